@@ -1,0 +1,227 @@
+"""Dates in article text: explicit, month/year, weekday and relative expressions.
+
+Two steps keep this testable: `find_date_mentions` is pure pattern matching on text;
+`resolve_mention` turns a mention into (date, precision) given the publication date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+            "sunday": 6, "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+DAY, MONTH, YEAR = "day", "month", "year"
+_RANK = {DAY: 0, MONTH: 1, YEAR: 2}
+
+_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_YR = r"(?P<year>(?:19|20)\d\d)"
+_DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("mdy", re.compile(rf"\b{_MON}\s+{_DAYNUM},?\s+{_YR}\b")),
+    ("dmy", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{_MON},?\s+{_YR}\b")),
+    ("md", re.compile(rf"\b{_MON}\s+{_DAYNUM}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:])")),
+    ("dm", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{_MON}\b(?!,?\s*(?:19|20)\d\d)")),
+    ("my", re.compile(rf"\b{_MON}\s+(?:of\s+)?{_YR}\b")),
+    ("m_rel", re.compile(rf"\b{_MON}\s+(?P<rel>this|last|next)\s+year\b")),
+    ("m_bare", re.compile(r"\b(?:in|since|until|by|during|early|late|mid-?|last|next|this|from)\s+"
+                          r"(?P<mon>January|February|March|April|June|July|August|September|October|"
+                          r"November|December)\b(?!\s+\d)")),
+    ("year", re.compile(rf"\b(?:in|since|until|by|during|of|from|early|late|mid-?|throughout|before|after)\s+{_YR}\b(?![-/]\d)")),
+    ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|late|early)\s+)?{_WD}\b")),
+    ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|last night|this morning|this week|"
+                            r"last week|next week|this month|last month|next month|this year|last year|"
+                            r"next year)\b", re.I)),
+]
+
+_FUTURE = re.compile(r"\b(will|shall|'ll|is to|are to|to be held|scheduled|expected to|plans? to|"
+                     r"going to|next|upcoming|due to)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    rel: str | None = None
+
+    @property
+    def absolute(self) -> bool:
+        return self.kind in ("iso", "mdy", "dmy", "my", "year")
+
+
+def find_date_mentions(text: str) -> list[DateMention]:
+    """All date expressions in text, longest first where they overlap, in text order."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pat in _PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            g = m.groupdict()
+            try:
+                mention = _mention(kind, m.group(0), s, e, g)
+            except ValueError:
+                continue
+            if mention is not None:
+                found.append(mention)
+                taken.append((s, e))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _mention(kind: str, txt: str, s: int, e: int, g: dict) -> DateMention | None:
+    year = int(g["year"]) if g.get("year") else None
+    month = MONTHS[g["mon"].lower().rstrip(".")] if g.get("mon") else (int(g["m"]) if g.get("m") else None)
+    day = int(g["day"]) if g.get("day") else None
+    if day is not None and not 1 <= day <= 31:
+        return None
+    if year and month and day:
+        date(year, month, day)  # raises ValueError for 30 Feb
+    if kind == "m_bare" and txt.split()[0].lower() == "may":
+        return None
+    weekday = WEEKDAYS[g["wd"].lower()] if g.get("wd") else None
+    rel = (g.get("rel") or "").lower() or None
+    return DateMention(s, e, txt, kind, year, month, day, weekday, rel)
+
+
+def is_future_context(sentence: str) -> bool:
+    return bool(_FUTURE.search(sentence))
+
+
+def resolve_mention(m: DateMention, published: date | None, future: bool = False) -> tuple[date, str] | None:
+    """(date, precision) of a mention; relative ones need the publication date."""
+    if m.kind in ("iso", "mdy", "dmy"):
+        return date(m.year, m.month, m.day), DAY
+    if m.kind == "my":
+        return date(m.year, m.month, 1), MONTH
+    if m.kind == "year":
+        return date(m.year, 1, 1), YEAR
+    if published is None:
+        return None
+    if m.kind in ("md", "dm"):
+        d = date(published.year, m.month, m.day)
+        # A month-day without a year in past tense that would lie well after publication
+        # belongs to the previous year (an article in January speaking of "December 28").
+        if not future and d > published + timedelta(days=7):
+            d = date(published.year - 1, m.month, m.day)
+        return d, DAY
+    if m.kind == "m_rel":
+        y = published.year + {"this": 0, "last": -1, "next": 1}[m.rel or "this"]
+        return date(y, m.month, 1), MONTH
+    if m.kind == "m_bare":
+        y = published.year
+        if future and m.month < published.month:
+            y += 1
+        elif not future and m.month > published.month:
+            y -= 1
+        return date(y, m.month, 1), MONTH
+    if m.kind == "weekday":
+        return _weekday(published, m.weekday, m.rel, future), DAY
+    if m.kind == "relative":
+        return _relative(published, (m.rel or "").lower())
+    return None
+
+
+def _weekday(published: date, wd: int, rel: str | None, future: bool) -> date:
+    if rel == "next" or (future and rel != "last"):
+        delta = (wd - published.weekday()) % 7
+        return published + timedelta(days=delta or (7 if rel == "next" else 0))
+    delta = (published.weekday() - wd) % 7
+    if rel == "last" and delta == 0:
+        delta = 7
+    return published - timedelta(days=delta)
+
+
+def _relative(p: date, rel: str) -> tuple[date, str] | None:
+    if rel in ("today", "tonight", "this morning"):
+        return p, DAY
+    if rel in ("yesterday", "last night"):
+        return p - timedelta(days=1), DAY
+    if rel in ("this week", "last week", "next week"):
+        shift = {"this week": 0, "last week": -7, "next week": 7}[rel]
+        start = p - timedelta(days=p.weekday()) + timedelta(days=shift)
+        return start, DAY
+    if rel in ("this month", "last month", "next month"):
+        m = p.month + {"this month": 0, "last month": -1, "next month": 1}[rel]
+        y = p.year + (m - 1) // 12
+        return date(y, (m - 1) % 12 + 1, 1), MONTH
+    if rel in ("this year", "last year", "next year"):
+        return date(p.year + {"this year": 0, "last year": -1, "next year": 1}[rel], 1, 1), YEAR
+    return None
+
+
+def infer_published(text: str, sentences: list[tuple[int, int]] | None = None) -> date | None:
+    """Guess the publication date of an undated article.
+
+    The latest explicit day-precision date is a lower bound; a later weekday mentioned in
+    past tense ("said Wednesday") is the first such weekday after it. Weekdays in sentences
+    about the future ("will meet on Thursday") say nothing about the publication date.
+    """
+    mentions = find_date_mentions(text)
+    explicit = [m for m in mentions if m.kind in ("iso", "mdy", "dmy")]
+    if not explicit:
+        years = [m for m in mentions if m.kind in ("my", "year")]
+        if not years:
+            return None
+        latest = max(resolve_mention(m, None)[0] for m in years)  # type: ignore[index]
+        return latest
+    anchor_m = max(explicit, key=lambda m: (m.year, m.month, m.day))
+    anchor = date(anchor_m.year, anchor_m.month, anchor_m.day)
+    best = anchor
+    for m in mentions:
+        if m.kind != "weekday" or m.rel in ("next", "last"):
+            continue
+        sent = _sentence_of(text, m.start, sentences)
+        if is_future_context(sent):
+            continue
+        # A weekday written beside an explicit date ("Friday, Feb. 28, 2020") names that date.
+        near = text[m.end:m.end + 30]
+        if any(e.start >= m.end and e.start - m.end <= 4 for e in explicit) or re.match(r",?\s*\w+\.?\s+\d", near):
+            continue
+        delta = (m.weekday - anchor.weekday()) % 7
+        candidate = anchor + timedelta(days=delta or 7)
+        best = max(best, candidate)
+    return best
+
+
+def _sentence_of(text: str, pos: int, sentences: list[tuple[int, int]] | None) -> str:
+    if sentences:
+        for s, e in sentences:
+            if s <= pos < e:
+                return text[s:e]
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    end_candidates = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
+    end = min(end_candidates) if end_candidates else len(text)
+    return text[start:end]
+
+
+def best_mention(mentions: list[DateMention]) -> DateMention | None:
+    """The mention that dates a sentence: the most precise, then the first."""
+    if not mentions:
+        return None
+
+    def rank(m: DateMention) -> int:
+        if m.kind in ("iso", "mdy", "dmy", "md", "dm", "weekday") or (m.kind == "relative" and m.rel in (
+                "yesterday", "today", "tonight", "last night", "this morning")):
+            return 0
+        if m.kind in ("my", "m_rel", "m_bare") or (m.kind == "relative" and "month" in (m.rel or "")):
+            return 1
+        return 2
+
+    return min(mentions, key=lambda m: (rank(m), m.start))

@@ -1,0 +1,26 @@
+"""The project's one exception tree."""
+
+
+class ConflictMapError(Exception):
+    """Base of every error conflictmap raises on purpose."""
+
+
+class InputError(ConflictMapError, ValueError):
+    """An input file cannot be read as articles; the message names the file and the problem."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+class StoreError(ConflictMapError):
+    """The events store is missing, unreadable or cannot be written."""
+
+
+class GazetteerError(ConflictMapError):
+    """The gazetteer index or an import file is unusable."""
+
+
+class ModelError(ConflictMapError):
+    """The spaCy model cannot be loaded."""

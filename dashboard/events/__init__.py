@@ -1,0 +1,1 @@
+"""Event extraction: typing, fatalities, actors, dates, and the rows of the events table."""

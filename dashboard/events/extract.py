@@ -1,0 +1,304 @@
+"""Sentences with resolved places → event rows: type, date, actors, fatalities, provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from dashboard import schema as S
+from dashboard.dates import (
+    DAY,
+    best_mention,
+    find_date_mentions,
+    resolve_mention,
+)
+from dashboard.events.numbers import fatalities
+from dashboard.geo.gazetteer import Gazetteer
+from dashboard.geo.toponyms import STATE_NOUNS, Toponym
+from dashboard.ingest.article import Article
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+
+MILITARY_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldiers", "soldier", "jets",
+                  "warplanes", "planes", "aircraft", "navy", "drones", "artillery", "tanks", "convoy", "militia",
+                  "militias", "gendarmerie", "air"}
+REGIME_RE = re.compile(r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)(?:\s+forces)?"
+                       r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
+                       r"|pro-(?:government|regime)\s+forces)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Rule:
+    event_type: str
+    sub_event_type: str
+    priority: int
+    pattern: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
+    with Path(path).open("rb") as fh:
+        data = tomllib.load(fh)
+    rules = []
+    for r in data["rule"]:
+        pat = re.compile(r"\b(?:" + "|".join(r["patterns"]) + r")\b", re.I)
+        rules.append(Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat))
+    return tuple(sorted(rules, key=lambda r: r.priority))
+
+
+def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str, str, str]:
+    """(event_type, sub_event_type, trigger) from the first lexicon rule that matches."""
+    for rule in rules or load_lexicon():
+        m = rule.pattern.search(sentence)
+        if m:
+            return rule.event_type, rule.sub_event_type, m.group(0)
+    return "Other", "Other", ""
+
+
+def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[str]:
+    """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
+    organisations, people, and countries acting as subjects."""
+    found: list[tuple[int, str]] = []
+    text = sent.text
+    base = sent.start_char
+    for m in REGIME_RE.finditer(text):
+        found.append((base + m.start(), "Military Forces of Syria (Assad regime)"))
+    for t in toponyms:
+        if not (sent.start_char <= t.start < sent.end_char) or t.place is None:
+            continue
+        country = gazetteer.country_name(t.place.country_code)
+        if t.is_demonym:
+            following = text[t.end - base:t.end - base + 30].lower().split()
+            noun = following[0].strip(".,;") if following else ""
+            kind = "Military Forces of" if noun in MILITARY_NOUNS else "Government of"
+            found.append((t.start, f"{kind} {country}"))
+        elif t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
+            found.append((t.start, f"Government of {country}"))
+    for ent in sent.ents:
+        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in toponyms):
+            name = " ".join(ent.text.split())
+            if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
+                continue
+            if REGIME_RE.fullmatch(name):
+                continue
+            found.append((ent.start_char, name))
+    found.sort()
+    out: list[str] = []
+    for _pos, name in found:
+        if name not in out and not any(name in o or o in name for o in out if ent_overlap(name, o)):
+            out.append(name)
+    return out
+
+
+def ent_overlap(a: str, b: str) -> bool:
+    return a.lower() in b.lower() or b.lower() in a.lower()
+
+
+def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
+    for tok in sent:
+        if tok.idx == t.start:
+            if tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+                return True
+            if tok.dep_ == "pobj" and tok.head.lower_ == "by":
+                return True
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            return nxt is not None and nxt.lower_ in STATE_NOUNS
+    return False
+
+
+def _event_id(article_id: str, start: int, place_key: str) -> str:
+    return hashlib.sha1(f"{article_id}|{start}|{place_key}".encode()).hexdigest()[:16]
+
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+SPEECH_LEMMAS = {"say", "tell", "announce", "add", "state", "declare", "report", "confirm", "claim", "note"}
+LOC_PREPS = {"in", "at", "near", "outside", "around", "across", "into", "to", "toward", "towards", "inside",
+             "throughout", "within", "over", "on"}
+AREA_NOUNS = {"east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest", "outskirts",
+              "countryside", "province", "city", "town", "village", "suburb", "suburbs", "part", "parts", "area",
+              "region", "centre", "center", "heart", "north-west", "north-east", "south-west", "south-east",
+              "eastern", "western", "northern", "southern", "governorate", "district", "border"}
+
+
+def clause_verb(tok: Any) -> Any:
+    """The verb that governs a token (the token itself for a verb), or the sentence root."""
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def is_future_verb(verb: Any) -> bool:
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUX for c in verb.children):
+        return True
+    return verb.lemma_.lower() in ("plan", "schedule", "expect", "intend") and any(
+        c.dep_ == "xcomp" for c in verb.children)
+
+
+def trigger_token(sent: Any, trigger_start: int) -> Any:
+    """The token at a character offset of the sentence (its root when the offset is < 0)."""
+    if trigger_start < 0:
+        return sent.root
+    for tok in sent:
+        if tok.idx >= sent.start_char + trigger_start:
+            return tok
+    return sent.root
+
+
+def sentence_mentions(sent: Any, verb: Any) -> list:
+    """Date mentions of the sentence; those governed by the trigger's verb first."""
+    mentions = find_date_mentions(sent.text)
+    if len(mentions) < 2:
+        return mentions
+    same = []
+    for m in mentions:
+        tok = trigger_token(sent, m.start)
+        if clause_verb(tok).i == verb.i:
+            same.append(m)
+    return same or mentions
+
+
+def is_future_sentence(sent: Any) -> bool:
+    """Whether the sentence's main clause (or what a speech verb reports) is about the future."""
+    root = sent.root
+    clauses = [root]
+    if root.lemma_.lower() in SPEECH_LEMMAS:
+        clauses += [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
+    for verb in clauses:
+        for child in verb.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in FUTURE_AUX:
+                return True
+        if verb.lemma_.lower() in ("plan", "schedule", "expect", "intend") and any(
+                c.dep_ == "xcomp" for c in verb.children):
+            return True
+    return False
+
+
+def sentence_date(sentence: str, published: date | None, future: bool = False,
+                  mentions: list | None = None) -> tuple[date | None, str, str, bool]:
+    """(date, precision, source, is_future) for a sentence."""
+    mention = best_mention(find_date_mentions(sentence) if mentions is None else mentions)
+    if mention is not None:
+        resolved = resolve_mention(mention, published, future)
+        if resolved is not None:
+            d, precision = resolved
+            is_future = bool(future and published is not None and d >= published)
+            return d, precision, "sentence", is_future
+    return published, DAY, "published", bool(future and published is not None)
+
+
+def place_role(sent: Any, t: Toponym) -> str:
+    """'locative' (in/at/near X, or the east of X), 'modifier' (the Sochi deal) or 'other' (subject, object)."""
+    tok = next((x for x in sent if x.idx <= t.start < x.idx + len(x.text) + 1), None)
+    if tok is None:
+        return "other"
+    # The last token of a multi-word name carries the dependency to the rest of the sentence.
+    while tok.head.i != tok.i and tok.head.idx < t.end and tok.dep_ in ("compound", "flat", "amod"):
+        tok = tok.head
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        return "modifier"
+    if tok.dep_ == "pobj":
+        prep = tok.head
+        if prep.lower_ in LOC_PREPS:
+            return "locative"
+        if prep.lower_ == "of" and prep.head.lower_ in AREA_NOUNS:
+            return "locative"
+    return "other"
+
+
+def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
+    """The places of a sentence that can locate its event.
+
+    Places the sentence puts its action in (in/at/near X) win; else towns and provinces named
+    otherwise; else those used as modifiers ("the Sochi deal"). A country is a location only
+    when the sentence puts something in it; as a subject or object it is an actor. A country
+    beside a finer place in the same sentence is context, not a second location.
+    """
+    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
+              and not t.is_demonym]
+    roles = {id(t): place_role(sent, t) for t in inside}
+    locative = [t for t in inside if roles[id(t)] == "locative"]
+    other = [t for t in inside if roles[id(t)] == "other" and t.place.precision < 4]
+    modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
+    chosen = locative or other or modifier
+    finer = [t for t in chosen if t.place.precision < 4]
+    chosen = finer or chosen
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for t in chosen:
+        key = (t.place.name, t.place.geonameid)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
+    """One row per (sentence, place that can locate its event)."""
+    rules = load_lexicon()
+    rows: list[dict] = []
+    published = article.published
+    for sent in doc.sents:
+        places = event_places(sent, toponyms)
+        if not places:
+            continue
+        stext = sent.text
+        # Offsets point at the words, not the whitespace around them.
+        s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
+        s1 = sent.start_char + len(stext.rstrip())
+        excerpt = article.text[s0:s1]
+        event_type, sub_type, trigger = classify(excerpt, rules)
+        verb = clause_verb(trigger_token(sent, excerpt.find(trigger) if trigger else -1))
+        future = is_future_verb(verb) or is_future_sentence(sent)
+        ev_date, precision, date_source, is_future = sentence_date(
+            excerpt, published, future, sentence_mentions(sent, verb))
+        killed = fatalities(excerpt)
+        names = actors(sent, toponyms, gazetteer)
+        for t in places:
+            p = t.place
+            margin = t.score - (t.alternatives[1][1] if len(t.alternatives) > 1 else 0.0)
+            confidence = 0.35 + 0.15 * min(1.0, max(0.0, margin) / 3) + (0.2 if trigger else 0.0) + \
+                (0.15 if p.precision < 4 else 0.0) + (0.15 if date_source == "sentence" else 0.05)
+            rows.append({
+                S.EVENT_ID: _event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"),
+                S.ARTICLE_ID: article.article_id,
+                S.EVENT_DATE: ev_date,
+                S.DATE_PRECISION: precision,
+                S.DATE_SOURCE: date_source,
+                S.IS_FUTURE: is_future,
+                S.EVENT_TYPE: event_type,
+                S.SUB_EVENT_TYPE: sub_type,
+                S.TRIGGER: trigger,
+                S.ACTOR1: names[0] if names else "",
+                S.ACTOR2: names[1] if len(names) > 1 else "",
+                S.LOCATION: p.name,
+                S.TOPONYM: t.text,
+                S.TOPONYM_START: t.start,
+                S.TOPONYM_END: t.end,
+                S.LATITUDE: p.latitude,
+                S.LONGITUDE: p.longitude,
+                S.GEONAMEID: p.geonameid,
+                S.FEATURE_CODE: p.feature_code,
+                S.COUNTRY: gazetteer.country_name(p.country_code) if p.country_code else "",
+                S.COUNTRY_CODE: p.country_code,
+                S.ADMIN1: p.admin1,
+                S.GEO_PRECISION: p.precision,
+                S.FATALITIES: killed.value if killed else None,
+                S.EXCERPT: excerpt,
+                S.EXCERPT_START: s0,
+                S.EXCERPT_END: s1,
+                S.TITLE: article.title,
+                S.SOURCE: article.source,
+                S.URL: article.url,
+                S.PUBLISHED: published,
+                S.PUBLISHED_INFERRED: article.published_inferred,
+                S.CONFIDENCE: round(min(1.0, confidence), 3),
+            })
+    return rows

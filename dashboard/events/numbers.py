@@ -1,0 +1,107 @@
+"""Numbers written in news text ("36", "1,200", "nearly a million", "dozens") and the counts they report."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+          "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens of thousands": 20000,
+          "hundreds of thousands": 200000, "millions": 2_000_000}
+
+_WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=len, reverse=True))
+NUMBER = (rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand|hundred))?"
+          rf"|(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
+          r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions")
+_QUAL = r"(?:(?:at least|nearly|almost|about|around|some|more than|over|up to|as many as|roughly|approximately)\s+)?"
+
+PEOPLE = (r"(?:people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
+          r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
+          r"residents|villagers|protesters|demonstrators|students|combatants|gunmen|others|(?:\w+ )?(?:troops|"
+          r"soldiers|civilians|fighters|militants|rebels))")
+
+
+def parse_number(text: str) -> int | None:
+    t = text.lower().replace("-", " ").strip()
+    if t in _VAGUE:
+        return _VAGUE[t]
+    m = re.fullmatch(r"(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s+(million|thousand|hundred))?", t)
+    if m:
+        digits = m.group(1)
+        value = float(digits.replace(",", "")) if re.fullmatch(r"\d{1,3}(?:,\d{3})+", digits) else \
+            float(digits.replace(",", "").replace(".", "")) if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) \
+            else float(digits)
+        if m.group(2):
+            value *= _SCALES[m.group(2)]
+        return int(value)
+    total, current = 0, 0
+    seen = False
+    for w in t.split():
+        if w == "and":
+            continue
+        if w in _UNITS:
+            current += _UNITS[w]
+            seen = True
+        elif w in _SCALES:
+            current = max(current, 1) * _SCALES[w]
+            if _SCALES[w] >= 1000:
+                total, current = total + current, 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    start: int  # offsets within the sentence
+    end: int
+    phrase: str
+
+
+_KILL_AFTER = re.compile(rf"\b(?:killed|killing|kills|kill|claimed the lives of|left)\s+{_QUAL}(?P<n>{NUMBER})"
+                         rf"(?:\s+{PEOPLE})?(?:\s+dead)?", re.I)
+_KILL_BEFORE = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|had been|was|are|"
+                          rf"being)\s+)?(?:killed|dead|died|slain|massacred|executed|lost their lives)", re.I)
+_TOLL = re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached|rose to|climbed to)\s+{_QUAL}"
+                   rf"(?P<n>{NUMBER})", re.I)
+_INJ = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|was|are)\s+)?"
+                  rf"(?:injured|wounded|hurt)|\b(?:injuring|wounding|injured|wounded)\s+{_QUAL}(?P<n2>{NUMBER})", re.I)
+_DISP = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})(?:\s+{PEOPLE})?\s+(?:(?:have|had|were|has|was)\s+(?:been\s+)?)?"
+                   rf"(?:displaced|fled|uprooted|evacuated)|\bdisplac(?:ed|ing)\s+{_QUAL}(?P<n2>{NUMBER})", re.I)
+
+
+def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
+    out = []
+    for m in pattern.finditer(sentence):
+        group = "n" if m.groupdict().get("n") else "n2"
+        raw = m.group(group)
+        if raw is None:
+            continue
+        value = parse_number(raw)
+        # "a" alone ("killed a soldier") is one; years and huge numbers are not tolls.
+        if value is None or value > 50_000_000 or (re.fullmatch(r"(?:19|20)\d\d", raw) and value > 1900):
+            continue
+        out.append(Count(value, m.start(), m.end(), m.group(0)))
+    return out
+
+
+def fatalities(sentence: str) -> Count | None:
+    """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70")."""
+    found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
+    return max(found, key=lambda c: c.value) if found else None
+
+
+def injured(sentence: str) -> Count | None:
+    found = _find(_INJ, sentence)
+    return max(found, key=lambda c: c.value) if found else None
+
+
+def displaced(sentence: str) -> Count | None:
+    found = _find(_DISP, sentence)
+    return max(found, key=lambda c: c.value) if found else None

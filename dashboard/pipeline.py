@@ -1,0 +1,66 @@
+"""Wires the stages for one batch: articles → NLP → toponyms → places → events → events table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.dates import infer_published
+from dashboard.events.extract import extract_events
+from dashboard.geo.gazetteer import Gazetteer
+from dashboard.geo.toponyms import geoparse
+from dashboard.ingest.article import Article
+
+
+@dataclass
+class BatchResult:
+    events: pd.DataFrame
+    articles: list[Article]
+    problems: list[str] = field(default_factory=list)
+
+
+def with_publication_date(article: Article) -> Article:
+    """Infer the publication date from the text when the article has none."""
+    if article.published is not None:
+        return article
+    inferred = infer_published(article.text)
+    if inferred is None:
+        return article
+    return replace(article, published=inferred, published_inferred=True)
+
+
+@dataclass
+class Pipeline:
+    nlp: Any
+    gazetteer: Gazetteer
+    geocoder: Any
+    batch_size: int = 32
+
+    def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> BatchResult:
+        articles = [with_publication_date(a) for a in articles]
+        rows: list[dict] = []
+        problems: list[str] = []
+        done: list[Article] = []
+        texts = (a.text for a in articles)
+        for article, doc in zip(articles, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+            toponyms = geoparse(doc, self.geocoder, self.gazetteer)
+            rows.extend(extract_events(doc, article, toponyms, self.gazetteer))
+            done.append(article)
+            if progress:
+                progress(1)
+        events = S.coerce_events(pd.DataFrame(rows)) if rows else S.empty_events()
+        return BatchResult(events, done, problems)
+
+
+def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None) -> Pipeline:
+    """The default offline pipeline; pass any part to replace it (tests inject their own)."""
+    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.nlp import load_nlp
+
+    gazetteer = gazetteer or load_gazetteer()
+    return Pipeline(nlp=nlp or load_nlp(), gazetteer=gazetteer, geocoder=geocoder or GazetteerGeocoder(gazetteer))

@@ -1,0 +1,120 @@
+"""The events table: column names, dtypes and meaning. The one source of truth.
+
+Names follow ACLED where ACLED has the concept (event_date, event_type, sub_event_type,
+actor1, actor2, location, latitude, longitude, geo_precision, fatalities, admin1, country);
+the rest carry provenance back to the sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    doc: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("event_id", "string", "Stable id of the event row (hash of article, sentence and place)."),
+    Column("article_id", "string", "Id of the source article (hash of its text); key into the articles table."),
+    Column("event_date", "datetime64[ns]", "Date the event happened (or the first day of its month/year)."),
+    Column("date_precision", "string", "How precise event_date is: day, month or year."),
+    Column("date_source", "string", "Where the date came from: sentence, context (a nearby sentence) or published (the article's date)."),
+    Column("is_future", "boolean", "True when the sentence announces a scheduled or expected event, not one that happened."),
+    Column("event_type", "string", "ACLED event type, or 'Diplomacy' / 'Statement' / 'Other' for non-violent events."),
+    Column("sub_event_type", "string", "Finer type (ACLED sub-event type where one applies)."),
+    Column("trigger", "string", "The words in the sentence that typed the event (empty when none matched)."),
+    Column("actor1", "string", "First actor named in the sentence (normalised name)."),
+    Column("actor2", "string", "Second actor named in the sentence (normalised name)."),
+    Column("location", "string", "Resolved place name (GeoNames preferred name)."),
+    Column("toponym", "string", "The place name as written in the article."),
+    Column("toponym_start", "Int64", "Character offset of the toponym in the article text."),
+    Column("toponym_end", "Int64", "End offset (exclusive) of the toponym in the article text."),
+    Column("latitude", "float64", "Latitude of the resolved place (WGS84)."),
+    Column("longitude", "float64", "Longitude of the resolved place (WGS84)."),
+    Column("geonameid", "Int64", "GeoNames id of the resolved place, when known."),
+    Column("feature_code", "string", "GeoNames feature code (PPL, PPLC, ADM1, PCLI, CONT, ...)."),
+    Column("country", "string", "Country name of the resolved place."),
+    Column("country_code", "string", "ISO 3166-1 alpha-2 country code."),
+    Column("admin1", "string", "First-level administrative division (province, governorate, state)."),
+    Column("geo_precision", "Int64", "1 town/village, 2 district (admin2), 3 province (admin1), 4 country or wider."),
+    Column("fatalities", "Int64", "Deaths reported in the sentence (null when none are reported)."),
+    Column("excerpt", "string", "The sentence the event came from, verbatim."),
+    Column("excerpt_start", "Int64", "Character offset of the excerpt in the article text."),
+    Column("excerpt_end", "Int64", "End offset (exclusive) of the excerpt in the article text."),
+    Column("title", "string", "Title of the source article."),
+    Column("source", "string", "Outlet or file the article came from."),
+    Column("url", "string", "Link to the article, when known."),
+    Column("published", "datetime64[ns]", "Publication date of the article."),
+    Column("published_inferred", "boolean", "True when the publication date was inferred from the text."),
+    Column("confidence", "float64", "0-1 score from the cues that produced the row (place, type, date)."),
+)
+
+NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+DTYPES: dict[str, str] = {c.name: c.dtype for c in COLUMNS}
+
+# Plain constants so callers use names, not string literals scattered around.
+EVENT_ID = "event_id"
+ARTICLE_ID = "article_id"
+EVENT_DATE = "event_date"
+DATE_PRECISION = "date_precision"
+DATE_SOURCE = "date_source"
+IS_FUTURE = "is_future"
+EVENT_TYPE = "event_type"
+SUB_EVENT_TYPE = "sub_event_type"
+TRIGGER = "trigger"
+ACTOR1 = "actor1"
+ACTOR2 = "actor2"
+LOCATION = "location"
+TOPONYM = "toponym"
+TOPONYM_START = "toponym_start"
+TOPONYM_END = "toponym_end"
+LATITUDE = "latitude"
+LONGITUDE = "longitude"
+GEONAMEID = "geonameid"
+FEATURE_CODE = "feature_code"
+COUNTRY = "country"
+COUNTRY_CODE = "country_code"
+ADMIN1 = "admin1"
+GEO_PRECISION = "geo_precision"
+FATALITIES = "fatalities"
+EXCERPT = "excerpt"
+EXCERPT_START = "excerpt_start"
+EXCERPT_END = "excerpt_end"
+TITLE = "title"
+SOURCE = "source"
+URL = "url"
+PUBLISHED = "published"
+PUBLISHED_INFERRED = "published_inferred"
+CONFIDENCE = "confidence"
+
+# Derived on load for the app: a key identifying one marker (one resolved place).
+PLACE_KEY = "place_key"
+
+# The articles table stored beside the events (full text for "read in context" and offsets).
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "article_id", "title", "text", "published", "published_inferred", "source", "url", "path", "extra",
+)
+
+
+def empty_events() -> pd.DataFrame:
+    return coerce_events(pd.DataFrame({name: [] for name in NAMES}))
+
+
+def coerce_events(df: pd.DataFrame) -> pd.DataFrame:
+    """Return df with exactly the schema's columns, in order, with the schema's dtypes."""
+    missing = [n for n in NAMES if n not in df.columns]
+    if missing:
+        df = df.assign(**{n: pd.NA for n in missing})
+    out = df.loc[:, list(NAMES)].copy()
+    for name, dtype in DTYPES.items():
+        if dtype.startswith("datetime64"):
+            out[name] = pd.to_datetime(out[name], errors="coerce").astype("datetime64[ns]")
+        else:
+            out[name] = out[name].astype(dtype)
+    return out.reset_index(drop=True)

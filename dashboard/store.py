@@ -1,0 +1,162 @@
+"""The events store: a directory of Parquet snapshots with an atomically replaced manifest.
+
+Layout: `manifest.json` names the current generation; `events-<gen>.parquet` and
+`articles-<gen>.parquet` hold its tables. A write produces a new generation's files first and
+only then swaps the manifest (`os.replace`), so a crash at any point leaves the previous
+generation readable. Writers hold an exclusive lock on `store.lock`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard import schema as S
+from dashboard.errors import StoreError
+from dashboard.ingest.article import Article
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class EventsStore:
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return (self.root / MANIFEST).is_file()
+
+    def manifest(self) -> dict:
+        path = self.root / MANIFEST
+        if not path.is_file():
+            return {"format": FORMAT_VERSION, "generation": 0, "n_events": 0, "n_articles": 0, "hash": ""}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            raise StoreError(f"{path}: unreadable store manifest ({err})") from err
+
+    def _table_path(self, name: str, gen: int) -> Path:
+        return self.root / f"{name}-{gen:06d}.parquet"
+
+    def load_events(self, columns: list[str] | None = None) -> pd.DataFrame:
+        m = self.manifest()
+        if not m["generation"]:
+            return S.empty_events() if columns is None else S.empty_events()[columns]
+        path = self._table_path("events", m["generation"])
+        try:
+            df = pq.read_table(path, columns=columns).to_pandas()
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{path}: cannot read events ({err})") from err
+        return S.coerce_events(df) if columns is None else df
+
+    def load_articles(self) -> pd.DataFrame:
+        m = self.manifest()
+        if not m["generation"]:
+            return pd.DataFrame(columns=list(S.ARTICLE_COLUMNS))
+        path = self._table_path("articles", m["generation"])
+        try:
+            return pq.read_table(path).to_pandas()
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{path}: cannot read articles ({err})") from err
+
+    def article_ids(self) -> set[str]:
+        if not self.manifest()["generation"]:
+            return set()
+        path = self._table_path("articles", self.manifest()["generation"])
+        try:
+            return set(pq.read_table(path, columns=["article_id"]).column(0).to_pylist())
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{path}: cannot read articles ({err})") from err
+
+    # -- writing ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = (self.root / "store.lock").open("a+")
+        except OSError as err:
+            raise StoreError(f"{self.root}: cannot create the store ({err.strerror or err})") from err
+        with fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def append(self, events: pd.DataFrame, articles: Iterable[Article]) -> tuple[int, int]:
+        """Add articles not already stored (by article_id) and their events. Returns (articles, events) added."""
+        with self._lock():
+            known = self.article_ids()
+            new_articles = [a for a in articles if a.article_id not in known]
+            new_ids = {a.article_id for a in new_articles}
+            events = S.coerce_events(events)
+            events = events[events[S.ARTICLE_ID].isin(new_ids)]
+            if not new_articles:
+                return 0, 0
+            old_events = self.load_events()
+            old_articles = self.load_articles()
+            all_events = pd.concat([df for df in (old_events, events) if len(df)], ignore_index=True) \
+                if len(old_events) else events
+            all_events = S.coerce_events(all_events.drop_duplicates(S.EVENT_ID, keep="first"))
+            new_art_df = articles_frame(new_articles)
+            all_articles = pd.concat([old_articles, new_art_df], ignore_index=True) if len(old_articles) \
+                else new_art_df
+            self._write(all_events, all_articles)
+            return len(new_articles), len(events)
+
+    def replace_events(self, events: pd.DataFrame) -> None:
+        """Swap the whole events table (after a re-resolution), keeping the articles."""
+        with self._lock():
+            self._write(S.coerce_events(events), self.load_articles())
+
+    def _write(self, events: pd.DataFrame, articles: pd.DataFrame) -> None:
+        m = self.manifest()
+        gen = int(m["generation"]) + 1
+        try:
+            for name, df in (("events", events), ("articles", articles)):
+                fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
+                os.close(fd)
+                pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp, compression="zstd")
+                os.replace(tmp, self._table_path(name, gen))
+            digest = hashlib.sha1(",".join(sorted(events[S.EVENT_ID].astype(str))).encode()).hexdigest()[:12]
+            manifest = {"format": FORMAT_VERSION, "generation": gen, "n_events": int(len(events)),
+                        "n_articles": int(len(articles)), "hash": digest}
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".json.tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(manifest, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.root / MANIFEST)
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+        for old in self.root.glob("*.parquet"):
+            if not old.name.endswith(f"-{gen:06d}.parquet"):
+                old.unlink(missing_ok=True)
+        for tmp in self.root.glob("*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def articles_frame(articles: Iterable[Article]) -> pd.DataFrame:
+    rows = []
+    for a in articles:
+        d = asdict(a)
+        d["extra"] = json.dumps(a.extra, ensure_ascii=False)
+        rows.append({k: d.get(k) for k in S.ARTICLE_COLUMNS})
+    df = pd.DataFrame(rows, columns=list(S.ARTICLE_COLUMNS))
+    df["published"] = pd.to_datetime(df["published"], errors="coerce").astype("datetime64[ns]")
+    df["published_inferred"] = df["published_inferred"].astype("boolean")
+    return df
