@@ -1,0 +1,27 @@
+"""create_app: the Dash app over an events store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+
+from dashboard.app.callbacks import register_callbacks
+from dashboard.app.data import StoreView
+from dashboard.app.layout import build_layout
+from dashboard.paths import assets_dir
+from dashboard.store import EventsStore
+
+
+def create_app(store_dir: str | Path) -> dash.Dash:
+    app = dash.Dash(
+        __name__,
+        title="conflictmap",
+        assets_folder=str(assets_dir()),
+        # Everything the page needs is served from this process: no CDN, works air-gapped.
+        serve_locally=True,
+        update_title=None,
+    )
+    app.layout = build_layout()
+    register_callbacks(app, StoreView(EventsStore(store_dir)))
+    return app

@@ -1,0 +1,108 @@
+"""Thin callbacks: read the selection, call the pure functions, return components."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, html
+
+from dashboard import schema as S
+from dashboard.app import ids
+from dashboard.app.data import StoreView
+from dashboard.app.figures import PRECISION_LABEL, map_figure, timeline_figure, type_color
+from dashboard.app.query import (
+    Selection,
+    at_place,
+    excerpt_records,
+    format_date,
+    in_range,
+    places_summary,
+    selection_after_relayout,
+    split_highlights,
+    timeline_counts,
+)
+
+
+def register_callbacks(app: dash.Dash, view: StoreView) -> None:
+    @app.callback(
+        Output(ids.SELECTION, "data"),
+        Input(ids.TIMELINE, "relayoutData"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.RESET, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def update_selection(relayout, click, _reset, current):
+        sel = Selection.from_dict(current)
+        trigger = dash.ctx.triggered_id
+        if trigger == ids.RESET:
+            return Selection().to_dict()
+        if trigger == ids.TIMELINE:
+            return selection_after_relayout(relayout, sel).to_dict()
+        if trigger == ids.MAP and click and click.get("points"):
+            key = click["points"][0].get("customdata")
+            return Selection(sel.start, sel.end, None if key == sel.place else key).to_dict()
+        return dash.no_update
+
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.TIMELINE, "figure"),
+        Output(ids.EXCERPTS, "children"),
+        Output(ids.SUMMARY, "children"),
+        Input(ids.SELECTION, "data"),
+    )
+    def render(selection):
+        sel = Selection.from_dict(selection)
+        events = view.events()
+        in_time = in_range(events, sel.start, sel.end)
+        places = places_summary(in_time)
+        place_events = at_place(events, sel.place)
+        listed = at_place(in_time, sel.place)
+        return (map_figure(places, sel.place), timeline_figure(timeline_counts(place_events), sel.start, sel.end),
+                excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
+
+
+def summary_text(events, in_time, listed, sel: Selection) -> str:
+    if events.empty:
+        return "No events in the store yet: run `conflictmap ingest PATH`."
+    parts = [f"{len(listed):,} of {len(events):,} events"]
+    if sel.start or sel.end:
+        parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
+    if sel.place:
+        parts.append(sel.place.split("|")[0])
+    return " · ".join(parts)
+
+
+def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
+    records = excerpt_records(df, limit)
+    heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
+    if not records:
+        return [html.H2(heading), html.P("Click a marker to read the sentences behind it.", className="hint")]
+    items = [html.H2(heading), html.P(f"{len(df):,} event(s){', newest first' if len(df) > 1 else ''}"
+                                      + (f"; showing {limit}" if len(df) > limit else ""), className="hint")]
+    for r in records:
+        spans = [(*r["place_span"], "place")]
+        if r["trigger_span"]:
+            spans.append((*r["trigger_span"], "trigger"))
+        sentence = [html.Mark(piece, className=f"hl-{kind}") if kind else piece
+                    for piece, kind in split_highlights(r[S.EXCERPT], spans)]
+        title = r[S.TITLE] or "(untitled)"
+        link = html.A(title, href=r[S.URL], target="_blank", rel="noopener noreferrer") if r[S.URL] else \
+            html.Span(title)
+        deaths = r[S.FATALITIES]
+        meta = [html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
+                html.Span(r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
+                          style={"borderColor": type_color(r[S.EVENT_TYPE])})]
+        if deaths is not None and deaths == deaths:
+            meta.append(html.Span(f"{int(deaths)} killed", className="deaths"))
+        if r[S.IS_FUTURE]:
+            meta.append(html.Span("scheduled", className="future"))
+        meta.append(html.Span(f"{r[S.LOCATION]} ({PRECISION_LABEL.get(int(r[S.GEO_PRECISION]), '?')})",
+                              className="where"))
+        pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
+        items.append(html.Article(className="excerpt", children=[
+            html.Div(meta, className="meta"),
+            html.Blockquote(sentence, className="sentence"),
+            html.Div([link, html.Span(f" — {r[S.SOURCE]}, published {pub}", className="source")],
+                     className="cite"),
+        ]))
+    return items

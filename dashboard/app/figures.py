@@ -1,0 +1,96 @@
+"""Figures built from DataFrames by pure functions."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import schema as S
+
+TYPE_COLORS = {
+    "Battles": "#d62728",
+    "Explosions/Remote violence": "#ff7f0e",
+    "Violence against civilians": "#8c1c13",
+    "Protests": "#2ca02c",
+    "Riots": "#bcbd22",
+    "Strategic developments": "#9467bd",
+    "Diplomacy": "#1f77b4",
+    "Political": "#17becf",
+    "Displacement": "#e377c2",
+    "Other": "#7f7f7f",
+}
+PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
+
+
+def type_color(event_type: str) -> str:
+    return TYPE_COLORS.get(event_type, "#7f7f7f")
+
+
+def marker_size(n: pd.Series) -> pd.Series:
+    return 10 + 6 * n.astype(float).map(lambda v: math.sqrt(max(v, 1.0)) - 1)
+
+
+def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = False) -> go.Figure:
+    """One marker per place, coloured by its main event type, sized by its number of events.
+
+    Country- and province-level places are drawn hollow: the marker is a centroid, not a spot.
+    """
+    fig = go.Figure()
+    for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
+        precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
+        symbols = ["circle" if p else "circle-open" for p in precise]
+        widths = [3 if k == selected else 1 for k in grp[S.PLACE_KEY]]
+        hover = [
+            f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
+            f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
+            f"{_span(r['first'], r['last'])}<br>precision: {PRECISION_LABEL.get(int(r[S.GEO_PRECISION]), '?')}"
+            for r in grp.to_dict("records")
+        ]
+        fig.add_trace(go.Scattergeo(
+            lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
+            customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
+            marker=dict(size=marker_size(grp["n_events"]), color=type_color(event_type), symbol=symbols,
+                        line=dict(width=widths, color="#111"), opacity=0.85),
+        ))
+    fig.update_geos(
+        projection_type="natural earth", showcountries=True, countrycolor="#9a9a9a", showcoastlines=True,
+        coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True, oceancolor="#dfeaf2",
+        showlakes=False, resolution=50, fitbounds="locations" if not places.empty else False,
+    )
+    fig.update_layout(
+        margin=dict(l=0, r=0, t=0, b=0), uirevision="map", clickmode="event",
+        legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
+    )
+    return fig
+
+
+def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> go.Figure:
+    """Events per day, stacked by type. Dragging along the x axis selects a date range."""
+    fig = go.Figure()
+    for event_type, grp in counts.groupby(S.EVENT_TYPE, sort=True) if not counts.empty else []:
+        fig.add_trace(go.Bar(x=grp["day"], y=grp["n"], name=event_type, marker_color=type_color(event_type),
+                             hovertemplate="%{x|%Y-%m-%d}: %{y} " + event_type + "<extra></extra>"))
+    fig.update_layout(
+        barmode="stack", margin=dict(l=40, r=10, t=10, b=30), dragmode="zoom", showlegend=False,
+        uirevision="timeline", bargap=0.1,
+        xaxis=dict(type="date", rangeslider=dict(visible=False)),
+        yaxis=dict(fixedrange=True, title="events"),
+    )
+    if start and end:
+        fig.update_xaxes(range=[start, end], autorange=False)
+    return fig
+
+
+def _esc(value: object) -> str:
+    # Plotly renders hover text as a subset of HTML: escape what came from articles.
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    if pd.isna(first):
+        return "undated"
+    if pd.isna(last) or first.normalize() == last.normalize():
+        return f"{first:%Y-%m-%d}"
+    return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"

@@ -1,0 +1,130 @@
+"""Pure functions from the events table and a selection to what a view shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import schema as S
+
+
+@dataclass(frozen=True)
+class Selection:
+    start: str | None = None  # ISO dates, inclusive
+    end: str | None = None
+    place: str | None = None  # a place_key
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> Selection:
+        d = d or {}
+        return cls(d.get("start"), d.get("end"), d.get("place"))
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "place": self.place}
+
+
+def with_place_key(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the marker key: one per resolved place."""
+    key = (df[S.LOCATION].astype(str) + "|" + df[S.LATITUDE].round(4).astype(str) + "|"
+           + df[S.LONGITUDE].round(4).astype(str))
+    return df.assign(**{S.PLACE_KEY: key})
+
+
+def in_range(df: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
+    if not start and not end:
+        return df
+    mask = df[S.EVENT_DATE].notna()
+    if start:
+        mask &= df[S.EVENT_DATE] >= pd.Timestamp(start).normalize()
+    if end:
+        mask &= df[S.EVENT_DATE] <= pd.Timestamp(end)
+    return df[mask]
+
+
+def at_place(df: pd.DataFrame, place: str | None) -> pd.DataFrame:
+    return df if not place else df[df[S.PLACE_KEY] == place]
+
+
+def places_summary(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per place: where it is, how many events and deaths, its main event type, date span."""
+    cols = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
+            "fatalities", "main_type", "first", "last"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    g = df.groupby(S.PLACE_KEY, sort=False)
+    out = g.agg(**{
+        S.LOCATION: (S.LOCATION, "first"), S.LATITUDE: (S.LATITUDE, "first"),
+        S.LONGITUDE: (S.LONGITUDE, "first"), S.COUNTRY: (S.COUNTRY, "first"),
+        S.GEO_PRECISION: (S.GEO_PRECISION, "max"), "n_events": (S.EVENT_ID, "size"),
+        "fatalities": (S.FATALITIES, "sum"), "first": (S.EVENT_DATE, "min"), "last": (S.EVENT_DATE, "max"),
+    })
+    main = df.groupby([S.PLACE_KEY, S.EVENT_TYPE], sort=False).size().reset_index(name="n")
+    main = main.sort_values("n", ascending=False).drop_duplicates(S.PLACE_KEY).set_index(S.PLACE_KEY)
+    out["main_type"] = main[S.EVENT_TYPE].reindex(out.index)
+    return out.reset_index()[cols]
+
+
+def timeline_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Events per day and type."""
+    dated = df[df[S.EVENT_DATE].notna()]
+    if dated.empty:
+        return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
+    day = dated[S.EVENT_DATE].dt.normalize()
+    return dated.assign(day=day).groupby(["day", S.EVENT_TYPE]).size().reset_index(name="n")
+
+
+def selection_after_relayout(relayout: dict | None, current: Selection) -> Selection:
+    """A drag on the timeline's x axis sets the date range; a double-click (autorange) clears it."""
+    if not relayout:
+        return current
+    if relayout.get("xaxis.autorange") or relayout.get("autosize"):
+        return Selection(None, None, current.place) if relayout.get("xaxis.autorange") else current
+    lo = relayout.get("xaxis.range[0]")
+    hi = relayout.get("xaxis.range[1]")
+    if lo is None and isinstance(relayout.get("xaxis.range"), list):
+        lo, hi = relayout["xaxis.range"][:2]
+    if lo is None or hi is None:
+        return current
+    return Selection(str(lo)[:10], str(hi)[:19], current.place)
+
+
+def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
+    """The rows behind a selection, newest first, with the highlight offsets inside each excerpt."""
+    if df.empty:
+        return []
+    rows = df.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(limit)
+    out = []
+    for r in rows.to_dict("records"):
+        start = int(r[S.EXCERPT_START])
+        t0, t1 = int(r[S.TOPONYM_START]) - start, int(r[S.TOPONYM_END]) - start
+        trig = str(r[S.TRIGGER] or "")
+        k = r[S.EXCERPT].find(trig) if trig else -1
+        out.append({**r, "place_span": (t0, t1), "trigger_span": (k, k + len(trig)) if k >= 0 else None})
+    return out
+
+
+def split_highlights(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, str | None]]:
+    """Cut text into (piece, kind) where kind names the highlight or is None; overlapping spans are dropped."""
+    pieces: list[tuple[str, str | None]] = []
+    pos = 0
+    for s, e, kind in sorted(spans):
+        if s < pos or s < 0 or e > len(text) or e <= s:
+            continue
+        if s > pos:
+            pieces.append((text[pos:s], None))
+        pieces.append((text[s:e], kind))
+        pos = e
+    if pos < len(text):
+        pieces.append((text[pos:], None))
+    return pieces
+
+
+def format_date(ts: pd.Timestamp | None, precision: str | None) -> str:
+    if ts is None or pd.isna(ts):
+        return "undated"
+    if precision == "year":
+        return f"{ts:%Y}"
+    if precision == "month":
+        return f"{ts:%B %Y}"
+    return f"{ts:%Y-%m-%d}"

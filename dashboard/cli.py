@@ -1,0 +1,144 @@
+"""The `conflictmap` command: argument parsing only; the work happens in the modules it calls."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from dashboard.errors import ConflictMapError
+from dashboard.paths import data_dir, default_store
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from err
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="conflictmap", description="News articles → a map of sourced events.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="read articles, extract events, add them to the store")
+    ing.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt .html .jsonl .csv .xml)")
+    ing.add_argument("--store", type=Path, default=None, help="store directory (default: $CONFLICTMAP_STORE "
+                     "or the user data dir)")
+    ing.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD",
+                     help="publication date for articles that carry none")
+
+    srv = sub.add_parser("serve", help="serve the dashboard (ingests the bundled data into an empty store)")
+    srv.add_argument("--store", type=Path, default=None, help="store directory")
+    srv.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+
+    exp = sub.add_parser("export", help="write the events table to a file")
+    exp.add_argument("--store", type=Path, default=None, help="store directory")
+    exp.add_argument("--format", choices=("csv", "geojson", "parquet"), required=True, help="file format")
+    exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="output file")
+
+    ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory")
+    ben.add_argument("--json", action="store_true", help="print one JSON object")
+    ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench}[args.command](args)
+    except ConflictMapError as err:
+        print(f"conflictmap: error: {err}", file=sys.stderr)
+        return 1
+
+
+def _store_dir(args: argparse.Namespace) -> Path:
+    return Path(args.store) if args.store else default_store()
+
+
+class _Progress:
+    """Counts articles on stderr for long runs, one line per 5 % (no terminal tricks, so logs stay readable)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.step = total, 0, max(25, total // 20)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.total >= 50 and (self.done % self.step == 0 or self.done == self.total):
+            print(f"  {self.done}/{self.total} articles", file=sys.stderr, flush=True)
+
+
+def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None) -> dict:
+    """Read, process and store; returns the summary that `ingest` prints."""
+    from dashboard.ingest.readers import read_paths
+    from dashboard.pipeline import build_pipeline
+    from dashboard.store import EventsStore
+
+    store = EventsStore(store_dir)
+    read = read_paths(paths, published=published)
+    known = store.article_ids()
+    seen: set[str] = set()
+    fresh = []
+    for a in read.articles:
+        if a.article_id not in known and a.article_id not in seen:
+            seen.add(a.article_id)
+            fresh.append(a)
+    added_articles = added_events = 0
+    if fresh:
+        result = build_pipeline().run(fresh, progress=_Progress(len(fresh)))
+        added_articles, added_events = store.append(result.events, result.articles)
+    return {"read": len(read.articles), "already_stored": len(read.articles) - len(fresh),
+            "skipped": [str(p) for p in read.problems], "articles_added": added_articles,
+            "events_added": added_events, "store": str(store_dir)}
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    summary = ingest_paths(args.paths, _store_dir(args), args.published)
+    print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
+          f"{len(summary['skipped'])} skipped")
+    for problem in summary["skipped"]:
+        print(f"  skipped {problem}")
+    print(f"added {summary['articles_added']} article(s) and {summary['events_added']} event(s) "
+          f"to {summary['store']}")
+    return 0 if summary["read"] or not summary["skipped"] else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.app.app import create_app
+    from dashboard.store import EventsStore
+
+    store_dir = _store_dir(args)
+    if not EventsStore(store_dir).manifest()["generation"]:
+        print(f"empty store {store_dir}: ingesting the bundled articles first", file=sys.stderr)
+        summary = ingest_paths([data_dir()], store_dir)
+        print(f"added {summary['articles_added']} article(s), {summary['events_added']} event(s)", file=sys.stderr)
+    app = create_app(store_dir)
+    print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port}", file=sys.stderr)
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.export import write_events
+    from dashboard.store import EventsStore
+
+    n = write_events(EventsStore(_store_dir(args)).load_events(), args.format, args.output)
+    print(f"wrote {n} event(s) to {args.output}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from dashboard.bench import run_ingest_bench
+
+    figures = run_ingest_bench(limit=args.limit)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        width = max(map(len, figures))
+        for k, v in figures.items():
+            print(f"{k:<{width}}  {v}")
+    return 0
