@@ -41,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=("csv", "geojson", "parquet"), required=True, help="file format")
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="output file")
 
+    ev = sub.add_parser("eval", help="score the pipeline against annotated gold data")
+    evsub = ev.add_subparsers(dest="eval_command", required=True)
+    geo = evsub.add_parser("geoparse", help="toponym recognition and resolution against a gold JSONL file")
+    geo.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold file: text + toponyms[start,end,lat,lon]")
+    geo.add_argument("--gold-spans", action="store_true", help="score resolution given the gold spans")
+    geo.add_argument("--json", action="store_true", help="print one JSON object")
+    geo.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N documents")
+
     ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory")
     ben.add_argument("--json", action="store_true", help="print one JSON object")
     ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
@@ -50,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench}[args.command](args)
+        return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
+                "eval": cmd_eval}[args.command](args)
     except ConflictMapError as err:
         print(f"conflictmap: error: {err}", file=sys.stderr)
         return 1
@@ -135,6 +144,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_ingest_bench
 
     figures = run_ingest_bench(limit=args.limit)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        width = max(map(len, figures))
+        for k, v in figures.items():
+            print(f"{k:<{width}}  {v}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from dashboard.evaluate import evaluate_geoparse, read_gold
+    from dashboard.pipeline import build_pipeline
+
+    docs = read_gold(args.gold, args.limit)
+    pipe = build_pipeline()
+    figures = evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans)
     if args.json:
         print(json.dumps(figures))
     else:

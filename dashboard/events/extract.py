@@ -73,12 +73,12 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[str
         if not (sent.start_char <= t.start < sent.end_char) or t.place is None:
             continue
         country = gazetteer.country_name(t.place.country_code)
-        if t.is_demonym:
+        if t.is_demonym and t.state:
             following = text[t.end - base:t.end - base + 30].lower().split()
             noun = following[0].strip(".,;") if following else ""
             kind = "Military Forces of" if noun in MILITARY_NOUNS else "Government of"
             found.append((t.start, f"{kind} {country}"))
-        elif t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
+        elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
             found.append((t.start, f"Government of {country}"))
     for ent in sent.ents:
         if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in toponyms):

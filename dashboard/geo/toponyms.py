@@ -41,6 +41,7 @@ class Toponym:
     score: float = 0.0
     alternatives: list[tuple[Place, float]] = field(default_factory=list)
     admin_hint: bool = False
+    state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
 
     @property
     def resolved(self) -> bool:
@@ -90,10 +91,8 @@ def recognize(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
             continue
         if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
             code = gazetteer.demonym_country(text)
-            if code and _demonym_stands_for_state(ent):
-                out.append(Toponym(s, e, text, label, is_demonym=True))
-                continue
             if code:
+                out.append(Toponym(s, e, text, label, is_demonym=True, state=_demonym_stands_for_state(ent)))
                 continue
         if text not in gazetteer:
             continue
@@ -201,6 +200,8 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     and unambiguous places, the second ranks every candidate with that context."""
     cands: dict[str, list[Place]] = {}
     for t in toponyms:
+        if not t.is_demonym and gazetteer.demonym_country(t.text) and t.text not in gazetteer:
+            t.is_demonym = True
         if t.is_demonym:
             code = gazetteer.demonym_country(t.text)
             country = gazetteer.country(code) if code else None
