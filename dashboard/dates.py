@@ -21,7 +21,8 @@ WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 
 DAY, MONTH, YEAR = "day", "month", "year"
 _RANK = {DAY: 0, MONTH: 1, YEAR: 2}
 
-_MON = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MON = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+        r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _YR = r"(?P<year>(?:19|20)\d\d)"
 _DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -34,10 +35,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{_MON}\b(?!,?\s*(?:19|20)\d\d)")),
     ("my", re.compile(rf"\b{_MON}\s+(?:of\s+)?{_YR}\b")),
     ("m_rel", re.compile(rf"\b{_MON}\s+(?P<rel>this|last|next)\s+year\b")),
-    ("m_bare", re.compile(r"\b(?:in|since|until|by|during|early|late|mid-?|last|next|this|from)\s+"
+    ("m_bare", re.compile(r"\b(?i:in|since|until|by|during|early|late|mid-?|last|next|this|from)\s+"
                           r"(?P<mon>January|February|March|April|June|July|August|September|October|"
                           r"November|December)\b(?!\s+\d)")),
-    ("year", re.compile(rf"\b(?:in|since|until|by|during|of|from|early|late|mid-?|throughout|before|after)\s+{_YR}\b(?![-/]\d)")),
+    ("year", re.compile(rf"\b(?i:in|since|until|by|during|of|from|early|late|mid-?|throughout|before|after)\s+"
+                        rf"{_YR}\b(?![-/]\d)")),
     ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|late|early)\s+)?{_WD}\b")),
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|last night|this morning|this week|"
                             r"last week|next week|this month|last month|next month|this year|last year|"
@@ -217,7 +219,10 @@ def best_mention(mentions: list[DateMention]) -> DateMention | None:
         return None
 
     def rank(m: DateMention) -> int:
-        if m.kind in ("iso", "mdy", "dmy", "md", "dm", "weekday") or (m.kind == "relative" and m.rel in (
+        # A full date outranks the weekday written beside it ("Friday, Feb. 28, 2020").
+        if m.kind in ("iso", "mdy", "dmy"):
+            return -1
+        if m.kind in ("md", "dm", "weekday") or (m.kind == "relative" and m.rel in (
                 "yesterday", "today", "tonight", "last night", "this morning")):
             return 0
         if m.kind in ("my", "m_rel", "m_bare") or (m.kind == "relative" and "month" in (m.rel or "")):

@@ -128,7 +128,7 @@ def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gaze
             tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]])
         else:
             tops = recognize(doc, gazetteer)
-        predictions.append(resolve(tops, geocoder, gazetteer))
+        predictions.append(resolve(tops, geocoder, gazetteer, text=doc_json["text"]))
     elapsed = time.perf_counter() - t0
 
     finder = CountryFinder(gazetteer)
@@ -177,7 +177,7 @@ def iter_errors(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
     for doc_json, doc in zip(docs, nlp.pipe(d["text"] for d in docs), strict=True):
         tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]]) \
             if gold_spans else recognize(doc, gazetteer)
-        preds = resolve(tops, geocoder, gazetteer)
+        preds = resolve(tops, geocoder, gazetteer, text=doc_json["text"])
         for m in match_spans(doc_json["toponyms"], preds, exact=False):
             p = m.pred.place
             err = haversine_km(m.gold["lat"], m.gold["lon"], p.latitude, p.longitude) if p else EARTH_HALF_KM

@@ -24,8 +24,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("article_id", "string", "Id of the source article (hash of its text); key into the articles table."),
     Column("event_date", "datetime64[ns]", "Date the event happened (or the first day of its month/year)."),
     Column("date_precision", "string", "How precise event_date is: day, month or year."),
-    Column("date_source", "string", "Where the date came from: sentence, context (a nearby sentence) or published (the article's date)."),
-    Column("is_future", "boolean", "True when the sentence announces a scheduled or expected event, not one that happened."),
+    Column("date_source", "string",
+           "Where the date came from: sentence, context (a nearby sentence) or published (the article's date)."),
+    Column("is_future", "boolean",
+           "True when the sentence announces a scheduled or expected event, not one that happened."),
     Column("event_type", "string", "ACLED event type, or 'Diplomacy' / 'Statement' / 'Other' for non-violent events."),
     Column("sub_event_type", "string", "Finer type (ACLED sub-event type where one applies)."),
     Column("trigger", "string", "The words in the sentence that typed the event (empty when none matched)."),
@@ -110,11 +112,13 @@ def coerce_events(df: pd.DataFrame) -> pd.DataFrame:
     """Return df with exactly the schema's columns, in order, with the schema's dtypes."""
     missing = [n for n in NAMES if n not in df.columns]
     if missing:
-        df = df.assign(**{n: pd.NA for n in missing})
+        df = df.assign(**{n: pd.Series([None] * len(df), index=df.index, dtype="object") for n in missing})
     out = df.loc[:, list(NAMES)].copy()
     for name, dtype in DTYPES.items():
         if dtype.startswith("datetime64"):
             out[name] = pd.to_datetime(out[name], errors="coerce").astype("datetime64[ns]")
+        elif dtype == "float64":
+            out[name] = pd.to_numeric(out[name], errors="coerce").astype("float64")
         else:
             out[name] = out[name].astype(dtype)
     return out.reset_index(drop=True)

@@ -44,9 +44,13 @@ class EventsStore:
         if not path.is_file():
             return {"format": FORMAT_VERSION, "generation": 0, "n_events": 0, "n_articles": 0, "hash": ""}
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
+            m = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
             raise StoreError(f"{path}: unreadable store manifest ({err})") from err
+        gen = m.get("generation") if isinstance(m, dict) else None
+        if not isinstance(gen, int) or isinstance(gen, bool) or gen < 0:
+            raise StoreError(f"{path}: store manifest has no valid 'generation'")
+        return m
 
     def _table_path(self, name: str, gen: int) -> Path:
         return self.root / f"{name}-{gen:06d}.parquet"
@@ -101,7 +105,11 @@ class EventsStore:
         """Add articles not already stored (by article_id) and their events. Returns (articles, events) added."""
         with self._lock():
             known = self.article_ids()
-            new_articles = [a for a in articles if a.article_id not in known]
+            new_articles = []
+            for a in articles:
+                if a.article_id not in known:
+                    known.add(a.article_id)
+                    new_articles.append(a)
             new_ids = {a.article_id for a in new_articles}
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)]

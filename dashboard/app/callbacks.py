@@ -8,7 +8,7 @@ from dash import Input, Output, State, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.figures import PRECISION_LABEL, map_figure, timeline_figure, type_color
+from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
 from dashboard.app.query import (
     Selection,
     at_place,
@@ -57,7 +57,9 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         places = places_summary(in_time)
         place_events = at_place(events, sel.place)
         listed = at_place(in_time, sel.place)
-        return (map_figure(places, sel.place), timeline_figure(timeline_counts(place_events), sel.start, sel.end),
+        extent = (events[S.EVENT_DATE].min(), events[S.EVENT_DATE].max()) if len(events) else None
+        return (map_figure(places, sel.place),
+                timeline_figure(timeline_counts(place_events), sel.start, sel.end, extent),
                 excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
 
 
@@ -96,7 +98,7 @@ def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
             meta.append(html.Span(f"{int(deaths)} killed", className="deaths"))
         if r[S.IS_FUTURE]:
             meta.append(html.Span("scheduled", className="future"))
-        meta.append(html.Span(f"{r[S.LOCATION]} ({PRECISION_LABEL.get(int(r[S.GEO_PRECISION]), '?')})",
+        meta.append(html.Span(f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
                               className="where"))
         pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
         items.append(html.Article(className="excerpt", children=[

@@ -24,12 +24,18 @@ TYPE_COLORS = {
 PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
 
 
+def precision_label(value: object) -> str:
+    return PRECISION_LABEL.get(int(value), "?") if value is not None and pd.notna(value) else "?"
+
+
 def type_color(event_type: str) -> str:
     return TYPE_COLORS.get(event_type, "#7f7f7f")
 
 
-def marker_size(n: pd.Series) -> pd.Series:
-    return 10 + 6 * n.astype(float).map(lambda v: math.sqrt(max(v, 1.0)) - 1)
+def marker_size(n: pd.Series, biggest: float | None = None) -> pd.Series:
+    """Marker diameter in px: area grows with the count, from 9 px for one event to 42 px for the largest."""
+    top = max(float(biggest if biggest is not None else n.max() if len(n) else 1), 1.0)
+    return 9 + 33 * n.astype(float).map(lambda v: math.sqrt(max(v, 1.0) - 1) / math.sqrt(max(top - 1, 1.0)))
 
 
 def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = False) -> go.Figure:
@@ -38,6 +44,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = 
     Country- and province-level places are drawn hollow: the marker is a centroid, not a spot.
     """
     fig = go.Figure()
+    biggest = float(places["n_events"].max()) if not places.empty else 1.0
     for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
         precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
         symbols = ["circle" if p else "circle-open" for p in precise]
@@ -45,13 +52,13 @@ def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = 
         hover = [
             f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
             f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
-            f"{_span(r['first'], r['last'])}<br>precision: {PRECISION_LABEL.get(int(r[S.GEO_PRECISION]), '?')}"
+            f"{_span(r['first'], r['last'])}<br>precision: {precision_label(r[S.GEO_PRECISION])}"
             for r in grp.to_dict("records")
         ]
         fig.add_trace(go.Scattergeo(
             lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
             customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
-            marker=dict(size=marker_size(grp["n_events"]), color=type_color(event_type), symbol=symbols,
+            marker=dict(size=marker_size(grp["n_events"], biggest), color=type_color(event_type), symbol=symbols,
                         line=dict(width=widths, color="#111"), opacity=0.85),
         ))
     fig.update_geos(
@@ -66,8 +73,13 @@ def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = 
     return fig
 
 
-def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None) -> go.Figure:
-    """Events per day, stacked by type. Dragging along the x axis selects a date range."""
+def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> go.Figure:
+    """Events per day, stacked by type. Dragging along the x axis selects a date range.
+
+    `extent` (the whole store's date span) keeps the axis steady when a place is selected,
+    so its events are seen in the time frame of all the others.
+    """
     fig = go.Figure()
     for event_type, grp in counts.groupby(S.EVENT_TYPE, sort=True) if not counts.empty else []:
         fig.add_trace(go.Bar(x=grp["day"], y=grp["n"], name=event_type, marker_color=type_color(event_type),
@@ -80,6 +92,9 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     )
     if start and end:
         fig.update_xaxes(range=[start, end], autorange=False)
+    elif extent is not None and pd.notna(extent[0]):
+        pad = max(pd.Timedelta(days=15), (extent[1] - extent[0]) * 0.02)
+        fig.update_xaxes(range=[extent[0] - pad, extent[1] + pad], autorange=False)
     return fig
 
 

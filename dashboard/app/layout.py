@@ -17,8 +17,8 @@ def build_layout(title: str = "conflictmap") -> html.Div:
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
-                dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True, config={"scrollZoom": True, "displaylogo": False,
-                                                               "topojsonURL": "/assets/topojson/"}),
+                dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,
+                          config={"scrollZoom": True, "displaylogo": False, "topojsonURL": "/assets/topojson/"}),
                 html.P("Drag across the timeline to choose dates; double-click it to clear.", className="hint"),
                 dcc.Graph(id=ids.TIMELINE, className="timeline", style={"height": "200px"},
                           config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),

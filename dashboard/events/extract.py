@@ -28,7 +28,8 @@ LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 MILITARY_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldiers", "soldier", "jets",
                   "warplanes", "planes", "aircraft", "navy", "drones", "artillery", "tanks", "convoy", "militia",
                   "militias", "gendarmerie", "air"}
-REGIME_RE = re.compile(r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)(?:\s+forces)?"
+REGIME_RE = re.compile(r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
+                       r"(?:\s+forces)?"
                        r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
                        r"|pro-(?:government|regime)\s+forces)\b", re.I)
 

@@ -64,10 +64,11 @@ class Count:
     phrase: str
 
 
-_KILL_AFTER = re.compile(rf"\b(?:killed|killing|kills|kill|claimed the lives of|left)\s+{_QUAL}(?P<n>{NUMBER})"
-                         rf"(?:\s+{PEOPLE})?(?:\s+dead)?", re.I)
+_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing|kills|kill|claimed the lives of)\s+{_QUAL}(?P<n>{NUMBER})"
+                         rf"(?:\s+{PEOPLE})?(?:\s+dead)?|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
 _KILL_BEFORE = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|had been|was|are|"
-                          rf"being)\s+)?(?:killed|dead|died|slain|massacred|executed|lost their lives)", re.I)
+                          rf"being|have|has|had)\s+)?(?:killed|dead|died|slain|massacred|executed|"
+                          rf"lost their lives)", re.I)
 _TOLL = re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached|rose to|climbed to)\s+{_QUAL}"
                    rf"(?P<n>{NUMBER})", re.I)
 _INJ = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|was|are)\s+)?"

@@ -26,7 +26,7 @@ import numpy as np
 from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 # geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
 PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
@@ -287,16 +287,39 @@ def build_gazetteer() -> Gazetteer:
             code_to_admin1[key][a1] += 1
         city_rows.append((c, lat, lon, a1, a2, key))
     admin1_of_code = {k: max(v, key=v.get) for k, v in code_to_admin1.items()}
+    admin2_members: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
     admin1_pop: dict[tuple[str, str], int] = defaultdict(int)
     for c, lat, lon, a1, a2, key in city_rows:
         a1 = a1 or admin1_of_code.get(key, "")
         pop = int(c.get("population") or 0)
         admin1_pop[(c["countrycode"], fold(a1))] += pop
+        if a2:
+            admin2_members[(c["countrycode"], a1, a2)].append((lat, lon, pop))
         is_capital = capitals.get(c["countrycode"]) == c["name"]
         alts = [a for a in c.get("alternatenames") or [] if len(a) > 3 or a.istitle()]
         b.add([c["name"], *alts], geonameid=int(c["geonameid"]), name=c["name"], latitude=lat,
               longitude=lon, feature_class="P", feature_code="PPLC" if is_capital else "PPL",
               country_code=c["countrycode"], admin1=a1, admin2=a2, population=pop)
+
+    # Second-level divisions (US counties, districts) are not in the packaged data as places;
+    # the centroid of their towns stands in for them, weighted towards the larger ones.
+    for (cc, a1, a2), members in admin2_members.items():
+        weights = [math.sqrt(max(p, 1)) for _, _, p in members]
+        total = sum(weights)
+        lat = sum(m[0] * w for m, w in zip(members, weights, strict=True)) / total
+        lon = sum(m[1] * w for m, w in zip(members, weights, strict=True)) / total
+        b.add([a2], geonameid=None, name=a2, latitude=lat, longitude=lon, feature_class="A",
+              feature_code="ADM2", country_code=cc, admin1=a1, admin2=a2,
+              population=sum(p for _, _, p in members))
+
+    with (gnc / "continents.json").open(encoding="utf-8") as fh:
+        for c in json.load(fh).values():
+            names = [c["name"]] + [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+            b.add(names, geonameid=int(c["geonameId"]), name=c["name"], latitude=float(c["lat"]),
+                  longitude=float(c["lng"]), feature_class="L", feature_code="CONT", country_code="",
+                  admin1="", admin2="", population=int(c.get("population") or 0))
+    continents = {fold(n) for n in ("Africa", "Asia", "Europe", "North America", "Oceania", "South America",
+                                    "Antarctica")}
 
     us_states = {}
     with (gnc / "us_states.json").open(encoding="utf-8") as fh:
@@ -325,6 +348,8 @@ def build_gazetteer() -> Gazetteer:
                   population=pop)
 
     for r in _own_table("regions.tsv"):
+        if r["feature_code"].strip() == "CONT" and fold(r["name"]) in continents:
+            continue
         alts = [a for a in (r.get("alt_names") or "").split("|") if a]
         code = r["feature_code"].strip()
         b.add([r["name"], *alts], geonameid=None, name=r["name"], latitude=float(r["latitude"]),
@@ -333,13 +358,20 @@ def build_gazetteer() -> Gazetteer:
               feature_code=code, country_code=(r.get("country_code") or "").strip(), admin1="",
               admin2="", population=int(float(r.get("population") or 0)))
 
+    admin1_idx = {(b.cols["country_code"][i], fold(b.cols["name"][i])): i
+                  for i in range(len(b.cols["name"])) if b.cols["feature_code"][i] == "ADM1"}
+    for row in _own_table("admin1_aliases.tsv"):
+        i = admin1_idx.get((row["country_code"].strip(), fold(row["admin1"])))
+        if i is not None:
+            b.alias(i, row["alias"])
+
     demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
     return b.finish(country_names, demonyms)
 
 
 def _sources_stamp() -> str:
     parts = [str(INDEX_VERSION)]
-    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv"):
+    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv"):
         p = Path(__file__).with_name("data") / name
         parts.append(str(p.stat().st_mtime_ns) if p.exists() else "-")
     return "-".join(parts)

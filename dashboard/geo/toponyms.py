@@ -154,6 +154,30 @@ def _online_place(loc: Location, name: str) -> Place:
                  admin2="", population=0)
 
 
+def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
+    """"Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
+    out: dict[int, int] = {}
+    if text is None:
+        return out
+    order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].start)
+    for a, b in zip(order, order[1:], strict=False):
+        between = text[toponyms[a].end:toponyms[b].start]
+        if re.fullmatch(r"\s*,\s*", between) or re.fullmatch(r"\s+\(\s*", between):
+            out[a] = b
+    return out
+
+
+def _inside(place: Place, container: list[Place]) -> bool:
+    for c in container:
+        if c.feature_code == "PCLI" and place.country_code == c.country_code and place.feature_code != "PCLI":
+            return True
+        if c.feature_code == "ADM1" and place.country_code == c.country_code and fold(place.admin1) == fold(c.name):
+            return True
+        if c.feature_code == "ADM2" and place.country_code == c.country_code and fold(place.admin2) == fold(c.name):
+            return True
+    return False
+
+
 def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> float:
     """How likely `place` is meant by the name `key` in a document with context `ctx`."""
     s = math.log10(place.population + 10)
@@ -169,7 +193,10 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
     elif code == "PPLC":
         s += 1.0
     if fold(place.name) == key:
-        s += 1.0
+        s += 1.5
+    elif place.feature_class == "P":
+        # Matched only through an alternate name: often a historical or foreign name of another town.
+        s -= 0.5
     total = sum(ctx.countries.values())
     if total and place.country_code:
         share = ctx.countries.get(place.country_code, 0) / total
@@ -187,20 +214,20 @@ def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = Fals
     if len(ranked) > 1 and not admin_hint and ranked[0][0].feature_code == "ADM1":
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
-            if p.feature_class == "P" and p.country_code == top.country_code and \
-                    haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250:
+            if p.feature_class == "P" and p.country_code == top.country_code and fold(p.name) == fold(top.name) \
+                    and haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250:
                 ranked.insert(0, ranked.pop(i))
                 break
     return ranked
 
 
 def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
-            max_alternatives: int = 5) -> list[Toponym]:
+            max_alternatives: int = 5, text: str | None = None) -> list[Toponym]:
     """Resolve every toponym in place, in two passes: the first finds the document's countries
     and unambiguous places, the second ranks every candidate with that context."""
     cands: dict[str, list[Place]] = {}
     for t in toponyms:
-        if not t.is_demonym and gazetteer.demonym_country(t.text) and t.text not in gazetteer:
+        if not t.is_demonym and gazetteer.demonym_country(t.text):
             t.is_demonym = True
         if t.is_demonym:
             code = gazetteer.demonym_country(t.text)
@@ -229,11 +256,18 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             if top.feature_class == "P" and margin > 1.0:
                 anchors.append((top.latitude, top.longitude))
     ctx = Context(first, tuple(anchors[:50]))
-    for t in toponyms:
+    contained_by = containers(toponyms, text)
+    for i, t in enumerate(toponyms):
         if t.is_demonym:
             continue
         key = fold(t.text)
-        ranked = rank(cands.get(key, []), key, ctx, t.admin_hint)
+        options = cands.get(key, [])
+        if i in contained_by:
+            outer = toponyms[contained_by[i]]
+            outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
+            inside = [p for p in options if _inside(p, outer_cands)]
+            options = inside or options
+        ranked = rank(options, key, ctx, t.admin_hint)
         if ranked:
             t.place, t.score = ranked[0]
             t.alternatives = ranked[:max_alternatives]
@@ -242,7 +276,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
 
 def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
     """Recognise and resolve the toponyms of a parsed document."""
-    return resolve(recognize(doc, gazetteer), geocoder, gazetteer)
+    return resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
 
 
 def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Toponym]:

@@ -204,6 +204,8 @@ class _MainText(HTMLParser):
             self.in_h1 = True
         if tag == "p" and not self.skip:
             self.in_p += 1
+        if tag == "br" and self.in_p:
+            self.cur_p.append(" ")
         if tag in _BLOCK:
             self.blocks.append([])
 
@@ -319,7 +321,7 @@ def _record_to_article(rec: dict, where: str) -> Article:
     if rec.get("id") not in (None, ""):
         extra["id"] = str(rec["id"])
     return Article(text=text, title=str(rec.get("title") or "").strip(), published=published,
-                   source=str(rec.get("source") or Path(where.split(":")[0]).name),
+                   source=str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name),
                    url=str(rec.get("url") or ""), path=where, extra=extra)
 
 
@@ -349,8 +351,10 @@ def parse_csv(text: str, where: str) -> Iterator[Article | ReadProblem]:
         yield ReadProblem(where, f"CSV has no 'text' column (columns: {reader.fieldnames})")
         return
     try:
-        for n, row in enumerate(reader, start=2):
-            loc = f"{where}:{n}"
+        start_line = reader.line_num + 1
+        for row in reader:
+            loc = f"{where}:{start_line}"
+            start_line = reader.line_num + 1
             if None in row:
                 yield ReadProblem(loc, "row has more fields than the header")
                 continue
@@ -393,7 +397,8 @@ def parse_feed(text: str, where: str) -> Iterator[Article | ReadProblem]:
             name = local(child.tag)
             value = child.text or child.get("href") or ""
             fields.setdefault(name, value)
-        body = fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary") or ""
+        body = (fields.get("encoded") or fields.get("content") or fields.get("description")
+                or fields.get("summary") or "")
         rec = {"title": _strip_tags(fields.get("title", "")), "text": _strip_tags(body),
                "url": fields.get("link", ""), "published": fields.get("pubdate") or fields.get("published")
                or fields.get("updated") or fields.get("date"), "source": Path(where).name}

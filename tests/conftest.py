@@ -1,0 +1,94 @@
+"""Shared fixtures for the unit tests (browser tests live in tests/browser with their own conftest).
+
+spaCy and the gazetteer are slow to load, so they are loaded once per session. The gazetteer
+index is a cache in the user cache dir: it is built on first use (~20 s) and reused afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_ARTICLE = REPO / "data" / "articles" / "000_8dac7f83ad45b776.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    assert SEED_ARTICLE.is_file(), f"seed article missing: {SEED_ARTICLE}"
+    return SEED_ARTICLE
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from dashboard.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    from dashboard.geo.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def pipeline(nlp, gazetteer):
+    from dashboard.pipeline import build_pipeline
+
+    return build_pipeline(nlp=nlp, gazetteer=gazetteer)
+
+
+@pytest.fixture(scope="session")
+def seed_article(seed_path):
+    from dashboard.ingest.readers import read_file
+
+    result = read_file(seed_path)
+    assert result.problems == []
+    assert len(result.articles) == 1
+    return result.articles[0]
+
+
+@pytest.fixture(scope="session")
+def seed_result(pipeline, seed_article):
+    """The pipeline's BatchResult on the seed article."""
+    return pipeline.run([seed_article])
+
+
+@pytest.fixture(scope="session")
+def seed_events(seed_result):
+    """The events table built from the seed article (do not mutate: copy first)."""
+    return seed_result.events
+
+
+def event_row(**overrides) -> dict:
+    """One plausible events-table row; keyword arguments replace fields."""
+    text_start = overrides.pop("_start", 0)
+    row = {
+        "event_id": "e1", "article_id": "a1", "event_date": "2020-03-04", "date_precision": "day",
+        "date_source": "sentence", "is_future": False, "event_type": "Battles", "sub_event_type": "Armed clash",
+        "trigger": "clashed", "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
+        "toponym": "Idlib", "toponym_start": text_start + 26, "toponym_end": text_start + 31,
+        "latitude": 35.93062, "longitude": 36.63393, "geonameid": 169389, "feature_code": "PPL",
+        "country": "Syria", "country_code": "SY", "admin1": "Idlib", "geo_precision": 1, "fatalities": None,
+        "excerpt": "Turkish troops clashed in Idlib.", "excerpt_start": text_start,
+        "excerpt_end": text_start + 32, "title": "Clashes", "source": "test.txt", "url": "",
+        "published": "2020-03-04", "published_inferred": False, "confidence": 0.8,
+    }
+    row.update(overrides)
+    return row
+
+
+@pytest.fixture
+def make_events():
+    """Build a schema-typed events DataFrame from rows of overrides: make_events(dict(...), dict(...))."""
+    import pandas as pd
+
+    from dashboard import schema as S
+
+    def make(*rows: dict):
+        return S.coerce_events(pd.DataFrame([event_row(**r) for r in rows]))
+
+    return make

@@ -1,0 +1,169 @@
+"""Date mentions in text (pure pattern matching) and their resolution against the publication date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.dates import (
+    DAY,
+    MONTH,
+    YEAR,
+    best_mention,
+    find_date_mentions,
+    infer_published,
+    is_future_context,
+    resolve_mention,
+)
+from dashboard.events.extract import sentence_date
+
+PUBLISHED = date(2020, 3, 4)  # a Wednesday, the seed article's date
+
+
+def only_mention(text: str):
+    mentions = find_date_mentions(text)
+    assert len(mentions) == 1, mentions
+    return mentions[0]
+
+
+@pytest.mark.parametrize("sentence, mention, expected, precision", [
+    ("The deal was reached on Sept. 17, 2018, by Turkey and Russia.", "Sept. 17, 2018", date(2018, 9, 17), DAY),
+    ("The deal was reached on 17 September 2018.", "17 September 2018", date(2018, 9, 17), DAY),
+    ("It was signed 2018-09-17 in Sochi.", "2018-09-17", date(2018, 9, 17), DAY),
+    ("Attacks, ongoing since April 2019, as its backer", "April 2019", date(2019, 4, 1), MONTH),
+    ("It was signed in Sochi in 2018.", "in 2018", date(2018, 1, 1), YEAR),
+    ("An election in Syria will be held in April this year.", "April this year", date(2020, 4, 1), MONTH),
+    ("Talks resumed in April last year.", "April last year", date(2019, 4, 1), MONTH),
+    ("The regime announced Wednesday that an election will be held.", "Wednesday", date(2020, 3, 4), DAY),
+    ("The ministry said Monday that shelling went on.", "Monday", date(2020, 3, 2), DAY),
+    ("Erdoğan will meet Putin on Thursday to discuss Idlib.", "on Thursday", date(2020, 3, 5), DAY),
+    ("Officials said yesterday that the convoy was hit.", "yesterday", date(2020, 3, 3), DAY),
+    ("Clashes broke out last night near Saraqib.", "last night", date(2020, 3, 3), DAY),
+    ("The army said today that it took the town.", "today", date(2020, 3, 4), DAY),
+    ("Fighting intensified last month in the south.", "last month", date(2020, 2, 1), MONTH),
+    ("Refugees arrived last year.", "last year", date(2019, 1, 1), YEAR),
+    ("The town fell last Wednesday.", "last Wednesday", date(2020, 2, 26), DAY),
+    ("Talks resume next Wednesday.", "next Wednesday", date(2020, 3, 11), DAY),
+    ("Shelling resumed on March 2 near the town.", "March 2", date(2020, 3, 2), DAY),
+    ("A raid on Dec. 28 killed a commander.", "Dec. 28", date(2019, 12, 28), DAY),
+])
+def test_find_and_resolve(sentence: str, mention: str, expected: date, precision: str) -> None:
+    m = only_mention(sentence)
+    assert m.text == mention
+    assert sentence[m.start:m.end] == mention
+    assert resolve_mention(m, PUBLISHED, future=is_future_context(sentence)) == (expected, precision)
+
+
+def test_explicit_dates_need_no_publication_date() -> None:
+    for text, expected in [("on Sept. 17, 2018", (date(2018, 9, 17), DAY)),
+                           ("since April 2019", (date(2019, 4, 1), MONTH)),
+                           ("in 2018", (date(2018, 1, 1), YEAR))]:
+        assert resolve_mention(only_mention(text), None) == expected
+
+
+@pytest.mark.parametrize("text", ["said Wednesday", "yesterday", "last month", "April this year", "on March 2",
+                                  "in April"])
+def test_relative_dates_without_publication_date_are_unresolved(text: str) -> None:
+    assert resolve_mention(only_mention(text), None) is None
+
+
+def test_weekday_past_and_future() -> None:
+    wed = date(2020, 3, 4)
+    past = only_mention("Kalın said Wednesday.")
+    assert resolve_mention(past, wed) == (wed, DAY)
+    assert resolve_mention(past, date(2020, 3, 6)) == (wed, DAY), "the Wednesday before a Friday"
+    fut = only_mention("Putin will meet Erdoğan on Thursday.")
+    assert resolve_mention(fut, wed, future=True) == (date(2020, 3, 5), DAY)
+    assert resolve_mention(fut, wed, future=False) == (date(2020, 2, 27), DAY)
+
+
+def test_month_without_year_picks_the_nearest_year() -> None:
+    m = only_mention("Elections are due in June.")
+    assert resolve_mention(m, PUBLISHED, future=True) == (date(2020, 6, 1), MONTH)
+    assert resolve_mention(m, PUBLISHED, future=False) == (date(2019, 6, 1), MONTH)
+    jan = only_mention("The vote will be held in January.")
+    assert resolve_mention(jan, PUBLISHED, future=True) == (date(2021, 1, 1), MONTH)
+
+
+def test_relative_months_cross_year_boundaries() -> None:
+    assert resolve_mention(only_mention("last month"), date(2020, 1, 15)) == (date(2019, 12, 1), MONTH)
+    assert resolve_mention(only_mention("next month"), date(2020, 12, 15)) == (date(2021, 1, 1), MONTH)
+
+
+@pytest.mark.parametrize("text", [
+    "No dates at all here.",
+    "The 36 troops and 1,200 civilians.",
+    "Call 555-1234 now.",
+    "He may have fled.",
+])
+def test_no_date_mentions(text: str) -> None:
+    assert find_date_mentions(text) == []
+
+
+def test_impossible_day_is_not_a_day() -> None:
+    m = only_mention("On 30 February 2019 nothing happened.")
+    assert (m.kind, m.text) == ("my", "February 2019")
+    assert resolve_mention(m, None) == (date(2019, 2, 1), MONTH)
+
+
+def test_mentions_are_in_text_order_and_do_not_overlap() -> None:
+    text = "On Sept. 17, 2018 they met; in April 2019 attacks began; yesterday talks ended."
+    ms = find_date_mentions(text)
+    assert [m.text for m in ms] == ["Sept. 17, 2018", "April 2019", "yesterday"]
+    for a, b in zip(ms, ms[1:], strict=False):
+        assert a.end <= b.start
+
+
+@pytest.mark.parametrize("sentence, mention", [
+    ("In 2018 the army killed dozens.", "In 2018"),
+    ("Since 2011 the war has displaced millions.", "Since 2011"),
+    ("In April, talks failed.", "In April"),
+])
+def test_sentence_initial_prepositions(sentence: str, mention: str) -> None:
+    assert only_mention(sentence).text == mention
+
+
+def test_weekday_beside_explicit_date_names_that_date() -> None:
+    caption = "A Turkish military convoy drives in the east of Idlib, Syria, Friday, Feb. 28, 2020."
+    d, precision, source, _future = sentence_date(caption, date(2020, 3, 10))
+    assert (d, precision, source) == (date(2020, 2, 28), DAY, "sentence")
+
+
+def test_best_mention_prefers_day_precision() -> None:
+    ms = find_date_mentions("In 2018, on Sept. 17, 2018, and in April 2019")
+    assert best_mention(ms).text == "Sept. 17, 2018"
+    assert best_mention([]) is None
+
+
+def test_sentence_date_falls_back_to_published() -> None:
+    assert sentence_date("Clashes near Idlib.", PUBLISHED) == (PUBLISHED, DAY, "published", False)
+    assert sentence_date("Putin will visit Ankara.", PUBLISHED, future=True) == (PUBLISHED, DAY, "published", True)
+    assert sentence_date("Talks in Sochi in 2018.", PUBLISHED) == (date(2018, 1, 1), YEAR, "sentence", False)
+
+
+def test_is_future_context() -> None:
+    assert is_future_context("Erdoğan will meet Putin on Thursday.")
+    assert is_future_context("Talks are scheduled for Monday.")
+    assert not is_future_context("Kalın said Wednesday.")
+
+
+# -- publication date -------------------------------------------------------------------------
+
+def test_infer_published_on_seed(seed_article) -> None:
+    assert seed_article.published is None
+    assert infer_published(seed_article.text) == date(2020, 3, 4)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Clashes began on Feb. 28, 2020. Officials said Wednesday the town fell.", date(2020, 3, 4)),
+    ("Clashes began on Feb. 28, 2020. Officials said Friday the town fell.", date(2020, 3, 6)),
+    ("Clashes began on Feb. 28, 2020. Putin will visit on Wednesday.", date(2020, 2, 28)),
+    ("Clashes began on Feb. 28, 2020 and on March 1, 2020.", date(2020, 3, 1)),
+    ("The convoy, Friday, Feb. 28, 2020, was hit.", date(2020, 2, 28)),
+    ("Fighting went on in 2018 and in 2019.", date(2019, 1, 1)),
+    ("No dates at all here, only Idlib.", None),
+    ("Officials said Wednesday the town fell.", None),
+])
+def test_infer_published(text: str, expected: date | None) -> None:
+    assert infer_published(text) == expected

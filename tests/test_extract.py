@@ -1,0 +1,99 @@
+"""Event extraction: typing sentences with the lexicon, and rows from short parsed articles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import schema as S
+from dashboard.events.extract import classify, load_lexicon
+from dashboard.ingest.article import Article
+
+
+@pytest.mark.parametrize("sentence, event_type, sub_type, trigger", [
+    ("A regime airstrike on Turkish forces killed 36 troops.", "Explosions/Remote violence", "Air/drone strike",
+     "airstrike"),
+    ("A car bomb exploded in Azaz.", "Explosions/Remote violence", "Remote explosive/landmine/IED", "car bomb"),
+    ("Shelling hit the town.", "Explosions/Remote violence", "Shelling/artillery/missile attack", "Shelling"),
+    ("Rebels clashed with government forces near Hama.", "Battles", "Armed clash", "clashed"),
+    ("Gunmen executed five civilians.", "Violence against civilians", "Attack", "executed"),
+    ("Erdoğan will meet Putin on Thursday.", "Diplomacy", "Meeting/summit", "meet"),
+    ("An election will be held in April.", "Political", "Election", "election"),
+    ("Nearly a million have been displaced.", "Displacement", "Displacement", "displaced"),
+    ("Protests spread to Istanbul.", "Protests", "Peaceful protest", "Protests"),
+    ("The weather was nice.", "Other", "Other", ""),
+])
+def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:
+    assert classify(sentence) == (event_type, sub_type, trigger)
+    if trigger:
+        assert trigger in sentence
+
+
+def test_classify_protested() -> None:
+    assert classify("Thousands protested in Istanbul on Sunday.")[0] == "Protests"
+
+
+def test_lexicon_is_ordered_by_priority() -> None:
+    rules = load_lexicon()
+    assert rules and [r.priority for r in rules] == sorted(r.priority for r in rules)
+    assert {r.event_type for r in rules} >= {"Battles", "Explosions/Remote violence", "Violence against civilians",
+                                             "Protests", "Riots", "Strategic developments"}
+
+
+PUBLISHED = date(2020, 3, 4)
+
+
+def run_one(pipeline, text: str) -> pd.DataFrame:
+    article = Article(text=text, title="t", published=PUBLISHED)
+    events = pipeline.run([article]).events
+    for r in events.to_dict("records"):
+        assert text[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
+        assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+    return events
+
+
+def test_future_meeting(pipeline) -> None:
+    ev = run_one(pipeline, "Erdoğan will meet Putin in Moscow on Thursday.")
+    assert len(ev) == 1
+    r = ev.iloc[0]
+    assert (r[S.TOPONYM], r[S.COUNTRY_CODE], r[S.EVENT_TYPE]) == ("Moscow", "RU", "Diplomacy")
+    assert r[S.IS_FUTURE]
+    assert r[S.EVENT_DATE] == pd.Timestamp("2020-03-05")
+    assert (r[S.ACTOR1], r[S.ACTOR2]) == ("Erdoğan", "Putin")
+    assert not r[S.PUBLISHED_INFERRED]
+
+
+def test_airstrike_with_deaths_and_relative_date(pipeline) -> None:
+    ev = run_one(pipeline, "Russian jets struck Saraqib yesterday, killing 12 civilians.")
+    assert len(ev) == 1
+    r = ev.iloc[0]
+    assert (r[S.TOPONYM], r[S.COUNTRY_CODE]) == ("Saraqib", "SY")
+    assert r[S.EVENT_TYPE] == "Explosions/Remote violence"
+    assert r[S.FATALITIES] == 12
+    assert r[S.EVENT_DATE] == pd.Timestamp("2020-03-03") and r[S.DATE_PRECISION] == "day"
+    assert r[S.DATE_SOURCE] == "sentence"
+    assert r[S.ACTOR1] == "Military Forces of Russia"
+    assert not r[S.IS_FUTURE]
+
+
+def test_actors_are_normalised(pipeline) -> None:
+    ev = run_one(pipeline, "Turkish forces shelled regime positions near Saraqib on Monday.")
+    assert len(ev) == 1
+    r = ev.iloc[0]
+    assert r[S.ACTOR1] == "Military Forces of Turkey"
+    assert r[S.ACTOR2] == "Military Forces of Syria (Assad regime)"
+    assert r[S.EVENT_DATE] == pd.Timestamp("2020-03-02")
+
+
+def test_country_beside_a_town_is_context(pipeline) -> None:
+    ev = run_one(pipeline, "Regime forces shelled Idlib, Syria, on Tuesday.")
+    assert ev[S.TOPONYM].tolist() == ["Idlib"]
+    assert ev[S.GEO_PRECISION].tolist() == [1]
+
+
+def test_sentence_without_a_date_takes_the_publication_date(pipeline) -> None:
+    ev = run_one(pipeline, "Clashes broke out in Aleppo, Syria.")
+    assert ev[S.EVENT_DATE].tolist() == [pd.Timestamp(PUBLISHED)]
+    assert ev[S.DATE_SOURCE].tolist() == ["published"]

@@ -1,0 +1,264 @@
+"""Gazetteer, geopy-contract geocoders and toponym resolution in context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from geopy.location import Location
+
+from dashboard.geo.gazetteer import Place, fold, haversine_km, variants
+from dashboard.geo.geocoder import CachedGeocoder, GazetteerGeocoder, place_to_location
+from dashboard.geo.toponyms import Toponym, candidates, geoparse, resolve
+
+# -- names ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Kalın", "kalin"),
+    ("Idlib", "idlib"),
+    ("IDLIB", "idlib"),
+    ("  Idlib \n", "idlib"),
+    ("Erdoğan", "erdogan"),
+    ("Ḥalab", "halab"),
+    ("Al-Raqqa", "al raqqa"),
+    ("Ma'arrat al-Nu'man", "maarrat al numan"),
+    ("The Hague", "hague"),
+    ("St. Petersburg", "st petersburg"),
+    ("Łódź", "lodz"),
+    ("Düsseldorf", "dusseldorf"),
+])
+def test_fold(name: str, key: str) -> None:
+    assert fold(name) == key
+
+
+def test_variants_drop_arabic_article() -> None:
+    assert variants("al raqqa") == ["al raqqa", "raqqa"]
+    assert variants("idlib") == ["idlib"]
+
+
+def test_haversine() -> None:
+    assert haversine_km(0, 0, 0, 0) == 0
+    # Idlib → Ankara is about 560 km; Moscow → Sochi about 1360 km.
+    assert 500 < haversine_km(35.93, 36.63, 39.92, 32.85) < 620
+    assert 1300 < haversine_km(55.75, 37.62, 43.60, 39.72) < 1420
+
+
+# -- gazetteer ---------------------------------------------------------------------------------------
+
+def test_lookup_idlib(gazetteer) -> None:
+    places = gazetteer.lookup("Idlib")
+    assert places
+    assert {p.country_code for p in places} == {"SY"}
+    codes = {p.feature_code for p in places}
+    assert "ADM1" in codes and codes & {"PPL", "PPLA", "PPLC"}
+    city = next(p for p in places if p.feature_class == "P")
+    assert haversine_km(city.latitude, city.longitude, 35.93, 36.63) < 10
+    assert city.precision == 1
+    assert gazetteer.lookup("idlib") == places == gazetteer.lookup("IDLIB")
+
+
+def test_lookup_folds_and_drops_article(gazetteer) -> None:
+    assert {p.country_code for p in gazetteer.lookup("al-Raqqa")} >= {"SY"}
+    assert "Idlib" in gazetteer and "Kalın" not in gazetteer
+    assert gazetteer.lookup("Xyzzyqux") == []
+
+
+@pytest.mark.parametrize("name, code", [("Syria", "SY"), ("Turkey", "TR"), ("Russia", "RU"),
+                                        ("Russian Federation", "RU")])
+def test_countries(gazetteer, name: str, code: str) -> None:
+    countries = [p for p in gazetteer.lookup(name) if p.feature_code == "PCLI"]
+    assert [p.country_code for p in countries] == [code]
+    assert countries[0].precision == 4
+    assert gazetteer.country(code) == countries[0]
+
+
+def test_country_names_and_demonyms(gazetteer) -> None:
+    assert gazetteer.country_name("SY") == "Syria"
+    assert gazetteer.country_name("ZZ") == "ZZ"
+    assert gazetteer.demonym_country("Turkish") == "TR"
+    assert gazetteer.demonym_country("Russian") == "RU"
+    assert gazetteer.demonym_country("Syrian") == "SY"
+    assert gazetteer.demonym_country("Idlib") is None
+
+
+def test_admin1_place(gazetteer) -> None:
+    p = gazetteer.admin1_place("SY", "Idlib")
+    assert p is not None and p.feature_code == "ADM1" and p.precision == 3
+
+
+def test_add_place(gazetteer) -> None:
+    import copy
+
+    gaz = copy.deepcopy(gazetteer)
+    n = len(gaz)
+    added = gaz.add(Place(idx=-1, geonameid=None, name="Camp Xyzzy", latitude=36.0, longitude=36.5,
+                          feature_class="P", feature_code="PPL", country_code="SY", admin1="Idlib", admin2="",
+                          population=0), aliases=["Xyzzy Camp"])
+    assert added.idx == n and len(gaz) == n + 1
+    assert gaz.lookup("camp xyzzy") == [added] == gaz.lookup("Xyzzy Camp")
+    assert "Camp Xyzzy" not in gazetteer, "the shared gazetteer is untouched"
+
+
+# -- geocoders ---------------------------------------------------------------------------------------
+
+def test_gazetteer_geocoder_exactly_one(gazetteer) -> None:
+    gc = GazetteerGeocoder(gazetteer)
+    loc = gc.geocode("Idlib")
+    assert isinstance(loc, Location)
+    assert loc.raw["country_code"] == "SY"
+    assert "geonameid" in loc.raw
+    assert {"feature_code", "population", "admin1", "country", "precision"} <= set(loc.raw)
+    assert "Syria" in loc.address
+    assert (loc.latitude, loc.longitude) == (loc.raw["latitude"], loc.raw["longitude"])
+
+
+def test_gazetteer_geocoder_all_candidates(gazetteer) -> None:
+    gc = GazetteerGeocoder(gazetteer)
+    locs = gc.geocode("Idlib", exactly_one=False)
+    assert isinstance(locs, list) and len(locs) >= 2
+    assert all(isinstance(x, Location) for x in locs)
+    assert {x.raw["country_code"] for x in locs} == {"SY"}
+    assert any(isinstance(x.raw["geonameid"], int) for x in locs)
+    assert locs[0].raw == gc.geocode("Idlib").raw
+
+
+def test_gazetteer_geocoder_moscow(gazetteer) -> None:
+    gc = GazetteerGeocoder(gazetteer)
+    assert gc.geocode("Moscow").raw["country_code"] == "RU", "the capital before the small US towns"
+    us = gc.geocode("Moscow", exactly_one=False, country_codes=["us"])
+    assert us and {x.raw["country_code"] for x in us} == {"US"}
+    assert gc.geocode("Moscow", country_codes="US").raw["country_code"] == "US"
+    assert gc.geocode("Xyzzyqux") is None
+    assert gc.geocode("Xyzzyqux", exactly_one=False) is None
+
+
+def test_place_to_location_round_trips_through_candidates(gazetteer) -> None:
+    gc = GazetteerGeocoder(gazetteer)
+    places = candidates("Idlib", gc, gazetteer)
+    assert places and all(isinstance(p, Place) for p in places)
+    assert set(places) == set(gazetteer.lookup("Idlib"))
+    loc = place_to_location(places[0], gazetteer)
+    assert loc.raw["idx"] == places[0].idx
+
+
+class FakeGeocoder:
+    """An online geocoder stand-in with geopy's contract that counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, bool]] = []
+
+    def geocode(self, query: str, exactly_one: bool = True):
+        self.calls.append((query, exactly_one))
+        if query == "Nowhere":
+            return None
+        found = [Location(f"{query}, Syria", (35.93, 36.63), {"place_id": 1, "address": {"country_code": "sy"}}),
+                 Location(f"{query}, Elsewhere", (10.0, 20.0), {"place_id": 2})]
+        return found if not exactly_one else found[0]
+
+
+def test_cached_geocoder_serves_repeats_from_sqlite(tmp_path: Path) -> None:
+    fake = FakeGeocoder()
+    cache = tmp_path / "cache" / "geo.sqlite"
+    cg = CachedGeocoder(fake, cache, limiter=fake.geocode)
+    first = cg.geocode("Idlib")
+    assert isinstance(first, Location)
+    assert first.address == "Idlib, Syria" and (first.latitude, first.longitude) == (35.93, 36.63)
+    assert first.raw == {"place_id": 1, "address": {"country_code": "sy"}}
+    assert fake.calls == [("Idlib", False)]
+    second = cg.geocode("Idlib")
+    assert fake.calls == [("Idlib", False)], "served from the cache"
+    assert (second.address, second.point, second.raw) == (first.address, first.point, first.raw)
+    many = cg.geocode("Idlib", exactly_one=False)
+    assert [x.address for x in many] == ["Idlib, Syria", "Idlib, Elsewhere"]
+    assert len(fake.calls) == 1
+    cg.geocode("Ankara")
+    assert [q for q, _ in fake.calls] == ["Idlib", "Ankara"]
+    assert cache.is_file()
+
+    # A new instance on the same file (a later run) still asks nothing.
+    fake2 = FakeGeocoder()
+    again = CachedGeocoder(fake2, cache, limiter=fake2.geocode)
+    assert again.geocode("Idlib").address == "Idlib, Syria"
+    assert fake2.calls == []
+
+
+def test_cached_geocoder_caches_misses(tmp_path: Path) -> None:
+    fake = FakeGeocoder()
+    cg = CachedGeocoder(fake, tmp_path / "geo.sqlite", limiter=fake.geocode)
+    assert cg.geocode("Nowhere") is None
+    assert cg.geocode("Nowhere", exactly_one=False) is None
+    assert fake.calls == [("Nowhere", False)]
+
+
+def test_cached_geocoder_online_places_become_candidates(tmp_path: Path, gazetteer) -> None:
+    fake = FakeGeocoder()
+    cg = CachedGeocoder(fake, tmp_path / "geo.sqlite", limiter=fake.geocode)
+    places = candidates("Saraqib", cg, gazetteer)
+    assert len(places) == 2
+    assert places[0].name == "Saraqib" and places[0].country_code == "SY"
+    assert (places[0].latitude, places[0].longitude) == (35.93, 36.63)
+    assert places[0].geonameid is None
+
+
+# -- toponyms in context ------------------------------------------------------------------------------
+
+def geoparsed(nlp, gazetteer, text: str) -> list[Toponym]:
+    return geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer)
+
+
+def resolved(toponyms: list[Toponym], name: str) -> list[Toponym]:
+    found = [t for t in toponyms if t.text == name]
+    assert found, f"{name} not recognised in {[t.text for t in toponyms]}"
+    assert all(t.place is not None for t in found)
+    return found
+
+
+def test_moscow_with_russia_and_turkey_is_in_russia(nlp, gazetteer) -> None:
+    text = ("Turkey and Russia agreed on a cease-fire. President Erdoğan flew to Moscow to meet Putin, "
+            "and Turkish officials said the talks went well.")
+    tops = geoparsed(nlp, gazetteer, text)
+    for t in tops:
+        assert text[t.start:t.end] == t.text
+    (moscow,) = resolved(tops, "Moscow")
+    assert moscow.place.country_code == "RU"
+    assert haversine_km(moscow.place.latitude, moscow.place.longitude, 55.75, 37.62) < 50
+    assert resolved(tops, "Turkey")[0].place.country_code == "TR"
+    assert resolved(tops, "Russia")[0].place.country_code == "RU"
+    turkish = resolved(tops, "Turkish")[0]
+    assert turkish.is_demonym and turkish.state and turkish.place.country_code == "TR"
+    assert all(t.place.country_code != "US" for t in tops)
+
+
+def test_idlib_is_the_syrian_city(nlp, gazetteer) -> None:
+    (idlib,) = resolved(geoparsed(nlp, gazetteer, "Regime forces shelled Idlib on Tuesday, residents said."),
+                        "Idlib")
+    assert idlib.place.country_code == "SY"
+    assert idlib.place.feature_class == "P"
+    assert haversine_km(idlib.place.latitude, idlib.place.longitude, 35.93, 36.63) < 50
+    assert idlib.alternatives[0] == (idlib.place, idlib.score)
+
+
+def test_idlib_province_is_the_governorate(nlp, gazetteer) -> None:
+    (idlib,) = resolved(geoparsed(nlp, gazetteer, "Fighting in Idlib province displaced thousands."), "Idlib")
+    assert idlib.admin_hint
+    assert (idlib.place.country_code, idlib.place.feature_code) == ("SY", "ADM1")
+
+
+def test_speaker_is_not_a_place(nlp, gazetteer) -> None:
+    tops = geoparsed(nlp, gazetteer, "Kalın said the talks in Ankara went well.")
+    assert [t.text for t in tops] == ["Ankara"]
+    assert tops[0].place.country_code == "TR"
+
+
+def test_resolve_given_spans_without_a_parse(gazetteer) -> None:
+    text = "Talks in Moscow between Turkey and Russia."
+    spans = [Toponym(text.index(n), text.index(n) + len(n), n, "GOLD") for n in ("Moscow", "Turkey", "Russia")]
+    out = resolve(spans, GazetteerGeocoder(gazetteer), gazetteer)
+    assert [t.place.country_code for t in out] == ["RU", "TR", "RU"]
+
+
+def test_unknown_name_stays_unresolved(gazetteer) -> None:
+    t = Toponym(0, 8, "Xyzzyqux", "GOLD")
+    resolve([t], GazetteerGeocoder(gazetteer), gazetteer)
+    assert t.place is None and not t.resolved and t.alternatives == []

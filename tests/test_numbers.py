@@ -1,0 +1,94 @@
+"""Numbers in news text and the death / injury / displacement counts they report."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.events.numbers import displaced, fatalities, injured, parse_number
+
+
+@pytest.mark.parametrize("text, value", [
+    ("36", 36), ("1,200", 1200), ("10.000", 10000), ("2.5 million", 2_500_000), ("3 thousand", 3000),
+    ("two", 2), ("twenty-five", 25), ("one hundred and twenty", 120), ("a million", 1_000_000),
+    ("three thousand five hundred", 3500), ("dozens", 24), ("hundreds", 200), ("tens of thousands", 20000),
+    ("banana", None), ("", None),
+])
+def test_parse_number(text: str, value: int | None) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Following a regime airstrike on Turkish forces in Idlib that killed 36 troops, Turkey launched "
+     "Operation Spring Shield.", 36),
+    ("At least 70 people were killed in the attack.", 70),
+    ("at least 70 people were killed", 70),
+    ("The death toll rose to 1,200 on Monday.", 1200),
+    ("The death toll has risen to 1,200.", 1200),
+    ("An airstrike hit the market, killing two civilians.", 2),
+    ("Twenty-five people were killed.", 25),
+    ("The car bomb killed at least seven people and wounded 20 others.", 7),
+    ("The strike killed 3 fighters and 40 civilians died later.", 40),
+    ("Gunmen killed a soldier.", 1),
+    ("Warplanes killed dozens of civilians.", 24),
+    ("The bombing left 12 dead.", 12),
+    ("Troops killed 5 militants on March 3, 2020.", 5),
+    ("killed 12 people in 2019", 12),
+])
+def test_fatalities(sentence: str, value: int) -> None:
+    count = fatalities(sentence)
+    assert count is not None and count.value == value
+    assert sentence[count.start:count.end] == count.phrase
+
+
+@pytest.mark.parametrize("sentence", [
+    "In 2018 the army killed the leader.",
+    "in 2018 the army killed the leader",
+    "Since 2019, the army has killed fighters.",
+    "Talks in Moscow ended on Thursday.",
+    "36 soldiers were wounded in the clash.",
+    "In a raid that killed the commander, troops seized the town.",
+])
+def test_no_fatalities(sentence: str) -> None:
+    assert fatalities(sentence) is None
+
+
+@pytest.mark.parametrize("sentence", [
+    "The blast left 12 people injured.",
+    "The fighting left 5,000 people homeless.",
+    "He left 3 days ago for Ankara.",
+])
+def test_left_without_dead_is_not_a_toll(sentence: str) -> None:
+    assert fatalities(sentence) is None
+
+
+def test_have_died() -> None:
+    count = fatalities("Over 2,000 civilians have died since 2015.")
+    assert count is not None and count.value == 2000
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("According to U.N. figures, nearly a million have been displaced, fleeing the attacks.", 1_000_000),
+    ("nearly a million have been displaced", 1_000_000),
+    ("300,000 people fled the city.", 300_000),
+    ("The offensive ended up displacing 300,000 people.", 300_000),
+])
+def test_displaced(sentence: str, value: int) -> None:
+    count = displaced(sentence)
+    assert count is not None and count.value == value
+    assert fatalities(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("12 people were injured in the blast.", 12),
+    ("A blast wounded 12 people.", 12),
+    ("The shelling killed two, injuring five.", 5),
+    ("The car bomb killed at least seven people and wounded 20 others.", 20),
+])
+def test_injured(sentence: str, value: int) -> None:
+    count = injured(sentence)
+    assert count is not None and count.value == value
+
+
+def test_no_counts() -> None:
+    s = "Turkey is heading to Moscow for a high-level summit on Syria."
+    assert fatalities(s) is None and injured(s) is None and displaced(s) is None

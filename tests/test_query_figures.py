@@ -1,0 +1,281 @@
+"""The app's pure query functions and figure builders, on small hand-made events tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import schema as S
+from dashboard.app import query as Q
+from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, timeline_figure, type_color
+
+IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
+MOSCOW = dict(location="Moscow", latitude=55.75204, longitude=37.61781, country="Russia", country_code="RU",
+              geo_precision=1, toponym="Moscow", excerpt="Talks were held in Moscow.", toponym_start=119,
+              toponym_end=125, excerpt_start=100, excerpt_end=126, trigger="Talks")
+SYRIA = dict(location="Syria", latitude=35.0, longitude=38.0, country="Syria", geo_precision=4,
+             feature_code="PCLI", toponym="Syria", excerpt="Clashes across Syria.", toponym_start=215,
+             toponym_end=220, excerpt_start=200, excerpt_end=221, trigger="Clashes")
+
+
+@pytest.fixture
+def events(make_events) -> pd.DataFrame:
+    df = make_events(
+        dict(event_id="i1", event_date="2020-03-01", fatalities=36, event_type="Explosions/Remote violence", **IDLIB),
+        dict(event_id="i2", event_date="2020-03-04", fatalities=2, event_type="Battles", **IDLIB),
+        dict(event_id="i3", event_date="2020-03-04", event_type="Battles", **IDLIB),
+        dict(event_id="m1", event_date="2020-03-05", event_type="Diplomacy", fatalities=None, **MOSCOW),
+        dict(event_id="s1", event_date="2020-02-10", event_type="Battles", **SYRIA),
+        dict(event_id="u1", event_date=None, event_type="Other", **SYRIA),
+    )
+    return Q.with_place_key(df)
+
+
+def key(location: str, lat: float, lon: float) -> str:
+    return f"{location}|{round(lat, 4)}|{round(lon, 4)}"
+
+
+IDLIB_KEY = key("Idlib", IDLIB["latitude"], IDLIB["longitude"])
+MOSCOW_KEY = key("Moscow", MOSCOW["latitude"], MOSCOW["longitude"])
+SYRIA_KEY = key("Syria", 35.0, 38.0)
+
+
+def test_with_place_key(events: pd.DataFrame) -> None:
+    assert S.PLACE_KEY in events.columns
+    assert events.set_index(S.EVENT_ID)[S.PLACE_KEY].to_dict() == {
+        "i1": IDLIB_KEY, "i2": IDLIB_KEY, "i3": IDLIB_KEY, "m1": MOSCOW_KEY, "s1": SYRIA_KEY, "u1": SYRIA_KEY}
+    assert IDLIB_KEY == "Idlib|35.9306|36.6339"
+
+
+def test_with_place_key_separates_namesakes(make_events) -> None:
+    df = Q.with_place_key(make_events(dict(event_id="a", location="Moscow", latitude=55.75, longitude=37.62),
+                                      dict(event_id="b", location="Moscow", latitude=46.73, longitude=-117.0)))
+    assert df[S.PLACE_KEY].nunique() == 2
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    (None, None, ["i1", "i2", "i3", "m1", "s1", "u1"]),
+    ("2020-03-01", "2020-03-04", ["i1", "i2", "i3"]),
+    ("2020-03-04", None, ["i2", "i3", "m1"]),
+    (None, "2020-02-29", ["s1"]),
+    ("2020-03-04T15:30:00", "2020-03-04 23:59:59", ["i2", "i3"]),
+    ("2021-01-01", "2021-12-31", []),
+])
+def test_in_range(events: pd.DataFrame, start, end, expected) -> None:
+    assert Q.in_range(events, start, end)[S.EVENT_ID].tolist() == expected
+
+
+def test_at_place(events: pd.DataFrame) -> None:
+    assert Q.at_place(events, IDLIB_KEY)[S.EVENT_ID].tolist() == ["i1", "i2", "i3"]
+    assert Q.at_place(events, None) is events
+    assert Q.at_place(events, "nowhere|0|0").empty
+
+
+def test_places_summary(events: pd.DataFrame) -> None:
+    ps = Q.places_summary(events).set_index(S.PLACE_KEY)
+    assert set(ps.index) == {IDLIB_KEY, MOSCOW_KEY, SYRIA_KEY}
+    idlib = ps.loc[IDLIB_KEY]
+    assert idlib["n_events"] == 3
+    assert idlib["fatalities"] == 38
+    assert idlib["main_type"] == "Battles"
+    assert idlib["first"] == pd.Timestamp("2020-03-01") and idlib["last"] == pd.Timestamp("2020-03-04")
+    assert (idlib[S.LOCATION], idlib[S.COUNTRY], idlib[S.GEO_PRECISION]) == ("Idlib", "Syria", 1)
+    assert ps.loc[MOSCOW_KEY, "fatalities"] == 0
+    assert ps.loc[MOSCOW_KEY, "main_type"] == "Diplomacy"
+    syria = ps.loc[SYRIA_KEY]
+    assert syria["n_events"] == 2 and syria[S.GEO_PRECISION] == 4
+    assert syria["first"] == syria["last"] == pd.Timestamp("2020-02-10")
+
+
+def test_places_summary_empty(events: pd.DataFrame) -> None:
+    ps = Q.places_summary(events.iloc[0:0])
+    assert ps.empty
+    assert {S.PLACE_KEY, "n_events", "main_type", "fatalities", "first", "last"} <= set(ps.columns)
+
+
+def test_timeline_counts(events: pd.DataFrame) -> None:
+    tc = Q.timeline_counts(events)
+    got = {(r["day"].strftime("%Y-%m-%d"), r[S.EVENT_TYPE]): r["n"] for r in tc.to_dict("records")}
+    assert got == {("2020-02-10", "Battles"): 1, ("2020-03-01", "Explosions/Remote violence"): 1,
+                   ("2020-03-04", "Battles"): 2, ("2020-03-05", "Diplomacy"): 1}
+    assert Q.timeline_counts(events[events[S.EVENT_DATE].isna()]).empty
+
+
+# -- selection ----------------------------------------------------------------------------------------
+
+CURRENT = Q.Selection("2020-01-01", "2020-12-31", IDLIB_KEY)
+
+
+@pytest.mark.parametrize("relayout, expected", [
+    ({"xaxis.range[0]": "2020-03-01 06:30:12.5", "xaxis.range[1]": "2020-03-04 18:00:00.25"},
+     Q.Selection("2020-03-01", "2020-03-04 18:00:00", IDLIB_KEY)),
+    ({"xaxis.range": ["2020-02-01", "2020-02-15"]}, Q.Selection("2020-02-01", "2020-02-15", IDLIB_KEY)),
+    ({"xaxis.autorange": True}, Q.Selection(None, None, IDLIB_KEY)),
+    ({"xaxis.autorange": True, "xaxis.showspikes": False}, Q.Selection(None, None, IDLIB_KEY)),
+    ({"autosize": True}, CURRENT),
+    ({"dragmode": "pan"}, CURRENT),
+    ({"xaxis.range[0]": "2020-03-01"}, CURRENT),
+    ({}, CURRENT),
+    (None, CURRENT),
+])
+def test_selection_after_relayout(relayout, expected) -> None:
+    assert Q.selection_after_relayout(relayout, CURRENT) == expected
+
+
+def test_selection_dict_round_trip() -> None:
+    assert Q.Selection.from_dict(CURRENT.to_dict()) == CURRENT
+    assert Q.Selection.from_dict(None) == Q.Selection()
+    assert Q.Selection.from_dict({}) == Q.Selection(None, None, None)
+
+
+def test_drag_then_filter(events: pd.DataFrame) -> None:
+    sel = Q.selection_after_relayout({"xaxis.range[0]": "2020-03-03 12:00", "xaxis.range[1]": "2020-03-05 12:00"},
+                                     Q.Selection())
+    assert Q.in_range(events, sel.start, sel.end)[S.EVENT_ID].tolist() == ["i2", "i3", "m1"]
+
+
+# -- excerpts ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, spans, expected", [
+    ("Clashes in Idlib.", [(11, 16, "place")], [("Clashes in ", None), ("Idlib", "place"), (".", None)]),
+    ("Clashes in Idlib.", [(11, 16, "place"), (0, 7, "trigger")],
+     [("Clashes", "trigger"), (" in ", None), ("Idlib", "place"), (".", None)]),
+    ("Idlib", [(0, 5, "place")], [("Idlib", "place")]),
+    ("Clashes in Idlib.", [(8, 16, "a"), (11, 16, "b")], [("Clashes ", None), ("in Idlib", "a"), (".", None)]),
+    ("Clashes in Idlib.", [(-1, 3, "x"), (5, 99, "y"), (4, 4, "z")], [("Clashes in Idlib.", None)]),
+    ("Clashes in Idlib.", [], [("Clashes in Idlib.", None)]),
+    ("", [], []),
+])
+def test_split_highlights(text, spans, expected) -> None:
+    pieces = Q.split_highlights(text, spans)
+    assert pieces == expected
+    assert "".join(p for p, _ in pieces) == text
+
+
+def test_excerpt_records(events: pd.DataFrame) -> None:
+    recs = Q.excerpt_records(events)
+    ids = [r[S.EVENT_ID] for r in recs]
+    assert ids[0] == "m1", "newest first"
+    assert set(ids[1:3]) == {"i2", "i3"}
+    assert ids[3:] == ["i1", "s1", "u1"], "undated last"
+    for r in recs:
+        s, e = r["place_span"]
+        assert r[S.EXCERPT][s:e] == r[S.TOPONYM]
+        ts = r["trigger_span"]
+        assert ts is not None and r[S.EXCERPT][ts[0]:ts[1]] == r[S.TRIGGER]
+    moscow = next(r for r in recs if r[S.EVENT_ID] == "m1")
+    assert moscow["place_span"] == (19, 25)
+    assert moscow["trigger_span"] == (0, 5)
+    assert Q.excerpt_records(events, limit=2) == recs[:2]
+    assert Q.excerpt_records(events.iloc[0:0]) == []
+
+
+def test_excerpt_records_without_trigger(make_events) -> None:
+    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger=""))))
+    assert r["trigger_span"] is None
+    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger="absent words"))))
+    assert r["trigger_span"] is None
+
+
+@pytest.mark.parametrize("ts, precision, text", [
+    (pd.Timestamp("2020-03-04"), "day", "2020-03-04"),
+    (pd.Timestamp("2020-04-01"), "month", "April 2020"),
+    (pd.Timestamp("2018-01-01"), "year", "2018"),
+    (pd.NaT, "day", "undated"),
+    (None, None, "undated"),
+])
+def test_format_date(ts, precision, text) -> None:
+    assert Q.format_date(ts, precision) == text
+
+
+# -- figures -----------------------------------------------------------------------------------------
+
+def test_map_figure_one_marker_per_place(events: pd.DataFrame) -> None:
+    places = Q.places_summary(events)
+    fig = map_figure(places)
+    assert isinstance(fig, go.Figure)
+    assert all(isinstance(t, go.Scattergeo) for t in fig.data)
+    keys = [k for t in fig.data for k in t.customdata]
+    assert sorted(keys) == sorted(places[S.PLACE_KEY]) == sorted({IDLIB_KEY, MOSCOW_KEY, SYRIA_KEY})
+    assert sum(len(t.lat) for t in fig.data) == 3
+    by_type = {t.name: t for t in fig.data}
+    assert set(by_type) == {"Battles", "Diplomacy"}
+    for t in fig.data:
+        assert t.marker.color == type_color(t.name)
+    # Each marker sits at its place.
+    for t in fig.data:
+        for k, lat, lon in zip(t.customdata, t.lat, t.lon, strict=True):
+            assert k == key(k.split("|")[0], lat, lon)
+
+
+def test_map_figure_symbols_by_precision(events: pd.DataFrame) -> None:
+    fig = map_figure(Q.places_summary(events))
+    symbols = {k: s for t in fig.data for k, s in zip(t.customdata, t.marker.symbol, strict=True)}
+    assert symbols == {IDLIB_KEY: "circle", MOSCOW_KEY: "circle", SYRIA_KEY: "circle-open"}
+
+
+@pytest.mark.parametrize("precision, symbol", [(1, "circle"), (2, "circle"), (3, "circle-open"), (4, "circle-open")])
+def test_map_symbol_for_each_precision(make_events, precision: int, symbol: str) -> None:
+    fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(geo_precision=precision)))))
+    assert list(fig.data[0].marker.symbol) == [symbol]
+
+
+def test_map_figure_selected_place_and_hover(events: pd.DataFrame) -> None:
+    fig = map_figure(Q.places_summary(events), selected=IDLIB_KEY)
+    battles = next(t for t in fig.data if t.name == "Battles")
+    widths = dict(zip(battles.customdata, battles.marker.line.width, strict=True))
+    assert widths[IDLIB_KEY] > widths[SYRIA_KEY]
+    hover = dict(zip(battles.customdata, battles.hovertext, strict=True))
+    assert "Idlib" in hover[IDLIB_KEY] and "3 event(s)" in hover[IDLIB_KEY] and "38 killed" in hover[IDLIB_KEY]
+    assert "2020-03-01 – 2020-03-04" in hover[IDLIB_KEY]
+    assert "country/region" in hover[SYRIA_KEY]
+
+
+def test_map_hover_escapes_html(make_events) -> None:
+    fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(location="<b>X</b> & Y")))))
+    assert "<b>X</b>" not in fig.data[0].hovertext[0]
+    assert "&lt;b&gt;X&lt;/b&gt; &amp; Y" in fig.data[0].hovertext[0]
+
+
+def test_map_figure_with_unknown_precision(make_events) -> None:
+    fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(geo_precision=None)))))
+    assert list(fig.data[0].marker.symbol) == ["circle-open"]
+
+
+def test_map_figure_empty() -> None:
+    fig = map_figure(Q.places_summary(S.empty_events().assign(**{S.PLACE_KEY: pd.Series(dtype="string")})))
+    assert len(fig.data) == 0
+
+
+def test_marker_size_grows_with_events() -> None:
+    sizes = marker_size(pd.Series([1, 4, 100])).tolist()
+    assert sizes[0] == 9 and sizes[0] < sizes[1] < sizes[2] == 42
+    # Relative to the largest place on the map, not to the places in this call.
+    assert marker_size(pd.Series([100]), biggest=400).iloc[0] < 42
+
+
+def test_timeline_figure_stacks_by_type(events: pd.DataFrame) -> None:
+    counts = Q.timeline_counts(events)
+    fig = timeline_figure(counts)
+    assert all(isinstance(t, go.Bar) for t in fig.data)
+    assert [t.name for t in fig.data] == ["Battles", "Diplomacy", "Explosions/Remote violence"]
+    assert fig.layout.barmode == "stack"
+    assert fig.layout.xaxis.type == "date"
+    assert sum(sum(t.y) for t in fig.data) == 5
+    for t in fig.data:
+        assert t.marker.color == TYPE_COLORS[t.name]
+    assert fig.layout.xaxis.range is None
+
+
+def test_timeline_figure_sets_the_range() -> None:
+    fig = timeline_figure(Q.timeline_counts(S.empty_events()), "2020-03-01", "2020-03-10")
+    assert len(fig.data) == 0
+    assert tuple(fig.layout.xaxis.range) == ("2020-03-01", "2020-03-10")
+    assert fig.layout.xaxis.autorange is False
+    assert timeline_figure(Q.timeline_counts(S.empty_events()), "2020-03-01", None).layout.xaxis.range is None
+
+
+def test_type_color_default() -> None:
+    assert type_color("Battles") == TYPE_COLORS["Battles"]
+    assert type_color("Something new") == TYPE_COLORS["Other"]
