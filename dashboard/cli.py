@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -35,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--store", type=Path, default=None, help="store directory")
     srv.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=int, default=8050, help="port (default 8050)")
+    srv.add_argument("--tiles", default=None, metavar="osm|carto|URL",
+                     help="tile basemap (needs the network; default: $CONFLICTMAP_TILES, else the offline basemap)")
 
     exp = sub.add_parser("export", help="write the events table to a file")
     exp.add_argument("--store", type=Path, default=None, help="store directory")
@@ -125,10 +128,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"empty store {store_dir}: ingesting the bundled articles first", file=sys.stderr)
         summary = ingest_paths([data_dir()], store_dir)
         print(f"added {summary['articles_added']} article(s), {summary['events_added']} event(s)", file=sys.stderr)
-    app = create_app(store_dir)
+    app = create_app(store_dir, tiles=resolve_tiles(args.tiles or os.environ.get("CONFLICTMAP_TILES")))
     print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port}", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False)
     return 0
+
+
+def resolve_tiles(choice: str | None, probe: bool = True) -> tuple[str, str] | None:
+    """(url, attribution) of the configured tile basemap when its server answers, else None (offline basemap)."""
+    from dashboard.app.figures import TILE_PRESETS
+
+    if not choice:
+        return None
+    url, attribution = TILE_PRESETS.get(choice, (choice, "tiles: " + choice.split("/")[2] if "//" in choice else ""))
+    if probe and not tiles_reachable(url):
+        print(f"conflictmap: tile server for {choice!r} unreachable; using the offline basemap", file=sys.stderr)
+        return None
+    return url, attribution
+
+
+def tiles_reachable(url: str, timeout: float = 3.0) -> bool:
+    import urllib.error
+    import urllib.request
+
+    tile = url.replace("{z}", "0").replace("{x}", "0").replace("{y}", "0")
+    req = urllib.request.Request(tile, headers={"User-Agent": "conflictmap"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (user-configured URL)
+            return resp.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -279,3 +279,26 @@ def test_timeline_figure_sets_the_range() -> None:
 def test_type_color_default() -> None:
     assert type_color("Battles") == TYPE_COLORS["Battles"]
     assert type_color("Something new") == TYPE_COLORS["Other"]
+
+
+def test_map_figure_on_tiles_uses_a_raster_style_and_keeps_place_keys(events: pd.DataFrame) -> None:
+    from dashboard.app.figures import TILE_PRESETS
+
+    places = Q.places_summary(Q.with_place_key(events))
+    fig = map_figure(places, tiles=TILE_PRESETS["osm"])
+    assert all(isinstance(t, go.Scattermap) for t in fig.data)
+    style = fig.layout.map.style
+    assert style["sources"]["tiles"]["tiles"] == [TILE_PRESETS["osm"][0]]
+    assert "OpenStreetMap" in style["sources"]["tiles"]["attribution"]
+    keys = [k for t in fig.data for k in t.customdata]
+    assert sorted(keys) == sorted(places["place_key"])
+
+
+def test_unreachable_tiles_fall_back_to_the_offline_basemap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dashboard import cli
+
+    monkeypatch.setattr(cli, "tiles_reachable", lambda url, timeout=3.0: False)
+    assert cli.resolve_tiles("osm") is None
+    monkeypatch.setattr(cli, "tiles_reachable", lambda url, timeout=3.0: True)
+    assert cli.resolve_tiles("osm")[0].startswith("https://tile.openstreetmap.org/")
+    assert cli.resolve_tiles(None) is None

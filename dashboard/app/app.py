@@ -13,7 +13,8 @@ from dashboard.paths import assets_dir
 from dashboard.store import EventsStore
 
 
-def create_app(store_dir: str | Path) -> dash.Dash:
+def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> dash.Dash:
+    """The dashboard over the store at store_dir; `tiles` = (url template, attribution) for a tile basemap."""
     app = dash.Dash(
         __name__,
         title="conflictmap",
@@ -23,5 +24,5 @@ def create_app(store_dir: str | Path) -> dash.Dash:
         update_title=None,
     )
     app.layout = build_layout()
-    register_callbacks(app, StoreView(EventsStore(store_dir)))
+    register_callbacks(app, StoreView(EventsStore(store_dir)), tiles)
     return app

@@ -22,7 +22,7 @@ from dashboard.app.query import (
 )
 
 
-def register_callbacks(app: dash.Dash, view: StoreView) -> None:
+def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
     @app.callback(
         Output(ids.SELECTION, "data"),
         Input(ids.TIMELINE, "relayoutData"),
@@ -58,7 +58,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         place_events = at_place(events, sel.place)
         listed = at_place(in_time, sel.place)
         extent = (events[S.EVENT_DATE].min(), events[S.EVENT_DATE].max()) if len(events) else None
-        return (map_figure(places, sel.place),
+        return (map_figure(places, sel.place, tiles),
                 timeline_figure(timeline_counts(place_events), sel.start, sel.end, extent),
                 excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
 

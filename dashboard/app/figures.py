@@ -21,6 +21,11 @@ TYPE_COLORS = {
     "Displacement": "#e377c2",
     "Other": "#7f7f7f",
 }
+TILE_PRESETS = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
+    "carto": ("https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+              "© OpenStreetMap contributors © CARTO"),
+}
 PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
 
 
@@ -38,23 +43,30 @@ def marker_size(n: pd.Series, biggest: float | None = None) -> pd.Series:
     return 9 + 33 * n.astype(float).map(lambda v: math.sqrt(max(v, 1.0) - 1) / math.sqrt(max(top - 1, 1.0)))
 
 
-def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = False) -> go.Figure:
+def tile_style(url: str, attribution: str) -> dict:
+    """A MapLibre style with one raster tile source and nothing else fetched (no glyphs, no sprites)."""
+    return {"version": 8, "sources": {"tiles": {"type": "raster", "tiles": [url], "tileSize": 256,
+                                                "attribution": attribution}},
+            "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}]}
+
+
+def map_figure(places: pd.DataFrame, selected: str | None = None,
+               tiles: tuple[str, str] | None = None) -> go.Figure:
     """One marker per place, coloured by its main event type, sized by its number of events.
 
-    Country- and province-level places are drawn hollow: the marker is a centroid, not a spot.
+    Country- and province-level places are drawn hollow (or faded on tiles): the marker is a
+    centroid, not a spot. With `tiles` (url, attribution) the markers go on a tile basemap;
+    without, on the bundled offline basemap.
     """
+    if tiles is not None:
+        return _tile_map_figure(places, selected, tiles)
     fig = go.Figure()
     biggest = float(places["n_events"].max()) if not places.empty else 1.0
     for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
         precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
         symbols = ["circle" if p else "circle-open" for p in precise]
         widths = [3 if k == selected else 1 for k in grp[S.PLACE_KEY]]
-        hover = [
-            f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
-            f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
-            f"{_span(r['first'], r['last'])}<br>precision: {precision_label(r[S.GEO_PRECISION])}"
-            for r in grp.to_dict("records")
-        ]
+        hover = _hover(grp)
         fig.add_trace(go.Scattergeo(
             lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
             customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
@@ -70,6 +82,35 @@ def map_figure(places: pd.DataFrame, selected: str | None = None, tiles: bool = 
         margin=dict(l=0, r=0, t=0, b=0), uirevision="map", clickmode="event",
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
     )
+    return fig
+
+
+def _hover(grp: pd.DataFrame) -> list[str]:
+    return [
+        f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
+        f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
+        f"{_span(r['first'], r['last'])}<br>precision: {precision_label(r[S.GEO_PRECISION])}"
+        for r in grp.to_dict("records")
+    ]
+
+
+def _tile_map_figure(places: pd.DataFrame, selected: str | None, tiles: tuple[str, str]) -> go.Figure:
+    fig = go.Figure()
+    biggest = float(places["n_events"].max()) if not places.empty else 1.0
+    for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
+        precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
+        fig.add_trace(go.Scattermap(
+            lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
+            customdata=grp[S.PLACE_KEY], hovertext=_hover(grp), hoverinfo="text",
+            marker=dict(size=marker_size(grp["n_events"], biggest), color=type_color(event_type),
+                        opacity=[0.9 if p else 0.35 for p in precise]),
+        ))
+    center = dict(lat=float(places[S.LATITUDE].mean()), lon=float(places[S.LONGITUDE].mean())) \
+        if not places.empty else dict(lat=30, lon=30)
+    fig.update_layout(map=dict(style=tile_style(*tiles), center=center, zoom=3), uirevision="map",
+                      margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
+                      legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0,
+                                  bgcolor="rgba(255,255,255,0.8)"))
     return fig
 
 
