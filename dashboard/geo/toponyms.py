@@ -24,6 +24,8 @@ STATE_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldie
                "militias", "drones", "drone", "artillery", "tanks", "side", "state", "counterpart", "delegation",
                "intelligence", "embassy", "diplomats", "diplomat", "parliament", "foreign", "defense", "defence",
                "army's", "gendarmerie", "coast", "leader", "leaders", "spokesman", "spokeswoman", "administration"}
+COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west", "east", "north", "south",
+                 "northwest", "northeast", "southwest", "southeast"}
 ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
                "countryside", "provinces", "regions", "governorates"}
 
@@ -87,7 +89,9 @@ def recognize(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
         if label not in PLACE_LABELS and label not in MAYBE_LABELS:
             continue
         s, e, text = _strip_article(ent)
-        if len(text) < 2:
+        if len(text) < 2 or not text[0].isupper():
+            continue
+        if text.lower() in COMPASS_WORDS:
             continue
         if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
             code = gazetteer.demonym_country(text)
@@ -190,6 +194,8 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
         s += 2.0
     elif code == "ADM1":
         s += 2.0 if admin_hint else -0.3
+    elif code == "ADM2":
+        s += 1.5 if admin_hint else -0.8
     elif code == "PPLC":
         s += 1.0
     if fold(place.name) == key:
@@ -207,11 +213,22 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
     return s
 
 
+def _foreign_small_place(place: Place, ctx: Context) -> bool:
+    """A village abroad in a document about one country is more often a local place the gazetteer
+    lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved."""
+    total = sum(ctx.countries.values())
+    if not total or place.feature_code in ("PCLI", "CONT", "RGN", "OCN", "SEA") or not place.country_code:
+        return False
+    top_share = max(ctx.countries.values()) / total
+    return (ctx.countries.get(place.country_code, 0) == 0 and top_share >= 0.5
+            and place.population < 100_000)
+
+
 def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False) -> list[tuple[Place, float]]:
     ranked = sorted(((p, score(p, key, ctx, admin_hint)) for p in cands), key=lambda t: -t[1])
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
     # as "province" after it the city is meant; both lie in the same country either way.
-    if len(ranked) > 1 and not admin_hint and ranked[0][0].feature_code == "ADM1":
+    if len(ranked) > 1 and not admin_hint and ranked[0][0].feature_code in ("ADM1", "ADM2"):
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
             if p.feature_class == "P" and p.country_code == top.country_code and fold(p.name) == fold(top.name) \
@@ -268,8 +285,9 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             inside = [p for p in options if _inside(p, outer_cands)]
             options = inside or options
         ranked = rank(options, key, ctx, t.admin_hint)
-        if ranked:
+        if ranked and not _foreign_small_place(ranked[0][0], ctx) or ranked and i in contained_by:
             t.place, t.score = ranked[0]
+        if ranked:
             t.alternatives = ranked[:max_alternatives]
     return toponyms
 
