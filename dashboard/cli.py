@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("--json", action="store_true", help="print one JSON object")
     geo.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N documents")
 
+    evs = evsub.add_parser("events", help="main event's governorate, fatalities and sub-type against FA-KES gold")
+    evs.add_argument("gold", type=Path, metavar="FAKES.jsonl", help="FA-KES-format articles with gold facts")
+    evs.add_argument("--json", action="store_true", help="print one JSON object")
+    evs.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
+    evl = evsub.add_parser("event-location", help="choosing the event's location span in a sentence")
+    evl.add_argument("gold", type=Path, metavar="FILE.jsonl", help="records: text, event{start,end}, "
+                     "event_locations[{start,end}]")
+    evl.add_argument("--json", action="store_true", help="print one JSON object")
+    evl.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N records")
+
     ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory")
     ben.add_argument("--json", action="store_true", help="print one JSON object")
     ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
@@ -183,12 +193,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from dashboard.evaluate import evaluate_geoparse, read_gold
+    from dashboard import evaluate as E
     from dashboard.pipeline import build_pipeline
 
-    docs = read_gold(args.gold, args.limit)
-    pipe = build_pipeline()
-    figures = evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans)
+    if args.eval_command == "geoparse":
+        docs = E.read_gold(args.gold, args.limit)
+        pipe = build_pipeline()
+        figures = E.evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans)
+    elif args.eval_command == "events":
+        figures = E.evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
+    else:
+        pipe = build_pipeline()
+        figures = E.evaluate_event_location(E.read_jsonl(args.gold, args.limit), pipe.nlp, pipe.geocoder,
+                                            pipe.gazetteer)
     if args.json:
         print(json.dumps(figures))
     else:

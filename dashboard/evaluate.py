@@ -182,3 +182,150 @@ def iter_errors(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
             p = m.pred.place
             err = haversine_km(m.gold["lat"], m.gold["lon"], p.latitude, p.longitude) if p else EARTH_HALF_KM
             yield m.gold, m.pred, err
+
+
+# -- events (FA-KES) -------------------------------------------------------------------------------
+
+# Spellings of Syria's governorates in GeoNames/our gazetteer and in FA-KES's gold, folded to one key.
+# FA-KES's "damascus" covers the city and its countryside (Rif Dimashq).
+GOVERNORATE_KEYS = {
+    "aleppo": "aleppo", "halab": "aleppo", "damascus": "damascus", "dimashq": "damascus",
+    "rif dimashq": "damascus", "rif-dimashq": "damascus", "rural damascus": "damascus",
+    "damascus countryside": "damascus", "idlib": "idlib", "idleb": "idlib", "deir ezzor": "deir ezzor",
+    "deir ez zor": "deir ezzor", "deir ez-zor": "deir ezzor", "dayr az zawr": "deir ezzor",
+    "deir al-zor": "deir ezzor", "raqqa": "raqqa", "ar-raqqah": "raqqa", "ar raqqah": "raqqa",
+    "al-raqqah": "raqqa", "raqqah": "raqqa", "homs": "homs", "hims": "homs", "hasakeh": "hasakeh",
+    "al-hasakah": "hasakeh", "al hasakah": "hasakeh", "hasakah": "hasakeh", "hassakeh": "hasakeh",
+    "hama": "hama", "hamah": "hama", "lattakia": "lattakia", "latakia": "lattakia", "al-ladhiqiyah": "lattakia",
+    "daraa": "daraa", "dara": "daraa", "deraa": "daraa", "quneitra": "quneitra", "al-qunaytirah": "quneitra",
+    "tartus": "tartus", "tartous": "tartus", "as-suwayda": "suwayda", "as suwayda": "suwayda", "suwayda": "suwayda",
+}
+
+# FA-KES cause of death → the sub-event types that agree with it (ACLED's scheme as used here).
+# VDC's "shelling" covers artillery and air bombardment alike; "unknown" is not scored.
+CAUSE_TO_SUBTYPES = {
+    "shelling": {"Shelling/artillery/missile attack", "Air/drone strike"},
+    "explosion": {"Remote explosive/landmine/IED", "Suicide bomb"},
+    "chemical and toxic gases": {"Chemical weapon"},
+    "shooting": {"Armed clash", "Attack"},
+    "execution": {"Attack"},
+}
+VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def governorate_key(name: str | None) -> str:
+    if not name:
+        return ""
+    key = " ".join(str(name).lower().replace("governorate", "").replace("province", "").split())
+    return GOVERNORATE_KEYS.get(key, key)
+
+
+def main_event(events: Any) -> dict | None:
+    """The article's main event: the violent event with most deaths (first in the text on ties),
+    else its first event placed below country level, else its first event."""
+    from dashboard import schema as S
+
+    if events is None or len(events) == 0:
+        return None
+    rows = events.sort_values(S.EXCERPT_START).to_dict("records")
+    violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
+    if violent:
+        return max(violent, key=lambda r: (_num(r[S.FATALITIES]), r[S.GEO_PRECISION] < 4, -r[S.EXCERPT_START]))
+    finer = [r for r in rows if r[S.GEO_PRECISION] < 4]
+    return (finer or rows)[0]
+
+
+def _num(v: Any) -> int:
+    try:
+        return int(v) if v == v and v is not None else -1
+    except (TypeError, ValueError):
+        return -1
+
+
+def article_fatalities(events: Any) -> int | None:
+    from dashboard import schema as S
+
+    if events is None or len(events) == 0:
+        return None
+    violent = events[events[S.EVENT_TYPE].isin(VIOLENT_TYPES)]
+    vals = violent[S.FATALITIES].dropna()
+    return int(vals.max()) if len(vals) else None
+
+
+def evaluate_events(records: list[dict], pipeline: Any) -> dict:
+    from dashboard import schema as S
+    from dashboard.ingest.readers import _record_to_article
+
+    articles = [_record_to_article(r, f"gold:{i}") for i, r in enumerate(records)]
+    t0 = time.perf_counter()
+    result = pipeline.run(articles)
+    elapsed = time.perf_counter() - t0
+    by_article = dict(tuple(result.events.groupby(S.ARTICLE_ID))) if len(result.events) else {}
+    gov_hits = fat_hits = fat_n = sub_hits = sub_n = 0
+    for rec, art in zip(records, articles, strict=True):
+        events = by_article.get(art.article_id)
+        main = main_event(events)
+        gold_gov = governorate_key(rec.get("location"))
+        if main is not None:
+            place_gov = main[S.ADMIN1] if main[S.FEATURE_CODE] != "ADM1" else main[S.LOCATION]
+            gov_hits += int(governorate_key(place_gov) == gold_gov)
+        ev = rec.get("event") or {}
+        gold_deaths = int(ev.get("nb_civilians") or 0) + int(ev.get("nb_noncivilians") or 0)
+        if gold_deaths > 0:
+            fat_n += 1
+            got = article_fatalities(events)
+            fat_hits += int(got is not None and abs(got - gold_deaths) <= 0.2 * gold_deaths)
+        cause = (ev.get("cause_of_death") or "").lower()
+        if cause in CAUSE_TO_SUBTYPES:
+            sub_n += 1
+            sub_hits += int(main is not None and main[S.SUB_EVENT_TYPE] in CAUSE_TO_SUBTYPES[cause])
+    n = len(records)
+    return {"governorate_acc": round(gov_hits / n, 4) if n else float("nan"),
+            "fatalities_acc": round(fat_hits / fat_n, 4) if fat_n else float("nan"),
+            "subtype_acc": round(sub_hits / sub_n, 4) if sub_n else float("nan"),
+            "n": n, "n_fatalities_scored": fat_n, "n_subtype_scored": sub_n,
+            "articles_per_s": round(n / elapsed, 2) if elapsed else float("nan")}
+
+
+def read_jsonl(path: str | Path, limit: int | None = None) -> list[dict]:
+    path = Path(path)
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(str(path), f"cannot read ({err})") from err
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise InputError(f"{path}:{n}", f"malformed JSON ({err.msg})") from err
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            raise InputError(f"{path}:{n}", "expected an object with 'text'")
+        out.append(rec)
+        if limit and len(out) >= limit:
+            break
+    return out
+
+
+# -- event location (Halterman 2019) ------------------------------------------------------------------
+
+def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer) -> dict:
+    from dashboard.events.extract import choose_event_location
+
+    hits = 0
+    t0 = time.perf_counter()
+    for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=64), strict=True):
+        tops = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=rec["text"])
+        ev = rec["event"]
+        sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)
+        chosen = choose_event_location(sent, ev["start"], tops) if sent is not None else None
+        gold = rec.get("event_locations") or []
+        if chosen is None:
+            hits += int(not gold)
+        else:
+            hits += int(any(_overlaps(chosen.start, chosen.end, g["start"], g["end"]) for g in gold))
+    n = len(records)
+    return {"accuracy": round(hits / n, 4) if n else float("nan"), "n": n,
+            "records_per_s": round(n / (time.perf_counter() - t0), 1)}

@@ -214,6 +214,35 @@ def place_role(sent: Any, t: Toponym) -> str:
     return "other"
 
 
+def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
+    """The one place where the event at trigger_start (an offset in the document) happened, or None.
+
+    A place attached by a locative preposition to the trigger's own clause wins; then the
+    nearest locative place in the sentence; a place that is only a subject, object or
+    modifier ("Turkey", "the Sochi deal") does not locate the event.
+    """
+    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym]
+    if not inside:
+        return None
+    trig = trigger_token(sent, trigger_start - sent.start_char)
+    verb = clause_verb(trig)
+    locative = [t for t in inside if place_role(sent, t) == "locative"]
+    if not locative:
+        return None
+
+    def governed(t: Toponym) -> bool:
+        tok = next((x for x in sent if x.idx <= t.start < x.idx + len(x.text) + 1), None)
+        while tok is not None and tok.head.i != tok.i:
+            if tok.head.i in (verb.i, trig.i):
+                return True
+            tok = tok.head
+        return False
+
+    own = [t for t in locative if governed(t)]
+    pool = own or locative
+    return min(pool, key=lambda t: abs(t.start - trigger_start))
+
+
 def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     """The places of a sentence that can locate its event.
 
