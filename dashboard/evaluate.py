@@ -317,7 +317,7 @@ def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazett
     hits = 0
     t0 = time.perf_counter()
     for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=64), strict=True):
-        tops = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=rec["text"])
+        tops = resolve(recognize(doc, gazetteer, keep_unknown=True), geocoder, gazetteer, text=rec["text"])
         ev = rec["event"]
         sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)
         chosen = choose_event_location(sent, ev["start"], tops) if sent is not None else None

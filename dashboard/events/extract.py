@@ -193,9 +193,15 @@ def sentence_date(sentence: str, published: date | None, future: bool = False,
     return published, DAY, "published", bool(future and published is not None)
 
 
+def _token_at(sent: Any, offset: int) -> Any:
+    return next((x for x in sent if x.idx <= offset < x.idx + len(x.text) + 1), None)
+
+
 def place_role(sent: Any, t: Toponym) -> str:
-    """'locative' (in/at/near X, or the east of X), 'modifier' (the Sochi deal) or 'other' (subject, object)."""
-    tok = next((x for x in sent if x.idx <= t.start < x.idx + len(x.text) + 1), None)
+    """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region), 'target'
+    (the object of a verb or the subject of a passive one: "shelled Mardes", "Nawa was targeted"),
+    'modifier' (the Sochi deal) or 'other' (subject, object of a non-locative phrase)."""
+    tok = _token_at(sent, t.start)
     if tok is None:
         return "other"
     # The last token of a multi-word name carries the dependency to the rest of the sentence.
@@ -203,14 +209,24 @@ def place_role(sent: Any, t: Toponym) -> str:
         tok = tok.head
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
-    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+    modifier = tok.dep_ in ("compound", "amod", "nmod", "poss")
+    if modifier:
+        # A name that modifies the object of a locative preposition places the event too:
+        # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
+        head = tok.head
+        if head.dep_ == "pobj" and (head.head.lower_ in LOC_PREPS or head.lower_ in AREA_NOUNS):
+            return "locative"
         return "modifier"
     if tok.dep_ == "pobj":
         prep = tok.head
         if prep.lower_ in LOC_PREPS:
             return "locative"
-        if prep.lower_ == "of" and prep.head.lower_ in AREA_NOUNS:
+        if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or prep.head.lemma_.lower() in AREA_NOUNS
+                                    or prep.head.lemma_.lower() in ("city", "town", "village", "locality",
+                                                                    "neighbourhood", "neighborhood")):
             return "locative"
+    if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+        return "target"
     return "other"
 
 
@@ -226,7 +242,11 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         return None
     trig = trigger_token(sent, trigger_start - sent.start_char)
     verb = clause_verb(trig)
-    locative = [t for t in inside if place_role(sent, t) == "locative"]
+    roles = {id(t): place_role(sent, t) for t in inside}
+    locative = [t for t in inside if roles[id(t)] == "locative"]
+    # The place an attack is aimed at locates it ("militants shelled Mardes").
+    locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
+                 and clause_verb(_token_at(sent, t.start)).i == verb.i]
     if not locative:
         return None
 
@@ -240,7 +260,8 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
 
     own = [t for t in locative if governed(t)]
     pool = own or locative
-    return min(pool, key=lambda t: abs(t.start - trigger_start))
+    # The most specific place wins ("the Vedeno region of southern Chechnya" → Vedeno).
+    return min(pool, key=lambda t: (t.place is not None and t.place.precision >= 4, abs(t.start - trigger_start)))
 
 
 def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
@@ -254,7 +275,7 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
               and not t.is_demonym]
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative"]
+    locative = [t for t in inside if roles[id(t)] in ("locative", "target")]
     other = [t for t in inside if roles[id(t)] == "other" and t.place.precision < 4]
     modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
     chosen = locative or other or modifier

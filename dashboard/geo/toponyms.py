@@ -80,9 +80,10 @@ def _is_person_like(span: Any) -> bool:
                                                 "minister", "spokesman", "spokeswoman", "general", "gen.")
 
 
-def recognize(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
+def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> list[Toponym]:
     """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
-    unambiguous place names, plus demonyms that stand for a country ("Turkish forces")."""
+    unambiguous place names, plus demonyms ("Turkish forces"). With keep_unknown, NER place spans the
+    gazetteer lacks are kept too (unresolvable, but still where an event may be)."""
     out: list[Toponym] = []
     for ent in doc.ents:
         label = ent.label_
@@ -99,6 +100,8 @@ def recognize(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
                 out.append(Toponym(s, e, text, label, is_demonym=True, state=_demonym_stands_for_state(ent)))
                 continue
         if text not in gazetteer:
+            if keep_unknown and label in ("GPE", "LOC", "FAC"):
+                out.append(Toponym(s, e, text, label))
             continue
         if label in PLACE_LABELS:
             if _is_person_like(ent) and not gazetteer.lookup(text)[0].feature_code == "PCLI":
