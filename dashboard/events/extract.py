@@ -193,6 +193,25 @@ def sentence_date(sentence: str, published: date | None, future: bool = False,
     return published, DAY, "published", bool(future and published is not None)
 
 
+# Nouns for sites: a place name modifying one of them, inside a locative phrase, places the event.
+SITE_NOUNS = AREA_NOUNS | {
+    "residence", "home", "house", "street", "camp", "neighbourhood", "neighborhood", "market", "hospital",
+    "school", "airport", "base", "checkpoint", "port", "mosque", "church", "prison", "university", "square",
+    "road", "highway", "locality", "suburb", "quarter", "district", "valley", "plain", "mountain", "desert",
+    "countryside", "outskirts", "front", "frontline", "enclave", "pocket", "airbase", "province", "stadium",
+    "embassy", "station", "bridge", "crossing", "compound", "headquarters", "office", "building"}
+
+
+# Nouns for agreements, talks and crises: "in the Sochi deal" names a topic, not a site.
+ABSTRACT_NOUNS = {
+    "deal", "agreement", "accord", "crisis", "talk", "talks", "process", "conflict", "war", "issue", "question",
+    "file", "summit", "meeting", "framework", "format", "memorandum", "ceasefire", "cease-fire", "truce",
+    "negotiation", "negotiations", "plan", "line", "lines", "policy", "case", "affair", "dispute",
+    "operation", "offensive", "campaign", "resolution", "decision", "statement", "declaration", "protocol",
+    "initiative", "understanding", "arrangement", "roadmap", "proposal", "peace", "government", "regime",
+    "army", "forces", "people", "election", "elections", "authorities", "authority", "ministry", "council"}
+
+
 def _token_at(sent: Any, offset: int) -> Any:
     return next((x for x in sent if x.idx <= offset < x.idx + len(x.text) + 1), None)
 
@@ -214,7 +233,8 @@ def place_role(sent: Any, t: Toponym) -> str:
         # A name that modifies the object of a locative preposition places the event too:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
         head = tok.head
-        if head.dep_ == "pobj" and (head.head.lower_ in LOC_PREPS or head.lower_ in AREA_NOUNS):
+        if head.dep_ == "pobj" and head.head.lower_ in LOC_PREPS and (
+                head.lemma_.lower() in SITE_NOUNS or head.lemma_.lower() not in ABSTRACT_NOUNS):
             return "locative"
         return "modifier"
     if tok.dep_ == "pobj":
@@ -275,7 +295,8 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
               and not t.is_demonym]
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] in ("locative", "target")]
+    locative = [t for t in inside if roles[id(t)] == "locative"
+                or roles[id(t)] == "target" and t.place.precision < 4]
     other = [t for t in inside if roles[id(t)] == "other" and t.place.precision < 4]
     modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
     chosen = locative or other or modifier
