@@ -62,6 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
     evl.add_argument("--json", action="store_true", help="print one JSON object")
     evl.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N records")
 
+    gaz = sub.add_parser("gazetteer", help="add GeoNames dumps or your own corrections to the gazetteer")
+    gazsub = gaz.add_subparsers(dest="gazetteer_command", required=True)
+    gimp = gazsub.add_parser("import", help="import allCountries.txt, XX.zip / XX.txt or admin1CodesASCII.txt")
+    gimp.add_argument("files", nargs="+", type=Path, metavar="FILE", help="GeoNames dump files")
+    gadd = gazsub.add_parser("add", help="record a correction: NAME means this place from now on")
+    gadd.add_argument("name", metavar="NAME", help="the place name as written in articles")
+    gadd.add_argument("lat", type=float, metavar="LAT", help="latitude")
+    gadd.add_argument("lon", type=float, metavar="LON", help="longitude")
+    gadd.add_argument("--country", default="", metavar="XX", help="ISO 3166-1 alpha-2 country code")
+    gadd.add_argument("--admin1", default="", metavar="NAME", help="province / governorate / state")
+    gadd.add_argument("--feature-code", default="PPL", metavar="CODE",
+                      help="GeoNames feature code (PPL town, ADM1 province, ADM2 district...)")
+
     ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory")
     ben.add_argument("--json", action="store_true", help="print one JSON object")
     ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
@@ -72,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
-                "eval": cmd_eval}[args.command](args)
+                "eval": cmd_eval, "gazetteer": cmd_gazetteer}[args.command](args)
     except ConflictMapError as err:
         print(f"conflictmap: error: {err}", file=sys.stderr)
         return 1
@@ -213,3 +226,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for k, v in figures.items():
             print(f"{k:<{width}}  {v}")
     return 0
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    from dashboard.geo.imports import add_override, gazetteer_dir, import_file
+
+    if args.gazetteer_command == "add":
+        path = add_override(args.name, args.lat, args.lon, args.country, args.admin1, args.feature_code)
+        print(f"{args.name!r} → {args.lat}, {args.lon} recorded in {path}; later ingests use it")
+        return 0
+    status = 0
+    for f in args.files:
+        try:
+            res = import_file(f)
+        except ConflictMapError as err:
+            print(f"conflictmap: error: {err}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{f}: imported {res.rows} {res.kind} row(s), skipped {res.skipped} malformed line(s) → {res.path}")
+    print(f"the gazetteer index in use includes {gazetteer_dir()} from the next run on")
+    return status

@@ -105,6 +105,7 @@ class Gazetteer:
     def _init_derived(self) -> None:
         self._key_pos = {k: i for i, k in enumerate(self.name_keys)}
         self._extra: dict[str, list[int]] = {}
+        self.overrides: set[int] = set()  # indices of the user's corrections
         codes = self.cols["feature_code"]
         self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes))
                              if codes[i] == "PCLI"}
@@ -113,11 +114,13 @@ class Gazetteer:
 
     def __getstate__(self) -> dict:
         return {k: getattr(self, k) for k in ("cols", "name_keys", "post_start", "post",
-                                              "country_names", "demonyms")}
+                                              "country_names", "demonyms", "_extra", "overrides")}
 
     def __setstate__(self, state: dict) -> None:
+        extra, overrides = state.pop("_extra", {}), state.pop("overrides", set())
         self.__dict__.update(state)
         self._init_derived()
+        self._extra, self.overrides = extra, overrides
 
     def __len__(self) -> int:
         return len(self.cols["name"])
@@ -370,33 +373,98 @@ def build_gazetteer() -> Gazetteer:
 
 
 def _sources_stamp() -> str:
-    parts = [str(INDEX_VERSION)]
+    import hashlib
+
+    h = hashlib.sha1(str(INDEX_VERSION).encode())
     for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv"):
         p = Path(__file__).with_name("data") / name
-        parts.append(str(p.stat().st_mtime_ns) if p.exists() else "-")
-    return "-".join(parts)
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()[:16]
 
 
-def load_gazetteer(cache: Path | None = None) -> Gazetteer:
-    """The gazetteer from the cache, building (and caching) it on first use."""
-    cache = Path(cache or cache_dir())
-    path = cache / f"gazetteer-{_sources_stamp()}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as err:
-            path.unlink(missing_ok=True)
-            raise GazetteerError(f"{path}: corrupt gazetteer cache removed; run again ({err})") from err
-    gaz = build_gazetteer()
+def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazetteer:
+    """Add imported GeoNames places and the user's corrections (which outrank everything)."""
+    from dashboard.geo.imports import ADMIN1, IMPORTED, OVERRIDES, gazetteer_dir, read_table
+
+    folder = folder or gazetteer_dir()
+    admin1 = {r["code"]: r for r in read_table(folder / ADMIN1)}
+    for r in admin1.values():
+        cc = r["code"].split(".")[0]
+        place = gaz.admin1_place(cc, r["name"])
+        if place is not None and r["geonameid"].isdigit():
+            gaz.cols["geonameid"][place.idx] = int(r["geonameid"])
+    known_ids = {int(g) for g in gaz.cols["geonameid"] if int(g) > 0}
+    for r in read_table(folder / IMPORTED):
+        gid = int(r["geonameid"])
+        if gid in known_ids:
+            continue
+        a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
+        gaz.add(Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),
+                      longitude=float(r["longitude"]), feature_class=r["feature_class"],
+                      feature_code=r["feature_code"], country_code=r["country_code"], admin1=a1, admin2="",
+                      population=int(r["population"] or 0)),
+                aliases=[a for a in r["alternatenames"].split("|") if a])
+    for r in read_table(folder / OVERRIDES):
+        code = r.get("feature_code") or "PPL"
+        place = gaz.add(Place(idx=-1, geonameid=None, name=r["name"], latitude=float(r["latitude"]),
+                              longitude=float(r["longitude"]), feature_class="A" if code.startswith(("ADM", "PCL"))
+                              else "P", feature_code=code, country_code=r["country_code"], admin1=r["admin1"],
+                              admin2="", population=0))
+        gaz.overrides.add(place.idx)
+    return gaz
+
+
+def _read_pickle(path: Path) -> Gazetteer | None:
+    if not path.exists():
+        return None
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache, suffix=".tmp")
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as err:
+        path.unlink(missing_ok=True)
+        raise GazetteerError(f"{path}: corrupt gazetteer cache removed; run again ({err})") from err
+
+
+def _write_pickle(gaz: Gazetteer, path: Path, replaces: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        for old in path.parent.glob(replaces):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache only costs the next run a rebuild
+
+
+def load_gazetteer(cache: Path | None = None, user_dir: Path | None = None) -> Gazetteer:
+    """The gazetteer from the cache, building (and caching) it on first use.
+
+    The packaged data's index and the one with the user's imports and corrections are cached
+    apart, so a correction costs a re-application, not a rebuild from the packages.
+    """
+    from dashboard.geo.imports import gazetteer_dir, stamp
+
+    cache = Path(cache or cache_dir())
+    user_dir = user_dir or gazetteer_dir()
+    base_stamp, user_stamp = _sources_stamp(), stamp(user_dir)
+    if not user_stamp:
+        path = cache / f"gazetteer-{base_stamp}.pickle"
+        gaz = _read_pickle(path)
+        if gaz is None:
+            gaz = build_gazetteer()
+            _write_pickle(gaz, path, "gazetteer-*.pickle")
+        return gaz
+    import hashlib
+
+    key = hashlib.sha1(f"{base_stamp}|{user_dir.resolve()}|{user_stamp}".encode()).hexdigest()[:16]
+    path = cache / "user" / f"gazetteer-{key}.pickle"
+    gaz = _read_pickle(path)
+    if gaz is None:
+        gaz = apply_user_additions(load_gazetteer(cache, user_dir=cache / "no-user-additions"), user_dir)
+        _write_pickle(gaz, path, "gazetteer-*.pickle")
     return gaz
 
 

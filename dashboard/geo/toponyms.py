@@ -54,6 +54,7 @@ class Toponym:
 class Context:
     countries: Counter
     anchors: tuple[tuple[float, float], ...] = ()
+    preferred: frozenset[int] = frozenset()  # the user's corrections
 
 
 def _strip_article(span: Any) -> tuple[int, int, str]:
@@ -187,6 +188,8 @@ def _inside(place: Place, container: list[Place]) -> bool:
 
 def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> float:
     """How likely `place` is meant by the name `key` in a document with context `ctx`."""
+    if place.idx in ctx.preferred:
+        return 100.0
     s = math.log10(place.population + 10)
     code = place.feature_code
     if code == "PCLI":
@@ -261,11 +264,12 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
 
     first: Counter = Counter()
     anchors: list[tuple[float, float]] = []
+    preferred = frozenset(getattr(gazetteer, "overrides", ()))
     for t in toponyms:
         if t.is_demonym and t.place:
             first[t.place.country_code] += 1
             continue
-        ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter()), t.admin_hint)
+        ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
         if not ranked:
             continue
         top = ranked[0][0]
@@ -275,7 +279,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             first[top.country_code] += weight
             if top.feature_class == "P" and margin > 1.0:
                 anchors.append((top.latitude, top.longitude))
-    ctx = Context(first, tuple(anchors[:50]))
+    ctx = Context(first, tuple(anchors[:50]), preferred)
     contained_by = containers(toponyms, text)
     for i, t in enumerate(toponyms):
         if t.is_demonym:
@@ -288,7 +292,8 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             inside = [p for p in options if _inside(p, outer_cands)]
             options = inside or options
         ranked = rank(options, key, ctx, t.admin_hint)
-        if ranked and not _foreign_small_place(ranked[0][0], ctx) or ranked and i in contained_by:
+        if ranked and (not _foreign_small_place(ranked[0][0], ctx) or i in contained_by
+                       or ranked[0][0].idx in preferred):
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]

@@ -1,0 +1,112 @@
+"""GeoNames dump import and user corrections, on small files written in GeoNames' formats."""
+
+from __future__ import annotations
+
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from dashboard.errors import GazetteerError
+from dashboard.geo.gazetteer import _Builder, apply_user_additions
+from dashboard.geo.imports import ADMIN1, IMPORTED, OVERRIDES, add_override, import_file, read_table
+from dashboard.geo.toponyms import Context, Toponym, rank, resolve
+
+# Two real GeoNames rows (19 tab-separated columns) for villages the packaged data lacks.
+SARMADA = ("163806\tSarmada\tSarmada\tSarmadah,Sarmadā,سرمدا\t36.18414\t36.72063\tP\tPPL\tSY\t\t12\t\t\t\t"
+           "15000\t\t380\tAsia/Damascus\t2012-01-18")
+ATIMAH = ("172956\tAtimah\tAtimah\tAtmeh,Atma,أطمة\t36.23056\t36.66556\tP\tPPL\tSY\t\t12\t\t\t\t"
+          "0\t\t350\tAsia/Damascus\t2012-01-18")
+ROAD = "9999999\tSome Road\tSome Road\t\t36.0\t36.0\tR\tRD\tSY\t\t12\t\t\t\t0\t\t0\tAsia/Damascus\t2012-01-18"
+
+
+def tiny_gazetteer():
+    b = _Builder()
+    b.add(["Syria"], geonameid=163843, name="Syria", latitude=35.0, longitude=38.0, feature_class="A",
+          feature_code="PCLI", country_code="SY", admin1="", admin2="", population=17_000_000)
+    b.add(["Idlib"], geonameid=None, name="Idlib", latitude=35.86, longitude=36.57, feature_class="A",
+          feature_code="ADM1", country_code="SY", admin1="Idlib", admin2="", population=1_500_000)
+    b.add(["Moscow"], geonameid=5601538, name="Moscow", latitude=46.73, longitude=-117.0, feature_class="P",
+          feature_code="PPL", country_code="US", admin1="Idaho", admin2="", population=25_000)
+    return b.finish({"SY": "Syria", "US": "United States"}, {})
+
+
+def test_import_txt_keeps_places_and_skips_other_classes(tmp_path: Path) -> None:
+    dump = tmp_path / "SY.txt"
+    dump.write_text("\n".join([SARMADA, ATIMAH, ROAD, "not\ta\tvalid line"]) + "\n", encoding="utf-8")
+    res = import_file(dump, folder=tmp_path / "gz")
+    assert (res.kind, res.rows, res.skipped) == ("places", 2, 1)
+    rows = read_table(tmp_path / "gz" / IMPORTED)
+    assert {r["name"] for r in rows} == {"Sarmada", "Atimah"}
+
+
+def test_import_zip_and_admin1_then_lookup(tmp_path: Path) -> None:
+    folder = tmp_path / "gz"
+    z = tmp_path / "SY.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("readme.txt", "GeoNames readme")
+        zf.writestr("SY.txt", SARMADA + "\n" + ATIMAH + "\n")
+    assert import_file(z, folder=folder).rows == 2
+    admin1 = tmp_path / "admin1CodesASCII.txt"
+    admin1.write_text("SY.12\tIdlib\tIdlib\t169388\nbroken\n", encoding="utf-8")
+    res = import_file(admin1, folder=folder)
+    assert (res.kind, res.rows, res.skipped) == ("admin1", 1, 1)
+    assert read_table(folder / ADMIN1)[0]["geonameid"] == "169388"
+
+    gaz = apply_user_additions(tiny_gazetteer(), folder)
+    sarmada = gaz.lookup("Sarmada")
+    assert len(sarmada) == 1 and sarmada[0].country_code == "SY" and sarmada[0].admin1 == "Idlib"
+    assert gaz.lookup("Atmeh")[0].name == "Atimah", "alternate names are indexed"
+    assert gaz.admin1_place("SY", "Idlib").geonameid == 169388, "admin1 ids come from admin1CodesASCII"
+
+
+def test_import_rejects_a_file_that_is_not_a_dump(tmp_path: Path) -> None:
+    bad = tmp_path / "allCountries.txt"
+    bad.write_text("hello world\n", encoding="utf-8")
+    with pytest.raises(GazetteerError, match="allCountries.txt:1: not a GeoNames dump"):
+        import_file(bad, folder=tmp_path / "gz")
+    with pytest.raises(GazetteerError, match="no such file"):
+        import_file(tmp_path / "missing.zip", folder=tmp_path / "gz")
+    notzip = tmp_path / "XX.zip"
+    notzip.write_bytes(b"plain bytes")
+    with pytest.raises(GazetteerError, match="not a zip file"):
+        import_file(notzip, folder=tmp_path / "gz")
+
+
+def test_override_wins_over_every_other_candidate(tmp_path: Path) -> None:
+    folder = tmp_path / "gz"
+    add_override("Moscow", 55.75, 37.62, "RU", feature_code="PPLC", folder=folder)
+    add_override("Moscow", 55.76, 37.61, "RU", feature_code="PPLC", folder=folder)  # replaces, not duplicates
+    assert len(read_table(folder / OVERRIDES)) == 1
+    gaz = apply_user_additions(tiny_gazetteer(), folder)
+    cands = gaz.lookup("Moscow")
+    ranked = rank(cands, "moscow", Context(Counter({"US": 5}), (), frozenset(gaz.overrides)))
+    assert ranked[0][0].country_code == "RU" and round(ranked[0][0].latitude, 2) == 55.76
+
+    from dashboard.geo.geocoder import GazetteerGeocoder
+
+    tops = resolve([Toponym(0, 6, "Moscow", "GPE")], GazetteerGeocoder(gaz), gaz)
+    assert tops[0].place.country_code == "RU"
+
+
+@pytest.mark.parametrize("lat,lon", [(91, 0), (0, 181)])
+def test_override_rejects_impossible_coordinates(tmp_path: Path, lat: float, lon: float) -> None:
+    with pytest.raises(GazetteerError, match="out of range"):
+        add_override("X", lat, lon, folder=tmp_path)
+
+
+def test_cli_gazetteer_add_and_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from dashboard.cli import main
+
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gz"))
+    assert main(["gazetteer", "add", "Sarmada", "36.184", "36.721", "--country", "SY", "--admin1", "Idlib"]) == 0
+    assert read_table(tmp_path / "gz" / OVERRIDES)[0]["admin1"] == "Idlib"
+    dump = tmp_path / "SY.txt"
+    dump.write_text(SARMADA + "\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert main(["gazetteer", "import", str(dump), str(empty)]) == 1
+    out = capsys.readouterr()
+    assert "imported 1 places row(s)" in out.out
+    assert "empty.txt" in out.err
