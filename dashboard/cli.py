@@ -31,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "or the user data dir)")
     ing.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD",
                      help="publication date for articles that carry none")
+    ing.add_argument("--online", choices=("nominatim", "photon"), default=None,
+                     help="ask an online geocoder (1 request/s, cached on disk) for names the gazetteer lacks")
+    ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
 
     srv = sub.add_parser("serve", help="serve the dashboard (ingests the bundled data into an empty store)")
     srv.add_argument("--store", type=Path, default=None, help="store directory")
@@ -107,7 +110,8 @@ class _Progress:
             print(f"  {self.done}/{self.total} articles", file=sys.stderr, flush=True)
 
 
-def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None) -> dict:
+def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
+                 online: str | None = None, user_agent: str = "conflictmap") -> dict:
     """Read, process and store; returns the summary that `ingest` prints."""
     from dashboard.ingest.readers import read_paths
     from dashboard.pipeline import build_pipeline
@@ -124,7 +128,7 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
             fresh.append(a)
     added_articles = added_events = 0
     if fresh:
-        result = build_pipeline().run(fresh, progress=_Progress(len(fresh)))
+        result = build_pipeline(online=online, user_agent=user_agent).run(fresh, progress=_Progress(len(fresh)))
         added_articles, added_events = store.append(result.events, result.articles)
     return {"read": len(read.articles), "already_stored": len(read.articles) - len(fresh),
             "skipped": [str(p) for p in read.problems], "articles_added": added_articles,
@@ -132,7 +136,7 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    summary = ingest_paths(args.paths, _store_dir(args), args.published)
+    summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent)
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
           f"{len(summary['skipped'])} skipped")
     for problem in summary["skipped"]:

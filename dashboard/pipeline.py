@@ -56,11 +56,21 @@ class Pipeline:
         return BatchResult(events, done, problems)
 
 
-def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None) -> Pipeline:
-    """The default offline pipeline; pass any part to replace it (tests inject their own)."""
+def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None,
+                   online: str | None = None, user_agent: str = "conflictmap") -> Pipeline:
+    """The default offline pipeline; pass any part to replace it (tests inject their own).
+
+    `online` ("nominatim" or "photon") adds a rate-limited, disk-cached geopy geocoder for names
+    the offline gazetteer lacks; it is never used unless asked for.
+    """
     from dashboard.geo.gazetteer import load_gazetteer
-    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.geocoder import FallbackGeocoder, GazetteerGeocoder, online_geocoder
     from dashboard.nlp import load_nlp
+    from dashboard.paths import cache_dir
 
     gazetteer = gazetteer or load_gazetteer()
-    return Pipeline(nlp=nlp or load_nlp(), gazetteer=gazetteer, geocoder=geocoder or GazetteerGeocoder(gazetteer))
+    if geocoder is None:
+        geocoder = GazetteerGeocoder(gazetteer)
+        if online:
+            geocoder = FallbackGeocoder(geocoder, online_geocoder(online, user_agent, cache_dir()))
+    return Pipeline(nlp=nlp or load_nlp(), gazetteer=gazetteer, geocoder=geocoder)

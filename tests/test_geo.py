@@ -262,3 +262,23 @@ def test_unknown_name_stays_unresolved(gazetteer) -> None:
     t = Toponym(0, 8, "Xyzzyqux", "GOLD")
     resolve([t], GazetteerGeocoder(gazetteer), gazetteer)
     assert t.place is None and not t.resolved and t.alternatives == []
+
+
+def test_fallback_geocoder_asks_online_only_for_unknown_names(gazetteer, tmp_path) -> None:
+    from geopy.location import Location
+
+    from dashboard.geo.geocoder import CachedGeocoder, FallbackGeocoder, GazetteerGeocoder
+
+    asked: list[str] = []
+
+    def fake_online(query: str, exactly_one: bool = True):
+        asked.append(query)
+        return [Location("Nowhereville, Syria", (35.5, 36.5), {"address": {"country_code": "sy"}})]
+
+    online = CachedGeocoder(geocoder=None, cache_path=tmp_path / "c.sqlite", limiter=fake_online)
+    geo = FallbackGeocoder(GazetteerGeocoder(gazetteer), online)
+    assert geo.geocode("Idlib").raw["country_code"] == "SY"
+    assert asked == []
+    assert geo.geocode("Nowhereville Qxz").latitude == 35.5
+    assert geo.geocode("Nowhereville Qxz").latitude == 35.5
+    assert asked == ["Nowhereville Qxz"], "asked once, then served from the disk cache"

@@ -88,3 +88,17 @@ def online_geocoder(name: str, user_agent: str, cache_dir: Path) -> CachedGeocod
 
     cls = {"nominatim": Nominatim, "photon": Photon}[name.lower()]
     return CachedGeocoder(cls(user_agent=user_agent), Path(cache_dir) / f"{name.lower()}-cache.sqlite")
+
+
+class FallbackGeocoder:
+    """The offline geocoder first; the online one only for names the gazetteer does not know."""
+
+    def __init__(self, offline: GazetteerGeocoder, online: CachedGeocoder) -> None:
+        self.offline = offline
+        self.online = online
+
+    def geocode(self, query: str, exactly_one: bool = True) -> Location | list[Location] | None:
+        found = self.offline.geocode(query, exactly_one=exactly_one)
+        if found:
+            return found
+        return self.online.geocode(query, exactly_one=exactly_one)
