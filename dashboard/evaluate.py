@@ -221,18 +221,23 @@ def governorate_key(name: str | None) -> str:
 
 
 def main_event(events: Any) -> dict | None:
-    """The article's main event: the violent event with most deaths (first in the text on ties),
-    else its first event placed below country level, else its first event."""
+    """The article's main event. News puts it first: the first violent event placed below country
+    level that reports deaths, else the first violent event below country level, else the first
+    violent event reporting deaths, else the first violent event, else the first event below
+    country level, else the first event."""
     from dashboard import schema as S
 
     if events is None or len(events) == 0:
         return None
-    rows = events.sort_values(S.EXCERPT_START).to_dict("records")
+    rows = events.sort_values([S.EXCERPT_START, S.GEO_PRECISION]).to_dict("records")
     violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
-    if violent:
-        return max(violent, key=lambda r: (_num(r[S.FATALITIES]), r[S.GEO_PRECISION] < 4, -r[S.EXCERPT_START]))
-    finer = [r for r in rows if r[S.GEO_PRECISION] < 4]
-    return (finer or rows)[0]
+    finer = [r for r in violent if r[S.GEO_PRECISION] < 4]
+    for pool in ([r for r in finer if _num(r[S.FATALITIES]) > 0], finer,
+                 [r for r in violent if _num(r[S.FATALITIES]) > 0], violent,
+                 [r for r in rows if r[S.GEO_PRECISION] < 4], rows):
+        if pool:
+            return pool[0]
+    return None
 
 
 def _num(v: Any) -> int:
@@ -243,13 +248,16 @@ def _num(v: Any) -> int:
 
 
 def article_fatalities(events: Any) -> int | None:
+    """Deaths of the article's main event (None when it reports none)."""
     from dashboard import schema as S
 
-    if events is None or len(events) == 0:
-        return None
-    violent = events[events[S.EVENT_TYPE].isin(VIOLENT_TYPES)]
-    vals = violent[S.FATALITIES].dropna()
-    return int(vals.max()) if len(vals) else None
+    main = main_event(events)
+    if main is not None and _num(main[S.FATALITIES]) >= 0:
+        return int(main[S.FATALITIES])
+    # The lead may name the place and the toll in different sentences: take the first toll reported.
+    rows = events.sort_values(S.EXCERPT_START)
+    tolls = rows[rows[S.EVENT_TYPE].isin(VIOLENT_TYPES)][S.FATALITIES].dropna()
+    return int(tolls.iloc[0]) if len(tolls) else None
 
 
 def evaluate_events(records: list[dict], pipeline: Any) -> dict:

@@ -113,6 +113,9 @@ def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
     return False
 
 
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
 def _event_id(article_id: str, start: int, place_key: str) -> str:
     return hashlib.sha1(f"{article_id}|{start}|{place_key}".encode()).hexdigest()[:16]
 
@@ -317,10 +320,21 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     rules = load_lexicon()
     rows: list[dict] = []
     published = article.published
+    previous: list[Toponym] = []
+    previous_end = -1
     for sent in doc.sents:
         places = event_places(sent, toponyms)
+        from_context = False
         if not places:
-            continue
+            # A sentence that reports deaths without naming a place ("At least 12 people were
+            # killed, the monitor said.") continues the located sentence just before it, in the
+            # same paragraph: the event takes that place, with lower confidence.
+            same_paragraph = previous and "\n\n" not in doc.text[previous_end:sent.start_char]
+            if not same_paragraph or classify(sent.text, rules)[0] not in VIOLENT or fatalities(sent.text) is None:
+                continue
+            places, from_context = previous[:1], True
+        else:
+            previous, previous_end = places, sent.end_char
         stext = sent.text
         # Offsets point at the words, not the whitespace around them.
         s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
@@ -337,7 +351,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             p = t.place
             margin = t.score - (t.alternatives[1][1] if len(t.alternatives) > 1 else 0.0)
             confidence = 0.35 + 0.15 * min(1.0, max(0.0, margin) / 3) + (0.2 if trigger else 0.0) + \
-                (0.15 if p.precision < 4 else 0.0) + (0.15 if date_source == "sentence" else 0.05)
+                (0.15 if p.precision < 4 else 0.0) + (0.15 if date_source == "sentence" else 0.05) - \
+                (0.2 if from_context else 0.0)
             rows.append({
                 S.EVENT_ID: _event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"),
                 S.ARTICLE_ID: article.article_id,

@@ -26,7 +26,7 @@ import numpy as np
 from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 # geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
 PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
@@ -76,6 +76,23 @@ def _is_latin(key: str) -> bool:
     return bool(key) and all(c.isascii() for c in key)
 
 
+_ARTICLES = re.compile(r"\b(?:al|el|an|ar|as|ash|az|ad|at|ath|ad|ul|ud|ed|es|um)\b")
+_VOWELISH = re.compile(r"[aeiouyw]")
+
+
+def skeleton(key: str) -> str:
+    """A spelling-blind key for transliterated names: Khan Sheikhun = Khan Shaykhun, Deir ez-Zor =
+    Dayr az Zawr, Maarat al-Numan = Ma'arrat an Nu'man, Raqqa = Rakka. Empty when too short to trust."""
+    k = _ARTICLES.sub(" ", key)
+    k = k.replace("q", "k").replace("ou", "u").replace("ph", "f")
+    k = "".join(k.split())
+    if not k:
+        return ""
+    first, rest = k[0], _VOWELISH.sub("", k[1:])
+    sk = first + re.sub(r"(.)\1+", r"\1", rest)
+    return sk if len(sk) >= 4 else ""
+
+
 def variants(key: str) -> list[str]:
     """Spelling variants the news uses for the same name (Arabic article 'al', 'el')."""
     out = [key]
@@ -93,8 +110,13 @@ class Gazetteer:
     """
 
     def __init__(self, cols: dict[str, list], name_keys: list[str], post_start: np.ndarray,
-                 post: np.ndarray, country_names: dict[str, str], demonyms: dict[str, str]) -> None:
+                 post: np.ndarray, country_names: dict[str, str], demonyms: dict[str, str],
+                 skel_keys: list[str] | None = None, skel_start: np.ndarray | None = None,
+                 skel_post: np.ndarray | None = None) -> None:
         self.cols = cols
+        self.skel_keys = skel_keys or []
+        self.skel_start = skel_start if skel_start is not None else np.zeros(1, dtype=np.int64)
+        self.skel_post = skel_post if skel_post is not None else np.zeros(0, dtype=np.int32)
         self.name_keys = name_keys
         self.post_start = post_start
         self.post = post
@@ -104,6 +126,7 @@ class Gazetteer:
 
     def _init_derived(self) -> None:
         self._key_pos = {k: i for i, k in enumerate(self.name_keys)}
+        self._skel_pos = {k: i for i, k in enumerate(self.skel_keys)}
         self._extra: dict[str, list[int]] = {}
         self.overrides: set[int] = set()  # indices of the user's corrections
         codes = self.cols["feature_code"]
@@ -113,8 +136,9 @@ class Gazetteer:
                             for i in range(len(codes)) if codes[i] == "ADM1"}
 
     def __getstate__(self) -> dict:
-        return {k: getattr(self, k) for k in ("cols", "name_keys", "post_start", "post",
-                                              "country_names", "demonyms", "_extra", "overrides")}
+        return {k: getattr(self, k) for k in ("cols", "name_keys", "post_start", "post", "skel_keys",
+                                              "skel_start", "skel_post", "country_names", "demonyms",
+                                              "_extra", "overrides")}
 
     def __setstate__(self, state: dict) -> None:
         extra, overrides = state.pop("_extra", {}), state.pop("overrides", set())
@@ -149,6 +173,17 @@ class Gazetteer:
                     seen.add(i)
                     out.append(self.place(i))
         return out
+
+    def lookup_spelling(self, name: str) -> list[Place]:
+        """Places whose name is spelled differently but transliterates alike (see `skeleton`)."""
+        sk = skeleton(fold(name))
+        pos = self._skel_pos.get(sk) if sk else None
+        if pos is None:
+            return []
+        ids: set[int] = set()
+        for key_pos in self.skel_post[self.skel_start[pos]:self.skel_start[pos + 1]].tolist():
+            ids.update(self.post[self.post_start[key_pos]:self.post_start[key_pos + 1]].tolist())
+        return [self.place(i) for i in sorted(ids)]
 
     def __contains__(self, name: str) -> bool:
         return any(k in self._key_pos or k in self._extra for k in variants(fold(name)))
@@ -236,7 +271,18 @@ class _Builder:
         post_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         post = np.fromiter((i for k in keys for i in self.names[k]), dtype=np.int32,
                            count=int(post_start[-1]))
-        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms)
+        skels: dict[str, list[int]] = defaultdict(list)
+        for pos, k in enumerate(keys):
+            sk = skeleton(k)
+            if sk:
+                skels[sk].append(pos)
+        skel_keys = sorted(skels)
+        skel_len = np.array([len(skels[k]) for k in skel_keys], dtype=np.int64)
+        skel_start = np.concatenate([[0], np.cumsum(skel_len)]).astype(np.int64)
+        skel_post = np.fromiter((i for k in skel_keys for i in skels[k]), dtype=np.int32,
+                                count=int(skel_start[-1]))
+        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms,
+                         skel_keys, skel_start, skel_post)
 
 
 def build_gazetteer() -> Gazetteer:

@@ -100,12 +100,20 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
             if code:
                 out.append(Toponym(s, e, text, label, is_demonym=True, state=_demonym_stands_for_state(ent)))
                 continue
-        if text not in gazetteer:
-            if keep_unknown and label in ("GPE", "LOC", "FAC"):
-                out.append(Toponym(s, e, text, label))
-            continue
+        if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
+            pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
+        elif text not in gazetteer:
+            sub = _known_tail(text, gazetteer) if label in PLACE_LABELS else None
+            if sub is not None:
+                # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
+                s, e, text = s + sub, e, text[sub:]
+            else:
+                if keep_unknown and label in ("GPE", "LOC", "FAC"):
+                    out.append(Toponym(s, e, text, label))
+                continue
         if label in PLACE_LABELS:
-            if _is_person_like(ent) and not gazetteer.lookup(text)[0].feature_code == "PCLI":
+            known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
+            if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
                 continue
         elif label == "PERSON":
             continue
@@ -121,6 +129,16 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
         nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
         out.append(Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS))
     return out
+
+
+def _known_tail(text: str, gazetteer: Gazetteer) -> int | None:
+    """Offset of the longest trailing run of words that the gazetteer knows, if any (at least one word dropped)."""
+    starts = [m.start() for m in re.finditer(r"(?<=\s)\S", text)]
+    for st in starts:
+        tail = text[st:]
+        if tail[0].isupper() and len(tail) >= 3 and tail in gazetteer:
+            return st
+    return None
 
 
 def _demonym_stands_for_state(ent: Any) -> bool:
@@ -140,7 +158,8 @@ def candidates(name: str, geocoder: Any, gazetteer: Gazetteer) -> list[Place]:
     """Candidates from a geopy-contract geocoder (`exactly_one=False`), as Places."""
     found = geocoder.geocode(name, exactly_one=False)
     if not found:
-        return []
+        # Transliterations vary (Sheikhun/Shaykhun, Deir ez-Zor/Dayr az Zawr): try the spelling-blind key.
+        return gazetteer.lookup_spelling(name)
     if isinstance(found, Location):
         found = [found]
     out = []
