@@ -302,3 +302,28 @@ def test_unreachable_tiles_fall_back_to_the_offline_basemap(monkeypatch: pytest.
     monkeypatch.setattr(cli, "tiles_reachable", lambda url, timeout=3.0: True)
     assert cli.resolve_tiles("osm")[0].startswith("https://tile.openstreetmap.org/")
     assert cli.resolve_tiles(None) is None
+
+
+@pytest.mark.parametrize("days,unit", [(10, "day"), (92, "day"), (200, "week"), (731, "week"), (1500, "month")])
+def test_time_bin_widens_with_the_span(days: int, unit: str) -> None:
+    start = pd.Timestamp("2016-01-01")
+    assert Q.time_bin(start, start + pd.Timedelta(days=days)) == unit
+
+
+def test_timeline_counts_by_week_and_month(make_events) -> None:
+    df = make_events(
+        {"event_date": "2016-03-02", "event_type": "Battles"},  # a Wednesday
+        {"event_date": "2016-03-06", "event_type": "Battles"},  # the Sunday of the same week
+        {"event_date": "2016-03-31", "event_type": "Battles"},
+    )
+    weeks = Q.timeline_counts(df, "week")
+    assert weeks.set_index("day")["n"].to_dict() == {pd.Timestamp("2016-02-29"): 2, pd.Timestamp("2016-03-28"): 1}
+    months = Q.timeline_counts(df, "month")
+    assert months.set_index("day")["n"].to_dict() == {pd.Timestamp("2016-03-01"): 3}
+
+
+def test_robust_extent_ignores_a_few_historical_dates() -> None:
+    dates = pd.Series(pd.to_datetime(["1982-02-01"] + ["2016-01-01"] * 60 + ["2017-06-30"] * 40))
+    lo, hi = Q.robust_extent(dates)
+    assert lo == pd.Timestamp("2016-01-01") and hi == pd.Timestamp("2017-06-30")
+    assert Q.robust_extent(pd.Series([], dtype="datetime64[ns]")) is None

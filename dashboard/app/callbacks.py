@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, html
 
 from dashboard import schema as S
@@ -16,8 +17,10 @@ from dashboard.app.query import (
     format_date,
     in_range,
     places_summary,
+    robust_extent,
     selection_after_relayout,
     split_highlights,
+    time_bin,
     timeline_counts,
 )
 
@@ -57,9 +60,11 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         places = places_summary(in_time)
         place_events = at_place(events, sel.place)
         listed = at_place(in_time, sel.place)
-        extent = (events[S.EVENT_DATE].min(), events[S.EVENT_DATE].max()) if len(events) else None
+        extent = robust_extent(events[S.EVENT_DATE]) if len(events) else None
+        unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
+            time_bin(*extent) if extent else "day"
         return (map_figure(places, sel.place, tiles),
-                timeline_figure(timeline_counts(place_events), sel.start, sel.end, extent),
+                timeline_figure(timeline_counts(place_events, unit), sel.start, sel.end, extent, unit),
                 excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
 
 

@@ -115,7 +115,7 @@ def _tile_map_figure(places: pd.DataFrame, selected: str | None, tiles: tuple[st
 
 
 def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
-                    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> go.Figure:
+                    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day") -> go.Figure:
     """Events per day, stacked by type. Dragging along the x axis selects a date range.
 
     `extent` (the whole store's date span) keeps the axis steady when a place is selected,
@@ -124,7 +124,8 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     fig = go.Figure()
     for event_type, grp in counts.groupby(S.EVENT_TYPE, sort=True) if not counts.empty else []:
         fig.add_trace(go.Bar(x=grp["day"], y=grp["n"], name=event_type, marker_color=type_color(event_type),
-                             hovertemplate="%{x|%Y-%m-%d}: %{y} " + event_type + "<extra></extra>"))
+                             xperiod=BAR_PERIOD[unit], xperiodalignment="start",
+                             hovertemplate=HOVER_DATE[unit] + ": %{y} " + event_type + "<extra></extra>"))
     fig.update_layout(
         barmode="stack", margin=dict(l=40, r=10, t=10, b=30), dragmode="zoom", showlegend=False,
         uirevision="timeline", bargap=0.1,
@@ -137,6 +138,10 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
         pad = max(pd.Timedelta(days=15), (extent[1] - extent[0]) * 0.02)
         fig.update_xaxes(range=[extent[0] - pad, extent[1] + pad], autorange=False)
     return fig
+
+
+BAR_PERIOD = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1"}
+HOVER_DATE = {"day": "%{x|%Y-%m-%d}", "week": "week of %{x|%Y-%m-%d}", "month": "%{x|%B %Y}"}
 
 
 def _esc(value: object) -> str:

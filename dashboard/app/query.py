@@ -65,13 +65,39 @@ def places_summary(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
-def timeline_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Events per day and type."""
+def time_bin(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+    """Bar width for a time span: days up to 3 months, weeks up to 2 years, months beyond."""
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return "day"
+    span = end - start
+    if span <= pd.Timedelta(days=92):
+        return "day"
+    if span <= pd.Timedelta(days=731):
+        return "week"
+    return "month"
+
+
+def timeline_counts(df: pd.DataFrame, unit: str = "day") -> pd.DataFrame:
+    """Events per time bin (day, week starting Monday, or month) and type; `day` is the bin's start."""
     dated = df[df[S.EVENT_DATE].notna()]
     if dated.empty:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
     day = dated[S.EVENT_DATE].dt.normalize()
+    if unit == "week":
+        day = day - pd.to_timedelta(day.dt.weekday, unit="D")
+    elif unit == "month":
+        day = day.dt.to_period("M").dt.start_time
     return dated.assign(day=day).groupby(["day", S.EVENT_TYPE]).size().reset_index(name="n")
+
+
+def robust_extent(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The span that holds the bulk of the events: a few mentions of history ("in 1982") would
+    otherwise stretch the axis over decades and shrink every bar to nothing."""
+    d = dates.dropna()
+    if d.empty:
+        return None
+    lo = d.quantile(0.02) if len(d) >= 50 else d.min()
+    return pd.Timestamp(lo), pd.Timestamp(d.max())
 
 
 def selection_after_relayout(relayout: dict | None, current: Selection) -> Selection:
