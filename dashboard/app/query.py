@@ -84,7 +84,7 @@ def timeline_counts(df: pd.DataFrame, unit: str = "day") -> pd.DataFrame:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
     day = dated[S.EVENT_DATE].dt.normalize()
     if unit == "week":
-        day = day - pd.to_timedelta(day.dt.weekday, unit="D")
+        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     elif unit == "month":
         day = day.dt.to_period("M").dt.start_time
     return dated.assign(day=day).groupby(["day", S.EVENT_TYPE]).size().reset_index(name="n")
