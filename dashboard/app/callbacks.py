@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, html
@@ -24,11 +26,22 @@ from dashboard.app.query import (
     timeline_counts,
 )
 
+# Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
+# Filtering them in the browser keeps a resize from racing (and undoing) a drag's selection.
+RANGE_ONLY_JS = """
+function(r) {
+    if (r && ("xaxis.range[0]" in r || "xaxis.range" in r || "xaxis.autorange" in r)) { return r; }
+    return window.dash_clientside.no_update;
+}
+"""
+
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
+    app.clientside_callback(RANGE_ONLY_JS, Output(ids.TIMELINE_RANGE, "data"), Input(ids.TIMELINE, "relayoutData"),
+                            prevent_initial_call=True)
     @app.callback(
         Output(ids.SELECTION, "data"),
-        Input(ids.TIMELINE, "relayoutData"),
+        Input(ids.TIMELINE_RANGE, "data"),
         Input(ids.MAP, "clickData"),
         Input(ids.RESET, "n_clicks"),
         State(ids.SELECTION, "data"),
@@ -39,7 +52,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         trigger = dash.ctx.triggered_id
         if trigger == ids.RESET:
             return Selection().to_dict()
-        if trigger == ids.TIMELINE:
+        if trigger == ids.TIMELINE_RANGE:
             return selection_after_relayout(relayout, sel).to_dict()
         if trigger == ids.MAP and click and click.get("points"):
             key = click["points"][0].get("customdata")
@@ -68,6 +81,11 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
                 excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
 
 
+def is_web_link(url: object) -> bool:
+    """Only http(s) article URLs become links; anything else (javascript:, data:) stays text."""
+    return isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https")
+
+
 def summary_text(events, in_time, listed, sel: Selection) -> str:
     if events.empty:
         return "No events in the store yet: run `conflictmap ingest PATH`."
@@ -93,8 +111,8 @@ def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
         sentence = [html.Mark(piece, className=f"hl-{kind}") if kind else piece
                     for piece, kind in split_highlights(r[S.EXCERPT], spans)]
         title = r[S.TITLE] or "(untitled)"
-        link = html.A(title, href=r[S.URL], target="_blank", rel="noopener noreferrer") if r[S.URL] else \
-            html.Span(title)
+        link = html.A(title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
+            if is_web_link(r[S.URL]) else html.Span(title)
         deaths = r[S.FATALITIES]
         meta = [html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
                 html.Span(r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",

@@ -15,6 +15,7 @@ def build_layout(title: str = "conflictmap") -> html.Div:
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
         ]),
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None}),
+        dcc.Store(id=ids.TIMELINE_RANGE),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
                 dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,

@@ -1,0 +1,84 @@
+"""Browser tests: headless Chromium through dash[testing]'s `dash_duo`, offline, as root."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.chrome.options import Options as ChromeOptions
+
+HERE = Path(__file__).resolve().parent
+REPO = Path(__file__).resolve().parents[2]
+SEED_ARTICLE = REPO / "data" / "articles" / "000_8dac7f83ad45b776.txt"
+
+CHROME_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,800",
+)
+CHROME_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+def pytest_setup_options():
+    """dash[testing] hook: the options every `dash_duo` browser starts with."""
+    options = ChromeOptions()
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    return options
+
+
+def pytest_configure(config):
+    # selenium 4.2 calls urllib3's deprecated HTTPResponse.getheader on every WebDriver command.
+    config.addinivalue_line("filterwarnings", "ignore:HTTPResponse.getheader:DeprecationWarning")
+
+
+def pytest_collection_modifyitems(config, items):
+    # This hook sees the whole session's items: mark only the ones collected from this folder.
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _missing_browser_parts() -> list[str]:
+    missing = []
+    if shutil.which("chromedriver") is None:
+        missing.append("chromedriver (not on PATH)")
+    chrome = os.environ.get("DASH_TEST_CHROMEPATH")
+    if chrome:
+        if not Path(chrome).is_file():
+            missing.append(f"Chromium at DASH_TEST_CHROMEPATH={chrome}")
+    elif not any(shutil.which(name) for name in CHROME_NAMES):
+        missing.append(f"Chromium/Chrome (none of {', '.join(CHROME_NAMES)} on PATH)")
+    return missing
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_browser():
+    """Skip the browser tests where there is no browser; in CI a missing browser is a failure."""
+    missing = _missing_browser_parts()
+    if not missing:
+        return
+    message = "browser tests need " + " and ".join(missing) + " (e.g. `apt-get install chromium chromium-driver`)"
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"CI=true but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory, _require_browser) -> Path:
+    """An events store built from the seed article only, with the real spaCy pipeline."""
+    from dashboard.cli import ingest_paths
+
+    assert SEED_ARTICLE.is_file(), f"seed article missing: {SEED_ARTICLE}"
+    store_dir = tmp_path_factory.mktemp("seed_store")
+    summary = ingest_paths([SEED_ARTICLE], store_dir)
+    assert summary["articles_added"] == 1 and summary["events_added"] > 0, summary
+    return store_dir
