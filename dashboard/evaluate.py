@@ -251,6 +251,8 @@ def article_fatalities(events: Any) -> int | None:
     """Deaths of the article's main event (None when it reports none)."""
     from dashboard import schema as S
 
+    if events is None or len(events) == 0:
+        return None
     main = main_event(events)
     if main is not None and _num(main[S.FATALITIES]) >= 0:
         return int(main[S.FATALITIES])

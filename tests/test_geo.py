@@ -230,6 +230,17 @@ def test_moscow_with_russia_and_turkey_is_in_russia(nlp, gazetteer) -> None:
     assert all(t.place.country_code != "US" for t in tops)
 
 
+@pytest.mark.parametrize("text, code, feature", [
+    ("Protesters gathered in Tbilisi, the capital of Georgia, on Sunday.", "GE", "PCLI"),
+    ("Georgia and Armenia signed a border deal in Tbilisi.", "GE", "PCLI"),
+    ("A storm hit Atlanta, Georgia on Monday.", "US", "ADM1"),
+    ("Voters in Atlanta and Savannah went to the polls as Georgia counted ballots.", "US", "ADM1"),
+])
+def test_georgia_by_its_neighbours(nlp, gazetteer, text: str, code: str, feature: str) -> None:
+    (georgia,) = resolved(geoparsed(nlp, gazetteer, text), "Georgia")
+    assert (georgia.place.country_code, georgia.place.feature_code) == (code, feature)
+
+
 def test_idlib_is_the_syrian_city(nlp, gazetteer) -> None:
     (idlib,) = resolved(geoparsed(nlp, gazetteer, "Regime forces shelled Idlib on Tuesday, residents said."),
                         "Idlib")

@@ -282,6 +282,8 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             cands[key] = candidates(t.text, geocoder, gazetteer)
 
     first: Counter = Counter()
+    own: dict[str, Counter] = {}  # what each name adds to the context, so it is not its own evidence
+    named: Counter = Counter()  # countries of the places named (demonyms name actors, not places)
     anchors: list[tuple[float, float]] = []
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
     for t in toponyms:
@@ -296,10 +298,13 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
         if margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1:
             first[top.country_code] += weight
+            own.setdefault(fold(t.text), Counter())[top.country_code] += weight
+            named[top.country_code] += weight
             if top.feature_class == "P" and margin > 1.0:
                 anchors.append((top.latitude, top.longitude))
     ctx = Context(first, tuple(anchors[:50]), preferred)
     contained_by = containers(toponyms, text)
+    contains = {outer: inner for inner, outer in contained_by.items()}
     for i, t in enumerate(toponyms):
         if t.is_demonym:
             continue
@@ -310,8 +315,16 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
             inside = [p for p in options if _inside(p, outer_cands)]
             options = inside or options
-        ranked = rank(options, key, ctx, t.admin_hint)
-        if ranked and (not _foreign_small_place(ranked[0][0], ctx) or i in contained_by
+        if i in contains:
+            # "Atlanta, Georgia": the container is the Georgia that holds an Atlanta.
+            inner = cands.get(fold(toponyms[contains[i]].text), [])
+            holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
+            options = holding or options
+        mine = own.get(key)
+        here = Context(first - mine, ctx.anchors, preferred) if mine else ctx
+        ranked = rank(options, key, here, t.admin_hint)
+        others = Context(named - mine if mine else named)
+        if ranked and (not _foreign_small_place(ranked[0][0], others) or i in contained_by
                        or ranked[0][0].idx in preferred):
             t.place, t.score = ranked[0]
         if ranked:

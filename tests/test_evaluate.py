@@ -1,0 +1,115 @@
+"""The eval commands on small gold files written here."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from dashboard.cli import main
+from dashboard.errors import InputError
+from dashboard.evaluate import (
+    auc_of_errors,
+    governorate_key,
+    match_spans,
+    prf,
+    read_gold,
+)
+from dashboard.geo.toponyms import Toponym
+
+GEO_DOCS = [
+    {"id": "a", "text": "Talks in Moscow ended. Turkey and Russia agreed on Idlib, where fighting went on.",
+     "toponyms": [
+         {"start": 9, "end": 15, "name": "Moscow", "lat": 55.75222, "lon": 37.61556, "geonameid": 524901},
+         {"start": 23, "end": 29, "name": "Turkey", "lat": 39.0, "lon": 35.0, "geonameid": 298795},
+         {"start": 34, "end": 40, "name": "Russia", "lat": 60.0, "lon": 100.0, "geonameid": 2017370},
+         {"start": 51, "end": 56, "name": "Idlib", "lat": 35.93062, "lon": 36.63393, "geonameid": 169389}]},
+    {"id": "b", "text": "A storm hit Atlanta, Georgia on Monday.",
+     "toponyms": [
+         {"start": 12, "end": 19, "name": "Atlanta", "lat": 33.749, "lon": -84.38798, "geonameid": 4180439},
+         {"start": 21, "end": 28, "name": "Georgia", "lat": 32.75042, "lon": -83.50018, "geonameid": 4197000}]},
+]
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_metrics() -> None:
+    assert prf(8, 10, 16) == pytest.approx((0.8, 0.5, 2 * 0.8 * 0.5 / 1.3))
+    assert auc_of_errors([0.0, 0.0]) == 0.0
+    assert auc_of_errors([20039.0, 20039.0]) == pytest.approx(1.0, rel=1e-4)
+    assert 0 < auc_of_errors([0.0, 100.0, 5000.0]) < 1
+    assert math.isnan(auc_of_errors([]))
+    gold = [{"start": 0, "end": 6}, {"start": 10, "end": 15}]
+    pred = [Toponym(0, 6, "x", "GPE"), Toponym(11, 15, "y", "GPE"), Toponym(20, 25, "z", "GPE")]
+    assert len(match_spans(gold, pred, exact=True)) == 1
+    assert len(match_spans(gold, pred, exact=False)) == 2
+
+
+@pytest.mark.parametrize("gold_spans", [True, False])
+def test_eval_geoparse_json(tmp_path: Path, capsys, gold_spans: bool) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", GEO_DOCS)
+    args = ["eval", "geoparse", str(gold), "--json"] + (["--gold-spans"] if gold_spans else [])
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("precision", "recall", "f1", "acc161", "mean_km", "median_km", "auc", "exact_id",
+                "country_acc", "n_gold", "n_pred", "n_scored", "docs_per_s"):
+        assert key in out
+    assert out["n_gold"] == 6
+    if gold_spans:
+        assert out["n_scored"] == 6 and out["f1"] == 1.0
+        # Moscow → Russia (not Idaho), Idlib → Syria, Georgia beside Atlanta → the US state.
+        assert out["acc161"] == 1.0
+    else:
+        assert out["recall"] >= 0.5
+
+
+def test_eval_geoparse_limit_and_bad_gold(tmp_path: Path) -> None:
+    gold = write_jsonl(tmp_path / "gold.jsonl", GEO_DOCS)
+    assert len(read_gold(gold, limit=1)) == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "x", "toponyms": []}\n{not json\n', encoding="utf-8")
+    with pytest.raises(InputError, match="bad.jsonl:2"):
+        read_gold(bad)
+
+
+def test_eval_events_on_fakes_format(tmp_path: Path, capsys) -> None:
+    rows = [
+        {"id": "1", "title": "Air strikes kill 12 in Idlib", "date": "2016-07-14", "source": "test",
+         "text": "Air strikes killed 12 civilians in Idlib on Thursday, a monitor said.",
+         "location": "idlib", "event": {"cause_of_death": "shelling", "nb_civilians": 12, "nb_noncivilians": 0}},
+        {"id": "2", "title": "Car bomb in Aleppo", "date": "2016-07-15", "source": "test",
+         "text": "A car bomb exploded in Aleppo on Friday killing 30 people.",
+         "location": "aleppo", "event": {"cause_of_death": "explosion", "nb_civilians": 20, "nb_noncivilians": 4}},
+    ]
+    gold = write_jsonl(tmp_path / "fakes.jsonl", rows)
+    assert main(["eval", "events", str(gold), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["n"] == 2
+    assert out["governorate_acc"] == 1.0
+    assert out["subtype_acc"] == 1.0
+    # 12 of 12 is right; 30 against a gold of 24 is outside ±20 %.
+    assert out["fatalities_acc"] == 0.5
+
+
+def test_governorate_spellings_are_unified() -> None:
+    assert governorate_key("Rif-dimashq") == governorate_key("damascus") == "damascus"
+    assert governorate_key("Ar-Raqqah") == governorate_key("raqqa")
+    assert governorate_key("Al-Hasakah") == "hasakeh"
+
+
+def test_eval_event_location(tmp_path: Path, capsys) -> None:
+    rows = [
+        {"id": "1", "text": "Shelling killed three people in Idlib on Monday.",
+         "event": {"start": 9, "end": 15, "text": "killed"}, "event_locations": [{"start": 32, "end": 37}]},
+        {"id": "2", "text": "Russia condemned the attack on Monday.",
+         "event": {"start": 21, "end": 27, "text": "attack"}, "event_locations": []},
+    ]
+    gold = write_jsonl(tmp_path / "evloc.jsonl", rows)
+    assert main(["eval", "event-location", str(gold), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out == {**out, "accuracy": 1.0, "n": 2}
