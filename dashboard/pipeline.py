@@ -14,6 +14,7 @@ from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
+from dashboard.nlp import pipe_docs
 
 
 @dataclass
@@ -38,7 +39,8 @@ class Pipeline:
     nlp: Any
     gazetteer: Gazetteer
     geocoder: Any
-    batch_size: int = 32
+    batch_size: int = 16
+    n_process: int | None = None  # None: one process per core for large batches
 
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> BatchResult:
         articles = [with_publication_date(a) for a in articles]
@@ -46,7 +48,8 @@ class Pipeline:
         problems: list[str] = []
         done: list[Article] = []
         texts = (a.text for a in articles)
-        for article, doc in zip(articles, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+        docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
+        for article, doc in zip(articles, docs, strict=True):
             toponyms = geoparse(doc, self.geocoder, self.gazetteer)
             rows.extend(extract_events(doc, article, toponyms, self.gazetteer))
             done.append(article)
