@@ -58,3 +58,32 @@ def pipe_docs(nlp: Any, texts: Iterable[str], n_texts: int, n_process: int | Non
               batch_size: int = 16) -> Iterator[Any]:
     """nlp.pipe over several processes when the batch is large (spaCy forks the loaded model)."""
     return nlp.pipe(texts, batch_size=batch_size, n_process=worker_count(n_texts, n_process))
+
+
+_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "met": "meet", "fled": "flee",
+              "men": "man", "women": "woman", "children": "child", "people": "person"}
+
+
+def base_form(tok: Any) -> str:
+    """A cheap lemma: the lemmatizer is disabled for speed, and the few checks that need a base
+    form only compare against short word lists (plural nouns, regular and common irregular verbs)."""
+    w = tok.lower_
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    tag = tok.tag_
+    if tag == "NNS" and len(w) > 3:
+        if w.endswith("ies"):
+            return w[:-3] + "y"
+        if w.endswith(("ches", "shes", "sses", "xes")):
+            return w[:-2]
+        return w[:-1] if w.endswith("s") else w
+    if tag in ("VBD", "VBN") and w.endswith("ed") and len(w) > 4:
+        stem = w[:-2]
+        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] in "bdgmnprt":
+            return stem[:-1]  # planned → plan (but killed → kill)
+        return stem + "e" if stem.endswith(("c", "v", "us", "at", "iz", "is", "ur", "ud", "ar", "g")) else stem
+    if tag == "VBZ" and w.endswith("s"):
+        return w[:-1]
+    if tag == "VBG" and w.endswith("ing") and len(w) > 5:
+        return w[:-3]
+    return w

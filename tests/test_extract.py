@@ -97,3 +97,40 @@ def test_sentence_without_a_date_takes_the_publication_date(pipeline) -> None:
     ev = run_one(pipeline, "Clashes broke out in Aleppo, Syria.")
     assert ev[S.EVENT_DATE].tolist() == [pd.Timestamp(PUBLISHED)]
     assert ev[S.DATE_SOURCE].tolist() == ["published"]
+
+
+def test_base_form_without_the_lemmatizer(nlp) -> None:
+    from dashboard.nlp import base_form
+
+    doc = nlp("The deals were planned and the officials said the towns announced it.")
+    forms = {t.text: base_form(t) for t in doc}
+    assert forms["deals"] == "deal" and forms["planned"] == "plan" and forms["said"] == "say"
+    assert forms["towns"] == "town" and forms["announced"] == "announce"
+
+
+def test_a_place_naming_a_deal_does_not_locate_an_airstrike(pipeline) -> None:
+    ev = run_one(pipeline, "Following a regime airstrike on Turkish forces in Idlib that killed 36 troops, Turkey "
+                           "launched an operation to push Assad forces behind the lines specified in the Sochi deal.")
+    assert ev[S.LOCATION].tolist() == ["Idlib"]
+    assert ev[S.FATALITIES].tolist() == [36]
+
+
+def test_deaths_in_general_terms_take_the_attack_type_next_door(pipeline) -> None:
+    ev = run_one(pipeline, "Russian warplanes bombed Saraqib in Idlib province on Monday. "
+                           "At least 12 people were killed in Saraqib, a monitor said.")
+    killed = ev[ev[S.FATALITIES] == 12]
+    assert len(killed) == 1
+    assert killed.iloc[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+    assert killed.iloc[0][S.TRIGGER] == "killed", "the trigger stays the words of its own sentence"
+
+
+def test_a_toll_without_a_place_continues_the_located_sentence(pipeline) -> None:
+    text = "Regime artillery shelled Saraqib on Monday. At least 7 civilians were killed, rescuers said."
+    ev = run_one(pipeline, text)
+    toll = ev[ev[S.FATALITIES] == 7]
+    assert len(toll) == 1
+    r = toll.iloc[0]
+    assert r[S.EXCERPT].startswith("At least 7 civilians")
+    assert r[S.TOPONYM] == "Saraqib"
+    assert r[S.TOPONYM_START] < r[S.EXCERPT_START], "the place comes from the sentence before"
+    assert r[S.CONFIDENCE] < ev[ev[S.FATALITIES].isna()].iloc[0][S.CONFIDENCE] + 0.2

@@ -22,6 +22,7 @@ from dashboard.events.numbers import fatalities
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
+from dashboard.nlp import base_form
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -40,6 +41,7 @@ class Rule:
     sub_event_type: str
     priority: int
     pattern: re.Pattern[str]
+    generic: bool = False
 
 
 @lru_cache(maxsize=4)
@@ -49,17 +51,41 @@ def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
     rules = []
     for r in data["rule"]:
         pat = re.compile(r"\b(?:" + "|".join(r["patterns"]) + r")\b", re.I)
-        rules.append(Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat))
+        rules.append(Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat, bool(r.get("generic"))))
     return tuple(sorted(rules, key=lambda r: r.priority))
+
+
+def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[Rule | None, str]:
+    """The first lexicon rule that matches the sentence, and the words that matched."""
+    for rule in rules or load_lexicon():
+        m = rule.pattern.search(sentence)
+        if m:
+            return rule, m.group(0)
+    return None, ""
 
 
 def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str, str, str]:
     """(event_type, sub_event_type, trigger) from the first lexicon rule that matches."""
-    for rule in rules or load_lexicon():
-        m = rule.pattern.search(sentence)
-        if m:
-            return rule.event_type, rule.sub_event_type, m.group(0)
-    return "Other", "Other", ""
+    rule, trigger = classify_rule(sentence, rules)
+    return (rule.event_type, rule.sub_event_type, trigger) if rule else ("Other", "Other", "")
+
+
+SPECIFIC_VIOLENCE = {"Explosions/Remote violence", "Violence against civilians"}
+
+
+def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None:
+    """Deaths reported in general terms ("12 people were killed") take the type of the attack
+    a neighbouring sentence of the same paragraph describes ("Air strikes hit Saraqib...")."""
+    specific = [r for r in rows if r[S.EVENT_TYPE] in SPECIFIC_VIOLENCE and r[S.EVENT_ID] not in generic]
+    for r in rows:
+        if r[S.EVENT_ID] not in generic:
+            continue
+        near = [o for o in specific if abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
+                and "\n\n" not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]):max(o[S.EXCERPT_START],
+                                                                                         r[S.EXCERPT_START])]]
+        if near:
+            best = min(near, key=lambda o: abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]))
+            r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = best[S.EVENT_TYPE], best[S.SUB_EVENT_TYPE]
 
 
 def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[str]:
@@ -140,7 +166,7 @@ def clause_verb(tok: Any) -> Any:
 def is_future_verb(verb: Any) -> bool:
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUX for c in verb.children):
         return True
-    return verb.lemma_.lower() in ("plan", "schedule", "expect", "intend") and any(
+    return base_form(verb) in ("plan", "schedule", "expect", "intend") and any(
         c.dep_ == "xcomp" for c in verb.children)
 
 
@@ -171,13 +197,13 @@ def is_future_sentence(sent: Any) -> bool:
     """Whether the sentence's main clause (or what a speech verb reports) is about the future."""
     root = sent.root
     clauses = [root]
-    if root.lemma_.lower() in SPEECH_LEMMAS:
+    if base_form(root) in SPEECH_LEMMAS:
         clauses += [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
     for verb in clauses:
         for child in verb.children:
             if child.dep_ in ("aux", "auxpass") and child.lower_ in FUTURE_AUX:
                 return True
-        if verb.lemma_.lower() in ("plan", "schedule", "expect", "intend") and any(
+        if base_form(verb) in ("plan", "schedule", "expect", "intend") and any(
                 c.dep_ == "xcomp" for c in verb.children):
             return True
     return False
@@ -237,15 +263,15 @@ def place_role(sent: Any, t: Toponym) -> str:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
         head = tok.head
         if head.dep_ == "pobj" and head.head.lower_ in LOC_PREPS and (
-                head.lemma_.lower() in SITE_NOUNS or head.lemma_.lower() not in ABSTRACT_NOUNS):
+                base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS):
             return "locative"
         return "modifier"
     if tok.dep_ == "pobj":
         prep = tok.head
         if prep.lower_ in LOC_PREPS:
             return "locative"
-        if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or prep.head.lemma_.lower() in AREA_NOUNS
-                                    or prep.head.lemma_.lower() in ("city", "town", "village", "locality",
+        if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or base_form(prep.head) in AREA_NOUNS
+                                    or base_form(prep.head) in ("city", "town", "village", "locality",
                                                                     "neighbourhood", "neighborhood")):
             return "locative"
     if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
@@ -322,6 +348,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     published = article.published
     previous: list[Toponym] = []
     previous_end = -1
+    generic_ids: set[str] = set()
     for sent in doc.sents:
         places = event_places(sent, toponyms)
         from_context = False
@@ -340,7 +367,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
         s1 = sent.start_char + len(stext.rstrip())
         excerpt = article.text[s0:s1]
-        event_type, sub_type, trigger = classify(excerpt, rules)
+        rule, trigger = classify_rule(excerpt, rules)
+        event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
         verb = clause_verb(trigger_token(sent, excerpt.find(trigger) if trigger else -1))
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
@@ -353,6 +381,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             confidence = 0.35 + 0.15 * min(1.0, max(0.0, margin) / 3) + (0.2 if trigger else 0.0) + \
                 (0.15 if p.precision < 4 else 0.0) + (0.15 if date_source == "sentence" else 0.05) - \
                 (0.2 if from_context else 0.0)
+            if rule is not None and rule.generic:
+                generic_ids.add(_event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"))
             rows.append({
                 S.EVENT_ID: _event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"),
                 S.ARTICLE_ID: article.article_id,
@@ -388,4 +418,5 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.PUBLISHED_INFERRED: article.published_inferred,
                 S.CONFIDENCE: round(min(1.0, confidence), 3),
             })
+    type_from_neighbours(rows, generic_ids, article.text)
     return rows

@@ -19,10 +19,15 @@ NUMBER = (rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousan
           r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions")
 _QUAL = r"(?:(?:at least|nearly|almost|about|around|some|more than|over|up to|as many as|roughly|approximately)\s+)?"
 
-PEOPLE = (r"(?:people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
-          r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
-          r"residents|villagers|protesters|demonstrators|students|combatants|gunmen|others|(?:\w+ )?(?:troops|"
-          r"soldiers|civilians|fighters|militants|rebels))")
+_WHO = (r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
+        r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
+        r"residents|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
+        r"pilots|patients|rescuers|volunteers|journalists|doctors|staff|refugees|worshippers|passengers|"
+        r"operatives|recruits|militiamen|loyalists|gunmen|extremists|mercenaries|"
+        r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
+        r"terrorist|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer")
+# Up to two words may qualify the victims: "31 ISIL terrorists", "nine pro-regime fighters".
+PEOPLE = rf"(?:(?:[\w-]+ ){{0,2}}(?:{_WHO}))"
 
 
 def parse_number(text: str) -> int | None:

@@ -99,6 +99,11 @@ def variants(key: str) -> list[str]:
     m = re.match(r"^(al|el|ad|ar|as|ash|at|az|an|ath)\s+(.+)$", key)
     if m:
         out.append(m.group(2))
+    # French- and English-style transliterations of Arabic vowels: Douma = Duma, Ghouta = Ghuta.
+    for k in list(out):
+        alt = k.replace("ou", "u").replace("ee", "i").replace("oo", "u")
+        if alt != k:
+            out.append(alt)
     return out
 
 

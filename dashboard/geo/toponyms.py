@@ -12,6 +12,7 @@ from typing import Any
 from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km
+from dashboard.nlp import base_form
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAYBE_LABELS = {"ORG", "NORP", "PERSON"}
@@ -71,7 +72,7 @@ def _strip_article(span: Any) -> tuple[int, int, str]:
 
 def _is_person_like(span: Any) -> bool:
     root = span.root
-    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_.lower() in SPEECH_VERBS | {"say", "tell"}:
+    if root.dep_ in ("nsubj", "nsubjpass") and base_form(root.head) in SPEECH_VERBS | {"say", "tell"}:
         return True
     nxt = span.doc[span.end] if span.end < len(span.doc) else None
     if nxt is not None and nxt.lower_ in ("said", "told", "says", "added"):
