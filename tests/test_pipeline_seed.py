@@ -153,3 +153,25 @@ def test_progress_is_called_per_article(pipeline) -> None:
     calls = []
     pipeline.run([Article(text="Clashes in Homs."), Article(text="Talks in Ankara.")], progress=calls.append)
     assert calls == [1, 1]
+
+
+def test_the_meeting_happens_in_moscow_not_in_idlib(seed_events: pd.DataFrame) -> None:
+    meetings = seed_events[seed_events[S.SUB_EVENT_TYPE] == "Meeting/summit"]
+    assert len(meetings) == 1
+    m = meetings.iloc[0]
+    assert m[S.LOCATION] == "Moscow" and m[S.COUNTRY_CODE] == "RU"
+    assert m[S.EVENT_DATE] == pd.Timestamp("2020-03-05") and bool(m[S.IS_FUTURE])
+    assert "will meet with his Russian counterpart" in m[S.EXCERPT]
+    assert "Turkey is heading to Moscow" in m[S.EXCERPT], "the excerpt quotes the sentence that places it"
+
+
+def test_the_airstrike_and_the_election(seed_events: pd.DataFrame) -> None:
+    strike = seed_events[seed_events[S.SUB_EVENT_TYPE] == "Air/drone strike"]
+    assert strike[S.LOCATION].tolist() == ["Idlib"]
+    r = strike.iloc[0]
+    assert r[S.FATALITIES] == 36
+    assert r[S.ACTOR1] == "Military Forces of Syria (Assad regime)" and r[S.ACTOR2] == "Military Forces of Turkey"
+    election = seed_events[seed_events[S.SUB_EVENT_TYPE] == "Election"].iloc[0]
+    assert (election[S.LOCATION], election[S.GEO_PRECISION]) == ("Syria", 4)
+    assert (election[S.EVENT_DATE], election[S.DATE_PRECISION]) == (pd.Timestamp("2020-04-01"), "month")
+    assert bool(election[S.IS_FUTURE])

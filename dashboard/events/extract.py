@@ -241,6 +241,11 @@ ABSTRACT_NOUNS = {
     "army", "forces", "people", "election", "elections", "authorities", "authority", "ministry", "council"}
 
 
+# Nouns whose "in X" names what is talked about rather than where something happens.
+TOPIC_NOUNS = {"crisis", "situation", "conflict", "war", "issue", "question", "policy", "role", "presence",
+               "developments", "development", "settlement", "solution", "future", "interests", "interest"}
+
+
 def _token_at(sent: Any, offset: int) -> Any:
     return next((x for x in sent if x.idx <= offset < x.idx + len(x.text) + 1), None)
 
@@ -262,13 +267,19 @@ def place_role(sent: Any, t: Toponym) -> str:
         # A name that modifies the object of a locative preposition places the event too:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
         head = tok.head
+        while head.dep_ == "compound" and head.head.i != head.i:
+            head = head.head  # "the Idlib conflict zone": the zone is the head noun
         if head.dep_ == "pobj" and head.head.lower_ in LOC_PREPS and (
                 base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS):
             return "locative"
-        return "modifier"
+        # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
+        return "topic" if base_form(head) in TOPIC_NOUNS else "modifier"
     if tok.dep_ == "pobj":
         prep = tok.head
         if prep.lower_ in LOC_PREPS:
+            # "to discuss the Idlib crisis in Syria": the phrase places the topic, not the event.
+            if prep.head.pos_ == "NOUN" and base_form(prep.head) in TOPIC_NOUNS:
+                return "topic"
             return "locative"
         if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or base_form(prep.head) in AREA_NOUNS
                                     or base_form(prep.head) in ("city", "town", "village", "locality",
@@ -347,33 +358,50 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     rows: list[dict] = []
     published = article.published
     previous: list[Toponym] = []
-    previous_end = -1
+    previous_end = previous_start = -1
+    previous_type = ""
+    since_previous = 0
     generic_ids: set[str] = set()
     for sent in doc.sents:
         places = event_places(sent, toponyms)
         from_context = False
+        since_previous += 1
         if not places:
-            # A sentence that reports deaths without naming a place ("At least 12 people were
-            # killed, the monitor said.") continues the located sentence just before it, in the
-            # same paragraph: the event takes that place, with lower confidence.
+            # A sentence that names no place where its event happens continues the located
+            # sentence just before it: deaths reported in general terms in the same paragraph
+            # ("At least 12 people were killed, the monitor said."), or the same kind of
+            # diplomacy ("Turkey is heading to Moscow for a summit." → "Erdoğan will meet Putin
+            # on Thursday to discuss the Idlib crisis."). The event takes that place, with
+            # lower confidence.
+            sent_type, sent_sub, _ = classify(sent.text, rules)
             same_paragraph = previous and "\n\n" not in doc.text[previous_end:sent.start_char]
-            if not same_paragraph or classify(sent.text, rules)[0] not in VIOLENT or fatalities(sent.text) is None:
+            violent_toll = same_paragraph and sent_type in VIOLENT and fatalities(sent.text) is not None
+            same_talks = previous and sent_sub == "Meeting/summit" and previous_type == "Diplomacy" \
+                and since_previous <= 2
+            if not (violent_toll or same_talks):
                 continue
             places, from_context = previous[:1], True
         else:
             previous, previous_end = places, sent.end_char
+            previous_start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            previous_type = classify(sent.text, rules)[0]
+            since_previous = 0
         stext = sent.text
         # Offsets point at the words, not the whitespace around them.
         s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
         s1 = sent.start_char + len(stext.rstrip())
-        excerpt = article.text[s0:s1]
-        rule, trigger = classify_rule(excerpt, rules)
+        own = article.text[s0:s1]  # the sentence that types and dates the event
+        # An event placed from context quotes the sentence that names the place too, so the
+        # excerpt shows both the place and what happened there.
+        excerpt_start = previous_start if from_context else s0
+        excerpt = article.text[excerpt_start:s1]
+        rule, trigger = classify_rule(own, rules)
         event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
-        verb = clause_verb(trigger_token(sent, excerpt.find(trigger) if trigger else -1))
+        verb = clause_verb(trigger_token(sent, own.find(trigger) if trigger else -1))
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
-            excerpt, published, future, sentence_mentions(sent, verb))
-        killed = fatalities(excerpt)
+            own, published, future, sentence_mentions(sent, verb))
+        killed = fatalities(own)
         names = actors(sent, toponyms, gazetteer)
         for t in places:
             p = t.place
@@ -409,7 +437,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.GEO_PRECISION: p.precision,
                 S.FATALITIES: killed.value if killed else None,
                 S.EXCERPT: excerpt,
-                S.EXCERPT_START: s0,
+                S.EXCERPT_START: excerpt_start,
                 S.EXCERPT_END: s1,
                 S.TITLE: article.title,
                 S.SOURCE: article.source,
