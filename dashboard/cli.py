@@ -199,14 +199,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_ingest_bench
 
-    figures = run_ingest_bench(limit=args.limit)
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        width = max(map(len, figures))
-        for k, v in figures.items():
-            print(f"{k:<{width}}  {v}")
+    print_figures(run_ingest_bench(limit=args.limit), args.json)
     return 0
+
+
+def print_figures(figures: dict, as_json: bool) -> None:
+    """One JSON object on one line, or an aligned table for people."""
+    if as_json:
+        print(json.dumps(figures))
+        return
+    width = max(map(len, figures))
+    for k, v in figures.items():
+        print(f"{k:<{width}}  {v}")
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -223,12 +227,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         pipe = build_pipeline()
         figures = E.evaluate_event_location(E.read_jsonl(args.gold, args.limit), pipe.nlp, pipe.geocoder,
                                             pipe.gazetteer)
-    if args.json:
-        print(json.dumps(figures))
-    else:
-        width = max(map(len, figures))
-        for k, v in figures.items():
-            print(f"{k:<{width}}  {v}")
+    print_figures(figures, args.json)
     return 0
 
 

@@ -24,25 +24,10 @@ EARTH_HALF_KM = 20039.0
 
 def read_gold(path: str | Path, limit: int | None = None) -> list[dict]:
     """Gold documents: `{"text", "toponyms": [{"start", "end", "name", "lat", "lon", "geonameid"}]}` per line."""
-    docs = []
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(str(path), f"cannot read gold file ({err})") from err
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{n}", f"malformed JSON ({err.msg})") from err
-        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) or \
-                not isinstance(doc.get("toponyms"), list):
+    docs = read_jsonl(path, limit)
+    for n, doc in enumerate(docs, start=1):
+        if not isinstance(doc.get("toponyms"), list):
             raise InputError(f"{path}:{n}", "expected an object with 'text' and 'toponyms'")
-        docs.append(doc)
-        if limit and len(docs) >= limit:
-            break
     return docs
 
 
