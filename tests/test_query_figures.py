@@ -327,3 +327,17 @@ def test_robust_extent_ignores_a_few_historical_dates() -> None:
     lo, hi = Q.robust_extent(dates)
     assert lo == pd.Timestamp("2016-01-01") and hi == pd.Timestamp("2017-06-30")
     assert Q.robust_extent(pd.Series([], dtype="datetime64[ns]")) is None
+
+
+def test_next_selection() -> None:
+    cur = Q.Selection("2018-09-01", "2018-09-30", None)
+    click = {"points": [{"customdata": "Sochi|43.6|39.72"}]}
+    assert Q.next_selection("click", None, click, cur) == Q.Selection("2018-09-01", "2018-09-30", "Sochi|43.6|39.72")
+    selected = Q.Selection(None, None, "Sochi|43.6|39.72")
+    assert Q.next_selection("click", None, click, selected) == Q.Selection(), "a second click deselects"
+    assert Q.next_selection("reset", None, None, selected) == Q.Selection()
+    dragged = Q.next_selection("range", {"xaxis.range[0]": "2020-03-01 00:00", "xaxis.range[1]": "2020-03-05"}, None,
+                               selected)
+    assert dragged == Q.Selection("2020-03-01", "2020-03-05", "Sochi|43.6|39.72")
+    assert Q.next_selection("click", None, {"points": []}, cur) is None
+    assert Q.next_selection(None, None, None, cur) is None

@@ -18,9 +18,9 @@ from dashboard.app.query import (
     excerpt_records,
     format_date,
     in_range,
+    next_selection,
     places_summary,
     robust_extent,
-    selection_after_relayout,
     split_highlights,
     time_bin,
     timeline_counts,
@@ -39,6 +39,7 @@ function(r) {
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
     app.clientside_callback(RANGE_ONLY_JS, Output(ids.TIMELINE_RANGE, "data"), Input(ids.TIMELINE, "relayoutData"),
                             prevent_initial_call=True)
+
     @app.callback(
         Output(ids.SELECTION, "data"),
         Input(ids.TIMELINE_RANGE, "data"),
@@ -48,16 +49,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         prevent_initial_call=True,
     )
     def update_selection(relayout, click, _reset, current):
-        sel = Selection.from_dict(current)
-        trigger = dash.ctx.triggered_id
-        if trigger == ids.RESET:
-            return Selection().to_dict()
-        if trigger == ids.TIMELINE_RANGE:
-            return selection_after_relayout(relayout, sel).to_dict()
-        if trigger == ids.MAP and click and click.get("points"):
-            key = click["points"][0].get("customdata")
-            return Selection(sel.start, sel.end, None if key == sel.place else key).to_dict()
-        return dash.no_update
+        kind = {ids.RESET: "reset", ids.TIMELINE_RANGE: "range", ids.MAP: "click"}.get(dash.ctx.triggered_id)
+        nxt = next_selection(kind, relayout, click, Selection.from_dict(current))
+        return dash.no_update if nxt is None else nxt.to_dict()
 
     @app.callback(
         Output(ids.MAP, "figure"),

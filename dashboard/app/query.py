@@ -115,6 +115,20 @@ def selection_after_relayout(relayout: dict | None, current: Selection) -> Selec
     return Selection(str(lo)[:10], str(hi)[:19], current.place)
 
 
+def next_selection(kind: str | None, relayout: dict | None, click: dict | None,
+                   current: Selection) -> Selection | None:
+    """The selection after a user action: "reset", "range" (timeline drag) or "click" (a marker;
+    clicking the selected marker again deselects it). None when nothing changes."""
+    if kind == "reset":
+        return Selection()
+    if kind == "range":
+        return selection_after_relayout(relayout, current)
+    if kind == "click" and click and click.get("points"):
+        key = click["points"][0].get("customdata")
+        return Selection(current.start, current.end, None if key == current.place else key)
+    return None
+
+
 def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
     """The rows behind a selection, newest first, with the highlight offsets inside each excerpt."""
     if df.empty:
