@@ -12,9 +12,9 @@ from dashboard.nlp import pipe_docs, worker_count
 from dashboard.paths import data_dir
 
 
-def peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    # ru_maxrss is in kilobytes on Linux; for RUSAGE_CHILDREN it is the largest finished child.
+    return resource.getrusage(who).ru_maxrss / 1024
 
 
 def run_ingest_bench(limit: int | None = None) -> dict:
@@ -70,4 +70,5 @@ def run_ingest_bench(limit: int | None = None) -> dict:
         "geoparse_share": round(geo_s / total, 3),
         "store_s": round(store_s, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "peak_rss_worker_mb": round(peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
     }
