@@ -14,6 +14,7 @@ from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
+from dashboard.merge import merge_reports
 from dashboard.nlp import pipe_docs
 
 
@@ -55,7 +56,7 @@ class Pipeline:
             done.append(article)
             if progress:
                 progress(1)
-        events = S.coerce_events(pd.DataFrame(rows)) if rows else S.empty_events()
+        events = S.coerce_events(merge_reports(S.coerce_events(pd.DataFrame(rows)))) if rows else S.empty_events()
         return BatchResult(events, done, problems)
 
 

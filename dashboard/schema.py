@@ -46,6 +46,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("admin1", "string", "First-level administrative division (province, governorate, state)."),
     Column("geo_precision", "Int64", "1 town/village, 2 district (admin2), 3 province (admin1), 4 country or wider."),
     Column("fatalities", "Int64", "Deaths reported in the sentence (null when none are reported)."),
+    Column("fatalities_text", "string", "The words that report the deaths (\"killed 36 troops\")."),
+    Column("injured", "Int64", "Injured reported in the sentence (null when none are reported)."),
+    Column("injured_text", "string", "The words that report the injured."),
+    Column("displaced", "Int64", "People displaced reported in the sentence (null when none are reported)."),
+    Column("displaced_text", "string", "The words that report the displacement."),
+    Column("cluster_id", "string",
+           "Id shared by the rows that report the same event (same type, place and date window) "
+           "in different articles."),
+    Column("n_sources", "Int64", "Number of distinct sources (outlets, else articles) reporting the event."),
+    Column("fatalities_low", "Int64", "Lowest death count among the reports of the event."),
+    Column("fatalities_high", "Int64", "Highest death count among the reports of the event."),
     Column("excerpt", "string", "The sentence the event came from, verbatim."),
     Column("excerpt_start", "Int64", "Character offset of the excerpt in the article text."),
     Column("excerpt_end", "Int64", "End offset (exclusive) of the excerpt in the article text."),
@@ -85,6 +96,15 @@ COUNTRY_CODE = "country_code"
 ADMIN1 = "admin1"
 GEO_PRECISION = "geo_precision"
 FATALITIES = "fatalities"
+FATALITIES_TEXT = "fatalities_text"
+INJURED = "injured"
+INJURED_TEXT = "injured_text"
+DISPLACED = "displaced"
+DISPLACED_TEXT = "displaced_text"
+CLUSTER_ID = "cluster_id"
+N_SOURCES = "n_sources"
+FATALITIES_LOW = "fatalities_low"
+FATALITIES_HIGH = "fatalities_high"
 EXCERPT = "excerpt"
 EXCERPT_START = "excerpt_start"
 EXCERPT_END = "excerpt_end"

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from dashboard import schema as S
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
+from dashboard.merge import merge_reports
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -119,7 +120,7 @@ class EventsStore:
             old_articles = self.load_articles()
             all_events = pd.concat([df for df in (old_events, events) if len(df)], ignore_index=True) \
                 if len(old_events) else events
-            all_events = S.coerce_events(all_events.drop_duplicates(S.EVENT_ID, keep="first"))
+            all_events = S.coerce_events(merge_reports(all_events.drop_duplicates(S.EVENT_ID, keep="first")))
             new_art_df = articles_frame(new_articles)
             all_articles = pd.concat([old_articles, new_art_df], ignore_index=True) if len(old_articles) \
                 else new_art_df

@@ -341,3 +341,12 @@ def test_next_selection() -> None:
     assert dragged == Q.Selection("2020-03-01", "2020-03-05", "Sochi|43.6|39.72")
     assert Q.next_selection("click", None, {"points": []}, cur) is None
     assert Q.next_selection(None, None, None, cur) is None
+
+
+def test_report_badges_show_sources_and_conflicting_counts() -> None:
+    from dashboard.app.callbacks import report_badges
+
+    texts = [c.children for c in report_badges({S.INJURED: 30, S.DISPLACED: None, S.N_SOURCES: 3,
+                                                 S.FATALITIES_LOW: 12, S.FATALITIES_HIGH: 15})]
+    assert texts == ["30 injured", "3 sources", "reports: 12–15 killed"]
+    assert report_badges({S.N_SOURCES: 1, S.FATALITIES_LOW: 5, S.FATALITIES_HIGH: 5}) == []

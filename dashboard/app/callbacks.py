@@ -75,6 +75,26 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
                 excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
 
 
+def _count(v: object) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def report_badges(r: dict) -> list:
+    """Injured and displaced counts, and what the other reports of the same event say."""
+    out = []
+    for col, word in ((S.INJURED, "injured"), (S.DISPLACED, "displaced")):
+        n = _count(r.get(col))
+        if n is not None:
+            out.append(html.Span(f"{n:,} {word}", className="counts"))
+    sources = _count(r.get(S.N_SOURCES)) or 1
+    low, high = _count(r.get(S.FATALITIES_LOW)), _count(r.get(S.FATALITIES_HIGH))
+    if sources > 1:
+        out.append(html.Span(f"{sources} sources", className="sources", title="outlets reporting this event"))
+    if low is not None and high is not None and low != high:
+        out.append(html.Span(f"reports: {low}–{high} killed", className="deaths-range"))
+    return out
+
+
 def is_web_link(url: object) -> bool:
     """Only http(s) article URLs become links; anything else (javascript:, data:) stays text."""
     return isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https")
@@ -113,6 +133,7 @@ def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
                           style={"borderColor": type_color(r[S.EVENT_TYPE])})]
         if deaths is not None and deaths == deaths:
             meta.append(html.Span(f"{int(deaths)} killed", className="deaths"))
+        meta.extend(report_badges(r))
         if r[S.IS_FUTURE]:
             meta.append(html.Span("scheduled", className="future"))
         meta.append(html.Span(f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",

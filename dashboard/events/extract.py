@@ -18,7 +18,7 @@ from dashboard.dates import (
     find_date_mentions,
     resolve_mention,
 )
-from dashboard.events.numbers import fatalities
+from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
@@ -401,7 +401,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
             own, published, future, sentence_mentions(sent, verb))
-        killed = fatalities(own)
+        killed, hurt, fled = fatalities(own), injured(own), displaced(own)
         names = actors(sent, toponyms, gazetteer)
         for t in places:
             p = t.place
@@ -436,6 +436,11 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.ADMIN1: p.admin1,
                 S.GEO_PRECISION: p.precision,
                 S.FATALITIES: killed.value if killed else None,
+                S.FATALITIES_TEXT: killed.phrase if killed else "",
+                S.INJURED: hurt.value if hurt else None,
+                S.INJURED_TEXT: hurt.phrase if hurt else "",
+                S.DISPLACED: fled.value if fled else None,
+                S.DISPLACED_TEXT: fled.phrase if fled else "",
                 S.EXCERPT: excerpt,
                 S.EXCERPT_START: excerpt_start,
                 S.EXCERPT_END: s1,
