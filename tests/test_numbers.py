@@ -92,3 +92,16 @@ def test_injured(sentence: str, value: int) -> None:
 def test_no_counts() -> None:
     s = "Turkey is heading to Moscow for a high-level summit on Syria."
     assert fatalities(s) is None and injured(s) is None and displaced(s) is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("Death toll from Aleppo bus convoy bomb attack at least 126 Observatory", 126),
+    ("Dozens of civilians have reportedly been killed by US-led air strikes", 24),
+    ("the death toll rose to two hundred", 200),
+])
+def test_longer_toll_phrasings(sentence: str, value: int) -> None:
+    assert fatalities(sentence).value == value
+
+
+def test_an_article_is_not_a_count() -> None:
+    assert fatalities("the death toll of the attack is unclear") is None

@@ -14,6 +14,8 @@ _VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens 
           "hundreds of thousands": 200000, "millions": 2_000_000}
 
 _WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=len, reverse=True))
+# Without "a"/"an", which alone would read any article as a count of one.
+_WORD_STRICT = "|".join(sorted([w for w in _UNITS if w not in ("a", "an")] + list(_SCALES), key=len, reverse=True))
 NUMBER = (rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand|hundred))?"
           rf"|(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
           r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions")
@@ -71,11 +73,13 @@ class Count:
 
 _KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing|kills|kill|claimed the lives of)\s+{_QUAL}(?P<n>{NUMBER})"
                          rf"(?:\s+{PEOPLE})?(?:\s+dead)?|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
-_KILL_BEFORE = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|had been|was|are|"
-                          rf"being|have|has|had)\s+)?(?:killed|dead|died|slain|massacred|executed|"
+_KILL_BEFORE = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:of\s+)?(?:{PEOPLE}\s+)?(?:(?:were|have|has|had|was|are|"
+                          rf"being)\s+)?(?:\w+ly\s+)?(?:been\s+)?(?:killed|dead|died|slain|massacred|executed|"
                           rf"lost their lives)", re.I)
-_TOLL = re.compile(rf"\bdeath toll\s+(?:\w+\s+){{0,3}}?(?:to|of|at|reached|rose to|climbed to)\s+{_QUAL}"
-                   rf"(?P<n>{NUMBER})", re.I)
+# "the death toll rose to 70", "Death toll from Aleppo bus convoy bomb attack at least 126".
+_TOLL = re.compile(rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
+                   rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
+                   rf"|dozens|scores|hundreds)\b", re.I)
 _INJ = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|was|are)\s+)?"
                   rf"(?:injured|wounded|hurt)|\b(?:injuring|wounding|injured|wounded)\s+{_QUAL}(?P<n2>{NUMBER})", re.I)
 _DISP = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})(?:\s+{PEOPLE})?\s+(?:(?:have|had|were|has|was)\s+(?:been\s+)?)?"

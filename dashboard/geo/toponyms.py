@@ -15,7 +15,7 @@ from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km
 from dashboard.nlp import base_form
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
-MAYBE_LABELS = {"ORG", "NORP", "PERSON"}
+MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Aleppo" LANGUAGE
 SPEECH_VERBS = {"say", "said", "says", "tell", "told", "tells", "add", "added", "adds", "express",
                 "expressed", "note", "noted", "stress", "stressed", "warn", "warned", "claim", "claimed"}
 # Nouns after a demonym that make it stand for the country (its forces, state or officials).
