@@ -101,9 +101,14 @@ def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
     return out
 
 
+# A count above this is a war's toll ("the conflict has killed 500,000"), not one event's.
+MAX_EVENT_DEATHS = 20_000
+
+
 def fatalities(sentence: str) -> Count | None:
     """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70")."""
     found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
+    found = [c for c in found if c.value <= MAX_EVENT_DEATHS]
     return max(found, key=lambda c: c.value) if found else None
 
 

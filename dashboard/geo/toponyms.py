@@ -104,7 +104,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
         if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
             pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
         elif text not in gazetteer:
-            sub = _known_tail(text, gazetteer) if label in PLACE_LABELS else None
+            sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
             if sub is not None:
                 # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
                 s, e, text = s + sub, e, text[sub:]
@@ -133,11 +133,15 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
 
 
 def _known_tail(text: str, gazetteer: Gazetteer) -> int | None:
-    """Offset of the longest trailing run of words that the gazetteer knows, if any (at least one word dropped)."""
+    """Offset of the longest trailing run of words that names a well-known place ("Syria's Raqqa"),
+    if any; at least one word is dropped, and obscure namesakes of common words ("Front") are not."""
     starts = [m.start() for m in re.finditer(r"(?<=\s)\S", text)]
     for st in starts:
         tail = text[st:]
-        if tail[0].isupper() and len(tail) >= 3 and tail in gazetteer:
+        if not (tail[0].isupper() and len(tail) >= 4 and tail in gazetteer):
+            continue
+        best = max(gazetteer.lookup(tail), key=lambda p: p.population)
+        if best.population >= 5000 or best.feature_code in ("PCLI", "ADM1", "ADM2", "RGN", "CONT"):
             return st
     return None
 
@@ -155,12 +159,12 @@ def _demonym_stands_for_state(ent: Any) -> bool:
 
 # -- resolution ---------------------------------------------------------------------------------------
 
-def candidates(name: str, geocoder: Any, gazetteer: Gazetteer) -> list[Place]:
+def candidates(name: str, geocoder: Any, gazetteer: Gazetteer, spelling: bool = True) -> list[Place]:
     """Candidates from a geopy-contract geocoder (`exactly_one=False`), as Places."""
     found = geocoder.geocode(name, exactly_one=False)
     if not found:
         # Transliterations vary (Sheikhun/Shaykhun, Deir ez-Zor/Dayr az Zawr): try the spelling-blind key.
-        return gazetteer.lookup_spelling(name)
+        return gazetteer.lookup_spelling(name) if spelling else []
     if isinstance(found, Location):
         found = [found]
     out = []
@@ -269,6 +273,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     """Resolve every toponym in place, in two passes: the first finds the document's countries
     and unambiguous places, the second ranks every candidate with that context."""
     cands: dict[str, list[Place]] = {}
+    spelled_exactly: set[str] = set()
     for t in toponyms:
         if not t.is_demonym and gazetteer.demonym_country(t.text):
             t.is_demonym = True
@@ -280,7 +285,11 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             continue
         key = fold(t.text)
         if key not in cands:
-            cands[key] = candidates(t.text, geocoder, gazetteer)
+            cands[key] = candidates(t.text, geocoder, gazetteer, spelling=False)
+            if cands[key]:
+                spelled_exactly.add(key)
+            else:
+                cands[key] = gazetteer.lookup_spelling(t.text)
 
     first: Counter = Counter()
     own: dict[str, Counter] = {}  # what each name adds to the context, so it is not its own evidence
@@ -321,6 +330,11 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             inner = cands.get(fold(toponyms[contains[i]].text), [])
             holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
             options = holding or options
+        if key not in spelled_exactly:
+            # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
+            # (Syria) is not Toli-Toli (Indonesia).
+            options = [p for p in options if p.country_code and first.get(p.country_code, 0) > 0
+                       or p.idx in preferred]
         mine = own.get(key)
         here = Context(first - mine, ctx.anchors, preferred) if mine else ctx
         ranked = rank(options, key, here, t.admin_hint)
