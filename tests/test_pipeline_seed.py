@@ -175,3 +175,11 @@ def test_the_airstrike_and_the_election(seed_events: pd.DataFrame) -> None:
     assert (election[S.LOCATION], election[S.GEO_PRECISION]) == ("Syria", 4)
     assert (election[S.EVENT_DATE], election[S.DATE_PRECISION]) == (pd.Timestamp("2020-04-01"), "month")
     assert bool(election[S.IS_FUTURE])
+
+
+def test_the_displacement_is_tied_to_idlib(seed_events: pd.DataFrame) -> None:
+    moved = seed_events[seed_events[S.EVENT_TYPE] == "Displacement"]
+    assert moved[S.LOCATION].tolist() == ["Idlib"]
+    r = moved.iloc[0]
+    assert r[S.DISPLACED] == 1_000_000 and "nearly a million" in r[S.DISPLACED_TEXT]
+    assert "attacks on Idlib" in r[S.EXCERPT], "the excerpt quotes the sentence that names the place"

@@ -375,7 +375,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             # lower confidence.
             sent_type, sent_sub, _ = classify(sent.text, rules)
             same_paragraph = previous and "\n\n" not in doc.text[previous_end:sent.start_char]
-            violent_toll = same_paragraph and sent_type in VIOLENT and fatalities(sent.text) is not None
+            violent_toll = same_paragraph and (sent_type in VIOLENT and fatalities(sent.text) is not None
+                                               or sent_type == "Displacement" and displaced(sent.text) is not None)
             same_talks = previous and sent_sub == "Meeting/summit" and previous_type == "Diplomacy" \
                 and since_previous <= 2
             if not (violent_toll or same_talks):
