@@ -157,8 +157,9 @@ def test_progress_is_called_per_article(pipeline) -> None:
 
 def test_the_meeting_happens_in_moscow_not_in_idlib(seed_events: pd.DataFrame) -> None:
     meetings = seed_events[seed_events[S.SUB_EVENT_TYPE] == "Meeting/summit"]
-    assert len(meetings) == 1
-    m = meetings.iloc[0]
+    assert set(meetings[S.LOCATION]) == {"Moscow"}
+    assert meetings[S.CLUSTER_ID].nunique() == 1, "the trip to the summit and the meeting are one event"
+    m = meetings[meetings[S.EVENT_DATE] == pd.Timestamp("2020-03-05")].iloc[0]
     assert m[S.LOCATION] == "Moscow" and m[S.COUNTRY_CODE] == "RU"
     assert m[S.EVENT_DATE] == pd.Timestamp("2020-03-05") and bool(m[S.IS_FUTURE])
     assert "will meet with his Russian counterpart" in m[S.EXCERPT]
@@ -183,3 +184,10 @@ def test_the_displacement_is_tied_to_idlib(seed_events: pd.DataFrame) -> None:
     r = moved.iloc[0]
     assert r[S.DISPLACED] == 1_000_000 and "nearly a million" in r[S.DISPLACED_TEXT]
     assert "attacks on Idlib" in r[S.EXCERPT], "the excerpt quotes the sentence that names the place"
+
+
+def test_kalin_statement_at_ankara(seed_events: pd.DataFrame) -> None:
+    said = seed_events[(seed_events[S.SUB_EVENT_TYPE] == "Statement") & (seed_events[S.LOCATION] == "Ankara")]
+    assert len(said) == 1
+    assert said.iloc[0][S.EVENT_DATE] == pd.Timestamp("2020-03-04")
+    assert "Kalın told reporters" in said.iloc[0][S.EXCERPT]

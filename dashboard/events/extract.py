@@ -55,9 +55,28 @@ def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.priority))
 
 
+_QUOTE = re.compile(r"[\"“”«»][^\"“”«»]{12,}[\"“”«»]")
+_SPEECH = re.compile(r"\b(?:said|says|told|added|stressed|warned|noted|stated|declared)\b", re.I)
+
+
 def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[Rule | None, str]:
-    """The first lexicon rule that matches the sentence, and the words that matched."""
-    for rule in rules or load_lexicon():
+    """The first lexicon rule that matches the sentence, and the words that matched.
+
+    A quotation with a speech verb outside it ('"We want a cease-fire," Kalın told reporters')
+    is a statement, unless the sentence reports violence.
+    """
+    rules = rules or load_lexicon()
+    if _QUOTE.search(sentence):
+        outside = _QUOTE.sub(" ", sentence)
+        speech = _SPEECH.search(outside)
+        # Violence reported, in the quote or around it, is still the event (the speaker is the
+        # source); meetings and deals around a quote are only its setting.
+        violent = any(rule.event_type in VIOLENT and rule.pattern.search(sentence) for rule in rules)
+        if speech and not violent:
+            statement = next((r for r in rules if r.sub_event_type == "Statement"), None)
+            if statement is not None:
+                return statement, speech.group(0)
+    for rule in rules:
         m = rule.pattern.search(sentence)
         if m:
             return rule, m.group(0)
