@@ -134,3 +134,14 @@ def test_a_toll_without_a_place_continues_the_located_sentence(pipeline) -> None
     assert r[S.TOPONYM] == "Saraqib"
     assert r[S.TOPONYM_START] < text.index("At least"), "the place comes from the sentence before"
     assert r[S.CONFIDENCE] < ev[ev[S.FATALITIES].isna()].iloc[0][S.CONFIDENCE] + 0.2
+
+
+def test_a_country_level_strike_takes_the_town_the_next_sentence_names(pipeline) -> None:
+    text = ("Air strikes killed 12 people in northwest Syria on Tuesday. "
+            "The strikes hit a market in Saraqib, residents said.")
+    ev = run_one(pipeline, text)
+    strike = ev[ev[S.FATALITIES] == 12]
+    assert len(strike) == 1
+    r = strike.iloc[0]
+    assert r[S.TOPONYM] == "Saraqib" and r[S.COUNTRY_CODE] == "SY" and r[S.GEO_PRECISION] == 1
+    assert r[S.EXCERPT] == text, "the excerpt quotes the sentence that names the town"

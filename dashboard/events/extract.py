@@ -371,6 +371,21 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     return out
 
 
+def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[Toponym],
+                   text: str) -> tuple[Toponym, int] | None:
+    """A town or province of the same country in the next sentence of the paragraph, and where that sentence ends."""
+    if k + 1 >= len(sents):
+        return None
+    nxt = sents[k + 1]
+    if "\n\n" in text[sents[k].end_char:nxt.start_char + 1]:
+        return None
+    countries = {t.place.country_code for t in places}
+    finer = [t for t in event_places(nxt, toponyms) if t.place.precision < 4 and t.place.country_code in countries]
+    if not finer:
+        return None
+    return finer[0], nxt.start_char + len(nxt.text.rstrip())
+
+
 def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
     """One row per (sentence, place that can locate its event)."""
     rules = load_lexicon()
@@ -381,7 +396,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     previous_type = ""
     since_previous = 0
     generic_ids: set[str] = set()
-    for sent in doc.sents:
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
         places = event_places(sent, toponyms)
         from_context = False
         since_previous += 1
@@ -414,9 +430,17 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         # An event placed from context quotes the sentence that names the place too, so the
         # excerpt shows both the place and what happened there.
         excerpt_start = previous_start if from_context else s0
-        excerpt = article.text[excerpt_start:s1]
         rule, trigger = classify_rule(own, rules)
         event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
+        excerpt_end = s1
+        if not from_context and event_type in VIOLENT and all(t.place.precision >= 4 for t in places):
+            # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
+            # by "The strikes hit Saraqib…": the next sentence says where in that country.
+            finer = _finer_in_next(sents, k, places, toponyms, doc.text)
+            if finer is not None:
+                places, from_context = [finer[0]], True
+                excerpt_end = finer[1]
+        excerpt = article.text[excerpt_start:excerpt_end]
         verb = clause_verb(trigger_token(sent, own.find(trigger) if trigger else -1))
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
@@ -463,7 +487,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.DISPLACED_TEXT: fled.phrase if fled else "",
                 S.EXCERPT: excerpt,
                 S.EXCERPT_START: excerpt_start,
-                S.EXCERPT_END: s1,
+                S.EXCERPT_END: excerpt_end,
                 S.TITLE: article.title,
                 S.SOURCE: article.source,
                 S.URL: article.url,
