@@ -350,3 +350,20 @@ def test_report_badges_show_sources_and_conflicting_counts() -> None:
                                                  S.FATALITIES_LOW: 12, S.FATALITIES_HIGH: 15})]
     assert texts == ["30 injured", "3 sources", "reports: 12–15 killed"]
     assert report_badges({S.N_SOURCES: 1, S.FATALITIES_LOW: 5, S.FATALITIES_HIGH: 5}) == []
+
+
+def test_precise_only_and_size_by_deaths(make_events) -> None:
+    df = Q.with_place_key(make_events(
+        dict(event_id="a", location="Idlib", latitude=35.93, longitude=36.63, geo_precision=1, fatalities=36),
+        dict(event_id="b", location="Syria", latitude=35.0, longitude=38.0, geo_precision=4),
+        dict(event_id="c", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
+        dict(event_id="d", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
+    ))
+    assert Q.precise_only(df, True)["location"].tolist() == ["Idlib", "Aleppo", "Aleppo"]
+    assert len(Q.precise_only(df, False)) == 4
+    places = Q.places_summary(df)
+    sizes = {k: s for t in map_figure(places, size_by="fatalities").data
+             for k, s in zip(t.customdata, t.marker.size, strict=True)}
+    assert sizes["Idlib|35.93|36.63"] == 42 and sizes["Aleppo|36.2|37.16"] == 9
+    sizes = {k: s for t in map_figure(places).data for k, s in zip(t.customdata, t.marker.size, strict=True)}
+    assert sizes["Aleppo|36.2|37.16"] == 42, "by events, the place with two events is the largest"

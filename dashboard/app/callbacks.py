@@ -20,6 +20,7 @@ from dashboard.app.query import (
     in_range,
     next_selection,
     places_summary,
+    precise_only,
     robust_extent,
     split_highlights,
     time_bin,
@@ -59,10 +60,12 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Output(ids.EXCERPTS, "children"),
         Output(ids.SUMMARY, "children"),
         Input(ids.SELECTION, "data"),
+        Input(ids.SIZE_BY, "value"),
+        Input(ids.PRECISE_ONLY, "value"),
     )
-    def render(selection):
+    def render(selection, size_by, precise):
         sel = Selection.from_dict(selection)
-        events = view.events()
+        events = precise_only(view.events(), bool(precise))
         in_time = in_range(events, sel.start, sel.end)
         places = places_summary(in_time)
         place_events = at_place(events, sel.place)
@@ -70,7 +73,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         extent = robust_extent(events[S.EVENT_DATE]) if len(events) else None
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
-        return (map_figure(places, sel.place, tiles),
+        return (map_figure(places, sel.place, tiles, size_by or "n_events"),
                 timeline_figure(timeline_counts(place_events, unit), sel.start, sel.end, extent, unit),
                 excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
 

@@ -51,17 +51,18 @@ def tile_style(url: str, attribution: str) -> dict:
 
 
 def map_figure(places: pd.DataFrame, selected: str | None = None,
-               tiles: tuple[str, str] | None = None) -> go.Figure:
+               tiles: tuple[str, str] | None = None, size_by: str = "n_events") -> go.Figure:
     """One marker per place, coloured by its main event type, sized by its number of events.
 
     Country- and province-level places are drawn hollow (or faded on tiles): the marker is a
     centroid, not a spot. With `tiles` (url, attribution) the markers go on a tile basemap;
     without, on the bundled offline basemap.
     """
+    places = places.assign(_size=_size_measure(places, size_by))
     if tiles is not None:
         return _tile_map_figure(places, selected, tiles)
     fig = go.Figure()
-    biggest = float(places["n_events"].max()) if not places.empty else 1.0
+    biggest = float(places["_size"].max()) if not places.empty else 1.0
     for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
         precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
         symbols = ["circle" if p else "circle-open" for p in precise]
@@ -70,7 +71,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
         fig.add_trace(go.Scattergeo(
             lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
             customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
-            marker=dict(size=marker_size(grp["n_events"], biggest), color=type_color(event_type), symbol=symbols,
+            marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type), symbol=symbols,
                         line=dict(width=widths, color="#111"), opacity=0.85),
         ))
     fig.update_geos(
@@ -94,15 +95,24 @@ def _hover(grp: pd.DataFrame) -> list[str]:
     ]
 
 
+def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
+    """What a marker's area shows: its number of events, or its deaths (places without deaths get the smallest)."""
+    if places.empty:
+        return pd.Series(dtype="float64")
+    if size_by == "fatalities":
+        return pd.to_numeric(places["fatalities"], errors="coerce").fillna(0).astype(float)
+    return places["n_events"].astype(float)
+
+
 def _tile_map_figure(places: pd.DataFrame, selected: str | None, tiles: tuple[str, str]) -> go.Figure:
     fig = go.Figure()
-    biggest = float(places["n_events"].max()) if not places.empty else 1.0
+    biggest = float(places["_size"].max()) if not places.empty else 1.0
     for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
         precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
         fig.add_trace(go.Scattermap(
             lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
             customdata=grp[S.PLACE_KEY], hovertext=_hover(grp), hoverinfo="text",
-            marker=dict(size=marker_size(grp["n_events"], biggest), color=type_color(event_type),
+            marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type),
                         opacity=[0.9 if p else 0.35 for p in precise]),
         ))
     center = dict(lat=float(places[S.LATITUDE].mean()), lon=float(places[S.LONGITUDE].mean())) \

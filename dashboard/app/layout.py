@@ -12,6 +12,11 @@ def build_layout(title: str = "conflictmap") -> html.Div:
         html.Header(className="topbar", children=[
             html.H1(title),
             html.Span(id=ids.SUMMARY, className="summary"),
+            dcc.RadioItems(id=ids.SIZE_BY, className="control", inline=True, value="n_events",
+                           options=[{"label": "size: events", "value": "n_events"},
+                                    {"label": "deaths", "value": "fatalities"}]),
+            dcc.Checklist(id=ids.PRECISE_ONLY, className="control", inline=True, value=[],
+                          options=[{"label": "towns only (hide country/province-level places)", "value": "on"}]),
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
         ]),
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None}),

@@ -46,6 +46,11 @@ def at_place(df: pd.DataFrame, place: str | None) -> pd.DataFrame:
     return df if not place else df[df[S.PLACE_KEY] == place]
 
 
+def precise_only(df: pd.DataFrame, on: bool) -> pd.DataFrame:
+    """Only events placed at a town or district (geo_precision 1–2) when `on`."""
+    return df[df[S.GEO_PRECISION].fillna(4) <= 2] if on else df
+
+
 def places_summary(df: pd.DataFrame) -> pd.DataFrame:
     """One row per place: where it is, how many events and deaths, its main event type, date span."""
     cols = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",

@@ -392,3 +392,36 @@ def test_a_javascript_url_from_an_article_is_not_a_link(dash_duo, tmp_path):
     dash_duo.wait_for_element("#excerpts .excerpt .cite", timeout=TIMEOUT)
     assert count(dash_duo, "#excerpts .cite a") == 0, "a javascript: URL was made a link"
     assert dash_duo.get_logs() == []
+
+
+def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo, seed_store):
+    points = start_app(dash_duo, seed_store)
+    assert near(points, (35.0, 38.0), 5), "the seed has a country-level event in Syria"
+
+    dash_duo.find_element("#precise-only input").click()
+    wait_until(dash_duo, lambda: not near(map_points(dash_duo), (35.0, 38.0), 5),
+               "the country-level Syria marker is still drawn")
+    kept = map_points(dash_duo)
+    for city in ((35.93, 36.63), (39.92, 32.85), (55.75, 37.62), (43.60, 39.72)):
+        assert near(kept, city), f"the town near {city} was hidden too"
+
+    def size_of(prefix: str) -> float:
+        return dash_duo.driver.execute_script(
+            """
+            const gd = document.querySelector(arguments[0]);
+            for (const t of gd._fullData) {
+                const i = Array.from(t.customdata || []).findIndex(c => String(c).startsWith(arguments[1]));
+                if (i >= 0) {  // a number, an Array or a typed array (plotly decodes numeric arrays to those)
+                    const s = t.marker.size;
+                    return (s !== null && typeof s === 'object') ? Number(s[i]) : Number(s);
+                }
+            }
+            return null;
+            """, MAP_GD, prefix)
+
+    assert size_of("Idlib|35.9") == 42, "by events, Idlib (the most events) is the largest marker"
+    assert size_of("Moscow|") > 9, "Moscow has two events"
+    dash_duo.find_element("#size-by input[value='fatalities']").click()
+    wait_until(dash_duo, lambda: size_of("Moscow|") == 9, "marker sizes did not follow deaths")
+    assert size_of("Idlib|35.9") == 42, "Idlib has the seed's only deaths"
+    assert dash_duo.get_logs() == []
