@@ -191,3 +191,11 @@ def test_kalin_statement_at_ankara(seed_events: pd.DataFrame) -> None:
     assert len(said) == 1
     assert said.iloc[0][S.EVENT_DATE] == pd.Timestamp("2020-03-04")
     assert "Kalın told reporters" in said.iloc[0][S.EXCERPT]
+
+
+def test_kalin_is_one_actor_however_written(seed_events: pd.DataFrame) -> None:
+    names = set(seed_events[S.ACTOR1]) | set(seed_events[S.ACTOR2])
+    assert "Ibrahim Kalın" in names
+    assert not names & {"Kalın", "Kalin"}, "short and ASCII forms map to the full name"
+    said = seed_events[seed_events[S.SUB_EVENT_TYPE] == "Statement"].iloc[0]
+    assert said[S.ACTOR1] == "Ibrahim Kalın"

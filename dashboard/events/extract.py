@@ -19,7 +19,7 @@ from dashboard.dates import (
     resolve_mention,
 )
 from dashboard.events.numbers import displaced, fatalities, injured
-from dashboard.geo.gazetteer import Gazetteer
+from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form
@@ -107,9 +107,24 @@ def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None
             r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = best[S.EVENT_TYPE], best[S.SUB_EVENT_TYPE]
 
 
-def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[str]:
+def people_index(doc: Any) -> dict[str, str]:
+    """Each person's full name by its folded forms, so "Kalın", "Kalin" and "Ibrahim Kalın" are one actor."""
+    full: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = " ".join(ent.text.split())
+        for key in (fold(name), fold(name.split()[-1])):
+            if len(name) > len(full.get(key, "")):
+                full[key] = name
+    return full
+
+
+def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer,
+           people: dict[str, str] | None = None) -> list[str]:
     """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
-    organisations, people, and countries acting as subjects."""
+    organisations, people (by their full name in the article), and countries acting as subjects."""
+    people = people or {}
     found: list[tuple[int, str]] = []
     text = sent.text
     base = sent.start_char
@@ -127,6 +142,11 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[str
         elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
             found.append((t.start, f"Government of {country}"))
     for ent in sent.ents:
+        person = people.get(fold(" ".join(ent.text.split())))
+        if person and not any(t.start <= ent.start_char < t.end for t in toponyms):
+            # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
+            found.append((ent.start_char, person))
+            continue
         if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in toponyms):
             name = " ".join(ent.text.split())
             if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
@@ -397,6 +417,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     since_previous = 0
     generic_ids: set[str] = set()
     sents = list(doc.sents)
+    people = people_index(doc)
     for k, sent in enumerate(sents):
         places = event_places(sent, toponyms)
         from_context = False
@@ -446,7 +467,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         ev_date, precision, date_source, is_future = sentence_date(
             own, published, future, sentence_mentions(sent, verb))
         killed, hurt, fled = fatalities(own), injured(own), displaced(own)
-        names = actors(sent, toponyms, gazetteer)
+        names = actors(sent, toponyms, gazetteer, people)
         for t in places:
             p = t.place
             margin = t.score - (t.alternatives[1][1] if len(t.alternatives) > 1 else 0.0)
