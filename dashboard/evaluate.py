@@ -105,16 +105,21 @@ class CountryFinder:
         return ""
 
 
-def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                      gold_spans: bool = False) -> dict:
-    t0 = time.perf_counter()
-    predictions: list[list[Toponym]] = []
+def predict_toponyms(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
+                     gold_spans: bool = False) -> Iterator[list[Toponym]]:
+    """The resolved toponyms of each gold document: recognised by us, or the gold spans."""
     for doc_json, doc in zip(docs, pipe_docs(nlp, (d["text"] for d in docs), len(docs)), strict=True):
         if gold_spans:
             tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]])
         else:
             tops = recognize(doc, gazetteer)
-        predictions.append(resolve(tops, geocoder, gazetteer, text=doc_json["text"]))
+        yield resolve(tops, geocoder, gazetteer, text=doc_json["text"])
+
+
+def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
+                      gold_spans: bool = False) -> dict:
+    t0 = time.perf_counter()
+    predictions = list(predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans))
     elapsed = time.perf_counter() - t0
 
     finder = CountryFinder(gazetteer)
@@ -124,8 +129,9 @@ def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gaze
     errors: list[float] = []
     id_hits = id_total = country_hits = 0
     n_unresolved = 0
-    for d, preds in zip(docs, predictions, strict=True):
-        for m in match_spans(d["toponyms"], preds, exact=False):
+    matches = [match_spans(d["toponyms"], p, exact=False) for d, p in zip(docs, predictions, strict=True)]
+    for doc_matches in matches:
+        for m in doc_matches:
             g, p = m.gold, m.pred
             if p.place is None:
                 n_unresolved += 1
@@ -137,7 +143,7 @@ def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gaze
                 id_hits += int(p.place.geonameid == int(g["geonameid"]))
             gold_cc = finder.country(g["lat"], g["lon"], g.get("geonameid"))
             country_hits += int(bool(gold_cc) and gold_cc == p.place.country_code)
-    overlap = sum(len(match_spans(d["toponyms"], p, False)) for d, p in zip(docs, predictions, strict=True))
+    overlap = sum(len(m) for m in matches)
     p_o, r_o, f_o = prf(overlap, n_pred, n_gold)
     p_e, r_e, f_e = prf(exact, n_pred, n_gold)
     n_scored = len(errors)
@@ -160,10 +166,7 @@ def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gaze
 def iter_errors(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
                 gold_spans: bool = True) -> Iterator[tuple[dict, Toponym | None, float]]:
     """Every scored gold toponym with its prediction and error (for error analysis)."""
-    for doc_json, doc in zip(docs, nlp.pipe(d["text"] for d in docs), strict=True):
-        tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]]) \
-            if gold_spans else recognize(doc, gazetteer)
-        preds = resolve(tops, geocoder, gazetteer, text=doc_json["text"])
+    for doc_json, preds in zip(docs, predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans), strict=True):
         for m in match_spans(doc_json["toponyms"], preds, exact=False):
             p = m.pred.place
             err = haversine_km(m.gold["lat"], m.gold["lon"], p.latitude, p.longitude) if p else EARTH_HALF_KM

@@ -22,9 +22,7 @@ def merge_reports(events: pd.DataFrame) -> pd.DataFrame:
     df = events.copy()
     df[S.CLUSTER_ID] = df[S.EVENT_ID]
     mergeable = df[S.EVENT_DATE].notna() & ~df[S.SUB_EVENT_TYPE].isin(["Other", "Statement"])
-    place = (df[S.LOCATION].astype(str) + "|" + df[S.LATITUDE].round(3).astype(str) + "|"
-             + df[S.LONGITUDE].round(3).astype(str))
-    key = df[S.EVENT_TYPE].astype(str) + "|" + df[S.SUB_EVENT_TYPE].astype(str) + "|" + place
+    key = df[S.EVENT_TYPE].astype(str) + "|" + df[S.SUB_EVENT_TYPE].astype(str) + "|" + S.place_keys(df)
     sub = df[mergeable].assign(_key=key[mergeable]).sort_values(["_key", S.EVENT_DATE])
     if not sub.empty:
         gap = sub[S.EVENT_DATE].diff().dt.days.fillna(WINDOW_DAYS + 1)

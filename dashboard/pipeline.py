@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -22,7 +22,6 @@ from dashboard.nlp import pipe_docs
 class BatchResult:
     events: pd.DataFrame
     articles: list[Article]
-    problems: list[str] = field(default_factory=list)
 
 
 def with_publication_date(article: Article) -> Article:
@@ -46,7 +45,6 @@ class Pipeline:
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> BatchResult:
         articles = [with_publication_date(a) for a in articles]
         rows: list[dict] = []
-        problems: list[str] = []
         done: list[Article] = []
         texts = (a.text for a in articles)
         docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
@@ -57,7 +55,7 @@ class Pipeline:
             if progress:
                 progress(1)
         events = S.coerce_events(merge_reports(S.coerce_events(pd.DataFrame(rows)))) if rows else S.empty_events()
-        return BatchResult(events, done, problems)
+        return BatchResult(events, done)
 
 
 def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None,

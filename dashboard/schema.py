@@ -124,6 +124,12 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
 )
 
 
+def place_keys(df: pd.DataFrame) -> pd.Series:
+    """One key per resolved place (name and coordinates): a marker on the map, a place for merging."""
+    return (df[LOCATION].astype(str) + "|" + df[LATITUDE].round(4).astype(str) + "|"
+            + df[LONGITUDE].round(4).astype(str))
+
+
 def empty_events() -> pd.DataFrame:
     return coerce_events(pd.DataFrame({name: [] for name in NAMES}))
 

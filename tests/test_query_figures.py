@@ -367,3 +367,12 @@ def test_precise_only_and_size_by_deaths(make_events) -> None:
     assert sizes["Idlib|35.93|36.63"] == 42 and sizes["Aleppo|36.2|37.16"] == 9
     sizes = {k: s for t in map_figure(places).data for k, s in zip(t.customdata, t.marker.size, strict=True)}
     assert sizes["Aleppo|36.2|37.16"] == 42, "by events, the place with two events is the largest"
+
+
+def test_summary_counts_the_selection_against_the_whole_store(make_events) -> None:
+    from dashboard.app.callbacks import summary_text
+
+    df = make_events(dict(event_id="a"), dict(event_id="b"), dict(event_id="c"))
+    sel = Q.Selection("2020-03-01", "2020-03-31", "Moscow|55.7522|37.6156")
+    assert summary_text(df, df.head(1), sel) == "1 of 3 events · 2020-03-01 → 2020-03-31 · Moscow"
+    assert "No events" in summary_text(df.head(0), df.head(0), Q.Selection())

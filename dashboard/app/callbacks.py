@@ -65,7 +65,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     )
     def render(selection, size_by, precise):
         sel = Selection.from_dict(selection)
-        events = precise_only(view.events(), bool(precise))
+        everything = view.events()
+        events = precise_only(everything, bool(precise))
         in_time = in_range(events, sel.start, sel.end)
         places = places_summary(in_time)
         place_events = at_place(events, sel.place)
@@ -75,7 +76,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             time_bin(*extent) if extent else "day"
         return (map_figure(places, sel.place, tiles, size_by or "n_events"),
                 timeline_figure(timeline_counts(place_events, unit), sel.start, sel.end, extent, unit),
-                excerpts_panel(listed, sel), summary_text(events, in_time, listed, sel))
+                excerpts_panel(listed, sel), summary_text(everything, listed, sel))
 
 
 def _count(v: object) -> int | None:
@@ -103,7 +104,8 @@ def is_web_link(url: object) -> bool:
     return isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https")
 
 
-def summary_text(events, in_time, listed, sel: Selection) -> str:
+def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
+    """"N of M events" for the listed selection, with its date range and place."""
     if events.empty:
         return "No events in the store yet: run `conflictmap ingest PATH`."
     parts = [f"{len(listed):,} of {len(events):,} events"]

@@ -26,9 +26,7 @@ class Selection:
 
 def with_place_key(df: pd.DataFrame) -> pd.DataFrame:
     """Add the marker key: one per resolved place."""
-    key = (df[S.LOCATION].astype(str) + "|" + df[S.LATITUDE].round(4).astype(str) + "|"
-           + df[S.LONGITUDE].round(4).astype(str))
-    return df.assign(**{S.PLACE_KEY: key})
+    return df.assign(**{S.PLACE_KEY: S.place_keys(df)})
 
 
 def in_range(df: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:

@@ -422,6 +422,13 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         places = event_places(sent, toponyms)
         from_context = False
         since_previous += 1
+        # Offsets point at the words, not the whitespace around them.
+        stext = sent.text
+        s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
+        s1 = sent.start_char + len(stext.rstrip())
+        own = article.text[s0:s1]  # the sentence that types and dates the event
+        rule, trigger = classify_rule(own, rules)
+        event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
         if not places:
             # A sentence that names no place where its event happens continues the located
             # sentence just before it: deaths reported in general terms in the same paragraph
@@ -429,30 +436,21 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             # diplomacy ("Turkey is heading to Moscow for a summit." → "Erdoğan will meet Putin
             # on Thursday to discuss the Idlib crisis."). The event takes that place, with
             # lower confidence.
-            sent_type, sent_sub, _ = classify(sent.text, rules)
             same_paragraph = previous and "\n\n" not in doc.text[previous_end:sent.start_char]
-            violent_toll = same_paragraph and (sent_type in VIOLENT and fatalities(sent.text) is not None
-                                               or sent_type == "Displacement" and displaced(sent.text) is not None)
-            same_talks = previous and sent_sub == "Meeting/summit" and previous_type == "Diplomacy" \
+            violent_toll = same_paragraph and (event_type in VIOLENT and fatalities(own) is not None
+                                               or event_type == "Displacement" and displaced(own) is not None)
+            same_talks = previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" \
                 and since_previous <= 2
             if not (violent_toll or same_talks):
                 continue
             places, from_context = previous[:1], True
         else:
             previous, previous_end = places, sent.end_char
-            previous_start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-            previous_type = classify(sent.text, rules)[0]
+            previous_start, previous_type = s0, event_type
             since_previous = 0
-        stext = sent.text
-        # Offsets point at the words, not the whitespace around them.
-        s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
-        s1 = sent.start_char + len(stext.rstrip())
-        own = article.text[s0:s1]  # the sentence that types and dates the event
         # An event placed from context quotes the sentence that names the place too, so the
         # excerpt shows both the place and what happened there.
         excerpt_start = previous_start if from_context else s0
-        rule, trigger = classify_rule(own, rules)
-        event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
         excerpt_end = s1
         if not from_context and event_type in VIOLENT and all(t.place.precision >= 4 for t in places):
             # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
