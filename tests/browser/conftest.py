@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,25 @@ def seed_store(tmp_path_factory, _require_browser) -> Path:
     summary = ingest_paths([SEED_ARTICLE], store_dir)
     assert summary["articles_added"] == 1 and summary["events_added"] > 0, summary
     return store_dir
+
+
+def free_port() -> int:
+    """A port nobody listens on, so several test runs on one machine never share dash_duo's 8050."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def _dash_duo_on_a_free_port(request):
+    """dash_duo serves on 8050 unless told otherwise; give every test a port of its own."""
+    if "dash_duo" not in request.fixturenames:
+        return
+    duo = request.getfixturevalue("dash_duo")
+    start = duo.start_server
+
+    def start_on_free_port(app, navigate=True, **kwargs):
+        kwargs.setdefault("port", free_port())
+        return start(app, navigate, **kwargs)
+
+    duo.start_server = start_on_free_port
