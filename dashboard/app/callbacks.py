@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import schema as S
 from dashboard.app import ids
@@ -81,6 +81,17 @@ def controls_from_state(state: ViewState) -> list:
             state.selection.to_dict(), state.view_dict()]
 
 
+def choice_lists(events: pd.DataFrame, f: Filters) -> list[list[str]]:
+    """The dropdowns' options from the store's values, plus the chosen ones the store lacks (from a link)."""
+    out = []
+    for cid in CHOICES:
+        name = ids.CHOICE_FILTERS[cid]
+        options = choice_options(events, name) if len(events) else []
+        known = set(options)
+        out.append([*options, *(v for v in getattr(f, name) if v not in known)])
+    return out
+
+
 def select_views(events: pd.DataFrame, filters: Filters, sel: Selection
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(filtered, in_time, listed): the events after the filters, within the time window, and at
@@ -132,41 +143,35 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Output(ids.URL, "search"),
         *(Output(c, p) for c, p in CONTROL_PROPS),
         *(Output(c, p, allow_duplicate=True) for c, p in STORE_PROPS),
+        *(Output(c, "options") for c in CHOICES),
         Input(ids.URL, "search"),
         Input(ids.CLEAR_FILTERS, "n_clicks"),
+        Input(ids.STORE_GENERATION, "data"),
         *(Input(c, p) for c, p in CONTROL_PROPS + STORE_PROPS),
         prevent_initial_call="initial_duplicate",
     )
-    def sync_url(search, _clear, *values):
+    def sync_url(search, _clear, _generation, *values):
         # One callback both ways (URL -> controls on load/back, controls -> URL on change): Dash
-        # allows a component to be input and output of the same callback, not across two.
+        # allows a component to be input and output of the same callback, not across two. It also
+        # fills the dropdowns, in the same response as their values: a dropdown drops values its
+        # options lack, so restored values must never arrive before their options.
         n = len(CONTROL_PROPS) + len(STORE_PROPS)
+        keep_options = [dash.no_update] * len(CHOICES)
         current = state_from_controls(list(values))
         trigger = dash.ctx.triggered_id
         if trigger == ids.CLEAR_FILTERS:
             cleared = replace(current, filters=Filters())
-            return [to_query(cleared), *controls_from_state(cleared)]
-        if trigger in (None, ids.URL):
+            return [to_query(cleared), *controls_from_state(cleared), *keep_options]
+        if trigger == ids.STORE_GENERATION:
+            return [dash.no_update] * (n + 1) + choice_lists(view.events(), current.filters)
+        if trigger is None or trigger == ids.URL:
             wanted = from_query(search)
+            options = choice_lists(view.events(), wanted.filters)
             if wanted == current:
-                return [dash.no_update] * (n + 1)
-            return [dash.no_update, *controls_from_state(wanted)]
+                return [dash.no_update] * (n + 1) + options
+            return [dash.no_update, *controls_from_state(wanted), *options]
         query = to_query(current)
-        return [dash.no_update if query == (search or "") else query] + [dash.no_update] * n
-
-    @app.callback(
-        *(Output(c, "options") for c in CHOICES),
-        Input(ids.STORE_GENERATION, "data"),
-        *(State(c, "value") for c in CHOICES),
-    )
-    def fill_choices(_generation, *chosen):
-        events = view.events()
-        out = []
-        for cid, values in zip(CHOICES, chosen, strict=True):
-            options = choice_options(events, ids.CHOICE_FILTERS[cid]) if len(events) else []
-            # Values from a permalink stay selectable even when the store no longer has them.
-            out.append([*options, *(v for v in values or [] if v not in set(options))])
-        return out
+        return [dash.no_update if query == (search or "") else query] + [dash.no_update] * n + keep_options
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -230,6 +235,20 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         p = Playback(int(window or 30), int(step or 7), bool(cumulative))
         start, end = playback_step(sel.start, sel.end, *extent, p)
         return replace(sel, start=start, end=end).to_dict(), False, "❚❚ Pause"
+
+    @app.callback(
+        Output(ids.SELECTION, "data", allow_duplicate=True),
+        Input({"type": ids.PICK_EVENT, "event": ALL}, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def pick_event(_clicks, current):
+        # New excerpt buttons also fire this callback (n_clicks None): only a real click selects.
+        trigger = dash.ctx.triggered_id
+        if not trigger or not dash.ctx.triggered[0].get("value"):
+            return dash.no_update
+        sel = Selection.from_dict(current)
+        return replace(sel, event=None if sel.event == trigger["event"] else trigger["event"]).to_dict()
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -319,6 +338,10 @@ def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
                               className="where"))
         pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
         chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
+        meta.append(html.Button("selected" if chosen else "select", className="pick",
+                                id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
+                                title="select this event (kept in the page's link)",
+                                **{"aria-pressed": "true" if chosen else "false"}))
         items.append(html.Article(className="excerpt selected" if chosen else "excerpt", children=[
             html.Div(meta, className="meta"),
             html.Blockquote(sentence, className="sentence"),

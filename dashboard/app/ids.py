@@ -35,6 +35,7 @@ PLAY_CUMULATIVE = "play-cumulative"
 EXPORT_CSV = "export-csv"
 EXPORT_GEOJSON = "export-geojson"
 DOWNLOAD = "download"
+PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select" button
 
 # The dropdown filters: component id → Filters field.
 CHOICE_FILTERS = {FILTER_TYPES: "event_types", FILTER_SUBTYPES: "sub_event_types", FILTER_ACTORS: "actors",
