@@ -12,6 +12,7 @@ from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
+from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import (
     Selection,
     at_place,
@@ -62,8 +63,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.PRECISE_ONLY, "value"),
+        Input(ids.STORE_GENERATION, "data"),
     )
-    def render(selection, size_by, precise):
+    def render(selection, size_by, precise, _generation):
         sel = Selection.from_dict(selection)
         everything = view.events()
         events = precise_only(everything, bool(precise))
@@ -149,5 +151,6 @@ def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
             html.Blockquote(sentence, className="sentence"),
             html.Div([link, html.Span(f" — {r[S.SOURCE]}, published {pub}", className="source")],
                      className="cite"),
+            excerpt_actions(r[S.EVENT_ID]),
         ]))
     return items

@@ -1,0 +1,28 @@
+"""The side panels, wired in one place so the page's core modules only need one line each."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard.app import ids, reader
+from dashboard.app.data import StoreView
+
+
+def panel_fragments() -> list:
+    """What the panels add to the main grid (placed by assets/panels.css), and the shared stores."""
+    return [dcc.Store(id=ids.STORE_GENERATION, data=0), reader.reader_fragment()]
+
+
+def topbar_controls() -> list:
+    """Controls the panels add to the top bar."""
+    return []
+
+
+def excerpt_actions(event_id: str) -> html.Div:
+    """The buttons under one excerpt."""
+    return html.Div([reader.read_button(event_id)], className="actions")
+
+
+def register_panels(app: dash.Dash, view: StoreView) -> None:
+    reader.register_callbacks(app, view)

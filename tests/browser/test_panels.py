@@ -1,0 +1,127 @@
+"""The side panels in a real (headless) browser: read in context, place correction, upload, themes.
+
+Expected values are read from the store the app serves; places are facts of the seed article.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard.app.app import create_app
+from dashboard.app.query import with_place_key
+from dashboard.store import EventsStore
+
+TIMEOUT = 20
+MAP_GD = "#map .js-plotly-plot"
+MAP_POINTS = "#map .scattergeo .point"
+TIMELINE_GD = "#timeline .js-plotly-plot"
+
+
+def stored_events(store_dir: Path) -> pd.DataFrame:
+    return with_place_key(EventsStore(store_dir).load_events())
+
+
+def wait_until(dash_duo, condition, message: str, timeout: float = TIMEOUT):
+    return WebDriverWait(dash_duo.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda _driver: condition(), message)
+
+
+def count(dash_duo, selector: str) -> int:
+    return dash_duo.driver.execute_script("return document.querySelectorAll(arguments[0]).length", selector)
+
+
+def map_keys(dash_duo) -> list[tuple[float, float, str]]:
+    return [(float(a), float(b), str(k)) for a, b, k in dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]);
+        if (!gd || !gd._fullData) return [];
+        return gd._fullData.filter(t => t.type === 'scattergeo').flatMap(t => {
+            const lat = Array.from(t.lat || []), lon = Array.from(t.lon || []), cd = Array.from(t.customdata || []);
+            return lat.map((v, i) => [v, lon[i], String(cd[i])]);
+        });
+        """, MAP_GD)]
+
+
+def dated_bars_total(dash_duo) -> int:
+    return int(dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]);
+        if (!gd || !gd._fullData) return -1;
+        return gd._fullData.filter(t => t.type === 'bar')
+            .reduce((s, t) => s + Array.from(t.y || []).reduce((a, b) => a + Number(b), 0), 0);
+        """, TIMELINE_GD))
+
+
+def start_app(dash_duo, store_dir: Path) -> None:
+    dash_duo.start_server(create_app(store_dir))
+    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+
+
+def click(dash_duo, selector: str) -> None:
+    """Click the first element matching `selector` once it is there (re-renders replace elements)."""
+    def attempt() -> bool:
+        els = dash_duo.driver.find_elements(By.CSS_SELECTOR, selector)
+        if not els:
+            return False
+        try:
+            els[0].click()
+        except ElementClickInterceptedException:
+            ActionChains(dash_duo.driver).move_to_element(els[0]).click().perform()
+        return True
+
+    wait_until(dash_duo, attempt, f"nothing to click at {selector}")
+
+
+def excerpt_button(event_id: str, kind: str) -> str:
+    # Dash renders a dict id as its JSON with sorted keys.
+    return f'#excerpts button[id*=\'"index":"{event_id}"\'][id*=\'"type":"{kind}"\']'
+
+
+# -- read in context ----------------------------------------------------------------------------
+
+
+def test_read_in_context_highlights_every_event_and_a_highlight_selects_it(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    moscow = events[events["place_key"].str.startswith("Moscow|")].iloc[0]
+    article = events[events["article_id"] == moscow["article_id"]]
+    idlib = article[article["place_key"].str.startswith("Idlib|")]
+    assert len(idlib), "the seed article no longer has an Idlib event"
+    start_app(dash_duo, seed_store)
+    assert count(dash_duo, "#reader:not([hidden])") == 0
+
+    click(dash_duo, excerpt_button(moscow["event_id"], "read-in-context"))
+
+    dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#reader-title", moscow["title"], timeout=TIMEOUT)
+    text = EventsStore(seed_store).load_article(moscow["article_id"])["text"]
+    assert dash_duo.find_element("#reader .reader-text").text.split() == text.split()
+    spans = {(int(s), int(e)) for s, e in zip(article["toponym_start"], article["toponym_end"], strict=True)}
+    assert count(dash_duo, "#reader button.hl-event") == len(spans)
+    current = dash_duo.find_element("#reader button.hl-event.current")
+    assert current.text == moscow["toponym"]
+    assert count(dash_duo, "#excerpts:not([style*='none'])") == 1
+    assert not dash_duo.find_element("#excerpts").is_displayed(), "the reader takes the excerpts' place"
+
+    target = idlib.iloc[0]
+    at_target = events[events["place_key"] == target["place_key"]]
+    click(dash_duo, f'#reader button.hl-event[id*=\'"index":"{target["event_id"]}"\']')
+
+    dash_duo.wait_for_contains_text("#summary", f"{len(at_target)} of {len(events)} events · Idlib",
+                                    timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: dated_bars_total(dash_duo) == int(at_target["event_date"].notna().sum()),
+               "the timeline did not narrow to Idlib")
+    dash_duo.wait_for_text_to_equal("#reader button.hl-event.current", target["toponym"], timeout=TIMEOUT)
+
+    # Keyboard: Escape closes the reader and the excerpts come back.
+    dash_duo.find_element("#reader-body").send_keys(Keys.ESCAPE)
+    wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Escape did not close the reader")
+    wait_until(dash_duo, lambda: dash_duo.find_element("#excerpts").is_displayed(), "the excerpts did not come back")
+    assert dash_duo.get_logs() == []
