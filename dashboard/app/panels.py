@@ -5,13 +5,13 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app import ids, reader
+from dashboard.app import correct, ids, reader
 from dashboard.app.data import StoreView
 
 
 def panel_fragments() -> list:
     """What the panels add to the main grid (placed by assets/panels.css), and the shared stores."""
-    return [dcc.Store(id=ids.STORE_GENERATION, data=0), reader.reader_fragment()]
+    return [dcc.Store(id=ids.STORE_GENERATION, data=0), correct.correct_fragment(), reader.reader_fragment()]
 
 
 def topbar_controls() -> list:
@@ -21,8 +21,9 @@ def topbar_controls() -> list:
 
 def excerpt_actions(event_id: str) -> html.Div:
     """The buttons under one excerpt."""
-    return html.Div([reader.read_button(event_id)], className="actions")
+    return html.Div([reader.read_button(event_id), correct.correct_button(event_id)], className="actions")
 
 
 def register_panels(app: dash.Dash, view: StoreView) -> None:
     reader.register_callbacks(app, view)
+    correct.register_callbacks(app, view)

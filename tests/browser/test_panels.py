@@ -5,9 +5,11 @@ Expected values are read from the store the app serves; places are facts of the 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -16,6 +18,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app.app import create_app
 from dashboard.app.query import with_place_key
+from dashboard.corrections import parse_alternatives
+from dashboard.overrides import OVERRIDES, read_table
 from dashboard.store import EventsStore
 
 TIMEOUT = 20
@@ -124,4 +128,51 @@ def test_read_in_context_highlights_every_event_and_a_highlight_selects_it(dash_
     dash_duo.find_element("#reader-body").send_keys(Keys.ESCAPE)
     wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Escape did not close the reader")
     wait_until(dash_duo, lambda: dash_duo.find_element("#excerpts").is_displayed(), "the excerpts did not come back")
+    assert dash_duo.get_logs() == []
+
+
+# -- ranked alternatives and correction ---------------------------------------------------------
+
+
+@pytest.fixture
+def own_seed_store(seed_store, tmp_path) -> Path:
+    """A copy of the seed store a test may change."""
+    return Path(shutil.copytree(seed_store, tmp_path / "store"))
+
+
+def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_duo, own_seed_store, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    events = stored_events(own_seed_store)
+    idlib = events[events["toponym"] == "Idlib"]
+    row = idlib.iloc[0]
+    alts = parse_alternatives(row["alternatives"])
+    other = next((i, a) for i, a in enumerate(alts)
+                 if abs(a.lat - row["latitude"]) > 0.01 or abs(a.lon - row["longitude"]) > 0.01)
+    start_app(dash_duo, own_seed_store)
+    assert any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+               for lat, lon, _ in map_keys(dash_duo))
+
+    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+
+    dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
+    labels = [el.text for el in dash_duo.find_elements("#correct-choice label")]
+    assert len(labels) == len(alts) and sum(label.endswith("current") for label in labels) == 1
+    click(dash_duo, f"#correct-choice input[value='{other[0]}']")
+    click(dash_duo, "#correct-save")
+
+    dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
+    moved = other[1]
+    wait_until(dash_duo, lambda: any(abs(lat - moved.lat) < 1e-3 and abs(lon - moved.lon) < 1e-3
+                                     for lat, lon, _ in map_keys(dash_duo)), "no marker at the chosen place")
+    wait_until(dash_duo, lambda: not any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+                                         for lat, lon, _ in map_keys(dash_duo)),
+               "a marker is still at the old place")
+    after = stored_events(own_seed_store)
+    assert (after[after["toponym"] == "Idlib"]["latitude"] - moved.lat).abs().max() < 1e-6
+    assert len(after) == len(events)
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES)[0]["name"] == "Idlib"
+    # The selection followed the moved marker: the summary still names the place, with every Idlib event.
+    dash_duo.wait_for_contains_text("#summary", f"{len(idlib)} of {len(events)} events · Idlib", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
