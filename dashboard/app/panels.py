@@ -5,18 +5,19 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app import correct, ids, reader
+from dashboard.app import correct, ids, reader, upload
 from dashboard.app.data import StoreView
 
 
 def panel_fragments() -> list:
     """What the panels add to the main grid (placed by assets/panels.css), and the shared stores."""
-    return [dcc.Store(id=ids.STORE_GENERATION, data=0), correct.correct_fragment(), reader.reader_fragment()]
+    return [dcc.Store(id=ids.STORE_GENERATION, data=0), upload.status_fragment(), correct.correct_fragment(),
+            reader.reader_fragment()]
 
 
 def topbar_controls() -> list:
     """Controls the panels add to the top bar."""
-    return []
+    return [upload.upload_fragment()]
 
 
 def excerpt_actions(event_id: str) -> html.Div:
@@ -27,3 +28,4 @@ def excerpt_actions(event_id: str) -> html.Div:
 def register_panels(app: dash.Dash, view: StoreView) -> None:
     reader.register_callbacks(app, view)
     correct.register_callbacks(app, view)
+    upload.register_callbacks(app, view)

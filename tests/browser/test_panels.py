@@ -176,3 +176,54 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     dash_duo.wait_for_contains_text("#summary", f"{len(idlib)} of {len(events)} events · Idlib", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
+
+
+# -- upload from the page -----------------------------------------------------------------------
+
+KABUL = (34.53, 69.17)
+KABUL_ARTICLE = """Blast in Kabul
+
+A suicide bomber killed 12 people at a market in Kabul on Monday, March 2, 2020, police said.
+Officials in Kabul said the attack wounded 20 others.
+"""
+
+
+def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed_store, tmp_path, monkeypatch):
+    # The ingest runs in a child process: it inherits this environment (no user gazetteer folder).
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    good = tmp_path / "kabul.txt"
+    good.write_text(KABUL_ARTICLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    before = len(stored_events(own_seed_store))
+    start_app(dash_duo, own_seed_store)
+    assert not [k for lat, lon, k in map_keys(dash_duo) if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5]
+
+    dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
+
+    dash_duo.wait_for_element("#upload-status:not([hidden])", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=120)
+    problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
+    assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
+    wait_until(dash_duo, lambda: [k for lat, lon, k in map_keys(dash_duo)
+                                  if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5],
+               "no Kabul marker after the upload")
+    after = stored_events(own_seed_store)
+    assert len(after) > before
+    dash_duo.wait_for_contains_text("#summary", f"{len(after)} of {len(after)} events", timeout=TIMEOUT)
+    assert list((own_seed_store / "inbox").glob("*/001-kabul.txt")), "the upload was not kept in the inbox"
+    assert dash_duo.get_logs() == []
+
+
+def test_a_file_of_the_wrong_kind_is_refused_with_its_reason(dash_duo, own_seed_store, tmp_path):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not an article")
+    start_app(dash_duo, own_seed_store)
+    generation = EventsStore(own_seed_store).manifest()["generation"]
+
+    dash_duo.find_element("#upload input[type=file]").send_keys(str(pdf))
+
+    dash_duo.wait_for_contains_text("#upload-status", "paper.pdf: not an article file", timeout=TIMEOUT)
+    assert "Upload failed" in dash_duo.find_element("#upload-status").text
+    assert EventsStore(own_seed_store).manifest()["generation"] == generation
+    assert dash_duo.get_logs() == []
