@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app import correct, ids, reader, upload
+from dashboard.app import correct, ids, reader, theme, upload
 from dashboard.app.data import StoreView
 
 
@@ -17,7 +17,7 @@ def panel_fragments() -> list:
 
 def topbar_controls() -> list:
     """Controls the panels add to the top bar."""
-    return [upload.upload_fragment()]
+    return [upload.upload_fragment(), theme.theme_fragment()]
 
 
 def excerpt_actions(event_id: str) -> html.Div:
@@ -29,3 +29,4 @@ def register_panels(app: dash.Dash, view: StoreView) -> None:
     reader.register_callbacks(app, view)
     correct.register_callbacks(app, view)
     upload.register_callbacks(app, view)
+    theme.register_callbacks(app)

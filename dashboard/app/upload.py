@@ -172,7 +172,8 @@ def upload_fragment() -> html.Div:
     return html.Div(className="upload-box", children=[
         # No `accept` filter: the browser would drop other files silently; the server names them instead.
         dcc.Upload(id=ids.UPLOAD, multiple=True, className="upload",
-                   children=html.Span(["⇪ Add articles: drop or ", html.Span("choose files", className="linkish")]),
+                   children=html.Span(["⇪ ", html.Span("Add articles", className="linkish")],
+                                     title="drop article files here or choose them (.txt .html .jsonl .csv .xml)"),
                    max_size=-1),
         dcc.Store(id=ids.UPLOAD_JOB),
         dcc.Interval(id=ids.UPLOAD_POLL, interval=400, disabled=True),

@@ -227,3 +227,100 @@ def test_a_file_of_the_wrong_kind_is_refused_with_its_reason(dash_duo, own_seed_
     assert "Upload failed" in dash_duo.find_element("#upload-status").text
     assert EventsStore(own_seed_store).manifest()["generation"] == generation
     assert dash_duo.get_logs() == []
+
+
+# -- themes, keyboard, phone width --------------------------------------------------------------
+
+
+def computed(dash_duo, selector: str, prop: str) -> str:
+    return dash_duo.driver.execute_script(
+        "const el = document.querySelector(arguments[0]);"
+        "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;", selector, prop)
+
+
+def tab_to(dash_duo, element_id: str, limit: int = 60) -> None:
+    """Press Tab from the top of the page until `element_id` has the focus, like a keyboard user."""
+    dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
+    actions = ActionChains(dash_duo.driver)
+    for _ in range(limit):
+        actions.send_keys(Keys.TAB).perform()
+        if dash_duo.driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} is not reachable with Tab")
+
+
+def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    dash_duo.wait_for_element(".geo .land path", timeout=TIMEOUT)
+    light = {sel: computed(dash_duo, sel, prop) for sel, prop in
+             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"))}
+
+    tab_to(dash_duo, "theme-toggle")
+    assert computed(dash_duo, "#theme-toggle", "outline-style") not in (None, "none"), "no visible focus"
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "return document.documentElement.dataset.theme") == "dark", "the theme did not switch")
+    dash_duo.wait_for_text_to_equal("#theme-toggle", "☀ Light", timeout=TIMEOUT)
+    assert dash_duo.find_element("#theme-toggle").get_attribute("aria-pressed") == "true"
+    for sel, prop in (("body", "background-color"), ("#map .geo .land path", "fill"),
+                      ("#excerpts", "background-color")):
+        assert computed(dash_duo, sel, prop) != light[sel], f"{sel} {prop} kept its light colour"
+    assert computed(dash_duo, "body", "background-color") == "rgb(21, 23, 26)"
+
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "return document.documentElement.dataset.theme") == "dark", "the dark theme was not remembered")
+    dash_duo.find_element("#theme-toggle").click()
+    wait_until(dash_duo, lambda: computed(dash_duo, "body", "background-color") == light["body"],
+               "back to light failed")
+    assert dash_duo.get_logs() == []
+
+
+def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    first = events.iloc[0]
+    start_app(dash_duo, seed_store)
+    for element_id in ("reset-selection", "theme-toggle"):
+        tab_to(dash_duo, element_id)
+    # The excerpt's Read in context button, by keyboard: Tab to it and press Enter.
+    button_id = dash_duo.driver.execute_script(
+        "return document.querySelector(arguments[0]).id", excerpt_button(first["event_id"], "read-in-context"))
+    tab_to(dash_duo, button_id, limit=200)
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_element("#reader:not([hidden]) button.hl-event", timeout=TIMEOUT)
+    tab_to(dash_duo, "reader-close", limit=200)
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Enter on Close did not close the reader")
+    assert dash_duo.get_logs() == []
+
+
+def test_phone_width_stacks_the_panels_under_a_usable_map(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    dash_duo.driver.set_window_size(400, 800)
+    width = dash_duo.driver.execute_script("return window.innerWidth")
+    assert width <= 420
+
+    def layout() -> dict:
+        return dash_duo.driver.execute_script(
+            """
+            const r = s => document.querySelector(s).getBoundingClientRect();
+            return {map: r('#map'), excerpts: r('#excerpts'), scroll: document.documentElement.scrollWidth,
+                    inner: window.innerWidth};
+            """)
+
+    # Plotly redraws a responsive graph after the window's resize event: wait for that.
+    box = wait_until(dash_duo, lambda: b if (b := layout())["scroll"] <= b["inner"] else None,
+                     "the page scrolls sideways at phone width")
+    assert box["map"]["width"] >= width - 20, "the map does not use the phone's width"
+    assert box["map"]["height"] >= 300, "the map is too small to use"
+    assert box["excerpts"]["top"] >= box["map"]["bottom"] - 1, "the excerpts are not stacked under the map"
+    assert box["excerpts"]["left"] < 20 and box["excerpts"]["width"] >= width - 20
+    # The reader stacks too, and still takes the excerpts' place.
+    click(dash_duo, "#excerpts .actions button")
+    dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
+    reader = dash_duo.driver.execute_script("return document.querySelector('#reader').getBoundingClientRect()")
+    assert reader["left"] < 20 and reader["width"] >= width - 20
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
+    assert dash_duo.get_logs() == []
