@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.errors import ConflictMapError
+from dashboard.ingest_status import StatusFile
 from dashboard.paths import data_dir, default_store
 
 
@@ -34,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--online", choices=("nominatim", "photon"), default=None,
                      help="ask an online geocoder (1 request/s, cached on disk) for names the gazetteer lacks")
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
+    ing.add_argument("--status", type=Path, default=None, metavar="FILE",
+                     help="keep a JSON progress file up to date (state, done/total, skipped files, counts)")
 
     srv = sub.add_parser("serve", help="serve the dashboard (ingests the bundled data into an empty store)")
     srv.add_argument("--store", type=Path, default=None, help="store directory")
@@ -111,8 +114,20 @@ class _Progress:
 
 
 def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
-                 online: str | None = None, user_agent: str = "conflictmap") -> dict:
-    """Read, process and store; returns the summary that `ingest` prints."""
+                 online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None) -> dict:
+    """Read, process and store; returns the summary that `ingest` prints. With `status`, the
+    progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll."""
+    progress = StatusFile(status)
+    progress.update(state="reading")
+    try:
+        return _ingest(paths, store_dir, published, online, user_agent, progress)
+    except ConflictMapError as err:
+        progress.update(state="failed", error=str(err))
+        raise
+
+
+def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
+            user_agent: str, progress: StatusFile) -> dict:
     from dashboard.ingest.readers import read_paths
     from dashboard.pipeline import build_pipeline
     from dashboard.store import EventsStore
@@ -126,17 +141,31 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
         if a.article_id not in known and a.article_id not in seen:
             seen.add(a.article_id)
             fresh.append(a)
+    skipped = [str(p) for p in read.problems]
+    progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
+                    already_stored=len(read.articles) - len(fresh), skipped=skipped)
     added_articles = added_events = 0
     if fresh:
-        result = build_pipeline(online=online, user_agent=user_agent).run(fresh, progress=_Progress(len(fresh)))
+        pipeline = build_pipeline(online=online, user_agent=user_agent)
+        progress.update(state="parsing")
+        counter = _Progress(len(fresh))
+
+        def step(n: int) -> None:
+            counter(n)
+            progress.advance(n)
+
+        result = pipeline.run(fresh, progress=step)
+        progress.update(state="storing")
         added_articles, added_events = store.append(result.events, result.articles)
+    progress.update(state="done", articles_added=added_articles, events_added=added_events)
     return {"read": len(read.articles), "already_stored": len(read.articles) - len(fresh),
-            "skipped": [str(p) for p in read.problems], "articles_added": added_articles,
+            "skipped": skipped, "articles_added": added_articles,
             "events_added": added_events, "store": str(store_dir)}
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent)
+    summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
+                           status=args.status)
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
           f"{len(summary['skipped'])} skipped")
     for problem in summary["skipped"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -12,7 +13,7 @@ from dashboard import schema as S
 from dashboard.dates import infer_published
 from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
-from dashboard.geo.toponyms import geoparse
+from dashboard.geo.toponyms import Toponym, geoparse
 from dashboard.ingest.article import Article
 from dashboard.merge import merge_reports
 from dashboard.nlp import pipe_docs
@@ -34,6 +35,26 @@ def with_publication_date(article: Article) -> Article:
     return replace(article, published=inferred, published_inferred=True)
 
 
+def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
+    """The toponym's ranked candidates as the `alternatives` column's JSON, best first."""
+    return json.dumps([
+        {"name": p.name, "lat": round(p.latitude, 5), "lon": round(p.longitude, 5), "geonameid": p.geonameid,
+         "feature_code": p.feature_code, "country_code": p.country_code,
+         "country": gazetteer.country_name(p.country_code) if p.country_code else "", "admin1": p.admin1,
+         "geo_precision": p.precision, "score": round(float(score), 3)}
+        for p, score in toponym.alternatives if p is not None
+    ], ensure_ascii=False)
+
+
+def with_alternatives(rows: list[dict], toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
+    """Give each event row the ranked candidates of the toponym it is placed by (matched by offsets)."""
+    by_span = {(t.start, t.end): t for t in toponyms}
+    for row in rows:
+        t = by_span.get((row.get(S.TOPONYM_START), row.get(S.TOPONYM_END)))
+        row[S.ALTERNATIVES] = alternatives_json(t, gazetteer) if t is not None else "[]"
+    return rows
+
+
 @dataclass
 class Pipeline:
     nlp: Any
@@ -50,7 +71,8 @@ class Pipeline:
         docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
         for article, doc in zip(articles, docs, strict=True):
             toponyms = geoparse(doc, self.geocoder, self.gazetteer)
-            rows.extend(extract_events(doc, article, toponyms, self.gazetteer))
+            rows.extend(with_alternatives(extract_events(doc, article, toponyms, self.gazetteer), toponyms,
+                                          self.gazetteer))
             done.append(article)
             if progress:
                 progress(1)

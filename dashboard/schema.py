@@ -45,6 +45,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("country_code", "string", "ISO 3166-1 alpha-2 country code."),
     Column("admin1", "string", "First-level administrative division (province, governorate, state)."),
     Column("geo_precision", "Int64", "1 town/village, 2 district (admin2), 3 province (admin1), 4 country or wider."),
+    Column("alternatives", "string",
+           "Ranked candidate places for the toponym, as JSON: a list of {name, lat, lon, geonameid, feature_code, "
+           "country_code, country, admin1, geo_precision, score}, best first."),
     Column("fatalities", "Int64", "Deaths reported in the sentence (null when none are reported)."),
     Column("fatalities_text", "string", "The words that report the deaths (\"killed 36 troops\")."),
     Column("injured", "Int64", "Injured reported in the sentence (null when none are reported)."),
@@ -95,6 +98,7 @@ COUNTRY = "country"
 COUNTRY_CODE = "country_code"
 ADMIN1 = "admin1"
 GEO_PRECISION = "geo_precision"
+ALTERNATIVES = "alternatives"
 FATALITIES = "fatalities"
 FATALITIES_TEXT = "fatalities_text"
 INJURED = "injured"

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -76,6 +76,26 @@ class EventsStore:
             return pq.read_table(path).to_pandas()
         except (OSError, pa.ArrowException) as err:
             raise StoreError(f"{path}: cannot read articles ({err})") from err
+
+    def load_article(self, article_id: str) -> dict | None:
+        """One article's row (title, text, ...) or None; reads only the matching row group data."""
+        m = self.manifest()
+        if not m["generation"]:
+            return None
+        path = self._table_path("articles", m["generation"])
+        try:
+            rows = pq.read_table(path, filters=[("article_id", "==", article_id)]).to_pylist()
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{path}: cannot read articles ({err})") from err
+        return rows[0] if rows else None
+
+    def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
+        """Replace the events table by transform(events) under the write lock (so a concurrent
+        ingest is never lost), re-merging reports since places may have moved. Returns the new generation."""
+        with self._lock():
+            events = S.coerce_events(merge_reports(S.coerce_events(transform(self.load_events()))))
+            self._write(events, self.load_articles())
+            return int(self.manifest()["generation"])
 
     def article_ids(self) -> set[str]:
         if not self.manifest()["generation"]:

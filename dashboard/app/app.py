@@ -9,6 +9,7 @@ import dash
 from dashboard.app.callbacks import register_callbacks
 from dashboard.app.data import StoreView
 from dashboard.app.layout import build_layout
+from dashboard.app.panels import register_panels
 from dashboard.paths import assets_dir
 from dashboard.store import EventsStore
 
@@ -24,5 +25,7 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
         update_title=None,
     )
     app.layout = build_layout()
-    register_callbacks(app, StoreView(EventsStore(store_dir)), tiles)
+    view = StoreView(EventsStore(store_dir))
+    register_callbacks(app, view, tiles)
+    register_panels(app, view)
     return app

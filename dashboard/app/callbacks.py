@@ -16,6 +16,7 @@ from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
 from dashboard.app.filters import Filters, choice_options, filter_mask
+from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import (
     Selection,
     at_place,
@@ -347,5 +348,6 @@ def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
             html.Blockquote(sentence, className="sentence"),
             html.Div([link, html.Span(f" — {r[S.SOURCE]}, published {pub}", className="source")],
                      className="cite"),
+            excerpt_actions(r[S.EVENT_ID]),
         ]))
     return items

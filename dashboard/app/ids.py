@@ -40,3 +40,23 @@ PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select"
 # The dropdown filters: component id → Filters field.
 CHOICE_FILTERS = {FILTER_TYPES: "event_types", FILTER_SUBTYPES: "sub_event_types", FILTER_ACTORS: "actors",
                   FILTER_COUNTRIES: "countries", FILTER_ADMIN1S: "admin1s", FILTER_SOURCES: "sources"}
+
+# Side panels: reading in context, correcting a place, uploading, theme.
+READER = "reader"
+READER_STATE = "reader-state"
+READER_CLOSE = "reader-close"
+READER_BODY = "reader-body"
+READ_BUTTON = "read-in-context"  # pattern-matching type: {"type": READ_BUTTON, "index": event_id}
+READER_HIGHLIGHT = "reader-highlight"  # pattern-matching type, index = event_id
+CORRECT = "correct"
+CORRECT_BUTTON = "correct-place"  # pattern-matching type, index = event_id
+CORRECT_CHOICE = "correct-choice"
+CORRECT_SAVE = "correct-save"
+CORRECT_STATUS = "correct-status"
+CORRECT_CLOSE = "correct-close"
+UPLOAD = "upload"
+UPLOAD_JOB = "upload-job"
+UPLOAD_POLL = "upload-poll"
+UPLOAD_STATUS = "upload-status"
+THEME = "theme"
+THEME_TOGGLE = "theme-toggle"

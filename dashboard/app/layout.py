@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.app import ids
+from dashboard.app.panels import panel_fragments, topbar_controls
 
 CHOICE_LABELS = {ids.FILTER_TYPES: "Event type", ids.FILTER_SUBTYPES: "Sub-type", ids.FILTER_ACTORS: "Actor",
                  ids.FILTER_COUNTRIES: "Country", ids.FILTER_ADMIN1S: "Province (admin1)",
@@ -78,6 +79,7 @@ def build_layout(title: str = "conflictmap") -> html.Div:
             dcc.Checklist(id=ids.PRECISE_ONLY, className="control", inline=True, value=[],
                           options=[{"label": "towns only (hide country/province-level places)", "value": "on"}]),
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
+            *topbar_controls(),
         ]),
         filters_panel(),
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
@@ -98,5 +100,6 @@ def build_layout(title: str = "conflictmap") -> html.Div:
                           config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
             ]),
             html.Aside(id=ids.EXCERPTS, className="excerpts", **{"aria-live": "polite"}),
+            *panel_fragments(),
         ]),
     ])

@@ -11,33 +11,29 @@ when the gazetteer index is built, and survive upgrades of the packaged data:
 
 from __future__ import annotations
 
-import csv
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from dashboard.errors import GazetteerError
+from dashboard.overrides import (  # noqa: F401 (re-exported: the override table lives where the app may import it)
+    OVERRIDE_COLUMNS,
+    OVERRIDES,
+    add_override,
+    gazetteer_dir,
+    read_table,
+)
+from dashboard.overrides import atomic_write_tsv as _atomic_write
 
 IMPORTED = "imported.tsv"
 ADMIN1 = "admin1.tsv"
-OVERRIDES = "overrides.tsv"
 IMPORT_COLUMNS = ("geonameid", "name", "alternatenames", "latitude", "longitude", "feature_class",
                   "feature_code", "country_code", "admin1_code", "admin2_code", "population")
-OVERRIDE_COLUMNS = ("name", "latitude", "longitude", "country_code", "admin1", "feature_code")
 # Feature classes worth a place in a news geoparser: divisions, areas, water, populated places,
 # spots (airports, bases), terrain. Roads, vegetation and undersea features are left out.
 DEFAULT_CLASSES = frozenset("ALHPST")
-
-
-def gazetteer_dir() -> Path:
-    env = os.environ.get("CONFLICTMAP_GAZETTEER")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("conflictmap")) / "gazetteer"
 
 
 @dataclass
@@ -65,23 +61,6 @@ def _geonames_lines(path: Path) -> Iterator[tuple[int, str]]:
             yield from enumerate(fh, start=1)
     except UnicodeDecodeError as err:
         raise GazetteerError(f"{path}: not UTF-8 text ({err})") from err
-
-
-def _atomic_write(path: Path, header: tuple[str, ...], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        w.writerow(header)
-        w.writerows(rows)
-    os.replace(tmp, path)
-
-
-def read_table(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
 
 
 def import_file(path: str | Path, folder: Path | None = None,
@@ -137,21 +116,6 @@ def _import_admin1(path: Path, folder: Path) -> ImportResult:
     old.update({r[0]: r for r in rows})
     _atomic_write(folder / ADMIN1, ("code", "name", "geonameid"), list(old.values()))
     return ImportResult("admin1", len(rows), skipped, folder / ADMIN1)
-
-
-def add_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
-                 feature_code: str = "PPL", folder: Path | None = None) -> Path:
-    """Record a user correction: `name` means this place from now on."""
-    if not name.strip():
-        raise GazetteerError("a place needs a name")
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise GazetteerError(f"coordinates out of range: {latitude}, {longitude}")
-    folder = folder or gazetteer_dir()
-    rows = [[r[c] for c in OVERRIDE_COLUMNS] for r in read_table(folder / OVERRIDES)
-            if r["name"].strip().lower() != name.strip().lower()]
-    rows.append([name.strip(), f"{latitude:.6f}", f"{longitude:.6f}", country_code.upper(), admin1, feature_code])
-    _atomic_write(folder / OVERRIDES, OVERRIDE_COLUMNS, rows)
-    return folder / OVERRIDES
 
 
 def stamp(folder: Path | None = None) -> str:

@@ -1,0 +1,196 @@
+"""Read in context: the whole article, every event extracted from it highlighted.
+
+A highlighted place name is a button: choosing it selects that event (place and event in the
+selection store), so the map and the timeline follow. The article text is always rendered as
+text (Dash escapes strings), never as HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash
+import pandas as pd
+from dash import ALL, Input, Output, State, html
+
+from dashboard import schema as S
+from dashboard.app import ids
+from dashboard.app.data import StoreView
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of article text and the events that cover it: as excerpt, and as their place name."""
+
+    text: str
+    excerpt_of: tuple[str, ...] = ()
+    place_of: tuple[str, ...] = ()
+
+
+def _spans(events: pd.DataFrame, start: str, end: str, n: int) -> list[tuple[int, int, str]]:
+    out = []
+    for s, e, eid in zip(events[start], events[end], events[S.EVENT_ID], strict=True):
+        if pd.isna(s) or pd.isna(e):
+            continue
+        s, e = int(s), int(e)
+        # Offsets that do not fit the text (a corrupt row) are dropped rather than mis-drawn.
+        if 0 <= s < e <= n:
+            out.append((s, e, str(eid)))
+    return out
+
+
+def article_pieces(text: str, events: pd.DataFrame) -> list[Piece]:
+    """Cut the article at every excerpt and toponym boundary of its events.
+
+    Excerpts may overlap (a sentence continuing the place of the one before quotes both), so a
+    piece lists every event covering it; events are ordered by where their excerpt starts.
+    """
+    if events.empty or not text:
+        return [Piece(text)] if text else []
+    events = events.sort_values([S.EXCERPT_START, S.TOPONYM_START], na_position="last")
+    excerpts = _spans(events, S.EXCERPT_START, S.EXCERPT_END, len(text))
+    places = _spans(events, S.TOPONYM_START, S.TOPONYM_END, len(text))
+    cuts = sorted({0, len(text), *(x for s, e, _ in excerpts + places for x in (s, e))})
+    pieces: list[Piece] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        cover = tuple(dict.fromkeys(eid for s, e, eid in excerpts if s <= a and b <= e))
+        place = tuple(dict.fromkeys(eid for s, e, eid in places if s <= a and b <= e))
+        if pieces and pieces[-1].excerpt_of == cover and pieces[-1].place_of == place and not place:
+            pieces[-1] = Piece(pieces[-1].text + text[a:b], cover, place)
+        else:
+            pieces.append(Piece(text[a:b], cover, place))
+    return pieces
+
+
+def select_event(current: dict | None, event_id: str, place_key: str | None) -> dict:
+    """The selection with this event and its place chosen; the date range and other keys kept."""
+    return {**(current or {}), "place": place_key, "event": event_id}
+
+
+def event_label(row: dict) -> str:
+    kind = row.get(S.SUB_EVENT_TYPE) or row.get(S.EVENT_TYPE) or "event"
+    return f"{kind} — {row.get(S.LOCATION) or row.get(S.TOPONYM)}"
+
+
+def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], current: str | None) -> list:
+    """The reader's body: title, source line and the text with its highlights."""
+    body = []
+    for p in pieces:
+        is_current = current is not None and (current in p.place_of or current in p.excerpt_of)
+        if p.place_of:
+            eid = current if current in p.place_of else p.place_of[0]
+            names = "; ".join(labels.get(e, e) for e in p.place_of)
+            body.append(html.Button(p.text, id={"type": ids.READER_HIGHLIGHT, "index": eid},
+                                    className="hl-event" + (" current" if is_current else ""),
+                                    title=f"select on the map: {names}", n_clicks=0))
+        elif p.excerpt_of:
+            body.append(html.Mark(p.text, className="hl-excerpt" + (" current" if is_current else "")))
+        else:
+            body.append(p.text)
+    published = article.get("published")
+    when = f"{pd.Timestamp(published):%Y-%m-%d}" if published is not None and pd.notna(published) else "undated"
+    return [
+        html.H2(article.get("title") or "(untitled)", id="reader-title"),
+        html.P(f"{article.get('source') or ''} · published {when} · {len(labels)} event(s) highlighted",
+               className="hint"),
+        html.Div(body, className="reader-text"),
+    ]
+
+
+def reader_fragment() -> html.Section:
+    """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
+    return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
+                        **{"aria-labelledby": "reader-title"}, children=[
+        dash.dcc.Store(id=ids.READER_STATE, data=None),
+        html.Div(className="reader-bar", children=[
+            html.Span("Read in context", className="reader-kicker"),
+            html.Button("Close ✕", id=ids.READER_CLOSE, n_clicks=0, className="button",
+                        title="close the reader (Escape)"),
+        ]),
+        html.Article(id=ids.READER_BODY, tabIndex="-1"),
+    ])
+
+
+def read_button(event_id: str) -> html.Button:
+    """The excerpt's "Read in context" button."""
+    return html.Button("Read in context", id={"type": ids.READ_BUTTON, "index": event_id}, n_clicks=0,
+                       className="button small")
+
+
+def _row(view: StoreView, event_id: str | None) -> dict | None:
+    if not event_id:
+        return None
+    events = view.events()
+    hit = events[events[S.EVENT_ID] == event_id]
+    return hit.iloc[0].to_dict() if len(hit) else None
+
+
+# Focus the article when the reader opens, and bring the current highlight into view.
+FOCUS_JS = """
+function(children, hidden) {
+    if (hidden) { return window.dash_clientside.no_update; }
+    setTimeout(function () {
+        const cur = document.querySelector('#reader .current');
+        if (cur) { cur.scrollIntoView({block: 'center'}); }
+        const body = document.getElementById('reader-body');
+        if (body && !body.contains(document.activeElement)) { body.focus({preventScroll: true}); }
+    }, 0);
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def register_callbacks(app: dash.Dash, view: StoreView) -> None:
+    @app.callback(
+        Output(ids.READER_STATE, "data"),
+        Input({"type": ids.READ_BUTTON, "index": ALL}, "n_clicks"),
+        Input(ids.READER_CLOSE, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def open_or_close(_reads, _close):
+        trigger = dash.ctx.triggered_id
+        if trigger == ids.READER_CLOSE:
+            return None
+        # New buttons (a re-rendered excerpt list) fire with n_clicks 0: not a click.
+        if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
+            return dash.no_update
+        row = _row(view, trigger["index"])
+        return {"article": row[S.ARTICLE_ID], "event": trigger["index"]} if row else dash.no_update
+
+    @app.callback(
+        Output(ids.READER_BODY, "children"),
+        Output(ids.READER, "hidden"),
+        Input(ids.READER_STATE, "data"),
+        Input(ids.SELECTION, "data"),
+        Input(ids.STORE_GENERATION, "data"),
+    )
+    def show(state, selection, _generation):
+        if not state or not state.get("article"):
+            return [], True
+        article = view.store.load_article(state["article"])
+        if article is None:
+            return [html.P("This article is no longer in the store.", className="hint")], False
+        events = view.events()
+        mine = events[events[S.ARTICLE_ID] == state["article"]]
+        labels = {str(r[S.EVENT_ID]): event_label(r) for r in mine.to_dict("records")}
+        selected = (selection or {}).get("event")
+        current = selected if selected in labels else state.get("event")
+        return render_article(article, article_pieces(article.get("text") or "", mine), labels, current), False
+
+    @app.callback(
+        Output(ids.SELECTION, "data", allow_duplicate=True),
+        Input({"type": ids.READER_HIGHLIGHT, "index": ALL}, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
+    def select_highlight(_clicks, current):
+        trigger = dash.ctx.triggered_id
+        if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
+            return dash.no_update
+        row = _row(view, trigger["index"])
+        if row is None:
+            return dash.no_update
+        return select_event(current, trigger["index"], S.place_keys(pd.DataFrame([row])).iloc[0])
+
+    app.clientside_callback(FOCUS_JS, Output(ids.READER_BODY, "className"), Input(ids.READER_BODY, "children"),
+                            State(ids.READER, "hidden"), prevent_initial_call=True)

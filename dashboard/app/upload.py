@@ -1,0 +1,226 @@
+"""Upload articles from the page: files go to an inbox folder in the store, a separate
+`python -m dashboard ingest --status FILE` process reads them (spaCy never loads in the app and
+no callback waits for it), and the page polls the status file until the new events are stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from dashboard.app import ids
+from dashboard.app.data import StoreView
+from dashboard.ingest.readers import SUFFIXES
+from dashboard.ingest_status import IngestStatus, read_status
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # per file: the upload travels base64 in one request
+INBOX = "inbox"
+STATUS_FILE = "status.json"
+PID_FILE = "ingest.pid"
+LOG_FILE = "ingest.log"
+# The package's parent folder: the ingest subprocess must import this same `dashboard` package.
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Saved:
+    accepted: list[Path]
+    rejected: list[str]  # "name: why", shown next to the readers' own messages
+
+
+def safe_name(filename: str, index: int) -> str:
+    """A file name that stays inside the job folder: no path, no odd characters, a numbered prefix
+    (two uploads may share a name)."""
+    base = re.split(r"[\\/]", filename or "")[-1]
+    base = re.sub(r"[^\w.\- ]+", "_", base).strip(" .")[-100:] or "upload"
+    return f"{index:03d}-{base}"
+
+
+def decode_upload(contents: str, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of a dcc.Upload data URL ("data:<type>;base64,<data>"); ValueError with a reason."""
+    head, sep, data = (contents or "").partition(",")
+    if not sep or ";base64" not in head:
+        raise ValueError("not a file upload")
+    if len(data) * 3 // 4 > limit + 3:
+        raise ValueError(f"{len(data) * 3 / 4 / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit per file")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise ValueError("the upload is not valid base64") from err
+    if len(raw) > limit:
+        raise ValueError(f"{len(raw) / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit per file")
+    return raw
+
+
+def save_uploads(job_dir: Path, contents: list[str], filenames: list[str], limit: int = MAX_UPLOAD_BYTES) -> Saved:
+    """Write the accepted files to job_dir; a wrong format, a file too large or a broken upload is
+    rejected with its reason."""
+    accepted: list[Path] = []
+    rejected: list[str] = []
+    for i, (data, name) in enumerate(zip(contents, filenames, strict=True), start=1):
+        shown = name or f"file {i}"
+        if Path(name or "").suffix.lower() not in SUFFIXES:
+            rejected.append(f"{shown}: not an article file (use {' '.join(SUFFIXES)})")
+            continue
+        try:
+            raw = decode_upload(data, limit)
+        except ValueError as err:
+            rejected.append(f"{shown}: {err}")
+            continue
+        job_dir.mkdir(parents=True, exist_ok=True)
+        path = job_dir / safe_name(name, i)
+        path.write_bytes(raw)
+        accepted.append(path)
+    return Saved(accepted, rejected)
+
+
+def new_job_dir(store_root: Path) -> Path:
+    return store_root / INBOX / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def ingest_command(store_root: Path, job_dir: Path, files: list[Path]) -> list[str]:
+    return [sys.executable, "-m", "dashboard", "ingest", "--store", str(store_root),
+            "--status", str(job_dir / STATUS_FILE), *map(str, files)]
+
+
+def start_ingest(store_root: Path, job_dir: Path, files: list[Path]) -> int:
+    """Start the ingest process and return its pid; a thread reaps it when it ends."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
+                                                                   os.environ.get("PYTHONPATH")]))}
+    with (job_dir / LOG_FILE).open("wb") as log:
+        proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=PACKAGE_ROOT, env=env,
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    (job_dir / PID_FILE).write_text(str(proc.pid), encoding="utf-8")
+    threading.Thread(target=proc.wait, daemon=True, name=f"ingest-{proc.pid}").start()
+    return proc.pid
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def job_status(job_dir: Path) -> IngestStatus:
+    """The job's status; a process that ended without a final status is a failure, with its log's tail."""
+    status = read_status(job_dir / STATUS_FILE)
+    if status is not None and status.finished:
+        return status
+    pid_text = (job_dir / PID_FILE).read_text(encoding="utf-8").strip() if (job_dir / PID_FILE).is_file() else ""
+    if pid_text.isdigit() and not process_alive(int(pid_text)):
+        status = read_status(job_dir / STATUS_FILE)  # it may have finished between the two reads
+        if status is not None and status.finished:
+            return status
+        log = (job_dir / LOG_FILE).read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        return IngestStatus(state="failed", error="the ingest stopped: " + (log[-1] if log else "no output"))
+    return status or IngestStatus()
+
+
+def display_problem(problem: str, job_dir: Path) -> str:
+    """A reader's message about an uploaded file, with the inbox path cut back to the file's name."""
+    prefix = str(job_dir) + os.sep
+    if problem.startswith(prefix):
+        rest = problem[len(prefix):]
+        return re.sub(r"^\d{3}-", "", rest)
+    return problem
+
+
+STATE_WORDS = {"starting": "Starting the ingest…", "reading": "Reading the files…",
+               "loading": "Loading the language model…", "parsing": "Finding events", "storing": "Storing…"}
+
+
+def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None) -> list:
+    """Progress bar, outcome and one line per file that was refused."""
+    problems = list(rejected) + [display_problem(p, job_dir) if job_dir else p for p in status.skipped]
+    out: list = []
+    if status.state == "done":
+        out.append(html.Span(f"Added {status.articles_added} article(s) and {status.events_added} event(s)"
+                             + (f"; {status.already_stored} already stored" if status.already_stored else "")
+                             + ".", className="upload-done"))
+    elif status.state == "failed":
+        out.append(html.Span(f"Upload failed: {status.error}", className="upload-error"))
+    else:
+        words = STATE_WORDS.get(status.state, status.state)
+        if status.state == "parsing":
+            words += f": {status.done}/{status.total} article(s)…"
+        out.append(html.Span(words))
+        out.append(html.Progress(value=str(status.done), max=str(max(status.total, 1)), className="upload-progress"))
+    if problems:
+        out.append(html.Ul([html.Li(p) for p in problems], className="upload-problems"))
+    return out
+
+
+def upload_fragment() -> html.Div:
+    """The drop zone (top bar) with its job store and the poll timer."""
+    return html.Div(className="upload-box", children=[
+        # No `accept` filter: the browser would drop other files silently; the server names them instead.
+        dcc.Upload(id=ids.UPLOAD, multiple=True, className="upload",
+                   children=html.Span(["⇪ ", html.Span("Add articles", className="linkish")],
+                                     title="drop article files here or choose them (.txt .html .jsonl .csv .xml)"),
+                   max_size=-1),
+        dcc.Store(id=ids.UPLOAD_JOB),
+        dcc.Interval(id=ids.UPLOAD_POLL, interval=400, disabled=True),
+    ])
+
+
+def status_fragment() -> html.Section:
+    return html.Section(id=ids.UPLOAD_STATUS, className="upload-status", role="status", hidden=True)
+
+
+def register_callbacks(app: dash.Dash, view: StoreView) -> None:
+    @app.callback(
+        Output(ids.UPLOAD_JOB, "data"),
+        Output(ids.UPLOAD_POLL, "disabled"),
+        Output(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD, "contents"),
+        State(ids.UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
+    def receive(contents, filenames):
+        if not contents:
+            return dash.no_update, dash.no_update, dash.no_update
+        job_dir = new_job_dir(view.store.root)
+        saved = save_uploads(job_dir, list(contents), list(filenames or [None] * len(contents)))
+        if not saved.accepted:
+            return {"job": None, "rejected": saved.rejected}, True, None
+        start_ingest(view.store.root, job_dir, saved.accepted)
+        # Clearing the contents lets the same file be uploaded again and keeps it off later round trips.
+        return {"job": job_dir.name, "rejected": saved.rejected}, False, None
+
+    @app.callback(
+        Output(ids.UPLOAD_STATUS, "children"),
+        Output(ids.UPLOAD_STATUS, "hidden"),
+        Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
+        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
+        Input(ids.UPLOAD_POLL, "n_intervals"),
+        Input(ids.UPLOAD_JOB, "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_n, job):
+        if not job:
+            return [], True, True, dash.no_update
+        name = job.get("job")
+        if not name:
+            return status_view(IngestStatus(state="failed", error="no file could be used"), job["rejected"],
+                               None), False, True, dash.no_update
+        job_dir = view.store.root / INBOX / os.path.basename(name)
+        status = job_status(job_dir)
+        generation = view.store.manifest()["generation"] if status.state == "done" else dash.no_update
+        return status_view(status, job.get("rejected", []), job_dir), False, status.finished, generation

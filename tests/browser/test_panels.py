@@ -1,0 +1,326 @@
+"""The side panels in a real (headless) browser: read in context, place correction, upload, themes.
+
+Expected values are read from the store the app serves; places are facts of the seed article.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard.app.app import create_app
+from dashboard.app.query import with_place_key
+from dashboard.corrections import parse_alternatives
+from dashboard.overrides import OVERRIDES, read_table
+from dashboard.store import EventsStore
+
+TIMEOUT = 20
+MAP_GD = "#map .js-plotly-plot"
+MAP_POINTS = "#map .scattergeo .point"
+TIMELINE_GD = "#timeline .js-plotly-plot"
+
+
+def stored_events(store_dir: Path) -> pd.DataFrame:
+    return with_place_key(EventsStore(store_dir).load_events())
+
+
+def wait_until(dash_duo, condition, message: str, timeout: float = TIMEOUT):
+    return WebDriverWait(dash_duo.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda _driver: condition(), message)
+
+
+def count(dash_duo, selector: str) -> int:
+    return dash_duo.driver.execute_script("return document.querySelectorAll(arguments[0]).length", selector)
+
+
+def map_keys(dash_duo) -> list[tuple[float, float, str]]:
+    return [(float(a), float(b), str(k)) for a, b, k in dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]);
+        if (!gd || !gd._fullData) return [];
+        return gd._fullData.filter(t => t.type === 'scattergeo').flatMap(t => {
+            const lat = Array.from(t.lat || []), lon = Array.from(t.lon || []), cd = Array.from(t.customdata || []);
+            return lat.map((v, i) => [v, lon[i], String(cd[i])]);
+        });
+        """, MAP_GD)]
+
+
+def dated_bars_total(dash_duo) -> int:
+    return int(dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]);
+        if (!gd || !gd._fullData) return -1;
+        return gd._fullData.filter(t => t.type === 'bar')
+            .reduce((s, t) => s + Array.from(t.y || []).reduce((a, b) => a + Number(b), 0), 0);
+        """, TIMELINE_GD))
+
+
+def start_app(dash_duo, store_dir: Path) -> None:
+    dash_duo.start_server(create_app(store_dir))
+    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+
+
+def click(dash_duo, selector: str) -> None:
+    """Click the first element matching `selector` once it is there (re-renders replace elements)."""
+    def attempt() -> bool:
+        els = dash_duo.driver.find_elements(By.CSS_SELECTOR, selector)
+        if not els:
+            return False
+        try:
+            els[0].click()
+        except ElementClickInterceptedException:
+            ActionChains(dash_duo.driver).move_to_element(els[0]).click().perform()
+        return True
+
+    wait_until(dash_duo, attempt, f"nothing to click at {selector}")
+
+
+def excerpt_button(event_id: str, kind: str) -> str:
+    # Dash renders a dict id as its JSON with sorted keys.
+    return f'#excerpts button[id*=\'"index":"{event_id}"\'][id*=\'"type":"{kind}"\']'
+
+
+# -- read in context ----------------------------------------------------------------------------
+
+
+def test_read_in_context_highlights_every_event_and_a_highlight_selects_it(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    moscow = events[events["place_key"].str.startswith("Moscow|")].iloc[0]
+    article = events[events["article_id"] == moscow["article_id"]]
+    idlib = article[article["place_key"].str.startswith("Idlib|")]
+    assert len(idlib), "the seed article no longer has an Idlib event"
+    start_app(dash_duo, seed_store)
+    assert count(dash_duo, "#reader:not([hidden])") == 0
+
+    click(dash_duo, excerpt_button(moscow["event_id"], "read-in-context"))
+
+    dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#reader-title", moscow["title"], timeout=TIMEOUT)
+    text = EventsStore(seed_store).load_article(moscow["article_id"])["text"]
+    assert dash_duo.find_element("#reader .reader-text").text.split() == text.split()
+    spans = {(int(s), int(e)) for s, e in zip(article["toponym_start"], article["toponym_end"], strict=True)}
+    assert count(dash_duo, "#reader button.hl-event") == len(spans)
+    current = dash_duo.find_element("#reader button.hl-event.current")
+    assert current.text == moscow["toponym"]
+    assert count(dash_duo, "#excerpts:not([style*='none'])") == 1
+    assert not dash_duo.find_element("#excerpts").is_displayed(), "the reader takes the excerpts' place"
+
+    target = idlib.iloc[0]
+    at_target = events[events["place_key"] == target["place_key"]]
+    click(dash_duo, f'#reader button.hl-event[id*=\'"index":"{target["event_id"]}"\']')
+
+    dash_duo.wait_for_contains_text("#summary", f"{len(at_target)} of {len(events)} events · Idlib",
+                                    timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: dated_bars_total(dash_duo) == int(at_target["event_date"].notna().sum()),
+               "the timeline did not narrow to Idlib")
+    dash_duo.wait_for_text_to_equal("#reader button.hl-event.current", target["toponym"], timeout=TIMEOUT)
+
+    # Keyboard: Escape closes the reader and the excerpts come back.
+    dash_duo.find_element("#reader-body").send_keys(Keys.ESCAPE)
+    wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Escape did not close the reader")
+    wait_until(dash_duo, lambda: dash_duo.find_element("#excerpts").is_displayed(), "the excerpts did not come back")
+    assert dash_duo.get_logs() == []
+
+
+# -- ranked alternatives and correction ---------------------------------------------------------
+
+
+@pytest.fixture
+def own_seed_store(seed_store, tmp_path) -> Path:
+    """A copy of the seed store a test may change."""
+    return Path(shutil.copytree(seed_store, tmp_path / "store"))
+
+
+def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_duo, own_seed_store, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    events = stored_events(own_seed_store)
+    idlib = events[events["toponym"] == "Idlib"]
+    row = idlib.iloc[0]
+    alts = parse_alternatives(row["alternatives"])
+    other = next((i, a) for i, a in enumerate(alts)
+                 if abs(a.lat - row["latitude"]) > 0.01 or abs(a.lon - row["longitude"]) > 0.01)
+    start_app(dash_duo, own_seed_store)
+    assert any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+               for lat, lon, _ in map_keys(dash_duo))
+
+    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+
+    dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
+    labels = [el.text for el in dash_duo.find_elements("#correct-choice label")]
+    assert len(labels) == len(alts) and sum(label.endswith("current") for label in labels) == 1
+    click(dash_duo, f"#correct-choice input[value='{other[0]}']")
+    click(dash_duo, "#correct-save")
+
+    dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
+    moved = other[1]
+    wait_until(dash_duo, lambda: any(abs(lat - moved.lat) < 1e-3 and abs(lon - moved.lon) < 1e-3
+                                     for lat, lon, _ in map_keys(dash_duo)), "no marker at the chosen place")
+    wait_until(dash_duo, lambda: not any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+                                         for lat, lon, _ in map_keys(dash_duo)),
+               "a marker is still at the old place")
+    after = stored_events(own_seed_store)
+    assert (after[after["toponym"] == "Idlib"]["latitude"] - moved.lat).abs().max() < 1e-6
+    assert len(after) == len(events)
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES)[0]["name"] == "Idlib"
+    # The selection followed the moved marker: the summary still names the place, with every Idlib event.
+    dash_duo.wait_for_contains_text("#summary", f"{len(idlib)} of {len(events)} events · Idlib", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+# -- upload from the page -----------------------------------------------------------------------
+
+KABUL = (34.53, 69.17)
+KABUL_ARTICLE = """Blast in Kabul
+
+A suicide bomber killed 12 people at a market in Kabul on Monday, March 2, 2020, police said.
+Officials in Kabul said the attack wounded 20 others.
+"""
+
+
+def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed_store, tmp_path, monkeypatch):
+    # The ingest runs in a child process: it inherits this environment (no user gazetteer folder).
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    good = tmp_path / "kabul.txt"
+    good.write_text(KABUL_ARTICLE, encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    before = len(stored_events(own_seed_store))
+    start_app(dash_duo, own_seed_store)
+    assert not [k for lat, lon, k in map_keys(dash_duo) if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5]
+
+    dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
+
+    dash_duo.wait_for_element("#upload-status:not([hidden])", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=120)
+    problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
+    assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
+    wait_until(dash_duo, lambda: [k for lat, lon, k in map_keys(dash_duo)
+                                  if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5],
+               "no Kabul marker after the upload")
+    after = stored_events(own_seed_store)
+    assert len(after) > before
+    dash_duo.wait_for_contains_text("#summary", f"{len(after)} of {len(after)} events", timeout=TIMEOUT)
+    assert list((own_seed_store / "inbox").glob("*/001-kabul.txt")), "the upload was not kept in the inbox"
+    assert dash_duo.get_logs() == []
+
+
+def test_a_file_of_the_wrong_kind_is_refused_with_its_reason(dash_duo, own_seed_store, tmp_path):
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.4 not an article")
+    start_app(dash_duo, own_seed_store)
+    generation = EventsStore(own_seed_store).manifest()["generation"]
+
+    dash_duo.find_element("#upload input[type=file]").send_keys(str(pdf))
+
+    dash_duo.wait_for_contains_text("#upload-status", "paper.pdf: not an article file", timeout=TIMEOUT)
+    assert "Upload failed" in dash_duo.find_element("#upload-status").text
+    assert EventsStore(own_seed_store).manifest()["generation"] == generation
+    assert dash_duo.get_logs() == []
+
+
+# -- themes, keyboard, phone width --------------------------------------------------------------
+
+
+def computed(dash_duo, selector: str, prop: str) -> str:
+    return dash_duo.driver.execute_script(
+        "const el = document.querySelector(arguments[0]);"
+        "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;", selector, prop)
+
+
+def tab_to(dash_duo, element_id: str, limit: int = 60) -> None:
+    """Press Tab from the top of the page until `element_id` has the focus, like a keyboard user."""
+    dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
+    actions = ActionChains(dash_duo.driver)
+    for _ in range(limit):
+        actions.send_keys(Keys.TAB).perform()
+        if dash_duo.driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"#{element_id} is not reachable with Tab")
+
+
+def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    dash_duo.wait_for_element(".geo .land path", timeout=TIMEOUT)
+    light = {sel: computed(dash_duo, sel, prop) for sel, prop in
+             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"))}
+
+    tab_to(dash_duo, "theme-toggle")
+    assert computed(dash_duo, "#theme-toggle", "outline-style") not in (None, "none"), "no visible focus"
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "return document.documentElement.dataset.theme") == "dark", "the theme did not switch")
+    dash_duo.wait_for_text_to_equal("#theme-toggle", "☀ Light", timeout=TIMEOUT)
+    assert dash_duo.find_element("#theme-toggle").get_attribute("aria-pressed") == "true"
+    for sel, prop in (("body", "background-color"), ("#map .geo .land path", "fill"),
+                      ("#excerpts", "background-color")):
+        assert computed(dash_duo, sel, prop) != light[sel], f"{sel} {prop} kept its light colour"
+    assert computed(dash_duo, "body", "background-color") == "rgb(21, 23, 26)"
+
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "return document.documentElement.dataset.theme") == "dark", "the dark theme was not remembered")
+    dash_duo.find_element("#theme-toggle").click()
+    wait_until(dash_duo, lambda: computed(dash_duo, "body", "background-color") == light["body"],
+               "back to light failed")
+    assert dash_duo.get_logs() == []
+
+
+def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    first = events.iloc[0]
+    start_app(dash_duo, seed_store)
+    for element_id in ("reset-selection", "theme-toggle"):
+        tab_to(dash_duo, element_id)
+    # The excerpt's Read in context button, by keyboard: Tab to it and press Enter.
+    button_id = dash_duo.driver.execute_script(
+        "return document.querySelector(arguments[0]).id", excerpt_button(first["event_id"], "read-in-context"))
+    tab_to(dash_duo, button_id, limit=200)
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_element("#reader:not([hidden]) button.hl-event", timeout=TIMEOUT)
+    tab_to(dash_duo, "reader-close", limit=200)
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Enter on Close did not close the reader")
+    assert dash_duo.get_logs() == []
+
+
+def test_phone_width_stacks_the_panels_under_a_usable_map(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    dash_duo.driver.set_window_size(400, 800)
+    width = dash_duo.driver.execute_script("return window.innerWidth")
+    assert width <= 420
+
+    def layout() -> dict:
+        return dash_duo.driver.execute_script(
+            """
+            const r = s => document.querySelector(s).getBoundingClientRect();
+            return {map: r('#map'), excerpts: r('#excerpts'), scroll: document.documentElement.scrollWidth,
+                    inner: window.innerWidth};
+            """)
+
+    # Plotly redraws a responsive graph after the window's resize event: wait for that.
+    box = wait_until(dash_duo, lambda: b if (b := layout())["scroll"] <= b["inner"] else None,
+                     "the page scrolls sideways at phone width")
+    assert box["map"]["width"] >= width - 20, "the map does not use the phone's width"
+    assert box["map"]["height"] >= 300, "the map is too small to use"
+    assert box["excerpts"]["top"] >= box["map"]["bottom"] - 1, "the excerpts are not stacked under the map"
+    assert box["excerpts"]["left"] < 20 and box["excerpts"]["width"] >= width - 20
+    # The reader stacks too, and still takes the excerpts' place.
+    click(dash_duo, "#excerpts .actions button")
+    dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
+    reader = dash_duo.driver.execute_script("return document.querySelector('#reader').getBoundingClientRect()")
+    assert reader["left"] < 20 and reader["width"] >= width - 20
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
+    assert dash_duo.get_logs() == []

@@ -1,0 +1,114 @@
+"""Uploads from the page: inbox naming, size and format checks, and the ingest status file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard.app.upload import (
+    PID_FILE,
+    STATUS_FILE,
+    decode_upload,
+    display_problem,
+    ingest_command,
+    job_status,
+    safe_name,
+    save_uploads,
+)
+from dashboard.cli import ingest_paths
+from dashboard.ingest_status import IngestStatus, StatusFile, read_status
+
+
+def data_url(raw: bytes, kind: str = "text/plain") -> str:
+    return f"data:{kind};base64," + base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("report.txt", "001-report.txt"),
+    ("../../etc/passwd.txt", "001-passwd.txt"),
+    ("C:\\Users\\me\\news <1>.html", "001-news _1_.html"),
+    ("...", "001-upload"),
+    ("", "001-upload"),
+])
+def test_safe_name_keeps_files_inside_the_job_folder(name: str, expected: str) -> None:
+    assert safe_name(name, 1) == expected
+
+
+def test_decode_upload_checks_size_and_encoding() -> None:
+    assert decode_upload(data_url(b"Shelling in Idlib.")) == b"Shelling in Idlib."
+    with pytest.raises(ValueError, match="over the 0 MB limit"):
+        decode_upload(data_url(b"x" * 2000), limit=100)
+    with pytest.raises(ValueError, match="not a file upload"):
+        decode_upload("Shelling in Idlib.")
+    with pytest.raises(ValueError, match="base64"):
+        decode_upload("data:text/plain;base64,@@@@")
+
+
+def test_save_uploads_accepts_articles_and_names_every_refusal(tmp_path: Path) -> None:
+    saved = save_uploads(tmp_path / "job", [data_url(b"a"), data_url(b"%PDF"), data_url(b"b" * 500),
+                                            data_url(b"c")],
+                         ["a.txt", "paper.pdf", "big.csv", "a.txt"], limit=100)
+    assert [p.name for p in saved.accepted] == ["001-a.txt", "004-a.txt"], "same name twice: both kept"
+    assert saved.accepted[1].read_bytes() == b"c"
+    assert saved.rejected[0].startswith("paper.pdf: not an article file")
+    assert saved.rejected[1].startswith("big.csv: ") and "limit" in saved.rejected[1]
+
+
+def test_display_problem_shows_the_uploaded_name(tmp_path: Path) -> None:
+    job = tmp_path / "inbox" / "job1"
+    assert display_problem(f"{job}{os.sep}002-empty.txt: empty file", job) == "empty.txt: empty file"
+    assert display_problem("elsewhere.txt: binary", job) == "elsewhere.txt: binary"
+
+
+def test_status_file_round_trip_and_bad_content(tmp_path: Path) -> None:
+    path = tmp_path / "s" / STATUS_FILE
+    assert read_status(path) is None
+    writer = StatusFile(path)
+    writer.update(state="parsing", total=3)
+    writer.advance(2)
+    status = read_status(path)
+    assert (status.state, status.done, status.total, status.finished) == ("parsing", 2, 3, False)
+    path.write_text('{"state": "done", "events_added": 4, "unknown_key": 1, "skipped": "x"}', encoding="utf-8")
+    status = read_status(path)
+    assert status.finished and status.events_added == 4 and status.skipped == []
+    path.write_text("{half", encoding="utf-8")
+    assert read_status(path).state == "failed" and "unreadable" in read_status(path).error
+    StatusFile(None).update(state="done")  # no path: nothing written, no error
+
+
+def test_a_job_whose_process_died_without_a_final_status_failed(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    (tmp_path / PID_FILE).write_text(proc.stdout.strip(), encoding="utf-8")
+    (tmp_path / "ingest.log").write_text("Traceback...\nMemoryError\n", encoding="utf-8")
+    StatusFile(tmp_path / STATUS_FILE).update(state="parsing", total=2)
+    status = job_status(tmp_path)
+    assert status.state == "failed" and status.error.endswith("MemoryError")
+    StatusFile(tmp_path / STATUS_FILE).update(state="done")
+    assert job_status(tmp_path).state == "done"
+    assert job_status(tmp_path / "nothing-yet") == IngestStatus()
+
+
+def test_ingest_command_runs_this_package(tmp_path: Path) -> None:
+    cmd = ingest_command(tmp_path / "store", tmp_path / "job", [tmp_path / "job" / "001-a.txt"])
+    assert cmd[:4] == [sys.executable, "-m", "dashboard", "ingest"]
+    assert cmd[cmd.index("--status") + 1] == str(tmp_path / "job" / STATUS_FILE)
+
+
+def test_ingest_writes_its_status_file(tmp_path: Path, seed_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    status = tmp_path / "status.json"
+    summary = ingest_paths([seed_path, empty], tmp_path / "store", status=status)
+    written = json.loads(status.read_text(encoding="utf-8"))
+    assert written["state"] == "done"
+    assert written["done"] == written["total"] == 1
+    assert written["events_added"] == summary["events_added"] > 0
+    assert len(written["skipped"]) == 1 and written["skipped"][0].startswith(str(empty))
