@@ -105,3 +105,25 @@ def test_longer_toll_phrasings(sentence: str, value: int) -> None:
 
 def test_an_article_is_not_a_count() -> None:
     assert fatalities("the death toll of the attack is unclear") is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    # Two groups of victims in one phrase are one toll.
+    ("US air strikes killed 50 militants and eight civilians in northern Syria.", 58),
+    ("Five women and a child have been killed after war planes targeted a camp.", 6),
+    ("It said at least 45 militants and 20 Kurdish militia fighters had been killed.", 65),
+    # The whole comes before its part.
+    ("At least 11 civilians including two children were killed in airstrikes.", 11),
+    ("At least 11 civilians among them three children were killed Thursday.", 11),
+    # A count beats an estimate in the same sentence.
+    ("A chemical attack killed dozens of civilians; the attack on the town killed at least 58 civilians.", 58),
+    ("6 citizens killed 22 injured in attacks with shells.", 6),
+])
+def test_summed_and_preferred_counts(sentence: str, value: int) -> None:
+    count = fatalities(sentence)
+    assert count is not None and count.value == value
+    assert sentence[count.start:count.end] == count.phrase
+
+
+def test_a_number_before_injured_is_not_a_death_toll() -> None:
+    assert fatalities("Shells killed 22 injured in the market.") is None
