@@ -219,6 +219,9 @@ def main_event(events: Any) -> dict | None:
     if events is None or len(events) == 0:
         return None
     rows = events.sort_values([S.EXCERPT_START, S.GEO_PRECISION]).to_dict("records")
+    # What the sentence itself dates weeks before publication is background ("a sarin attack
+    # in Ghouta in August 2013"), not the news.
+    rows = [r for r in rows if not is_background(r)] or rows
     violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
     finer = [r for r in violent if r[S.GEO_PRECISION] < 4]
     for pool in ([r for r in finer if _num(r[S.FATALITIES]) > 0], finer,
@@ -227,6 +230,22 @@ def main_event(events: Any) -> dict | None:
         if pool:
             return pool[0]
     return None
+
+
+BACKGROUND_DAYS = 30
+
+
+def is_background(row: dict) -> bool:
+    """Whether the row's own sentence dates it more than BACKGROUND_DAYS before publication."""
+    from dashboard import schema as S
+
+    published, when = row.get(S.PUBLISHED), row.get(S.EVENT_DATE)
+    if row.get(S.DATE_SOURCE) != "sentence" or published is None or when is None:
+        return False
+    try:
+        return bool((published - when).days > BACKGROUND_DAYS)
+    except (TypeError, AttributeError):
+        return False
 
 
 def _num(v: Any) -> int:

@@ -145,3 +145,55 @@ def test_a_country_level_strike_takes_the_town_the_next_sentence_names(pipeline)
     r = strike.iloc[0]
     assert r[S.TOPONYM] == "Saraqib" and r[S.COUNTRY_CODE] == "SY" and r[S.GEO_PRECISION] == 1
     assert r[S.EXCERPT] == text, "the excerpt quotes the sentence that names the town"
+
+
+def test_a_lead_toll_before_any_place_takes_the_town_the_next_sentences_name(pipeline) -> None:
+    text = ("Activists said at least 23 people were killed overnight by a missile. "
+            "The activists spoke to reporters by phone. "
+            "The missile hit a market in Saraqib, they said.")
+    ev = run_one(pipeline, text)
+    toll = ev[ev[S.FATALITIES] == 23]
+    assert len(toll) == 1
+    r = toll.iloc[0]
+    assert r[S.TOPONYM] == "Saraqib" and r[S.COUNTRY_CODE] == "SY"
+    assert r[S.EXCERPT] == text, "the excerpt runs from the toll to the sentence naming the place"
+
+
+def test_a_country_level_strike_looks_a_few_sentences_ahead(pipeline) -> None:
+    text = ("Air strikes killed 12 people in northwest Syria on Tuesday. "
+            "Rescuers worked through the night. "
+            "The strikes hit a market in Saraqib, residents said.")
+    strike = run_one(pipeline, text)
+    strike = strike[strike[S.FATALITIES] == 12]
+    assert strike[S.TOPONYM].tolist() == ["Saraqib"]
+
+
+def test_a_toll_sentence_four_sentences_from_any_place_is_not_placed(pipeline) -> None:
+    text = ("Activists said at least 23 people were killed overnight by a missile. "
+            "The activists spoke to reporters by phone. It was raining. Rescuers arrived late. "
+            "The missile hit a market in Saraqib, they said.")
+    ev = run_one(pipeline, text)
+    assert not (ev[S.FATALITIES] == 23).any()
+
+
+def test_a_place_naming_an_actors_base_is_not_the_site(pipeline) -> None:
+    ev = run_one(pipeline, "The London-based monitor said soldiers were executed.")
+    assert ev.empty or not (ev[S.TOPONYM] == "London").any()
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Russian jets targeted positions in the southern parts of Aleppo city in northern Syria.", "Aleppo"),
+    ("Rebels exploded bombs in tunnels under Aleppo late on Tuesday.", "Aleppo"),
+])
+def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, place: str) -> None:
+    ev = run_one(pipeline, text)
+    assert ev[S.TOPONYM].tolist() == [place]
+
+
+@pytest.mark.parametrize("sentence, sub_type", [
+    ("US strikes on the town killed 50 fighters.", "Air/drone strike"),
+    ("Coalition raids on the city continued.", "Air/drone strike"),
+    ("Warplanes pounded the town.", "Air/drone strike"),
+])
+def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type

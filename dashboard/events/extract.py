@@ -188,7 +188,7 @@ def _event_id(article_id: str, start: int, place_key: str) -> str:
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 SPEECH_LEMMAS = {"say", "tell", "announce", "add", "state", "declare", "report", "confirm", "claim", "note"}
 LOC_PREPS = {"in", "at", "near", "outside", "around", "across", "into", "to", "toward", "towards", "inside",
-             "throughout", "within", "over", "on"}
+             "throughout", "within", "over", "on", "under", "along", "between", "through", "off"}
 AREA_NOUNS = {"east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest", "outskirts",
               "countryside", "province", "city", "town", "village", "suburb", "suburbs", "part", "parts", "area",
               "region", "centre", "center", "heart", "north-west", "north-east", "south-west", "south-east",
@@ -289,10 +289,18 @@ def _token_at(sent: Any, offset: int) -> Any:
     return next((x for x in sent if x.idx <= offset < x.idx + len(x.text) + 1), None)
 
 
+# "X-based", "X-led", "X-backed": the place qualifies an actor ("the London-based monitor").
+AFFILIATION = {"based", "led", "backed", "born", "run", "funded", "supported", "controlled", "held", "allied"}
+# Nouns written after a place name that only say what kind of place it is ("Aleppo city").
+NAME_SITES = {"city", "town", "village", "province", "governorate", "district", "region", "countryside", "suburb",
+              "suburbs", "neighbourhood", "neighborhood", "area", "camp", "county", "municipality"}
+
+
 def place_role(sent: Any, t: Toponym) -> str:
     """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region), 'target'
     (the object of a verb or the subject of a passive one: "shelled Mardes", "Nawa was targeted"),
-    'modifier' (the Sochi deal) or 'other' (subject, object of a non-locative phrase)."""
+    'modifier' (the Sochi deal), 'actor' (the London-based monitor) or 'other' (subject, object
+    of a non-locative phrase)."""
     tok = _token_at(sent, t.start)
     if tok is None:
         return "other"
@@ -301,6 +309,15 @@ def place_role(sent: Any, t: Toponym) -> str:
         tok = tok.head
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.text == "-" and tok.i + 2 < len(tok.doc) and \
+            tok.doc[tok.i + 2].lower_ in AFFILIATION:
+        return "actor"  # "the London-based monitor", "US-led strikes": an actor's home, not a site
+    # "in Aleppo city", "of Raqqa province": the site noun carries the name's role.
+    if tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.lower_ in NAME_SITES:
+        tok = tok.head
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
     modifier = tok.dep_ in ("compound", "amod", "nmod", "poss")
     if modifier:
         # A name that modifies the object of a locative preposition places the event too:
@@ -391,19 +408,22 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     return out
 
 
+FINER_WINDOW = 3  # sentences after a country-level or unplaced report that may say where it happened
+
+
 def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[Toponym],
                    text: str) -> tuple[Toponym, int] | None:
-    """A town or province of the same country in the next sentence of the paragraph, and where that sentence ends."""
-    if k + 1 >= len(sents):
-        return None
-    nxt = sents[k + 1]
-    if "\n\n" in text[sents[k].end_char:nxt.start_char + 1]:
-        return None
-    countries = {t.place.country_code for t in places}
-    finer = [t for t in event_places(nxt, toponyms) if t.place.precision < 4 and t.place.country_code in countries]
-    if not finer:
-        return None
-    return finer[0], nxt.start_char + len(nxt.text.rstrip())
+    """A town or province (of the same country, when the sentence names one) in the next few
+    sentences of the paragraph, and where the sentence naming it ends."""
+    countries = {t.place.country_code for t in places if t.place is not None}
+    for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
+        if "\n\n" in text[sents[j - 1].end_char:sents[j].start_char + 1]:
+            return None
+        finer = [t for t in event_places(sents[j], toponyms)
+                 if t.place.precision < 4 and (not countries or t.place.country_code in countries)]
+        if finer:
+            return finer[0], sents[j].start_char + len(sents[j].text.rstrip())
+    return None
 
 
 def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
@@ -421,6 +441,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     for k, sent in enumerate(sents):
         places = event_places(sent, toponyms)
         from_context = False
+        forward_end = -1  # where the excerpt ends when a later sentence names the place
         since_previous += 1
         # Offsets point at the words, not the whitespace around them.
         stext = sent.text
@@ -441,17 +462,23 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                                                or event_type == "Displacement" and displaced(own) is not None)
             same_talks = previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" \
                 and since_previous <= 2
-            if not (violent_toll or same_talks):
+            lead_toll = not previous and event_type in VIOLENT and fatalities(own) is not None
+            if violent_toll or same_talks:
+                places, from_context = previous[:1], True
+            elif lead_toll and (ahead := _finer_in_next(sents, k, [], toponyms, doc.text)) is not None:
+                # The lead's toll before any place is named ("A missile slammed into a rebel-held
+                # town, killing 23.") happened where the next sentences of the paragraph say.
+                places, from_context, forward_end = [ahead[0]], True, ahead[1]
+            else:
                 continue
-            places, from_context = previous[:1], True
         else:
             previous, previous_end = places, sent.end_char
             previous_start, previous_type = s0, event_type
             since_previous = 0
         # An event placed from context quotes the sentence that names the place too, so the
         # excerpt shows both the place and what happened there.
-        excerpt_start = previous_start if from_context else s0
-        excerpt_end = s1
+        excerpt_start = previous_start if from_context and forward_end < 0 else s0
+        excerpt_end = max(s1, forward_end)
         if not from_context and event_type in VIOLENT and all(t.place.precision >= 4 for t in places):
             # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
             # by "The strikes hit Saraqib…": the next sentence says where in that country.
