@@ -197,3 +197,19 @@ def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, p
 ])
 def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:
     assert classify(sentence)[1] == sub_type
+
+
+@pytest.mark.parametrize("text", [
+    "BEIRUT (AFP) - Air strikes killed 22 people in Saraqib on Wednesday.",
+    "BEIRUT Air strikes killed 22 people in Saraqib on Wednesday.",
+])
+def test_a_dateline_is_where_the_reporter_files_from(pipeline, text: str) -> None:
+    ev = run_one(pipeline, text)
+    assert ev[S.TOPONYM].tolist() == ["Saraqib"]
+
+
+def test_the_lead_takes_the_most_specific_place_ahead(pipeline) -> None:
+    text = ("At least 23 militants were killed in clashes, the monitor said. "
+            "The clashes raged around Saraqib in Idlib province.")
+    ev = run_one(pipeline, text)
+    assert ev[ev[S.FATALITIES] == 23][S.TOPONYM].tolist() == ["Saraqib"]

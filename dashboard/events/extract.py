@@ -296,6 +296,18 @@ NAME_SITES = {"city", "town", "village", "province", "governorate", "district", 
               "suburbs", "neighbourhood", "neighborhood", "area", "camp", "county", "municipality"}
 
 
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)|[-–—:]\s)")
+
+
+def is_dateline(sent: Any, t: Toponym) -> bool:
+    """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -")."""
+    text = sent.doc.text
+    if not (t.text.isupper() and len(t.text) > 3):
+        return False
+    return bool(_DATELINE_AFTER.match(text, t.end)) or t.end < len(text) and text[t.end:t.end + 1] == " " \
+        and text[t.end + 1:t.end + 2].isupper() and not text[t.end + 1:t.end + 4].isupper()
+
+
 def place_role(sent: Any, t: Toponym) -> str:
     """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region), 'target'
     (the object of a verb or the subject of a passive one: "shelled Mardes", "Nawa was targeted"),
@@ -309,6 +321,8 @@ def place_role(sent: Any, t: Toponym) -> str:
         tok = tok.head
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
+    if is_dateline(sent, t):
+        return "actor"  # "WASHINGTON (Sputnik) -": where the reporter files from, not the site
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.text == "-" and tok.i + 2 < len(tok.doc) and \
             tok.doc[tok.i + 2].lower_ in AFFILIATION:
@@ -422,7 +436,9 @@ def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[To
         finer = [t for t in event_places(sents[j], toponyms)
                  if t.place.precision < 4 and (not countries or t.place.country_code in countries)]
         if finer:
-            return finer[0], sents[j].start_char + len(sents[j].text.rstrip())
+            # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
+            best = min(finer, key=lambda t: t.place.precision)
+            return best, sents[j].start_char + len(sents[j].text.rstrip())
     return None
 
 
