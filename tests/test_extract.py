@@ -213,3 +213,37 @@ def test_the_lead_takes_the_most_specific_place_ahead(pipeline) -> None:
             "The clashes raged around Saraqib in Idlib province.")
     ev = run_one(pipeline, text)
     assert ev[ev[S.FATALITIES] == 23][S.TOPONYM].tolist() == ["Saraqib"]
+
+
+def _chosen(nlp, gazetteer, sentence: str, trigger: str) -> str | None:
+    from dashboard.events.extract import choose_event_location
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import recognize, resolve
+
+    doc = nlp(sentence)
+    tops = resolve(recognize(doc, gazetteer, keep_unknown=True), GazetteerGeocoder(gazetteer), gazetteer,
+                   text=sentence)
+    start = sentence.index(trigger)
+    sent = next(s for s in doc.sents if s.start_char <= start < s.end_char)
+    chosen = choose_event_location(sent, start, tops)
+    return chosen.text if chosen else None
+
+
+@pytest.mark.parametrize("sentence, trigger, place", [
+    # The place closest to the trigger in the parse wins over a more specific one further down.
+    ("He was captured last December with other fighters in Afghanistan, far from his home in "
+     "San Francisco's suburbs.", "captured", "Afghanistan"),
+    # A landmark a distance is measured from is not the site.
+    ("In another incident in Abu Qurqas, 30 kilometers north of Mallawi, gunmen shot a police guard.", "shot",
+     "Abu Qurqas"),
+    # The name an "of" phrase completes takes that noun's role.
+    ("Soldiers patrolled the streets of Bucharest on Monday.", "patrolled", "Bucharest"),
+    # A passive subject is a victim before it is a site.
+    ("Downey was captured and spent 20 years in prison in Beijing.", "captured", "Beijing"),
+])
+def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place: str) -> None:
+    assert _chosen(nlp, gazetteer, sentence, trigger) == place
+
+
+def test_no_locative_place_means_no_event_location(nlp, gazetteer) -> None:
+    assert _chosen(nlp, gazetteer, "Turkey condemned the attack.", "attack") is None

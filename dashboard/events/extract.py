@@ -308,42 +308,86 @@ def is_dateline(sent: Any, t: Toponym) -> bool:
         and text[t.end + 1:t.end + 2].isupper() and not text[t.end + 1:t.end + 4].isupper()
 
 
-def place_role(sent: Any, t: Toponym) -> str:
-    """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region), 'target'
-    (the object of a verb or the subject of a passive one: "shelled Mardes", "Nawa was targeted"),
-    'modifier' (the Sochi deal), 'actor' (the London-based monitor) or 'other' (subject, object
-    of a non-locative phrase)."""
+def _name_token(sent: Any, t: Toponym) -> Any:
+    """The token that carries a place name's dependency to the rest of the sentence."""
     tok = _token_at(sent, t.start)
     if tok is None:
-        return "other"
+        return None
     # The last token of a multi-word name carries the dependency to the rest of the sentence.
     while tok.head.i != tok.i and tok.head.idx < t.end and tok.dep_ in ("compound", "flat", "amod"):
         tok = tok.head
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
+    # "in Aleppo city", "of Raqqa province": the site noun carries the name's role.
+    if tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.lower_ in NAME_SITES:
+        tok = tok.head
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+    return tok
+
+
+def _completed_noun(tok: Any) -> Any:
+    """The noun an "of X" phrase completes ("the streets of Bucharest", "much of Liberia", "the
+    town of Marea"), climbing at most three such phrases; the token itself when there is none."""
+    for _ in range(3):
+        if tok.dep_ != "pobj" or tok.head.lower_ != "of" or tok.head.head.i == tok.head.i:
+            break
+        noun = tok.head.head
+        if noun.pos_ not in ("NOUN", "PRON", "ADJ") or base_form(noun) in ABSTRACT_NOUNS | TOPIC_NOUNS:
+            break
+        tok = noun
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+    return tok
+
+
+def _head_noun(tok: Any) -> Any:
+    head = tok.head
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head  # "the Idlib conflict zone": the zone is the head noun
+    return head
+
+
+def place_anchor(sent: Any, t: Toponym) -> Any:
+    """The token whose attachment places the name: the name itself, the site noun it modifies
+    ("the Vedeno region"), or the noun its "of" phrase completes ("the streets of Bucharest")."""
+    tok = _name_token(sent, t)
+    if tok is None:
+        return None
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        return _head_noun(tok)
+    return _completed_noun(tok)
+
+
+def place_role(sent: Any, t: Toponym) -> str:
+    """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region, in the
+    streets of X), 'target' (the object of a verb or the subject of a passive one: "shelled
+    Mardes", "Nawa was targeted", "captured much of Liberia"), 'modifier' (the Sochi deal),
+    'actor' (the London-based monitor) or 'other' (subject, object of a non-locative phrase)."""
+    tok = _name_token(sent, t)
+    if tok is None:
+        return "other"
     if is_dateline(sent, t):
         return "actor"  # "WASHINGTON (Sputnik) -": where the reporter files from, not the site
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.text == "-" and tok.i + 2 < len(tok.doc) and \
             tok.doc[tok.i + 2].lower_ in AFFILIATION:
         return "actor"  # "the London-based monitor", "US-led strikes": an actor's home, not a site
-    # "in Aleppo city", "of Raqqa province": the site noun carries the name's role.
-    if tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.lower_ in NAME_SITES:
-        tok = tok.head
-        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-            tok = tok.head
-    modifier = tok.dep_ in ("compound", "amod", "nmod", "poss")
-    if modifier:
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
         # A name that modifies the object of a locative preposition places the event too:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
-        head = tok.head
-        while head.dep_ == "compound" and head.head.i != head.i:
-            head = head.head  # "the Idlib conflict zone": the zone is the head noun
+        head = _head_noun(tok)
         if head.dep_ == "pobj" and head.head.lower_ in LOC_PREPS and (
                 base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS):
             return "locative"
         # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
-        return "topic" if base_form(head) in TOPIC_NOUNS else "modifier"
+        if base_form(head) in TOPIC_NOUNS:
+            return "topic"
+        # "patrolled Venezuela's oil installations", "destroyed one of Baghdad's bridges".
+        if tok.dep_ == "poss" and head.dep_ == "dobj" and head.head.pos_ == "VERB" \
+                and base_form(head) not in ABSTRACT_NOUNS:
+            return "target"
+        return "modifier"
     if tok.dep_ == "pobj":
         prep = tok.head
         if prep.lower_ in LOC_PREPS:
@@ -351,21 +395,58 @@ def place_role(sent: Any, t: Toponym) -> str:
             if prep.head.pos_ == "NOUN" and base_form(prep.head) in TOPIC_NOUNS:
                 return "topic"
             return "locative"
+        if prep.lower_ in ("of", "from") and _is_distance(prep.head):
+            return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
         if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or base_form(prep.head) in AREA_NOUNS
                                     or base_form(prep.head) in ("city", "town", "village", "locality",
                                                                     "neighbourhood", "neighborhood")):
             return "locative"
+    noun = _completed_noun(tok)
+    if noun.i != tok.i:
+        # "in the streets of Bucharest", "captured much of Liberia": the noun the name completes
+        # carries the role.
+        if noun.dep_ == "pobj" and noun.head.lower_ in LOC_PREPS and not (
+                noun.head.head.pos_ == "NOUN" and base_form(noun.head.head) in TOPIC_NOUNS):
+            return "locative"
+        tok = noun
     if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
         return "target"
     return "other"
 
 
+DISTANCE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi",
+                  "metres", "meters", "m", "yards", "hours", "hour", "minutes"}
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
+           "north-west", "south-east", "south-west", "away", "outside", "short"}
+
+
+def _is_distance(tok: Any) -> bool:
+    """Whether a token heads a distance ("30 km north (of)", "20 miles (from)")."""
+    if tok.lower_ not in COMPASS | DISTANCE_UNITS:
+        return False
+    window = tok.doc[max(0, tok.i - 3):tok.i + 1]
+    return any(w.lower_ in DISTANCE_UNITS for w in window) and any(w.like_num for w in window)
+
+
+def _arcs_to(tok: Any, goals: set[int]) -> int:
+    """Dependency arcs from a token up to the nearest of the goal tokens (a large number when none governs it)."""
+    n = 0
+    while tok.i not in goals:
+        if tok.head.i == tok.i or n > 40:
+            return 99
+        tok, n = tok.head, n + 1
+    return n
+
+
 def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
     """The one place where the event at trigger_start (an offset in the document) happened, or None.
 
-    A place attached by a locative preposition to the trigger's own clause wins; then the
-    nearest locative place in the sentence; a place that is only a subject, object or
-    modifier ("Turkey", "the Sochi deal") does not locate the event.
+    Among the places put in a locative phrase (or aimed at by the trigger's own verb), the one
+    closest to the trigger in the dependency tree wins: "captured in Afghanistan" beats "from
+    San Francisco's suburbs" further down; at equal depth the name an "of" phrase gives beats
+    its container ("Manila's province of Pampanga"), then the most specific place ("Saraqib,
+    Idlib"), then the nearest. A place that is only a subject, object or modifier ("Turkey",
+    "the Sochi deal") does not locate the event.
     """
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym]
     if not inside:
@@ -373,25 +454,27 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     trig = trigger_token(sent, trigger_start - sent.start_char)
     verb = clause_verb(trig)
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative"]
+    locative = [t for t in inside if roles[id(t)] in ("locative", "reference")]
     # The place an attack is aimed at locates it ("militants shelled Mardes").
     locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
-                 and clause_verb(_token_at(sent, t.start)).i == verb.i]
+                 and clause_verb(place_anchor(sent, t)).i == verb.i]
+    goals = {verb.i, trig.i}
     if not locative:
         return None
 
-    def governed(t: Toponym) -> bool:
-        tok = next((x for x in sent if x.idx <= t.start < x.idx + len(x.text) + 1), None)
-        while tok is not None and tok.head.i != tok.i:
-            if tok.head.i in (verb.i, trig.i):
-                return True
-            tok = tok.head
-        return False
+    def key(t: Toponym) -> tuple:
+        anchor = place_anchor(sent, t)
+        container = _name_token(sent, t).dep_ in ("poss", "compound")
+        depth = _arcs_to(anchor, goals) if anchor is not None else 99
+        # A passive subject ("Downey was captured") is more often a victim than a site: it
+        # places the event only when no locative phrase does.
+        # A landmark a distance is measured from ("30 km north of Mallawi") comes last too.
+        second = roles[id(t)] == "reference" or \
+            roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
+        country = t.place is not None and t.place.precision >= 4
+        return (second, depth, container, country, abs(t.start - trigger_start))
 
-    own = [t for t in locative if governed(t)]
-    pool = own or locative
-    # The most specific place wins ("the Vedeno region of southern Chechnya" → Vedeno).
-    return min(pool, key=lambda t: (t.place is not None and t.place.precision >= 4, abs(t.start - trigger_start)))
+    return min(locative, key=key)
 
 
 def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
@@ -407,7 +490,7 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative"
                 or roles[id(t)] == "target" and t.place.precision < 4]
-    other = [t for t in inside if roles[id(t)] == "other" and t.place.precision < 4]
+    other = [t for t in inside if roles[id(t)] in ("other", "reference") and t.place.precision < 4]
     modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
     chosen = locative or other or modifier
     finer = [t for t in chosen if t.place.precision < 4]
