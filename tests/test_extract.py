@@ -247,3 +247,13 @@ def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place
 
 def test_no_locative_place_means_no_event_location(nlp, gazetteer) -> None:
     assert _chosen(nlp, gazetteer, "Turkey condemned the attack.", "attack") is None
+
+
+def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) -> None:
+    sentence = ("The man was shot on Monday by gunmen who had fought for years against the army of the "
+                "government in Mali.")
+    assert _chosen(nlp, gazetteer, sentence, "shot") is None
+
+
+def test_a_landmark_alone_does_not_place_the_event(nlp, gazetteer) -> None:
+    assert _chosen(nlp, gazetteer, "Gunmen shot a guard in a village 30 kilometers north of Mallawi.", "shot") is None

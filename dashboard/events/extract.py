@@ -377,15 +377,16 @@ def place_role(sent: Any, t: Toponym) -> str:
         # A name that modifies the object of a locative preposition places the event too:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
         head = _head_noun(tok)
-        if head.dep_ == "pobj" and head.head.lower_ in LOC_PREPS and (
+        # "in a district of Burundi's capital": the phrase the modified noun completes.
+        outer = _completed_noun(head)
+        if outer.dep_ == "pobj" and outer.head.lower_ in LOC_PREPS and (
                 base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS):
             return "locative"
         # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
         if base_form(head) in TOPIC_NOUNS:
             return "topic"
-        # "patrolled Venezuela's oil installations", "destroyed one of Baghdad's bridges".
-        if tok.dep_ == "poss" and head.dep_ == "dobj" and head.head.pos_ == "VERB" \
-                and base_form(head) not in ABSTRACT_NOUNS:
+        # "patrolled Venezuela's oil installations", "bombed Madrid airport".
+        if head.dep_ == "dobj" and head.head.pos_ == "VERB" and base_form(head) not in ABSTRACT_NOUNS:
             return "target"
         return "modifier"
     if tok.dep_ == "pobj":
@@ -438,6 +439,9 @@ def _arcs_to(tok: Any, goals: set[int]) -> int:
     return n
 
 
+FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
+
+
 def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
     """The one place where the event at trigger_start (an offset in the document) happened, or None.
 
@@ -445,8 +449,10 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     closest to the trigger in the dependency tree wins: "captured in Afghanistan" beats "from
     San Francisco's suburbs" further down; at equal depth the name an "of" phrase gives beats
     its container ("Manila's province of Pampanga"), then the most specific place ("Saraqib,
-    Idlib"), then the nearest. A place that is only a subject, object or modifier ("Turkey",
-    "the Sochi deal") does not locate the event.
+    Idlib"), then the nearest. A passive subject ("Downey was captured") comes after locative
+    phrases. A place that is only a subject, object or modifier ("Turkey", "the Sochi deal"),
+    a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
+    more arcs away from the trigger does not locate the event.
     """
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym]
     if not inside:
@@ -454,7 +460,7 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     trig = trigger_token(sent, trigger_start - sent.start_char)
     verb = clause_verb(trig)
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] in ("locative", "reference")]
+    locative = [t for t in inside if roles[id(t)] == "locative"]
     # The place an attack is aimed at locates it ("militants shelled Mardes").
     locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
                  and clause_verb(place_anchor(sent, t)).i == verb.i]
@@ -468,13 +474,15 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         depth = _arcs_to(anchor, goals) if anchor is not None else 99
         # A passive subject ("Downey was captured") is more often a victim than a site: it
         # places the event only when no locative phrase does.
-        # A landmark a distance is measured from ("30 km north of Mallawi") comes last too.
-        second = roles[id(t)] == "reference" or \
-            roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
+        second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
         country = t.place is not None and t.place.precision >= 4
         return (second, depth, container, country, abs(t.start - trigger_start))
 
-    return min(locative, key=key)
+    best = min(locative, key=key)
+    # A country named far down the tree from the trigger ("...a war that has killed thousands
+    # in Syria") is the story's setting, not where this event happened.
+    depth, country = key(best)[1], key(best)[3]
+    return None if country and depth >= FAR_ARCS else best
 
 
 def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
