@@ -256,18 +256,19 @@ def _num(v: Any) -> int:
 
 
 def article_fatalities(events: Any) -> int | None:
-    """Deaths of the article's main event (None when it reports none)."""
+    """The article's death toll: the first toll a violent event reports (news leads with it),
+    background excepted, else the main event's (None when it reports none)."""
     from dashboard import schema as S
 
     if events is None or len(events) == 0:
         return None
+    rows = events.sort_values(S.EXCERPT_START).to_dict("records")
+    rows = [r for r in rows if not is_background(r)] or rows
+    tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(r[S.FATALITIES]) > 0]
+    if tolls:
+        return int(tolls[0][S.FATALITIES])
     main = main_event(events)
-    if main is not None and _num(main[S.FATALITIES]) >= 0:
-        return int(main[S.FATALITIES])
-    # The lead may name the place and the toll in different sentences: take the first toll reported.
-    rows = events.sort_values(S.EXCERPT_START)
-    tolls = rows[rows[S.EVENT_TYPE].isin(VIOLENT_TYPES)][S.FATALITIES].dropna()
-    return int(tolls.iloc[0]) if len(tolls) else None
+    return int(main[S.FATALITIES]) if main is not None and _num(main[S.FATALITIES]) >= 0 else None
 
 
 def evaluate_events(records: list[dict], pipeline: Any) -> dict:

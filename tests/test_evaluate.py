@@ -128,3 +128,15 @@ def test_main_event_skips_what_its_sentence_dates_weeks_before_publication(make_
     assert main_event(events)[S.EVENT_ID] == "new"
     only_old = make_events(dict(event_id="old", event_date="2013-08-21", published="2017-04-05"))
     assert main_event(only_old)[S.EVENT_ID] == "old", "background is still better than nothing"
+
+
+def test_article_fatalities_is_the_first_toll_reported(make_events) -> None:
+    from dashboard.evaluate import article_fatalities
+
+    events = make_events(
+        dict(event_id="lead", _start=0, location="Syria", geo_precision=4, feature_code="PCLI", fatalities=21),
+        dict(event_id="detail", _start=100, fatalities=15),
+        dict(event_id="old", _start=50, event_date="2013-08-21", published="2016-07-18", fatalities=1400),
+    )
+    assert article_fatalities(events) == 21
+    assert article_fatalities(make_events(dict(event_id="none", fatalities=None))) is None

@@ -257,3 +257,16 @@ def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) ->
 
 def test_a_landmark_alone_does_not_place_the_event(nlp, gazetteer) -> None:
     assert _chosen(nlp, gazetteer, "Gunmen shot a guard in a village 30 kilometers north of Mallawi.", "shot") is None
+
+
+def test_a_place_naming_an_actors_base_without_its_hyphen(pipeline) -> None:
+    ev = run_one(pipeline, "Clashes broke out on Monday, the London based monitor said.")
+    assert "London" not in ev[S.TOPONYM].tolist()
+
+
+@pytest.mark.parametrize("sentence, sub_type", [
+    ("An Islamic State counteroffensive has left 40 government soldiers dead.", "Armed clash"),
+    ("Three fighters were martyred.", "Armed clash"),
+])
+def test_more_lethal_phrasings_are_violent(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type

@@ -127,3 +127,20 @@ def test_summed_and_preferred_counts(sentence: str, value: int) -> None:
 
 def test_a_number_before_injured_is_not_a_death_toll() -> None:
     assert fatalities("Shells killed 22 injured in the market.") is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("09-02-2016 Eight Civilians Killed 14 Injured in Terrorist Bombing in Damascus.", 8),
+    ("Seven civilians were martyred on Wednesday as terrorists shelled the town.", 7),
+    ("The airstrike claimed the lives of more than ten persons.", 10),
+    ("An airstrike has claimed lives of eight civilians in the city.", 8),
+    ("The video shows the killing of two activists.", 2),
+    ("He mourned the death of five rescue workers in airstrikes.", 5),
+    ("Ten civilians some of them children killed in airstrike.", 10),
+    ("2 Syrians killed 5 Injured in Terrorist Rocket Attack", 2),
+    ("The observatory documented the deaths of at least 27 people.", 27),
+])
+def test_more_toll_phrasings(sentence: str, value: int) -> None:
+    count = fatalities(sentence)
+    assert count is not None and count.value == value
+    assert sentence[count.start:count.end] == count.phrase

@@ -370,9 +370,11 @@ def place_role(sent: Any, t: Toponym) -> str:
     if is_dateline(sent, t):
         return "actor"  # "WASHINGTON (Sputnik) -": where the reporter files from, not the site
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and nxt.text == "-" and tok.i + 2 < len(tok.doc) and \
-            tok.doc[tok.i + 2].lower_ in AFFILIATION:
-        return "actor"  # "the London-based monitor", "US-led strikes": an actor's home, not a site
+    if nxt is not None and (nxt.text == "-" and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 2].lower_ in AFFILIATION
+                            or nxt.lower_ in ("based", "led", "backed", "funded")):
+        # "the London-based monitor", "US-led strikes", "the London based monitor" (hyphen
+        # lost): an actor's home, not a site.
+        return "actor"
     if tok.dep_ in ("compound", "amod", "nmod", "poss"):
         # A name that modifies the object of a locative preposition places the event too:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".

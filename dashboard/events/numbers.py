@@ -23,7 +23,7 @@ _QUAL = r"(?:(?:at least|nearly|almost|about|around|some|more than|over|up to|as
 
 _WHO = (r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
         r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
-        r"residents|citizens|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
+        r"residents|citizens|syrians|iraqis|palestinians|afghans|kurds|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
         r"pilots|patients|rescuers|volunteers|journalists|doctors|staff|refugees|worshippers|passengers|"
         r"operatives|recruits|militiamen|loyalists|gunmen|extremists|mercenaries|"
         r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
@@ -76,17 +76,21 @@ class Count:
 # eight civilians", "five women and a child were killed"): the event's toll is their sum.
 _AND_MORE = rf"(?:\s+and\s+{_QUAL}(?P<m>{NUMBER})\s+{PEOPLE}\b)?"
 # "At least 11 civilians including two children were killed": the whole precedes its part.
-_PART = r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them)\s+[\w-]+(?:\s+[\w-]+){0,4}?)?"
+_PART = (r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
+         r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?")
 _HURT_NEXT = r"(?!\s+(?:others\s+|people\s+)?(?:injured|wounded|hurt)\b)"
-_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing|kills|kill|claimed the lives of)\s+{_QUAL}"
-                         rf"(?P<n>{NUMBER})\b{_HURT_NEXT}"
+# A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
+_NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
+_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
+                         rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
                          rf"(?:\s+{PEOPLE}(?:{_AND_MORE}(?!\s+(?:were|was|have|has|had|died|are)\b))?)?(?:\s+dead)?"
                          rf"|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
 # Not after "killed" ("killed 3 fighters and 40 civilians died later": the 40 died apart).
-_KILL_BEFORE = re.compile(rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}(?P<n>{NUMBER})\s+(?:of\s+)?"
+_KILL_BEFORE = re.compile(rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
                           rf"(?:{PEOPLE}{_AND_MORE}{_PART}\s+)?"
                           rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
-                          rf"(?:killed|dead|died|slain|massacred|executed|lost their lives)", re.I)
+                          rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
+                          rf"|fallen victims?)", re.I)
 # "the death toll rose to 70", "Death toll from Aleppo bus convoy bomb attack at least 126".
 _TOLL = re.compile(rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
                    rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
