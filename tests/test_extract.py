@@ -147,6 +147,13 @@ def test_a_country_level_strike_takes_the_town_the_next_sentence_names(pipeline)
     assert r[S.EXCERPT] == text, "the excerpt quotes the sentence that names the town"
 
 
+def test_a_toll_in_another_paragraph_is_not_placed(pipeline) -> None:
+    text = ("Activists said at least 23 people were killed overnight by a missile.\n\n"
+            "The missile hit a market in Saraqib, they said.")
+    ev = run_one(pipeline, text)
+    assert not (ev[S.FATALITIES] == 23).any()
+
+
 def test_a_lead_toll_before_any_place_takes_the_town_the_next_sentences_name(pipeline) -> None:
     text = ("Activists said at least 23 people were killed overnight by a missile. "
             "The activists spoke to reporters by phone. "
@@ -168,9 +175,10 @@ def test_a_country_level_strike_looks_a_few_sentences_ahead(pipeline) -> None:
     assert strike[S.TOPONYM].tolist() == ["Saraqib"]
 
 
-def test_a_toll_sentence_four_sentences_from_any_place_is_not_placed(pipeline) -> None:
+def test_a_toll_sentence_six_sentences_from_any_place_is_not_placed(pipeline) -> None:
     text = ("Activists said at least 23 people were killed overnight by a missile. "
             "The activists spoke to reporters by phone. It was raining. Rescuers arrived late. "
+            "Nobody slept. The night was long. "
             "The missile hit a market in Saraqib, they said.")
     ev = run_one(pipeline, text)
     assert not (ev[S.FATALITIES] == 23).any()
@@ -270,3 +278,9 @@ def test_a_place_naming_an_actors_base_without_its_hyphen(pipeline) -> None:
 ])
 def test_more_lethal_phrasings_are_violent(sentence: str, sub_type: str) -> None:
     assert classify(sentence)[1] == sub_type
+
+
+def test_a_toll_does_not_continue_a_sentence_of_another_paragraph(pipeline) -> None:
+    ev = run_one(pipeline, "Regime artillery shelled Saraqib on Monday.\n\n"
+                           "At least 7 civilians were killed, rescuers said.")
+    assert not (ev[S.FATALITIES] == 7).any()

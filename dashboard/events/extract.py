@@ -515,7 +515,7 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     return out
 
 
-FINER_WINDOW = 3  # sentences after a country-level or unplaced report that may say where it happened
+FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may say where it happened
 
 
 def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[Toponym],
@@ -524,7 +524,9 @@ def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[To
     sentences of the paragraph, and where the sentence naming it ends."""
     countries = {t.place.country_code for t in places if t.place is not None}
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
-        if "\n\n" in text[sents[j - 1].end_char:sents[j].start_char + 1]:
+        # A sentence's span may end with the blank line after it: look from its last word.
+        last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
+        if "\n\n" in text[last_word:sents[j].start_char + 1]:
             return None
         finer = [t for t in event_places(sents[j], toponyms)
                  if t.place.precision < 4 and (not countries or t.place.country_code in countries)]
@@ -581,7 +583,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             else:
                 continue
         else:
-            previous, previous_end = places, sent.end_char
+            previous, previous_end = places, s1
             previous_start, previous_type = s0, event_type
             since_previous = 0
         # An event placed from context quotes the sentence that names the place too, so the
