@@ -284,3 +284,12 @@ def test_a_toll_does_not_continue_a_sentence_of_another_paragraph(pipeline) -> N
     ev = run_one(pipeline, "Regime artillery shelled Saraqib on Monday.\n\n"
                            "At least 7 civilians were killed, rescuers said.")
     assert not (ev[S.FATALITIES] == 7).any()
+
+
+@pytest.mark.parametrize("sentence, trigger, place", [
+    ("Soldiers entered Jenin, where they shot two men on Sunday.", "shot", "Jenin"),
+    ("The army shelled Douma, where rebels killed two soldiers.", "killed", "Douma"),
+])
+def test_a_where_clause_happens_in_the_place_it_describes(nlp, gazetteer, sentence: str, trigger: str,
+                                                         place: str) -> None:
+    assert _chosen(nlp, gazetteer, sentence, trigger) == place

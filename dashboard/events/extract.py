@@ -452,7 +452,8 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     San Francisco's suburbs" further down; at equal depth the name an "of" phrase gives beats
     its container ("Manila's province of Pampanga"), then the most specific place ("Saraqib,
     Idlib"), then the nearest. A passive subject ("Downey was captured") comes after locative
-    phrases. A place that is only a subject, object or modifier ("Turkey", "the Sochi deal"),
+    phrases. A relative "where" clause happens in the place it describes ("Jenin, where troops
+    shot two men"). A place that is only a subject, object or modifier ("Turkey", "the Sochi deal"),
     a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
     more arcs away from the trigger does not locate the event.
     """
@@ -467,6 +468,12 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
                  and clause_verb(place_anchor(sent, t)).i == verb.i]
     goals = {verb.i, trig.i}
+    if verb.dep_ == "relcl" and any(c.lower_ in ("where", "which") or c.dep_ == "prep" and
+                                    any(g.lower_ == "which" for g in c.children) for c in verb.children):
+        # "the town of Jenin, where troops shot two men": the noun the clause describes is the site.
+        goals.add(verb.head.i)
+        locative += [t for t in inside if t not in locative and roles[id(t)] not in ("actor", "topic")
+                     and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}]
     if not locative:
         return None
 
