@@ -219,6 +219,9 @@ def main_event(events: Any) -> dict | None:
     if events is None or len(events) == 0:
         return None
     rows = events.sort_values([S.EXCERPT_START, S.GEO_PRECISION]).to_dict("records")
+    # What the sentence itself dates weeks before publication is background ("a sarin attack
+    # in Ghouta in August 2013"), not the news.
+    rows = [r for r in rows if not is_background(r)] or rows
     violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
     finer = [r for r in violent if r[S.GEO_PRECISION] < 4]
     for pool in ([r for r in finer if _num(r[S.FATALITIES]) > 0], finer,
@@ -229,6 +232,22 @@ def main_event(events: Any) -> dict | None:
     return None
 
 
+BACKGROUND_DAYS = 30
+
+
+def is_background(row: dict) -> bool:
+    """Whether the row's own sentence dates it more than BACKGROUND_DAYS before publication."""
+    from dashboard import schema as S
+
+    published, when = row.get(S.PUBLISHED), row.get(S.EVENT_DATE)
+    if row.get(S.DATE_SOURCE) != "sentence" or published is None or when is None:
+        return False
+    try:
+        return bool((published - when).days > BACKGROUND_DAYS)
+    except (TypeError, AttributeError):
+        return False
+
+
 def _num(v: Any) -> int:
     try:
         return int(v) if v == v and v is not None else -1
@@ -237,18 +256,19 @@ def _num(v: Any) -> int:
 
 
 def article_fatalities(events: Any) -> int | None:
-    """Deaths of the article's main event (None when it reports none)."""
+    """The article's death toll: the first toll a violent event reports (news leads with it),
+    background excepted, else the main event's (None when it reports none)."""
     from dashboard import schema as S
 
     if events is None or len(events) == 0:
         return None
+    rows = events.sort_values(S.EXCERPT_START).to_dict("records")
+    rows = [r for r in rows if not is_background(r)] or rows
+    tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(r[S.FATALITIES]) > 0]
+    if tolls:
+        return int(tolls[0][S.FATALITIES])
     main = main_event(events)
-    if main is not None and _num(main[S.FATALITIES]) >= 0:
-        return int(main[S.FATALITIES])
-    # The lead may name the place and the toll in different sentences: take the first toll reported.
-    rows = events.sort_values(S.EXCERPT_START)
-    tolls = rows[rows[S.EVENT_TYPE].isin(VIOLENT_TYPES)][S.FATALITIES].dropna()
-    return int(tolls.iloc[0]) if len(tolls) else None
+    return int(main[S.FATALITIES]) if main is not None and _num(main[S.FATALITIES]) >= 0 else None
 
 
 def evaluate_events(records: list[dict], pipeline: Any) -> dict:

@@ -113,3 +113,30 @@ def test_eval_event_location(tmp_path: Path, capsys) -> None:
     assert main(["eval", "event-location", str(gold), "--json"]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert out == {**out, "accuracy": 1.0, "n": 2}
+
+
+def test_main_event_skips_what_its_sentence_dates_weeks_before_publication(make_events) -> None:
+    from dashboard import schema as S
+    from dashboard.evaluate import main_event
+
+    events = make_events(
+        dict(event_id="old", _start=0, event_date="2013-08-21", published="2017-04-05", location="Damascus",
+             admin1="Dimashq", fatalities=200, event_type="Explosions/Remote violence"),
+        dict(event_id="new", _start=100, event_date="2017-04-04", published="2017-04-05", location="Idlib",
+             fatalities=70, event_type="Explosions/Remote violence"),
+    )
+    assert main_event(events)[S.EVENT_ID] == "new"
+    only_old = make_events(dict(event_id="old", event_date="2013-08-21", published="2017-04-05"))
+    assert main_event(only_old)[S.EVENT_ID] == "old", "background is still better than nothing"
+
+
+def test_article_fatalities_is_the_first_toll_reported(make_events) -> None:
+    from dashboard.evaluate import article_fatalities
+
+    events = make_events(
+        dict(event_id="lead", _start=0, location="Syria", geo_precision=4, feature_code="PCLI", fatalities=21),
+        dict(event_id="detail", _start=100, fatalities=15),
+        dict(event_id="old", _start=50, event_date="2013-08-21", published="2016-07-18", fatalities=1400),
+    )
+    assert article_fatalities(events) == 21
+    assert article_fatalities(make_events(dict(event_id="none", fatalities=None))) is None

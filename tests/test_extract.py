@@ -145,3 +145,151 @@ def test_a_country_level_strike_takes_the_town_the_next_sentence_names(pipeline)
     r = strike.iloc[0]
     assert r[S.TOPONYM] == "Saraqib" and r[S.COUNTRY_CODE] == "SY" and r[S.GEO_PRECISION] == 1
     assert r[S.EXCERPT] == text, "the excerpt quotes the sentence that names the town"
+
+
+def test_a_toll_in_another_paragraph_is_not_placed(pipeline) -> None:
+    text = ("Activists said at least 23 people were killed overnight by a missile.\n\n"
+            "The missile hit a market in Saraqib, they said.")
+    ev = run_one(pipeline, text)
+    assert not (ev[S.FATALITIES] == 23).any()
+
+
+def test_a_lead_toll_before_any_place_takes_the_town_the_next_sentences_name(pipeline) -> None:
+    text = ("Activists said at least 23 people were killed overnight by a missile. "
+            "The activists spoke to reporters by phone. "
+            "The missile hit a market in Saraqib, they said.")
+    ev = run_one(pipeline, text)
+    toll = ev[ev[S.FATALITIES] == 23]
+    assert len(toll) == 1
+    r = toll.iloc[0]
+    assert r[S.TOPONYM] == "Saraqib" and r[S.COUNTRY_CODE] == "SY"
+    assert r[S.EXCERPT] == text, "the excerpt runs from the toll to the sentence naming the place"
+
+
+def test_a_country_level_strike_looks_a_few_sentences_ahead(pipeline) -> None:
+    text = ("Air strikes killed 12 people in northwest Syria on Tuesday. "
+            "Rescuers worked through the night. "
+            "The strikes hit a market in Saraqib, residents said.")
+    strike = run_one(pipeline, text)
+    strike = strike[strike[S.FATALITIES] == 12]
+    assert strike[S.TOPONYM].tolist() == ["Saraqib"]
+
+
+def test_a_toll_sentence_six_sentences_from_any_place_is_not_placed(pipeline) -> None:
+    text = ("Activists said at least 23 people were killed overnight by a missile. "
+            "The activists spoke to reporters by phone. It was raining. Rescuers arrived late. "
+            "Nobody slept. The night was long. "
+            "The missile hit a market in Saraqib, they said.")
+    ev = run_one(pipeline, text)
+    assert not (ev[S.FATALITIES] == 23).any()
+
+
+def test_a_place_naming_an_actors_base_is_not_the_site(pipeline) -> None:
+    ev = run_one(pipeline, "The London-based monitor said soldiers were executed.")
+    assert ev.empty or not (ev[S.TOPONYM] == "London").any()
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Russian jets targeted positions in the southern parts of Aleppo city in northern Syria.", "Aleppo"),
+    ("Rebels exploded bombs in tunnels under Aleppo late on Tuesday.", "Aleppo"),
+])
+def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, place: str) -> None:
+    ev = run_one(pipeline, text)
+    assert ev[S.TOPONYM].tolist() == [place]
+
+
+@pytest.mark.parametrize("sentence, sub_type", [
+    ("US strikes on the town killed 50 fighters.", "Air/drone strike"),
+    ("Coalition raids on the city continued.", "Air/drone strike"),
+    ("Warplanes pounded the town.", "Air/drone strike"),
+])
+def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type
+
+
+@pytest.mark.parametrize("text", [
+    "BEIRUT (AFP) - Air strikes killed 22 people in Saraqib on Wednesday.",
+    "BEIRUT Air strikes killed 22 people in Saraqib on Wednesday.",
+])
+def test_a_dateline_is_where_the_reporter_files_from(pipeline, text: str) -> None:
+    ev = run_one(pipeline, text)
+    assert ev[S.TOPONYM].tolist() == ["Saraqib"]
+
+
+def test_the_lead_takes_the_most_specific_place_ahead(pipeline) -> None:
+    text = ("At least 23 militants were killed in clashes, the monitor said. "
+            "The clashes raged around Saraqib in Idlib province.")
+    ev = run_one(pipeline, text)
+    assert ev[ev[S.FATALITIES] == 23][S.TOPONYM].tolist() == ["Saraqib"]
+
+
+def _chosen(nlp, gazetteer, sentence: str, trigger: str) -> str | None:
+    from dashboard.events.extract import choose_event_location
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import recognize, resolve
+
+    doc = nlp(sentence)
+    tops = resolve(recognize(doc, gazetteer, keep_unknown=True), GazetteerGeocoder(gazetteer), gazetteer,
+                   text=sentence)
+    start = sentence.index(trigger)
+    sent = next(s for s in doc.sents if s.start_char <= start < s.end_char)
+    chosen = choose_event_location(sent, start, tops)
+    return chosen.text if chosen else None
+
+
+@pytest.mark.parametrize("sentence, trigger, place", [
+    # The place closest to the trigger in the parse wins over a more specific one further down.
+    ("He was captured last December with other fighters in Afghanistan, far from his home in "
+     "San Francisco's suburbs.", "captured", "Afghanistan"),
+    # A landmark a distance is measured from is not the site.
+    ("In another incident in Abu Qurqas, 30 kilometers north of Mallawi, gunmen shot a police guard.", "shot",
+     "Abu Qurqas"),
+    # The name an "of" phrase completes takes that noun's role.
+    ("Soldiers patrolled the streets of Bucharest on Monday.", "patrolled", "Bucharest"),
+    # A passive subject is a victim before it is a site.
+    ("Downey was captured and spent 20 years in prison in Beijing.", "captured", "Beijing"),
+])
+def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place: str) -> None:
+    assert _chosen(nlp, gazetteer, sentence, trigger) == place
+
+
+def test_no_locative_place_means_no_event_location(nlp, gazetteer) -> None:
+    assert _chosen(nlp, gazetteer, "Turkey condemned the attack.", "attack") is None
+
+
+def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) -> None:
+    sentence = ("The man was shot on Monday by gunmen who had fought for years against the army of the "
+                "government in Mali.")
+    assert _chosen(nlp, gazetteer, sentence, "shot") is None
+
+
+def test_a_landmark_alone_does_not_place_the_event(nlp, gazetteer) -> None:
+    assert _chosen(nlp, gazetteer, "Gunmen shot a guard in a village 30 kilometers north of Mallawi.", "shot") is None
+
+
+def test_a_place_naming_an_actors_base_without_its_hyphen(pipeline) -> None:
+    ev = run_one(pipeline, "Clashes broke out on Monday, the London based monitor said.")
+    assert "London" not in ev[S.TOPONYM].tolist()
+
+
+@pytest.mark.parametrize("sentence, sub_type", [
+    ("An Islamic State counteroffensive has left 40 government soldiers dead.", "Armed clash"),
+    ("Three fighters were martyred.", "Armed clash"),
+])
+def test_more_lethal_phrasings_are_violent(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type
+
+
+def test_a_toll_does_not_continue_a_sentence_of_another_paragraph(pipeline) -> None:
+    ev = run_one(pipeline, "Regime artillery shelled Saraqib on Monday.\n\n"
+                           "At least 7 civilians were killed, rescuers said.")
+    assert not (ev[S.FATALITIES] == 7).any()
+
+
+@pytest.mark.parametrize("sentence, trigger, place", [
+    ("Soldiers entered Jenin, where they shot two men on Sunday.", "shot", "Jenin"),
+    ("The army shelled Douma, where rebels killed two soldiers.", "killed", "Douma"),
+])
+def test_a_where_clause_happens_in_the_place_it_describes(nlp, gazetteer, sentence: str, trigger: str,
+                                                         place: str) -> None:
+    assert _chosen(nlp, gazetteer, sentence, trigger) == place

@@ -105,3 +105,42 @@ def test_longer_toll_phrasings(sentence: str, value: int) -> None:
 
 def test_an_article_is_not_a_count() -> None:
     assert fatalities("the death toll of the attack is unclear") is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    # Two groups of victims in one phrase are one toll.
+    ("US air strikes killed 50 militants and eight civilians in northern Syria.", 58),
+    ("Five women and a child have been killed after war planes targeted a camp.", 6),
+    ("It said at least 45 militants and 20 Kurdish militia fighters had been killed.", 65),
+    # The whole comes before its part.
+    ("At least 11 civilians including two children were killed in airstrikes.", 11),
+    ("At least 11 civilians among them three children were killed Thursday.", 11),
+    # A count beats an estimate in the same sentence.
+    ("A chemical attack killed dozens of civilians; the attack on the town killed at least 58 civilians.", 58),
+    ("6 citizens killed 22 injured in attacks with shells.", 6),
+])
+def test_summed_and_preferred_counts(sentence: str, value: int) -> None:
+    count = fatalities(sentence)
+    assert count is not None and count.value == value
+    assert sentence[count.start:count.end] == count.phrase
+
+
+def test_a_number_before_injured_is_not_a_death_toll() -> None:
+    assert fatalities("Shells killed 22 injured in the market.") is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("09-02-2016 Eight Civilians Killed 14 Injured in Terrorist Bombing in Damascus.", 8),
+    ("Seven civilians were martyred on Wednesday as terrorists shelled the town.", 7),
+    ("The airstrike claimed the lives of more than ten persons.", 10),
+    ("An airstrike has claimed lives of eight civilians in the city.", 8),
+    ("The video shows the killing of two activists.", 2),
+    ("He mourned the death of five rescue workers in airstrikes.", 5),
+    ("Ten civilians some of them children killed in airstrike.", 10),
+    ("2 Syrians killed 5 Injured in Terrorist Rocket Attack", 2),
+    ("The observatory documented the deaths of at least 27 people.", 27),
+])
+def test_more_toll_phrasings(sentence: str, value: int) -> None:
+    count = fatalities(sentence)
+    assert count is not None and count.value == value
+    assert sentence[count.start:count.end] == count.phrase

@@ -188,7 +188,7 @@ def _event_id(article_id: str, start: int, place_key: str) -> str:
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 SPEECH_LEMMAS = {"say", "tell", "announce", "add", "state", "declare", "report", "confirm", "claim", "note"}
 LOC_PREPS = {"in", "at", "near", "outside", "around", "across", "into", "to", "toward", "towards", "inside",
-             "throughout", "within", "over", "on"}
+             "throughout", "within", "over", "on", "under", "along", "between", "through", "off"}
 AREA_NOUNS = {"east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest", "outskirts",
               "countryside", "province", "city", "town", "village", "suburb", "suburbs", "part", "parts", "area",
               "region", "centre", "center", "heart", "north-west", "north-east", "south-west", "south-east",
@@ -289,30 +289,108 @@ def _token_at(sent: Any, offset: int) -> Any:
     return next((x for x in sent if x.idx <= offset < x.idx + len(x.text) + 1), None)
 
 
-def place_role(sent: Any, t: Toponym) -> str:
-    """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region), 'target'
-    (the object of a verb or the subject of a passive one: "shelled Mardes", "Nawa was targeted"),
-    'modifier' (the Sochi deal) or 'other' (subject, object of a non-locative phrase)."""
+# "X-based", "X-led", "X-backed": the place qualifies an actor ("the London-based monitor").
+AFFILIATION = {"based", "led", "backed", "born", "run", "funded", "supported", "controlled", "held", "allied"}
+# Nouns written after a place name that only say what kind of place it is ("Aleppo city").
+NAME_SITES = {"city", "town", "village", "province", "governorate", "district", "region", "countryside", "suburb",
+              "suburbs", "neighbourhood", "neighborhood", "area", "camp", "county", "municipality"}
+
+
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)|[-–—:]\s)")
+
+
+def is_dateline(sent: Any, t: Toponym) -> bool:
+    """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -")."""
+    text = sent.doc.text
+    if not (t.text.isupper() and len(t.text) > 3):
+        return False
+    return bool(_DATELINE_AFTER.match(text, t.end)) or t.end < len(text) and text[t.end:t.end + 1] == " " \
+        and text[t.end + 1:t.end + 2].isupper() and not text[t.end + 1:t.end + 4].isupper()
+
+
+def _name_token(sent: Any, t: Toponym) -> Any:
+    """The token that carries a place name's dependency to the rest of the sentence."""
     tok = _token_at(sent, t.start)
     if tok is None:
-        return "other"
+        return None
     # The last token of a multi-word name carries the dependency to the rest of the sentence.
     while tok.head.i != tok.i and tok.head.idx < t.end and tok.dep_ in ("compound", "flat", "amod"):
         tok = tok.head
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
-    modifier = tok.dep_ in ("compound", "amod", "nmod", "poss")
-    if modifier:
+    # "in Aleppo city", "of Raqqa province": the site noun carries the name's role.
+    if tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.lower_ in NAME_SITES:
+        tok = tok.head
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+    return tok
+
+
+def _completed_noun(tok: Any) -> Any:
+    """The noun an "of X" phrase completes ("the streets of Bucharest", "much of Liberia", "the
+    town of Marea"), climbing at most three such phrases; the token itself when there is none."""
+    for _ in range(3):
+        if tok.dep_ != "pobj" or tok.head.lower_ != "of" or tok.head.head.i == tok.head.i:
+            break
+        noun = tok.head.head
+        if noun.pos_ not in ("NOUN", "PRON", "ADJ") or base_form(noun) in ABSTRACT_NOUNS | TOPIC_NOUNS:
+            break
+        tok = noun
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+    return tok
+
+
+def _head_noun(tok: Any) -> Any:
+    head = tok.head
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head  # "the Idlib conflict zone": the zone is the head noun
+    return head
+
+
+def place_anchor(sent: Any, t: Toponym) -> Any:
+    """The token whose attachment places the name: the name itself, the site noun it modifies
+    ("the Vedeno region"), or the noun its "of" phrase completes ("the streets of Bucharest")."""
+    tok = _name_token(sent, t)
+    if tok is None:
+        return None
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        return _head_noun(tok)
+    return _completed_noun(tok)
+
+
+def place_role(sent: Any, t: Toponym) -> str:
+    """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region, in the
+    streets of X), 'target' (the object of a verb or the subject of a passive one: "shelled
+    Mardes", "Nawa was targeted", "captured much of Liberia"), 'modifier' (the Sochi deal),
+    'actor' (the London-based monitor) or 'other' (subject, object of a non-locative phrase)."""
+    tok = _name_token(sent, t)
+    if tok is None:
+        return "other"
+    if is_dateline(sent, t):
+        return "actor"  # "WASHINGTON (Sputnik) -": where the reporter files from, not the site
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and (nxt.text == "-" and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 2].lower_ in AFFILIATION
+                            or nxt.lower_ in ("based", "led", "backed", "funded")):
+        # "the London-based monitor", "US-led strikes", "the London based monitor" (hyphen
+        # lost): an actor's home, not a site.
+        return "actor"
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
         # A name that modifies the object of a locative preposition places the event too:
         # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
-        head = tok.head
-        while head.dep_ == "compound" and head.head.i != head.i:
-            head = head.head  # "the Idlib conflict zone": the zone is the head noun
-        if head.dep_ == "pobj" and head.head.lower_ in LOC_PREPS and (
+        head = _head_noun(tok)
+        # "in a district of Burundi's capital": the phrase the modified noun completes.
+        outer = _completed_noun(head)
+        if outer.dep_ == "pobj" and outer.head.lower_ in LOC_PREPS and (
                 base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS):
             return "locative"
         # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
-        return "topic" if base_form(head) in TOPIC_NOUNS else "modifier"
+        if base_form(head) in TOPIC_NOUNS:
+            return "topic"
+        # "patrolled Venezuela's oil installations", "bombed Madrid airport".
+        if head.dep_ == "dobj" and head.head.pos_ == "VERB" and base_form(head) not in ABSTRACT_NOUNS:
+            return "target"
+        return "modifier"
     if tok.dep_ == "pobj":
         prep = tok.head
         if prep.lower_ in LOC_PREPS:
@@ -320,21 +398,64 @@ def place_role(sent: Any, t: Toponym) -> str:
             if prep.head.pos_ == "NOUN" and base_form(prep.head) in TOPIC_NOUNS:
                 return "topic"
             return "locative"
+        if prep.lower_ in ("of", "from") and _is_distance(prep.head):
+            return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
         if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or base_form(prep.head) in AREA_NOUNS
                                     or base_form(prep.head) in ("city", "town", "village", "locality",
                                                                     "neighbourhood", "neighborhood")):
             return "locative"
+    noun = _completed_noun(tok)
+    if noun.i != tok.i:
+        # "in the streets of Bucharest", "captured much of Liberia": the noun the name completes
+        # carries the role.
+        if noun.dep_ == "pobj" and noun.head.lower_ in LOC_PREPS and not (
+                noun.head.head.pos_ == "NOUN" and base_form(noun.head.head) in TOPIC_NOUNS):
+            return "locative"
+        tok = noun
     if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
         return "target"
     return "other"
 
 
+DISTANCE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi",
+                  "metres", "meters", "m", "yards", "hours", "hour", "minutes"}
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
+           "north-west", "south-east", "south-west", "away", "outside", "short"}
+
+
+def _is_distance(tok: Any) -> bool:
+    """Whether a token heads a distance ("30 km north (of)", "20 miles (from)")."""
+    if tok.lower_ not in COMPASS | DISTANCE_UNITS:
+        return False
+    window = tok.doc[max(0, tok.i - 3):tok.i + 1]
+    return any(w.lower_ in DISTANCE_UNITS for w in window) and any(w.like_num for w in window)
+
+
+def _arcs_to(tok: Any, goals: set[int]) -> int:
+    """Dependency arcs from a token up to the nearest of the goal tokens (a large number when none governs it)."""
+    n = 0
+    while tok.i not in goals:
+        if tok.head.i == tok.i or n > 40:
+            return 99
+        tok, n = tok.head, n + 1
+    return n
+
+
+FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
+
+
 def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
     """The one place where the event at trigger_start (an offset in the document) happened, or None.
 
-    A place attached by a locative preposition to the trigger's own clause wins; then the
-    nearest locative place in the sentence; a place that is only a subject, object or
-    modifier ("Turkey", "the Sochi deal") does not locate the event.
+    Among the places put in a locative phrase (or aimed at by the trigger's own verb), the one
+    closest to the trigger in the dependency tree wins: "captured in Afghanistan" beats "from
+    San Francisco's suburbs" further down; at equal depth the name an "of" phrase gives beats
+    its container ("Manila's province of Pampanga"), then the most specific place ("Saraqib,
+    Idlib"), then the nearest. A passive subject ("Downey was captured") comes after locative
+    phrases. A relative "where" clause happens in the place it describes ("Jenin, where troops
+    shot two men"). A place that is only a subject, object or modifier ("Turkey", "the Sochi deal"),
+    a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
+    more arcs away from the trigger does not locate the event.
     """
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym]
     if not inside:
@@ -345,22 +466,32 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     locative = [t for t in inside if roles[id(t)] == "locative"]
     # The place an attack is aimed at locates it ("militants shelled Mardes").
     locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
-                 and clause_verb(_token_at(sent, t.start)).i == verb.i]
+                 and clause_verb(place_anchor(sent, t)).i == verb.i]
+    goals = {verb.i, trig.i}
+    if verb.dep_ == "relcl" and any(c.lower_ in ("where", "which") or c.dep_ == "prep" and
+                                    any(g.lower_ == "which" for g in c.children) for c in verb.children):
+        # "the town of Jenin, where troops shot two men": the noun the clause describes is the site.
+        goals.add(verb.head.i)
+        locative += [t for t in inside if t not in locative and roles[id(t)] not in ("actor", "topic")
+                     and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}]
     if not locative:
         return None
 
-    def governed(t: Toponym) -> bool:
-        tok = next((x for x in sent if x.idx <= t.start < x.idx + len(x.text) + 1), None)
-        while tok is not None and tok.head.i != tok.i:
-            if tok.head.i in (verb.i, trig.i):
-                return True
-            tok = tok.head
-        return False
+    def key(t: Toponym) -> tuple:
+        anchor = place_anchor(sent, t)
+        container = _name_token(sent, t).dep_ in ("poss", "compound")
+        depth = _arcs_to(anchor, goals) if anchor is not None else 99
+        # A passive subject ("Downey was captured") is more often a victim than a site: it
+        # places the event only when no locative phrase does.
+        second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
+        country = t.place is not None and t.place.precision >= 4
+        return (second, depth, container, country, abs(t.start - trigger_start))
 
-    own = [t for t in locative if governed(t)]
-    pool = own or locative
-    # The most specific place wins ("the Vedeno region of southern Chechnya" → Vedeno).
-    return min(pool, key=lambda t: (t.place is not None and t.place.precision >= 4, abs(t.start - trigger_start)))
+    best = min(locative, key=key)
+    # A country named far down the tree from the trigger ("...a war that has killed thousands
+    # in Syria") is the story's setting, not where this event happened.
+    depth, country = key(best)[1], key(best)[3]
+    return None if country and depth >= FAR_ARCS else best
 
 
 def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
@@ -376,7 +507,7 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative"
                 or roles[id(t)] == "target" and t.place.precision < 4]
-    other = [t for t in inside if roles[id(t)] == "other" and t.place.precision < 4]
+    other = [t for t in inside if roles[id(t)] in ("other", "reference") and t.place.precision < 4]
     modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
     chosen = locative or other or modifier
     finer = [t for t in chosen if t.place.precision < 4]
@@ -391,19 +522,26 @@ def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     return out
 
 
+FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may say where it happened
+
+
 def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[Toponym],
                    text: str) -> tuple[Toponym, int] | None:
-    """A town or province of the same country in the next sentence of the paragraph, and where that sentence ends."""
-    if k + 1 >= len(sents):
-        return None
-    nxt = sents[k + 1]
-    if "\n\n" in text[sents[k].end_char:nxt.start_char + 1]:
-        return None
-    countries = {t.place.country_code for t in places}
-    finer = [t for t in event_places(nxt, toponyms) if t.place.precision < 4 and t.place.country_code in countries]
-    if not finer:
-        return None
-    return finer[0], nxt.start_char + len(nxt.text.rstrip())
+    """A town or province (of the same country, when the sentence names one) in the next few
+    sentences of the paragraph, and where the sentence naming it ends."""
+    countries = {t.place.country_code for t in places if t.place is not None}
+    for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
+        # A sentence's span may end with the blank line after it: look from its last word.
+        last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
+        if "\n\n" in text[last_word:sents[j].start_char + 1]:
+            return None
+        finer = [t for t in event_places(sents[j], toponyms)
+                 if t.place.precision < 4 and (not countries or t.place.country_code in countries)]
+        if finer:
+            # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
+            best = min(finer, key=lambda t: t.place.precision)
+            return best, sents[j].start_char + len(sents[j].text.rstrip())
+    return None
 
 
 def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
@@ -421,6 +559,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     for k, sent in enumerate(sents):
         places = event_places(sent, toponyms)
         from_context = False
+        forward_end = -1  # where the excerpt ends when a later sentence names the place
         since_previous += 1
         # Offsets point at the words, not the whitespace around them.
         stext = sent.text
@@ -441,17 +580,23 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                                                or event_type == "Displacement" and displaced(own) is not None)
             same_talks = previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" \
                 and since_previous <= 2
-            if not (violent_toll or same_talks):
+            lead_toll = not previous and event_type in VIOLENT and fatalities(own) is not None
+            if violent_toll or same_talks:
+                places, from_context = previous[:1], True
+            elif lead_toll and (ahead := _finer_in_next(sents, k, [], toponyms, doc.text)) is not None:
+                # The lead's toll before any place is named ("A missile slammed into a rebel-held
+                # town, killing 23.") happened where the next sentences of the paragraph say.
+                places, from_context, forward_end = [ahead[0]], True, ahead[1]
+            else:
                 continue
-            places, from_context = previous[:1], True
         else:
-            previous, previous_end = places, sent.end_char
+            previous, previous_end = places, s1
             previous_start, previous_type = s0, event_type
             since_previous = 0
         # An event placed from context quotes the sentence that names the place too, so the
         # excerpt shows both the place and what happened there.
-        excerpt_start = previous_start if from_context else s0
-        excerpt_end = s1
+        excerpt_start = previous_start if from_context and forward_end < 0 else s0
+        excerpt_end = max(s1, forward_end)
         if not from_context and event_type in VIOLENT and all(t.place.precision >= 4 for t in places):
             # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
             # by "The strikes hit Saraqib…": the next sentence says where in that country.

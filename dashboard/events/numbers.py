@@ -23,11 +23,11 @@ _QUAL = r"(?:(?:at least|nearly|almost|about|around|some|more than|over|up to|as
 
 _WHO = (r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
         r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
-        r"residents|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
+        r"residents|citizens|syrians|iraqis|palestinians|afghans|kurds|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
         r"pilots|patients|rescuers|volunteers|journalists|doctors|staff|refugees|worshippers|passengers|"
         r"operatives|recruits|militiamen|loyalists|gunmen|extremists|mercenaries|"
         r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
-        r"terrorist|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer")
+        r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer")
 # Up to two words may qualify the victims: "31 ISIL terrorists", "nine pro-regime fighters".
 PEOPLE = rf"(?:(?:[\w-]+ ){{0,2}}(?:{_WHO}))"
 
@@ -69,13 +69,28 @@ class Count:
     start: int  # offsets within the sentence
     end: int
     phrase: str
+    vague: bool = False  # "dozens", "hundreds": an estimate, not a count
 
 
-_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing|kills|kill|claimed the lives of)\s+{_QUAL}(?P<n>{NUMBER})"
-                         rf"(?:\s+{PEOPLE})?(?:\s+dead)?|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
-_KILL_BEFORE = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:of\s+)?(?:{PEOPLE}\s+)?(?:(?:were|have|has|had|was|are|"
-                          rf"being)\s+)?(?:\w+ly\s+)?(?:been\s+)?(?:killed|dead|died|slain|massacred|executed|"
-                          rf"lost their lives)", re.I)
+# A second group of victims joined by "and" is added to the first ("killed 50 militants and
+# eight civilians", "five women and a child were killed"): the event's toll is their sum.
+_AND_MORE = rf"(?:\s+and\s+{_QUAL}(?P<m>{NUMBER})\s+{PEOPLE}\b)?"
+# "At least 11 civilians including two children were killed": the whole precedes its part.
+_PART = (r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
+         r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?")
+_HURT_NEXT = r"(?!\s+(?:others\s+|people\s+)?(?:injured|wounded|hurt)\b)"
+# A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
+_NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
+_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
+                         rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
+                         rf"(?:\s+{PEOPLE}(?:{_AND_MORE}(?!\s+(?:were|was|have|has|had|died|are)\b))?)?(?:\s+dead)?"
+                         rf"|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
+# Not after "killed" ("killed 3 fighters and 40 civilians died later": the 40 died apart).
+_KILL_BEFORE = re.compile(rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
+                          rf"(?:{PEOPLE}{_AND_MORE}{_PART}\s+)?"
+                          rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
+                          rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
+                          rf"|fallen victims?)", re.I)
 # "the death toll rose to 70", "Death toll from Aleppo bus convoy bomb attack at least 126".
 _TOLL = re.compile(rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
                    rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
@@ -97,7 +112,11 @@ def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
         # "a" alone ("killed a soldier") is one; years and huge numbers are not tolls.
         if value is None or value > 50_000_000 or (re.fullmatch(r"(?:19|20)\d\d", raw) and value > 1900):
             continue
-        out.append(Count(value, m.start(), m.end(), m.group(0)))
+        more = m.groupdict().get("m")
+        if more and group == "n":
+            extra = parse_number(more)
+            value += extra or 0
+        out.append(Count(value, m.start(), m.end(), m.group(0), raw.lower().replace("-", " ") in _VAGUE))
     return out
 
 
@@ -109,6 +128,8 @@ def fatalities(sentence: str) -> Count | None:
     """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70")."""
     found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
     found = [c for c in found if c.value <= MAX_EVENT_DEATHS]
+    # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").
+    found = [c for c in found if not c.vague] or found
     return max(found, key=lambda c: c.value) if found else None
 
 
