@@ -293,3 +293,37 @@ def test_fallback_geocoder_asks_online_only_for_unknown_names(gazetteer, tmp_pat
     assert geo.geocode("Nowhereville Qxz").latitude == 35.5
     assert geo.geocode("Nowhereville Qxz").latitude == 35.5
     assert asked == ["Nowhereville Qxz"], "asked once, then served from the disk cache"
+
+
+# -- recognition: organisations, buildings and people ---------------------------------------------------
+
+def recognised(nlp, gazetteer, text: str) -> list[Toponym]:
+    from dashboard.geo.toponyms import recognize
+
+    return recognize(nlp(text), gazetteer)
+
+
+def test_place_inside_an_organisation_name_is_recognised_but_locates_no_event(nlp, gazetteer) -> None:
+    text = "Officers from the Kentucky State Police arrested him on Friday."
+    tops = recognised(nlp, gazetteer, text)
+    assert [(t.text, t.embedded) for t in tops] == [("Kentucky", True)]
+    assert text[tops[0].start:tops[0].end] == "Kentucky"
+    assert geoparsed(nlp, gazetteer, text) == [], "the pipeline reads the police as an actor, not a place"
+
+
+def test_demonym_inside_an_organisation_name(nlp, gazetteer) -> None:
+    (canadian,) = recognised(nlp, gazetteer, "The report was written by The Canadian Press.")
+    assert (canadian.text, canadian.is_demonym, canadian.embedded) == ("Canadian", True, True)
+
+
+def test_plural_demonym_names_people_not_a_place(nlp, gazetteer) -> None:
+    tops = recognised(nlp, gazetteer, "Thousands of Mexicans crossed the border, while Mexican officials said nothing.")
+    assert [t.text for t in tops] == ["Mexican"]
+
+
+@pytest.mark.parametrize("text", [
+    "The U.N. said aid was blocked.",  # not Un, India
+    "Leaders met at the White House on Monday.",  # a building, not the town in Tennessee or Casablanca
+])
+def test_organisations_and_buildings_that_share_a_place_name(nlp, gazetteer, text: str) -> None:
+    assert recognised(nlp, gazetteer, text) == []

@@ -16,6 +16,8 @@ from dashboard.nlp import base_form
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Aleppo" LANGUAGE
+# Entities whose names often hold a place name ("Kentucky State Police", "Toronto General Hospital").
+EMBEDDING_LABELS = {"ORG", "FAC"}
 SPEECH_VERBS = {"say", "said", "says", "tell", "told", "tells", "add", "added", "adds", "express",
                 "expressed", "note", "noted", "stress", "stressed", "warn", "warned", "claim", "claimed"}
 # Nouns after a demonym that make it stand for the country (its forces, state or officials).
@@ -45,6 +47,7 @@ class Toponym:
     alternatives: list[tuple[Place, float]] = field(default_factory=list)
     admin_hint: bool = False
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
+    embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
 
     @property
     def resolved(self) -> bool:
@@ -84,52 +87,146 @@ def _is_person_like(span: Any) -> bool:
 
 def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> list[Toponym]:
     """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
-    unambiguous place names, plus demonyms ("Turkish forces"). With keep_unknown, NER place spans the
-    gazetteer lacks are kept too (unresolvable, but still where an event may be)."""
+    unambiguous place names, plus demonyms ("Turkish forces"), plus well-known places inside the
+    names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
+    `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
+    but still where an event may be)."""
     out: list[Toponym] = []
     for ent in doc.ents:
-        label = ent.label_
-        if label not in PLACE_LABELS and label not in MAYBE_LABELS:
-            continue
-        s, e, text = _strip_article(ent)
-        if len(text) < 2 or not text[0].isupper():
-            continue
-        if text.lower() in COMPASS_WORDS:
-            continue
-        if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
-            code = gazetteer.demonym_country(text)
-            if code:
-                out.append(Toponym(s, e, text, label, is_demonym=True, state=_demonym_stands_for_state(ent)))
-                continue
-        if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
-            pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
-        elif text not in gazetteer:
-            sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
-            if sub is not None:
-                # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
-                s, e, text = s + sub, e, text[sub:]
-            else:
-                if keep_unknown and label in ("GPE", "LOC", "FAC"):
-                    out.append(Toponym(s, e, text, label))
-                continue
-        if label in PLACE_LABELS:
-            known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
-            if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
-                continue
-        elif label == "PERSON":
-            continue
-        else:
-            # ORG/NORP spans: only when the name is a well-known place and reads like one
-            # ("Idlib" tagged ORG, "Sochi deal" tagged NORP), not an organisation that merely
-            # contains or equals an obscure place name.
-            if not text[0].isupper() or text.isupper() or len(text) < 4 or len(ent) > 3:
-                continue
-            best = max(gazetteer.lookup(text), key=lambda p: p.population)
-            if best.population < 20000 and best.feature_code not in ("PCLI", "ADM1", "RGN", "CONT"):
-                continue
-        nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
-        out.append(Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS))
+        found = _whole_entity(ent, gazetteer, keep_unknown)
+        if found is None and ent.label_ in EMBEDDING_LABELS:
+            out.extend(_embedded(ent, gazetteer))
+        elif found is not None:
+            out.append(found)
     return out
+
+
+def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
+    """The entity as one toponym, or None when it is not a place name as a whole."""
+    label = ent.label_
+    if label not in PLACE_LABELS and label not in MAYBE_LABELS:
+        return None
+    s, e, text = _strip_article(ent)
+    if len(text) < 2 or not text[0].isupper():
+        return None
+    if text.lower() in COMPASS_WORDS:
+        return None
+    doc = ent.doc
+    if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
+        code = gazetteer.demonym_country(text)
+        if code:
+            state = _demonym_stands_for_state(ent)
+            if not state and _names_people(text, gazetteer):
+                return None  # "Mexicans", "Canadians": people, not their country
+            return Toponym(s, e, text, label, is_demonym=True, state=state)
+    if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
+        pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
+    elif text not in gazetteer:
+        sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
+        if sub is None:
+            return Toponym(s, e, text, label) if keep_unknown and label in PLACE_LABELS else None
+        # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
+        s, e, text = s + sub, e, text[sub:]
+    if label in PLACE_LABELS:
+        known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
+        if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
+            return None
+        if label == "FAC" and not _well_known(known, 20000, text) and not any(p.feature_code == "ADM2" for p in known):
+            return None  # a building or a street that shares a village's name ("White House", "Church Street")
+    elif label == "PERSON":
+        return None
+    else:
+        # ORG/NORP spans: only when the name is a well-known place and reads like one
+        # ("Idlib" tagged ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an
+        # organisation that merely contains or equals an obscure place name.
+        if text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha():
+            pass
+        elif not text[0].isupper() or text.isupper() or len(text) < 4:
+            return None
+        if len(ent) > 3:
+            return None
+        if not _well_known(gazetteer.lookup(text), 20000, text):
+            return None
+    nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
+    return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
+
+
+def _well_known(places: list[Place], min_population: int, text: str = "") -> bool:
+    """Whether a name's best-known bearer is famous enough to be meant wherever it appears. Places
+    that bear the name as their own outrank those that have it only as a translation ("White House"
+    is a town in Tennessee before it is Casablanca)."""
+    own = [p for p in places if fold(p.name) == fold(text)] if text else []
+    places = own or places
+    if not places:
+        return False
+    best = max(places, key=lambda p: p.population)
+    return best.population >= min_population or best.feature_code in ("PCLI", "ADM1", "RGN", "CONT")
+
+
+def _names_people(text: str, gazetteer: Gazetteer) -> bool:
+    """A plural demonym ("Mexicans", "Turks") names people; the singular adjective stands for the country."""
+    low = text.lower()
+    if not low.endswith("s") or low.endswith(("ese", "ss")):
+        return False
+    return gazetteer.demonym_country(text) is not None and text not in gazetteer
+
+
+def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
+    """Well-known places and demonyms inside an organisation's or a building's name: the longest
+    runs of capitalised words, left to right, that name a country, a province, a county or a city
+    of at least 50,000 people ("Texas" in "Texas A&M University", "Canadian" in "The Canadian
+    Press"). Obscure namesakes ("Sears", "White House") are left alone."""
+    toks = [t for t in ent if not (t.is_punct and t.text not in (".", "&"))]
+    out: list[Toponym] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for j in range(min(len(toks), i + 4), i, -1):
+            words = toks[i:j]
+            if not all(_capitalised(w.text) for w in (words[0], words[-1])) or words[0].lower_ in ("the", "a", "an"):
+                continue
+            if words[-1].i - words[0].i != len(words) - 1:
+                continue
+            s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+            text = ent.doc.text[s:e]
+            if words[-1].lower_ == "state" and len(words) > 1 and _embedded_place(text[:words[-1].idx - s].rstrip(),
+                                                                                  gazetteer):
+                continue  # "Kentucky State Police": the state is Kentucky
+            if _embedded_place(text, gazetteer):
+                hit = (j, Toponym(s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None,
+                                  embedded=True))
+                break
+        if hit is None:
+            i += 1
+        else:
+            i, top = hit
+            out.append(top)
+    return out
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _embedded_place(text: str, gazetteer: Gazetteer) -> bool:
+    if len(text) < 4 and not (len(text) >= 3 and text.endswith(".")):  # "U.S." yes; "AP", "BC" too ambiguous
+        return False
+    if text.lower() in COMPASS_WORDS:
+        return False
+    if gazetteer.demonym_country(text):
+        return not _names_people(text, gazetteer)
+    places = gazetteer.lookup(text)
+    if not places:
+        return False
+    places = [p for p in places if fold(p.name) == fold(text)] or places
+    best = max(places, key=lambda p: p.population)
+    if best.feature_code in ("PCLI", "ADM1", "CONT", "RGN"):
+        return True
+    if "." in text:
+        return False  # an abbreviation other than a country's or a province's ("U.N." is not Un, India)
+    if best.feature_code == "ADM2":
+        return " " in text  # "Adair County", not a bare district name that is also a surname
+    return best.feature_class == "P" and best.population >= 50000
 
 
 def _known_tail(text: str, gazetteer: Gazetteer) -> int | None:
@@ -348,8 +445,13 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
 
 
 def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
-    """Recognise and resolve the toponyms of a parsed document."""
-    return resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    """Recognise and resolve the toponyms of a parsed document.
+
+    Places inside organisations' names help resolve the others (a "Kentucky State Police" puts
+    Kentucky in context) but are not returned: the event extractor reads the organisation as an
+    actor, and a name inside it does not locate an event."""
+    toponyms = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    return [t for t in toponyms if not t.embedded]
 
 
 def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Toponym]:
