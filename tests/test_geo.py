@@ -327,3 +327,50 @@ def test_plural_demonym_names_people_not_a_place(nlp, gazetteer) -> None:
 ])
 def test_organisations_and_buildings_that_share_a_place_name(nlp, gazetteer, text: str) -> None:
     assert recognised(nlp, gazetteer, text) == []
+
+
+def with_entities(nlp, text: str, ents: list[tuple[str, str]]):
+    """A parsed doc whose entities are set by hand, so a rule is tested whatever the model tags."""
+
+    doc = nlp(text)
+    spans = []
+    pos = 0
+    for name, label in ents:  # in text order, each found after the previous one
+        start = text.index(name, pos)
+        pos = start + len(name)
+        span = doc.char_span(start, start + len(name), label=label)
+        assert span is not None, name
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def test_place_the_model_tags_as_a_person(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    doc = with_entities(nlp, "Floods hit Tamil Nadu on Monday.", [("Tamil Nadu", "PERSON")])
+    assert [t.text for t in recognize(doc, gazetteer)] == ["Tamil Nadu"]
+
+
+def test_person_named_like_a_country_stays_a_person(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    # The second "Jordan" is tagged PERSON on its own: the full name earlier says who it is.
+    doc = with_entities(nlp, "Michael Jordan scored twice. Later, Jordan rested.",
+                        [("Michael Jordan", "PERSON"), ("Jordan", "PERSON")])
+    assert recognize(doc, gazetteer) == []
+
+
+def test_datelines_in_capitals(gazetteer) -> None:
+    from dashboard.geo.toponyms import _datelines
+
+    text = ("LONDON The Latest on the talks.\nCOLUMBUS, Ohio (AP) — Fans gathered.\n"
+            "SAN ANTONIO (AP) — Rain.\nCHECK YOUR TICKETS NOW! One ticket won.\nNORTH — a word.")
+    assert [t.text for t in _datelines(text, gazetteer)] == ["LONDON", "COLUMBUS", "SAN ANTONIO"]
+    assert all(text[t.start:t.end] == t.text for t in _datelines(text, gazetteer))
+
+
+def test_region_demonym_stands_for_the_region(nlp, gazetteer) -> None:
+    tops = geoparsed(nlp, gazetteer, "European leaders met in Brussels on Monday.")
+    (european,) = resolved(tops, "European")
+    assert (european.place.name, european.place.feature_code) == ("Europe", "CONT")

@@ -98,6 +98,26 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
             out.extend(_embedded(ent, gazetteer))
         elif found is not None:
             out.append(found)
+    for top in _datelines(doc.text, gazetteer):
+        if not any(t.start < top.end and top.start < t.end for t in out):
+            out.append(top)
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+# "COLUMBUS, Ohio (AP) —", "LONDON The Latest…", "WASHINGTON, April 5 (Reuters)": a line that
+# opens with a place name in capitals, then a comma, a bracket, a dash or the story's first word.
+_DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
+
+
+def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
+    out = []
+    for m in _DATELINE.finditer(text):
+        name = m.group(1)
+        letters = sum(c.isalpha() for c in name)
+        if letters < 4 or name.lower() in COMPASS_WORDS or not gazetteer.lookup(name):
+            continue
+        out.append(Toponym(m.start(1), m.end(1), name, "DATELINE"))
     return out
 
 
@@ -134,7 +154,8 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym
         if label == "FAC" and not _well_known(known, 20000, text) and not any(p.feature_code == "ADM2" for p in known):
             return None  # a building or a street that shares a village's name ("White House", "Church Street")
     elif label == "PERSON":
-        return None
+        if not _place_tagged_as_person(ent, text, gazetteer):
+            return None
     else:
         # ORG/NORP spans: only when the name is a well-known place and reads like one
         # ("Idlib" tagged ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an
@@ -149,6 +170,20 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym
             return None
     nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
     return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
+
+
+def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
+    """The small model tags some places PERSON ("Tamil Nadu", "Cairns"). Take such a span for a
+    place only when the name is a country, a province or a city of 100,000, nothing around it
+    reads like a person, and no longer person's name in the article contains it ("Nelson" after
+    "Nelson Mandela", "Jordan" after "Michael Jordan")."""
+    if len(ent) > 3 or _is_person_like(ent):
+        return False
+    words = set(fold(text).split())
+    for other in ent.doc.ents:
+        if other.label_ == "PERSON" and len(other) > len(ent) and words & set(fold(other.text).split()):
+            return False
+    return _well_known(gazetteer.lookup(text), 100_000, text)
 
 
 def _well_known(places: list[Place], min_population: int, text: str = "") -> bool:
