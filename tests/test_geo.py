@@ -374,3 +374,14 @@ def test_region_demonym_stands_for_the_region(nlp, gazetteer) -> None:
     tops = geoparsed(nlp, gazetteer, "European leaders met in Brussels on Monday.")
     (european,) = resolved(tops, "European")
     assert (european.place.name, european.place.feature_code) == ("Europe", "CONT")
+
+
+@pytest.mark.parametrize("text, name, code", [
+    ("Ministers of the EU met.", "EU", "CONT"),  # the Union stands for Europe, not Eu in Normandy
+    ("Storms over the Atlantic grew.", "Atlantic", "OCN"),  # not Atlantic, Iowa
+    ("Rain fell across England.", "England", "ADM1"),  # a part of the United Kingdom, not all of it
+])
+def test_regions_oceans_and_home_nations(gazetteer, text: str, name: str, code: str) -> None:
+    start = text.index(name)
+    (t,) = resolve([Toponym(start, start + len(name), name, "GOLD")], GazetteerGeocoder(gazetteer), gazetteer)
+    assert t.place is not None and t.place.feature_code == code

@@ -420,13 +420,13 @@ def build_gazetteer() -> Gazetteer:
             b.alias(i, row["alias"])
 
     # "European", "Latin American": adjectives that stand for a continent or a region, as
-    # "Turkish" stands for Turkey; they name the region itself, so they are its aliases.
+    # "Turkish" stands for Turkey, so they are its aliases; so are "EU" and "European Union".
     regions = {fold(b.cols["name"][i]): i for i in range(len(b.cols["name"]))
                if b.cols["feature_code"][i] in ("CONT", "RGN")}
-    for row in _own_table("region_demonyms.tsv"):
+    for row in _own_table("region_aliases.tsv"):
         i = regions.get(fold(row["region"]))
         if i is not None:
-            b.alias(i, row["demonym"])
+            b.alias(i, row["alias"])
 
     demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
     return b.finish(country_names, demonyms)
@@ -436,7 +436,7 @@ def _sources_stamp() -> str:
     import hashlib
 
     h = hashlib.sha1(str(INDEX_VERSION).encode())
-    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv", "region_demonyms.tsv"):
+    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv", "region_aliases.tsv"):
         p = Path(__file__).with_name("data") / name
         h.update(p.read_bytes() if p.exists() else b"-")
     return h.hexdigest()[:16]

@@ -352,7 +352,9 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
         s += 3.0
     elif code in ("CONT", "RGN"):
         s += 3.0
-    elif code in ("SEA", "OCN", "GULF", "MTS", "STRT"):
+    elif code == "OCN":
+        s += 5.0  # no population to weigh, yet a bare "Atlantic" is the ocean before a town in Iowa
+    elif code in ("SEA", "GULF", "MTS", "STRT"):
         s += 2.0
     elif code == "ADM1":
         s += 2.0 if admin_hint else -0.3
