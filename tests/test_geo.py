@@ -385,3 +385,59 @@ def test_regions_oceans_and_home_nations(gazetteer, text: str, name: str, code: 
     start = text.index(name)
     (t,) = resolve([Toponym(start, start + len(name), name, "GOLD")], GazetteerGeocoder(gazetteer), gazetteer)
     assert t.place is not None and t.place.feature_code == code
+
+
+# -- resolution: neighbours, one sense per article, names inside names --------------------------------
+
+def gold(text: str, *names: str) -> list[Toponym]:
+    spans, pos = [], 0
+    for n in names:
+        start = text.index(n, pos)
+        pos = start + len(n)
+        spans.append(Toponym(start, pos, n, "GOLD"))
+    return spans
+
+
+def town(idx: int, name: str, lat: float, lon: float, admin1: str, code: str = "PPL", pop: int = 2000) -> Place:
+    return Place(idx=idx, geonameid=None, name=name, latitude=lat, longitude=lon, feature_class="A" if
+                 code.startswith("ADM") else "P", feature_code=code, country_code="US", admin1=admin1, admin2="",
+                 population=pop)
+
+
+def test_small_towns_named_together_are_neighbours() -> None:
+    from collections import Counter
+
+    from dashboard.geo.toponyms import Context, co_support, rank
+
+    paris_mo, paris_tx = town(1, "Paris", 39.48, -92.0, "Missouri"), town(2, "Paris", 33.66, -95.56, "Texas", pop=25000)
+    holliday_mo, holliday_tx = town(3, "Holliday", 39.49, -92.13, "Missouri"), town(4, "Holliday", 33.82, -98.7,
+                                                                                     "Texas")
+    missouri = town(5, "Missouri", 38.25, -92.5, "Missouri", code="ADM1", pop=6_000_000)
+    support = co_support({"paris": [paris_tx, paris_mo], "holliday": [holliday_mo, holliday_tx],
+                          "missouri": [missouri]})
+    # Paris and Holliday, Missouri are 11 km apart and inside the Missouri the story names.
+    assert support == {1: 2, 3: 2, 5: 2}
+    ranked = rank([paris_tx, paris_mo], "paris", Context(Counter(), support=support))
+    assert ranked[0][0] is paris_mo, "the neighbours outweigh a larger namesake"
+
+
+def test_famous_pair_is_not_pulled_to_obscure_neighbours(gazetteer) -> None:
+    text = "Flights between Paris and London were cancelled."
+    tops = resolve(gold(text, "Paris", "London"), GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    assert [t.place.country_code for t in tops] == ["FR", "GB"]
+
+
+def test_one_sense_per_article(gazetteer) -> None:
+    text = "Police in London, Ontario, said the London rally was peaceful."
+    tops = resolve(gold(text, "London", "Ontario", "London"), GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    assert [(t.place.country_code, t.place.admin1) for t in (tops[0], tops[2])] == [("CA", "Ontario")] * 2
+
+
+@pytest.mark.parametrize("name, inner", [
+    ("Karak district", "Karak"), ("Vancouver Art Gallery", "Vancouver"), ("North London", "London"),
+    ("University of Manitoba", "Manitoba"), ("Bob Wills Museum", None), ("Xyzzy Qux", None),
+])
+def test_contained_name(gazetteer, name: str, inner: str | None) -> None:
+    from dashboard.geo.toponyms import contained_name
+
+    assert contained_name(name, gazetteer) == inner

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km
@@ -29,6 +30,11 @@ STATE_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldie
                "army's", "gendarmerie", "coast", "leader", "leaders", "spokesman", "spokeswoman", "administration"}
 COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west", "east", "north", "south",
                  "northwest", "northeast", "southwest", "southeast"}
+# Words that name a kind of building or institution; a town may bear one as its name
+# ("University", Florida) but inside a longer name it is the kind, not the place.
+FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
+                  "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
+                  "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
 ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
                "countryside", "provinces", "regions", "governorates"}
 
@@ -59,6 +65,7 @@ class Context:
     countries: Counter
     anchors: tuple[tuple[float, float], ...] = ()
     preferred: frozenset[int] = frozenset()  # the user's corrections
+    support: dict[int, int] = field(default_factory=dict)  # place idx → other names that agree with it
 
 
 def _strip_article(span: Any) -> tuple[int, int, str]:
@@ -318,6 +325,31 @@ def _online_place(loc: Location, name: str) -> Place:
                  admin2="", population=0)
 
 
+def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
+    """For a name the gazetteer lacks, the known place it is in or named after: "Karak district"
+    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London. The longest run of
+    words, leftmost first, that names a province or a town of 5,000 people or more."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    if words[-1].lower().strip(".") in ADMIN_WORDS | {"co", "city", "area"}:
+        stem = " ".join(words[:-1])
+        if stem in gazetteer:
+            return stem
+    for n in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - n + 1):
+            run = words[i:i + n]
+            if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
+                continue
+            name = " ".join(run).strip(",.;:'’")
+            if name.lower() in COMPASS_WORDS | FACILITY_WORDS or len(name) < 3:
+                continue
+            places = gazetteer.lookup(name)
+            if places and _well_known(places, 5000, name) and not all(p.feature_code == "PCLI" for p in places):
+                return name
+    return None
+
+
 def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
     """"Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
     out: dict[int, int] = {}
@@ -374,7 +406,53 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
     if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
         d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
         s += 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
+    s += SUPPORT_WEIGHT * min(ctx.support.get(place.idx, 0), 3)
     return s
+
+
+SUPPORT_WEIGHT = 0.8
+SUPPORT_KM = 100.0
+POOL_SIZE = 10
+
+
+def co_support(pools: dict[str, list[Place]]) -> dict[int, int]:
+    """For each candidate, how many of the document's other names could be a place beside it
+    (within SUPPORT_KM) or the province that holds it, or lie inside it. Small towns named
+    together are usually neighbours: Holliday, Paris and Monroe County in one story are all in
+    Missouri; Edmonton beside Enfield is the one in London. `pools` holds each name's likeliest
+    candidates."""
+    pts: list[tuple[int, int, Place]] = []  # (name number, idx, place)
+    for n, places in enumerate(pools.values()):
+        for p in places:
+            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code:
+                pts.append((n, p.idx, p))
+    if len(pts) < 2:
+        return {}
+    names = np.array([n for n, _, _ in pts])
+    lat = np.radians([p.latitude for _, _, p in pts])
+    lon = np.radians([p.longitude for _, _, p in pts])
+    point = np.array([p.feature_code != "ADM1" for _, _, p in pts])
+    # Haversine for every pair at once: a document has a few hundred candidates at most.
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    near = (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1))) <= SUPPORT_KM) & point[:, None] & point[None, :]
+    holders: dict[tuple[str, str], set[int]] = {}
+    for n, _, p in pts:
+        if p.feature_code == "ADM1":
+            holders.setdefault((p.country_code, fold(p.name)), set()).add(n)
+    out: dict[int, int] = {}
+    for k, (n, idx, p) in enumerate(pts):
+        others = set(names[near[k]].tolist())
+        if p.feature_code != "ADM1" and p.admin1:
+            others |= holders.get((p.country_code, fold(p.admin1)), set())
+        elif p.feature_code == "ADM1":
+            others |= {m for m, _, q in pts if q.feature_code != "ADM1" and q.country_code == p.country_code
+                       and fold(q.admin1) == fold(p.name)}
+        others.discard(n)
+        if others:
+            out[idx] = len(others)
+    return out
 
 
 def _foreign_small_place(place: Place, ctx: Context) -> bool:
@@ -424,8 +502,14 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                 spelled_exactly.add(key)
             else:
                 cands[key] = gazetteer.lookup_spelling(t.text)
+            if not cands[key]:
+                inner = contained_name(t.text, gazetteer)
+                if inner is not None:
+                    cands[key] = candidates(inner, geocoder, gazetteer, spelling=False)
+                    spelled_exactly.add(key)
 
     first: Counter = Counter()
+    pools: dict[str, list[Place]] = {}
     own: dict[str, Counter] = {}  # what each name adds to the context, so it is not its own evidence
     named: Counter = Counter()  # countries of the places named (demonyms name actors, not places)
     anchors: list[tuple[float, float]] = []
@@ -437,6 +521,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
         if not ranked:
             continue
+        pools.setdefault(fold(t.text), [p for p, _ in ranked[:POOL_SIZE]])
         top = ranked[0][0]
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
@@ -446,7 +531,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             named[top.country_code] += weight
             if top.feature_class == "P" and margin > 1.0:
                 anchors.append((top.latitude, top.longitude))
-    ctx = Context(first, tuple(anchors[:50]), preferred)
+    ctx = Context(first, tuple(anchors[:50]), preferred, co_support(pools))
     contained_by = containers(toponyms, text)
     contains = {outer: inner for inner, outer in contained_by.items()}
     for i, t in enumerate(toponyms):
@@ -470,7 +555,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             options = [p for p in options if p.country_code and first.get(p.country_code, 0) > 0
                        or p.idx in preferred]
         mine = own.get(key)
-        here = Context(first - mine, ctx.anchors, preferred) if mine else ctx
+        here = Context(first - mine, ctx.anchors, preferred, ctx.support) if mine else ctx
         ranked = rank(options, key, here, t.admin_hint)
         others = Context(named - mine if mine else named)
         if ranked and (not _foreign_small_place(ranked[0][0], others) or i in contained_by
@@ -478,6 +563,13 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
+    # One sense per discourse: once the text says "London, Ontario", a bare "London" later in
+    # the same article is that London too.
+    settled = {fold(toponyms[i].text): toponyms[i] for i in contained_by if toponyms[i].place is not None}
+    for t in toponyms:
+        first_mention = settled.get(fold(t.text))
+        if first_mention is not None and not t.is_demonym and t.place != first_mention.place:
+            t.place, t.score = first_mention.place, first_mention.score
     return toponyms
 
 
