@@ -441,3 +441,25 @@ def test_contained_name(gazetteer, name: str, inner: str | None) -> None:
     from dashboard.geo.toponyms import contained_name
 
     assert contained_name(name, gazetteer) == inner
+
+
+def test_country_initials_tagged_as_an_organisation(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    doc = with_entities(nlp, "Officials from the EU and the UN met.", [("EU", "ORG"), ("UN", "ORG")])
+    assert [t.text for t in recognize(doc, gazetteer)] == ["EU"], "the UN is no country"
+
+
+def test_proper_noun_without_an_entity(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    doc = with_entities(nlp, "Talks on Ukraine resumed on Monday, the ministry said.", [])
+    assert [t.text for t in recognize(doc, gazetteer)] == ["Ukraine"]
+
+
+def test_common_word_in_an_organisation_name_is_not_a_place(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    text = "The Business Centre opened downtown; the centre employs forty people."
+    doc = with_entities(nlp, text, [("The Business Centre", "ORG")])
+    assert recognize(doc, gazetteer) == []

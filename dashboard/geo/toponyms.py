@@ -105,7 +105,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
             out.extend(_embedded(ent, gazetteer))
         elif found is not None:
             out.append(found)
-    for top in _datelines(doc.text, gazetteer):
+    for top in _datelines(doc.text, gazetteer) + _unlabelled(doc, gazetteer):
         if not any(t.start < top.end and top.start < t.end for t in out):
             out.append(top)
     out.sort(key=lambda t: t.start)
@@ -115,6 +115,36 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
 # "COLUMBUS, Ohio (AP) —", "LONDON The Latest…", "WASHINGTON, April 5 (Reuters)": a line that
 # opens with a place name in capitals, then a comma, a bracket, a dash or the story's first word.
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
+
+
+def _unlabelled(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
+    """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
+    country, a province or a city of 100,000 by its own name, and the article never writes them
+    in lower case."""
+    in_entity = {tok.i for ent in doc.ents for tok in ent}
+    out: list[Toponym] = []
+    i, n = 0, len(doc)
+    while i < n:
+        hit = None
+        if doc[i].pos_ == "PROPN" and i not in in_entity and doc[i].text[:1].isupper():
+            for j in range(min(n, i + 4), i, -1):
+                run = doc[i:j]
+                if any(t.pos_ != "PROPN" or t.i in in_entity for t in run):
+                    continue
+                text = run.text
+                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS or _common_word(text, doc.text):
+                    continue
+                places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
+                if places and _well_known(places, 100_000, text) and (
+                        max(places, key=lambda p: p.population).population > 0):
+                    hit = (j, Toponym(run.start_char, run.end_char, text, "GAZETTEER"))
+                    break
+        if hit is None:
+            i += 1
+        else:
+            i = hit[0]
+            out.append(hit[1])
+    return out
 
 
 def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
@@ -168,7 +198,9 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym
         # ("Idlib" tagged ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an
         # organisation that merely contains or equals an obscure place name.
         if text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha():
-            pass
+            pass  # a dateline in capitals: "EDMONTON"
+        elif _state_abbreviation(text, gazetteer):
+            return Toponym(s, e, text, label)  # "the EU's", "UAE officials", "DPRK" tagged ORG
         elif not text[0].isupper() or text.isupper() or len(text) < 4:
             return None
         if len(ent) > 3:
@@ -191,6 +223,14 @@ def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
         if other.label_ == "PERSON" and len(other) > len(ent) and words & set(fold(other.text).split()):
             return False
     return _well_known(gazetteer.lookup(text), 100_000, text)
+
+
+def _state_abbreviation(text: str, gazetteer: Gazetteer) -> bool:
+    """A country's or a union's initials ("EU", "UAE", "U.S."), which the model often tags ORG."""
+    letters = text.replace(".", "")
+    if not (2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()):
+        return False
+    return any(p.feature_code in ("PCLI", "CONT", "RGN") for p in gazetteer.lookup(text))
 
 
 def _well_known(places: list[Place], min_population: int, text: str = "") -> bool:
@@ -234,7 +274,7 @@ def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
             if words[-1].lower_ == "state" and len(words) > 1 and _embedded_place(text[:words[-1].idx - s].rstrip(),
                                                                                   gazetteer):
                 continue  # "Kentucky State Police": the state is Kentucky
-            if _embedded_place(text, gazetteer):
+            if _embedded_place(text, gazetteer) and not (len(words) == 1 and _common_word(text, ent.doc.text)):
                 hit = (j, Toponym(s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None,
                                   embedded=True))
                 break
@@ -244,6 +284,12 @@ def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
             i, top = hit
             out.append(top)
     return out
+
+
+def _common_word(word: str, text: str) -> bool:
+    """Whether the article also writes the word in lower case ("the centre", "a union"): then,
+    capitalised in a name, it is most likely that word, not a place."""
+    return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
 
 
 def _capitalised(word: str) -> bool:
@@ -258,11 +304,14 @@ def _embedded_place(text: str, gazetteer: Gazetteer) -> bool:
     if gazetteer.demonym_country(text):
         return not _names_people(text, gazetteer)
     places = gazetteer.lookup(text)
+    own = [p for p in places if fold(p.name) == fold(text)]
+    # A translation or an old name ("Julia" for Plovdiv, "Human" for Uman) inside an
+    # organisation's name is a word, not that town; a country's short forms ("U.S.") count.
+    places = own or [p for p in places if p.feature_code in ("PCLI", "CONT", "RGN")]
     if not places:
         return False
-    places = [p for p in places if fold(p.name) == fold(text)] or places
     best = max(places, key=lambda p: p.population)
-    if best.feature_code in ("PCLI", "ADM1", "CONT", "RGN"):
+    if best.feature_code in ("PCLI", "CONT", "RGN") or best.feature_code == "ADM1" and best.population > 0:
         return True
     if "." in text:
         return False  # an abbreviation other than a country's or a province's ("U.N." is not Un, India)
