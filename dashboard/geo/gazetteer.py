@@ -453,10 +453,14 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
         place = gaz.admin1_place(cc, r["name"])
         if place is not None and r["geonameid"].isdigit():
             gaz.cols["geonameid"][place.idx] = int(r["geonameid"])
-    known_ids = {int(g) for g in gaz.cols["geonameid"] if int(g) > 0}
+    known_ids = {int(g): i for i, g in enumerate(gaz.cols["geonameid"]) if int(g) > 0}
     for r in read_table(folder / IMPORTED):
         gid = int(r["geonameid"])
         if gid in known_ids:
+            # GeoNames' own point for a place the packages know by another source's centroid
+            # (countries and provinces come from countrystatecity): the dump is the reference.
+            i = known_ids[gid]
+            gaz.cols["latitude"][i], gaz.cols["longitude"][i] = float(r["latitude"]), float(r["longitude"])
             continue
         a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
         gaz.add(Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),
