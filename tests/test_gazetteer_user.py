@@ -110,3 +110,23 @@ def test_cli_gazetteer_add_and_import(tmp_path: Path, monkeypatch: pytest.Monkey
     out = capsys.readouterr()
     assert "imported 1 places row(s)" in out.out
     assert "empty.txt" in out.err
+
+
+def test_import_moves_known_countries_and_provinces_to_geonames_points(tmp_path: Path) -> None:
+    """The packaged country and province points are another source's centroids; a dump's own
+    rows for the same GeoNames ids replace them (here Syria, and Idlib once admin1 names its id)."""
+    folder = tmp_path / "gz"
+    syria = "163843\tSyria\tSyria\t\t35.0\t38.5\tA\tPCLI\tSY\t\t00\t\t\t\t22000000\t\t0\tAsia/Damascus\t2020-01-01"
+    idlib = "169388\tIdlib\tIdlib\t\t35.75\t36.6\tA\tADM1\tSY\t\t12\t\t\t\t1500000\t\t0\tAsia/Damascus\t2020-01-01"
+    dump = tmp_path / "SY.txt"
+    dump.write_text(syria + "\n" + idlib + "\n", encoding="utf-8")
+    import_file(dump, folder=folder)
+    admin1 = tmp_path / "admin1CodesASCII.txt"
+    admin1.write_text("SY.12\tIdlib\tIdlib\t169388\n", encoding="utf-8")
+    import_file(admin1, folder=folder)
+    gaz = apply_user_additions(tiny_gazetteer(), folder)
+    (country,) = [p for p in gaz.lookup("Syria") if p.feature_code == "PCLI"]
+    assert (country.latitude, country.longitude) == (35.0, 38.5)
+    (province,) = gaz.lookup("Idlib")
+    assert (province.geonameid, province.latitude, province.longitude) == (169388, 35.75, 36.6)
+    assert len(gaz.lookup("Syria")) == 1, "not added twice"

@@ -293,3 +293,173 @@ def test_fallback_geocoder_asks_online_only_for_unknown_names(gazetteer, tmp_pat
     assert geo.geocode("Nowhereville Qxz").latitude == 35.5
     assert geo.geocode("Nowhereville Qxz").latitude == 35.5
     assert asked == ["Nowhereville Qxz"], "asked once, then served from the disk cache"
+
+
+# -- recognition: organisations, buildings and people ---------------------------------------------------
+
+def recognised(nlp, gazetteer, text: str) -> list[Toponym]:
+    from dashboard.geo.toponyms import recognize
+
+    return recognize(nlp(text), gazetteer)
+
+
+def test_place_inside_an_organisation_name_is_recognised_but_locates_no_event(nlp, gazetteer) -> None:
+    text = "Officers from the Kentucky State Police arrested him on Friday."
+    tops = recognised(nlp, gazetteer, text)
+    assert [(t.text, t.embedded) for t in tops] == [("Kentucky", True)]
+    assert text[tops[0].start:tops[0].end] == "Kentucky"
+    assert geoparsed(nlp, gazetteer, text) == [], "the pipeline reads the police as an actor, not a place"
+
+
+def test_demonym_inside_an_organisation_name(nlp, gazetteer) -> None:
+    (canadian,) = recognised(nlp, gazetteer, "The report was written by The Canadian Press.")
+    assert (canadian.text, canadian.is_demonym, canadian.embedded) == ("Canadian", True, True)
+
+
+def test_plural_demonym_names_people_not_a_place(nlp, gazetteer) -> None:
+    tops = recognised(nlp, gazetteer, "Thousands of Mexicans crossed the border, while Mexican officials said nothing.")
+    assert [t.text for t in tops] == ["Mexican"]
+
+
+@pytest.mark.parametrize("text", [
+    "The U.N. said aid was blocked.",  # not Un, India
+    "Leaders met at the White House on Monday.",  # a building, not the town in Tennessee or Casablanca
+])
+def test_organisations_and_buildings_that_share_a_place_name(nlp, gazetteer, text: str) -> None:
+    assert recognised(nlp, gazetteer, text) == []
+
+
+def with_entities(nlp, text: str, ents: list[tuple[str, str]]):
+    """A parsed doc whose entities are set by hand, so a rule is tested whatever the model tags."""
+
+    doc = nlp(text)
+    spans = []
+    pos = 0
+    for name, label in ents:  # in text order, each found after the previous one
+        start = text.index(name, pos)
+        pos = start + len(name)
+        span = doc.char_span(start, start + len(name), label=label)
+        assert span is not None, name
+        spans.append(span)
+    doc.ents = spans
+    return doc
+
+
+def test_place_the_model_tags_as_a_person(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    doc = with_entities(nlp, "Floods hit Tamil Nadu on Monday.", [("Tamil Nadu", "PERSON")])
+    assert [t.text for t in recognize(doc, gazetteer)] == ["Tamil Nadu"]
+
+
+def test_person_named_like_a_country_stays_a_person(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    # The second "Jordan" is tagged PERSON on its own: the full name earlier says who it is.
+    doc = with_entities(nlp, "Michael Jordan scored twice. Later, Jordan rested.",
+                        [("Michael Jordan", "PERSON"), ("Jordan", "PERSON")])
+    assert recognize(doc, gazetteer) == []
+
+
+def test_datelines_in_capitals(gazetteer) -> None:
+    from dashboard.geo.toponyms import _datelines
+
+    text = ("LONDON The Latest on the talks.\nCOLUMBUS, Ohio (AP) — Fans gathered.\n"
+            "SAN ANTONIO (AP) — Rain.\nCHECK YOUR TICKETS NOW! One ticket won.\nNORTH — a word.")
+    assert [t.text for t in _datelines(text, gazetteer)] == ["LONDON", "COLUMBUS", "SAN ANTONIO"]
+    assert all(text[t.start:t.end] == t.text for t in _datelines(text, gazetteer))
+
+
+def test_region_demonym_stands_for_the_region(nlp, gazetteer) -> None:
+    tops = geoparsed(nlp, gazetteer, "European leaders met in Brussels on Monday.")
+    (european,) = resolved(tops, "European")
+    assert (european.place.name, european.place.feature_code) == ("Europe", "CONT")
+
+
+@pytest.mark.parametrize("text, name, code", [
+    ("Ministers of the EU met.", "EU", "CONT"),  # the Union stands for Europe, not Eu in Normandy
+    ("Storms over the Atlantic grew.", "Atlantic", "OCN"),  # not Atlantic, Iowa
+    ("Rain fell across England.", "England", "ADM1"),  # a part of the United Kingdom, not all of it
+])
+def test_regions_oceans_and_home_nations(gazetteer, text: str, name: str, code: str) -> None:
+    start = text.index(name)
+    (t,) = resolve([Toponym(start, start + len(name), name, "GOLD")], GazetteerGeocoder(gazetteer), gazetteer)
+    assert t.place is not None and t.place.feature_code == code
+
+
+# -- resolution: neighbours, one sense per article, names inside names --------------------------------
+
+def gold(text: str, *names: str) -> list[Toponym]:
+    spans, pos = [], 0
+    for n in names:
+        start = text.index(n, pos)
+        pos = start + len(n)
+        spans.append(Toponym(start, pos, n, "GOLD"))
+    return spans
+
+
+def town(idx: int, name: str, lat: float, lon: float, admin1: str, code: str = "PPL", pop: int = 2000) -> Place:
+    return Place(idx=idx, geonameid=None, name=name, latitude=lat, longitude=lon, feature_class="A" if
+                 code.startswith("ADM") else "P", feature_code=code, country_code="US", admin1=admin1, admin2="",
+                 population=pop)
+
+
+def test_small_towns_named_together_are_neighbours() -> None:
+    from collections import Counter
+
+    from dashboard.geo.toponyms import Context, co_support, rank
+
+    paris_mo, paris_tx = town(1, "Paris", 39.48, -92.0, "Missouri"), town(2, "Paris", 33.66, -95.56, "Texas", pop=25000)
+    holliday_mo, holliday_tx = town(3, "Holliday", 39.49, -92.13, "Missouri"), town(4, "Holliday", 33.82, -98.7,
+                                                                                     "Texas")
+    missouri = town(5, "Missouri", 38.25, -92.5, "Missouri", code="ADM1", pop=6_000_000)
+    support = co_support({"paris": [paris_tx, paris_mo], "holliday": [holliday_mo, holliday_tx],
+                          "missouri": [missouri]})
+    # Paris and Holliday, Missouri are 11 km apart and inside the Missouri the story names.
+    assert support == {1: 2, 3: 2, 5: 2}
+    ranked = rank([paris_tx, paris_mo], "paris", Context(Counter(), support=support))
+    assert ranked[0][0] is paris_mo, "the neighbours outweigh a larger namesake"
+
+
+def test_famous_pair_is_not_pulled_to_obscure_neighbours(gazetteer) -> None:
+    text = "Flights between Paris and London were cancelled."
+    tops = resolve(gold(text, "Paris", "London"), GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    assert [t.place.country_code for t in tops] == ["FR", "GB"]
+
+
+def test_one_sense_per_article(gazetteer) -> None:
+    text = "Police in London, Ontario, said the London rally was peaceful."
+    tops = resolve(gold(text, "London", "Ontario", "London"), GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    assert [(t.place.country_code, t.place.admin1) for t in (tops[0], tops[2])] == [("CA", "Ontario")] * 2
+
+
+@pytest.mark.parametrize("name, inner", [
+    ("Karak district", "Karak"), ("Vancouver Art Gallery", "Vancouver"), ("North London", "London"),
+    ("University of Manitoba", "Manitoba"), ("Bob Wills Museum", None), ("Xyzzy Qux", None),
+])
+def test_contained_name(gazetteer, name: str, inner: str | None) -> None:
+    from dashboard.geo.toponyms import contained_name
+
+    assert contained_name(name, gazetteer) == inner
+
+
+def test_country_initials_tagged_as_an_organisation(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    doc = with_entities(nlp, "Officials from the EU and the UN met.", [("EU", "ORG"), ("UN", "ORG")])
+    assert [t.text for t in recognize(doc, gazetteer)] == ["EU"], "the UN is no country"
+
+
+def test_proper_noun_without_an_entity(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    doc = with_entities(nlp, "Talks on Ukraine resumed on Monday, the ministry said.", [])
+    assert [t.text for t in recognize(doc, gazetteer)] == ["Ukraine"]
+
+
+def test_common_word_in_an_organisation_name_is_not_a_place(nlp, gazetteer) -> None:
+    from dashboard.geo.toponyms import recognize
+
+    text = "The Business Centre opened downtown; the centre employs forty people."
+    doc = with_entities(nlp, text, [("The Business Centre", "ORG")])
+    assert recognize(doc, gazetteer) == []

@@ -26,7 +26,7 @@ import numpy as np
 from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 # geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
 PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
@@ -419,6 +419,15 @@ def build_gazetteer() -> Gazetteer:
         if i is not None:
             b.alias(i, row["alias"])
 
+    # "European", "Latin American": adjectives that stand for a continent or a region, as
+    # "Turkish" stands for Turkey, so they are its aliases; so are "EU" and "European Union".
+    regions = {fold(b.cols["name"][i]): i for i in range(len(b.cols["name"]))
+               if b.cols["feature_code"][i] in ("CONT", "RGN")}
+    for row in _own_table("region_aliases.tsv"):
+        i = regions.get(fold(row["region"]))
+        if i is not None:
+            b.alias(i, row["alias"])
+
     demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
     return b.finish(country_names, demonyms)
 
@@ -427,7 +436,7 @@ def _sources_stamp() -> str:
     import hashlib
 
     h = hashlib.sha1(str(INDEX_VERSION).encode())
-    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv"):
+    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv", "region_aliases.tsv"):
         p = Path(__file__).with_name("data") / name
         h.update(p.read_bytes() if p.exists() else b"-")
     return h.hexdigest()[:16]
@@ -444,10 +453,14 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
         place = gaz.admin1_place(cc, r["name"])
         if place is not None and r["geonameid"].isdigit():
             gaz.cols["geonameid"][place.idx] = int(r["geonameid"])
-    known_ids = {int(g) for g in gaz.cols["geonameid"] if int(g) > 0}
+    known_ids = {int(g): i for i, g in enumerate(gaz.cols["geonameid"]) if int(g) > 0}
     for r in read_table(folder / IMPORTED):
         gid = int(r["geonameid"])
         if gid in known_ids:
+            # GeoNames' own point for a place the packages know by another source's centroid
+            # (countries and provinces come from countrystatecity): the dump is the reference.
+            i = known_ids[gid]
+            gaz.cols["latitude"][i], gaz.cols["longitude"][i] = float(r["latitude"]), float(r["longitude"])
             continue
         a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
         gaz.add(Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km
@@ -16,6 +17,8 @@ from dashboard.nlp import base_form
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Aleppo" LANGUAGE
+# Entities whose names often hold a place name ("Kentucky State Police", "Toronto General Hospital").
+EMBEDDING_LABELS = {"ORG", "FAC"}
 SPEECH_VERBS = {"say", "said", "says", "tell", "told", "tells", "add", "added", "adds", "express",
                 "expressed", "note", "noted", "stress", "stressed", "warn", "warned", "claim", "claimed"}
 # Nouns after a demonym that make it stand for the country (its forces, state or officials).
@@ -27,6 +30,11 @@ STATE_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldie
                "army's", "gendarmerie", "coast", "leader", "leaders", "spokesman", "spokeswoman", "administration"}
 COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west", "east", "north", "south",
                  "northwest", "northeast", "southwest", "southeast"}
+# Words that name a kind of building or institution; a town may bear one as its name
+# ("University", Florida) but inside a longer name it is the kind, not the place.
+FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
+                  "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
+                  "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
 ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
                "countryside", "provinces", "regions", "governorates"}
 
@@ -45,6 +53,7 @@ class Toponym:
     alternatives: list[tuple[Place, float]] = field(default_factory=list)
     admin_hint: bool = False
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
+    embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
 
     @property
     def resolved(self) -> bool:
@@ -56,6 +65,7 @@ class Context:
     countries: Counter
     anchors: tuple[tuple[float, float], ...] = ()
     preferred: frozenset[int] = frozenset()  # the user's corrections
+    support: dict[int, int] = field(default_factory=dict)  # place idx → other names that agree with it
 
 
 def _strip_article(span: Any) -> tuple[int, int, str]:
@@ -84,52 +94,230 @@ def _is_person_like(span: Any) -> bool:
 
 def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> list[Toponym]:
     """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
-    unambiguous place names, plus demonyms ("Turkish forces"). With keep_unknown, NER place spans the
-    gazetteer lacks are kept too (unresolvable, but still where an event may be)."""
+    unambiguous place names, plus demonyms ("Turkish forces"), plus well-known places inside the
+    names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
+    `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
+    but still where an event may be)."""
     out: list[Toponym] = []
     for ent in doc.ents:
-        label = ent.label_
-        if label not in PLACE_LABELS and label not in MAYBE_LABELS:
-            continue
-        s, e, text = _strip_article(ent)
-        if len(text) < 2 or not text[0].isupper():
-            continue
-        if text.lower() in COMPASS_WORDS:
-            continue
-        if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
-            code = gazetteer.demonym_country(text)
-            if code:
-                out.append(Toponym(s, e, text, label, is_demonym=True, state=_demonym_stands_for_state(ent)))
-                continue
-        if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
-            pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
-        elif text not in gazetteer:
-            sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
-            if sub is not None:
-                # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
-                s, e, text = s + sub, e, text[sub:]
-            else:
-                if keep_unknown and label in ("GPE", "LOC", "FAC"):
-                    out.append(Toponym(s, e, text, label))
-                continue
-        if label in PLACE_LABELS:
-            known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
-            if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
-                continue
-        elif label == "PERSON":
-            continue
-        else:
-            # ORG/NORP spans: only when the name is a well-known place and reads like one
-            # ("Idlib" tagged ORG, "Sochi deal" tagged NORP), not an organisation that merely
-            # contains or equals an obscure place name.
-            if not text[0].isupper() or text.isupper() or len(text) < 4 or len(ent) > 3:
-                continue
-            best = max(gazetteer.lookup(text), key=lambda p: p.population)
-            if best.population < 20000 and best.feature_code not in ("PCLI", "ADM1", "RGN", "CONT"):
-                continue
-        nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
-        out.append(Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS))
+        found = _whole_entity(ent, gazetteer, keep_unknown)
+        if found is None and ent.label_ in EMBEDDING_LABELS:
+            out.extend(_embedded(ent, gazetteer))
+        elif found is not None:
+            out.append(found)
+    for top in _datelines(doc.text, gazetteer) + _unlabelled(doc, gazetteer):
+        if not any(t.start < top.end and top.start < t.end for t in out):
+            out.append(top)
+    out.sort(key=lambda t: t.start)
     return out
+
+
+# "COLUMBUS, Ohio (AP) —", "LONDON The Latest…", "WASHINGTON, April 5 (Reuters)": a line that
+# opens with a place name in capitals, then a comma, a bracket, a dash or the story's first word.
+_DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
+
+
+def _unlabelled(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
+    """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
+    country, a province or a city of 100,000 by its own name, and the article never writes them
+    in lower case."""
+    in_entity = {tok.i for ent in doc.ents for tok in ent}
+    out: list[Toponym] = []
+    i, n = 0, len(doc)
+    while i < n:
+        hit = None
+        if doc[i].pos_ == "PROPN" and i not in in_entity and doc[i].text[:1].isupper():
+            for j in range(min(n, i + 4), i, -1):
+                run = doc[i:j]
+                if any(t.pos_ != "PROPN" or t.i in in_entity for t in run):
+                    continue
+                text = run.text
+                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS or _common_word(text, doc.text):
+                    continue
+                places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
+                if places and _well_known(places, 100_000, text) and (
+                        max(places, key=lambda p: p.population).population > 0):
+                    hit = (j, Toponym(run.start_char, run.end_char, text, "GAZETTEER"))
+                    break
+        if hit is None:
+            i += 1
+        else:
+            i = hit[0]
+            out.append(hit[1])
+    return out
+
+
+def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
+    out = []
+    for m in _DATELINE.finditer(text):
+        name = m.group(1)
+        letters = sum(c.isalpha() for c in name)
+        if letters < 4 or name.lower() in COMPASS_WORDS or not gazetteer.lookup(name):
+            continue
+        out.append(Toponym(m.start(1), m.end(1), name, "DATELINE"))
+    return out
+
+
+def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
+    """The entity as one toponym, or None when it is not a place name as a whole."""
+    label = ent.label_
+    if label not in PLACE_LABELS and label not in MAYBE_LABELS:
+        return None
+    s, e, text = _strip_article(ent)
+    if len(text) < 2 or not text[0].isupper():
+        return None
+    if text.lower() in COMPASS_WORDS:
+        return None
+    doc = ent.doc
+    if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
+        code = gazetteer.demonym_country(text)
+        if code:
+            state = _demonym_stands_for_state(ent)
+            if not state and _names_people(text, gazetteer):
+                return None  # "Mexicans", "Canadians": people, not their country
+            return Toponym(s, e, text, label, is_demonym=True, state=state)
+    if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
+        pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
+    elif text not in gazetteer:
+        sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
+        if sub is None:
+            return Toponym(s, e, text, label) if keep_unknown and label in PLACE_LABELS else None
+        # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
+        s, e, text = s + sub, e, text[sub:]
+    if label in PLACE_LABELS:
+        known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
+        if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
+            return None
+        if label == "FAC" and not _well_known(known, 20000, text) and not any(p.feature_code == "ADM2" for p in known):
+            return None  # a building or a street that shares a village's name ("White House", "Church Street")
+    elif label == "PERSON":
+        if not _place_tagged_as_person(ent, text, gazetteer):
+            return None
+    else:
+        # ORG/NORP spans: only when the name is a well-known place and reads like one
+        # ("Idlib" tagged ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an
+        # organisation that merely contains or equals an obscure place name.
+        if text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha():
+            pass  # a dateline in capitals: "EDMONTON"
+        elif _state_abbreviation(text, gazetteer):
+            return Toponym(s, e, text, label)  # "the EU's", "UAE officials", "DPRK" tagged ORG
+        elif not text[0].isupper() or text.isupper() or len(text) < 4:
+            return None
+        if len(ent) > 3:
+            return None
+        if not _well_known(gazetteer.lookup(text), 20000, text):
+            return None
+    nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
+    return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
+
+
+def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
+    """The small model tags some places PERSON ("Tamil Nadu", "Cairns"). Take such a span for a
+    place only when the name is a country, a province or a city of 100,000, nothing around it
+    reads like a person, and no longer person's name in the article contains it ("Nelson" after
+    "Nelson Mandela", "Jordan" after "Michael Jordan")."""
+    if len(ent) > 3 or _is_person_like(ent):
+        return False
+    words = set(fold(text).split())
+    for other in ent.doc.ents:
+        if other.label_ == "PERSON" and len(other) > len(ent) and words & set(fold(other.text).split()):
+            return False
+    return _well_known(gazetteer.lookup(text), 100_000, text)
+
+
+def _state_abbreviation(text: str, gazetteer: Gazetteer) -> bool:
+    """A country's or a union's initials ("EU", "UAE", "U.S."), which the model often tags ORG."""
+    letters = text.replace(".", "")
+    if not (2 <= len(letters) <= 4 and letters.isalpha() and letters.isupper()):
+        return False
+    return any(p.feature_code in ("PCLI", "CONT", "RGN") for p in gazetteer.lookup(text))
+
+
+def _well_known(places: list[Place], min_population: int, text: str = "") -> bool:
+    """Whether a name's best-known bearer is famous enough to be meant wherever it appears. Places
+    that bear the name as their own outrank those that have it only as a translation ("White House"
+    is a town in Tennessee before it is Casablanca)."""
+    own = [p for p in places if fold(p.name) == fold(text)] if text else []
+    places = own or places
+    if not places:
+        return False
+    best = max(places, key=lambda p: p.population)
+    return best.population >= min_population or best.feature_code in ("PCLI", "ADM1", "RGN", "CONT")
+
+
+def _names_people(text: str, gazetteer: Gazetteer) -> bool:
+    """A plural demonym ("Mexicans", "Turks") names people; the singular adjective stands for the country."""
+    low = text.lower()
+    if not low.endswith("s") or low.endswith(("ese", "ss")):
+        return False
+    return gazetteer.demonym_country(text) is not None and text not in gazetteer
+
+
+def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
+    """Well-known places and demonyms inside an organisation's or a building's name: the longest
+    runs of capitalised words, left to right, that name a country, a province, a county or a city
+    of at least 50,000 people ("Texas" in "Texas A&M University", "Canadian" in "The Canadian
+    Press"). Obscure namesakes ("Sears", "White House") are left alone."""
+    toks = [t for t in ent if not (t.is_punct and t.text not in (".", "&"))]
+    out: list[Toponym] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for j in range(min(len(toks), i + 4), i, -1):
+            words = toks[i:j]
+            if not all(_capitalised(w.text) for w in (words[0], words[-1])) or words[0].lower_ in ("the", "a", "an"):
+                continue
+            if words[-1].i - words[0].i != len(words) - 1:
+                continue
+            s, e = words[0].idx, words[-1].idx + len(words[-1].text)
+            text = ent.doc.text[s:e]
+            if words[-1].lower_ == "state" and len(words) > 1 and _embedded_place(text[:words[-1].idx - s].rstrip(),
+                                                                                  gazetteer):
+                continue  # "Kentucky State Police": the state is Kentucky
+            if _embedded_place(text, gazetteer) and not (len(words) == 1 and _common_word(text, ent.doc.text)):
+                hit = (j, Toponym(s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None,
+                                  embedded=True))
+                break
+        if hit is None:
+            i += 1
+        else:
+            i, top = hit
+            out.append(top)
+    return out
+
+
+def _common_word(word: str, text: str) -> bool:
+    """Whether the article also writes the word in lower case ("the centre", "a union"): then,
+    capitalised in a name, it is most likely that word, not a place."""
+    return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _embedded_place(text: str, gazetteer: Gazetteer) -> bool:
+    if len(text) < 4 and not (len(text) >= 3 and text.endswith(".")):  # "U.S." yes; "AP", "BC" too ambiguous
+        return False
+    if text.lower() in COMPASS_WORDS:
+        return False
+    if gazetteer.demonym_country(text):
+        return not _names_people(text, gazetteer)
+    places = gazetteer.lookup(text)
+    own = [p for p in places if fold(p.name) == fold(text)]
+    # A translation or an old name ("Julia" for Plovdiv, "Human" for Uman) inside an
+    # organisation's name is a word, not that town; a country's short forms ("U.S.") count.
+    places = own or [p for p in places if p.feature_code in ("PCLI", "CONT", "RGN")]
+    if not places:
+        return False
+    best = max(places, key=lambda p: p.population)
+    if best.feature_code in ("PCLI", "CONT", "RGN") or best.feature_code == "ADM1" and best.population > 0:
+        return True
+    if "." in text:
+        return False  # an abbreviation other than a country's or a province's ("U.N." is not Un, India)
+    if best.feature_code == "ADM2":
+        return " " in text  # "Adair County", not a bare district name that is also a surname
+    return best.feature_class == "P" and best.population >= 50000
 
 
 def _known_tail(text: str, gazetteer: Gazetteer) -> int | None:
@@ -186,6 +374,31 @@ def _online_place(loc: Location, name: str) -> Place:
                  admin2="", population=0)
 
 
+def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
+    """For a name the gazetteer lacks, the known place it is in or named after: "Karak district"
+    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London. The longest run of
+    words, leftmost first, that names a province or a town of 5,000 people or more."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    if words[-1].lower().strip(".") in ADMIN_WORDS | {"co", "city", "area"}:
+        stem = " ".join(words[:-1])
+        if stem in gazetteer:
+            return stem
+    for n in range(len(words) - 1, 0, -1):
+        for i in range(len(words) - n + 1):
+            run = words[i:i + n]
+            if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
+                continue
+            name = " ".join(run).strip(",.;:'’")
+            if name.lower() in COMPASS_WORDS | FACILITY_WORDS or len(name) < 3:
+                continue
+            places = gazetteer.lookup(name)
+            if places and _well_known(places, 5000, name) and not all(p.feature_code == "PCLI" for p in places):
+                return name
+    return None
+
+
 def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
     """"Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
     out: dict[int, int] = {}
@@ -220,7 +433,9 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
         s += 3.0
     elif code in ("CONT", "RGN"):
         s += 3.0
-    elif code in ("SEA", "OCN", "GULF", "MTS", "STRT"):
+    elif code == "OCN":
+        s += 5.0  # no population to weigh, yet a bare "Atlantic" is the ocean before a town in Iowa
+    elif code in ("SEA", "GULF", "MTS", "STRT"):
         s += 2.0
     elif code == "ADM1":
         s += 2.0 if admin_hint else -0.3
@@ -240,7 +455,53 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
     if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
         d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
         s += 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
+    s += SUPPORT_WEIGHT * min(ctx.support.get(place.idx, 0), 3)
     return s
+
+
+SUPPORT_WEIGHT = 0.8
+SUPPORT_KM = 100.0
+POOL_SIZE = 10
+
+
+def co_support(pools: dict[str, list[Place]]) -> dict[int, int]:
+    """For each candidate, how many of the document's other names could be a place beside it
+    (within SUPPORT_KM) or the province that holds it, or lie inside it. Small towns named
+    together are usually neighbours: Holliday, Paris and Monroe County in one story are all in
+    Missouri; Edmonton beside Enfield is the one in London. `pools` holds each name's likeliest
+    candidates."""
+    pts: list[tuple[int, int, Place]] = []  # (name number, idx, place)
+    for n, places in enumerate(pools.values()):
+        for p in places:
+            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code:
+                pts.append((n, p.idx, p))
+    if len(pts) < 2:
+        return {}
+    names = np.array([n for n, _, _ in pts])
+    lat = np.radians([p.latitude for _, _, p in pts])
+    lon = np.radians([p.longitude for _, _, p in pts])
+    point = np.array([p.feature_code != "ADM1" for _, _, p in pts])
+    # Haversine for every pair at once: a document has a few hundred candidates at most.
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+    near = (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1))) <= SUPPORT_KM) & point[:, None] & point[None, :]
+    holders: dict[tuple[str, str], set[int]] = {}
+    for n, _, p in pts:
+        if p.feature_code == "ADM1":
+            holders.setdefault((p.country_code, fold(p.name)), set()).add(n)
+    out: dict[int, int] = {}
+    for k, (n, idx, p) in enumerate(pts):
+        others = set(names[near[k]].tolist())
+        if p.feature_code != "ADM1" and p.admin1:
+            others |= holders.get((p.country_code, fold(p.admin1)), set())
+        elif p.feature_code == "ADM1":
+            others |= {m for m, _, q in pts if q.feature_code != "ADM1" and q.country_code == p.country_code
+                       and fold(q.admin1) == fold(p.name)}
+        others.discard(n)
+        if others:
+            out[idx] = len(others)
+    return out
 
 
 def _foreign_small_place(place: Place, ctx: Context) -> bool:
@@ -290,8 +551,14 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                 spelled_exactly.add(key)
             else:
                 cands[key] = gazetteer.lookup_spelling(t.text)
+            if not cands[key]:
+                inner = contained_name(t.text, gazetteer)
+                if inner is not None:
+                    cands[key] = candidates(inner, geocoder, gazetteer, spelling=False)
+                    spelled_exactly.add(key)
 
     first: Counter = Counter()
+    pools: dict[str, list[Place]] = {}
     own: dict[str, Counter] = {}  # what each name adds to the context, so it is not its own evidence
     named: Counter = Counter()  # countries of the places named (demonyms name actors, not places)
     anchors: list[tuple[float, float]] = []
@@ -303,6 +570,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
         if not ranked:
             continue
+        pools.setdefault(fold(t.text), [p for p, _ in ranked[:POOL_SIZE]])
         top = ranked[0][0]
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
@@ -312,7 +580,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             named[top.country_code] += weight
             if top.feature_class == "P" and margin > 1.0:
                 anchors.append((top.latitude, top.longitude))
-    ctx = Context(first, tuple(anchors[:50]), preferred)
+    ctx = Context(first, tuple(anchors[:50]), preferred, co_support(pools))
     contained_by = containers(toponyms, text)
     contains = {outer: inner for inner, outer in contained_by.items()}
     for i, t in enumerate(toponyms):
@@ -336,7 +604,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             options = [p for p in options if p.country_code and first.get(p.country_code, 0) > 0
                        or p.idx in preferred]
         mine = own.get(key)
-        here = Context(first - mine, ctx.anchors, preferred) if mine else ctx
+        here = Context(first - mine, ctx.anchors, preferred, ctx.support) if mine else ctx
         ranked = rank(options, key, here, t.admin_hint)
         others = Context(named - mine if mine else named)
         if ranked and (not _foreign_small_place(ranked[0][0], others) or i in contained_by
@@ -344,12 +612,24 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
+    # One sense per discourse: once the text says "London, Ontario", a bare "London" later in
+    # the same article is that London too.
+    settled = {fold(toponyms[i].text): toponyms[i] for i in contained_by if toponyms[i].place is not None}
+    for t in toponyms:
+        first_mention = settled.get(fold(t.text))
+        if first_mention is not None and not t.is_demonym and t.place != first_mention.place:
+            t.place, t.score = first_mention.place, first_mention.score
     return toponyms
 
 
 def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
-    """Recognise and resolve the toponyms of a parsed document."""
-    return resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    """Recognise and resolve the toponyms of a parsed document.
+
+    Places inside organisations' names help resolve the others (a "Kentucky State Police" puts
+    Kentucky in context) but are not returned: the event extractor reads the organisation as an
+    actor, and a name inside it does not locate an event."""
+    toponyms = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    return [t for t in toponyms if not t.embedded]
 
 
 def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Toponym]:
