@@ -98,14 +98,16 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
     names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
     `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
     but still where an event may be)."""
-    out: list[Toponym] = []
+    # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
+    # where the reporter files from, which resolution must know.
+    out: list[Toponym] = _datelines(doc.text, gazetteer)
+    datelines = list(out)
     for ent in doc.ents:
         found = _whole_entity(ent, gazetteer, keep_unknown)
-        if found is None and ent.label_ in EMBEDDING_LABELS:
-            out.extend(_embedded(ent, gazetteer))
-        elif found is not None:
-            out.append(found)
-    for top in _datelines(doc.text, gazetteer) + _unlabelled(doc, gazetteer):
+        tops = _embedded(ent, gazetteer) if found is None and ent.label_ in EMBEDDING_LABELS else \
+            [found] if found is not None else []
+        out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
+    for top in _unlabelled(doc, gazetteer):
         if not any(t.start < top.end and top.start < t.end for t in out):
             out.append(top)
     out.sort(key=lambda t: t.start)
@@ -577,7 +579,10 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         if margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1:
             first[top.country_code] += weight
             own.setdefault(fold(t.text), Counter())[top.country_code] += weight
-            named[top.country_code] += weight
+            # A dateline says where the reporter files from, not what the story is about: BEIRUT
+            # over a report on Saraqib must not make Syria's towns "foreign".
+            if t.label != "DATELINE":
+                named[top.country_code] += weight
             if top.feature_class == "P" and margin > 1.0:
                 anchors.append((top.latitude, top.longitude))
     ctx = Context(first, tuple(anchors[:50]), preferred, co_support(pools))
