@@ -123,6 +123,8 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         alts = parse_alternatives(row.get(S.ALTERNATIVES))
         if choice is None or not 0 <= int(choice) < len(alts):
             return "Choose a place first.", dash.no_update, dash.no_update
+        if int(choice) == choice_options(row)[1]:
+            return "That is already its place: choose another one to correct it.", dash.no_update, dash.no_update
         place = alts[int(choice)]
         try:
             generation = save_correction(view.store, str(row[S.TOPONYM]), place)

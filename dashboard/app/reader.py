@@ -125,10 +125,16 @@ def _row(view: StoreView, event_id: str | None) -> dict | None:
     return hit.iloc[0].to_dict() if len(hit) else None
 
 
-# Focus the article when the reader opens, and bring the current highlight into view.
+# Focus the article when the reader opens and bring the current highlight into view; on closing,
+# give the focus back to the button that opened it (assets/panels.js remembers which).
 FOCUS_JS = """
 function(children, hidden) {
-    if (hidden) { return window.dash_clientside.no_update; }
+    if (hidden) {
+        const opener = document.getElementById(document.documentElement.dataset.readerOpener || '');
+        const active = document.activeElement;
+        if (opener && (!active || active === document.body || active.closest('#reader'))) { opener.focus(); }
+        return window.dash_clientside.no_update;
+    }
     setTimeout(function () {
         const cur = document.querySelector('#reader .current');
         if (cur) { cur.scrollIntoView({block: 'center'}); }

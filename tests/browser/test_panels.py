@@ -238,13 +238,19 @@ def computed(dash_duo, selector: str, prop: str) -> str:
         "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;", selector, prop)
 
 
+def focused_in(dash_duo, element_id: str) -> bool:
+    return bool(dash_duo.driver.execute_script(
+        "const a = document.activeElement, el = document.getElementById(arguments[0]);"
+        "return Boolean(a && el && a !== document.body && el.contains(a));", element_id))
+
+
 def tab_to(dash_duo, element_id: str, limit: int = 60) -> None:
-    """Press Tab from the top of the page until `element_id` has the focus, like a keyboard user."""
+    """Press Tab from the top of the page until the focus is on (or inside) `element_id`, like a keyboard user."""
     dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
     actions = ActionChains(dash_duo.driver)
     for _ in range(limit):
         actions.send_keys(Keys.TAB).perform()
-        if dash_duo.driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+        if focused_in(dash_duo, element_id):
             return
     raise AssertionError(f"#{element_id} is not reachable with Tab")
 
@@ -282,8 +288,10 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
     events = stored_events(seed_store)
     first = events.iloc[0]
     start_app(dash_duo, seed_store)
-    for element_id in ("reset-selection", "theme-toggle"):
+    for element_id in ("reset-selection", "upload", "theme-toggle"):
         tab_to(dash_duo, element_id)
+        assert dash_duo.driver.execute_script(
+            "return getComputedStyle(document.activeElement).outlineStyle") != "none", f"#{element_id}: no focus ring"
     # The excerpt's Read in context button, by keyboard: Tab to it and press Enter.
     button_id = dash_duo.driver.execute_script(
         "return document.querySelector(arguments[0]).id", excerpt_button(first["event_id"], "read-in-context"))
@@ -293,6 +301,7 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
     tab_to(dash_duo, "reader-close", limit=200)
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
     wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Enter on Close did not close the reader")
+    wait_until(dash_duo, lambda: focused_in(dash_duo, button_id), "the focus did not go back to Read in context")
     assert dash_duo.get_logs() == []
 
 
