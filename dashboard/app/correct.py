@@ -43,14 +43,14 @@ def choice_options(row: dict) -> tuple[list[dict], int | None]:
 
 
 def correct_fragment() -> html.Section:
-    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": "correct-title"},
+    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": ids.CORRECT_TITLE},
                         children=[
         html.Div(className="reader-bar", children=[
-            html.H2(id="correct-title"),
+            html.H2(id=ids.CORRECT_TITLE),
             html.Button("Close ✕", id=ids.CORRECT_CLOSE, n_clicks=0, className="button small",
                         title="deselect the event"),
         ]),
-        html.P(id="correct-context", className="hint"),
+        html.P(id=ids.CORRECT_CONTEXT, className="hint"),
         dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
         html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button"),
         html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
@@ -91,8 +91,8 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
 
     @app.callback(
         Output(ids.CORRECT, "hidden"),
-        Output("correct-title", "children"),
-        Output("correct-context", "children"),
+        Output(ids.CORRECT_TITLE, "children"),
+        Output(ids.CORRECT_CONTEXT, "children"),
         Output(ids.CORRECT_CHOICE, "options"),
         Output(ids.CORRECT_CHOICE, "value"),
         Input(ids.SELECTION, "data"),

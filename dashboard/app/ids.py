@@ -17,6 +17,7 @@ READER = "reader"
 READER_STATE = "reader-state"
 READER_CLOSE = "reader-close"
 READER_BODY = "reader-body"
+READER_TITLE = "reader-title"
 READ_BUTTON = "read-in-context"  # pattern-matching type: {"type": READ_BUTTON, "index": event_id}
 READER_HIGHLIGHT = "reader-highlight"  # pattern-matching type, index = event_id
 CORRECT = "correct"
@@ -24,6 +25,8 @@ CORRECT_BUTTON = "correct-place"  # pattern-matching type, index = event_id
 CORRECT_CHOICE = "correct-choice"
 CORRECT_SAVE = "correct-save"
 CORRECT_STATUS = "correct-status"
+CORRECT_TITLE = "correct-title"
+CORRECT_CONTEXT = "correct-context"
 CORRECT_CLOSE = "correct-close"
 UPLOAD = "upload"
 UPLOAD_JOB = "upload-job"

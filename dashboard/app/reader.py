@@ -90,7 +90,7 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
     published = article.get("published")
     when = f"{pd.Timestamp(published):%Y-%m-%d}" if published is not None and pd.notna(published) else "undated"
     return [
-        html.H2(article.get("title") or "(untitled)", id="reader-title"),
+        html.H2(article.get("title") or "(untitled)", id=ids.READER_TITLE),
         html.P(f"{article.get('source') or ''} · published {when} · {len(labels)} event(s) highlighted",
                className="hint"),
         html.Div(body, className="reader-text"),
@@ -100,7 +100,7 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
 def reader_fragment() -> html.Section:
     """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
     return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
-                        **{"aria-labelledby": "reader-title"}, children=[
+                        **{"aria-labelledby": ids.READER_TITLE}, children=[
         dash.dcc.Store(id=ids.READER_STATE, data=None),
         html.Div(className="reader-bar", children=[
             html.Span("Read in context", className="reader-kicker"),

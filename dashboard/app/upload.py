@@ -100,7 +100,8 @@ def start_ingest(store_root: Path, job_dir: Path, files: list[Path]) -> int:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
                                                                    os.environ.get("PYTHONPATH")]))}
     with (job_dir / LOG_FILE).open("wb") as log:
-        proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=PACKAGE_ROOT, env=env,
+        # cwd is the job folder (no `dashboard` there), so `-m dashboard` resolves through PYTHONPATH.
+        proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=job_dir, env=env,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     (job_dir / PID_FILE).write_text(str(proc.pid), encoding="utf-8")

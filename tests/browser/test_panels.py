@@ -201,7 +201,7 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
 
     dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
 
-    dash_duo.wait_for_element("#upload-status:not([hidden])", timeout=TIMEOUT)
+    dash_duo.wait_for_element("#upload-status:not([hidden]) progress", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=120)
     problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
     assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
