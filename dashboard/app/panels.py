@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import html
 
-from dashboard.app import correct, ids, reader, theme, upload
+from dashboard.app import correct, reader, theme, upload
 from dashboard.app.data import StoreView
 
 
 def panel_fragments() -> list:
-    """What the panels add to the main grid (placed by assets/panels.css), and the shared stores."""
-    return [dcc.Store(id=ids.STORE_GENERATION, data=0), upload.status_fragment(), correct.correct_fragment(),
-            reader.reader_fragment()]
+    """What the panels add to the main grid (placed by assets/panels.css)."""
+    return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment()]
 
 
 def topbar_controls() -> list:
