@@ -78,3 +78,10 @@ def test_store_loads_one_article_by_id(tmp_path, make_events) -> None:
     assert (got["title"], got["text"]) == ("Strike", b.text)
     assert store.load_article(a.article_id)["title"] == "<i>Clashes</i>"
     assert store.load_article("nope") is None
+
+
+def test_place_key_of_one_row_matches_the_tables() -> None:
+    from dashboard.app.reader import place_key_of
+
+    df = events(("a", 0, 29, 13, 18)).assign(**{S.LATITUDE: 35.930621, S.LONGITUDE: 36.63393})
+    assert place_key_of(df.iloc[0].to_dict()) == S.place_keys(df).iloc[0] == "Idlib|35.9306|36.6339"

@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.reader import select_event
+from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
 from dashboard.errors import ConflictMapError
 
@@ -62,14 +62,6 @@ def correct_button(event_id: str) -> html.Button:
                        className="button small", title="ranked alternative places for this name; correct it")
 
 
-def _row(view: StoreView, event_id: str | None) -> dict | None:
-    if not event_id:
-        return None
-    events = view.events()
-    hit = events[events[S.EVENT_ID] == event_id]
-    return hit.iloc[0].to_dict() if len(hit) else None
-
-
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
@@ -84,10 +76,10 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
             return {**(current or {}), "event": None}
         if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
             return dash.no_update
-        row = _row(view, trigger["index"])
+        row = event_row(view, trigger["index"])
         if row is None:
             return dash.no_update
-        return select_event(current, trigger["index"], S.place_keys(pd.DataFrame([row])).iloc[0])
+        return select_event(current, trigger["index"], place_key_of(row))
 
     @app.callback(
         Output(ids.CORRECT, "hidden"),
@@ -99,7 +91,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         Input(ids.STORE_GENERATION, "data"),
     )
     def show(selection, _generation):
-        row = _row(view, (selection or {}).get("event"))
+        row = event_row(view, (selection or {}).get("event"))
         if row is None:
             return True, "", "", [], None
         options, now = choice_options(row)
@@ -117,7 +109,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         prevent_initial_call=True,
     )
     def save(n_clicks, choice, selection):
-        row = _row(view, (selection or {}).get("event"))
+        row = event_row(view, (selection or {}).get("event"))
         if not n_clicks or row is None:
             return dash.no_update, dash.no_update, dash.no_update
         alts = parse_alternatives(row.get(S.ALTERNATIVES))
@@ -130,6 +122,6 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
             generation = save_correction(view.store, str(row[S.TOPONYM]), place)
         except ConflictMapError as err:
             return f"Not saved: {err}", dash.no_update, dash.no_update
-        moved = pd.DataFrame([{S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon}])
+        moved = place_key_of({S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon})
         return (f"Saved: “{row[S.TOPONYM]}” is {place.name} from now on; the stored events that name it moved.",
-                generation, select_event(selection, row[S.EVENT_ID], S.place_keys(moved).iloc[0]))
+                generation, select_event(selection, row[S.EVENT_ID], moved))

@@ -62,6 +62,11 @@ def article_pieces(text: str, events: pd.DataFrame) -> list[Piece]:
     return pieces
 
 
+def place_key_of(row: dict) -> str:
+    """The marker key of one row (or of any {location, latitude, longitude})."""
+    return str(S.place_keys(pd.DataFrame([row])).iloc[0])
+
+
 def select_event(current: dict | None, event_id: str, place_key: str | None) -> dict:
     """The selection with this event and its place chosen; the date range and other keys kept."""
     return {**(current or {}), "place": place_key, "event": event_id}
@@ -117,7 +122,8 @@ def read_button(event_id: str) -> html.Button:
                        className="button small")
 
 
-def _row(view: StoreView, event_id: str | None) -> dict | None:
+def event_row(view: StoreView, event_id: str | None) -> dict | None:
+    """The stored row of one event, or None."""
     if not event_id:
         return None
     events = view.events()
@@ -160,7 +166,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         # New buttons (a re-rendered excerpt list) fire with n_clicks 0: not a click.
         if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
             return dash.no_update
-        row = _row(view, trigger["index"])
+        row = event_row(view, trigger["index"])
         return {"article": row[S.ARTICLE_ID], "event": trigger["index"]} if row else dash.no_update
 
     @app.callback(
@@ -193,10 +199,10 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         trigger = dash.ctx.triggered_id
         if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
             return dash.no_update
-        row = _row(view, trigger["index"])
+        row = event_row(view, trigger["index"])
         if row is None:
             return dash.no_update
-        return select_event(current, trigger["index"], S.place_keys(pd.DataFrame([row])).iloc[0])
+        return select_event(current, trigger["index"], place_key_of(row))
 
     app.clientside_callback(FOCUS_JS, Output(ids.READER_BODY, "className"), Input(ids.READER_BODY, "children"),
                             State(ids.READER, "hidden"), prevent_initial_call=True)
