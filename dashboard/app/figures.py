@@ -125,22 +125,42 @@ def _tile_map_figure(places: pd.DataFrame, selected: str | None, tiles: tuple[st
 
 
 def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
-                    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day") -> go.Figure:
-    """Events per day, stacked by type. Dragging along the x axis selects a date range.
+                    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day",
+                    measure: str = "events", background: pd.DataFrame | None = None) -> go.Figure:
+    """Events (or deaths) per bin, stacked by type. Dragging along the x axis selects a date range.
 
-    `extent` (the whole store's date span) keeps the axis steady when a place is selected,
-    so its events are seen in the time frame of all the others.
+    `counts` has columns day, event_type, n and optionally `precise`: rows with precise=False are
+    the share of events dated only to a month or year, spread over that period and drawn lighter
+    and hatched. `background` (day, n), when given, is drawn behind as a grey step area: the
+    totals of every place, so a selected place's bars are seen against them. `extent` (the whole
+    store's date span) keeps the axis steady when a place is selected.
     """
     fig = go.Figure()
-    for event_type, grp in counts.groupby(S.EVENT_TYPE, sort=True) if not counts.empty else []:
-        fig.add_trace(go.Bar(x=grp["day"], y=grp["n"], name=event_type, marker_color=type_color(event_type),
-                             xperiod=BAR_PERIOD[unit], xperiodalignment="start",
-                             hovertemplate=HOVER_DATE[unit] + ": %{y} " + event_type + "<extra></extra>"))
+    if background is not None and not background.empty:
+        fig.add_trace(go.Scatter(
+            x=background["day"], y=background["n"], name="all places", mode="lines", line_shape="hv",
+            fill="tozeroy", fillcolor="rgba(120,120,120,0.18)", line=dict(color="rgba(90,90,90,0.5)", width=1),
+            xperiod=BAR_PERIOD[unit], xperiodalignment="start", hoverinfo="skip"))
+    if "precise" not in counts.columns:
+        counts = counts.assign(precise=True)
+    word = "deaths" if measure == "deaths" else "events"
+    # Dates known to the day at the bottom of each stack, the spread-out ones above them.
+    groups = sorted(counts.groupby(["precise", S.EVENT_TYPE]), key=lambda g: (not g[0][0], g[0][1])) \
+        if not counts.empty else []
+    for (precise, event_type), grp in groups:
+        precise = bool(precise)
+        fig.add_trace(go.Bar(
+            x=grp["day"], y=grp["n"], name=event_type if precise else f"{event_type} (month/year dates)",
+            marker=dict(color=type_color(event_type), opacity=1.0 if precise else 0.45,
+                        pattern=dict(shape="" if precise else "/", solidity=0.4)),
+            xperiod=BAR_PERIOD[unit], xperiodalignment="start",
+            hovertemplate=HOVER_DATE[unit] + (": %{y} " if precise else ": %{y:.2f} ") + word + " · " + event_type
+            + ("" if precise else " (dated only to a month or year, spread evenly over it)") + "<extra></extra>"))
     fig.update_layout(
         barmode="stack", margin=dict(l=40, r=10, t=10, b=30), dragmode="zoom", showlegend=False,
         uirevision="timeline", bargap=0.1,
         xaxis=dict(type="date", rangeslider=dict(visible=False)),
-        yaxis=dict(fixedrange=True, title="events"),
+        yaxis=dict(fixedrange=True, title=word),
     )
     if start and end:
         fig.update_xaxes(range=[start, end], autorange=False)

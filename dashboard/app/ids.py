@@ -10,9 +10,38 @@ BASEMAP = "basemap"
 TIMELINE_RANGE = "timeline-range"
 SIZE_BY = "size-by"
 PRECISE_ONLY = "precise-only"
+STORE_GENERATION = "store-generation"  # bumped when new events arrive (upload): views refresh
+URL = "url"
+FILTERS = "filters"  # Filters.to_dict() of the controls below and the map area
+MAP_PLACES = "map-places"  # place_keys chosen by a box/lasso on the map
+MAP_VIEW = "map-view"  # the map's center/scale, for the permalink
+COUNTS = "counts"
+FILTER_TYPES = "filter-types"
+FILTER_SUBTYPES = "filter-subtypes"
+FILTER_ACTORS = "filter-actors"
+FILTER_COUNTRIES = "filter-countries"
+FILTER_ADMIN1S = "filter-admin1s"
+FILTER_SOURCES = "filter-sources"
+FILTER_MIN_FATALITIES = "filter-min-fatalities"
+FILTER_MIN_CONFIDENCE = "filter-min-confidence"
+FILTER_TEXT = "filter-text"
+CLEAR_FILTERS = "clear-filters"
+MEASURE = "measure"
+PLAY = "play"
+PLAY_INTERVAL = "play-interval"
+PLAY_WINDOW = "play-window"
+PLAY_STEP = "play-step"
+PLAY_CUMULATIVE = "play-cumulative"
+EXPORT_CSV = "export-csv"
+EXPORT_GEOJSON = "export-geojson"
+DOWNLOAD = "download"
+PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select" button
+
+# The dropdown filters: component id → Filters field.
+CHOICE_FILTERS = {FILTER_TYPES: "event_types", FILTER_SUBTYPES: "sub_event_types", FILTER_ACTORS: "actors",
+                  FILTER_COUNTRIES: "countries", FILTER_ADMIN1S: "admin1s", FILTER_SOURCES: "sources"}
 
 # Side panels: reading in context, correcting a place, uploading, theme.
-STORE_GENERATION = "store-generation"  # bumped when new events reach the store; an Input of the render
 READER = "reader"
 READER_STATE = "reader-state"
 READER_CLOSE = "reader-close"

@@ -1,4 +1,4 @@
-"""The page: header, map, timeline and the excerpts panel."""
+"""The page: header, filters, map, timeline with its playback, and the excerpts panel."""
 
 from __future__ import annotations
 
@@ -7,9 +7,69 @@ from dash import dcc, html
 from dashboard.app import ids
 from dashboard.app.panels import panel_fragments, topbar_controls
 
+CHOICE_LABELS = {ids.FILTER_TYPES: "Event type", ids.FILTER_SUBTYPES: "Sub-type", ids.FILTER_ACTORS: "Actor",
+                 ids.FILTER_COUNTRIES: "Country", ids.FILTER_ADMIN1S: "Province (admin1)",
+                 ids.FILTER_SOURCES: "Source"}
+PLAY_MS = 1200  # one playback step per 1.2 s: time for the map and list to redraw
+
+
+def _choice(cid: str) -> html.Label:
+    return html.Label(className="field", children=[
+        html.Span(CHOICE_LABELS[cid]),
+        dcc.Dropdown(id=cid, multi=True, options=[], value=[], placeholder="any", className="choice"),
+    ])
+
+
+def _number(cid: str, label: str, step: float, maximum: float | None = None) -> html.Div:
+    return html.Div(className="field", children=[
+        html.Label(label, htmlFor=cid),
+        dcc.Input(id=cid, type="number", min=0, max=maximum, step=step, debounce=True, placeholder="0",
+                  className="number"),
+    ])
+
+
+def filters_panel() -> html.Section:
+    return html.Section(className="filters", **{"aria-label": "Filters"}, children=[
+        *[_choice(cid) for cid in ids.CHOICE_FILTERS],
+        _number(ids.FILTER_MIN_FATALITIES, "Min. deaths", 1),
+        _number(ids.FILTER_MIN_CONFIDENCE, "Min. confidence", 0.05, 1),
+        html.Div(className="field search", children=[
+            html.Label("Search excerpts", htmlFor=ids.FILTER_TEXT),
+            dcc.Input(id=ids.FILTER_TEXT, type="search", debounce=True, placeholder="words in the sentences",
+                      className="text"),
+        ]),
+        html.Div(className="field actions", children=[
+            html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
+            html.Span(id=ids.COUNTS, className="counts-line", role="status"),
+        ]),
+    ])
+
+
+def timeline_bar() -> html.Div:
+    """Measure, playback and export: the controls that act on the time axis and the selection."""
+    return html.Div(className="timebar", children=[
+        dcc.RadioItems(id=ids.MEASURE, className="control", inline=True, value="events",
+                       options=[{"label": "timeline: events", "value": "events"},
+                                {"label": "deaths", "value": "deaths"}]),
+        html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="button", title="play the time window"),
+        html.Label("window, days", htmlFor=ids.PLAY_WINDOW, className="small"),
+        dcc.Input(id=ids.PLAY_WINDOW, type="number", min=1, step=1, value=30, className="number small-input"),
+        html.Label("step", htmlFor=ids.PLAY_STEP, className="small"),
+        dcc.Input(id=ids.PLAY_STEP, type="number", min=1, step=1, value=7, className="number small-input"),
+        dcc.Checklist(id=ids.PLAY_CUMULATIVE, className="control", inline=True, value=[],
+                      options=[{"label": "cumulative", "value": "on"}]),
+        dcc.Interval(id=ids.PLAY_INTERVAL, interval=PLAY_MS, disabled=True, n_intervals=0),
+        html.Span(className="spacer"),
+        html.Span("Export:", className="small"),
+        html.Button("CSV", id=ids.EXPORT_CSV, n_clicks=0, className="button"),
+        html.Button("GeoJSON", id=ids.EXPORT_GEOJSON, n_clicks=0, className="button"),
+        dcc.Download(id=ids.DOWNLOAD),
+    ])
+
 
 def build_layout(title: str = "conflictmap") -> html.Div:
     return html.Div(className="page", children=[
+        dcc.Location(id=ids.URL, refresh=False),
         html.Header(className="topbar", children=[
             html.H1(title),
             html.Span(id=ids.SUMMARY, className="summary"),
@@ -21,15 +81,22 @@ def build_layout(title: str = "conflictmap") -> html.Div:
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
             *topbar_controls(),
         ]),
-        dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None}),
+        filters_panel(),
+        dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
         dcc.Store(id=ids.TIMELINE_RANGE),
         dcc.Store(id=ids.STORE_GENERATION, data=0),
+        dcc.Store(id=ids.FILTERS, data={}),
+        dcc.Store(id=ids.MAP_PLACES, data=[]),
+        dcc.Store(id=ids.MAP_VIEW, data={}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
                 dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,
-                          config={"scrollZoom": True, "displaylogo": False, "topojsonURL": "/assets/topojson/"}),
-                html.P("Drag across the timeline to choose dates; double-click it to clear.", className="hint"),
-                dcc.Graph(id=ids.TIMELINE, className="timeline", style={"height": "200px"},
+                          config={"scrollZoom": True, "displaylogo": False, "topojsonURL": "/assets/topojson/",
+                                  "modeBarButtonsToAdd": ["select2d", "lasso2d"]}),
+                html.P("Box/lasso on the map chooses places; a drag on the timeline chooses dates "
+                       "(double-click clears).", className="hint"),
+                timeline_bar(),
+                dcc.Graph(id=ids.TIMELINE, className="timeline", style={"height": "180px"},
                           config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
             ]),
             html.Aside(id=ids.EXCERPTS, className="excerpts", **{"aria-live": "polite"}),

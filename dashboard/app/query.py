@@ -14,14 +14,15 @@ class Selection:
     start: str | None = None  # ISO dates, inclusive
     end: str | None = None
     place: str | None = None  # a place_key
+    event: str | None = None  # an event_id
 
     @classmethod
     def from_dict(cls, d: dict | None) -> Selection:
         d = d or {}
-        return cls(d.get("start"), d.get("end"), d.get("place"))
+        return cls(d.get("start"), d.get("end"), d.get("place"), d.get("event"))
 
     def to_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "place": self.place}
+        return {"start": self.start, "end": self.end, "place": self.place, "event": self.event}
 
 
 def with_place_key(df: pd.DataFrame) -> pd.DataFrame:
@@ -108,14 +109,14 @@ def selection_after_relayout(relayout: dict | None, current: Selection) -> Selec
     if not relayout:
         return current
     if relayout.get("xaxis.autorange") or relayout.get("autosize"):
-        return Selection(None, None, current.place) if relayout.get("xaxis.autorange") else current
+        return Selection(None, None, current.place, current.event) if relayout.get("xaxis.autorange") else current
     lo = relayout.get("xaxis.range[0]")
     hi = relayout.get("xaxis.range[1]")
     if lo is None and isinstance(relayout.get("xaxis.range"), list):
         lo, hi = relayout["xaxis.range"][:2]
     if lo is None or hi is None:
         return current
-    return Selection(str(lo)[:10], str(hi)[:19], current.place)
+    return Selection(str(lo)[:10], str(hi)[:19], current.place, current.event)
 
 
 def next_selection(kind: str | None, relayout: dict | None, click: dict | None,
@@ -130,6 +131,25 @@ def next_selection(kind: str | None, relayout: dict | None, click: dict | None,
         key = click["points"][0].get("customdata")
         return Selection(current.start, current.end, None if key == current.place else key)
     return None
+
+
+def places_from_selected(selected: dict | None) -> list[str] | None:
+    """The place_keys a box or lasso on the map chose; [] when it was cleared (double-click), None when
+    selectedData comes from something else (a click also selects its point under clickmode 'select')."""
+    if not selected:
+        return []
+    if "range" not in selected and "lassoPoints" not in selected:
+        return None
+    keys = (p.get("customdata") for p in selected.get("points") or [])
+    return sorted({str(k) for k in keys if k is not None})
+
+
+def selection_counts(listed: pd.DataFrame, total: int) -> str:
+    """"N of M events · K places · D deaths" for the events the views show."""
+    deaths = int(pd.to_numeric(listed[S.FATALITIES], errors="coerce").fillna(0).sum()) if len(listed) else 0
+    places = int(listed[S.PLACE_KEY].nunique()) if len(listed) else 0
+    return (f"{len(listed):,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
+            f"{deaths:,} death{'s' * (deaths != 1)}")
 
 
 def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
@@ -171,3 +191,76 @@ def format_date(ts: pd.Timestamp | None, precision: str | None) -> str:
     if precision == "month":
         return f"{ts:%B %Y}"
     return f"{ts:%Y-%m-%d}"
+
+
+# -- timeline: measure and date precision ------------------------------------------------------------
+
+MEASURES = ("events", "deaths")
+IMPRECISE = {"month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1)}
+# Spread shares are multiples of 2**-16 (rounded cumulatively, so each is within 2**-16 of even): the
+# parts of one event then add up exactly to 1 in floating point whatever order they are summed in.
+SHARE_GRID = 2 ** 16
+
+
+def bin_starts(dates: pd.Series, unit: str) -> pd.Series:
+    """The start of each date's bin: the day, the week's Monday, or the month's first day."""
+    day = dates.dt.normalize()
+    if unit == "week":
+        return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    if unit == "month":
+        return day.dt.to_period("M").dt.start_time
+    return day
+
+
+def measure_values(df: pd.DataFrame, measure: str) -> pd.Series:
+    """What one row adds to the timeline: 1 (an event) or its deaths (0 when none are reported)."""
+    if measure == "deaths":
+        return pd.to_numeric(df[S.FATALITIES], errors="coerce").fillna(0).astype(float)
+    return pd.Series(1.0, index=df.index)
+
+
+def spread_shares(total: float, period_start: pd.Timestamp, period_end: pd.Timestamp,
+                  unit: str) -> list[tuple[pd.Timestamp, float]]:
+    """Split `total` evenly over the days of [period_start, period_end), summed per bin of `unit`."""
+    days = pd.Series(pd.date_range(period_start, period_end - pd.Timedelta(days=1), freq="D"))
+    per_bin = bin_starts(days, unit).value_counts(sort=False).sort_index()
+    cumulative = [round(total * c / len(days) * SHARE_GRID) / SHARE_GRID for c in per_bin.cumsum().to_numpy()]
+    shares = [b - a for a, b in zip([0.0, *cumulative[:-1]], cumulative, strict=True)]
+    return list(zip(per_bin.index, shares, strict=True))
+
+
+def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events") -> pd.DataFrame:
+    """Per bin and event type: `n` (events or deaths) and `precise` (False for the part spread out).
+
+    Events dated only to a month or a year are not a spike on the 1st: their value is spread evenly
+    over the days of their month or year, so they draw as a low band over the period they cover.
+    """
+    cols = ["day", S.EVENT_TYPE, "n", "precise"]
+    dated = df[df[S.EVENT_DATE].notna()]
+    if dated.empty:
+        return pd.DataFrame(columns=cols)
+    values = measure_values(dated, measure)
+    precision = dated[S.DATE_PRECISION].astype("string").fillna("day")
+    coarse = precision.isin(list(IMPRECISE)).to_numpy(dtype=bool, na_value=False)
+    exact = dated.loc[~coarse]
+    parts = [pd.DataFrame({"day": bin_starts(exact[S.EVENT_DATE], unit), S.EVENT_TYPE: exact[S.EVENT_TYPE],
+                           "n": values[~coarse], "precise": True})]
+    if coarse.any():
+        # Few distinct (period, precision, type) groups even at a million rows: loop over those only.
+        groups = pd.DataFrame({"start": dated.loc[coarse, S.EVENT_DATE].dt.normalize(), "precision": precision[coarse],
+                               S.EVENT_TYPE: dated.loc[coarse, S.EVENT_TYPE], "n": values[coarse]})
+        rows = []
+        for (start, prec, etype), total in groups.groupby(["start", "precision", S.EVENT_TYPE])["n"].sum().items():
+            for day, share in spread_shares(float(total), start, start + IMPRECISE[prec], unit):
+                rows.append((day, etype, share, False))
+        parts.append(pd.DataFrame(rows, columns=cols))
+    out = pd.concat(parts, ignore_index=True)
+    out = out.groupby(["day", S.EVENT_TYPE, "precise"], as_index=False)["n"].sum()
+    return out[out["n"] > 0][cols].reset_index(drop=True)
+
+
+def totals_by_bin(series: pd.DataFrame) -> pd.DataFrame:
+    """The timeline's stacked total per bin (types and precisions summed)."""
+    if series.empty:
+        return pd.DataFrame(columns=["day", "n"])
+    return series.groupby("day", as_index=False)["n"].sum()

@@ -1,0 +1,179 @@
+"""The page's whole state as one value, its URL query string (the permalink) and playback stepping.
+
+Pure functions only: the callbacks turn controls into a `ViewState`, `to_query`/`from_query` are
+inverse of each other, and `playback_step` moves a time window through the data's span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.app.filters import Filters, _number
+from dashboard.app.query import MEASURES, Selection
+
+SIZE_BY = ("n_events", "fatalities")
+
+# URL parameter → Filters field, for the filters that are a set of values (repeated parameters).
+CHOICE_PARAMS = {"type": "event_types", "subtype": "sub_event_types", "actor": "actors", "country": "countries",
+                 "admin1": "admin1s", "source": "sources", "area": "places"}
+# The map view keys kept from plotly's relayoutData of the geo map (and of a tile map).
+VIEW_KEYS = ("lon", "lat", "scale", "rot", "zoom")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    filters: Filters = field(default_factory=Filters)
+    selection: Selection = field(default_factory=Selection)
+    view: tuple[tuple[str, float], ...] = ()  # map view, (key, value) pairs of VIEW_KEYS
+    measure: str = "events"
+    size_by: str = "n_events"
+
+    def view_dict(self) -> dict[str, float]:
+        return dict(self.view)
+
+
+def clean_view(view: dict | None) -> tuple[tuple[str, float], ...]:
+    """The known map-view keys with finite numbers, in a fixed order."""
+    view = view or {}
+    out = []
+    for k in VIEW_KEYS:
+        v = _number(view.get(k), float)
+        if v is not None:
+            out.append((k, float(v)))
+    return tuple(out)
+
+
+def to_query(state: ViewState) -> str:
+    """The URL query string (with its leading "?", or "" for the default state)."""
+    f, sel = state.filters, state.selection
+    params: list[tuple[str, str]] = []
+    for param, name in CHOICE_PARAMS.items():
+        params.extend((param, v) for v in getattr(f, name))
+    for param, value in (("minf", f.min_fatalities), ("minc", f.min_confidence), ("q", f.text or None),
+                         ("towns", 1 if f.precise_only else None), ("from", sel.start), ("to", sel.end),
+                         ("place", sel.place), ("event", sel.event),
+                         ("measure", None if state.measure == "events" else state.measure),
+                         ("size", None if state.size_by == "n_events" else state.size_by)):
+        if value is not None:
+            params.append((param, str(value)))
+    params.extend((k, f"{v:.6g}") for k, v in state.view)
+    return "?" + urlencode(params) if params else ""
+
+
+def from_query(query: str | None) -> ViewState:
+    """The state a URL query string describes. Unknown parameters and bad values are ignored, so an
+    edited or truncated link opens what it can rather than an error page."""
+    qs = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+
+    def one(param: str) -> str | None:
+        values = qs.get(param)
+        return values[-1] if values else None
+
+    filters = Filters.from_dict({
+        **{name: qs.get(param, []) for param, name in CHOICE_PARAMS.items()},
+        "min_fatalities": one("minf"), "min_confidence": one("minc"), "text": one("q") or "",
+        "precise_only": one("towns") in ("1", "true", "on"),
+    })
+    selection = Selection(_date(one("from")), _date(one("to")), one("place"), one("event"))
+    measure = one("measure") if one("measure") in MEASURES else "events"
+    size_by = one("size") if one("size") in SIZE_BY else "n_events"
+    return ViewState(filters, selection, clean_view({k: one(k) for k in VIEW_KEYS}), measure, size_by)
+
+
+def _date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return None
+    return value[:19]
+
+
+# -- the map view ------------------------------------------------------------------------------------
+
+GEO_RELAYOUT = {"geo.center.lon": "lon", "geo.center.lat": "lat", "geo.projection.scale": "scale",
+                "geo.projection.rotation.lon": "rot", "map.zoom": "zoom"}
+
+
+def view_from_relayout(relayout: dict | None, current: dict | None) -> dict | None:
+    """The map view after a pan or zoom (relayoutData), or None when relayoutData is not about the view."""
+    if not relayout:
+        return None
+    view = dict(current or {})
+    changed = False
+    for key, short in GEO_RELAYOUT.items():
+        if key in relayout:
+            view[short] = relayout[key]
+            changed = True
+    center = relayout.get("map.center")
+    if isinstance(center, dict):
+        view.update(lon=center.get("lon"), lat=center.get("lat"))
+        changed = True
+    return dict(clean_view(view)) if changed else None
+
+
+def apply_view(fig: go.Figure, view: dict | None) -> go.Figure:
+    """Set a saved map view on a map figure (geo: center, scale, rotation; tiles: center, zoom)."""
+    v = dict(clean_view(view))
+    if not v:
+        return fig
+    if any(isinstance(t, go.Scattermap) for t in fig.data):
+        update: dict = {}
+        if "lon" in v and "lat" in v:
+            update["center"] = dict(lon=v["lon"], lat=v["lat"])
+        if "zoom" in v:
+            update["zoom"] = v["zoom"]
+        fig.update_layout(map=update)
+        return fig
+    # A saved view replaces fitting the map to the markers.
+    geo: dict = {"fitbounds": False}
+    if "lon" in v and "lat" in v:
+        geo["center"] = dict(lon=v["lon"], lat=v["lat"])
+    if "scale" in v:
+        geo["projection_scale"] = v["scale"]
+    if "rot" in v:
+        geo["projection_rotation_lon"] = v["rot"]
+    fig.update_geos(**geo)
+    return fig
+
+
+# -- playback ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Playback:
+    window_days: int = 30
+    step_days: int = 7
+    cumulative: bool = False
+
+
+def playback_step(start: str | None, end: str | None, lo: pd.Timestamp, hi: pd.Timestamp,
+                  p: Playback) -> tuple[str, str] | None:
+    """The next time window of a playback over [lo, hi], or None when the last window reached `hi`.
+
+    With no current window (or one outside the span) playback starts at `lo`. Each step moves the
+    window by `step_days`; cumulative playback keeps the start at `lo` and only moves the end.
+    """
+    lo, hi = pd.Timestamp(lo).normalize(), pd.Timestamp(hi).normalize()
+    window = pd.Timedelta(days=max(p.window_days, 1))
+    step = pd.Timedelta(days=max(p.step_days, 1))
+    cur_end = pd.Timestamp(end).normalize() if end else None
+    if cur_end is None or cur_end < lo or cur_end >= hi:
+        first_end = min(lo + window - pd.Timedelta(days=1), hi)
+        return _window(lo, first_end)
+    new_end = min(cur_end + step, hi)
+    new_start = lo if p.cumulative else max(lo, new_end - window + pd.Timedelta(days=1))
+    return _window(new_start, new_end)
+
+
+def playback_done(end: str | None, hi: pd.Timestamp) -> bool:
+    return bool(end) and pd.Timestamp(end).normalize() >= pd.Timestamp(hi).normalize()
+
+
+def _window(start: pd.Timestamp, end: pd.Timestamp) -> tuple[str, str]:
+    # The end is inclusive: the whole of its last day.
+    return f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d} 23:59:59"
