@@ -261,7 +261,8 @@ def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash
     start_app(dash_duo, seed_store)
     dash_duo.wait_for_element(".geo .land path", timeout=TIMEOUT)
     light = {sel: computed(dash_duo, sel, prop) for sel, prop in
-             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"))}
+             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"),
+              (".dash-dropdown", "background-color"))}
 
     tab_to(dash_duo, "theme-toggle")
     assert computed(dash_duo, "#theme-toggle", "outline-style") not in (None, "none"), "no visible focus"
@@ -272,7 +273,7 @@ def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash
     dash_duo.wait_for_text_to_equal("#theme-toggle", "☀ Light", timeout=TIMEOUT)
     assert dash_duo.find_element("#theme-toggle").get_attribute("aria-pressed") == "true"
     for sel, prop in (("body", "background-color"), ("#map .geo .land path", "fill"),
-                      ("#excerpts", "background-color")):
+                      ("#excerpts", "background-color"), (".dash-dropdown", "background-color")):
         assert computed(dash_duo, sel, prop) != light[sel], f"{sel} {prop} kept its light colour"
     assert computed(dash_duo, "body", "background-color") == "rgb(21, 23, 26)"
 
