@@ -1,3 +1,20 @@
+// The remembered theme (dcc.Store "theme", storage_type local, JSON in localStorage) is applied
+// before Dash renders, so a dark page never flashes light on load.
+(function () {
+    try {
+        const saved = JSON.parse(window.localStorage.getItem('theme'));
+        if (saved === 'dark' || saved === 'light') { document.documentElement.dataset.theme = saved; }
+    } catch (err) {
+        // No storage (private mode) or a foreign value: keep the default theme.
+    }
+})();
+
+// The button that opened the reader gets the focus back when it closes (keyboard users stay in place).
+document.addEventListener('click', function (event) {
+    const opener = event.target.closest && event.target.closest('button[id*="read-in-context"]');
+    if (opener) { document.documentElement.dataset.readerOpener = opener.id; }
+});
+
 // Escape closes the reader panel (the close button does the work, so Dash sees an ordinary click).
 document.addEventListener('keydown', function (event) {
     if (event.key !== 'Escape') { return; }

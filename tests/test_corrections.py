@@ -81,3 +81,23 @@ def test_pipeline_rows_carry_their_toponyms_ranked_alternatives(seed_events: pd.
             assert len(alts) > 1, f"{row[S.TOPONYM]} is ambiguous: {alts}"
         assert any(abs(a.lat - row[S.LATITUDE]) < 1e-4 and abs(a.lon - row[S.LONGITUDE]) < 1e-4 for a in alts), \
             f"the chosen place of {row[S.TOPONYM]!r} is not among its alternatives"
+
+
+def test_a_saved_correction_is_followed_by_later_ingests(tmp_path: Path, make_events, nlp, monkeypatch) -> None:
+    from dashboard.geo.gazetteer import apply_user_additions, load_gazetteer
+    from dashboard.pipeline import build_pipeline
+
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "none"))
+    store = EventsStore(tmp_path / "store")
+    art = Article(text="Turkish troops clashed in Idlib.", title="t", published=date(2020, 3, 4), source="s")
+    store.append(make_events(dict(event_id="a", article_id=art.article_id)), [art])
+    save_correction(store, "Idlib", Alternative.from_dict(PROVINCE), folder=tmp_path / "gz")
+
+    # A fresh copy of the packaged index (the session's is shared), with the user's corrections applied.
+    gazetteer = apply_user_additions(load_gazetteer(user_dir=tmp_path / "none"), tmp_path / "gz")
+    later = Article(text="Shelling killed three civilians in Idlib on Monday, rescuers said.", title="later",
+                    published=date(2020, 3, 9), source="s2")
+    events = build_pipeline(nlp=nlp, gazetteer=gazetteer).run([later]).events
+    idlib = events[events[S.TOPONYM] == "Idlib"]
+    assert len(idlib), events[[S.TOPONYM, S.LOCATION]]
+    assert (idlib[S.LATITUDE].round(4) == PROVINCE["lat"]).all() and (idlib[S.FEATURE_CODE] == "ADM1").all()

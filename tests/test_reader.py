@@ -60,3 +60,28 @@ def test_selecting_an_event_keeps_the_date_range() -> None:
     cur = {"start": "2020-01-01", "end": "2020-02-01", "place": None, "extra": 1}
     assert select_event(cur, "e1", "Idlib|1|2") == {"start": "2020-01-01", "end": "2020-02-01",
                                                      "place": "Idlib|1|2", "event": "e1", "extra": 1}
+
+
+def test_store_loads_one_article_by_id(tmp_path, make_events) -> None:
+    from datetime import date
+
+    from dashboard.ingest.article import Article
+    from dashboard.store import EventsStore
+
+    store = EventsStore(tmp_path / "store")
+    assert store.load_article("nope") is None, "an empty store has no article"
+    a = Article(text="Turkish troops clashed in Idlib.", title="<i>Clashes</i>", published=date(2020, 3, 4),
+                source="a.txt")
+    b = Article(text="Russian jets struck Saraqib.", title="Strike", published=date(2020, 3, 5), source="b.txt")
+    store.append(make_events(dict(event_id="e", article_id=a.article_id)), [a, b])
+    got = store.load_article(b.article_id)
+    assert (got["title"], got["text"]) == ("Strike", b.text)
+    assert store.load_article(a.article_id)["title"] == "<i>Clashes</i>"
+    assert store.load_article("nope") is None
+
+
+def test_place_key_of_one_row_matches_the_tables() -> None:
+    from dashboard.app.reader import place_key_of
+
+    df = events(("a", 0, 29, 13, 18)).assign(**{S.LATITUDE: 35.930621, S.LONGITUDE: 36.63393})
+    assert place_key_of(df.iloc[0].to_dict()) == S.place_keys(df).iloc[0] == "Idlib|35.9306|36.6339"

@@ -112,3 +112,13 @@ def test_ingest_writes_its_status_file(tmp_path: Path, seed_path: Path, monkeypa
     assert written["done"] == written["total"] == 1
     assert written["events_added"] == summary["events_added"] > 0
     assert len(written["skipped"]) == 1 and written["skipped"][0].startswith(str(empty))
+
+
+def test_the_app_and_its_panels_never_import_the_pipeline() -> None:
+    # The upload runs the pipeline in another process: the app itself must not load spaCy or the geoparser.
+    code = ("import sys, dashboard.app.app, dashboard.app.panels; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] == 'spacy' or m.startswith(('dashboard.geo', 'dashboard.nlp', 'dashboard.events', "
+            "'dashboard.pipeline'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.stdout.strip() == "[]", out.stdout

@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.reader import select_event
+from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
 from dashboard.errors import ConflictMapError
 
@@ -43,14 +43,14 @@ def choice_options(row: dict) -> tuple[list[dict], int | None]:
 
 
 def correct_fragment() -> html.Section:
-    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": "correct-title"},
+    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": ids.CORRECT_TITLE},
                         children=[
         html.Div(className="reader-bar", children=[
-            html.H2(id="correct-title"),
+            html.H2(id=ids.CORRECT_TITLE),
             html.Button("Close ✕", id=ids.CORRECT_CLOSE, n_clicks=0, className="button small",
                         title="deselect the event"),
         ]),
-        html.P(id="correct-context", className="hint"),
+        html.P(id=ids.CORRECT_CONTEXT, className="hint"),
         dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
         html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button"),
         html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
@@ -60,14 +60,6 @@ def correct_fragment() -> html.Section:
 def correct_button(event_id: str) -> html.Button:
     return html.Button("Other places", id={"type": ids.CORRECT_BUTTON, "index": event_id}, n_clicks=0,
                        className="button small", title="ranked alternative places for this name; correct it")
-
-
-def _row(view: StoreView, event_id: str | None) -> dict | None:
-    if not event_id:
-        return None
-    events = view.events()
-    hit = events[events[S.EVENT_ID] == event_id]
-    return hit.iloc[0].to_dict() if len(hit) else None
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
@@ -84,22 +76,22 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
             return {**(current or {}), "event": None}
         if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
             return dash.no_update
-        row = _row(view, trigger["index"])
+        row = event_row(view, trigger["index"])
         if row is None:
             return dash.no_update
-        return select_event(current, trigger["index"], S.place_keys(pd.DataFrame([row])).iloc[0])
+        return select_event(current, trigger["index"], place_key_of(row))
 
     @app.callback(
         Output(ids.CORRECT, "hidden"),
-        Output("correct-title", "children"),
-        Output("correct-context", "children"),
+        Output(ids.CORRECT_TITLE, "children"),
+        Output(ids.CORRECT_CONTEXT, "children"),
         Output(ids.CORRECT_CHOICE, "options"),
         Output(ids.CORRECT_CHOICE, "value"),
         Input(ids.SELECTION, "data"),
         Input(ids.STORE_GENERATION, "data"),
     )
     def show(selection, _generation):
-        row = _row(view, (selection or {}).get("event"))
+        row = event_row(view, (selection or {}).get("event"))
         if row is None:
             return True, "", "", [], None
         options, now = choice_options(row)
@@ -117,17 +109,19 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         prevent_initial_call=True,
     )
     def save(n_clicks, choice, selection):
-        row = _row(view, (selection or {}).get("event"))
+        row = event_row(view, (selection or {}).get("event"))
         if not n_clicks or row is None:
             return dash.no_update, dash.no_update, dash.no_update
         alts = parse_alternatives(row.get(S.ALTERNATIVES))
         if choice is None or not 0 <= int(choice) < len(alts):
             return "Choose a place first.", dash.no_update, dash.no_update
+        if int(choice) == choice_options(row)[1]:
+            return "That is already its place: choose another one to correct it.", dash.no_update, dash.no_update
         place = alts[int(choice)]
         try:
             generation = save_correction(view.store, str(row[S.TOPONYM]), place)
         except ConflictMapError as err:
             return f"Not saved: {err}", dash.no_update, dash.no_update
-        moved = pd.DataFrame([{S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon}])
+        moved = place_key_of({S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon})
         return (f"Saved: “{row[S.TOPONYM]}” is {place.name} from now on; the stored events that name it moved.",
-                generation, select_event(selection, row[S.EVENT_ID], S.place_keys(moved).iloc[0]))
+                generation, select_event(selection, row[S.EVENT_ID], moved))

@@ -11,8 +11,7 @@ from dashboard.app.data import StoreView
 
 def panel_fragments() -> list:
     """What the panels add to the main grid (placed by assets/panels.css)."""
-    return [upload.status_fragment(), correct.correct_fragment(),
-            reader.reader_fragment()]
+    return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment()]
 
 
 def topbar_controls() -> list:

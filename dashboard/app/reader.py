@@ -62,6 +62,11 @@ def article_pieces(text: str, events: pd.DataFrame) -> list[Piece]:
     return pieces
 
 
+def place_key_of(row: dict) -> str:
+    """The marker key of one row (or of any {location, latitude, longitude})."""
+    return str(S.place_keys(pd.DataFrame([row])).iloc[0])
+
+
 def select_event(current: dict | None, event_id: str, place_key: str | None) -> dict:
     """The selection with this event and its place chosen; the date range and other keys kept."""
     return {**(current or {}), "place": place_key, "event": event_id}
@@ -90,7 +95,7 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
     published = article.get("published")
     when = f"{pd.Timestamp(published):%Y-%m-%d}" if published is not None and pd.notna(published) else "undated"
     return [
-        html.H2(article.get("title") or "(untitled)", id="reader-title"),
+        html.H2(article.get("title") or "(untitled)", id=ids.READER_TITLE),
         html.P(f"{article.get('source') or ''} · published {when} · {len(labels)} event(s) highlighted",
                className="hint"),
         html.Div(body, className="reader-text"),
@@ -100,7 +105,7 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
 def reader_fragment() -> html.Section:
     """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
     return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
-                        **{"aria-labelledby": "reader-title"}, children=[
+                        **{"aria-labelledby": ids.READER_TITLE}, children=[
         dash.dcc.Store(id=ids.READER_STATE, data=None),
         html.Div(className="reader-bar", children=[
             html.Span("Read in context", className="reader-kicker"),
@@ -117,7 +122,8 @@ def read_button(event_id: str) -> html.Button:
                        className="button small")
 
 
-def _row(view: StoreView, event_id: str | None) -> dict | None:
+def event_row(view: StoreView, event_id: str | None) -> dict | None:
+    """The stored row of one event, or None."""
     if not event_id:
         return None
     events = view.events()
@@ -125,10 +131,16 @@ def _row(view: StoreView, event_id: str | None) -> dict | None:
     return hit.iloc[0].to_dict() if len(hit) else None
 
 
-# Focus the article when the reader opens, and bring the current highlight into view.
+# Focus the article when the reader opens and bring the current highlight into view; on closing,
+# give the focus back to the button that opened it (assets/panels.js remembers which).
 FOCUS_JS = """
 function(children, hidden) {
-    if (hidden) { return window.dash_clientside.no_update; }
+    if (hidden) {
+        const opener = document.getElementById(document.documentElement.dataset.readerOpener || '');
+        const active = document.activeElement;
+        if (opener && (!active || active === document.body || active.closest('#reader'))) { opener.focus(); }
+        return window.dash_clientside.no_update;
+    }
     setTimeout(function () {
         const cur = document.querySelector('#reader .current');
         if (cur) { cur.scrollIntoView({block: 'center'}); }
@@ -154,7 +166,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         # New buttons (a re-rendered excerpt list) fire with n_clicks 0: not a click.
         if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
             return dash.no_update
-        row = _row(view, trigger["index"])
+        row = event_row(view, trigger["index"])
         return {"article": row[S.ARTICLE_ID], "event": trigger["index"]} if row else dash.no_update
 
     @app.callback(
@@ -187,10 +199,10 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         trigger = dash.ctx.triggered_id
         if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
             return dash.no_update
-        row = _row(view, trigger["index"])
+        row = event_row(view, trigger["index"])
         if row is None:
             return dash.no_update
-        return select_event(current, trigger["index"], S.place_keys(pd.DataFrame([row])).iloc[0])
+        return select_event(current, trigger["index"], place_key_of(row))
 
     app.clientside_callback(FOCUS_JS, Output(ids.READER_BODY, "className"), Input(ids.READER_BODY, "children"),
                             State(ids.READER, "hidden"), prevent_initial_call=True)

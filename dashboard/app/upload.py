@@ -100,7 +100,8 @@ def start_ingest(store_root: Path, job_dir: Path, files: list[Path]) -> int:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
                                                                    os.environ.get("PYTHONPATH")]))}
     with (job_dir / LOG_FILE).open("wb") as log:
-        proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=PACKAGE_ROOT, env=env,
+        # cwd is the job folder (no `dashboard` there), so `-m dashboard` resolves through PYTHONPATH.
+        proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=job_dir, env=env,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     (job_dir / PID_FILE).write_text(str(proc.pid), encoding="utf-8")
@@ -181,7 +182,11 @@ def upload_fragment() -> html.Div:
 
 
 def status_fragment() -> html.Section:
-    return html.Section(id=ids.UPLOAD_STATUS, className="upload-status", role="status", hidden=True)
+    return html.Section(id=ids.UPLOAD_STATUS, className="upload-status", hidden=True, children=[
+        html.Button("✕", id=ids.UPLOAD_DISMISS, n_clicks=0, className="button small dismiss",
+                    title="hide the upload report", **{"aria-label": "hide the upload report"}),
+        html.Div(id=ids.UPLOAD_STATUS_BODY, role="status"),
+    ])
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
@@ -205,7 +210,15 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         return {"job": job_dir.name, "rejected": saved.rejected}, False, None
 
     @app.callback(
-        Output(ids.UPLOAD_STATUS, "children"),
+        Output(ids.UPLOAD_STATUS, "hidden", allow_duplicate=True),
+        Input(ids.UPLOAD_DISMISS, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def dismiss(_n):
+        return True
+
+    @app.callback(
+        Output(ids.UPLOAD_STATUS_BODY, "children"),
         Output(ids.UPLOAD_STATUS, "hidden"),
         Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
         Output(ids.STORE_GENERATION, "data", allow_duplicate=True),

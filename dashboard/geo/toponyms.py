@@ -520,8 +520,10 @@ def _foreign_small_place(place: Place, ctx: Context) -> bool:
 def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False) -> list[tuple[Place, float]]:
     ranked = sorted(((p, score(p, key, ctx, admin_hint)) for p in cands), key=lambda t: -t[1])
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
-    # as "province" after it the city is meant; both lie in the same country either way.
-    if len(ranked) > 1 and not admin_hint and ranked[0][0].feature_code in ("ADM1", "ADM2"):
+    # as "province" after it the city is meant; both lie in the same country either way. A user's
+    # correction (preferred) that names the governorate stays on top.
+    if len(ranked) > 1 and not admin_hint and ranked[0][0].feature_code in ("ADM1", "ADM2") \
+            and ranked[0][0].idx not in ctx.preferred:
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
             if p.feature_class == "P" and p.country_code == top.country_code and fold(p.name) == fold(top.name) \

@@ -201,7 +201,7 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
 
     dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
 
-    dash_duo.wait_for_element("#upload-status:not([hidden])", timeout=TIMEOUT)
+    dash_duo.wait_for_element("#upload-status:not([hidden]) progress", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=120)
     problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
     assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
@@ -212,6 +212,8 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
     assert len(after) > before
     dash_duo.wait_for_contains_text("#summary", f"{len(after)} of {len(after)} events", timeout=TIMEOUT)
     assert list((own_seed_store / "inbox").glob("*/001-kabul.txt")), "the upload was not kept in the inbox"
+    dash_duo.find_element("#upload-dismiss").click()
+    wait_until(dash_duo, lambda: count(dash_duo, "#upload-status[hidden]") == 1, "the report cannot be dismissed")
     assert dash_duo.get_logs() == []
 
 
@@ -238,13 +240,19 @@ def computed(dash_duo, selector: str, prop: str) -> str:
         "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;", selector, prop)
 
 
+def focused_in(dash_duo, element_id: str) -> bool:
+    return bool(dash_duo.driver.execute_script(
+        "const a = document.activeElement, el = document.getElementById(arguments[0]);"
+        "return Boolean(a && el && a !== document.body && el.contains(a));", element_id))
+
+
 def tab_to(dash_duo, element_id: str, limit: int = 60) -> None:
-    """Press Tab from the top of the page until `element_id` has the focus, like a keyboard user."""
+    """Press Tab from the top of the page until the focus is on (or inside) `element_id`, like a keyboard user."""
     dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
     actions = ActionChains(dash_duo.driver)
     for _ in range(limit):
         actions.send_keys(Keys.TAB).perform()
-        if dash_duo.driver.execute_script("return document.activeElement && document.activeElement.id") == element_id:
+        if focused_in(dash_duo, element_id):
             return
     raise AssertionError(f"#{element_id} is not reachable with Tab")
 
@@ -253,7 +261,8 @@ def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash
     start_app(dash_duo, seed_store)
     dash_duo.wait_for_element(".geo .land path", timeout=TIMEOUT)
     light = {sel: computed(dash_duo, sel, prop) for sel, prop in
-             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"))}
+             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"),
+              (".dash-dropdown", "background-color"))}
 
     tab_to(dash_duo, "theme-toggle")
     assert computed(dash_duo, "#theme-toggle", "outline-style") not in (None, "none"), "no visible focus"
@@ -264,7 +273,7 @@ def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash
     dash_duo.wait_for_text_to_equal("#theme-toggle", "☀ Light", timeout=TIMEOUT)
     assert dash_duo.find_element("#theme-toggle").get_attribute("aria-pressed") == "true"
     for sel, prop in (("body", "background-color"), ("#map .geo .land path", "fill"),
-                      ("#excerpts", "background-color")):
+                      ("#excerpts", "background-color"), (".dash-dropdown", "background-color")):
         assert computed(dash_duo, sel, prop) != light[sel], f"{sel} {prop} kept its light colour"
     assert computed(dash_duo, "body", "background-color") == "rgb(21, 23, 26)"
 
@@ -282,8 +291,10 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
     events = stored_events(seed_store)
     first = events.iloc[0]
     start_app(dash_duo, seed_store)
-    for element_id in ("reset-selection", "theme-toggle"):
+    for element_id in ("reset-selection", "upload", "theme-toggle"):
         tab_to(dash_duo, element_id)
+        assert dash_duo.driver.execute_script(
+            "return getComputedStyle(document.activeElement).outlineStyle") != "none", f"#{element_id}: no focus ring"
     # The excerpt's Read in context button, by keyboard: Tab to it and press Enter.
     button_id = dash_duo.driver.execute_script(
         "return document.querySelector(arguments[0]).id", excerpt_button(first["event_id"], "read-in-context"))
@@ -293,6 +304,7 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
     tab_to(dash_duo, "reader-close", limit=200)
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
     wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Enter on Close did not close the reader")
+    wait_until(dash_duo, lambda: focused_in(dash_duo, button_id), "the focus did not go back to Read in context")
     assert dash_duo.get_logs() == []
 
 
