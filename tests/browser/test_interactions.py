@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pandas as pd
+import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
@@ -81,6 +82,13 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     dash_duo.wait_for_text_to_equal(
         "#counts", f"{len(events)} of {len(events)} events · {events['place_key'].nunique()} places · "
         f"{int(events['fatalities'].fillna(0).sum())} deaths", timeout=TIMEOUT)
+
+    # The timeline's measure: deaths instead of events.
+    deaths = int(events.loc[events["event_date"].notna(), "fatalities"].fillna(0).sum())
+    assert 0 < deaths != dated(events)
+    dash_duo.find_element("#measure input[value='deaths']").click()
+    wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == deaths, "the timeline does not show deaths")
+    dash_duo.find_element("#measure input[value='events']").click()
 
     choose_option(dash_duo, "filter-types", "Diplomacy")
     diplomacy = events[events["event_type"] == "Diplomacy"]
@@ -256,6 +264,27 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
         "'towns only' was not restored")
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#summary", "2020-03-04 → 2020-03-05 · Moscow", timeout=TIMEOUT)
+
+    # Panning the map (a real drag) moves the view in the URL, and the moved view is what a link opens.
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the reopened page never settled")
+    x, y, w, h = dash_duo.driver.execute_script(
+        "const r = document.querySelector('#map .geo').getBoundingClientRect();"
+        "return [r.x, r.y, r.width, r.height];")
+    pan = ActionBuilder(dash_duo.driver)
+    pan.pointer_action.move_to_location(int(x + w / 2), int(y + h / 2))
+    pan.pointer_action.pointer_down()
+    for k in range(1, 6):
+        pan.pointer_action.move_to_location(int(x + w / 2 - 16 * k), int(y + h / 2 + 8 * k))
+    pan.pointer_action.pointer_up()
+    pan.perform()
+    moved = wait_until(dash_duo, lambda: (q := page_query(dash_duo)) and q.get("lon") != ["37.5"] and q,
+                       "panning the map did not change the URL's view")
+    dash_duo.driver.get("about:blank")
+    dash_duo.driver.get(dash_duo.server_url + "/?" + urlencode(moved, doseq=True))
+    center = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0]); const g = gd && gd._fullLayout && gd._fullLayout.geo;"
+        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map")
+    assert center == pytest.approx([float(moved["lon"][0]), float(moved["lat"][0])], abs=1e-3)
     assert dash_duo.get_logs() == []
 
 
