@@ -116,9 +116,9 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     assert dash_duo.get_logs() == []
 
 
-def box_select(dash_duo, keys: list[str]) -> None:
-    """Choose the box-select tool in the map's mode bar and drag a box around the given markers."""
-    dash_duo.find_element("#map .modebar-btn[data-val='select']").click()
+def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
+    """Choose the box ("select") or "lasso" tool in the map's mode bar and drag around the given markers."""
+    dash_duo.find_element(f"#map .modebar-btn[data-val='{tool}']").click()
     rects = dash_duo.driver.execute_script(
         """
         return Array.from(document.querySelectorAll(arguments[0]))
@@ -128,16 +128,23 @@ def box_select(dash_duo, keys: list[str]) -> None:
     assert len(rects) == len(keys), rects
     x0, x1 = min(x for x, _ in rects) - 12, max(x for x, _ in rects) + 12
     y0, y1 = min(y for _, y in rects) - 12, max(y for _, y in rects) + 12
+    # A box needs its two corners; a lasso goes round the four (plotly draws from the moves in between).
+    corners = [(x1, y1)] if tool == "select" else [(x1, y0), (x1, y1), (x0, y1), (x0, y0 + 2)]
     drag = ActionBuilder(dash_duo.driver)
     drag.pointer_action.move_to_location(int(x0), int(y0))
     drag.pointer_action.pointer_down()
-    for k in range(1, 6):  # plotly draws the box from the moves in between
-        drag.pointer_action.move_to_location(int(x0 + (x1 - x0) * k / 5), int(y0 + (y1 - y0) * k / 5))
+    here = (x0, y0)
+    for corner in corners:
+        for k in range(1, 6):
+            drag.pointer_action.move_to_location(int(here[0] + (corner[0] - here[0]) * k / 5),
+                                                 int(here[1] + (corner[1] - here[1]) * k / 5))
+        here = corner
     drag.pointer_action.pointer_up()
     drag.perform()
 
 
-def test_a_box_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store):
+@pytest.mark.parametrize("tool", ["select", "lasso"])
+def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store, tool):
     events = stored_events(seed_store)
     points = start_app(dash_duo, seed_store)
     # The markers around Turkey and Syria (not Moscow or Sochi, further north).
@@ -145,7 +152,7 @@ def test_a_box_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store
     assert 1 < len(chosen) < len(points), points
     inside = events[events["place_key"].isin(chosen)]
 
-    box_select(dash_duo, chosen)
+    box_select(dash_duo, chosen, tool)
 
     wait_until(dash_duo, lambda: keys_on_map(dash_duo) == chosen, "the map did not narrow to the boxed places")
     wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(inside),
@@ -165,8 +172,14 @@ def test_a_box_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store
     wait_until(dash_duo, lambda: background_total(dash_duo) == dated(inside),
                "the totals of the area are not drawn behind Ankara's bars")
 
-    dash_duo.find_element("#reset-selection").click()
-    wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear selection kept the map area")
+    if tool == "select":
+        dash_duo.find_element("#reset-selection").click()
+        wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear selection kept the map area")
+    else:
+        # The area is a filter: "Clear filters" lets it go too.
+        dash_duo.find_element("#clear-filters").click()
+        wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear filters kept the map area")
+        assert "area" not in page_query(dash_duo)
     assert dash_duo.get_logs() == []
 
 
