@@ -263,6 +263,17 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     assert view == [37.5, 50, 3], view
     chosen = dash_duo.find_element("#excerpts .excerpt.selected .sentence").text
     assert chosen == expected["excerpt"].iloc[0], "the event of the link is not the one marked"
+    if len(expected) > 1:  # choosing another event from the list moves the mark and the link
+        other = expected.iloc[1]
+        dash_duo.driver.execute_script(
+            "Array.from(document.querySelectorAll('#excerpts .excerpt'))"
+            ".find(a => a.querySelector('.sentence').textContent === arguments[0]).querySelector('.pick').click();",
+            other["excerpt"])
+        wait_until(dash_duo, lambda: page_query(dash_duo).get("event") == [other["event_id"]],
+                   "selecting an excerpt did not reach the URL")
+        wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+            "const s = document.querySelector('#excerpts .excerpt.selected .sentence'); return s && s.textContent;")
+            == other["excerpt"], "the selected excerpt is not marked")
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
 
     # Change the state in the page; the URL follows, and opening it in a fresh page gives it back.
