@@ -240,3 +240,47 @@ def test_selection_counts(events: pd.DataFrame) -> None:
     assert Q.selection_counts(events, 10) == "3 of 10 events · 3 places · 38 deaths"
     assert Q.selection_counts(events.head(1).assign(fatalities=1), 3) == "1 of 3 events · 1 place · 1 death"
     assert Q.selection_counts(events.head(0), 3) == "0 of 3 events · 0 places · 0 deaths"
+
+
+# -- the callbacks' pure helpers ----------------------------------------------------------------------
+
+def test_controls_and_state_are_inverse() -> None:
+    from dashboard.app.callbacks import controls_from_state, state_from_controls
+
+    assert state_from_controls(controls_from_state(FULL)) == FULL
+    assert state_from_controls(controls_from_state(ViewState())) == ViewState()
+
+
+def test_select_views_applies_filters_then_time_then_place(events: pd.DataFrame) -> None:
+    from dashboard.app.callbacks import select_views
+
+    filtered, in_time, listed = select_views(events, Filters(event_types=("Battles",)),
+                                             Q.Selection("2020-03-04", "2020-03-04 23:59:59", events[S.PLACE_KEY][0]))
+    assert filtered[S.EVENT_ID].tolist() == ["a", "c"]
+    assert in_time[S.EVENT_ID].tolist() == ["a", "c"]
+    assert listed[S.EVENT_ID].tolist() == ["a"]
+    everything, _, _ = select_views(events, Filters(), Q.Selection())
+    assert everything is events, "no filter, no copy"
+
+
+def test_choice_lists_keep_chosen_values_the_store_lacks(events: pd.DataFrame) -> None:
+    from dashboard.app.callbacks import CHOICES, choice_lists
+
+    lists = dict(zip(CHOICES, choice_lists(events, Filters(event_types=("Riots",))), strict=True))
+    assert lists["filter-types"] == ["Battles", "Diplomacy", "Riots"]
+    assert lists["filter-sources"] == ["aa.txt", "bb.txt"]
+
+
+def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_path) -> None:
+    import base64
+    import io
+
+    from dashboard.app.callbacks import export_download
+    from dashboard.export import write_events
+
+    got = export_download(events.head(2), "csv")
+    assert got["filename"] == "conflictmap-selection.csv"
+    data = base64.b64decode(got["content"]) if got.get("base64") else got["content"].encode()
+    write_events(events.head(2), "csv", tmp_path / "cli.csv")
+    assert data == (tmp_path / "cli.csv").read_bytes()
+    assert list(pd.read_csv(io.BytesIO(data)).columns) == list(S.NAMES)

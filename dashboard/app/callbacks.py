@@ -228,8 +228,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         if not pressed and stopped:
             return dash.no_update, dash.no_update, dash.no_update
         events = view.events()
-        filtered = events[filter_mask(events, Filters.from_dict(filters))]
-        extent = robust_extent(filtered[S.EVENT_DATE]) if len(filtered) else None
+        dates = events[S.EVENT_DATE][filter_mask(events, Filters.from_dict(filters))]
+        extent = robust_extent(dates) if len(dates) else None
         sel = Selection.from_dict(selection)
         if extent is None or (not pressed and playback_done(sel.end, extent[1])):
             return dash.no_update, True, "▶ Play"

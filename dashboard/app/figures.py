@@ -137,10 +137,14 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     """
     fig = go.Figure()
     if background is not None and not background.empty:
+        # A step from each bin's start to the next; the closing point ends the last bin.
+        days = pd.to_datetime(background["day"])
+        bins = pd.Series(pd.date_range(days.min(), days.max() + BIN_OFFSET[unit], freq=BIN_FREQ[unit]))
+        totals = background.set_index(days)["n"].reindex(bins, fill_value=0)
         fig.add_trace(go.Scatter(
-            x=background["day"], y=background["n"], name="all places", mode="lines", line_shape="hv",
+            x=bins, y=totals.to_numpy(), name="all places", mode="lines", line_shape="hv",
             fill="tozeroy", fillcolor="rgba(120,120,120,0.18)", line=dict(color="rgba(90,90,90,0.5)", width=1),
-            xperiod=BAR_PERIOD[unit], xperiodalignment="start", hoverinfo="skip"))
+            hoverinfo="skip"))
     if "precise" not in counts.columns:
         counts = counts.assign(precise=True)
     word = "deaths" if measure == "deaths" else "events"
@@ -153,7 +157,8 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
             x=grp["day"], y=grp["n"], name=event_type if precise else f"{event_type} (month/year dates)",
             marker=dict(color=type_color(event_type), opacity=1.0 if precise else 0.45,
                         pattern=dict(shape="" if precise else "/", solidity=0.4)),
-            xperiod=BAR_PERIOD[unit], xperiodalignment="start",
+            # Each bar spans its bin (day, week, month), centred on the bin's middle.
+            xperiod=BAR_PERIOD[unit], xperiodalignment="middle",
             hovertemplate=HOVER_DATE[unit] + (": %{y} " if precise else ": %{y:.2f} ") + word + " · " + event_type
             + ("" if precise else " (dated only to a month or year, spread evenly over it)") + "<extra></extra>"))
     fig.update_layout(
@@ -170,6 +175,8 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     return fig
 
 
+BIN_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
+BIN_OFFSET = {"day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7), "month": pd.DateOffset(months=1)}
 BAR_PERIOD = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1"}
 HOVER_DATE = {"day": "%{x|%Y-%m-%d}", "week": "week of %{x|%Y-%m-%d}", "month": "%{x|%B %Y}"}
 

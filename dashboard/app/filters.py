@@ -50,8 +50,8 @@ class Filters:
         """Tolerant: missing keys take their defaults, bad numbers are dropped, lists become tuples."""
         d = d or {}
         kw: dict = {name: _strings(d.get(name)) for name in CHOICE_COLUMNS}
-        kw["min_fatalities"] = _number(d.get("min_fatalities"), int)
-        kw["min_confidence"] = _number(d.get("min_confidence"), float)
+        kw["min_fatalities"] = parse_number(d.get("min_fatalities"), int)
+        kw["min_confidence"] = parse_number(d.get("min_confidence"), float)
         kw["text"] = str(d.get("text") or "")
         kw["precise_only"] = bool(d.get("precise_only"))
         return cls(**kw)
@@ -71,7 +71,8 @@ def _strings(value: object) -> tuple[str, ...]:
     return tuple(str(v) for v in value if v is not None and v != "")  # type: ignore[union-attr]
 
 
-def _number(value: object, kind: type) -> int | float | None:
+def parse_number(value: object, kind: type) -> int | float | None:
+    """A finite number of `kind` from a control or URL value, or None for anything else."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
@@ -110,8 +111,9 @@ def filter_mask(events: pd.DataFrame, f: Filters) -> np.ndarray:
     return mask
 
 
-def choice_options(events: pd.DataFrame, name: str, limit: int = 5000) -> list[str]:
-    """The values a choice filter can take in this store, most frequent first (actors: either side)."""
+def choice_options(events: pd.DataFrame, name: str, limit: int = 1000) -> list[str]:
+    """The values a choice filter can take in this store, the `limit` most frequent first (actors:
+    either side); the dropdowns search within them."""
     columns = CHOICE_COLUMNS[name]
     counts = pd.concat([events[c] for c in columns], ignore_index=True).value_counts(dropna=True)
     counts = counts[counts.index.astype(str).str.strip() != ""]

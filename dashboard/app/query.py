@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
@@ -219,14 +220,24 @@ def measure_values(df: pd.DataFrame, measure: str) -> pd.Series:
     return pd.Series(1.0, index=df.index)
 
 
-def spread_shares(total: float, period_start: pd.Timestamp, period_end: pd.Timestamp,
-                  unit: str) -> list[tuple[pd.Timestamp, float]]:
-    """Split `total` evenly over the days of [period_start, period_end), summed per bin of `unit`."""
-    days = pd.Series(pd.date_range(period_start, period_end - pd.Timedelta(days=1), freq="D"))
-    per_bin = bin_starts(days, unit).value_counts(sort=False).sort_index()
-    cumulative = [round(total * c / len(days) * SHARE_GRID) / SHARE_GRID for c in per_bin.cumsum().to_numpy()]
-    shares = [b - a for a, b in zip([0.0, *cumulative[:-1]], cumulative, strict=True)]
-    return list(zip(per_bin.index, shares, strict=True))
+def _bin_days(days: np.ndarray, unit: str) -> np.ndarray:
+    """datetime64[D] days → the start day of their bin (the day, the week's Monday, the month's 1st)."""
+    if unit == "week":
+        # 1970-01-01 was a Thursday: (days since the epoch + 3) % 7 is 0 on Mondays.
+        return days - ((days.astype("int64") + 3) % 7).astype("timedelta64[D]")
+    if unit == "month":
+        return days.astype("datetime64[M]").astype("datetime64[D]")
+    return days
+
+
+def period_bins(start: np.datetime64, precision: str, unit: str) -> tuple[np.ndarray, np.ndarray]:
+    """The bins of `unit` that a month or year starting at `start` covers, and the cumulative share
+    of its days up to the end of each bin (ending at 1.0)."""
+    first = np.datetime64(start, "D")
+    last = np.datetime64((pd.Timestamp(first) + IMPRECISE[precision]).date(), "D")
+    days = np.arange(first, last, dtype="datetime64[D]")
+    starts, counts = np.unique(_bin_days(days, unit), return_counts=True)
+    return starts, np.cumsum(counts) / len(days)
 
 
 def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events") -> pd.DataFrame:
@@ -234,29 +245,43 @@ def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events"
 
     Events dated only to a month or a year are not a spike on the 1st: their value is spread evenly
     over the days of their month or year, so they draw as a low band over the period they cover.
+    Works on column arrays, never copying the table: it runs on every view change.
     """
     cols = ["day", S.EVENT_TYPE, "n", "precise"]
-    dated = df[df[S.EVENT_DATE].notna()]
-    if dated.empty:
+    days = df[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    ok = ~np.isnat(days)
+    if not ok.any():
         return pd.DataFrame(columns=cols)
-    values = measure_values(dated, measure)
-    precision = dated[S.DATE_PRECISION].astype("string").fillna("day")
-    coarse = precision.isin(list(IMPRECISE)).to_numpy(dtype=bool, na_value=False)
-    exact = dated.loc[~coarse]
-    parts = [pd.DataFrame({"day": bin_starts(exact[S.EVENT_DATE], unit), S.EVENT_TYPE: exact[S.EVENT_TYPE],
-                           "n": values[~coarse], "precise": True})]
+    values = measure_values(df, measure).to_numpy(dtype=float)
+    codes, types = pd.factorize(df[S.EVENT_TYPE], use_na_sentinel=False)
+    precision = df[S.DATE_PRECISION]
+    month = (precision == "month").to_numpy(dtype=bool, na_value=False)
+    year = (precision == "year").to_numpy(dtype=bool, na_value=False)
+    exact = ok & ~month & ~year
+    parts = [pd.DataFrame({"day": _bin_days(days[exact], unit), "code": codes[exact], "n": values[exact],
+                           "precise": True}).groupby(["day", "code", "precise"], as_index=False)["n"].sum()]
+    coarse = ok & (month | year)
     if coarse.any():
-        # Few distinct (period, precision, type) groups even at a million rows: loop over those only.
-        groups = pd.DataFrame({"start": dated.loc[coarse, S.EVENT_DATE].dt.normalize(), "precision": precision[coarse],
-                               S.EVENT_TYPE: dated.loc[coarse, S.EVENT_TYPE], "n": values[coarse]})
-        rows = []
-        for (start, prec, etype), total in groups.groupby(["start", "precision", S.EVENT_TYPE])["n"].sum().items():
-            for day, share in spread_shares(float(total), start, start + IMPRECISE[prec], unit):
-                rows.append((day, etype, share, False))
-        parts.append(pd.DataFrame(rows, columns=cols))
-    out = pd.concat(parts, ignore_index=True)
-    out = out.groupby(["day", S.EVENT_TYPE, "precise"], as_index=False)["n"].sum()
-    return out[out["n"] > 0][cols].reset_index(drop=True)
+        start = np.where(year[coarse], days[coarse].astype("datetime64[Y]").astype("datetime64[D]"),
+                         days[coarse].astype("datetime64[M]").astype("datetime64[D]"))
+        totals = pd.DataFrame({"start": start, "precision": np.where(year[coarse], "year", "month"),
+                               "code": codes[coarse], "total": values[coarse]}
+                              ).groupby(["start", "precision", "code"], as_index=False)["total"].sum()
+        # Bins per distinct period (a few hundred at most), then one vectorised rounding for all groups.
+        periods = []
+        for p_start, p_prec in totals[["start", "precision"]].drop_duplicates().itertuples(index=False):
+            bins, cum = period_bins(np.datetime64(p_start, "D"), p_prec, unit)
+            periods.append(pd.DataFrame({"start": p_start, "precision": p_prec, "day": bins, "cum": cum}))
+        spread = totals.merge(pd.concat(periods, ignore_index=True), on=["start", "precision"])
+        spread["cum"] = (spread["total"] * spread["cum"] * SHARE_GRID).round() / SHARE_GRID
+        before = spread.groupby(["start", "precision", "code"])["cum"].shift(1, fill_value=0.0)
+        parts.append(pd.DataFrame({"day": spread["day"].to_numpy(dtype="datetime64[D]"), "code": spread["code"],
+                                   "n": spread["cum"] - before, "precise": False}))
+    out = pd.concat(parts, ignore_index=True).groupby(["day", "code", "precise"], as_index=False)["n"].sum()
+    out = out[out["n"] > 0]
+    return pd.DataFrame({"day": out["day"].to_numpy(dtype="datetime64[ns]"),
+                         S.EVENT_TYPE: np.asarray(types, dtype=object)[out["code"].to_numpy()],
+                         "n": out["n"].to_numpy(), "precise": out["precise"].to_numpy(dtype=bool)})
 
 
 def totals_by_bin(series: pd.DataFrame) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.app.filters import Filters, _number
+from dashboard.app.filters import Filters, parse_number
 from dashboard.app.query import MEASURES, Selection
 
 SIZE_BY = ("n_events", "fatalities")
@@ -41,7 +41,7 @@ def clean_view(view: dict | None) -> tuple[tuple[str, float], ...]:
     view = view or {}
     out = []
     for k in VIEW_KEYS:
-        v = _number(view.get(k), float)
+        v = parse_number(view.get(k), float)
         if v is not None:
             out.append((k, float(v)))
     return tuple(out)

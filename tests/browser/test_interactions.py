@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pandas as pd
+import pytest
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
@@ -82,6 +83,13 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
         "#counts", f"{len(events)} of {len(events)} events · {events['place_key'].nunique()} places · "
         f"{int(events['fatalities'].fillna(0).sum())} deaths", timeout=TIMEOUT)
 
+    # The timeline's measure: deaths instead of events.
+    deaths = int(events.loc[events["event_date"].notna(), "fatalities"].fillna(0).sum())
+    assert 0 < deaths != dated(events)
+    dash_duo.find_element("#measure input[value='deaths']").click()
+    wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == deaths, "the timeline does not show deaths")
+    dash_duo.find_element("#measure input[value='events']").click()
+
     choose_option(dash_duo, "filter-types", "Diplomacy")
     diplomacy = events[events["event_type"] == "Diplomacy"]
     assert 0 < len(diplomacy) < len(events)
@@ -108,9 +116,9 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     assert dash_duo.get_logs() == []
 
 
-def box_select(dash_duo, keys: list[str]) -> None:
-    """Choose the box-select tool in the map's mode bar and drag a box around the given markers."""
-    dash_duo.find_element("#map .modebar-btn[data-val='select']").click()
+def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
+    """Choose the box ("select") or "lasso" tool in the map's mode bar and drag around the given markers."""
+    dash_duo.find_element(f"#map .modebar-btn[data-val='{tool}']").click()
     rects = dash_duo.driver.execute_script(
         """
         return Array.from(document.querySelectorAll(arguments[0]))
@@ -120,16 +128,23 @@ def box_select(dash_duo, keys: list[str]) -> None:
     assert len(rects) == len(keys), rects
     x0, x1 = min(x for x, _ in rects) - 12, max(x for x, _ in rects) + 12
     y0, y1 = min(y for _, y in rects) - 12, max(y for _, y in rects) + 12
+    # A box needs its two corners; a lasso goes round the four (plotly draws from the moves in between).
+    corners = [(x1, y1)] if tool == "select" else [(x1, y0), (x1, y1), (x0, y1), (x0, y0 + 2)]
     drag = ActionBuilder(dash_duo.driver)
     drag.pointer_action.move_to_location(int(x0), int(y0))
     drag.pointer_action.pointer_down()
-    for k in range(1, 6):  # plotly draws the box from the moves in between
-        drag.pointer_action.move_to_location(int(x0 + (x1 - x0) * k / 5), int(y0 + (y1 - y0) * k / 5))
+    here = (x0, y0)
+    for corner in corners:
+        for k in range(1, 6):
+            drag.pointer_action.move_to_location(int(here[0] + (corner[0] - here[0]) * k / 5),
+                                                 int(here[1] + (corner[1] - here[1]) * k / 5))
+        here = corner
     drag.pointer_action.pointer_up()
     drag.perform()
 
 
-def test_a_box_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store):
+@pytest.mark.parametrize("tool", ["select", "lasso"])
+def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store, tool):
     events = stored_events(seed_store)
     points = start_app(dash_duo, seed_store)
     # The markers around Turkey and Syria (not Moscow or Sochi, further north).
@@ -137,7 +152,7 @@ def test_a_box_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store
     assert 1 < len(chosen) < len(points), points
     inside = events[events["place_key"].isin(chosen)]
 
-    box_select(dash_duo, chosen)
+    box_select(dash_duo, chosen, tool)
 
     wait_until(dash_duo, lambda: keys_on_map(dash_duo) == chosen, "the map did not narrow to the boxed places")
     wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(inside),
@@ -157,8 +172,14 @@ def test_a_box_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store
     wait_until(dash_duo, lambda: background_total(dash_duo) == dated(inside),
                "the totals of the area are not drawn behind Ankara's bars")
 
-    dash_duo.find_element("#reset-selection").click()
-    wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear selection kept the map area")
+    if tool == "select":
+        dash_duo.find_element("#reset-selection").click()
+        wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear selection kept the map area")
+    else:
+        # The area is a filter: "Clear filters" lets it go too.
+        dash_duo.find_element("#clear-filters").click()
+        wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear filters kept the map area")
+        assert "area" not in page_query(dash_duo)
     assert dash_duo.get_logs() == []
 
 
@@ -242,6 +263,17 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     assert view == [37.5, 50, 3], view
     chosen = dash_duo.find_element("#excerpts .excerpt.selected .sentence").text
     assert chosen == expected["excerpt"].iloc[0], "the event of the link is not the one marked"
+    if len(expected) > 1:  # choosing another event from the list moves the mark and the link
+        other = expected.iloc[1]
+        dash_duo.driver.execute_script(
+            "Array.from(document.querySelectorAll('#excerpts .excerpt'))"
+            ".find(a => a.querySelector('.sentence').textContent === arguments[0]).querySelector('.pick').click();",
+            other["excerpt"])
+        wait_until(dash_duo, lambda: page_query(dash_duo).get("event") == [other["event_id"]],
+                   "selecting an excerpt did not reach the URL")
+        wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+            "const s = document.querySelector('#excerpts .excerpt.selected .sentence'); return s && s.textContent;")
+            == other["excerpt"], "the selected excerpt is not marked")
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
 
     # Change the state in the page; the URL follows, and opening it in a fresh page gives it back.
@@ -256,6 +288,27 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
         "'towns only' was not restored")
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#summary", "2020-03-04 → 2020-03-05 · Moscow", timeout=TIMEOUT)
+
+    # Panning the map (a real drag) moves the view in the URL, and the moved view is what a link opens.
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the reopened page never settled")
+    x, y, w, h = dash_duo.driver.execute_script(
+        "const r = document.querySelector('#map .geo').getBoundingClientRect();"
+        "return [r.x, r.y, r.width, r.height];")
+    pan = ActionBuilder(dash_duo.driver)
+    pan.pointer_action.move_to_location(int(x + w / 2), int(y + h / 2))
+    pan.pointer_action.pointer_down()
+    for k in range(1, 6):
+        pan.pointer_action.move_to_location(int(x + w / 2 - 16 * k), int(y + h / 2 + 8 * k))
+    pan.pointer_action.pointer_up()
+    pan.perform()
+    moved = wait_until(dash_duo, lambda: (q := page_query(dash_duo)) and q.get("lon") != ["37.5"] and q,
+                       "panning the map did not change the URL's view")
+    dash_duo.driver.get("about:blank")
+    dash_duo.driver.get(dash_duo.server_url + "/?" + urlencode(moved, doseq=True))
+    center = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0]); const g = gd && gd._fullLayout && gd._fullLayout.geo;"
+        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map")
+    assert center == pytest.approx([float(moved["lon"][0]), float(moved["lat"][0])], abs=1e-3)
     assert dash_duo.get_logs() == []
 
 
