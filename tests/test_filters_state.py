@@ -284,3 +284,14 @@ def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_
     write_events(events.head(2), "csv", tmp_path / "cli.csv")
     assert data == (tmp_path / "cli.csv").read_bytes()
     assert list(pd.read_csv(io.BytesIO(data)).columns) == list(S.NAMES)
+
+
+def test_newest_picks_the_newest_without_sorting_everything(make_events) -> None:
+    from dashboard.app.callbacks import newest
+
+    df = make_events(*[dict(event_id=f"e{i}", event_date=f"2020-03-{1 + i % 9:02d}", published=f"2020-04-{1 + i:02d}")
+                       for i in range(20)], dict(event_id="undated", event_date=None))
+    expected = Q.excerpt_records(df, 5)
+    assert df.loc[newest(df, 5), S.EVENT_ID].tolist() == [r[S.EVENT_ID] for r in expected]
+    assert list(newest(df, 50)) == list(df.index)
+    assert "undated" not in set(df.loc[newest(df, 20), S.EVENT_ID]), "undated last"

@@ -8,6 +8,7 @@ from tempfile import TemporaryDirectory
 from urllib.parse import urlparse
 
 import dash
+import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, dcc, html
 
@@ -55,6 +56,7 @@ function(r) {
 }
 """
 CHOICES = list(ids.CHOICE_FILTERS)
+EXCERPT_LIMIT = 200  # excerpts listed at once, newest first
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
                  (ids.FILTER_MIN_CONFIDENCE, "value"), (ids.FILTER_TEXT, "value"), (ids.PRECISE_ONLY, "value"),
@@ -93,13 +95,34 @@ def choice_lists(events: pd.DataFrame, f: Filters) -> list[list[str]]:
     return out
 
 
-def select_views(events: pd.DataFrame, filters: Filters, sel: Selection
+# The columns the map, the timeline and the counts read: row subsets copy only these (a million
+# rows of all 43 columns would take seconds); the excerpts take their few rows from the full table.
+VIEW_COLUMNS = [S.EVENT_ID, S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.LOCATION, S.LATITUDE, S.LONGITUDE,
+                S.COUNTRY, S.GEO_PRECISION, S.FATALITIES, S.PUBLISHED, S.PLACE_KEY]
+
+
+def select_views(events: pd.DataFrame, filters: Filters, sel: Selection, columns: list[str] | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(filtered, in_time, listed): the events after the filters, within the time window, and at
-    the selected place. Filters come first, so every view and every count agree."""
-    filtered = events[filter_mask(events, filters)] if not filters.is_empty() else events
+    the selected place (only `columns`, when given). Filters come first, so every view and every
+    count agree."""
+    frame = events if columns is None else events[columns]
+    filtered = frame[filter_mask(events, filters)] if not filters.is_empty() else frame
     in_time = in_range(filtered, sel.start, sel.end)
     return filtered, in_time, at_place(in_time, sel.place)
+
+
+def newest(listed: pd.DataFrame, limit: int) -> pd.Index:
+    """The index labels of the `limit` newest events (by event date, then publication; undated
+    last), without sorting every row: only those on or after the limit-th newest date."""
+    if len(listed) <= limit:
+        return listed.index
+    date = listed[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]").view("int64")  # NaT is the smallest
+    threshold = np.partition(date, len(date) - limit)[len(date) - limit]
+    candidates = np.flatnonzero(date >= threshold)
+    published = listed[S.PUBLISHED].to_numpy(dtype="datetime64[ns]").view("int64")[candidates]
+    order = np.lexsort((-published, -date[candidates]))[:limit]
+    return listed.index[candidates[order]]
 
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
@@ -190,7 +213,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     def render(selection, size_by, filters, measure, _generation, map_view):
         sel, f = Selection.from_dict(selection), Filters.from_dict(filters)
         everything = view.events()
-        filtered, in_time, listed = select_views(everything, f, sel)
+        filtered, in_time, listed = select_views(everything, f, sel, VIEW_COLUMNS)
         extent = robust_extent(filtered[S.EVENT_DATE]) if len(filtered) else None
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
@@ -204,7 +227,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
         return (fig, timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background),
-                excerpts_panel(listed, sel), summary_text(everything, listed, sel),
+                excerpts_panel(everything.loc[newest(listed, EXCERPT_LIMIT)], sel, total=len(listed)),
+                summary_text(everything, listed, sel),
                 selection_counts(listed, len(everything)))
 
     @app.callback(
@@ -310,13 +334,16 @@ def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> 
     return " · ".join(parts)
 
 
-def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
+def excerpts_panel(df, sel: Selection, limit: int = EXCERPT_LIMIT, total: int | None = None) -> list:
+    """The excerpts of `df` (the newest `limit`); `total` is how many events the selection holds
+    when `df` is already only the newest of them."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if not records:
         return [html.H2(heading), html.P("Click a marker to read the sentences behind it.", className="hint")]
-    items = [html.H2(heading), html.P(f"{len(df):,} event(s){', newest first' if len(df) > 1 else ''}"
-                                      + (f"; showing {limit}" if len(df) > limit else ""), className="hint")]
+    n = len(df) if total is None else total
+    items = [html.H2(heading), html.P(f"{n:,} event(s){', newest first' if n > 1 else ''}"
+                                      + (f"; showing {limit}" if n > limit else ""), className="hint")]
     for r in records:
         spans = [(*r["place_span"], "place")]
         if r["trigger_span"]:
