@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import statistics
 import time
 from collections.abc import Iterator
@@ -248,6 +249,12 @@ def is_background(row: dict) -> bool:
         return False
 
 
+def is_estimate(phrase: str) -> bool:
+    """Whether a toll phrase gives no number, only a word for many ("dozens", "scores", "hundreds")."""
+    return not any(ch.isdigit() for ch in phrase) and bool(
+        re.search(r"\b(?:dozens|scores|hundreds|thousands|tens)\b", phrase, re.I))
+
+
 def _num(v: Any) -> int:
     try:
         return int(v) if v == v and v is not None else -1
@@ -265,8 +272,10 @@ def article_fatalities(events: Any) -> int | None:
     rows = events.sort_values(S.EXCERPT_START).to_dict("records")
     rows = [r for r in rows if not is_background(r)] or rows
     tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(r[S.FATALITIES]) > 0]
-    if tolls:
-        return int(tolls[0][S.FATALITIES])
+    # "Dozens were killed" in the lead, "at least 58" further on: the count, not the estimate.
+    counted = [r for r in tolls if not is_estimate(r.get(S.FATALITIES_TEXT) or "")]
+    if counted or tolls:
+        return int((counted or tolls)[0][S.FATALITIES])
     main = main_event(events)
     return int(main[S.FATALITIES]) if main is not None and _num(main[S.FATALITIES]) >= 0 else None
 

@@ -140,3 +140,14 @@ def test_article_fatalities_is_the_first_toll_reported(make_events) -> None:
     )
     assert article_fatalities(events) == 21
     assert article_fatalities(make_events(dict(event_id="none", fatalities=None))) is None
+
+
+def test_article_fatalities_prefers_a_count_to_an_estimate(make_events) -> None:
+    from dashboard.evaluate import article_fatalities, is_estimate
+
+    assert is_estimate("killed dozens") and not is_estimate("killed at least 58 civilians")
+    events = make_events(
+        dict(event_id="lead", _start=0, fatalities=24, fatalities_text="killed dozens"),
+        dict(event_id="detail", _start=100, fatalities=58, fatalities_text="killed at least 58 civilians"),
+    )
+    assert article_fatalities(events) == 58

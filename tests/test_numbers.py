@@ -144,3 +144,15 @@ def test_more_toll_phrasings(sentence: str, value: int) -> None:
     count = fatalities(sentence)
     assert count is not None and count.value == value
     assert sentence[count.start:count.end] == count.phrase
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("ISIL terrorists have executed more than 50 Syrian army troops.", 50),
+    ("ISIL claims beheading of 18 Syrians.", 18),
+    ("A jihadist group crucified nine men.", 9),
+    ("Child killed 9 Civilians Injured in Terrorist Attacks", None),
+    ("The car bomb killed at least seven people and wounded 20 others.", 7),
+])
+def test_executions_and_injured_after_the_verb(sentence: str, value: int | None) -> None:
+    count = fatalities(sentence)
+    assert (count.value if count else None) == value

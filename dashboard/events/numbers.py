@@ -78,10 +78,13 @@ _AND_MORE = rf"(?:\s+and\s+{_QUAL}(?P<m>{NUMBER})\s+{PEOPLE}\b)?"
 # "At least 11 civilians including two children were killed": the whole precedes its part.
 _PART = (r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
          r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?")
-_HURT_NEXT = r"(?!\s+(?:others\s+|people\s+)?(?:injured|wounded|hurt)\b)"
+# "killed 22 injured", "killed 9 civilians injured": the number counts the injured.
+_HURT_NEXT = r"(?!\s+(?:(?!and\b)[\w-]+\s+){0,2}(?:injured|wounded|hurt)\b)"
 # A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
 _NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
-_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
+_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|execut(?:ed|es|e|ing)|beheaded"
+                         rf"|beheading\s+of|crucified"
+                         rf"|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
                          rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
                          rf"(?:\s+{PEOPLE}(?:{_AND_MORE}(?!\s+(?:were|was|have|has|had|died|are)\b))?)?(?:\s+dead)?"
                          rf"|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
