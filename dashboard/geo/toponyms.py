@@ -68,7 +68,7 @@ class Context:
     support: dict[int, int] = field(default_factory=dict)  # place idx → other names that agree with it
 
 
-def _strip_article(span: Any) -> tuple[int, int, str]:
+def _strip_article(span: Any, text: str | None = None) -> tuple[int, int, str]:
     toks = list(span)
     while toks and toks[0].lower_ in ("the", "a", "an") or (toks and toks[0].is_punct):
         toks = toks[1:]
@@ -77,7 +77,7 @@ def _strip_article(span: Any) -> tuple[int, int, str]:
     if not toks:
         return span.start_char, span.start_char, ""
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return s, e, span.doc.text[s:e]
+    return s, e, (span.doc.text if text is None else text)[s:e]
 
 
 def _is_person_like(span: Any) -> bool:
@@ -98,14 +98,16 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
     names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
     `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
     but still where an event may be)."""
+    # Doc.text is rebuilt from the tokens at every access: read it once.
+    words = _Words(doc.text, frozenset(t.text for t in doc if t.is_lower))
     out: list[Toponym] = []
     for ent in doc.ents:
-        found = _whole_entity(ent, gazetteer, keep_unknown)
+        found = _whole_entity(ent, gazetteer, keep_unknown, words.text)
         if found is None and ent.label_ in EMBEDDING_LABELS:
-            out.extend(_embedded(ent, gazetteer))
+            out.extend(_embedded(ent, gazetteer, words))
         elif found is not None:
             out.append(found)
-    for top in _datelines(doc.text, gazetteer) + _unlabelled(doc, gazetteer):
+    for top in _datelines(words.text, gazetteer) + _unlabelled(doc, gazetteer, words):
         if not any(t.start < top.end and top.start < t.end for t in out):
             out.append(top)
     out.sort(key=lambda t: t.start)
@@ -117,7 +119,21 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
 
 
-def _unlabelled(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
+@dataclass(frozen=True)
+class _Words:
+    text: str
+    lower: frozenset[str]  # the words the article writes in lower case
+
+    def common(self, word: str) -> bool:
+        """Whether the article also writes the word in lower case ("the centre", "a union"): then,
+        capitalised in a name, it is most likely that word, not a place."""
+        low = word.lower()
+        if " " not in low:
+            return low in self.lower
+        return re.search(rf"\b{re.escape(low)}\b", self.text) is not None
+
+
+def _unlabelled(doc: Any, gazetteer: Gazetteer, words: _Words) -> list[Toponym]:
     """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
     country, a province or a city of 100,000 by its own name, and the article never writes them
     in lower case."""
@@ -132,7 +148,7 @@ def _unlabelled(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
                 if any(t.pos_ != "PROPN" or t.i in in_entity for t in run):
                     continue
                 text = run.text
-                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS or _common_word(text, doc.text):
+                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS or words.common(text):
                     continue
                 places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
                 if places and _well_known(places, 100_000, text) and (
@@ -158,17 +174,16 @@ def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
     return out
 
 
-def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
+def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: str) -> Toponym | None:
     """The entity as one toponym, or None when it is not a place name as a whole."""
     label = ent.label_
     if label not in PLACE_LABELS and label not in MAYBE_LABELS:
         return None
-    s, e, text = _strip_article(ent)
+    s, e, text = _strip_article(ent, doc_text)
     if len(text) < 2 or not text[0].isupper():
         return None
     if text.lower() in COMPASS_WORDS:
         return None
-    doc = ent.doc
     if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
         code = gazetteer.demonym_country(text)
         if code:
@@ -207,7 +222,7 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym
             return None
         if not _well_known(gazetteer.lookup(text), 20000, text):
             return None
-    nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
+    nxt = doc_text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc_text) else ""
     return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
 
 
@@ -253,7 +268,7 @@ def _names_people(text: str, gazetteer: Gazetteer) -> bool:
     return gazetteer.demonym_country(text) is not None and text not in gazetteer
 
 
-def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
+def _embedded(ent: Any, gazetteer: Gazetteer, doc_words: _Words) -> list[Toponym]:
     """Well-known places and demonyms inside an organisation's or a building's name: the longest
     runs of capitalised words, left to right, that name a country, a province, a county or a city
     of at least 50,000 people ("Texas" in "Texas A&M University", "Canadian" in "The Canadian
@@ -270,11 +285,11 @@ def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
             if words[-1].i - words[0].i != len(words) - 1:
                 continue
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
-            text = ent.doc.text[s:e]
+            text = doc_words.text[s:e]
             if words[-1].lower_ == "state" and len(words) > 1 and _embedded_place(text[:words[-1].idx - s].rstrip(),
                                                                                   gazetteer):
                 continue  # "Kentucky State Police": the state is Kentucky
-            if _embedded_place(text, gazetteer) and not (len(words) == 1 and _common_word(text, ent.doc.text)):
+            if _embedded_place(text, gazetteer) and not (len(words) == 1 and doc_words.common(text)):
                 hit = (j, Toponym(s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None,
                                   embedded=True))
                 break
@@ -284,12 +299,6 @@ def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
             i, top = hit
             out.append(top)
     return out
-
-
-def _common_word(word: str, text: str) -> bool:
-    """Whether the article also writes the word in lower case ("the centre", "a union"): then,
-    capitalised in a name, it is most likely that word, not a place."""
-    return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
 
 
 def _capitalised(word: str) -> bool:
