@@ -35,6 +35,10 @@ COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west"
 FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
                   "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
                   "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
+# Generic words that are never a place's name on their own, whatever village bears them.
+GENERIC_WORDS = FACILITY_WORDS | {"river", "hills", "hill", "valley", "delta", "lake", "bay", "island", "coast",
+                                  "republic", "union", "state", "county", "district", "region", "province", "north",
+                                  "south", "east", "west", "centre", "central", "capitol", "congress", "parliament"}
 ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
                "countryside", "provinces", "regions", "governorates"}
 
@@ -148,7 +152,9 @@ def _unlabelled(doc: Any, gazetteer: Gazetteer, words: _Words) -> list[Toponym]:
                 if any(t.pos_ != "PROPN" or t.i in in_entity for t in run):
                     continue
                 text = run.text
-                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS or words.common(text):
+                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
+                    continue
+                if words.common(text):
                     continue
                 places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
                 if places and _well_known(places, 100_000, text) and (
@@ -180,7 +186,7 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: 
     if label not in PLACE_LABELS and label not in MAYBE_LABELS:
         return None
     s, e, text = _strip_article(ent, doc_text)
-    if len(text) < 2 or not text[0].isupper():
+    if len(text) < 2 or not text[0].isupper() or text.lower() in GENERIC_WORDS:
         return None
     if text.lower() in COMPASS_WORDS:
         return None
@@ -306,6 +312,8 @@ def _capitalised(word: str) -> bool:
 
 
 def _embedded_place(text: str, gazetteer: Gazetteer) -> bool:
+    if text.lower() in GENERIC_WORDS:
+        return False
     if len(text) < 4 and not (len(text) >= 3 and text.endswith(".")):  # "U.S." yes; "AP", "BC" too ambiguous
         return False
     if text.lower() in COMPASS_WORDS:
@@ -395,17 +403,29 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
         if stem in gazetteer:
             return stem
     for n in range(len(words) - 1, 0, -1):
+        found = []
         for i in range(len(words) - n + 1):
             run = words[i:i + n]
             if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
                 continue
             name = " ".join(run).strip(",.;:'’")
-            if name.lower() in COMPASS_WORDS | FACILITY_WORDS or len(name) < 3:
+            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3:
                 continue
-            places = gazetteer.lookup(name)
-            if places and _well_known(places, 5000, name) and not all(p.feature_code == "PCLI" for p in places):
-                return name
+            found_places = gazetteer.lookup(name)
+            # By its own name, or a country's other name ("U.S."); not a translation ("Art").
+            places = [p for p in found_places if fold(p.name) == fold(name)] or [
+                p for p in found_places if p.feature_code == "PCLI"]
+            if places and _well_known(places, 5000, name):
+                found.append((_prominence(places), name))
+        if found:
+            # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
+            return max(found)[1]
     return None
+
+
+def _prominence(places: list[Place]) -> tuple[int, int]:
+    rank_of = {"PCLI": 3, "CONT": 3, "RGN": 2, "ADM1": 2}
+    return max((rank_of.get(p.feature_code, 0), p.population) for p in places)
 
 
 def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
@@ -579,7 +599,11 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
         if not ranked:
             continue
-        pools.setdefault(fold(t.text), [p for p, _ in ranked[:POOL_SIZE]])
+        # Places that bear the name as their own: a translation ("Washington" for Watervliet)
+        # should not gather support from the neighbours of a famous namesake.
+        key = fold(t.text)
+        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
+                         or [p for p, _ in ranked[:POOL_SIZE]])
         top = ranked[0][0]
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
