@@ -35,6 +35,10 @@ COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west"
 FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
                   "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
                   "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
+# Generic words that are never a place's name on their own, whatever village bears them.
+GENERIC_WORDS = FACILITY_WORDS | {"river", "hills", "hill", "valley", "delta", "lake", "bay", "island", "coast",
+                                  "republic", "union", "state", "county", "district", "region", "province", "north",
+                                  "south", "east", "west", "centre", "central", "capitol", "congress", "parliament"}
 ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
                "countryside", "provinces", "regions", "governorates"}
 
@@ -68,7 +72,7 @@ class Context:
     support: dict[int, int] = field(default_factory=dict)  # place idx → other names that agree with it
 
 
-def _strip_article(span: Any) -> tuple[int, int, str]:
+def _strip_article(span: Any, text: str | None = None) -> tuple[int, int, str]:
     toks = list(span)
     while toks and toks[0].lower_ in ("the", "a", "an") or (toks and toks[0].is_punct):
         toks = toks[1:]
@@ -77,7 +81,7 @@ def _strip_article(span: Any) -> tuple[int, int, str]:
     if not toks:
         return span.start_char, span.start_char, ""
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return s, e, span.doc.text[s:e]
+    return s, e, (span.doc.text if text is None else text)[s:e]
 
 
 def _is_person_like(span: Any) -> bool:
@@ -98,16 +102,18 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
     names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
     `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
     but still where an event may be)."""
+    # Doc.text is rebuilt from the tokens at every access: read it once.
+    words = _Words(doc.text, frozenset(t.text for t in doc if t.is_lower))
     # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
     # where the reporter files from, which resolution must know.
-    out: list[Toponym] = _datelines(doc.text, gazetteer)
+    out: list[Toponym] = _datelines(words.text, gazetteer)
     datelines = list(out)
     for ent in doc.ents:
-        found = _whole_entity(ent, gazetteer, keep_unknown)
-        tops = _embedded(ent, gazetteer) if found is None and ent.label_ in EMBEDDING_LABELS else \
+        found = _whole_entity(ent, gazetteer, keep_unknown, words.text)
+        tops = _embedded(ent, gazetteer, words) if found is None and ent.label_ in EMBEDDING_LABELS else \
             [found] if found is not None else []
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
-    for top in _unlabelled(doc, gazetteer):
+    for top in _unlabelled(doc, gazetteer, words):
         if not any(t.start < top.end and top.start < t.end for t in out):
             out.append(top)
     out.sort(key=lambda t: t.start)
@@ -119,7 +125,21 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
 
 
-def _unlabelled(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
+@dataclass(frozen=True)
+class _Words:
+    text: str
+    lower: frozenset[str]  # the words the article writes in lower case
+
+    def common(self, word: str) -> bool:
+        """Whether the article also writes the word in lower case ("the centre", "a union"): then,
+        capitalised in a name, it is most likely that word, not a place."""
+        low = word.lower()
+        if " " not in low:
+            return low in self.lower
+        return re.search(rf"\b{re.escape(low)}\b", self.text) is not None
+
+
+def _unlabelled(doc: Any, gazetteer: Gazetteer, words: _Words) -> list[Toponym]:
     """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
     country, a province or a city of 100,000 by its own name, and the article never writes them
     in lower case."""
@@ -134,7 +154,9 @@ def _unlabelled(doc: Any, gazetteer: Gazetteer) -> list[Toponym]:
                 if any(t.pos_ != "PROPN" or t.i in in_entity for t in run):
                     continue
                 text = run.text
-                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS or _common_word(text, doc.text):
+                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
+                    continue
+                if words.common(text):
                     continue
                 places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
                 if places and _well_known(places, 100_000, text) and (
@@ -160,17 +182,16 @@ def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
     return out
 
 
-def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
+def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: str) -> Toponym | None:
     """The entity as one toponym, or None when it is not a place name as a whole."""
     label = ent.label_
     if label not in PLACE_LABELS and label not in MAYBE_LABELS:
         return None
-    s, e, text = _strip_article(ent)
-    if len(text) < 2 or not text[0].isupper():
+    s, e, text = _strip_article(ent, doc_text)
+    if len(text) < 2 or not text[0].isupper() or text.lower() in GENERIC_WORDS:
         return None
     if text.lower() in COMPASS_WORDS:
         return None
-    doc = ent.doc
     if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
         code = gazetteer.demonym_country(text)
         if code:
@@ -209,7 +230,7 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool) -> Toponym
             return None
         if not _well_known(gazetteer.lookup(text), 20000, text):
             return None
-    nxt = doc.text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc.text) else ""
+    nxt = doc_text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc_text) else ""
     return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
 
 
@@ -255,7 +276,7 @@ def _names_people(text: str, gazetteer: Gazetteer) -> bool:
     return gazetteer.demonym_country(text) is not None and text not in gazetteer
 
 
-def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
+def _embedded(ent: Any, gazetteer: Gazetteer, doc_words: _Words) -> list[Toponym]:
     """Well-known places and demonyms inside an organisation's or a building's name: the longest
     runs of capitalised words, left to right, that name a country, a province, a county or a city
     of at least 50,000 people ("Texas" in "Texas A&M University", "Canadian" in "The Canadian
@@ -272,11 +293,11 @@ def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
             if words[-1].i - words[0].i != len(words) - 1:
                 continue
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
-            text = ent.doc.text[s:e]
+            text = doc_words.text[s:e]
             if words[-1].lower_ == "state" and len(words) > 1 and _embedded_place(text[:words[-1].idx - s].rstrip(),
                                                                                   gazetteer):
                 continue  # "Kentucky State Police": the state is Kentucky
-            if _embedded_place(text, gazetteer) and not (len(words) == 1 and _common_word(text, ent.doc.text)):
+            if _embedded_place(text, gazetteer) and not (len(words) == 1 and doc_words.common(text)):
                 hit = (j, Toponym(s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None,
                                   embedded=True))
                 break
@@ -288,17 +309,13 @@ def _embedded(ent: Any, gazetteer: Gazetteer) -> list[Toponym]:
     return out
 
 
-def _common_word(word: str, text: str) -> bool:
-    """Whether the article also writes the word in lower case ("the centre", "a union"): then,
-    capitalised in a name, it is most likely that word, not a place."""
-    return re.search(rf"\b{re.escape(word.lower())}\b", text) is not None
-
-
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
 def _embedded_place(text: str, gazetteer: Gazetteer) -> bool:
+    if text.lower() in GENERIC_WORDS:
+        return False
     if len(text) < 4 and not (len(text) >= 3 and text.endswith(".")):  # "U.S." yes; "AP", "BC" too ambiguous
         return False
     if text.lower() in COMPASS_WORDS:
@@ -388,17 +405,29 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
         if stem in gazetteer:
             return stem
     for n in range(len(words) - 1, 0, -1):
+        found = []
         for i in range(len(words) - n + 1):
             run = words[i:i + n]
             if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
                 continue
             name = " ".join(run).strip(",.;:'’")
-            if name.lower() in COMPASS_WORDS | FACILITY_WORDS or len(name) < 3:
+            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3:
                 continue
-            places = gazetteer.lookup(name)
-            if places and _well_known(places, 5000, name) and not all(p.feature_code == "PCLI" for p in places):
-                return name
+            found_places = gazetteer.lookup(name)
+            # By its own name, or a country's other name ("U.S."); not a translation ("Art").
+            places = [p for p in found_places if fold(p.name) == fold(name)] or [
+                p for p in found_places if p.feature_code == "PCLI"]
+            if places and _well_known(places, 5000, name):
+                found.append((_prominence(places), name))
+        if found:
+            # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
+            return max(found)[1]
     return None
+
+
+def _prominence(places: list[Place]) -> tuple[int, int]:
+    rank_of = {"PCLI": 3, "CONT": 3, "RGN": 2, "ADM1": 2}
+    return max((rank_of.get(p.feature_code, 0), p.population) for p in places)
 
 
 def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
@@ -574,7 +603,11 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
         if not ranked:
             continue
-        pools.setdefault(fold(t.text), [p for p, _ in ranked[:POOL_SIZE]])
+        # Places that bear the name as their own: a translation ("Washington" for Watervliet)
+        # should not gather support from the neighbours of a famous namesake.
+        key = fold(t.text)
+        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
+                         or [p for p, _ in ranked[:POOL_SIZE]])
         top = ranked[0][0]
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
