@@ -9,6 +9,7 @@ project's own region and demonym tables, and cached as a pickle so later loads t
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
@@ -62,8 +63,10 @@ _TRANS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", 
                         "‐": " ", "–": " ", ",": " "})
 
 
+@functools.lru_cache(maxsize=262_144)
 def fold(name: str) -> str:
-    """Comparison key for place names: ASCII, lower case, no punctuation, single spaces."""
+    """Comparison key for place names: ASCII, lower case, no punctuation, single spaces.
+    Cached: ranking folds the same candidate names again and again."""
     s = unicodedata.normalize("NFKD", name.lower().translate(_TRANS))
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = " ".join(s.split())
