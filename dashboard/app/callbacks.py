@@ -9,22 +9,17 @@ import pandas as pd
 from dash import Input, Output, State, html
 
 from dashboard import schema as S
+from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
 from dashboard.app.query import (
     Selection,
-    at_place,
     excerpt_records,
     format_date,
-    in_range,
     next_selection,
-    places_summary,
-    precise_only,
-    robust_extent,
     split_highlights,
     time_bin,
-    timeline_counts,
 )
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
@@ -36,10 +31,54 @@ function(r) {
 }
 """
 
+# The map's view as a lon/lat box, for clustering: read from plotly's own projection (its
+# projection.scale is relative to a fit that changes with the data, so it cannot be used alone).
+# A click on a cluster asks the server to move the map to the cluster's box ("goto").
+MAP_VIEW_JS = """
+function(relayout, click, current) {
+    const nu = window.dash_clientside.no_update;
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id).join(" ");
+    const cur = current || {};
+    if (trig.indexOf("clickData") >= 0) {
+        const p = click && click.points && click.points[0];
+        const key = p && p.customdata;
+        if (typeof key === "string" && key.indexOf("__PREFIX__") === 0) {
+            const box = key.slice("__PREFIX__".length).split("|").map(Number);
+            return {box: box, goto: box};
+        }
+        return nu;
+    }
+    if (!relayout) { return nu; }
+    const gd = document.querySelector("#__MAP__ .js-plotly-plot");
+    const full = gd && gd._fullLayout;
+    if (full && full.map && ("map.zoom" in relayout)) {
+        const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
+        const half = 180 / Math.pow(2, z);
+        return {box: [c.lon - half, c.lon + half, c.lat - half / 2, c.lat + half / 2], goto: cur.goto || null};
+    }
+    const sp = full && full.geo && full.geo._subplot;
+    if (!sp || !sp.bounds || !Object.keys(relayout).some(k => k.indexOf("geo.") === 0)) { return nu; }
+    const b = sp.bounds, lon = [], lat = [];
+    for (let i = 0; i <= 8; i++) {
+        for (let j = 0; j <= 8; j++) {
+            const q = sp.projection.invert([b[0][0] + (b[1][0] - b[0][0]) * i / 8,
+                                            b[0][1] + (b[1][1] - b[0][1]) * j / 8]);
+            if (q && isFinite(q[0]) && isFinite(q[1])) { lon.push(q[0]); lat.push(q[1]); }
+        }
+    }
+    if (!lon.length) { return nu; }
+    const box = [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
+                 Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
+    return {box: box, goto: cur.goto || null};
+}
+""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
+
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
     app.clientside_callback(RANGE_ONLY_JS, Output(ids.TIMELINE_RANGE, "data"), Input(ids.TIMELINE, "relayoutData"),
                             prevent_initial_call=True)
+    app.clientside_callback(MAP_VIEW_JS, Output(ids.MAP_VIEW, "data"), Input(ids.MAP, "relayoutData"),
+                            Input(ids.MAP, "clickData"), State(ids.MAP_VIEW, "data"), prevent_initial_call=True)
 
     @app.callback(
         Output(ids.SELECTION, "data"),
@@ -51,6 +90,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     )
     def update_selection(relayout, click, _reset, current):
         kind = {ids.RESET: "reset", ids.TIMELINE_RANGE: "range", ids.MAP: "click"}.get(dash.ctx.triggered_id)
+        if kind == "click" and E.is_cluster_key(((click or {}).get("points") or [{}])[0].get("customdata")):
+            return dash.no_update  # a cluster zooms the map (MAP_VIEW_JS); it selects no place
         nxt = next_selection(kind, relayout, click, Selection.from_dict(current))
         return dash.no_update if nxt is None else nxt.to_dict()
 
@@ -62,21 +103,28 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.PRECISE_ONLY, "value"),
+        Input(ids.MAP_VIEW, "data"),
     )
-    def render(selection, size_by, precise):
+    def render(selection, size_by, precise, map_view):
         sel = Selection.from_dict(selection)
-        everything = view.events()
-        events = precise_only(everything, bool(precise))
-        in_time = in_range(events, sel.start, sel.end)
-        places = places_summary(in_time)
-        place_events = at_place(events, sel.place)
-        listed = at_place(in_time, sel.place)
-        extent = robust_extent(events[S.EVENT_DATE]) if len(events) else None
+        ix = view.index()
+        events = E.precise_mask(ix, bool(precise))
+        in_time = events & E.date_mask(ix, sel.start, sel.end)
+        at = E.place_mask(ix, sel.place)
+        listed = in_time & at
+        extent = E.date_extent(ix, events)
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
-        return (map_figure(places, sel.place, tiles, size_by or "n_events"),
-                timeline_figure(timeline_counts(place_events, unit), sel.start, sel.end, extent, unit),
-                excerpts_panel(listed, sel), summary_text(everything, listed, sel))
+        mv = map_view or {}
+        n_listed = int(listed.sum())
+        return (map_figure(E.places_aggregate(ix, in_time), sel.place, tiles, size_by or "n_events",
+                           E.MapView.from_box(mv.get("box")), E.MapView.from_box(mv.get("goto"))),
+                timeline_figure(E.timeline_counts(ix, events & at, unit), sel.start, sel.end, extent, unit),
+                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n_listed, sel),
+                summary_line(ix.n, n_listed, sel))
+
+
+EXCERPT_LIMIT = 200
 
 
 def _count(v: object) -> int | None:
@@ -106,9 +154,14 @@ def is_web_link(url: object) -> bool:
 
 def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
     """"N of M events" for the listed selection, with its date range and place."""
-    if events.empty:
+    return summary_line(len(events), len(listed), sel)
+
+
+def summary_line(n_events: int, n_listed: int, sel: Selection) -> str:
+    """summary_text from the counts alone."""
+    if not n_events:
         return "No events in the store yet: run `conflictmap ingest PATH`."
-    parts = [f"{len(listed):,} of {len(events):,} events"]
+    parts = [f"{n_listed:,} of {n_events:,} events"]
     if sel.start or sel.end:
         parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
     if sel.place:
@@ -116,13 +169,18 @@ def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> 
     return " · ".join(parts)
 
 
-def excerpts_panel(df, sel: Selection, limit: int = 200) -> list:
+def excerpts_panel(df, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
+    return excerpts_list(df, len(df), sel, limit)
+
+
+def excerpts_list(df, total: int, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
+    """The panel for the first `limit` rows of df (newest first) out of `total` listed events."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if not records:
         return [html.H2(heading), html.P("Click a marker to read the sentences behind it.", className="hint")]
-    items = [html.H2(heading), html.P(f"{len(df):,} event(s){', newest first' if len(df) > 1 else ''}"
-                                      + (f"; showing {limit}" if len(df) > limit else ""), className="hint")]
+    items = [html.H2(heading), html.P(f"{total:,} event(s){', newest first' if total > 1 else ''}"
+                                      + (f"; showing {limit}" if total > limit else ""), className="hint")]
     for r in records:
         spans = [(*r["place_span"], "place")]
         if r["trigger_span"]:

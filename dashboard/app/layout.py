@@ -21,6 +21,7 @@ def build_layout(title: str = "conflictmap") -> html.Div:
         ]),
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None}),
         dcc.Store(id=ids.TIMELINE_RANGE),
+        dcc.Store(id=ids.MAP_VIEW, data={"box": None, "goto": None}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
                 dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,

@@ -1,0 +1,371 @@
+"""The events as compact arrays, and the views' aggregates as array operations.
+
+A million events make pandas groupbys per request too slow, and a million Python strings too big.
+`build_index` turns the store's Arrow table, once per store generation, into numpy arrays (day
+numbers, place/type codes, deaths, precision) plus one small table per place; filters are boolean
+row masks and aggregates are `np.bincount` / `ufunc.at` over the masked rows. The text columns stay
+in the Arrow table and are taken only for the few rows a view lists.
+
+Every function here gives what the pandas functions of `query` give on `events[mask]`
+(tests/test_engine.py holds them side by side); ties in the main type go to the type seen first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dashboard import schema as S
+
+DAY_NS = 86_400 * 10**9
+NO_DATE = np.iinfo(np.int64).min  # numpy's NaT as int64
+# String columns with few distinct values: read dictionary-encoded, a code per row instead of a string.
+DICTIONARY_COLUMNS: tuple[str, ...] = (
+    S.ARTICLE_ID, S.DATE_PRECISION, S.DATE_SOURCE, S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.TRIGGER, S.ACTOR1, S.ACTOR2,
+    S.LOCATION, S.TOPONYM, S.FEATURE_CODE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.FATALITIES_TEXT,
+    S.INJURED_TEXT, S.DISPLACED_TEXT, S.TITLE, S.SOURCE, S.URL,
+)
+PLACE_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]
+SUMMARY_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
+                   "fatalities", "main_type", "first", "last"]
+
+
+@dataclass(frozen=True, eq=False)
+class EventIndex:
+    """One store generation as arrays; row i of every array is row i of the store's events table."""
+
+    n: int
+    date_ns: np.ndarray  # int64 ns since the epoch, NO_DATE when undated
+    place: np.ndarray  # int32 code into `places`
+    etype: np.ndarray  # int16 code into `types`, -1 when null
+    fatalities: np.ndarray  # int64, 0 when none reported
+    precision: np.ndarray  # int8 geo_precision, 0 when unknown
+    newest_first: np.ndarray  # row positions sorted by event_date then published, newest first, undated last
+    places: pd.DataFrame  # one row per place code: PLACE_COLUMNS
+    place_code: dict[str, int]
+    types: tuple[str, ...]
+    table: pa.Table  # every column, for the few rows a view lists
+
+    @property
+    def dated(self) -> np.ndarray:
+        return self.date_ns != NO_DATE
+
+
+def _ns(column: pa.ChunkedArray) -> np.ndarray:
+    return column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]").view(np.int64)
+
+
+def _int(column: pa.ChunkedArray, dtype: type) -> np.ndarray:
+    return column.cast(pa.int64()).fill_null(0).to_numpy().astype(dtype)
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """Dictionary codes (-1 for null) and the values, whatever the column's encoding."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    return codes, arr.dictionary.to_pylist()
+
+
+def build_index(table: pa.Table) -> EventIndex:
+    """The index of an events table (Arrow, the schema's columns; dictionary-encoded strings welcome)."""
+    n = table.num_rows
+    date_ns = _ns(table[S.EVENT_DATE])
+    published = _ns(table[S.PUBLISHED])
+    loc_codes, _ = _codes(table[S.LOCATION])
+    lat = table[S.LATITUDE].to_numpy()
+    lon = table[S.LONGITUDE].to_numpy()
+    # A place is (name, rounded coordinates), as schema.place_keys has it; factorise the triple once.
+    triple = pd.DataFrame({"l": loc_codes, "a": np.round(lat, 4), "o": np.round(lon, 4)})
+    place = triple.groupby(["l", "a", "o"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int32)
+    first_row = np.full(int(place.max()) + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(first_row, place, np.arange(n))
+    firsts = table.take(pa.array(first_row)).select([S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]).to_pandas()
+    firsts = S.coerce_events(firsts)[[S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]]
+    places = firsts.assign(**{S.PLACE_KEY: S.place_keys(firsts)})[PLACE_COLUMNS]
+    etype, types = _codes(table[S.EVENT_TYPE])
+    # Newest first, undated last; lexsort is stable, so ties keep the table's order as pandas' sort does.
+    newest = np.lexsort((np.where(published == NO_DATE, np.iinfo(np.int64).max, -published),
+                         np.where(date_ns == NO_DATE, np.iinfo(np.int64).max, -date_ns)))
+    return EventIndex(
+        n=n, date_ns=date_ns, place=place, etype=etype.astype(np.int16), places=places,
+        fatalities=_int(table[S.FATALITIES], np.int64), precision=_int(table[S.GEO_PRECISION], np.int8),
+        newest_first=newest, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
+        types=tuple(types), table=table,
+    )
+
+
+def index_from_frame(events: pd.DataFrame) -> EventIndex:
+    """The index of a schema-typed events DataFrame (tests, small stores)."""
+    return build_index(pa.Table.from_pandas(S.coerce_events(events), preserve_index=False))
+
+
+# -- masks ------------------------------------------------------------------------------------------
+
+
+def all_rows(ix: EventIndex) -> np.ndarray:
+    return np.ones(ix.n, dtype=bool)
+
+
+def date_mask(ix: EventIndex, start: str | None, end: str | None) -> np.ndarray:
+    """query.in_range as a mask: from the start of `start`'s day to `end` (inclusive); undated rows out."""
+    if not start and not end:
+        return all_rows(ix)
+    mask = ix.dated.copy()
+    if start:
+        mask &= ix.date_ns >= pd.Timestamp(start).normalize().value
+    if end:
+        mask &= ix.date_ns <= pd.Timestamp(end).value
+    return mask
+
+
+def place_mask(ix: EventIndex, place_key: str | None) -> np.ndarray:
+    if not place_key:
+        return all_rows(ix)
+    code = ix.place_code.get(place_key)
+    return np.zeros(ix.n, dtype=bool) if code is None else ix.place == code
+
+
+def precise_mask(ix: EventIndex, on: bool) -> np.ndarray:
+    """query.precise_only as a mask: towns and districts (geo_precision 1–2; unknown counts as 4)."""
+    return (ix.precision >= 1) & (ix.precision <= 2) if on else all_rows(ix)
+
+
+# -- aggregates -------------------------------------------------------------------------------------
+
+
+def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
+    """query.places_summary(events[mask]): one row per place, in order of first appearance."""
+    rows = np.flatnonzero(mask)
+    if rows.size == 0:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    n_places = len(ix.places)
+    pl = ix.place[rows]
+    n = np.bincount(pl, minlength=n_places)
+    present = np.flatnonzero(n)
+    first_row = np.full(n_places, ix.n, dtype=np.int64)
+    np.minimum.at(first_row, pl, rows)
+    present = present[np.argsort(first_row[present], kind="stable")]
+    deaths = np.bincount(pl, weights=ix.fatalities[rows], minlength=n_places)
+    prec = np.zeros(n_places, dtype=np.int8)
+    np.maximum.at(prec, pl, ix.precision[rows])
+    dated = ix.dated[rows]
+    big = np.iinfo(np.int64).max
+    first = np.full(n_places, big, dtype=np.int64)
+    last = np.full(n_places, NO_DATE, dtype=np.int64)
+    np.minimum.at(first, pl[dated], ix.date_ns[rows][dated])
+    np.maximum.at(last, pl[dated], ix.date_ns[rows][dated])
+    first[first == big] = NO_DATE
+    typed = ix.etype[rows] >= 0
+    n_types = max(len(ix.types), 1)
+    by_type = np.bincount(pl[typed].astype(np.int64) * n_types + ix.etype[rows][typed],
+                          minlength=n_places * n_types).reshape(n_places, n_types)
+    # The most frequent type; on a tie, the one that appears first among the place's rows.
+    first_of_type = np.full((n_places, n_types), ix.n, dtype=np.int64)
+    np.minimum.at(first_of_type, (pl[typed], ix.etype[rows][typed]), rows[typed])
+    best = by_type.max(axis=1, keepdims=True)
+    main = np.where(by_type == best, first_of_type, ix.n + 1).argmin(axis=1)
+    has_type = by_type.sum(axis=1) > 0
+    out = ix.places.iloc[present].reset_index(drop=True)
+    p = present
+    out[S.GEO_PRECISION] = pd.array(np.where(prec[p] > 0, prec[p], 0), dtype="Int64")
+    out.loc[prec[p] == 0, S.GEO_PRECISION] = pd.NA
+    out["n_events"] = n[p]
+    out["fatalities"] = deaths[p].round().astype(np.int64)
+    types = np.array(ix.types + ("",), dtype=object)
+    out["main_type"] = np.where(has_type[p], types[main[p]], None)
+    out["first"] = first[p].view("datetime64[ns]")
+    out["last"] = last[p].view("datetime64[ns]")
+    return out[SUMMARY_COLUMNS]
+
+
+def _bins(date_ns: np.ndarray, unit: str) -> np.ndarray:
+    """Bin number of each date: days since the epoch, the Monday of its week, or months since 1970-01."""
+    day = date_ns // DAY_NS
+    if unit == "week":
+        return day - (day + 3) % 7  # 1970-01-01 was a Thursday
+    if unit == "month":
+        return date_ns.view("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return day
+
+
+def _bin_start(b: np.ndarray, unit: str) -> pd.DatetimeIndex:
+    if unit == "month":
+        return pd.DatetimeIndex(b.astype("datetime64[M]").astype("datetime64[ns]"))
+    return pd.DatetimeIndex(b.astype("datetime64[D]").astype("datetime64[ns]"))
+
+
+def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure: str = "events") -> pd.DataFrame:
+    """query.timeline_counts(events[mask], unit): rows (day = bin start, event_type, n), by bin then type.
+
+    With measure="fatalities", n is the deaths of the bin's events instead of their number (bins
+    without deaths are left out, as a bar of height 0 draws nothing)."""
+    rows = np.flatnonzero(mask & ix.dated & (ix.etype >= 0))
+    if rows.size == 0:
+        return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
+    b = _bins(ix.date_ns[rows], unit)
+    lo = int(b.min())
+    n_types = len(ix.types)
+    key = (b - lo) * n_types + ix.etype[rows]
+    weights = ix.fatalities[rows] if measure == "fatalities" else None
+    counts = np.bincount(key, weights=weights)
+    # Bins sorted by time, then types by name, as a pandas groupby over (day, type) orders them.
+    by_name = np.argsort(np.array(ix.types, dtype=object), kind="stable")
+    grid = counts.reshape(-1, n_types) if counts.size % n_types == 0 else \
+        np.pad(counts, (0, n_types - counts.size % n_types)).reshape(-1, n_types)
+    grid = grid[:, by_name]
+    present = np.bincount(key, minlength=grid.size).reshape(-1, n_types)[:, by_name] > 0
+    if weights is not None:
+        present &= grid > 0
+    bi, ti = np.nonzero(present)
+    return pd.DataFrame({"day": _bin_start(bi + lo, unit),
+                         S.EVENT_TYPE: np.array(ix.types, dtype=object)[by_name][ti],
+                         "n": grid[bi, ti].round().astype(np.int64)})
+
+
+def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """query.robust_extent(events[mask].event_date): 2 % quantile (from 50 dates on) to the last date."""
+    d = ix.date_ns[mask & ix.dated]
+    if d.size == 0:
+        return None
+    lo = np.quantile(d.astype(np.float64), 0.02) if d.size >= 50 else d.min()
+    return pd.Timestamp(int(round(float(lo)))), pd.Timestamp(int(d.max()))
+
+
+def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:
+    """Positions of the newest `limit` rows of the mask (event date, then publication; undated last)."""
+    return ix.newest_first[mask[ix.newest_first]][:limit]
+
+
+def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
+    """The schema-typed events table for a few row positions, with its place keys, in that order."""
+    df = S.coerce_events(ix.table.take(pa.array(rows, type=pa.int64())).to_pandas())
+    return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place[rows]]})
+
+
+def events_frame(ix: EventIndex) -> pd.DataFrame:
+    """The whole events table as pandas, with place keys (for code that filters a DataFrame); costly at 1M."""
+    df = S.coerce_events(ix.table.to_pandas())
+    return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place]})
+
+
+# -- map clustering ---------------------------------------------------------------------------------
+
+INDIVIDUAL_MAX = 300  # up to this many places in view, every place is its own marker
+GRID_CELLS = 40  # cells across the larger side of the view
+MAX_MARKERS = 1500  # never more markers than this in one figure
+CLUSTER_PREFIX = "cluster|"
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The part of the world the map shows (degrees)."""
+
+    lon0: float
+    lon1: float
+    lat0: float
+    lat1: float
+
+    @classmethod
+    def from_box(cls, box: object) -> MapView | None:
+        """From [lon0, lon1, lat0, lat1] as the browser sends it; None when missing or malformed."""
+        if not isinstance(box, list | tuple) or len(box) != 4:
+            return None
+        try:
+            lon0, lon1, lat0, lat1 = (float(v) for v in box)
+        except (TypeError, ValueError):
+            return None
+        if not all(np.isfinite([lon0, lon1, lat0, lat1])) or lon1 <= lon0 or lat1 <= lat0:
+            return None
+        return cls(lon0, lon1, lat0, lat1)
+
+    def grown(self, share: float) -> MapView:
+        dx, dy = (self.lon1 - self.lon0) * share, (self.lat1 - self.lat0) * share
+        return MapView(self.lon0 - dx, self.lon1 + dx, self.lat0 - dy, self.lat1 + dy)
+
+    def box(self) -> list[float]:
+        return [self.lon0, self.lon1, self.lat0, self.lat1]
+
+
+def is_cluster_key(key: object) -> bool:
+    return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
+
+
+def cluster_key(view: MapView) -> str:
+    """A cluster's marker key: the box to zoom to when it is clicked."""
+    return CLUSTER_PREFIX + "|".join(f"{v:.4f}" for v in view.box())
+
+
+def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: str | None = None,
+                   size_by: str = "n_events") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the places aggregate into places drawn on their own and clusters of nearby places.
+
+    Places well outside `view` (more than half a view away) are left out; when at most
+    INDIVIDUAL_MAX remain, each is its own marker. Otherwise places merge on a grid whose cell is
+    1/GRID_CELLS of the view (or of the places' extent when there is no view), coarsened until at
+    most MAX_MARKERS markers remain; a cell holding one place, and the selected place, stay places.
+    Clusters: lat/lon (event-weighted centre), n_events, fatalities, n_places, size (the size_by
+    measure), key (cluster_key of its places' box), top (the three biggest places, for the hover).
+    """
+    cluster_cols = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
+    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    if view is not None:
+        near = view.grown(0.5)
+        located = located[located[S.LONGITUDE].between(near.lon0, near.lon1)
+                          & located[S.LATITUDE].between(near.lat0, near.lat1)]
+    if len(located) <= INDIVIDUAL_MAX:
+        return located, pd.DataFrame(columns=cluster_cols)
+    lon = located[S.LONGITUDE].to_numpy(dtype=float)
+    lat = located[S.LATITUDE].to_numpy(dtype=float)
+    span = max(view.lon1 - view.lon0, view.lat1 - view.lat0) if view is not None else \
+        max(float(np.ptp(lon)), float(np.ptp(lat)))
+    cell = max(span / GRID_CELLS, 1e-3)
+    keep = (located[S.PLACE_KEY] == selected).to_numpy() if selected else np.zeros(len(located), bool)
+    while True:
+        gx = np.floor(lon / cell).astype(np.int64)
+        gy = np.floor(lat / cell).astype(np.int64)
+        cell_id = np.where(keep, -1 - np.arange(len(lon)), gx * 1_000_003 + gy)
+        _, group, n_in = np.unique(cell_id, return_inverse=True, return_counts=True)
+        if len(n_in) <= MAX_MARKERS:
+            break
+        cell *= 2
+    alone = n_in[group] == 1
+    singles = located[alone]
+    grouped = located[~alone].assign(_g=group[~alone],
+                                      _size=_size_measure(located[~alone], size_by).to_numpy())
+    if grouped.empty:
+        return singles, pd.DataFrame(columns=cluster_cols)
+    w = grouped["n_events"].astype(float)
+    grouped = grouped.assign(_wlat=grouped[S.LATITUDE] * w, _wlon=grouped[S.LONGITUDE] * w, _w=w)
+    g = grouped.groupby("_g", sort=True)
+    agg = g.agg(n_events=("n_events", "sum"), fatalities=("fatalities", "sum"), n_places=(S.PLACE_KEY, "size"),
+                size=("_size", "sum"), _wlat=("_wlat", "sum"), _wlon=("_wlon", "sum"), _w=("_w", "sum"),
+                lon0=(S.LONGITUDE, "min"), lon1=(S.LONGITUDE, "max"), lat0=(S.LATITUDE, "min"),
+                lat1=(S.LATITUDE, "max"))
+    top = grouped.sort_values("n_events", ascending=False, kind="stable").groupby("_g", sort=True).head(3)
+    tops = top.groupby("_g", sort=True).apply(
+        lambda t: [(str(loc), int(n)) for loc, n in zip(t[S.LOCATION], t["n_events"], strict=True)],
+        include_groups=False)
+    pad = cell / 4  # a cluster of (nearly) one spot still zooms to a readable area
+    keys = [cluster_key(MapView(a - pad, b + pad, c - pad, d + pad))
+            for a, b, c, d in zip(agg["lon0"], agg["lon1"], agg["lat0"], agg["lat1"], strict=True)]
+    clusters = pd.DataFrame({
+        S.LATITUDE: (agg["_wlat"] / agg["_w"]).to_numpy(), S.LONGITUDE: (agg["_wlon"] / agg["_w"]).to_numpy(),
+        "n_events": agg["n_events"].to_numpy(), "fatalities": agg["fatalities"].to_numpy(),
+        "n_places": agg["n_places"].to_numpy(), "size": agg["size"].to_numpy(), "key": keys,
+        "top": tops.reindex(agg.index).to_list(),
+    })
+    return singles, clusters
+
+
+def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
+    """What a marker's area shows: its number of events, or its deaths (none → the smallest)."""
+    if places.empty:
+        return pd.Series(dtype="float64")
+    if size_by == "fatalities":
+        return pd.to_numeric(places["fatalities"], errors="coerce").fillna(0).astype(float)
+    return places["n_events"].astype(float)
