@@ -152,11 +152,20 @@ class EventsStore:
             self._write_chunks(chunks)
 
     def _write(self, events: pd.DataFrame, articles: pd.DataFrame) -> None:
-        self._write_chunks([(events, articles)])
+        gen = int(self.manifest()["generation"]) + 1
+        try:
+            for name, df in (("events", events), ("articles", articles)):
+                fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
+                os.close(fd)
+                pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp, compression="zstd")
+                os.replace(tmp, self._table_path(name, gen))
+            self._swap_manifest(gen, len(events), len(articles), events[S.EVENT_ID].astype(str))
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+        self._clean(gen)
 
     def _write_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
-        m = self.manifest()
-        gen = int(m["generation"]) + 1
+        gen = int(self.manifest()["generation"]) + 1
         writers: dict[str, pq.ParquetWriter] = {}
         tmps: dict[str, str] = {}
         ids: list[str] = []
@@ -178,17 +187,27 @@ class EventsStore:
             for name, writer in writers.items():
                 writer.close()
                 os.replace(tmps[name], self._table_path(name, gen))
-            digest = hashlib.sha1(",".join(sorted(ids)).encode()).hexdigest()[:12]
-            manifest = {"format": FORMAT_VERSION, "generation": gen, "n_events": counts["events"],
-                        "n_articles": counts["articles"], "hash": digest}
-            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".json.tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(manifest, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.root / MANIFEST)
+            self._swap_manifest(gen, counts["events"], counts["articles"], ids)
         except (OSError, pa.ArrowException) as err:
             raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+        finally:
+            for writer in writers.values():
+                if writer.is_open:
+                    writer.close()
+        self._clean(gen)
+
+    def _swap_manifest(self, gen: int, n_events: int, n_articles: int, event_ids: Iterable[str]) -> None:
+        digest = hashlib.sha1(",".join(sorted(event_ids)).encode()).hexdigest()[:12]
+        manifest = {"format": FORMAT_VERSION, "generation": gen, "n_events": int(n_events),
+                    "n_articles": int(n_articles), "hash": digest}
+        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".json.tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / MANIFEST)
+
+    def _clean(self, gen: int) -> None:
         for old in self.root.glob("*.parquet"):
             if not old.name.endswith(f"-{gen:06d}.parquet"):
                 old.unlink(missing_ok=True)

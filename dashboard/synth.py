@@ -74,14 +74,14 @@ TYPES: tuple[tuple[str, str, str, bool, float], ...] = (
     ("Strategic developments", "Change to group/activity", "Troops", False, 0.06),
     ("Diplomacy", "Meeting", "Talks", False, 0.06),
     ("Displacement", "Displacement", "Thousands", False, 0.05),
-    ("Other", "", "Reports", False, 0.03),
+    ("Other", "", "Residents", False, 0.03),
 )
 VERBS = {"Fighting": "Fighting between {a} and {b} was reported near ",
          "Shelling": "Shelling by {a} hit ", "Airstrikes": "Airstrikes by {a} struck ",
          "Gunmen": "Gunmen linked to {a} attacked villagers in ", "Protesters": "Protesters gathered in ",
          "Rioters": "Rioters clashed with police in ", "Troops": "Troops of {a} withdrew from ",
          "Talks": "Talks between {a} and {b} were held in ", "Thousands": "Thousands of families fled ",
-         "Reports": "Residents reported unrest in "}
+         "Residents": "Residents reported unrest in "}
 START_DAY = int((pd.Timestamp("2021-01-01") - pd.Timestamp("1970-01-01")).days)
 N_DAYS = 3 * 365
 VILLAGES_PER_TOWN = 60

@@ -119,12 +119,14 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         n_listed = int(listed.sum())
         return (map_figure(E.places_aggregate(ix, in_time), sel.place, tiles, size_by or "n_events",
                            E.MapView.from_box(mv.get("box")), E.MapView.from_box(mv.get("goto"))),
-                timeline_figure(E.timeline_counts(ix, events & at, unit), sel.start, sel.end, extent, unit),
+                timeline_figure(E.timeline_counts(ix, events & at & E.around(ix, sel.start, sel.end), unit),
+                                sel.start, sel.end, extent, unit),
                 excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n_listed, sel),
                 summary_line(ix.n, n_listed, sel))
 
 
-EXCERPT_LIMIT = 200
+# The newest 100 sentences: a screenful to read, ~150 kB on the wire (the panel says how many there are).
+EXCERPT_LIMIT = 100
 
 
 def _count(v: object) -> int | None:

@@ -47,11 +47,8 @@ class EventIndex:
     places: pd.DataFrame  # one row per place code: PLACE_COLUMNS
     place_code: dict[str, int]
     types: tuple[str, ...]
-    table: pa.Table  # every column, for the few rows a view lists
-
-    @property
-    def dated(self) -> np.ndarray:
-        return self.date_ns != NO_DATE
+    table: pa.Table  # every column (one chunk each, so taking a few rows is cheap), for the rows a view lists
+    dated: np.ndarray  # bool: has an event date
 
 
 def _ns(column: pa.ChunkedArray) -> np.ndarray:
@@ -73,6 +70,8 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
 
 def build_index(table: pa.Table) -> EventIndex:
     """The index of an events table (Arrow, the schema's columns; dictionary-encoded strings welcome)."""
+    # One chunk per column: `take` on a many-chunk string column would concatenate it on every request.
+    table = table.unify_dictionaries().combine_chunks()
     n = table.num_rows
     date_ns = _ns(table[S.EVENT_DATE])
     published = _ns(table[S.PUBLISHED])
@@ -95,7 +94,7 @@ def build_index(table: pa.Table) -> EventIndex:
         n=n, date_ns=date_ns, place=place, etype=etype.astype(np.int16), places=places,
         fatalities=_int(table[S.FATALITIES], np.int64), precision=_int(table[S.GEO_PRECISION], np.int8),
         newest_first=newest, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
-        types=tuple(types), table=table,
+        types=tuple(types), table=table, dated=date_ns != NO_DATE,
     )
 
 
@@ -121,6 +120,16 @@ def date_mask(ix: EventIndex, start: str | None, end: str | None) -> np.ndarray:
     if end:
         mask &= ix.date_ns <= pd.Timestamp(end).value
     return mask
+
+
+def around(ix: EventIndex, start: str | None, end: str | None) -> np.ndarray:
+    """The timeline's rows for a chosen range: the range and one span either side (room to pan),
+    not years of daily bars nobody sees. All rows when no range is chosen."""
+    if not start or not end:
+        return all_rows(ix)
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end)
+    span = max(hi - lo, pd.Timedelta(days=1))
+    return date_mask(ix, str(lo - span), str(hi + span))
 
 
 def place_mask(ix: EventIndex, place_key: str | None) -> np.ndarray:
@@ -243,7 +252,11 @@ def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarra
 
 def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     """The schema-typed events table for a few row positions, with its place keys, in that order."""
-    df = S.coerce_events(ix.table.take(pa.array(rows, type=pa.int64())).to_pandas())
+    taken = ix.table.take(pa.array(rows, type=pa.int64()))
+    # Decode dictionary columns here: a categorical would carry (and validate) the whole dictionary.
+    taken = pa.table({name: col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
+                      for name, col in zip(taken.column_names, taken.columns, strict=True)})
+    df = S.coerce_events(taken.to_pandas())
     return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place[rows]]})
 
 

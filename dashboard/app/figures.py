@@ -42,7 +42,8 @@ def type_color(event_type: str) -> str:
 def marker_size(n: pd.Series, biggest: float | None = None) -> pd.Series:
     """Marker diameter in px: area grows with the count, from 9 px for one event to 42 px for the largest."""
     top = max(float(biggest if biggest is not None else n.max() if len(n) else 1), 1.0)
-    return 9 + 33 * n.astype(float).map(lambda v: math.sqrt(max(v, 1.0) - 1) / math.sqrt(max(top - 1, 1.0)))
+    values = np.sqrt(np.maximum(n.astype(float).to_numpy(), 1.0) - 1) / math.sqrt(max(top - 1, 1.0))
+    return pd.Series(9 + 33 * values, index=n.index)
 
 
 def tile_style(url: str, attribution: str) -> dict:
@@ -68,7 +69,9 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
         return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto)
-    fig = go.Figure()
+    # Built from known-good literals on every request: plotly's per-property validation would cost
+    # more than the rest of the map (the tests render these figures in a browser instead).
+    fig = go.Figure(_validate=False)
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
         symbols = ["circle" if p else "circle-open" for p in precise]
@@ -78,7 +81,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
             lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
             customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
             marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type), symbol=symbols,
-                        line=dict(width=widths, color="#111"), opacity=0.85),
+                        line=dict(width=widths, color="#111"), opacity=0.85), _validate=False,
         ))
     if not clusters.empty:
         fig.add_trace(go.Scattergeo(
@@ -86,7 +89,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
             customdata=clusters["key"], text=[_short(n) for n in clusters["n_events"]],
             hovertext=_cluster_hover(clusters), hoverinfo="text", textfont=dict(color="#fff", size=10),
             marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18), color=CLUSTER_COLOR,
-                        line=dict(width=1, color="#fff"), opacity=0.8),
+                        line=dict(width=1, color="#fff"), opacity=0.8), _validate=False,
         ))
     box = goto.box() if goto is not None else None
     fig.update_geos(
