@@ -12,7 +12,12 @@ Every function here gives what the pandas functions of `query` give on `events[m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,6 +54,13 @@ class EventIndex:
     types: tuple[str, ...]
     table: pa.Table  # every column (one chunk each, so taking a few rows is cheap), for the rows a view lists
     dated: np.ndarray  # bool: has an event date
+    bins: dict[str, np.ndarray]  # int32 day / week / month number of each row (0 when undated)
+    by_place: np.ndarray  # row positions sorted by place, then date (undated last within a place)
+    by_date: np.ndarray  # row positions of the dated rows, by date
+    # Aggregates already computed for this generation, by (function, mask, arguments): most requests
+    # repeat a mask (every click at the same filters), and a mask's digest costs well under a millisecond.
+    memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 def _ns(column: pa.ChunkedArray) -> np.ndarray:
@@ -90,11 +102,17 @@ def build_index(table: pa.Table) -> EventIndex:
     # Newest first, undated last; lexsort is stable, so ties keep the table's order as pandas' sort does.
     newest = np.lexsort((np.where(published == NO_DATE, np.iinfo(np.int64).max, -published),
                          np.where(date_ns == NO_DATE, np.iinfo(np.int64).max, -date_ns)))
+    dated = date_ns != NO_DATE
+    last_key = np.where(dated, date_ns, np.iinfo(np.int64).max)
     return EventIndex(
         n=n, date_ns=date_ns, place=place, etype=etype.astype(np.int16), places=places,
         fatalities=_int(table[S.FATALITIES], np.int64), precision=_int(table[S.GEO_PRECISION], np.int8),
         newest_first=newest, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
-        types=tuple(types), table=table, dated=date_ns != NO_DATE,
+        types=tuple(types), table=table, dated=dated,
+        bins={unit: np.where(dated, _bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
+              for unit in ("day", "week", "month")},
+        by_place=np.lexsort((last_key, place)), by_date=np.flatnonzero(dated)[np.argsort(date_ns[dated],
+                                                                                        kind="stable")],
     )
 
 
@@ -146,49 +164,70 @@ def precise_mask(ix: EventIndex, on: bool) -> np.ndarray:
 
 # -- aggregates -------------------------------------------------------------------------------------
 
+MEMO_SIZE = 48
 
+
+def _memoised(fn: Callable) -> Callable:
+    """Keep the last MEMO_SIZE answers of fn(ix, mask, *args) in the index (copies out: callers may mutate)."""
+    @functools.wraps(fn)
+    def wrapper(ix: EventIndex, mask: np.ndarray, *args: object, **kwargs: object) -> object:
+        digest = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+        key = (fn.__name__, digest, args, tuple(sorted(kwargs.items())))
+        with ix.memo_lock:
+            if key in ix.memo:
+                ix.memo.move_to_end(key)
+                return _copy(ix.memo[key])
+        out = fn(ix, mask, *args, **kwargs)
+        with ix.memo_lock:
+            ix.memo[key] = out
+            while len(ix.memo) > MEMO_SIZE:
+                ix.memo.popitem(last=False)
+        return _copy(out)
+
+    return wrapper
+
+
+def _copy(value: object) -> object:
+    return value.copy() if isinstance(value, pd.DataFrame) else value
+
+
+
+@_memoised
 def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
-    """query.places_summary(events[mask]): one row per place, in order of first appearance."""
-    rows = np.flatnonzero(mask)
+    """query.places_summary(events[mask]): one row per place (in place-code order).
+
+    Walks the rows in the index's place-then-date order, so every per-place figure is a slice
+    boundary or a `reduceat`, never a groupby."""
+    rows = ix.by_place[mask[ix.by_place]]
     if rows.size == 0:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    n_places = len(ix.places)
     pl = ix.place[rows]
-    n = np.bincount(pl, minlength=n_places)
-    present = np.flatnonzero(n)
-    first_row = np.full(n_places, ix.n, dtype=np.int64)
-    np.minimum.at(first_row, pl, rows)
-    present = present[np.argsort(first_row[present], kind="stable")]
-    deaths = np.bincount(pl, weights=ix.fatalities[rows], minlength=n_places)
-    prec = np.zeros(n_places, dtype=np.int8)
-    np.maximum.at(prec, pl, ix.precision[rows])
+    starts = np.flatnonzero(np.r_[True, pl[1:] != pl[:-1]])
+    p = pl[starts]
+    ends = np.r_[starts[1:], rows.size]
+    n = ends - starts
     dated = ix.dated[rows]
-    big = np.iinfo(np.int64).max
-    first = np.full(n_places, big, dtype=np.int64)
-    last = np.full(n_places, NO_DATE, dtype=np.int64)
-    np.minimum.at(first, pl[dated], ix.date_ns[rows][dated])
-    np.maximum.at(last, pl[dated], ix.date_ns[rows][dated])
-    first[first == big] = NO_DATE
-    typed = ix.etype[rows] >= 0
+    n_dated = np.add.reduceat(dated.astype(np.int64), starts)
+    dates = ix.date_ns[rows]
+    first = np.where(n_dated > 0, dates[starts], NO_DATE)
+    last = np.where(n_dated > 0, dates[starts + np.maximum(n_dated - 1, 0)], NO_DATE)
+    prec = np.maximum.reduceat(ix.precision[rows], starts)
+    deaths = np.add.reduceat(ix.fatalities[rows], starts)
+    et = ix.etype[rows]
+    typed = et >= 0
     n_types = max(len(ix.types), 1)
-    by_type = np.bincount(pl[typed].astype(np.int64) * n_types + ix.etype[rows][typed],
-                          minlength=n_places * n_types).reshape(n_places, n_types)
-    # The most frequent type; on a tie, the one that appears first among the place's rows.
-    first_of_type = np.full((n_places, n_types), ix.n, dtype=np.int64)
-    np.minimum.at(first_of_type, (pl[typed], ix.etype[rows][typed]), rows[typed])
-    best = by_type.max(axis=1, keepdims=True)
-    main = np.where(by_type == best, first_of_type, ix.n + 1).argmin(axis=1)
-    has_type = by_type.sum(axis=1) > 0
-    out = ix.places.iloc[present].reset_index(drop=True)
-    p = present
-    out[S.GEO_PRECISION] = pd.array(np.where(prec[p] > 0, prec[p], 0), dtype="Int64")
-    out.loc[prec[p] == 0, S.GEO_PRECISION] = pd.NA
-    out["n_events"] = n[p]
-    out["fatalities"] = deaths[p].round().astype(np.int64)
+    group = np.repeat(np.arange(p.size), n)
+    by_type = np.bincount(group[typed] * n_types + et[typed], minlength=p.size * n_types).reshape(p.size, n_types)
+    main = by_type.argmax(axis=1)  # the most frequent type; a tie goes to the type coded first
     types = np.array(ix.types + ("",), dtype=object)
-    out["main_type"] = np.where(has_type[p], types[main[p]], None)
-    out["first"] = first[p].view("datetime64[ns]")
-    out["last"] = last[p].view("datetime64[ns]")
+    out = ix.places.iloc[p].reset_index(drop=True)
+    out[S.GEO_PRECISION] = pd.array(prec, dtype="Int64")
+    out.loc[prec == 0, S.GEO_PRECISION] = pd.NA
+    out["n_events"] = n
+    out["fatalities"] = deaths
+    out["main_type"] = np.where(by_type.sum(axis=1) > 0, types[main], None)
+    out["first"] = first.view("datetime64[ns]")
+    out["last"] = last.view("datetime64[ns]")
     return out[SUMMARY_COLUMNS]
 
 
@@ -208,6 +247,7 @@ def _bin_start(b: np.ndarray, unit: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(b.astype("datetime64[D]").astype("datetime64[ns]"))
 
 
+@_memoised
 def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure: str = "events") -> pd.DataFrame:
     """query.timeline_counts(events[mask], unit): rows (day = bin start, event_type, n), by bin then type.
 
@@ -216,7 +256,7 @@ def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
     rows = np.flatnonzero(mask & ix.dated & (ix.etype >= 0))
     if rows.size == 0:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
-    b = _bins(ix.date_ns[rows], unit)
+    b = ix.bins[unit][rows].astype(np.int64)
     lo = int(b.min())
     n_types = len(ix.types)
     key = (b - lo) * n_types + ix.etype[rows]
@@ -236,13 +276,19 @@ def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
                          "n": grid[bi, ti].round().astype(np.int64)})
 
 
+@_memoised
 def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """query.robust_extent(events[mask].event_date): 2 % quantile (from 50 dates on) to the last date."""
-    d = ix.date_ns[mask & ix.dated]
+    d = ix.date_ns[ix.by_date[mask[ix.by_date]]]  # the mask's dates, already sorted
     if d.size == 0:
         return None
-    lo = np.quantile(d.astype(np.float64), 0.02) if d.size >= 50 else d.min()
-    return pd.Timestamp(int(round(float(lo)))), pd.Timestamp(int(d.max()))
+    if d.size < 50:
+        return pd.Timestamp(int(d[0])), pd.Timestamp(int(d[-1]))
+    # numpy's default (linear) quantile, as pandas computes it, on the sorted dates.
+    pos = (d.size - 1) * 0.02
+    k = int(np.floor(pos))
+    lo = float(d[k]) + (float(d[min(k + 1, d.size - 1)]) - float(d[k])) * (pos - k)
+    return pd.Timestamp(int(round(lo))), pd.Timestamp(int(d[-1]))
 
 
 def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:
@@ -348,29 +394,33 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
         cell *= 2
     alone = n_in[group] == 1
     singles = located[alone]
-    grouped = located[~alone].assign(_g=group[~alone],
-                                      _size=_size_measure(located[~alone], size_by).to_numpy())
-    if grouped.empty:
+    if alone.all():
         return singles, pd.DataFrame(columns=cluster_cols)
-    w = grouped["n_events"].astype(float)
-    grouped = grouped.assign(_wlat=grouped[S.LATITUDE] * w, _wlon=grouped[S.LONGITUDE] * w, _w=w)
-    g = grouped.groupby("_g", sort=True)
-    agg = g.agg(n_events=("n_events", "sum"), fatalities=("fatalities", "sum"), n_places=(S.PLACE_KEY, "size"),
-                size=("_size", "sum"), _wlat=("_wlat", "sum"), _wlon=("_wlon", "sum"), _w=("_w", "sum"),
-                lon0=(S.LONGITUDE, "min"), lon1=(S.LONGITUDE, "max"), lat0=(S.LATITUDE, "min"),
-                lat1=(S.LATITUDE, "max"))
-    top = grouped.sort_values("n_events", ascending=False, kind="stable").groupby("_g", sort=True).head(3)
-    tops = top.groupby("_g", sort=True).apply(
-        lambda t: [(str(loc), int(n)) for loc, n in zip(t[S.LOCATION], t["n_events"], strict=True)],
-        include_groups=False)
+    # Per cluster sums over places sorted by (cluster, events descending): slices, no groupby.
+    members = np.flatnonzero(~alone)
+    n_ev = located["n_events"].to_numpy(dtype=np.int64)[members]
+    order = np.lexsort((-n_ev, group[members]))
+    members, n_ev = members[order], n_ev[order]
+    g = group[members]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    w = n_ev.astype(float)
+    m_lat, m_lon = lat[members], lon[members]
+    deaths = pd.to_numeric(located["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[members]
+    size = _size_measure(located, size_by).to_numpy(dtype=float)[members]
+    weight = np.add.reduceat(w, starts)
+    count = np.diff(np.r_[starts, members.size])
     pad = cell / 4  # a cluster of (nearly) one spot still zooms to a readable area
-    keys = [cluster_key(MapView(a - pad, b + pad, c - pad, d + pad))
-            for a, b, c, d in zip(agg["lon0"], agg["lon1"], agg["lat0"], agg["lat1"], strict=True)]
+    box = [np.minimum.reduceat(m_lon, starts) - pad, np.maximum.reduceat(m_lon, starts) + pad,
+           np.minimum.reduceat(m_lat, starts) - pad, np.maximum.reduceat(m_lat, starts) + pad]
+    names = located[S.LOCATION].astype(str).to_numpy()[members]
+    tops = [[(names[i], int(n_ev[i])) for i in range(s0, s0 + min(3, c))]
+            for s0, c in zip(starts, count, strict=True)]
     clusters = pd.DataFrame({
-        S.LATITUDE: (agg["_wlat"] / agg["_w"]).to_numpy(), S.LONGITUDE: (agg["_wlon"] / agg["_w"]).to_numpy(),
-        "n_events": agg["n_events"].to_numpy(), "fatalities": agg["fatalities"].to_numpy(),
-        "n_places": agg["n_places"].to_numpy(), "size": agg["size"].to_numpy(), "key": keys,
-        "top": tops.reindex(agg.index).to_list(),
+        S.LATITUDE: np.add.reduceat(m_lat * w, starts) / weight,
+        S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
+        "n_events": np.add.reduceat(n_ev, starts), "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
+        "n_places": count, "size": np.add.reduceat(size, starts),
+        "key": [cluster_key(MapView(*v)) for v in zip(*box, strict=True)], "top": tops,
     })
     return singles, clusters
 

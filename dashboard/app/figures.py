@@ -69,45 +69,45 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
         return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto)
-    # Built from known-good literals on every request: plotly's per-property validation would cost
-    # more than the rest of the map (the tests render these figures in a browser instead).
-    fig = go.Figure(_validate=False)
+    traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
-        precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
-        symbols = ["circle" if p else "circle-open" for p in precise]
-        widths = [3 if k == selected else 1 for k in grp[S.PLACE_KEY]]
-        hover = _hover(grp)
-        fig.add_trace(go.Scattergeo(
-            lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
-            customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
-            marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type), symbol=symbols,
-                        line=dict(width=widths, color="#111"), opacity=0.85), _validate=False,
+        precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
+        traces.append(dict(
+            type="scattergeo", lat=grp[S.LATITUDE].to_numpy(), lon=grp[S.LONGITUDE].to_numpy(), mode="markers",
+            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), text=grp[S.LOCATION].to_list(),
+            hovertext=_hover(grp), hoverinfo="text",
+            marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
+                        symbol=np.where(precise, "circle", "circle-open").tolist(),
+                        line=dict(width=[3 if k == selected else 1 for k in grp[S.PLACE_KEY]], color="#111"),
+                        opacity=0.85),
         ))
     if not clusters.empty:
-        fig.add_trace(go.Scattergeo(
-            lat=clusters[S.LATITUDE], lon=clusters[S.LONGITUDE], mode="markers+text", name=CLUSTER_NAME,
-            customdata=clusters["key"], text=[_short(n) for n in clusters["n_events"]],
-            hovertext=_cluster_hover(clusters), hoverinfo="text", textfont=dict(color="#fff", size=10),
-            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18), color=CLUSTER_COLOR,
-                        line=dict(width=1, color="#fff"), opacity=0.8), _validate=False,
+        traces.append(dict(
+            type="scattergeo", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
+            mode="markers+text", name=CLUSTER_NAME, customdata=clusters["key"].to_list(),
+            text=[_short(n) for n in clusters["n_events"]], hovertext=_cluster_hover(clusters), hoverinfo="text",
+            textfont=dict(color="#fff", size=10),
+            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
+                        line=dict(width=1, color="#fff"), opacity=0.8),
         ))
     box = goto.box() if goto is not None else None
-    fig.update_geos(
-        projection_type="natural earth", showcountries=True, countrycolor="#9a9a9a", showcoastlines=True,
-        coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True, oceancolor="#dfeaf2",
-        showlakes=False, resolution=50,
-        fitbounds="locations" if box is None and not places.empty else False,
-    )
+    geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
+               showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
+               oceancolor="#dfeaf2", showlakes=False, resolution=50,
+               fitbounds="locations" if box is None and not places.empty else False)
     if box is not None:
-        fig.update_geos(lonaxis_range=box[:2], lataxis_range=box[2:], projection_scale=1,
-                        center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2))
-    fig.update_layout(
-        margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
+        geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
+                   projection=dict(type="natural earth", scale=1),
+                   center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2))
+    layout = dict(
+        geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
         # A new `goto` box is a new view revision, so plotly moves there; otherwise the user's zoom stays.
         uirevision="map" if box is None else "map|" + "|".join(f"{v:.4f}" for v in box),
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
     )
-    return fig
+    # Built from known-good literals on every request: plotly's per-property validation would cost
+    # more than all the rest of the map (the browser tests draw these figures instead).
+    return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 
 CLUSTER_NAME = "clusters (click to zoom in)"
@@ -140,21 +140,21 @@ def _hover(grp: pd.DataFrame) -> list[str]:
 
 def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
                      tiles: tuple[str, str], biggest: float, goto: MapView | None) -> go.Figure:
-    fig = go.Figure()
+    traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
-        precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
-        fig.add_trace(go.Scattermap(
-            lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
-            customdata=grp[S.PLACE_KEY], hovertext=_hover(grp), hoverinfo="text",
-            marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type),
-                        opacity=[0.9 if p else 0.35 for p in precise]),
+        precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
+        traces.append(dict(
+            type="scattermap", lat=grp[S.LATITUDE].to_numpy(), lon=grp[S.LONGITUDE].to_numpy(), mode="markers",
+            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), hovertext=_hover(grp), hoverinfo="text",
+            marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
+                        opacity=np.where(precise, 0.9, 0.35)),
         ))
     if not clusters.empty:
-        fig.add_trace(go.Scattermap(
-            lat=clusters[S.LATITUDE], lon=clusters[S.LONGITUDE], mode="markers+text", name=CLUSTER_NAME,
-            customdata=clusters["key"], text=[_short(n) for n in clusters["n_events"]],
-            hovertext=_cluster_hover(clusters), hoverinfo="text",
-            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18), color=CLUSTER_COLOR,
+        traces.append(dict(
+            type="scattermap", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
+            mode="markers+text", name=CLUSTER_NAME, customdata=clusters["key"].to_list(),
+            text=[_short(n) for n in clusters["n_events"]], hovertext=_cluster_hover(clusters), hoverinfo="text",
+            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
                         opacity=0.8),
         ))
     both = pd.concat([singles[[S.LATITUDE, S.LONGITUDE]], clusters[[S.LATITUDE, S.LONGITUDE]]])
@@ -164,12 +164,11 @@ def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: st
     if goto is not None:
         center = dict(lon=(goto.lon0 + goto.lon1) / 2, lat=(goto.lat0 + goto.lat1) / 2)
         zoom = float(np.clip(np.log2(360 / max(goto.lon1 - goto.lon0, goto.lat1 - goto.lat0, 1e-3)), 1, 16))
-    fig.update_layout(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
-                      uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
-                      margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-                      legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0,
-                                  bgcolor="rgba(255,255,255,0.8)"))
-    return fig
+    layout = dict(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
+                  uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
+                  margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
+                  legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"))
+    return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 
 def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
