@@ -9,7 +9,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import query as Q
-from dashboard.app.figures import CLUSTER_NAME, map_figure
+from dashboard.app.figures import CLUSTER_NAME, basemap_resolution, map_figure
 from dashboard.synth import synthetic_events
 
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
@@ -254,3 +254,11 @@ def test_aggregates_are_memoised_per_mask_and_copied_out(small: pd.DataFrame) ->
     for i in range(E.MEMO_SIZE + 5):
         E.date_extent(ix, np.arange(ix.n) != i % ix.n if i < ix.n else np.arange(ix.n) < i - ix.n)
     assert len(ix.memo) <= E.MEMO_SIZE
+
+
+def test_basemap_resolution_follows_the_view() -> None:
+    assert basemap_resolution(None, grid_places(100, step=0.1)) == 50, "a region: fine coasts"
+    assert basemap_resolution(None, grid_places(100, step=5.0)) == 110, "a continent: the light outlines"
+    assert basemap_resolution(E.MapView(30, 35, 30, 34), grid_places(100, step=5.0)) == 50
+    assert basemap_resolution(None, grid_places(0)) == 110
+    assert map_figure(grid_places(3000, step=1.0)).layout.geo.resolution == 110

@@ -93,7 +93,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     box = goto.box() if goto is not None else None
     geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
                showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
-               oceancolor="#dfeaf2", showlakes=False, resolution=50,
+               oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(goto or view, places),
                fitbounds="locations" if box is None and not places.empty else False)
     if box is not None:
         geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
@@ -108,6 +108,21 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
+
+
+def basemap_resolution(view: MapView | None, places: pd.DataFrame) -> int:
+    """Natural Earth 1:50m outlines (1.1 MB) for a regional view, 1:110m (140 kB) for a continent or
+    more, where the finer coasts cannot be seen and the larger file only delays the first map."""
+    if view is not None:
+        span = max(view.lon1 - view.lon0, view.lat1 - view.lat0)
+    elif places.empty:
+        return 110
+    else:
+        span = max(float(np.ptp(places[S.LONGITUDE].astype(float))), float(np.ptp(places[S.LATITUDE].astype(float))))
+    return 50 if span <= REGIONAL_SPAN else 110
+
+
+REGIONAL_SPAN = 30.0  # degrees
 
 
 CLUSTER_NAME = "clusters (click to zoom in)"
