@@ -262,3 +262,22 @@ def test_basemap_resolution_follows_the_view() -> None:
     assert basemap_resolution(E.MapView(30, 35, 30, 34), grid_places(100, step=5.0)) == 50
     assert basemap_resolution(None, grid_places(0)) == 110
     assert map_figure(grid_places(3000, step=1.0)).layout.geo.resolution == 110
+
+
+def test_store_view_rebuilds_on_a_new_generation(tmp_path) -> None:
+    from dashboard.app.data import StoreView
+    from dashboard.store import EventsStore
+    from dashboard.synth import write_synthetic_store
+
+    view = StoreView(EventsStore(tmp_path / "store"))
+    assert view.index().n == 0 and view.events().empty
+    write_synthetic_store(tmp_path / "store", 500, seed=1)
+    ix = view.index()
+    assert ix.n == 500 and view.index() is ix, "one index per generation"
+    events = view.events()
+    assert len(events) == 500 and S.PLACE_KEY in events.columns
+    assert events[S.PLACE_KEY].tolist() == Q.with_place_key(EventsStore(tmp_path / "store").load_events())[
+        S.PLACE_KEY].tolist()
+    write_synthetic_store(tmp_path / "store", 20, seed=1)
+    assert view.index().n == 20 and len(view.events()) == 20
+    view.warm()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import dash
@@ -24,5 +25,8 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
         update_title=None,
     )
     app.layout = build_layout()
-    register_callbacks(app, StoreView(EventsStore(store_dir)), tiles)
+    view = StoreView(EventsStore(store_dir))
+    register_callbacks(app, view, tiles)
+    # A million events take seconds to index: start now, not at the first visitor's request.
+    threading.Thread(target=view.warm, name="conflictmap-index", daemon=True).start()
     return app

@@ -8,6 +8,7 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app.engine import DICTIONARY_COLUMNS, EventIndex, build_index, events_frame, index_from_frame
+from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
 
@@ -36,6 +37,14 @@ class StoreView:
                     self._generation = gen
                 index = self._index
         return index
+
+    def warm(self) -> None:
+        """Build the index now (in a background thread at start-up) so the first visitor does not wait
+        for a large store to load; a broken store is reported by the request that reads it."""
+        try:
+            self.index()
+        except StoreError:
+            return
 
     def events(self) -> pd.DataFrame:
         index = self.index()
