@@ -13,6 +13,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
+from dashboard.app.engine import event_row
 from dashboard.app.reader import select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
 from dashboard.errors import ConflictMapError
@@ -63,11 +64,7 @@ def correct_button(event_id: str) -> html.Button:
 
 
 def _row(view: StoreView, event_id: str | None) -> dict | None:
-    if not event_id:
-        return None
-    events = view.events()
-    hit = events[events[S.EVENT_ID] == event_id]
-    return hit.iloc[0].to_dict() if len(hit) else None
+    return event_row(view.index(), event_id)
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:

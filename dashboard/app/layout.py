@@ -88,6 +88,7 @@ def build_layout(title: str = "conflictmap") -> html.Div:
         dcc.Store(id=ids.FILTERS, data={}),
         dcc.Store(id=ids.MAP_PLACES, data=[]),
         dcc.Store(id=ids.MAP_VIEW, data={}),
+        dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
                 dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,
