@@ -93,4 +93,4 @@ def test_timed_wsgi_reports_server_time(client) -> None:
     resp = timed.get("/_dash-layout")
     assert resp.status_code == 200 and json.loads(resp.data)
     assert float(resp.headers["X-Server-Ms"]) > 0 and float(resp.headers["X-Server-Cpu-Ms"]) >= 0
-    assert timed.get("/_dash-update-component").status_code == 405, "the status passes through"
+    assert timed.post("/_dash-layout").status_code == 405, "the status passes through"
