@@ -134,6 +134,7 @@ def test_newest_rows_and_rows_frame(small: pd.DataFrame) -> None:
     assert df[S.EVENT_ID].tolist() == ["m1", "i3", "i2", "n1"], "newest first; same day: later publication first"
     assert df[S.PLACE_KEY].tolist() == small.set_index(S.EVENT_ID).loc[df[S.EVENT_ID], S.PLACE_KEY].tolist()
     assert list(df.columns) == [*S.NAMES, S.PLACE_KEY]
+    pd.testing.assert_frame_equal(df.drop(columns=S.PLACE_KEY), S.coerce_events(df.drop(columns=S.PLACE_KEY)))
     assert E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 100))[S.EVENT_ID].iloc[-1] == "u1", "undated last"
 
 

@@ -145,11 +145,14 @@ def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
 
 
 def _hover(grp: pd.DataFrame) -> list[str]:
+    # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
+    cols = (grp[S.LOCATION].tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
+            grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
     return [
-        f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
-        f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
-        f"{_span(r['first'], r['last'])}<br>precision: {precision_label(r[S.GEO_PRECISION])}"
-        for r in grp.to_dict("records")
+        f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
+        f"{int(deaths) if pd.notna(deaths) else 0} killed<br>"
+        f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
+        for loc, country, n, deaths, first, last, prec in zip(*cols, strict=True)
     ]
 
 
