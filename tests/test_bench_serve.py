@@ -85,3 +85,14 @@ def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     assert figures["page_ready_s"] is None and "pages=0" in figures["page_ready_error"]
     assert figures["p95_ms_brush"] > 0 and 0 < figures["max_response_bytes"] < 1_000_000
     assert figures["rss_mb"] > 0 and figures["max_markers"] > 0
+
+
+def test_timed_wsgi_reports_server_time(client) -> None:
+    from werkzeug.test import Client
+
+    app = client.application
+    timed = Client(B.timed_wsgi(app.wsgi_app))
+    resp = timed.get("/_dash-layout")
+    assert resp.status_code == 200 and json.loads(resp.data)
+    assert float(resp.headers["X-Server-Ms"]) > 0 and float(resp.headers["X-Server-Cpu-Ms"]) >= 0
+    assert timed.post("/_dash-layout").status_code == 405, "the status passes through"

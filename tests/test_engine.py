@@ -134,6 +134,7 @@ def test_newest_rows_and_rows_frame(small: pd.DataFrame) -> None:
     assert df[S.EVENT_ID].tolist() == ["m1", "i3", "i2", "n1"], "newest first; same day: later publication first"
     assert df[S.PLACE_KEY].tolist() == small.set_index(S.EVENT_ID).loc[df[S.EVENT_ID], S.PLACE_KEY].tolist()
     assert list(df.columns) == [*S.NAMES, S.PLACE_KEY]
+    pd.testing.assert_frame_equal(df.drop(columns=S.PLACE_KEY), S.coerce_events(df.drop(columns=S.PLACE_KEY)))
     assert E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 100))[S.EVENT_ID].iloc[-1] == "u1", "undated last"
 
 
@@ -281,3 +282,13 @@ def test_store_view_rebuilds_on_a_new_generation(tmp_path) -> None:
     write_synthetic_store(tmp_path / "store", 20, seed=1)
     assert view.index().n == 20 and len(view.events()) == 20
     view.warm()
+
+
+def test_map_figure_keeps_the_users_view() -> None:
+    view = E.MapView(20.0, 60.0, 10.0, 40.0)
+    fig = map_figure(grid_places(3000, step=0.05), view=view)
+    assert list(fig.layout.geo.lonaxis.range) == [20.0, 60.0] and list(fig.layout.geo.lataxis.range) == [10.0, 40.0]
+    assert fig.layout.geo.fitbounds is False
+    assert fig.layout.uirevision == map_figure(grid_places(10), view=view).layout.uirevision, \
+        "the same view, the same revision: a filter change does not move the map"
+    assert map_figure(grid_places(3000)).layout.geo.fitbounds == "locations", "no view yet: fit the data"

@@ -57,7 +57,8 @@ function(r) {
 # The lon/lat box the map shows, for clustering (ids.MAP_BOX): read from plotly's own projection
 # (its projection.scale is relative to a fit that changes with the data, so the permalink's
 # center/scale in ids.MAP_VIEW cannot give it). A click on a cluster asks the server to move the
-# map to the cluster's box ("goto"); a link's view ("view", set by sync_url) is kept until then.
+# map to the cluster's box ("goto"). A link's view ("view", set by sync_url) holds until the user
+# moves the map: then the box (which the figure carries) replaces it.
 MAP_BOX_JS = """
 function(relayout, click, current) {
     const nu = window.dash_clientside.no_update;
@@ -78,7 +79,7 @@ function(relayout, click, current) {
     if (full && full.map && ("map.zoom" in relayout)) {
         const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
         const half = 180 / Math.pow(2, z);
-        return {...cur, box: [c.lon - half, c.lon + half, c.lat - half / 2, c.lat + half / 2]};
+        return {box: [c.lon - half, c.lon + half, c.lat - half / 2, c.lat + half / 2], goto: cur.goto || null};
     }
     const sp = full && full.geo && full.geo._subplot;
     if (!sp || !sp.bounds || !Object.keys(relayout).some(k => k.indexOf("geo.") === 0)) { return nu; }
@@ -93,7 +94,7 @@ function(relayout, click, current) {
     if (!lon.length) { return nu; }
     const box = [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
                  Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
-    return {...cur, box: box};
+    return {box: box, goto: cur.goto || null};
 }
 """.replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
 # The newest 100 sentences: a screenful to read, ~150 kB on the wire (the panel says how many there are).
@@ -258,10 +259,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         measure = measure or "events"
         bars, background = timeline_bars(ix, filtered, sel, unit, measure)
         box = map_box or {}
-        goto = E.MapView.from_box(box.get("goto"))
-        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, tiles, size_by or "n_events",
-                         E.MapView.from_box(box.get("box")), goto)
-        if goto is None:  # a clicked cluster's box wins over the view a link opened with
+        goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
+        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, tiles, size_by or "n_events", shown, goto)
+        if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))

@@ -320,9 +320,12 @@ def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     """The schema-typed events table for a few row positions, with its place keys, in that order."""
     taken = ix.table.take(pa.array(rows, type=pa.int64()))
     # Decode dictionary columns here: a categorical would carry (and validate) the whole dictionary.
-    taken = pa.table({name: col.cast(col.type.value_type) if pa.types.is_dictionary(col.type) else col
+    taken = pa.table({name: col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
+                      else col.cast(pa.timestamp("ns")) if pa.types.is_timestamp(col.type) else col
                       for name, col in zip(taken.column_names, taken.columns, strict=True)})
-    df = S.coerce_events(taken.to_pandas())
+    # Arrow types mapped straight to the schema's dtypes: coerce_events per column would cost more
+    # than everything else about these rows.
+    df = taken.to_pandas(types_mapper=_SCHEMA_TYPES.get)[list(S.NAMES)]
     return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place[rows]]})
 
 
@@ -499,6 +502,9 @@ def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarr
     previous = np.r_[0.0, cumulative[:-1]]
     previous[np.r_[True, run_owner[1:] != run_owner[:-1]]] = 0.0
     return b[last], g["type"].to_numpy()[run_owner], cumulative - previous, False
+
+_SCHEMA_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
+                 pa.bool_(): pd.BooleanDtype()}
 
 
 def events_frame(ix: EventIndex) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto)
+        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view)
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -90,7 +90,10 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
             marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
                         line=dict(width=1, color="#fff"), opacity=0.8),
         ))
-    box = goto.box() if goto is not None else None
+    # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
+    # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
+    target = goto or view
+    box = target.box() if target is not None else None
     geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
                showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
                oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(goto or view, places),
@@ -101,7 +104,6 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
                    center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2))
     layout = dict(
         geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-        # A new `goto` box is a new view revision, so plotly moves there; otherwise the user's zoom stays.
         uirevision="map" if box is None else "map|" + "|".join(f"{v:.4f}" for v in box),
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
     )
@@ -145,11 +147,14 @@ def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
 
 
 def _hover(grp: pd.DataFrame) -> list[str]:
+    # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
+    cols = (grp[S.LOCATION].tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
+            grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
     return [
-        f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
-        f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
-        f"{_span(r['first'], r['last'])}<br>precision: {precision_label(r[S.GEO_PRECISION])}"
-        for r in grp.to_dict("records")
+        f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
+        f"{int(deaths) if pd.notna(deaths) else 0} killed<br>"
+        f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
+        for loc, country, n, deaths, first, last, prec in zip(*cols, strict=True)
     ]
 
 
