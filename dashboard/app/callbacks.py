@@ -97,8 +97,9 @@ function(relayout, click, current) {
     return {box: box, goto: cur.goto || null};
 }
 """.replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
-# The newest 100 sentences: a screenful to read, ~150 kB on the wire (the panel says how many there are).
-EXCERPT_LIMIT = 100
+# The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
+# panel says how many there are); building and encoding them is the largest part of an answer.
+EXCERPT_LIMIT = 50
 CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
