@@ -194,6 +194,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     @app.callback(
         Output(ids.FILTERS, "data"),
         *(Input(c, p) for c, p in CONTROL_PROPS[:-2]), Input(ids.MAP_PLACES, "data"),
+        # The layout starts with the empty filters: collecting them again would draw every view twice.
+        prevent_initial_call=True,
     )
     def collect_filters(*values):
         *choices, minf, minc, text, precise, places = values
