@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import resource
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 from dashboard.ingest.readers import read_paths
 from dashboard.nlp import pipe_docs, worker_count
@@ -72,3 +77,348 @@ def run_ingest_bench(limit: int | None = None) -> dict:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "peak_rss_worker_mb": round(peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
     }
+
+
+# -- the dashboard at scale: `conflictmap bench --events N` ------------------------------------------
+
+CHROME_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--no-first-run", "--window-size=1280,800")
+MARKERS_JS = "return document.querySelectorAll('#map .scattergeo .point, #map .scattermap').length"
+SERVER_CODE = ("import sys\nfrom dashboard.app.app import create_app\nfrom dashboard.bench import timed_wsgi\n"
+               "app = create_app(sys.argv[1])\napp.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n"
+               "app.run(host='127.0.0.1', port=int(sys.argv[2]), debug=False)\n")
+
+
+def timed_wsgi(inner: Callable) -> Callable:
+    """Wrap a WSGI app so every answer says how long the server took: `X-Server-Ms` (wall time from
+    request to finished body) and `X-Server-Cpu-Ms` (CPU time of the thread that served it, which
+    other processes on a shared machine do not inflate)."""
+    def app(environ: dict, start_response: Callable) -> list[bytes]:
+        t0, c0 = time.perf_counter(), time.thread_time()
+        held: dict = {}
+
+        def hold(status: str, headers: list, exc_info: object = None) -> Callable:
+            held.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda _data: None
+
+        chunks = inner(environ, hold)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        headers = [*held["headers"], ("X-Server-Ms", f"{(time.perf_counter() - t0) * 1000:.3f}"),
+                   ("X-Server-Cpu-Ms", f"{(time.thread_time() - c0) * 1000:.3f}")]
+        start_response(held["status"], headers, held["exc_info"])
+        return [body]
+
+    return app
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def parse_outputs(output: str) -> list[dict]:
+    """Dash's multi-output string "..a.b...c.d.." → [{"id": "a", "property": "b"}, ...]."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    return [dict(zip(("id", "property"), p.rsplit(".", 1), strict=True)) for p in parts]
+
+
+def render_callback(dependencies: list[dict], map_id: str = "map") -> dict:
+    """The callback that draws the map figure, from /_dash-dependencies."""
+    for cb in dependencies:
+        if any(o == {"id": map_id, "property": "figure"} for o in parse_outputs(cb["output"])):
+            return cb
+    raise ValueError(f"no callback outputs {map_id}.figure")
+
+
+def layout_props(layout: dict) -> dict[str, dict]:
+    """Every component of a /_dash-layout tree by id: its props."""
+    found: dict[str, dict] = {}
+    stack: list = [layout]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            props = node.get("props")
+            if isinstance(props, dict):
+                if isinstance(props.get("id"), str):
+                    found[props["id"]] = props
+                stack.extend(v for v in props.values() if isinstance(v, dict | list))
+    return found
+
+
+def request_body(cb: dict, props: dict[str, dict], changed: dict[tuple[str, str], object]) -> dict:
+    """A POST /_dash-update-component body for `cb`: inputs and states from the layout, then `changed`."""
+    def items(deps: list[dict]) -> list[dict]:
+        return [{"id": d["id"], "property": d["property"],
+                 "value": changed.get((d["id"], d["property"]), props.get(d["id"], {}).get(d["property"]))}
+                for d in deps]
+
+    return {"output": cb["output"], "outputs": parse_outputs(cb["output"]), "inputs": items(cb["inputs"]),
+            "state": items(cb.get("state", [])), "changedPropIds": [f"{i}.{p}" for i, p in changed]}
+
+
+def filter_changes(cb: dict, props: dict[str, dict]) -> list[dict[tuple[str, str], object]]:
+    """One change per option of every input with options (checklists, radio items, dropdowns) that
+    differs from the layout's value: what a user does in the filter and control widgets."""
+    out = []
+    for d in cb["inputs"]:
+        p = props.get(d["id"], {})
+        options = p.get("options")
+        if d["property"] != "value" or not isinstance(options, list):
+            continue
+        values = [o.get("value") if isinstance(o, dict) else o for o in options]
+        multi = isinstance(p.get("value"), list)
+        for v in values:
+            new = [v] if multi else v
+            if new != p.get("value"):
+                out.append({(d["id"], "value"): new})
+    return out
+
+
+def store_filter_changes(cb: dict, props: dict[str, dict], vocabulary: dict[str, list[str]],
+                         store_id: str = "filters") -> list[dict[tuple[str, str], object]]:
+    """When the callback reads the filters panel as one store (Filters.to_dict()), the changes a
+    user makes there: each value of each choice in `vocabulary` (field name → values), towns only,
+    minimum deaths and confidence, and an excerpt search for each word in vocabulary["text"]."""
+    if not any(d["id"] == store_id and d["property"] == "data" for d in cb["inputs"]):
+        return []
+    base = dict(props.get(store_id, {}).get("data") or {})
+    tweaks: list[dict] = [{"precise_only": True}, {"min_fatalities": 1}, {"min_confidence": 0.8}]
+    for name, values in vocabulary.items():
+        tweaks.extend({name: v} if name == "text" else {name: [v]} for v in values)
+    return [{(store_id, "data"): {**base, **t}} for t in tweaks]
+
+
+def _post(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
+    """POST body; (times in ms: round trip, server wall, server CPU), response bytes, decoded answer."""
+    import json
+    import urllib.request
+
+    data = json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310 (our own loopback server)
+        raw = resp.read()
+        headers = resp.headers
+    times = {"rt": (time.perf_counter() - t0) * 1000, "server": float(headers.get("X-Server-Ms", "nan")),
+             "cpu": float(headers.get("X-Server-Cpu-Ms", "nan"))}
+    return times, len(raw), json.loads(raw)
+
+
+def _get_json(url: str) -> object:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 (our own loopback server)
+        return json.loads(resp.read())
+
+
+def _markers(answer: dict, map_id: str = "map") -> int:
+    fig = answer.get("response", {}).get(map_id, {}).get("figure", {})
+    total = 0
+    for trace in fig.get("data", []):
+        lat = trace.get("lat")
+        if isinstance(lat, dict):  # plotly's base64 typed array: {"dtype": "f8", "bdata": "..."}
+            total += len(base64.b64decode(lat.get("bdata", ""))) // np.dtype(lat.get("dtype", "f8")).itemsize
+        elif isinstance(lat, list):
+            total += len(lat)
+    return total
+
+
+def _wait_for_server(base: str, proc, timeout: float = 120.0) -> None:
+    import urllib.error
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the dashboard server exited with code {proc.returncode}")
+        try:
+            _get_json(base + "/_dash-layout")
+            return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)  # polling a starting server from a benchmark, not a test
+    raise RuntimeError(f"the dashboard server did not answer within {timeout:.0f} s")
+
+
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by a process and all its descendants (gone ones excepted)."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return total
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float]:
+    """Headless Chromium, fresh profile: seconds from navigation to map markers drawn, the number of
+    severe console messages, and the CPU seconds the browser's processes spent meanwhile (which,
+    unlike the wall time, other work on a shared machine does not inflate)."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chrome:
+        options.binary_location = chrome
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        driver = webdriver.Chrome(options=options)
+    except WebDriverException as err:
+        raise RuntimeError(f"cannot start headless Chromium: {err.msg}") from err
+    try:
+        browser = driver.service.process.pid
+        cpu0 = _tree_cpu_s(browser)
+        t0 = time.perf_counter()
+        driver.get(url)
+        WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: d.execute_script(MARKERS_JS) > 0)
+        ready = time.perf_counter() - t0
+        cpu = _tree_cpu_s(browser) - cpu0
+        severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+        return ready, len(severe), cpu
+    finally:
+        driver.quit()
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Current and peak (VmHWM) resident memory of a process, in MB."""
+    import psutil
+
+    rss = psutil.Process(pid).memory_info().rss / 2**20
+    peak = rss
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return rss, peak
+
+
+def _top_places(store_dir: Path, k: int = 500) -> list[str]:
+    """The keys of the k places with most events: the markers a user is likely to click."""
+    from dashboard import schema as S
+    from dashboard.store import EventsStore
+
+    table = EventsStore(store_dir).load_events_table()
+    if table is None:
+        return []
+    cols = table.select([S.LOCATION, S.LATITUDE, S.LONGITUDE]).group_by(
+        [S.LOCATION, S.LATITUDE, S.LONGITUDE]).aggregate([([], "count_all")])
+    cols = cols.sort_by([("count_all", "descending")]).slice(0, k).to_pandas()
+    return list(S.place_keys(cols))
+
+
+def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int = 3,
+                    store_dir: Path | None = None) -> dict:
+    """Build a synthetic store of n_events, serve it, and time the render callback and the page."""
+    import random
+    import subprocess
+    import sys
+
+    import dashboard
+    from dashboard.app import ids
+    from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(store_dir) if store_dir else Path(tmp) / "store"
+        t0 = time.perf_counter()
+        write_synthetic_store(store, n_events, seed)
+        build_s = time.perf_counter() - t0
+        places = _top_places(store)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        root = Path(dashboard.__file__).resolve().parents[1]
+        log = (Path(tmp) / "server.log").open("wb")
+        # The request log goes to a file: a pipe nobody reads would fill up and stall the server.
+        proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(store), str(port)], cwd=root,
+                                stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_server(base, proc)
+            cb = render_callback(_get_json(base + "/_dash-dependencies"), ids.MAP)
+            props = layout_props(_get_json(base + "/_dash-layout"))
+            url = base + "/_dash-update-component"
+            first, _, _ = _post(url, request_body(cb, props, {}))  # waits for the store's index
+            rng = random.Random(seed)
+            sel = (ids.SELECTION, "data")
+
+            def brush(_i: int) -> dict:
+                start = START_DAY + rng.randrange(0, N_DAYS - 30)
+                end = min(start + rng.randrange(7, 180), START_DAY + N_DAYS)
+                iso = [str(np.datetime64(d, "D")) for d in (start, end)]
+                return {sel: {"start": iso[0], "end": iso[1] + " 23:59:59", "place": None, "event": None}}
+
+            changes = filter_changes(cb, props) + store_filter_changes(cb, props, synthetic_vocabulary(),
+                                                                        ids.FILTERS)
+            changes = changes or [{}]
+
+            def click(_i: int) -> dict:
+                return {sel: {"start": None, "end": None, "place": rng.choice(places) if places else None,
+                              "event": None}}
+
+            figures: dict[str, object] = {"events": n_events}
+            biggest = 0
+            markers = 0
+            for name, make in (("brush", brush), ("filter", lambda i: changes[i % len(changes)]), ("click", click)):
+                times: dict[str, list[float]] = {"rt": [], "server": [], "cpu": []}
+                for i in range(requests):
+                    took, size, answer = _post(url, request_body(cb, props, make(i)))
+                    for k, v in took.items():
+                        times[k].append(v)
+                    biggest = max(biggest, size)
+                    markers = max(markers, _markers(answer, ids.MAP))
+                figures[f"p95_ms_{name}"] = round(float(np.percentile(times["server"], 95)), 1)
+                figures[f"median_ms_{name}"] = round(float(np.median(times["server"])), 1)
+                figures[f"p95_cpu_ms_{name}"] = round(float(np.percentile(times["cpu"], 95)), 1)
+                figures[f"p95_roundtrip_ms_{name}"] = round(float(np.percentile(times["rt"], 95)), 1)
+            figures["max_response_bytes"] = biggest
+            figures["max_markers"] = markers
+            try:
+                if pages < 1:
+                    raise RuntimeError("page load not measured (pages=0)")
+                ready = [page_ready_s(base + "/") for _ in range(pages)]
+                figures["page_ready_s"] = round(max(r[0] for r in ready), 2)
+                figures["page_ready_median_s"] = round(float(np.median([r[0] for r in ready])), 2)
+                figures["console_errors"] = max(r[1] for r in ready)
+                figures["page_cpu_s"] = round(max(r[2] for r in ready), 2)
+            except (ImportError, OSError, RuntimeError) as err:
+                figures["page_ready_s"] = None
+                figures["page_ready_error"] = str(err)[:200]
+            rss, peak = _rss_mb(proc.pid)
+            figures.update(rss_mb=round(rss, 1), peak_rss_mb=round(peak, 1),
+                           first_render_s=round(first["rt"] / 1000, 2),
+                           store_build_s=round(build_s, 1), requests_each=requests,
+                           # The machine is shared: its load says how much the timings can be trusted.
+                           load_avg_1m=round(os.getloadavg()[0], 2), cpus=os.cpu_count())
+            return figures
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()

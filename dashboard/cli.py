@@ -81,9 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     gadd.add_argument("--feature-code", default="PPL", metavar="CODE",
                       help="GeoNames feature code (PPL town, ADM1 province, ADM2 district...)")
 
-    ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory")
+    ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory; "
+                         "with --events, the dashboard over a synthetic store")
     ben.add_argument("--json", action="store_true", help="print one JSON object")
     ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
+    ben.add_argument("--events", type=int, default=None, metavar="N",
+                     help="serve a synthetic store of N events and time the dashboard's requests and page")
+    ben.add_argument("--requests", type=int, default=30, metavar="K",
+                     help="with --events: requests per interaction (default 30)")
+    ben.add_argument("--seed", type=int, default=0, help="with --events: the synthetic store's seed")
     return p
 
 
@@ -226,8 +232,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from dashboard.bench import run_ingest_bench
+    from dashboard.bench import run_ingest_bench, run_serve_bench
 
+    if args.events is not None:
+        if args.events < 1 or args.requests < 1:
+            raise ConflictMapError("bench: --events and --requests must be at least 1")
+        print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed), args.json)
+        return 0
     print_figures(run_ingest_bench(limit=args.limit), args.json)
     return 0
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -36,24 +38,53 @@ def events_geojson(df: pd.DataFrame) -> dict:
 
 def write_events(df: pd.DataFrame, fmt: str, path: str | Path) -> int:
     """Write atomically (temp file + rename); returns the number of rows written."""
+    return write_event_chunks([df], fmt, path)
+
+
+def write_event_chunks(chunks: Iterable[pd.DataFrame], fmt: str, path: str | Path) -> int:
+    """write_events for a table that comes in pieces (CSV and GeoJSON are streamed piece by piece,
+    so a large selection is never one DataFrame); the output is the same as for their concatenation."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
     path = Path(path)
-    df = S.coerce_events(df)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     os.close(fd)
     try:
-        if fmt == "csv":
-            out = df.copy()
-            for col in (S.EVENT_DATE, S.PUBLISHED):
-                out[col] = out[col].dt.strftime("%Y-%m-%d")
-            out.to_csv(tmp, index=False)
-        elif fmt == "geojson":
-            Path(tmp).write_text(json.dumps(events_geojson(df), ensure_ascii=False), encoding="utf-8")
-        elif fmt == "parquet":
+        if fmt == "parquet":
+            pieces = list(chunks)
+            df = S.coerce_events(pd.concat(pieces, ignore_index=True) if pieces else S.empty_events())
             df.to_parquet(tmp, index=False)
+            n = len(df)
         else:
-            raise ValueError(f"unknown export format {fmt!r}; expected one of {FORMATS}")
+            with open(tmp, "w", encoding="utf-8", newline="") as out:
+                n = (_write_csv if fmt == "csv" else _write_geojson)((S.coerce_events(c) for c in chunks), out)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    return len(df)
+    return n
+
+
+def _write_csv(chunks: Iterable[pd.DataFrame], out: TextIO) -> int:
+    n = 0
+    for i, df in enumerate(chunks):
+        df = df.copy()
+        for col in (S.EVENT_DATE, S.PUBLISHED):
+            df[col] = df[col].dt.strftime("%Y-%m-%d")
+        df.to_csv(out, index=False, header=i == 0)
+        n += len(df)
+    if n == 0 and out.tell() == 0:
+        S.empty_events().to_csv(out, index=False)
+    return n
+
+
+def _write_geojson(chunks: Iterable[pd.DataFrame], out: TextIO) -> int:
+    # Byte for byte what json.dumps(events_geojson(all rows)) writes, one feature at a time.
+    out.write('{"type": "FeatureCollection", "features": [')
+    n = 0
+    for df in chunks:
+        for feature in events_geojson(df)["features"]:
+            out.write((", " if n else "") + json.dumps(feature, ensure_ascii=False))
+            n += 1
+    out.write("]}")
+    return n

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -66,6 +67,18 @@ class EventsStore:
         except (OSError, pa.ArrowException) as err:
             raise StoreError(f"{path}: cannot read events ({err})") from err
         return S.coerce_events(df) if columns is None else df
+
+    def load_events_table(self, dictionary: tuple[str, ...] = ()) -> pa.Table | None:
+        """The events as an Arrow table (None for an empty store): no pandas objects, so a million rows
+        stay compact. Columns named in `dictionary` are read dictionary-encoded (few distinct values)."""
+        m = self.manifest()
+        if not m["generation"]:
+            return None
+        path = self._table_path("events", m["generation"])
+        try:
+            return pq.read_table(path, read_dictionary=list(dictionary) or None)
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{path}: cannot read events ({err})") from err
 
     def load_articles(self) -> pd.DataFrame:
         m = self.manifest()
@@ -152,26 +165,69 @@ class EventsStore:
         with self._lock():
             self._write(S.coerce_events(events), self.load_articles())
 
+    def replace_with_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+        """Replace the whole store with (events, articles) chunks streamed to disk one at a time, so a
+        large store (a synthetic million events) is written in bounded memory; atomic like every write."""
+        with self._lock():
+            self._write_chunks(chunks)
+
     def _write(self, events: pd.DataFrame, articles: pd.DataFrame) -> None:
-        m = self.manifest()
-        gen = int(m["generation"]) + 1
+        gen = int(self.manifest()["generation"]) + 1
         try:
             for name, df in (("events", events), ("articles", articles)):
                 fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
                 os.close(fd)
                 pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp, compression="zstd")
                 os.replace(tmp, self._table_path(name, gen))
-            digest = hashlib.sha1(",".join(sorted(events[S.EVENT_ID].astype(str))).encode()).hexdigest()[:12]
-            manifest = {"format": FORMAT_VERSION, "generation": gen, "n_events": int(len(events)),
-                        "n_articles": int(len(articles)), "hash": digest}
-            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".json.tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(manifest, fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.root / MANIFEST)
+            self._swap_manifest(gen, len(events), len(articles), events[S.EVENT_ID].astype(str))
         except (OSError, pa.ArrowException) as err:
             raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+        self._clean(gen)
+
+    def _write_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
+        gen = int(self.manifest()["generation"]) + 1
+        writers: dict[str, pq.ParquetWriter] = {}
+        tmps: dict[str, str] = {}
+        ids: list[str] = []
+        counts = {"events": 0, "articles": 0}
+        empty = (S.empty_events(), pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)))
+        try:
+            for events, articles in itertools.chain(chunks, [empty]):
+                if writers and events is empty[0]:
+                    break  # the empty pair only stands in when no chunk came: a store always has both files
+                for name, df in (("events", S.coerce_events(events)), ("articles", articles)):
+                    table = pa.Table.from_pandas(df, preserve_index=False)
+                    if name not in writers:
+                        fd, tmps[name] = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
+                        os.close(fd)
+                        writers[name] = pq.ParquetWriter(tmps[name], table.schema, compression="zstd")
+                    writers[name].write_table(table.cast(writers[name].schema))
+                    counts[name] += len(df)
+                ids.extend(events[S.EVENT_ID].astype(str))
+            for name, writer in writers.items():
+                writer.close()
+                os.replace(tmps[name], self._table_path(name, gen))
+            self._swap_manifest(gen, counts["events"], counts["articles"], ids)
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+        finally:
+            for writer in writers.values():
+                if writer.is_open:
+                    writer.close()
+        self._clean(gen)
+
+    def _swap_manifest(self, gen: int, n_events: int, n_articles: int, event_ids: Iterable[str]) -> None:
+        digest = hashlib.sha1(",".join(sorted(event_ids)).encode()).hexdigest()[:12]
+        manifest = {"format": FORMAT_VERSION, "generation": gen, "n_events": int(n_events),
+                    "n_articles": int(n_articles), "hash": digest}
+        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".json.tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / MANIFEST)
+
+    def _clean(self, gen: int) -> None:
         for old in self.root.glob("*.parquet"):
             if not old.name.endswith(f"-{gen:06d}.parquet"):
                 old.unlink(missing_ok=True)

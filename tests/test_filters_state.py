@@ -251,22 +251,30 @@ def test_controls_and_state_are_inverse() -> None:
     assert state_from_controls(controls_from_state(ViewState())) == ViewState()
 
 
-def test_select_views_applies_filters_then_time_then_place(events: pd.DataFrame) -> None:
-    from dashboard.app.callbacks import select_views
+def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -> None:
+    from dashboard.app import engine as E
+    from dashboard.app.callbacks import select_masks
 
-    filtered, in_time, listed = select_views(events, Filters(event_types=("Battles",)),
+    ix = E.index_from_frame(events)
+
+    def ids_of(mask) -> list[str]:
+        return sorted(E.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
+
+    filtered, in_time, listed = select_masks(ix, Filters(event_types=("Battles",)),
                                              Q.Selection("2020-03-04", "2020-03-04 23:59:59", events[S.PLACE_KEY][0]))
-    assert filtered[S.EVENT_ID].tolist() == ["a", "c"]
-    assert in_time[S.EVENT_ID].tolist() == ["a", "c"]
-    assert listed[S.EVENT_ID].tolist() == ["a"]
-    everything, _, _ = select_views(events, Filters(), Q.Selection())
-    assert everything is events, "no filter, no copy"
+    assert ids_of(filtered) == ["a", "c"]
+    assert ids_of(in_time) == ["a", "c"]
+    assert ids_of(listed) == ["a"]
+    everything, _, _ = select_masks(ix, Filters(), Q.Selection())
+    assert everything.all()
 
 
 def test_choice_lists_keep_chosen_values_the_store_lacks(events: pd.DataFrame) -> None:
+    from dashboard.app import engine as E
     from dashboard.app.callbacks import CHOICES, choice_lists
 
-    lists = dict(zip(CHOICES, choice_lists(events, Filters(event_types=("Riots",))), strict=True))
+    lists = dict(zip(CHOICES, choice_lists(E.index_from_frame(events), Filters(event_types=("Riots",))),
+                     strict=True))
     assert lists["filter-types"] == ["Battles", "Diplomacy", "Riots"]
     assert lists["filter-sources"] == ["aa.txt", "bb.txt"]
 
@@ -278,7 +286,7 @@ def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_
     from dashboard.app.callbacks import export_download
     from dashboard.export import write_events
 
-    got = export_download(events.head(2), "csv")
+    got = export_download([events.head(2)], "csv")
     assert got["filename"] == "conflictmap-selection.csv"
     data = base64.b64decode(got["content"]) if got.get("base64") else got["content"].encode()
     write_events(events.head(2), "csv", tmp_path / "cli.csv")
@@ -286,12 +294,3 @@ def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_
     assert list(pd.read_csv(io.BytesIO(data)).columns) == list(S.NAMES)
 
 
-def test_newest_picks_the_newest_without_sorting_everything(make_events) -> None:
-    from dashboard.app.callbacks import newest
-
-    df = make_events(*[dict(event_id=f"e{i}", event_date=f"2020-03-{1 + i % 9:02d}", published=f"2020-04-{1 + i:02d}")
-                       for i in range(20)], dict(event_id="undated", event_date=None))
-    expected = Q.excerpt_records(df, 5)
-    assert df.loc[newest(df, 5), S.EVENT_ID].tolist() == [r[S.EVENT_ID] for r in expected]
-    assert list(newest(df, 50)) == list(df.index)
-    assert "undated" not in set(df.loc[newest(df, 20), S.EVENT_ID]), "undated last"

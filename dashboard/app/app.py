@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import dash
@@ -28,4 +29,6 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
     view = StoreView(EventsStore(store_dir))
     register_callbacks(app, view, tiles)
     register_panels(app, view)
+    # A million events take seconds to index: start now, not at the first visitor's request.
+    threading.Thread(target=view.warm, name="conflictmap-index", daemon=True).start()
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -13,39 +14,36 @@ import pandas as pd
 from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import schema as S
+from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.data import StoreView
+from dashboard.app.engine import EventIndex
 from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
-from dashboard.app.filters import Filters, choice_options, filter_mask
+from dashboard.app.filters import Filters, choice_values, index_mask
 from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import (
     Selection,
-    at_place,
+    counts_line,
     excerpt_records,
     format_date,
-    in_range,
     next_selection,
     places_from_selected,
-    places_summary,
-    robust_extent,
-    selection_counts,
     split_highlights,
     time_bin,
-    timeline_series,
     totals_by_bin,
 )
 from dashboard.app.state import (
     Playback,
     ViewState,
-    apply_view,
     clean_view,
     from_query,
     playback_done,
     playback_step,
+    restore_view,
     to_query,
     view_from_relayout,
 )
-from dashboard.export import write_events
+from dashboard.export import write_event_chunks
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
 # Filtering them in the browser keeps a resize from racing (and undoing) a drag's selection.
@@ -55,8 +53,54 @@ function(r) {
     return window.dash_clientside.no_update;
 }
 """
+
+# The lon/lat box the map shows, for clustering (ids.MAP_BOX): read from plotly's own projection
+# (its projection.scale is relative to a fit that changes with the data, so the permalink's
+# center/scale in ids.MAP_VIEW cannot give it). A click on a cluster asks the server to move the
+# map to the cluster's box ("goto"). A link's view ("view", set by sync_url) holds until the user
+# moves the map: then the box (which the figure carries) replaces it.
+MAP_BOX_JS = """
+function(relayout, click, current) {
+    const nu = window.dash_clientside.no_update;
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id).join(" ");
+    const cur = current || {};
+    if (trig.indexOf("clickData") >= 0) {
+        const p = click && click.points && click.points[0];
+        const key = p && p.customdata;
+        if (typeof key === "string" && key.indexOf("__PREFIX__") === 0) {
+            const box = key.slice("__PREFIX__".length).split("|").map(Number);
+            return {box: box, goto: box, view: null};
+        }
+        return nu;
+    }
+    if (!relayout) { return nu; }
+    const gd = document.querySelector("#__MAP__ .js-plotly-plot");
+    const full = gd && gd._fullLayout;
+    if (full && full.map && ("map.zoom" in relayout)) {
+        const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
+        const half = 180 / Math.pow(2, z);
+        return {box: [c.lon - half, c.lon + half, c.lat - half / 2, c.lat + half / 2], goto: cur.goto || null};
+    }
+    const sp = full && full.geo && full.geo._subplot;
+    if (!sp || !sp.bounds || !Object.keys(relayout).some(k => k.indexOf("geo.") === 0)) { return nu; }
+    const b = sp.bounds, lon = [], lat = [];
+    for (let i = 0; i <= 8; i++) {
+        for (let j = 0; j <= 8; j++) {
+            const q = sp.projection.invert([b[0][0] + (b[1][0] - b[0][0]) * i / 8,
+                                            b[0][1] + (b[1][1] - b[0][1]) * j / 8]);
+            if (q && isFinite(q[0]) && isFinite(q[1])) { lon.push(q[0]); lat.push(q[1]); }
+        }
+    }
+    if (!lon.length) { return nu; }
+    const box = [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
+                 Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
+    return {box: box, goto: cur.goto || null};
+}
+""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
+# The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
+# panel says how many there are); building and encoding them is the largest part of an answer.
+EXCERPT_LIMIT = 50
 CHOICES = list(ids.CHOICE_FILTERS)
-EXCERPT_LIMIT = 200  # excerpts listed at once, newest first
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
                  (ids.FILTER_MIN_CONFIDENCE, "value"), (ids.FILTER_TEXT, "value"), (ids.PRECISE_ONLY, "value"),
@@ -84,50 +128,41 @@ def controls_from_state(state: ViewState) -> list:
             state.selection.to_dict(), state.view_dict()]
 
 
-def choice_lists(events: pd.DataFrame, f: Filters) -> list[list[str]]:
+def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
     """The dropdowns' options from the store's values, plus the chosen ones the store lacks (from a link)."""
     out = []
     for cid in CHOICES:
         name = ids.CHOICE_FILTERS[cid]
-        options = choice_options(events, name) if len(events) else []
+        options = choice_values(ix, name) if ix.n else []
         known = set(options)
         out.append([*options, *(v for v in getattr(f, name) if v not in known)])
     return out
 
 
-# The columns the map, the timeline and the counts read: row subsets copy only these (a million
-# rows of all 43 columns would take seconds); the excerpts take their few rows from the full table.
-VIEW_COLUMNS = [S.EVENT_ID, S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.LOCATION, S.LATITUDE, S.LONGITUDE,
-                S.COUNTRY, S.GEO_PRECISION, S.FATALITIES, S.PUBLISHED, S.PLACE_KEY]
+def select_masks(ix: EventIndex, filters: Filters, sel: Selection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(filtered, in_time, listed) row masks: the events after the filters, within the time window,
+    and at the selected place. Filters come first, so every view and every count agree."""
+    filtered = index_mask(ix, filters)
+    in_time = filtered & E.date_mask(ix, sel.start, sel.end)
+    return filtered, in_time, in_time & E.place_mask(ix, sel.place)
 
 
-def select_views(events: pd.DataFrame, filters: Filters, sel: Selection, columns: list[str] | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(filtered, in_time, listed): the events after the filters, within the time window, and at
-    the selected place (only `columns`, when given). Filters come first, so every view and every
-    count agree."""
-    frame = events if columns is None else events[columns]
-    filtered = frame[filter_mask(events, filters)] if not filters.is_empty() else frame
-    in_time = in_range(filtered, sel.start, sel.end)
-    return filtered, in_time, at_place(in_time, sel.place)
-
-
-def newest(listed: pd.DataFrame, limit: int) -> pd.Index:
-    """The index labels of the `limit` newest events (by event date, then publication; undated
-    last), without sorting every row: only those on or after the limit-th newest date."""
-    if len(listed) <= limit:
-        return listed.index
-    date = listed[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]").view("int64")  # NaT is the smallest
-    threshold = np.partition(date, len(date) - limit)[len(date) - limit]
-    candidates = np.flatnonzero(date >= threshold)
-    published = listed[S.PUBLISHED].to_numpy(dtype="datetime64[ns]").view("int64")[candidates]
-    order = np.lexsort((-published, -date[candidates]))[:limit]
-    return listed.index[candidates[order]]
+def timeline_bars(ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: str,
+                  measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The timeline's bars (the selected place's, or all filtered events') and, with a place
+    selected, the totals of every place behind them; only the chosen range ± one span."""
+    shown = filtered & E.around(ix, sel.start, sel.end)
+    if not sel.place:
+        return E.timeline_series(ix, shown, unit, measure), None
+    return (E.timeline_series(ix, shown & E.place_mask(ix, sel.place), unit, measure),
+            totals_by_bin(E.timeline_series(ix, shown, unit, measure)))
 
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
     app.clientside_callback(RANGE_ONLY_JS, Output(ids.TIMELINE_RANGE, "data"), Input(ids.TIMELINE, "relayoutData"),
                             prevent_initial_call=True)
+    app.clientside_callback(MAP_BOX_JS, Output(ids.MAP_BOX, "data"), Input(ids.MAP, "relayoutData"),
+                            Input(ids.MAP, "clickData"), State(ids.MAP_BOX, "data"), prevent_initial_call=True)
 
     @app.callback(
         Output(ids.SELECTION, "data"),
@@ -139,6 +174,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     )
     def update_selection(relayout, click, _reset, current):
         kind = {ids.RESET: "reset", ids.TIMELINE_RANGE: "range", ids.MAP: "click"}.get(dash.ctx.triggered_id)
+        if kind == "click" and E.is_cluster_key(((click or {}).get("points") or [{}])[0].get("customdata")):
+            return dash.no_update  # a cluster zooms the map (MAP_BOX_JS); it selects no place
         nxt = next_selection(kind, relayout, click, Selection.from_dict(current))
         return dash.no_update if nxt is None else nxt.to_dict()
 
@@ -157,6 +194,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     @app.callback(
         Output(ids.FILTERS, "data"),
         *(Input(c, p) for c, p in CONTROL_PROPS[:-2]), Input(ids.MAP_PLACES, "data"),
+        # The layout starts with the empty filters: collecting them again would draw every view twice.
+        prevent_initial_call=True,
     )
     def collect_filters(*values):
         *choices, minf, minc, text, precise, places = values
@@ -168,6 +207,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         *(Output(c, p) for c, p in CONTROL_PROPS),
         *(Output(c, p, allow_duplicate=True) for c, p in STORE_PROPS),
         *(Output(c, "options") for c in CHOICES),
+        Output(ids.MAP_BOX, "data", allow_duplicate=True),
         Input(ids.URL, "search"),
         Input(ids.CLEAR_FILTERS, "n_clicks"),
         Input(ids.STORE_GENERATION, "data"),
@@ -180,20 +220,23 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         # fills the dropdowns, in the same response as their values: a dropdown drops values its
         # options lack, so restored values must never arrive before their options.
         n = len(CONTROL_PROPS) + len(STORE_PROPS)
-        keep_options = [dash.no_update] * len(CHOICES)
+        keep_options = [dash.no_update] * (len(CHOICES) + 1)  # and the map box
         current = state_from_controls(list(values))
         trigger = dash.ctx.triggered_id
         if trigger == ids.CLEAR_FILTERS:
             cleared = replace(current, filters=Filters())
             return [to_query(cleared), *controls_from_state(cleared), *keep_options]
         if trigger == ids.STORE_GENERATION:
-            return [dash.no_update] * (n + 1) + choice_lists(view.events(), current.filters)
+            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update]
         if trigger is None or trigger == ids.URL:
             wanted = from_query(search)
-            options = choice_lists(view.events(), wanted.filters)
+            options = choice_lists(view.index(), wanted.filters)
             if wanted == current:
-                return [dash.no_update] * (n + 1) + options
-            return [dash.no_update, *controls_from_state(wanted), *options]
+                return [dash.no_update] * (n + 1) + options + [dash.no_update]
+            # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
+            move = {"box": None, "goto": None, "view": wanted.view_dict()} if wanted.view != current.view \
+                else dash.no_update
+            return [dash.no_update, *controls_from_state(wanted), *options, move]
         query = to_query(current)
         return [dash.no_update if query == (search or "") else query] + [dash.no_update] * n + keep_options
 
@@ -208,28 +251,27 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.FILTERS, "data"),
         Input(ids.MEASURE, "value"),
         Input(ids.STORE_GENERATION, "data"),
-        State(ids.MAP_VIEW, "data"),
+        Input(ids.MAP_BOX, "data"),
     )
-    def render(selection, size_by, filters, measure, _generation, map_view):
-        sel, f = Selection.from_dict(selection), Filters.from_dict(filters)
-        everything = view.events()
-        filtered, in_time, listed = select_views(everything, f, sel, VIEW_COLUMNS)
-        extent = robust_extent(filtered[S.EVENT_DATE]) if len(filtered) else None
+    def render(selection, size_by, filters, measure, _generation, map_box):
+        sel, f, ix = Selection.from_dict(selection), Filters.from_dict(filters), view.index()
+        filtered, in_time, listed = select_masks(ix, f, sel)
+        extent = E.date_extent(ix, filtered)
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
         measure = measure or "events"
-        if sel.place:
-            bars = timeline_series(at_place(filtered, sel.place), unit, measure)
-            background = totals_by_bin(timeline_series(filtered, unit, measure))
-        else:
-            bars, background = timeline_series(filtered, unit, measure), None
-        fig = apply_view(map_figure(places_summary(in_time), sel.place, tiles, size_by or "n_events"), map_view)
+        bars, background = timeline_bars(ix, filtered, sel, unit, measure)
+        box = map_box or {}
+        goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
+        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, tiles, size_by or "n_events", shown, goto)
+        if goto is None and shown is None:  # until the map moves, the view a link opened with
+            fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
+        n, places, deaths = E.selection_figures(ix, listed)
         return (fig, timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background),
-                excerpts_panel(everything.loc[newest(listed, EXCERPT_LIMIT)], sel, total=len(listed)),
-                summary_text(everything, listed, sel),
-                selection_counts(listed, len(everything)))
+                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel),
+                summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n))
 
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
@@ -251,9 +293,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             return dash.no_update, True, "▶ Play"
         if not pressed and stopped:
             return dash.no_update, dash.no_update, dash.no_update
-        events = view.events()
-        dates = events[S.EVENT_DATE][filter_mask(events, Filters.from_dict(filters))]
-        extent = robust_extent(dates) if len(dates) else None
+        ix = view.index()
+        extent = E.date_extent(ix, index_mask(ix, Filters.from_dict(filters)))
         sel = Selection.from_dict(selection)
         if extent is None or (not pressed and playback_done(sel.end, extent[1])):
             return dash.no_update, True, "▶ Play"
@@ -285,16 +326,18 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     )
     def export(_csv, _geojson, filters, selection):
         fmt = "geojson" if dash.ctx.triggered_id == ids.EXPORT_GEOJSON else "csv"
-        _, _, listed = select_views(view.events(), Filters.from_dict(filters), Selection.from_dict(selection))
-        return export_download(listed, fmt)
+        ix = view.index()
+        _, _, listed = select_masks(ix, Filters.from_dict(filters), Selection.from_dict(selection))
+        return export_download(E.frame_chunks(ix, listed), fmt)
 
 
-def export_download(events: pd.DataFrame, fmt: str) -> dict:
-    """The selection as a download, written by the same function as `conflictmap export`."""
+def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
+    """The selection as a download, written by the same function as `conflictmap export` (piece by
+    piece: a large selection is never one DataFrame)."""
     with TemporaryDirectory() as tmp:
         path = Path(tmp) / f"conflictmap-selection.{fmt}"
-        write_events(events, fmt, path)
-        return dcc.send_bytes(path.read_bytes(), path.name)
+        write_event_chunks(chunks, fmt, path)
+        return dcc.send_file(str(path))
 
 
 def _count(v: object) -> int | None:
@@ -324,9 +367,14 @@ def is_web_link(url: object) -> bool:
 
 def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
     """"N of M events" for the listed selection, with its date range and place."""
-    if events.empty:
+    return summary_line(len(events), len(listed), sel)
+
+
+def summary_line(n_events: int, n_listed: int, sel: Selection) -> str:
+    """summary_text from the counts alone."""
+    if not n_events:
         return "No events in the store yet: run `conflictmap ingest PATH`."
-    parts = [f"{len(listed):,} of {len(events):,} events"]
+    parts = [f"{n_listed:,} of {n_events:,} events"]
     if sel.start or sel.end:
         parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
     if sel.place:
@@ -334,16 +382,18 @@ def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> 
     return " · ".join(parts)
 
 
-def excerpts_panel(df, sel: Selection, limit: int = EXCERPT_LIMIT, total: int | None = None) -> list:
-    """The excerpts of `df` (the newest `limit`); `total` is how many events the selection holds
-    when `df` is already only the newest of them."""
+def excerpts_panel(df: pd.DataFrame, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
+    return excerpts_list(df, len(df), sel, limit)
+
+
+def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
+    """The panel for the first `limit` rows of df (newest first) out of `total` listed events."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if not records:
         return [html.H2(heading), html.P("Click a marker to read the sentences behind it.", className="hint")]
-    n = len(df) if total is None else total
-    items = [html.H2(heading), html.P(f"{n:,} event(s){', newest first' if n > 1 else ''}"
-                                      + (f"; showing {limit}" if n > limit else ""), className="hint")]
+    items = [html.H2(heading), html.P(f"{total:,} event(s){', newest first' if total > 1 else ''}"
+                                      + (f"; showing {limit}" if total > limit else ""), className="hint")]
     for r in records:
         spans = [(*r["place_span"], "place")]
         if r["trigger_span"]:

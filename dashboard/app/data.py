@@ -1,4 +1,4 @@
-"""The app's read-only view of the store, reloaded only when the store's generation changes."""
+"""The app's read-only view of the store, rebuilt only when the store's generation changes."""
 
 from __future__ import annotations
 
@@ -6,22 +6,49 @@ import threading
 
 import pandas as pd
 
-from dashboard.app.query import with_place_key
+from dashboard import schema as S
+from dashboard.app.engine import DICTIONARY_COLUMNS, EventIndex, build_index, events_frame, index_from_frame
+from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
 
 class StoreView:
+    """The current generation's EventIndex (arrays for the views), and its events as pandas on demand.
+
+    The index is what the render callback reads; the pandas table (a Python string per cell, ~2 GB
+    at a million events) is only built when some code asks for `events()`."""
+
     def __init__(self, store: EventsStore) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._generation = -1
-        self._events = pd.DataFrame()
+        self._index: EventIndex | None = None
+        self._events: pd.DataFrame | None = None
+
+    def index(self) -> EventIndex:
+        gen = self.store.manifest()["generation"]
+        index = self._index
+        if gen != self._generation or index is None:
+            with self._lock:
+                if gen != self._generation or self._index is None:
+                    table = self.store.load_events_table(dictionary=DICTIONARY_COLUMNS)
+                    self._index = index_from_frame(S.empty_events()) if table is None else build_index(table)
+                    self._events = None
+                    self._generation = gen
+                index = self._index
+        return index
+
+    def warm(self) -> None:
+        """Build the index now (in a background thread at start-up) so the first visitor does not wait
+        for a large store to load; a broken store is reported by the request that reads it."""
+        try:
+            self.index()
+        except StoreError:
+            return
 
     def events(self) -> pd.DataFrame:
-        gen = self.store.manifest()["generation"]
-        if gen != self._generation:
-            with self._lock:
-                if gen != self._generation:
-                    self._events = with_place_key(self.store.load_events())
-                    self._generation = gen
-        return self._events
+        index = self.index()
+        with self._lock:
+            if self._events is None or self._index is not index:
+                self._events = events_frame(index)
+            return self._events

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
+from dashboard.app.engine import MapView, _size_measure, cluster_places
 
 TYPE_COLORS = {
     "Battles": "#d62728",
@@ -40,7 +42,8 @@ def type_color(event_type: str) -> str:
 def marker_size(n: pd.Series, biggest: float | None = None) -> pd.Series:
     """Marker diameter in px: area grows with the count, from 9 px for one event to 42 px for the largest."""
     top = max(float(biggest if biggest is not None else n.max() if len(n) else 1), 1.0)
-    return 9 + 33 * n.astype(float).map(lambda v: math.sqrt(max(v, 1.0) - 1) / math.sqrt(max(top - 1, 1.0)))
+    values = np.sqrt(np.maximum(n.astype(float).to_numpy(), 1.0) - 1) / math.sqrt(max(top - 1, 1.0))
+    return pd.Series(9 + 33 * values, index=n.index)
 
 
 def tile_style(url: str, attribution: str) -> dict:
@@ -51,77 +54,141 @@ def tile_style(url: str, attribution: str) -> dict:
 
 
 def map_figure(places: pd.DataFrame, selected: str | None = None,
-               tiles: tuple[str, str] | None = None, size_by: str = "n_events") -> go.Figure:
-    """One marker per place, coloured by its main event type, sized by its number of events.
+               tiles: tuple[str, str] | None = None, size_by: str = "n_events",
+               view: MapView | None = None, goto: MapView | None = None) -> go.Figure:
+    """One marker per place, coloured by its main event type, sized by its number of events (or deaths);
+    nearby places merge into count-labelled clusters when there are many (see engine.cluster_places).
 
     Country- and province-level places are drawn hollow (or faded on tiles): the marker is a
-    centroid, not a spot. With `tiles` (url, attribution) the markers go on a tile basemap;
-    without, on the bundled offline basemap.
+    centroid, not a spot. `view` is what the map shows now (None: all the data); `goto` is a box
+    to move the map to (a clicked cluster's). With `tiles` (url, attribution) the markers go on a
+    tile basemap; without, on the bundled offline basemap.
     """
-    places = places.assign(_size=_size_measure(places, size_by))
+    singles, clusters = cluster_places(places, view, selected, size_by)
+    singles = singles.assign(_size=_size_measure(singles, size_by))
+    biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(places, selected, tiles)
-    fig = go.Figure()
-    biggest = float(places["_size"].max()) if not places.empty else 1.0
-    for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
-        precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
-        symbols = ["circle" if p else "circle-open" for p in precise]
-        widths = [3 if k == selected else 1 for k in grp[S.PLACE_KEY]]
-        hover = _hover(grp)
-        fig.add_trace(go.Scattergeo(
-            lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
-            customdata=grp[S.PLACE_KEY], text=grp[S.LOCATION], hovertext=hover, hoverinfo="text",
-            marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type), symbol=symbols,
-                        line=dict(width=widths, color="#111"), opacity=0.85),
+        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view)
+    traces = []
+    for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
+        precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
+        traces.append(dict(
+            type="scattergeo", lat=grp[S.LATITUDE].to_numpy(), lon=grp[S.LONGITUDE].to_numpy(), mode="markers",
+            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), text=grp[S.LOCATION].to_list(),
+            hovertext=_hover(grp), hoverinfo="text",
+            marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
+                        symbol=np.where(precise, "circle", "circle-open").tolist(),
+                        line=dict(width=[3 if k == selected else 1 for k in grp[S.PLACE_KEY]], color="#111"),
+                        opacity=0.85),
         ))
-    fig.update_geos(
-        projection_type="natural earth", showcountries=True, countrycolor="#9a9a9a", showcoastlines=True,
-        coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True, oceancolor="#dfeaf2",
-        showlakes=False, resolution=50, fitbounds="locations" if not places.empty else False,
-    )
-    fig.update_layout(
-        margin=dict(l=0, r=0, t=0, b=0), uirevision="map", clickmode="event",
+    if not clusters.empty:
+        traces.append(dict(
+            type="scattergeo", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
+            mode="markers+text", name=CLUSTER_NAME, customdata=clusters["key"].to_list(),
+            text=[_short(n) for n in clusters["n_events"]], hovertext=_cluster_hover(clusters), hoverinfo="text",
+            textfont=dict(color="#fff", size=10),
+            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
+                        line=dict(width=1, color="#fff"), opacity=0.8),
+        ))
+    # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
+    # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
+    target = goto or view
+    box = target.box() if target is not None else None
+    geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
+               showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
+               oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(goto or view, places),
+               fitbounds="locations" if box is None and not places.empty else False)
+    if box is not None:
+        geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
+                   projection=dict(type="natural earth", scale=1),
+                   center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2))
+    layout = dict(
+        geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
+        uirevision="map" if box is None else "map|" + "|".join(f"{v:.4f}" for v in box),
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
     )
-    return fig
+    # Built from known-good literals on every request: plotly's per-property validation would cost
+    # more than all the rest of the map (the browser tests draw these figures instead).
+    return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 
-def _hover(grp: pd.DataFrame) -> list[str]:
+def basemap_resolution(view: MapView | None, places: pd.DataFrame) -> int:
+    """Natural Earth 1:50m outlines (1.1 MB) for a regional view, 1:110m (140 kB) for a continent or
+    more, where the finer coasts cannot be seen and the larger file only delays the first map."""
+    if view is not None:
+        span = max(view.lon1 - view.lon0, view.lat1 - view.lat0)
+    elif places.empty:
+        return 110
+    else:
+        span = max(float(np.ptp(places[S.LONGITUDE].astype(float))), float(np.ptp(places[S.LATITUDE].astype(float))))
+    return 50 if span <= REGIONAL_SPAN else 110
+
+
+REGIONAL_SPAN = 30.0  # degrees
+
+
+CLUSTER_NAME = "clusters (click to zoom in)"
+CLUSTER_COLOR = "#33415c"
+
+
+def _short(n: int) -> str:
+    n = int(n)
+    return f"{n / 1e6:.1f}M" if n >= 999_500 else f"{n / 1e3:.0f}k" if n >= 9_500 else \
+        f"{n / 1e3:.1f}k" if n >= 1000 else str(n)
+
+
+def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
     return [
-        f"<b>{_esc(r[S.LOCATION])}</b> ({_esc(r[S.COUNTRY] or '')})<br>{r['n_events']} event(s), "
-        f"{int(r['fatalities']) if pd.notna(r['fatalities']) else 0} killed<br>"
-        f"{_span(r['first'], r['last'])}<br>precision: {precision_label(r[S.GEO_PRECISION])}"
-        for r in grp.to_dict("records")
+        f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, {int(r['fatalities']):,} killed<br>"
+        + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
+        + ("<br>…" if r["n_places"] > len(r["top"]) else "") + "<br><i>click to zoom in</i>"
+        for r in clusters.to_dict("records")
     ]
 
 
-def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
-    """What a marker's area shows: its number of events, or its deaths (places without deaths get the smallest)."""
-    if places.empty:
-        return pd.Series(dtype="float64")
-    if size_by == "fatalities":
-        return pd.to_numeric(places["fatalities"], errors="coerce").fillna(0).astype(float)
-    return places["n_events"].astype(float)
+def _hover(grp: pd.DataFrame) -> list[str]:
+    # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
+    cols = (grp[S.LOCATION].tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
+            grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
+    return [
+        f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
+        f"{int(deaths) if pd.notna(deaths) else 0} killed<br>"
+        f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
+        for loc, country, n, deaths, first, last, prec in zip(*cols, strict=True)
+    ]
 
 
-def _tile_map_figure(places: pd.DataFrame, selected: str | None, tiles: tuple[str, str]) -> go.Figure:
-    fig = go.Figure()
-    biggest = float(places["_size"].max()) if not places.empty else 1.0
-    for event_type, grp in places.groupby("main_type", sort=True) if not places.empty else []:
-        precise = grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2
-        fig.add_trace(go.Scattermap(
-            lat=grp[S.LATITUDE], lon=grp[S.LONGITUDE], mode="markers", name=event_type,
-            customdata=grp[S.PLACE_KEY], hovertext=_hover(grp), hoverinfo="text",
-            marker=dict(size=marker_size(grp["_size"], biggest), color=type_color(event_type),
-                        opacity=[0.9 if p else 0.35 for p in precise]),
+def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
+                     tiles: tuple[str, str], biggest: float, goto: MapView | None) -> go.Figure:
+    traces = []
+    for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
+        precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
+        traces.append(dict(
+            type="scattermap", lat=grp[S.LATITUDE].to_numpy(), lon=grp[S.LONGITUDE].to_numpy(), mode="markers",
+            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), hovertext=_hover(grp), hoverinfo="text",
+            marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
+                        opacity=np.where(precise, 0.9, 0.35)),
         ))
-    center = dict(lat=float(places[S.LATITUDE].mean()), lon=float(places[S.LONGITUDE].mean())) \
-        if not places.empty else dict(lat=30, lon=30)
-    fig.update_layout(map=dict(style=tile_style(*tiles), center=center, zoom=3), uirevision="map",
-                      margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-                      legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0,
-                                  bgcolor="rgba(255,255,255,0.8)"))
-    return fig
+    if not clusters.empty:
+        traces.append(dict(
+            type="scattermap", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
+            mode="markers+text", name=CLUSTER_NAME, customdata=clusters["key"].to_list(),
+            text=[_short(n) for n in clusters["n_events"]], hovertext=_cluster_hover(clusters), hoverinfo="text",
+            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
+                        opacity=0.8),
+        ))
+    both = pd.concat([singles[[S.LATITUDE, S.LONGITUDE]], clusters[[S.LATITUDE, S.LONGITUDE]]])
+    center = dict(lat=float(both[S.LATITUDE].mean()), lon=float(both[S.LONGITUDE].mean())) \
+        if not both.empty else dict(lat=30, lon=30)
+    zoom = 3
+    if goto is not None:
+        center = dict(lon=(goto.lon0 + goto.lon1) / 2, lat=(goto.lat0 + goto.lat1) / 2)
+        zoom = float(np.clip(np.log2(360 / max(goto.lon1 - goto.lon0, goto.lat1 - goto.lat0, 1e-3)), 1, 16))
+    layout = dict(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
+                  uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
+                  margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
+                  legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"))
+    return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 
 def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
@@ -135,15 +202,16 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     totals of every place, so a selected place's bars are seen against them. `extent` (the whole
     store's date span) keeps the axis steady when a place is selected.
     """
-    fig = go.Figure()
+    traces: list[dict] = []
     if background is not None and not background.empty:
         # A step from each bin's start to the next; the closing point ends the last bin.
         days = pd.to_datetime(background["day"])
         bins = pd.Series(pd.date_range(days.min(), days.max() + BIN_OFFSET[unit], freq=BIN_FREQ[unit]))
         totals = background.set_index(days)["n"].reindex(bins, fill_value=0)
-        fig.add_trace(go.Scatter(
-            x=bins, y=totals.to_numpy(), name="all places", mode="lines", line_shape="hv",
-            fill="tozeroy", fillcolor="rgba(120,120,120,0.18)", line=dict(color="rgba(90,90,90,0.5)", width=1),
+        traces.append(dict(
+            type="scatter", x=_days(bins), y=totals.to_numpy(dtype=float), name="all places",
+            mode="lines", line=dict(color="rgba(90,90,90,0.5)", width=1, shape="hv"), fill="tozeroy",
+            fillcolor="rgba(120,120,120,0.18)",
             hoverinfo="skip"))
     if "precise" not in counts.columns:
         counts = counts.assign(precise=True)
@@ -153,26 +221,31 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
         if not counts.empty else []
     for (precise, event_type), grp in groups:
         precise = bool(precise)
-        fig.add_trace(go.Bar(
-            x=grp["day"], y=grp["n"], name=event_type if precise else f"{event_type} (month/year dates)",
+        traces.append(dict(
+            type="bar", x=_days(grp["day"]), y=grp["n"].to_numpy(dtype=float),
+            name=event_type if precise else f"{event_type} (month/year dates)",
             marker=dict(color=type_color(event_type), opacity=1.0 if precise else 0.45,
                         pattern=dict(shape="" if precise else "/", solidity=0.4)),
             # Each bar spans its bin (day, week, month), centred on the bin's middle.
             xperiod=BAR_PERIOD[unit], xperiodalignment="middle",
             hovertemplate=HOVER_DATE[unit] + (": %{y} " if precise else ": %{y:.2f} ") + word + " · " + event_type
             + ("" if precise else " (dated only to a month or year, spread evenly over it)") + "<extra></extra>"))
-    fig.update_layout(
-        barmode="stack", margin=dict(l=40, r=10, t=10, b=30), dragmode="zoom", showlegend=False,
-        uirevision="timeline", bargap=0.1,
-        xaxis=dict(type="date", rangeslider=dict(visible=False)),
-        yaxis=dict(fixedrange=True, title=word),
-    )
+    xaxis: dict = dict(type="date", rangeslider=dict(visible=False))
     if start and end:
-        fig.update_xaxes(range=[start, end], autorange=False)
+        xaxis.update(range=[start, end], autorange=False)
     elif extent is not None and pd.notna(extent[0]):
         pad = max(pd.Timedelta(days=15), (extent[1] - extent[0]) * 0.02)
-        fig.update_xaxes(range=[extent[0] - pad, extent[1] + pad], autorange=False)
-    return fig
+        xaxis.update(range=[str(extent[0] - pad), str(extent[1] + pad)], autorange=False)
+    layout = dict(barmode="stack", margin=dict(l=40, r=10, t=10, b=30), dragmode="zoom", showlegend=False,
+                  uirevision="timeline", bargap=0.1, xaxis=xaxis, yaxis=dict(fixedrange=True, title=dict(text=word)))
+    # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
+    # a few dozen bar traces cost more than computing them.
+    return go.Figure(dict(data=traces, layout=layout), _validate=False)
+
+
+def _days(days: pd.Series) -> list[str]:
+    """Bin starts as ISO dates (what a date axis reads; shorter on the wire than timestamps)."""
+    return np.datetime_as_string(pd.to_datetime(days).to_numpy().astype("datetime64[D]")).tolist()
 
 
 BIN_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}

@@ -1,8 +1,9 @@
 """The filters panel's state and the one function that applies it: a boolean mask, never a copy.
 
-The render callback applies `filter_mask` before anything else, so every view (map, timeline,
-excerpts, counts, export) shows the same events. It stays vectorised: at a million rows each
-active filter is one `isin`/comparison over a column.
+Every callback applies `index_mask` before anything else, so every view (map, timeline, excerpts,
+counts, export) shows the same events. It works on the store's EventIndex: at a million rows each
+active choice is one `np.isin` over dictionary codes, the excerpt search one pyarrow substring scan
+(memoised per string). `filter_mask` gives the same mask for a small DataFrame.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
+from dashboard.app import engine as E
+from dashboard.app.engine import EventIndex
 
 # Filters whose value is a set of column values: field name → the column(s) it matches.
 CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -82,39 +85,49 @@ def parse_number(value: object, kind: type) -> int | float | None:
     return number if np.isfinite(number) else None
 
 
-def _bool(values: pd.Series) -> np.ndarray:
-    # Nullable comparisons give <NA> for missing cells: a missing value never passes a filter.
-    return values.to_numpy(dtype=bool, na_value=False)
-
-
-def filter_mask(events: pd.DataFrame, f: Filters) -> np.ndarray:
-    """True for each row of `events` that passes every active filter."""
-    mask = np.ones(len(events), dtype=bool)
+def index_mask(ix: EventIndex, f: Filters) -> np.ndarray:
+    """True for each row of the index that passes every active filter (read-only; memoised per
+    Filters, so a click or a brush at the same filters does not recompute it)."""
+    key = ("filters", f)
+    with ix.memo_lock:
+        if key in ix.memo:
+            ix.memo.move_to_end(key)
+            return ix.memo[key]
+    mask = np.ones(ix.n, dtype=bool)
     for name, columns in CHOICE_COLUMNS.items():
         chosen = getattr(f, name)
-        if chosen:
-            hit = np.zeros(len(events), dtype=bool)
-            for col in columns:
-                hit |= _bool(events[col].isin(chosen))
-            mask &= hit
+        if not chosen:
+            continue
+        if name == "places":
+            mask &= E.places_mask(ix, chosen)
+            continue
+        hit = np.zeros(ix.n, dtype=bool)
+        for col in columns:
+            hit |= E.codes_mask(ix, col, chosen)
+        mask &= hit
     if f.min_fatalities is not None and f.min_fatalities > 0:
-        mask &= _bool(events[S.FATALITIES] >= f.min_fatalities)
+        mask &= ix.fatalities >= f.min_fatalities  # none reported is 0: never passes
     if f.min_confidence is not None and f.min_confidence > 0:
-        mask &= _bool(events[S.CONFIDENCE] >= f.min_confidence)
+        mask &= ix.confidence >= f.min_confidence  # unknown is NaN: never passes
     if f.precise_only:
-        mask &= _bool(events[S.GEO_PRECISION] <= 2)
+        mask &= E.precise_mask(ix, True)
     if f.text.strip():
-        # Only over the rows still in play: the substring search is the costly one.
-        rows = np.flatnonzero(mask)
-        found = events[S.EXCERPT].iloc[rows].str.contains(f.text.strip(), case=False, regex=False)
-        mask[rows] = _bool(found)
+        mask &= E.text_mask(ix, f.text.strip())
+    mask.flags.writeable = False
+    E._remember(ix, key, mask)
     return mask
 
 
+def filter_mask(events: pd.DataFrame, f: Filters) -> np.ndarray:
+    """index_mask for a small events DataFrame (the same code: one meaning of every filter)."""
+    return np.array(index_mask(E.index_from_frame(events), f))
+
+
+def choice_values(ix: EventIndex, name: str, limit: int = 1000) -> list[str]:
+    """The values a choice filter can take in this store, most frequent first (actors: either side)."""
+    return E.value_options(ix, CHOICE_COLUMNS[name], limit)
+
+
 def choice_options(events: pd.DataFrame, name: str, limit: int = 1000) -> list[str]:
-    """The values a choice filter can take in this store, the `limit` most frequent first (actors:
-    either side); the dropdowns search within them."""
-    columns = CHOICE_COLUMNS[name]
-    counts = pd.concat([events[c] for c in columns], ignore_index=True).value_counts(dropna=True)
-    counts = counts[counts.index.astype(str).str.strip() != ""]
-    return [str(v) for v in counts.index[:limit]]
+    """choice_values for an events DataFrame."""
+    return choice_values(E.index_from_frame(events), name, limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.app import ids
+from dashboard.app.filters import Filters
 from dashboard.app.panels import panel_fragments, topbar_controls
 
 CHOICE_LABELS = {ids.FILTER_TYPES: "Event type", ids.FILTER_SUBTYPES: "Sub-type", ids.FILTER_ACTORS: "Actor",
@@ -86,9 +87,10 @@ def build_layout(title: str = "conflictmap") -> html.Div:
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
         dcc.Store(id=ids.TIMELINE_RANGE),
         dcc.Store(id=ids.STORE_GENERATION, data=0),
-        dcc.Store(id=ids.FILTERS, data={}),
+        dcc.Store(id=ids.FILTERS, data=Filters().to_dict()),
         dcc.Store(id=ids.MAP_PLACES, data=[]),
         dcc.Store(id=ids.MAP_VIEW, data={}),
+        dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
                 dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,

@@ -149,7 +149,12 @@ def selection_counts(listed: pd.DataFrame, total: int) -> str:
     """"N of M events · K places · D deaths" for the events the views show."""
     deaths = int(pd.to_numeric(listed[S.FATALITIES], errors="coerce").fillna(0).sum()) if len(listed) else 0
     places = int(listed[S.PLACE_KEY].nunique()) if len(listed) else 0
-    return (f"{len(listed):,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
+    return counts_line(len(listed), places, deaths, total)
+
+
+def counts_line(n: int, places: int, deaths: int, total: int) -> str:
+    """The counts line from its figures (engine.selection_figures gives them for a mask)."""
+    return (f"{n:,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
             f"{deaths:,} death{'s' * (deaths != 1)}")
 
 

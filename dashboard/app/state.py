@@ -142,6 +142,18 @@ def apply_view(fig: go.Figure, view: dict | None) -> go.Figure:
     return fig
 
 
+def restore_view(fig: go.Figure, view: dict | None) -> go.Figure:
+    """apply_view for a view a link opened with, under a uirevision of its own: plotly moves there
+    once, then keeps the user's pan and zoom (later figures carry the same view values, and plotly
+    only overrides a user's view when a figure changes them)."""
+    v = clean_view(view)
+    if not v:
+        return fig
+    fig = apply_view(fig, dict(v))
+    fig.update_layout(uirevision="map|view|" + "|".join(f"{k}={x:.6g}" for k, x in v))
+    return fig
+
+
 # -- playback ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

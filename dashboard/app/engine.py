@@ -1,0 +1,649 @@
+"""The events as compact arrays, and the views' aggregates as array operations.
+
+A million events make pandas groupbys per request too slow, and a million Python strings too big.
+`build_index` turns the store's Arrow table, once per store generation, into numpy arrays (day
+numbers, place/type codes, deaths, precision) plus one small table per place; filters are boolean
+row masks and aggregates are `np.bincount` / `ufunc.at` over the masked rows. The text columns stay
+in the Arrow table and are taken only for the few rows a view lists.
+
+Every function here gives what the pandas functions of `query` give on `events[mask]`
+(tests/test_engine.py holds them side by side); ties in the main type go to the type seen first.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import schema as S
+
+DAY_NS = 86_400 * 10**9
+NO_DATE = np.iinfo(np.int64).min  # numpy's NaT as int64
+# String columns with few distinct values: read dictionary-encoded, a code per row instead of a string.
+DICTIONARY_COLUMNS: tuple[str, ...] = (
+    S.ARTICLE_ID, S.DATE_PRECISION, S.DATE_SOURCE, S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.TRIGGER, S.ACTOR1, S.ACTOR2,
+    S.LOCATION, S.TOPONYM, S.FEATURE_CODE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.FATALITIES_TEXT,
+    S.INJURED_TEXT, S.DISPLACED_TEXT, S.TITLE, S.SOURCE, S.URL,
+)
+# The columns the filters panel chooses from (codes kept in the index), and what a date precision
+# means for the timeline (query.IMPRECISE: spread over a month or a year).
+CODED_COLUMNS: tuple[str, ...] = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.COUNTRY, S.ADMIN1, S.SOURCE,
+                                  S.ARTICLE_ID)
+DATE_KINDS = {"month": 1, "year": 2}
+PLACE_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]
+SUMMARY_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
+                   "fatalities", "main_type", "first", "last"]
+
+
+@dataclass(frozen=True, eq=False)
+class EventIndex:
+    """One store generation as arrays; row i of every array is row i of the store's events table."""
+
+    n: int
+    date_ns: np.ndarray  # int64 ns since the epoch, NO_DATE when undated
+    place: np.ndarray  # int32 code into `places`
+    etype: np.ndarray  # int16 code into `types`, -1 when null
+    fatalities: np.ndarray  # int64, 0 when none reported
+    precision: np.ndarray  # int8 geo_precision, 0 when unknown
+    newest_first: np.ndarray  # row positions sorted by event_date then published, newest first, undated last
+    places: pd.DataFrame  # one row per place code: PLACE_COLUMNS
+    place_code: dict[str, int]
+    types: tuple[str, ...]
+    table: pa.Table  # every column (one chunk each, so taking a few rows is cheap), for the rows a view lists
+    dated: np.ndarray  # bool: has an event date
+    bins: dict[str, np.ndarray]  # int32 day / week / month number of each row (0 when undated)
+    by_place: np.ndarray  # row positions sorted by place, then date (undated last within a place)
+    by_date: np.ndarray  # row positions of the dated rows, by date
+    # The filter columns as dictionary codes (-1 when null) and their values: a choice filter is an
+    # np.isin over codes, the dropdowns' options a bincount.
+    codes: dict[str, np.ndarray]
+    values: dict[str, tuple[str, ...]]
+    confidence: np.ndarray  # float64, NaN when unknown
+    date_kind: np.ndarray  # int8: 0 dated to the day (or unknown precision), 1 only to a month, 2 to a year
+    # Aggregates already computed for this generation, by (function, mask, arguments): most requests
+    # repeat a mask (every click at the same filters), and a mask's digest costs well under a millisecond.
+    memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
+    memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+def _ns(column: pa.ChunkedArray) -> np.ndarray:
+    return column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]").view(np.int64)
+
+
+def _int(column: pa.ChunkedArray, dtype: type) -> np.ndarray:
+    return column.cast(pa.int64()).fill_null(0).to_numpy().astype(dtype)
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """Dictionary codes (-1 for null) and the values, whatever the column's encoding."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    return codes, arr.dictionary.to_pylist()
+
+
+def build_index(table: pa.Table) -> EventIndex:
+    """The index of an events table (Arrow, the schema's columns; dictionary-encoded strings welcome)."""
+    # One chunk per column: `take` on a many-chunk string column would concatenate it on every request.
+    table = table.unify_dictionaries().combine_chunks()
+    n = table.num_rows
+    date_ns = _ns(table[S.EVENT_DATE])
+    published = _ns(table[S.PUBLISHED])
+    loc_codes, _ = _codes(table[S.LOCATION])
+    lat = table[S.LATITUDE].to_numpy()
+    lon = table[S.LONGITUDE].to_numpy()
+    # A place is (name, rounded coordinates), as schema.place_keys has it; factorise the triple once.
+    triple = pd.DataFrame({"l": loc_codes, "a": np.round(lat, 4), "o": np.round(lon, 4)})
+    place = triple.groupby(["l", "a", "o"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int32)
+    first_row = np.full(int(place.max()) + 1 if n else 0, n, dtype=np.int64)
+    np.minimum.at(first_row, place, np.arange(n))
+    firsts = table.take(pa.array(first_row)).select([S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]).to_pandas()
+    firsts = S.coerce_events(firsts)[[S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]]
+    places = firsts.assign(**{S.PLACE_KEY: S.place_keys(firsts)})[PLACE_COLUMNS]
+    etype, types = _codes(table[S.EVENT_TYPE])
+    coded = {col: _codes(table[col]) for col in CODED_COLUMNS}
+    kind_codes, kinds = _codes(table[S.DATE_PRECISION])
+    kind_of = np.array([DATE_KINDS.get(k, 0) for k in kinds] + [0], dtype=np.int8)
+    # Newest first, undated last; lexsort is stable, so ties keep the table's order as pandas' sort does.
+    newest = np.lexsort((np.where(published == NO_DATE, np.iinfo(np.int64).max, -published),
+                         np.where(date_ns == NO_DATE, np.iinfo(np.int64).max, -date_ns)))
+    dated = date_ns != NO_DATE
+    last_key = np.where(dated, date_ns, np.iinfo(np.int64).max)
+    return EventIndex(
+        n=n, date_ns=date_ns, place=place, etype=etype.astype(np.int16), places=places,
+        fatalities=_int(table[S.FATALITIES], np.int64), precision=_int(table[S.GEO_PRECISION], np.int8),
+        newest_first=newest, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
+        types=tuple(types), table=table, dated=dated,
+        codes={col: c for col, (c, _) in coded.items()},
+        values={col: tuple("" if v is None else str(v) for v in vals) for col, (_, vals) in coded.items()},
+        confidence=table[S.CONFIDENCE].cast(pa.float64()).fill_null(np.nan).to_numpy(),
+        date_kind=kind_of[kind_codes],  # code -1 (null) takes the last entry: day
+        bins={unit: np.where(dated, _bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
+              for unit in ("day", "week", "month")},
+        by_place=np.lexsort((last_key, place)), by_date=np.flatnonzero(dated)[np.argsort(date_ns[dated],
+                                                                                        kind="stable")],
+    )
+
+
+def index_from_frame(events: pd.DataFrame) -> EventIndex:
+    """The index of a schema-typed events DataFrame (tests, small stores)."""
+    return build_index(pa.Table.from_pandas(S.coerce_events(events), preserve_index=False))
+
+
+# -- masks ------------------------------------------------------------------------------------------
+
+
+def all_rows(ix: EventIndex) -> np.ndarray:
+    return np.ones(ix.n, dtype=bool)
+
+
+def date_mask(ix: EventIndex, start: str | None, end: str | None) -> np.ndarray:
+    """query.in_range as a mask: from the start of `start`'s day to `end` (inclusive); undated rows out."""
+    if not start and not end:
+        return all_rows(ix)
+    mask = ix.dated.copy()
+    if start:
+        mask &= ix.date_ns >= pd.Timestamp(start).normalize().value
+    if end:
+        mask &= ix.date_ns <= pd.Timestamp(end).value
+    return mask
+
+
+def around(ix: EventIndex, start: str | None, end: str | None) -> np.ndarray:
+    """The timeline's rows for a chosen range: the range and one span either side (room to pan),
+    not years of daily bars nobody sees. All rows when no range is chosen."""
+    if not start or not end:
+        return all_rows(ix)
+    lo, hi = pd.Timestamp(start).normalize(), pd.Timestamp(end)
+    span = max(hi - lo, pd.Timedelta(days=1))
+    return date_mask(ix, str(lo - span), str(hi + span))
+
+
+def place_mask(ix: EventIndex, place_key: str | None) -> np.ndarray:
+    if not place_key:
+        return all_rows(ix)
+    code = ix.place_code.get(place_key)
+    return np.zeros(ix.n, dtype=bool) if code is None else ix.place == code
+
+
+def precise_mask(ix: EventIndex, on: bool) -> np.ndarray:
+    """query.precise_only as a mask: towns and districts (geo_precision 1–2; unknown counts as 4)."""
+    return (ix.precision >= 1) & (ix.precision <= 2) if on else all_rows(ix)
+
+
+# -- aggregates -------------------------------------------------------------------------------------
+
+MEMO_SIZE = 48
+
+
+def _memoised(fn: Callable) -> Callable:
+    """Keep the last MEMO_SIZE answers of fn(ix, mask, *args) in the index (copies out: callers may mutate)."""
+    @functools.wraps(fn)
+    def wrapper(ix: EventIndex, mask: np.ndarray, *args: object, **kwargs: object) -> object:
+        digest = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
+        key = (fn.__name__, digest, args, tuple(sorted(kwargs.items())))
+        with ix.memo_lock:
+            if key in ix.memo:
+                ix.memo.move_to_end(key)
+                return _copy(ix.memo[key])
+        out = fn(ix, mask, *args, **kwargs)
+        with ix.memo_lock:
+            ix.memo[key] = out
+            while len(ix.memo) > MEMO_SIZE:
+                ix.memo.popitem(last=False)
+        return _copy(out)
+
+    return wrapper
+
+
+def _copy(value: object) -> object:
+    return value.copy() if isinstance(value, pd.DataFrame) else value
+
+
+
+@_memoised
+def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
+    """query.places_summary(events[mask]): one row per place (in place-code order).
+
+    Walks the rows in the index's place-then-date order, so every per-place figure is a slice
+    boundary or a `reduceat`, never a groupby."""
+    rows = ix.by_place[mask[ix.by_place]]
+    if rows.size == 0:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    pl = ix.place[rows]
+    starts = np.flatnonzero(np.r_[True, pl[1:] != pl[:-1]])
+    p = pl[starts]
+    ends = np.r_[starts[1:], rows.size]
+    n = ends - starts
+    dated = ix.dated[rows]
+    n_dated = np.add.reduceat(dated.astype(np.int64), starts)
+    dates = ix.date_ns[rows]
+    first = np.where(n_dated > 0, dates[starts], NO_DATE)
+    last = np.where(n_dated > 0, dates[starts + np.maximum(n_dated - 1, 0)], NO_DATE)
+    prec = np.maximum.reduceat(ix.precision[rows], starts)
+    deaths = np.add.reduceat(ix.fatalities[rows], starts)
+    et = ix.etype[rows]
+    typed = et >= 0
+    n_types = max(len(ix.types), 1)
+    group = np.repeat(np.arange(p.size), n)
+    by_type = np.bincount(group[typed] * n_types + et[typed], minlength=p.size * n_types).reshape(p.size, n_types)
+    main = by_type.argmax(axis=1)  # the most frequent type; a tie goes to the type coded first
+    types = np.array(ix.types + ("",), dtype=object)
+    out = ix.places.iloc[p].reset_index(drop=True)
+    out[S.GEO_PRECISION] = pd.array(prec, dtype="Int64")
+    out.loc[prec == 0, S.GEO_PRECISION] = pd.NA
+    out["n_events"] = n
+    out["fatalities"] = deaths
+    out["main_type"] = np.where(by_type.sum(axis=1) > 0, types[main], None)
+    out["first"] = first.view("datetime64[ns]")
+    out["last"] = last.view("datetime64[ns]")
+    return out[SUMMARY_COLUMNS]
+
+
+def _bins(date_ns: np.ndarray, unit: str) -> np.ndarray:
+    """Bin number of each date: days since the epoch, the Monday of its week, or months since 1970-01."""
+    day = date_ns // DAY_NS
+    if unit == "week":
+        return day - (day + 3) % 7  # 1970-01-01 was a Thursday
+    if unit == "month":
+        return date_ns.view("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return day
+
+
+def _bin_start(b: np.ndarray, unit: str) -> pd.DatetimeIndex:
+    if unit == "month":
+        return pd.DatetimeIndex(b.astype("datetime64[M]").astype("datetime64[ns]"))
+    return pd.DatetimeIndex(b.astype("datetime64[D]").astype("datetime64[ns]"))
+
+
+@_memoised
+def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure: str = "events") -> pd.DataFrame:
+    """query.timeline_counts(events[mask], unit): rows (day = bin start, event_type, n), by bin then type.
+
+    With measure="fatalities", n is the deaths of the bin's events instead of their number (bins
+    without deaths are left out, as a bar of height 0 draws nothing)."""
+    rows = np.flatnonzero(mask & ix.dated & (ix.etype >= 0))
+    if rows.size == 0:
+        return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
+    b = ix.bins[unit][rows].astype(np.int64)
+    lo = int(b.min())
+    n_types = len(ix.types)
+    key = (b - lo) * n_types + ix.etype[rows]
+    weights = ix.fatalities[rows] if measure == "fatalities" else None
+    counts = np.bincount(key, weights=weights)
+    # Bins sorted by time, then types by name, as a pandas groupby over (day, type) orders them.
+    by_name = np.argsort(np.array(ix.types, dtype=object), kind="stable")
+    grid = counts.reshape(-1, n_types) if counts.size % n_types == 0 else \
+        np.pad(counts, (0, n_types - counts.size % n_types)).reshape(-1, n_types)
+    grid = grid[:, by_name]
+    present = np.bincount(key, minlength=grid.size).reshape(-1, n_types)[:, by_name] > 0
+    if weights is not None:
+        present &= grid > 0
+    bi, ti = np.nonzero(present)
+    return pd.DataFrame({"day": _bin_start(bi + lo, unit),
+                         S.EVENT_TYPE: np.array(ix.types, dtype=object)[by_name][ti],
+                         "n": grid[bi, ti].round().astype(np.int64)})
+
+
+@_memoised
+def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """query.robust_extent(events[mask].event_date): 2 % quantile (from 50 dates on) to the last date."""
+    d = ix.date_ns[ix.by_date[mask[ix.by_date]]]  # the mask's dates, already sorted
+    if d.size == 0:
+        return None
+    if d.size < 50:
+        return pd.Timestamp(int(d[0])), pd.Timestamp(int(d[-1]))
+    # numpy's default (linear) quantile, as pandas computes it, on the sorted dates.
+    pos = (d.size - 1) * 0.02
+    k = int(np.floor(pos))
+    lo = float(d[k]) + (float(d[min(k + 1, d.size - 1)]) - float(d[k])) * (pos - k)
+    return pd.Timestamp(int(round(lo))), pd.Timestamp(int(d[-1]))
+
+
+def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:
+    """Positions of the newest `limit` rows of the mask (event date, then publication; undated last)."""
+    return ix.newest_first[mask[ix.newest_first]][:limit]
+
+
+def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
+    """The schema-typed events table for a few row positions, with its place keys, in that order."""
+    taken = ix.table.take(pa.array(rows, type=pa.int64()))
+    # Decode dictionary columns here: a categorical would carry (and validate) the whole dictionary.
+    taken = pa.table({name: col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
+                      else col.cast(pa.timestamp("ns")) if pa.types.is_timestamp(col.type) else col
+                      for name, col in zip(taken.column_names, taken.columns, strict=True)})
+    # Arrow types mapped straight to the schema's dtypes: coerce_events per column would cost more
+    # than everything else about these rows.
+    df = taken.to_pandas(types_mapper=_SCHEMA_TYPES.get)[list(S.NAMES)]
+    return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place[rows]]})
+
+
+def frame_chunks(ix: EventIndex, mask: np.ndarray, size: int = 50_000) -> Iterator[pd.DataFrame]:
+    """The mask's rows as schema-typed DataFrames of at most `size` rows, in table order: an export
+    of a million events never holds them all as pandas at once."""
+    rows = np.flatnonzero(mask)
+    for i in range(0, rows.size, size):
+        yield rows_frame(ix, rows[i:i + size])
+
+
+def rows_where(ix: EventIndex, column: str, value: str) -> np.ndarray:
+    """Positions of the rows whose `column` equals `value` (a dictionary column compares codes)."""
+    arr = ix.table[column].combine_chunks() if ix.n else pa.array([], pa.string())
+    if pa.types.is_dictionary(arr.type):
+        code = pc.index(arr.dictionary, pa.scalar(value, arr.dictionary.type)).as_py()
+        return np.zeros(0, np.int64) if code < 0 else \
+            np.flatnonzero(arr.indices.fill_null(-1).to_numpy(zero_copy_only=False) == code)
+    return np.flatnonzero(pc.fill_null(pc.equal(arr, pa.scalar(value, arr.type)), False).to_numpy(zero_copy_only=False))
+
+
+def event_row(ix: EventIndex, event_id: str | None) -> dict | None:
+    """One event's row (with its place key) by id, or None."""
+    rows = rows_where(ix, S.EVENT_ID, event_id) if event_id else np.zeros(0, np.int64)
+    return rows_frame(ix, rows[:1]).iloc[0].to_dict() if rows.size else None
+
+
+def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int]:
+    """(events, places, deaths) of the mask's rows: what query.selection_counts counts."""
+    n = int(np.count_nonzero(mask))
+    if not n:
+        return 0, 0, 0
+    places = int(np.count_nonzero(np.bincount(ix.place[mask], minlength=1)))
+    return n, places, int(ix.fatalities[mask].sum())
+
+
+def text_mask(ix: EventIndex, text: str) -> np.ndarray:
+    """Rows whose excerpt holds `text` (case-insensitive, literal); memoised per string (read-only)."""
+    key = ("text", text)
+    with ix.memo_lock:
+        if key in ix.memo:
+            ix.memo.move_to_end(key)
+            return ix.memo[key]
+    if ix.n:
+        hit = pc.match_substring(ix.table[S.EXCERPT], text, ignore_case=True)
+        found = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+        found = np.asarray(found, dtype=bool)
+    else:
+        found = np.zeros(0, dtype=bool)
+    found.flags.writeable = False
+    _remember(ix, key, found)
+    return found
+
+
+def _remember(ix: EventIndex, key: object, value: object) -> None:
+    with ix.memo_lock:
+        ix.memo[key] = value
+        while len(ix.memo) > MEMO_SIZE:
+            ix.memo.popitem(last=False)
+
+
+def places_in_boxes(ix: EventIndex, boxes: list[MapView]) -> np.ndarray:
+    """Codes of the places whose coordinates lie in any of `boxes`."""
+    lon = ix.places[S.LONGITUDE].to_numpy(dtype=float)
+    lat = ix.places[S.LATITUDE].to_numpy(dtype=float)
+    inside = np.zeros(len(lon), dtype=bool)
+    for b in boxes:
+        inside |= (lon >= b.lon0) & (lon <= b.lon1) & (lat >= b.lat0) & (lat <= b.lat1)
+    return np.flatnonzero(inside)
+
+
+def places_mask(ix: EventIndex, keys: tuple[str, ...]) -> np.ndarray:
+    """Rows at any of `keys`: place keys, or cluster keys standing for the places inside their box."""
+    codes = [ix.place_code[k] for k in keys if k in ix.place_code]
+    boxes = [b for b in (cluster_box(k) for k in keys) if b is not None]
+    if boxes:
+        codes.extend(places_in_boxes(ix, boxes).tolist())
+    return np.isin(ix.place, np.array(codes, dtype=np.int64)) if codes else np.zeros(ix.n, dtype=bool)
+
+
+def value_options(ix: EventIndex, columns: tuple[str, ...], limit: int = 5000) -> list[str]:
+    """The values of `columns` (together), most frequent first, ties in order of first appearance
+    (column by column), blanks left out; memoised per index."""
+    key = ("options", columns, limit)
+    with ix.memo_lock:
+        if key in ix.memo:
+            return list(ix.memo[key])
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for offset, col in enumerate(columns):
+        codes, values = (ix.etype, ix.types) if col == S.EVENT_TYPE else (ix.codes[col], ix.values[col])
+        valid = codes[codes >= 0]
+        n = np.bincount(valid, minlength=len(values))
+        present, at = np.unique(valid, return_index=True)
+        for code, pos in zip(present.tolist(), at.tolist(), strict=True):
+            v = str(values[code])
+            if not v.strip():
+                continue
+            counts[v] = counts.get(v, 0) + int(n[code])
+            first.setdefault(v, offset * ix.n + pos)
+    out = sorted(counts, key=lambda v: (-counts[v], first[v]))[:limit]
+    _remember(ix, key, tuple(out))
+    return out
+
+
+def codes_mask(ix: EventIndex, column: str, chosen: tuple[str, ...]) -> np.ndarray:
+    """Rows whose `column` is one of `chosen` (np.isin on dictionary codes)."""
+    codes, values = (ix.etype, ix.types) if column == S.EVENT_TYPE else (ix.codes[column], ix.values[column])
+    wanted = set(chosen)
+    hit = np.array([i for i, v in enumerate(values) if v in wanted], dtype=np.int64)
+    return np.isin(codes, hit) if hit.size else np.zeros(ix.n, dtype=bool)
+
+
+# -- the timeline: events or deaths per bin, month/year dates spread over their period ---------------
+
+SHARE_GRID = 2 ** 16  # as query.SHARE_GRID: spread shares are multiples of 2**-16
+SERIES_COLUMNS = ["day", S.EVENT_TYPE, "n", "precise"]
+
+
+@_memoised
+def timeline_series(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure: str = "events") -> pd.DataFrame:
+    """query.timeline_series(events[mask], unit, measure), vectorised: per bin and type the events (or
+    deaths) dated to the day, and the evenly spread shares of those dated only to a month or year."""
+    rows = np.flatnonzero(mask & ix.dated & (ix.etype >= 0))
+    if rows.size == 0:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    values = ix.fatalities[rows].astype(float) if measure == "deaths" else np.ones(rows.size)
+    kind = ix.date_kind[rows]
+    exact = kind == 0
+    parts = [(ix.bins[unit][rows[exact]].astype(np.int64), ix.etype[rows[exact]].astype(np.int64), values[exact],
+              True)]
+    if not exact.all():
+        parts.append(_spread(ix, rows[~exact], kind[~exact], values[~exact], unit))
+    n_types = len(ix.types)
+    frames = []
+    for bins, types, vals, precise in parts:
+        if bins.size == 0:
+            continue
+        lo = int(bins.min())
+        sums = np.bincount((bins - lo) * n_types + types, weights=vals)
+        at = np.flatnonzero(sums > 0)
+        frames.append(pd.DataFrame({"bin": at // n_types + lo, "type": at % n_types, "n": sums[at],
+                                    "precise": precise}))
+    out = pd.concat(frames, ignore_index=True)
+    name_rank = np.argsort(np.argsort(np.array(ix.types, dtype=object), kind="stable"))
+    out = out.iloc[np.lexsort((out["precise"].to_numpy(), name_rank[out["type"].to_numpy()], out["bin"].to_numpy()))]
+    return pd.DataFrame({"day": _bin_start(out["bin"].to_numpy(), unit),
+                         S.EVENT_TYPE: np.array(ix.types, dtype=object)[out["type"].to_numpy()],
+                         "n": out["n"].to_numpy(dtype=float), "precise": out["precise"].to_numpy(dtype=bool)})
+
+
+def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarray,
+            unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """(bin, type, share, False) of rows dated to a month (kind 1) or year (2): each (period start,
+    kind, type) group's total split over the days of its period with query.spread_shares' rounding."""
+    start = ix.date_ns[rows] // DAY_NS
+    etype = ix.etype[rows].astype(np.int64)
+    groups = pd.DataFrame({"start": start, "kind": kind, "type": etype, "v": values})
+    g = groups.groupby(["start", "kind", "type"], sort=True)["v"].sum().reset_index()
+    first = g["start"].to_numpy()
+    starts = pd.DatetimeIndex(first.astype("datetime64[D]").astype("datetime64[ns]"))
+    ends = np.where(g["kind"].to_numpy() == 1,
+                    (starts + pd.DateOffset(months=1)).to_numpy().astype("datetime64[D]").astype(np.int64),
+                    (starts + pd.DateOffset(years=1)).to_numpy().astype("datetime64[D]").astype(np.int64))
+    length = ends - first
+    offsets = np.r_[0, np.cumsum(length)[:-1]]
+    owner = np.repeat(np.arange(len(g)), length)
+    day = first[owner] + np.arange(int(length.sum())) - offsets[owner]
+    b = _bins(day * DAY_NS, unit)
+    last = np.flatnonzero(np.r_[(owner[1:] != owner[:-1]) | (b[1:] != b[:-1]), True])  # each run's last day
+    run_owner = owner[last]
+    cumulative = np.round(g["v"].to_numpy()[run_owner] * (last + 1 - offsets[run_owner])
+                          / length[run_owner] * SHARE_GRID) / SHARE_GRID
+    previous = np.r_[0.0, cumulative[:-1]]
+    previous[np.r_[True, run_owner[1:] != run_owner[:-1]]] = 0.0
+    return b[last], g["type"].to_numpy()[run_owner], cumulative - previous, False
+
+_SCHEMA_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
+                 pa.bool_(): pd.BooleanDtype()}
+
+
+def events_frame(ix: EventIndex) -> pd.DataFrame:
+    """The whole events table as pandas, with place keys (for code that filters a DataFrame); costly at 1M."""
+    df = S.coerce_events(ix.table.to_pandas())
+    return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place]})
+
+
+# -- map clustering ---------------------------------------------------------------------------------
+
+INDIVIDUAL_MAX = 300  # up to this many places in view, every place is its own marker
+GRID_CELLS = 40  # cells across the larger side of the view
+MAX_MARKERS = 1500  # never more markers than this in one figure
+CLUSTER_PREFIX = "cluster|"
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The part of the world the map shows (degrees)."""
+
+    lon0: float
+    lon1: float
+    lat0: float
+    lat1: float
+
+    @classmethod
+    def from_box(cls, box: object) -> MapView | None:
+        """From [lon0, lon1, lat0, lat1] as the browser sends it; None when missing or malformed."""
+        if not isinstance(box, list | tuple) or len(box) != 4:
+            return None
+        try:
+            lon0, lon1, lat0, lat1 = (float(v) for v in box)
+        except (TypeError, ValueError):
+            return None
+        if not all(np.isfinite([lon0, lon1, lat0, lat1])) or lon1 <= lon0 or lat1 <= lat0:
+            return None
+        return cls(lon0, lon1, lat0, lat1)
+
+    def grown(self, share: float) -> MapView:
+        dx, dy = (self.lon1 - self.lon0) * share, (self.lat1 - self.lat0) * share
+        return MapView(self.lon0 - dx, self.lon1 + dx, self.lat0 - dy, self.lat1 + dy)
+
+    def box(self) -> list[float]:
+        return [self.lon0, self.lon1, self.lat0, self.lat1]
+
+
+def is_cluster_key(key: object) -> bool:
+    return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
+
+
+def cluster_key(view: MapView) -> str:
+    """A cluster's marker key: the box to zoom to when it is clicked (rounded outwards, so it still
+    holds every place of the cluster)."""
+    lon0, lon1, lat0, lat1 = view.box()
+    down, up = (math.floor(v * 1e6) / 1e6 for v in (lon0, lat0)), (math.ceil(v * 1e6) / 1e6 for v in (lon1, lat1))
+    (lon0, lat0), (lon1, lat1) = down, up
+    return CLUSTER_PREFIX + "|".join(f"{v:.6f}" for v in (lon0, lon1, lat0, lat1))
+
+
+def cluster_box(key: object) -> MapView | None:
+    """The box of a cluster key (None for anything else)."""
+    return MapView.from_box(key[len(CLUSTER_PREFIX):].split("|")) if is_cluster_key(key) else None
+
+
+def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: str | None = None,
+                   size_by: str = "n_events") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the places aggregate into places drawn on their own and clusters of nearby places.
+
+    Places well outside `view` (more than half a view away) are left out; when at most
+    INDIVIDUAL_MAX remain, each is its own marker. Otherwise places merge on a grid whose cell is
+    1/GRID_CELLS of the view (or of the places' extent when there is no view), coarsened until at
+    most MAX_MARKERS markers remain; a cell holding one place, and the selected place, stay places.
+    Clusters: lat/lon (event-weighted centre), n_events, fatalities, n_places, size (the size_by
+    measure), key (cluster_key of its places' box), top (the three biggest places, for the hover).
+    """
+    cluster_cols = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
+    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    if view is not None:
+        near = view.grown(0.5)
+        located = located[located[S.LONGITUDE].between(near.lon0, near.lon1)
+                          & located[S.LATITUDE].between(near.lat0, near.lat1)]
+    if len(located) <= INDIVIDUAL_MAX:
+        return located, pd.DataFrame(columns=cluster_cols)
+    lon = located[S.LONGITUDE].to_numpy(dtype=float)
+    lat = located[S.LATITUDE].to_numpy(dtype=float)
+    span = max(view.lon1 - view.lon0, view.lat1 - view.lat0) if view is not None else \
+        max(float(np.ptp(lon)), float(np.ptp(lat)))
+    cell = max(span / GRID_CELLS, 1e-3)
+    keep = (located[S.PLACE_KEY] == selected).to_numpy() if selected else np.zeros(len(located), bool)
+    while True:
+        gx = np.floor(lon / cell).astype(np.int64)
+        gy = np.floor(lat / cell).astype(np.int64)
+        cell_id = np.where(keep, -1 - np.arange(len(lon)), gx * 1_000_003 + gy)
+        _, group, n_in = np.unique(cell_id, return_inverse=True, return_counts=True)
+        if len(n_in) <= MAX_MARKERS:
+            break
+        cell *= 2
+    alone = n_in[group] == 1
+    singles = located[alone]
+    if alone.all():
+        return singles, pd.DataFrame(columns=cluster_cols)
+    # Per cluster sums over places sorted by (cluster, events descending): slices, no groupby.
+    members = np.flatnonzero(~alone)
+    n_ev = located["n_events"].to_numpy(dtype=np.int64)[members]
+    order = np.lexsort((-n_ev, group[members]))
+    members, n_ev = members[order], n_ev[order]
+    g = group[members]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    w = n_ev.astype(float)
+    m_lat, m_lon = lat[members], lon[members]
+    deaths = pd.to_numeric(located["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[members]
+    size = _size_measure(located, size_by).to_numpy(dtype=float)[members]
+    weight = np.add.reduceat(w, starts)
+    count = np.diff(np.r_[starts, members.size])
+    pad = cell / 4  # a cluster of (nearly) one spot still zooms to a readable area
+    # ...but its box stays inside its grid cell: then the places inside a cluster's box are exactly
+    # its places (a lasso over clusters selects the places in their boxes, see place_mask).
+    cx, cy = np.floor(m_lon[starts] / cell) * cell, np.floor(m_lat[starts] / cell) * cell
+    box = [np.maximum(np.minimum.reduceat(m_lon, starts) - pad, cx),
+           np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
+           np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
+           np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell)]
+    names = located[S.LOCATION].astype(str).to_numpy()[members]
+    tops = [[(names[i], int(n_ev[i])) for i in range(s0, s0 + min(3, c))]
+            for s0, c in zip(starts, count, strict=True)]
+    clusters = pd.DataFrame({
+        S.LATITUDE: np.add.reduceat(m_lat * w, starts) / weight,
+        S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
+        "n_events": np.add.reduceat(n_ev, starts), "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
+        "n_places": count, "size": np.add.reduceat(size, starts),
+        "key": [cluster_key(MapView(*v)) for v in zip(*box, strict=True)], "top": tops,
+    })
+    return singles, clusters
+
+
+def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
+    """What a marker's area shows: its number of events, or its deaths (none → the smallest)."""
+    if places.empty:
+        return pd.Series(dtype="float64")
+    if size_by == "fatalities":
+        return pd.to_numeric(places["fatalities"], errors="coerce").fillna(0).astype(float)
+    return places["n_events"].astype(float)

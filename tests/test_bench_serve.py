@@ -1,0 +1,98 @@
+"""`conflictmap bench --events N`: the request plumbing against a real app, and one small end-to-end run."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dashboard import bench as B
+from dashboard.app import ids
+from dashboard.app.app import create_app
+from dashboard.cli import build_parser
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    store = tmp_path_factory.mktemp("bench") / "store"
+    write_synthetic_store(store, 2000, seed=3)
+    return create_app(store).server.test_client()
+
+
+def get(client, path: str):
+    resp = client.get(path)
+    assert resp.status_code == 200, path
+    return json.loads(resp.data)
+
+
+def test_parse_outputs() -> None:
+    assert B.parse_outputs("..map.figure...timeline.figure..") == [
+        {"id": "map", "property": "figure"}, {"id": "timeline", "property": "figure"}]
+    assert B.parse_outputs("selection.data") == [{"id": "selection", "property": "data"}]
+
+
+def test_render_callback_and_layout_are_found(client) -> None:
+    cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
+    assert {"id": ids.MAP, "property": "figure"} in B.parse_outputs(cb["output"])
+    props = B.layout_props(get(client, "/_dash-layout"))
+    assert props[ids.SELECTION]["data"] == {"start": None, "end": None, "place": None, "event": None}
+    with pytest.raises(ValueError, match="no callback"):
+        B.render_callback([{"output": "a.b", "inputs": []}], ids.MAP)
+
+
+def test_the_bodies_it_builds_are_answered(client) -> None:
+    cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
+    props = B.layout_props(get(client, "/_dash-layout"))
+    changes = B.filter_changes(cb, props) + B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
+    assert {(ids.FILTERS, "data"): {"precise_only": True}} in changes
+    assert {(ids.FILTERS, "data"): {"event_types": ["Battles"]}} in changes
+    assert {(ids.FILTERS, "data"): {"text": "shelling"}} in changes
+    assert {(ids.SIZE_BY, "value"): "fatalities"} in changes
+    brush = {(ids.SELECTION, "data"): {"start": "2022-01-01", "end": "2022-02-01 23:59:59", "place": None}}
+    for change in [{}, brush, *changes]:
+        body = B.request_body(cb, props, change)
+        assert body["changedPropIds"] == [f"{i}.{p}" for i, p in change]
+        resp = client.post("/_dash-update-component", json=body)
+        assert resp.status_code == 200, resp.data[:300]
+        answer = json.loads(resp.data)
+        assert 0 < B._markers(answer, ids.MAP) <= 1500
+        assert "events" in json.dumps(answer["response"][ids.SUMMARY])
+
+
+def test_markers_counts_lists_and_typed_arrays() -> None:
+    typed = {"dtype": "f8", "bdata": base64.b64encode(np.arange(4, dtype="f8").tobytes()).decode()}
+    answer = {"response": {"map": {"figure": {"data": [{"lat": [1, 2, 3]}, {"lat": typed}]}}}}
+    assert B._markers(answer) == 7
+    assert B._markers({"response": {}}) == 0
+
+
+def test_bench_events_option_parses() -> None:
+    args = build_parser().parse_args(["bench", "--events", "1000", "--requests", "5", "--json"])
+    assert (args.events, args.requests, args.seed, args.json) == (1000, 5, 0, True)
+
+
+def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
+    """A real server process on a free loopback port over a small synthetic store (no browser here)."""
+    figures = B.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
+    for key in ("events", "p95_ms_brush", "p95_ms_filter", "p95_ms_click", "max_response_bytes",
+                "page_ready_s", "rss_mb"):
+        assert key in figures, key
+    assert figures["events"] == 300
+    assert figures["page_ready_s"] is None and "pages=0" in figures["page_ready_error"]
+    assert figures["p95_ms_brush"] > 0 and 0 < figures["max_response_bytes"] < 1_000_000
+    assert figures["rss_mb"] > 0 and figures["max_markers"] > 0
+
+
+def test_timed_wsgi_reports_server_time(client) -> None:
+    from werkzeug.test import Client
+
+    app = client.application
+    timed = Client(B.timed_wsgi(app.wsgi_app))
+    resp = timed.get("/_dash-layout")
+    assert resp.status_code == 200 and json.loads(resp.data)
+    assert float(resp.headers["X-Server-Ms"]) > 0 and float(resp.headers["X-Server-Cpu-Ms"]) >= 0
+    assert timed.post("/_dash-layout").status_code == 405, "the status passes through"
