@@ -25,7 +25,7 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
         serve_locally=True,
         update_title=None,
     )
-    app.layout = build_layout()
+    app.layout = build_layout(tiles=tiles)
     view = StoreView(EventsStore(store_dir))
     register_callbacks(app, view, tiles)
     register_panels(app, view)

@@ -158,6 +158,11 @@ def timeline_bars(ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: st
             totals_by_bin(E.timeline_series(ix, shown, unit, measure)))
 
 
+def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[str, str] | None:
+    """The tile source when the user chose tiles and the server has one; else the offline basemap."""
+    return tiles if basemap == "tiles" else None
+
+
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
     app.clientside_callback(RANGE_ONLY_JS, Output(ids.TIMELINE_RANGE, "data"), Input(ids.TIMELINE, "relayoutData"),
                             prevent_initial_call=True)
@@ -252,8 +257,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.MEASURE, "value"),
         Input(ids.STORE_GENERATION, "data"),
         Input(ids.MAP_BOX, "data"),
+        Input(ids.BASEMAP, "value"),
     )
-    def render(selection, size_by, filters, measure, _generation, map_box):
+    def render(selection, size_by, filters, measure, _generation, map_box, basemap):
         sel, f, ix = Selection.from_dict(selection), Filters.from_dict(filters), view.index()
         filtered, in_time, listed = select_masks(ix, f, sel)
         extent = E.date_extent(ix, filtered)
@@ -263,7 +269,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         bars, background = timeline_bars(ix, filtered, sel, unit, measure)
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
-        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, tiles, size_by or "n_events", shown, goto)
+        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, chosen_tiles(basemap, tiles),
+                         size_by or "n_events", shown, goto)
         if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).

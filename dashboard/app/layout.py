@@ -69,7 +69,17 @@ def timeline_bar() -> html.Div:
     ])
 
 
-def build_layout(title: str = "conflictmap") -> html.Div:
+def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:
+    """Offline basemap or tiles; tiles are offered only when the server was given a tile source
+    (`serve --tiles`), and then they are the default: that is what the user asked for."""
+    return dcc.RadioItems(
+        id=ids.BASEMAP, className="control", inline=True, value="tiles" if tiles else "offline",
+        options=[{"label": "map: offline", "value": "offline"},
+                 {"label": "tiles" if tiles else "tiles (serve --tiles)", "value": "tiles",
+                  "disabled": tiles is None}])
+
+
+def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = None) -> html.Div:
     return html.Div(className="page", children=[
         dcc.Location(id=ids.URL, refresh=False),
         html.Header(className="topbar", children=[
@@ -78,6 +88,7 @@ def build_layout(title: str = "conflictmap") -> html.Div:
             dcc.RadioItems(id=ids.SIZE_BY, className="control", inline=True, value="n_events",
                            options=[{"label": "size: events", "value": "n_events"},
                                     {"label": "deaths", "value": "fatalities"}]),
+            basemap_switch(tiles),
             dcc.Checklist(id=ids.PRECISE_ONLY, className="control", inline=True, value=[],
                           options=[{"label": "towns only (hide country/province-level places)", "value": "on"}]),
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),

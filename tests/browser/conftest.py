@@ -18,6 +18,9 @@ CHROME_ARGS = (
     "--headless=new",
     "--no-sandbox",
     "--disable-gpu",
+    # WebGL through SwiftShader: the tile basemap (MapLibre) draws nothing without it.
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
     "--disable-dev-shm-usage",
     "--disable-background-networking",
     "--disable-component-update",
