@@ -12,6 +12,7 @@ import pytest
 from dashboard import bench as B
 from dashboard.app import ids
 from dashboard.app.app import create_app
+from dashboard.app.filters import Filters
 from dashboard.cli import build_parser
 from dashboard.synth import synthetic_vocabulary, write_synthetic_store
 
@@ -48,9 +49,11 @@ def test_the_bodies_it_builds_are_answered(client) -> None:
     cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
     props = B.layout_props(get(client, "/_dash-layout"))
     changes = B.filter_changes(cb, props) + B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
-    assert {(ids.FILTERS, "data"): {"precise_only": True}} in changes
-    assert {(ids.FILTERS, "data"): {"event_types": ["Battles"]}} in changes
-    assert {(ids.FILTERS, "data"): {"text": "shelling"}} in changes
+    empty = Filters().to_dict()
+    assert props[ids.FILTERS]["data"] == empty
+    assert {(ids.FILTERS, "data"): {**empty, "precise_only": True}} in changes
+    assert {(ids.FILTERS, "data"): {**empty, "event_types": ["Battles"]}} in changes
+    assert {(ids.FILTERS, "data"): {**empty, "text": "shelling"}} in changes
     assert {(ids.SIZE_BY, "value"): "fatalities"} in changes
     brush = {(ids.SELECTION, "data"): {"start": "2022-01-01", "end": "2022-02-01 23:59:59", "place": None}}
     for change in [{}, brush, *changes]:

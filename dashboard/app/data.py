@@ -7,7 +7,14 @@ import threading
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.app.engine import DICTIONARY_COLUMNS, EventIndex, build_index, events_frame, index_from_frame
+from dashboard.app.engine import (
+    DICTIONARY_COLUMNS,
+    EventIndex,
+    build_index,
+    events_frame,
+    index_from_frame,
+    lowered_excerpts,
+)
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
@@ -40,9 +47,10 @@ class StoreView:
 
     def warm(self) -> None:
         """Build the index now (in a background thread at start-up) so the first visitor does not wait
-        for a large store to load; a broken store is reported by the request that reads it."""
+        for a large store to load, and the excerpt search's text so the first search does not either;
+        a broken store is reported by the request that reads it."""
         try:
-            self.index()
+            lowered_excerpts(self.index())
         except StoreError:
             return
 
