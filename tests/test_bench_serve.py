@@ -99,3 +99,27 @@ def test_timed_wsgi_reports_server_time(client) -> None:
     assert resp.status_code == 200 and json.loads(resp.data)
     assert float(resp.headers["X-Server-Ms"]) > 0 and float(resp.headers["X-Server-Cpu-Ms"]) >= 0
     assert timed.post("/_dash-layout").status_code == 405, "the status passes through"
+
+
+def test_a_lasso_over_clusters_narrows_the_views_to_their_events(client) -> None:
+    """Through the app: the places chosen as cluster keys (what a lasso over clusters sends) give
+    counts equal to those clusters' events, as their markers' hover texts say."""
+    import re
+
+    from dashboard.app.engine import is_cluster_key
+
+    cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
+    props = B.layout_props(get(client, "/_dash-layout"))
+
+    def answer(change: dict) -> dict:
+        resp = client.post("/_dash-update-component", json=B.request_body(cb, props, change))
+        assert resp.status_code == 200
+        return json.loads(resp.data)["response"]
+
+    traces = answer({})[ids.MAP]["figure"]["data"]
+    clusters = [t for t in traces if t.get("customdata") and is_cluster_key(t["customdata"][0])]
+    assert clusters, "2,000 synthetic events draw clusters"
+    keys, hovers = clusters[0]["customdata"][:2], clusters[0]["hovertext"][:2]
+    events = sum(int(re.match(r"<b>([\d,]+) events", h).group(1).replace(",", "")) for h in hovers)
+    chosen = answer({(ids.FILTERS, "data"): {**Filters().to_dict(), "places": keys}})
+    assert chosen[ids.COUNTS]["children"].startswith(f"{events:,} of 2,000 events")
