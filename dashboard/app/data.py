@@ -22,8 +22,8 @@ from dashboard.store import EventsStore
 class StoreView:
     """The current generation's EventIndex (arrays for the views), and its events as pandas on demand.
 
-    The index is what the render callback reads; the pandas table (a Python string per cell, ~2 GB
-    at a million events) is only built when some code asks for `events()`."""
+    The index is what every callback reads; the pandas table (a Python string per cell, ~2 GB at a
+    million events) is only built when some code asks for `events()` (tools and tests; no view does)."""
 
     def __init__(self, store: EventsStore) -> None:
         self.store = store

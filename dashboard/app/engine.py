@@ -454,10 +454,12 @@ def value_options(ix: EventIndex, columns: tuple[str, ...], limit: int = 5000) -
     first: dict[str, int] = {}
     for offset, col in enumerate(columns):
         codes, values = (ix.etype, ix.types) if col == S.EVENT_TYPE else (ix.codes[col], ix.values[col])
-        valid = codes[codes >= 0]
-        n = np.bincount(valid, minlength=len(values))
-        present, at = np.unique(valid, return_index=True)
-        for code, pos in zip(present.tolist(), at.tolist(), strict=True):
+        rows = np.flatnonzero(codes >= 0)
+        n = np.bincount(codes[rows], minlength=len(values))
+        at = np.full(len(values), ix.n, dtype=np.int64)
+        np.minimum.at(at, codes[rows], rows)  # each value's first row
+        for code in np.flatnonzero(n).tolist():
+            pos = int(at[code])
             v = str(values[code])
             if not v.strip():
                 continue
