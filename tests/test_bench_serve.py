@@ -12,6 +12,7 @@ import pytest
 from dashboard import bench as B
 from dashboard.app import ids
 from dashboard.app.app import create_app
+from dashboard.app.filters import Filters
 from dashboard.cli import build_parser
 from dashboard.synth import synthetic_vocabulary, write_synthetic_store
 
@@ -48,9 +49,11 @@ def test_the_bodies_it_builds_are_answered(client) -> None:
     cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
     props = B.layout_props(get(client, "/_dash-layout"))
     changes = B.filter_changes(cb, props) + B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
-    assert {(ids.FILTERS, "data"): {"precise_only": True}} in changes
-    assert {(ids.FILTERS, "data"): {"event_types": ["Battles"]}} in changes
-    assert {(ids.FILTERS, "data"): {"text": "shelling"}} in changes
+    empty = Filters().to_dict()
+    assert props[ids.FILTERS]["data"] == empty
+    assert {(ids.FILTERS, "data"): {**empty, "precise_only": True}} in changes
+    assert {(ids.FILTERS, "data"): {**empty, "event_types": ["Battles"]}} in changes
+    assert {(ids.FILTERS, "data"): {**empty, "text": "shelling"}} in changes
     assert {(ids.SIZE_BY, "value"): "fatalities"} in changes
     brush = {(ids.SELECTION, "data"): {"start": "2022-01-01", "end": "2022-02-01 23:59:59", "place": None}}
     for change in [{}, brush, *changes]:
@@ -96,3 +99,27 @@ def test_timed_wsgi_reports_server_time(client) -> None:
     assert resp.status_code == 200 and json.loads(resp.data)
     assert float(resp.headers["X-Server-Ms"]) > 0 and float(resp.headers["X-Server-Cpu-Ms"]) >= 0
     assert timed.post("/_dash-layout").status_code == 405, "the status passes through"
+
+
+def test_a_lasso_over_clusters_narrows_the_views_to_their_events(client) -> None:
+    """Through the app: the places chosen as cluster keys (what a lasso over clusters sends) give
+    counts equal to those clusters' events, as their markers' hover texts say."""
+    import re
+
+    from dashboard.app.engine import is_cluster_key
+
+    cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
+    props = B.layout_props(get(client, "/_dash-layout"))
+
+    def answer(change: dict) -> dict:
+        resp = client.post("/_dash-update-component", json=B.request_body(cb, props, change))
+        assert resp.status_code == 200
+        return json.loads(resp.data)["response"]
+
+    traces = answer({})[ids.MAP]["figure"]["data"]
+    clusters = [t for t in traces if t.get("customdata") and is_cluster_key(t["customdata"][0])]
+    assert clusters, "2,000 synthetic events draw clusters"
+    keys, hovers = clusters[0]["customdata"][:2], clusters[0]["hovertext"][:2]
+    events = sum(int(re.match(r"<b>([\d,]+) events", h).group(1).replace(",", "")) for h in hovers)
+    chosen = answer({(ids.FILTERS, "data"): {**Filters().to_dict(), "places": keys}})
+    assert chosen[ids.COUNTS]["children"].startswith(f"{events:,} of 2,000 events")

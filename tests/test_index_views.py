@@ -181,3 +181,14 @@ def test_chunked_export_writes_what_one_frame_writes(synthetic: pd.DataFrame, in
     write_events(synthetic.head(0), fmt, whole)
     if fmt != "parquet":
         assert empty.read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize("text", ["abab", "ab", "Shell", "x", "é", "ÉTÉ"])
+def test_excerpt_search_is_per_row_case_insensitive_and_literal(make_events, text: str) -> None:
+    """Matches never straddle two excerpts, overlapping candidates are all found, case is ignored."""
+    excerpts = ["xxab", "abxx", "ababab", "shelling", "SHELLING hit", "été", "(a+b)", "", "aba"]
+    df = make_events(*(dict(event_id=f"e{i}", excerpt=e) for i, e in enumerate(excerpts)))
+    ix = E.index_from_frame(df)
+    want = [text.lower() in e.lower() for e in excerpts]
+    assert E.text_mask(ix, text).tolist() == want
+    assert index_mask(ix, Filters(text="(a+b)")).tolist() == ["(a+b)" in e for e in excerpts]

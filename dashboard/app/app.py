@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -29,6 +30,10 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
     view = StoreView(EventsStore(store_dir))
     register_callbacks(app, view, tiles)
     register_panels(app, view)
+    # Everything loaded so far (dash, plotly, pandas: ~170k objects) lives as long as the process;
+    # left in the collected generations, every full collection walks it and a request that hits
+    # one takes twice as long (bench: p95 CPU 170 → 90 ms per answer).
+    gc.freeze()
     # A million events take seconds to index: start now, not at the first visitor's request.
     threading.Thread(target=view.warm, name="conflictmap-index", daemon=True).start()
     return app

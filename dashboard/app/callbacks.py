@@ -351,6 +351,14 @@ def _count(v: object) -> int | None:
     return None if v is None or pd.isna(v) else int(v)
 
 
+def node(kind: str, children: object = None, **props: object) -> dict:
+    """An html component as the JSON Dash sends for it (html.<kind>(children, **props)): an answer
+    lists ~800 of them, and building Component objects cost more than computing the views."""
+    if children is not None:
+        props["children"] = children
+    return {"type": kind, "namespace": "dash_html_components", "props": props}
+
+
 def report_badges(r: dict) -> list:
     """Injured and displaced counts, and what the other reports of the same event say."""
     out = []
@@ -398,39 +406,39 @@ def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXC
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if not records:
-        return [html.H2(heading), html.P("Click a marker to read the sentences behind it.", className="hint")]
-    items = [html.H2(heading), html.P(f"{total:,} event(s){', newest first' if total > 1 else ''}"
+        return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
+    items = [node("H2", heading), node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}"
                                       + (f"; showing {limit}" if total > limit else ""), className="hint")]
     for r in records:
         spans = [(*r["place_span"], "place")]
         if r["trigger_span"]:
             spans.append((*r["trigger_span"], "trigger"))
-        sentence = [html.Mark(piece, className=f"hl-{kind}") if kind else piece
+        sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
                     for piece, kind in split_highlights(r[S.EXCERPT], spans)]
         title = r[S.TITLE] or "(untitled)"
-        link = html.A(title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
-            if is_web_link(r[S.URL]) else html.Span(title)
+        link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
+            if is_web_link(r[S.URL]) else node("Span", title)
         deaths = r[S.FATALITIES]
-        meta = [html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
-                html.Span(r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
+        meta = [node("Span", format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
+                node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
                           style={"borderColor": type_color(r[S.EVENT_TYPE])})]
         if deaths is not None and deaths == deaths:
-            meta.append(html.Span(f"{int(deaths)} killed", className="deaths"))
+            meta.append(node("Span", f"{int(deaths)} killed", className="deaths"))
         meta.extend(report_badges(r))
         if r[S.IS_FUTURE]:
-            meta.append(html.Span("scheduled", className="future"))
-        meta.append(html.Span(f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
+            meta.append(node("Span", "scheduled", className="future"))
+        meta.append(node("Span", f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
                               className="where"))
         pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
         chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
-        meta.append(html.Button("selected" if chosen else "select", className="pick",
+        meta.append(node("Button", "selected" if chosen else "select", className="pick",
                                 id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
                                 title="select this event (kept in the page's link)",
                                 **{"aria-pressed": "true" if chosen else "false"}))
-        items.append(html.Article(className="excerpt selected" if chosen else "excerpt", children=[
-            html.Div(meta, className="meta"),
-            html.Blockquote(sentence, className="sentence"),
-            html.Div([link, html.Span(f" — {r[S.SOURCE]}, published {pub}", className="source")],
+        items.append(node("Article", className="excerpt selected" if chosen else "excerpt", children=[
+            node("Div", meta, className="meta"),
+            node("Blockquote", sentence, className="sentence"),
+            node("Div", [link, node("Span", f" — {r[S.SOURCE]}, published {pub}", className="source")],
                      className="cite"),
             excerpt_actions(r[S.EVENT_ID]),
         ]))

@@ -7,7 +7,14 @@ import threading
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.app.engine import DICTIONARY_COLUMNS, EventIndex, build_index, events_frame, index_from_frame
+from dashboard.app.engine import (
+    DICTIONARY_COLUMNS,
+    EventIndex,
+    build_index,
+    events_frame,
+    index_from_frame,
+    lowered_excerpts,
+)
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
@@ -15,8 +22,8 @@ from dashboard.store import EventsStore
 class StoreView:
     """The current generation's EventIndex (arrays for the views), and its events as pandas on demand.
 
-    The index is what the render callback reads; the pandas table (a Python string per cell, ~2 GB
-    at a million events) is only built when some code asks for `events()`."""
+    The index is what every callback reads; the pandas table (a Python string per cell, ~2 GB at a
+    million events) is only built when some code asks for `events()` (tools and tests; no view does)."""
 
     def __init__(self, store: EventsStore) -> None:
         self.store = store
@@ -40,9 +47,10 @@ class StoreView:
 
     def warm(self) -> None:
         """Build the index now (in a background thread at start-up) so the first visitor does not wait
-        for a large store to load; a broken store is reported by the request that reads it."""
+        for a large store to load, and the excerpt search's text so the first search does not either;
+        a broken store is reported by the request that reads it."""
         try:
-            self.index()
+            lowered_excerpts(self.index())
         except StoreError:
             return
 
