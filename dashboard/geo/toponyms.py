@@ -683,12 +683,13 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                        or p.idx in preferred]
         mine = own.get(key)
         here = Context(first - mine, ctx.anchors, preferred, ctx.support) if mine else ctx
-        as_key = matched_as.get(key, key)
-        options = [p for p in options if p.idx in preferred or not untrusted_match(p, as_key, here.countries)]
         ranked = rank(options, key, here, t.admin_hint)
         others = Context(named - mine if mine else named)
-        if ranked and (not _foreign_small_place(ranked[0][0], others) or i in contained_by
-                       or ranked[0][0].idx in preferred):
+        # The best candidate, unless it is not to be trusted: then none (not the next best, which
+        # fits the name or the document still less).
+        if ranked and (ranked[0][0].idx in preferred or not untrusted_match(
+                ranked[0][0], matched_as.get(key, key), here.countries) and (
+                not _foreign_small_place(ranked[0][0], others) or i in contained_by)):
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
