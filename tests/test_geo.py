@@ -483,6 +483,7 @@ def place(name: str, country: str, code: str = "PPL", pop: int = 200_000) -> Pla
     # Its own name (or its first words) is trusted anywhere, as are countries' many names.
     (place("Heeswijk", "NL", pop=600), "heeswijk", {"SY": 3}, False),
     (place("Clacton-on-Sea", "GB"), "clacton", {"US": 2}, False),
+    (place("Ar Raqqah", "SY", "PPLA"), "raqqa", {"US": 2}, False),  # its own name, one letter apart
     (place("United States", "US", "PCLI"), "u s", {"SY": 5}, False),
     # No other country evidence: nothing contradicts the match.
     (place("Curitiba", "BR"), "qurtuba", {}, False),

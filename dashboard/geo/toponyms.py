@@ -570,9 +570,20 @@ def untrusted_match(place: Place, key: str, others: Counter) -> bool:
 
 
 def _own_name(place: Place, key: str) -> bool:
-    """The place's own name, or its first words ("Clacton" for Clacton-on-Sea)."""
-    name = fold(place.name)
-    return any(name == v or name.startswith(v + " ") for v in variants(key))
+    """The place's own name, its first words ("Clacton" for Clacton-on-Sea), or its own name
+    spelled one letter apart (Raqqa for Ar Raqqah): not a translation."""
+    names = variants(fold(place.name))
+    return any(n == v or n.startswith(v + " ") or _one_edit(n, v) for v in variants(key) for n in names)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two names of four letters or more differ by one letter added, dropped or changed."""
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
 def is_generic_name(key: str) -> bool:
