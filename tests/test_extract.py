@@ -293,3 +293,36 @@ def test_a_toll_does_not_continue_a_sentence_of_another_paragraph(pipeline) -> N
 def test_a_where_clause_happens_in_the_place_it_describes(nlp, gazetteer, sentence: str, trigger: str,
                                                          place: str) -> None:
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
+
+
+# -- a place that acts, or hosts talk, is not the site of violence -----------------------------------
+
+@pytest.mark.parametrize("text, site", [
+    # A country that modifies the attack is the attacker; the town is the site.
+    ("At least 22 people were killed in U.S. air strikes on Raqqa in Syria.", "Raqqa"),
+    ("Six civilians were killed in US airstrikes on Saraqib in northern Syria.", "Saraqib"),
+    # Said, confirmed or reported somewhere: not where the strikes fell.
+    ("In Washington the Pentagon confirmed eight US strikes against militants in Aleppo province.", "Aleppo"),
+    # Where talks are held is not where the bombs fall.
+    ("The bombardment of Douma came as peace talks entered a second day in the Kazakh capital Astana.", "Douma"),
+])
+def test_the_site_of_violence_not_the_actor_or_the_talks(pipeline, text: str, site: str) -> None:
+    ev = run_one(pipeline, text)
+    violent = ev[ev[S.EVENT_TYPE].isin(["Battles", "Explosions/Remote violence", "Violence against civilians"])]
+    assert violent[S.TOPONYM].tolist() == [site]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Reportedly the shelling was carried out by Daesh (banned in Russia).", "Russia"),
+    ("A monitoring group based in the UK reported that air strikes killed 20 people.", "UK"),
+    ("Washington has blamed the regime for the chemical attack that killed 80 people.", "Washington"),
+    ("The attack killed 12 as the Security Council held an emergency meeting in New York.", "New York"),
+])
+def test_a_place_that_acts_bans_or_meets_does_not_locate_violence(pipeline, text: str, place: str) -> None:
+    ev = run_one(pipeline, text)
+    assert ev.empty or not (ev[S.TOPONYM] == place).any()
+
+
+def test_talks_still_take_place_where_they_are_held(pipeline) -> None:
+    ev = run_one(pipeline, "Peace talks between the rivals opened in Astana on Monday.")
+    assert "Astana" in ev[S.TOPONYM].tolist()

@@ -470,3 +470,58 @@ def test_provinces_carry_their_geonames_ids(gazetteer) -> None:
     assert gazetteer.admin1_place("SY", "Idlib").geonameid == 169387
     (alberta,) = [p for p in gazetteer.lookup("Alberta") if p.feature_code == "ADM1"]
     assert alberta.geonameid == 5883102
+
+
+# -- untrusted matches --------------------------------------------------------------------------------
+
+def place(name: str, country: str, code: str = "PPL", pop: int = 200_000) -> Place:
+    return Place(idx=0, geonameid=None, name=name, latitude=0.0, longitude=0.0, feature_class="A" if
+                 code.startswith("ADM") or code == "PCLI" else "P", feature_code=code, country_code=country,
+                 admin1="", admin2="", population=pop)
+
+
+@pytest.mark.parametrize("cand, key, others, untrusted", [
+    # Only an alternate name ties the town to the text, and the document names its country nowhere else.
+    (place("Gaborone", "BW", "PPLC"), "jibrin", {"SY": 9}, True),
+    (place("Curitiba", "BR", pop=1_900_000), "qurtuba", {"SY": 7}, True),
+    # The same alternate name is trusted where the document names the country.
+    (place("Curitiba", "BR"), "qurtuba", {"SY": 7, "BR": 1}, False),
+    # Its own name (or its first words) is trusted anywhere, as are countries' many names.
+    (place("Heeswijk", "NL", pop=600), "heeswijk", {"SY": 3}, False),
+    (place("Clacton-on-Sea", "GB"), "clacton", {"US": 2}, False),
+    (place("Ar Raqqah", "SY", "PPLA"), "raqqa", {"US": 2}, False),  # its own name, one letter apart
+    (place("United States", "US", "PCLI"), "u s", {"SY": 5}, False),
+    # No other country evidence: nothing contradicts the match.
+    (place("Curitiba", "BR"), "qurtuba", {}, False),
+    # A province's abbreviation.
+    (place("British Columbia", "CA", "ADM1"), "b c", {"US": 2}, False),
+    # Bare generic words need the place's own name and a country the document names.
+    (place("East", "CM", "ADM1"), "east", {"SY": 4}, True),
+    (place("Northern", "ZM", "ADM1"), "northern province", {"SY": 4, "ZM": 1}, True),
+    (place("Oakville", "US"), "city", {"SY": 4, "US": 3}, True),
+    (place("East", "CM", "ADM1"), "east", {"SY": 4, "CM": 1}, False),
+])
+def test_untrusted_match(cand: Place, key: str, others: dict, untrusted: bool) -> None:
+    from collections import Counter
+
+    from dashboard.geo.toponyms import untrusted_match
+
+    assert untrusted_match(cand, key, Counter(others)) is untrusted
+
+
+def test_foreign_alternate_name_is_left_unresolved(gazetteer) -> None:
+    # Somewhere in Syria the gazetteer does not know by this name; a foreign town bears it as a
+    # translation. Unresolved is better than the wrong continent.
+    text = "Warplanes bombed Aleppo and Homs in Syria, and the towns of Jibrin and Qurtuba."
+    tops = resolve(gold(text, "Aleppo", "Homs", "Syria", "Jibrin", "Qurtuba"), GazetteerGeocoder(gazetteer),
+                   gazetteer, text=text)
+    assert [t.place.country_code for t in tops[:3]] == ["SY"] * 3
+    assert [t.place for t in tops[3:]] == [None, None]
+
+
+def test_generic_word_is_not_a_foreign_province(gazetteer) -> None:
+    text = "Fighting raged in Aleppo's Northern Province and east of Homs, Syria."
+    tops = resolve(gold(text, "Aleppo", "Northern Province", "Homs", "Syria"), GazetteerGeocoder(gazetteer),
+                   gazetteer, text=text)
+    assert tops[1].place is None
+    assert tops[2].place.country_code == "SY"

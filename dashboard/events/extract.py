@@ -494,16 +494,72 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     return None if country and depth >= FAR_ARCS else best
 
 
-def event_places(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
+# Nouns for attacks and attackers: a country that modifies one ("US strikes", "U.S. raids") is the attacker.
+ATTACK_NOUNS = MILITARY_NOUNS | {
+    "strike", "strikes", "airstrike", "airstrikes", "air-strike", "air-strikes", "raid", "raids", "attack",
+    "attacks", "bombing", "bombings", "bombardment", "bombardments", "shelling", "missile", "missiles",
+    "drone", "coalition", "operation", "operations", "offensive", "intervention", "troops", "fire"}
+# Verbs whose "in X" says where something other than the violence happens: where it is said,
+# reported, banned, based, met or talked about ("banned in Russia", "a group based in the UK").
+ELSEWHERE_VERBS = SPEECH_LEMMAS | {"confirm", "ban", "base", "meet", "convene", "host", "blame", "accuse",
+                                   "condemn", "urge", "publish", "broadcast", "talk", "negotiate", "discuss", "vote",
+                                   "based", "blamed", "voted"}  # forms the cheap lemma misses
+MEETING_NOUNS = {"talk", "talks", "meeting", "summit", "conference", "negotiation", "negotiations", "session",
+                 "council", "round", "forum", "interview", "network", "court", "parliament", "embassy"}
+
+
+def acts(sent: Any, t: Toponym) -> bool:
+    """Whether a country or a national capital stands for its state as an actor: the subject of an
+    active verb or a possessor ("Washington has blamed…", "Moscow's raids"), or the modifier of an
+    attack or an attacker ("U.S. raids", "US airstrikes on Raqqa")."""
+    if t.place is None or not (t.place.precision >= 4 or t.place.feature_code == "PPLC"):
+        return False
+    tok = _name_token(sent, t)
+    if tok is None:
+        return False
+    if tok.dep_ in ("nsubj", "poss", "agent"):
+        return True
+    return tok.dep_ in ("compound", "amod", "nmod") and (
+        base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS)
+
+
+def elsewhere(sent: Any, t: Toponym) -> bool:
+    """Whether a place's phrase hangs on something other than the violence: a verb of saying,
+    reporting, banning, basing or meeting ("In Washington the Pentagon confirmed…", "banned in
+    Russia", "based in the UK"), a meeting ("an emergency meeting in New York"), or a clause whose
+    subject is talks or a meeting ("as peace talks entered a second day in Astana")."""
+    tok = place_anchor(sent, t)
+    if tok is None or tok.dep_ != "pobj":
+        return False
+    head = tok.head.head  # the word the preposition hangs on
+    if head.pos_ in ("NOUN", "PROPN"):
+        return base_form(head) in MEETING_NOUNS
+    if head.pos_ not in ("VERB", "AUX"):
+        return False
+    if base_form(head) in ELSEWHERE_VERBS or head.lower_ in ELSEWHERE_VERBS:
+        return True
+    # The clause's subject: its nsubj, or (for a subordinate clause the parser left without one,
+    # "as peace talks entered…") the words between the word it hangs on and its verb.
+    subject = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subject and head.dep_ == "advcl" and head.head.i < head.i:
+        subject = list(head.doc[head.head.i + 1:head.i])
+    return any(base_form(c) in MEETING_NOUNS for c in subject)
+
+
+def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> list[Toponym]:
     """The places of a sentence that can locate its event.
 
     Places the sentence puts its action in (in/at/near X) win; else towns and provinces named
     otherwise; else those used as modifiers ("the Sochi deal"). A country is a location only
     when the sentence puts something in it; as a subject or object it is an actor. A country
-    beside a finer place in the same sentence is context, not a second location.
+    beside a finer place in the same sentence is context, not a second location. For violence,
+    a country or capital that acts (`acts`) and a place of talk, report or meeting
+    (`elsewhere`) do not locate it.
     """
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
               and not t.is_demonym]
+    if violent:
+        inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t)]
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative"
                 or roles[id(t)] == "target" and t.place.precision < 4]
@@ -557,7 +613,6 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     sents = list(doc.sents)
     people = people_index(doc)
     for k, sent in enumerate(sents):
-        places = event_places(sent, toponyms)
         from_context = False
         forward_end = -1  # where the excerpt ends when a later sentence names the place
         since_previous += 1
@@ -568,6 +623,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         own = article.text[s0:s1]  # the sentence that types and dates the event
         rule, trigger = classify_rule(own, rules)
         event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
+        places = event_places(sent, toponyms, violent=event_type in VIOLENT)
         if not places:
             # A sentence that names no place where its event happens continues the located
             # sentence just before it: deaths reported in general terms in the same paragraph

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from geopy.location import Location
 
-from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km
+from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km, variants
 from dashboard.nlp import base_form
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -547,6 +547,53 @@ def _foreign_small_place(place: Place, ctx: Context) -> bool:
             and place.population < 100_000)
 
 
+WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
+
+
+def untrusted_match(place: Place, key: str, others: Counter) -> bool:
+    """Whether a candidate is too weakly tied to the name and the document to be trusted: matched
+    only through an alternate name (a translation, an old or foreign name: Jibrin → Gaborone,
+    Qurtuba → Curitiba), or a bare generic name ("City", "East", "Northern Province"), in a
+    country that the document's other names never point to. `others` counts the countries the
+    rest of the document names (this name's own contribution removed); a document with no other
+    country evidence gives no reason to distrust anything. Countries, continents and seas are
+    known by many names and stay trusted. A generic name needs both: the place's own name and
+    a country the document names."""
+    if place.feature_code in WIDE_CODES or not place.country_code:
+        return False
+    own_name = _own_name(place, key)
+    named = others.get(place.country_code, 0) > 0
+    if is_generic_name(key):
+        return not (own_name and named)
+    if place.feature_code == "ADM1" and len(key.replace(" ", "")) <= 3:
+        return False  # a province's usual abbreviation: "B.C.", "NSW"
+    return sum(others.values()) > 0 and not named and not own_name
+
+
+def _own_name(place: Place, key: str) -> bool:
+    """The place's own name, its first words ("Clacton" for Clacton-on-Sea), or its own name
+    spelled one letter apart (Raqqa for Ar Raqqah): not a translation."""
+    names = variants(fold(place.name))
+    return any(n == v or n.startswith(v + " ") or _one_edit(n, v) for v in variants(key) for n in names)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two names of four letters or more differ by one letter added, dropped or changed."""
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def is_generic_name(key: str) -> bool:
+    """A name made only of generic, compass and administrative words ("city", "east", "northern
+    province"): a description, not a place's name."""
+    words = key.split()
+    return bool(words) and all(w in GENERIC_WORDS | COMPASS_WORDS | ADMIN_WORDS for w in words)
+
+
 def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False) -> list[tuple[Place, float]]:
     ranked = sorted(((p, score(p, key, ctx, admin_hint)) for p in cands), key=lambda t: -t[1])
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
@@ -569,6 +616,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     and unambiguous places, the second ranks every candidate with that context."""
     cands: dict[str, list[Place]] = {}
     spelled_exactly: set[str] = set()
+    matched_as: dict[str, str] = {}  # names looked up by the known place inside them ("Belfast Court")
     for t in toponyms:
         if not t.is_demonym and gazetteer.demonym_country(t.text):
             t.is_demonym = True
@@ -590,6 +638,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                 if inner is not None:
                     cands[key] = candidates(inner, geocoder, gazetteer, spelling=False)
                     spelled_exactly.add(key)
+                    matched_as[key] = fold(inner)
 
     first: Counter = Counter()
     pools: dict[str, list[Place]] = {}
@@ -648,8 +697,11 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         here = Context(first - mine, ctx.anchors, preferred, ctx.support) if mine else ctx
         ranked = rank(options, key, here, t.admin_hint)
         others = Context(named - mine if mine else named)
-        if ranked and (not _foreign_small_place(ranked[0][0], others) or i in contained_by
-                       or ranked[0][0].idx in preferred):
+        # The best candidate, unless it is not to be trusted: then none (not the next best, which
+        # fits the name or the document still less).
+        if ranked and (ranked[0][0].idx in preferred or not untrusted_match(
+                ranked[0][0], matched_as.get(key, key), here.countries) and (
+                not _foreign_small_place(ranked[0][0], others) or i in contained_by)):
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
