@@ -70,13 +70,13 @@ def timeline_bar() -> html.Div:
 
 
 def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:
-    """Offline basemap or tiles; tiles are offered only when the server was given a tile source
-    (`serve --tiles`), and then they are the default: that is what the user asked for."""
+    """Offline basemap or tiles. Without a tile source (`serve --tiles`) there is nothing to switch
+    to: the control stays in the page (the map's callback reads it) but is not shown."""
     return dcc.RadioItems(
         id=ids.BASEMAP, className="control", inline=True, value="tiles" if tiles else "offline",
+        style=None if tiles else {"display": "none"},
         options=[{"label": "map: offline", "value": "offline"},
-                 {"label": "tiles" if tiles else "tiles (serve --tiles)", "value": "tiles",
-                  "disabled": tiles is None}])
+                 {"label": "tiles", "value": "tiles", "disabled": tiles is None}])
 
 
 def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = None) -> html.Div:

@@ -64,10 +64,10 @@ def test_the_basemap_switch_puts_the_markers_on_tiles_and_back(dash_duo, seed_st
     assert dash_duo.get_logs() == []
 
 
-def test_without_a_tile_source_tiles_cannot_be_chosen(dash_duo, seed_store):
+def test_without_a_tile_source_there_is_no_basemap_switch(dash_duo, seed_store):
     dash_duo.start_server(create_app(seed_store))
     dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
-    tiles = dash_duo.find_element("#basemap input[value='tiles']")
-    assert not tiles.is_enabled()
-    assert dash_duo.find_element("#basemap input[value='offline']").is_selected()
+    assert not dash_duo.find_element("#basemap").is_displayed()
+    assert not dash_duo.find_element("#basemap input[value='tiles']").is_enabled()
+    assert set(trace_types(dash_duo)) == {"scattergeo"}
     assert dash_duo.get_logs() == []
