@@ -13,7 +13,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.reader import event_row, place_key_of, select_event
+from dashboard.app.reader import clicked_event_selection, event_row, place_key_of, select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
 from dashboard.errors import ConflictMapError
 
@@ -74,12 +74,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         trigger = dash.ctx.triggered_id
         if trigger == ids.CORRECT_CLOSE:
             return {**(current or {}), "event": None}
-        if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
-            return dash.no_update
-        row = event_row(view, trigger["index"])
-        if row is None:
-            return dash.no_update
-        return select_event(current, trigger["index"], place_key_of(row))
+        return clicked_event_selection(view, current)
 
     @app.callback(
         Output(ids.CORRECT, "hidden"),

@@ -150,6 +150,19 @@ function(children, hidden) {
 """
 
 
+def clicked_event_selection(view: StoreView, current: dict | None) -> dict:
+    """The selection after a click on a pattern-matched button whose index is an event id (a reader
+    highlight, an excerpt's "Other places"): that event and its place. New buttons also fire their
+    callback (n_clicks None): only a real click selects."""
+    trigger = dash.ctx.triggered_id
+    if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
+        return dash.no_update
+    row = event_row(view, trigger["index"])
+    if row is None:
+        return dash.no_update
+    return select_event(current, trigger["index"], place_key_of(row))
+
+
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
     @app.callback(
         Output(ids.READER_STATE, "data"),
@@ -194,13 +207,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         prevent_initial_call=True,
     )
     def select_highlight(_clicks, current):
-        trigger = dash.ctx.triggered_id
-        if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
-            return dash.no_update
-        row = event_row(view, trigger["index"])
-        if row is None:
-            return dash.no_update
-        return select_event(current, trigger["index"], place_key_of(row))
+        return clicked_event_selection(view, current)
 
     app.clientside_callback(FOCUS_JS, Output(ids.READER_BODY, "className"), Input(ids.READER_BODY, "children"),
                             State(ids.READER, "hidden"), prevent_initial_call=True)
