@@ -397,10 +397,6 @@ def summary_line(n_events: int, n_listed: int, sel: Selection) -> str:
     return " · ".join(parts)
 
 
-def excerpts_panel(df: pd.DataFrame, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
-    return excerpts_list(df, len(df), sel, limit)
-
-
 def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
     """The panel for the first `limit` rows of df (newest first) out of `total` listed events."""
     records = excerpt_records(df, limit)

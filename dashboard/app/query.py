@@ -87,12 +87,8 @@ def timeline_counts(df: pd.DataFrame, unit: str = "day") -> pd.DataFrame:
     dated = df[df[S.EVENT_DATE].notna()]
     if dated.empty:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
-    day = dated[S.EVENT_DATE].dt.normalize()
-    if unit == "week":
-        day = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
-    elif unit == "month":
-        day = day.dt.to_period("M").dt.start_time
-    return dated.assign(day=day).groupby(["day", S.EVENT_TYPE]).size().reset_index(name="n")
+    binned = dated.assign(day=bin_starts(dated[S.EVENT_DATE], unit))
+    return binned.groupby(["day", S.EVENT_TYPE]).size().reset_index(name="n")
 
 
 def robust_extent(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
