@@ -216,10 +216,11 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.URL, "search"),
         Input(ids.CLEAR_FILTERS, "n_clicks"),
         Input(ids.STORE_GENERATION, "data"),
+        Input(ids.PLAY_INTERVAL, "disabled"),
         *(Input(c, p) for c, p in CONTROL_PROPS + STORE_PROPS),
         prevent_initial_call="initial_duplicate",
     )
-    def sync_url(search, _clear, _generation, *values):
+    def sync_url(search, _clear, _generation, stopped, *values):
         # One callback both ways (URL -> controls on load/back, controls -> URL on change): Dash
         # allows a component to be input and output of the same callback, not across two. It also
         # fills the dropdowns, in the same response as their values: a dropdown drops values its
@@ -242,6 +243,10 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             move = {"box": None, "goto": None, "view": wanted.view_dict()} if wanted.view != current.view \
                 else dash.no_update
             return [dash.no_update, *controls_from_state(wanted), *options, move]
+        # Each URL change is a browser-history entry: playback steps would bury the user's own
+        # steps, so the link is written when playback stops (this callback runs again then).
+        if stopped is False:
+            return [dash.no_update] * (n + 1) + keep_options
         query = to_query(current)
         return [dash.no_update if query == (search or "") else query] + [dash.no_update] * n + keep_options
 

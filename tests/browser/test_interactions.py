@@ -216,6 +216,7 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
             seen.append(now)
         return text in now
 
+    history_before = dash_duo.driver.execute_script("return window.history.length")
     dash_duo.find_element("#play").click()
     first_end = lo + pd.Timedelta(days=399)
     WebDriverWait(dash_duo.driver, TIMEOUT, poll_frequency=0.1).until(
@@ -233,6 +234,9 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(last), "the list does not follow playback")
     windows = [s for s in seen if "→" in s]
     assert len(windows) >= 2 and windows[0] != windows[-1], f"the window never advanced: {seen}"
+    # Steps are not history entries: Back after playback goes to the page before it, not to a step.
+    wait_until(dash_duo, lambda: "from" in page_query(dash_duo), "the stopped window is not in the link")
+    assert dash_duo.driver.execute_script("return window.history.length") <= history_before + 1
     assert dash_duo.get_logs() == []
 
 
