@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     gadd.add_argument("--admin1", default="", metavar="NAME", help="province / governorate / state")
     gadd.add_argument("--feature-code", default="PPL", metavar="CODE",
                       help="GeoNames feature code (PPL town, ADM1 province, ADM2 district...)")
+    gadd.add_argument("--geonameid", type=int, default=None, metavar="ID",
+                      help="the place's GeoNames id, kept in the events' geonameid column")
 
     ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory; "
                          "with --events, the dashboard over a synthetic store")
@@ -275,7 +277,8 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     from dashboard.geo.imports import add_override, gazetteer_dir, import_file
 
     if args.gazetteer_command == "add":
-        path = add_override(args.name, args.lat, args.lon, args.country, args.admin1, args.feature_code)
+        path = add_override(args.name, args.lat, args.lon, args.country, args.admin1, args.feature_code,
+                            geonameid=args.geonameid)
         print(f"{args.name!r} → {args.lat}, {args.lon} recorded in {path}; later ingests use it")
         return 0
     status = 0

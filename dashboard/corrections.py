@@ -109,5 +109,5 @@ def save_correction(store: EventsStore, toponym: str, place: Alternative, folder
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
     add_override(toponym, place.lat, place.lon, place.country_code, place.admin1, place.feature_code or "PPL",
-                 folder=folder)
+                 folder=folder, geonameid=place.geonameid)
     return store.rewrite_events(lambda events: reresolve(events, toponym, place))

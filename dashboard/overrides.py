@@ -17,7 +17,8 @@ import platformdirs
 from dashboard.errors import GazetteerError
 
 OVERRIDES = "overrides.tsv"
-OVERRIDE_COLUMNS = ("name", "latitude", "longitude", "country_code", "admin1", "feature_code")
+# geonameid came later: tables written before it read as "no id".
+OVERRIDE_COLUMNS = ("name", "latitude", "longitude", "country_code", "admin1", "feature_code", "geonameid")
 
 
 def gazetteer_dir() -> Path:
@@ -44,7 +45,7 @@ def read_table(path: Path) -> list[dict[str, str]]:
 
 
 def add_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
-                 feature_code: str = "PPL", folder: Path | None = None) -> Path:
+                 feature_code: str = "PPL", folder: Path | None = None, geonameid: int | None = None) -> Path:
     """Record a user correction: `name` means this place from now on."""
     if not name.strip():
         raise GazetteerError("a place needs a name")
@@ -53,7 +54,10 @@ def add_override(name: str, latitude: float, longitude: float, country_code: str
     folder = folder or gazetteer_dir()
     rows = [[r.get(c) or "" for c in OVERRIDE_COLUMNS] for r in read_table(folder / OVERRIDES)
             if r["name"].strip().lower() != name.strip().lower()]
-    rows.append([name.strip(), f"{latitude:.6f}", f"{longitude:.6f}", country_code.upper(), admin1, feature_code])
+    if geonameid is not None and geonameid <= 0:
+        raise GazetteerError(f"a GeoNames id is a positive number, not {geonameid}")
+    rows.append([name.strip(), f"{latitude:.6f}", f"{longitude:.6f}", country_code.upper(), admin1, feature_code,
+                 str(geonameid) if geonameid else ""])
     try:
         atomic_write_tsv(folder / OVERRIDES, OVERRIDE_COLUMNS, rows)
     except OSError as err:

@@ -67,7 +67,7 @@ def test_save_correction_writes_the_override_and_the_store(tmp_path: Path, make_
     assert len(store.load_articles()) == 1, "the articles are kept"
     override = read_table(tmp_path / "gz" / OVERRIDES)
     assert override == [{"name": "Idlib", "latitude": "35.800000", "longitude": "36.500000", "country_code": "SY",
-                         "admin1": "Idlib", "feature_code": "ADM1"}]
+                         "admin1": "Idlib", "feature_code": "ADM1", "geonameid": "169388"}]
     with pytest.raises(GazetteerError):
         save_correction(store, "  ", Alternative.from_dict(PROVINCE), folder=tmp_path / "gz")
 

@@ -90,6 +90,22 @@ def test_override_wins_over_every_other_candidate(tmp_path: Path) -> None:
     assert tops[0].place.country_code == "RU"
 
 
+def test_an_override_keeps_its_geonames_id_and_an_old_table_without_one_still_loads(tmp_path: Path) -> None:
+    folder = tmp_path / "gz"
+    add_override("Sarmada", 36.184, 36.721, "SY", "Idlib", folder=folder, geonameid=163345)
+    gaz = apply_user_additions(tiny_gazetteer(), folder)
+    assert [p.geonameid for p in gaz.lookup("Sarmada")] == [163345]
+    with pytest.raises(GazetteerError, match="GeoNames id"):
+        add_override("Sarmada", 36.184, 36.721, folder=folder, geonameid=0)
+    # A table written before the geonameid column existed.
+    (folder / OVERRIDES).write_text("name\tlatitude\tlongitude\tcountry_code\tadmin1\tfeature_code\n"
+                                    "Atimah\t36.2\t36.68\tSY\tIdlib\tPPL\n", encoding="utf-8")
+    gaz = apply_user_additions(tiny_gazetteer(), folder)
+    assert [p.geonameid for p in gaz.lookup("Atimah")] == [None]
+    add_override("Sarmada", 36.184, 36.721, "SY", folder=folder)
+    assert [r["geonameid"] for r in read_table(folder / OVERRIDES)] == ["", ""]
+
+
 @pytest.mark.parametrize("lat,lon", [(91, 0), (0, 181)])
 def test_override_rejects_impossible_coordinates(tmp_path: Path, lat: float, lon: float) -> None:
     with pytest.raises(GazetteerError, match="out of range"):
@@ -100,8 +116,10 @@ def test_cli_gazetteer_add_and_import(tmp_path: Path, monkeypatch: pytest.Monkey
     from dashboard.cli import main
 
     monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gz"))
-    assert main(["gazetteer", "add", "Sarmada", "36.184", "36.721", "--country", "SY", "--admin1", "Idlib"]) == 0
-    assert read_table(tmp_path / "gz" / OVERRIDES)[0]["admin1"] == "Idlib"
+    assert main(["gazetteer", "add", "Sarmada", "36.184", "36.721", "--country", "SY", "--admin1", "Idlib",
+                 "--geonameid", "163345"]) == 0
+    row = read_table(tmp_path / "gz" / OVERRIDES)[0]
+    assert (row["admin1"], row["geonameid"]) == ("Idlib", "163345")
     dump = tmp_path / "SY.txt"
     dump.write_text(SARMADA + "\n", encoding="utf-8")
     empty = tmp_path / "empty.txt"

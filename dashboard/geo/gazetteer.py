@@ -501,10 +501,11 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
                 aliases=[a for a in r["alternatenames"].split("|") if a])
     for r in read_table(folder / OVERRIDES):
         code = r.get("feature_code") or "PPL"
-        place = gaz.add(Place(idx=-1, geonameid=None, name=r["name"], latitude=float(r["latitude"]),
-                              longitude=float(r["longitude"]), feature_class="A" if code.startswith(("ADM", "PCL"))
-                              else "P", feature_code=code, country_code=r["country_code"], admin1=r["admin1"],
-                              admin2="", population=0))
+        gid = (r.get("geonameid") or "").strip()
+        place = gaz.add(Place(idx=-1, geonameid=int(gid) if gid.isdigit() else None, name=r["name"],
+                              latitude=float(r["latitude"]), longitude=float(r["longitude"]),
+                              feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
+                              country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0))
         gaz.overrides.add(place.idx)
     return gaz
 
