@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from dashboard import schema as S
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
-from dashboard.merge import merge_reports
+from dashboard.merge import merge_reports, remerge_moved
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -106,7 +106,8 @@ class EventsStore:
         """Replace the events table by transform(events) under the write lock (so a concurrent
         ingest is never lost), re-merging reports since places may have moved. Returns the new generation."""
         with self._lock():
-            events = S.coerce_events(merge_reports(S.coerce_events(transform(self.load_events()))))
+            before = self.load_events()
+            events = S.coerce_events(remerge_moved(before, S.coerce_events(transform(before))))
             self._write(events, self.load_articles())
             return int(self.manifest()["generation"])
 

@@ -41,3 +41,27 @@ def test_statements_and_undated_rows_are_not_merged(make_events) -> None:
     assert out[S.CLUSTER_ID].nunique() == 4
     assert (out[S.N_SOURCES] == 1).all()
     assert pd.isna(out[S.FATALITIES_LOW]).all()
+
+
+def test_remerging_only_the_moved_places_equals_merging_everything() -> None:
+    from dashboard.corrections import Alternative, reresolve
+    from dashboard.merge import remerge_moved
+    from dashboard.synth import synthetic_events
+
+    events, _ = synthetic_events(3000, seed=3)
+    before = S.coerce_events(merge_reports(events))
+    # Move one toponym's rows onto another busy place, so clusters split at the old place and
+    # join the reports already at the new one.
+    names = before[S.TOPONYM].value_counts().index
+    target = before[before[S.TOPONYM] == names[1]].iloc[0]
+    place = Alternative(name=target[S.LOCATION], lat=float(target[S.LATITUDE]), lon=float(target[S.LONGITUDE]),
+                        geonameid=None, feature_code="PPL", country_code="SY", country="Syria", admin1="")
+    after = reresolve(before, names[0], place)
+    assert (after[S.LOCATION] != before[S.LOCATION]).any()
+
+    fast = S.coerce_events(remerge_moved(before, after))
+    full = S.coerce_events(merge_reports(after))
+    pd.testing.assert_frame_equal(fast, full)
+    assert (fast[S.N_SOURCES] != before[S.N_SOURCES]).any(), "the move changed some clusters"
+    # Nothing moved: nothing to merge again.
+    pd.testing.assert_frame_equal(remerge_moved(before, before.copy()), before)
