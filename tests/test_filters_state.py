@@ -15,11 +15,14 @@ from dashboard.app.state import (
     Playback,
     ViewState,
     apply_view,
+    box_of_view,
+    clean_view,
     from_query,
     playback_done,
     playback_step,
     to_query,
     view_from_relayout,
+    view_of_box,
 )
 
 
@@ -130,6 +133,18 @@ def test_view_from_relayout() -> None:
     assert v == {"lon": 30.0, "lat": 40.0, "scale": 3.5, "rot": 2.0}
     assert view_from_relayout({"map.center": {"lon": 1, "lat": 2}, "map.zoom": 5}, None) == \
         {"lon": 1.0, "lat": 2.0, "zoom": 5.0}
+
+
+def test_a_cluster_box_is_a_view_until_the_user_moves_the_map() -> None:
+    box = [30.5, 40.25, 33.0, 37.75]
+    view = view_of_box(box)
+    assert box_of_view(view) == box
+    state = ViewState(view=clean_view(view))
+    assert box_of_view(from_query(to_query(state)).view_dict()) == box, "the box survives the link"
+    assert view_of_box(None) is None and view_of_box([1, 2]) is None
+    assert box_of_view({"west": 1, "east": 2, "south": 3}) is None, "half a box is no box"
+    moved = view_from_relayout({"geo.projection.scale": 3.5, "geo.center.lon": 31.0}, view)
+    assert box_of_view(moved) is None and moved["scale"] == 3.5
 
 
 def test_apply_view_sets_the_geo_view_and_stops_fitting() -> None:

@@ -35,6 +35,7 @@ from dashboard.app.query import (
 from dashboard.app.state import (
     Playback,
     ViewState,
+    box_of_view,
     clean_view,
     from_query,
     playback_done,
@@ -42,6 +43,7 @@ from dashboard.app.state import (
     restore_view,
     to_query,
     view_from_relayout,
+    view_of_box,
 )
 from dashboard.export import write_event_chunks
 
@@ -196,6 +198,14 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         nxt = view_from_relayout(relayout, current)
         return dash.no_update if nxt is None or nxt == current else nxt
 
+    @app.callback(Output(ids.MAP_VIEW, "data", allow_duplicate=True), Input(ids.MAP_BOX, "data"),
+                  State(ids.MAP_VIEW, "data"), prevent_initial_call=True)
+    def remember_cluster_box(box, current):
+        # A cluster click sets box and goto to the cluster's box (MAP_BOX_JS); pans after it change box only.
+        box = box or {}
+        nxt = view_of_box(box.get("goto")) if box.get("goto") and box.get("goto") == box.get("box") else None
+        return dash.no_update if nxt is None or nxt == current else nxt
+
     @app.callback(
         Output(ids.FILTERS, "data"),
         *(Input(c, p) for c, p in CONTROL_PROPS[:-2]), Input(ids.MAP_PLACES, "data"),
@@ -240,8 +250,10 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             if wanted == current:
                 return [dash.no_update] * (n + 1) + options + [dash.no_update]
             # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
-            move = {"box": None, "goto": None, "view": wanted.view_dict()} if wanted.view != current.view \
-                else dash.no_update
+            # A cluster's box goes to the map as a click on the cluster would send it.
+            box = box_of_view(wanted.view_dict())
+            move = dash.no_update if wanted.view == current.view else {"box": box, "goto": box, "view": None} \
+                if box else {"box": None, "goto": None, "view": wanted.view_dict()}
             return [dash.no_update, *controls_from_state(wanted), *options, move]
         # Each URL change is a browser-history entry: playback steps would bury the user's own
         # steps, so the link is written when playback stops (this callback runs again then).

@@ -20,8 +20,10 @@ SIZE_BY = ("n_events", "fatalities")
 # URL parameter → Filters field, for the filters that are a set of values (repeated parameters).
 CHOICE_PARAMS = {"type": "event_types", "subtype": "sub_event_types", "actor": "actors", "country": "countries",
                  "admin1": "admin1s", "source": "sources", "area": "places"}
-# The map view keys kept from plotly's relayoutData of the geo map (and of a tile map).
-VIEW_KEYS = ("lon", "lat", "scale", "rot", "zoom")
+# The map view keys kept from plotly's relayoutData of the geo map (and of a tile map), then the
+# lon/lat box a click on a cluster moved the map to (no relayoutData tells where plotly put it).
+VIEW_KEYS = ("lon", "lat", "scale", "rot", "zoom", "west", "east", "south", "north")
+BOX_KEYS = VIEW_KEYS[-4:]
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,23 @@ def view_from_relayout(relayout: dict | None, current: dict | None) -> dict | No
     if isinstance(center, dict):
         view.update(lon=center.get("lon"), lat=center.get("lat"))
         changed = True
+    if changed:  # the user moved the map away from a cluster's box
+        for k in BOX_KEYS:
+            view.pop(k, None)
     return dict(clean_view(view)) if changed else None
+
+
+def view_of_box(box: list[float] | None) -> dict[str, float] | None:
+    """The permalink view of a lon/lat box [west, east, south, north] a cluster click went to."""
+    if not box or len(box) != 4:
+        return None
+    return dict(clean_view(dict(zip(BOX_KEYS, box, strict=True)))) or None
+
+
+def box_of_view(view: dict | None) -> list[float] | None:
+    """The box a view holds (a link made after a cluster click), or None."""
+    v = dict(clean_view(view))
+    return [v[k] for k in BOX_KEYS] if all(k in v for k in BOX_KEYS) else None
 
 
 def apply_view(fig: go.Figure, view: dict | None) -> go.Figure:

@@ -11,6 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import MAP_GD, MAP_POINTS, TIMEOUT, app_is_settled, click_marker, wait_until
+from test_interactions import page_query
 
 from dashboard.app.app import create_app
 from dashboard.app.engine import CLUSTER_PREFIX, MAX_MARKERS
@@ -75,6 +76,17 @@ def test_clusters_with_counts_and_a_click_zooms_in(dash_duo, busy_store):
                "zooming in on a cluster did not split it into places")
     # A cluster is not a place: the selection (and so the summary) stays the whole store.
     dash_duo.wait_for_text_to_equal("#summary", f"{n:,} of {n:,} events", timeout=TIMEOUT)
+
+    # The link holds the box, and opening it shows that box again.
+    query = wait_until(dash_duo, lambda: (q := page_query(dash_duo)) and "west" in q and q,
+                       "the permalink lacks the cluster's box")
+    linked = [float(query[k][0]) for k in ("west", "east")]
+    assert linked == pytest.approx(after["lonRange"], abs=1e-3)
+    dash_duo.driver.get(dash_duo.driver.current_url)
+    wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["lonRange"] == pytest.approx(linked, abs=1e-3),
+               "the link does not open on the cluster's box")
+    wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["places"] > before["places"],
+               "the linked box is not clustered for its view")
     assert dash_duo.get_logs() == []
 
 
