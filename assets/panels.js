@@ -22,3 +22,13 @@ document.addEventListener('keydown', function (event) {
     const close = document.getElementById('reader-close');
     if (reader && !reader.hidden && close) { close.click(); }
 });
+
+// A double-click on the map lets go of a box or lasso area, as on the timeline. Plotly answers it
+// with plotly_doubleclick, which dcc.Graph has no property for; the DOM event reaches the page
+// whatever the map has re-rendered, so the store "map-double-click" carries it to Dash.
+document.addEventListener('dblclick', function (event) {
+    if (!event.target.closest || !event.target.closest('#map')) { return; }
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props('map-double-click', {data: Date.now()});
+    }
+});

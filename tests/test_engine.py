@@ -166,6 +166,9 @@ def test_few_places_are_drawn_one_by_one() -> None:
     places = grid_places(E.INDIVIDUAL_MAX)
     singles, clusters = E.cluster_places(places)
     assert len(singles) == len(places) and clusters.empty
+    # Even those far outside the view: few markers cost nothing, and a pan shows them at once.
+    singles, clusters = E.cluster_places(places, E.MapView(0.0, 1.0, 0.0, 1.0))
+    assert len(singles) == len(places) and clusters.empty
 
 
 def test_many_places_merge_into_clusters_that_keep_every_event() -> None:

@@ -187,9 +187,10 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         return dash.no_update if nxt is None else nxt.to_dict()
 
     @app.callback(Output(ids.MAP_PLACES, "data"), Input(ids.MAP, "selectedData"), Input(ids.RESET, "n_clicks"),
-                  prevent_initial_call=True)
-    def choose_area(selected, _reset):
-        places = [] if dash.ctx.triggered_id == ids.RESET else places_from_selected(selected)
+                  Input(ids.MAP_DOUBLE_CLICK, "data"), prevent_initial_call=True)
+    def choose_area(selected, _reset, _double_click):
+        clear = dash.ctx.triggered_id in (ids.RESET, ids.MAP_DOUBLE_CLICK)
+        places = [] if clear else places_from_selected(selected)
         return dash.no_update if places is None else places
 
     @app.callback(Output(ids.MAP_VIEW, "data"), Input(ids.MAP, "relayoutData"), State(ids.MAP_VIEW, "data"),

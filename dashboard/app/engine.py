@@ -612,8 +612,9 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
                    size_by: str = "n_events") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the places aggregate into places drawn on their own and clusters of nearby places.
 
-    Places well outside `view` (more than half a view away) are left out; when at most
-    INDIVIDUAL_MAX remain, each is its own marker. Otherwise places merge on a grid whose cell is
+    At most INDIVIDUAL_MAX places are each their own marker, wherever they are. Above that, places
+    well outside `view` (more than half a view away) are left out; when at most INDIVIDUAL_MAX
+    remain, each is its own marker. Otherwise places merge on a grid whose cell is
     1/GRID_CELLS of the view (or of the places' extent when there is no view), coarsened until at
     most MAX_MARKERS markers remain; a cell holding one place, and the selected place, stay places.
     Clusters: lat/lon (event-weighted centre), n_events, fatalities, n_places, size (the size_by
@@ -621,6 +622,10 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
     """
     cluster_cols = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
     located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    # Few places go whole: markers just outside the view are there when the user pans or zooms out
+    # (or double-clicks an area away) before the next answer comes.
+    if len(located) <= INDIVIDUAL_MAX:
+        return located, pd.DataFrame(columns=cluster_cols)
     if view is not None:
         near = view.grown(0.5)
         located = located[located[S.LONGITUDE].between(near.lon0, near.lon1)

@@ -14,6 +14,7 @@ STORE_GENERATION = "store-generation"  # bumped when new events arrive (upload):
 URL = "url"
 FILTERS = "filters"  # Filters.to_dict() of the controls below and the map area
 MAP_PLACES = "map-places"  # place_keys chosen by a box/lasso on the map
+MAP_DOUBLE_CLICK = "map-double-click"  # set by assets/panels.js on a double-click on the map
 MAP_VIEW = "map-view"  # the map's center/scale (or tile zoom), for the permalink
 MAP_BOX = "map-box"  # {"box", "goto", "view"}: the lon/lat box the map shows (clusters are cut for it),
 # the box a clicked cluster moves the map to, the view a link opened with; see callbacks.MAP_BOX_JS

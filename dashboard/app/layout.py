@@ -100,6 +100,7 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
         dcc.Store(id=ids.STORE_GENERATION, data=0),
         dcc.Store(id=ids.FILTERS, data=Filters().to_dict()),
         dcc.Store(id=ids.MAP_PLACES, data=[]),
+        dcc.Store(id=ids.MAP_DOUBLE_CLICK, data=0),
         dcc.Store(id=ids.MAP_VIEW, data={}),
         dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
         html.Main(className="main", children=[
