@@ -177,8 +177,8 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
         wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear selection kept the map area")
     else:
         # A double-click on the map lets the area go, as on the timeline.
-        ActionChains(dash_duo.driver).move_to_element_with_offset(
-            dash_duo.find_element("#map .geo .layer.bg rect"), 5, 5).double_click().perform()
+        ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element("#map .geo .layer.bg rect")) \
+            .double_click().perform()
         wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "a double-click kept the map area")
         wait_until(dash_duo, lambda: "area" not in page_query(dash_duo), "the link kept the area")
         # The area is a filter: "Clear filters" lets it go too.
