@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -108,7 +109,7 @@ class EventsStore:
         with self._lock():
             before = self.load_events()
             events = S.coerce_events(remerge_moved(before, S.coerce_events(transform(before))))
-            self._write(events, self.load_articles())
+            self._write(events, None)
             return int(self.manifest()["generation"])
 
     def article_ids(self) -> set[str]:
@@ -172,18 +173,38 @@ class EventsStore:
         with self._lock():
             self._write_chunks(chunks)
 
-    def _write(self, events: pd.DataFrame, articles: pd.DataFrame) -> None:
-        gen = int(self.manifest()["generation"]) + 1
+    def _write(self, events: pd.DataFrame, articles: pd.DataFrame | None) -> None:
+        """Write a new generation; articles None keeps the current articles table (a hard link to
+        the same file, so a rewrite of the events does not read and write every article again)."""
+        old = self.manifest()
+        gen = int(old["generation"]) + 1
         try:
             for name, df in (("events", events), ("articles", articles)):
                 fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
                 os.close(fd)
-                pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp, compression="zstd")
+                if df is None and int(old["generation"]):
+                    self._keep_table(self._table_path(name, int(old["generation"])), tmp)
+                elif df is None:
+                    pq.write_table(pa.Table.from_pandas(pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)),
+                                                        preserve_index=False), tmp, compression="zstd")
+                else:
+                    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp, compression="zstd")
                 os.replace(tmp, self._table_path(name, gen))
-            self._swap_manifest(gen, len(events), len(articles), events[S.EVENT_ID].astype(str))
+            n_articles = len(articles) if articles is not None else int(old["n_articles"])
+            self._swap_manifest(gen, len(events), n_articles, events[S.EVENT_ID].astype(str))
         except (OSError, pa.ArrowException) as err:
             raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
         self._clean(gen)
+
+    @staticmethod
+    def _keep_table(current: Path, tmp: str) -> None:
+        """The current file under the new generation's temporary name: a hard link where the file
+        system has them, else a copy."""
+        os.unlink(tmp)
+        try:
+            os.link(current, tmp)
+        except OSError:
+            shutil.copyfile(current, tmp)
 
     def _write_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
         gen = int(self.manifest()["generation"]) + 1
