@@ -156,6 +156,29 @@ def test_replace_events_keeps_articles(tmp_path: Path, events_a, events_b, art_a
     assert store.article_ids() == {art_a.article_id}
 
 
+@pytest.mark.parametrize("links", [True, False])
+def test_rewrite_events_keeps_the_articles_table(tmp_path: Path, monkeypatch, events_a, art_a, links) -> None:
+    store = EventsStore(tmp_path / "s")
+    store.append(events_a, [art_a])
+    articles = store.load_articles()
+    if not links:  # a file system without hard links: the table is copied
+        def no_link(*_a, **_k):
+            raise OSError(1, "Operation not permitted")
+        monkeypatch.setattr(os, "link", no_link)
+    store.rewrite_events(lambda ev: ev.assign(**{S.ADMIN1: "Idlib"}))
+    assert (store.load_events()[S.ADMIN1] == "Idlib").all()
+    pd.testing.assert_frame_equal(store.load_articles(), articles)
+    assert store.manifest()["n_articles"] == len(articles) == 1
+    assert sorted(p.name for p in store.root.glob("*.parquet")) == ["articles-000002.parquet",
+                                                                    "events-000002.parquet"]
+
+
+def test_rewrite_events_of_an_empty_store(tmp_path: Path) -> None:
+    store = EventsStore(tmp_path / "s")
+    store.rewrite_events(lambda ev: ev)
+    assert store.load_events().empty and store.load_articles().empty
+
+
 # -- crashes -----------------------------------------------------------------------------------------
 
 def _snapshot(store: EventsStore) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
