@@ -49,6 +49,15 @@ def require_distributed() -> Any:
     return distributed
 
 
+def preflight(online: str | None = None) -> None:
+    """Refuse a Dask run before any work: without the extra, or with an online geocoder."""
+    require_distributed()
+    if online:
+        # The public geocoders allow one request per second in all; each worker would keep its own limit.
+        raise DistributedError("--online cannot be combined with --dask: the geocoder's limit of one request "
+                               "per second would hold per worker process, not for the whole cluster")
+
+
 # -- worker side -------------------------------------------------------------------------------
 
 
@@ -242,10 +251,7 @@ def ingest_on_cluster(articles: Sequence[Article], address: str, partition_size:
                       on_parsing: Callable[[], None] | None = None) -> BatchResult:
     """`Pipeline.run` for the CLI, on a Dask cluster: "local" (a LocalCluster sized to this machine) or a
     scheduler address such as tcp://host:8786. `on_parsing` is called once the workers have loaded."""
-    if online:
-        # The public geocoders allow one request per second in all; each worker would keep its own limit.
-        raise DistributedError("--online cannot be combined with --dask: the geocoder's rate limit of one "
-                               "request per second holds per process, not per cluster")
+    preflight(online)
     loader = PipelineLoader(online, user_agent)
     with connect(address) as client:
         wait_for_workers(client)
