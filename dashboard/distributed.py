@@ -147,7 +147,7 @@ def local_worker_count(cores: int | None = None, memory_bytes: int | None = None
 
 
 @contextmanager
-def connect(address: str, n_workers: int | None = None) -> Iterator[Any]:
+def connect(address: str, n_workers: int | None = None, timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Any]:
     """A `distributed.Client`: on a new LocalCluster for "local", else on the scheduler at `address`.
     The cluster we start is shut down on exit; a remote one is left running."""
     distributed = require_distributed()
@@ -163,7 +163,7 @@ def connect(address: str, n_workers: int | None = None) -> Iterator[Any]:
             cluster.close()
         return
     try:
-        client = distributed.Client(address, timeout=CONNECT_TIMEOUT_S)
+        client = distributed.Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as err:
         raise DistributedError(f"cannot reach the Dask scheduler at {address}: {err}") from err
     with client:
