@@ -275,11 +275,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_ingest_bench, run_serve_bench
 
     if args.events is not None:
+        if args.dask or args.partition_size:
+            raise ConflictMapError("bench: --dask and --partition-size time the ingest, not --events")
         if args.events < 1 or args.requests < 1:
             raise ConflictMapError("bench: --events and --requests must be at least 1")
         print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed), args.json)
         return 0
-    print_figures(run_ingest_bench(limit=args.limit), args.json)
+    print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size), args.json)
     return 0
 
 

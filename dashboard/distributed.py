@@ -152,9 +152,10 @@ def connect(address: str, n_workers: int | None = None, timeout: float = CONNECT
     The cluster we start is shut down on exit; a remote one is left running."""
     distributed = require_distributed()
     if address == LOCAL:
-        # Loopback only: a Dask scheduler runs whatever pickled code a client sends it.
+        # Loopback only: a Dask scheduler runs whatever pickled code a client sends it. Its HTTP
+        # endpoints on a free port: 8787, the default, may belong to another cluster on this machine.
         cluster = distributed.LocalCluster(n_workers=n_workers or local_worker_count(), threads_per_worker=1,
-                                           processes=True, host="127.0.0.1", dashboard_address=None,
+                                           processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                            silence_logs=logging.ERROR)
         try:
             with distributed.Client(cluster) as client:
@@ -181,13 +182,23 @@ def wait_for_workers(client: Any, timeout: float = WORKER_WAIT_S) -> int:
 
 
 def check_workers(client: Any, loader: Callable[[], Pipeline]) -> dict[str, tuple[str, ...]]:
-    """Load the pipeline on every worker now, and refuse workers that disagree on code, model or gazetteer."""
-    prints: dict[str, tuple[str, ...]] = client.run(worker_fingerprint, loader)
+    """Load the pipeline on every worker now (all at once, before any partition is sent), and refuse
+    workers that disagree on code, model or gazetteer. Returns each worker's fingerprint."""
+    # One task pinned to each worker, not client.run: a task loads in the worker's thread pool,
+    # client.run would block the worker's event loop (and its heartbeats) for the whole load.
+    workers = list(client.nthreads())
+    futures = [client.submit(worker_fingerprint, loader, workers=[w], allow_other_workers=False, pure=False)
+               for w in workers]
+    prints = dict(zip(workers, client.gather(futures), strict=True))
+    compare_fingerprints(prints)
+    return prints
+
+
+def compare_fingerprints(prints: dict[str, tuple[str, ...]]) -> None:
     if len(set(prints.values())) > 1:
         lines = "; ".join(f"{w}: {', '.join(p)}" for w, p in sorted(prints.items()))
         raise DistributedError("the Dask workers differ (install the same conflictmap, model and gazetteer "
                                f"imports on every machine): {lines}")
-    return prints
 
 
 def partition_size_for(n_articles: int, n_threads: int) -> int:

@@ -46,9 +46,9 @@ def _no_default_store(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="module")
 def client():
     # processes=True: the real thing (pickled articles and results, spawned workers that import the
-    # package themselves). Loopback only, no dashboard port to collide with other runs.
+    # package themselves). Loopback only, HTTP on a free port so as not to collide with other runs.
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None, silence_logs=40)
+                                       dashboard_address="127.0.0.1:0", silence_logs=40)
     with cluster, distributed.Client(cluster) as c:
         c.wait_for_workers(2)
         yield c
@@ -98,7 +98,8 @@ def test_same_events_as_single_process(client, loader, pipeline, seed_article) -
 
     articles = [seed_article, *(_record_to_article(r, f"fakes:{i}") for i, r in enumerate(_fakes(9)))]
     local = pipeline.run(articles)
-    D.check_workers(client, loader)
+    prints = D.check_workers(client, loader)
+    assert len(prints) == 2 and len(set(prints.values())) == 1
     seen: list[int] = []
     remote = D.run_partitions(client, articles, loader, partition_size=3, progress=seen.append)
     assert sorted(seen) == [1, 3, 3, 3]
@@ -192,13 +193,11 @@ def test_unreachable_scheduler() -> None:
             pass
 
 
-def test_workers_that_differ_are_refused(loader) -> None:
-    class Client:
-        def run(self, fn, *args):
-            return {"tcp://a:1": ("conflictmap 0.1.0", "model x 1"), "tcp://b:1": ("conflictmap 0.1.0", "model x 2")}
-
-    with pytest.raises(DistributedError, match="the Dask workers differ"):
-        D.check_workers(Client(), loader)
+def test_workers_that_differ_are_refused() -> None:
+    same = ("conflictmap 0.1.0", "model x 1", "gazetteer 10 places, 0 overrides")
+    D.compare_fingerprints({"tcp://a:1": same, "tcp://b:1": same})
+    with pytest.raises(DistributedError, match="the Dask workers differ.*tcp://b:1: conflictmap 0.1.0, model x 2"):
+        D.compare_fingerprints({"tcp://a:1": same, "tcp://b:1": (same[0], "model x 2", same[2])})
 
 
 def test_partitions_and_sizes() -> None:
