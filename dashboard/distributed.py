@@ -34,6 +34,7 @@ INSTALL_HINT = "pip install 'conflictmap[dask]'"
 LOCAL = "local"
 MAX_PARTITION = 200  # articles; bigger partitions only make progress coarser and retries dearer
 PARTITIONS_PER_THREAD = 4  # a few partitions per worker thread, so a slow one does not leave others idle
+IN_FLIGHT_PER_THREAD = 2  # partitions sent ahead per worker thread: one running, one waiting
 WORKER_MEMORY_BYTES = 1_500_000_000  # one worker with spaCy and the gazetteer peaks near 1 GB; leave room
 WORKER_WAIT_S = 60.0  # how long a remote scheduler may have no worker before we give up
 CONNECT_TIMEOUT_S = 30.0
@@ -147,7 +148,7 @@ def local_worker_count(cores: int | None = None, memory_bytes: int | None = None
 
 
 @contextmanager
-def connect(address: str, n_workers: int | None = None, timeout: float = CONNECT_TIMEOUT_S) -> Iterator[Any]:
+def connect(address: str, n_workers: int | None = None, timeout: float | None = None) -> Iterator[Any]:
     """A `distributed.Client`: on a new LocalCluster for "local", else on the scheduler at `address`.
     The cluster we start is shut down on exit; a remote one is left running."""
     distributed = require_distributed()
@@ -164,7 +165,7 @@ def connect(address: str, n_workers: int | None = None, timeout: float = CONNECT
             cluster.close()
         return
     try:
-        client = distributed.Client(address, timeout=timeout)
+        client = distributed.Client(address, timeout=timeout or CONNECT_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as err:
         raise DistributedError(f"cannot reach the Dask scheduler at {address}: {err}") from err
     with client:
@@ -239,20 +240,40 @@ def run_partitions(client: Any, articles: Sequence[Article], loader: Callable[[]
         return BatchResult(S.empty_events(), [])
     threads = wait_for_workers(client)
     parts = partitions(articles, partition_size or partition_size_for(len(articles), threads))
-    # pure=False: no need to hash every article text to name the tasks; each run is new work.
-    futures = client.map(process_partition, parts, loader=loader, pure=False)
-    index = {f.key: i for i, f in enumerate(futures)}
     results: list[PartitionResult | None] = [None] * len(parts)
+    # A bounded number of partitions in flight, the next sent as one comes back: the texts of a
+    # large corpus wait here, not in the scheduler's and workers' memory, and results are taken
+    # (and freed on the workers) as they come, which is also what moves the progress.
+    todo = iter(enumerate(parts))
+    index: dict[str, int] = {}
+    pending: dict[str, Any] = {}  # a future holds its result on a worker: dropped once taken
+    done = distributed.as_completed(with_results=True)
+
+    def send_next() -> None:
+        item = next(todo, None)
+        if item is not None:
+            # pure=False: no need to hash every article text to name the task; each run is new work.
+            future = client.submit(process_partition, item[1], loader, pure=False)
+            index[future.key] = item[0]
+            pending[future.key] = future
+            done.add(future)
+
+    for _ in range(IN_FLIGHT_PER_THREAD * threads):
+        send_next()
     try:
-        # Results are taken as they come, so workers free them early and progress moves.
-        for future, result in distributed.as_completed(futures, with_results=True):
+        for future, result in done:
             i = index[future.key]
             results[i] = result
+            del pending[future.key]
             if progress:
                 progress(len(parts[i]))
+            send_next()
     except (distributed.KilledWorker, distributed.CancelledError, OSError, TimeoutError) as err:
-        client.cancel(futures)
+        client.cancel(list(pending.values()))
         raise DistributedError(f"the Dask run failed, nothing was stored: {type(err).__name__}: {err}") from err
+    missing = [i for i, r in enumerate(results) if r is None]
+    if missing:  # cannot happen unless Dask loses a future silently; never store a partial batch
+        raise DistributedError(f"the Dask run returned no result for partition(s) {missing}; nothing was stored")
     return merge_partitions(articles, [r for r in results if r is not None])
 
 

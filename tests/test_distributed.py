@@ -101,8 +101,9 @@ def test_same_events_as_single_process(client, loader, pipeline, seed_article) -
     prints = D.check_workers(client, loader)
     assert len(prints) == 2 and len(set(prints.values())) == 1
     seen: list[int] = []
-    remote = D.run_partitions(client, articles, loader, partition_size=3, progress=seen.append)
-    assert sorted(seen) == [1, 3, 3, 3]
+    # Five partitions for four in flight (two per worker thread): later ones are sent as earlier ones return.
+    remote = D.run_partitions(client, articles, loader, partition_size=2, progress=seen.append)
+    assert seen == [2, 2, 2, 2, 2]
     assert len(remote.events) == len(local.events) > 0
     pd.testing.assert_frame_equal(_sorted(remote.events), _sorted(local.events))
     # The article rows too: the seed's publication date is inferred on the worker and comes back.
@@ -187,10 +188,22 @@ def test_option_errors(argv: list[str], message: str, tmp_path: Path, seed_path:
     assert message in capsys.readouterr().err
 
 
-def test_unreachable_scheduler() -> None:
-    with pytest.raises(DistributedError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
-        with D.connect("tcp://127.0.0.1:9", timeout=1):
-            pass
+def test_unreachable_scheduler_keeps_the_store(monkeypatch, tmp_path: Path, seed_path: Path, capsys,
+                                              fast_pipeline) -> None:
+    store = tmp_path / "store"
+    assert main(["ingest", str(seed_path), "--store", str(store)]) == 0
+    before = EventsStore(store).manifest()
+    other = tmp_path / "other.txt"
+    other.write_text("Clashes\n\nTurkish troops clashed with regime forces in Idlib, Syria, on March 3, 2020.",
+                     encoding="utf-8")
+    monkeypatch.setattr(D, "CONNECT_TIMEOUT_S", 1.0)
+    status = tmp_path / "status.json"
+    assert main(["ingest", str(other), "--store", str(store), "--dask", "tcp://127.0.0.1:9",
+                 "--status", str(status)]) == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert EventsStore(store).manifest() == before
+    state = json.loads(status.read_text(encoding="utf-8"))
+    assert state["state"] == "failed" and "tcp://127.0.0.1:9" in state["error"]
 
 
 def test_workers_that_differ_are_refused() -> None:
