@@ -85,6 +85,8 @@ def run_ingest_bench(limit: int | None = None, dask: str | None = None, partitio
     }
     if dask:
         figures.update(run_dask_ingest_bench(articles, dask, partition_size, result.events))
+    # The machine may be shared: its load says how far the timings can be trusted.
+    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
     return figures
 
 

@@ -225,3 +225,12 @@ def test_partitions_and_sizes() -> None:
     assert D.local_worker_count(cores=8, memory_bytes=4 * 10**9) == 2
     assert D.local_worker_count(cores=2, memory_bytes=24 * 10**9) == 2
     assert D.local_worker_count(cores=4, memory_bytes=10**8) == 1
+
+
+def test_bench_through_the_cluster(client, fast_pipeline) -> None:
+    from dashboard.bench import run_ingest_bench
+
+    figures = run_ingest_bench(limit=6, dask=client.scheduler.address, partition_size=2)
+    assert figures["articles"] == 6 and figures["dask_partitions"] == 3
+    assert figures["dask_workers"] == 2 and figures["dask_articles_per_s"] > 0
+    assert figures["dask_same_events"] is True
