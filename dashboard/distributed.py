@@ -35,7 +35,9 @@ LOCAL = "local"
 MAX_PARTITION = 200  # articles; bigger partitions only make progress coarser and retries dearer
 PARTITIONS_PER_THREAD = 4  # a few partitions per worker thread, so a slow one does not leave others idle
 IN_FLIGHT_PER_THREAD = 2  # partitions sent ahead per worker thread: one running, one waiting
-WORKER_MEMORY_BYTES = 1_500_000_000  # one worker with spaCy and the gazetteer peaks near 1 GB; leave room
+# A worker holds ~0.55 GB after a batch (spaCy, the gazetteer, a partition; `bench --dask`); the
+# rest of the budget is headroom for long articles and big partitions.
+WORKER_MEMORY_BYTES = 1_500_000_000
 WORKER_WAIT_S = 60.0  # how long a remote scheduler may have no worker before we give up
 CONNECT_TIMEOUT_S = 30.0
 
@@ -155,9 +157,16 @@ def connect(address: str, n_workers: int | None = None, timeout: float | None = 
     if address == LOCAL:
         # Loopback only: a Dask scheduler runs whatever pickled code a client sends it. Its HTTP
         # endpoints on a free port: 8787, the default, may belong to another cluster on this machine.
-        cluster = distributed.LocalCluster(n_workers=n_workers or local_worker_count(), threads_per_worker=1,
-                                           processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                           silence_logs=logging.ERROR)
+        try:
+            cluster = distributed.LocalCluster(n_workers=n_workers or local_worker_count(), threads_per_worker=1,
+                                               processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                               silence_logs=logging.ERROR)
+        except (RuntimeError, OSError, TimeoutError) as err:
+            # The usual cause: worker processes are spawned, so they import the caller's main module
+            # again, and a script without an `if __name__ == "__main__":` guard cannot be imported.
+            raise DistributedError(f"cannot start a local Dask cluster ({err}); a script that ingests with "
+                                   "dask='local' must guard its entry point with "
+                                   "`if __name__ == \"__main__\":`") from err
         try:
             with distributed.Client(cluster) as client:
                 yield client
