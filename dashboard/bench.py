@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from dashboard.ingest.article import Article
 from dashboard.ingest.readers import read_paths
 from dashboard.nlp import pipe_docs, worker_count
 from dashboard.paths import data_dir
@@ -22,7 +24,7 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def run_ingest_bench(limit: int | None = None) -> dict:
+def run_ingest_bench(limit: int | None = None, dask: str | None = None, partition_size: int | None = None) -> dict:
     from dashboard.geo.toponyms import geoparse
     from dashboard.pipeline import build_pipeline
     from dashboard.store import EventsStore
@@ -50,6 +52,10 @@ def run_ingest_bench(limit: int | None = None) -> dict:
     geo_s = time.perf_counter() - t0
     del docs
 
+    if dask:
+        from dashboard.distributed import preflight
+
+        preflight()  # fail before the single-process half, not after it
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         result = pipeline.run(articles)
@@ -58,7 +64,7 @@ def run_ingest_bench(limit: int | None = None) -> dict:
         EventsStore(Path(tmp) / "store").append(result.events, result.articles)
         store_s = time.perf_counter() - t0
     total = run_s + store_s
-    return {
+    figures = {
         "articles": len(articles),
         "n_process": n_process,
         "words": n_words,
@@ -76,6 +82,58 @@ def run_ingest_bench(limit: int | None = None) -> dict:
         "store_s": round(store_s, 2),
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "peak_rss_worker_mb": round(peak_rss_mb(resource.RUSAGE_CHILDREN), 1),
+    }
+    if dask:
+        figures.update(run_dask_ingest_bench(articles, dask, partition_size, result.events))
+    # The machine may be shared: its load says how far the timings can be trusted.
+    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    return figures
+
+
+def _worker_rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def run_dask_ingest_bench(articles: list[Article], address: str, partition_size: int | None,
+                          events: pd.DataFrame) -> dict:
+    """The same ingest through a Dask cluster (`ingest --dask`): cluster start and model loading timed
+    apart (one-off costs, like load_s), then partition → workers → merge → store, end to end."""
+    from dashboard import distributed as D
+    from dashboard import schema as S
+    from dashboard.store import EventsStore
+
+    t0 = time.perf_counter()
+    with D.connect(address) as client:
+        threads = D.wait_for_workers(client)
+        start_s = time.perf_counter() - t0
+        loader = D.PipelineLoader()
+        t0 = time.perf_counter()
+        D.check_workers(client, loader)
+        load_s = time.perf_counter() - t0
+        size = partition_size or D.partition_size_for(len(articles), threads)
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            result = D.run_partitions(client, articles, loader, size)
+            EventsStore(Path(tmp) / "store").append(result.events, result.articles)
+            total = time.perf_counter() - t0
+        rss = client.run(_worker_rss_mb)
+    same = len(events) == len(result.events) and result.events.sort_values(S.EVENT_ID).reset_index(drop=True) \
+        .equals(events.sort_values(S.EVENT_ID).reset_index(drop=True))
+    return {
+        "dask": address,
+        "dask_workers": len(rss),
+        "dask_threads": threads,
+        "dask_partitions": -(-len(articles) // size),
+        "dask_start_s": round(start_s, 2),
+        "dask_load_s": round(load_s, 2),
+        "dask_ingest_s": round(total, 2),
+        "dask_articles_per_s": round(len(articles) / total, 2),
+        "dask_words_per_s": round(sum(a.n_words for a in articles) / total, 1),
+        # The same events table as the single-process run above (sorted by event_id)?
+        "dask_same_events": bool(same),
+        "dask_worker_rss_mb": round(max(rss.values()), 1),
     }
 
 

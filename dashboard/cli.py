@@ -22,6 +22,16 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from err
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from err
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {n}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="conflictmap", description="News articles → a map of sourced events.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -37,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
     ing.add_argument("--status", type=Path, default=None, metavar="FILE",
                      help="keep a JSON progress file up to date (state, done/total, skipped files, counts)")
+    ing.add_argument("--dask", default=None, metavar="local|ADDRESS",
+                     help="process the articles on a Dask cluster: 'local' starts one on this machine, "
+                     "tcp://host:8786 joins a running scheduler (needs the conflictmap[dask] extra)")
+    ing.add_argument("--partition-size", type=_positive, default=None, metavar="N",
+                     help="with --dask: articles per task (default: about 4 tasks per worker thread, at most 200)")
 
     srv = sub.add_parser("serve", help="serve the dashboard (ingests the bundled data into an empty store)")
     srv.add_argument("--store", type=Path, default=None, help="store directory")
@@ -92,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     ben.add_argument("--requests", type=int, default=30, metavar="K",
                      help="with --events: requests per interaction (default 30)")
     ben.add_argument("--seed", type=int, default=0, help="with --events: the synthetic store's seed")
+    ben.add_argument("--dask", default=None, metavar="local|ADDRESS",
+                     help="also time the ingest through a Dask cluster ('local' or a scheduler address)")
+    ben.add_argument("--partition-size", type=_positive, default=None, metavar="N",
+                     help="with --dask: articles per task")
     return p
 
 
@@ -116,28 +135,36 @@ class _Progress:
         self.total, self.done, self.step = total, 0, max(25, total // 20)
 
     def __call__(self, n: int) -> None:
-        self.done += n
-        if self.total >= 50 and (self.done % self.step == 0 or self.done == self.total):
+        before, self.done = self.done, self.done + n
+        # A Dask partition advances by many articles at once: print when a step boundary is crossed.
+        if self.total >= 50 and (self.done // self.step > before // self.step or self.done == self.total):
             print(f"  {self.done}/{self.total} articles", file=sys.stderr, flush=True)
 
 
 def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
-                 online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None) -> dict:
+                 online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
+                 dask: str | None = None, partition_size: int | None = None) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
-    progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll."""
+    progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
+    With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
+    (dashboard.distributed); reading, merging and storing stay here."""
     progress = StatusFile(status)
     progress.update(state="reading")
     try:
-        return _ingest(paths, store_dir, published, online, user_agent, progress)
+        if dask:
+            from dashboard.distributed import preflight
+
+            preflight(online)  # before reading a large corpus, not after
+        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size)
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
 
 
 def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
-            user_agent: str, progress: StatusFile) -> dict:
+            user_agent: str, progress: StatusFile, dask: str | None = None,
+            partition_size: int | None = None) -> dict:
     from dashboard.ingest.readers import read_paths
-    from dashboard.pipeline import build_pipeline
     from dashboard.store import EventsStore
 
     store = EventsStore(store_dir)
@@ -154,15 +181,26 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
                     already_stored=len(read.articles) - len(fresh), skipped=skipped)
     added_articles = added_events = 0
     if fresh:
-        pipeline = build_pipeline(online=online, user_agent=user_agent)
-        progress.update(state="parsing")
         counter = _Progress(len(fresh))
 
         def step(n: int) -> None:
             counter(n)
             progress.advance(n)
 
-        result = pipeline.run(fresh, progress=step)
+        def parsing() -> None:
+            progress.update(state="parsing")
+
+        if dask:
+            from dashboard.distributed import ingest_on_cluster
+
+            result = ingest_on_cluster(fresh, dask, partition_size, online, user_agent, progress=step,
+                                       on_parsing=parsing)
+        else:
+            from dashboard.pipeline import build_pipeline
+
+            pipeline = build_pipeline(online=online, user_agent=user_agent)
+            parsing()
+            result = pipeline.run(fresh, progress=step)
         progress.update(state="storing")
         added_articles, added_events = store.append(result.events, result.articles)
     progress.update(state="done", articles_added=added_articles, events_added=added_events)
@@ -172,8 +210,10 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.partition_size and not args.dask:
+        raise ConflictMapError("--partition-size only applies with --dask")
     summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
-                           status=args.status)
+                           status=args.status, dask=args.dask, partition_size=args.partition_size)
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
           f"{len(summary['skipped'])} skipped")
     for problem in summary["skipped"]:
@@ -237,11 +277,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_ingest_bench, run_serve_bench
 
     if args.events is not None:
+        if args.dask or args.partition_size:
+            raise ConflictMapError("bench: --dask and --partition-size time the ingest, not --events")
         if args.events < 1 or args.requests < 1:
             raise ConflictMapError("bench: --events and --requests must be at least 1")
         print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed), args.json)
         return 0
-    print_figures(run_ingest_bench(limit=args.limit), args.json)
+    print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size), args.json)
     return 0
 
 

@@ -24,3 +24,8 @@ class GazetteerError(ConflictMapError):
 
 class ModelError(ConflictMapError):
     """The spaCy model cannot be loaded."""
+
+
+class DistributedError(ConflictMapError):
+    """A Dask run cannot start or finish: the extra is missing, the scheduler is unreachable, no
+    worker joined, a worker died, or the workers disagree on the model or gazetteer."""
