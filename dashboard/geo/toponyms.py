@@ -455,8 +455,9 @@ def _inside(place: Place, container: list[Place]) -> bool:
     return False
 
 
-def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> float:
-    """How likely `place` is meant by the name `key` in a document with context `ctx`."""
+def score(place: Place, key: str, ctx: Context, admin_hint: bool = False, overshadowed: bool = False) -> float:
+    """How likely `place` is meant by the name `key` in a document with context `ctx`.
+    `overshadowed`: a namesake of the name's far better-known bearer (see `overshadowed_by`)."""
     if place.idx in ctx.preferred:
         return 100.0
     s = math.log10(place.population + 10)
@@ -480,15 +481,32 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
     elif place.feature_class == "P":
         # Matched only through an alternate name: often a historical or foreign name of another town.
         s -= 0.5
+    near = 0.0
+    if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
+        d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
+        near = 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
+    support = min(ctx.support.get(place.idx, 0), 3)
     total = sum(ctx.countries.values())
     if total and place.country_code:
         share = ctx.countries.get(place.country_code, 0) / total
-        s += 3.0 * share + (1.0 if share > 0 else 0.0)
-    if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
-        d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
-        s += 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
-    s += SUPPORT_WEIGHT * min(ctx.support.get(place.idx, 0), 3)
-    return s
+        bonus = 3.0 * share + (1.0 if share > 0 else 0.0)
+        # The country alone does not make a village the sense of a world city's name: London in a
+        # story about Washington is still London, England, unless something nearby points to the
+        # village (a neighbour named, a town placed close by).
+        if overshadowed and not support and near < 1.5:
+            bonus *= OVERSHADOWED_COUNTRY_FACTOR
+        s += bonus
+    return s + near + SUPPORT_WEIGHT * support
+
+
+OVERSHADOWED_COUNTRY_FACTOR = 0.5
+OVERSHADOW_RATIO = 100  # how many times more people the famous bearer of the name must have
+
+
+def overshadowed_by(cands: Iterable[Place], key: str) -> int:
+    """Population of the best-known town or city that bears the name `key` as its own; its namesakes
+    with a hundredth of its people or fewer are 'overshadowed'."""
+    return max((p.population for p in cands if p.feature_class == "P" and fold(p.name) == key), default=0)
 
 
 SUPPORT_WEIGHT = 0.8
@@ -595,7 +613,11 @@ def is_generic_name(key: str) -> bool:
 
 
 def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False) -> list[tuple[Place, float]]:
-    ranked = sorted(((p, score(p, key, ctx, admin_hint)) for p in cands), key=lambda t: -t[1])
+    cands = list(cands)
+    famous = overshadowed_by(cands, key)
+    ranked = sorted(((p, score(p, key, ctx, admin_hint, p.feature_class == "P"
+                                and p.population * OVERSHADOW_RATIO <= famous)) for p in cands),
+                    key=lambda t: -t[1])
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
     # as "province" after it the city is meant; both lie in the same country either way. A user's
     # correction (preferred) that names the governorate stays on top.
@@ -608,6 +630,85 @@ def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = Fals
                 ranked.insert(0, ranked.pop(i))
                 break
     return ranked
+
+
+@dataclass
+class _Evidence:
+    """What a document's names say about its geography, from one round of guesses."""
+
+    countries: Counter  # country → weight of the names placed there (demonyms too)
+    own: dict[str, Counter]  # what each name adds, so it is not its own evidence
+    named: Counter  # the same for places named (demonyms name actors, not places), datelines left out
+    anchors: list[tuple[str, float, float]]  # (name, lat, lon) of the confidently placed towns
+    counted: set[int]  # the toponyms (by index) that count
+
+    def context(self, key: str, preferred: frozenset[int], support: dict[int, int]) -> Context:
+        """The context in which to rank the name `key`: the evidence less its own."""
+        mine = self.own.get(key)
+        return Context(self.countries - mine if mine else self.countries, anchors_besides(self.anchors, key),
+                       preferred, support)
+
+
+def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]],
+            counted: set[int] | None = None) -> _Evidence:
+    """The evidence of a round of rankings: a name counts for its best place's country when that place
+    clearly wins or all its likeliest places are in one country. With `counted` (the names that
+    counted in an earlier round), those names and only those count, for their new best place: a
+    later round corrects guesses but does not let a context confirm itself name after name."""
+    ev = _Evidence(Counter(), {}, Counter(), [], set())
+    for i, t in enumerate(toponyms):
+        if t.is_demonym and t.place:
+            ev.countries[t.place.country_code] += 1
+            continue
+        ranked = ranked_by_i.get(i)
+        if not ranked:
+            continue
+        key = fold(t.text)
+        top = ranked[0][0]
+        margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
+        weight = 1.0 if top.feature_code == "PCLI" else 0.5
+        sure = margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1
+        if sure if counted is None else i in counted:
+            ev.counted.add(i)
+            ev.countries[top.country_code] += weight
+            ev.own.setdefault(key, Counter())[top.country_code] += weight
+            # A dateline says where the reporter files from, not what the story is about: BEIRUT
+            # over a report on Saraqib must not make Syria's towns "foreign".
+            if t.label != "DATELINE":
+                ev.named[top.country_code] += weight
+        # A town that clearly wins anchors its neighbours, in every round: nearness is local
+        # evidence, and a town placed in context is placed better than by its size alone.
+        if top.feature_class == "P" and margin > 1.0:
+            ev.anchors.append((key, top.latitude, top.longitude))
+    return ev
+
+
+def _options(i: int, toponyms: list[Toponym], cands: dict[str, list[Place]], contained_by: dict[int, int],
+             contains: dict[int, int]) -> list[Place]:
+    """The candidates of toponym i, narrowed by the name that contains it or that it contains."""
+    t = toponyms[i]
+    options = cands.get(fold(t.text), [])
+    if i in contained_by:
+        outer = toponyms[contained_by[i]]
+        outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
+        inside = [p for p in options if _inside(p, outer_cands)]
+        options = inside or options
+    if i in contains:
+        # "Atlanta, Georgia": the container is the Georgia that holds an Atlanta.
+        inner = cands.get(fold(toponyms[contains[i]].text), [])
+        holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
+        options = holding or options
+    return options
+
+
+MAX_ANCHORS = 50
+
+
+def anchors_besides(anchors: list[tuple[str, float, float]], key: str) -> tuple[tuple[float, float], ...]:
+    """The towns the first pass placed confidently, less those placed for `key` itself: a name's own
+    first guess is no evidence for it (London, England would otherwise anchor London against the
+    London, Ontario that the rest of the story points to)."""
+    return tuple((lat, lon) for k, lat, lon in anchors if k != key)[:MAX_ANCHORS]
 
 
 def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
@@ -640,63 +741,54 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                     spelled_exactly.add(key)
                     matched_as[key] = fold(inner)
 
-    first: Counter = Counter()
-    pools: dict[str, list[Place]] = {}
-    own: dict[str, Counter] = {}  # what each name adds to the context, so it is not its own evidence
-    named: Counter = Counter()  # countries of the places named (demonyms name actors, not places)
-    anchors: list[tuple[float, float]] = []
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
-    for t in toponyms:
-        if t.is_demonym and t.place:
-            first[t.place.country_code] += 1
-            continue
-        ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
-        if not ranked:
-            continue
-        # Places that bear the name as their own: a translation ("Washington" for Watervliet)
-        # should not gather support from the neighbours of a famous namesake.
-        key = fold(t.text)
-        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
-                         or [p for p, _ in ranked[:POOL_SIZE]])
-        top = ranked[0][0]
-        margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
-        weight = 1.0 if top.feature_code == "PCLI" else 0.5
-        if margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1:
-            first[top.country_code] += weight
-            own.setdefault(fold(t.text), Counter())[top.country_code] += weight
-            # A dateline says where the reporter files from, not what the story is about: BEIRUT
-            # over a report on Saraqib must not make Syria's towns "foreign".
-            if t.label != "DATELINE":
-                named[top.country_code] += weight
-            if top.feature_class == "P" and margin > 1.0:
-                anchors.append((top.latitude, top.longitude))
-    ctx = Context(first, tuple(anchors[:50]), preferred, co_support(pools))
-    contained_by = containers(toponyms, text)
-    contains = {outer: inner for inner, outer in contained_by.items()}
+    pools: dict[str, list[Place]] = {}
+    first_ranked: dict[int, list[tuple[Place, float]]] = {}
     for i, t in enumerate(toponyms):
         if t.is_demonym:
             continue
         key = fold(t.text)
-        options = cands.get(key, [])
-        if i in contained_by:
-            outer = toponyms[contained_by[i]]
-            outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
-            inside = [p for p in options if _inside(p, outer_cands)]
-            options = inside or options
-        if i in contains:
-            # "Atlanta, Georgia": the container is the Georgia that holds an Atlanta.
-            inner = cands.get(fold(toponyms[contains[i]].text), [])
-            holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
-            options = holding or options
-        if key not in spelled_exactly:
-            # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
-            # (Syria) is not Toli-Toli (Indonesia).
-            options = [p for p in options if p.country_code and first.get(p.country_code, 0) > 0
-                       or p.idx in preferred]
-        mine = own.get(key)
-        here = Context(first - mine, ctx.anchors, preferred, ctx.support) if mine else ctx
-        ranked = rank(options, key, here, t.admin_hint)
-        others = Context(named - mine if mine else named)
+        ranked = rank(cands.get(key, []), key, Context(Counter(), (), preferred), t.admin_hint)
+        if not ranked:
+            continue
+        first_ranked[i] = ranked
+        # Places that bear the name as their own: a translation ("Washington" for Watervliet)
+        # should not gather support from the neighbours of a famous namesake.
+        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
+                         or [p for p, _ in ranked[:POOL_SIZE]])
+    support = co_support(pools)
+    contained_by = containers(toponyms, text)
+    contains = {outer: inner for inner, outer in contained_by.items()}
+
+    def rank_in_context(ev: _Evidence) -> dict[int, list[tuple[Place, float]]]:
+        out: dict[int, list[tuple[Place, float]]] = {}
+        for i, t in enumerate(toponyms):
+            if t.is_demonym:
+                continue
+            key = fold(t.text)
+            options = _options(i, toponyms, cands, contained_by, contains)
+            if key not in spelled_exactly:
+                # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
+                # (Syria) is not Toli-Toli (Indonesia).
+                options = [p for p in options if p.country_code and ev.countries.get(p.country_code, 0) > 0
+                           or p.idx in preferred]
+            out[i] = rank(options, key, ev.context(key, preferred, support), t.admin_hint)
+        return out
+
+    # Evidence from each name's best guess alone, then again from the guesses made in its light: a
+    # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
+    # not go on counting for its country.
+    ev = _gather(toponyms, first_ranked)
+    ev = _gather(toponyms, rank_in_context(ev), ev.counted)
+    final = rank_in_context(ev)
+    for i, t in enumerate(toponyms):
+        if t.is_demonym:
+            continue
+        key = fold(t.text)
+        ranked = final[i]
+        here = ev.context(key, preferred, support)
+        mine = ev.own.get(key)
+        others = Context(ev.named - mine if mine else ev.named)
         # The best candidate, unless it is not to be trusted: then none (not the next best, which
         # fits the name or the document still less).
         if ranked and (ranked[0][0].idx in preferred or not untrusted_match(

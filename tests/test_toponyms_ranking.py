@@ -1,0 +1,59 @@
+"""Ranking rules of toponym resolution, on hand-made places (no gazetteer needed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dashboard.geo.gazetteer import Place
+from dashboard.geo.toponyms import Context, Toponym, _gather, anchors_besides, rank
+
+
+def place(idx: int, name: str, lat: float, lon: float, cc: str, code: str = "PPL", pop: int = 2000,
+          admin1: str = "") -> Place:
+    return Place(idx=idx, geonameid=None, name=name, latitude=lat, longitude=lon,
+                 feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
+                 country_code=cc, admin1=admin1, admin2="", population=pop)
+
+
+LONDON_GB = place(1, "London", 51.51, -0.13, "GB", "PPLC", 8_961_989, "England")
+LONDON_OH = place(2, "London", 39.89, -83.45, "US", pop=10_060, admin1="Ohio")
+LONDON_ON = place(3, "London", 42.98, -81.23, "CA", pop=422_324, admin1="Ontario")
+
+
+def test_a_name_is_not_its_own_anchor() -> None:
+    anchors = [("london", 51.51, -0.13), ("st thomas", 42.78, -81.19)]
+    assert anchors_besides(anchors, "london") == ((42.78, -81.19),)
+    assert anchors_besides(anchors, "aleppo") == ((51.51, -0.13), (42.78, -81.19))
+
+
+def test_country_alone_does_not_turn_a_world_city_into_a_village() -> None:
+    # A story about the United States and nothing near Ohio: "London" is still London, England.
+    ctx = Context(Counter({"US": 4.0}))
+    assert rank([LONDON_GB, LONDON_OH], "london", ctx)[0][0] is LONDON_GB
+
+
+def test_local_evidence_still_picks_the_village() -> None:
+    # With a town placed beside it, the village wins as before.
+    ctx = Context(Counter({"US": 4.0}), anchors=((39.95, -83.0),))
+    assert rank([LONDON_GB, LONDON_OH], "london", ctx)[0][0] is LONDON_OH
+
+
+def test_a_large_namesake_is_not_overshadowed() -> None:
+    # London, Ontario (422,000 people) is no village: the story's country is enough for it.
+    ctx = Context(Counter({"CA": 3.0, "SY": 2.5}))
+    assert rank([LONDON_GB, LONDON_ON], "london", ctx)[0][0] is LONDON_ON
+
+
+def test_a_later_round_corrects_guesses_without_adding_names() -> None:
+    edmonton_ca = place(10, "Edmonton", 53.55, -113.47, "CA", pop=1_010_899)
+    edmonton_gb = place(11, "Edmonton", 51.62, -0.06, "GB", pop=82_000)
+    enfield_us = place(12, "Enfield", 41.98, -72.59, "US", pop=45_212)
+    enfield_gb = place(13, "Enfield", 51.65, -0.08, "GB", pop=156_858)
+    tops = [Toponym(0, 8, "Edmonton", "GOLD"), Toponym(13, 20, "Enfield", "GOLD")]
+    first = _gather(tops, {0: [(edmonton_ca, 9.0), (edmonton_gb, 6.4)], 1: [(enfield_us, 8.0), (enfield_gb, 7.9)]})
+    assert first.counted == {0} and first.countries == Counter({"CA": 0.5})
+    # In context both are London's; only Edmonton counted before, so only it counts now, for England.
+    second = _gather(tops, {0: [(edmonton_gb, 10.5), (edmonton_ca, 9.0)], 1: [(enfield_gb, 9.0), (enfield_us, 5.0)]},
+                     first.counted)
+    assert second.countries == Counter({"GB": 0.5})
+    assert [k for k, _, _ in second.anchors] == ["edmonton", "enfield"], "a clear winner anchors in every round"
