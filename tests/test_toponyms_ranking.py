@@ -57,3 +57,32 @@ def test_a_later_round_corrects_guesses_without_adding_names() -> None:
                      first.counted)
     assert second.countries == Counter({"GB": 0.5})
     assert [k for k, _, _ in second.anchors] == ["edmonton", "enfield"], "a clear winner anchors in every round"
+
+
+def test_document_focus_is_the_town_named_most() -> None:
+    from dashboard.geo.toponyms import document_focus
+
+    new_orleans = place(20, "New Orleans", 29.95, -90.07, "US", pop=389_617, admin1="Louisiana")
+    louisiana = place(21, "Louisiana", 31.0, -92.0, "US", code="ADM1", pop=4_600_000)
+    baton_rouge = place(22, "Baton Rouge", 30.45, -91.15, "US", pop=228_590, admin1="Louisiana")
+    tops = [Toponym(0, 1, "Louisiana", "GOLD", place=louisiana), Toponym(2, 3, "Louisiana", "GOLD", place=louisiana),
+            Toponym(4, 5, "Baton Rouge", "GOLD", place=baton_rouge),
+            Toponym(6, 7, "New Orleans", "GOLD", place=new_orleans),
+            Toponym(8, 9, "New Orleans", "GOLD", place=new_orleans), Toponym(10, 11, "Royal Street", "GOLD")]
+    # The province is named as often but is too coarse to place a street.
+    assert document_focus(tops) is new_orleans
+    assert document_focus(tops[:2]) is None
+
+
+def test_unknown_street_is_placed_in_the_story_town(gazetteer) -> None:
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import resolve
+
+    text = "In New Orleans, a house on Frenchmen Street burned; New Orleans firefighters came."
+    spans = [(text.index("New Orleans"), text.index("New Orleans") + 11),
+             (text.index("Frenchmen Street"), text.index("Frenchmen Street") + 16),
+             (text.rindex("New Orleans"), text.rindex("New Orleans") + 11)]
+    tops = resolve([Toponym(s, e, text[s:e], "GOLD") for s, e in spans], GazetteerGeocoder(gazetteer), gazetteer,
+                   text=text)
+    assert tops[1].fallback and tops[1].place == tops[0].place and tops[0].place.admin1 == "Louisiana"
+    assert not tops[0].fallback
