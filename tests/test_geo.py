@@ -526,3 +526,8 @@ def test_generic_word_is_not_a_foreign_province(gazetteer) -> None:
                    gazetteer, text=text)
     assert tops[1].fallback and tops[1].place.country_code == "SY", "not Sierra Leone's Northern Province"
     assert tops[2].place.country_code == "SY"
+
+
+def test_only_the_capital_is_the_capital(gazetteer) -> None:
+    capitals = [p for p in gazetteer.lookup("Washington") if p.feature_code == "PPLC" and p.country_code == "US"]
+    assert [p.admin1 for p in capitals] == ["Washington, D.C."]

@@ -86,3 +86,27 @@ def test_unknown_street_is_placed_in_the_story_town(gazetteer) -> None:
                    text=text)
     assert tops[1].fallback and tops[1].place == tops[0].place and tops[0].place.admin1 == "Louisiana"
     assert not tops[0].fallback
+
+
+def test_every_candidate_can_be_supported_not_only_the_pool() -> None:
+    from dashboard.geo.toponyms import co_support
+
+    paris_mo = place(30, "Paris", 39.48, -92.0, "US", admin1="Missouri")
+    monroe_in = place(31, "Monroe County", 39.16, -86.52, "US", code="ADM2", pop=90_000, admin1="Indiana")
+    monroe_mo = place(32, "Monroe County", 39.50, -92.0, "US", code="ADM2", pop=3_000, admin1="Missouri")
+    pools = {"paris": [paris_mo], "monroe county": [monroe_in]}  # the small county is crowded out
+    assert 32 not in co_support(pools)
+    support = co_support(pools, {"paris": [paris_mo], "monroe county": [monroe_in, monroe_mo]})
+    assert support.get(32) == 1 and 31 not in support
+
+
+def test_sibling_provinces_support_a_province_as_one_name() -> None:
+    from dashboard.geo.toponyms import co_support
+
+    alaska = place(40, "Alaska", 64.0, -150.0, "US", code="ADM1", pop=700_000, admin1="Alaska")
+    hawaii = place(41, "Hawaii", 20.8, -156.3, "US", code="ADM1", pop=1_400_000, admin1="Hawaii")
+    georgia_us = place(42, "Georgia", 32.7, -83.4, "US", code="ADM1", pop=10_000_000, admin1="Georgia")
+    georgia_ge = place(43, "Georgia", 42.0, 43.5, "GE", code="PCLI", pop=3_700_000)
+    support = co_support({"alaska": [alaska], "hawaii": [hawaii], "georgia": [georgia_ge, georgia_us]})
+    assert support[42] == 1, "all the other states count as one supporter"
+    assert support[40] == 1 and 43 not in support

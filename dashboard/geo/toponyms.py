@@ -511,48 +511,69 @@ def overshadowed_by(cands: Iterable[Place], key: str) -> int:
 
 
 SUPPORT_WEIGHT = 0.8
+SIBLINGS = "\x00provinces"  # stands for all the sibling provinces a document names, as one supporter
 SUPPORT_KM = 100.0
 POOL_SIZE = 10
 
 
-def co_support(pools: dict[str, list[Place]]) -> dict[int, int]:
+def co_support(pools: dict[str, list[Place]], targets: dict[str, list[Place]] | None = None) -> dict[int, int]:
     """For each candidate, how many of the document's other names could be a place beside it
     (within SUPPORT_KM) or the province that holds it, or lie inside it. Small towns named
     together are usually neighbours: Holliday, Paris and Monroe County in one story are all in
     Missouri; Edmonton beside Enfield is the one in London. `pools` holds each name's likeliest
-    candidates."""
-    pts: list[tuple[int, int, Place]] = []  # (name number, idx, place)
-    for n, places in enumerate(pools.values()):
-        for p in places:
-            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code:
-                pts.append((n, p.idx, p))
-    if len(pts) < 2:
+    candidates, which are the evidence; `targets` (by default the pools) the candidates to score:
+    all of a name's candidates, so that the small Monroe County beside Paris, Missouri is supported
+    even when a dozen larger Monroe Counties crowd it out of its name's pool."""
+    evidence = _support_points(pools)
+    scored = evidence if targets is None else _support_points(targets)
+    if not evidence or not scored:
         return {}
-    names = np.array([n for n, _, _ in pts])
-    lat = np.radians([p.latitude for _, _, p in pts])
-    lon = np.radians([p.longitude for _, _, p in pts])
-    point = np.array([p.feature_code != "ADM1" for _, _, p in pts])
-    # Haversine for every pair at once: a document has a few hundred candidates at most.
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    near = (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1))) <= SUPPORT_KM) & point[:, None] & point[None, :]
-    holders: dict[tuple[str, str], set[int]] = {}
-    for n, _, p in pts:
+    e_names = np.array([n for n, _ in evidence])
+    e_point = np.array([p.feature_code != "ADM1" for _, p in evidence])
+    near = _within_km(scored, evidence, SUPPORT_KM) & e_point[None, :]
+    holders: dict[tuple[str, str], set[str]] = {}
+    members: dict[tuple[str, str], set[str]] = {}
+    for n, p in evidence:
         if p.feature_code == "ADM1":
             holders.setdefault((p.country_code, fold(p.name)), set()).add(n)
+        elif p.admin1:
+            members.setdefault((p.country_code, fold(p.admin1)), set()).add(n)
+    sibling_provinces: dict[str, set[str]] = {}
+    for n, places in pools.items():
+        if places and places[0].feature_code == "ADM1":
+            sibling_provinces.setdefault(places[0].country_code, set()).add(n)
     out: dict[int, int] = {}
-    for k, (n, idx, p) in enumerate(pts):
-        others = set(names[near[k]].tolist())
+    for k, (n, p) in enumerate(scored):
+        others = set(e_names[near[k]].tolist()) if p.feature_code != "ADM1" else set()
         if p.feature_code != "ADM1" and p.admin1:
             others |= holders.get((p.country_code, fold(p.admin1)), set())
         elif p.feature_code == "ADM1":
-            others |= {m for m, _, q in pts if q.feature_code != "ADM1" and q.country_code == p.country_code
-                       and fold(q.admin1) == fold(p.name)}
+            others |= members.get((p.country_code, fold(p.name)), set())
+            # A list of a country's provinces: "Alaska, Hawaii and Georgia" are all states. They count
+            # as one name together: a story that names a few states may still mean the capital
+            # (Washington) rather than a state that shares its name.
+            if sibling_provinces.get(p.country_code, set()) - {n}:
+                others.add(SIBLINGS)
         others.discard(n)
         if others:
-            out[idx] = len(others)
+            out[p.idx] = max(out.get(p.idx, 0), len(others))
     return out
+
+
+def _support_points(pools: dict[str, list[Place]]) -> list[tuple[str, Place]]:
+    """(name, place) for the places that can support or be supported: not countries, continents or seas."""
+    return [(n, p) for n, places in pools.items() for p in places
+            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code]
+
+
+def _within_km(a: list[tuple[str, Place]], b: list[tuple[str, Place]], km: float) -> np.ndarray:
+    """Which places of `a` lie within `km` of which of `b` (haversine for every pair at once)."""
+    lat_a = np.radians([p.latitude for _, p in a])[:, None]
+    lon_a = np.radians([p.longitude for _, p in a])[:, None]
+    lat_b = np.radians([p.latitude for _, p in b])[None, :]
+    lon_b = np.radians([p.longitude for _, p in b])[None, :]
+    h = np.sin((lat_b - lat_a) / 2) ** 2 + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))) <= km
 
 
 def _foreign_small_place(place: Place, ctx: Context) -> bool:
@@ -757,7 +778,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         # should not gather support from the neighbours of a famous namesake.
         pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
                          or [p for p, _ in ranked[:POOL_SIZE]])
-    support = co_support(pools)
+    support = co_support(pools, {k: cands.get(k, []) for k in pools})
     contained_by = containers(toponyms, text)
     contains = {outer: inner for inner, outer in contained_by.items()}
 
