@@ -531,3 +531,12 @@ def test_generic_word_is_not_a_foreign_province(gazetteer) -> None:
 def test_only_the_capital_is_the_capital(gazetteer) -> None:
     capitals = [p for p in gazetteer.lookup("Washington") if p.feature_code == "PPLC" and p.country_code == "US"]
     assert [p.admin1 for p in capitals] == ["Washington, D.C."]
+
+
+def test_geoparse_leaves_focus_guesses_unplaced_for_events(nlp, gazetteer) -> None:
+    # resolve() places Jibrin at the story's town (a geoparser's best guess); geoparse(), which feeds
+    # the event extractor, leaves it unplaced: a guess from the focus must not locate an event.
+    text = "Warplanes bombed Aleppo and Homs in Syria, and the town of Jibrin."
+    tops = {t.text: t for t in geoparsed(nlp, gazetteer, text)}
+    assert tops["Aleppo"].place is not None
+    assert tops["Jibrin"].fallback and tops["Jibrin"].place is None

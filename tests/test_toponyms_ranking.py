@@ -110,3 +110,15 @@ def test_sibling_provinces_support_a_province_as_one_name() -> None:
     support = co_support({"alaska": [alaska], "hawaii": [hawaii], "georgia": [georgia_ge, georgia_us]})
     assert support[42] == 1, "all the other states count as one supporter"
     assert support[40] == 1 and 43 not in support
+
+
+def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
+    from dashboard.geo.toponyms import _foreign_small_place
+
+    ash = place(50, "Ash", 51.28, 1.28, "GB", pop=2_767)
+    ashford = place(51, "Ashford", 51.15, 0.87, "GB", pop=74_204)
+    several = Context(Counter({"US": 9.0, "SY": 6.5, "RU": 3.0}))  # no country has half the evidence
+    assert _foreign_small_place(ash, several)
+    assert not _foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
+    assert _foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
+    assert not _foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"

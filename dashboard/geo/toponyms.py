@@ -578,13 +578,18 @@ def _within_km(a: list[tuple[str, Place]], b: list[tuple[str, Place]], km: float
 
 def _foreign_small_place(place: Place, ctx: Context) -> bool:
     """A village abroad in a document about one country is more often a local place the gazetteer
-    lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved."""
+    lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved.
+    A hamlet (under VILLAGE_POPULATION) in a country the document never names is no more likely
+    when the document is about several countries (Ash, Kent in a story on the US, Russia and Syria)."""
     total = sum(ctx.countries.values())
     if not total or place.feature_code in ("PCLI", "CONT", "RGN", "OCN", "SEA") or not place.country_code:
         return False
-    top_share = max(ctx.countries.values()) / total
-    return (ctx.countries.get(place.country_code, 0) == 0 and top_share >= 0.5
-            and place.population < 100_000)
+    if ctx.countries.get(place.country_code, 0) > 0 or place.population >= 100_000:
+        return False
+    return max(ctx.countries.values()) / total >= 0.5 or place.population < VILLAGE_POPULATION
+
+
+VILLAGE_POPULATION = 10_000
 
 
 WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
@@ -859,8 +864,14 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
 
     Places inside organisations' names help resolve the others (a "Kentucky State Police" puts
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
-    actor, and a name inside it does not locate an event."""
+    actor, and a name inside it does not locate an event. Names placed only by the document's
+    focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
     toponyms = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    for t in toponyms:
+        if t.fallback:
+            # A guess from the story's focus places no event: "shelling in Mesraba" in a report on
+            # the Geneva talks is not an event in Geneva. The extractor treats the name as unknown.
+            t.place, t.score = None, 0.0
     return [t for t in toponyms if not t.embedded]
 
 
