@@ -436,7 +436,8 @@ def test_one_sense_per_article(gazetteer) -> None:
 @pytest.mark.parametrize("name, inner", [
     ("Karak district", "Karak"), ("Vancouver Art Gallery", "Vancouver"), ("North London", "London"),
     ("University of Manitoba", "Manitoba"), ("Republic of Armenia", "Armenia"), ("Bob Wills Museum", None),
-    ("Xyzzy Qux", None), ("Tijuana River", "Tijuana"),
+    ("Xyzzy Qux", None), ("Tijuana River", "Tijuana"), ("European Commission", "European"),
+    ("Mexican Senate", "Mexico"), ("US Federal Reserve", "US"), ("Us Weekly Magazine", None),
 ])
 def test_contained_name(gazetteer, name: str, inner: str | None) -> None:
     from dashboard.geo.toponyms import contained_name

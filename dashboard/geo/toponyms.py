@@ -397,8 +397,9 @@ def _online_place(loc: Location, name: str) -> Place:
 
 def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
     """For a name the gazetteer lacks, the known place it is in or named after: "Karak district"
-    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London. The longest run of
-    words, leftmost first, that names a province or a town of 5,000 people or more."""
+    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London, "European Commission"
+    → European (Europe), "Mexican Senate" → Mexico. The longest run of words, leftmost first, that
+    names a country, a continent, a province or a town of 5,000 people or more."""
     words = text.split()
     if len(words) < 2:
         return None
@@ -413,18 +414,35 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
             if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
                 continue
             name = " ".join(run).strip(",.;:'’")
-            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3:
+            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3 and not name.isupper():
                 continue
             found_places = gazetteer.lookup(name)
-            # By its own name, or a country's other name ("U.S."); not a translation ("Art").
+            # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
+            # not a translation ("Art").
             places = [p for p in found_places if fold(p.name) == fold(name)] or [
-                p for p in found_places if p.feature_code == "PCLI"]
+                p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
+            if len(name) < 3:
+                places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
             if places and _well_known(places, 5000, name):
                 found.append((_prominence(places), name))
         if found:
             # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
             return max(found)[1]
-    return None
+    return _state_institution(words, gazetteer)
+
+
+# Words after a demonym that make a name one of the state's institutions ("Mexican Senate").
+INSTITUTION_WORDS = STATE_NOUNS | {"senate", "embassy", "consulate", "ministry", "cabinet", "congress"}
+
+
+def _state_institution(words: list[str], gazetteer: Gazetteer) -> str | None:
+    """The country of a state institution named by its demonym ("Mexican Senate", "British Embassy"
+    → Mexico, United Kingdom), for a name that holds no place name. Not "French Quarter" or
+    "Frenchmen Street": the demonym must open the name and an institution's word follow it."""
+    if len(words) < 2 or words[1].lower() not in INSTITUTION_WORDS:
+        return None
+    country = gazetteer.country(gazetteer.demonym_country(words[0]) or "")
+    return None if country is None or _names_people(words[0], gazetteer) else country.name
 
 
 def _prominence(places: list[Place]) -> tuple[int, int]:
