@@ -541,3 +541,11 @@ def test_geoparse_leaves_focus_guesses_unplaced_for_events(nlp, gazetteer) -> No
     tops = {t.text: t for t in geoparsed(nlp, gazetteer, text)}
     assert tops["Aleppo"].place is not None
     assert tops["Jibrin"].fallback and tops["Jibrin"].place is None
+
+
+def test_name_found_by_the_place_inside_it_matches_that_place_by_name(gazetteer) -> None:
+    # "Florida" is Valle Vista's alternate name but the state's own: the state is meant.
+    text = "Students at Florida Atlantic University marched."
+    s = text.index("Florida")
+    (top,) = resolve([Toponym(s, s + 27, text[s:s + 27], "GOLD")], GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    assert (top.place.name, top.place.feature_code) == ("Florida", "ADM1")

@@ -793,13 +793,17 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         if t.is_demonym:
             continue
         key = fold(t.text)
-        ranked = rank(cands.get(key, []), key, Context(Counter(), (), preferred), t.admin_hint)
+        # A name looked up by the place inside it ("Florida Atlantic University" → Florida) is matched
+        # against that place's name: Florida the state bears it as its own name, Valle Vista only as an
+        # alternate one.
+        name = matched_as.get(key, key)
+        ranked = rank(cands.get(key, []), name, Context(Counter(), (), preferred), t.admin_hint)
         if not ranked:
             continue
         first_ranked[i] = ranked
         # Places that bear the name as their own: a translation ("Washington" for Watervliet)
         # should not gather support from the neighbours of a famous namesake.
-        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
+        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == name][:POOL_SIZE]
                          or [p for p, _ in ranked[:POOL_SIZE]])
     support = co_support(pools, {k: cands.get(k, []) for k in pools})
     contained_by = containers(toponyms, text)
@@ -817,7 +821,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                 # (Syria) is not Toli-Toli (Indonesia).
                 options = [p for p in options if p.country_code and ev.countries.get(p.country_code, 0) > 0
                            or p.idx in preferred]
-            out[i] = rank(options, key, ev.context(key, preferred, support), t.admin_hint)
+            out[i] = rank(options, matched_as.get(key, key), ev.context(key, preferred, support), t.admin_hint)
         return out
 
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
