@@ -530,6 +530,7 @@ def overshadowed_by(cands: Iterable[Place], key: str) -> int:
 
 SUPPORT_WEIGHT = 0.8
 SIBLINGS = "\x00provinces"  # stands for all the sibling provinces a document names, as one supporter
+MIN_SIBLINGS = 2
 SUPPORT_KM = 100.0
 POOL_SIZE = 10
 
@@ -567,10 +568,10 @@ def co_support(pools: dict[str, list[Place]], targets: dict[str, list[Place]] | 
             others |= holders.get((p.country_code, fold(p.admin1)), set())
         elif p.feature_code == "ADM1":
             others |= members.get((p.country_code, fold(p.name)), set())
-            # A list of a country's provinces: "Alaska, Hawaii and Georgia" are all states. They count
-            # as one name together: a story that names a few states may still mean the capital
-            # (Washington) rather than a state that shares its name.
-            if sibling_provinces.get(p.country_code, set()) - {n}:
+            # A list of a country's provinces: "Alaska, Hawaii and Georgia" are all states. It takes
+            # a list (MIN_SIBLINGS others), and it counts as one name: a story that names a state or
+            # two may still mean the capital (Washington) rather than a state that shares its name.
+            if len(sibling_provinces.get(p.country_code, set()) - {n}) >= MIN_SIBLINGS:
                 others.add(SIBLINGS)
         others.discard(n)
         if others:
