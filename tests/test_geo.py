@@ -550,3 +550,10 @@ def test_name_found_by_the_place_inside_it_matches_that_place_by_name(gazetteer)
     s = text.index("Riverdale")
     (top,) = resolve([Toponym(s, s + 16, text[s:s + 16], "GOLD")], GazetteerGeocoder(gazetteer), gazetteer, text=text)
     assert top.place.name == "Riverdale"
+
+
+def test_two_countries_side_by_side_are_a_list_not_a_containment(gazetteer) -> None:
+    text = "His reports on entanglements in Russia, U.S. officials said, were credible. Idlib, Syria was shelled."
+    tops = resolve(gold(text, "Russia", "U.S.", "Idlib", "Syria"), GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    assert [(t.place.country_code, t.place.feature_code) for t in tops[:2]] == [("RU", "PCLI"), ("US", "PCLI")]
+    assert tops[2].place.country_code == "SY", "a town before its country is still inside it"

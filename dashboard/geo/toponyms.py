@@ -737,14 +737,20 @@ def _options(i: int, toponyms: list[Toponym], cands: dict[str, list[Place]], con
     if i in contained_by:
         outer = toponyms[contained_by[i]]
         outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
-        inside = [p for p in options if _inside(p, outer_cands)]
-        options = inside or options
+        # "in Russia, U.S. officials said": two countries side by side are a list, not Russia, Ohio.
+        if not (_has_country(options) and _has_country(outer_cands)):
+            inside = [p for p in options if _inside(p, outer_cands)]
+            options = inside or options
     if i in contains:
         # "Atlanta, Georgia": the container is the Georgia that holds an Atlanta.
         inner = cands.get(fold(toponyms[contains[i]].text), [])
         holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
         options = holding or options
     return options
+
+
+def _has_country(places: list[Place]) -> bool:
+    return any(p.feature_code == "PCLI" for p in places)
 
 
 MAX_ANCHORS = 50
