@@ -59,19 +59,17 @@ def test_a_later_round_corrects_guesses_without_adding_names() -> None:
     assert [k for k, _, _ in second.anchors] == ["edmonton", "enfield"], "a clear winner anchors in every round"
 
 
-def test_document_focus_is_the_town_named_most() -> None:
-    from dashboard.geo.toponyms import document_focus
+def test_a_name_without_candidates_goes_to_the_nearest_town_named() -> None:
+    from dashboard.geo.toponyms import nearest_town
 
     new_orleans = place(20, "New Orleans", 29.95, -90.07, "US", pop=389_617, admin1="Louisiana")
-    louisiana = place(21, "Louisiana", 31.0, -92.0, "US", code="ADM1", pop=4_600_000)
     baton_rouge = place(22, "Baton Rouge", 30.45, -91.15, "US", pop=228_590, admin1="Louisiana")
-    tops = [Toponym(0, 1, "Louisiana", "GOLD", place=louisiana), Toponym(2, 3, "Louisiana", "GOLD", place=louisiana),
-            Toponym(4, 5, "Baton Rouge", "GOLD", place=baton_rouge),
-            Toponym(6, 7, "New Orleans", "GOLD", place=new_orleans),
-            Toponym(8, 9, "New Orleans", "GOLD", place=new_orleans), Toponym(10, 11, "Royal Street", "GOLD")]
-    # The province is named as often but is too coarse to place a street.
-    assert document_focus(tops) is new_orleans
-    assert document_focus(tops[:2]) is None
+    towns = [Toponym(0, 11, "New Orleans", "GOLD", place=new_orleans),
+             Toponym(200, 211, "Baton Rouge", "GOLD", place=baton_rouge)]
+    assert nearest_town(towns, 40) is new_orleans
+    assert nearest_town(towns, 180) is baton_rouge
+    assert nearest_town(towns, 100) is new_orleans, "the earlier on a tie"
+    assert nearest_town([], 5) is None
 
 
 def test_unknown_street_is_placed_in_the_story_town(gazetteer) -> None:

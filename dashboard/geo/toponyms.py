@@ -58,7 +58,7 @@ class Toponym:
     admin_hint: bool = False
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
     embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
-    fallback: bool = False  # placed at the document's focus, not by its name (see `document_focus`)
+    fallback: bool = False  # placed at the nearest town the text names, not by its name (`nearest_town`)
 
     @property
     def resolved(self) -> bool:
@@ -861,31 +861,23 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         if first_mention is not None and not t.is_demonym and t.place != first_mention.place:
             t.place, t.score = first_mention.place, first_mention.score
     # A name the gazetteer lacks, or knows only far away from the story (a street, a building, a
-    # hamlet), is most likely in the town the story is about: place it there, flagged, rather than
-    # nowhere.
-    focus = document_focus(toponyms)
-    if focus is not None:
-        for t in toponyms:
-            if t.place is None and not t.is_demonym:
+    # hamlet), is most likely in the town the story speaks of there: place it at the nearest town
+    # named, flagged, rather than nowhere.
+    towns = [t for t in toponyms if t.place is not None and not t.is_demonym and t.place.precision <= 2]
+    for t in toponyms:
+        if t.place is None and not t.is_demonym:
+            focus = nearest_town(towns, t.start)
+            if focus is not None:
                 t.place, t.score, t.fallback = focus, 0.0, True
     return toponyms
 
 
-def document_focus(toponyms: list[Toponym]) -> Place | None:
-    """The town (or district) the document names most often among its resolved names, the first named
-    on a tie; None when it names none. Countries and provinces are too coarse to place a street."""
-    count: Counter = Counter()
-    first: dict[int, int] = {}
-    places: dict[int, Place] = {}
-    for n, t in enumerate(toponyms):
-        if t.place is None or t.is_demonym or t.fallback or t.place.precision > 2:
-            continue
-        count[t.place.idx] += 1
-        first.setdefault(t.place.idx, n)
-        places[t.place.idx] = t.place
-    if not count:
+def nearest_town(towns: list[Toponym], offset: int) -> Place | None:
+    """The place of the town (or district) named nearest to `offset` in the text, the earlier on a tie;
+    None when there is none. Countries and provinces are too coarse to place a street."""
+    if not towns:
         return None
-    return places[max(count, key=lambda i: (count[i], -first[i]))]
+    return min(towns, key=lambda t: (abs(t.start - offset), t.start)).place
 
 
 def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
