@@ -121,3 +121,12 @@ def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
     assert not _foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
     assert _foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
     assert not _foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
+
+
+def test_the_first_words_of_a_towns_own_name_match_better_than_an_alternate_name() -> None:
+    upon_tyne = place(60, "Newcastle upon Tyne", 54.98, -1.61, "GB", pop=300_125, admin1="England")
+    county_down = place(61, "Newcastle", 54.22, -5.89, "GB", pop=7_444, admin1="Northern Ireland")
+    assert rank([county_down, upon_tyne], "newcastle", Context(Counter({"GB": 2.0})))[0][0] is upon_tyne
+    # A bare alternate name (a translation) still counts for less than the town's own name.
+    translated = place(62, "Neuchâtel", 47.0, 6.93, "CH", pop=33_000)
+    assert rank([county_down, translated], "newcastle", Context(Counter()))[0][0] is county_down

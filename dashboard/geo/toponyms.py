@@ -495,8 +495,11 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False, oversh
         s += 1.5 if admin_hint else -0.8
     elif code == "PPLC":
         s += 1.0
-    if fold(place.name) == key:
+    own = fold(place.name)
+    if own == key:
         s += 1.5
+    elif place.feature_class == "P" and own.startswith(key + " "):
+        s += 1.0  # the first words of its own name: Newcastle for Newcastle upon Tyne, Enfield for Enfield Town
     elif place.feature_class == "P":
         # Matched only through an alternate name: often a historical or foreign name of another town.
         s -= 0.5
