@@ -27,7 +27,7 @@ import numpy as np
 from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 
 # geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
 PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
@@ -344,6 +344,13 @@ def build_gazetteer() -> Gazetteer:
             code_to_admin1[key][a1] += 1
         city_rows.append((c, lat, lon, a1, a2, key))
     admin1_of_code = {k: max(v, key=v.get) for k, v in code_to_admin1.items()}
+    # The capital is the largest town of the capital's name in its country, not every one of them
+    # (Washington, New Jersey is no capital).
+    capital_ids: set[str] = set()
+    for cc, name in capitals.items():
+        same = [c for c, *_ in city_rows if c["countrycode"] == cc and c["name"] == name]
+        if same:
+            capital_ids.add(str(max(same, key=lambda c: int(c.get("population") or 0))["geonameid"]))
     admin2_members: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
     admin1_pop: dict[tuple[str, str], int] = defaultdict(int)
     for c, lat, lon, a1, a2, key in city_rows:
@@ -352,7 +359,7 @@ def build_gazetteer() -> Gazetteer:
         admin1_pop[(c["countrycode"], fold(a1))] += pop
         if a2:
             admin2_members[(c["countrycode"], a1, a2)].append((lat, lon, pop))
-        is_capital = capitals.get(c["countrycode"]) == c["name"]
+        is_capital = str(c["geonameid"]) in capital_ids
         alts = [a for a in c.get("alternatenames") or [] if len(a) > 3 or a.istitle()]
         b.add([c["name"], *alts], geonameid=int(c["geonameid"]), name=c["name"], latitude=lat,
               longitude=lon, feature_class="P", feature_code="PPLC" if is_capital else "PPL",

@@ -58,6 +58,7 @@ class Toponym:
     admin_hint: bool = False
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
     embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
+    fallback: bool = False  # placed at the nearest town the text names, not by its name (`nearest_town`)
 
     @property
     def resolved(self) -> bool:
@@ -396,8 +397,9 @@ def _online_place(loc: Location, name: str) -> Place:
 
 def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
     """For a name the gazetteer lacks, the known place it is in or named after: "Karak district"
-    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London. The longest run of
-    words, leftmost first, that names a province or a town of 5,000 people or more."""
+    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London, "European Commission"
+    → European (Europe), "Mexican Senate" → Mexico. The longest run of words, leftmost first, that
+    names a country, a continent, a province or a town of 5,000 people or more."""
     words = text.split()
     if len(words) < 2:
         return None
@@ -412,18 +414,35 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
             if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
                 continue
             name = " ".join(run).strip(",.;:'’")
-            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3:
+            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3 and not name.isupper():
                 continue
             found_places = gazetteer.lookup(name)
-            # By its own name, or a country's other name ("U.S."); not a translation ("Art").
+            # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
+            # not a translation ("Art").
             places = [p for p in found_places if fold(p.name) == fold(name)] or [
-                p for p in found_places if p.feature_code == "PCLI"]
+                p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
+            if len(name) < 3:
+                places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
             if places and _well_known(places, 5000, name):
                 found.append((_prominence(places), name))
         if found:
             # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
             return max(found)[1]
-    return None
+    return _state_institution(words, gazetteer)
+
+
+# Words after a demonym that make a name one of the state's institutions ("Mexican Senate").
+INSTITUTION_WORDS = STATE_NOUNS | {"senate", "embassy", "consulate", "ministry", "cabinet", "congress"}
+
+
+def _state_institution(words: list[str], gazetteer: Gazetteer) -> str | None:
+    """The country of a state institution named by its demonym ("Mexican Senate", "British Embassy"
+    → Mexico, United Kingdom), for a name that holds no place name. Not "French Quarter" or
+    "Frenchmen Street": the demonym must open the name and an institution's word follow it."""
+    if len(words) < 2 or words[1].lower() not in INSTITUTION_WORDS:
+        return None
+    country = gazetteer.country(gazetteer.demonym_country(words[0]) or "")
+    return None if country is None or _names_people(words[0], gazetteer) else country.name
 
 
 def _prominence(places: list[Place]) -> tuple[int, int]:
@@ -455,8 +474,9 @@ def _inside(place: Place, container: list[Place]) -> bool:
     return False
 
 
-def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> float:
-    """How likely `place` is meant by the name `key` in a document with context `ctx`."""
+def score(place: Place, key: str, ctx: Context, admin_hint: bool = False, overshadowed: bool = False) -> float:
+    """How likely `place` is meant by the name `key` in a document with context `ctx`.
+    `overshadowed`: a namesake of the name's far better-known bearer (see `overshadowed_by`)."""
     if place.idx in ctx.preferred:
         return 100.0
     s = math.log10(place.population + 10)
@@ -475,76 +495,123 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False) -> flo
         s += 1.5 if admin_hint else -0.8
     elif code == "PPLC":
         s += 1.0
-    if fold(place.name) == key:
+    own = fold(place.name)
+    if own == key:
         s += 1.5
+    elif place.feature_class == "P" and own.startswith(key + " "):
+        s += 1.0  # the first words of its own name: Newcastle for Newcastle upon Tyne, Enfield for Enfield Town
     elif place.feature_class == "P":
         # Matched only through an alternate name: often a historical or foreign name of another town.
         s -= 0.5
+    near = 0.0
+    if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
+        d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
+        near = 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
+    support = min(ctx.support.get(place.idx, 0), 3)
     total = sum(ctx.countries.values())
     if total and place.country_code:
         share = ctx.countries.get(place.country_code, 0) / total
-        s += 3.0 * share + (1.0 if share > 0 else 0.0)
-    if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
-        d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
-        s += 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
-    s += SUPPORT_WEIGHT * min(ctx.support.get(place.idx, 0), 3)
-    return s
+        bonus = 3.0 * share + (1.0 if share > 0 else 0.0)
+        # The country alone does not make a village the sense of a world city's name: London in a
+        # story about Washington is still London, England, unless something nearby points to the
+        # village (a neighbour named, a town placed close by).
+        if overshadowed and not support and near < 1.5:
+            bonus *= OVERSHADOWED_COUNTRY_FACTOR
+        s += bonus
+    return s + near + SUPPORT_WEIGHT * support
+
+
+OVERSHADOWED_COUNTRY_FACTOR = 0.5
+OVERSHADOW_RATIO = 100  # how many times more people the famous bearer of the name must have
+
+
+def overshadowed_by(cands: Iterable[Place], key: str) -> int:
+    """Population of the best-known town or city that bears the name `key` as its own; its namesakes
+    with a hundredth of its people or fewer are 'overshadowed'."""
+    return max((p.population for p in cands if p.feature_class == "P" and fold(p.name) == key), default=0)
 
 
 SUPPORT_WEIGHT = 0.8
+SIBLINGS = "\x00provinces"  # stands for all the sibling provinces a document names, as one supporter
+MIN_SIBLINGS = 2
 SUPPORT_KM = 100.0
 POOL_SIZE = 10
 
 
-def co_support(pools: dict[str, list[Place]]) -> dict[int, int]:
+def co_support(pools: dict[str, list[Place]], targets: dict[str, list[Place]] | None = None) -> dict[int, int]:
     """For each candidate, how many of the document's other names could be a place beside it
     (within SUPPORT_KM) or the province that holds it, or lie inside it. Small towns named
     together are usually neighbours: Holliday, Paris and Monroe County in one story are all in
     Missouri; Edmonton beside Enfield is the one in London. `pools` holds each name's likeliest
-    candidates."""
-    pts: list[tuple[int, int, Place]] = []  # (name number, idx, place)
-    for n, places in enumerate(pools.values()):
-        for p in places:
-            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code:
-                pts.append((n, p.idx, p))
-    if len(pts) < 2:
+    candidates, which are the evidence; `targets` (by default the pools) the candidates to score:
+    all of a name's candidates, so that the small Monroe County beside Paris, Missouri is supported
+    even when a dozen larger Monroe Counties crowd it out of its name's pool."""
+    evidence = _support_points(pools)
+    scored = evidence if targets is None else _support_points(targets)
+    if not evidence or not scored:
         return {}
-    names = np.array([n for n, _, _ in pts])
-    lat = np.radians([p.latitude for _, _, p in pts])
-    lon = np.radians([p.longitude for _, _, p in pts])
-    point = np.array([p.feature_code != "ADM1" for _, _, p in pts])
-    # Haversine for every pair at once: a document has a few hundred candidates at most.
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
-    near = (2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1))) <= SUPPORT_KM) & point[:, None] & point[None, :]
-    holders: dict[tuple[str, str], set[int]] = {}
-    for n, _, p in pts:
+    e_names = np.array([n for n, _ in evidence])
+    e_point = np.array([p.feature_code != "ADM1" for _, p in evidence])
+    near = _within_km(scored, evidence, SUPPORT_KM) & e_point[None, :]
+    holders: dict[tuple[str, str], set[str]] = {}
+    members: dict[tuple[str, str], set[str]] = {}
+    for n, p in evidence:
         if p.feature_code == "ADM1":
             holders.setdefault((p.country_code, fold(p.name)), set()).add(n)
+        elif p.admin1:
+            members.setdefault((p.country_code, fold(p.admin1)), set()).add(n)
+    sibling_provinces: dict[str, set[str]] = {}
+    for n, places in pools.items():
+        if places and places[0].feature_code == "ADM1":
+            sibling_provinces.setdefault(places[0].country_code, set()).add(n)
     out: dict[int, int] = {}
-    for k, (n, idx, p) in enumerate(pts):
-        others = set(names[near[k]].tolist())
+    for k, (n, p) in enumerate(scored):
+        others = set(e_names[near[k]].tolist()) if p.feature_code != "ADM1" else set()
         if p.feature_code != "ADM1" and p.admin1:
             others |= holders.get((p.country_code, fold(p.admin1)), set())
         elif p.feature_code == "ADM1":
-            others |= {m for m, _, q in pts if q.feature_code != "ADM1" and q.country_code == p.country_code
-                       and fold(q.admin1) == fold(p.name)}
+            others |= members.get((p.country_code, fold(p.name)), set())
+            # A list of a country's provinces: "Alaska, Hawaii and Georgia" are all states. It takes
+            # a list (MIN_SIBLINGS others), and it counts as one name: a story that names a state or
+            # two may still mean the capital (Washington) rather than a state that shares its name.
+            if len(sibling_provinces.get(p.country_code, set()) - {n}) >= MIN_SIBLINGS:
+                others.add(SIBLINGS)
         others.discard(n)
         if others:
-            out[idx] = len(others)
+            out[p.idx] = max(out.get(p.idx, 0), len(others))
     return out
+
+
+def _support_points(pools: dict[str, list[Place]]) -> list[tuple[str, Place]]:
+    """(name, place) for the places that can support or be supported: not countries, continents or seas."""
+    return [(n, p) for n, places in pools.items() for p in places
+            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code]
+
+
+def _within_km(a: list[tuple[str, Place]], b: list[tuple[str, Place]], km: float) -> np.ndarray:
+    """Which places of `a` lie within `km` of which of `b` (haversine for every pair at once)."""
+    lat_a = np.radians([p.latitude for _, p in a])[:, None]
+    lon_a = np.radians([p.longitude for _, p in a])[:, None]
+    lat_b = np.radians([p.latitude for _, p in b])[None, :]
+    lon_b = np.radians([p.longitude for _, p in b])[None, :]
+    h = np.sin((lat_b - lat_a) / 2) ** 2 + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))) <= km
 
 
 def _foreign_small_place(place: Place, ctx: Context) -> bool:
     """A village abroad in a document about one country is more often a local place the gazetteer
-    lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved."""
+    lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved.
+    A hamlet (under VILLAGE_POPULATION) in a country the document never names is no more likely
+    when the document is about several countries (Ash, Kent in a story on the US, Russia and Syria)."""
     total = sum(ctx.countries.values())
     if not total or place.feature_code in ("PCLI", "CONT", "RGN", "OCN", "SEA") or not place.country_code:
         return False
-    top_share = max(ctx.countries.values()) / total
-    return (ctx.countries.get(place.country_code, 0) == 0 and top_share >= 0.5
-            and place.population < 100_000)
+    if ctx.countries.get(place.country_code, 0) > 0 or place.population >= 100_000:
+        return False
+    return max(ctx.countries.values()) / total >= 0.5 or place.population < VILLAGE_POPULATION
+
+
+VILLAGE_POPULATION = 10_000
 
 
 WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
@@ -595,7 +662,11 @@ def is_generic_name(key: str) -> bool:
 
 
 def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False) -> list[tuple[Place, float]]:
-    ranked = sorted(((p, score(p, key, ctx, admin_hint)) for p in cands), key=lambda t: -t[1])
+    cands = list(cands)
+    famous = overshadowed_by(cands, key)
+    ranked = sorted(((p, score(p, key, ctx, admin_hint, p.feature_class == "P"
+                                and p.population * OVERSHADOW_RATIO <= famous)) for p in cands),
+                    key=lambda t: -t[1])
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
     # as "province" after it the city is meant; both lie in the same country either way. A user's
     # correction (preferred) that names the governorate stays on top.
@@ -608,6 +679,91 @@ def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = Fals
                 ranked.insert(0, ranked.pop(i))
                 break
     return ranked
+
+
+@dataclass
+class _Evidence:
+    """What a document's names say about its geography, from one round of guesses."""
+
+    countries: Counter  # country → weight of the names placed there (demonyms too)
+    own: dict[str, Counter]  # what each name adds, so it is not its own evidence
+    named: Counter  # the same for places named (demonyms name actors, not places), datelines left out
+    anchors: list[tuple[str, float, float]]  # (name, lat, lon) of the confidently placed towns
+    counted: set[int]  # the toponyms (by index) that count
+
+    def context(self, key: str, preferred: frozenset[int], support: dict[int, int]) -> Context:
+        """The context in which to rank the name `key`: the evidence less its own."""
+        mine = self.own.get(key)
+        return Context(self.countries - mine if mine else self.countries, anchors_besides(self.anchors, key),
+                       preferred, support)
+
+
+def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]],
+            counted: set[int] | None = None) -> _Evidence:
+    """The evidence of a round of rankings: a name counts for its best place's country when that place
+    clearly wins or all its likeliest places are in one country. With `counted` (the names that
+    counted in an earlier round), those names and only those count, for their new best place: a
+    later round corrects guesses but does not let a context confirm itself name after name."""
+    ev = _Evidence(Counter(), {}, Counter(), [], set())
+    for i, t in enumerate(toponyms):
+        if t.is_demonym and t.place:
+            ev.countries[t.place.country_code] += 1
+            continue
+        ranked = ranked_by_i.get(i)
+        if not ranked:
+            continue
+        key = fold(t.text)
+        top = ranked[0][0]
+        margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
+        weight = 1.0 if top.feature_code == "PCLI" else 0.5
+        sure = margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1
+        if sure if counted is None else i in counted:
+            ev.counted.add(i)
+            ev.countries[top.country_code] += weight
+            ev.own.setdefault(key, Counter())[top.country_code] += weight
+            # A dateline says where the reporter files from, not what the story is about: BEIRUT
+            # over a report on Saraqib must not make Syria's towns "foreign".
+            if t.label != "DATELINE":
+                ev.named[top.country_code] += weight
+        # A town that clearly wins anchors its neighbours, in every round: nearness is local
+        # evidence, and a town placed in context is placed better than by its size alone.
+        if top.feature_class == "P" and margin > 1.0:
+            ev.anchors.append((key, top.latitude, top.longitude))
+    return ev
+
+
+def _options(i: int, toponyms: list[Toponym], cands: dict[str, list[Place]], contained_by: dict[int, int],
+             contains: dict[int, int]) -> list[Place]:
+    """The candidates of toponym i, narrowed by the name that contains it or that it contains."""
+    t = toponyms[i]
+    options = cands.get(fold(t.text), [])
+    if i in contained_by:
+        outer = toponyms[contained_by[i]]
+        outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
+        # "in Russia, U.S. officials said": two countries side by side are a list, not Russia, Ohio.
+        if not (_has_country(options) and _has_country(outer_cands)):
+            inside = [p for p in options if _inside(p, outer_cands)]
+            options = inside or options
+    if i in contains:
+        # "Atlanta, Georgia": the container is the Georgia that holds an Atlanta.
+        inner = cands.get(fold(toponyms[contains[i]].text), [])
+        holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
+        options = holding or options
+    return options
+
+
+def _has_country(places: list[Place]) -> bool:
+    return any(p.feature_code == "PCLI" for p in places)
+
+
+MAX_ANCHORS = 50
+
+
+def anchors_besides(anchors: list[tuple[str, float, float]], key: str) -> tuple[tuple[float, float], ...]:
+    """The towns the first pass placed confidently, less those placed for `key` itself: a name's own
+    first guess is no evidence for it (London, England would otherwise anchor London against the
+    London, Ontario that the rest of the story points to)."""
+    return tuple((lat, lon) for k, lat, lon in anchors if k != key)[:MAX_ANCHORS]
 
 
 def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
@@ -640,63 +796,58 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
                     spelled_exactly.add(key)
                     matched_as[key] = fold(inner)
 
-    first: Counter = Counter()
-    pools: dict[str, list[Place]] = {}
-    own: dict[str, Counter] = {}  # what each name adds to the context, so it is not its own evidence
-    named: Counter = Counter()  # countries of the places named (demonyms name actors, not places)
-    anchors: list[tuple[float, float]] = []
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
-    for t in toponyms:
-        if t.is_demonym and t.place:
-            first[t.place.country_code] += 1
-            continue
-        ranked = rank(cands.get(fold(t.text), []), fold(t.text), Context(Counter(), (), preferred), t.admin_hint)
-        if not ranked:
-            continue
-        # Places that bear the name as their own: a translation ("Washington" for Watervliet)
-        # should not gather support from the neighbours of a famous namesake.
-        key = fold(t.text)
-        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == key][:POOL_SIZE]
-                         or [p for p, _ in ranked[:POOL_SIZE]])
-        top = ranked[0][0]
-        margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
-        weight = 1.0 if top.feature_code == "PCLI" else 0.5
-        if margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1:
-            first[top.country_code] += weight
-            own.setdefault(fold(t.text), Counter())[top.country_code] += weight
-            # A dateline says where the reporter files from, not what the story is about: BEIRUT
-            # over a report on Saraqib must not make Syria's towns "foreign".
-            if t.label != "DATELINE":
-                named[top.country_code] += weight
-            if top.feature_class == "P" and margin > 1.0:
-                anchors.append((top.latitude, top.longitude))
-    ctx = Context(first, tuple(anchors[:50]), preferred, co_support(pools))
-    contained_by = containers(toponyms, text)
-    contains = {outer: inner for inner, outer in contained_by.items()}
+    pools: dict[str, list[Place]] = {}
+    first_ranked: dict[int, list[tuple[Place, float]]] = {}
     for i, t in enumerate(toponyms):
         if t.is_demonym:
             continue
         key = fold(t.text)
-        options = cands.get(key, [])
-        if i in contained_by:
-            outer = toponyms[contained_by[i]]
-            outer_cands = [outer.place] if outer.is_demonym and outer.place else cands.get(fold(outer.text), [])
-            inside = [p for p in options if _inside(p, outer_cands)]
-            options = inside or options
-        if i in contains:
-            # "Atlanta, Georgia": the container is the Georgia that holds an Atlanta.
-            inner = cands.get(fold(toponyms[contains[i]].text), [])
-            holding = [c for c in options if any(_inside(p, [c]) for p in inner)]
-            options = holding or options
-        if key not in spelled_exactly:
-            # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
-            # (Syria) is not Toli-Toli (Indonesia).
-            options = [p for p in options if p.country_code and first.get(p.country_code, 0) > 0
-                       or p.idx in preferred]
-        mine = own.get(key)
-        here = Context(first - mine, ctx.anchors, preferred, ctx.support) if mine else ctx
-        ranked = rank(options, key, here, t.admin_hint)
-        others = Context(named - mine if mine else named)
+        # A name looked up by the place inside it ("Florida Atlantic University" → Florida) is matched
+        # against that place's name: Florida the state bears it as its own name, Valle Vista only as an
+        # alternate one.
+        name = matched_as.get(key, key)
+        ranked = rank(cands.get(key, []), name, Context(Counter(), (), preferred), t.admin_hint)
+        if not ranked:
+            continue
+        first_ranked[i] = ranked
+        # Places that bear the name as their own: a translation ("Washington" for Watervliet)
+        # should not gather support from the neighbours of a famous namesake.
+        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == name][:POOL_SIZE]
+                         or [p for p, _ in ranked[:POOL_SIZE]])
+    support = co_support(pools, {k: cands.get(k, []) for k in pools})
+    contained_by = containers(toponyms, text)
+    contains = {outer: inner for inner, outer in contained_by.items()}
+
+    def rank_in_context(ev: _Evidence) -> dict[int, list[tuple[Place, float]]]:
+        out: dict[int, list[tuple[Place, float]]] = {}
+        for i, t in enumerate(toponyms):
+            if t.is_demonym:
+                continue
+            key = fold(t.text)
+            options = _options(i, toponyms, cands, contained_by, contains)
+            if key not in spelled_exactly:
+                # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
+                # (Syria) is not Toli-Toli (Indonesia).
+                options = [p for p in options if p.country_code and ev.countries.get(p.country_code, 0) > 0
+                           or p.idx in preferred]
+            out[i] = rank(options, matched_as.get(key, key), ev.context(key, preferred, support), t.admin_hint)
+        return out
+
+    # Evidence from each name's best guess alone, then again from the guesses made in its light: a
+    # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
+    # not go on counting for its country.
+    ev = _gather(toponyms, first_ranked)
+    ev = _gather(toponyms, rank_in_context(ev), ev.counted)
+    final = rank_in_context(ev)
+    for i, t in enumerate(toponyms):
+        if t.is_demonym:
+            continue
+        key = fold(t.text)
+        ranked = final[i]
+        here = ev.context(key, preferred, support)
+        mine = ev.own.get(key)
+        others = Context(ev.named - mine if mine else ev.named)
         # The best candidate, unless it is not to be trusted: then none (not the next best, which
         # fits the name or the document still less).
         if ranked and (ranked[0][0].idx in preferred or not untrusted_match(
@@ -712,7 +863,24 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
         first_mention = settled.get(fold(t.text))
         if first_mention is not None and not t.is_demonym and t.place != first_mention.place:
             t.place, t.score = first_mention.place, first_mention.score
+    # A name the gazetteer lacks, or knows only far away from the story (a street, a building, a
+    # hamlet), is most likely in the town the story speaks of there: place it at the nearest town
+    # named, flagged, rather than nowhere.
+    towns = [t for t in toponyms if t.place is not None and not t.is_demonym and t.place.precision <= 2]
+    for t in toponyms:
+        if t.place is None and not t.is_demonym:
+            focus = nearest_town(towns, t.start)
+            if focus is not None:
+                t.place, t.score, t.fallback = focus, 0.0, True
     return toponyms
+
+
+def nearest_town(towns: list[Toponym], offset: int) -> Place | None:
+    """The place of the town (or district) named nearest to `offset` in the text, the earlier on a tie;
+    None when there is none. Countries and provinces are too coarse to place a street."""
+    if not towns:
+        return None
+    return min(towns, key=lambda t: (abs(t.start - offset), t.start)).place
 
 
 def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
@@ -720,8 +888,14 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
 
     Places inside organisations' names help resolve the others (a "Kentucky State Police" puts
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
-    actor, and a name inside it does not locate an event."""
+    actor, and a name inside it does not locate an event. Names placed only by the document's
+    focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
     toponyms = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    for t in toponyms:
+        if t.fallback:
+            # A guess from the story's focus places no event: "shelling in Mesraba" in a report on
+            # the Geneva talks is not an event in Geneva. The extractor treats the name as unknown.
+            t.place, t.score = None, 0.0
     return [t for t in toponyms if not t.embedded]
 
 

@@ -1,0 +1,132 @@
+"""Ranking rules of toponym resolution, on hand-made places (no gazetteer needed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from dashboard.geo.gazetteer import Place
+from dashboard.geo.toponyms import Context, Toponym, _gather, anchors_besides, rank
+
+
+def place(idx: int, name: str, lat: float, lon: float, cc: str, code: str = "PPL", pop: int = 2000,
+          admin1: str = "") -> Place:
+    return Place(idx=idx, geonameid=None, name=name, latitude=lat, longitude=lon,
+                 feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
+                 country_code=cc, admin1=admin1, admin2="", population=pop)
+
+
+LONDON_GB = place(1, "London", 51.51, -0.13, "GB", "PPLC", 8_961_989, "England")
+LONDON_OH = place(2, "London", 39.89, -83.45, "US", pop=10_060, admin1="Ohio")
+LONDON_ON = place(3, "London", 42.98, -81.23, "CA", pop=422_324, admin1="Ontario")
+
+
+def test_a_name_is_not_its_own_anchor() -> None:
+    anchors = [("london", 51.51, -0.13), ("st thomas", 42.78, -81.19)]
+    assert anchors_besides(anchors, "london") == ((42.78, -81.19),)
+    assert anchors_besides(anchors, "aleppo") == ((51.51, -0.13), (42.78, -81.19))
+
+
+def test_country_alone_does_not_turn_a_world_city_into_a_village() -> None:
+    # A story about the United States and nothing near Ohio: "London" is still London, England.
+    ctx = Context(Counter({"US": 4.0}))
+    assert rank([LONDON_GB, LONDON_OH], "london", ctx)[0][0] is LONDON_GB
+
+
+def test_local_evidence_still_picks_the_village() -> None:
+    # With a town placed beside it, the village wins as before.
+    ctx = Context(Counter({"US": 4.0}), anchors=((39.95, -83.0),))
+    assert rank([LONDON_GB, LONDON_OH], "london", ctx)[0][0] is LONDON_OH
+
+
+def test_a_large_namesake_is_not_overshadowed() -> None:
+    # London, Ontario (422,000 people) is no village: the story's country is enough for it.
+    ctx = Context(Counter({"CA": 3.0, "SY": 2.5}))
+    assert rank([LONDON_GB, LONDON_ON], "london", ctx)[0][0] is LONDON_ON
+
+
+def test_a_later_round_corrects_guesses_without_adding_names() -> None:
+    edmonton_ca = place(10, "Edmonton", 53.55, -113.47, "CA", pop=1_010_899)
+    edmonton_gb = place(11, "Edmonton", 51.62, -0.06, "GB", pop=82_000)
+    enfield_us = place(12, "Enfield", 41.98, -72.59, "US", pop=45_212)
+    enfield_gb = place(13, "Enfield", 51.65, -0.08, "GB", pop=156_858)
+    tops = [Toponym(0, 8, "Edmonton", "GOLD"), Toponym(13, 20, "Enfield", "GOLD")]
+    first = _gather(tops, {0: [(edmonton_ca, 9.0), (edmonton_gb, 6.4)], 1: [(enfield_us, 8.0), (enfield_gb, 7.9)]})
+    assert first.counted == {0} and first.countries == Counter({"CA": 0.5})
+    # In context both are London's; only Edmonton counted before, so only it counts now, for England.
+    second = _gather(tops, {0: [(edmonton_gb, 10.5), (edmonton_ca, 9.0)], 1: [(enfield_gb, 9.0), (enfield_us, 5.0)]},
+                     first.counted)
+    assert second.countries == Counter({"GB": 0.5})
+    assert [k for k, _, _ in second.anchors] == ["edmonton", "enfield"], "a clear winner anchors in every round"
+
+
+def test_a_name_without_candidates_goes_to_the_nearest_town_named() -> None:
+    from dashboard.geo.toponyms import nearest_town
+
+    new_orleans = place(20, "New Orleans", 29.95, -90.07, "US", pop=389_617, admin1="Louisiana")
+    baton_rouge = place(22, "Baton Rouge", 30.45, -91.15, "US", pop=228_590, admin1="Louisiana")
+    towns = [Toponym(0, 11, "New Orleans", "GOLD", place=new_orleans),
+             Toponym(200, 211, "Baton Rouge", "GOLD", place=baton_rouge)]
+    assert nearest_town(towns, 40) is new_orleans
+    assert nearest_town(towns, 180) is baton_rouge
+    assert nearest_town(towns, 100) is new_orleans, "the earlier on a tie"
+    assert nearest_town([], 5) is None
+
+
+def test_unknown_street_is_placed_in_the_story_town(gazetteer) -> None:
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import resolve
+
+    text = "In New Orleans, a house on Frenchmen Street burned; New Orleans firefighters came."
+    spans = [(text.index("New Orleans"), text.index("New Orleans") + 11),
+             (text.index("Frenchmen Street"), text.index("Frenchmen Street") + 16),
+             (text.rindex("New Orleans"), text.rindex("New Orleans") + 11)]
+    tops = resolve([Toponym(s, e, text[s:e], "GOLD") for s, e in spans], GazetteerGeocoder(gazetteer), gazetteer,
+                   text=text)
+    assert tops[1].fallback and tops[1].place == tops[0].place and tops[0].place.admin1 == "Louisiana"
+    assert not tops[0].fallback
+
+
+def test_every_candidate_can_be_supported_not_only_the_pool() -> None:
+    from dashboard.geo.toponyms import co_support
+
+    paris_mo = place(30, "Paris", 39.48, -92.0, "US", admin1="Missouri")
+    monroe_in = place(31, "Monroe County", 39.16, -86.52, "US", code="ADM2", pop=90_000, admin1="Indiana")
+    monroe_mo = place(32, "Monroe County", 39.50, -92.0, "US", code="ADM2", pop=3_000, admin1="Missouri")
+    pools = {"paris": [paris_mo], "monroe county": [monroe_in]}  # the small county is crowded out
+    assert 32 not in co_support(pools)
+    support = co_support(pools, {"paris": [paris_mo], "monroe county": [monroe_in, monroe_mo]})
+    assert support.get(32) == 1 and 31 not in support
+
+
+def test_sibling_provinces_support_a_province_as_one_name() -> None:
+    from dashboard.geo.toponyms import co_support
+
+    alaska = place(40, "Alaska", 64.0, -150.0, "US", code="ADM1", pop=700_000, admin1="Alaska")
+    hawaii = place(41, "Hawaii", 20.8, -156.3, "US", code="ADM1", pop=1_400_000, admin1="Hawaii")
+    georgia_us = place(42, "Georgia", 32.7, -83.4, "US", code="ADM1", pop=10_000_000, admin1="Georgia")
+    georgia_ge = place(43, "Georgia", 42.0, 43.5, "GE", code="PCLI", pop=3_700_000)
+    support = co_support({"alaska": [alaska], "hawaii": [hawaii], "georgia": [georgia_ge, georgia_us]})
+    assert support[42] == 1, "all the other states count as one supporter"
+    # Alaska's only sibling is Hawaii (Georgia's likeliest sense is the country): one is not a list.
+    assert 40 not in support and 43 not in support
+
+
+def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
+    from dashboard.geo.toponyms import _foreign_small_place
+
+    ash = place(50, "Ash", 51.28, 1.28, "GB", pop=2_767)
+    ashford = place(51, "Ashford", 51.15, 0.87, "GB", pop=74_204)
+    several = Context(Counter({"US": 9.0, "SY": 6.5, "RU": 3.0}))  # no country has half the evidence
+    assert _foreign_small_place(ash, several)
+    assert not _foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
+    assert _foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
+    assert not _foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
+
+
+def test_the_first_words_of_a_towns_own_name_match_better_than_an_alternate_name() -> None:
+    upon_tyne = place(60, "Newcastle upon Tyne", 54.98, -1.61, "GB", pop=300_125, admin1="England")
+    county_down = place(61, "Newcastle", 54.22, -5.89, "GB", pop=7_444, admin1="Northern Ireland")
+    assert rank([county_down, upon_tyne], "newcastle", Context(Counter({"GB": 2.0})))[0][0] is upon_tyne
+    # A bare alternate name (a translation) still counts for less than the town's own name.
+    translated = place(62, "Neuchâtel", 47.0, 6.93, "CH", pop=33_000)
+    assert rank([county_down, translated], "newcastle", Context(Counter()))[0][0] is county_down
