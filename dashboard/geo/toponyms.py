@@ -13,6 +13,7 @@ import numpy as np
 from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km, variants
+from dashboard.geo.locative import locative_names
 from dashboard.nlp import base_form
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -113,10 +114,32 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
         tops = _embedded(ent, gazetteer, words) if found is None and ent.label_ in EMBEDDING_LABELS else \
             [found] if found is not None else []
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
-    for top in _unlabelled(doc, gazetteer, words):
+    for top in _unlabelled(doc, gazetteer, words) + _in_locative_phrase(doc, gazetteer, words, keep_unknown):
         if not any(t.start < top.end and top.start < t.end for t in out):
             out.append(top)
     out.sort(key=lambda t: t.start)
+    return out
+
+
+def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unknown: bool) -> list[Toponym]:
+    """Names the model missed or mislabelled that their phrase marks as places ("Katarko village",
+    "the settlement of al-Qasa", "in Ramadi"; see `locative`). Kept when the gazetteer knows them
+    as a town or an area; with keep_unknown, also unknown ones the model did not tag as something
+    else (a person or an organisation needs a kind-of-place word beside it)."""
+    out = []
+    for loc in locative_names(doc, words.common):
+        if gazetteer.demonym_country(loc.text):
+            continue  # "in English", "in Arabic": a language, not the town that bears its name
+        key = fold(loc.text)
+        # A spelling-blind match counts only one letter away ("Raqa"): further off, it pairs
+        # unrelated names ("Thames Valley" with Thomasville).
+        known = [p for p in gazetteer.lookup(loc.text) if p.feature_class in ("P", "A")] or [
+            p for p in gazetteer.lookup_spelling(loc.text) if p.feature_class in ("P", "A") and _own_name(p, key)]
+        if loc.text.isupper() and not any(fold(p.name) == key for p in known):
+            continue  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
+        allowed = PLACE_LABELS | {""} if loc.kind == "prep" else PLACE_LABELS | MAYBE_LABELS | {""}
+        if (known or keep_unknown) and loc.labels <= allowed or known and loc.kind == "site":
+            out.append(Toponym(loc.start, loc.end, loc.text, "LOCATIVE"))
     return out
 
 

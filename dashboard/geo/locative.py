@@ -1,0 +1,116 @@
+"""Place names the small NER model misses, found by the phrase around them.
+
+en_core_web_sm tags well-known names but misses or mislabels many small towns, villages and
+districts ("a truck in Chitaun district", "the village of Rasm Al-Abed", "near Huddur"). The
+phrase around a capitalised name says it is a place whatever the model made of it: a word for a
+kind of place after it ("Katarko village"), an "of" phrase completing one ("the settlement of
+al-Qasa"), or a locative preposition before it ("in Ramadi"). This module only finds the spans;
+`toponyms.recognize` decides what to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# Nouns for kinds of settlement and area: "X village", "the village of X".
+SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood", "neighborhood", "area", "camp",
+              "commune", "sub-district", "subdistrict", "province", "governorate", "suburb", "quarter", "county",
+              "municipality", "locality", "settlement", "hamlet", "township", "countryside", "outskirts",
+              "region", "valley", "plain", "mountains", "hills", "farms", "outpost", "enclave", "island",
+              "peninsula", "border", "crossing", "refugee"}
+# Prepositions that put an action in a place. "from" and "to" name origins and destinations of
+# movements and are left out: a person "from Sunameen" is not an event's site.
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "toward", "towards", "across",
+                  "throughout", "within", "nearby"}
+# Lower-case particles inside Arabic, Romance and other names ("Rasm al-Abed", "Ras el Ain").
+CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "az", "at", "ul", "de", "del", "da", "di", "du", "la",
+              "le", "bin", "ibn", "abu", "bani", "beni", "'s"}
+NON_PLACE_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "WORK_OF_ART",
+                  "LAW", "NORP"}
+MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Locative:
+    """A capitalised name, where it is, and how strongly its phrase says it is a place:
+    'site' (a kind-of-place noun beside it) or 'prep' (only a locative preposition before it)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    labels: frozenset[str]  # the NER labels of its words ("" for none)
+
+
+def _capitalised(tok: Any) -> bool:
+    return tok.text[:1].isupper() and any(c.isalpha() for c in tok.text) and tok.ent_type_ not in NON_PLACE_ENTS
+
+
+def _glued(tok: Any) -> bool:
+    """A hyphen or apostrophe written without spaces inside a name ("Al-Sina’a")."""
+    return tok.text in ("-", "‐", "’", "'") and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
+
+
+def name_runs(doc: Any) -> list[tuple[int, int]]:
+    """Token ranges [i, j) of capitalised words, joined by name particles and glued hyphens, that
+    start and end with a capitalised word and span at most MAX_WORDS capitalised words."""
+    out: list[tuple[int, int]] = []
+    n, i = len(doc), 0
+    while i < n:
+        if not _capitalised(doc[i]) or doc[i].lower_ in ("the", "a", "an"):
+            i += 1
+            continue
+        j, last, words = i + 1, i + 1, 1
+        while j < n and words < MAX_WORDS:
+            tok = doc[j]
+            if _capitalised(tok):
+                words += 1
+                j += 1
+                last = j
+            elif (tok.lower_ in CONNECTORS or _glued(tok)) and j + 1 < n:
+                j += 1
+            else:
+                break
+        out.append((i, last))
+        i = last
+    return out
+
+
+def _site_after(doc: Any, j: int) -> bool:
+    return j < len(doc) and doc[j].lower_ in SITE_WORDS
+
+
+def _site_of_before(doc: Any, i: int) -> bool:
+    """ "the (strategic) village of X", "the Algiers suburb of X"."""
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in SITE_WORDS
+
+
+def _prep_before(doc: Any, i: int) -> bool:
+    return i >= 1 and doc[i - 1].lower_ in LOCATIVE_PREPS
+
+
+def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
+    """Capitalised names that a locative phrase marks as places. `common(word)` says whether the
+    article also writes a word in lower case: "in Parliament" beside "the parliament" is the
+    institution. A name is skipped when it starts the sentence (capitalised anyway) unless a
+    kind-of-place word follows it, or when it is a single word the article writes in lower case."""
+    out: list[Locative] = []
+    for i, j in name_runs(doc):
+        span = doc[i:j]
+        last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
+        if _site_after(doc, j) or _site_of_before(doc, i) or last_site:
+            kind = "site"
+        elif _prep_before(doc, i) and any(t.pos_ == "PROPN" for t in span):
+            kind = "prep"
+        else:
+            continue
+        if all(t.pos_ == "ADJ" for t in span):
+            continue  # "the English city of Salisbury": an adjective of nationality, not a name
+        text = span.text
+        if len(text) < 3 or text.isupper() and len(text) < 4 or len(span) == 1 and common(text):
+            continue
+        out.append(Locative(span.start_char, span.end_char, text, kind,
+                            frozenset(t.ent_type_ for t in span)))
+    return out
