@@ -253,6 +253,21 @@ def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
 
 
+@pytest.mark.parametrize("sentence, trigger, place", [
+    # A destination is not where the event happened.
+    ("Most detainees are captured and briefly held elsewhere before being transferred to Bagram.", "captured",
+     None),
+    # A country modifying a noun says whose it is: the embassy stands in London.
+    ("More than 350 people demonstrated outside the US embassy in London on Sunday.", "demonstrated", "London"),
+    # An unresolved nationality or faith is not a place.
+    ("Palestinian militiamen shot at homes in a Jewish neighborhood in Jerusalem.", "shot", "Jerusalem"),
+    # A village the model does not tag, named by its kind-of-place word.
+    ("21 fighters were killed during clashes with the YPG forces in Allok village.", "killed", "Allok"),
+])
+def test_event_location_phrases(nlp, gazetteer, sentence: str, trigger: str, place: str | None) -> None:
+    assert _chosen(nlp, gazetteer, sentence, trigger) == place
+
+
 def test_no_locative_place_means_no_event_location(nlp, gazetteer) -> None:
     assert _chosen(nlp, gazetteer, "Turkey condemned the attack.", "attack") is None
 

@@ -441,6 +441,24 @@ def _arcs_to(tok: Any, goals: set[int]) -> int:
     return n
 
 
+AWAY_PREPS = {"to", "between"}
+
+
+def _governing_prep(sent: Any, t: Toponym) -> str:
+    """The preposition whose object places the name ("" when none does)."""
+    anchor = place_anchor(sent, t)
+    return anchor.head.lower_ if anchor is not None and anchor.dep_ == "pobj" else ""
+
+
+def _owner_country(sent: Any, t: Toponym) -> bool:
+    """A country that modifies a noun ("outside the US embassy in London", "a US military base")
+    says whose the thing is, not where it stands."""
+    if t.place is None or t.place.feature_code != "PCLI":
+        return False
+    tok = _name_token(sent, t)
+    return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+
+
 FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
 
 
@@ -457,13 +475,18 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
     more arcs away from the trigger does not locate the event.
     """
-    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym]
+    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym
+              # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
+              and not (t.label == "NORP" and t.place is None)]
     if not inside:
         return None
     trig = trigger_token(sent, trigger_start - sent.start_char)
     verb = clause_verb(trig)
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative"]
+    # "transferred to Bagram", "fighting between X and Y": a destination or a pair of sides
+    # is not where the event happened.
+    locative = [t for t in inside if roles[id(t)] == "locative" and _governing_prep(sent, t) not in AWAY_PREPS
+                and not _owner_country(sent, t)]
     # The place an attack is aimed at locates it ("militants shelled Mardes").
     locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
                  and clause_verb(place_anchor(sent, t)).i == verb.i]

@@ -137,8 +137,12 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unkn
             p for p in gazetteer.lookup_spelling(loc.text) if p.feature_class in ("P", "A") and _own_name(p, key)]
         if loc.text.isupper() and not any(fold(p.name) == key for p in known):
             continue  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
-        allowed = PLACE_LABELS | {""} if loc.kind == "prep" else PLACE_LABELS | MAYBE_LABELS | {""}
-        if (known or keep_unknown) and loc.labels <= allowed or known and loc.kind == "site":
+        # An unknown name after a bare preposition is a place only if the model did not call it
+        # something else ("in Congress" ORG); a kind-of-place word beside it or the gazetteer overrides the tag.
+        plain = loc.labels <= PLACE_LABELS | {""}
+        if loc.kind == "prep" and not plain and not _well_known(known, 20000, loc.text):
+            continue  # "at Zara" ORG, "with Kelly" PERSON: a village's namesake, not the village
+        if known or keep_unknown and (loc.kind == "site" or plain):
             out.append(Toponym(loc.start, loc.end, loc.text, "LOCATIVE"))
     return out
 
