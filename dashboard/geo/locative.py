@@ -24,6 +24,19 @@ SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood"
 # movements and are left out: a person "from Sunameen" is not an event's site.
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "toward", "towards", "across",
                   "throughout", "within", "nearby"}
+# Attacks and the verbs of taking ground: "an assault on Souran", "stormed Gidan Gambo".
+ATTACK_WORDS = {"attack", "attacks", "assault", "assaults", "offensive", "strike", "strikes", "airstrike",
+                "airstrikes", "raid", "raids", "bombardment", "shelling", "advance", "push", "counteroffensive",
+                "counter-offensive", "incursion", "siege"}
+# Verbs whose object is ground, whatever the model tags it: one storms, shells or retakes a place,
+# not a person ("stormed Gidan Gambo" PERSON).
+GROUND_VERBS = {"storm", "stormed", "storming", "overran", "overrun", "besiege", "besieged", "shell", "shelled",
+                "shelling", "bombard", "bombarded", "liberate", "liberated", "liberating", "recapture", "recaptured",
+                "retake", "retook", "retaken", "enter", "entered", "entering", "invade", "invaded", "occupy",
+                "occupied", "encircle", "encircled", "capture", "captured", "capturing"}
+# Verbs of attack whose object may as well be a person or a group ("attacked Abu Hamid").
+ATTACK_VERBS = {"attack", "attacked", "attacking", "raid", "raided", "target", "targeted", "targeting", "bomb",
+                "bombed", "hit", "hitting", "struck", "surround", "surrounded"}
 # Lower-case particles inside Arabic, Romance and other names ("Rasm al-Abed", "Ras el Ain").
 CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "az", "at", "ul", "de", "del", "da", "di", "du", "la",
               "le", "bin", "ibn", "abu", "bani", "beni", "'s"}
@@ -103,6 +116,25 @@ def _prep_before(doc: Any, i: int) -> bool:
     return prev is not None and prev.lower_ in LOCATIVE_PREPS
 
 
+def _object_of(doc: Any, i: int, j: int) -> str:
+    """The verb (lower case) of which the name is the direct object ("" when it is none)."""
+    head = doc[j - 1]
+    while head.dep_ in ("compound", "flat") and head.head.i != head.i and i <= head.head.i < j:
+        head = head.head
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "captured Surjah Kabira and Surjah Saghira"
+    return head.head.lower_ if head.dep_ == "dobj" else ""
+
+
+def _attacked(doc: Any, i: int, j: int) -> bool:
+    """ "an assault on X", "strikes against X", or X the object of a verb of attack."""
+    prev = _word(doc, i - 1, -1)
+    before = _word(doc, prev.i - 1, -1) if prev is not None else None
+    if prev is not None and prev.lower_ in ("on", "against") and before is not None and before.lower_ in ATTACK_WORDS:
+        return True
+    return _object_of(doc, i, j) in ATTACK_VERBS
+
+
 def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
     """Capitalised names that a locative phrase marks as places. `common(word)` says whether the
     article also writes a word in lower case: "in Parliament" beside "the parliament" is the
@@ -112,9 +144,9 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
     for i, j in name_runs(doc):
         span = doc[i:j]
         last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
-        if _site_after(doc, j) or _site_of_before(doc, i) or last_site:
+        if _site_after(doc, j) or _site_of_before(doc, i) or last_site or _object_of(doc, i, j) in GROUND_VERBS:
             kind = "site"
-        elif _prep_before(doc, i) and any(t.pos_ == "PROPN" for t in span):
+        elif (_prep_before(doc, i) or _attacked(doc, i, j)) and any(t.pos_ == "PROPN" for t in span):
             kind = "prep"
         else:
             continue
