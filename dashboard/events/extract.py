@@ -387,8 +387,10 @@ def place_role(sent: Any, t: Toponym) -> str:
         # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
         if base_form(head) in TOPIC_NOUNS:
             return "topic"
-        # "patrolled Venezuela's oil installations", "bombed Madrid airport".
-        if head.dep_ == "dobj" and head.head.pos_ == "VERB" and base_form(head) not in ABSTRACT_NOUNS:
+        # "patrolled Venezuela's oil installations", "bombed Madrid airport", "patrolled the
+        # streets of Abidjan's neighbourhoods".
+        if any(n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS
+               for n in (head, outer)):
             return "target"
         return "modifier"
     if tok.dep_ == "pobj":
@@ -459,6 +461,23 @@ def _owner_country(sent: Any, t: Toponym) -> bool:
     return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
 
 
+def _tree_distance(a: Any, b: Any) -> int:
+    """Arcs on the dependency path between two tokens of one sentence."""
+    up: dict[int, int] = {}
+    tok, n = a, 0
+    while True:
+        up[tok.i] = n
+        if tok.head.i == tok.i or n > 40:
+            break
+        tok, n = tok.head, n + 1
+    tok, n = b, 0
+    while tok.i not in up:
+        if tok.head.i == tok.i or n > 40:
+            return 99
+        tok, n = tok.head, n + 1
+    return n + up[tok.i]
+
+
 FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
 
 
@@ -504,6 +523,10 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         anchor = place_anchor(sent, t)
         container = _name_token(sent, t).dep_ in ("poss", "compound")
         depth = _arcs_to(anchor, goals) if anchor is not None else 99
+        if depth == 99 and anchor is not None:
+            # Not under the trigger ("…killing two, as fighting raged in Idlib"): the place
+            # fewest arcs away through their common head is the likelier one.
+            depth = 50 + _tree_distance(anchor, trig)
         # A passive subject ("Downey was captured") is more often a victim than a site: it
         # places the event only when no locative phrase does.
         second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
