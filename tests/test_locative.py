@@ -81,6 +81,12 @@ def test_province_spelled_another_way_is_recognised(nlp, gazetteer) -> None:
     assert "al-Hassakeh" in [t.text for t in recognize(doc, gazetteer)]
 
 
+def test_spelling_blind_matches_need_names_that_start_alike(nlp, gazetteer) -> None:
+    # "Qatrji" shares a consonant skeleton with Banda Aceh (Kutaraja), not its first letters.
+    doc = nlp("Bodies were pulled from flattened buildings in the Qatrji neighbourhood.")
+    assert "Qatrji" not in [t.text for t in recognize(doc, gazetteer)]
+
+
 def test_place_inside_words_run_together_in_a_headline(nlp, gazetteer) -> None:
     # The apostrophe and the full stop lost: "Syria's Aleppo: monitor".
     doc = nlp("Air strikes kill 12 in rebel-held areas of Syrias Aleppo Monitor AFP Thursday 14 Jul 2016.")

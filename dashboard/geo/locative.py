@@ -34,10 +34,11 @@ ATTACK_WORDS = {"attack", "attacks", "assault", "assaults", "offensive", "strike
 GROUND_VERBS = {"storm", "stormed", "storming", "overran", "overrun", "besiege", "besieged", "shell", "shelled",
                 "shelling", "bombard", "bombarded", "liberate", "liberated", "liberating", "recapture", "recaptured",
                 "retake", "retook", "retaken", "enter", "entered", "entering", "invade", "invaded", "occupy",
-                "occupied", "encircle", "encircled", "capture", "captured", "capturing"}
-# Verbs of attack whose object may as well be a person or a group ("attacked Abu Hamid").
-ATTACK_VERBS = {"attack", "attacked", "attacking", "raid", "raided", "target", "targeted", "targeting", "bomb",
-                "bombed", "hit", "hitting", "struck", "surround", "surrounded"}
+                "occupied", "encircle", "encircled"}
+# Verbs of attack or capture whose object may as well be a person, a group or a trophy
+# ("attacked Abu Hamid", "captured Leyva", "captured the Pulitzer").
+ATTACK_VERBS = {"capture", "captured", "capturing", "attack", "attacked", "attacking", "raid", "raided", "target",
+                "targeted", "targeting", "bomb", "bombed", "hit", "hitting", "struck", "surround", "surrounded"}
 # Lower-case particles inside Arabic, Romance and other names ("Rasm al-Abed", "Ras el Ain").
 CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "az", "at", "ul", "de", "del", "da", "di", "du", "la",
               "le", "bin", "ibn", "abu", "bani", "beni", "'s"}

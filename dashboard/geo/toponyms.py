@@ -131,6 +131,11 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
     return out
 
 
+def _starts_alike(place: Place, key: str) -> bool:
+    """Whether a place's name and a folded name share their first three letters, Arabic article aside."""
+    return any(n[:3] == k[:3] for n in variants(fold(place.name)) for k in variants(key))
+
+
 def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unknown: bool) -> list[Toponym]:
     """Names the model missed or mislabelled that their phrase marks as places ("Katarko village",
     "the settlement of al-Qasa", "in Ramadi"; see `locative`). Kept when the gazetteer knows them
@@ -142,11 +147,11 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unkn
             continue  # "in English": a language; "at University": a kind of place, not a town so named
         key = fold(loc.text)
         # A spelling-blind match counts one letter away ("Raqa"), or for a province or a city
-        # ("Hassakeh" for Al-Hasakah): otherwise it pairs unrelated small places ("Red Line"
-        # with Red Lion).
+        # whose name starts alike ("Hassakeh" for Al-Hasakah): otherwise it pairs unrelated
+        # places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh).
         known = [p for p in gazetteer.lookup(loc.text) if p.feature_class in ("P", "A")] or [
             p for p in gazetteer.lookup_spelling(loc.text) if p.feature_class in ("P", "A") and (
-                _own_name(p, key) or p.feature_code == "ADM1" or p.population >= 100_000)]
+                _own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and _starts_alike(p, key))]
         if loc.text.isupper() and not any(fold(p.name) == key for p in known):
             continue  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
         # An unknown name after a bare preposition is a place only if the model did not call it
