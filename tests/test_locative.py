@@ -28,6 +28,9 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
     # One storms ground, whatever the model tags the name (PERSON here); an assault is on a place.
     ("Gunmen stormed Gidan Gambo, an Eggon community, killing 15 people.", "Gidan Gambo", "site"),
     ("The rebels launched their second assault on Souran today.", "Souran", "prep"),
+    # A name in apposition to a kind-of-place noun, after or before it.
+    ("An Israeli was shot on a side road leading to Bidya, a popular West Bank shopping town.", "Bidya", "site"),
+    ("A car bomb exploded in the heart of the capital, Sana, on Tuesday.", "Sana", "site"),
 ])
 def test_locative_phrases_mark_places(nlp, sentence: str, name: str, kind: str) -> None:
     found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}

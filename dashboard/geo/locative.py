@@ -20,7 +20,11 @@ SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood"
               "commune", "sub-district", "subdistrict", "province", "governorate", "suburb", "quarter", "county",
               "municipality", "locality", "settlement", "hamlet", "township", "countryside", "outskirts",
               "region", "valley", "plain", "mountains", "hills", "farms", "outpost", "enclave", "island",
-              "peninsula", "border", "crossing", "refugee"}
+              "peninsula", "border", "crossing", "refugee", "community", "stronghold", "capital", "market",
+              "square", "bazaar", "hill", "forest", "forests", "strip", "peak"}
+# Words between a name and the kind-of-place noun of its apposition: ", a popular West Bank
+# shopping town", ", an IRA stronghold".
+APPOSITION_MAX = 5
 # Prepositions that put an action in a place. "from" and "to" name origins and destinations of
 # movements and are left out: a person "from Sunameen" is not an event's site.
 LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "toward", "towards", "across",
@@ -131,6 +135,23 @@ def _site_of_before(doc: Any, i: int) -> bool:
     return of is not None and of.lower_ == "of" and site is not None and _is_site(site)
 
 
+def _apposition_site(doc: Any, i: int, j: int) -> bool:
+    """ "Tortuguero, a community in…", "Bidya, a popular West Bank shopping town", "the capital,
+    Sana": a name in apposition to a kind-of-place noun."""
+    comma = _word(doc, j, 1)
+    if comma is not None and comma.text == "," and comma.i + 1 < len(doc) and doc[comma.i + 1].lower_ in (
+            "a", "an", "the"):
+        for tok in doc[comma.i + 2:comma.i + 2 + APPOSITION_MAX]:
+            if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ"):
+                return False
+            if _is_site(tok) and tok.pos_ == "NOUN":
+                return True
+        return False
+    comma = _word(doc, i - 1, -1)
+    site = _word(doc, comma.i - 1, -1) if comma is not None and comma.text == "," else None
+    return site is not None and _is_site(site) and site.pos_ == "NOUN"
+
+
 def _prep_before(doc: Any, i: int) -> bool:
     prev = _word(doc, i - 1, -1)
     return prev is not None and prev.lower_ in LOCATIVE_PREPS
@@ -164,7 +185,8 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
     for i, j in name_runs(doc):
         span = doc[i:j]
         last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
-        if _site_after(doc, j) or _site_of_before(doc, i) or last_site or _object_of(doc, i, j) in GROUND_VERBS:
+        if _site_after(doc, j) or _site_of_before(doc, i) or last_site or _object_of(doc, i, j) in GROUND_VERBS \
+                or _apposition_site(doc, i, j):
             kind = "site"
         elif (_prep_before(doc, i) or _attacked(doc, i, j)) and any(t.pos_ == "PROPN" for t in span) and not (
                 j < len(doc) and doc[j].tag_ == "POS"):
