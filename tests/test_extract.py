@@ -284,6 +284,11 @@ def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) ->
     assert _chosen(nlp, gazetteer, sentence, "shot") is None
 
 
+def test_a_part_of_a_country_far_down_the_tree_still_places_the_event(nlp, gazetteer) -> None:
+    sentence = "A roadside bomb hit a minibus in southern Afghanistan on Sunday, killing six passengers."
+    assert _chosen(nlp, gazetteer, sentence, "killing") == "Afghanistan"
+
+
 def test_a_landmark_alone_does_not_place_the_event(nlp, gazetteer) -> None:
     assert _chosen(nlp, gazetteer, "Gunmen shot a guard in a village 30 kilometers north of Mallawi.", "shot") is None
 

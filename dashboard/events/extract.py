@@ -20,7 +20,7 @@ from dashboard.dates import (
 )
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.geo.gazetteer import Gazetteer, fold
-from dashboard.geo.toponyms import STATE_NOUNS, Toponym
+from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form
 
@@ -478,6 +478,13 @@ def _tree_distance(a: Any, b: Any) -> int:
     return n + up[tok.i]
 
 
+def _part_of_country(sent: Any, t: Toponym) -> bool:
+    """ "in southern Afghanistan", "in north Iraq": a part of the country is named, which a
+    sentence does to say where something happened, not to set the story's scene."""
+    tok = _name_token(sent, t)
+    return tok is not None and any(c.dep_ in ("amod", "compound") and c.lower_ in COMPASS_WORDS for c in tok.children)
+
+
 FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
 
 
@@ -537,7 +544,7 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     # A country named far down the tree from the trigger ("...a war that has killed thousands
     # in Syria") is the story's setting, not where this event happened.
     depth, country = key(best)[1], key(best)[3]
-    return None if country and depth >= FAR_ARCS else best
+    return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
 
 
 # Nouns for attacks and attackers: a country that modifies one ("US strikes", "U.S. raids") is the attacker.
