@@ -289,6 +289,10 @@ def test_a_part_of_a_country_far_down_the_tree_still_places_the_event(nlp, gazet
     assert _chosen(nlp, gazetteer, sentence, "killing") == "Afghanistan"
 
 
+def test_at_equal_depth_the_most_specific_place_wins(nlp, gazetteer) -> None:
+    assert _chosen(nlp, gazetteer, "Fighting raged in Idlib province and Saraqib on Monday.", "Fighting") == "Saraqib"
+
+
 def test_a_landmark_alone_does_not_place_the_event(nlp, gazetteer) -> None:
     assert _chosen(nlp, gazetteer, "Gunmen shot a guard in a village 30 kilometers north of Mallawi.", "shot") is None
 

@@ -538,7 +538,9 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         # places the event only when no locative phrase does.
         second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
         country = t.place is not None and t.place.precision >= 4
-        return (second, depth, container, country, abs(t.start - trigger_start))
+        # At equal depth the most specific place (an unknown name is most often a small one).
+        precision = t.place.precision if t.place is not None else 1
+        return (second, depth, container, country, precision, abs(t.start - trigger_start))
 
     best = min(locative, key=key)
     # A country named far down the tree from the trigger ("...a war that has killed thousands
