@@ -100,3 +100,9 @@ def test_place_inside_words_run_together_in_a_headline(nlp, gazetteer) -> None:
 def test_a_kind_of_place_named_alone_is_not_a_town(nlp, gazetteer) -> None:
     doc = nlp("She is medical director at University of Pittsburgh Medical Center.")
     assert "University" not in [t.text for t in recognize(doc, gazetteer)]
+
+
+def test_unknown_name_tagged_org_after_a_preposition_is_kept_only_when_asked(nlp, gazetteer) -> None:
+    doc = nlp("Five Iraqi soldiers were killed by a motorcycle bomb in Al-Bayaa on Monday.")
+    assert "Al-Bayaa" in [t.text for t in recognize(doc, gazetteer, keep_unknown=True)]
+    assert "Al-Bayaa" not in [t.text for t in recognize(doc, gazetteer)]

@@ -154,12 +154,16 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unkn
                 _own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and _starts_alike(p, key))]
         if loc.text.isupper() and not any(fold(p.name) == key for p in known):
             continue  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
-        # An unknown name after a bare preposition is a place only if the model did not call it
-        # something else ("in Congress" ORG); a kind-of-place word beside it or the gazetteer overrides the tag.
+        # After a bare preposition, a name the model tagged ORG or PERSON is a place if the
+        # gazetteer knows it well ("at Zara" ORG, "with Kelly" PERSON: a village's namesake, not
+        # the village); a kind-of-place word beside it overrides the tag. A name the gazetteer
+        # does not know at all and the model tagged ORG is more often a village it could not
+        # place ("in Al-Bayaa") than an organisation: kept when unknown names are asked for.
         plain = loc.labels <= PLACE_LABELS | {""}
-        if loc.kind == "prep" and not plain and not _well_known(known, 20000, loc.text):
-            continue  # "at Zara" ORG, "with Kelly" PERSON: a village's namesake, not the village
-        if known or keep_unknown and (loc.kind == "site" or plain):
+        unknown_org = keep_unknown and not known and loc.labels <= PLACE_LABELS | {"", "ORG"}
+        if loc.kind == "prep" and not plain and not unknown_org and not _well_known(known, 20000, loc.text):
+            continue
+        if known or keep_unknown and (loc.kind == "site" or plain or unknown_org):
             out.append(Toponym(loc.start, loc.end, loc.text, "LOCATIVE"))
         elif (plain or loc.kind == "site") and loc.text.split()[-1].lower() not in GENERIC_WORDS and (
                 inner := contained_name(loc.text, gazetteer)) is not None and _well_known(
