@@ -31,6 +31,8 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
     # A name in apposition to a kind-of-place noun, after or before it.
     ("An Israeli was shot on a side road leading to Bidya, a popular West Bank shopping town.", "Bidya", "site"),
     ("A car bomb exploded in the heart of the capital, Sana, on Tuesday.", "Sana", "site"),
+    # Named facilities: a military airport, a power plant.
+    ("The army targeted positions northeast of the Kuweires Military Airport.", "Kuweires Military Airport", "site"),
 ])
 def test_locative_phrases_mark_places(nlp, sentence: str, name: str, kind: str) -> None:
     found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}
