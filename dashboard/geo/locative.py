@@ -22,7 +22,8 @@ SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood"
               "region", "valley", "plain", "mountains", "hills", "farms", "outpost", "enclave", "island",
               "peninsula", "border", "crossing", "refugee", "community", "stronghold", "capital", "market",
               "square", "bazaar", "hill", "forest", "forests", "strip", "peak", "airport", "airbase", "airstrip",
-              "base", "plant", "depot", "museum", "academy", "complex", "project"}
+              "base", "plant", "depot", "museum", "academy", "complex", "project", "hilltop", "mountaintop",
+              "mountain", "mount", "heights", "airfield", "dam", "port"}
 # Words between a name and the kind-of-place noun of its apposition: ", a popular West Bank
 # shopping town", ", an IRA stronghold".
 APPOSITION_MAX = 5
