@@ -33,6 +33,9 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
     ("A car bomb exploded in the heart of the capital, Sana, on Tuesday.", "Sana", "site"),
     # Named facilities: a military airport, a power plant.
     ("The army targeted positions northeast of the Kuweires Military Airport.", "Kuweires Military Airport", "site"),
+    # The part of a place an attack reaches, and a siege.
+    ("The rebels are storming the northern perimeter of Saraf on Friday.", "Saraf", "site"),
+    ("The failure of this pincer movement did not end the siege of Luang Nam Tha.", "Luang Nam Tha", "site"),
 ])
 def test_locative_phrases_mark_places(nlp, sentence: str, name: str, kind: str) -> None:
     found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}

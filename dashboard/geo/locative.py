@@ -23,7 +23,8 @@ SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood"
               "peninsula", "border", "crossing", "refugee", "community", "stronghold", "capital", "market",
               "square", "bazaar", "hill", "forest", "forests", "strip", "peak", "airport", "airbase", "airstrip",
               "base", "plant", "depot", "museum", "academy", "complex", "project", "hilltop", "mountaintop",
-              "mountain", "mount", "heights", "airfield", "dam", "port"}
+              "mountain", "mount", "heights", "airfield", "dam", "port", "slum", "gorge", "field", "fields",
+              "hospital", "perimeter", "slope", "siege"}
 # Words between a name and the kind-of-place noun of its apposition: ", a popular West Bank
 # shopping town", ", an IRA stronghold".
 APPOSITION_MAX = 5
