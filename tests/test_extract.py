@@ -253,6 +253,27 @@ def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
 
 
+@pytest.mark.parametrize("sentence, trigger, place", [
+    # A destination is not where the event happened.
+    ("Most detainees are captured and briefly held elsewhere before being transferred to Bagram.", "captured",
+     None),
+    # A country modifying a noun says whose it is: the embassy stands in London.
+    ("More than 350 people demonstrated outside the US embassy in London on Sunday.", "demonstrated", "London"),
+    # An unresolved nationality or faith is not a place.
+    ("Palestinian militiamen shot at homes in a Jewish neighborhood in Jerusalem.", "shot", "Jerusalem"),
+    # A possessor inside the object of the trigger's verb is where it happened.
+    ("Hundreds of armed soldiers patrolled the streets of Abidjan's more populous neighborhoods ahead of a "
+     "curfew.", "patrolled", "Abidjan"),
+    # A place outside the trigger's own clause still places it when nothing else does.
+    ("Shelling hit a trolleybus in Donetsk on Thursday killing 8 people and wounding about 20, an official said.",
+     "killing", "Donetsk"),
+    # A village the model does not tag, named by its kind-of-place word.
+    ("21 fighters were killed during clashes with the YPG forces in Allok village.", "killed", "Allok"),
+])
+def test_event_location_phrases(nlp, gazetteer, sentence: str, trigger: str, place: str | None) -> None:
+    assert _chosen(nlp, gazetteer, sentence, trigger) == place
+
+
 def test_no_locative_place_means_no_event_location(nlp, gazetteer) -> None:
     assert _chosen(nlp, gazetteer, "Turkey condemned the attack.", "attack") is None
 
@@ -261,6 +282,15 @@ def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) ->
     sentence = ("The man was shot on Monday by gunmen who had fought for years against the army of the "
                 "government in Mali.")
     assert _chosen(nlp, gazetteer, sentence, "shot") is None
+
+
+def test_a_part_of_a_country_far_down_the_tree_still_places_the_event(nlp, gazetteer) -> None:
+    sentence = "A roadside bomb hit a minibus in southern Afghanistan on Sunday, killing six passengers."
+    assert _chosen(nlp, gazetteer, sentence, "killing") == "Afghanistan"
+
+
+def test_at_equal_depth_the_most_specific_place_wins(nlp, gazetteer) -> None:
+    assert _chosen(nlp, gazetteer, "Fighting raged in Idlib province and Saraqib on Monday.", "Fighting") == "Saraqib"
 
 
 def test_a_landmark_alone_does_not_place_the_event(nlp, gazetteer) -> None:
@@ -326,3 +356,13 @@ def test_a_place_that_acts_bans_or_meets_does_not_locate_violence(pipeline, text
 def test_talks_still_take_place_where_they_are_held(pipeline) -> None:
     ev = run_one(pipeline, "Peace talks between the rivals opened in Astana on Monday.")
     assert "Astana" in ev[S.TOPONYM].tolist()
+
+
+def test_tree_distance_counts_arcs_through_the_common_head(nlp) -> None:
+    from dashboard.events.extract import _tree_distance
+
+    doc = nlp("Shelling hit a trolleybus in Donetsk on Thursday killing 8 people.")
+    donetsk, killing = doc[5], doc[8]
+    assert donetsk.text == "Donetsk" and killing.text == "killing"
+    assert _tree_distance(donetsk, killing) == _tree_distance(killing, donetsk) == 3  # in → hit → killing
+    assert _tree_distance(donetsk, donetsk) == 0

@@ -20,7 +20,7 @@ from dashboard.dates import (
 )
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.geo.gazetteer import Gazetteer, fold
-from dashboard.geo.toponyms import STATE_NOUNS, Toponym
+from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form
 
@@ -387,8 +387,10 @@ def place_role(sent: Any, t: Toponym) -> str:
         # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
         if base_form(head) in TOPIC_NOUNS:
             return "topic"
-        # "patrolled Venezuela's oil installations", "bombed Madrid airport".
-        if head.dep_ == "dobj" and head.head.pos_ == "VERB" and base_form(head) not in ABSTRACT_NOUNS:
+        # "patrolled Venezuela's oil installations", "bombed Madrid airport", "patrolled the
+        # streets of Abidjan's neighbourhoods".
+        if any(n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS
+               for n in (head, outer)):
             return "target"
         return "modifier"
     if tok.dep_ == "pobj":
@@ -441,6 +443,48 @@ def _arcs_to(tok: Any, goals: set[int]) -> int:
     return n
 
 
+AWAY_PREPS = {"to", "between"}
+
+
+def _governing_prep(sent: Any, t: Toponym) -> str:
+    """The preposition whose object places the name ("" when none does)."""
+    anchor = place_anchor(sent, t)
+    return anchor.head.lower_ if anchor is not None and anchor.dep_ == "pobj" else ""
+
+
+def _owner_country(sent: Any, t: Toponym) -> bool:
+    """A country that modifies a noun ("outside the US embassy in London", "a US military base")
+    says whose the thing is, not where it stands."""
+    if t.place is None or t.place.feature_code != "PCLI":
+        return False
+    tok = _name_token(sent, t)
+    return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+
+
+def _tree_distance(a: Any, b: Any) -> int:
+    """Arcs on the dependency path between two tokens of one sentence."""
+    up: dict[int, int] = {}
+    tok, n = a, 0
+    while True:
+        up[tok.i] = n
+        if tok.head.i == tok.i or n > 40:
+            break
+        tok, n = tok.head, n + 1
+    tok, n = b, 0
+    while tok.i not in up:
+        if tok.head.i == tok.i or n > 40:
+            return 99
+        tok, n = tok.head, n + 1
+    return n + up[tok.i]
+
+
+def _part_of_country(sent: Any, t: Toponym) -> bool:
+    """ "in southern Afghanistan", "in north Iraq": a part of the country is named, which a
+    sentence does to say where something happened, not to set the story's scene."""
+    tok = _name_token(sent, t)
+    return tok is not None and any(c.dep_ in ("amod", "compound") and c.lower_ in COMPASS_WORDS for c in tok.children)
+
+
 FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
 
 
@@ -457,13 +501,18 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
     more arcs away from the trigger does not locate the event.
     """
-    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym]
+    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym
+              # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
+              and not (t.label == "NORP" and t.place is None)]
     if not inside:
         return None
     trig = trigger_token(sent, trigger_start - sent.start_char)
     verb = clause_verb(trig)
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative"]
+    # "transferred to Bagram", "fighting between X and Y": a destination or a pair of sides
+    # is not where the event happened.
+    locative = [t for t in inside if roles[id(t)] == "locative" and _governing_prep(sent, t) not in AWAY_PREPS
+                and not _owner_country(sent, t)]
     # The place an attack is aimed at locates it ("militants shelled Mardes").
     locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
                  and clause_verb(place_anchor(sent, t)).i == verb.i]
@@ -481,17 +530,23 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         anchor = place_anchor(sent, t)
         container = _name_token(sent, t).dep_ in ("poss", "compound")
         depth = _arcs_to(anchor, goals) if anchor is not None else 99
+        if depth == 99 and anchor is not None:
+            # Not under the trigger ("…killing two, as fighting raged in Idlib"): the place
+            # fewest arcs away through their common head is the likelier one.
+            depth = 50 + _tree_distance(anchor, trig)
         # A passive subject ("Downey was captured") is more often a victim than a site: it
         # places the event only when no locative phrase does.
         second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
         country = t.place is not None and t.place.precision >= 4
-        return (second, depth, container, country, abs(t.start - trigger_start))
+        # At equal depth the most specific place (an unknown name is most often a small one).
+        precision = t.place.precision if t.place is not None else 1
+        return (second, depth, container, country, precision, abs(t.start - trigger_start))
 
     best = min(locative, key=key)
     # A country named far down the tree from the trigger ("...a war that has killed thousands
     # in Syria") is the story's setting, not where this event happened.
     depth, country = key(best)[1], key(best)[3]
-    return None if country and depth >= FAR_ARCS else best
+    return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
 
 
 # Nouns for attacks and attackers: a country that modifies one ("US strikes", "U.S. raids") is the attacker.

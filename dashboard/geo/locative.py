@@ -1,0 +1,206 @@
+"""Place names the small NER model misses, found by the phrase around them.
+
+en_core_web_sm tags well-known names but misses or mislabels many small towns, villages and
+districts ("a truck in Chitaun district", "the village of Rasm Al-Abed", "near Huddur"). The
+phrase around a capitalised name says it is a place whatever the model made of it: a word for a
+kind of place after it ("Katarko village"), an "of" phrase completing one ("the settlement of
+al-Qasa"), or a locative preposition before it ("in Ramadi"). This module only finds the spans;
+`toponyms.recognize` decides what to keep.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+# Nouns for kinds of settlement and area: "X village", "the village of X".
+SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood", "neighborhood", "area", "camp",
+              "commune", "sub-district", "subdistrict", "province", "governorate", "suburb", "quarter", "county",
+              "municipality", "locality", "settlement", "hamlet", "township", "countryside", "outskirts",
+              "region", "valley", "plain", "mountains", "hills", "farms", "outpost", "enclave", "island",
+              "peninsula", "border", "crossing", "refugee", "community", "stronghold", "capital", "market",
+              "square", "bazaar", "hill", "forest", "forests", "strip", "peak", "airport", "airbase", "airstrip",
+              "base", "plant", "depot", "museum", "academy", "complex", "project", "hilltop", "mountaintop",
+              "mountain", "mount", "heights", "airfield", "dam", "port", "slum", "gorge", "field", "fields",
+              "hospital", "perimeter", "slope", "siege"}
+# Words between a name and the kind-of-place noun of its apposition: ", a popular West Bank
+# shopping town", ", an IRA stronghold".
+APPOSITION_MAX = 5
+# Prepositions that put an action in a place. "from" and "to" name origins and destinations of
+# movements and are left out: a person "from Sunameen" is not an event's site.
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "toward", "towards", "across",
+                  "throughout", "within", "nearby"}
+# Attacks and the verbs of taking ground: "an assault on Souran", "stormed Gidan Gambo".
+ATTACK_WORDS = {"attack", "attacks", "assault", "assaults", "offensive", "strike", "strikes", "airstrike",
+                "airstrikes", "raid", "raids", "bombardment", "shelling", "advance", "push", "counteroffensive",
+                "counter-offensive", "incursion", "siege"}
+# Verbs whose object is ground, whatever the model tags it: one storms, shells or retakes a place,
+# not a person ("stormed Gidan Gambo" PERSON).
+GROUND_VERBS = {"storm", "stormed", "storming", "overran", "overrun", "besiege", "besieged", "shell", "shelled",
+                "shelling", "bombard", "bombarded", "liberate", "liberated", "liberating", "recapture", "recaptured",
+                "retake", "retook", "retaken", "enter", "entered", "entering", "invade", "invaded", "occupy",
+                "occupied", "encircle", "encircled"}
+# Verbs of attack or capture whose object may as well be a person, a group or a trophy
+# ("attacked Abu Hamid", "captured Leyva", "captured the Pulitzer").
+ATTACK_VERBS = {"capture", "captured", "capturing", "attack", "attacked", "attacking", "raid", "raided", "target",
+                "targeted", "targeting", "bomb", "bombed", "hit", "hitting", "struck", "surround", "surrounded"}
+# Lower-case particles inside Arabic, Romance and other names ("Rasm al-Abed", "Ras el Ain").
+CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "az", "at", "ul", "de", "del", "da", "di", "du", "la",
+              "le", "bin", "ibn", "abu", "bani", "beni", "'s"}
+# Labels the small model gets right often enough to rule a word out; its ORG, PERSON, NORP and
+# WORK_OF_ART tags on small towns are often wrong ("Allok village" NORP, "in Thessaloniki" WORK_OF_ART).
+NON_PLACE_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "LAW"}
+MAX_WORDS = 5
+
+
+@dataclass(frozen=True)
+class Locative:
+    """A capitalised name, where it is, and how strongly its phrase says it is a place:
+    'site' (a kind-of-place noun beside it) or 'prep' (only a locative preposition before it)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    labels: frozenset[str]  # the NER labels of its words ("" for none)
+
+
+# Months and weekdays, full and abbreviated: capitalised, and after "in"/"at", yet dates ("at Nov
+# 01 2017"); the model misses them when the date is written oddly.
+CALENDAR_WORDS = {w.lower() for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name,
+                                      *calendar.day_abbr) if w} | {"sept"}
+
+
+def _capitalised(tok: Any) -> bool:
+    return (tok.text[:1].isupper() and any(c.isalpha() for c in tok.text) and tok.ent_type_ not in NON_PLACE_ENTS
+            and not tok.is_stop and tok.lower_.rstrip(".") not in CALENDAR_WORDS)
+
+
+def _glued(tok: Any) -> bool:
+    """A hyphen or apostrophe written without spaces inside a name ("Al-Sina’a")."""
+    return tok.text in ("-", "‐", "’", "'") and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
+
+
+def _article_prefix(doc: Any, i: int) -> bool:
+    """An Arabic article glued to a capitalised name: "al-Hassakeh", "el-Arish"."""
+    return (doc[i].lower_ in CONNECTORS and i + 2 < len(doc) and _glued(doc[i + 1])
+            and _capitalised(doc[i + 2]))
+
+
+def name_runs(doc: Any) -> list[tuple[int, int]]:
+    """Token ranges [i, j) of capitalised words, joined by name particles and glued hyphens, that
+    start and end with a capitalised word and span at most MAX_WORDS capitalised words."""
+    out: list[tuple[int, int]] = []
+    n, i = len(doc), 0
+    while i < n:
+        if not (_capitalised(doc[i]) or _article_prefix(doc, i)):  # nor a stop word: "In Londonderry"
+            i += 1
+            continue
+        j, last, words = i + 1, i + 1, 1
+        while j < n and words < MAX_WORDS:
+            tok = doc[j]
+            if _capitalised(tok):
+                words += 1
+                j += 1
+                last = j
+            elif (tok.lower_ in CONNECTORS or _glued(tok)) and j + 1 < n:
+                j += 1
+            else:
+                break
+        out.append((i, last))
+        i = last
+    return out
+
+
+def _word(doc: Any, i: int, step: int) -> Any:
+    """The nearest word from token i on in direction step, skipping runs of spaces ("of  Al-Bayaa")."""
+    while 0 <= i < len(doc) and doc[i].is_space:
+        i += step
+    return doc[i] if 0 <= i < len(doc) else None
+
+
+def _is_site(tok: Any) -> bool:
+    """A kind-of-place noun, singular or plural ("areas", "neighbourhoods")."""
+    return tok.lower_ in SITE_WORDS or tok.lower_.endswith("s") and tok.lower_[:-1] in SITE_WORDS
+
+
+def _site_after(doc: Any, j: int) -> bool:
+    nxt = _word(doc, j, 1)
+    return nxt is not None and _is_site(nxt)
+
+
+def _site_of_before(doc: Any, i: int) -> bool:
+    """ "the (strategic) village of X", "the Algiers suburb of X"."""
+    of = _word(doc, i - 1, -1)
+    site = _word(doc, of.i - 1, -1) if of is not None else None
+    return of is not None and of.lower_ == "of" and site is not None and _is_site(site)
+
+
+def _apposition_site(doc: Any, i: int, j: int) -> bool:
+    """ "Tortuguero, a community in…", "Bidya, a popular West Bank shopping town", "the capital,
+    Sana": a name in apposition to a kind-of-place noun."""
+    comma = _word(doc, j, 1)
+    if comma is not None and comma.text == "," and comma.i + 1 < len(doc) and doc[comma.i + 1].lower_ in (
+            "a", "an", "the"):
+        for tok in doc[comma.i + 2:comma.i + 2 + APPOSITION_MAX]:
+            if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ"):
+                return False
+            if _is_site(tok) and tok.pos_ == "NOUN":
+                return True
+        return False
+    comma = _word(doc, i - 1, -1)
+    site = _word(doc, comma.i - 1, -1) if comma is not None and comma.text == "," else None
+    return site is not None and _is_site(site) and site.pos_ == "NOUN"
+
+
+def _prep_before(doc: Any, i: int) -> bool:
+    prev = _word(doc, i - 1, -1)
+    return prev is not None and prev.lower_ in LOCATIVE_PREPS
+
+
+def _object_of(doc: Any, i: int, j: int) -> str:
+    """The verb (lower case) of which the name is the direct object ("" when it is none)."""
+    head = doc[j - 1]
+    while head.dep_ in ("compound", "flat") and head.head.i != head.i and i <= head.head.i < j:
+        head = head.head
+    while head.dep_ == "conj" and head.head.i != head.i:
+        head = head.head  # "captured Surjah Kabira and Surjah Saghira"
+    return head.head.lower_ if head.dep_ == "dobj" else ""
+
+
+def _attacked(doc: Any, i: int, j: int) -> bool:
+    """ "an assault on X", "strikes against X", or X the object of a verb of attack."""
+    prev = _word(doc, i - 1, -1)
+    before = _word(doc, prev.i - 1, -1) if prev is not None else None
+    if prev is not None and prev.lower_ in ("on", "against") and before is not None and before.lower_ in ATTACK_WORDS:
+        return True
+    return _object_of(doc, i, j) in ATTACK_VERBS
+
+
+def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
+    """Capitalised names that a locative phrase marks as places. `common(word)` says whether the
+    article also writes a word in lower case: "in Parliament" beside "the parliament" is the
+    institution. A name is skipped when it starts the sentence (capitalised anyway) unless a
+    kind-of-place word follows it, or when it is a single word the article writes in lower case."""
+    out: list[Locative] = []
+    for i, j in name_runs(doc):
+        span = doc[i:j]
+        last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
+        if _site_after(doc, j) or _site_of_before(doc, i) or last_site or _object_of(doc, i, j) in GROUND_VERBS \
+                or _apposition_site(doc, i, j):
+            kind = "site"
+        elif (_prep_before(doc, i) or _attacked(doc, i, j)) and any(t.pos_ == "PROPN" for t in span) and not (
+                j < len(doc) and doc[j].tag_ == "POS"):
+            kind = "prep"  # but "at Block's residence": a possessor is more often a person
+        else:
+            continue
+        if all(t.pos_ == "ADJ" for t in span):
+            continue  # "the English city of Salisbury": an adjective of nationality, not a name
+        text = span.text
+        if len(text) < 3 or text.isupper() and len(text) < 4 or len(span) == 1 and common(text):
+            continue
+        out.append(Locative(span.start_char, span.end_char, text, kind,
+                            frozenset(t.ent_type_ for t in span)))
+    return out
