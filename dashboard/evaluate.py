@@ -16,7 +16,7 @@ import numpy as np
 
 from dashboard.errors import InputError
 from dashboard.geo.gazetteer import Gazetteer, haversine_km
-from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms
+from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms, unplace_fallbacks
 from dashboard.nlp import pipe_docs
 
 ACC_KM = 161.0
@@ -346,7 +346,8 @@ def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazett
     t0 = time.perf_counter()
     for rec, doc in zip(records, pipe_docs(nlp, (r["text"] for r in records), len(records), batch_size=64),
                         strict=True):
-        tops = resolve(recognize(doc, gazetteer, keep_unknown=True), geocoder, gazetteer, text=rec["text"])
+        tops = unplace_fallbacks(resolve(recognize(doc, gazetteer, keep_unknown=True), geocoder, gazetteer,
+                                         text=rec["text"]))
         ev = rec["event"]
         sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)
         chosen = choose_event_location(sent, ev["start"], tops) if sent is not None else None

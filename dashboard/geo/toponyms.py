@@ -945,13 +945,18 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
     actor, and a name inside it does not locate an event. Names placed only by the document's
     focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
-    toponyms = resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text)
+    toponyms = unplace_fallbacks(resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text))
+    return [t for t in toponyms if not t.embedded]
+
+
+def unplace_fallbacks(toponyms: list[Toponym]) -> list[Toponym]:
+    """The toponyms as the event extractor takes them: a guess from the story's focus places no
+    event ("shelling in Mesraba" in a report on the Geneva talks is not an event in Geneva), so a
+    name placed only by the fallback is handed over unknown (its `fallback` flag stays)."""
     for t in toponyms:
         if t.fallback:
-            # A guess from the story's focus places no event: "shelling in Mesraba" in a report on
-            # the Geneva talks is not an event in Geneva. The extractor treats the name as unknown.
             t.place, t.score = None, 0.0
-    return [t for t in toponyms if not t.embedded]
+    return toponyms
 
 
 def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Toponym]:
