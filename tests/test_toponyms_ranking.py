@@ -130,3 +130,47 @@ def test_the_first_words_of_a_towns_own_name_match_better_than_an_alternate_name
     # A bare alternate name (a translation) still counts for less than the town's own name.
     translated = place(62, "Neuchâtel", 47.0, 6.93, "CH", pop=33_000)
     assert rank([county_down, translated], "newcastle", Context(Counter()))[0][0] is county_down
+
+
+ALEPPO = place(10, "Aleppo", 36.20, 37.16, "SY", "PPLA", 2_098_210, "Aleppo")
+ALEPPO_GOV = place(11, "Aleppo", 36.15, 37.39, "SY", "ADM1", 2_802_348, "Aleppo")
+FERDOWS_IR = place(12, "Ferdows", 34.02, 58.17, "IR", pop=20_000, admin1="South Khorasan")
+FERDOUS_SY = place(13, "Al Ferdous", 36.18, 37.15, "SY", pop=0, admin1="Aleppo")
+BROOKLYN = place(14, "Brooklyn", 40.65, -73.95, "US", pop=2_300_000, admin1="New York")
+NEW_YORK_STATE = place(15, "New York", 43.0, -75.5, "US", "ADM1", 19_000_000, "New York")
+
+
+def _parts(text: str, names: list[str], places: list[Place | None],
+           alternatives: list[list[Place]]) -> list[Toponym]:
+    from dashboard.geo.toponyms import district_pairs, keep_parts_in_their_town
+
+    tops = []
+    for name, p, alts in zip(names, places, alternatives, strict=True):
+        start = text.index(name)
+        t = Toponym(start, start + len(name), name, "GPE")
+        t.place, t.alternatives = p, [(a, 1.0) for a in alts]
+        tops.append(t)
+    keep_parts_in_their_town(tops, district_pairs(tops, text))
+    return tops
+
+
+def test_a_neighbourhood_of_a_named_town_is_in_that_town() -> None:
+    text = "an airstrike in the Ferdous neighbourhood of east Aleppo; later Ferdous was hit again"
+    tops = _parts(text, ["Ferdous", "Aleppo"], [FERDOWS_IR, ALEPPO], [[FERDOWS_IR], [ALEPPO]])
+    assert tops[0].place is None, "Ferdows in Iran is not a district of Aleppo"
+    # A candidate inside the town is taken, whichever name comes first.
+    text = "the east Aleppo district of Ferdous"
+    tops = _parts(text, ["Aleppo", "Ferdous"], [ALEPPO, FERDOWS_IR], [[ALEPPO], [FERDOWS_IR, FERDOUS_SY]])
+    assert tops[1].place is FERDOUS_SY and tops[0].place is ALEPPO
+    # "Aleppo's Ferdous district"; and a province as the whole.
+    text = "in Aleppo's Ferdous district"
+    assert _parts(text, ["Aleppo", "Ferdous"], [ALEPPO_GOV, FERDOWS_IR], [[ALEPPO_GOV], [FERDOWS_IR]])[1].place is None
+
+
+def test_a_part_inside_its_whole_and_a_plain_list_are_left_alone() -> None:
+    text = "The Brooklyn neighborhood of New York was calm."
+    tops = _parts(text, ["Brooklyn", "New York"], [BROOKLYN, NEW_YORK_STATE], [[BROOKLYN], [NEW_YORK_STATE]])
+    assert tops[0].place is BROOKLYN
+    text = "Ferdous, Aleppo and Homs were shelled."
+    tops = _parts(text, ["Ferdous", "Aleppo"], [FERDOWS_IR, ALEPPO], [[FERDOWS_IR], [ALEPPO]])
+    assert tops[0].place is FERDOWS_IR, "no district word: not a part of the town"

@@ -518,6 +518,71 @@ def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
     return out
 
 
+# "the Ferdous neighbourhood of east Aleppo", "the east Aleppo district of Marjeh", "Aleppo's Ferdous
+# district": one name is a part of the town the other names (which is which: see `district_pairs`).
+PART_WORDS = r"(?:neighbou?rhoods?|districts?|quarters?|suburbs?)"
+PART_BETWEEN = re.compile(rf"\s+{PART_WORDS}\s+(?:of|in)\s+(?:[a-z][\w-]*\s+){{0,3}}")
+PART_AFTER = re.compile(rf"\s+{PART_WORDS}\b")
+PART_NEAR_KM = 30.0  # a town's neighbourhoods and suburbs lie within this of its point
+PART_TOWN_POPULATION = 100_000  # the part is the smaller name; the whole is a town at least this big
+
+
+def district_pairs(toponyms: list[Toponym], text: str | None) -> list[tuple[int, int]]:
+    """Pairs of names (index, index) that the text makes one part of the other by a neighbourhood,
+    district, quarter or suburb word; which one is the town is left to `part_of_town`."""
+    if text is None:
+        return []
+    order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].start)
+    out = []
+    for a, b in zip(order, order[1:], strict=False):
+        between = text[toponyms[a].end:toponyms[b].start]
+        if PART_BETWEEN.fullmatch(between) or (
+                re.fullmatch(r"['’]s\s+", between) and PART_AFTER.match(text, toponyms[b].end)):
+            out.append((a, b))
+    return out
+
+
+def _whole(place: Place | None) -> bool:
+    """A place that has districts: a town of PART_TOWN_POPULATION or more, or a province ("the east
+    Aleppo district of Marjeh" when the model reads "east Aleppo" as the governorate)."""
+    return place is not None and (place.feature_class == "P" and place.population >= PART_TOWN_POPULATION
+                                  or place.feature_code in ("ADM1", "ADM2"))
+
+
+def part_of_town(pair: tuple[int, int], toponyms: list[Toponym]) -> tuple[int, int] | None:
+    """(part, whole) of a district pair: the whole is the name resolved to a town or province
+    (`_whole`), the part the other one; None when that does not tell them apart."""
+    wholes = [i for i in pair if _whole(toponyms[i].place)]
+    if len(wholes) != 1:
+        return None
+    whole = wholes[0]
+    return (pair[1] if whole == pair[0] else pair[0]), whole
+
+
+def _in_whole(place: Place, whole: Place) -> bool:
+    if whole.feature_class == "P":
+        return haversine_km(place.latitude, place.longitude, whole.latitude, whole.longitude) <= PART_NEAR_KM
+    return place.country_code == whole.country_code and fold(place.admin1 if whole.feature_code == "ADM1"
+                                                             else place.admin2) == fold(whole.name)
+
+
+def keep_parts_in_their_town(toponyms: list[Toponym], pairs: list[tuple[int, int]]) -> None:
+    """A neighbourhood of a named town is in that town: its best candidate inside the town (within
+    PART_NEAR_KM) or the province, else none (the nearest-town fallback may then place it in the
+    town, flagged). Ferdous, a district of Aleppo, is not Ferdows in Iran."""
+    for pair in pairs:
+        split = part_of_town(pair, toponyms)
+        if split is None:
+            continue
+        part, whole = toponyms[split[0]], toponyms[split[1]].place
+        near = [(p, sc) for p, sc in part.alternatives if _in_whole(p, whole)]
+        place, score = near[0] if near else (None, 0.0)
+        # One sense per discourse: "Ferdous" on its own later in the story is the same district.
+        for t in toponyms:
+            if fold(t.text) == fold(part.text) and not t.is_demonym:
+                t.place, t.score = place, score
+
+
 def _inside(place: Place, container: list[Place]) -> bool:
     for c in container:
         if c.feature_code == "PCLI" and place.country_code == c.country_code and place.feature_code != "PCLI":
@@ -911,6 +976,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
+    keep_parts_in_their_town(toponyms, district_pairs(toponyms, text))
     # One sense per discourse: once the text says "London, Ontario", a bare "London" later in
     # the same article is that London too.
     settled = {fold(toponyms[i].text): toponyms[i] for i in contained_by if toponyms[i].place is not None}
