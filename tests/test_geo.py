@@ -262,6 +262,13 @@ def test_speaker_is_not_a_place(nlp, gazetteer) -> None:
     assert tops[0].place.country_code == "TR"
 
 
+def test_an_acronym_in_capitals_is_not_a_place_but_a_dateline_is(nlp, gazetteer) -> None:
+    tops = geoparsed(nlp, gazetteer, "Official news agency SANA said a car bomb hit the coastal city of Jableh.")
+    assert "SANA" not in [t.text for t in tops], "the Syrian news agency is not Sanaa, Yemen"
+    (edmonton,) = resolved(geoparsed(nlp, gazetteer, "EDMONTON - Police arrested two men on Monday."), "EDMONTON")
+    assert edmonton.place.country_code == "CA"
+
+
 def test_resolve_given_spans_without_a_parse(gazetteer) -> None:
     text = "Talks in Moscow between Turkey and Russia."
     spans = [Toponym(text.index(n), text.index(n) + len(n), n, "GOLD") for n in ("Moscow", "Turkey", "Russia")]

@@ -277,8 +277,10 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: 
         # ORG/NORP spans: only when the name is a well-known place and reads like one
         # ("Idlib" tagged ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an
         # organisation that merely contains or equals an obscure place name.
-        if text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha():
-            pass  # a dateline in capitals: "EDMONTON"
+        if text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha() and (
+                _opens_line(doc_text, s) or ent.sent.text.isupper()):
+            pass  # a dateline in capitals ("EDMONTON"), or a headline in capitals; mid-sentence,
+            # capitals are an acronym: "news agency SANA said" is not Sanaa
         elif _state_abbreviation(text, gazetteer):
             return Toponym(s, e, text, label)  # "the EU's", "UAE officials", "DPRK" tagged ORG
         elif not text[0].isupper() or text.isupper() or len(text) < 4:
@@ -289,6 +291,11 @@ def _whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: 
             return None
     nxt = doc_text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc_text) else ""
     return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
+
+
+def _opens_line(text: str, start: int) -> bool:
+    """Whether only spaces stand between the start of its line and `start`."""
+    return not text[text.rfind("\n", 0, start) + 1:start].strip()
 
 
 def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
