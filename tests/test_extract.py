@@ -367,3 +367,13 @@ def test_tree_distance_counts_arcs_through_the_common_head(nlp) -> None:
     assert donetsk.text == "Donetsk" and killing.text == "killing"
     assert _tree_distance(donetsk, killing) == _tree_distance(killing, donetsk) == 3  # in → hit → killing
     assert _tree_distance(donetsk, donetsk) == 0
+
+
+def test_a_typed_event_is_placed_where_its_trigger_is_not_at_every_town_named(pipeline) -> None:
+    # The sentence names two towns; the shelling happened in the one its verb governs.
+    out = run_one(pipeline, "Regime forces shelled Kafr Nabl on Monday as rebels in Maarat al-Numan regrouped, "
+                            "killing four.")
+    assert list(out[S.TOPONYM]) == ["Kafr Nabl"]
+    # With no place tied to the trigger by the parse, the sentence's places still locate it.
+    out = run_one(pipeline, "The bombardment of Douma killed nine people on Monday.")
+    assert list(out[S.TOPONYM]) == ["Douma"]

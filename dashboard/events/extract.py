@@ -679,6 +679,11 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         rule, trigger = classify_rule(own, rules)
         event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
         places = event_places(sent, toponyms, violent=event_type in VIOLENT)
+        if places and rule is not None and trigger and (at := own.find(trigger)) >= 0:
+            # A typed event happens in one place: the one its trigger is tied to in the parse (the
+            # rule `eval event-location` measures); when the parse ties none, the places above.
+            site = choose_event_location(sent, s0 + at, places)
+            places = [site] if site is not None else places
         if not places:
             # A sentence that names no place where its event happens continues the located
             # sentence just before it: deaths reported in general terms in the same paragraph
