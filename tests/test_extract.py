@@ -377,3 +377,20 @@ def test_a_typed_event_is_placed_where_its_trigger_is_not_at_every_town_named(pi
     # With no place tied to the trigger by the parse, the sentence's places still locate it.
     out = run_one(pipeline, "The bombardment of Douma killed nine people on Monday.")
     assert list(out[S.TOPONYM]) == ["Douma"]
+
+
+@pytest.mark.parametrize("sentence, name, acting", [
+    ("The strike prompted Washington to take military action with missile strikes.", "Washington", True),
+    ("The war has placed Washington and Moscow at loggerheads over the airstrikes.", "Moscow", True),
+    ("The spokeswoman was calling on Washington to weigh in on the airstrike.", "Washington", True),
+    ("Rebels pounded Damascus with mortars, killing four.", "Damascus", False),
+])
+def test_a_state_addressed_or_accused_is_an_actor_not_a_site(nlp, gazetteer, sentence: str, name: str,
+                                                             acting: bool) -> None:
+    from dashboard.events.extract import acts
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import geoparse
+
+    doc = nlp(sentence)
+    (t,) = [t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.text == name]
+    assert acts(next(iter(doc.sents)), t) is acting

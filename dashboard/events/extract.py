@@ -563,6 +563,14 @@ MEETING_NOUNS = {"talk", "talks", "meeting", "summit", "conference", "negotiatio
                  "council", "round", "forum", "interview", "network", "court", "parliament", "embassy"}
 
 
+# Verbs whose object is someone, not ground: a country or capital after them is the state.
+ADDRESSED_VERBS = {"prompt", "urge", "accuse", "place", "press", "pressure", "warn", "push", "force", "ask",
+                   "criticize", "criticise", "blame", "condemn", "invite", "persuade", "convince", "allow", "help",
+                   "tell", "inform", "thank", "praise", "lead", "drag", "draw", "put", "leave", "prompted",
+                   "urged", "accused", "placed", "pressed", "warned", "pushed", "forced", "asked", "blamed",
+                   "condemned", "invited", "allowed", "helped", "told", "led", "dragged", "drew", "left"}
+
+
 def acts(sent: Any, t: Toponym) -> bool:
     """Whether a country or a national capital stands for its state as an actor: the subject of an
     active verb or a possessor ("Washington has blamed…", "Moscow's raids"), or the modifier of an
@@ -572,7 +580,15 @@ def acts(sent: Any, t: Toponym) -> bool:
     tok = _name_token(sent, t)
     if tok is None:
         return False
+    while tok.dep_ == "conj" and tok.head is not tok:  # "Washington and Moscow blamed…": both act
+        tok = tok.head
     if tok.dep_ in ("nsubj", "poss", "agent"):
+        return True
+    # A state one addresses, urges or accuses: "prompted Washington to act", "accused Moscow of…",
+    # "placed Washington and Moscow at loggerheads", "calling on Washington to weigh in".
+    if tok.dep_ == "dobj" and base_form(tok.head) in ADDRESSED_VERBS:
+        return True
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and base_form(tok.head.head) in ("call", "press"):
         return True
     return tok.dep_ in ("compound", "amod", "nmod") and (
         base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS)
