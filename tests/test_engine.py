@@ -295,3 +295,20 @@ def test_map_figure_keeps_the_users_view() -> None:
     assert fig.layout.uirevision == map_figure(grid_places(10), view=view).layout.uirevision, \
         "the same view, the same revision: a filter change does not move the map"
     assert map_figure(grid_places(3000)).layout.geo.fitbounds == "locations", "no view yet: fit the data"
+
+
+def test_the_map_opens_on_the_bulk_of_the_events_not_on_every_stray_place() -> None:
+    places = grid_places(400, lon0=36.0, lat0=34.0, step=0.02)  # a corpus on northern Syria...
+    stray = grid_places(3, lon0=-77.0, lat0=38.9).assign(n_events=1)  # ...that names Washington thrice
+    both = pd.concat([places, stray], ignore_index=True)
+    bulk = E.bulk_view(both)
+    assert bulk is not None and 30 < bulk.lon0 < 36 and 36.4 < bulk.lon1 < 45, bulk
+    assert bulk.lat0 < 34 and bulk.lat1 > 34.4
+    assert bulk.lon1 - bulk.lon0 >= E.BULK_MIN_SPAN, "one town's events open on its region"
+    assert E.bulk_view(places) is None, "no strays: the map fits every place"
+    assert E.bulk_view(places.iloc[:0]) is None
+    fig = map_figure(both)
+    lons = [float(x) for t in fig.data for x in t.lon]
+    assert min(lons) < -70, "the stray places are still drawn, for whoever zooms out"
+    assert list(fig.layout.geo.lonaxis.range) == [bulk.lon0, bulk.lon1] and fig.layout.geo.fitbounds is False
+    assert fig.layout.uirevision == "map", "a user's pan or zoom is kept across filter changes"

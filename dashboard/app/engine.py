@@ -594,6 +594,45 @@ def is_cluster_key(key: object) -> bool:
     return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
 
 
+BULK_SHARE = 0.96  # the map opens on the box holding this share of the events (by place)
+BULK_MIN_SPAN = 8.0  # degrees: one town's events still open on its region, not its streets
+STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of all places' extent
+
+
+def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None:
+    """The box that holds the bulk of the events when a few places lie far from it: centred on the
+    places' weighted median longitude and latitude and reaching their (1 - share) / 2 and
+    (1 + share) / 2 quantiles (weighted by events), with a margin. A few mentions of Washington or Beijing in a corpus
+    on Syria leave the map on Syria (they are still drawn, for whoever zooms out). None when the
+    bulk is most of the places' extent anyway (the map then fits every place) or nothing is located."""
+    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    if located.empty:
+        return None
+    w = located["n_events"].to_numpy(dtype=float) if "n_events" in located else np.ones(len(located))
+    lo, hi = (1 - share) / 2, (1 + share) / 2
+    lon, lat = located[S.LONGITUDE].to_numpy(dtype=float), located[S.LATITUDE].to_numpy(dtype=float)
+
+    def quantiles(values: np.ndarray) -> tuple[float, float]:
+        # Centred on the weighted median, so the densest part sits in the middle of the map, not at
+        # an edge beside a few far-away meetings.
+        order = np.argsort(values)
+        cum = np.cumsum(w[order]) / w.sum()
+        v = values[order]
+        q0, mid, q1 = (float(v[min(np.searchsorted(cum, q), len(v) - 1)]) for q in (lo, 0.5, hi))
+        half = max(mid - q0, q1 - mid)
+        return mid - half, mid + half
+
+    (lon0, lon1), (lat0, lat1) = quantiles(lon), quantiles(lat)
+    view = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6)).grown(0.15)
+    pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
+    pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
+    view = MapView(max(-180.0, view.lon0 - pad_lon), min(180.0, view.lon1 + pad_lon),
+                   max(-85.0, view.lat0 - pad_lat), min(85.0, view.lat1 + pad_lat))
+    extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
+    area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
+    return view if area < STRAY_AREA * extent else None
+
+
 def cluster_key(view: MapView) -> str:
     """A cluster's marker key: the box to zoom to when it is clicked (rounded outwards, so it still
     holds every place of the cluster)."""

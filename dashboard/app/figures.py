@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
-from dashboard.app.engine import MapView, _size_measure, cluster_places
+from dashboard.app.engine import MapView, _size_measure, bulk_view, cluster_places
 
 TYPE_COLORS = {
     "Battles": "#d62728",
@@ -92,11 +92,14 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
         ))
     # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
     # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
+    # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
+    # events (engine.bulk_view), under the plain uirevision: a filter change refits it, a pan is kept.
     target = goto or view
-    box = target.box() if target is not None else None
+    shown = target or bulk_view(places)
+    box = shown.box() if shown is not None else None
     geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
                showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
-               oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(goto or view, places),
+               oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(shown, places),
                fitbounds="locations" if box is None and not places.empty else False)
     if box is not None:
         geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
@@ -104,7 +107,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
                    center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2))
     layout = dict(
         geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-        uirevision="map" if box is None else "map|" + "|".join(f"{v:.4f}" for v in box),
+        uirevision="map" if target is None else "map|" + "|".join(f"{v:.4f}" for v in target.box()),
         legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
     )
     # Built from known-good literals on every request: plotly's per-property validation would cost
