@@ -394,3 +394,18 @@ def test_a_state_addressed_or_accused_is_an_actor_not_a_site(nlp, gazetteer, sen
     doc = nlp(sentence)
     (t,) = [t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.text == name]
     assert acts(next(iter(doc.sents)), t) is acting
+
+
+def test_a_name_that_speaks_is_not_the_site_of_violence(nlp, gazetteer) -> None:
+    from dashboard.events.extract import event_places
+    from dashboard.geo.toponyms import Toponym
+
+    doc = nlp("Around 15 young men were killed, Youkhana reported.")
+    sent = next(iter(doc.sents))
+    start = doc.text.index("Youkhana")
+    # However the gazetteer resolves the name (an alternate name of a German village), a speaker is no site.
+    place = gazetteer.lookup("Aleppo")[0]
+    t = Toponym(start, start + len("Youkhana"), "Youkhana", "GPE")
+    t.place = place
+    assert event_places(sent, [t], violent=True) == []
+    assert event_places(sent, [t], violent=False) == [t], "a speaker may still be where a statement is made"

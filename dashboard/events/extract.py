@@ -594,6 +594,13 @@ def acts(sent: Any, t: Toponym) -> bool:
         base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS)
 
 
+def speaks(sent: Any, t: Toponym) -> bool:
+    """Whether the name is the subject of a verb of saying ("Youkhana reported", "Aleppo Media
+    Center said"): a speaker, a person or an outlet the gazetteer shares a name with, not a site."""
+    tok = _name_token(sent, t)
+    return tok is not None and tok.dep_ == "nsubj" and base_form(tok.head) in SPEECH_LEMMAS | {"reported", "said"}
+
+
 def elsewhere(sent: Any, t: Toponym) -> bool:
     """Whether a place's phrase hangs on something other than the violence: a verb of saying,
     reporting, banning, basing or meeting ("In Washington the Pentagon confirmed…", "banned in
@@ -630,7 +637,7 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
               and not t.is_demonym]
     if violent:
-        inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t)]
+        inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t) and not speaks(sent, t)]
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative"
                 or roles[id(t)] == "target" and t.place.precision < 4]
