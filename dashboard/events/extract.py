@@ -594,11 +594,14 @@ def acts(sent: Any, t: Toponym) -> bool:
         base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS)
 
 
+SPEAKING = SPEECH_LEMMAS | {"reported", "said"}  # and the forms the cheap lemma misses
+
+
 def speaks(sent: Any, t: Toponym) -> bool:
     """Whether the name is the subject of a verb of saying ("Youkhana reported", "Aleppo Media
     Center said"): a speaker, a person or an outlet the gazetteer shares a name with, not a site."""
     tok = _name_token(sent, t)
-    return tok is not None and tok.dep_ == "nsubj" and base_form(tok.head) in SPEECH_LEMMAS | {"reported", "said"}
+    return tok is not None and tok.dep_ == "nsubj" and base_form(tok.head) in SPEAKING
 
 
 def elsewhere(sent: Any, t: Toponym) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -512,17 +512,19 @@ def _prominence(places: list[Place]) -> tuple[int, int]:
     return max((rank_of.get(p.feature_code, 0), p.population) for p in places)
 
 
-def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
-    """"Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
-    out: dict[int, int] = {}
+def _neighbours(toponyms: list[Toponym], text: str | None) -> Iterator[tuple[int, int, str]]:
+    """Each name (index) and the next one in the text, with the text between them."""
     if text is None:
-        return out
+        return
     order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].start)
     for a, b in zip(order, order[1:], strict=False):
-        between = text[toponyms[a].end:toponyms[b].start]
-        if re.fullmatch(r"\s*,\s*", between) or re.fullmatch(r"\s+\(\s*", between):
-            out[a] = b
-    return out
+        yield a, b, text[toponyms[a].end:toponyms[b].start]
+
+
+def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
+    """"Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
+    return {a: b for a, b, between in _neighbours(toponyms, text)
+            if re.fullmatch(r"\s*,\s*", between) or re.fullmatch(r"\s+\(\s*", between)}
 
 
 # "the Ferdous neighbourhood of east Aleppo", "the east Aleppo district of Marjeh", "Aleppo's Ferdous
@@ -537,16 +539,9 @@ PART_TOWN_POPULATION = 100_000  # the part is the smaller name; the whole is a t
 def district_pairs(toponyms: list[Toponym], text: str | None) -> list[tuple[int, int]]:
     """Pairs of names (index, index) that the text makes one part of the other by a neighbourhood,
     district, quarter or suburb word; which one is the town is left to `part_of_town`."""
-    if text is None:
-        return []
-    order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].start)
-    out = []
-    for a, b in zip(order, order[1:], strict=False):
-        between = text[toponyms[a].end:toponyms[b].start]
-        if PART_BETWEEN.fullmatch(between) or (
-                re.fullmatch(r"['’]s\s+", between) and PART_AFTER.match(text, toponyms[b].end)):
-            out.append((a, b))
-    return out
+    return [(a, b) for a, b, between in _neighbours(toponyms, text)
+            if PART_BETWEEN.fullmatch(between)
+            or re.fullmatch(r"['’]s\s+", between) and PART_AFTER.match(text or "", toponyms[b].end)]
 
 
 def _whole(place: Place | None) -> bool:
@@ -569,25 +564,25 @@ def part_of_town(pair: tuple[int, int], toponyms: list[Toponym]) -> tuple[int, i
 def _in_whole(place: Place, whole: Place) -> bool:
     if whole.feature_class == "P":
         return haversine_km(place.latitude, place.longitude, whole.latitude, whole.longitude) <= PART_NEAR_KM
-    return place.country_code == whole.country_code and fold(place.admin1 if whole.feature_code == "ADM1"
-                                                             else place.admin2) == fold(whole.name)
+    return _inside(place, [whole])
 
 
-def keep_parts_in_their_town(toponyms: list[Toponym], pairs: list[tuple[int, int]]) -> None:
+def keep_parts_in_their_town(toponyms: list[Toponym],
+                             pairs: list[tuple[int, int]]) -> dict[str, tuple[Place | None, float]]:
     """A neighbourhood of a named town is in that town: its best candidate inside the town (within
     PART_NEAR_KM) or the province, else none (the nearest-town fallback may then place it in the
-    town, flagged). Ferdous, a district of Aleppo, is not Ferdows in Iran."""
+    town, flagged). Ferdous, a district of Aleppo, is not Ferdows in Iran. Returns the settled
+    sense of each such name (folded), for its other mentions."""
+    settled: dict[str, tuple[Place | None, float]] = {}
     for pair in pairs:
         split = part_of_town(pair, toponyms)
         if split is None:
             continue
         part, whole = toponyms[split[0]], toponyms[split[1]].place
         near = [(p, sc) for p, sc in part.alternatives if _in_whole(p, whole)]
-        place, score = near[0] if near else (None, 0.0)
-        # One sense per discourse: "Ferdous" on its own later in the story is the same district.
-        for t in toponyms:
-            if fold(t.text) == fold(part.text) and not t.is_demonym:
-                t.place, t.score = place, score
+        part.place, part.score = near[0] if near else (None, 0.0)
+        settled[fold(part.text)] = (part.place, part.score)
+    return settled
 
 
 def _inside(place: Place, container: list[Place]) -> bool:
@@ -983,14 +978,14 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
-    keep_parts_in_their_town(toponyms, district_pairs(toponyms, text))
-    # One sense per discourse: once the text says "London, Ontario", a bare "London" later in
-    # the same article is that London too.
-    settled = {fold(toponyms[i].text): toponyms[i] for i in contained_by if toponyms[i].place is not None}
+    # One sense per discourse: once the text says "London, Ontario" (or "the Ferdous district of
+    # Aleppo"), a bare "London" ("Ferdous") later in the same article is that one too.
+    settled = {fold(toponyms[i].text): (toponyms[i].place, toponyms[i].score)
+               for i in contained_by if toponyms[i].place is not None}
+    settled.update(keep_parts_in_their_town(toponyms, district_pairs(toponyms, text)))
     for t in toponyms:
-        first_mention = settled.get(fold(t.text))
-        if first_mention is not None and not t.is_demonym and t.place != first_mention.place:
-            t.place, t.score = first_mention.place, first_mention.score
+        if not t.is_demonym and (sense := settled.get(fold(t.text))) is not None:
+            t.place, t.score = sense
     # A name the gazetteer lacks, or knows only far away from the story (a street, a building, a
     # hamlet), is most likely in the town the story speaks of there: place it at the nearest town
     # named, flagged, rather than nowhere.
