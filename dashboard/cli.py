@@ -308,9 +308,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     elif args.eval_command == "events":
         figures = E.evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
     else:
+        records = E.read_event_location(args.gold, args.limit)
         pipe = build_pipeline()
-        figures = E.evaluate_event_location(E.read_jsonl(args.gold, args.limit), pipe.nlp, pipe.geocoder,
-                                            pipe.gazetteer)
+        figures = E.evaluate_event_location(records, pipe.nlp, pipe.geocoder, pipe.gazetteer)
     print_figures(figures, args.json)
     return 0
 

@@ -339,6 +339,20 @@ def read_jsonl(path: str | Path, limit: int | None = None) -> list[dict]:
 
 # -- event location (Halterman 2019) ------------------------------------------------------------------
 
+def read_event_location(path: str | Path, limit: int | None = None) -> list[dict]:
+    """Event-location records: text, event{start,end} and event_locations[{start,end}] (character offsets)."""
+    records = read_jsonl(path, limit)
+    for n, rec in enumerate(records, start=1):
+        ev, golds = rec.get("event"), rec.get("event_locations") or []
+        if not isinstance(ev, dict) or not isinstance(ev.get("start"), int) or not 0 <= ev["start"] < len(rec["text"]):
+            raise InputError(f"{path} record {n}", "expected 'event' with an integer 'start' inside the text")
+        if not isinstance(golds, list) or not all(
+                isinstance(g, dict) and isinstance(g.get("start"), int) and isinstance(g.get("end"), int)
+                for g in golds):
+            raise InputError(f"{path} record {n}", "expected 'event_locations' as a list of {start, end}")
+    return records
+
+
 def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer) -> dict:
     from dashboard.events.extract import choose_event_location
 

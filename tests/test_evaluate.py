@@ -151,3 +151,19 @@ def test_article_fatalities_prefers_a_count_to_an_estimate(make_events) -> None:
         dict(event_id="detail", _start=100, fatalities=58, fatalities_text="killed at least 58 civilians"),
     )
     assert article_fatalities(events) == 58
+
+
+def test_event_location_bad_record_names_the_file_and_record(tmp_path: Path, capsys) -> None:
+    rows = [
+        {"id": "1", "text": "Shelling killed three people in Idlib on Monday.",
+         "event": {"start": 9, "end": 15, "text": "killed"}, "event_locations": [{"start": 32, "end": 37}]},
+        {"id": "2", "text": "Russia condemned the attack on Monday.", "event": {"start": "x"}},
+    ]
+    gold = write_jsonl(tmp_path / "broken.jsonl", rows)
+    assert main(["eval", "event-location", str(gold), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "broken.jsonl record 2" in err and "'event'" in err
+    rows[1] = {**rows[0], "event_locations": [{"start": 1}]}
+    gold = write_jsonl(tmp_path / "broken2.jsonl", rows)
+    assert main(["eval", "event-location", str(gold)]) == 1
+    assert "broken2.jsonl record 2" in capsys.readouterr().err

@@ -111,3 +111,27 @@ def test_unknown_name_tagged_org_after_a_preposition_is_kept_only_when_asked(nlp
     doc = nlp("Five Iraqi soldiers were killed by a motorcycle bomb in Al-Bayaa on Monday.")
     assert "Al-Bayaa" in [t.text for t in recognize(doc, gazetteer, keep_unknown=True)]
     assert "Al-Bayaa" not in [t.text for t in recognize(doc, gazetteer)]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    # A word like "downtown" or "northern" may stand between the preposition and the name.
+    ("One refugee was shot in the foot in downtown Calais.", "Calais"),
+    # A position relative to a place: a compass word or a distance, then "of"/"from".
+    ("The man was captured along with seven others northeast of Karmah.", "Karmah"),
+    ("The fighters are now within 11 km of Menbeij.", "Menbeij"),
+])
+def test_modified_and_relative_locative_phrases(nlp, sentence: str, name: str) -> None:
+    found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}
+    assert found.get(name) == "prep"
+
+
+def test_an_of_phrase_that_is_not_a_position_is_not_locative(nlp) -> None:
+    found = [loc.text for loc in locative_names(nlp("The sister of Gareth Bale spoke to reporters."),
+                                                _never_common)]
+    assert found == []
+
+
+def test_a_town_known_by_its_name_without_the_arabic_article(nlp, gazetteer) -> None:
+    # "Kut" (tagged PERSON by the small model) is Al-Kut's own name too, a city of 300,000.
+    doc = nlp("The area around Kut is patrolled by U.S. and British jets.")
+    assert "Kut" in [t.text for t in recognize(doc, gazetteer)]

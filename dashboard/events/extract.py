@@ -488,6 +488,13 @@ def _part_of_country(sent: Any, t: Toponym) -> bool:
 FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
 
 
+def location_candidates(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
+    """The names of the sentence that could say where its event happened."""
+    return [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym
+            # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
+            and not (t.label == "NORP" and t.place is None)]
+
+
 def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
     """The one place where the event at trigger_start (an offset in the document) happened, or None.
 
@@ -501,9 +508,7 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
     more arcs away from the trigger does not locate the event.
     """
-    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym
-              # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
-              and not (t.label == "NORP" and t.place is None)]
+    inside = location_candidates(sent, toponyms)
     if not inside:
         return None
     trig = trigger_token(sent, trigger_start - sent.start_char)

@@ -155,8 +155,27 @@ def _apposition_site(doc: Any, i: int, j: int) -> bool:
     return site is not None and _is_site(site) and site.pos_ == "NOUN"
 
 
+# Words that may stand between a locative preposition and the name: "in downtown Calais", "in
+# central Baghdad", "near neighbouring Kut".
+PREP_MODIFIERS = {"downtown", "central", "northern", "southern", "eastern", "western", "northeastern",
+                  "northwestern", "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
+                  "south-western", "nearby", "neighbouring", "neighboring", "rural", "greater", "suburban", "besieged",
+                  "rebel-held", "government-held", "regime-held"}
+# Relative positions: "northeast of Karmah", "11 km of Menbeij", "20 miles from Kut".
+RELATIVE_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
+                  "north-west", "south-east", "south-west", "km", "kms", "kilometres", "kilometers", "miles",
+                  "outskirts", "vicinity", "edge", "edges", "heart", "centre", "center", "environs"}
+
+
 def _prep_before(doc: Any, i: int) -> bool:
     prev = _word(doc, i - 1, -1)
+    for _ in range(2):
+        if prev is None or prev.lower_ not in PREP_MODIFIERS:
+            break
+        prev = _word(doc, prev.i - 1, -1)
+    if prev is not None and prev.lower_ in ("of", "from"):
+        rel = _word(doc, prev.i - 1, -1)
+        return rel is not None and rel.lower_ in RELATIVE_WORDS
     return prev is not None and prev.lower_ in LOCATIVE_PREPS
 
 

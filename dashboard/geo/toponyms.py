@@ -324,7 +324,9 @@ def _well_known(places: list[Place], min_population: int, text: str = "") -> boo
     """Whether a name's best-known bearer is famous enough to be meant wherever it appears. Places
     that bear the name as their own outrank those that have it only as a translation ("White House"
     is a town in Tennessee before it is Casablanca)."""
-    own = [p for p in places if fold(p.name) == fold(text)] if text else []
+    key = fold(text)
+    # "Kut" is Al-Kut's own name too: the Arabic article does not make it a translation.
+    own = [p for p in places if key in variants(fold(p.name))] if text else []
     places = own or places
     if not places:
         return False
