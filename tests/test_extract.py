@@ -409,3 +409,97 @@ def test_a_name_that_speaks_is_not_the_site_of_violence(nlp, gazetteer) -> None:
     t.place = place
     assert event_places(sent, [t], violent=True) == []
     assert event_places(sent, [t], violent=False) == [t], "a speaker may still be where a statement is made"
+
+
+# -- far-away sites of violence: talks, reports, attributions, regions ------------------------------
+
+VIOLENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians"]
+
+
+def violent_places(pipeline, text: str) -> list[str]:
+    ev = run_one(pipeline, text)
+    return ev[ev[S.EVENT_TYPE].isin(VIOLENT_TYPES)][S.TOPONYM].tolist() if len(ev) else []
+
+
+def test_a_headline_attribution_is_not_the_site(pipeline) -> None:
+    # "… - Moscow" ends a headline: who says it, not where the missiles fell.
+    text = "US Missile Attack on Syria Attempt to Divert Attention From Mosul - Moscow"
+    assert "Moscow" not in violent_places(pipeline, text)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Speaking in Moscow after meeting the ministers, he condemned an attack on a school in west Aleppo "
+     "that killed six children.", "Moscow"),
+    ("The rights group, in a report issued in New York, said the gas attack killed more than 1400 people.",
+     "New York"),
+])
+def test_where_words_are_spoken_or_published_is_not_the_site(pipeline, text: str, place: str) -> None:
+    assert place not in violent_places(pipeline, text)
+
+
+def test_a_toll_does_not_inherit_the_place_of_talks(pipeline) -> None:
+    text = ("Putin is set to face Western pressure at international talks in Berlin on Wednesday. "
+            "Russian airstrikes have killed thousands of civilians since 2015.")
+    assert "Berlin" not in violent_places(pipeline, text)
+
+
+@pytest.mark.parametrize("sentence, name, away", [
+    ("Johnson called for protests at its London embassy over airstrikes in Aleppo.", "London", True),
+    ("The Astana talks opened as airstrikes hit Idlib.", "Astana", True),
+    # Words aimed at a state are not a site in it; strikes aimed at it still are.
+    ("Zakharova took a jab at the United States on Wednesday over the strikes against civilians.",
+     "United States", True),
+    # A name before a noun that only leads to a meeting word ("Damascus countryside Al-Alam News
+    # Network") is not that meeting's.
+    ("Syrian forces succeeded to kill 35 terrorists in an ambush operation in Eastern Ghouta in Damascus "
+     "countryside Al-Alam News Network reports.", "Damascus", False),
+])
+def test_meetings_embassies_and_words_aimed_at_a_state_are_elsewhere(nlp, gazetteer, sentence: str, name: str,
+                                                                     away: bool) -> None:
+    from dashboard.events.extract import elsewhere
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import geoparse
+
+    doc = nlp(sentence)
+    (t,) = [t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.text == name]
+    assert elsewhere(next(iter(doc.sents)), t) is away
+
+
+def test_a_lead_toll_does_not_take_the_place_a_report_was_issued_in(pipeline) -> None:
+    text = ("Evidence suggests a poison gas attack killed more than 1400 people. "
+            "The group said in a report issued in New York that it had reached its conclusion.")
+    assert "New York" not in violent_places(pipeline, text)
+
+
+def test_a_region_across_countries_is_no_site_but_one_inside_a_country_is(gazetteer) -> None:
+    from dashboard.events.extract import _spans_countries
+
+    assert _spans_countries(gazetteer.lookup("Europe")[0])
+    assert _spans_countries(next(p for p in gazetteer.lookup("Arabian Peninsula") if p.feature_code == "RGN"))
+    assert not _spans_countries(next(p for p in gazetteer.lookup("Golan Heights") if p.feature_code == "RGN"))
+    assert not _spans_countries(gazetteer.lookup("Syria")[0])
+
+
+def test_talks_as_the_subject_of_a_subordinate_clause_however_parsed(pipeline) -> None:
+    # The parser makes "war" the subject of "entered"; the clause after "as" is about the talks.
+    text = ("The bombardment came as a fresh round of peace talks to end Syrias six-year war entered a "
+            "second day in the Kazakh capital Astana.")
+    assert "Astana" not in violent_places(pipeline, text)
+    # A finite verb closes the clause: the air strikes after it are not the talks' clause.
+    assert "Idlib" in violent_places(pipeline, "As talks continued, air strikes hit Idlib, killing five.")
+
+
+@pytest.mark.parametrize("sentence, name, acting", [
+    ("The alliance groups rebels with the Fateh al-Sham Front and Moscow has repeatedly demanded that it "
+     "be disbanded to allow air strikes.", "Moscow", True),
+    ("Attacks in Damascus have killed four people.", "Damascus", False),
+])
+def test_a_capital_before_an_active_auxiliary_is_its_subject(nlp, gazetteer, sentence: str, name: str,
+                                                             acting: bool) -> None:
+    from dashboard.events.extract import acts
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import geoparse
+
+    doc = nlp(sentence)
+    (t,) = [t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.text == name]
+    assert acts(next(iter(doc.sents)), t) is acting

@@ -308,6 +308,18 @@ def is_dateline(sent: Any, t: Toponym) -> bool:
         and text[t.end + 1:t.end + 2].isupper() and not text[t.end + 1:t.end + 4].isupper()
 
 
+_ATTRIBUTION_BEFORE = re.compile(r"\s[-–—]\s*$")
+
+
+def is_attribution(sent: Any, t: Toponym) -> bool:
+    """A place name that ends a headline after a dash ("US Missile Attack on Syria Attempt to Divert
+    Attention From Mosul - Moscow"): who says it (the outlet's or the government's city), not the site."""
+    text = sent.doc.text
+    # The name ends its sentence (the headline runs into the story without a stop) or its line.
+    ends = not text[t.end:sent.end_char].strip(" .") or text[t.end:t.end + 1] == "\n"
+    return ends and bool(_ATTRIBUTION_BEFORE.search(text[max(0, t.start - 4):t.start]))
+
+
 def _name_token(sent: Any, t: Toponym) -> Any:
     """The token that carries a place name's dependency to the rest of the sentence."""
     tok = _token_at(sent, t.start)
@@ -367,8 +379,10 @@ def place_role(sent: Any, t: Toponym) -> str:
     tok = _name_token(sent, t)
     if tok is None:
         return "other"
-    if is_dateline(sent, t):
-        return "actor"  # "WASHINGTON (Sputnik) -": where the reporter files from, not the site
+    if is_dateline(sent, t) or is_attribution(sent, t):
+        # "WASHINGTON (Sputnik) -": where the reporter files from, not the site; so is the
+        # "… - Moscow" that ends a headline.
+        return "actor"
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and (nxt.text == "-" and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 2].lower_ in AFFILIATION
                             or nxt.lower_ in ("based", "led", "backed", "funded")):
@@ -563,7 +577,10 @@ ATTACK_NOUNS = MILITARY_NOUNS | {
 # reported, banned, based, met or talked about ("banned in Russia", "a group based in the UK").
 ELSEWHERE_VERBS = SPEECH_LEMMAS | {"confirm", "ban", "base", "meet", "convene", "host", "blame", "accuse",
                                    "condemn", "urge", "publish", "broadcast", "talk", "negotiate", "discuss", "vote",
-                                   "based", "blamed", "voted"}  # forms the cheap lemma misses
+                                   "based", "blamed", "voted",  # forms the cheap lemma misses
+                                   # "Speaking in Moscow…", "a report issued in New York": where words
+                                   # are spoken or published, not where the violence they report was.
+                                   "speak", "speaking", "issue", "issued"}
 MEETING_NOUNS = {"talk", "talks", "meeting", "summit", "conference", "negotiation", "negotiations", "session",
                  "council", "round", "forum", "interview", "network", "court", "parliament", "embassy"}
 
@@ -589,6 +606,8 @@ def acts(sent: Any, t: Toponym) -> bool:
         tok = tok.head
     if tok.dep_ in ("nsubj", "poss", "agent"):
         return True
+    if _before_active_aux(sent, t):
+        return True
     # A state one addresses, urges or accuses: "prompted Washington to act", "accused Moscow of…",
     # "placed Washington and Moscow at loggerheads", "calling on Washington to weigh in".
     if tok.dep_ == "dobj" and base_form(tok.head) in ADDRESSED_VERBS:
@@ -597,6 +616,20 @@ def acts(sent: Any, t: Toponym) -> bool:
         return True
     return tok.dep_ in ("compound", "amod", "nmod") and (
         base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS)
+
+
+def _before_active_aux(sent: Any, t: Toponym) -> bool:
+    """A name followed at once by the auxiliary of an active verb after it ("…the Fateh al-Sham Front
+    and Moscow has repeatedly demanded…"): the verb's subject, whatever list the parser joined it
+    to. Not a passive one ("Moscow was hit"), whose subject is the target."""
+    tok = _token_at(sent, t.end - 1)
+    # "Attacks in Damascus have killed…": a name a preposition governs is no subject.
+    if tok is None or tok.i + 1 >= sent.end or tok.dep_ == "pobj":
+        return False
+    nxt = tok.doc[tok.i + 1]
+    verb = nxt.head
+    return (nxt.dep_ == "aux" and nxt.lower_ in ("has", "have", "had", "will", "would") and verb.i > tok.i
+            and verb.pos_ == "VERB" and not any(c.dep_ == "auxpass" for c in verb.children))
 
 
 SPEAKING = SPEECH_LEMMAS | {"reported", "said"}  # and the forms the cheap lemma misses
@@ -612,24 +645,66 @@ def speaks(sent: Any, t: Toponym) -> bool:
 def elsewhere(sent: Any, t: Toponym) -> bool:
     """Whether a place's phrase hangs on something other than the violence: a verb of saying,
     reporting, banning, basing or meeting ("In Washington the Pentagon confirmed…", "banned in
-    Russia", "based in the UK"), a meeting ("an emergency meeting in New York"), or a clause whose
-    subject is talks or a meeting ("as peace talks entered a second day in Astana")."""
+    Russia", "based in the UK", "Speaking in Moscow"), a meeting ("an emergency meeting in New York",
+    "its London embassy"), words aimed at a country ("a jab at the United States"), or a clause
+    whose subject is talks or a meeting ("as peace talks entered a second day in Astana")."""
     tok = place_anchor(sent, t)
-    if tok is None or tok.dep_ != "pobj":
+    if tok is None:
+        return False
+    last = _token_at(sent, t.end - 1)  # the name's own last word, not a site noun after it
+    if base_form(tok) in MEETING_NOUNS and tok.idx >= t.end and last is not None and last.head.i == tok.i:
+        # The name only qualifies a meeting or a mission: "the Astana talks", "protests at its London
+        # embassy" (the place of the embassy, not of the airstrikes protested against).
+        return True
+    if tok.dep_ != "pobj":
         return False
     head = tok.head.head  # the word the preposition hangs on
     if head.pos_ in ("NOUN", "PROPN"):
-        return base_form(head) in MEETING_NOUNS
+        # One is in a country, not at it: "a jab at the United States", "anger at Turkey" aim words
+        # at a state ("strikes at Syria" still place the strikes).
+        aimed = tok.head.lower_ == "at" and t.place is not None and t.place.precision >= 4 and not (
+            base_form(head) in ATTACK_NOUNS or head.lower_ in ATTACK_NOUNS)
+        return base_form(head) in MEETING_NOUNS or aimed
     if head.pos_ not in ("VERB", "AUX"):
         return False
-    if base_form(head) in ELSEWHERE_VERBS or head.lower_ in ELSEWHERE_VERBS:
+    if _said_at(sent, t):
         return True
     # The clause's subject: its nsubj, or (for a subordinate clause the parser left without one,
     # "as peace talks entered…") the words between the word it hangs on and its verb.
     subject = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subject and head.dep_ == "advcl" and head.head.i < head.i:
         subject = list(head.doc[head.head.i + 1:head.i])
-    return any(base_form(c) in MEETING_NOUNS for c in subject)
+    return any(base_form(c) in MEETING_NOUNS for c in subject + _subordinate_subject(head))
+
+
+def _said_at(sent: Any, t: Toponym) -> bool:
+    """Whether the place's phrase hangs on a verb of saying, reporting, publishing, basing or meeting
+    (`ELSEWHERE_VERBS`): "a report issued in New York", "Speaking in Moscow"."""
+    tok = place_anchor(sent, t)
+    if tok is None or tok.dep_ != "pobj":
+        return False
+    head = tok.head.head
+    return head.pos_ in ("VERB", "AUX") and (base_form(head) in ELSEWHERE_VERBS or head.lower_ in ELSEWHERE_VERBS)
+
+
+SUBORDINATORS = {"as", "while", "when", "whilst"}
+FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _subordinate_subject(verb: Any) -> list:
+    """The words between the "as"/"while"/"when" that opens a verb's clause and the verb, when no
+    other finite verb stands between them: the clause's subject, however the parser attached it
+    ("as a fresh round of peace talks to end Syria's war entered a second day in Astana", where
+    the parser makes "war" the subject)."""
+    sent = verb.sent
+    words = []
+    for tok in reversed(list(sent.doc[sent.start:verb.i])):
+        if tok.lower_ in SUBORDINATORS:
+            return words
+        if tok.tag_ in FINITE_TAGS or tok.is_punct and tok.text in ",;:":
+            return []
+        words.append(tok)
+    return []
 
 
 def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> list[Toponym]:
@@ -645,7 +720,8 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
               and not t.is_demonym]
     if violent:
-        inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t) and not speaks(sent, t)]
+        inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t) and not speaks(sent, t)
+                  and not _spans_countries(t.place)]
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative"
                 or roles[id(t)] == "target" and t.place.precision < 4]
@@ -664,6 +740,13 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     return out
 
 
+def _spans_countries(place: Any) -> bool:
+    """A continent, an ocean or a region across countries (the gazetteer gives it no country) is no
+    site of violence one can map: "anyone in Europe", "acted in Americas [sic] interest", "al-Qaeda
+    in the Arabian Peninsula". A region inside one country (the Golan Heights) is."""
+    return place.feature_code in ("CONT", "OCN") or place.feature_code == "RGN" and not place.country_code
+
+
 FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may say where it happened
 
 
@@ -677,8 +760,12 @@ def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[To
         last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
         if "\n\n" in text[last_word:sents[j].start_char + 1]:
             return None
+        # The place a report was issued or words were spoken in ("a report issued in New York"),
+        # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
+        # where the attack was.
         finer = [t for t in event_places(sents[j], toponyms)
-                 if t.place.precision < 4 and (not countries or t.place.country_code in countries)]
+                 if t.place.precision < 4 and (not countries or t.place.country_code in countries)
+                 and not _said_at(sents[j], t) and not acts(sents[j], t)]
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
             best = min(finer, key=lambda t: t.place.precision)
@@ -692,6 +779,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     rows: list[dict] = []
     published = article.published
     previous: list[Toponym] = []
+    fit_for_violence: list[Toponym] = []  # the places of `previous` that could locate violence
     previous_end = previous_start = -1
     previous_type = ""
     since_previous = 0
@@ -728,8 +816,9 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             same_talks = previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" \
                 and since_previous <= 2
             lead_toll = not previous and event_type in VIOLENT and fatalities(own) is not None
-            if violent_toll or same_talks:
-                places, from_context = previous[:1], True
+            inherited = fit_for_violence if event_type in VIOLENT else previous
+            if (violent_toll or same_talks) and inherited:
+                places, from_context = inherited[:1], True
             elif lead_toll and (ahead := _finer_in_next(sents, k, [], toponyms, doc.text)) is not None:
                 # The lead's toll before any place is named ("A missile slammed into a rebel-held
                 # town, killing 23.") happened where the next sentences of the paragraph say.
@@ -737,7 +826,11 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
             else:
                 continue
         else:
+            # Deaths reported next are inherited only by a place that could locate violence: not
+            # one of talks or of a report ("talks in Berlin" → "Russian airstrikes have killed
+            # thousands" did not happen in Berlin).
             previous, previous_end = places, s1
+            fit_for_violence = places if event_type in VIOLENT else event_places(sent, places, violent=True)
             previous_start, previous_type = s0, event_type
             since_previous = 0
         # An event placed from context quotes the sentence that names the place too, so the

@@ -60,6 +60,7 @@ class Toponym:
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
     embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
     fallback: bool = False  # placed at the nearest town the text names, not by its name (`nearest_town`)
+    inner: bool = False  # found inside a longer name the gazetteer lacks ("Akhtarin Turkmen Bari" → Bari)
 
     @property
     def resolved(self) -> bool:
@@ -172,7 +173,7 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unkn
             # Words run together ("in Syrias Aleppo Monitor"): the well-known place inside them
             # (a small one is more often a namesake: "Pitman Family Farms").
             at = loc.start + loc.text.find(inner)
-            out.append(Toponym(at, at + len(inner), inner, "LOCATIVE"))
+            out.append(Toponym(at, at + len(inner), inner, "LOCATIVE", inner=True))
     return out
 
 
@@ -817,9 +818,15 @@ class _Evidence:
 
     def context(self, key: str, preferred: frozenset[int], support: dict[int, int]) -> Context:
         """The context in which to rank the name `key`: the evidence less its own."""
-        mine = self.own.get(key)
-        return Context(self.countries - mine if mine else self.countries, anchors_besides(self.anchors, key),
-                       preferred, support)
+        mine = self.own.get(self_key(key))
+        return Context(self.countries - mine if mine else self.countries,
+                       anchors_besides(self.anchors, self_key(key)), preferred, support)
+
+
+def self_key(key: str) -> str:
+    """A folded name without its Arabic article: "al-Karima" and "Karima" are one name, so neither
+    is evidence for the other (their one namesake abroad, Kuraymah in Sudan, would confirm itself)."""
+    return re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath)\s+(?=\S)", "", key)
 
 
 def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]],
@@ -836,7 +843,7 @@ def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, fl
         ranked = ranked_by_i.get(i)
         if not ranked:
             continue
-        key = fold(t.text)
+        key = self_key(fold(t.text))
         top = ranked[0][0]
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
@@ -912,7 +919,10 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             if cands[key]:
                 spelled_exactly.add(key)
             else:
-                cands[key] = gazetteer.lookup_spelling(t.text)
+                # A spelling-blind match must at least start like the name (Arabic article aside):
+                # the consonant skeleton alone pairs unrelated places (Mesraba with Musselburgh,
+                # "Raqqa At least" with Rockwell City, Ash Shairat with Charlotte).
+                cands[key] = [p for p in gazetteer.lookup_spelling(t.text) if _starts_alike(p, key)]
             if not cands[key]:
                 inner = contained_name(t.text, gazetteer)
                 if inner is not None:
@@ -964,19 +974,23 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     ev = _gather(toponyms, first_ranked)
     ev = _gather(toponyms, rank_in_context(ev), ev.counted)
     final = rank_in_context(ev)
+    # Names the text calls a village or a neighbourhood, or found inside a longer unknown name,
+    # are weakly tied to any namesake abroad: see `_unnamed_country`.
+    minor = {fold(t.text) for t in toponyms if called_minor(t, text) or t.inner}
     for i, t in enumerate(toponyms):
         if t.is_demonym:
             continue
         key = fold(t.text)
         ranked = final[i]
         here = ev.context(key, preferred, support)
-        mine = ev.own.get(key)
+        mine = ev.own.get(self_key(key))
         others = Context(ev.named - mine if mine else ev.named)
         # The best candidate, unless it is not to be trusted: then none (not the next best, which
         # fits the name or the document still less).
         if ranked and (ranked[0][0].idx in preferred or not untrusted_match(
                 ranked[0][0], matched_as.get(key, key), here.countries) and (
-                not _foreign_small_place(ranked[0][0], others) or i in contained_by)):
+                not _foreign_small_place(ranked[0][0], others) or i in contained_by) and not (
+                key in minor and _unnamed_country(ranked[0][0], here.countries) and i not in contained_by)):
             t.place, t.score = ranked[0]
         if ranked:
             t.alternatives = ranked[:max_alternatives]
@@ -998,6 +1012,33 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             if focus is not None:
                 t.place, t.score, t.fallback = focus, 0.0, True
     return toponyms
+
+
+# "the village of Hatla", "the neighborhood of Fardos", "Katarko village": the text itself calls the
+# place a village or a part of a town. "The village of X" only: in "the Salihiah neighbourhood of
+# Hasakeh" Hasakeh is the town.
+MINOR_BEFORE = re.compile(r"\b(?:the|a)\s+(?:village|hamlet|neighbou?rhood|district|quarter)\s+of\s+$")
+# "Katarko village", but not "the Aleppo neighbourhood of Salaheddin", where Aleppo is the town.
+MINOR_AFTER = re.compile(r"\s+(?:village|hamlet|neighbou?rhood)\b(?!\s+of\b)")
+
+
+def called_minor(t: Toponym, text: str | None) -> bool:
+    """Whether the text calls the name a village, a hamlet, a neighbourhood or a district (in lower
+    case: "District of Columbia" is a name, not a description)."""
+    if text is None or t.is_demonym:
+        return False
+    return bool(MINOR_BEFORE.search(text[max(0, t.start - 40):t.start]) or MINOR_AFTER.match(text, t.end))
+
+
+def _unnamed_country(place: Place, named: Counter) -> bool:
+    """A town in a country the rest of the document never names (demonyms count: "Syrian"), in a
+    document that names some. A name the text calls a village or a neighbourhood and that the
+    gazetteer knows only as such a town (Hatla → Hatta, India; Fardos → Fardis, Iran; Binan → Biñan,
+    the Philippines, in a report on Syria) is a local place the gazetteer lacks, whatever the
+    namesake's size; so is a town's name found inside a longer name the gazetteer lacks ("Akhtarin
+    Turkmen Bari" → Bari, Italy)."""
+    return (place.feature_code not in WIDE_CODES and place.feature_code not in ("ADM1", "PCLI")
+            and bool(place.country_code) and sum(named.values()) > 0 and named.get(place.country_code, 0) <= 0)
 
 
 def nearest_town(towns: list[Toponym], offset: int) -> Place | None:
