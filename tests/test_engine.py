@@ -312,3 +312,17 @@ def test_the_map_opens_on_the_bulk_of_the_events_not_on_every_stray_place() -> N
     assert min(lons) < -70, "the stray places are still drawn, for whoever zooms out"
     assert list(fig.layout.geo.lonaxis.range) == [bulk.lon0, bulk.lon1] and fig.layout.geo.fitbounds is False
     assert fig.layout.uirevision == "map", "a user's pan or zoom is kept across filter changes"
+
+
+def test_the_tile_map_opens_on_the_bulk_of_the_events_too() -> None:
+    from dashboard.app.figures import TILE_PRESETS
+
+    places = grid_places(400, lon0=36.0, lat0=34.0, step=0.02)
+    stray = grid_places(3, lon0=-77.0, lat0=38.9).assign(n_events=1)
+    fig = map_figure(pd.concat([places, stray], ignore_index=True), tiles=TILE_PRESETS["osm"])
+    center = fig.layout.map.center
+    assert 33 < center.lon < 42 and 32 < center.lat < 37, "on northern Syria, not midway to Washington"
+    assert fig.layout.map.zoom >= 4
+    whole = map_figure(places, tiles=TILE_PRESETS["osm"]).layout.map
+    assert 36 <= whole.center.lon <= 36.4 and whole.zoom > fig.layout.map.zoom, "no strays: fit every place"
+    assert map_figure(places.iloc[:0], tiles=TILE_PRESETS["osm"]).layout.map.zoom == 1

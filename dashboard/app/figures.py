@@ -68,7 +68,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view)
+        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places))
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -161,8 +161,22 @@ def _hover(grp: pd.DataFrame) -> list[str]:
     ]
 
 
+def opening_view(places: pd.DataFrame) -> MapView | None:
+    """The box a map opens on before the user moves it: the bulk of the events when a few places lie
+    far away (engine.bulk_view), else every located place; None when nothing is located."""
+    bulk = bulk_view(places)
+    if bulk is not None:
+        return bulk
+    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    if located.empty:
+        return None
+    lon, lat = located[S.LONGITUDE].astype(float), located[S.LATITUDE].astype(float)
+    return MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
+
+
 def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
-                     tiles: tuple[str, str], biggest: float, goto: MapView | None) -> go.Figure:
+                     tiles: tuple[str, str], biggest: float, goto: MapView | None,
+                     opening: MapView | None) -> go.Figure:
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -180,13 +194,12 @@ def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: st
             marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
                         opacity=0.8),
         ))
-    both = pd.concat([singles[[S.LATITUDE, S.LONGITUDE]], clusters[[S.LATITUDE, S.LONGITUDE]]])
-    center = dict(lat=float(both[S.LATITUDE].mean()), lon=float(both[S.LONGITUDE].mean())) \
-        if not both.empty else dict(lat=30, lon=30)
-    zoom = 3
-    if goto is not None:
-        center = dict(lon=(goto.lon0 + goto.lon1) / 2, lat=(goto.lat0 + goto.lat1) / 2)
-        zoom = float(np.clip(np.log2(360 / max(goto.lon1 - goto.lon0, goto.lat1 - goto.lat0, 1e-3)), 1, 16))
+    # Tiles open where the offline map does: on the bulk of the events, or on every place.
+    shown = goto or opening
+    center, zoom = dict(lat=30, lon=30), 1.0
+    if shown is not None:
+        center = dict(lon=(shown.lon0 + shown.lon1) / 2, lat=(shown.lat0 + shown.lat1) / 2)
+        zoom = float(np.clip(np.log2(360 / max(shown.lon1 - shown.lon0, shown.lat1 - shown.lat0, 1e-3)), 1, 16))
     layout = dict(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
                   uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
                   margin=dict(l=0, r=0, t=0, b=0), clickmode="event",

@@ -798,7 +798,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         rule, trigger = classify_rule(own, rules)
         event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
         places = event_places(sent, toponyms, violent=event_type in VIOLENT)
-        if places and rule is not None and trigger and (at := own.find(trigger)) >= 0:
+        at = own.find(trigger) if trigger else -1  # the trigger's offset in `own`
+        if places and rule is not None and at >= 0:
             # A typed event happens in one place: the one its trigger is tied to in the parse (the
             # rule `eval event-location` measures); when the parse ties none, the places above.
             site = choose_event_location(sent, s0 + at, places)
@@ -845,7 +846,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 places, from_context = [finer[0]], True
                 excerpt_end = finer[1]
         excerpt = article.text[excerpt_start:excerpt_end]
-        verb = clause_verb(trigger_token(sent, own.find(trigger) if trigger else -1))
+        # trigger_token counts from the sentence's start, `own` from its first word.
+        verb = clause_verb(trigger_token(sent, s0 - sent.start_char + at if at >= 0 else -1))
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
             own, published, future, sentence_mentions(sent, verb))
