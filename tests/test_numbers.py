@@ -62,8 +62,10 @@ def test_left_without_dead_is_not_a_toll(sentence: str) -> None:
 
 
 def test_have_died() -> None:
-    count = fatalities("Over 2,000 civilians have died since 2015.")
+    count = fatalities("Over 2,000 civilians have died in the siege.")
     assert count is not None and count.value == 2000
+    # The same words with a period after them are a running total (test_running_totals_…).
+    assert fatalities("Over 2,000 civilians have died since 2015.") is None
 
 
 @pytest.mark.parametrize("sentence, value", [
@@ -156,3 +158,30 @@ def test_more_toll_phrasings(sentence: str, value: int) -> None:
 def test_executions_and_injured_after_the_verb(sentence: str, value: int | None) -> None:
     count = fatalities(sentence)
     assert (count.value if count else None) == value
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russian war planes have killed 4000 civilians since it first intervened in Syria just over a year ago.",
+    "According to the group they were the latest of more than 7000 people killed across Syria since the UN "
+    "Security Council passed a resolution last year.",
+    "The Observatory said 2,000 people had been killed in the past two years.",
+    "In a Sunday statement the SNHR said that 12679 people died of torture from March 2011 to June 2016.",
+    "Rebels have been battling ISIL since the start of the year in fighting that has reportedly killed more "
+    "than 6000 people.",
+    "The war has killed more than 300,000 people.",
+])
+def test_running_totals_are_not_an_events_toll(sentence: str) -> None:
+    assert fatalities(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("A suicide bombing killed 45 people in Jableh, the deadliest attack since 2011.", 45),
+    ("Airstrikes killed 12 people in Idlib since Monday morning, the monitor said.", 12),
+    ("At least 72 civilians have been killed in the bombing on Idlib over the past few days.", 72),
+    ("Airstrikes killed 5 people in Idlib on Monday, the monitor said, adding that 300 have died there since "
+     "January.", 5),
+    ("A car bomb which killed 30 people exploded in Azaz.", 30),
+])
+def test_one_events_toll_beside_a_period_stays(sentence: str, value: int) -> None:
+    found = fatalities(sentence)
+    assert found is not None and found.value == value

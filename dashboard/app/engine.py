@@ -594,9 +594,14 @@ def is_cluster_key(key: object) -> bool:
     return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
 
 
-BULK_SHARE = 0.96  # the map opens on the box holding this share of the events (by place)
+BULK_SHARE = 0.90  # the map opens on the box holding this share of the events (by place)
 BULK_MIN_SPAN = 8.0  # degrees: one town's events still open on its region, not its streets
 STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of all places' extent
+# Longitude degrees per latitude degree of the opening box. The map panel is about three times as
+# wide as it is high at desktop sizes; a box of another shape is drawn inside it with blank paper on
+# two sides (plotly clips a geo map to its axis ranges), and at 35° N a degree of longitude is drawn
+# about 0.8 times as wide as a degree of latitude is high.
+OPEN_ASPECT = 3.8
 
 
 def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None:
@@ -626,8 +631,10 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None
     view = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6)).grown(0.15)
     pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
     pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
+    view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
+    pad_lon = max(0.0, OPEN_ASPECT * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
     view = MapView(max(-180.0, view.lon0 - pad_lon), min(180.0, view.lon1 + pad_lon),
-                   max(-85.0, view.lat0 - pad_lat), min(85.0, view.lat1 + pad_lat))
+                   max(-85.0, view.lat0), min(85.0, view.lat1))
     extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
     area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
     return view if area < STRAY_AREA * extent else None

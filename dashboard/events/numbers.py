@@ -127,10 +127,41 @@ def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
 MAX_EVENT_DEATHS = 20_000
 
 
+# A running total, not one event's toll: "more than 7000 people killed across Syria since the UN
+# Security Council…", "have killed 4000 civilians since it first intervened", "so far", "over the
+# past two years", "from March 2011 to June 2016". Read up to the next number, which the period may
+# belong to instead; "since Monday", "since dawn" count one day's events and stay.
+_RUNNING_AFTER = re.compile(r"^[^.;!?0-9]{0,120}?\b(?:since(?!\s+(?:the\s+)?(?:monday|tuesday|wednesday|thursday|friday"
+                            r"|saturday|sunday|morning|dawn|midnight|yesterday|last night|early|noon|the attack))"
+                            r"|so far|to date|this year|last year|this month"
+                            r"|(?:over|in|during) the (?:past|last) (?:[\w-]+\s+)?(?:years?|months?|decades?)"
+                            r"|from\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|until|through)"
+                            r"|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
+                            r"|throughout the (?:war|conflict|year))\b", re.I)
+# "the war has killed…", "infighting that has reportedly killed thousands": a war's toll, or a
+# relative clause in the perfect, which sums what a campaign has done.
+_RUNNING_BEFORE = re.compile(r"(?:\b(?:war|conflict|uprising|revolution|crisis)\s+(?:that\s+|which\s+)?"
+                             r"|\b(?:that|which)\s+)(?:has|have|had)\s+(?:\w+ly\s+|so far\s+|already\s+|now\s+)?"
+                             r"(?:killed|claimed)\b[^.;]{0,40}$", re.I)
+
+
+# "the deadliest attack since 2011" dates a comparison, not the count.
+_SUPERLATIVE = re.compile(r"\b(?:\w+est|worst|first|most)\b", re.I)
+
+
+def is_running_total(sentence: str, count: Count) -> bool:
+    """Whether a death count is a total over a period or a war rather than one event's toll."""
+    after = _RUNNING_AFTER.search(sentence[count.end:])
+    if after is not None and not _SUPERLATIVE.search(after.group(0)):
+        return True
+    return bool(_RUNNING_BEFORE.search(sentence[:count.end]))
+
+
 def fatalities(sentence: str) -> Count | None:
-    """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70")."""
+    """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
+    leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`)."""
     found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
-    found = [c for c in found if c.value <= MAX_EVENT_DEATHS]
+    found = [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").
     found = [c for c in found if not c.vague] or found
     return max(found, key=lambda c: c.value) if found else None
