@@ -135,3 +135,17 @@ def test_a_town_known_by_its_name_without_the_arabic_article(nlp, gazetteer) -> 
     # "Kut" (tagged PERSON by the small model) is Al-Kut's own name too, a city of 300,000.
     doc = nlp("The area around Kut is patrolled by U.S. and British jets.")
     assert "Kut" in [t.text for t in recognize(doc, gazetteer)]
+
+
+def test_a_name_listed_after_a_place_is_a_place(nlp, gazetteer) -> None:
+    # The small model tags both PERSON; "bombed" marks Saraqib, the list carries it to Ariha, a
+    # town of the gazetteer too small to be taken on the preposition alone.
+    doc = nlp("Warplanes bombed Saraqib and Ariha on Monday, killing five people.")
+    kinds = {loc.text: loc.kind for loc in locative_names(doc, _never_common)}
+    assert kinds.get("Ariha") == "list"
+    assert [t.text for t in recognize(doc, gazetteer)] == ["Saraqib", "Ariha"]
+
+
+def test_a_list_needs_a_place_before_it(nlp) -> None:
+    doc = nlp("Officials Smith and Jones said the talks failed.")
+    assert [loc.text for loc in locative_names(doc, _never_common)] == []

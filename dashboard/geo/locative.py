@@ -58,7 +58,8 @@ MAX_WORDS = 5
 @dataclass(frozen=True)
 class Locative:
     """A capitalised name, where it is, and how strongly its phrase says it is a place:
-    'site' (a kind-of-place noun beside it) or 'prep' (only a locative preposition before it)."""
+    'site' (a kind-of-place noun beside it), 'prep' (only a locative preposition before it) or
+    'list' (listed right after a name so marked)."""
 
     start: int
     end: int
@@ -198,23 +199,35 @@ def _attacked(doc: Any, i: int, j: int) -> bool:
     return _object_of(doc, i, j) in ATTACK_VERBS
 
 
+def _listed_after(doc: Any, previous_end: int, i: int) -> bool:
+    """A name listed right after one a locative phrase marked: "shelled Saraqib and Ariha", "in
+    Kafr Nabl, Hass and Kansafra" (the phrase governs the whole list)."""
+    between = doc[previous_end:i] if 0 <= previous_end <= i else None
+    return between is not None and len(between) > 0 and all(
+        t.is_space or t.lower_ in ("and", "or", ",") for t in between)
+
+
 def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
     """Capitalised names that a locative phrase marks as places. `common(word)` says whether the
     article also writes a word in lower case: "in Parliament" beside "the parliament" is the
     institution. A name is skipped when it starts the sentence (capitalised anyway) unless a
     kind-of-place word follows it, or when it is a single word the article writes in lower case."""
     out: list[Locative] = []
+    previous_end = -1  # the token after the last name a locative phrase marked
     for i, j in name_runs(doc):
         span = doc[i:j]
         last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
         if _site_after(doc, j) or _site_of_before(doc, i) or last_site or _object_of(doc, i, j) in GROUND_VERBS \
                 or _apposition_site(doc, i, j):
             kind = "site"
+        elif _listed_after(doc, previous_end, i) and any(t.pos_ == "PROPN" for t in span):
+            kind = "list"
         elif (_prep_before(doc, i) or _attacked(doc, i, j)) and any(t.pos_ == "PROPN" for t in span) and not (
                 j < len(doc) and doc[j].tag_ == "POS"):
             kind = "prep"  # but "at Block's residence": a possessor is more often a person
         else:
             continue
+        previous_end = j
         if all(t.pos_ == "ADJ" for t in span):
             continue  # "the English city of Salisbury": an adjective of nationality, not a name
         text = span.text

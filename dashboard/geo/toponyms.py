@@ -165,6 +165,10 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: _Words, keep_unkn
         unknown_org = keep_unknown and not known and loc.labels <= PLACE_LABELS | {"", "ORG"}
         if loc.kind == "prep" and not plain and not unknown_org and not _well_known(known, 20000, loc.text):
             continue
+        # Listed after a place ("shelled Saraqib and Ariha" PERSON): a town the gazetteer knows, of
+        # any size, whatever the tag; an unknown name only as the prepositions allow it.
+        if loc.kind == "list" and not known and not plain and not unknown_org:
+            continue
         if known or keep_unknown and (loc.kind == "site" or plain or unknown_org):
             out.append(Toponym(loc.start, loc.end, loc.text, "LOCATIVE"))
         elif (plain or loc.kind == "site") and loc.text.split()[-1].lower() not in GENERIC_WORDS and (
