@@ -149,3 +149,16 @@ def test_a_name_listed_after_a_place_is_a_place(nlp, gazetteer) -> None:
 def test_a_list_needs_a_place_before_it(nlp) -> None:
     doc = nlp("Officials Smith and Jones said the talks failed.")
     assert [loc.text for loc in locative_names(doc, _never_common)] == []
+
+
+def test_a_village_name_the_model_took_for_a_date(nlp) -> None:
+    # en_core_web_sm tags "Sogam last September" DATE; "the village of" says Sogam is a place.
+    doc = nlp("He was shot at an election rally in the border village of Sogam last September.")
+    assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Sogam") == "site"
+    holiday = nlp("He tried to blow up a Christmas market in the town of Ludwigshafen.")
+    assert "Christmas" not in [loc.text for loc in locative_names(holiday, _never_common)]
+
+
+def test_a_kind_of_place_word_straight_before_a_name(nlp) -> None:
+    doc = nlp("The land-mine, laid at village Lassipora, was detonated when the vehicle passed over it.")
+    assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Lassipora") == "site"

@@ -75,8 +75,16 @@ CALENDAR_WORDS = {w.lower() for w in (*calendar.month_name, *calendar.month_abbr
 
 
 def _capitalised(tok: Any) -> bool:
-    return (tok.text[:1].isupper() and any(c.isalpha() for c in tok.text) and tok.ent_type_ not in NON_PLACE_ENTS
+    return (tok.text[:1].isupper() and any(c.isalpha() for c in tok.text)
+            and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
             and not tok.is_stop and tok.lower_.rstrip(".") not in CALENDAR_WORDS)
+
+
+def _swallowed_by_date(tok: Any) -> bool:
+    """A capitalised word that opens a date span without being a date word ("the village of Sogam
+    last September": the model tags "Sogam last September" DATE). Only a kind-of-place word before
+    it makes it a place (see locative_names)."""
+    return tok.ent_type_ == "DATE" and tok.ent_iob_ == "B" and tok.text.isalpha() and not tok.text.isupper()
 
 
 def _glued(tok: Any) -> bool:
@@ -137,6 +145,15 @@ def _site_of_before(doc: Any, i: int) -> bool:
     of = _word(doc, i - 1, -1)
     site = _word(doc, of.i - 1, -1) if of is not None else None
     return of is not None and of.lower_ == "of" and site is not None and _is_site(site)
+
+
+# Kind-of-place nouns written straight before a name, without "of": "laid at village Lassipora".
+SITE_BEFORE = {"village", "town", "city", "district", "camp", "governorate", "province", "township", "hamlet"}
+
+
+def _site_before(doc: Any, i: int) -> bool:
+    prev = _word(doc, i - 1, -1)
+    return prev is not None and prev.lower_ in SITE_BEFORE and prev.text.islower()
 
 
 def _apposition_site(doc: Any, i: int, j: int) -> bool:
@@ -217,8 +234,14 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
     for i, j in name_runs(doc):
         span = doc[i:j]
         last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
-        if _site_after(doc, j) or _site_of_before(doc, i) or last_site or _object_of(doc, i, j) in GROUND_VERBS \
-                or _apposition_site(doc, i, j):
+        if any(_swallowed_by_date(t) for t in span):
+            # A word the model dated is a place only after a kind-of-place word ("the village of
+            # Sogam"), not before one: "a Christmas market" is a holiday's.
+            if not (_site_of_before(doc, i) or _site_before(doc, i)):
+                continue
+            kind = "site"
+        elif _site_after(doc, j) or _site_of_before(doc, i) or _site_before(doc, i) or last_site \
+                or _object_of(doc, i, j) in GROUND_VERBS or _apposition_site(doc, i, j):
             kind = "site"
         elif _listed_after(doc, previous_end, i) and any(t.pos_ == "PROPN" for t in span):
             kind = "list"
