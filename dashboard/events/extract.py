@@ -20,6 +20,7 @@ from dashboard.dates import (
 )
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.geo.gazetteer import Gazetteer, fold
+from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form
@@ -433,10 +434,7 @@ def place_role(sent: Any, t: Toponym) -> str:
     return "other"
 
 
-DISTANCE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi",
-                  "metres", "meters", "m", "yards", "hours", "hour", "minutes"}
-COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
-           "north-west", "south-east", "south-west", "away", "outside", "short"}
+COMPASS = DIRECTIONS | {"away", "outside", "short"}
 
 
 def _is_distance(tok: Any) -> bool:
@@ -602,7 +600,7 @@ def acts(sent: Any, t: Toponym) -> bool:
     tok = _name_token(sent, t)
     if tok is None:
         return False
-    while tok.dep_ == "conj" and tok.head is not tok:  # "Washington and Moscow blamed…": both act
+    while tok.dep_ == "conj" and tok.head.i != tok.i:  # "Washington and Moscow blamed…": both act
         tok = tok.head
     if tok.dep_ in ("nsubj", "poss", "agent"):
         return True
@@ -667,7 +665,7 @@ def elsewhere(sent: Any, t: Toponym) -> bool:
         return base_form(head) in MEETING_NOUNS or aimed
     if head.pos_ not in ("VERB", "AUX"):
         return False
-    if _said_at(sent, t):
+    if _elsewhere_verb(head):
         return True
     # The clause's subject: its nsubj, or (for a subordinate clause the parser left without one,
     # "as peace talks entered…") the words between the word it hangs on and its verb.
@@ -684,7 +682,11 @@ def _said_at(sent: Any, t: Toponym) -> bool:
     if tok is None or tok.dep_ != "pobj":
         return False
     head = tok.head.head
-    return head.pos_ in ("VERB", "AUX") and (base_form(head) in ELSEWHERE_VERBS or head.lower_ in ELSEWHERE_VERBS)
+    return head.pos_ in ("VERB", "AUX") and _elsewhere_verb(head)
+
+
+def _elsewhere_verb(verb: Any) -> bool:
+    return base_form(verb) in ELSEWHERE_VERBS or verb.lower_ in ELSEWHERE_VERBS
 
 
 SUBORDINATORS = {"as", "while", "when", "whilst"}
@@ -717,8 +719,7 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     a country or capital that acts (`acts`) and a place of talk, report or meeting
     (`elsewhere`) do not locate it.
     """
-    inside = [t for t in toponyms if sent.start_char <= t.start < sent.end_char and t.place is not None
-              and not t.is_demonym]
+    inside = [t for t in location_candidates(sent, toponyms) if t.place is not None]
     if violent:
         inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t) and not speaks(sent, t)
                   and not _spans_countries(t.place)]

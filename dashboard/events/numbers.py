@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -131,8 +132,9 @@ MAX_EVENT_DEATHS = 20_000
 # Security Council…", "have killed 4000 civilians since it first intervened", "so far", "over the
 # past two years", "from March 2011 to June 2016". Read up to the next number, which the period may
 # belong to instead; "since Monday", "since dawn" count one day's events and stay.
-_RUNNING_AFTER = re.compile(r"^[^.;!?0-9]{0,120}?\b(?:since(?!\s+(?:the\s+)?(?:monday|tuesday|wednesday|thursday|friday"
-                            r"|saturday|sunday|morning|dawn|midnight|yesterday|last night|early|noon|the attack))"
+_DAYS = "|".join(d.lower() for d in calendar.day_name)
+_RUNNING_AFTER = re.compile(rf"^[^.;!?0-9]{{0,120}}?\b(?:since(?!\s+(?:the\s+)?(?:{_DAYS}"
+                            r"|morning|dawn|midnight|yesterday|last night|early|noon|the attack))"
                             r"|so far|to date|this year|last year|this month"
                             r"|(?:over|in|during) the (?:past|last) (?:[\w-]+\s+)?(?:years?|months?|decades?)"
                             r"|from\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|until|through)"

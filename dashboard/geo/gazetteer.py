@@ -96,12 +96,20 @@ def skeleton(key: str) -> str:
     return sk if len(sk) >= 4 else ""
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath)\s+(?=\S)")
+
+
+def without_article(key: str) -> str:
+    """A folded name without its leading Arabic article ("al karima" → "karima")."""
+    return _LEADING_ARTICLE.sub("", key)
+
+
 def variants(key: str) -> list[str]:
     """Spelling variants the news uses for the same name (Arabic article 'al', 'el')."""
     out = [key]
-    m = re.match(r"^(al|el|ad|ar|as|ash|at|az|an|ath)\s+(.+)$", key)
-    if m:
-        out.append(m.group(2))
+    bare = without_article(key)
+    if bare != key:
+        out.append(bare)
     # French- and English-style transliterations of Arabic vowels: Douma = Duma, Ghouta = Ghuta.
     for k in list(out):
         alt = k.replace("ou", "u").replace("ee", "i").replace("oo", "u")

@@ -179,10 +179,13 @@ PREP_MODIFIERS = {"downtown", "central", "northern", "southern", "eastern", "wes
                   "northwestern", "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
                   "south-western", "nearby", "neighbouring", "neighboring", "rural", "greater", "suburban", "besieged",
                   "rebel-held", "government-held", "regime-held"}
+DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
+              "north-west", "south-east", "south-west"}
+DISTANCE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi",
+                  "metres", "meters", "m", "yards", "hours", "hour", "minutes"}
 # Relative positions: "northeast of Karmah", "11 km of Menbeij", "20 miles from Kut".
-RELATIVE_WORDS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
-                  "north-west", "south-east", "south-west", "km", "kms", "kilometres", "kilometers", "miles",
-                  "outskirts", "vicinity", "edge", "edges", "heart", "centre", "center", "environs"}
+RELATIVE_WORDS = DIRECTIONS | DISTANCE_UNITS | {"outskirts", "vicinity", "edge", "edges", "heart", "centre", "center",
+                                                "environs"}
 
 
 def _prep_before(doc: Any, i: int) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from geopy.location import Location
 
-from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km, variants
+from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km, variants, without_article
 from dashboard.geo.locative import locative_names
 from dashboard.nlp import base_form
 
@@ -830,7 +830,7 @@ class _Evidence:
 def self_key(key: str) -> str:
     """A folded name without its Arabic article: "al-Karima" and "Karima" are one name, so neither
     is evidence for the other (their one namesake abroad, Kuraymah in Sudan, would confirm itself)."""
-    return re.sub(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath)\s+(?=\S)", "", key)
+    return without_article(key)
 
 
 def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]],
