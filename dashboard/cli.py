@@ -82,6 +82,15 @@ def build_parser() -> argparse.ArgumentParser:
                      "event_locations[{start,end}]")
     evl.add_argument("--json", action="store_true", help="print one JSON object")
     evl.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N records")
+    evr = evsub.add_parser("records", help="the events table row by row against hand-coded event records")
+    evr.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="articles with their hand-coded events "
+                     "(id, text, date, events[...])")
+    evr.add_argument("--json", action="store_true", help="print one JSON object")
+    evr.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
+    evr.add_argument("--errors", type=Path, default=None, metavar="FILE",
+                     help="write every false event, missed event, duplicate and field error (JSON lines)")
+    evr.add_argument("--export", type=Path, default=None, metavar="FILE",
+                     help="keep the scored events CSV (the reference scorer reads it)")
 
     gaz = sub.add_parser("gazetteer", help="add GeoNames dumps or your own corrections to the gazetteer")
     gazsub = gaz.add_subparsers(dest="gazetteer_command", required=True)
@@ -307,12 +316,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
         figures = E.evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans)
     elif args.eval_command == "events":
         figures = E.evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
+    elif args.eval_command == "records":
+        figures = _eval_records(args, build_pipeline())
     else:
         records = E.read_event_location(args.gold, args.limit)
         pipe = build_pipeline()
         figures = E.evaluate_event_location(records, pipe.nlp, pipe.geocoder, pipe.gazetteer)
     print_figures(figures, args.json)
     return 0
+
+
+def _eval_records(args: argparse.Namespace, pipeline: object) -> dict:
+    import shutil
+    import tempfile
+
+    from dashboard.eval_records import evaluate_records, read_records
+
+    gold = read_records(args.gold, args.limit)
+    with tempfile.TemporaryDirectory(prefix="conflictmap-eval-") as tmp:
+        figures = evaluate_records(gold, pipeline, tmp, errors_path=args.errors)
+        if args.export is not None:
+            shutil.copyfile(Path(tmp) / "events.csv", args.export)
+    return figures
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
