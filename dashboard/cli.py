@@ -7,8 +7,10 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
@@ -64,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--store", type=Path, default=None, help="store directory")
     exp.add_argument("--format", choices=("csv", "geojson", "parquet"), required=True, help="file format")
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="output file")
+    exp.add_argument("--kind", choices=("event", "mention", "all"), default="event",
+                     help="which rows: events (default), mentions, or all (see the record_kind column)")
 
     ev = sub.add_parser("eval", help="score the pipeline against annotated gold data")
     evsub = ev.add_subparsers(dest="eval_command", required=True)
@@ -71,26 +75,36 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold file: text + toponyms[start,end,lat,lon]")
     geo.add_argument("--gold-spans", action="store_true", help="score resolution given the gold spans")
     geo.add_argument("--json", action="store_true", help="print one JSON object")
+    geo.add_argument("--disable", default=None, metavar="RULE,...",
+                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
     geo.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N documents")
 
     evs = evsub.add_parser("events", help="main event's governorate, fatalities and sub-type against FA-KES gold")
     evs.add_argument("gold", type=Path, metavar="FAKES.jsonl", help="FA-KES-format articles with gold facts")
     evs.add_argument("--json", action="store_true", help="print one JSON object")
+    evs.add_argument("--disable", default=None, metavar="RULE,...",
+                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
     evs.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
     evl = evsub.add_parser("event-location", help="choosing the event's location span in a sentence")
     evl.add_argument("gold", type=Path, metavar="FILE.jsonl", help="records: text, event{start,end}, "
                      "event_locations[{start,end}]")
     evl.add_argument("--json", action="store_true", help="print one JSON object")
+    evl.add_argument("--disable", default=None, metavar="RULE,...",
+                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
     evl.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N records")
     evr = evsub.add_parser("records", help="the events table row by row against hand-coded event records")
     evr.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="articles with their hand-coded events "
                      "(id, text, date, events[...])")
     evr.add_argument("--json", action="store_true", help="print one JSON object")
+    evr.add_argument("--disable", default=None, metavar="RULE,...",
+                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
     evr.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
     evr.add_argument("--errors", type=Path, default=None, metavar="FILE",
                      help="write every false event, missed event, duplicate and field error (JSON lines)")
     evr.add_argument("--export", type=Path, default=None, metavar="FILE",
                      help="keep the scored events CSV (the reference scorer reads it)")
+
+    sub.add_parser("rules", help="list the extraction rules: id, family and what each does")
 
     gaz = sub.add_parser("gazetteer", help="add GeoNames dumps or your own corrections to the gazetteer")
     gazsub = gaz.add_subparsers(dest="gazetteer_command", required=True)
@@ -127,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
-                "eval": cmd_eval, "gazetteer": cmd_gazetteer}[args.command](args)
+                "eval": cmd_eval, "gazetteer": cmd_gazetteer, "rules": cmd_rules}[args.command](args)
     except ConflictMapError as err:
         print(f"conflictmap: error: {err}", file=sys.stderr)
         return 1
@@ -277,8 +291,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.export import write_events
     from dashboard.store import EventsStore
 
-    n = write_events(EventsStore(_store_dir(args)).load_events(), args.format, args.output)
-    print(f"wrote {n} event(s) to {args.output}")
+    from dashboard.export import select_kind
+
+    events = select_kind(EventsStore(_store_dir(args)).load_events(), args.kind)
+    n = write_events(events, args.format, args.output)
+    print(f"wrote {n} {'row' if args.kind == 'all' else args.kind}(s) to {args.output}")
     return 0
 
 
@@ -306,9 +323,24 @@ def print_figures(figures: dict, as_json: bool) -> None:
         print(f"{k:<{width}}  {v}")
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from dashboard.rules import REGISTRY
+
+    width = max(len(r.id) for r in REGISTRY)
+    for r in REGISTRY:
+        print(f"{r.id:<{width}}  {r.description}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from dashboard import evaluate as E
-    from dashboard.pipeline import build_pipeline
+    from dashboard.pipeline import build_pipeline as _build
+    from dashboard.rules import Switches
+
+    switches = Switches.parse(args.disable)
+
+    def build_pipeline() -> Any:
+        return replace(_build(), switches=switches)
 
     if args.eval_command == "geoparse":
         docs = E.read_gold(args.gold, args.limit)

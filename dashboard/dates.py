@@ -230,3 +230,41 @@ def best_mention(mentions: list[DateMention]) -> DateMention | None:
         return 2
 
     return min(mentions, key=lambda m: (rank(m), m.start))
+
+
+# A dateline: the date an article opens with, after an optional "Published", "Posted on", "Date of
+# publication" or "Last updated at" and a weekday. Numeric datelines are read day first (10-09-2014,
+# 24.07.2016): news sites that write the month first spell it out.
+_DATELINE_LEAD = re.compile(
+    r"\s*(?:(?:published|posted|updated|last updated|date of publication)(?:\s+(?:on|at|:))?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?", re.I)
+_NUMERIC_DATELINE = re.compile(r"(?P<day>[0-3]?\d)[-./](?P<m>[01]?\d)[-./](?P<year>(?:19|20)\d\d)(?!\d)")
+_GLUED_DATELINE = re.compile(rf"{_MON}\s+(?P<day>[0-3]?\d)(?P<year>(?:19|20)\d\d)\b")
+DATELINE_CHARS = 40  # a dateline sits at the very start, before the headline
+
+
+def dateline(text: str) -> date | None:
+    """The date an article's text opens with, when it opens with one (None otherwise)."""
+    lead = _DATELINE_LEAD.match(text)
+    at = lead.end() if lead else 0
+    if at > DATELINE_CHARS:
+        return None
+    head = text[at:at + DATELINE_CHARS]
+    m = _NUMERIC_DATELINE.match(head)
+    if m:
+        try:
+            return date(int(m["year"]), int(m["m"]), int(m["day"]))
+        except ValueError:
+            return None
+    m = _GLUED_DATELINE.match(head)  # "Apr 152017": the space between day and year lost
+    if m:
+        try:
+            return date(int(m["year"]), MONTHS[m["mon"].lower().rstrip(".")], int(m["day"]))
+        except ValueError:
+            return None
+    for mention in find_date_mentions(head):
+        if mention.start > 0:
+            break
+        if mention.kind in ("iso", "mdy", "dmy"):
+            return date(mention.year, mention.month, mention.day)  # type: ignore[arg-type]
+    return None

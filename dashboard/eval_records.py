@@ -277,7 +277,7 @@ def evaluate_records(gold: dict[str, dict], pipeline: Any, workdir: str | Path,
     """Ingest the gold articles into a temporary store under `workdir`, export its CSV and score it."""
     import time
 
-    from dashboard.export import write_events
+    from dashboard.export import select_kind, write_events
     from dashboard.ingest.readers import _record_to_article
     from dashboard.store import EventsStore
 
@@ -289,7 +289,7 @@ def evaluate_records(gold: dict[str, dict], pipeline: Any, workdir: str | Path,
     store = EventsStore(workdir / "store")
     store.append(result.events, result.articles)
     csv_path = workdir / "events.csv"
-    write_events(store.load_events(), "csv", csv_path)
+    write_events(select_kind(store.load_events(), "event"), "csv", csv_path)
     table = read_export(csv_path)
     figures, scores = score_table(gold, table)
     figures["articles_per_s"] = round(len(articles) / elapsed, 2) if elapsed else float("nan")

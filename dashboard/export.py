@@ -14,6 +14,16 @@ import pandas as pd
 from dashboard import schema as S
 
 FORMATS = ("csv", "geojson", "parquet")
+KINDS = ("event", "mention", "all")
+
+
+def select_kind(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The rows of one record_kind ("event" or "mention"), or all of them."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown record kind {kind!r}; expected one of {KINDS}")
+    if kind == "all":
+        return df
+    return df[(df[S.RECORD_KIND].fillna(S.EVENT) == kind).to_numpy()].reset_index(drop=True)
 
 
 def events_geojson(df: pd.DataFrame) -> dict:

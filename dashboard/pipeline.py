@@ -17,6 +17,7 @@ from dashboard.geo.toponyms import Toponym, geoparse
 from dashboard.ingest.article import Article
 from dashboard.merge import merge_reports
 from dashboard.nlp import pipe_docs
+from dashboard.rules import ALL_ON, Switches
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Pipeline:
     geocoder: Any
     batch_size: int = 16
     n_process: int | None = None  # None: one process per core for large batches
+    switches: Switches = ALL_ON  # rules switched off for an ablation (`--disable`)
 
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> BatchResult:
         articles = [with_publication_date(a) for a in articles]
@@ -71,7 +73,7 @@ class Pipeline:
         docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
         for article, doc in zip(articles, docs, strict=True):
             toponyms = geoparse(doc, self.geocoder, self.gazetteer)
-            rows.extend(with_alternatives(extract_events(doc, article, toponyms, self.gazetteer), toponyms,
+            rows.extend(with_alternatives(extract_events(doc, article, toponyms, self.gazetteer, self.switches), toponyms,
                                           self.gazetteer))
             done.append(article)
             if progress:

@@ -31,8 +31,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("event_type", "string", "ACLED event type, or 'Diplomacy' / 'Statement' / 'Other' for non-violent events."),
     Column("sub_event_type", "string", "Finer type (ACLED sub-event type where one applies)."),
     Column("trigger", "string", "The words in the sentence that typed the event (empty when none matched)."),
-    Column("actor1", "string", "First actor named in the sentence (normalised name)."),
-    Column("actor2", "string", "Second actor named in the sentence (normalised name)."),
+    Column("actor1", "string",
+           "Who acted (the agent of the event), as a canonical name of the actor dictionary "
+           "(\"Islamic State (ISIS)\", \"Military Forces of Syria (2000-)\"); empty when unknown."),
+    Column("inter1", "Int64",
+           "ACLED interaction code of actor1: 1 state forces, 2 rebel groups, 3 political militias, 4 identity "
+           "militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces."),
+    Column("actor2", "string", "Who was hit (the target), canonical name; empty when the text names none."),
+    Column("inter2", "Int64", "ACLED interaction code of actor2 (as inter1)."),
+    Column("interaction", "Int64",
+           "ACLED interaction: the two inter codes, lower first (17 state forces against civilians); "
+           "inter1 x 10 when there is no actor2."),
     Column("location", "string", "Resolved place name (GeoNames preferred name)."),
     Column("toponym", "string", "The place name as written in the article."),
     Column("toponym_start", "Int64", "Character offset of the toponym in the article text."),
@@ -60,7 +69,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("n_sources", "Int64", "Number of distinct sources (outlets, else articles) reporting the event."),
     Column("fatalities_low", "Int64", "Lowest death count among the reports of the event."),
     Column("fatalities_high", "Int64", "Highest death count among the reports of the event."),
-    Column("excerpt", "string", "The sentence the event came from, verbatim."),
+    Column("record_kind", "string",
+           "event (a specific occurrence at a place and time) or mention (a total, campaign, threat, denial, "
+           "statement, boilerplate or a place named without an event); the dashboard draws and counts events."),
+    Column("mention_reason", "string", "For a mention: the id of the rule that made it one (`conflictmap rules`)."),
+    Column("evidence", "string",
+           "Every span of the article that reports this event, as JSON [[start, end], ...] (headline, lead, "
+           "later toll); `excerpt` is the one that says most."),
+    Column("excerpt", "string", "The sentence that says most about the event, verbatim."),
     Column("excerpt_start", "Int64", "Character offset of the excerpt in the article text."),
     Column("excerpt_end", "Int64", "End offset (exclusive) of the excerpt in the article text."),
     Column("title", "string", "Title of the source article."),
@@ -68,6 +84,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("url", "string", "Link to the article, when known."),
     Column("published", "datetime64[ns]", "Publication date of the article."),
     Column("published_inferred", "boolean", "True when the publication date was inferred from the text."),
+    Column("dateline", "datetime64[ns]",
+           "The date the article's text opens with (its dateline), when it has one; relative days (\"on "
+           "Tuesday\") resolve against it. Differs from `published` when the supplied date disagrees."),
     Column("confidence", "float64", "0-1 score from the cues that produced the row (place, type, date)."),
 )
 
@@ -86,6 +105,14 @@ SUB_EVENT_TYPE = "sub_event_type"
 TRIGGER = "trigger"
 ACTOR1 = "actor1"
 ACTOR2 = "actor2"
+INTER1 = "inter1"
+INTER2 = "inter2"
+INTERACTION = "interaction"
+RECORD_KIND = "record_kind"
+MENTION_REASON = "mention_reason"
+EVIDENCE = "evidence"
+DATELINE = "dateline"
+EVENT, MENTION = "event", "mention"
 LOCATION = "location"
 TOPONYM = "toponym"
 TOPONYM_START = "toponym_start"
@@ -118,6 +145,11 @@ URL = "url"
 PUBLISHED = "published"
 PUBLISHED_INFERRED = "published_inferred"
 CONFIDENCE = "confidence"
+
+# The columns that say where an event happened, moved together.
+PLACE_COLUMNS: tuple[str, ...] = (
+    LOCATION, TOPONYM, TOPONYM_START, TOPONYM_END, LATITUDE, LONGITUDE, GEONAMEID, FEATURE_CODE, COUNTRY,
+    COUNTRY_CODE, ADMIN1, GEO_PRECISION, ALTERNATIVES)
 
 # Derived on load for the app: a key identifying one marker (one resolved place).
 PLACE_KEY = "place_key"

@@ -15,15 +15,20 @@ from dashboard import schema as S
 from dashboard.dates import (
     DAY,
     best_mention,
+    dateline,
     find_date_mentions,
     resolve_mention,
 )
+from dashboard.events.actors import UNIDENTIFIED, Actor, event_actors, interaction, load_dictionary
+from dashboard.events.assemble import assemble
+from dashboard.events.mentions import EVENT, MENTION, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form
+from dashboard.rules import ALL_ON, Switches
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -774,11 +779,33 @@ def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[To
     return None
 
 
-def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
+def row_actors(doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str,
+               switches: Switches) -> tuple[Actor | None, Actor | None]:
+    """(actor1, actor2) of a sentence's event by the actor dictionary and the rules that complete it."""
+    a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country)
+    if a2 is not None and a2.inter == 7 and not switches.on("actors.victims"):
+        a2 = None
+    if a1 is None and event_type in VIOLENT and switches.on("actors.unidentified"):
+        a1 = Actor(UNIDENTIFIED.format(country=country or "unknown country"), 3)
+    return a1, a2
+
+
+def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer,
+                   switches: Switches = ALL_ON) -> list[dict]:
+    """One row per event the article reports (and per mention of one), with its evidence spans."""
+    rows = sentence_rows(doc, article, toponyms, gazetteer, switches)
+    return assemble(rows, switches)
+
+
+def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer,
+                  switches: Switches = ALL_ON) -> list[dict]:
     """One row per (sentence, place that can locate its event)."""
     rules = load_lexicon()
     rows: list[dict] = []
-    published = article.published
+    opening = dateline(article.text) if switches.on("dates.dateline") else None
+    published = opening or article.published  # what relative days in the text count from
+    if switches.on("actors.dictionary"):
+        load_dictionary()
     previous: list[Toponym] = []
     fit_for_violence: list[Toponym] = []  # the places of `previous` that could locate violence
     previous_end = previous_start = -1
@@ -853,9 +880,18 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
         ev_date, precision, date_source, is_future = sentence_date(
             own, published, future, sentence_mentions(sent, verb))
         killed, hurt, fled = fatalities(own), injured(own), displaced(own)
-        names = actors(sent, toponyms, gazetteer, people)
+        names = [] if switches.on("actors.dictionary") else actors(sent, toponyms, gazetteer, people)
+        reason = mention_reason(own, s0, event_type, sub_type, precision, event_type in VIOLENT, sent,
+                                s0 + at if at >= 0 else -1, switches)
         for t in places:
             p = t.place
+            country = gazetteer.country_name(p.country_code) if p.country_code else ""
+            if switches.on("actors.dictionary"):
+                a1, a2 = row_actors(doc, s0, s1, s0 + at if at >= 0 else s0, event_type, p.country_code, country,
+                                    switches)
+            else:
+                a1 = Actor(names[0], None) if names else None  # type: ignore[arg-type]
+                a2 = Actor(names[1], None) if len(names) > 1 else None  # type: ignore[arg-type]
             margin = t.score - (t.alternatives[1][1] if len(t.alternatives) > 1 else 0.0)
             confidence = 0.35 + 0.15 * min(1.0, max(0.0, margin) / 3) + (0.2 if trigger else 0.0) + \
                 (0.15 if p.precision < 4 else 0.0) + (0.15 if date_source == "sentence" else 0.05) - \
@@ -872,8 +908,13 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.EVENT_TYPE: event_type,
                 S.SUB_EVENT_TYPE: sub_type,
                 S.TRIGGER: trigger,
-                S.ACTOR1: names[0] if names else "",
-                S.ACTOR2: names[1] if len(names) > 1 else "",
+                S.ACTOR1: a1.name if a1 else "",
+                S.INTER1: a1.inter if a1 else None,
+                S.ACTOR2: a2.name if a2 else "",
+                S.INTER2: a2.inter if a2 else None,
+                S.INTERACTION: interaction(a1.inter if a1 else None, a2.inter if a2 else None),
+                S.RECORD_KIND: MENTION if reason else EVENT,
+                S.MENTION_REASON: reason or "",
                 S.LOCATION: p.name,
                 S.TOPONYM: t.text,
                 S.TOPONYM_START: t.start,
@@ -882,7 +923,7 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.LONGITUDE: p.longitude,
                 S.GEONAMEID: p.geonameid,
                 S.FEATURE_CODE: p.feature_code,
-                S.COUNTRY: gazetteer.country_name(p.country_code) if p.country_code else "",
+                S.COUNTRY: country,
                 S.COUNTRY_CODE: p.country_code,
                 S.ADMIN1: p.admin1,
                 S.GEO_PRECISION: p.precision,
@@ -898,7 +939,8 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
                 S.TITLE: article.title,
                 S.SOURCE: article.source,
                 S.URL: article.url,
-                S.PUBLISHED: published,
+                S.PUBLISHED: article.published,
+                S.DATELINE: opening,
                 S.PUBLISHED_INFERRED: article.published_inferred,
                 S.CONFIDENCE: round(min(1.0, confidence), 3),
             })

@@ -1,0 +1,219 @@
+"""Actors as ACLED codes them: who acts (actor1) and who is hit (actor2), from the actor dictionary.
+
+The dictionary (`actors.toml`) is data: canonical names, their spellings and ACLED's interaction
+codes. This module finds its names in a sentence and gives each a role from the parse:
+
+- the *agent* is the subject of a verb ("Russian jets pounded…"), the "by" phrase of a passive
+  ("…were killed by regime shelling"), or the word that qualifies the attack ("Israeli air strikes",
+  "regime shelling");
+- the *target* is the object ("…struck ISIS positions"), the subject of a passive ("civilians were
+  killed"), or the object of on/against/at ("an attack on Kurdish fighters");
+- "between A and B" gives A then B.
+
+Outlets and monitors that report the event (SOHR, SANA, "activists", a spokesman) are never actors.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from dashboard.nlp import base_form
+
+ACTORS_PATH = Path(__file__).with_name("actors.toml")
+
+AGENT, TARGET, UNKNOWN = "agent", "target", "unknown"
+VICTIM_INTER = 7
+UNIDENTIFIED = "Unidentified Armed Group ({country})"
+
+# Nouns an agent's name qualifies ("regime shelling") and nouns a target's name qualifies ("ISIS positions").
+ATTACK_HEADS = {"strike", "airstrike", "raid", "shelling", "bombardment", "bombing", "attack", "offensive", "fire",
+                "rocket", "missile", "jet", "warplane", "plane", "aircraft", "helicopter", "drone", "artillery",
+                "operation", "incursion", "assault", "force", "troop", "army", "soldier", "unit", "tank", "barrel",
+                "bomb", "campaign", "advance", "ambush", "gunfire", "sniper", "military", "fighter", "militant",
+                "gunman", "rebel", "group", "forces", "troops", "militia", "jihadist", "member", "insurgent"}
+TARGET_HEADS = {"position", "stronghold", "base", "headquarters", "hideout", "convoy", "vehicle", "target",
+                "checkpoint", "post", "depot", "camp", "bastion", "territory", "area", "line", "outpost",
+                "arsenal", "site", "emplacement", "gathering", "den", "fortification", "leader", "commander"}
+TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
+SPEECH = {"say", "tell", "report", "announce", "claim", "add", "state", "confirm", "accuse", "blame", "deny",
+          "note", "warn", "quote", "cite", "allege"}
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    name: str  # may hold {country}, {country_name} or {state_forces}, filled from the event's country
+    inter: int
+    generic: bool = False  # a word whose country is the event's ("the army", "civilians")
+    victim: bool = False
+    state: str = ""  # the country code of a state's forces
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # character offsets in the document
+    end: int
+    entry: ActorEntry
+    bare: bool = False  # a country named alone ("Russia"): an actor only as the agent
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    inter: int
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    patterns: tuple[tuple[re.Pattern[str], ActorEntry, bool], ...]  # (pattern, entry, bare)
+    reporters: re.Pattern[str]
+    state_names: dict[str, str]  # code -> name ("the United States")
+    state_canonical: dict[str, str]
+
+
+def _alt(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=2)
+def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
+    with Path(path).open("rb") as fh:
+        data = tomllib.load(fh)
+    nouns = _alt(data["military_nouns"])
+    found: list[tuple[re.Pattern[str], ActorEntry, bool]] = []
+    names: dict[str, str] = {}
+    canonical: dict[str, str] = {}
+    for s in data["state"]:
+        code = s["code"]
+        names[code] = s["name"]
+        canonical[code] = s.get("canonical") or f"Military Forces of {s['name'].removeprefix('the ')}"
+        entry = ActorEntry(canonical[code], 1, state=code)
+        forms = _alt(s["names"])
+        pats = [rf"(?:{forms})(?:'s|s)?(?:-led)?\s+(?:{nouns})"] + list(s.get("own", []))
+        found.append((re.compile(rf"\b(?:{_alt(pats)})\b", re.I), entry, False))
+        found.append((re.compile(rf"\b(?:{forms})\b", re.I), entry, True))
+    for a in data["actor"]:
+        entry = ActorEntry(a["name"], int(a["inter"]), generic=a.get("country") == "*", victim=bool(a.get("victim")))
+        found.append((re.compile(rf"\b(?:{_alt(a['patterns'])})\b", re.I), entry, False))
+        if a.get("exact"):
+            found.append((re.compile(rf"\b(?:{_alt([re.escape(x) for x in a['exact']])})\b"), entry, False))
+    reporters = re.compile(rf"\b(?:{_alt(data['reporter'][0]['patterns'])})\b", re.I)
+    return Dictionary(tuple(found), reporters, names, canonical)
+
+
+def find_mentions(text: str, offset: int = 0, dictionary: Dictionary | None = None) -> list[Mention]:
+    """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`)."""
+    d = dictionary or load_dictionary()
+    spans = [(*m.span(), entry, bare) for pat, entry, bare in d.patterns for m in pat.finditer(text)]
+    blocked = [m.span() for m in d.reporters.finditer(text)]
+    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    taken: list[tuple[int, int]] = []
+    out = []
+    for s, e, entry, bare in spans:
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        if any(rs <= s and e <= re_ for rs, re_ in blocked) and not entry.state:
+            continue  # "the monitor's sources", "activists": who reports, not who acts
+        taken.append((s, e))
+        out.append(Mention(s + offset, e + offset, entry, bare))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _head_of(doc: Any, start: int, end: int) -> Any:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def role(doc: Any, mention: Mention, trigger_at: int) -> str:
+    """The mention's role in its sentence: agent, target or unknown (the trigger's offset breaks ties)."""
+    tok = _head_of(doc, mention.start, mention.end)
+    if tok is None:
+        return UNKNOWN
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
+            return TARGET  # "between A and B": B is the other side
+        tok = tok.head
+    dep, head = tok.dep_, tok.head
+    if dep in ("nsubj", "csubj"):
+        return UNKNOWN if base_form(head) in SPEECH else AGENT
+    if dep == "pobj":
+        prep = head.lower_
+        if prep == "by":
+            return AGENT
+        if prep == "between":
+            return AGENT
+        if prep in TARGET_PREPS:
+            return TARGET
+        if prep == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+            return _noun_role(head.head)
+    if dep in ("dobj", "nsubjpass", "attr", "oprd"):
+        return TARGET
+    if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
+        return _noun_role(head)
+    return UNKNOWN
+
+
+def _noun_role(noun: Any) -> str:
+    """The role a name takes from the noun it qualifies: the attack's author or its target."""
+    lemma = base_form(noun)
+    if lemma in TARGET_HEADS:
+        return TARGET
+    if noun.dep_ in ("dobj", "nsubjpass") or noun.dep_ == "pobj" and noun.head.lower_ in TARGET_PREPS:
+        return TARGET
+    if lemma in ATTACK_HEADS or noun.dep_ in ("nsubj",) or noun.dep_ == "pobj" and noun.head.lower_ == "by":
+        return AGENT
+    return UNKNOWN
+
+
+def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Dictionary | None = None) -> Actor:
+    """The canonical actor for an entry at an event in `country_code`."""
+    d = d or load_dictionary()
+    if entry.state:
+        return Actor(entry.name, 1 if entry.state == country_code else 8)
+    state_forces = d.state_canonical.get(country_code) or (f"Military Forces of {country_name}" if country_name
+                                                             else "Military Forces")
+    name = entry.name.format(country=country_name or "unknown country", country_name=country_name or "unknown country",
+                             state_forces=state_forces)
+    return Actor(name, entry.inter)
+
+
+def interaction(inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED's interaction code: the two inter codes, lower first (10 for an actor alone)."""
+    if inter1 is None:
+        return None
+    if inter2 is None:
+        return inter1 * 10
+    lo, hi = sorted((inter1, inter2))
+    return lo * 10 + hi
+
+
+def event_actors(doc: Any, start: int, end: int, trigger_at: int, country_code: str, country_name: str
+                 ) -> tuple[Actor | None, Actor | None]:
+    """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
+    d = load_dictionary()
+    mentions = find_mentions(doc.text[start:end], start, d)
+    agents: list[Actor] = []
+    targets: list[Actor] = []
+    loose: list[tuple[int, Actor]] = []
+    for m in mentions:
+        r = role(doc, m, trigger_at)
+        a = actor_of(m.entry, country_code, country_name, d)
+        if m.bare and r != AGENT:
+            continue  # "in Syria", "Turkey said": a country named, not its forces acting
+        if r == AGENT and not m.entry.victim:
+            agents.append(a)
+        elif r == TARGET or m.entry.victim:
+            targets.append(a)
+        else:
+            loose.append((m.start, a))
+    for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
+        (agents if pos < trigger_at and not agents else targets).append(a)
+    actor1 = agents[0] if agents else None
+    actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
+    return actor1, actor2

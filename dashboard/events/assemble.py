@@ -1,0 +1,155 @@
+"""One event, one row: the rows of one article that report the same event become one row.
+
+A story tells its main event several times — headline, lead, body, a later toll — and the
+sentence-level extractor makes a row of each. Here the event rows of one article are grouped:
+
+- `assemble.same_place_day`: the same kind of event (the three violent ACLED types are one kind),
+  the same resolved place and the same day;
+- `assemble.undated_repeat`: a row the text does not date (its date is the publication's) joins the
+  dated event of the same kind and place;
+- `assemble.coarse_into_fine`: a row placed at province or country level joins a finer event of the
+  same kind and day inside that province or country.
+
+The group keeps its most informative row (the sentence that says most) as `excerpt`, every row's
+span in `evidence`, the finest place, the most precise date, and — `assemble.lowest_toll` — the
+lowest firm death count (ACLED's convention when reports differ). Mentions are left as they are.
+Two events on different days are never joined.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dashboard import schema as S
+from dashboard.events.actors import interaction
+from dashboard.rules import ALL_ON, Switches
+
+VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+GENERIC_SUBTYPES = frozenset({"Armed clash", "Attack", "Other", ""})
+
+
+def kind(row: dict) -> str:
+    return "violent" if row[S.EVENT_TYPE] in VIOLENT else str(row[S.EVENT_TYPE])
+
+
+def place_key(row: dict) -> tuple:
+    return (row[S.LOCATION], round(float(row[S.LATITUDE]), 4), round(float(row[S.LONGITUDE]), 4))
+
+
+def _day(row: dict) -> object:
+    return row[S.EVENT_DATE]
+
+
+def _undated(row: dict) -> bool:
+    return row[S.DATE_SOURCE] == "published"
+
+
+def informativeness(row: dict) -> tuple:
+    """How much a row says: deaths, a date from the text, a fine place, named actors, a specific type."""
+    return (row[S.FATALITIES] is not None, not _undated(row), -int(row[S.GEO_PRECISION] or 4),
+            bool(row.get(S.ACTOR1)) + bool(row.get(S.ACTOR2)), row[S.SUB_EVENT_TYPE] not in GENERIC_SUBTYPES,
+            -row[S.EXCERPT_START])
+
+
+class _Groups:
+    """Union-find over row indices."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _contains(coarse: dict, fine: dict) -> bool:
+    """Whether a province- or country-level row's place holds a finer row's place."""
+    if int(fine[S.GEO_PRECISION] or 4) >= int(coarse[S.GEO_PRECISION] or 4):
+        return False
+    if coarse[S.COUNTRY_CODE] != fine[S.COUNTRY_CODE]:
+        return False
+    if int(coarse[S.GEO_PRECISION] or 4) >= 4:
+        return True
+    return bool(coarse[S.ADMIN1]) and coarse[S.ADMIN1] == fine[S.ADMIN1]
+
+
+def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]:
+    """Indices of the event rows of one article, grouped by the event they report (each group in order)."""
+    idx = [i for i, r in enumerate(rows) if r.get(S.RECORD_KIND, "event") == "event"]
+    g = _Groups(len(rows))
+    if switches.on("assemble.same_place_day"):
+        first: dict[tuple, int] = {}
+        for i in idx:
+            key = (kind(rows[i]), place_key(rows[i]), _day(rows[i]))
+            if key in first:
+                g.join(first[key], i)
+            else:
+                first[key] = i
+    if switches.on("assemble.undated_repeat"):
+        for i in idx:
+            if not _undated(rows[i]):
+                continue
+            dated = [j for j in idx if not _undated(rows[j]) and kind(rows[j]) == kind(rows[i])
+                     and place_key(rows[j]) == place_key(rows[i])]
+            if dated:
+                g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
+    if switches.on("assemble.coarse_into_fine"):
+        for i in idx:
+            if int(rows[i][S.GEO_PRECISION] or 4) < 3:
+                continue
+            finer = [j for j in idx if kind(rows[j]) == kind(rows[i]) and _contains(rows[i], rows[j])
+                     and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]))]
+            if finer:
+                g.join(max(finer, key=lambda j: informativeness(rows[j])), i)
+    groups: dict[int, list[int]] = {}
+    for i in idx:
+        groups.setdefault(g.find(i), []).append(i)
+    return list(groups.values())
+
+
+def merge_group(rows: list[dict], switches: Switches = ALL_ON) -> dict:
+    """One row for the rows of one event: the most informative one, completed by the others."""
+    best = max(rows, key=informativeness)
+    out = dict(best)
+    finest = min(rows, key=lambda r: (int(r[S.GEO_PRECISION] or 4), -informativeness(r)[0]))
+    if int(finest[S.GEO_PRECISION] or 4) < int(best[S.GEO_PRECISION] or 4):
+        for c in S.PLACE_COLUMNS:
+            out[c] = finest.get(c)
+    dated = [r for r in rows if not _undated(r)]
+    if _undated(best) and dated:
+        src = max(dated, key=informativeness)
+        for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
+            out[c] = src[c]
+    tolls = [r for r in rows if r[S.FATALITIES] is not None]
+    if tolls:
+        pick = min(tolls, key=lambda r: r[S.FATALITIES]) if switches.on("assemble.lowest_toll") else \
+            max(tolls, key=informativeness)
+        out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
+    for a, i in ((S.ACTOR1, S.INTER1), (S.ACTOR2, S.INTER2)):
+        if not out.get(a):
+            donor = next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
+            if donor is not None:
+                out[a], out[i] = donor[a], donor[i]
+    if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
+        out[S.ACTOR2], out[S.INTER2] = "", None
+    out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])
+    spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
+    out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
+    return out
+
+
+def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
+    """The article's rows with each event told several times made one row (mentions unchanged)."""
+    groups = group_rows(rows, switches)
+    merged = [merge_group([rows[i] for i in grp], switches) for grp in groups]
+    mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
+    for r in mentions:
+        r.setdefault(S.EVIDENCE, json.dumps([[r[S.EXCERPT_START], r[S.EXCERPT_END]]]))
+    return sorted(merged + mentions, key=lambda r: r[S.EXCERPT_START])

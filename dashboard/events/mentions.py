@@ -1,0 +1,100 @@
+"""Events or mentions: which rows report a specific occurrence at a place and time.
+
+A sentence can name violence without reporting an event one could map and cite: a war-wide or
+running total, a campaign, a threat or a call for strikes, a denial, a line of "Related" links. Such
+rows stay in the table as *mentions* (`record_kind` = "mention", `mention_reason` = the rule's id)
+and are neither drawn nor counted as events by default. Each rule is an id of `dashboard.rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dashboard.rules import ALL_ON, Switches
+
+EVENT, MENTION = "event", "mention"
+
+# Spans of time over which a toll or a campaign is summed. "In the past 24 hours" is one day's report.
+_RUNNING = re.compile(
+    r"\b(?:since (?:the |its |it |their |they |a |an |\w+ )?(?:start|began|beginning|outbreak|war|conflict|uprising|"
+    r"revolt|intervention|intervened|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|last|early|late|mid)"
+    r"|so far(?: this| in)?|to date|(?:over|in|during|within) the (?:past|last|previous) (?:few |several |two |three |"
+    r"four |five |six |ten |\d+ )?(?:days|weeks|months|years|decade)"
+    r"|in recent (?:days|weeks|months|years)|(?:this|last) (?:year|month)(?:'s)? (?:alone|so far)"
+    r"|throughout the (?:war|conflict|year)|(?:\w+|\d+)-year(?:-old)? (?:war|conflict|civil war)"
+    r"|(?:the|a|its) (?:war|conflict) (?:has |that has |which has )?(?:killed|claimed|left)"
+    r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily)\b", re.I)
+_CAMPAIGN = re.compile(
+    r"\b(?:(?:has|have|had) been (?:waging|carrying out|conducting|bombing|pounding|shelling|targeting|striking)"
+    r"|(?:stepped|step|stepping) up|intensif(?:y|ied|ying)|escalat(?:ed|ing)|a spate of|a series of|a wave of|"
+    r"repeated (?:attacks|strikes|raids|shelling)|(?:bombing|air|aerial|military) campaign|campaign of|"
+    r"common practice|routinely|regularly|frequently)\b", re.I)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:would|could|might|should|if|unless|threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)? (?:of|that|against)|"
+    r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|authori[sz](?:e|ation) (?:for|of)|"
+    r"vow(?:s|ed)? to|risk of|fear(?:s|ed)? (?:of|that)|consider(?:s|ed|ing)? "
+    r"(?:military )?(?:strikes|action)|plans? (?:to|for)|preparing (?:to|for)|in case of)\b", re.I)
+_BOILERPLATE_START = re.compile(
+    r"^\W*(?:\d+\s+)?(?:related(?: news| articles| stories)?|tags?|get short url|read more|see also|also read|"
+    r"more on this|follow us|share this|click here|subscribe|copyright|all rights reserved|comments?)\b", re.I)
+# A run of headlines: most words capitalised, with no sentence verb in lower case between them.
+_CAPS_WORD = re.compile(r"\b[A-Z][\w'’-]*")
+_WORD = re.compile(r"\b[\w'’-]+")
+HEADLINE_RUN_WORDS = 14
+HEADLINE_RUN_CAPS = 0.6
+STORY_LEAD_CHARS = 300  # a title in capitals at the very top is the headline, not a list of links
+
+
+def is_boilerplate(sentence: str, start: int) -> bool:
+    if _BOILERPLATE_START.search(sentence):
+        return True
+    words = _WORD.findall(sentence)
+    if start < STORY_LEAD_CHARS or len(words) < HEADLINE_RUN_WORDS:
+        return False
+    caps = len(_CAPS_WORD.findall(sentence))
+    return caps / len(words) >= HEADLINE_RUN_CAPS
+
+
+def _negated(sent: Any, trigger_at: int) -> bool:
+    """A negation that governs the trigger's verb ("did not strike", "no strikes hit")."""
+    if sent is None:
+        return False
+    trigger = next((t for t in sent if t.idx >= trigger_at), None)
+    if trigger is None:
+        return False
+    verb = trigger
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    words = [c for c in verb.children] + [c for c in trigger.children]
+    if any(c.dep_ == "neg" or c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod") for c in words):
+        return True
+    return verb.lemma_ in ("deny",) or any(c.lemma_ == "deny" for c in verb.ancestors)
+
+
+def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, date_precision: str, violent: bool,
+                   sent: Any = None, trigger_at: int = -1, switches: Switches = ALL_ON) -> str | None:
+    """The id of the first mention rule the sentence meets, or None for an event.
+
+    `start` is the sentence's offset in the article; `trigger_at` the trigger's offset (-1 for none).
+    """
+    if switches.on("mention.boilerplate") and is_boilerplate(sentence, start):
+        return "mention.boilerplate"
+    if event_type == "Other" and switches.on("mention.untyped"):
+        return "mention.untyped"
+    if sub_type == "Statement" and switches.on("mention.statement"):
+        return "mention.statement"
+    if not violent:
+        return None
+    if switches.on("mention.running_total") and _RUNNING.search(sentence):
+        return "mention.running_total"
+    if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
+        return "mention.campaign"
+    if switches.on("mention.hypothetical") and _HYPOTHETICAL.search(sentence):
+        return "mention.hypothetical"
+    if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):
+        return "mention.negated"
+    if switches.on("mention.vague_date") and date_precision == "year":
+        return "mention.vague_date"
+    return None

@@ -1,0 +1,100 @@
+"""The registry of extraction rules: every rule has an id, a family, a one-line description and a switch.
+
+`conflictmap rules` lists them; every `eval` command takes `--disable RULE,...` (ids or whole
+families) so that what each rule is worth can be measured by switching it off. The switches travel
+with the pipeline as an immutable `Switches` value: nothing global changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.errors import ConflictMapError
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    family: str
+    description: str
+
+
+REGISTRY: tuple[RuleInfo, ...] = (
+    # -- mentions: sentences that name violence without reporting one event that happened --------
+    RuleInfo("mention.running_total", "mention",
+             "a toll or campaign summed over weeks, months or the whole war ('since 2011', 'over the past "
+             "few days', 'so far this year') is a mention, not an event"),
+    RuleInfo("mention.campaign", "mention",
+             "a campaign or a pattern of attacks ('has been waging', 'stepped up its raids', 'a spate of', "
+             "'repeated attacks') is a mention, not one event"),
+    RuleInfo("mention.hypothetical", "mention",
+             "violence that is conditional, called for, threatened or debated ('would', 'could', 'calls for "
+             "strikes', 'approval for military strikes') is a mention"),
+    RuleInfo("mention.negated", "mention",
+             "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') "
+             "is a mention"),
+    RuleInfo("mention.boilerplate", "mention",
+             "page furniture after the story ('Related', 'Tags', 'Get short URL', a run of linked headlines) "
+             "is a mention"),
+    RuleInfo("mention.vague_date", "mention",
+             "violence dated only to a year ('in 2014') is background, not an event one can map to a day"),
+    RuleInfo("mention.untyped", "mention",
+             "a sentence that names a place but no event (no trigger word) is a mention of the place"),
+    RuleInfo("mention.statement", "mention",
+             "a statement or speech is itself not an event (its words may report one)"),
+    # -- assembly: one event, one row --------------------------------------------------------------
+    RuleInfo("assemble.same_place_day", "assemble",
+             "rows of one article with the same kind of event, place and day are one event (headline, lead "
+             "and body)"),
+    RuleInfo("assemble.undated_repeat", "assemble",
+             "a row the text does not date (headline, lead) joins the dated event of the same kind and place "
+             "of its article"),
+    RuleInfo("assemble.coarse_into_fine", "assemble",
+             "a province- or country-level row joins a finer event of the same kind, day and province/country "
+             "of its article (the most specific place the text gives)"),
+    RuleInfo("assemble.lowest_toll", "assemble",
+             "an event reported with several death counts takes the lowest firm one (ACLED's convention)"),
+    # -- actors ------------------------------------------------------------------------------------------
+    RuleInfo("actors.dictionary", "actors",
+             "actor1/actor2 are canonical names from the actor dictionary with ACLED interaction codes, by "
+             "their role in the sentence (agent, target)"),
+    RuleInfo("actors.victims", "actors",
+             "people killed or hurt without a named side ('12 people were killed') are the target "
+             "'Civilians (country)', code 7"),
+    RuleInfo("actors.unidentified", "actors",
+             "violence with no named author is by an 'Unidentified Armed Group (country)', code 3"),
+    # -- dates -------------------------------------------------------------------------------------------
+    RuleInfo("dates.dateline", "dates",
+             "relative days resolve against the date the article's text opens with (its dateline), "
+             "when it has one"),
+)
+
+IDS = frozenset(r.id for r in REGISTRY)
+FAMILIES = frozenset(r.family for r in REGISTRY)
+
+
+@dataclass(frozen=True)
+class Switches:
+    """Which rules are off. `on(id)` is what code asks before applying a rule."""
+    disabled: frozenset[str] = frozenset()
+
+    def on(self, rule_id: str) -> bool:
+        return rule_id not in self.disabled
+
+    @classmethod
+    def parse(cls, spec: str | None) -> Switches:
+        """`--disable` text: comma-separated rule ids or families ('mention' switches off every mention rule)."""
+        off: set[str] = set()
+        for part in (p.strip() for p in (spec or "").split(",")):
+            if not part:
+                continue
+            if part in FAMILIES:
+                off |= {r.id for r in REGISTRY if r.family == part}
+            elif part in IDS:
+                off.add(part)
+            else:
+                raise ConflictMapError(f"--disable: unknown rule {part!r}; `conflictmap rules` lists them")
+        return cls(frozenset(off))
+
+
+ALL_ON = Switches()
