@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 
 from dashboard import schema as S
-from dashboard.events.actors import interaction
+from dashboard.events.actors import UNIDENTIFIED, interaction
 from dashboard.rules import ALL_ON, Switches
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -137,6 +137,9 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON) -> dict:
             donor = next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
             if donor is not None:
                 out[a], out[i] = donor[a], donor[i]
+    if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
+        out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
+        out[S.INTER1] = 3
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
         out[S.ACTOR2], out[S.INTER2] = "", None
     out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])

@@ -19,7 +19,7 @@ from dashboard.dates import (
     find_date_mentions,
     resolve_mention,
 )
-from dashboard.events.actors import UNIDENTIFIED, Actor, event_actors, interaction, load_dictionary
+from dashboard.events.actors import Actor, event_actors, interaction, load_dictionary
 from dashboard.events.assemble import assemble
 from dashboard.events.mentions import EVENT, MENTION, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
@@ -785,8 +785,6 @@ def row_actors(doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, cou
     a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country)
     if a2 is not None and a2.inter == 7 and not switches.on("actors.victims"):
         a2 = None
-    if a1 is None and event_type in VIOLENT and switches.on("actors.unidentified"):
-        a1 = Actor(UNIDENTIFIED.format(country=country or "unknown country"), 3)
     return a1, a2
 
 
@@ -882,7 +880,8 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         killed, hurt, fled = fatalities(own), injured(own), displaced(own)
         names = [] if switches.on("actors.dictionary") else actors(sent, toponyms, gazetteer, people)
         reason = mention_reason(own, s0, event_type, sub_type, precision, event_type in VIOLENT, sent,
-                                s0 + at if at >= 0 else -1, switches)
+                                s0 + at if at >= 0 else -1, switches,
+                                names_day=date_source == "sentence" and precision == DAY)
         for t in places:
             p = t.place
             country = gazetteer.country_name(p.country_code) if p.country_code else ""

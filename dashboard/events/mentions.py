@@ -74,10 +74,13 @@ def _negated(sent: Any, trigger_at: int) -> bool:
 
 
 def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, date_precision: str, violent: bool,
-                   sent: Any = None, trigger_at: int = -1, switches: Switches = ALL_ON) -> str | None:
+                   sent: Any = None, trigger_at: int = -1, switches: Switches = ALL_ON, names_day: bool = False
+                   ) -> str | None:
     """The id of the first mention rule the sentence meets, or None for an event.
 
-    `start` is the sentence's offset in the article; `trigger_at` the trigger's offset (-1 for none).
+    `start` is the sentence's offset in the article; `trigger_at` the trigger's offset (-1 for none);
+    `names_day` whether the sentence itself gives the event's day ("on Friday"): a sentence that names
+    the day reports that day's event, even beside a running total.
     """
     if switches.on("mention.boilerplate") and is_boilerplate(sentence, start):
         return "mention.boilerplate"
@@ -87,7 +90,7 @@ def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, da
         return "mention.statement"
     if not violent:
         return None
-    if switches.on("mention.running_total") and _RUNNING.search(sentence):
+    if switches.on("mention.running_total") and not names_day and _RUNNING.search(sentence):
         return "mention.running_total"
     if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
         return "mention.campaign"

@@ -42,6 +42,14 @@ GENERIC_WORDS = FACILITY_WORDS | {"river", "hills", "hill", "valley", "delta", "
                                   "south", "east", "west", "centre", "central", "capitol", "congress", "parliament"}
 ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
                "countryside", "provinces", "regions", "governorates"}
+# "the province of Idlib", "the governorate of Hama": the province is meant, as in "Idlib province".
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$",
+                           re.I)
+
+
+def admin_before(text: str | None, start: int) -> bool:
+    """Whether an administrative word and "of" stand just before a name ("the province of Idlib")."""
+    return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30):start]))  # type: ignore[index]
 
 
 @dataclass
@@ -909,6 +917,8 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     spelled_exactly: set[str] = set()
     matched_as: dict[str, str] = {}  # names looked up by the known place inside them ("Belfast Court")
     for t in toponyms:
+        if not t.admin_hint and admin_before(text, t.start):
+            t.admin_hint = True
         if not t.is_demonym and gazetteer.demonym_country(t.text):
             t.is_demonym = True
         if t.is_demonym:
