@@ -288,10 +288,8 @@ def tiles_reachable(url: str, timeout: float = 3.0) -> bool:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.export import write_events
+    from dashboard.export import select_kind, write_events
     from dashboard.store import EventsStore
-
-    from dashboard.export import select_kind
 
     events = select_kind(EventsStore(_store_dir(args)).load_events(), args.kind)
     n = write_events(events, args.format, args.output)

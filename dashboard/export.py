@@ -23,7 +23,7 @@ def select_kind(df: pd.DataFrame, kind: str) -> pd.DataFrame:
         raise ValueError(f"unknown record kind {kind!r}; expected one of {KINDS}")
     if kind == "all":
         return df
-    return df[(df[S.RECORD_KIND].fillna(S.EVENT) == kind).to_numpy()].reset_index(drop=True)
+    return df[(df[S.RECORD_KIND].fillna("event") == kind).to_numpy()].reset_index(drop=True)
 
 
 def events_geojson(df: pd.DataFrame) -> dict:

@@ -73,8 +73,8 @@ class Pipeline:
         docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
         for article, doc in zip(articles, docs, strict=True):
             toponyms = geoparse(doc, self.geocoder, self.gazetteer)
-            rows.extend(with_alternatives(extract_events(doc, article, toponyms, self.gazetteer, self.switches), toponyms,
-                                          self.gazetteer))
+            found = extract_events(doc, article, toponyms, self.gazetteer, self.switches)
+            rows.extend(with_alternatives(found, toponyms, self.gazetteer))
             done.append(article)
             if progress:
                 progress(1)

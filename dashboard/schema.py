@@ -70,8 +70,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("fatalities_low", "Int64", "Lowest death count among the reports of the event."),
     Column("fatalities_high", "Int64", "Highest death count among the reports of the event."),
     Column("record_kind", "string",
-           "event (a specific occurrence at a place and time) or mention (a total, campaign, threat, denial, "
-           "statement, boilerplate or a place named without an event); the dashboard draws and counts events."),
+           "Either event (a specific occurrence at a place and time) or mention (a total, campaign, threat, "
+           "denial, statement, boilerplate or a place named without an event); the dashboard draws and counts "
+           "events."),
     Column("mention_reason", "string", "For a mention: the id of the rule that made it one (`conflictmap rules`)."),
     Column("evidence", "string",
            "Every span of the article that reports this event, as JSON [[start, end], ...] (headline, lead, "
@@ -112,7 +113,7 @@ RECORD_KIND = "record_kind"
 MENTION_REASON = "mention_reason"
 EVIDENCE = "evidence"
 DATELINE = "dateline"
-EVENT, MENTION = "event", "mention"
+RECORD_KINDS: tuple[str, ...] = ("event", "mention")
 LOCATION = "location"
 TOPONYM = "toponym"
 TOPONYM_START = "toponym_start"

@@ -44,7 +44,7 @@ TOWNS: tuple[tuple[str, float, float, str, int, float], ...] = (
 )
 # (country, ISO code, centroid lat, lon, region weight, actor 1, actor 2, name syllables)
 COUNTRIES: tuple[tuple[str, str, float, float, float, str, str, tuple[str, ...]], ...] = (
-    ("Syria", "SY", 35.0, 38.0, 3.0, "Military Forces of Syria (Assad regime)", "HTS: Hayat Tahrir al-Sham",
+    ("Syria", "SY", 35.0, 38.0, 3.0, "Military Forces of Syria (2000-)", "Hayat Tahrir al-Sham",
      ("Kafr", "Tal", "Ain", "Maarat", "Khan", "Jisr", "Deir", "Ras")),
     ("Ukraine", "UA", 49.0, 32.0, 3.0, "Military Forces of Russia", "Military Forces of Ukraine",
      ("Novo", "Stara", "Krasno", "Pokrov", "Zales", "Bilo", "Vesel", "Chervon")),

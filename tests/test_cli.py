@@ -14,6 +14,7 @@ import pytest
 
 from dashboard import schema as S
 from dashboard.cli import build_parser, main
+from dashboard.export import select_kind
 from dashboard.store import EventsStore
 
 LATIN1_TEXT = "Alep café\n\nShelling near Aleppo, Syria, killed two civilians on Sept. 17, 2018, residents said."
@@ -175,7 +176,7 @@ def test_corrupt_store_is_reported_not_raised(tmp_path: Path, capsys) -> None:
 def test_export_csv(ingested: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "sub" / "events.csv"
     assert main(["export", "--store", str(ingested), "--format", "csv", "-o", str(out)]) == 0
-    n = len(EventsStore(ingested).load_events())
+    n = len(select_kind(EventsStore(ingested).load_events(), "event"))
     assert f"wrote {n} event(s) to {out}" in capsys.readouterr().out
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -197,7 +198,7 @@ def test_export_geojson(ingested: Path, tmp_path: Path) -> None:
         raise AssertionError(f"invalid JSON constant {name}")
 
     gj = json.loads(out.read_text(encoding="utf-8"), parse_constant=no_nan)
-    events = EventsStore(ingested).load_events()
+    events = select_kind(EventsStore(ingested).load_events(), "event")
     assert gj["type"] == "FeatureCollection"
     assert len(gj["features"]) == len(events) > 0
     for feat, row in zip(gj["features"], events.to_dict("records"), strict=True):
@@ -220,7 +221,7 @@ def test_export_parquet(ingested: Path, tmp_path: Path) -> None:
     back = pd.read_parquet(out)
     for name, dtype in S.DTYPES.items():
         assert str(back[name].dtype) == dtype, name
-    pd.testing.assert_frame_equal(back, EventsStore(ingested).load_events())
+    pd.testing.assert_frame_equal(back, select_kind(EventsStore(ingested).load_events(), "event"))
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "parquet"])
@@ -239,7 +240,22 @@ def test_export_uses_default_store_from_env(ingested: Path, tmp_path: Path, monk
     monkeypatch.setenv("CONFLICTMAP_STORE", str(ingested))
     out = tmp_path / "e.csv"
     assert main(["export", "--format", "csv", "-o", str(out)]) == 0
-    assert len(pd.read_csv(out)) == len(EventsStore(ingested).load_events())
+    assert len(pd.read_csv(out)) == len(select_kind(EventsStore(ingested).load_events(), "event"))
+
+
+def test_export_kinds(ingested: Path, tmp_path: Path) -> None:
+    """Events by default; mentions (totals, statements, places named without an event) on request."""
+    stored = EventsStore(ingested).load_events()
+    counts = {}
+    for kind in ("event", "mention", "all"):
+        out = tmp_path / f"{kind}.csv"
+        assert main(["export", "--store", str(ingested), "--format", "csv", "--kind", kind, "-o", str(out)]) == 0
+        back = pd.read_csv(out)
+        counts[kind] = len(back)
+        if kind != "all":
+            assert set(back[S.RECORD_KIND]) <= {kind}
+    assert counts["event"] + counts["mention"] == counts["all"] == len(stored)
+    assert counts["event"] > 0 and counts["mention"] > 0
 
 
 def test_parser_subcommands() -> None:

@@ -167,3 +167,19 @@ def test_infer_published_on_seed(seed_article) -> None:
 ])
 def test_infer_published(text: str, expected: date | None) -> None:
     assert infer_published(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sat Mar 7 2020 Jets strike convoy", date(2020, 3, 7)),
+    ("07-03-2020 Jets strike convoy", date(2020, 3, 7)),
+    ("07.03.2020(updated 1200 07.03.2020) Get short URL", date(2020, 3, 7)),
+    ("Published March 7 2020 Jets struck a convoy", date(2020, 3, 7)),
+    ("Date of publication 7 March 2020 Jets struck", date(2020, 3, 7)),
+    ("Last updated at Mar 72020 Jets struck", date(2020, 3, 7)),
+    ("Jets struck a convoy on March 7 2020", None),
+    ("Convoy hit. 07-03-2020", None),
+])
+def test_dateline(text, expected) -> None:
+    from dashboard.dates import dateline
+
+    assert dateline(text) == expected

@@ -171,7 +171,7 @@ def test_the_airstrike_and_the_election(seed_events: pd.DataFrame) -> None:
     assert strike[S.LOCATION].tolist() == ["Idlib"]
     r = strike.iloc[0]
     assert r[S.FATALITIES] == 36
-    assert r[S.ACTOR1] == "Military Forces of Syria (Assad regime)" and r[S.ACTOR2] == "Military Forces of Turkey"
+    assert r[S.ACTOR1] == "Military Forces of Syria (2000-)" and r[S.ACTOR2] == "Military Forces of Turkey"
     election = seed_events[seed_events[S.SUB_EVENT_TYPE] == "Election"].iloc[0]
     assert (election[S.LOCATION], election[S.GEO_PRECISION]) == ("Syria", 4)
     assert (election[S.EVENT_DATE], election[S.DATE_PRECISION]) == (pd.Timestamp("2020-04-01"), "month")

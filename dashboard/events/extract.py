@@ -135,7 +135,7 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer,
     text = sent.text
     base = sent.start_char
     for m in REGIME_RE.finditer(text):
-        found.append((base + m.start(), "Military Forces of Syria (Assad regime)"))
+        found.append((base + m.start(), "Military Forces of Syria (2000-)"))
     for t in toponyms:
         if not (sent.start_char <= t.start < sent.end_char) or t.place is None:
             continue
@@ -185,6 +185,7 @@ def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
 
 
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+ACLED_TYPES = VIOLENT | {"Protests", "Riots", "Strategic developments"}
 
 
 def _event_id(article_id: str, start: int, place_key: str) -> str:
@@ -878,14 +879,17 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         ev_date, precision, date_source, is_future = sentence_date(
             own, published, future, sentence_mentions(sent, verb))
         killed, hurt, fled = fatalities(own), injured(own), displaced(own)
-        names = [] if switches.on("actors.dictionary") else actors(sent, toponyms, gazetteer, people)
+        # ACLED's actor dictionary codes political violence, protests and strategic developments; the
+        # parties to talks and statements are the people and governments the sentence names.
+        coded = switches.on("actors.dictionary") and event_type in ACLED_TYPES
+        names = [] if coded else actors(sent, toponyms, gazetteer, people)
         reason = mention_reason(own, s0, event_type, sub_type, precision, event_type in VIOLENT, sent,
                                 s0 + at if at >= 0 else -1, switches,
                                 names_day=date_source == "sentence" and precision == DAY)
         for t in places:
             p = t.place
             country = gazetteer.country_name(p.country_code) if p.country_code else ""
-            if switches.on("actors.dictionary"):
+            if coded:
                 a1, a2 = row_actors(doc, s0, s1, s0 + at if at >= 0 else s0, event_type, p.country_code, country,
                                     switches)
             else:

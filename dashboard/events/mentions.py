@@ -20,6 +20,7 @@ _RUNNING = re.compile(
     r"\b(?:since (?:the |its |it |their |they |a |an |\w+ )?(?:start|began|beginning|outbreak|war|conflict|uprising|"
     r"revolt|intervention|intervened|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|last|early|late|mid)"
+    r"|since (?:the|its|their|a) (?:\w+ ){0,2}(?:began|started|erupted|collapsed|broke down|was launched|took effect)"
     r"|so far(?: this| in)?|to date|(?:over|in|during|within) the (?:past|last|previous) (?:few |several |two |three |"
     r"four |five |six |ten |\d+ )?(?:days|weeks|months|years|decade)"
     r"|in recent (?:days|weeks|months|years)|(?:this|last) (?:year|month)(?:'s)? (?:alone|so far)"
@@ -28,7 +29,7 @@ _RUNNING = re.compile(
     r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily)\b", re.I)
 _CAMPAIGN = re.compile(
     r"\b(?:(?:has|have|had) been (?:waging|carrying out|conducting|bombing|pounding|shelling|targeting|striking)"
-    r"|(?:stepped|step|stepping) up|intensif(?:y|ied|ying)|escalat(?:ed|ing)|a spate of|a series of|a wave of|"
+    r"|(?:stepped|step|stepping) up|intensif(?:y|ied|ying)|escalat(?:ed|ing)|a spate of|"
     r"repeated (?:attacks|strikes|raids|shelling)|(?:bombing|air|aerial|military) campaign|campaign of|"
     r"common practice|routinely|regularly|frequently)\b", re.I)
 _HYPOTHETICAL = re.compile(

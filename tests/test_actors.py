@@ -1,0 +1,65 @@
+"""Actors as ACLED codes them: the dictionary, the roles from the parse, interaction codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.events.actors import Actor, event_actors, find_mentions, interaction
+
+
+def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str = "Syria"):
+    doc = nlp(sentence)
+    return event_actors(doc, 0, len(sentence), sentence.index(trigger), country, name)
+
+
+@pytest.mark.parametrize("sentence, trigger, actor1, actor2", [
+    ("Russian jets pounded rebel positions outside the town on Friday.", "pounded",
+     Actor("Military Forces of Russia", 8), Actor("Rebel groups (Syria)", 2)),
+    ("Eleven people were killed by regime shelling on the market.", "shelling",
+     Actor("Military Forces of Syria (2000-)", 1), Actor("Civilians (Syria)", 7)),
+    ("Daesh militants attacked an army checkpoint south of the city.", "attacked",
+     Actor("Islamic State (ISIS)", 2), None),
+    ("Turkish troops shelled YPG positions near the border.", "shelled",
+     Actor("Military Forces of Turkey", 8), Actor("YPG", 2)),
+])
+def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
+    a1, a2 = actors_of(nlp, sentence, trigger)
+    assert a1 == actor1
+    if actor2 is not None:
+        assert a2 == actor2
+
+
+def test_spellings_are_one_canonical_actor() -> None:
+    names = {m.entry.name for text in ("Daesh fighters", "ISIL gunmen", "the Islamic State group", "IS forces")
+             for m in find_mentions(text)}
+    assert "Islamic State (ISIS)" in names
+    assert not {n for n in names if "ISIS" not in n and "Unidentified" not in n}
+
+
+def test_the_verb_is_not_the_group() -> None:
+    assert not [m for m in find_mentions("This is where it is.") if "ISIS" in m.entry.name]
+
+
+def test_reporters_are_never_actors(nlp) -> None:
+    a1, a2 = actors_of(nlp, "Activists and the Observatory said shelling killed two children.", "shelling")
+    assert a1 is None or "Observatory" not in a1.name
+    assert a2 == Actor("Civilians (Syria)", 7)
+
+
+def test_state_forces_at_home_are_code_1_abroad_code_8(nlp) -> None:
+    a1, _ = actors_of(nlp, "Turkish warplanes bombed the village.", "bombed", "TR", "Turkey")
+    assert a1 == Actor("Military Forces of Turkey", 1)
+    a1, _ = actors_of(nlp, "Turkish warplanes bombed the village.", "bombed", "SY", "Syria")
+    assert a1 == Actor("Military Forces of Turkey", 8)
+
+
+def test_a_country_named_alone_acts_only_as_the_subject(nlp) -> None:
+    a1, _ = actors_of(nlp, "Fighting near Russia's border killed four soldiers.", "Fighting")
+    assert a1 is None or "Russia" not in a1.name
+
+
+def test_interaction_codes() -> None:
+    assert interaction(1, 7) == 17
+    assert interaction(7, 1) == 17
+    assert interaction(2, None) == 20
+    assert interaction(None, None) is None

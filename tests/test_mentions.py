@@ -1,0 +1,84 @@
+"""Events or mentions: each mention rule on sentences written for it, and sentences it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.events.mentions import is_boilerplate, mention_reason
+from dashboard.rules import Switches
+
+VIOLENT = "Explosions/Remote violence"
+
+
+def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: bool = False, **kw) -> str | None:
+    return mention_reason(sentence, start, kw.get("event_type", VIOLENT), kw.get("sub_type", "Air/drone strike"),
+                          precision, kw.get("violent", True), names_day=names_day,
+                          switches=kw.get("switches", Switches()))
+
+
+@pytest.mark.parametrize("sentence, rule", [
+    ("Bombardments have killed more than 900 people in the valley since the offensive began.",
+     "mention.running_total"),
+    ("Over the past few weeks shelling has left 60 dead across the district.", "mention.running_total"),
+    ("The eight-year war has killed half a million people.", "mention.running_total"),
+    ("Moscow has been waging an air campaign over the province for two years.", "mention.campaign"),
+    ("Government jets stepped up their raids on the northern suburbs.", "mention.campaign"),
+    ("The senator called for strikes on the airbase.", "mention.hypothetical"),
+    ("A ground assault would displace thousands, aid groups warned.", "mention.hypothetical"),
+    ("Related Stories Militants Shell Border Town Army Retakes Hilltop Village", "mention.boilerplate"),
+    ("Tags drone strike border town casualties", "mention.boilerplate"),
+])
+def test_mention_rules(sentence: str, rule: str) -> None:
+    assert reason(sentence) == rule
+
+
+@pytest.mark.parametrize("sentence", [
+    "Artillery fire killed four farmers near the river crossing on Thursday.",
+    "A series of air strikes hit the market town before dawn.",
+    "Jets bombed the bridge at first light, witnesses said.",
+])
+def test_single_events_stay_events(sentence: str) -> None:
+    assert reason(sentence) is None
+
+
+def test_a_sentence_that_names_its_day_reports_that_day_despite_a_running_total() -> None:
+    s = "Shelling on Tuesday killed nine, the deadliest day since the truce collapsed in May."
+    assert reason(s, names_day=True) is None
+    assert reason(s, names_day=False) == "mention.running_total"
+
+
+def test_year_only_violence_is_background() -> None:
+    assert reason("The militia seized the oil fields in 2015.", precision="year") == "mention.vague_date"
+    assert reason("The militia seized the oil fields in 2015.", precision="year",
+                  switches=Switches.parse("mention.vague_date")) is None
+
+
+def test_untyped_and_statements_are_mentions_not_events() -> None:
+    assert reason("The delegation arrived in the capital.", event_type="Other", sub_type="Other",
+                  violent=False) == "mention.untyped"
+    assert reason("The minister said the talks were useful.", event_type="Diplomacy", sub_type="Statement",
+                  violent=False) == "mention.statement"
+    assert reason("The two presidents met in the capital.", event_type="Diplomacy", sub_type="Meeting/summit",
+                  violent=False) is None
+
+
+def test_switching_a_rule_off_keeps_the_row_an_event() -> None:
+    s = "Airstrikes have killed 300 people in the province so far this year."
+    assert reason(s) == "mention.running_total"
+    assert reason(s, switches=Switches.parse("mention.running_total")) is None
+
+
+def test_headline_in_capitals_at_the_top_is_not_boilerplate() -> None:
+    title = "Army Jets Strike Rebel Supply Lines Near Border Crossing As Fighting Spreads To Three Villages"
+    assert not is_boilerplate(title, start=0)
+    assert is_boilerplate(title, start=2000)
+
+
+def test_negation_governing_the_trigger(nlp) -> None:
+    from dashboard.events.mentions import _negated
+
+    doc = nlp("The ministry said its jets had not carried out air strikes on the town.")
+    at = doc.text.index("air strikes")
+    assert _negated(doc[:], at)
+    doc = nlp("Air strikes hit the town after the ministry denied nothing.")
+    assert not _negated(doc[:], doc.text.index("Air strikes"))
