@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import statistics
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from dashboard.errors import InputError
+from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import Gazetteer, haversine_km
 from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms, unplace_fallbacks
 from dashboard.nlp import pipe_docs
@@ -219,7 +219,7 @@ def main_event(events: Any) -> dict | None:
 
     if events is None or len(events) == 0:
         return None
-    rows = events.sort_values([S.EXCERPT_START, S.GEO_PRECISION]).to_dict("records")
+    rows = sorted(events.to_dict("records"), key=lambda r: (first_told(r), r[S.GEO_PRECISION]))
     # What the sentence itself dates weeks before publication is background ("a sarin attack
     # in Ghouta in August 2013"), not the news.
     rows = [r for r in rows if not is_background(r)] or rows
@@ -236,6 +236,18 @@ def main_event(events: Any) -> dict | None:
 BACKGROUND_DAYS = 30
 
 
+def first_told(row: dict) -> int:
+    """Where the article first tells the event: its earliest evidence span (headline, lead), else its excerpt."""
+    from dashboard import schema as S
+
+    try:
+        spans = json.loads(row.get(S.EVIDENCE) or "[]")
+    except (TypeError, ValueError):
+        spans = []
+    starts = [int(s[0]) for s in spans if isinstance(s, list) and s]
+    return min(starts) if starts else int(row[S.EXCERPT_START])
+
+
 def is_background(row: dict) -> bool:
     """Whether the row's own sentence dates it more than BACKGROUND_DAYS before publication."""
     from dashboard import schema as S
@@ -247,12 +259,6 @@ def is_background(row: dict) -> bool:
         return bool((published - when).days > BACKGROUND_DAYS)
     except (TypeError, AttributeError):
         return False
-
-
-def is_estimate(phrase: str) -> bool:
-    """Whether a toll phrase gives no number, only a word for many ("dozens", "scores", "hundreds")."""
-    return not any(ch.isdigit() for ch in phrase) and bool(
-        re.search(r"\b(?:dozens|scores|hundreds|thousands|tens)\b", phrase, re.I))
 
 
 def _num(v: Any) -> int:
@@ -269,7 +275,7 @@ def article_fatalities(events: Any) -> int | None:
 
     if events is None or len(events) == 0:
         return None
-    rows = events.sort_values(S.EXCERPT_START).to_dict("records")
+    rows = sorted(events.to_dict("records"), key=first_told)
     rows = [r for r in rows if not is_background(r)] or rows
     tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(r[S.FATALITIES]) > 0]
     # "Dozens were killed" in the lead, "at least 58" further on: the count, not the estimate.

@@ -52,8 +52,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("assemble.coarse_into_fine", "assemble",
              "a province- or country-level row joins a finer event of the same kind, day and province/country "
              "of its article (the most specific place the text gives)"),
-    RuleInfo("assemble.lowest_toll", "assemble",
-             "an event reported with several death counts takes the lowest firm one (ACLED's convention)"),
+    RuleInfo("assemble.lead_toll", "assemble",
+             "an event reported with several death counts takes the first count its reports give (news leads "
+             "with the toll; later sentences give parts of it: 'among them five children'); off: the lowest"),
     # -- actors ------------------------------------------------------------------------------------------
     RuleInfo("actors.dictionary", "actors",
              "actor1/actor2 are canonical names from the actor dictionary with ACLED interaction codes, by "
@@ -61,6 +62,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("actors.victims", "actors",
              "people killed or hurt without a named side ('12 people were killed') are the target "
              "'Civilians (country)', code 7"),
+    RuleInfo("actors.air_power", "actors",
+             "an air strike with no named author is by the air force the article names for its other air "
+             "strikes, else by the state forces of the country hit (armed groups here fly no combat aircraft)"),
     RuleInfo("actors.unidentified", "actors",
              "violence with no named author is by an 'Unidentified Armed Group (country)', code 3"),
     # -- dates -------------------------------------------------------------------------------------------

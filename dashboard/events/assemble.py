@@ -11,8 +11,8 @@ sentence-level extractor makes a row of each. Here the event rows of one article
   same kind and day inside that province or country.
 
 The group keeps its most informative row (the sentence that says most) as `excerpt`, every row's
-span in `evidence`, the finest place, the most precise date, and — `assemble.lowest_toll` — the
-lowest firm death count (ACLED's convention when reports differ). Mentions are left as they are.
+span in `evidence`, the finest place, the most precise date, and — `assemble.lead_toll` — the
+first death count its reports give (`assemble.lead_toll`; news leads with the toll). Mentions are left as they are.
 Two events on different days are never joined.
 """
 
@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from dashboard import schema as S
 from dashboard.events.actors import UNIDENTIFIED, interaction
+from dashboard.events.numbers import is_estimate
 from dashboard.rules import ALL_ON, Switches
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -42,6 +45,18 @@ def _day(row: dict) -> object:
 
 def _undated(row: dict) -> bool:
     return row[S.DATE_SOURCE] == "published"
+
+
+RECENT_DAYS = 7  # an undated headline or lead tells the news of the last week, not a past event
+
+
+def recent(dated: dict, undated: dict) -> bool:
+    """Whether a dated row falls in the week before the publication day an undated row carries."""
+    try:
+        delta = (pd.Timestamp(undated[S.EVENT_DATE]) - pd.Timestamp(dated[S.EVENT_DATE])).days
+    except (TypeError, ValueError):
+        return False
+    return -1 <= delta <= RECENT_DAYS
 
 
 def informativeness(row: dict) -> tuple:
@@ -97,7 +112,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
             if not _undated(rows[i]):
                 continue
             dated = [j for j in idx if not _undated(rows[j]) and kind(rows[j]) == kind(rows[i])
-                     and place_key(rows[j]) == place_key(rows[i])]
+                     and place_key(rows[j]) == place_key(rows[i]) and recent(rows[j], rows[i])]
             if dated:
                 g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
     if switches.on("assemble.coarse_into_fine"):
@@ -105,8 +120,10 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
             if int(rows[i][S.GEO_PRECISION] or 4) < 3:
                 continue
             finer = [j for j in idx if kind(rows[j]) == kind(rows[i]) and _contains(rows[i], rows[j])
-                     and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]))]
-            if finer:
+                     and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))]
+            # Only when the article has one such place: a country-level toll beside strikes on three
+            # towns cannot be given to any one of them.
+            if finer and len({place_key(rows[j]) for j in finer}) == 1:
                 g.join(max(finer, key=lambda j: informativeness(rows[j])), i)
     groups: dict[int, list[int]] = {}
     for i in idx:
@@ -114,7 +131,30 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     return list(groups.values())
 
 
-def merge_group(rows: list[dict], switches: Switches = ALL_ON) -> dict:
+AIR_STRIKE = "Air/drone strike"
+STATE_FORCES = "Military Forces of "
+
+
+def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str, int] | None:
+    """Who flies the article's air strikes: the state forces it names most as their author, else the
+    state forces of the country hit."""
+    named: dict[tuple[str, int], int] = {}
+    for r in rows:
+        if r[S.SUB_EVENT_TYPE] == AIR_STRIKE and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES) \
+                and r.get(S.INTER1) in (1, 8):
+            key = (r[S.ACTOR1], r[S.INTER1])
+            named[key] = named.get(key, 0) + 1
+    if named:
+        return max(named, key=lambda k: named[k])
+    if not country:
+        return None
+    from dashboard.events.actors import load_dictionary
+
+    canonical = load_dictionary().state_canonical.get(country_code, f"{STATE_FORCES}{country}")
+    return canonical, 1
+
+
+def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None) -> dict:
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
@@ -129,14 +169,17 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON) -> dict:
             out[c] = src[c]
     tolls = [r for r in rows if r[S.FATALITIES] is not None]
     if tolls:
-        pick = min(tolls, key=lambda r: r[S.FATALITIES]) if switches.on("assemble.lowest_toll") else \
-            max(tolls, key=informativeness)
+        counted = [r for r in tolls if not is_estimate(r[S.FATALITIES_TEXT] or "")] or tolls
+        pick = min(counted, key=lambda r: r[S.EXCERPT_START]) if switches.on("assemble.lead_toll") else \
+            min(counted, key=lambda r: r[S.FATALITIES])
         out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
     for a, i in ((S.ACTOR1, S.INTER1), (S.ACTOR2, S.INTER2)):
         if not out.get(a):
             donor = next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
             if donor is not None:
                 out[a], out[i] = donor[a], donor[i]
+    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
+        out[S.ACTOR1], out[S.INTER1] = air_force
     if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
         out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
         out[S.INTER1] = 3
@@ -151,7 +194,12 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON) -> dict:
 def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
     """The article's rows with each event told several times made one row (mentions unchanged)."""
     groups = group_rows(rows, switches)
-    merged = [merge_group([rows[i] for i in grp], switches) for grp in groups]
+    merged = []
+    for grp in groups:
+        first = rows[grp[0]]
+        air = air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE]) \
+            if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp) else None
+        merged.append(merge_group([rows[i] for i in grp], switches, air))
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
     for r in mentions:
         r.setdefault(S.EVIDENCE, json.dumps([[r[S.EXCERPT_START], r[S.EXCERPT_END]]]))

@@ -177,3 +177,9 @@ def injured(sentence: str) -> Count | None:
 def displaced(sentence: str) -> Count | None:
     found = _find(_DISP, sentence)
     return max(found, key=lambda c: c.value) if found else None
+
+
+def is_estimate(phrase: str) -> bool:
+    """Whether a toll phrase gives no number, only a word for many ("dozens", "scores", "hundreds")."""
+    return not any(ch.isdigit() for ch in phrase) and bool(
+        re.search(r"\b(?:dozens|scores|hundreds|thousands|tens)\b", phrase, re.I))
