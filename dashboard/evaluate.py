@@ -220,6 +220,8 @@ def main_event(events: Any) -> dict | None:
     if events is None or len(events) == 0:
         return None
     rows = sorted(events.to_dict("records"), key=lambda r: (first_told(r), r[S.GEO_PRECISION]))
+    # Mentions (totals, statements, places named without an event) are not the article's event.
+    rows = [r for r in rows if r.get(S.RECORD_KIND) != "mention"] or rows
     # What the sentence itself dates weeks before publication is background ("a sarin attack
     # in Ghouta in August 2013"), not the news.
     rows = [r for r in rows if not is_background(r)] or rows
@@ -249,10 +251,13 @@ def first_told(row: dict) -> int:
 
 
 def is_background(row: dict) -> bool:
-    """Whether the row's own sentence dates it more than BACKGROUND_DAYS before publication."""
+    """Whether the row's own sentence dates it more than BACKGROUND_DAYS before the article's date."""
     from dashboard import schema as S
 
-    published, when = row.get(S.PUBLISHED), row.get(S.EVENT_DATE)
+    # The article's own date: its dateline when the text opens with one, else the supplied date.
+    opening = row.get(S.DATELINE)
+    published = opening if opening is not None and opening == opening else row.get(S.PUBLISHED)
+    when = row.get(S.EVENT_DATE)
     if row.get(S.DATE_SOURCE) != "sentence" or published is None or when is None:
         return False
     try:
