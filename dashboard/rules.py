@@ -34,8 +34,8 @@ REGISTRY: tuple[RuleInfo, ...] = (
              "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') "
              "is a mention"),
     RuleInfo("mention.boilerplate", "mention",
-             "page furniture after the story ('Related', 'Tags', 'Get short URL', a run of linked headlines) "
-             "is a mention"),
+             "page furniture ('Related', 'Tags', 'Get short URL', a run of linked headlines after the story, "
+             "a photo caption with its agency credit) is a mention"),
     RuleInfo("mention.vague_date", "mention",
              "violence dated only to a year ('in 2014') is background, not an event one can map to a day"),
     RuleInfo("mention.untyped", "mention",
@@ -52,6 +52,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("assemble.coarse_into_fine", "assemble",
              "a province- or country-level row joins a finer event of the same kind, day and province/country "
              "of its article (the most specific place the text gives)"),
+    RuleInfo("assemble.specific_type", "assemble",
+             "an event told several times takes the most specific type any of its reports gives, in the "
+             "lexicon's order (a chemical attack stays one when a later sentence only says 'died')"),
     RuleInfo("assemble.lead_toll", "assemble",
              "an event reported with several death counts takes the first count its reports give (news leads "
              "with the toll; later sentences give parts of it: 'among them five children'); off: the lowest"),

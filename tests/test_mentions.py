@@ -27,6 +27,10 @@ def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: 
     ("A ground assault would displace thousands, aid groups warned.", "mention.hypothetical"),
     ("Related Stories Militants Shell Border Town Army Retakes Hilltop Village", "mention.boilerplate"),
     ("Tags drone strike border town casualties", "mention.boilerplate"),
+    ("Firefighters spray a burning warehouse after shelling in the port town on Monday. (Reuters)",
+     "mention.boilerplate"),
+    ("A man walks past rubble after an air strike in the old city REUTERS/Some Photographer",
+     "mention.boilerplate"),
 ])
 def test_mention_rules(sentence: str, rule: str) -> None:
     assert reason(sentence) == rule

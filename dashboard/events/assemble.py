@@ -19,6 +19,7 @@ Two events on different days are never joined.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import pandas as pd
 
@@ -131,6 +132,18 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     return list(groups.values())
 
 
+@lru_cache(maxsize=1)
+def type_ranks() -> dict[str, int]:
+    """Each sub-event type's place in the lexicon's order: the more specific, the lower."""
+    from dashboard.events.extract import load_lexicon
+
+    ranks: dict[str, int] = {}
+    for rule in load_lexicon():
+        if not rule.generic:
+            ranks.setdefault(rule.sub_event_type, rule.priority)
+    return ranks
+
+
 AIR_STRIKE = "Air/drone strike"
 STATE_FORCES = "Military Forces of "
 
@@ -162,6 +175,12 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
     if int(finest[S.GEO_PRECISION] or 4) < int(best[S.GEO_PRECISION] or 4):
         for c in S.PLACE_COLUMNS:
             out[c] = finest.get(c)
+    if switches.on("assemble.specific_type"):
+        ranks = type_ranks()
+        typed = min(rows, key=lambda r: ranks.get(r[S.SUB_EVENT_TYPE], len(ranks) + 100))
+        if ranks.get(typed[S.SUB_EVENT_TYPE], 1000) < ranks.get(best[S.SUB_EVENT_TYPE], 1000):
+            for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.TRIGGER):
+                out[c] = typed[c]
     dated = [r for r in rows if not _undated(r)]
     if _undated(best) and dated:
         src = max(dated, key=informativeness)

@@ -48,8 +48,14 @@ HEADLINE_RUN_CAPS = 0.6
 STORY_LEAD_CHARS = 300  # a title in capitals at the very top is the headline, not a list of links
 
 
+# A photo caption: it ends with the agency's credit ("… on Sunday. (Reuters)") or carries the
+# photographer's ("REUTERS/Jane Doe", "AFP Photo/…"). It describes a picture, not the story's event.
+_CAPTION = re.compile(r"\((?:reuters|afp|ap|ap photo|getty images|epa|anadolu)\)\s*$"
+                      r"|\b(?:REUTERS|AFP|AP Photo|AFP Photo)\s*/", re.I)
+
+
 def is_boilerplate(sentence: str, start: int) -> bool:
-    if _BOILERPLATE_START.search(sentence):
+    if _BOILERPLATE_START.search(sentence) or _CAPTION.search(sentence.strip()):
         return True
     words = _WORD.findall(sentence)
     if start < STORY_LEAD_CHARS or len(words) < HEADLINE_RUN_WORDS:
