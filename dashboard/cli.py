@@ -16,10 +16,15 @@ from dashboard.paths import data_dir, default_store
 
 
 def _date(value: str) -> date:
+    from dashboard.ingest.readers import EARLIEST_DATE, latest_date
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from err
+    if not EARLIEST_DATE <= day <= latest_date():
+        raise argparse.ArgumentTypeError(f"{value} is outside {EARLIEST_DATE}…{latest_date()}")
+    return day
 
 
 def _positive(value: str) -> int:
@@ -177,8 +182,9 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
             seen.add(a.article_id)
             fresh.append(a)
     skipped = [str(p) for p in read.problems]
+    warnings = [str(w) for w in read.warnings]
     progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
-                    already_stored=len(read.articles) - len(fresh), skipped=skipped)
+                    already_stored=len(read.articles) - len(fresh), skipped=skipped, warnings=warnings)
     added_articles = added_events = 0
     if fresh:
         counter = _Progress(len(fresh))
@@ -201,11 +207,12 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
             pipeline = build_pipeline(online=online, user_agent=user_agent)
             parsing()
             result = pipeline.run(fresh, progress=step)
-        progress.update(state="storing")
+        skipped = skipped + result.problems
+        progress.update(state="storing", skipped=skipped)
         added_articles, added_events = store.append(result.events, result.articles)
     progress.update(state="done", articles_added=added_articles, events_added=added_events)
     return {"read": len(read.articles), "already_stored": len(read.articles) - len(fresh),
-            "skipped": skipped, "articles_added": added_articles,
+            "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
             "events_added": added_events, "store": str(store_dir)}
 
 
@@ -214,10 +221,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise ConflictMapError("--partition-size only applies with --dask")
     summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
                            status=args.status, dask=args.dask, partition_size=args.partition_size)
+    warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
-          f"{len(summary['skipped'])} skipped")
+          f"{len(summary['skipped'])} skipped{warned}")
     for problem in summary["skipped"]:
         print(f"  skipped {problem}")
+    for warning in summary["warnings"]:
+        print(f"  warning {warning}")
     print(f"added {summary['articles_added']} article(s) and {summary['events_added']} event(s) "
           f"to {summary['store']}")
     return 0 if summary["read"] or not summary["skipped"] else 1

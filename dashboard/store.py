@@ -35,7 +35,8 @@ FORMAT_VERSION = 1
 
 class EventsStore:
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root).expanduser()
+        # Absolute, so a process started in another folder (the upload's ingest) finds the same store.
+        self.root = Path(root).expanduser().absolute()
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -130,8 +130,16 @@ def job_status(job_dir: Path) -> IngestStatus:
         if status is not None and status.finished:
             return status
         log = (job_dir / LOG_FILE).read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        return IngestStatus(state="failed", error="the ingest stopped: " + (log[-1] if log else "no output"))
+        return IngestStatus(state="failed", error=stopped_message(log[-1] if log else ""))
     return status or IngestStatus()
+
+
+def stopped_message(last_line: str) -> str:
+    """Why an ingest process ended without a final status, for the page: the exception's name at
+    most, never its traceback or message (paths and code of the server stay in the server's log)."""
+    name = re.match(r"([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit))\b", last_line.strip())
+    what = f" ({name[1].rsplit('.', 1)[-1]})" if name else ""
+    return f"the ingest stopped unexpectedly{what}; the server's ingest.log in the upload's folder has the details"
 
 
 def display_problem(problem: str, job_dir: Path) -> str:
@@ -150,6 +158,7 @@ STATE_WORDS = {"starting": "Starting the ingest…", "reading": "Reading the fil
 def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None) -> list:
     """Progress bar, outcome and one line per file that was refused."""
     problems = list(rejected) + [display_problem(p, job_dir) if job_dir else p for p in status.skipped]
+    warnings = [display_problem(p, job_dir) if job_dir else p for p in status.warnings]
     out: list = []
     if status.state == "done":
         out.append(html.Span(f"Added {status.articles_added} article(s) and {status.events_added} event(s)"
@@ -165,6 +174,8 @@ def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None)
         out.append(html.Progress(value=str(status.done), max=str(max(status.total, 1)), className="upload-progress"))
     if problems:
         out.append(html.Ul([html.Li(p) for p in problems], className="upload-problems"))
+    if warnings:
+        out.append(html.Ul([html.Li("stored, but " + p) for p in warnings], className="upload-problems"))
     return out
 
 
