@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
+from dashboard.nlp import DEFAULT_MAX_CHARS
 from dashboard.paths import data_dir, default_store
 
 
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
     ing.add_argument("--status", type=Path, default=None, metavar="FILE",
                      help="keep a JSON progress file up to date (state, done/total, skipped files, counts)")
+    ing.add_argument("--max-chars", type=_positive, default=None, metavar="N",
+                     help=f"longest article processed, in characters (default {DEFAULT_MAX_CHARS:,}); "
+                     "longer ones are skipped with a message")
     ing.add_argument("--dask", default=None, metavar="local|ADDRESS",
                      help="process the articles on a Dask cluster: 'local' starts one on this machine, "
                      "tcp://host:8786 joins a running scheduler (needs the conflictmap[dask] extra)")
@@ -148,7 +152,8 @@ class _Progress:
 
 def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
                  online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
-                 dask: str | None = None, partition_size: int | None = None) -> dict:
+                 dask: str | None = None, partition_size: int | None = None,
+                 max_chars: int | None = None) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
     progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
     With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
@@ -160,7 +165,8 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
             from dashboard.distributed import preflight
 
             preflight(online)  # before reading a large corpus, not after
-        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size)
+        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
+                       max_chars or DEFAULT_MAX_CHARS)
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
@@ -168,23 +174,23 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
 
 def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
             user_agent: str, progress: StatusFile, dask: str | None = None,
-            partition_size: int | None = None) -> dict:
+            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> dict:
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
 
     store = EventsStore(store_dir)
     read = read_paths(paths, published=published)
-    known = store.article_ids()
-    seen: set[str] = set()
-    fresh = []
-    for a in read.articles:
-        if a.article_id not in known and a.article_id not in seen:
-            seen.add(a.article_id)
-            fresh.append(a)
-    skipped = [str(p) for p in read.problems]
+    fresh = _new_articles(read.articles, store.article_ids())
+    already = len(read.articles) - len(fresh)
     warnings = [str(w) for w in read.warnings]
+    # One article's parse grows with its length (time and memory): beyond the limit it is refused
+    # by name rather than left to hold the batch for minutes or exhaust memory.
+    skipped = [str(p) for p in read.problems] + [
+        f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} characters; "
+        "split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
+    fresh = [a for a in fresh if len(a.text) <= max_chars]
     progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
-                    already_stored=len(read.articles) - len(fresh), skipped=skipped, warnings=warnings)
+                    already_stored=already, skipped=skipped, warnings=warnings)
     added_articles = added_events = 0
     if fresh:
         counter = _Progress(len(fresh))
@@ -211,16 +217,28 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
         progress.update(state="storing", skipped=skipped)
         added_articles, added_events = store.append(result.events, result.articles)
     progress.update(state="done", articles_added=added_articles, events_added=added_events)
-    return {"read": len(read.articles), "already_stored": len(read.articles) - len(fresh),
+    return {"read": len(read.articles), "already_stored": already,
             "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
             "events_added": added_events, "store": str(store_dir)}
+
+
+def _new_articles(articles: Sequence, known: set[str]) -> list:
+    """The articles not in the store yet, each once (the same text in two files is one article)."""
+    seen: set[str] = set()
+    fresh = []
+    for a in articles:
+        if a.article_id not in known and a.article_id not in seen:
+            seen.add(a.article_id)
+            fresh.append(a)
+    return fresh
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.partition_size and not args.dask:
         raise ConflictMapError("--partition-size only applies with --dask")
     summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
-                           status=args.status, dask=args.dask, partition_size=args.partition_size)
+                           status=args.status, dask=args.dask, partition_size=args.partition_size,
+                           max_chars=args.max_chars)
     warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
           f"{len(summary['skipped'])} skipped{warned}")

@@ -21,6 +21,10 @@ DISABLED = ("lemmatizer",)
 # hours. News sentences stay far below it: the longest such run in the bundled corpus and the
 # evaluation corpora is 120 tokens, so their parses are unchanged.
 MAX_SENTENCE_TOKENS = 200
+# The longest article `ingest` processes by default (`--max-chars`): one article of this length takes
+# about 20 CPU seconds and 950 MB at worst on the development machine (`conflictmap bench --long`);
+# parsing memory grows with the length, so a longer one is refused with a message, not processed.
+DEFAULT_MAX_CHARS = 100_000
 
 
 def _paragraph_boundaries(doc: Any) -> Any:

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.longtext import long_article
+
 Maker = Callable[[Path, str], None]  # (path to create, the case's tag) -> writes it
 
 
@@ -144,6 +146,7 @@ CASES: list[Case] = [
          stored=1, named=False),
     Case("title-only.txt", raw(b"Just a headline about Idlib\n"), named=False, stored=0),
     Case("too-long.txt", lambda p, tag: p.write_bytes(("Long\n\n" + "word " * 240_000).encode())),
+    Case("over-the-limit.txt", text(lambda tag: "Long report\n\n" + long_article(150_000))),
     Case("no-spaces-long.txt", lambda p, tag: p.write_bytes(b"A\n\n" + b"x" * 1_100_000)),
     Case("zero-width.txt", raw("\u200b\u200b\u202e\u2066\n\n\u200b\u00a0".encode())),
     Case("newline\nin-name.txt", text(txt), stored=1, named=False),

@@ -142,13 +142,16 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer,
             found.append((t.start, f"{kind} {country}"))
         elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
             found.append((t.start, f"Government of {country}"))
+    # Only names overlapping the sentence can hold one of its entities: checking each entity against
+    # every name of a long article was quadratic.
+    local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
     for ent in sent_ents(sent):
         person = people.get(fold(" ".join(ent.text.split())))
-        if person and not any(t.start <= ent.start_char < t.end for t in toponyms):
+        if person and not any(t.start <= ent.start_char < t.end for t in local):
             # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
             found.append((ent.start_char, person))
             continue
-        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in toponyms):
+        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in local):
             name = " ".join(ent.text.split())
             if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
                 continue
