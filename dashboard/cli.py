@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     ben.add_argument("--requests", type=int, default=30, metavar="K",
                      help="with --events: requests per interaction (default 30)")
     ben.add_argument("--seed", type=int, default=0, help="with --events: the synthetic store's seed")
+    ben.add_argument("--long", action="store_true",
+                     help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
+                     "through ingest, each in a fresh process")
     ben.add_argument("--dask", default=None, metavar="local|ADDRESS",
                      help="also time the ingest through a Dask cluster ('local' or a scheduler address)")
     ben.add_argument("--partition-size", type=_positive, default=None, metavar="N",
@@ -304,6 +307,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_ingest_bench, run_serve_bench
 
+    if args.long:
+        from dashboard.bench_long import run_long_bench
+
+        if args.events is not None or args.dask:
+            raise ConflictMapError("bench: --long times single articles; it does not combine with --events or --dask")
+        print_figures(run_long_bench(), args.json)
+        return 0
     if args.events is not None:
         if args.dask or args.partition_size:
             raise ConflictMapError("bench: --dask and --partition-size time the ingest, not --events")
