@@ -68,6 +68,18 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8050, help="port (default 8050)")
     srv.add_argument("--tiles", default=None, metavar="osm|carto|URL",
                      help="tile basemap (needs the network; default: $CONFLICTMAP_TILES, else the offline basemap)")
+    srv.add_argument("--token-file", type=Path, default=None, metavar="FILE",
+                     help="file whose first line is the access token that writes (upload, corrections) need")
+    srv.add_argument("--token", default=None, metavar="TOKEN",
+                     help="the access token itself (visible to other users of this machine: prefer --token-file)")
+    srv.add_argument("--read-only", action="store_true", help="refuse every write (upload, corrections)")
+    srv.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                     help="also answer requests for this Host name (a DNS name or a proxy's); repeatable")
+    srv.add_argument("--threads", type=_positive, default=None, metavar="N",
+                     help="request threads (default: 2 per core, at least 4)")
+    srv.add_argument("--max-request-mb", type=_positive, default=64, metavar="MB",
+                     help="largest request body accepted, in MB (default 64)")
+    srv.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
 
     exp = sub.add_parser("export", help="write the events table to a file")
     exp.add_argument("--store", type=Path, default=None, help="store directory")
@@ -255,17 +267,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.app import serve
     from dashboard.app.app import create_app
     from dashboard.store import EventsStore
 
-    store_dir = _store_dir(args)
+    opts = serve.ServeOptions(host=args.host, port=args.port, dev=args.dev, threads=args.threads,
+                              token=serve.read_token(args.token, args.token_file), read_only=args.read_only,
+                              allow_hosts=args.allow_host, max_request_mb=args.max_request_mb)
+    serve.check_exposure(opts)  # before the minutes an empty store takes to fill
+    store_dir = _store_dir(args).absolute()
     if not EventsStore(store_dir).manifest()["generation"]:
         print(f"empty store {store_dir}: ingesting the bundled articles first", file=sys.stderr)
         summary = ingest_paths([data_dir()], store_dir)
         print(f"added {summary['articles_added']} article(s), {summary['events_added']} event(s)", file=sys.stderr)
-    app = create_app(store_dir, tiles=resolve_tiles(args.tiles or os.environ.get("CONFLICTMAP_TILES")))
-    print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False)
+    tiles = resolve_tiles(args.tiles or os.environ.get("CONFLICTMAP_TILES"))
+    app = create_app(store_dir, tiles=tiles, access=serve.access_for(opts))
+    writes = "read-only" if opts.read_only else "writes need the token" if opts.token else "anyone here may write"
+    print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port} ({writes}; answers Host "
+          f"{', '.join(serve.hosts_note(opts))})", file=sys.stderr)
+    serve.run(app, opts, tiles)
     return 0
 
 
