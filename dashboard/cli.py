@@ -190,10 +190,12 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
 def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
             user_agent: str, progress: StatusFile, dask: str | None = None,
             partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> dict:
+    from dashboard.corrections import finish_corrections
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
 
     store = EventsStore(store_dir)
+    finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
     fresh = _new_articles(read.articles, store.article_ids())
     already = len(read.articles) - len(fresh)

@@ -14,6 +14,7 @@ from dashboard.app.callbacks import register_callbacks
 from dashboard.app.data import StoreView
 from dashboard.app.layout import build_layout
 from dashboard.app.panels import register_panels
+from dashboard.corrections import finish_corrections
 from dashboard.paths import assets_dir
 from dashboard.store import EventsStore
 
@@ -33,7 +34,9 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
     register_access(app.server, access)
     app.layout = build_layout(tiles=tiles, writes="read-only" if access.read_only else
                               "sign-in" if needs_sign_in(access) else "open")
-    view = StoreView(EventsStore(store_dir))
+    # A correction waits a few seconds for another writer (an ingest), then says the store is busy.
+    view = StoreView(EventsStore(store_dir, lock_wait_s=5.0))
+    finish_corrections(view.store)  # a correction whose save was cut short after its store write
     register_callbacks(app, view, tiles)
     register_panels(app, view)
     # Everything loaded so far (dash, plotly, pandas: ~170k objects) lives as long as the process;
