@@ -143,9 +143,14 @@ CHROME_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--no-first-run", "--window-size=1280,800")
 MARKERS_JS = "return document.querySelectorAll('#map .scattergeo .point, #map .scattermap').length"
-SERVER_CODE = ("import sys\nfrom dashboard.app.app import create_app\nfrom dashboard.bench import timed_wsgi\n"
+# The production stack `conflictmap serve` runs (waitress, guard, gzip), timed inside it.
+SERVER_CODE = ("import sys\nfrom dashboard.app.app import create_app\n"
+               "from dashboard.app.serve import ServeOptions, run\nfrom dashboard.bench import timed_wsgi\n"
                "app = create_app(sys.argv[1])\napp.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n"
-               "app.run(host='127.0.0.1', port=int(sys.argv[2]), debug=False)\n")
+               "run(app, ServeOptions(host='127.0.0.1', port=int(sys.argv[2])), None)\n")
+# Bytes on the wire of everything the page loaded (fresh profile: nothing cached).
+PAGE_BYTES_JS = ("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+                 ".reduce((s, e) => s + (e.transferSize || 0), 0)")
 
 
 def timed_wsgi(inner: Callable) -> Callable:
@@ -326,10 +331,11 @@ def _tree_cpu_s(pid: int) -> float:
     return total
 
 
-def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float]:
+def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float, int]:
     """Headless Chromium, fresh profile: seconds from navigation to map markers drawn, the number of
-    severe console messages, and the CPU seconds the browser's processes spent meanwhile (which,
-    unlike the wall time, other work on a shared machine does not inflate)."""
+    severe console messages, the CPU seconds the browser's processes spent meanwhile (which,
+    unlike the wall time, other work on a shared machine does not inflate), and the bytes the page
+    loaded over the network until then (compressed, as transferred)."""
     import shutil
 
     from selenium import webdriver
@@ -356,7 +362,7 @@ def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float]:
         ready = time.perf_counter() - t0
         cpu = _tree_cpu_s(browser) - cpu0
         severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
-        return ready, len(severe), cpu
+        return ready, len(severe), cpu, int(driver.execute_script(PAGE_BYTES_JS))
     finally:
         driver.quit()
 
@@ -462,6 +468,7 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
                 figures["page_ready_median_s"] = round(float(np.median([r[0] for r in ready])), 2)
                 figures["console_errors"] = max(r[1] for r in ready)
                 figures["page_cpu_s"] = round(max(r[2] for r in ready), 2)
+                figures["page_bytes"] = max(r[3] for r in ready)
             except (ImportError, OSError, RuntimeError) as err:
                 figures["page_ready_s"] = None
                 figures["page_ready_error"] = str(err)[:200]

@@ -14,14 +14,20 @@ from typing import Any
 
 from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
+from dashboard.nlp import DEFAULT_MAX_CHARS
 from dashboard.paths import data_dir, default_store
 
 
 def _date(value: str) -> date:
+    from dashboard.ingest.readers import EARLIEST_DATE, latest_date
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as err:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {value!r}") from err
+    if not EARLIEST_DATE <= day <= latest_date():
+        raise argparse.ArgumentTypeError(f"{value} is outside {EARLIEST_DATE}…{latest_date()}")
+    return day
 
 
 def _positive(value: str) -> int:
@@ -49,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
     ing.add_argument("--status", type=Path, default=None, metavar="FILE",
                      help="keep a JSON progress file up to date (state, done/total, skipped files, counts)")
+    ing.add_argument("--max-chars", type=_positive, default=None, metavar="N",
+                     help=f"longest article processed, in characters (default {DEFAULT_MAX_CHARS:,}); "
+                     "longer ones are skipped with a message")
     ing.add_argument("--dask", default=None, metavar="local|ADDRESS",
                      help="process the articles on a Dask cluster: 'local' starts one on this machine, "
                      "tcp://host:8786 joins a running scheduler (needs the conflictmap[dask] extra)")
@@ -61,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8050, help="port (default 8050)")
     srv.add_argument("--tiles", default=None, metavar="osm|carto|URL",
                      help="tile basemap (needs the network; default: $CONFLICTMAP_TILES, else the offline basemap)")
+    srv.add_argument("--token-file", type=Path, default=None, metavar="FILE",
+                     help="file whose first line is the access token that writes (upload, corrections) need")
+    srv.add_argument("--token", default=None, metavar="TOKEN",
+                     help="the access token itself (visible to other users of this machine: prefer --token-file)")
+    srv.add_argument("--read-only", action="store_true", help="refuse every write (upload, corrections)")
+    srv.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                     help="also answer requests for this Host name (a DNS name or a proxy's); repeatable")
+    srv.add_argument("--threads", type=_positive, default=None, metavar="N",
+                     help="request threads (default: 2 per core, at least 4)")
+    srv.add_argument("--max-request-mb", type=_positive, default=64, metavar="MB",
+                     help="largest request body accepted, in MB (default 64)")
+    srv.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
 
     exp = sub.add_parser("export", help="write the events table to a file")
     exp.add_argument("--store", type=Path, default=None, help="store directory")
@@ -130,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     ben.add_argument("--requests", type=int, default=30, metavar="K",
                      help="with --events: requests per interaction (default 30)")
     ben.add_argument("--seed", type=int, default=0, help="with --events: the synthetic store's seed")
+    ben.add_argument("--long", action="store_true",
+                     help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
+                     "through ingest, each in a fresh process")
     ben.add_argument("--dask", default=None, metavar="local|ADDRESS",
                      help="also time the ingest through a Dask cluster ('local' or a scheduler address)")
     ben.add_argument("--partition-size", type=_positive, default=None, metavar="N",
@@ -166,7 +190,8 @@ class _Progress:
 
 def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
                  online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
-                 dask: str | None = None, partition_size: int | None = None) -> dict:
+                 dask: str | None = None, partition_size: int | None = None,
+                 max_chars: int | None = None) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
     progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
     With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
@@ -178,7 +203,8 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
             from dashboard.distributed import preflight
 
             preflight(online)  # before reading a large corpus, not after
-        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size)
+        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
+                       max_chars or DEFAULT_MAX_CHARS)
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
@@ -186,22 +212,25 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
 
 def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
             user_agent: str, progress: StatusFile, dask: str | None = None,
-            partition_size: int | None = None) -> dict:
+            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> dict:
+    from dashboard.corrections import finish_corrections
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
 
     store = EventsStore(store_dir)
+    finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
-    known = store.article_ids()
-    seen: set[str] = set()
-    fresh = []
-    for a in read.articles:
-        if a.article_id not in known and a.article_id not in seen:
-            seen.add(a.article_id)
-            fresh.append(a)
-    skipped = [str(p) for p in read.problems]
+    fresh = _new_articles(read.articles, store.article_ids())
+    already = len(read.articles) - len(fresh)
+    warnings = [str(w) for w in read.warnings]
+    # One article's parse grows with its length (time and memory): beyond the limit it is refused
+    # by name rather than left to hold the batch for minutes or exhaust memory.
+    skipped = [str(p) for p in read.problems] + [
+        f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} characters; "
+        "split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
+    fresh = [a for a in fresh if len(a.text) <= max_chars]
     progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
-                    already_stored=len(read.articles) - len(fresh), skipped=skipped)
+                    already_stored=already, skipped=skipped, warnings=warnings)
     added_articles = added_events = 0
     if fresh:
         counter = _Progress(len(fresh))
@@ -224,40 +253,64 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
             pipeline = build_pipeline(online=online, user_agent=user_agent)
             parsing()
             result = pipeline.run(fresh, progress=step)
-        progress.update(state="storing")
+        skipped = skipped + result.problems
+        progress.update(state="storing", skipped=skipped)
         added_articles, added_events = store.append(result.events, result.articles)
     progress.update(state="done", articles_added=added_articles, events_added=added_events)
-    return {"read": len(read.articles), "already_stored": len(read.articles) - len(fresh),
-            "skipped": skipped, "articles_added": added_articles,
+    return {"read": len(read.articles), "already_stored": already,
+            "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
             "events_added": added_events, "store": str(store_dir)}
+
+
+def _new_articles(articles: Sequence, known: set[str]) -> list:
+    """The articles not in the store yet, each once (the same text in two files is one article)."""
+    seen: set[str] = set()
+    fresh = []
+    for a in articles:
+        if a.article_id not in known and a.article_id not in seen:
+            seen.add(a.article_id)
+            fresh.append(a)
+    return fresh
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.partition_size and not args.dask:
         raise ConflictMapError("--partition-size only applies with --dask")
     summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
-                           status=args.status, dask=args.dask, partition_size=args.partition_size)
+                           status=args.status, dask=args.dask, partition_size=args.partition_size,
+                           max_chars=args.max_chars)
+    warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
-          f"{len(summary['skipped'])} skipped")
+          f"{len(summary['skipped'])} skipped{warned}")
     for problem in summary["skipped"]:
         print(f"  skipped {problem}")
+    for warning in summary["warnings"]:
+        print(f"  warning {warning}")
     print(f"added {summary['articles_added']} article(s) and {summary['events_added']} event(s) "
           f"to {summary['store']}")
     return 0 if summary["read"] or not summary["skipped"] else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.app import serve
     from dashboard.app.app import create_app
     from dashboard.store import EventsStore
 
-    store_dir = _store_dir(args)
+    opts = serve.ServeOptions(host=args.host, port=args.port, dev=args.dev, threads=args.threads,
+                              token=serve.read_token(args.token, args.token_file), read_only=args.read_only,
+                              allow_hosts=args.allow_host, max_request_mb=args.max_request_mb)
+    serve.check_exposure(opts)  # before the minutes an empty store takes to fill
+    store_dir = _store_dir(args).absolute()
     if not EventsStore(store_dir).manifest()["generation"]:
         print(f"empty store {store_dir}: ingesting the bundled articles first", file=sys.stderr)
         summary = ingest_paths([data_dir()], store_dir)
         print(f"added {summary['articles_added']} article(s), {summary['events_added']} event(s)", file=sys.stderr)
-    app = create_app(store_dir, tiles=resolve_tiles(args.tiles or os.environ.get("CONFLICTMAP_TILES")))
-    print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port}", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False)
+    tiles = resolve_tiles(args.tiles or os.environ.get("CONFLICTMAP_TILES"))
+    app = create_app(store_dir, tiles=tiles, access=serve.access_for(opts))
+    writes = "read-only" if opts.read_only else "writes need the token" if opts.token else "anyone here may write"
+    print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port} ({writes}; answers Host "
+          f"{', '.join(serve.hosts_note(opts))})", file=sys.stderr)
+    serve.run(app, opts, tiles)
     return 0
 
 
@@ -300,6 +353,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from dashboard.bench import run_ingest_bench, run_serve_bench
 
+    if args.long:
+        from dashboard.bench_long import run_long_bench
+
+        if args.events is not None or args.dask:
+            raise ConflictMapError("bench: --long times single articles; it does not combine with --events or --dask")
+        print_figures(run_long_bench(), args.json)
+        return 0
     if args.events is not None:
         if args.dask or args.partition_size:
             raise ConflictMapError("bench: --dask and --partition-size time the ingest, not --events")

@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.errors import GazetteerError
-from dashboard.overrides import add_override
+from dashboard.overrides import add_override, check_override
 from dashboard.store import EventsStore
 
 
@@ -107,9 +107,28 @@ def reresolve(events: pd.DataFrame, toponym: str, place: Alternative) -> pd.Data
 
 def save_correction(store: EventsStore, toponym: str, place: Alternative, folder: Path | None = None) -> int:
     """Record that `toponym` means `place` (the gazetteer override table) and re-resolve the stored
-    events that name it, in one atomic store write. Returns the store's new generation."""
+    events that name it. Returns the store's new generation.
+
+    The two commit together: the store write is the commit point and carries the override entry
+    in its manifest; the entry is then added to the table and dropped from the manifest. A save
+    killed before the store swap changed nothing; one killed after it is completed by the next
+    `finish_corrections` (the next save, ingest or server start)."""
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
-    add_override(toponym, place.lat, place.lon, place.country_code, place.admin1, place.feature_code or "PPL",
-                 folder=folder, geonameid=place.geonameid)
-    return store.rewrite_events(lambda events: reresolve(events, toponym, place))
+    entry = {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
+             "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
+    check_override(**entry)  # refused before anything is written
+    finish_corrections(store, folder)
+    generation = store.rewrite_events(lambda events: reresolve(events, toponym, place), pending={"override": entry})
+    finish_corrections(store, folder)
+    return generation
+
+
+def finish_corrections(store: EventsStore, folder: Path | None = None) -> bool:
+    """Add to the override table the entry of a correction whose store write committed but whose
+    table write did not happen (the process died in between). Returns whether there was one."""
+    def apply(pending: dict) -> None:
+        if isinstance(pending.get("override"), dict):
+            add_override(**pending["override"], folder=folder)
+
+    return store.finish_pending(apply)

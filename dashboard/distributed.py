@@ -110,6 +110,7 @@ class PartitionResult:
     # The publication date the pipeline settled on per article (inferred for undated ones), so the
     # client stores the same article rows as a local run without sending the texts back.
     published: dict[str, tuple[date | None, bool]]
+    problems: list[str] = field(default_factory=list)  # the articles the pipeline could not process
 
 
 def process_partition(articles: Sequence[Article], loader: Callable[[], Pipeline]) -> PartitionResult:
@@ -120,7 +121,7 @@ def process_partition(articles: Sequence[Article], loader: Callable[[], Pipeline
     with loaded.lock:
         result = loaded.pipeline.run(articles)
     return PartitionResult(result.events, {a.article_id: (a.published, a.published_inferred)
-                                           for a in result.articles})
+                                           for a in result.articles}, result.problems)
 
 
 def worker_fingerprint(loader: Callable[[], Pipeline]) -> tuple[str, ...]:
@@ -232,12 +233,15 @@ def merge_partitions(articles: Sequence[Article], results: Sequence[PartitionRes
     published: dict[str, tuple[date | None, bool]] = {}
     for r in results:
         published.update(r.published)
+    problems = [p for r in results for p in r.problems]
     done = []
     for a in articles:
+        if a.article_id not in published and problems:
+            continue  # its worker could not process it: named in `problems`, not stored
         pub, inferred = published.get(a.article_id, (a.published, a.published_inferred))
         done.append(a if (pub, inferred) == (a.published, a.published_inferred)
                     else replace(a, published=pub, published_inferred=inferred))
-    return BatchResult(events, done)
+    return BatchResult(events, done, problems)
 
 
 def run_partitions(client: Any, articles: Sequence[Article], loader: Callable[[], Pipeline],

@@ -330,7 +330,9 @@ def read_jsonl(path: str | Path, limit: int | None = None) -> list[dict]:
     path = Path(path)
     out = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # Only "\n" (and "\r\n") end a record: str.splitlines would also split at U+2028, U+0085
+        # and other Unicode line breaks that gold texts hold inside their JSON strings.
+        lines = [line.removesuffix("\r") for line in path.read_text(encoding="utf-8").split("\n")]
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(str(path), f"cannot read ({err})") from err
     for n, line in enumerate(lines, start=1):

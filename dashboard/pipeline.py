@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -23,7 +23,8 @@ from dashboard.rules import ALL_ON, Switches
 @dataclass
 class BatchResult:
     events: pd.DataFrame
-    articles: list[Article]
+    articles: list[Article]  # the articles processed (one that failed is left out, so a later ingest retries it)
+    problems: list[str] = field(default_factory=list)  # "path: what went wrong", one per article that failed
 
 
 def with_publication_date(article: Article) -> Article:
@@ -71,15 +72,22 @@ class Pipeline:
         done: list[Article] = []
         texts = (a.text for a in articles)
         docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
+        problems: list[str] = []
         for article, doc in zip(articles, docs, strict=True):
-            toponyms = geoparse(doc, self.geocoder, self.gazetteer)
-            found = extract_events(doc, article, toponyms, self.gazetteer, self.switches)
-            rows.extend(with_alternatives(found, toponyms, self.gazetteer))
-            done.append(article)
+            try:
+                toponyms = geoparse(doc, self.geocoder, self.gazetteer)
+                found = extract_events(doc, article, toponyms, self.gazetteer, self.switches)
+                rows.extend(with_alternatives(found, toponyms, self.gazetteer))
+                done.append(article)
+            # One article's failure, whatever it is, must not take the batch down: it is named in
+            # the summary and left out of the store (so a later ingest retries it), the rest goes on.
+            except Exception as err:
+                problems.append(f"{article.path or article.article_id}: could not be processed "
+                                f"({type(err).__name__}: {err})")
             if progress:
                 progress(1)
         events = S.coerce_events(merge_reports(S.coerce_events(pd.DataFrame(rows)))) if rows else S.empty_events()
-        return BatchResult(events, done)
+        return BatchResult(events, done, problems)
 
 
 def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None,

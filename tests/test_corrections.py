@@ -101,3 +101,51 @@ def test_a_saved_correction_is_followed_by_later_ingests(tmp_path: Path, make_ev
     idlib = events[events[S.TOPONYM] == "Idlib"]
     assert len(idlib), events[[S.TOPONYM, S.LOCATION]]
     assert (idlib[S.LATITUDE].round(4) == PROVINCE["lat"]).all() and (idlib[S.FEATURE_CODE] == "ADM1").all()
+
+
+def _one_event_store(tmp_path: Path, make_events) -> EventsStore:
+    art = Article(text="Turkish troops clashed in Idlib.", title="t", published=date(2020, 3, 4), source="s")
+    store = EventsStore(tmp_path / "store")
+    store.append(make_events(dict(event_id="a", article_id=art.article_id)), [art])
+    return store
+
+
+def test_a_save_whose_store_write_fails_leaves_the_override_table_alone(tmp_path: Path, make_events,
+                                                                        monkeypatch) -> None:
+    from dashboard.errors import StoreError
+
+    store = _one_event_store(tmp_path, make_events)
+
+    def disk_full(*_a, **_k):
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(store, "_write", disk_full)
+    with pytest.raises(StoreError):
+        save_correction(store, "Idlib", Alternative.from_dict(PROVINCE), folder=tmp_path / "gz")
+    assert read_table(tmp_path / "gz" / OVERRIDES) == [] and store.manifest()["generation"] == 1
+
+
+def test_a_save_cut_short_after_its_store_write_is_completed_later(tmp_path: Path, make_events,
+                                                                   monkeypatch) -> None:
+    import dashboard.corrections as C
+
+    store = _one_event_store(tmp_path, make_events)
+    real = C.add_override
+
+    class Killed(BaseException):
+        """Stands for kill -9 between the store's manifest swap and the override table's write."""
+
+    def killed(*_a, **_k):
+        raise Killed
+
+    monkeypatch.setattr(C, "add_override", killed)
+    with pytest.raises(Killed):
+        save_correction(store, "Idlib", Alternative.from_dict(PROVINCE), folder=tmp_path / "gz")
+    assert store.manifest()["generation"] == 2 and "pending" in store.manifest()
+    assert read_table(tmp_path / "gz" / OVERRIDES) == []
+
+    monkeypatch.setattr(C, "add_override", real)  # the next process
+    assert C.finish_corrections(store, tmp_path / "gz") is True
+    assert [r["name"] for r in read_table(tmp_path / "gz" / OVERRIDES)] == ["Idlib"]
+    assert "pending" not in store.manifest() and store.manifest()["generation"] == 2
+    assert C.finish_corrections(store, tmp_path / "gz") is False

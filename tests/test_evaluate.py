@@ -167,3 +167,15 @@ def test_event_location_bad_record_names_the_file_and_record(tmp_path: Path, cap
     gold = write_jsonl(tmp_path / "broken2.jsonl", rows)
     assert main(["eval", "event-location", str(gold)]) == 1
     assert "broken2.jsonl record 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_gold_reader_splits_records_on_newline_only(tmp_path: Path, separator: str) -> None:
+    # A raw Unicode line break inside a text (ensure_ascii=False writes it as is) is part of the text.
+    text = f"Shelling in Homs{separator}killed three people."
+    gold = tmp_path / "gold.jsonl"
+    records = [{"text": text, "toponyms": [{"start": 12, "end": 16, "name": "Homs", "lat": 34.7, "lon": 36.7}]},
+               {"text": "Talks in Moscow.", "toponyms": []}]
+    gold.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    docs = read_gold(gold)
+    assert [d["text"] for d in docs] == [text, "Talks in Moscow."]

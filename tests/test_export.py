@@ -79,3 +79,19 @@ def test_failed_write_keeps_the_old_file(events: pd.DataFrame, tmp_path: Path, m
         write_events(events, "csv", out)
     assert out.read_text(encoding="utf-8") == "old contents"
     assert [p.name for p in tmp_path.iterdir()] == ["e.csv"]
+
+
+def test_csv_neutralises_formulas_but_not_numbers(make_events, tmp_path: Path) -> None:
+    import csv
+
+    hostile = make_events(dict(event_id="=1+1", title='=HYPERLINK("http://x.example","open")', excerpt="+44 20 1234",
+                               source="@SUM(A1)", actor1="-2+3", actor2="\tcmd", longitude=-73.9, latitude=-33.5,
+                               trigger="a=b", fatalities=3))
+    path = tmp_path / "e.csv"
+    write_events(hostile, "csv", path)
+    row = next(csv.DictReader(path.open(encoding="utf-8")))
+    assert row[S.TITLE] == """'=HYPERLINK("http://x.example","open")"""
+    assert (row[S.EXCERPT], row[S.SOURCE], row[S.ACTOR1], row[S.ACTOR2], row[S.EVENT_ID]) == \
+        ("'+44 20 1234", "'@SUM(A1)", "'-2+3", "'\tcmd", "'=1+1")
+    assert (row[S.LONGITUDE], row[S.LATITUDE], row[S.TRIGGER], row[S.FATALITIES]) == ("-73.9", "-33.5", "a=b", "3")
+    assert events_geojson(hostile)["features"][0]["properties"][S.TITLE].startswith("=HYPERLINK")

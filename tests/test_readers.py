@@ -467,3 +467,12 @@ def test_article_id_ignores_whitespace_and_format() -> None:
     assert Article(text="Clashes in Idlib.").article_id == article_id_for("Clashes in Idlib.")
     assert Article(text="x", article_id="given").article_id == "given"
     assert Article(text="one two  three").n_words == 3
+
+
+def test_jsonl_rows_split_on_newline_only(tmp_path: Path) -> None:
+    f = tmp_path / "a.jsonl"
+    text = f"{BODY}\u2028Second line\u0085third\u2029fourth."
+    f.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\r\n" + json.dumps({"text": BODY + " B"}) + "\n",
+                 encoding="utf-8")
+    res = read_file(f)
+    assert [a.text for a in res.articles] == [text, BODY + " B"] and res.problems == []

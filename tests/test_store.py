@@ -130,13 +130,17 @@ def test_article_without_events_is_still_stored(tmp_path: Path, art_a) -> None:
     assert store.load_events().empty
 
 
-def test_only_the_current_generation_is_kept(tmp_path: Path, events_a, events_b, art_a, art_b) -> None:
+def test_the_current_and_the_previous_generation_are_kept(tmp_path: Path, events_a, events_b, art_a,
+                                                          art_b) -> None:
+    # The previous one for readers that read the manifest just before a write swapped it.
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
     store.append(events_b, [art_b])
-    assert store.manifest()["generation"] == 2
-    assert sorted(p.name for p in root.glob("*.parquet")) == ["articles-000002.parquet", "events-000002.parquet"]
+    store.rewrite_events(lambda ev: ev)
+    assert store.manifest()["generation"] == 3
+    assert sorted(p.name for p in root.glob("*.parquet")) == [
+        "articles-000002.parquet", "articles-000003.parquet", "events-000002.parquet", "events-000003.parquet"]
     assert not list(root.glob("*.tmp"))
 
 
@@ -169,8 +173,7 @@ def test_rewrite_events_keeps_the_articles_table(tmp_path: Path, monkeypatch, ev
     assert (store.load_events()[S.ADMIN1] == "Idlib").all()
     pd.testing.assert_frame_equal(store.load_articles(), articles)
     assert store.manifest()["n_articles"] == len(articles) == 1
-    assert sorted(p.name for p in store.root.glob("*.parquet")) == ["articles-000002.parquet",
-                                                                    "events-000002.parquet"]
+    assert {p.name for p in store.root.glob("*.parquet")} >= {"articles-000002.parquet", "events-000002.parquet"}
 
 
 def test_rewrite_events_of_an_empty_store(tmp_path: Path) -> None:
@@ -299,3 +302,84 @@ def test_articles_frame_types(art_a, art_b) -> None:
     assert list(df.columns) == list(S.ARTICLE_COLUMNS)
     assert df["published"].isna().tolist() == [False, True]
     assert str(df["published_inferred"].dtype) == "boolean"
+
+
+# -- one writer, readers see whole generations ---------------------------------------------------------
+
+def test_a_read_outpaced_by_writes_still_reads_a_whole_generation(tmp_path: Path, monkeypatch, events_a,
+                                                                  art_a) -> None:
+    import dashboard.store as store_module
+
+    store = EventsStore(tmp_path / "s")
+    store.append(events_a, [art_a])
+    writer = EventsStore(tmp_path / "s")
+    real = store_module.pq.read_table
+    writes_between = []
+
+    def slow_read(path, *args, **kwargs):
+        # The reader has read the manifest; before it opens the file, other processes write.
+        for _ in range(writes_between.pop() if writes_between else 0):
+            writer.rewrite_events(lambda ev: ev.assign(**{S.ADMIN1: f"gen {writer.manifest()['generation'] + 1}"}))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(store_module.pq, "read_table", slow_read)
+    writes_between.append(1)  # the old generation's files are still there: it is read whole
+    assert len(store.load_events()) == len(events_a)
+    writes_between.append(2)  # they are gone: the newest generation is read instead
+    assert set(store.load_events()[S.ADMIN1]) == {"gen 4"}
+    writes_between.append(1)
+    assert store.load_article(art_a.article_id)["text"] == art_a.text
+
+
+def test_readers_never_fail_while_writes_commit(tmp_path: Path, events_a, art_a) -> None:
+    import threading
+
+    store = EventsStore(tmp_path / "s")
+    store.append(events_a, [art_a])
+    errors: list[Exception] = []
+    done = threading.Event()
+
+    def write() -> None:
+        try:
+            for i in range(40):
+                store.rewrite_events(lambda ev, i=i: ev.assign(**{S.ADMIN1: f"v{i}"}))
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    reader = EventsStore(tmp_path / "s")
+    reads = 0
+    while not done.is_set() or reads < 50:
+        try:
+            assert len(reader.load_events_table()) == len(events_a)
+            reader.load_article(art_a.article_id)
+        except StoreError as err:
+            errors.append(err)
+        reads += 1
+    thread.join()
+    assert errors == [] and reader.manifest()["generation"] == 41
+
+
+def test_a_second_writer_waits_and_says_for_whom(tmp_path: Path, events_a, art_a) -> None:
+    import os
+    import threading
+
+    from dashboard.store import StoreBusy
+
+    holder = EventsStore(tmp_path / "s")
+    holder.append(events_a, [art_a])
+    said: list[str] = []
+    asked = threading.Event()
+    with holder._lock():
+        impatient = EventsStore(tmp_path / "s", lock_wait_s=0.1)
+        with pytest.raises(StoreBusy, match=f"being written by pid {os.getpid()}"):
+            impatient.rewrite_events(lambda ev: ev)
+        patient = EventsStore(tmp_path / "s", on_wait=lambda m: (said.append(m), asked.set()))
+        thread = threading.Thread(target=lambda: patient.rewrite_events(lambda ev: ev))
+        thread.start()
+        assert asked.wait(30)
+        assert thread.is_alive()  # still waiting while the lock is held
+    thread.join(30)
+    assert not thread.is_alive() and patient.manifest()["generation"] == 2
+    assert "is being written by pid" in said[0] and "waiting for it to finish" in said[0]

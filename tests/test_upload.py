@@ -89,7 +89,10 @@ def test_a_job_whose_process_died_without_a_final_status_failed(tmp_path: Path) 
     (tmp_path / "ingest.log").write_text("Traceback...\nMemoryError\n", encoding="utf-8")
     StatusFile(tmp_path / STATUS_FILE).update(state="parsing", total=2)
     status = job_status(tmp_path)
-    assert status.state == "failed" and status.error.endswith("MemoryError")
+    assert status.state == "failed" and "(MemoryError)" in status.error and "Traceback" not in status.error
+    (tmp_path / "ingest.log").write_text('Traceback (most recent call last):\n  File "/srv/x.py", line 1\n'
+                                         "ValueError: /srv/secret/path: bad\n", encoding="utf-8")
+    assert "/srv" not in job_status(tmp_path).error and "(ValueError)" in job_status(tmp_path).error
     StatusFile(tmp_path / STATUS_FILE).update(state="done")
     assert job_status(tmp_path).state == "done"
     assert job_status(tmp_path / "nothing-yet") == IngestStatus()
@@ -122,3 +125,42 @@ def test_the_app_and_its_panels_never_import_the_pipeline() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1])
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_an_upload_keeps_its_good_files_and_names_the_bad_ones(tmp_path: Path, pipeline, monkeypatch) -> None:
+    """Hostile files in one upload: the good ones are stored, each bad one is listed by its uploaded
+    name with the readers' reason, and the page shows no Python error."""
+    import dashboard.pipeline
+    from dashboard.app.upload import new_job_dir, status_view
+    from dashboard.store import EventsStore
+
+    monkeypatch.setattr(dashboard.pipeline, "build_pipeline", lambda *a, **k: pipeline)
+    good = "Shelling hit Maarat al-Numan in Idlib province on Monday, killing two people, medics said."
+    files = {
+        "good.txt": f"Shelling in Idlib\n\n{good}".encode(),
+        "dated.jsonl": json.dumps({"text": good + " Second.", "published": "9999-12-31"}).encode(),
+        "surrogate.jsonl": ('{"text": "\\ud800 ' + good + ' Third."}').encode(),
+        "odd.txt": b"\xff\xfe" + "Odd\n\nBytes".encode("utf-16-le") + b"\x00",
+        "deep.jsonl": b"[" * 100_000 + b"]" * 100_000,
+        "script.rss": b"<rss><channel><item><description><![CDATA[<script>alert(1)</script>]]></description>"
+                      b"</item></channel></rss>",
+        "notes.pdf": b"%PDF-1.4",
+    }
+    store = EventsStore(tmp_path / "store")
+    job = new_job_dir(store.root)
+    saved = save_uploads(job, [data_url(v) for v in files.values()], list(files))
+    ingest_paths(saved.accepted, store.root, status=job / STATUS_FILE)
+    shown = repr(status_view(job_status(job), saved.rejected, job))
+    texts = store.load_articles()["text"]
+    assert len(texts) == 3 and texts.str.contains("Second.").any() and texts.str.contains("Third.").any()
+    for name in ("dated.jsonl", "surrogate.jsonl", "odd.txt", "deep.jsonl", "script.rss", "notes.pdf"):
+        assert f"'{name}" in shown or f"stored, but {name}" in shown, (name, shown)
+    assert "Traceback" not in shown and "Error:" not in shown
+    assert (store.load_articles()["published"].dropna().dt.year < 2100).all()
+
+
+def test_a_relative_store_path_is_made_absolute(tmp_path: Path, monkeypatch) -> None:
+    from dashboard.store import EventsStore
+
+    monkeypatch.chdir(tmp_path)
+    assert EventsStore("mystore").root == tmp_path / "mystore"

@@ -8,16 +8,20 @@ from pathlib import Path
 
 import dash
 
+from dashboard.app.access import Access, needs_sign_in
+from dashboard.app.access import register as register_access
 from dashboard.app.callbacks import register_callbacks
 from dashboard.app.data import StoreView
 from dashboard.app.layout import build_layout
 from dashboard.app.panels import register_panels
+from dashboard.corrections import finish_corrections
 from dashboard.paths import assets_dir
 from dashboard.store import EventsStore
 
 
-def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> dash.Dash:
-    """The dashboard over the store at store_dir; `tiles` = (url template, attribution) for a tile basemap."""
+def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, access: Access | None = None) -> dash.Dash:
+    """The dashboard over the store at store_dir; `tiles` = (url template, attribution) for a tile basemap;
+    `access` says who may write (default: anyone who reaches it, as on 127.0.0.1 without a token)."""
     app = dash.Dash(
         __name__,
         title="conflictmap",
@@ -26,8 +30,13 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
         serve_locally=True,
         update_title=None,
     )
-    app.layout = build_layout(tiles=tiles)
-    view = StoreView(EventsStore(store_dir))
+    access = access or Access()
+    register_access(app.server, access)
+    app.layout = build_layout(tiles=tiles, writes="read-only" if access.read_only else
+                              "sign-in" if needs_sign_in(access) else "open")
+    # A correction waits a few seconds for another writer (an ingest), then says the store is busy.
+    view = StoreView(EventsStore(store_dir, lock_wait_s=5.0))
+    finish_corrections(view.store)  # a correction whose save was cut short after its store write
     register_callbacks(app, view, tiles)
     register_panels(app, view)
     # Everything loaded so far (dash, plotly, pandas: ~170k objects) lives as long as the process;

@@ -12,6 +12,7 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from dashboard import schema as S
 from dashboard.app import ids
+from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
 from dashboard.app.reader import clicked_event_selection, event_row, place_key_of, select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
@@ -42,7 +43,7 @@ def choice_options(row: dict) -> tuple[list[dict], int | None]:
     return [{"label": alternative_label(a, i == now), "value": i} for i, a in enumerate(alts)], now
 
 
-def correct_fragment() -> html.Section:
+def correct_fragment(can_save: bool = True) -> html.Section:
     return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": ids.CORRECT_TITLE},
                         children=[
         html.Div(className="reader-bar", children=[
@@ -52,7 +53,7 @@ def correct_fragment() -> html.Section:
         ]),
         html.P(id=ids.CORRECT_CONTEXT, className="hint"),
         dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
-        html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button"),
+        html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button", hidden=not can_save),
         html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
     ])
 
@@ -107,6 +108,9 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         row = event_row(view, (selection or {}).get("event"))
         if not n_clicks or row is None:
             return dash.no_update, dash.no_update, dash.no_update
+        refused = write_refusal()
+        if refused:
+            return f"Not saved: {refused}.", dash.no_update, dash.no_update
         alts = parse_alternatives(row.get(S.ALTERNATIVES))
         if choice is None or not 0 <= int(choice) < len(alts):
             return "Choose a place first.", dash.no_update, dash.no_update

@@ -79,7 +79,9 @@ def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:
                  {"label": "tiles", "value": "tiles", "disabled": tiles is None}])
 
 
-def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = None) -> html.Div:
+def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = None, writes: str = "open") -> html.Div:
+    """The page; `writes` is "open", "sign-in" (a Sign in link: writes need the token) or "read-only"
+    (the upload box and the correction's save button hidden: the server refuses writes)."""
     return html.Div(className="page", children=[
         dcc.Location(id=ids.URL, refresh=False),
         html.Header(className="topbar", children=[
@@ -92,7 +94,7 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
             dcc.Checklist(id=ids.PRECISE_ONLY, className="control", inline=True, value=[],
                           options=[{"label": "towns only (hide country/province-level places)", "value": "on"}]),
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
-            *topbar_controls(),
+            *topbar_controls(writes),
         ]),
         filters_panel(),
         dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
@@ -115,6 +117,6 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                           config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
             ]),
             html.Aside(id=ids.EXCERPTS, className="excerpts", **{"aria-live": "polite"}),
-            *panel_fragments(),
+            *panel_fragments(writes),
         ]),
     ])

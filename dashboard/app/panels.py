@@ -9,14 +9,18 @@ from dashboard.app import correct, reader, theme, upload
 from dashboard.app.data import StoreView
 
 
-def panel_fragments() -> list:
+def panel_fragments(writes: str = "open") -> list:
     """What the panels add to the main grid (placed by assets/panels.css)."""
-    return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment()]
+    return [upload.status_fragment(), correct.correct_fragment(can_save=writes != "read-only"),
+            reader.reader_fragment()]
 
 
-def topbar_controls() -> list:
-    """Controls the panels add to the top bar."""
-    return [upload.upload_fragment(), theme.theme_fragment()]
+def topbar_controls(writes: str = "open") -> list:
+    """Controls the panels add to the top bar; `writes` as in layout.build_layout."""
+    sign_in = [html.A("Sign in", href="/login", className="linkish sign-in",
+                      title="adding articles and saving corrections need this server's token")] \
+        if writes == "sign-in" else []
+    return [upload.upload_fragment(hidden=writes == "read-only"), *sign_in, theme.theme_fragment()]
 
 
 def excerpt_actions(event_id: str) -> html.Div:

@@ -21,11 +21,14 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from dashboard.app import ids
+from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
 from dashboard.ingest.readers import SUFFIXES
 from dashboard.ingest_status import IngestStatus, read_status
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # per file: the upload travels base64 in one request
+MAX_UPLOAD_FILES = 20  # per upload
+MAX_RUNNING_INGESTS = 2  # per store: each ingest process holds the model (~500 MB)
 INBOX = "inbox"
 STATUS_FILE = "status.json"
 PID_FILE = "ingest.pid"
@@ -86,6 +89,26 @@ def save_uploads(job_dir: Path, contents: list[str], filenames: list[str], limit
     return Saved(accepted, rejected)
 
 
+def running_ingests(store_root: Path) -> int:
+    """Upload ingests still running for this store (by the pid each job folder records)."""
+    n = 0
+    for pid_file in (store_root / INBOX).glob(f"*/{PID_FILE}"):
+        pid_text = pid_file.read_text(encoding="utf-8").strip()
+        if pid_text.isdigit() and process_alive(int(pid_text)) and not job_status(pid_file.parent).finished:
+            n += 1
+    return n
+
+
+def busy(store_root: Path, n_files: int) -> str | None:
+    """Why an upload of n_files is refused before anything is saved, or None."""
+    if n_files > MAX_UPLOAD_FILES:
+        return f"{n_files} files at once; at most {MAX_UPLOAD_FILES} per upload"
+    running = running_ingests(store_root)
+    if running >= MAX_RUNNING_INGESTS:
+        return f"{running} uploads are still being processed; try again when one has finished"
+    return None
+
+
 def new_job_dir(store_root: Path) -> Path:
     return store_root / INBOX / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
@@ -130,8 +153,23 @@ def job_status(job_dir: Path) -> IngestStatus:
         if status is not None and status.finished:
             return status
         log = (job_dir / LOG_FILE).read_text(encoding="utf-8", errors="replace").strip().splitlines()
-        return IngestStatus(state="failed", error="the ingest stopped: " + (log[-1] if log else "no output"))
+        return IngestStatus(state="failed", error=stopped_message(log[-1] if log else ""))
     return status or IngestStatus()
+
+
+def stopped_message(last_line: str) -> str:
+    """Why an ingest process ended without a final status, for the page: the exception's name at
+    most, never its traceback or message (paths and code of the server stay in the server's log)."""
+    name = re.match(r"([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit))\b", last_line.strip())
+    what = f" ({name[1].rsplit('.', 1)[-1]})" if name else ""
+    return f"the ingest stopped unexpectedly{what}; the server's ingest.log in the upload's folder has the details"
+
+
+def remove_uploaded(job_dir: Path) -> None:
+    """Delete a finished job's uploaded files (their articles are in the store now, or were refused
+    and listed); the status and the log stay, small, for the report and for the administrator."""
+    for f in job_dir.glob("[0-9][0-9][0-9]-*"):
+        f.unlink(missing_ok=True)
 
 
 def display_problem(problem: str, job_dir: Path) -> str:
@@ -150,6 +188,7 @@ STATE_WORDS = {"starting": "Starting the ingest…", "reading": "Reading the fil
 def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None) -> list:
     """Progress bar, outcome and one line per file that was refused."""
     problems = list(rejected) + [display_problem(p, job_dir) if job_dir else p for p in status.skipped]
+    warnings = [display_problem(p, job_dir) if job_dir else p for p in status.warnings]
     out: list = []
     if status.state == "done":
         out.append(html.Span(f"Added {status.articles_added} article(s) and {status.events_added} event(s)"
@@ -165,12 +204,14 @@ def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None)
         out.append(html.Progress(value=str(status.done), max=str(max(status.total, 1)), className="upload-progress"))
     if problems:
         out.append(html.Ul([html.Li(p) for p in problems], className="upload-problems"))
+    if warnings:
+        out.append(html.Ul([html.Li("stored, but " + p) for p in warnings], className="upload-problems"))
     return out
 
 
-def upload_fragment() -> html.Div:
-    """The drop zone (top bar) with its job store and the poll timer."""
-    return html.Div(className="upload-box", children=[
+def upload_fragment(hidden: bool = False) -> html.Div:
+    """The drop zone (top bar) with its job store and the poll timer (hidden on a read-only server)."""
+    return html.Div(className="upload-box", hidden=hidden, children=[
         # No `accept` filter: the browser would drop other files silently; the server names them instead.
         dcc.Upload(id=ids.UPLOAD, multiple=True, className="upload",
                    children=html.Span(["⇪ ", html.Span("Add articles", className="linkish")],
@@ -201,6 +242,9 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
     def receive(contents, filenames):
         if not contents:
             return dash.no_update, dash.no_update, dash.no_update
+        refused = write_refusal() or busy(view.store.root, len(contents))
+        if refused:
+            return {"job": None, "rejected": [f"Nothing added: {refused}."]}, True, None
         job_dir = new_job_dir(view.store.root)
         saved = save_uploads(job_dir, list(contents), list(filenames or [None] * len(contents)))
         if not saved.accepted:
@@ -235,5 +279,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
                                None), False, True, dash.no_update
         job_dir = view.store.root / INBOX / os.path.basename(name)
         status = job_status(job_dir)
+        if status.finished:
+            remove_uploaded(job_dir)
         generation = view.store.manifest()["generation"] if status.state == "done" else dash.no_update
         return status_view(status, job.get("rejected", []), job_dir), False, status.finished, generation

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, doc_text
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 
@@ -197,7 +197,7 @@ def event_actors(doc: Any, start: int, end: int, trigger_at: int, country_code: 
                  ) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
-    mentions = find_mentions(doc.text[start:end], start, d)
+    mentions = find_mentions(doc_text(doc)[start:end], start, d)
     agents: list[Actor] = []
     targets: list[Actor] = []
     loose: list[tuple[int, Actor]] = []

@@ -27,7 +27,7 @@ from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, doc_text, sent_ents, token_at
 from dashboard.rules import ALL_ON, Switches
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
@@ -147,13 +147,16 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer,
             found.append((t.start, f"{kind} {country}"))
         elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
             found.append((t.start, f"Government of {country}"))
-    for ent in sent.ents:
+    # Only names overlapping the sentence can hold one of its entities: checking each entity against
+    # every name of a long article was quadratic.
+    local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
+    for ent in sent_ents(sent):
         person = people.get(fold(" ".join(ent.text.split())))
-        if person and not any(t.start <= ent.start_char < t.end for t in toponyms):
+        if person and not any(t.start <= ent.start_char < t.end for t in local):
             # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
             found.append((ent.start_char, person))
             continue
-        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in toponyms):
+        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in local):
             name = " ".join(ent.text.split())
             if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
                 continue
@@ -293,7 +296,8 @@ TOPIC_NOUNS = {"crisis", "situation", "conflict", "war", "issue", "question", "p
 
 
 def _token_at(sent: Any, offset: int) -> Any:
-    return next((x for x in sent if x.idx <= offset < x.idx + len(x.text) + 1), None)
+    """The first token of the sentence whose text (or the character after it) holds `offset`."""
+    return token_at(sent, offset)
 
 
 # "X-based", "X-led", "X-backed": the place qualifies an actor ("the London-based monitor").
@@ -308,7 +312,7 @@ _DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)|[-–—:]\s)")
 
 def is_dateline(sent: Any, t: Toponym) -> bool:
     """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -")."""
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     if not (t.text.isupper() and len(t.text) > 3):
         return False
     return bool(_DATELINE_AFTER.match(text, t.end)) or t.end < len(text) and text[t.end:t.end + 1] == " " \
@@ -321,7 +325,7 @@ _ATTRIBUTION_BEFORE = re.compile(r"\s[-–—]\s*$")
 def is_attribution(sent: Any, t: Toponym) -> bool:
     """A place name that ends a headline after a dash ("US Missile Attack on Syria Attempt to Divert
     Attention From Mosul - Moscow"): who says it (the outlet's or the government's city), not the site."""
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     # The name ends its sentence (the headline runs into the story without a stop) or its line.
     ends = not text[t.end:sent.end_char].strip(" .") or text[t.end:t.end + 1] == "\n"
     return ends and bool(_ATTRIBUTION_BEFORE.search(text[max(0, t.start - 4):t.start]))
@@ -838,7 +842,7 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
             # diplomacy ("Turkey is heading to Moscow for a summit." → "Erdoğan will meet Putin
             # on Thursday to discuss the Idlib crisis."). The event takes that place, with
             # lower confidence.
-            same_paragraph = previous and "\n\n" not in doc.text[previous_end:sent.start_char]
+            same_paragraph = previous and "\n\n" not in doc_text(doc)[previous_end:sent.start_char]
             violent_toll = same_paragraph and (event_type in VIOLENT and fatalities(own) is not None
                                                or event_type == "Displacement" and displaced(own) is not None)
             same_talks = previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" \
@@ -847,7 +851,7 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
             inherited = fit_for_violence if event_type in VIOLENT else previous
             if (violent_toll or same_talks) and inherited:
                 places, from_context = inherited[:1], True
-            elif lead_toll and (ahead := _finer_in_next(sents, k, [], toponyms, doc.text)) is not None:
+            elif lead_toll and (ahead := _finer_in_next(sents, k, [], toponyms, doc_text(doc))) is not None:
                 # The lead's toll before any place is named ("A missile slammed into a rebel-held
                 # town, killing 23.") happened where the next sentences of the paragraph say.
                 places, from_context, forward_end = [ahead[0]], True, ahead[1]
@@ -868,7 +872,7 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         if not from_context and event_type in VIOLENT and all(t.place.precision >= 4 for t in places):
             # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
             # by "The strikes hit Saraqib…": the next sentence says where in that country.
-            finer = _finer_in_next(sents, k, places, toponyms, doc.text)
+            finer = _finer_in_next(sents, k, places, toponyms, doc_text(doc))
             if finer is not None:
                 places, from_context = [finer[0]], True
                 excerpt_end = finer[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -14,7 +15,7 @@ from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, haversine_km, variants, without_article
 from dashboard.geo.locative import locative_names
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, doc_ents, doc_text
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Aleppo" LANGUAGE
@@ -92,7 +93,7 @@ def _strip_article(span: Any, text: str | None = None) -> tuple[int, int, str]:
     if not toks:
         return span.start_char, span.start_char, ""
     s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return s, e, (span.doc.text if text is None else text)[s:e]
+    return s, e, (doc_text(span.doc) if text is None else text)[s:e]
 
 
 def _is_person_like(span: Any) -> bool:
@@ -114,7 +115,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
     `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
     but still where an event may be)."""
     # Doc.text is rebuilt from the tokens at every access: read it once.
-    words = _Words(doc.text, frozenset(t.text for t in doc if t.is_lower))
+    words = _Words(doc_text(doc), frozenset(t.text for t in doc if t.is_lower))
     # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
     # where the reporter files from, which resolution must know.
     out: list[Toponym] = _datelines(words.text, gazetteer)
@@ -318,11 +319,23 @@ def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
     "Nelson Mandela", "Jordan" after "Michael Jordan")."""
     if len(ent) > 3 or _is_person_like(ent):
         return False
-    words = set(fold(text).split())
-    for other in ent.doc.ents:
-        if other.label_ == "PERSON" and len(other) > len(ent) and words & set(fold(other.text).split()):
-            return False
+    longest = _longest_person_by_word(ent.doc)
+    if any(longest.get(w, 0) > len(ent) for w in set(fold(text).split())):
+        return False
     return _well_known(gazetteer.lookup(text), 100_000, text)
+
+
+def _longest_person_by_word(doc: Any) -> dict[str, int]:
+    """Each folded word of the document's PERSON names → the token length of the longest such name
+    holding it; built once per Doc (walking every entity for every entity was quadratic)."""
+    longest = doc.user_data.get("conflictmap_person_words")
+    if longest is None:
+        longest = doc.user_data["conflictmap_person_words"] = {}
+        for other in doc_ents(doc):
+            if other.label_ == "PERSON":
+                for w in fold(other.text).split():
+                    longest[w] = max(longest.get(w, 0), len(other))
+    return longest
 
 
 def _state_abbreviation(text: str, gazetteer: Gazetteer) -> bool:
@@ -906,7 +919,8 @@ def anchors_besides(anchors: list[tuple[str, float, float]], key: str) -> tuple[
     """The towns the first pass placed confidently, less those placed for `key` itself: a name's own
     first guess is no evidence for it (London, England would otherwise anchor London against the
     London, Ontario that the rest of the story points to)."""
-    return tuple((lat, lon) for k, lat, lon in anchors if k != key)[:MAX_ANCHORS]
+    # islice stops at the first MAX_ANCHORS: a long article's hundreds of anchors are not walked per name.
+    return tuple(itertools.islice(((lat, lon) for k, lat, lon in anchors if k != key), MAX_ANCHORS))
 
 
 def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
@@ -1070,7 +1084,7 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
     actor, and a name inside it does not locate an event. Names placed only by the document's
     focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
-    toponyms = unplace_fallbacks(resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc.text))
+    toponyms = unplace_fallbacks(resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc_text(doc)))
     return [t for t in toponyms if not t.embedded]
 
 

@@ -6,12 +6,13 @@ becomes a ReadProblem naming the file and what is wrong with it.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,78 +20,83 @@ from xml.etree import ElementTree
 
 from dashboard.errors import InputError
 from dashboard.ingest.article import Article
+from dashboard.ingest.files import SUFFIXES, ReadProblem, ReadWarning, find_files, read_regular, shown
+
+__all__ = ["SUFFIXES", "ReadProblem", "ReadWarning", "ReadResult", "find_files", "read_file", "read_paths",
+           "decode", "parse_iso_date"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ARTICLE_CHARS = 1_000_000
-SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv", ".xml", ".rss", ".atom")
-
-
-@dataclass(frozen=True)
-class ReadProblem:
-    path: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.problem}"
+# Publication dates outside this window are typing errors or placeholders (9999-12-31, 0001-01-01);
+# they would also overflow the events table's nanosecond timestamps (1677-2262).
+EARLIEST_DATE = date(1900, 1, 1)
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
 class ReadResult:
     articles: list[Article]
     problems: list[ReadProblem]
+    warnings: list[ReadProblem] = field(default_factory=list)
 
 
-def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReadProblem]]:
-    """Expand folders (recursively) into the files whose format we read."""
-    files: list[Path] = []
-    problems: list[ReadProblem] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        elif p.is_file():
-            files.append(p)
-        else:
-            problems.append(ReadProblem(str(p), "no such file or folder"))
-    return files, problems
+def latest_date() -> date:
+    """The last publication date accepted: the end of next year (a feed's clock may run ahead)."""
+    return date(date.today().year + 1, 12, 31)
 
 
 def read_paths(paths: Iterable[str | Path], published: date | None = None) -> ReadResult:
     files, problems = find_files(paths)
-    articles: list[Article] = []
+    out = ReadResult([], problems)
     for f in files:
         res = read_file(f, published=published)
-        articles.extend(res.articles)
-        problems.extend(res.problems)
-    return ReadResult(articles, problems)
+        out.articles.extend(res.articles)
+        out.problems.extend(res.problems)
+        out.warnings.extend(res.warnings)
+    return out
 
 
 def read_file(path: str | Path, published: date | None = None) -> ReadResult:
-    """Read one file of any supported format."""
+    """Read one file of any supported format. Never raises for what the file holds: every problem
+    becomes a ReadProblem naming the file (or its row), every article that can be read is kept."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    where = shown(path)
+    notes: list[ReadProblem] = []
     try:
-        if suffix not in SUFFIXES:
-            raise InputError(str(path), f"unsupported format {suffix or '(no extension)'!r}; "
-                             f"expected one of {', '.join(SUFFIXES)}")
-        raw = _read_bytes(path)
-        text = decode(raw, str(path))
-        if suffix == ".txt":
-            return ReadResult([_with_published(parse_txt(text, str(path)), published)], [])
-        if suffix in (".html", ".htm"):
-            return ReadResult([_with_published(parse_html(text, str(path)), published)], [])
-        if suffix == ".jsonl":
-            return _rows(parse_jsonl(text, str(path)), published)
-        if suffix == ".csv":
-            return _rows(parse_csv(text, str(path)), published)
-        return _rows(parse_feed(text, str(path)), published)
+        out = _rows(_items(path, where, notes), published)
     except InputError as err:
-        return ReadResult([], [ReadProblem(err.path, err.problem)])
+        out = ReadResult([], [ReadProblem(err.path, err.problem)])
+    except RecursionError:
+        out = ReadResult([], [ReadProblem(where, "nested too deeply to read")])
+    out.warnings = notes + out.warnings
+    if not out.articles and not out.problems:
+        out.problems.append(ReadProblem(where, "no articles in the file"))
+    return out
 
 
-def _rows(items: Iterator[Article | ReadProblem], published: date | None) -> ReadResult:
+def _items(path: Path, where: str, notes: list[ReadProblem]) -> list[Article | ReadProblem]:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(where, f"unsupported format {suffix or '(no extension)'!r}; "
+                         f"expected one of {', '.join(SUFFIXES)}")
+    text = decode(read_regular(path, MAX_FILE_BYTES), where)
+    if suffix == ".txt":
+        return [parse_txt(text, where)]
+    if suffix in (".html", ".htm"):
+        return [parse_html(text, where, notes)]
+    if suffix == ".jsonl":
+        return list(parse_jsonl(text, where, notes))
+    if suffix == ".csv":
+        return list(parse_csv(text, where, notes))
+    return list(parse_feed(text, where, notes))
+
+
+def _rows(items: Iterable[Article | ReadProblem], published: date | None) -> ReadResult:
     out = ReadResult([], [])
     for item in items:
-        if isinstance(item, ReadProblem):
+        if isinstance(item, ReadWarning):
+            out.warnings.append(item)
+        elif isinstance(item, ReadProblem):
             out.problems.append(item)
         else:
             out.articles.append(_with_published(item, published))
@@ -103,25 +109,26 @@ def _with_published(article: Article, published: date | None) -> Article:
     return Article(**{**article.__dict__, "published": published, "published_inferred": False})
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(str(path), f"file too large ({size / 1e6:.0f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)")
-        return path.read_bytes()
-    except OSError as err:
-        raise InputError(str(path), f"cannot read: {err.strerror or err}") from err
-
-
 def decode(raw: bytes, where: str) -> str:
-    """Bytes → str: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252/Latin-1."""
+    """Bytes → str: UTF-8 (BOM or not), UTF-16/32 with BOM, UTF-16 without one when it plainly is,
+    else Windows-1252/Latin-1."""
     if not raw.strip():
         raise InputError(where, "empty file")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as err:
+                raise InputError(where, f"broken {codec.upper()} text ({err.reason} at byte {err.start:,}); "
+                                 "the file may be cut short") from err
     sample = raw[:65536]
+    if b"\x00" in sample:
+        text = _utf16_without_bom(raw)
+        if text is not None:
+            return text
     if b"\x00" in sample or _control_ratio(sample) > 0.05:
-        raise InputError(where, "binary file (not text); expected UTF-8 or Latin-1 text")
+        raise InputError(where, "binary file (not text); expected UTF-8, UTF-16 or Latin-1 text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -130,6 +137,22 @@ def decode(raw: bytes, where: str) -> str:
         return raw.decode("cp1252")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark: ASCII letters leave every other byte zero."""
+    if len(raw) % 2:
+        return None
+    head = raw[:4096]
+    for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) > 0.9 * len(zeros):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            controls = sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\f\r")
+            return text if controls <= 0.05 * min(len(text), 8192) else None
+    return None
 
 
 def _control_ratio(sample: bytes) -> float:
@@ -141,7 +164,8 @@ def _control_ratio(sample: bytes) -> float:
 
 def _check_text(text: str, where: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    # Whitespace, zero-width and direction marks alone are no text either.
+    if not any(c.isalnum() for c in text):
         raise InputError(where, "no article text")
     if len(text) > MAX_ARTICLE_CHARS:
         raise InputError(where, f"article text too long ({len(text):,} > {MAX_ARTICLE_CHARS:,} characters)")
@@ -157,7 +181,7 @@ def parse_txt(text: str, where: str) -> Article:
     i = next(i for i, line in enumerate(lines) if line.strip())
     title = lines[i].strip()
     body = "\n".join(lines[i + 1:]).strip("\n")
-    if not body.strip():
+    if not any(c.isalnum() for c in body):
         body, title = title, title[:120]
     return Article(text=body, title=title, source=Path(where).name, path=where)
 
@@ -243,7 +267,7 @@ class _MainText(HTMLParser):
         self.blocks[-1].append(data)
 
 
-def parse_html(text: str, where: str) -> Article:
+def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) -> Article:
     """Main text (paragraphs), title and publication date of an HTML page.
 
     Scripts, styles and page chrome are dropped; what remains is plain text, never markup.
@@ -260,18 +284,9 @@ def parse_html(text: str, where: str) -> Article:
         paras = [p for p in paras if p]
     body = "\n\n".join(paras)
     title = " ".join((parser.meta.get("og:title") or parser.h1 or parser.title).split())
-    published = None
-    for key in _DATE_META:
-        if key in parser.meta:
-            published = parse_iso_date(parser.meta[key])
-            if published:
-                break
-    if published is None:
-        for t in parser.times:
-            published = parse_iso_date(t)
-            if published:
-                break
     body = _check_text(body, where)
+    notes = [] if notes is None else notes
+    published = checked_date([*(parser.meta.get(k) for k in _DATE_META), *parser.times], where, notes)
     return Article(text=body, title=title or Path(where).stem, published=published,
                    source=parser.meta.get("og:site_name", "") or Path(where).name,
                    url=parser.meta.get("og:url", ""), path=where)
@@ -309,74 +324,125 @@ def parse_iso_date(value: str | None) -> date | None:
 _KNOWN = {"id", "title", "text", "date", "published", "url", "source"}
 
 
-def _record_to_article(rec: dict, where: str) -> Article:
+def checked_date(values: Iterable[object], where: str, notes: list[ReadProblem]) -> date | None:
+    """The first of `values` that reads as a date inside the accepted window. A date outside it
+    (9999-12-31, 0001-01-01) is set aside with a warning naming it: the article is kept, undated."""
+    outside = None
+    for value in values:
+        d = parse_iso_date(value) if value not in (None, "") else None
+        if d is None:
+            continue
+        if EARLIEST_DATE <= d <= latest_date():
+            return d
+        outside = outside or d
+    if outside is not None:
+        notes.append(ReadWarning(where, f"publication date {outside.isoformat()} is outside "
+                                 f"{EARLIEST_DATE.isoformat()}…{latest_date().isoformat()}; "
+                                 "ignored, the article is read as undated"))
+    return None
+
+
+def _clean(value: str, found: list[bool]) -> str:
+    """Lone UTF-16 surrogates (a JSON `\\ud800` escape) cannot be stored as UTF-8: U+FFFD instead."""
+    if _SURROGATES.search(value):
+        found.append(True)
+        return _SURROGATES.sub("\ufffd", value)
+    return value
+
+
+def _record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = None) -> Article:
+    notes = [] if notes is None else notes
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(where, "row has no 'text'")
-    text = _check_text(text, where)
-    pub_raw = rec.get("published") or rec.get("date")
-    published = parse_iso_date(pub_raw) if pub_raw else None
-    extra = {str(k): (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+    found: list[bool] = []
+    text = _check_text(_clean(text, found), where)
+    published = checked_date([rec.get("published") or rec.get("date")], where, notes)
+    extra = {_clean(str(k), found): _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False), found)
              for k, v in rec.items() if k not in _KNOWN and v is not None}
     if rec.get("id") not in (None, ""):
-        extra["id"] = str(rec["id"])
-    return Article(text=text, title=str(rec.get("title") or "").strip(), published=published,
-                   source=str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name),
-                   url=str(rec.get("url") or ""), path=where, extra=extra)
+        extra["id"] = _clean(str(rec["id"]), found)
+    article = Article(text=text, title=_clean(str(rec.get("title") or ""), found).strip(), published=published,
+                      source=_clean(str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name), found),
+                      url=_clean(str(rec.get("url") or ""), found), path=where, extra=extra)
+    if found:
+        notes.append(ReadWarning(where, "lone UTF-16 surrogate escapes (\\ud800-\\udfff) replaced by U+FFFD"))
+    return article
 
 
-def parse_jsonl(text: str, where: str) -> Iterator[Article | ReadProblem]:
+def parse_jsonl(text: str, where: str, notes: list[ReadProblem] | None = None) -> Iterator[Article | ReadProblem]:
+    # Only "\n" ends a row: U+2028, U+0085 and other Unicode line breaks are text inside a row.
     for n, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         loc = f"{where}:{n}"
         try:
             rec = json.loads(line)
+            if not isinstance(rec, dict):
+                yield ReadProblem(loc, "row is not a JSON object")
+                continue
+            yield _record_to_article(rec, loc, notes)
+        except InputError as err:
+            yield ReadProblem(err.path, err.problem)
         except json.JSONDecodeError as err:
             yield ReadProblem(loc, f"malformed JSON ({err.msg})")
+        except RecursionError:
+            yield ReadProblem(loc, "JSON nested too deeply to read")
+        except ValueError as err:  # e.g. an integer of more than 4,300 digits
+            yield ReadProblem(loc, f"unreadable JSON value ({err})")
+
+
+def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> Iterator[Article | ReadProblem]:
+    # Any field a file under MAX_FILE_BYTES can hold is read; a row too long for an article is then
+    # refused by itself (with csv's own limit the rest of the file would be lost with it).
+    csv.field_size_limit(MAX_FILE_BYTES)
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as err:
+        yield ReadProblem(where, f"malformed CSV header: {err}")
+        return
+    if not fieldnames or "text" not in [f.strip() for f in fieldnames]:
+        yield ReadProblem(where, f"CSV has no 'text' column (columns: {fieldnames})")
+        return
+    if text.count('"') % 2:
+        yield ReadWarning(where, "odd number of quote characters: a quoted field may run on to the end of the file")
+    start_line = reader.line_num + 1
+    while True:
+        loc = f"{where}:{start_line}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield ReadProblem(loc, f"malformed CSV row: {err}")
+            start_line = reader.line_num + 1
             continue
-        if not isinstance(rec, dict):
-            yield ReadProblem(loc, "row is not a JSON object")
+        start_line = reader.line_num + 1
+        if None in row:
+            yield ReadProblem(loc, "row has more fields than the header")
             continue
         try:
-            yield _record_to_article(rec, loc)
+            yield _record_to_article({(k or "").strip(): v for k, v in row.items()}, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
 
 
-def parse_csv(text: str, where: str) -> Iterator[Article | ReadProblem]:
-    csv.field_size_limit(MAX_ARTICLE_CHARS + 1)
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "text" not in [f.strip() for f in reader.fieldnames]:
-        yield ReadProblem(where, f"CSV has no 'text' column (columns: {reader.fieldnames})")
-        return
-    try:
-        start_line = reader.line_num + 1
-        for row in reader:
-            loc = f"{where}:{start_line}"
-            start_line = reader.line_num + 1
-            if None in row:
-                yield ReadProblem(loc, "row has more fields than the header")
-                continue
-            try:
-                yield _record_to_article({(k or "").strip(): v for k, v in row.items()}, loc)
-            except InputError as err:
-                yield ReadProblem(err.path, err.problem)
-    except csv.Error as err:
-        yield ReadProblem(where, f"malformed CSV: {err}")
-
-
 # -- RSS / Atom feeds -----------------------------------------------------------------------------
 
-def _strip_tags(fragment: str) -> str:
+def _strip_tags(fragment: str, where: str) -> str:
     parser = _MainText()
-    parser.feed(fragment)
-    parser.close()
+    try:
+        parser.feed(fragment)
+        parser.close()
+    except (ValueError, AssertionError) as err:  # html.parser asserts on some broken markup ("<![x")
+        raise InputError(where, f"malformed HTML in the item: {err}") from err
     return " ".join(" ".join("".join(b) for b in parser.blocks).split())
 
 
-def parse_feed(text: str, where: str) -> Iterator[Article | ReadProblem]:
-    if "<!ENTITY" in text[:10000]:
+def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) -> Iterator[Article | ReadProblem]:
+    # Anywhere in the file, not only its head: a long comment can push the DOCTYPE down.
+    if "<!ENTITY" in text:
         yield ReadProblem(where, "XML with entity declarations refused (possible entity expansion attack)")
         return
     try:
@@ -385,24 +451,26 @@ def parse_feed(text: str, where: str) -> Iterator[Article | ReadProblem]:
         yield ReadProblem(where, f"malformed XML feed: {err}")
         return
 
-    def local(tag: str) -> str:
-        return tag.rsplit("}", 1)[-1].lower()
+    def local(tag: object) -> str:
+        return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
     items = [el for el in root.iter() if local(el.tag) in ("item", "entry")]
     if not items:
         yield ReadProblem(where, "feed has no <item> or <entry>")
     for n, item in enumerate(items, start=1):
+        loc = f"{where}:item {n}"
         fields: dict[str, str] = {}
         for child in item:
-            name = local(child.tag)
-            value = child.text or child.get("href") or ""
-            fields.setdefault(name, value)
+            fields.setdefault(local(child.tag), child.text or child.get("href") or "")
         body = (fields.get("encoded") or fields.get("content") or fields.get("description")
                 or fields.get("summary") or "")
-        rec = {"title": _strip_tags(fields.get("title", "")), "text": _strip_tags(body),
-               "url": fields.get("link", ""), "published": fields.get("pubdate") or fields.get("published")
-               or fields.get("updated") or fields.get("date"), "source": Path(where).name}
         try:
-            yield _record_to_article(rec, f"{where}:item {n}")
+            plain = _strip_tags(body, loc)
+            if not plain:
+                raise InputError(loc, "item has no text (once markup and scripts are removed)")
+            rec = {"title": _strip_tags(fields.get("title", ""), loc), "text": plain,
+                   "url": fields.get("link", ""), "published": fields.get("pubdate") or fields.get("published")
+                   or fields.get("updated") or fields.get("date"), "source": Path(where).name}
+            yield _record_to_article(rec, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)

@@ -1,0 +1,94 @@
+"""Gzip for the answers that shrink: the page's scripts (plotly.min.js is 4.8 MB, about 1.4 MB
+gzipped), its JSON and the basemap's topojson. A static file's compressed body is kept in memory
+(keyed by URL and content), so plotly.js is compressed once per process, not per visitor.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
+                "application/geo+json", "application/x-javascript")
+MIN_BYTES = 1024
+CACHE_BYTES = 64 * 2**20  # compressed static files kept (plotly.min.js and friends take ~3 MB)
+CACHEABLE = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
+
+
+class _Cache:
+    def __init__(self, limit: int = CACHE_BYTES) -> None:
+        self.limit, self.size = limit, 0
+        self.items: OrderedDict[tuple, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value: bytes) -> None:
+        with self.lock:
+            if key in self.items or len(value) > self.limit:
+                return
+            self.items[key] = value
+            self.size += len(value)
+            while self.size > self.limit:
+                _, old = self.items.popitem(last=False)
+                self.size -= len(old)
+
+
+def _wants_gzip(environ: dict) -> bool:
+    accepted = environ.get("HTTP_ACCEPT_ENCODING", "").lower()
+    return any(part.split(";")[0].strip() == "gzip" and not part.replace(" ", "").endswith("q=0")
+               for part in accepted.split(","))
+
+
+def compress(app: Callable, level: int = 6) -> Callable:
+    """Wrap a WSGI app: gzip compressible answers of at least MIN_BYTES for clients that accept it."""
+    cache = _Cache()
+
+    def compressed(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not _wants_gzip(environ) or environ.get("REQUEST_METHOD") == "HEAD":
+            return app(environ, start_response)
+        held: dict = {}
+
+        def hold(status: str, headers: list, exc_info: object = None) -> Callable:
+            held.update(status=status, headers=headers, exc_info=exc_info)
+            return lambda _data: None
+
+        chunks = app(environ, hold)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        headers = held["headers"]
+        names = {k.lower(): v for k, v in headers}
+        kind = names.get("content-type", "").lower()
+        if (len(body) < MIN_BYTES or "content-encoding" in names or not kind.startswith(COMPRESSIBLE)
+                or not held["status"].startswith("200")):
+            start_response(held["status"], headers, held["exc_info"])
+            return [body]
+        path = environ.get("PATH_INFO", "")
+        key = (path, environ.get("QUERY_STRING", ""), len(body), zlib.crc32(body))
+        static = path.startswith(CACHEABLE)
+        packed = cache.get(key) if static else None
+        if packed is None:
+            packed = gzip.compress(body, compresslevel=level, mtime=0)
+            if static:
+                cache.put(key, packed)
+        vary = [v for k, v in headers if k.lower() == "vary"]
+        headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "vary", "etag")]
+        headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(packed))),
+                    ("Vary", ", ".join([*vary, "Accept-Encoding"]))]
+        if "etag" in names:  # the compressed body is another representation: another tag
+            headers.append(("ETag", names["etag"].rstrip('"') + '-gzip"'))
+        start_response(held["status"], headers, held["exc_info"])
+        return [packed]
+
+    return compressed
