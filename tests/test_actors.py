@@ -63,3 +63,11 @@ def test_interaction_codes() -> None:
     assert interaction(7, 1) == 17
     assert interaction(2, None) == 20
     assert interaction(None, None) is None
+
+
+def test_a_named_group_with_its_noun_is_one_actor_and_speakers_are_none(nlp) -> None:
+    a1, a2 = actors_of(nlp, "IS gunmen ambushed a supply convoy near the dam on Tuesday, the army said.", "ambushed")
+    assert a1 == Actor("Islamic State (ISIS)", 2)
+    assert a2 is None, "the army that speaks is not the target"
+    a1, _ = actors_of(nlp, "Nusra fighters shelled the village overnight.", "shelled")
+    assert a1 == Actor("Jabhat al-Nusra", 2)

@@ -293,10 +293,11 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
-        n, places, deaths = E.selection_figures(ix, listed)
+        n, places, low, high = E.selection_figures(ix, listed)
+        total = E.total_events(ix)
         return (fig, timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background),
                 excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel),
-                summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n))
+                summary_line(total, n, sel), counts_line(n, places, low, high, total))
 
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),

@@ -43,7 +43,7 @@ CODED_COLUMNS: tuple[str, ...] = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.COUNTR
 DATE_KINDS = {"month": 1, "year": 2}
 PLACE_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]
 SUMMARY_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
-                   "fatalities", "main_type", "first", "last"]
+                   "fatalities", "fatalities_high", "main_type", "first", "last"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,6 +71,13 @@ class EventIndex:
     values: dict[str, tuple[str, ...]]
     confidence: np.ndarray  # float64, NaN when unknown
     date_kind: np.ndarray  # int8: 0 dated to the day (or unknown precision), 1 only to a month, 2 to a year
+    # One event may have several reports (rows of different articles, one cluster_id): each row's
+    # cluster code, and per cluster the lowest and highest death count its reports give.
+    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cluster_low: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cluster_high: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    first_report: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # per cluster
+    n_events: int = 0  # distinct events (clusters) among the n rows
     # Aggregates already computed for this generation, by (function, mask, arguments): most requests
     # repeat a mask (every click at the same filters), and a mask's digest costs well under a millisecond.
     memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -100,7 +107,7 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
 def build_index(table: pa.Table) -> EventIndex:
     """The index of an events table (Arrow, the schema's columns; dictionary-encoded strings welcome)."""
     # One chunk per column: `take` on a many-chunk string column would concatenate it on every request.
-    table = table.unify_dictionaries().combine_chunks()
+    table = events_only(table).unify_dictionaries().combine_chunks()
     n = table.num_rows
     date_ns = _ns(table[S.EVENT_DATE])
     published = _ns(table[S.PUBLISHED])
@@ -137,7 +144,68 @@ def build_index(table: pa.Table) -> EventIndex:
               for unit in ("day", "week", "month")},
         by_place=np.lexsort((last_key, place)), by_date=np.flatnonzero(dated)[np.argsort(date_ns[dated],
                                                                                         kind="stable")],
+        **_clusters(table),
     )
+
+
+def events_only(table: pa.Table) -> pa.Table:
+    """The rows that are events: mentions (totals, statements, boilerplate…) are not drawn or counted."""
+    if S.RECORD_KIND not in table.column_names:
+        return table
+    kind = table[S.RECORD_KIND]
+    if pa.types.is_dictionary(kind.type):
+        kind = kind.cast(pa.string())
+    return table.filter(pc.fill_null(pc.not_equal(kind, "mention"), True))
+
+
+def _clusters(table: pa.Table) -> dict:
+    """Each row's event (its cluster; a row without one is an event of its own) and each event's
+    lowest and highest reported death count, and its first report's row."""
+    n = table.num_rows
+    codes, values = _codes(table[S.CLUSTER_ID])
+    codes = codes.astype(np.int64)
+    lone = codes < 0
+    codes[lone] = len(values) + np.arange(int(lone.sum()))
+    n_clusters = len(values) + int(lone.sum())
+    deaths = table[S.FATALITIES].cast(pa.int64())
+    known = ~np.asarray(deaths.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    value = deaths.fill_null(0).to_numpy()
+    low = np.full(n_clusters, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.zeros(n_clusters, dtype=np.int64)
+    np.minimum.at(low, codes[known], value[known])
+    np.maximum.at(high, codes[known], value[known])
+    low[low == np.iinfo(np.int64).max] = 0
+    first = np.full(n_clusters, n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n))
+    return {"cluster": codes, "cluster_low": low, "cluster_high": high, "first_report": first,
+            "n_events": int(np.count_nonzero(first < n))}
+
+
+def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
+    """One row per event among the mask's rows (its first report in the mask): what counts as an event.
+
+    Reports of one event share its place and day, so place and time filters keep or drop them
+    together; a filter on source, actor or words can keep a later report only, which then stands
+    for the event."""
+    if ix.cluster.size != ix.n:
+        return mask
+    counted = np.zeros(ix.n, dtype=bool)
+    reps = ix.first_report[ix.cluster[mask]]
+    counted[reps[mask[reps]]] = True
+    stray = mask & ~counted & ~mask[ix.first_report[ix.cluster]]
+    if stray.any():  # the first report is filtered out: the first one left stands for the event
+        rows = np.flatnonzero(stray)
+        _, first = np.unique(ix.cluster[rows], return_index=True)
+        counted[rows[first]] = True
+    return counted
+
+
+def event_deaths(ix: EventIndex, rows: np.ndarray, high: bool = False) -> np.ndarray:
+    """The death count of the events counted at these rows: one number per event, the lowest its
+    reports give (the highest with `high`), never the sum of its reports."""
+    if ix.cluster.size != ix.n:
+        return ix.fatalities[rows]
+    return (ix.cluster_high if high else ix.cluster_low)[ix.cluster[rows]]
 
 
 def index_from_frame(events: pd.DataFrame) -> EventIndex:
@@ -225,22 +293,24 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
     rows = ix.by_place[mask[ix.by_place]]
     if rows.size == 0:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    counted = counted_rows(ix, mask)[rows]
     pl = ix.place[rows]
     starts = np.flatnonzero(np.r_[True, pl[1:] != pl[:-1]])
     p = pl[starts]
     ends = np.r_[starts[1:], rows.size]
-    n = ends - starts
+    n = np.add.reduceat(counted.astype(np.int64), starts)  # events, not reports
     dated = ix.dated[rows]
     n_dated = np.add.reduceat(dated.astype(np.int64), starts)
     dates = ix.date_ns[rows]
     first = np.where(n_dated > 0, dates[starts], NO_DATE)
     last = np.where(n_dated > 0, dates[starts + np.maximum(n_dated - 1, 0)], NO_DATE)
     prec = np.maximum.reduceat(ix.precision[rows], starts)
-    deaths = np.add.reduceat(ix.fatalities[rows], starts)
+    deaths = np.add.reduceat(np.where(counted, event_deaths(ix, rows), 0), starts)
+    deaths_high = np.add.reduceat(np.where(counted, event_deaths(ix, rows, high=True), 0), starts)
     et = ix.etype[rows]
     typed = et >= 0
     n_types = max(len(ix.types), 1)
-    group = np.repeat(np.arange(p.size), n)
+    group = np.repeat(np.arange(p.size), ends - starts)
     by_type = np.bincount(group[typed] * n_types + et[typed], minlength=p.size * n_types).reshape(p.size, n_types)
     main = by_type.argmax(axis=1)  # the most frequent type; a tie goes to the type coded first
     types = np.array(ix.types + ("",), dtype=object)
@@ -249,6 +319,7 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
     out.loc[prec == 0, S.GEO_PRECISION] = pd.NA
     out["n_events"] = n
     out["fatalities"] = deaths
+    out["fatalities_high"] = np.maximum(deaths_high, deaths)
     out["main_type"] = np.where(by_type.sum(axis=1) > 0, types[main], None)
     out["first"] = first.view("datetime64[ns]")
     out["last"] = last.view("datetime64[ns]")
@@ -277,14 +348,14 @@ def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
 
     With measure="fatalities", n is the deaths of the bin's events instead of their number (bins
     without deaths are left out, as a bar of height 0 draws nothing)."""
-    rows = np.flatnonzero(mask & ix.dated & (ix.etype >= 0))
+    rows = np.flatnonzero(counted_rows(ix, mask) & ix.dated & (ix.etype >= 0))
     if rows.size == 0:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
     b = ix.bins[unit][rows].astype(np.int64)
     lo = int(b.min())
     n_types = len(ix.types)
     key = (b - lo) * n_types + ix.etype[rows]
-    weights = ix.fatalities[rows] if measure == "fatalities" else None
+    weights = event_deaths(ix, rows) if measure == "fatalities" else None
     counts = np.bincount(key, weights=weights)
     # Bins sorted by time, then types by name, as a pandas groupby over (day, type) orders them.
     by_name = np.argsort(np.array(ix.types, dtype=object), kind="stable")
@@ -357,13 +428,21 @@ def event_row(ix: EventIndex, event_id: str | None) -> dict | None:
     return rows_frame(ix, rows[:1]).iloc[0].to_dict() if rows.size else None
 
 
-def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int]:
-    """(events, places, deaths) of the mask's rows: what query.selection_counts counts."""
-    n = int(np.count_nonzero(mask))
-    if not n:
-        return 0, 0, 0
+def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int, int]:
+    """(events, places, deaths low, deaths high) of the mask's rows: what query.selection_counts counts.
+    An event reported by several articles counts once, with the lowest and highest toll they give."""
+    counted = counted_rows(ix, mask)
+    rows = np.flatnonzero(counted)
+    if not rows.size:
+        return 0, 0, 0, 0
     places = int(np.count_nonzero(np.bincount(ix.place[mask], minlength=1)))
-    return n, places, int(ix.fatalities[mask].sum())
+    return (int(rows.size), places, int(event_deaths(ix, rows).sum()),
+            int(event_deaths(ix, rows, high=True).sum()))
+
+
+def total_events(ix: EventIndex) -> int:
+    """How many events the store holds (reports of one event count once)."""
+    return ix.n_events if ix.cluster.size == ix.n else ix.n
 
 
 def text_mask(ix: EventIndex, text: str) -> np.ndarray:

@@ -151,14 +151,22 @@ def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
 
 def _hover(grp: pd.DataFrame) -> list[str]:
     # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
+    high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
     cols = (grp[S.LOCATION].tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
-            grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
+            high, grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
     return [
         f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
-        f"{int(deaths) if pd.notna(deaths) else 0} killed<br>"
+        f"{deaths_text(low, most)} killed<br>"
         f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
-        for loc, country, n, deaths, first, last, prec in zip(*cols, strict=True)
+        for loc, country, n, low, most, first, last, prec in zip(*cols, strict=True)
     ]
+
+
+def deaths_text(low: object, high: object) -> str:
+    """One toll per event, summed: "12", or "10–12" when the reports of an event disagree."""
+    lo = int(low) if pd.notna(low) else 0
+    hi = int(high) if pd.notna(high) else lo
+    return f"{lo:,}" if hi <= lo else f"{lo:,}–{hi:,}"
 
 
 def opening_view(places: pd.DataFrame) -> MapView | None:

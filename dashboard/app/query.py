@@ -51,19 +51,45 @@ def precise_only(df: pd.DataFrame, on: bool) -> pd.DataFrame:
     return df[df[S.GEO_PRECISION].fillna(4) <= 2] if on else df
 
 
-def places_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per place: where it is, how many events and deaths, its main event type, date span."""
+def event_keys(df: pd.DataFrame) -> pd.Series:
+    """Which event each row reports: its cluster (reports of one event in several articles), else itself."""
+    own = pd.Series("row:" + df.index.astype(str), index=df.index)
+    return df[S.CLUSTER_ID].astype("object").where(df[S.CLUSTER_ID].notna(), own)
+
+
+def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rows that count as events (the first report of each event in `df`), with `low` and `high`:
+    the lowest and highest death count the event's reports in `everything` give (0 when none)."""
+    whole = df if everything is None else everything
+    keys = event_keys(whole)
+    deaths = pd.to_numeric(whole[S.FATALITIES], errors="coerce")
+    low = deaths.groupby(keys).min().fillna(0).astype("int64")
+    high = deaths.groupby(keys).max().fillna(0).astype("int64")
+    own = event_keys(df)
+    first = df[~own.duplicated()]
+    k = own[first.index]
+    return first.assign(low=k.map(low).fillna(0).astype("int64").to_numpy(),
+                        high=k.map(high).fillna(0).astype("int64").to_numpy())
+
+
+def places_summary(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per place: where it is, how many events and deaths (one toll per event, the lowest and
+    highest its reports give), its main event type, date span."""
     cols = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
-            "fatalities", "main_type", "first", "last"]
+            "fatalities", "fatalities_high", "main_type", "first", "last"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     g = df.groupby(S.PLACE_KEY, sort=False)
     out = g.agg(**{
         S.LOCATION: (S.LOCATION, "first"), S.LATITUDE: (S.LATITUDE, "first"),
         S.LONGITUDE: (S.LONGITUDE, "first"), S.COUNTRY: (S.COUNTRY, "first"),
-        S.GEO_PRECISION: (S.GEO_PRECISION, "max"), "n_events": (S.EVENT_ID, "size"),
-        "fatalities": (S.FATALITIES, "sum"), "first": (S.EVENT_DATE, "min"), "last": (S.EVENT_DATE, "max"),
+        S.GEO_PRECISION: (S.GEO_PRECISION, "max"), "first": (S.EVENT_DATE, "min"), "last": (S.EVENT_DATE, "max"),
     })
+    ev = event_tolls(df, everything).groupby(S.PLACE_KEY, sort=False)
+    out["n_events"] = ev.size().reindex(out.index).fillna(0).astype("int64")
+    out["fatalities"] = ev["low"].sum().reindex(out.index).fillna(0).astype("int64")
+    out["fatalities_high"] = ev["high"].sum().reindex(out.index).fillna(0).astype("int64")
+    out["fatalities_high"] = out[["fatalities", "fatalities_high"]].max(axis=1)
     main = df.groupby([S.PLACE_KEY, S.EVENT_TYPE], sort=False).size().reset_index(name="n")
     main = main.sort_values("n", ascending=False).drop_duplicates(S.PLACE_KEY).set_index(S.PLACE_KEY)
     out["main_type"] = main[S.EVENT_TYPE].reindex(out.index)
@@ -83,7 +109,9 @@ def time_bin(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
 
 
 def timeline_counts(df: pd.DataFrame, unit: str = "day") -> pd.DataFrame:
-    """Events per time bin (day, week starting Monday, or month) and type; `day` is the bin's start."""
+    """Events per time bin (day, week starting Monday, or month) and type; `day` is the bin's start.
+    An event reported by several articles counts once."""
+    df = df[~event_keys(df).duplicated()] if len(df) else df
     dated = df[df[S.EVENT_DATE].notna()]
     if dated.empty:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
@@ -141,17 +169,21 @@ def places_from_selected(selected: dict | None) -> list[str] | None:
     return sorted({str(k) for k in keys if k is not None})
 
 
-def selection_counts(listed: pd.DataFrame, total: int) -> str:
-    """"N of M events · K places · D deaths" for the events the views show."""
-    deaths = int(pd.to_numeric(listed[S.FATALITIES], errors="coerce").fillna(0).sum()) if len(listed) else 0
-    places = int(listed[S.PLACE_KEY].nunique()) if len(listed) else 0
-    return counts_line(len(listed), places, deaths, total)
+def selection_counts(listed: pd.DataFrame, total: int, everything: pd.DataFrame | None = None) -> str:
+    """"N of M events · K places · D deaths" for the events the views show: an event reported by
+    several articles counts once, its deaths as the range its reports give ("10–12 deaths")."""
+    if not len(listed):
+        return counts_line(0, 0, 0, 0, total)
+    ev = event_tolls(listed, everything)
+    places = int(listed[S.PLACE_KEY].nunique())
+    return counts_line(len(ev), places, int(ev["low"].sum()), int(ev["high"].sum()), total)
 
 
-def counts_line(n: int, places: int, deaths: int, total: int) -> str:
+def counts_line(n: int, places: int, low: int, high: int, total: int) -> str:
     """The counts line from its figures (engine.selection_figures gives them for a mask)."""
+    deaths = f"{low:,}" if high <= low else f"{low:,}–{high:,}"
     return (f"{n:,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
-            f"{deaths:,} death{'s' * (deaths != 1)}")
+            f"{deaths} death{'s' * (high != 1 if high > low else low != 1)}")
 
 
 def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:

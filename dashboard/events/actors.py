@@ -26,7 +26,7 @@ from dashboard.nlp import base_form, doc_text
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 
-AGENT, TARGET, UNKNOWN = "agent", "target", "unknown"
+AGENT, TARGET, UNKNOWN, SPEAKER = "agent", "target", "unknown", "speaker"
 VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 
@@ -90,7 +90,7 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     for s in data["state"]:
         code = s["code"]
         names[code] = s["name"]
-        canonical[code] = s.get("canonical") or f"Military Forces of {s['name'].removeprefix('the ')}"
+        canonical[code] = s.get("canonical") or f"Military Forces of {s['name']}"
         entry = ActorEntry(canonical[code], 1, state=code)
         forms = _alt(s["names"])
         pats = [rf"(?:{forms})(?:'s|s)?(?:-led)?\s+(?:{nouns})"] + list(s.get("own", []))
@@ -120,7 +120,21 @@ def find_mentions(text: str, offset: int = 0, dictionary: Dictionary | None = No
             continue  # "the monitor's sources", "activists": who reports, not who acts
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
-    return sorted(out, key=lambda m: m.start)
+    return _named_with_noun(sorted(out, key=lambda m: m.start), text, offset)
+
+
+def _named_with_noun(mentions: list[Mention], text: str, offset: int) -> list[Mention]:
+    """A named group followed by a generic noun is one mention of the group: "Daesh militants", "IS
+    gunmen", "Nusra fighters" (the noun carries the parse role; the name says who)."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and m.entry.generic and not prev.entry.generic and not prev.bare \
+                and text[prev.end - offset:m.start - offset].strip() in ("", "'s", "’s"):
+            out[-1] = Mention(prev.start, m.end, prev.entry)
+            continue
+        out.append(m)
+    return out
 
 
 def _head_of(doc: Any, start: int, end: int) -> Any:
@@ -141,7 +155,7 @@ def role(doc: Any, mention: Mention, trigger_at: int) -> str:
         tok = tok.head
     dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
-        return UNKNOWN if base_form(head) in SPEECH else AGENT
+        return SPEAKER if base_form(head) in SPEECH else AGENT
     if dep == "pobj":
         prep = head.lower_
         if prep == "by":
@@ -204,8 +218,8 @@ def event_actors(doc: Any, start: int, end: int, trigger_at: int, country_code: 
     for m in mentions:
         r = role(doc, m, trigger_at)
         a = actor_of(m.entry, country_code, country_name, d)
-        if m.bare and r != AGENT:
-            continue  # "in Syria", "Turkey said": a country named, not its forces acting
+        if m.bare and r != AGENT or r == SPEAKER:
+            continue  # "in Syria", "Turkey said", "the army said": a country named or a speaker, not an actor
         if r == AGENT and not m.entry.victim:
             agents.append(a)
         elif r == TARGET or m.entry.victim:

@@ -1,0 +1,53 @@
+"""The dashboard counts events, not reports: an event told by several articles counts once, with its
+deaths as the range its reports give; mentions are not drawn or counted."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dashboard.app import engine as E
+from dashboard.app import query as Q
+
+
+def reports(make_events):
+    return make_events(
+        {"event_id": "r1", "article_id": "a1", "cluster_id": "c1", "fatalities": 10, "source": "Outlet A"},
+        {"event_id": "r2", "article_id": "a2", "cluster_id": "c1", "fatalities": 12, "source": "Outlet B"},
+        {"event_id": "r3", "article_id": "a3", "cluster_id": "c2", "fatalities": None, "location": "Saraqib",
+         "latitude": 35.86, "longitude": 36.8, "source": "Outlet C"},
+        {"event_id": "r4", "article_id": "a3", "cluster_id": "c3", "fatalities": 300, "record_kind": "mention",
+         "mention_reason": "mention.running_total"},
+    )
+
+
+def test_two_reports_of_one_attack_are_one_event_with_a_range(make_events) -> None:
+    ix = E.index_from_frame(reports(make_events))
+    assert ix.n == 3, "the mention is not in the dashboard's index"
+    assert E.total_events(ix) == 2
+    n, places, low, high = E.selection_figures(ix, E.all_rows(ix))
+    assert (n, places, low, high) == (2, 2, 10, 12)
+    assert Q.counts_line(n, places, low, high, E.total_events(ix)) == "2 of 2 events · 2 places · 10–12 deaths"
+    idlib = E.places_aggregate(ix, E.all_rows(ix)).set_index("location").loc["Idlib"]
+    assert (idlib["n_events"], idlib["fatalities"], idlib["fatalities_high"]) == (1, 10, 12)
+    assert E.timeline_counts(ix, E.all_rows(ix))["n"].sum() == 2
+
+
+def test_a_filter_that_keeps_a_later_report_still_counts_the_event_once(make_events) -> None:
+    df = reports(make_events)
+    ix = E.index_from_frame(df)
+    only_b = np.array([False, True, False])
+    assert E.selection_figures(ix, only_b) == (1, 1, 10, 12)
+    events = df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True)
+    events = Q.with_place_key(events)
+    assert Q.selection_counts(events[only_b], 2, events) == Q.counts_line(1, 1, 10, 12, 2)
+
+
+def test_the_pandas_oracle_agrees(make_events) -> None:
+    df = reports(make_events)
+    events = Q.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
+    ix = E.index_from_frame(df)
+    got = E.places_aggregate(ix, E.all_rows(ix)).set_index("place_key").sort_index()
+    want = Q.places_summary(events).set_index("place_key").sort_index()
+    for col in ("n_events", "fatalities", "fatalities_high"):
+        assert got[col].tolist() == want[col].tolist(), col
+    assert Q.selection_counts(events, 2) == "2 of 2 events · 2 places · 10–12 deaths"
