@@ -19,6 +19,8 @@ MAP_VIEW = "map-view"  # the map's center/scale (or tile zoom), for the permalin
 MAP_BOX = "map-box"  # {"box", "goto", "view"}: the lon/lat box the map shows (clusters are cut for it),
 # the box a clicked cluster moves the map to, the view a link opened with; see callbacks.MAP_BOX_JS
 COUNTS = "counts"
+FILTERS_PANEL = "filters-panel"
+FILTERS_TOGGLE = "filters-toggle"  # opens the filters drawer at phone width
 FILTER_TYPES = "filter-types"
 FILTER_SUBTYPES = "filter-subtypes"
 FILTER_ACTORS = "filter-actors"

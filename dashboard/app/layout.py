@@ -29,8 +29,13 @@ def _number(cid: str, label: str, step: float, maximum: float | None = None) -> 
     ])
 
 
+# Plotly's mode bar without what needs the network: no "send to cloud" / "edit in Chart Studio" link.
+OFFLINE_MODEBAR = {"displaylogo": False, "showLink": False, "showSendToCloud": False, "showEditInChartStudio": False,
+                   "showTips": False}
+
+
 def filters_panel() -> html.Section:
-    return html.Section(className="filters", **{"aria-label": "Filters"}, children=[
+    return html.Section(id=ids.FILTERS_PANEL, className="filters", **{"aria-label": "Filters"}, children=[
         *[_choice(cid) for cid in ids.CHOICE_FILTERS],
         _number(ids.FILTER_MIN_FATALITIES, "Min. deaths", 1),
         _number(ids.FILTER_MIN_CONFIDENCE, "Min. confidence", 0.05, 1),
@@ -40,6 +45,9 @@ def filters_panel() -> html.Section:
                       className="text"),
         ]),
         html.Div(className="field actions", children=[
+            # Shown at phone width only (assets/style.css): the filters fold into a drawer there.
+            html.Button("Filters ▾", id=ids.FILTERS_TOGGLE, n_clicks=0, className="button filters-toggle",
+                        **{"aria-expanded": "false", "aria-controls": ids.FILTERS_PANEL}),
             html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
             html.Span(id=ids.COUNTS, className="counts-line", role="status"),
         ]),
@@ -105,14 +113,15 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
         dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
-                dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,
-                          config={"scrollZoom": True, "displaylogo": False, "topojsonURL": "/assets/topojson/",
+                # Sizes come from assets/style.css (an inline height would beat the phone rules).
+                dcc.Graph(id=ids.MAP, className="map", responsive=True,
+                          config={**OFFLINE_MODEBAR, "scrollZoom": True, "topojsonURL": "/assets/topojson/",
                                   "modeBarButtonsToAdd": ["select2d", "lasso2d"]}),
                 html.P("Box/lasso on the map chooses places; a drag on the timeline chooses dates "
                        "(double-click clears).", className="hint"),
                 timeline_bar(),
-                dcc.Graph(id=ids.TIMELINE, className="timeline", style={"height": "180px"},
-                          config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
+                dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
+                          config={**OFFLINE_MODEBAR, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
             ]),
             html.Aside(id=ids.EXCERPTS, className="excerpts", **{"aria-live": "polite"}),
             *panel_fragments(),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard.app import correct, reader, theme, upload
+from dashboard.app import clientside, correct, reader, theme, upload
 from dashboard.app.data import StoreView
 
 
 def panel_fragments() -> list:
-    """What the panels add to the main grid (placed by assets/panels.css)."""
+    """What the panels add to the main grid (placed by assets/style.css)."""
     return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment()]
 
 
@@ -29,3 +29,4 @@ def register_panels(app: dash.Dash, view: StoreView) -> None:
     correct.register_callbacks(app, view)
     upload.register_callbacks(app, view)
     theme.register_callbacks(app)
+    clientside.register_callbacks(app)
