@@ -18,9 +18,10 @@ from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex
-from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
+from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color, with_note
 from dashboard.app.filters import Filters, choice_values, index_mask
 from dashboard.app.panels import excerpt_actions
+from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
     counts_line,
@@ -37,7 +38,7 @@ from dashboard.app.state import (
     ViewState,
     box_of_view,
     clean_view,
-    from_query,
+    parse_query,
     playback_done,
     playback_step,
     restore_view,
@@ -224,6 +225,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         *(Output(c, p, allow_duplicate=True) for c, p in STORE_PROPS),
         *(Output(c, "options") for c in CHOICES),
         Output(ids.MAP_BOX, "data", allow_duplicate=True),
+        Output(ids.URL_NOTE, "children"),
         Input(ids.URL, "search"),
         Input(ids.CLEAR_FILTERS, "n_clicks"),
         Input(ids.STORE_GENERATION, "data"),
@@ -237,25 +239,30 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         # fills the dropdowns, in the same response as their values: a dropdown drops values its
         # options lack, so restored values must never arrive before their options.
         n = len(CONTROL_PROPS) + len(STORE_PROPS)
-        keep_options = [dash.no_update] * (len(CHOICES) + 1)  # and the map box
+        keep_options = [dash.no_update] * (len(CHOICES) + 2)  # and the map box, and the link's note
         current = state_from_controls(list(values))
         trigger = dash.ctx.triggered_id
         if trigger == ids.CLEAR_FILTERS:
             cleared = replace(current, filters=Filters())
-            return [to_query(cleared), *controls_from_state(cleared), *keep_options]
+            return [to_query(cleared), *controls_from_state(cleared), *keep_options[:-1], ""]
         if trigger == ids.STORE_GENERATION:
-            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update]
+            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update] * 2
         if trigger is None or trigger == ids.URL:
-            wanted = from_query(search)
-            options = choice_lists(view.index(), wanted.filters)
+            ix = view.index()
+            wanted, notes = parse_query(search)
+            wanted, unknown = known_state(wanted, ix) if ix.n else (wanted, [])
+            note = note_text(notes + unknown)
+            options = choice_lists(ix, wanted.filters)
             if wanted == current:
-                return [dash.no_update] * (n + 1) + options + [dash.no_update]
+                cleaned = to_query(wanted) if note else dash.no_update
+                return [cleaned] + [dash.no_update] * n + options + [dash.no_update, note]
             # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
             # A cluster's box goes to the map as a click on the cluster would send it.
             box = box_of_view(wanted.view_dict())
             move = dash.no_update if wanted.view == current.view else {"box": box, "goto": box, "view": None} \
                 if box else {"box": None, "goto": None, "view": wanted.view_dict()}
-            return [dash.no_update, *controls_from_state(wanted), *options, move]
+            # The controls take the cleaned state, and a link that asked for more shows only what it got.
+            return [to_query(wanted) if note else dash.no_update, *controls_from_state(wanted), *options, move, note]
         # Each URL change is a browser-history entry: playback steps would bury the user's own
         # steps, so the link is written when playback stops (this callback runs again then).
         if stopped is False:
@@ -294,8 +301,12 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
         n, places, deaths = E.selection_figures(ix, listed)
-        return (fig, timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background),
-                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel),
+        timeline = timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background)
+        empty = empty_reason(ix.n, filtered, in_time, n)
+        if empty:
+            fig, timeline = with_note(fig, empty), with_note(timeline, empty)
+        return (fig, timeline,
+                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel, empty=empty),
                 summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n))
 
     @app.callback(
@@ -354,6 +365,20 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         ix = view.index()
         _, _, listed = select_masks(ix, Filters.from_dict(filters), Selection.from_dict(selection))
         return export_download(E.frame_chunks(ix, listed), fmt)
+
+
+NO_MATCH = "No events match — clear a filter"
+
+
+def empty_reason(n_store: int, filtered: np.ndarray, in_time: np.ndarray, n_listed: int) -> str | None:
+    """Why nothing is listed, in words the page shows instead of empty axes; None when something is."""
+    if n_listed or not n_store:
+        return None
+    if not filtered.any():
+        return NO_MATCH
+    if not in_time.any():
+        return "No events in this time window — widen it, or double-click the timeline"
+    return "No events at this place match — clear the selection or a filter"
 
 
 def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
@@ -415,10 +440,16 @@ def summary_line(n_events: int, n_listed: int, sel: Selection) -> str:
     return " · ".join(parts)
 
 
-def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
-    """The panel for the first `limit` rows of df (newest first) out of `total` listed events."""
+def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
+                  empty: str | None = None) -> list:
+    """The panel for the first `limit` rows of df (newest first) out of `total` listed events;
+    `empty` says why nothing matches (empty_reason)."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
+    if empty:
+        return [node("H2", heading), node("Div", [node("Strong", empty), node(
+            "Span", "Filters, the time window and the selected place all narrow the list; "
+                    "“Clear filters” and “Clear selection” let them go.")], className="empty-state", role="status")]
     if not records:
         return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
     items = [node("H2", heading), node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}"

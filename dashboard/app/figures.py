@@ -259,6 +259,26 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 
+def with_note(fig: go.Figure, text: str) -> go.Figure:
+    """The figure with `text` across its middle; a figure with nothing to draw also loses its axes
+    (a timeline with no bars would otherwise show plotly's default year 2000, a map the whole world)."""
+    fig.update_layout(annotations=[dict(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                                        font=dict(size=15), bgcolor="rgba(255,255,255,0.85)", borderpad=6,
+                                        name="empty-note")])
+    if not any(_n_points(t) for t in fig.data):
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+    return fig
+
+
+def _n_points(trace: object) -> int:
+    for attr in ("x", "lat"):
+        values = getattr(trace, attr, None)
+        if values is not None and len(values):
+            return len(values)
+    return 0
+
+
 def _days(days: pd.Series) -> list[str]:
     """Bin starts as ISO dates (what a date axis reads; shorter on the wire than timestamps)."""
     return np.datetime_as_string(pd.to_datetime(days).to_numpy().astype("datetime64[D]")).tolist()

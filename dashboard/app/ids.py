@@ -20,6 +20,7 @@ MAP_BOX = "map-box"  # {"box", "goto", "view"}: the lon/lat box the map shows (c
 # the box a clicked cluster moves the map to, the view a link opened with; see callbacks.MAP_BOX_JS
 COUNTS = "counts"
 FILTERS_PANEL = "filters-panel"
+URL_NOTE = "url-note"  # what a link asked for that was left out
 FILTERS_TOGGLE = "filters-toggle"  # opens the filters drawer at phone width
 FILTER_TYPES = "filter-types"
 FILTER_SUBTYPES = "filter-subtypes"

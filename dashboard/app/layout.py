@@ -51,6 +51,7 @@ def filters_panel() -> html.Section:
             html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
             html.Span(id=ids.COUNTS, className="counts-line", role="status"),
         ]),
+        html.P(id=ids.URL_NOTE, className="url-note", role="status"),
     ])
 
 

@@ -3,14 +3,34 @@ states, the offline mode bar, typed dates, readable markers. Expected values com
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlencode, urlparse
+
+from selenium.webdriver.common.keys import Keys
 from test_dashboard import (
     TIMEOUT,
+    app_is_settled,
     count,
+    map_points,
     start_app,
+    stored_events,
     wait_until,
 )
 
+from dashboard.app.app import create_app
+
 PHONE = (390, 844)
+NO_MATCH = "No events match — clear a filter"
+
+
+def page_query(dash_duo) -> dict[str, list[str]]:
+    return parse_qs(urlparse(dash_duo.driver.current_url).query)
+
+
+def figure_notes(dash_duo, graph: str) -> list[str]:
+    """The annotations a graph draws (the empty-state note is one)."""
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
+        "return gd && gd._fullLayout ? (gd._fullLayout.annotations || []).map(a => a.text) : [];", graph)
 
 
 def set_viewport(dash_duo, width: int, height: int) -> None:
@@ -101,3 +121,66 @@ def test_the_mode_bars_offer_nothing_that_needs_the_network(dash_duo, seed_store
     assert not [t for t in titles if any(w in t.lower() for w in words)], titles
     assert count(dash_duo, ".modebar a[href^='http']") == 0
     assert dash_duo.get_logs() == []
+
+
+# -- empty and bad states -----------------------------------------------------------------------
+
+
+def test_a_search_with_no_results_says_so_instead_of_empty_axes(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    start_app(dash_duo, seed_store)
+    box = dash_duo.find_element("#filter-text")
+    box.send_keys("qqzx no such words", Keys.ENTER)
+
+    dash_duo.wait_for_contains_text("#excerpts .empty-state", NO_MATCH, timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: NO_MATCH in figure_notes(dash_duo, "#map"), "the map does not say why it is empty")
+    wait_until(dash_duo, lambda: NO_MATCH in figure_notes(dash_duo, "#timeline"), "the timeline does not say so")
+    # No axes for nothing: plotly's default (year 2000, -1 to 5) is not drawn.
+    assert count(dash_duo, "#timeline .xtick") == 0 and count(dash_duo, "#timeline .ytick") == 0
+    assert count(dash_duo, "#excerpts .excerpt") == 0 and map_points(dash_duo) == []
+    dash_duo.wait_for_contains_text("#counts", f"0 of {len(events)} events", timeout=TIMEOUT)
+
+    dash_duo.find_element("#clear-filters").click()
+    wait_until(dash_duo, lambda: len(map_points(dash_duo)) == events["place_key"].nunique(),
+               "clearing the filters did not bring the markers back")
+    wait_until(dash_duo, lambda: figure_notes(dash_duo, "#timeline") == [] and count(dash_duo, "#timeline .xtick"),
+               "the timeline kept the empty note")
+    assert count(dash_duo, "#excerpts .empty-state") == 0
+    assert dash_duo.get_logs() == []
+
+
+def test_a_link_with_unknown_values_opens_what_it_can_and_says_what_it_left_out(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    known = events["event_type"].value_counts().index[0]
+    dash_duo.start_server(create_app(seed_store))
+    query = urlencode([("type", "Nonsense"), ("type", known), ("minf", "-5"), ("country", "Atlantis"),
+                       ("from", "2262-04-12"), ("lon", "1e999"), ("measure", "rockets")])
+    dash_duo.driver.get(f"{dash_duo.server_url}/?{query}")
+
+    dash_duo.wait_for_contains_text("#url-note", "type=Nonsense", timeout=TIMEOUT)
+    note = dash_duo.find_element("#url-note").text
+    for part in ("minf=-5", "country=Atlantis", "from=2262-04-12", "measure=rockets"):
+        assert part in note, note
+    dash_duo.wait_for_text_to_equal("#filter-types-value", known, timeout=TIMEOUT)
+    expected = events[events["event_type"] == known]
+    dash_duo.wait_for_contains_text("#counts", f"{len(expected)} of {len(events)} events", timeout=TIMEOUT)
+    # The link is rewritten to what is shown.
+    wait_until(dash_duo, lambda: page_query(dash_duo) == {"type": [known]}, "the link still carries the dropped values")
+    assert dash_duo.get_logs() == []
+
+
+HOSTILE = ["?from=99999-99-99&to=now", "?minf=1e400&minc=nan&zoom=-3", "?place=%3Cimg%20src%3Dx%3E&event=%00",
+           "?type=" + "A" * 3000, "?from=2020-03-05&to=2020-03-01&lat=91&scale=0", "?area=x|y|z&west=500&east=a"]
+
+
+def test_hostile_links_never_break_the_page(dash_duo, seed_store):
+    dash_duo.start_server(create_app(seed_store))
+    for query in HOSTILE:
+        dash_duo.driver.get("about:blank")
+        dash_duo.driver.get(f"{dash_duo.server_url}/{query}")
+        wait_until(dash_duo, lambda: dash_duo.find_element("#url-note").text.startswith("Left out of the link"),
+                   f"no note for {query[:60]}")
+        wait_until(dash_duo, lambda: app_is_settled(dash_duo), f"the page never settled on {query[:60]}")
+        assert "<img" not in dash_duo.driver.execute_script("return document.getElementById('url-note').innerHTML")
+        # A server error would be logged by the browser (a failed callback request).
+        assert dash_duo.get_logs() == [], query[:60]
