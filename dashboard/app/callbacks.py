@@ -276,6 +276,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Output(ids.EXCERPTS, "children"),
         Output(ids.SUMMARY, "children"),
         Output(ids.COUNTS, "children"),
+        Output(ids.DATE_EXTENT, "data"),
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.FILTERS, "data"),
@@ -307,7 +308,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             fig, timeline = with_note(fig, empty), with_note(timeline, empty)
         return (fig, timeline,
                 excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel, empty=empty),
-                summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n))
+                summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n),
+                [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None)
 
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),

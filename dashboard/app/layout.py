@@ -78,6 +78,29 @@ def timeline_bar() -> html.Div:
     ])
 
 
+PRESET_LABELS = {"preset-7": "7 days", "preset-30": "30 days", "preset-90": "90 days", "preset-365": "a year",
+                 "preset-all": "all dates"}
+
+
+def date_bar() -> html.Div:
+    """The time window as text: typed dates (Enter or leaving the field applies them) and presets
+    counted back from the last event the filters leave. A drag on the timeline writes the fields."""
+    return html.Div(className="datebar", role="group", **{"aria-label": "Time window"}, children=[
+        html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
+        dcc.Input(id=ids.DATE_FROM, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
+                  inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
+        html.Label("to", htmlFor=ids.DATE_TO, className="small"),
+        dcc.Input(id=ids.DATE_TO, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
+                  inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
+        html.Span("last:", className="small"),
+        *(html.Button(label, id=pid, n_clicks=0, className="button preset",
+                      title="the whole span of the events" if pid == "preset-all" else
+                      f"the last {label} up to the latest event shown")
+          for pid, label in PRESET_LABELS.items()),
+        dcc.Store(id=ids.DATE_EXTENT),
+    ])
+
+
 def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:
     """Offline basemap or tiles. Without a tile source (`serve --tiles`) there is nothing to switch
     to: the control stays in the page (the map's callback reads it) but is not shown."""
@@ -121,6 +144,7 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 html.P("Box/lasso on the map chooses places; a drag on the timeline chooses dates "
                        "(double-click clears).", className="hint"),
                 timeline_bar(),
+                date_bar(),
                 dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
                           config={**OFFLINE_MODEBAR, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
             ]),

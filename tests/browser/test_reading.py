@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlparse
 
+import pandas as pd
 from selenium.webdriver.common.keys import Keys
 from test_dashboard import (
     TIMEOUT,
     app_is_settled,
     count,
+    drag_timeline,
     map_points,
     start_app,
     stored_events,
@@ -184,3 +186,77 @@ def test_hostile_links_never_break_the_page(dash_duo, seed_store):
         assert "<img" not in dash_duo.driver.execute_script("return document.getElementById('url-note').innerHTML")
         # A server error would be logged by the browser (a failed callback request).
         assert dash_duo.get_logs() == [], query[:60]
+
+
+# -- time you can type --------------------------------------------------------------------------
+
+
+def field(dash_duo, cid: str) -> str:
+    return dash_duo.driver.execute_script(
+        "const el = document.getElementById(arguments[0]); return el ? el.value : null", cid)
+
+
+def field_class(dash_duo, cid: str) -> str:
+    """The class of the field's box (dcc.Input puts its className on a wrapper of the <input>)."""
+    return dash_duo.driver.execute_script(
+        "const el = document.getElementById(arguments[0]); return (el.closest('.date') || el).className", cid)
+
+
+def type_date(dash_duo, cid: str, value: str) -> None:
+    box = dash_duo.find_element(f"#{cid}")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    box.send_keys(value, Keys.ENTER)
+
+
+def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    start_app(dash_duo, seed_store)
+    last = events["event_date"].max().normalize()
+
+    # Typed dates: the views, the counts and the link follow.
+    type_date(dash_duo, "date-from", "2018-01-01")
+    type_date(dash_duo, "date-to", "2018-12-31")
+    in_2018 = events[events["event_date"].between("2018-01-01", "2018-12-31 23:59:59")]
+    assert 0 < len(in_2018) < len(events)
+    dash_duo.wait_for_contains_text("#counts", f"{len(in_2018)} of {len(events)} events", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: page_query(dash_duo).get("from") == ["2018-01-01"]
+               and page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"], "the link lacks the typed window")
+    wait_until(dash_duo, lambda: sorted(p.key for p in map_points(dash_duo)) == sorted(set(in_2018["place_key"])),
+               "the map did not follow the typed window")
+
+    # A date that is no day is refused and marked; the window stays.
+    type_date(dash_duo, "date-to", "2018-02-30")
+    wait_until(dash_duo, lambda: "invalid" in field_class(dash_duo, "date-to"),
+               "an impossible date was not marked")
+    assert page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"]
+
+    # A preset counts back from the last event.
+    dash_duo.find_element("#preset-30").click()
+    first = last - pd.Timedelta(days=29)
+    wait_until(dash_duo, lambda: field(dash_duo, "date-from") == f"{first:%Y-%m-%d}"
+               and field(dash_duo, "date-to") == f"{last:%Y-%m-%d}", "the preset did not write the fields")
+    recent = events[events["event_date"].between(first, last + pd.Timedelta(hours=23, minutes=59, seconds=59))]
+    dash_duo.wait_for_contains_text("#counts", f"{len(recent)} of {len(events)} events", timeout=TIMEOUT)
+    assert "invalid" not in field_class(dash_duo, "date-to")
+
+    # A drag on the timeline writes the fields.
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
+    drag_timeline(dash_duo, "2018-09-01", "2018-09-30")
+    wait_until(dash_duo, lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to"))
+               == ("2018-09-01", "2018-09-30"), "the brush did not write the fields")
+
+    # All dates: the window goes, the fields empty.
+    dash_duo.find_element("#preset-all").click()
+    dash_duo.wait_for_contains_text("#counts", f"{len(events)} of {len(events)} events", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: field(dash_duo, "date-from") == "" and "from" not in page_query(dash_duo),
+               "'all dates' kept a window")
+    assert dash_duo.get_logs() == []
+
+
+def test_a_link_with_a_window_fills_the_date_fields(dash_duo, seed_store):
+    dash_duo.start_server(create_app(seed_store))
+    dash_duo.driver.get(f"{dash_duo.server_url}/?from=2020-03-01&to=2020-03-31+23:59:59")
+    wait_until(dash_duo, lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to"))
+               == ("2020-03-01", "2020-03-31"), "the link's window is not in the fields")
+    assert dash_duo.get_logs() == []
