@@ -277,6 +277,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Output(ids.SUMMARY, "children"),
         Output(ids.COUNTS, "children"),
         Output(ids.DATE_EXTENT, "data"),
+        Output(ids.PLACE_PICK, "options"),
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.FILTERS, "data"),
@@ -295,7 +296,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         bars, background = timeline_bars(ix, filtered, sel, unit, measure)
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
-        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, chosen_tiles(basemap, tiles),
+        agg = E.labelled(ix, E.places_aggregate(ix, in_time))
+        fig = map_figure(agg, sel.place, chosen_tiles(basemap, tiles),
                          size_by or "n_events", shown, goto)
         if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
@@ -304,12 +306,14 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         n, places, deaths = E.selection_figures(ix, listed)
         timeline = timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background)
         empty = empty_reason(ix.n, filtered, in_time, n)
+        name = E.place_label(ix, sel.place)
         if empty:
             fig, timeline = with_note(fig, empty), with_note(timeline, empty)
         return (fig, timeline,
-                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel, empty=empty),
-                summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n),
-                [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None)
+                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel, empty=empty,
+                              place_name=name),
+                summary_line(ix.n, n, sel, name), counts_line(n, places, deaths, ix.n),
+                [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
 
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
@@ -367,6 +371,18 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         ix = view.index()
         _, _, listed = select_masks(ix, Filters.from_dict(filters), Selection.from_dict(selection))
         return export_download(E.frame_chunks(ix, listed), fmt)
+
+
+PLACE_OPTIONS = 300  # the busiest places in view: a list to type into, not every village of a large store
+
+
+def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict]:
+    """"Go to place" choices: the places the map shows, busiest first, by their unique labels."""
+    located = places[places[S.LATITUDE].notna()] if len(places) else places
+    top = located.nlargest(limit, "n_events") if len(located) > limit else \
+        located.sort_values("n_events", ascending=False, kind="stable")
+    return [{"label": f"{name} — {n:,} event{'s' * (n != 1)}", "value": key}
+            for name, n, key in zip(top["label"], top["n_events"].astype(int), top[S.PLACE_KEY], strict=True)]
 
 
 NO_MATCH = "No events match — clear a filter"
@@ -430,24 +446,24 @@ def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> 
     return summary_line(len(events), len(listed), sel)
 
 
-def summary_line(n_events: int, n_listed: int, sel: Selection) -> str:
-    """summary_text from the counts alone."""
+def summary_line(n_events: int, n_listed: int, sel: Selection, place_name: str | None = None) -> str:
+    """summary_text from the counts alone; `place_name` is the selected place's label."""
     if not n_events:
         return "No events in the store yet: run `conflictmap ingest PATH`."
     parts = [f"{n_listed:,} of {n_events:,} events"]
     if sel.start or sel.end:
         parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
     if sel.place:
-        parts.append(sel.place.split("|")[0])
+        parts.append(place_name or sel.place.split("|")[0])
     return " · ".join(parts)
 
 
 def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
-                  empty: str | None = None) -> list:
+                  empty: str | None = None, place_name: str | None = None) -> list:
     """The panel for the first `limit` rows of df (newest first) out of `total` listed events;
-    `empty` says why nothing matches (empty_reason)."""
+    `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label."""
     records = excerpt_records(df, limit)
-    heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
+    heading = f"Excerpts — {place_name or sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if empty:
         return [node("H2", heading), node("Div", [node("Strong", empty), node(
             "Span", "Filters, the time window and the selected place all narrow the list; "

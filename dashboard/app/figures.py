@@ -68,13 +68,14 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places))
+        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places),
+                                size_by)
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
         traces.append(dict(
             type="scattergeo", lat=grp[S.LATITUDE].to_numpy(), lon=grp[S.LONGITUDE].to_numpy(), mode="markers",
-            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), text=grp[S.LOCATION].to_list(),
+            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), text=_names(grp).to_list(),
             hovertext=_hover(grp), hoverinfo="text",
             marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
                         symbol=np.where(precise, "circle", "circle-open").tolist(),
@@ -108,7 +109,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     layout = dict(
         geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
         uirevision="map" if target is None else "map|" + "|".join(f"{v:.4f}" for v in target.box()),
-        legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
+        legend=map_legend(size_by),
     )
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
@@ -149,9 +150,25 @@ def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
     ]
 
 
+def _names(places: pd.DataFrame) -> pd.Series:
+    """What each place is called: its label (unique, engine.labelled) when the aggregate has one."""
+    return places["label"] if "label" in places.columns else places[S.LOCATION]
+
+
+def legend_title(size_by: str) -> str:
+    """What colour, size and a hollow marker mean (shown beside the map, assets-styled, by
+    clientside.MAP_KEY_JS; the figure's own legend lists the types)."""
+    size = "deaths" if size_by == "fatalities" else "number of events"
+    return f"Colour = a place's most frequent event type · size = {size} · hollow = province/country-level place"
+
+
+def map_legend(size_by: str) -> dict:
+    return dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
+
+
 def _hover(grp: pd.DataFrame) -> list[str]:
     # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
-    cols = (grp[S.LOCATION].tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
+    cols = (_names(grp).tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
             grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
     return [
         f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
@@ -176,7 +193,7 @@ def opening_view(places: pd.DataFrame) -> MapView | None:
 
 def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
                      tiles: tuple[str, str], biggest: float, goto: MapView | None,
-                     opening: MapView | None) -> go.Figure:
+                     opening: MapView | None, size_by: str = "n_events") -> go.Figure:
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -203,7 +220,7 @@ def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: st
     layout = dict(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
                   uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
                   margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-                  legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"))
+                  legend=map_legend(size_by))
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 

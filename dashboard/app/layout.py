@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.app import ids
+from dashboard.app.figures import legend_title
 from dashboard.app.filters import Filters
 from dashboard.app.panels import panel_fragments, topbar_controls
 
@@ -141,8 +142,17 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 dcc.Graph(id=ids.MAP, className="map", responsive=True,
                           config={**OFFLINE_MODEBAR, "scrollZoom": True, "topojsonURL": "/assets/topojson/",
                                   "modeBarButtonsToAdd": ["select2d", "lasso2d"]}),
-                html.P("Box/lasso on the map chooses places; a drag on the timeline chooses dates "
-                       "(double-click clears).", className="hint"),
+                html.Div(className="placebar", children=[
+                    # Every place is reachable from the keyboard here: type a name, Enter selects it.
+                    html.Label(className="place-pick", children=[
+                        html.Span("Go to place", className="small"),
+                        dcc.Dropdown(id=ids.PLACE_PICK, options=[], value=None, clearable=False,
+                                     placeholder="type a place name…", className="choice"),
+                    ]),
+                    html.P([html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"), " ",
+                            "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
+                            "(double-click clears)."], className="hint"),
+                ]),
                 timeline_bar(),
                 date_bar(),
                 dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,

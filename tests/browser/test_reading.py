@@ -3,11 +3,16 @@ states, the offline mode bar, typed dates, readable markers. Expected values com
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pandas as pd
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_dashboard import (
+    MAP_GD,
     TIMEOUT,
     app_is_settled,
     count,
@@ -17,8 +22,11 @@ from test_dashboard import (
     stored_events,
     wait_until,
 )
+from test_panels import tab_to
 
+from dashboard import schema as S
 from dashboard.app.app import create_app
+from dashboard.store import EventsStore
 
 PHONE = (390, 844)
 NO_MATCH = "No events match — clear a filter"
@@ -259,4 +267,93 @@ def test_a_link_with_a_window_fills_the_date_fields(dash_duo, seed_store):
     dash_duo.driver.get(f"{dash_duo.server_url}/?from=2020-03-01&to=2020-03-31+23:59:59")
     wait_until(dash_duo, lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to"))
                == ("2020-03-01", "2020-03-31"), "the link's window is not in the fields")
+    assert dash_duo.get_logs() == []
+
+
+# -- markers you can read -----------------------------------------------------------------------
+
+IDLIB_PROVINCE = (35.8596, 36.5714)
+
+
+@pytest.fixture(scope="module")
+def namesake_store(seed_store, tmp_path_factory) -> Path:
+    """The seed events plus copies of its Idlib events placed at Idlib governorate's centroid: a city
+    and its province of one name, as the gazetteer gives them."""
+    events = EventsStore(seed_store).load_events()
+    city = events[events["location"] == "Idlib"]
+    assert len(city), "the seed article no longer has an Idlib event"
+    province = city.assign(event_id=city["event_id"] + "-province", latitude=IDLIB_PROVINCE[0],
+                           longitude=IDLIB_PROVINCE[1], geo_precision=3, feature_code="ADM1", country_code="SY")
+    store = tmp_path_factory.mktemp("namesakes") / "store"
+    articles = EventsStore(seed_store).load_articles()
+    EventsStore(store).replace_with_chunks([(S.coerce_events(pd.concat([events, province], ignore_index=True)),
+                                             articles)])
+    return store
+
+
+def marker_names(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0]);"
+        "return gd && gd._fullData ? gd._fullData.filter(t => t.type === 'scattergeo')"
+        ".flatMap(t => Array.from(t.text || []).map(String)) : [];", MAP_GD)
+
+
+def contrast(dash_duo, selector: str, background_of: str) -> float:
+    """WCAG contrast ratio of an element's text colour on the background of `background_of`."""
+    return dash_duo.driver.execute_script(
+        """
+        const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+        const lum = c => { const v = rgb(c).map(x => x / 255).map(x => x <= 0.03928 ? x / 12.92
+                                                                   : Math.pow((x + 0.055) / 1.055, 2.4));
+                           return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+        const fg = getComputedStyle(document.querySelector(arguments[0])).color;
+        const bg = getComputedStyle(document.querySelector(arguments[1])).backgroundColor;
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+        """, selector, background_of)
+
+
+def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash_duo, namesake_store):
+    events = stored_events(namesake_store)
+    province = events[events["geo_precision"] == 3]
+    province = province[province["location"] == "Idlib"]
+    start_app(dash_duo, namesake_store)
+
+    names = wait_until(dash_duo, lambda: (n := marker_names(dash_duo)) and len(n) == events["place_key"].nunique()
+                       and n, "not every place has its marker")
+    assert len(set(names)) == len(names), f"two markers share a name: {sorted(names)}"
+    assert "Idlib" in names and "Idlib (governorate)" in names
+    key = dash_duo.find_element("#map-key").text
+    assert "most frequent event type" in key and "size = number of events" in key and "hollow" in key, key
+    dash_duo.find_element("#size-by input[value='fatalities']").click()
+    dash_duo.wait_for_contains_text("#map-key", "size = deaths", timeout=TIMEOUT)
+
+    # The keyboard way to a place: Tab to "Go to place", Enter opens it, type, Enter.
+    tab_to(dash_duo, "place-pick")
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_element("input.dash-dropdown-search", timeout=TIMEOUT)
+    ActionChains(dash_duo.driver).send_keys("Idlib (gov").perform()
+    wait_until(dash_duo, lambda: any("Idlib (governorate)" in el.text for el in
+                                     dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']")),
+               "the place list does not offer the governorate")
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_contains_text("#summary", f"{len(province)} of {len(events)} events · Idlib (governorate)",
+                                    timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts — Idlib (governorate)", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: page_query(dash_duo).get("place") == [province["place_key"].iloc[0]],
+               "the chosen place is not in the link")
+    assert dash_duo.get_logs() == []
+
+
+def test_dark_theme_highlights_meet_wcag_aa(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    dash_duo.find_element("#theme-toggle").click()
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme")
+               == "dark", "the theme did not switch")
+    dash_duo.wait_for_element("#excerpts mark.hl-trigger", timeout=TIMEOUT)
+    for selector, background in (("#excerpts mark.hl-trigger", "#excerpts"), ("#excerpts mark.hl-place",
+                                                                             "#excerpts mark.hl-place"),
+                                 ("#excerpts .sentence", "#excerpts"), ("#excerpts .meta", "#excerpts")):
+        wait_until(dash_duo, lambda s=selector, b=background: contrast(dash_duo, s, b) >= 4.5,
+                   f"{selector} is below WCAG AA (4.5:1) in the dark theme: {contrast(dash_duo, selector, background)}")
     assert dash_duo.get_logs() == []
