@@ -646,7 +646,13 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None
         return mid - half, mid + half
 
     (lon0, lon1), (lat0, lat1) = quantiles(lon), quantiles(lat)
-    view = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6)).grown(0.15)
+    core = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6))
+    # Places just beyond the quantiles (a province at the edge of the war, Daraa beside Damascus) are
+    # part of the bulk too: the box reaches every place within a quarter of its size, then a margin.
+    near = core.grown(0.25)
+    close = (lon >= near.lon0) & (lon <= near.lon1) & (lat >= near.lat0) & (lat <= near.lat1)
+    view = MapView(min(core.lon0, lon[close].min()), max(core.lon1, lon[close].max()),
+                   min(core.lat0, lat[close].min()), max(core.lat1, lat[close].max())).grown(0.1)
     pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
     pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
     view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)

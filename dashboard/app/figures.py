@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
+from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
 from dashboard.app.engine import MapView, _size_measure, bulk_view, cluster_places
 
 TYPE_COLORS = {
@@ -98,9 +99,12 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     target = goto or view
     shown = target or bulk_view(places)
     box = shown.box() if shown is not None else None
+    # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
+    traces = basemap_traces(shown or opening_view(places)) + traces
     geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
                showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
-               oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(shown, places),
+               oceancolor="#dfeaf2", showlakes=True, lakecolor="#dfeaf2", showrivers=True, rivercolor="#a9c8dc",
+               riverwidth=1, resolution=basemap_resolution(shown, places),
                fitbounds="locations" if box is None and not places.empty else False)
     if box is not None:
         geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
@@ -114,6 +118,11 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
+
+
+def place_traces(fig: go.Figure) -> list:
+    """The figure's traces of places and clusters, without the basemap's scenery (basemap.py)."""
+    return [t for t in fig.data if not str(t.name or "").startswith(BASEMAP_PREFIX)]
 
 
 def basemap_resolution(view: MapView | None, places: pd.DataFrame) -> int:

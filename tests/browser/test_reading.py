@@ -294,7 +294,8 @@ def namesake_store(seed_store, tmp_path_factory) -> Path:
 def marker_names(dash_duo) -> list[str]:
     return dash_duo.driver.execute_script(
         "const gd = document.querySelector(arguments[0]);"
-        "return gd && gd._fullData ? gd._fullData.filter(t => t.type === 'scattergeo')"
+        "return gd && gd._fullData ? gd._fullData"
+        ".filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))"
         ".flatMap(t => Array.from(t.text || []).map(String)) : [];", MAP_GD)
 
 
@@ -356,4 +357,37 @@ def test_dark_theme_highlights_meet_wcag_aa(dash_duo, seed_store):
                                  ("#excerpts .sentence", "#excerpts"), ("#excerpts .meta", "#excerpts")):
         wait_until(dash_duo, lambda s=selector, b=background: contrast(dash_duo, s, b) >= 4.5,
                    f"{selector} is below WCAG AA (4.5:1) in the dark theme: {contrast(dash_duo, selector, background)}")
+    assert dash_duo.get_logs() == []
+
+
+# -- a basemap with geography, offline ----------------------------------------------------------
+
+
+def basemap_layers(dash_duo) -> dict:
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0]); const out = {};"
+        "for (const t of (gd && gd._fullData) || []) { if (String(t.name).startsWith('basemap: '))"
+        " out[t.name.slice(9)] = {n: (t.lon || []).filter(v => v !== null).length,"
+        " text: Array.from(t.text || []).map(String)}; }"
+        "return out;", MAP_GD)
+
+
+def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    layers = wait_until(dash_duo, lambda: (b := basemap_layers(dash_duo)) and "provinces" in b and b,
+                        "no provincial boundaries on the map")
+    assert layers["provinces"]["n"] > 100
+    towns = [t.lstrip("· ") for t in layers["towns"]["text"]]
+    assert "Aleppo" in towns or "Damascus" in towns, towns
+    # Drawn: the dashed boundary line and the names, over plotly's own coasts, rivers and lakes.
+    assert count(dash_duo, "#map .scattergeo .js-line") >= 1
+    assert count(dash_duo, "#map .geo .rivers path") >= 1 and count(dash_duo, "#map .geo .lakes path") >= 1
+    name_fill = "return getComputedStyle(document.querySelector('#map text[style*=\"basemap-label\"]')).fill"
+    light = dash_duo.driver.execute_script(name_fill)
+    # No marker of the data is a basemap point: a click on the map still selects places only.
+    assert count(dash_duo, "#map .scattergeo .point") == len(map_points(dash_duo))
+
+    dash_duo.find_element("#theme-toggle").click()
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(name_fill) != light,
+               "the town names keep their light-theme colour in the dark theme")
     assert dash_duo.get_logs() == []
