@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import dash
 import numpy as np
 import pandas as pd
-from dash import ALL, Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import schema as S
 from dashboard.app import engine as E
@@ -27,7 +27,6 @@ from dashboard.app.query import (
     counts_line,
     excerpt_records,
     format_date,
-    next_selection,
     places_from_selected,
     split_highlights,
     time_bin,
@@ -172,20 +171,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     app.clientside_callback(MAP_BOX_JS, Output(ids.MAP_BOX, "data"), Input(ids.MAP, "relayoutData"),
                             Input(ids.MAP, "clickData"), State(ids.MAP_BOX, "data"), prevent_initial_call=True)
 
-    @app.callback(
-        Output(ids.SELECTION, "data"),
-        Input(ids.TIMELINE_RANGE, "data"),
-        Input(ids.MAP, "clickData"),
-        Input(ids.RESET, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def update_selection(relayout, click, _reset, current):
-        kind = {ids.RESET: "reset", ids.TIMELINE_RANGE: "range", ids.MAP: "click"}.get(dash.ctx.triggered_id)
-        if kind == "click" and E.is_cluster_key(((click or {}).get("points") or [{}])[0].get("customdata")):
-            return dash.no_update  # a cluster zooms the map (MAP_BOX_JS); it selects no place
-        nxt = next_selection(kind, relayout, click, Selection.from_dict(current))
-        return dash.no_update if nxt is None else nxt.to_dict()
+    # A marker click, a timeline drag, "Clear selection" and the excerpts' buttons set the selection in
+    # the browser (clientside.SELECT_JS): no request before the one that redraws the views.
 
     @app.callback(Output(ids.MAP_PLACES, "data"), Input(ids.MAP, "selectedData"), Input(ids.RESET, "n_clicks"),
                   Input(ids.MAP_DOUBLE_CLICK, "data"), prevent_initial_call=True)
@@ -208,16 +195,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         nxt = view_of_box(box.get("goto")) if box.get("goto") and box.get("goto") == box.get("box") else None
         return dash.no_update if nxt is None or nxt == current else nxt
 
-    @app.callback(
-        Output(ids.FILTERS, "data"),
-        *(Input(c, p) for c, p in CONTROL_PROPS[:-2]), Input(ids.MAP_PLACES, "data"),
-        # The layout starts with the empty filters: collecting them again would draw every view twice.
-        prevent_initial_call=True,
-    )
-    def collect_filters(*values):
-        *choices, minf, minc, text, precise, places = values
-        state = state_from_controls([*choices, minf, minc, text, precise, None, None, places, None, None])
-        return state.filters.to_dict()
+    # The filter controls are gathered into ids.FILTERS in the browser (clientside.FILTERS_JS).
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -343,20 +321,6 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         p = Playback(int(window or 30), int(step or 7), bool(cumulative))
         start, end = playback_step(sel.start, sel.end, *extent, p)
         return replace(sel, start=start, end=end).to_dict(), False, "❚❚ Pause"
-
-    @app.callback(
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input({"type": ids.PICK_EVENT, "event": ALL}, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def pick_event(_clicks, current):
-        # New excerpt buttons also fire this callback (n_clicks None): only a real click selects.
-        trigger = dash.ctx.triggered_id
-        if not trigger or not dash.ctx.triggered[0].get("value"):
-            return dash.no_update
-        sel = Selection.from_dict(current)
-        return replace(sel, event=None if sel.event == trigger["event"] else trigger["event"]).to_dict()
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -495,14 +459,15 @@ def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXC
         pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
         chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
         meta.append(node("Button", "selected" if chosen else "select", className="pick",
-                                id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
-                                title="select this event (kept in the page's link)",
-                                **{"aria-pressed": "true" if chosen else "false"}))
+                         id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
+                         title="select this event (kept in the page's link)",
+                         **{"aria-pressed": "true" if chosen else "false", "data-action": "pick",
+                            "data-event": r[S.EVENT_ID]}))
         items.append(node("Article", className="excerpt selected" if chosen else "excerpt", children=[
             node("Div", meta, className="meta"),
             node("Blockquote", sentence, className="sentence"),
             node("Div", [link, node("Span", f" — {r[S.SOURCE]}, published {pub}", className="source")],
                      className="cite"),
-            excerpt_actions(r[S.EVENT_ID]),
+            excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY]),
         ]))
     return items

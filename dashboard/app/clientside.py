@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State
 
 from dashboard.app import ids
+from dashboard.app.engine import CLUSTER_PREFIX
 from dashboard.app.figures import legend_title
 
 # The filters drawer at phone width: the section's class and the button's aria-expanded follow the
@@ -77,7 +78,91 @@ function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
     .replace("__EVENTS__", json.dumps(legend_title("n_events")))
 
 
+# The selection after a user action, as query.next_selection computes it (its reference and tests):
+# "Clear selection" empties it; a timeline drag sets the dates (a double-click clears them); a marker
+# click selects its place, or lets it go when it is selected (a cluster zooms the map instead: see
+# callbacks.MAP_BOX_JS); an excerpt's buttons select its event ("select"), select its event and place
+# ("Other places", which opens the correction panel) or open the reader ("Read in context").
+SELECT_JS = """
+function(range, click, reset, action, current) {
+    const nu = window.dash_clientside.no_update;
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+    const s = Object.assign({start: null, end: null, place: null, event: null}, current || {});
+    const has = id => trig.some(t => t.indexOf(id + '.') === 0);
+    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu]; }
+    if (has('__RANGE__')) {
+        const r = range || {};
+        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu]; }
+        let lo = r['xaxis.range[0]'], hi = r['xaxis.range[1]'];
+        if (lo === undefined && Array.isArray(r['xaxis.range'])) { lo = r['xaxis.range'][0]; hi = r['xaxis.range'][1]; }
+        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu]; }
+        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu];
+    }
+    if (has('__MAP__')) {
+        const p = click && click.points && click.points[0];
+        const key = p && p.customdata;
+        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu]; }
+        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu];
+    }
+    if (has('__ACTION__') && action && action.event) {
+        if (action.action === 'pick') {
+            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu];
+        }
+        if (action.action === 'correct') {
+            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu];
+        }
+        if (action.action === 'read' && action.article) {
+            return [nu, {article: action.article, event: action.event}];
+        }
+    }
+    return [nu, nu];
+}
+""".replace("__RESET__", ids.RESET).replace("__RANGE__", ids.TIMELINE_RANGE).replace("__MAP__", ids.MAP) \
+    .replace("__ACTION__", ids.EXCERPT_ACTION).replace("__CLUSTER__", CLUSTER_PREFIX)
+
+# The filter controls as one Filters dict (filters.Filters.from_dict reads it, tolerant of what a
+# control sends): gathered here, the redraw is the only request a filter change makes.
+FILTERS_JS = """
+function(...values) {
+    const names = __CHOICES__;
+    const [minf, minc, text, precise, places] = values.slice(names.length);
+    const out = {};
+    names.forEach((name, i) => { out[name] = Array.isArray(values[i]) ? values[i] : (values[i] ? [values[i]] : []); });
+    return Object.assign(out, {min_fatalities: minf === '' ? null : (minf ?? null),
+                               min_confidence: minc === '' ? null : (minc ?? null), text: text || '',
+                               precise_only: Array.isArray(precise) && precise.length > 0,
+                               places: Array.isArray(places) ? places : []});
+}
+""".replace("__CHOICES__", json.dumps(list(ids.CHOICE_FILTERS.values())))
+
+# The correction panel and the reader depend on the selected event only (the reader, only while
+# open): these stores change when that does, so a marker click or a brush wakes neither.
+GATES_JS = """
+function(sel, readerHidden, correctEvent, readerEvent) {
+    const nu = window.dash_clientside.no_update;
+    const ev = (sel && sel.event) || null;
+    return [ev === (correctEvent || null) ? nu : ev, readerHidden || ev === (readerEvent || null) ? nu : ev];
+}
+"""
+
+
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(
+        SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
+        Output(ids.READER_STATE, "data", allow_duplicate=True),
+        Input(ids.TIMELINE_RANGE, "data"), Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"),
+        Input(ids.EXCERPT_ACTION, "data"), State(ids.SELECTION, "data"), prevent_initial_call=True)
+    app.clientside_callback(
+        FILTERS_JS, Output(ids.FILTERS, "data"),
+        *(Input(cid, "value") for cid in ids.CHOICE_FILTERS),
+        *(Input(cid, "value") for cid in (ids.FILTER_MIN_FATALITIES, ids.FILTER_MIN_CONFIDENCE, ids.FILTER_TEXT,
+                                         ids.PRECISE_ONLY)),
+        Input(ids.MAP_PLACES, "data"),
+        # The layout starts with the empty filters: gathering them again would draw every view twice.
+        prevent_initial_call=True)
+    app.clientside_callback(
+        GATES_JS, Output(ids.CORRECT_EVENT, "data"), Output(ids.READER_EVENT, "data"), Input(ids.SELECTION, "data"),
+        State(ids.READER, "hidden"), State(ids.CORRECT_EVENT, "data"), State(ids.READER_EVENT, "data"))
     app.clientside_callback(MAP_KEY_JS, Output(ids.MAP_KEY, "children"), Input(ids.SIZE_BY, "value"),
                             prevent_initial_call=True)
     app.clientside_callback(

@@ -48,6 +48,11 @@ EXPORT_CSV = "export-csv"
 EXPORT_GEOJSON = "export-geojson"
 DOWNLOAD = "download"
 PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select" button
+# An excerpt button's click (select, read, other places), set by assets/panels.js from the button's
+# data-* attributes: one store instead of a callback per button (re-rendered buttons woke those).
+EXCERPT_ACTION = "excerpt-action"
+CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel (changes only with it)
+READER_EVENT = "reader-event"  # the selected event while the reader is open
 
 # The dropdown filters: component id → Filters field.
 CHOICE_FILTERS = {FILTER_TYPES: "event_types", FILTER_SUBTYPES: "sub_event_types", FILTER_ACTORS: "actors",

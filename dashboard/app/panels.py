@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 
-from dashboard.app import clientside, correct, reader, theme, upload
+from dashboard.app import clientside, correct, ids, reader, theme, upload
 from dashboard.app.data import StoreView
 
 
 def panel_fragments() -> list:
     """What the panels add to the main grid (placed by assets/style.css)."""
-    return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment()]
+    return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment(),
+            dcc.Store(id=ids.EXCERPT_ACTION), dcc.Store(id=ids.CORRECT_EVENT), dcc.Store(id=ids.READER_EVENT)]
 
 
 def topbar_controls() -> list:
@@ -19,9 +20,10 @@ def topbar_controls() -> list:
     return [upload.upload_fragment(), theme.theme_fragment()]
 
 
-def excerpt_actions(event_id: str) -> html.Div:
-    """The buttons under one excerpt."""
-    return html.Div([reader.read_button(event_id), correct.correct_button(event_id)], className="actions")
+def excerpt_actions(event_id: str, article_id: str, place_key: str) -> html.Div:
+    """The buttons under one excerpt (their clicks reach ids.EXCERPT_ACTION through assets/panels.js)."""
+    return html.Div([reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
+                    className="actions")
 
 
 def register_panels(app: dash.Dash, view: StoreView) -> None:

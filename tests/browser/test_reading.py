@@ -15,6 +15,7 @@ from test_dashboard import (
     MAP_GD,
     TIMEOUT,
     app_is_settled,
+    click_marker,
     count,
     drag_timeline,
     map_points,
@@ -390,4 +391,55 @@ def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(d
     dash_duo.find_element("#theme-toggle").click()
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(name_fill) != light,
                "the town names keep their light-theme colour in the dark theme")
+    assert dash_duo.get_logs() == []
+
+
+# -- cheap interactions -------------------------------------------------------------------------
+
+
+def requests_so_far(dash_duo) -> int:
+    """Callback requests the page has sent (the browser's resource timing entries)."""
+    return dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.indexOf('_dash-update-component') >= 0).length")
+
+
+def requests_for(dash_duo, act, done, what: str) -> int:
+    """The callback requests one user action costs: act, wait until `done()` and the page is idle."""
+    before = requests_so_far(dash_duo)
+    act()
+    wait_until(dash_duo, lambda: done() and app_is_settled(dash_duo), f"{what}: the page did not settle")
+    return requests_so_far(dash_duo) - before
+
+
+def test_a_click_a_brush_and_a_filter_change_each_cost_at_most_two_requests(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    start_app(dash_duo, seed_store)
+    dash_duo.driver.execute_script("performance.setResourceTimingBufferSize(10000)")
+    moscow = events[events["place_key"].str.startswith("Moscow|")]
+
+    n = requests_for(dash_duo, lambda: click_marker(dash_duo, "Moscow|"),
+                     lambda: f"{len(moscow)} of {len(events)} events · Moscow" in
+                     dash_duo.find_element("#summary").text and "place" in page_query(dash_duo), "a marker click")
+    assert n <= 2, f"a marker click took {n} requests"
+
+    # An excerpt's "select" changes the event alone: the list redraws, the link follows.
+    first = dash_duo.driver.execute_script(
+        "const b = document.querySelector('#excerpts button.pick'); return b && b.dataset.event;")
+    n = requests_for(dash_duo, lambda: dash_duo.find_element("#excerpts button.pick").click(),
+                     lambda: page_query(dash_duo).get("event") == [first], "selecting an excerpt")
+    assert n <= 3, f"selecting an excerpt took {n} requests"  # the views, the link, the correction panel
+
+    n = requests_for(dash_duo, lambda: drag_timeline(dash_duo, "2018-01-01", "2018-12-31 23:59:59"),
+                     lambda: "2018-01-01 → 2018-12-31" in dash_duo.find_element("#summary").text
+                     and page_query(dash_duo).get("from") == ["2018-01-01"], "a brush")
+    assert n <= 2, f"a brush took {n} requests"
+
+    towns = events[events["geo_precision"].between(1, 2)]
+    n = requests_for(dash_duo, lambda: dash_duo.find_element("#precise-only input").click(),
+                     lambda: f"of {len(events)} events" in dash_duo.find_element("#counts").text
+                     and page_query(dash_duo).get("towns") == ["1"], "a filter change")
+    assert n <= 2, f"a filter change took {n} requests"
+    assert len(towns) < len(events)
+
     assert dash_duo.get_logs() == []
