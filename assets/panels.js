@@ -33,7 +33,7 @@ document.addEventListener('dblclick', function (event) {
     }
 });
 
-// An excerpt's buttons ("select", "Read in context", "Other places") carry what they act on in
+// An excerpt's buttons ("select", "Read in context", "Other places", and the list's pages) carry what they act on in
 // data-* attributes; one listener hands a click to Dash as the store "excerpt-action"
 // (dashboard/app/clientside.py SELECT_JS). A callback on every button would be woken each time
 // the list is redrawn, for nothing.
@@ -42,5 +42,6 @@ document.addEventListener('click', function (event) {
     if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
     const d = button.dataset;
     window.dash_clientside.set_props('excerpt-action', {data: {
-        action: d.action, event: d.event, article: d.article || null, place: d.place || null, at: Date.now()}});
+        action: d.action, event: d.event || null, article: d.article || null, place: d.place || null,
+        page: d.page === undefined ? null : Number(d.page), token: d.token || null, at: Date.now()}});
 });

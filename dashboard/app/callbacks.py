@@ -6,29 +6,33 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from urllib.parse import urlparse
 
 import dash
 import numpy as np
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex
-from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color, with_note
+from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
+    EXCERPT_LIMIT,
+    excerpts_list,
+    list_offset,
+    page_token,
+    report_badges,
+    summary_line,
+    summary_text,
+)
+from dashboard.app.figures import map_figure, timeline_figure, with_note
 from dashboard.app.filters import Filters, choice_values, index_mask
-from dashboard.app.panels import excerpt_actions
 from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
     counts_line,
-    excerpt_records,
-    format_date,
     places_from_selected,
-    split_highlights,
     time_bin,
     totals_by_bin,
 )
@@ -99,9 +103,6 @@ function(relayout, click, current) {
     return {box: box, goto: cur.goto || null};
 }
 """.replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
-# The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
-# panel says how many there are); building and encoding them is the largest part of an answer.
-EXCERPT_LIMIT = 50
 CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
@@ -263,8 +264,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.STORE_GENERATION, "data"),
         Input(ids.MAP_BOX, "data"),
         Input(ids.BASEMAP, "value"),
+        Input(ids.EXCERPT_PAGE, "data"),
     )
-    def render(selection, size_by, filters, measure, _generation, map_box, basemap):
+    def render(selection, size_by, filters, measure, _generation, map_box, basemap, page):
         sel, f, ix = Selection.from_dict(selection), Filters.from_dict(filters), view.index()
         filtered, in_time, listed = select_masks(ix, f, sel)
         extent = E.date_extent(ix, filtered)
@@ -285,11 +287,13 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         timeline = timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background)
         empty = empty_reason(ix.n, filtered, in_time, n)
         name = E.place_label(ix, sel.place)
+        token = page_token(sel, f)
+        offset = list_offset(page, token, n)
         if empty:
             fig, timeline = with_note(fig, empty), with_note(timeline, empty)
         return (fig, timeline,
-                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel, empty=empty,
-                              place_name=name),
+                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]), n, sel,
+                              empty=empty, place_name=name, offset=offset, token=token),
                 summary_line(ix.n, n, sel, name), counts_line(n, places, deaths, ix.n),
                 [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
 
@@ -372,102 +376,3 @@ def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
         return dcc.send_file(str(path))
 
 
-def _count(v: object) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)
-
-
-def node(kind: str, children: object = None, **props: object) -> dict:
-    """An html component as the JSON Dash sends for it (html.<kind>(children, **props)): an answer
-    lists ~800 of them, and building Component objects cost more than computing the views."""
-    if children is not None:
-        props["children"] = children
-    return {"type": kind, "namespace": "dash_html_components", "props": props}
-
-
-def report_badges(r: dict) -> list:
-    """Injured and displaced counts, and what the other reports of the same event say."""
-    out = []
-    for col, word in ((S.INJURED, "injured"), (S.DISPLACED, "displaced")):
-        n = _count(r.get(col))
-        if n is not None:
-            out.append(html.Span(f"{n:,} {word}", className="counts"))
-    sources = _count(r.get(S.N_SOURCES)) or 1
-    low, high = _count(r.get(S.FATALITIES_LOW)), _count(r.get(S.FATALITIES_HIGH))
-    if sources > 1:
-        out.append(html.Span(f"{sources} sources", className="sources", title="outlets reporting this event"))
-    if low is not None and high is not None and low != high:
-        out.append(html.Span(f"reports: {low}–{high} killed", className="deaths-range"))
-    return out
-
-
-def is_web_link(url: object) -> bool:
-    """Only http(s) article URLs become links; anything else (javascript:, data:) stays text."""
-    return isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https")
-
-
-def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
-    """"N of M events" for the listed selection, with its date range and place."""
-    return summary_line(len(events), len(listed), sel)
-
-
-def summary_line(n_events: int, n_listed: int, sel: Selection, place_name: str | None = None) -> str:
-    """summary_text from the counts alone; `place_name` is the selected place's label."""
-    if not n_events:
-        return "No events in the store yet: run `conflictmap ingest PATH`."
-    parts = [f"{n_listed:,} of {n_events:,} events"]
-    if sel.start or sel.end:
-        parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
-    if sel.place:
-        parts.append(place_name or sel.place.split("|")[0])
-    return " · ".join(parts)
-
-
-def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
-                  empty: str | None = None, place_name: str | None = None) -> list:
-    """The panel for the first `limit` rows of df (newest first) out of `total` listed events;
-    `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label."""
-    records = excerpt_records(df, limit)
-    heading = f"Excerpts — {place_name or sel.place.split('|')[0]}" if sel.place else "Excerpts"
-    if empty:
-        return [node("H2", heading), node("Div", [node("Strong", empty), node(
-            "Span", "Filters, the time window and the selected place all narrow the list; "
-                    "“Clear filters” and “Clear selection” let them go.")], className="empty-state", role="status")]
-    if not records:
-        return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
-    items = [node("H2", heading), node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}"
-                                      + (f"; showing {limit}" if total > limit else ""), className="hint")]
-    for r in records:
-        spans = [(*r["place_span"], "place")]
-        if r["trigger_span"]:
-            spans.append((*r["trigger_span"], "trigger"))
-        sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
-                    for piece, kind in split_highlights(r[S.EXCERPT], spans)]
-        title = r[S.TITLE] or "(untitled)"
-        link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
-            if is_web_link(r[S.URL]) else node("Span", title)
-        deaths = r[S.FATALITIES]
-        meta = [node("Span", format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
-                node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
-                          style={"borderColor": type_color(r[S.EVENT_TYPE])})]
-        if deaths is not None and deaths == deaths:
-            meta.append(node("Span", f"{int(deaths)} killed", className="deaths"))
-        meta.extend(report_badges(r))
-        if r[S.IS_FUTURE]:
-            meta.append(node("Span", "scheduled", className="future"))
-        meta.append(node("Span", f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
-                              className="where"))
-        pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
-        chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
-        meta.append(node("Button", "selected" if chosen else "select", className="pick",
-                         id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
-                         title="select this event (kept in the page's link)",
-                         **{"aria-pressed": "true" if chosen else "false", "data-action": "pick",
-                            "data-event": r[S.EVENT_ID]}))
-        items.append(node("Article", className="excerpt selected" if chosen else "excerpt", children=[
-            node("Div", meta, className="meta"),
-            node("Blockquote", sentence, className="sentence"),
-            node("Div", [link, node("Span", f" — {r[S.SOURCE]}, published {pub}", className="source")],
-                     className="cite"),
-            excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY]),
-        ]))
-    return items

@@ -82,40 +82,44 @@ function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
 # "Clear selection" empties it; a timeline drag sets the dates (a double-click clears them); a marker
 # click selects its place, or lets it go when it is selected (a cluster zooms the map instead: see
 # callbacks.MAP_BOX_JS); an excerpt's buttons select its event ("select"), select its event and place
-# ("Other places", which opens the correction panel) or open the reader ("Read in context").
+# ("Other places", which opens the correction panel) or open the reader ("Read in context"); the
+# list's page buttons choose which 50 sentences it shows.
 SELECT_JS = """
 function(range, click, reset, action, current) {
     const nu = window.dash_clientside.no_update;
     const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
     const s = Object.assign({start: null, end: null, place: null, event: null}, current || {});
     const has = id => trig.some(t => t.indexOf(id + '.') === 0);
-    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu]; }
+    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu, nu]; }
     if (has('__RANGE__')) {
         const r = range || {};
-        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu]; }
+        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu, nu]; }
         let lo = r['xaxis.range[0]'], hi = r['xaxis.range[1]'];
         if (lo === undefined && Array.isArray(r['xaxis.range'])) { lo = r['xaxis.range'][0]; hi = r['xaxis.range'][1]; }
-        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu]; }
-        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu];
+        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu, nu]; }
+        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu, nu];
     }
     if (has('__MAP__')) {
         const p = click && click.points && click.points[0];
         const key = p && p.customdata;
-        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu]; }
-        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu];
+        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu, nu]; }
+        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu];
+    }
+    if (has('__ACTION__') && action && action.action === 'page') {
+        return [nu, nu, {page: action.page || 0, token: action.token}];
     }
     if (has('__ACTION__') && action && action.event) {
         if (action.action === 'pick') {
-            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu];
+            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu];
         }
         if (action.action === 'correct') {
-            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu];
+            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu];
         }
         if (action.action === 'read' && action.article) {
-            return [nu, {article: action.article, event: action.event}];
+            return [nu, {article: action.article, event: action.event}, nu];
         }
     }
-    return [nu, nu];
+    return [nu, nu, nu];
 }
 """.replace("__RESET__", ids.RESET).replace("__RANGE__", ids.TIMELINE_RANGE).replace("__MAP__", ids.MAP) \
     .replace("__ACTION__", ids.EXCERPT_ACTION).replace("__CLUSTER__", CLUSTER_PREFIX)
@@ -149,7 +153,7 @@ function(sel, readerHidden, correctEvent, readerEvent) {
 def register_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
-        Output(ids.READER_STATE, "data", allow_duplicate=True),
+        Output(ids.READER_STATE, "data", allow_duplicate=True), Output(ids.EXCERPT_PAGE, "data"),
         Input(ids.TIMELINE_RANGE, "data"), Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"),
         Input(ids.EXCERPT_ACTION, "data"), State(ids.SELECTION, "data"), prevent_initial_call=True)
     app.clientside_callback(

@@ -12,7 +12,8 @@ from dashboard.app.data import StoreView
 def panel_fragments() -> list:
     """What the panels add to the main grid (placed by assets/style.css)."""
     return [upload.status_fragment(), correct.correct_fragment(), reader.reader_fragment(),
-            dcc.Store(id=ids.EXCERPT_ACTION), dcc.Store(id=ids.CORRECT_EVENT), dcc.Store(id=ids.READER_EVENT)]
+            *(dcc.Store(id=cid) for cid in (ids.EXCERPT_ACTION, ids.EXCERPT_PAGE, ids.CORRECT_EVENT,
+                                            ids.READER_EVENT))]
 
 
 def topbar_controls() -> list:

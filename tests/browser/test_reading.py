@@ -443,3 +443,46 @@ def test_a_click_a_brush_and_a_filter_change_each_cost_at_most_two_requests(dash
     assert len(towns) < len(events)
 
     assert dash_duo.get_logs() == []
+
+
+# -- the sentence list pages past 50 ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_store(tmp_path_factory, _require_browser) -> Path:
+    from dashboard.synth import write_synthetic_store
+
+    store = tmp_path_factory.mktemp("long") / "store"
+    write_synthetic_store(store, 180, seed=3)
+    return store
+
+
+def listed_events(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#excerpts button.pick')).map(b => b.dataset.event)")
+
+
+def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
+    from dashboard.app.data import StoreView
+    from dashboard.app.engine import all_rows, newest_rows, rows_frame
+
+    ix = StoreView(EventsStore(long_store)).index()
+    newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()
+    dash_duo.start_server(create_app(long_store))
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50")
+    assert set(listed_events(dash_duo)) == set(newest[:50])
+    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–50", timeout=TIMEOUT)
+
+    dash_duo.find_element("#excerpts .pager button").click()  # "older 50 →"
+    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(newest[50:100]), "no second page")
+    dash_duo.wait_for_contains_text("#excerpts .hint", "showing 51–100", timeout=TIMEOUT)
+    buttons = [b.text for b in dash_duo.find_elements("#excerpts .pager button")]
+    assert buttons[:2] == ["← newer 50", "older 50 →"], buttons
+
+    # A new list (another place) starts again at its newest sentences.
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
+    key = rows_frame(ix, newest_rows(ix, all_rows(ix), 1))["place_key"].iloc[0]
+    click_marker(dash_duo, key)
+    at = rows_frame(ix, newest_rows(ix, ix.place == ix.place_code[key], ix.n))["event_id"].tolist()
+    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(at[:50]), "the new list did not start at page 1")
+    assert dash_duo.get_logs() == []
