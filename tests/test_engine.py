@@ -328,3 +328,15 @@ def test_the_tile_map_opens_on_the_bulk_of_the_events_too() -> None:
     whole = map_figure(places, tiles=TILE_PRESETS["osm"]).layout.map
     assert 36 <= whole.center.lon <= 36.4 and whole.zoom > fig.layout.map.zoom, "no strays: fit every place"
     assert map_figure(places.iloc[:0], tiles=TILE_PRESETS["osm"]).layout.map.zoom == 1
+
+
+def test_the_opening_box_takes_the_panels_shape_on_a_phone_too() -> None:
+    places = grid_places(400, lon0=36.0, lat0=34.0, step=0.02)
+    stray = grid_places(3, lon0=-77.0, lat0=38.9).assign(n_events=1)
+    both = pd.concat([places, stray], ignore_index=True)
+    tall = E.bulk_view(both, aspect=1.0)  # a phone's map panel: about as high as wide
+    assert tall is not None
+    assert tall.lat1 - tall.lat0 == pytest.approx(tall.lon1 - tall.lon0, rel=1e-6), tall
+    wide = E.bulk_view(both)
+    assert tall.lat1 - tall.lat0 > wide.lat1 - wide.lat0, "the phone's box is taller than the desktop's"
+    assert tall.lon0 < 36.0 and tall.lon1 > 36.4 and tall.lat0 < 34.0 and tall.lat1 > 34.4

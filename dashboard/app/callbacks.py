@@ -27,7 +27,7 @@ from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text:
     summary_text,
 )
 from dashboard.app.figures import map_figure, timeline_figure, with_note
-from dashboard.app.filters import Filters, choice_values, index_mask
+from dashboard.app.filters import Filters, choice_values, index_mask, parse_number
 from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
@@ -82,6 +82,13 @@ function(relayout, click, current) {
     if (!relayout) { return nu; }
     const gd = document.querySelector("#__MAP__ .js-plotly-plot");
     const full = gd && gd._fullLayout;
+    if (relayout.autosize && full && full.width && full.height && !cur.box) {
+        // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
+        // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
+        const aspect = Math.round(full.width / full.height / 0.8 * 10) / 10;
+        const was = cur.aspect || __ASPECT__;
+        return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
+    }
     if (full && full.map && ("map.zoom" in relayout)) {
         const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
         const half = 180 / Math.pow(2, z);
@@ -102,13 +109,19 @@ function(relayout, click, current) {
                  Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
     return {box: box, goto: cur.goto || null};
 }
-""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
+""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP).replace("__ASPECT__", str(E.OPEN_ASPECT))
 CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
                  (ids.FILTER_MIN_CONFIDENCE, "value"), (ids.FILTER_TEXT, "value"), (ids.PRECISE_ONLY, "value"),
                  (ids.MEASURE, "value"), (ids.SIZE_BY, "value")]
 STORE_PROPS = [(ids.MAP_PLACES, "data"), (ids.SELECTION, "data"), (ids.MAP_VIEW, "data")]
+
+
+def panel_aspect(value: object) -> float:
+    """The map panel's shape MAP_BOX_JS measured (longitude per latitude degree), within sane bounds."""
+    number = parse_number(value, float)
+    return E.OPEN_ASPECT if number is None else min(max(number, 0.4), 8.0)
 
 
 def state_from_controls(values: list) -> ViewState:
@@ -278,7 +291,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
         agg = E.labelled(ix, E.places_aggregate(ix, in_time))
         fig = map_figure(agg, sel.place, chosen_tiles(basemap, tiles),
-                         size_by or "n_events", shown, goto)
+                         size_by or "n_events", shown, goto, panel_aspect(box.get("aspect")))
         if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).

@@ -622,7 +622,7 @@ STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of 
 OPEN_ASPECT = 3.8
 
 
-def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None:
+def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = OPEN_ASPECT) -> MapView | None:
     """The box that holds the bulk of the events when a few places lie far from it: centred on the
     places' weighted median longitude and latitude and reaching their (1 - share) / 2 and
     (1 + share) / 2 quantiles (weighted by events), with a margin. A few mentions of Washington or Beijing in a corpus
@@ -656,9 +656,12 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None
     pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
     pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
     view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
-    pad_lon = max(0.0, OPEN_ASPECT * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
+    # The panel's shape (`aspect`, longitude per latitude degree; a phone's panel is taller than wide):
+    # widen whichever side falls short, so the map fills the panel.
+    pad_lon = max(0.0, aspect * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
+    pad_lat = max(0.0, (view.lon1 - view.lon0) / aspect - (view.lat1 - view.lat0)) / 2
     view = MapView(max(-180.0, view.lon0 - pad_lon), min(180.0, view.lon1 + pad_lon),
-                   max(-85.0, view.lat0), min(85.0, view.lat1))
+                   max(-85.0, view.lat0 - pad_lat), min(85.0, view.lat1 + pad_lat))
     extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
     area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
     return view if area < STRAY_AREA * extent else None

@@ -92,12 +92,12 @@ def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> di
     page = offset // limit
     buttons = []
     if page > 0:
-        buttons.append(node("Button", f"← newer {limit}", className="button small page", type="button",
+        buttons.append(node("Button", f"← newer {limit}", className="button small pager-button", type="button",
                             **{"data-action": "page", "data-page": str(page - 1), "data-token": token}))
     if offset + limit < total:
-        buttons.append(node("Button", f"older {min(limit, total - offset - limit)} →", className="button small page",
-                            type="button", **{"data-action": "page", "data-page": str(page + 1),
-                                              "data-token": token}))
+        buttons.append(node("Button", f"older {min(limit, total - offset - limit)} →", type="button",
+                            className="button small pager-button",
+                            **{"data-action": "page", "data-page": str(page + 1), "data-token": token}))
     return node("Nav", buttons, className="pager", **{"aria-label": "pages of the list"})
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
-from dashboard.app.engine import MapView, _size_measure, bulk_view, cluster_places
+from dashboard.app.engine import OPEN_ASPECT, MapView, _size_measure, bulk_view, cluster_places
 
 TYPE_COLORS = {
     "Battles": "#d62728",
@@ -56,20 +56,22 @@ def tile_style(url: str, attribution: str) -> dict:
 
 def map_figure(places: pd.DataFrame, selected: str | None = None,
                tiles: tuple[str, str] | None = None, size_by: str = "n_events",
-               view: MapView | None = None, goto: MapView | None = None) -> go.Figure:
+               view: MapView | None = None, goto: MapView | None = None,
+               aspect: float = OPEN_ASPECT) -> go.Figure:
     """One marker per place, coloured by its main event type, sized by its number of events (or deaths);
     nearby places merge into count-labelled clusters when there are many (see engine.cluster_places).
 
     Country- and province-level places are drawn hollow (or faded on tiles): the marker is a
     centroid, not a spot. `view` is what the map shows now (None: all the data); `goto` is a box
     to move the map to (a clicked cluster's). With `tiles` (url, attribution) the markers go on a
-    tile basemap; without, on the bundled offline basemap.
+    tile basemap; without, on the bundled offline basemap. `aspect` is the panel's shape
+    (longitude per latitude degree) the opening view is fitted to.
     """
     singles, clusters = cluster_places(places, view, selected, size_by)
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places),
+        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect),
                                 size_by)
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
@@ -97,10 +99,10 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
     # events (engine.bulk_view), under the plain uirevision: a filter change refits it, a pan is kept.
     target = goto or view
-    shown = target or bulk_view(places)
+    shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
     # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
-    traces = basemap_traces(shown or opening_view(places)) + traces
+    traces = basemap_traces(shown or opening_view(places, aspect)) + traces
     geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
                showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
                oceancolor="#dfeaf2", showlakes=True, lakecolor="#dfeaf2", showrivers=True, rivercolor="#a9c8dc",
@@ -187,10 +189,10 @@ def _hover(grp: pd.DataFrame) -> list[str]:
     ]
 
 
-def opening_view(places: pd.DataFrame) -> MapView | None:
+def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView | None:
     """The box a map opens on before the user moves it: the bulk of the events when a few places lie
     far away (engine.bulk_view), else every located place; None when nothing is located."""
-    bulk = bulk_view(places)
+    bulk = bulk_view(places, aspect=aspect)
     if bulk is not None:
         return bulk
     located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
