@@ -32,3 +32,16 @@ document.addEventListener('dblclick', function (event) {
         window.dash_clientside.set_props('map-double-click', {data: Date.now()});
     }
 });
+
+// An excerpt's buttons ("select", "Read in context", "Other places", and the list's pages) carry what they act on in
+// data-* attributes; one listener hands a click to Dash as the store "excerpt-action"
+// (dashboard/app/clientside.py SELECT_JS). A callback on every button would be woken each time
+// the list is redrawn, for nothing.
+document.addEventListener('click', function (event) {
+    const button = event.target.closest && event.target.closest('#excerpts button[data-action]');
+    if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    const d = button.dataset;
+    window.dash_clientside.set_props('excerpt-action', {data: {
+        action: d.action, event: d.event || null, article: d.article || null, place: d.place || null,
+        page: d.page === undefined ? null : Number(d.page), token: d.token || null, at: Date.now()}});
+});

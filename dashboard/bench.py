@@ -289,6 +289,8 @@ def _markers(answer: dict, map_id: str = "map") -> int:
     fig = answer.get("response", {}).get(map_id, {}).get("figure", {})
     total = 0
     for trace in fig.get("data", []):
+        if str(trace.get("name", "")).startswith("basemap: "):  # provinces and town names: scenery
+            continue
         lat = trace.get("lat")
         if isinstance(lat, dict):  # plotly's base64 typed array: {"dtype": "f8", "bdata": "..."}
             total += len(base64.b64decode(lat.get("bdata", ""))) // np.dtype(lat.get("dtype", "f8")).itemsize

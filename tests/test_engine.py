@@ -9,7 +9,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import query as Q
-from dashboard.app.figures import CLUSTER_NAME, basemap_resolution, map_figure
+from dashboard.app.figures import CLUSTER_NAME, basemap_resolution, map_figure, place_traces
 from dashboard.synth import synthetic_events
 
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
@@ -227,12 +227,12 @@ def test_malformed_view_is_none(box) -> None:
 
 def test_map_figure_draws_clusters_with_counts() -> None:
     fig = map_figure(grid_places(3000))
-    clusters = [t for t in fig.data if t.name == CLUSTER_NAME]
+    clusters = [t for t in place_traces(fig) if t.name == CLUSTER_NAME]
     assert len(clusters) == 1 and clusters[0].mode == "markers+text"
     assert all(E.is_cluster_key(k) for k in clusters[0].customdata)
     assert all(t.isdigit() or t.endswith("k") for t in clusters[0].text)
     assert "click to zoom in" in clusters[0].hovertext[0]
-    assert sum(len(t.lat) for t in fig.data) <= E.MAX_MARKERS
+    assert sum(len(t.lat) for t in place_traces(fig)) <= E.MAX_MARKERS
 
 
 def test_map_figure_goto_moves_the_view() -> None:
@@ -310,7 +310,7 @@ def test_the_map_opens_on_the_bulk_of_the_events_not_on_every_stray_place() -> N
     assert E.bulk_view(places) is None, "no strays: the map fits every place"
     assert E.bulk_view(places.iloc[:0]) is None
     fig = map_figure(both)
-    lons = [float(x) for t in fig.data for x in t.lon]
+    lons = [float(x) for t in place_traces(fig) for x in t.lon]
     assert min(lons) < -70, "the stray places are still drawn, for whoever zooms out"
     assert list(fig.layout.geo.lonaxis.range) == [bulk.lon0, bulk.lon1] and fig.layout.geo.fitbounds is False
     assert fig.layout.uirevision == "map", "a user's pan or zoom is kept across filter changes"
@@ -328,3 +328,15 @@ def test_the_tile_map_opens_on_the_bulk_of_the_events_too() -> None:
     whole = map_figure(places, tiles=TILE_PRESETS["osm"]).layout.map
     assert 36 <= whole.center.lon <= 36.4 and whole.zoom > fig.layout.map.zoom, "no strays: fit every place"
     assert map_figure(places.iloc[:0], tiles=TILE_PRESETS["osm"]).layout.map.zoom == 1
+
+
+def test_the_opening_box_takes_the_panels_shape_on_a_phone_too() -> None:
+    places = grid_places(400, lon0=36.0, lat0=34.0, step=0.02)
+    stray = grid_places(3, lon0=-77.0, lat0=38.9).assign(n_events=1)
+    both = pd.concat([places, stray], ignore_index=True)
+    tall = E.bulk_view(both, aspect=1.0)  # a phone's map panel: about as high as wide
+    assert tall is not None
+    assert tall.lat1 - tall.lat0 == pytest.approx(tall.lon1 - tall.lon0, rel=1e-6), tall
+    wide = E.bulk_view(both)
+    assert tall.lat1 - tall.lat0 > wide.lat1 - wide.lat0, "the phone's box is taller than the desktop's"
+    assert tall.lon0 < 36.0 and tall.lon1 > 36.4 and tall.lat0 < 34.0 and tall.lat1 > 34.4

@@ -309,3 +309,47 @@ def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_
     assert list(pd.read_csv(io.BytesIO(data)).columns) == list(S.NAMES)
 
 
+
+
+# -- what a link asks for that is dropped, and why ----------------------------------------------------
+
+
+def test_parse_query_notes_every_value_it_drops() -> None:
+    from dashboard.app.state import parse_query
+
+    state, notes = parse_query("?minf=-5&minc=7&from=now&to=99999-01-01&measure=rockets&lon=400&zzz=1&type=X")
+    assert state == ViewState(filters=Filters(event_types=("X",)))
+    assert [n.split(":")[0] for n in notes] == ["zzz", "minf=-5", "minc=7", "from=now", "to=99999-01-01",
+                                                "measure=rockets", "lon=400"]
+    state, notes = parse_query("?from=2020-03-05&to=2020-03-01")
+    assert state.selection.start is None and state.selection.end is None and "ends before it starts" in notes[0]
+    assert parse_query(to_query(FULL)) == (FULL, [])
+
+
+@pytest.mark.parametrize("query", [
+    "?from=2262-04-12", "?to=1677-09-20", "?from=%00", "?place=%3Cscript%3E&lon=nan&lat=inf&scale=1e999",
+    "?minf=1e400&minc=-0&zoom=-1", "?type=" + "A" * 5000, "?from=2020-03-01T00:00:00%2B05:00",
+])
+def test_hostile_links_parse_to_a_safe_state(query) -> None:
+    from dashboard.app.state import FIRST_DATE, LAST_DATE, parse_query
+
+    state, notes = parse_query(query)
+    for date in (state.selection.start, state.selection.end):
+        assert date is None or FIRST_DATE <= pd.Timestamp(date) <= LAST_DATE
+    assert all(len(n) < 200 for n in notes)
+    assert from_query(to_query(state)) == state
+
+
+def test_values_the_store_lacks_are_dropped_with_a_note(make_events) -> None:
+    from dashboard.app.engine import index_from_frame
+    from dashboard.app.permalink import known_state, note_text
+    from dashboard.app.state import parse_query
+
+    ix = index_from_frame(make_events(dict(event_id="a", event_type="Battles", country="Syria")))
+    state, _ = parse_query("?type=Battles&type=Nonsense&country=Atlantis&event=nope&place=Nowhere|1|2")
+    kept, notes = known_state(state, ix)
+    assert kept.filters.event_types == ("Battles",) and kept.filters.countries == ()
+    assert kept.selection.event is None and kept.selection.place is None
+    assert len(notes) == 4 and notes[0] == "type=Nonsense: no such value in these events"
+    assert note_text(notes).startswith("Left out of the link: type=Nonsense")
+    assert known_state(parse_query("?type=Battles")[0], ix) == (parse_query("?type=Battles")[0], [])

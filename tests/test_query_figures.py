@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import schema as S
 from dashboard.app import query as Q
-from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, timeline_figure, type_color
+from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, place_traces, timeline_figure, type_color
 
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
 MOSCOW = dict(location="Moscow", latitude=55.75204, longitude=37.61781, country="Russia", country_code="RU",
@@ -195,35 +195,35 @@ def test_map_figure_one_marker_per_place(events: pd.DataFrame) -> None:
     places = Q.places_summary(events)
     fig = map_figure(places)
     assert isinstance(fig, go.Figure)
-    assert all(isinstance(t, go.Scattergeo) for t in fig.data)
-    keys = [k for t in fig.data for k in t.customdata]
+    assert all(isinstance(t, go.Scattergeo) for t in place_traces(fig))
+    keys = [k for t in place_traces(fig) for k in t.customdata]
     assert sorted(keys) == sorted(places[S.PLACE_KEY]) == sorted({IDLIB_KEY, MOSCOW_KEY, SYRIA_KEY})
-    assert sum(len(t.lat) for t in fig.data) == 3
-    by_type = {t.name: t for t in fig.data}
+    assert sum(len(t.lat) for t in place_traces(fig)) == 3
+    by_type = {t.name: t for t in place_traces(fig)}
     assert set(by_type) == {"Battles", "Diplomacy"}
-    for t in fig.data:
+    for t in place_traces(fig):
         assert t.marker.color == type_color(t.name)
     # Each marker sits at its place.
-    for t in fig.data:
+    for t in place_traces(fig):
         for k, lat, lon in zip(t.customdata, t.lat, t.lon, strict=True):
             assert k == key(k.split("|")[0], lat, lon)
 
 
 def test_map_figure_symbols_by_precision(events: pd.DataFrame) -> None:
     fig = map_figure(Q.places_summary(events))
-    symbols = {k: s for t in fig.data for k, s in zip(t.customdata, t.marker.symbol, strict=True)}
+    symbols = {k: s for t in place_traces(fig) for k, s in zip(t.customdata, t.marker.symbol, strict=True)}
     assert symbols == {IDLIB_KEY: "circle", MOSCOW_KEY: "circle", SYRIA_KEY: "circle-open"}
 
 
 @pytest.mark.parametrize("precision, symbol", [(1, "circle"), (2, "circle"), (3, "circle-open"), (4, "circle-open")])
 def test_map_symbol_for_each_precision(make_events, precision: int, symbol: str) -> None:
     fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(geo_precision=precision)))))
-    assert list(fig.data[0].marker.symbol) == [symbol]
+    assert list(place_traces(fig)[0].marker.symbol) == [symbol]
 
 
 def test_map_figure_selected_place_and_hover(events: pd.DataFrame) -> None:
     fig = map_figure(Q.places_summary(events), selected=IDLIB_KEY)
-    battles = next(t for t in fig.data if t.name == "Battles")
+    battles = next(t for t in place_traces(fig) if t.name == "Battles")
     widths = dict(zip(battles.customdata, battles.marker.line.width, strict=True))
     assert widths[IDLIB_KEY] > widths[SYRIA_KEY]
     hover = dict(zip(battles.customdata, battles.hovertext, strict=True))
@@ -234,13 +234,13 @@ def test_map_figure_selected_place_and_hover(events: pd.DataFrame) -> None:
 
 def test_map_hover_escapes_html(make_events) -> None:
     fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(location="<b>X</b> & Y")))))
-    assert "<b>X</b>" not in fig.data[0].hovertext[0]
-    assert "&lt;b&gt;X&lt;/b&gt; &amp; Y" in fig.data[0].hovertext[0]
+    assert "<b>X</b>" not in place_traces(fig)[0].hovertext[0]
+    assert "&lt;b&gt;X&lt;/b&gt; &amp; Y" in place_traces(fig)[0].hovertext[0]
 
 
 def test_map_figure_with_unknown_precision(make_events) -> None:
     fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(geo_precision=None)))))
-    assert list(fig.data[0].marker.symbol) == ["circle-open"]
+    assert list(place_traces(fig)[0].marker.symbol) == ["circle-open"]
 
 
 def test_map_figure_empty() -> None:
@@ -362,10 +362,10 @@ def test_precise_only_and_size_by_deaths(make_events) -> None:
     assert Q.precise_only(df, True)["location"].tolist() == ["Idlib", "Aleppo", "Aleppo"]
     assert len(Q.precise_only(df, False)) == 4
     places = Q.places_summary(df)
-    sizes = {k: s for t in map_figure(places, size_by="fatalities").data
+    sizes = {k: s for t in place_traces(map_figure(places, size_by="fatalities"))
              for k, s in zip(t.customdata, t.marker.size, strict=True)}
     assert sizes["Idlib|35.93|36.63"] == 42 and sizes["Aleppo|36.2|37.16"] == 9
-    sizes = {k: s for t in map_figure(places).data for k, s in zip(t.customdata, t.marker.size, strict=True)}
+    sizes = {k: s for t in place_traces(map_figure(places)) for k, s in zip(t.customdata, t.marker.size, strict=True)}
     assert sizes["Aleppo|36.2|37.16"] == 42, "by events, the place with two events is the largest"
 
 

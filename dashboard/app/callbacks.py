@@ -6,29 +6,33 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
-from urllib.parse import urlparse
 
 import dash
 import numpy as np
 import pandas as pd
-from dash import ALL, Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex
-from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
-from dashboard.app.filters import Filters, choice_values, index_mask
-from dashboard.app.panels import excerpt_actions
+from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
+    EXCERPT_LIMIT,
+    excerpts_list,
+    list_offset,
+    page_token,
+    report_badges,
+    summary_line,
+    summary_text,
+)
+from dashboard.app.figures import map_figure, timeline_figure, with_note
+from dashboard.app.filters import Filters, choice_values, index_mask, parse_number
+from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
     counts_line,
-    excerpt_records,
-    format_date,
-    next_selection,
     places_from_selected,
-    split_highlights,
     time_bin,
     totals_by_bin,
 )
@@ -37,7 +41,7 @@ from dashboard.app.state import (
     ViewState,
     box_of_view,
     clean_view,
-    from_query,
+    parse_query,
     playback_done,
     playback_step,
     restore_view,
@@ -78,6 +82,13 @@ function(relayout, click, current) {
     if (!relayout) { return nu; }
     const gd = document.querySelector("#__MAP__ .js-plotly-plot");
     const full = gd && gd._fullLayout;
+    if (relayout.autosize && full && full.width && full.height && !cur.box) {
+        // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
+        // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
+        const aspect = Math.round(full.width / full.height / 0.8 * 10) / 10;
+        const was = cur.aspect || __ASPECT__;
+        return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
+    }
     if (full && full.map && ("map.zoom" in relayout)) {
         const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
         const half = 180 / Math.pow(2, z);
@@ -98,16 +109,19 @@ function(relayout, click, current) {
                  Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
     return {box: box, goto: cur.goto || null};
 }
-""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP)
-# The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
-# panel says how many there are); building and encoding them is the largest part of an answer.
-EXCERPT_LIMIT = 50
+""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP).replace("__ASPECT__", str(E.OPEN_ASPECT))
 CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
                  (ids.FILTER_MIN_CONFIDENCE, "value"), (ids.FILTER_TEXT, "value"), (ids.PRECISE_ONLY, "value"),
                  (ids.MEASURE, "value"), (ids.SIZE_BY, "value")]
 STORE_PROPS = [(ids.MAP_PLACES, "data"), (ids.SELECTION, "data"), (ids.MAP_VIEW, "data")]
+
+
+def panel_aspect(value: object) -> float:
+    """The map panel's shape MAP_BOX_JS measured (longitude per latitude degree), within sane bounds."""
+    number = parse_number(value, float)
+    return E.OPEN_ASPECT if number is None else min(max(number, 0.4), 8.0)
 
 
 def state_from_controls(values: list) -> ViewState:
@@ -171,20 +185,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     app.clientside_callback(MAP_BOX_JS, Output(ids.MAP_BOX, "data"), Input(ids.MAP, "relayoutData"),
                             Input(ids.MAP, "clickData"), State(ids.MAP_BOX, "data"), prevent_initial_call=True)
 
-    @app.callback(
-        Output(ids.SELECTION, "data"),
-        Input(ids.TIMELINE_RANGE, "data"),
-        Input(ids.MAP, "clickData"),
-        Input(ids.RESET, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def update_selection(relayout, click, _reset, current):
-        kind = {ids.RESET: "reset", ids.TIMELINE_RANGE: "range", ids.MAP: "click"}.get(dash.ctx.triggered_id)
-        if kind == "click" and E.is_cluster_key(((click or {}).get("points") or [{}])[0].get("customdata")):
-            return dash.no_update  # a cluster zooms the map (MAP_BOX_JS); it selects no place
-        nxt = next_selection(kind, relayout, click, Selection.from_dict(current))
-        return dash.no_update if nxt is None else nxt.to_dict()
+    # A marker click, a timeline drag, "Clear selection" and the excerpts' buttons set the selection in
+    # the browser (clientside.SELECT_JS): no request before the one that redraws the views.
 
     @app.callback(Output(ids.MAP_PLACES, "data"), Input(ids.MAP, "selectedData"), Input(ids.RESET, "n_clicks"),
                   Input(ids.MAP_DOUBLE_CLICK, "data"), prevent_initial_call=True)
@@ -207,16 +209,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         nxt = view_of_box(box.get("goto")) if box.get("goto") and box.get("goto") == box.get("box") else None
         return dash.no_update if nxt is None or nxt == current else nxt
 
-    @app.callback(
-        Output(ids.FILTERS, "data"),
-        *(Input(c, p) for c, p in CONTROL_PROPS[:-2]), Input(ids.MAP_PLACES, "data"),
-        # The layout starts with the empty filters: collecting them again would draw every view twice.
-        prevent_initial_call=True,
-    )
-    def collect_filters(*values):
-        *choices, minf, minc, text, precise, places = values
-        state = state_from_controls([*choices, minf, minc, text, precise, None, None, places, None, None])
-        return state.filters.to_dict()
+    # The filter controls are gathered into ids.FILTERS in the browser (clientside.FILTERS_JS).
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -224,6 +217,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         *(Output(c, p, allow_duplicate=True) for c, p in STORE_PROPS),
         *(Output(c, "options") for c in CHOICES),
         Output(ids.MAP_BOX, "data", allow_duplicate=True),
+        Output(ids.URL_NOTE, "children"),
         Input(ids.URL, "search"),
         Input(ids.CLEAR_FILTERS, "n_clicks"),
         Input(ids.STORE_GENERATION, "data"),
@@ -237,25 +231,30 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         # fills the dropdowns, in the same response as their values: a dropdown drops values its
         # options lack, so restored values must never arrive before their options.
         n = len(CONTROL_PROPS) + len(STORE_PROPS)
-        keep_options = [dash.no_update] * (len(CHOICES) + 1)  # and the map box
+        keep_options = [dash.no_update] * (len(CHOICES) + 2)  # and the map box, and the link's note
         current = state_from_controls(list(values))
         trigger = dash.ctx.triggered_id
         if trigger == ids.CLEAR_FILTERS:
             cleared = replace(current, filters=Filters())
-            return [to_query(cleared), *controls_from_state(cleared), *keep_options]
+            return [to_query(cleared), *controls_from_state(cleared), *keep_options[:-1], ""]
         if trigger == ids.STORE_GENERATION:
-            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update]
+            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update] * 2
         if trigger is None or trigger == ids.URL:
-            wanted = from_query(search)
-            options = choice_lists(view.index(), wanted.filters)
+            ix = view.index()
+            wanted, notes = parse_query(search)
+            wanted, unknown = known_state(wanted, ix) if ix.n else (wanted, [])
+            note = note_text(notes + unknown)
+            options = choice_lists(ix, wanted.filters)
             if wanted == current:
-                return [dash.no_update] * (n + 1) + options + [dash.no_update]
+                cleaned = to_query(wanted) if note else dash.no_update
+                return [cleaned] + [dash.no_update] * n + options + [dash.no_update, note]
             # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
             # A cluster's box goes to the map as a click on the cluster would send it.
             box = box_of_view(wanted.view_dict())
             move = dash.no_update if wanted.view == current.view else {"box": box, "goto": box, "view": None} \
                 if box else {"box": None, "goto": None, "view": wanted.view_dict()}
-            return [dash.no_update, *controls_from_state(wanted), *options, move]
+            # The controls take the cleaned state, and a link that asked for more shows only what it got.
+            return [to_query(wanted) if note else dash.no_update, *controls_from_state(wanted), *options, move, note]
         # Each URL change is a browser-history entry: playback steps would bury the user's own
         # steps, so the link is written when playback stops (this callback runs again then).
         if stopped is False:
@@ -269,6 +268,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Output(ids.EXCERPTS, "children"),
         Output(ids.SUMMARY, "children"),
         Output(ids.COUNTS, "children"),
+        Output(ids.DATE_EXTENT, "data"),
+        Output(ids.PLACE_PICK, "options"),
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.FILTERS, "data"),
@@ -276,8 +277,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.STORE_GENERATION, "data"),
         Input(ids.MAP_BOX, "data"),
         Input(ids.BASEMAP, "value"),
+        Input(ids.EXCERPT_PAGE, "data"),
     )
-    def render(selection, size_by, filters, measure, _generation, map_box, basemap):
+    def render(selection, size_by, filters, measure, _generation, map_box, basemap, page):
         sel, f, ix = Selection.from_dict(selection), Filters.from_dict(filters), view.index()
         filtered, in_time, listed = select_masks(ix, f, sel)
         extent = E.date_extent(ix, filtered)
@@ -287,17 +289,27 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         bars, background = timeline_bars(ix, filtered, sel, unit, measure)
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
-        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, chosen_tiles(basemap, tiles),
-                         size_by or "n_events", shown, goto)
+        agg = E.labelled(ix, E.places_aggregate(ix, in_time))
+        fig = map_figure(agg, sel.place, chosen_tiles(basemap, tiles),
+                         size_by or "n_events", shown, goto, panel_aspect(box.get("aspect")))
         if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
         n, places, low, high = E.selection_figures(ix, listed)
         total = E.total_events(ix)
-        return (fig, timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background),
-                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel),
-                summary_line(total, n, sel), counts_line(n, places, low, high, total))
+        timeline = timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background)
+        empty = empty_reason(ix.n, filtered, in_time, n)
+        name = E.place_label(ix, sel.place)
+        token = page_token(sel, f)
+        offset = list_offset(page, token, n)
+        if empty:
+            fig, timeline = with_note(fig, empty), with_note(timeline, empty)
+        return (fig, timeline,
+                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]), n, sel,
+                              empty=empty, place_name=name, offset=offset, token=token),
+                summary_line(total, n, sel, name), counts_line(n, places, low, high, total),
+                [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
 
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
@@ -329,20 +341,6 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         return replace(sel, start=start, end=end).to_dict(), False, "❚❚ Pause"
 
     @app.callback(
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input({"type": ids.PICK_EVENT, "event": ALL}, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def pick_event(_clicks, current):
-        # New excerpt buttons also fire this callback (n_clicks None): only a real click selects.
-        trigger = dash.ctx.triggered_id
-        if not trigger or not dash.ctx.triggered[0].get("value"):
-            return dash.no_update
-        sel = Selection.from_dict(current)
-        return replace(sel, event=None if sel.event == trigger["event"] else trigger["event"]).to_dict()
-
-    @app.callback(
         Output(ids.DOWNLOAD, "data"),
         Input(ids.EXPORT_CSV, "n_clicks"),
         Input(ids.EXPORT_GEOJSON, "n_clicks"),
@@ -357,6 +355,32 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         return export_download(E.frame_chunks(ix, listed), fmt)
 
 
+PLACE_OPTIONS = 300  # the busiest places in view: a list to type into, not every village of a large store
+
+
+def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict]:
+    """"Go to place" choices: the places the map shows, busiest first, by their unique labels."""
+    located = places[places[S.LATITUDE].notna()] if len(places) else places
+    top = located.nlargest(limit, "n_events") if len(located) > limit else \
+        located.sort_values("n_events", ascending=False, kind="stable")
+    return [{"label": f"{name} — {n:,} event{'s' * (n != 1)}", "value": key}
+            for name, n, key in zip(top["label"], top["n_events"].astype(int), top[S.PLACE_KEY], strict=True)]
+
+
+NO_MATCH = "No events match — clear a filter"
+
+
+def empty_reason(n_store: int, filtered: np.ndarray, in_time: np.ndarray, n_listed: int) -> str | None:
+    """Why nothing is listed, in words the page shows instead of empty axes; None when something is."""
+    if n_listed or not n_store:
+        return None
+    if not filtered.any():
+        return NO_MATCH
+    if not in_time.any():
+        return "No events in this time window — widen it, or double-click the timeline"
+    return "No events at this place match — clear the selection or a filter"
+
+
 def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
     """The selection as a download, written by the same function as `conflictmap export` (piece by
     piece: a large selection is never one DataFrame)."""
@@ -366,95 +390,3 @@ def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
         return dcc.send_file(str(path))
 
 
-def _count(v: object) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)
-
-
-def node(kind: str, children: object = None, **props: object) -> dict:
-    """An html component as the JSON Dash sends for it (html.<kind>(children, **props)): an answer
-    lists ~800 of them, and building Component objects cost more than computing the views."""
-    if children is not None:
-        props["children"] = children
-    return {"type": kind, "namespace": "dash_html_components", "props": props}
-
-
-def report_badges(r: dict) -> list:
-    """Injured and displaced counts, and what the other reports of the same event say."""
-    out = []
-    for col, word in ((S.INJURED, "injured"), (S.DISPLACED, "displaced")):
-        n = _count(r.get(col))
-        if n is not None:
-            out.append(html.Span(f"{n:,} {word}", className="counts"))
-    sources = _count(r.get(S.N_SOURCES)) or 1
-    low, high = _count(r.get(S.FATALITIES_LOW)), _count(r.get(S.FATALITIES_HIGH))
-    if sources > 1:
-        out.append(html.Span(f"{sources} sources", className="sources", title="outlets reporting this event"))
-    if low is not None and high is not None and low != high:
-        out.append(html.Span(f"reports: {low}–{high} killed", className="deaths-range"))
-    return out
-
-
-def is_web_link(url: object) -> bool:
-    """Only http(s) article URLs become links; anything else (javascript:, data:) stays text."""
-    return isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https")
-
-
-def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
-    """"N of M events" for the listed selection, with its date range and place."""
-    return summary_line(len(events), len(listed), sel)
-
-
-def summary_line(n_events: int, n_listed: int, sel: Selection) -> str:
-    """summary_text from the counts alone."""
-    if not n_events:
-        return "No events in the store yet: run `conflictmap ingest PATH`."
-    parts = [f"{n_listed:,} of {n_events:,} events"]
-    if sel.start or sel.end:
-        parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
-    if sel.place:
-        parts.append(sel.place.split("|")[0])
-    return " · ".join(parts)
-
-
-def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT) -> list:
-    """The panel for the first `limit` rows of df (newest first) out of `total` listed events."""
-    records = excerpt_records(df, limit)
-    heading = f"Excerpts — {sel.place.split('|')[0]}" if sel.place else "Excerpts"
-    if not records:
-        return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
-    items = [node("H2", heading), node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}"
-                                      + (f"; showing {limit}" if total > limit else ""), className="hint")]
-    for r in records:
-        spans = [(*r["place_span"], "place")]
-        if r["trigger_span"]:
-            spans.append((*r["trigger_span"], "trigger"))
-        sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
-                    for piece, kind in split_highlights(r[S.EXCERPT], spans)]
-        title = r[S.TITLE] or "(untitled)"
-        link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
-            if is_web_link(r[S.URL]) else node("Span", title)
-        deaths = r[S.FATALITIES]
-        meta = [node("Span", format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
-                node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
-                          style={"borderColor": type_color(r[S.EVENT_TYPE])})]
-        if deaths is not None and deaths == deaths:
-            meta.append(node("Span", f"{int(deaths)} killed", className="deaths"))
-        meta.extend(report_badges(r))
-        if r[S.IS_FUTURE]:
-            meta.append(node("Span", "scheduled", className="future"))
-        meta.append(node("Span", f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
-                              className="where"))
-        pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
-        chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
-        meta.append(node("Button", "selected" if chosen else "select", className="pick",
-                                id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
-                                title="select this event (kept in the page's link)",
-                                **{"aria-pressed": "true" if chosen else "false"}))
-        items.append(node("Article", className="excerpt selected" if chosen else "excerpt", children=[
-            node("Div", meta, className="meta"),
-            node("Blockquote", sentence, className="sentence"),
-            node("Div", [link, node("Span", f" — {r[S.SOURCE]}, published {pub}", className="source")],
-                     className="cite"),
-            excerpt_actions(r[S.EVENT_ID]),
-        ]))
-    return items

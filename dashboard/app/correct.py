@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import ALL, Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
-from dashboard.app.reader import clicked_event_selection, event_row, place_key_of, select_event
+from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
 from dashboard.errors import ConflictMapError
 
@@ -58,24 +58,23 @@ def correct_fragment(can_save: bool = True) -> html.Section:
     ])
 
 
-def correct_button(event_id: str) -> html.Button:
+def correct_button(event_id: str, place_key: str) -> html.Button:
+    """The excerpt's "Other places": selects the event and its place (clientside.SELECT_JS, through
+    assets/panels.js), which opens this panel."""
     return html.Button("Other places", id={"type": ids.CORRECT_BUTTON, "index": event_id}, n_clicks=0,
-                       className="button small", title="ranked alternative places for this name; correct it")
+                       className="button small", title="ranked alternative places for this name; correct it",
+                       **{"data-action": "correct", "data-event": event_id, "data-place": place_key})
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input({"type": ids.CORRECT_BUTTON, "index": ALL}, "n_clicks"),
         Input(ids.CORRECT_CLOSE, "n_clicks"),
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
-    def choose_event(_clicks, _close, current):
-        trigger = dash.ctx.triggered_id
-        if trigger == ids.CORRECT_CLOSE:
-            return {**(current or {}), "event": None}
-        return clicked_event_selection(view, current)
+    def close(_close, current):
+        return {**(current or {}), "event": None}
 
     @app.callback(
         Output(ids.CORRECT, "hidden"),
@@ -83,11 +82,11 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         Output(ids.CORRECT_CONTEXT, "children"),
         Output(ids.CORRECT_CHOICE, "options"),
         Output(ids.CORRECT_CHOICE, "value"),
-        Input(ids.SELECTION, "data"),
+        Input(ids.CORRECT_EVENT, "data"),
         Input(ids.STORE_GENERATION, "data"),
     )
-    def show(selection, _generation):
-        row = event_row(view, (selection or {}).get("event"))
+    def show(event_id, _generation):
+        row = event_row(view, event_id)
         if row is None:
             return True, "", "", [], None
         options, now = choice_options(row)

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
+from dashboard.app.places import LABEL_SOURCE, place_labels
 
 DAY_NS = 86_400 * 10**9
 NO_DATE = np.iinfo(np.int64).min  # numpy's NaT as int64
@@ -57,7 +58,7 @@ class EventIndex:
     fatalities: np.ndarray  # int64, 0 when none reported
     precision: np.ndarray  # int8 geo_precision, 0 when unknown
     newest_first: np.ndarray  # row positions sorted by event_date then published, newest first, undated last
-    places: pd.DataFrame  # one row per place code: PLACE_COLUMNS
+    places: pd.DataFrame  # one row per place code: PLACE_COLUMNS and its label
     place_code: dict[str, int]
     types: tuple[str, ...]
     table: pa.Table  # every column (one chunk each, so taking a few rows is cheap), for the rows a view lists
@@ -119,9 +120,12 @@ def build_index(table: pa.Table) -> EventIndex:
     place = triple.groupby(["l", "a", "o"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int32)
     first_row = np.full(int(place.max()) + 1 if n else 0, n, dtype=np.int64)
     np.minimum.at(first_row, place, np.arange(n))
-    firsts = table.take(pa.array(first_row)).select([S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]).to_pandas()
-    firsts = S.coerce_events(firsts)[[S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]]
-    places = firsts.assign(**{S.PLACE_KEY: S.place_keys(firsts)})[PLACE_COLUMNS]
+    firsts = table.take(pa.array(first_row)).select(LABEL_SOURCE).to_pandas()
+    firsts = S.coerce_events(firsts)[LABEL_SOURCE].reset_index(drop=True)
+    # The name each place is shown by (places.place_labels): unique where a city and its province
+    # share one.
+    places = firsts.assign(**{S.PLACE_KEY: S.place_keys(firsts), "label": place_labels(firsts)})
+    places = places[[*PLACE_COLUMNS, "label"]]
     etype, types = _codes(table[S.EVENT_TYPE])
     coded = {col: _codes(table[col]) for col in CODED_COLUMNS}
     kind_codes, kinds = _codes(table[S.DATE_PRECISION])
@@ -669,6 +673,20 @@ class MapView:
         return [self.lon0, self.lon1, self.lat0, self.lat1]
 
 
+def labelled(ix: EventIndex, places: pd.DataFrame) -> pd.DataFrame:
+    """A places aggregate with each place's label (the name the page shows it by)."""
+    codes = np.fromiter((ix.place_code[k] for k in places[S.PLACE_KEY]), dtype=np.int64, count=len(places))
+    return places.assign(label=ix.places["label"].to_numpy()[codes] if len(places) else [])
+
+
+def place_label(ix: EventIndex, key: str | None) -> str | None:
+    """The label of one place key (its name part when the store lacks it)."""
+    if not key:
+        return None
+    code = ix.place_code.get(key)
+    return key.split("|")[0] if code is None else str(ix.places["label"].iat[code])
+
+
 def is_cluster_key(key: object) -> bool:
     return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
 
@@ -683,7 +701,7 @@ STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of 
 OPEN_ASPECT = 3.8
 
 
-def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None:
+def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = OPEN_ASPECT) -> MapView | None:
     """The box that holds the bulk of the events when a few places lie far from it: centred on the
     places' weighted median longitude and latitude and reaching their (1 - share) / 2 and
     (1 + share) / 2 quantiles (weighted by events), with a margin. A few mentions of Washington or Beijing in a corpus
@@ -707,13 +725,22 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE) -> MapView | None
         return mid - half, mid + half
 
     (lon0, lon1), (lat0, lat1) = quantiles(lon), quantiles(lat)
-    view = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6)).grown(0.15)
+    core = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6))
+    # Places just beyond the quantiles (a province at the edge of the war, Daraa beside Damascus) are
+    # part of the bulk too: the box reaches every place within a quarter of its size, then a margin.
+    near = core.grown(0.25)
+    close = (lon >= near.lon0) & (lon <= near.lon1) & (lat >= near.lat0) & (lat <= near.lat1)
+    view = MapView(min(core.lon0, lon[close].min()), max(core.lon1, lon[close].max()),
+                   min(core.lat0, lat[close].min()), max(core.lat1, lat[close].max())).grown(0.1)
     pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
     pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
     view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
-    pad_lon = max(0.0, OPEN_ASPECT * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
+    # The panel's shape (`aspect`, longitude per latitude degree; a phone's panel is taller than wide):
+    # widen whichever side falls short, so the map fills the panel.
+    pad_lon = max(0.0, aspect * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
+    pad_lat = max(0.0, (view.lon1 - view.lon0) / aspect - (view.lat1 - view.lat0)) / 2
     view = MapView(max(-180.0, view.lon0 - pad_lon), min(180.0, view.lon1 + pad_lon),
-                   max(-85.0, view.lat0), min(85.0, view.lat1))
+                   max(-85.0, view.lat0 - pad_lat), min(85.0, view.lat1 + pad_lat))
     extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
     area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
     return view if area < STRAY_AREA * extent else None
@@ -796,7 +823,7 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
            np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
            np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
            np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell)]
-    names = located[S.LOCATION].astype(str).to_numpy()[members]
+    names = located["label" if "label" in located.columns else S.LOCATION].astype(str).to_numpy()[members]
     tops = [[(names[i], int(n_ev[i])) for i in range(s0, s0 + min(3, c))]
             for s0, c in zip(starts, count, strict=True)]
     clusters = pd.DataFrame({

@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
-from dashboard.app.engine import MapView, _size_measure, bulk_view, cluster_places
+from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
+from dashboard.app.engine import OPEN_ASPECT, MapView, _size_measure, bulk_view, cluster_places
 
 TYPE_COLORS = {
     "Battles": "#d62728",
@@ -55,26 +56,29 @@ def tile_style(url: str, attribution: str) -> dict:
 
 def map_figure(places: pd.DataFrame, selected: str | None = None,
                tiles: tuple[str, str] | None = None, size_by: str = "n_events",
-               view: MapView | None = None, goto: MapView | None = None) -> go.Figure:
+               view: MapView | None = None, goto: MapView | None = None,
+               aspect: float = OPEN_ASPECT) -> go.Figure:
     """One marker per place, coloured by its main event type, sized by its number of events (or deaths);
     nearby places merge into count-labelled clusters when there are many (see engine.cluster_places).
 
     Country- and province-level places are drawn hollow (or faded on tiles): the marker is a
     centroid, not a spot. `view` is what the map shows now (None: all the data); `goto` is a box
     to move the map to (a clicked cluster's). With `tiles` (url, attribution) the markers go on a
-    tile basemap; without, on the bundled offline basemap.
+    tile basemap; without, on the bundled offline basemap. `aspect` is the panel's shape
+    (longitude per latitude degree) the opening view is fitted to.
     """
     singles, clusters = cluster_places(places, view, selected, size_by)
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places))
+        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect),
+                                size_by)
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
         traces.append(dict(
             type="scattergeo", lat=grp[S.LATITUDE].to_numpy(), lon=grp[S.LONGITUDE].to_numpy(), mode="markers",
-            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), text=grp[S.LOCATION].to_list(),
+            name=event_type, customdata=grp[S.PLACE_KEY].to_list(), text=_names(grp).to_list(),
             hovertext=_hover(grp), hoverinfo="text",
             marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
                         symbol=np.where(precise, "circle", "circle-open").tolist(),
@@ -95,11 +99,14 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
     # events (engine.bulk_view), under the plain uirevision: a filter change refits it, a pan is kept.
     target = goto or view
-    shown = target or bulk_view(places)
+    shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
+    # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
+    traces = basemap_traces(shown or opening_view(places, aspect)) + traces
     geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
                showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
-               oceancolor="#dfeaf2", showlakes=False, resolution=basemap_resolution(shown, places),
+               oceancolor="#dfeaf2", showlakes=True, lakecolor="#dfeaf2", showrivers=True, rivercolor="#a9c8dc",
+               riverwidth=1, resolution=basemap_resolution(shown, places),
                fitbounds="locations" if box is None and not places.empty else False)
     if box is not None:
         geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
@@ -108,11 +115,16 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     layout = dict(
         geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
         uirevision="map" if target is None else "map|" + "|".join(f"{v:.4f}" for v in target.box()),
-        legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"),
+        legend=map_legend(size_by),
     )
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
+
+
+def place_traces(fig: go.Figure) -> list:
+    """The figure's traces of places and clusters, without the basemap's scenery (basemap.py)."""
+    return [t for t in fig.data if not str(t.name or "").startswith(BASEMAP_PREFIX)]
 
 
 def basemap_resolution(view: MapView | None, places: pd.DataFrame) -> int:
@@ -149,10 +161,26 @@ def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
     ]
 
 
+def _names(places: pd.DataFrame) -> pd.Series:
+    """What each place is called: its label (unique, engine.labelled) when the aggregate has one."""
+    return places["label"] if "label" in places.columns else places[S.LOCATION]
+
+
+def legend_title(size_by: str) -> str:
+    """What colour, size and a hollow marker mean (shown beside the map, assets-styled, by
+    clientside.MAP_KEY_JS; the figure's own legend lists the types)."""
+    size = "deaths" if size_by == "fatalities" else "number of events"
+    return f"Colour = a place's most frequent event type · size = {size} · hollow = province/country-level place"
+
+
+def map_legend(size_by: str) -> dict:
+    return dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
+
+
 def _hover(grp: pd.DataFrame) -> list[str]:
     # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
     high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
-    cols = (grp[S.LOCATION].tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
+    cols = (_names(grp).tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
             high, grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
     return [
         f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
@@ -169,10 +197,10 @@ def deaths_text(low: object, high: object) -> str:
     return f"{lo:,}" if hi <= lo else f"{lo:,}–{hi:,}"
 
 
-def opening_view(places: pd.DataFrame) -> MapView | None:
+def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView | None:
     """The box a map opens on before the user moves it: the bulk of the events when a few places lie
     far away (engine.bulk_view), else every located place; None when nothing is located."""
-    bulk = bulk_view(places)
+    bulk = bulk_view(places, aspect=aspect)
     if bulk is not None:
         return bulk
     located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
@@ -184,7 +212,7 @@ def opening_view(places: pd.DataFrame) -> MapView | None:
 
 def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
                      tiles: tuple[str, str], biggest: float, goto: MapView | None,
-                     opening: MapView | None) -> go.Figure:
+                     opening: MapView | None, size_by: str = "n_events") -> go.Figure:
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -211,7 +239,7 @@ def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: st
     layout = dict(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
                   uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
                   margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-                  legend=dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)"))
+                  legend=map_legend(size_by))
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
 
 
@@ -265,6 +293,26 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
     # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
     # a few dozen bar traces cost more than computing them.
     return go.Figure(dict(data=traces, layout=layout), _validate=False)
+
+
+def with_note(fig: go.Figure, text: str) -> go.Figure:
+    """The figure with `text` across its middle; a figure with nothing to draw also loses its axes
+    (a timeline with no bars would otherwise show plotly's default year 2000, a map the whole world)."""
+    fig.update_layout(annotations=[dict(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                                        font=dict(size=15), bgcolor="rgba(255,255,255,0.85)", borderpad=6,
+                                        name="empty-note")])
+    if not any(_n_points(t) for t in fig.data):
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+    return fig
+
+
+def _n_points(trace: object) -> int:
+    for attr in ("x", "lat"):
+        values = getattr(trace, attr, None)
+        if values is not None and len(values):
+            return len(values)
+    return 0
 
 
 def _days(days: pd.Series) -> list[str]:

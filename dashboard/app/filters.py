@@ -80,7 +80,7 @@ def parse_number(value: object, kind: type) -> int | float | None:
         return None
     try:
         number = kind(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "1e400" is inf, which int() refuses
         return None
     return number if np.isfinite(number) else None
 

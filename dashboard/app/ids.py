@@ -19,6 +19,9 @@ MAP_VIEW = "map-view"  # the map's center/scale (or tile zoom), for the permalin
 MAP_BOX = "map-box"  # {"box", "goto", "view"}: the lon/lat box the map shows (clusters are cut for it),
 # the box a clicked cluster moves the map to, the view a link opened with; see callbacks.MAP_BOX_JS
 COUNTS = "counts"
+FILTERS_PANEL = "filters-panel"
+URL_NOTE = "url-note"  # what a link asked for that was left out
+FILTERS_TOGGLE = "filters-toggle"  # opens the filters drawer at phone width
 FILTER_TYPES = "filter-types"
 FILTER_SUBTYPES = "filter-subtypes"
 FILTER_ACTORS = "filter-actors"
@@ -35,10 +38,22 @@ PLAY_INTERVAL = "play-interval"
 PLAY_WINDOW = "play-window"
 PLAY_STEP = "play-step"
 PLAY_CUMULATIVE = "play-cumulative"
+MAP_KEY = "map-key"  # what colour, size and hollow markers mean
+PLACE_PICK = "place-pick"  # "go to place": the places in view by name, for the keyboard
+DATE_FROM = "date-from"  # typed dates of the time window (YYYY-MM-DD)
+DATE_TO = "date-to"
+DATE_EXTENT = "date-extent"  # [first, last] day of the filtered events, for the presets
+DATE_PRESETS = {"preset-7": 7, "preset-30": 30, "preset-90": 90, "preset-365": 365, "preset-all": None}
 EXPORT_CSV = "export-csv"
 EXPORT_GEOJSON = "export-geojson"
 DOWNLOAD = "download"
 PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select" button
+# An excerpt button's click (select, read, other places), set by assets/panels.js from the button's
+# data-* attributes: one store instead of a callback per button (re-rendered buttons woke those).
+EXCERPT_ACTION = "excerpt-action"
+EXCERPT_PAGE = "excerpt-page"  # {"page", "token"}: which 50 of the listed sentences (callbacks.page_token)
+CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel (changes only with it)
+READER_EVENT = "reader-event"  # the selected event while the reader is open
 
 # The dropdown filters: component id → Filters field.
 CHOICE_FILTERS = {FILTER_TYPES: "event_types", FILTER_SUBTYPES: "sub_event_types", FILTER_ACTORS: "actors",

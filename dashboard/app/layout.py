@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard.app import ids
+from dashboard.app.figures import legend_title
 from dashboard.app.filters import Filters
 from dashboard.app.panels import panel_fragments, topbar_controls
 
@@ -29,8 +30,13 @@ def _number(cid: str, label: str, step: float, maximum: float | None = None) -> 
     ])
 
 
+# Plotly's mode bar without what needs the network: no "send to cloud" / "edit in Chart Studio" link.
+OFFLINE_MODEBAR = {"displaylogo": False, "showLink": False, "showSendToCloud": False, "showEditInChartStudio": False,
+                   "showTips": False}
+
+
 def filters_panel() -> html.Section:
-    return html.Section(className="filters", **{"aria-label": "Filters"}, children=[
+    return html.Section(id=ids.FILTERS_PANEL, className="filters", **{"aria-label": "Filters"}, children=[
         *[_choice(cid) for cid in ids.CHOICE_FILTERS],
         _number(ids.FILTER_MIN_FATALITIES, "Min. deaths", 1),
         _number(ids.FILTER_MIN_CONFIDENCE, "Min. confidence", 0.05, 1),
@@ -40,9 +46,13 @@ def filters_panel() -> html.Section:
                       className="text"),
         ]),
         html.Div(className="field actions", children=[
+            # Shown at phone width only (assets/style.css): the filters fold into a drawer there.
+            html.Button("Filters ▾", id=ids.FILTERS_TOGGLE, n_clicks=0, className="button filters-toggle",
+                        **{"aria-expanded": "false", "aria-controls": ids.FILTERS_PANEL}),
             html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
             html.Span(id=ids.COUNTS, className="counts-line", role="status"),
         ]),
+        html.P(id=ids.URL_NOTE, className="url-note", role="status"),
     ])
 
 
@@ -66,6 +76,29 @@ def timeline_bar() -> html.Div:
         html.Button("⤓ GeoJSON", id=ids.EXPORT_GEOJSON, n_clicks=0, className="button",
                     title="download the events listed, as GeoJSON"),
         dcc.Download(id=ids.DOWNLOAD),
+    ])
+
+
+PRESET_LABELS = {"preset-7": "7 days", "preset-30": "30 days", "preset-90": "90 days", "preset-365": "a year",
+                 "preset-all": "all dates"}
+
+
+def date_bar() -> html.Div:
+    """The time window as text: typed dates (Enter or leaving the field applies them) and presets
+    counted back from the last event the filters leave. A drag on the timeline writes the fields."""
+    return html.Div(className="datebar", role="group", **{"aria-label": "Time window"}, children=[
+        html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
+        dcc.Input(id=ids.DATE_FROM, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
+                  inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
+        html.Label("to", htmlFor=ids.DATE_TO, className="small"),
+        dcc.Input(id=ids.DATE_TO, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
+                  inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
+        html.Span("last:", className="small"),
+        *(html.Button(label, id=pid, n_clicks=0, className="button preset",
+                      title="the whole span of the events" if pid == "preset-all" else
+                      f"the last {label} up to the latest event shown")
+          for pid, label in PRESET_LABELS.items()),
+        dcc.Store(id=ids.DATE_EXTENT),
     ])
 
 
@@ -107,14 +140,25 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
         dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
         html.Main(className="main", children=[
             html.Section(className="left", children=[
-                dcc.Graph(id=ids.MAP, className="map", style={"height": "100%"}, responsive=True,
-                          config={"scrollZoom": True, "displaylogo": False, "topojsonURL": "/assets/topojson/",
+                # Sizes come from assets/style.css (an inline height would beat the phone rules).
+                dcc.Graph(id=ids.MAP, className="map", responsive=True,
+                          config={**OFFLINE_MODEBAR, "scrollZoom": True, "topojsonURL": "/assets/topojson/",
                                   "modeBarButtonsToAdd": ["select2d", "lasso2d"]}),
-                html.P("Box/lasso on the map chooses places; a drag on the timeline chooses dates "
-                       "(double-click clears).", className="hint"),
+                html.Div(className="placebar", children=[
+                    # Every place is reachable from the keyboard here: type a name, Enter selects it.
+                    html.Label(className="place-pick", children=[
+                        html.Span("Go to place", className="small"),
+                        dcc.Dropdown(id=ids.PLACE_PICK, options=[], value=None, clearable=False,
+                                     placeholder="type a place name…", className="choice"),
+                    ]),
+                    html.P([html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"), " ",
+                            "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
+                            "(double-click clears)."], className="hint"),
+                ]),
                 timeline_bar(),
-                dcc.Graph(id=ids.TIMELINE, className="timeline", style={"height": "180px"},
-                          config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
+                date_bar(),
+                dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
+                          config={**OFFLINE_MODEBAR, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
             ]),
             html.Aside(id=ids.EXCERPTS, className="excerpts", **{"aria-live": "polite"}),
             *panel_fragments(writes),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 
-from dashboard.app import correct, reader, theme, upload
+from dashboard.app import clientside, correct, ids, reader, theme, upload
 from dashboard.app.data import StoreView
 
 
 def panel_fragments(writes: str = "open") -> list:
-    """What the panels add to the main grid (placed by assets/panels.css)."""
+    """What the panels add to the main grid (placed by assets/style.css)."""
     return [upload.status_fragment(), correct.correct_fragment(can_save=writes != "read-only"),
-            reader.reader_fragment()]
+            reader.reader_fragment(),
+            *(dcc.Store(id=cid) for cid in (ids.EXCERPT_ACTION, ids.EXCERPT_PAGE, ids.CORRECT_EVENT,
+                                            ids.READER_EVENT))]
 
 
 def topbar_controls(writes: str = "open") -> list:
@@ -23,9 +25,10 @@ def topbar_controls(writes: str = "open") -> list:
     return [upload.upload_fragment(hidden=writes == "read-only"), *sign_in, theme.theme_fragment()]
 
 
-def excerpt_actions(event_id: str) -> html.Div:
-    """The buttons under one excerpt."""
-    return html.Div([reader.read_button(event_id), correct.correct_button(event_id)], className="actions")
+def excerpt_actions(event_id: str, article_id: str, place_key: str) -> html.Div:
+    """The buttons under one excerpt (their clicks reach ids.EXCERPT_ACTION through assets/panels.js)."""
+    return html.Div([reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
+                    className="actions")
 
 
 def register_panels(app: dash.Dash, view: StoreView) -> None:
@@ -33,3 +36,4 @@ def register_panels(app: dash.Dash, view: StoreView) -> None:
     correct.register_callbacks(app, view)
     upload.register_callbacks(app, view)
     theme.register_callbacks(app)
+    clientside.register_callbacks(app)

@@ -118,10 +118,12 @@ def reader_fragment() -> html.Section:
     ])
 
 
-def read_button(event_id: str) -> html.Button:
-    """The excerpt's "Read in context" button."""
+def read_button(event_id: str, article_id: str) -> html.Button:
+    """The excerpt's "Read in context" button. No callback listens to its id (a callback on every
+    button is woken by each re-rendered list): assets/panels.js turns a click into ids.EXCERPT_ACTION."""
     return html.Button("Read in context", id={"type": ids.READ_BUTTON, "index": event_id}, n_clicks=0,
-                       className="button small")
+                       className="button small", **{"data-action": "read", "data-event": event_id,
+                                                    "data-article": article_id})
 
 
 def event_row(view: StoreView, event_id: str | None) -> dict | None:
@@ -164,30 +166,19 @@ def clicked_event_selection(view: StoreView, current: dict | None) -> dict:
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
-    @app.callback(
-        Output(ids.READER_STATE, "data"),
-        Input({"type": ids.READ_BUTTON, "index": ALL}, "n_clicks"),
-        Input(ids.READER_CLOSE, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def open_or_close(_reads, _close):
-        trigger = dash.ctx.triggered_id
-        if trigger == ids.READER_CLOSE:
-            return None
-        # New buttons (a re-rendered excerpt list) fire with n_clicks 0: not a click.
-        if not isinstance(trigger, dict) or not dash.ctx.triggered[0]["value"]:
-            return dash.no_update
-        row = event_row(view, trigger["index"])
-        return {"article": row[S.ARTICLE_ID], "event": trigger["index"]} if row else dash.no_update
+    @app.callback(Output(ids.READER_STATE, "data"), Input(ids.READER_CLOSE, "n_clicks"), prevent_initial_call=True)
+    def close(_close):
+        return None  # opening is clientside.SELECT_JS, from an excerpt's "Read in context"
 
     @app.callback(
         Output(ids.READER_BODY, "children"),
         Output(ids.READER, "hidden"),
         Input(ids.READER_STATE, "data"),
-        Input(ids.SELECTION, "data"),
+        Input(ids.READER_EVENT, "data"),
         Input(ids.STORE_GENERATION, "data"),
+        State(ids.SELECTION, "data"),
     )
-    def show(state, selection, _generation):
+    def show(state, _event, _generation, selection):
         if not state or not state.get("article"):
             return [], True
         article = view.store.load_article(state["article"])

@@ -6,6 +6,7 @@ inverse of each other, and `playback_step` moves a time window through the data'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
@@ -68,32 +69,81 @@ def to_query(state: ViewState) -> str:
 
 def from_query(query: str | None) -> ViewState:
     """The state a URL query string describes. Unknown parameters and bad values are ignored, so an
-    edited or truncated link opens what it can rather than an error page."""
+    edited or truncated link opens what it can rather than an error page (parse_query says which)."""
+    return parse_query(query)[0]
+
+
+def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
+    """from_query, and one note per parameter it dropped ("minf=-5: not a number ≥ 0"), for the page
+    to show: a link that silently opens something else than it says is worse than an error."""
     qs = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+    notes = [f"{_shown(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS]
 
-    def one(param: str) -> str | None:
+    def one(param: str, check: Callable[[str], object], problem: str) -> object:
         values = qs.get(param)
-        return values[-1] if values else None
+        if not values:
+            return None
+        value = check(values[-1])
+        if value is None:
+            notes.append(f"{param}={_shown(values[-1])}: {problem}")
+        return value
 
+    minf = one("minf", lambda v: _bounded(v, int, 0, 10**9), "not a whole number ≥ 0")
+    minc = one("minc", lambda v: _bounded(v, float, 0, 1), "not a number from 0 to 1")
+    start = one("from", _date, "not a date")
+    end = one("to", _date, "not a date")
+    if start and end and pd.Timestamp(start) > pd.Timestamp(end):
+        notes.append(f"from={start} to={end}: the window ends before it starts")
+        start = end = None
+    measure = one("measure", lambda v: v if v in MEASURES else None, f"not one of {', '.join(MEASURES)}")
+    size_by = one("size", lambda v: v if v in SIZE_BY else None, f"not one of {', '.join(SIZE_BY)}")
+    view = {}
+    for k, (lo, hi) in VIEW_BOUNDS.items():
+        value = one(k, lambda v, lo=lo, hi=hi: _bounded(v, float, lo, hi), f"not a number from {lo:g} to {hi:g}")
+        if value is not None:
+            view[k] = value
     filters = Filters.from_dict({
         **{name: qs.get(param, []) for param, name in CHOICE_PARAMS.items()},
-        "min_fatalities": one("minf"), "min_confidence": one("minc"), "text": one("q") or "",
-        "precise_only": one("towns") in ("1", "true", "on"),
+        "min_fatalities": minf, "min_confidence": minc, "text": (qs.get("q") or [""])[-1],
+        "precise_only": (qs.get("towns") or [""])[-1] in ("1", "true", "on"),
     })
-    selection = Selection(_date(one("from")), _date(one("to")), one("place"), one("event"))
-    measure = one("measure") if one("measure") in MEASURES else "events"
-    size_by = one("size") if one("size") in SIZE_BY else "n_events"
-    return ViewState(filters, selection, clean_view({k: one(k) for k in VIEW_KEYS}), measure, size_by)
+    selection = Selection(start, end, (qs.get("place") or [None])[-1], (qs.get("event") or [None])[-1])
+    state = ViewState(filters, selection, clean_view(view), measure or "events", size_by or "n_events")
+    return state, notes
+
+
+KNOWN_PARAMS = frozenset([*CHOICE_PARAMS, "minf", "minc", "q", "towns", "from", "to", "place", "event", "measure",
+                          "size", *VIEW_KEYS])
+# What a map-view parameter may be; beyond these plotly has nothing sensible to draw.
+VIEW_BOUNDS = {"lon": (-180, 180), "lat": (-90, 90), "scale": (0.01, 10_000), "rot": (-180, 180), "zoom": (0, 22),
+               "west": (-180, 180), "east": (-180, 180), "south": (-90, 90), "north": (-90, 90)}
+# Dates the views can shift by a span either side without leaving pandas' nanosecond range (1677–2262).
+FIRST_DATE, LAST_DATE = pd.Timestamp("1800-01-01"), pd.Timestamp("2200-12-31 23:59:59")
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A parameter as the note quotes it: short, one line (it is shown as text, never as markup)."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def _bounded(value: str, kind: type, lo: float, hi: float) -> int | float | None:
+    number = parse_number(value, kind)
+    return number if number is not None and lo <= number <= hi else None
 
 
 def _date(value: str | None) -> str | None:
-    if not value:
+    """An ISO date or date-time from a link, written back as the app writes it; None for anything else
+    (including words pandas reads as dates, such as "now", and years it cannot shift by a span)."""
+    if not value or not value[:1].isdigit() or len(value) > 40:
         return None
     try:
-        pd.Timestamp(value)
-    except (ValueError, TypeError):
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
         return None
-    return value[:19]
+    if pd.isna(ts) or ts.tz is not None or not FIRST_DATE <= ts <= LAST_DATE:
+        return None
+    return f"{ts:%Y-%m-%d}" if ts == ts.normalize() and len(value) <= 10 else f"{ts:%Y-%m-%d %H:%M:%S}"
 
 
 # -- the map view ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Light and dark themes: a toggle remembered in the browser (localStorage).
 
-The choice is applied as `data-theme` on the page's root element; assets/panels.css maps it to
+The choice is applied as `data-theme` on the page's root element; assets/style.css maps it to
 colour variables, and restyles the plotly figures' backgrounds, land, sea, axes and legends with
 the same variables, so figure functions need no theme argument and no figure is rebuilt.
 """

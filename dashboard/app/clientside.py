@@ -1,0 +1,182 @@
+"""Pure view state answered in the browser: no request to the server for what only the page shows."""
+
+from __future__ import annotations
+
+import json
+
+import dash
+from dash import Input, Output, State
+
+from dashboard.app import ids
+from dashboard.app.engine import CLUSTER_PREFIX
+from dashboard.app.figures import legend_title
+
+# The filters drawer at phone width: the section's class and the button's aria-expanded follow the
+# number of presses (odd: open). Wide screens show the filters whatever the class says.
+DRAWER_JS = """
+function(n) {
+    const open = (n || 0) % 2 === 1;
+    return [open ? 'filters open' : 'filters', open ? 'true' : 'false', open ? 'Filters ▴' : 'Filters ▾'];
+}
+"""
+
+
+# The time window as typed dates (and "go to place"), both ways in one callback (Dash allows a
+# component to be input and output of one callback, not of two): a new selection (drag, playback,
+# link) writes the fields; a typed date or a preset writes the selection, keeping its place and event.
+# A date that is not a real YYYY-MM-DD day (or a window that ends before it starts) marks its field
+# invalid and changes nothing.
+DATES_JS = """
+function(sel, picked, typedFrom, typedTo, ...rest) {
+    const extent = rest.pop();
+    const nu = window.dash_clientside.no_update;
+    const presets = __PRESETS__;
+    const s = Object.assign({start: null, end: null, place: null, event: null}, sel || {});
+    const day = v => v ? String(v).slice(0, 10) : '';
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id.split('.')[0]);
+    if (trig.indexOf('__PICK__') >= 0) {
+        // "Go to place" selects the place as a click on its marker would, then empties itself.
+        if (!picked) { return [nu, nu, nu, nu, nu, nu]; }
+        const next = Object.assign({}, s, {place: picked, event: picked === s.place ? s.event : null});
+        return [nu, nu, next, nu, nu, null];
+    }
+    const id = trig.find(t => t in presets);
+    if (id !== undefined) {
+        let start = null, end = null;
+        if (presets[id] !== null) {
+            if (!extent) { return [nu, nu, nu, nu, nu, nu]; }
+            const hi = new Date(extent[1] + 'T00:00:00Z');
+            const lo = new Date(hi.getTime() - (presets[id] - 1) * 86400000);
+            start = lo.toISOString().slice(0, 10);
+            end = extent[1] + ' 23:59:59';
+        }
+        return [day(start), day(end), Object.assign({}, s, {start: start, end: end}), 'date', 'date', nu];
+    }
+    if (trig.indexOf('__FROM__') < 0 && trig.indexOf('__TO__') < 0) {
+        return [day(s.start), day(s.end), nu, 'date', 'date', nu];
+    }
+    const valid = v => !v || (/^\\d{4}-\\d{2}-\\d{2}$/.test(v)
+        && !isNaN(Date.parse(v + 'T00:00:00Z')) && new Date(v + 'T00:00:00Z').toISOString().slice(0, 10) === v);
+    const from = (typedFrom || '').trim(), to = (typedTo || '').trim();
+    const order = !from || !to || from <= to;
+    if (!valid(from) || !valid(to) || !order) {
+        const cls = ok => ok ? 'date' : 'date invalid';
+        return [nu, nu, nu, cls(valid(from) && order), cls(valid(to) && order), nu];
+    }
+    const start = from || null, end = to ? to + ' 23:59:59' : null;
+    if (day(start) === day(s.start) && day(end) === day(s.end)) { return [nu, nu, nu, 'date', 'date', nu]; }
+    return [nu, nu, Object.assign({}, s, {start: start, end: end}), 'date', 'date', nu];
+}
+""".replace("__PRESETS__", json.dumps(ids.DATE_PRESETS)).replace("__FROM__", ids.DATE_FROM) \
+    .replace("__TO__", ids.DATE_TO).replace("__PICK__", ids.PLACE_PICK)
+
+
+# What marker size means follows the "size:" control with no request.
+MAP_KEY_JS = """
+function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
+""".replace("__DEATHS__", json.dumps(legend_title("fatalities"))) \
+    .replace("__EVENTS__", json.dumps(legend_title("n_events")))
+
+
+# The selection after a user action, as query.next_selection computes it (its reference and tests):
+# "Clear selection" empties it; a timeline drag sets the dates (a double-click clears them); a marker
+# click selects its place, or lets it go when it is selected (a cluster zooms the map instead: see
+# callbacks.MAP_BOX_JS); an excerpt's buttons select its event ("select"), select its event and place
+# ("Other places", which opens the correction panel) or open the reader ("Read in context"); the
+# list's page buttons choose which 50 sentences it shows.
+SELECT_JS = """
+function(range, click, reset, action, current) {
+    const nu = window.dash_clientside.no_update;
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+    const s = Object.assign({start: null, end: null, place: null, event: null}, current || {});
+    const has = id => trig.some(t => t.indexOf(id + '.') === 0);
+    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu, nu]; }
+    if (has('__RANGE__')) {
+        const r = range || {};
+        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu, nu]; }
+        let lo = r['xaxis.range[0]'], hi = r['xaxis.range[1]'];
+        if (lo === undefined && Array.isArray(r['xaxis.range'])) { lo = r['xaxis.range'][0]; hi = r['xaxis.range'][1]; }
+        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu, nu]; }
+        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu, nu];
+    }
+    if (has('__MAP__')) {
+        const p = click && click.points && click.points[0];
+        const key = p && p.customdata;
+        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu, nu]; }
+        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu];
+    }
+    if (has('__ACTION__') && action && action.action === 'page') {
+        return [nu, nu, {page: action.page || 0, token: action.token}];
+    }
+    if (has('__ACTION__') && action && action.event) {
+        if (action.action === 'pick') {
+            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu];
+        }
+        if (action.action === 'correct') {
+            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu];
+        }
+        if (action.action === 'read' && action.article) {
+            return [nu, {article: action.article, event: action.event}, nu];
+        }
+    }
+    return [nu, nu, nu];
+}
+""".replace("__RESET__", ids.RESET).replace("__RANGE__", ids.TIMELINE_RANGE).replace("__MAP__", ids.MAP) \
+    .replace("__ACTION__", ids.EXCERPT_ACTION).replace("__CLUSTER__", CLUSTER_PREFIX)
+
+# The filter controls as one Filters dict (filters.Filters.from_dict reads it, tolerant of what a
+# control sends): gathered here, the redraw is the only request a filter change makes.
+FILTERS_JS = """
+function(...values) {
+    const names = __CHOICES__;
+    const [minf, minc, text, precise, places] = values.slice(names.length);
+    const out = {};
+    names.forEach((name, i) => { out[name] = Array.isArray(values[i]) ? values[i] : (values[i] ? [values[i]] : []); });
+    return Object.assign(out, {min_fatalities: minf === '' ? null : (minf ?? null),
+                               min_confidence: minc === '' ? null : (minc ?? null), text: text || '',
+                               precise_only: Array.isArray(precise) && precise.length > 0,
+                               places: Array.isArray(places) ? places : []});
+}
+""".replace("__CHOICES__", json.dumps(list(ids.CHOICE_FILTERS.values())))
+
+# The correction panel and the reader depend on the selected event only (the reader, only while
+# open): these stores change when that does, so a marker click or a brush wakes neither.
+GATES_JS = """
+function(sel, readerHidden, correctEvent, readerEvent) {
+    const nu = window.dash_clientside.no_update;
+    const ev = (sel && sel.event) || null;
+    return [ev === (correctEvent || null) ? nu : ev, readerHidden || ev === (readerEvent || null) ? nu : ev];
+}
+"""
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(
+        SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
+        Output(ids.READER_STATE, "data", allow_duplicate=True), Output(ids.EXCERPT_PAGE, "data"),
+        Input(ids.TIMELINE_RANGE, "data"), Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"),
+        Input(ids.EXCERPT_ACTION, "data"), State(ids.SELECTION, "data"), prevent_initial_call=True)
+    app.clientside_callback(
+        FILTERS_JS, Output(ids.FILTERS, "data"),
+        *(Input(cid, "value") for cid in ids.CHOICE_FILTERS),
+        *(Input(cid, "value") for cid in (ids.FILTER_MIN_FATALITIES, ids.FILTER_MIN_CONFIDENCE, ids.FILTER_TEXT,
+                                         ids.PRECISE_ONLY)),
+        Input(ids.MAP_PLACES, "data"),
+        # The layout starts with the empty filters: gathering them again would draw every view twice.
+        prevent_initial_call=True)
+    app.clientside_callback(
+        GATES_JS, Output(ids.CORRECT_EVENT, "data"), Output(ids.READER_EVENT, "data"), Input(ids.SELECTION, "data"),
+        State(ids.READER, "hidden"), State(ids.CORRECT_EVENT, "data"), State(ids.READER_EVENT, "data"))
+    app.clientside_callback(MAP_KEY_JS, Output(ids.MAP_KEY, "children"), Input(ids.SIZE_BY, "value"),
+                            prevent_initial_call=True)
+    app.clientside_callback(
+        DATES_JS, Output(ids.DATE_FROM, "value"), Output(ids.DATE_TO, "value"),
+        Output(ids.SELECTION, "data", allow_duplicate=True), Output(ids.DATE_FROM, "className"),
+        Output(ids.DATE_TO, "className"), Output(ids.PLACE_PICK, "value"),
+        Input(ids.SELECTION, "data"), Input(ids.PLACE_PICK, "value"), Input(ids.DATE_FROM, "value"),
+        Input(ids.DATE_TO, "value"),
+        *(Input(pid, "n_clicks") for pid in ids.DATE_PRESETS), State(ids.DATE_EXTENT, "data"),
+        prevent_initial_call="initial_duplicate")
+    app.clientside_callback(DRAWER_JS, Output(ids.FILTERS_PANEL, "className"),
+                            Output(ids.FILTERS_TOGGLE, "aria-expanded"), Output(ids.FILTERS_TOGGLE, "children"),
+                            Input(ids.FILTERS_TOGGLE, "n_clicks"), prevent_initial_call=True)

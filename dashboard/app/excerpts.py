@@ -1,0 +1,158 @@
+"""The excerpts panel: the listed sentences with their highlights, citations and buttons, a page at
+a time. Built as the JSON Dash sends (node()), not as Component objects: an answer lists ~800 of
+them, and building objects cost more than computing the views."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlparse
+
+import pandas as pd
+from dash import html
+
+from dashboard import schema as S
+from dashboard.app import ids
+from dashboard.app.figures import precision_label, type_color
+from dashboard.app.filters import Filters, parse_number
+from dashboard.app.panels import excerpt_actions
+from dashboard.app.query import Selection, excerpt_records, format_date, split_highlights
+
+# The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
+# panel says how many there are, and pages through the rest); building and encoding them is the
+# largest part of an answer.
+EXCERPT_LIMIT = 50
+
+
+def _count(v: object) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def node(kind: str, children: object = None, **props: object) -> dict:
+    """An html component as the JSON Dash sends for it (html.<kind>(children, **props)): an answer
+    lists ~800 of them, and building Component objects cost more than computing the views."""
+    if children is not None:
+        props["children"] = children
+    return {"type": kind, "namespace": "dash_html_components", "props": props}
+
+
+def report_badges(r: dict) -> list:
+    """Injured and displaced counts, and what the other reports of the same event say."""
+    out = []
+    for col, word in ((S.INJURED, "injured"), (S.DISPLACED, "displaced")):
+        n = _count(r.get(col))
+        if n is not None:
+            out.append(html.Span(f"{n:,} {word}", className="counts"))
+    sources = _count(r.get(S.N_SOURCES)) or 1
+    low, high = _count(r.get(S.FATALITIES_LOW)), _count(r.get(S.FATALITIES_HIGH))
+    if sources > 1:
+        out.append(html.Span(f"{sources} sources", className="sources", title="outlets reporting this event"))
+    if low is not None and high is not None and low != high:
+        out.append(html.Span(f"reports: {low}–{high} killed", className="deaths-range"))
+    return out
+
+
+def is_web_link(url: object) -> bool:
+    """Only http(s) article URLs become links; anything else (javascript:, data:) stays text."""
+    return isinstance(url, str) and urlparse(url.strip()).scheme in ("http", "https")
+
+
+def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
+    """"N of M events" for the listed selection, with its date range and place."""
+    return summary_line(len(events), len(listed), sel)
+
+
+def summary_line(n_events: int, n_listed: int, sel: Selection, place_name: str | None = None) -> str:
+    """summary_text from the counts alone; `place_name` is the selected place's label."""
+    if not n_events:
+        return "No events in the store yet: run `conflictmap ingest PATH`."
+    parts = [f"{n_listed:,} of {n_events:,} events"]
+    if sel.start or sel.end:
+        parts.append(f"{(sel.start or '…')[:10]} → {(sel.end or '…')[:10]}")
+    if sel.place:
+        parts.append(place_name or sel.place.split("|")[0])
+    return " · ".join(parts)
+
+
+def page_token(sel: Selection, f: Filters) -> str:
+    """What a page of the list belongs to: a page chosen for one selection and filters is not carried
+    over to the next (a new list starts at its newest sentences)."""
+    return hashlib.blake2b(repr((sel, f)).encode(), digest_size=8).hexdigest()
+
+
+def list_offset(page: dict | None, token: str, total: int, limit: int = EXCERPT_LIMIT) -> int:
+    """The first listed row of the chosen page, 0 when the page belongs to another list or is past the end."""
+    page = page or {}
+    number = parse_number(page.get("page"), int) if page.get("token") == token else None
+    offset = (number or 0) * limit
+    return offset if 0 <= offset < total else 0
+
+
+def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> dict:
+    """Newer / older pages of the list (their clicks reach ids.EXCERPT_PAGE through assets/panels.js)."""
+    page = offset // limit
+    buttons = []
+    if page > 0:
+        buttons.append(node("Button", f"← newer {limit}", className="button small pager-button", type="button",
+                            **{"data-action": "page", "data-page": str(page - 1), "data-token": token}))
+    if offset + limit < total:
+        buttons.append(node("Button", f"older {min(limit, total - offset - limit)} →", type="button",
+                            className="button small pager-button",
+                            **{"data-action": "page", "data-page": str(page + 1), "data-token": token}))
+    return node("Nav", buttons, className="pager", **{"aria-label": "pages of the list"})
+
+
+def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
+                  empty: str | None = None, place_name: str | None = None, offset: int = 0,
+                  token: str = "") -> list:
+    """The panel for `limit` rows of df (newest first), from row `offset` of `total` listed events;
+    `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label."""
+    records = excerpt_records(df, limit)
+    heading = f"Excerpts — {place_name or sel.place.split('|')[0]}" if sel.place else "Excerpts"
+    if empty:
+        return [node("H2", heading), node("Div", [node("Strong", empty), node(
+            "Span", "Filters, the time window and the selected place all narrow the list; "
+                    "“Clear filters” and “Clear selection” let them go.")], className="empty-state", role="status")]
+    if not records:
+        return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
+    shown = f"; showing {offset + 1:,}–{offset + len(records):,}" if total > limit else ""
+    items = [node("H2", heading), node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}" + shown,
+                                      className="hint")]
+    if total > limit:
+        items.append(pager(total, offset, token, limit))
+    for r in records:
+        spans = [(*r["place_span"], "place")]
+        if r["trigger_span"]:
+            spans.append((*r["trigger_span"], "trigger"))
+        sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
+                    for piece, kind in split_highlights(r[S.EXCERPT], spans)]
+        title = r[S.TITLE] or "(untitled)"
+        link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
+            if is_web_link(r[S.URL]) else node("Span", title)
+        deaths = r[S.FATALITIES]
+        meta = [node("Span", format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
+                node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
+                          style={"borderColor": type_color(r[S.EVENT_TYPE])})]
+        if deaths is not None and deaths == deaths:
+            meta.append(node("Span", f"{int(deaths)} killed", className="deaths"))
+        meta.extend(report_badges(r))
+        if r[S.IS_FUTURE]:
+            meta.append(node("Span", "scheduled", className="future"))
+        meta.append(node("Span", f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
+                              className="where"))
+        pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
+        chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
+        meta.append(node("Button", "selected" if chosen else "select", className="pick",
+                         id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
+                         title="select this event (kept in the page's link)",
+                         **{"aria-pressed": "true" if chosen else "false", "data-action": "pick",
+                            "data-event": r[S.EVENT_ID]}))
+        items.append(node("Article", className="excerpt selected" if chosen else "excerpt", children=[
+            node("Div", meta, className="meta"),
+            node("Blockquote", sentence, className="sentence"),
+            node("Div", [link, node("Span", f" — {r[S.SOURCE]}, published {pub}", className="source")],
+                     className="cite"),
+            excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY]),
+        ]))
+    if total > limit:
+        items.append(pager(total, offset, token, limit))
+    return items
