@@ -86,3 +86,7 @@ def test_negation_governing_the_trigger(nlp) -> None:
     assert _negated(doc[:], at)
     doc = nlp("Air strikes hit the town after the ministry denied nothing.")
     assert not _negated(doc[:], doc.text.index("Air strikes"))
+    doc = nlp("The general said his pilots were not responsible for the bombing of the aid convoy.")
+    assert not _negated(doc[:], doc.text.index("bombing")), "the denial is of responsibility, not of the bombing"
+    doc = nlp("No shells fell on the camp overnight.")
+    assert _negated(doc[:], doc.text.index("shells"))

@@ -71,13 +71,21 @@ def _negated(sent: Any, trigger_at: int) -> bool:
     trigger = next((t for t in sent if t.idx >= trigger_at), None)
     if trigger is None:
         return False
-    verb = trigger
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    words = [c for c in verb.children] + [c for c in trigger.children]
-    if any(c.dep_ == "neg" or c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod") for c in words):
+    while trigger.dep_ in ("compound", "amod") and trigger.head.i != trigger.i:
+        trigger = trigger.head  # "air strikes": the noun the words form
+    if any(c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod") for c in trigger.children):
+        return True  # "no strikes hit the town"
+    # The verb whose action the trigger is: itself, or the verb it is the subject or object of. A
+    # negation elsewhere ("was not responsible for the bombing") denies something else.
+    if trigger.pos_ in ("VERB", "AUX"):
+        verb = trigger
+    elif trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+        verb = trigger.head
+    else:
+        return False
+    if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
         return True
-    return verb.lemma_ in ("deny",) or any(c.lemma_ == "deny" for c in verb.ancestors)
+    return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
 
 
 def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, date_precision: str, violent: bool,
