@@ -42,7 +42,8 @@ def namesake_store(seed_store, tmp_path_factory) -> Path:
     events = EventsStore(seed_store).load_events()
     city = events[events["location"] == "Idlib"]
     assert len(city), "the seed article no longer has an Idlib event"
-    province = city.assign(event_id=city["event_id"] + "-province", latitude=IDLIB_PROVINCE[0],
+    province = city.assign(event_id=city["event_id"] + "-province", cluster_id=city["cluster_id"] + "-province",
+                           latitude=IDLIB_PROVINCE[0],
                            longitude=IDLIB_PROVINCE[1], geo_precision=3, feature_code="ADM1", country_code="SY")
     store = tmp_path_factory.mktemp("namesakes") / "store"
     articles = EventsStore(seed_store).load_articles()
