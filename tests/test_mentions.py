@@ -72,6 +72,15 @@ def test_switching_a_rule_off_keeps_the_row_an_event() -> None:
     assert reason(s, switches=Switches.parse("mention.running_total")) is None
 
 
+def test_a_caption_whose_credit_the_splitter_moved_is_still_a_caption() -> None:
+    caption = "Smoke rises over the harbour after a drone strike on Friday."
+    assert reason(caption) is None
+    assert mention_reason(caption, 900, VIOLENT, "Air/drone strike", "day", True, credit=" (Reuters) Rescue crews") \
+        == "mention.boilerplate"
+    lead = "BEIRUT (Reuters) - Air strikes killed nine people in the old city on Friday, medics said."
+    assert reason(lead) is None, "a wire dateline is not a caption"
+
+
 def test_headline_in_capitals_at_the_top_is_not_boilerplate() -> None:
     title = "Army Jets Strike Rebel Supply Lines Near Border Crossing As Fighting Spreads To Three Villages"
     assert not is_boilerplate(title, start=0)

@@ -889,7 +889,8 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         names = [] if coded else actors(sent, toponyms, gazetteer, people)
         reason = mention_reason(own, s0, event_type, sub_type, precision, event_type in VIOLENT, sent,
                                 s0 + at if at >= 0 else -1, switches,
-                                names_day=date_source == "sentence" and precision == DAY)
+                                names_day=date_source == "sentence" and precision == DAY,
+                                credit=article.text[s1:s1 + 24])
         for t in places:
             p = t.place
             country = gazetteer.country_name(p.country_code) if p.country_code else ""

@@ -46,6 +46,8 @@ _WORD = re.compile(r"\b[\w'’-]+")
 HEADLINE_RUN_WORDS = 14
 HEADLINE_RUN_CAPS = 0.6
 STORY_LEAD_CHARS = 300  # a title in capitals at the very top is the headline, not a list of links
+# A caption's credit that the sentence splitter gave to the next sentence.
+_CREDIT_NEXT = re.compile(r"[ \t]*\((?:reuters|afp|ap|ap photo|getty images|epa|anadolu)\)", re.I)
 
 
 # A photo caption: it ends with the agency's credit ("… on Sunday. (Reuters)") or carries the
@@ -89,15 +91,16 @@ def _negated(sent: Any, trigger_at: int) -> bool:
 
 
 def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, date_precision: str, violent: bool,
-                   sent: Any = None, trigger_at: int = -1, switches: Switches = ALL_ON, names_day: bool = False
-                   ) -> str | None:
+                   sent: Any = None, trigger_at: int = -1, switches: Switches = ALL_ON, names_day: bool = False,
+                   credit: str = "") -> str | None:
     """The id of the first mention rule the sentence meets, or None for an event.
 
     `start` is the sentence's offset in the article; `trigger_at` the trigger's offset (-1 for none);
     `names_day` whether the sentence itself gives the event's day ("on Friday"): a sentence that names
-    the day reports that day's event, even beside a running total.
+    the day reports that day's event, even beside a running total. `credit` is the text right after the
+    sentence, where a caption's "(Reuters)" stands when the sentence splitter gave it to the next one.
     """
-    if switches.on("mention.boilerplate") and is_boilerplate(sentence, start):
+    if switches.on("mention.boilerplate") and (is_boilerplate(sentence, start) or _CREDIT_NEXT.match(credit)):
         return "mention.boilerplate"
     if event_type == "Other" and switches.on("mention.untyped"):
         return "mention.untyped"
