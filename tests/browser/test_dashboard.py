@@ -19,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app.app import create_app
-from dashboard.app.query import with_place_key
+from dashboard.app.query import event_keys, with_place_key
 from dashboard.cli import ingest_paths
 from dashboard.store import EventsStore
 
@@ -200,9 +200,22 @@ def stored_events(store_dir: Path) -> pd.DataFrame:
     return with_place_key(select_kind(EventsStore(store_dir).load_events(), "event"))
 
 
+def n_events(rows: pd.DataFrame) -> int:
+    """How many events these rows report: the reports of one event (one cluster) count once."""
+    return int(event_keys(rows).nunique()) if len(rows) else 0
+
+
 def dated(events: pd.DataFrame) -> int:
-    """How many of these events the timeline can draw."""
-    return int(events["event_date"].notna().sum())
+    """How many of these events the timeline can draw (one per event, not per report)."""
+    return n_events(events[events["event_date"].notna()])
+
+
+def event_deaths(rows: pd.DataFrame) -> tuple[int, int]:
+    """The deaths of these rows' events as the dashboard counts them: one toll per event, the lowest and
+    the highest its stored reports give."""
+    keys = event_keys(rows)
+    deaths = pd.to_numeric(rows["fatalities"], errors="coerce")
+    return int(deaths.groupby(keys).min().fillna(0).sum()), int(deaths.groupby(keys).max().fillna(0).sum())
 
 
 # -- tests --------------------------------------------------------------------------------------
@@ -228,7 +241,7 @@ def test_map_shows_the_seed_places_offline(dash_duo, seed_store):
     assert outline > 1000, "country outlines are empty: the topojson basemap did not load"
     assert count(dash_duo, MAP_LAND) > 0
 
-    dash_duo.wait_for_text_to_equal("#summary", f"{len(events)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#summary", f"{n_events(events)} of {n_events(events)} events", timeout=TIMEOUT)
     assert sum(timeline_bars(dash_duo).values()) == dated(events)
     assert dash_duo.get_logs() == []
 
@@ -252,7 +265,7 @@ def test_clicking_moscow_shows_its_excerpt_and_filters_the_timeline(dash_duo, se
 
     wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(moscow),
                f"the timeline was not filtered to Moscow's {dated(moscow)} dated event(s)")
-    dash_duo.wait_for_text_to_equal("#summary", f"{len(moscow)} of {len(events)} events · Moscow",
+    dash_duo.wait_for_text_to_equal("#summary", f"{n_events(moscow)} of {n_events(events)} events · Moscow",
                                     timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 
@@ -270,7 +283,7 @@ def test_september_2018_on_the_timeline_leaves_only_sochi(dash_duo, seed_store):
     assert points[0].key.startswith("Sochi|")
     wait_until(dash_duo, lambda: count(dash_duo, MAP_POINTS) == 1, "the map still draws other markers")
     dash_duo.wait_for_text_to_equal(
-        "#summary", f"{len(september)} of {len(events)} events · 2018-09-01 → 2018-09-30", timeout=TIMEOUT)
+        "#summary", f"{n_events(september)} of {n_events(events)} events · 2018-09-01 → 2018-09-30", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#excerpts", "Sept. 17, 2018", timeout=TIMEOUT)
     assert len(sentence_texts(dash_duo)) == len(september)
     assert timeline_range(dash_duo)[0].startswith("2018-09-01")
@@ -340,7 +353,7 @@ def test_clear_selection_brings_back_every_marker(dash_duo, seed_store):
                f"the {day} range did not narrow the map")
     click_marker(dash_duo, "Moscow|")
     dash_duo.wait_for_text_to_equal(
-        "#summary", f"{len(moscow_on_day)} of {len(events)} events · {day} → {day} · Moscow", timeout=TIMEOUT)
+        "#summary", f"{n_events(moscow_on_day)} of {n_events(events)} events · {day} → {day} · Moscow", timeout=TIMEOUT)
 
     dash_duo.find_element("#reset-selection").click()
 
@@ -348,7 +361,7 @@ def test_clear_selection_brings_back_every_marker(dash_duo, seed_store):
                "Clear selection did not bring back every marker")
     wait_until(dash_duo, lambda: count(dash_duo, MAP_POINTS) == len(all_keys),
                "not every marker is drawn after Clear selection")
-    dash_duo.wait_for_text_to_equal("#summary", f"{len(events)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#summary", f"{n_events(events)} of {n_events(events)} events", timeout=TIMEOUT)
     dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts", timeout=TIMEOUT)
     assert len(sentence_texts(dash_duo)) == len(events)
     wait_until(dash_duo, lambda: timeline_range(dash_duo) == initial_range,

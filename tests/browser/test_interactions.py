@@ -25,7 +25,9 @@ from test_dashboard import (
     click_marker,
     dated,
     drag_timeline,
+    event_deaths,
     map_points,
+    n_events,
     start_app,
     stored_events,
     timeline_bars,
@@ -33,6 +35,7 @@ from test_dashboard import (
 )
 
 from dashboard import schema as S
+from dashboard.app.figures import deaths_text
 
 
 def sentence_texts(dash_duo) -> list[str]:
@@ -80,11 +83,11 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     events = stored_events(seed_store)
     start_app(dash_duo, seed_store)
     dash_duo.wait_for_text_to_equal(
-        "#counts", f"{len(events)} of {len(events)} events · {events['place_key'].nunique()} places · "
-        f"{int(events['fatalities'].fillna(0).sum())} deaths", timeout=TIMEOUT)
+        "#counts", f"{n_events(events)} of {n_events(events)} events · {events['place_key'].nunique()} places · "
+        f"{deaths_text(*event_deaths(events))} deaths", timeout=TIMEOUT)
 
-    # The timeline's measure: deaths instead of events.
-    deaths = int(events.loc[events["event_date"].notna(), "fatalities"].fillna(0).sum())
+    # The timeline's measure: deaths instead of events (one toll per event).
+    deaths = event_deaths(events[events["event_date"].notna()])[0]
     assert 0 < deaths != dated(events)
     dash_duo.find_element("#measure input[value='deaths']").click()
     wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == deaths, "the timeline does not show deaths")
@@ -98,7 +101,7 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(diplomacy),
                "the timeline does not count the Diplomacy events")
     assert len(sentence_texts(dash_duo)) == len(diplomacy)
-    dash_duo.wait_for_contains_text("#counts", f"{len(diplomacy)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"{n_events(diplomacy)} of {n_events(events)} events", timeout=TIMEOUT)
 
     # The search box is a real input: type and press Enter. Literal, case-insensitive.
     box = dash_duo.find_element("#filter-text")
@@ -158,8 +161,8 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
     wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(inside),
                "the timeline does not count the boxed places' events")
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(inside), "the list does not follow the box")
-    dash_duo.wait_for_contains_text("#counts", f"{len(inside)} of {len(events)} events · {len(chosen)} places",
-                                    timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(
+        "#counts", f"{n_events(inside)} of {n_events(events)} events · {len(chosen)} places", timeout=TIMEOUT)
     assert sorted(page_query(dash_duo).get("area", [])) == chosen
 
     # A place selected inside the area is highlighted over the area's totals, not only filtered.
@@ -201,7 +204,7 @@ def test_the_timeline_brush_filters_the_map_list_and_counts(dash_duo, seed_store
     wait_until(dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(in_2018["place_key"])),
                "the map did not narrow to 2018")
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(in_2018), "the list did not narrow to 2018")
-    dash_duo.wait_for_contains_text("#counts", f"{len(in_2018)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"{n_events(in_2018)} of {n_events(events)} events", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: page_query(dash_duo).get("from") == ["2018-01-01"], "the URL lacks the range")
     assert dash_duo.get_logs() == []
 
@@ -263,7 +266,8 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
 
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
     dash_duo.wait_for_text_to_equal(
-        "#summary", f"{len(expected)} of {len(events)} events · 2020-03-04 → 2020-03-05 · Moscow", timeout=TIMEOUT)
+        "#summary", f"{n_events(expected)} of {n_events(events)} events · 2020-03-04 → 2020-03-05 · Moscow",
+        timeout=TIMEOUT)
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(expected), "the list was not restored")
     in_window = events[(events["event_type"] == "Diplomacy")
                        & events["event_date"].between("2020-03-04", "2020-03-05 23:59:59")]

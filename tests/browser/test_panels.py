@@ -15,6 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from test_dashboard import n_events
 
 from dashboard.app.app import create_app
 from dashboard.app.query import with_place_key
@@ -123,7 +124,7 @@ def test_read_in_context_highlights_every_event_and_a_highlight_selects_it(dash_
     at_target = events[events["place_key"] == target["place_key"]]
     click(dash_duo, f'#reader button.hl-event[id*=\'"index":"{target["event_id"]}"\']')
 
-    dash_duo.wait_for_contains_text("#summary", f"{len(at_target)} of {len(events)} events · Idlib",
+    dash_duo.wait_for_contains_text("#summary", f"{n_events(at_target)} of {n_events(events)} events · Idlib",
                                     timeout=TIMEOUT)
     wait_until(dash_duo, lambda: dated_bars_total(dash_duo) == int(at_target["event_date"].notna().sum()),
                "the timeline did not narrow to Idlib")
@@ -178,7 +179,8 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     assert len(after) == len(events)
     assert read_table(tmp_path / "gazetteer" / OVERRIDES)[0]["name"] == "Idlib"
     # The selection followed the moved marker: the summary still names the place, with every Idlib event.
-    dash_duo.wait_for_contains_text("#summary", f"{len(idlib)} of {len(events)} events · Idlib", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
+                                    timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 
@@ -215,7 +217,7 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
                "no Kabul marker after the upload")
     after = stored_events(own_seed_store)
     assert len(after) > before
-    dash_duo.wait_for_contains_text("#summary", f"{len(after)} of {len(after)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#summary", f"{n_events(after)} of {n_events(after)} events", timeout=TIMEOUT)
     assert list((own_seed_store / "inbox").glob("*/[0-9][0-9][0-9]-kabul.txt")), "the upload was not kept in the inbox"
     dash_duo.find_element("#upload-dismiss").click()
     wait_until(dash_duo, lambda: count(dash_duo, "#upload-status[hidden]") == 1, "the report cannot be dismissed")

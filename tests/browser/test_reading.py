@@ -14,6 +14,7 @@ from test_dashboard import (
     count,
     drag_timeline,
     map_points,
+    n_events,
     start_app,
     stored_events,
     wait_until,
@@ -142,7 +143,7 @@ def test_a_search_with_no_results_says_so_instead_of_empty_axes(dash_duo, seed_s
     # No axes for nothing: plotly's default (year 2000, -1 to 5) is not drawn.
     assert count(dash_duo, "#timeline .xtick") == 0 and count(dash_duo, "#timeline .ytick") == 0
     assert count(dash_duo, "#excerpts .excerpt") == 0 and map_points(dash_duo) == []
-    dash_duo.wait_for_contains_text("#counts", f"0 of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"0 of {n_events(events)} events", timeout=TIMEOUT)
 
     dash_duo.find_element("#clear-filters").click()
     wait_until(dash_duo, lambda: len(map_points(dash_duo)) == events["place_key"].nunique(),
@@ -167,7 +168,7 @@ def test_a_link_with_unknown_values_opens_what_it_can_and_says_what_it_left_out(
         assert part in note, note
     dash_duo.wait_for_text_to_equal("#filter-types-value", known, timeout=TIMEOUT)
     expected = events[events["event_type"] == known]
-    dash_duo.wait_for_contains_text("#counts", f"{len(expected)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"{n_events(expected)} of {n_events(events)} events", timeout=TIMEOUT)
     # The link is rewritten to what is shown.
     wait_until(dash_duo, lambda: page_query(dash_duo) == {"type": [known]}, "the link still carries the dropped values")
     assert dash_duo.get_logs() == []
@@ -221,7 +222,7 @@ def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(
     type_date(dash_duo, "date-to", "2018-12-31")
     in_2018 = events[events["event_date"].between("2018-01-01", "2018-12-31 23:59:59")]
     assert 0 < len(in_2018) < len(events)
-    dash_duo.wait_for_contains_text("#counts", f"{len(in_2018)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"{n_events(in_2018)} of {n_events(events)} events", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: page_query(dash_duo).get("from") == ["2018-01-01"]
                and page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"], "the link lacks the typed window")
     wait_until(dash_duo, lambda: sorted(p.key for p in map_points(dash_duo)) == sorted(set(in_2018["place_key"])),
@@ -239,7 +240,7 @@ def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(
     wait_until(dash_duo, lambda: field(dash_duo, "date-from") == f"{first:%Y-%m-%d}"
                and field(dash_duo, "date-to") == f"{last:%Y-%m-%d}", "the preset did not write the fields")
     recent = events[events["event_date"].between(first, last + pd.Timedelta(hours=23, minutes=59, seconds=59))]
-    dash_duo.wait_for_contains_text("#counts", f"{len(recent)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"{n_events(recent)} of {n_events(events)} events", timeout=TIMEOUT)
     assert "invalid" not in field_class(dash_duo, "date-to")
 
     # A drag on the timeline writes the fields.
@@ -250,7 +251,7 @@ def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(
 
     # All dates: the window goes, the fields empty.
     dash_duo.find_element("#preset-all").click()
-    dash_duo.wait_for_contains_text("#counts", f"{len(events)} of {len(events)} events", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#counts", f"{n_events(events)} of {n_events(events)} events", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: field(dash_duo, "date-from") == "" and "from" not in page_query(dash_duo),
                "'all dates' kept a window")
     assert dash_duo.get_logs() == []
