@@ -51,3 +51,15 @@ def test_the_pandas_oracle_agrees(make_events) -> None:
     for col in ("n_events", "fatalities", "fatalities_high"):
         assert got[col].tolist() == want[col].tolist(), col
     assert Q.selection_counts(events, 2) == "2 of 2 events · 2 places · 10–12 deaths"
+
+
+def test_the_timeline_draws_one_bar_per_event(make_events) -> None:
+    df = reports(make_events)
+    ix = E.index_from_frame(df)
+    series = E.timeline_series(ix, E.all_rows(ix))
+    assert series["n"].sum() == 2
+    deaths = E.timeline_series(ix, E.all_rows(ix), measure="deaths")
+    assert deaths["n"].sum() == 10, "one toll per event, the lowest its reports give"
+    events = Q.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
+    assert Q.timeline_series(events)["n"].sum() == 2
+    assert Q.timeline_series(events, measure="deaths")["n"].sum() == 10

@@ -571,10 +571,10 @@ SERIES_COLUMNS = ["day", S.EVENT_TYPE, "n", "precise"]
 def timeline_series(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure: str = "events") -> pd.DataFrame:
     """query.timeline_series(events[mask], unit, measure), vectorised: per bin and type the events (or
     deaths) dated to the day, and the evenly spread shares of those dated only to a month or year."""
-    rows = np.flatnonzero(mask & ix.dated & (ix.etype >= 0))
+    rows = np.flatnonzero(counted_rows(ix, mask) & ix.dated & (ix.etype >= 0))
     if rows.size == 0:
         return pd.DataFrame(columns=SERIES_COLUMNS)
-    values = ix.fatalities[rows].astype(float) if measure == "deaths" else np.ones(rows.size)
+    values = event_deaths(ix, rows).astype(float) if measure == "deaths" else np.ones(rows.size)
     kind = ix.date_kind[rows]
     exact = kind == 0
     parts = [(ix.bins[unit][rows[exact]].astype(np.int64), ix.etype[rows[exact]].astype(np.int64), values[exact],

@@ -281,6 +281,11 @@ def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events"
     Works on column arrays, never copying the table: it runs on every view change.
     """
     cols = ["day", S.EVENT_TYPE, "n", "precise"]
+    if len(df) and df[S.CLUSTER_ID].notna().any():
+        # An event reported by several articles is one event, its deaths its reports' lowest count.
+        keys = event_keys(df)
+        low = pd.to_numeric(df[S.FATALITIES], errors="coerce").groupby(keys).transform("min")
+        df = df.assign(**{S.FATALITIES: low})[~keys.duplicated()]
     days = df[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     ok = ~np.isnat(days)
     if not ok.any():
