@@ -297,7 +297,7 @@ HOSTILE_HTML = """<!doctype html>
 <script>window.__pwned = 1</script>
 </head><body><article>
 <h1>Shelling in Idlib &lt;img src=x onerror="window.__pwned=1"&gt;</h1>
-<p>Shelling in Idlib killed 3 people, &lt;b&gt;bold&lt;/b&gt; claims said.</p>
+<p>Shelling in Idlib killed 3 people on Sunday, &lt;b&gt;bold&lt;/b&gt; claims said.</p>
 <p>An airstrike on a market in Idlib killed 5 civilians on Tuesday, &lt;script&gt;window.__pwned = 1&lt;/script&gt;
 residents said.</p>
 <p>Clashes near Idlib wounded 4 fighters on Monday, &lt;img src=x onerror="window.__pwned=1"&gt; according to
@@ -422,7 +422,7 @@ def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo,
     wait_until(dash_duo, lambda: not near(map_points(dash_duo), (35.0, 38.0), 5),
                "the country-level Syria marker is still drawn")
     kept = map_points(dash_duo)
-    for city in ((35.93, 36.63), (39.92, 32.85), (55.75, 37.62), (43.60, 39.72)):
+    for city in ((35.93, 36.63), (55.75, 37.62), (43.60, 39.72)):
         assert near(kept, city), f"the town near {city} was hidden too"
 
     def size_of(prefix: str) -> float:
