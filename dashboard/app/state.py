@@ -6,6 +6,7 @@ inverse of each other, and `playback_step` moves a time window through the data'
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
@@ -69,7 +70,9 @@ def to_query(state: ViewState) -> str:
 def from_query(query: str | None) -> ViewState:
     """The state a URL query string describes. Unknown parameters and bad values are ignored, so an
     edited or truncated link opens what it can rather than an error page."""
-    qs = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+    # A lone surrogate (a hand-made request's "\ud800") could not be sent back as JSON: a 500.
+    query = re.sub("[\ud800-\udfff]", "\ufffd", query or "") if isinstance(query, str) else ""
+    qs = parse_qs(query.lstrip("?"), keep_blank_values=False)
 
     def one(param: str) -> str | None:
         values = qs.get(param)
