@@ -102,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "with --events, the dashboard over a synthetic store")
     ben.add_argument("--json", action="store_true", help="print one JSON object")
     ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
+    ben.add_argument("--repeat", type=_positive, default=3, metavar="R",
+                     help="paired runs of bare spaCy and the ingest, alternating which goes first (default 3)")
     ben.add_argument("--events", type=int, default=None, metavar="N",
                      help="serve a synthetic store of N events and time the dashboard's requests and page")
     ben.add_argument("--requests", type=int, default=30, metavar="K",
@@ -283,7 +285,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise ConflictMapError("bench: --events and --requests must be at least 1")
         print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed), args.json)
         return 0
-    print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size), args.json)
+    print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size,
+                                   repeat=args.repeat), args.json)
     return 0
 
 

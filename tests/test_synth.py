@@ -24,8 +24,20 @@ def test_exactly_n_events_with_the_schema(tables) -> None:
     assert set(events[S.ARTICLE_ID]) == set(articles["article_id"])
     assert articles["article_id"].is_unique
     for col in (S.EVENT_TYPE, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.EXCERPT, S.TITLE, S.SOURCE,
-                S.PUBLISHED, S.GEO_PRECISION):
+                S.PUBLISHED, S.GEO_PRECISION, S.ALTERNATIVES, S.URL):
         assert events[col].notna().all(), col
+
+
+def test_alternatives_are_filled_as_an_ingest_fills_them(tables) -> None:
+    from dashboard.corrections import parse_alternatives
+
+    events, _ = tables
+    for row in events.sample(200, random_state=1).to_dict("records"):
+        alts = parse_alternatives(row[S.ALTERNATIVES])
+        assert len(alts) >= 2, row[S.ALTERNATIVES]
+        first = alts[0]
+        assert (first.name, first.lat, first.lon) == (row[S.LOCATION], row[S.LATITUDE], row[S.LONGITUDE])
+        assert all(a.country and a.feature_code and a.geo_precision for a in alts)
 
 
 def test_same_seed_same_store_other_seed_other_store(tables) -> None:
