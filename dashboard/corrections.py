@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from dashboard import schema as S
 from dashboard.errors import GazetteerError
@@ -107,9 +109,17 @@ def reresolve(events: pd.DataFrame, toponym: str, place: Alternative) -> pd.Data
 
 def save_correction(store: EventsStore, toponym: str, place: Alternative, folder: Path | None = None) -> int:
     """Record that `toponym` means `place` (the gazetteer override table) and re-resolve the stored
-    events that name it, in one atomic store write. Returns the store's new generation."""
+    events that name it: their rows, moved, go to the store as an overlay (with the clusters the move
+    changes), in one atomic write; no other stored row is rewritten. Returns the store's generation."""
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
     add_override(toponym, place.lat, place.lon, place.country_code, place.admin1, place.feature_code or "PPL",
                  folder=folder, geonameid=place.geonameid)
-    return store.rewrite_events(lambda events: reresolve(events, toponym, place))
+    return store.patch_events(toponym_is(toponym), lambda events: reresolve(events, toponym, place))
+
+
+def toponym_is(toponym: str) -> ds.Expression:
+    """The rows whose toponym is `toponym` as same_name compares them (case and runs of spaces
+    ignored), as a filter the store evaluates in Arrow while it reads."""
+    spaced = pc.utf8_trim_whitespace(pc.replace_substring_regex(ds.field(S.TOPONYM), r"\s+", " "))
+    return pc.utf8_lower(spaced) == " ".join(toponym.split()).casefold()

@@ -130,14 +130,20 @@ def test_article_without_events_is_still_stored(tmp_path: Path, art_a) -> None:
     assert store.load_events().empty
 
 
-def test_only_the_current_generation_is_kept(tmp_path: Path, events_a, events_b, art_a, art_b) -> None:
+def test_an_append_adds_files_and_rewrites_none(tmp_path: Path, events_a, events_b, art_a, art_b) -> None:
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
+    first = {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*.parquet")}
     store.append(events_b, [art_b])
-    assert store.manifest()["generation"] == 2
-    assert sorted(p.name for p in root.glob("*.parquet")) == ["articles-000002.parquet", "events-000002.parquet"]
-    assert not list(root.glob("*.tmp"))
+    m = store.manifest()
+    assert m["generation"] == 2 and m["format"] == 2
+    now = {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*.parquet")}
+    assert {k: now[k] for k in first} == first, "the first ingest's files are left as they were"
+    added = sorted(set(now) - set(first))
+    assert added == ["articles/part-000002.parquet", "events/2020-03/part-000002.parquet"]
+    assert sorted(now) == sorted(e["path"] for kind in ("events", "overlays", "articles") for e in m[kind])
+    assert not list(root.rglob("*.tmp"))
 
 
 def test_load_events_columns(tmp_path: Path, events_a, art_a) -> None:
@@ -156,21 +162,16 @@ def test_replace_events_keeps_articles(tmp_path: Path, events_a, events_b, art_a
     assert store.article_ids() == {art_a.article_id}
 
 
-@pytest.mark.parametrize("links", [True, False])
-def test_rewrite_events_keeps_the_articles_table(tmp_path: Path, monkeypatch, events_a, art_a, links) -> None:
+def test_rewrite_events_keeps_the_articles_files(tmp_path: Path, events_a, art_a) -> None:
     store = EventsStore(tmp_path / "s")
     store.append(events_a, [art_a])
     articles = store.load_articles()
-    if not links:  # a file system without hard links: the table is copied
-        def no_link(*_a, **_k):
-            raise OSError(1, "Operation not permitted")
-        monkeypatch.setattr(os, "link", no_link)
+    files = store.manifest()["articles"]
     store.rewrite_events(lambda ev: ev.assign(**{S.ADMIN1: "Idlib"}))
     assert (store.load_events()[S.ADMIN1] == "Idlib").all()
     pd.testing.assert_frame_equal(store.load_articles(), articles)
     assert store.manifest()["n_articles"] == len(articles) == 1
-    assert sorted(p.name for p in store.root.glob("*.parquet")) == ["articles-000002.parquet",
-                                                                    "events-000002.parquet"]
+    assert store.manifest()["articles"] == files, "named again, not copied"
 
 
 def test_rewrite_events_of_an_empty_store(tmp_path: Path) -> None:
@@ -269,7 +270,7 @@ def test_missing_generation_file_is_a_store_error(tmp_path: Path, events_a, art_
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
-    events_file = root / "events-000001.parquet"
+    events_file = root / store.manifest()["events"][0]["path"]
     events_file.unlink()
     with pytest.raises(StoreError, match="cannot read events") as info:
         store.load_events()
@@ -280,7 +281,7 @@ def test_corrupt_parquet_is_a_store_error(tmp_path: Path, events_a, art_a) -> No
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
-    (root / "articles-000001.parquet").write_bytes(b"PAR1 not really parquet")
+    (root / "articles" / "part-000001.parquet").write_bytes(b"PAR1 not really parquet")
     with pytest.raises(StoreError, match="cannot read articles"):
         store.load_articles()
     with pytest.raises(StoreError, match="cannot read articles"):
