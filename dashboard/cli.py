@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=("csv", "geojson", "parquet"), required=True, help="file format")
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="output file")
 
+    st = sub.add_parser("store", help="maintain the events store")
+    stsub = st.add_subparsers(dest="store_command", required=True)
+    cmp_ = stsub.add_parser("compact", help="fold overlays into the parts and each month's parts into one file")
+    cmp_.add_argument("--store", type=Path, default=None, help="store directory")
+
     ev = sub.add_parser("eval", help="score the pipeline against annotated gold data")
     evsub = ev.add_subparsers(dest="eval_command", required=True)
     geo = evsub.add_parser("geoparse", help="toponym recognition and resolution against a gold JSONL file")
@@ -120,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
-                "eval": cmd_eval, "gazetteer": cmd_gazetteer}[args.command](args)
+                "store": cmd_store, "eval": cmd_eval, "gazetteer": cmd_gazetteer}[args.command](args)
     except ConflictMapError as err:
         print(f"conflictmap: error: {err}", file=sys.stderr)
         return 1
@@ -264,6 +269,19 @@ def tiles_reachable(url: str, timeout: float = 3.0) -> bool:
             return resp.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
+
+
+def cmd_store(args: argparse.Namespace) -> int:
+    from dashboard.store import EventsStore
+
+    store = EventsStore(_store_dir(args))
+    if not store.exists():
+        raise ConflictMapError(f"{store.root}: no store there")
+    before = store.manifest()
+    done = store.compact()
+    print(f"compacted {store.root}: {before['n_events']:,} event(s), {done['files_before']} file(s) "
+          f"-> {done['files_after']} (generation {done['generation']})")
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
