@@ -445,7 +445,7 @@ def _top_places(store_dir: Path, k: int = 500) -> list[str]:
 
 
 def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int = 3,
-                    store_dir: Path | None = None) -> dict:
+                    store_dir: Path | None = None, store_figures: bool = True) -> dict:
     """Build a synthetic store of n_events, serve it, and time the render callback and the page."""
     import random
     import subprocess
@@ -453,6 +453,7 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
 
     import dashboard
     from dashboard.app import ids
+    from dashboard.bench_store import append_figures, correction_figures, page_bytes
     from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -466,6 +467,7 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
         root = Path(dashboard.__file__).resolve().parents[1]
         log = (Path(tmp) / "server.log").open("wb")
         # The request log goes to a file: a pipe nobody reads would fill up and stall the server.
+        started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(store), str(port)], cwd=root,
                                 stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -473,7 +475,8 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
             cb = render_callback(_get_json(base + "/_dash-dependencies"), ids.MAP)
             props = layout_props(_get_json(base + "/_dash-layout"))
             url = base + "/_dash-update-component"
-            first, _, _ = _post(url, request_body(cb, props, {}))  # waits for the store's index
+            first, first_bytes, _ = _post(url, request_body(cb, props, {}))  # waits for the store's index
+            first_answer_s = time.perf_counter() - started
             rng = random.Random(seed)
             sel = (ids.SELECTION, "data")
 
@@ -520,11 +523,16 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
                 figures["page_ready_s"] = None
                 figures["page_ready_error"] = str(err)[:200]
             rss, peak = _rss_mb(proc.pid)
+            figures.update(page_bytes(base, first_bytes))
             figures.update(rss_mb=round(rss, 1), peak_rss_mb=round(peak, 1),
-                           first_render_s=round(first["rt"] / 1000, 2),
+                           first_render_s=round(first["rt"] / 1000, 2), first_answer_s=round(first_answer_s, 2),
                            store_build_s=round(build_s, 1), requests_each=requests,
                            # The machine is shared: its load says how much the timings can be trusted.
                            load_avg_1m=round(os.getloadavg()[0], 2), cpus=os.cpu_count())
+            if store_figures:
+                # After the server's figures: these write to the store.
+                figures.update(append_figures(store, seed))
+                figures.update(correction_figures(store))
             return figures
         finally:
             proc.terminate()
