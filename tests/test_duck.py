@@ -1,0 +1,121 @@
+"""The DuckDB engine gives what the pandas oracle (app.query on events[filter_mask]) gives, on random
+filter states over a synthetic store with overlays (a correction) in it."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import query as Q
+from dashboard.app.filters import Filters, filter_mask
+from dashboard.app.query import Selection
+from dashboard.store import EventsStore
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
+    from dashboard.corrections import Alternative, save_correction
+
+    root = tmp_path_factory.mktemp("duck") / "store"
+    write_synthetic_store(root, 3000, seed=5)
+    store = EventsStore(root)
+    save_correction(store, "Saraqib", Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria",
+                                                  country_code="SY"), folder=root.parent / "gz")
+    assert store.manifest()["overlays"], "the store has an overlay to apply"
+    return D.DuckEngine(store, threads=1), Q.with_place_key(store.load_events())
+
+
+def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
+    vocab = synthetic_vocabulary()
+    places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
+    f = {}
+    for name in ("event_types", "countries", "actors"):
+        if rng.random() < 0.3:
+            f[name] = rng.sample(vocab[name], rng.randint(1, 2))
+    if rng.random() < 0.2:
+        f["sources"] = rng.sample(sorted(events[S.SOURCE].unique()), 3)
+    if rng.random() < 0.2:
+        f["places"] = rng.sample(places, 3) + (["cluster|35.000000|38.000000|35.000000|37.000000"]
+                                               if rng.random() < 0.5 else [])
+    if rng.random() < 0.2:
+        f["min_fatalities"] = rng.choice([1, 3])
+    if rng.random() < 0.2:
+        f["min_confidence"] = 0.7
+    if rng.random() < 0.2:
+        f["precise_only"] = True
+    if rng.random() < 0.2:
+        f["text"] = rng.choice(vocab["text"] + ["KILLING"])
+    start = end = place = None
+    if rng.random() < 0.5:
+        d0 = pd.Timestamp("2021-01-01") + pd.Timedelta(days=rng.randrange(900))
+        start, end = str(d0.date()), f"{(d0 + pd.Timedelta(days=rng.randrange(1, 200))).date()} 23:59:59"
+    if rng.random() < 0.3:
+        place = rng.choice(places)
+    return Filters.from_dict(f), Selection(start, end, place)
+
+
+def oracle_rows(events: pd.DataFrame, f: Filters, sel: Selection) -> pd.DataFrame:
+    rows = events[filter_mask(events, f)]
+    return Q.at_place(Q.in_range(rows, sel.start, sel.end), sel.place)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
+    db, events = stored
+    rng = random.Random(seed)
+    for _ in range(3):
+        f, sel = random_state(rng, events)
+        rows = oracle_rows(events, f, sel)
+        n, places, deaths = D.selection_figures(db, f, sel)
+        assert (n, places, deaths) == (len(rows), rows[S.PLACE_KEY].nunique(),
+                                       int(rows[S.FATALITIES].fillna(0).sum())), (f, sel)
+        _same_places(D.places_summary(db, f, sel), Q.places_summary(rows))
+        for unit in ("day", "week", "month"):
+            got = D.timeline_counts(db, f, sel, unit)
+            want = Q.timeline_counts(rows, unit)
+            assert got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist() == \
+                want[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
+        assert D.date_extent(db, f) == Q.robust_extent(events[filter_mask(events, f)][S.EVENT_DATE])
+        newest = D.newest_rows(db, f, sel, 20)
+        want = rows.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(20)
+        assert newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist() == want[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
+        assert set(newest[S.EVENT_ID]) <= set(rows[S.EVENT_ID])
+
+
+def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert len(got) == len(want)
+    if want.empty:
+        return
+    g = got.set_index(S.PLACE_KEY).sort_index()
+    w = want.set_index(S.PLACE_KEY).sort_index()
+    assert g.index.tolist() == w.index.tolist()
+    for col in ("n_events", "fatalities"):
+        assert g[col].astype(int).tolist() == w[col].astype(int).tolist(), col
+    for col in ("first", "last"):
+        assert pd.to_datetime(g[col]).tolist() == pd.to_datetime(w[col]).tolist(), col
+    assert g[S.LOCATION].tolist() == w[S.LOCATION].tolist()
+    assert np.allclose(g[S.LATITUDE].astype(float), w[S.LATITUDE].astype(float))
+    assert g[S.GEO_PRECISION].fillna(0).astype(int).tolist() == w[S.GEO_PRECISION].fillna(0).astype(int).tolist()
+
+
+def test_an_empty_store_answers_nothing(tmp_path: Path) -> None:
+    db = D.DuckEngine(EventsStore(tmp_path / "none"))
+    assert D.selection_figures(db, Filters(), Selection()) == (0, 0, 0)
+    assert D.places_summary(db, Filters(), Selection()).empty
+    assert D.date_extent(db, Filters()) is None
+
+
+def test_a_new_generation_is_seen(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    write_synthetic_store(root, 200, seed=1)
+    db = D.DuckEngine(EventsStore(root))
+    assert D.selection_figures(db, Filters(), Selection())[0] == 200
+    write_synthetic_store(root, 300, seed=2)
+    assert D.selection_figures(db, Filters(), Selection())[0] == 300
