@@ -119,3 +119,40 @@ def test_a_new_generation_is_seen(tmp_path: Path) -> None:
     assert D.selection_figures(db, Filters(), Selection())[0] == 200
     write_synthetic_store(root, 300, seed=2)
     assert D.selection_figures(db, Filters(), Selection())[0] == 300
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) -> None:
+    """DuckViews (the app's default) against MemoryViews (the numpy index), method by method."""
+    from dashboard.app.engine import build_index
+    from dashboard.app.views import DuckViews, MemoryViews
+
+    db, events = stored
+    duck = DuckViews(db, len(events), db.store.manifest()["generation"])
+    memory = MemoryViews(build_index(db.store.load_events_table()))
+    rng = random.Random(100 + seed)
+    for _ in range(3):
+        f, sel = random_state(rng, events)
+        assert duck.figures(f, sel) == memory.figures(f, sel)
+        assert duck.extent(f) == memory.extent(f)
+        for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
+            bars_d, back_d = duck.series(f, sel, unit, measure)
+            bars_m, back_m = memory.series(f, sel, unit, measure)
+            pd.testing.assert_frame_equal(bars_d.reset_index(drop=True), bars_m.reset_index(drop=True),
+                                          check_dtype=False)
+            assert (back_d is None) == (back_m is None)
+            if back_d is not None:
+                pd.testing.assert_frame_equal(back_d.reset_index(drop=True), back_m.reset_index(drop=True),
+                                              check_dtype=False)
+        pd_, pm = (v.places(f, sel).set_index(S.PLACE_KEY).sort_index() for v in (duck, memory))
+        pd.testing.assert_frame_equal(pd_.drop(columns="main_type"), pm.drop(columns="main_type"), check_dtype=False)
+        newest_d, newest_m = duck.newest(f, sel, 30), memory.newest(f, sel, 30)
+        assert newest_d[S.EVENT_DATE].tolist() == newest_m[S.EVENT_DATE].tolist()
+        assert list(newest_d.columns) == list(newest_m.columns)
+    some = events.iloc[7]
+    assert duck.event_row(some[S.EVENT_ID]) == memory.event_row(some[S.EVENT_ID])
+    assert sorted(duck.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID]) == \
+        sorted(memory.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID])
+    assert duck.choices(Filters())[0] == memory.choices(Filters())[0]
+    exported = pd.concat(list(duck.chunks(Filters(countries=("Syria",)), Selection())))
+    assert sorted(exported[S.EVENT_ID]) == sorted(events[events[S.COUNTRY] == "Syria"][S.EVENT_ID])

@@ -9,7 +9,6 @@ from tempfile import TemporaryDirectory
 from urllib.parse import urlparse
 
 import dash
-import numpy as np
 import pandas as pd
 from dash import ALL, Input, Output, State, dcc, html
 
@@ -17,9 +16,8 @@ from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.engine import EventIndex
 from dashboard.app.figures import map_figure, precision_label, timeline_figure, type_color
-from dashboard.app.filters import Filters, choice_values, index_mask
+from dashboard.app.filters import Filters
 from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import (
     Selection,
@@ -30,7 +28,6 @@ from dashboard.app.query import (
     places_from_selected,
     split_highlights,
     time_bin,
-    totals_by_bin,
 )
 from dashboard.app.state import (
     Playback,
@@ -45,6 +42,7 @@ from dashboard.app.state import (
     view_from_relayout,
     view_of_box,
 )
+from dashboard.app.views import CHOICES, choice_lists, select_masks, timeline_bars  # noqa: F401 (tests)
 from dashboard.export import write_event_chunks
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
@@ -102,7 +100,6 @@ function(relayout, click, current) {
 # The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
 # panel says how many there are); building and encoding them is the largest part of an answer.
 EXCERPT_LIMIT = 50
-CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
                  (ids.FILTER_MIN_CONFIDENCE, "value"), (ids.FILTER_TEXT, "value"), (ids.PRECISE_ONLY, "value"),
@@ -128,36 +125,6 @@ def controls_from_state(state: ViewState) -> list:
     return [*(list(getattr(f, ids.CHOICE_FILTERS[c])) for c in CHOICES), f.min_fatalities, f.min_confidence,
             f.text, ["on"] if f.precise_only else [], state.measure, state.size_by, list(f.places),
             state.selection.to_dict(), state.view_dict()]
-
-
-def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
-    """The dropdowns' options from the store's values, plus the chosen ones the store lacks (from a link)."""
-    out = []
-    for cid in CHOICES:
-        name = ids.CHOICE_FILTERS[cid]
-        options = choice_values(ix, name) if ix.n else []
-        known = set(options)
-        out.append([*options, *(v for v in getattr(f, name) if v not in known)])
-    return out
-
-
-def select_masks(ix: EventIndex, filters: Filters, sel: Selection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(filtered, in_time, listed) row masks: the events after the filters, within the time window,
-    and at the selected place. Filters come first, so every view and every count agree."""
-    filtered = index_mask(ix, filters)
-    in_time = filtered & E.date_mask(ix, sel.start, sel.end)
-    return filtered, in_time, in_time & E.place_mask(ix, sel.place)
-
-
-def timeline_bars(ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: str,
-                  measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The timeline's bars (the selected place's, or all filtered events') and, with a place
-    selected, the totals of every place behind them; only the chosen range ± one span."""
-    shown = filtered & E.around(ix, sel.start, sel.end)
-    if not sel.place:
-        return E.timeline_series(ix, shown, unit, measure), None
-    return (E.timeline_series(ix, shown & E.place_mask(ix, sel.place), unit, measure),
-            totals_by_bin(E.timeline_series(ix, shown, unit, measure)))
 
 
 def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -244,10 +211,10 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             cleared = replace(current, filters=Filters())
             return [to_query(cleared), *controls_from_state(cleared), *keep_options]
         if trigger == ids.STORE_GENERATION:
-            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update]
+            return [dash.no_update] * (n + 1) + view.views().choices(current.filters) + [dash.no_update]
         if trigger is None or trigger == ids.URL:
             wanted = from_query(search)
-            options = choice_lists(view.index(), wanted.filters)
+            options = view.views().choices(wanted.filters)
             if wanted == current:
                 return [dash.no_update] * (n + 1) + options + [dash.no_update]
             # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
@@ -278,25 +245,24 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.BASEMAP, "value"),
     )
     def render(selection, size_by, filters, measure, _generation, map_box, basemap):
-        sel, f, ix = Selection.from_dict(selection), Filters.from_dict(filters), view.index()
-        filtered, in_time, listed = select_masks(ix, f, sel)
-        extent = E.date_extent(ix, filtered)
+        sel, f, v = Selection.from_dict(selection), Filters.from_dict(filters), view.views()
+        extent = v.extent(f)
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
         measure = measure or "events"
-        bars, background = timeline_bars(ix, filtered, sel, unit, measure)
+        bars, background = v.series(f, sel, unit, measure)
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
-        fig = map_figure(E.places_aggregate(ix, in_time), sel.place, chosen_tiles(basemap, tiles),
+        fig = map_figure(v.places(f, sel), sel.place, chosen_tiles(basemap, tiles),
                          size_by or "n_events", shown, goto)
         if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
-        n, places, deaths = E.selection_figures(ix, listed)
+        n, places, deaths = v.figures(f, sel)
         return (fig, timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background),
-                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, EXCERPT_LIMIT)), n, sel),
-                summary_line(ix.n, n, sel), counts_line(n, places, deaths, ix.n))
+                excerpts_list(v.newest(f, sel, EXCERPT_LIMIT), n, sel),
+                summary_line(v.n, n, sel), counts_line(n, places, deaths, v.n))
 
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
@@ -318,8 +284,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             return dash.no_update, True, "▶ Play"
         if not pressed and stopped:
             return dash.no_update, dash.no_update, dash.no_update
-        ix = view.index()
-        extent = E.date_extent(ix, index_mask(ix, Filters.from_dict(filters)))
+        extent = view.views().extent(Filters.from_dict(filters))
         sel = Selection.from_dict(selection)
         if extent is None or (not pressed and playback_done(sel.end, extent[1])):
             return dash.no_update, True, "▶ Play"
@@ -351,9 +316,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     )
     def export(_csv, _geojson, filters, selection):
         fmt = "geojson" if dash.ctx.triggered_id == ids.EXPORT_GEOJSON else "csv"
-        ix = view.index()
-        _, _, listed = select_masks(ix, Filters.from_dict(filters), Selection.from_dict(selection))
-        return export_download(E.frame_chunks(ix, listed), fmt)
+        chunks = view.views().chunks(Filters.from_dict(filters), Selection.from_dict(selection))
+        return export_download(chunks, fmt)
 
 
 def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pandas as pd
@@ -15,8 +16,12 @@ from dashboard.app.engine import (
     index_from_frame,
     lowered_excerpts,
 )
+from dashboard.app.filters import Filters
+from dashboard.app.views import DuckViews, MemoryViews
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
+
+ENGINES = ("duckdb", "memory")
 
 
 class StoreView:
@@ -25,12 +30,31 @@ class StoreView:
     The index is what every callback reads; the pandas table (a Python string per cell, ~2 GB at a
     million events) is only built when some code asks for `events()` (tools and tests; no view does)."""
 
-    def __init__(self, store: EventsStore) -> None:
+    def __init__(self, store: EventsStore, engine: str | None = None) -> None:
         self.store = store
+        self.engine = engine or os.environ.get("CONFLICTMAP_ENGINE") or "duckdb"
+        if self.engine not in ENGINES:
+            raise StoreError(f"unknown query engine {self.engine!r}; expected one of {ENGINES}")
         self._lock = threading.Lock()
         self._generation = -1
         self._index: EventIndex | None = None
         self._events: pd.DataFrame | None = None
+        self._duck = None
+        self._duck_views: DuckViews | None = None
+
+    def views(self) -> DuckViews | MemoryViews:
+        """What the callbacks read: DuckDB over the files (default), or the in-memory index."""
+        if self.engine == "memory":
+            return MemoryViews(self.index())
+        m = self.store.manifest()
+        with self._lock:
+            if self._duck is None:
+                from dashboard.app.duck import DuckEngine
+
+                self._duck = DuckEngine(self.store)
+            if self._duck_views is None or self._duck_views.generation != m["generation"]:
+                self._duck_views = DuckViews(self._duck, int(m["n_events"]), m["generation"])
+            return self._duck_views
 
     def index(self) -> EventIndex:
         gen = self.store.manifest()["generation"]
@@ -50,7 +74,10 @@ class StoreView:
         for a large store to load, and the excerpt search's text so the first search does not either;
         a broken store is reported by the request that reads it."""
         try:
-            lowered_excerpts(self.index())
+            if self.engine == "memory":
+                lowered_excerpts(self.index())
+            else:
+                self.views().choices(Filters())  # reads the filter columns once: the OS caches them
         except StoreError:
             return
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import threading
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
+from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
 # The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
@@ -54,7 +56,8 @@ class DuckEngine:
                 f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
                 f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})")
 
-    def _refresh(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor (one per query: callbacks run in several threads) over the current generation."""
         m = self.store.manifest()
         with self._lock:
             if m["generation"] != self._generation:
@@ -68,7 +71,16 @@ class DuckEngine:
             return self._con.cursor()
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
-        return self._refresh().execute(sql, params or []).df()
+        try:
+            return self.cursor().execute(sql, params or []).df()
+        except duckdb.IOException:
+            # A compaction or an ingest replaced files between the manifest read and the query: once
+            # more on the generation now current, then it is the store's error.
+            self._generation = -1
+            try:
+                return self.cursor().execute(sql, params or []).df()
+            except duckdb.Error as err:
+                raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
 
 
 def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
@@ -174,8 +186,63 @@ def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp]
 
 
 def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50) -> pd.DataFrame:
-    """The newest `limit` rows (event date, then publication; undated last), schema-typed."""
+    """The newest `limit` rows (event date, then publication; undated last), schema-typed. The ids
+    come first from the narrow sort columns, then only those rows are read whole."""
     cond, params = where(f, sel)
-    df = db.query(f"SELECT * FROM events WHERE {cond} ORDER BY event_date DESC NULLS LAST, "
-                  f"published DESC NULLS LAST LIMIT {int(limit)}", params)
-    return S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
+    order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    ids = db.query(f"SELECT event_id FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}", params)
+    if ids.empty:
+        return rows_where(db, "false", [])
+    listed = ids["event_id"].tolist()
+    return rows_where(db, f"event_id IN ({', '.join('?' * len(listed))})", listed, order)
+
+
+def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day",
+                    measure: str = "events") -> pd.DataFrame:
+    """engine.timeline_series: per bin and type the events (or deaths) dated to the day, and the
+    evenly spread shares of those dated only to a month or a year. DuckDB sums per day (and per
+    period start), the few resulting rows are binned and spread here with the engine's code."""
+    from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, _bin_start, _bins, spread_groups
+
+    cond, params = where(f, sel)
+    value = "coalesce(fatalities, 0)::DOUBLE" if measure == "deaths" else "1.0"
+    day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
+    rows = db.query(f"""
+        SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
+               event_type AS type, sum({value}) AS v
+        FROM events WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
+        GROUP BY ALL ORDER BY start, kind, type""", params)
+    if rows.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    frames = []
+    exact = rows[rows["kind"] == 0]
+    if len(exact):
+        frames.append(pd.DataFrame({"bin": _bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
+                                    "type": exact["type"].to_numpy(), "n": exact["v"].to_numpy(float),
+                                    "precise": True}))
+    coarse = rows[rows["kind"] > 0].reset_index(drop=True)
+    if len(coarse):
+        b, t, share, _ = spread_groups(coarse.astype({"start": np.int64, "kind": np.int64}), unit)
+        frames.append(pd.DataFrame({"bin": b, "type": t, "n": share, "precise": False}))
+    out = pd.concat(frames, ignore_index=True).groupby(["bin", "type", "precise"], as_index=False)["n"].sum()
+    out = out[out["n"] > 0].sort_values(["bin", "type", "precise"], kind="stable")
+    return pd.DataFrame({"day": _bin_start(out["bin"].to_numpy(np.int64), unit),
+                         S.EVENT_TYPE: out["type"].to_numpy(dtype=object), "n": out["n"].to_numpy(dtype=float),
+                         "precise": out["precise"].to_numpy(dtype=bool)})
+
+
+def value_options(db: DuckEngine, columns: tuple[str, ...], limit: int = 1000) -> list[str]:
+    """engine.value_options: the values of `columns` together, most frequent first (ties by value),
+    blanks left out."""
+    union = " UNION ALL ".join(f"SELECT {c} AS v FROM events" for c in columns)
+    df = db.query(f"SELECT v, count(*) AS n FROM ({union}) WHERE v IS NOT NULL AND trim(v) <> '' "
+                  f"GROUP BY v ORDER BY n DESC, v LIMIT {int(limit)}")
+    return [str(v) for v in df["v"]]
+
+
+def rows_where(db: DuckEngine, condition: str, params: list, order: str = "", limit: int | None = None) -> pd.DataFrame:
+    """Schema-typed rows (with place_key) matching an SQL condition."""
+    tail = (f" ORDER BY {order}" if order else "") + (f" LIMIT {int(limit)}" if limit is not None else "")
+    df = db.query(f"SELECT * FROM events WHERE {condition}{tail}", params)
+    return S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()}) if len(df) else \
+        S.empty_events().assign(**{S.PLACE_KEY: pd.Series([], dtype=object)})
