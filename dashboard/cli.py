@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = sub.add_parser("store", help="maintain the events store")
     stsub = st.add_subparsers(dest="store_command", required=True)
-    cmp_ = stsub.add_parser("compact", help="fold overlays into the parts and each month's parts into one file")
+    cmp_ = stsub.add_parser("compact", help="fold overlays into the parts and each year's parts into one file")
     cmp_.add_argument("--store", type=Path, default=None, help="store directory")
 
     ev = sub.add_parser("eval", help="score the pipeline against annotated gold data")

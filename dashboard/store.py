@@ -1,10 +1,10 @@
 """The events store: an append-only, partitioned Parquet dataset with an atomically replaced manifest.
 
-An ingest writes new part files (its events by month, its articles) and the overlay rows of the
+An ingest writes new part files (its events by year, its articles) and the overlay rows of the
 stored events its merge changed, then a new manifest generation; it never reads or rewrites what is
 stored beyond the few rows its new events can be merged with (dashboard/merge.py: the same class,
 day and place). A correction writes the moved rows as an overlay. `compact` folds the overlays into
-the base parts and the many small parts of a month into one. Layout and crash safety:
+the base parts and the many small parts of a year into one. Layout and crash safety:
 dashboard/store_files.py. Writers hold an exclusive lock on `store.lock`.
 """
 
@@ -250,7 +250,7 @@ class EventsStore:
             self._commit({**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)})
 
     def compact(self) -> dict:
-        """Fold the overlays into the base parts and each month's parts into one file (sorted by
+        """Fold the overlays into the base parts and each year's parts into one file (sorted by
         date), in a new generation swapped in atomically; returns {"files_before", "files_after"}."""
         from dashboard.store_compact import compact
 

@@ -1,7 +1,7 @@
-"""`conflictmap store compact`: one file per month, overlays folded in, in a new generation.
+"""`conflictmap store compact`: one file per year, overlays folded in, in a new generation.
 
-Month by month, so memory holds one month of events at a time: the month's base parts are read, the
-rows an overlay supersedes are replaced by their latest overlay row, and the month is written sorted
+Year by year, so memory holds one year of events at a time: the year's base parts are read, the
+rows an overlay supersedes are replaced by their latest overlay row, and the year is written sorted
 by date as one part of the new generation. The articles become one file. Nothing of the current
 generation is touched until the new manifest is swapped in (then its files are deleted), so a crash
 at any point leaves the current generation readable.
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from dashboard.store import EventsStore
 
 
-def _month_of(entry: dict) -> str:
+def _partition_of(entry: dict) -> str:
     parts = entry["path"].split("/")
     return parts[1] if parts[0] == "events" and len(parts) == 3 else "legacy"
 
@@ -38,21 +38,21 @@ def compact(store: EventsStore, m: dict) -> dict:
     over = F.read_files(root, [e["path"] for e in m["overlays"]], "events")
     over_df = None if over is None else S.coerce_events(F.latest_rows(over).to_pandas())
     over_ids = None if over is None else pa.array(over_df[S.EVENT_ID].astype(str))
-    by_month: dict[str, list[str]] = defaultdict(list)
+    by_part: dict[str, list[str]] = defaultdict(list)
     for e in m["events"]:
-        by_month[_month_of(e)].append(e["path"])
+        by_part[_partition_of(e)].append(e["path"])
     out = {**m, "events": [], "overlays": [], "articles": [], "generation": gen}
     try:
         # Overlay rows are written with the month their row has now (a legacy file has no months).
-        for month, rels in sorted(by_month.items()):
+        for part, rels in sorted(by_part.items()):
             table = F.read_files(root, rels, "events")
             if over_ids is not None:
                 table = table.filter(pc.invert(pc.is_in(table[S.EVENT_ID], value_set=over_ids)))
             rows = S.coerce_events(table.to_pandas())
-            out["events"] += F.write_parts(root, rows, gen, "-c" + month.replace("-", ""))
+            out["events"] += F.write_parts(root, rows, gen, "-c" + part)
         if over_df is not None:
             out["events"] += F.write_parts(root, over_df, gen, "-o")
-        out["events"] = _merge_same_month(root, out["events"], gen)
+        out["events"] = _merge_same_part(root, out["events"], gen)
         arts = F.read_files(root, [e["path"] for e in m["articles"]], "articles")
         if arts is not None:
             rel = f"articles/part-{gen:06d}.parquet"
@@ -67,18 +67,18 @@ def compact(store: EventsStore, m: dict) -> dict:
     return {"files_before": before, "files_after": len(F.referenced(out)), "generation": gen}
 
 
-def _merge_same_month(root, entries: list[dict], gen: int) -> list[dict]:
-    """Where a month got two files (its base rows and rows an overlay put in it, or a legacy file's
-    rows), one file of that month, sorted by date."""
+def _merge_same_part(root, entries: list[dict], gen: int) -> list[dict]:
+    """Where a year got two files (its base rows and rows an overlay put in it, or a legacy file's
+    rows), one file of that year, sorted by date."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for e in entries:
         groups[e["path"].split("/")[1]].append(e)
     final = []
-    for month, es in sorted(groups.items()):
+    for part, es in sorted(groups.items()):
         if len(es) == 1:
             final.append(es[0])
             continue
         rows = S.coerce_events(pd.concat([F.read_files(root, [e["path"]], "events").to_pandas() for e in es],
                                          ignore_index=True))
-        final += F.write_parts(root, rows, gen, f"-m{month.replace('-', '')}")
+        final += F.write_parts(root, rows, gen, f"-m{part}")
     return final

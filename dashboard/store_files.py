@@ -1,7 +1,7 @@
 """The store's files: the manifest, part files and their atomic writing.
 
 A manifest generation lists every file that makes up the store:
-- `events`: base parts, `events/<YYYY-MM>/part-<gen>[-<n>].parquet` (`events/undated/...` for rows
+- `events`: base parts, `events/<YYYY>/part-<gen>[-<n>].parquet` (`events/undated/...` for rows
   without a date), each with its row count and its first and last event date, so a date range
   opens only its files. An ingest adds parts; nothing rewrites them but `store compact`.
 - `overlays`: `overlays/part-<gen>.parquet`, whole event rows that supersede the rows of the same
@@ -85,8 +85,11 @@ def write_table(root: Path, rel: str, table: pa.Table) -> None:
 
 
 def partition_of(dates: pd.Series) -> pd.Series:
-    """Each row's partition: the month of its event date, or `undated`."""
-    return dates.dt.strftime("%Y-%m").fillna(UNDATED).astype(str)
+    """Each row's partition: the year of its event date, or `undated`. A year, not a month: an
+    ingest's articles mention dates over many months, and a file per month made an append of 100
+    articles write dozens of files; within a year's file, 65,536-row row groups sorted by date let a
+    reader skip what a date range does not need."""
+    return dates.dt.strftime("%Y").fillna(UNDATED).astype(str)
 
 
 def _iso(value: object) -> str | None:
@@ -94,15 +97,20 @@ def _iso(value: object) -> str | None:
 
 
 def write_parts(root: Path, events: pd.DataFrame, gen: int, suffix: str = "") -> list[dict]:
-    """The events as base parts of generation `gen`, one per month, each sorted by date."""
-    entries = []
+    """The events as base parts of generation `gen`, one per year, each sorted by date."""
     events = S.coerce_events(events)
-    for part, rows in events.groupby(partition_of(events[S.EVENT_DATE]), sort=True):
-        rows = rows.sort_values(S.EVENT_DATE, kind="stable", na_position="last")
-        rel = f"events/{part}/part-{gen:06d}{suffix}.parquet"
-        write_table(root, rel, pa.Table.from_pandas(rows, preserve_index=False))
-        entries.append({"path": rel, "rows": len(rows), "min": _iso(rows[S.EVENT_DATE].min()),
-                        "max": _iso(rows[S.EVENT_DATE].max())})
+    part = partition_of(events[S.EVENT_DATE])
+    order = pd.DataFrame({"p": part, "d": events[S.EVENT_DATE]}).sort_values(["p", "d"], kind="stable",
+                                                                            na_position="last").index
+    events, part = events.loc[order].reset_index(drop=True), part.loc[order].reset_index(drop=True)
+    table = pa.Table.from_pandas(events, preserve_index=False)  # once: a conversion per part costs more
+    entries = []
+    bounds = np.flatnonzero(np.r_[True, part.to_numpy()[1:] != part.to_numpy()[:-1], True])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        rel = f"events/{part.iloc[lo]}/part-{gen:06d}{suffix}.parquet"
+        write_table(root, rel, table.slice(lo, hi - lo))
+        dates = events[S.EVENT_DATE].iloc[lo:hi]
+        entries.append({"path": rel, "rows": int(hi - lo), "min": _iso(dates.min()), "max": _iso(dates.max())})
     return entries
 
 

@@ -141,7 +141,7 @@ def test_an_append_adds_files_and_rewrites_none(tmp_path: Path, events_a, events
     now = {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*.parquet")}
     assert {k: now[k] for k in first} == first, "the first ingest's files are left as they were"
     added = sorted(set(now) - set(first))
-    assert added == ["articles/part-000002.parquet", "events/2020-03/part-000002.parquet"]
+    assert added == ["articles/part-000002.parquet", "events/2020/part-000002.parquet"]
     assert sorted(now) == sorted(e["path"] for kind in ("events", "overlays", "articles") for e in m[kind])
     assert not list(root.rglob("*.tmp"))
 

@@ -68,8 +68,6 @@ print("finished", flush=True)
 '''
 
 
-# File operations 1-15 are the first append, 50-53 the first correction, 69-154 the first compaction,
-# 193-196 the second correction, 229-354 the second compaction (counted on a run without a kill).
 def _corpus_counts() -> dict[str, int]:
     from dashboard.ingest.article import Article
     from dashboard.synth import synthetic_events
@@ -79,7 +77,9 @@ def _corpus_counts() -> dict[str, int]:
     return events[S.ARTICLE_ID].map(ids).value_counts().to_dict()
 
 
-@pytest.mark.parametrize("kill_at", [5, 24, 51, 80, 150, 195, 300])
+# File operations 1-9 are the first append, 30-33 the first correction, 43-83 the first compaction,
+# 106-109 the second correction, 128-174 the second compaction (counted on a run without a kill).
+@pytest.mark.parametrize("kill_at", [4, 23, 31, 33, 60, 80, 107, 150])
 def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, kill_at: int) -> None:
     root = tmp_path / "store"
     proc = subprocess.run([sys.executable, "-c", CHILD, str(root), str(kill_at)], capture_output=True, text=True,
