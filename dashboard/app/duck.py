@@ -24,10 +24,14 @@ from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
 # The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
-# numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not.
-_ROUND = "CAST((round_even({0} * 10000, 0) / 10000) AS VARCHAR)"
-PLACE_KEY_SQL = ("coalesce(location, 'None') || '|' || coalesce(" + _ROUND.format("latitude") + ", 'nan') || '|' || "
-                 "coalesce(" + _ROUND.format("longitude") + ", 'nan')")
+# numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
+# compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
+# building the key string for every row made a million-row aggregate take seconds.
+_TENTHOUSANDTHS = "CAST(round_even({0} * 10000, 0) AS BIGINT)"
+_KEY_OF = ("coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
+           "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')")
+PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latitude"),
+                               lon=_TENTHOUSANDTHS.format("longitude"))
 
 SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
              "boolean": "BOOLEAN"}
@@ -62,11 +66,14 @@ class DuckEngine:
         with self._lock:
             if m["generation"] != self._generation:
                 cols = ", ".join(S.NAMES)
-                self._con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {cols}, {PLACE_KEY_SQL} AS place_key "
+                self._con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {cols}, {PLACE_KEY_SQL} AS place_key, "
+                                  f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, "
+                                  f"{_TENTHOUSANDTHS.format('longitude')} AS lon_i "
                                   f"FROM {self._events_sql(m)}" if m["generation"] and self.store.files(m)[0]
                                   else "CREATE OR REPLACE VIEW events AS SELECT * FROM (SELECT "
                                   + ", ".join(f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}"
-                                              for c in (*S.NAMES, S.PLACE_KEY)) + ") WHERE false")
+                                              for c in (*S.NAMES, S.PLACE_KEY))
+                                  + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i) WHERE false")
                 self._generation = m["generation"]
             return self._con.cursor()
 
@@ -119,18 +126,14 @@ def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
             sql.append("event_date <= ?")
             params.append(pd.Timestamp(sel.end).to_pydatetime())
         if sel.place:
-            sql.append("place_key = ?")
-            params.append(sel.place)
+            sql.append(_place_is(sel.place, params))
     return " AND ".join(sql), params
 
 
 def _places_sql(keys: tuple[str, ...], params: list) -> str:
     """Rows at any of the place keys, or inside a cluster key's box (as engine.places_mask)."""
     parts = []
-    plain = [k for k in keys if cluster_box(k) is None]
-    if plain:
-        params.extend(plain)
-        parts.append(f"place_key IN ({', '.join('?' * len(plain))})")
+    parts.extend(_place_is(k, params) for k in keys if cluster_box(k) is None)
     for key in keys:
         box = cluster_box(key)
         if box is not None:
@@ -139,30 +142,45 @@ def _places_sql(keys: tuple[str, ...], params: list) -> str:
     return "coalesce(" + " OR ".join(parts) + ", false)" if parts else "false"
 
 
+def _place_is(key: str, params: list) -> str:
+    """Rows at one place key, compared as (location, lat_i, lon_i): integers, not a string per row."""
+    try:
+        name, lat, lon = key.rsplit("|", 2)
+        lat_i, lon_i = round(float(lat) * 10000), round(float(lon) * 10000)
+    except ValueError:  # not a key this store writes (nan coordinates): compare the key itself
+        params.append(key)
+        return "place_key = ?"
+    params.extend([name, lat_i, lon_i])
+    return "(location = ? AND lat_i = ? AND lon_i = ?)"
+
+
 def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int]:
     """(events, places, deaths): what query.selection_counts counts."""
     cond, params = where(f, sel)
-    row = db.query(f"SELECT count(*) AS n, count(DISTINCT place_key) AS p, coalesce(sum(fatalities), 0) AS d "
-                   f"FROM events WHERE {cond}", params).iloc[0]
+    row = db.query(f"SELECT count(*) AS p, coalesce(sum(n), 0) AS n, coalesce(sum(d), 0) AS d FROM ("
+                   f"SELECT count(*) AS n, sum(fatalities) AS d FROM events WHERE {cond} "
+                   f"GROUP BY location, lat_i, lon_i)", params).iloc[0]
     return int(row["n"]), int(row["p"]), int(row["d"])
 
 
 def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
     """query.places_summary of the filtered, selected rows (main type: the most frequent; a tie
-    goes to the type whose first row comes first, as engine.places_aggregate's codes do)."""
+    goes to the type name first in alphabetical order)."""
     cond, params = where(f, sel)
+    key = _KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
     return db.query(f"""
-        WITH r AS (SELECT * FROM events WHERE {cond}),
-        t AS (SELECT place_key, event_type, count(*) AS n FROM r WHERE event_type IS NOT NULL
-              GROUP BY ALL),
-        m AS (SELECT place_key, arg_max(event_type, n) AS main_type FROM t GROUP BY place_key)
-        SELECT r.place_key, any_value(location) AS location, any_value(latitude) AS latitude,
+        WITH t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
+                          any_value(longitude) AS longitude, any_value(country) AS country,
+                          max(geo_precision) AS geo_precision, sum(fatalities) AS fatalities,
+                          min(event_date) AS first, max(event_date) AS last
+                   FROM events WHERE {cond} GROUP BY ALL)
+        SELECT {key} AS place_key, location, any_value(latitude) AS latitude,
                any_value(longitude) AS longitude, any_value(country) AS country,
-               max(geo_precision) AS geo_precision, count(*) AS n_events,
-               coalesce(sum(fatalities), 0) AS fatalities, any_value(m.main_type) AS main_type,
-               min(event_date) AS first, max(event_date) AS last
-        FROM r LEFT JOIN m USING (place_key) GROUP BY r.place_key ORDER BY n_events DESC, r.place_key""",
-                    params)
+               max(geo_precision) AS geo_precision, sum(n) AS n_events,
+               coalesce(sum(fatalities), 0) AS fatalities,
+               first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
+               min(first) AS first, max(last) AS last
+        FROM t GROUP BY location, lat_i, lon_i ORDER BY n_events DESC, place_key""", params)
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
@@ -190,11 +208,18 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50) -> 
     come first from the narrow sort columns, then only those rows are read whole."""
     cond, params = where(f, sel)
     order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
-    ids = db.query(f"SELECT event_id FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}", params)
+    ids = db.query(f"SELECT event_id, event_date FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
+                   params)
     if ids.empty:
         return rows_where(db, "false", [])
     listed = ids["event_id"].tolist()
-    return rows_where(db, f"event_id IN ({', '.join('?' * len(listed))})", listed, order)
+    # Their dates too: the parts are sorted by date, so only the row groups of those dates are read.
+    dates = [d.to_pydatetime() for d in pd.to_datetime(ids["event_date"]).dropna().unique()]
+    on = [f"event_date IN ({', '.join('?' * len(dates))})"] if dates else []
+    if ids["event_date"].isna().any():
+        on.append("event_date IS NULL")
+    return rows_where(db, f"event_id IN ({', '.join('?' * len(listed))}) AND ({' OR '.join(on)})",
+                      [*listed, *dates], order)
 
 
 def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day",
