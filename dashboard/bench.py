@@ -494,8 +494,11 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
                 return {sel: {"start": None, "end": None, "place": rng.choice(places) if places else None,
                               "event": None}}
 
-            figures: dict[str, object] = {"events": n_events,
-                                          "engine": os.environ.get("CONFLICTMAP_ENGINE") or "duckdb"}
+            from dashboard.app.data import StoreView
+            from dashboard.store import EventsStore
+
+            engine = StoreView(EventsStore(store)).engine_for(EventsStore(store).manifest())
+            figures: dict[str, object] = {"events": n_events, "engine": engine}
             biggest = 0
             markers = 0
             for name, make in (("brush", brush), ("filter", lambda i: changes[i % len(changes)]), ("click", click)):

@@ -93,7 +93,7 @@ answer()
 took, cpu = time.perf_counter() - t0, time.process_time() - c0
 peak = max(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM"))
 print(json.dumps({"correction_s": round(took, 3), "correction_save_s": round(saved, 3),
-                  "correction_cpu_s": round(cpu, 3), "engine": view.engine,
+                  "correction_cpu_s": round(cpu, 3), "engine": view.engine_for(view.store.manifest()),
                   "correction_rss_growth_mb": round((proc.memory_info().rss - before) / 2**20, 1),
                   "correction_peak_mb": round(peak / 2**20, 1)}))
 """

@@ -300,3 +300,42 @@ def test_articles_frame_types(art_a, art_b) -> None:
     assert list(df.columns) == list(S.ARTICLE_COLUMNS)
     assert df["published"].isna().tolist() == [False, True]
     assert str(df["published_inferred"].dtype) == "boolean"
+
+
+def test_a_format_1_store_is_read_and_carried_to_the_new_layout(tmp_path: Path, events_a, events_b, art_a,
+                                                                art_b) -> None:
+    import pyarrow as pa
+
+    root = tmp_path / "old"
+    root.mkdir()
+    events = S.coerce_events(events_a)
+    pq.write_table(pa.Table.from_pandas(events, preserve_index=False), root / "events-000003.parquet")
+    pq.write_table(pa.Table.from_pandas(articles_frame([art_a]), preserve_index=False),
+                   root / "articles-000003.parquet")
+    (root / MANIFEST).write_text(json.dumps({"format": 1, "generation": 3, "n_events": 2, "n_articles": 1,
+                                             "hash": "abc"}))
+    store = EventsStore(root)
+    assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2"] and store.article_ids() == {art_a.article_id}
+    assert store.append(events_b, [art_b]) == (1, 1)
+    assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "eb1"]
+    assert store.manifest()["n_articles"] == 2
+    done = store.compact()
+    assert done["files_after"] < done["files_before"]
+    assert not (root / "events-000003.parquet").exists(), "the old file is gone once compacted"
+    assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "eb1"]
+    assert store.manifest()["format"] == 2 and len(store.load_articles()) == 2
+
+
+def test_compact_folds_overlays_and_keeps_every_row(tmp_path: Path, make_events, art_a, art_b) -> None:
+    store = EventsStore(tmp_path / "s")
+    same = dict(event_type="Battles", sub_event_type="Armed clash", event_date="2020-03-04", actor1="", actor2="")
+    store.append(make_events(dict(same, event_id="x1", article_id=art_a.article_id, source="A")), [art_a])
+    store.append(make_events(dict(same, event_id="x2", article_id=art_b.article_id, source="B")), [art_b])
+    before = store.load_events()
+    assert store.manifest()["overlays"], "the second report changed the first one's cluster"
+    assert (before[S.N_SOURCES] == 2).all()
+    store.compact()
+    m = store.manifest()
+    assert not m["overlays"] and len(m["events"]) == 1 and len(m["articles"]) == 1
+    pd.testing.assert_frame_equal(store.load_events().sort_values(S.EVENT_ID).reset_index(drop=True),
+                                  before.sort_values(S.EVENT_ID).reset_index(drop=True))

@@ -21,7 +21,11 @@ from dashboard.app.views import DuckViews, MemoryViews
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
-ENGINES = ("duckdb", "memory")
+ENGINES = ("auto", "duckdb", "memory")
+# With "auto" (the default), stores up to this many events are answered from the in-memory index
+# (a few hundred MB at this size, and each answer a few milliseconds of numpy), larger ones by
+# DuckDB over the files (nothing held, each answer a few queries over the Parquet files).
+MEMORY_MAX_EVENTS = 250_000
 
 
 class StoreView:
@@ -32,7 +36,7 @@ class StoreView:
 
     def __init__(self, store: EventsStore, engine: str | None = None) -> None:
         self.store = store
-        self.engine = engine or os.environ.get("CONFLICTMAP_ENGINE") or "duckdb"
+        self.engine = engine or os.environ.get("CONFLICTMAP_ENGINE") or "auto"
         if self.engine not in ENGINES:
             raise StoreError(f"unknown query engine {self.engine!r}; expected one of {ENGINES}")
         self._lock = threading.Lock()
@@ -42,12 +46,19 @@ class StoreView:
         self._duck = None
         self._duck_views: DuckViews | None = None
 
+    def engine_for(self, m: dict) -> str:
+        if self.engine != "auto":
+            return self.engine
+        return "memory" if int(m.get("n_events", 0)) <= MEMORY_MAX_EVENTS else "duckdb"
+
     def views(self) -> DuckViews | MemoryViews:
-        """What the callbacks read: DuckDB over the files (default), or the in-memory index."""
-        if self.engine == "memory":
-            return MemoryViews(self.index())
+        """What the callbacks read: the in-memory index or DuckDB over the files (see engine_for)."""
         m = self.store.manifest()
+        if self.engine_for(m) == "memory":
+            return MemoryViews(self.index())
         with self._lock:
+            self._index = self._events = None  # grown past the in-memory size: let the index go
+            self._generation = -1
             if self._duck is None:
                 from dashboard.app.duck import DuckEngine
 
@@ -74,7 +85,7 @@ class StoreView:
         for a large store to load, and the excerpt search's text so the first search does not either;
         a broken store is reported by the request that reads it."""
         try:
-            if self.engine == "memory":
+            if self.engine_for(self.store.manifest()) == "memory":
                 lowered_excerpts(self.index())
             else:
                 self.views().choices(Filters())  # reads the filter columns once: the OS caches them

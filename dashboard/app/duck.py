@@ -42,8 +42,11 @@ class DuckEngine:
 
     def __init__(self, store: EventsStore, threads: int | None = None, memory_limit: str = "1GB") -> None:
         self.store = store
+        # Parquet footers cached between queries: the files of a generation never change, and an
+        # answer is half a dozen queries over the same files.
         self._con = duckdb.connect(config={"memory_limit": memory_limit,
                                            **({"threads": threads} if threads else {})})
+        self._con.execute("SET parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation = -1
 
