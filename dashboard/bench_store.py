@@ -60,7 +60,8 @@ def correction_toponym(store_dir: Path, rows: int = CORRECTION_ROWS) -> tuple[st
     """The toponym whose number of stored rows is closest to `rows`."""
     from dashboard.store import EventsStore
 
-    counts = EventsStore(store_dir).load_events_table().column(S.TOPONYM).value_counts().to_pylist()
+    table = EventsStore(store_dir).load_events_table(columns=[S.TOPONYM])
+    counts = table.column(S.TOPONYM).value_counts().to_pylist()
     best = min(counts, key=lambda c: abs(c["counts"] - rows))
     return str(best["values"]), int(best["counts"])
 

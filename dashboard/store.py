@@ -79,11 +79,12 @@ class EventsStore:
         df = table.to_pandas()
         return S.coerce_events(df) if columns is None else df[columns]
 
-    def load_events_table(self, dictionary: tuple[str, ...] = ()) -> pa.Table | None:
+    def load_events_table(self, dictionary: tuple[str, ...] = (), columns: list[str] | None = None) -> pa.Table | None:
         """The events as an Arrow table (None for an empty store): no pandas objects, so a million rows
-        stay compact. Columns named in `dictionary` are read dictionary-encoded (few distinct values)."""
+        stay compact. Columns named in `dictionary` are read dictionary-encoded (few distinct values);
+        `columns` reads only those (and event_id, which the overlays are matched by)."""
         m = self.manifest()
-        return self._events(m, dictionary=dictionary) if m["generation"] else None
+        return self._events(m, columns=columns, dictionary=dictionary) if m["generation"] else None
 
     def load_articles(self) -> pd.DataFrame:
         table = self._articles(self.manifest())
