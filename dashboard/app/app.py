@@ -25,6 +25,9 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None) -> d
         # Everything the page needs is served from this process: no CDN, works air-gapped.
         serve_locally=True,
         update_title=None,
+        # gzip/brotli for the page's scripts (plotly.js alone is 4.8 MB raw) and the callbacks'
+        # answers, when the browser accepts them (flask-compress).
+        compress=True,
     )
     app.layout = build_layout(tiles=tiles)
     view = StoreView(EventsStore(store_dir))
