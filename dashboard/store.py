@@ -142,20 +142,50 @@ class EventsStore:
 
     def _candidates(self, m: dict, keys: set[str]) -> pd.DataFrame:
         """The stored (effective) rows whose merge key is one of `keys`: the only rows new rows with
-        these keys can share a cluster with. Reads the parts of those days, the rows of those places."""
+        these keys can share a cluster with. DuckDB finds the ids of the rows on those days at those
+        places (reading four columns, and only the row groups of those dates), then reads those rows
+        whole (its Parquet reader fetches the other columns for matching rows only)."""
         if not keys or not m["generation"]:
             return S.empty_events()
-        days = sorted({pd.Timestamp(k.split("|", 2)[1]) for k in keys})
-        names = sorted({k.split("|", 2)[2].rsplit("|", 2)[0] for k in keys})
-        lo, hi = days[0], days[-1] + pd.Timedelta(days=1)
-        expr = ((ds.field(S.EVENT_DATE) >= pa.scalar(lo, pa.timestamp("ns")))
-                & (ds.field(S.EVENT_DATE) < pa.scalar(hi, pa.timestamp("ns")))
-                & ds.field(S.LOCATION).isin(names))
-        table = self._events(m, filter=expr, dates=(lo, hi))
-        if table is None or not table.num_rows:
+        wanted = pd.DataFrame([_key_parts(k) for k in keys], columns=["day", "location", "lat_i", "lon_i"])
+        lo = pd.Timestamp(wanted["day"].min())
+        hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
+        tenth = "CAST(round_even({} * 10000, 0) AS BIGINT)"
+        # The places go in as a table, not thousands of parameters (binding those cost seconds).
+        ids = self._sql(m, f"""
+            SELECT e.event_id, e.event_date FROM (
+                SELECT event_id, event_date, location, latitude, longitude FROM {{events}}
+                WHERE event_date >= ? AND event_date < ? AND location IN (SELECT location FROM wanted)) e
+            JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location
+                AND {tenth.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i
+                AND {tenth.format('e.longitude')} IS NOT DISTINCT FROM k.lon_i""",
+                        [lo.to_pydatetime(), hi.to_pydatetime()], (lo, hi), wanted=wanted)
+        if ids.empty:
             return S.empty_events()
-        rows = S.coerce_events(table.to_pandas())
-        return rows[merge_keys(rows).isin(keys).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
+        # The ids as literals: an IN list of constants is pushed into the Parquet scan (the other
+        # columns are then read for those rows only); a join or thousands of parameters are not.
+        listed = ", ".join(_quote(i) for i in ids[S.EVENT_ID].astype(str))
+        days = pd.to_datetime(ids[S.EVENT_DATE])
+        whole = S.coerce_events(self._sql(
+            m, f"SELECT * FROM {{events}} WHERE event_date >= ? AND event_date <= ? AND event_id IN ({listed})",
+            [days.min().to_pydatetime(), days.max().to_pydatetime()], (days.min(), days.max())))
+        return whole[merge_keys(whole).isin(keys).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
+
+    def _sql(self, m: dict, query: str, params: list, dates: tuple, **frames: pd.DataFrame) -> pd.DataFrame:
+        """A DuckDB query over {events}: the effective events of the parts that can hold `dates`."""
+        import duckdb
+
+        base = [str(self.root / e["path"]) for e in m["events"] if F.part_overlaps(e, *dates)]
+        over = [str(self.root / e["path"]) for e in m["overlays"]]
+        if not base and not over:
+            return pd.DataFrame(columns=[S.EVENT_ID, S.EVENT_DATE])
+        try:
+            with duckdb.connect() as con:
+                for name, frame in frames.items():
+                    con.register(name, frame)
+                return con.execute(query.replace("{events}", F.events_sql(base, over)), params).df()
+        except duckdb.Error as err:
+            raise StoreError(f"{self.root}: cannot read events ({err})") from err
 
     def _merge_in(self, m: dict, rows: pd.DataFrame, also: set[str] = frozenset()) -> tuple[pd.DataFrame,
                                                                                              pd.DataFrame]:
@@ -257,6 +287,23 @@ class EventsStore:
 
         with self._lock():
             return compact(self, self.manifest())
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _key_parts(key: str) -> tuple:
+    """(day, location, lat_i, lon_i) of a merge key "class|day|location|lat|lon" (coordinates in
+    10**-4 degrees, None when missing), as the store's rows are matched against it."""
+    _, day, place = key.split("|", 2)
+    location, lat, lon = place.rsplit("|", 2)
+
+    def tenth(v: str) -> int | None:
+        x = float(v)
+        return None if x != x else round(x * 10000)
+
+    return pd.Timestamp(day).date(), location, tenth(lat), tenth(lon)
 
 
 def _count_articles(m: dict, out: dict, added: pd.DataFrame | None) -> int:

@@ -169,6 +169,25 @@ def overlay_onto(base: pa.Table, over: pa.Table, in_place: bool) -> pa.Table:
     return both.take(pa.array(idx))
 
 
+def events_sql(base: list[str], overlays: list[str]) -> str:
+    """A DuckDB relation of the effective events of these files: the base parts with each row an
+    overlay supersedes replaced by its latest overlay row (overlay names sort by generation)."""
+    def files(paths: list[str]) -> str:
+        return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+    if not base and not overlays:
+        return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
+    if not overlays:
+        return f"read_parquet({files(base)}, union_by_name=true)"
+    latest = (f"(SELECT * FROM read_parquet({files(overlays)}, union_by_name=true, filename=true) "
+              "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)")
+    if not base:
+        return f"(SELECT * EXCLUDE (filename) FROM {latest})"
+    return (f"(SELECT * FROM read_parquet({files(base)}, union_by_name=true) "
+            f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
+            f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})")
+
+
 def referenced(manifest: dict) -> set[str]:
     return {e["path"] for kind in ("events", "overlays", "articles") for e in manifest.get(kind, [])}
 

@@ -22,6 +22,7 @@ from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
+from dashboard.store_files import events_sql
 
 # The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
 # numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
@@ -51,17 +52,7 @@ class DuckEngine:
         self._generation = -1
 
     def _events_sql(self, m: dict) -> str:
-        base, overlays = self.store.files(m)
-        if not base and not overlays:
-            return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
-        files = lambda paths: "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"  # noqa: E731
-        if not overlays:
-            return f"read_parquet({files(base)}, union_by_name=true)"
-        latest = (f"(SELECT * FROM read_parquet({files(overlays)}, union_by_name=true, filename=true) "
-                  "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)")
-        return (f"(SELECT * FROM read_parquet({files(base)}, union_by_name=true) "
-                f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
-                f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})")
+        return events_sql(*self.store.files(m))
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor (one per query: callbacks run in several threads) over the current generation."""
