@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
 from dashboard import schema as S
 from dashboard.errors import GazetteerError
@@ -115,11 +113,11 @@ def save_correction(store: EventsStore, toponym: str, place: Alternative, folder
         raise GazetteerError("the event has no toponym to correct")
     add_override(toponym, place.lat, place.lon, place.country_code, place.admin1, place.feature_code or "PPL",
                  folder=folder, geonameid=place.geonameid)
-    return store.patch_events(toponym_is(toponym), lambda events: reresolve(events, toponym, place))
+    condition, params = toponym_is(toponym)
+    return store.patch_events(condition, params, lambda events: reresolve(events, toponym, place))
 
 
-def toponym_is(toponym: str) -> ds.Expression:
+def toponym_is(toponym: str) -> tuple[str, list]:
     """The rows whose toponym is `toponym` as same_name compares them (case and runs of spaces
-    ignored), as a filter the store evaluates in Arrow while it reads."""
-    spaced = pc.utf8_trim_whitespace(pc.replace_substring_regex(ds.field(S.TOPONYM), r"\s+", " "))
-    return pc.utf8_lower(spaced) == " ".join(toponym.split()).casefold()
+    ignored), as an SQL condition the store's DuckDB scan evaluates while it reads."""
+    return ("lower(trim(regexp_replace(toponym, '\\s+', ' ', 'g'))) = ?", [" ".join(toponym.split()).casefold()])

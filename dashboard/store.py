@@ -143,7 +143,7 @@ class EventsStore:
     def _candidates(self, m: dict, keys: set[str]) -> pd.DataFrame:
         """The stored (effective) rows whose merge key is one of `keys`: the only rows new rows with
         these keys can share a cluster with. DuckDB finds the ids of the rows on those days at those
-        places (reading four columns, and only the row groups of those dates), then reads those rows
+        places (reading five columns, and only the row groups of those dates), then reads those rows
         whole (its Parquet reader fetches the other columns for matching rows only)."""
         if not keys or not m["generation"]:
             return S.empty_events()
@@ -204,16 +204,20 @@ class EventsStore:
             differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
         return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True)
 
-    def patch_events(self, select: ds.Expression, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
-        """Replace the stored rows `select` matches by transform(rows) (the same rows, some columns
-        changed; a place moved), as an overlay: no other row is read or written but those the merge
-        must see again. Returns the store's generation (unchanged when nothing matched)."""
+    def patch_events(self, condition: str, params: list,
+                     transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
+        """Replace the stored rows an SQL `condition` (DuckDB, over the events' columns) matches by
+        transform(rows) (the same rows, some columns changed; a place moved), as an overlay: no other
+        row is read or written but those the merge must see again. Returns the store's generation
+        (unchanged when nothing matched)."""
         with self._lock():
             m = self.manifest()
-            table = self._events(m, filter=select) if m["generation"] else None
-            if table is None or not table.num_rows:
+            if not m["generation"]:
+                return 0
+            table = self._sql(m, f"SELECT * FROM {{events}} WHERE {condition}", params, (None, None))
+            if not len(table):
                 return int(m["generation"])
-            before = S.coerce_events(table.to_pandas())
+            before = S.coerce_events(table)
             after = S.coerce_events(transform(before))
             rows, changed = self._merge_in(m, after, set(merge_keys(before).dropna()))
             overlay = pd.concat([rows, changed], ignore_index=True)
