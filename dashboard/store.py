@@ -140,7 +140,7 @@ class EventsStore:
             self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles))
             return len(new_articles), len(events)
 
-    def _candidates(self, m: dict, keys: set[str]) -> pd.DataFrame:
+    def _candidates(self, m: dict, keys: set[str], exclude: pd.Series | None = None) -> pd.DataFrame:
         """The stored (effective) rows whose merge key is one of `keys`: the only rows new rows with
         these keys can share a cluster with. DuckDB finds the ids of the rows on those days at those
         places (reading five columns, and only the row groups of those dates), then reads those rows
@@ -160,6 +160,8 @@ class EventsStore:
                 AND {tenth.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i
                 AND {tenth.format('e.longitude')} IS NOT DISTINCT FROM k.lon_i""",
                         [lo.to_pydatetime(), hi.to_pydatetime()], (lo, hi), wanted=wanted)
+        if exclude is not None:  # rows the caller brings itself (moved rows): not read again
+            ids = ids[~ids[S.EVENT_ID].isin(exclude)]
         if ids.empty:
             return S.empty_events()
         # The ids as literals: an IN list of constants is pushed into the Parquet scan (the other
@@ -193,7 +195,7 @@ class EventsStore:
         moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the
         places moved rows left)."""
         keys = set(merge_keys(rows).dropna()) | set(also)
-        stored = self._candidates(m, keys)
+        stored = self._candidates(m, keys, rows[S.EVENT_ID])
         stored = stored[~stored[S.EVENT_ID].isin(rows[S.EVENT_ID])].reset_index(drop=True)
         merged = S.coerce_events(merge_reports(pd.concat([stored, S.coerce_events(rows)], ignore_index=True)
                                                if len(stored) else S.coerce_events(rows)))
