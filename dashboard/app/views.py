@@ -8,7 +8,9 @@ on small stores and is what the engine tests compare with pandas.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -100,12 +102,34 @@ class MemoryViews:
 
 # -- DuckDB over the Parquet files ----------------------------------------------------------------------
 
+MEMO_SIZE = 64
+
+
 class DuckViews:
+    """One generation's views through DuckDB. Answers are memoised per (view, filters, selection):
+    every answer at the same filters asks for the same date extent, and a click or a filter state
+    seen before is answered without a query."""
+
     def __init__(self, db: D.DuckEngine, n: int, generation: int) -> None:
         self.db = db
         self.n = n
         self.generation = generation
         self._options: dict[str, list[str]] = {}  # per generation: a scan of the column each
+        self._memo: OrderedDict = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def _remembered(self, key: tuple, compute: Callable[[], object]) -> object:
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                hit = self._memo[key]
+                return hit.copy() if isinstance(hit, pd.DataFrame) else hit
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value.copy() if isinstance(value, pd.DataFrame) else value
 
     def choices(self, f: Filters) -> list[list[str]]:
         out = []
@@ -117,9 +141,14 @@ class DuckViews:
         return out
 
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        return D.date_extent(self.db, f)
+        return self._remembered(("extent", f), lambda: D.date_extent(self.db, f))
 
     def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        bars, back = self._remembered(("series", f, sel.start, sel.end, sel.place, unit, measure),
+                                      lambda: self._series(f, sel, unit, measure))
+        return bars.copy(), None if back is None else back.copy()
+
+    def _series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         shown = around(sel)
         if not sel.place:
             return D.timeline_series(self.db, f, shown, unit, measure), None
@@ -128,16 +157,21 @@ class DuckViews:
                 totals_by_bin(D.timeline_series(self.db, f, shown, unit, measure)))
 
     def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
+        return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
+
+    def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         df = D.places_summary(self.db, f, Selection(sel.start, sel.end))
         return df.astype({S.GEO_PRECISION: "Int64"}).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
             last=pd.to_datetime(df["last"]).astype("datetime64[ns]"))[E.SUMMARY_COLUMNS]
 
     def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
-        return D.selection_figures(self.db, f, sel)
+        return self._remembered(("figures", f, sel.start, sel.end, sel.place),
+                                lambda: D.selection_figures(self.db, f, sel))
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
-        return D.newest_rows(self.db, f, sel, limit)
+        return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit),
+                                lambda: D.newest_rows(self.db, f, sel, limit))
 
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
         cond, params = D.where(f, sel)
