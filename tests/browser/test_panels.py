@@ -29,7 +29,10 @@ TIMELINE_GD = "#timeline .js-plotly-plot"
 
 
 def stored_events(store_dir: Path) -> pd.DataFrame:
-    return with_place_key(EventsStore(store_dir).load_events())
+    """The stored rows the dashboard draws: events (mentions — statements, totals… — are not drawn)."""
+    from dashboard.export import select_kind
+
+    return with_place_key(select_kind(EventsStore(store_dir).load_events(), "event"))
 
 
 def wait_until(dash_duo, condition, message: str, timeout: float = TIMEOUT):

@@ -1,0 +1,249 @@
+"""Reading the map in a real (headless) browser: one marker per place and what the markers mean,
+the offline basemap's geography, what each interaction costs, and the list's pages. Expected values
+come from the store the app serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from test_dashboard import (
+    MAP_GD,
+    TIMEOUT,
+    app_is_settled,
+    click_marker,
+    count,
+    drag_timeline,
+    map_points,
+    start_app,
+    stored_events,
+    wait_until,
+)
+from test_panels import click, tab_to
+from test_reading import page_query
+
+from dashboard import schema as S
+from dashboard.app.app import create_app
+from dashboard.store import EventsStore
+
+# -- markers you can read -----------------------------------------------------------------------
+
+IDLIB_PROVINCE = (35.8596, 36.5714)
+
+
+@pytest.fixture(scope="module")
+def namesake_store(seed_store, tmp_path_factory) -> Path:
+    """The seed events plus copies of its Idlib events placed at Idlib governorate's centroid: a city
+    and its province of one name, as the gazetteer gives them."""
+    events = EventsStore(seed_store).load_events()
+    city = events[events["location"] == "Idlib"]
+    assert len(city), "the seed article no longer has an Idlib event"
+    province = city.assign(event_id=city["event_id"] + "-province", cluster_id=city["cluster_id"] + "-province",
+                           latitude=IDLIB_PROVINCE[0],
+                           longitude=IDLIB_PROVINCE[1], geo_precision=3, feature_code="ADM1", country_code="SY")
+    store = tmp_path_factory.mktemp("namesakes") / "store"
+    articles = EventsStore(seed_store).load_articles()
+    EventsStore(store).replace_with_chunks([(S.coerce_events(pd.concat([events, province], ignore_index=True)),
+                                             articles)])
+    return store
+
+
+def marker_names(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0]);"
+        "return gd && gd._fullData ? gd._fullData"
+        ".filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))"
+        ".flatMap(t => Array.from(t.text || []).map(String)) : [];", MAP_GD)
+
+
+def contrast(dash_duo, selector: str, background_of: str) -> float:
+    """WCAG contrast ratio of an element's text colour on the background of `background_of`."""
+    return dash_duo.driver.execute_script(
+        """
+        const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+        const lum = c => { const v = rgb(c).map(x => x / 255).map(x => x <= 0.03928 ? x / 12.92
+                                                                   : Math.pow((x + 0.055) / 1.055, 2.4));
+                           return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+        const fg = getComputedStyle(document.querySelector(arguments[0])).color;
+        const bg = getComputedStyle(document.querySelector(arguments[1])).backgroundColor;
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+        """, selector, background_of)
+
+
+def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash_duo, namesake_store):
+    events = stored_events(namesake_store)
+    province = events[events["geo_precision"] == 3]
+    province = province[province["location"] == "Idlib"]
+    start_app(dash_duo, namesake_store)
+
+    names = wait_until(dash_duo, lambda: (n := marker_names(dash_duo)) and len(n) == events["place_key"].nunique()
+                       and n, "not every place has its marker")
+    assert len(set(names)) == len(names), f"two markers share a name: {sorted(names)}"
+    assert "Idlib" in names and "Idlib (governorate)" in names
+    key = dash_duo.find_element("#map-key").text
+    assert "most frequent event type" in key and "size = number of events" in key and "hollow" in key, key
+    dash_duo.find_element("#size-by input[value='fatalities']").click()
+    dash_duo.wait_for_contains_text("#map-key", "size = deaths", timeout=TIMEOUT)
+
+    # The keyboard way to a place: Tab to "Go to place", Enter opens it, type, Enter.
+    tab_to(dash_duo, "place-pick")
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_element("input.dash-dropdown-search", timeout=TIMEOUT)
+    ActionChains(dash_duo.driver).send_keys("Idlib (gov").perform()
+    wait_until(dash_duo, lambda: any("Idlib (governorate)" in el.text for el in
+                                     dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']")),
+               "the place list does not offer the governorate")
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    dash_duo.wait_for_contains_text("#summary", f"{len(province)} of {len(events)} events · Idlib (governorate)",
+                                    timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts — Idlib (governorate)", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: page_query(dash_duo).get("place") == [province["place_key"].iloc[0]],
+               "the chosen place is not in the link")
+    assert dash_duo.get_logs() == []
+
+
+def test_dark_theme_highlights_meet_wcag_aa(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    dash_duo.find_element("#theme-toggle").click()
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme")
+               == "dark", "the theme did not switch")
+    dash_duo.wait_for_element("#excerpts mark.hl-trigger", timeout=TIMEOUT)
+    for selector, background in (("#excerpts mark.hl-trigger", "#excerpts"), ("#excerpts mark.hl-place",
+                                                                             "#excerpts mark.hl-place"),
+                                 ("#excerpts .sentence", "#excerpts"), ("#excerpts .meta", "#excerpts")):
+        wait_until(dash_duo, lambda s=selector, b=background: contrast(dash_duo, s, b) >= 4.5,
+                   f"{selector} is below WCAG AA (4.5:1) in the dark theme: {contrast(dash_duo, selector, background)}")
+    assert dash_duo.get_logs() == []
+
+
+# -- a basemap with geography, offline ----------------------------------------------------------
+
+
+def basemap_layers(dash_duo) -> dict:
+    return dash_duo.driver.execute_script(
+        "const gd = document.querySelector(arguments[0]); const out = {};"
+        "for (const t of (gd && gd._fullData) || []) { if (String(t.name).startsWith('basemap: '))"
+        " out[t.name.slice(9)] = {n: (t.lon || []).filter(v => v !== null).length,"
+        " text: Array.from(t.text || []).map(String)}; }"
+        "return out;", MAP_GD)
+
+
+def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    layers = wait_until(dash_duo, lambda: (b := basemap_layers(dash_duo)) and "provinces" in b and b,
+                        "no provincial boundaries on the map")
+    assert layers["provinces"]["n"] > 100
+    towns = [t.lstrip("· ") for t in layers["towns"]["text"]]
+    assert "Aleppo" in towns or "Damascus" in towns, towns
+    # Drawn: the dashed boundary line and the names, over plotly's own coasts, rivers and lakes.
+    assert count(dash_duo, "#map .scattergeo .js-line") >= 1
+    assert count(dash_duo, "#map .geo .rivers path") >= 1 and count(dash_duo, "#map .geo .lakes path") >= 1
+    name_fill = "return getComputedStyle(document.querySelector('#map text[style*=\"basemap-label\"]')).fill"
+    light = dash_duo.driver.execute_script(name_fill)
+    # No marker of the data is a basemap point: a click on the map still selects places only.
+    assert count(dash_duo, "#map .scattergeo .point") == len(map_points(dash_duo))
+
+    dash_duo.find_element("#theme-toggle").click()
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(name_fill) != light,
+               "the town names keep their light-theme colour in the dark theme")
+    assert dash_duo.get_logs() == []
+
+
+# -- cheap interactions -------------------------------------------------------------------------
+
+
+def requests_so_far(dash_duo) -> int:
+    """Callback requests the page has sent (the browser's resource timing entries)."""
+    return dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.indexOf('_dash-update-component') >= 0).length")
+
+
+def requests_for(dash_duo, act, done, what: str) -> int:
+    """The callback requests one user action costs: act, wait until `done()` and the page is idle."""
+    before = requests_so_far(dash_duo)
+    act()
+    wait_until(dash_duo, lambda: done() and app_is_settled(dash_duo), f"{what}: the page did not settle")
+    return requests_so_far(dash_duo) - before
+
+
+def test_a_click_a_brush_and_a_filter_change_each_cost_at_most_two_requests(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    start_app(dash_duo, seed_store)
+    dash_duo.driver.execute_script("performance.setResourceTimingBufferSize(10000)")
+    moscow = events[events["place_key"].str.startswith("Moscow|")]
+
+    n = requests_for(dash_duo, lambda: click_marker(dash_duo, "Moscow|"),
+                     lambda: f"{len(moscow)} of {len(events)} events · Moscow" in
+                     dash_duo.find_element("#summary").text and "place" in page_query(dash_duo), "a marker click")
+    assert n <= 2, f"a marker click took {n} requests"
+
+    # An excerpt's "select" changes the event alone: the list redraws, the link follows.
+    first = dash_duo.driver.execute_script(
+        "const b = document.querySelector('#excerpts button.pick'); return b && b.dataset.event;")
+    n = requests_for(dash_duo, lambda: click(dash_duo, "#excerpts button.pick"),
+                     lambda: page_query(dash_duo).get("event") == [first], "selecting an excerpt")
+    assert n <= 3, f"selecting an excerpt took {n} requests"  # the views, the link, the correction panel
+
+    n = requests_for(dash_duo, lambda: drag_timeline(dash_duo, "2018-01-01", "2018-12-31 23:59:59"),
+                     lambda: "2018-01-01 → 2018-12-31" in dash_duo.find_element("#summary").text
+                     and page_query(dash_duo).get("from") == ["2018-01-01"], "a brush")
+    assert n <= 2, f"a brush took {n} requests"
+
+    towns = events[events["geo_precision"].between(1, 2)]
+    n = requests_for(dash_duo, lambda: dash_duo.find_element("#precise-only input").click(),
+                     lambda: f"of {len(events)} events" in dash_duo.find_element("#counts").text
+                     and page_query(dash_duo).get("towns") == ["1"], "a filter change")
+    assert n <= 2, f"a filter change took {n} requests"
+    assert len(towns) < len(events)
+
+    assert dash_duo.get_logs() == []
+
+
+# -- the sentence list pages past 50 ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_store(tmp_path_factory, _require_browser) -> Path:
+    from dashboard.synth import write_synthetic_store
+
+    store = tmp_path_factory.mktemp("long") / "store"
+    write_synthetic_store(store, 180, seed=3)
+    return store
+
+
+def listed_events(dash_duo) -> list[str]:
+    return dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#excerpts button.pick')).map(b => b.dataset.event)")
+
+
+def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
+    from dashboard.app.data import StoreView
+    from dashboard.app.engine import all_rows, newest_rows, rows_frame
+
+    ix = StoreView(EventsStore(long_store)).index()
+    newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()
+    dash_duo.start_server(create_app(long_store))
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50")
+    assert set(listed_events(dash_duo)) == set(newest[:50])
+    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–50", timeout=TIMEOUT)
+
+    # "older 50 →", found afresh: the list may be redrawn meanwhile (the map fits its panel once drawn).
+    click(dash_duo, "#excerpts .pager button")
+    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(newest[50:100]), "no second page")
+    dash_duo.wait_for_contains_text("#excerpts .hint", "showing 51–100", timeout=TIMEOUT)
+    buttons = [b.text for b in dash_duo.find_elements("#excerpts .pager button")]
+    assert buttons[:2] == ["← newer 50", "older 50 →"], buttons
+
+    # A new list (another place) starts again at its newest sentences.
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
+    key = rows_frame(ix, newest_rows(ix, all_rows(ix), 1))["place_key"].iloc[0]
+    click_marker(dash_duo, key)
+    at = rows_frame(ix, newest_rows(ix, ix.place == ix.place_code[key], ix.n))["event_id"].tolist()
+    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(at[:50]), "the new list did not start at page 1")
+    assert dash_duo.get_logs() == []
