@@ -171,8 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
-                "store": cmd_store, "eval": cmd_eval, "gazetteer": cmd_gazetteer, "rules": cmd_rules}[args.command](args)
+        commands = {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
+                    "store": cmd_store, "eval": cmd_eval, "gazetteer": cmd_gazetteer, "rules": cmd_rules}
+        return commands[args.command](args)
     except ConflictMapError as err:
         print(f"conflictmap: error: {err}", file=sys.stderr)
         return 1
