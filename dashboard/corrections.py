@@ -109,17 +109,20 @@ def save_correction(store: EventsStore, toponym: str, place: Alternative, folder
     """Record that `toponym` means `place` (the gazetteer override table) and re-resolve the stored
     events that name it. Returns the store's new generation.
 
-    The two commit together: the store write is the commit point and carries the override entry
-    in its manifest; the entry is then added to the table and dropped from the manifest. A save
-    killed before the store swap changed nothing; one killed after it is completed by the next
-    `finish_corrections` (the next save, ingest or server start)."""
+    The moved rows go to the store as an overlay (with the clusters the move changes); no other
+    stored row is rewritten. The two commit together: the store write is the commit point and
+    carries the override entry in its manifest; the entry is then added to the table and dropped
+    from the manifest. A save killed before the store swap changed nothing; one killed after it is
+    completed by the next `finish_corrections` (the next save, ingest or server start)."""
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
     entry = {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
              "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
     check_override(**entry)  # refused before anything is written
     finish_corrections(store, folder)
-    generation = store.rewrite_events(lambda events: reresolve(events, toponym, place), pending={"override": entry})
+    condition, params = toponym_is(toponym)
+    generation = store.patch_events(condition, params, lambda events: reresolve(events, toponym, place),
+                                    pending={"override": entry})
     finish_corrections(store, folder)
     return generation
 
@@ -132,3 +135,9 @@ def finish_corrections(store: EventsStore, folder: Path | None = None) -> bool:
             add_override(**pending["override"], folder=folder)
 
     return store.finish_pending(apply)
+
+
+def toponym_is(toponym: str) -> tuple[str, list]:
+    """The rows whose toponym is `toponym` as same_name compares them (case and runs of spaces
+    ignored), as an SQL condition the store's DuckDB scan evaluates while it reads."""
+    return ("lower(trim(regexp_replace(toponym, '\\s+', ' ', 'g'))) = ?", [" ".join(toponym.split()).casefold()])

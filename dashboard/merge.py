@@ -1,4 +1,20 @@
-"""One event, many reports: rows of different articles about the same event share a cluster."""
+"""One event, many reports: rows of different articles about the same event share a cluster.
+
+The rules (issue 11). Two rows report the same event when
+- their types are of one class: the three violent ACLED types (Battles, Explosions/Remote violence,
+  Violence against civilians) form one class, because outlets type the same attack differently;
+  any other type only matches itself;
+- they are at the same place (the same place key: name and coordinates);
+- they happened on the same day, both dated to the day (different days are never chained: a week of
+  daily shelling at one town is seven events);
+- their actors are compatible: the non-empty actors of one row are a subset of the other's (a row
+  naming no actor is compatible with any), so "regime forces shelled X" and "rebels shelled X" on
+  one day stay two events.
+A cluster is a connected component of that relation. Statements, "Other" and undated rows are never
+merged. Since a component never leaves its (class, day, place) key, merging the rows of a few keys
+gives exactly what merging the whole table gives for those rows: that is what makes the store's
+merge incremental (dashboard/store.py).
+"""
 
 from __future__ import annotations
 
@@ -8,58 +24,99 @@ import pandas as pd
 
 from dashboard import schema as S
 
-WINDOW_DAYS = 1  # reports of the same event disagree by a day (time zones, "yesterday")
+VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+UNMERGED_TYPES = frozenset({"Other"})
+UNMERGED_SUBTYPES = frozenset({"Other", "Statement"})
+# What the merge reads of a row, and what it writes.
+MERGE_COLUMNS = [S.EVENT_ID, S.ARTICLE_ID, S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.SUB_EVENT_TYPE,
+                 S.ACTOR1, S.ACTOR2, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.SOURCE, S.FATALITIES]
+CLUSTER_COLUMNS = [S.CLUSTER_ID, S.N_SOURCES, S.FATALITIES_LOW, S.FATALITIES_HIGH]
+
+
+def type_class(event_type: pd.Series) -> pd.Series:
+    t = event_type.astype("string").fillna("")
+    return t.where(~t.isin(VIOLENT), "violent")
+
+
+def merge_keys(df: pd.DataFrame) -> pd.Series:
+    """Each row's "class|day|place key", or <NA> for a row that is never merged."""
+    day = df[S.EVENT_DATE].dt.strftime("%Y-%m-%d")
+    precision = df[S.DATE_PRECISION].astype("string").fillna("day")
+    mergeable = (df[S.EVENT_DATE].notna() & (precision == "day")
+                 & ~df[S.EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_TYPES)
+                 & ~df[S.SUB_EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_SUBTYPES))
+    key = type_class(df[S.EVENT_TYPE]) + "|" + day.astype("string") + "|" + S.place_keys(df).astype("string")
+    return key.where(mergeable, pd.NA)
+
+
+def _actors(df: pd.DataFrame) -> list[frozenset[str]]:
+    a1 = df[S.ACTOR1].astype("string").fillna("").str.strip()
+    a2 = df[S.ACTOR2].astype("string").fillna("").str.strip()
+    return [frozenset(x for x in pair if x) for pair in zip(a1, a2, strict=True)]
+
+
+def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    return a <= b or b <= a
+
+
+def _components(ids: list[str], actors: list[frozenset[str]]) -> list[str]:
+    """The smallest event id of each row's component (rows of one key; pairs linked when compatible)."""
+    parent = list(range(len(ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            if compatible(actors[i], actors[j]):
+                ri, rj = root(i), root(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    first: dict[int, str] = {}
+    for i, e in enumerate(ids):
+        r = root(i)
+        first[r] = min(first.get(r, e), e)
+    return [first[root(i)] for i in range(len(ids))]
+
+
+def cluster_of(first_id: str) -> str:
+    return hashlib.sha1(f"cluster|{first_id}".encode()).hexdigest()[:16]
 
 
 def merge_reports(events: pd.DataFrame) -> pd.DataFrame:
-    """Set cluster_id, n_sources and fatalities_low/high over the whole table.
+    """Set cluster_id, n_sources and fatalities_low/high over these rows (see the module's rules).
 
-    Rows are the same event when they have the same event type and sub-type, the same resolved
-    place, and dates within WINDOW_DAYS of each other (chained), and the event is not "Other".
-    Statements and undated rows are never merged: two statements in one place are two events.
-    Conflicting death counts are kept side by side as the cluster's low and high.
-    """
+    A row alone keeps its event id as cluster id; a cluster's id is derived from its smallest event
+    id, so it depends only on the cluster's members, not on the order or company they came in.
+    Conflicting death counts are kept side by side as the cluster's low and high."""
     df = events.copy()
-    df[S.CLUSTER_ID] = df[S.EVENT_ID]
-    mergeable = df[S.EVENT_DATE].notna() & ~df[S.SUB_EVENT_TYPE].isin(["Other", "Statement"])
-    key = df[S.EVENT_TYPE].astype(str) + "|" + df[S.SUB_EVENT_TYPE].astype(str) + "|" + S.place_keys(df)
-    sub = df[mergeable].assign(_key=key[mergeable]).sort_values(["_key", S.EVENT_DATE])
-    if not sub.empty:
-        gap = sub[S.EVENT_DATE].diff().dt.days.fillna(WINDOW_DAYS + 1)
-        new_group = (sub["_key"] != sub["_key"].shift()) | (gap > WINDOW_DAYS)
-        group = new_group.cumsum()
-        first_ids = sub.groupby(group)[S.EVENT_ID].transform("min")
-        cid = first_ids.map(lambda i: hashlib.sha1(f"cluster|{i}".encode()).hexdigest()[:16])
-        df.loc[sub.index, S.CLUSTER_ID] = cid
-    source = df[S.SOURCE].fillna("").astype(str)
-    outlet = source.where(source != "", df[S.ARTICLE_ID].astype(str))
+    ids = df[S.EVENT_ID].astype(str)
+    cid = ids.copy()
+    key = merge_keys(df)
+    shared = key.notna() & key.duplicated(keep=False)
+    if shared.any():
+        sub = df[shared].assign(_key=key[shared]).sort_values("_key", kind="stable")
+        actors = _actors(sub)
+        firsts: list[str] = []
+        positions = sub.groupby("_key", sort=False).indices
+        sub_ids = sub[S.EVENT_ID].astype(str).tolist()
+        order = []
+        for rows in positions.values():
+            rows = list(rows)
+            firsts.extend(_components([sub_ids[r] for r in rows], [actors[r] for r in rows]))
+            order.extend(rows)
+        first = pd.Series(firsts, index=sub.index[order])
+        # A row whose component is itself keeps its own id, as an unmerged row does.
+        merged = first[first.groupby(first).transform("size") > 1]
+        cid.loc[merged.index] = merged.map(cluster_of)
+    df[S.CLUSTER_ID] = cid.astype("string")
+    source = df[S.SOURCE].astype("string").fillna("")
+    outlet = source.where(source != "", df[S.ARTICLE_ID].astype("string"))
     g = df.assign(_outlet=outlet).groupby(S.CLUSTER_ID)
     df[S.N_SOURCES] = g["_outlet"].transform("nunique").astype("Int64")
     df[S.FATALITIES_LOW] = g[S.FATALITIES].transform("min").astype("Int64")
     df[S.FATALITIES_HIGH] = g[S.FATALITIES].transform("max").astype("Int64")
     return df
-
-
-def remerge_moved(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """merge_reports(after) when `after` is `before` (already merged) with some rows moved to other
-    places: only the places those rows left or joined can gain or lose a report, so only their rows
-    are merged again. The result equals merge_reports(after); on a million rows it is a small part
-    of the cost (a correction moves the rows of one toponym)."""
-    if len(before) != len(after) or not before.index.equals(after.index):
-        return merge_reports(after)
-    cols = [S.LOCATION, S.LATITUDE, S.LONGITUDE]
-    moved = pd.Series(False, index=after.index)
-    for c in cols:
-        a, b = before[c], after[c]
-        moved |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
-    if not moved.any():
-        return after
-    keys = set(S.place_keys(before[moved])) | set(S.place_keys(after[moved]))
-    names = {k.split("|", 1)[0] for k in keys}
-    near = after[after[S.LOCATION].astype(str).isin(names)]
-    affected = near.index[S.place_keys(near).isin(keys)]
-    out = after.copy()
-    merged = merge_reports(after.loc[affected])
-    for c in (S.CLUSTER_ID, S.N_SOURCES, S.FATALITIES_LOW, S.FATALITIES_HIGH):
-        out.loc[affected, c] = merged[c]
-    return out

@@ -1,25 +1,24 @@
-"""The events store: a directory of Parquet snapshots with an atomically replaced manifest.
+"""The events store: an append-only, partitioned Parquet dataset with an atomically replaced manifest.
 
-Layout: `manifest.json` names the current generation; `events-<gen>.parquet` and
-`articles-<gen>.parquet` hold its tables. A write produces a new generation's files first and
-only then swaps the manifest (`os.replace`), so a crash at any point leaves the previous
-generation readable. Writers hold an exclusive lock on `store.lock` (one writer at a time: an
-ingest, a correction or a synthetic store; the one that waits says for whom), and write into it
-who holds it. A reader takes the generation the manifest names and, should a write swap the
-manifest and remove those files in between, reads the new one: the previous generation's files
-are kept until the next write, so a reader never sees half of one or a missing file.
+An ingest writes new part files (its events by year, its articles) and the overlay rows of the
+stored events its merge changed, then a new manifest generation; it never reads or rewrites what is
+stored beyond the few rows its new events can be merged with (dashboard/merge.py: the same class,
+day and place). A correction writes the moved rows as an overlay. `compact` folds the overlays into
+the base parts and the many small parts of a year into one. Layout and crash safety:
+dashboard/store_files.py. Writers hold an exclusive lock on `store.lock` (one writer at a time: an
+ingest, a correction, a compaction or a synthetic store; the one that waits says for whom), and write
+into it who holds it. A reader takes the generation the manifest names and, should writes remove its
+files in between, reads the new one: the previous generation's files are kept until the next write,
+so a reader never sees half of one or a missing file.
 """
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import itertools
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -29,17 +28,19 @@ from typing import TypeVar
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
-from dashboard.merge import merge_reports, remerge_moved
+from dashboard.merge import CLUSTER_COLUMNS, merge_keys, merge_reports
 
 T = TypeVar("T")
-MANIFEST = "manifest.json"
+MANIFEST = F.MANIFEST
 LOCK = "store.lock"
-FORMAT_VERSION = 1
+FORMAT_VERSION = F.FORMAT_VERSION
 READ_ATTEMPTS = 5  # a reader outpaced by this many writes in a row gives up with a StoreError
 
 
@@ -67,91 +68,78 @@ class EventsStore:
         return (self.root / MANIFEST).is_file()
 
     def manifest(self) -> dict:
-        path = self.root / MANIFEST
-        if not path.is_file():
-            return {"format": FORMAT_VERSION, "generation": 0, "n_events": 0, "n_articles": 0, "hash": ""}
-        try:
-            m = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise StoreError(f"{path}: unreadable store manifest ({err})") from err
-        gen = m.get("generation") if isinstance(m, dict) else None
-        if not isinstance(gen, int) or isinstance(gen, bool) or gen < 0:
-            raise StoreError(f"{path}: store manifest has no valid 'generation'")
-        return m
+        return F.read_manifest(self.root)
 
-    def _table_path(self, name: str, gen: int) -> Path:
-        return self.root / f"{name}-{gen:06d}.parquet"
-
-    def _read(self, name: str, read: Callable[[Path], T]) -> T | None:
-        """read(path of table `name` in the current generation); None for an empty store. When a
-        write swapped the manifest and removed that file in between, the new generation is read."""
+    def _read(self, read: Callable[[dict], T]) -> T:
+        """read(manifest) for the current generation. When writes removed that generation's files
+        in between (two writes: the previous generation's files are kept until the next one), the
+        new generation is read instead."""
         for _ in range(READ_ATTEMPTS):
-            gen = self.manifest()["generation"]
-            if not gen:
-                return None
-            path = self._table_path(name, gen)
+            m = self.manifest()
             try:
-                return read(path)
-            except FileNotFoundError:
-                if self.manifest()["generation"] == gen:
-                    raise StoreError(f"{path}: cannot read {name} (named by the manifest, missing)") from None
-            except (OSError, pa.ArrowException) as err:
-                if self.manifest()["generation"] == gen:
-                    raise StoreError(f"{path}: cannot read {name} ({err})") from err
+                return read(m)
+            except StoreError:
+                if self.manifest()["generation"] == m["generation"]:
+                    raise
         raise StoreError(f"{self.root}: the store changed {READ_ATTEMPTS} times while it was being read")
 
-    def load_events(self, columns: list[str] | None = None) -> pd.DataFrame:
-        df = self._read("events", lambda path: pq.read_table(path, columns=columns).to_pandas())
-        if df is None:
-            return S.empty_events() if columns is None else S.empty_events()[columns]
-        return S.coerce_events(df) if columns is None else df
+    def files(self, m: dict | None = None) -> tuple[list[str], list[str]]:
+        """(base parts, overlays) of a generation, as paths: what a query engine reads."""
+        m = m or self.manifest()
+        return ([str(self.root / e["path"]) for e in m["events"]],
+                [str(self.root / e["path"]) for e in m["overlays"]])
 
-    def load_events_table(self, dictionary: tuple[str, ...] = ()) -> pa.Table | None:
+    def _events(self, m: dict, columns: list[str] | None = None, filter: ds.Expression | None = None,
+                dictionary: tuple[str, ...] = (), dates: tuple | None = None) -> pa.Table | None:
+        """The generation's effective events: base parts with the overlays applied (the latest row of
+        each event_id wins). `dates` (lo, hi) opens only the base parts that can hold them."""
+        parts = [e["path"] for e in m["events"] if dates is None or F.part_overlaps(e, *dates)]
+        cols = None if columns is None else list(dict.fromkeys([S.EVENT_ID, *columns]))
+        base = F.read_files(self.root, parts, "events", cols, filter, dictionary)
+        if not m["overlays"]:
+            return base
+        over = F.read_files(self.root, [e["path"] for e in m["overlays"]], "events", cols, None, dictionary)
+        over = F.latest_rows(over)
+        if filter is not None:
+            over_all_ids = over[S.EVENT_ID]
+            over = ds.dataset(over).to_table(filter=filter)
+            if base is None:
+                return over
+            base = base.filter(pc.invert(pc.is_in(base[S.EVENT_ID], value_set=over_all_ids)))
+            return F.overlay_onto(base, over, in_place=False)
+        return over if base is None else F.overlay_onto(base, over, in_place=True)
+
+    def load_events(self, columns: list[str] | None = None) -> pd.DataFrame:
+        table = self._read(lambda m: self._events(m, columns) if m["generation"] else None)
+        if table is None:
+            return S.empty_events() if columns is None else S.empty_events()[columns]
+        df = table.to_pandas()
+        return S.coerce_events(df) if columns is None else df[columns]
+
+    def load_events_table(self, dictionary: tuple[str, ...] = (), columns: list[str] | None = None) -> pa.Table | None:
         """The events as an Arrow table (None for an empty store): no pandas objects, so a million rows
-        stay compact. Columns named in `dictionary` are read dictionary-encoded (few distinct values)."""
-        return self._read("events", lambda path: pq.read_table(path, read_dictionary=list(dictionary) or None))
+        stay compact. Columns named in `dictionary` are read dictionary-encoded (few distinct values);
+        `columns` reads only those (and event_id, which the overlays are matched by)."""
+        return self._read(lambda m: self._events(m, columns=columns, dictionary=dictionary)
+                          if m["generation"] else None)
 
     def load_articles(self) -> pd.DataFrame:
-        df = self._read("articles", lambda path: pq.read_table(path).to_pandas())
-        return pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)) if df is None else df
+        table = self._read(self._articles)
+        return pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)) if table is None else table.to_pandas()
+
+    def _articles(self, m: dict, columns: list[str] | None = None,
+                  filter: ds.Expression | None = None) -> pa.Table | None:
+        return F.read_files(self.root, [e["path"] for e in m["articles"]], "articles", columns, filter)
 
     def load_article(self, article_id: str) -> dict | None:
-        """One article's row (title, text, ...) or None; reads only the matching row group data."""
-        rows = self._read("articles", lambda path: pq.read_table(
-            path, filters=[("article_id", "==", article_id)]).to_pylist())
+        """One article's row (title, text, ...) or None; reads only the matching rows' data."""
+        table = self._read(lambda m: self._articles(m, filter=ds.field("article_id") == article_id))
+        rows = [] if table is None else table.to_pylist()
         return rows[0] if rows else None
 
-    def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame], pending: dict | None = None) -> int:
-        """Replace the events table by transform(events) under the write lock (so a concurrent
-        ingest is never lost), re-merging reports since places may have moved. Returns the new generation.
-
-        `pending` (JSON) is recorded in the new manifest, in the same atomic swap: work that must follow
-        this write (a correction's override entry), done by `finish_pending` even after a crash."""
-        with self._lock():
-            before = self.load_events()
-            events = S.coerce_events(remerge_moved(before, S.coerce_events(transform(before))))
-            self._write(events, None, {"pending": pending} if pending else None)
-            return int(self.manifest()["generation"])
-
-    def finish_pending(self, apply: Callable[[dict], None]) -> bool:
-        """Run apply(pending) for the work the last write recorded, then drop it from the manifest
-        (same generation). Returns whether there was any. Until `apply` succeeds it stays recorded."""
-        if "pending" not in self.manifest():
-            return False
-        with self._lock():
-            manifest = self.manifest()
-            if "pending" not in manifest:
-                return False
-            apply(manifest.pop("pending"))
-            try:
-                self._write_manifest(manifest)
-            except OSError as err:
-                raise StoreError(f"{self.root}: cannot update the manifest ({err.strerror or err})") from err
-            return True
-
     def article_ids(self) -> set[str]:
-        ids = self._read("articles", lambda path: pq.read_table(path, columns=["article_id"]).column(0).to_pylist())
-        return set(ids or ())
+        table = self._read(lambda m: self._articles(m, columns=["article_id"]))
+        return set() if table is None else set(table.column(0).to_pylist())
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -197,131 +185,226 @@ class EventsStore:
                 time.sleep(0.05)
 
     def append(self, events: pd.DataFrame, articles: Iterable[Article]) -> tuple[int, int]:
-        """Add articles not already stored (by article_id) and their events. Returns (articles, events) added."""
+        """Add articles not already stored (by article_id) and their events, merged with the stored
+        reports of the same events. Returns (articles, events) added."""
         with self._lock():
+            m = self.manifest()
             known = self.article_ids()
             new_articles = []
             for a in articles:
                 if a.article_id not in known:
                     known.add(a.article_id)
                     new_articles.append(a)
-            new_ids = {a.article_id for a in new_articles}
-            events = S.coerce_events(events)
-            events = events[events[S.ARTICLE_ID].isin(new_ids)]
             if not new_articles:
                 return 0, 0
-            old_events = self.load_events()
-            old_articles = self.load_articles()
-            all_events = pd.concat([df for df in (old_events, events) if len(df)], ignore_index=True) \
-                if len(old_events) else events
-            all_events = S.coerce_events(merge_reports(all_events.drop_duplicates(S.EVENT_ID, keep="first")))
-            new_art_df = articles_frame(new_articles)
-            all_articles = pd.concat([old_articles, new_art_df], ignore_index=True) if len(old_articles) \
-                else new_art_df
-            self._write(all_events, all_articles)
+            new_ids = {a.article_id for a in new_articles}
+            events = S.coerce_events(events)
+            events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
+            rows, changed = self._merge_in(m, events)
+            self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles))
             return len(new_articles), len(events)
 
-    def replace_events(self, events: pd.DataFrame) -> None:
-        """Swap the whole events table (after a re-resolution), keeping the articles."""
+    def _candidates(self, m: dict, keys: set[str], exclude: pd.Series | None = None) -> pd.DataFrame:
+        """The stored (effective) rows whose merge key is one of `keys`: the only rows new rows with
+        these keys can share a cluster with. DuckDB finds the ids of the rows on those days at those
+        places (reading five columns, and only the row groups of those dates), then reads those rows
+        whole (its Parquet reader fetches the other columns for matching rows only)."""
+        if not keys or not m["generation"]:
+            return S.empty_events()
+        wanted = pd.DataFrame([_key_parts(k) for k in keys], columns=["day", "location", "lat_i", "lon_i"])
+        lo = pd.Timestamp(wanted["day"].min())
+        hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
+        tenth = "CAST(round_even({} * 10000, 0) AS BIGINT)"
+        # The places go in as a table, not thousands of parameters (binding those cost seconds).
+        ids = self._sql(m, f"""
+            SELECT e.event_id, e.event_date FROM (
+                SELECT event_id, event_date, location, latitude, longitude FROM {{events}}
+                WHERE event_date >= ? AND event_date < ? AND location IN (SELECT location FROM wanted)) e
+            JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location
+                AND {tenth.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i
+                AND {tenth.format('e.longitude')} IS NOT DISTINCT FROM k.lon_i""",
+                        [lo.to_pydatetime(), hi.to_pydatetime()], (lo, hi), wanted=wanted)
+        if exclude is not None:  # rows the caller brings itself (moved rows): not read again
+            ids = ids[~ids[S.EVENT_ID].isin(exclude)]
+        if ids.empty:
+            return S.empty_events()
+        # The ids as literals: an IN list of constants is pushed into the Parquet scan (the other
+        # columns are then read for those rows only); a join or thousands of parameters are not.
+        listed = ", ".join(_quote(i) for i in ids[S.EVENT_ID].astype(str))
+        days = pd.to_datetime(ids[S.EVENT_DATE])
+        whole = S.coerce_events(self._sql(
+            m, f"SELECT * FROM {{events}} WHERE event_date >= ? AND event_date <= ? AND event_id IN ({listed})",
+            [days.min().to_pydatetime(), days.max().to_pydatetime()], (days.min(), days.max())))
+        return whole[merge_keys(whole).isin(keys).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
+
+    def _sql(self, m: dict, query: str, params: list, dates: tuple, **frames: pd.DataFrame) -> pd.DataFrame:
+        """A DuckDB query over {events}: the effective events of the parts that can hold `dates`."""
+        import duckdb
+
+        base = [str(self.root / e["path"]) for e in m["events"] if F.part_overlaps(e, *dates)]
+        over = [str(self.root / e["path"]) for e in m["overlays"]]
+        if not base and not over:
+            return pd.DataFrame(columns=[S.EVENT_ID, S.EVENT_DATE])
+        try:
+            with duckdb.connect() as con:
+                for name, frame in frames.items():
+                    con.register(name, frame)
+                return con.execute(query.replace("{events}", F.events_sql(base, over)), params).df()
+        except duckdb.Error as err:
+            raise StoreError(f"{self.root}: cannot read events ({err})") from err
+
+    def _merge_in(self, m: dict, rows: pd.DataFrame, also: set[str] = frozenset()) -> tuple[pd.DataFrame,
+                                                                                             pd.DataFrame]:
+        """(rows with their cluster columns, stored rows whose cluster columns changed), for new or
+        moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the
+        places moved rows left)."""
+        keys = set(merge_keys(rows).dropna()) | set(also)
+        stored = self._candidates(m, keys, rows[S.EVENT_ID])
+        stored = stored[~stored[S.EVENT_ID].isin(rows[S.EVENT_ID])].reset_index(drop=True)
+        merged = S.coerce_events(merge_reports(pd.concat([stored, S.coerce_events(rows)], ignore_index=True)
+                                               if len(stored) else S.coerce_events(rows)))
+        old, new = merged.iloc[:len(stored)].reset_index(drop=True), merged.iloc[len(stored):]
+        differs = pd.Series(False, index=old.index)
+        for c in CLUSTER_COLUMNS:
+            a, b = old[c], stored[c]
+            differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
+        return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True)
+
+    def patch_events(self, condition: str, params: list, transform: Callable[[pd.DataFrame], pd.DataFrame],
+                     pending: dict | None = None) -> int:
+        """Replace the stored rows an SQL `condition` (DuckDB, over the events' columns) matches by
+        transform(rows) (the same rows, some columns changed; a place moved), as an overlay: no other
+        row is read or written but those the merge must see again. Returns the store's generation
+        (unchanged when nothing matched and nothing is pending).
+
+        `pending` (JSON) is recorded in the new manifest, in the same atomic swap: work that must follow
+        this write (a correction's override entry), done by `finish_pending` even after a crash."""
         with self._lock():
-            self._write(S.coerce_events(events), self.load_articles())
+            m = self.manifest()
+            table = self._sql(m, f"SELECT * FROM {{events}} WHERE {condition}", params, (None, None)) \
+                if m["generation"] else pd.DataFrame()
+            if not len(table):
+                return self._commit(m, pending=pending) if pending else int(m["generation"])
+            before = S.coerce_events(table)
+            after = S.coerce_events(transform(before))
+            rows, changed = self._merge_in(m, after, set(merge_keys(before).dropna()))
+            overlay = pd.concat([rows, changed], ignore_index=True)
+            return self._commit(m, overlay=overlay, pending=pending)
+
+    def finish_pending(self, apply: Callable[[dict], None]) -> bool:
+        """Run apply(pending) for the work the last write recorded, then drop it from the manifest
+        (same generation). Returns whether there was any. Until `apply` succeeds it stays recorded."""
+        if "pending" not in self.manifest():
+            return False
+        with self._lock():
+            manifest = self.manifest()
+            if "pending" not in manifest:
+                return False
+            apply(manifest.pop("pending"))
+            try:
+                F.write_manifest(self.root, manifest)
+            except OSError as err:
+                raise StoreError(f"{self.root}: cannot update the manifest ({err.strerror or err})") from err
+            return True
+
+    def _commit(self, m: dict, new: pd.DataFrame | None = None, overlay: pd.DataFrame | None = None,
+                articles: pd.DataFrame | None = None, pending: dict | None = None,
+                previous: dict | None = None) -> int:
+        """Write the new files of generation m + 1 and swap the manifest; returns the generation.
+        A pending entry not yet finished is carried on (or replaced by this write's `pending`).
+        `previous`: the generation on disk when `m` is not it (a replacement starts from an empty list)."""
+        gen = int(m["generation"]) + 1
+        out = {**F.empty_manifest(), **{k: m[k] for k in ("events", "overlays", "articles", "hash")}}
+        if pending or "pending" in m:
+            out["pending"] = pending or m["pending"]
+        out["events"], out["overlays"], out["articles"] = list(m["events"]), list(m["overlays"]), list(m["articles"])
+        try:
+            if new is not None and len(new):
+                out["events"] += F.write_parts(self.root, new, gen)
+                out["hash"] = F.ids_hash(m["hash"], new[S.EVENT_ID].astype(str))
+            if overlay is not None and len(overlay):
+                rel = f"overlays/part-{gen:06d}.parquet"
+                F.write_table(self.root, rel, pa.Table.from_pandas(S.coerce_events(overlay), preserve_index=False))
+                out["overlays"].append({"path": rel, "rows": len(overlay)})
+            if articles is not None:
+                rel = f"articles/part-{gen:06d}.parquet"
+                F.write_table(self.root, rel, pa.Table.from_pandas(articles, preserve_index=False))
+                out["articles"].append({"path": rel, "rows": len(articles)})
+            out.update(generation=gen, n_events=sum(int(e["rows"]) for e in out["events"]),
+                       n_articles=_count_articles(m, out, articles))
+            F.write_manifest(self.root, out)
+        except (OSError, pa.ArrowException) as err:
+            raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+        F.clean(self.root, out, previous=previous or m)
+        return gen
+
+    def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
+        """Replace the whole events table by transform(events), merged again, keeping the articles
+        (their files are named again, not copied). A full rewrite: corrections use patch_events."""
+        with self._lock():
+            m = self.manifest()
+            events = S.coerce_events(merge_reports(S.coerce_events(transform(self.load_events()))))
+            return self._replace(m, events)
+
+    def replace_events(self, events: pd.DataFrame) -> None:
+        """Swap the whole events table, keeping the articles."""
+        with self._lock():
+            self._replace(self.manifest(), S.coerce_events(events))
+
+    def _replace(self, m: dict, events: pd.DataFrame) -> int:
+        base = {**m, "events": [], "overlays": [], "hash": ""}
+        return self._commit(base, new=events, previous=m) if len(events) else self._commit(base, previous=m)
 
     def replace_with_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
-        """Replace the whole store with (events, articles) chunks streamed to disk one at a time, so a
-        large store (a synthetic million events) is written in bounded memory; atomic like every write."""
+        """Replace the whole store with (events, articles) chunks written one at a time, so a large
+        store (synthetic millions of events) is written in bounded memory; atomic like every write."""
         with self._lock():
-            self._write_chunks(chunks)
+            current = self.manifest()
+            m = {**F.empty_manifest(), "generation": current["generation"]}
+            gen = m["generation"] + 1
+            events, arts, ids = [], [], []
+            try:
+                for no, (ev, ar) in enumerate(itertools.chain(chunks)):
+                    events += F.write_parts(self.root, ev, gen, f"-{no:04d}")
+                    rel = f"articles/part-{gen:06d}-{no:04d}.parquet"
+                    F.write_table(self.root, rel, pa.Table.from_pandas(ar, preserve_index=False))
+                    arts.append({"path": rel, "rows": len(ar)})
+                    ids.extend(ev[S.EVENT_ID].astype(str))
+            except (OSError, pa.ArrowException) as err:
+                raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
+            self._commit({**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)}, previous=current)
 
-    def _write(self, events: pd.DataFrame, articles: pd.DataFrame | None, extra: dict | None = None) -> None:
-        """Write a new generation; articles None keeps the current articles table (a hard link to
-        the same file, so a rewrite of the events does not read and write every article again)."""
-        old = self.manifest()
-        gen = int(old["generation"]) + 1
-        try:
-            for name, df in (("events", events), ("articles", articles)):
-                fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
-                os.close(fd)
-                if df is None and int(old["generation"]):
-                    self._keep_table(self._table_path(name, int(old["generation"])), tmp)
-                elif df is None:
-                    pq.write_table(pa.Table.from_pandas(pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)),
-                                                        preserve_index=False), tmp, compression="zstd")
-                else:
-                    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), tmp, compression="zstd")
-                os.replace(tmp, self._table_path(name, gen))
-            n_articles = len(articles) if articles is not None else int(old["n_articles"])
-            self._swap_manifest(gen, len(events), n_articles, events[S.EVENT_ID].astype(str), extra)
-        except (OSError, pa.ArrowException) as err:
-            raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
-        self._clean(gen)
+    def compact(self) -> dict:
+        """Fold the overlays into the base parts and each year's parts into one file (sorted by
+        date), in a new generation swapped in atomically; returns {"files_before", "files_after"}."""
+        from dashboard.store_compact import compact
 
-    @staticmethod
-    def _keep_table(current: Path, tmp: str) -> None:
-        """The current file under the new generation's temporary name: a hard link where the file
-        system has them, else a copy."""
-        os.unlink(tmp)
-        try:
-            os.link(current, tmp)
-        except OSError:
-            shutil.copyfile(current, tmp)
+        with self._lock():
+            return compact(self, self.manifest())
 
-    def _write_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
-        gen = int(self.manifest()["generation"]) + 1
-        writers: dict[str, pq.ParquetWriter] = {}
-        tmps: dict[str, str] = {}
-        ids: list[str] = []
-        counts = {"events": 0, "articles": 0}
-        empty = (S.empty_events(), pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)))
-        try:
-            for events, articles in itertools.chain(chunks, [empty]):
-                if writers and events is empty[0]:
-                    break  # the empty pair only stands in when no chunk came: a store always has both files
-                for name, df in (("events", S.coerce_events(events)), ("articles", articles)):
-                    table = pa.Table.from_pandas(df, preserve_index=False)
-                    if name not in writers:
-                        fd, tmps[name] = tempfile.mkstemp(dir=self.root, suffix=".parquet.tmp")
-                        os.close(fd)
-                        writers[name] = pq.ParquetWriter(tmps[name], table.schema, compression="zstd")
-                    writers[name].write_table(table.cast(writers[name].schema))
-                    counts[name] += len(df)
-                ids.extend(events[S.EVENT_ID].astype(str))
-            for name, writer in writers.items():
-                writer.close()
-                os.replace(tmps[name], self._table_path(name, gen))
-            self._swap_manifest(gen, counts["events"], counts["articles"], ids)
-        except (OSError, pa.ArrowException) as err:
-            raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
-        finally:
-            for writer in writers.values():
-                if writer.is_open:
-                    writer.close()
-        self._clean(gen)
 
-    def _swap_manifest(self, gen: int, n_events: int, n_articles: int, event_ids: Iterable[str],
-                       extra: dict | None = None) -> None:
-        digest = hashlib.sha1(",".join(sorted(event_ids)).encode()).hexdigest()[:12]
-        manifest = {"format": FORMAT_VERSION, "generation": gen, "n_events": int(n_events),
-                    "n_articles": int(n_articles), "hash": digest, **(extra or {})}
-        self._write_manifest(manifest)
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
-    def _write_manifest(self, manifest: dict) -> None:
-        """The manifest through a temporary file, fsync and a rename: the commit point of every write."""
-        fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".json.tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.root / MANIFEST)
 
-    def _clean(self, gen: int) -> None:
-        # The previous generation stays until the next write: a reader that read the old manifest
-        # an instant before the swap still finds its files.
-        keep = (f"-{gen:06d}.parquet", f"-{gen - 1:06d}.parquet")
-        for old in self.root.glob("*.parquet"):
-            if not old.name.endswith(keep):
-                old.unlink(missing_ok=True)
-        for tmp in self.root.glob("*.tmp"):
-            tmp.unlink(missing_ok=True)
+def _key_parts(key: str) -> tuple:
+    """(day, location, lat_i, lon_i) of a merge key "class|day|location|lat|lon" (coordinates in
+    10**-4 degrees, None when missing), as the store's rows are matched against it."""
+    _, day, place = key.split("|", 2)
+    location, lat, lon = place.rsplit("|", 2)
+
+    def tenth(v: str) -> int | None:
+        x = float(v)
+        return None if x != x else round(x * 10000)
+
+    return pd.Timestamp(day).date(), location, tenth(lat), tenth(lon)
+
+
+def _count_articles(m: dict, out: dict, added: pd.DataFrame | None) -> int:
+    # A format-1 store's articles file has no row count in the manifest: count on from its total.
+    if all("rows" in e for e in out["articles"]):
+        return sum(int(e["rows"]) for e in out["articles"])
+    return int(m["n_articles"]) + (len(added) if added is not None else 0)
 
 
 def articles_frame(articles: Iterable[Article]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ seeded and chunked: the same (n, seed) gives the same store, and memory stays bo
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,12 +202,42 @@ def _sample_articles(n_events: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame({"region": region, "town": town, "day": day.astype(np.int64) + START_DAY, "k": k})
 
 
+def place_alternatives(places: Places) -> np.ndarray:
+    """The `alternatives` JSON of each place, as a real ingest fills it: the place itself first, then
+    what else its name could mean (a namesake elsewhere in the pool), its province and its country,
+    each with every field the pipeline writes. One string per place: rows naming the same place
+    carry the same candidates, as rows of one toponym do in a real store."""
+    def entry(i: int, score: float) -> dict:
+        c = COUNTRIES[int(places.country[i])]
+        return {"name": str(places.name[i]), "lat": float(places.lat[i]), "lon": float(places.lon[i]),
+                "geonameid": 9_000_000 + int(i), "feature_code": str(places.feature[i]), "country_code": c[1],
+                "country": c[0], "admin1": str(places.admin1[i]), "geo_precision": int(places.precision[i]),
+                "score": round(score, 3)}
+
+    n = len(places.name)
+    province = {str(places.admin1[p]): int(p) for p in places.province_of_town}
+    out = np.empty(n, dtype=object)
+    for i in range(n):
+        others = [(i * 7919 + 13) % n]  # a namesake: another place of the pool, far or near
+        prov = province.get(str(places.admin1[i]))
+        if prov is not None:
+            others.append(prov)
+        others.append(int(places.country_place[int(places.country[i])]))
+        seen, alts = {i}, [entry(i, 9.0)]
+        for k, j in enumerate(others):
+            if j not in seen:
+                seen.add(j)
+                alts.append(entry(j, 8.0 - k))
+        out[i] = json.dumps(alts, ensure_ascii=False)
+    return out
+
+
 def _article_id(seed: int, i: int) -> str:
     return hashlib.sha1(f"synthetic-{seed}-{i}".encode()).hexdigest()[:16]
 
 
 def _events_chunk(arts: pd.DataFrame, first_article: int, places: Places, seed: int,
-                  chunk_no: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  chunk_no: int, alternatives: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng([seed, 4, chunk_no])
     k = arts["k"].to_numpy()
     art = np.repeat(np.arange(len(arts)), k)
@@ -302,6 +333,7 @@ def _events_chunk(arts: pd.DataFrame, first_article: int, places: Places, seed: 
         S.COUNTRY: np.array([c[0] for c in COUNTRIES], dtype=object)[places.country[place]],
         S.COUNTRY_CODE: np.array([c[1] for c in COUNTRIES], dtype=object)[places.country[place]],
         S.ADMIN1: places.admin1[place], S.GEO_PRECISION: places.precision[place],
+        S.ALTERNATIVES: alternatives[place],
         S.FATALITIES: tolls, S.FATALITIES_TEXT: tolls_text,
         S.INJURED: pd.array(np.where(injured >= 0, injured, 0), dtype="Int64"), S.INJURED_TEXT: inj_text,
         S.DISPLACED: pd.array(np.where(displaced >= 0, displaced, 0), dtype="Int64"), S.DISPLACED_TEXT: disp_text,
@@ -326,11 +358,12 @@ def synthetic_chunks(n_events: int, seed: int = 0,
     if n_events < 1:
         return
     places = build_places(seed)
+    alternatives = place_alternatives(places)
     arts = _sample_articles(n_events, seed)
     ends = np.searchsorted(np.cumsum(arts["k"].to_numpy()), np.arange(chunk_events, n_events, chunk_events))
     bounds = [0, *sorted(set(int(e) + 1 for e in ends if e + 1 < len(arts))), len(arts)]
     for no, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
-        yield _events_chunk(arts.iloc[a:b].reset_index(drop=True), a, places, seed, no)
+        yield _events_chunk(arts.iloc[a:b].reset_index(drop=True), a, places, seed, no, alternatives)
 
 
 def synthetic_events(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:

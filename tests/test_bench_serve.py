@@ -82,8 +82,12 @@ def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     """A real server process on a free loopback port over a small synthetic store (no browser here)."""
     figures = B.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
     for key in ("events", "p95_ms_brush", "p95_ms_filter", "p95_ms_click", "max_response_bytes",
-                "page_ready_s", "rss_mb"):
+                "page_ready_s", "rss_mb", "first_answer_s", "page_bytes", "append_ratio", "correction_s",
+                "correction_rss_growth_mb"):
         assert key in figures, key
+    assert figures["page_bytes"] > figures["max_response_bytes"] and figures["page_files"] > 3
+    assert figures["append_full_s"] > 0 and figures["append_empty_s"] > 0 and figures["append_events"] > 100
+    assert figures["correction_rows"] > 0 and figures["correction_s"] >= figures["correction_save_s"] > 0
     assert figures["events"] == 300
     assert figures["page_ready_s"] is None and "pages=0" in figures["page_ready_error"]
     assert figures["p95_ms_brush"] > 0 and 0 < figures["max_response_bytes"] < 1_000_000

@@ -119,7 +119,7 @@ def test_a_save_whose_store_write_fails_leaves_the_override_table_alone(tmp_path
     def disk_full(*_a, **_k):
         raise StoreError("disk full")
 
-    monkeypatch.setattr(store, "_write", disk_full)
+    monkeypatch.setattr(store, "_commit", disk_full)
     with pytest.raises(StoreError):
         save_correction(store, "Idlib", Alternative.from_dict(PROVINCE), folder=tmp_path / "gz")
     assert read_table(tmp_path / "gz" / OVERRIDES) == [] and store.manifest()["generation"] == 1

@@ -30,3 +30,32 @@ def test_long_article_is_generated_to_size() -> None:
     text = long_article(20_000, seed=1)
     assert 19_000 < len(text) <= 20_000 and text == long_article(20_000, seed=1)
     assert text.count("\n\n") > 10
+
+
+def test_parsing_processes_die_with_their_parent(tmp_path) -> None:
+    """kill -9 of an ingest must not leave its forked parsing processes running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    code = ("import multiprocessing as mp, sys, time\n"
+            "from dashboard.nlp import children_die_with_parent\n"
+            "children_die_with_parent()\n"
+            "p = mp.get_context('fork').Process(target=time.sleep, args=(600,)); p.start()\n"
+            "print(p.pid, flush=True); time.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    child = psutil.Process(int(parent.stdout.readline()))
+    assert child.is_running()
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 30
+    while child.is_running() and child.status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline:
+        time.sleep(0.05)  # waiting for the kernel to deliver the signal, not for time to pass
+    survived = child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    if survived:
+        child.kill()  # do not leave it behind when the test fails
+    assert not survived

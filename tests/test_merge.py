@@ -1,67 +1,158 @@
-"""Reports of the same event in several articles become one cluster with its sources counted."""
+"""Reports of the same event in several articles become one cluster with its sources counted; the
+store's incremental merge gives what a merge of the whole table gives."""
 
 from __future__ import annotations
 
+import random
+from datetime import date
+from pathlib import Path
+
 import pandas as pd
+import pytest
 
 from dashboard import schema as S
-from dashboard.merge import merge_reports
+from dashboard.ingest.article import Article
+from dashboard.merge import CLUSTER_COLUMNS, merge_reports
+from dashboard.store import EventsStore
+
+STRIKE = dict(event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", location="Saraqib",
+              latitude=35.86, longitude=36.8, actor1="", actor2="")
 
 
 def test_same_event_in_three_outlets(make_events) -> None:
-    base = dict(event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", location="Saraqib",
-                latitude=35.86, longitude=36.8)
     df = make_events(
-        dict(base, event_id="a1", article_id="A", source="SANA", event_date="2016-08-01", fatalities=12),
-        dict(base, event_id="b1", article_id="B", source="AFP", event_date="2016-08-02", fatalities=15),
-        dict(base, event_id="c1", article_id="C", source="AFP", event_date="2016-08-01", fatalities=None),
-        # A week later at the same place: another strike.
-        dict(base, event_id="d1", article_id="D", source="AFP", event_date="2016-08-09", fatalities=3),
-        # Same day and place, different type: another event.
-        dict(base, event_id="e1", article_id="E", source="SANA", event_date="2016-08-01",
+        dict(STRIKE, event_id="a1", article_id="A", source="SANA", event_date="2016-08-01", fatalities=12),
+        dict(STRIKE, event_id="b1", article_id="B", source="AFP", event_date="2016-08-01", fatalities=15),
+        # Another violent type the same day at the same place: one class, the same event.
+        dict(STRIKE, event_id="c1", article_id="C", source="AFP", event_date="2016-08-01", fatalities=None,
              event_type="Battles", sub_event_type="Armed clash"),
+        # The next day at the same place: another strike (days are never chained).
+        dict(STRIKE, event_id="d1", article_id="D", source="AFP", event_date="2016-08-02", fatalities=3),
+        # Same day and place, a protest: another event.
+        dict(STRIKE, event_id="e1", article_id="E", source="SANA", event_date="2016-08-01",
+             event_type="Protests", sub_event_type="Peaceful protest"),
     )
     out = merge_reports(df).set_index(S.EVENT_ID)
     cluster = out.loc[["a1", "b1", "c1"]]
     assert cluster[S.CLUSTER_ID].nunique() == 1
     assert cluster[S.N_SOURCES].tolist() == [2, 2, 2], "SANA and AFP"
     assert cluster[S.FATALITIES_LOW].tolist() == [12] * 3 and cluster[S.FATALITIES_HIGH].tolist() == [15] * 3
-    assert out.loc["d1", S.CLUSTER_ID] not in set(cluster[S.CLUSTER_ID])
-    assert out.loc["e1", S.CLUSTER_ID] not in set(cluster[S.CLUSTER_ID])
-    assert out.loc["d1", S.N_SOURCES] == 1 and out.loc["d1", S.FATALITIES_LOW] == 3
+    assert out.loc["d1", S.CLUSTER_ID] == "d1" and out.loc["d1", S.N_SOURCES] == 1
+    assert out.loc["e1", S.CLUSTER_ID] == "e1"
 
 
-def test_statements_and_undated_rows_are_not_merged(make_events) -> None:
+def test_different_actors_block_the_merge(make_events) -> None:
+    day = dict(STRIKE, event_date="2016-08-01")
+    df = make_events(
+        dict(day, event_id="r1", article_id="A", actor1="Military Forces of Syria"),
+        dict(day, event_id="r2", article_id="B", actor1="Military Forces of Syria", actor2="Civilians"),
+        dict(day, event_id="h1", article_id="C", actor1="HTS"),
+    )
+    out = merge_reports(df).set_index(S.EVENT_ID)
+    assert out.loc["r1", S.CLUSTER_ID] == out.loc["r2", S.CLUSTER_ID], "one side's actors within the other's"
+    assert out.loc["h1", S.CLUSTER_ID] == "h1", "another actor: another event"
+
+
+def test_statements_undated_and_month_dated_rows_are_not_merged(make_events) -> None:
     base = dict(event_type="Diplomacy", sub_event_type="Statement", location="Ankara", latitude=39.92,
                 longitude=32.85, event_date="2020-03-04")
     df = make_events(dict(base, event_id="s1", article_id="A"), dict(base, event_id="s2", article_id="B"),
                      dict(base, event_id="u1", article_id="C", sub_event_type="Meeting/summit", event_date=None),
-                     dict(base, event_id="u2", article_id="D", sub_event_type="Meeting/summit", event_date=None))
+                     dict(base, event_id="u2", article_id="D", sub_event_type="Meeting/summit", event_date=None),
+                     dict(STRIKE, event_id="m1", article_id="E", event_date="2020-03-01", date_precision="month"),
+                     dict(STRIKE, event_id="m2", article_id="F", event_date="2020-03-01", date_precision="month"))
     out = merge_reports(df)
-    assert out[S.CLUSTER_ID].nunique() == 4
+    assert out[S.CLUSTER_ID].tolist() == out[S.EVENT_ID].tolist()
     assert (out[S.N_SOURCES] == 1).all()
-    assert pd.isna(out[S.FATALITIES_LOW]).all()
 
 
-def test_remerging_only_the_moved_places_equals_merging_everything() -> None:
-    from dashboard.corrections import Alternative, reresolve
-    from dashboard.merge import remerge_moved
+def _corpus(n: int, seed: int) -> pd.DataFrame:
+    """Rows crowded onto few places, days, types and actors, so that many of them merge."""
     from dashboard.synth import synthetic_events
 
-    events, _ = synthetic_events(3000, seed=3)
-    before = S.coerce_events(merge_reports(events))
-    # Move one toponym's rows onto another busy place, so clusters split at the old place and
-    # join the reports already at the new one.
-    names = before[S.TOPONYM].value_counts().index
-    target = before[before[S.TOPONYM] == names[1]].iloc[0]
-    place = Alternative(name=target[S.LOCATION], lat=float(target[S.LATITUDE]), lon=float(target[S.LONGITUDE]),
-                        geonameid=None, feature_code="PPL", country_code="SY", country="Syria", admin1="")
-    after = reresolve(before, names[0], place)
-    assert (after[S.LOCATION] != before[S.LOCATION]).any()
+    events, _ = synthetic_events(n, seed=seed)
+    rng = random.Random(seed)
+    events[S.EVENT_DATE] = [pd.Timestamp("2021-05-01") + pd.Timedelta(days=rng.randrange(4)) if rng.random() < 0.95
+                            else pd.NaT for _ in range(len(events))]
+    events[S.DATE_PRECISION] = "day"
+    events[S.SOURCE] = [f"outlet-{rng.randrange(6)}" for _ in range(len(events))]
+    events[S.ACTOR1] = [rng.choice(["", "", "A", "B"]) for _ in range(len(events))]
+    events[S.ACTOR2] = [rng.choice(["", "", "", "A", "C"]) for _ in range(len(events))]
+    return S.coerce_events(events)
 
-    fast = S.coerce_events(remerge_moved(before, after))
-    full = S.coerce_events(merge_reports(after))
-    pd.testing.assert_frame_equal(fast, full)
-    assert (fast[S.N_SOURCES] != before[S.N_SOURCES]).any(), "the move changed some clusters"
-    # Nothing moved: nothing to merge again.
-    pd.testing.assert_frame_equal(remerge_moved(before, before.copy()), before)
+
+def _keyed(events: pd.DataFrame) -> pd.DataFrame:
+    return events.set_index(S.EVENT_ID).sort_index()[CLUSTER_COLUMNS]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_merge_equals_a_full_merge(tmp_path: Path, seed: int) -> None:
+    events = _corpus(800, seed)
+    # Article ids become the hashes of the stand-in texts, so the store takes the rows.
+    arts = {a: Article(text=f"article {a}", title=a, published=date(2021, 5, 2), source="s")
+            for a in events[S.ARTICLE_ID].unique()}
+    events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+    ids = list(arts)
+    random.Random(seed).shuffle(ids)
+    store = EventsStore(tmp_path / "s")
+    rng = random.Random(seed)
+    i = 0
+    while i < len(ids):
+        batch = ids[i:i + rng.randint(1, 40)]
+        i += len(batch)
+        mine = {arts[a].article_id for a in batch}
+        store.append(events[events[S.ARTICLE_ID].isin(mine)], [arts[a] for a in batch])
+    stored = store.load_events()
+    full = S.coerce_events(merge_reports(events))
+    assert len(stored) == len(events)
+    pd.testing.assert_frame_equal(_keyed(stored), _keyed(full))
+    assert (full[S.N_SOURCES] > 1).sum() > 50, "the corpus merges many reports"
+    assert len(store.manifest()["overlays"]) > 0, "later batches changed stored clusters"
+
+
+def test_untouched_clusters_keep_their_ids(tmp_path: Path) -> None:
+    events = _corpus(600, 5)
+    arts = {a: Article(text=f"article {a}", title=a, source="s") for a in events[S.ARTICLE_ID].unique()}
+    events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+    first, second = list(arts)[:60], list(arts)[60:]
+    store = EventsStore(tmp_path / "s")
+    pick = lambda names: events[events[S.ARTICLE_ID].isin({arts[a].article_id for a in names})]  # noqa: E731
+    store.append(pick(first), [arts[a] for a in first])
+    before = store.load_events().set_index(S.EVENT_ID)
+    store.append(pick(second), [arts[a] for a in second])
+    after = store.load_events().set_index(S.EVENT_ID).loc[before.index]
+    changed = before[S.CLUSTER_ID] != after[S.CLUSTER_ID]
+    from dashboard.merge import merge_keys
+
+    new_keys = set(merge_keys(pick(second)).dropna())
+    touched = merge_keys(before.reset_index()).isin(new_keys).to_numpy(dtype=bool, na_value=False)
+    assert changed.any(), "some stored rows joined new reports"
+    assert not (changed.to_numpy() & ~touched).any(), "a cluster id changed where no new row could join"
+
+
+def test_a_correction_at_the_store_equals_a_full_merge(tmp_path: Path) -> None:
+    from dashboard.corrections import Alternative, reresolve, save_correction
+
+    events = _corpus(2000, 7)
+    arts = {a: Article(text=f"article {a}", title=a, source="s") for a in events[S.ARTICLE_ID].unique()}
+    events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+    store = EventsStore(tmp_path / "s")
+    store.append(events, list(arts.values()))
+    names = events[S.TOPONYM].value_counts().index
+    target = events[events[S.TOPONYM] == names[1]].iloc[0]
+    place = Alternative(name=target[S.LOCATION], lat=float(target[S.LATITUDE]), lon=float(target[S.LONGITUDE]),
+                        feature_code="PPL", country_code="SY", country="Syria")
+    files = {e["path"] for e in store.manifest()["events"]}
+    save_correction(store, names[0], place, folder=tmp_path / "gz")
+    m = store.manifest()
+    assert {e["path"] for e in m["events"]} == files, "no base part rewritten"
+    moved = int((events[S.TOPONYM] == names[0]).sum())
+    assert moved <= m["overlays"][-1]["rows"] < len(events) // 2, "the moved rows and the clusters they touch"
+    want = S.coerce_events(merge_reports(reresolve(events, names[0], place)))
+    got = store.load_events()
+    pd.testing.assert_frame_equal(got.set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index(),
+                                  check_like=True)
+    store.compact()
+    pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(),
+                                  want.set_index(S.EVENT_ID).sort_index())
+

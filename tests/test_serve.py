@@ -147,18 +147,15 @@ def _upload_request(app, contents: list[str], names: list[str]) -> dict:
     from dashboard.app import ids
 
     key = next(k for k in app.callback_map if f"{ids.UPLOAD_JOB}.data" in k)
-    cb = app.callback_map[key]
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
     return {"output": key, "outputs": outputs, "changedPropIds": [f"{ids.UPLOAD}.contents"],
             "inputs": [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names}],
-            "_cb": cb is not None}
+            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names}]}
 
 
 def _post_upload(client, app, headers=None) -> str:
     body = _upload_request(app, ["data:application/pdf;base64,JVBERi0=", "data:text/plain;base64,eA=="],
                            ["notes.pdf", "slides.ppt"])
-    body.pop("_cb")
     resp = client.post("/_dash-update-component", json=body, headers=headers or {})
     assert resp.status_code == 200, resp.get_data(as_text=True)
     return resp.get_data(as_text=True)

@@ -130,18 +130,28 @@ def test_article_without_events_is_still_stored(tmp_path: Path, art_a) -> None:
     assert store.load_events().empty
 
 
-def test_the_current_and_the_previous_generation_are_kept(tmp_path: Path, events_a, events_b, art_a,
-                                                          art_b) -> None:
-    # The previous one for readers that read the manifest just before a write swapped it.
+def test_an_append_adds_files_and_rewrites_none(tmp_path: Path, events_a, events_b, art_a, art_b) -> None:
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
+    first = {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*.parquet")}
     store.append(events_b, [art_b])
+    m = store.manifest()
+    assert m["generation"] == 2 and m["format"] == 2
+    now = {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*.parquet")}
+    assert {k: now[k] for k in first} == first, "the first ingest's files are left as they were"
+    added = sorted(set(now) - set(first))
+    assert added == ["articles/part-000002.parquet", "events/2020/part-000002.parquet"]
+    assert sorted(now) == sorted(e["path"] for kind in ("events", "overlays", "articles") for e in m[kind])
+    assert not list(root.rglob("*.tmp"))
+    # The previous generation's files are kept until the next write, for readers that read its manifest.
     store.rewrite_events(lambda ev: ev)
     assert store.manifest()["generation"] == 3
-    assert sorted(p.name for p in root.glob("*.parquet")) == [
-        "articles-000002.parquet", "articles-000003.parquet", "events-000002.parquet", "events-000003.parquet"]
-    assert not list(root.glob("*.tmp"))
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*.parquet")}
+    assert set(now) <= on_disk and "events/2020/part-000002.parquet" in on_disk
+    store.rewrite_events(lambda ev: ev)
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*.parquet")}
+    assert "events/2020/part-000002.parquet" not in on_disk and "articles/part-000001.parquet" in on_disk
 
 
 def test_load_events_columns(tmp_path: Path, events_a, art_a) -> None:
@@ -160,20 +170,16 @@ def test_replace_events_keeps_articles(tmp_path: Path, events_a, events_b, art_a
     assert store.article_ids() == {art_a.article_id}
 
 
-@pytest.mark.parametrize("links", [True, False])
-def test_rewrite_events_keeps_the_articles_table(tmp_path: Path, monkeypatch, events_a, art_a, links) -> None:
+def test_rewrite_events_keeps_the_articles_files(tmp_path: Path, events_a, art_a) -> None:
     store = EventsStore(tmp_path / "s")
     store.append(events_a, [art_a])
     articles = store.load_articles()
-    if not links:  # a file system without hard links: the table is copied
-        def no_link(*_a, **_k):
-            raise OSError(1, "Operation not permitted")
-        monkeypatch.setattr(os, "link", no_link)
+    files = store.manifest()["articles"]
     store.rewrite_events(lambda ev: ev.assign(**{S.ADMIN1: "Idlib"}))
     assert (store.load_events()[S.ADMIN1] == "Idlib").all()
     pd.testing.assert_frame_equal(store.load_articles(), articles)
     assert store.manifest()["n_articles"] == len(articles) == 1
-    assert {p.name for p in store.root.glob("*.parquet")} >= {"articles-000002.parquet", "events-000002.parquet"}
+    assert store.manifest()["articles"] == files, "named again, not copied"
 
 
 def test_rewrite_events_of_an_empty_store(tmp_path: Path) -> None:
@@ -272,7 +278,7 @@ def test_missing_generation_file_is_a_store_error(tmp_path: Path, events_a, art_
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
-    events_file = root / "events-000001.parquet"
+    events_file = root / store.manifest()["events"][0]["path"]
     events_file.unlink()
     with pytest.raises(StoreError, match="cannot read events") as info:
         store.load_events()
@@ -283,7 +289,7 @@ def test_corrupt_parquet_is_a_store_error(tmp_path: Path, events_a, art_a) -> No
     root = tmp_path / "s"
     store = EventsStore(root)
     store.append(events_a, [art_a])
-    (root / "articles-000001.parquet").write_bytes(b"PAR1 not really parquet")
+    (root / "articles" / "part-000001.parquet").write_bytes(b"PAR1 not really parquet")
     with pytest.raises(StoreError, match="cannot read articles"):
         store.load_articles()
     with pytest.raises(StoreError, match="cannot read articles"):
@@ -313,16 +319,16 @@ def test_a_read_outpaced_by_writes_still_reads_a_whole_generation(tmp_path: Path
     store = EventsStore(tmp_path / "s")
     store.append(events_a, [art_a])
     writer = EventsStore(tmp_path / "s")
-    real = store_module.pq.read_table
+    real = store_module.F.read_files
     writes_between = []
 
-    def slow_read(path, *args, **kwargs):
-        # The reader has read the manifest; before it opens the file, other processes write.
+    def slow_read(*args, **kwargs):
+        # The reader has read the manifest; before it opens the files, other processes write.
         for _ in range(writes_between.pop() if writes_between else 0):
             writer.rewrite_events(lambda ev: ev.assign(**{S.ADMIN1: f"gen {writer.manifest()['generation'] + 1}"}))
-        return real(path, *args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(store_module.pq, "read_table", slow_read)
+    monkeypatch.setattr(store_module.F, "read_files", slow_read)
     writes_between.append(1)  # the old generation's files are still there: it is read whole
     assert len(store.load_events()) == len(events_a)
     writes_between.append(2)  # they are gone: the newest generation is read instead
@@ -383,3 +389,44 @@ def test_a_second_writer_waits_and_says_for_whom(tmp_path: Path, events_a, art_a
     thread.join(30)
     assert not thread.is_alive() and patient.manifest()["generation"] == 2
     assert "is being written by pid" in said[0] and "waiting for it to finish" in said[0]
+
+
+def test_a_format_1_store_is_read_and_carried_to_the_new_layout(tmp_path: Path, events_a, events_b, art_a,
+                                                                art_b) -> None:
+    import pyarrow as pa
+
+    root = tmp_path / "old"
+    root.mkdir()
+    events = S.coerce_events(events_a)
+    pq.write_table(pa.Table.from_pandas(events, preserve_index=False), root / "events-000003.parquet")
+    pq.write_table(pa.Table.from_pandas(articles_frame([art_a]), preserve_index=False),
+                   root / "articles-000003.parquet")
+    (root / MANIFEST).write_text(json.dumps({"format": 1, "generation": 3, "n_events": 2, "n_articles": 1,
+                                             "hash": "abc"}))
+    store = EventsStore(root)
+    assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2"] and store.article_ids() == {art_a.article_id}
+    assert store.append(events_b, [art_b]) == (1, 1)
+    assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "eb1"]
+    assert store.manifest()["n_articles"] == 2
+    done = store.compact()
+    assert done["files_after"] < done["files_before"]
+    assert (root / "events-000003.parquet").exists(), "kept until the next write, for readers"
+    store.rewrite_events(lambda ev: ev)
+    assert not (root / "events-000003.parquet").exists(), "the old file is gone once compacted"
+    assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "eb1"]
+    assert store.manifest()["format"] == 2 and len(store.load_articles()) == 2
+
+
+def test_compact_folds_overlays_and_keeps_every_row(tmp_path: Path, make_events, art_a, art_b) -> None:
+    store = EventsStore(tmp_path / "s")
+    same = dict(event_type="Battles", sub_event_type="Armed clash", event_date="2020-03-04", actor1="", actor2="")
+    store.append(make_events(dict(same, event_id="x1", article_id=art_a.article_id, source="A")), [art_a])
+    store.append(make_events(dict(same, event_id="x2", article_id=art_b.article_id, source="B")), [art_b])
+    before = store.load_events()
+    assert store.manifest()["overlays"], "the second report changed the first one's cluster"
+    assert (before[S.N_SOURCES] == 2).all()
+    store.compact()
+    m = store.manifest()
+    assert not m["overlays"] and len(m["events"]) == 1 and len(m["articles"]) == 1
+    pd.testing.assert_frame_equal(store.load_events().sort_values(S.EVENT_ID).reset_index(drop=True),
+                                  before.sort_values(S.EVENT_ID).reset_index(drop=True))

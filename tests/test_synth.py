@@ -24,8 +24,20 @@ def test_exactly_n_events_with_the_schema(tables) -> None:
     assert set(events[S.ARTICLE_ID]) == set(articles["article_id"])
     assert articles["article_id"].is_unique
     for col in (S.EVENT_TYPE, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.EXCERPT, S.TITLE, S.SOURCE,
-                S.PUBLISHED, S.GEO_PRECISION):
+                S.PUBLISHED, S.GEO_PRECISION, S.ALTERNATIVES, S.URL):
         assert events[col].notna().all(), col
+
+
+def test_alternatives_are_filled_as_an_ingest_fills_them(tables) -> None:
+    from dashboard.corrections import parse_alternatives
+
+    events, _ = tables
+    for row in events.sample(200, random_state=1).to_dict("records"):
+        alts = parse_alternatives(row[S.ALTERNATIVES])
+        assert len(alts) >= 2, row[S.ALTERNATIVES]
+        first = alts[0]
+        assert (first.name, first.lat, first.lon) == (row[S.LOCATION], row[S.LATITUDE], row[S.LONGITUDE])
+        assert all(a.country and a.feature_code and a.geo_precision for a in alts)
 
 
 def test_same_seed_same_store_other_seed_other_store(tables) -> None:
@@ -83,15 +95,23 @@ def test_write_synthetic_store(tmp_path) -> None:
     store = EventsStore(tmp_path / "store")
     events = store.load_events()
     assert len(events) == 1500
-    pd.testing.assert_frame_equal(events, synthetic_events(1500, seed=2)[0])
+    # The store keeps each month's rows in date order: the same rows, in another order.
+    by_id = lambda df: df.sort_values(S.EVENT_ID).reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(by_id(events), by_id(synthetic_events(1500, seed=2)[0]))
     assert len(store.load_articles()) == manifest["n_articles"]
     assert store.load_events_table(dictionary=(S.EVENT_TYPE,)).num_rows == 1500
     # A second write is a new generation that replaces the first.
     assert write_synthetic_store(tmp_path / "store", 10, seed=2)["generation"] == 2
     assert len(store.load_events()) == 10
-    # (the first generation's files stay until the next write, for readers that had read its manifest)
-    assert {p.name for p in (tmp_path / "store").glob("*.parquet")} >= {"articles-000002.parquet",
-                                                                        "events-000002.parquet"}
+    m = store.manifest()
+    named = {e["path"] for kind in ("events", "overlays", "articles") for e in m[kind]}
+    assert all("-000002" in e["path"] for e in m["events"] + m["articles"])
+    # The first generation's files stay until the next write, for readers that had read its manifest.
+    files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*.parquet")}
+    assert files > named and all("-000001" in f for f in files - named)
+    write_synthetic_store(tmp_path / "store", 10, seed=3)
+    files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*.parquet")}
+    assert not any("-000001" in f for f in files), "the generation before the previous one is gone"
 
 
 def test_start_day_is_2021() -> None:

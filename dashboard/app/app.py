@@ -29,6 +29,8 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
         # Everything the page needs is served from this process: no CDN, works air-gapped.
         serve_locally=True,
         update_title=None,
+        # No compress=True (flask-compress): the served stack gzips once, outside Dash
+        # (dashboard/app/serve.py: guard(gzip(Dash)), static bodies compressed once per process).
     )
     access = access or Access()
     register_access(app.server, access)

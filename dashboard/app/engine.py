@@ -603,10 +603,14 @@ def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarr
             unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """(bin, type, share, False) of rows dated to a month (kind 1) or year (2): each (period start,
     kind, type) group's total split over the days of its period with query.spread_shares' rounding."""
-    start = ix.date_ns[rows] // DAY_NS
-    etype = ix.etype[rows].astype(np.int64)
-    groups = pd.DataFrame({"start": start, "kind": kind, "type": etype, "v": values})
-    g = groups.groupby(["start", "kind", "type"], sort=True)["v"].sum().reset_index()
+    groups = pd.DataFrame({"start": ix.date_ns[rows] // DAY_NS, "kind": kind,
+                           "type": ix.etype[rows].astype(np.int64), "v": values})
+    return spread_groups(groups.groupby(["start", "kind", "type"], sort=True)["v"].sum().reset_index(), unit)
+
+
+def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """_spread of (start day number, kind, type, v) totals, one row per group sorted by those keys
+    (the DuckDB engine sums the groups in SQL and spreads them here, the same way)."""
     first = g["start"].to_numpy()
     starts = pd.DatetimeIndex(first.astype("datetime64[D]").astype("datetime64[ns]"))
     ends = np.where(g["kind"].to_numpy() == 1,

@@ -79,10 +79,12 @@ def parse_number(value: object, kind: type) -> int | float | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        number = kind(float(value))  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):  # "1e400" is inf, which int() refuses
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         return None
-    return number if np.isfinite(number) else None
+    # Checked before int(): int(float("inf")) raises OverflowError, and an integer past 2**53 cannot
+    # go back to the page as JSON (a permalink's "minf=inf" or "minf=1e20" was a 500).
+    return kind(number) if np.isfinite(number) and abs(number) <= 2**53 else None
 
 
 def index_mask(ix: EventIndex, f: Filters) -> np.ndarray:

@@ -16,8 +16,6 @@ from dash import ALL, Input, Output, State, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.engine import event_row as index_event_row
-from dashboard.app.engine import rows_frame, rows_where
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def read_button(event_id: str, article_id: str) -> html.Button:
 
 def event_row(view: StoreView, event_id: str | None) -> dict | None:
     """The stored row of one event, or None."""
-    return index_event_row(view.index(), event_id)
+    return view.views().event_row(event_id)
 
 
 # Focus the article when the reader opens and bring the current highlight into view; on closing,
@@ -184,8 +182,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         article = view.store.load_article(state["article"])
         if article is None:
             return [html.P("This article is no longer in the store.", className="hint")], False
-        ix = view.index()
-        mine = rows_frame(ix, rows_where(ix, S.ARTICLE_ID, state["article"]))
+        mine = view.views().article_rows(state["article"])
         labels = {str(r[S.EVENT_ID]): event_label(r) for r in mine.to_dict("records")}
         selected = (selection or {}).get("event")
         current = selected if selected in labels else state.get("event")

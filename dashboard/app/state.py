@@ -6,6 +6,7 @@ inverse of each other, and `playback_step` moves a time window through the data'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
@@ -76,7 +77,9 @@ def from_query(query: str | None) -> ViewState:
 def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
     """from_query, and one note per parameter it dropped ("minf=-5: not a number ≥ 0"), for the page
     to show: a link that silently opens something else than it says is worse than an error."""
-    qs = parse_qs((query or "").lstrip("?"), keep_blank_values=False)
+    # A lone surrogate (a hand-made request's "\ud800") could not be sent back as JSON: a 500.
+    query = re.sub("[\ud800-\udfff]", "\ufffd", query or "") if isinstance(query, str) else ""
+    qs = parse_qs(query.lstrip("?"), keep_blank_values=False)
     notes = [f"{_shown(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS]
 
     def one(param: str, check: Callable[[str], object], problem: str) -> object:

@@ -218,8 +218,9 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
     after = stored_events(own_seed_store)
     assert len(after) > before
     dash_duo.wait_for_contains_text("#summary", f"{n_events(after)} of {n_events(after)} events", timeout=TIMEOUT)
-    assert not list((own_seed_store / "inbox").glob("*/[0-9][0-9][0-9]-kabul.txt")), \
-        "an ingested upload's file is still in the inbox (they are removed once stored)"
+    # Ingested, the uploaded files are deleted; the job's status and log stay.
+    assert not list((own_seed_store / "inbox").glob("*/[0-9][0-9][0-9]-*")), "an uploaded file was kept"
+    assert list((own_seed_store / "inbox").glob("*/status.json"))
     dash_duo.find_element("#upload-dismiss").click()
     wait_until(dash_duo, lambda: count(dash_duo, "#upload-status[hidden]") == 1, "the report cannot be dismissed")
     assert dash_duo.get_logs() == []

@@ -1,0 +1,267 @@
+"""The views' aggregates answered by DuckDB straight from the store's Parquet files.
+
+No table is held in memory and nothing is indexed up front: each answer is one SQL query over the
+current generation's files (base parts with the overlays applied, as EventsStore reads them), in
+DuckDB's own threads, reading only the columns it needs (and, for a date range, only the parts
+whose dates overlap it). Every function gives what the pandas functions of `query` give on
+`events[mask]` for the same filters and selection (tests/test_duck.py compares them on random
+filter states).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.app.engine import cluster_box
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
+from dashboard.errors import StoreError
+from dashboard.store import EventsStore
+from dashboard.store_files import events_sql
+
+# The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
+# numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
+# compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
+# building the key string for every row made a million-row aggregate take seconds.
+_TENTHOUSANDTHS = "CAST(round_even({0} * 10000, 0) AS BIGINT)"
+_KEY_OF = ("coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
+           "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')")
+PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latitude"),
+                               lon=_TENTHOUSANDTHS.format("longitude"))
+
+SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
+             "boolean": "BOOLEAN"}
+
+
+class DuckEngine:
+    """Queries over one store; the relation is re-declared when the store's generation changes."""
+
+    def __init__(self, store: EventsStore, threads: int | None = None, memory_limit: str = "1GB") -> None:
+        self.store = store
+        # Parquet footers cached between queries: the files of a generation never change, and an
+        # answer is half a dozen queries over the same files.
+        self._con = duckdb.connect(config={"memory_limit": memory_limit,
+                                           **({"threads": threads} if threads else {})})
+        self._con.execute("SET parquet_metadata_cache = true")
+        self._lock = threading.Lock()
+        self._generation = -1
+
+    def _events_sql(self, m: dict) -> str:
+        return events_sql(*self.store.files(m))
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor (one per query: callbacks run in several threads) over the current generation."""
+        m = self.store.manifest()
+        with self._lock:
+            if m["generation"] != self._generation:
+                cols = ", ".join(S.NAMES)
+                self._con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {cols}, {PLACE_KEY_SQL} AS place_key, "
+                                  f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, "
+                                  f"{_TENTHOUSANDTHS.format('longitude')} AS lon_i "
+                                  f"FROM {self._events_sql(m)}" if m["generation"] and self.store.files(m)[0]
+                                  else "CREATE OR REPLACE VIEW events AS SELECT * FROM (SELECT "
+                                  + ", ".join(f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}"
+                                              for c in (*S.NAMES, S.PLACE_KEY))
+                                  + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i) WHERE false")
+                self._generation = m["generation"]
+            return self._con.cursor()
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        try:
+            return self.cursor().execute(sql, params or []).df()
+        except duckdb.IOException:
+            # A compaction or an ingest replaced files between the manifest read and the query: once
+            # more on the generation now current, then it is the store's error.
+            self._generation = -1
+            try:
+                return self.cursor().execute(sql, params or []).df()
+            except duckdb.Error as err:
+                raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
+
+
+def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
+    """The SQL condition (and its parameters) of filters.index_mask and the selection's range and place."""
+    sql, params = ["true"], []
+
+    def isin(expr: str, values: tuple[str, ...]) -> str:
+        params.extend(values)
+        return f"{expr} IN ({', '.join('?' * len(values))})"
+
+    for column, values in ((S.EVENT_TYPE, f.event_types), (S.SUB_EVENT_TYPE, f.sub_event_types),
+                           (S.COUNTRY, f.countries), (S.ADMIN1, f.admin1s), (S.SOURCE, f.sources)):
+        if values:
+            sql.append(f"coalesce({isin(column, values)}, false)")
+    if f.actors:
+        a1 = isin(S.ACTOR1, f.actors)
+        sql.append(f"(coalesce({a1}, false) OR coalesce({isin(S.ACTOR2, f.actors)}, false))")
+    if f.places:
+        sql.append(_places_sql(f.places, params))
+    if f.min_fatalities is not None and f.min_fatalities > 0:
+        sql.append("coalesce(fatalities, 0) >= ?")
+        params.append(int(f.min_fatalities))
+    if f.min_confidence is not None and f.min_confidence > 0:
+        sql.append("coalesce(confidence >= ?, false)")
+        params.append(float(f.min_confidence))
+    if f.precise_only:
+        sql.append("coalesce(geo_precision BETWEEN 1 AND 2, false)")
+    if f.text.strip():
+        sql.append("coalesce(strpos(lower(excerpt), lower(?)) > 0, false)")
+        params.append(f.text.strip())
+    if sel is not None:
+        if sel.start:
+            sql.append("event_date >= ?")
+            params.append(pd.Timestamp(sel.start).normalize().to_pydatetime())
+        if sel.end:
+            sql.append("event_date <= ?")
+            params.append(pd.Timestamp(sel.end).to_pydatetime())
+        if sel.place:
+            sql.append(_place_is(sel.place, params))
+    return " AND ".join(sql), params
+
+
+def _places_sql(keys: tuple[str, ...], params: list) -> str:
+    """Rows at any of the place keys, or inside a cluster key's box (as engine.places_mask)."""
+    parts = []
+    parts.extend(_place_is(k, params) for k in keys if cluster_box(k) is None)
+    for key in keys:
+        box = cluster_box(key)
+        if box is not None:
+            parts.append("(longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?)")
+            params.extend([box.lon0, box.lon1, box.lat0, box.lat1])
+    return "coalesce(" + " OR ".join(parts) + ", false)" if parts else "false"
+
+
+def _place_is(key: str, params: list) -> str:
+    """Rows at one place key, compared as (location, lat_i, lon_i): integers, not a string per row."""
+    try:
+        name, lat, lon = key.rsplit("|", 2)
+        lat_i, lon_i = round(float(lat) * 10000), round(float(lon) * 10000)
+    except ValueError:  # not a key this store writes (nan coordinates): compare the key itself
+        params.append(key)
+        return "place_key = ?"
+    params.extend([name, lat_i, lon_i])
+    return "(location = ? AND lat_i = ? AND lon_i = ?)"
+
+
+def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int]:
+    """(events, places, deaths): what query.selection_counts counts."""
+    cond, params = where(f, sel)
+    row = db.query(f"SELECT count(*) AS p, coalesce(sum(n), 0) AS n, coalesce(sum(d), 0) AS d FROM ("
+                   f"SELECT count(*) AS n, sum(fatalities) AS d FROM events WHERE {cond} "
+                   f"GROUP BY location, lat_i, lon_i)", params).iloc[0]
+    return int(row["n"]), int(row["p"]), int(row["d"])
+
+
+def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
+    """query.places_summary of the filtered, selected rows (main type: the most frequent; a tie
+    goes to the type name first in alphabetical order)."""
+    cond, params = where(f, sel)
+    key = _KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    return db.query(f"""
+        WITH t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
+                          any_value(longitude) AS longitude, any_value(country) AS country,
+                          max(geo_precision) AS geo_precision, sum(fatalities) AS fatalities,
+                          min(event_date) AS first, max(event_date) AS last
+                   FROM events WHERE {cond} GROUP BY ALL)
+        SELECT {key} AS place_key, location, any_value(latitude) AS latitude,
+               any_value(longitude) AS longitude, any_value(country) AS country,
+               max(geo_precision) AS geo_precision, sum(n) AS n_events,
+               coalesce(sum(fatalities), 0) AS fatalities,
+               first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
+               min(first) AS first, max(last) AS last
+        FROM t GROUP BY location, lat_i, lon_i ORDER BY n_events DESC, place_key""", params)
+
+
+def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
+    """query.timeline_counts: events per bin (day, week from Monday, month) and type."""
+    trunc = {"day": "day", "week": "week", "month": "month"}[unit]
+    cond, params = where(f, sel)
+    return db.query(f"SELECT CAST(date_trunc('{trunc}', event_date) AS TIMESTAMP) AS day, event_type, "
+                    f"count(*) AS n FROM events WHERE {cond} AND event_date IS NOT NULL "
+                    f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type", params)
+
+
+def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """query.robust_extent: the 2 % quantile (from 50 dates on; linear, as pandas) to the last date."""
+    cond, params = where(f)
+    row = db.query(f"SELECT count(event_date) AS n, min(event_date) AS lo, max(event_date) AS hi, "
+                   f"quantile_cont(epoch_ns(event_date), 0.02) AS q FROM events WHERE {cond}", params).iloc[0]
+    if not row["n"]:
+        return None
+    lo = pd.Timestamp(int(round(row["q"]))) if row["n"] >= 50 else pd.Timestamp(row["lo"])
+    return lo, pd.Timestamp(row["hi"])
+
+
+def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50) -> pd.DataFrame:
+    """The newest `limit` rows (event date, then publication; undated last), schema-typed. The ids
+    come first from the narrow sort columns, then only those rows are read whole."""
+    cond, params = where(f, sel)
+    order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    ids = db.query(f"SELECT event_id, event_date FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
+                   params)
+    if ids.empty:
+        return rows_where(db, "false", [])
+    listed = ids["event_id"].tolist()
+    # Their dates too: the parts are sorted by date, so only the row groups of those dates are read.
+    dates = [d.to_pydatetime() for d in pd.to_datetime(ids["event_date"]).dropna().unique()]
+    on = [f"event_date IN ({', '.join('?' * len(dates))})"] if dates else []
+    if ids["event_date"].isna().any():
+        on.append("event_date IS NULL")
+    return rows_where(db, f"event_id IN ({', '.join('?' * len(listed))}) AND ({' OR '.join(on)})",
+                      [*listed, *dates], order)
+
+
+def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day",
+                    measure: str = "events") -> pd.DataFrame:
+    """engine.timeline_series: per bin and type the events (or deaths) dated to the day, and the
+    evenly spread shares of those dated only to a month or a year. DuckDB sums per day (and per
+    period start), the few resulting rows are binned and spread here with the engine's code."""
+    from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, _bin_start, _bins, spread_groups
+
+    cond, params = where(f, sel)
+    value = "coalesce(fatalities, 0)::DOUBLE" if measure == "deaths" else "1.0"
+    day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
+    rows = db.query(f"""
+        SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
+               event_type AS type, sum({value}) AS v
+        FROM events WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
+        GROUP BY ALL ORDER BY start, kind, type""", params)
+    if rows.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    frames = []
+    exact = rows[rows["kind"] == 0]
+    if len(exact):
+        frames.append(pd.DataFrame({"bin": _bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
+                                    "type": exact["type"].to_numpy(), "n": exact["v"].to_numpy(float),
+                                    "precise": True}))
+    coarse = rows[rows["kind"] > 0].reset_index(drop=True)
+    if len(coarse):
+        b, t, share, _ = spread_groups(coarse.astype({"start": np.int64, "kind": np.int64}), unit)
+        frames.append(pd.DataFrame({"bin": b, "type": t, "n": share, "precise": False}))
+    out = pd.concat(frames, ignore_index=True).groupby(["bin", "type", "precise"], as_index=False)["n"].sum()
+    out = out[out["n"] > 0].sort_values(["bin", "type", "precise"], kind="stable")
+    return pd.DataFrame({"day": _bin_start(out["bin"].to_numpy(np.int64), unit),
+                         S.EVENT_TYPE: out["type"].to_numpy(dtype=object), "n": out["n"].to_numpy(dtype=float),
+                         "precise": out["precise"].to_numpy(dtype=bool)})
+
+
+def value_options(db: DuckEngine, columns: tuple[str, ...], limit: int = 1000) -> list[str]:
+    """engine.value_options: the values of `columns` together, most frequent first (ties by value),
+    blanks left out."""
+    union = " UNION ALL ".join(f"SELECT {c} AS v FROM events" for c in columns)
+    df = db.query(f"SELECT v, count(*) AS n FROM ({union}) WHERE v IS NOT NULL AND trim(v) <> '' "
+                  f"GROUP BY v ORDER BY n DESC, v LIMIT {int(limit)}")
+    return [str(v) for v in df["v"]]
+
+
+def rows_where(db: DuckEngine, condition: str, params: list, order: str = "", limit: int | None = None) -> pd.DataFrame:
+    """Schema-typed rows (with place_key) matching an SQL condition."""
+    tail = (f" ORDER BY {order}" if order else "") + (f" LIMIT {int(limit)}" if limit is not None else "")
+    df = db.query(f"SELECT * FROM events WHERE {condition}{tail}", params)
+    return S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()}) if len(df) else \
+        S.empty_events().assign(**{S.PLACE_KEY: pd.Series([], dtype=object)})

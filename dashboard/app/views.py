@@ -1,0 +1,190 @@
+"""What the callbacks ask of the store, from one of two engines with the same answers.
+
+`DuckViews` (the default) answers every view with DuckDB queries over the store's Parquet files:
+nothing is indexed or held in memory. `MemoryViews` answers from the numpy EventIndex (the whole
+table as arrays, built once per generation; `CONFLICTMAP_ENGINE=memory`), which is faster per answer
+on small stores and is what the engine tests compare with pandas.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import engine as E
+from dashboard.app import ids
+from dashboard.app.engine import EventIndex
+from dashboard.app.filters import CHOICE_COLUMNS, Filters, choice_values, index_mask
+from dashboard.app.query import Selection, totals_by_bin
+
+CHOICES = list(ids.CHOICE_FILTERS)
+
+
+def around(sel: Selection) -> Selection:
+    """engine.around as a date range: the chosen range and one span either side (no place)."""
+    if not sel.start or not sel.end:
+        return Selection()
+    lo, hi = pd.Timestamp(sel.start).normalize(), pd.Timestamp(sel.end)
+    span = max(hi - lo, pd.Timedelta(days=1))
+    return Selection(str(lo - span), str(hi + span))
+
+
+def with_chosen(options: list[str], chosen: tuple[str, ...]) -> list[str]:
+    known = set(options)
+    return [*options, *(v for v in chosen if v not in known)]
+
+
+# -- the numpy index ----------------------------------------------------------------------------------
+
+def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
+    """The dropdowns' options from the store's values, plus the chosen ones the store lacks (from a link)."""
+    return [with_chosen(choice_values(ix, ids.CHOICE_FILTERS[c]) if ix.n else [],
+                        getattr(f, ids.CHOICE_FILTERS[c])) for c in CHOICES]
+
+
+def select_masks(ix: EventIndex, filters: Filters, sel: Selection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(filtered, in_time, listed) row masks: the events after the filters, within the time window,
+    and at the selected place. Filters come first, so every view and every count agree."""
+    filtered = index_mask(ix, filters)
+    in_time = filtered & E.date_mask(ix, sel.start, sel.end)
+    return filtered, in_time, in_time & E.place_mask(ix, sel.place)
+
+
+def timeline_bars(ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: str,
+                  measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The timeline's bars (the selected place's, or all filtered events') and, with a place
+    selected, the totals of every place behind them; only the chosen range ± one span."""
+    shown = filtered & E.around(ix, sel.start, sel.end)
+    if not sel.place:
+        return E.timeline_series(ix, shown, unit, measure), None
+    return (E.timeline_series(ix, shown & E.place_mask(ix, sel.place), unit, measure),
+            totals_by_bin(E.timeline_series(ix, shown, unit, measure)))
+
+
+class MemoryViews:
+    def __init__(self, ix: EventIndex) -> None:
+        self.ix = ix
+        self.n = ix.n
+
+    def choices(self, f: Filters) -> list[list[str]]:
+        return choice_lists(self.ix, f)
+
+    def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        return E.date_extent(self.ix, index_mask(self.ix, f))
+
+    def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        return timeline_bars(self.ix, index_mask(self.ix, f), sel, unit, measure)
+
+    def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
+        return E.places_aggregate(self.ix, select_masks(self.ix, f, sel)[1])
+
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
+        return E.selection_figures(self.ix, select_masks(self.ix, f, sel)[2])
+
+    def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
+        return E.rows_frame(self.ix, E.newest_rows(self.ix, select_masks(self.ix, f, sel)[2], limit))
+
+    def chunks(self, f: Filters, sel: Selection) -> Iterator[pd.DataFrame]:
+        return E.frame_chunks(self.ix, select_masks(self.ix, f, sel)[2])
+
+    def event_row(self, event_id: str | None) -> dict | None:
+        return E.event_row(self.ix, event_id)
+
+    def article_rows(self, article_id: str) -> pd.DataFrame:
+        return E.rows_frame(self.ix, E.rows_where(self.ix, S.ARTICLE_ID, article_id))
+
+
+# -- DuckDB over the Parquet files ----------------------------------------------------------------------
+
+MEMO_SIZE = 64
+
+
+class DuckViews:
+    """One generation's views through DuckDB. Answers are memoised per (view, filters, selection):
+    every answer at the same filters asks for the same date extent, and a click or a filter state
+    seen before is answered without a query."""
+
+    def __init__(self, db: D.DuckEngine, n: int, generation: int) -> None:
+        self.db = db
+        self.n = n
+        self.generation = generation
+        self._options: dict[str, list[str]] = {}  # per generation: a scan of the column each
+        self._memo: OrderedDict = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def _remembered(self, key: tuple, compute: Callable[[], object]) -> object:
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                hit = self._memo[key]
+                return hit.copy() if isinstance(hit, pd.DataFrame) else hit
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value.copy() if isinstance(value, pd.DataFrame) else value
+
+    def choices(self, f: Filters) -> list[list[str]]:
+        out = []
+        for c in CHOICES:
+            name = ids.CHOICE_FILTERS[c]
+            if name not in self._options:
+                self._options[name] = D.value_options(self.db, CHOICE_COLUMNS[name]) if self.n else []
+            out.append(with_chosen(self._options[name], getattr(f, name)))
+        return out
+
+    def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        return self._remembered(("extent", f), lambda: D.date_extent(self.db, f))
+
+    def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        bars, back = self._remembered(("series", f, sel.start, sel.end, sel.place, unit, measure),
+                                      lambda: self._series(f, sel, unit, measure))
+        return bars.copy(), None if back is None else back.copy()
+
+    def _series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        shown = around(sel)
+        if not sel.place:
+            return D.timeline_series(self.db, f, shown, unit, measure), None
+        here = Selection(shown.start, shown.end, sel.place)
+        return (D.timeline_series(self.db, f, here, unit, measure),
+                totals_by_bin(D.timeline_series(self.db, f, shown, unit, measure)))
+
+    def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
+        return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
+
+    def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
+        df = D.places_summary(self.db, f, Selection(sel.start, sel.end))
+        return df.astype({S.GEO_PRECISION: "Int64"}).assign(
+            first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
+            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"))[E.SUMMARY_COLUMNS]
+
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
+        return self._remembered(("figures", f, sel.start, sel.end, sel.place),
+                                lambda: D.selection_figures(self.db, f, sel))
+
+    def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
+        return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit),
+                                lambda: D.newest_rows(self.db, f, sel, limit))
+
+    def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
+        cond, params = D.where(f, sel)
+        reader = self.db.cursor().sql(f"SELECT * FROM events WHERE {cond}", params=params).to_arrow_reader(size)
+        for batch in reader:
+            df = batch.to_pandas()
+            yield S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
+
+    def event_row(self, event_id: str | None) -> dict | None:
+        if not event_id:
+            return None
+        rows = D.rows_where(self.db, "event_id = ?", [event_id], limit=1)
+        return rows.iloc[0].to_dict() if len(rows) else None
+
+    def article_rows(self, article_id: str) -> pd.DataFrame:
+        return D.rows_where(self.db, "article_id = ?", [article_id])

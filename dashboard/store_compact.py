@@ -1,0 +1,84 @@
+"""`conflictmap store compact`: one file per year, overlays folded in, in a new generation.
+
+Year by year, so memory holds one year of events at a time: the year's base parts are read, the
+rows an overlay supersedes are replaced by their latest overlay row, and the year is written sorted
+by date as one part of the new generation. The articles become one file. Nothing of the current
+generation is touched until the new manifest is swapped in (then its files are deleted), so a crash
+at any point leaves the current generation readable.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import schema as S
+from dashboard import store_files as F
+from dashboard.errors import StoreError
+
+if TYPE_CHECKING:
+    from dashboard.store import EventsStore
+
+
+def _partition_of(entry: dict) -> str:
+    parts = entry["path"].split("/")
+    return parts[1] if parts[0] == "events" and len(parts) == 3 else "legacy"
+
+
+def compact(store: EventsStore, m: dict) -> dict:
+    root = store.root
+    before = len(F.referenced(m))
+    if not m["generation"]:
+        return {"files_before": 0, "files_after": 0, "generation": 0}
+    gen = int(m["generation"]) + 1
+    over = F.read_files(root, [e["path"] for e in m["overlays"]], "events")
+    over_df = None if over is None else S.coerce_events(F.latest_rows(over).to_pandas())
+    over_ids = None if over is None else pa.array(over_df[S.EVENT_ID].astype(str))
+    by_part: dict[str, list[str]] = defaultdict(list)
+    for e in m["events"]:
+        by_part[_partition_of(e)].append(e["path"])
+    out = {**m, "events": [], "overlays": [], "articles": [], "generation": gen}
+    try:
+        # Overlay rows are written with the month their row has now (a legacy file has no months).
+        for part, rels in sorted(by_part.items()):
+            table = F.read_files(root, rels, "events")
+            if over_ids is not None:
+                table = table.filter(pc.invert(pc.is_in(table[S.EVENT_ID], value_set=over_ids)))
+            rows = S.coerce_events(table.to_pandas())
+            out["events"] += F.write_parts(root, rows, gen, "-c" + part)
+        if over_df is not None:
+            out["events"] += F.write_parts(root, over_df, gen, "-o")
+        out["events"] = _merge_same_part(root, out["events"], gen)
+        arts = F.read_files(root, [e["path"] for e in m["articles"]], "articles")
+        if arts is not None:
+            rel = f"articles/part-{gen:06d}.parquet"
+            F.write_table(root, rel, arts)
+            out["articles"] = [{"path": rel, "rows": arts.num_rows}]
+        out["n_events"] = sum(int(e["rows"]) for e in out["events"])
+        out["n_articles"] = arts.num_rows if arts is not None else 0
+        F.write_manifest(root, out)
+    except (OSError, pa.ArrowException) as err:
+        raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err
+    F.clean(root, out, previous=m)
+    return {"files_before": before, "files_after": len(F.referenced(out)), "generation": gen}
+
+
+def _merge_same_part(root, entries: list[dict], gen: int) -> list[dict]:
+    """Where a year got two files (its base rows and rows an overlay put in it, or a legacy file's
+    rows), one file of that year, sorted by date."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for e in entries:
+        groups[e["path"].split("/")[1]].append(e)
+    final = []
+    for part, es in sorted(groups.items()):
+        if len(es) == 1:
+            final.append(es[0])
+            continue
+        rows = S.coerce_events(pd.concat([F.read_files(root, [e["path"]], "events").to_pandas() for e in es],
+                                         ignore_index=True))
+        final += F.write_parts(root, rows, gen, f"-m{part}")
+    return final

@@ -1,0 +1,209 @@
+"""The store's files: the manifest, part files and their atomic writing.
+
+A manifest generation lists every file that makes up the store:
+- `events`: base parts, `events/<YYYY>/part-<gen>[-<n>].parquet` (`events/undated/...` for rows
+  without a date), each with its row count and its first and last event date, so a date range
+  opens only its files. An ingest adds parts; nothing rewrites them but `store compact`.
+- `overlays`: `overlays/part-<gen>.parquet`, whole event rows that supersede the rows of the same
+  event_id in the base parts and in earlier overlays (the cluster columns an ingest's merge changed
+  in stored events, the places a correction moved).
+- `articles`: `articles/part-<gen>.parquet`, the articles each ingest added.
+Files are written under temporary names and renamed into place; the manifest is replaced last
+(`os.replace`), so a crash at any point leaves the previous generation whole. A write keeps the
+files of the generation before it (a reader that read the old manifest an instant before the swap
+still finds them) and deletes every file neither names (older generations, a crashed write's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from dashboard import schema as S
+from dashboard.errors import StoreError
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 2
+ROW_GROUP = 65_536  # rows per Parquet row group: a date filter skips the groups outside its range
+UNDATED = "undated"
+
+
+def empty_manifest() -> dict:
+    return {"format": FORMAT_VERSION, "generation": 0, "n_events": 0, "n_articles": 0, "hash": "",
+            "events": [], "overlays": [], "articles": []}
+
+
+def read_manifest(root: Path) -> dict:
+    path = root / MANIFEST
+    if not path.is_file():
+        return empty_manifest()
+    try:
+        m = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise StoreError(f"{path}: unreadable store manifest ({err})") from err
+    gen = m.get("generation") if isinstance(m, dict) else None
+    if not isinstance(gen, int) or isinstance(gen, bool) or gen < 0:
+        raise StoreError(f"{path}: store manifest has no valid 'generation'")
+    if "events" not in m:  # format 1: one events file and one articles file per generation
+        m = {**m, "events": [{"path": f"events-{gen:06d}.parquet", "rows": int(m.get("n_events", 0)),
+                              "min": None, "max": None}] if gen else [],
+             "overlays": [], "articles": [{"path": f"articles-{gen:06d}.parquet"}] if gen else []}
+    return m
+
+
+def write_manifest(root: Path, manifest: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=root, suffix=".json.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / MANIFEST)
+
+
+def ids_hash(previous: str, event_ids: Iterable[str]) -> str:
+    """A digest of the stored event ids, chained over ingests (no write reads every id again)."""
+    return hashlib.sha1((previous + "," + ",".join(sorted(event_ids))).encode()).hexdigest()[:12]
+
+
+def write_table(root: Path, rel: str, table: pa.Table) -> None:
+    """Write `table` to root/rel through a temporary file renamed into place."""
+    target = root / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=root, suffix=".parquet.tmp")
+    os.close(fd)
+    pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP)
+    os.replace(tmp, target)
+
+
+def partition_of(dates: pd.Series) -> pd.Series:
+    """Each row's partition: the year of its event date, or `undated`. A year, not a month: an
+    ingest's articles mention dates over many months, and a file per month made an append of 100
+    articles write dozens of files; within a year's file, 65,536-row row groups sorted by date let a
+    reader skip what a date range does not need."""
+    return dates.dt.strftime("%Y").fillna(UNDATED).astype(str)
+
+
+def _iso(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).isoformat()
+
+
+def write_parts(root: Path, events: pd.DataFrame, gen: int, suffix: str = "") -> list[dict]:
+    """The events as base parts of generation `gen`, one per year, each sorted by date."""
+    events = S.coerce_events(events)
+    part = partition_of(events[S.EVENT_DATE])
+    order = pd.DataFrame({"p": part, "d": events[S.EVENT_DATE]}).sort_values(["p", "d"], kind="stable",
+                                                                            na_position="last").index
+    events, part = events.loc[order].reset_index(drop=True), part.loc[order].reset_index(drop=True)
+    table = pa.Table.from_pandas(events, preserve_index=False)  # once: a conversion per part costs more
+    entries = []
+    bounds = np.flatnonzero(np.r_[True, part.to_numpy()[1:] != part.to_numpy()[:-1], True])
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+        rel = f"events/{part.iloc[lo]}/part-{gen:06d}{suffix}.parquet"
+        write_table(root, rel, table.slice(lo, hi - lo))
+        dates = events[S.EVENT_DATE].iloc[lo:hi]
+        entries.append({"path": rel, "rows": int(hi - lo), "min": _iso(dates.min()), "max": _iso(dates.max())})
+    return entries
+
+
+def part_overlaps(entry: dict, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> bool:
+    """Whether a base part can hold dates in [lo, hi] (unknown bounds: it can)."""
+    if lo is None and hi is None:
+        return True
+    if entry.get("min") is None or entry.get("max") is None:
+        return entry.get("min") is None and entry.get("max") is None and not entry["path"].startswith(
+            f"events/{UNDATED}/")
+    return not ((hi is not None and pd.Timestamp(entry["min"]) > hi)
+                or (lo is not None and pd.Timestamp(entry["max"]) < lo))
+
+
+def dataset(root: Path, rels: list[str], dictionary: tuple[str, ...] = ()) -> ds.Dataset:
+    fmt = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=list(dictionary)))
+    return ds.dataset([str(root / r) for r in rels], format=fmt)
+
+
+def read_files(root: Path, rels: list[str], what: str, columns: list[str] | None = None,
+               filter: ds.Expression | None = None, dictionary: tuple[str, ...] = ()) -> pa.Table | None:
+    """The rows of these files (None when there are none), as one table; a missing or corrupt file
+    is a StoreError naming it."""
+    if not rels:
+        return None
+    try:
+        return dataset(root, rels, dictionary).to_table(columns=columns, filter=filter)
+    except (OSError, pa.ArrowException) as err:
+        names = ", ".join(str(root / r) for r in rels[:3]) + (" ..." if len(rels) > 3 else "")
+        raise StoreError(f"{names}: cannot read {what} ({err})") from err
+
+
+def latest_rows(table: pa.Table) -> pa.Table:
+    """One row per event_id, the last one (the overlays are read oldest first)."""
+    ids = table[S.EVENT_ID].to_numpy(zero_copy_only=False)
+    _, first_from_end = np.unique(ids[::-1], return_index=True)
+    keep = np.sort(len(ids) - 1 - first_from_end)
+    return table.take(pa.array(keep, type=pa.int64()))
+
+
+def overlay_onto(base: pa.Table, over: pa.Table, in_place: bool) -> pa.Table:
+    """`base` with each row an overlay row has the event_id of replaced by it. In place keeps the
+    base's row order (a whole-table read); otherwise the replaced rows are dropped and the overlay
+    rows, which a filter already chose, are added at the end."""
+    over = over.select(base.column_names)
+    pos = pa.compute.index_in(base[S.EVENT_ID], value_set=over[S.EVENT_ID])
+    hit = pos.is_valid().to_numpy(zero_copy_only=False)
+    if not in_place:
+        kept = base.filter(pa.array(~hit))
+        return pa.concat_tables([kept, over.cast(kept.schema)], promote_options="permissive")
+    if not hit.any():
+        return base
+    idx = np.arange(base.num_rows, dtype=np.int64)
+    idx[hit] = base.num_rows + pos.to_numpy(zero_copy_only=False)[hit].astype(np.int64)
+    both = pa.concat_tables([base, over.cast(base.schema)], promote_options="permissive").unify_dictionaries()
+    return both.take(pa.array(idx))
+
+
+def events_sql(base: list[str], overlays: list[str]) -> str:
+    """A DuckDB relation of the effective events of these files: the base parts with each row an
+    overlay supersedes replaced by its latest overlay row (overlay names sort by generation)."""
+    def files(paths: list[str]) -> str:
+        return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+    if not base and not overlays:
+        return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
+    if not overlays:
+        return f"read_parquet({files(base)}, union_by_name=true)"
+    latest = (f"(SELECT * FROM read_parquet({files(overlays)}, union_by_name=true, filename=true) "
+              "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)")
+    if not base:
+        return f"(SELECT * EXCLUDE (filename) FROM {latest})"
+    return (f"(SELECT * FROM read_parquet({files(base)}, union_by_name=true) "
+            f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
+            f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})")
+
+
+def referenced(manifest: dict) -> set[str]:
+    return {e["path"] for kind in ("events", "overlays", "articles") for e in manifest.get(kind, [])}
+
+
+def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:
+    """Delete the files neither the new manifest nor the `previous` one names (older generations,
+    crashed writes): the previous generation stays until the next write, for readers."""
+    keep = referenced(manifest) | referenced(previous or {})
+    for path in [*root.rglob("*.parquet"), *root.rglob("*.tmp")]:
+        rel = path.relative_to(root).as_posix()
+        if rel not in keep:
+            path.unlink(missing_ok=True)
+    for sub in ("events", "overlays", "articles"):
+        base = root / sub
+        if base.is_dir():
+            for d in sorted(base.rglob("*"), reverse=True):
+                if d.is_dir() and not any(d.iterdir()):
+                    d.rmdir()

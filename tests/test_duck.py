@@ -1,0 +1,187 @@
+"""The DuckDB engine gives what the pandas oracle (app.query on events[filter_mask]) gives, on random
+filter states over a synthetic store with overlays (a correction) in it."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import query as Q
+from dashboard.app.filters import Filters, filter_mask
+from dashboard.app.query import Selection
+from dashboard.store import EventsStore
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
+    from dashboard.corrections import Alternative, save_correction
+
+    root = tmp_path_factory.mktemp("duck") / "store"
+    write_synthetic_store(root, 3000, seed=5)
+    store = EventsStore(root)
+    save_correction(store, "Saraqib", Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria",
+                                                  country_code="SY"), folder=root.parent / "gz")
+    assert store.manifest()["overlays"], "the store has an overlay to apply"
+    return D.DuckEngine(store, threads=1), Q.with_place_key(store.load_events())
+
+
+def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
+    vocab = synthetic_vocabulary()
+    places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
+    f = {}
+    for name in ("event_types", "countries", "actors"):
+        if rng.random() < 0.3:
+            f[name] = rng.sample(vocab[name], rng.randint(1, 2))
+    if rng.random() < 0.2:
+        f["sources"] = rng.sample(sorted(events[S.SOURCE].unique()), 3)
+    if rng.random() < 0.2:
+        f["places"] = rng.sample(places, 3) + (["cluster|35.000000|38.000000|35.000000|37.000000"]
+                                               if rng.random() < 0.5 else [])
+    if rng.random() < 0.2:
+        f["min_fatalities"] = rng.choice([1, 3])
+    if rng.random() < 0.2:
+        f["min_confidence"] = 0.7
+    if rng.random() < 0.2:
+        f["precise_only"] = True
+    if rng.random() < 0.2:
+        f["text"] = rng.choice(vocab["text"] + ["KILLING"])
+    start = end = place = None
+    if rng.random() < 0.5:
+        d0 = pd.Timestamp("2021-01-01") + pd.Timedelta(days=rng.randrange(900))
+        start, end = str(d0.date()), f"{(d0 + pd.Timedelta(days=rng.randrange(1, 200))).date()} 23:59:59"
+    if rng.random() < 0.3:
+        place = rng.choice(places)
+    return Filters.from_dict(f), Selection(start, end, place)
+
+
+def oracle_rows(events: pd.DataFrame, f: Filters, sel: Selection) -> pd.DataFrame:
+    rows = events[filter_mask(events, f)]
+    return Q.at_place(Q.in_range(rows, sel.start, sel.end), sel.place)
+
+
+# The DuckDB engine predates issue 11's counting (an event reported by several articles counts once,
+# its deaths the lowest-highest range its reports give; mentions are not events): the pandas
+# reference and the in-memory engine count that way, DuckDB still counts reports. The dashboard does
+# not use DuckDB until these pass (dashboard/app/data.py). Some random states hold no multi-report
+# cluster and agree by chance, hence not strict.
+COUNTS_REPORTS = pytest.mark.xfail(reason="DuckDB counts reports, not events (issue 11)", strict=False)
+
+
+@COUNTS_REPORTS
+@pytest.mark.parametrize("seed", range(6))
+def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
+    db, events = stored
+    rng = random.Random(seed)
+    for _ in range(3):
+        f, sel = random_state(rng, events)
+        rows = oracle_rows(events, f, sel)
+        n, places, deaths = D.selection_figures(db, f, sel)
+        assert (n, places, deaths) == (len(rows), rows[S.PLACE_KEY].nunique(),
+                                       int(rows[S.FATALITIES].fillna(0).sum())), (f, sel)
+        _same_places(D.places_summary(db, f, sel), Q.places_summary(rows))
+        for unit in ("day", "week", "month"):
+            got = D.timeline_counts(db, f, sel, unit)
+            want = Q.timeline_counts(rows, unit)
+            assert got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist() == \
+                want[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
+        assert D.date_extent(db, f) == Q.robust_extent(events[filter_mask(events, f)][S.EVENT_DATE])
+        newest = D.newest_rows(db, f, sel, 20)
+        want = rows.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(20)
+        assert newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist() == want[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
+        assert set(newest[S.EVENT_ID]) <= set(rows[S.EVENT_ID])
+
+
+def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    assert len(got) == len(want)
+    if want.empty:
+        return
+    g = got.set_index(S.PLACE_KEY).sort_index()
+    w = want.set_index(S.PLACE_KEY).sort_index()
+    assert g.index.tolist() == w.index.tolist()
+    for col in ("n_events", "fatalities"):
+        assert g[col].astype(int).tolist() == w[col].astype(int).tolist(), col
+    for col in ("first", "last"):
+        assert pd.to_datetime(g[col]).tolist() == pd.to_datetime(w[col]).tolist(), col
+    assert g[S.LOCATION].tolist() == w[S.LOCATION].tolist()
+    assert np.allclose(g[S.LATITUDE].astype(float), w[S.LATITUDE].astype(float))
+    assert g[S.GEO_PRECISION].fillna(0).astype(int).tolist() == w[S.GEO_PRECISION].fillna(0).astype(int).tolist()
+
+
+def test_an_empty_store_answers_nothing(tmp_path: Path) -> None:
+    db = D.DuckEngine(EventsStore(tmp_path / "none"))
+    assert D.selection_figures(db, Filters(), Selection()) == (0, 0, 0)
+    assert D.places_summary(db, Filters(), Selection()).empty
+    assert D.date_extent(db, Filters()) is None
+
+
+def test_a_new_generation_is_seen(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    write_synthetic_store(root, 200, seed=1)
+    db = D.DuckEngine(EventsStore(root))
+    assert D.selection_figures(db, Filters(), Selection())[0] == 200
+    write_synthetic_store(root, 300, seed=2)
+    assert D.selection_figures(db, Filters(), Selection())[0] == 300
+
+
+@COUNTS_REPORTS
+@pytest.mark.parametrize("seed", range(4))
+def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) -> None:
+    """DuckViews (the app's default) against MemoryViews (the numpy index), method by method."""
+    from dashboard.app.engine import build_index
+    from dashboard.app.views import DuckViews, MemoryViews
+
+    db, events = stored
+    duck = DuckViews(db, len(events), db.store.manifest()["generation"])
+    memory = MemoryViews(build_index(db.store.load_events_table()))
+    rng = random.Random(100 + seed)
+    for _ in range(3):
+        f, sel = random_state(rng, events)
+        assert duck.figures(f, sel) == memory.figures(f, sel)
+        assert duck.extent(f) == memory.extent(f)
+        for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
+            bars_d, back_d = duck.series(f, sel, unit, measure)
+            bars_m, back_m = memory.series(f, sel, unit, measure)
+            pd.testing.assert_frame_equal(bars_d.reset_index(drop=True), bars_m.reset_index(drop=True),
+                                          check_dtype=False)
+            assert (back_d is None) == (back_m is None)
+            if back_d is not None:
+                pd.testing.assert_frame_equal(back_d.reset_index(drop=True), back_m.reset_index(drop=True),
+                                              check_dtype=False)
+        pd_, pm = (v.places(f, sel).set_index(S.PLACE_KEY).sort_index() for v in (duck, memory))
+        pd.testing.assert_frame_equal(pd_.drop(columns="main_type"), pm.drop(columns="main_type"), check_dtype=False)
+        newest_d, newest_m = duck.newest(f, sel, 30), memory.newest(f, sel, 30)
+        assert newest_d[S.EVENT_DATE].tolist() == newest_m[S.EVENT_DATE].tolist()
+        assert list(newest_d.columns) == list(newest_m.columns)
+    some = events.iloc[7]
+    assert duck.event_row(some[S.EVENT_ID]) == memory.event_row(some[S.EVENT_ID])
+    assert sorted(duck.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID]) == \
+        sorted(memory.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID])
+    assert duck.choices(Filters())[0] == memory.choices(Filters())[0]
+    exported = pd.concat(list(duck.chunks(Filters(countries=("Syria",)), Selection())))
+    assert sorted(exported[S.EVENT_ID]) == sorted(events[events[S.COUNTRY] == "Syria"][S.EVENT_ID])
+
+
+@pytest.mark.xfail(reason="DuckDB counts reports, not events (issue 11)", strict=True)
+def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: Path, make_events) -> None:
+    from dashboard.ingest.article import Article
+
+    store = EventsStore(tmp_path / "s")
+    same = dict(event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
+                event_date="2021-05-02", location="Kafr Tala", latitude=35.1, longitude=36.2, actor1="", actor2="")
+    for i, deaths in enumerate((10, 12)):
+        art = Article(text=f"Shells hit the market of Kafr Tala, report {i}.", title=f"r{i}", source=f"outlet {i}")
+        store.append(make_events(dict(same, event_id=f"r{i}", article_id=art.article_id, fatalities=deaths)), [art])
+    note = Article(text="Officials spoke of a total since the spring.", title="m", source="outlet 3")
+    store.append(make_events(dict(same, event_id="m1", article_id=note.article_id, fatalities=300,
+                                  record_kind="mention", mention_reason="total")), [note])
+    events = store.load_events()
+    assert events[events[S.EVENT_ID] != "m1"][S.CLUSTER_ID].nunique() == 1, "one event, two reports"
+    db = D.DuckEngine(store, threads=1)
+    assert D.selection_figures(db, Filters(), Selection()) == (1, 1, 10, 12)

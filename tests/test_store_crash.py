@@ -1,0 +1,123 @@
+"""kill -9 at random points of append, merge, correction and compaction leaves a readable store
+with nothing lost: every write that returned is there, the interrupted one is wholly there or absent."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard import schema as S
+from dashboard.store import EventsStore
+
+# The child ingests batches of a synthetic corpus, corrects a place every third batch and compacts
+# every fourth; it SIGKILLs itself at the K-th file operation (a part, an overlay, the articles, the
+# manifest, a clean-up), so the kill lands inside a write, not between two writes.
+CHILD = r'''
+import os, signal, sys
+import pyarrow.parquet as pq
+from pathlib import Path
+from dashboard import schema as S
+from dashboard.corrections import Alternative, save_correction
+from dashboard.ingest.article import Article
+from dashboard.store import EventsStore
+from dashboard.synth import synthetic_events
+
+root, kill_at = Path(sys.argv[1]), int(sys.argv[2])
+events, _ = synthetic_events(400, seed=4)
+events[S.DATE_PRECISION] = "day"
+arts = {a: Article(text=f"article {a}", title=a, source=f"outlet-{i % 3}")
+        for i, a in enumerate(events[S.ARTICLE_ID].unique())}
+events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+names = list(arts)
+calls = [0]
+
+def hit():
+    calls[0] += 1
+    if calls[0] == kill_at:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+for mod, name in ((os, "replace"), (os, "unlink"), (pq, "write_table")):
+    real = getattr(mod, name)
+    def wrapped(*a, _real=real, **k):
+        hit()
+        return _real(*a, **k)
+    setattr(mod, name, wrapped)
+
+store = EventsStore(root)
+for i in range(0, len(names), 6):
+    batch = names[i:i + 6]
+    ids = {arts[a].article_id for a in batch}
+    store.append(events[events[S.ARTICLE_ID].isin(ids)], [arts[a] for a in batch])
+    print("appended", *sorted(ids), flush=True)
+    n = i // 6
+    if n % 3 == 2:
+        row = events[events[S.ARTICLE_ID].isin(ids)].iloc[0]
+        place = Alternative(name=f"Moved {n}", lat=10.0 + n, lon=20.0, feature_code="PPL", country_code="SY")
+        save_correction(store, row[S.TOPONYM], place, folder=root.parent / "gz")
+        print("corrected", row[S.TOPONYM], n, flush=True)
+    if n % 4 == 3:
+        store.compact()
+        print("compacted", flush=True)
+print("finished", flush=True)
+'''
+
+
+def _corpus_counts() -> dict[str, int]:
+    from dashboard.ingest.article import Article
+    from dashboard.synth import synthetic_events
+
+    events, _ = synthetic_events(400, seed=4)
+    ids = {a: Article(text=f"article {a}", title=a).article_id for a in events[S.ARTICLE_ID].unique()}
+    return events[S.ARTICLE_ID].map(ids).value_counts().to_dict()
+
+
+# File operations 1-9 are the first append, 30-33 the first correction, 43-83 the first compaction,
+# 106-109 the second correction, 128-174 the second compaction (counted on a run without a kill).
+# One more point drawn anew at each run (its number is in the test id), so runs cover other points.
+@pytest.mark.parametrize("kill_at", [4, 23, 31, 33, 60, 80, 107, 150, random.randrange(1, 180)])
+def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, kill_at: int) -> None:
+    root = tmp_path / "store"
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(root), str(kill_at)], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "CONFLICTMAP_GAZETTEER": str(tmp_path / "gz")})
+    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr[-2000:])
+    lines = proc.stdout.splitlines()
+    done = {a for line in lines if line.startswith("appended") for a in line.split()[1:]}
+    store = EventsStore(root)
+    events, articles = store.load_events(), store.load_articles()  # readable
+    stored = set(articles["article_id"])
+    assert done <= stored, "an append that returned is never lost"
+    assert len(stored - done) <= 6, "at most the interrupted batch is there besides"
+    assert set(events[S.ARTICLE_ID]) <= stored
+    want = _corpus_counts()
+    got = events[S.ARTICLE_ID].value_counts().to_dict()
+    assert {a: got.get(a, 0) for a in stored} == {a: want.get(a, 0) for a in stored}, \
+        "every stored article has all its events"
+    assert events[S.EVENT_ID].is_unique
+    m = store.manifest()
+    assert m["n_events"] == len(events) and m["n_articles"] == len(articles)
+    before: set[str] = set()
+    for line in lines:
+        if line.startswith("appended"):
+            before |= set(line.split()[1:])
+        if line.startswith("corrected"):
+            # The rows stored when it returned moved (a later correction of the same name may move them on).
+            _, *name, n = line.split()
+            moved = events[(events[S.TOPONYM] == " ".join(name)) & events[S.ARTICLE_ID].isin(before)]
+            assert len(moved) and set(moved[S.LOCATION]) <= {f"Moved {k}" for k in range(int(n), 99)}, \
+                "a correction that returned holds"
+    # The store takes the next write, which also clears what the killed one left behind.
+    from dashboard.ingest.article import Article
+
+    extra = Article(text="one more article", title="x", source="s")
+    assert store.append(S.empty_events(), [extra]) == (1, 0)
+    left = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".tmp")]
+    named = {e["path"] for k in ("events", "overlays", "articles") for e in store.manifest()[k]}
+    assert sorted(p.relative_to(root).as_posix() for p in left) == sorted(named)
+    assert json.loads((root / "manifest.json").read_text())["generation"] == store.manifest()["generation"]
