@@ -323,8 +323,8 @@ _ATTRIBUTION_BEFORE = re.compile(r"\s[-–—]\s*$")
 
 
 def is_attribution(sent: Any, t: Toponym) -> bool:
-    """A place name that ends a headline after a dash ("US Missile Attack on Syria Attempt to Divert
-    Attention From Mosul - Moscow"): who says it (the outlet's or the government's city), not the site."""
+    """A place name that ends a headline after a dash ("Rocket Fire on Border Town Meant to Distract
+    From Talks - Ankara"): who says it (the outlet's or the government's city), not the site."""
     text = doc_text(sent.doc)
     # The name ends its sentence (the headline runs into the story without a stop) or its line.
     ends = not text[t.end:sent.end_char].strip(" .") or text[t.end:t.end + 1] == "\n"
@@ -706,8 +706,8 @@ FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 def _subordinate_subject(verb: Any) -> list:
     """The words between the "as"/"while"/"when" that opens a verb's clause and the verb, when no
     other finite verb stands between them: the clause's subject, however the parser attached it
-    ("as a fresh round of peace talks to end Syria's war entered a second day in Astana", where
-    the parser makes "war" the subject)."""
+    ("as the latest round of negotiations over the war went into its third day in Vienna", where
+    the parser may make "war" the subject)."""
     sent = verb.sent
     words = []
     for tok in reversed(list(sent.doc[sent.start:verb.i])):

@@ -76,7 +76,7 @@ class Count:
 # A second group of victims joined by "and" is added to the first ("killed 50 militants and
 # eight civilians", "five women and a child were killed"): the event's toll is their sum.
 _AND_MORE = rf"(?:\s+and\s+{_QUAL}(?P<m>{NUMBER})\s+{PEOPLE}\b)?"
-# "At least 11 civilians including two children were killed": the whole precedes its part.
+# "At least 14 villagers including three women died": the whole precedes its part.
 _PART = (r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
          r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?")
 # "killed 22 injured", "killed 9 civilians injured": the number counts the injured.
@@ -95,7 +95,7 @@ _KILL_BEFORE = re.compile(rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_N
                           rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
                           rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
                           rf"|fallen victims?)", re.I)
-# "the death toll rose to 70", "Death toll from Aleppo bus convoy bomb attack at least 126".
+# "the death toll rose to 45", "Death toll from market car bomb in the port city at least 88".
 _TOLL = re.compile(rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
                    rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
                    rf"|dozens|scores|hundreds)\b", re.I)
@@ -128,8 +128,8 @@ def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
 MAX_EVENT_DEATHS = 20_000
 
 
-# A running total, not one event's toll: "more than 7000 people killed across Syria since the UN
-# Security Council…", "have killed 4000 civilians since it first intervened", "so far", "over the
+# A running total, not one event's toll: "over 9000 people killed across the country since the
+# ceasefire talks…", "have killed 3000 civilians since they first deployed", "so far", "over the
 # past two years", "from March 2011 to June 2016". Read up to the next number, which the period may
 # belong to instead; "since Monday", "since dawn" count one day's events and stay.
 _DAYS = "|".join(d.lower() for d in calendar.day_name)
