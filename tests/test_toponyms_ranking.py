@@ -155,7 +155,7 @@ def _parts(text: str, names: list[str], places: list[Place | None],
 
 
 def test_a_neighbourhood_of_a_named_town_is_in_that_town() -> None:
-    text = "an airstrike in the Ferdous neighbourhood of east Aleppo; later Ferdous was hit again"
+    text = "shells fell on the Ferdous neighbourhood of east Aleppo; by night Ferdous burned again"
     tops = _parts(text, ["Ferdous", "Aleppo"], [FERDOWS_IR, ALEPPO], [[FERDOWS_IR], [ALEPPO]])
     assert tops[0].place is None, "Ferdows in Iran is not a district of Aleppo"
     # A candidate inside the town is taken, whichever name comes first.
