@@ -97,8 +97,8 @@ def test_no_counts() -> None:
 
 
 @pytest.mark.parametrize("sentence, value", [
-    ("Death toll from Aleppo bus convoy bomb attack at least 126 Observatory", 126),
-    ("Dozens of civilians have reportedly been killed by US-led air strikes", 24),
+    ("Death toll from Homs market truck bomb attack at least 93 monitor", 93),
+    ("Dozens of villagers have reportedly been killed by coalition air raids", 24),
     ("the death toll rose to two hundred", 200),
 ])
 def test_longer_toll_phrasings(sentence: str, value: int) -> None:
@@ -112,11 +112,11 @@ def test_an_article_is_not_a_count() -> None:
 @pytest.mark.parametrize("sentence, value", [
     # Two groups of victims in one phrase are one toll.
     ("US air strikes killed 50 militants and eight civilians in northern Syria.", 58),
-    ("Five women and a child have been killed after war planes targeted a camp.", 6),
-    ("It said at least 45 militants and 20 Kurdish militia fighters had been killed.", 65),
+    ("Four women and a child have been killed after jets bombed a shelter.", 5),
+    ("It said at least 31 militants and 12 tribal militia fighters had been killed.", 43),
     # The whole comes before its part.
-    ("At least 11 civilians including two children were killed in airstrikes.", 11),
-    ("At least 11 civilians among them three children were killed Thursday.", 11),
+    ("At least 14 villagers including three women were killed in shelling.", 14),
+    ("At least 9 civilians among them two boys were killed Sunday.", 9),
     # A count beats an estimate in the same sentence.
     ("A chemical attack killed dozens of civilians; the attack on the town killed at least 58 civilians.", 58),
     ("6 citizens killed 22 injured in attacks with shells.", 6),
@@ -132,15 +132,15 @@ def test_a_number_before_injured_is_not_a_death_toll() -> None:
 
 
 @pytest.mark.parametrize("sentence, value", [
-    ("09-02-2016 Eight Civilians Killed 14 Injured in Terrorist Bombing in Damascus.", 8),
+    ("11-05-2019 Six Civilians Killed 17 Injured in Car Bombing in Homs.", 6),
     ("Seven civilians were martyred on Wednesday as terrorists shelled the town.", 7),
     ("The airstrike claimed the lives of more than ten persons.", 10),
-    ("An airstrike has claimed lives of eight civilians in the city.", 8),
+    ("A rocket has claimed lives of nine residents in the town.", 9),
     ("The video shows the killing of two activists.", 2),
-    ("He mourned the death of five rescue workers in airstrikes.", 5),
-    ("Ten civilians some of them children killed in airstrike.", 10),
-    ("2 Syrians killed 5 Injured in Terrorist Rocket Attack", 2),
-    ("The observatory documented the deaths of at least 27 people.", 27),
+    ("She mourned the death of four paramedics in shelling.", 4),
+    ("Twelve villagers some of them women killed in shelling.", 12),
+    ("3 Iraqis killed 7 Injured in Mortar Attack", 3),
+    ("The monitor recorded the deaths of at least 19 people.", 19),
 ])
 def test_more_toll_phrasings(sentence: str, value: int) -> None:
     count = fatalities(sentence)
@@ -152,7 +152,7 @@ def test_more_toll_phrasings(sentence: str, value: int) -> None:
     ("ISIL terrorists have executed more than 50 Syrian army troops.", 50),
     ("ISIL claims beheading of 18 Syrians.", 18),
     ("A jihadist group crucified nine men.", 9),
-    ("Child killed 9 Civilians Injured in Terrorist Attacks", None),
+    ("Boy killed 6 Villagers Injured in Mortar Attacks", None),
     ("The car bomb killed at least seven people and wounded 20 others.", 7),
 ])
 def test_executions_and_injured_after_the_verb(sentence: str, value: int | None) -> None:
@@ -161,13 +161,13 @@ def test_executions_and_injured_after_the_verb(sentence: str, value: int | None)
 
 
 @pytest.mark.parametrize("sentence", [
-    "Russian war planes have killed 4000 civilians since it first intervened in Syria just over a year ago.",
-    "According to the group they were the latest of more than 7000 people killed across Syria since the UN "
-    "Security Council passed a resolution last year.",
+    "Foreign jets have killed 3000 civilians since they first deployed in the region two years ago.",
+    "According to the group they were the latest of more than 9000 people killed across the country since the "
+    "ceasefire talks collapsed last year.",
     "The Observatory said 2,000 people had been killed in the past two years.",
-    "In a Sunday statement the SNHR said that 12679 people died of torture from March 2011 to June 2016.",
-    "Rebels have been battling ISIL since the start of the year in fighting that has reportedly killed more "
-    "than 6000 people.",
+    "In a Friday statement the group said that 8412 people died in detention from April 2012 to May 2017.",
+    "Militias have been fighting the insurgents since the start of the year in battles that have reportedly killed "
+    "more than 5000 people.",
     "The war has killed more than 300,000 people.",
 ])
 def test_running_totals_are_not_an_events_toll(sentence: str) -> None:
@@ -177,7 +177,7 @@ def test_running_totals_are_not_an_events_toll(sentence: str) -> None:
 @pytest.mark.parametrize("sentence, value", [
     ("A suicide bombing killed 45 people in Jableh, the deadliest attack since 2011.", 45),
     ("Airstrikes killed 12 people in Idlib since Monday morning, the monitor said.", 12),
-    ("At least 72 civilians have been killed in the bombing on Idlib over the past few days.", 72),
+    ("At least 31 villagers have been killed in the shelling of Saraqib over the past few days.", 31),
     ("Airstrikes killed 5 people in Idlib on Monday, the monitor said, adding that 300 have died there since "
      "January.", 5),
     ("A car bomb which killed 30 people exploded in Azaz.", 30),
