@@ -19,7 +19,7 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
 
 
 @pytest.mark.parametrize("sentence, name, kind", [
-    ("Insurgents threw a petrol bomb at a truck in Chitaun district.", "Chitaun", "site"),
+    ("Gunmen hurled a grenade at a bus in Chitaun district on Monday.", "Chitaun", "site"),
     ("The army captured the strategic village of Harbinefseh.", "Harbinefseh", "site"),
     ("A police source in Ramadi said four people were killed.", "Ramadi", "prep"),
     # Runs of spaces in wire copy, and a sentence-initial preposition outside the name.
@@ -29,13 +29,13 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
     ("Gunmen stormed Gidan Gambo, an Eggon community, killing 15 people.", "Gidan Gambo", "site"),
     ("The rebels launched their second assault on Souran today.", "Souran", "prep"),
     # A name in apposition to a kind-of-place noun, after or before it.
-    ("An Israeli was shot on a side road leading to Bidya, a popular West Bank shopping town.", "Bidya", "site"),
+    ("A driver was wounded on the old road out of Bidya, a busy West Bank market town.", "Bidya", "site"),
     ("A car bomb exploded in the heart of the capital, Sana, on Tuesday.", "Sana", "site"),
     # Named facilities: a military airport, a power plant.
     ("The army targeted positions northeast of the Kuweires Military Airport.", "Kuweires Military Airport", "site"),
     # The part of a place an attack reaches, and a siege.
-    ("The rebels are storming the northern perimeter of Saraf on Friday.", "Saraf", "site"),
-    ("The failure of this pincer movement did not end the siege of Luang Nam Tha.", "Luang Nam Tha", "site"),
+    ("The militants are storming the eastern perimeter of Saraf this morning.", "Saraf", "site"),
+    ("The rout of that column never ended the siege of Luang Nam Tha.", "Luang Nam Tha", "site"),
 ])
 def test_locative_phrases_mark_places(nlp, sentence: str, name: str, kind: str) -> None:
     found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}
@@ -48,13 +48,13 @@ def test_words_the_article_writes_in_lower_case_are_not_names(nlp) -> None:
 
 
 def test_unknown_site_names_are_kept_only_when_asked(nlp, gazetteer) -> None:
-    doc = nlp("Insurgents threw a petrol bomb at a truck in Qarwazibtun district, killing five.")
+    doc = nlp("Gunmen hurled a grenade at a bus in Qarwazibtun district, wounding six.")
     assert [t.text for t in recognize(doc, gazetteer, keep_unknown=True)] == ["Qarwazibtun"]
     assert recognize(doc, gazetteer) == []  # unknown to the gazetteer: nothing to resolve it to
 
 
 def test_known_town_after_a_locative_preposition(nlp, gazetteer) -> None:
-    doc = nlp("A police source in Ramadi said the blast killed four people.")
+    doc = nlp("An army officer in Ramadi said the explosion wounded nine people.")
     assert [t.text for t in recognize(doc, gazetteer)] == ["Ramadi"]
 
 
@@ -91,13 +91,13 @@ def test_province_spelled_another_way_is_recognised(nlp, gazetteer) -> None:
 
 def test_spelling_blind_matches_need_names_that_start_alike(nlp, gazetteer) -> None:
     # "Qatrji" shares a consonant skeleton with Banda Aceh (Kutaraja), not its first letters.
-    doc = nlp("Bodies were pulled from flattened buildings in the Qatrji neighbourhood.")
+    doc = nlp("Rescuers searched collapsed houses in the Qatrji neighbourhood all night.")
     assert "Qatrji" not in [t.text for t in recognize(doc, gazetteer)]
 
 
 def test_place_inside_words_run_together_in_a_headline(nlp, gazetteer) -> None:
     # The apostrophe and the full stop lost: "Syria's Aleppo: monitor".
-    doc = nlp("Air strikes kill 12 in rebel-held areas of Syrias Aleppo Monitor AFP Thursday 14 Jul 2016.")
+    doc = nlp("Air raids kill 9 in opposition-held areas of Syrias Aleppo Monitor AFP Sunday 2 Apr 2017.")
     tops = [t for t in recognize(doc, gazetteer) if not t.embedded]
     assert any(t.text == "Aleppo" for t in tops)
 
@@ -115,9 +115,9 @@ def test_unknown_name_tagged_org_after_a_preposition_is_kept_only_when_asked(nlp
 
 @pytest.mark.parametrize("sentence, name", [
     # A word like "downtown" or "northern" may stand between the preposition and the name.
-    ("One refugee was shot in the foot in downtown Calais.", "Calais"),
+    ("A migrant was hurt in a brawl in downtown Calais.", "Calais"),
     # A position relative to a place: a compass word or a distance, then "of"/"from".
-    ("The man was captured along with seven others northeast of Karmah.", "Karmah"),
+    ("The suspect was arrested with three others northeast of Karmah.", "Karmah"),
     ("The fighters are now within 11 km of Menbeij.", "Menbeij"),
 ])
 def test_modified_and_relative_locative_phrases(nlp, sentence: str, name: str) -> None:
@@ -133,7 +133,7 @@ def test_an_of_phrase_that_is_not_a_position_is_not_locative(nlp) -> None:
 
 def test_a_town_known_by_its_name_without_the_arabic_article(nlp, gazetteer) -> None:
     # "Kut" (tagged PERSON by the small model) is Al-Kut's own name too, a city of 300,000.
-    doc = nlp("The area around Kut is patrolled by U.S. and British jets.")
+    doc = nlp("The desert around Kut is watched by coalition drones.")
     assert "Kut" in [t.text for t in recognize(doc, gazetteer)]
 
 
@@ -153,12 +153,12 @@ def test_a_list_needs_a_place_before_it(nlp) -> None:
 
 def test_a_village_name_the_model_took_for_a_date(nlp) -> None:
     # en_core_web_sm tags "Sogam last September" DATE; "the village of" says Sogam is a place.
-    doc = nlp("He was shot at an election rally in the border village of Sogam last September.")
+    doc = nlp("She was attacked at a campaign meeting in the hill village of Sogam last October.")
     assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Sogam") == "site"
-    holiday = nlp("He tried to blow up a Christmas market in the town of Ludwigshafen.")
+    holiday = nlp("Police foiled a plan to bomb a Christmas market in the city of Ludwigshafen last winter.")
     assert "Christmas" not in [loc.text for loc in locative_names(holiday, _never_common)]
 
 
 def test_a_kind_of_place_word_straight_before_a_name(nlp) -> None:
-    doc = nlp("The land-mine, laid at village Lassipora, was detonated when the vehicle passed over it.")
+    doc = nlp("The bomb, planted at village Lassipora, went off as the patrol drove past it.")
     assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Lassipora") == "site"
