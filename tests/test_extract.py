@@ -194,7 +194,7 @@ def test_a_place_naming_an_actors_base_is_not_the_site(pipeline) -> None:
 
 @pytest.mark.parametrize("text, place", [
     ("Russian jets targeted positions in the southern parts of Aleppo city in northern Syria.", "Aleppo"),
-    ("Rebels exploded bombs in tunnels under Aleppo late on Tuesday.", "Aleppo"),
+    ("Militants detonated mines in cellars under Aleppo early on Friday.", "Aleppo"),
 ])
 def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, place: str) -> None:
     ev = run_one(pipeline, text)
@@ -246,12 +246,12 @@ def _chosen(nlp, gazetteer, sentence: str, trigger: str) -> str | None:
     ("He was captured last December with other fighters in Afghanistan, far from his home in "
      "San Francisco's suburbs.", "captured", "Afghanistan"),
     # A landmark a distance is measured from is not the site.
-    ("In another incident in Abu Qurqas, 30 kilometers north of Mallawi, gunmen shot a police guard.", "shot",
+    ("In a separate attack in Abu Qurqas, 25 kilometers north of Mallawi, attackers shot a night watchman.", "shot",
      "Abu Qurqas"),
     # The name an "of" phrase completes takes that noun's role.
     ("Soldiers patrolled the streets of Bucharest on Monday.", "patrolled", "Bucharest"),
     # A passive subject is a victim before it is a site.
-    ("Downey was captured and spent 20 years in prison in Beijing.", "captured", "Beijing"),
+    ("Harlan was captured and spent 12 years in jail in Beijing.", "captured", "Beijing"),
 ])
 def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place: str) -> None:
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
@@ -259,20 +259,20 @@ def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place
 
 @pytest.mark.parametrize("sentence, trigger, place", [
     # A destination is not where the event happened.
-    ("Most detainees are captured and briefly held elsewhere before being transferred to Bagram.", "captured",
+    ("Many prisoners are captured and held for days elsewhere before being moved to Bagram.", "captured",
      None),
     # A country modifying a noun says whose it is: the embassy stands in London.
-    ("More than 350 people demonstrated outside the US embassy in London on Sunday.", "demonstrated", "London"),
+    ("About 200 people demonstrated outside the French embassy in London on Monday.", "demonstrated", "London"),
     # An unresolved nationality or faith is not a place.
-    ("Palestinian militiamen shot at homes in a Jewish neighborhood in Jerusalem.", "shot", "Jerusalem"),
+    ("Palestinian gunmen shot at cars in a Jewish quarter in Jerusalem.", "shot", "Jerusalem"),
     # A possessor inside the object of the trigger's verb is where it happened.
-    ("Hundreds of armed soldiers patrolled the streets of Abidjan's more populous neighborhoods ahead of a "
-     "curfew.", "patrolled", "Abidjan"),
+    ("Dozens of armed police patrolled the streets of Abidjan's poorer neighborhoods before the "
+     "vote.", "patrolled", "Abidjan"),
     # A place outside the trigger's own clause still places it when nothing else does.
-    ("Shelling hit a trolleybus in Donetsk on Thursday killing 8 people and wounding about 20, an official said.",
+    ("Shelling hit a tram in Donetsk on Monday killing 5 people and wounding about 11, an official said.",
      "killing", "Donetsk"),
     # A village the model does not tag, named by its kind-of-place word.
-    ("21 fighters were killed during clashes with the YPG forces in Allok village.", "killed", "Allok"),
+    ("14 gunmen were killed during fighting with the army units in Allok village.", "killed", "Allok"),
 ])
 def test_event_location_phrases(nlp, gazetteer, sentence: str, trigger: str, place: str | None) -> None:
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
@@ -289,7 +289,7 @@ def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) ->
 
 
 def test_a_part_of_a_country_far_down_the_tree_still_places_the_event(nlp, gazetteer) -> None:
-    sentence = "A roadside bomb hit a minibus in southern Afghanistan on Sunday, killing six passengers."
+    sentence = "A roadside bomb struck a van in southern Afghanistan on Friday, killing four farmers."
     assert _chosen(nlp, gazetteer, sentence, "killing") == "Afghanistan"
 
 
@@ -336,9 +336,9 @@ def test_a_where_clause_happens_in_the_place_it_describes(nlp, gazetteer, senten
     ("At least 22 people were killed in U.S. air strikes on Raqqa in Syria.", "Raqqa"),
     ("Six civilians were killed in US airstrikes on Saraqib in northern Syria.", "Saraqib"),
     # Said, confirmed or reported somewhere: not where the strikes fell.
-    ("In Washington the Pentagon confirmed eight US strikes against militants in Aleppo province.", "Aleppo"),
+    ("In Washington officials confirmed five US strikes against fighters in Aleppo province.", "Aleppo"),
     # Where talks are held is not where the bombs fall.
-    ("The bombardment of Douma came as peace talks entered a second day in the Kazakh capital Astana.", "Douma"),
+    ("The shelling of Douma came as peace talks entered a third day in the Kazakh capital Astana.", "Douma"),
 ])
 def test_the_site_of_violence_not_the_actor_or_the_talks(pipeline, text: str, site: str) -> None:
     ev = run_one(pipeline, text)
@@ -347,8 +347,8 @@ def test_the_site_of_violence_not_the_actor_or_the_talks(pipeline, text: str, si
 
 
 @pytest.mark.parametrize("text, place", [
-    ("Reportedly the shelling was carried out by Daesh (banned in Russia).", "Russia"),
-    ("A monitoring group based in the UK reported that air strikes killed 20 people.", "UK"),
+    ("Apparently the shelling was staged by ISIS (banned in Russia).", "Russia"),
+    ("A watchdog based in the UK reported that air raids killed 15 people.", "UK"),
     ("Washington has blamed the regime for the chemical attack that killed 80 people.", "Washington"),
     ("The attack killed 12 as the Security Council held an emergency meeting in New York.", "New York"),
 ])
@@ -365,7 +365,7 @@ def test_talks_still_take_place_where_they_are_held(pipeline) -> None:
 def test_tree_distance_counts_arcs_through_the_common_head(nlp) -> None:
     from dashboard.events.extract import _tree_distance
 
-    doc = nlp("Shelling hit a trolleybus in Donetsk on Thursday killing 8 people.")
+    doc = nlp("Shelling hit a tram in Donetsk on Monday killing 5 people.")
     donetsk, killing = doc[5], doc[8]
     assert donetsk.text == "Donetsk" and killing.text == "killing"
     assert _tree_distance(donetsk, killing) == _tree_distance(killing, donetsk) == 3  # in → hit → killing
@@ -384,8 +384,8 @@ def test_a_typed_event_is_placed_where_its_trigger_is_not_at_every_town_named(pi
 
 @pytest.mark.parametrize("sentence, name, acting", [
     ("The strike prompted Washington to take military action with missile strikes.", "Washington", True),
-    ("The war has placed Washington and Moscow at loggerheads over the airstrikes.", "Moscow", True),
-    ("The spokeswoman was calling on Washington to weigh in on the airstrike.", "Washington", True),
+    ("The dispute has placed Paris and Moscow at loggerheads over the drone strikes.", "Moscow", True),
+    ("The minister was calling on Washington to speak out on the airstrike.", "Washington", True),
     ("Rebels pounded Damascus with mortars, killing four.", "Damascus", False),
 ])
 def test_a_state_addressed_or_accused_is_an_actor_not_a_site(nlp, gazetteer, sentence: str, name: str,
@@ -426,14 +426,14 @@ def violent_places(pipeline, text: str) -> list[str]:
 
 def test_a_headline_attribution_is_not_the_site(pipeline) -> None:
     # "… - Moscow" ends a headline: who says it, not where the missiles fell.
-    text = "US Missile Attack on Syria Attempt to Divert Attention From Mosul - Moscow"
+    text = "Rocket Fire on Border Town Meant to Distract From Mosul Losses - Moscow"
     assert "Moscow" not in violent_places(pipeline, text)
 
 
 @pytest.mark.parametrize("text, place", [
     ("Speaking in Moscow after meeting the ministers, he condemned an attack on a school in west Aleppo "
      "that killed six children.", "Moscow"),
-    ("The rights group, in a report issued in New York, said the gas attack killed more than 1400 people.",
+    ("The watchdog, in a paper issued in New York on Monday, said the gas attack killed over 900 people.",
      "New York"),
 ])
 def test_where_words_are_spoken_or_published_is_not_the_site(pipeline, text: str, place: str) -> None:
@@ -442,19 +442,19 @@ def test_where_words_are_spoken_or_published_is_not_the_site(pipeline, text: str
 
 def test_a_toll_does_not_inherit_the_place_of_talks(pipeline) -> None:
     text = ("Putin is set to face Western pressure at international talks in Berlin on Wednesday. "
-            "Russian airstrikes have killed thousands of civilians since 2015.")
+            "Russian airstrikes have killed hundreds of villagers since 2016.")
     assert "Berlin" not in violent_places(pipeline, text)
 
 
 @pytest.mark.parametrize("sentence, name, away", [
-    ("Johnson called for protests at its London embassy over airstrikes in Aleppo.", "London", True),
+    ("The MP called for rallies at its London embassy over the airstrikes on Homs.", "London", True),
     ("The Astana talks opened as airstrikes hit Idlib.", "Astana", True),
     # Words aimed at a state are not a site in it; strikes aimed at it still are.
-    ("Zakharova took a jab at the United States on Wednesday over the strikes against civilians.",
+    ("The envoy aimed a jab at the United States over the raids on civilians on Monday.",
      "United States", True),
     # A name before a noun that only leads to a meeting word ("Damascus countryside Al-Alam News
     # Network") is not that meeting's.
-    ("Syrian forces succeeded to kill 35 terrorists in an ambush operation in Eastern Ghouta in Damascus "
+    ("Army units managed to kill 22 gunmen in an ambush in Eastern Ghouta in Damascus "
      "countryside Al-Alam News Network reports.", "Damascus", False),
 ])
 def test_meetings_embassies_and_words_aimed_at_a_state_are_elsewhere(nlp, gazetteer, sentence: str, name: str,
@@ -485,16 +485,16 @@ def test_a_region_across_countries_is_no_site_but_one_inside_a_country_is(gazett
 
 def test_talks_as_the_subject_of_a_subordinate_clause_however_parsed(pipeline) -> None:
     # The parser makes "war" the subject of "entered"; the clause after "as" is about the talks.
-    text = ("The bombardment came as a fresh round of peace talks to end Syrias six-year war entered a "
-            "second day in the Kazakh capital Astana.")
+    text = ("The shelling came as a new round of peace talks to end the long war entered a "
+            "third day in the Kazakh capital Astana.")
     assert "Astana" not in violent_places(pipeline, text)
     # A finite verb closes the clause: the air strikes after it are not the talks' clause.
     assert "Idlib" in violent_places(pipeline, "As talks continued, air strikes hit Idlib, killing five.")
 
 
 @pytest.mark.parametrize("sentence, name, acting", [
-    ("The alliance groups rebels with the Fateh al-Sham Front and Moscow has repeatedly demanded that it "
-     "be disbanded to allow air strikes.", "Moscow", True),
+    ("The coalition joins rebels with the Nusra Front and Moscow has often demanded that it "
+     "be dissolved to allow air strikes.", "Moscow", True),
     ("Attacks in Damascus have killed four people.", "Damascus", False),
 ])
 def test_a_capital_before_an_active_auxiliary_is_its_subject(nlp, gazetteer, sentence: str, name: str,
