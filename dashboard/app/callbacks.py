@@ -34,7 +34,6 @@ from dashboard.app.query import (
     counts_line,
     places_from_selected,
     time_bin,
-    totals_by_bin,
 )
 from dashboard.app.state import (
     Playback,
@@ -49,6 +48,7 @@ from dashboard.app.state import (
     view_from_relayout,
     view_of_box,
 )
+from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (select_masks: tests)
 from dashboard.export import write_event_chunks
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
@@ -153,25 +153,6 @@ def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
         known = set(options)
         out.append([*options, *(v for v in getattr(f, name) if v not in known)])
     return out
-
-
-def select_masks(ix: EventIndex, filters: Filters, sel: Selection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(filtered, in_time, listed) row masks: the events after the filters, within the time window,
-    and at the selected place. Filters come first, so every view and every count agree."""
-    filtered = index_mask(ix, filters)
-    in_time = filtered & E.date_mask(ix, sel.start, sel.end)
-    return filtered, in_time, in_time & E.place_mask(ix, sel.place)
-
-
-def timeline_bars(ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: str,
-                  measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The timeline's bars (the selected place's, or all filtered events') and, with a place
-    selected, the totals of every place behind them; only the chosen range ± one span."""
-    shown = filtered & E.around(ix, sel.start, sel.end)
-    if not sel.place:
-        return E.timeline_series(ix, shown, unit, measure), None
-    return (E.timeline_series(ix, shown & E.place_mask(ix, sel.place), unit, measure),
-            totals_by_bin(E.timeline_series(ix, shown, unit, measure)))
 
 
 def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[str, str] | None:
