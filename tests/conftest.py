@@ -92,3 +92,10 @@ def make_events():
         return S.coerce_events(pd.DataFrame([event_row(**r) for r in rows]))
 
     return make
+
+
+@pytest.fixture
+def plain_row():
+    """`event_row` for tests that build rows as dicts (module-level helpers here are not importable by
+    name once the browser tests' conftest is collected too)."""
+    return event_row

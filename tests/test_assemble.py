@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import json
 
-from conftest import event_row
+import pytest
 
 from dashboard import schema as S
 from dashboard.events.assemble import assemble, group_rows
 from dashboard.rules import Switches
 
 
-def row(start: int, **kw) -> dict:
+@pytest.fixture
+def row(plain_row):
+    """A row of one article's sentence at `start`, as the extractor gives it."""
+    def make(start: int, **kw) -> dict:
+        return _row(plain_row, start, **kw)
+    return make
+
+
+def _row(event_row, start: int, **kw) -> dict:
     base = event_row(_start=start, **kw)
     base.setdefault(S.RECORD_KIND, "event")
     base.setdefault(S.INTER1, None)
@@ -21,7 +29,7 @@ def row(start: int, **kw) -> dict:
     return base
 
 
-def test_headline_lead_and_body_are_one_event_with_every_span() -> None:
+def test_headline_lead_and_body_are_one_event_with_every_span(row) -> None:
     rows = [row(0, date_source="published", fatalities=10),
             row(40, fatalities=11, event_date="2020-03-03"),
             row(90, event_date="2020-03-03")]
@@ -32,17 +40,17 @@ def test_headline_lead_and_body_are_one_event_with_every_span() -> None:
     assert out[0][S.FATALITIES] == 10  # the lowest firm count
 
 
-def test_different_days_at_one_place_are_two_events() -> None:
+def test_different_days_at_one_place_are_two_events(row) -> None:
     rows = [row(0, event_date="2020-03-02"), row(40, event_date="2020-03-03")]
     assert len(assemble(rows)) == 2
 
 
-def test_different_places_on_one_day_are_two_events() -> None:
+def test_different_places_on_one_day_are_two_events(row) -> None:
     rows = [row(0), row(40, location="Saraqib", latitude=35.86, longitude=36.8)]
     assert len(assemble(rows)) == 2
 
 
-def test_a_province_level_row_joins_the_town_in_that_province() -> None:
+def test_a_province_level_row_joins_the_town_in_that_province(row) -> None:
     province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3,
                    latitude=35.8, longitude=36.6)
     town = row(40, location="Saraqib", latitude=35.86, longitude=36.8)
@@ -52,13 +60,13 @@ def test_a_province_level_row_joins_the_town_in_that_province() -> None:
     assert len(assemble([province, town], Switches.parse("assemble.coarse_into_fine"))) == 2
 
 
-def test_a_province_row_of_another_province_stays_apart() -> None:
+def test_a_province_row_of_another_province_stays_apart(row) -> None:
     province = row(0, location="Hama Governorate", admin1="Hama", feature_code="ADM1", geo_precision=3)
     town = row(40, location="Saraqib", latitude=35.86, longitude=36.8)
     assert len(assemble([province, town])) == 2
 
 
-def test_violence_of_different_types_at_one_place_and_day_is_one_kind() -> None:
+def test_violence_of_different_types_at_one_place_and_day_is_one_kind(row) -> None:
     rows = [row(0, event_type="Explosions/Remote violence", sub_event_type="Air/drone strike"),
             row(40, event_type="Battles", sub_event_type="Armed clash")]
     out = assemble(rows)
@@ -66,13 +74,13 @@ def test_violence_of_different_types_at_one_place_and_day_is_one_kind() -> None:
     assert out[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
 
 
-def test_mentions_are_left_alone() -> None:
+def test_mentions_are_left_alone(row) -> None:
     rows = [row(0), row(40, record_kind="mention", mention_reason="mention.running_total")]
     out = assemble(rows)
     assert [r[S.RECORD_KIND] for r in out] == ["event", "mention"]
 
 
-def test_the_author_comes_from_any_report_and_the_default_is_unidentified() -> None:
+def test_the_author_comes_from_any_report_and_the_default_is_unidentified(row) -> None:
     named = [row(0, date_source="published", actor1="", inter1=None),
              row(40, actor1="Military Forces of Russia", inter1=8)]
     out = assemble(named)
@@ -82,6 +90,6 @@ def test_the_author_comes_from_any_report_and_the_default_is_unidentified() -> N
         "Unidentified Armed Group (Syria)", 3, 37)
 
 
-def test_switched_off_nothing_is_joined() -> None:
+def test_switched_off_nothing_is_joined(row) -> None:
     rows = [row(0), row(40)]
     assert len(group_rows(rows, Switches.parse("assemble"))) == 2
