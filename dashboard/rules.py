@@ -70,6 +70,14 @@ REGISTRY: tuple[RuleInfo, ...] = (
              "strikes, else by the state forces of the country hit (armed groups here fly no combat aircraft)"),
     RuleInfo("actors.unidentified", "actors",
              "violence with no named author is by an 'Unidentified Armed Group (country)', code 3"),
+    # -- location: where an event happened ------------------------------------------------------
+    RuleInfo("location.unlisted_site", "location",
+             "a name the syntax calls a place ('the villages of X and Y', 'X city', 'in X in Idlib', listed "
+             "with a known town) that the gazetteer lacks is a site, placed at the known place it is in or "
+             "near with geo_precision 2, as ACLED places villages it cannot find"),
+    RuleInfo("location.coordinated_sites", "location",
+             "an attack on several listed sites ('shelled X, Y and Z') is one event per site; a toll given "
+             "for all of them together goes on none"),
     # -- dates -------------------------------------------------------------------------------------------
     RuleInfo("dates.dateline", "dates",
              "relative days resolve against the date the article's text opens with (its dateline), "

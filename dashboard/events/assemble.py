@@ -8,7 +8,8 @@ sentence-level extractor makes a row of each. Here the event rows of one article
 - `assemble.undated_repeat`: a row the text does not date (its date is the publication's) joins the
   dated event of the same kind and place;
 - `assemble.coarse_into_fine`: a row placed at province or country level joins a finer event of the
-  same kind and day inside that province or country.
+  same kind and day inside that province or country; so does a row at the known place an unlisted
+  site was placed at (`location.unlisted_site`).
 
 The group keeps its most informative row (the sentence that says most) as `excerpt`, every row's
 span in `evidence`, the finest place, the most precise date, and — `assemble.lead_toll` — the
@@ -26,6 +27,7 @@ import pandas as pd
 from dashboard import schema as S
 from dashboard.events.actors import UNIDENTIFIED, interaction
 from dashboard.events.numbers import is_estimate
+from dashboard.events.sites import UNLISTED_CODE
 from dashboard.rules import ALL_ON, Switches
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -85,8 +87,17 @@ class _Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _placed_at(coarse: dict, fine: dict) -> bool:
+    """Whether a site the gazetteer lacks was placed at this row's place ("the village of X in rural
+    Idlib" put at Idlib): the row at Idlib reports the same event less precisely."""
+    return fine.get(S.FEATURE_CODE) == UNLISTED_CODE and coarse.get(S.FEATURE_CODE) != UNLISTED_CODE \
+        and (coarse[S.LATITUDE], coarse[S.LONGITUDE]) == (fine[S.LATITUDE], fine[S.LONGITUDE])
+
+
 def _contains(coarse: dict, fine: dict) -> bool:
     """Whether a province- or country-level row's place holds a finer row's place."""
+    if _placed_at(coarse, fine):
+        return True
     if int(fine[S.GEO_PRECISION] or 4) >= int(coarse[S.GEO_PRECISION] or 4):
         return False
     if coarse[S.COUNTRY_CODE] != fine[S.COUNTRY_CODE]:
@@ -94,6 +105,28 @@ def _contains(coarse: dict, fine: dict) -> bool:
     if int(coarse[S.GEO_PRECISION] or 4) >= 4:
         return True
     return bool(coarse[S.ADMIN1]) and coarse[S.ADMIN1] == fine[S.ADMIN1]
+
+
+# ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
+# each other: Syrian or Russian jets), armed groups, and everyone else.
+SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
+
+
+def _side(row: dict, actor: str, inter: str) -> str:
+    name = str(row.get(actor) or "")
+    if not name or name.startswith(UNIDENTIFIED.split("(")[0]):
+        return ""  # no author named: the default actor says nothing about who acted
+    return SIDE_OF_INTER.get(row.get(inter), name)  # type: ignore[arg-type]
+
+
+def same_sides(a: dict, b: dict) -> bool:
+    """Whether two rows can report one event by who acted: not when their actor1s are on opposite
+    sides (rebel shelling of a city and government shelling of its suburbs the same day are two
+    events). A fight told from either side ("A attacked B", "B repelled A") is one."""
+    a1, b1 = _side(a, S.ACTOR1, S.INTER1), _side(b, S.ACTOR1, S.INTER1)
+    if not a1 or not b1 or a1 == b1:
+        return True
+    return a1 == _side(b, S.ACTOR2, S.INTER2) and b1 == _side(a, S.ACTOR2, S.INTER2)
 
 
 def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]:
@@ -104,23 +137,25 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         first: dict[tuple, int] = {}
         for i in idx:
             key = (kind(rows[i]), place_key(rows[i]), _day(rows[i]))
-            if key in first:
+            if key in first and same_sides(rows[first[key]], rows[i]):
                 g.join(first[key], i)
-            else:
+            elif key not in first:
                 first[key] = i
     if switches.on("assemble.undated_repeat"):
         for i in idx:
             if not _undated(rows[i]):
                 continue
             dated = [j for j in idx if not _undated(rows[j]) and kind(rows[j]) == kind(rows[i])
-                     and place_key(rows[j]) == place_key(rows[i]) and recent(rows[j], rows[i])]
+                     and place_key(rows[j]) == place_key(rows[i]) and recent(rows[j], rows[i])
+                     and same_sides(rows[j], rows[i])]
             if dated:
                 g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
     if switches.on("assemble.coarse_into_fine"):
         for i in idx:
-            if int(rows[i][S.GEO_PRECISION] or 4) < 3:
+            if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
                 continue
             finer = [j for j in idx if kind(rows[j]) == kind(rows[i]) and _contains(rows[i], rows[j])
+                     and same_sides(rows[i], rows[j])
                      and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))]
             # Only when the article has one such place: a country-level toll beside strikes on three
             # towns cannot be given to any one of them.

@@ -23,6 +23,7 @@ from dashboard.events.actors import Actor, event_actors, interaction, load_dicti
 from dashboard.events.assemble import assemble
 from dashboard.events.mentions import EVENT, MENTION, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
+from dashboard.events.sites import coordinated, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
@@ -465,7 +466,8 @@ def _arcs_to(tok: Any, goals: set[int]) -> int:
     return n
 
 
-AWAY_PREPS = {"to", "between"}
+# "fled to X", "fighting between X and Y", "evacuated from X": a destination, the sides, an origin.
+AWAY_PREPS = {"to", "between", "from"}
 
 
 def _governing_prep(sent: Any, t: Toponym) -> str:
@@ -796,6 +798,8 @@ def row_actors(doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, cou
 def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer,
                    switches: Switches = ALL_ON) -> list[dict]:
     """One row per event the article reports (and per mention of one), with its evidence spans."""
+    if switches.on("location.unlisted_site"):
+        toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms)], key=lambda t: t.start)
     rows = sentence_rows(doc, article, toponyms, gazetteer, switches)
     return assemble(rows, switches)
 
@@ -830,11 +834,16 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
         places = event_places(sent, toponyms, violent=event_type in VIOLENT)
         at = own.find(trigger) if trigger else -1  # the trigger's offset in `own`
+        split = False  # several listed sites share the sentence's event
         if places and rule is not None and at >= 0:
             # A typed event happens in one place: the one its trigger is tied to in the parse (the
             # rule `eval event-location` measures); when the parse ties none, the places above.
             site = choose_event_location(sent, s0 + at, places)
-            places = [site] if site is not None else places
+            if site is not None:
+                # "Shells hit X and Y": one event per site (`location.coordinated_sites`).
+                listed = coordinated(sent, site, places) if switches.on("location.coordinated_sites") else []
+                places = sorted([site, *listed], key=lambda t: t.start)
+                split = bool(listed)
         if not places:
             # A sentence that names no place where its event happens continues the located
             # sentence just before it: deaths reported in general terms in the same paragraph
@@ -935,8 +944,9 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
                 S.COUNTRY_CODE: p.country_code,
                 S.ADMIN1: p.admin1,
                 S.GEO_PRECISION: p.precision,
-                S.FATALITIES: killed.value if killed else None,
-                S.FATALITIES_TEXT: killed.phrase if killed else "",
+                # A toll given for several sites together belongs to none of them.
+                S.FATALITIES: killed.value if killed and not split else None,
+                S.FATALITIES_TEXT: killed.phrase if killed and not split else "",
                 S.INJURED: hurt.value if hurt else None,
                 S.INJURED_TEXT: hurt.phrase if hurt else "",
                 S.DISPLACED: fled.value if fled else None,

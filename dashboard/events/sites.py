@@ -1,0 +1,242 @@
+"""Where an event happened when the text names several sites, or a site the gazetteer does not list.
+
+Two rules (ids in `dashboard.rules`):
+
+- `location.unlisted_site`: the gazetteer (GeoNames towns of 500 people or more) lacks most
+  villages, and the small NER model tags many of them PERSON or ORG. A capitalised name the syntax
+  itself calls a place is one: the head of "the village(s)/town(s) of X", a name before a site noun
+  ("X city", "the X area"), a name after a locative preposition that is placed in a known place
+  ("in X in Idlib"), or a name coordinated with such a name or with a known town ("shelled Kafr
+  Hamra and al-Mallah"). ACLED places a village it cannot find at the nearest known place with
+  geo_precision 2; so do we: the site keeps its own name, and takes the province and coordinates
+  of the known place the sentence puts it in (or, failing that, the nearest known place the
+  sentence or the one before names).
+- `location.coordinated_sites`: "strikes on X, Y and Z" is one event per site, as ACLED codes it
+  (one record per village). The sites coordinated with the chosen site each get a row; a death toll
+  given for all of them together belongs to none (fatalities left empty), as the coding guidelines
+  say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from dashboard.events.actors import find_mentions
+from dashboard.geo.gazetteer import Place
+from dashboard.geo.toponyms import Toponym
+
+# Nouns the text uses to call a name a place: "the villages of X and Y", "X city", "the X area".
+SITE_NOUNS = frozenset({
+    "town", "towns", "village", "villages", "city", "cities", "hamlet", "hamlets", "area", "areas",
+    "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "district", "districts", "suburb",
+    "suburbs", "camp", "outskirts", "countryside", "hill", "hills", "settlement", "settlements", "valley",
+    "township", "townships", "quarter", "locality", "localities"})
+# A part of a town is coded at the town (ACLED codes a neighbourhood at its town): a name called a
+# neighbourhood of a town the sentence names is no site of its own.
+PART_NOUNS = frozenset({"neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "quarter", "district",
+                        "districts", "suburb", "suburbs"})
+# A list after these is not where the action happened: "evacuated from X and Y", "on their way to X
+# and Y", "fighting between X and Y".
+AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
+LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
+# A capitalised word that is no site: days, months, titles, the parts of a compass.
+NOT_NAMES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "president", "minister",
+    "general", "colonel", "sheikh", "the", "a", "an"})
+UNLISTED_CODE = "UNLISTED"  # the feature code of a site placed at a known place near it
+
+
+def _name_part(tok: Any) -> bool:
+    return tok.pos_ == "PROPN" and tok.lower_ not in NOT_NAMES or tok.text == "-"
+
+
+def _name_tokens(head: Any) -> list[Any]:
+    """The tokens of the proper name around `head`: the run of proper nouns it stands in ("al - Mallah",
+    "Kafr Hamra", "Tell Hawash"), at most six tokens each way, without a hyphen at either end."""
+    doc = head.doc
+    lo = hi = head.i
+    while lo > max(0, head.i - 6) and _name_part(doc[lo - 1]) and doc[lo - 1].sent == head.sent:
+        lo -= 1
+    while hi < min(len(doc) - 1, head.i + 6) and _name_part(doc[hi + 1]) and doc[hi + 1].sent == head.sent:
+        hi += 1
+    run = list(doc[lo:hi + 1])
+    while run and run[0].text == "-":
+        run.pop(0)
+    while run and run[-1].text == "-":
+        run.pop()
+    return run
+
+
+def _is_name_head(tok: Any) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in NOT_NAMES \
+        and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+def _site_noun_of(tok: Any) -> bool:
+    """"the villages of X": X is the object of "of" after a site noun."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
+
+
+def _before_site_noun(tok: Any) -> bool:
+    """"X city", "the X area": the name modifies a site noun."""
+    return tok.dep_ == "compound" and tok.head.lower_ in SITE_NOUNS and tok.head.i == tok.i + 1
+
+
+def _part_noun(tok: Any) -> bool:
+    """"the X neighbourhood", "the district of X": the name of a part of a town."""
+    return tok.dep_ == "compound" and tok.head.lower_ in PART_NOUNS \
+        or _site_noun_of(tok) and tok.head.head.lower_ in PART_NOUNS
+
+
+def _away(tok: Any) -> bool:
+    """Whether the list a name belongs to follows "from", "to" or "between"."""
+    at = tok.doc[coordination_key(tok)]
+    return at.dep_ == "pobj" and at.head.lower_ in AWAY_PREPS
+
+
+def _locative(tok: Any) -> bool:
+    return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
+
+
+def _placed_in(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """The known place a name is put in by its own "in"/"near" phrase ("X in Idlib")."""
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "of", "outside", "east", "west", "north", "south"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    for t in (obj, *obj.children):
+                        if t.i in known:
+                            return known[t.i]
+    return None
+
+
+def _conj_root(tok: Any) -> Any:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym]:
+    out: dict[int, Toponym] = {}
+    for t in toponyms:
+        if t.place is None or not (sent.start_char <= t.start < sent.end_char):
+            continue
+        for tok in sent:
+            if t.start <= tok.idx < t.end:
+                out[tok.i] = t
+    return out
+
+
+def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> Toponym | None:
+    """The finest known place of the sentence below country level, else the one before."""
+    inside = sorted({id(t): t for t in known.values()}.values(), key=lambda t: (t.place.precision, t.start))
+    inside = [t for t in inside if t.place.precision < 4]
+    return inside[0] if inside else previous
+
+
+def unlisted_place(name: str, anchor: Place) -> Place:
+    """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2)."""
+    return Place(idx=-1, geonameid=None, name=name, latitude=anchor.latitude, longitude=anchor.longitude,
+                 feature_class="", feature_code=UNLISTED_CODE, country_code=anchor.country_code,
+                 admin1=anchor.admin1, admin2=anchor.admin2, population=0)
+
+
+def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
+    """Names the syntax calls places but the geoparser left out, placed at a known place near them."""
+    text = doc.text
+    # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
+    taken = [(t.start, t.end) for t in toponyms if t.place is not None]
+    actor_spans = [(m.start, m.end) for m in find_mentions(text)]
+    out: list[Toponym] = []
+    previous: Toponym | None = None
+    for sent in doc.sents:
+        known = _known_by_token(sent, toponyms)
+        sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
+        heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
+        for tok in heads:
+            if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known):
+                sites[tok.i] = _placed_in(tok, known)
+        # Names coordinated with a site or with a known town are sites too.
+        for tok in heads:
+            if tok.i in sites:
+                continue
+            root = _conj_root(tok)
+            if root.i != tok.i and (root.i in sites or root.i in known and known[root.i].place.precision <= 2):
+                sites[tok.i] = sites.get(root.i)
+            elif root.i == tok.i and any(c.dep_ == "conj" and c.i in sites for c in tok.children):
+                sites[tok.i] = next(sites[c.i] for c in tok.children if c.dep_ == "conj" and c.i in sites)
+        anchor = _anchor(sent, known, previous)
+        in_town = anchor is not None and anchor.place is not None and anchor.place.precision <= 1
+        done: set[int] = set()
+        for i, container in sorted(sites.items()):
+            if in_town and _part_noun(doc[i]) or _away(doc[i]):
+                continue
+            run = _name_tokens(doc[i])
+            if not run:
+                continue
+            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+            if done & {tok.i for tok in run}:
+                continue  # another head of the same name
+            done |= {tok.i for tok in run}
+            if any(s < end and start < e for s, e in taken + actor_spans):
+                continue
+            where = container or anchor
+            if where is None or where.place is None:
+                continue
+            out.append(Toponym(start, end, text[start:end], "SITE", place=unlisted_place(text[start:end], where.place)))
+        if known:
+            finest = _anchor(sent, known, None)
+            previous = finest or previous
+    return out
+
+
+def _head_token(sent: Any, t: Toponym) -> Any:
+    """The token of a place name whose head lies outside the name ("Kafr Hamra" → Hamra)."""
+    toks = [tok for tok in sent if t.start <= tok.idx < t.end]
+    for tok in toks:
+        if not (t.start <= tok.head.idx < t.end) or tok.head.i == tok.i:
+            return tok
+    return toks[-1] if toks else None
+
+
+def coordination_key(tok: Any) -> int:
+    """The token a coordinated list of sites hangs from: "X and Y", "the towns of X and Y",
+    "on X and on the towns of Y and Z" all give their members one key."""
+    for _ in range(12):  # a list is never deeper; the bound keeps a cyclic parse from looping
+        if tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head
+        elif tok.dep_ in ("compound", "amod") and tok.head.lower_ in SITE_NOUNS:
+            tok = tok.head
+        elif _site_noun_of(tok):
+            tok = tok.head.head
+        elif tok.dep_ == "pobj" and tok.head.dep_ == "conj" and tok.head.pos_ == "ADP":
+            first = _conj_root(tok.head)
+            objs = [c for c in first.children if c.dep_ == "pobj"]
+            if not objs:
+                break
+            tok = objs[0]
+        else:
+            break
+    return tok.i
+
+
+def coordinated(sent: Any, site: Toponym, places: list[Toponym]) -> list[Toponym]:
+    """The places of `places` listed together with `site` as targets of one action, in text order."""
+    head = _head_token(sent, site)
+    if head is None or site.place is None or site.place.precision >= 4:
+        return []
+    key = coordination_key(head)
+    listed_at = head.doc[key]
+    if listed_at.dep_ == "pobj" and listed_at.head.lower_ in AWAY_PREPS:
+        return []
+    out = []
+    for t in places:
+        if t is site or t.place is None or t.place.precision >= 4 or t.place.name == site.place.name:
+            continue
+        tok = _head_token(sent, t)
+        if tok is not None and tok.i != head.i and coordination_key(tok) == key:
+            out.append(t)
+    return out

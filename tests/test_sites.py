@@ -1,0 +1,88 @@
+"""Where an event happened: listed sites (`location.coordinated_sites`) and sites the gazetteer lacks
+(`location.unlisted_site`), with examples written for these tests."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.events.assemble import group_rows, same_sides
+from dashboard.events.sites import UNLISTED_CODE
+from dashboard.ingest.article import Article
+from dashboard.rules import Switches
+
+PUBLISHED = date(2020, 3, 4)
+
+
+def rows_of(pipeline, text: str) -> pd.DataFrame:
+    events = pipeline.run([Article(text=text, title="t", published=PUBLISHED)]).events
+    for r in events.to_dict("records"):
+        assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+    return events[events[S.RECORD_KIND] == "event"]
+
+
+def without(pipeline, *ids: str):
+    return dataclasses.replace(pipeline, switches=Switches.parse(",".join(ids)))
+
+
+VILLAGES = "Government jets bombed the villages of Kafr Zeitoun and Umm Tineh near Saraqib in Idlib province " \
+           "on Monday, killing four people."
+
+
+def test_listed_villages_the_gazetteer_lacks_are_one_event_each(pipeline) -> None:
+    ev = rows_of(pipeline, VILLAGES)
+    assert ev[S.LOCATION].tolist() == ["Kafr Zeitoun", "Umm Tineh"]
+    assert set(ev[S.FEATURE_CODE]) == {UNLISTED_CODE}
+    assert set(ev[S.ADMIN1]) == {"Idlib"} and set(ev[S.GEO_PRECISION]) == {2}
+    # The toll is given for both villages together: it belongs to neither.
+    assert ev[S.FATALITIES].isna().all()
+    assert set(ev[S.EVENT_DATE]) == {pd.Timestamp("2020-03-02")}
+
+
+def test_unlisted_sites_switch_off(pipeline) -> None:
+    ev = rows_of(without(pipeline, "location.unlisted_site"), VILLAGES)
+    assert UNLISTED_CODE not in set(ev[S.FEATURE_CODE])
+
+
+def test_listed_known_towns_are_one_event_each(pipeline) -> None:
+    text = "Rebels shelled Saraqib and Ariha on Tuesday, killing three civilians."
+    ev = rows_of(pipeline, text)
+    assert len(ev) == 2 and set(ev[S.ADMIN1]) == {"Idlib"}
+    assert ev[S.FATALITIES].isna().all()
+    one = rows_of(without(pipeline, "location.coordinated_sites"), text)
+    assert len(one) == 1 and one[S.FATALITIES].tolist() == [3]
+
+
+def test_a_name_placed_in_a_province_is_a_site(pipeline) -> None:
+    ev = rows_of(pipeline, "Two civilians were killed by rocket fire on Tell Hawash in Hama countryside.")
+    assert ev[S.LOCATION].tolist() == ["Tell Hawash"]
+    assert ev[S.ADMIN1].tolist() == ["Hama"] and ev[S.FATALITIES].tolist() == [2]
+
+
+def test_villages_people_fled_from_are_not_sites(pipeline) -> None:
+    ev = rows_of(pipeline, "Hundreds of families fled from the villages of Kafr Zeitoun and Umm Tineh to Idlib "
+                           "on Monday after air strikes.")
+    assert UNLISTED_CODE not in set(ev[S.FEATURE_CODE])
+
+
+def test_a_neighbourhood_is_coded_at_its_town(pipeline) -> None:
+    ev = rows_of(pipeline, "Shells hit the Bustan neighbourhood of Aleppo on Sunday, wounding two children.")
+    assert ev[S.LOCATION].tolist() == ["Aleppo"]
+
+
+def test_opposite_sides_are_two_events(plain_row) -> None:
+    rebels = plain_row(actor1="Rebel groups (Syria)", inter1=2, actor2="Civilians (Syria)", inter2=7)
+    army = plain_row(actor1="Military Forces of Syria (2000-)", inter1=1, actor2="Civilians (Syria)", inter2=7)
+    russia = plain_row(actor1="Military Forces of Russia", inter1=8)
+    unknown = plain_row(actor1="Unidentified Armed Group (Syria)", inter1=3)
+    assert not same_sides(rebels, army)
+    assert same_sides(army, russia)  # Syrian or Russian jets: the same side, easily confused
+    assert same_sides(rebels, unknown)  # no author named says nothing
+    swapped = plain_row(actor1="Military Forces of Syria (2000-)", inter1=1, actor2="Rebel groups (Syria)", inter2=2)
+    told_back = plain_row(actor1="Rebel groups (Syria)", inter1=2, actor2="Military Forces of Syria (2000-)", inter2=1)
+    assert same_sides(swapped, told_back)
+    rows = [dict(r, record_kind="event") for r in (rebels, army)]
+    assert len(group_rows(rows)) == 2
