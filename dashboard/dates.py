@@ -37,7 +37,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("m_rel", re.compile(rf"\b{_MON}\s+(?P<rel>this|last|next)\s+year\b")),
     ("m_bare", re.compile(r"\b(?i:in|since|until|by|during|early|late|mid-?|last|next|this|from)\s+"
                           r"(?P<mon>January|February|March|April|June|July|August|September|October|"
-                          r"November|December)\b(?!\s+\d)")),
+                          r"November|December|May)\b(?!\s+\d)(?![’']s)")),
     ("year", re.compile(rf"\b(?i:in|since|until|by|during|of|from|early|late|mid-?|throughout|before|after)\s+"
                         rf"{_YR}\b(?![-/]\d)")),
     ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|late|early)\s+)?{_WD}\b")),
@@ -95,8 +95,6 @@ def _mention(kind: str, txt: str, s: int, e: int, g: dict) -> DateMention | None
         return None
     if year and month and day:
         date(year, month, day)  # raises ValueError for 30 Feb
-    if kind == "m_bare" and txt.split()[0].lower() == "may":
-        return None
     weekday = WEEKDAYS[g["wd"].lower()] if g.get("wd") else None
     rel = (g.get("rel") or "").lower() or None
     return DateMention(s, e, txt, kind, year, month, day, weekday, rel)

@@ -78,6 +78,10 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("location.coordinated_sites", "location",
              "an attack on several listed sites ('shelled X, Y and Z') is one event per site; a toll given "
              "for all of them together goes on none"),
+    # -- types ---------------------------------------------------------------------------------------
+    RuleInfo("types.territory_by_side", "types",
+             "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "
+             "actor overtakes territory', whatever the verb ('captured', 'retook')"),
     # -- dates -------------------------------------------------------------------------------------------
     RuleInfo("dates.dateline", "dates",
              "relative days resolve against the date the article's text opens with (its dateline), "

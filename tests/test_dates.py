@@ -86,6 +86,11 @@ def test_month_without_year_picks_the_nearest_year() -> None:
     assert resolve_mention(jan, PUBLISHED, future=True) == (date(2021, 1, 1), MONTH)
 
 
+def test_a_bare_may_after_a_preposition_is_the_month() -> None:
+    m = only_mention("Rebels took the hill in May, before the truce.")
+    assert resolve_mention(m, date(2020, 7, 2)) == (date(2020, 5, 1), MONTH)
+
+
 def test_relative_months_cross_year_boundaries() -> None:
     assert resolve_mention(only_mention("last month"), date(2020, 1, 15)) == (date(2019, 12, 1), MONTH)
     assert resolve_mention(only_mention("next month"), date(2020, 12, 15)) == (date(2021, 1, 1), MONTH)
@@ -96,6 +101,7 @@ def test_relative_months_cross_year_boundaries() -> None:
     "The 36 troops and 1,200 civilians.",
     "Call 555-1234 now.",
     "He may have fled.",
+    "Voters in May's constituency stayed home.",
 ])
 def test_no_date_mentions(text: str) -> None:
     assert find_date_mentions(text) == []

@@ -86,3 +86,22 @@ def test_opposite_sides_are_two_events(plain_row) -> None:
     assert same_sides(swapped, told_back)
     rows = [dict(r, record_kind="event") for r in (rebels, army)]
     assert len(group_rows(rows)) == 2
+
+
+def test_who_took_the_ground_decides_the_territory_sub_type() -> None:
+    from dashboard.events.assemble import GOVERNMENT_REGAINS, NON_STATE_OVERTAKES, territory_by_side
+
+    assert territory_by_side(NON_STATE_OVERTAKES, 1) == GOVERNMENT_REGAINS
+    assert territory_by_side(GOVERNMENT_REGAINS, 2) == NON_STATE_OVERTAKES
+    assert territory_by_side(GOVERNMENT_REGAINS, 8) == GOVERNMENT_REGAINS  # foreign forces: the verb stays
+    assert territory_by_side("Armed clash", 1) == "Armed clash"
+
+
+def test_an_unnamed_author_leaves_the_territory_sub_type(plain_row) -> None:
+    from dashboard.events.assemble import GOVERNMENT_REGAINS, merge_group
+
+    row = plain_row(sub_event_type=GOVERNMENT_REGAINS, actor1="", inter1=None, inter2=None, record_kind="event",
+                    fatalities_text="", evidence="")
+    assert merge_group([row])[S.SUB_EVENT_TYPE] == GOVERNMENT_REGAINS
+    rebels = dict(row, actor1="Rebel groups (Syria)", inter1=2)
+    assert merge_group([rebels])[S.SUB_EVENT_TYPE] == "Non-state actor overtakes territory"

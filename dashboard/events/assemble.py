@@ -202,6 +202,21 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
     return canonical, 1
 
 
+GOVERNMENT_REGAINS, NON_STATE_OVERTAKES = "Government regains territory", "Non-state actor overtakes territory"
+
+
+def territory_by_side(sub_type: str, inter1: object) -> str:
+    """Who took the ground decides ACLED's territory sub-type: state forces (inter 1) regain territory,
+    rebels and militias (2-4) overtake it. The verb alone ("captured", "retook") does not say."""
+    if sub_type not in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES):
+        return sub_type
+    if inter1 == 1:
+        return GOVERNMENT_REGAINS
+    if inter1 in (2, 3, 4):
+        return NON_STATE_OVERTAKES
+    return sub_type
+
+
 def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None) -> dict:
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
@@ -239,6 +254,9 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
         out[S.INTER1] = 3
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
         out[S.ACTOR2], out[S.INTER2] = "", None
+    if switches.on("types.territory_by_side") and _side(out, S.ACTOR1, S.INTER1):
+        # Only a named author decides: the unidentified default says nothing about who took the ground.
+        out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
     out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])
     spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
     out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
