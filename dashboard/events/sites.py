@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dashboard.events.actors import find_mentions
-from dashboard.geo.gazetteer import Place
+from dashboard.geo.gazetteer import Place, fold, skeleton
 from dashboard.geo.toponyms import Toponym
 
 # Nouns the text uses to call a name a place: "the villages of X and Y", "X city", "the X area".
@@ -31,7 +31,7 @@ SITE_NOUNS = frozenset({
     "town", "towns", "village", "villages", "city", "cities", "hamlet", "hamlets", "area", "areas",
     "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "district", "districts", "suburb",
     "suburbs", "camp", "outskirts", "countryside", "hill", "hills", "settlement", "settlements", "valley",
-    "township", "townships", "quarter", "locality", "localities"})
+    "township", "townships", "quarter", "locality", "localities", "stronghold", "bastion"})
 # A part of a town is coded at the town (ACLED codes a neighbourhood at its town): a name called a
 # neighbourhood of a town the sentence names is no site of its own.
 PART_NOUNS = frozenset({"neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "quarter", "district",
@@ -83,6 +83,12 @@ def _site_noun_of(tok: Any) -> bool:
 def _before_site_noun(tok: Any) -> bool:
     """"X city", "the X area": the name modifies a site noun."""
     return tok.dep_ == "compound" and tok.head.lower_ in SITE_NOUNS and tok.head.i == tok.i + 1
+
+
+def _title_case(sent: Any) -> bool:
+    """Whether most words of the sentence are capitalised, as in a headline."""
+    words = [tok for tok in sent if tok.is_alpha and len(tok) > 3]
+    return len(words) >= 3 and sum(tok.text[0].isupper() for tok in words) >= 0.6 * len(words)
 
 
 def _part_noun(tok: Any) -> bool:
@@ -151,9 +157,13 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
     actor_spans = [(m.start, m.end) for m in find_mentions(text)]
     out: list[Toponym] = []
+    spelt: dict[str, str] = {}
     previous: Toponym | None = None
     for sent in doc.sents:
         known = _known_by_token(sent, toponyms)
+        if _title_case(sent):
+            # A headline capitalises every word: "Missile Attack Northwest" is no name there.
+            continue
         sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
         heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
         for tok in heads:
@@ -186,7 +196,12 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
             where = container or anchor
             if where is None or where.place is None:
                 continue
-            out.append(Toponym(start, end, text[start:end], "SITE", place=unlisted_place(text[start:end], where.place)))
+            name = text[start:end]
+            # One village spelt two ways in one article ("Kafr Zeita", "Kafr Zaita") is one site: it
+            # keeps the name it was first given.
+            key = skeleton(fold(name)) or fold(name)
+            name = spelt.setdefault(key, name)
+            out.append(Toponym(start, end, text[start:end], "SITE", place=unlisted_place(name, where.place)))
         if known:
             finest = _anchor(sent, known, None)
             previous = finest or previous
