@@ -282,11 +282,13 @@ def article_fatalities(events: Any) -> int | None:
         return None
     rows = sorted(events.to_dict("records"), key=first_told)
     rows = [r for r in rows if not is_background(r)] or rows
-    tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(r[S.FATALITIES]) > 0]
+    # A toll the text gives for several listed sites together is still a toll the article reports.
+    toll_of = {id(r): r[S.FATALITIES] if _num(r[S.FATALITIES]) > 0 else r.get(S.FATALITIES_SHARED) for r in rows}
+    tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(toll_of[id(r)]) > 0]
     # "Dozens were killed" in the lead, "at least 58" further on: the count, not the estimate.
     counted = [r for r in tolls if not is_estimate(r.get(S.FATALITIES_TEXT) or "")]
     if counted or tolls:
-        return int((counted or tolls)[0][S.FATALITIES])
+        return int(toll_of[id((counted or tolls)[0])])
     main = main_event(events)
     return int(main[S.FATALITIES]) if main is not None and _num(main[S.FATALITIES]) >= 0 else None
 

@@ -59,6 +59,9 @@ COLUMNS: tuple[Column, ...] = (
            "country_code, country, admin1, geo_precision, score}, best first."),
     Column("fatalities", "Int64", "Deaths reported in the sentence (null when none are reported)."),
     Column("fatalities_text", "string", "The words that report the deaths (\"killed 36 troops\")."),
+    Column("fatalities_shared", "Int64",
+           "Deaths the text gives for this event together with other sites listed with it (\"four killed in "
+           "shelling on X and Y\"): attributable to no one site, so not in `fatalities` (null otherwise)."),
     Column("injured", "Int64", "Injured reported in the sentence (null when none are reported)."),
     Column("injured_text", "string", "The words that report the injured."),
     Column("displaced", "Int64", "People displaced reported in the sentence (null when none are reported)."),
@@ -129,6 +132,7 @@ GEO_PRECISION = "geo_precision"
 ALTERNATIVES = "alternatives"
 FATALITIES = "fatalities"
 FATALITIES_TEXT = "fatalities_text"
+FATALITIES_SHARED = "fatalities_shared"
 INJURED = "injured"
 INJURED_TEXT = "injured_text"
 DISPLACED = "displaced"

@@ -52,6 +52,8 @@ def test_listed_known_towns_are_one_event_each(pipeline) -> None:
     ev = rows_of(pipeline, text)
     assert len(ev) == 2 and set(ev[S.ADMIN1]) == {"Idlib"}
     assert ev[S.FATALITIES].isna().all()
+    # The toll stays on record as shared by the listed sites, for the article's toll.
+    assert ev[S.FATALITIES_SHARED].tolist() == [3, 3]
     one = rows_of(without(pipeline, "location.coordinated_sites"), text)
     assert len(one) == 1 and one[S.FATALITIES].tolist() == [3]
 
@@ -105,3 +107,8 @@ def test_an_unnamed_author_leaves_the_territory_sub_type(plain_row) -> None:
     assert merge_group([row])[S.SUB_EVENT_TYPE] == GOVERNMENT_REGAINS
     rebels = dict(row, actor1="Rebel groups (Syria)", inter1=2)
     assert merge_group([rebels])[S.SUB_EVENT_TYPE] == "Non-state actor overtakes territory"
+
+
+def test_a_town_that_names_a_suburb_is_its_container(pipeline) -> None:
+    ev = rows_of(pipeline, "A car bomb killed nine people in the Damascus suburb of Jaramana on Tuesday.")
+    assert len(ev) == 1 and ev[S.FATALITIES].tolist() == [9]

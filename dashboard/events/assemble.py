@@ -242,6 +242,12 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
         pick = min(counted, key=lambda r: r[S.EXCERPT_START]) if switches.on("assemble.lead_toll") else \
             min(counted, key=lambda r: r[S.FATALITIES])
         out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
+        out[S.FATALITIES_SHARED] = None  # the event has a count of its own
+    else:
+        shared = [r for r in rows if r.get(S.FATALITIES_SHARED) is not None]
+        if shared:
+            first = min(shared, key=lambda r: r[S.EXCERPT_START])
+            out[S.FATALITIES_SHARED], out[S.FATALITIES_TEXT] = first[S.FATALITIES_SHARED], first[S.FATALITIES_TEXT]
     for a, i in ((S.ACTOR1, S.INTER1), (S.ACTOR2, S.INTER2)):
         if not out.get(a):
             donor = next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)

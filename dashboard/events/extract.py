@@ -946,7 +946,8 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
                 S.GEO_PRECISION: p.precision,
                 # A toll given for several sites together belongs to none of them.
                 S.FATALITIES: killed.value if killed and not split else None,
-                S.FATALITIES_TEXT: killed.phrase if killed and not split else "",
+                S.FATALITIES_TEXT: killed.phrase if killed else "",
+                S.FATALITIES_SHARED: killed.value if killed and split else None,
                 S.INJURED: hurt.value if hurt else None,
                 S.INJURED_TEXT: hurt.phrase if hurt else "",
                 S.DISPLACED: fled.value if fled else None,

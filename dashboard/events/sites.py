@@ -137,8 +137,10 @@ def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym
 
 
 def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> Toponym | None:
-    """The finest known place of the sentence below country level, else the one before."""
-    inside = sorted({id(t): t for t in known.values()}.values(), key=lambda t: (t.place.precision, t.start))
+    """The finest known place of the sentence below country level, else the one before. A place the
+    sentence names as a destination or an origin ("evacuated to Aleppo") is not where its sites are."""
+    here = {i: t for i, t in known.items() if not _away(sent.doc[i])}
+    inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (t.place.precision, t.start))
     inside = [t for t in inside if t.place.precision < 4]
     return inside[0] if inside else previous
 
@@ -224,6 +226,8 @@ def coordination_key(tok: Any) -> int:
         if tok.dep_ == "conj" and tok.head.i != tok.i:
             tok = tok.head
         elif tok.dep_ in ("compound", "amod") and tok.head.lower_ in SITE_NOUNS:
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.head.children):
+                break  # "the Damascus suburb of Jaramana": the name before is the container, not a sibling
             tok = tok.head
         elif _site_noun_of(tok):
             tok = tok.head.head
