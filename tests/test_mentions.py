@@ -99,3 +99,23 @@ def test_negation_governing_the_trigger(nlp) -> None:
     assert not _negated(doc[:], doc.text.index("bombing")), "the denial is of responsibility, not of the bombing"
     doc = nlp("No shells fell on the camp overnight.")
     assert _negated(doc[:], doc.text.index("shells"))
+
+
+@pytest.mark.parametrize("sentence", [
+    "The coalition has since captured most of the eastern province from the militants.",
+    "The alliance has taken villages across large parts of the north and east.",
+])
+def test_ground_taken_over_a_campaign_is_a_mention(sentence: str) -> None:
+    assert reason(sentence) == "mention.campaign"
+
+
+def test_what_an_offensive_aims_at_has_not_happened() -> None:
+    s = "Troops began a push on Friday with the aim of retaking the river town."
+    start = 500
+    at = start + s.index("retaking")
+    assert mention_reason(s, start, "Battles", "Government regains territory", "day", True, trigger_at=at) == \
+        "mention.hypothetical"
+    # The push itself, earlier in the sentence, is an event.
+    assert mention_reason(s, start, "Battles", "Armed clash", "day", True, trigger_at=start + s.index("push")) is None
+    assert mention_reason(s, start, "Battles", "Government regains territory", "day", True, trigger_at=at,
+                          switches=Switches.parse("mention.hypothetical")) is None

@@ -112,3 +112,9 @@ def test_an_unnamed_author_leaves_the_territory_sub_type(plain_row) -> None:
 def test_a_town_that_names_a_suburb_is_its_container(pipeline) -> None:
     ev = rows_of(pipeline, "A car bomb killed nine people in the Damascus suburb of Jaramana on Tuesday.")
     assert len(ev) == 1 and ev[S.FATALITIES].tolist() == [9]
+
+
+def test_where_people_were_going_is_not_where_the_bomb_went_off(pipeline) -> None:
+    ev = rows_of(pipeline, "A roadside bomb hit a bus near Saraqib on Monday. The bombing came as families waited "
+                           "to travel on to Hama, the province of Tartus or Latakia.")
+    assert ev[S.LOCATION].tolist() == ["Saraqib"]

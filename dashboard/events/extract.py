@@ -23,7 +23,7 @@ from dashboard.events.actors import Actor, event_actors, interaction, load_dicti
 from dashboard.events.assemble import assemble
 from dashboard.events.mentions import EVENT, MENTION, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
-from dashboard.events.sites import coordinated, unlisted_sites
+from dashboard.events.sites import coordinated, under_away, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
@@ -734,7 +734,7 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     inside = [t for t in location_candidates(sent, toponyms) if t.place is not None]
     if violent:
         inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t) and not speaks(sent, t)
-                  and not _spans_countries(t.place)]
+                  and not _spans_countries(t.place) and not _destination(sent, t)]
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative"
                 or roles[id(t)] == "target" and t.place.precision < 4]
@@ -751,6 +751,13 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
             seen.add(key)
             out.append(t)
     return out
+
+
+def _destination(sent: Any, t: Toponym) -> bool:
+    """A place violence did not happen in: where people went or came from ("on their way to X", "fled
+    from the towns of Y and Z")."""
+    tok = _name_token(sent, t)
+    return tok is not None and under_away(tok)
 
 
 def _spans_countries(place: Any) -> bool:

@@ -31,7 +31,17 @@ _CAMPAIGN = re.compile(
     r"\b(?:(?:has|have|had) been (?:waging|carrying out|conducting|bombing|pounding|shelling|targeting|striking)"
     r"|(?:stepped|step|stepping) up|intensif(?:y|ied|ying)|escalat(?:ed|ing)|a spate of|"
     r"repeated (?:attacks|strikes|raids|shelling)|(?:bombing|air|aerial|military) campaign|campaign of|"
-    r"common practice|routinely|regularly|frequently)\b", re.I)
+    r"common practice|routinely|regularly|frequently"
+    # Ground taken over a whole campaign: "has since captured most of the province", "has seized
+    # territory across large parts of the north".
+    r"|(?:has|have) since (?:captured|seized|taken|retaken|recaptured)"
+    r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:\w+ )?(?:and \w+ )?"
+    r"(?:province|provinces|country|region|north|south|east|west|northeast|northwest|southeast|southwest))\b", re.I)
+# The trigger is what someone aims at, not what happened: "an offensive with the aim of recapturing
+# the city", "an operation aimed at the liberation of Raqqa".
+_PURPOSE_BEFORE = re.compile(
+    r"\b(?:aim(?:ed|ing|s)? (?:at|to)|(?:the )?(?:aim|goal|purpose|intention) of|bid to|attempt(?:ing|s)? to|"
+    r"seek(?:s|ing)? to|intended to|in order to)\s+(?:the\s+)?$", re.I)
 _HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|should|if|unless|threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)? (?:of|that|against)|"
     r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|authori[sz](?:e|ation) (?:for|of)|"
@@ -112,7 +122,8 @@ def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, da
         return "mention.running_total"
     if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
         return "mention.campaign"
-    if switches.on("mention.hypothetical") and _HYPOTHETICAL.search(sentence):
+    before = sentence[max(0, trigger_at - start - 40):trigger_at - start] if trigger_at >= start else ""
+    if switches.on("mention.hypothetical") and (_HYPOTHETICAL.search(sentence) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
     if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):
         return "mention.negated"

@@ -103,6 +103,21 @@ def _away(tok: Any) -> bool:
     return at.dep_ == "pobj" and at.head.lower_ in AWAY_PREPS
 
 
+def under_away(tok: Any) -> bool:
+    """Whether a name stands, through lists, appositions and "of" phrases, under "to", "from" or
+    "between" ("their journey to Aleppo, the province of Latakia or Damascus")."""
+    for _ in range(12):
+        if tok.dep_ == "prep":
+            if tok.lower_ in AWAY_PREPS:
+                return True
+            if tok.lower_ != "of":
+                return False
+        if tok.dep_ not in ("conj", "appos", "pobj", "prep", "compound", "amod", "cc") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
 def _locative(tok: Any) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
 
