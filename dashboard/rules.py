@@ -26,10 +26,11 @@ REGISTRY: tuple[RuleInfo, ...] = (
              "few days', 'so far this year') is a mention, not an event"),
     RuleInfo("mention.campaign", "mention",
              "a campaign or a pattern of attacks ('has been waging', 'stepped up its raids', 'a spate of', "
-             "'repeated attacks') is a mention, not one event"),
+             "'repeated attacks', 'has since captured most of the province') is a mention, not one event"),
     RuleInfo("mention.hypothetical", "mention",
              "violence that is conditional, called for, threatened or debated ('would', 'could', 'calls for "
-             "strikes', 'approval for military strikes') is a mention"),
+             "strikes', 'approval for military strikes'), or what an action aims at ('an offensive with the aim "
+             "of retaking the town'), is a mention"),
     RuleInfo("mention.negated", "mention",
              "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') "
              "is a mention"),
@@ -77,7 +78,7 @@ REGISTRY: tuple[RuleInfo, ...] = (
              "near with geo_precision 2, as ACLED places villages it cannot find"),
     RuleInfo("location.coordinated_sites", "location",
              "an attack on several listed sites ('shelled X, Y and Z') is one event per site; a toll given "
-             "for all of them together goes on none"),
+             "for all of them together goes on none (it is kept in fatalities_shared)"),
     # -- types ---------------------------------------------------------------------------------------
     RuleInfo("types.territory_by_side", "types",
              "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "
