@@ -369,7 +369,7 @@ def test_person_named_like_a_country_stays_a_person(nlp, gazetteer) -> None:
 
 
 def test_datelines_in_capitals(gazetteer) -> None:
-    from dashboard.geo.toponyms import _datelines
+    from dashboard.geo.recognition import _datelines
 
     text = ("LONDON The Latest on the talks.\nCOLUMBUS, Ohio (AP) — Fans gathered.\n"
             "SAN ANTONIO (AP) — Rain.\nCHECK YOUR TICKETS NOW! One ticket won.\nNORTH — a word.")

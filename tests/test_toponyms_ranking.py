@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from dashboard.geo.gazetteer import Place
-from dashboard.geo.toponyms import Context, Toponym, _gather, anchors_besides, rank
+from dashboard.geo.resolution import _gather
+from dashboard.geo.toponyms import Context, Toponym, anchors_besides, rank
 
 
 def place(idx: int, name: str, lat: float, lon: float, cc: str, code: str = "PPL", pop: int = 2000,
@@ -112,15 +113,15 @@ def test_sibling_provinces_support_a_province_as_one_name() -> None:
 
 
 def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
-    from dashboard.geo.toponyms import _foreign_small_place
+    from dashboard.geo.trust import foreign_small_place
 
     ash = place(50, "Ash", 51.28, 1.28, "GB", pop=2_767)
     ashford = place(51, "Ashford", 51.15, 0.87, "GB", pop=74_204)
     several = Context(Counter({"US": 9.0, "SY": 6.5, "RU": 3.0}))  # no country has half the evidence
-    assert _foreign_small_place(ash, several)
-    assert not _foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
-    assert _foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
-    assert not _foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
+    assert foreign_small_place(ash, several)
+    assert not foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
+    assert foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
+    assert not foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
 
 
 def test_the_first_words_of_a_towns_own_name_match_better_than_an_alternate_name() -> None:
