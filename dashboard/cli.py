@@ -425,7 +425,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.eval_command == "geoparse":
         docs = E.read_gold(args.gold, args.limit)
         pipe = build_pipeline()
-        figures = E.evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans)
+        figures = E.evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans,
+                                      switches=switches)
     elif args.eval_command == "events":
         figures = E.evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
     elif args.eval_command == "records":
@@ -433,7 +434,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         records = E.read_event_location(args.gold, args.limit)
         pipe = build_pipeline()
-        figures = E.evaluate_event_location(records, pipe.nlp, pipe.geocoder, pipe.gazetteer)
+        figures = E.evaluate_event_location(records, pipe.nlp, pipe.geocoder, pipe.gazetteer, switches)
     print_figures(figures, args.json)
     return 0
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dashboard.geo.gazetteer import Place, fold, haversine_km
+from dashboard.rules import ALL_ON, Switches
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ def overshadowed_by(cands: Iterable[Place], key: str) -> int:
     return max((p.population for p in cands if p.feature_class == "P" and fold(p.name) == key), default=0)
 
 
-def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False) -> list[tuple[Place, float]]:
+def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False,
+         switches: Switches = ALL_ON) -> list[tuple[Place, float]]:
+    """The candidates of the name `key`, best first, with their scores."""
     cands = list(cands)
     famous = overshadowed_by(cands, key)
     ranked = sorted(((p, score(p, key, ctx, admin_hint, p.feature_class == "P"
@@ -91,8 +94,8 @@ def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = Fals
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
     # as "province" after it the city is meant; both lie in the same country either way. A user's
     # correction (preferred) that names the governorate stays on top.
-    if len(ranked) > 1 and not admin_hint and ranked[0][0].feature_code in ("ADM1", "ADM2") \
-            and ranked[0][0].idx not in ctx.preferred:
+    if switches.on("resolution.city_first") and len(ranked) > 1 and not admin_hint \
+            and ranked[0][0].feature_code in ("ADM1", "ADM2") and ranked[0][0].idx not in ctx.preferred:
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
             if p.feature_class == "P" and p.country_code == top.country_code and fold(p.name) == fold(top.name) \

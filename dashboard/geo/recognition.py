@@ -25,9 +25,11 @@ from dashboard.geo.names import (
 )
 from dashboard.geo.toponym import Toponym
 from dashboard.nlp import doc_text
+from dashboard.rules import ALL_ON, Switches
 
 
-def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> list[Toponym]:
+def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
+              switches: Switches = ALL_ON) -> list[Toponym]:
     """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
     unambiguous place names, plus demonyms ("Turkish forces"), plus well-known places inside the
     names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
@@ -37,17 +39,34 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
     words = Words(doc_text(doc), frozenset(t.text for t in doc if t.is_lower))
     # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
     # where the reporter files from, which resolution must know.
-    out: list[Toponym] = _datelines(words.text, gazetteer)
-    datelines = list(out)
+    out: list[Toponym] = _datelines(words.text, gazetteer) if switches.on("recognition.dateline") else []
+    out.extend(_entity_toponyms(doc, gazetteer, words, keep_unknown, list(out), switches.on("recognition.embedded")))
+    if switches.on("recognition.untagged"):
+        for top in _unlabelled(doc, gazetteer, words):
+            if not any(t.start < top.end and top.start < t.end for t in out):
+                out.append(top)
+    if switches.on("recognition.locative"):
+        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown), gazetteer)
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def _entity_toponyms(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, datelines: list[Toponym],
+                     embedded: bool) -> list[Toponym]:
+    """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
+    out: list[Toponym] = []
     for ent in doc.ents:
         found = whole_entity(ent, gazetteer, keep_unknown, words.text)
-        tops = embedded_places(ent, gazetteer, words) if found is None and ent.label_ in EMBEDDING_LABELS else \
-            [found] if found is not None else []
+        tops = embedded_places(ent, gazetteer, words) if embedded and found is None and \
+            ent.label_ in EMBEDDING_LABELS else [found] if found is not None else []
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
-    for top in _unlabelled(doc, gazetteer, words):
-        if not any(t.start < top.end and top.start < t.end for t in out):
-            out.append(top)
-    for top in _in_locative_phrase(doc, gazetteer, words, keep_unknown):
+    return out
+
+
+def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """The toponyms with the names a locative phrase marks added where they overlap none; where they
+    cover only places embedded in an organisation's name, those places are no longer embedded."""
+    for top in found:
         inside = [t for t in out if t.start < top.end and top.start < t.end]
         if not inside:
             out.append(top)
@@ -57,7 +76,6 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False) -> lis
             # in a locative phrase is where things happen, not part of an organisation's name.
             for t in inside:
                 t.embedded = False
-    out.sort(key=lambda t: t.start)
     return out
 
 

@@ -19,6 +19,7 @@ from dashboard.geo.structure import containers, district_pairs, keep_parts_in_th
 from dashboard.geo.toponym import Toponym
 from dashboard.geo.trust import called_minor, foreign_small_place, unnamed_country, untrusted_match
 from dashboard.nlp import doc_text
+from dashboard.rules import ALL_ON, Switches
 
 
 @dataclass
@@ -93,28 +94,35 @@ class _Document:
     support: dict[int, int]  # place idx → how many other names agree with it (`co_support`)
     contained_by: dict[int, int]  # "Idlib, Syria": toponym index → the index of the name that holds it
     contains: dict[int, int]
+    switches: Switches
+
+    def hint(self, t: Toponym) -> bool:
+        """Whether the text says the name is a province's ("Idlib province"), as ranking may take it."""
+        return t.admin_hint and self.switches.on("resolution.admin_of")
 
 
 def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
-            max_alternatives: int = 5, text: str | None = None) -> list[Toponym]:
+            max_alternatives: int = 5, text: str | None = None, switches: Switches = ALL_ON) -> list[Toponym]:
     """Resolve every toponym in place, in two passes: the first finds the document's countries
     and unambiguous places, the second ranks every candidate with that context."""
     mark_hints(toponyms, gazetteer, text)
     looked = lookup_names(toponyms, geocoder, gazetteer)
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
-    first_ranked, pools = _first_guesses(toponyms, looked, preferred)
-    support = co_support(pools, {k: looked.cands.get(k, []) for k in pools})
-    contained_by = containers(toponyms, text)
+    first_ranked, pools = _first_guesses(toponyms, looked, preferred, switches)
+    support = co_support(pools, {k: looked.cands.get(k, []) for k in pools}) \
+        if switches.on("resolution.co_support") else {}
+    contained_by = containers(toponyms, text) if switches.on("resolution.containers") else {}
     doc = _Document(toponyms, looked, preferred, support, contained_by,
-                    {outer: inner for inner, outer in contained_by.items()})
+                    {outer: inner for inner, outer in contained_by.items()}, switches)
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
     # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
     # not go on counting for its country.
     ev = _gather(toponyms, first_ranked)
     ev = _gather(toponyms, _rank_in_context(doc, ev), ev.counted)
     _choose(doc, _rank_in_context(doc, ev), ev, text, max_alternatives)
-    _one_sense_per_discourse(toponyms, contained_by, text)
-    _place_at_nearest_town(toponyms)
+    _one_sense_per_discourse(toponyms, contained_by, text, switches)
+    if switches.on("resolution.nearest_town"):
+        _place_at_nearest_town(toponyms)
     return toponyms
 
 
@@ -133,7 +141,7 @@ def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None) 
             t.alternatives = [(country, 10.0)] if country else []
 
 
-def _first_guesses(toponyms: list[Toponym], looked: Lookup, preferred: frozenset[int]
+def _first_guesses(toponyms: list[Toponym], looked: Lookup, preferred: frozenset[int], switches: Switches
                    ) -> tuple[dict[int, list[tuple[Place, float]]], dict[str, list[Place]]]:
     """Each name ranked with no context (toponym index → ranking), and each name's pool of likeliest
     candidates, the evidence for co-support."""
@@ -147,7 +155,8 @@ def _first_guesses(toponyms: list[Toponym], looked: Lookup, preferred: frozenset
         # against that place's name: Florida the state bears it as its own name, Valle Vista only as an
         # alternate one.
         name = looked.name_of(key)
-        ranked = rank(looked.cands.get(key, []), name, Context(Counter(), (), preferred), t.admin_hint)
+        hint = t.admin_hint and switches.on("resolution.admin_of")
+        ranked = rank(looked.cands.get(key, []), name, Context(Counter(), (), preferred), hint, switches)
         if not ranked:
             continue
         first_ranked[i] = ranked
@@ -171,7 +180,8 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
             # (Syria) is not Toli-Toli (Indonesia).
             options = [p for p in options if p.country_code and ev.countries.get(p.country_code, 0) > 0
                        or p.idx in doc.preferred]
-        out[i] = rank(options, doc.looked.name_of(key), ev.context(key, doc.preferred, doc.support), t.admin_hint)
+        out[i] = rank(options, doc.looked.name_of(key), ev.context(key, doc.preferred, doc.support), doc.hint(t),
+                      doc.switches)
     return out
 
 
@@ -201,19 +211,24 @@ def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) ->
     mine = ev.own.get(self_key(key))
     others = Context(ev.named - mine if mine else ev.named)
     contained = i in doc.contained_by
-    if untrusted_match(best, doc.looked.name_of(key), here.countries):
+    on = doc.switches.on
+    if on("resolution.untrusted") and untrusted_match(best, doc.looked.name_of(key), here.countries):
         return False
-    if foreign_small_place(best, others) and not contained:
+    if on("resolution.foreign_village") and foreign_small_place(best, others) and not contained:
         return False
-    return not (minor and unnamed_country(best, here.countries) and not contained)
+    return not (on("resolution.minor_abroad") and minor and unnamed_country(best, here.countries) and not contained)
 
 
-def _one_sense_per_discourse(toponyms: list[Toponym], contained_by: dict[int, int], text: str | None) -> None:
+def _one_sense_per_discourse(toponyms: list[Toponym], contained_by: dict[int, int], text: str | None,
+                             switches: Switches) -> None:
     """Once the text says "London, Ontario" (or "the Ferdous district of Aleppo"), a bare "London"
     ("Ferdous") later in the same article is that one too."""
     settled = {fold(toponyms[i].text): (toponyms[i].place, toponyms[i].score)
                for i in contained_by if toponyms[i].place is not None}
-    settled.update(keep_parts_in_their_town(toponyms, district_pairs(toponyms, text)))
+    if switches.on("resolution.districts"):
+        settled.update(keep_parts_in_their_town(toponyms, district_pairs(toponyms, text)))
+    if not switches.on("resolution.one_sense"):
+        return
     for t in toponyms:
         if not t.is_demonym and (sense := settled.get(fold(t.text))) is not None:
             t.place, t.score = sense
@@ -231,14 +246,15 @@ def _place_at_nearest_town(toponyms: list[Toponym]) -> None:
                 t.place, t.score, t.fallback = focus, 0.0, True
 
 
-def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer) -> list[Toponym]:
+def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches = ALL_ON) -> list[Toponym]:
     """Recognise and resolve the toponyms of a parsed document.
 
     Places inside organisations' names help resolve the others (a "Kentucky State Police" puts
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
     actor, and a name inside it does not locate an event. Names placed only by the document's
     focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
-    toponyms = unplace_fallbacks(resolve(recognize(doc, gazetteer), geocoder, gazetteer, text=doc_text(doc)))
+    toponyms = unplace_fallbacks(resolve(recognize(doc, gazetteer, switches=switches), geocoder, gazetteer,
+                                         text=doc_text(doc), switches=switches))
     return [t for t in toponyms if not t.embedded]
 
 
