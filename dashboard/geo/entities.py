@@ -68,52 +68,82 @@ def whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: s
     if label not in PLACE_LABELS and label not in MAYBE_LABELS:
         return None
     s, e, text = _strip_article(ent, doc_text)
-    if len(text) < 2 or not text[0].isupper() or text.lower() in GENERIC_WORDS:
+    if not _could_name_a_place(text):
         return None
-    if text.lower() in COMPASS_WORDS:
-        return None
-    if label == "NORP" or (label in PLACE_LABELS and gazetteer.demonym_country(text)):
-        code = gazetteer.demonym_country(text)
-        if code:
-            state = _demonym_stands_for_state(ent)
-            if not state and names_people(text, gazetteer):
-                return None  # "Mexicans", "Canadians": people, not their country
-            return Toponym(s, e, text, label, is_demonym=True, state=state)
-    if text not in gazetteer and label in PLACE_LABELS and gazetteer.lookup_spelling(text):
-        pass  # a known place spelled another way (Khan Sheikhun / Khan Shaykhun)
-    elif text not in gazetteer:
-        sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
-        if sub is None:
-            return Toponym(s, e, text, label) if keep_unknown and label in PLACE_LABELS else None
-        # "Syria's Raqqa", "the Kurdish-held town of Afrin" tagged as one span: keep the known tail.
-        s, e, text = s + sub, e, text[sub:]
+    if (label == "NORP" or label in PLACE_LABELS) and gazetteer.demonym_country(text):
+        return _demonym(ent, s, e, text, gazetteer)
+    known = _known_span(s, e, text, label, gazetteer)
+    if known is None:
+        return Toponym(s, e, text, label) if keep_unknown and label in PLACE_LABELS else None
+    s, e, text = known
     if label in PLACE_LABELS:
-        known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
-        if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
-            return None
-        if label == "FAC" and not well_known(known, 20000, text) and not any(p.feature_code == "ADM2" for p in known):
-            return None  # a building or a street that shares a village's name ("White House", "Church Street")
+        ok = _place_label_holds(ent, text, label, gazetteer)
     elif label == "PERSON":
-        if not _place_tagged_as_person(ent, text, gazetteer):
-            return None
+        ok = _place_tagged_as_person(ent, text, gazetteer)
     else:
-        # ORG/NORP spans: only when the name is a well-known place and reads like one
-        # ("Idlib" tagged ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an
-        # organisation that merely contains or equals an obscure place name.
-        if text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha() and (
-                _opens_line(doc_text, s) or ent.sent.text.isupper()):
-            pass  # a dateline in capitals ("EDMONTON"), or a headline in capitals; mid-sentence,
-            # capitals are an acronym: "news agency SANA said" is not Sanaa
-        elif _state_abbreviation(text, gazetteer):
-            return Toponym(s, e, text, label)  # "the EU's", "UAE officials", "DPRK" tagged ORG
-        elif not text[0].isupper() or text.isupper() or len(text) < 4:
-            return None
-        if len(ent) > 3:
-            return None
-        if not well_known(gazetteer.lookup(text), 20000, text):
-            return None
+        return _org_toponym(ent, s, e, text, doc_text, gazetteer)
+    return _with_admin_hint(s, e, text, label, doc_text) if ok else None
+
+
+def _with_admin_hint(s: int, e: int, text: str, label: str, doc_text: str) -> Toponym:
+    """The toponym, flagged when an administrative word follows it ("Idlib province")."""
     nxt = doc_text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc_text) else ""
     return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
+
+
+def _org_toponym(ent: Any, s: int, e: int, text: str, doc_text: str, gazetteer: Gazetteer) -> Toponym | None:
+    """ORG/NORP spans: only when the name is a well-known place and reads like one ("Idlib" tagged
+    ORG, "Sochi deal" tagged NORP, a dateline "EDMONTON"), not an organisation that merely contains
+    or equals an obscure place name."""
+    capitals = _capitals_heading(ent, s, text, doc_text)
+    if not capitals and _state_abbreviation(text, gazetteer):
+        return Toponym(s, e, text, ent.label_)  # "the EU's", "UAE officials", "DPRK" tagged ORG
+    if not capitals and (text.isupper() or len(text) < 4):
+        return None
+    if len(ent) > 3 or not well_known(gazetteer.lookup(text), 20000, text):
+        return None
+    return _with_admin_hint(s, e, text, ent.label_, doc_text)
+
+
+def _could_name_a_place(text: str) -> bool:
+    """Two letters or more, capitalised, and not a generic or a compass word on its own."""
+    low = text.lower()
+    return len(text) >= 2 and text[0].isupper() and low not in GENERIC_WORDS and low not in COMPASS_WORDS
+
+
+def _demonym(ent: Any, s: int, e: int, text: str, gazetteer: Gazetteer) -> Toponym | None:
+    """A demonym as its country's toponym, flagged when it stands for the state ("Turkish forces");
+    None for a plural that names people ("Mexicans", "Canadians"), not their country."""
+    state = _demonym_stands_for_state(ent)
+    if not state and names_people(text, gazetteer):
+        return None
+    return Toponym(s, e, text, ent.label_, is_demonym=True, state=state)
+
+
+def _known_span(s: int, e: int, text: str, label: str, gazetteer: Gazetteer) -> tuple[int, int, str] | None:
+    """The part of the span the gazetteer knows: all of it, all of it spelled another way (Khan
+    Sheikhun / Khan Shaykhun), or the known tail of a place entity ("Syria's Raqqa", "the
+    Kurdish-held town of Afrin" tagged as one span); None when it knows none."""
+    if text in gazetteer or label in PLACE_LABELS and gazetteer.lookup_spelling(text):
+        return s, e, text
+    sub = _known_tail(text, gazetteer) if label in ("GPE", "LOC") else None
+    return None if sub is None else (s + sub, e, text[sub:])
+
+
+def _place_label_holds(ent: Any, text: str, label: str, gazetteer: Gazetteer) -> bool:
+    """Whether a span the model tagged as a place is one: not a person's name nor a building or a
+    street that shares a village's name ("White House", "Church Street")."""
+    known = gazetteer.lookup(text) or gazetteer.lookup_spelling(text)
+    if _is_person_like(ent) and not (known and known[0].feature_code == "PCLI"):
+        return False
+    return label != "FAC" or well_known(known, 20000, text) or any(p.feature_code == "ADM2" for p in known)
+
+
+def _capitals_heading(ent: Any, s: int, text: str, doc_text: str) -> bool:
+    """A dateline in capitals ("EDMONTON"), or a headline in capitals; mid-sentence, capitals are
+    an acronym: "news agency SANA said" is not Sanaa."""
+    return text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha() and (
+        _opens_line(doc_text, s) or ent.sent.text.isupper())
 
 
 def _opens_line(text: str, start: int) -> bool:

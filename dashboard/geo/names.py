@@ -142,27 +142,29 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
         if stem in gazetteer:
             return stem
     for n in range(len(words) - 1, 0, -1):
-        found = []
-        for i in range(len(words) - n + 1):
-            run = words[i:i + n]
-            if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
-                continue
-            name = " ".join(run).strip(",.;:'’")
-            if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3 and not name.isupper():
-                continue
-            found_places = gazetteer.lookup(name)
-            # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
-            # not a translation ("Art").
-            places = [p for p in found_places if fold(p.name) == fold(name)] or [
-                p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
-            if len(name) < 3:
-                places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
-            if places and well_known(places, 5000, name):
-                found.append((_prominence(places), name))
+        found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i:i + n], gazetteer)) is not None]
         if found:
             # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
             return max(found)[1]
     return _state_institution(words, gazetteer)
+
+
+def _known_run(run: list[str], gazetteer: Gazetteer) -> tuple[tuple[int, int], str] | None:
+    """(prominence, name) when a run of words, capitalised at both ends, names a country, a continent,
+    a province or a town of 5,000 people or more; else None."""
+    if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
+        return None
+    name = " ".join(run).strip(",.;:'’")
+    if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3 and not name.isupper():
+        return None
+    found_places = gazetteer.lookup(name)
+    # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
+    # not a translation ("Art").
+    places = [p for p in found_places if fold(p.name) == fold(name)] or [
+        p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
+    if len(name) < 3:
+        places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
+    return (_prominence(places), name) if places and well_known(places, 5000, name) else None
 
 
 # Words after a demonym that make a name one of the state's institutions ("Mexican Senate").

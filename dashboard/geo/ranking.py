@@ -29,46 +29,62 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False, oversh
     `overshadowed`: a namesake of the name's far better-known bearer (see `overshadowed_by`)."""
     if place.idx in ctx.preferred:
         return 100.0
+    # The terms are added in this order: floating-point sums depend on it, and rankings on ties.
     s = math.log10(place.population + 10)
-    code = place.feature_code
-    if code == "PCLI":
-        s += 3.0
-    elif code in ("CONT", "RGN"):
-        s += 3.0
-    elif code == "OCN":
-        s += 5.0  # no population to weigh, yet a bare "Atlantic" is the ocean before a town in Iowa
-    elif code in ("SEA", "GULF", "MTS", "STRT"):
-        s += 2.0
-    elif code == "ADM1":
-        s += 2.0 if admin_hint else -0.3
-    elif code == "ADM2":
-        s += 1.5 if admin_hint else -0.8
-    elif code == "PPLC":
-        s += 1.0
+    s += _kind_bonus(place.feature_code, admin_hint)
+    s += _name_bonus(place, key)
+    near = _nearness(place, ctx.anchors)
+    support = min(ctx.support.get(place.idx, 0), 3)
+    s += _country_bonus(place, ctx.countries, overshadowed and not support and near < 1.5)
+    return s + near + SUPPORT_WEIGHT * support
+
+
+# What the kind of place adds to its score. The ocean has no population to weigh, yet a bare
+# "Atlantic" is the ocean before a town in Iowa.
+KIND_BONUS = {"PCLI": 3.0, "CONT": 3.0, "RGN": 3.0, "OCN": 5.0, "SEA": 2.0, "GULF": 2.0, "MTS": 2.0, "STRT": 2.0,
+              "PPLC": 1.0}
+# Provinces and districts: (with a word such as "province" beside the name, without one).
+ADMIN_BONUS = {"ADM1": (2.0, -0.3), "ADM2": (1.5, -0.8)}
+
+
+def _kind_bonus(code: str, admin_hint: bool) -> float:
+    if code in ADMIN_BONUS:
+        with_hint, without = ADMIN_BONUS[code]
+        return with_hint if admin_hint else without
+    return KIND_BONUS.get(code, 0.0)
+
+
+def _name_bonus(place: Place, key: str) -> float:
+    """The place's own name beats its first words, which beat an alternate name only."""
     own = fold(place.name)
     if own == key:
-        s += 1.5
-    elif place.feature_class == "P" and own.startswith(key + " "):
-        s += 1.0  # the first words of its own name: Newcastle for Newcastle upon Tyne, Enfield for Enfield Town
-    elif place.feature_class == "P":
-        # Matched only through an alternate name: often a historical or foreign name of another town.
-        s -= 0.5
-    near = 0.0
-    if ctx.anchors and place.feature_code not in ("PCLI", "CONT", "RGN"):
-        d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in ctx.anchors)
-        near = 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
-    support = min(ctx.support.get(place.idx, 0), 3)
-    total = sum(ctx.countries.values())
-    if total and place.country_code:
-        share = ctx.countries.get(place.country_code, 0) / total
-        bonus = 3.0 * share + (1.0 if share > 0 else 0.0)
-        # The country alone does not make a village the sense of a world city's name: London in a
-        # story about Washington is still London, England, unless something nearby points to the
-        # village (a neighbour named, a town placed close by).
-        if overshadowed and not support and near < 1.5:
-            bonus *= OVERSHADOWED_COUNTRY_FACTOR
-        s += bonus
-    return s + near + SUPPORT_WEIGHT * support
+        return 1.5
+    if place.feature_class != "P":
+        return 0.0
+    # The first words of its own name: Newcastle for Newcastle upon Tyne, Enfield for Enfield Town.
+    # Matched only through an alternate name: often a historical or foreign name of another town.
+    return 1.0 if own.startswith(key + " ") else -0.5
+
+
+def _nearness(place: Place, anchors: tuple[tuple[float, float], ...]) -> float:
+    """Closeness to the towns the document places confidently (countries and regions are not near anything)."""
+    if not anchors or place.feature_code in ("PCLI", "CONT", "RGN"):
+        return 0.0
+    d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in anchors)
+    return 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
+
+
+def _country_bonus(place: Place, countries: Counter, damped: bool) -> float:
+    """The share of the document's names that point to the place's country. `damped`: the country
+    alone does not make a village the sense of a world city's name: London in a story about
+    Washington is still London, England, unless something nearby points to the village (a
+    neighbour named, a town placed close by)."""
+    total = sum(countries.values())
+    if not total or not place.country_code:
+        return 0.0
+    share = countries.get(place.country_code, 0) / total
+    bonus = 3.0 * share + (1.0 if share > 0 else 0.0)
+    return bonus * OVERSHADOWED_COUNTRY_FACTOR if damped else bonus
 
 
 OVERSHADOWED_COUNTRY_FACTOR = 0.5
@@ -135,24 +151,19 @@ def co_support(pools: dict[str, list[Place]], targets: dict[str, list[Place]] | 
     e_names = np.array([n for n, _ in evidence])
     e_point = np.array([p.feature_code != "ADM1" for _, p in evidence])
     near = _within_km(scored, evidence, SUPPORT_KM) & e_point[None, :]
-    holders: dict[tuple[str, str], set[str]] = {}
-    members: dict[tuple[str, str], set[str]] = {}
-    for n, p in evidence:
-        if p.feature_code == "ADM1":
-            holders.setdefault((p.country_code, fold(p.name)), set()).add(n)
-        elif p.admin1:
-            members.setdefault((p.country_code, fold(p.admin1)), set()).add(n)
+    holders, members = _provinces_and_members(evidence)
     sibling_provinces: dict[str, set[str]] = {}
     for n, places in pools.items():
         if places and places[0].feature_code == "ADM1":
             sibling_provinces.setdefault(places[0].country_code, set()).add(n)
     out: dict[int, int] = {}
     for k, (n, p) in enumerate(scored):
-        others = set(e_names[near[k]].tolist()) if p.feature_code != "ADM1" else set()
-        if p.feature_code != "ADM1" and p.admin1:
-            others |= holders.get((p.country_code, fold(p.admin1)), set())
-        elif p.feature_code == "ADM1":
-            others |= members.get((p.country_code, fold(p.name)), set())
+        if p.feature_code != "ADM1":
+            others = set(e_names[near[k]].tolist())
+            if p.admin1:
+                others |= holders.get((p.country_code, fold(p.admin1)), set())
+        else:
+            others = set(members.get((p.country_code, fold(p.name)), set()))
             # A list of a country's provinces: "Alaska, Hawaii and Georgia" are all states. It takes
             # a list (MIN_SIBLINGS others), and it counts as one name: a story that names a state or
             # two may still mean the capital (Washington) rather than a state that shares its name.
@@ -162,6 +173,20 @@ def co_support(pools: dict[str, list[Place]], targets: dict[str, list[Place]] | 
         if others:
             out[p.idx] = max(out.get(p.idx, 0), len(others))
     return out
+
+
+def _provinces_and_members(evidence: list[tuple[str, Place]]
+                           ) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]]:
+    """(country, folded province) → the names that could be that province, and → the names that
+    could be a place inside it."""
+    holders: dict[tuple[str, str], set[str]] = {}
+    members: dict[tuple[str, str], set[str]] = {}
+    for n, p in evidence:
+        if p.feature_code == "ADM1":
+            holders.setdefault((p.country_code, fold(p.name)), set()).add(n)
+        elif p.admin1:
+            members.setdefault((p.country_code, fold(p.admin1)), set()).add(n)
+    return holders, members
 
 
 def _support_points(pools: dict[str, list[Place]]) -> list[tuple[str, Place]]:
