@@ -277,9 +277,8 @@ def test_resolve_given_spans_without_a_parse(gazetteer) -> None:
 
 
 def test_unknown_name_stays_unresolved(gazetteer) -> None:
-    t = Toponym(0, 8, "Xyzzyqux", "GOLD")
-    resolve([t], GazetteerGeocoder(gazetteer), gazetteer)
-    assert t.place is None and not t.resolved and t.alternatives == []
+    (t,) = resolve([Toponym(0, 8, "Xyzzyqux", "GOLD")], GazetteerGeocoder(gazetteer), gazetteer)
+    assert t.place is None and not t.resolved and t.alternatives == ()
 
 
 def test_fallback_geocoder_asks_online_only_for_unknown_names(gazetteer, tmp_path) -> None:
@@ -626,3 +625,15 @@ def test_a_town_inside_a_longer_unknown_name_is_not_placed_abroad(nlp, gazetteer
             "Friday.")
     tops = geoparsed(nlp, gazetteer, text)
     assert all(t.place is None or t.place.country_code != "IT" for t in tops)
+
+
+def test_offline_candidates_are_the_gazetteers_places_without_a_geopy_round_trip(gazetteer, monkeypatch) -> None:
+    """The offline path hands the gazetteer's own Places to the ranker: no Location is built and taken apart."""
+    import dashboard.geo.geocoder as geocoder_module
+
+    def no_location(*args, **kwargs):
+        raise AssertionError("the offline path built a geopy Location")
+
+    monkeypatch.setattr(geocoder_module, "place_to_location", no_location)
+    places = candidates("Idlib", GazetteerGeocoder(gazetteer), gazetteer)
+    assert places and set(places) == set(gazetteer.lookup("Idlib"))

@@ -167,9 +167,10 @@ def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
 def _longest_person_by_word(doc: Any) -> dict[str, int]:
     """Each folded word of the document's PERSON names → the token length of the longest such name
     holding it; built once per Doc (walking every entity for every entity was quadratic)."""
-    longest = doc.user_data.get("conflictmap_person_words")
+    longest: dict[str, int] | None = doc.user_data.get("conflictmap_person_words")
     if longest is None:
-        longest = doc.user_data["conflictmap_person_words"] = {}
+        longest = {}
+        doc.user_data["conflictmap_person_words"] = longest
         for other in doc_ents(doc):
             if other.label_ == "PERSON":
                 for w in fold(other.text).split():

@@ -542,10 +542,10 @@ def _admin1_geonameids(b: _Builder) -> None:
             continue
         cc = r[2].split(".")[0]
         for name in [r[0], *r[5].split("|")]:
-            i = admin1.get((cc, fold(name)))
-            if i is not None:
-                if int(b.cols["geonameid"][i]) <= 0:
-                    b.cols["geonameid"][i] = int(r[3])
+            found = admin1.get((cc, fold(name)))
+            if found is not None:
+                if int(b.cols["geonameid"][found]) <= 0:
+                    b.cols["geonameid"][found] = int(r[3])
                 break
 
 
@@ -587,8 +587,8 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
                 aliases=[a for a in r["alternatenames"].split("|") if a])
     for r in read_table(folder / OVERRIDES):
         code = r.get("feature_code") or "PPL"
-        gid = (r.get("geonameid") or "").strip()
-        place = gaz.add(Place(idx=-1, geonameid=int(gid) if gid.isdigit() else None, name=r["name"],
+        given_id = (r.get("geonameid") or "").strip()
+        place = gaz.add(Place(idx=-1, geonameid=int(given_id) if given_id.isdigit() else None, name=r["name"],
                               latitude=float(r["latitude"]), longitude=float(r["longitude"]),
                               feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
                               country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0))

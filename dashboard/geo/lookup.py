@@ -9,35 +9,26 @@ from typing import Any
 from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
+from dashboard.geo.geocoder import PlaceSource, location_to_place
 from dashboard.geo.names import contained_name, starts_alike
 from dashboard.geo.toponym import Toponym
 
 
 def candidates(name: str, geocoder: Any, gazetteer: Gazetteer, spelling: bool = True) -> list[Place]:
-    """Candidates from a geopy-contract geocoder (`exactly_one=False`), as Places."""
-    found = geocoder.geocode(name, exactly_one=False)
+    """The places a name may mean, as Places: straight from a `PlaceSource` (the offline gazetteer),
+    else from any geopy-contract geocoder (`exactly_one=False`)."""
+    found = geocoder.places(name) if isinstance(geocoder, PlaceSource) else _geopy_places(name, geocoder)
     if not found:
         # Transliterations vary (Sheikhun/Shaykhun, Deir ez-Zor/Dayr az Zawr): try the spelling-blind key.
         return gazetteer.lookup_spelling(name) if spelling else []
-    if isinstance(found, Location):
-        found = [found]
-    out = []
-    for loc in found:
-        raw = loc.raw if isinstance(loc.raw, dict) else {}
-        if "feature_code" in raw and "idx" in raw:
-            out.append(Place(**{k: raw[k] for k in Place.__dataclass_fields__}))
-        else:
-            out.append(_online_place(loc, name))
-    return out
+    return found
 
 
-def _online_place(loc: Location, name: str) -> Place:
-    raw = loc.raw if isinstance(loc.raw, dict) else {}
-    address = raw.get("address", {}) if isinstance(raw.get("address"), dict) else {}
-    cc = (address.get("country_code") or raw.get("properties", {}).get("countrycode") or "").upper()
-    return Place(idx=-1, geonameid=None, name=name, latitude=loc.latitude, longitude=loc.longitude,
-                 feature_class="P", feature_code="PPL", country_code=cc, admin1=address.get("state", ""),
-                 admin2="", population=0)
+def _geopy_places(name: str, geocoder: Any) -> list[Place]:
+    found = geocoder.geocode(name, exactly_one=False)
+    if not found:
+        return []
+    return [location_to_place(loc, name) for loc in ([found] if isinstance(found, Location) else found)]
 
 
 @dataclass(frozen=True)

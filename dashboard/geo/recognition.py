@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from dashboard.geo.entities import Words, embedded_places, whole_entity
-from dashboard.geo.gazetteer import Gazetteer, fold
+from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.locative import locative_names
 from dashboard.geo.names import (
     ADMIN_WORDS,
@@ -66,16 +67,17 @@ def _entity_toponyms(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown:
 def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
     """The toponyms with the names a locative phrase marks added where they overlap none; where they
     cover only places embedded in an organisation's name, those places are no longer embedded."""
+    out = list(out)
     for top in found:
-        inside = [t for t in out if t.start < top.end and top.start < t.end]
+        inside = [k for k, t in enumerate(out) if t.start < top.end and top.start < t.end]
         if not inside:
             out.append(top)
-        elif all(t.embedded and top.start <= t.start and t.end <= top.end and not is_generic_name(fold(t.text))
-                 for t in inside) and fold(top.text) not in gazetteer:
+        elif all(out[k].embedded and top.start <= out[k].start and out[k].end <= top.end
+                 and not is_generic_name(fold(out[k].text)) for k in inside) and fold(top.text) not in gazetteer:
             # "in Syrias Aleppo Monitor" (a headline's words run together, tagged ORG): a name
             # in a locative phrase is where things happen, not part of an organisation's name.
-            for t in inside:
-                t.embedded = False
+            for k in inside:
+                out[k] = replace(out[k], embedded=False)
     return out
 
 
@@ -88,43 +90,80 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: Words, keep_unkno
     for loc in locative_names(doc, words.common):
         if gazetteer.demonym_country(loc.text) or is_generic_name(fold(loc.text)):
             continue  # "in English": a language; "at University": a kind of place, not a town so named
-        key = fold(loc.text)
-        # A spelling-blind match counts one letter away ("Raqa"), or for a province or a city
-        # whose name starts alike ("Hassakeh" for Al-Hasakah): otherwise it pairs unrelated
-        # places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh).
-        known = [p for p in gazetteer.lookup(loc.text) if p.feature_class in ("P", "A")] or [
-            p for p in gazetteer.lookup_spelling(loc.text) if p.feature_class in ("P", "A") and (
-                own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))]
-        if loc.text.isupper() and not any(fold(p.name) == key for p in known):
-            continue  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
-        # After a bare preposition, a name the model tagged ORG or PERSON is a place if the
-        # gazetteer knows it well ("at Zara" ORG, "with Kelly" PERSON: a village's namesake, not
-        # the village); a kind-of-place word beside it overrides the tag. A name the gazetteer
-        # does not know at all and the model tagged ORG is more often a village it could not
-        # place ("in Al-Bayaa") than an organisation: kept when unknown names are asked for.
-        plain = loc.labels <= PLACE_LABELS | {""}
-        unknown_org = keep_unknown and not known and loc.labels <= PLACE_LABELS | {"", "ORG"}
-        if loc.kind == "prep" and not plain and not unknown_org and not well_known(known, 20000, loc.text):
-            continue
-        # Listed after a place ("shelled Saraqib and Ariha" PERSON): a town the gazetteer knows, of
-        # any size, whatever the tag; an unknown name only as the prepositions allow it.
-        if loc.kind == "list" and not known and not plain and not unknown_org:
-            continue
-        if known or keep_unknown and (loc.kind == "site" or plain or unknown_org):
-            out.append(Toponym(loc.start, loc.end, loc.text, "LOCATIVE"))
-        elif (plain or loc.kind == "site") and loc.text.split()[-1].lower() not in GENERIC_WORDS and (
-                inner := contained_name(loc.text, gazetteer)) is not None and well_known(
-                gazetteer.lookup(inner), 100_000, inner):
-            # Words run together ("in Syrias Aleppo Monitor"): the well-known place inside them
-            # (a small one is more often a namesake: "Pitman Family Farms").
-            at = loc.start + loc.text.find(inner)
-            out.append(Toponym(at, at + len(inner), inner, "LOCATIVE", inner=True))
+        top = _locative_toponym(loc, _known_towns_and_areas(loc.text, gazetteer), gazetteer, keep_unknown)
+        if top is not None:
+            out.append(top)
     return out
+
+
+def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
+    """The towns and areas a locative name may be. A spelling-blind match counts one letter away
+    ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah):
+    otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
+    key = fold(text)
+    return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A")] or [
+        p for p in gazetteer.lookup_spelling(text) if p.feature_class in ("P", "A") and (
+            own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))]
+
+
+def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
+    """The toponym a locative name gives, if its tag, its phrase and the gazetteer allow one."""
+    if loc.text.isupper() and not any(fold(p.name) == fold(loc.text) for p in known):
+        return None  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
+    # After a bare preposition, a name the model tagged ORG or PERSON is a place if the
+    # gazetteer knows it well ("at Zara" ORG, "with Kelly" PERSON: a village's namesake, not
+    # the village); a kind-of-place word beside it overrides the tag. A name the gazetteer
+    # does not know at all and the model tagged ORG is more often a village it could not
+    # place ("in Al-Bayaa") than an organisation: kept when unknown names are asked for.
+    plain = loc.labels <= PLACE_LABELS | {""}
+    tag_allows = plain or keep_unknown and not known and loc.labels <= PLACE_LABELS | {"", "ORG"}
+    if loc.kind == "prep" and not tag_allows and not well_known(known, 20000, loc.text):
+        return None
+    # Listed after a place ("shelled Saraqib and Ariha" PERSON): a town the gazetteer knows, of
+    # any size, whatever the tag; an unknown name only as the prepositions allow it.
+    if loc.kind == "list" and not known and not tag_allows:
+        return None
+    if known or keep_unknown and (loc.kind == "site" or tag_allows):
+        return Toponym(loc.start, loc.end, loc.text, "LOCATIVE")
+    if (plain or loc.kind == "site") and loc.text.split()[-1].lower() not in GENERIC_WORDS:
+        return _well_known_inside(loc, gazetteer)
+    return None
+
+
+def _well_known_inside(loc: Any, gazetteer: Gazetteer) -> Toponym | None:
+    """Words run together ("in Syrias Aleppo Monitor"): the well-known place inside them (a small
+    one is more often a namesake: "Pitman Family Farms")."""
+    inner = contained_name(loc.text, gazetteer)
+    if inner is None or not well_known(gazetteer.lookup(inner), 100_000, inner):
+        return None
+    at = loc.start + loc.text.find(inner)
+    return Toponym(at, at + len(inner), inner, "LOCATIVE", inner=True)
 
 
 # "COLUMBUS, Ohio (AP) —", "LONDON The Latest…", "WASHINGTON, April 5 (Reuters)": a line that
 # opens with a place name in capitals, then a comma, a bracket, a dash or the story's first word.
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
+
+
+def _untagged_place(doc: Any, i: int, free: list[bool], gazetteer: Gazetteer,
+                    words: Words) -> tuple[int, Toponym] | None:
+    """The longest run of up to four free proper nouns from token i that names a well-known place by
+    its own name, as (the token after it, its toponym)."""
+    n = len(doc)
+    for j in range(min(n, i + 4), i, -1):
+        if not all(free[i:j]):
+            continue
+        run = doc[i:j]
+        text = run.text
+        if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
+            continue
+        if words.common(text):
+            continue
+        places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
+        if places and well_known(places, 100_000, text) and (
+                max(places, key=lambda p: p.population).population > 0):
+            return j, Toponym(run.start_char, run.end_char, text, "GAZETTEER")
+    return None
 
 
 def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
@@ -147,22 +186,7 @@ def _unlabelled(doc: Any, gazetteer: Gazetteer, words: Words) -> list[Toponym]:
     out: list[Toponym] = []
     i, n = 0, len(doc)
     while i < n:
-        hit = None
-        if free[i]:
-            for j in range(min(n, i + 4), i, -1):
-                if not all(free[i:j]):
-                    continue
-                run = doc[i:j]
-                text = run.text
-                if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
-                    continue
-                if words.common(text):
-                    continue
-                places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
-                if places and well_known(places, 100_000, text) and (
-                        max(places, key=lambda p: p.population).population > 0):
-                    hit = (j, Toponym(run.start_char, run.end_char, text, "GAZETTEER"))
-                    break
+        hit = _untagged_place(doc, i, free, gazetteer, words) if free[i] else None
         if hit is None:
             i += 1
         else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
@@ -56,16 +56,18 @@ def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, fl
         key = self_key(fold(t.text))
         top = ranked[0][0]
         margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0)
+        # Counters of float weights: typeshed types a Counter's counts as int (hence the ignores below),
+        # but its arithmetic ("countries less this name's own") is what the evidence needs.
         weight = 1.0 if top.feature_code == "PCLI" else 0.5
         sure = margin > 1.0 or len({p.country_code for p, _ in ranked[:3]}) == 1
         if sure if counted is None else i in counted:
             ev.counted.add(i)
-            ev.countries[top.country_code] += weight
-            ev.own.setdefault(key, Counter())[top.country_code] += weight
+            ev.countries[top.country_code] += weight  # type: ignore[assignment]
+            ev.own.setdefault(key, Counter())[top.country_code] += weight  # type: ignore[assignment]
             # A dateline says where the reporter files from, not what the story is about: BEIRUT
             # over a report on Saraqib must not make Syria's towns "foreign".
             if t.label != "DATELINE":
-                ev.named[top.country_code] += weight
+                ev.named[top.country_code] += weight  # type: ignore[assignment]
         # A town that clearly wins anchors its neighbours, in every round: nearness is local
         # evidence, and a town placed in context is placed better than by its size alone.
         if top.feature_class == "P" and margin > 1.0:
@@ -103,9 +105,10 @@ class _Document:
 
 def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
             max_alternatives: int = 5, text: str | None = None, switches: Switches = ALL_ON) -> list[Toponym]:
-    """Resolve every toponym in place, in two passes: the first finds the document's countries
-    and unambiguous places, the second ranks every candidate with that context."""
-    mark_hints(toponyms, gazetteer, text)
+    """The toponyms resolved (new records; the ones given are not changed), in two passes: the first
+    finds the document's countries and unambiguous places, the second ranks every candidate with
+    that context."""
+    toponyms = mark_hints(toponyms, gazetteer, text)
     looked = lookup_names(toponyms, geocoder, gazetteer)
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
     first_ranked, pools = _first_guesses(toponyms, looked, preferred, switches)
@@ -119,26 +122,27 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     # not go on counting for its country.
     ev = _gather(toponyms, first_ranked)
     ev = _gather(toponyms, _rank_in_context(doc, ev), ev.counted)
-    _choose(doc, _rank_in_context(doc, ev), ev, text, max_alternatives)
-    _one_sense_per_discourse(toponyms, contained_by, text, switches)
+    toponyms = _choose(doc, _rank_in_context(doc, ev), ev, text, max_alternatives)
+    toponyms = _one_sense_per_discourse(toponyms, contained_by, text, switches)
     if switches.on("resolution.nearest_town"):
-        _place_at_nearest_town(toponyms)
+        toponyms = _place_at_nearest_town(toponyms)
     return toponyms
 
 
-def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None) -> None:
+def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None) -> list[Toponym]:
     """What the words around a name say before any lookup: "the province of Idlib" means the province;
     a demonym ("Syrian") means its country, placed at once."""
-    for t in toponyms:
-        if not t.admin_hint and admin_before(text, t.start):
-            t.admin_hint = True
-        if not t.is_demonym and gazetteer.demonym_country(t.text):
-            t.is_demonym = True
-        if t.is_demonym:
-            code = gazetteer.demonym_country(t.text)
-            country = gazetteer.country(code) if code else None
-            t.place, t.score = country, 10.0
-            t.alternatives = [(country, 10.0)] if country else []
+    return [_hinted(t, gazetteer, text) for t in toponyms]
+
+
+def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None) -> Toponym:
+    admin_hint = t.admin_hint or admin_before(text, t.start)
+    if not (t.is_demonym or gazetteer.demonym_country(t.text)):
+        return t if admin_hint == t.admin_hint else replace(t, admin_hint=admin_hint)
+    code = gazetteer.demonym_country(t.text)
+    country = gazetteer.country(code) if code else None
+    return replace(t, admin_hint=admin_hint, is_demonym=True, place=country, score=10.0,
+                   alternatives=((country, 10.0),) if country else ())
 
 
 def _first_guesses(toponyms: list[Toponym], looked: Lookup, preferred: frozenset[int], switches: Switches
@@ -186,20 +190,20 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
 
 
 def _choose(doc: _Document, final: dict[int, list[tuple[Place, float]]], ev: _Evidence, text: str | None,
-            max_alternatives: int) -> None:
+            max_alternatives: int) -> list[Toponym]:
     """Each name takes its best candidate, unless that is not to be trusted: then none (not the next
     best, which fits the name or the document still less); its ranking stays as the alternatives."""
     # Names the text calls a village or a neighbourhood, or found inside a longer unknown name,
     # are weakly tied to any namesake abroad: see `unnamed_country`.
     minor = {fold(t.text) for t in doc.toponyms if called_minor(t, text) or t.inner}
+    out = list(doc.toponyms)
     for i, t in enumerate(doc.toponyms):
-        if t.is_demonym:
+        ranked = [] if t.is_demonym else final[i]
+        if not ranked:
             continue
-        ranked = final[i]
-        if ranked and _trusted(doc, i, ranked[0][0], ev, fold(t.text) in minor):
-            t.place, t.score = ranked[0]
-        if ranked:
-            t.alternatives = ranked[:max_alternatives]
+        place, score = ranked[0] if _trusted(doc, i, ranked[0][0], ev, fold(t.text) in minor) else (t.place, t.score)
+        out[i] = replace(t, place=place, score=score, alternatives=tuple(ranked[:max_alternatives]))
+    return out
 
 
 def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) -> bool:
@@ -220,30 +224,30 @@ def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) ->
 
 
 def _one_sense_per_discourse(toponyms: list[Toponym], contained_by: dict[int, int], text: str | None,
-                             switches: Switches) -> None:
+                             switches: Switches) -> list[Toponym]:
     """Once the text says "London, Ontario" (or "the Ferdous district of Aleppo"), a bare "London"
     ("Ferdous") later in the same article is that one too."""
     settled = {fold(toponyms[i].text): (toponyms[i].place, toponyms[i].score)
                for i in contained_by if toponyms[i].place is not None}
     if switches.on("resolution.districts"):
-        settled.update(keep_parts_in_their_town(toponyms, district_pairs(toponyms, text)))
+        toponyms, parts = keep_parts_in_their_town(toponyms, district_pairs(toponyms, text))
+        settled.update(parts)
     if not switches.on("resolution.one_sense"):
-        return
-    for t in toponyms:
-        if not t.is_demonym and (sense := settled.get(fold(t.text))) is not None:
-            t.place, t.score = sense
+        return toponyms
+    return [replace(t, place=sense[0], score=sense[1])
+            if not t.is_demonym and (sense := settled.get(fold(t.text))) is not None else t for t in toponyms]
 
 
-def _place_at_nearest_town(toponyms: list[Toponym]) -> None:
+def _place_at_nearest_town(toponyms: list[Toponym]) -> list[Toponym]:
     """A name the gazetteer lacks, or knows only far away from the story (a street, a building, a
     hamlet), is most likely in the town the story speaks of there: place it at the nearest town
     named, flagged, rather than nowhere."""
     towns = [t for t in toponyms if t.place is not None and not t.is_demonym and t.place.precision <= 2]
+    out = []
     for t in toponyms:
-        if t.place is None and not t.is_demonym:
-            focus = nearest_town(towns, t.start)
-            if focus is not None:
-                t.place, t.score, t.fallback = focus, 0.0, True
+        focus = nearest_town(towns, t.start) if t.place is None and not t.is_demonym else None
+        out.append(t if focus is None else replace(t, place=focus, score=0.0, fallback=True))
+    return out
 
 
 def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches = ALL_ON) -> list[Toponym]:
@@ -262,7 +266,4 @@ def unplace_fallbacks(toponyms: list[Toponym]) -> list[Toponym]:
     """The toponyms as the event extractor takes them: a guess from the story's focus places no
     event ("shelling in Mesraba" in a report on the Geneva talks is not an event in Geneva), so a
     name placed only by the fallback is handed over unknown (its `fallback` flag stays)."""
-    for t in toponyms:
-        if t.fallback:
-            t.place, t.score = None, 0.0
-    return toponyms
+    return [replace(t, place=None, score=0.0) if t.fallback else t for t in toponyms]

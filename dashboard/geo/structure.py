@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from dashboard.geo.gazetteer import Place, fold, haversine_km
 from dashboard.geo.toponym import Toponym
@@ -75,22 +76,24 @@ def _in_whole(place: Place, whole: Place) -> bool:
     return _inside(place, [whole])
 
 
-def keep_parts_in_their_town(toponyms: list[Toponym],
-                             pairs: list[tuple[int, int]]) -> dict[str, tuple[Place | None, float]]:
+def keep_parts_in_their_town(toponyms: list[Toponym], pairs: list[tuple[int, int]]
+                             ) -> tuple[list[Toponym], dict[str, tuple[Place | None, float]]]:
     """A neighbourhood of a named town is in that town: its best candidate inside the town (within
     PART_NEAR_KM) or the province, else none (the nearest-town fallback may then place it in the
-    town, flagged). Ferdous, a district of Aleppo, is not Ferdows in Iran. Returns the settled
-    sense of each such name (folded), for its other mentions."""
+    town, flagged). Ferdous, a district of Aleppo, is not Ferdows in Iran. Returns the toponyms with
+    the parts so placed, and the settled sense of each such name (folded), for its other mentions."""
+    out = list(toponyms)
     settled: dict[str, tuple[Place | None, float]] = {}
     for pair in pairs:
-        split = part_of_town(pair, toponyms)
+        split = part_of_town(pair, out)
         if split is None:
             continue
-        part, whole = toponyms[split[0]], toponyms[split[1]].place
-        near = [(p, sc) for p, sc in part.alternatives if _in_whole(p, whole)]
-        part.place, part.score = near[0] if near else (None, 0.0)
-        settled[fold(part.text)] = (part.place, part.score)
-    return settled
+        part, whole = out[split[0]], out[split[1]].place
+        near = [(p, sc) for p, sc in part.alternatives if _in_whole(p, whole)]  # type: ignore[arg-type]
+        place, score = near[0] if near else (None, 0.0)
+        out[split[0]] = replace(part, place=place, score=score)
+        settled[fold(part.text)] = (place, score)
+    return out, settled
 
 
 def _inside(place: Place, container: list[Place]) -> bool:

@@ -4,14 +4,17 @@ place it resolved to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dashboard.geo.gazetteer import Place
 
 
-@dataclass
+@dataclass(frozen=True)
 class Toponym:
-    """A place name in the text and the place it resolved to (None when no candidate fits)."""
+    """A place name in the text and the place it resolved to (None when no candidate fits).
+
+    Immutable: each stage of the geoparser hands on new records (`dataclasses.replace`), so a
+    toponym the caller holds never changes under it."""
 
     start: int
     end: int
@@ -20,7 +23,7 @@ class Toponym:
     is_demonym: bool = False
     place: Place | None = None
     score: float = 0.0
-    alternatives: list[tuple[Place, float]] = field(default_factory=list)
+    alternatives: tuple[tuple[Place, float], ...] = ()  # the ranked candidates, best first
     admin_hint: bool = False
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
     embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
