@@ -34,8 +34,8 @@ def article_text(shape: str, chars: int) -> str:
 def measure_one(shape: str, chars: int) -> dict:
     """In this process: load the pipeline, then ingest one article of `chars` characters."""
     import dashboard.pipeline
-    from dashboard.cli import ingest_paths
     from dashboard.ingest.article import Article
+    from dashboard.ingest.run import ingest_paths
 
     pipeline = dashboard.pipeline.build_pipeline()
     pipeline.run([Article(text="Shelling hit Aleppo on Monday.", title="warm-up")])

@@ -18,6 +18,7 @@ from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import Gazetteer, haversine_km
 from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms, unplace_fallbacks
 from dashboard.nlp import pipe_docs
+from dashboard.rules import ALL_ON, Switches
 
 ACC_KM = 161.0
 EARTH_HALF_KM = 20039.0
@@ -107,20 +108,20 @@ class CountryFinder:
 
 
 def predict_toponyms(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                     gold_spans: bool = False) -> Iterator[list[Toponym]]:
+                     gold_spans: bool = False, switches: Switches = ALL_ON) -> Iterator[list[Toponym]]:
     """The resolved toponyms of each gold document: recognised by us, or the gold spans."""
     for doc_json, doc in zip(docs, pipe_docs(nlp, (d["text"] for d in docs), len(docs)), strict=True):
         if gold_spans:
             tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]])
         else:
-            tops = recognize(doc, gazetteer)
-        yield resolve(tops, geocoder, gazetteer, text=doc_json["text"])
+            tops = recognize(doc, gazetteer, switches=switches)
+        yield resolve(tops, geocoder, gazetteer, text=doc_json["text"], switches=switches)
 
 
 def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                      gold_spans: bool = False) -> dict:
+                      gold_spans: bool = False, switches: Switches = ALL_ON) -> dict:
     t0 = time.perf_counter()
-    predictions = list(predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans))
+    predictions = list(predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans, switches))
     elapsed = time.perf_counter() - t0
 
     finder = CountryFinder(gazetteer)
@@ -368,15 +369,16 @@ def read_event_location(path: str | Path, limit: int | None = None) -> list[dict
     return records
 
 
-def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer) -> dict:
+def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
+                            switches: Switches = ALL_ON) -> dict:
     from dashboard.events.extract import choose_event_location
 
     hits = 0
     t0 = time.perf_counter()
     for rec, doc in zip(records, pipe_docs(nlp, (r["text"] for r in records), len(records), batch_size=64),
                         strict=True):
-        tops = unplace_fallbacks(resolve(recognize(doc, gazetteer, keep_unknown=True), geocoder, gazetteer,
-                                         text=rec["text"]))
+        tops = unplace_fallbacks(resolve(recognize(doc, gazetteer, keep_unknown=True, switches=switches), geocoder,
+                                         gazetteer, text=rec["text"], switches=switches))
         ev = rec["event"]
         sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)
         chosen = choose_event_location(sent, ev["start"], tops) if sent is not None else None

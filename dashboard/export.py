@@ -29,7 +29,7 @@ def select_kind(df: pd.DataFrame, kind: str) -> pd.DataFrame:
 def events_geojson(df: pd.DataFrame) -> dict:
     features = []
     for r in df.to_dict("records"):
-        props = {}
+        props: dict[str, object] = {}
         for k, v in r.items():
             if k in (S.LATITUDE, S.LONGITUDE):
                 continue

@@ -75,7 +75,7 @@ class Pipeline:
         problems: list[str] = []
         for article, doc in zip(articles, docs, strict=True):
             try:
-                toponyms = geoparse(doc, self.geocoder, self.gazetteer)
+                toponyms = geoparse(doc, self.geocoder, self.gazetteer, self.switches)
                 found = extract_events(doc, article, toponyms, self.gazetteer, self.switches)
                 rows.extend(with_alternatives(found, toponyms, self.gazetteer))
                 done.append(article)

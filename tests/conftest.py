@@ -13,6 +13,20 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SEED_ARTICLE = REPO / "data" / "articles" / "000_8dac7f83ad45b776.txt"
 
+# What makes a test an integration test (marked `integration`; `pytest -m "not integration"` runs the
+# unit tests alone, in a fraction of the time): the real spaCy model or a pipeline built on it, or
+# a whole module of subprocesses, servers, crash runs or a Dask cluster.
+INTEGRATION_FIXTURES = frozenset({"nlp", "pipeline", "seed_result", "seed_events"})
+INTEGRATION_MODULES = frozenset({"test_distributed", "test_store_crash", "test_serve", "test_long_articles",
+                                 "test_cli", "test_bench_serve", "test_eval_records", "test_hostile"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        if module in INTEGRATION_MODULES or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
 
 @pytest.fixture(scope="session")
 def seed_path() -> Path:

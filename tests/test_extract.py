@@ -408,8 +408,7 @@ def test_a_name_that_speaks_is_not_the_site_of_violence(nlp, gazetteer) -> None:
     start = doc.text.index("Youkhana")
     # However the gazetteer resolves the name (an alternate name of a German village), a speaker is no site.
     place = gazetteer.lookup("Aleppo")[0]
-    t = Toponym(start, start + len("Youkhana"), "Youkhana", "GPE")
-    t.place = place
+    t = Toponym(start, start + len("Youkhana"), "Youkhana", "GPE", place=place)
     assert event_places(sent, [t], violent=True) == []
     assert event_places(sent, [t], violent=False) == [t], "a speaker may still be where a statement is made"
 

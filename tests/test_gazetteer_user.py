@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import GazetteerError
-from dashboard.geo.gazetteer import _Builder, apply_user_additions
+from dashboard.geo.gazetteer import apply_user_additions
+from dashboard.geo.gazetteer_build import _Builder
 from dashboard.geo.imports import ADMIN1, IMPORTED, OVERRIDES, add_override, import_file, read_table
 from dashboard.geo.toponyms import Context, Toponym, rank, resolve
 

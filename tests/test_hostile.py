@@ -87,8 +87,8 @@ def test_the_store_is_readable_and_dates_are_in_range(ingested) -> None:
 
 def test_one_article_that_breaks_the_pipeline_is_named_and_the_rest_stored(pipeline, monkeypatch, tmp_path) -> None:
     import dashboard.pipeline
-    from dashboard.cli import ingest_paths
     from dashboard.geo import toponyms
+    from dashboard.ingest.run import ingest_paths
 
     def fragile(doc, *args, **kwargs):
         if "Kaboom" in doc.text:

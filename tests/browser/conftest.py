@@ -79,7 +79,7 @@ def _require_browser():
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory, _require_browser) -> Path:
     """An events store built from the seed article only, with the real spaCy pipeline."""
-    from dashboard.cli import ingest_paths
+    from dashboard.ingest.run import ingest_paths
 
     assert SEED_ARTICLE.is_file(), f"seed article missing: {SEED_ARTICLE}"
     store_dir = tmp_path_factory.mktemp("seed_store")

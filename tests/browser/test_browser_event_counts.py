@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import MAP_GD, TIMEOUT, start_app, wait_until
 
-from dashboard.cli import ingest_paths
+from dashboard.ingest.run import ingest_paths
 
 # Written for this test: two outlets tell one attack with different tolls; a third reports another
 # attack by the same group under a third spelling of its name.

@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app.app import create_app
 from dashboard.app.query import event_keys, with_place_key
-from dashboard.cli import ingest_paths
+from dashboard.ingest.run import ingest_paths
 from dashboard.store import EventsStore
 
 TIMEOUT = 20  # seconds; the first render loads plotly.js and the 50m basemap

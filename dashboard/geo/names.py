@@ -1,0 +1,181 @@
+"""What a name is, before any document: the word lists (labels, state nouns, compass, generic and
+administrative words) and the predicates on a name and a gazetteer place that both recognition and
+resolution ask (is it generic, is it a place's own name, is its bearer well known, which known place
+does a longer name hold). Imports nothing else of the geoparser, so the modules above it have no cycle.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dashboard.geo.gazetteer import Gazetteer, Place, fold, variants, without_article
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+
+
+MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Aleppo" LANGUAGE
+
+
+# Entities whose names often hold a place name ("Kentucky State Police", "Toronto General Hospital").
+EMBEDDING_LABELS = {"ORG", "FAC"}
+
+
+SPEECH_VERBS = {"say", "said", "says", "tell", "told", "tells", "add", "added", "adds", "express",
+                "expressed", "note", "noted", "stress", "stressed", "warn", "warned", "claim", "claimed"}
+
+
+# Nouns after a demonym that make it stand for the country (its forces, state or officials).
+STATE_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldiers", "soldier", "officials",
+               "official", "government", "authorities", "jets", "warplanes", "planes", "aircraft", "police",
+               "ministry", "minister", "president", "convoy", "border", "navy", "air", "regime", "militia",
+               "militias", "drones", "drone", "artillery", "tanks", "side", "state", "counterpart", "delegation",
+               "intelligence", "embassy", "diplomats", "diplomat", "parliament", "foreign", "defense", "defence",
+               "army's", "gendarmerie", "coast", "leader", "leaders", "spokesman", "spokeswoman", "administration"}
+
+
+COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west", "east", "north", "south",
+                 "northwest", "northeast", "southwest", "southeast"}
+
+
+# Words that name a kind of building or institution; a town may bear one as its name
+# ("University", Florida) but inside a longer name it is the kind, not the place.
+FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
+                  "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
+                  "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
+
+
+# Generic words that are never a place's name on their own, whatever village bears them.
+GENERIC_WORDS = FACILITY_WORDS | {"river", "hills", "hill", "valley", "delta", "lake", "bay", "island", "coast",
+                                  "republic", "union", "state", "county", "district", "region", "province", "north",
+                                  "south", "east", "west", "centre", "central", "capitol", "congress", "parliament"}
+
+
+ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
+               "countryside", "provinces", "regions", "governorates"}
+
+
+WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
+
+
+# "the province of Idlib", "the governorate of Hama": the province is meant, as in "Idlib province".
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$",
+                           re.I)
+
+
+def admin_before(text: str | None, start: int) -> bool:
+    """Whether an administrative word and "of" stand just before a name ("the province of Idlib")."""
+    return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30):start]))  # type: ignore[index]
+
+
+def is_generic_name(key: str) -> bool:
+    """A name made only of generic, compass and administrative words ("city", "east", "northern
+    province"): a description, not a place's name."""
+    words = key.split()
+    return bool(words) and all(w in GENERIC_WORDS | COMPASS_WORDS | ADMIN_WORDS for w in words)
+
+
+def self_key(key: str) -> str:
+    """A folded name without its Arabic article: "al-Karima" and "Karima" are one name, so neither
+    is evidence for the other (their one namesake abroad, Kuraymah in Sudan, would confirm itself)."""
+    return without_article(key)
+
+
+def own_name(place: Place, key: str) -> bool:
+    """The place's own name, its first words ("Clacton" for Clacton-on-Sea), or its own name
+    spelled one letter apart (Raqqa for Ar Raqqah): not a translation."""
+    names = variants(fold(place.name))
+    return any(n == v or n.startswith(v + " ") or _one_edit(n, v) for v in variants(key) for n in names)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two names of four letters or more differ by one letter added, dropped or changed."""
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def starts_alike(place: Place, key: str) -> bool:
+    """Whether a place's name and a folded name share their first three letters, Arabic article aside."""
+    return any(n[:3] == k[:3] for n in variants(fold(place.name)) for k in variants(key))
+
+
+def well_known(places: list[Place], min_population: int, text: str = "") -> bool:
+    """Whether a name's best-known bearer is famous enough to be meant wherever it appears. Places
+    that bear the name as their own outrank those that have it only as a translation ("White House"
+    is a town in Tennessee before it is Casablanca)."""
+    key = fold(text)
+    # "Kut" is Al-Kut's own name too: the Arabic article does not make it a translation.
+    own = [p for p in places if key in variants(fold(p.name))] if text else []
+    places = own or places
+    if not places:
+        return False
+    best = max(places, key=lambda p: p.population)
+    return best.population >= min_population or best.feature_code in ("PCLI", "ADM1", "RGN", "CONT")
+
+
+def names_people(text: str, gazetteer: Gazetteer) -> bool:
+    """A plural demonym ("Mexicans", "Turks") names people; the singular adjective stands for the country."""
+    low = text.lower()
+    if not low.endswith("s") or low.endswith(("ese", "ss")):
+        return False
+    return gazetteer.demonym_country(text) is not None and text not in gazetteer
+
+
+def _prominence(places: list[Place]) -> tuple[int, int]:
+    rank_of = {"PCLI": 3, "CONT": 3, "RGN": 2, "ADM1": 2}
+    return max((rank_of.get(p.feature_code, 0), p.population) for p in places)
+
+
+def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
+    """For a name the gazetteer lacks, the known place it is in or named after: "Karak district"
+    → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London, "European Commission"
+    → European (Europe), "Mexican Senate" → Mexico. The longest run of words, leftmost first, that
+    names a country, a continent, a province or a town of 5,000 people or more."""
+    words = text.split()
+    if len(words) < 2:
+        return None
+    if words[-1].lower().strip(".") in ADMIN_WORDS | {"co", "city", "area"}:
+        stem = " ".join(words[:-1])
+        if stem in gazetteer:
+            return stem
+    for n in range(len(words) - 1, 0, -1):
+        found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i:i + n], gazetteer)) is not None]
+        if found:
+            # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
+            return max(found)[1]
+    return _state_institution(words, gazetteer)
+
+
+def _known_run(run: list[str], gazetteer: Gazetteer) -> tuple[tuple[int, int], str] | None:
+    """(prominence, name) when a run of words, capitalised at both ends, names a country, a continent,
+    a province or a town of 5,000 people or more; else None."""
+    if not (run[0][:1].isupper() and run[-1][:1].isupper()) or run[0].lower() in ("the", "st", "st."):
+        return None
+    name = " ".join(run).strip(",.;:'’")
+    if name.lower() in COMPASS_WORDS | GENERIC_WORDS or len(name) < 3 and not name.isupper():
+        return None
+    found_places = gazetteer.lookup(name)
+    # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
+    # not a translation ("Art").
+    places = [p for p in found_places if fold(p.name) == fold(name)] or [
+        p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
+    if len(name) < 3:
+        places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
+    return (_prominence(places), name) if places and well_known(places, 5000, name) else None
+
+
+# Words after a demonym that make a name one of the state's institutions ("Mexican Senate").
+INSTITUTION_WORDS = STATE_NOUNS | {"senate", "embassy", "consulate", "ministry", "cabinet", "congress"}
+
+
+def _state_institution(words: list[str], gazetteer: Gazetteer) -> str | None:
+    """The country of a state institution named by its demonym ("Mexican Senate", "British Embassy"
+    → Mexico, United Kingdom), for a name that holds no place name. Not "French Quarter" or
+    "Frenchmen Street": the demonym must open the name and an institution's word follow it."""
+    if len(words) < 2 or words[1].lower() not in INSTITUTION_WORDS:
+        return None
+    country = gazetteer.country(gazetteer.demonym_country(words[0]) or "")
+    return None if country is None or names_people(words[0], gazetteer) else country.name

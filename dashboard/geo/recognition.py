@@ -1,0 +1,205 @@
+"""Which spans of a parsed document are place names: datelines, the model's entities (see
+`entities`), proper nouns it left untagged, and names a locative phrase marks as places.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from dashboard.geo.entities import Words, embedded_places, whole_entity
+from dashboard.geo.gazetteer import Gazetteer, Place, fold
+from dashboard.geo.locative import locative_names
+from dashboard.geo.names import (
+    ADMIN_WORDS,
+    COMPASS_WORDS,
+    EMBEDDING_LABELS,
+    GENERIC_WORDS,
+    PLACE_LABELS,
+    contained_name,
+    is_generic_name,
+    own_name,
+    starts_alike,
+    well_known,
+)
+from dashboard.geo.toponym import Toponym
+from dashboard.nlp import doc_text
+from dashboard.rules import ALL_ON, Switches
+
+
+def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
+              switches: Switches = ALL_ON) -> list[Toponym]:
+    """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
+    unambiguous place names, plus demonyms ("Turkish forces"), plus well-known places inside the
+    names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
+    `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
+    but still where an event may be)."""
+    # Doc.text is rebuilt from the tokens at every access: read it once.
+    words = Words(doc_text(doc), frozenset(t.text for t in doc if t.is_lower))
+    # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
+    # where the reporter files from, which resolution must know.
+    out: list[Toponym] = _datelines(words.text, gazetteer) if switches.on("recognition.dateline") else []
+    out.extend(_entity_toponyms(doc, gazetteer, words, keep_unknown, list(out), switches.on("recognition.embedded")))
+    if switches.on("recognition.untagged"):
+        for top in _unlabelled(doc, gazetteer, words):
+            if not any(t.start < top.end and top.start < t.end for t in out):
+                out.append(top)
+    if switches.on("recognition.locative"):
+        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown), gazetteer)
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def _entity_toponyms(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, datelines: list[Toponym],
+                     embedded: bool) -> list[Toponym]:
+    """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
+    out: list[Toponym] = []
+    for ent in doc.ents:
+        found = whole_entity(ent, gazetteer, keep_unknown, words.text)
+        tops = embedded_places(ent, gazetteer, words) if embedded and found is None and \
+            ent.label_ in EMBEDDING_LABELS else [found] if found is not None else []
+        out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
+    return out
+
+
+def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
+    """The toponyms with the names a locative phrase marks added where they overlap none; where they
+    cover only places embedded in an organisation's name, those places are no longer embedded."""
+    out = list(out)
+    for top in found:
+        inside = [k for k, t in enumerate(out) if t.start < top.end and top.start < t.end]
+        if not inside:
+            out.append(top)
+        elif all(out[k].embedded and top.start <= out[k].start and out[k].end <= top.end
+                 and not is_generic_name(fold(out[k].text)) for k in inside) and fold(top.text) not in gazetteer:
+            # "in Syrias Aleppo Monitor" (a headline's words run together, tagged ORG): a name
+            # in a locative phrase is where things happen, not part of an organisation's name.
+            for k in inside:
+                out[k] = replace(out[k], embedded=False)
+    return out
+
+
+def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool) -> list[Toponym]:
+    """Names the model missed or mislabelled that their phrase marks as places ("Katarko village",
+    "the settlement of al-Qasa", "in Ramadi"; see `locative`). Kept when the gazetteer knows them
+    as a town or an area; with keep_unknown, also unknown ones the model did not tag as something
+    else (a person or an organisation needs a kind-of-place word beside it)."""
+    out = []
+    for loc in locative_names(doc, words.common):
+        if gazetteer.demonym_country(loc.text) or is_generic_name(fold(loc.text)):
+            continue  # "in English": a language; "at University": a kind of place, not a town so named
+        top = _locative_toponym(loc, _known_towns_and_areas(loc.text, gazetteer), gazetteer, keep_unknown)
+        if top is not None:
+            out.append(top)
+    return out
+
+
+def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
+    """The towns and areas a locative name may be. A spelling-blind match counts one letter away
+    ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah):
+    otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
+    key = fold(text)
+    return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A")] or [
+        p for p in gazetteer.lookup_spelling(text) if p.feature_class in ("P", "A") and (
+            own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))]
+
+
+def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
+    """The toponym a locative name gives, if its tag, its phrase and the gazetteer allow one."""
+    if loc.text.isupper() and not any(fold(p.name) == fold(loc.text) for p in known):
+        return None  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
+    # After a bare preposition, a name the model tagged ORG or PERSON is a place if the
+    # gazetteer knows it well ("at Zara" ORG, "with Kelly" PERSON: a village's namesake, not
+    # the village); a kind-of-place word beside it overrides the tag. A name the gazetteer
+    # does not know at all and the model tagged ORG is more often a village it could not
+    # place ("in Al-Bayaa") than an organisation: kept when unknown names are asked for.
+    plain = loc.labels <= PLACE_LABELS | {""}
+    tag_allows = plain or keep_unknown and not known and loc.labels <= PLACE_LABELS | {"", "ORG"}
+    if loc.kind == "prep" and not tag_allows and not well_known(known, 20000, loc.text):
+        return None
+    # Listed after a place ("shelled Saraqib and Ariha" PERSON): a town the gazetteer knows, of
+    # any size, whatever the tag; an unknown name only as the prepositions allow it.
+    if loc.kind == "list" and not known and not tag_allows:
+        return None
+    if known or keep_unknown and (loc.kind == "site" or tag_allows):
+        return Toponym(loc.start, loc.end, loc.text, "LOCATIVE")
+    if (plain or loc.kind == "site") and loc.text.split()[-1].lower() not in GENERIC_WORDS:
+        return _well_known_inside(loc, gazetteer)
+    return None
+
+
+def _well_known_inside(loc: Any, gazetteer: Gazetteer) -> Toponym | None:
+    """Words run together ("in Syrias Aleppo Monitor"): the well-known place inside them (a small
+    one is more often a namesake: "Pitman Family Farms")."""
+    inner = contained_name(loc.text, gazetteer)
+    if inner is None or not well_known(gazetteer.lookup(inner), 100_000, inner):
+        return None
+    at = loc.start + loc.text.find(inner)
+    return Toponym(at, at + len(inner), inner, "LOCATIVE", inner=True)
+
+
+# "COLUMBUS, Ohio (AP) —", "LONDON The Latest…", "WASHINGTON, April 5 (Reuters)": a line that
+# opens with a place name in capitals, then a comma, a bracket, a dash or the story's first word.
+_DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
+
+
+def _untagged_place(doc: Any, i: int, free: list[bool], gazetteer: Gazetteer,
+                    words: Words) -> tuple[int, Toponym] | None:
+    """The longest run of up to four free proper nouns from token i that names a well-known place by
+    its own name, as (the token after it, its toponym)."""
+    n = len(doc)
+    for j in range(min(n, i + 4), i, -1):
+        if not all(free[i:j]):
+            continue
+        run = doc[i:j]
+        text = run.text
+        if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
+            continue
+        if words.common(text):
+            continue
+        places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
+        if places and well_known(places, 100_000, text) and (
+                max(places, key=lambda p: p.population).population > 0):
+            return j, Toponym(run.start_char, run.end_char, text, "GAZETTEER")
+    return None
+
+
+def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
+    out = []
+    for m in _DATELINE.finditer(text):
+        name = m.group(1)
+        letters = sum(c.isalpha() for c in name)
+        if letters < 4 or name.lower() in COMPASS_WORDS or not gazetteer.lookup(name):
+            continue
+        out.append(Toponym(m.start(1), m.end(1), name, "DATELINE"))
+    return out
+
+
+def _unlabelled(doc: Any, gazetteer: Gazetteer, words: Words) -> list[Toponym]:
+    """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
+    country, a province or a city of 100,000 by its own name, and the article never writes them
+    in lower case."""
+    # One pass over the tokens: a free proper noun is tagged PROPN and is outside every entity.
+    free = [t.pos_ == "PROPN" and t.ent_iob_ == "O" and t.text[:1].isupper() for t in doc]
+    out: list[Toponym] = []
+    i, n = 0, len(doc)
+    while i < n:
+        hit = _untagged_place(doc, i, free, gazetteer, words) if free[i] else None
+        if hit is None:
+            i += 1
+        else:
+            i = hit[0]
+            out.append(hit[1])
+    return out
+
+
+def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Toponym]:
+    """Gold spans (for evaluation given the gold spans) as unresolved toponyms."""
+    out = []
+    for s, e in spans:
+        name = text[s:e]
+        nxt = re.match(r"\s*(\w+)", text[e:e + 20])
+        out.append(Toponym(s, e, name, "GOLD", admin_hint=bool(nxt and nxt.group(1).lower() in ADMIN_WORDS)))
+    return out

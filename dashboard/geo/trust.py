@@ -1,0 +1,79 @@
+"""Whether to believe the best candidate: the tests that leave a name unresolved rather than placed
+at a namesake abroad (an alternate name only, a village in a country the story never names, a
+place the text calls a village that the gazetteer knows only elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from dashboard.geo.gazetteer import Place
+from dashboard.geo.names import WIDE_CODES, is_generic_name, own_name
+from dashboard.geo.ranking import Context
+from dashboard.geo.toponym import Toponym
+
+
+def foreign_small_place(place: Place, ctx: Context) -> bool:
+    """A village abroad in a document about one country is more often a local place the gazetteer
+    lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved.
+    A hamlet (under VILLAGE_POPULATION) in a country the document never names is no more likely
+    when the document is about several countries (Ash, Kent in a story on the US, Russia and Syria)."""
+    total = sum(ctx.countries.values())
+    if not total or place.feature_code in ("PCLI", "CONT", "RGN", "OCN", "SEA") or not place.country_code:
+        return False
+    if ctx.countries.get(place.country_code, 0) > 0 or place.population >= 100_000:
+        return False
+    return max(ctx.countries.values()) / total >= 0.5 or place.population < VILLAGE_POPULATION
+
+
+VILLAGE_POPULATION = 10_000
+
+
+def untrusted_match(place: Place, key: str, others: Counter) -> bool:
+    """Whether a candidate is too weakly tied to the name and the document to be trusted: matched
+    only through an alternate name (a translation, an old or foreign name: Jibrin → Gaborone,
+    Qurtuba → Curitiba), or a bare generic name ("City", "East", "Northern Province"), in a
+    country that the document's other names never point to. `others` counts the countries the
+    rest of the document names (this name's own contribution removed); a document with no other
+    country evidence gives no reason to distrust anything. Countries, continents and seas are
+    known by many names and stay trusted. A generic name needs both: the place's own name and
+    a country the document names."""
+    if place.feature_code in WIDE_CODES or not place.country_code:
+        return False
+    by_own_name = own_name(place, key)
+    named = others.get(place.country_code, 0) > 0
+    if is_generic_name(key):
+        return not (by_own_name and named)
+    if place.feature_code == "ADM1" and len(key.replace(" ", "")) <= 3:
+        return False  # a province's usual abbreviation: "B.C.", "NSW"
+    return sum(others.values()) > 0 and not named and not by_own_name
+
+
+# "the village of Hatla", "the neighborhood of Fardos", "Katarko village": the text itself calls the
+# place a village or a part of a town. "The village of X" only: in "the Salihiah neighbourhood of
+# Hasakeh" Hasakeh is the town.
+MINOR_BEFORE = re.compile(r"\b(?:the|a)\s+(?:village|hamlet|neighbou?rhood|district|quarter)\s+of\s+$")
+
+
+# "Katarko village", but not "the Aleppo neighbourhood of Salaheddin", where Aleppo is the town.
+MINOR_AFTER = re.compile(r"\s+(?:village|hamlet|neighbou?rhood)\b(?!\s+of\b)")
+
+
+def called_minor(t: Toponym, text: str | None) -> bool:
+    """Whether the text calls the name a village, a hamlet, a neighbourhood or a district (in lower
+    case: "District of Columbia" is a name, not a description)."""
+    if text is None or t.is_demonym:
+        return False
+    return bool(MINOR_BEFORE.search(text[max(0, t.start - 40):t.start]) or MINOR_AFTER.match(text, t.end))
+
+
+def unnamed_country(place: Place, named: Counter) -> bool:
+    """A town in a country the rest of the document never names (demonyms count: "Syrian"), in a
+    document that names some. A name the text calls a village or a neighbourhood and that the
+    gazetteer knows only as such a town (Hatla → Hatta, India; Fardos → Fardis, Iran; Binan → Biñan,
+    the Philippines, in a report on Syria) is a local place the gazetteer lacks, whatever the
+    namesake's size; so is a town's name found inside a longer name the gazetteer lacks ("Akhtarin
+    Turkmen Bari" → Bari, Italy)."""
+    return (place.feature_code not in WIDE_CODES and place.feature_code not in ("ADM1", "PCLI")
+            and bool(place.country_code) and sum(named.values()) > 0 and named.get(place.country_code, 0) <= 0)

@@ -1,0 +1,112 @@
+"""The ingest use case: read files, parse the new articles, store their events. The command line
+(`conflictmap ingest`), the upload panel's worker process and the benchmarks all call `ingest_paths`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from dashboard.errors import ConflictMapError
+from dashboard.ingest_status import StatusFile
+from dashboard.nlp import DEFAULT_MAX_CHARS
+
+
+class _Progress:
+    """Counts articles on stderr for long runs, one line per 5 % (no terminal tricks, so logs stay readable)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.step = total, 0, max(25, total // 20)
+
+    def __call__(self, n: int) -> None:
+        before, self.done = self.done, self.done + n
+        # A Dask partition advances by many articles at once: print when a step boundary is crossed.
+        if self.total >= 50 and (self.done // self.step > before // self.step or self.done == self.total):
+            print(f"  {self.done}/{self.total} articles", file=sys.stderr, flush=True)
+
+
+def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
+                 online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
+                 dask: str | None = None, partition_size: int | None = None,
+                 max_chars: int | None = None) -> dict:
+    """Read, process and store; returns the summary that `ingest` prints. With `status`, the
+    progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
+    With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
+    (dashboard.distributed); reading, merging and storing stay here."""
+    progress = StatusFile(status)
+    progress.update(state="reading")
+    try:
+        if dask:
+            from dashboard.distributed import preflight
+
+            preflight(online)  # before reading a large corpus, not after
+        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
+                       max_chars or DEFAULT_MAX_CHARS)
+    except ConflictMapError as err:
+        progress.update(state="failed", error=str(err))
+        raise
+
+
+def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
+            user_agent: str, progress: StatusFile, dask: str | None = None,
+            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> dict:
+    from dashboard.corrections import finish_corrections
+    from dashboard.ingest.readers import read_paths
+    from dashboard.store import EventsStore
+
+    store = EventsStore(store_dir)
+    finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
+    read = read_paths(paths, published=published)
+    fresh = _new_articles(read.articles, store.article_ids())
+    already = len(read.articles) - len(fresh)
+    warnings = [str(w) for w in read.warnings]
+    # One article's parse grows with its length (time and memory): beyond the limit it is refused
+    # by name rather than left to hold the batch for minutes or exhaust memory.
+    skipped = [str(p) for p in read.problems] + [
+        f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} characters; "
+        "split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
+    fresh = [a for a in fresh if len(a.text) <= max_chars]
+    progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
+                    already_stored=already, skipped=skipped, warnings=warnings)
+    added_articles = added_events = 0
+    if fresh:
+        counter = _Progress(len(fresh))
+
+        def step(n: int) -> None:
+            counter(n)
+            progress.advance(n)
+
+        def parsing() -> None:
+            progress.update(state="parsing")
+
+        if dask:
+            from dashboard.distributed import ingest_on_cluster
+
+            result = ingest_on_cluster(fresh, dask, partition_size, online, user_agent, progress=step,
+                                       on_parsing=parsing)
+        else:
+            from dashboard.pipeline import build_pipeline
+
+            pipeline = build_pipeline(online=online, user_agent=user_agent)
+            parsing()
+            result = pipeline.run(fresh, progress=step)
+        skipped = skipped + result.problems
+        progress.update(state="storing", skipped=skipped)
+        added_articles, added_events = store.append(result.events, result.articles)
+    progress.update(state="done", articles_added=added_articles, events_added=added_events)
+    return {"read": len(read.articles), "already_stored": already,
+            "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
+            "events_added": added_events, "store": str(store_dir)}
+
+
+def _new_articles(articles: Sequence, known: set[str]) -> list:
+    """The articles not in the store yet, each once (the same text in two files is one article)."""
+    seen: set[str] = set()
+    fresh = []
+    for a in articles:
+        if a.article_id not in known and a.article_id not in seen:
+            seen.add(a.article_id)
+            fresh.append(a)
+    return fresh
