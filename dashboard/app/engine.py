@@ -181,12 +181,24 @@ def _clusters(table: pa.Table) -> dict:
     low[low == np.iinfo(np.int64).max] = 0
     first = np.full(n_clusters, n, dtype=np.int64)
     np.minimum.at(first, codes, np.arange(n))
+    shared = np.flatnonzero(np.bincount(codes, minlength=n_clusters)[codes] > 1)
+    if shared.size:  # a cluster's first report is its smallest event_id (query.first_reports)
+        shared = by_event_id(table, shared)
+        firsts = np.unique(codes[shared], return_index=True)[1]
+        first[codes[shared[firsts]]] = shared[firsts]
     return {"cluster": codes, "cluster_low": low, "cluster_high": high, "first_report": first,
             "n_events": int(np.count_nonzero(first < n))}
 
 
+def by_event_id(table: pa.Table, rows: np.ndarray) -> np.ndarray:
+    """`rows` (positions) sorted by their event_id."""
+    ids = table[S.EVENT_ID].take(pa.array(rows, type=pa.int64()))
+    return rows[pc.sort_indices(ids).to_numpy()]
+
+
 def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
-    """One row per event among the mask's rows (its first report in the mask): what counts as an event.
+    """One row per event among the mask's rows (its report with the smallest event_id in the mask):
+    what counts as an event.
 
     Reports of one event share its place and day, so place and time filters keep or drop them
     together; a filter on source, actor or words can keep a later report only, which then stands
@@ -197,8 +209,8 @@ def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
     reps = ix.first_report[ix.cluster[mask]]
     counted[reps[mask[reps]]] = True
     stray = mask & ~counted & ~mask[ix.first_report[ix.cluster]]
-    if stray.any():  # the first report is filtered out: the first one left stands for the event
-        rows = np.flatnonzero(stray)
+    if stray.any():  # the first report is filtered out: the smallest event_id left stands for it
+        rows = by_event_id(ix.table, np.flatnonzero(stray))
         _, first = np.unique(ix.cluster[rows], return_index=True)
         counted[rows[first]] = True
     return counted

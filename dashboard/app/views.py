@@ -84,7 +84,7 @@ class MemoryViews:
     def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         return E.places_aggregate(self.ix, select_masks(self.ix, f, sel)[1])
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
         return E.selection_figures(self.ix, select_masks(self.ix, f, sel)[2])
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
@@ -161,13 +161,12 @@ class DuckViews:
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         df = D.places_summary(self.db, f, Selection(sel.start, sel.end))
-        # DuckDB counts reports (see tests/test_duck.py): each report's toll is its own, no range.
-        return df.astype({S.GEO_PRECISION: "Int64"}).assign(
+        return df.astype({S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64",
+                          "fatalities_high": "int64"}).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
-            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"),
-            fatalities_high=df["fatalities"])[E.SUMMARY_COLUMNS]
+            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"))[E.SUMMARY_COLUMNS]
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
         return self._remembered(("figures", f, sel.start, sel.end, sel.place),
                                 lambda: D.selection_figures(self.db, f, sel))
 
