@@ -103,7 +103,8 @@ def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
                 want_bars[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
         assert D.date_extent(db, f) == Q.robust_extent(events[filter_mask(events, f)][S.EVENT_DATE])
         newest = D.newest_rows(db, f, sel, 20)
-        want_rows = rows.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(20)
+        want_rows = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
+                                 na_position="last").head(20)
         assert newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist() == \
             want_rows[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
         assert set(newest[S.EVENT_ID]) <= set(rows[S.EVENT_ID])

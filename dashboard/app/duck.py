@@ -308,6 +308,19 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
                          "precise": out["precise"].to_numpy(dtype=bool)})
 
 
+def place_labels(db: DuckEngine) -> dict[str, str]:
+    """Each place key's label (places.place_labels over every place of the store)."""
+    from dashboard.app.places import LABEL_SOURCE
+    from dashboard.app.places import place_labels as labels_of
+
+    cols = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_SOURCE if c != S.LOCATION)
+    key = _KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    places = db.query(f"SELECT {key} AS place_key, location, {cols} FROM events GROUP BY location, lat_i, lon_i")
+    if places.empty:
+        return {}
+    return dict(zip(places[S.PLACE_KEY], labels_of(places.reset_index(drop=True)), strict=True))
+
+
 def value_options(db: DuckEngine, columns: tuple[str, ...], limit: int = 1000) -> list[str]:
     """engine.value_options: the values of `columns` together, most frequent first (ties by value),
     blanks left out."""

@@ -201,7 +201,8 @@ def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
     """The rows behind a selection, newest first, with the highlight offsets inside each excerpt."""
     if df.empty:
         return []
-    rows = df.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(limit)
+    rows = df.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
+                          na_position="last").head(limit)
     out = []
     for r in rows.to_dict("records"):
         start = int(r[S.EXCERPT_START])
