@@ -453,9 +453,31 @@ def _top_places(store_dir: Path, k: int = 500) -> list[str]:
     return list(S.place_keys(cols))
 
 
+def synthetic_store(store: Path, n_events: int, seed: int, keep: bool) -> float:
+    """Write the bench's synthetic store (as an ingest fills it: second reports, mentions); with
+    `keep`, reuse the one a previous run left in `store` for the same size and seed. Seconds taken."""
+    import json
+
+    from dashboard.synth import write_synthetic_store
+
+    tag = {"events": n_events, "seed": seed, "reports": True, "format": 1}
+    marker = store / "bench-store.json"
+    if keep and marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == tag:
+        return 0.0
+    t0 = time.perf_counter()
+    marker.unlink(missing_ok=True)
+    write_synthetic_store(store, n_events, seed, reports=True)
+    if keep:
+        marker.write_text(json.dumps(tag), encoding="utf-8")
+    return time.perf_counter() - t0
+
+
 def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int = 3,
-                    store_dir: Path | None = None, store_figures: bool = True) -> dict:
-    """Build a synthetic store of n_events, serve it, and time the render callback and the page."""
+                    store_dir: Path | None = None, store_figures: bool = True, engine: str = "auto",
+                    keep_store: bool = False) -> dict:
+    """Build a synthetic store of n_events, serve it with the query `engine`, and time the render
+    callback and the page. With `keep_store` the store in `store_dir` is reused when it was built
+    for the same size and seed (and the figures that write to it are left out)."""
     import random
     import subprocess
     import sys
@@ -463,13 +485,12 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
     import dashboard
     from dashboard.app import ids
     from dashboard.bench_store import append_figures, correction_figures, page_bytes
-    from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
+    from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(store_dir) if store_dir else Path(tmp) / "store"
-        t0 = time.perf_counter()
-        write_synthetic_store(store, n_events, seed)
-        build_s = time.perf_counter() - t0
+        build_s = synthetic_store(store, n_events, seed, keep_store and store_dir is not None)
+        store_figures = store_figures and not keep_store
         places = _top_places(store)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -478,7 +499,8 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
         # The request log goes to a file: a pipe nobody reads would fill up and stall the server.
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(store), str(port)], cwd=root,
-                                stdout=log, stderr=subprocess.STDOUT)
+                                stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, "CONFLICTMAP_ENGINE": engine})
         try:
             _wait_for_server(base, proc)
             cb = render_callback(_get_json(base + "/_dash-dependencies"), ids.MAP)
@@ -486,6 +508,7 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
             url = base + "/_dash-update-component"
             first, first_bytes, _ = _post(url, request_body(cb, props, {}))  # waits for the store's index
             first_answer_s = time.perf_counter() - started
+            first_answer_cpu_s = _tree_cpu_s(proc.pid)  # the server's start-up and its first answer
             rng = random.Random(seed)
             sel = (ids.SELECTION, "data")
 
@@ -506,8 +529,10 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
             from dashboard.app.data import StoreView
             from dashboard.store import EventsStore
 
-            engine = StoreView(EventsStore(store)).engine_for(EventsStore(store).manifest())
-            figures: dict[str, object] = {"events": n_events, "engine": engine}
+            m = EventsStore(store).manifest()
+            figures: dict[str, object] = {"events": n_events, "rows": int(m["n_events"]),
+                                          "engine": StoreView(EventsStore(store), engine).engine_for(m)}
+            c0 = _tree_cpu_s(proc.pid)
             biggest = 0
             markers = 0
             for name, make in (("brush", brush), ("filter", lambda i: changes[i % len(changes)]), ("click", click)):
@@ -539,9 +564,11 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
             except (ImportError, OSError, RuntimeError) as err:
                 figures["page_ready_s"] = None
                 figures["page_ready_error"] = str(err)[:200]
+            figures["server_cpu_s_requests"] = round(_tree_cpu_s(proc.pid) - c0, 2)
             rss, peak = _rss_mb(proc.pid)
             figures.update(rss_mb=round(rss, 1), peak_rss_mb=round(peak, 1),
                            first_render_s=round(first["rt"] / 1000, 2), first_answer_s=round(first_answer_s, 2),
+                           first_answer_cpu_s=round(first_answer_cpu_s, 2),
                            store_build_s=round(build_s, 1), requests_each=requests,
                            # The machine is shared: its load says how much the timings can be trusted.
                            load_avg_1m=round(os.getloadavg()[0], 2), cpus=os.cpu_count())

@@ -158,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
     ben.add_argument("--requests", type=int, default=30, metavar="K",
                      help="with --events: requests per interaction (default 30)")
     ben.add_argument("--seed", type=int, default=0, help="with --events: the synthetic store's seed")
+    ben.add_argument("--engine", choices=("auto", "duckdb", "memory"), default="auto",
+                     help="with --events: the server's query engine (default auto: in memory up to 250,000 "
+                     "events, DuckDB above)")
+    ben.add_argument("--store", type=Path, default=None, metavar="DIR",
+                     help="with --events: build the synthetic store in DIR and reuse it on later runs of the "
+                     "same size and seed (the append and correction figures, which write to it, are left out)")
     ben.add_argument("--long", action="store_true",
                      help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
                      "through ingest, each in a fresh process")
@@ -288,7 +294,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise ConflictMapError("bench: --dask and --partition-size time the ingest, not --events")
         if args.events < 1 or args.requests < 1:
             raise ConflictMapError("bench: --events and --requests must be at least 1")
-        print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed), args.json)
+        print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed, engine=args.engine,
+                                      store_dir=args.store, keep_store=args.store is not None), args.json)
         return 0
     print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size,
                                    repeat=args.repeat), args.json)

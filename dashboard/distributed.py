@@ -27,7 +27,6 @@ import pandas as pd
 from dashboard import schema as S
 from dashboard.errors import DistributedError
 from dashboard.ingest.article import Article
-from dashboard.merge import merge_reports
 from dashboard.pipeline import BatchResult, Pipeline
 
 INSTALL_HINT = "pip install 'conflictmap[dask]'"
@@ -225,11 +224,11 @@ def partitions(articles: Sequence[Article], size: int) -> list[list[Article]]:
 
 
 def merge_partitions(articles: Sequence[Article], results: Sequence[PartitionResult]) -> BatchResult:
-    """The whole batch's result as `Pipeline.run` gives it: rows in article order, reports merged across
-    partitions, each article with the publication date its worker settled on."""
+    """The whole batch's result as `Pipeline.run` gives it: rows in article order, each article with
+    the publication date its worker settled on. Reports are not merged here: the store merges them
+    once, across partitions and with what it holds (EventsStore.append)."""
     frames = [r.events for r in results if len(r.events)]
-    events = (S.coerce_events(merge_reports(S.coerce_events(pd.concat(frames, ignore_index=True))))
-              if frames else S.empty_events())
+    events = S.coerce_events(pd.concat(frames, ignore_index=True)) if frames else S.empty_events()
     published: dict[str, tuple[date | None, bool]] = {}
     for r in results:
         published.update(r.published)

@@ -15,14 +15,13 @@ from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym, geoparse
 from dashboard.ingest.article import Article
-from dashboard.merge import merge_reports
 from dashboard.nlp import pipe_docs
 from dashboard.rules import ALL_ON, Switches
 
 
 @dataclass
 class BatchResult:
-    events: pd.DataFrame
+    events: pd.DataFrame  # one row per event or mention of each article; the store merges the reports
     articles: list[Article]  # the articles processed (one that failed is left out, so a later ingest retries it)
     problems: list[str] = field(default_factory=list)  # "path: what went wrong", one per article that failed
 
@@ -86,7 +85,9 @@ class Pipeline:
                                 f"({type(err).__name__}: {err})")
             if progress:
                 progress(1)
-        events = S.coerce_events(merge_reports(S.coerce_events(pd.DataFrame(rows)))) if rows else S.empty_events()
+        # Not merged here: reports of one event in several articles are merged once, by the store,
+        # with the stored reports they join (EventsStore.append); cluster columns stay empty till then.
+        events = S.coerce_events(pd.DataFrame(rows)) if rows else S.empty_events()
         return BatchResult(events, done, problems)
 
 

@@ -375,12 +375,19 @@ def synthetic_events(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.Dat
             pd.concat([p[1] for p in parts], ignore_index=True))
 
 
-def write_synthetic_store(store_dir: str | Path, n_events: int, seed: int = 0) -> dict:
-    """Replace the store at store_dir with n_events synthetic events; returns its manifest."""
+def write_synthetic_store(store_dir: str | Path, n_events: int, seed: int = 0, reports: bool = False) -> dict:
+    """Replace the store at store_dir with n_events synthetic events; returns its manifest. With
+    `reports`, as an ingest fills a store: second reports of some events and some mentions, merged
+    (synth_reports.with_reports; the store then holds more rows than n_events)."""
     from dashboard.store import EventsStore
+    from dashboard.synth_reports import with_reports
 
     store = EventsStore(store_dir)
-    store.replace_with_chunks(synthetic_chunks(n_events, seed))
+    chunks = synthetic_chunks(n_events, seed)
+    if reports:
+        chunks = ((with_reports(events, seed=seed * 1000 + no), articles)
+                  for no, (events, articles) in enumerate(chunks))
+    store.replace_with_chunks(chunks)
     return store.manifest()
 
 

@@ -72,9 +72,16 @@ def seed_result(pipeline, seed_article):
 
 
 @pytest.fixture(scope="session")
-def seed_events(seed_result):
-    """The events table built from the seed article (do not mutate: copy first)."""
-    return seed_result.events
+def seed_events(seed_result, tmp_path_factory):
+    """The events table built from the seed article as the store holds it (its reports merged by
+    the store, the only place they are merged), in the pipeline's row order (do not mutate: copy first)."""
+    from dashboard import schema as S
+    from dashboard.store import EventsStore
+
+    store = EventsStore(tmp_path_factory.mktemp("seed") / "store")
+    store.append(seed_result.events, seed_result.articles)
+    stored = store.load_events().set_index(S.EVENT_ID).loc[seed_result.events[S.EVENT_ID]]
+    return S.coerce_events(stored.reset_index())
 
 
 def event_row(**overrides) -> dict:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from dashboard import schema as S
@@ -17,20 +16,29 @@ from dashboard.app import query as Q
 from dashboard.app.filters import Filters, filter_mask
 from dashboard.app.query import Selection
 from dashboard.store import EventsStore
-from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+from dashboard.synth import synthetic_events, synthetic_vocabulary, write_synthetic_store
+from dashboard.synth_reports import with_reports
 
 
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
+    """A store as an ingest fills it (events told by several articles, mentions; synth_reports) with
+    a correction's overlay in it, and its events (mentions left out: the oracle's input)."""
     from dashboard.corrections import Alternative, save_correction
 
     root = tmp_path_factory.mktemp("duck") / "store"
-    write_synthetic_store(root, 3000, seed=5)
+    events, articles = synthetic_events(3000, seed=5)
+    EventsStore(root).replace_with_chunks([(with_reports(events, seed=5, report_share=0.15), articles)])
     store = EventsStore(root)
     save_correction(store, "Saraqib", Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria",
                                                   country_code="SY"), folder=root.parent / "gz")
     assert store.manifest()["overlays"], "the store has an overlay to apply"
-    return D.DuckEngine(store, threads=1), Q.with_place_key(store.load_events())
+    every = store.load_events()
+    kinds = every[S.RECORD_KIND].astype("string").fillna("event")
+    shared = every[every[S.CLUSTER_ID] != every[S.EVENT_ID]]
+    assert (kinds == "mention").sum() > 20 and (kinds[shared.index] == "mention").any(), "mentions, some in clusters"
+    assert shared[S.CLUSTER_ID].nunique() > 100, "events told by several articles"
+    return D.DuckEngine(store, threads=1), Q.with_place_key(every[kinds != "mention"].reset_index(drop=True))
 
 
 def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
@@ -67,40 +75,46 @@ def oracle_rows(events: pd.DataFrame, f: Filters, sel: Selection) -> pd.DataFram
     return Q.at_place(Q.in_range(rows, sel.start, sel.end), sel.place)
 
 
-# The DuckDB engine predates issue 11's counting (an event reported by several articles counts once,
-# its deaths the lowest-highest range its reports give; mentions are not events): it counts reports,
-# so the dashboard does not use it (dashboard/app/data.py). These tests hold it to what it does
-# compute — report counts — against the references made to count reports: the pandas oracle and
-# the in-memory engine given every report as an event of its own (no cluster_id). The strict
-# expected failure below says what is missing.
+def expected_figures(rows: pd.DataFrame, events: pd.DataFrame) -> tuple[int, int, int, int]:
+    """The oracle's (events, places, deaths low, deaths high) of the listed rows."""
+    if rows.empty:
+        return 0, 0, 0, 0
+    ev = Q.event_tolls(rows, events)
+    return len(ev), int(rows[S.PLACE_KEY].nunique()), int(ev["low"].sum()), int(ev["high"].sum())
 
 
-def as_reports(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows with every report an event of its own: what the oracle counts when it counts reports."""
-    return rows.assign(**{S.CLUSTER_ID: pd.Series([None] * len(rows), index=rows.index, dtype="string")})
-
-
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
     db, events = stored
     rng = random.Random(seed)
-    for _ in range(3):
-        f, sel = random_state(rng, events)
+    told_twice = 0
+    d0 = pd.Timestamp("2021-01-01") + pd.Timedelta(days=rng.randrange(600))
+    wide = (Filters(), Selection(str(d0.date()), str((d0 + pd.Timedelta(days=300)).date())))
+    for f, sel in [random_state(rng, events) for _ in range(4)] + [wide]:
         rows = oracle_rows(events, f, sel)
-        n, places, deaths = D.selection_figures(db, f, sel)
-        assert (n, places, deaths) == (len(rows), rows[S.PLACE_KEY].nunique(),
-                                       int(rows[S.FATALITIES].fillna(0).sum())), (f, sel)
-        _same_places(D.places_summary(db, f, sel), Q.places_summary(as_reports(rows)))
+        want = expected_figures(rows, events)
+        assert D.selection_figures(db, f, sel) == want, (f, sel)
+        told_twice += want[0] < len(rows)
+        _same_places(D.places_summary(db, f, sel), Q.places_summary(rows, events))
         for unit in ("day", "week", "month"):
             got = D.timeline_counts(db, f, sel, unit)
-            want = Q.timeline_counts(as_reports(rows), unit)
+            want_bars = Q.timeline_counts(rows, unit)
             assert got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist() == \
-                want[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
+                want_bars[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
         assert D.date_extent(db, f) == Q.robust_extent(events[filter_mask(events, f)][S.EVENT_DATE])
         newest = D.newest_rows(db, f, sel, 20)
-        want = rows.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(20)
-        assert newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist() == want[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
+        want_rows = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
+                                 na_position="last").head(20)
+        assert newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist() == \
+            want_rows[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
         assert set(newest[S.EVENT_ID]) <= set(rows[S.EVENT_ID])
+    assert told_twice, "some states list an event told by several reports"
+
+
+def test_the_whole_store_counts_each_event_once(stored) -> None:
+    db, events = stored
+    assert D.total_events(db) == Q.event_keys(events).nunique() < len(events)
+    assert D.selection_figures(db, Filters(), Selection()) == expected_figures(events, events)
 
 
 def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -110,7 +124,7 @@ def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
     g = got.set_index(S.PLACE_KEY).sort_index()
     w = want.set_index(S.PLACE_KEY).sort_index()
     assert g.index.tolist() == w.index.tolist()
-    for col in ("n_events", "fatalities"):
+    for col in ("n_events", "fatalities", "fatalities_high"):
         assert g[col].astype(int).tolist() == w[col].astype(int).tolist(), col
     for col in ("first", "last"):
         assert pd.to_datetime(g[col]).tolist() == pd.to_datetime(w[col]).tolist(), col
@@ -121,7 +135,8 @@ def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 def test_an_empty_store_answers_nothing(tmp_path: Path) -> None:
     db = D.DuckEngine(EventsStore(tmp_path / "none"))
-    assert D.selection_figures(db, Filters(), Selection()) == (0, 0, 0)
+    assert D.selection_figures(db, Filters(), Selection()) == (0, 0, 0, 0)
+    assert D.total_events(db) == 0
     assert D.places_summary(db, Filters(), Selection()).empty
     assert D.date_extent(db, Filters()) is None
 
@@ -143,16 +158,11 @@ def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) ->
 
     db, events = stored
     duck = DuckViews(db, len(events), db.store.manifest()["generation"])
-    table = db.store.load_events_table()
-    reports = table.set_column(table.column_names.index(S.CLUSTER_ID), S.CLUSTER_ID,
-                               pa.nulls(table.num_rows, pa.string()))
-    memory = MemoryViews(build_index(reports))
+    memory = MemoryViews(build_index(db.store.load_events_table()))
     rng = random.Random(100 + seed)
     for _ in range(3):
         f, sel = random_state(rng, events)
-        n, places, low, high = memory.figures(f, sel)
-        assert low == high, "with every report its own event there is no range"
-        assert duck.figures(f, sel) == (n, places, low)
+        assert duck.figures(f, sel) == memory.figures(f, sel)
         assert duck.extent(f) == memory.extent(f)
         for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
             bars_d, back_d = duck.series(f, sel, unit, measure)
@@ -164,15 +174,13 @@ def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) ->
                 pd.testing.assert_frame_equal(back_d.reset_index(drop=True), back_m.reset_index(drop=True),
                                               check_dtype=False)
         pd_, pm = (v.places(f, sel).set_index(S.PLACE_KEY).sort_index() for v in (duck, memory))
-        # Every report its own event: each place's death range has one end.
-        assert (pm["fatalities_high"] == pm["fatalities"]).all() and (pd_["fatalities_high"] == pd_["fatalities"]).all()
         pd.testing.assert_frame_equal(pd_.drop(columns="main_type"), pm.drop(columns="main_type"), check_dtype=False)
         newest_d, newest_m = duck.newest(f, sel, 30), memory.newest(f, sel, 30)
         assert newest_d[S.EVENT_DATE].tolist() == newest_m[S.EVENT_DATE].tolist()
         assert list(newest_d.columns) == list(newest_m.columns)
     some = events.iloc[7]
-    def comparable(row: dict) -> dict:  # the reports' cluster was dropped on the memory side; NaT != NaT
-        return {k: (None if v is pd.NaT else v) for k, v in row.items() if k != S.CLUSTER_ID}
+    def comparable(row: dict) -> dict:  # NaT != NaT
+        return {k: (None if v is pd.NaT else v) for k, v in row.items()}
 
     assert comparable(duck.event_row(some[S.EVENT_ID])) == comparable(memory.event_row(some[S.EVENT_ID]))
     assert sorted(duck.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID]) == \
@@ -182,7 +190,6 @@ def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) ->
     assert sorted(exported[S.EVENT_ID]) == sorted(events[events[S.COUNTRY] == "Syria"][S.EVENT_ID])
 
 
-@pytest.mark.xfail(reason="DuckDB counts reports, not events (issue 11)", strict=True)
 def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: Path, make_events) -> None:
     from dashboard.ingest.article import Article
 
@@ -199,3 +206,7 @@ def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: 
     assert events[events[S.EVENT_ID] != "m1"][S.CLUSTER_ID].nunique() == 1, "one event, two reports"
     db = D.DuckEngine(store, threads=1)
     assert D.selection_figures(db, Filters(), Selection()) == (1, 1, 10, 12)
+    assert D.total_events(db) == 1
+    assert D.places_summary(db, Filters(), Selection())[["n_events", "fatalities", "fatalities_high"]
+                                                        ].values.tolist() == [[1, 10, 12]]
+    assert D.timeline_series(db, Filters(), Selection(), "day", "deaths")["n"].tolist() == [10.0]

@@ -90,7 +90,8 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
         pd.testing.assert_frame_equal(E.timeline_counts(ix, mask, unit).reset_index(drop=True),
                                       Q.timeline_counts(rows, unit).reset_index(drop=True), check_dtype=False)
     newest = E.rows_frame(ix, E.newest_rows(ix, mask, 50))
-    expected = rows.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(50)
+    expected = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
+                                 na_position="last").head(50)
     assert newest[S.EVENT_ID].tolist() == expected[S.EVENT_ID].tolist()
     assert Q.excerpt_records(newest, 50) == Q.excerpt_records(expected.reset_index(drop=True), 50)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import dash
-import numpy as np
 import pandas as pd
 from dash import Input, Output, State, dcc
 
@@ -27,7 +26,7 @@ from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text:
     summary_text,
 )
 from dashboard.app.figures import map_figure, timeline_figure, with_note
-from dashboard.app.filters import Filters, choice_values, index_mask, parse_number
+from dashboard.app.filters import Filters, choice_values, parse_number
 from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
@@ -48,7 +47,7 @@ from dashboard.app.state import (
     view_from_relayout,
     view_of_box,
 )
-from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (select_masks: tests)
+from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (tests)
 from dashboard.export import write_event_chunks
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
@@ -219,13 +218,13 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             cleared = replace(current, filters=Filters())
             return [to_query(cleared), *controls_from_state(cleared), *keep_options[:-1], ""]
         if trigger == ids.STORE_GENERATION:
-            return [dash.no_update] * (n + 1) + choice_lists(view.index(), current.filters) + [dash.no_update] * 2
+            return [dash.no_update] * (n + 1) + view.views().choices(current.filters) + [dash.no_update] * 2
         if trigger is None or trigger == ids.URL:
-            ix = view.index()
+            v = view.views()
             wanted, notes = parse_query(search)
-            wanted, unknown = known_state(wanted, ix) if ix.n else (wanted, [])
+            wanted, unknown = known_state(wanted, v) if v.n else (wanted, [])
             note = note_text(notes + unknown)
-            options = choice_lists(ix, wanted.filters)
+            options = v.choices(wanted.filters)
             if wanted == current:
                 cleaned = to_query(wanted) if note else dash.no_update
                 return [cleaned] + [dash.no_update] * n + options + [dash.no_update, note]
@@ -261,33 +260,32 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.EXCERPT_PAGE, "data"),
     )
     def render(selection, size_by, filters, measure, _generation, map_box, basemap, page):
-        sel, f, ix = Selection.from_dict(selection), Filters.from_dict(filters), view.index()
-        filtered, in_time, listed = select_masks(ix, f, sel)
-        extent = E.date_extent(ix, filtered)
+        sel, f, v = Selection.from_dict(selection), Filters.from_dict(filters), view.views()
+        extent = v.extent(f)
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
         measure = measure or "events"
-        bars, background = timeline_bars(ix, filtered, sel, unit, measure)
+        bars, background = v.series(f, sel, unit, measure)
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
-        agg = E.labelled(ix, E.places_aggregate(ix, in_time))
+        agg = v.labelled(v.places(f, sel))
         fig = map_figure(agg, sel.place, chosen_tiles(basemap, tiles),
                          size_by or "n_events", shown, goto, panel_aspect(box.get("aspect")))
         if goto is None and shown is None:  # until the map moves, the view a link opened with
             fig = restore_view(fig, box.get("view"))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig.update_layout(selectionrevision="|".join(f.places))
-        n, places, low, high = E.selection_figures(ix, listed)
-        total = E.total_events(ix)
+        n, places, low, high = v.figures(f, sel)
+        total = v.total()
         timeline = timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background)
-        empty = empty_reason(ix.n, filtered, in_time, n)
-        name = E.place_label(ix, sel.place)
+        empty = v.empty_reason(f, sel, n)
+        name = v.place_label(sel.place)
         token = page_token(sel, f)
         offset = list_offset(page, token, n)
         if empty:
             fig, timeline = with_note(fig, empty), with_note(timeline, empty)
         return (fig, timeline,
-                excerpts_list(E.rows_frame(ix, E.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]), n, sel,
+                excerpts_list(v.newest(f, sel, offset + EXCERPT_LIMIT).iloc[offset:], n, sel,
                               empty=empty, place_name=name, offset=offset, token=token),
                 summary_line(total, n, sel, name), counts_line(n, places, low, high, total),
                 [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
@@ -312,8 +310,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             return dash.no_update, True, "▶ Play"
         if not pressed and stopped:
             return dash.no_update, dash.no_update, dash.no_update
-        ix = view.index()
-        extent = E.date_extent(ix, index_mask(ix, Filters.from_dict(filters)))
+        extent = view.views().extent(Filters.from_dict(filters))
         sel = Selection.from_dict(selection)
         if extent is None or (not pressed and playback_done(sel.end, extent[1])):
             return dash.no_update, True, "▶ Play"
@@ -331,9 +328,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     )
     def export(_csv, _geojson, filters, selection):
         fmt = "geojson" if dash.ctx.triggered_id == ids.EXPORT_GEOJSON else "csv"
-        ix = view.index()
-        _, _, listed = select_masks(ix, Filters.from_dict(filters), Selection.from_dict(selection))
-        return export_download(E.frame_chunks(ix, listed), fmt)
+        return export_download(view.views().chunks(Filters.from_dict(filters), Selection.from_dict(selection)), fmt)
 
 
 PLACE_OPTIONS = 300  # the busiest places in view: a list to type into, not every village of a large store
@@ -346,20 +341,6 @@ def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict
         located.sort_values("n_events", ascending=False, kind="stable")
     return [{"label": f"{name} — {n:,} event{'s' * (n != 1)}", "value": key}
             for name, n, key in zip(top["label"], top["n_events"].astype(int), top[S.PLACE_KEY], strict=True)]
-
-
-NO_MATCH = "No events match — clear a filter"
-
-
-def empty_reason(n_store: int, filtered: np.ndarray, in_time: np.ndarray, n_listed: int) -> str | None:
-    """Why nothing is listed, in words the page shows instead of empty axes; None when something is."""
-    if n_listed or not n_store:
-        return None
-    if not filtered.any():
-        return NO_MATCH
-    if not in_time.any():
-        return "No events in this time window — widen it, or double-click the timeline"
-    return "No events at this place match — clear the selection or a filter"
 
 
 def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:

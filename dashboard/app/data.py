@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pandas as pd
@@ -15,35 +16,54 @@ from dashboard.app.engine import (
     index_from_frame,
     lowered_excerpts,
 )
-from dashboard.app.views import MemoryViews
+from dashboard.app.views import DuckViews, MemoryViews
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 
-# The dashboard answers from the in-memory index only. The DuckDB engine (app/duck.py, DuckViews)
-# still counts reports, not events (mentions included, a cluster's reports each counted), so it is
-# not offered until it gives the issue-11 figures the index gives (tests/test_duck.py, xfail).
-ENGINE = "memory"
+ENGINES = ("auto", "duckdb", "memory")
+# With "auto" (the default), stores up to this many events are answered from the in-memory index
+# (each answer a few milliseconds of numpy, the index built once per generation), larger ones by
+# DuckDB over the store's files (nothing held or indexed; each answer a few queries). Both count
+# events the same way (tests/test_duck.py holds them to the pandas oracle).
+MEMORY_MAX_EVENTS = 250_000
 
 
 class StoreView:
-    """The current generation's EventIndex (arrays for the views), and its events as pandas on demand.
+    """The current generation's views: the in-memory EventIndex or DuckDB over the files (see
+    engine_for); and the events as pandas on demand (tools and tests; no view asks for them)."""
 
-    The index is what every callback reads; the pandas table (a Python string per cell, ~2 GB at a
-    million events) is only built when some code asks for `events()` (tools and tests; no view does)."""
-
-    def __init__(self, store: EventsStore) -> None:
+    def __init__(self, store: EventsStore, engine: str | None = None) -> None:
         self.store = store
+        self.engine = engine or os.environ.get("CONFLICTMAP_ENGINE") or "auto"
+        if self.engine not in ENGINES:
+            raise StoreError(f"unknown query engine {self.engine!r}; expected one of {', '.join(ENGINES)}")
         self._lock = threading.Lock()
         self._generation = -1
         self._index: EventIndex | None = None
         self._events: pd.DataFrame | None = None
+        self._duck = None
+        self._duck_views: DuckViews | None = None
 
-    def engine_for(self, m: dict) -> str:  # noqa: ARG002 (one engine for every store, see ENGINE)
-        return ENGINE
+    def engine_for(self, m: dict) -> str:
+        if self.engine != "auto":
+            return self.engine
+        return "memory" if int(m.get("n_events", 0)) <= MEMORY_MAX_EVENTS else "duckdb"
 
-    def views(self) -> MemoryViews:
-        """The views the reader and the bench read, over the current generation's index."""
-        return MemoryViews(self.index())
+    def views(self) -> DuckViews | MemoryViews:
+        """What the callbacks, the reader and the bench read, over the current generation."""
+        m = self.store.manifest()
+        if self.engine_for(m) == "memory":
+            return MemoryViews(self.index())
+        with self._lock:
+            self._index = self._events = None  # grown past the in-memory size: let the index go
+            self._generation = -1
+            if self._duck is None:
+                from dashboard.app.duck import DuckEngine
+
+                self._duck = DuckEngine(self.store)
+            if self._duck_views is None or self._duck_views.generation != m["generation"]:
+                self._duck_views = DuckViews(self._duck, int(m["n_events"]), m["generation"])
+            return self._duck_views
 
     def index(self) -> EventIndex:
         gen = self.store.manifest()["generation"]
@@ -63,7 +83,11 @@ class StoreView:
         for a large store to load, and the excerpt search's text so the first search does not either;
         a broken store is reported by the request that reads it."""
         try:
-            lowered_excerpts(self.index())
+            v = self.views()
+            if isinstance(v, MemoryViews):
+                lowered_excerpts(v.ix)
+            else:  # the generation's view and its tolls, the counts line's total
+                v.total()
         except StoreError:
             return
 

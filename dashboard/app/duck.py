@@ -59,17 +59,38 @@ class DuckEngine:
         m = self.store.manifest()
         with self._lock:
             if m["generation"] != self._generation:
-                cols = ", ".join(S.NAMES)
-                self._con.execute(f"CREATE OR REPLACE VIEW events AS SELECT {cols}, {PLACE_KEY_SQL} AS place_key, "
-                                  f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, "
-                                  f"{_TENTHOUSANDTHS.format('longitude')} AS lon_i "
-                                  f"FROM {self._events_sql(m)}" if m["generation"] and self.store.files(m)[0]
-                                  else "CREATE OR REPLACE VIEW events AS SELECT * FROM (SELECT "
-                                  + ", ".join(f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}"
-                                              for c in (*S.NAMES, S.PLACE_KEY))
-                                  + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i) WHERE false")
+                self._declare(m)
                 self._generation = m["generation"]
             return self._con.cursor()
+
+    def _declare(self, m: dict) -> None:
+        """The `events` view of generation m (its events only: mentions are neither drawn nor
+        counted), and `tolls`: per event reported more than once, the lowest and highest death
+        count its reports give. A table of those events only, built once per generation (one scan of
+        four columns); a lone report's toll is its own."""
+        gen = int(m["generation"])
+        base, over = self.store.files(m)
+        if gen and (base or over):
+            source = (f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
+                      f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
+                      f"coalesce(cluster_id, event_id) = event_id AS lone FROM {self._events_sql(m)} "
+                      f"WHERE record_kind IS DISTINCT FROM 'mention'")
+        else:
+            source = ("SELECT * FROM (SELECT "
+                      + ", ".join(f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}"
+                                  for c in (*S.NAMES, S.PLACE_KEY))
+                      + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
+                        "CAST(NULL AS BOOLEAN) AS lone) WHERE false")
+        self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
+        # A table per generation, the view pointing at it: a query still running on the previous
+        # generation keeps its table until the next change.
+        self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
+                          "max(fatalities) AS high FROM events WHERE NOT lone GROUP BY cluster_id")
+        self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT * FROM tolls_{gen}")
+        for (name,) in self._con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'tolls_%'"
+                                         ).fetchall():
+            if name not in (f"tolls_{gen}", f"tolls_{self._generation}"):
+                self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         try:
@@ -148,42 +169,77 @@ def _place_is(key: str, params: list) -> str:
     return "(location = ? AND lat_i = ? AND lon_i = ?)"
 
 
-def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int]:
-    """(events, places, deaths): what query.selection_counts counts."""
+def counted(cond: str, params: list, cols: tuple[str, ...]) -> tuple[str, list]:
+    """SQL (and its parameters) of the rows that count as events among those matching `cond`: every
+    lone report, and of each event reported more than once the report with the smallest event_id
+    (engine.counted_rows, query.first_reports); with `cols` of that row and the event's `low` and
+    `high` death counts (over all its reports, filtered or not; 0 when none is given)."""
+    own = "".join(f"{c}, " for c in cols)
+    lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM events " \
+           f"WHERE lone AND ({cond})"
+    # A struct, as arg_min skips a NULL argument (an undated report would lose its date's NULL).
+    fields = ", ".join(f"'{c}': {c}" for c in cols)
+    pick = f", arg_min({{{fields}}}, event_id) AS r" if cols else ""
+    shared = (f"SELECT {''.join(f'c.r.{c} AS {c}, ' for c in cols)}coalesce(t.low, 0) AS low, "
+              f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM events "
+              f"WHERE NOT lone AND ({cond}) GROUP BY cluster_id) c JOIN tolls t USING (cluster_id)")
+    return f"({lone} UNION ALL {shared})", [*params, *params]
+
+
+def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
+    """(events, places, deaths low, deaths high): what engine.selection_figures counts. An event
+    reported by several articles counts once, with the lowest and highest toll its reports give."""
     cond, params = where(f, sel)
-    row = db.query(f"SELECT count(*) AS p, coalesce(sum(n), 0) AS n, coalesce(sum(d), 0) AS d FROM ("
-                   f"SELECT count(*) AS n, sum(fatalities) AS d FROM events WHERE {cond} "
-                   f"GROUP BY location, lat_i, lon_i)", params).iloc[0]
-    return int(row["n"]), int(row["p"]), int(row["d"])
+    events, ev_params = counted(cond, params, ())
+    row = db.query(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE {cond} GROUP BY location, lat_i, "
+                   f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
+                   f"FROM {events}", [*params, *ev_params]).iloc[0]
+    if not row["n"]:
+        return 0, 0, 0, 0
+    return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"])
+
+
+def total_events(db: DuckEngine) -> int:
+    """How many events the store holds (reports of one event count once)."""
+    return int(db.query("SELECT count(*) FILTER (WHERE lone) + (SELECT count(*) FROM tolls) AS n "
+                        "FROM events").iloc[0]["n"])
 
 
 def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
-    """query.places_summary of the filtered, selected rows (main type: the most frequent; a tie
-    goes to the type name first in alphabetical order)."""
+    """engine.places_aggregate of the filtered, selected rows: per place its events (one per event,
+    with the low and high toll), and over its reports the span of dates, the finest precision and
+    the main type (the most frequent; a tie goes to the type name first in alphabetical order)."""
     cond, params = where(f, sel)
-    key = _KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    events, ev_params = counted(cond, params, ("location", "lat_i", "lon_i"))
+    key = _KEY_OF.format(loc="p.location", lat="p.lat_i", lon="p.lon_i")
+    same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM e.{c}" for c in ("location", "lat_i", "lon_i"))
     return db.query(f"""
         WITH t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
                           any_value(longitude) AS longitude, any_value(country) AS country,
-                          max(geo_precision) AS geo_precision, sum(fatalities) AS fatalities,
-                          min(event_date) AS first, max(event_date) AS last
-                   FROM events WHERE {cond} GROUP BY ALL)
-        SELECT {key} AS place_key, location, any_value(latitude) AS latitude,
-               any_value(longitude) AS longitude, any_value(country) AS country,
-               max(geo_precision) AS geo_precision, sum(n) AS n_events,
-               coalesce(sum(fatalities), 0) AS fatalities,
-               first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
-               min(first) AS first, max(last) AS last
-        FROM t GROUP BY location, lat_i, lon_i ORDER BY n_events DESC, place_key""", params)
+                          max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last
+                   FROM events WHERE {cond} GROUP BY ALL),
+        p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
+                     any_value(country) AS country, max(geo_precision) AS geo_precision,
+                     first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
+                     min(first) AS first, max(last) AS last
+              FROM t GROUP BY location, lat_i, lon_i),
+        e AS (SELECT location, lat_i, lon_i, count(*) AS n_events, sum(low) AS fatalities, sum(high) AS high
+              FROM {events} GROUP BY ALL)
+        SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
+               coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
+               greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type,
+               p.first, p.last
+        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", [*params, *ev_params])
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
     """query.timeline_counts: events per bin (day, week from Monday, month) and type."""
     trunc = {"day": "day", "week": "week", "month": "month"}[unit]
     cond, params = where(f, sel)
+    events, ev_params = counted(cond, params, ("event_date", "event_type"))
     return db.query(f"SELECT CAST(date_trunc('{trunc}', event_date) AS TIMESTAMP) AS day, event_type, "
-                    f"count(*) AS n FROM events WHERE {cond} AND event_date IS NOT NULL "
-                    f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type", params)
+                    f"count(*) AS n FROM {events} WHERE event_date IS NOT NULL "
+                    f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type", ev_params)
 
 
 def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -218,19 +274,21 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50) -> 
 
 def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day",
                     measure: str = "events") -> pd.DataFrame:
-    """engine.timeline_series: per bin and type the events (or deaths) dated to the day, and the
-    evenly spread shares of those dated only to a month or a year. DuckDB sums per day (and per
-    period start), the few resulting rows are binned and spread here with the engine's code."""
+    """engine.timeline_series: per bin and type the events (or deaths: each event's lowest toll)
+    dated to the day, and the evenly spread shares of those dated only to a month or a year. DuckDB
+    sums per day (and per period start), the few resulting rows are binned and spread here with the
+    engine's code."""
     from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, _bin_start, _bins, spread_groups
 
     cond, params = where(f, sel)
-    value = "coalesce(fatalities, 0)::DOUBLE" if measure == "deaths" else "1.0"
+    events, ev_params = counted(cond, params, ("event_date", "date_precision", "event_type"))
+    value = "low::DOUBLE" if measure == "deaths" else "1.0"
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
     rows = db.query(f"""
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value}) AS v
-        FROM events WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL ORDER BY start, kind, type""", params)
+        FROM {events} WHERE event_date IS NOT NULL AND event_type IS NOT NULL
+        GROUP BY ALL ORDER BY start, kind, type""", ev_params)
     if rows.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     frames = []
@@ -248,6 +306,19 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
     return pd.DataFrame({"day": _bin_start(out["bin"].to_numpy(np.int64), unit),
                          S.EVENT_TYPE: out["type"].to_numpy(dtype=object), "n": out["n"].to_numpy(dtype=float),
                          "precise": out["precise"].to_numpy(dtype=bool)})
+
+
+def place_labels(db: DuckEngine) -> dict[str, str]:
+    """Each place key's label (places.place_labels over every place of the store)."""
+    from dashboard.app.places import LABEL_SOURCE
+    from dashboard.app.places import place_labels as labels_of
+
+    cols = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_SOURCE if c != S.LOCATION)
+    key = _KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    places = db.query(f"SELECT {key} AS place_key, location, {cols} FROM events GROUP BY location, lat_i, lon_i")
+    if places.empty:
+        return {}
+    return dict(zip(places[S.PLACE_KEY], labels_of(places.reset_index(drop=True)), strict=True))
 
 
 def value_options(db: DuckEngine, columns: tuple[str, ...], limit: int = 1000) -> list[str]:

@@ -58,6 +58,7 @@ class EventIndex:
     fatalities: np.ndarray  # int64, 0 when none reported
     precision: np.ndarray  # int8 geo_precision, 0 when unknown
     newest_first: np.ndarray  # row positions sorted by event_date then published, newest first, undated last
+    newest_published: np.ndarray  # int64 ns of each row's publication, NO_DATE when unknown
     places: pd.DataFrame  # one row per place code: PLACE_COLUMNS and its label
     place_code: dict[str, int]
     types: tuple[str, ...]
@@ -138,7 +139,7 @@ def build_index(table: pa.Table) -> EventIndex:
     return EventIndex(
         n=n, date_ns=date_ns, place=place, etype=etype.astype(np.int16), places=places,
         fatalities=_int(table[S.FATALITIES], np.int64), precision=_int(table[S.GEO_PRECISION], np.int8),
-        newest_first=newest, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
+        newest_first=newest, newest_published=published, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
         types=tuple(types), table=table, dated=dated,
         codes={col: c for col, (c, _) in coded.items()},
         values={col: tuple("" if v is None else str(v) for v in vals) for col, (_, vals) in coded.items()},
@@ -181,12 +182,24 @@ def _clusters(table: pa.Table) -> dict:
     low[low == np.iinfo(np.int64).max] = 0
     first = np.full(n_clusters, n, dtype=np.int64)
     np.minimum.at(first, codes, np.arange(n))
+    shared = np.flatnonzero(np.bincount(codes, minlength=n_clusters)[codes] > 1)
+    if shared.size:  # a cluster's first report is its smallest event_id (query.first_reports)
+        shared = by_event_id(table, shared)
+        firsts = np.unique(codes[shared], return_index=True)[1]
+        first[codes[shared[firsts]]] = shared[firsts]
     return {"cluster": codes, "cluster_low": low, "cluster_high": high, "first_report": first,
             "n_events": int(np.count_nonzero(first < n))}
 
 
+def by_event_id(table: pa.Table, rows: np.ndarray) -> np.ndarray:
+    """`rows` (positions) sorted by their event_id."""
+    ids = table[S.EVENT_ID].take(pa.array(rows, type=pa.int64()))
+    return rows[pc.sort_indices(ids).to_numpy()]
+
+
 def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
-    """One row per event among the mask's rows (its first report in the mask): what counts as an event.
+    """One row per event among the mask's rows (its report with the smallest event_id in the mask):
+    what counts as an event.
 
     Reports of one event share its place and day, so place and time filters keep or drop them
     together; a filter on source, actor or words can keep a later report only, which then stands
@@ -197,8 +210,8 @@ def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
     reps = ix.first_report[ix.cluster[mask]]
     counted[reps[mask[reps]]] = True
     stray = mask & ~counted & ~mask[ix.first_report[ix.cluster]]
-    if stray.any():  # the first report is filtered out: the first one left stands for the event
-        rows = np.flatnonzero(stray)
+    if stray.any():  # the first report is filtered out: the smallest event_id left stands for it
+        rows = by_event_id(ix.table, np.flatnonzero(stray))
         _, first = np.unique(ix.cluster[rows], return_index=True)
         counted[rows[first]] = True
     return counted
@@ -391,8 +404,27 @@ def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Time
 
 
 def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:
-    """Positions of the newest `limit` rows of the mask (event date, then publication; undated last)."""
-    return ix.newest_first[mask[ix.newest_first]][:limit]
+    """Positions of the newest `limit` rows of the mask (event date, then publication; undated last;
+    ties by event_id, as the DuckDB engine orders them)."""
+    rows = ix.newest_first[mask[ix.newest_first]]
+    if rows.size == 0 or limit <= 0:
+        return rows[:max(limit, 0)]
+    head = rows[:limit]
+    if rows.size > limit:  # the rows tied with the last one listed compete for its place
+        pub = ix.newest_published
+        last, rest = head[-1], rows[limit:]
+        differs = (ix.date_ns[rest] != ix.date_ns[last]) | (pub[rest] != pub[last])
+        run = int(np.argmax(differs)) if differs.any() else rest.size
+        head = np.r_[head, rest[:run]]
+    # Re-sorted by (date, publication, event_id): the few rows listed, not the whole table.
+    keys = pa.table({"d": pa.array(ix.date_ns[head]), "p": pa.array(ix.newest_published[head]),
+                     "i": ix.table[S.EVENT_ID].take(pa.array(head, type=pa.int64()))})
+    undated, unpublished = keys["d"].to_numpy() == NO_DATE, keys["p"].to_numpy() == NO_DATE
+    order = pc.sort_indices(pa.table({"u": pa.array(undated), "d": keys["d"], "v": pa.array(unpublished),
+                                      "p": keys["p"], "i": keys["i"]}),
+                            sort_keys=[("u", "ascending"), ("d", "descending"), ("v", "ascending"),
+                                       ("p", "descending"), ("i", "ascending")]).to_numpy()
+    return head[order][:limit]
 
 
 def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
@@ -809,7 +841,9 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
     # Per cluster sums over places sorted by (cluster, events descending): slices, no groupby.
     members = np.flatnonzero(~alone)
     n_ev = located["n_events"].to_numpy(dtype=np.int64)[members]
-    order = np.lexsort((-n_ev, group[members]))
+    label_of = located["label" if "label" in located.columns else S.LOCATION].astype(str).to_numpy()
+    # Ties by name: the hover's top three do not depend on the order the engine gave the places in.
+    order = np.lexsort((label_of[members].astype(str), -n_ev, group[members]))
     members, n_ev = members[order], n_ev[order]
     g = group[members]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
@@ -827,7 +861,7 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
            np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
            np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
            np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell)]
-    names = located["label" if "label" in located.columns else S.LOCATION].astype(str).to_numpy()[members]
+    names = label_of[members]
     tops = [[(names[i], int(n_ev[i])) for i in range(s0, s0 + min(3, c))]
             for s0, c in zip(starts, count, strict=True)]
     clusters = pd.DataFrame({

@@ -9,27 +9,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dashboard import schema as S
-from dashboard.app import engine as E
 from dashboard.app.engine import EventIndex
 from dashboard.app.filters import CHOICE_COLUMNS, Filters
 from dashboard.app.state import CHOICE_PARAMS, ViewState, _shown
+from dashboard.app.views import MemoryViews
 
 PARAM_OF = {name: param for param, name in CHOICE_PARAMS.items()}
 
 
-def store_values(ix: EventIndex, name: str) -> set[str]:
-    """Every value a choice filter can match in this store (not only the dropdown's most frequent)."""
-    if name == "places":
-        return set(ix.place_code)
-    out: set[str] = set()
-    for col in CHOICE_COLUMNS[name]:
-        out.update(ix.types if col == S.EVENT_TYPE else ix.values[col])
-    return out
-
-
-def known_state(state: ViewState, ix: EventIndex) -> tuple[ViewState, list[str]]:
-    """`state` without the values this store lacks, and a note for each one dropped."""
+def known_state(state: ViewState, source: object) -> tuple[ViewState, list[str]]:
+    """`state` without the values this store lacks, and a note for each one dropped. `source` is the
+    store's views (views.MemoryViews or DuckViews), or an EventIndex."""
+    v = MemoryViews(source) if isinstance(source, EventIndex) else source
     notes: list[str] = []
     f = state.filters
     kept = {}
@@ -37,14 +28,14 @@ def known_state(state: ViewState, ix: EventIndex) -> tuple[ViewState, list[str]]
         chosen = getattr(f, name)
         if not chosen:
             continue
-        known = store_values(ix, name)
-        kept[name] = tuple(v for v in chosen if v in known)
-        notes.extend(f"{PARAM_OF[name]}={_shown(v)}: no such value in these events" for v in chosen if v not in known)
+        known = v.values(name)
+        kept[name] = tuple(x for x in chosen if x in known)
+        notes.extend(f"{PARAM_OF[name]}={_shown(x)}: no such value in these events" for x in chosen if x not in known)
     sel = state.selection
-    if sel.place and sel.place not in ix.place_code:
+    if sel.place and sel.place not in v.values("places"):
         notes.append(f"place={_shown(sel.place)}: no such place in these events")
         sel = replace(sel, place=None)
-    if sel.event and not E.rows_where(ix, S.EVENT_ID, sel.event).size:
+    if sel.event and not v.has_event(sel.event):
         notes.append(f"event={_shown(sel.event)}: no such event")
         sel = replace(sel, event=None)
     filters: Filters = replace(f, **kept)

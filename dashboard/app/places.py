@@ -39,26 +39,35 @@ def place_labels(places: pd.DataFrame) -> np.ndarray:
     names = places[S.LOCATION].map(_text).to_numpy(dtype=object)
     labels = names.copy()
     folded = pd.Series(names).str.casefold()
-    for _, rows in folded[folded.duplicated(keep=False)].groupby(folded, sort=False):
-        group = places.iloc[rows.index]
-        kinds = [_kind(p, c) for p, c in zip(group[S.GEO_PRECISION], group[S.COUNTRY_CODE], strict=True)]
-        towns = [i for i, k in enumerate(kinds) if k is None]
-        for i, pos in enumerate(rows.index):
-            labels[pos] = _label(group, i, kinds, towns)
+    namesakes = np.flatnonzero(folded.duplicated(keep=False).to_numpy())
+    if not namesakes.size:
+        return labels
+    # Plain dicts and lists, not a DataFrame per group: a store has thousands of small groups.
+    records = places.iloc[namesakes][LABEL_SOURCE].to_dict("records")
+    groups: dict[str, list[int]] = {}
+    for i, name in enumerate(folded.to_numpy()[namesakes]):
+        groups.setdefault(name, []).append(i)
+    for members in groups.values():
+        group = [records[i] for i in members]
+        kinds = [_kind(r[S.GEO_PRECISION], r[S.COUNTRY_CODE]) for r in group]
+        towns = kinds.count(None)
+        shared = {col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k]
+                        for k in set(kinds)} for col in (S.ADMIN1, S.COUNTRY)}
+        for row, kind, i in zip(group, kinds, members, strict=True):
+            labels[namesakes[i]] = _label(row, kind, kinds.count(kind), towns, shared)
     return labels
 
 
-def _label(group: pd.DataFrame, i: int, kinds: list[str | None], towns: list[int]) -> str:
-    row = group.iloc[i]
+def _label(row: dict, kind: str | None, same_kind: int, n_towns: int, shared: dict) -> str:
+    """`row`'s label among its namesakes: `same_kind` of them are of its kind (town, province...),
+    `shared[col][kind]` their values of col."""
     name = _text(row[S.LOCATION])
-    if kinds[i] is not None and kinds.count(kinds[i]) == 1:
-        return f"{name} ({kinds[i]})"
-    if kinds[i] is None and len(towns) == 1:
+    if kind is not None and same_kind == 1:
+        return f"{name} ({kind})"
+    if kind is None and n_towns == 1:
         return name  # the one town of that name keeps it plain; the areas say what they are
-    same = [j for j, k in enumerate(kinds) if k == kinds[i]]
     for col in (S.ADMIN1, S.COUNTRY):
-        values = [_text(group.iloc[j][col]) for j in same]
         own = _text(row[col])
-        if own and own.casefold() != name.casefold() and values.count(own) == 1:
+        if own and own.casefold() != name.casefold() and shared[col][kind].count(own) == 1:
             return f"{name}, {own}"
     return f"{name} ({float(row[S.LATITUDE]):.2f}, {float(row[S.LONGITUDE]):.2f})"

@@ -57,6 +57,17 @@ def event_keys(df: pd.DataFrame) -> pd.Series:
     return df[S.CLUSTER_ID].astype("object").where(df[S.CLUSTER_ID].notna(), own)
 
 
+def first_reports(df: pd.DataFrame) -> pd.Series:
+    """True at the row that stands for its event: of the event's reports in `df`, the one with the
+    smallest event_id. Not the first in table order: a compaction or an overlay reorders the rows,
+    and which report stands for an event (its type, on the timeline) must not change with them."""
+    if not len(df):
+        return pd.Series(True, index=df.index, dtype=bool)
+    ranked = pd.DataFrame({"k": event_keys(df), "id": df[S.EVENT_ID].astype("string").fillna("")},
+                          index=df.index).sort_values(["k", "id"], kind="stable")
+    return (~ranked["k"].duplicated()).reindex(df.index)
+
+
 def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows that count as events (the first report of each event in `df`), with `low` and `high`:
     the lowest and highest death count the event's reports in `everything` give (0 when none)."""
@@ -66,7 +77,7 @@ def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.
     low = deaths.groupby(keys).min().fillna(0).astype("int64")
     high = deaths.groupby(keys).max().fillna(0).astype("int64")
     own = event_keys(df)
-    first = df[~own.duplicated()]
+    first = df[first_reports(df)]
     k = own[first.index]
     return first.assign(low=k.map(low).fillna(0).astype("int64").to_numpy(),
                         high=k.map(high).fillna(0).astype("int64").to_numpy())
@@ -111,7 +122,7 @@ def time_bin(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
 def timeline_counts(df: pd.DataFrame, unit: str = "day") -> pd.DataFrame:
     """Events per time bin (day, week starting Monday, or month) and type; `day` is the bin's start.
     An event reported by several articles counts once."""
-    df = df[~event_keys(df).duplicated()] if len(df) else df
+    df = df[first_reports(df)] if len(df) else df
     dated = df[df[S.EVENT_DATE].notna()]
     if dated.empty:
         return pd.DataFrame(columns=["day", S.EVENT_TYPE, "n"])
@@ -190,7 +201,8 @@ def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
     """The rows behind a selection, newest first, with the highlight offsets inside each excerpt."""
     if df.empty:
         return []
-    rows = df.sort_values([S.EVENT_DATE, S.PUBLISHED], ascending=False, na_position="last").head(limit)
+    rows = df.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
+                          na_position="last").head(limit)
     out = []
     for r in rows.to_dict("records"):
         start = int(r[S.EXCERPT_START])
@@ -285,7 +297,7 @@ def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events"
         # An event reported by several articles is one event, its deaths its reports' lowest count.
         keys = event_keys(df)
         low = pd.to_numeric(df[S.FATALITIES], errors="coerce").groupby(keys).transform("min")
-        df = df.assign(**{S.FATALITIES: low})[~keys.duplicated()]
+        df = df.assign(**{S.FATALITIES: low})[first_reports(df)]
     days = df[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
     ok = ~np.isnat(days)
     if not ok.any():

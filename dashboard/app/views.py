@@ -84,7 +84,7 @@ class MemoryViews:
     def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         return E.places_aggregate(self.ix, select_masks(self.ix, f, sel)[1])
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
         return E.selection_figures(self.ix, select_masks(self.ix, f, sel)[2])
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
@@ -98,6 +98,45 @@ class MemoryViews:
 
     def article_rows(self, article_id: str) -> pd.DataFrame:
         return E.rows_frame(self.ix, E.rows_where(self.ix, S.ARTICLE_ID, article_id))
+
+    def total(self) -> int:
+        return E.total_events(self.ix)
+
+    def labelled(self, places: pd.DataFrame) -> pd.DataFrame:
+        return E.labelled(self.ix, places)
+
+    def place_label(self, key: str | None) -> str | None:
+        return E.place_label(self.ix, key)
+
+    def empty_reason(self, f: Filters, sel: Selection, n_listed: int) -> str | None:
+        filtered, in_time, _ = select_masks(self.ix, f, sel)
+        return empty_reason(self.n, bool(filtered.any()), bool(in_time.any()), n_listed)
+
+    def values(self, name: str) -> set[str]:
+        """Every value a choice filter can match in this store (not only the dropdown's most frequent)."""
+        if name == "places":
+            return set(self.ix.place_code)
+        out: set[str] = set()
+        for col in CHOICE_COLUMNS[name]:
+            out.update(self.ix.types if col == S.EVENT_TYPE else self.ix.values[col])
+        return out
+
+    def has_event(self, event_id: str) -> bool:
+        return bool(E.rows_where(self.ix, S.EVENT_ID, event_id).size)
+
+
+NO_MATCH = "No events match — clear a filter"
+
+
+def empty_reason(n_store: int, any_filtered: bool, any_in_time: bool, n_listed: int) -> str | None:
+    """Why nothing is listed, in words the page shows instead of empty axes; None when something is."""
+    if n_listed or not n_store:
+        return None
+    if not any_filtered:
+        return NO_MATCH
+    if not any_in_time:
+        return "No events in this time window — widen it, or double-click the timeline"
+    return "No events at this place match — clear the selection or a filter"
 
 
 # -- DuckDB over the Parquet files ----------------------------------------------------------------------
@@ -161,15 +200,19 @@ class DuckViews:
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         df = D.places_summary(self.db, f, Selection(sel.start, sel.end))
-        # DuckDB counts reports (see tests/test_duck.py): each report's toll is its own, no range.
-        return df.astype({S.GEO_PRECISION: "Int64"}).assign(
+        return df.astype({S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64",
+                          "fatalities_high": "int64"}).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
-            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"),
-            fatalities_high=df["fatalities"])[E.SUMMARY_COLUMNS]
+            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"))[E.SUMMARY_COLUMNS]
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int]:
-        return self._remembered(("figures", f, sel.start, sel.end, sel.place),
-                                lambda: D.selection_figures(self.db, f, sel))
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
+        """From the places aggregate the map asks for anyway (one query less per answer): its sums,
+        or the selected place's row (D.selection_figures gives the same, tests/test_duck.py)."""
+        p = self.places(f, sel)
+        if sel.place:
+            p = p[p[S.PLACE_KEY] == sel.place]
+        n = int(p["n_events"].sum())
+        return (n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum())) if n else (0, 0, 0, 0)
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
         return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit),
@@ -190,3 +233,41 @@ class DuckViews:
 
     def article_rows(self, article_id: str) -> pd.DataFrame:
         return D.rows_where(self.db, "article_id = ?", [article_id])
+
+    def _per_generation(self, name: str, compute: Callable[[], object]) -> object:
+        with self._memo_lock:
+            if name in self._options:
+                return self._options[name]
+        value = compute()
+        with self._memo_lock:
+            self._options[name] = value
+        return value
+
+    def total(self) -> int:
+        return self._per_generation("#total", lambda: D.total_events(self.db))
+
+    def _labels(self) -> dict[str, str]:
+        """Every place's label (places.place_labels over the store's places: namesakes tell apart)."""
+        return self._per_generation("#labels", lambda: D.place_labels(self.db))
+
+    def labelled(self, places: pd.DataFrame) -> pd.DataFrame:
+        labels = self._labels()
+        return places.assign(label=[labels.get(k, str(k).split("|")[0]) for k in places[S.PLACE_KEY]])
+
+    def place_label(self, key: str | None) -> str | None:
+        return None if not key else self._labels().get(key, key.split("|")[0])
+
+    def empty_reason(self, f: Filters, sel: Selection, n_listed: int) -> str | None:
+        if n_listed or not self.n:
+            return None
+        return empty_reason(self.n, self.figures(f, Selection())[0] > 0,
+                            self.figures(f, Selection(sel.start, sel.end))[0] > 0, n_listed)
+
+    def values(self, name: str) -> set[str]:
+        if name == "places":
+            return set(self._labels())
+        return self._per_generation(f"#values {name}",
+                                    lambda: set(D.value_options(self.db, CHOICE_COLUMNS[name], limit=10**9)))
+
+    def has_event(self, event_id: str) -> bool:
+        return self.event_row(event_id) is not None
