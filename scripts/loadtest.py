@@ -1,14 +1,19 @@
 """Load test (run by hand, not in CI): N concurrent users against the production server stack.
 
-    python scripts/loadtest.py --events 100000 --users 50 --seconds 60
+    python scripts/loadtest.py --events 100000 --users 50 --seconds 60 [--threads N] [--no-answer-cache]
+    python scripts/loadtest.py --store DIR ...    # reuse a synthetic store (written when missing)
 
-It writes a synthetic store, starts the server as `conflictmap serve` runs it (waitress, guard,
-gzip; timed inside by the bench's WSGI wrapper), and lets each user loop until time is up over
-what people do: load the page (index, layout, dependencies), brush the timeline, change a filter,
-click a marker. It prints one JSON object: requests and errors per kind, p95 and median server
-time (request in to body out, measured in the server), p95 round trip as the clients saw it, and
-the server's peak memory. The clients share this one Python process, so round trips include its
-own queueing; the server times are the figure to hold against a target.
+It writes a synthetic store and starts the server as `conflictmap serve` builds it (waitress, guard,
+kept answers, gzip, Dash), timed as a whole by the bench's WSGI wrapper, and lets each user loop
+until time is up over what people do: load the page (index, layout, dependencies and the first
+view), brush the timeline, change a filter, click a marker; callback requests accept gzip as a
+browser does. It prints one JSON object: per kind the requests, errors, answers given from the kept
+answers, p95 and median server time (request in to body out, measured in the server) and median
+server CPU per request; the p95 server time over every request; the p95 round trip as the clients
+saw it; the server's CPU seconds, memory, and the load average before and after. The clients share
+this one Python process and the machine's cores with the server, and loop with no pause: the
+server always has work queued, so round trips are mostly the queue; server time is the figure to
+hold against a target.
 """
 
 from __future__ import annotations
