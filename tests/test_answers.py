@@ -88,3 +88,33 @@ def test_outputs_of_finds_a_multi_output_callback() -> None:
     keys = [PURE, "upload.data", "..map.figure@abc...x.y.."]
     assert outputs_of(keys, "map.figure") == [PURE]
     assert outputs_of(keys, "upload.data") == ["upload.data"]
+
+
+def test_the_served_stack_keeps_the_views_answer_until_the_store_changes(tmp_path) -> None:
+    from werkzeug.test import Client
+
+    from dashboard import bench as B
+    from dashboard import schema as S
+    from dashboard.app import ids
+    from dashboard.app.app import create_app
+    from dashboard.app.serve import ServeOptions, secured
+    from dashboard.ingest.article import Article
+    from dashboard.store import EventsStore
+    from dashboard.synth import write_synthetic_store
+
+    write_synthetic_store(tmp_path / "store", 300, 0)
+    app = create_app(tmp_path / "store")
+    client = Client(secured(app, ServeOptions(), None))
+    cb = B.render_callback(json.loads(client.get("/_dash-dependencies", headers={"Host": "127.0.0.1"}).data), ids.MAP)
+    props = B.layout_props(json.loads(client.get("/_dash-layout", headers={"Host": "127.0.0.1"}).data))
+
+    def views() -> tuple[str, dict]:
+        r = client.post("/_dash-update-component", json=B.request_body(cb, props, {}), headers={"Host": "127.0.0.1"})
+        assert r.status_code == 200
+        return r.headers[CACHE_HEADER], json.loads(r.data)
+
+    first, answer = views()
+    again, same = views()
+    assert (first, again) == ("miss", "hit") and same == answer
+    EventsStore(tmp_path / "store").append(S.empty_events(), [Article(text="a later article", title="t")])
+    assert views()[0] == "miss"  # a write: a new generation, answered anew
