@@ -173,6 +173,8 @@ def _sample_articles(n_events: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng([seed, 3])
     n_art = max(1, int(np.ceil(n_events / EVENTS_PER_ARTICLE * 1.1)))
     k = 1 + rng.poisson(EVENTS_PER_ARTICLE - 1, n_art)
+    while k.sum() < n_events:  # at small n a short draw happens (seed 103 at 100 events): draw on
+        k = np.append(k, 1 + rng.poisson(EVENTS_PER_ARTICLE - 1, n_art))
     cum = np.cumsum(k)
     n_art = int(np.searchsorted(cum, n_events) + 1)
     k = k[:n_art]

@@ -116,3 +116,11 @@ def test_write_synthetic_store(tmp_path) -> None:
 
 def test_start_day_is_2021() -> None:
     assert str(np.datetime64(START_DAY, "D")) == "2021-01-01"
+
+
+@pytest.mark.parametrize("n, seed", [(100, 103), (100, 112), (300, 1139), (50, 100)])
+def test_small_stores_whose_first_draw_falls_short_are_written(n: int, seed: int) -> None:
+    from dashboard.synth import synthetic_events
+
+    events, articles = synthetic_events(n, seed=seed)
+    assert len(events) == n and len(articles) >= 1

@@ -9,6 +9,7 @@ from tempfile import TemporaryDirectory
 
 import dash
 import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
@@ -25,7 +26,7 @@ from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text:
     summary_line,
     summary_text,
 )
-from dashboard.app.figures import map_figure, timeline_figure, with_note
+from dashboard.app.figures import map_spec, timeline_spec, with_note
 from dashboard.app.filters import Filters, choice_values, parse_number
 from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
@@ -269,21 +270,23 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
         agg = v.labelled(v.places(f, sel))
-        fig = map_figure(agg, sel.place, chosen_tiles(basemap, tiles),
-                         size_by or "n_events", shown, goto, panel_aspect(box.get("aspect")))
-        if goto is None and shown is None:  # until the map moves, the view a link opened with
-            fig = restore_view(fig, box.get("view"))
+        # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
+        fig: dict | go.Figure = map_spec(agg, sel.place, chosen_tiles(basemap, tiles),
+                                         size_by or "n_events", shown, goto, panel_aspect(box.get("aspect")))
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
-        fig.update_layout(selectionrevision="|".join(f.places))
+        fig["layout"]["selectionrevision"] = "|".join(f.places)
+        if goto is None and shown is None and clean_view(box.get("view")):  # until the map moves, a link's view
+            fig = restore_view(go.Figure(fig, _validate=False), box.get("view"))
         n, places, low, high = v.figures(f, sel)
         total = v.total()
-        timeline = timeline_figure(bars, sel.start, sel.end, extent, unit, measure, background)
+        timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
         empty = v.empty_reason(f, sel, n)
         name = v.place_label(sel.place)
         token = page_token(sel, f)
         offset = list_offset(page, token, n)
         if empty:
-            fig, timeline = with_note(fig, empty), with_note(timeline, empty)
+            fig, timeline = (with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty)
+                             for x in (fig, timeline))
         return (fig, timeline,
                 excerpts_list(v.newest(f, sel, offset + EXCERPT_LIMIT).iloc[offset:], n, sel,
                               empty=empty, place_name=name, offset=offset, token=token),

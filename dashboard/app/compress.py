@@ -42,7 +42,7 @@ class _Cache:
                 self.size -= len(old)
 
 
-def _wants_gzip(environ: dict) -> bool:
+def wants_gzip(environ: dict) -> bool:
     accepted = environ.get("HTTP_ACCEPT_ENCODING", "").lower()
     return any(part.split(";")[0].strip() == "gzip" and not part.replace(" ", "").endswith("q=0")
                for part in accepted.split(","))
@@ -53,7 +53,7 @@ def compress(app: Callable, level: int = 6) -> Callable:
     cache = _Cache()
 
     def compressed(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if not _wants_gzip(environ) or environ.get("REQUEST_METHOD") == "HEAD":
+        if not wants_gzip(environ) or environ.get("REQUEST_METHOD") == "HEAD":
             return app(environ, start_response)
         held: dict = {}
 

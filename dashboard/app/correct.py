@@ -14,6 +14,7 @@ from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
+from dashboard.app.nodes import node
 from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.corrections import Alternative, parse_alternatives, save_correction
 from dashboard.errors import ConflictMapError
@@ -58,12 +59,12 @@ def correct_fragment(can_save: bool = True) -> html.Section:
     ])
 
 
-def correct_button(event_id: str, place_key: str) -> html.Button:
-    """The excerpt's "Other places": selects the event and its place (clientside.SELECT_JS, through
-    assets/panels.js), which opens this panel."""
-    return html.Button("Other places", id={"type": ids.CORRECT_BUTTON, "index": event_id}, n_clicks=0,
-                       className="button small", title="ranked alternative places for this name; correct it",
-                       **{"data-action": "correct", "data-event": event_id, "data-place": place_key})
+def correct_button(event_id: str, place_key: str) -> dict:
+    """The excerpt's "Other places" (as nodes.node): selects the event and its place
+    (clientside.SELECT_JS, through assets/panels.js), which opens this panel."""
+    return node("Button", "Other places", id={"type": ids.CORRECT_BUTTON, "index": event_id}, n_clicks=0,
+                className="button small", title="ranked alternative places for this name; correct it",
+                **{"data-action": "correct", "data-event": event_id, "data-place": place_key})
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:

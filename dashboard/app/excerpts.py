@@ -1,6 +1,6 @@
 """The excerpts panel: the listed sentences with their highlights, citations and buttons, a page at
-a time. Built as the JSON Dash sends (node()), not as Component objects: an answer lists ~800 of
-them, and building objects cost more than computing the views."""
+a time. Built as the JSON Dash sends (nodes.node()), not as Component objects: an answer lists ~800
+of them, and building objects cost more than computing the views."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import hashlib
 from urllib.parse import urlparse
 
 import pandas as pd
-from dash import html
 
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.figures import precision_label, type_color
 from dashboard.app.filters import Filters, parse_number
+from dashboard.app.nodes import node
 from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import Selection, excerpt_records, format_date, split_highlights
 
@@ -27,27 +27,19 @@ def _count(v: object) -> int | None:
     return None if v is None or pd.isna(v) else int(v)
 
 
-def node(kind: str, children: object = None, **props: object) -> dict:
-    """An html component as the JSON Dash sends for it (html.<kind>(children, **props)): an answer
-    lists ~800 of them, and building Component objects cost more than computing the views."""
-    if children is not None:
-        props["children"] = children
-    return {"type": kind, "namespace": "dash_html_components", "props": props}
-
-
 def report_badges(r: dict) -> list:
     """Injured and displaced counts, and what the other reports of the same event say."""
     out = []
     for col, word in ((S.INJURED, "injured"), (S.DISPLACED, "displaced")):
         n = _count(r.get(col))
         if n is not None:
-            out.append(html.Span(f"{n:,} {word}", className="counts"))
+            out.append(node("Span", f"{n:,} {word}", className="counts"))
     sources = _count(r.get(S.N_SOURCES)) or 1
     low, high = _count(r.get(S.FATALITIES_LOW)), _count(r.get(S.FATALITIES_HIGH))
     if sources > 1:
-        out.append(html.Span(f"{sources} sources", className="sources", title="outlets reporting this event"))
+        out.append(node("Span", f"{sources} sources", className="sources", title="outlets reporting this event"))
     if low is not None and high is not None and low != high:
-        out.append(html.Span(f"reports: {low}–{high} killed", className="deaths-range"))
+        out.append(node("Span", f"reports: {low}–{high} killed", className="deaths-range"))
     return out
 
 

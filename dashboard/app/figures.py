@@ -58,7 +58,17 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
                tiles: tuple[str, str] | None = None, size_by: str = "n_events",
                view: MapView | None = None, goto: MapView | None = None,
                aspect: float = OPEN_ASPECT) -> go.Figure:
-    """One marker per place, coloured by its main event type, sized by its number of events (or deaths);
+    """map_spec as a plotly Figure (unvalidated: built from known-good literals)."""
+    return go.Figure(map_spec(places, selected, tiles, size_by, view, goto, aspect), _validate=False)
+
+
+def map_spec(places: pd.DataFrame, selected: str | None = None,
+             tiles: tuple[str, str] | None = None, size_by: str = "n_events",
+             view: MapView | None = None, goto: MapView | None = None,
+             aspect: float = OPEN_ASPECT) -> dict:
+    """The map as the plain {"data", "layout"} dict Dash sends (the callback answers with it: a
+    plotly Figure deep-copies it twice and turns its arrays into base64 on the way out, ~10 ms an
+    answer). One marker per place, coloured by its main event type, sized by its number of events (or deaths);
     nearby places merge into count-labelled clusters when there are many (see engine.cluster_places).
 
     Country- and province-level places are drawn hollow (or faded on tiles): the marker is a
@@ -71,8 +81,8 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_figure(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect),
-                                size_by)
+        return _tile_map_spec(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect),
+                              size_by)
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -119,7 +129,7 @@ def map_figure(places: pd.DataFrame, selected: str | None = None,
     )
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
-    return go.Figure(dict(data=traces, layout=layout), _validate=False)
+    return dict(data=traces, layout=layout)
 
 
 def place_traces(fig: go.Figure) -> list:
@@ -210,9 +220,9 @@ def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView |
     return MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
 
 
-def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
-                     tiles: tuple[str, str], biggest: float, goto: MapView | None,
-                     opening: MapView | None, size_by: str = "n_events") -> go.Figure:
+def _tile_map_spec(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
+                   tiles: tuple[str, str], biggest: float, goto: MapView | None,
+                   opening: MapView | None, size_by: str = "n_events") -> dict:
     traces = []
     for event_type, grp in singles.groupby("main_type", sort=True) if not singles.empty else []:
         precise = (grp[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy()
@@ -240,13 +250,21 @@ def _tile_map_figure(singles: pd.DataFrame, clusters: pd.DataFrame, selected: st
                   uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
                   margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
                   legend=map_legend(size_by))
-    return go.Figure(dict(data=traces, layout=layout), _validate=False)
+    return dict(data=traces, layout=layout)
 
 
 def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
                     extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day",
                     measure: str = "events", background: pd.DataFrame | None = None) -> go.Figure:
-    """Events (or deaths) per bin, stacked by type. Dragging along the x axis selects a date range.
+    """timeline_spec as a plotly Figure (unvalidated)."""
+    return go.Figure(timeline_spec(counts, start, end, extent, unit, measure, background), _validate=False)
+
+
+def timeline_spec(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
+                  extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day",
+                  measure: str = "events", background: pd.DataFrame | None = None) -> dict:
+    """The timeline as a plain {"data", "layout"} dict (see map_spec). Events (or deaths) per bin,
+    stacked by type. Dragging along the x axis selects a date range.
 
     `counts` has columns day, event_type, n and optionally `precise`: rows with precise=False are
     the share of events dated only to a month or year, spread over that period and drawn lighter
@@ -292,7 +310,7 @@ def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | N
                   uirevision="timeline", bargap=0.1, xaxis=xaxis, yaxis=dict(fixedrange=True, title=dict(text=word)))
     # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
     # a few dozen bar traces cost more than computing them.
-    return go.Figure(dict(data=traces, layout=layout), _validate=False)
+    return dict(data=traces, layout=layout)
 
 
 def with_note(fig: go.Figure, text: str) -> go.Figure:

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard.app import clientside, correct, ids, reader, theme, upload
 from dashboard.app.data import StoreView
+from dashboard.app.nodes import node
 
 
 def panel_fragments(writes: str = "open") -> list:
@@ -25,10 +26,11 @@ def topbar_controls(writes: str = "open") -> list:
     return [upload.upload_fragment(hidden=writes == "read-only"), *sign_in, theme.theme_fragment()]
 
 
-def excerpt_actions(event_id: str, article_id: str, place_key: str) -> html.Div:
-    """The buttons under one excerpt (their clicks reach ids.EXCERPT_ACTION through assets/panels.js)."""
-    return html.Div([reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
-                    className="actions")
+def excerpt_actions(event_id: str, article_id: str, place_key: str) -> dict:
+    """The buttons under one excerpt, as nodes.node (their clicks reach ids.EXCERPT_ACTION through
+    assets/panels.js)."""
+    return node("Div", [reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
+                className="actions")
 
 
 def register_panels(app: dash.Dash, view: StoreView) -> None:

@@ -16,6 +16,7 @@ from dash import ALL, Input, Output, State, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
+from dashboard.app.nodes import node
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,12 @@ def reader_fragment() -> html.Section:
     ])
 
 
-def read_button(event_id: str, article_id: str) -> html.Button:
-    """The excerpt's "Read in context" button. No callback listens to its id (a callback on every
-    button is woken by each re-rendered list): assets/panels.js turns a click into ids.EXCERPT_ACTION."""
-    return html.Button("Read in context", id={"type": ids.READ_BUTTON, "index": event_id}, n_clicks=0,
-                       className="button small", **{"data-action": "read", "data-event": event_id,
-                                                    "data-article": article_id})
+def read_button(event_id: str, article_id: str) -> dict:
+    """The excerpt's "Read in context" button (as nodes.node). No callback listens to its id (a callback
+    on every button is woken by each re-rendered list): assets/panels.js turns a click into ids.EXCERPT_ACTION."""
+    return node("Button", "Read in context", id={"type": ids.READ_BUTTON, "index": event_id}, n_clicks=0,
+                className="button small", **{"data-action": "read", "data-event": event_id,
+                                             "data-article": article_id})
 
 
 def event_row(view: StoreView, event_id: str | None) -> dict | None:

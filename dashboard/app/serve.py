@@ -14,6 +14,7 @@ from pathlib import Path
 import dash
 
 from dashboard.app.access import Access
+from dashboard.app.answers import remember
 from dashboard.app.compress import compress
 from dashboard.app.guard import Policy, allowed_hosts, content_security_policy, guard, is_loopback, origin_of
 from dashboard.errors import ConflictMapError
@@ -38,6 +39,7 @@ class ServeOptions:
     read_only: bool = False
     allow_hosts: list[str] = field(default_factory=list)
     max_request_mb: int = DEFAULT_MAX_REQUEST_MB
+    no_answer_cache: bool = False  # for measuring what the kept answers are worth (scripts/loadtest.py)
 
 
 def read_token(token: str | None, token_file: Path | None) -> str | None:
@@ -65,11 +67,15 @@ def check_exposure(opts: ServeOptions) -> None:
 
 
 def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -> Callable:
-    """The WSGI app to serve: guard(gzip(Dash))."""
+    """The WSGI app to serve: guard(kept answers(gzip(Dash)))."""
     csp = content_security_policy(app.csp_hashes(), origin_of(tiles[0] if tiles else None))
     policy = Policy(hosts=allowed_hosts(opts.host, opts.allow_hosts), csp=csp,
                     max_body=opts.max_request_mb * 2**20)
-    return guard(compress(app.server.wsgi_app), policy)
+    wsgi = compress(app.server.wsgi_app)
+    views = app.server.extensions.get("conflictmap")
+    if views and not opts.no_answer_cache:
+        wsgi = remember(wsgi, views["generation"], views["pure_outputs"])
+    return guard(wsgi, policy)
 
 
 def run(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None,
@@ -82,6 +88,13 @@ def run(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None,
         log("conflictmap: Flask's development server (--dev): not for other users")
         app.run(host=opts.host, port=opts.port, debug=False)
         return
+    serve_wsgi(wsgi, opts, log)
+
+
+def serve_wsgi(wsgi: Callable, opts: ServeOptions, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)
+               ) -> None:
+    """Serve a WSGI app under waitress as `conflictmap serve` does (the load test wraps the secured
+    stack in its timer and serves it through here)."""
     from waitress import serve
 
     threads = opts.threads or default_threads()
