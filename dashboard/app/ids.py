@@ -51,6 +51,7 @@ PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select"
 # An excerpt button's click (select, read, other places), set by assets/panels.js from the button's
 # data-* attributes: one store instead of a callback per button (re-rendered buttons woke those).
 EXCERPT_ACTION = "excerpt-action"
+TABLE_STATE = "table-state"  # {"view": "list"|"table", "sort", "desc"}: the panel beside the map (app/table.py)
 EXCERPT_PAGE = "excerpt-page"  # {"page", "token"}: which 50 of the listed sentences (callbacks.page_token)
 CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel (changes only with it)
 READER_EVENT = "reader-event"  # the selected event while the reader is open
