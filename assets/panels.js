@@ -75,3 +75,11 @@ window.conflictmap = {
         return [m.center.lon - half, m.center.lon + half, m.center.lat - half / 2, m.center.lat + half / 2];
     }
 };
+
+// The corrections log's "Undo" buttons carry their correction's id; one listener hands a click to
+// Dash as the store "correct-undo" (dashboard/app/correct.py), as the excerpts' buttons do.
+document.addEventListener('click', function (event) {
+    const button = event.target.closest && event.target.closest('#correct button[data-undo]');
+    if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    window.dash_clientside.set_props('correct-undo', {data: {id: button.dataset.undo, at: Date.now()}});
+});

@@ -183,15 +183,22 @@ def undo_correction(store: EventsStore, correction_id: str, folder: Path | None 
     return generation
 
 
-def preview_count(events: pd.DataFrame, toponym: str, place: Alternative) -> int:
-    """How many of these rows (the rows a scope selects) a correction to `place` would move: those
+def would_move(events: pd.DataFrame, toponym: str, place: Alternative) -> pd.Series:
+    """Which of these rows (the rows a scope selects) a correction to `place` would move: those
     naming `toponym` that are not there already."""
     if events.empty:
-        return 0
+        return pd.Series(False, index=events.index)
     names = events[S.TOPONYM]
     named = names.isin([t for t in names.dropna().unique() if same_name(t, toponym)])
-    there = ((events[S.LATITUDE] - place.lat).abs() < 1e-4) & ((events[S.LONGITUDE] - place.lon).abs() < 1e-4)
-    return int((named & ~there.fillna(False).astype(bool)).sum())
+    lat = pd.to_numeric(events[S.LATITUDE], errors="coerce")
+    lon = pd.to_numeric(events[S.LONGITUDE], errors="coerce")
+    there = ((lat - place.lat).abs() < 1e-4) & ((lon - place.lon).abs() < 1e-4)
+    return (named & ~there.fillna(False).astype(bool)).astype(bool)
+
+
+def preview_count(events: pd.DataFrame, toponym: str, place: Alternative) -> int:
+    """How many of these rows a correction to `place` would move (would_move)."""
+    return int(would_move(events, toponym, place).sum())
 
 
 def finish_corrections(store: EventsStore, folder: Path | None = None) -> bool:

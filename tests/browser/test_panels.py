@@ -17,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import n_events
 
+from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.app.query import with_place_key
 from dashboard.corrections import parse_alternatives
@@ -164,7 +165,12 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
     labels = [el.text for el in dash_duo.find_elements("#correct-choice label")]
     assert len(labels) == len(alts) and sum(label.endswith("current") for label in labels) == 1
-    click(dash_duo, f"#correct-choice input[value='{other[0]}']")
+    click(dash_duo, f"#correct-choice input[value='alt:{other[0]}']")
+    # This event only, unless another scope is chosen; the count comes before the save.
+    dash_duo.wait_for_contains_text("#correct-preview", "Saving moves 1 event (this event)", timeout=TIMEOUT)
+    click(dash_duo, f"#{ids.CORRECT_SCOPE} input[value='all']")
+    dash_duo.wait_for_contains_text("#correct-preview", f"Saving moves {n_events(idlib)} event", timeout=TIMEOUT)
+    assert "every article that names it" in dash_duo.find_element("#correct-preview").text
     click(dash_duo, "#correct-save")
 
     dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
@@ -182,6 +188,47 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
                                     timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
+
+    # The log lists the correction; its undo puts every event and the override table back.
+    dash_duo.wait_for_contains_text("#correct-log", "“Idlib” → Idlib", timeout=TIMEOUT)
+    click(dash_duo, "#correct-log button[data-undo]")
+    dash_duo.wait_for_contains_text("#correct-status", "Undone", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+                                     for lat, lon, _ in map_keys(dash_duo)), "the marker is not back")
+    back = stored_events(own_seed_store)
+    assert (back[back["toponym"] == "Idlib"]["latitude"] - row["latitude"]).abs().max() < 1e-6
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES) == []
+    dash_duo.wait_for_contains_text("#correct-log", "undone", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+def test_any_place_found_by_name_corrects_this_event_only(dash_duo, own_seed_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    events = stored_events(own_seed_store)
+    idlib = events[events["toponym"] == "Idlib"]
+    row = idlib.iloc[0]
+    start_app(dash_duo, own_seed_store)
+    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+    dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
+
+    # A place of another country, which no ranked alternative offers.
+    dash_duo.find_element(f"#{ids.CORRECT_SEARCH}").send_keys("Buenos Aires\n")
+    wait_until(dash_duo, lambda: any("found: Buenos Aires" in el.text and "Argentina" in el.text
+                                     for el in dash_duo.find_elements("#correct-choice label")),
+               "the search does not offer Buenos Aires, Argentina")
+    found = next(el for el in dash_duo.find_elements("#correct-choice label")
+                 if "found: Buenos Aires" in el.text and "Argentina" in el.text)
+    found.find_element(By.CSS_SELECTOR, "input").click()
+    dash_duo.wait_for_contains_text("#correct-preview", "Saving moves 1 event (this event) to Buenos Aires",
+                                    timeout=TIMEOUT)
+    click(dash_duo, "#correct-save")
+    dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
+
+    after = stored_events(own_seed_store).set_index("event_id")
+    assert after.loc[row["event_id"], "country_code"] == "AR"
+    others = idlib[idlib["event_id"] != row["event_id"]]["event_id"]
+    assert (after.loc[others, "country_code"] == "SY").all(), "another event naming Idlib moved"
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES) == [], "one event's fix is no rule for later ingests"
     assert dash_duo.get_logs() == []
 
 
