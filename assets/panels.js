@@ -83,3 +83,10 @@ document.addEventListener('click', function (event) {
     if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
     window.dash_clientside.set_props('correct-undo', {data: {id: button.dataset.undo, at: Date.now()}});
 });
+
+// The upload review's "Store these events" / "Discard" (dashboard/app/upload_review.py), the same way.
+document.addEventListener('click', function (event) {
+    const button = event.target.closest && event.target.closest('#upload-status button[data-upload]');
+    if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    window.dash_clientside.set_props('upload-decision', {data: {decision: button.dataset.upload, at: Date.now()}});
+});

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "or the user data dir)")
     ing.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD",
                      help="publication date for articles that carry none")
+    ing.add_argument("--source", default=None, metavar="OUTLET",
+                     help="the outlet of every article read (replaces the file's own, or its file name)")
+    ing.add_argument("--url", default=None, metavar="URL", help="the link of every article read (http or https)")
     ing.add_argument("--online", choices=("nominatim", "photon"), default=None,
                      help="ask an online geocoder (1 request/s, cached on disk) for names the gazetteer lacks")
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
@@ -199,7 +203,7 @@ class _Progress:
 def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
                  online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
                  dask: str | None = None, partition_size: int | None = None,
-                 max_chars: int | None = None) -> dict:
+                 max_chars: int | None = None, source: str | None = None, url: str | None = None) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
     progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
     With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
@@ -211,8 +215,10 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
             from dashboard.distributed import preflight
 
             preflight(online)  # before reading a large corpus, not after
+        if url and urlparse(url).scheme not in ("http", "https"):
+            raise ConflictMapError(f"--url {url!r}: not an http(s) link")
         return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
-                       max_chars or DEFAULT_MAX_CHARS)
+                       max_chars or DEFAULT_MAX_CHARS, {k: v for k, v in (("source", source), ("url", url)) if v})
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
@@ -220,7 +226,8 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
 
 def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
             user_agent: str, progress: StatusFile, dask: str | None = None,
-            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> dict:
+            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+            given: dict[str, str] | None = None) -> dict:
     from dashboard.corrections import finish_corrections
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
@@ -228,6 +235,8 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     store = EventsStore(store_dir)
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
+    if given:  # --source / --url: what the user says of every article (its id is its text's: unchanged)
+        read.articles[:] = [replace(a, **given) for a in read.articles]
     fresh = _new_articles(read.articles, store.article_ids())
     already = len(read.articles) - len(fresh)
     warnings = [str(w) for w in read.warnings]
@@ -286,7 +295,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise ConflictMapError("--partition-size only applies with --dask")
     summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
                            status=args.status, dask=args.dask, partition_size=args.partition_size,
-                           max_chars=args.max_chars)
+                           max_chars=args.max_chars, source=args.source, url=args.url)
     warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
           f"{len(summary['skipped'])} skipped{warned}")

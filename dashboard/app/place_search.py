@@ -11,9 +11,12 @@ from __future__ import annotations
 import bisect
 import threading
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from dashboard.corrections import Alternative
-from dashboard.geo.gazetteer import Gazetteer, fold, load_gazetteer
+
+if TYPE_CHECKING:
+    from dashboard.geo.gazetteer import Gazetteer
 
 SEARCH_LIMIT = 25
 MIN_QUERY = 2  # characters: one letter would list half the world
@@ -24,6 +27,9 @@ _loaded: dict = {}
 
 def gazetteer() -> tuple[Gazetteer, list[str]]:
     """The gazetteer and its sorted name keys, loaded once per process."""
+    # Imported here: the app does not load the geoparser's package until someone searches.
+    from dashboard.geo.gazetteer import load_gazetteer
+
     with _lock:
         if "gaz" not in _loaded:
             gaz = load_gazetteer()
@@ -43,6 +49,8 @@ def as_alternative(gaz: Gazetteer, i: int) -> Alternative:
 def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[tuple[int, Alternative]]:
     """(gazetteer row, place) of the places called `query`, then spelled alike, then starting with
     it; within each, the most populous first. Any country."""
+    from dashboard.geo.gazetteer import fold
+
     key = fold(query or "")
     if len(key) < MIN_QUERY:
         return []

@@ -242,7 +242,8 @@ Officials in Kabul said the attack wounded 20 others.
 """
 
 
-def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed_store, tmp_path, monkeypatch):
+def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and_date(dash_duo, own_seed_store,
+                                                                                      tmp_path, monkeypatch):
     # The ingest runs in a child process: it inherits this environment (no user gazetteer folder).
     monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
     good = tmp_path / "kabul.txt"
@@ -250,20 +251,43 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     before = len(stored_events(own_seed_store))
+    generation = EventsStore(own_seed_store).manifest()["generation"]
     start_app(dash_duo, own_seed_store)
     assert not [k for lat, lon, k in map_keys(dash_duo) if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5]
 
-    dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
+    def upload_and_review() -> None:
+        # A multiple file input adds what send_keys gives to what it holds: empty it first.
+        dash_duo.driver.execute_script("document.querySelector('#upload input[type=file]').value = ''")
+        dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
+        dash_duo.wait_for_contains_text("#upload-status", "Nothing is stored yet", timeout=120)
+        assert "in 1 article(s)" in dash_duo.find_element("#upload-status").text
+        assert "Kabul" in dash_duo.find_element("#upload-status .upload-review").text
+        problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
+        assert len(problems) == 1 and problems[0].startswith("empty.txt: "), dash_duo.find_element("#upload-status").text
+        assert EventsStore(own_seed_store).manifest()["generation"] == generation, "stored before the review"
 
-    dash_duo.wait_for_element("#upload-status:not([hidden]) progress", timeout=TIMEOUT)
-    dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=120)
-    problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
-    assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
+    upload_and_review()
+    click(dash_duo, "#upload-status button[data-upload='discard']")
+    dash_duo.wait_for_contains_text("#upload-status", "Discarded: nothing was stored", timeout=TIMEOUT)
+    assert EventsStore(own_seed_store).manifest()["generation"] == generation
+    assert not list((own_seed_store / "inbox").glob("*/review")), "the discarded review store was kept"
+
+    # Outlet, link and date for the next upload's files.
+    dash_duo.find_element(".upload-meta summary").click()
+    dash_duo.find_element(f"#{ids.UPLOAD_SOURCE}").send_keys("Kabul Evening Post")
+    dash_duo.find_element(f"#{ids.UPLOAD_URL}").send_keys("https://example.org/kabul-blast")
+    dash_duo.find_element(f"#{ids.UPLOAD_PUBLISHED}").send_keys("2020-03-03")
+    upload_and_review()
+    click(dash_duo, "#upload-status button[data-upload='keep']")
+    dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: [k for lat, lon, k in map_keys(dash_duo)
                                   if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5],
                "no Kabul marker after the upload")
     after = stored_events(own_seed_store)
     assert len(after) > before
+    kabul = after[after["source"] == "Kabul Evening Post"]
+    assert len(kabul) and (kabul["url"] == "https://example.org/kabul-blast").all()
+    assert (kabul["published"].dt.strftime("%Y-%m-%d") == "2020-03-03").all()
     dash_duo.wait_for_contains_text("#summary", f"{n_events(after)} of {n_events(after)} events", timeout=TIMEOUT)
     # Ingested, the uploaded files are deleted; the job's status and log stay.
     assert not list((own_seed_store / "inbox").glob("*/[0-9][0-9][0-9]-*")), "an uploaded file was kept"
