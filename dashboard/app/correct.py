@@ -63,12 +63,17 @@ def choice_options(row: dict) -> tuple[list[dict], int | None]:
 def dialog_options(row: dict, query: str | None) -> tuple[list[dict], str | None]:
     """The dialog's choices: the stored alternatives ("alt:<i>"), then the gazetteer's places called
     `query` ("gaz:<row>"); and the value of the place the event has now."""
-    options, now = choice_options(row)
+    options, now = choice_options(row)  # now: int (an alternative) | str (a found place) | None
     out = [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
+    stored = {(a.name, round(a.lat, 4), round(a.lon, 4)) for a in parse_alternatives(row.get(S.ALTERNATIVES))}
     for i, alt in search_places(query or ""):
-        out.append({"label": "found: " + alternative_label(alt, is_current(alt, row), scored=False),
-                    "value": f"gaz:{i}"})
-    return out, None if now is None else f"alt:{now}"
+        if (alt.name, round(alt.lat, 4), round(alt.lon, 4)) in stored:
+            continue  # offered above already, with its score
+        here = is_current(alt, row)
+        out.append({"label": "found: " + alternative_label(alt, here, scored=False), "value": f"gaz:{i}"})
+        if here and now is None:
+            now = f"gaz:{i}"
+    return out, None if now is None else now if isinstance(now, str) else f"alt:{now}"
 
 
 def chosen_place(row: dict, choice: object) -> Alternative | None:

@@ -22,7 +22,7 @@ from dashboard.app.query import Selection, format_date
 
 TABLE_LIMIT = 25  # rows per page: a screenful beside the map
 # Sort key -> column heading; the table's columns in this order.
-COLUMNS = {"date": "Date", "place": "Place", "type": "Type / sub-type", "actors": "Actors",
+COLUMNS = {"date": "Date", "place": "Place", "type": "Type", "actors": "Actors",
            "deaths": "Deaths", "source": "Source"}
 DEFAULT_SORT = ("date", True)  # newest first, as the sentence list
 
@@ -100,9 +100,10 @@ def cells(r: dict, place_label: str) -> list[dict]:
         node("Td", node("Button", place_label, type="button", className="row-pick linkish",
                         title="select this event: the map goes to its place",
                         **{"data-action": "row", "data-event": r[S.EVENT_ID], "data-place": r[S.PLACE_KEY]})),
-        node("Td", [node("Span", _text(r[S.EVENT_TYPE]), className="etype",
-                         style={"borderColor": type_color(_text(r[S.EVENT_TYPE]))}),
-                    *([node("Br"), node("Span", kind, className="small")] if kind else [])]),
+        # The sub-type names the event; its type is the colour bar (the map's colour) and the tooltip.
+        node("Td", node("Span", kind or _text(r[S.EVENT_TYPE]) or "—", className="etype",
+                        style={"borderColor": type_color(_text(r[S.EVENT_TYPE]))}),
+             title=_text(r[S.EVENT_TYPE])),
         node("Td", actors),
         node("Td", deaths_cell(r[S.FATALITIES], int(r["deaths_low"]), int(r["deaths_high"])), className="num"),
         node("Td", source + (f" +{more}" if more > 0 else ""),
