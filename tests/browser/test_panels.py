@@ -263,7 +263,7 @@ def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and
         assert "in 1 article(s)" in dash_duo.find_element("#upload-status").text
         assert "Kabul" in dash_duo.find_element("#upload-status .upload-review").text
         problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
-        assert len(problems) == 1 and problems[0].startswith("empty.txt: "), dash_duo.find_element("#upload-status").text
+        assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
         assert EventsStore(own_seed_store).manifest()["generation"] == generation, "stored before the review"
 
     upload_and_review()
