@@ -15,6 +15,7 @@ from dash import Input, Output, State, dcc
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import ids
+from dashboard.app.clientside import PLAY_JS
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex
 from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
@@ -23,7 +24,7 @@ from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text:
     summary_text,
 )
 from dashboard.app.figures import map_figure, timeline_figure, with_note
-from dashboard.app.filters import Filters, choice_values, index_mask, parse_number
+from dashboard.app.filters import Filters, choice_values, parse_number
 from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
@@ -32,13 +33,10 @@ from dashboard.app.query import (
     time_bin,
 )
 from dashboard.app.state import (
-    Playback,
     ViewState,
     box_of_view,
     clean_view,
     parse_query,
-    playback_done,
-    playback_step,
     restore_view,
     to_query,
     view_from_relayout,
@@ -292,34 +290,14 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
                 summary_line(total, n, sel, name), counts_line(n, places, low, high, total),
                 [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
 
-    @app.callback(
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Output(ids.PLAY_INTERVAL, "disabled"),
-        Output(ids.PLAY, "children"),
-        Input(ids.PLAY, "n_clicks"),
-        Input(ids.PLAY_INTERVAL, "n_intervals"),
-        State(ids.PLAY_INTERVAL, "disabled"),
-        State(ids.SELECTION, "data"),
-        State(ids.FILTERS, "data"),
-        State(ids.PLAY_WINDOW, "value"),
-        State(ids.PLAY_STEP, "value"),
-        State(ids.PLAY_CUMULATIVE, "value"),
-        prevent_initial_call=True,
-    )
-    def play(_clicks, _ticks, stopped, selection, filters, window, step, cumulative):
-        pressed = dash.ctx.triggered_id == ids.PLAY
-        if pressed and not stopped:
-            return dash.no_update, True, "▶ Play"
-        if not pressed and stopped:
-            return dash.no_update, dash.no_update, dash.no_update
-        ix = view.index()
-        extent = E.date_extent(ix, index_mask(ix, Filters.from_dict(filters)))
-        sel = Selection.from_dict(selection)
-        if extent is None or (not pressed and playback_done(sel.end, extent[1])):
-            return dash.no_update, True, "▶ Play"
-        p = Playback(int(window or 30), int(step or 7), bool(cumulative))
-        start, end = playback_step(sel.start, sel.end, *extent, p)
-        return replace(sel, start=start, end=end).to_dict(), False, "❚❚ Pause"
+    # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step
+    # costs the redraw and the link's no-op, not a request of its own.
+    app.clientside_callback(
+        PLAY_JS, Output(ids.SELECTION, "data", allow_duplicate=True), Output(ids.PLAY_INTERVAL, "disabled"),
+        Output(ids.PLAY, "children"), Input(ids.PLAY, "n_clicks"), Input(ids.PLAY_INTERVAL, "n_intervals"),
+        State(ids.PLAY_INTERVAL, "disabled"), State(ids.SELECTION, "data"), State(ids.DATE_EXTENT, "data"),
+        State(ids.PLAY_WINDOW, "value"), State(ids.PLAY_STEP, "value"), State(ids.PLAY_CUMULATIVE, "value"),
+        prevent_initial_call=True)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),

@@ -167,6 +167,36 @@ function(sel, current) {
 }
 """.replace("__MAP__", ids.MAP).replace("__SPAN__", "12").replace("__MARGIN__", "0.08")
 
+# Playback: state.playback_step and state.playback_done, in the browser (the window moves through
+# the filtered events' span, ids.DATE_EXTENT, which the redraw writes). Play starts (or, pressed
+# while playing, pauses); each tick steps the window, and the step that reaches the end stops.
+PLAY_JS = """
+function(clicks, ticks, stopped, sel, extent, win, step, cumulative) {
+    const nu = window.dash_clientside.no_update;
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+    const pressed = trig.some(t => t.indexOf('__PLAY__.') === 0);
+    if (pressed && !stopped) { return [nu, true, '▶ Play']; }
+    if (!pressed && stopped) { return [nu, nu, nu]; }
+    if (!Array.isArray(extent) || extent.length !== 2) { return [nu, true, '▶ Play']; }
+    const DAY = 86400000;
+    const day = v => Date.parse(String(v).slice(0, 10) + 'T00:00:00Z');
+    const lo = day(extent[0]), hi = day(extent[1]);
+    const s = Object.assign({start: null, end: null, place: null, event: null}, sel || {});
+    const cur = s.end ? day(s.end) : null;
+    if (!pressed && cur !== null && cur >= hi) { return [nu, true, '▶ Play']; }
+    const w = Math.max(parseInt(win, 10) || 30, 1), st = Math.max(parseInt(step, 10) || 7, 1);
+    let start, end;
+    if (cur === null || isNaN(cur) || cur < lo || cur >= hi) {
+        start = lo; end = Math.min(lo + (w - 1) * DAY, hi);
+    } else {
+        end = Math.min(cur + st * DAY, hi);
+        start = Array.isArray(cumulative) && cumulative.length ? lo : Math.max(lo, end - (w - 1) * DAY);
+    }
+    const iso = t => new Date(t).toISOString().slice(0, 10);
+    return [Object.assign({}, s, {start: iso(start), end: iso(end) + ' 23:59:59'}), false, '❚❚ Pause'];
+}
+""".replace("__PLAY__", ids.PLAY)
+
 # The filter controls as one Filters dict (filters.Filters.from_dict reads it, tolerant of what a
 # control sends): gathered here, the redraw is the only request a filter change makes.
 FILTERS_JS = """
