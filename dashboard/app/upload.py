@@ -350,12 +350,13 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         done = decision(job_dir)
         if done is not None:
             return [html.Span(f"This upload was {done['decision']} already.")], dash.no_update
+        refused = write_refusal()  # discarding deletes files on the server: a write too
+        if refused:
+            return [html.Span(f"Not {'stored' if what == 'keep' else 'discarded'}: {refused}.",
+                              className="upload-error")], dash.no_update
         if what == "discard":
             discard(job_dir)
             return [html.Span("Discarded: nothing was stored.", className="upload-done")], dash.no_update
-        refused = write_refusal()
-        if refused:
-            return [html.Span(f"Not stored: {refused}.", className="upload-error")], dash.no_update
         try:
             articles, events = keep(job_dir, view.store)
         except ConflictMapError as err:
