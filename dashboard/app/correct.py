@@ -66,7 +66,7 @@ def dialog_options(row: dict, query: str | None) -> tuple[list[dict], str | None
     options, now = choice_options(row)  # now: int (an alternative) | str (a found place) | None
     out = [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
     stored = {(a.name, round(a.lat, 4), round(a.lon, 4)) for a in parse_alternatives(row.get(S.ALTERNATIVES))}
-    for i, alt in search_places(query or ""):
+    for i, alt in search_places(query[:200] if isinstance(query, str) else ""):
         if (alt.name, round(alt.lat, 4), round(alt.lon, 4)) in stored:
             continue  # offered above already, with its score
         here = is_current(alt, row)

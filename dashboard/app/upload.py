@@ -346,7 +346,9 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         what = (choice or {}).get("decision")
         if not name or what not in ("keep", "discard"):
             return dash.no_update, dash.no_update
-        job_dir = view.store.root / INBOX / os.path.basename(name)
+        job_dir = view.store.root / INBOX / os.path.basename(str(name))
+        if not os.path.basename(str(name)) or not (job_dir / REVIEW).is_dir() and decision(job_dir) is None:
+            return [html.Span("This upload has nothing to review.", className="upload-error")], dash.no_update
         done = decision(job_dir)
         if done is not None:
             return [html.Span(f"This upload was {done['decision']} already.")], dash.no_update
