@@ -45,6 +45,10 @@ return Plotly.relayout(document.querySelector('#timeline .js-plotly-plot'),
                        {'xaxis.range[0]': arguments[0], 'xaxis.range[1]': arguments[1]}).then(() => true);
 """
 PLAY_JS = "document.getElementById('play').click(); return true;"
+# The interval's own timer slowed to an hour: a step is then one tick, sent as the timer sends it
+# (a new n_intervals), not as many as a slow redraw lets the 1.2 s timer fire meanwhile.
+SLOW_TIMER_JS = "window.dash_clientside.set_props('play-interval', {interval: 3600000}); return true;"
+TICK_JS = "window.dash_clientside.set_props('play-interval', {n_intervals: arguments[0]}); return true;"
 FILTER_JS = "document.querySelector('#precise-only input').click(); return true;"
 
 
@@ -88,11 +92,17 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
         was = driver.current_url
         runs["filter"].append(measure(driver, lambda: driver.execute_script(FILTER_JS),
                                       lambda was=was: driver.current_url != was, browser_cpu))
-        # Play makes one step (its first), then Pause: the step's requests and the redraw.
+        # Play (its first step, not counted), then one tick of the playback timer: the step's
+        # requests and the redraw; then Pause.
+        driver.execute_script(SLOW_TIMER_JS)
         was = summary()
-        runs["play"].append(measure(driver, lambda: driver.execute_script(PLAY_JS),
+        measure(driver, lambda: driver.execute_script(PLAY_JS), lambda was=was: summary() != was, browser_cpu)
+        was = summary()
+        runs["play"].append(measure(driver, lambda i=i: driver.execute_script(TICK_JS, 1000 + i),
                                     lambda was=was: summary() != was, browser_cpu))
-        driver.execute_script(PLAY_JS)  # pause before the next tick
+        was = driver.current_url
+        measure(driver, lambda: driver.execute_script(PLAY_JS), lambda was=was: driver.current_url != was,
+                browser_cpu)
     out: dict[str, object] = {}
     for name, rows in runs.items():
         out[f"requests_{name}"] = int(np.median([r[0] for r in rows]))
