@@ -150,7 +150,9 @@ def _upload_request(app, contents: list[str], names: list[str]) -> dict:
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
     return {"output": key, "outputs": outputs, "changedPropIds": [f"{ids.UPLOAD}.contents"],
             "inputs": [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names}]}
+            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names},
+                      *({"id": cid, "property": "value", "value": ""}
+                        for cid in (ids.UPLOAD_SOURCE, ids.UPLOAD_URL, ids.UPLOAD_PUBLISHED))]}
 
 
 def _post_upload(client, app, headers=None) -> str:
