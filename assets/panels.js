@@ -43,5 +43,50 @@ document.addEventListener('click', function (event) {
     const d = button.dataset;
     window.dash_clientside.set_props('excerpt-action', {data: {
         action: d.action, event: d.event || null, article: d.article || null, place: d.place || null,
-        page: d.page === undefined ? null : Number(d.page), token: d.token || null, at: Date.now()}});
+        page: d.page === undefined ? null : Number(d.page), token: d.token || null, sort: d.sort || null,
+        desc: d.desc || null, view: d.view || null, at: Date.now()}});
+});
+
+// What the map shows, for the map's clientside callbacks (dashboard/app/callbacks.py MAP_BOX_JS,
+// clientside.py CAMERA_JS): the lon/lat box [west, east, south, north] of the offline (geo) map,
+// read from plotly's own projection by inverting a grid of points over the plot area; null when
+// the map is not drawn yet or is a tile map.
+window.conflictmap = {
+    geoBox: function (gd) {
+        const full = gd && gd._fullLayout;
+        const sp = full && full.geo && full.geo._subplot;
+        if (!sp || !sp.bounds || !sp.projection) { return null; }
+        const b = sp.bounds, lon = [], lat = [];
+        for (let i = 0; i <= 8; i++) {
+            for (let j = 0; j <= 8; j++) {
+                const q = sp.projection.invert([b[0][0] + (b[1][0] - b[0][0]) * i / 8,
+                                                b[0][1] + (b[1][1] - b[0][1]) * j / 8]);
+                if (q && isFinite(q[0]) && isFinite(q[1])) { lon.push(q[0]); lat.push(q[1]); }
+            }
+        }
+        if (!lon.length) { return null; }
+        return [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
+                Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
+    },
+    tileBox: function (gd) {
+        const m = gd && gd._fullLayout && gd._fullLayout.map;
+        if (!m || !m.center) { return null; }
+        const half = 180 / Math.pow(2, m.zoom || 1);
+        return [m.center.lon - half, m.center.lon + half, m.center.lat - half / 2, m.center.lat + half / 2];
+    }
+};
+
+// The corrections log's "Undo" buttons carry their correction's id; one listener hands a click to
+// Dash as the store "correct-undo" (dashboard/app/correct.py), as the excerpts' buttons do.
+document.addEventListener('click', function (event) {
+    const button = event.target.closest && event.target.closest('#correct button[data-undo]');
+    if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    window.dash_clientside.set_props('correct-undo', {data: {id: button.dataset.undo, at: Date.now()}});
+});
+
+// The upload review's "Store these events" / "Discard" (dashboard/app/upload_review.py), the same way.
+document.addEventListener('click', function (event) {
+    const button = event.target.closest && event.target.closest('#upload-status button[data-upload]');
+    if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+    window.dash_clientside.set_props('upload-decision', {data: {decision: button.dataset.upload, at: Date.now()}});
 });

@@ -565,6 +565,15 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
                 figures["page_ready_s"] = None
                 figures["page_ready_error"] = str(err)[:200]
             figures["server_cpu_s_requests"] = round(_tree_cpu_s(proc.pid) - c0, 2)
+            try:
+                if pages < 1:
+                    raise RuntimeError("interactions not measured (pages=0)")
+                from dashboard.bench_browser import browser_interactions
+
+                span = tuple(str(np.datetime64(d, "D")) for d in (START_DAY, START_DAY + N_DAYS - 1))
+                figures.update(browser_interactions(base + "/", span))
+            except (ImportError, OSError, RuntimeError) as err:
+                figures["interactions_error"] = str(err)[:200]
             rss, peak = _rss_mb(proc.pid)
             figures.update(rss_mb=round(rss, 1), peak_rss_mb=round(peak, 1),
                            first_render_s=round(first["rt"] / 1000, 2), first_answer_s=round(first_answer_s, 2),

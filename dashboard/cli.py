@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "or the user data dir)")
     ing.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD",
                      help="publication date for articles that carry none")
+    ing.add_argument("--source", default=None, metavar="OUTLET",
+                     help="the outlet of every article read (replaces the file's own, or its file name)")
+    ing.add_argument("--url", default=None, metavar="URL", help="the link of every article read (http or https)")
     ing.add_argument("--online", choices=("nominatim", "photon"), default=None,
                      help="ask an online geocoder (1 request/s, cached on disk) for names the gazetteer lacks")
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
@@ -194,7 +197,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         raise ConflictMapError("--partition-size only applies with --dask")
     summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
                            status=args.status, dask=args.dask, partition_size=args.partition_size,
-                           max_chars=args.max_chars)
+                           max_chars=args.max_chars, source=args.source, url=args.url)
     warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
     print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
           f"{len(summary['skipped'])} skipped{warned}")

@@ -1,5 +1,6 @@
 """A user's correction of a place: the ranked alternatives of an event's toponym, and
-re-resolving every stored event with that toponym to the place chosen.
+re-resolving the stored events with that toponym (in one event, one article, or everywhere) to
+the place chosen; every correction is logged in the store and can be undone.
 
 Pure pandas and the override table: the dashboard imports this, so nothing here loads the
 gazetteer index or spaCy. Later ingests follow the correction through the override table.
@@ -8,14 +9,17 @@ gazetteer index or spaCy. Later ingests follow the correction through the overri
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.errors import GazetteerError
-from dashboard.overrides import add_override, check_override
+from dashboard.correction_log import append_log, before_groups, moved_ids, restore_rows, undo_target
+from dashboard.errors import CorrectionError, GazetteerError
+from dashboard.overrides import add_override, check_override, override_entry, restore_override
 from dashboard.store import EventsStore
 
 
@@ -105,34 +109,109 @@ def reresolve(events: pd.DataFrame, toponym: str, place: Alternative) -> pd.Data
     return S.coerce_events(out)
 
 
-def save_correction(store: EventsStore, toponym: str, place: Alternative, folder: Path | None = None) -> int:
-    """Record that `toponym` means `place` (the gazetteer override table) and re-resolve the stored
-    events that name it. Returns the store's new generation.
+def _now() -> str:
+    return f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}Z"
+
+
+SCOPES = {"event": "this event", "article": "this article", "all": "every article that names it"}
+
+
+def scope_condition(toponym: str, scope: str, event_id: str | None = None,
+                    article_id: str | None = None) -> tuple[str, list]:
+    """The stored rows a correction of `scope` moves, as an SQL condition: the rows naming `toponym`,
+    in this event, this article, or anywhere."""
+    condition, params = toponym_is(toponym)
+    if scope == "event" and event_id:
+        return f"({condition}) AND event_id = ?", [*params, event_id]
+    if scope == "article" and article_id:
+        return f"({condition}) AND article_id = ?", [*params, article_id]
+    if scope == "all":
+        return condition, params
+    raise CorrectionError(f"unknown scope {scope!r} (or its event/article missing); one of {', '.join(SCOPES)}")
+
+
+def save_correction(store: EventsStore, toponym: str, place: Alternative, folder: Path | None = None,
+                    scope: str = "all", event_id: str | None = None, article_id: str | None = None) -> int:
+    """Record that `toponym` means `place` and re-resolve the stored events that name it: in one event,
+    one article, or (scope "all") every article, where the gazetteer override table also records it
+    for later ingests. Returns the store's new generation.
 
     The moved rows go to the store as an overlay (with the clusters the move changes); no other
-    stored row is rewritten. The two commit together: the store write is the commit point and
-    carries the override entry in its manifest; the entry is then added to the table and dropped
-    from the manifest. A save killed before the store swap changed nothing; one killed after it is
-    completed by the next `finish_corrections` (the next save, ingest or server start)."""
+    stored row is rewritten. The store write is the commit point: its manifest carries the override
+    entry and the log line (with where each moved event was, for an undo); both are then written
+    and dropped from the manifest. A save killed before the store swap changed nothing; one killed
+    after it is completed by the next `finish_corrections` (the next save, ingest or server start)."""
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
+    condition, params = scope_condition(toponym, scope, event_id, article_id)
     entry = {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
              "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
     check_override(**entry)  # refused before anything is written
     finish_corrections(store, folder)
-    condition, params = toponym_is(toponym)
-    generation = store.patch_events(condition, params, lambda events: reresolve(events, toponym, place),
-                                    pending={"override": entry})
+    record = {"id": uuid.uuid4().hex[:12], "at": _now(),
+              "toponym": toponym, "scope": scope, "event_id": event_id, "article_id": article_id,
+              "place": place.to_dict(), "override": entry if scope == "all" else None,
+              "previous_override": override_entry(toponym, folder) if scope == "all" else None, "before": []}
+    pending = {"override": record["override"], "log": record}
+
+    def move(rows: pd.DataFrame) -> pd.DataFrame:
+        # Runs inside the store write, before its commit: the log line the commit carries learns
+        # where the rows were (patch_events commits `pending` after calling this).
+        record["before"] = before_groups(rows)
+        return reresolve(rows, toponym, place)
+
+    generation = store.patch_events(condition, params, move, pending=pending)
     finish_corrections(store, folder)
     return generation
 
 
+def undo_correction(store: EventsStore, correction_id: str, folder: Path | None = None) -> int:
+    """Put the events a logged correction moved back where they were, and its override entry back to
+    what it replaced; committed as a save is (one store write carrying the log line). Returns the
+    store's new generation; CorrectionError when it cannot be undone (correction_log.undo_target)."""
+    finish_corrections(store, folder)
+    record = undo_target(store.root, correction_id)
+    ids = sorted(moved_ids(record))
+    line = {"id": uuid.uuid4().hex[:12], "at": _now(),
+            "undoes": record["id"], "toponym": record["toponym"]}
+    pending: dict = {"log": line}
+    if record.get("override"):
+        pending["restore_override"] = {"name": record["toponym"], "previous": record.get("previous_override")}
+    generation = store.patch_events("list_contains(?, event_id)", [ids], lambda rows: restore_rows(rows, record),
+                                    pending=pending)
+    finish_corrections(store, folder)
+    return generation
+
+
+def would_move(events: pd.DataFrame, toponym: str, place: Alternative) -> pd.Series:
+    """Which of these rows (the rows a scope selects) a correction to `place` would move: those
+    naming `toponym` that are not there already."""
+    if events.empty:
+        return pd.Series(False, index=events.index)
+    names = events[S.TOPONYM]
+    named = names.isin([t for t in names.dropna().unique() if same_name(t, toponym)])
+    lat = pd.to_numeric(events[S.LATITUDE], errors="coerce")
+    lon = pd.to_numeric(events[S.LONGITUDE], errors="coerce")
+    there = ((lat - place.lat).abs() < 1e-4) & ((lon - place.lon).abs() < 1e-4)
+    return (named & ~there.fillna(False).astype(bool)).astype(bool)
+
+
+def preview_count(events: pd.DataFrame, toponym: str, place: Alternative) -> int:
+    """How many of these rows a correction to `place` would move (would_move)."""
+    return int(would_move(events, toponym, place).sum())
+
+
 def finish_corrections(store: EventsStore, folder: Path | None = None) -> bool:
-    """Add to the override table the entry of a correction whose store write committed but whose
-    table write did not happen (the process died in between). Returns whether there was one."""
+    """Do the work a correction's (or an undo's) committed store write left pending, should the
+    process have died before: the override table entry and the log line. Returns whether there was any."""
     def apply(pending: dict) -> None:
         if isinstance(pending.get("override"), dict):
             add_override(**pending["override"], folder=folder)
+        if isinstance(pending.get("restore_override"), dict):
+            restore_override(pending["restore_override"]["name"], pending["restore_override"].get("previous"),
+                             folder)
+        if isinstance(pending.get("log"), dict):
+            append_log(store.root, pending["log"])
 
     return store.finish_pending(apply)
 

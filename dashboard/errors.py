@@ -22,6 +22,11 @@ class GazetteerError(ConflictMapError):
     """The gazetteer index or an import file is unusable."""
 
 
+class CorrectionError(ConflictMapError):
+    """A place correction cannot be saved or undone (unknown scope, nothing to undo, a later
+    correction moved the same events)."""
+
+
 class ModelError(ConflictMapError):
     """The spaCy model cannot be loaded."""
 

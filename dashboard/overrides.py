@@ -69,3 +69,24 @@ def add_override(name: str, latitude: float, longitude: float, country_code: str
     except OSError as err:
         raise GazetteerError(f"{folder / OVERRIDES}: cannot write the correction ({err.strerror or err})") from err
     return folder / OVERRIDES
+
+
+def override_entry(name: str, folder: Path | None = None) -> dict[str, str] | None:
+    """The override table's entry for `name` (compared as add_override compares it), or None."""
+    key = name.strip().lower()
+    return next((r for r in read_table((folder or gazetteer_dir()) / OVERRIDES) if r["name"].strip().lower() == key),
+                None)
+
+
+def restore_override(name: str, previous: dict | None, folder: Path | None = None) -> None:
+    """Undo a correction's entry for `name`: put back the entry it replaced, or drop it when there was none."""
+    folder = folder or gazetteer_dir()
+    key = name.strip().lower()
+    rows = [[r.get(c) or "" for c in OVERRIDE_COLUMNS] for r in read_table(folder / OVERRIDES)
+            if r["name"].strip().lower() != key]
+    if previous:
+        rows.append([str(previous.get(c) or "") for c in OVERRIDE_COLUMNS])
+    try:
+        atomic_write_tsv(folder / OVERRIDES, OVERRIDE_COLUMNS, rows)
+    except OSError as err:
+        raise GazetteerError(f"{folder / OVERRIDES}: cannot undo the correction ({err.strerror or err})") from err

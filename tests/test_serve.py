@@ -150,7 +150,9 @@ def _upload_request(app, contents: list[str], names: list[str]) -> dict:
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
     return {"output": key, "outputs": outputs, "changedPropIds": [f"{ids.UPLOAD}.contents"],
             "inputs": [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names}]}
+            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names},
+                      *({"id": cid, "property": "value", "value": ""}
+                        for cid in (ids.UPLOAD_SOURCE, ids.UPLOAD_URL, ids.UPLOAD_PUBLISHED))]}
 
 
 def _post_upload(client, app, headers=None) -> str:
@@ -210,7 +212,8 @@ def test_corrections_need_the_credential(tmp_path: Path, make_events) -> None:
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
     body = {"output": key, "outputs": outputs, "changedPropIds": [f"{ids.CORRECT_SAVE}.n_clicks"],
             "inputs": [{"id": ids.CORRECT_SAVE, "property": "n_clicks", "value": 1}],
-            "state": [{"id": ids.CORRECT_CHOICE, "property": "value", "value": 1},
+            "state": [{"id": ids.CORRECT_CHOICE, "property": "value", "value": "alt:1"},
+                      {"id": ids.CORRECT_SCOPE, "property": "value", "value": "all"},
                       {"id": ids.SELECTION, "property": "data", "value": {"event": "e1"}}]}
     answer = app.server.test_client().post("/_dash-update-component", json=body).get_data(as_text=True)
     assert "Not saved: this server is read-only" in answer

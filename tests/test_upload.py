@@ -21,6 +21,7 @@ from dashboard.app.upload import (
     safe_name,
     save_uploads,
 )
+from dashboard.app.upload_review import REVIEW
 from dashboard.ingest.run import ingest_paths
 from dashboard.ingest_status import IngestStatus, StatusFile, read_status
 
@@ -102,7 +103,19 @@ def test_ingest_command_runs_this_package(tmp_path: Path) -> None:
     cmd = ingest_command(tmp_path / "store", tmp_path / "job", [tmp_path / "job" / "001-a.txt"])
     assert cmd[:3] == [sys.executable, "-m", "dashboard.ingest.worker"]
     job = tmp_path / "job"
-    assert cmd[3:] == [str(tmp_path / "store"), str(job / STATUS_FILE), str(job / "001-a.txt")]
+    # The upload ingests into the job's review store; "Store" adds it to the store later.
+    assert cmd[3:] == [str(job / REVIEW), str(job / STATUS_FILE), str(job / "001-a.txt")]
+
+
+def test_the_ingest_worker_refuses_bad_fields_by_name(tmp_path: Path, capsys) -> None:
+    from dashboard.ingest.worker import main
+
+    status, text = tmp_path / STATUS_FILE, tmp_path / "a.txt"
+    text.write_text("Shelling hit a village on Monday.", encoding="utf-8")
+    assert main(["--published", "2020-13-40", str(tmp_path / "store"), str(status), str(text)]) == 1
+    assert "--published" in capsys.readouterr().err
+    assert main(["--url", "javascript:alert(1)", str(tmp_path / "store"), str(status), str(text)]) == 1
+    assert "not an http(s) link" in capsys.readouterr().err
 
 
 def test_the_ingest_worker_runs_the_use_case_and_reports_through_the_status_file(tmp_path: Path, capsys) -> None:

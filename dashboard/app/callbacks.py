@@ -15,13 +15,10 @@ from dash import Input, Output, State, dcc
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import ids
+from dashboard.app.clientside import PLAY_JS
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex
 from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
-    EXCERPT_LIMIT,
-    excerpts_list,
-    list_offset,
-    page_token,
     report_badges,
     summary_line,
     summary_text,
@@ -36,19 +33,16 @@ from dashboard.app.query import (
     time_bin,
 )
 from dashboard.app.state import (
-    Playback,
     ViewState,
     box_of_view,
     clean_view,
     parse_query,
-    playback_done,
-    playback_step,
     restore_view,
     to_query,
     view_from_relayout,
-    view_of_box,
 )
-from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (tests)
+from dashboard.app.table import views_panel as panel
+from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (select_masks: tests)
 from dashboard.export import write_event_chunks
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
@@ -94,22 +88,23 @@ function(relayout, click, current) {
         const half = 180 / Math.pow(2, z);
         return {box: [c.lon - half, c.lon + half, c.lat - half / 2, c.lat + half / 2], goto: cur.goto || null};
     }
-    const sp = full && full.geo && full.geo._subplot;
-    if (!sp || !sp.bounds || !Object.keys(relayout).some(k => k.indexOf("geo.") === 0)) { return nu; }
-    const b = sp.bounds, lon = [], lat = [];
-    for (let i = 0; i <= 8; i++) {
-        for (let j = 0; j <= 8; j++) {
-            const q = sp.projection.invert([b[0][0] + (b[1][0] - b[0][0]) * i / 8,
-                                            b[0][1] + (b[1][1] - b[0][1]) * j / 8]);
-            if (q && isFinite(q[0]) && isFinite(q[1])) { lon.push(q[0]); lat.push(q[1]); }
-        }
-    }
-    if (!lon.length) { return nu; }
-    const box = [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
-                 Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
-    return {box: box, goto: cur.goto || null};
+    if (!Object.keys(relayout).some(k => k.indexOf("geo.") === 0)) { return nu; }
+    const box = window.conflictmap.geoBox(gd);  // assets/panels.js
+    return box ? {box: box, goto: cur.goto || null} : nu;
 }
 """.replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP).replace("__ASPECT__", str(E.OPEN_ASPECT))
+# state.view_of_box of a box the map was sent to (a cluster's, or a chosen place's); pans after it
+# change `box` only. Numbers rounded as state.to_query writes them (6 significant digits).
+GOTO_VIEW_JS = """
+function(box, current) {
+    const nu = window.dash_clientside.no_update;
+    const b = box || {}, g = b.goto;
+    if (!Array.isArray(g) || g.length !== 4 || JSON.stringify(g) !== JSON.stringify(b.box)) { return nu; }
+    if (!g.every(v => typeof v === 'number' && isFinite(v))) { return nu; }
+    const next = {west: g[0], east: g[1], south: g[2], north: g[3]};
+    return JSON.stringify(next) === JSON.stringify(current) ? nu : next;
+}
+"""
 CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
 CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
@@ -182,13 +177,10 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         nxt = view_from_relayout(relayout, current)
         return dash.no_update if nxt is None or nxt == current else nxt
 
-    @app.callback(Output(ids.MAP_VIEW, "data", allow_duplicate=True), Input(ids.MAP_BOX, "data"),
-                  State(ids.MAP_VIEW, "data"), prevent_initial_call=True)
-    def remember_cluster_box(box, current):
-        # A cluster click sets box and goto to the cluster's box (MAP_BOX_JS); pans after it change box only.
-        box = box or {}
-        nxt = view_of_box(box.get("goto")) if box.get("goto") and box.get("goto") == box.get("box") else None
-        return dash.no_update if nxt is None or nxt == current else nxt
+    # A cluster click or a place chosen off screen (clientside.CAMERA_JS) sets box and goto to where the
+    # map goes; the link keeps that box (state.view_of_box, in the browser: no request of its own).
+    app.clientside_callback(GOTO_VIEW_JS, Output(ids.MAP_VIEW, "data", allow_duplicate=True),
+                            Input(ids.MAP_BOX, "data"), State(ids.MAP_VIEW, "data"), prevent_initial_call=True)
 
     # The filter controls are gathered into ids.FILTERS in the browser (clientside.FILTERS_JS).
 
@@ -232,8 +224,11 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
             # A cluster's box goes to the map as a click on the cluster would send it.
             box = box_of_view(wanted.view_dict())
-            move = dash.no_update if wanted.view == current.view else {"box": box, "goto": box, "view": None} \
-                if box else {"box": None, "goto": None, "view": wanted.view_dict()}
+            # The link's place is marked as seen: the camera (clientside.CAMERA_JS) leaves the view to the link.
+            place = wanted.selection.place
+            move = dash.no_update if wanted.view == current.view else \
+                {"box": box, "goto": box, "view": None, "place": place} if box else \
+                {"box": None, "goto": None, "view": wanted.view_dict(), "place": place}
             # The controls take the cleaned state, and a link that asked for more shows only what it got.
             return [to_query(wanted) if note else dash.no_update, *controls_from_state(wanted), *options, move, note]
         # Each URL change is a browser-history entry: playback steps would bury the user's own
@@ -259,9 +254,16 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Input(ids.MAP_BOX, "data"),
         Input(ids.BASEMAP, "value"),
         Input(ids.EXCERPT_PAGE, "data"),
+        Input(ids.TABLE_STATE, "data"),
     )
-    def render(selection, size_by, filters, measure, _generation, map_box, basemap, page):
+    def render(selection, size_by, filters, measure, _generation, map_box, basemap, page, table_state):
         sel, f, v = Selection.from_dict(selection), Filters.from_dict(filters), view.views()
+        if dash.ctx.triggered_id in (ids.EXCERPT_PAGE, ids.TABLE_STATE):
+            # Another page, sort or view of the panel: the map and the timeline have not changed.
+            n = v.figures(f, sel)[0]
+            return (dash.no_update, dash.no_update,
+                    panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place)),
+                    *[dash.no_update] * 4)
         extent = v.extent(f)
         unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
             time_bin(*extent) if extent else "day"
@@ -282,44 +284,21 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
         empty = v.empty_reason(f, sel, n)
         name = v.place_label(sel.place)
-        token = page_token(sel, f)
-        offset = list_offset(page, token, n)
         if empty:
             fig, timeline = (with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty)
                              for x in (fig, timeline))
-        return (fig, timeline,
-                excerpts_list(v.newest(f, sel, offset + EXCERPT_LIMIT).iloc[offset:], n, sel,
-                              empty=empty, place_name=name, offset=offset, token=token),
+        return (fig, timeline, panel(v, f, sel, n, page, table_state, empty, name),
                 summary_line(total, n, sel, name), counts_line(n, places, low, high, total),
                 [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
 
-    @app.callback(
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Output(ids.PLAY_INTERVAL, "disabled"),
-        Output(ids.PLAY, "children"),
-        Input(ids.PLAY, "n_clicks"),
-        Input(ids.PLAY_INTERVAL, "n_intervals"),
-        State(ids.PLAY_INTERVAL, "disabled"),
-        State(ids.SELECTION, "data"),
-        State(ids.FILTERS, "data"),
-        State(ids.PLAY_WINDOW, "value"),
-        State(ids.PLAY_STEP, "value"),
-        State(ids.PLAY_CUMULATIVE, "value"),
-        prevent_initial_call=True,
-    )
-    def play(_clicks, _ticks, stopped, selection, filters, window, step, cumulative):
-        pressed = dash.ctx.triggered_id == ids.PLAY
-        if pressed and not stopped:
-            return dash.no_update, True, "▶ Play"
-        if not pressed and stopped:
-            return dash.no_update, dash.no_update, dash.no_update
-        extent = view.views().extent(Filters.from_dict(filters))
-        sel = Selection.from_dict(selection)
-        if extent is None or (not pressed and playback_done(sel.end, extent[1])):
-            return dash.no_update, True, "▶ Play"
-        p = Playback(int(window or 30), int(step or 7), bool(cumulative))
-        start, end = playback_step(sel.start, sel.end, *extent, p)
-        return replace(sel, start=start, end=end).to_dict(), False, "❚❚ Pause"
+    # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step
+    # costs the redraw and the link's no-op, not a request of its own.
+    app.clientside_callback(
+        PLAY_JS, Output(ids.SELECTION, "data", allow_duplicate=True), Output(ids.PLAY_INTERVAL, "disabled"),
+        Output(ids.PLAY, "children"), Input(ids.PLAY, "n_clicks"), Input(ids.PLAY_INTERVAL, "n_intervals"),
+        State(ids.PLAY_INTERVAL, "disabled"), State(ids.SELECTION, "data"), State(ids.DATE_EXTENT, "data"),
+        State(ids.PLAY_WINDOW, "value"), State(ids.PLAY_STEP, "value"), State(ids.PLAY_CUMULATIVE, "value"),
+        prevent_initial_call=True)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),

@@ -83,46 +83,119 @@ function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
 # click selects its place, or lets it go when it is selected (a cluster zooms the map instead: see
 # callbacks.MAP_BOX_JS); an excerpt's buttons select its event ("select"), select its event and place
 # ("Other places", which opens the correction panel) or open the reader ("Read in context"); the
-# list's page buttons choose which 50 sentences it shows.
+# list's page buttons choose which 50 sentences it shows; the table's rows select their event and
+# place, its headings sort it, and the panel's tabs switch between sentences and table.
 SELECT_JS = """
-function(range, click, reset, action, current) {
+function(range, click, reset, action, current, table) {
     const nu = window.dash_clientside.no_update;
+    const t = Object.assign({view: 'list'}, table || {});
     const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
     const s = Object.assign({start: null, end: null, place: null, event: null}, current || {});
     const has = id => trig.some(t => t.indexOf(id + '.') === 0);
-    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu, nu]; }
+    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu, nu, nu]; }
     if (has('__RANGE__')) {
         const r = range || {};
-        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu, nu]; }
+        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu, nu, nu]; }
         let lo = r['xaxis.range[0]'], hi = r['xaxis.range[1]'];
         if (lo === undefined && Array.isArray(r['xaxis.range'])) { lo = r['xaxis.range'][0]; hi = r['xaxis.range'][1]; }
-        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu, nu]; }
-        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu, nu];
+        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu, nu, nu]; }
+        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu, nu, nu];
     }
     if (has('__MAP__')) {
         const p = click && click.points && click.points[0];
         const key = p && p.customdata;
-        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu, nu]; }
-        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu];
+        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu, nu, nu]; }
+        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu, nu];
     }
     if (has('__ACTION__') && action && action.action === 'page') {
-        return [nu, nu, {page: action.page || 0, token: action.token}];
+        return [nu, nu, {page: action.page || 0, token: action.token}, nu];
+    }
+    if (has('__ACTION__') && action && action.action === 'view') {
+        return [nu, nu, nu, Object.assign({}, t, {view: action.view === 'table' ? 'table' : 'list'})];
+    }
+    if (has('__ACTION__') && action && action.action === 'sort' && action.sort) {
+        return [nu, nu, nu, Object.assign({}, t, {sort: action.sort, desc: action.desc === '1'})];
     }
     if (has('__ACTION__') && action && action.event) {
         if (action.action === 'pick') {
-            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu];
+            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu, nu];
+        }
+        if (action.action === 'row') {
+            // A table row: its event and its place (the camera follows: see CAMERA_JS).
+            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu, nu];
         }
         if (action.action === 'correct') {
-            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu];
+            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu, nu];
         }
         if (action.action === 'read' && action.article) {
-            return [nu, {article: action.article, event: action.event}, nu];
+            return [nu, {article: action.article, event: action.event}, nu, nu];
         }
     }
-    return [nu, nu, nu];
+    return [nu, nu, nu, nu];
 }
 """.replace("__RESET__", ids.RESET).replace("__RANGE__", ids.TIMELINE_RANGE).replace("__MAP__", ids.MAP) \
     .replace("__ACTION__", ids.EXCERPT_ACTION).replace("__CLUSTER__", CLUSTER_PREFIX)
+
+# The camera goes to a place chosen anywhere (a table row, an excerpt's "Other places", the reader's
+# highlights, "Go to place", a link): when the new place lies outside the middle of what the map
+# shows, the map is sent to a box centred on it (ids.MAP_BOX "goto", as a cluster click sends it),
+# as large as the view but at most CAMERA_SPAN degrees wide. A place already in view (a marker
+# click) leaves the camera alone, and so does letting a place go: a filter change never moves it.
+# Nor does a link's place when the link has a view of its own, or a place chosen before the map is drawn.
+CAMERA_JS = """
+function(sel, current) {
+    const nu = window.dash_clientside.no_update;
+    const place = sel && sel.place;
+    if (!place) { return nu; }
+    const parts = String(place).split('|');
+    const lat = Number(parts[parts.length - 2]), lon = Number(parts[parts.length - 1]);
+    if (parts.length < 3 || !isFinite(lat) || !isFinite(lon)) { return nu; }
+    const gd = document.querySelector('#__MAP__ .js-plotly-plot');
+    const cur = current || {};
+    // A link's place with the link's own view (callbacks.sync_url marks it): the view goes first.
+    if (place === cur.place) { return nu; }
+    const seen = cur.box || (window.conflictmap && (window.conflictmap.geoBox(gd) || window.conflictmap.tileBox(gd)));
+    if (!seen) { return nu; }
+    let w = seen[1] - seen[0], h = seen[3] - seen[2];
+    const inside = lon >= seen[0] + w * __MARGIN__ && lon <= seen[1] - w * __MARGIN__
+        && lat >= seen[2] + h * __MARGIN__ && lat <= seen[3] - h * __MARGIN__;
+    if (inside) { return nu; }
+    const shrink = Math.min(1, __SPAN__ / w);
+    w *= shrink; h *= shrink;
+    const box = [lon - w / 2, lon + w / 2, lat - h / 2, lat + h / 2];
+    return Object.assign({}, cur, {box: box, goto: box, view: null, place: place});
+}
+""".replace("__MAP__", ids.MAP).replace("__SPAN__", "12").replace("__MARGIN__", "0.08")
+
+# Playback: state.playback_step and state.playback_done, in the browser (the window moves through
+# the filtered events' span, ids.DATE_EXTENT, which the redraw writes). Play starts (or, pressed
+# while playing, pauses); each tick steps the window, and the step that reaches the end stops.
+PLAY_JS = """
+function(clicks, ticks, stopped, sel, extent, win, step, cumulative) {
+    const nu = window.dash_clientside.no_update;
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
+    const pressed = trig.some(t => t.indexOf('__PLAY__.') === 0);
+    if (pressed && !stopped) { return [nu, true, '▶ Play']; }
+    if (!pressed && stopped) { return [nu, nu, nu]; }
+    if (!Array.isArray(extent) || extent.length !== 2) { return [nu, true, '▶ Play']; }
+    const DAY = 86400000;
+    const day = v => Date.parse(String(v).slice(0, 10) + 'T00:00:00Z');
+    const lo = day(extent[0]), hi = day(extent[1]);
+    const s = Object.assign({start: null, end: null, place: null, event: null}, sel || {});
+    const cur = s.end ? day(s.end) : null;
+    if (!pressed && cur !== null && cur >= hi) { return [nu, true, '▶ Play']; }
+    const w = Math.max(parseInt(win, 10) || 30, 1), st = Math.max(parseInt(step, 10) || 7, 1);
+    let start, end;
+    if (cur === null || isNaN(cur) || cur < lo || cur >= hi) {
+        start = lo; end = Math.min(lo + (w - 1) * DAY, hi);
+    } else {
+        end = Math.min(cur + st * DAY, hi);
+        start = Array.isArray(cumulative) && cumulative.length ? lo : Math.max(lo, end - (w - 1) * DAY);
+    }
+    const iso = t => new Date(t).toISOString().slice(0, 10);
+    return [Object.assign({}, s, {start: iso(start), end: iso(end) + ' 23:59:59'}), false, '❚❚ Pause'];
+}
+""".replace("__PLAY__", ids.PLAY)
 
 # The filter controls as one Filters dict (filters.Filters.from_dict reads it, tolerant of what a
 # control sends): gathered here, the redraw is the only request a filter change makes.
@@ -154,8 +227,10 @@ def register_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
         Output(ids.READER_STATE, "data", allow_duplicate=True), Output(ids.EXCERPT_PAGE, "data"),
+        Output(ids.TABLE_STATE, "data"),
         Input(ids.TIMELINE_RANGE, "data"), Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"),
-        Input(ids.EXCERPT_ACTION, "data"), State(ids.SELECTION, "data"), prevent_initial_call=True)
+        Input(ids.EXCERPT_ACTION, "data"), State(ids.SELECTION, "data"), State(ids.TABLE_STATE, "data"),
+        prevent_initial_call=True)
     app.clientside_callback(
         FILTERS_JS, Output(ids.FILTERS, "data"),
         *(Input(cid, "value") for cid in ids.CHOICE_FILTERS),
@@ -167,6 +242,8 @@ def register_callbacks(app: dash.Dash) -> None:
     app.clientside_callback(
         GATES_JS, Output(ids.CORRECT_EVENT, "data"), Output(ids.READER_EVENT, "data"), Input(ids.SELECTION, "data"),
         State(ids.READER, "hidden"), State(ids.CORRECT_EVENT, "data"), State(ids.READER_EVENT, "data"))
+    app.clientside_callback(CAMERA_JS, Output(ids.MAP_BOX, "data", allow_duplicate=True),
+                            Input(ids.SELECTION, "data"), State(ids.MAP_BOX, "data"), prevent_initial_call=True)
     app.clientside_callback(MAP_KEY_JS, Output(ids.MAP_KEY, "children"), Input(ids.SIZE_BY, "value"),
                             prevent_initial_call=True)
     app.clientside_callback(

@@ -1,32 +1,49 @@
-"""Ranked alternative places for the selected event's toponym, and saving a correction.
+"""The correction dialog: where is this event's toponym? The geoparser's ranked alternatives, or any
+gazetteer place found by name; the scope (this event, this article, every article that names it);
+how many events the save moves, before saving; and the store's corrections log, each with its undo.
 
-Saving writes the gazetteer override table (later ingests follow it) and re-resolves the stored
-events with that toponym in one atomic store write; the selection then follows the moved marker.
+Saving (corrections.save_correction) re-resolves the events in scope in one atomic store write that
+also carries the log line (and, for every article, the override entry later ingests follow); the
+selection then follows the moved marker.
 """
 
 from __future__ import annotations
 
 import dash
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 from dash import Input, Output, State, dcc, html
 
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
+from dashboard.app.engine import EventIndex, rows_where
 from dashboard.app.nodes import node
+from dashboard.app.place_search import place_by_row, search_places
 from dashboard.app.reader import event_row, place_key_of, select_event
-from dashboard.corrections import Alternative, parse_alternatives, save_correction
+from dashboard.correction_log import corrections
+from dashboard.corrections import (
+    SCOPES,
+    Alternative,
+    parse_alternatives,
+    same_name,
+    save_correction,
+    undo_correction,
+    would_move,
+)
 from dashboard.errors import ConflictMapError
 
 PRECISION_WORDS = {1: "town", 2: "district", 3: "province", 4: "country/region"}
+LOG_SHOWN = 8  # the newest corrections listed in the dialog
 
 
-def alternative_label(alt: Alternative, current: bool) -> str:
+def alternative_label(alt: Alternative, current: bool, scored: bool = True) -> str:
     where = ", ".join(x for x in (alt.admin1, alt.country or alt.country_code) if x and x != alt.name)
     kind = PRECISION_WORDS.get(alt.geo_precision or 0, alt.feature_code or "place")
     text = f"{alt.name}" + (f" — {where}" if where else "") + f" · {kind} ({alt.feature_code or '?'})" \
-        + f" · {alt.lat:.2f}, {alt.lon:.2f} · score {alt.score:.2f}"
+        + f" · {alt.lat:.2f}, {alt.lon:.2f}" + (f" · score {alt.score:.2f}" if scored else "")
     return text + (" · current" if current else "")
 
 
@@ -44,6 +61,77 @@ def choice_options(row: dict) -> tuple[list[dict], int | None]:
     return [{"label": alternative_label(a, i == now), "value": i} for i, a in enumerate(alts)], now
 
 
+def dialog_options(row: dict, query: str | None) -> tuple[list[dict], str | None]:
+    """The dialog's choices: the stored alternatives ("alt:<i>"), then the gazetteer's places called
+    `query` ("gaz:<row>"); and the value of the place the event has now."""
+    options, now = choice_options(row)  # now: int (an alternative) | str (a found place) | None
+    out = [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
+    stored = {(a.name, round(a.lat, 4), round(a.lon, 4)) for a in parse_alternatives(row.get(S.ALTERNATIVES))}
+    for i, alt in search_places(query[:200] if isinstance(query, str) else ""):
+        if (alt.name, round(alt.lat, 4), round(alt.lon, 4)) in stored:
+            continue  # offered above already, with its score
+        here = is_current(alt, row)
+        out.append({"label": "found: " + alternative_label(alt, here, scored=False), "value": f"gaz:{i}"})
+        if here and now is None:
+            now = f"gaz:{i}"
+    return out, None if now is None else now if isinstance(now, str) else f"alt:{now}"
+
+
+def chosen_place(row: dict, choice: object) -> Alternative | None:
+    """The place a dialog value names (None for anything else)."""
+    kind, _, number = str(choice or "").partition(":")
+    if kind == "alt" and number.isdigit():
+        alts = parse_alternatives(row.get(S.ALTERNATIVES))
+        return alts[int(number)] if int(number) < len(alts) else None
+    return place_by_row(number) if kind == "gaz" else None
+
+
+def scope_rows(ix: EventIndex, row: dict, scope: str) -> np.ndarray:
+    """Row positions of the events a scope covers (before the toponym is checked)."""
+    if scope == "event":
+        return rows_where(ix, S.EVENT_ID, str(row[S.EVENT_ID]))
+    if scope == "article":
+        return rows_where(ix, S.ARTICLE_ID, str(row[S.ARTICLE_ID]))
+    arr = ix.table[S.TOPONYM].combine_chunks() if ix.n else pa.array([], pa.string())
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    codes = [i for i, v in enumerate(arr.dictionary.to_pylist()) if same_name(v, row[S.TOPONYM])]
+    return np.flatnonzero(np.isin(arr.indices.fill_null(-1).to_numpy(zero_copy_only=False), codes))
+
+
+def preview_text(ix: EventIndex, row: dict, place: Alternative | None, scope: str) -> str:
+    """How many events the save would move, in words (reports of one event count once)."""
+    if place is None:
+        return "Choose a place, or search for one by name."
+    if is_current(place, row) and scope == "event":
+        return "That is already its place: choose another one to correct it."
+    rows = scope_rows(ix, row, scope)
+    frame = ix.table.take(pa.array(rows, pa.int64())).select([S.TOPONYM, S.LATITUDE, S.LONGITUDE]).to_pandas()
+    moving = rows[would_move(frame, str(row[S.TOPONYM]), place).to_numpy()]
+    n = len(np.unique(ix.cluster[moving])) if ix.cluster.size == ix.n else len(moving)
+    where = ", ".join(x for x in (place.name, place.admin1, place.country or place.country_code) if x)
+    later = " Later ingests will place it there too." if scope == "all" else ""
+    return f"Saving moves {n} event{'s' * (n != 1)} ({SCOPES[scope]}) to {where}.{later}"
+
+
+def log_view(root: object, can_undo: bool) -> list:
+    items = corrections(root)[:LOG_SHOWN]
+    if not items:
+        return []
+    lines = []
+    for r in items:
+        place = r.get("place") or {}
+        moved = sum(len(g["events"]) for g in r.get("before") or [])
+        text = f"{r['at'][:16]} · “{r['toponym']}” → {place.get('name')}" + \
+            (f", {place.get('country') or place.get('country_code')}" if place.get("country_code") else "") + \
+            f" · {SCOPES.get(r['scope'], r['scope'])} · {moved} moved"
+        action = html.Span("undone", className="small") if r["undone"] else \
+            html.Button("Undo", type="button", className="button small", hidden=not can_undo,
+                        title="put these events back where they were", **{"data-undo": r["id"]})
+        lines.append(html.Li([html.Span(text), " ", action], className="undone" if r["undone"] else ""))
+    return [html.H3("Corrections log"), html.Ul(lines, className="correct-log-list")]
+
+
 def correct_fragment(can_save: bool = True) -> html.Section:
     return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": ids.CORRECT_TITLE},
                         children=[
@@ -53,9 +141,22 @@ def correct_fragment(can_save: bool = True) -> html.Section:
                         title="deselect the event"),
         ]),
         html.P(id=ids.CORRECT_CONTEXT, className="hint"),
+        html.Label(className="field correct-search", children=[
+            html.Span("Search any place", className="small"),
+            dcc.Input(id=ids.CORRECT_SEARCH, type="search", debounce=True, value="", autoComplete="off",
+                      placeholder="a place name, any country"),
+        ]),
         dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
+        html.Div(className="correct-scope", role="group", **{"aria-label": "what to correct"}, children=[
+            html.Span("Correct it in", className="small"),
+            dcc.RadioItems(id=ids.CORRECT_SCOPE, inline=True, value="event",
+                           options=[{"label": label, "value": key} for key, label in SCOPES.items()]),
+        ]),
+        html.P(id=ids.CORRECT_PREVIEW, className="hint", role="status"),
         html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button", hidden=not can_save),
         html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
+        html.Div(id=ids.CORRECT_LOG, className="correct-log"),
+        dcc.Store(id=ids.CORRECT_UNDO),
     ])
 
 
@@ -68,59 +169,73 @@ def correct_button(event_id: str, place_key: str) -> dict:
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
-    @app.callback(
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input(ids.CORRECT_CLOSE, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
+    @app.callback(Output(ids.SELECTION, "data", allow_duplicate=True), Input(ids.CORRECT_CLOSE, "n_clicks"),
+                  State(ids.SELECTION, "data"), prevent_initial_call=True)
     def close(_close, current):
         return {**(current or {}), "event": None}
 
+    # One callback for the whole dialog (a selected event costs one request): what changed decides
+    # which parts are sent again.
     @app.callback(
-        Output(ids.CORRECT, "hidden"),
-        Output(ids.CORRECT_TITLE, "children"),
-        Output(ids.CORRECT_CONTEXT, "children"),
-        Output(ids.CORRECT_CHOICE, "options"),
-        Output(ids.CORRECT_CHOICE, "value"),
-        Input(ids.CORRECT_EVENT, "data"),
-        Input(ids.STORE_GENERATION, "data"),
+        Output(ids.CORRECT, "hidden"), Output(ids.CORRECT_TITLE, "children"), Output(ids.CORRECT_CONTEXT, "children"),
+        Output(ids.CORRECT_CHOICE, "options"), Output(ids.CORRECT_CHOICE, "value"),
+        Output(ids.CORRECT_PREVIEW, "children"), Output(ids.CORRECT_LOG, "children"),
+        Input(ids.CORRECT_EVENT, "data"), Input(ids.STORE_GENERATION, "data"), Input(ids.CORRECT_SEARCH, "value"),
+        Input(ids.CORRECT_CHOICE, "value"), Input(ids.CORRECT_SCOPE, "value"),
     )
-    def show(event_id, _generation):
+    def show(event_id, _generation, query, choice, scope):
         row = event_row(view, event_id)
         if row is None:
-            return True, "", "", [], None
-        options, now = choice_options(row)
+            return True, "", "", [], None, "", []
+        trigger, scope = dash.ctx.triggered_id, scope if scope in SCOPES else "event"
+        preview = preview_text(view.index(), row, chosen_place(row, choice), scope)
+        if trigger in (ids.CORRECT_CHOICE, ids.CORRECT_SCOPE):
+            return (*[dash.no_update] * 5, preview, dash.no_update)
+        options, now = dialog_options(row, query)
+        if trigger == ids.CORRECT_SEARCH:
+            return (*[dash.no_update] * 3, options, dash.no_update, preview, dash.no_update)
         context = f"“{row[S.EXCERPT]}”" if options else \
-            "No ranked alternatives are stored for this event (it was ingested before they were kept)."
-        return False, f"Where is “{row[S.TOPONYM]}”?", context, options, now
+            "No ranked alternatives are stored for this event: search for the place by name."
+        preview = preview_text(view.index(), row, chosen_place(row, now), scope)
+        return (False, f"Where is “{row[S.TOPONYM]}”?", context, options, now, preview,
+                log_view(view.store.root, can_undo=write_refusal() is None))
 
     @app.callback(
-        Output(ids.CORRECT_STATUS, "children"),
-        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
+        Output(ids.CORRECT_STATUS, "children"), Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
         Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input(ids.CORRECT_SAVE, "n_clicks"),
-        State(ids.CORRECT_CHOICE, "value"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
+        Input(ids.CORRECT_SAVE, "n_clicks"), State(ids.CORRECT_CHOICE, "value"), State(ids.CORRECT_SCOPE, "value"),
+        State(ids.SELECTION, "data"), prevent_initial_call=True,
     )
-    def save(n_clicks, choice, selection):
+    def save(n_clicks, choice, scope, selection):
         row = event_row(view, (selection or {}).get("event"))
         if not n_clicks or row is None:
             return dash.no_update, dash.no_update, dash.no_update
         refused = write_refusal()
         if refused:
             return f"Not saved: {refused}.", dash.no_update, dash.no_update
-        alts = parse_alternatives(row.get(S.ALTERNATIVES))
-        if choice is None or not 0 <= int(choice) < len(alts):
+        place = chosen_place(row, choice)
+        if place is None:
             return "Choose a place first.", dash.no_update, dash.no_update
-        if int(choice) == choice_options(row)[1]:
+        if is_current(place, row) and scope == "event":
             return "That is already its place: choose another one to correct it.", dash.no_update, dash.no_update
-        place = alts[int(choice)]
         try:
-            generation = save_correction(view.store, str(row[S.TOPONYM]), place)
+            generation = save_correction(view.store, str(row[S.TOPONYM]), place, scope=scope or "event",
+                                         event_id=str(row[S.EVENT_ID]), article_id=str(row[S.ARTICLE_ID]))
         except ConflictMapError as err:
             return f"Not saved: {err}", dash.no_update, dash.no_update
         moved = place_key_of({S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon})
-        return (f"Saved: “{row[S.TOPONYM]}” is {place.name} from now on; the stored events that name it moved.",
-                generation, select_event(selection, row[S.EVENT_ID], moved))
+        return (f"Saved: “{row[S.TOPONYM]}” is {place.name} in {SCOPES[scope or 'event']}; "
+                "the corrections log below can undo it.", generation, select_event(selection, row[S.EVENT_ID], moved))
+
+    @app.callback(Output(ids.CORRECT_STATUS, "children", allow_duplicate=True),
+                  Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
+                  Input(ids.CORRECT_UNDO, "data"), prevent_initial_call=True)
+    def undo(action):
+        refused = write_refusal()
+        if refused or not isinstance(action, dict) or not action.get("id"):
+            return (f"Not undone: {refused}." if refused else dash.no_update), dash.no_update
+        try:
+            generation = undo_correction(view.store, str(action["id"]))
+        except ConflictMapError as err:
+            return f"Not undone: {err}", dash.no_update
+        return "Undone: the events are back where they were.", generation

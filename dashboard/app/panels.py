@@ -15,7 +15,8 @@ def panel_fragments(writes: str = "open") -> list:
     return [upload.status_fragment(), correct.correct_fragment(can_save=writes != "read-only"),
             reader.reader_fragment(),
             *(dcc.Store(id=cid) for cid in (ids.EXCERPT_ACTION, ids.EXCERPT_PAGE, ids.CORRECT_EVENT,
-                                            ids.READER_EVENT))]
+                                            ids.READER_EVENT)),
+            dcc.Store(id=ids.TABLE_STATE, data={"view": "list"})]
 
 
 def topbar_controls(writes: str = "open") -> list:

@@ -15,7 +15,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dash
 from dash import Input, Output, State, dcc, html
@@ -23,6 +25,8 @@ from dash import Input, Output, State, dcc, html
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
+from dashboard.app.upload_review import REVIEW, decision, discard, keep, review_view
+from dashboard.errors import ConflictMapError
 from dashboard.ingest.readers import SUFFIXES
 from dashboard.ingest_status import IngestStatus, read_status
 
@@ -113,19 +117,43 @@ def new_job_dir(store_root: Path) -> Path:
     return store_root / INBOX / f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
 
 
-def ingest_command(store_root: Path, job_dir: Path, files: list[Path]) -> list[str]:
-    """The worker process that runs the ingest use case (dashboard/ingest/worker.py), not the CLI."""
-    return [sys.executable, "-m", "dashboard.ingest.worker", str(store_root), str(job_dir / STATUS_FILE),
-            *map(str, files)]
+def ingest_command(store_root: Path, job_dir: Path, files: list[Path], meta: dict | None = None) -> list[str]:
+    """The worker process that runs the ingest use case (dashboard/ingest/worker.py), not the CLI, into
+    the job's review store (upload_review), not `store_root`, which only "Store" adds to; `meta` is
+    what the user gave for every file (outlet, link, publication date)."""
+    given = [arg for key, flag in (("source", "--source"), ("url", "--url"), ("published", "--published"))
+             if (meta or {}).get(key) for arg in (flag, str(meta[key]))]
+    return [sys.executable, "-m", "dashboard.ingest.worker", *given, str(job_dir / REVIEW),
+            str(job_dir / STATUS_FILE), *map(str, files)]
 
 
-def start_ingest(store_root: Path, job_dir: Path, files: list[Path]) -> int:
+UPLOAD_META_LIMIT = 300  # characters of an outlet or a link
+
+
+def upload_meta(source: str | None, url: str | None, published: str | None) -> tuple[dict, str | None]:
+    """The upload's fields as ingest options, or why they cannot be used (named on the page)."""
+    source, url, published = ((v or "").strip() for v in (source, url, published))
+    if len(source) > UPLOAD_META_LIMIT or len(url) > UPLOAD_META_LIMIT:
+        return {}, f"the outlet or the link is over {UPLOAD_META_LIMIT} characters"
+    if url and urlparse(url).scheme not in ("http", "https"):
+        return {}, f"the link {url[:60]!r} is not an http(s) address"
+    if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
+        return {}, f"the publication date {published[:20]!r} is not YYYY-MM-DD"
+    if published:
+        try:
+            date.fromisoformat(published)
+        except ValueError:
+            return {}, f"the publication date {published!r} is not a day of the calendar"
+    return {k: v for k, v in (("source", source), ("url", url), ("published", published)) if v}, None
+
+
+def start_ingest(store_root: Path, job_dir: Path, files: list[Path], meta: dict | None = None) -> int:
     """Start the ingest process and return its pid; a thread reaps it when it ends."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
                                                                    os.environ.get("PYTHONPATH")]))}
     with (job_dir / LOG_FILE).open("wb") as log:
         # cwd is the job folder (no `dashboard` there), so `-m dashboard...` resolves through PYTHONPATH.
-        proc = subprocess.Popen(ingest_command(store_root, job_dir, files), cwd=job_dir, env=env,
+        proc = subprocess.Popen(ingest_command(store_root, job_dir, files, meta), cwd=job_dir, env=env,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     (job_dir / PID_FILE).write_text(str(proc.pid), encoding="utf-8")
@@ -210,9 +238,25 @@ def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None)
     return out
 
 
+def meta_fields() -> html.Details:
+    """Outlet, link and publication date for the next upload (folded under the drop zone)."""
+    def field(cid: str, label: str, **kw: object) -> html.Label:
+        return html.Label([html.Span(label, className="small"),
+                           dcc.Input(id=cid, type="text", value="", autoComplete="off", **kw)])
+
+    return html.Details(className="upload-meta", children=[
+        html.Summary("outlet, link, date", title="what the next upload's files do not say"),
+        field(ids.UPLOAD_SOURCE, "outlet", placeholder="e.g. Daily Courier", maxLength=UPLOAD_META_LIMIT),
+        field(ids.UPLOAD_URL, "link", placeholder="https://…", maxLength=UPLOAD_META_LIMIT, inputMode="url"),
+        field(ids.UPLOAD_PUBLISHED, "published", placeholder="YYYY-MM-DD", maxLength=10, inputMode="numeric"),
+    ])
+
+
 def upload_fragment(hidden: bool = False) -> html.Div:
     """The drop zone (top bar) with its job store and the poll timer (hidden on a read-only server)."""
     return html.Div(className="upload-box", hidden=hidden, children=[
+        meta_fields(),
+        dcc.Store(id=ids.UPLOAD_DECISION),
         # No `accept` filter: the browser would drop other files silently; the server names them instead.
         dcc.Upload(id=ids.UPLOAD, multiple=True, className="upload",
                    children=html.Span(["⇪ ", html.Span("Add articles", className="linkish")],
@@ -238,19 +282,23 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         Output(ids.UPLOAD, "contents"),
         Input(ids.UPLOAD, "contents"),
         State(ids.UPLOAD, "filename"),
+        State(ids.UPLOAD_SOURCE, "value"),
+        State(ids.UPLOAD_URL, "value"),
+        State(ids.UPLOAD_PUBLISHED, "value"),
         prevent_initial_call=True,
     )
-    def receive(contents, filenames):
+    def receive(contents, filenames, source, url, published):
         if not contents:
             return dash.no_update, dash.no_update, dash.no_update
-        refused = write_refusal() or busy(view.store.root, len(contents))
+        meta, problem = upload_meta(source, url, published)
+        refused = write_refusal() or busy(view.store.root, len(contents)) or problem
         if refused:
             return {"job": None, "rejected": [f"Nothing added: {refused}."]}, True, None
         job_dir = new_job_dir(view.store.root)
         saved = save_uploads(job_dir, list(contents), list(filenames or [None] * len(contents)))
         if not saved.accepted:
             return {"job": None, "rejected": saved.rejected}, True, None
-        start_ingest(view.store.root, job_dir, saved.accepted)
+        start_ingest(view.store.root, job_dir, saved.accepted, meta)
         # Clearing the contents lets the same file be uploaded again and keeps it off later round trips.
         return {"job": job_dir.name, "rejected": saved.rejected}, False, None
 
@@ -282,5 +330,39 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         status = job_status(job_dir)
         if status.finished:
             remove_uploaded(job_dir)
-        generation = view.store.manifest()["generation"] if status.state == "done" else dash.no_update
-        return status_view(status, job.get("rejected", []), job_dir), False, status.finished, generation
+        body = status_view(status, job.get("rejected", []), job_dir)
+        if status.state == "done":  # found, not stored: the user decides (upload_review)
+            body = review_view(job_dir, view.store.article_ids()) + body[1:]
+        return body, False, status.finished, dash.no_update
+
+    @app.callback(
+        Output(ids.UPLOAD_STATUS_BODY, "children", allow_duplicate=True),
+        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
+        Input(ids.UPLOAD_DECISION, "data"),
+        State(ids.UPLOAD_JOB, "data"),
+        prevent_initial_call=True,
+    )
+    def decide(choice, job):
+        name = (job or {}).get("job")
+        what = (choice or {}).get("decision")
+        if not name or what not in ("keep", "discard"):
+            return dash.no_update, dash.no_update
+        job_dir = view.store.root / INBOX / os.path.basename(str(name))
+        if not os.path.basename(str(name)) or not (job_dir / REVIEW).is_dir() and decision(job_dir) is None:
+            return [html.Span("This upload has nothing to review.", className="upload-error")], dash.no_update
+        done = decision(job_dir)
+        if done is not None:
+            return [html.Span(f"This upload was {done['decision']} already.")], dash.no_update
+        refused = write_refusal()  # discarding deletes files on the server: a write too
+        if refused:
+            return [html.Span(f"Not {'stored' if what == 'keep' else 'discarded'}: {refused}.",
+                              className="upload-error")], dash.no_update
+        if what == "discard":
+            discard(job_dir)
+            return [html.Span("Discarded: nothing was stored.", className="upload-done")], dash.no_update
+        try:
+            articles, events = keep(job_dir, view.store)
+        except ConflictMapError as err:
+            return [html.Span(f"Not stored: {err}", className="upload-error")], dash.no_update
+        return ([html.Span(f"Added {articles} article(s) and {events} event(s).", className="upload-done")],
+                view.store.manifest()["generation"])

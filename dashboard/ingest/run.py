@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
@@ -30,7 +32,7 @@ class _Progress:
 def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
                  online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
                  dask: str | None = None, partition_size: int | None = None,
-                 max_chars: int | None = None) -> dict:
+                 max_chars: int | None = None, source: str | None = None, url: str | None = None) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
     progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
     With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
@@ -42,8 +44,10 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
             from dashboard.distributed import preflight
 
             preflight(online)  # before reading a large corpus, not after
+        if url and urlparse(url).scheme not in ("http", "https"):
+            raise ConflictMapError(f"--url {url!r}: not an http(s) link")
         return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
-                       max_chars or DEFAULT_MAX_CHARS)
+                       max_chars or DEFAULT_MAX_CHARS, {k: v for k, v in (("source", source), ("url", url)) if v})
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
@@ -51,7 +55,8 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
 
 def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
             user_agent: str, progress: StatusFile, dask: str | None = None,
-            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> dict:
+            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+            given: dict[str, str] | None = None) -> dict:
     from dashboard.corrections import finish_corrections
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
@@ -59,6 +64,8 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     store = EventsStore(store_dir)
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
+    if given:  # --source / --url: what the user says of every article (its id is its text's: unchanged)
+        read.articles[:] = [replace(a, **given) for a in read.articles]
     fresh = _new_articles(read.articles, store.article_ids())
     already = len(read.articles) - len(fresh)
     warnings = [str(w) for w in read.warnings]

@@ -17,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import n_events
 
+from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.app.query import with_place_key
 from dashboard.corrections import parse_alternatives
@@ -164,7 +165,12 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
     labels = [el.text for el in dash_duo.find_elements("#correct-choice label")]
     assert len(labels) == len(alts) and sum(label.endswith("current") for label in labels) == 1
-    click(dash_duo, f"#correct-choice input[value='{other[0]}']")
+    click(dash_duo, f"#correct-choice input[value='alt:{other[0]}']")
+    # This event only, unless another scope is chosen; the count comes before the save.
+    dash_duo.wait_for_contains_text("#correct-preview", "Saving moves 1 event (this event)", timeout=TIMEOUT)
+    click(dash_duo, f"#{ids.CORRECT_SCOPE} input[value='all']")
+    dash_duo.wait_for_contains_text("#correct-preview", f"Saving moves {n_events(idlib)} event", timeout=TIMEOUT)
+    assert "every article that names it" in dash_duo.find_element("#correct-preview").text
     click(dash_duo, "#correct-save")
 
     dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
@@ -182,6 +188,47 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
                                     timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
+
+    # The log lists the correction; its undo puts every event and the override table back.
+    dash_duo.wait_for_contains_text("#correct-log", "“Idlib” → Idlib", timeout=TIMEOUT)
+    click(dash_duo, "#correct-log button[data-undo]")
+    dash_duo.wait_for_contains_text("#correct-status", "Undone", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+                                     for lat, lon, _ in map_keys(dash_duo)), "the marker is not back")
+    back = stored_events(own_seed_store)
+    assert (back[back["toponym"] == "Idlib"]["latitude"] - row["latitude"]).abs().max() < 1e-6
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES) == []
+    dash_duo.wait_for_contains_text("#correct-log", "undone", timeout=TIMEOUT)
+    assert dash_duo.get_logs() == []
+
+
+def test_any_place_found_by_name_corrects_this_event_only(dash_duo, own_seed_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    events = stored_events(own_seed_store)
+    idlib = events[events["toponym"] == "Idlib"]
+    row = idlib.iloc[0]
+    start_app(dash_duo, own_seed_store)
+    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+    dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
+
+    # A place of another country, which no ranked alternative offers.
+    dash_duo.find_element(f"#{ids.CORRECT_SEARCH}").send_keys("Buenos Aires\n")
+    wait_until(dash_duo, lambda: any("found: Buenos Aires" in el.text and "Argentina" in el.text
+                                     for el in dash_duo.find_elements("#correct-choice label")),
+               "the search does not offer Buenos Aires, Argentina")
+    found = next(el for el in dash_duo.find_elements("#correct-choice label")
+                 if "found: Buenos Aires" in el.text and "Argentina" in el.text)
+    found.find_element(By.CSS_SELECTOR, "input").click()
+    dash_duo.wait_for_contains_text("#correct-preview", "Saving moves 1 event (this event) to Buenos Aires",
+                                    timeout=TIMEOUT)
+    click(dash_duo, "#correct-save")
+    dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
+
+    after = stored_events(own_seed_store).set_index("event_id")
+    assert after.loc[row["event_id"], "country_code"] == "AR"
+    others = idlib[idlib["event_id"] != row["event_id"]]["event_id"]
+    assert (after.loc[others, "country_code"] == "SY").all(), "another event naming Idlib moved"
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES) == [], "one event's fix is no rule for later ingests"
     assert dash_duo.get_logs() == []
 
 
@@ -195,7 +242,8 @@ Officials in Kabul said the attack wounded 20 others.
 """
 
 
-def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed_store, tmp_path, monkeypatch):
+def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and_date(dash_duo, own_seed_store,
+                                                                                      tmp_path, monkeypatch):
     # The ingest runs in a child process: it inherits this environment (no user gazetteer folder).
     monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
     good = tmp_path / "kabul.txt"
@@ -203,20 +251,43 @@ def test_uploaded_articles_are_ingested_and_appear_on_the_map(dash_duo, own_seed
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     before = len(stored_events(own_seed_store))
+    generation = EventsStore(own_seed_store).manifest()["generation"]
     start_app(dash_duo, own_seed_store)
     assert not [k for lat, lon, k in map_keys(dash_duo) if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5]
 
-    dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
+    def upload_and_review() -> None:
+        # A multiple file input adds what send_keys gives to what it holds: empty it first.
+        dash_duo.driver.execute_script("document.querySelector('#upload input[type=file]').value = ''")
+        dash_duo.find_element("#upload input[type=file]").send_keys(f"{good}\n{empty}")
+        dash_duo.wait_for_contains_text("#upload-status", "Nothing is stored yet", timeout=120)
+        assert "in 1 article(s)" in dash_duo.find_element("#upload-status").text
+        assert "Kabul" in dash_duo.find_element("#upload-status .upload-review").text
+        problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
+        assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
+        assert EventsStore(own_seed_store).manifest()["generation"] == generation, "stored before the review"
 
-    dash_duo.wait_for_element("#upload-status:not([hidden]) progress", timeout=TIMEOUT)
-    dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=120)
-    problems = [el.text for el in dash_duo.find_elements("#upload-status .upload-problems li")]
-    assert len(problems) == 1 and problems[0].startswith("empty.txt: "), problems
+    upload_and_review()
+    click(dash_duo, "#upload-status button[data-upload='discard']")
+    dash_duo.wait_for_contains_text("#upload-status", "Discarded: nothing was stored", timeout=TIMEOUT)
+    assert EventsStore(own_seed_store).manifest()["generation"] == generation
+    assert not list((own_seed_store / "inbox").glob("*/review")), "the discarded review store was kept"
+
+    # Outlet, link and date for the next upload's files.
+    dash_duo.find_element(".upload-meta summary").click()
+    dash_duo.find_element(f"#{ids.UPLOAD_SOURCE}").send_keys("Kabul Evening Post")
+    dash_duo.find_element(f"#{ids.UPLOAD_URL}").send_keys("https://example.org/kabul-blast")
+    dash_duo.find_element(f"#{ids.UPLOAD_PUBLISHED}").send_keys("2020-03-03")
+    upload_and_review()
+    click(dash_duo, "#upload-status button[data-upload='keep']")
+    dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: [k for lat, lon, k in map_keys(dash_duo)
                                   if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5],
                "no Kabul marker after the upload")
     after = stored_events(own_seed_store)
     assert len(after) > before
+    kabul = after[after["source"] == "Kabul Evening Post"]
+    assert len(kabul) and (kabul["url"] == "https://example.org/kabul-blast").all()
+    assert (kabul["published"].dt.strftime("%Y-%m-%d") == "2020-03-03").all()
     dash_duo.wait_for_contains_text("#summary", f"{n_events(after)} of {n_events(after)} events", timeout=TIMEOUT)
     # Ingested, the uploaded files are deleted; the job's status and log stay.
     assert not list((own_seed_store / "inbox").glob("*/[0-9][0-9][0-9]-*")), "an uploaded file was kept"

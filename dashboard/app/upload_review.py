@@ -1,0 +1,103 @@
+"""Upload with review: the upload's ingest writes into a store of its own in the job folder
+(`review/`), the page lists what it found, and only "Store" adds it to the real store (one
+`EventsStore.append`, merged with the stored reports as an ingest merges); "Discard" deletes it.
+
+No spaCy here: keeping the events reads the review store and appends its rows and articles.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from dash import html
+
+from dashboard import schema as S
+from dashboard.app.query import format_date
+from dashboard.ingest.article import Article
+from dashboard.store import EventsStore
+
+REVIEW = "review"  # the job folder's store of what the upload found
+DECISION = "decision.json"  # {"decision": "stored"|"discarded", ...}: written once the user chose
+REVIEW_SHOWN = 50  # events listed for review (the count says how many there are)
+
+
+def review_store(job_dir: Path) -> EventsStore:
+    return EventsStore(job_dir / REVIEW)
+
+
+def decision(job_dir: Path) -> dict | None:
+    path = job_dir / DECISION
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
+def _articles(frame: pd.DataFrame) -> list[Article]:
+    out = []
+    for r in frame.to_dict("records"):
+        published = r.get("published")
+        try:
+            extra = json.loads(r.get("extra") or "{}")
+        except ValueError:
+            extra = {}
+        out.append(Article(
+            text=r["text"], title=r.get("title") or "", source=r.get("source") or "", url=r.get("url") or "",
+            path=r.get("path") or "", extra=extra if isinstance(extra, dict) else {}, article_id=r["article_id"],
+            published=pd.Timestamp(published).date() if published is not None and pd.notna(published) else None,
+            published_inferred=bool(r.get("published_inferred")) if pd.notna(r.get("published_inferred")) else False))
+    return out
+
+
+def keep(job_dir: Path, store: EventsStore) -> tuple[int, int]:
+    """Add the reviewed articles and events to `store`; returns (articles, events) added (articles it
+    holds already are left out, as an ingest leaves them). The review store is deleted after."""
+    staged = review_store(job_dir)
+    added = (0, 0)
+    if staged.exists():
+        added = store.append(staged.load_events(), _articles(staged.load_articles()))
+    _decide(job_dir, {"decision": "stored", "articles_added": added[0], "events_added": added[1]})
+    return added
+
+
+def discard(job_dir: Path) -> None:
+    _decide(job_dir, {"decision": "discarded"})
+
+
+def _decide(job_dir: Path, record: dict) -> None:
+    (job_dir / DECISION).write_text(json.dumps({**record, "on": f"{date.today():%Y-%m-%d}"}), encoding="utf-8")
+    shutil.rmtree(job_dir / REVIEW, ignore_errors=True)
+
+
+def review_view(job_dir: Path, known: set[str]) -> list:
+    """What the upload found, for the user to store or discard: counts, the events (text as text)
+    and the two buttons (their clicks reach ids.UPLOAD_DECISION through assets/panels.js)."""
+    staged = review_store(job_dir)
+    events = staged.load_events() if staged.exists() else S.coerce_events(pd.DataFrame(columns=list(S.NAMES)))
+    articles = staged.load_articles() if staged.exists() else pd.DataFrame(columns=list(S.ARTICLE_COLUMNS))
+    if S.RECORD_KIND in events.columns:
+        events = events[events[S.RECORD_KIND].fillna("event") != "mention"]
+    old = int(articles["article_id"].isin(known).sum())
+    events = events.sort_values(S.EVENT_DATE, ascending=False, na_position="last")
+    head = (f"Found {len(events)} event(s) in {len(articles)} article(s)"
+            + (f" ({old} already stored: they are left out)" if old else "") + ". Nothing is stored yet.")
+    items = []
+    for r in events.head(REVIEW_SHOWN).to_dict("records"):
+        deaths = r.get(S.FATALITIES)
+        items.append(html.Li([
+            html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"), " · ",
+            html.Span(r.get(S.SUB_EVENT_TYPE) or r.get(S.EVENT_TYPE) or "event"), " · ",
+            html.Span(str(r.get(S.LOCATION) or r.get(S.TOPONYM) or "no place")),
+            *([" · ", html.Span(f"{int(deaths)} killed", className="deaths")] if pd.notna(deaths) else []),
+            html.Blockquote(str(r.get(S.EXCERPT) or ""), className="sentence"),
+        ]))
+    more = [html.P(f"…and {len(events) - REVIEW_SHOWN} more.", className="hint")] if len(events) > REVIEW_SHOWN else []
+    return [html.Strong(head, className="upload-review-head"), html.Ul(items, className="upload-review"), *more,
+            html.Div([html.Button("Store these events", type="button", className="button",
+                                  **{"data-upload": "keep"}),
+                      html.Button("Discard", type="button", className="button", **{"data-upload": "discard"})],
+                     className="actions")]

@@ -1,0 +1,145 @@
+"""What one interaction costs the browser, for `conflictmap bench --events N`: the callback requests
+a marker click, a timeline brush, a filter change and a playback step send, and the CPU seconds
+Chromium spends until the page is idle again.
+
+Each interaction acts as the page's own events do (plotly's click event, plotly's relayout of the
+timeline, a click on a filter control, the Play button), then waits until dash-renderer has no
+callback pending and no graph is redrawing. The CPU time is the renderer's main-thread task time
+from the Chrome DevTools Protocol's performance metrics (`Performance.getMetrics`, TaskDuration:
+scripting, style, layout and paint), and beside it the CPU time of every Chromium process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+SETTLED_JS = """
+const state = window.store && window.store.getState();
+if (!state || !state.callbacks) return false;
+const pending = Object.entries(state.callbacks).filter(([k]) => k !== 'stored' && k !== 'completed')
+    .flatMap(([, list]) => list);
+return pending.length === 0 && !document.querySelector('.dash-graph--pending, [data-dash-is-loading="true"]');
+"""
+REQUESTS_JS = ("return performance.getEntriesByType('resource')"
+               ".filter(e => e.name.indexOf('_dash-update-component') >= 0).length")
+SUMMARY_JS = "const s = document.getElementById('summary'); return s ? s.textContent : '';"
+# A marker's click as plotly reports it (dcc.Graph turns plotly_click into clickData).
+CLICK_JS = """
+const gd = document.querySelector('#map .js-plotly-plot');
+const keys = [];
+for (const t of gd._fullData) {
+    if (String(t.name).startsWith('basemap: ')) continue;
+    for (const c of Array.from(t.customdata || [])) {
+        if (typeof c === 'string' && !c.startsWith('cluster|')) keys.push(c);
+    }
+}
+const key = keys[arguments[0] % keys.length];
+gd.emit('plotly_click', {points: [{customdata: key, curveNumber: 0, pointNumber: 0}]});
+return key;
+"""
+BRUSH_JS = """
+return Plotly.relayout(document.querySelector('#timeline .js-plotly-plot'),
+                       {'xaxis.range[0]': arguments[0], 'xaxis.range[1]': arguments[1]}).then(() => true);
+"""
+PLAY_JS = "document.getElementById('play').click(); return true;"
+# The interval's own timer slowed to an hour: a step is then one tick, sent as the timer sends it
+# (a new n_intervals), not as many as a slow redraw lets the 1.2 s timer fire meanwhile.
+SLOW_TIMER_JS = "window.dash_clientside.set_props('play-interval', {interval: 3600000}); return true;"
+TICK_JS = "window.dash_clientside.set_props('play-interval', {n_intervals: arguments[0]}); return true;"
+FILTER_JS = "document.querySelector('#precise-only input').click(); return true;"
+
+
+def _metrics(driver) -> float:
+    found = driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
+    return float(next((m["value"] for m in found if m["name"] == "TaskDuration"), 0.0))
+
+
+def measure(driver, act: Callable[[], object], changed: Callable[[], bool], browser_cpu: Callable[[], float],
+            timeout: float = 120.0) -> tuple[int, float, float, float]:
+    """(requests, main-thread CPU s, all-process CPU s, wall s) of one interaction: act, then wait
+    until `changed()` holds and the page is settled."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    before, task0, cpu0, t0 = driver.execute_script(REQUESTS_JS), _metrics(driver), browser_cpu(), time.perf_counter()
+    act()
+    WebDriverWait(driver, timeout, poll_frequency=0.02).until(
+        lambda d: changed() and d.execute_script(SETTLED_JS), "the page did not settle")
+    return (int(driver.execute_script(REQUESTS_JS)) - before, _metrics(driver) - task0, browser_cpu() - cpu0,
+            time.perf_counter() - t0)
+
+
+def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[str, str], repeat: int = 3) -> dict:
+    """requests_* and browser_cpu_s_* (medians of `repeat`) for click, brush, filter and play, on a
+    page already loaded and settled; `dates` is the span of the store's events (brushes fall in it)."""
+    driver.execute_cdp_cmd("Performance.enable", {"timeDomain": "threadTicks"})
+    driver.execute_script("performance.setResourceTimingBufferSize(100000)")
+    lo, hi = (np.datetime64(d, "D") for d in dates)
+    span = int((hi - lo).astype(int))
+    summary = lambda: driver.execute_script(SUMMARY_JS)  # noqa: E731 (read many times below)
+    runs: dict[str, list[tuple[int, float, float, float]]] = {k: [] for k in ("click", "brush", "filter", "play")}
+    for i in range(repeat):
+        was = summary()
+        runs["click"].append(measure(driver, lambda i=i: driver.execute_script(CLICK_JS, i * 7),
+                                     lambda was=was: summary() != was, browser_cpu))
+        start = lo + (i * 37) % max(span - 30, 1)
+        window = (str(start), f"{start + 20 + 10 * i} 23:59:59")
+        was = summary()
+        runs["brush"].append(measure(driver, lambda w=window: driver.execute_script(BRUSH_JS, *w),
+                                     lambda was=was: summary() != was, browser_cpu))
+        was = driver.current_url
+        runs["filter"].append(measure(driver, lambda: driver.execute_script(FILTER_JS),
+                                      lambda was=was: driver.current_url != was, browser_cpu))
+        # Play (its first step, not counted), then one tick of the playback timer: the step's
+        # requests and the redraw; then Pause.
+        driver.execute_script(SLOW_TIMER_JS)
+        was = summary()
+        measure(driver, lambda: driver.execute_script(PLAY_JS), lambda was=was: summary() != was, browser_cpu)
+        was = summary()
+        runs["play"].append(measure(driver, lambda i=i: driver.execute_script(TICK_JS, 1000 + i),
+                                    lambda was=was: summary() != was, browser_cpu))
+        was = driver.current_url
+        measure(driver, lambda: driver.execute_script(PLAY_JS), lambda was=was: driver.current_url != was,
+                browser_cpu)
+    out: dict[str, object] = {}
+    for name, rows in runs.items():
+        out[f"requests_{name}"] = int(np.median([r[0] for r in rows]))
+        out[f"browser_cpu_s_{name}"] = round(float(np.median([r[1] for r in rows])), 3)
+        out[f"browser_tree_cpu_s_{name}"] = round(float(np.median([r[2] for r in rows])), 3)
+        out[f"browser_wall_s_{name}"] = round(float(np.median([r[3] for r in rows])), 3)
+    return out
+
+
+def browser_interactions(url: str, dates: tuple[str, str], repeat: int = 3, timeout: float = 300.0) -> dict:
+    """Open the page in headless Chromium (a fresh profile), wait until it is drawn and idle, then
+    interaction_figures."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from dashboard.bench import CHROME_ARGS, MARKERS_JS, _tree_cpu_s
+
+    options = webdriver.ChromeOptions()
+    for arg in (*CHROME_ARGS, "--window-size=1280,800"):
+        options.add_argument(arg)
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chrome:
+        options.binary_location = chrome
+    try:
+        driver = webdriver.Chrome(options=options)
+    except WebDriverException as err:
+        raise RuntimeError(f"cannot start headless Chromium: {err.msg}") from err
+    try:
+        pid = driver.service.process.pid
+        driver.get(url)
+        WebDriverWait(driver, timeout, poll_frequency=0.05).until(
+            lambda d: d.execute_script(MARKERS_JS) > 0 and d.execute_script(SETTLED_JS), "the page never settled")
+        return interaction_figures(driver, lambda: _tree_cpu_s(pid), dates, repeat)
+    except WebDriverException as err:  # a timeout among them: the figure is missing, the bench goes on
+        raise RuntimeError(f"browser interactions: {err.msg}") from err
+    finally:
+        driver.quit()

@@ -1,0 +1,111 @@
+"""The corrections log: one JSON line per saved correction or undo, in the store's folder.
+
+A line is written by the work a store write leaves pending (dashboard.corrections): the store swap
+that moves the events carries the line in its manifest, and `finish_corrections` appends it. A
+line is appended once whatever the crashes in between: its id is checked first.
+
+Each correction keeps where its events were before (`before`: the old place fields, each with the
+event ids that had them), so an undo puts exactly those events back, and a correction is undone
+only while no later correction moved any of the same events.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.errors import CorrectionError, StoreError
+
+LOG = "corrections.jsonl"
+# The columns a correction changes (corrections.reresolve) and an undo puts back.
+PLACE_FIELDS = (S.LOCATION, S.LATITUDE, S.LONGITUDE, S.GEONAMEID, S.FEATURE_CODE, S.COUNTRY, S.COUNTRY_CODE,
+                S.ADMIN1, S.GEO_PRECISION)
+
+
+def read_log(root: Path) -> list[dict]:
+    """Every line of the store's log, oldest first (a torn last line, from a crash, is skipped)."""
+    path = Path(root) / LOG
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(item, dict) and item.get("id"):
+            out.append(item)
+    return out
+
+
+def append_log(root: Path, record: dict) -> None:
+    """Add `record` unless a line with its id is there already (a finish run twice)."""
+    if any(r["id"] == record["id"] for r in read_log(root)):
+        return
+    path = Path(root) / LOG
+    try:
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as err:
+        raise StoreError(f"{path}: cannot write the corrections log ({err.strerror or err})") from err
+
+
+def _plain(value: object) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def before_groups(rows: pd.DataFrame) -> list[dict]:
+    """The place fields of these rows before a correction: one entry per distinct place, with its event ids."""
+    groups: dict[str, dict] = {}
+    for r in rows.to_dict("records"):
+        fields = {c: _plain(r.get(c)) for c in PLACE_FIELDS}
+        key = json.dumps(fields, sort_keys=True, default=str)
+        groups.setdefault(key, {"fields": fields, "events": []})["events"].append(str(r[S.EVENT_ID]))
+    return list(groups.values())
+
+
+def moved_ids(record: dict) -> set[str]:
+    return {e for g in record.get("before") or [] for e in g["events"]}
+
+
+def corrections(root: Path) -> list[dict]:
+    """The saved corrections, newest first, each with `undone` (an undo line names it)."""
+    log = read_log(root)
+    undone = {r["undoes"] for r in log if r.get("undoes")}
+    return [{**r, "undone": r["id"] in undone} for r in reversed(log) if not r.get("undoes")]
+
+
+def undo_target(root: Path, correction_id: str) -> dict:
+    """The correction to undo; CorrectionError when it is unknown, undone, or a later correction
+    still in force moved some of its events (undo that one first)."""
+    items = corrections(root)
+    pos = next((i for i, r in enumerate(items) if r["id"] == correction_id), None)
+    if pos is None:
+        raise CorrectionError(f"no correction {correction_id!r} in the log")
+    record = items[pos]
+    if record["undone"]:
+        raise CorrectionError("that correction is undone already")
+    mine = moved_ids(record)
+    later = [r for r in items[:pos] if not r["undone"] and moved_ids(r) & mine]
+    if later:
+        raise CorrectionError(f"a later correction (“{later[-1]['toponym']}”) moved some of the same events: "
+                              "undo it first")
+    return record
+
+
+def restore_rows(events: pd.DataFrame, record: dict) -> pd.DataFrame:
+    """The rows a correction moved, with the place fields they had before it."""
+    out = events.copy()
+    for group in record.get("before") or []:
+        mask = out[S.EVENT_ID].astype(str).isin(group["events"])
+        for col, value in group["fields"].items():
+            out.loc[mask, col] = pd.NA if value is None else value
+    return S.coerce_events(out)
