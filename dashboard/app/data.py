@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +20,9 @@ from dashboard.app.engine import (
 from dashboard.app.views import DuckViews, MemoryViews
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
+
+if TYPE_CHECKING:  # imported where first used: DuckDB loads only for a store past the in-memory size
+    from dashboard.app.duck import DuckEngine
 
 ENGINES = ("auto", "duckdb", "memory")
 # With "auto" (the default), stores up to this many events are answered from the in-memory index
@@ -41,7 +45,7 @@ class StoreView:
         self._generation = -1
         self._index: EventIndex | None = None
         self._events: pd.DataFrame | None = None
-        self._duck = None
+        self._duck: DuckEngine | None = None
         self._duck_views: DuckViews | None = None
 
     def engine_for(self, m: dict) -> str:

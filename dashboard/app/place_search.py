@@ -81,7 +81,7 @@ def place_by_row(i: object) -> Alternative | None:
     """The place of a gazetteer row a search offered (the dialog's value "gaz:<row>"); None if it is no row."""
     gaz, _ = gazetteer()
     try:
-        row = int(i)
+        row = int(str(i))
     except (TypeError, ValueError):
         return None
     return as_alternative(gaz, row) if 0 <= row < len(gaz) else None

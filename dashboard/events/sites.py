@@ -151,12 +151,16 @@ def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym
     return out
 
 
+def _precision(t: Toponym) -> int:
+    return t.place.precision if t.place is not None else 4
+
+
 def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> Toponym | None:
     """The finest known place of the sentence below country level, else the one before. A place the
     sentence names as a destination or an origin ("evacuated to Aleppo") is not where its sites are."""
     here = {i: t for i, t in known.items() if not _away(sent.doc[i])}
-    inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (t.place.precision, t.start))
-    inside = [t for t in inside if t.place.precision < 4]
+    inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (_precision(t), t.start))
+    inside = [t for t in inside if _precision(t) < 4]
     return inside[0] if inside else previous
 
 
@@ -191,7 +195,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
             if tok.i in sites:
                 continue
             root = _conj_root(tok)
-            if root.i != tok.i and (root.i in sites or root.i in known and known[root.i].place.precision <= 2):
+            if root.i != tok.i and (root.i in sites or root.i in known and _precision(known[root.i]) <= 2):
                 sites[tok.i] = sites.get(root.i)
             elif root.i == tok.i and any(c.dep_ == "conj" and c.i in sites for c in tok.children):
                 sites[tok.i] = next(sites[c.i] for c in tok.children if c.dep_ == "conj" and c.i in sites)

@@ -65,7 +65,8 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
     if given:  # --source / --url: what the user says of every article (its id is its text's: unchanged)
-        read.articles[:] = [replace(a, **given) for a in read.articles]
+        read.articles[:] = [replace(a, source=given.get("source", a.source), url=given.get("url", a.url))
+                            for a in read.articles]
     fresh = _new_articles(read.articles, store.article_ids())
     already = len(read.articles) - len(fresh)
     warnings = [str(w) for w in read.warnings]
