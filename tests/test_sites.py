@@ -110,7 +110,8 @@ def test_an_unnamed_author_leaves_the_territory_sub_type(plain_row) -> None:
 
 
 def test_a_province_that_names_its_town_is_its_container(pipeline) -> None:
-    ev = rows_of(pipeline, "A car bomb killed nine people outside a bakery in the Idlib town of Saraqib late on Friday.")
+    ev = rows_of(pipeline, "A car bomb killed nine people outside a bakery in the Idlib town of Saraqib "
+                           "late on Friday.")
     assert len(ev) == 1 and ev[S.FATALITIES].tolist() == [9]
 
 
