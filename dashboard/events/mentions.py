@@ -20,7 +20,10 @@ _RUNNING = re.compile(
     r"\b(?:since (?:the |its |it |their |they |a |an |\w+ )?(?:start|began|beginning|outbreak|war|conflict|uprising|"
     r"revolt|intervention|intervened|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|last|early|late|mid)"
-    r"|since (?:the|its|their|a) (?:\w+ ){0,2}(?:began|started|erupted|collapsed|broke down|was launched|took effect)"
+    r"|since (?:the|its|their|a) (?:\w+ ){0,4}(?:began|started|erupted|collapsed|broke down|was launched|took effect"
+    r"|passed|adopted|signed|declared|entered into force)"
+    # Deaths counted over a whole country or region: "more than 900 killed across the north".
+    r"|(?:killed|died|dead|deaths) across\b"
     r"|so far(?: this| in)?|to date|(?:over|in|during|within) the (?:past|last|previous) (?:few |several |two |three |"
     r"four |five |six |ten |\d+ )?(?:days|weeks|months|years|decade)"
     r"|in recent (?:days|weeks|months|years)|(?:this|last) (?:year|month)(?:'s)? (?:alone|so far)"
