@@ -25,6 +25,7 @@ def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: 
      "mention.running_total"),
     ("They are among 800 civilians killed across the country this spring, the monitor said.",
      "mention.running_total"),
+    ("The monitor has recorded 640 deaths in shelling over the past year.", "mention.running_total"),
     ("Moscow has been waging an air campaign over the province for two years.", "mention.campaign"),
     ("Government jets stepped up their raids on the northern suburbs.", "mention.campaign"),
     ("The senator called for strikes on the airbase.", "mention.hypothetical"),

@@ -25,7 +25,7 @@ _RUNNING = re.compile(
     # Deaths counted over a whole country or region: "more than 900 killed across the north".
     r"|(?:killed|died|dead|deaths) across\b"
     r"|so far(?: this| in)?|to date|(?:over|in|during|within) the (?:past|last|previous) (?:few |several |two |three |"
-    r"four |five |six |ten |\d+ )?(?:days|weeks|months|years|decade)"
+    r"four |five |six |ten |\d+ )?(?:days|weeks|months|years|decade|year|month|week)"
     r"|in recent (?:days|weeks|months|years)|(?:this|last) (?:year|month)(?:'s)? (?:alone|so far)"
     r"|throughout the (?:war|conflict|year)|(?:\w+|\d+)-year(?:-old)? (?:war|conflict|civil war)"
     r"|(?:the|a|its) (?:war|conflict) (?:has |that has |which has )?(?:killed|claimed|left)"
