@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.app.compress import held_answer
 from dashboard.ingest.article import Article
 from dashboard.ingest.readers import read_paths
 from dashboard.nlp import pipe_docs, worker_count
@@ -213,18 +214,7 @@ def timed_wsgi(inner: Callable) -> Callable:
     other processes on a shared machine do not inflate)."""
     def app(environ: dict, start_response: Callable) -> list[bytes]:
         t0, c0 = time.perf_counter(), time.thread_time()
-        held: dict = {}
-
-        def hold(status: str, headers: list, exc_info: object = None) -> Callable:
-            held.update(status=status, headers=headers, exc_info=exc_info)
-            return lambda _data: None
-
-        chunks = inner(environ, hold)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+        held, body = held_answer(inner, environ)
         headers = [*held["headers"], ("X-Server-Ms", f"{(time.perf_counter() - t0) * 1000:.3f}"),
                    ("X-Server-Cpu-Ms", f"{(time.thread_time() - c0) * 1000:.3f}")]
         start_response(held["status"], headers, held["exc_info"])

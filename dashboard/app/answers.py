@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-from dashboard.app.compress import wants_gzip
+from dashboard.app.compress import held_answer, wants_gzip
 
 UPDATE_PATH = "/_dash-update-component"
 LIMIT_BYTES = 48 * 2**20
@@ -114,18 +114,7 @@ def remember(app: Callable, generation: Callable[[], object], outputs: Iterable[
         if kept is not None:
             start_response(kept[0], [*kept[1], (CACHE_HEADER, "hit")])
             return [kept[2]]
-        held: dict = {}
-
-        def hold(status: str, headers: list, exc_info: object = None) -> Callable:
-            held.update(status=status, headers=headers, exc_info=exc_info)
-            return lambda _data: None
-
-        chunks = app(environ, hold)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+        held, body = held_answer(app, environ)
         if held["status"].startswith("200") and held["exc_info"] is None and generation() == before:
             cache.put(key, (held["status"], list(held["headers"]), body))
         start_response(held["status"], [*held["headers"], (CACHE_HEADER, "miss")], held["exc_info"])

@@ -48,6 +48,25 @@ def wants_gzip(environ: dict) -> bool:
                for part in accepted.split(","))
 
 
+def held_answer(app: Callable, environ: dict) -> tuple[dict, bytes]:
+    """Run a WSGI app to the end and hold its answer: ({status, headers, exc_info}, body). The
+    wrappers that change or keep an answer (gzip, kept answers, the bench's timing) start the
+    response themselves once they have the whole body."""
+    held: dict = {}
+
+    def hold(status: str, headers: list, exc_info: object = None) -> Callable:
+        held.update(status=status, headers=headers, exc_info=exc_info)
+        return lambda _data: None
+
+    chunks = app(environ, hold)
+    try:
+        body = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return held, body
+
+
 def compress(app: Callable, level: int = 6) -> Callable:
     """Wrap a WSGI app: gzip compressible answers of at least MIN_BYTES for clients that accept it."""
     cache = _Cache()
@@ -55,18 +74,7 @@ def compress(app: Callable, level: int = 6) -> Callable:
     def compressed(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if not wants_gzip(environ) or environ.get("REQUEST_METHOD") == "HEAD":
             return app(environ, start_response)
-        held: dict = {}
-
-        def hold(status: str, headers: list, exc_info: object = None) -> Callable:
-            held.update(status=status, headers=headers, exc_info=exc_info)
-            return lambda _data: None
-
-        chunks = app(environ, hold)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
+        held, body = held_answer(app, environ)
         headers = held["headers"]
         names = {k.lower(): v for k, v in headers}
         kind = names.get("content-type", "").lower()
