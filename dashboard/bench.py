@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -377,28 +378,33 @@ def _tree_cpu_s(pid: int) -> float:
     return total
 
 
+def headless_chromium(*extra_args: str) -> Any:
+    """A headless Chromium with a fresh profile (Debian's `chromium` when installed), or RuntimeError."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+
+    options = webdriver.ChromeOptions()
+    for arg in (*CHROME_ARGS, *extra_args):
+        options.add_argument(arg)
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chrome:
+        options.binary_location = chrome
+    try:
+        return webdriver.Chrome(options=options)
+    except WebDriverException as err:
+        raise RuntimeError(f"cannot start headless Chromium: {err.msg}") from err
+
+
 def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float, int]:
     """Headless Chromium, fresh profile: seconds from navigation to map markers drawn, the number of
     severe console messages, the CPU seconds the browser's processes spent meanwhile (which,
     unlike the wall time, other work on a shared machine does not inflate), and the bytes the page
     loaded over the network until then (compressed, as transferred)."""
-    import shutil
-
-    from selenium import webdriver
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chrome:
-        options.binary_location = chrome
-    from selenium.common.exceptions import WebDriverException
-
-    try:
-        driver = webdriver.Chrome(options=options)
-    except WebDriverException as err:
-        raise RuntimeError(f"cannot start headless Chromium: {err.msg}") from err
+    driver = headless_chromium()
     try:
         browser = driver.service.process.pid
         cpu0 = _tree_cpu_s(browser)

@@ -115,24 +115,12 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
 def browser_interactions(url: str, dates: tuple[str, str], repeat: int = 3, timeout: float = 300.0) -> dict:
     """Open the page in headless Chromium (a fresh profile), wait until it is drawn and idle, then
     interaction_figures."""
-    import shutil
-
-    from selenium import webdriver
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from dashboard.bench import CHROME_ARGS, MARKERS_JS, _tree_cpu_s
+    from dashboard.bench import MARKERS_JS, _tree_cpu_s, headless_chromium
 
-    options = webdriver.ChromeOptions()
-    for arg in (*CHROME_ARGS, "--window-size=1280,800"):
-        options.add_argument(arg)
-    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chrome:
-        options.binary_location = chrome
-    try:
-        driver = webdriver.Chrome(options=options)
-    except WebDriverException as err:
-        raise RuntimeError(f"cannot start headless Chromium: {err.msg}") from err
+    driver = headless_chromium("--window-size=1280,800")
     try:
         pid = driver.service.process.pid
         driver.get(url)
