@@ -246,11 +246,12 @@ def dateline(text: str) -> date | None:
     return dateline_span(text)[0]
 
 
-def dateline_span(text: str) -> tuple[date | None, int]:
+def dateline_span(text: str, byline: bool = True) -> tuple[date | None, int]:
     """The date an article's text opens with and where that dateline ends ((None, 0) without one).
 
     The end lets a reader of the first sentence skip the dateline: it dates the publication, not
-    what the headline after it reports ("Published May 3 2016 Shelling kills four on Monday")."""
+    what the headline after it reports ("Published May 3 2016 Shelling kills four on Monday").
+    Without a date at the very start, an agency byline under the headline is the dateline (`byline`)."""
     lead = _DATELINE_LEAD.match(text)
     at = lead.end() if lead else 0
     if at > DATELINE_CHARS:
@@ -269,4 +270,24 @@ def dateline_span(text: str) -> tuple[date | None, int]:
             break
         if mention.kind in ("iso", "mdy", "dmy"):
             return date(mention.year, mention.month, mention.day), at + mention.end  # type: ignore[arg-type]
+    return byline_date(text) if byline else (None, 0)
+
+
+# A news agency's byline after the headline: "Four killed in Homs  AFP Sunday 15 Oct 2017 Shelling
+# killed…" (`dates.byline`). Pages flattened to text keep it where the page shows it, under the
+# headline; it is the story's own date, however the article's supplied date was recorded.
+AGENCIES = ("AFP", "Agence France-Presse", "Reuters", "AP", "Associated Press", "Anadolu", "Xinhua", "dpa",
+            "SANA", "TASS", "Sputnik")
+_BYLINE = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
+                     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})")
+BYLINE_CHARS = 300  # a byline sits under the headline, not in the story
+
+
+def byline_date(text: str) -> tuple[date | None, int]:
+    """The date of an agency byline near the top ("AFP Thursday 6 Mar 2014") and where it ends."""
+    for m in _BYLINE.finditer(text[:BYLINE_CHARS]):
+        mentions = find_date_mentions(text[m.end():m.end() + DATELINE_CHARS])
+        if mentions and mentions[0].start == 0 and mentions[0].kind == "dmy":
+            d = mentions[0]
+            return date(d.year, d.month, d.day), m.end() + d.end  # type: ignore[arg-type]
     return None, 0

@@ -87,6 +87,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("dates.dateline", "dates",
              "relative days resolve against the date the article's text opens with (its dateline), "
              "when it has one"),
+    RuleInfo("dates.byline", "dates",
+             "an agency byline with a date under the headline ('Four killed in Homs AFP Sunday 15 Oct 2017') "
+             "is the article's dateline when the text does not open with one"),
     RuleInfo("dates.dateline_not_event", "dates",
              "the dateline dates the publication, not what the headline after it reports: a sentence that opens "
              "the article reads its event's date from the words after the dateline ('Published May 3 Shelling "

@@ -103,3 +103,14 @@ def test_an_undated_report_does_not_bridge_two_days(row) -> None:
             row(90, event_date="2020-03-04", date_source="published", fatalities=30)]
     out = assemble(rows)
     assert sorted(r[S.EVENT_DATE] for r in out) == ["2020-03-03", "2020-03-04"]
+
+
+def test_an_undated_headline_does_not_join_last_weeks_event(row) -> None:
+    # Published on the 8th: the undated headline's shelling is the news, not the bombing the story
+    # recalls from the 4th at the same town.
+    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+            row(40, event_date="2020-03-04", fatalities=9)]
+    assert len(assemble(rows)) == 2
+    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+            row(40, event_date="2020-03-07", fatalities=3)]
+    assert len(assemble(rows)) == 1  # the day before: the same news

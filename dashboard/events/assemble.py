@@ -6,7 +6,7 @@ sentence-level extractor makes a row of each. Here the event rows of one article
 - `assemble.same_place_day`: the same kind of event (the three violent ACLED types are one kind),
   the same resolved place and the same day;
 - `assemble.undated_repeat`: a row the text does not date (its date is the publication's) joins the
-  dated event of the same kind and place;
+  dated event of the same kind and place from the publication day or the two before (news is new);
 - `assemble.coarse_into_fine`: a row placed at province or country level joins a finer event of the
   same kind and day inside that province or country; so does a row at the known place an unlisted
   site was placed at (`location.unlisted_site`).
@@ -50,11 +50,11 @@ def _undated(row: dict) -> bool:
     return row[S.DATE_SOURCE] == "published"
 
 
-RECENT_DAYS = 7  # an undated headline or lead tells the news of the last week, not a past event
+RECENT_DAYS = 2  # an undated headline or lead tells the news of the day or the day before, not a past event
 
 
 def recent(dated: dict, undated: dict) -> bool:
-    """Whether a dated row falls in the week before the publication day an undated row carries."""
+    """Whether a dated row falls on the publication day an undated row carries or the two before it."""
     try:
         delta = (pd.Timestamp(undated[S.EVENT_DATE]) - pd.Timestamp(dated[S.EVENT_DATE])).days
     except (TypeError, ValueError):

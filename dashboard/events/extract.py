@@ -819,7 +819,8 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
     """One row per (sentence, place that can locate its event)."""
     rules = load_lexicon()
     rows: list[dict] = []
-    opening, dateline_end = dateline_span(article.text) if switches.on("dates.dateline") else (None, 0)
+    opening, dateline_end = dateline_span(article.text, switches.on("dates.byline")) \
+        if switches.on("dates.dateline") else (None, 0)
     if not switches.on("dates.dateline_not_event"):
         dateline_end = 0
     published = opening or article.published  # what relative days in the text count from

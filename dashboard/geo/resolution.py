@@ -12,7 +12,7 @@ from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.lookup import Lookup, lookup_names
-from dashboard.geo.names import admin_before, own_name, self_key
+from dashboard.geo.names import admin_before, is_generic_name, own_name, self_key
 from dashboard.geo.ranking import POOL_SIZE, Context, co_support, rank
 from dashboard.geo.recognition import recognize
 from dashboard.geo.structure import containers, district_pairs, keep_parts_in_their_town, narrowed_options, nearest_town
@@ -219,6 +219,8 @@ def _own_name_runner_up(doc: _Document, i: int, ranked: list[tuple[Place, float]
     if not doc.switches.on("resolution.own_name_runner_up"):
         return None
     key = fold(doc.toponyms[i].text)
+    if is_generic_name(doc.looked.name_of(key)):
+        return None  # "West Coast", "South East": many places bear such names as their own
     named = ev.context(key, doc.preferred, doc.support).countries
     for place, score in ranked[1:]:
         if named.get(place.country_code, 0) > 0 and own_name(place, doc.looked.name_of(key)) \
