@@ -90,7 +90,8 @@ def event_row(**overrides) -> dict:
     row = {
         "event_id": "e1", "article_id": "a1", "event_date": "2020-03-04", "date_precision": "day",
         "date_source": "sentence", "is_future": False, "event_type": "Battles", "sub_event_type": "Armed clash",
-        "trigger": "clashed", "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
+        "trigger": "clashed", "trigger_start": text_start + 15, "trigger_end": text_start + 22,
+        "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
         "toponym": "Idlib", "toponym_start": text_start + 26, "toponym_end": text_start + 31,
         "latitude": 35.93062, "longitude": 36.63393, "geonameid": 169389, "feature_code": "PPL",
         "country": "Syria", "country_code": "SY", "admin1": "Idlib", "geo_precision": 1, "fatalities": None,

@@ -13,10 +13,12 @@ from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, place_tr
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
 MOSCOW = dict(location="Moscow", latitude=55.75204, longitude=37.61781, country="Russia", country_code="RU",
               geo_precision=1, toponym="Moscow", excerpt="Talks were held in Moscow.", toponym_start=119,
-              toponym_end=125, excerpt_start=100, excerpt_end=126, trigger="Talks")
+              toponym_end=125, excerpt_start=100, excerpt_end=126, trigger="Talks",
+              trigger_start=100, trigger_end=105)
 SYRIA = dict(location="Syria", latitude=35.0, longitude=38.0, country="Syria", geo_precision=4,
              feature_code="PCLI", toponym="Syria", excerpt="Clashes across Syria.", toponym_start=215,
-             toponym_end=220, excerpt_start=200, excerpt_end=221, trigger="Clashes")
+             toponym_end=220, excerpt_start=200, excerpt_end=221, trigger="Clashes",
+             trigger_start=200, trigger_end=207)
 
 
 @pytest.fixture
@@ -172,10 +174,20 @@ def test_excerpt_records(events: pd.DataFrame) -> None:
 
 
 def test_excerpt_records_without_trigger(make_events) -> None:
-    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger=""))))
+    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger="", trigger_start=None, trigger_end=None))))
     assert r["trigger_span"] is None
-    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger="absent words"))))
+    # A trigger another report of the event gave, outside this row's excerpt, is not highlighted.
+    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger_start=140, trigger_end=147))))
     assert r["trigger_span"] is None
+
+
+def test_excerpt_records_highlight_the_trigger_where_the_pipeline_found_it(make_events) -> None:
+    # The word occurs twice; the offsets say the second one typed the event.
+    row = dict(excerpt="Rebels clashed before troops clashed in Idlib.", excerpt_start=10, excerpt_end=56,
+               trigger_start=39, trigger_end=46, toponym_start=50, toponym_end=55)
+    (r,) = Q.excerpt_records(Q.with_place_key(make_events(row)))
+    assert r["trigger_span"] == (29, 36)
+    assert r["place_span"] == (40, 45)
 
 
 @pytest.mark.parametrize("ts, precision, text", [

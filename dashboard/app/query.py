@@ -207,10 +207,18 @@ def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
     for r in rows.to_dict("records"):
         start = int(r[S.EXCERPT_START])
         t0, t1 = int(r[S.TOPONYM_START]) - start, int(r[S.TOPONYM_END]) - start
-        trig = str(r[S.TRIGGER] or "")
-        k = r[S.EXCERPT].find(trig) if trig else -1
-        out.append({**r, "place_span": (t0, t1), "trigger_span": (k, k + len(trig)) if k >= 0 else None})
+        out.append({**r, "place_span": (t0, t1), "trigger_span": trigger_span(r)})
     return out
+
+
+def trigger_span(row: dict) -> tuple[int, int] | None:
+    """Where the row's trigger is inside its excerpt, from the offsets the pipeline found it at (the
+    same word may occur earlier in the excerpt); None when the row has none or it lies outside."""
+    k0, k1 = row.get(S.TRIGGER_START), row.get(S.TRIGGER_END)
+    if k0 is None or k1 is None or pd.isna(k0) or pd.isna(k1):
+        return None
+    start, end = int(row[S.EXCERPT_START]), int(row[S.EXCERPT_END])
+    return (int(k0) - start, int(k1) - start) if start <= k0 < k1 <= end else None
 
 
 def split_highlights(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, str | None]]:
