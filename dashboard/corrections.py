@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -144,11 +145,12 @@ def save_correction(store: Store, toponym: str, place: Alternative, folder: Path
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
     condition, params = scope_condition(toponym, scope, event_id, article_id)
-    entry = {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
-             "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
+    entry: dict[str, Any] = {  # the override file's entry (JSON)
+        "name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
+        "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
     check_override(**entry)  # refused before anything is written
     finish_corrections(store, folder)
-    record = {"id": uuid.uuid4().hex[:12], "at": _now(),
+    record: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "at": _now(),
               "toponym": toponym, "scope": scope, "event_id": event_id, "article_id": article_id,
               "place": place.to_dict(), "override": entry if scope == "all" else None,
               "previous_override": override_entry(toponym, folder) if scope == "all" else None, "before": []}

@@ -107,7 +107,8 @@ class DuckEngine:
 
 def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
     """The SQL condition (and its parameters) of filters.index_mask and the selection's range and place."""
-    sql, params = ["true"], []
+    sql: list[str] = ["true"]
+    params: list[object] = []
 
     def isin(expr: str, values: tuple[str, ...]) -> str:
         params.extend(values)
@@ -147,7 +148,7 @@ def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
 
 def _places_sql(keys: tuple[str, ...], params: list) -> str:
     """Rows at any of the place keys, or inside a cluster key's box (as engine.places_mask)."""
-    parts = []
+    parts: list[str] = []
     parts.extend(_place_is(k, params) for k in keys if cluster_box(k) is None)
     for key in keys:
         box = cluster_box(key)

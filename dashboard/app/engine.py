@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -723,7 +724,7 @@ def place_label(ix: EventIndex, key: str | None) -> str | None:
     return key.split("|")[0] if code is None else str(ix.places["label"].iat[code])
 
 
-def is_cluster_key(key: object) -> bool:
+def is_cluster_key(key: object) -> TypeGuard[str]:
     return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
 
 
@@ -756,7 +757,7 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = O
         order = np.argsort(values)
         cum = np.cumsum(w[order]) / w.sum()
         v = values[order]
-        q0, mid, q1 = (float(v[min(np.searchsorted(cum, q), len(v) - 1)]) for q in (lo, 0.5, hi))
+        q0, mid, q1 = (float(v[min(int(np.searchsorted(cum, q)), len(v) - 1)]) for q in (lo, 0.5, hi))
         half = max(mid - q0, q1 - mid)
         return mid - half, mid + half
 
