@@ -251,26 +251,30 @@ DATELINE_CHARS = 40  # a dateline sits at the very start, before the headline
 
 def dateline(text: str) -> date | None:
     """The date an article's text opens with, when it opens with one (None otherwise)."""
+    return dateline_span(text)[0]
+
+
+def dateline_span(text: str) -> tuple[date | None, int]:
+    """The date an article's text opens with and where that dateline ends ((None, 0) without one).
+
+    The end lets a reader of the first sentence skip the dateline: it dates the publication, not
+    what the headline after it reports ("Published May 3 2016 Shelling kills four on Monday")."""
     lead = _DATELINE_LEAD.match(text)
     at = lead.end() if lead else 0
     if at > DATELINE_CHARS:
-        return None
+        return None, 0
     head = text[at:at + DATELINE_CHARS]
-    m = _NUMERIC_DATELINE.match(head)
-    if m:
-        try:
-            return date(int(m["year"]), int(m["m"]), int(m["day"]))
-        except ValueError:
-            return None
-    m = _GLUED_DATELINE.match(head)  # "Apr 152017": the space between day and year lost
-    if m:
-        try:
-            return date(int(m["year"]), MONTHS[m["mon"].lower().rstrip(".")], int(m["day"]))
-        except ValueError:
-            return None
+    for pattern, month_of in ((_NUMERIC_DATELINE, lambda m: int(m["m"])),
+                              (_GLUED_DATELINE, lambda m: MONTHS[m["mon"].lower().rstrip(".")])):
+        m = pattern.match(head)  # GLUED: "Apr 152017", the space between day and year lost
+        if m:
+            try:
+                return date(int(m["year"]), month_of(m), int(m["day"])), at + m.end()
+            except ValueError:
+                return None, 0
     for mention in find_date_mentions(head):
         if mention.start > 0:
             break
         if mention.kind in ("iso", "mdy", "dmy"):
-            return date(mention.given("year"), mention.given("month"), mention.given("day"))
-    return None
+            return date(mention.given("year"), mention.given("month"), mention.given("day")), at + mention.end
+    return None, 0

@@ -87,6 +87,10 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("dates.dateline", "dates",
              "relative days resolve against the date the article's text opens with (its dateline), "
              "when it has one"),
+    RuleInfo("dates.dateline_not_event", "dates",
+             "the dateline dates the publication, not what the headline after it reports: a sentence that opens "
+             "the article reads its event's date from the words after the dateline ('Published May 3 Shelling "
+             "kills four on Monday' is Monday's)"),
     # -- recognition: which spans are place names (dashboard/geo/recognition.py) -------------------------
     RuleInfo("recognition.dateline", "recognition",
              "a line that opens with a known place name in capitals ('BEIRUT —', 'KYIV, May 2') names where the "

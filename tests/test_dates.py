@@ -189,3 +189,12 @@ def test_dateline(text, expected) -> None:
     from dashboard.dates import dateline
 
     assert dateline(text) == expected
+
+
+def test_the_dateline_ends_where_the_headline_begins() -> None:
+    from dashboard.dates import dateline_span
+
+    text = "Published March 7 2020 Mortars hit a market on Friday"
+    day, end = dateline_span(text)
+    assert day == date(2020, 3, 7) and text[end:].startswith(" Mortars")
+    assert dateline_span("Mortars hit a market on Friday") == (None, 0)

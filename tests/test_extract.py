@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -11,6 +12,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.events.extract import classify, load_lexicon
 from dashboard.ingest.article import Article
+from dashboard.rules import Switches
 
 
 @pytest.mark.parametrize("sentence, event_type, sub_type, trigger", [
@@ -511,3 +513,12 @@ def test_a_capital_before_an_active_auxiliary_is_its_subject(nlp, gazetteer, sen
     doc = nlp(sentence)
     (t,) = [t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.text == name]
     assert acts(next(iter(doc.sents)), t) is acting
+
+
+def test_the_dateline_does_not_date_the_headline_event(pipeline) -> None:
+    # The article opens with its publication date; the headline's own "on Monday" dates the shelling.
+    text = "Published March 4 2020 Government shelling killed six people in Saraqib on Monday."
+    ev = run_one(pipeline, text)
+    assert list(ev[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-02"]
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("dates.dateline_not_event")), text)
+    assert list(off[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-04"]

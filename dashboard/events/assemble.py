@@ -136,7 +136,9 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     if switches.on("assemble.same_place_day"):
         first: dict[tuple, int] = {}
         for i in idx:
-            key = (kind(rows[i]), place_key(rows[i]), _day(rows[i]))
+            # Undated rows share a key of their own: carrying the publication day, they would
+            # otherwise bridge the events of that day and, through `undated_repeat`, another day's.
+            key = (kind(rows[i]), place_key(rows[i]), "undated" if _undated(rows[i]) else _day(rows[i]))
             if key in first and same_sides(rows[first[key]], rows[i]):
                 g.join(first[key], i)
             elif key not in first:
