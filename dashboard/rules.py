@@ -119,6 +119,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("resolution.untrusted", "resolution",
              "a best candidate matched only by an alternate name (a translation, an old name) or a generic "
              "one, in a country the document never names, leaves the name unresolved"),
+    RuleInfo("resolution.own_name_runner_up", "resolution",
+             "when the best candidate is refused as untrusted, the next one that bears the name as its own, "
+             "in a country the document names, is taken ('Ras al-Ain' in a story on Syria)"),
     RuleInfo("resolution.foreign_village", "resolution",
              "a village abroad in a document about another country is more likely a local place the gazetteer "
              "lacks: the name is left unresolved"),
