@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -163,7 +163,7 @@ class EventsStore:
                 fh.truncate(0)
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _acquire(self, fh: object) -> None:
+    def _acquire(self, fh: IO[str]) -> None:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
@@ -253,7 +253,7 @@ class EventsStore:
         except duckdb.Error as err:
             raise StoreError(f"{self.root}: cannot read events ({err})") from err
 
-    def _merge_in(self, m: dict, rows: pd.DataFrame, also: set[str] = frozenset()) -> tuple[pd.DataFrame,
+    def _merge_in(self, m: dict, rows: pd.DataFrame, also: Iterable[str] = ()) -> tuple[pd.DataFrame,
                                                                                              pd.DataFrame]:
         """(rows with their cluster columns, stored rows whose cluster columns changed), for new or
         moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the

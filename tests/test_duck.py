@@ -1,4 +1,4 @@
-"""The DuckDB engine gives what the pandas oracle (app.query on events[filter_mask]) gives, on random
+"""The DuckDB engine gives what the pandas oracle (tests/query_oracle.py on events[filter_mask]) gives, on random
 filter states over a synthetic store with overlays (a correction) in it."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import duck as D
-from dashboard.app import query as Q
-from dashboard.app.filters import Filters, filter_mask
+from dashboard.app import engine as E
+from dashboard.app.filters import Filters, index_mask
 from dashboard.app.query import Selection
 from dashboard.store import EventsStore
 from dashboard.synth import synthetic_events, synthetic_vocabulary, write_synthetic_store
@@ -38,7 +39,14 @@ def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
     shared = every[every[S.CLUSTER_ID] != every[S.EVENT_ID]]
     assert (kinds == "mention").sum() > 20 and (kinds[shared.index] == "mention").any(), "mentions, some in clusters"
     assert shared[S.CLUSTER_ID].nunique() > 100, "events told by several articles"
-    return D.DuckEngine(store, threads=1), Q.with_place_key(every[kinds != "mention"].reset_index(drop=True))
+    return D.DuckEngine(store, threads=1), O.with_place_key(every[kinds != "mention"].reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def oracle_index(stored) -> E.EventIndex:
+    """The oracle's events as an index, built once: filter_mask(events, f) is index_mask over
+    index_from_frame(events), and building that index was most of this module's time."""
+    return E.index_from_frame(stored[1])
 
 
 def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
@@ -70,38 +78,39 @@ def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Sel
     return Filters.from_dict(f), Selection(start, end, place)
 
 
-def oracle_rows(events: pd.DataFrame, f: Filters, sel: Selection) -> pd.DataFrame:
-    rows = events[filter_mask(events, f)]
-    return Q.at_place(Q.in_range(rows, sel.start, sel.end), sel.place)
+def oracle_rows(events: pd.DataFrame, mask: np.ndarray, sel: Selection) -> pd.DataFrame:
+    rows = events[mask]
+    return O.at_place(O.in_range(rows, sel.start, sel.end), sel.place)
 
 
 def expected_figures(rows: pd.DataFrame, events: pd.DataFrame) -> tuple[int, int, int, int]:
     """The oracle's (events, places, deaths low, deaths high) of the listed rows."""
     if rows.empty:
         return 0, 0, 0, 0
-    ev = Q.event_tolls(rows, events)
+    ev = O.event_tolls(rows, events)
     return len(ev), int(rows[S.PLACE_KEY].nunique()), int(ev["low"].sum()), int(ev["high"].sum())
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
+def test_duckdb_answers_equal_the_pandas_oracle(stored, oracle_index, seed: int) -> None:
     db, events = stored
     rng = random.Random(seed)
     told_twice = 0
     d0 = pd.Timestamp("2021-01-01") + pd.Timedelta(days=rng.randrange(600))
     wide = (Filters(), Selection(str(d0.date()), str((d0 + pd.Timedelta(days=300)).date())))
     for f, sel in [random_state(rng, events) for _ in range(4)] + [wide]:
-        rows = oracle_rows(events, f, sel)
+        mask = np.array(index_mask(oracle_index, f))  # = filter_mask(events, f)
+        rows = oracle_rows(events, mask, sel)
         want = expected_figures(rows, events)
         assert D.selection_figures(db, f, sel) == want, (f, sel)
         told_twice += want[0] < len(rows)
-        _same_places(D.places_summary(db, f, sel), Q.places_summary(rows, events))
+        _same_places(D.places_summary(db, f, sel), O.places_summary(rows, events))
         for unit in ("day", "week", "month"):
             got = D.timeline_counts(db, f, sel, unit)
-            want_bars = Q.timeline_counts(rows, unit)
+            want_bars = O.timeline_counts(rows, unit)
             assert got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist() == \
                 want_bars[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
-        assert D.date_extent(db, f) == Q.robust_extent(events[filter_mask(events, f)][S.EVENT_DATE])
+        assert D.date_extent(db, f) == O.robust_extent(events[mask][S.EVENT_DATE])
         newest = D.newest_rows(db, f, sel, 20)
         want_rows = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
                                  na_position="last").head(20)
@@ -113,7 +122,7 @@ def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
 
 def test_the_whole_store_counts_each_event_once(stored) -> None:
     db, events = stored
-    assert D.total_events(db) == Q.event_keys(events).nunique() < len(events)
+    assert D.total_events(db) == O.event_keys(events).nunique() < len(events)
     assert D.selection_figures(db, Filters(), Selection()) == expected_figures(events, events)
 
 

@@ -54,6 +54,10 @@ def run_one(pipeline, text: str) -> pd.DataFrame:
     for r in events.to_dict("records"):
         assert text[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
         assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+        if pd.notna(r[S.TRIGGER_START]):
+            assert text[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+        else:
+            assert pd.isna(r[S.TRIGGER_END])
     return events
 
 
@@ -119,12 +123,14 @@ def test_a_place_naming_a_deal_does_not_locate_an_airstrike(pipeline) -> None:
 
 
 def test_deaths_in_general_terms_take_the_attack_type_next_door(pipeline) -> None:
-    ev = run_one(pipeline, "Russian warplanes bombed Saraqib in Idlib province on Monday. "
-                           "At least 12 people were killed in Saraqib, a monitor said.")
+    text = ("Russian warplanes bombed Saraqib in Idlib province on Monday. "
+            "At least 12 people were killed in Saraqib, a monitor said.")
+    ev = run_one(pipeline, text)
     killed = ev[ev[S.FATALITIES] == 12]
     assert len(killed) == 1
     assert killed.iloc[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
     assert killed.iloc[0][S.TRIGGER] == "killed", "the trigger stays the words of its own sentence"
+    assert killed.iloc[0][S.TRIGGER_START] == text.index("killed"), "and its span"
 
 
 def test_a_toll_without_a_place_continues_the_located_sentence(pipeline) -> None:

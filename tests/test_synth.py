@@ -54,7 +54,8 @@ def test_every_offset_points_into_the_article_text(tables) -> None:
         t = text[r[S.ARTICLE_ID]]
         assert t[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
         assert t[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
-        assert r[S.TRIGGER] in r[S.EXCERPT]
+        assert t[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+        assert r[S.EXCERPT_START] <= r[S.TRIGGER_START] < r[S.TRIGGER_END] <= r[S.EXCERPT_END]
         if pd.notna(r[S.FATALITIES]):
             assert r[S.FATALITIES_TEXT] in r[S.EXCERPT] and str(r[S.FATALITIES]) in r[S.FATALITIES_TEXT]
 

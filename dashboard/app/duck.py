@@ -21,8 +21,8 @@ from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.errors import StoreError
-from dashboard.store import EventsStore
 from dashboard.store_files import events_sql
+from dashboard.store_protocol import StoreReader
 
 # The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
 # numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
@@ -41,7 +41,7 @@ SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BI
 class DuckEngine:
     """Queries over one store; the relation is re-declared when the store's generation changes."""
 
-    def __init__(self, store: EventsStore, threads: int | None = None, memory_limit: str = "1GB") -> None:
+    def __init__(self, store: StoreReader, threads: int | None = None, memory_limit: str = "1GB") -> None:
         self.store = store
         # Parquet footers cached between queries: the files of a generation never change, and an
         # answer is half a dozen queries over the same files.
@@ -107,7 +107,8 @@ class DuckEngine:
 
 def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
     """The SQL condition (and its parameters) of filters.index_mask and the selection's range and place."""
-    sql, params = ["true"], []
+    sql: list[str] = ["true"]
+    params: list[object] = []
 
     def isin(expr: str, values: tuple[str, ...]) -> str:
         params.extend(values)
@@ -147,7 +148,7 @@ def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
 
 def _places_sql(keys: tuple[str, ...], params: list) -> str:
     """Rows at any of the place keys, or inside a cluster key's box (as engine.places_mask)."""
-    parts = []
+    parts: list[str] = []
     parts.extend(_place_is(k, params) for k in keys if cluster_box(k) is None)
     for key in keys:
         box = cluster_box(key)
@@ -172,7 +173,7 @@ def _place_is(key: str, params: list) -> str:
 def counted(cond: str, params: list, cols: tuple[str, ...]) -> tuple[str, list]:
     """SQL (and its parameters) of the rows that count as events among those matching `cond`: every
     lone report, and of each event reported more than once the report with the smallest event_id
-    (engine.counted_rows, query.first_reports); with `cols` of that row and the event's `low` and
+    (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and the event's `low` and
     `high` death counts (over all its reports, filtered or not; 0 when none is given)."""
     own = "".join(f"{c}, " for c in cols)
     lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM events " \
@@ -233,7 +234,7 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
-    """query.timeline_counts: events per bin (day, week from Monday, month) and type."""
+    """query_oracle.timeline_counts: events per bin (day, week from Monday, month) and type."""
     trunc = {"day": "day", "week": "week", "month": "month"}[unit]
     cond, params = where(f, sel)
     events, ev_params = counted(cond, params, ("event_date", "event_type"))
@@ -243,7 +244,7 @@ def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
 
 
 def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """query.robust_extent: the 2 % quantile (from 50 dates on; linear, as pandas) to the last date."""
+    """query_oracle.robust_extent: the 2 % quantile (from 50 dates on; linear, as pandas) to the last date."""
     cond, params = where(f)
     row = db.query(f"SELECT count(event_date) AS n, min(event_date) AS lo, max(event_date) AS hi, "
                    f"quantile_cont(epoch_ns(event_date), 0.02) AS q FROM events WHERE {cond}", params).iloc[0]

@@ -231,7 +231,7 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
         ranks = type_ranks()
         typed = min(rows, key=lambda r: ranks.get(r[S.SUB_EVENT_TYPE], len(ranks) + 100))
         if ranks.get(typed[S.SUB_EVENT_TYPE], 1000) < ranks.get(best[S.SUB_EVENT_TYPE], 1000):
-            for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.TRIGGER):
+            for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, *S.TRIGGER_COLUMNS):
                 out[c] = typed[c]
     dated = [r for r in rows if not _undated(r)]
     if _undated(best) and dated:

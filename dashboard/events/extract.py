@@ -938,6 +938,8 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
                 S.EVENT_TYPE: event_type,
                 S.SUB_EVENT_TYPE: sub_type,
                 S.TRIGGER: trigger,
+                S.TRIGGER_START: s0 + at if at >= 0 else None,
+                S.TRIGGER_END: s0 + at + len(trigger) if at >= 0 else None,
                 S.ACTOR1: a1.name if a1 else "",
                 S.INTER1: a1.inter if a1 else None,
                 S.ACTOR2: a2.name if a2 else "",

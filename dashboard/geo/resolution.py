@@ -202,6 +202,7 @@ def _choose(doc: _Document, final: dict[int, list[tuple[Place, float]]], ev: _Ev
         if not ranked:
             continue
         is_minor = fold(t.text) in minor
+        place: Place | None  # None: left unresolved, its ranking kept as the alternatives
         if _trusted(doc, i, ranked[0][0], ev, is_minor):
             place, score = ranked[0]
         else:
