@@ -93,13 +93,17 @@ class DuckEngine:
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         if self.has_rollup:
-            # The rollup's parts summed once per generation, sorted by date (a range reads its row
-            # groups only), with the place's coordinates as integers (places are compared by those).
-            self._con.execute(f"CREATE OR REPLACE TABLE rollup_{gen} AS SELECT *, "
-                              f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, "
-                              f"{_TENTHOUSANDTHS.format('longitude')} AS lon_i "
-                              f"FROM {R.summed_sql(parts)} ORDER BY event_date")
-            self._con.execute(f"CREATE OR REPLACE VIEW rollup AS SELECT * FROM rollup_{gen}")
+            # With the place's coordinates as integers (places are compared by those). One part (as
+            # compaction writes it) is read where it lies: sorted by date, a range reads its row groups
+            # only, and a first answer waits for no load. Several are summed once per generation.
+            ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
+            if len(parts) == 1:
+                self._con.execute(f"CREATE OR REPLACE VIEW rollup AS SELECT *, {ints} FROM read_parquet("
+                                  f"'{_sql_text(parts[0])}')")
+            else:
+                self._con.execute(f"CREATE OR REPLACE TABLE rollup_{gen} AS SELECT *, {ints} "
+                                  f"FROM {R.summed_sql(parts)} ORDER BY event_date")
+                self._con.execute(f"CREATE OR REPLACE VIEW rollup AS SELECT * FROM rollup_{gen}")
         self._drop_old("rollup_", gen)
 
     def _declare_tolls(self, gen: int) -> None:
@@ -133,6 +137,10 @@ class DuckEngine:
                 return self.cursor(tolls).execute(sql, params or []).df()
             except duckdb.Error as err:
                 raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
@@ -290,9 +298,11 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
     on or after which at least `limit` of these rows are known to lie (duck_rollup.newest_since):
     only the row groups from there on are read."""
     cond, params = where(f, sel)
-    if since is not None:
-        cond, params = f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()]
     order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    if since is not None:
+        # One query: the bound leaves a few row groups, and DuckDB's top-N reads the other columns
+        # of the rows it keeps only (half the time of the two steps below).
+        return rows_where(db, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], order, limit)
     ids = db.query(f"SELECT event_id, event_date FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
                    params)
     if ids.empty:
