@@ -93,18 +93,15 @@ class DuckEngine:
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         if self.has_rollup:
-            # With the place's coordinates as integers (places are compared by those). One part (as
-            # compaction writes it) is read where it lies: sorted by date, a range reads its row groups
-            # only, and a first answer waits for no load. Several are summed once per generation.
-            ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
-            if len(parts) == 1:
-                self._con.execute(f"CREATE OR REPLACE VIEW rollup AS SELECT *, {ints} FROM read_parquet("
-                                  f"'{_sql_text(parts[0])}')")
-            else:
-                self._con.execute(f"CREATE OR REPLACE TABLE rollup_{gen} AS SELECT *, {ints} "
-                                  f"FROM {R.summed_sql(parts)} ORDER BY event_date")
-                self._con.execute(f"CREATE OR REPLACE VIEW rollup AS SELECT * FROM rollup_{gen}")
+            self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
+
+    def _declare_rollup(self, gen: int, parts: list[str]) -> None:
+        """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
+        (places are compared by those)."""
+        ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
+        for statement in R.view_statements(f"rollup_{gen}", parts, ints):
+            self._con.execute(statement)
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its
@@ -119,10 +116,11 @@ class DuckEngine:
         self._drop_old("tolls_", gen)
 
     def _drop_old(self, prefix: str, gen: int) -> None:
+        """Drop the tables of generations before the previous one (the previous one may still be read)."""
         keep = (f"{prefix}{gen}", f"{prefix}{self._generation}")
         for (name,) in self._con.execute("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
                                          [prefix]).fetchall():
-            if name not in keep:
+            if not any(name == k or name.startswith(k + "_") for k in keep):
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -137,10 +135,6 @@ class DuckEngine:
                 return self.cursor(tolls).execute(sql, params or []).df()
             except duckdb.Error as err:
                 raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
-
-
-def _sql_text(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
