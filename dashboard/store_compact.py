@@ -4,7 +4,8 @@ Year by year, so memory holds one year of events at a time: the year's base part
 rows an overlay supersedes are replaced by their latest overlay row, and the year is written sorted
 by date as one part of the new generation. The articles become one file. Nothing of the current
 generation is touched until the new manifest is swapped in (then its files are deleted), so a crash
-at any point leaves the current generation readable.
+at any point leaves the current generation readable. The rollup (dashboard/rollup.py) is computed
+anew from the compacted files.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _partition_of(entry: dict) -> str:
 
 def compact(store: EventsStore, m: dict) -> dict:
     root = store.root
-    before = len(F.referenced(m))
+    before = _data_files(m)
     if not m["generation"]:
         return {"files_before": 0, "files_after": 0, "generation": 0}
     gen = int(m["generation"]) + 1
@@ -61,11 +62,18 @@ def compact(store: EventsStore, m: dict) -> dict:
             out["articles"] = [{"path": rel, "rows": arts.num_rows}]
         out["n_events"] = sum(int(e["rows"]) for e in out["events"])
         out["n_articles"] = arts.num_rows if arts is not None else 0
+        # The rollup anew, one part (a store written before it had one gets it here).
+        out["rollup"] = [F.write_whole_rollup(root, gen, out)]
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err
     F.clean(root, out, previous=m)
-    return {"files_before": before, "files_after": len(F.referenced(out)), "generation": gen}
+    return {"files_before": before, "files_after": _data_files(out), "generation": gen}
+
+
+def _data_files(m: dict) -> int:
+    """The events', overlays' and articles' files (what compaction folds; the rollup is one file after)."""
+    return len(F.referenced({**m, "rollup": None}))
 
 
 def _read_events(root: Path, rels: list[str]) -> pa.Table:

@@ -165,7 +165,8 @@ def next_write_faults(root: Path, seed: int) -> list[str]:
         return [f"the next write failed: {type(err).__name__}: {err}"]
     left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                   if p.is_file() and p.suffix in (".parquet", ".tmp"))
-    named = sorted(e["path"] for k in ("events", "overlays", "articles") for e in store.manifest()[k])
+    m = store.manifest()
+    named = sorted(e["path"] for k in ("events", "overlays", "articles", "rollup") for e in m.get(k) or [])
     return [] if left == named else [f"stray files after the next write: {sorted(set(left) - set(named))[:3]}"]
 
 

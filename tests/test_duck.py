@@ -219,3 +219,48 @@ def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: 
     assert D.places_summary(db, Filters(), Selection())[["n_events", "fatalities", "fatalities_high"]
                                                         ].values.tolist() == [[1, 10, 12]]
     assert D.timeline_series(db, Filters(), Selection(), "day", "deaths")["n"].tolist() == [10.0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, seed: int) -> None:
+    """With no filter set, DuckViews read the store's rollup (duck_rollup): the same answers as from
+    the events, which the pandas oracle holds above."""
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    gen = db.store.manifest()["generation"]
+    assert db.store.manifest()["rollup"], "the store keeps a rollup (written whole, then a correction's delta)"
+    rolled, raw = DuckViews(db, len(events), gen, rollup=True), DuckViews(db, len(events), gen, rollup=False)
+    f = Filters()
+    assert rolled.total() == raw.total() == Q.event_keys(events).nunique()
+    assert rolled.extent(f) == raw.extent(f) == Q.robust_extent(events[S.EVENT_DATE])
+    assert rolled._labels() == raw._labels()
+    rng = random.Random(200 + seed)
+    places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
+    for _ in range(4):
+        _, sel = random_state(rng, events)
+        if rng.random() < 0.4:
+            sel = Selection(sel.start, sel.end, rng.choice(places))
+        _same_places(rolled.places(f, sel), raw.places(f, sel))
+        assert rolled.places(f, sel)["main_type"].tolist() == raw.places(f, sel)["main_type"].tolist()
+        assert rolled.figures(f, sel) == raw.figures(f, sel) == expected_figures(oracle_rows(events, f, sel), events)
+        for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
+            (a, back_a), (b, back_b) = rolled.series(f, sel, unit, measure), raw.series(f, sel, unit, measure)
+            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+            assert (back_a is None) == (back_b is None)
+            if back_a is not None:
+                pd.testing.assert_frame_equal(back_a.reset_index(drop=True), back_b.reset_index(drop=True),
+                                              check_dtype=False)
+        for limit in (1, 30, 5000):
+            a, b = rolled.newest(f, sel, limit), raw.newest(f, sel, limit)
+            assert a[S.EVENT_ID].tolist() == b[S.EVENT_ID].tolist()
+
+
+def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
+    from dashboard.app.duck_rollup import answers
+
+    assert answers(Filters()) and answers(Filters(min_fatalities=0, text="  "))
+    for f in (Filters(event_types=("Battles",)), Filters(sources=("x",)), Filters(min_fatalities=1),
+              Filters(min_confidence=0.5), Filters(precise_only=True), Filters(text="shelling"),
+              Filters(places=("A|1.0|2.0",))):
+        assert not answers(f), f

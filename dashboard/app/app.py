@@ -16,6 +16,7 @@ from dashboard.app.callbacks import register_callbacks
 from dashboard.app.data import StoreView
 from dashboard.app.layout import build_layout
 from dashboard.app.panels import register_panels
+from dashboard.app.plotly_bundle import serve_bundle
 from dashboard.corrections import finish_corrections
 from dashboard.paths import assets_dir
 from dashboard.store import EventsStore
@@ -36,6 +37,8 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
     )
     access = access or Access()
     register_access(app.server, access)
+    # plotly.js with only the traces the page draws: a third of the full file's bytes on the wire.
+    serve_bundle(app, tiles=tiles is not None)
     app.layout = build_layout(tiles=tiles, writes="read-only" if access.read_only else
                               "sign-in" if needs_sign_in(access) else "open")
     # A correction waits a few seconds for another writer (an ingest), then says the store is busy.
