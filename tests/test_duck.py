@@ -232,8 +232,8 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, seed: 
     assert db.store.manifest()["rollup"], "the store keeps a rollup (written whole, then a correction's delta)"
     rolled, raw = DuckViews(db, len(events), gen, rollup=True), DuckViews(db, len(events), gen, rollup=False)
     f = Filters()
-    assert rolled.total() == raw.total() == Q.event_keys(events).nunique()
-    assert rolled.extent(f) == raw.extent(f) == Q.robust_extent(events[S.EVENT_DATE])
+    assert rolled.total() == raw.total() == O.event_keys(events).nunique()
+    assert rolled.extent(f) == raw.extent(f) == O.robust_extent(events[S.EVENT_DATE])
     assert rolled._labels() == raw._labels()
     rng = random.Random(200 + seed)
     places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
