@@ -365,8 +365,9 @@ def _esc(value: object) -> str:
 
 
 def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    # Days from the fields, not strftime (~40 µs a call, twice for every marker of every answer).
     if pd.isna(first):
         return "undated"
-    if pd.isna(last) or first.normalize() == last.normalize():
-        return f"{first:%Y-%m-%d}"
-    return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    a = f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+    b = a if pd.isna(last) else f"{last.year:04d}-{last.month:02d}-{last.day:02d}"
+    return a if a == b else f"{a} – {b}"
