@@ -178,15 +178,18 @@ def basic_faults(state: dict) -> list[str]:
     return out
 
 
-def next_write_faults(root: Path, seed: int) -> list[str]:
-    """The next write goes through and leaves only the files the manifest names."""
+def next_write_faults(root: Path, seed: int, write: tuple | None = None) -> list[str]:
+    """The next write goes through and leaves only the files the manifest names. The write is
+    `write` (events, articles) when the phase has one to make anyway, else a note."""
     from dashboard import schema as S
     from dashboard.ingest.article import Article
     from dashboard.store import EventsStore
 
     store = EventsStore(root, lock_wait_s=5.0)
+    events, articles = write or (S.empty_events(), [Article(text=f"a note written after kill {seed}", title="note",
+                                                                 source="x")])
     try:
-        store.append(S.empty_events(), [Article(text=f"a note written after kill {seed}", title="note", source="x")])
+        store.append(events, articles)
     except Exception as err:  # noqa: BLE001 (any failure of the next write is the finding, named)
         return [f"the next write failed: {type(err).__name__}: {err}"]
     left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
@@ -319,19 +322,18 @@ def batch_pool(n: int, batches: int, seed: int):  # noqa: ANN201 (a DataFrame; p
     return synthetic_events(n * batches, seed=seed)[0]
 
 
-def add_batch(root: Path, seed: int, events) -> None:  # noqa: ANN001 (a DataFrame)
-    """Append `events` as articles of their own, with ids of this batch (a write for the compaction
-    to fold)."""
+def batch(seed: int, events) -> tuple:  # noqa: ANN001 (a DataFrame)
+    """`events` as articles of their own, with ids of this batch: (events, articles) to append (a
+    write for the compaction to fold)."""
     from dashboard import schema as S
     from dashboard.ingest.article import Article
-    from dashboard.store import EventsStore
 
     events = events.reset_index(drop=True)
     arts = {a: Article(text=f"batch {seed} article {a}", title=a, source="outlet")
             for a in events[S.ARTICLE_ID].unique()}
     events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
     events[S.EVENT_ID] = [f"b{seed}-{k}" for k in range(len(events))]
-    EventsStore(root).append(events, list(arts.values()))
+    return events, list(arts.values())
 
 
 def content(events):  # noqa: ANN001, ANN201 (DataFrames; pandas imported lazily)
@@ -339,30 +341,38 @@ def content(events):  # noqa: ANN001, ANN201 (DataFrames; pandas imported lazily
 
 
 def compaction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000,
-                     source: Path | None = None, batch: int = 300) -> dict:
+                     source: Path | None = None, size: int = 300) -> dict:
+    from dashboard.store import EventsStore
+
     root = work / "compaction"
     prepared(root, events, 2, source)
     cmd = [sys.executable, "-c", COMPACT_CHILD, str(root)]
-    pool = batch_pool(batch, RUNS_PER_KILL // 2 * kills + 1, 1000)
-    add_batch(root, 1000, pool.iloc[:batch])
+    runs = RUNS_PER_KILL // 2 * kills
+    pool = batch_pool(size, runs + 2, 1000)
+
+    def nth(i: int) -> tuple:  # the batch appended before run i (-1: before the clean run)
+        return batch(1001 + i, pool.iloc[(i + 1) * size:(i + 2) * size])
+
+    EventsStore(root).append(*nth(-1))
     calm = run_killed(spawn(cmd, dict(os.environ)), 600, True)
     if calm["rc"] != 0:
         raise RuntimeError(f"a compaction without a kill failed: {calm['out']}")
+    EventsStore(root).append(*nth(0))
     results: list[dict] = []
     i = 0
     nxt: Child | None = spawn(cmd, dict(os.environ))
     while nxt is not None:
-        add_batch(root, 1001 + i, pool.iloc[(i + 1) * batch:(i + 2) * batch])
         before = content(store_state(root)["events"])
         r = run_killed(nxt, rng.uniform(0, calm["s"] * 1.1), True)
         results.append(r)
-        more = sum(x["during"] for x in results) < kills and i + 1 < RUNS_PER_KILL // 2 * kills
+        more = sum(x["during"] for x in results) < kills and i + 1 < runs
         nxt = spawn(cmd, dict(os.environ)) if more else None  # imports while this kill is checked
         state = store_state(root)
         r["faults"] = basic_faults(state)
         if not content(state["events"]).equals(before):
             r["faults"].append("events changed by the compaction")
-        r["faults"] += next_write_faults(root, 5000 + i)
+        # The next write after the kill is the next run's batch (one append per run, not two).
+        r["faults"] += next_write_faults(root, 5000 + i, nth(i + 1) if more else None)
         i += 1
     return {**tally(results), "write_s": round(calm["s"], 2), "events": events}
 
