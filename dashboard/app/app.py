@@ -11,6 +11,7 @@ import dash
 from dashboard.app import ids
 from dashboard.app.access import Access, needs_sign_in
 from dashboard.app.access import register as register_access
+from dashboard.app.answer_keys import VIEWS_RULE
 from dashboard.app.answers import outputs_of
 from dashboard.app.callbacks import register_callbacks
 from dashboard.app.data import StoreView
@@ -50,6 +51,7 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
     app.server.extensions["conflictmap"] = {
         "generation": lambda: view.store.manifest()["generation"],
         "pure_outputs": outputs_of(app.callback_map, f"{ids.MAP}.figure"),
+        "answer_rule": VIEWS_RULE,
     }
     # Everything loaded so far (dash, plotly, pandas: ~170k objects) lives as long as the process;
     # left in the collected generations, every full collection walks it and a request that hits
