@@ -36,7 +36,7 @@ def drawn(dash_duo) -> dict:
         if (!gd || !gd._fullData || !gd._fullLayout || !gd._fullLayout.geo) return null;
         const out = {clusters: [], labels: [], places: 0, lonRange: gd._fullLayout.geo.lonaxis.range.slice()};
         for (const t of gd._fullData) {
-            if (String(t.name).startsWith('basemap: ')) continue;  // scenery, not places
+            if (/^(basemap|mix): /.test(String(t.name))) continue;  // scenery and type-mix rings, not places
             const n = (t.lat || []).length;
             if (t.name === arguments[1]) {
                 out.clusters = Array.from(t.customdata || []).map(String);

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import (
+    IS_MARKER_JS,
     MAP_GD,
     MAP_POINTS,
     SENTENCES,
@@ -124,10 +125,10 @@ def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
     dash_duo.find_element(f"#map .modebar-btn[data-val='{tool}']").click()
     rects = dash_duo.driver.execute_script(
         """
-        return Array.from(document.querySelectorAll(arguments[0]))
+        return Array.from(document.querySelectorAll(arguments[0])).filter(__IS_MARKER__)
             .filter(p => arguments[1].includes(String((p.__data__ || {}).data)))
             .map(p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
-        """, MAP_POINTS, keys)
+        """.replace("__IS_MARKER__", IS_MARKER_JS), MAP_POINTS, keys)
     assert len(rects) == len(keys), rects
     x0, x1 = min(x for x, _ in rects) - 12, max(x for x, _ in rects) + 12
     y0, y1 = min(y for _, y in rects) - 12, max(y for _, y in rects) + 12

@@ -29,6 +29,7 @@ from test_reading import page_query
 
 from dashboard import schema as S
 from dashboard.app.app import create_app
+from dashboard.app.figures import type_color
 from dashboard.store import EventsStore
 
 # -- markers you can read -----------------------------------------------------------------------
@@ -57,7 +58,7 @@ def marker_names(dash_duo) -> list[str]:
     return dash_duo.driver.execute_script(
         "const gd = document.querySelector(arguments[0]);"
         "return gd && gd._fullData ? gd._fullData"
-        ".filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))"
+        ".filter(t => t.type === 'scattergeo' && !/^(basemap|mix): /.test(String(t.name)))"
         ".flatMap(t => Array.from(t.text || []).map(String)) : [];", MAP_GD)
 
 
@@ -87,7 +88,8 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
     assert len(set(names)) == len(names), f"two markers share a name: {sorted(names)}"
     assert "Idlib" in names and "Idlib (governorate)" in names
     key = dash_duo.find_element("#map-key").text
-    assert "most frequent event type" in key and "size = number of events" in key and "hollow" in key, key
+    assert "most frequent type outside" in key and "rings inside" in key and "share" in key, key
+    assert "size = number of events" in key and "hollow" in key, key
     dash_duo.find_element("#size-by input[value='fatalities']").click()
     dash_duo.wait_for_contains_text("#map-key", "size = deaths", timeout=TIMEOUT)
 
@@ -105,6 +107,57 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
     dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts — Idlib (governorate)", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: page_query(dash_duo).get("place") == [province["place_key"].iloc[0]],
                "the chosen place is not in the link")
+    assert dash_duo.get_logs() == []
+
+
+def marker_layers(dash_duo, key: str) -> list[dict]:
+    """The traces that draw at the place `key`: its marker and the type-mix rings over it, in
+    drawing order (name, colour, size), and how many SVG paths each draws there."""
+    return dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]), key = arguments[1];
+        const drawn = name => Array.from(document.querySelectorAll('#map .scattergeo .point')).filter(p => {
+            const g = p.closest('.trace'), t = g && g.__data__ && g.__data__[0] && g.__data__[0].trace;
+            return t && t.name === name && String((p.__data__ || {}).data) === key; }).length;
+        return gd._fullData.filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))
+            .flatMap(t => { const i = Array.from(t.customdata || []).map(String).indexOf(key);
+                return i < 0 ? [] : [{name: String(t.name), hoverinfo: String(t.hoverinfo),
+                    color: String(Array.isArray(t.marker.color) ? t.marker.color[i] : t.marker.color),
+                    size: Number(Array.isArray(t.marker.size) ? t.marker.size[i] : t.marker.size),
+                    hover: String((t.hovertext || [])[i] || ''), paths: drawn(t.name)}]; });
+        """, MAP_GD, key)
+
+
+def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    idlib = events[events["location"] == "Idlib"]
+    reports = idlib["event_type"].value_counts()
+    assert len(reports) >= 2, "the seed article's Idlib no longer has two event types"
+    key = idlib["place_key"].iloc[0]
+    start_app(dash_duo, seed_store)
+
+    layers = wait_until(dash_duo, lambda: (x := marker_layers(dash_duo, key)) and len(x) == len(reports) and x,
+                        "Idlib's marker has no ring per further type")
+    marker, rings = layers[0], layers[1:]
+    main = marker["name"]
+    assert marker["color"] == type_color(main) and reports[main] == reports.max()
+    # The other types by share (ties by name), each a disc whose area is its share and the later ones'.
+    others = sorted(((t, n) for t, n in reports.items() if t != main), key=lambda x: (-x[1], x[0]))
+    assert [r["color"] for r in rings] == [type_color(t) for t, _ in others]
+    left = 1 - reports[main] / reports.sum()
+    for ring, (_t, n) in zip(rings, others, strict=True):
+        assert ring["size"] == pytest.approx(marker["size"] * left ** 0.5, rel=1e-6)
+        assert ring["name"].startswith("mix: ") and ring["hoverinfo"] == "skip"
+        left -= n / reports.sum()
+    assert all(layer["paths"] == 1 for layer in layers), f"not every ring is drawn: {layers}"
+    shares = " · ".join(f"{t} {n / reports.sum():.0%}" for t, n in [(main, reports[main]), *others])
+    assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&")
+    assert "rings inside" in dash_duo.find_element("#map-key").text
+
+    # The rings lie over the marker's middle and take no click: the pointer there selects the place.
+    click_marker(dash_duo, key)
+    dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
+                                    timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 
 

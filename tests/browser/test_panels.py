@@ -52,7 +52,7 @@ def map_keys(dash_duo) -> list[tuple[float, float, str]]:
         const gd = document.querySelector(arguments[0]);
         if (!gd || !gd._fullData) return [];
         // Places and clusters; the basemap's scenery (provinces, town names) is no marker.
-        return gd._fullData.filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))
+        return gd._fullData.filter(t => t.type === 'scattergeo' && !/^(basemap|mix): /.test(String(t.name)))
             .flatMap(t => {
             const lat = Array.from(t.lat || []), lon = Array.from(t.lon || []), cd = Array.from(t.customdata || []);
             return lat.map((v, i) => [v, lon[i], String(cd[i])]);

@@ -196,7 +196,7 @@ def hover_texts(dash_duo) -> list[str]:
     return dash_duo.driver.execute_script(
         """
         const gd = document.querySelector('#map .js-plotly-plot');
-        return gd._fullData.filter(t => !String(t.name).startsWith('basemap: '))
+        return gd._fullData.filter(t => !/^(basemap|mix): /.test(String(t.name)))
             .flatMap(t => Array.from(t.hovertext || []).map(String));
         """)
 
@@ -224,7 +224,7 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
         dash_duo.driver.execute_script(
             """
             const gd = document.querySelector('#map .js-plotly-plot');
-            const traces = gd._fullData.map((t, i) => [t, i]).filter(([t]) => !String(t.name).startsWith('basemap: '));
+            const traces = gd._fullData.map((t, i) => [t, i]).filter(([t]) => !/^(basemap|mix): /.test(String(t.name)));
             let n = arguments[0];
             for (const [t, i] of traces) {
                 const len = (t.hovertext || []).length;

@@ -1,0 +1,91 @@
+"""A place's type mix: the aggregate's `type_mix` and the rings the map draws from it."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import schema as S
+from dashboard.app import engine as E
+from dashboard.app import query as Q
+from dashboard.app.figures import map_spec, place_traces, type_color
+from dashboard.app.type_mix import MIX_PREFIX, REST_COLOR, mix_strings, mix_words, parse_mix
+
+HAMA = dict(location="Hama", latitude=35.13, longitude=36.75, country="Syria", geo_precision=1)
+HOMS = dict(location="Homs", latitude=34.73, longitude=36.71, country="Syria", geo_precision=1)
+TYPES = ["Battles", "Protests", "Riots", "Diplomacy", "Political", "Displacement"]
+
+
+@pytest.fixture
+def mixed(make_events) -> pd.DataFrame:
+    """Hama: 3 battles, 1 protest; Homs: 2 battles and one event of each of five other types (two past
+    the coloured four)."""
+    rows = [dict(event_id=f"h{i}", event_date="2021-05-0" + str(i + 1), event_type=t, **HAMA)
+            for i, t in enumerate(["Battles", "Protests", "Battles", "Battles"])]
+    rows += [dict(event_id=f"o{i}", event_date="2021-05-01", event_type=t, **HOMS)
+             for i, t in enumerate(["Battles", *TYPES])]
+    return Q.with_place_key(make_events(*rows))
+
+
+def test_mix_strings_most_frequent_first_ties_by_name() -> None:
+    counts = np.array([[1, 3, 0], [2, 2, 2], [0, 0, 0]])
+    assert mix_strings(counts, ["Riots", "Battles", "Protests"]) == \
+        ["Battles:3|Riots:1", "Battles:2|Protests:2|Riots:2", None]
+    assert parse_mix("Battles:3|Riots:1") == [("Battles", 3), ("Riots", 1)]
+    assert parse_mix("nonsense") == [] and parse_mix(None) == []
+    assert mix_words("Battles:3|Protests:1", "Battles") == "Battles 75% · Protests 25%"
+    assert mix_words("Battles:3", "Battles") == ""
+
+
+def test_every_engine_gives_the_same_mix(mixed: pd.DataFrame) -> None:
+    want = Q.places_summary(mixed).set_index(S.PLACE_KEY)["type_mix"].to_dict()
+    ix = E.index_from_frame(mixed)
+    got = E.places_aggregate(ix, np.ones(ix.n, bool)).set_index(S.PLACE_KEY)["type_mix"].to_dict()
+    assert got == want
+    hama = next(k for k in want if k.startswith("Hama"))
+    assert want[hama] == "Battles:3|Protests:1"
+
+
+def test_a_mixed_place_gets_rings_whose_areas_are_the_shares(mixed: pd.DataFrame) -> None:
+    places = Q.places_summary(mixed)
+    spec = map_spec(places)
+    rings = [t for t in spec["data"] if str(t.get("name", "")).startswith(MIX_PREFIX)]
+    markers = [t for t in spec["data"] if t.get("type") == "scattergeo"
+               and not str(t.get("name", "")).startswith(("basemap: ", MIX_PREFIX))]
+    assert {t["name"] for t in markers} == {"Battles"}  # both places' main type
+    assert all(t["hoverinfo"] == "skip" and t["showlegend"] is False for t in rings)
+    size = dict(zip((k for t in markers for k in t["customdata"]),
+                    (float(s) for t in markers for s in t["marker"]["size"]), strict=True))
+    hama = next(k for k in size if k.startswith("Hama"))
+    first = next(t for t in rings if t["name"] == f"{MIX_PREFIX}1")
+    at = first["customdata"].index(hama)
+    # The protests' disc covers a quarter of the marker's area: its diameter is half the marker's.
+    assert first["marker"]["size"][at] == pytest.approx(size[hama] * math.sqrt(0.25))
+    assert first["marker"]["color"][at] == type_color("Protests")
+    # Homs: three coloured rings (ties by name), then a grey core for the last two types (2/7 of the area).
+    homs = next(k for k in size if k.startswith("Homs"))
+    levels = {t["name"]: t for t in rings if homs in t["customdata"]}
+    assert len(levels) == 4
+    core = levels[f"{MIX_PREFIX}4"]
+    i = core["customdata"].index(homs)
+    assert core["marker"]["color"][i] == REST_COLOR
+    assert core["marker"]["size"][i] == pytest.approx(size[homs] * math.sqrt(2 / 7))
+    assert [levels[f"{MIX_PREFIX}{k}"]["marker"]["color"][levels[f"{MIX_PREFIX}{k}"]["customdata"].index(homs)]
+            for k in (1, 2, 3)] == [type_color(t) for t in ("Diplomacy", "Displacement", "Political")]
+    # The rings are no markers of their own: one marker per place.
+    assert sorted(k for t in place_traces_of(spec) for k in t["customdata"]) == sorted(size)
+    assert "reports by type: Battles 75% · Protests 25%" in " ".join(markers[0]["hovertext"])
+
+
+def place_traces_of(spec: dict) -> list:
+    import plotly.graph_objects as go
+
+    return [t.to_plotly_json() for t in place_traces(go.Figure(spec, _validate=False))]
+
+
+def test_a_place_of_one_type_has_no_rings(mixed: pd.DataFrame) -> None:
+    places = Q.places_summary(mixed[mixed[S.LOCATION] == "Hama"].query("event_type == 'Battles'"))
+    assert not [t for t in map_spec(places)["data"] if str(t.get("name", "")).startswith(MIX_PREFIX)]
