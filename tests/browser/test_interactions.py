@@ -164,7 +164,8 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(inside), "the list does not follow the box")
     dash_duo.wait_for_contains_text(
         "#counts", f"{n_events(inside)} of {n_events(events)} events · {len(chosen)} places", timeout=TIMEOUT)
-    assert sorted(page_query(dash_duo).get("area", [])) == chosen
+    # The link is written by its own callback, beside the one that redraws the views: wait for it too.
+    wait_until(dash_duo, lambda: sorted(page_query(dash_duo).get("area", [])) == chosen, "the link lacks the area")
 
     # A place selected inside the area is highlighted over the area's totals, not only filtered.
     # (Not Idlib: the two Idlib markers, city and province, overlap and a click picks the nearest.)
@@ -190,7 +191,7 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
         wait_until(dash_duo, lambda: keys_on_map(dash_duo) == chosen, "the second lasso did not narrow the map")
         dash_duo.find_element("#clear-filters").click()
         wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear filters kept the map area")
-        assert "area" not in page_query(dash_duo)
+        wait_until(dash_duo, lambda: "area" not in page_query(dash_duo), "Clear filters left the area in the link")
     assert dash_duo.get_logs() == []
 
 

@@ -17,6 +17,7 @@ from test_dashboard import (
     app_is_settled,
     click_marker,
     count,
+    count_markers,
     drag_timeline,
     map_points,
     n_events,
@@ -201,7 +202,7 @@ def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(d
     name_fill = "return getComputedStyle(document.querySelector('#map text[style*=\"basemap-label\"]')).fill"
     light = dash_duo.driver.execute_script(name_fill)
     # No marker of the data is a basemap point: a click on the map still selects places only.
-    assert count(dash_duo, "#map .scattergeo .point") == len(map_points(dash_duo))
+    assert count_markers(dash_duo) == len(map_points(dash_duo))
 
     dash_duo.find_element("#theme-toggle").click()
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(name_fill) != light,
