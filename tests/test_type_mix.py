@@ -89,3 +89,18 @@ def place_traces_of(spec: dict) -> list:
 def test_a_place_of_one_type_has_no_rings(mixed: pd.DataFrame) -> None:
     places = Q.places_summary(mixed[mixed[S.LOCATION] == "Hama"].query("event_type == 'Battles'"))
     assert not [t for t in map_spec(places)["data"] if str(t.get("name", "")).startswith(MIX_PREFIX)]
+
+
+def test_rings_go_to_the_biggest_markers_first_within_a_budget(mixed: pd.DataFrame, monkeypatch) -> None:
+    from dashboard.app import type_mix
+
+    places = Q.places_summary(mixed)
+    sizes = np.array([30.0 if k.startswith("Homs") else 12.0 for k in places[S.PLACE_KEY]])
+    hollow = np.zeros(len(places), bool)
+    monkeypatch.setattr(type_mix, "MAX_RING_POINTS", 2)
+    layers = type_mix.ring_layers(places, sizes, hollow, type_color)
+    assert [lv["key"] for lv in layers] == [[k] for k in places[S.PLACE_KEY] if k.startswith("Homs")] * 2
+    # Under MIN_DISC_PX a disc is no colour one can read: Hama's protest disc (half of 6 px) is left out.
+    monkeypatch.setattr(type_mix, "MAX_RING_POINTS", 600)
+    small = type_mix.ring_layers(places, np.array([6.0] * len(places)), hollow, type_color)
+    assert not any(k.startswith("Hama") for lv in small for k in lv["key"])

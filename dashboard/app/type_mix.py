@@ -21,6 +21,11 @@ from dashboard import schema as S
 MIX_PREFIX = "mix: "  # the rings' trace names: part of a marker, not markers (tests, bench)
 MIX_TYPES = 4  # types drawn in colour; the rest of a place's reports are one grey core
 REST_COLOR = "#b8b8b8"
+# Each disc is one more SVG path for the browser to draw on every redraw: the biggest markers get
+# their rings first, at most MAX_RING_POINTS discs in all, and a disc under MIN_DISC_PX (a few
+# pixels, too small to read as a colour) is left out with the ones inside it.
+MAX_RING_POINTS = 600
+MIN_DISC_PX = 4.0
 
 
 def mix_strings(counts: np.ndarray, names: Sequence[str]) -> list[str | None]:
@@ -73,28 +78,34 @@ def ring_layers(places: pd.DataFrame, sizes: np.ndarray, hollow: np.ndarray,
                 color_of: Callable[[str], str]) -> list[dict]:
     """Per ring level k (1 = the second type): lat, lon, key, size, colour and hollow flag of each
     place that has a k-th type. A disc's diameter is the marker's times the square root of the
-    shares from the k-th type on; past MIX_TYPES the rest is one grey core."""
+    shares from the k-th type on; past MIX_TYPES the rest is one grey core. Within MAX_RING_POINTS
+    and MIN_DISC_PX (see there)."""
     levels: list[dict] = [dict(lat=[], lon=[], key=[], size=[], color=[], hollow=[]) for _ in range(MIX_TYPES)]
     if "type_mix" not in places.columns:
         return []
-    cols = zip(places["type_mix"].tolist(), places["main_type"].tolist(), places[S.LATITUDE].tolist(),
-               places[S.LONGITUDE].tolist(), places[S.PLACE_KEY].tolist(), np.asarray(sizes).tolist(),
-               np.asarray(hollow).tolist(), strict=True)
-    for text, main, lat, lon, key, size, open_ in cols:
+    sizes = np.asarray(sizes, dtype=float)
+    order = np.argsort(-sizes, kind="stable")  # the biggest markers first, within the budget
+    cols = [places[c].to_numpy(dtype=object)[order] for c in ("type_mix", "main_type", S.LATITUDE, S.LONGITUDE,
+                                                              S.PLACE_KEY)]
+    budget = MAX_RING_POINTS
+    for text, main, lat, lon, key, size, open_ in zip(*cols, sizes[order], np.asarray(hollow)[order], strict=True):
         shares = mix_order(text, main)
         if len(shares) < 2:
             continue
         left = 1.0 - shares[0][1]
         for k, (name, share) in enumerate(shares[1:MIX_TYPES + 1], start=1):
+            disc = size * float(np.sqrt(max(left, 0.0)))
+            if disc < MIN_DISC_PX or budget <= 0:
+                break
             level = levels[k - 1]
-            grey = k == MIX_TYPES
-            level["lat"].append(lat)
-            level["lon"].append(lon)
+            level["lat"].append(float(lat))
+            level["lon"].append(float(lon))
             level["key"].append(key)
-            level["size"].append(size * float(np.sqrt(max(left, 0.0))))
-            level["color"].append(REST_COLOR if grey else color_of(name))
+            level["size"].append(disc)
+            level["color"].append(REST_COLOR if k == MIX_TYPES else color_of(name))
             level["hollow"].append(bool(open_))
             left -= share
+            budget -= 1
     return [lv for lv in levels if lv["lat"]]
 
 
