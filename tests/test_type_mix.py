@@ -56,25 +56,23 @@ def test_a_mixed_place_gets_rings_whose_areas_are_the_shares(mixed: pd.DataFrame
     markers = [t for t in spec["data"] if t.get("type") == "scattergeo"
                and not str(t.get("name", "")).startswith(("basemap: ", MIX_PREFIX))]
     assert {t["name"] for t in markers} == {"Battles"}  # both places' main type
-    assert all(t["hoverinfo"] == "skip" and t["showlegend"] is False for t in rings)
+    assert len(rings) == 1 and rings[0]["hoverinfo"] == "skip" and rings[0]["showlegend"] is False
     size = dict(zip((k for t in markers for k in t["customdata"]),
                     (float(s) for t in markers for s in t["marker"]["size"]), strict=True))
+
+    def discs(place: str) -> list[tuple[str, float]]:
+        """(colour, diameter) of a place's discs, in drawing order."""
+        m = rings[0]["marker"]
+        return [(c, s) for k, c, s in zip(rings[0]["customdata"], m["color"], m["size"], strict=True) if k == place]
+
     hama = next(k for k in size if k.startswith("Hama"))
-    first = next(t for t in rings if t["name"] == f"{MIX_PREFIX}1")
-    at = first["customdata"].index(hama)
     # The protests' disc covers a quarter of the marker's area: its diameter is half the marker's.
-    assert first["marker"]["size"][at] == pytest.approx(size[hama] * math.sqrt(0.25))
-    assert first["marker"]["color"][at] == type_color("Protests")
+    assert discs(hama) == [(type_color("Protests"), pytest.approx(size[hama] * math.sqrt(0.25)))]
     # Homs: three coloured rings (ties by name), then a grey core for the last two types (2/7 of the area).
     homs = next(k for k in size if k.startswith("Homs"))
-    levels = {t["name"]: t for t in rings if homs in t["customdata"]}
-    assert len(levels) == 4
-    core = levels[f"{MIX_PREFIX}4"]
-    i = core["customdata"].index(homs)
-    assert core["marker"]["color"][i] == REST_COLOR
-    assert core["marker"]["size"][i] == pytest.approx(size[homs] * math.sqrt(2 / 7))
-    assert [levels[f"{MIX_PREFIX}{k}"]["marker"]["color"][levels[f"{MIX_PREFIX}{k}"]["customdata"].index(homs)]
-            for k in (1, 2, 3)] == [type_color(t) for t in ("Diplomacy", "Displacement", "Political")]
+    assert discs(homs) == [(type_color(t), pytest.approx(size[homs] * math.sqrt(n / 7)))
+                           for t, n in (("Diplomacy", 5), ("Displacement", 4), ("Political", 3))] + \
+        [(REST_COLOR, pytest.approx(size[homs] * math.sqrt(2 / 7)))]
     # The rings are no markers of their own: one marker per place.
     assert sorted(k for t in place_traces_of(spec) for k in t["customdata"]) == sorted(size)
     assert "reports by type: Battles 75% · Protests 25%" in " ".join(markers[0]["hovertext"])
@@ -100,6 +98,7 @@ def test_rings_go_to_the_biggest_markers_first_within_a_budget(mixed: pd.DataFra
     monkeypatch.setattr(type_mix, "MAX_RING_POINTS", 2)
     layers = type_mix.ring_layers(places, sizes, hollow, type_color)
     assert [lv["key"] for lv in layers] == [[k] for k in places[S.PLACE_KEY] if k.startswith("Homs")] * 2
+    assert [len(t["customdata"]) for t in type_mix.ring_traces(layers, "scattergeo")] == [2]
     # Under MIN_DISC_PX a disc is no colour one can read: Hama's protest disc (half of 6 px) is left out.
     monkeypatch.setattr(type_mix, "MAX_RING_POINTS", 600)
     small = type_mix.ring_layers(places, np.array([6.0] * len(places)), hollow, type_color)

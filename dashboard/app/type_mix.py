@@ -24,7 +24,7 @@ REST_COLOR = "#b8b8b8"
 # Each disc is one more SVG path for the browser to draw on every redraw: the biggest markers get
 # their rings first, at most MAX_RING_POINTS discs in all, and a disc under MIN_DISC_PX (a few
 # pixels, too small to read as a colour) is left out with the ones inside it.
-MAX_RING_POINTS = 600
+MAX_RING_POINTS = 300
 MIN_DISC_PX = 4.0
 
 
@@ -110,14 +110,16 @@ def ring_layers(places: pd.DataFrame, sizes: np.ndarray, hollow: np.ndarray,
 
 
 def ring_traces(layers: list[dict], kind: str) -> list[dict]:
-    """The ring levels as plotly traces ("scattergeo" or "scattermap"), under no legend entry."""
-    traces = []
-    for k, lv in enumerate(layers, start=1):
-        marker: dict = dict(size=lv["size"], color=lv["color"], opacity=0.95)
-        if kind == "scattergeo":
-            # A province-level (hollow) marker keeps hollow rings: the colours of a centroid, not a spot.
-            marker.update(symbol=["circle-open" if h else "circle" for h in lv["hollow"]],
-                          line=dict(width=[2 if h else 0.5 for h in lv["hollow"]], color="rgba(255,255,255,0.8)"))
-        traces.append(dict(type=kind, lat=lv["lat"], lon=lv["lon"], mode="markers", name=f"{MIX_PREFIX}{k}",
-                           customdata=lv["key"], hoverinfo="skip", showlegend=False, marker=marker))
-    return traces
+    """The ring levels as one plotly trace ("scattergeo" or "scattermap") under no legend entry: the
+    first level's discs first, so each smaller disc is drawn over the larger one under it (one trace,
+    not one per level: every trace costs the browser a pass of its own on each redraw)."""
+    if not layers:
+        return []
+    joined = {k: [v for lv in layers for v in lv[k]] for k in ("lat", "lon", "key", "size", "color", "hollow")}
+    marker: dict = dict(size=joined["size"], color=joined["color"], opacity=0.95)
+    if kind == "scattergeo":
+        # A province-level (hollow) marker keeps hollow rings: the colours of a centroid, not a spot.
+        marker.update(symbol=["circle-open" if h else "circle" for h in joined["hollow"]],
+                      line=dict(width=[2 if h else 0.5 for h in joined["hollow"]], color="rgba(255,255,255,0.8)"))
+    return [dict(type=kind, lat=joined["lat"], lon=joined["lon"], mode="markers", name=f"{MIX_PREFIX}rings",
+                 customdata=joined["key"], hoverinfo="skip", showlegend=False, marker=marker)]

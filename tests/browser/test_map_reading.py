@@ -112,20 +112,20 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
 
 
 def marker_layers(dash_duo, key: str) -> list[dict]:
-    """The traces that draw at the place `key`: its marker and the type-mix rings over it, in
-    drawing order (name, colour, size), and how many SVG paths each draws there."""
+    """What draws at the place `key`: its marker, then the type-mix discs over it, in drawing order
+    (trace name, colour, size), each with how many SVG paths its trace draws there."""
     return dash_duo.driver.execute_script(
         """
         const gd = document.querySelector(arguments[0]), key = arguments[1];
         const drawn = name => Array.from(document.querySelectorAll('#map .scattergeo .point')).filter(p => {
             const g = p.closest('.trace'), t = g && g.__data__ && g.__data__[0] && g.__data__[0].trace;
             return t && t.name === name && String((p.__data__ || {}).data) === key; }).length;
+        const at = (v, i) => String(Array.isArray(v) ? v[i] : v);
         return gd._fullData.filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))
-            .flatMap(t => { const i = Array.from(t.customdata || []).map(String).indexOf(key);
-                return i < 0 ? [] : [{name: String(t.name), hoverinfo: String(t.hoverinfo),
-                    color: String(Array.isArray(t.marker.color) ? t.marker.color[i] : t.marker.color),
-                    size: Number(Array.isArray(t.marker.size) ? t.marker.size[i] : t.marker.size),
-                    hover: String((t.hovertext || [])[i] || ''), paths: drawn(t.name)}]; });
+            .flatMap(t => Array.from(t.customdata || []).map((k, i) => [String(k), i]).filter(([k]) => k === key)
+                .map(([, i]) => ({name: String(t.name), hoverinfo: String(t.hoverinfo),
+                    color: at(t.marker.color, i), size: Number(at(t.marker.size, i)),
+                    hover: String((t.hovertext || [])[i] || ''), paths: drawn(t.name)})));
         """, MAP_GD, key)
 
 
@@ -150,7 +150,7 @@ def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo
         assert ring["size"] == pytest.approx(marker["size"] * left ** 0.5, rel=1e-6)
         assert ring["name"].startswith("mix: ") and ring["hoverinfo"] == "skip"
         left -= n / reports.sum()
-    assert all(layer["paths"] == 1 for layer in layers), f"not every ring is drawn: {layers}"
+    assert marker["paths"] == 1 and all(r["paths"] == len(rings) for r in rings), f"not every ring is drawn: {layers}"
     shares = " · ".join(f"{t} {n / reports.sum():.0%}" for t, n in [(main, reports[main]), *others])
     assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&")
     assert "rings inside" in dash_duo.find_element("#map-key").text
