@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import (
+    FIRST_RENDER,
     IS_MARKER_JS,
     MAP_GD,
     MAP_POINTS,
@@ -266,7 +267,7 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     dash_duo.start_server(__import__("dashboard.app.app", fromlist=["create_app"]).create_app(seed_store))
     dash_duo.driver.get(f"{dash_duo.server_url}/?{urlencode(state)}")
 
-    dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=FIRST_RENDER)
     dash_duo.wait_for_text_to_equal(
         "#summary", f"{n_events(expected)} of {n_events(events)} events · 2020-03-04 → 2020-03-05 · Moscow",
         timeout=TIMEOUT)
@@ -303,7 +304,7 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     dash_duo.driver.get(url)
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
         "const i = document.querySelector('#precise-only input'); return i && i.checked;"),
-        "'towns only' was not restored")
+        "'towns only' was not restored", timeout=FIRST_RENDER)
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#summary", "2020-03-04 → 2020-03-05 · Moscow", timeout=TIMEOUT)
 
@@ -325,7 +326,7 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     dash_duo.driver.get(dash_duo.server_url + "/?" + urlencode(moved, doseq=True))
     center = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
         "const gd = document.querySelector(arguments[0]); const g = gd && gd._fullLayout && gd._fullLayout.geo;"
-        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map")
+        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map", timeout=FIRST_RENDER)
     assert center == pytest.approx([float(moved["lon"][0]), float(moved["lat"][0])], abs=1e-3)
     assert dash_duo.get_logs() == []
 

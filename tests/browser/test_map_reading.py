@@ -12,6 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_dashboard import (
+    FIRST_RENDER,
     MAP_GD,
     TIMEOUT,
     app_is_settled,
@@ -285,7 +286,8 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     ix = StoreView(EventsStore(long_store)).index()
     newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()
     dash_duo.start_server(create_app(long_store))
-    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50")
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50",
+               timeout=FIRST_RENDER)
     assert set(listed_events(dash_duo)) == set(newest[:50])
     dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–50", timeout=TIMEOUT)
 

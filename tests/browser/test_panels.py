@@ -15,7 +15,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from test_dashboard import app_is_settled, marker_element, n_events
+from test_dashboard import FIRST_RENDER, app_is_settled, marker_element, n_events
 
 from dashboard.app import ids
 from dashboard.app.app import create_app
@@ -72,8 +72,8 @@ def dated_bars_total(dash_duo) -> int:
 
 def start_app(dash_duo, store_dir: Path) -> None:
     dash_duo.start_server(create_app(store_dir))
-    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
-    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+    dash_duo.wait_for_element(MAP_POINTS, timeout=FIRST_RENDER)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
 
 
 def click(dash_duo, selector: str) -> None:
