@@ -322,7 +322,7 @@ def _post(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
     return times, len(raw), json.loads(raw)
 
 
-def _get_json(url: str) -> object:
+def _get_json(url: str) -> Any:  # the server's JSON, whatever its shape
     import json
     import urllib.request
 
@@ -567,7 +567,7 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
                     raise RuntimeError("interactions not measured (pages=0)")
                 from dashboard.bench_browser import browser_interactions
 
-                span = tuple(str(np.datetime64(d, "D")) for d in (START_DAY, START_DAY + N_DAYS - 1))
+                span = (str(np.datetime64(START_DAY, "D")), str(np.datetime64(START_DAY + N_DAYS - 1, "D")))
                 figures.update(browser_interactions(base + "/", span))
             except (ImportError, OSError, RuntimeError) as err:
                 figures["interactions_error"] = str(err)[:200]

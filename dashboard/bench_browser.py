@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -57,6 +58,11 @@ def _metrics(driver) -> float:
     return float(next((m["value"] for m in found if m["name"] == "TaskDuration"), 0.0))
 
 
+def _differs(read: Callable[[], object], was: object) -> bool:
+    """Whether what `read` reads now differs from `was` (the page answered the interaction)."""
+    return read() != was
+
+
 def measure(driver, act: Callable[[], object], changed: Callable[[], bool], browser_cpu: Callable[[], float],
             timeout: float = 120.0) -> tuple[int, float, float, float]:
     """(requests, main-thread CPU s, all-process CPU s, wall s) of one interaction: act, then wait
@@ -82,26 +88,26 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
     runs: dict[str, list[tuple[int, float, float, float]]] = {k: [] for k in ("click", "brush", "filter", "play")}
     for i in range(repeat):
         was = summary()
-        runs["click"].append(measure(driver, lambda i=i: driver.execute_script(CLICK_JS, i * 7),
-                                     lambda was=was: summary() != was, browser_cpu))
+        runs["click"].append(measure(driver, partial(driver.execute_script, CLICK_JS, i * 7),
+                                     partial(_differs, summary, was), browser_cpu))
         start = lo + (i * 37) % max(span - 30, 1)
         window = (str(start), f"{start + 20 + 10 * i} 23:59:59")
         was = summary()
-        runs["brush"].append(measure(driver, lambda w=window: driver.execute_script(BRUSH_JS, *w),
-                                     lambda was=was: summary() != was, browser_cpu))
+        runs["brush"].append(measure(driver, partial(driver.execute_script, BRUSH_JS, *window),
+                                     partial(_differs, summary, was), browser_cpu))
         was = driver.current_url
-        runs["filter"].append(measure(driver, lambda: driver.execute_script(FILTER_JS),
-                                      lambda was=was: driver.current_url != was, browser_cpu))
+        runs["filter"].append(measure(driver, partial(driver.execute_script, FILTER_JS),
+                                      partial(_differs, lambda: driver.current_url, was), browser_cpu))
         # Play (its first step, not counted), then one tick of the playback timer: the step's
         # requests and the redraw; then Pause.
         driver.execute_script(SLOW_TIMER_JS)
         was = summary()
-        measure(driver, lambda: driver.execute_script(PLAY_JS), lambda was=was: summary() != was, browser_cpu)
+        measure(driver, partial(driver.execute_script, PLAY_JS), partial(_differs, summary, was), browser_cpu)
         was = summary()
-        runs["play"].append(measure(driver, lambda i=i: driver.execute_script(TICK_JS, 1000 + i),
-                                    lambda was=was: summary() != was, browser_cpu))
+        runs["play"].append(measure(driver, partial(driver.execute_script, TICK_JS, 1000 + i),
+                                    partial(_differs, summary, was), browser_cpu))
         was = driver.current_url
-        measure(driver, lambda: driver.execute_script(PLAY_JS), lambda was=was: driver.current_url != was,
+        measure(driver, partial(driver.execute_script, PLAY_JS), partial(_differs, lambda: driver.current_url, was),
                 browser_cpu)
     out: dict[str, object] = {}
     for name, rows in runs.items():

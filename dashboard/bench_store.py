@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
+from dashboard.errors import StoreError
 
 BATCH_ARTICLES = 100
 CORRECTION_ROWS = 10_000
@@ -61,6 +62,8 @@ def correction_toponym(store_dir: Path, rows: int = CORRECTION_ROWS) -> tuple[st
     from dashboard.store import EventsStore
 
     table = EventsStore(store_dir).load_events_table(columns=[S.TOPONYM])
+    if table is None:
+        raise StoreError(f"{store_dir}: no events to correct")
     counts = table.column(S.TOPONYM).value_counts().to_pylist()
     best = min(counts, key=lambda c: abs(c["counts"] - rows))
     return str(best["values"]), int(best["counts"])

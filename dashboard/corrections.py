@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ from dashboard import schema as S
 from dashboard.correction_log import append_log, before_groups, moved_ids, restore_rows, undo_target
 from dashboard.errors import CorrectionError, GazetteerError
 from dashboard.overrides import add_override, check_override, override_entry, restore_override
-from dashboard.store import EventsStore
+from dashboard.store_protocol import Store
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def scope_condition(toponym: str, scope: str, event_id: str | None = None,
     raise CorrectionError(f"unknown scope {scope!r} (or its event/article missing); one of {', '.join(SCOPES)}")
 
 
-def save_correction(store: EventsStore, toponym: str, place: Alternative, folder: Path | None = None,
+def save_correction(store: Store, toponym: str, place: Alternative, folder: Path | None = None,
                     scope: str = "all", event_id: str | None = None, article_id: str | None = None) -> int:
     """Record that `toponym` means `place` and re-resolve the stored events that name it: in one event,
     one article, or (scope "all") every article, where the gazetteer override table also records it
@@ -144,11 +145,12 @@ def save_correction(store: EventsStore, toponym: str, place: Alternative, folder
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
     condition, params = scope_condition(toponym, scope, event_id, article_id)
-    entry = {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
-             "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
+    entry: dict[str, Any] = {  # the override file's entry (JSON)
+        "name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
+        "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
     check_override(**entry)  # refused before anything is written
     finish_corrections(store, folder)
-    record = {"id": uuid.uuid4().hex[:12], "at": _now(),
+    record: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "at": _now(),
               "toponym": toponym, "scope": scope, "event_id": event_id, "article_id": article_id,
               "place": place.to_dict(), "override": entry if scope == "all" else None,
               "previous_override": override_entry(toponym, folder) if scope == "all" else None, "before": []}
@@ -165,7 +167,7 @@ def save_correction(store: EventsStore, toponym: str, place: Alternative, folder
     return generation
 
 
-def undo_correction(store: EventsStore, correction_id: str, folder: Path | None = None) -> int:
+def undo_correction(store: Store, correction_id: str, folder: Path | None = None) -> int:
     """Put the events a logged correction moved back where they were, and its override entry back to
     what it replaced; committed as a save is (one store write carrying the log line). Returns the
     store's new generation; CorrectionError when it cannot be undone (correction_log.undo_target)."""
@@ -201,7 +203,7 @@ def preview_count(events: pd.DataFrame, toponym: str, place: Alternative) -> int
     return int(would_move(events, toponym, place).sum())
 
 
-def finish_corrections(store: EventsStore, folder: Path | None = None) -> bool:
+def finish_corrections(store: Store, folder: Path | None = None) -> bool:
     """Do the work a correction's (or an undo's) committed store write left pending, should the
     process have died before: the override table entry and the log line. Returns whether there was any."""
     def apply(pending: dict) -> None:

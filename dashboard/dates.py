@@ -66,6 +66,14 @@ class DateMention:
     def absolute(self) -> bool:
         return self.kind in ("iso", "mdy", "dmy", "my", "year")
 
+    def given(self, part: str) -> int:
+        """The year, month, day or weekday, which this mention's kind always carries (its pattern
+        has the group): a ValueError naming the kind, should a pattern ever lose it."""
+        value = getattr(self, part)
+        if value is None:
+            raise ValueError(f"a {self.kind!r} date mention without its {part}: {self.text!r}")
+        return int(value)
+
 
 def find_date_mentions(text: str) -> list[DateMention]:
     """All date expressions in text, longest first where they overlap, in text order."""
@@ -107,32 +115,32 @@ def is_future_context(sentence: str) -> bool:
 def resolve_mention(m: DateMention, published: date | None, future: bool = False) -> tuple[date, str] | None:
     """(date, precision) of a mention; relative ones need the publication date."""
     if m.kind in ("iso", "mdy", "dmy"):
-        return date(m.year, m.month, m.day), DAY
+        return date(m.given("year"), m.given("month"), m.given("day")), DAY
     if m.kind == "my":
-        return date(m.year, m.month, 1), MONTH
+        return date(m.given("year"), m.given("month"), 1), MONTH
     if m.kind == "year":
-        return date(m.year, 1, 1), YEAR
+        return date(m.given("year"), 1, 1), YEAR
     if published is None:
         return None
     if m.kind in ("md", "dm"):
-        d = date(published.year, m.month, m.day)
+        d = date(published.year, m.given("month"), m.given("day"))
         # A month-day without a year in past tense that would lie well after publication
         # belongs to the previous year (an article in January speaking of "December 28").
         if not future and d > published + timedelta(days=7):
-            d = date(published.year - 1, m.month, m.day)
+            d = date(published.year - 1, m.given("month"), m.given("day"))
         return d, DAY
     if m.kind == "m_rel":
         y = published.year + {"this": 0, "last": -1, "next": 1}[m.rel or "this"]
-        return date(y, m.month, 1), MONTH
+        return date(y, m.given("month"), 1), MONTH
     if m.kind == "m_bare":
         y = published.year
-        if future and m.month < published.month:
+        if future and m.given("month") < published.month:
             y += 1
-        elif not future and m.month > published.month:
+        elif not future and m.given("month") > published.month:
             y -= 1
-        return date(y, m.month, 1), MONTH
+        return date(y, m.given("month"), 1), MONTH
     if m.kind == "weekday":
-        return _weekday(published, m.weekday, m.rel, future), DAY
+        return _weekday(published, m.given("weekday"), m.rel, future), DAY
     if m.kind == "relative":
         return _relative(published, (m.rel or "").lower())
     return None
@@ -179,10 +187,10 @@ def infer_published(text: str, sentences: list[tuple[int, int]] | None = None) -
         years = [m for m in mentions if m.kind in ("my", "year")]
         if not years:
             return None
-        latest = max(resolve_mention(m, None)[0] for m in years)  # type: ignore[index]
-        return latest
+        # A month or a year resolves without a publication date: never None here.
+        return max(r[0] for m in years if (r := resolve_mention(m, None)) is not None)
     anchor_m = max(explicit, key=lambda m: (m.year, m.month, m.day))
-    anchor = date(anchor_m.year, anchor_m.month, anchor_m.day)
+    anchor = date(anchor_m.given("year"), anchor_m.given("month"), anchor_m.given("day"))
     best = anchor
     for m in mentions:
         if m.kind != "weekday" or m.rel in ("next", "last"):
@@ -194,7 +202,7 @@ def infer_published(text: str, sentences: list[tuple[int, int]] | None = None) -
         near = text[m.end:m.end + 30]
         if any(e.start >= m.end and e.start - m.end <= 4 for e in explicit) or re.match(r",?\s*\w+\.?\s+\d", near):
             continue
-        delta = (m.weekday - anchor.weekday()) % 7
+        delta = (m.given("weekday") - anchor.weekday()) % 7
         candidate = anchor + timedelta(days=delta or 7)
         best = max(best, candidate)
     return best
@@ -243,26 +251,51 @@ DATELINE_CHARS = 40  # a dateline sits at the very start, before the headline
 
 def dateline(text: str) -> date | None:
     """The date an article's text opens with, when it opens with one (None otherwise)."""
+    return dateline_span(text)[0]
+
+
+def dateline_span(text: str, byline: bool = True) -> tuple[date | None, int]:
+    """The date an article's text opens with and where that dateline ends ((None, 0) without one).
+
+    The end lets a reader of the first sentence skip the dateline: it dates the publication, not
+    what the headline after it reports ("Published May 3 2016 Shelling kills four on Monday").
+    Without a date at the very start, an agency byline under the headline is the dateline (`byline`)."""
     lead = _DATELINE_LEAD.match(text)
     at = lead.end() if lead else 0
     if at > DATELINE_CHARS:
-        return None
+        return None, 0
     head = text[at:at + DATELINE_CHARS]
-    m = _NUMERIC_DATELINE.match(head)
-    if m:
-        try:
-            return date(int(m["year"]), int(m["m"]), int(m["day"]))
-        except ValueError:
-            return None
-    m = _GLUED_DATELINE.match(head)  # "Apr 152017": the space between day and year lost
-    if m:
-        try:
-            return date(int(m["year"]), MONTHS[m["mon"].lower().rstrip(".")], int(m["day"]))
-        except ValueError:
-            return None
+    for pattern, month_of in ((_NUMERIC_DATELINE, lambda m: int(m["m"])),
+                              (_GLUED_DATELINE, lambda m: MONTHS[m["mon"].lower().rstrip(".")])):
+        m = pattern.match(head)  # GLUED: "Apr 152017", the space between day and year lost
+        if m:
+            try:
+                return date(int(m["year"]), month_of(m), int(m["day"])), at + m.end()
+            except ValueError:
+                return None, 0
     for mention in find_date_mentions(head):
         if mention.start > 0:
             break
         if mention.kind in ("iso", "mdy", "dmy"):
-            return date(mention.year, mention.month, mention.day)  # type: ignore[arg-type]
-    return None
+            return date(mention.given("year"), mention.given("month"), mention.given("day")), at + mention.end
+    return byline_date(text) if byline else (None, 0)
+
+
+# A news agency's byline after the headline: "Four killed in Homs  AFP Sunday 15 Oct 2017 Shelling
+# killed…" (`dates.byline`). Pages flattened to text keep it where the page shows it, under the
+# headline; it is the story's own date, however the article's supplied date was recorded.
+AGENCIES = ("AFP", "Agence France-Presse", "Reuters", "AP", "Associated Press", "Anadolu", "Xinhua", "dpa",
+            "SANA", "TASS", "Sputnik")
+_BYLINE = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
+                     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})")
+BYLINE_CHARS = 300  # a byline sits under the headline, not in the story
+
+
+def byline_date(text: str) -> tuple[date | None, int]:
+    """The date of an agency byline near the top ("AFP Thursday 6 Mar 2014") and where it ends."""
+    for m in _BYLINE.finditer(text[:BYLINE_CHARS]):
+        mentions = find_date_mentions(text[m.end():m.end() + DATELINE_CHARS])
+        if mentions and mentions[0].start == 0 and mentions[0].kind == "dmy":
+            d = mentions[0]
+            return date(d.given("year"), d.given("month"), d.given("day")), m.end() + d.end
+    return None, 0

@@ -87,6 +87,13 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("dates.dateline", "dates",
              "relative days resolve against the date the article's text opens with (its dateline), "
              "when it has one"),
+    RuleInfo("dates.byline", "dates",
+             "an agency byline with a date under the headline ('Four killed in Homs AFP Sunday 15 Oct 2017') "
+             "is the article's dateline when the text does not open with one"),
+    RuleInfo("dates.dateline_not_event", "dates",
+             "the dateline dates the publication, not what the headline after it reports: a sentence that opens "
+             "the article reads its event's date from the words after the dateline ('Published May 3 Shelling "
+             "kills four on Monday' is Monday's)"),
     # -- recognition: which spans are place names (dashboard/geo/recognition.py) -------------------------
     RuleInfo("recognition.dateline", "recognition",
              "a line that opens with a known place name in capitals ('BEIRUT —', 'KYIV, May 2') names where the "
@@ -115,6 +122,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("resolution.untrusted", "resolution",
              "a best candidate matched only by an alternate name (a translation, an old name) or a generic "
              "one, in a country the document never names, leaves the name unresolved"),
+    RuleInfo("resolution.own_name_runner_up", "resolution",
+             "when the best candidate is refused as untrusted, the next one that bears the name as its own, "
+             "in a country the document names, is taken ('Ras al-Ain' in a story on Syria)"),
     RuleInfo("resolution.foreign_village", "resolution",
              "a village abroad in a document about another country is more likely a local place the gazetteer "
              "lacks: the name is left unresolved"),

@@ -31,6 +31,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("event_type", "string", "ACLED event type, or 'Diplomacy' / 'Statement' / 'Other' for non-violent events."),
     Column("sub_event_type", "string", "Finer type (ACLED sub-event type where one applies)."),
     Column("trigger", "string", "The words in the sentence that typed the event (empty when none matched)."),
+    Column("trigger_start", "Int64",
+           "Character offset of the trigger in the article text (null when there is no trigger)."),
+    Column("trigger_end", "Int64", "End offset (exclusive) of the trigger in the article text."),
     Column("actor1", "string",
            "Who acted (the agent of the event), as a canonical name of the actor dictionary "
            "(\"Islamic State (ISIS)\", \"Military Forces of Syria (2000-)\"); empty when unknown."),
@@ -107,6 +110,8 @@ IS_FUTURE = "is_future"
 EVENT_TYPE = "event_type"
 SUB_EVENT_TYPE = "sub_event_type"
 TRIGGER = "trigger"
+TRIGGER_START = "trigger_start"
+TRIGGER_END = "trigger_end"
 ACTOR1 = "actor1"
 ACTOR2 = "actor2"
 INTER1 = "inter1"
@@ -155,6 +160,9 @@ CONFIDENCE = "confidence"
 PLACE_COLUMNS: tuple[str, ...] = (
     LOCATION, TOPONYM, TOPONYM_START, TOPONYM_END, LATITUDE, LONGITUDE, GEONAMEID, FEATURE_CODE, COUNTRY,
     COUNTRY_CODE, ADMIN1, GEO_PRECISION, ALTERNATIVES)
+
+# The trigger and where it is, moved together (an event that takes another report's type takes its words).
+TRIGGER_COLUMNS: tuple[str, ...] = (TRIGGER, TRIGGER_START, TRIGGER_END)
 
 # Derived on load for the app: a key identifying one marker (one resolved place).
 PLACE_KEY = "place_key"

@@ -24,13 +24,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.errors import StoreError
@@ -163,7 +164,7 @@ class EventsStore:
                 fh.truncate(0)
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _acquire(self, fh: object) -> None:
+    def _acquire(self, fh: IO[str]) -> None:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return
@@ -200,8 +201,8 @@ class EventsStore:
             new_ids = {a.article_id for a in new_articles}
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
-            rows, changed = self._merge_in(m, events)
-            self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles))
+            rows, changed, rollup = self._merge_in(m, events)
+            self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles), rollup=rollup)
             return len(new_articles), len(events)
 
     def _candidates(self, m: dict, keys: set[str], exclude: pd.Series | None = None) -> pd.DataFrame:
@@ -253,11 +254,11 @@ class EventsStore:
         except duckdb.Error as err:
             raise StoreError(f"{self.root}: cannot read events ({err})") from err
 
-    def _merge_in(self, m: dict, rows: pd.DataFrame, also: set[str] = frozenset()) -> tuple[pd.DataFrame,
-                                                                                             pd.DataFrame]:
-        """(rows with their cluster columns, stored rows whose cluster columns changed), for new or
-        moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the
-        places moved rows left)."""
+    def _merge_in(self, m: dict, rows: pd.DataFrame, also: Iterable[str] = (),
+                  replaced: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """(rows with their cluster columns, stored rows whose cluster columns changed, the rollup's
+        delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
+        `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
         keys = set(merge_keys(rows).dropna()) | set(also)
         stored = self._candidates(m, keys, rows[S.EVENT_ID])
         stored = stored[~stored[S.EVENT_ID].isin(rows[S.EVENT_ID])].reset_index(drop=True)
@@ -268,7 +269,10 @@ class EventsStore:
         for c in CLUSTER_COLUMNS:
             a, b = old[c], stored[c]
             differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
-        return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True)
+        # Every report of each event these rows touch, before and after: the keys' rows (see rollup.py).
+        before = stored if replaced is None else pd.concat([stored, S.coerce_events(replaced)], ignore_index=True)
+        rollup = R.delta(before, merged) if m.get("rollup") is not None else None
+        return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
 
     def patch_events(self, condition: str, params: list, transform: Callable[[pd.DataFrame], pd.DataFrame],
                      pending: dict | None = None) -> int:
@@ -287,9 +291,9 @@ class EventsStore:
                 return self._commit(m, pending=pending) if pending else int(m["generation"])
             before = S.coerce_events(table)
             after = S.coerce_events(transform(before))
-            rows, changed = self._merge_in(m, after, set(merge_keys(before).dropna()))
+            rows, changed, rollup = self._merge_in(m, after, set(merge_keys(before).dropna()), replaced=before)
             overlay = pd.concat([rows, changed], ignore_index=True)
-            return self._commit(m, overlay=overlay, pending=pending)
+            return self._commit(m, overlay=overlay, pending=pending, rollup=rollup)
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:
         """Run apply(pending) for the work the last write recorded, then drop it from the manifest
@@ -309,15 +313,20 @@ class EventsStore:
 
     def _commit(self, m: dict, new: pd.DataFrame | None = None, overlay: pd.DataFrame | None = None,
                 articles: pd.DataFrame | None = None, pending: dict | None = None,
-                previous: dict | None = None) -> int:
+                previous: dict | None = None, rollup: pd.DataFrame | None = None, whole_rollup: bool = False) -> int:
         """Write the new files of generation m + 1 and swap the manifest; returns the generation.
         A pending entry not yet finished is carried on (or replaced by this write's `pending`).
-        `previous`: the generation on disk when `m` is not it (a replacement starts from an empty list)."""
+        `previous`: the generation on disk when `m` is not it (a replacement starts from an empty list).
+        `rollup`: the rollup's delta for these rows (a write that changes rows without one leaves the
+        store without a rollup); `whole_rollup`: compute it anew from the new generation's files."""
         gen = int(m["generation"]) + 1
         out = {**F.empty_manifest(), **{k: m[k] for k in ("events", "overlays", "articles", "hash")}}
         if pending or "pending" in m:
             out["pending"] = pending or m["pending"]
         out["events"], out["overlays"], out["articles"] = list(m["events"]), list(m["overlays"]), list(m["articles"])
+        out["rollup"] = None if m.get("rollup") is None else list(m["rollup"])
+        if ((new is not None and len(new)) or (overlay is not None and len(overlay))) and rollup is None:
+            out["rollup"] = None
         try:
             if new is not None and len(new):
                 out["events"] += F.write_parts(self.root, new, gen)
@@ -330,6 +339,12 @@ class EventsStore:
                 rel = f"articles/part-{gen:06d}.parquet"
                 F.write_table(self.root, rel, pa.Table.from_pandas(articles, preserve_index=False))
                 out["articles"].append({"path": rel, "rows": len(articles)})
+            if whole_rollup:
+                out["rollup"] = [F.write_whole_rollup(self.root, gen, out)]
+            elif out["rollup"] is not None and rollup is not None and len(rollup):
+                rel = f"rollup/part-{gen:06d}.parquet"
+                F.write_table(self.root, rel, R.as_table(rollup))
+                out["rollup"].append({"path": rel, "rows": len(rollup)})
             out.update(generation=gen, n_events=sum(int(e["rows"]) for e in out["events"]),
                        n_articles=_count_articles(m, out, articles))
             F.write_manifest(self.root, out)
@@ -353,7 +368,8 @@ class EventsStore:
 
     def _replace(self, m: dict, events: pd.DataFrame) -> int:
         base = {**m, "events": [], "overlays": [], "hash": ""}
-        return self._commit(base, new=events, previous=m) if len(events) else self._commit(base, previous=m)
+        return self._commit(base, new=events, previous=m, whole_rollup=True) if len(events) else \
+            self._commit({**base, "rollup": []}, previous=m)
 
     def replace_with_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
         """Replace the whole store with (events, articles) chunks written one at a time, so a large
@@ -372,7 +388,8 @@ class EventsStore:
                     ids.extend(ev[S.EVENT_ID].astype(str))
             except (OSError, pa.ArrowException) as err:
                 raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
-            self._commit({**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)}, previous=current)
+            self._commit({**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)}, previous=current,
+                         whole_rollup=True)
 
     def compact(self) -> dict:
         """Fold the overlays into the base parts and each year's parts into one file (sorted by

@@ -4,12 +4,14 @@ Year by year, so memory holds one year of events at a time: the year's base part
 rows an overlay supersedes are replaced by their latest overlay row, and the year is written sorted
 by date as one part of the new generation. The articles become one file. Nothing of the current
 generation is touched until the new manifest is swapped in (then its files are deleted), so a crash
-at any point leaves the current generation readable.
+at any point leaves the current generation readable. The rollup (dashboard/rollup.py) is computed
+anew from the compacted files.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -31,13 +33,13 @@ def _partition_of(entry: dict) -> str:
 
 def compact(store: EventsStore, m: dict) -> dict:
     root = store.root
-    before = len(F.referenced(m))
+    before = _data_files(m)
     if not m["generation"]:
         return {"files_before": 0, "files_after": 0, "generation": 0}
     gen = int(m["generation"]) + 1
     over = F.read_files(root, [e["path"] for e in m["overlays"]], "events")
     over_df = None if over is None else S.coerce_events(F.latest_rows(over).to_pandas())
-    over_ids = None if over is None else pa.array(over_df[S.EVENT_ID].astype(str))
+    over_ids = None if over_df is None else pa.array(over_df[S.EVENT_ID].astype(str))
     by_part: dict[str, list[str]] = defaultdict(list)
     for e in m["events"]:
         by_part[_partition_of(e)].append(e["path"])
@@ -45,7 +47,7 @@ def compact(store: EventsStore, m: dict) -> dict:
     try:
         # Overlay rows are written with the month their row has now (a legacy file has no months).
         for part, rels in sorted(by_part.items()):
-            table = F.read_files(root, rels, "events")
+            table = _read_events(root, rels)
             if over_ids is not None:
                 table = table.filter(pc.invert(pc.is_in(table[S.EVENT_ID], value_set=over_ids)))
             rows = S.coerce_events(table.to_pandas())
@@ -60,14 +62,29 @@ def compact(store: EventsStore, m: dict) -> dict:
             out["articles"] = [{"path": rel, "rows": arts.num_rows}]
         out["n_events"] = sum(int(e["rows"]) for e in out["events"])
         out["n_articles"] = arts.num_rows if arts is not None else 0
+        # The rollup anew, one part (a store written before it had one gets it here).
+        out["rollup"] = [F.write_whole_rollup(root, gen, out)]
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err
     F.clean(root, out, previous=m)
-    return {"files_before": before, "files_after": len(F.referenced(out)), "generation": gen}
+    return {"files_before": before, "files_after": _data_files(out), "generation": gen}
 
 
-def _merge_same_part(root, entries: list[dict], gen: int) -> list[dict]:
+def _data_files(m: dict) -> int:
+    """The events', overlays' and articles' files (what compaction folds; the rollup is one file after)."""
+    return len(F.referenced({**m, "rollup": None}))
+
+
+def _read_events(root: Path, rels: list[str]) -> pa.Table:
+    """The events of these files, which the manifest lists (so there is at least one)."""
+    table = F.read_files(root, rels, "events")
+    if table is None:
+        raise StoreError(f"{root}: no events file to read where the manifest lists {len(rels)}")
+    return table
+
+
+def _merge_same_part(root: Path, entries: list[dict], gen: int) -> list[dict]:
     """Where a year got two files (its base rows and rows an overlay put in it, or a legacy file's
     rows), one file of that year, sorted by date."""
     groups: dict[str, list[dict]] = defaultdict(list)
@@ -78,7 +95,7 @@ def _merge_same_part(root, entries: list[dict], gen: int) -> list[dict]:
         if len(es) == 1:
             final.append(es[0])
             continue
-        rows = S.coerce_events(pd.concat([F.read_files(root, [e["path"]], "events").to_pandas() for e in es],
+        rows = S.coerce_events(pd.concat([_read_events(root, [e["path"]]).to_pandas() for e in es],
                                          ignore_index=True))
         final += F.write_parts(root, rows, gen, f"-m{part}")
     return final

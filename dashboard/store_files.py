@@ -8,6 +8,9 @@ A manifest generation lists every file that makes up the store:
   event_id in the base parts and in earlier overlays (the cluster columns an ingest's merge changed
   in stored events, the places a correction moved).
 - `articles`: `articles/part-<gen>.parquet`, the articles each ingest added.
+- `rollup` (when the store keeps one): `rollup/part-<gen>.parquet`, the events counted per place,
+  date and type, as parts whose sums are the table (dashboard/rollup.py); absent when a write could
+  not keep it (a store written before it existed, until `store compact`).
 Files are written under temporary names and renamed into place; the manifest is replaced last
 (`os.replace`), so a crash at any point leaves the previous generation whole. A write keeps the
 files of the generation before it (a reader that read the old manifest an instant before the swap
@@ -40,7 +43,7 @@ UNDATED = "undated"
 
 def empty_manifest() -> dict:
     return {"format": FORMAT_VERSION, "generation": 0, "n_events": 0, "n_articles": 0, "hash": "",
-            "events": [], "overlays": [], "articles": []}
+            "events": [], "overlays": [], "articles": [], "rollup": []}
 
 
 def read_manifest(root: Path) -> dict:
@@ -190,7 +193,7 @@ def events_sql(base: list[str], overlays: list[str]) -> str:
 
 
 def referenced(manifest: dict) -> set[str]:
-    return {e["path"] for kind in ("events", "overlays", "articles") for e in manifest.get(kind, [])}
+    return {e["path"] for kind in ("events", "overlays", "articles", "rollup") for e in manifest.get(kind) or []}
 
 
 def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:
@@ -201,9 +204,38 @@ def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:
         rel = path.relative_to(root).as_posix()
         if rel not in keep:
             path.unlink(missing_ok=True)
-    for sub in ("events", "overlays", "articles"):
+    for sub in ("events", "overlays", "articles", "rollup"):
         base = root / sub
         if base.is_dir():
             for d in sorted(base.rglob("*"), reverse=True):
                 if d.is_dir() and not any(d.iterdir()):
                     d.rmdir()
+
+
+def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
+    """The rollup of a generation's effective events (dashboard/rollup.py), computed by DuckDB from
+    its files and written as the one rollup part of generation `gen`."""
+    import duckdb
+
+    from dashboard.rollup import as_table, empty_rollup, rollup_sql
+
+    rel = f"rollup/part-{gen:06d}.parquet"
+    base = [str(root / e["path"]) for e in manifest["events"]]
+    over = [str(root / e["path"]) for e in manifest["overlays"]]
+    if not base and not over:
+        write_table(root, rel, as_table(empty_rollup()))
+        return {"path": rel, "rows": 0}
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=root, suffix=".parquet.tmp")
+    os.close(fd)
+    try:
+        with duckdb.connect() as con:
+            # Sorted by date: a date range reads only the row groups that can hold it.
+            con.execute(f"COPY ({rollup_sql(events_sql(base, over))} ORDER BY event_date) TO "
+                        f"'{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd, "
+                        f"ROW_GROUP_SIZE {ROW_GROUP})")
+    except duckdb.Error as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise StoreError(f"{root}: cannot write the rollup ({err})") from err
+    os.replace(tmp, root / rel)
+    return {"path": rel, "rows": pq.ParquetFile(root / rel).metadata.num_rows}

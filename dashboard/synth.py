@@ -326,7 +326,10 @@ def _events_chunk(arts: pd.DataFrame, first_article: int, places: Places, seed: 
         S.IS_FUTURE: rng.random(n) < 0.01,
         S.EVENT_TYPE: np.array([t[0] for t in TYPES], dtype=object)[kind],
         S.SUB_EVENT_TYPE: np.array([t[1] for t in TYPES], dtype=object)[kind],
-        S.TRIGGER: triggers, S.ACTOR1: a1s, S.ACTOR2: a2s,
+        # Every sentence template opens with its trigger word.
+        S.TRIGGER: triggers, S.TRIGGER_START: starts_in_art,
+        S.TRIGGER_END: starts_in_art + np.fromiter(map(len, triggers), np.int64, n),
+        S.ACTOR1: a1s, S.ACTOR2: a2s,
         S.LOCATION: places.name[place], S.TOPONYM: toponym,
         S.TOPONYM_START: starts_in_art + np.array(topo_off),
         S.TOPONYM_END: starts_in_art + np.array(topo_off) + np.fromiter(map(len, toponym), np.int64, n),

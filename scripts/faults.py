@@ -29,6 +29,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -36,6 +37,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -45,12 +47,17 @@ HERE = Path(__file__).resolve().parent
 TOWNS = ("Aleppo", "Homs", "Idlib", "Hama", "Raqqa", "Deir ez-Zor", "Daraa", "Latakia", "Tartus", "Qamishli")
 WEAPONS = ("shelling", "an air strike", "a car bomb", "clashes")
 
+# The write children import first, then wait for "go" on stdin before they touch the store: the next
+# run's child is started while the last kill is checked, so its imports (seconds on a busy machine)
+# overlap the checks instead of adding to every run. A child whose stdin closes without "go" exits.
 CORRECT_CHILD = r'''
 import sys
 from pathlib import Path
 from dashboard.corrections import Alternative, save_correction
 from dashboard.store import EventsStore
 root, gz, toponym, i = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+if sys.stdin.readline().strip() != "go":
+    sys.exit(0)
 store = EventsStore(root)
 print("start", flush=True)
 save_correction(store, toponym, Alternative(name=f"Fault place {i}", lat=10.0 + i % 600 / 20, lon=20.0,
@@ -60,6 +67,8 @@ print("saved", flush=True)
 COMPACT_CHILD = r'''
 import sys
 from dashboard.store import EventsStore
+if sys.stdin.readline().strip() != "go":
+    sys.exit(0)
 store = EventsStore(sys.argv[1])
 print("start", flush=True)
 store.compact()
@@ -96,13 +105,30 @@ def orphans_after(marker: str, grace_s: float = 10.0) -> int:
     return len(left)
 
 
-def run_killed(cmd: list[str], env: dict, delay_s: float, wait_for_start: bool, done_word: str = "saved") -> dict:
-    """Start cmd, SIGKILL it `delay_s` after it starts (after it prints "start" when wait_for_start);
-    returns {"killed", "during", "orphans", "rc", "out", "s"}: `during` = killed before it printed
-    `done_word` (the write had not returned)."""
+class Child(NamedTuple):
+    """A started write process and the marker its environment carries."""
+    proc: subprocess.Popen
+    marker: str
+    handshake: bool  # waits for "go" on stdin (a write child), else already running (an ingest)
+
+
+def spawn(cmd: list[str], env: dict, handshake: bool = True) -> Child:
+    """Start cmd with a marker of its own; a handshake child imports, then waits for "go"."""
     marker = uuid.uuid4().hex
-    proc = subprocess.Popen(cmd, env={**env, MARKER: marker}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(cmd, env={**env, MARKER: marker}, stdin=subprocess.PIPE if handshake else None,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return Child(proc, marker, handshake)
+
+
+def run_killed(child: Child, delay_s: float, wait_for_start: bool, done_word: str = "saved") -> dict:
+    """Let the child go, SIGKILL it `delay_s` after it starts (after it prints "start" when
+    wait_for_start); returns {"killed", "during", "orphans", "rc", "out", "s"}: `during` = killed
+    before it printed `done_word` (the write had not returned)."""
+    proc = child.proc
+    if child.handshake:
+        proc.stdin.write("go\n")
+        proc.stdin.close()
+        proc.stdin = None  # communicate() below must not flush it again
     if wait_for_start:
         line = proc.stdout.readline()
         if line.strip() != "start":
@@ -120,7 +146,7 @@ def run_killed(cmd: list[str], env: dict, delay_s: float, wait_for_start: bool, 
     out, err = proc.communicate()
     killed = killed and proc.returncode == -signal.SIGKILL
     return {"killed": killed, "during": killed and done_word not in out.split(),
-            "orphans": orphans_after(marker), "rc": proc.returncode, "out": out + err[-2000:], "s": took}
+            "orphans": orphans_after(child.marker), "rc": proc.returncode, "out": out + err[-2000:], "s": took}
 
 
 # -- the store after a kill --------------------------------------------------------------------------
@@ -152,20 +178,24 @@ def basic_faults(state: dict) -> list[str]:
     return out
 
 
-def next_write_faults(root: Path, seed: int) -> list[str]:
-    """The next write goes through and leaves only the files the manifest names."""
+def next_write_faults(root: Path, seed: int, write: tuple | None = None) -> list[str]:
+    """The next write goes through and leaves only the files the manifest names. The write is
+    `write` (events, articles) when the phase has one to make anyway, else a note."""
     from dashboard import schema as S
     from dashboard.ingest.article import Article
     from dashboard.store import EventsStore
 
     store = EventsStore(root, lock_wait_s=5.0)
+    events, articles = write or (S.empty_events(), [Article(text=f"a note written after kill {seed}", title="note",
+                                                                 source="x")])
     try:
-        store.append(S.empty_events(), [Article(text=f"a note written after kill {seed}", title="note", source="x")])
+        store.append(events, articles)
     except Exception as err:  # noqa: BLE001 (any failure of the next write is the finding, named)
         return [f"the next write failed: {type(err).__name__}: {err}"]
     left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
                   if p.is_file() and p.suffix in (".parquet", ".tmp"))
-    named = sorted(e["path"] for k in ("events", "overlays", "articles") for e in store.manifest()[k])
+    m = store.manifest()
+    named = sorted(e["path"] for k in ("events", "overlays", "articles", "rollup") for e in m.get(k) or [])
     return [] if left == named else [f"stray files after the next write: {sorted(set(left) - set(named))[:3]}"]
 
 
@@ -226,32 +256,58 @@ def correction_faults(root: Path, gz: Path, toponym: str, i: int, n_before: int,
     return out
 
 
-def correction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000) -> dict:
-    from dashboard import schema as S
+def prepared(root: Path, events: int, seed: int, source: Path | None) -> None:
+    """The phase's store: a copy of `source` (a synthetic store written beforehand, e.g. shared by
+    the tests), else a synthetic store written here."""
     from dashboard.synth import write_synthetic_store
+
+    if source is not None:
+        shutil.copytree(source, root)
+    else:
+        write_synthetic_store(root, events, seed)
+
+
+def correction_targets(counts, kills: int) -> list[str]:  # noqa: ANN001 (a value_counts Series)
+    """Distinct toponyms to correct, busiest first: enough for `kills` kills when most runs end
+    before their kill (a run per name; the last one is the clean run's)."""
+    names = [str(n) for n in counts.index if n and str(n).strip()]
+    return names[: RUNS_PER_KILL * kills + 1]
+
+
+RUNS_PER_KILL = 6  # at most this many runs per kill wanted (the 50-kill run needed ~2.5)
+
+
+def correction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000,
+                     source: Path | None = None) -> dict:
+    from dashboard import schema as S
+    from dashboard.store import EventsStore
 
     root, gz = work / "corrections", work / "gz"
     gz.mkdir(parents=True, exist_ok=True)
-    write_synthetic_store(root, events, 1)
+    prepared(root, events, 1, source)
     counts = store_state(root)["events"][S.TOPONYM].value_counts()
-    names = [str(n) for n in counts.index if n and str(n).strip()][: kills * 2 + 1]
+    names = correction_targets(counts, kills)
     env = {**os.environ, "CONFLICTMAP_GAZETTEER": str(gz)}
 
-    def cmd(name: str, i: int) -> list[str]:
-        return [sys.executable, "-c", CORRECT_CHILD, str(root), str(gz), name, str(i)]
+    def child(i: int) -> Child:
+        return spawn([sys.executable, "-c", CORRECT_CHILD, str(root), str(gz), names[i], str(i)], env)
 
-    calm = run_killed(cmd(names[-1], 999), env, 600, True)  # not killed: how long a save takes
+    calm = run_killed(spawn([sys.executable, "-c", CORRECT_CHILD, str(root), str(gz), names[-1], "999"], env),
+                      600, True)  # not killed: how long a save takes
     if calm["rc"] != 0:
         raise RuntimeError(f"a correction without a kill failed: {calm['out']}")
     results, moved_before, i = [], {names[-1]: ("Fault place 999", int(counts[names[-1]]))}, 0
-    while sum(r["during"] for r in results) < kills and i < len(names) - 1:
-        n_before = len(store_state(root)["events"])
-        r = run_killed(cmd(names[i], i), env, rng.uniform(0, calm["s"] * 1.1), True)
+    nxt: Child | None = child(0)
+    while nxt is not None:
+        n_before = EventsStore(root).manifest()["n_events"]  # the last check found it true
+        r = run_killed(nxt, rng.uniform(0, calm["s"] * 1.1), True)
+        results.append(r)
+        more = sum(x["during"] for x in results) < kills and i + 1 < len(names) - 1
+        nxt = child(i + 1) if more else None  # imports while this kill is checked
         r["faults"] = correction_faults(root, gz, names[i], i, n_before, moved_before) + next_write_faults(root, i)
         r["changed"] = r["during"] and names[i] in moved_before
-        results.append(r)
         i += 1
-    return {**tally(results), "write_s": round(calm["s"], 2), "events": events}
+    return {**tally(results), "write_s": round(calm["s"], 2), "events": events, "targets": len(names) - 1}
 
 
 # -- compaction -------------------------------------------------------------------------------------
@@ -259,48 +315,65 @@ def correction_phase(work: Path, kills: int, rng: random.Random, events: int = 2
 KEPT = ["event_id", "location", "latitude", "longitude", "event_date", "fatalities", "event_type"]
 
 
-def add_batch(root: Path, seed: int, n: int = 300) -> None:
-    """Append n synthetic events of articles of their own (a write for the compaction to fold)."""
-    from dashboard import schema as S
-    from dashboard.ingest.article import Article
-    from dashboard.store import EventsStore
+def batch_pool(n: int, batches: int, seed: int):  # noqa: ANN201 (a DataFrame; pandas imported lazily)
+    """Synthetic events for `batches` appends of n events, drawn at once (one draw of the synthetic
+    places instead of one per append)."""
     from dashboard.synth import synthetic_events
 
-    events, _ = synthetic_events(n, seed=seed)
+    return synthetic_events(n * batches, seed=seed)[0]
+
+
+def batch(seed: int, events) -> tuple:  # noqa: ANN001 (a DataFrame)
+    """`events` as articles of their own, with ids of this batch: (events, articles) to append (a
+    write for the compaction to fold)."""
+    from dashboard import schema as S
+    from dashboard.ingest.article import Article
+
+    events = events.reset_index(drop=True)
     arts = {a: Article(text=f"batch {seed} article {a}", title=a, source="outlet")
             for a in events[S.ARTICLE_ID].unique()}
     events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
     events[S.EVENT_ID] = [f"b{seed}-{k}" for k in range(len(events))]
-    EventsStore(root).append(events, list(arts.values()))
+    return events, list(arts.values())
 
 
-def content(root: Path):  # noqa: ANN201 (a DataFrame; pandas imported lazily)
-    events = store_state(root)["events"]
+def content(events):  # noqa: ANN001, ANN201 (DataFrames; pandas imported lazily)
     return events[KEPT].sort_values("event_id").reset_index(drop=True)
 
 
-def compaction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000) -> dict:
-    from dashboard.synth import write_synthetic_store
+def compaction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000,
+                     source: Path | None = None, size: int = 300) -> dict:
+    from dashboard.store import EventsStore
 
     root = work / "compaction"
-    write_synthetic_store(root, events, 2)
-    env = dict(os.environ)
+    prepared(root, events, 2, source)
     cmd = [sys.executable, "-c", COMPACT_CHILD, str(root)]
-    add_batch(root, 1000)
-    calm = run_killed(cmd, env, 600, True)
+    runs = RUNS_PER_KILL // 2 * kills
+    pool = batch_pool(size, runs + 2, 1000)
+
+    def nth(i: int) -> tuple:  # the batch appended before run i (-1: before the clean run)
+        return batch(1001 + i, pool.iloc[(i + 1) * size:(i + 2) * size])
+
+    EventsStore(root).append(*nth(-1))
+    calm = run_killed(spawn(cmd, dict(os.environ)), 600, True)
     if calm["rc"] != 0:
         raise RuntimeError(f"a compaction without a kill failed: {calm['out']}")
-    results, i = [], 0
-    while sum(r["during"] for r in results) < kills and i < kills * 3:
-        add_batch(root, 1001 + i)
-        before = content(root)
-        r = run_killed(cmd, env, rng.uniform(0, calm["s"] * 1.1), True)
+    EventsStore(root).append(*nth(0))
+    results: list[dict] = []
+    i = 0
+    nxt: Child | None = spawn(cmd, dict(os.environ))
+    while nxt is not None:
+        before = content(store_state(root)["events"])
+        r = run_killed(nxt, rng.uniform(0, calm["s"] * 1.1), True)
+        results.append(r)
+        more = sum(x["during"] for x in results) < kills and i + 1 < runs
+        nxt = spawn(cmd, dict(os.environ)) if more else None  # imports while this kill is checked
         state = store_state(root)
         r["faults"] = basic_faults(state)
-        if not content(root).equals(before):
+        if not content(state["events"]).equals(before):
             r["faults"].append("events changed by the compaction")
-        r["faults"] += next_write_faults(root, 5000 + i)
-        results.append(r)
+        # The next write after the kill is the next run's batch (one append per run, not two).
+        r["faults"] += next_write_faults(root, 5000 + i, nth(i + 1) if more else None)
         i += 1
     return {**tally(results), "write_s": round(calm["s"], 2), "events": events}
 
@@ -362,14 +435,14 @@ def ingest_phase(work: Path, kills: int, rng: random.Random) -> dict:
     if not every <= set(store_state(ref)["articles"]):
         raise RuntimeError("the reference ingest did not store every article")
     want = {a: want.get(a, 0) for a in every}
-    calm = run_killed(ingest_cmd(work / "ingest-timing", [folders[0][0]]), env, 900, False, "added")
+    calm = run_killed(spawn(ingest_cmd(work / "ingest-timing", [folders[0][0]]), env, False), 900, False, "added")
     results: list[dict] = []
     i = 0
     while sum(r["during"] for r in results) < kills and i < len(folders) - 1:
         before = set(store_state(root)["articles"]) & every
         expected = {a for _, ids in folders[: i + 1] for a in ids}
-        r = run_killed(ingest_cmd(root, [f for f, _ in folders[: i + 1]]), env, rng.uniform(0, calm["s"] * 1.1),
-                       False, "added")
+        r = run_killed(spawn(ingest_cmd(root, [f for f, _ in folders[: i + 1]]), env, False),
+                       rng.uniform(0, calm["s"] * 1.1), False, "added")
         r["faults"] = ingest_faults(root, expected, before, want) + next_write_faults(root, 9000 + i)
         r["changed"] = r["during"] and bool(set(store_state(root)["articles"]) & expected - before)
         results.append(r)

@@ -28,17 +28,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.integration)
 
 
+@pytest.fixture
+def fast_pipeline(monkeypatch, pipeline):
+    """What builds a pipeline in-process (the CLI's ingest, the upload worker's entry, a bench) gets the
+    session's, gazetteer and all, instead of loading its own."""
+    import dashboard.pipeline
+
+    monkeypatch.setattr(dashboard.pipeline, "build_pipeline", lambda *a, **k: pipeline)
+    return pipeline
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     assert SEED_ARTICLE.is_file(), f"seed article missing: {SEED_ARTICLE}"
     return SEED_ARTICLE
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_spacy_model():
+    """Every load of the spaCy model in this process (the `nlp` fixture, and the CLI's eval and ingest
+    commands or a bench called in-process) gets the one loaded first: loading it is most of those
+    tests' time, and nothing changes a loaded model (`load_nlp` adds its one component itself).
+    Lazy, so a run of unit tests alone never loads it. Subprocesses still load their own."""
+    import dashboard.nlp
+
+    real, loaded = dashboard.nlp.load_nlp, {}
+
+    def load_once(name: str | None = None):
+        if name not in loaded:
+            loaded[name] = real(name)
+        return loaded[name]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(dashboard.nlp, "load_nlp", load_once)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def nlp():
-    from dashboard.nlp import load_nlp
+    from dashboard import nlp as model
 
-    return load_nlp()
+    return model.load_nlp()
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +121,8 @@ def event_row(**overrides) -> dict:
     row = {
         "event_id": "e1", "article_id": "a1", "event_date": "2020-03-04", "date_precision": "day",
         "date_source": "sentence", "is_future": False, "event_type": "Battles", "sub_event_type": "Armed clash",
-        "trigger": "clashed", "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
+        "trigger": "clashed", "trigger_start": text_start + 15, "trigger_end": text_start + 22,
+        "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
         "toponym": "Idlib", "toponym_start": text_start + 26, "toponym_end": text_start + 31,
         "latitude": 35.93062, "longitude": 36.63393, "geonameid": 169389, "feature_code": "PPL",
         "country": "Syria", "country_code": "SY", "admin1": "Idlib", "geo_precision": 1, "fatalities": None,

@@ -21,6 +21,9 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
      Actor("Islamic State (ISIS)", 2), None),
     ("Turkish troops shelled YPG positions near the border.", "shelled",
      Actor("Military Forces of Turkey", 8), Actor("YPG", 2)),
+    # The generic noun before the named group: the group is who was hit.
+    ("Army jets killed dozens of militants of the Islamic State near the oil field.", "killed",
+     Actor("Military Forces of Syria (2000-)", 1), Actor("Islamic State (ISIS)", 2)),
 ])
 def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
     a1, a2 = actors_of(nlp, sentence, trigger)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from dashboard.app.answers import CACHE_HEADER, AnswerCache, outputs_of, remember
+from dashboard.app.answers import CACHE_HEADER, AnswerCache, KeyRule, outputs_of, remember, request_key
 
 PURE = "..map.figure...timeline.figure.."
 
@@ -118,3 +118,56 @@ def test_the_served_stack_keeps_the_views_answer_until_the_store_changes(tmp_pat
     assert (first, again) == ("miss", "hit") and same == answer
     EventsStore(tmp_path / "store").append(S.empty_events(), [Article(text="a later article", title="t")])
     assert views()[0] == "miss"  # a write: a new generation, answered anew
+
+
+def test_a_key_rule_reads_the_request_as_the_callback_does() -> None:
+    rule = KeyRule(triggers=frozenset({"page"}), ignored=frozenset({"gen.data"}),
+                   canonical={"f.data": lambda v: sorted(v)})
+
+    def key(inputs: list[dict], changed: list[str]) -> str | None:
+        raw = json.dumps({"output": PURE, "inputs": inputs, "state": [], "changedPropIds": changed}).encode()
+        return request_key(raw, frozenset([PURE]), rule)
+
+    base = [{"id": "f", "property": "data", "value": ["b", "a"]}, {"id": "gen", "property": "data", "value": 1}]
+    same = [{"id": "f", "property": "data", "value": ["a", "b"]}, {"id": "gen", "property": "data", "value": 7}]
+    assert key(base, ["f.data"]) == key(same, ["gen.data"])  # read the same, whatever fired
+    assert key(base, ["page.data"]) != key(base, ["f.data"])  # the rule's trigger answers differently
+    other = [{"id": "f", "property": "data", "value": ["a", "c"]}, base[1]]
+    assert key(other, ["f.data"]) != key(base, ["f.data"])
+    hostile = [{"id": "f", "property": "data", "value": 3}]  # the canonical reading fails: keyed as sent
+    assert key(hostile, []) != key([{"id": "f", "property": "data", "value": 4}], [])
+    assert request_key(b'{"output": "x", "inputs": []}', frozenset([PURE]), rule) is None
+
+
+def test_the_served_views_share_answers_only_where_render_reads_the_same(tmp_path) -> None:
+    from werkzeug.test import Client
+
+    from dashboard import bench as B
+    from dashboard.app import ids
+    from dashboard.app.app import create_app
+    from dashboard.app.serve import ServeOptions, secured
+    from dashboard.synth import write_synthetic_store
+
+    write_synthetic_store(tmp_path / "store", 300, 0)
+    client = Client(secured(create_app(tmp_path / "store"), ServeOptions(), None))
+    host = {"Host": "127.0.0.1"}
+    cb = B.render_callback(json.loads(client.get("/_dash-dependencies", headers=host).data), ids.MAP)
+    props = B.layout_props(json.loads(client.get("/_dash-layout", headers=host).data))
+
+    def views(changed: dict, fired: list[str]) -> tuple[str, dict]:
+        body = {**B.request_body(cb, props, changed), "changedPropIds": fired}
+        r = client.post("/_dash-update-component", json=body, headers=host)
+        assert r.status_code == 200
+        return r.headers[CACHE_HEADER], json.loads(r.data)["response"]
+
+    page = {(ids.EXCERPT_PAGE, "data"): {"page": 0, "token": "x"}}
+    panel_only = views(page, [f"{ids.EXCERPT_PAGE}.data"])
+    assert panel_only[0] == "miss" and ids.MAP not in panel_only[1]
+    # The same state reached by a selection change needs the map too: not the panel-only answer.
+    whole = views(page, [f"{ids.SELECTION}.data"])
+    assert whole[0] == "miss" and ids.MAP in whole[1] and ids.EXCERPTS in whole[1]
+    # Filters read the same (keys in another order, defaults left out) and another refresh count: kept.
+    filters = dict(reversed(list((props[ids.FILTERS]["data"] or {}).items())))
+    again = views({**page, (ids.FILTERS, "data"): {k: v for k, v in filters.items() if v not in ([], "", None)},
+                   (ids.STORE_GENERATION, "data"): 5}, [f"{ids.FILTERS}.data"])
+    assert again == ("hit", whole[1])

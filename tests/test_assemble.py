@@ -93,3 +93,24 @@ def test_the_author_comes_from_any_report_and_the_default_is_unidentified(row) -
 def test_switched_off_nothing_is_joined(row) -> None:
     rows = [row(0), row(40)]
     assert len(group_rows(rows, Switches.parse("assemble"))) == 2
+
+
+def test_an_undated_report_does_not_bridge_two_days(row) -> None:
+    # Tuesday's strike, Wednesday's strike (the publication day) and an undated later toll at the
+    # same town: the undated toll carries Wednesday as its date but joins one event, it does not
+    # make Tuesday's and Wednesday's strikes one.
+    rows = [row(0, event_date="2020-03-03"), row(40, event_date="2020-03-04"),
+            row(90, event_date="2020-03-04", date_source="published", fatalities=30)]
+    out = assemble(rows)
+    assert sorted(r[S.EVENT_DATE] for r in out) == ["2020-03-03", "2020-03-04"]
+
+
+def test_an_undated_headline_does_not_join_last_weeks_event(row) -> None:
+    # Published on the 8th: the undated headline's shelling is the news, not the bombing the story
+    # recalls from the 4th at the same town.
+    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+            row(40, event_date="2020-03-04", fatalities=9)]
+    assert len(assemble(rows)) == 2
+    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+            row(40, event_date="2020-03-07", fatalities=3)]
+    assert len(assemble(rows)) == 1  # the day before: the same news

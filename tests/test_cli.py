@@ -27,14 +27,6 @@ def _no_default_store(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
-def fast_pipeline(monkeypatch, pipeline):
-    """Reuse the session's loaded pipeline instead of loading spaCy again."""
-    import dashboard.pipeline
-
-    monkeypatch.setattr(dashboard.pipeline, "build_pipeline", lambda *a, **k: pipeline)
-
-
-@pytest.fixture
 def batch(tmp_path: Path, seed_path: Path) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -189,3 +189,24 @@ def test_dateline(text, expected) -> None:
     from dashboard.dates import dateline
 
     assert dateline(text) == expected
+
+
+def test_the_dateline_ends_where_the_headline_begins() -> None:
+    from dashboard.dates import dateline_span
+
+    text = "Published March 7 2020 Mortars hit a market on Friday"
+    day, end = dateline_span(text)
+    assert day == date(2020, 3, 7) and text[end:].startswith(" Mortars")
+    assert dateline_span("Mortars hit a market on Friday") == (None, 0)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Mortars hit a school in Homs  AFP Tuesday 4 Mar 2014 Two pupils died", date(2014, 3, 4)),
+    ("Convoy ambushed near Palmyra Reuters 9 Jun 2016 Gunmen fired", date(2016, 6, 9)),
+    ("Convoy ambushed near Palmyra, AFP said on 9 Jun 2016", None),  # quoted, not a byline
+])
+def test_an_agency_byline_under_the_headline_is_the_dateline(text, expected) -> None:
+    from dashboard.dates import dateline, dateline_span
+
+    assert dateline(text) == expected
+    assert dateline_span(text, byline=False) == (None, 0)

@@ -63,14 +63,6 @@ def loader() -> D.PipelineLoader:
     return D.PipelineLoader()
 
 
-@pytest.fixture
-def fast_pipeline(monkeypatch, pipeline):
-    """The local (non-Dask) runs reuse the session's loaded pipeline instead of loading spaCy again."""
-    import dashboard.pipeline
-
-    monkeypatch.setattr(dashboard.pipeline, "build_pipeline", lambda *a, **k: pipeline)
-
-
 def _fakes(n: int) -> list[dict]:
     with FAKES.open(encoding="utf-8") as fh:
         return [json.loads(next(fh)) for _ in range(n)]
@@ -239,7 +231,8 @@ def test_partitions_and_sizes() -> None:
 def test_bench_through_the_cluster(client, fast_pipeline) -> None:
     from dashboard.bench import run_ingest_bench
 
-    figures = run_ingest_bench(limit=6, dask=client.scheduler.address, partition_size=2)
+    # One timed pair of local runs (the bench's default is three): this test is about the Dask figures.
+    figures = run_ingest_bench(limit=6, dask=client.scheduler.address, partition_size=2, repeat=1)
     assert figures["articles"] == 6 and figures["dask_partitions"] == 3
     assert figures["dask_workers"] == 2 and figures["dask_articles_per_s"] > 0
     assert figures["dask_same_events"] is True

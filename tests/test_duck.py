@@ -1,4 +1,4 @@
-"""The DuckDB engine gives what the pandas oracle (app.query on events[filter_mask]) gives, on random
+"""The DuckDB engine gives what the pandas oracle (tests/query_oracle.py on events[filter_mask]) gives, on random
 filter states over a synthetic store with overlays (a correction) in it."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import duck as D
-from dashboard.app import query as Q
-from dashboard.app.filters import Filters, filter_mask
+from dashboard.app import engine as E
+from dashboard.app.filters import Filters, index_mask
 from dashboard.app.query import Selection
 from dashboard.store import EventsStore
 from dashboard.synth import synthetic_events, synthetic_vocabulary, write_synthetic_store
@@ -38,7 +39,14 @@ def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
     shared = every[every[S.CLUSTER_ID] != every[S.EVENT_ID]]
     assert (kinds == "mention").sum() > 20 and (kinds[shared.index] == "mention").any(), "mentions, some in clusters"
     assert shared[S.CLUSTER_ID].nunique() > 100, "events told by several articles"
-    return D.DuckEngine(store, threads=1), Q.with_place_key(every[kinds != "mention"].reset_index(drop=True))
+    return D.DuckEngine(store, threads=1), O.with_place_key(every[kinds != "mention"].reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def oracle_index(stored) -> E.EventIndex:
+    """The oracle's events as an index, built once: filter_mask(events, f) is index_mask over
+    index_from_frame(events), and building that index was most of this module's time."""
+    return E.index_from_frame(stored[1])
 
 
 def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
@@ -70,38 +78,39 @@ def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Sel
     return Filters.from_dict(f), Selection(start, end, place)
 
 
-def oracle_rows(events: pd.DataFrame, f: Filters, sel: Selection) -> pd.DataFrame:
-    rows = events[filter_mask(events, f)]
-    return Q.at_place(Q.in_range(rows, sel.start, sel.end), sel.place)
+def oracle_rows(events: pd.DataFrame, mask: np.ndarray, sel: Selection) -> pd.DataFrame:
+    rows = events[mask]
+    return O.at_place(O.in_range(rows, sel.start, sel.end), sel.place)
 
 
 def expected_figures(rows: pd.DataFrame, events: pd.DataFrame) -> tuple[int, int, int, int]:
     """The oracle's (events, places, deaths low, deaths high) of the listed rows."""
     if rows.empty:
         return 0, 0, 0, 0
-    ev = Q.event_tolls(rows, events)
+    ev = O.event_tolls(rows, events)
     return len(ev), int(rows[S.PLACE_KEY].nunique()), int(ev["low"].sum()), int(ev["high"].sum())
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
+def test_duckdb_answers_equal_the_pandas_oracle(stored, oracle_index, seed: int) -> None:
     db, events = stored
     rng = random.Random(seed)
     told_twice = 0
     d0 = pd.Timestamp("2021-01-01") + pd.Timedelta(days=rng.randrange(600))
     wide = (Filters(), Selection(str(d0.date()), str((d0 + pd.Timedelta(days=300)).date())))
     for f, sel in [random_state(rng, events) for _ in range(4)] + [wide]:
-        rows = oracle_rows(events, f, sel)
+        mask = np.array(index_mask(oracle_index, f))  # = filter_mask(events, f)
+        rows = oracle_rows(events, mask, sel)
         want = expected_figures(rows, events)
         assert D.selection_figures(db, f, sel) == want, (f, sel)
         told_twice += want[0] < len(rows)
-        _same_places(D.places_summary(db, f, sel), Q.places_summary(rows, events))
+        _same_places(D.places_summary(db, f, sel), O.places_summary(rows, events))
         for unit in ("day", "week", "month"):
             got = D.timeline_counts(db, f, sel, unit)
-            want_bars = Q.timeline_counts(rows, unit)
+            want_bars = O.timeline_counts(rows, unit)
             assert got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist() == \
                 want_bars[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
-        assert D.date_extent(db, f) == Q.robust_extent(events[filter_mask(events, f)][S.EVENT_DATE])
+        assert D.date_extent(db, f) == O.robust_extent(events[mask][S.EVENT_DATE])
         newest = D.newest_rows(db, f, sel, 20)
         want_rows = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
                                  na_position="last").head(20)
@@ -113,7 +122,7 @@ def test_duckdb_answers_equal_the_pandas_oracle(stored, seed: int) -> None:
 
 def test_the_whole_store_counts_each_event_once(stored) -> None:
     db, events = stored
-    assert D.total_events(db) == Q.event_keys(events).nunique() < len(events)
+    assert D.total_events(db) == O.event_keys(events).nunique() < len(events)
     assert D.selection_figures(db, Filters(), Selection()) == expected_figures(events, events)
 
 
@@ -210,3 +219,48 @@ def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: 
     assert D.places_summary(db, Filters(), Selection())[["n_events", "fatalities", "fatalities_high"]
                                                         ].values.tolist() == [[1, 10, 12]]
     assert D.timeline_series(db, Filters(), Selection(), "day", "deaths")["n"].tolist() == [10.0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, seed: int) -> None:
+    """With no filter set, DuckViews read the store's rollup (duck_rollup): the same answers as from
+    the events, which the pandas oracle holds above."""
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    gen = db.store.manifest()["generation"]
+    assert db.store.manifest()["rollup"], "the store keeps a rollup (written whole, then a correction's delta)"
+    rolled, raw = DuckViews(db, len(events), gen, rollup=True), DuckViews(db, len(events), gen, rollup=False)
+    f = Filters()
+    assert rolled.total() == raw.total() == O.event_keys(events).nunique()
+    assert rolled.extent(f) == raw.extent(f) == O.robust_extent(events[S.EVENT_DATE])
+    assert rolled._labels() == raw._labels()
+    rng = random.Random(200 + seed)
+    places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
+    for _ in range(4):
+        _, sel = random_state(rng, events)
+        if rng.random() < 0.4:
+            sel = Selection(sel.start, sel.end, rng.choice(places))
+        _same_places(rolled.places(f, sel), raw.places(f, sel))
+        assert rolled.places(f, sel)["main_type"].tolist() == raw.places(f, sel)["main_type"].tolist()
+        assert rolled.figures(f, sel) == raw.figures(f, sel) == expected_figures(oracle_rows(events, f, sel), events)
+        for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
+            (a, back_a), (b, back_b) = rolled.series(f, sel, unit, measure), raw.series(f, sel, unit, measure)
+            pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
+            assert (back_a is None) == (back_b is None)
+            if back_a is not None:
+                pd.testing.assert_frame_equal(back_a.reset_index(drop=True), back_b.reset_index(drop=True),
+                                              check_dtype=False)
+        for limit in (1, 30, 5000):
+            a, b = rolled.newest(f, sel, limit), raw.newest(f, sel, limit)
+            assert a[S.EVENT_ID].tolist() == b[S.EVENT_ID].tolist()
+
+
+def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
+    from dashboard.app.duck_rollup import answers
+
+    assert answers(Filters()) and answers(Filters(min_fatalities=0, text="  "))
+    for f in (Filters(event_types=("Battles",)), Filters(sources=("x",)), Filters(min_fatalities=1),
+              Filters(min_confidence=0.5), Filters(precise_only=True), Filters(text="shelling"),
+              Filters(places=("A|1.0|2.0",))):
+        assert not answers(f), f

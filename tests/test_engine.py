@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import engine as E
@@ -19,7 +20,7 @@ SYRIA = dict(location="Syria", latitude=35.0, longitude=38.0, country="Syria", g
 
 @pytest.fixture
 def small(make_events) -> pd.DataFrame:
-    return Q.with_place_key(make_events(
+    return O.with_place_key(make_events(
         dict(event_id="i1", event_date="2020-03-01", fatalities=36, event_type="Explosions/Remote violence", **IDLIB),
         dict(event_id="i2", event_date="2020-03-04", fatalities=2, event_type="Battles", **IDLIB),
         dict(event_id="i3", event_date="2020-03-04", event_type="Battles", published="2020-03-06", **IDLIB),
@@ -33,7 +34,7 @@ def small(make_events) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def synthetic() -> pd.DataFrame:
-    return Q.with_place_key(synthetic_events(3000, seed=5)[0])
+    return O.with_place_key(synthetic_events(3000, seed=5)[0])
 
 
 def assert_places_equal(got: pd.DataFrame, want: pd.DataFrame) -> None:
@@ -60,7 +61,7 @@ def main_types_agree(got: pd.DataFrame, want: pd.DataFrame, events: pd.DataFrame
 def test_places_aggregate_matches_places_summary(small: pd.DataFrame, start, end, precise) -> None:
     ix = E.index_from_frame(small)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
-    want = Q.places_summary(Q.precise_only(Q.in_range(small, start, end), precise))
+    want = O.places_summary(O.precise_only(O.in_range(small, start, end), precise))
     got = E.places_aggregate(ix, mask)
     assert_places_equal(got, want)
     assert dict(zip(got[S.PLACE_KEY], got["main_type"], strict=True)) == \
@@ -71,7 +72,7 @@ def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame
     got = E.places_aggregate(E.index_from_frame(small), np.ones(len(small), bool)).set_index(S.PLACE_KEY)
     nowhere = got.loc[small.loc[small[S.EVENT_ID] == "n1", S.PLACE_KEY].iloc[0]]
     assert pd.isna(nowhere[S.GEO_PRECISION])
-    idlib = got.loc[Q.with_place_key(small)[S.PLACE_KEY].iloc[0]]
+    idlib = got.loc[O.with_place_key(small)[S.PLACE_KEY].iloc[0]]
     assert (idlib["n_events"], idlib["fatalities"], idlib["main_type"]) == (3, 38, "Battles")
 
 
@@ -81,14 +82,14 @@ def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame
 def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start, end, precise) -> None:
     ix = E.index_from_frame(synthetic)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
-    rows = Q.precise_only(Q.in_range(synthetic, start, end), precise)
+    rows = O.precise_only(O.in_range(synthetic, start, end), precise)
     assert int(mask.sum()) == len(rows)
-    got, want = E.places_aggregate(ix, mask), Q.places_summary(rows)
+    got, want = E.places_aggregate(ix, mask), O.places_summary(rows)
     assert_places_equal(got, want)
     main_types_agree(*(df.sort_values(S.PLACE_KEY) for df in (got, want)), rows)
     for unit in ("day", "week", "month"):
         pd.testing.assert_frame_equal(E.timeline_counts(ix, mask, unit).reset_index(drop=True),
-                                      Q.timeline_counts(rows, unit).reset_index(drop=True), check_dtype=False)
+                                      O.timeline_counts(rows, unit).reset_index(drop=True), check_dtype=False)
     newest = E.rows_frame(ix, E.newest_rows(ix, mask, 50))
     expected = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
                                  na_position="last").head(50)
@@ -99,7 +100,7 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
 def test_timeline_counts_small(small: pd.DataFrame) -> None:
     ix = E.index_from_frame(small)
     got = E.timeline_counts(ix, E.all_rows(ix))
-    pd.testing.assert_frame_equal(got, Q.timeline_counts(small).reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(got, O.timeline_counts(small).reset_index(drop=True), check_dtype=False)
     assert E.timeline_counts(ix, np.zeros(ix.n, bool)).empty
 
 
@@ -125,7 +126,7 @@ def test_masks(small: pd.DataFrame) -> None:
 def test_date_extent(synthetic: pd.DataFrame, small: pd.DataFrame) -> None:
     for df in (synthetic, small):
         ix = E.index_from_frame(df)
-        assert E.date_extent(ix, E.all_rows(ix)) == Q.robust_extent(df[S.EVENT_DATE])
+        assert E.date_extent(ix, E.all_rows(ix)) == O.robust_extent(df[S.EVENT_DATE])
     assert E.date_extent(ix, np.zeros(ix.n, bool)) is None
 
 
@@ -281,7 +282,7 @@ def test_store_view_rebuilds_on_a_new_generation(tmp_path) -> None:
     assert ix.n == 500 and view.index() is ix, "one index per generation"
     events = view.events()
     assert len(events) == 500 and S.PLACE_KEY in events.columns
-    assert events[S.PLACE_KEY].tolist() == Q.with_place_key(EventsStore(tmp_path / "store").load_events())[
+    assert events[S.PLACE_KEY].tolist() == O.with_place_key(EventsStore(tmp_path / "store").load_events())[
         S.PLACE_KEY].tolist()
     write_synthetic_store(tmp_path / "store", 20, seed=1)
     assert view.index().n == 20 and len(view.events()) == 20

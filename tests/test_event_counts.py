@@ -4,6 +4,7 @@ deaths as the range its reports give; mentions are not drawn or counted."""
 from __future__ import annotations
 
 import numpy as np
+import query_oracle as O
 
 from dashboard.app import engine as E
 from dashboard.app import query as Q
@@ -38,19 +39,19 @@ def test_a_filter_that_keeps_a_later_report_still_counts_the_event_once(make_eve
     only_b = np.array([False, True, False])
     assert E.selection_figures(ix, only_b) == (1, 1, 10, 12)
     events = df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True)
-    events = Q.with_place_key(events)
-    assert Q.selection_counts(events[only_b], 2, events) == Q.counts_line(1, 1, 10, 12, 2)
+    events = O.with_place_key(events)
+    assert O.selection_counts(events[only_b], 2, events) == Q.counts_line(1, 1, 10, 12, 2)
 
 
 def test_the_pandas_oracle_agrees(make_events) -> None:
     df = reports(make_events)
-    events = Q.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
+    events = O.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
     ix = E.index_from_frame(df)
     got = E.places_aggregate(ix, E.all_rows(ix)).set_index("place_key").sort_index()
-    want = Q.places_summary(events).set_index("place_key").sort_index()
+    want = O.places_summary(events).set_index("place_key").sort_index()
     for col in ("n_events", "fatalities", "fatalities_high"):
         assert got[col].tolist() == want[col].tolist(), col
-    assert Q.selection_counts(events, 2) == "2 of 2 events · 2 places · 10–12 deaths"
+    assert O.selection_counts(events, 2) == "2 of 2 events · 2 places · 10–12 deaths"
 
 
 def test_the_timeline_draws_one_bar_per_event(make_events) -> None:
@@ -60,6 +61,6 @@ def test_the_timeline_draws_one_bar_per_event(make_events) -> None:
     assert series["n"].sum() == 2
     deaths = E.timeline_series(ix, E.all_rows(ix), measure="deaths")
     assert deaths["n"].sum() == 10, "one toll per event, the lowest its reports give"
-    events = Q.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
-    assert Q.timeline_series(events)["n"].sum() == 2
-    assert Q.timeline_series(events, measure="deaths")["n"].sum() == 10
+    events = O.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
+    assert O.timeline_series(events)["n"].sum() == 2
+    assert O.timeline_series(events, measure="deaths")["n"].sum() == 10

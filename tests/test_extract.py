@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -11,6 +12,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.events.extract import classify, load_lexicon
 from dashboard.ingest.article import Article
+from dashboard.rules import Switches
 
 
 @pytest.mark.parametrize("sentence, event_type, sub_type, trigger", [
@@ -52,6 +54,10 @@ def run_one(pipeline, text: str) -> pd.DataFrame:
     for r in events.to_dict("records"):
         assert text[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
         assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+        if pd.notna(r[S.TRIGGER_START]):
+            assert text[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+        else:
+            assert pd.isna(r[S.TRIGGER_END])
     return events
 
 
@@ -117,12 +123,14 @@ def test_a_place_naming_a_deal_does_not_locate_an_airstrike(pipeline) -> None:
 
 
 def test_deaths_in_general_terms_take_the_attack_type_next_door(pipeline) -> None:
-    ev = run_one(pipeline, "Russian warplanes bombed Saraqib in Idlib province on Monday. "
-                           "At least 12 people were killed in Saraqib, a monitor said.")
+    text = ("Russian warplanes bombed Saraqib in Idlib province on Monday. "
+            "At least 12 people were killed in Saraqib, a monitor said.")
+    ev = run_one(pipeline, text)
     killed = ev[ev[S.FATALITIES] == 12]
     assert len(killed) == 1
     assert killed.iloc[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
     assert killed.iloc[0][S.TRIGGER] == "killed", "the trigger stays the words of its own sentence"
+    assert killed.iloc[0][S.TRIGGER_START] == text.index("killed"), "and its span"
 
 
 def test_a_toll_without_a_place_continues_the_located_sentence(pipeline) -> None:
@@ -505,3 +513,12 @@ def test_a_capital_before_an_active_auxiliary_is_its_subject(nlp, gazetteer, sen
     doc = nlp(sentence)
     (t,) = [t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.text == name]
     assert acts(next(iter(doc.sents)), t) is acting
+
+
+def test_the_dateline_does_not_date_the_headline_event(pipeline) -> None:
+    # The article opens with its publication date; the headline's own "on Monday" dates the shelling.
+    text = "Published March 4 2020 Government shelling killed six people in Saraqib on Monday."
+    ev = run_one(pipeline, text)
+    assert list(ev[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-02"]
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("dates.dateline_not_event")), text)
+    assert list(off[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-04"]

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import query as Q
@@ -28,7 +29,7 @@ from dashboard.app.state import (
 
 @pytest.fixture
 def events(make_events) -> pd.DataFrame:
-    return Q.with_place_key(make_events(
+    return O.with_place_key(make_events(
         dict(event_id="a", event_type="Battles", sub_event_type="Armed clash", actor1="Turkey", actor2="Syria",
              country="Syria", admin1="Idlib", source="aa.txt", fatalities=36, confidence=0.9, geo_precision=1,
              excerpt="Turkish troops CLASHED in Idlib."),
@@ -75,7 +76,7 @@ def test_filter_mask(events: pd.DataFrame, f: Filters, expected: list[str]) -> N
 
 
 def test_filter_mask_on_an_empty_table() -> None:
-    empty = Q.with_place_key(S.empty_events())
+    empty = O.with_place_key(S.empty_events())
     assert filter_mask(empty, Filters(text="x", actors=("y",), min_fatalities=1)).tolist() == []
 
 
@@ -200,7 +201,7 @@ def test_playback_window_longer_than_the_data() -> None:
 def test_month_dates_are_spread_over_their_month(make_events) -> None:
     df = make_events(dict(event_id="m", event_date="2020-04-01", date_precision="month", event_type="Political"),
                      dict(event_id="d", event_date="2020-04-01", date_precision="day", event_type="Battles"))
-    days = Q.timeline_series(df, "day")
+    days = O.timeline_series(df, "day")
     spread = days[~days["precise"]]
     assert len(spread) == 30 and spread["day"].min() == pd.Timestamp("2020-04-01")
     assert spread["day"].max() == pd.Timestamp("2020-04-30")
@@ -208,31 +209,31 @@ def test_month_dates_are_spread_over_their_month(make_events) -> None:
     assert spread["n"].max() - spread["n"].min() < 0.002, "spread evenly"
     exact = days[days["precise"]]
     assert exact[["day", "n"]].values.tolist() == [[pd.Timestamp("2020-04-01"), 1.0]]
-    months = Q.timeline_series(df, "month")
+    months = O.timeline_series(df, "month")
     assert months.set_index("precise")["n"].to_dict() == {False: 1.0, True: 1.0}
 
 
 def test_year_dates_spread_over_months_and_weeks(make_events) -> None:
     df = make_events(*[dict(event_id=f"y{i}", event_date="2018-01-01", date_precision="year") for i in range(3)])
-    months = Q.timeline_series(df, "month")
+    months = O.timeline_series(df, "month")
     assert len(months) == 12 and months["n"].sum() == 3.0
     assert months["n"].iloc[1] < months["n"].iloc[0], "February has fewer days than January"
-    weeks = Q.timeline_series(df, "week")
+    weeks = O.timeline_series(df, "week")
     assert weeks["n"].sum() == 3.0 and weeks["day"].dt.day_of_week.eq(0).all()
 
 
 def test_deaths_measure(make_events) -> None:
     df = make_events(dict(event_id="a", fatalities=5), dict(event_id="b", fatalities=None),
                      dict(event_id="c", fatalities=3, event_date="2020-03-05"))
-    deaths = Q.timeline_series(df, "day", "deaths")
+    deaths = O.timeline_series(df, "day", "deaths")
     assert deaths.set_index("day")["n"].to_dict() == {pd.Timestamp("2020-03-04"): 5.0, pd.Timestamp("2020-03-05"): 3.0}
-    assert Q.timeline_series(df, "day")["n"].sum() == 3
+    assert O.timeline_series(df, "day")["n"].sum() == 3
 
 
 def test_timeline_figure_draws_spread_dates_hatched_and_the_background(make_events) -> None:
     df = make_events(dict(event_id="m", event_date="2020-04-01", date_precision="month"),
                      dict(event_id="d", event_date="2020-04-03"))
-    series = Q.timeline_series(df, "day")
+    series = O.timeline_series(df, "day")
     fig = timeline_figure(series, unit="day", measure="deaths", background=Q.totals_by_bin(series))
     bars = [t for t in fig.data if isinstance(t, go.Bar)]
     assert [t.marker.pattern.shape for t in bars] == ["", "/"]
@@ -252,9 +253,9 @@ def test_places_from_selected() -> None:
 
 
 def test_selection_counts(events: pd.DataFrame) -> None:
-    assert Q.selection_counts(events, 10) == "3 of 10 events · 3 places · 38 deaths"
-    assert Q.selection_counts(events.head(1).assign(fatalities=1), 3) == "1 of 3 events · 1 place · 1 death"
-    assert Q.selection_counts(events.head(0), 3) == "0 of 3 events · 0 places · 0 deaths"
+    assert O.selection_counts(events, 10) == "3 of 10 events · 3 places · 38 deaths"
+    assert O.selection_counts(events.head(1).assign(fatalities=1), 3) == "1 of 3 events · 1 place · 1 death"
+    assert O.selection_counts(events.head(0), 3) == "0 of 3 events · 0 places · 0 deaths"
 
 
 # -- the callbacks' pure helpers ----------------------------------------------------------------------

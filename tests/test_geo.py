@@ -641,3 +641,21 @@ def test_offline_candidates_are_the_gazetteers_places_without_a_geopy_round_trip
     monkeypatch.setattr(geocoder_module, "place_to_location", no_location)
     places = candidates("Idlib", GazetteerGeocoder(gazetteer), gazetteer)
     assert places and set(places) == set(gazetteer.lookup("Idlib"))
+
+
+def test_press_and_geonames_spellings_of_name_words_meet() -> None:
+    # "Tal"/"Tell" and "Tall", "Ain" and "Ayn": the same Arabic word, written two ways.
+    assert "tall rifat" in variants("tel rifat")
+    assert "ras al ayn" in variants("ras al ain")
+    assert variants("ain") == ["ain"] and variants("tell") == ["tell"]  # alone, another place's name
+
+
+def test_a_namesake_known_only_by_an_alternate_name_gives_way_to_the_local_town(nlp, gazetteer) -> None:
+    from dashboard.rules import Switches
+
+    text = "Shelling hit Ras al-Ain, a Syrian town near the Turkish border, on Sunday. Syria denied it."
+    gc = GazetteerGeocoder(gazetteer)
+    found = {t.text: t.place for t in geoparse(nlp(text), gc, gazetteer)}
+    assert found["Ras al-Ain"] is not None and found["Ras al-Ain"].country_code == "SY"
+    off = {t.text: t.place for t in geoparse(nlp(text), gc, gazetteer, Switches.parse("resolution.own_name_runner_up"))}
+    assert off["Ras al-Ain"] is None or off["Ras al-Ain"].country_code != "SY"

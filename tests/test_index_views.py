@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import engine as E
@@ -19,7 +20,7 @@ from dashboard.synth import synthetic_events
 
 @pytest.fixture(scope="module")
 def synthetic() -> pd.DataFrame:
-    events = Q.with_place_key(synthetic_events(3000, seed=7)[0])
+    events = O.with_place_key(synthetic_events(3000, seed=7)[0])
     # Some dates known only to a month or a year (the synthetic ones are mostly days).
     rng = np.random.default_rng(1)
     kind = rng.choice(["day", "month", "year"], len(events), p=[0.8, 0.15, 0.05])
@@ -47,7 +48,7 @@ def test_timeline_series_matches_pandas(synthetic: pd.DataFrame, index: E.EventI
     assert (index.date_kind > 0).sum() > 100, "the fixture has month- and year-dated events"
     for mask in mask_cases(index):
         got = E.timeline_series(index, mask, unit, measure)
-        want = Q.timeline_series(synthetic[mask], unit, measure)
+        want = O.timeline_series(synthetic[mask], unit, measure)
         assert list(got.columns) == list(want.columns)
         # Row order is not part of the contract (the figure groups by type): compare sorted.
         keys = ["day", "event_type", "precise"]
@@ -111,7 +112,7 @@ def test_choice_values_count_both_actor_sides(index: E.EventIndex, synthetic: pd
 
 def test_selection_figures_match_selection_counts(synthetic: pd.DataFrame, index: E.EventIndex) -> None:
     for mask in mask_cases(index):
-        assert Q.counts_line(*E.selection_figures(index, mask), 10) == Q.selection_counts(synthetic[mask], 10)
+        assert Q.counts_line(*E.selection_figures(index, mask), 10) == O.selection_counts(synthetic[mask], 10)
 
 
 def test_rows_by_event_and_by_article(synthetic: pd.DataFrame, index: E.EventIndex) -> None:

@@ -99,6 +99,10 @@ def test_offsets_point_into_the_article_text(seed_article: Article, seed_events:
         assert text[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
         assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
         assert r[S.EXCERPT_START] <= r[S.TOPONYM_START] < r[S.TOPONYM_END] <= r[S.EXCERPT_END]
+        if r[S.TRIGGER]:
+            assert text[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+        else:
+            assert pd.isna(r[S.TRIGGER_START]) and pd.isna(r[S.TRIGGER_END])
         assert r[S.EXCERPT] == r[S.EXCERPT].strip()
 
 

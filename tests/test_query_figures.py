@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import query as Q
@@ -13,10 +14,12 @@ from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, place_tr
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
 MOSCOW = dict(location="Moscow", latitude=55.75204, longitude=37.61781, country="Russia", country_code="RU",
               geo_precision=1, toponym="Moscow", excerpt="Talks were held in Moscow.", toponym_start=119,
-              toponym_end=125, excerpt_start=100, excerpt_end=126, trigger="Talks")
+              toponym_end=125, excerpt_start=100, excerpt_end=126, trigger="Talks",
+              trigger_start=100, trigger_end=105)
 SYRIA = dict(location="Syria", latitude=35.0, longitude=38.0, country="Syria", geo_precision=4,
              feature_code="PCLI", toponym="Syria", excerpt="Clashes across Syria.", toponym_start=215,
-             toponym_end=220, excerpt_start=200, excerpt_end=221, trigger="Clashes")
+             toponym_end=220, excerpt_start=200, excerpt_end=221, trigger="Clashes",
+             trigger_start=200, trigger_end=207)
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def events(make_events) -> pd.DataFrame:
         dict(event_id="s1", event_date="2020-02-10", event_type="Battles", **SYRIA),
         dict(event_id="u1", event_date=None, event_type="Other", **SYRIA),
     )
-    return Q.with_place_key(df)
+    return O.with_place_key(df)
 
 
 def key(location: str, lat: float, lon: float) -> str:
@@ -49,7 +52,7 @@ def test_with_place_key(events: pd.DataFrame) -> None:
 
 
 def test_with_place_key_separates_namesakes(make_events) -> None:
-    df = Q.with_place_key(make_events(dict(event_id="a", location="Moscow", latitude=55.75, longitude=37.62),
+    df = O.with_place_key(make_events(dict(event_id="a", location="Moscow", latitude=55.75, longitude=37.62),
                                       dict(event_id="b", location="Moscow", latitude=46.73, longitude=-117.0)))
     assert df[S.PLACE_KEY].nunique() == 2
 
@@ -63,17 +66,17 @@ def test_with_place_key_separates_namesakes(make_events) -> None:
     ("2021-01-01", "2021-12-31", []),
 ])
 def test_in_range(events: pd.DataFrame, start, end, expected) -> None:
-    assert Q.in_range(events, start, end)[S.EVENT_ID].tolist() == expected
+    assert O.in_range(events, start, end)[S.EVENT_ID].tolist() == expected
 
 
 def test_at_place(events: pd.DataFrame) -> None:
-    assert Q.at_place(events, IDLIB_KEY)[S.EVENT_ID].tolist() == ["i1", "i2", "i3"]
-    assert Q.at_place(events, None) is events
-    assert Q.at_place(events, "nowhere|0|0").empty
+    assert O.at_place(events, IDLIB_KEY)[S.EVENT_ID].tolist() == ["i1", "i2", "i3"]
+    assert O.at_place(events, None) is events
+    assert O.at_place(events, "nowhere|0|0").empty
 
 
 def test_places_summary(events: pd.DataFrame) -> None:
-    ps = Q.places_summary(events).set_index(S.PLACE_KEY)
+    ps = O.places_summary(events).set_index(S.PLACE_KEY)
     assert set(ps.index) == {IDLIB_KEY, MOSCOW_KEY, SYRIA_KEY}
     idlib = ps.loc[IDLIB_KEY]
     assert idlib["n_events"] == 3
@@ -89,17 +92,17 @@ def test_places_summary(events: pd.DataFrame) -> None:
 
 
 def test_places_summary_empty(events: pd.DataFrame) -> None:
-    ps = Q.places_summary(events.iloc[0:0])
+    ps = O.places_summary(events.iloc[0:0])
     assert ps.empty
     assert {S.PLACE_KEY, "n_events", "main_type", "fatalities", "first", "last"} <= set(ps.columns)
 
 
 def test_timeline_counts(events: pd.DataFrame) -> None:
-    tc = Q.timeline_counts(events)
+    tc = O.timeline_counts(events)
     got = {(r["day"].strftime("%Y-%m-%d"), r[S.EVENT_TYPE]): r["n"] for r in tc.to_dict("records")}
     assert got == {("2020-02-10", "Battles"): 1, ("2020-03-01", "Explosions/Remote violence"): 1,
                    ("2020-03-04", "Battles"): 2, ("2020-03-05", "Diplomacy"): 1}
-    assert Q.timeline_counts(events[events[S.EVENT_DATE].isna()]).empty
+    assert O.timeline_counts(events[events[S.EVENT_DATE].isna()]).empty
 
 
 # -- selection ----------------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ def test_selection_dict_round_trip() -> None:
 def test_drag_then_filter(events: pd.DataFrame) -> None:
     sel = Q.selection_after_relayout({"xaxis.range[0]": "2020-03-03 12:00", "xaxis.range[1]": "2020-03-05 12:00"},
                                      Q.Selection())
-    assert Q.in_range(events, sel.start, sel.end)[S.EVENT_ID].tolist() == ["i2", "i3", "m1"]
+    assert O.in_range(events, sel.start, sel.end)[S.EVENT_ID].tolist() == ["i2", "i3", "m1"]
 
 
 # -- excerpts ----------------------------------------------------------------------------------------
@@ -172,10 +175,20 @@ def test_excerpt_records(events: pd.DataFrame) -> None:
 
 
 def test_excerpt_records_without_trigger(make_events) -> None:
-    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger=""))))
+    (r,) = Q.excerpt_records(O.with_place_key(make_events(dict(trigger="", trigger_start=None, trigger_end=None))))
     assert r["trigger_span"] is None
-    (r,) = Q.excerpt_records(Q.with_place_key(make_events(dict(trigger="absent words"))))
+    # A trigger another report of the event gave, outside this row's excerpt, is not highlighted.
+    (r,) = Q.excerpt_records(O.with_place_key(make_events(dict(trigger_start=140, trigger_end=147))))
     assert r["trigger_span"] is None
+
+
+def test_excerpt_records_highlight_the_trigger_where_the_pipeline_found_it(make_events) -> None:
+    # The word occurs twice; the offsets say the second one typed the event.
+    row = dict(excerpt="Rebels clashed before troops clashed in Idlib.", excerpt_start=10, excerpt_end=56,
+               trigger_start=39, trigger_end=46, toponym_start=50, toponym_end=55)
+    (r,) = Q.excerpt_records(O.with_place_key(make_events(row)))
+    assert r["trigger_span"] == (29, 36)
+    assert r["place_span"] == (40, 45)
 
 
 @pytest.mark.parametrize("ts, precision, text", [
@@ -192,7 +205,7 @@ def test_format_date(ts, precision, text) -> None:
 # -- figures -----------------------------------------------------------------------------------------
 
 def test_map_figure_one_marker_per_place(events: pd.DataFrame) -> None:
-    places = Q.places_summary(events)
+    places = O.places_summary(events)
     fig = map_figure(places)
     assert isinstance(fig, go.Figure)
     assert all(isinstance(t, go.Scattergeo) for t in place_traces(fig))
@@ -210,19 +223,19 @@ def test_map_figure_one_marker_per_place(events: pd.DataFrame) -> None:
 
 
 def test_map_figure_symbols_by_precision(events: pd.DataFrame) -> None:
-    fig = map_figure(Q.places_summary(events))
+    fig = map_figure(O.places_summary(events))
     symbols = {k: s for t in place_traces(fig) for k, s in zip(t.customdata, t.marker.symbol, strict=True)}
     assert symbols == {IDLIB_KEY: "circle", MOSCOW_KEY: "circle", SYRIA_KEY: "circle-open"}
 
 
 @pytest.mark.parametrize("precision, symbol", [(1, "circle"), (2, "circle"), (3, "circle-open"), (4, "circle-open")])
 def test_map_symbol_for_each_precision(make_events, precision: int, symbol: str) -> None:
-    fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(geo_precision=precision)))))
+    fig = map_figure(O.places_summary(O.with_place_key(make_events(dict(geo_precision=precision)))))
     assert list(place_traces(fig)[0].marker.symbol) == [symbol]
 
 
 def test_map_figure_selected_place_and_hover(events: pd.DataFrame) -> None:
-    fig = map_figure(Q.places_summary(events), selected=IDLIB_KEY)
+    fig = map_figure(O.places_summary(events), selected=IDLIB_KEY)
     battles = next(t for t in place_traces(fig) if t.name == "Battles")
     widths = dict(zip(battles.customdata, battles.marker.line.width, strict=True))
     assert widths[IDLIB_KEY] > widths[SYRIA_KEY]
@@ -233,18 +246,18 @@ def test_map_figure_selected_place_and_hover(events: pd.DataFrame) -> None:
 
 
 def test_map_hover_escapes_html(make_events) -> None:
-    fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(location="<b>X</b> & Y")))))
+    fig = map_figure(O.places_summary(O.with_place_key(make_events(dict(location="<b>X</b> & Y")))))
     assert "<b>X</b>" not in place_traces(fig)[0].hovertext[0]
     assert "&lt;b&gt;X&lt;/b&gt; &amp; Y" in place_traces(fig)[0].hovertext[0]
 
 
 def test_map_figure_with_unknown_precision(make_events) -> None:
-    fig = map_figure(Q.places_summary(Q.with_place_key(make_events(dict(geo_precision=None)))))
+    fig = map_figure(O.places_summary(O.with_place_key(make_events(dict(geo_precision=None)))))
     assert list(place_traces(fig)[0].marker.symbol) == ["circle-open"]
 
 
 def test_map_figure_empty() -> None:
-    fig = map_figure(Q.places_summary(S.empty_events().assign(**{S.PLACE_KEY: pd.Series(dtype="string")})))
+    fig = map_figure(O.places_summary(S.empty_events().assign(**{S.PLACE_KEY: pd.Series(dtype="string")})))
     assert len(fig.data) == 0
 
 
@@ -256,7 +269,7 @@ def test_marker_size_grows_with_events() -> None:
 
 
 def test_timeline_figure_stacks_by_type(events: pd.DataFrame) -> None:
-    counts = Q.timeline_counts(events)
+    counts = O.timeline_counts(events)
     fig = timeline_figure(counts)
     assert all(isinstance(t, go.Bar) for t in fig.data)
     assert [t.name for t in fig.data] == ["Battles", "Diplomacy", "Explosions/Remote violence"]
@@ -269,11 +282,11 @@ def test_timeline_figure_stacks_by_type(events: pd.DataFrame) -> None:
 
 
 def test_timeline_figure_sets_the_range() -> None:
-    fig = timeline_figure(Q.timeline_counts(S.empty_events()), "2020-03-01", "2020-03-10")
+    fig = timeline_figure(O.timeline_counts(S.empty_events()), "2020-03-01", "2020-03-10")
     assert len(fig.data) == 0
     assert tuple(fig.layout.xaxis.range) == ("2020-03-01", "2020-03-10")
     assert fig.layout.xaxis.autorange is False
-    assert timeline_figure(Q.timeline_counts(S.empty_events()), "2020-03-01", None).layout.xaxis.range is None
+    assert timeline_figure(O.timeline_counts(S.empty_events()), "2020-03-01", None).layout.xaxis.range is None
 
 
 def test_type_color_default() -> None:
@@ -284,7 +297,7 @@ def test_type_color_default() -> None:
 def test_map_figure_on_tiles_uses_a_raster_style_and_keeps_place_keys(events: pd.DataFrame) -> None:
     from dashboard.app.figures import TILE_PRESETS
 
-    places = Q.places_summary(Q.with_place_key(events))
+    places = O.places_summary(O.with_place_key(events))
     fig = map_figure(places, tiles=TILE_PRESETS["osm"])
     assert all(isinstance(t, go.Scattermap) for t in fig.data)
     style = fig.layout.map.style
@@ -294,7 +307,7 @@ def test_map_figure_on_tiles_uses_a_raster_style_and_keeps_place_keys(events: pd
     keys = [k for t in place_traces(fig) for k in t.customdata]
     assert sorted(keys) == sorted(places["place_key"])
     rings = [t for t in fig.data if t.name.startswith("mix: ")]
-    mixed = Q.with_place_key(events).groupby("place_key")["event_type"].nunique()
+    mixed = O.with_place_key(events).groupby("place_key")["event_type"].nunique()
     assert sorted(k for t in rings for k in t.customdata) == sorted(mixed[mixed > 1].index)  # Idlib and Syria
 
 
@@ -320,17 +333,17 @@ def test_timeline_counts_by_week_and_month(make_events) -> None:
         {"event_date": "2016-03-06", "event_type": "Battles"},  # the Sunday of the same week
         {"event_date": "2016-03-31", "event_type": "Battles"},
     )
-    weeks = Q.timeline_counts(df, "week")
+    weeks = O.timeline_counts(df, "week")
     assert weeks.set_index("day")["n"].to_dict() == {pd.Timestamp("2016-02-29"): 2, pd.Timestamp("2016-03-28"): 1}
-    months = Q.timeline_counts(df, "month")
+    months = O.timeline_counts(df, "month")
     assert months.set_index("day")["n"].to_dict() == {pd.Timestamp("2016-03-01"): 3}
 
 
 def test_robust_extent_ignores_a_few_historical_dates() -> None:
     dates = pd.Series(pd.to_datetime(["1982-02-01"] + ["2016-01-01"] * 60 + ["2017-06-30"] * 40))
-    lo, hi = Q.robust_extent(dates)
+    lo, hi = O.robust_extent(dates)
     assert lo == pd.Timestamp("2016-01-01") and hi == pd.Timestamp("2017-06-30")
-    assert Q.robust_extent(pd.Series([], dtype="datetime64[ns]")) is None
+    assert O.robust_extent(pd.Series([], dtype="datetime64[ns]")) is None
 
 
 def test_next_selection() -> None:
@@ -358,15 +371,15 @@ def test_report_badges_show_sources_and_conflicting_counts() -> None:
 
 
 def test_precise_only_and_size_by_deaths(make_events) -> None:
-    df = Q.with_place_key(make_events(
+    df = O.with_place_key(make_events(
         dict(event_id="a", location="Idlib", latitude=35.93, longitude=36.63, geo_precision=1, fatalities=36),
         dict(event_id="b", location="Syria", latitude=35.0, longitude=38.0, geo_precision=4),
         dict(event_id="c", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
         dict(event_id="d", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
     ))
-    assert Q.precise_only(df, True)["location"].tolist() == ["Idlib", "Aleppo", "Aleppo"]
-    assert len(Q.precise_only(df, False)) == 4
-    places = Q.places_summary(df)
+    assert O.precise_only(df, True)["location"].tolist() == ["Idlib", "Aleppo", "Aleppo"]
+    assert len(O.precise_only(df, False)) == 4
+    places = O.places_summary(df)
     sizes = {k: s for t in place_traces(map_figure(places, size_by="fatalities"))
              for k, s in zip(t.customdata, t.marker.size, strict=True)}
     assert sizes["Idlib|35.93|36.63"] == 42 and sizes["Aleppo|36.2|37.16"] == 9

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
@@ -141,8 +142,8 @@ def test_an_append_adds_files_and_rewrites_none(tmp_path: Path, events_a, events
     now = {p.relative_to(root).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in root.rglob("*.parquet")}
     assert {k: now[k] for k in first} == first, "the first ingest's files are left as they were"
     added = sorted(set(now) - set(first))
-    assert added == ["articles/part-000002.parquet", "events/2020/part-000002.parquet"]
-    assert sorted(now) == sorted(e["path"] for kind in ("events", "overlays", "articles") for e in m[kind])
+    assert added == ["articles/part-000002.parquet", "events/2020/part-000002.parquet", "rollup/part-000002.parquet"]
+    assert sorted(now) == sorted(e["path"] for kind in ("events", "overlays", "articles", "rollup") for e in m[kind])
     assert not list(root.rglob("*.tmp"))
     # The previous generation's files are kept until the next write, for readers that read its manifest.
     store.rewrite_events(lambda ev: ev)
@@ -408,8 +409,10 @@ def test_a_format_1_store_is_read_and_carried_to_the_new_layout(tmp_path: Path, 
     assert store.append(events_b, [art_b]) == (1, 1)
     assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "eb1"]
     assert store.manifest()["n_articles"] == 2
+    assert store.manifest().get("rollup") is None, "a store written before the rollup has none"
     done = store.compact()
     assert done["files_after"] < done["files_before"]
+    assert store.manifest()["rollup"] and R.differences(root, store.manifest()).empty, "compaction writes it"
     assert (root / "events-000003.parquet").exists(), "kept until the next write, for readers"
     store.rewrite_events(lambda ev: ev)
     assert not (root / "events-000003.parquet").exists(), "the old file is gone once compacted"

@@ -54,7 +54,8 @@ def test_every_offset_points_into_the_article_text(tables) -> None:
         t = text[r[S.ARTICLE_ID]]
         assert t[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
         assert t[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
-        assert r[S.TRIGGER] in r[S.EXCERPT]
+        assert t[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+        assert r[S.EXCERPT_START] <= r[S.TRIGGER_START] < r[S.TRIGGER_END] <= r[S.EXCERPT_END]
         if pd.notna(r[S.FATALITIES]):
             assert r[S.FATALITIES_TEXT] in r[S.EXCERPT] and str(r[S.FATALITIES]) in r[S.FATALITIES_TEXT]
 
@@ -104,8 +105,8 @@ def test_write_synthetic_store(tmp_path) -> None:
     assert write_synthetic_store(tmp_path / "store", 10, seed=2)["generation"] == 2
     assert len(store.load_events()) == 10
     m = store.manifest()
-    named = {e["path"] for kind in ("events", "overlays", "articles") for e in m[kind]}
-    assert all("-000002" in e["path"] for e in m["events"] + m["articles"])
+    named = {e["path"] for kind in ("events", "overlays", "articles", "rollup") for e in m[kind]}
+    assert all("-000002" in e["path"] for e in m["events"] + m["articles"] + m["rollup"])
     # The first generation's files stay until the next write, for readers that had read its manifest.
     files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*.parquet")}
     assert files > named and all("-000001" in f for f in files - named)

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import engine as E
-from dashboard.app import query as Q
 from dashboard.app.figures import map_spec, place_traces, type_color
 from dashboard.app.type_mix import MIX_PREFIX, REST_COLOR, mix_strings, mix_words, parse_mix
 
@@ -27,7 +27,7 @@ def mixed(make_events) -> pd.DataFrame:
             for i, t in enumerate(["Battles", "Protests", "Battles", "Battles"])]
     rows += [dict(event_id=f"o{i}", event_date="2021-05-01", event_type=t, **HOMS)
              for i, t in enumerate(["Battles", *TYPES])]
-    return Q.with_place_key(make_events(*rows))
+    return O.with_place_key(make_events(*rows))
 
 
 def test_mix_strings_most_frequent_first_ties_by_name() -> None:
@@ -41,7 +41,7 @@ def test_mix_strings_most_frequent_first_ties_by_name() -> None:
 
 
 def test_every_engine_gives_the_same_mix(mixed: pd.DataFrame) -> None:
-    want = Q.places_summary(mixed).set_index(S.PLACE_KEY)["type_mix"].to_dict()
+    want = O.places_summary(mixed).set_index(S.PLACE_KEY)["type_mix"].to_dict()
     ix = E.index_from_frame(mixed)
     got = E.places_aggregate(ix, np.ones(ix.n, bool)).set_index(S.PLACE_KEY)["type_mix"].to_dict()
     assert got == want
@@ -50,7 +50,7 @@ def test_every_engine_gives_the_same_mix(mixed: pd.DataFrame) -> None:
 
 
 def test_a_mixed_place_gets_rings_whose_areas_are_the_shares(mixed: pd.DataFrame) -> None:
-    places = Q.places_summary(mixed)
+    places = O.places_summary(mixed)
     spec = map_spec(places)
     rings = [t for t in spec["data"] if str(t.get("name", "")).startswith(MIX_PREFIX)]
     markers = [t for t in spec["data"] if t.get("type") == "scattergeo"
@@ -85,14 +85,14 @@ def place_traces_of(spec: dict) -> list:
 
 
 def test_a_place_of_one_type_has_no_rings(mixed: pd.DataFrame) -> None:
-    places = Q.places_summary(mixed[mixed[S.LOCATION] == "Hama"].query("event_type == 'Battles'"))
+    places = O.places_summary(mixed[mixed[S.LOCATION] == "Hama"].query("event_type == 'Battles'"))
     assert not [t for t in map_spec(places)["data"] if str(t.get("name", "")).startswith(MIX_PREFIX)]
 
 
 def test_rings_go_to_the_biggest_markers_first_within_a_budget(mixed: pd.DataFrame, monkeypatch) -> None:
     from dashboard.app import type_mix
 
-    places = Q.places_summary(mixed)
+    places = O.places_summary(mixed)
     sizes = np.array([30.0 if k.startswith("Homs") else 12.0 for k in places[S.PLACE_KEY]])
     hollow = np.zeros(len(places), bool)
     monkeypatch.setattr(type_mix, "MAX_RING_POINTS", 2)

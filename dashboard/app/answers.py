@@ -4,10 +4,11 @@ encoding and gzipping one costs ~100 ms of CPU at 100k events; a kept one costs 
 
 Only callbacks named by the app as pure reads are kept (their answer depends on the request's inputs
 and the store's generation, nothing else: not the visitor, not the time). The key is the generation
-the server reads, whether the client takes gzip, and the request's inputs and states (not
-`changedPropIds`: which input fired does not change these callbacks' answer). An answer is only kept
-when the generation did not change while it was built. The memory is bounded (bytes and entries),
-least recently used first out.
+the server reads, whether the client takes gzip, and the request's inputs and states as the callback
+reads them (a KeyRule from the app: inputs it ignores left out, values it parses in their parsed
+form, so equivalent states share one answer), and which input fired only where the rule says that
+changes the answer. An answer is only kept when the generation did not change while it was built.
+The memory is bounded (bytes and entries), least recently used first out.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import io
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from dashboard.app.compress import held_answer, wants_gzip
 
@@ -67,7 +69,41 @@ def outputs_of(callback_map: Iterable[str], component_prop: str) -> list[str]:
     return [k for k in callback_map if component_prop in {part.strip(".") for part in k.split("...")}]
 
 
-def request_key(raw: bytes, outputs: frozenset[str]) -> str | None:
+@dataclass(frozen=True)
+class KeyRule:
+    """What of a kept callback's request its answer depends on. `triggers`: component ids whose
+    firing (the first of `changedPropIds`, Dash's `ctx.triggered_id`) changes the answer; `ignored`:
+    "id.property" inputs the callback does not read; `canonical`: "id.property" → the value as the
+    callback reads it (e.g. parsed and written back), so equal readings share one key."""
+
+    triggers: frozenset[str] = frozenset()
+    ignored: frozenset[str] = frozenset()
+    canonical: Mapping[str, Callable[[object], object]] = field(default_factory=dict)
+
+
+def _fired(body: dict) -> str | None:
+    changed = body.get("changedPropIds")
+    first = changed[0] if isinstance(changed, list) and changed else None
+    return first.rsplit(".", 1)[0] if isinstance(first, str) else None
+
+
+def _read(item: object, rule: KeyRule) -> object:
+    if not isinstance(item, dict):
+        return item
+    name = f"{item.get('id')}.{item.get('property')}"
+    if name in rule.ignored:
+        return None
+    value = item.get("value")
+    read = rule.canonical.get(name)
+    if read is not None:
+        try:
+            value = read(value)
+        except (TypeError, ValueError, AttributeError):
+            pass  # a value the callback cannot read either: keyed as sent (its error answer is never kept)
+    return [name, value]
+
+
+def request_key(raw: bytes, outputs: frozenset[str], rule: KeyRule = KeyRule()) -> str | None:
     """The part of a callback request its answer depends on, or None when the callback is not one
     of `outputs` (or the body is not a callback request)."""
     try:
@@ -76,8 +112,10 @@ def request_key(raw: bytes, outputs: frozenset[str]) -> str | None:
         return None
     if not isinstance(body, dict) or body.get("output") not in outputs:
         return None
-    return json.dumps([body.get("output"), body.get("inputs"), body.get("state")], sort_keys=True,
-                      separators=(",", ":"))
+    fired = _fired(body)
+    parts = [[_read(x, rule) for x in v] if isinstance(v, list) else v for v in (body.get("inputs"), body.get("state"))]
+    return json.dumps([body.get("output"), fired if fired in rule.triggers else None, *parts], sort_keys=True,
+                      separators=(",", ":"), default=str)
 
 
 def _read_body(environ: dict) -> bytes | None:
@@ -91,9 +129,9 @@ def _read_body(environ: dict) -> bytes | None:
 
 
 def remember(app: Callable, generation: Callable[[], object], outputs: Iterable[str],
-             cache: AnswerCache | None = None) -> Callable:
+             cache: AnswerCache | None = None, rule: KeyRule = KeyRule()) -> Callable:
     """Wrap a WSGI app: answers of the callbacks whose output strings are `outputs` are kept per
-    `generation()` (the store's) and given again to the same request."""
+    `generation()` (the store's) and given again to a request that `rule` reads the same."""
     pure = frozenset(outputs)
     cache = cache if cache is not None else AnswerCache()
 
@@ -104,7 +142,7 @@ def remember(app: Callable, generation: Callable[[], object], outputs: Iterable[
         if raw is None:
             return app(environ, start_response)
         environ["wsgi.input"] = io.BytesIO(raw)  # the app reads the body again
-        request = request_key(raw, pure)
+        request = request_key(raw, pure, rule)
         if request is None:
             return app(environ, start_response)
         gzip = wants_gzip(environ)

@@ -8,6 +8,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import dash
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, dcc
@@ -318,11 +319,16 @@ PLACE_OPTIONS = 300  # the busiest places in view: a list to type into, not ever
 
 def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict]:
     """"Go to place" choices: the places the map shows, busiest first, by their unique labels."""
-    located = places[places[S.LATITUDE].notna()] if len(places) else places
-    top = located.nlargest(limit, "n_events") if len(located) > limit else \
-        located.sort_values("n_events", ascending=False, kind="stable")
-    return [{"label": f"{name} — {n:,} event{'s' * (n != 1)}", "value": key}
-            for name, n, key in zip(top["label"], top["n_events"].astype(int), top[S.PLACE_KEY], strict=True)]
+    if not len(places):
+        return []
+    located = np.flatnonzero(places[S.LATITUDE].notna().to_numpy())
+    n_events = places["n_events"].to_numpy(dtype=np.int64)[located]
+    # Busiest first, ties in the aggregate's order (as DataFrame.nlargest keeps them), on arrays:
+    # the DataFrame path cost ~3 ms an answer.
+    top = located[np.argsort(-n_events, kind="stable")[:limit]]
+    names, counts, keys = (places[c].to_numpy(dtype=object)[top] for c in ("label", "n_events", S.PLACE_KEY))
+    return [{"label": f"{name} — {int(n):,} event{'s' * (int(n) != 1)}", "value": key}
+            for name, n, key in zip(names, counts, keys, strict=True)]
 
 
 def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:

@@ -12,7 +12,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
-                "application/geo+json", "application/x-javascript")
+                "application/geo+json", "application/x-javascript",
+                # Dash's favicon is an uncompressed bitmap: 15 kB, 4 kB gzipped.
+                "image/x-icon", "image/vnd.microsoft.icon")
 MIN_BYTES = 1024
 CACHE_BYTES = 64 * 2**20  # compressed static files kept (plotly.min.js and friends take ~3 MB)
 CACHEABLE = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")

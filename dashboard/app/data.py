@@ -19,7 +19,7 @@ from dashboard.app.engine import (
 )
 from dashboard.app.views import DuckViews, MemoryViews
 from dashboard.errors import StoreError
-from dashboard.store import EventsStore
+from dashboard.store_protocol import Store
 
 if TYPE_CHECKING:  # imported where first used: DuckDB loads only for a store past the in-memory size
     from dashboard.app.duck import DuckEngine
@@ -36,7 +36,7 @@ class StoreView:
     """The current generation's views: the in-memory EventIndex or DuckDB over the files (see
     engine_for); and the events as pandas on demand (tools and tests; no view asks for them)."""
 
-    def __init__(self, store: EventsStore, engine: str | None = None) -> None:
+    def __init__(self, store: Store, engine: str | None = None) -> None:
         self.store = store
         self.engine = engine or os.environ.get("CONFLICTMAP_ENGINE") or "auto"
         if self.engine not in ENGINES:
@@ -66,7 +66,8 @@ class StoreView:
 
                 self._duck = DuckEngine(self.store)
             if self._duck_views is None or self._duck_views.generation != m["generation"]:
-                self._duck_views = DuckViews(self._duck, int(m["n_events"]), m["generation"])
+                self._duck_views = DuckViews(self._duck, int(m["n_events"]), m["generation"],
+                                             rollup=bool(m["generation"] and m.get("rollup")))
             return self._duck_views
 
     def index(self) -> EventIndex:

@@ -10,19 +10,21 @@ filter states).
 
 from __future__ import annotations
 
+import re
 import threading
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.errors import StoreError
-from dashboard.store import EventsStore
 from dashboard.store_files import events_sql
+from dashboard.store_protocol import StoreReader
 
 # The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
 # numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
@@ -34,6 +36,7 @@ _KEY_OF = ("coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VAR
 PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latitude"),
                                lon=_TENTHOUSANDTHS.format("longitude"))
 
+_TOLLS = re.compile(r"\btolls\b")
 SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
              "boolean": "BOOLEAN"}
 
@@ -41,7 +44,7 @@ SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BI
 class DuckEngine:
     """Queries over one store; the relation is re-declared when the store's generation changes."""
 
-    def __init__(self, store: EventsStore, threads: int | None = None, memory_limit: str = "1GB") -> None:
+    def __init__(self, store: StoreReader, threads: int | None = None, memory_limit: str = "1GB") -> None:
         self.store = store
         # Parquet footers cached between queries: the files of a generation never change, and an
         # answer is half a dozen queries over the same files.
@@ -50,17 +53,22 @@ class DuckEngine:
         self._con.execute("SET parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation = -1
+        self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
+        self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
 
     def _events_sql(self, m: dict) -> str:
         return events_sql(*self.store.files(m))
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor (one per query: callbacks run in several threads) over the current generation."""
+    def cursor(self, tolls: bool = False) -> duckdb.DuckDBPyConnection:
+        """A cursor (one per query: callbacks run in several threads) over the current generation;
+        with `tolls`, once its tolls table is built."""
         m = self.store.manifest()
         with self._lock:
             if m["generation"] != self._generation:
                 self._declare(m)
                 self._generation = m["generation"]
+            if tolls and self._tolls != self._generation:
+                self._declare_tolls(int(m["generation"]))
             return self._con.cursor()
 
     def _declare(self, m: dict) -> None:
@@ -82,32 +90,57 @@ class DuckEngine:
                       + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
                         "CAST(NULL AS BOOLEAN) AS lone) WHERE false")
         self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
+        parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
+        self.has_rollup = bool(gen and parts)
+        if self.has_rollup:
+            self._declare_rollup(gen, parts)
+        self._drop_old("rollup_", gen)
+
+    def _declare_rollup(self, gen: int, parts: list[str]) -> None:
+        """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
+        (places are compared by those)."""
+        ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
+        for statement in R.view_statements(f"rollup_{gen}", parts, ints):
+            self._con.execute(statement)
+
+    def _declare_tolls(self, gen: int) -> None:
+        """`tolls`: per event reported more than once, the lowest and highest death count its
+        reports give. A table of those events only, built once per generation when a query first
+        needs it (one scan of four columns: with a rollup, the unfiltered views never do)."""
         # A table per generation, the view pointing at it: a query still running on the previous
         # generation keeps its table until the next change.
         self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
                           "max(fatalities) AS high FROM events WHERE NOT lone GROUP BY cluster_id")
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT * FROM tolls_{gen}")
-        for (name,) in self._con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'tolls_%'"
-                                         ).fetchall():
-            if name not in (f"tolls_{gen}", f"tolls_{self._generation}"):
+        self._tolls = gen
+        self._drop_old("tolls_", gen)
+
+    def _drop_old(self, prefix: str, gen: int) -> None:
+        """Drop the tables of generations before the previous one (the previous one may still be read)."""
+        keep = (f"{prefix}{gen}", f"{prefix}{self._generation}")
+        for (name,) in self._con.execute("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
+                                         [prefix]).fetchall():
+            if not any(name == k or name.startswith(k + "_") for k in keep):
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls
         try:
-            return self.cursor().execute(sql, params or []).df()
+            return self.cursor(tolls).execute(sql, params or []).df()
         except duckdb.IOException:
             # A compaction or an ingest replaced files between the manifest read and the query: once
             # more on the generation now current, then it is the store's error.
             self._generation = -1
             try:
-                return self.cursor().execute(sql, params or []).df()
+                return self.cursor(tolls).execute(sql, params or []).df()
             except duckdb.Error as err:
                 raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
 
 
 def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
     """The SQL condition (and its parameters) of filters.index_mask and the selection's range and place."""
-    sql, params = ["true"], []
+    sql: list[str] = ["true"]
+    params: list[object] = []
 
     def isin(expr: str, values: tuple[str, ...]) -> str:
         params.extend(values)
@@ -147,7 +180,7 @@ def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
 
 def _places_sql(keys: tuple[str, ...], params: list) -> str:
     """Rows at any of the place keys, or inside a cluster key's box (as engine.places_mask)."""
-    parts = []
+    parts: list[str] = []
     parts.extend(_place_is(k, params) for k in keys if cluster_box(k) is None)
     for key in keys:
         box = cluster_box(key)
@@ -172,7 +205,7 @@ def _place_is(key: str, params: list) -> str:
 def counted(cond: str, params: list, cols: tuple[str, ...]) -> tuple[str, list]:
     """SQL (and its parameters) of the rows that count as events among those matching `cond`: every
     lone report, and of each event reported more than once the report with the smallest event_id
-    (engine.counted_rows, query.first_reports); with `cols` of that row and the event's `low` and
+    (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and the event's `low` and
     `high` death counts (over all its reports, filtered or not; 0 when none is given)."""
     own = "".join(f"{c}, " for c in cols)
     lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM events " \
@@ -235,7 +268,7 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
-    """query.timeline_counts: events per bin (day, week from Monday, month) and type."""
+    """query_oracle.timeline_counts: events per bin (day, week from Monday, month) and type."""
     trunc = {"day": "day", "week": "week", "month": "month"}[unit]
     cond, params = where(f, sel)
     events, ev_params = counted(cond, params, ("event_date", "event_type"))
@@ -245,7 +278,7 @@ def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
 
 
 def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """query.robust_extent: the 2 % quantile (from 50 dates on; linear, as pandas) to the last date."""
+    """query_oracle.robust_extent: the 2 % quantile (from 50 dates on; linear, as pandas) to the last date."""
     cond, params = where(f)
     row = db.query(f"SELECT count(event_date) AS n, min(event_date) AS lo, max(event_date) AS hi, "
                    f"quantile_cont(epoch_ns(event_date), 0.02) AS q FROM events WHERE {cond}", params).iloc[0]
@@ -255,11 +288,18 @@ def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp]
     return lo, pd.Timestamp(row["hi"])
 
 
-def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50) -> pd.DataFrame:
+def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
+                since: pd.Timestamp | None = None) -> pd.DataFrame:
     """The newest `limit` rows (event date, then publication; undated last), schema-typed. The ids
-    come first from the narrow sort columns, then only those rows are read whole."""
+    come first from the narrow sort columns, then only those rows are read whole. `since`: a date
+    on or after which at least `limit` of these rows are known to lie (duck_rollup.newest_since):
+    only the row groups from there on are read."""
     cond, params = where(f, sel)
     order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    if since is not None:
+        # One query: the bound leaves a few row groups, and DuckDB's top-N reads the other columns
+        # of the rows it keeps only (half the time of the two steps below).
+        return rows_where(db, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], order, limit)
     ids = db.query(f"SELECT event_id, event_date FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
                    params)
     if ids.empty:
@@ -280,8 +320,6 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
     dated to the day, and the evenly spread shares of those dated only to a month or a year. DuckDB
     sums per day (and per period start), the few resulting rows are binned and spread here with the
     engine's code."""
-    from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, _bin_start, _bins, spread_groups
-
     cond, params = where(f, sel)
     events, ev_params = counted(cond, params, ("event_date", "date_precision", "event_type"))
     value = "low::DOUBLE" if measure == "deaths" else "1.0"
@@ -291,6 +329,13 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
                event_type AS type, sum({value}) AS v
         FROM {events} WHERE event_date IS NOT NULL AND event_type IS NOT NULL
         GROUP BY ALL ORDER BY start, kind, type""", ev_params)
+    return series_from_days(rows, unit)
+
+
+def series_from_days(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """engine.timeline_series's frame from sums per (start day, kind: 0 day, 1 month, 2 year, type)."""
+    from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, _bin_start, _bins, spread_groups
+
     if rows.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     frames = []
@@ -310,14 +355,15 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
                          "precise": out["precise"].to_numpy(dtype=bool)})
 
 
-def place_labels(db: DuckEngine) -> dict[str, str]:
-    """Each place key's label (places.place_labels over every place of the store)."""
+def place_labels(db: DuckEngine, sql: str | None = None) -> dict[str, str]:
+    """Each place key's label (places.place_labels over every place of the store); `sql` reads the
+    places from elsewhere (the rollup: duck_rollup.place_labels_sql)."""
     from dashboard.app.places import LABEL_SOURCE
     from dashboard.app.places import place_labels as labels_of
 
     cols = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_SOURCE if c != S.LOCATION)
     key = _KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    places = db.query(f"SELECT {key} AS place_key, location, {cols} FROM events GROUP BY location, lat_i, lon_i")
+    places = db.query(sql or f"SELECT {key} AS place_key, location, {cols} FROM events GROUP BY location, lat_i, lon_i")
     if places.empty:
         return {}
     return dict(zip(places[S.PLACE_KEY], labels_of(places.reset_index(drop=True)), strict=True))

@@ -302,13 +302,9 @@ def timeline_spec(counts: pd.DataFrame, start: str | None = None, end: str | Non
     if "precise" not in counts.columns:
         counts = counts.assign(precise=True)
     word = "deaths" if measure == "deaths" else "events"
-    # Dates known to the day at the bottom of each stack, the spread-out ones above them.
-    groups = sorted(counts.groupby(["precise", S.EVENT_TYPE]), key=lambda g: (not g[0][0], g[0][1])) \
-        if not counts.empty else []
-    for (precise, event_type), grp in groups:
-        precise = bool(precise)
+    for precise, event_type, x, y in _bar_groups(counts):
         traces.append(dict(
-            type="bar", x=_days(grp["day"]), y=grp["n"].to_numpy(dtype=float),
+            type="bar", x=x, y=y,
             name=event_type if precise else f"{event_type} (month/year dates)",
             marker=dict(color=type_color(event_type), opacity=1.0 if precise else 0.45,
                         pattern=dict(shape="" if precise else "/", solidity=0.4)),
@@ -349,6 +345,25 @@ def _n_points(trace: object) -> int:
     return 0
 
 
+def _bar_groups(counts: pd.DataFrame) -> list[tuple[bool, str, list[str], np.ndarray]]:
+    """(precise, event type, bin starts, values) per stack part: dates known to the day at the bottom
+    of each stack, the spread-out ones above them, types by name; rows without a type left out (as
+    groupby drops them). On arrays, the dates converted once: a groupby cost ~4 ms an answer."""
+    if counts.empty:
+        return []
+    precise = counts["precise"].to_numpy(dtype=bool)
+    codes, types = pd.factorize(counts[S.EVENT_TYPE], use_na_sentinel=True)
+    days = np.array(_days(counts["day"]), dtype=object)
+    values = counts["n"].to_numpy(dtype=float)
+    pairs = sorted({(bool(p), int(c)) for p, c in zip(precise, codes, strict=True) if c >= 0},
+                   key=lambda g: (not g[0], types[g[1]]))
+    out = []
+    for p, c in pairs:
+        at = np.flatnonzero((codes == c) & (precise == p))
+        out.append((p, types[c], days[at].tolist(), values[at]))
+    return out
+
+
 def _days(days: pd.Series) -> list[str]:
     """Bin starts as ISO dates (what a date axis reads; shorter on the wire than timestamps)."""
     return np.datetime_as_string(pd.to_datetime(days).to_numpy().astype("datetime64[D]")).tolist()
@@ -366,8 +381,9 @@ def _esc(value: object) -> str:
 
 
 def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    # Days from the fields, not strftime (~40 µs a call, twice for every marker of every answer).
     if pd.isna(first):
         return "undated"
-    if pd.isna(last) or first.normalize() == last.normalize():
-        return f"{first:%Y-%m-%d}"
-    return f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+    a = f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+    b = a if pd.isna(last) else f"{last.year:04d}-{last.month:02d}-{last.day:02d}"
+    return a if a == b else f"{a} – {b}"

@@ -8,7 +8,9 @@ active choice is one `np.isin` over dictionary codes, the excerpt search one pya
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -71,7 +73,8 @@ def _strings(value: object) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(str(v) for v in value if v is not None and v != "")  # type: ignore[union-attr]
+    # A control sends a list; anything else that is not iterable fails here, as it should.
+    return tuple(str(v) for v in cast(Iterable[object], value) if v is not None and v != "")
 
 
 def parse_number(value: object, kind: type) -> int | float | None:

@@ -21,7 +21,7 @@ AREA_WORD = {"SY": "governorate", "IQ": "governorate", "EG": "governorate", "JO"
 LABEL_SOURCE = [S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.GEO_PRECISION]
 
 
-def _kind(precision: object, country_code: object) -> str | None:
+def _kind(precision: float | None, country_code: object) -> str | None:
     if precision is None or pd.isna(precision) or int(precision) < 3:
         return None
     if int(precision) >= 4:

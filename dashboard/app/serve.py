@@ -14,7 +14,7 @@ from pathlib import Path
 import dash
 
 from dashboard.app.access import Access
-from dashboard.app.answers import remember
+from dashboard.app.answers import KeyRule, remember
 from dashboard.app.compress import compress
 from dashboard.app.guard import Policy, allowed_hosts, content_security_policy, guard, is_loopback, origin_of
 from dashboard.errors import ConflictMapError
@@ -74,7 +74,7 @@ def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -
     wsgi = compress(app.server.wsgi_app)
     views = app.server.extensions.get("conflictmap")
     if views and not opts.no_answer_cache:
-        wsgi = remember(wsgi, views["generation"], views["pure_outputs"])
+        wsgi = remember(wsgi, views["generation"], views["pure_outputs"], rule=views.get("answer_rule", KeyRule()))
     return guard(wsgi, policy)
 
 

@@ -22,6 +22,7 @@ from dashboard import schema as S
 from dashboard.app.query import format_date
 from dashboard.ingest.article import Article
 from dashboard.store import EventsStore
+from dashboard.store_protocol import Store
 
 REVIEW = "review"  # the job folder's store of what the upload found
 DECISION = "decision.json"  # {"decision": "stored"|"discarded", ...}: written once the user chose
@@ -61,7 +62,7 @@ def _articles(frame: pd.DataFrame) -> list[Article]:
     return out
 
 
-def keep(job_dir: Path, store: EventsStore) -> tuple[int, int]:
+def keep(job_dir: Path, store: Store) -> tuple[int, int]:
     """Add the reviewed articles and events to `store`; returns (articles, events) added (articles it
     holds already are left out, as an ingest leaves them). The review store is deleted after."""
     staged = review_store(job_dir)

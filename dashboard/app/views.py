@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_rollup as DR
 from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.engine import EventIndex
@@ -149,10 +150,11 @@ class DuckViews:
     every answer at the same filters asks for the same date extent, and a click or a filter state
     seen before is answered without a query."""
 
-    def __init__(self, db: D.DuckEngine, n: int, generation: int) -> None:
+    def __init__(self, db: D.DuckEngine, n: int, generation: int, rollup: bool = False) -> None:
         self.db = db
         self.n = n
         self.generation = generation
+        self.rollup = rollup  # the generation has a rollup: the unfiltered views read it (duck_rollup)
         self._options: dict[str, list[str]] = {}  # per generation: a scan of the column each
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
@@ -179,8 +181,12 @@ class DuckViews:
             out.append(with_chosen(self._options[name], getattr(f, name)))
         return out
 
+    def _rolled(self, f: Filters) -> bool:
+        return self.rollup and DR.answers(f)
+
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        return self._remembered(("extent", f), lambda: D.date_extent(self.db, f))
+        return self._remembered(("extent", f), lambda: DR.date_extent(self.db) if self._rolled(f) else
+                                D.date_extent(self.db, f))
 
     def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         bars, back = self._remembered(("series", f, sel.start, sel.end, sel.place, unit, measure),
@@ -189,17 +195,21 @@ class DuckViews:
 
     def _series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         shown = around(sel)
+
+        def series(s: Selection) -> pd.DataFrame:
+            got = DR.timeline_series(self.db, s, unit, measure) if self._rolled(f) else None
+            return D.timeline_series(self.db, f, s, unit, measure) if got is None else got
+
         if not sel.place:
-            return D.timeline_series(self.db, f, shown, unit, measure), None
-        here = Selection(shown.start, shown.end, sel.place)
-        return (D.timeline_series(self.db, f, here, unit, measure),
-                totals_by_bin(D.timeline_series(self.db, f, shown, unit, measure)))
+            return series(shown), None
+        return series(Selection(shown.start, shown.end, sel.place)), totals_by_bin(series(shown))
 
     def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
-        df = D.places_summary(self.db, f, Selection(sel.start, sel.end))
+        df = DR.places_summary(self.db, sel) if self._rolled(f) else \
+            D.places_summary(self.db, f, Selection(sel.start, sel.end))
         return df.astype({S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64",
                           "fatalities_high": "int64"}).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
@@ -215,8 +225,11 @@ class DuckViews:
         return (n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum())) if n else (0, 0, 0, 0)
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
-        return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit),
-                                lambda: D.newest_rows(self.db, f, sel, limit))
+        def newest() -> pd.DataFrame:
+            since = DR.newest_since(self.db, sel, limit) if self._rolled(f) else None
+            return D.newest_rows(self.db, f, sel, limit, since)
+
+        return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit), newest)
 
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
         cond, params = D.where(f, sel)
@@ -244,11 +257,13 @@ class DuckViews:
         return value
 
     def total(self) -> int:
-        return self._per_generation("#total", lambda: D.total_events(self.db))
+        return self._per_generation("#total", lambda: DR.total_events(self.db) if self.rollup else
+                                    D.total_events(self.db))
 
     def _labels(self) -> dict[str, str]:
         """Every place's label (places.place_labels over the store's places: namesakes tell apart)."""
-        return self._per_generation("#labels", lambda: D.place_labels(self.db))
+        return self._per_generation("#labels", lambda: D.place_labels(
+            self.db, DR.place_labels_sql() if self.rollup else None))
 
     def labelled(self, places: pd.DataFrame) -> pd.DataFrame:
         labels = self._labels()

@@ -124,14 +124,20 @@ def find_mentions(text: str, offset: int = 0, dictionary: Dictionary | None = No
 
 
 def _named_with_noun(mentions: list[Mention], text: str, offset: int) -> list[Mention]:
-    """A named group followed by a generic noun is one mention of the group: "Daesh militants", "IS
-    gunmen", "Nusra fighters" (the noun carries the parse role; the name says who)."""
+    """A named group with a generic noun is one mention of the group: "Daesh militants", "IS
+    gunmen", "Nusra fighters", and the other way round "militants of the Islamic State", "fighters of
+    Jund al-Aqsa" (the noun carries the parse role; the name says who)."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
+        between = text[prev.end - offset:m.start - offset].strip().lower() if prev is not None else ""
         if prev is not None and m.entry.generic and not prev.entry.generic and not prev.bare \
-                and text[prev.end - offset:m.start - offset].strip() in ("", "'s", "’s"):
+                and between in ("", "'s", "’s"):
             out[-1] = Mention(prev.start, m.end, prev.entry)
+            continue
+        if prev is not None and prev.entry.generic and not m.entry.generic and not m.bare \
+                and between in ("of", "of the"):
+            out[-1] = Mention(prev.start, m.end, m.entry)
             continue
         out.append(m)
     return out

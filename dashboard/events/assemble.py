@@ -6,7 +6,7 @@ sentence-level extractor makes a row of each. Here the event rows of one article
 - `assemble.same_place_day`: the same kind of event (the three violent ACLED types are one kind),
   the same resolved place and the same day;
 - `assemble.undated_repeat`: a row the text does not date (its date is the publication's) joins the
-  dated event of the same kind and place;
+  dated event of the same kind and place from the publication day or the two before (news is new);
 - `assemble.coarse_into_fine`: a row placed at province or country level joins a finer event of the
   same kind and day inside that province or country; so does a row at the known place an unlisted
   site was placed at (`location.unlisted_site`).
@@ -50,11 +50,11 @@ def _undated(row: dict) -> bool:
     return row[S.DATE_SOURCE] == "published"
 
 
-RECENT_DAYS = 7  # an undated headline or lead tells the news of the last week, not a past event
+RECENT_DAYS = 2  # an undated headline or lead tells the news of the day or the day before, not a past event
 
 
 def recent(dated: dict, undated: dict) -> bool:
-    """Whether a dated row falls in the week before the publication day an undated row carries."""
+    """Whether a dated row falls on the publication day an undated row carries or the two before it."""
     try:
         delta = (pd.Timestamp(undated[S.EVENT_DATE]) - pd.Timestamp(dated[S.EVENT_DATE])).days
     except (TypeError, ValueError):
@@ -136,7 +136,9 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     if switches.on("assemble.same_place_day"):
         first: dict[tuple, int] = {}
         for i in idx:
-            key = (kind(rows[i]), place_key(rows[i]), _day(rows[i]))
+            # Undated rows share a key of their own: carrying the publication day, they would
+            # otherwise bridge the events of that day and, through `undated_repeat`, another day's.
+            key = (kind(rows[i]), place_key(rows[i]), "undated" if _undated(rows[i]) else _day(rows[i]))
             if key in first and same_sides(rows[first[key]], rows[i]):
                 g.join(first[key], i)
             elif key not in first:
@@ -229,7 +231,7 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
         ranks = type_ranks()
         typed = min(rows, key=lambda r: ranks.get(r[S.SUB_EVENT_TYPE], len(ranks) + 100))
         if ranks.get(typed[S.SUB_EVENT_TYPE], 1000) < ranks.get(best[S.SUB_EVENT_TYPE], 1000):
-            for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.TRIGGER):
+            for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, *S.TRIGGER_COLUMNS):
                 out[c] = typed[c]
     dated = [r for r in rows if not _undated(r)]
     if _undated(best) and dated:

@@ -15,7 +15,7 @@ from dashboard import schema as S
 from dashboard.dates import (
     DAY,
     best_mention,
-    dateline,
+    dateline_span,
     find_date_mentions,
     resolve_mention,
 )
@@ -230,9 +230,12 @@ def trigger_token(sent: Any, trigger_start: int) -> Any:
     return sent.root
 
 
-def sentence_mentions(sent: Any, verb: Any) -> list:
-    """Date mentions of the sentence; those governed by the trigger's verb first."""
-    mentions = find_date_mentions(sent.text)
+def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0) -> list:
+    """Date mentions of the sentence; those governed by the trigger's verb first.
+
+    Mentions that end before `skip_before` (an article offset: where the dateline ends) are not
+    read: the dateline dates the publication, not the event the headline after it reports."""
+    mentions = [m for m in find_date_mentions(sent.text) if sent.start_char + m.end > skip_before]
     if len(mentions) < 2:
         return mentions
     same = []
@@ -816,7 +819,10 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
     """One row per (sentence, place that can locate its event)."""
     rules = load_lexicon()
     rows: list[dict] = []
-    opening = dateline(article.text) if switches.on("dates.dateline") else None
+    opening, dateline_end = dateline_span(article.text, switches.on("dates.byline")) \
+        if switches.on("dates.dateline") else (None, 0)
+    if not switches.on("dates.dateline_not_event"):
+        dateline_end = 0
     published = opening or article.published  # what relative days in the text count from
     if switches.on("actors.dictionary"):
         load_dictionary()
@@ -897,7 +903,7 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         verb = clause_verb(trigger_token(sent, s0 - sent.start_char + at if at >= 0 else -1))
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
-            own, published, future, sentence_mentions(sent, verb))
+            own, published, future, sentence_mentions(sent, verb, dateline_end))
         killed, hurt, fled = fatalities(own), injured(own), displaced(own)
         # ACLED's actor dictionary codes political violence, protests and strategic developments; the
         # parties to talks and statements are the people and governments the sentence names.
@@ -932,6 +938,8 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
                 S.EVENT_TYPE: event_type,
                 S.SUB_EVENT_TYPE: sub_type,
                 S.TRIGGER: trigger,
+                S.TRIGGER_START: s0 + at if at >= 0 else None,
+                S.TRIGGER_END: s0 + at + len(trigger) if at >= 0 else None,
                 S.ACTOR1: a1.name if a1 else "",
                 S.INTER1: a1.inter if a1 else None,
                 S.ACTOR2: a2.name if a2 else "",

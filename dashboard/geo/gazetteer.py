@@ -111,7 +111,24 @@ def variants(key: str) -> list[str]:
         alt = k.replace("ou", "u").replace("ee", "i").replace("oo", "u")
         if alt != k:
             out.append(alt)
+    # The words of Arabic place names as the press writes them and as GeoNames (BGN/PCGN) does:
+    # Ras al-Ain = Ra's al 'Ayn, Tal Abyad = Tall Abyad. Only inside a name of several words: alone
+    # "Ain" or "Tell" is another place.
+    for k in list(out):
+        words = k.split()
+        if len(words) > 1:
+            alt = " ".join(NAME_WORDS.get(w, w) for w in words)
+            if alt != k and alt not in out:
+                out.append(alt)
     return out
+
+
+# Press spelling -> GeoNames spelling of words that open or make up Arabic place names (a spring,
+# a hill, a monastery, a house, a village, a mountain, a sheikh). The skeleton (`skeleton`) catches
+# longer names spelt either way; these words leave names too short for it ("ras ain" is 3 letters).
+NAME_WORDS = {"ain": "ayn", "ein": "ayn", "tal": "tall", "tel": "tall", "tell": "tall", "deir": "dayr",
+              "beit": "bayt", "kfar": "kafr", "jebel": "jabal", "jabel": "jabal", "sheikh": "shaykh",
+              "sheikhoun": "shaykhun", "hai": "hayy", "hay": "hayy"}
 
 
 class Gazetteer:

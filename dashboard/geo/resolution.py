@@ -12,7 +12,7 @@ from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.lookup import Lookup, lookup_names
-from dashboard.geo.names import admin_before, self_key
+from dashboard.geo.names import admin_before, is_generic_name, own_name, self_key
 from dashboard.geo.ranking import POOL_SIZE, Context, co_support, rank
 from dashboard.geo.recognition import recognize
 from dashboard.geo.structure import containers, district_pairs, keep_parts_in_their_town, narrowed_options, nearest_town
@@ -201,9 +201,33 @@ def _choose(doc: _Document, final: dict[int, list[tuple[Place, float]]], ev: _Ev
         ranked = [] if t.is_demonym else final[i]
         if not ranked:
             continue
-        place, score = ranked[0] if _trusted(doc, i, ranked[0][0], ev, fold(t.text) in minor) else (t.place, t.score)
+        is_minor = fold(t.text) in minor
+        place: Place | None  # None: left unresolved, its ranking kept as the alternatives
+        if _trusted(doc, i, ranked[0][0], ev, is_minor):
+            place, score = ranked[0]
+        else:
+            place, score = _own_name_runner_up(doc, i, ranked, ev, is_minor) or (t.place, t.score)
         out[i] = replace(t, place=place, score=score, alternatives=tuple(ranked[:max_alternatives]))
     return out
+
+
+def _own_name_runner_up(doc: _Document, i: int, ranked: list[tuple[Place, float]], ev: _Evidence,
+                        minor: bool) -> tuple[Place, float] | None:
+    """When the best candidate is not trusted, a later one that bears the name as its own, in a
+    country the rest of the document names, and is itself trusted (`resolution.own_name_runner_up`):
+    it fits both the name and the document better than the one refused. "Ras al-Ain" in a story on
+    Syria: the larger namesake in Israel has it only as an alternate name."""
+    if not doc.switches.on("resolution.own_name_runner_up"):
+        return None
+    key = fold(doc.toponyms[i].text)
+    if is_generic_name(doc.looked.name_of(key)):
+        return None  # "West Coast", "South East": many places bear such names as their own
+    named = ev.context(key, doc.preferred, doc.support).countries
+    for place, score in ranked[1:]:
+        if named.get(place.country_code, 0) > 0 and own_name(place, doc.looked.name_of(key)) \
+                and _trusted(doc, i, place, ev, minor):
+            return place, score
+    return None
 
 
 def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) -> bool:

@@ -292,7 +292,7 @@ def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) ->
                    url=parser.meta.get("og:url", ""), path=where)
 
 
-def parse_iso_date(value: str | None) -> date | None:
+def parse_iso_date(value: object) -> date | None:
     if value is None:
         return None
     value = str(value).strip()

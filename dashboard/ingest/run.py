@@ -60,8 +60,9 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     from dashboard.corrections import finish_corrections
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
+    from dashboard.store_protocol import Store
 
-    store = EventsStore(store_dir)
+    store: Store = EventsStore(store_dir)  # typed by what the use case needs: mypy checks EventsStore has it
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
     if given:  # --source / --url: what the user says of every article (its id is its text's: unchanged)

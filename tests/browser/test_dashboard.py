@@ -13,13 +13,13 @@ from typing import NamedTuple
 
 import pandas as pd
 import pytest
+from query_oracle import event_keys, with_place_key
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app.app import create_app
-from dashboard.app.query import event_keys, with_place_key
 from dashboard.ingest.run import ingest_paths
 from dashboard.store import EventsStore
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from query_oracle import with_place_key
 from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -19,7 +20,6 @@ from test_dashboard import FIRST_RENDER, app_is_settled, marker_element, n_event
 
 from dashboard.app import ids
 from dashboard.app.app import create_app
-from dashboard.app.query import with_place_key
 from dashboard.corrections import parse_alternatives
 from dashboard.overrides import OVERRIDES, read_table
 from dashboard.store import EventsStore

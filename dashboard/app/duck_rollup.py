@@ -1,0 +1,128 @@
+"""The unfiltered views answered from the store's rollup (dashboard/rollup.py) instead of the events.
+
+Until a filter is set (the first answer, a brush on the timeline, a marker click) the map, the
+timeline, the counts and the date extent need only the events counted per place, date and type:
+the rollup holds exactly that, as a few sums per key, so an answer reads a table several times
+smaller than the events and none of the one-count-per-event work (grouping reports by event,
+joining their tolls) is done per answer. The rollup's parts are summed into one DuckDB table per
+generation (duck.DuckEngine), sorted by date so a range reads only its row groups. Every function
+gives what its namesake in duck.py gives for Filters() (tests/test_duck.py holds both to the pandas
+oracle).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
+
+
+def answers(f: Filters) -> bool:
+    """Whether the rollup can answer with these filters: none that narrows the events. (Clusters
+    share their place and day but not always their type or source, so a filter on those picks a
+    first report the rollup does not know.)"""
+    return (not any((f.event_types, f.sub_event_types, f.actors, f.countries, f.admin1s, f.sources, f.places))
+            and not (f.min_fatalities or 0) > 0 and not (f.min_confidence or 0) > 0 and not f.precise_only
+            and not f.text.strip())
+
+
+def where(sel: Selection | None) -> tuple[str, list] | None:
+    """duck.where for Filters() over the rollup's columns; None for a place key the rollup cannot
+    compare (one without coordinates)."""
+    sql, params = D.where(Filters(), Selection(sel.start, sel.end) if sel else None)
+    if sel is not None and sel.place:
+        probe: list = []
+        if D._place_is(sel.place, probe) == "place_key = ?":
+            return None
+        sql += " AND " + D._place_is(sel.place, params)
+    return sql, params
+
+
+def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
+    """duck.places_summary(db, Filters(), sel) (the selection's place is not applied, as there)."""
+    cond, params = D.where(Filters(), Selection(sel.start, sel.end))
+    key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    return db.query(f"""
+        WITH r AS (SELECT * FROM rollup WHERE {cond}),
+        t AS (SELECT location, lat_i, lon_i, event_type, sum(reports) AS n FROM r GROUP BY ALL),
+        m AS (SELECT location, lat_i, lon_i,
+                     first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
+                     string_agg(event_type || ':' || CAST(n AS BIGINT), '|' ORDER BY n DESC, event_type)
+                         FILTER (WHERE event_type IS NOT NULL) AS type_mix
+              FROM t GROUP BY ALL),
+        p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
+                     any_value(country) AS country, max(geo_precision) AS geo_precision, min(event_date) AS first,
+                     max(event_date) AS last, sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high
+              FROM r GROUP BY location, lat_i, lon_i)
+        SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
+               p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
+               m.type_mix, p.first, p.last
+        FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""", params)
+
+
+def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure: str) -> pd.DataFrame | None:
+    """duck.timeline_series(db, Filters(), sel, unit, measure); None when `where` cannot say."""
+    got = where(sel)
+    if got is None:
+        return None
+    cond, params = got
+    value = "low" if measure == "deaths" else "events"
+    day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
+    rows = db.query(f"""
+        SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
+               event_type AS type, sum({value})::DOUBLE AS v
+        FROM rollup WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
+        GROUP BY ALL HAVING sum(events) > 0 ORDER BY start, kind, type""", params)
+    return D.series_from_days(rows, unit)
+
+
+def total_events(db: D.DuckEngine) -> int:
+    return int(db.query("SELECT coalesce(sum(events), 0) AS n FROM rollup").iloc[0]["n"])
+
+
+def date_extent(db: D.DuckEngine) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """duck.date_extent(db, Filters()): the 2 % quantile of the reports' dates (linear, as pandas and
+    DuckDB's quantile_cont), from their counts per date, to the last date."""
+    per = db.query("SELECT epoch_ns(event_date) AS t, sum(reports) AS n FROM rollup WHERE event_date IS NOT NULL "
+                   "GROUP BY 1 ORDER BY 1")
+    if per.empty:
+        return None
+    t, cum = per["t"].to_numpy(np.int64), np.cumsum(per["n"].to_numpy(np.int64))
+    n = int(cum[-1])
+    if n < 50:
+        return pd.Timestamp(int(t[0])), pd.Timestamp(int(t[-1]))
+    h = (n - 1) * 0.02
+    lo = int(np.floor(h))
+    a, b = (float(t[np.searchsorted(cum, k, side="right")]) for k in (lo, min(lo + 1, n - 1)))
+    q = float(np.quantile(np.array([a, b]), h - lo))
+    return pd.Timestamp(int(round(q))), pd.Timestamp(int(t[-1]))
+
+
+def newest_since(db: D.DuckEngine, sel: Selection, limit: int) -> pd.Timestamp | None:
+    """The date from which the selection holds at least `limit` reports (the newest rows are all on
+    or after it: their query then reads only the row groups from there on); None when it holds fewer
+    dated reports (undated rows come last, and may be needed)."""
+    got = where(sel)
+    if got is None:
+        return None
+    cond, params = got
+    per = db.query(f"SELECT event_date AS d, sum(reports) AS n FROM rollup WHERE {cond} AND event_date IS NOT NULL "
+                   "GROUP BY 1 ORDER BY 1 DESC", params)
+    if per.empty:
+        return None
+    cum = np.cumsum(per["n"].to_numpy(np.int64))
+    at = int(np.searchsorted(cum, limit))
+    return None if at >= len(per) else pd.Timestamp(per["d"].iloc[at])
+
+
+def place_labels_sql() -> str:
+    """What duck.place_labels reads per place, from the rollup."""
+    from dashboard.app.places import LABEL_SOURCE
+
+    cols = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_SOURCE if c != S.LOCATION)
+    key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    return f"SELECT {key} AS place_key, location, {cols} FROM rollup GROUP BY location, lat_i, lon_i"

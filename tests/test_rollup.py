@@ -1,0 +1,101 @@
+"""The store's rollup (dashboard/rollup.py) kept by delta parts equals the rollup computed from the
+events, after any sequence of appends (whose reports join stored events) and corrections."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from dashboard import rollup as R
+from dashboard import schema as S
+from dashboard import store_files as F
+from dashboard.ingest.article import Article
+from dashboard.store import EventsStore
+from dashboard.synth import synthetic_events
+from dashboard.synth_reports import with_reports
+
+
+def articles_of(frame: pd.DataFrame) -> list[Article]:
+    return [Article(text=t, title=ti, source=s, article_id=a)
+            for a, t, ti, s in zip(frame["article_id"], frame["text"], frame["title"], frame["source"], strict=True)]
+
+
+def batches(seed: int, n_batches: int) -> list[tuple[pd.DataFrame, list[Article]]]:
+    """The synthetic corpus (second reports of some events, mentions) cut into batches of articles
+    at random: an event's reports land in different batches, so appends merge with stored rows."""
+    events, articles = synthetic_events(600, seed=seed)
+    events = with_reports(events, seed=seed, report_share=0.3, mention_share=0.05)
+    rng = np.random.default_rng(seed)
+    which = rng.integers(0, n_batches, len(articles))
+    out = []
+    for b in range(n_batches):
+        mine = articles[which == b]
+        out.append((events[events[S.ARTICLE_ID].isin(set(mine["article_id"]))], articles_of(mine)))
+    return out
+
+
+def assert_rollup_right(store: EventsStore) -> None:
+    diff = R.differences(store.root, store.manifest())
+    assert diff.empty, diff.head().to_string()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_kept_rollup_equals_the_computed_one_after_appends_and_corrections(tmp_path: Path, seed: int) -> None:
+    from dashboard.corrections import Alternative, save_correction
+
+    rng = random.Random(seed)
+    store = EventsStore(tmp_path / "s")
+    merged_any = False
+    for i, (events, arts) in enumerate(batches(seed, 4)):
+        store.append(events, arts)
+        assert_rollup_right(store)
+        if i and rng.random() < 0.7:
+            stored = store.load_events()
+            toponym = rng.choice(sorted(stored[S.TOPONYM].dropna().unique()))
+            place = Alternative(name=f"Moved {i}", lat=30.0 + i, lon=40.0, country="Syria", country_code="SY")
+            save_correction(store, toponym, place, folder=tmp_path / f"gz{i}")
+            assert_rollup_right(store)
+        merged_any |= bool((store.load_events()[S.N_SOURCES].fillna(1) > 1).any())
+    assert merged_any, "some events were told by articles of different batches"
+    assert len(store.manifest()["rollup"]) > 4, "kept by delta parts, not rewritten"
+    store.compact()
+    assert len(store.manifest()["rollup"]) == 1
+    assert_rollup_right(store)
+
+
+def test_contributions_equal_the_sql_rollup(tmp_path: Path) -> None:
+    """The pandas contributions (a write's delta) and the SQL rollup (compaction) count alike."""
+    events, articles = synthetic_events(800, seed=9)
+    events = S.coerce_events(with_reports(events, seed=9, report_share=0.3, mention_share=0.05))
+    path = tmp_path / "e.parquet"
+    F.write_table(tmp_path, "e.parquet", pa.Table.from_pandas(events, preserve_index=False))
+    with duckdb.connect() as con:
+        sql = con.execute(R.rollup_sql(f"read_parquet('{path}')")).df()
+    mine = R.contributions(events)
+    key = R.ROLLUP_KEYS
+    a = sql.astype({S.GEO_PRECISION: "Int64"}).sort_values(key).reset_index(drop=True)
+    b = mine.sort_values(key).reset_index(drop=True)
+    assert len(a) == len(b) and len(a) < len(events)
+    for m in R.MEASURES:
+        assert a[m].astype(int).tolist() == b[m].astype(int).tolist(), m
+    assert int(b["events"].sum()) < int(b["reports"].sum()), "events told twice count once"
+
+
+def test_a_write_that_cannot_keep_the_rollup_drops_it(tmp_path: Path) -> None:
+    """A store whose rollup went missing is seen as one without (the app then reads the events),
+    and the difference check notices a wrong rollup."""
+    store = EventsStore(tmp_path / "s")
+    events, arts = batches(1, 2)[0]
+    store.append(events, arts)
+    m = store.manifest()
+    assert R.differences(store.root, m).empty
+    wrong = {**m, "rollup": m["rollup"] + m["rollup"]}  # every part counted twice
+    assert not R.differences(store.root, wrong).empty
+    store._commit(m, overlay=store.load_events().head(3))  # rows changed, no delta given
+    assert store.manifest().get("rollup") is None
