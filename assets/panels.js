@@ -90,3 +90,55 @@ document.addEventListener('click', function (event) {
     if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
     window.dash_clientside.set_props('upload-decision', {data: {decision: button.dataset.upload, at: Date.now()}});
 });
+
+// "Pick on the map" in the correction dialog (dashboard/app/correct.py): the button turns pick mode
+// on (aria-pressed, a crosshair over the map); the next click on the map is handed to Dash as the
+// store "correct-point" {lat, lon} and ends it, as does Escape. While picking, the map's own
+// press is kept from plotly, so the click neither selects a marker nor pans the map.
+(function () {
+    const button = () => document.getElementById('correct-pick');
+    const picking = () => document.documentElement.dataset.pick === 'on';
+    const setPicking = on => {
+        if (on) { document.documentElement.dataset.pick = 'on'; } else { delete document.documentElement.dataset.pick; }
+        const b = button();
+        if (b) { b.setAttribute('aria-pressed', on ? 'true' : 'false'); }
+    };
+    // Where a click on the map is, in lon/lat: plotly's geo projection (offline map) or MapLibre (tiles).
+    const lonLat = (gd, event) => {
+        const full = gd && gd._fullLayout;
+        const geo = full && full.geo && full.geo._subplot;
+        if (geo && geo.projection) {
+            const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+            const q = geo.projection.invert([event.clientX - svg.left, event.clientY - svg.top]);
+            return q && isFinite(q[0]) && isFinite(q[1]) ? q : null;
+        }
+        const map = full && full.map && full.map._subplot && full.map._subplot.map;
+        if (map) {
+            const box = map.getContainer().getBoundingClientRect();
+            const ll = map.unproject([event.clientX - box.left, event.clientY - box.top]);
+            return [ll.lng, ll.lat];
+        }
+        return null;
+    };
+    const inMap = event => event.target.closest && event.target.closest('#map .js-plotly-plot')
+        && !event.target.closest('.modebar');
+    document.addEventListener('click', function (event) {
+        if (event.target.closest && event.target.closest('#correct-pick')) { setPicking(!picking()); return; }
+        if (!picking() || !inMap(event)) { return; }
+        event.stopPropagation();
+        const q = lonLat(event.target.closest('#map .js-plotly-plot'), event);
+        setPicking(false);
+        if (q && q[1] >= -90 && q[1] <= 90 && window.dash_clientside && window.dash_clientside.set_props) {
+            const lon = ((q[0] + 540) % 360) - 180;
+            window.dash_clientside.set_props('correct-point', {data: {lat: q[1], lon: lon, at: Date.now()}});
+        }
+    }, true);
+    for (const kind of ['pointerdown', 'mousedown', 'touchstart']) {
+        document.addEventListener(kind, function (event) {
+            if (picking() && inMap(event)) { event.stopPropagation(); }
+        }, true);
+    }
+    document.addEventListener('keydown', function (event) {
+        if (event.key === 'Escape' && picking()) { setPicking(false); }
+    });
+})();

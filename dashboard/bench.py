@@ -334,7 +334,8 @@ def _markers(answer: dict, map_id: str = "map") -> int:
     fig = answer.get("response", {}).get(map_id, {}).get("figure", {})
     total = 0
     for trace in fig.get("data", []):
-        if str(trace.get("name", "")).startswith("basemap: "):  # provinces and town names: scenery
+        # Provinces and town names (scenery) and the type-mix rings over markers (type_mix.py).
+        if str(trace.get("name", "")).startswith(("basemap: ", "mix: ")):
             continue
         lat = trace.get("lat")
         if isinstance(lat, dict):  # plotly's base64 typed array: {"dtype": "f8", "bdata": "..."}

@@ -32,7 +32,7 @@ CLICK_JS = """
 const gd = document.querySelector('#map .js-plotly-plot');
 const keys = [];
 for (const t of gd._fullData) {
-    if (String(t.name).startsWith('basemap: ')) continue;
+    if (/^(basemap|mix): /.test(String(t.name))) continue;
     for (const c of Array.from(t.customdata || [])) {
         if (typeof c === 'string' && !c.startsWith('cluster|')) keys.push(c);
     }

@@ -75,7 +75,7 @@ def places_summary(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> 
     """One row per place: where it is, how many events and deaths (one toll per event, the lowest and
     highest its reports give), its main event type, date span."""
     cols = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
-            "fatalities", "fatalities_high", "main_type", "first", "last"]
+            "fatalities", "fatalities_high", "main_type", "type_mix", "first", "last"]
     if df.empty:
         return pd.DataFrame(columns=cols)
     g = df.groupby(S.PLACE_KEY, sort=False)
@@ -92,7 +92,16 @@ def places_summary(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> 
     main = df.groupby([S.PLACE_KEY, S.EVENT_TYPE], sort=False).size().reset_index(name="n")
     main = main.sort_values("n", ascending=False).drop_duplicates(S.PLACE_KEY).set_index(S.PLACE_KEY)
     out["main_type"] = main[S.EVENT_TYPE].reindex(out.index)
+    out["type_mix"] = type_mix_column(df, out.index)
     return out.reset_index()[cols]
+
+
+def type_mix_column(df: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """type_mix.mix_strings per place: reports per type, the most frequent first, ties by name."""
+    per = df.groupby([S.PLACE_KEY, S.EVENT_TYPE], sort=False).size().reset_index(name="n")
+    per = per.sort_values([S.PLACE_KEY, "n", S.EVENT_TYPE], ascending=[True, False, True])
+    text = (per[S.EVENT_TYPE].astype(str) + ":" + per["n"].astype(str)).groupby(per[S.PLACE_KEY]).agg("|".join)
+    return text.reindex(index).astype(object).where(lambda s: s.notna(), None)
 
 
 def timeline_counts(df: pd.DataFrame, unit: str = "day") -> pd.DataFrame:

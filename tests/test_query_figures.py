@@ -303,8 +303,12 @@ def test_map_figure_on_tiles_uses_a_raster_style_and_keeps_place_keys(events: pd
     style = fig.layout.map.style
     assert style["sources"]["tiles"]["tiles"] == [TILE_PRESETS["osm"][0]]
     assert "OpenStreetMap" in style["sources"]["tiles"]["attribution"]
-    keys = [k for t in fig.data for k in t.customdata]
+    # One marker per place (the type-mix rings over a marker carry its key too: they are no markers).
+    keys = [k for t in place_traces(fig) for k in t.customdata]
     assert sorted(keys) == sorted(places["place_key"])
+    rings = [t for t in fig.data if t.name.startswith("mix: ")]
+    mixed = O.with_place_key(events).groupby("place_key")["event_type"].nunique()
+    assert sorted(k for t in rings for k in t.customdata) == sorted(mixed[mixed > 1].index)  # Idlib and Syria
 
 
 def test_unreachable_tiles_fall_back_to_the_offline_basemap(monkeypatch: pytest.MonkeyPatch) -> None:

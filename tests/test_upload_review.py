@@ -94,3 +94,55 @@ def test_ingest_gives_every_article_the_outlet_and_link_it_is_told(tmp_path: Pat
     (article,) = EventsStore(tmp_path / "store").load_articles().to_dict("records")
     assert (article["source"], article["url"], str(article["published"])[:10]) == (
         "Daily Courier", "https://example.org/hama", "2021-06-06")
+
+
+# -- reviews nobody decided on ------------------------------------------------------------------
+
+
+def pending_job(inbox: Path, name: str, age_s: float, size: int = 10, now: float = 1_000_000.0,
+                state: str = "done") -> Path:
+    """A finished (or running) upload whose review store holds `size` bytes, last written `age_s` ago."""
+    import os
+
+    from dashboard.ingest_status import StatusFile
+
+    job = inbox / name
+    (job / REVIEW).mkdir(parents=True)
+    (job / REVIEW / "events.parquet").write_bytes(b"x" * size)
+    StatusFile(job / "status.json").update(state=state)
+    for p in (job / REVIEW / "events.parquet", job / REVIEW, job / "status.json", job):
+        os.utime(p, (now - age_s, now - age_s))
+    return job
+
+
+def finished_by_status(job: Path) -> bool:
+    from dashboard.ingest_status import read_status
+
+    status = read_status(job / "status.json")
+    return bool(status and status.finished)
+
+
+def test_undecided_reviews_expire_after_their_time_and_past_the_quota(tmp_path: Path):
+    from dashboard.app.upload_review import Quota, sweep_reviews
+
+    inbox, now = tmp_path / "store" / "inbox", 1_000_000.0
+    stale = pending_job(inbox, "stale", age_s=3 * 3600)
+    old, mid, young = (pending_job(inbox, n, age_s=a) for n, a in (("old", 300), ("mid", 200), ("young", 100)))
+    running = pending_job(inbox, "running", age_s=5 * 3600, state="parsing")
+    decided = pending_job(inbox, "decided", age_s=5 * 3600)
+    discard(decided)
+    quota = Quota(ttl_s=2 * 3600, reviews=2, bytes=10_000)
+
+    gone = sweep_reviews(inbox, finished_by_status, quota, now=now)
+
+    assert sorted(gone) == sorted([stale, old]), "past its time, or the oldest past the quota of 2"
+    for job in (stale, old):
+        assert not (job / REVIEW).exists() and decision(job)["decision"] == "expired"
+        assert review_view(job, set())[0].children.startswith("This upload waited over")
+    assert all((j / REVIEW).is_dir() and decision(j) is None for j in (mid, young, running))
+    assert decision(decided)["decision"] == "discarded"
+
+    # A large review: the oldest goes for the count (3 > 2), the next for the bytes (10 + 9,995 > 10,000).
+    pending_job(inbox, "large", age_s=10, size=9_995)
+    assert sweep_reviews(inbox, finished_by_status, quota, now=now) == [mid, young]
+    assert sweep_reviews(inbox, finished_by_status, quota, now=now) == []

@@ -1,6 +1,7 @@
-"""The correction dialog: where is this event's toponym? The geoparser's ranked alternatives, or any
-gazetteer place found by name; the scope (this event, this article, every article that names it);
-how many events the save moves, before saving; and the store's corrections log, each with its undo.
+"""The correction dialog: where is this event's toponym? The geoparser's ranked alternatives, any
+gazetteer place found by name, or a point picked on the map; the scope (this event, this article,
+every article that names it); how many events the save moves, before saving; and the store's
+corrections log, each with its undo.
 
 Saving (corrections.save_correction) re-resolves the events in scope in one atomic store write that
 also carries the log line (and, for every article, the override entry later ingests follow); the
@@ -21,7 +22,7 @@ from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex, rows_where
 from dashboard.app.nodes import node
-from dashboard.app.place_search import place_by_row, search_places
+from dashboard.app.place_search import picked_place, place_by_row, search_places
 from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.correction_log import corrections
 from dashboard.corrections import (
@@ -61,11 +62,34 @@ def choice_options(row: dict) -> tuple[list[dict], int | None]:
     return [{"label": alternative_label(a, i == now), "value": i} for i, a in enumerate(alts)], now
 
 
-def dialog_options(row: dict, query: str | None) -> tuple[list[dict], str | None]:
-    """The dialog's choices: the stored alternatives ("alt:<i>"), then the gazetteer's places called
-    `query` ("gaz:<row>"); and the value of the place the event has now."""
+def point_value(point: object) -> str | None:
+    """The dialog's value of a point picked on the map ({"lat", "lon"}): "pt:<lat>,<lon>"; None if it is none."""
+    if not isinstance(point, dict):
+        return None
+    try:
+        lat, lon = float(point["lat"]), float(point["lon"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    ok = -90 <= lat <= 90 and -180 <= lon <= 180
+    return f"pt:{lat:.5f},{lon:.5f}" if ok else None
+
+
+def point_option(row: dict, value: str) -> dict:
+    """The choice of a point picked on the map, named by the nearest town (whose country it takes)."""
+    lat, lon = (float(v) for v in value[3:].split(","))
+    _place, town = picked_place(str(row.get(S.TOPONYM) or row.get(S.LOCATION) or ""), lat, lon)
+    near = f" — near {town[0].name}, {town[0].country or town[0].country_code} ({town[1]:.0f} km)" if town else \
+        " — no town within 100 km: no country"
+    return {"label": f"picked on the map: {lat:.4f}, {lon:.4f}{near}", "value": value}
+
+
+def dialog_options(row: dict, query: str | None, picked: str | None = None) -> tuple[list[dict], str | None]:
+    """The dialog's choices: a point picked on the map ("pt:<lat>,<lon>"), the stored alternatives
+    ("alt:<i>"), then the gazetteer's places called `query` ("gaz:<row>"); and the value of the place
+    the event has now."""
     options, now = choice_options(row)  # now: int (an alternative) | str (a found place) | None
-    out = [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
+    out = [point_option(row, picked)] if picked else []
+    out += [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
     stored = {(a.name, round(a.lat, 4), round(a.lon, 4)) for a in parse_alternatives(row.get(S.ALTERNATIVES))}
     for i, alt in search_places(query[:200] if isinstance(query, str) else ""):
         if (alt.name, round(alt.lat, 4), round(alt.lon, 4)) in stored:
@@ -83,6 +107,12 @@ def chosen_place(row: dict, choice: object) -> Alternative | None:
     if kind == "alt" and number.isdigit():
         alts = parse_alternatives(row.get(S.ALTERNATIVES))
         return alts[int(number)] if int(number) < len(alts) else None
+    if kind == "pt":
+        value = point_value(dict(zip(("lat", "lon"), number.split(",", 1), strict=False)))
+        if value is None:
+            return None
+        lat, lon = (float(v) for v in value[3:].split(","))
+        return picked_place(str(row.get(S.TOPONYM) or row.get(S.LOCATION) or ""), lat, lon)[0]
     return place_by_row(number) if kind == "gaz" else None
 
 
@@ -146,6 +176,10 @@ def correct_fragment(can_save: bool = True) -> html.Section:
             dcc.Input(id=ids.CORRECT_SEARCH, type="search", debounce=True, value="", autoComplete="off",
                       placeholder="a place name, any country"),
         ]),
+        # Pick mode lives in the page (assets/panels.js): the next click on the map is the place.
+        html.Button("Pick on the map", id=ids.CORRECT_PICK, type="button", className="button small pick-point",
+                    title="then click the map where the event happened", **{"aria-pressed": "false"}),
+        dcc.Store(id=ids.CORRECT_POINT),
         dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
         html.Div(className="correct-scope", role="group", **{"aria-label": "what to correct"}, children=[
             html.Span("Correct it in", className="small"),
@@ -180,25 +214,33 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         Output(ids.CORRECT, "hidden"), Output(ids.CORRECT_TITLE, "children"), Output(ids.CORRECT_CONTEXT, "children"),
         Output(ids.CORRECT_CHOICE, "options"), Output(ids.CORRECT_CHOICE, "value"),
         Output(ids.CORRECT_PREVIEW, "children"), Output(ids.CORRECT_LOG, "children"),
+        Output(ids.CORRECT_POINT, "data"),
         Input(ids.CORRECT_EVENT, "data"), Input(ids.STORE_GENERATION, "data"), Input(ids.CORRECT_SEARCH, "value"),
-        Input(ids.CORRECT_CHOICE, "value"), Input(ids.CORRECT_SCOPE, "value"),
+        Input(ids.CORRECT_CHOICE, "value"), Input(ids.CORRECT_SCOPE, "value"), Input(ids.CORRECT_POINT, "data"),
     )
-    def show(event_id, _generation, query, choice, scope):
+    def show(event_id, _generation, query, choice, scope, point):
         row = event_row(view, event_id)
         if row is None:
-            return True, "", "", [], None, "", []
+            return True, "", "", [], None, "", [], None
         trigger, scope = dash.ctx.triggered_id, scope if scope in SCOPES else "event"
+        # A point picked for another event is forgotten when the dialog opens on a new one.
+        picked = None if trigger == ids.CORRECT_EVENT else point_value(point)
+        if trigger == ids.CORRECT_POINT and picked:
+            options, _now = dialog_options(row, query, picked)
+            preview = preview_text(view.index(), row, chosen_place(row, picked), scope)
+            return (*[dash.no_update] * 3, options, picked, preview, dash.no_update, dash.no_update)
         preview = preview_text(view.index(), row, chosen_place(row, choice), scope)
-        if trigger in (ids.CORRECT_CHOICE, ids.CORRECT_SCOPE):
-            return (*[dash.no_update] * 5, preview, dash.no_update)
-        options, now = dialog_options(row, query)
+        if trigger in (ids.CORRECT_CHOICE, ids.CORRECT_SCOPE, ids.CORRECT_POINT):
+            return (*[dash.no_update] * 5, preview, dash.no_update, dash.no_update)
+        options, now = dialog_options(row, query, picked)
         if trigger == ids.CORRECT_SEARCH:
-            return (*[dash.no_update] * 3, options, dash.no_update, preview, dash.no_update)
+            return (*[dash.no_update] * 3, options, dash.no_update, preview, dash.no_update, dash.no_update)
         context = f"“{row[S.EXCERPT]}”" if options else \
-            "No ranked alternatives are stored for this event: search for the place by name."
+            "No ranked alternatives are stored for this event: search for the place by name or pick it on the map."
         preview = preview_text(view.index(), row, chosen_place(row, now), scope)
         return (False, f"Where is “{row[S.TOPONYM]}”?", context, options, now, preview,
-                log_view(view.store.root, can_undo=write_refusal() is None))
+                log_view(view.store.root, can_undo=write_refusal() is None),
+                None if trigger == ids.CORRECT_EVENT and point is not None else dash.no_update)
 
     @app.callback(
         Output(ids.CORRECT_STATUS, "children"), Output(ids.STORE_GENERATION, "data", allow_duplicate=True),

@@ -254,13 +254,15 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision,
                      first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
+                     string_agg(event_type || ':' || n, '|' ORDER BY n DESC, event_type)
+                         FILTER (WHERE event_type IS NOT NULL) AS type_mix,
                      min(first) AS first, max(last) AS last
               FROM t GROUP BY location, lat_i, lon_i),
         e AS (SELECT location, lat_i, lon_i, count(*) AS n_events, sum(low) AS fatalities, sum(high) AS high
               FROM {events} GROUP BY ALL)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
-               greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type,
+               greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type, p.type_mix,
                p.first, p.last
         FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", [*params, *ev_params])
 

@@ -50,7 +50,9 @@ def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
         WITH r AS (SELECT * FROM rollup WHERE {cond}),
         t AS (SELECT location, lat_i, lon_i, event_type, sum(reports) AS n FROM r GROUP BY ALL),
         m AS (SELECT location, lat_i, lon_i,
-                     first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type
+                     first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
+                     string_agg(event_type || ':' || CAST(n AS BIGINT), '|' ORDER BY n DESC, event_type)
+                         FILTER (WHERE event_type IS NOT NULL) AS type_mix
               FROM t GROUP BY ALL),
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision, min(event_date) AS first,
@@ -58,7 +60,7 @@ def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
               FROM r GROUP BY location, lat_i, lon_i)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
-               p.first, p.last
+               m.type_mix, p.first, p.last
         FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""", params)
 
 

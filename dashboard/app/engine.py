@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from dashboard import schema as S
 from dashboard.app.places import LABEL_SOURCE, place_labels
+from dashboard.app.type_mix import mix_strings
 
 DAY_NS = 86_400 * 10**9
 NO_DATE = np.iinfo(np.int64).min  # numpy's NaT as int64
@@ -45,7 +46,7 @@ CODED_COLUMNS: tuple[str, ...] = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.COUNTR
 DATE_KINDS = {"month": 1, "year": 2}
 PLACE_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]
 SUMMARY_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
-                   "fatalities", "fatalities_high", "main_type", "first", "last"]
+                   "fatalities", "fatalities_high", "main_type", "type_mix", "first", "last"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -339,6 +340,7 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
         S.GEO_PRECISION: pd.arrays.IntegerArray(prec.astype(np.int64), prec == 0),
         "n_events": n, "fatalities": deaths, "fatalities_high": np.maximum(deaths_high, deaths),
         "main_type": np.where(by_type.sum(axis=1) > 0, types[main], None),
+        "type_mix": mix_strings(by_type[:, :len(ix.types)], ix.types),
         "first": first.view("datetime64[ns]"), "last": last.view("datetime64[ns]"),
     }, columns=SUMMARY_COLUMNS)
 

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
 from dashboard.app.engine import OPEN_ASPECT, MapView, _size_measure, bulk_view, cluster_places
+from dashboard.app.type_mix import MIX_PREFIX, mix_words, ring_layers, ring_traces
 
 TYPE_COLORS = {
     "Battles": "#d62728",
@@ -95,6 +96,7 @@ def map_spec(places: pd.DataFrame, selected: str | None = None,
                         line=dict(width=[3 if k == selected else 1 for k in grp[S.PLACE_KEY]], color="#111"),
                         opacity=0.85),
         ))
+    traces += mix_traces(singles, biggest, "scattergeo")
     if not clusters.empty:
         traces.append(dict(
             type="scattergeo", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
@@ -132,9 +134,19 @@ def map_spec(places: pd.DataFrame, selected: str | None = None,
     return dict(data=traces, layout=layout)
 
 
+def mix_traces(singles: pd.DataFrame, biggest: float, kind: str) -> list[dict]:
+    """The type-mix rings over the markers of places with more than one type (type_mix.py)."""
+    if singles.empty:
+        return []
+    hollow = (singles[S.GEO_PRECISION].fillna(4).astype(int) > 2).to_numpy()
+    sizes = marker_size(singles["_size"], biggest).to_numpy()
+    return ring_traces(ring_layers(singles, sizes, hollow, type_color), kind)
+
+
 def place_traces(fig: go.Figure) -> list:
-    """The figure's traces of places and clusters, without the basemap's scenery (basemap.py)."""
-    return [t for t in fig.data if not str(t.name or "").startswith(BASEMAP_PREFIX)]
+    """The figure's markers of places and clusters: not the basemap's scenery (basemap.py), nor the
+    type-mix rings drawn over the markers (type_mix.py)."""
+    return [t for t in fig.data if not str(t.name or "").startswith((BASEMAP_PREFIX, MIX_PREFIX))]
 
 
 def basemap_resolution(view: MapView | None, places: pd.DataFrame) -> int:
@@ -180,7 +192,9 @@ def legend_title(size_by: str) -> str:
     """What colour, size and a hollow marker mean (shown beside the map, assets-styled, by
     clientside.MAP_KEY_JS; the figure's own legend lists the types)."""
     size = "deaths" if size_by == "fatalities" else "number of events"
-    return f"Colour = a place's most frequent event type · size = {size} · hollow = province/country-level place"
+    return (f"Colour = event type: a place's most frequent type outside, its other types as rings inside "
+            f"(each ring's area = that type's share; grey = past four types) · size = {size} · "
+            "hollow = province/country-level place")
 
 
 def map_legend(size_by: str) -> dict:
@@ -191,12 +205,13 @@ def _hover(grp: pd.DataFrame) -> list[str]:
     # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
     high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
     cols = (_names(grp).tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
-            high, grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist())
+            high, grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist(),
+            [mix_words(t, m) for t, m in zip(grp.get("type_mix", [None] * len(grp)), grp["main_type"], strict=True)])
     return [
         f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
-        f"{deaths_text(low, most)} killed<br>"
+        f"{deaths_text(low, most)} killed<br>" + (f"reports by type: {_esc(mix)}<br>" if mix else "") +
         f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
-        for loc, country, n, low, most, first, last, prec in zip(*cols, strict=True)
+        for loc, country, n, low, most, first, last, prec, mix in zip(*cols, strict=True)
     ]
 
 
@@ -232,6 +247,7 @@ def _tile_map_spec(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str 
             marker=dict(size=marker_size(grp["_size"], biggest).to_numpy(), color=type_color(event_type),
                         opacity=np.where(precise, 0.9, 0.35)),
         ))
+    traces += mix_traces(singles, biggest, "scattermap")
     if not clusters.empty:
         traces.append(dict(
             type="scattermap", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),

@@ -13,6 +13,8 @@ import threading
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from dashboard.corrections import Alternative
 
 if TYPE_CHECKING:
@@ -85,3 +87,35 @@ def place_by_row(i: object) -> Alternative | None:
     except (TypeError, ValueError):
         return None
     return as_alternative(gaz, row) if 0 <= row < len(gaz) else None
+
+
+NEAR_KM = 100.0  # a picked point takes the country and province of a town at most this far away
+
+
+def nearest_town(lat: float, lon: float) -> tuple[Alternative, float] | None:
+    """The populated place nearest to (lat, lon) and its distance in km, or None past NEAR_KM."""
+    gaz, _ = gazetteer()
+    with _lock:
+        if "towns" not in _loaded:
+            towns = np.flatnonzero(np.asarray(gaz.cols["feature_class"], dtype=object) == "P")
+            _loaded["towns"] = (towns, np.asarray(gaz.cols["latitude"], float)[towns],
+                                np.asarray(gaz.cols["longitude"], float)[towns])
+        towns, tlat, tlon = _loaded["towns"]
+    if towns.size == 0:
+        return None
+    # Equirectangular distance: exact enough within NEAR_KM; the longitude gap wraps at ±180.
+    dlon = (tlon - lon + 180.0) % 360.0 - 180.0
+    km = 111.2 * np.hypot(tlat - lat, dlon * np.cos(np.radians((tlat + lat) / 2)))
+    i = int(np.argmin(km))
+    return (as_alternative(gaz, int(towns[i])), float(km[i])) if km[i] <= NEAR_KM else None
+
+
+def picked_place(name: str, lat: float, lon: float) -> tuple[Alternative, tuple[Alternative, float] | None]:
+    """The place a point picked on the map makes of the toponym `name`: those coordinates, a town's
+    precision, and the country and province of the nearest town (if one is within NEAR_KM); and that
+    town with its distance (nearest_town)."""
+    near = nearest_town(lat, lon)
+    town = near[0] if near else None
+    return Alternative(name=name, lat=round(lat, 5), lon=round(lon, 5), feature_code="PPL", geo_precision=1,
+                       country_code=town.country_code if town else "", country=town.country if town else "",
+                       admin1=town.admin1 if town else ""), near

@@ -25,7 +25,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
-from dashboard.app.upload_review import REVIEW, decision, discard, keep, review_view
+from dashboard.app.upload_review import REVIEW, decision, discard, expired_view, keep, review_view, sweep_reviews
 from dashboard.errors import ConflictMapError
 from dashboard.ingest.readers import SUFFIXES
 from dashboard.ingest_status import IngestStatus, read_status
@@ -275,7 +275,14 @@ def status_fragment() -> html.Section:
     ])
 
 
+def sweep(store_root: Path) -> list[Path]:
+    """upload_review.sweep_reviews over this store's inbox: undecided reviews past their time or the quota."""
+    return sweep_reviews(store_root / INBOX, lambda job: job_status(job).finished)
+
+
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
+    sweep(view.store.root)  # reviews left undecided before this start, if past their time
+
     @app.callback(
         Output(ids.UPLOAD_JOB, "data"),
         Output(ids.UPLOAD_POLL, "disabled"),
@@ -294,6 +301,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         refused = write_refusal() or busy(view.store.root, len(contents)) or problem
         if refused:
             return {"job": None, "rejected": [f"Nothing added: {refused}."]}, True, None
+        sweep(view.store.root)  # before this upload's review is added: the quota holds
         job_dir = new_job_dir(view.store.root)
         saved = save_uploads(job_dir, list(contents), list(filenames or [None] * len(contents)))
         if not saved.accepted:
@@ -351,6 +359,8 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         if not os.path.basename(str(name)) or not (job_dir / REVIEW).is_dir() and decision(job_dir) is None:
             return [html.Span("This upload has nothing to review.", className="upload-error")], dash.no_update
         done = decision(job_dir)
+        if done is not None and done.get("decision") == "expired":
+            return expired_view(), dash.no_update
         if done is not None:
             return [html.Span(f"This upload was {done['decision']} already.")], dash.no_update
         refused = write_refusal()  # discarding deletes files on the server: a write too

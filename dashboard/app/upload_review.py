@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +27,11 @@ from dashboard.store_protocol import Store
 REVIEW = "review"  # the job folder's store of what the upload found
 DECISION = "decision.json"  # {"decision": "stored"|"discarded", ...}: written once the user chose
 REVIEW_SHOWN = 50  # events listed for review (the count says how many there are)
+# Uploads found but never stored or discarded (a closed tab) would keep their review stores for
+# ever: past REVIEW_TTL_S, or past the quota (the oldest first), they are removed as "expired".
+REVIEW_TTL_S = 24 * 3600
+MAX_PENDING_REVIEWS = 10
+MAX_PENDING_BYTES = 200 * 1024 * 1024
 
 
 def review_store(job_dir: Path) -> EventsStore:
@@ -74,9 +82,58 @@ def _decide(job_dir: Path, record: dict) -> None:
     shutil.rmtree(job_dir / REVIEW, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class Quota:
+    ttl_s: float = REVIEW_TTL_S
+    reviews: int = MAX_PENDING_REVIEWS
+    bytes: int = MAX_PENDING_BYTES
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def pending_reviews(inbox: Path, finished: Callable[[Path], bool]) -> list[tuple[float, Path]]:
+    """(finished at, job folder) of the finished uploads whose review waits for a decision, oldest
+    first. A running ingest is still writing its review store: it is not pending yet."""
+    out = []
+    for review in inbox.glob(f"*/{REVIEW}"):
+        job = review.parent
+        if review.is_dir() and decision(job) is None and finished(job):
+            out.append((max(p.stat().st_mtime for p in (job, review, *job.glob("*.json"))), job))
+    return sorted(out)
+
+
+def sweep_reviews(inbox: Path, finished: Callable[[Path], bool], quota: Quota = Quota(),
+                  now: float | None = None) -> list[Path]:
+    """Remove the review stores of undecided uploads older than quota.ttl_s, then the oldest until at
+    most quota.reviews remain holding at most quota.bytes; returns their job folders. Runs when the
+    server starts and before each new upload, so the quota holds whatever the uploads."""
+    now = time.time() if now is None else now
+    pending = pending_reviews(inbox, finished)
+    expired = [job for at, job in pending if now - at > quota.ttl_s]
+    kept = [(job, _size(job / REVIEW)) for at, job in pending if now - at <= quota.ttl_s]
+    total = sum(size for _, size in kept)
+    while kept and (len(kept) > quota.reviews or total > quota.bytes):
+        job, size = kept.pop(0)
+        expired.append(job)
+        total -= size
+    for job in expired:
+        _decide(job, {"decision": "expired"})
+    return expired
+
+
+def expired_view() -> list:
+    return [html.Span(f"This upload waited over {REVIEW_TTL_S // 3600} hours (or past the server's quota of "
+                      f"{MAX_PENDING_REVIEWS} uploads awaiting review) and was removed: nothing was stored. "
+                      "Upload the files again to review them.", className="upload-error")]
+
+
 def review_view(job_dir: Path, known: set[str]) -> list:
     """What the upload found, for the user to store or discard: counts, the events (text as text)
     and the two buttons (their clicks reach ids.UPLOAD_DECISION through assets/panels.js)."""
+    if (decision(job_dir) or {}).get("decision") == "expired":
+        return expired_view()
     staged = review_store(job_dir)
     events = staged.load_events() if staged.exists() else S.coerce_events(pd.DataFrame(columns=list(S.NAMES)))
     articles = staged.load_articles() if staged.exists() else pd.DataFrame(columns=list(S.ARTICLE_COLUMNS))

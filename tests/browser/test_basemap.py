@@ -7,7 +7,7 @@ import socket
 import struct
 import zlib
 
-from test_dashboard import MAP_GD, MAP_POINTS, TIMEOUT, app_is_settled, map_points, wait_until
+from test_dashboard import FIRST_RENDER, MAP_GD, MAP_POINTS, TIMEOUT, app_is_settled, map_points, wait_until
 
 from dashboard.app.app import create_app
 
@@ -50,7 +50,7 @@ def test_the_basemap_switch_puts_the_markers_on_tiles_and_back(dash_duo, seed_st
 
     # Given a tile source, the map starts on it: markers on a MapLibre map that fetched tiles.
     wait_until(dash_duo, lambda: trace_types(dash_duo) and set(trace_types(dash_duo)) == {"scattermap"},
-               "the map is not drawn on tiles")
+               "the map is not drawn on tiles", timeout=FIRST_RENDER)
     dash_duo.wait_for_element("#map .maplibregl-canvas", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: served, "no tile was requested")
     assert dash_duo.find_element("#map .maplibregl-ctrl-attrib").text.find("test tiles") >= 0
@@ -66,7 +66,7 @@ def test_the_basemap_switch_puts_the_markers_on_tiles_and_back(dash_duo, seed_st
 
 def test_without_a_tile_source_there_is_no_basemap_switch(dash_duo, seed_store):
     dash_duo.start_server(create_app(seed_store))
-    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
+    dash_duo.wait_for_element(MAP_POINTS, timeout=FIRST_RENDER)
     assert not dash_duo.find_element("#basemap").is_displayed()
     assert not dash_duo.find_element("#basemap input[value='tiles']").is_enabled()
     assert set(trace_types(dash_duo)) == {"scattergeo"}

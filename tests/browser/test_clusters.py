@@ -10,7 +10,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.support.ui import WebDriverWait
-from test_dashboard import MAP_GD, MAP_POINTS, TIMEOUT, app_is_settled, click_marker, wait_until
+from test_dashboard import FIRST_RENDER, MAP_GD, MAP_POINTS, TIMEOUT, app_is_settled, click_marker, wait_until
 from test_interactions import page_query
 
 from dashboard.app.app import create_app
@@ -36,7 +36,7 @@ def drawn(dash_duo) -> dict:
         if (!gd || !gd._fullData || !gd._fullLayout || !gd._fullLayout.geo) return null;
         const out = {clusters: [], labels: [], places: 0, lonRange: gd._fullLayout.geo.lonaxis.range.slice()};
         for (const t of gd._fullData) {
-            if (String(t.name).startsWith('basemap: ')) continue;  // scenery, not places
+            if (/^(basemap|mix): /.test(String(t.name))) continue;  // scenery and type-mix rings, not places
             const n = (t.lat || []).length;
             if (t.name === arguments[1]) {
                 out.clusters = Array.from(t.customdata || []).map(String);
@@ -49,7 +49,7 @@ def drawn(dash_duo) -> dict:
 
 def start(dash_duo, store: Path) -> dict:
     dash_duo.start_server(create_app(store))
-    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
+    dash_duo.wait_for_element(MAP_POINTS, timeout=FIRST_RENDER)
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled after loading")
     return wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["clusters"] and d, "no clusters drawn")
 

@@ -16,6 +16,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from test_dashboard import (
+    FIRST_RENDER,
+    IS_MARKER_JS,
     MAP_GD,
     MAP_POINTS,
     SENTENCES,
@@ -124,10 +126,10 @@ def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
     dash_duo.find_element(f"#map .modebar-btn[data-val='{tool}']").click()
     rects = dash_duo.driver.execute_script(
         """
-        return Array.from(document.querySelectorAll(arguments[0]))
+        return Array.from(document.querySelectorAll(arguments[0])).filter(__IS_MARKER__)
             .filter(p => arguments[1].includes(String((p.__data__ || {}).data)))
             .map(p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
-        """, MAP_POINTS, keys)
+        """.replace("__IS_MARKER__", IS_MARKER_JS), MAP_POINTS, keys)
     assert len(rects) == len(keys), rects
     x0, x1 = min(x for x, _ in rects) - 12, max(x for x, _ in rects) + 12
     y0, y1 = min(y for _, y in rects) - 12, max(y for _, y in rects) + 12
@@ -163,7 +165,8 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(inside), "the list does not follow the box")
     dash_duo.wait_for_contains_text(
         "#counts", f"{n_events(inside)} of {n_events(events)} events · {len(chosen)} places", timeout=TIMEOUT)
-    assert sorted(page_query(dash_duo).get("area", [])) == chosen
+    # The link is written by its own callback, beside the one that redraws the views: wait for it too.
+    wait_until(dash_duo, lambda: sorted(page_query(dash_duo).get("area", [])) == chosen, "the link lacks the area")
 
     # A place selected inside the area is highlighted over the area's totals, not only filtered.
     # (Not Idlib: the two Idlib markers, city and province, overlap and a click picks the nearest.)
@@ -189,7 +192,7 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
         wait_until(dash_duo, lambda: keys_on_map(dash_duo) == chosen, "the second lasso did not narrow the map")
         dash_duo.find_element("#clear-filters").click()
         wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear filters kept the map area")
-        assert "area" not in page_query(dash_duo)
+        wait_until(dash_duo, lambda: "area" not in page_query(dash_duo), "Clear filters left the area in the link")
     assert dash_duo.get_logs() == []
 
 
@@ -264,7 +267,7 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     dash_duo.start_server(__import__("dashboard.app.app", fromlist=["create_app"]).create_app(seed_store))
     dash_duo.driver.get(f"{dash_duo.server_url}/?{urlencode(state)}")
 
-    dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
+    dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=FIRST_RENDER)
     dash_duo.wait_for_text_to_equal(
         "#summary", f"{n_events(expected)} of {n_events(events)} events · 2020-03-04 → 2020-03-05 · Moscow",
         timeout=TIMEOUT)
@@ -301,7 +304,7 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     dash_duo.driver.get(url)
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
         "const i = document.querySelector('#precise-only input'); return i && i.checked;"),
-        "'towns only' was not restored")
+        "'towns only' was not restored", timeout=FIRST_RENDER)
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#summary", "2020-03-04 → 2020-03-05 · Moscow", timeout=TIMEOUT)
 
@@ -323,7 +326,7 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     dash_duo.driver.get(dash_duo.server_url + "/?" + urlencode(moved, doseq=True))
     center = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
         "const gd = document.querySelector(arguments[0]); const g = gd && gd._fullLayout && gd._fullLayout.geo;"
-        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map")
+        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map", timeout=FIRST_RENDER)
     assert center == pytest.approx([float(moved["lon"][0]), float(moved["lat"][0])], abs=1e-3)
     assert dash_duo.get_logs() == []
 

@@ -12,11 +12,13 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_dashboard import (
+    FIRST_RENDER,
     MAP_GD,
     TIMEOUT,
     app_is_settled,
     click_marker,
     count,
+    count_markers,
     drag_timeline,
     map_points,
     n_events,
@@ -29,6 +31,7 @@ from test_reading import page_query
 
 from dashboard import schema as S
 from dashboard.app.app import create_app
+from dashboard.app.figures import type_color
 from dashboard.store import EventsStore
 
 # -- markers you can read -----------------------------------------------------------------------
@@ -57,7 +60,7 @@ def marker_names(dash_duo) -> list[str]:
     return dash_duo.driver.execute_script(
         "const gd = document.querySelector(arguments[0]);"
         "return gd && gd._fullData ? gd._fullData"
-        ".filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))"
+        ".filter(t => t.type === 'scattergeo' && !/^(basemap|mix): /.test(String(t.name)))"
         ".flatMap(t => Array.from(t.text || []).map(String)) : [];", MAP_GD)
 
 
@@ -87,7 +90,8 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
     assert len(set(names)) == len(names), f"two markers share a name: {sorted(names)}"
     assert "Idlib" in names and "Idlib (governorate)" in names
     key = dash_duo.find_element("#map-key").text
-    assert "most frequent event type" in key and "size = number of events" in key and "hollow" in key, key
+    assert "most frequent type outside" in key and "rings inside" in key and "share" in key, key
+    assert "size = number of events" in key and "hollow" in key, key
     dash_duo.find_element("#size-by input[value='fatalities']").click()
     dash_duo.wait_for_contains_text("#map-key", "size = deaths", timeout=TIMEOUT)
 
@@ -105,6 +109,57 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
     dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts — Idlib (governorate)", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: page_query(dash_duo).get("place") == [province["place_key"].iloc[0]],
                "the chosen place is not in the link")
+    assert dash_duo.get_logs() == []
+
+
+def marker_layers(dash_duo, key: str) -> list[dict]:
+    """What draws at the place `key`: its marker, then the type-mix discs over it, in drawing order
+    (trace name, colour, size), each with how many SVG paths its trace draws there."""
+    return dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]), key = arguments[1];
+        const drawn = name => Array.from(document.querySelectorAll('#map .scattergeo .point')).filter(p => {
+            const g = p.closest('.trace'), t = g && g.__data__ && g.__data__[0] && g.__data__[0].trace;
+            return t && t.name === name && String((p.__data__ || {}).data) === key; }).length;
+        const at = (v, i) => String(Array.isArray(v) ? v[i] : v);
+        return gd._fullData.filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))
+            .flatMap(t => Array.from(t.customdata || []).map((k, i) => [String(k), i]).filter(([k]) => k === key)
+                .map(([, i]) => ({name: String(t.name), hoverinfo: String(t.hoverinfo),
+                    color: at(t.marker.color, i), size: Number(at(t.marker.size, i)),
+                    hover: String((t.hovertext || [])[i] || ''), paths: drawn(t.name)})));
+        """, MAP_GD, key)
+
+
+def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo, seed_store):
+    events = stored_events(seed_store)
+    idlib = events[events["location"] == "Idlib"]
+    reports = idlib["event_type"].value_counts()
+    assert len(reports) >= 2, "the seed article's Idlib no longer has two event types"
+    key = idlib["place_key"].iloc[0]
+    start_app(dash_duo, seed_store)
+
+    layers = wait_until(dash_duo, lambda: (x := marker_layers(dash_duo, key)) and len(x) == len(reports) and x,
+                        "Idlib's marker has no ring per further type")
+    marker, rings = layers[0], layers[1:]
+    main = marker["name"]
+    assert marker["color"] == type_color(main) and reports[main] == reports.max()
+    # The other types by share (ties by name), each a disc whose area is its share and the later ones'.
+    others = sorted(((t, n) for t, n in reports.items() if t != main), key=lambda x: (-x[1], x[0]))
+    assert [r["color"] for r in rings] == [type_color(t) for t, _ in others]
+    left = 1 - reports[main] / reports.sum()
+    for ring, (_t, n) in zip(rings, others, strict=True):
+        assert ring["size"] == pytest.approx(marker["size"] * left ** 0.5, rel=1e-6)
+        assert ring["name"].startswith("mix: ") and ring["hoverinfo"] == "skip"
+        left -= n / reports.sum()
+    assert marker["paths"] == 1 and all(r["paths"] == len(rings) for r in rings), f"not every ring is drawn: {layers}"
+    shares = " · ".join(f"{t} {n / reports.sum():.0%}" for t, n in [(main, reports[main]), *others])
+    assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&")
+    assert "rings inside" in dash_duo.find_element("#map-key").text
+
+    # The rings lie over the marker's middle and take no click: the pointer there selects the place.
+    click_marker(dash_duo, key)
+    dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
+                                    timeout=TIMEOUT)
     assert dash_duo.get_logs() == []
 
 
@@ -148,7 +203,7 @@ def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(d
     name_fill = "return getComputedStyle(document.querySelector('#map text[style*=\"basemap-label\"]')).fill"
     light = dash_duo.driver.execute_script(name_fill)
     # No marker of the data is a basemap point: a click on the map still selects places only.
-    assert count(dash_duo, "#map .scattergeo .point") == len(map_points(dash_duo))
+    assert count_markers(dash_duo) == len(map_points(dash_duo))
 
     dash_duo.find_element("#theme-toggle").click()
     wait_until(dash_duo, lambda: dash_duo.driver.execute_script(name_fill) != light,
@@ -231,7 +286,8 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     ix = StoreView(EventsStore(long_store)).index()
     newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()
     dash_duo.start_server(create_app(long_store))
-    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50")
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50",
+               timeout=FIRST_RENDER)
     assert set(listed_events(dash_duo)) == set(newest[:50])
     dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–50", timeout=TIMEOUT)
 

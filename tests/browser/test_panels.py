@@ -16,7 +16,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from test_dashboard import n_events
+from test_dashboard import FIRST_RENDER, app_is_settled, marker_element, n_events
 
 from dashboard.app import ids
 from dashboard.app.app import create_app
@@ -52,7 +52,7 @@ def map_keys(dash_duo) -> list[tuple[float, float, str]]:
         const gd = document.querySelector(arguments[0]);
         if (!gd || !gd._fullData) return [];
         // Places and clusters; the basemap's scenery (provinces, town names) is no marker.
-        return gd._fullData.filter(t => t.type === 'scattergeo' && !String(t.name).startsWith('basemap: '))
+        return gd._fullData.filter(t => t.type === 'scattergeo' && !/^(basemap|mix): /.test(String(t.name)))
             .flatMap(t => {
             const lat = Array.from(t.lat || []), lon = Array.from(t.lon || []), cd = Array.from(t.customdata || []);
             return lat.map((v, i) => [v, lon[i], String(cd[i])]);
@@ -72,8 +72,8 @@ def dated_bars_total(dash_duo) -> int:
 
 def start_app(dash_duo, store_dir: Path) -> None:
     dash_duo.start_server(create_app(store_dir))
-    dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
-    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+    dash_duo.wait_for_element(MAP_POINTS, timeout=FIRST_RENDER)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
 
 
 def click(dash_duo, selector: str) -> None:
@@ -228,6 +228,45 @@ def test_any_place_found_by_name_corrects_this_event_only(dash_duo, own_seed_sto
     assert after.loc[row["event_id"], "country_code"] == "AR"
     others = idlib[idlib["event_id"] != row["event_id"]]["event_id"]
     assert (after.loc[others, "country_code"] == "SY").all(), "another event naming Idlib moved"
+    assert read_table(tmp_path / "gazetteer" / OVERRIDES) == [], "one event's fix is no rule for later ingests"
+    assert dash_duo.get_logs() == []
+
+
+def test_a_point_picked_on_the_map_corrects_the_event(dash_duo, own_seed_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
+    events = stored_events(own_seed_store)
+    row = events[events["toponym"] == "Idlib"].iloc[0]
+    sochi = events[events["location"] == "Sochi"].iloc[0]
+    start_app(dash_duo, own_seed_store)
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled after loading")
+    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+    dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
+
+    # Pick mode, then a click on the map where Sochi's marker is: the click picks that point
+    # (it does not select Sochi: the dialog stays on this event).
+    click(dash_duo, f"#{ids.CORRECT_PICK}")
+    wait_until(dash_duo, lambda: dash_duo.find_element(f"#{ids.CORRECT_PICK}").get_attribute("aria-pressed")
+               == "true", "the pick button does not say it is picking")
+    ActionChains(dash_duo.driver).move_to_element(marker_element(dash_duo, sochi["place_key"])).click().perform()
+    # The first pick loads the gazetteer (for the country of the nearest town): seconds on a busy machine.
+    picked = wait_until(dash_duo, lambda: next((el.text for el in dash_duo.find_elements("#correct-choice label")
+                                                if "picked on the map" in el.text), None),
+                        "no picked point among the choices", timeout=120)
+    lat, lon = (float(v) for v in picked.split(": ", 1)[1].split(" — ")[0].split(", "))
+    # A pixel of this map is a few hundredths of a degree.
+    assert abs(lat - sochi["latitude"]) < 0.15 and abs(lon - sochi["longitude"]) < 0.15, picked
+    assert "Russia" in picked, f"the country of the nearest town is not given: {picked}"
+    assert dash_duo.find_element(f"#{ids.CORRECT_PICK}").get_attribute("aria-pressed") == "false"
+    assert dash_duo.find_element("#correct-choice input[value^='pt:']").is_selected()
+    dash_duo.wait_for_contains_text("#correct-preview", "Saving moves 1 event (this event) to Idlib", timeout=TIMEOUT)
+    assert "Russia" in dash_duo.find_element("#correct-preview").text
+    assert dash_duo.find_element("#correct-title").text == "Where is “Idlib”?"
+    click(dash_duo, "#correct-save")
+    dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
+
+    moved = stored_events(own_seed_store).set_index("event_id").loc[row["event_id"]]
+    assert abs(moved["latitude"] - lat) < 1e-4 and abs(moved["longitude"] - lon) < 1e-4
+    assert (moved["location"], moved["country_code"], moved["geo_precision"]) == ("Idlib", "RU", 1)
     assert read_table(tmp_path / "gazetteer" / OVERRIDES) == [], "one event's fix is no rule for later ingests"
     assert dash_duo.get_logs() == []
 

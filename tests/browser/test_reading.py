@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pandas as pd
 from selenium.webdriver.common.keys import Keys
 from test_dashboard import (
+    FIRST_RENDER,
     TIMEOUT,
     app_is_settled,
     count,
@@ -162,7 +163,7 @@ def test_a_link_with_unknown_values_opens_what_it_can_and_says_what_it_left_out(
                        ("from", "2262-04-12"), ("lon", "1e999"), ("measure", "rockets")])
     dash_duo.driver.get(f"{dash_duo.server_url}/?{query}")
 
-    dash_duo.wait_for_contains_text("#url-note", "type=Nonsense", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#url-note", "type=Nonsense", timeout=FIRST_RENDER)
     note = dash_duo.find_element("#url-note").text
     for part in ("minf=-5", "country=Atlantis", "from=2262-04-12", "measure=rockets"):
         assert part in note, note
@@ -184,7 +185,7 @@ def test_hostile_links_never_break_the_page(dash_duo, seed_store):
         dash_duo.driver.get("about:blank")
         dash_duo.driver.get(f"{dash_duo.server_url}/{query}")
         wait_until(dash_duo, lambda: dash_duo.find_element("#url-note").text.startswith("Left out of the link"),
-                   f"no note for {query[:60]}")
+                   f"no note for {query[:60]}", timeout=FIRST_RENDER)
         wait_until(dash_duo, lambda: app_is_settled(dash_duo), f"the page never settled on {query[:60]}")
         assert "<img" not in dash_duo.driver.execute_script("return document.getElementById('url-note').innerHTML")
         # A server error would be logged by the browser (a failed callback request).
@@ -261,5 +262,5 @@ def test_a_link_with_a_window_fills_the_date_fields(dash_duo, seed_store):
     dash_duo.start_server(create_app(seed_store))
     dash_duo.driver.get(f"{dash_duo.server_url}/?from=2020-03-01&to=2020-03-31+23:59:59")
     wait_until(dash_duo, lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to"))
-               == ("2020-03-01", "2020-03-31"), "the link's window is not in the fields")
+               == ("2020-03-01", "2020-03-31"), "the link's window is not in the fields", timeout=FIRST_RENDER)
     assert dash_duo.get_logs() == []

@@ -3,7 +3,7 @@ script but Dash's own, by hash; no eval), gzip and the Host check, with no conso
 
 from __future__ import annotations
 
-from test_dashboard import click_marker
+from test_dashboard import FIRST_RENDER, click_marker
 
 from dashboard.app.access import Access
 from dashboard.app.app import create_app
@@ -16,8 +16,8 @@ def test_the_page_works_under_the_csp_with_no_console_errors(dash_duo, seed_stor
     app = create_app(seed_store, access=Access(token="a token of twelve or more"))
     app.server.wsgi_app = secured(app, ServeOptions(host="127.0.0.1"), None)
     dash_duo.start_server(app)
-    dash_duo.wait_for_element("#map .scattergeo .point", timeout=TIMEOUT)
-    dash_duo.wait_for_element("#timeline .js-plotly-plot .bars", timeout=TIMEOUT)
+    dash_duo.wait_for_element("#map .scattergeo .point", timeout=FIRST_RENDER)
+    dash_duo.wait_for_element("#timeline .js-plotly-plot .bars", timeout=FIRST_RENDER)
     # A click on a marker (callbacks and clientside code) still works.
     click_marker(dash_duo, "Idlib")
     dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)

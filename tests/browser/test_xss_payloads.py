@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
+from test_dashboard import FIRST_RENDER
 
 from dashboard import schema as S
 from dashboard.app.app import create_app
@@ -196,15 +197,15 @@ def hover_texts(dash_duo) -> list[str]:
     return dash_duo.driver.execute_script(
         """
         const gd = document.querySelector('#map .js-plotly-plot');
-        return gd._fullData.filter(t => !String(t.name).startsWith('basemap: '))
+        return gd._fullData.filter(t => !/^(basemap|mix): /.test(String(t.name)))
             .flatMap(t => Array.from(t.hovertext || []).map(String));
         """)
 
 
 def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
     dash_duo.start_server(create_app(xss_store))
-    dash_duo.wait_for_element("#map .scattergeo .point", timeout=TIMEOUT)
-    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+    dash_duo.wait_for_element("#map .scattergeo .point", timeout=FIRST_RENDER)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
     wait_until(dash_duo, lambda: len(dash_duo.driver.find_elements("css selector", "#excerpts .excerpt"))
                == len(PAYLOADS), "not every payload event is listed")
     inert(dash_duo)
@@ -224,7 +225,7 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
         dash_duo.driver.execute_script(
             """
             const gd = document.querySelector('#map .js-plotly-plot');
-            const traces = gd._fullData.map((t, i) => [t, i]).filter(([t]) => !String(t.name).startsWith('basemap: '));
+            const traces = gd._fullData.map((t, i) => [t, i]).filter(([t]) => !/^(basemap|mix): /.test(String(t.name)));
             let n = arguments[0];
             for (const [t, i] of traces) {
                 const len = (t.hovertext || []).length;
@@ -253,7 +254,7 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
 
 def test_payloads_are_text_in_the_reader_and_the_correction_dialog(dash_duo, xss_store):
     dash_duo.start_server(create_app(xss_store))
-    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
     click_first(dash_duo, "#excerpts button[id*='read-in-context']")
     dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: words(PAYLOADS[-1]) in shown_text(dash_duo, "#reader"), "the reader shows no text")
@@ -281,14 +282,14 @@ def test_payloads_are_text_in_the_reader_and_the_correction_dialog(dash_duo, xss
 
 def test_payloads_in_the_permalink_are_inert(dash_duo, xss_store):
     dash_duo.start_server(create_app(xss_store))
-    dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
+    dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
     params = ("q", "place", "event", "actor", "country", "source", "subtype", "type", "admin1", "area", "from")
     for i in range(0, len(PAYLOADS), len(params)):
         chunk = PAYLOADS[i:i + len(params)]
         query = "&".join(f"{p}={quote(v, safe='')}" for p, v in zip(params, chunk, strict=False))
         dash_duo.driver.get("about:blank")
         dash_duo.driver.get(f"{dash_duo.server_url}/?{query}")
-        dash_duo.wait_for_element("#excerpts", timeout=TIMEOUT)
+        dash_duo.wait_for_element("#excerpts", timeout=FIRST_RENDER)
         wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
             "return document.querySelectorAll('#excerpts .excerpt, #excerpts .empty-state').length") > 0,
             f"the page with payloads {i}… never showed its list")
