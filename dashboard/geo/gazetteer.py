@@ -124,7 +124,7 @@ def variants(key: str) -> list[str]:
 
 
 # Press spelling -> GeoNames spelling of words that open or make up Arabic place names (a spring,
-# a hill, a monastery, a house, a village, a mountain, a sheikh). The skeleton (`skeleton`) catches
+# a hill, a monastery, a house, a village, a mountain, a sheikh, a quarter). The skeleton (`skeleton`) catches
 # longer names spelt either way; these words leave names too short for it ("ras ain" is 3 letters).
 NAME_WORDS = {"ain": "ayn", "ein": "ayn", "tal": "tall", "tel": "tall", "tell": "tall", "deir": "dayr",
               "beit": "bayt", "kfar": "kafr", "jebel": "jabal", "jabel": "jabal", "sheikh": "shaykh",
