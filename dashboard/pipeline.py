@@ -38,25 +38,13 @@ def with_publication_date(article: Article) -> Article:
 
 def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
     """The toponym's ranked candidates as the `alternatives` column's JSON, best first."""
-    return json.dumps(
-        [
-            {
-                "name": p.name,
-                "lat": round(p.latitude, 5),
-                "lon": round(p.longitude, 5),
-                "geonameid": p.geonameid,
-                "feature_code": p.feature_code,
-                "country_code": p.country_code,
-                "country": gazetteer.country_name(p.country_code) if p.country_code else "",
-                "admin1": p.admin1,
-                "geo_precision": p.precision,
-                "score": round(float(score), 3),
-            }
-            for p, score in toponym.alternatives
-            if p is not None
-        ],
-        ensure_ascii=False,
-    )
+    return json.dumps([
+        {"name": p.name, "lat": round(p.latitude, 5), "lon": round(p.longitude, 5), "geonameid": p.geonameid,
+         "feature_code": p.feature_code, "country_code": p.country_code,
+         "country": gazetteer.country_name(p.country_code) if p.country_code else "", "admin1": p.admin1,
+         "geo_precision": p.precision, "score": round(float(score), 3)}
+        for p, score in toponym.alternatives if p is not None
+    ], ensure_ascii=False)
 
 
 def with_alternatives(rows: list[dict], toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
@@ -93,9 +81,8 @@ class Pipeline:
             # One article's failure, whatever it is, must not take the batch down: it is named in
             # the summary and left out of the store (so a later ingest retries it), the rest goes on.
             except Exception as err:
-                problems.append(
-                    f"{article.path or article.article_id}: could not be processed ({type(err).__name__}: {err})"
-                )
+                problems.append(f"{article.path or article.article_id}: could not be processed "
+                                f"({type(err).__name__}: {err})")
             if progress:
                 progress(1)
         # Not merged here: reports of one event in several articles are merged once, by the store,
@@ -104,13 +91,8 @@ class Pipeline:
         return BatchResult(events, done, problems)
 
 
-def build_pipeline(
-    nlp: Any = None,
-    gazetteer: Gazetteer | None = None,
-    geocoder: Any = None,
-    online: str | None = None,
-    user_agent: str = "conflictmap",
-) -> Pipeline:
+def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None,
+                   online: str | None = None, user_agent: str = "conflictmap") -> Pipeline:
     """The default offline pipeline; pass any part to replace it (tests inject their own).
 
     `online` ("nominatim" or "photon") adds a rate-limited, disk-cached geopy geocoder for names

@@ -24,18 +24,8 @@ import pyarrow as pa
 
 from dashboard import schema as S
 
-ROLLUP_KEYS = [
-    S.LOCATION,
-    S.LATITUDE,
-    S.LONGITUDE,
-    S.COUNTRY,
-    S.COUNTRY_CODE,
-    S.ADMIN1,
-    S.EVENT_DATE,
-    S.EVENT_TYPE,
-    S.DATE_PRECISION,
-    S.GEO_PRECISION,
-]
+ROLLUP_KEYS = [S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.EVENT_DATE,
+               S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION]
 MEASURES = ["reports", "events", "low", "high"]
 ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
 
@@ -65,12 +55,8 @@ def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     lo = deaths.fillna(0).copy()
     hi = deaths.fillna(0).copy()
     lo[~lone], hi[~lone] = low.to_numpy(), high.to_numpy()
-    out = rows[ROLLUP_KEYS].assign(
-        reports=1,
-        events=counted.astype("int64"),
-        low=(lo * counted).astype("int64"),
-        high=(hi * counted).astype("int64"),
-    )
+    out = rows[ROLLUP_KEYS].assign(reports=1, events=counted.astype("int64"),
+                                   low=(lo * counted).astype("int64"), high=(hi * counted).astype("int64"))
     return _summed(out)
 
 
@@ -94,7 +80,8 @@ def delta(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 def as_table(rollup: pd.DataFrame) -> pa.Table:
     keys = S.coerce_events(rollup.reindex(columns=S.NAMES))[ROLLUP_KEYS]
-    return pa.Table.from_pandas(keys.assign(**{m: rollup[m].to_numpy("int64") for m in MEASURES}), preserve_index=False)
+    return pa.Table.from_pandas(keys.assign(**{m: rollup[m].to_numpy("int64") for m in MEASURES}),
+                                preserve_index=False)
 
 
 def rollup_sql(events: str) -> str:
@@ -117,17 +104,12 @@ def rollup_sql(events: str) -> str:
 def summed_sql(paths: list[str]) -> str:
     """The rollup as the sum of its parts (keys whose sums all came to 0 left out)."""
     if not paths:
-        return (
-            "(SELECT * FROM (SELECT "
-            + ", ".join([f"NULL::VARCHAR AS {k}" for k in ROLLUP_KEYS] + [f"0::BIGINT AS {m}" for m in MEASURES])
-            + ") WHERE false)"
-        )
+        return "(SELECT * FROM (SELECT " + ", ".join(
+            [f"NULL::VARCHAR AS {k}" for k in ROLLUP_KEYS] + [f"0::BIGINT AS {m}" for m in MEASURES]) + ") WHERE false)"
     files = _files(paths)
     sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
-    return (
-        f"(SELECT {', '.join(ROLLUP_KEYS)}, {sums} FROM read_parquet({files}, union_by_name=true) "
-        f"GROUP BY ALL HAVING {' OR '.join(f'sum({m}) <> 0' for m in MEASURES)})"
-    )
+    return (f"(SELECT {', '.join(ROLLUP_KEYS)}, {sums} FROM read_parquet({files}, union_by_name=true) "
+            f"GROUP BY ALL HAVING {' OR '.join(f'sum({m}) <> 0' for m in MEASURES)})")
 
 
 def differences(store_root: Path, manifest: dict) -> pd.DataFrame:
@@ -144,9 +126,8 @@ def differences(store_root: Path, manifest: dict) -> pd.DataFrame:
     keys = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in ROLLUP_KEYS)
     same = " AND ".join(f"a.{m} IS NOT DISTINCT FROM b.{m}" for m in MEASURES)
     with duckdb.connect() as con:
-        return con.execute(
-            f"SELECT a.*, b.* FROM {summed_sql(parts)} a FULL JOIN ({whole}) b ON {keys} WHERE NOT ({same})"
-        ).df()
+        return con.execute(f"SELECT a.*, b.* FROM {summed_sql(parts)} a FULL JOIN ({whole}) b ON {keys} "
+                           f"WHERE NOT ({same})").df()
 
 
 def _files(paths: list[str]) -> str:

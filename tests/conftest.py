@@ -17,18 +17,8 @@ SEED_ARTICLE = REPO / "data" / "articles" / "000_8dac7f83ad45b776.txt"
 # unit tests alone, in a fraction of the time): the real spaCy model or a pipeline built on it, or
 # a whole module of subprocesses, servers, crash runs or a Dask cluster.
 INTEGRATION_FIXTURES = frozenset({"nlp", "pipeline", "seed_result", "seed_events"})
-INTEGRATION_MODULES = frozenset(
-    {
-        "test_distributed",
-        "test_store_crash",
-        "test_serve",
-        "test_long_articles",
-        "test_cli",
-        "test_bench_serve",
-        "test_eval_records",
-        "test_hostile",
-    }
-)
+INTEGRATION_MODULES = frozenset({"test_distributed", "test_store_crash", "test_serve", "test_long_articles",
+                                 "test_cli", "test_bench_serve", "test_eval_records", "test_hostile"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -129,41 +119,16 @@ def event_row(**overrides) -> dict:
     """One plausible events-table row; keyword arguments replace fields."""
     text_start = overrides.pop("_start", 0)
     row = {
-        "event_id": "e1",
-        "article_id": "a1",
-        "event_date": "2020-03-04",
-        "date_precision": "day",
-        "date_source": "sentence",
-        "is_future": False,
-        "event_type": "Battles",
-        "sub_event_type": "Armed clash",
-        "trigger": "clashed",
-        "trigger_start": text_start + 15,
-        "trigger_end": text_start + 22,
-        "actor1": "Military Forces of Turkey",
-        "actor2": "",
-        "location": "Idlib",
-        "toponym": "Idlib",
-        "toponym_start": text_start + 26,
-        "toponym_end": text_start + 31,
-        "latitude": 35.93062,
-        "longitude": 36.63393,
-        "geonameid": 169389,
-        "feature_code": "PPL",
-        "country": "Syria",
-        "country_code": "SY",
-        "admin1": "Idlib",
-        "geo_precision": 1,
-        "fatalities": None,
-        "excerpt": "Turkish troops clashed in Idlib.",
-        "excerpt_start": text_start,
-        "excerpt_end": text_start + 32,
-        "title": "Clashes",
-        "source": "test.txt",
-        "url": "",
-        "published": "2020-03-04",
-        "published_inferred": False,
-        "confidence": 0.8,
+        "event_id": "e1", "article_id": "a1", "event_date": "2020-03-04", "date_precision": "day",
+        "date_source": "sentence", "is_future": False, "event_type": "Battles", "sub_event_type": "Armed clash",
+        "trigger": "clashed", "trigger_start": text_start + 15, "trigger_end": text_start + 22,
+        "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
+        "toponym": "Idlib", "toponym_start": text_start + 26, "toponym_end": text_start + 31,
+        "latitude": 35.93062, "longitude": 36.63393, "geonameid": 169389, "feature_code": "PPL",
+        "country": "Syria", "country_code": "SY", "admin1": "Idlib", "geo_precision": 1, "fatalities": None,
+        "excerpt": "Turkish troops clashed in Idlib.", "excerpt_start": text_start,
+        "excerpt_end": text_start + 32, "title": "Clashes", "source": "test.txt", "url": "",
+        "published": "2020-03-04", "published_inferred": False, "confidence": 0.8,
     }
     row.update(overrides)
     return row

@@ -12,42 +12,19 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
     return event_actors(doc, 0, len(sentence), sentence.index(trigger), country, name)
 
 
-@pytest.mark.parametrize(
-    "sentence, trigger, actor1, actor2",
-    [
-        (
-            "Russian jets pounded rebel positions outside the town on Friday.",
-            "pounded",
-            Actor("Military Forces of Russia", 8),
-            Actor("Rebel groups (Syria)", 2),
-        ),
-        (
-            "Eleven people were killed by regime shelling on the market.",
-            "shelling",
-            Actor("Military Forces of Syria (2000-)", 1),
-            Actor("Civilians (Syria)", 7),
-        ),
-        (
-            "Daesh militants attacked an army checkpoint south of the city.",
-            "attacked",
-            Actor("Islamic State (ISIS)", 2),
-            None,
-        ),
-        (
-            "Turkish troops shelled YPG positions near the border.",
-            "shelled",
-            Actor("Military Forces of Turkey", 8),
-            Actor("YPG", 2),
-        ),
-        # The generic noun before the named group: the group is who was hit.
-        (
-            "Army jets killed dozens of militants of the Islamic State near the oil field.",
-            "killed",
-            Actor("Military Forces of Syria (2000-)", 1),
-            Actor("Islamic State (ISIS)", 2),
-        ),
-    ],
-)
+@pytest.mark.parametrize("sentence, trigger, actor1, actor2", [
+    ("Russian jets pounded rebel positions outside the town on Friday.", "pounded",
+     Actor("Military Forces of Russia", 8), Actor("Rebel groups (Syria)", 2)),
+    ("Eleven people were killed by regime shelling on the market.", "shelling",
+     Actor("Military Forces of Syria (2000-)", 1), Actor("Civilians (Syria)", 7)),
+    ("Daesh militants attacked an army checkpoint south of the city.", "attacked",
+     Actor("Islamic State (ISIS)", 2), None),
+    ("Turkish troops shelled YPG positions near the border.", "shelled",
+     Actor("Military Forces of Turkey", 8), Actor("YPG", 2)),
+    # The generic noun before the named group: the group is who was hit.
+    ("Army jets killed dozens of militants of the Islamic State near the oil field.", "killed",
+     Actor("Military Forces of Syria (2000-)", 1), Actor("Islamic State (ISIS)", 2)),
+])
 def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
     a1, a2 = actors_of(nlp, sentence, trigger)
     assert a1 == actor1
@@ -56,11 +33,8 @@ def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
 
 
 def test_spellings_are_one_canonical_actor() -> None:
-    names = {
-        m.entry.name
-        for text in ("Daesh fighters", "ISIL gunmen", "the Islamic State group", "IS forces")
-        for m in find_mentions(text)
-    }
+    names = {m.entry.name for text in ("Daesh fighters", "ISIL gunmen", "the Islamic State group", "IS forces")
+             for m in find_mentions(text)}
     assert "Islamic State (ISIS)" in names
     assert not {n for n in names if "ISIS" not in n and "Unidentified" not in n}
 

@@ -14,10 +14,8 @@ from dashboard.rules import Switches
 @pytest.fixture
 def row(plain_row):
     """A row of one article's sentence at `start`, as the extractor gives it."""
-
     def make(start: int, **kw) -> dict:
         return _row(plain_row, start, **kw)
-
     return make
 
 
@@ -32,11 +30,9 @@ def _row(event_row, start: int, **kw) -> dict:
 
 
 def test_headline_lead_and_body_are_one_event_with_every_span(row) -> None:
-    rows = [
-        row(0, date_source="published", fatalities=10),
-        row(40, fatalities=11, event_date="2020-03-03"),
-        row(90, event_date="2020-03-03"),
-    ]
+    rows = [row(0, date_source="published", fatalities=10),
+            row(40, fatalities=11, event_date="2020-03-03"),
+            row(90, event_date="2020-03-03")]
     out = assemble(rows)
     assert len(out) == 1
     assert json.loads(out[0][S.EVIDENCE]) == [[0, 30], [40, 70], [90, 120]]
@@ -55,7 +51,8 @@ def test_different_places_on_one_day_are_two_events(row) -> None:
 
 
 def test_a_province_level_row_joins_the_town_in_that_province(row) -> None:
-    province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3, latitude=35.8, longitude=36.6)
+    province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3,
+                   latitude=35.8, longitude=36.6)
     town = row(40, location="Saraqib", latitude=35.86, longitude=36.8)
     out = assemble([province, town])
     assert len(out) == 1
@@ -70,10 +67,8 @@ def test_a_province_row_of_another_province_stays_apart(row) -> None:
 
 
 def test_violence_of_different_types_at_one_place_and_day_is_one_kind(row) -> None:
-    rows = [
-        row(0, event_type="Explosions/Remote violence", sub_event_type="Air/drone strike"),
-        row(40, event_type="Battles", sub_event_type="Armed clash"),
-    ]
+    rows = [row(0, event_type="Explosions/Remote violence", sub_event_type="Air/drone strike"),
+            row(40, event_type="Battles", sub_event_type="Armed clash")]
     out = assemble(rows)
     assert len(out) == 1
     assert out[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
@@ -86,18 +81,13 @@ def test_mentions_are_left_alone(row) -> None:
 
 
 def test_the_author_comes_from_any_report_and_the_default_is_unidentified(row) -> None:
-    named = [
-        row(0, date_source="published", actor1="", inter1=None),
-        row(40, actor1="Military Forces of Russia", inter1=8),
-    ]
+    named = [row(0, date_source="published", actor1="", inter1=None),
+             row(40, actor1="Military Forces of Russia", inter1=8)]
     out = assemble(named)
     assert (out[0][S.ACTOR1], out[0][S.INTER1]) == ("Military Forces of Russia", 8)
     unnamed = assemble([row(0, actor1="", inter1=None, actor2="Civilians (Syria)", inter2=7)])
     assert (unnamed[0][S.ACTOR1], unnamed[0][S.INTER1], unnamed[0][S.INTERACTION]) == (
-        "Unidentified Armed Group (Syria)",
-        3,
-        37,
-    )
+        "Unidentified Armed Group (Syria)", 3, 37)
 
 
 def test_switched_off_nothing_is_joined(row) -> None:
@@ -109,11 +99,8 @@ def test_an_undated_report_does_not_bridge_two_days(row) -> None:
     # Tuesday's strike, Wednesday's strike (the publication day) and an undated later toll at the
     # same town: the undated toll carries Wednesday as its date but joins one event, it does not
     # make Tuesday's and Wednesday's strikes one.
-    rows = [
-        row(0, event_date="2020-03-03"),
-        row(40, event_date="2020-03-04"),
-        row(90, event_date="2020-03-04", date_source="published", fatalities=30),
-    ]
+    rows = [row(0, event_date="2020-03-03"), row(40, event_date="2020-03-04"),
+            row(90, event_date="2020-03-04", date_source="published", fatalities=30)]
     out = assemble(rows)
     assert sorted(r[S.EVENT_DATE] for r in out) == ["2020-03-03", "2020-03-04"]
 
@@ -121,13 +108,9 @@ def test_an_undated_report_does_not_bridge_two_days(row) -> None:
 def test_an_undated_headline_does_not_join_last_weeks_event(row) -> None:
     # Published on the 8th: the undated headline's shelling is the news, not the bombing the story
     # recalls from the 4th at the same town.
-    rows = [
-        row(0, event_date="2020-03-08", date_source="published", fatalities=3),
-        row(40, event_date="2020-03-04", fatalities=9),
-    ]
+    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+            row(40, event_date="2020-03-04", fatalities=9)]
     assert len(assemble(rows)) == 2
-    rows = [
-        row(0, event_date="2020-03-08", date_source="published", fatalities=3),
-        row(40, event_date="2020-03-07", fatalities=3),
-    ]
+    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+            row(40, event_date="2020-03-07", fatalities=3)]
     assert len(assemble(rows)) == 1  # the day before: the same news

@@ -60,11 +60,8 @@ def _functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
 def test_geo_modules_and_functions_stay_small(path: Path) -> None:
     n_lines = len(path.read_text(encoding="utf-8").splitlines())
     assert n_lines <= MAX_MODULE_LINES, f"{path.name}: {n_lines} lines"
-    long = [
-        (f.name, f.end_lineno - f.lineno + 1)
-        for f in _functions(path)
-        if f.end_lineno - f.lineno + 1 > MAX_FUNCTION_LINES
-    ]
+    long = [(f.name, f.end_lineno - f.lineno + 1) for f in _functions(path)
+            if f.end_lineno - f.lineno + 1 > MAX_FUNCTION_LINES]
     assert not long, f"{path.name}: functions over {MAX_FUNCTION_LINES} lines: {long}"
 
 

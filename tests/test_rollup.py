@@ -22,10 +22,8 @@ from dashboard.synth_reports import with_reports
 
 
 def articles_of(frame: pd.DataFrame) -> list[Article]:
-    return [
-        Article(text=t, title=ti, source=s, article_id=a)
-        for a, t, ti, s in zip(frame["article_id"], frame["text"], frame["title"], frame["source"], strict=True)
-    ]
+    return [Article(text=t, title=ti, source=s, article_id=a)
+            for a, t, ti, s in zip(frame["article_id"], frame["text"], frame["title"], frame["source"], strict=True)]
 
 
 def batches(seed: int, n_batches: int) -> list[tuple[pd.DataFrame, list[Article]]]:

@@ -25,13 +25,9 @@ def answers(f: Filters) -> bool:
     """Whether the rollup can answer with these filters: none that narrows the events. (Clusters
     share their place and day but not always their type or source, so a filter on those picks a
     first report the rollup does not know.)"""
-    return (
-        not any((f.event_types, f.sub_event_types, f.actors, f.countries, f.admin1s, f.sources, f.places))
-        and not (f.min_fatalities or 0) > 0
-        and not (f.min_confidence or 0) > 0
-        and not f.precise_only
-        and not f.text.strip()
-    )
+    return (not any((f.event_types, f.sub_event_types, f.actors, f.countries, f.admin1s, f.sources, f.places))
+            and not (f.min_fatalities or 0) > 0 and not (f.min_confidence or 0) > 0 and not f.precise_only
+            and not f.text.strip())
 
 
 def where(sel: Selection | None) -> tuple[str, list] | None:
@@ -50,8 +46,7 @@ def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
     """duck.places_summary(db, Filters(), sel) (the selection's place is not applied, as there)."""
     cond, params = D.where(Filters(), Selection(sel.start, sel.end))
     key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    return db.query(
-        f"""
+    return db.query(f"""
         WITH r AS (SELECT * FROM rollup WHERE {cond}),
         t AS (SELECT location, lat_i, lon_i, event_type, sum(reports) AS n FROM r GROUP BY ALL),
         m AS (SELECT location, lat_i, lon_i,
@@ -66,9 +61,7 @@ def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
                m.type_mix, p.first, p.last
-        FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""",
-        params,
-    )
+        FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""", params)
 
 
 def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure: str) -> pd.DataFrame | None:
@@ -79,14 +72,11 @@ def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure:
     cond, params = got
     value = "low" if measure == "deaths" else "events"
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
-    rows = db.query(
-        f"""
+    rows = db.query(f"""
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value})::DOUBLE AS v
         FROM rollup WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL HAVING sum(events) > 0 ORDER BY start, kind, type""",
-        params,
-    )
+        GROUP BY ALL HAVING sum(events) > 0 ORDER BY start, kind, type""", params)
     return D.series_from_days(rows, unit)
 
 
@@ -97,10 +87,8 @@ def total_events(db: D.DuckEngine) -> int:
 def date_extent(db: D.DuckEngine) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """duck.date_extent(db, Filters()): the 2 % quantile of the reports' dates (linear, as pandas and
     DuckDB's quantile_cont), from their counts per date, to the last date."""
-    per = db.query(
-        "SELECT epoch_ns(event_date) AS t, sum(reports) AS n FROM rollup WHERE event_date IS NOT NULL "
-        "GROUP BY 1 ORDER BY 1"
-    )
+    per = db.query("SELECT epoch_ns(event_date) AS t, sum(reports) AS n FROM rollup WHERE event_date IS NOT NULL "
+                   "GROUP BY 1 ORDER BY 1")
     if per.empty:
         return None
     t, cum = per["t"].to_numpy(np.int64), np.cumsum(per["n"].to_numpy(np.int64))
@@ -122,11 +110,8 @@ def newest_since(db: D.DuckEngine, sel: Selection, limit: int) -> pd.Timestamp |
     if got is None:
         return None
     cond, params = got
-    per = db.query(
-        f"SELECT event_date AS d, sum(reports) AS n FROM rollup WHERE {cond} AND event_date IS NOT NULL "
-        "GROUP BY 1 ORDER BY 1 DESC",
-        params,
-    )
+    per = db.query(f"SELECT event_date AS d, sum(reports) AS n FROM rollup WHERE {cond} AND event_date IS NOT NULL "
+                   "GROUP BY 1 ORDER BY 1 DESC", params)
     if per.empty:
         return None
     cum = np.cumsum(per["n"].to_numpy(np.int64))

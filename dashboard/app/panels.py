@@ -12,40 +12,26 @@ from dashboard.app.nodes import node
 
 def panel_fragments(writes: str = "open") -> list:
     """What the panels add to the main grid (placed by assets/style.css)."""
-    return [
-        upload.status_fragment(),
-        correct.correct_fragment(can_save=writes != "read-only"),
-        reader.reader_fragment(),
-        *(dcc.Store(id=cid) for cid in (ids.EXCERPT_ACTION, ids.EXCERPT_PAGE, ids.CORRECT_EVENT, ids.READER_EVENT)),
-        dcc.Store(id=ids.TABLE_STATE, data={"view": "list"}),
-    ]
+    return [upload.status_fragment(), correct.correct_fragment(can_save=writes != "read-only"),
+            reader.reader_fragment(),
+            *(dcc.Store(id=cid) for cid in (ids.EXCERPT_ACTION, ids.EXCERPT_PAGE, ids.CORRECT_EVENT,
+                                            ids.READER_EVENT)),
+            dcc.Store(id=ids.TABLE_STATE, data={"view": "list"})]
 
 
 def topbar_controls(writes: str = "open") -> list:
     """Controls the panels add to the top bar; `writes` as in layout.build_layout."""
-    sign_in = (
-        [
-            html.A(
-                "Sign in",
-                href="/login",
-                className="linkish sign-in",
-                title="adding articles and saving corrections need this server's token",
-            )
-        ]
-        if writes == "sign-in"
-        else []
-    )
+    sign_in = [html.A("Sign in", href="/login", className="linkish sign-in",
+                      title="adding articles and saving corrections need this server's token")] \
+        if writes == "sign-in" else []
     return [upload.upload_fragment(hidden=writes == "read-only"), *sign_in, theme.theme_fragment()]
 
 
 def excerpt_actions(event_id: str, article_id: str, place_key: str) -> dict:
     """The buttons under one excerpt, as nodes.node (their clicks reach ids.EXCERPT_ACTION through
     assets/panels.js)."""
-    return node(
-        "Div",
-        [reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
-        className="actions",
-    )
+    return node("Div", [reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
+                className="actions")
 
 
 def register_panels(app: dash.Dash, view: StoreView) -> None:

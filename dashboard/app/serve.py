@@ -63,14 +63,14 @@ def check_exposure(opts: ServeOptions) -> None:
     if not is_loopback(opts.host) and not (opts.token or opts.read_only):
         raise ConflictMapError(
             f"refusing to serve on {opts.host} without a credential: anyone who reaches the port could add "
-            "articles and rewrite places. Pass --token-file FILE (writes need the token) or --read-only"
-        )
+            "articles and rewrite places. Pass --token-file FILE (writes need the token) or --read-only")
 
 
 def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -> Callable:
     """The WSGI app to serve: guard(kept answers(gzip(Dash)))."""
     csp = content_security_policy(app.csp_hashes(), origin_of(tiles[0] if tiles else None))
-    policy = Policy(hosts=allowed_hosts(opts.host, opts.allow_hosts), csp=csp, max_body=opts.max_request_mb * 2**20)
+    policy = Policy(hosts=allowed_hosts(opts.host, opts.allow_hosts), csp=csp,
+                    max_body=opts.max_request_mb * 2**20)
     wsgi = compress(app.server.wsgi_app)
     views = app.server.extensions.get("conflictmap")
     if views and not opts.no_answer_cache:
@@ -78,12 +78,8 @@ def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -
     return guard(wsgi, policy)
 
 
-def run(
-    app: dash.Dash,
-    opts: ServeOptions,
-    tiles: tuple[str, str] | None,
-    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-) -> None:
+def run(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None,
+        log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
     check_exposure(opts)
     wsgi = secured(app, opts, tiles)
     app.server.config["MAX_CONTENT_LENGTH"] = opts.max_request_mb * 2**20
@@ -95,28 +91,18 @@ def run(
     serve_wsgi(wsgi, opts, log)
 
 
-def serve_wsgi(
-    wsgi: Callable, opts: ServeOptions, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)
-) -> None:
+def serve_wsgi(wsgi: Callable, opts: ServeOptions, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)
+               ) -> None:
     """Serve a WSGI app under waitress as `conflictmap serve` does (the load test wraps the secured
     stack in its timer and serves it through here)."""
     from waitress import serve
 
     threads = opts.threads or default_threads()
     log(f"conflictmap: waitress, {threads} threads")
-    serve(
-        wsgi,
-        host=opts.host,
-        port=opts.port,
-        threads=threads,
-        ident="conflictmap",
-        max_request_body_size=opts.max_request_mb * 2**20,
-        max_request_header_size=64 * 1024,
-        connection_limit=200,
-        channel_timeout=120,
-        expose_tracebacks=False,
-        clear_untrusted_proxy_headers=True,
-    )
+    serve(wsgi, host=opts.host, port=opts.port, threads=threads, ident="conflictmap",
+          max_request_body_size=opts.max_request_mb * 2**20, max_request_header_size=64 * 1024,
+          connection_limit=200, channel_timeout=120, expose_tracebacks=False,
+          clear_untrusted_proxy_headers=True)
 
 
 def access_for(opts: ServeOptions) -> Access:

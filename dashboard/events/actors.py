@@ -31,100 +31,17 @@ VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 
 # Nouns an agent's name qualifies ("regime shelling") and nouns a target's name qualifies ("ISIS positions").
-ATTACK_HEADS = {
-    "strike",
-    "airstrike",
-    "raid",
-    "shelling",
-    "bombardment",
-    "bombing",
-    "attack",
-    "offensive",
-    "fire",
-    "rocket",
-    "missile",
-    "jet",
-    "warplane",
-    "plane",
-    "aircraft",
-    "helicopter",
-    "drone",
-    "artillery",
-    "operation",
-    "incursion",
-    "assault",
-    "force",
-    "troop",
-    "army",
-    "soldier",
-    "unit",
-    "tank",
-    "barrel",
-    "bomb",
-    "campaign",
-    "advance",
-    "ambush",
-    "gunfire",
-    "sniper",
-    "military",
-    "fighter",
-    "militant",
-    "gunman",
-    "rebel",
-    "group",
-    "forces",
-    "troops",
-    "militia",
-    "jihadist",
-    "member",
-    "insurgent",
-}
-TARGET_HEADS = {
-    "position",
-    "stronghold",
-    "base",
-    "headquarters",
-    "hideout",
-    "convoy",
-    "vehicle",
-    "target",
-    "checkpoint",
-    "post",
-    "depot",
-    "camp",
-    "bastion",
-    "territory",
-    "area",
-    "line",
-    "outpost",
-    "arsenal",
-    "site",
-    "emplacement",
-    "gathering",
-    "den",
-    "fortification",
-    "leader",
-    "commander",
-}
+ATTACK_HEADS = {"strike", "airstrike", "raid", "shelling", "bombardment", "bombing", "attack", "offensive", "fire",
+                "rocket", "missile", "jet", "warplane", "plane", "aircraft", "helicopter", "drone", "artillery",
+                "operation", "incursion", "assault", "force", "troop", "army", "soldier", "unit", "tank", "barrel",
+                "bomb", "campaign", "advance", "ambush", "gunfire", "sniper", "military", "fighter", "militant",
+                "gunman", "rebel", "group", "forces", "troops", "militia", "jihadist", "member", "insurgent"}
+TARGET_HEADS = {"position", "stronghold", "base", "headquarters", "hideout", "convoy", "vehicle", "target",
+                "checkpoint", "post", "depot", "camp", "bastion", "territory", "area", "line", "outpost",
+                "arsenal", "site", "emplacement", "gathering", "den", "fortification", "leader", "commander"}
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
-SPEECH = {
-    "say",
-    "tell",
-    "report",
-    "announce",
-    "claim",
-    "add",
-    "state",
-    "confirm",
-    "accuse",
-    "blame",
-    "deny",
-    "note",
-    "warn",
-    "quote",
-    "cite",
-    "allege",
-}
+SPEECH = {"say", "tell", "report", "announce", "claim", "add", "state", "confirm", "accuse", "blame", "deny",
+          "note", "warn", "quote", "cite", "allege"}
 
 
 @dataclass(frozen=True)
@@ -213,23 +130,13 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int) -> list[Me
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
-        between = text[prev.end - offset : m.start - offset].strip().lower() if prev is not None else ""
-        if (
-            prev is not None
-            and m.entry.generic
-            and not prev.entry.generic
-            and not prev.bare
-            and between in ("", "'s", "’s")
-        ):
+        between = text[prev.end - offset:m.start - offset].strip().lower() if prev is not None else ""
+        if prev is not None and m.entry.generic and not prev.entry.generic and not prev.bare \
+                and between in ("", "'s", "’s"):
             out[-1] = Mention(prev.start, m.end, prev.entry)
             continue
-        if (
-            prev is not None
-            and prev.entry.generic
-            and not m.entry.generic
-            and not m.bare
-            and between in ("of", "of the")
-        ):
+        if prev is not None and prev.entry.generic and not m.entry.generic and not m.bare \
+                and between in ("of", "of the"):
             out[-1] = Mention(prev.start, m.end, m.entry)
             continue
         out.append(m)
@@ -289,14 +196,10 @@ def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Diction
     d = d or load_dictionary()
     if entry.state:
         return Actor(entry.name, 1 if entry.state == country_code else 8)
-    state_forces = d.state_canonical.get(country_code) or (
-        f"Military Forces of {country_name}" if country_name else "Military Forces"
-    )
-    name = entry.name.format(
-        country=country_name or "unknown country",
-        country_name=country_name or "unknown country",
-        state_forces=state_forces,
-    )
+    state_forces = d.state_canonical.get(country_code) or (f"Military Forces of {country_name}" if country_name
+                                                             else "Military Forces")
+    name = entry.name.format(country=country_name or "unknown country", country_name=country_name or "unknown country",
+                             state_forces=state_forces)
     return Actor(name, entry.inter)
 
 
@@ -310,9 +213,8 @@ def interaction(inter1: int | None, inter2: int | None) -> int | None:
     return lo * 10 + hi
 
 
-def event_actors(
-    doc: Any, start: int, end: int, trigger_at: int, country_code: str, country_name: str
-) -> tuple[Actor | None, Actor | None]:
+def event_actors(doc: Any, start: int, end: int, trigger_at: int, country_code: str, country_name: str
+                 ) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
     mentions = find_mentions(doc_text(doc)[start:end], start, d)

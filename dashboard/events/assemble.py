@@ -64,14 +64,9 @@ def recent(dated: dict, undated: dict) -> bool:
 
 def informativeness(row: dict) -> tuple:
     """How much a row says: deaths, a date from the text, a fine place, named actors, a specific type."""
-    return (
-        row[S.FATALITIES] is not None,
-        not _undated(row),
-        -int(row[S.GEO_PRECISION] or 4),
-        bool(row.get(S.ACTOR1)) + bool(row.get(S.ACTOR2)),
-        row[S.SUB_EVENT_TYPE] not in GENERIC_SUBTYPES,
-        -row[S.EXCERPT_START],
-    )
+    return (row[S.FATALITIES] is not None, not _undated(row), -int(row[S.GEO_PRECISION] or 4),
+            bool(row.get(S.ACTOR1)) + bool(row.get(S.ACTOR2)), row[S.SUB_EVENT_TYPE] not in GENERIC_SUBTYPES,
+            -row[S.EXCERPT_START])
 
 
 class _Groups:
@@ -95,11 +90,8 @@ class _Groups:
 def _placed_at(coarse: dict, fine: dict) -> bool:
     """Whether a site the gazetteer lacks was placed at this row's place ("the village of X in rural
     Idlib" put at Idlib): the row at Idlib reports the same event less precisely."""
-    return (
-        fine.get(S.FEATURE_CODE) == UNLISTED_CODE
-        and coarse.get(S.FEATURE_CODE) != UNLISTED_CODE
+    return fine.get(S.FEATURE_CODE) == UNLISTED_CODE and coarse.get(S.FEATURE_CODE) != UNLISTED_CODE \
         and (coarse[S.LATITUDE], coarse[S.LONGITUDE]) == (fine[S.LATITUDE], fine[S.LONGITUDE])
-    )
 
 
 def _contains(coarse: dict, fine: dict) -> bool:
@@ -155,29 +147,18 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         for i in idx:
             if not _undated(rows[i]):
                 continue
-            dated = [
-                j
-                for j in idx
-                if not _undated(rows[j])
-                and kind(rows[j]) == kind(rows[i])
-                and place_key(rows[j]) == place_key(rows[i])
-                and recent(rows[j], rows[i])
-                and same_sides(rows[j], rows[i])
-            ]
+            dated = [j for j in idx if not _undated(rows[j]) and kind(rows[j]) == kind(rows[i])
+                     and place_key(rows[j]) == place_key(rows[i]) and recent(rows[j], rows[i])
+                     and same_sides(rows[j], rows[i])]
             if dated:
                 g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
     if switches.on("assemble.coarse_into_fine"):
         for i in idx:
             if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
                 continue
-            finer = [
-                j
-                for j in idx
-                if kind(rows[j]) == kind(rows[i])
-                and _contains(rows[i], rows[j])
-                and same_sides(rows[i], rows[j])
-                and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
-            ]
+            finer = [j for j in idx if kind(rows[j]) == kind(rows[i]) and _contains(rows[i], rows[j])
+                     and same_sides(rows[i], rows[j])
+                     and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))]
             # Only when the article has one such place: a country-level toll beside strikes on three
             # towns cannot be given to any one of them.
             if finer and len({place_key(rows[j]) for j in finer}) == 1:
@@ -209,11 +190,8 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
     state forces of the country hit."""
     named: dict[tuple[str, int], int] = {}
     for r in rows:
-        if (
-            r[S.SUB_EVENT_TYPE] == AIR_STRIKE
-            and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES)
-            and r.get(S.INTER1) in (1, 8)
-        ):
+        if r[S.SUB_EVENT_TYPE] == AIR_STRIKE and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES) \
+                and r.get(S.INTER1) in (1, 8):
             key = (r[S.ACTOR1], r[S.INTER1])
             named[key] = named.get(key, 0) + 1
     if named:
@@ -263,11 +241,8 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
     tolls = [r for r in rows if r[S.FATALITIES] is not None]
     if tolls:
         counted = [r for r in tolls if not is_estimate(r[S.FATALITIES_TEXT] or "")] or tolls
-        pick = (
-            min(counted, key=lambda r: r[S.EXCERPT_START])
-            if switches.on("assemble.lead_toll")
-            else min(counted, key=lambda r: r[S.FATALITIES])
-        )
+        pick = min(counted, key=lambda r: r[S.EXCERPT_START]) if switches.on("assemble.lead_toll") else \
+            min(counted, key=lambda r: r[S.FATALITIES])
         out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
         out[S.FATALITIES_SHARED] = None  # the event has a count of its own
     else:
@@ -302,11 +277,8 @@ def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
     merged = []
     for grp in groups:
         first = rows[grp[0]]
-        air = (
-            air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE])
-            if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp)
-            else None
-        )
+        air = air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE]) \
+            if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp) else None
         merged.append(merge_group([rows[i] for i in grp], switches, air))
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
     for r in mentions:

@@ -27,102 +27,25 @@ from dashboard.geo.gazetteer import Place, fold, skeleton
 from dashboard.geo.toponyms import Toponym
 
 # Nouns the text uses to call a name a place: "the villages of X and Y", "X city", "the X area".
-SITE_NOUNS = frozenset(
-    {
-        "town",
-        "towns",
-        "village",
-        "villages",
-        "city",
-        "cities",
-        "hamlet",
-        "hamlets",
-        "area",
-        "areas",
-        "neighbourhood",
-        "neighbourhoods",
-        "neighborhood",
-        "neighborhoods",
-        "district",
-        "districts",
-        "suburb",
-        "suburbs",
-        "camp",
-        "outskirts",
-        "countryside",
-        "hill",
-        "hills",
-        "settlement",
-        "settlements",
-        "valley",
-        "township",
-        "townships",
-        "quarter",
-        "locality",
-        "localities",
-        "stronghold",
-        "bastion",
-    }
-)
+SITE_NOUNS = frozenset({
+    "town", "towns", "village", "villages", "city", "cities", "hamlet", "hamlets", "area", "areas",
+    "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "district", "districts", "suburb",
+    "suburbs", "camp", "outskirts", "countryside", "hill", "hills", "settlement", "settlements", "valley",
+    "township", "townships", "quarter", "locality", "localities", "stronghold", "bastion"})
 # A part of a town is coded at the town (ACLED codes a neighbourhood at its town): a name called a
 # neighbourhood of a town the sentence names is no site of its own.
-PART_NOUNS = frozenset(
-    {
-        "neighbourhood",
-        "neighbourhoods",
-        "neighborhood",
-        "neighborhoods",
-        "quarter",
-        "district",
-        "districts",
-        "suburb",
-        "suburbs",
-    }
-)
+PART_NOUNS = frozenset({"neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "quarter", "district",
+                        "districts", "suburb", "suburbs"})
 # A list after these is not where the action happened: "evacuated from X and Y", "on their way to X
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
 # A capitalised word that is no site: days, months, titles, the parts of a compass.
-NOT_NAMES = frozenset(
-    {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "president",
-        "minister",
-        "general",
-        "colonel",
-        "sheikh",
-        "the",
-        "a",
-        "an",
-    }
-)
+NOT_NAMES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "president", "minister",
+    "general", "colonel", "sheikh", "the", "a", "an"})
 UNLISTED_CODE = "UNLISTED"  # the feature code of a site placed at a known place near it
 
 
@@ -139,7 +62,7 @@ def _name_tokens(head: Any) -> list[Any]:
         lo -= 1
     while hi < min(len(doc) - 1, head.i + 6) and _name_part(doc[hi + 1]) and doc[hi + 1].sent == head.sent:
         hi += 1
-    run = list(doc[lo : hi + 1])
+    run = list(doc[lo:hi + 1])
     while run and run[0].text == "-":
         run.pop(0)
     while run and run[-1].text == "-":
@@ -148,21 +71,17 @@ def _name_tokens(head: Any) -> list[Any]:
 
 
 def _is_name_head(tok: Any) -> bool:
-    return (
-        tok.pos_ == "PROPN"
-        and tok.text[:1].isupper()
-        and tok.lower_ not in NOT_NAMES
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in NOT_NAMES \
         and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
-    )
 
 
 def _site_noun_of(tok: Any) -> bool:
-    """ "the villages of X": X is the object of "of" after a site noun."""
+    """"the villages of X": X is the object of "of" after a site noun."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
 
 
 def _before_site_noun(tok: Any) -> bool:
-    """ "X city", "the X area": the name modifies a site noun."""
+    """"X city", "the X area": the name modifies a site noun."""
     return tok.dep_ == "compound" and tok.head.lower_ in SITE_NOUNS and tok.head.i == tok.i + 1
 
 
@@ -173,13 +92,9 @@ def _title_case(sent: Any) -> bool:
 
 
 def _part_noun(tok: Any) -> bool:
-    """ "the X neighbourhood", "the district of X": the name of a part of a town."""
-    return (
-        tok.dep_ == "compound"
-        and tok.head.lower_ in PART_NOUNS
-        or _site_noun_of(tok)
-        and tok.head.head.lower_ in PART_NOUNS
-    )
+    """"the X neighbourhood", "the district of X": the name of a part of a town."""
+    return tok.dep_ == "compound" and tok.head.lower_ in PART_NOUNS \
+        or _site_noun_of(tok) and tok.head.head.lower_ in PART_NOUNS
 
 
 def _away(tok: Any) -> bool:
@@ -251,19 +166,9 @@ def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> T
 
 def unlisted_place(name: str, anchor: Place) -> Place:
     """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2)."""
-    return Place(
-        idx=-1,
-        geonameid=None,
-        name=name,
-        latitude=anchor.latitude,
-        longitude=anchor.longitude,
-        feature_class="",
-        feature_code=UNLISTED_CODE,
-        country_code=anchor.country_code,
-        admin1=anchor.admin1,
-        admin2=anchor.admin2,
-        population=0,
-    )
+    return Place(idx=-1, geonameid=None, name=name, latitude=anchor.latitude, longitude=anchor.longitude,
+                 feature_class="", feature_code=UNLISTED_CODE, country_code=anchor.country_code,
+                 admin1=anchor.admin1, admin2=anchor.admin2, population=0)
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:

@@ -26,26 +26,9 @@ from dashboard.paths import cache_dir
 INDEX_VERSION = 9
 
 # geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
-PRECISION_BY_CODE = {
-    "PCLI": 4,
-    "CONT": 4,
-    "RGN": 4,
-    "OCN": 4,
-    "SEA": 4,
-    "GULF": 4,
-    "ADM1": 3,
-    "ADM2": 2,
-    "MTS": 3,
-    "STM": 3,
-    "LK": 2,
-    "STRT": 2,
-    "CNL": 2,
-    "MT": 1,
-    "ISL": 1,
-    "ISLS": 3,
-    "SHOL": 2,
-    "DSRT": 3,
-}
+PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
+                     "ADM2": 2, "MTS": 3, "STM": 3, "LK": 2, "STRT": 2, "CNL": 2, "MT": 1,
+                     "ISL": 1, "ISLS": 3, "SHOL": 2, "DSRT": 3}
 
 
 @dataclass(frozen=True)
@@ -71,28 +54,9 @@ class Place:
         return PRECISION_BY_CODE.get(self.feature_code, 3 if self.feature_class == "A" else 2)
 
 
-_TRANS = str.maketrans(
-    {
-        "ı": "i",
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ß": "ss",
-        "æ": "ae",
-        "œ": "oe",
-        "’": "",
-        "'": "",
-        "`": "",
-        "ʿ": "",
-        "ʾ": "",
-        "‘": "",
-        "-": " ",
-        ".": "",
-        "‐": " ",
-        "–": " ",
-        ",": " ",
-    }
-)
+_TRANS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+                        "’": "", "'": "", "`": "", "ʿ": "", "ʾ": "", "‘": "", "-": " ", ".": "",
+                        "‐": " ", "–": " ", ",": " "})
 
 
 @functools.lru_cache(maxsize=262_144)
@@ -162,22 +126,9 @@ def variants(key: str) -> list[str]:
 # Press spelling -> GeoNames spelling of words that open or make up Arabic place names (a spring,
 # a hill, a monastery, a house, a village, a mountain, a sheikh, a quarter). The skeleton (`skeleton`) catches
 # longer names spelt either way; these words leave names too short for it ("ras ain" is 3 letters).
-NAME_WORDS = {
-    "ain": "ayn",
-    "ein": "ayn",
-    "tal": "tall",
-    "tel": "tall",
-    "tell": "tall",
-    "deir": "dayr",
-    "beit": "bayt",
-    "kfar": "kafr",
-    "jebel": "jabal",
-    "jabel": "jabal",
-    "sheikh": "shaykh",
-    "sheikhoun": "shaykhun",
-    "hai": "hayy",
-    "hay": "hayy",
-}
+NAME_WORDS = {"ain": "ayn", "ein": "ayn", "tal": "tall", "tel": "tall", "tell": "tall", "deir": "dayr",
+              "beit": "bayt", "kfar": "kafr", "jebel": "jabal", "jabel": "jabal", "sheikh": "shaykh",
+              "sheikhoun": "shaykhun", "hai": "hayy", "hay": "hayy"}
 
 
 class Gazetteer:
@@ -187,18 +138,10 @@ class Gazetteer:
     keep the cached index small and quick to load; `Place` values are made on demand.
     """
 
-    def __init__(
-        self,
-        cols: dict[str, list],
-        name_keys: list[str],
-        post_start: np.ndarray,
-        post: np.ndarray,
-        country_names: dict[str, str],
-        demonyms: dict[str, str],
-        skel_keys: list[str] | None = None,
-        skel_start: np.ndarray | None = None,
-        skel_post: np.ndarray | None = None,
-    ) -> None:
+    def __init__(self, cols: dict[str, list], name_keys: list[str], post_start: np.ndarray,
+                 post: np.ndarray, country_names: dict[str, str], demonyms: dict[str, str],
+                 skel_keys: list[str] | None = None, skel_start: np.ndarray | None = None,
+                 skel_post: np.ndarray | None = None) -> None:
         self.cols = cols
         self.skel_keys = skel_keys or []
         self.skel_start = skel_start if skel_start is not None else np.zeros(1, dtype=np.int64)
@@ -216,30 +159,15 @@ class Gazetteer:
         self._extra: dict[str, list[int]] = {}
         self.overrides: set[int] = set()  # indices of the user's corrections
         codes = self.cols["feature_code"]
-        self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes)) if codes[i] == "PCLI"}
-        self._admin1_idx = {
-            (self.cols["country_code"][i], fold(self.cols["name"][i])): i
-            for i in range(len(codes))
-            if codes[i] == "ADM1"
-        }
+        self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes))
+                             if codes[i] == "PCLI"}
+        self._admin1_idx = {(self.cols["country_code"][i], fold(self.cols["name"][i])): i
+                            for i in range(len(codes)) if codes[i] == "ADM1"}
 
     def __getstate__(self) -> dict:
-        return {
-            k: getattr(self, k)
-            for k in (
-                "cols",
-                "name_keys",
-                "post_start",
-                "post",
-                "skel_keys",
-                "skel_start",
-                "skel_post",
-                "country_names",
-                "demonyms",
-                "_extra",
-                "overrides",
-            )
-        }
+        return {k: getattr(self, k) for k in ("cols", "name_keys", "post_start", "post", "skel_keys",
+                                              "skel_start", "skel_post", "country_names", "demonyms",
+                                              "_extra", "overrides")}
 
     def __setstate__(self, state: dict) -> None:
         extra, overrides = state.pop("_extra", {}), state.pop("overrides", set())
@@ -253,23 +181,15 @@ class Gazetteer:
     def place(self, i: int) -> Place:
         c = self.cols
         gid = int(c["geonameid"][i])
-        return Place(
-            idx=i,
-            geonameid=gid if gid > 0 else None,
-            name=c["name"][i],
-            latitude=float(c["latitude"][i]),
-            longitude=float(c["longitude"][i]),
-            feature_class=c["feature_class"][i],
-            feature_code=c["feature_code"][i],
-            country_code=c["country_code"][i],
-            admin1=c["admin1"][i],
-            admin2=c["admin2"][i],
-            population=int(c["population"][i]),
-        )
+        return Place(idx=i, geonameid=gid if gid > 0 else None, name=c["name"][i],
+                     latitude=float(c["latitude"][i]), longitude=float(c["longitude"][i]),
+                     feature_class=c["feature_class"][i], feature_code=c["feature_code"][i],
+                     country_code=c["country_code"][i], admin1=c["admin1"][i], admin2=c["admin2"][i],
+                     population=int(c["population"][i]))
 
     def _ids(self, key: str) -> list[int]:
         pos = self._key_pos.get(key)
-        ids = [] if pos is None else self.post[self.post_start[pos] : self.post_start[pos + 1]].tolist()
+        ids = [] if pos is None else self.post[self.post_start[pos]:self.post_start[pos + 1]].tolist()
         return ids + self._extra.get(key, [])
 
     def lookup(self, name: str) -> list[Place]:
@@ -290,8 +210,8 @@ class Gazetteer:
         if pos is None:
             return []
         ids: set[int] = set()
-        for key_pos in self.skel_post[self.skel_start[pos] : self.skel_start[pos + 1]].tolist():
-            ids.update(self.post[self.post_start[key_pos] : self.post_start[key_pos + 1]].tolist())
+        for key_pos in self.skel_post[self.skel_start[pos]:self.skel_start[pos + 1]].tolist():
+            ids.update(self.post[self.post_start[key_pos]:self.post_start[key_pos + 1]].tolist())
         return [self.place(i) for i in sorted(ids)]
 
     def __contains__(self, name: str) -> bool:
@@ -314,18 +234,12 @@ class Gazetteer:
     def add(self, place: Place, aliases: tuple[str, ...] | list[str] = ()) -> Place:
         """Add a place (user correction or import) and index its names; returns it with its idx."""
         i = len(self)
-        for col, value in (
-            ("geonameid", place.geonameid or -1),
-            ("name", place.name),
-            ("latitude", place.latitude),
-            ("longitude", place.longitude),
-            ("feature_class", place.feature_class),
-            ("feature_code", place.feature_code),
-            ("country_code", place.country_code),
-            ("admin1", place.admin1),
-            ("admin2", place.admin2),
-            ("population", place.population),
-        ):
+        for col, value in (("geonameid", place.geonameid or -1), ("name", place.name),
+                           ("latitude", place.latitude), ("longitude", place.longitude),
+                           ("feature_class", place.feature_class),
+                           ("feature_code", place.feature_code),
+                           ("country_code", place.country_code), ("admin1", place.admin1),
+                           ("admin2", place.admin2), ("population", place.population)):
             self.cols[col].append(value)
         for n in {place.name, *aliases}:
             key = fold(n)
@@ -339,7 +253,6 @@ class Gazetteer:
 
 
 # -- building the index -------------------------------------------------------------------------
-
 
 def _sources_stamp() -> str:
     import hashlib
@@ -371,41 +284,19 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
             i = known_ids[gid]
             gaz.cols["latitude"][i], gaz.cols["longitude"][i] = float(r["latitude"]), float(r["longitude"])
             continue
-        a1 = admin1.get(f"{r['country_code']}.{r['admin1_code']}", {}).get("name", "")
-        gaz.add(
-            Place(
-                idx=-1,
-                geonameid=gid,
-                name=r["name"],
-                latitude=float(r["latitude"]),
-                longitude=float(r["longitude"]),
-                feature_class=r["feature_class"],
-                feature_code=r["feature_code"],
-                country_code=r["country_code"],
-                admin1=a1,
-                admin2="",
-                population=int(r["population"] or 0),
-            ),
-            aliases=[a for a in r["alternatenames"].split("|") if a],
-        )
+        a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
+        gaz.add(Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),
+                      longitude=float(r["longitude"]), feature_class=r["feature_class"],
+                      feature_code=r["feature_code"], country_code=r["country_code"], admin1=a1, admin2="",
+                      population=int(r["population"] or 0)),
+                aliases=[a for a in r["alternatenames"].split("|") if a])
     for r in read_table(folder / OVERRIDES):
         code = r.get("feature_code") or "PPL"
         given_id = (r.get("geonameid") or "").strip()
-        place = gaz.add(
-            Place(
-                idx=-1,
-                geonameid=int(given_id) if given_id.isdigit() else None,
-                name=r["name"],
-                latitude=float(r["latitude"]),
-                longitude=float(r["longitude"]),
-                feature_class="A" if code.startswith(("ADM", "PCL")) else "P",
-                feature_code=code,
-                country_code=r["country_code"],
-                admin1=r["admin1"],
-                admin2="",
-                population=0,
-            )
-        )
+        place = gaz.add(Place(idx=-1, geonameid=int(given_id) if given_id.isdigit() else None, name=r["name"],
+                              latitude=float(r["latitude"]), longitude=float(r["longitude"]),
+                              feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
+                              country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0))
         gaz.overrides.add(place.idx)
     return gaz
 

@@ -29,19 +29,8 @@ from dashboard.overrides import atomic_write_tsv as _atomic_write
 
 IMPORTED = "imported.tsv"
 ADMIN1 = "admin1.tsv"
-IMPORT_COLUMNS = (
-    "geonameid",
-    "name",
-    "alternatenames",
-    "latitude",
-    "longitude",
-    "feature_class",
-    "feature_code",
-    "country_code",
-    "admin1_code",
-    "admin2_code",
-    "population",
-)
+IMPORT_COLUMNS = ("geonameid", "name", "alternatenames", "latitude", "longitude", "feature_class",
+                  "feature_code", "country_code", "admin1_code", "admin2_code", "population")
 # Feature classes worth a place in a news geoparser: divisions, areas, water, populated places,
 # spots (airports, bases), terrain. Roads, vegetation and undersea features are left out.
 DEFAULT_CLASSES = frozenset("ALHPST")
@@ -74,9 +63,8 @@ def _geonames_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise GazetteerError(f"{path}: not UTF-8 text ({err})") from err
 
 
-def import_file(
-    path: str | Path, folder: Path | None = None, classes: frozenset[str] = DEFAULT_CLASSES
-) -> ImportResult:
+def import_file(path: str | Path, folder: Path | None = None,
+                classes: frozenset[str] = DEFAULT_CLASSES) -> ImportResult:
     """Import a GeoNames dump (allCountries.txt, XX.zip, XX.txt) or admin1CodesASCII.txt."""
     path = Path(path)
     folder = folder or gazetteer_dir()
@@ -102,25 +90,14 @@ def import_file(
         if f[6] not in classes:
             continue
         alts = [a for a in f[3].split(",") if a and len(a) <= 60][:40]
-        existing[f[0]] = {
-            "geonameid": f[0],
-            "name": f[1],
-            "alternatenames": "|".join([f[2], *alts]),
-            "latitude": f[4],
-            "longitude": f[5],
-            "feature_class": f[6],
-            "feature_code": f[7],
-            "country_code": f[8],
-            "admin1_code": f[10],
-            "admin2_code": f[11],
-            "population": f[14] or "0",
-        }
+        existing[f[0]] = {"geonameid": f[0], "name": f[1], "alternatenames": "|".join([f[2], *alts]),
+                          "latitude": f[4], "longitude": f[5], "feature_class": f[6], "feature_code": f[7],
+                          "country_code": f[8], "admin1_code": f[10], "admin2_code": f[11],
+                          "population": f[14] or "0"}
         rows += 1
     if rows == 0:
-        raise GazetteerError(
-            f"{path}: no places of feature classes {''.join(sorted(classes))} found"
-            + (f" ({skipped} malformed line(s))" if skipped else " (empty file?)")
-        )
+        raise GazetteerError(f"{path}: no places of feature classes {''.join(sorted(classes))} found"
+                             + (f" ({skipped} malformed line(s))" if skipped else " (empty file?)"))
     _atomic_write(folder / IMPORTED, IMPORT_COLUMNS, [[r[c] for c in IMPORT_COLUMNS] for r in existing.values()])
     return ImportResult("places", rows, skipped, folder / IMPORTED)
 

@@ -16,205 +16,39 @@ from dataclasses import dataclass
 from typing import Any
 
 # Nouns for kinds of settlement and area: "X village", "the village of X".
-SITE_WORDS = {
-    "village",
-    "villages",
-    "town",
-    "city",
-    "district",
-    "neighbourhood",
-    "neighborhood",
-    "area",
-    "camp",
-    "commune",
-    "sub-district",
-    "subdistrict",
-    "province",
-    "governorate",
-    "suburb",
-    "quarter",
-    "county",
-    "municipality",
-    "locality",
-    "settlement",
-    "hamlet",
-    "township",
-    "countryside",
-    "outskirts",
-    "region",
-    "valley",
-    "plain",
-    "mountains",
-    "hills",
-    "farms",
-    "outpost",
-    "enclave",
-    "island",
-    "peninsula",
-    "border",
-    "crossing",
-    "refugee",
-    "community",
-    "stronghold",
-    "capital",
-    "market",
-    "square",
-    "bazaar",
-    "hill",
-    "forest",
-    "forests",
-    "strip",
-    "peak",
-    "airport",
-    "airbase",
-    "airstrip",
-    "base",
-    "plant",
-    "depot",
-    "museum",
-    "academy",
-    "complex",
-    "project",
-    "hilltop",
-    "mountaintop",
-    "mountain",
-    "mount",
-    "heights",
-    "airfield",
-    "dam",
-    "port",
-    "slum",
-    "gorge",
-    "field",
-    "fields",
-    "hospital",
-    "perimeter",
-    "slope",
-    "siege",
-}
+SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood", "neighborhood", "area", "camp",
+              "commune", "sub-district", "subdistrict", "province", "governorate", "suburb", "quarter", "county",
+              "municipality", "locality", "settlement", "hamlet", "township", "countryside", "outskirts",
+              "region", "valley", "plain", "mountains", "hills", "farms", "outpost", "enclave", "island",
+              "peninsula", "border", "crossing", "refugee", "community", "stronghold", "capital", "market",
+              "square", "bazaar", "hill", "forest", "forests", "strip", "peak", "airport", "airbase", "airstrip",
+              "base", "plant", "depot", "museum", "academy", "complex", "project", "hilltop", "mountaintop",
+              "mountain", "mount", "heights", "airfield", "dam", "port", "slum", "gorge", "field", "fields",
+              "hospital", "perimeter", "slope", "siege"}
 # Words between a name and the kind-of-place noun of its apposition: ", a popular West Bank
 # shopping town", ", an IRA stronghold".
 APPOSITION_MAX = 5
 # Prepositions that put an action in a place. "from" and "to" name origins and destinations of
 # movements and are left out: a person "from Sunameen" is not an event's site.
-LOCATIVE_PREPS = {
-    "in",
-    "at",
-    "near",
-    "outside",
-    "inside",
-    "around",
-    "into",
-    "toward",
-    "towards",
-    "across",
-    "throughout",
-    "within",
-    "nearby",
-}
+LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "toward", "towards", "across",
+                  "throughout", "within", "nearby"}
 # Attacks and the verbs of taking ground: "an assault on Souran", "stormed Gidan Gambo".
-ATTACK_WORDS = {
-    "attack",
-    "attacks",
-    "assault",
-    "assaults",
-    "offensive",
-    "strike",
-    "strikes",
-    "airstrike",
-    "airstrikes",
-    "raid",
-    "raids",
-    "bombardment",
-    "shelling",
-    "advance",
-    "push",
-    "counteroffensive",
-    "counter-offensive",
-    "incursion",
-    "siege",
-}
+ATTACK_WORDS = {"attack", "attacks", "assault", "assaults", "offensive", "strike", "strikes", "airstrike",
+                "airstrikes", "raid", "raids", "bombardment", "shelling", "advance", "push", "counteroffensive",
+                "counter-offensive", "incursion", "siege"}
 # Verbs whose object is ground, whatever the model tags it: one storms, shells or retakes a place,
 # not a person ("stormed Gidan Gambo" PERSON).
-GROUND_VERBS = {
-    "storm",
-    "stormed",
-    "storming",
-    "overran",
-    "overrun",
-    "besiege",
-    "besieged",
-    "shell",
-    "shelled",
-    "shelling",
-    "bombard",
-    "bombarded",
-    "liberate",
-    "liberated",
-    "liberating",
-    "recapture",
-    "recaptured",
-    "retake",
-    "retook",
-    "retaken",
-    "enter",
-    "entered",
-    "entering",
-    "invade",
-    "invaded",
-    "occupy",
-    "occupied",
-    "encircle",
-    "encircled",
-}
+GROUND_VERBS = {"storm", "stormed", "storming", "overran", "overrun", "besiege", "besieged", "shell", "shelled",
+                "shelling", "bombard", "bombarded", "liberate", "liberated", "liberating", "recapture", "recaptured",
+                "retake", "retook", "retaken", "enter", "entered", "entering", "invade", "invaded", "occupy",
+                "occupied", "encircle", "encircled"}
 # Verbs of attack or capture whose object may as well be a person, a group or a trophy
 # ("attacked Abu Hamid", "captured Leyva", "captured the Pulitzer").
-ATTACK_VERBS = {
-    "capture",
-    "captured",
-    "capturing",
-    "attack",
-    "attacked",
-    "attacking",
-    "raid",
-    "raided",
-    "target",
-    "targeted",
-    "targeting",
-    "bomb",
-    "bombed",
-    "hit",
-    "hitting",
-    "struck",
-    "surround",
-    "surrounded",
-}
+ATTACK_VERBS = {"capture", "captured", "capturing", "attack", "attacked", "attacking", "raid", "raided", "target",
+                "targeted", "targeting", "bomb", "bombed", "hit", "hitting", "struck", "surround", "surrounded"}
 # Lower-case particles inside Arabic, Romance and other names ("Rasm al-Abed", "Ras el Ain").
-CONNECTORS = {
-    "al",
-    "el",
-    "ad",
-    "ar",
-    "as",
-    "ash",
-    "an",
-    "az",
-    "at",
-    "ul",
-    "de",
-    "del",
-    "da",
-    "di",
-    "du",
-    "la",
-    "le",
-    "bin",
-    "ibn",
-    "abu",
-    "bani",
-    "beni",
-    "'s",
-}
+CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "az", "at", "ul", "de", "del", "da", "di", "du", "la",
+              "le", "bin", "ibn", "abu", "bani", "beni", "'s"}
 # Labels the small model gets right often enough to rule a word out; its ORG, PERSON, NORP and
 # WORK_OF_ART tags on small towns are often wrong ("Allok village" NORP, "in Thessaloniki" WORK_OF_ART).
 NON_PLACE_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "LAW"}
@@ -236,19 +70,14 @@ class Locative:
 
 # Months and weekdays, full and abbreviated: capitalised, and after "in"/"at", yet dates ("at Nov
 # 01 2017"); the model misses them when the date is written oddly.
-CALENDAR_WORDS = {
-    w.lower() for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr) if w
-} | {"sept"}
+CALENDAR_WORDS = {w.lower() for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name,
+                                      *calendar.day_abbr) if w} | {"sept"}
 
 
 def _capitalised(tok: Any) -> bool:
-    return (
-        tok.text[:1].isupper()
-        and any(c.isalpha() for c in tok.text)
-        and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
-        and not tok.is_stop
-        and tok.lower_.rstrip(".") not in CALENDAR_WORDS
-    )
+    return (tok.text[:1].isupper() and any(c.isalpha() for c in tok.text)
+            and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
+            and not tok.is_stop and tok.lower_.rstrip(".") not in CALENDAR_WORDS)
 
 
 def _swallowed_by_date(tok: Any) -> bool:
@@ -265,7 +94,8 @@ def _glued(tok: Any) -> bool:
 
 def _article_prefix(doc: Any, i: int) -> bool:
     """An Arabic article glued to a capitalised name: "al-Hassakeh", "el-Arish"."""
-    return doc[i].lower_ in CONNECTORS and i + 2 < len(doc) and _glued(doc[i + 1]) and _capitalised(doc[i + 2])
+    return (doc[i].lower_ in CONNECTORS and i + 2 < len(doc) and _glued(doc[i + 1])
+            and _capitalised(doc[i + 2]))
 
 
 def name_runs(doc: Any) -> list[tuple[int, int]]:
@@ -330,13 +160,9 @@ def _apposition_site(doc: Any, i: int, j: int) -> bool:
     """ "Tortuguero, a community in…", "Bidya, a popular West Bank shopping town", "the capital,
     Sana": a name in apposition to a kind-of-place noun."""
     comma = _word(doc, j, 1)
-    if (
-        comma is not None
-        and comma.text == ","
-        and comma.i + 1 < len(doc)
-        and doc[comma.i + 1].lower_ in ("a", "an", "the")
-    ):
-        for tok in doc[comma.i + 2 : comma.i + 2 + APPOSITION_MAX]:
+    if comma is not None and comma.text == "," and comma.i + 1 < len(doc) and doc[comma.i + 1].lower_ in (
+            "a", "an", "the"):
+        for tok in doc[comma.i + 2:comma.i + 2 + APPOSITION_MAX]:
             if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ"):
                 return False
             if _is_site(tok) and tok.pos_ == "NOUN":
@@ -349,68 +175,17 @@ def _apposition_site(doc: Any, i: int, j: int) -> bool:
 
 # Words that may stand between a locative preposition and the name: "in downtown Calais", "in
 # central Baghdad", "near neighbouring Kut".
-PREP_MODIFIERS = {
-    "downtown",
-    "central",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "northeastern",
-    "northwestern",
-    "southeastern",
-    "southwestern",
-    "north-eastern",
-    "north-western",
-    "south-eastern",
-    "south-western",
-    "nearby",
-    "neighbouring",
-    "neighboring",
-    "rural",
-    "greater",
-    "suburban",
-    "besieged",
-    "rebel-held",
-    "government-held",
-    "regime-held",
-}
-DIRECTIONS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "north-east",
-    "north-west",
-    "south-east",
-    "south-west",
-}
-DISTANCE_UNITS = {
-    "km",
-    "kms",
-    "kilometres",
-    "kilometers",
-    "kilometre",
-    "kilometer",
-    "miles",
-    "mile",
-    "mi",
-    "metres",
-    "meters",
-    "m",
-    "yards",
-    "hours",
-    "hour",
-    "minutes",
-}
+PREP_MODIFIERS = {"downtown", "central", "northern", "southern", "eastern", "western", "northeastern",
+                  "northwestern", "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
+                  "south-western", "nearby", "neighbouring", "neighboring", "rural", "greater", "suburban", "besieged",
+                  "rebel-held", "government-held", "regime-held"}
+DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
+              "north-west", "south-east", "south-west"}
+DISTANCE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi",
+                  "metres", "meters", "m", "yards", "hours", "hour", "minutes"}
 # Relative positions: "northeast of Karmah", "11 km of Menbeij", "20 miles from Kut".
-RELATIVE_WORDS = (
-    DIRECTIONS | DISTANCE_UNITS | {"outskirts", "vicinity", "edge", "edges", "heart", "centre", "center", "environs"}
-)
+RELATIVE_WORDS = DIRECTIONS | DISTANCE_UNITS | {"outskirts", "vicinity", "edge", "edges", "heart", "centre", "center",
+                                                "environs"}
 
 
 def _prep_before(doc: Any, i: int) -> bool:
@@ -448,9 +223,8 @@ def _listed_after(doc: Any, previous_end: int, i: int) -> bool:
     """A name listed right after one a locative phrase marked: "shelled Saraqib and Ariha", "in
     Kafr Nabl, Hass and Kansafra" (the phrase governs the whole list)."""
     between = doc[previous_end:i] if 0 <= previous_end <= i else None
-    return (
-        between is not None and len(between) > 0 and all(t.is_space or t.lower_ in ("and", "or", ",") for t in between)
-    )
+    return between is not None and len(between) > 0 and all(
+        t.is_space or t.lower_ in ("and", "or", ",") for t in between)
 
 
 def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
@@ -469,22 +243,13 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
             if not (_site_of_before(doc, i) or _site_before(doc, i)):
                 continue
             kind = "site"
-        elif (
-            _site_after(doc, j)
-            or _site_of_before(doc, i)
-            or _site_before(doc, i)
-            or last_site
-            or _object_of(doc, i, j) in GROUND_VERBS
-            or _apposition_site(doc, i, j)
-        ):
+        elif _site_after(doc, j) or _site_of_before(doc, i) or _site_before(doc, i) or last_site \
+                or _object_of(doc, i, j) in GROUND_VERBS or _apposition_site(doc, i, j):
             kind = "site"
         elif _listed_after(doc, previous_end, i) and any(t.pos_ == "PROPN" for t in span):
             kind = "list"
-        elif (
-            (_prep_before(doc, i) or _attacked(doc, i, j))
-            and any(t.pos_ == "PROPN" for t in span)
-            and not (j < len(doc) and doc[j].tag_ == "POS")
-        ):
+        elif (_prep_before(doc, i) or _attacked(doc, i, j)) and any(t.pos_ == "PROPN" for t in span) and not (
+                j < len(doc) and doc[j].tag_ == "POS"):
             kind = "prep"  # but "at Block's residence": a possessor is more often a person
         else:
             continue
@@ -494,5 +259,6 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
         text = span.text
         if len(text) < 3 or text.isupper() and len(text) < 4 or len(span) == 1 and common(text):
             continue
-        out.append(Locative(span.start_char, span.end_char, text, kind, frozenset(t.ent_type_ for t in span)))
+        out.append(Locative(span.start_char, span.end_char, text, kind,
+                            frozenset(t.ent_type_ for t in span)))
     return out

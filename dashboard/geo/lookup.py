@@ -1,4 +1,5 @@
-"""Which gazetteer places a name may mean: the candidates a geopy-contract geocoder answers, as Places."""
+"""Which gazetteer places a name may mean: the candidates a geopy-contract geocoder answers, as Places.
+"""
 
 from __future__ import annotations
 

@@ -20,194 +20,51 @@ MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Al
 EMBEDDING_LABELS = {"ORG", "FAC"}
 
 
-SPEECH_VERBS = {
-    "say",
-    "said",
-    "says",
-    "tell",
-    "told",
-    "tells",
-    "add",
-    "added",
-    "adds",
-    "express",
-    "expressed",
-    "note",
-    "noted",
-    "stress",
-    "stressed",
-    "warn",
-    "warned",
-    "claim",
-    "claimed",
-}
+SPEECH_VERBS = {"say", "said", "says", "tell", "told", "tells", "add", "added", "adds", "express",
+                "expressed", "note", "noted", "stress", "stressed", "warn", "warned", "claim", "claimed"}
 
 
 # Nouns after a demonym that make it stand for the country (its forces, state or officials).
-STATE_NOUNS = {
-    "forces",
-    "force",
-    "troops",
-    "troop",
-    "army",
-    "military",
-    "soldiers",
-    "soldier",
-    "officials",
-    "official",
-    "government",
-    "authorities",
-    "jets",
-    "warplanes",
-    "planes",
-    "aircraft",
-    "police",
-    "ministry",
-    "minister",
-    "president",
-    "convoy",
-    "border",
-    "navy",
-    "air",
-    "regime",
-    "militia",
-    "militias",
-    "drones",
-    "drone",
-    "artillery",
-    "tanks",
-    "side",
-    "state",
-    "counterpart",
-    "delegation",
-    "intelligence",
-    "embassy",
-    "diplomats",
-    "diplomat",
-    "parliament",
-    "foreign",
-    "defense",
-    "defence",
-    "army's",
-    "gendarmerie",
-    "coast",
-    "leader",
-    "leaders",
-    "spokesman",
-    "spokeswoman",
-    "administration",
-}
+STATE_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldiers", "soldier", "officials",
+               "official", "government", "authorities", "jets", "warplanes", "planes", "aircraft", "police",
+               "ministry", "minister", "president", "convoy", "border", "navy", "air", "regime", "militia",
+               "militias", "drones", "drone", "artillery", "tanks", "side", "state", "counterpart", "delegation",
+               "intelligence", "embassy", "diplomats", "diplomat", "parliament", "foreign", "defense", "defence",
+               "army's", "gendarmerie", "coast", "leader", "leaders", "spokesman", "spokeswoman", "administration"}
 
 
-COMPASS_WORDS = {
-    "western",
-    "eastern",
-    "northern",
-    "southern",
-    "central",
-    "west",
-    "east",
-    "north",
-    "south",
-    "northwest",
-    "northeast",
-    "southwest",
-    "southeast",
-}
+COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west", "east", "north", "south",
+                 "northwest", "northeast", "southwest", "southeast"}
 
 
 # Words that name a kind of building or institution; a town may bear one as its name
 # ("University", Florida) but inside a longer name it is the kind, not the place.
-FACILITY_WORDS = {
-    "university",
-    "college",
-    "school",
-    "hospital",
-    "church",
-    "cathedral",
-    "museum",
-    "gallery",
-    "park",
-    "street",
-    "avenue",
-    "road",
-    "airport",
-    "station",
-    "centre",
-    "center",
-    "hotel",
-    "court",
-    "square",
-    "city",
-    "academy",
-    "institute",
-    "library",
-    "stadium",
-    "bridge",
-    "market",
-    "village",
-    "tower",
-}
+FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
+                  "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
+                  "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
 
 
 # Generic words that are never a place's name on their own, whatever village bears them.
-GENERIC_WORDS = FACILITY_WORDS | {
-    "river",
-    "hills",
-    "hill",
-    "valley",
-    "delta",
-    "lake",
-    "bay",
-    "island",
-    "coast",
-    "republic",
-    "union",
-    "state",
-    "county",
-    "district",
-    "region",
-    "province",
-    "north",
-    "south",
-    "east",
-    "west",
-    "centre",
-    "central",
-    "capitol",
-    "congress",
-    "parliament",
-}
+GENERIC_WORDS = FACILITY_WORDS | {"river", "hills", "hill", "valley", "delta", "lake", "bay", "island", "coast",
+                                  "republic", "union", "state", "county", "district", "region", "province", "north",
+                                  "south", "east", "west", "centre", "central", "capitol", "congress", "parliament"}
 
 
-ADMIN_WORDS = {
-    "province",
-    "governorate",
-    "region",
-    "state",
-    "oblast",
-    "district",
-    "county",
-    "prefecture",
-    "countryside",
-    "provinces",
-    "regions",
-    "governorates",
-}
+ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
+               "countryside", "provinces", "regions", "governorates"}
 
 
 WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
 
 
 # "the province of Idlib", "the governorate of Hama": the province is meant, as in "Idlib province".
-_ADMIN_BEFORE = re.compile(
-    r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$", re.I
-)
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$",
+                           re.I)
 
 
 def admin_before(text: str | None, start: int) -> bool:
     """Whether an administrative word and "of" stand just before a name ("the province of Idlib")."""
-    return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30) : start]))  # type: ignore[index]
+    return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30):start]))  # type: ignore[index]
 
 
 def is_generic_name(key: str) -> bool:
@@ -237,7 +94,7 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) > len(b):
         a, b = b, a
     i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
 def starts_alike(place: Place, key: str) -> bool:
@@ -285,7 +142,7 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
         if stem in gazetteer:
             return stem
     for n in range(len(words) - 1, 0, -1):
-        found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i : i + n], gazetteer)) is not None]
+        found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i:i + n], gazetteer)) is not None]
         if found:
             # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
             return max(found)[1]
@@ -304,8 +161,7 @@ def _known_run(run: list[str], gazetteer: Gazetteer) -> tuple[tuple[int, int], s
     # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
     # not a translation ("Art").
     places = [p for p in found_places if fold(p.name) == fold(name)] or [
-        p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")
-    ]
+        p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
     if len(name) < 3:
         places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
     return (_prominence(places), name) if places and well_known(places, 5000, name) else None

@@ -29,7 +29,8 @@ from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
 
 
-def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switches: Switches = ALL_ON) -> list[Toponym]:
+def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
+              switches: Switches = ALL_ON) -> list[Toponym]:
     """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
     unambiguous place names, plus demonyms ("Turkish forces"), plus well-known places inside the
     names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
@@ -51,20 +52,14 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
     return out
 
 
-def _entity_toponyms(
-    doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, datelines: list[Toponym], embedded: bool
-) -> list[Toponym]:
+def _entity_toponyms(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, datelines: list[Toponym],
+                     embedded: bool) -> list[Toponym]:
     """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
     out: list[Toponym] = []
     for ent in doc.ents:
         found = whole_entity(ent, gazetteer, keep_unknown, words.text)
-        tops = (
-            embedded_places(ent, gazetteer, words)
-            if embedded and found is None and ent.label_ in EMBEDDING_LABELS
-            else [found]
-            if found is not None
-            else []
-        )
+        tops = embedded_places(ent, gazetteer, words) if embedded and found is None and \
+            ent.label_ in EMBEDDING_LABELS else [found] if found is not None else []
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
     return out
 
@@ -77,16 +72,8 @@ def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer
         inside = [k for k, t in enumerate(out) if t.start < top.end and top.start < t.end]
         if not inside:
             out.append(top)
-        elif (
-            all(
-                out[k].embedded
-                and top.start <= out[k].start
-                and out[k].end <= top.end
-                and not is_generic_name(fold(out[k].text))
-                for k in inside
-            )
-            and fold(top.text) not in gazetteer
-        ):
+        elif all(out[k].embedded and top.start <= out[k].start and out[k].end <= top.end
+                 and not is_generic_name(fold(out[k].text)) for k in inside) and fold(top.text) not in gazetteer:
             # "in Syrias Aleppo Monitor" (a headline's words run together, tagged ORG): a name
             # in a locative phrase is where things happen, not part of an organisation's name.
             for k in inside:
@@ -115,11 +102,8 @@ def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
     otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
     key = fold(text)
     return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A")] or [
-        p
-        for p in gazetteer.lookup_spelling(text)
-        if p.feature_class in ("P", "A")
-        and (own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))
-    ]
+        p for p in gazetteer.lookup_spelling(text) if p.feature_class in ("P", "A") and (
+            own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))]
 
 
 def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
@@ -161,9 +145,8 @@ def _well_known_inside(loc: Any, gazetteer: Gazetteer) -> Toponym | None:
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
 
 
-def _untagged_place(
-    doc: Any, i: int, free: list[bool], gazetteer: Gazetteer, words: Words
-) -> tuple[int, Toponym] | None:
+def _untagged_place(doc: Any, i: int, free: list[bool], gazetteer: Gazetteer,
+                    words: Words) -> tuple[int, Toponym] | None:
     """The longest run of up to four free proper nouns from token i that names a well-known place by
     its own name, as (the token after it, its toponym)."""
     n = len(doc)
@@ -177,7 +160,8 @@ def _untagged_place(
         if words.common(text):
             continue
         places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
-        if places and well_known(places, 100_000, text) and (max(places, key=lambda p: p.population).population > 0):
+        if places and well_known(places, 100_000, text) and (
+                max(places, key=lambda p: p.population).population > 0):
             return j, Toponym(run.start_char, run.end_char, text, "GAZETTEER")
     return None
 
@@ -216,6 +200,6 @@ def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Topon
     out = []
     for s, e in spans:
         name = text[s:e]
-        nxt = re.match(r"\s*(\w+)", text[e : e + 20])
+        nxt = re.match(r"\s*(\w+)", text[e:e + 20])
         out.append(Toponym(s, e, name, "GOLD", admin_hint=bool(nxt and nxt.group(1).lower() in ADMIN_WORDS)))
     return out

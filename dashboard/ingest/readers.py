@@ -22,17 +22,8 @@ from dashboard.errors import InputError
 from dashboard.ingest.article import Article
 from dashboard.ingest.files import SUFFIXES, ReadProblem, ReadWarning, find_files, read_regular, shown
 
-__all__ = [
-    "SUFFIXES",
-    "ReadProblem",
-    "ReadWarning",
-    "ReadResult",
-    "find_files",
-    "read_file",
-    "read_paths",
-    "decode",
-    "parse_iso_date",
-]
+__all__ = ["SUFFIXES", "ReadProblem", "ReadWarning", "ReadResult", "find_files", "read_file", "read_paths",
+           "decode", "parse_iso_date"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ARTICLE_CHARS = 1_000_000
@@ -86,9 +77,8 @@ def read_file(path: str | Path, published: date | None = None) -> ReadResult:
 def _items(path: Path, where: str, notes: list[ReadProblem]) -> list[Article | ReadProblem]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(
-            where, f"unsupported format {suffix or '(no extension)'!r}; expected one of {', '.join(SUFFIXES)}"
-        )
+        raise InputError(where, f"unsupported format {suffix or '(no extension)'!r}; "
+                         f"expected one of {', '.join(SUFFIXES)}")
     text = decode(read_regular(path, MAX_FILE_BYTES), where)
     if suffix == ".txt":
         return [parse_txt(text, where)]
@@ -124,20 +114,14 @@ def decode(raw: bytes, where: str) -> str:
     else Windows-1252/Latin-1."""
     if not raw.strip():
         raise InputError(where, "empty file")
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             try:
                 return raw.decode(codec)
             except UnicodeDecodeError as err:
-                raise InputError(
-                    where,
-                    f"broken {codec.upper()} text ({err.reason} at byte {err.start:,}); the file may be cut short",
-                ) from err
+                raise InputError(where, f"broken {codec.upper()} text ({err.reason} at byte {err.start:,}); "
+                                 "the file may be cut short") from err
     sample = raw[:65536]
     if b"\x00" in sample:
         text = _utf16_without_bom(raw)
@@ -190,14 +174,13 @@ def _check_text(text: str, where: str) -> str:
 
 # -- plain text -----------------------------------------------------------------------------
 
-
 def parse_txt(text: str, where: str) -> Article:
     """First non-empty line is the title; the rest is the article body."""
     text = _check_text(text, where)
     lines = text.split("\n")
     i = next(i for i, line in enumerate(lines) if line.strip())
     title = lines[i].strip()
-    body = "\n".join(lines[i + 1 :]).strip("\n")
+    body = "\n".join(lines[i + 1:]).strip("\n")
     if not any(c.isalnum() for c in body):
         body, title = title, title[:120]
     return Article(text=body, title=title, source=Path(where).name, path=where)
@@ -205,35 +188,12 @@ def parse_txt(text: str, where: str) -> Article:
 
 # -- HTML -----------------------------------------------------------------------------------
 
-_SKIP = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "iframe",
-    "svg",
-    "button",
-    "select",
-    "figure",
-}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "blockquote", "br", "tr", "article", "section", "figcaption", "pre"}
-_DATE_META = (
-    "article:published_time",
-    "datepublished",
-    "date",
-    "pubdate",
-    "publishdate",
-    "dc.date",
-    "dc.date.issued",
-    "og:published_time",
-    "sailthru.date",
-    "parsely-pub-date",
-)
+_SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+         "iframe", "svg", "button", "select", "figure"}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "blockquote", "br", "tr", "article", "section",
+          "figcaption", "pre"}
+_DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "publishdate",
+              "dc.date", "dc.date.issued", "og:published_time", "sailthru.date", "parsely-pub-date")
 
 
 class _MainText(HTMLParser):
@@ -327,14 +287,9 @@ def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) ->
     body = _check_text(body, where)
     notes = [] if notes is None else notes
     published = checked_date([*(parser.meta.get(k) for k in _DATE_META), *parser.times], where, notes)
-    return Article(
-        text=body,
-        title=title or Path(where).stem,
-        published=published,
-        source=parser.meta.get("og:site_name", "") or Path(where).name,
-        url=parser.meta.get("og:url", ""),
-        path=where,
-    )
+    return Article(text=body, title=title or Path(where).stem, published=published,
+                   source=parser.meta.get("og:site_name", "") or Path(where).name,
+                   url=parser.meta.get("og:url", ""), path=where)
 
 
 def parse_iso_date(value: object) -> date | None:
@@ -351,7 +306,8 @@ def parse_iso_date(value: object) -> date | None:
             return None
     for fmt in ("%a, %d %b %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y"):
         try:
-            return datetime.strptime(value[: len(datetime(2000, 1, 1).strftime(fmt)) + 6].strip(), fmt).date()
+            return datetime.strptime(value[: len(datetime(2000, 1, 1).strftime(fmt)) + 6].strip(),
+                                     fmt).date()
         except ValueError:
             continue
     m = re.match(r"(?:\w{3}, )?(\d{1,2}) (\w{3}) (\d{4})", value)
@@ -380,14 +336,9 @@ def checked_date(values: Iterable[object], where: str, notes: list[ReadProblem])
             return d
         outside = outside or d
     if outside is not None:
-        notes.append(
-            ReadWarning(
-                where,
-                f"publication date {outside.isoformat()} is outside "
-                f"{EARLIEST_DATE.isoformat()}…{latest_date().isoformat()}; "
-                "ignored, the article is read as undated",
-            )
-        )
+        notes.append(ReadWarning(where, f"publication date {outside.isoformat()} is outside "
+                                 f"{EARLIEST_DATE.isoformat()}…{latest_date().isoformat()}; "
+                                 "ignored, the article is read as undated"))
     return None
 
 
@@ -407,22 +358,13 @@ def _record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = 
     found: list[bool] = []
     text = _check_text(_clean(text, found), where)
     published = checked_date([rec.get("published") or rec.get("date")], where, notes)
-    extra = {
-        _clean(str(k), found): _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False), found)
-        for k, v in rec.items()
-        if k not in _KNOWN and v is not None
-    }
+    extra = {_clean(str(k), found): _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False), found)
+             for k, v in rec.items() if k not in _KNOWN and v is not None}
     if rec.get("id") not in (None, ""):
         extra["id"] = _clean(str(rec["id"]), found)
-    article = Article(
-        text=text,
-        title=_clean(str(rec.get("title") or ""), found).strip(),
-        published=published,
-        source=_clean(str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name), found),
-        url=_clean(str(rec.get("url") or ""), found),
-        path=where,
-        extra=extra,
-    )
+    article = Article(text=text, title=_clean(str(rec.get("title") or ""), found).strip(), published=published,
+                      source=_clean(str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name), found),
+                      url=_clean(str(rec.get("url") or ""), found), path=where, extra=extra)
     if found:
         notes.append(ReadWarning(where, "lone UTF-16 surrogate escapes (\\ud800-\\udfff) replaced by U+FFFD"))
     return article
@@ -488,7 +430,6 @@ def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> 
 
 # -- RSS / Atom feeds -----------------------------------------------------------------------------
 
-
 def _strip_tags(fragment: str, where: str) -> str:
     parser = _MainText()
     try:
@@ -521,23 +462,15 @@ def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) ->
         fields: dict[str, str] = {}
         for child in item:
             fields.setdefault(local(child.tag), child.text or child.get("href") or "")
-        body = (
-            fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary") or ""
-        )
+        body = (fields.get("encoded") or fields.get("content") or fields.get("description")
+                or fields.get("summary") or "")
         try:
             plain = _strip_tags(body, loc)
             if not plain:
                 raise InputError(loc, "item has no text (once markup and scripts are removed)")
-            rec = {
-                "title": _strip_tags(fields.get("title", ""), loc),
-                "text": plain,
-                "url": fields.get("link", ""),
-                "published": fields.get("pubdate")
-                or fields.get("published")
-                or fields.get("updated")
-                or fields.get("date"),
-                "source": Path(where).name,
-            }
+            rec = {"title": _strip_tags(fields.get("title", ""), loc), "text": plain,
+                   "url": fields.get("link", ""), "published": fields.get("pubdate") or fields.get("published")
+                   or fields.get("updated") or fields.get("date"), "source": Path(where).name}
             yield _record_to_article(rec, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)

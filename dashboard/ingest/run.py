@@ -29,19 +29,10 @@ class _Progress:
             print(f"  {self.done}/{self.total} articles", file=sys.stderr, flush=True)
 
 
-def ingest_paths(
-    paths: Sequence[str | Path],
-    store_dir: Path,
-    published: date | None = None,
-    online: str | None = None,
-    user_agent: str = "conflictmap",
-    status: Path | None = None,
-    dask: str | None = None,
-    partition_size: int | None = None,
-    max_chars: int | None = None,
-    source: str | None = None,
-    url: str | None = None,
-) -> dict:
+def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
+                 online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
+                 dask: str | None = None, partition_size: int | None = None,
+                 max_chars: int | None = None, source: str | None = None, url: str | None = None) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
     progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
     With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
@@ -55,35 +46,17 @@ def ingest_paths(
             preflight(online)  # before reading a large corpus, not after
         if url and urlparse(url).scheme not in ("http", "https"):
             raise ConflictMapError(f"--url {url!r}: not an http(s) link")
-        return _ingest(
-            paths,
-            store_dir,
-            published,
-            online,
-            user_agent,
-            progress,
-            dask,
-            partition_size,
-            max_chars or DEFAULT_MAX_CHARS,
-            {k: v for k, v in (("source", source), ("url", url)) if v},
-        )
+        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
+                       max_chars or DEFAULT_MAX_CHARS, {k: v for k, v in (("source", source), ("url", url)) if v})
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
 
 
-def _ingest(
-    paths: Sequence[str | Path],
-    store_dir: Path,
-    published: date | None,
-    online: str | None,
-    user_agent: str,
-    progress: StatusFile,
-    dask: str | None = None,
-    partition_size: int | None = None,
-    max_chars: int = DEFAULT_MAX_CHARS,
-    given: dict[str, str] | None = None,
-) -> dict:
+def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
+            user_agent: str, progress: StatusFile, dask: str | None = None,
+            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+            given: dict[str, str] | None = None) -> dict:
     from dashboard.corrections import finish_corrections
     from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
@@ -93,9 +66,8 @@ def _ingest(
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = read_paths(paths, published=published)
     if given:  # --source / --url: what the user says of every article (its id is its text's: unchanged)
-        read.articles[:] = [
-            replace(a, source=given.get("source", a.source), url=given.get("url", a.url)) for a in read.articles
-        ]
+        read.articles[:] = [replace(a, source=given.get("source", a.source), url=given.get("url", a.url))
+                            for a in read.articles]
     fresh = _new_articles(read.articles, store.article_ids())
     already = len(read.articles) - len(fresh)
     warnings = [str(w) for w in read.warnings]
@@ -103,19 +75,10 @@ def _ingest(
     # by name rather than left to hold the batch for minutes or exhaust memory.
     skipped = [str(p) for p in read.problems] + [
         f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} characters; "
-        "split it, or raise --max-chars)"
-        for a in fresh
-        if len(a.text) > max_chars
-    ]
+        "split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
     fresh = [a for a in fresh if len(a.text) <= max_chars]
-    progress.update(
-        state="loading" if fresh else "storing",
-        total=len(fresh),
-        read=len(read.articles),
-        already_stored=already,
-        skipped=skipped,
-        warnings=warnings,
-    )
+    progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
+                    already_stored=already, skipped=skipped, warnings=warnings)
     added_articles = added_events = 0
     if fresh:
         counter = _Progress(len(fresh))
@@ -130,9 +93,8 @@ def _ingest(
         if dask:
             from dashboard.distributed import ingest_on_cluster
 
-            result = ingest_on_cluster(
-                fresh, dask, partition_size, online, user_agent, progress=step, on_parsing=parsing
-            )
+            result = ingest_on_cluster(fresh, dask, partition_size, online, user_agent, progress=step,
+                                       on_parsing=parsing)
         else:
             from dashboard.pipeline import build_pipeline
 
@@ -143,15 +105,9 @@ def _ingest(
         progress.update(state="storing", skipped=skipped)
         added_articles, added_events = store.append(result.events, result.articles)
     progress.update(state="done", articles_added=added_articles, events_added=added_events)
-    return {
-        "read": len(read.articles),
-        "already_stored": already,
-        "skipped": skipped,
-        "warnings": warnings,
-        "articles_added": added_articles,
-        "events_added": added_events,
-        "store": str(store_dir),
-    }
+    return {"read": len(read.articles), "already_stored": already,
+            "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
+            "events_added": added_events, "store": str(store_dir)}
 
 
 def _new_articles(articles: Sequence, known: set[str]) -> list:
