@@ -162,6 +162,7 @@ def children_die_with_parent() -> None:
 
 
 _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "met": "meet", "fled": "flee",
+              "held": "hold", "controlled": "control",
               "men": "man", "women": "woman", "children": "child", "people": "person"}
 
 

@@ -24,6 +24,11 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
     # The generic noun before the named group: the group is who was hit.
     ("Army jets killed dozens of militants of the Islamic State near the oil field.", "killed",
      Actor("Military Forces of Syria (2000-)", 1), Actor("Islamic State (ISIS)", 2)),
+    # "held by": the holder of the place hit, not the author of the strike (the dead are the target).
+    ("Nine civilians were killed in air strikes on a town in eastern Syria held by ISIS on Friday.", "air strikes",
+     None, Actor("Civilians (Syria)", 7)),
+    ("Rebels shelled a village controlled by the YPG north of the city.", "shelled",
+     Actor("Rebel groups (Syria)", 2), Actor("YPG", 2)),
 ])
 def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
     a1, a2 = actors_of(nlp, sentence, trigger)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dashboard import schema as S
-from dashboard.events.assemble import assemble, group_rows
+from dashboard.events.assemble import assemble, group_rows, weapon
 from dashboard.rules import Switches
 
 
@@ -114,3 +114,27 @@ def test_an_undated_headline_does_not_join_last_weeks_event(row) -> None:
     rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
             row(40, event_date="2020-03-07", fatalities=3)]
     assert len(assemble(rows)) == 1  # the day before: the same news
+
+
+def test_rows_that_name_different_means_of_attack_are_two_attacks(row) -> None:
+    # A rocket barrage reported for the province and jets striking a town in it the same day: two
+    # attacks, not one told twice. A report that names no means ("killed") still joins either.
+    province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3, latitude=35.8,
+                   longitude=36.6, sub_event_type="Shelling/artillery/missile attack", trigger="rockets")
+    town = row(40, location="Saraqib", latitude=35.86, longitude=36.8, sub_event_type="Air/drone strike",
+               trigger="warplanes")
+    toll = row(90, location="Saraqib", latitude=35.86, longitude=36.8, trigger="killed", fatalities=4)
+    out = assemble([province, town, toll])
+    assert sorted((r[S.LOCATION], r[S.TRIGGER]) for r in out) == [
+        ("Idlib Governorate", "rockets"), ("Saraqib", "warplanes")]
+    assert len(assemble([province, town, toll], Switches.parse("assemble.distinct_weapons"))) == 1
+
+
+def test_a_bombing_and_an_air_raid_at_one_place_and_day_can_be_one_attack(row) -> None:
+    # "Bombing" fits jets and car bombs alike: it names no means, so it does not split the event.
+    rows = [row(0, sub_event_type="Remote explosive/landmine/IED", trigger="bombing"),
+            row(40, sub_event_type="Air/drone strike", trigger="air raid")]
+    assert len(assemble(rows)) == 1
+    assert weapon(rows[0]) == "" and weapon(rows[1]) == "air"
+    assert weapon(row(0, trigger="mortar shells")) == "artillery"
+    assert weapon(row(0, trigger="car bomb")) == "bomb"

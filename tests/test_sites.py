@@ -10,7 +10,7 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.events.assemble import group_rows, same_sides
-from dashboard.events.sites import UNLISTED_CODE
+from dashboard.geo.gazetteer import UNLISTED_CODE
 from dashboard.ingest.article import Article
 from dashboard.rules import Switches
 

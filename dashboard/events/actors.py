@@ -40,6 +40,9 @@ TARGET_HEADS = {"position", "stronghold", "base", "headquarters", "hideout", "co
                 "checkpoint", "post", "depot", "camp", "bastion", "territory", "area", "line", "outpost",
                 "arsenal", "site", "emplacement", "gathering", "den", "fortification", "leader", "commander"}
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
+# Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
+# is on the receiving end of an attack on it, not its author.
+HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
 SPEECH = {"say", "tell", "report", "announce", "claim", "add", "state", "confirm", "accuse", "blame", "deny",
           "note", "warn", "quote", "cite", "allege"}
 
@@ -165,7 +168,9 @@ def role(doc: Any, mention: Mention, trigger_at: int) -> str:
     if dep == "pobj":
         prep = head.lower_
         if prep == "by":
-            return AGENT
+            # "strikes on a town held by ISIS": the holder of the place the attack hit.
+            holder = head.head.dep_ == "acl" and base_form(head.head) in HOLDING_VERBS
+            return TARGET if holder else AGENT
         if prep == "between":
             return AGENT
         if prep in TARGET_PREPS:

@@ -20,6 +20,8 @@ Two events on different days are never joined.
 from __future__ import annotations
 
 import json
+import re
+import tomllib
 from functools import lru_cache
 
 import pandas as pd
@@ -27,7 +29,7 @@ import pandas as pd
 from dashboard import schema as S
 from dashboard.events.actors import UNIDENTIFIED, interaction
 from dashboard.events.numbers import is_estimate
-from dashboard.events.sites import UNLISTED_CODE
+from dashboard.geo.gazetteer import UNLISTED_CODE
 from dashboard.rules import ALL_ON, Switches
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -81,6 +83,10 @@ class _Groups:
             i = self.parent[i]
         return i
 
+    def members(self, i: int) -> list[int]:
+        root = self.find(i)
+        return [j for j in range(len(self.parent)) if self.find(j) == root]
+
     def join(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
@@ -133,13 +139,22 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     """Indices of the event rows of one article, grouped by the event they report (each group in order)."""
     idx = [i for i, r in enumerate(rows) if r.get(S.RECORD_KIND, "event") == "event"]
     g = _Groups(len(rows))
+    by_means = switches.on("assemble.distinct_weapons")
+
+    def fits(i: int, j: int) -> bool:
+        """Whether row i's event and row j's can be one: every report already joined to either must agree on
+        the means with every report of the other (joins are transitive: a toll that names no means must
+        not bridge an air strike and a shelling)."""
+        if not same_sides(rows[i], rows[j]):
+            return False
+        return not by_means or all(same_weapon(rows[x], rows[y]) for x in g.members(i) for y in g.members(j))
     if switches.on("assemble.same_place_day"):
         first: dict[tuple, int] = {}
         for i in idx:
             # Undated rows share a key of their own: carrying the publication day, they would
             # otherwise bridge the events of that day and, through `undated_repeat`, another day's.
             key = (kind(rows[i]), place_key(rows[i]), "undated" if _undated(rows[i]) else _day(rows[i]))
-            if key in first and same_sides(rows[first[key]], rows[i]):
+            if key in first and fits(first[key], i):
                 g.join(first[key], i)
             elif key not in first:
                 first[key] = i
@@ -149,7 +164,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
                 continue
             dated = [j for j in idx if not _undated(rows[j]) and kind(rows[j]) == kind(rows[i])
                      and place_key(rows[j]) == place_key(rows[i]) and recent(rows[j], rows[i])
-                     and same_sides(rows[j], rows[i])]
+                     and fits(j, i)]
             if dated:
                 g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
     if switches.on("assemble.coarse_into_fine"):
@@ -157,7 +172,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
             if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
                 continue
             finer = [j for j in idx if kind(rows[j]) == kind(rows[i]) and _contains(rows[i], rows[j])
-                     and same_sides(rows[i], rows[j])
+                     and fits(i, j)
                      and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))]
             # Only when the article has one such place: a country-level toll beside strikes on three
             # towns cannot be given to any one of them.
@@ -167,6 +182,30 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     for i in idx:
         groups.setdefault(g.find(i), []).append(i)
     return list(groups.values())
+
+
+@lru_cache(maxsize=1)
+def weapons() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The means of attack the lexicon's `[weapons]` table recognises in trigger words."""
+    from dashboard.events.extract import LEXICON_PATH
+
+    with LEXICON_PATH.open("rb") as fh:
+        table = tomllib.load(fh).get("weapons", {})
+    return tuple((means, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)) for means, words in table.items())
+
+
+def weapon(row: dict) -> str:
+    """The means of attack a row's trigger names ("jets" air, "mortar shells" artillery), or ""."""
+    trigger = str(row.get(S.TRIGGER) or "")
+    return next((means for means, pattern in weapons() if pattern.search(trigger)), "")
+
+
+def same_weapon(a: dict, b: dict) -> bool:
+    """Whether two rows can report one attack by its means: not when one's trigger names an air strike
+    and the other's shelling or a bomb (a missile barrage on a province and jets striking a town in it
+    the same day are two attacks). A trigger that names no means ("killed", "clashes") fits any."""
+    wa, wb = weapon(a), weapon(b)
+    return not wa or not wb or wa == wb
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dashboard.events.actors import find_mentions
-from dashboard.geo.gazetteer import Place, fold, skeleton
+from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
 from dashboard.geo.toponyms import Toponym
 
 # Nouns the text uses to call a name a place: "the villages of X and Y", "X city", "the X area".
@@ -46,7 +46,6 @@ NOT_NAMES = frozenset({
     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "president", "minister",
     "general", "colonel", "sheikh", "the", "a", "an"})
-UNLISTED_CODE = "UNLISTED"  # the feature code of a site placed at a known place near it
 
 
 def _name_part(tok: Any) -> bool:
@@ -162,13 +161,6 @@ def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> T
     inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (_precision(t), t.start))
     inside = [t for t in inside if _precision(t) < 4]
     return inside[0] if inside else previous
-
-
-def unlisted_place(name: str, anchor: Place) -> Place:
-    """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2)."""
-    return Place(idx=-1, geonameid=None, name=name, latitude=anchor.latitude, longitude=anchor.longitude,
-                 feature_class="", feature_code=UNLISTED_CODE, country_code=anchor.country_code,
-                 admin1=anchor.admin1, admin2=anchor.admin2, population=0)
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:

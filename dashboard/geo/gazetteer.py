@@ -54,6 +54,16 @@ class Place:
         return PRECISION_BY_CODE.get(self.feature_code, 3 if self.feature_class == "A" else 2)
 
 
+UNLISTED_CODE = "UNLISTED"  # the feature code of a site the gazetteer lacks, placed at a known place near it
+
+
+def unlisted_place(name: str, anchor: Place) -> Place:
+    """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2)."""
+    return Place(idx=-1, geonameid=None, name=name, latitude=anchor.latitude, longitude=anchor.longitude,
+                 feature_class="", feature_code=UNLISTED_CODE, country_code=anchor.country_code,
+                 admin1=anchor.admin1, admin2=anchor.admin2, population=0)
+
+
 _TRANS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
                         "’": "", "'": "", "`": "", "ʿ": "", "ʾ": "", "‘": "", "-": " ", ".": "",
                         "‐": " ", "–": " ", ",": " "})

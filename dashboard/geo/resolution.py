@@ -15,7 +15,15 @@ from dashboard.geo.lookup import Lookup, lookup_names
 from dashboard.geo.names import admin_before, is_generic_name, own_name, self_key
 from dashboard.geo.ranking import POOL_SIZE, Context, co_support, rank
 from dashboard.geo.recognition import recognize
-from dashboard.geo.structure import containers, district_pairs, keep_parts_in_their_town, narrowed_options, nearest_town
+from dashboard.geo.structure import (
+    containers,
+    district_pairs,
+    keep_parts_in_their_town,
+    keep_towns_in_their_province,
+    narrowed_options,
+    nearest_town,
+    province_pairs,
+)
 from dashboard.geo.toponym import Toponym
 from dashboard.geo.trust import called_minor, foreign_small_place, unnamed_country, untrusted_match
 from dashboard.nlp import doc_text
@@ -256,6 +264,9 @@ def _one_sense_per_discourse(toponyms: list[Toponym], contained_by: dict[int, in
     if switches.on("resolution.districts"):
         toponyms, parts = keep_parts_in_their_town(toponyms, district_pairs(toponyms, text))
         settled.update(parts)
+    if switches.on("resolution.stated_province"):
+        toponyms, towns = keep_towns_in_their_province(toponyms, province_pairs(toponyms, text))
+        settled.update(towns)
     if not switches.on("resolution.one_sense"):
         return toponyms
     return [replace(t, place=sense[0], score=sense[1])
