@@ -8,6 +8,7 @@ text (Dash escapes strings), never as HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import dash
 import pandas as pd
@@ -17,6 +18,9 @@ from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
 from dashboard.app.nodes import node
+
+if TYPE_CHECKING:
+    from dash import NoUpdate  # dash.no_update's type; older Dash 2 releases keep it private
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def event_label(row: dict) -> str:
 
 def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], current: str | None) -> list:
     """The reader's body: title, source line and the text with its highlights."""
-    body = []
+    body: list[Any] = []  # text and components, in reading order
     for p in pieces:
         is_current = current is not None and (current in p.place_of or current in p.excerpt_of)
         if p.place_of:
@@ -105,8 +109,9 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
 
 def reader_fragment() -> html.Section:
     """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
-    return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
-                        **{"aria-labelledby": ids.READER_TITLE}, children=[
+    # ARIA attributes have no Python name; a dict typed Any keeps Dash's generated stubs satisfied.
+    aria: dict[str, Any] = {"aria-labelledby": ids.READER_TITLE}
+    return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog", **aria, children=[
         dash.dcc.Store(id=ids.READER_STATE, data=None),
         html.Div(className="reader-bar", children=[
             html.Span("Read in context", className="reader-kicker"),
@@ -151,7 +156,7 @@ function(children, hidden) {
 """
 
 
-def clicked_event_selection(view: StoreView, current: dict | None) -> dict:
+def clicked_event_selection(view: StoreView, current: dict | None) -> dict | NoUpdate:
     """The selection after a click on a pattern-matched button whose index is an event id (a reader
     highlight, an excerpt's "Other places"): that event and its place. New buttons also fire their
     callback (n_clicks None): only a real click selects."""
