@@ -17,7 +17,7 @@ from dash import ALL, Input, Output, State, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.nodes import node
+from dashboard.app.nodes import dashed, node
 
 if TYPE_CHECKING:
     from dash import NoUpdate  # dash.no_update's type; older Dash 2 releases keep it private
@@ -109,9 +109,8 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
 
 def reader_fragment() -> html.Section:
     """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
-    # ARIA attributes have no Python name; a dict typed Any keeps Dash's generated stubs satisfied.
-    aria: dict[str, Any] = {"aria-labelledby": ids.READER_TITLE}
-    return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog", **aria, children=[
+    return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
+                        **dashed(aria_labelledby=ids.READER_TITLE), children=[
         dash.dcc.Store(id=ids.READER_STATE, data=None),
         html.Div(className="reader-bar", children=[
             html.Span("Read in context", className="reader-kicker"),

@@ -7,12 +7,11 @@ the same variables, so figure functions need no theme argument and no figure is 
 
 from __future__ import annotations
 
-from typing import Any
-
 import dash
 from dash import Input, Output, State, dcc, html
 
 from dashboard.app import ids
+from dashboard.app.nodes import dashed
 
 THEMES = ("light", "dark")
 
@@ -33,12 +32,10 @@ function(theme) {
 
 
 def theme_fragment() -> html.Div:
-    # ARIA attributes have no Python name; a dict typed Any keeps Dash's generated stubs satisfied.
-    aria: dict[str, Any] = {"aria-pressed": "false"}
     return html.Div(className="theme-box", children=[
         dcc.Store(id=ids.THEME, storage_type="local"),
         html.Button("☾ Dark", id=ids.THEME_TOGGLE, n_clicks=0, className="button",
-                    title="switch between the light and dark themes", **aria),
+                    title="switch between the light and dark themes", **dashed(aria_pressed="false")),
     ])
 
 
