@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -13,7 +12,7 @@ from dashboard import schema as S
 from dashboard.dates import infer_published
 from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
-from dashboard.geo.toponyms import Toponym, geoparse
+from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
 from dashboard.nlp import pipe_docs
 from dashboard.rules import ALL_ON, Switches
@@ -36,26 +35,6 @@ def with_publication_date(article: Article) -> Article:
     return replace(article, published=inferred, published_inferred=True)
 
 
-def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
-    """The toponym's ranked candidates as the `alternatives` column's JSON, best first."""
-    return json.dumps([
-        {"name": p.name, "lat": round(p.latitude, 5), "lon": round(p.longitude, 5), "geonameid": p.geonameid,
-         "feature_code": p.feature_code, "country_code": p.country_code,
-         "country": gazetteer.country_name(p.country_code) if p.country_code else "", "admin1": p.admin1,
-         "geo_precision": p.precision, "score": round(float(score), 3)}
-        for p, score in toponym.alternatives if p is not None
-    ], ensure_ascii=False)
-
-
-def with_alternatives(rows: list[dict], toponyms: list[Toponym], gazetteer: Gazetteer) -> list[dict]:
-    """Give each event row the ranked candidates of the toponym it is placed by (matched by offsets)."""
-    by_span = {(t.start, t.end): t for t in toponyms}
-    for row in rows:
-        t = by_span.get((row.get(S.TOPONYM_START), row.get(S.TOPONYM_END)))
-        row[S.ALTERNATIVES] = alternatives_json(t, gazetteer) if t is not None else "[]"
-    return rows
-
-
 @dataclass
 class Pipeline:
     nlp: Any
@@ -75,8 +54,7 @@ class Pipeline:
         for article, doc in zip(articles, docs, strict=True):
             try:
                 toponyms = geoparse(doc, self.geocoder, self.gazetteer, self.switches)
-                found = extract_events(doc, article, toponyms, self.gazetteer, self.switches)
-                rows.extend(with_alternatives(found, toponyms, self.gazetteer))
+                rows.extend(extract_events(doc, article, toponyms, self.gazetteer, self.switches))
                 done.append(article)
             # One article's failure, whatever it is, must not take the batch down: it is named in
             # the summary and left out of the store (so a later ingest retries it), the rest goes on.

@@ -18,13 +18,17 @@ SEED_ARTICLE = REPO / "data" / "articles" / "000_8dac7f83ad45b776.txt"
 # a whole module of subprocesses, servers, crash runs or a Dask cluster.
 INTEGRATION_FIXTURES = frozenset({"nlp", "pipeline", "seed_result", "seed_events"})
 INTEGRATION_MODULES = frozenset({"test_distributed", "test_store_crash", "test_serve", "test_long_articles",
-                                 "test_cli", "test_bench_serve", "test_eval_records", "test_hostile"})
+                                 "test_cli", "test_bench_serve", "test_eval_records", "test_hostile", "test_faults"})
+# Single tests of otherwise-unit modules that start a Python of their own (to see what a fresh import loads).
+INTEGRATION_TESTS = frozenset({"test_pipeline_modules_never_import_the_web_app_libraries",
+                               "test_the_app_and_its_panels_never_import_the_pipeline"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
-        if module in INTEGRATION_MODULES or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if (module in INTEGRATION_MODULES or getattr(item, "originalname", item.name) in INTEGRATION_TESTS
+                or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.integration)
 
 

@@ -9,9 +9,16 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import GazetteerError
-from dashboard.geo.gazetteer import apply_user_additions
 from dashboard.geo.gazetteer_build import _Builder
-from dashboard.geo.imports import ADMIN1, IMPORTED, OVERRIDES, add_override, import_file, read_table
+from dashboard.geo.imports import (
+    ADMIN1,
+    IMPORTED,
+    OVERRIDES,
+    add_override,
+    apply_user_additions,
+    import_file,
+    read_table,
+)
 from dashboard.geo.toponyms import Context, Toponym, rank, resolve
 
 # Two real GeoNames rows (19 tab-separated columns) for villages the packaged data lacks.

@@ -119,3 +119,32 @@ def test_where_people_were_going_is_not_where_the_bomb_went_off(pipeline) -> Non
     ev = rows_of(pipeline, "A roadside bomb hit a bus near Saraqib on Monday. The bombing came as families waited "
                            "to travel on to Hama, the province of Tartus or Latakia.")
     assert ev[S.LOCATION].tolist() == ["Saraqib"]
+
+
+def test_a_row_carries_the_ranked_candidates_of_the_toponym_that_places_it(pipeline) -> None:
+    from dashboard.corrections import parse_alternatives
+
+    ev = rows_of(pipeline, "Rebels shelled Saraqib and Ariha on Tuesday, killing three civilians.")
+    for r in ev.to_dict("records"):
+        alts = parse_alternatives(r[S.ALTERNATIVES])
+        assert alts, r[S.LOCATION]
+        assert (alts[0].name, alts[0].geonameid) == (r[S.LOCATION], r[S.GEONAMEID]), "best first: the place chosen"
+
+
+def test_an_unlisted_site_keeps_the_candidates_the_geoparser_turned_down(pipeline) -> None:
+    from dashboard.events.sites import unlisted_sites
+    from dashboard.geo.toponym import Toponym, alternatives_json
+    from dashboard.geo.toponyms import geoparse
+
+    doc = pipeline.nlp(VILLAGES)
+    start = VILLAGES.index("Umm Tineh")
+    end = start + len("Umm Tineh")
+    somewhere = pipeline.gazetteer.country("SY")
+    assert somewhere is not None
+    rejected = Toponym(start, end, "Umm Tineh", "GPE", alternatives=((somewhere, 0.5),))
+    found = [t for t in geoparse(doc, pipeline.geocoder, pipeline.gazetteer) if (t.start, t.end) != (start, end)]
+    sites = {t.text: t for t in unlisted_sites(doc, [*found, rejected])}
+    assert sites["Umm Tineh"].place is not None and sites["Umm Tineh"].alternatives == ((somewhere, 0.5),)
+    assert '"Syria"' in alternatives_json(sites["Umm Tineh"], pipeline.gazetteer)
+    assert sites["Kafr Zeitoun"].alternatives == next(
+        (t.alternatives for t in found if t.text == "Kafr Zeitoun"), ()), "nothing invented for the other"

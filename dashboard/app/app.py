@@ -32,7 +32,7 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
         assets_folder=str(assets_dir()),
         # Everything the page needs is served from this process: no CDN, works air-gapped.
         serve_locally=True,
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # documented: None keeps the title; the stub says str
         # No compress=True (flask-compress): the served stack gzips once, outside Dash
         # (dashboard/app/serve.py: guard(gzip(Dash)), static bodies compressed once per process).
     )

@@ -10,6 +10,8 @@ selection then follows the moved marker.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dash
 import numpy as np
 import pandas as pd
@@ -21,7 +23,7 @@ from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex, rows_where
-from dashboard.app.nodes import node
+from dashboard.app.nodes import dashed, node
 from dashboard.app.place_search import picked_place, place_by_row, search_places
 from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.correction_log import corrections
@@ -87,7 +89,8 @@ def dialog_options(row: dict, query: str | None, picked: str | None = None) -> t
     """The dialog's choices: a point picked on the map ("pt:<lat>,<lon>"), the stored alternatives
     ("alt:<i>"), then the gazetteer's places called `query` ("gaz:<row>"); and the value of the place
     the event has now."""
-    options, now = choice_options(row)  # now: int (an alternative) | str (a found place) | None
+    now: int | str | None  # an alternative's index, a found place's option value, or none
+    options, now = choice_options(row)
     out = [point_option(row, picked)] if picked else []
     out += [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
     stored = {(a.name, round(a.lat, 4), round(a.lon, 4)) for a in parse_alternatives(row.get(S.ALTERNATIVES))}
@@ -144,7 +147,7 @@ def preview_text(ix: EventIndex, row: dict, place: Alternative | None, scope: st
     return f"Saving moves {n} event{'s' * (n != 1)} ({SCOPES[scope]}) to {where}.{later}"
 
 
-def log_view(root: object, can_undo: bool) -> list:
+def log_view(root: Path, can_undo: bool) -> list:
     items = corrections(root)[:LOG_SHOWN]
     if not items:
         return []
@@ -163,7 +166,7 @@ def log_view(root: object, can_undo: bool) -> list:
 
 
 def correct_fragment(can_save: bool = True) -> html.Section:
-    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **{"aria-labelledby": ids.CORRECT_TITLE},
+    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **dashed(aria_labelledby=ids.CORRECT_TITLE),
                         children=[
         html.Div(className="reader-bar", children=[
             html.H2(id=ids.CORRECT_TITLE),
@@ -178,10 +181,10 @@ def correct_fragment(can_save: bool = True) -> html.Section:
         ]),
         # Pick mode lives in the page (assets/panels.js): the next click on the map is the place.
         html.Button("Pick on the map", id=ids.CORRECT_PICK, type="button", className="button small pick-point",
-                    title="then click the map where the event happened", **{"aria-pressed": "false"}),
+                    title="then click the map where the event happened", **dashed(aria_pressed="false")),
         dcc.Store(id=ids.CORRECT_POINT),
         dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
-        html.Div(className="correct-scope", role="group", **{"aria-label": "what to correct"}, children=[
+        html.Div(className="correct-scope", role="group", **dashed(aria_label="what to correct"), children=[
             html.Span("Correct it in", className="small"),
             dcc.RadioItems(id=ids.CORRECT_SCOPE, inline=True, value="event",
                            options=[{"label": label, "value": key} for key, label in SCOPES.items()]),

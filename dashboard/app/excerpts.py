@@ -5,6 +5,7 @@ of them, and building objects cost more than computing the views."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -23,7 +24,7 @@ from dashboard.app.query import Selection, excerpt_records, format_date, split_h
 EXCERPT_LIMIT = 50
 
 
-def _count(v: object) -> int | None:
+def _count(v: Any) -> int | None:  # a table cell: pandas scalars are untyped
     return None if v is None or pd.isna(v) else int(v)
 
 
@@ -75,7 +76,7 @@ def list_offset(page: dict | None, token: str, total: int, limit: int = EXCERPT_
     """The first listed row of the chosen page, 0 when the page belongs to another list or is past the end."""
     page = page or {}
     number = parse_number(page.get("page"), int) if page.get("token") == token else None
-    offset = (number or 0) * limit
+    offset = int(number or 0) * limit
     return offset if 0 <= offset < total else 0
 
 

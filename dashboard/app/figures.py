@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ TILE_PRESETS = {
 PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
 
 
-def precision_label(value: object) -> str:
+def precision_label(value: Any) -> str:  # a table cell: pandas scalars are untyped
     return PRECISION_LABEL.get(int(value), "?") if value is not None and pd.notna(value) else "?"
 
 
@@ -215,7 +216,7 @@ def _hover(grp: pd.DataFrame) -> list[str]:
     ]
 
 
-def deaths_text(low: object, high: object) -> str:
+def deaths_text(low: Any, high: Any) -> str:
     """One toll per event, summed: "12", or "10–12" when the reports of an event disagree."""
     lo = int(low) if pd.notna(low) else 0
     hi = int(high) if pd.notna(high) else lo
@@ -258,7 +259,7 @@ def _tile_map_spec(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str 
         ))
     # Tiles open where the offline map does: on the bulk of the events, or on every place.
     shown = goto or opening
-    center, zoom = dict(lat=30, lon=30), 1.0
+    center, zoom = {"lat": 30.0, "lon": 30.0}, 1.0
     if shown is not None:
         center = dict(lon=(shown.lon0 + shown.lon1) / 2, lat=(shown.lat0 + shown.lat1) / 2)
         zoom = float(np.clip(np.log2(360 / max(shown.lon1 - shown.lon0, shown.lat1 - shown.lat0, 1e-3)), 1, 16))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import dcc, html
 
 from dashboard.app import ids
 from dashboard.app.figures import legend_title
 from dashboard.app.filters import Filters
+from dashboard.app.nodes import dashed
 from dashboard.app.panels import panel_fragments, topbar_controls
 
 CHOICE_LABELS = {ids.FILTER_TYPES: "Event type", ids.FILTER_SUBTYPES: "Sub-type", ids.FILTER_ACTORS: "Actor",
@@ -35,8 +38,14 @@ OFFLINE_MODEBAR = {"displaylogo": False, "showLink": False, "showSendToCloud": F
                    "showTips": False}
 
 
+def graph_config(**extra: object) -> Any:
+    """A graph's Plotly config: the offline mode bar and `extra`. Typed Any: Dash 4's generated
+    `Graph.Config` TypedDict does not exist in the Dash 2 releases pyproject.toml allows."""
+    return {**OFFLINE_MODEBAR, **extra}
+
+
 def filters_panel() -> html.Section:
-    return html.Section(id=ids.FILTERS_PANEL, className="filters", **{"aria-label": "Filters"}, children=[
+    return html.Section(id=ids.FILTERS_PANEL, className="filters", **dashed(aria_label="Filters"), children=[
         *[_choice(cid) for cid in ids.CHOICE_FILTERS],
         _number(ids.FILTER_MIN_FATALITIES, "Min. deaths", 1),
         _number(ids.FILTER_MIN_CONFIDENCE, "Min. confidence", 0.05, 1),
@@ -48,7 +57,7 @@ def filters_panel() -> html.Section:
         html.Div(className="field actions", children=[
             # Shown at phone width only (assets/style.css): the filters fold into a drawer there.
             html.Button("Filters ▾", id=ids.FILTERS_TOGGLE, n_clicks=0, className="button filters-toggle",
-                        **{"aria-expanded": "false", "aria-controls": ids.FILTERS_PANEL}),
+                        **dashed(aria_expanded="false", aria_controls=ids.FILTERS_PANEL)),
             html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
             html.Span(id=ids.COUNTS, className="counts-line", role="status"),
         ]),
@@ -86,7 +95,7 @@ PRESET_LABELS = {"preset-7": "7 days", "preset-30": "30 days", "preset-90": "90 
 def date_bar() -> html.Div:
     """The time window as text: typed dates (Enter or leaving the field applies them) and presets
     counted back from the last event the filters leave. A drag on the timeline writes the fields."""
-    return html.Div(className="datebar", role="group", **{"aria-label": "Time window"}, children=[
+    return html.Div(className="datebar", role="group", **dashed(aria_label="Time window"), children=[
         html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
         dcc.Input(id=ids.DATE_FROM, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
                   inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
@@ -142,8 +151,8 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
             html.Section(className="left", children=[
                 # Sizes come from assets/style.css (an inline height would beat the phone rules).
                 dcc.Graph(id=ids.MAP, className="map", responsive=True,
-                          config={**OFFLINE_MODEBAR, "scrollZoom": True, "topojsonURL": "/assets/topojson/",
-                                  "modeBarButtonsToAdd": ["select2d", "lasso2d"]}),
+                          config=graph_config(scrollZoom=True, topojsonURL="/assets/topojson/",
+                                              modeBarButtonsToAdd=["select2d", "lasso2d"])),
                 html.Div(className="placebar", children=[
                     # Every place is reachable from the keyboard here: type a name, Enter selects it.
                     html.Label(className="place-pick", children=[
@@ -158,9 +167,9 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 timeline_bar(),
                 date_bar(),
                 dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
-                          config={**OFFLINE_MODEBAR, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}),
+                          config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"])),
             ]),
-            html.Aside(id=ids.EXCERPTS, className="excerpts", **{"aria-live": "polite"}),
+            html.Aside(id=ids.EXCERPTS, className="excerpts", **dashed(aria_live="polite")),
             *panel_fragments(writes),
         ]),
     ])

@@ -8,6 +8,7 @@ lacks. Keeping them would show an empty map with no reason given.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any, Protocol
 
 from dashboard.app.engine import EventIndex
 from dashboard.app.filters import CHOICE_COLUMNS, Filters
@@ -17,13 +18,21 @@ from dashboard.app.views import MemoryViews
 PARAM_OF = {name: param for param, name in CHOICE_PARAMS.items()}
 
 
-def known_state(state: ViewState, source: object) -> tuple[ViewState, list[str]]:
+class KnownValues(Protocol):
+    """What a link's values are checked against (views.MemoryViews and views.DuckViews)."""
+
+    def values(self, name: str) -> set[str]: ...
+
+    def has_event(self, event_id: str) -> bool: ...
+
+
+def known_state(state: ViewState, source: KnownValues | EventIndex) -> tuple[ViewState, list[str]]:
     """`state` without the values this store lacks, and a note for each one dropped. `source` is the
     store's views (views.MemoryViews or DuckViews), or an EventIndex."""
-    v = MemoryViews(source) if isinstance(source, EventIndex) else source
+    v: KnownValues = MemoryViews(source) if isinstance(source, EventIndex) else source
     notes: list[str] = []
     f = state.filters
-    kept = {}
+    kept: dict[str, Any] = {}  # column -> the chosen values the store has
     for name in CHOICE_COLUMNS:
         chosen = getattr(f, name)
         if not chosen:

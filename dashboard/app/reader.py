@@ -8,6 +8,7 @@ text (Dash escapes strings), never as HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import dash
 import pandas as pd
@@ -16,7 +17,10 @@ from dash import ALL, Input, Output, State, html
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.data import StoreView
-from dashboard.app.nodes import node
+from dashboard.app.nodes import dashed, node
+
+if TYPE_CHECKING:
+    from dash import NoUpdate  # dash.no_update's type; older Dash 2 releases keep it private
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def event_label(row: dict) -> str:
 
 def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], current: str | None) -> list:
     """The reader's body: title, source line and the text with its highlights."""
-    body = []
+    body: list[Any] = []  # text and components, in reading order
     for p in pieces:
         is_current = current is not None and (current in p.place_of or current in p.excerpt_of)
         if p.place_of:
@@ -106,7 +110,7 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
 def reader_fragment() -> html.Section:
     """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
     return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
-                        **{"aria-labelledby": ids.READER_TITLE}, children=[
+                        **dashed(aria_labelledby=ids.READER_TITLE), children=[
         dash.dcc.Store(id=ids.READER_STATE, data=None),
         html.Div(className="reader-bar", children=[
             html.Span("Read in context", className="reader-kicker"),
@@ -151,7 +155,7 @@ function(children, hidden) {
 """
 
 
-def clicked_event_selection(view: StoreView, current: dict | None) -> dict:
+def clicked_event_selection(view: StoreView, current: dict | None) -> dict | NoUpdate:
     """The selection after a click on a pattern-matched button whose index is an event id (a reader
     highlight, an excerpt's "Other places"): that event and its place. New buttons also fire their
     callback (n_clicks None): only a real click selects."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
@@ -16,6 +18,8 @@ import plotly.graph_objects as go
 
 from dashboard.app.filters import Filters, parse_number
 from dashboard.app.query import MEASURES, Selection
+
+T = TypeVar("T")
 
 SIZE_BY = ("n_events", "fatalities")
 
@@ -82,7 +86,7 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
     qs = parse_qs(query.lstrip("?"), keep_blank_values=False)
     notes = [f"{_shown(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS]
 
-    def one(param: str, check: Callable[[str], object], problem: str) -> object:
+    def one(param: str, check: Callable[[str], T | None], problem: str) -> T | None:
         values = qs.get(param)
         if not values:
             return None
@@ -102,7 +106,7 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
     size_by = one("size", lambda v: v if v in SIZE_BY else None, f"not one of {', '.join(SIZE_BY)}")
     view = {}
     for k, (lo, hi) in VIEW_BOUNDS.items():
-        value = one(k, lambda v, lo=lo, hi=hi: _bounded(v, float, lo, hi), f"not a number from {lo:g} to {hi:g}")
+        value = one(k, partial(_bounded, kind=float, lo=lo, hi=hi), f"not a number from {lo:g} to {hi:g}")
         if value is not None:
             view[k] = value
     filters = Filters.from_dict({
@@ -110,7 +114,7 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
         "min_fatalities": minf, "min_confidence": minc, "text": (qs.get("q") or [""])[-1],
         "precise_only": (qs.get("towns") or [""])[-1] in ("1", "true", "on"),
     })
-    selection = Selection(start, end, (qs.get("place") or [None])[-1], (qs.get("event") or [None])[-1])
+    selection = Selection(start, end, _last(qs, "place"), _last(qs, "event"))
     state = ViewState(filters, selection, clean_view(view), measure or "events", size_by or "n_events")
     return state, notes
 
@@ -128,6 +132,12 @@ def _shown(value: str, limit: int = 40) -> str:
     """A parameter as the note quotes it: short, one line (it is shown as text, never as markup)."""
     value = " ".join(str(value).split())
     return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def _last(qs: dict[str, list[str]], param: str) -> str | None:
+    """The last value given for a parameter (a link edited by hand may repeat one)."""
+    values = qs.get(param)
+    return values[-1] if values else None
 
 
 def _bounded(value: str, kind: type, lo: float, hi: float) -> int | float | None:

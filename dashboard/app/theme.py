@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from dashboard.app import ids
+from dashboard.app.nodes import dashed
 
 THEMES = ("light", "dark")
 
@@ -34,7 +35,7 @@ def theme_fragment() -> html.Div:
     return html.Div(className="theme-box", children=[
         dcc.Store(id=ids.THEME, storage_type="local"),
         html.Button("☾ Dark", id=ids.THEME_TOGGLE, n_clicks=0, className="button",
-                    title="switch between the light and dark themes", **{"aria-pressed": "false"}),
+                    title="switch between the light and dark themes", **dashed(aria_pressed="false")),
     ])
 
 

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import dash
@@ -25,6 +26,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
+from dashboard.app.nodes import dashed
 from dashboard.app.upload_review import REVIEW, decision, discard, expired_view, keep, review_view, sweep_reviews
 from dashboard.errors import ConflictMapError
 from dashboard.ingest.readers import SUFFIXES
@@ -121,8 +123,9 @@ def ingest_command(store_root: Path, job_dir: Path, files: list[Path], meta: dic
     """The worker process that runs the ingest use case (dashboard/ingest/worker.py), not the CLI, into
     the job's review store (upload_review), not `store_root`, which only "Store" adds to; `meta` is
     what the user gave for every file (outlet, link, publication date)."""
+    meta = meta or {}
     given = [arg for key, flag in (("source", "--source"), ("url", "--url"), ("published", "--published"))
-             if (meta or {}).get(key) for arg in (flag, str(meta[key]))]
+             if meta.get(key) for arg in (flag, str(meta[key]))]
     return [sys.executable, "-m", "dashboard.ingest.worker", *given, str(job_dir / REVIEW),
             str(job_dir / STATUS_FILE), *map(str, files)]
 
@@ -240,7 +243,7 @@ def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None)
 
 def meta_fields() -> html.Details:
     """Outlet, link and publication date for the next upload (folded under the drop zone)."""
-    def field(cid: str, label: str, **kw: object) -> html.Label:
+    def field(cid: str, label: str, **kw: Any) -> html.Label:
         return html.Label([html.Span(label, className="small"),
                            dcc.Input(id=cid, type="text", value="", autoComplete="off", **kw)])
 
@@ -270,7 +273,7 @@ def upload_fragment(hidden: bool = False) -> html.Div:
 def status_fragment() -> html.Section:
     return html.Section(id=ids.UPLOAD_STATUS, className="upload-status", hidden=True, children=[
         html.Button("✕", id=ids.UPLOAD_DISMISS, n_clicks=0, className="button small dismiss",
-                    title="hide the upload report", **{"aria-label": "hide the upload report"}),
+                    title="hide the upload report", **dashed(aria_label="hide the upload report")),
         html.Div(id=ids.UPLOAD_STATUS_BODY, role="status"),
     ])
 

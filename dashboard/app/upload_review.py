@@ -19,6 +19,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import schema as S
+from dashboard.app.nodes import dashed
 from dashboard.app.query import format_date
 from dashboard.ingest.article import Article
 from dashboard.store import EventsStore
@@ -146,16 +147,18 @@ def review_view(job_dir: Path, known: set[str]) -> list:
     items = []
     for r in events.head(REVIEW_SHOWN).to_dict("records"):
         deaths = r.get(S.FATALITIES)
+        toll: list[str | html.Span] = [" · ", html.Span(f"{int(deaths)} killed", className="deaths")] \
+            if pd.notna(deaths) else []
         items.append(html.Li([
             html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"), " · ",
             html.Span(r.get(S.SUB_EVENT_TYPE) or r.get(S.EVENT_TYPE) or "event"), " · ",
             html.Span(str(r.get(S.LOCATION) or r.get(S.TOPONYM) or "no place")),
-            *([" · ", html.Span(f"{int(deaths)} killed", className="deaths")] if pd.notna(deaths) else []),
+            *toll,
             html.Blockquote(str(r.get(S.EXCERPT) or ""), className="sentence"),
         ]))
     more = [html.P(f"…and {len(events) - REVIEW_SHOWN} more.", className="hint")] if len(events) > REVIEW_SHOWN else []
     return [html.Strong(head, className="upload-review-head"), html.Ul(items, className="upload-review"), *more,
             html.Div([html.Button("Store these events", type="button", className="button",
-                                  **{"data-upload": "keep"}),
-                      html.Button("Discard", type="button", className="button", **{"data-upload": "discard"})],
+                                  **dashed(data_upload="keep")),
+                      html.Button("Discard", type="button", className="button", **dashed(data_upload="discard"))],
                      className="actions")]

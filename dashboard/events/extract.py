@@ -27,6 +27,7 @@ from dashboard.events.sites import coordinated, under_away, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.structure import put_in
+from dashboard.geo.toponym import alternatives_json
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form, doc_text, sent_ents, token_at
@@ -965,6 +966,7 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
                 S.COUNTRY_CODE: p.country_code,
                 S.ADMIN1: p.admin1,
                 S.GEO_PRECISION: p.precision,
+                S.ALTERNATIVES: alternatives_json(t, gazetteer),  # its ranked candidates, best first
                 # A toll given for several sites together belongs to none of them.
                 S.FATALITIES: killed.value if killed and not split else None,
                 S.FATALITIES_TEXT: killed.phrase if killed else "",

@@ -168,6 +168,8 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
     text = doc.text
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
+    # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
+    turned_down = {(t.start, t.end): t.alternatives for t in toponyms}
     actor_spans = [(m.start, m.end) for m in find_mentions(text)]
     out: list[Toponym] = []
     spelt: dict[str, str] = {}
@@ -214,7 +216,8 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
             # keeps the name it was first given.
             key = skeleton(fold(name)) or fold(name)
             name = spelt.setdefault(key, name)
-            out.append(Toponym(start, end, text[start:end], "SITE", place=unlisted_place(name, where.place)))
+            out.append(Toponym(start, end, text[start:end], "SITE", place=unlisted_place(name, where.place),
+                               alternatives=turned_down.get((start, end), ())))
         if known:
             finest = _anchor(sent, known, None)
             previous = finest or previous

@@ -22,13 +22,13 @@ import numpy as np
 
 from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
+from dashboard.wordlists import table
 
 INDEX_VERSION = 9
 
-# geo_precision values (schema): 1 town, 2 district, 3 province, 4 country or wider.
-PRECISION_BY_CODE = {"PCLI": 4, "CONT": 4, "RGN": 4, "OCN": 4, "SEA": 4, "GULF": 4, "ADM1": 3,
-                     "ADM2": 2, "MTS": 3, "STM": 3, "LK": 2, "STRT": 2, "CNL": 2, "MT": 1,
-                     "ISL": 1, "ISLS": 3, "SHOL": 2, "DSRT": 3}
+# The name tables (why each exists is written above it in data/tables.toml).
+TABLES = Path(__file__).with_name("data") / "tables.toml"
+PRECISION_BY_CODE: dict[str, int] = table(TABLES, "precision_by_code")
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,7 @@ def unlisted_place(name: str, anchor: Place) -> Place:
                  admin1=anchor.admin1, admin2=anchor.admin2, population=0)
 
 
-_TRANS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
-                        "’": "", "'": "", "`": "", "ʿ": "", "ʾ": "", "‘": "", "-": " ", ".": "",
-                        "‐": " ", "–": " ", ",": " "})
+_TRANS = str.maketrans(table(TABLES, "fold"))
 
 
 @functools.lru_cache(maxsize=262_144)
@@ -133,12 +131,7 @@ def variants(key: str) -> list[str]:
     return out
 
 
-# Press spelling -> GeoNames spelling of words that open or make up Arabic place names (a spring,
-# a hill, a monastery, a house, a village, a mountain, a sheikh, a quarter). The skeleton (`skeleton`) catches
-# longer names spelt either way; these words leave names too short for it ("ras ain" is 3 letters).
-NAME_WORDS = {"ain": "ayn", "ein": "ayn", "tal": "tall", "tel": "tall", "tell": "tall", "deir": "dayr",
-              "beit": "bayt", "kfar": "kafr", "jebel": "jabal", "jabel": "jabal", "sheikh": "shaykh",
-              "sheikhoun": "shaykhun", "hai": "hayy", "hay": "hayy"}
+NAME_WORDS: dict[str, str] = table(TABLES, "name_words")  # press spelling -> GeoNames spelling
 
 
 class Gazetteer:
@@ -268,47 +261,11 @@ def _sources_stamp() -> str:
     import hashlib
 
     h = hashlib.sha1(str(INDEX_VERSION).encode())
-    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv", "region_aliases.tsv"):
+    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv", "region_aliases.tsv",
+                 "tables.toml"):
         p = Path(__file__).with_name("data") / name
         h.update(p.read_bytes() if p.exists() else b"-")
     return h.hexdigest()[:16]
-
-
-def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazetteer:
-    """Add imported GeoNames places and the user's corrections (which outrank everything)."""
-    from dashboard.geo.imports import ADMIN1, IMPORTED, OVERRIDES, gazetteer_dir, read_table
-
-    folder = folder or gazetteer_dir()
-    admin1 = {r["code"]: r for r in read_table(folder / ADMIN1)}
-    for r in admin1.values():
-        cc = r["code"].split(".")[0]
-        place = gaz.admin1_place(cc, r["name"])
-        if place is not None and r["geonameid"].isdigit():
-            gaz.cols["geonameid"][place.idx] = int(r["geonameid"])
-    known_ids = {int(g): i for i, g in enumerate(gaz.cols["geonameid"]) if int(g) > 0}
-    for r in read_table(folder / IMPORTED):
-        gid = int(r["geonameid"])
-        if gid in known_ids:
-            # GeoNames' own point for a place the packages know by another source's centroid
-            # (countries and provinces come from countrystatecity): the dump is the reference.
-            i = known_ids[gid]
-            gaz.cols["latitude"][i], gaz.cols["longitude"][i] = float(r["latitude"]), float(r["longitude"])
-            continue
-        a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
-        gaz.add(Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),
-                      longitude=float(r["longitude"]), feature_class=r["feature_class"],
-                      feature_code=r["feature_code"], country_code=r["country_code"], admin1=a1, admin2="",
-                      population=int(r["population"] or 0)),
-                aliases=[a for a in r["alternatenames"].split("|") if a])
-    for r in read_table(folder / OVERRIDES):
-        code = r.get("feature_code") or "PPL"
-        given_id = (r.get("geonameid") or "").strip()
-        place = gaz.add(Place(idx=-1, geonameid=int(given_id) if given_id.isdigit() else None, name=r["name"],
-                              latitude=float(r["latitude"]), longitude=float(r["longitude"]),
-                              feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
-                              country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0))
-        gaz.overrides.add(place.idx)
-    return gaz
 
 
 def _read_pickle(path: Path) -> Gazetteer | None:
@@ -342,7 +299,7 @@ def load_gazetteer(cache: Path | None = None, user_dir: Path | None = None) -> G
     The packaged data's index and the one with the user's imports and corrections are cached
     apart, so a correction costs a re-application, not a rebuild from the packages.
     """
-    from dashboard.geo.imports import gazetteer_dir, stamp
+    from dashboard.geo.imports import apply_user_additions, gazetteer_dir, stamp
 
     cache = Path(cache or cache_dir())
     user_dir = user_dir or gazetteer_dir()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.errors import GazetteerError
+from dashboard.geo.gazetteer import Gazetteer, Place
 from dashboard.overrides import (  # noqa: F401 (re-exported: the override table lives where the app may import it)
     OVERRIDE_COLUMNS,
     OVERRIDES,
@@ -127,3 +128,45 @@ def stamp(folder: Path | None = None) -> str:
         if p.exists():
             parts.append(f"{name}:{p.stat().st_size}.{p.stat().st_mtime_ns}")
     return "|".join(parts)
+
+
+def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazetteer:
+    """Add imported GeoNames places and the user's corrections (which outrank everything)."""
+    folder = folder or gazetteer_dir()
+    admin1 = {r["code"]: r for r in read_table(folder / ADMIN1)}
+    for r in admin1.values():
+        cc = r["code"].split(".")[0]
+        place = gaz.admin1_place(cc, r["name"])
+        if place is not None and r["geonameid"].isdigit():
+            gaz.cols["geonameid"][place.idx] = int(r["geonameid"])
+    known_ids = {int(g): i for i, g in enumerate(gaz.cols["geonameid"]) if int(g) > 0}
+    for r in read_table(folder / IMPORTED):
+        gid = int(r["geonameid"])
+        if gid in known_ids:
+            # GeoNames' own point for a place the packages know by another source's centroid
+            # (countries and provinces come from countrystatecity): the dump is the reference.
+            i = known_ids[gid]
+            gaz.cols["latitude"][i], gaz.cols["longitude"][i] = float(r["latitude"]), float(r["longitude"])
+            continue
+        a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
+        gaz.add(_imported_place(r, gid, a1), aliases=[a for a in r["alternatenames"].split("|") if a])
+    for r in read_table(folder / OVERRIDES):
+        gaz.overrides.add(gaz.add(_override_place(r)).idx)
+    return gaz
+
+
+def _imported_place(r: dict[str, str], gid: int, admin1: str) -> Place:
+    """A place of the user's GeoNames dump (a row of imported.tsv), not yet in the gazetteer."""
+    return Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),
+                 longitude=float(r["longitude"]), feature_class=r["feature_class"], feature_code=r["feature_code"],
+                 country_code=r["country_code"], admin1=admin1, admin2="", population=int(r["population"] or 0))
+
+
+def _override_place(r: dict[str, str]) -> Place:
+    """A place the user added or corrected (a row of overrides.tsv)."""
+    code = r.get("feature_code") or "PPL"
+    given_id = (r.get("geonameid") or "").strip()
+    return Place(idx=-1, geonameid=int(given_id) if given_id.isdigit() else None, name=r["name"],
+                 latitude=float(r["latitude"]), longitude=float(r["longitude"]),
+                 feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
+                 country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0)

@@ -13,42 +13,22 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-# Nouns for kinds of settlement and area: "X village", "the village of X".
-SITE_WORDS = {"village", "villages", "town", "city", "district", "neighbourhood", "neighborhood", "area", "camp",
-              "commune", "sub-district", "subdistrict", "province", "governorate", "suburb", "quarter", "county",
-              "municipality", "locality", "settlement", "hamlet", "township", "countryside", "outskirts",
-              "region", "valley", "plain", "mountains", "hills", "farms", "outpost", "enclave", "island",
-              "peninsula", "border", "crossing", "refugee", "community", "stronghold", "capital", "market",
-              "square", "bazaar", "hill", "forest", "forests", "strip", "peak", "airport", "airbase", "airstrip",
-              "base", "plant", "depot", "museum", "academy", "complex", "project", "hilltop", "mountaintop",
-              "mountain", "mount", "heights", "airfield", "dam", "port", "slum", "gorge", "field", "fields",
-              "hospital", "perimeter", "slope", "siege"}
+from dashboard.wordlists import word_set
+
+# The word lists; why each exists is written above it in words.toml.
+WORDS = Path(__file__).with_name("words.toml")
+SITE_WORDS = word_set(WORDS, "site_words")
+LOCATIVE_PREPS = word_set(WORDS, "locative_preps")
+ATTACK_WORDS = word_set(WORDS, "attack_words")
+GROUND_VERBS = word_set(WORDS, "ground_verbs")
+ATTACK_VERBS = word_set(WORDS, "attack_verbs")
+CONNECTORS = word_set(WORDS, "connectors")
 # Words between a name and the kind-of-place noun of its apposition: ", a popular West Bank
 # shopping town", ", an IRA stronghold".
 APPOSITION_MAX = 5
-# Prepositions that put an action in a place. "from" and "to" name origins and destinations of
-# movements and are left out: a person "from Sunameen" is not an event's site.
-LOCATIVE_PREPS = {"in", "at", "near", "outside", "inside", "around", "into", "toward", "towards", "across",
-                  "throughout", "within", "nearby"}
-# Attacks and the verbs of taking ground: "an assault on Souran", "stormed Gidan Gambo".
-ATTACK_WORDS = {"attack", "attacks", "assault", "assaults", "offensive", "strike", "strikes", "airstrike",
-                "airstrikes", "raid", "raids", "bombardment", "shelling", "advance", "push", "counteroffensive",
-                "counter-offensive", "incursion", "siege"}
-# Verbs whose object is ground, whatever the model tags it: one storms, shells or retakes a place,
-# not a person ("stormed Gidan Gambo" PERSON).
-GROUND_VERBS = {"storm", "stormed", "storming", "overran", "overrun", "besiege", "besieged", "shell", "shelled",
-                "shelling", "bombard", "bombarded", "liberate", "liberated", "liberating", "recapture", "recaptured",
-                "retake", "retook", "retaken", "enter", "entered", "entering", "invade", "invaded", "occupy",
-                "occupied", "encircle", "encircled"}
-# Verbs of attack or capture whose object may as well be a person, a group or a trophy
-# ("attacked Abu Hamid", "captured Leyva", "captured the Pulitzer").
-ATTACK_VERBS = {"capture", "captured", "capturing", "attack", "attacked", "attacking", "raid", "raided", "target",
-                "targeted", "targeting", "bomb", "bombed", "hit", "hitting", "struck", "surround", "surrounded"}
-# Lower-case particles inside Arabic, Romance and other names ("Rasm al-Abed", "Ras el Ain").
-CONNECTORS = {"al", "el", "ad", "ar", "as", "ash", "an", "az", "at", "ul", "de", "del", "da", "di", "du", "la",
-              "le", "bin", "ibn", "abu", "bani", "beni", "'s"}
 # Labels the small model gets right often enough to rule a word out; its ORG, PERSON, NORP and
 # WORK_OF_ART tags on small towns are often wrong ("Allok village" NORP, "in Thessaloniki" WORK_OF_ART).
 NON_PLACE_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "LAW"}
@@ -173,19 +153,11 @@ def _apposition_site(doc: Any, i: int, j: int) -> bool:
     return site is not None and _is_site(site) and site.pos_ == "NOUN"
 
 
-# Words that may stand between a locative preposition and the name: "in downtown Calais", "in
-# central Baghdad", "near neighbouring Kut".
-PREP_MODIFIERS = {"downtown", "central", "northern", "southern", "eastern", "western", "northeastern",
-                  "northwestern", "southeastern", "southwestern", "north-eastern", "north-western", "south-eastern",
-                  "south-western", "nearby", "neighbouring", "neighboring", "rural", "greater", "suburban", "besieged",
-                  "rebel-held", "government-held", "regime-held"}
-DIRECTIONS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
-              "north-west", "south-east", "south-west"}
-DISTANCE_UNITS = {"km", "kms", "kilometres", "kilometers", "kilometre", "kilometer", "miles", "mile", "mi",
-                  "metres", "meters", "m", "yards", "hours", "hour", "minutes"}
-# Relative positions: "northeast of Karmah", "11 km of Menbeij", "20 miles from Kut".
-RELATIVE_WORDS = DIRECTIONS | DISTANCE_UNITS | {"outskirts", "vicinity", "edge", "edges", "heart", "centre", "center",
-                                                "environs"}
+# Words between a locative preposition and the name, and relative positions (words.toml).
+PREP_MODIFIERS = word_set(WORDS, "prep_modifiers")
+DIRECTIONS = word_set(WORDS, "directions")
+DISTANCE_UNITS = word_set(WORDS, "distance_units")
+RELATIVE_WORDS = DIRECTIONS | DISTANCE_UNITS | word_set(WORDS, "position_words")
 
 
 def _prep_before(doc: Any, i: int) -> bool:

@@ -7,8 +7,12 @@ does a longer name hold). Imports nothing else of the geoparser, so the modules 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, variants, without_article
+from dashboard.wordlists import word_set
+
+WORDS = Path(__file__).with_name("words.toml")
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 
@@ -20,38 +24,13 @@ MAYBE_LABELS = {"ORG", "NORP", "PERSON", "LANGUAGE"}  # the small model tags "Al
 EMBEDDING_LABELS = {"ORG", "FAC"}
 
 
-SPEECH_VERBS = {"say", "said", "says", "tell", "told", "tells", "add", "added", "adds", "express",
-                "expressed", "note", "noted", "stress", "stressed", "warn", "warned", "claim", "claimed"}
-
-
-# Nouns after a demonym that make it stand for the country (its forces, state or officials).
-STATE_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldiers", "soldier", "officials",
-               "official", "government", "authorities", "jets", "warplanes", "planes", "aircraft", "police",
-               "ministry", "minister", "president", "convoy", "border", "navy", "air", "regime", "militia",
-               "militias", "drones", "drone", "artillery", "tanks", "side", "state", "counterpart", "delegation",
-               "intelligence", "embassy", "diplomats", "diplomat", "parliament", "foreign", "defense", "defence",
-               "army's", "gendarmerie", "coast", "leader", "leaders", "spokesman", "spokeswoman", "administration"}
-
-
-COMPASS_WORDS = {"western", "eastern", "northern", "southern", "central", "west", "east", "north", "south",
-                 "northwest", "northeast", "southwest", "southeast"}
-
-
-# Words that name a kind of building or institution; a town may bear one as its name
-# ("University", Florida) but inside a longer name it is the kind, not the place.
-FACILITY_WORDS = {"university", "college", "school", "hospital", "church", "cathedral", "museum", "gallery", "park",
-                  "street", "avenue", "road", "airport", "station", "centre", "center", "hotel", "court", "square",
-                  "city", "academy", "institute", "library", "stadium", "bridge", "market", "village", "tower"}
-
-
-# Generic words that are never a place's name on their own, whatever village bears them.
-GENERIC_WORDS = FACILITY_WORDS | {"river", "hills", "hill", "valley", "delta", "lake", "bay", "island", "coast",
-                                  "republic", "union", "state", "county", "district", "region", "province", "north",
-                                  "south", "east", "west", "centre", "central", "capitol", "congress", "parliament"}
-
-
-ADMIN_WORDS = {"province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
-               "countryside", "provinces", "regions", "governorates"}
+# The word lists; why each exists is written above it in words.toml.
+SPEECH_VERBS = word_set(WORDS, "speech_verbs")
+STATE_NOUNS = word_set(WORDS, "state_nouns")
+COMPASS_WORDS = word_set(WORDS, "compass_words")
+FACILITY_WORDS = word_set(WORDS, "facility_words")
+GENERIC_WORDS = FACILITY_WORDS | word_set(WORDS, "generic_words")
+ADMIN_WORDS = word_set(WORDS, "admin_words")
 
 
 WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}

@@ -1,12 +1,13 @@
 """The record that travels from recognition to the event extractor: a place name in the text and the
-place it resolved to.
+place it resolved to, with its ranked alternatives (which the event row carries as JSON).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from dashboard.geo.gazetteer import Place
+from dashboard.geo.gazetteer import Gazetteer, Place
 
 
 @dataclass(frozen=True)
@@ -33,3 +34,14 @@ class Toponym:
     @property
     def resolved(self) -> bool:
         return self.place is not None
+
+
+def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
+    """The toponym's ranked candidates as the events table's `alternatives` column, best first."""
+    return json.dumps([
+        {"name": p.name, "lat": round(p.latitude, 5), "lon": round(p.longitude, 5), "geonameid": p.geonameid,
+         "feature_code": p.feature_code, "country_code": p.country_code,
+         "country": gazetteer.country_name(p.country_code) if p.country_code else "", "admin1": p.admin1,
+         "geo_precision": p.precision, "score": round(float(score), 3)}
+        for p, score in toponym.alternatives if p is not None
+    ], ensure_ascii=False)

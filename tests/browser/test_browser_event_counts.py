@@ -21,7 +21,8 @@ ARTICLES = [
     {"id": "a", "title": "Checkpoint attack", "date": "2021-05-03", "source": "Outlet A",
      "text": "Daesh militants attacked an army checkpoint in Raqqa on Monday, killing 10 soldiers, officials said."},
     {"id": "b", "title": "Soldiers killed", "date": "2021-05-03", "source": "Outlet B",
-     "text": "Islamic State fighters attacked a checkpoint in Raqqa on Monday and killed 12 soldiers, a monitor said."},
+     "text": "Islamic State fighters attacked a checkpoint in Raqqa on Monday and killed 12 soldiers, "
+             "a monitor said."},
     {"id": "c", "title": "Convoy ambushed", "date": "2021-05-04", "source": "Outlet C",
      "text": "IS gunmen ambushed a military convoy near Deir ez-Zor on Tuesday, the army said."},
 ]

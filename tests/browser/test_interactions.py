@@ -291,7 +291,8 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
         wait_until(dash_duo, lambda: page_query(dash_duo).get("event") == [other["event_id"]],
                    "selecting an excerpt did not reach the URL")
         wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-            "const s = document.querySelector('#excerpts .excerpt.selected .sentence'); return s && s.textContent;")
+            "const s = document.querySelector('#excerpts .excerpt.selected .sentence');"
+            " return s && s.textContent;")
             == other["excerpt"], "the selected excerpt is not marked")
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
 
