@@ -202,31 +202,41 @@ def _place_is(key: str, params: list) -> str:
     return "(location = ? AND lat_i = ? AND lon_i = ?)"
 
 
-def counted(cond: str, params: list, cols: tuple[str, ...]) -> tuple[str, list]:
-    """SQL (and its parameters) of the rows that count as events among those matching `cond`: every
-    lone report, and of each event reported more than once the report with the smallest event_id
-    (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and the event's `low` and
-    `high` death counts (over all its reports, filtered or not; 0 when none is given)."""
+def counted(cond: str, params: list, cols: tuple[str, ...], source: str = "events") -> tuple[str, list]:
+    """SQL (and its parameters) of the rows that count as events among those of `source` matching
+    `cond`: every lone report, and of each event reported more than once the report with the
+    smallest event_id (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and
+    the event's `low` and `high` death counts (over all its reports, filtered or not; 0 when none is
+    given)."""
     own = "".join(f"{c}, " for c in cols)
-    lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM events " \
+    lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM {source} " \
            f"WHERE lone AND ({cond})"
     # A struct, as arg_min skips a NULL argument (an undated report would lose its date's NULL).
     fields = ", ".join(f"'{c}': {c}" for c in cols)
     pick = f", arg_min({{{fields}}}, event_id) AS r" if cols else ""
     shared = (f"SELECT {''.join(f'c.r.{c} AS {c}, ' for c in cols)}coalesce(t.low, 0) AS low, "
-              f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM events "
+              f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM {source} "
               f"WHERE NOT lone AND ({cond}) GROUP BY cluster_id) c JOIN tolls t USING (cluster_id)")
     return f"({lone} UNION ALL {shared})", [*params, *params]
+
+
+def matching(cond: str, cols: tuple[str, ...]) -> str:
+    """A CTE `m` of the matching rows' `cols` (and what `counted` reads), materialised: the events'
+    files are scanned once per answer, where the rows, the lone reports and the shared ones each
+    read them again (three scans of a million rows for one map)."""
+    need = dict.fromkeys((*cols, "lone", "event_id", "cluster_id", "fatalities"))
+    return f"m AS MATERIALIZED (SELECT {', '.join(need)} FROM events WHERE {cond})"
 
 
 def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
     """(events, places, deaths low, deaths high): what engine.selection_figures counts. An event
     reported by several articles counts once, with the lowest and highest toll its reports give."""
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ())
-    row = db.query(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE {cond} GROUP BY location, lat_i, "
+    events, _ = counted("true", [], (), "m")
+    row = db.query(f"WITH {matching(cond, ('location', 'lat_i', 'lon_i'))} "
+                   f"SELECT (SELECT count(*) FROM (SELECT 1 FROM m GROUP BY location, lat_i, "
                    f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
-                   f"FROM {events}", [*params, *ev_params]).iloc[0]
+                   f"FROM {events}", params).iloc[0]
     if not row["n"]:
         return 0, 0, 0, 0
     return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"])
@@ -243,14 +253,17 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
     with the low and high toll), and over its reports the span of dates, the finest precision and
     the main type (the most frequent; a tie goes to the type name first in alphabetical order)."""
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ("location", "lat_i", "lon_i"))
+    events, _ = counted("true", [], ("location", "lat_i", "lon_i"), "m")
     key = _KEY_OF.format(loc="p.location", lat="p.lat_i", lon="p.lon_i")
     same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM e.{c}" for c in ("location", "lat_i", "lon_i"))
+    cols = ("location", "lat_i", "lon_i", "event_type", "latitude", "longitude", "country", "geo_precision",
+            "event_date")
     return db.query(f"""
-        WITH t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
+        WITH {matching(cond, cols)},
+        t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
                           any_value(longitude) AS longitude, any_value(country) AS country,
                           max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last
-                   FROM events WHERE {cond} GROUP BY ALL),
+                   FROM m GROUP BY ALL),
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision,
                      first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
@@ -264,7 +277,7 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
                coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
                greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type, p.type_mix,
                p.first, p.last
-        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", [*params, *ev_params])
+        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", params)
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
@@ -321,14 +334,16 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
     sums per day (and per period start), the few resulting rows are binned and spread here with the
     engine's code."""
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ("event_date", "date_precision", "event_type"))
+    cols = ("event_date", "date_precision", "event_type")
+    events, _ = counted("true", [], cols, "m")
     value = "low::DOUBLE" if measure == "deaths" else "1.0"
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
     rows = db.query(f"""
+        WITH {matching(cond, cols)}
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value}) AS v
         FROM {events} WHERE event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL ORDER BY start, kind, type""", ev_params)
+        GROUP BY ALL ORDER BY start, kind, type""", params)
     return series_from_days(rows, unit)
 
 
