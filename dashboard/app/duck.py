@@ -37,6 +37,8 @@ PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latit
                                lon=_TENTHOUSANDTHS.format("longitude"))
 
 _TOLLS = re.compile(r"\btolls\b")
+# The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
+PLACE_FILTERED = ("country", "admin1", "geo_precision", "location", "latitude", "longitude")
 SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
              "boolean": "BOOLEAN"}
 
@@ -55,6 +57,7 @@ class DuckEngine:
         self._generation = -1
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
         self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
+        self._same_place = False  # of generation self._tolls: see clusters_share_place
 
     def _events_sql(self, m: dict) -> str:
         return events_sql(*self.store.files(m))
@@ -109,9 +112,14 @@ class DuckEngine:
         needs it (one scan of four columns: with a rollup, the unfiltered views never do)."""
         # A table per generation, the view pointing at it: a query still running on the previous
         # generation keeps its table until the next change.
+        # With it, whether each event's reports share every column of their place (the same scan).
+        same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
         self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
-                          "max(fatalities) AS high FROM events WHERE NOT lone GROUP BY cluster_id")
-        self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT * FROM tolls_{gen}")
+                          f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
+                          "GROUP BY cluster_id")
+        self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
+        self._same_place = bool(self._con.execute(
+            f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone()[0])
         self._tolls = gen
         self._drop_old("tolls_", gen)
 
@@ -122,6 +130,14 @@ class DuckEngine:
                                          [prefix]).fetchall():
             if not any(name == k or name.startswith(k + "_") for k in keep):
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def clusters_share_place(self) -> bool:
+        """Whether every event told by several reports has one value of each PLACE_FILTERED column
+        over them (the merge clusters reports at one place key): a filter on those columns then
+        keeps or drops whole events, and the rollup answers it (duck_rollup). Checked per
+        generation, with the tolls table (one scan of the events)."""
+        self.cursor(tolls=True)
+        return self._same_place
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls

@@ -182,10 +182,12 @@ class DuckViews:
         return out
 
     def _rolled(self, f: Filters) -> bool:
-        return self.rollup and DR.answers(f)
+        """Whether the rollup answers with these filters: none, or place filters when the events'
+        reports share their place (duck_rollup)."""
+        return self.rollup and (DR.answers(f) or (DR.by_place(f) and self.db.clusters_share_place()))
 
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        return self._remembered(("extent", f), lambda: DR.date_extent(self.db) if self._rolled(f) else
+        return self._remembered(("extent", f), lambda: DR.date_extent(self.db, f) if self._rolled(f) else
                                 D.date_extent(self.db, f))
 
     def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -197,7 +199,7 @@ class DuckViews:
         shown = around(sel)
 
         def series(s: Selection) -> pd.DataFrame:
-            got = DR.timeline_series(self.db, s, unit, measure) if self._rolled(f) else None
+            got = DR.timeline_series(self.db, s, unit, measure, f) if self._rolled(f) else None
             return D.timeline_series(self.db, f, s, unit, measure) if got is None else got
 
         if not sel.place:
@@ -208,7 +210,7 @@ class DuckViews:
         return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
-        df = DR.places_summary(self.db, sel) if self._rolled(f) else \
+        df = DR.places_summary(self.db, sel, f) if self._rolled(f) else \
             D.places_summary(self.db, f, Selection(sel.start, sel.end))
         return df.astype({S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64",
                           "fatalities_high": "int64"}).assign(
@@ -226,7 +228,7 @@ class DuckViews:
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
         def newest() -> pd.DataFrame:
-            since = DR.newest_since(self.db, sel, limit) if self._rolled(f) else None
+            since = DR.newest_since(self.db, sel, limit, f) if self._rolled(f) else None
             return D.newest_rows(self.db, f, sel, limit, since)
 
         return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit), newest)
