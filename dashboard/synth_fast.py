@@ -95,7 +95,8 @@ def _draws(arts: pd.DataFrame, first_article: int, first_row: int, places: Y.Pla
         "row": first_row + np.arange(n), "art": first_article + art, "town": town, "region": region, "place": place,
         "pub_day": pub_day, "day": pub_day - np.minimum(rng.geometric(0.6, n) - 1, 6), "prec_u": rng.random(n),
         "kind": kind,
-        "toll": np.where(violent & (rng.random(n) < 0.5), np.floor(rng.lognormal(0.8, 1.1, n)).astype(np.int64) + 1, -1),
+        "toll": np.where(violent & (rng.random(n) < 0.5),
+                         np.floor(rng.lognormal(0.8, 1.1, n)).astype(np.int64) + 1, -1),
         "injured": np.where(violent & (rng.random(n) < 0.2), rng.integers(1, 40, n), -1),
         "displaced": np.where(displacement, rng.integers(50, 20_000, n), -1),
         "src_u": rng.random(n), "future_u": rng.random(n), "confidence": np.round(rng.uniform(0.4, 0.95, n), 2),
@@ -223,8 +224,8 @@ def _write_years(con: duckdb.DuckDBPyConnection, root: Path, stage: Path, gen: i
     # A column the schema has and this module does not fill (added since) is written empty, as a
     # store written before it existed reads.
     cols = ", ".join(merged.get(c, f"r.{c}" if c in staged else f"NULL AS {c}") for c in S.NAMES)
-    con.execute(f"""CREATE OR REPLACE VIEW merged AS SELECT {cols}, coalesce(strftime(r.event_date, '%Y'), '{F.UNDATED}') AS p
-                    FROM read_parquet('{stage}/rows-*.parquet') r JOIN clusters c USING (event_id)""")
+    con.execute(f"""CREATE OR REPLACE VIEW merged AS
+                    SELECT {cols}, coalesce(strftime(r.event_date, '%Y'), '{F.UNDATED}') AS p FROM read_parquet('{stage}/rows-*.parquet') r JOIN clusters c USING (event_id)""")
     entries = []
     for (part,) in con.execute("SELECT DISTINCT p FROM merged ORDER BY p").fetchall():
         rel = f"events/{part}/part-{gen:06d}.parquet"
@@ -243,8 +244,7 @@ def _write_years(con: duckdb.DuckDBPyConnection, root: Path, stage: Path, gen: i
                     hi = dates[-1].as_py()
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         tmp.replace(root / rel)
-        iso = (lambda v: None if v is None else pd.Timestamp(v).isoformat())
-        entries.append({"path": rel, "rows": n, "min": iso(lo), "max": iso(hi)})
+        entries.append({"path": rel, "rows": n, "min": F._iso(lo), "max": F._iso(hi)})
     return entries
 
 
