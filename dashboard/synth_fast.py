@@ -225,7 +225,8 @@ def _write_years(con: duckdb.DuckDBPyConnection, root: Path, stage: Path, gen: i
     # store written before it existed reads.
     cols = ", ".join(merged.get(c, f"r.{c}" if c in staged else f"NULL AS {c}") for c in S.NAMES)
     con.execute(f"""CREATE OR REPLACE VIEW merged AS
-                    SELECT {cols}, coalesce(strftime(r.event_date, '%Y'), '{F.UNDATED}') AS p FROM read_parquet('{stage}/rows-*.parquet') r JOIN clusters c USING (event_id)""")
+                    SELECT {cols}, coalesce(strftime(r.event_date, '%Y'), '{F.UNDATED}') AS p
+                    FROM read_parquet('{stage}/rows-*.parquet') r JOIN clusters c USING (event_id)""")
     entries = []
     for (part,) in con.execute("SELECT DISTINCT p FROM merged ORDER BY p").fetchall():
         rel = f"events/{part}/part-{gen:06d}.parquet"
