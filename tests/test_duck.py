@@ -238,13 +238,14 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
     assert rolled._labels() == raw._labels()
     rng = random.Random(200 + seed)
     places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
-    for i in range(6):
+    for i in range(8):
         _, sel = random_state(rng, events)
         if rng.random() < 0.4:
             sel = Selection(sel.start, sel.end, rng.choice(places))
         f = [Filters(), Filters(countries=("Syria", "Yemen")), Filters(precise_only=True),
              Filters(places=(*rng.sample(places, 3), "cluster|35.000000|38.000000|35.000000|37.000000")),
-             Filters(admin1s=("Idlib", "Donetsk"), precise_only=True), Filters()][i]
+             Filters(admin1s=("Idlib", "Donetsk"), precise_only=True), Filters(event_types=("Battles",)),
+             Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)), Filters()][i]
         assert rolled._rolled(f) and not raw._rolled(f)
         assert rolled.extent(f) == raw.extent(f)
         _same_places(rolled.places(f, sel), raw.places(f, sel))
@@ -264,7 +265,7 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
 
 
 def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
-    from dashboard.app.duck_rollup import answers, by_place
+    from dashboard.app.duck_rollup import answers, by_place, by_type
 
     assert answers(Filters()) and answers(Filters(min_fatalities=0, text="  "))
     for f in (Filters(event_types=("Battles",)), Filters(sources=("x",)), Filters(min_fatalities=1),
@@ -274,6 +275,9 @@ def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
     assert by_place(Filters(countries=("Syria",), places=("A|1.0|2.0",), precise_only=True))
     assert not by_place(Filters(places=("A|nan|nan",))), "a place without coordinates is not in the rollup"
     assert not by_place(Filters(countries=("Syria",), min_fatalities=1))
+    assert by_type(Filters(event_types=("Battles",), countries=("Syria",))) and not by_type(Filters())
+    assert not by_type(Filters(event_types=("Battles", "Riots"))), "an event told as both would count twice"
+    assert not by_type(Filters(event_types=("Battles",), actors=("X",)))
 
 
 def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path: Path, make_events) -> None:

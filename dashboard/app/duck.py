@@ -58,6 +58,7 @@ class DuckEngine:
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
         self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
         self._same_place = False  # of generation self._tolls: see clusters_share_place
+        self.rollup_measures: frozenset[str] = frozenset()  # those the current rollup's parts hold
 
     def _events_sql(self, m: dict) -> str:
         return events_sql(*self.store.files(m))
@@ -103,8 +104,11 @@ class DuckEngine:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
         (places are compared by those)."""
         ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
-        for statement in R.view_statements(f"rollup_{gen}", parts, ints):
+        names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parts[0]]).fetchall()}
+        measures = [m for m in R.MEASURES if m in names]
+        for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
             self._con.execute(statement)
+        self.rollup_measures = frozenset(measures)
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its

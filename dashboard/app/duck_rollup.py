@@ -19,9 +19,12 @@ answers it with a WHERE.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app.filters import Filters
@@ -33,6 +36,18 @@ def answers(f: Filters) -> bool:
     share their place and day but not always their type or source, so a filter on those picks a
     first report the rollup does not know.)"""
     return by_place(f) and not (f.countries or f.admin1s or f.places or f.precise_only)
+
+
+def by_type(f: Filters) -> bool:
+    """Whether these filters are one event type, with place filters or none: the rollup's type_*
+    measures count each event at its first report of that type. (Of two types, an event told as
+    both would count twice.)"""
+    return len(f.event_types) == 1 and by_place(replace(f, event_types=()))
+
+
+def measure_of(f: Filters | None, name: str) -> str:
+    """The rollup's column for `name` (events, low, high) under these filters."""
+    return R.TYPE_MEASURES[name] if f is not None and f.event_types else name
 
 
 def by_place(f: Filters) -> bool:
@@ -69,7 +84,8 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -
               FROM t GROUP BY ALL),
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision, min(event_date) AS first,
-                     max(event_date) AS last, sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high
+                     max(event_date) AS last, sum({measure_of(f, "events")}) AS n_events,
+                     sum({measure_of(f, "low")}) AS fatalities, sum({measure_of(f, "high")}) AS high
               FROM r GROUP BY location, lat_i, lon_i)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
@@ -84,13 +100,13 @@ def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure:
     if got is None:
         return None
     cond, params = got
-    value = "low" if measure == "deaths" else "events"
+    value = measure_of(f, "low" if measure == "deaths" else "events")
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
     rows = db.query(f"""
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value})::DOUBLE AS v
         FROM rollup WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL HAVING sum(events) > 0 ORDER BY start, kind, type""", params)
+        GROUP BY ALL HAVING sum({measure_of(f, "events")}) > 0 ORDER BY start, kind, type""", params)
     return D.series_from_days(rows, unit)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
@@ -182,9 +183,18 @@ class DuckViews:
         return out
 
     def _rolled(self, f: Filters) -> bool:
-        """Whether the rollup answers with these filters: none, or place filters when the events'
-        reports share their place (duck_rollup)."""
-        return self.rollup and (DR.answers(f) or (DR.by_place(f) and self.db.clusters_share_place()))
+        """Whether the rollup answers with these filters: none; place filters when the events'
+        reports share their place; one event type, when the rollup has its measures (duck_rollup)."""
+        if not self.rollup or DR.answers(f):
+            return self.rollup
+        if not (DR.by_place(f) or (DR.by_type(f) and R.TYPE_MEASURES["events"] in self._measures())):
+            return False
+        narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
+        return not narrowed_by_place or self.db.clusters_share_place()
+
+    def _measures(self) -> frozenset[str]:
+        self.db.cursor()  # the generation's rollup declared
+        return self.db.rollup_measures
 
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         return self._remembered(("extent", f), lambda: DR.date_extent(self.db, f) if self._rolled(f) else
