@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "same size and seed (the append and correction figures, which write to it, are left out)")
     ben.add_argument("--fast-store", action="store_true",
                      help="with --events: write the synthetic store column-wise in DuckDB (dashboard/synth_fast.py: "
-                     "minutes at 10M events, where the ordinary writer takes tens of minutes)")
+                     "one merge over the whole table, one part per year)")
     ben.add_argument("--long", action="store_true",
                      help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
                      "through ingest, each in a fresh process")
