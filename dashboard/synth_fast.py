@@ -3,7 +3,8 @@
 `synth.write_synthetic_store` builds each chunk's strings, ids and merge in pandas and Python
 loops, and merges each chunk of 100,000 events on its own. This module draws the same kinds of
 values from the same pools (places, articles, types, tolls, second reports, mentions: synth.py,
-synth_reports.py) with numpy, and builds every column, the ids and the cross-article merge in DuckDB, column-wise on every core:
+synth_reports.py) with numpy, and builds every column, the ids and the cross-article merge in
+DuckDB, column-wise on every core:
 - each chunk of articles' rows (events, their second reports and mentions) is staged as Parquet;
 - the merge runs once over all staged rows (merge.py's rules: a cluster is a connected component
   of compatible rows of one class|day|place key; here every key's actor sets form a chain, one
