@@ -450,20 +450,25 @@ def _top_places(store_dir: Path, k: int = 500) -> list[str]:
     return list(S.place_keys(cols))
 
 
-def synthetic_store(store: Path, n_events: int, seed: int, keep: bool) -> float:
-    """Write the bench's synthetic store (as an ingest fills it: second reports, mentions); with
-    `keep`, reuse the one a previous run left in `store` for the same size and seed. Seconds taken."""
+def synthetic_store(store: Path, n_events: int, seed: int, keep: bool, fast: bool = False) -> float:
+    """Write the bench's synthetic store (as an ingest fills it: second reports, mentions), with
+    `fast` column-wise (synth_fast); with `keep`, reuse the one a previous run left in `store` for
+    the same size, seed and writer. Seconds taken."""
     import json
 
     from dashboard.synth import write_synthetic_store
+    from dashboard.synth_fast import write_fast_store
 
-    tag = {"events": n_events, "seed": seed, "reports": True, "format": 1}
+    tag = {"events": n_events, "seed": seed, "reports": True, "format": 1, **({"writer": "fast"} if fast else {})}
     marker = store / "bench-store.json"
     if keep and marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == tag:
         return 0.0
     t0 = time.perf_counter()
     marker.unlink(missing_ok=True)
-    write_synthetic_store(store, n_events, seed, reports=True)
+    if fast:
+        write_fast_store(store, n_events, seed)
+    else:
+        write_synthetic_store(store, n_events, seed, reports=True)
     if keep:
         marker.write_text(json.dumps(tag), encoding="utf-8")
     return time.perf_counter() - t0
@@ -471,7 +476,7 @@ def synthetic_store(store: Path, n_events: int, seed: int, keep: bool) -> float:
 
 def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int = 3,
                     store_dir: Path | None = None, store_figures: bool = True, engine: str = "auto",
-                    keep_store: bool = False) -> dict:
+                    keep_store: bool = False, fast_store: bool = False) -> dict:
     """Build a synthetic store of n_events, serve it with the query `engine`, and time the render
     callback and the page. With `keep_store` the store in `store_dir` is reused when it was built
     for the same size and seed (and the figures that write to it are left out)."""
@@ -486,7 +491,7 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(store_dir) if store_dir else Path(tmp) / "store"
-        build_s = synthetic_store(store, n_events, seed, keep_store and store_dir is not None)
+        build_s = synthetic_store(store, n_events, seed, keep_store and store_dir is not None, fast_store)
         store_figures = store_figures and not keep_store
         places = _top_places(store)
         port = free_port()

@@ -167,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     ben.add_argument("--store", type=Path, default=None, metavar="DIR",
                      help="with --events: build the synthetic store in DIR and reuse it on later runs of the "
                      "same size and seed (the append and correction figures, which write to it, are left out)")
+    ben.add_argument("--fast-store", action="store_true",
+                     help="with --events: write the synthetic store column-wise in DuckDB (dashboard/synth_fast.py: "
+                     "one merge over the whole table, one part per year)")
     ben.add_argument("--long", action="store_true",
                      help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
                      "through ingest, each in a fresh process")
@@ -298,7 +301,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.events < 1 or args.requests < 1:
             raise ConflictMapError("bench: --events and --requests must be at least 1")
         print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed, engine=args.engine,
-                                      store_dir=args.store, keep_store=args.store is not None), args.json)
+                                      store_dir=args.store, keep_store=args.store is not None,
+                                      fast_store=args.fast_store), args.json)
         return 0
     print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size,
                                    repeat=args.repeat), args.json)

@@ -8,7 +8,10 @@ counted). Each row holds, for one key (ROLLUP_KEYS):
 - `reports`: the rows (mentions left out): the places' dates, precision and main type come from them;
 - `events`: the events counted there (a lone report, or the first report of an event told twice);
 - `low`, `high`: the tolls of those events.
-All four are sums, so the table is kept up to date by adding delta parts: a write adds the
+- `type_events`, `type_low`, `type_high`: the same for a filter on this one event type: the
+  events counted at their first report of that type (an event told as a battle by one article and
+  as shelling by another counts under each type once), so the rollup answers a one-type filter.
+All are sums, so the table is kept up to date by adding delta parts: a write adds the
 contributions of the rows it writes and subtracts those of the rows it supersedes. A row's
 contribution depends on its event's other reports, and those never leave their merge key (same
 class, day and place; dashboard/merge.py), so a write's delta is computed from the key groups its
@@ -26,7 +29,8 @@ from dashboard import schema as S
 
 ROLLUP_KEYS = [S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.EVENT_DATE,
                S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION]
-MEASURES = ["reports", "events", "low", "high"]
+MEASURES = ["reports", "events", "low", "high", "type_events", "type_low", "type_high"]
+TYPE_MEASURES = {"events": "type_events", "low": "type_low", "high": "type_high"}
 ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
 
 
@@ -52,11 +56,19 @@ def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     high = g["f"].transform("max").fillna(0)
     counted = pd.Series(lone, index=rows.index)
     counted[~lone] = (ids[~lone] == first).to_numpy()
+    # Per event and type, its first report of that type.
+    kinds = rows[S.EVENT_TYPE].astype("string").fillna("\x00")
+    by_type = pd.DataFrame({"c": cluster, "t": kinds, "id": ids})[~lone].groupby(["c", "t"])
+    first_of_type = by_type["id"].transform("min")
+    typed = pd.Series(lone, index=rows.index)
+    typed[~lone] = (ids[~lone] == first_of_type).to_numpy()
     lo = deaths.fillna(0).copy()
     hi = deaths.fillna(0).copy()
     lo[~lone], hi[~lone] = low.to_numpy(), high.to_numpy()
     out = rows[ROLLUP_KEYS].assign(reports=1, events=counted.astype("int64"),
-                                   low=(lo * counted).astype("int64"), high=(hi * counted).astype("int64"))
+                                   low=(lo * counted).astype("int64"), high=(hi * counted).astype("int64"),
+                                   type_events=typed.astype("int64"), type_low=(lo * typed).astype("int64"),
+                                   type_high=(hi * typed).astype("int64"))
     return _summed(out)
 
 
@@ -92,12 +104,18 @@ def rollup_sql(events: str) -> str:
                    WHERE record_kind IS DISTINCT FROM 'mention'),
         t AS (SELECT cluster_id, min(event_id) AS first, coalesce(min(fatalities), 0) AS low,
                      coalesce(max(fatalities), 0) AS high FROM e WHERE NOT lone GROUP BY cluster_id),
+        ft AS (SELECT cluster_id, event_type, min(event_id) AS first_of_type FROM e WHERE NOT lone GROUP BY ALL),
         c AS (SELECT e.*, CASE WHEN lone THEN 1 WHEN e.event_id = t.first THEN 1 ELSE 0 END AS counted,
+                     CASE WHEN lone THEN 1 WHEN e.event_id = ft.first_of_type THEN 1 ELSE 0 END AS typed,
                      CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.low END AS lo,
                      CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.high END AS hi
-              FROM e LEFT JOIN t ON NOT e.lone AND e.cluster_id = t.cluster_id)
+              FROM e LEFT JOIN t ON NOT e.lone AND e.cluster_id = t.cluster_id
+              LEFT JOIN ft ON NOT e.lone AND e.cluster_id = ft.cluster_id
+                  AND e.event_type IS NOT DISTINCT FROM ft.event_type)
         SELECT {keys}, count(*)::BIGINT AS reports, sum(counted)::BIGINT AS events,
-               sum(counted * lo)::BIGINT AS low, sum(counted * hi)::BIGINT AS high
+               sum(counted * lo)::BIGINT AS low, sum(counted * hi)::BIGINT AS high,
+               sum(typed)::BIGINT AS type_events, sum(typed * lo)::BIGINT AS type_low,
+               sum(typed * hi)::BIGINT AS type_high
         FROM c GROUP BY ALL"""
 
 
@@ -134,7 +152,7 @@ def _files(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
-def view_statements(name: str, paths: list[str], extra: str) -> list[str]:
+def view_statements(name: str, paths: list[str], extra: str, measures: list[str] | None = None) -> list[str]:
     """DuckDB statements declaring the view `rollup`: the sums of the parts at `paths`, one row per
     key, with the columns `extra` (SQL over a row) added; tables it needs are named `name_*`.
 
@@ -147,17 +165,18 @@ def view_statements(name: str, paths: list[str], extra: str) -> list[str]:
     if len(paths) == 1:
         return [f"CREATE OR REPLACE VIEW rollup AS SELECT * EXCLUDE (file_row_number), {extra} FROM {first}"]
     later = f"read_parquet({_files(paths[1:])}, union_by_name=true)"
-    keys, measures = ", ".join(ROLLUP_KEYS), ", ".join(MEASURES)
+    present = measures or MEASURES  # a part written before a measure existed has not got it
+    keys, listed = ", ".join(ROLLUP_KEYS), ", ".join(present)
     same = " AND ".join(f"b.{k} IS NOT DISTINCT FROM d.{k}" for k in ROLLUP_KEYS)
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in present)
     return [
         f"CREATE OR REPLACE TABLE {name}_skip AS SELECT b.file_row_number AS n FROM {first} b "
         f"SEMI JOIN (SELECT DISTINCT {keys} FROM {later}) d ON {same}",
         f"CREATE OR REPLACE TABLE {name}_fix AS SELECT {keys}, {sums} FROM ("
-        f"SELECT {keys}, {measures} FROM {first} WHERE file_row_number IN (SELECT n FROM {name}_skip) "
-        f"UNION ALL BY NAME SELECT {keys}, {measures} FROM {later}) "
-        f"GROUP BY ALL HAVING {' OR '.join(f'sum({m}) <> 0' for m in MEASURES)}",
+        f"SELECT {keys}, {listed} FROM {first} WHERE file_row_number IN (SELECT n FROM {name}_skip) "
+        f"UNION ALL BY NAME SELECT {keys}, {listed} FROM {later}) "
+        f"GROUP BY ALL HAVING {' OR '.join(f'sum({m}) <> 0' for m in present)}",
         f"CREATE OR REPLACE VIEW rollup AS SELECT *, {extra} FROM ("
-        f"SELECT * EXCLUDE (file_row_number) FROM {first} WHERE file_row_number NOT IN (SELECT n FROM {name}_skip) "
+        f"SELECT {keys}, {listed} FROM {first} WHERE file_row_number NOT IN (SELECT n FROM {name}_skip) "
         f"UNION ALL BY NAME SELECT * FROM {name}_fix)",
     ]

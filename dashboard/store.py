@@ -391,6 +391,17 @@ class EventsStore:
             self._commit({**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)}, previous=current,
                          whole_rollup=True)
 
+    def replace_with_files(self, write: Callable[[int], tuple[list[dict], list[dict], str]]) -> None:
+        """Replace the whole store with the files write(generation) puts in place in the store's
+        layout and returns as (events parts, articles parts, ids hash), then the rollup and the
+        manifest (synth_fast writes millions of synthetic events so); atomic like every write."""
+        with self._lock():
+            current = self.manifest()
+            m = {**F.empty_manifest(), "generation": current["generation"]}
+            events, arts, digest = write(m["generation"] + 1)
+            self._commit({**m, "events": events, "articles": arts, "hash": digest}, previous=current,
+                         whole_rollup=True)
+
     def compact(self) -> dict:
         """Fold the overlays into the base parts and each year's parts into one file (sorted by
         date), in a new generation swapped in atomically; returns {"files_before", "files_after"}."""

@@ -37,6 +37,8 @@ PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latit
                                lon=_TENTHOUSANDTHS.format("longitude"))
 
 _TOLLS = re.compile(r"\btolls\b")
+# The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
+PLACE_FILTERED = ("country", "admin1", "geo_precision", "location", "latitude", "longitude")
 SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
              "boolean": "BOOLEAN"}
 
@@ -55,6 +57,8 @@ class DuckEngine:
         self._generation = -1
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
         self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
+        self._same_place = False  # of generation self._tolls: see clusters_share_place
+        self.rollup_measures: frozenset[str] = frozenset()  # those the current rollup's parts hold
 
     def _events_sql(self, m: dict) -> str:
         return events_sql(*self.store.files(m))
@@ -100,8 +104,11 @@ class DuckEngine:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
         (places are compared by those)."""
         ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
-        for statement in R.view_statements(f"rollup_{gen}", parts, ints):
+        names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parts[0]]).fetchall()}
+        measures = [m for m in R.MEASURES if m in names]
+        for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
             self._con.execute(statement)
+        self.rollup_measures = frozenset(measures)
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its
@@ -109,9 +116,14 @@ class DuckEngine:
         needs it (one scan of four columns: with a rollup, the unfiltered views never do)."""
         # A table per generation, the view pointing at it: a query still running on the previous
         # generation keeps its table until the next change.
+        # With it, whether each event's reports share every column of their place (the same scan).
+        same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
         self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
-                          "max(fatalities) AS high FROM events WHERE NOT lone GROUP BY cluster_id")
-        self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT * FROM tolls_{gen}")
+                          f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
+                          "GROUP BY cluster_id")
+        self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
+        self._same_place = bool(self._con.execute(
+            f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone()[0])
         self._tolls = gen
         self._drop_old("tolls_", gen)
 
@@ -122,6 +134,14 @@ class DuckEngine:
                                          [prefix]).fetchall():
             if not any(name == k or name.startswith(k + "_") for k in keep):
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def clusters_share_place(self) -> bool:
+        """Whether every event told by several reports has one value of each PLACE_FILTERED column
+        over them (the merge clusters reports at one place key): a filter on those columns then
+        keeps or drops whole events, and the rollup answers it (duck_rollup). Checked per
+        generation, with the tolls table (one scan of the events)."""
+        self.cursor(tolls=True)
+        return self._same_place
 
     def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
         tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls
@@ -202,31 +222,41 @@ def _place_is(key: str, params: list) -> str:
     return "(location = ? AND lat_i = ? AND lon_i = ?)"
 
 
-def counted(cond: str, params: list, cols: tuple[str, ...]) -> tuple[str, list]:
-    """SQL (and its parameters) of the rows that count as events among those matching `cond`: every
-    lone report, and of each event reported more than once the report with the smallest event_id
-    (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and the event's `low` and
-    `high` death counts (over all its reports, filtered or not; 0 when none is given)."""
+def counted(cond: str, params: list, cols: tuple[str, ...], source: str = "events") -> tuple[str, list]:
+    """SQL (and its parameters) of the rows that count as events among those of `source` matching
+    `cond`: every lone report, and of each event reported more than once the report with the
+    smallest event_id (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and
+    the event's `low` and `high` death counts (over all its reports, filtered or not; 0 when none is
+    given)."""
     own = "".join(f"{c}, " for c in cols)
-    lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM events " \
+    lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM {source} " \
            f"WHERE lone AND ({cond})"
     # A struct, as arg_min skips a NULL argument (an undated report would lose its date's NULL).
     fields = ", ".join(f"'{c}': {c}" for c in cols)
     pick = f", arg_min({{{fields}}}, event_id) AS r" if cols else ""
     shared = (f"SELECT {''.join(f'c.r.{c} AS {c}, ' for c in cols)}coalesce(t.low, 0) AS low, "
-              f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM events "
+              f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM {source} "
               f"WHERE NOT lone AND ({cond}) GROUP BY cluster_id) c JOIN tolls t USING (cluster_id)")
     return f"({lone} UNION ALL {shared})", [*params, *params]
+
+
+def matching(cond: str, cols: tuple[str, ...]) -> str:
+    """A CTE `m` of the matching rows' `cols` (and what `counted` reads), materialised: the events'
+    files are scanned once per answer, where the rows, the lone reports and the shared ones each
+    read them again (three scans of a million rows for one map)."""
+    need = dict.fromkeys((*cols, "lone", "event_id", "cluster_id", "fatalities"))
+    return f"m AS MATERIALIZED (SELECT {', '.join(need)} FROM events WHERE {cond})"
 
 
 def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
     """(events, places, deaths low, deaths high): what engine.selection_figures counts. An event
     reported by several articles counts once, with the lowest and highest toll its reports give."""
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ())
-    row = db.query(f"SELECT (SELECT count(*) FROM (SELECT 1 FROM events WHERE {cond} GROUP BY location, lat_i, "
+    events, _ = counted("true", [], (), "m")
+    row = db.query(f"WITH {matching(cond, ('location', 'lat_i', 'lon_i'))} "
+                   f"SELECT (SELECT count(*) FROM (SELECT 1 FROM m GROUP BY location, lat_i, "
                    f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
-                   f"FROM {events}", [*params, *ev_params]).iloc[0]
+                   f"FROM {events}", params).iloc[0]
     if not row["n"]:
         return 0, 0, 0, 0
     return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"])
@@ -243,14 +273,17 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
     with the low and high toll), and over its reports the span of dates, the finest precision and
     the main type (the most frequent; a tie goes to the type name first in alphabetical order)."""
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ("location", "lat_i", "lon_i"))
+    events, _ = counted("true", [], ("location", "lat_i", "lon_i"), "m")
     key = _KEY_OF.format(loc="p.location", lat="p.lat_i", lon="p.lon_i")
     same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM e.{c}" for c in ("location", "lat_i", "lon_i"))
+    cols = ("location", "lat_i", "lon_i", "event_type", "latitude", "longitude", "country", "geo_precision",
+            "event_date")
     return db.query(f"""
-        WITH t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
+        WITH {matching(cond, cols)},
+        t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
                           any_value(longitude) AS longitude, any_value(country) AS country,
                           max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last
-                   FROM events WHERE {cond} GROUP BY ALL),
+                   FROM m GROUP BY ALL),
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision,
                      first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
@@ -264,7 +297,7 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
                coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
                greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type, p.type_mix,
                p.first, p.last
-        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", [*params, *ev_params])
+        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", params)
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
@@ -321,14 +354,16 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
     sums per day (and per period start), the few resulting rows are binned and spread here with the
     engine's code."""
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ("event_date", "date_precision", "event_type"))
+    cols = ("event_date", "date_precision", "event_type")
+    events, _ = counted("true", [], cols, "m")
     value = "low::DOUBLE" if measure == "deaths" else "1.0"
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
     rows = db.query(f"""
+        WITH {matching(cond, cols)}
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value}) AS v
         FROM {events} WHERE event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL ORDER BY start, kind, type""", ev_params)
+        GROUP BY ALL ORDER BY start, kind, type""", params)
     return series_from_days(rows, unit)
 
 

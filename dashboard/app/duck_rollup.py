@@ -1,4 +1,5 @@
-"""The unfiltered views answered from the store's rollup (dashboard/rollup.py) instead of the events.
+"""The unfiltered views, and those filtered by place, answered from the store's rollup
+(dashboard/rollup.py) instead of the events.
 
 Until a filter is set (the first answer, a brush on the timeline, a marker click) the map, the
 timeline, the counts and the date extent need only the events counted per place, date and type:
@@ -6,15 +7,24 @@ the rollup holds exactly that, as a few sums per key, so an answer reads a table
 smaller than the events and none of the one-count-per-event work (grouping reports by event,
 joining their tolls) is done per answer. The rollup's parts are summed into one DuckDB table per
 generation (duck.DuckEngine), sorted by date so a range reads only its row groups. Every function
-gives what its namesake in duck.py gives for Filters() (tests/test_duck.py holds both to the pandas
-oracle).
+gives what its namesake in duck.py gives for the same filters (tests/test_duck.py holds both to
+the pandas oracle).
+
+A filter on the place's columns (country, province, places chosen on the map, towns only) keeps or
+drops every report of an event together when an event's reports share those columns, as the merge
+makes them (one place key; `DuckEngine.clusters_share_place` checks it per generation): the events
+it keeps are then counted as without it, and the rollup, which has those columns among its keys,
+answers it with a WHERE.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app.filters import Filters
@@ -25,15 +35,33 @@ def answers(f: Filters) -> bool:
     """Whether the rollup can answer with these filters: none that narrows the events. (Clusters
     share their place and day but not always their type or source, so a filter on those picks a
     first report the rollup does not know.)"""
-    return (not any((f.event_types, f.sub_event_types, f.actors, f.countries, f.admin1s, f.sources, f.places))
-            and not (f.min_fatalities or 0) > 0 and not (f.min_confidence or 0) > 0 and not f.precise_only
-            and not f.text.strip())
+    return by_place(f) and not (f.countries or f.admin1s or f.places or f.precise_only)
 
 
-def where(sel: Selection | None) -> tuple[str, list] | None:
-    """duck.where for Filters() over the rollup's columns; None for a place key the rollup cannot
-    compare (one without coordinates)."""
-    sql, params = D.where(Filters(), Selection(sel.start, sel.end) if sel else None)
+def by_type(f: Filters) -> bool:
+    """Whether these filters are one event type, with place filters or none: the rollup's type_*
+    measures count each event at its first report of that type. (Of two types, an event told as
+    both would count twice.)"""
+    return len(f.event_types) == 1 and by_place(replace(f, event_types=()))
+
+
+def measure_of(f: Filters | None, name: str) -> str:
+    """The rollup's column for `name` (events, low, high) under these filters."""
+    return R.TYPE_MEASURES[name] if f is not None and f.event_types else name
+
+
+def by_place(f: Filters) -> bool:
+    """Whether these filters narrow by the place's columns only (those the rollup has: see the
+    module's note for when it may answer them); a place chosen that has no coordinates is not one."""
+    return (not any((f.event_types, f.sub_event_types, f.actors, f.sources)) and not (f.min_fatalities or 0) > 0
+            and not (f.min_confidence or 0) > 0 and not f.text.strip()
+            and not any(D._place_is(k, []) == "place_key = ?" for k in f.places if D.cluster_box(k) is None))
+
+
+def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] | None:
+    """duck.where for the place filters of `f` over the rollup's columns; None for a place key the
+    rollup cannot compare (one without coordinates)."""
+    sql, params = D.where(f or Filters(), Selection(sel.start, sel.end) if sel else None)
     if sel is not None and sel.place:
         probe: list = []
         if D._place_is(sel.place, probe) == "place_key = ?":
@@ -42,9 +70,9 @@ def where(sel: Selection | None) -> tuple[str, list] | None:
     return sql, params
 
 
-def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
-    """duck.places_summary(db, Filters(), sel) (the selection's place is not applied, as there)."""
-    cond, params = D.where(Filters(), Selection(sel.start, sel.end))
+def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -> pd.DataFrame:
+    """duck.places_summary(db, f, sel) (the selection's place is not applied, as there)."""
+    cond, params = D.where(f or Filters(), Selection(sel.start, sel.end))
     key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
     return db.query(f"""
         WITH r AS (SELECT * FROM rollup WHERE {cond}),
@@ -56,7 +84,8 @@ def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
               FROM t GROUP BY ALL),
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision, min(event_date) AS first,
-                     max(event_date) AS last, sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high
+                     max(event_date) AS last, sum({measure_of(f, "events")}) AS n_events,
+                     sum({measure_of(f, "low")}) AS fatalities, sum({measure_of(f, "high")}) AS high
               FROM r GROUP BY location, lat_i, lon_i)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
@@ -64,19 +93,20 @@ def places_summary(db: D.DuckEngine, sel: Selection) -> pd.DataFrame:
         FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""", params)
 
 
-def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure: str) -> pd.DataFrame | None:
-    """duck.timeline_series(db, Filters(), sel, unit, measure); None when `where` cannot say."""
-    got = where(sel)
+def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure: str,
+                    f: Filters | None = None) -> pd.DataFrame | None:
+    """duck.timeline_series(db, f, sel, unit, measure); None when `where` cannot say."""
+    got = where(sel, f)
     if got is None:
         return None
     cond, params = got
-    value = "low" if measure == "deaths" else "events"
+    value = measure_of(f, "low" if measure == "deaths" else "events")
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
     rows = db.query(f"""
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value})::DOUBLE AS v
         FROM rollup WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL HAVING sum(events) > 0 ORDER BY start, kind, type""", params)
+        GROUP BY ALL HAVING sum({measure_of(f, "events")}) > 0 ORDER BY start, kind, type""", params)
     return D.series_from_days(rows, unit)
 
 
@@ -84,11 +114,12 @@ def total_events(db: D.DuckEngine) -> int:
     return int(db.query("SELECT coalesce(sum(events), 0) AS n FROM rollup").iloc[0]["n"])
 
 
-def date_extent(db: D.DuckEngine) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """duck.date_extent(db, Filters()): the 2 % quantile of the reports' dates (linear, as pandas and
+def date_extent(db: D.DuckEngine, f: Filters | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """duck.date_extent(db, f): the 2 % quantile of the reports' dates (linear, as pandas and
     DuckDB's quantile_cont), from their counts per date, to the last date."""
-    per = db.query("SELECT epoch_ns(event_date) AS t, sum(reports) AS n FROM rollup WHERE event_date IS NOT NULL "
-                   "GROUP BY 1 ORDER BY 1")
+    cond, params = D.where(f or Filters())
+    per = db.query(f"SELECT epoch_ns(event_date) AS t, sum(reports) AS n FROM rollup WHERE event_date IS NOT NULL "
+                   f"AND {cond} GROUP BY 1 ORDER BY 1", params)
     if per.empty:
         return None
     t, cum = per["t"].to_numpy(np.int64), np.cumsum(per["n"].to_numpy(np.int64))
@@ -102,11 +133,11 @@ def date_extent(db: D.DuckEngine) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return pd.Timestamp(int(round(q))), pd.Timestamp(int(t[-1]))
 
 
-def newest_since(db: D.DuckEngine, sel: Selection, limit: int) -> pd.Timestamp | None:
+def newest_since(db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None = None) -> pd.Timestamp | None:
     """The date from which the selection holds at least `limit` reports (the newest rows are all on
     or after it: their query then reads only the row groups from there on); None when it holds fewer
     dated reports (undated rows come last, and may be needed)."""
-    got = where(sel)
+    got = where(sel, f)
     if got is None:
         return None
     cond, params = got

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
@@ -182,10 +183,21 @@ class DuckViews:
         return out
 
     def _rolled(self, f: Filters) -> bool:
-        return self.rollup and DR.answers(f)
+        """Whether the rollup answers with these filters: none; place filters when the events'
+        reports share their place; one event type, when the rollup has its measures (duck_rollup)."""
+        if not self.rollup or DR.answers(f):
+            return self.rollup
+        if not (DR.by_place(f) or (DR.by_type(f) and R.TYPE_MEASURES["events"] in self._measures())):
+            return False
+        narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
+        return not narrowed_by_place or self.db.clusters_share_place()
+
+    def _measures(self) -> frozenset[str]:
+        self.db.cursor()  # the generation's rollup declared
+        return self.db.rollup_measures
 
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        return self._remembered(("extent", f), lambda: DR.date_extent(self.db) if self._rolled(f) else
+        return self._remembered(("extent", f), lambda: DR.date_extent(self.db, f) if self._rolled(f) else
                                 D.date_extent(self.db, f))
 
     def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -197,7 +209,7 @@ class DuckViews:
         shown = around(sel)
 
         def series(s: Selection) -> pd.DataFrame:
-            got = DR.timeline_series(self.db, s, unit, measure) if self._rolled(f) else None
+            got = DR.timeline_series(self.db, s, unit, measure, f) if self._rolled(f) else None
             return D.timeline_series(self.db, f, s, unit, measure) if got is None else got
 
         if not sel.place:
@@ -208,7 +220,7 @@ class DuckViews:
         return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
-        df = DR.places_summary(self.db, sel) if self._rolled(f) else \
+        df = DR.places_summary(self.db, sel, f) if self._rolled(f) else \
             D.places_summary(self.db, f, Selection(sel.start, sel.end))
         return df.astype({S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64",
                           "fatalities_high": "int64"}).assign(
@@ -226,10 +238,31 @@ class DuckViews:
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
         def newest() -> pd.DataFrame:
-            since = DR.newest_since(self.db, sel, limit) if self._rolled(f) else None
-            return D.newest_rows(self.db, f, sel, limit, since)
+            if self._rolled(f):
+                return D.newest_rows(self.db, f, sel, limit, DR.newest_since(self.db, sel, limit, f))
+            return self._newest_recent(f, sel, limit)
 
         return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit), newest)
+
+    def _newest_recent(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
+        """D.newest_rows without a rollup to bound the dates: first over the last month, then the last
+        year before the store's (or the selection's) last date; the rows found are the newest when
+        there are `limit` of them (every other row is older or undated), else over every date. The
+        parts are sorted by date, so a bound reads only its row groups (a filter matching a tenth
+        of a million rows read them all for 50)."""
+        ends = [e["max"] for e in self.db.store.manifest()["events"] if e.get("max")]
+        if ends:
+            last = pd.Timestamp(max(ends))
+            if sel.end:
+                last = min(last, pd.Timestamp(sel.end))
+            for days in (31, 366):
+                since = last - pd.Timedelta(days=days)
+                if sel.start and pd.Timestamp(sel.start) >= since:
+                    break
+                rows = D.newest_rows(self.db, f, sel, limit, since)
+                if len(rows) >= limit:
+                    return rows
+        return D.newest_rows(self.db, f, sel, limit)
 
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
         cond, params = D.where(f, sel)
