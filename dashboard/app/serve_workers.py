@@ -1,0 +1,49 @@
+"""The dashboard in several server processes: gunicorn's pre-fork master and its threaded workers
+(gthread), set up as waitress is in serve.serve_wsgi (header limit, connection limit, no proxy
+headers trusted, no traceback to a client). The app is built in each worker after the fork (no
+preload): a process that started threads (the index warm-up) is never forked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Workers(BaseApplication):
+    def __init__(self, build: Callable[[], Callable], settings: dict) -> None:
+        self.build, self.settings = build, settings
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Callable:
+        return self.build()
+
+
+def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict:
+    from dashboard.app.serve import CONNECTION_LIMIT
+
+    return {
+        "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+        "workers": workers, "worker_class": "gthread", "threads": threads,
+        "worker_connections": max(1, CONNECTION_LIMIT // workers),
+        # A worker whose main loop stops answering the master for this long is replaced (a long
+        # request does not count: gthread's loop runs beside its request threads).
+        "timeout": 120, "graceful_timeout": 30, "keepalive": 5,
+        # Request line and header limits at least as waitress's (64 kB of headers); the body limit
+        # is the guard's (413 before reading) and Flask's.
+        "limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 64 * 1024,
+        # No X-Forwarded-* trusted from anyone (gunicorn trusts 127.0.0.1 by default): what a
+        # proxy should say must be configured there, not guessed here.
+        "forwarded_allow_ips": "", "proxy_allow_ips": "",
+        "preload_app": False, "errorlog": "-", "loglevel": "warning", "accesslog": None,
+        "proc_name": "conflictmap",
+    }
+
+
+def serve_gunicorn(build: Callable[[], Callable], host: str, port: int, workers: int, threads: int) -> None:
+    _Workers(build, gunicorn_settings(host, port, workers, threads)).run()
