@@ -115,6 +115,18 @@ def serve_store(store: Path, port: int, workers: int | None, threads: int | None
                                 stderr=subprocess.STDOUT)
 
 
+def wait_for_workers(log: Path, workers: int, proc: subprocess.Popen, timeout: float = 600) -> None:
+    """With several server processes, wait until each has built its index (serve_workers logs a
+    ready line per worker): the clock must not start while one worker is still loading the store."""
+    if workers <= 1:
+        return
+    deadline = time.monotonic() + timeout
+    while log.read_text(encoding="utf-8", errors="replace").count(" ready\n") < workers:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server's {workers} workers did not all start (see {log})")
+        time.sleep(0.2)  # polling a starting server from a benchmark, not a test
+
+
 def run(store: Path, users: int, seconds: float, threads: int | None, cache: bool = True,
         workers: int | None = None) -> dict:
     places = B._top_places(store) or [None]
@@ -123,6 +135,7 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
     proc = serve_store(store, port, workers, threads, cache, store.parent / f"server-{port}.log")
     try:
         B._wait_for_server(base, proc)
+        wait_for_workers(store.parent / f"server-{port}.log", workers or default_workers(), proc)
         cb = B.render_callback(B._get_json(base + "/_dash-dependencies"), ids.MAP)
         props = B.layout_props(B._get_json(base + "/_dash-layout"))
         B._post(base + "/_dash-update-component", B.request_body(cb, props, {}))  # index built
