@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                      help="also answer requests for this Host name (a DNS name or a proxy's); repeatable")
     srv.add_argument("--workers", type=_positive, default=None, metavar="N",
-                     help="server processes (default: one per core, at most 4; more than one runs under gunicorn)")
+                     help="server processes (default 1, under waitress; more than one run under gunicorn)")
     srv.add_argument("--threads", type=_positive, default=None, metavar="N",
                      help="request threads per process (default: 2 with several workers; "
                      "with one, 2 per core, at least 4)")

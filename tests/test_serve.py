@@ -244,17 +244,20 @@ def _start_server(store: Path, *args: str) -> tuple[subprocess.Popen, str, objec
             time.sleep(0.2)
 
 
-@pytest.mark.parametrize("workers, server", [("1", "conflictmap"), ("2", "gunicorn")])
-def test_serve_runs_a_production_server_behind_the_guard(tmp_path: Path, workers: str, server: str) -> None:
+@pytest.mark.parametrize("workers, threads, server", [("1", "4", "conflictmap"), ("2", "2", "gunicorn"),
+                                                       ("2", "1", "gunicorn")])
+def test_serve_runs_a_production_server_behind_the_guard(tmp_path: Path, workers: str, threads: str,
+                                                         server: str) -> None:
     import psutil
 
     from dashboard.synth import write_synthetic_store
 
     store = tmp_path / "store"
     write_synthetic_store(store, 200)
-    proc, base, headers, body = _start_server(store, "--workers", workers)
+    proc, base, headers, body = _start_server(store, "--workers", workers, "--threads", threads)
     try:
-        # One worker: waitress in this process; more: gunicorn's master and that many worker processes.
+        # One worker: waitress in this process; more: gunicorn's master and that many worker processes
+        # (gthread's, or with one thread each the sync worker's).
         assert headers["Server"] == server and headers["Content-Encoding"] == "gzip"
         assert len(psutil.Process(proc.pid).children()) == (0 if workers == "1" else int(workers))
         assert b"_dash-config" in gzip.decompress(body)

@@ -660,9 +660,16 @@ def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarr
             unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """(bin, type, share, False) of rows dated to a month (kind 1) or year (2): each (period start,
     kind, type) group's total split over the days of its period with query.spread_shares' rounding."""
-    groups = pd.DataFrame({"start": ix.date_ns[rows] // DAY_NS, "kind": kind,
-                           "type": ix.etype[rows].astype(np.int64), "v": values})
-    return spread_groups(groups.groupby(["start", "kind", "type"], sort=True)["v"].sum().reset_index(), unit)
+    start, etype = ix.date_ns[rows] // DAY_NS, ix.etype[rows].astype(np.int64)
+    # The groupby over (start, kind, type), summed, on arrays: sorted runs and reduceat (the
+    # pandas groupby was 60 % of a timeline answer). Values are whole numbers: sums are exact.
+    order = np.lexsort((etype, kind, start))
+    start, kind, etype, values = start[order], kind[order], etype[order], values[order]
+    first = np.flatnonzero(np.r_[True, (start[1:] != start[:-1]) | (kind[1:] != kind[:-1])
+                                 | (etype[1:] != etype[:-1])])
+    groups = pd.DataFrame({"start": start[first], "kind": kind[first], "type": etype[first],
+                           "v": np.add.reduceat(values, first)})
+    return spread_groups(groups, unit)
 
 
 def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:

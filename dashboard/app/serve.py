@@ -1,11 +1,11 @@
 """Running the dashboard for others: a production WSGI server in front of the Dash app, behind the
 guard (Host allow-list, cross-origin writes refused, size limit, security headers) and gzip.
 
-An answer is Python work under one GIL, so one process uses one core however many threads it has:
-with more than one worker (the default on a machine with more than one core) gunicorn runs that
-many processes (each with its own app, index and kept answers) on one listening socket, each
-serving a few threads; one worker runs in this process under waitress (pure Python; also where
-gunicorn does not run). Flask's development server only with `--dev`.
+An answer is Python work under one GIL, so one process uses at most about one core however many
+threads it has: with `--workers N` (N > 1) gunicorn runs N processes (each with its own app, index
+and kept answers) on one listening socket, each serving a few threads. One worker (the default,
+see default_workers) runs in this process under waitress (pure Python; also where gunicorn does not
+run). Flask's development server only with `--dev`.
 """
 
 from __future__ import annotations
@@ -32,12 +32,13 @@ def cores() -> int:
 
 
 def default_workers() -> int:
-    """One server process per core, at most MAX_DEFAULT_WORKERS (each holds its own copy of the
-    store's index: ~550 MB at 100,000 events); one where gunicorn cannot run (not POSIX)."""
-    return max(1, min(cores(), MAX_DEFAULT_WORKERS)) if os.name == "posix" else 1
-
-
-MAX_DEFAULT_WORKERS = 4
+    """One server process unless told otherwise (`--workers N`). On the shared 2-core machine this
+    was measured on (load average 14-20 from other work), 2 gunicorn workers x 2 threads and 3
+    single-threaded ones served 20-40 % fewer requests at 50 users than one waitress process with
+    4 threads, and no better p95 (README, "Measured"): each worker fills its own kept answers and
+    the processes got less CPU between them than the one did. Where cores are free, `--workers`
+    per core is the setting to measure (scripts/loadtest.py --workers N)."""
+    return 1
 
 
 def default_threads(workers: int = 1) -> int:

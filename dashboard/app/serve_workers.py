@@ -34,7 +34,9 @@ def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict:
 
     return {
         "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
-        "workers": workers, "worker_class": "gthread", "threads": threads,
+        # One thread each: gunicorn's sync worker (accept, answer, close; no thread hand-off),
+        # else gthread.
+        "workers": workers, "worker_class": "sync" if threads == 1 else "gthread", "threads": threads,
         # A worker takes a connection only when one of its threads is free, and closes it after the
         # answer: the waiting ones stay in the listening socket's queue, which every worker reads,
         # so no request waits behind a busy worker while another is idle (with gthread's defaults a
@@ -42,9 +44,9 @@ def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict:
         # round trip was 3 times waitress's). Browsers reconnect per request (a TLS proxy in front
         # keeps its own connections to them alive).
         "worker_connections": threads, "keepalive": 0, "backlog": CONNECTION_LIMIT,
-        # A worker whose main loop stops answering the master for this long is replaced (a long
-        # request does not count: gthread's loop runs beside its request threads).
-        "timeout": 120, "graceful_timeout": 30,
+        # A worker silent to the master this long is replaced: with gthread its main loop (a long
+        # request does not count), with the sync worker the request itself (an export included).
+        "timeout": 300, "graceful_timeout": 30,
         # Request line and header limits at least as waitress's (64 kB of headers); the body limit
         # is the guard's (413 before reading) and Flask's.
         "limit_request_line": 8190, "limit_request_fields": 100, "limit_request_field_size": 64 * 1024,
