@@ -33,11 +33,11 @@ def cores() -> int:
 
 def default_workers() -> int:
     """One server process unless told otherwise (`--workers N`). On the shared 2-core machine this
-    was measured on (load average 14-20 from other work), 2 gunicorn workers x 2 threads and 3
-    single-threaded ones served 20-40 % fewer requests at 50 users than one waitress process with
-    4 threads, and no better p95 (README, "Measured"): each worker fills its own kept answers and
-    the processes got less CPU between them than the one did. Where cores are free, `--workers`
-    per core is the setting to measure (scripts/loadtest.py --workers N)."""
+    was measured on (load average 5-25 from other work), 2 gunicorn workers x 2 threads and 3
+    single-threaded ones served fewer requests at 50 users than the one waitress process with 4
+    threads they alternated with in 12 of 13 runs, with no better p95 (README, "Running it for
+    others"): each worker fills its own kept answers and the processes got less CPU between them
+    than the one did. Where cores are free, measure `--workers` again (scripts/loadtest.py)."""
     return 1
 
 
@@ -146,7 +146,7 @@ def serve_wsgi(build: Callable[[], Callable], opts: ServeOptions,
           clear_untrusted_proxy_headers=True)
 
 
-CONNECTION_LIMIT = 200  # open connections the server holds (split among gunicorn's workers)
+CONNECTION_LIMIT = 200  # waitress: open connections held; gunicorn: the listening socket's queue
 
 
 def access_for(opts: ServeOptions) -> Access:
