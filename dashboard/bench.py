@@ -202,8 +202,9 @@ MARKERS_JS = "return document.querySelectorAll('#map .scattergeo .point, #map .s
 # The production stack `conflictmap serve` runs (waitress, guard, gzip), timed inside it.
 SERVER_CODE = ("import sys\nfrom dashboard.app.app import create_app\n"
                "from dashboard.app.serve import ServeOptions, run\nfrom dashboard.bench import timed_wsgi\n"
-               "app = create_app(sys.argv[1])\napp.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n"
-               "run(app, ServeOptions(host='127.0.0.1', port=int(sys.argv[2])), None)\n")
+               "def make_app():\n    app = create_app(sys.argv[1])\n"
+               "    app.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n    return app\n"
+               "run(make_app, ServeOptions(host='127.0.0.1', port=int(sys.argv[2])), None)\n")
 # Bytes on the wire of everything the page loaded (fresh profile: nothing cached).
 PAGE_BYTES_JS = ("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
                  ".reduce((s, e) => s + (e.transferSize || 0), 0)")
@@ -421,18 +422,34 @@ def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float, in
 
 
 def _rss_mb(pid: int) -> tuple[float, float]:
-    """Current and peak (VmHWM) resident memory of a process, in MB."""
+    """Current and peak (VmHWM) resident memory of a process and its descendants (a server's
+    worker processes), summed, in MB."""
     import psutil
 
-    rss = psutil.Process(pid).memory_info().rss / 2**20
-    peak = rss
+    rss = peak = 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return rss, peak
+    for p in procs:
+        try:
+            own = p.memory_info().rss / 2**20
+        except psutil.Error:
+            continue
+        rss += own
+        peak += _peak_mb(p.pid, own)
+    return rss, peak
+
+
+def _peak_mb(pid: int, rss: float) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) / 1024
+                return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return rss, peak
+    return rss
 
 
 def _top_places(store_dir: Path, k: int = 500) -> list[str]:

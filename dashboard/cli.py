@@ -80,11 +80,14 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--read-only", action="store_true", help="refuse every write (upload, corrections)")
     srv.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                      help="also answer requests for this Host name (a DNS name or a proxy's); repeatable")
+    srv.add_argument("--workers", type=_positive, default=None, metavar="N",
+                     help="server processes (default 1, under waitress; more than one run under gunicorn)")
     srv.add_argument("--threads", type=_positive, default=None, metavar="N",
-                     help="request threads (default: 2 per core, at least 4)")
+                     help="request threads per process (default: 2 with several workers; "
+                     "with one, 2 per core, at least 4)")
     srv.add_argument("--max-request-mb", type=_positive, default=64, metavar="MB",
                      help="largest request body accepted, in MB (default 64)")
-    srv.add_argument("--dev", action="store_true", help="Flask's development server instead of waitress")
+    srv.add_argument("--dev", action="store_true", help="Flask's development server instead of gunicorn/waitress")
 
     exp = sub.add_parser("export", help="write the events table to a file")
     exp.add_argument("--store", type=Path, default=None, help="store directory")
@@ -218,7 +221,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app.app import create_app
     from dashboard.store import EventsStore
 
-    opts = serve.ServeOptions(host=args.host, port=args.port, dev=args.dev, threads=args.threads,
+    opts = serve.ServeOptions(host=args.host, port=args.port, dev=args.dev, workers=args.workers, threads=args.threads,
                               token=serve.read_token(args.token, args.token_file), read_only=args.read_only,
                               allow_hosts=args.allow_host, max_request_mb=args.max_request_mb)
     serve.check_exposure(opts)  # before the minutes an empty store takes to fill
@@ -228,11 +231,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         summary = ingest_paths([data_dir()], store_dir)
         print(f"added {summary['articles_added']} article(s), {summary['events_added']} event(s)", file=sys.stderr)
     tiles = resolve_tiles(args.tiles or os.environ.get("CONFLICTMAP_TILES"))
-    app = create_app(store_dir, tiles=tiles, access=serve.access_for(opts))
+    # One Access for every server process (built here, before the workers fork): its session key
+    # signs the sign-in cookie, which any worker must accept.
+    access = serve.access_for(opts)
     writes = "read-only" if opts.read_only else "writes need the token" if opts.token else "anyone here may write"
     print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port} ({writes}; answers Host "
           f"{', '.join(serve.hosts_note(opts))})", file=sys.stderr)
-    serve.run(app, opts, tiles)
+    serve.run(lambda: create_app(store_dir, tiles=tiles, access=access), opts, tiles)
     return 0
 
 

@@ -1,17 +1,18 @@
 """Load test (run by hand, not in CI): N concurrent users against the production server stack.
 
-    python scripts/loadtest.py --events 100000 --users 50 --seconds 60 [--threads N] [--no-answer-cache]
+    python scripts/loadtest.py --events 100000 --users 50 --seconds 60 [--workers N] [--threads N] [--no-answer-cache]
     python scripts/loadtest.py --store DIR ...    # reuse a synthetic store (written when missing)
 
-It writes a synthetic store and starts the server as `conflictmap serve` builds it (waitress, guard,
-kept answers, gzip, Dash), timed as a whole by the bench's WSGI wrapper, and lets each user loop
+It writes a synthetic store and starts the server as `conflictmap serve` builds it (gunicorn's worker
+processes, or waitress with one; guard, kept answers, gzip, Dash), timed as a whole by the bench's
+WSGI wrapper in each process, and lets each user loop
 until time is up over what people do: load the page (index, layout, dependencies and the first
 view), brush the timeline, change a filter, click a marker; callback requests accept gzip as a
 browser does. It prints one JSON object: per kind the requests, errors, answers given from the kept
 answers, p95 and median server time (request in to body out, measured in the server) and median
 server CPU per request; the p95 server time over every request; the p95 round trip as the clients
-saw it; the server's CPU seconds, memory, and the load average before and after. The clients share
-this one Python process and the machine's cores with the server, and loop with no pause: the
+saw it; the server's CPU seconds and memory (all its processes), and the load average before and
+after. The clients share this one Python process and the machine's cores with the server, and loop with no pause: the
 server always has work queued, so round trips are mostly the queue; server time is the figure to
 hold against a target.
 """
@@ -36,17 +37,18 @@ import numpy as np
 from dashboard import bench as B
 from dashboard.app import ids
 from dashboard.app.answers import CACHE_HEADER
+from dashboard.app.serve import default_threads, default_workers
 from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
 
 # The served stack as `conflictmap serve` builds it (guard, kept answers, gzip, Dash), timed as a
 # whole: X-Server-Ms covers every layer, a kept answer's too.
 SERVER_CODE = """import sys
 from dashboard.app.app import create_app
-from dashboard.app.serve import ServeOptions, secured, serve_wsgi
+from dashboard.app.serve import ServeOptions, served, serve_wsgi
 from dashboard.bench import timed_wsgi
-opts = ServeOptions(host="127.0.0.1", port=int(sys.argv[2]), threads={threads}, no_answer_cache={no_cache})
-app = create_app(sys.argv[1])
-serve_wsgi(timed_wsgi(secured(app, opts, None)), opts)
+opts = ServeOptions(host="127.0.0.1", port=int(sys.argv[2]), workers={workers}, threads={threads},
+                    no_answer_cache={no_cache})
+serve_wsgi(lambda: timed_wsgi(served(create_app(sys.argv[1]), opts, None)), opts)
 """
 
 
@@ -105,22 +107,35 @@ def user(base: str, cb: dict, props: dict, changes: list, places: list, seed: in
                 rec["hits"] += hit
 
 
-def serve_store(store: Path, port: int, threads: int | None, cache: bool, log: Path) -> subprocess.Popen:
-    code = SERVER_CODE.format(threads=threads, no_cache=not cache)
+def serve_store(store: Path, port: int, workers: int | None, threads: int | None, cache: bool,
+                log: Path) -> subprocess.Popen:
+    code = SERVER_CODE.format(workers=workers, threads=threads, no_cache=not cache)
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-c", code, str(store), str(port)], stdout=out,
                                 stderr=subprocess.STDOUT)
 
 
-def run(store: Path, users: int, seconds: float, threads: int | None, cache: bool = True) -> dict:
-    import psutil
+def wait_for_workers(log: Path, workers: int, proc: subprocess.Popen, timeout: float = 600) -> None:
+    """With several server processes, wait until each has built its index (serve_workers logs a
+    ready line per worker): the clock must not start while one worker is still loading the store."""
+    if workers <= 1:
+        return
+    deadline = time.monotonic() + timeout
+    while log.read_text(encoding="utf-8", errors="replace").count(" ready\n") < workers:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the server's {workers} workers did not all start (see {log})")
+        time.sleep(0.2)  # polling a starting server from a benchmark, not a test
 
+
+def run(store: Path, users: int, seconds: float, threads: int | None, cache: bool = True,
+        workers: int | None = None) -> dict:
     places = B._top_places(store) or [None]
     port = B.free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = serve_store(store, port, threads, cache, store.parent / f"server-{port}.log")
+    proc = serve_store(store, port, workers, threads, cache, store.parent / f"server-{port}.log")
     try:
         B._wait_for_server(base, proc)
+        wait_for_workers(store.parent / f"server-{port}.log", workers or default_workers(), proc)
         cb = B.render_callback(B._get_json(base + "/_dash-dependencies"), ids.MAP)
         props = B.layout_props(B._get_json(base + "/_dash-layout"))
         B._post(base + "/_dash-update-component", B.request_body(cb, props, {}))  # index built
@@ -128,7 +143,8 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
                                                                         ids.FILTERS)) or [{}]
         out: dict = {}
         lock = threading.Lock()
-        cpu0 = psutil.Process(proc.pid).cpu_times()
+        # The server's processes: with several workers, the master and its children.
+        cpu0 = B._tree_cpu_s(proc.pid)
         load0 = os.getloadavg()[0]
         deadline = time.monotonic() + seconds
         pool = [threading.Thread(target=user, args=(base, cb, props, changes, places, i, deadline, out, lock))
@@ -137,13 +153,14 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
             t.start()
         for t in pool:
             t.join()
-        cpu1 = psutil.Process(proc.pid).cpu_times()
+        cpu1 = B._tree_cpu_s(proc.pid)
         rss, peak = B._rss_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    figures: dict = {"users": users,
-                     "seconds": seconds, "server_threads": threads, "answer_cache": cache}
+    figures: dict = {"users": users, "seconds": seconds, "server_workers": workers or default_workers(),
+                     "server_threads": threads or default_threads(workers or default_workers()),
+                     "answer_cache": cache}
     for kind, rec in sorted(out.items()):
         figures[f"{kind}_requests"] = len(rec["rt"])
         figures[f"{kind}_errors"] = rec["errors"]
@@ -157,20 +174,19 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
     figures["requests"] = len(every)
     figures["errors"] = sum(rec["errors"] for rec in out.values())
     figures["p95_server_ms"] = round(float(np.percentile(every, 95)), 1) if every else None
-    figures["server_cpu_s"] = round((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system), 1)
+    figures["server_cpu_s"] = round(cpu1 - cpu0, 1)
     figures.update(rss_mb=round(rss), peak_rss_mb=round(peak), load_avg_1m_before=round(load0, 2),
                    load_avg_1m_after=round(os.getloadavg()[0], 2))
     return figures
 
 
 def main() -> None:
-    from dashboard.app.serve import default_threads
-
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--events", type=int, default=100_000)
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--threads", type=int, default=default_threads(), help="server threads")
+    p.add_argument("--workers", type=int, default=None, help="server processes (default: as `conflictmap serve`)")
+    p.add_argument("--threads", type=int, default=None, help="threads per server process (default: as serve)")
     p.add_argument("--no-answer-cache", action="store_true", help="serve without the kept answers (A/B)")
     p.add_argument("--store", type=Path, help="use (and keep) this synthetic store; written when missing")
     args = p.parse_args()
@@ -178,7 +194,8 @@ def main() -> None:
         store = args.store or Path(tmp) / "store"
         if not (store / "manifest.json").exists():
             write_synthetic_store(store, args.events, 0)
-        figures = run(store.resolve(), args.users, args.seconds, args.threads, cache=not args.no_answer_cache)
+        figures = run(store.resolve(), args.users, args.seconds, args.threads, cache=not args.no_answer_cache,
+                      workers=args.workers)
     figures["events"] = args.events
     print(json.dumps(figures))
 

@@ -65,7 +65,7 @@ SERVER = """import sys
 from dashboard.app.app import create_app
 from dashboard.app.serve import ServeOptions, secured, serve_wsgi
 opts = ServeOptions(host="127.0.0.1", port=int(sys.argv[2]))
-serve_wsgi(secured(create_app(sys.argv[1]), opts, None), opts)
+serve_wsgi(lambda: secured(create_app(sys.argv[1]), opts, None), opts)
 """
 
 

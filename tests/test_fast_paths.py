@@ -10,7 +10,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app.callbacks import place_options
-from dashboard.app.figures import _bar_groups, _span
+from dashboard.app.figures import _bar_groups, _by_main_type, _hover, _span, marker_size
 from dashboard.app.query import format_date, plain_records
 from dashboard.store import EventsStore
 from dashboard.synth import write_synthetic_store
@@ -35,6 +35,30 @@ def test_plain_records_are_to_dict_records(index: E.EventIndex) -> None:
     assert len(got) == len(want) and all(
         list(w) == list(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got, strict=True))
     assert any(v is None for r in got for v in r.values())  # missing counts stay None, as to_dict gives them
+
+
+def test_row_records_from_arrow_are_the_frames_records(index: E.EventIndex) -> None:
+    rows = E.newest_rows(index, np.ones(index.n, dtype=bool), 120)[::3]
+    want, got = plain_records(E.rows_frame(index, rows)), E.row_records(index, rows)
+    assert len(got) == len(want) == rows.size
+    for w, g in zip(want, got, strict=True):
+        assert list(w) == list(g)
+        bad = {k: (w[k], g[k]) for k in w if not _same(w[k], g[k])}
+        assert not bad
+    assert any(v is None for r in got for v in r.values())  # missing values compared too
+
+
+def test_markers_split_by_type_are_the_groupby_of_the_places(index: E.EventIndex) -> None:
+    places = E.labelled(index, E.places_aggregate(index, np.ones(index.n, dtype=bool)))
+    singles = places.assign(_size=places["n_events"].astype(float))
+    got = _by_main_type(singles, 50.0)
+    want = list(singles.groupby("main_type", sort=True))
+    assert [t for t, _ in got] == [t for t, _ in want] and len(want) > 1
+    for (_, cols), (_, grp) in zip(got, want, strict=True):
+        assert cols["key"] == grp[S.PLACE_KEY].to_list() and cols["name"] == grp["label"].to_list()
+        assert cols["hover"] == _hover(grp)
+        assert np.array_equal(cols["lat"], grp[S.LATITUDE].to_numpy())
+        assert np.array_equal(cols["size"], marker_size(grp["_size"], 50.0).to_numpy())
 
 
 @pytest.mark.parametrize("ts", ["2024-03-05 17:30", "1901-01-09", "2019-12-31 23:59:59"])

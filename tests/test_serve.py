@@ -1,5 +1,6 @@
 """Serving for others: the guard (Host allow-list, cross-origin writes, size limit, headers), gzip,
-the access control of writes, the refusal to be exposed without a credential, and waitress."""
+the access control of writes, the refusal to be exposed without a credential, and the production
+server (waitress in one process, gunicorn's workers in several)."""
 
 from __future__ import annotations
 
@@ -222,28 +223,43 @@ def test_corrections_need_the_credential(tmp_path: Path, make_events) -> None:
 
 # -- the real server -------------------------------------------------------------------------------
 
-def test_serve_runs_waitress_behind_the_guard(tmp_path: Path) -> None:
+def _start_server(store: Path, *args: str) -> tuple[subprocess.Popen, str, object, bytes]:
+    """`conflictmap serve` on a free port, once it answers: (process, base URL, headers, gzipped body of /)."""
     from dashboard.bench import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--store", str(store), "--port", str(port),
+                             *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"}),
+                                        timeout=5) as resp:
+                return proc, base, resp.headers, resp.read()
+        except (urllib.error.URLError, ConnectionError):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(proc.stderr.read() if proc.stderr else "server did not start") from None
+            time.sleep(0.2)
+
+
+@pytest.mark.parametrize("workers, threads, server", [("1", "4", "conflictmap"), ("2", "2", "gunicorn"),
+                                                       ("2", "1", "gunicorn")])
+def test_serve_runs_a_production_server_behind_the_guard(tmp_path: Path, workers: str, threads: str,
+                                                         server: str) -> None:
+    import psutil
+
     from dashboard.synth import write_synthetic_store
 
     store = tmp_path / "store"
     write_synthetic_store(store, 200)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--store", str(store), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc, base, headers, body = _start_server(store, "--workers", workers, "--threads", threads)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"}),
-                                            timeout=5) as resp:
-                    headers, body = resp.headers, resp.read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
-                time.sleep(0.2)
-        assert headers["Server"] == "conflictmap" and headers["Content-Encoding"] == "gzip"
+        # One worker: waitress in this process; more: gunicorn's master and that many worker processes
+        # (gthread's, or with one thread each the sync worker's).
+        assert headers["Server"] == server and headers["Content-Encoding"] == "gzip"
+        assert len(psutil.Process(proc.pid).children()) == (0 if workers == "1" else int(workers))
         assert b"_dash-config" in gzip.decompress(body)
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         with pytest.raises(urllib.error.HTTPError) as refused:
@@ -252,3 +268,42 @@ def test_serve_runs_waitress_behind_the_guard(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_a_sign_in_holds_in_every_worker_process(tmp_path: Path) -> None:
+    """The session cookie one worker sets is accepted by the others (one key for the whole server)."""
+    from dashboard.synth import write_synthetic_store
+
+    store = tmp_path / "store"
+    write_synthetic_store(store, 200)
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
+    proc, base, _, _ = _start_server(store, "--workers", "2", "--token-file", str(token_file))
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        login = urllib.request.Request(base + "/login", data=f"token={TOKEN.replace(' ', '+')}".encode(),
+                                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            urllib.request.build_opener(NoRedirect).open(login, timeout=30)
+        assert redirected.value.code == 302
+        cookie = redirected.value.headers["Set-Cookie"].split(";")[0]
+        body = json.dumps(_post_body(store)).encode()
+        answers = []
+        for _ in range(16):  # a new connection each: the workers take turns accepting them
+            req = urllib.request.Request(base + "/_dash-update-component", data=body,
+                                         headers={"Content-Type": "application/json", "Cookie": cookie})
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                answers.append(resp.read().decode())
+        assert all("notes.pdf: not an article file" in a and "sign in first" not in a for a in answers)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _post_body(store: Path) -> dict:
+    return _upload_request(_app(store, Access()), ["data:application/pdf;base64,JVBERi0=",
+                                                   "data:text/plain;base64,eA=="], ["notes.pdf", "slides.ppt"])

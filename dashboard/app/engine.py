@@ -442,6 +442,29 @@ def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     return df.assign(**{S.PLACE_KEY: place_arrays(ix)[1][ix.place[rows]]})
 
 
+def row_records(ix: EventIndex, rows: np.ndarray) -> list[dict]:
+    """plain_records(rows_frame(ix, rows)) straight from Arrow, for the few rows a list shows: the
+    same values (timestamps as pd.Timestamp or NaT, a missing float as NaN, any other missing
+    value as None), without building a ~50-column DataFrame to take it apart again (~10 ms an
+    answer, more than the list's own markup)."""
+    taken = ix.table.take(pa.array(rows, type=pa.int64()))
+    names = [n for n in S.NAMES if n in taken.column_names]
+    columns = [_py_values(taken[n]) for n in names]
+    keys = place_arrays(ix)[1][ix.place[rows]].tolist()
+    return [{**dict(zip(names, values, strict=True)), S.PLACE_KEY: key}
+            for values, key in zip(zip(*columns, strict=True), keys, strict=True)]
+
+
+def _py_values(column: pa.ChunkedArray) -> list:
+    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
+    values = column.to_pylist()
+    if pa.types.is_timestamp(kind):
+        return [pd.NaT if v is None else pd.Timestamp(v) for v in values]
+    if pa.types.is_floating(kind):
+        return [math.nan if v is None else v for v in values]
+    return values
+
+
 def frame_chunks(ix: EventIndex, mask: np.ndarray, size: int = 50_000) -> Iterator[pd.DataFrame]:
     """The mask's rows as schema-typed DataFrames of at most `size` rows, in table order: an export
     of a million events never holds them all as pandas at once."""
@@ -637,9 +660,16 @@ def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarr
             unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """(bin, type, share, False) of rows dated to a month (kind 1) or year (2): each (period start,
     kind, type) group's total split over the days of its period with query.spread_shares' rounding."""
-    groups = pd.DataFrame({"start": ix.date_ns[rows] // DAY_NS, "kind": kind,
-                           "type": ix.etype[rows].astype(np.int64), "v": values})
-    return spread_groups(groups.groupby(["start", "kind", "type"], sort=True)["v"].sum().reset_index(), unit)
+    start, etype = ix.date_ns[rows] // DAY_NS, ix.etype[rows].astype(np.int64)
+    # The groupby over (start, kind, type), summed, on arrays: sorted runs and reduceat (the
+    # pandas groupby was 60 % of a timeline answer). Values are whole numbers: sums are exact.
+    order = np.lexsort((etype, kind, start))
+    start, kind, etype, values = start[order], kind[order], etype[order], values[order]
+    first = np.flatnonzero(np.r_[True, (start[1:] != start[:-1]) | (kind[1:] != kind[:-1])
+                                 | (etype[1:] != etype[:-1])])
+    groups = pd.DataFrame({"start": start[first], "kind": kind[first], "type": etype[first],
+                           "v": np.add.reduceat(values, first)})
+    return spread_groups(groups, unit)
 
 
 def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -831,49 +861,71 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
     Clusters: lat/lon (event-weighted centre), n_events, fatalities, n_places, size (the size_by
     measure), key (cluster_key of its places' box), top (the three biggest places, for the hover).
     """
-    cluster_cols = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
-    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    singles, clusters = cluster_positions(places, view, selected, size_by)
+    return places.iloc[singles], clusters
+
+
+CLUSTER_COLUMNS = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
+
+
+def cluster_positions(places: pd.DataFrame, view: MapView | None = None, selected: str | None = None,
+                      size_by: str = "n_events") -> tuple[np.ndarray, pd.DataFrame]:
+    """cluster_places with the places drawn on their own as row positions of `places` (the map
+    takes the few columns it draws for those rows only: selecting whole Arrow-backed frames twice
+    cost ~10 ms an answer at a few thousand places)."""
+    lon = places[S.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)
+    lat = places[S.LATITUDE].to_numpy(dtype=float, na_value=np.nan)
+    located = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon))
     # Few places go whole: markers just outside the view are there when the user pans or zooms out
     # (or double-clicks an area away) before the next answer comes.
-    if len(located) <= INDIVIDUAL_MAX:
-        return located, pd.DataFrame(columns=cluster_cols)
-    if view is not None:
+    if located.size > INDIVIDUAL_MAX and view is not None:
         near = view.grown(0.5)
-        located = located[located[S.LONGITUDE].between(near.lon0, near.lon1)
-                          & located[S.LATITUDE].between(near.lat0, near.lat1)]
-    if len(located) <= INDIVIDUAL_MAX:
-        return located, pd.DataFrame(columns=cluster_cols)
-    lon = located[S.LONGITUDE].to_numpy(dtype=float)
-    lat = located[S.LATITUDE].to_numpy(dtype=float)
+        x, y = lon[located], lat[located]
+        located = located[(x >= near.lon0) & (x <= near.lon1) & (y >= near.lat0) & (y <= near.lat1)]
+    if located.size <= INDIVIDUAL_MAX:
+        return located, pd.DataFrame(columns=CLUSTER_COLUMNS)
+    lon, lat = lon[located], lat[located]
     span = max(view.lon1 - view.lon0, view.lat1 - view.lat0) if view is not None else \
         max(float(np.ptp(lon)), float(np.ptp(lat)))
-    cell = max(span / GRID_CELLS, 1e-3)
-    keep = (located[S.PLACE_KEY] == selected).to_numpy() if selected else np.zeros(len(located), bool)
+    keep = (places[S.PLACE_KEY].to_numpy(dtype=object)[located] == selected) if selected else \
+        np.zeros(located.size, bool)
+    group, n_in, cell = _grid_groups(lon, lat, max(span / GRID_CELLS, 1e-3), keep)
+    alone = n_in[group] == 1
+    if alone.all():
+        return located, pd.DataFrame(columns=CLUSTER_COLUMNS)
+    return located[alone], _clusters_of(places, located, lon, lat, group, np.flatnonzero(~alone), cell, size_by)
+
+
+def _grid_groups(lon: np.ndarray, lat: np.ndarray, cell: float, keep: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Each place's grid cell (a kept place alone in its own), the cell doubled until at most
+    MAX_MARKERS groups remain: (group of each place, places per group, the cell size)."""
     while True:
         gx = np.floor(lon / cell).astype(np.int64)
         gy = np.floor(lat / cell).astype(np.int64)
         cell_id = np.where(keep, -1 - np.arange(len(lon)), gx * 1_000_003 + gy)
         _, group, n_in = np.unique(cell_id, return_inverse=True, return_counts=True)
         if len(n_in) <= MAX_MARKERS:
-            break
+            return group, n_in, cell
         cell *= 2
-    alone = n_in[group] == 1
-    singles = located[alone]
-    if alone.all():
-        return singles, pd.DataFrame(columns=cluster_cols)
+
+
+def _clusters_of(places: pd.DataFrame, located: np.ndarray, lon: np.ndarray, lat: np.ndarray,
+                 group: np.ndarray, members: np.ndarray, cell: float, size_by: str) -> pd.DataFrame:
+    """The clusters' rows from their member places (positions into `located`)."""
+    rows = places.iloc[located[members]]
+    n_ev = rows["n_events"].to_numpy(dtype=np.int64)
+    label_of = rows["label" if "label" in rows.columns else S.LOCATION].astype(str).to_numpy()
     # Per cluster sums over places sorted by (cluster, events descending): slices, no groupby.
-    members = np.flatnonzero(~alone)
-    n_ev = located["n_events"].to_numpy(dtype=np.int64)[members]
-    label_of = located["label" if "label" in located.columns else S.LOCATION].astype(str).to_numpy()
     # Ties by name: the hover's top three do not depend on the order the engine gave the places in.
-    order = np.lexsort((label_of[members].astype(str), -n_ev, group[members]))
+    order = np.lexsort((label_of.astype(str), -n_ev, group[members]))
     members, n_ev = members[order], n_ev[order]
     g = group[members]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     w = n_ev.astype(float)
     m_lat, m_lon = lat[members], lon[members]
-    deaths = pd.to_numeric(located["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[members]
-    size = _size_measure(located, size_by).to_numpy(dtype=float)[members]
+    deaths = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[order]
+    size = _size_measure(rows, size_by).to_numpy(dtype=float)[order]
     weight = np.add.reduceat(w, starts)
     count = np.diff(np.r_[starts, members.size])
     pad = cell / 4  # a cluster of (nearly) one spot still zooms to a readable area
@@ -884,17 +936,17 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
            np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
            np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
            np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell)]
-    names = label_of[members]
-    tops = [[(names[i], int(n_ev[i])) for i in range(s0, s0 + min(3, c))]
-            for s0, c in zip(starts, count, strict=True)]
-    clusters = pd.DataFrame({
+    names = label_of[order].tolist()
+    counts = n_ev.tolist()
+    tops = [[(names[i], counts[i]) for i in range(s0, s0 + min(3, c))]
+            for s0, c in zip(starts.tolist(), count.tolist(), strict=True)]
+    return pd.DataFrame({
         S.LATITUDE: np.add.reduceat(m_lat * w, starts) / weight,
         S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
         "n_events": np.add.reduceat(n_ev, starts), "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
         "n_places": count, "size": np.add.reduceat(size, starts),
-        "key": [cluster_key(MapView(*v)) for v in zip(*box, strict=True)], "top": tops,
+        "key": [cluster_key(MapView(*v)) for v in zip(*(b.tolist() for b in box), strict=True)], "top": tops,
     })
-    return singles, clusters
 
 
 def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:

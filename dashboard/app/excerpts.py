@@ -94,10 +94,11 @@ def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> di
     return node("Nav", buttons, className="pager", **{"aria-label": "pages of the list"})
 
 
-def excerpts_list(df: pd.DataFrame, total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
+def excerpts_list(df: pd.DataFrame | list[dict], total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
                   empty: str | None = None, place_name: str | None = None, offset: int = 0,
                   token: str = "") -> list:
-    """The panel for `limit` rows of df (newest first), from row `offset` of `total` listed events;
+    """The panel for `limit` rows of df (newest first; or their records, engine.row_records), from
+    row `offset` of `total` listed events;
     `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {place_name or sel.place.split('|')[0]}" if sel.place else "Excerpts"

@@ -89,14 +89,18 @@ def counts_line(n: int, places: int, low: int, high: int, total: int) -> str:
             f"{deaths} death{'s' * (high != 1 if high > low else low != 1)}")
 
 
-def excerpt_records(df: pd.DataFrame, limit: int = 200) -> list[dict]:
-    """The rows behind a selection, newest first, with the highlight offsets inside each excerpt."""
-    if df.empty:
+def excerpt_records(df: pd.DataFrame | list[dict], limit: int = 200) -> list[dict]:
+    """The rows behind a selection, newest first, with the highlight offsets inside each excerpt.
+    A list of records (engine.row_records) is taken as already in that order (engine.newest_rows)."""
+    if isinstance(df, list):
+        records = df[:limit]
+    elif df.empty:
         return []
-    rows = df.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
-                          na_position="last").head(limit)
+    else:
+        records = plain_records(df.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
+                                               na_position="last").head(limit))
     out = []
-    for r in plain_records(rows):
+    for r in records:
         start = int(r[S.EXCERPT_START])
         t0, t1 = int(r[S.TOPONYM_START]) - start, int(r[S.TOPONYM_END]) - start
         out.append({**r, "place_span": (t0, t1), "trigger_span": trigger_span(r)})

@@ -1,6 +1,11 @@
-"""Running the dashboard for others: waitress (a production WSGI server, pure Python) in front of
-the Dash app, behind the guard (Host allow-list, cross-origin writes refused, size limit, security
-headers) and gzip. Flask's development server only with `--dev`.
+"""Running the dashboard for others: a production WSGI server in front of the Dash app, behind the
+guard (Host allow-list, cross-origin writes refused, size limit, security headers) and gzip.
+
+An answer is Python work under one GIL, so one process uses at most about one core however many
+threads it has: with `--workers N` (N > 1) gunicorn runs N processes (each with its own app, index
+and kept answers) on one listening socket, each serving a few threads. One worker (the default,
+see default_workers) runs in this process under waitress (pure Python; also where gunicorn does not
+run). Flask's development server only with `--dev`.
 """
 
 from __future__ import annotations
@@ -22,11 +27,26 @@ from dashboard.errors import ConflictMapError
 DEFAULT_MAX_REQUEST_MB = 64  # an upload of several 10 MB files travels base64 (4/3) in one request
 
 
-def default_threads() -> int:
-    """Two request threads per core, at least four: a request spends part of its time outside the
-    GIL (numpy, Arrow, sockets), and a slow one (an export) must not hold every other visitor."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(4, 2 * cores)
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """One server process unless told otherwise (`--workers N`). On the shared 2-core machine this
+    was measured on (load average 5-25 from other work), 2 gunicorn workers x 2 threads and 3
+    single-threaded ones served fewer requests at 50 users than the one waitress process with 4
+    threads they alternated with in 12 of 13 runs, with no better p95 (README, "Running it for
+    others"): each worker fills its own kept answers and the processes got less CPU between them
+    than the one did. Where cores are free, measure `--workers` again (scripts/loadtest.py)."""
+    return 1
+
+
+def default_threads(workers: int = 1) -> int:
+    """Request threads per process. One process: two per core, at least four (a request spends part
+    of its time outside the GIL — numpy, Arrow, sockets — and a slow one, an export, must not hold
+    every other visitor). Several: two each — a second thread keeps the process busy while the
+    first waits on a socket, more only queue for the same GIL."""
+    return max(4, 2 * cores()) if workers <= 1 else 2
 
 
 @dataclass
@@ -34,7 +54,8 @@ class ServeOptions:
     host: str = "127.0.0.1"
     port: int = 8050
     dev: bool = False
-    threads: int | None = None
+    workers: int | None = None  # server processes (None: default_workers())
+    threads: int | None = None  # request threads per process (None: default_threads())
     token: str | None = None
     read_only: bool = False
     allow_hosts: list[str] = field(default_factory=list)
@@ -78,31 +99,54 @@ def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -
     return guard(wsgi, policy)
 
 
-def run(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None,
+def run(make_app: Callable[[], dash.Dash], opts: ServeOptions, tiles: tuple[str, str] | None,
         log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
+    """Serve the app `make_app` builds (once per server process) as `opts` says."""
     check_exposure(opts)
-    wsgi = secured(app, opts, tiles)
-    app.server.config["MAX_CONTENT_LENGTH"] = opts.max_request_mb * 2**20
     if opts.dev:
-        app.server.wsgi_app = wsgi
+        app = make_app()
+        app.server.wsgi_app = served(app, opts, tiles)
         log("conflictmap: Flask's development server (--dev): not for other users")
         app.run(host=opts.host, port=opts.port, debug=False)
         return
-    serve_wsgi(wsgi, opts, log)
+    serve_wsgi(lambda: served(make_app(), opts, tiles), opts, log)
 
 
-def serve_wsgi(wsgi: Callable, opts: ServeOptions, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)
-               ) -> None:
-    """Serve a WSGI app under waitress as `conflictmap serve` does (the load test wraps the secured
-    stack in its timer and serves it through here)."""
+def served(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -> Callable:
+    """The secured WSGI app of one server process, with Flask's own body limit set as well, once
+    the app's index is built: a process takes no request it would keep waiting for the index (with
+    several workers, the one started last would otherwise answer its first visitors seconds late)."""
+    app.server.config["MAX_CONTENT_LENGTH"] = opts.max_request_mb * 2**20
+    ready = app.server.extensions.get("conflictmap", {}).get("ready")
+    if ready is not None:
+        ready.wait()
+    return secured(app, opts, tiles)
+
+
+def serve_wsgi(build: Callable[[], Callable], opts: ServeOptions,
+               log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
+    """Serve the WSGI app `build()` returns as `conflictmap serve` does: under gunicorn in
+    opts.workers processes (build() runs in each, after the fork: no thread of this process is
+    carried into a worker), or in this process under waitress with one worker. The load test and
+    the bench wrap the secured stack in their timer and serve it through here."""
+    workers = opts.workers or default_workers()
+    threads = opts.threads or default_threads(workers)
+    if workers > 1:
+        from dashboard.app.serve_workers import serve_gunicorn
+
+        log(f"conflictmap: gunicorn, {workers} worker processes x {threads} threads")
+        serve_gunicorn(build, opts.host, opts.port, workers, threads)
+        return
     from waitress import serve
 
-    threads = opts.threads or default_threads()
     log(f"conflictmap: waitress, {threads} threads")
-    serve(wsgi, host=opts.host, port=opts.port, threads=threads, ident="conflictmap",
+    serve(build(), host=opts.host, port=opts.port, threads=threads, ident="conflictmap",
           max_request_body_size=opts.max_request_mb * 2**20, max_request_header_size=64 * 1024,
-          connection_limit=200, channel_timeout=120, expose_tracebacks=False,
+          connection_limit=CONNECTION_LIMIT, channel_timeout=120, expose_tracebacks=False,
           clear_untrusted_proxy_headers=True)
+
+
+CONNECTION_LIMIT = 200  # waitress: open connections held; gunicorn: the listening socket's queue
 
 
 def access_for(opts: ServeOptions) -> Access:

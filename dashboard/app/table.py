@@ -182,7 +182,7 @@ def side_panel(ix: EventIndex, listed: np.ndarray, total: int, sel: Selection, f
         token = page_token(sel, f)
         offset = list_offset(page, token, total)
         rows = E.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
-        return [view_tabs(view), *excerpts_list(E.rows_frame(ix, rows), total, sel, empty=empty,
+        return [view_tabs(view), *excerpts_list(E.row_records(ix, rows), total, sel, empty=empty,
                                                   place_name=place_name, offset=offset, token=token)]
     column, desc = sort_state(state)
     token = page_token(sel, f) + f"|{column}|{int(desc)}"

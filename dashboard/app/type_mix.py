@@ -34,14 +34,16 @@ def mix_strings(counts: np.ndarray, names: Sequence[str]) -> list[str | None]:
     if counts.size == 0:
         return [None] * counts.shape[0]
     by_name = np.argsort(np.array(names, dtype=object), kind="stable")
-    ordered = counts[:, by_name]
+    # Each distinct row written once (most places share a handful of small count vectors), on
+    # Python ints: formatting numpy scalars row by row was half of the places aggregate's time.
+    ordered, inverse = np.unique(counts[:, by_name], axis=0, return_inverse=True)
     rank = np.argsort(-ordered, axis=1, kind="stable")  # a stable sort keeps name order for ties
     labels = [str(names[i]) for i in by_name]
-    out: list[str | None] = []
-    for row, order in zip(ordered, rank, strict=True):
-        parts = [f"{labels[j]}:{int(row[j])}" for j in order if row[j] > 0]
-        out.append("|".join(parts) if parts else None)
-    return out
+    texts: list[str | None] = []
+    for row, order in zip(ordered.tolist(), rank.tolist(), strict=True):
+        parts = [f"{labels[j]}:{row[j]}" for j in order if row[j] > 0]
+        texts.append("|".join(parts) if parts else None)
+    return [texts[i] for i in inverse.reshape(-1).tolist()]
 
 
 def parse_mix(text: object) -> list[tuple[str, int]]:
