@@ -5,8 +5,10 @@
 Each side gets its own server (the code in CODE_DIR, e.g. a `git worktree` of the commit before)
 and its own headless Chromium on the same store (`conflictmap bench --events N --store DIR` builds
 one). In every round, the sides take turns (the order alternating) at: a brush to an hour without
-events (the list empties; not counted), the measured brush to 21 days (the list fills), and a
-second 21-day brush (a full list replaced by another). The figures are dashboard.bench_browser's:
+events (the list empties; not counted), the measured brush to 21 days (`fill`: the list fills), a
+second 21-day brush (`full`: a full list replaced by another), and, as `conflictmap bench` measures
+its `list`, "Clear selection" (not counted) then a 21-day brush (`reset`: from the whole store's
+newest sentences and timeline to the window's). The figures are dashboard.bench_browser's:
 main-thread CPU (DevTools TaskDuration), every Chromium process's CPU, wall time; medians printed
 as one JSON object."""
 
@@ -23,7 +25,7 @@ import numpy as np
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.bench import MARKERS_JS, SERVER_CODE, _tree_cpu_s, _wait_for_server, free_port, headless_chromium
-from dashboard.bench_browser import BRUSH_JS, LISTED_JS, SETTLED_JS, SUMMARY_JS, measure
+from dashboard.bench_browser import BRUSH_JS, LISTED_JS, RESET_JS, SETTLED_JS, SUMMARY_JS, measure
 
 
 def open_side(store: str, code: str) -> tuple[subprocess.Popen, object]:
@@ -54,13 +56,17 @@ def one_round(driver, i: int) -> dict:
     fill = brush(driver, str(lo), f"{lo + 20} 23:59:59")
     listed = driver.execute_script(LISTED_JS)
     full = brush(driver, str(lo + 25), f"{lo + 45} 23:59:59")
-    return {"fill": fill, "full": full, "listed": listed}
+    pid = driver.service.process.pid
+    measure(driver, partial(driver.execute_script, RESET_JS), lambda: "·" not in driver.execute_script(SUMMARY_JS),
+            lambda: _tree_cpu_s(pid))
+    reset = brush(driver, str(lo + 50), f"{lo + 70} 23:59:59")
+    return {"fill": fill, "full": full, "reset": reset, "listed": listed}
 
 
 def medians(runs: list[dict]) -> dict:
     out: dict[str, object] = {"listed": min(r["listed"] for r in runs),
                               "requests_fill": max(r["fill"][0] for r in runs)}
-    for key in ("fill", "full"):
+    for key in ("fill", "full", "reset"):
         out[f"cpu_s_{key}"] = [round(r[key][1], 3) for r in runs]
         for n, name in ((1, "cpu_s"), (2, "tree_cpu_s"), (3, "wall_s")):
             out[f"{name}_{key}_median"] = round(statistics.median(r[key][n] for r in runs), 3)
