@@ -9,10 +9,11 @@
     }
 })();
 
-// The button that opened the reader gets the focus back when it closes (keyboard users stay in place).
+// The button that opened the reader gets the focus back when it closes (keyboard users stay in place):
+// its event is remembered (dashboard/app/reader.py FOCUS_JS finds the button by it).
 document.addEventListener('click', function (event) {
-    const opener = event.target.closest && event.target.closest('button[id*="read-in-context"]');
-    if (opener) { document.documentElement.dataset.readerOpener = opener.id; }
+    const opener = event.target.closest && event.target.closest('#excerpts button[data-action="read"]');
+    if (opener) { document.documentElement.dataset.readerOpener = opener.dataset.event || ''; }
 });
 
 // Escape closes the reader panel (the close button does the work, so Dash sees an ordinary click).

@@ -51,6 +51,8 @@ PLAY_JS = "document.getElementById('play').click(); return true;"
 SLOW_TIMER_JS = "window.dash_clientside.set_props('play-interval', {interval: 3600000}); return true;"
 TICK_JS = "window.dash_clientside.set_props('play-interval', {n_intervals: arguments[0]}); return true;"
 FILTER_JS = "document.querySelector('#precise-only input').click(); return true;"
+RESET_JS = "document.getElementById('reset-selection').click(); return true;"
+LISTED_JS = "return document.querySelectorAll('#excerpts .excerpt').length"
 
 
 def _metrics(driver) -> float:
@@ -79,13 +81,17 @@ def measure(driver, act: Callable[[], object], changed: Callable[[], bool], brow
 
 def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[str, str], repeat: int = 3) -> dict:
     """requests_* and browser_cpu_s_* (medians of `repeat`) for click, brush, filter and play, on a
-    page already loaded and settled; `dates` is the span of the store's events (brushes fall in it)."""
+    page already loaded and settled; `dates` is the span of the store's events (brushes fall in it).
+    The brush follows the click, so it lists one place's sentences; `list` is a brush with no place
+    selected, which fills the sentence list (`listed_list` sentences on the page)."""
     driver.execute_cdp_cmd("Performance.enable", {"timeDomain": "threadTicks"})
     driver.execute_script("performance.setResourceTimingBufferSize(100000)")
     lo, hi = (np.datetime64(d, "D") for d in dates)
     span = int((hi - lo).astype(int))
     summary = lambda: driver.execute_script(SUMMARY_JS)  # noqa: E731 (read many times below)
-    runs: dict[str, list[tuple[int, float, float, float]]] = {k: [] for k in ("click", "brush", "filter", "play")}
+    runs: dict[str, list[tuple[int, float, float, float]]] = {
+        k: [] for k in ("click", "brush", "filter", "play", "list")}
+    listed = []
     for i in range(repeat):
         was = summary()
         runs["click"].append(measure(driver, partial(driver.execute_script, CLICK_JS, i * 7),
@@ -109,7 +115,15 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
         was = driver.current_url
         measure(driver, partial(driver.execute_script, PLAY_JS), partial(_differs, lambda: driver.current_url, was),
                 browser_cpu)
-    out: dict[str, object] = {}
+        # Clear the selection (not counted; the summary loses its dates and place), then brush.
+        measure(driver, partial(driver.execute_script, RESET_JS), lambda: "·" not in summary(), browser_cpu)
+        start = lo + (i * 53 + 11) % max(span - 30, 1)
+        was = summary()
+        runs["list"].append(measure(driver, partial(driver.execute_script, BRUSH_JS, str(start),
+                                                    f"{start + 20} 23:59:59"), partial(_differs, summary, was),
+                                    browser_cpu))
+        listed.append(int(driver.execute_script(LISTED_JS)))
+    out: dict[str, object] = {"listed_list": min(listed)}
     for name, rows in runs.items():
         out[f"requests_{name}"] = int(np.median([r[0] for r in rows]))
         out[f"browser_cpu_s_{name}"] = round(float(np.median([r[1] for r in rows])), 3)

@@ -83,7 +83,7 @@ function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
 # click selects its place, or lets it go when it is selected (a cluster zooms the map instead: see
 # callbacks.MAP_BOX_JS); an excerpt's buttons select its event ("select"), select its event and place
 # ("Other places", which opens the correction panel) or open the reader ("Read in context"); the
-# list's page buttons choose which 50 sentences it shows; the table's rows select their event and
+# list's page buttons choose which page of sentences it shows; the table's rows select their event and
 # place, its headings sort it, and the panel's tabs switch between sentences and table.
 SELECT_JS = """
 function(range, click, reset, action, current, table) {

@@ -200,8 +200,8 @@ def correct_fragment(can_save: bool = True) -> html.Section:
 def correct_button(event_id: str, place_key: str) -> dict:
     """The excerpt's "Other places" (as nodes.node): selects the event and its place
     (clientside.SELECT_JS, through assets/panels.js), which opens this panel."""
-    return node("Button", "Other places", id={"type": ids.CORRECT_BUTTON, "index": event_id}, n_clicks=0,
-                className="button small", title="ranked alternative places for this name; correct it",
+    return node("Button", "Other places", className="button small correct-place", type="button",
+                title="ranked alternative places for this name; correct it",
                 **{"data-action": "correct", "data-event": event_id, "data-place": place_key})
 
 

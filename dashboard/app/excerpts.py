@@ -1,5 +1,5 @@
 """The excerpts panel: the listed sentences with their highlights, citations and buttons, a page at
-a time. Built as the JSON Dash sends (nodes.node()), not as Component objects: an answer lists ~800
+a time. Built as the JSON Dash sends (nodes.node()), not as Component objects: an answer lists ~300
 of them, and building objects cost more than computing the views."""
 
 from __future__ import annotations
@@ -11,36 +11,36 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.app import ids
 from dashboard.app.figures import precision_label, type_color
 from dashboard.app.filters import Filters, parse_number
 from dashboard.app.nodes import node
 from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import Selection, excerpt_records, format_date, split_highlights
 
-# The newest 50 sentences: more than a screenful to read, ~120 kB on the wire with their buttons (the
-# panel says how many there are, and pages through the rest); building and encoding them is the
-# largest part of an answer.
-EXCERPT_LIMIT = 50
+# The newest 25 sentences, each as 10-12 components: the browser's cost of a list is dash-renderer's
+# work per component, ~3.8 CPU-s for 50 sentences of ~17 components at 100k events (a brush that
+# fills the list), against ~0.4 s for the rest of the page's redraw. The panel says how many there
+# are, and pages through the rest.
+EXCERPT_LIMIT = 25
 
 
 def _count(v: Any) -> int | None:  # a table cell: pandas scalars are untyped
     return None if v is None or pd.isna(v) else int(v)
 
 
-def report_badges(r: dict) -> list:
+def report_badges(r: dict) -> list[str]:
     """Injured and displaced counts, and what the other reports of the same event say."""
     out = []
     for col, word in ((S.INJURED, "injured"), (S.DISPLACED, "displaced")):
         n = _count(r.get(col))
         if n is not None:
-            out.append(node("Span", f"{n:,} {word}", className="counts"))
+            out.append(f"{n:,} {word}")
     sources = _count(r.get(S.N_SOURCES)) or 1
     low, high = _count(r.get(S.FATALITIES_LOW)), _count(r.get(S.FATALITIES_HIGH))
     if sources > 1:
-        out.append(node("Span", f"{sources} sources", className="sources", title="outlets reporting this event"))
+        out.append(f"{sources} sources")
     if low is not None and high is not None and low != high:
-        out.append(node("Span", f"reports: {low}–{high} killed", className="deaths-range"))
+        out.append(f"reports: {low}–{high} killed")
     return out
 
 
@@ -113,40 +113,43 @@ def excerpts_list(df: pd.DataFrame | list[dict], total: int, sel: Selection, lim
                                       className="hint")]
     if total > limit:
         items.append(pager(total, offset, token, limit))
-    for r in records:
-        spans = [(*r["place_span"], "place")]
-        if r["trigger_span"]:
-            spans.append((*r["trigger_span"], "trigger"))
-        sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
-                    for piece, kind in split_highlights(r[S.EXCERPT], spans)]
-        title = r[S.TITLE] or "(untitled)"
-        link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
-            if is_web_link(r[S.URL]) else node("Span", title)
-        deaths = r[S.FATALITIES]
-        meta = [node("Span", format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
-                node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
-                          style={"borderColor": type_color(r[S.EVENT_TYPE])})]
-        if deaths is not None and deaths == deaths:
-            meta.append(node("Span", f"{int(deaths)} killed", className="deaths"))
-        meta.extend(report_badges(r))
-        if r[S.IS_FUTURE]:
-            meta.append(node("Span", "scheduled", className="future"))
-        meta.append(node("Span", f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})",
-                              className="where"))
-        pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
-        chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
-        meta.append(node("Button", "selected" if chosen else "select", className="pick",
-                         id={"type": ids.PICK_EVENT, "event": r[S.EVENT_ID]},
-                         title="select this event (kept in the page's link)",
-                         **{"aria-pressed": "true" if chosen else "false", "data-action": "pick",
-                            "data-event": r[S.EVENT_ID]}))
-        items.append(node("Article", className="excerpt selected" if chosen else "excerpt", children=[
-            node("Div", meta, className="meta"),
-            node("Blockquote", sentence, className="sentence"),
-            node("Div", [link, node("Span", f" — {r[S.SOURCE]}, published {pub}", className="source")],
-                     className="cite"),
-            excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY]),
-        ]))
+    items.extend(excerpt_item(r, sel) for r in records)
     if total > limit:
         items.append(pager(total, offset, token, limit))
     return items
+
+
+def meta_text(r: dict) -> str:
+    """The excerpt's facts after its type, as one line of text: date, deaths, the reports' badges,
+    whether it is scheduled, and where."""
+    parts = [format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION])]
+    deaths = r[S.FATALITIES]
+    if deaths is not None and deaths == deaths:
+        parts.append(f"{int(deaths)} killed")
+    parts.extend(report_badges(r))
+    if r[S.IS_FUTURE]:
+        parts.append("scheduled")
+    parts.append(f"{r[S.LOCATION]} ({precision_label(r[S.GEO_PRECISION])})")
+    return " · ".join(parts)
+
+
+def excerpt_item(r: dict, sel: Selection) -> dict:
+    """One listed sentence, flat: facts, the sentence with its place and trigger marked, the citation
+    and the buttons, ~11 components (plain strings cost dash-renderer nothing per piece)."""
+    spans = [(*r["place_span"], "place")]
+    if r["trigger_span"]:
+        spans.append((*r["trigger_span"], "trigger"))
+    sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
+                for piece, kind in split_highlights(r[S.EXCERPT], spans)]
+    title = r[S.TITLE] or "(untitled)"
+    pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
+    link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
+        if is_web_link(r[S.URL]) else title
+    chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
+    return node("Article", className="excerpt selected" if chosen else "excerpt", children=[
+        node("Div", [node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
+                          style={"borderColor": type_color(r[S.EVENT_TYPE])}), meta_text(r)], className="meta"),
+        node("Blockquote", sentence, className="sentence"),
+        node("Div", [link, f" — {r[S.SOURCE]}, published {pub}"], className="cite"),
+        excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY], chosen),
+    ])

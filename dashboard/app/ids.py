@@ -47,12 +47,11 @@ DATE_PRESETS = {"preset-7": 7, "preset-30": 30, "preset-90": 90, "preset-365": 3
 EXPORT_CSV = "export-csv"
 EXPORT_GEOJSON = "export-geojson"
 DOWNLOAD = "download"
-PICK_EVENT = "pick-event"  # pattern-matching id type of each excerpt's "select" button
 # An excerpt button's click (select, read, other places), set by assets/panels.js from the button's
 # data-* attributes: one store instead of a callback per button (re-rendered buttons woke those).
 EXCERPT_ACTION = "excerpt-action"
 TABLE_STATE = "table-state"  # {"view": "list"|"table", "sort", "desc"}: the panel beside the map (app/table.py)
-EXCERPT_PAGE = "excerpt-page"  # {"page", "token"}: which 50 of the listed sentences (callbacks.page_token)
+EXCERPT_PAGE = "excerpt-page"  # {"page", "token"}: which page of the listed sentences (excerpts.page_token)
 CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel (changes only with it)
 READER_EVENT = "reader-event"  # the selected event while the reader is open
 
@@ -66,10 +65,8 @@ READER_STATE = "reader-state"
 READER_CLOSE = "reader-close"
 READER_BODY = "reader-body"
 READER_TITLE = "reader-title"
-READ_BUTTON = "read-in-context"  # pattern-matching type: {"type": READ_BUTTON, "index": event_id}
 READER_HIGHLIGHT = "reader-highlight"  # pattern-matching type, index = event_id
 CORRECT = "correct"
-CORRECT_BUTTON = "correct-place"  # pattern-matching type, index = event_id
 CORRECT_CHOICE = "correct-choice"
 CORRECT_SAVE = "correct-save"
 CORRECT_STATUS = "correct-status"

@@ -27,10 +27,14 @@ def topbar_controls(writes: str = "open") -> list:
     return [upload.upload_fragment(hidden=writes == "read-only"), *sign_in, theme.theme_fragment()]
 
 
-def excerpt_actions(event_id: str, article_id: str, place_key: str) -> dict:
-    """The buttons under one excerpt, as nodes.node (their clicks reach ids.EXCERPT_ACTION through
-    assets/panels.js)."""
-    return node("Div", [reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
+def excerpt_actions(event_id: str, article_id: str, place_key: str, chosen: bool = False) -> dict:
+    """The buttons under one excerpt ("select", "Read in context", "Other places"), as nodes.node.
+    They carry no id: assets/panels.js hands their clicks to ids.EXCERPT_ACTION from their data-*
+    attributes, and an id would only add to dash-renderer's work for every listed sentence."""
+    pick = node("Button", "selected" if chosen else "select", className="pick", type="button",
+                title="select this event (kept in the page's link)",
+                **{"aria-pressed": "true" if chosen else "false", "data-action": "pick", "data-event": event_id})
+    return node("Div", [pick, reader.read_button(event_id, article_id), correct.correct_button(event_id, place_key)],
                 className="actions")
 
 

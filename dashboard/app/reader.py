@@ -122,11 +122,10 @@ def reader_fragment() -> html.Section:
 
 
 def read_button(event_id: str, article_id: str) -> dict:
-    """The excerpt's "Read in context" button (as nodes.node). No callback listens to its id (a callback
-    on every button is woken by each re-rendered list): assets/panels.js turns a click into ids.EXCERPT_ACTION."""
-    return node("Button", "Read in context", id={"type": ids.READ_BUTTON, "index": event_id}, n_clicks=0,
-                className="button small", **{"data-action": "read", "data-event": event_id,
-                                             "data-article": article_id})
+    """The excerpt's "Read in context" button (as nodes.node), without an id (a callback on every button
+    would be woken by each re-rendered list): assets/panels.js turns a click into ids.EXCERPT_ACTION."""
+    return node("Button", "Read in context", className="button small read", type="button",
+                **{"data-action": "read", "data-event": event_id, "data-article": article_id})
 
 
 def event_row(view: StoreView, event_id: str | None) -> dict | None:
@@ -139,7 +138,9 @@ def event_row(view: StoreView, event_id: str | None) -> dict | None:
 FOCUS_JS = """
 function(children, hidden) {
     if (hidden) {
-        const opener = document.getElementById(document.documentElement.dataset.readerOpener || '');
+        const ev = document.documentElement.dataset.readerOpener;
+        const opener = ev === undefined ? null : document.querySelector(
+            '#excerpts button[data-action="read"][data-event="' + CSS.escape(ev) + '"]');
         const active = document.activeElement;
         if (opener && (!active || active === document.body || active.closest('#reader'))) { opener.focus(); }
         return window.dash_clientside.no_update;

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from test_dashboard import start_app
 
+from dashboard.app.excerpts import EXCERPT_LIMIT
 from dashboard.bench import _tree_cpu_s
 from dashboard.bench_browser import interaction_figures
 from dashboard.store import EventsStore
@@ -17,7 +18,8 @@ def test_interaction_figures_count_requests_and_browser_cpu(dash_duo, seed_store
     pid = dash_duo.driver.service.process.pid
     figures = interaction_figures(dash_duo.driver, lambda: _tree_cpu_s(pid),
                                   (f"{dated.min():%Y-%m-%d}", f"{dated.max():%Y-%m-%d}"), repeat=1)
-    for name in ("click", "brush", "filter", "play"):
+    for name in ("click", "brush", "filter", "play", "list"):
         assert 1 <= figures[f"requests_{name}"] <= 2, figures
         assert figures[f"browser_cpu_s_{name}"] > 0, figures
+    assert 0 <= figures["listed_list"] <= EXCERPT_LIMIT, figures
     assert dash_duo.get_logs() == []

@@ -282,26 +282,33 @@ def listed_events(dash_duo) -> list[str]:
 def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     from dashboard.app.data import StoreView
     from dashboard.app.engine import all_rows, newest_rows, rows_frame
+    from dashboard.app.excerpts import EXCERPT_LIMIT as K
 
     ix = StoreView(EventsStore(long_store)).index()
     newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()
     dash_duo.start_server(create_app(long_store))
-    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == 50, "the list does not show its first 50",
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K, f"the list does not show its first {K}",
                timeout=FIRST_RENDER)
-    assert set(listed_events(dash_duo)) == set(newest[:50])
-    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–50", timeout=TIMEOUT)
+    assert set(listed_events(dash_duo)) == set(newest[:K])
+    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–{K}",
+                                    timeout=TIMEOUT)
 
-    # "older 50 →", found afresh: the list may be redrawn meanwhile (the map fits its panel once drawn).
-    click(dash_duo, "#excerpts .pager button")
-    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(newest[50:100]), "no second page")
-    dash_duo.wait_for_contains_text("#excerpts .hint", "showing 51–100", timeout=TIMEOUT)
-    buttons = [b.text for b in dash_duo.find_elements("#excerpts .pager button")]
-    assert buttons[:2] == ["← newer 50", "older 50 →"], buttons
+    # "older →" twice, past the 50th sentence; each button found afresh (the list may be redrawn
+    # meanwhile: the map fits its panel once drawn).
+    for page in (1, 2):
+        click(dash_duo, "#excerpts .pager button:last-child")
+        wait_until(dash_duo, lambda p=page: set(listed_events(dash_duo)) == set(newest[p * K:(p + 1) * K]),
+                   f"no page {page + 1}")
+        dash_duo.wait_for_contains_text("#excerpts .hint", f"showing {page * K + 1}–{(page + 1) * K}",
+                                        timeout=TIMEOUT)
+        buttons = [b.text for b in dash_duo.find_elements("#excerpts .pager button")]
+        assert buttons[:2] == [f"← newer {K}", f"older {K} →"], buttons
+    assert 2 * K >= 50, "the last page reached lies past the 50th sentence"
 
     # A new list (another place) starts again at its newest sentences.
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
     key = rows_frame(ix, newest_rows(ix, all_rows(ix), 1))["place_key"].iloc[0]
     click_marker(dash_duo, key)
     at = rows_frame(ix, newest_rows(ix, ix.place == ix.place_code[key], ix.n))["event_id"].tolist()
-    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(at[:50]), "the new list did not start at page 1")
+    wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(at[:K]), "the new list did not start at page 1")
     assert dash_duo.get_logs() == []

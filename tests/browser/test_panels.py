@@ -91,9 +91,10 @@ def click(dash_duo, selector: str) -> None:
     wait_until(dash_duo, attempt, f"nothing to click at {selector}")
 
 
-def excerpt_button(event_id: str, kind: str) -> str:
-    # Dash renders a dict id as its JSON with sorted keys.
-    return f'#excerpts button[id*=\'"index":"{event_id}"\'][id*=\'"type":"{kind}"\']'
+def excerpt_button(event_id: str, action: str) -> str:
+    """An excerpt's button by what it does ("read", "correct", "pick") and its event (its data-*
+    attributes: the buttons carry no id)."""
+    return f'#excerpts button[data-action="{action}"][data-event="{event_id}"]'
 
 
 # -- read in context ----------------------------------------------------------------------------
@@ -108,7 +109,7 @@ def test_read_in_context_highlights_every_event_and_a_highlight_selects_it(dash_
     start_app(dash_duo, seed_store)
     assert count(dash_duo, "#reader:not([hidden])") == 0
 
-    click(dash_duo, excerpt_button(moscow["event_id"], "read-in-context"))
+    click(dash_duo, excerpt_button(moscow["event_id"], "read"))
 
     dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
     dash_duo.wait_for_text_to_equal("#reader-title", moscow["title"], timeout=TIMEOUT)
@@ -160,7 +161,7 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
     assert any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
                for lat, lon, _ in map_keys(dash_duo))
 
-    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+    click(dash_duo, excerpt_button(row["event_id"], "correct"))
 
     dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
     labels = [el.text for el in dash_duo.find_elements("#correct-choice label")]
@@ -208,7 +209,7 @@ def test_any_place_found_by_name_corrects_this_event_only(dash_duo, own_seed_sto
     idlib = events[events["toponym"] == "Idlib"]
     row = idlib.iloc[0]
     start_app(dash_duo, own_seed_store)
-    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+    click(dash_duo, excerpt_button(row["event_id"], "correct"))
     dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
 
     # A place of another country, which no ranked alternative offers.
@@ -239,7 +240,7 @@ def test_a_point_picked_on_the_map_corrects_the_event(dash_duo, own_seed_store, 
     sochi = events[events["location"] == "Sochi"].iloc[0]
     start_app(dash_duo, own_seed_store)
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled after loading")
-    click(dash_duo, excerpt_button(row["event_id"], "correct-place"))
+    click(dash_duo, excerpt_button(row["event_id"], "correct"))
     dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
 
     # Pick mode, then a click on the map where Sochi's marker is: the click picks that point
@@ -359,21 +360,24 @@ def computed(dash_duo, selector: str, prop: str) -> str:
         "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;", selector, prop)
 
 
-def focused_in(dash_duo, element_id: str) -> bool:
+def focused_in(dash_duo, target: str) -> bool:
+    """Whether the focus is on or inside `target`: an element id, or a CSS selector when it starts with '#'."""
+    selector = target if target.startswith("#") else f"#{target}"
     return bool(dash_duo.driver.execute_script(
-        "const a = document.activeElement, el = document.getElementById(arguments[0]);"
-        "return Boolean(a && el && a !== document.body && el.contains(a));", element_id))
+        "const a = document.activeElement, el = document.querySelector(arguments[0]);"
+        "return Boolean(a && el && a !== document.body && el.contains(a));", selector))
 
 
-def tab_to(dash_duo, element_id: str, limit: int = 60) -> None:
-    """Press Tab from the top of the page until the focus is on (or inside) `element_id`, like a keyboard user."""
+def tab_to(dash_duo, target: str, limit: int = 60) -> None:
+    """Press Tab from the top of the page until the focus is on (or inside) `target` (as focused_in),
+    like a keyboard user."""
     dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
     actions = ActionChains(dash_duo.driver)
     for _ in range(limit):
         actions.send_keys(Keys.TAB).perform()
-        if focused_in(dash_duo, element_id):
+        if focused_in(dash_duo, target):
             return
-    raise AssertionError(f"#{element_id} is not reachable with Tab")
+    raise AssertionError(f"{target} is not reachable with Tab")
 
 
 def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash_duo, seed_store):
@@ -415,13 +419,13 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
         assert dash_duo.driver.execute_script(
             "return getComputedStyle(document.activeElement).outlineStyle") != "none", f"#{element_id}: no focus ring"
     # The excerpt's Read in context button, by keyboard: Tab to it and press Enter.
-    button_id = dash_duo.driver.execute_script(
-        "return document.querySelector(arguments[0]).id", excerpt_button(first["event_id"], "read-in-context"))
-    tab_to(dash_duo, button_id, limit=200)
+    button = excerpt_button(first["event_id"], "read")
+    dash_duo.wait_for_element(button, timeout=TIMEOUT)
+    tab_to(dash_duo, button, limit=200)
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
     dash_duo.wait_for_element("#reader:not([hidden]) button.hl-event", timeout=TIMEOUT)
     tab_to(dash_duo, "reader-close", limit=200)
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
     wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Enter on Close did not close the reader")
-    wait_until(dash_duo, lambda: focused_in(dash_duo, button_id), "the focus did not go back to Read in context")
+    wait_until(dash_duo, lambda: focused_in(dash_duo, button), "the focus did not go back to Read in context")
     assert dash_duo.get_logs() == []

@@ -102,8 +102,8 @@ def test_at_phone_size_every_panel_is_usable(dash_duo, seed_store):
     assert fields and all(left >= 0 and right <= width + 0.5 and w > 100 for left, right, w in fields), fields
 
     # The reader opens full width under the map, and is as tall as its text.
-    dash_duo.driver.execute_script("document.querySelector('#excerpts .actions button').scrollIntoView()")
-    click(dash_duo, "#excerpts .actions button")
+    dash_duo.driver.execute_script("document.querySelector('#excerpts .actions button.read').scrollIntoView()")
+    click(dash_duo, "#excerpts .actions button.read")
     dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
     r = boxes(dash_duo, "#reader", "#reader .reader-text")
     assert r["#reader"]["width"] >= width - 1 and r["#reader"]["left"] >= -1

@@ -25,6 +25,7 @@ from test_dashboard import FIRST_RENDER
 
 from dashboard import schema as S
 from dashboard.app.app import create_app
+from dashboard.app.excerpts import EXCERPT_LIMIT
 from dashboard.ingest.article import Article
 from dashboard.store import EventsStore
 
@@ -202,14 +203,48 @@ def hover_texts(dash_duo) -> list[str]:
         """)
 
 
+def listed_count(dash_duo) -> int:
+    return len(dash_duo.driver.find_elements("css selector", "#excerpts .excerpt"))
+
+
+def hint(dash_duo) -> str:
+    return shown_text(dash_duo, "#excerpts .hint")
+
+
+def older_page(dash_duo) -> None:
+    """The list's next (older) page, once it is drawn."""
+    was = hint(dash_duo)
+    assert dash_duo.driver.execute_script(
+        "const b = Array.from(document.querySelectorAll('#excerpts .pager-button'))"
+        "    .find(b => b.textContent.startsWith('older'));"
+        "if (b) { b.click(); } return Boolean(b);"), f"no older page after: {was}"
+    wait_until(dash_duo, lambda: hint(dash_duo) not in ("", was), f"the list stayed at: {was}")
+
+
+def page_to(dash_duo, selector: str) -> None:
+    """Page the sentence list (older →) until `selector` is in it."""
+    for _ in range(len(PAYLOADS) // EXCERPT_LIMIT + 1):
+        if dash_duo.driver.find_elements("css selector", selector):
+            return
+        older_page(dash_duo)
+    raise AssertionError(f"{selector} is on no page of the list")
+
+
 def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
     dash_duo.start_server(create_app(xss_store))
     dash_duo.wait_for_element("#map .scattergeo .point", timeout=FIRST_RENDER)
     dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
-    wait_until(dash_duo, lambda: len(dash_duo.driver.find_elements("css selector", "#excerpts .excerpt"))
-               == len(PAYLOADS), "not every payload event is listed")
-    inert(dash_duo)
-    listed = shown_text(dash_duo, "#excerpts")
+    # Every payload event is listed, a page at a time.
+    listed, seen_pages = "", 0
+    while seen_pages * EXCERPT_LIMIT < len(PAYLOADS):
+        if seen_pages:
+            older_page(dash_duo)
+        want = min(EXCERPT_LIMIT, len(PAYLOADS) - seen_pages * EXCERPT_LIMIT)
+        wait_until(dash_duo, lambda want=want: listed_count(dash_duo) == want,
+                   f"page {seen_pages + 1} does not list {want} payload events")
+        inert(dash_duo)
+        listed += " " + shown_text(dash_duo, "#excerpts")
+        seen_pages += 1
     missing = [p for p in PAYLOADS if words(p) not in listed]
     assert not missing, f"payloads not shown as text in the excerpts: {missing[:3]}"
 
@@ -255,7 +290,7 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
 def test_payloads_are_text_in_the_reader_and_the_correction_dialog(dash_duo, xss_store):
     dash_duo.start_server(create_app(xss_store))
     dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
-    click_first(dash_duo, "#excerpts button[id*='read-in-context']")
+    click_first(dash_duo, "#excerpts button[data-action='read']")
     dash_duo.wait_for_element("#reader:not([hidden]) .reader-text", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: words(PAYLOADS[-1]) in shown_text(dash_duo, "#reader"), "the reader shows no text")
     reader = shown_text(dash_duo, "#reader")
@@ -269,9 +304,12 @@ def test_payloads_are_text_in_the_reader_and_the_correction_dialog(dash_duo, xss
     for k in (0, 9, 21):  # three events' dialogs: the title (toponym) and the alternatives' names
         # "Other places" selects the event's place, which narrows the list: clear it for the next one.
         click_first(dash_duo, "#reset-selection")
-        wait_until(dash_duo, lambda: len(dash_duo.driver.find_elements("css selector", "#excerpts .excerpt"))
-                   == len(PAYLOADS), "the list did not come back")
-        click_first(dash_duo, f"#excerpts button[id*='\"index\":\"x{k:02d}\"'][id*='correct-place']")
+        # (at the page it was left at: a list keeps its page while another is shown)
+        wait_until(dash_duo, lambda: hint(dash_duo).startswith(f"{len(PAYLOADS)} event(s)")
+                   and listed_count(dash_duo) > 0, "the list did not come back")
+        button = f"#excerpts button[data-action='correct'][data-event='x{k:02d}']"
+        page_to(dash_duo, button)
+        click_first(dash_duo, button)
         wait_until(dash_duo, lambda k=k: words(PAYLOADS[k]) in shown_text(dash_duo, "#correct"),
                    f"the correction dialog of payload {k} does not show it")
         wait_until(dash_duo, lambda k=k: f"Other {k} {words(PAYLOADS[k])}" in shown_text(dash_duo, "#correct-choice"),

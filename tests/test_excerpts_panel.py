@@ -1,0 +1,78 @@
+"""The sentence list as the JSON Dash receives: flat (few components per sentence, since dash-renderer's
+cost is per component), text kept as text, the trigger marked where the pipeline found it, pages of 25."""
+
+from __future__ import annotations
+
+import query_oracle as O
+
+from dashboard.app.excerpts import EXCERPT_LIMIT, excerpts_list, page_token
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
+
+
+def components(value: object) -> list[dict]:
+    """Every component (a dict with a type) in value, depth first; strings are not components."""
+    if isinstance(value, list):
+        return [c for v in value for c in components(v)]
+    if isinstance(value, dict) and "type" in value:
+        return [value, *components(value["props"].get("children"))]
+    return []
+
+
+def texts(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(texts(v) for v in value)
+    return texts(value["props"].get("children")) if isinstance(value, dict) else ""
+
+
+def sentence_row(i: int, **extra) -> dict:
+    text = f"Gunmen <b>raided</b> a checkpoint near Kafr Zita, report {i}."
+    return dict(event_id=f"e{i:03d}", article_id=f"a{i}", event_date=f"2021-05-{1 + i % 28:02d}",
+                location="Kafr Zita", latitude=35.37, longitude=36.6, excerpt=text, excerpt_start=1000,
+                excerpt_end=1000 + len(text), toponym="Kafr Zita", toponym_start=1000 + text.index("Kafr"),
+                toponym_end=1000 + text.index(", report"), trigger="raided",
+                trigger_start=1000 + text.index("raided"), trigger_end=1000 + text.index("</b>"), **extra)
+
+
+def articles(items: list) -> list[dict]:
+    return [c for c in items if c.get("props", {}).get("className", "").startswith("excerpt")]
+
+
+def test_a_listed_sentence_is_flat_escaped_and_marked(make_events) -> None:
+    df = O.with_place_key(make_events(sentence_row(1, fatalities=3, title="<i>Report</i>", url="javascript:alert(1)")))
+    items = excerpts_list(df, 1, Selection(event="e001"))
+    (item,) = articles(items)
+    # A bound, not a snapshot: at 25 sentences a page is ~300 components (it was ~17 per sentence).
+    assert len(components(item)) <= 12, [c["type"] for c in components(item)]
+    assert item["props"]["className"] == "excerpt selected"
+    marks = {c["props"]["className"]: c["props"]["children"] for c in components(item) if c["type"] == "Mark"}
+    assert marks == {"hl-trigger": "raided", "hl-place": "Kafr Zita"}
+    # The markup in the sentence and the title is text Dash renders as text (no component parses it).
+    sentence = next(c for c in components(item) if c["type"] == "Blockquote")
+    assert texts(sentence) == "Gunmen <b>raided</b> a checkpoint near Kafr Zita, report 1."
+    assert not [c for c in components(item) if c["type"] == "A"], "a javascript: URL was made a link"
+    assert "<i>Report</i>" in texts(item)
+    meta = next(c for c in components(item) if c["props"].get("className") == "meta")
+    assert texts(meta) == "Armed clash2021-05-02 · 3 killed · Kafr Zita (town/village)", texts(meta)
+    buttons = {c["props"]["data-action"]: c["props"] for c in components(item) if c["type"] == "Button"}
+    assert set(buttons) == {"pick", "read", "correct"}
+    assert buttons["pick"]["aria-pressed"] == "true" and buttons["read"]["data-article"] == "a1"
+    assert all(b["data-event"] == "e001" for b in buttons.values())
+
+
+def test_the_list_pages_by_25_past_50(make_events) -> None:
+    assert EXCERPT_LIMIT == 25
+    df = O.with_place_key(make_events(*(sentence_row(i) for i in range(60))))
+    sel, token = Selection(), page_token(Selection(), Filters())
+    third = excerpts_list(df.iloc[50:], 60, sel, offset=50, token=token)
+    assert len(articles(third)) == 10
+    assert "60 event(s), newest first; showing 51–60" in texts(third)
+    pagers = [c for c in third if c["type"] == "Nav"]
+    assert [texts(b) for b in pagers[0]["props"]["children"]] == ["← newer 25"]
+    assert pagers[0]["props"]["children"][0]["props"]["data-page"] == "1"
+    first = excerpts_list(df, 60, sel, token=token)
+    assert len(articles(first)) == 25
+    assert [texts(b) for b in components(first) if b["type"] == "Button" and "pager-button" in
+            b["props"]["className"]] == ["older 25 →", "older 25 →"]
