@@ -204,9 +204,9 @@ def _clusters(con: duckdb.DuckDBPyConnection, stage: Path) -> None:
         FROM read_parquet('{stage}/rows-*.parquet')""")
     # A component is the whole key when its actor sets form a chain: one actor1 and one actor2 over
     # the key, and no row naming an actor2 without the actor1 (synth's templates; merge.compatible).
-    bad = con.execute("""SELECT count(*) FROM (SELECT k FROM keyed WHERE k IS NOT NULL GROUP BY k HAVING
+    bad = (con.execute("""SELECT count(*) FROM (SELECT k FROM keyed WHERE k IS NOT NULL GROUP BY k HAVING
         count(DISTINCT nullif(actor1, '')) > 1 OR count(DISTINCT nullif(actor2, '')) > 1
-        OR bool_or(coalesce(actor1, '') = '' AND coalesce(actor2, '') <> ''))""").fetchone()[0]
+        OR bool_or(coalesce(actor1, '') = '' AND coalesce(actor2, '') <> ''))""").fetchone() or (0,))[0]
     if bad:
         raise StoreError(f"{bad} merge keys hold actors that are not a chain: the fast merge would be wrong")
     con.execute("""CREATE OR REPLACE TEMP TABLE clusters AS
@@ -287,8 +287,8 @@ def write_fast_store(store_dir: str | Path, n_events: int, seed: int = 0, chunk_
                                  seed, stage, no)
                 _clusters(con, stage)
                 events = _write_years(con, store.root, stage, gen, events_schema)
-                digest = con.execute(f"SELECT substr(sha1(',' || string_agg(event_id, ',' ORDER BY event_id)), 1, 12) "
-                                     f"FROM read_parquet('{stage}/rows-*.parquet')").fetchone()[0]
+                digest = (con.execute(f"SELECT substr(sha1(',' || string_agg(event_id, ',' ORDER BY event_id)), 1, 12) "
+                                     f"FROM read_parquet('{stage}/rows-*.parquet')").fetchone() or ("",))[0]
             return events, _write_articles(store.root, stage, gen, articles_schema, len(bounds) - 1), digest
         except (duckdb.Error, OSError, pa.ArrowException) as err:
             raise StoreError(f"{store.root}: cannot write the synthetic store ({err})") from err

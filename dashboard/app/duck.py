@@ -122,8 +122,8 @@ class DuckEngine:
                           f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
                           "GROUP BY cluster_id")
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
-        self._same_place = bool(self._con.execute(
-            f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone()[0])
+        self._same_place = bool((self._con.execute(
+            f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone() or (True,))[0])
         self._tolls = gen
         self._drop_old("tolls_", gen)
 

@@ -87,8 +87,8 @@ def province_pairs(toponyms: list[Toponym], text: str | None) -> list[tuple[int,
     """Pairs (town, province) of names the text joins by "in": a town or village, then a name resolved
     to a province."""
     return [(a, b) for a, b, _ in _neighbours(toponyms, text)
-            if text is not None and put_in(toponyms[a], toponyms[b], text) and toponyms[a].place is not None
-            and toponyms[a].place.precision <= 2 and not toponyms[a].is_demonym]
+            if text is not None and put_in(toponyms[a], toponyms[b], text) and (town := toponyms[a].place) is not None
+            and town.precision <= 2 and not toponyms[a].is_demonym]
 
 
 def _in_whole(place: Place, whole: Place) -> bool:
