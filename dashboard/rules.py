@@ -79,9 +79,6 @@ REGISTRY: tuple[RuleInfo, ...] = (
              "a name the syntax calls a place ('the villages of X and Y', 'X city', 'in X in Idlib', listed "
              "with a known town) that the gazetteer lacks is a site, placed at the known place it is in or "
              "near with geo_precision 2, as ACLED places villages it cannot find"),
-    RuleInfo("location.town_in_province", "location",
-             "an event the parse ties to a province happened in the town the sentence puts in that province "
-             "('strikes on X in the eastern province of Y' are in X)"),
     RuleInfo("location.coordinated_sites", "location",
              "an attack on several listed sites ('shelled X, Y and Z') is one event per site; a toll given "
              "for all of them together goes on none (it is kept in fatalities_shared)"),
@@ -143,9 +140,6 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("resolution.districts", "resolution",
              "a neighbourhood or district of a named town ('the Ferdous district of Aleppo') is placed in "
              "that town or left unresolved"),
-    RuleInfo("resolution.stated_province", "resolution",
-             "a town the text puts in a province ('X in Quneitra province', 'a village in rural Idlib') is "
-             "taken in that province or left unresolved, never as its namesake in another province"),
     RuleInfo("resolution.nearest_town", "resolution",
              "a name the gazetteer lacks is placed at the nearest town the text names, flagged `fallback` "
              "(never an event's place)"),

@@ -100,14 +100,6 @@ def test_country_beside_a_town_is_context(pipeline) -> None:
     assert ev[S.GEO_PRECISION].tolist() == [1]
 
 
-def test_an_event_tied_to_a_province_is_in_the_town_the_text_puts_there(pipeline) -> None:
-    text = "Jets carried out strikes on Manbij in the northern province of Aleppo on Tuesday."
-    ev = run_one(pipeline, text)
-    assert ev[S.LOCATION].tolist() == ["Manbij"]
-    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("location.town_in_province")), text)
-    assert off[S.GEO_PRECISION].tolist() == [3], "the parse alone ties the strikes to the province"
-
-
 def test_sentence_without_a_date_takes_the_publication_date(pipeline) -> None:
     ev = run_one(pipeline, "Clashes broke out in Aleppo, Syria.")
     assert ev[S.EVENT_DATE].tolist() == [pd.Timestamp(PUBLISHED)]

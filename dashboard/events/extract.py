@@ -26,7 +26,6 @@ from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.sites import coordinated, under_away, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
-from dashboard.geo.structure import put_in
 from dashboard.geo.toponym import alternatives_json
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
@@ -854,11 +853,6 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
             # A typed event happens in one place: the one its trigger is tied to in the parse (the
             # rule `eval event-location` measures); when the parse ties none, the places above.
             site = choose_event_location(sent, s0 + at, places)
-            if site is not None and switches.on("location.town_in_province"):
-                # "strikes on X in the eastern province of Y": the parse may tie the strikes to the
-                # province, but the text says in which of its towns they fell.
-                site = next((t for t in places if put_in(t, site, article.text)
-                             and t.place.precision <= 2), site)
             if site is not None:
                 # "Shells hit X and Y": one event per site (`location.coordinated_sites`).
                 listed = coordinated(sent, site, places) if switches.on("location.coordinated_sites") else []

@@ -19,10 +19,8 @@ from dashboard.geo.structure import (
     containers,
     district_pairs,
     keep_parts_in_their_town,
-    keep_towns_in_their_province,
     narrowed_options,
     nearest_town,
-    province_pairs,
 )
 from dashboard.geo.toponym import Toponym
 from dashboard.geo.trust import called_minor, foreign_small_place, unnamed_country, untrusted_match
@@ -264,9 +262,6 @@ def _one_sense_per_discourse(toponyms: list[Toponym], contained_by: dict[int, in
     if switches.on("resolution.districts"):
         toponyms, parts = keep_parts_in_their_town(toponyms, district_pairs(toponyms, text))
         settled.update(parts)
-    if switches.on("resolution.stated_province"):
-        toponyms, towns = keep_towns_in_their_province(toponyms, province_pairs(toponyms, text))
-        settled.update(towns)
     if not switches.on("resolution.one_sense"):
         return toponyms
     return [replace(t, place=sense[0], score=sense[1])

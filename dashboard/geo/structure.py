@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from dashboard.geo.gazetteer import Place, fold, haversine_km, unlisted_place
+from dashboard.geo.gazetteer import Place, fold, haversine_km
 from dashboard.geo.toponym import Toponym
 
 
@@ -70,27 +70,6 @@ def part_of_town(pair: tuple[int, int], toponyms: list[Toponym]) -> tuple[int, i
     return (pair[1] if whole == pair[0] else pair[0]), whole
 
 
-# "X in Quneitra province", "a village in rural Idlib", "X in the eastern province of Y": the text
-# puts the first name in the province the second one names.
-IN_PROVINCE = re.compile(r"\s+in\s+(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+|central\s+|rural\s+)?"
-                         r"(?:(?:province|governorate|countryside)\s+of\s+)?")
-
-
-def put_in(town: Toponym, province: Toponym, text: str) -> bool:
-    """Whether the text puts `town` in `province` ("X in the eastern province of Y"): the town is
-    named just before, and the province resolved to a first-level division."""
-    return province.place is not None and province.place.feature_code == "ADM1" and town.end <= province.start \
-        and IN_PROVINCE.fullmatch(text[town.end:province.start]) is not None
-
-
-def province_pairs(toponyms: list[Toponym], text: str | None) -> list[tuple[int, int]]:
-    """Pairs (town, province) of names the text joins by "in": a town or village, then a name resolved
-    to a province."""
-    return [(a, b) for a, b, _ in _neighbours(toponyms, text)
-            if text is not None and put_in(toponyms[a], toponyms[b], text) and (town := toponyms[a].place) is not None
-            and town.precision <= 2 and not toponyms[a].is_demonym]
-
-
 def _in_whole(place: Place, whole: Place) -> bool:
     if whole.feature_class == "P":
         return haversine_km(place.latitude, place.longitude, whole.latitude, whole.longitude) <= PART_NEAR_KM
@@ -114,25 +93,6 @@ def keep_parts_in_their_town(toponyms: list[Toponym], pairs: list[tuple[int, int
         place, score = near[0] if near else (None, 0.0)
         out[split[0]] = replace(part, place=place, score=score)
         settled[fold(part.text)] = (place, score)
-    return out, settled
-
-
-def keep_towns_in_their_province(toponyms: list[Toponym], pairs: list[tuple[int, int]]
-                                 ) -> tuple[list[Toponym], dict[str, tuple[Place | None, float]]]:
-    """A town the text puts in a province is one of that province: its best candidate there, else a
-    site the gazetteer lacks, placed in that province (its namesake in another province is not
-    meant). Returns the toponyms so placed and the settled sense of each such name (folded), for its
-    other mentions."""
-    out = list(toponyms)
-    settled: dict[str, tuple[Place | None, float]] = {}
-    for town, province in pairs:
-        t, whole = out[town], out[province].place
-        if whole is None or _inside(t.place, [whole]):  # type: ignore[arg-type]
-            continue
-        inside = [(p, sc) for p, sc in t.alternatives if _inside(p, [whole])]
-        place, score = inside[0] if inside else (unlisted_place(t.text, whole), 0.0)
-        out[town] = replace(t, place=place, score=score)
-        settled[fold(t.text)] = (place, score)
     return out, settled
 
 
