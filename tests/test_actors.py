@@ -25,7 +25,7 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
     ("Army jets killed dozens of militants of the Islamic State near the oil field.", "killed",
      Actor("Military Forces of Syria (2000-)", 1), Actor("Islamic State (ISIS)", 2)),
     # "held by": the holder of the place hit, not the author of the strike (the dead are the target).
-    ("Nine civilians were killed in air strikes on a town in eastern Syria held by ISIS on Friday.", "air strikes",
+    ("Five residents died as shells struck a suburb held by ISIS late on Sunday.", "shells",
      None, Actor("Civilians (Syria)", 7)),
     ("Rebels shelled a village controlled by the YPG north of the city.", "shelled",
      Actor("Rebel groups (Syria)", 2), Actor("YPG", 2)),
