@@ -38,7 +38,8 @@ REGISTRY: tuple[RuleInfo, ...] = (
              "page furniture ('Related', 'Tags', 'Get short URL', a run of linked headlines after the story, "
              "a photo caption with its agency credit) is a mention"),
     RuleInfo("mention.vague_date", "mention",
-             "violence dated only to a year ('in 2014') is background, not an event one can map to a day"),
+             "an event of any type dated only to a year (a battle, a protest or a deal 'in 2014') is background, "
+             "not an event one can map to a day"),
     RuleInfo("mention.untyped", "mention",
              "a sentence that names a place but no event (no trigger word) is a mention of the place"),
     RuleInfo("mention.statement", "mention",

@@ -62,6 +62,15 @@ def test_year_only_violence_is_background() -> None:
                   switches=Switches.parse("mention.vague_date")) is None
 
 
+def test_a_year_only_protest_is_background_too() -> None:
+    # Recalled in a story about something else: crowds that marched "in 1999" are no event of the day.
+    sentence = "Students marched through the capital against the new tax in 1999."
+    assert reason(sentence, precision="year", event_type="Protests", sub_type="Peaceful protest",
+                  violent=False) == "mention.vague_date"
+    assert reason(sentence, precision="day", event_type="Protests", sub_type="Peaceful protest",
+                  violent=False) is None
+
+
 def test_untyped_and_statements_are_mentions_not_events() -> None:
     assert reason("The delegation arrived in the capital.", event_type="Other", sub_type="Other",
                   violent=False) == "mention.untyped"

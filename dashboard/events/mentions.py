@@ -119,6 +119,9 @@ def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, da
         return "mention.untyped"
     if sub_type == "Statement" and switches.on("mention.statement"):
         return "mention.statement"
+    if switches.on("mention.vague_date") and date_precision == "year":
+        # Whatever happened only "in 2003" (a war, a protest, a deal) is background: no day to map.
+        return "mention.vague_date"
     if not violent:
         return None
     if switches.on("mention.running_total") and not names_day and _RUNNING.search(sentence):
@@ -130,6 +133,4 @@ def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, da
         return "mention.hypothetical"
     if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):
         return "mention.negated"
-    if switches.on("mention.vague_date") and date_precision == "year":
-        return "mention.vague_date"
     return None
