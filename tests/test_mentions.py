@@ -118,9 +118,14 @@ def test_negation_governing_the_trigger(nlp) -> None:
 @pytest.mark.parametrize("sentence", [
     "The coalition has since captured most of the eastern province from the militants.",
     "The alliance has taken villages across large parts of the north and east.",
+    "Since the spring the militia has overrun swathes of southern and western Libya.",
 ])
 def test_ground_taken_over_a_campaign_is_a_mention(sentence: str) -> None:
     assert reason(sentence) == "mention.campaign"
+
+
+def test_ground_taken_at_one_place_is_an_event() -> None:
+    assert reason("The militia overran the southern town of Gharyan on Tuesday.") is None
 
 
 def test_what_an_offensive_aims_at_has_not_happened() -> None:

@@ -39,7 +39,10 @@ _CAMPAIGN = re.compile(
     # territory across large parts of the north".
     r"|(?:has|have) since (?:captured|seized|taken|retaken|recaptured)"
     r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:\w+ )?(?:and \w+ )?"
-    r"(?:province|provinces|country|region|north|south|east|west|northeast|northwest|southeast|southwest))\b", re.I)
+    r"(?:province|provinces|country|region|north|south|east|west|northeast|northwest|southeast|southwest)"
+    # ... or of a country's regions: "large parts of northern and eastern Syria".
+    r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:north|south|east|west|central)\w*"
+    r"(?: and (?:north|south|east|west)\w*)? \w+)\b", re.I)
 # The trigger is what someone aims at, not what happened: "an offensive with the aim of recapturing
 # the city", "an operation aimed at the liberation of Raqqa".
 _PURPOSE_BEFORE = re.compile(
