@@ -72,10 +72,11 @@ def informativeness(row: dict) -> tuple:
 
 
 class _Groups:
-    """Union-find over row indices."""
+    """Union-find over row indices; each group also knows the means of attack its rows name."""
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+    def __init__(self, means: list[frozenset[str]]) -> None:
+        self.parent = list(range(len(means)))
+        self._means = list(means)
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -83,14 +84,14 @@ class _Groups:
             i = self.parent[i]
         return i
 
-    def members(self, i: int) -> list[int]:
-        root = self.find(i)
-        return [j for j in range(len(self.parent)) if self.find(j) == root]
+    def means(self, i: int) -> frozenset[str]:
+        return self._means[self.find(i)]
 
     def join(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+            self._means[min(ra, rb)] = self._means[ra] | self._means[rb]
 
 
 def _placed_at(coarse: dict, fine: dict) -> bool:
@@ -138,16 +139,17 @@ def same_sides(a: dict, b: dict) -> bool:
 def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]:
     """Indices of the event rows of one article, grouped by the event they report (each group in order)."""
     idx = [i for i, r in enumerate(rows) if r.get(S.RECORD_KIND, "event") == "event"]
-    g = _Groups(len(rows))
     by_means = switches.on("assemble.distinct_weapons")
+    g = _Groups([frozenset({weapon(r)} - {""}) if by_means else frozenset() for r in rows])
 
     def fits(i: int, j: int) -> bool:
-        """Whether row i's event and row j's can be one: every report already joined to either must agree on
-        the means with every report of the other (joins are transitive: a toll that names no means must
-        not bridge an air strike and a shelling)."""
+        """Whether row i's event and row j's can be one: their named authors are not on opposite sides,
+        and the reports already joined to either name at most one means of attack between them (a
+        missile barrage on a province and jets striking a town in it the same day are two attacks;
+        joins are transitive, so a toll that names no means must not bridge them)."""
         if not same_sides(rows[i], rows[j]):
             return False
-        return not by_means or all(same_weapon(rows[x], rows[y]) for x in g.members(i) for y in g.members(j))
+        return len(g.means(i) | g.means(j)) <= 1
     if switches.on("assemble.same_place_day"):
         first: dict[tuple, int] = {}
         for i in idx:
@@ -198,14 +200,6 @@ def weapon(row: dict) -> str:
     """The means of attack a row's trigger names ("jets" air, "mortar shells" artillery), or ""."""
     trigger = str(row.get(S.TRIGGER) or "")
     return next((means for means, pattern in weapons() if pattern.search(trigger)), "")
-
-
-def same_weapon(a: dict, b: dict) -> bool:
-    """Whether two rows can report one attack by its means: not when one's trigger names an air strike
-    and the other's shelling or a bomb (a missile barrage on a province and jets striking a town in it
-    the same day are two attacks). A trigger that names no means ("killed", "clashes") fits any."""
-    wa, wb = weapon(a), weapon(b)
-    return not wa or not wb or wa == wb
 
 
 @lru_cache(maxsize=1)
