@@ -38,11 +38,10 @@ _CAMPAIGN = re.compile(
     # Ground taken over a whole campaign: "has since captured most of the province", "has seized
     # territory across large parts of the north".
     r"|(?:has|have) since (?:captured|seized|taken|retaken|recaptured)"
-    r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:\w+ )?(?:and \w+ )?"
+    r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:(?:\w+ )?(?:and \w+ )?"
     r"(?:province|provinces|country|region|north|south|east|west|northeast|northwest|southeast|southwest)"
     # ... or of a country's regions: "large parts of northern and eastern Syria".
-    r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:north|south|east|west|central)\w*"
-    r"(?: and (?:north|south|east|west)\w*)? \w+)\b", re.I)
+    r"|(?:north|south|east|west|central)\w*(?: and (?:north|south|east|west)\w*)? \w+))\b", re.I)
 # The trigger is what someone aims at, not what happened: "an offensive with the aim of recapturing
 # the city", "an operation aimed at the liberation of Raqqa".
 _PURPOSE_BEFORE = re.compile(
