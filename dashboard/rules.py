@@ -73,6 +73,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("actors.air_power", "actors",
              "an air strike with no named author is by the air force the article names for its other air "
              "strikes, else by the state forces of the country hit (armed groups here fly no combat aircraft)"),
+    RuleInfo("actors.same_means", "actors",
+             "an attack by a means few parties use (chemical weapons, a suicide bomber: the lexicon's "
+             "`[distinctive_means]`) with no named author is by the one author the article names for that means"),
     RuleInfo("actors.unidentified", "actors",
              "violence with no named author is by an 'Unidentified Armed Group (country)', code 3"),
     # -- location: where an event happened ------------------------------------------------------

@@ -237,6 +237,27 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
     return canonical, 1
 
 
+@lru_cache(maxsize=1)
+def distinctive_means() -> frozenset[str]:
+    """The sub-event types whose means of attack few parties use (the lexicon's `[distinctive_means]`)."""
+    from dashboard.events.extract import LEXICON_PATH
+
+    with LEXICON_PATH.open("rb") as fh:
+        return frozenset(tomllib.load(fh).get("distinctive_means", {}).get("sub_event_types", []))
+
+
+def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:
+    """For each distinctive means of attack, the one author the article names for it (a means whose
+    reports name two different authors gets none: the article does not say which one it was)."""
+    named: dict[str, set[tuple[str, int]]] = {}
+    for r in rows:
+        actor, inter = str(r.get(S.ACTOR1) or ""), r.get(S.INTER1)
+        if r[S.SUB_EVENT_TYPE] in distinctive_means() and actor and inter in SIDE_OF_INTER \
+                and not actor.startswith(UNIDENTIFIED.split("(")[0]):
+            named.setdefault(r[S.SUB_EVENT_TYPE], set()).add((actor, int(inter)))  # type: ignore[arg-type]
+    return {means: next(iter(authors)) for means, authors in named.items() if len(authors) == 1}
+
+
 GOVERNMENT_REGAINS, NON_STATE_OVERTAKES = "Government regains territory", "Non-state actor overtakes territory"
 
 
@@ -252,7 +273,8 @@ def territory_by_side(sub_type: str, inter1: object) -> str:
     return sub_type
 
 
-def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None) -> dict:
+def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None,
+                authors: dict[str, tuple[str, int]] | None = None) -> dict:
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
@@ -290,6 +312,8 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
                 out[a], out[i] = donor[a], donor[i]
     if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
         out[S.ACTOR1], out[S.INTER1] = air_force
+    if not out[S.ACTOR1] and authors and out[S.SUB_EVENT_TYPE] in authors and switches.on("actors.same_means"):
+        out[S.ACTOR1], out[S.INTER1] = authors[out[S.SUB_EVENT_TYPE]]
     if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
         out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
         out[S.INTER1] = 3
@@ -307,12 +331,13 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
 def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
     """The article's rows with each event told several times made one row (mentions unchanged)."""
     groups = group_rows(rows, switches)
+    authors = means_authors(rows)
     merged = []
     for grp in groups:
         first = rows[grp[0]]
         air = air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE]) \
             if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp) else None
-        merged.append(merge_group([rows[i] for i in grp], switches, air))
+        merged.append(merge_group([rows[i] for i in grp], switches, air, authors))
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
     for r in mentions:
         r.setdefault(S.EVIDENCE, json.dumps([[r[S.EXCERPT_START], r[S.EXCERPT_END]]]))
