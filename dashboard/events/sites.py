@@ -31,7 +31,8 @@ SITE_NOUNS = frozenset({
     "town", "towns", "village", "villages", "city", "cities", "hamlet", "hamlets", "area", "areas",
     "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "district", "districts", "suburb",
     "suburbs", "camp", "outskirts", "countryside", "hill", "hills", "settlement", "settlements", "valley",
-    "township", "townships", "quarter", "locality", "localities", "stronghold", "bastion"})
+    "township", "townships", "quarter", "locality", "localities", "stronghold", "bastion", "province", "provinces",
+    "governorate", "governorates"})
 # A part of a town is coded at the town (ACLED codes a neighbourhood at its town): a name called a
 # neighbourhood of a town the sentence names is no site of its own.
 PART_NOUNS = frozenset({"neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "quarter", "district",
