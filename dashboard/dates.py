@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
-MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
-    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-            "sunday": 6, "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+from dashboard.wordlists import phrase_list, table
+
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+MONTHS: dict[str, int] = table(WORDS, "dates.months")
+WEEKDAYS: dict[str, int] = table(WORDS, "dates.weekdays")
 
 DAY, MONTH, YEAR = "day", "month", "year"
 _RANK = {DAY: 0, MONTH: 1, YEAR: 2}
@@ -284,8 +283,7 @@ def dateline_span(text: str, byline: bool = True) -> tuple[date | None, int]:
 # A news agency's byline after the headline: "Four killed in Homs  AFP Sunday 15 Oct 2017 Shelling
 # killed…" (`dates.byline`). Pages flattened to text keep it where the page shows it, under the
 # headline; it is the story's own date, however the article's supplied date was recorded.
-AGENCIES = ("AFP", "Agence France-Presse", "Reuters", "AP", "Associated Press", "Anadolu", "Xinhua", "dpa",
-            "SANA", "TASS", "Sputnik")
+AGENCIES = phrase_list(WORDS, "dates.agencies")
 _BYLINE = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
                      r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})")
 BYLINE_CHARS = 300  # a byline sits under the headline, not in the story

@@ -174,18 +174,27 @@ def base_form(tok: Any) -> str:
         return _IRREGULAR[w]
     tag = tok.tag_
     if tag == "NNS" and len(w) > 3:
-        if w.endswith("ies"):
-            return w[:-3] + "y"
-        if w.endswith(("ches", "shes", "sses", "xes")):
-            return w[:-2]
-        return w[:-1] if w.endswith("s") else w
+        return _singular(w)
     if tag in ("VBD", "VBN") and w.endswith("ed") and len(w) > 4:
-        stem = w[:-2]
-        if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] in "bdgmnprt":
-            return stem[:-1]  # planned → plan (but killed → kill)
-        return stem + "e" if stem.endswith(("c", "v", "us", "at", "iz", "is", "ur", "ud", "ar", "g")) else stem
+        return _past_base(w[:-2])
     if tag == "VBZ" and w.endswith("s"):
         return w[:-1]
     if tag == "VBG" and w.endswith("ing") and len(w) > 5:
         return w[:-3]
     return w
+
+
+def _singular(w: str) -> str:
+    """A regular plural's singular: strikes → strike, militias → militia, casualties → casualty."""
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    return w[:-1] if w.endswith("s") else w
+
+
+def _past_base(stem: str) -> str:
+    """A regular past form's verb, from the form without its "-ed"."""
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] in "bdgmnprt":
+        return stem[:-1]  # planned → plan (but killed → kill)
+    return stem + "e" if stem.endswith(("c", "v", "us", "at", "iz", "is", "ur", "ud", "ar", "g")) else stem

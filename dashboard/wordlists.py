@@ -5,7 +5,9 @@ the formatter has been over it, and a rule's vocabulary is easier to review (and
 file that holds nothing else. Each list in a file carries the comment that says why it exists.
 
 A list is one whitespace-separated string (`key = "village town city"`, a long one in TOML's
-multi-line string); a table is a TOML table. Files are read once per process.
+multi-line string); a list of phrases whose order matters is a TOML array of strings; a table is a
+TOML table. A key may be dotted (`"sites.site_nouns"`): a file that serves several modules keeps
+each module's lists under a table of its own. Files are read once per process.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _entry(path: Path, key: str) -> Any:
     try:
-        return _read(path)[key]
-    except (OSError, KeyError, tomllib.TOMLDecodeError) as err:
+        entry: Any = _read(path)
+        for part in key.split("."):
+            entry = entry[part]
+        return entry
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as err:
         # A packaged file that is missing or lacks a key is a packaging bug: say which.
         raise ConflictMapError(f"word list {key!r} not found in {path}: {err}") from err
 
@@ -38,6 +43,14 @@ def word_set(path: Path, key: str) -> frozenset[str]:
     if not isinstance(words, str):
         raise ConflictMapError(f"word list {key!r} in {path} is not a string of words")
     return frozenset(words.split())
+
+
+def phrase_list(path: Path, key: str) -> tuple[str, ...]:
+    """The phrases of array `key` in the TOML file at `path`, in the file's order."""
+    phrases = _entry(path, key)
+    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        raise ConflictMapError(f"{key!r} in {path} is not an array of strings")
+    return tuple(phrases)
 
 
 def table(path: Path, key: str) -> dict[str, Any]:

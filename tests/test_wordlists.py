@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import dates
 from dashboard.errors import ConflictMapError
+from dashboard.events import actors, extract, numbers, sites
 from dashboard.geo import gazetteer, locative, names
-from dashboard.wordlists import table, word_set
+from dashboard.wordlists import phrase_list, table, word_set
 
 
 def test_a_list_is_its_whitespace_separated_words(tmp_path: Path) -> None:
@@ -18,6 +20,19 @@ def test_a_list_is_its_whitespace_separated_words(tmp_path: Path) -> None:
     assert word_set(path, "short") == frozenset({"in", "at", "near"})
     assert word_set(path, "long") == frozenset({"village", "town", "city"})
     assert table(path, "pairs") == {"ain": "ayn"}
+
+
+def test_a_dotted_key_reads_a_module_table_and_an_array_keeps_its_order(tmp_path: Path) -> None:
+    path = tmp_path / "w3.toml"
+    path.write_text('[dates]\nagencies = ["ZZ", "Aa News", "ZZ"]\n[dates.months]\njan = 1\n'
+                    '[sites]\nnouns = "hamlet camp"\n', encoding="utf-8")
+    assert phrase_list(path, "dates.agencies") == ("ZZ", "Aa News", "ZZ")
+    assert table(path, "dates.months") == {"jan": 1}
+    assert word_set(path, "sites.nouns") == frozenset({"hamlet", "camp"})
+    with pytest.raises(ConflictMapError, match="w3.toml"):
+        phrase_list(path, "sites.nouns")  # a string of words is not an array of phrases
+    with pytest.raises(ConflictMapError, match="w3.toml"):
+        word_set(path, "sites.nouns.deeper")  # a key below a string
 
 
 @pytest.mark.parametrize("key", ["absent", "pairs"])
@@ -42,3 +57,15 @@ def test_the_packaged_lists_are_read() -> None:
     assert gazetteer.fold("Tell Abyaḍ’s") == "tell abyads"
     assert gazetteer.NAME_WORDS["deir"] == "dayr" and gazetteer.PRECISION_BY_CODE["ADM1"] == 3
 
+
+
+def test_the_event_extractors_and_dates_lists_are_read() -> None:
+    assert {"jets", "air"} <= extract.MILITARY_NOUNS < extract.ATTACK_NOUNS
+    assert extract.AREA_NOUNS < extract.SITE_NOUNS and "cease-fire" in extract.ABSTRACT_NOUNS
+    assert extract.SPEECH_LEMMAS < extract.ELSEWHERE_VERBS and {"based", "issued"} <= extract.ELSEWHERE_VERBS
+    assert {"insurgent", "strike"} <= actors.ATTACK_HEADS and "allege" in actors.SPEECH
+    assert sites.PART_NOUNS < sites.SITE_NOUNS and {"monday", "an"} <= sites.NOT_NAMES
+    assert numbers._UNITS["ninety"] == 90 and numbers._VAGUE["tens of thousands"] == 20000
+    assert numbers.parse_number("twenty-three") == 23
+    assert dates.MONTHS["sept"] == 9 and dates.WEEKDAYS["sun"] == 6
+    assert dates.AGENCIES[:2] == ("AFP", "Agence France-Presse") and "Associated Press" in dates.AGENCIES

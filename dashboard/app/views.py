@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ from dashboard.app.filters import CHOICE_COLUMNS, Filters, choice_values, index_
 from dashboard.app.query import Selection, totals_by_bin
 
 CHOICES = list(ids.CHOICE_FILTERS)
+T = TypeVar("T")
 
 
 def around(sel: Selection) -> Selection:
@@ -156,11 +158,13 @@ class DuckViews:
         self.n = n
         self.generation = generation
         self.rollup = rollup  # the generation has a rollup: the unfiltered views read it (duck_rollup)
-        self._options: dict[str, list[str]] = {}  # per generation: a scan of the column each
+        # Per generation: a scan of the column each (a choice filter's name), and the values
+        # _per_generation keeps under names that start with "#".
+        self._options: dict[str, Any] = {}
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
 
-    def _remembered(self, key: tuple, compute: Callable[[], object]) -> object:
+    def _remembered(self, key: tuple, compute: Callable[[], T]) -> T:
         with self._memo_lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
@@ -280,7 +284,7 @@ class DuckViews:
     def article_rows(self, article_id: str) -> pd.DataFrame:
         return D.rows_where(self.db, "article_id = ?", [article_id])
 
-    def _per_generation(self, name: str, compute: Callable[[], object]) -> object:
+    def _per_generation(self, name: str, compute: Callable[[], T]) -> T:
         with self._memo_lock:
             if name in self._options:
                 return self._options[name]

@@ -23,28 +23,22 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.nlp import base_form, doc_text
+from dashboard.wordlists import word_set
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
 AGENT, TARGET, UNKNOWN, SPEAKER = "agent", "target", "unknown", "speaker"
 VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 
-# Nouns an agent's name qualifies ("regime shelling") and nouns a target's name qualifies ("ISIS positions").
-ATTACK_HEADS = {"strike", "airstrike", "raid", "shelling", "bombardment", "bombing", "attack", "offensive", "fire",
-                "rocket", "missile", "jet", "warplane", "plane", "aircraft", "helicopter", "drone", "artillery",
-                "operation", "incursion", "assault", "force", "troop", "army", "soldier", "unit", "tank", "barrel",
-                "bomb", "campaign", "advance", "ambush", "gunfire", "sniper", "military", "fighter", "militant",
-                "gunman", "rebel", "group", "forces", "troops", "militia", "jihadist", "member", "insurgent"}
-TARGET_HEADS = {"position", "stronghold", "base", "headquarters", "hideout", "convoy", "vehicle", "target",
-                "checkpoint", "post", "depot", "camp", "bastion", "territory", "area", "line", "outpost",
-                "arsenal", "site", "emplacement", "gathering", "den", "fortification", "leader", "commander"}
+ATTACK_HEADS = word_set(WORDS, "actors.attack_heads")
+TARGET_HEADS = word_set(WORDS, "actors.target_heads")
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 # Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
-SPEECH = {"say", "tell", "report", "announce", "claim", "add", "state", "confirm", "accuse", "blame", "deny",
-          "note", "warn", "quote", "cite", "allege"}
+SPEECH = word_set(WORDS, "actors.speech")
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,12 @@ from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.nlp import base_form, doc_text, sent_ents, token_at
 from dashboard.rules import ALL_ON, Switches
+from dashboard.wordlists import word_set
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
-MILITARY_NOUNS = {"forces", "force", "troops", "troop", "army", "military", "soldiers", "soldier", "jets",
-                  "warplanes", "planes", "aircraft", "navy", "drones", "artillery", "tanks", "convoy", "militia",
-                  "militias", "gendarmerie", "air"}
+MILITARY_NOUNS = word_set(WORDS, "extract.military_nouns")
 REGIME_RE = re.compile(r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
                        r"(?:\s+forces)?"
                        r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
@@ -199,12 +199,8 @@ def _event_id(article_id: str, start: int, place_key: str) -> str:
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 SPEECH_LEMMAS = {"say", "tell", "announce", "add", "state", "declare", "report", "confirm", "claim", "note"}
-LOC_PREPS = {"in", "at", "near", "outside", "around", "across", "into", "to", "toward", "towards", "inside",
-             "throughout", "within", "over", "on", "under", "along", "between", "through", "off"}
-AREA_NOUNS = {"east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest", "outskirts",
-              "countryside", "province", "city", "town", "village", "suburb", "suburbs", "part", "parts", "area",
-              "region", "centre", "center", "heart", "north-west", "north-east", "south-west", "south-east",
-              "eastern", "western", "northern", "southern", "governorate", "district", "border"}
+LOC_PREPS = word_set(WORDS, "extract.loc_preps")
+AREA_NOUNS = word_set(WORDS, "extract.area_nouns")
 
 
 def clause_verb(tok: Any) -> Any:
@@ -276,28 +272,13 @@ def sentence_date(sentence: str, published: date | None, future: bool = False,
     return published, DAY, "published", bool(future and published is not None)
 
 
-# Nouns for sites: a place name modifying one of them, inside a locative phrase, places the event.
-SITE_NOUNS = AREA_NOUNS | {
-    "residence", "home", "house", "street", "camp", "neighbourhood", "neighborhood", "market", "hospital",
-    "school", "airport", "base", "checkpoint", "port", "mosque", "church", "prison", "university", "square",
-    "road", "highway", "locality", "suburb", "quarter", "district", "valley", "plain", "mountain", "desert",
-    "countryside", "outskirts", "front", "frontline", "enclave", "pocket", "airbase", "province", "stadium",
-    "embassy", "station", "bridge", "crossing", "compound", "headquarters", "office", "building"}
+SITE_NOUNS = AREA_NOUNS | word_set(WORDS, "extract.site_nouns")
 
 
-# Nouns for agreements, talks and crises: "in the Sochi deal" names a topic, not a site.
-ABSTRACT_NOUNS = {
-    "deal", "agreement", "accord", "crisis", "talk", "talks", "process", "conflict", "war", "issue", "question",
-    "file", "summit", "meeting", "framework", "format", "memorandum", "ceasefire", "cease-fire", "truce",
-    "negotiation", "negotiations", "plan", "line", "lines", "policy", "case", "affair", "dispute",
-    "operation", "offensive", "campaign", "resolution", "decision", "statement", "declaration", "protocol",
-    "initiative", "understanding", "arrangement", "roadmap", "proposal", "peace", "government", "regime",
-    "army", "forces", "people", "election", "elections", "authorities", "authority", "ministry", "council"}
+ABSTRACT_NOUNS = word_set(WORDS, "extract.abstract_nouns")
 
 
-# Nouns whose "in X" names what is talked about rather than where something happens.
-TOPIC_NOUNS = {"crisis", "situation", "conflict", "war", "issue", "question", "policy", "role", "presence",
-               "developments", "development", "settlement", "solution", "future", "interests", "interest"}
+TOPIC_NOUNS = word_set(WORDS, "extract.topic_nouns")
 
 
 def _token_at(sent: Any, offset: int) -> Any:
@@ -307,9 +288,7 @@ def _token_at(sent: Any, offset: int) -> Any:
 
 # "X-based", "X-led", "X-backed": the place qualifies an actor ("the London-based monitor").
 AFFILIATION = {"based", "led", "backed", "born", "run", "funded", "supported", "controlled", "held", "allied"}
-# Nouns written after a place name that only say what kind of place it is ("Aleppo city").
-NAME_SITES = {"city", "town", "village", "province", "governorate", "district", "region", "countryside", "suburb",
-              "suburbs", "neighbourhood", "neighborhood", "area", "camp", "county", "municipality"}
+NAME_SITES = word_set(WORDS, "extract.name_sites")
 
 
 _DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)|[-–—:]\s)")
@@ -583,29 +562,12 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
 
 
-# Nouns for attacks and attackers: a country that modifies one ("US strikes", "U.S. raids") is the attacker.
-ATTACK_NOUNS = MILITARY_NOUNS | {
-    "strike", "strikes", "airstrike", "airstrikes", "air-strike", "air-strikes", "raid", "raids", "attack",
-    "attacks", "bombing", "bombings", "bombardment", "bombardments", "shelling", "missile", "missiles",
-    "drone", "coalition", "operation", "operations", "offensive", "intervention", "troops", "fire"}
-# Verbs whose "in X" says where something other than the violence happens: where it is said,
-# reported, banned, based, met or talked about ("banned in Russia", "a group based in the UK").
-ELSEWHERE_VERBS = SPEECH_LEMMAS | {"confirm", "ban", "base", "meet", "convene", "host", "blame", "accuse",
-                                   "condemn", "urge", "publish", "broadcast", "talk", "negotiate", "discuss", "vote",
-                                   "based", "blamed", "voted",  # forms the cheap lemma misses
-                                   # "Speaking in Moscow…", "a report issued in New York": where words
-                                   # are spoken or published, not where the violence they report was.
-                                   "speak", "speaking", "issue", "issued"}
-MEETING_NOUNS = {"talk", "talks", "meeting", "summit", "conference", "negotiation", "negotiations", "session",
-                 "council", "round", "forum", "interview", "network", "court", "parliament", "embassy"}
+ATTACK_NOUNS = MILITARY_NOUNS | word_set(WORDS, "extract.attack_nouns")
+ELSEWHERE_VERBS = SPEECH_LEMMAS | word_set(WORDS, "extract.elsewhere_verbs")
+MEETING_NOUNS = word_set(WORDS, "extract.meeting_nouns")
 
 
-# Verbs whose object is someone, not ground: a country or capital after them is the state.
-ADDRESSED_VERBS = {"prompt", "urge", "accuse", "place", "press", "pressure", "warn", "push", "force", "ask",
-                   "criticize", "criticise", "blame", "condemn", "invite", "persuade", "convince", "allow", "help",
-                   "tell", "inform", "thank", "praise", "lead", "drag", "draw", "put", "leave", "prompted",
-                   "urged", "accused", "placed", "pressed", "warned", "pushed", "forced", "asked", "blamed",
-                   "condemned", "invited", "allowed", "helped", "told", "led", "dragged", "drew", "left"}
+ADDRESSED_VERBS = word_set(WORDS, "extract.addressed_verbs")
 
 
 def acts(sent: Any, t: Toponym) -> bool:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
-_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-          "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-          "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1}
+from dashboard.wordlists import table
+
+WORDS = Path(__file__).with_name("words.toml")  # the word tables, each with why it exists
+_UNITS: dict[str, int] = table(WORDS, "numbers.units")
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens of thousands": 20000,
-          "hundreds of thousands": 200000, "millions": 2_000_000}
+_VAGUE: dict[str, int] = table(WORDS, "numbers.vague")
 
 _WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=len, reverse=True))
 # Without "a"/"an", which alone would read any article as a count of one.

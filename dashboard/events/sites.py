@@ -20,33 +20,23 @@ Two rules (ids in `dashboard.rules`):
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import find_mentions
 from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
 from dashboard.geo.toponyms import Toponym
+from dashboard.wordlists import word_set
 
-# Nouns the text uses to call a name a place: "the villages of X and Y", "X city", "the X area".
-SITE_NOUNS = frozenset({
-    "town", "towns", "village", "villages", "city", "cities", "hamlet", "hamlets", "area", "areas",
-    "neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "district", "districts", "suburb",
-    "suburbs", "camp", "outskirts", "countryside", "hill", "hills", "settlement", "settlements", "valley",
-    "township", "townships", "quarter", "locality", "localities", "stronghold", "bastion", "province", "provinces",
-    "governorate", "governorates"})
-# A part of a town is coded at the town (ACLED codes a neighbourhood at its town): a name called a
-# neighbourhood of a town the sentence names is no site of its own.
-PART_NOUNS = frozenset({"neighbourhood", "neighbourhoods", "neighborhood", "neighborhoods", "quarter", "district",
-                        "districts", "suburb", "suburbs"})
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+
+SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
+PART_NOUNS = word_set(WORDS, "sites.part_nouns")
 # A list after these is not where the action happened: "evacuated from X and Y", "on their way to X
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
-# A capitalised word that is no site: days, months, titles, the parts of a compass.
-NOT_NAMES = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "president", "minister",
-    "general", "colonel", "sheikh", "the", "a", "an"})
+NOT_NAMES = word_set(WORDS, "sites.not_names")
 
 
 def _name_part(tok: Any) -> bool:

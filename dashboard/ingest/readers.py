@@ -14,13 +14,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 from dashboard.errors import InputError
 from dashboard.ingest.article import Article
 from dashboard.ingest.files import SUFFIXES, ReadProblem, ReadWarning, find_files, read_regular, shown
+from dashboard.ingest.pages import read_page, strip_tags
 
 __all__ = ["SUFFIXES", "ReadProblem", "ReadWarning", "ReadResult", "find_files", "read_file", "read_paths",
            "decode", "parse_iso_date"]
@@ -188,108 +188,17 @@ def parse_txt(text: str, where: str) -> Article:
 
 # -- HTML -----------------------------------------------------------------------------------
 
-_SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-         "iframe", "svg", "button", "select", "figure"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "blockquote", "br", "tr", "article", "section",
-          "figcaption", "pre"}
-_DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "publishdate",
-              "dc.date", "dc.date.issued", "og:published_time", "sailthru.date", "parsely-pub-date")
-
-
-class _MainText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.skip = 0
-        self.in_title = False
-        self.title = ""
-        self.h1 = ""
-        self.in_h1 = False
-        self.meta: dict[str, str] = {}
-        self.times: list[str] = []
-        self.blocks: list[list[str]] = [[]]
-        self.p_blocks: list[str] = []
-        self.in_p = 0
-        self.cur_p: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag in _SKIP:
-            self.skip += 1
-            return
-        if tag == "meta":
-            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
-            if key and a.get("content"):
-                self.meta.setdefault(key, a["content"])
-        elif tag == "time" and a.get("datetime"):
-            self.times.append(a["datetime"])
-        elif tag == "title":
-            self.in_title = True
-        elif tag == "h1":
-            self.in_h1 = True
-        if tag == "p" and not self.skip:
-            self.in_p += 1
-        if tag == "br" and self.in_p:
-            self.cur_p.append(" ")
-        if tag in _BLOCK:
-            self.blocks.append([])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-            return
-        if tag == "title":
-            self.in_title = False
-        elif tag == "h1":
-            self.in_h1 = False
-        if tag == "p" and self.in_p:
-            self.in_p -= 1
-            para = " ".join("".join(self.cur_p).split())
-            if para:
-                self.p_blocks.append(para)
-            self.cur_p = []
-        if tag in _BLOCK:
-            self.blocks.append([])
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in ("meta", "br", "img", "link", "input", "hr"):
-            self.handle_endtag(tag)
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title += data
-        if self.skip:
-            return
-        if self.in_h1:
-            self.h1 += data
-        if self.in_p:
-            self.cur_p.append(data)
-        self.blocks[-1].append(data)
-
-
 def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) -> Article:
-    """Main text (paragraphs), title and publication date of an HTML page.
+    """Main text (paragraphs), title and publication date of an HTML page (`pages.read_page`).
 
     Scripts, styles and page chrome are dropped; what remains is plain text, never markup.
     """
-    parser = _MainText()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (ValueError, AssertionError) as err:
-        raise InputError(where, f"malformed HTML: {err}") from err
-    paras = [p for p in parser.p_blocks if len(p.split()) >= 3]
-    if sum(len(p.split()) for p in paras) < 20:
-        paras = [" ".join("".join(b).split()) for b in parser.blocks]
-        paras = [p for p in paras if p]
-    body = "\n\n".join(paras)
-    title = " ".join((parser.meta.get("og:title") or parser.h1 or parser.title).split())
-    body = _check_text(body, where)
+    page = read_page(text, where)
+    body = _check_text(page.body, where)
     notes = [] if notes is None else notes
-    published = checked_date([*(parser.meta.get(k) for k in _DATE_META), *parser.times], where, notes)
-    return Article(text=body, title=title or Path(where).stem, published=published,
-                   source=parser.meta.get("og:site_name", "") or Path(where).name,
-                   url=parser.meta.get("og:url", ""), path=where)
+    published = checked_date(page.dates, where, notes)
+    return Article(text=body, title=page.title or Path(where).stem, published=published,
+                   source=page.site or Path(where).name, url=page.url, path=where)
 
 
 def parse_iso_date(value: object) -> date | None:
@@ -430,14 +339,9 @@ def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> 
 
 # -- RSS / Atom feeds -----------------------------------------------------------------------------
 
-def _strip_tags(fragment: str, where: str) -> str:
-    parser = _MainText()
-    try:
-        parser.feed(fragment)
-        parser.close()
-    except (ValueError, AssertionError) as err:  # html.parser asserts on some broken markup ("<![x")
-        raise InputError(where, f"malformed HTML in the item: {err}") from err
-    return " ".join(" ".join("".join(b) for b in parser.blocks).split())
+def _local(tag: object) -> str:
+    """An XML tag without its namespace, lower case ("{http://www.w3.org/2005/Atom}Entry" -> "entry")."""
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) -> Iterator[Article | ReadProblem]:
@@ -450,27 +354,28 @@ def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) ->
     except ElementTree.ParseError as err:
         yield ReadProblem(where, f"malformed XML feed: {err}")
         return
-
-    def local(tag: object) -> str:
-        return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
-
-    items = [el for el in root.iter() if local(el.tag) in ("item", "entry")]
+    items = [el for el in root.iter() if _local(el.tag) in ("item", "entry")]
     if not items:
         yield ReadProblem(where, "feed has no <item> or <entry>")
     for n, item in enumerate(items, start=1):
         loc = f"{where}:item {n}"
-        fields: dict[str, str] = {}
-        for child in item:
-            fields.setdefault(local(child.tag), child.text or child.get("href") or "")
-        body = (fields.get("encoded") or fields.get("content") or fields.get("description")
-                or fields.get("summary") or "")
         try:
-            plain = _strip_tags(body, loc)
-            if not plain:
-                raise InputError(loc, "item has no text (once markup and scripts are removed)")
-            rec = {"title": _strip_tags(fields.get("title", ""), loc), "text": plain,
-                   "url": fields.get("link", ""), "published": fields.get("pubdate") or fields.get("published")
-                   or fields.get("updated") or fields.get("date"), "source": Path(where).name}
-            yield _record_to_article(rec, loc, notes)
+            yield _record_to_article(_item_record(item, loc, Path(where).name), loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
+
+
+def _item_record(item: ElementTree.Element, loc: str, source: str) -> dict[str, str | None]:
+    """An RSS <item> or Atom <entry> as a JSONL record: its body's text (the first of content,
+    description, summary), title, link and date."""
+    fields: dict[str, str] = {}
+    for child in item:
+        fields.setdefault(_local(child.tag), child.text or child.get("href") or "")
+    body = (fields.get("encoded") or fields.get("content") or fields.get("description")
+            or fields.get("summary") or "")
+    plain = strip_tags(body, loc)
+    if not plain:
+        raise InputError(loc, "item has no text (once markup and scripts are removed)")
+    return {"title": strip_tags(fields.get("title", ""), loc), "text": plain, "url": fields.get("link", ""),
+            "published": fields.get("pubdate") or fields.get("published") or fields.get("updated")
+            or fields.get("date"), "source": source}

@@ -9,11 +9,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
 from dashboard.nlp import DEFAULT_MAX_CHARS
+
+if TYPE_CHECKING:  # like the store, the pipeline is imported where an ingest runs, not with this module
+    from dashboard.pipeline import BatchResult
 
 
 class _Progress:
@@ -81,26 +85,7 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
                     already_stored=already, skipped=skipped, warnings=warnings)
     added_articles = added_events = 0
     if fresh:
-        counter = _Progress(len(fresh))
-
-        def step(n: int) -> None:
-            counter(n)
-            progress.advance(n)
-
-        def parsing() -> None:
-            progress.update(state="parsing")
-
-        if dask:
-            from dashboard.distributed import ingest_on_cluster
-
-            result = ingest_on_cluster(fresh, dask, partition_size, online, user_agent, progress=step,
-                                       on_parsing=parsing)
-        else:
-            from dashboard.pipeline import build_pipeline
-
-            pipeline = build_pipeline(online=online, user_agent=user_agent)
-            parsing()
-            result = pipeline.run(fresh, progress=step)
+        result = _process(fresh, progress, dask, partition_size, online, user_agent)
         skipped = skipped + result.problems
         progress.update(state="storing", skipped=skipped)
         added_articles, added_events = store.append(result.events, result.articles)
@@ -108,6 +93,30 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     return {"read": len(read.articles), "already_stored": already,
             "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
             "events_added": added_events, "store": str(store_dir)}
+
+
+def _process(fresh: list, progress: StatusFile, dask: str | None, partition_size: int | None,
+             online: str | None, user_agent: str) -> BatchResult:
+    """The events of the fresh articles, from a Dask cluster or this process; the articles done are
+    counted on stderr and in the status file."""
+    counter = _Progress(len(fresh))
+
+    def step(n: int) -> None:
+        counter(n)
+        progress.advance(n)
+
+    def parsing() -> None:
+        progress.update(state="parsing")
+
+    if dask:
+        from dashboard.distributed import ingest_on_cluster
+
+        return ingest_on_cluster(fresh, dask, partition_size, online, user_agent, progress=step, on_parsing=parsing)
+    from dashboard.pipeline import build_pipeline
+
+    pipeline = build_pipeline(online=online, user_agent=user_agent)
+    parsing()
+    return pipeline.run(fresh, progress=step)
 
 
 def _new_articles(articles: Sequence, known: set[str]) -> list:
