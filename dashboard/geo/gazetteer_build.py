@@ -299,6 +299,16 @@ def _one_admin1_name(b: _Builder) -> None:
     matched folded and without its Arabic article, or by the project's admin1 aliases; names no
     province of the country bears (an older region) are left as they are."""
     cols = b.cols
+    by_key = _admin1_names_by_key(cols)
+    for i, a1 in enumerate(cols["admin1"]):
+        names = by_key.get(cols["country_code"][i], {}).get(without_article(fold(a1)), set()) if a1 else set()
+        if len(names) == 1 and a1 not in names:
+            cols["admin1"][i] = next(iter(names))
+    _admin1_population(cols)
+
+
+def _admin1_names_by_key(cols: dict[str, list]) -> dict[str, dict[str, set[str]]]:
+    """Country → folded name without article (the province's own, or an alias) → province names."""
     by_key: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for i, code in enumerate(cols["feature_code"]):
         if code == "ADM1":
@@ -307,14 +317,12 @@ def _one_admin1_name(b: _Builder) -> None:
         cc = row["country_code"].strip()
         if any(row["admin1"] in names for names in by_key[cc].values()):
             by_key[cc][without_article(fold(row["alias"]))].add(row["admin1"])
-    for i, a1 in enumerate(cols["admin1"]):
-        own = by_key.get(cols["country_code"][i])
-        if not a1 or own is None:
-            continue
-        names = own.get(without_article(fold(a1)), set())
-        if len(names) == 1 and a1 not in names:
-            cols["admin1"][i] = next(iter(names))
-    # A province whose towns were filed under another spelling got no population from them.
+    return by_key
+
+
+def _admin1_population(cols: dict[str, list]) -> None:
+    """A province whose towns were filed under another spelling got no population from them: it
+    gets the sum of its towns'."""
     pops: dict[tuple[str, str], int] = defaultdict(int)
     for i, cls in enumerate(cols["feature_class"]):
         if cls == "P":

@@ -72,22 +72,22 @@ def _whole_names(doc: Any, gazetteer: Gazetteer) -> list[Any]:
     """The model's entities, each place entity cut inside a longer name grown to the whole name when
     the gazetteer knows it: the model often splits a name at its glued article ("Deir ez-Zor" tagged
     as "Deir" alone, or "Zor"), and a piece of a name is no place of its own."""
-    runs = {i: (i, j) for i, j in name_runs(doc) if j - i > 1}
-    cover = {k: run for run in runs.values() for k in range(*run)}
+    cover = {k: (i, j) for i, j in name_runs(doc) if j - i > 1 for k in range(i, j)}
     out: list[Any] = []
     for ent in doc.ents:
-        run = cover.get(ent.start)
-        grown = ent.label_ in PLACE_LABELS and run is not None and run[1] >= ent.end and \
-            (run[0], run[1]) != (ent.start, ent.end)
-        text = doc[run[0]:run[1]].text if grown and run is not None else ""
-        if run is not None and grown and (text in gazetteer or gazetteer.lookup_spelling(text)):
-            span = Span(doc, run[0], run[1], label=ent.label_)
-            if not out or out[-1].end <= span.start:
-                out.append(span)
-            continue
-        if not out or out[-1].end <= ent.start:
-            out.append(ent)
+        span = _grown(doc, ent, cover.get(ent.start), gazetteer) or ent
+        if not out or out[-1].end <= span.start:
+            out.append(span)
     return out
+
+
+def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer) -> Any:
+    """The name run around a place entity as an entity of its label, when the run is longer and known."""
+    if ent.label_ not in PLACE_LABELS or run is None or run[1] < ent.end or run == (ent.start, ent.end):
+        return None
+    text = doc[run[0]:run[1]].text
+    known = text in gazetteer or gazetteer.lookup_spelling(text)
+    return Span(doc, run[0], run[1], label=ent.label_) if known else None
 
 
 def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
