@@ -85,9 +85,10 @@ def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer
     """The name run around a place entity as an entity of its label, when the run is longer and known."""
     if ent.label_ not in PLACE_LABELS or run is None or run[1] < ent.end or run == (ent.start, ent.end):
         return None
-    text = doc[run[0]:run[1]].text
-    known = text in gazetteer or gazetteer.lookup_spelling(text)
-    return Span(doc, run[0], run[1], label=ent.label_) if known else None
+    # A possessive joins two names, the container and its part ("Cairo's Abbasiya"), not one name.
+    if any(tok.lower_ in ("'s", "’s") for tok in doc[run[0]:run[1]]):
+        return None
+    return Span(doc, run[0], run[1], label=ent.label_) if doc[run[0]:run[1]].text in gazetteer else None
 
 
 def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
