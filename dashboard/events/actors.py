@@ -38,6 +38,8 @@ TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 # Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
+# The same said before the noun: "government-held positions", "an IS-controlled town".
+_HOLDER_BEFORE = re.compile(r"[-‐ ]?(?:held|controlled|occupied|run|dominated)\b", re.I)
 SPEECH = word_set(WORDS, "actors.speech")
 
 
@@ -98,7 +100,9 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         found.append((re.compile(rf"\b(?:{_alt(a['patterns'])})\b", re.I), entry, False))
         if a.get("exact"):
             found.append((re.compile(rf"\b(?:{_alt([re.escape(x) for x in a['exact']])})\b"), entry, False))
-    reporters = re.compile(rf"\b(?:{_alt(data['reporter'][0]['patterns'])})\b", re.I)
+    reporter = data["reporter"][0]
+    mods = _alt(reporter.get("modifiers", []))
+    reporters = re.compile(rf"\b(?:(?:{mods})\s+)*(?:{_alt(reporter['patterns'])})\b", re.I)
     return Dictionary(tuple(found), reporters, names, canonical)
 
 
@@ -113,7 +117,7 @@ def find_mentions(text: str, offset: int = 0, dictionary: Dictionary | None = No
     for s, e, entry, bare in spans:
         if any(s < te and ts < e for ts, te in taken):
             continue
-        if any(rs <= s and e <= re_ for rs, re_ in blocked) and not entry.state:
+        if any(rs <= s and e <= re_ for rs, re_ in blocked):
             continue  # "the monitor's sources", "activists": who reports, not who acts
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
@@ -128,16 +132,25 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int) -> list[Me
     for m in mentions:
         prev = out[-1] if out else None
         between = text[prev.end - offset:m.start - offset].strip().lower() if prev is not None else ""
-        if prev is not None and m.entry.generic and not prev.entry.generic and not prev.bare \
-                and between in ("", "'s", "’s"):
-            out[-1] = Mention(prev.start, m.end, prev.entry)
-            continue
-        if prev is not None and prev.entry.generic and not m.entry.generic and not m.bare \
-                and between in ("of", "of the"):
-            out[-1] = Mention(prev.start, m.end, m.entry)
-            continue
-        out.append(m)
+        joined = _joined(prev, m, between) if prev is not None else None
+        if joined is not None:
+            out[-1] = joined
+        else:
+            out.append(m)
     return out
+
+
+def _joined(prev: Mention, m: Mention, between: str) -> Mention | None:
+    """Two neighbouring mentions as one, or None when they name two actors."""
+    if m.entry.generic and not prev.entry.generic and not prev.bare and between in ("", "'s", "’s"):
+        return Mention(prev.start, m.end, prev.entry)
+    if prev.entry.generic and not m.entry.generic and not m.bare and between in ("of", "of the"):
+        return Mention(prev.start, m.end, m.entry)
+    if prev.bare and prev.entry.state and not m.entry.state and between == "":
+        # "Syrian rebels", "Iraqi civilians": the country's name says whose rebels, not that its
+        # state acted.
+        return Mention(prev.start, m.end, m.entry, m.bare)
+    return None
 
 
 def _head_of(doc: Any, start: int, end: int) -> Any:
@@ -152,6 +165,8 @@ def role(doc: Any, mention: Mention, trigger_at: int) -> str:
     tok = _head_of(doc, mention.start, mention.end)
     if tok is None:
         return UNKNOWN
+    if _HOLDER_BEFORE.match(doc_text(doc), mention.end):
+        return TARGET  # "captured government-held positions": the holder loses them
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
             return TARGET  # "between A and B": B is the other side
