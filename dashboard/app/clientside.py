@@ -223,7 +223,18 @@ function(sel, readerHidden, correctEvent, readerEvent) {
 """
 
 
+# The excerpts panel from its node JSON (assets/panels.js renderNodes): plain DOM, not Dash components.
+PANEL_JS = """
+function(nodes) {
+    window.conflictmap.renderNodes(document.getElementById('__EXCERPTS__'), nodes || []);
+    return window.dash_clientside.no_update;
+}
+""".replace("__EXCERPTS__", ids.EXCERPTS)
+
+
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(PANEL_JS, Output(ids.EXCERPTS, "data-drawn"), Input(ids.EXCERPT_NODES, "data"),
+                            prevent_initial_call=True)
     app.clientside_callback(
         SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
         Output(ids.READER_STATE, "data", allow_duplicate=True), Output(ids.EXCERPT_PAGE, "data"),

@@ -3,6 +3,8 @@
 MAP = "map"
 TIMELINE = "timeline"
 EXCERPTS = "excerpts"
+# The excerpts panel's content as node JSON (nodes.node); assets/panels.js draws it in EXCERPTS as plain DOM.
+EXCERPT_NODES = "excerpt-nodes"
 SELECTION = "selection"
 SUMMARY = "summary"
 RESET = "reset-selection"

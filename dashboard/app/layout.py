@@ -169,7 +169,10 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
                           config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"])),
             ]),
+            # Drawn by assets/panels.js from ids.EXCERPT_NODES (clientside.PANEL_JS), not by Dash: its
+            # hundreds of nodes as components cost dash-renderer a check each at every store update.
             html.Aside(id=ids.EXCERPTS, className="excerpts", **dashed(aria_live="polite")),
+            dcc.Store(id=ids.EXCERPT_NODES),
             *panel_fragments(writes),
         ]),
     ])
