@@ -108,12 +108,29 @@ function renderNodes(container, nodes) {
     if (twin) { twin.focus({preventScroll: true}); }
 }
 
+let pendingPlaceOptions = null;
+for (const kind of ['pointerdown', 'mousedown', 'click', 'focusin', 'keydown']) {
+    document.addEventListener(kind, function (event) {
+        if (pendingPlaceOptions === null || !event.target.closest || !event.target.closest('#place-pick')) { return; }
+        if (!window.dash_clientside || !window.dash_clientside.set_props) { return; }
+        const options = pendingPlaceOptions;
+        pendingPlaceOptions = null;
+        window.dash_clientside.set_props('place-pick', {options: options});
+    }, true);
+}
+
 // What the map shows, for the map's clientside callbacks (dashboard/app/callbacks.py MAP_BOX_JS,
 // clientside.py CAMERA_JS): the lon/lat box [west, east, south, north] of the offline (geo) map,
 // read from plotly's own projection by inverting a grid of points over the plot area; null when
 // the map is not drawn yet or is a tile map.
 window.conflictmap = {
     renderNodes: renderNodes,
+    // The latest "Go to place" options (dashboard/app/clientside.py PLACE_OPTIONS_JS): returned to
+    // the dropdown at once when it is in use, else kept until it is pressed, clicked or focused.
+    placeOptions: function (options, now) {
+        pendingPlaceOptions = now ? null : options;
+        return now ? options : window.dash_clientside.no_update;
+    },
     geoBox: function (gd) {
         const full = gd && gd._fullLayout;
         const sp = full && full.geo && full.geo._subplot;

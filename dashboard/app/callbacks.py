@@ -246,7 +246,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         Output(ids.SUMMARY, "children"),
         Output(ids.COUNTS, "children"),
         Output(ids.DATE_EXTENT, "data"),
-        Output(ids.PLACE_PICK, "options"),
+        Output(ids.PLACE_OPTIONS, "data"),
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.FILTERS, "data"),

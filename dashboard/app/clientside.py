@@ -232,7 +232,22 @@ function(nodes) {
 """.replace("__EXCERPTS__", ids.EXCERPTS)
 
 
+# "Go to place" gets its options when it is opened or focused (assets/panels.js placeOptions), not
+# at every answer: a dropdown given ~300 new options re-rendered for ~150 ms of each brush. While
+# it is open or focused, new options go to it at once.
+PLACE_OPTIONS_JS = """
+function(options) {
+    const pick = document.getElementById('__PICK__');
+    const open = pick && (pick.contains(document.activeElement) || pick.querySelector('[aria-expanded="true"]')
+                          || pick.getAttribute('aria-expanded') === 'true');
+    return window.conflictmap.placeOptions(options || [], !!open);
+}
+""".replace("__PICK__", ids.PLACE_PICK)
+
+
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(PLACE_OPTIONS_JS, Output(ids.PLACE_PICK, "options"), Input(ids.PLACE_OPTIONS, "data"),
+                            prevent_initial_call=True)
     app.clientside_callback(PANEL_JS, Output(ids.EXCERPTS, "data-drawn"), Input(ids.EXCERPT_NODES, "data"),
                             prevent_initial_call=True)
     app.clientside_callback(

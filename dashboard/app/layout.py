@@ -159,6 +159,7 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                         html.Span("Go to place", className="small"),
                         dcc.Dropdown(id=ids.PLACE_PICK, options=[], value=None, clearable=False,
                                      placeholder="type a place name…", className="choice"),
+                        dcc.Store(id=ids.PLACE_OPTIONS),
                     ]),
                     html.P([html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"), " ",
                             "Box/lasso on the map chooses places; a drag on the timeline chooses dates "

@@ -314,17 +314,19 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     assert dash_duo.get_logs() == []
 
 
-# Every Dash component of the page, counted in dash-renderer's layout (what it re-checks at each store update).
+# Every Dash component of the page, counted in dash-renderer's layout (what it re-checks at each store
+# update); components sit in `children` here (no other property of this page's components holds one).
 DASH_COMPONENTS_JS = """
 let n = 0;
 const walk = v => {
     if (Array.isArray(v)) { v.forEach(walk); return; }
     if (v && typeof v === 'object' && v.type && v.namespace) {
         n += 1;
-        Object.values(v.props || {}).forEach(walk);
+        walk((v.props || {}).children);  // as dash-renderer's crawl: a store's data holds no components
     }
 };
-walk(window.store.getState().layout);
+const layout = window.store.getState().layout;
+walk(layout.components || layout);  // Dash 4 keeps the tree under `components`
 return n;
 """
 
@@ -366,4 +368,43 @@ def test_the_list_is_plain_markup_and_keeps_the_keyboard_in_place(dash_duo, long
     assert dash_duo.driver.execute_script(
         "const a = document.activeElement; return a.matches('#excerpts .pager button') ? a.textContent : null;"), \
         "the focus left the pager"
+    assert dash_duo.get_logs() == []
+
+
+PICK_OPTIONS_JS = """
+let found = null;
+const walk = v => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (v && typeof v === 'object' && v.type && v.namespace) {
+        if (v.props && v.props.id === 'place-pick') { found = v.props.options || []; return; }
+        Object.values(v.props || {}).forEach(walk);
+    }
+};
+const layout = window.store.getState().layout;
+walk(layout.components || layout);  // Dash 4 keeps the tree under `components`
+return found.map(o => o.label);
+"""
+
+
+def test_the_place_list_takes_its_options_when_opened_not_at_every_answer(dash_duo, long_store):
+    dash_duo.start_server(create_app(long_store))
+    wait_until(dash_duo, lambda: listed_events(dash_duo) and app_is_settled(dash_duo), "no list",
+               timeout=FIRST_RENDER)
+    drag_timeline(dash_duo, "2021-01-01", "2021-06-30 23:59:59")
+    wait_until(dash_duo, lambda: "2021-01-01 → 2021-06-30" in dash_duo.find_element("#summary").text
+               and app_is_settled(dash_duo), "the brush did not apply")
+    assert dash_duo.driver.execute_script(PICK_OPTIONS_JS) == [], "the answers re-rendered the place list"
+    # Opened, it offers the places the map shows for the current window (busiest first).
+    shown = dash_duo.driver.execute_script(
+        "const gd = document.querySelector('#map .js-plotly-plot');"
+        "return gd._fullData.filter(t => !/^(basemap|mix): /.test(String(t.name)))"
+        ".flatMap(t => Array.from(t.customdata || [])).filter(c => typeof c === 'string' && !c.startsWith('cluster|'))"
+        ".length")
+    click(dash_duo, "#place-pick")
+    wait_until(dash_duo, lambda: len(dash_duo.driver.execute_script(PICK_OPTIONS_JS)) > 0, "no options when opened")
+    wait_until(dash_duo, lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']"), "no options shown")
+    labels = dash_duo.driver.execute_script(PICK_OPTIONS_JS)
+    assert shown and len(labels) >= min(shown, 1)
+    counts = [int(label.rsplit(" — ", 1)[1].split()[0].replace(",", "")) for label in labels]
+    assert counts == sorted(counts, reverse=True)
     assert dash_duo.get_logs() == []
