@@ -48,11 +48,89 @@ document.addEventListener('click', function (event) {
         desc: d.desc || null, view: d.view || null, at: Date.now()}});
 });
 
+// The panel beside the map (sentences or table) as plain DOM, from the node JSON the server sends to
+// the store "excerpt-nodes" (dashboard/app/nodes.py node(): {type, props: {children, ...}}), the JSON
+// Dash would have made components of. As Dash components, the ~300 nodes of a page of sentences were
+// most of the page's components, and dash-renderer re-checks every component of the page at every
+// store update of an interaction. Text only ever becomes a text node (article text stays text); only
+// the tags and attributes below are made, links only to http(s); anything else is dropped.
+const PANEL_TAGS = new Set(['A', 'Article', 'Blockquote', 'Button', 'Div', 'Em', 'H2', 'H3', 'Li', 'Mark', 'Nav', 'P',
+    'Section', 'Small', 'Span', 'Strong', 'Table', 'Tbody', 'Td', 'Th', 'Thead', 'Tr', 'Ul']);
+const PANEL_ATTRIBUTES = new Set(['title', 'type', 'role', 'scope', 'target', 'rel', 'lang', 'dir', 'colSpan',
+    'rowSpan', 'tabIndex']);
+
+function renderNode(value, into) {
+    if (value === null || value === undefined || typeof value === 'boolean') { return; }
+    if (Array.isArray(value)) { value.forEach(v => renderNode(v, into)); return; }
+    if (typeof value !== 'object') { into.appendChild(document.createTextNode(String(value))); return; }
+    if (!PANEL_TAGS.has(value.type)) { return; }
+    const el = document.createElement(value.type.toLowerCase());
+    const props = value.props || {};
+    for (const [name, v] of Object.entries(props)) {
+        if (name === 'children' || v === null || v === undefined || typeof v === 'object' && name !== 'style') {
+            continue;
+        }
+        if (name === 'className') {
+            el.className = String(v);
+        } else if (name === 'style') {
+            for (const [k, css] of Object.entries(v)) {
+                if (typeof css === 'string' || typeof css === 'number') { el.style[k] = String(css); }
+            }
+        } else if (name === 'href') {
+            if (value.type === 'A' && /^\s*https?:/i.test(String(v))) { el.setAttribute('href', String(v).trim()); }
+        } else if (PANEL_ATTRIBUTES.has(name) || /^(data|aria)-[a-z-]+$/.test(name)) {
+            el.setAttribute(name === 'colSpan' ? 'colspan' : name === 'rowSpan' ? 'rowspan' :
+                            name === 'tabIndex' ? 'tabindex' : name, String(v));
+        }
+    }
+    renderNode(props.children, el);
+    into.appendChild(el);
+}
+
+// What a focused button of the panel acts on, to find its like in the new panel (a redraw would
+// otherwise drop the keyboard's place to the page's start).
+const FOCUS_KEYS = ['action', 'event', 'view', 'sort'];
+
+function renderNodes(container, nodes) {
+    if (!container) { return; }
+    const active = document.activeElement;
+    const focused = active && container.contains(active) && active.dataset ? active : null;
+    const ordinal = focused && focused.dataset.action ?
+        Array.from(container.querySelectorAll('[data-action="' + CSS.escape(focused.dataset.action) + '"]'))
+            .indexOf(focused) : -1;
+    const fragment = document.createDocumentFragment();
+    renderNode(nodes, fragment);
+    container.replaceChildren(fragment);
+    if (!focused || !focused.dataset.action) { return; }
+    const same = Array.from(container.querySelectorAll('[data-action="' + CSS.escape(focused.dataset.action) + '"]'));
+    const twin = same.find(el => FOCUS_KEYS.every(k => el.dataset[k] === focused.dataset[k])) ||
+        same[Math.min(ordinal, same.length - 1)];
+    if (twin) { twin.focus({preventScroll: true}); }
+}
+
+let pendingPlaceOptions = null;
+for (const kind of ['pointerdown', 'mousedown', 'click', 'focusin', 'keydown']) {
+    document.addEventListener(kind, function (event) {
+        if (pendingPlaceOptions === null || !event.target.closest || !event.target.closest('#place-pick')) { return; }
+        if (!window.dash_clientside || !window.dash_clientside.set_props) { return; }
+        const options = pendingPlaceOptions;
+        pendingPlaceOptions = null;
+        window.dash_clientside.set_props('place-pick', {options: options});
+    }, true);
+}
+
 // What the map shows, for the map's clientside callbacks (dashboard/app/callbacks.py MAP_BOX_JS,
 // clientside.py CAMERA_JS): the lon/lat box [west, east, south, north] of the offline (geo) map,
 // read from plotly's own projection by inverting a grid of points over the plot area; null when
 // the map is not drawn yet or is a tile map.
 window.conflictmap = {
+    renderNodes: renderNodes,
+    // The latest "Go to place" options (dashboard/app/clientside.py PLACE_OPTIONS_JS): returned to
+    // the dropdown at once when it is in use, else kept until it is pressed, clicked or focused.
+    placeOptions: function (options, now) {
+        pendingPlaceOptions = now ? null : options;
+        return now ? options : window.dash_clientside.no_update;
+    },
     geoBox: function (gd) {
         const full = gd && gd._fullLayout;
         const sp = full && full.geo && full.geo._subplot;

@@ -165,7 +165,7 @@ def test_the_served_views_share_answers_only_where_render_reads_the_same(tmp_pat
     assert panel_only[0] == "miss" and ids.MAP not in panel_only[1]
     # The same state reached by a selection change needs the map too: not the panel-only answer.
     whole = views(page, [f"{ids.SELECTION}.data"])
-    assert whole[0] == "miss" and ids.MAP in whole[1] and ids.EXCERPTS in whole[1]
+    assert whole[0] == "miss" and ids.MAP in whole[1] and ids.EXCERPT_NODES in whole[1]
     # Filters read the same (keys in another order, defaults left out) and another refresh count: kept.
     filters = dict(reversed(list((props[ids.FILTERS]["data"] or {}).items())))
     again = views({**page, (ids.FILTERS, "data"): {k: v for k, v in filters.items() if v not in ([], "", None)},

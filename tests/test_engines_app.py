@@ -52,7 +52,7 @@ def markers(response: dict) -> list:
 
 
 def listed(response: dict) -> list[str]:
-    return sorted(re.findall(r'"data-event": "([^"]+)"', json.dumps(response[ids.EXCERPTS], sort_keys=True)))
+    return sorted(re.findall(r'"data-event": "([^"]+)"', json.dumps(response[ids.EXCERPT_NODES], sort_keys=True)))
 
 
 def test_both_engines_answer_the_same(clients) -> None:

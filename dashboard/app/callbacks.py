@@ -242,11 +242,11 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.TIMELINE, "figure"),
-        Output(ids.EXCERPTS, "children"),
+        Output(ids.EXCERPT_NODES, "data"),
         Output(ids.SUMMARY, "children"),
         Output(ids.COUNTS, "children"),
         Output(ids.DATE_EXTENT, "data"),
-        Output(ids.PLACE_PICK, "options"),
+        Output(ids.PLACE_OPTIONS, "data"),
         Input(ids.SELECTION, "data"),
         Input(ids.SIZE_BY, "value"),
         Input(ids.FILTERS, "data"),

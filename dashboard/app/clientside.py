@@ -223,7 +223,33 @@ function(sel, readerHidden, correctEvent, readerEvent) {
 """
 
 
+# The excerpts panel from its node JSON (assets/panels.js renderNodes): plain DOM, not Dash components.
+PANEL_JS = """
+function(nodes) {
+    window.conflictmap.renderNodes(document.getElementById('__EXCERPTS__'), nodes || []);
+    return window.dash_clientside.no_update;
+}
+""".replace("__EXCERPTS__", ids.EXCERPTS)
+
+
+# "Go to place" gets its options when it is opened or focused (assets/panels.js placeOptions), not
+# at every answer: a dropdown given ~300 new options re-rendered for ~150 ms of each brush. While
+# it is open or focused, new options go to it at once.
+PLACE_OPTIONS_JS = """
+function(options) {
+    const pick = document.getElementById('__PICK__');
+    const open = pick && (pick.contains(document.activeElement) || pick.querySelector('[aria-expanded="true"]')
+                          || pick.getAttribute('aria-expanded') === 'true');
+    return window.conflictmap.placeOptions(options || [], !!open);
+}
+""".replace("__PICK__", ids.PLACE_PICK)
+
+
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(PLACE_OPTIONS_JS, Output(ids.PLACE_PICK, "options"), Input(ids.PLACE_OPTIONS, "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(PANEL_JS, Output(ids.EXCERPTS, "data-drawn"), Input(ids.EXCERPT_NODES, "data"),
+                            prevent_initial_call=True)
     app.clientside_callback(
         SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
         Output(ids.READER_STATE, "data", allow_duplicate=True), Output(ids.EXCERPT_PAGE, "data"),

@@ -3,6 +3,8 @@
 MAP = "map"
 TIMELINE = "timeline"
 EXCERPTS = "excerpts"
+# The excerpts panel's content as node JSON (nodes.node); assets/panels.js draws it in EXCERPTS as plain DOM.
+EXCERPT_NODES = "excerpt-nodes"
 SELECTION = "selection"
 SUMMARY = "summary"
 RESET = "reset-selection"
@@ -40,6 +42,7 @@ PLAY_STEP = "play-step"
 PLAY_CUMULATIVE = "play-cumulative"
 MAP_KEY = "map-key"  # what colour, size and hollow markers mean
 PLACE_PICK = "place-pick"  # "go to place": the places in view by name, for the keyboard
+PLACE_OPTIONS = "place-options"  # PLACE_PICK's options, handed to it when it is opened (clientside.PLACE_OPTIONS_JS)
 DATE_FROM = "date-from"  # typed dates of the time window (YYYY-MM-DD)
 DATE_TO = "date-to"
 DATE_EXTENT = "date-extent"  # [first, last] day of the filtered events, for the presets

@@ -159,6 +159,7 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                         html.Span("Go to place", className="small"),
                         dcc.Dropdown(id=ids.PLACE_PICK, options=[], value=None, clearable=False,
                                      placeholder="type a place name…", className="choice"),
+                        dcc.Store(id=ids.PLACE_OPTIONS),
                     ]),
                     html.P([html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"), " ",
                             "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
@@ -169,7 +170,10 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
                           config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"])),
             ]),
+            # Drawn by assets/panels.js from ids.EXCERPT_NODES (clientside.PANEL_JS), not by Dash: its
+            # hundreds of nodes as components cost dash-renderer a check each at every store update.
             html.Aside(id=ids.EXCERPTS, className="excerpts", **dashed(aria_live="polite")),
+            dcc.Store(id=ids.EXCERPT_NODES),
             *panel_fragments(writes),
         ]),
     ])

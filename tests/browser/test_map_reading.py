@@ -312,3 +312,99 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     at = rows_frame(ix, newest_rows(ix, ix.place == ix.place_code[key], ix.n))["event_id"].tolist()
     wait_until(dash_duo, lambda: set(listed_events(dash_duo)) == set(at[:K]), "the new list did not start at page 1")
     assert dash_duo.get_logs() == []
+
+
+# Every Dash component of the page, counted in dash-renderer's layout (what it re-checks at each store
+# update); components sit in `children` here (no other property of this page's components holds one).
+DASH_COMPONENTS_JS = """
+let n = 0;
+const walk = v => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (v && typeof v === 'object' && v.type && v.namespace) {
+        n += 1;
+        walk((v.props || {}).children);  // as dash-renderer's crawl: a store's data holds no components
+    }
+};
+const layout = window.store.getState().layout;
+walk(layout.components || layout);  // Dash 4 keeps the tree under `components`
+return n;
+"""
+
+
+def test_the_list_is_plain_markup_and_keeps_the_keyboard_in_place(dash_duo, long_store):
+    from dashboard.app.excerpts import EXCERPT_LIMIT as K
+
+    dash_duo.start_server(create_app(long_store))
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K and app_is_settled(dash_duo),
+               f"the list does not show its first {K}", timeout=FIRST_RENDER)
+    # A page of sentences adds no Dash component: the page holds the same number with the list
+    # full as with it empty (dash-renderer's work at each store update grows with that number).
+    full = dash_duo.driver.execute_script(DASH_COMPONENTS_JS)
+    drag_timeline(dash_duo, "1990-01-01", "1990-01-02")
+    wait_until(dash_duo, lambda: not listed_events(dash_duo) and app_is_settled(dash_duo), "the list did not empty")
+    assert dash_duo.driver.execute_script(DASH_COMPONENTS_JS) == full < 200
+    dash_duo.driver.execute_script("document.getElementById('reset-selection').click()")
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K and app_is_settled(dash_duo), "no list again")
+
+    # Enter on an excerpt's "select" keeps the focus on that excerpt's button, now "selected" (an
+    # excerpt of the first page is on the first page of its place's list too).
+    event = listed_events(dash_duo)[3]
+    dash_duo.driver.execute_script(
+        "document.querySelector(`#excerpts button.pick[data-event=\"${arguments[0]}\"]`).focus()", event)
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait_until(dash_duo, lambda: page_query(dash_duo).get("event") == [event] and app_is_settled(dash_duo),
+               "Enter did not select the excerpt")
+    assert dash_duo.driver.execute_script(
+        "const a = document.activeElement; return [a.dataset.event, a.textContent, a.getAttribute('aria-pressed')];") \
+        == [event, "selected", "true"]
+    # Enter on "older →" draws the next page and leaves the focus on the pager, not at the page's start.
+    dash_duo.driver.execute_script("document.getElementById('reset-selection').click()")
+    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K and app_is_settled(dash_duo), "no list again")
+    dash_duo.driver.execute_script("document.querySelector('#excerpts .pager button:last-child').focus()")
+    first = set(listed_events(dash_duo))
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait_until(dash_duo, lambda: listed_events(dash_duo) and not first & set(listed_events(dash_duo)),
+               "Enter did not turn the page")
+    assert dash_duo.driver.execute_script(
+        "const a = document.activeElement; return a.matches('#excerpts .pager button') ? a.textContent : null;"), \
+        "the focus left the pager"
+    assert dash_duo.get_logs() == []
+
+
+PICK_OPTIONS_JS = """
+let found = null;
+const walk = v => {
+    if (Array.isArray(v)) { v.forEach(walk); return; }
+    if (v && typeof v === 'object' && v.type && v.namespace) {
+        if (v.props && v.props.id === 'place-pick') { found = v.props.options || []; return; }
+        Object.values(v.props || {}).forEach(walk);
+    }
+};
+const layout = window.store.getState().layout;
+walk(layout.components || layout);  // Dash 4 keeps the tree under `components`
+return found.map(o => o.label);
+"""
+
+
+def test_the_place_list_takes_its_options_when_opened_not_at_every_answer(dash_duo, long_store):
+    dash_duo.start_server(create_app(long_store))
+    wait_until(dash_duo, lambda: listed_events(dash_duo) and app_is_settled(dash_duo), "no list",
+               timeout=FIRST_RENDER)
+    drag_timeline(dash_duo, "2021-01-01", "2021-06-30 23:59:59")
+    wait_until(dash_duo, lambda: "2021-01-01 → 2021-06-30" in dash_duo.find_element("#summary").text
+               and app_is_settled(dash_duo), "the brush did not apply")
+    assert dash_duo.driver.execute_script(PICK_OPTIONS_JS) == [], "the answers re-rendered the place list"
+    # Opened, it offers the places the map shows for the current window (busiest first).
+    shown = dash_duo.driver.execute_script(
+        "const gd = document.querySelector('#map .js-plotly-plot');"
+        "return gd._fullData.filter(t => !/^(basemap|mix): /.test(String(t.name)))"
+        ".flatMap(t => Array.from(t.customdata || [])).filter(c => typeof c === 'string' && !c.startsWith('cluster|'))"
+        ".length")
+    click(dash_duo, "#place-pick")
+    wait_until(dash_duo, lambda: len(dash_duo.driver.execute_script(PICK_OPTIONS_JS)) > 0, "no options when opened")
+    wait_until(dash_duo, lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']"), "no options shown")
+    labels = dash_duo.driver.execute_script(PICK_OPTIONS_JS)
+    assert shown and len(labels) >= min(shown, 1)
+    counts = [int(label.rsplit(" — ", 1)[1].split()[0].replace(",", "")) for label in labels]
+    assert counts == sorted(counts, reverse=True)
+    assert dash_duo.get_logs() == []

@@ -20,6 +20,7 @@ from test_dashboard import FIRST_RENDER, app_is_settled, marker_element, n_event
 
 from dashboard.app import ids
 from dashboard.app.app import create_app
+from dashboard.app.upload import PID_FILE, process_alive
 from dashboard.corrections import parse_alternatives
 from dashboard.overrides import OVERRIDES, read_table
 from dashboard.store import EventsStore
@@ -334,6 +335,11 @@ def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and
     assert list((own_seed_store / "inbox").glob("*/status.json"))
     dash_duo.find_element("#upload-dismiss").click()
     wait_until(dash_duo, lambda: count(dash_duo, "#upload-status[hidden]") == 1, "the report cannot be dismissed")
+    # The ingest processes end (and their reaper threads with them) before the server stops: dash_duo
+    # stops it by raising SystemExit in every thread the test started, a reaper's wait included.
+    pids = [int(p.read_text()) for p in (own_seed_store / "inbox").glob(f"*/{PID_FILE}")]
+    wait_until(dash_duo, lambda: pids and not any(process_alive(pid) for pid in pids), "an ingest never ended",
+               timeout=120)
     assert dash_duo.get_logs() == []
 
 
