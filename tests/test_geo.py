@@ -700,3 +700,19 @@ def test_towns_are_filed_under_the_name_their_province_bears(gazetteer) -> None:
     assert towns <= provinces
     raqqa = gazetteer.admin1_place("SY", "Al-Raqqah")
     assert raqqa is not None and raqqa.population > 100_000
+
+
+def test_the_cache_keeps_a_few_other_index_versions(tmp_path: Path) -> None:
+    # Two installs sharing one cache must not delete each other's index on every start.
+    import os
+
+    from dashboard.geo.gazetteer import KEEP_VERSIONS, _write_pickle
+
+    for k in range(5):
+        old = tmp_path / f"gazetteer-old{k}.pickle"
+        old.write_bytes(b"x")
+        os.utime(old, (1_000_000 + k, 1_000_000 + k))
+    _write_pickle({"an": "index"}, tmp_path / "gazetteer-new.pickle", "gazetteer-*.pickle")  # type: ignore[arg-type]
+    left = sorted(p.name for p in tmp_path.glob("gazetteer-*.pickle"))
+    assert len(left) == KEEP_VERSIONS
+    assert left == ["gazetteer-new.pickle", "gazetteer-old3.pickle", "gazetteer-old4.pickle"]

@@ -279,6 +279,9 @@ def _read_pickle(path: Path) -> Gazetteer | None:
         raise GazetteerError(f"{path}: corrupt gazetteer cache removed; run again ({err})") from err
 
 
+KEEP_VERSIONS = 3  # cached index versions kept side by side (this one included)
+
+
 def _write_pickle(gaz: Gazetteer, path: Path, replaces: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,9 +289,12 @@ def _write_pickle(gaz: Gazetteer, path: Path, replaces: str) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in path.parent.glob(replaces):
-            if old != path:
-                old.unlink(missing_ok=True)
+        # Keep the few newest other versions: two installs (a release and a checkout) sharing one
+        # cache would otherwise delete each other's index and rebuild it on every other start.
+        others = sorted((p for p in path.parent.glob(replaces) if p != path),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP_VERSIONS - 1:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache only costs the next run a rebuild
 
