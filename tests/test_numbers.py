@@ -185,3 +185,19 @@ def test_running_totals_are_not_an_events_toll(sentence: str) -> None:
 def test_one_events_toll_beside_a_period_stays(sentence: str, value: int) -> None:
     found = fatalities(sentence)
     assert found is not None and found.value == value
+
+
+@pytest.mark.parametrize("sentence", [
+    "Two rockets landed near the stadium, causing material damage only.",
+    "No casualties were reported after the blast at the depot.",
+    "A mortar round struck the school yard at night; nobody was hurt.",
+])
+def test_a_sentence_that_says_nobody_died_gives_zero(sentence: str) -> None:
+    count = fatalities(sentence)
+    assert count is not None and count.value == 0
+
+
+def test_a_count_beats_the_words_for_no_casualties() -> None:
+    count = fatalities("No casualties among the soldiers, but four people were killed by the mine.")
+    assert count is not None and count.value == 4
+    assert fatalities("Shells fell on the outskirts of the town.") is None

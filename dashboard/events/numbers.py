@@ -159,13 +159,24 @@ def is_running_total(sentence: str, count: Count) -> bool:
     return bool(_RUNNING_BEFORE.search(sentence[:count.end]))
 
 
+# A sentence that says nobody died gives a toll of 0, which ACLED codes, unlike silence (no toll):
+# "caused material damage only", "no casualties were reported", "nobody was hurt".
+_NO_DEATHS = re.compile(r"\b(?:(?:causing|caused|leaving|left|inflicting)\s+(?:only\s+)?(?:some\s+)?material damage"
+                        r"(?:\s+only)?|material damage only|no (?:casualties|deaths|fatalities|injuries|victims)\b"
+                        r"|without (?:causing )?(?:any )?(?:casualties|deaths|fatalities)"
+                        r"|no ?(?:one|body) (?:was|were) (?:killed|hurt|injured|wounded))", re.I)
+
+
 def fatalities(sentence: str) -> Count | None:
     """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
-    leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`)."""
+    leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`);
+    0 when the sentence says nobody died and gives no count."""
     found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
     found = [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").
     found = [c for c in found if not c.vague] or found
+    if not found and (none := _NO_DEATHS.search(sentence)) is not None:
+        return Count(0, none.start(), none.end(), none.group(0))
     return max(found, key=lambda c: c.value) if found else None
 
 
