@@ -238,14 +238,17 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
     assert rolled._labels() == raw._labels()
     rng = random.Random(200 + seed)
     places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
-    for i in range(8):
+    for i in range(12):
         _, sel = random_state(rng, events)
         if rng.random() < 0.4:
             sel = Selection(sel.start, sel.end, rng.choice(places))
         f = [Filters(), Filters(countries=("Syria", "Yemen")), Filters(precise_only=True),
              Filters(places=(*rng.sample(places, 3), "cluster|35.000000|38.000000|35.000000|37.000000")),
              Filters(admin1s=("Idlib", "Donetsk"), precise_only=True), Filters(event_types=("Battles",)),
-             Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)), Filters()][i]
+             Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)), Filters(),
+             Filters(min_fatalities=1), Filters(min_confidence=0.8),
+             Filters(min_fatalities=5, countries=("Syria", "Iraq")),
+             Filters(min_confidence=0.7, min_fatalities=0, precise_only=True)][i]
         assert rolled._rolled(f) and not raw._rolled(f)
         assert rolled.extent(f) == raw.extent(f)
         _same_places(rolled.places(f, sel), raw.places(f, sel))
@@ -278,6 +281,18 @@ def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
     assert by_type(Filters(event_types=("Battles",), countries=("Syria",))) and not by_type(Filters())
     assert not by_type(Filters(event_types=("Battles", "Riots"))), "an event told as both would count twice"
     assert not by_type(Filters(event_types=("Battles",), actors=("X",)))
+
+
+def test_a_minimum_is_answered_from_the_rollup_at_the_levels_it_counts() -> None:
+    from dashboard.app.duck_rollup import by_threshold, measure_of
+
+    assert by_threshold(Filters(min_fatalities=5)) and by_threshold(Filters(min_confidence=0.8, countries=("Syria",)))
+    assert measure_of(Filters(min_confidence=0.8), "events") == "min_conf_80_events"
+    assert measure_of(Filters(min_fatalities=1), "reports") == "min_deaths_1_reports"
+    for f in (Filters(min_fatalities=3), Filters(min_confidence=0.85), Filters(min_fatalities=1, min_confidence=0.8),
+              Filters(min_fatalities=1, event_types=("Battles",)), Filters(min_fatalities=1, actors=("X",)),
+              Filters(min_confidence=0.8, text="shelling"), Filters()):
+        assert not by_threshold(f), f
 
 
 def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path: Path, make_events) -> None:
