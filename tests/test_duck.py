@@ -309,3 +309,23 @@ def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path
     f = Filters(countries=("Iraq",))
     assert not views._rolled(f) and views._rolled(Filters())
     assert views.figures(f, Selection())[0] == D.selection_figures(db, f, Selection())[0] == 1
+
+
+def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> None:
+    """DuckEngine.events_between: a query kept to a year reads that year's parts (and every overlay),
+    and answers as over the whole view."""
+    db, _ = stored
+    m = db.store.manifest()
+    years = sorted({e["path"].split("/")[1] for e in m["events"]} - {"undated"})
+    assert len(years) > 1, "the store has parts of several years"
+    lo, hi = pd.Timestamp(f"{years[0]}-01-01"), pd.Timestamp(f"{years[0]}-12-31 23:59:59")
+    db.cursor()
+    relation = db.events_between(lo, hi)
+    assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation and "overlays/" in relation
+    assert db.events_between(None, None) == "events"
+    order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    whole = db.query(f"SELECT event_id FROM events WHERE event_date BETWEEN ? AND ? ORDER BY {order}",
+                     [lo.to_pydatetime(), hi.to_pydatetime()])
+    assert len(whole) > 50
+    got = D.newest_rows(db, Filters(), Selection(str(lo.date()), str(hi)), len(whole) + 10)
+    assert got[S.EVENT_ID].tolist() == whole["event_id"].tolist()
