@@ -19,11 +19,11 @@ import pandas as pd
 
 from dashboard import rollup as R
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.errors import StoreError
-from dashboard import store_files as F
 from dashboard.store_files import events_sql
 from dashboard.store_protocol import StoreReader
 
