@@ -67,6 +67,8 @@ MEASURES = ["reports", "events", "low", "high", "type_events", "type_low", "type
             *[f"{prefix}_{m}" for _, _, prefix in LEVELS for m in THRESHOLD_SUMS]]
 TYPE_MEASURES = {"events": "type_events", "low": "type_low", "high": "type_high"}
 ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
+# The columns a place filter reads (duck.where: countries, provinces, places and their boxes, towns only).
+PLACE_FILTERED = (S.COUNTRY, S.ADMIN1, S.GEO_PRECISION, S.LOCATION, S.LATITUDE, S.LONGITUDE)
 
 
 def empty_rollup() -> pd.DataFrame:
@@ -136,10 +138,38 @@ def _summed(rows: pd.DataFrame) -> pd.DataFrame:
 def delta(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """What a write changes in the rollup: contributions(after) - contributions(before), where
     `before` holds the superseded rows and `after` their replacements and the new rows, each with
-    every report of their events."""
+    every report of their events. attrs["same_place"]: share_place(after), which the part records."""
     old = contributions(before)
     old[MEASURES] = -old[MEASURES]
-    return _summed(pd.concat([contributions(after), old], ignore_index=True))
+    out = _summed(pd.concat([contributions(after), old], ignore_index=True))
+    out.attrs["same_place"] = share_place(after)
+    return out
+
+
+def share_place(rows: pd.DataFrame) -> bool:
+    """Whether each event among these rows (which hold every report of it) has one value of each
+    PLACE_FILTERED column over its reports (mentions left out). A place filter then keeps or drops
+    whole events, and the rollup, which has those columns among its keys, answers it. Each rollup
+    part records this of the events its write left (`same_place` in the manifest): the events of a
+    generation all share their place when every part says so (an event's latest state was checked
+    by the last write that touched it)."""
+    rows = S.coerce_events(rows)
+    rows = rows[rows[S.RECORD_KIND].astype("string").fillna("event") != "mention"]
+    ids = rows[S.EVENT_ID].astype(str)
+    cluster = rows[S.CLUSTER_ID].astype("string").fillna(ids).astype(str)
+    shared = (cluster != ids).to_numpy()
+    if not shared.any():
+        return True
+    texts = rows.loc[shared, list(PLACE_FILTERED)].astype("string").fillna("\x00")
+    return bool((texts.groupby(cluster[shared].to_numpy()).nunique() <= 1).all().all())
+
+
+def share_place_sql(events: str) -> str:
+    """share_place over a DuckDB relation of effective events: one boolean."""
+    same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
+    return (f"SELECT coalesce(bool_and(s), true) FROM (SELECT {same} AS s FROM {events} "
+            "WHERE record_kind IS DISTINCT FROM 'mention' AND coalesce(cluster_id, event_id) <> event_id "
+            "GROUP BY cluster_id)")
 
 
 def as_table(rollup: pd.DataFrame) -> pa.Table:

@@ -223,14 +223,14 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     its files and written as the one rollup part of generation `gen`."""
     import duckdb
 
-    from dashboard.rollup import as_table, empty_rollup, rollup_sql
+    from dashboard.rollup import as_table, empty_rollup, rollup_sql, share_place_sql
 
     rel = f"rollup/part-{gen:06d}.parquet"
     base = [str(root / e["path"]) for e in manifest["events"]]
     over = [str(root / e["path"]) for e in manifest["overlays"]]
     if not base and not over:
         write_table(root, rel, as_table(empty_rollup()))
-        return {"path": rel, "rows": 0}
+        return {"path": rel, "rows": 0, "same_place": True}
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=root, suffix=".parquet.tmp")
     os.close(fd)
@@ -240,8 +240,9 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
             con.execute(f"COPY ({rollup_sql(events_sql(base, over))} ORDER BY event_date) TO "
                         f"'{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd, "
                         f"ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})")
+            same = (con.execute(share_place_sql(events_sql(base, over))).fetchone() or (False,))[0]
     except duckdb.Error as err:
         Path(tmp).unlink(missing_ok=True)
         raise StoreError(f"{root}: cannot write the rollup ({err})") from err
     os.replace(tmp, root / rel)
-    return {"path": rel, "rows": pq.ParquetFile(root / rel).metadata.num_rows}
+    return {"path": rel, "rows": pq.ParquetFile(root / rel).metadata.num_rows, "same_place": bool(same)}
