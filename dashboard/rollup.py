@@ -11,6 +11,11 @@ counted). Each row holds, for one key (ROLLUP_KEYS):
 - `type_events`, `type_low`, `type_high`: the same for a filter on this one event type: the
   events counted at their first report of that type (an event told as a battle by one article and
   as shelling by another counts under each type once), so the rollup answers a one-type filter.
+- per threshold of THRESHOLDS (a minimum toll or confidence: `min_deaths_5_*`, `min_conf_80_*`),
+  `reports`, `events`, `low` and `high` again for the reports that pass it: each event counted at its
+  first report that passes (as a filter on that minimum counts it), with the toll of all its
+  reports. A filter on one of these minima, alone or with place filters, is then answered from the
+  rollup; another value (the panel takes any number) scans the events.
 All are sums, so the table is kept up to date by adding delta parts: a write adds the
 contributions of the rows it writes and subtracts those of the rows it supersedes. A row's
 contribution depends on its event's other reports, and those never leave their merge key (same
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -29,9 +35,40 @@ from dashboard import schema as S
 
 ROLLUP_KEYS = [S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.EVENT_DATE,
                S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION]
-MEASURES = ["reports", "events", "low", "high", "type_events", "type_low", "type_high"]
+# The minima counted (filters.Filters: min_fatalities, an integer; min_confidence, a step of 0.05 in
+# the panel): those most asked for. Ten levels, four sums each: mostly zeros, which Parquet stores in
+# a few bytes, and a query reads only the columns of its level.
+THRESHOLDS: dict[str, tuple[float, ...]] = {"min_fatalities": (1, 5, 10, 50, 100),
+                                            "min_confidence": (0.5, 0.6, 0.7, 0.8, 0.9)}
+THRESHOLD_SUMS = ("reports", "events", "low", "high")
+
+
+def threshold_prefix(field: str, level: float) -> str:
+    """The measures' prefix of one threshold: min_deaths_5, min_conf_80."""
+    return f"min_deaths_{int(level)}" if field == "min_fatalities" else f"min_conf_{round(level * 100)}"
+
+
+def threshold_sql(field: str, level: float) -> str:
+    """The rows passing one threshold, as duck.where writes the filter (a toll not given is 0; an
+    unknown confidence never passes)."""
+    return f"coalesce(fatalities, 0) >= {int(level)}" if field == "min_fatalities" else \
+        f"coalesce(confidence >= {float(level)!r}::DOUBLE, false)"
+
+
+def _threshold_rows(rows: pd.DataFrame, field: str, level: float) -> np.ndarray:
+    """threshold_sql over a frame (as filters.index_mask compares)."""
+    if field == "min_fatalities":
+        return (rows[S.FATALITIES].astype("Float64").fillna(0) >= int(level)).to_numpy(bool)
+    return (rows[S.CONFIDENCE].astype("Float64") >= float(level)).fillna(False).to_numpy(bool)
+
+
+LEVELS = [(field, level, threshold_prefix(field, level)) for field, levels in THRESHOLDS.items() for level in levels]
+MEASURES = ["reports", "events", "low", "high", "type_events", "type_low", "type_high",
+            *[f"{prefix}_{m}" for _, _, prefix in LEVELS for m in THRESHOLD_SUMS]]
 TYPE_MEASURES = {"events": "type_events", "low": "type_low", "high": "type_high"}
 ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
+# The columns a place filter reads (duck.where: countries, provinces, places and their boxes, towns only).
+PLACE_FILTERED = (S.COUNTRY, S.ADMIN1, S.GEO_PRECISION, S.LOCATION, S.LATITUDE, S.LONGITUDE)
 
 
 def empty_rollup() -> pd.DataFrame:
@@ -48,28 +85,45 @@ def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     ids = rows[S.EVENT_ID].astype(str)
     cluster = rows[S.CLUSTER_ID].astype("string").fillna(ids).astype(str)
     lone = (cluster == ids).to_numpy()
-    deaths = rows[S.FATALITIES].astype("Float64")
-    # An event told twice: counted at its smallest event id, with its reports' lowest and highest toll.
-    g = pd.DataFrame({"c": cluster, "id": ids, "f": deaths})[~lone].groupby("c")
-    first = g["id"].transform("min")
-    low = g["f"].transform("min").fillna(0)
-    high = g["f"].transform("max").fillna(0)
-    counted = pd.Series(lone, index=rows.index)
-    counted[~lone] = (ids[~lone] == first).to_numpy()
-    # Per event and type, its first report of that type.
-    kinds = rows[S.EVENT_TYPE].astype("string").fillna("\x00")
-    by_type = pd.DataFrame({"c": cluster, "t": kinds, "id": ids})[~lone].groupby(["c", "t"])
-    first_of_type = by_type["id"].transform("min")
-    typed = pd.Series(lone, index=rows.index)
-    typed[~lone] = (ids[~lone] == first_of_type).to_numpy()
-    lo = deaths.fillna(0).copy()
-    hi = deaths.fillna(0).copy()
-    lo[~lone], hi[~lone] = low.to_numpy(), high.to_numpy()
-    out = rows[ROLLUP_KEYS].assign(reports=1, events=counted.astype("int64"),
-                                   low=(lo * counted).astype("int64"), high=(hi * counted).astype("int64"),
-                                   type_events=typed.astype("int64"), type_low=(lo * typed).astype("int64"),
-                                   type_high=(hi * typed).astype("int64"))
-    return _summed(out)
+    lo, hi = _tolls(rows[S.FATALITIES], cluster, lone)
+    every = np.ones(len(rows), bool)
+    # An event told twice: counted at its smallest event id; per type, at its first report of that type.
+    counted = _first_passing([cluster], ids, lone, every)
+    typed = _first_passing([cluster, rows[S.EVENT_TYPE].astype("string").fillna("\x00")], ids, lone, every)
+    sums = {"reports": every, "events": counted, "low": lo * counted, "high": hi * counted,
+            "type_events": typed, "type_low": lo * typed, "type_high": hi * typed}
+    for field, level, prefix in LEVELS:
+        passes = _threshold_rows(rows, field, level)
+        first = _first_passing([cluster], ids, lone, passes)
+        sums.update({f"{prefix}_reports": passes, f"{prefix}_events": first, f"{prefix}_low": lo * first,
+                     f"{prefix}_high": hi * first})
+    return _summed(rows[ROLLUP_KEYS].assign(**{m: np.asarray(v, dtype="int64") for m, v in sums.items()}))
+
+
+def _tolls(deaths: pd.Series, cluster: pd.Series, lone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the lowest and highest toll its event's reports give (0 when none gives one)."""
+    own = deaths.astype("Float64").fillna(0).to_numpy("int64")
+    lo, hi = own.copy(), own.copy()
+    if (~lone).any():
+        g = pd.DataFrame({"c": cluster.to_numpy()[~lone], "f": deaths.astype("Float64").to_numpy()[~lone]})
+        by = g.groupby("c")["f"]
+        lo[~lone] = by.transform("min").fillna(0).to_numpy("int64")
+        hi[~lone] = by.transform("max").fillna(0).to_numpy("int64")
+    return lo, hi
+
+
+def _first_passing(keys: list[pd.Series], ids: pd.Series, lone: np.ndarray, passes: np.ndarray) -> np.ndarray:
+    """Per row, whether it passes and is the first (smallest event id) of the rows that pass with
+    its `keys` (its event's, or its event's and type's): where a filter keeping the rows that pass
+    counts the event. A lone report that passes is."""
+    out = lone & passes
+    shared = ~lone & passes
+    if shared.any():
+        frame = pd.DataFrame({**{f"k{i}": k.to_numpy()[shared] for i, k in enumerate(keys)},
+                              "id": ids.to_numpy()[shared]})
+        first = frame.groupby([f"k{i}" for i in range(len(keys))])["id"].transform("min")
+        out[shared] = (frame["id"] == first).to_numpy()
+    return out
 
 
 def _summed(rows: pd.DataFrame) -> pd.DataFrame:
@@ -84,10 +138,38 @@ def _summed(rows: pd.DataFrame) -> pd.DataFrame:
 def delta(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """What a write changes in the rollup: contributions(after) - contributions(before), where
     `before` holds the superseded rows and `after` their replacements and the new rows, each with
-    every report of their events."""
+    every report of their events. attrs["same_place"]: share_place(after), which the part records."""
     old = contributions(before)
     old[MEASURES] = -old[MEASURES]
-    return _summed(pd.concat([contributions(after), old], ignore_index=True))
+    out = _summed(pd.concat([contributions(after), old], ignore_index=True))
+    out.attrs["same_place"] = share_place(after)
+    return out
+
+
+def share_place(rows: pd.DataFrame) -> bool:
+    """Whether each event among these rows (which hold every report of it) has one value of each
+    PLACE_FILTERED column over its reports (mentions left out). A place filter then keeps or drops
+    whole events, and the rollup, which has those columns among its keys, answers it. Each rollup
+    part records this of the events its write left (`same_place` in the manifest): the events of a
+    generation all share their place when every part says so (an event's latest state was checked
+    by the last write that touched it)."""
+    rows = S.coerce_events(rows)
+    rows = rows[rows[S.RECORD_KIND].astype("string").fillna("event") != "mention"]
+    ids = rows[S.EVENT_ID].astype(str)
+    cluster = rows[S.CLUSTER_ID].astype("string").fillna(ids).astype(str)
+    shared = (cluster != ids).to_numpy()
+    if not shared.any():
+        return True
+    texts = rows.loc[shared, list(PLACE_FILTERED)].astype("string").fillna("\x00")
+    return bool((texts.groupby(cluster[shared].to_numpy()).nunique() <= 1).all().all())
+
+
+def share_place_sql(events: str) -> str:
+    """share_place over a DuckDB relation of effective events: one boolean."""
+    same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
+    return (f"SELECT coalesce(bool_and(s), true) FROM (SELECT {same} AS s FROM {events} "
+            "WHERE record_kind IS DISTINCT FROM 'mention' AND coalesce(cluster_id, event_id) <> event_id "
+            "GROUP BY cluster_id)")
 
 
 def as_table(rollup: pd.DataFrame) -> pa.Table:
@@ -99,24 +181,32 @@ def as_table(rollup: pd.DataFrame) -> pa.Table:
 def rollup_sql(events: str) -> str:
     """The whole rollup of a DuckDB relation of effective events (what `contributions` gives)."""
     keys = ", ".join(ROLLUP_KEYS)
+    # Per event, its first report passing each threshold; per row, whether it is that report.
+    firsts = "".join(f", min(event_id) FILTER (WHERE {threshold_sql(f, v)}) AS {p}_first" for f, v, p in LEVELS)
+    passing = "".join(f", CASE WHEN NOT {threshold_sql(f, v)} THEN 0 WHEN lone THEN 1 "
+                      f"WHEN e.event_id = t.{p}_first THEN 1 ELSE 0 END AS {p}_counted,"
+                      f" CASE WHEN {threshold_sql(f, v)} THEN 1 ELSE 0 END AS {p}_passes" for f, v, p in LEVELS)
+    sums = "".join(f", sum({p}_passes)::BIGINT AS {p}_reports, sum({p}_counted)::BIGINT AS {p}_events, "
+                   f"sum({p}_counted * lo)::BIGINT AS {p}_low, sum({p}_counted * hi)::BIGINT AS {p}_high"
+                   for _, _, p in LEVELS)
     return f"""
         WITH e AS (SELECT *, coalesce(cluster_id, event_id) = event_id AS lone FROM {events}
                    WHERE record_kind IS DISTINCT FROM 'mention'),
         t AS (SELECT cluster_id, min(event_id) AS first, coalesce(min(fatalities), 0) AS low,
-                     coalesce(max(fatalities), 0) AS high FROM e WHERE NOT lone GROUP BY cluster_id),
+                     coalesce(max(fatalities), 0) AS high{firsts} FROM e WHERE NOT lone GROUP BY cluster_id),
         ft AS (SELECT cluster_id, event_type, min(event_id) AS first_of_type FROM e WHERE NOT lone GROUP BY ALL),
         c AS (SELECT e.*, CASE WHEN lone THEN 1 WHEN e.event_id = t.first THEN 1 ELSE 0 END AS counted,
                      CASE WHEN lone THEN 1 WHEN e.event_id = ft.first_of_type THEN 1 ELSE 0 END AS typed,
                      CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.low END AS lo,
-                     CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.high END AS hi
+                     CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.high END AS hi{passing}
               FROM e LEFT JOIN t ON NOT e.lone AND e.cluster_id = t.cluster_id
               LEFT JOIN ft ON NOT e.lone AND e.cluster_id = ft.cluster_id
                   AND e.event_type IS NOT DISTINCT FROM ft.event_type)
         SELECT {keys}, count(*)::BIGINT AS reports, sum(counted)::BIGINT AS events,
                sum(counted * lo)::BIGINT AS low, sum(counted * hi)::BIGINT AS high,
                sum(typed)::BIGINT AS type_events, sum(typed * lo)::BIGINT AS type_low,
-               sum(typed * hi)::BIGINT AS type_high
-        FROM c GROUP BY ALL"""
+               sum(typed * hi)::BIGINT AS type_high{sums}
+        FROM c GROUP BY {keys}"""
 
 
 def summed_sql(paths: list[str]) -> str:

@@ -341,10 +341,13 @@ class EventsStore:
                 out["articles"].append({"path": rel, "rows": len(articles)})
             if whole_rollup:
                 out["rollup"] = [F.write_whole_rollup(self.root, gen, out)]
-            elif out["rollup"] is not None and rollup is not None and len(rollup):
+            elif out["rollup"] is not None and rollup is not None and (
+                    len(rollup) or not rollup.attrs.get("same_place", True)):
+                # A part even with no sums when the write left an event over two places: it says so.
                 rel = f"rollup/part-{gen:06d}.parquet"
                 F.write_table(self.root, rel, R.as_table(rollup))
-                out["rollup"].append({"path": rel, "rows": len(rollup)})
+                out["rollup"].append({"path": rel, "rows": len(rollup),
+                                      "same_place": bool(rollup.attrs.get("same_place", False))})
             out.update(generation=gen, n_events=sum(int(e["rows"]) for e in out["events"]),
                        n_articles=_count_articles(m, out, articles))
             F.write_manifest(self.root, out)

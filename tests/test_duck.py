@@ -238,14 +238,17 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
     assert rolled._labels() == raw._labels()
     rng = random.Random(200 + seed)
     places = events[S.PLACE_KEY].value_counts().index[:40].tolist()
-    for i in range(8):
+    for i in range(12):
         _, sel = random_state(rng, events)
         if rng.random() < 0.4:
             sel = Selection(sel.start, sel.end, rng.choice(places))
         f = [Filters(), Filters(countries=("Syria", "Yemen")), Filters(precise_only=True),
              Filters(places=(*rng.sample(places, 3), "cluster|35.000000|38.000000|35.000000|37.000000")),
              Filters(admin1s=("Idlib", "Donetsk"), precise_only=True), Filters(event_types=("Battles",)),
-             Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)), Filters()][i]
+             Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)), Filters(),
+             Filters(min_fatalities=1), Filters(min_confidence=0.8),
+             Filters(min_fatalities=5, countries=("Syria", "Iraq")),
+             Filters(min_confidence=0.7, min_fatalities=0, precise_only=True)][i]
         assert rolled._rolled(f) and not raw._rolled(f)
         assert rolled.extent(f) == raw.extent(f)
         _same_places(rolled.places(f, sel), raw.places(f, sel))
@@ -280,6 +283,18 @@ def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
     assert not by_type(Filters(event_types=("Battles",), actors=("X",)))
 
 
+def test_a_minimum_is_answered_from_the_rollup_at_the_levels_it_counts() -> None:
+    from dashboard.app.duck_rollup import by_threshold, measure_of
+
+    assert by_threshold(Filters(min_fatalities=5)) and by_threshold(Filters(min_confidence=0.8, countries=("Syria",)))
+    assert measure_of(Filters(min_confidence=0.8), "events") == "min_conf_80_events"
+    assert measure_of(Filters(min_fatalities=1), "reports") == "min_deaths_1_reports"
+    for f in (Filters(min_fatalities=3), Filters(min_confidence=0.85), Filters(min_fatalities=1, min_confidence=0.8),
+              Filters(min_fatalities=1, event_types=("Battles",)), Filters(min_fatalities=1, actors=("X",)),
+              Filters(min_confidence=0.8, text="shelling"), Filters()):
+        assert not by_threshold(f), f
+
+
 def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path: Path, make_events) -> None:
     """Two reports of one event in two countries (a store the merge did not write): a country filter
     picks one of them, which the rollup cannot tell, so the events answer it."""
@@ -290,7 +305,27 @@ def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path
     EventsStore(tmp_path).replace_events(rows)
     db = D.DuckEngine(EventsStore(tmp_path), threads=1)
     views = DuckViews(db, 3, db.store.manifest()["generation"], rollup=True)
-    assert not db.clusters_share_place()
+    assert not db.clusters_share_place() and db.store.manifest()["rollup"][0]["same_place"] is False
     f = Filters(countries=("Iraq",))
     assert not views._rolled(f) and views._rolled(Filters())
     assert views.figures(f, Selection())[0] == D.selection_figures(db, f, Selection())[0] == 1
+
+
+def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> None:
+    """DuckEngine.events_between: a query kept to a year reads that year's parts (and every overlay),
+    and answers as over the whole view."""
+    db, _ = stored
+    m = db.store.manifest()
+    years = sorted({e["path"].split("/")[1] for e in m["events"]} - {"undated"})
+    assert len(years) > 1, "the store has parts of several years"
+    lo, hi = pd.Timestamp(f"{years[0]}-01-01"), pd.Timestamp(f"{years[0]}-12-31 23:59:59")
+    db.cursor()
+    relation = db.events_between(lo, hi)
+    assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation and "overlays/" in relation
+    assert db.events_between(None, None) == "events"
+    order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    whole = db.query(f"SELECT event_id FROM events WHERE event_date BETWEEN ? AND ? ORDER BY {order}",
+                     [lo.to_pydatetime(), hi.to_pydatetime()])
+    assert len(whole) > 50
+    got = D.newest_rows(db, Filters(), Selection(str(lo.date()), str(hi)), len(whole) + 10)
+    assert got[S.EVENT_ID].tolist() == whole["event_id"].tolist()

@@ -41,8 +41,25 @@ def batches(seed: int, n_batches: int) -> list[tuple[pd.DataFrame, list[Article]
 
 
 def assert_rollup_right(store: EventsStore) -> None:
-    diff = R.differences(store.root, store.manifest())
+    m = store.manifest()
+    diff = R.differences(store.root, m)
     assert diff.empty, diff.head().to_string()
+    # Every part says whether the events its write left share their place; the merge makes them.
+    with duckdb.connect() as con:
+        whole = con.execute(R.share_place_sql(F.events_sql(*store.files(m)))).fetchone()[0]
+    assert [e.get("same_place") for e in m["rollup"]] == [True] * len(m["rollup"]) and whole
+
+
+def test_an_event_over_two_places_is_seen_by_the_delta_and_the_whole_rollup(tmp_path: Path, make_events) -> None:
+    rows = make_events(dict(event_id="a", cluster_id="c1"), dict(event_id="b", cluster_id="c1", country="Iraq"),
+                       dict(event_id="c", event_date="2020-03-09"))
+    assert not R.share_place(rows) and R.share_place(rows.iloc[[0, 2]])
+    assert R.delta(rows.iloc[:0], rows).attrs["same_place"] is False
+    store = EventsStore(tmp_path / "s")
+    store.replace_events(rows)
+    assert [e["same_place"] for e in store.manifest()["rollup"]] == [False]
+    store.replace_events(rows.iloc[[0, 2]])
+    assert [e["same_place"] for e in store.manifest()["rollup"]] == [True]
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard import rollup as R
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
@@ -38,7 +39,7 @@ PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latit
 
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
-PLACE_FILTERED = ("country", "admin1", "geo_precision", "location", "latitude", "longitude")
+PLACE_FILTERED = R.PLACE_FILTERED
 SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
              "boolean": "BOOLEAN"}
 
@@ -59,6 +60,7 @@ class DuckEngine:
         self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
         self._same_place = False  # of generation self._tolls: see clusters_share_place
         self.rollup_measures: frozenset[str] = frozenset()  # those the current rollup's parts hold
+        self._manifest: dict = {}  # of the generation declared
 
     def _events_sql(self, m: dict) -> str:
         return events_sql(*self.store.files(m))
@@ -82,11 +84,9 @@ class DuckEngine:
         four columns); a lone report's toll is its own."""
         gen = int(m["generation"])
         base, over = self.store.files(m)
+        self._manifest = m
         if gen and (base or over):
-            source = (f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
-                      f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
-                      f"coalesce(cluster_id, event_id) = event_id AS lone FROM {self._events_sql(m)} "
-                      f"WHERE record_kind IS DISTINCT FROM 'mention'")
+            source = self._source(self._events_sql(m))
         else:
             source = ("SELECT * FROM (SELECT "
                       + ", ".join(f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}"
@@ -99,6 +99,31 @@ class DuckEngine:
         if self.has_rollup:
             self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
+
+    @staticmethod
+    def _source(files_sql: str) -> str:
+        """The `events` view's rows over a relation of stored events."""
+        return (f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
+                f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
+                f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
+                f"WHERE record_kind IS DISTINCT FROM 'mention'")
+
+    def events_between(self, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> str:
+        """The `events` view as a relation over only the base parts that can hold dates in [lo, hi]
+        (by the manifest's bounds of each part; the overlays all): for a query whose condition keeps
+        those dates only. The view opens every part (500 in a store of many ingests, each costing its
+        footer and a look at its row groups) where a date range needs a fifth of them."""
+        m = self._manifest
+        if not m or not int(m["generation"]) or (lo is None and hi is None):
+            return "events"
+        kept = [e for e in m["events"] if F.part_overlaps(e, lo, hi)]
+        if len(kept) == len(m["events"]):
+            return "events"
+        base = [str(self.store.root / e["path"]) for e in kept]
+        over = [str(self.store.root / e["path"]) for e in m["overlays"]]
+        if not base and not over:
+            return "(SELECT * FROM events WHERE false)"
+        return f"({self._source(events_sql(base, over))})"
 
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
@@ -138,21 +163,34 @@ class DuckEngine:
     def clusters_share_place(self) -> bool:
         """Whether every event told by several reports has one value of each PLACE_FILTERED column
         over them (the merge clusters reports at one place key): a filter on those columns then
-        keeps or drops whole events, and the rollup answers it (duck_rollup). Checked per
-        generation, with the tolls table (one scan of the events)."""
+        keeps or drops whole events, and the rollup answers it (duck_rollup). As the rollup's parts
+        record it (rollup.share_place); for parts written before they did, checked per generation
+        with the tolls table (one scan of the events: 4 s of CPU at 10M, on the first such filter)."""
+        self.cursor()
+        parts = self._manifest.get("rollup") or []
+        if parts and all("same_place" in e for e in parts):
+            return all(bool(e["same_place"]) for e in parts)
         self.cursor(tolls=True)
         return self._same_place
 
-    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def query(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+        """The answer of `sql`; `{events}` in it reads the events view, or with `dates` (lo, hi), which
+        the query's condition keeps to, only the parts that can hold them (events_between)."""
         tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls
+
+        def run() -> pd.DataFrame:
+            cur = self.cursor(tolls)
+            relation = self.events_between(*dates) if dates else "events"
+            return cur.execute(sql.replace("{events}", relation), params or []).df()
+
         try:
-            return self.cursor(tolls).execute(sql, params or []).df()
+            return run()
         except duckdb.IOException:
             # A compaction or an ingest replaced files between the manifest read and the query: once
             # more on the generation now current, then it is the store's error.
             self._generation = -1
             try:
-                return self.cursor(tolls).execute(sql, params or []).df()
+                return run()
             except duckdb.Error as err:
                 raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
 
@@ -196,6 +234,14 @@ def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
         if sel.place:
             sql.append(_place_is(sel.place, params))
     return " AND ".join(sql), params
+
+
+def dates_of(sel: Selection | None) -> tuple | None:
+    """The date range `where` keeps the rows to for this selection (None: every date), for
+    DuckEngine.query's `dates`."""
+    if sel is None or not (sel.start or sel.end):
+        return None
+    return (pd.Timestamp(sel.start).normalize() if sel.start else None, pd.Timestamp(sel.end) if sel.end else None)
 
 
 def _places_sql(keys: tuple[str, ...], params: list) -> str:
@@ -245,7 +291,7 @@ def matching(cond: str, cols: tuple[str, ...]) -> str:
     files are scanned once per answer, where the rows, the lone reports and the shared ones each
     read them again (three scans of a million rows for one map)."""
     need = dict.fromkeys((*cols, "lone", "event_id", "cluster_id", "fatalities"))
-    return f"m AS MATERIALIZED (SELECT {', '.join(need)} FROM events WHERE {cond})"
+    return f"m AS MATERIALIZED (SELECT {', '.join(need)} FROM {{events}} WHERE {cond})"
 
 
 def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
@@ -256,7 +302,7 @@ def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, 
     row = db.query(f"WITH {matching(cond, ('location', 'lat_i', 'lon_i'))} "
                    f"SELECT (SELECT count(*) FROM (SELECT 1 FROM m GROUP BY location, lat_i, "
                    f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
-                   f"FROM {events}", params).iloc[0]
+                   f"FROM {events}", params, dates_of(sel)).iloc[0]
     if not row["n"]:
         return 0, 0, 0, 0
     return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"])
@@ -297,17 +343,17 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
                coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
                greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type, p.type_mix,
                p.first, p.last
-        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", params)
+        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", params, dates_of(sel))
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
     """query_oracle.timeline_counts: events per bin (day, week from Monday, month) and type."""
     trunc = {"day": "day", "week": "week", "month": "month"}[unit]
     cond, params = where(f, sel)
-    events, ev_params = counted(cond, params, ("event_date", "event_type"))
+    events, ev_params = counted(cond, params, ("event_date", "event_type"), "{events}")
     return db.query(f"SELECT CAST(date_trunc('{trunc}', event_date) AS TIMESTAMP) AS day, event_type, "
                     f"count(*) AS n FROM {events} WHERE event_date IS NOT NULL "
-                    f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type", ev_params)
+                    f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type", ev_params, dates_of(sel))
 
 
 def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -332,9 +378,10 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
     if since is not None:
         # One query: the bound leaves a few row groups, and DuckDB's top-N reads the other columns
         # of the rows it keeps only (half the time of the two steps below).
-        return rows_where(db, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], order, limit)
-    ids = db.query(f"SELECT event_id, event_date FROM events WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
-                   params)
+        return rows_where(db, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], order, limit,
+                          (since, (dates_of(sel) or (None, None))[1]))
+    ids = db.query(f"SELECT event_id, event_date FROM {{events}} WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
+                   params, dates_of(sel))
     if ids.empty:
         return rows_where(db, "false", [])
     listed = ids["event_id"].tolist()
@@ -344,7 +391,8 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
     if ids["event_date"].isna().any():
         on.append("event_date IS NULL")
     return rows_where(db, f"event_id IN ({', '.join('?' * len(listed))}) AND ({' OR '.join(on)})",
-                      [*listed, *dates], order)
+                      [*listed, *dates], order, dates=None if ids["event_date"].isna().any() or not dates else
+                      (pd.Timestamp(min(dates)), pd.Timestamp(max(dates))))
 
 
 def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day",
@@ -363,7 +411,7 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value}) AS v
         FROM {events} WHERE event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL ORDER BY start, kind, type""", params)
+        GROUP BY ALL ORDER BY start, kind, type""", params, dates_of(sel))
     return series_from_days(rows, unit)
 
 
@@ -413,9 +461,11 @@ def value_options(db: DuckEngine, columns: tuple[str, ...], limit: int = 1000) -
     return [str(v) for v in df["v"]]
 
 
-def rows_where(db: DuckEngine, condition: str, params: list, order: str = "", limit: int | None = None) -> pd.DataFrame:
-    """Schema-typed rows (with place_key) matching an SQL condition."""
+def rows_where(db: DuckEngine, condition: str, params: list, order: str = "", limit: int | None = None,
+               dates: tuple | None = None) -> pd.DataFrame:
+    """Schema-typed rows (with place_key) matching an SQL condition (which keeps to `dates`, when given:
+    DuckEngine.query)."""
     tail = (f" ORDER BY {order}" if order else "") + (f" LIMIT {int(limit)}" if limit is not None else "")
-    df = db.query(f"SELECT * FROM events WHERE {condition}{tail}", params)
+    df = db.query(f"SELECT * FROM {{events}} WHERE {condition}{tail}", params, dates)
     return S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()}) if len(df) else \
         S.empty_events().assign(**{S.PLACE_KEY: pd.Series([], dtype=object)})

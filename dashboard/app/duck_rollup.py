@@ -15,6 +15,10 @@ drops every report of an event together when an event's reports share those colu
 makes them (one place key; `DuckEngine.clusters_share_place` checks it per generation): the events
 it keeps are then counted as without it, and the rollup, which has those columns among its keys,
 answers it with a WHERE.
+
+A minimum toll or confidence at one of the levels the rollup counts (rollup.THRESHOLDS), alone or
+with place filters, reads that level's sums: its reports stand for `reports`, its events, low and
+high for theirs.
 """
 
 from __future__ import annotations
@@ -45,9 +49,43 @@ def by_type(f: Filters) -> bool:
     return len(f.event_types) == 1 and by_place(replace(f, event_types=()))
 
 
+def threshold_of(f: Filters) -> str | None:
+    """The rollup's measure prefix for the one minimum (toll or confidence) these filters set, when
+    the rollup counts at that level; None when they set none, both, or a level it does not keep."""
+    set_ = [(field, getattr(f, field)) for field in R.THRESHOLDS if (getattr(f, field) or 0) > 0]
+    if len(set_) != 1:
+        return None
+    field, value = set_[0]
+    kept = [lvl for lvl in R.THRESHOLDS[field] if float(lvl) == float(value)]
+    return R.threshold_prefix(field, kept[0]) if kept else None
+
+
+def by_threshold(f: Filters) -> bool:
+    """Whether these filters are one minimum the rollup keeps, with place filters or none: the
+    level's measures count each event at its first report that passes, as the filter does."""
+    return threshold_of(f) is not None and by_place(_without_minima(f))
+
+
+def _without_minima(f: Filters) -> Filters:
+    return replace(f, min_fatalities=None, min_confidence=None)
+
+
 def measure_of(f: Filters | None, name: str) -> str:
-    """The rollup's column for `name` (events, low, high) under these filters."""
-    return R.TYPE_MEASURES[name] if f is not None and f.event_types else name
+    """The rollup's column for `name` (reports, events, low, high) under these filters."""
+    prefix = threshold_of(f) if f is not None else None
+    if prefix is not None:
+        return f"{prefix}_{name}"
+    return R.TYPE_MEASURES[name] if f is not None and f.event_types and name != "reports" else name
+
+
+def _cond(f: Filters | None, sel: Selection | None) -> tuple[str, list]:
+    """duck.where over the rollup's columns: the minima become the level's measures (rows where
+    no report passes are left out)."""
+    f = f or Filters()
+    sql, params = D.where(_without_minima(f), sel)
+    if threshold_of(f) is not None:
+        sql += f" AND {measure_of(f, 'reports')} > 0"
+    return sql, params
 
 
 def by_place(f: Filters) -> bool:
@@ -61,7 +99,7 @@ def by_place(f: Filters) -> bool:
 def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] | None:
     """duck.where for the place filters of `f` over the rollup's columns; None for a place key the
     rollup cannot compare (one without coordinates)."""
-    sql, params = D.where(f or Filters(), Selection(sel.start, sel.end) if sel else None)
+    sql, params = _cond(f, Selection(sel.start, sel.end) if sel else None)
     if sel is not None and sel.place:
         probe: list = []
         if D._place_is(sel.place, probe) == "place_key = ?":
@@ -72,11 +110,11 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
 
 def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -> pd.DataFrame:
     """duck.places_summary(db, f, sel) (the selection's place is not applied, as there)."""
-    cond, params = D.where(f or Filters(), Selection(sel.start, sel.end))
+    cond, params = _cond(f, Selection(sel.start, sel.end))
     key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
     return db.query(f"""
         WITH r AS (SELECT * FROM rollup WHERE {cond}),
-        t AS (SELECT location, lat_i, lon_i, event_type, sum(reports) AS n FROM r GROUP BY ALL),
+        t AS (SELECT location, lat_i, lon_i, event_type, sum({measure_of(f, "reports")}) AS n FROM r GROUP BY ALL),
         m AS (SELECT location, lat_i, lon_i,
                      first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
                      string_agg(event_type || ':' || CAST(n AS BIGINT), '|' ORDER BY n DESC, event_type)
@@ -117,8 +155,9 @@ def total_events(db: D.DuckEngine) -> int:
 def date_extent(db: D.DuckEngine, f: Filters | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """duck.date_extent(db, f): the 2 % quantile of the reports' dates (linear, as pandas and
     DuckDB's quantile_cont), from their counts per date, to the last date."""
-    cond, params = D.where(f or Filters())
-    per = db.query(f"SELECT epoch_ns(event_date) AS t, sum(reports) AS n FROM rollup WHERE event_date IS NOT NULL "
+    cond, params = _cond(f, None)
+    per = db.query(f"SELECT epoch_ns(event_date) AS t, sum({measure_of(f, 'reports')}) AS n FROM rollup "
+                   f"WHERE event_date IS NOT NULL "
                    f"AND {cond} GROUP BY 1 ORDER BY 1", params)
     if per.empty:
         return None
@@ -141,7 +180,8 @@ def newest_since(db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None
     if got is None:
         return None
     cond, params = got
-    per = db.query(f"SELECT event_date AS d, sum(reports) AS n FROM rollup WHERE {cond} AND event_date IS NOT NULL "
+    per = db.query(f"SELECT event_date AS d, sum({measure_of(f, 'reports')}) AS n FROM rollup WHERE {cond} "
+                   "AND event_date IS NOT NULL "
                    "GROUP BY 1 ORDER BY 1 DESC", params)
     if per.empty:
         return None

@@ -188,10 +188,12 @@ class DuckViews:
 
     def _rolled(self, f: Filters) -> bool:
         """Whether the rollup answers with these filters: none; place filters when the events'
-        reports share their place; one event type, when the rollup has its measures (duck_rollup)."""
+        reports share their place; one event type, or one minimum toll or confidence at a level the
+        rollup counts, when it has their measures (duck_rollup)."""
         if not self.rollup or DR.answers(f):
             return self.rollup
-        if not (DR.by_place(f) or (DR.by_type(f) and R.TYPE_MEASURES["events"] in self._measures())):
+        if not (DR.by_place(f) or (DR.by_type(f) and R.TYPE_MEASURES["events"] in self._measures())
+                or (DR.by_threshold(f) and DR.measure_of(f, "events") in self._measures())):
             return False
         narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
         return not narrowed_by_place or self.db.clusters_share_place()
