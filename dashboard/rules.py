@@ -73,6 +73,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("actors.air_power", "actors",
              "an air strike with no named author is by the air force the article names for its other air "
              "strikes, else by the state forces of the country hit (armed groups here fly no combat aircraft)"),
+    RuleInfo("actors.same_means", "actors",
+             "an attack by a means few parties use (chemical weapons, a suicide bomber: the lexicon's "
+             "`[distinctive_means]`) with no named author is by the one author the article names for that means"),
     RuleInfo("actors.unidentified", "actors",
              "violence with no named author is by an 'Unidentified Armed Group (country)', code 3"),
     # -- location: where an event happened ------------------------------------------------------
@@ -102,6 +105,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo("recognition.dateline", "recognition",
              "a line that opens with a known place name in capitals ('BEIRUT —', 'KYIV, May 2') names where the "
              "reporter files from, whatever the model tagged it"),
+    RuleInfo("recognition.whole_name", "recognition",
+             "a place entity the model cut inside a longer name ('Deir' of 'Deir ez-Zor', split at its glued "
+             "article) grows to the whole name when the gazetteer knows it"),
     RuleInfo("recognition.untagged", "recognition",
              "a proper noun the model tagged as no entity is a place when it names a country, a province or a "
              "city of 100,000 by its own name and the article never writes it in lower case"),
@@ -114,6 +120,9 @@ REGISTRY: tuple[RuleInfo, ...] = (
     # -- resolution: which place a name means (dashboard/geo/ranking.py, trust.py, resolution.py) -------
     RuleInfo("resolution.admin_of", "resolution",
              "'the province of X' or 'X province' means the province, not the town of its name"),
+    RuleInfo("resolution.listed_provinces", "resolution",
+             "a plural administrative word after a list of names is said of each ('Raqqa and Hama provinces', "
+             "'Idlib, Hama and Homs governorates'): each name is a province"),
     RuleInfo("resolution.city_first", "resolution",
              "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the "
              "city is meant"),

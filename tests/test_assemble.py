@@ -138,3 +138,33 @@ def test_a_bombing_and_an_air_raid_at_one_place_and_day_can_be_one_attack(row) -
     assert weapon(rows[0]) == "" and weapon(rows[1]) == "air"
     assert weapon(row(0, trigger="mortar shells")) == "artillery"
     assert weapon(row(0, trigger="car bomb")) == "bomb"
+
+
+def test_an_unattributed_attack_by_a_rare_means_takes_the_author_named_for_that_means(row) -> None:
+    # One sentence blames a militia's suicide bombers for a blast at a checkpoint; a later sentence
+    # reports a suicide blast in another town without naming anyone: the same hand, as a coder reads it.
+    blamed = row(0, location="Tadif", latitude=36.35, longitude=37.53, sub_event_type="Suicide bomb",
+                 actor1="Islamic State (ISIS)", inter1=2)
+    unnamed = row(80, location="Azaz", latitude=36.59, longitude=37.05, sub_event_type="Suicide bomb",
+                  actor1="", inter1=None)
+    out = {r[S.LOCATION]: r for r in assemble([blamed, unnamed])}
+    assert (out["Azaz"][S.ACTOR1], out["Azaz"][S.INTER1]) == ("Islamic State (ISIS)", 2)
+    off = {r[S.LOCATION]: r for r in assemble([blamed, unnamed], Switches.parse("actors.same_means"))}
+    assert off["Azaz"][S.ACTOR1] == "Unidentified Armed Group (Syria)"
+
+
+def test_a_rare_means_blamed_on_two_authors_names_neither_and_common_means_never(row) -> None:
+    # Two authors named for car bombs' cousins (suicide attacks) leave the third unattributed; shelling,
+    # which both sides use, never lends its author.
+    rows = [row(0, location="Tadif", latitude=36.35, longitude=37.53, sub_event_type="Suicide bomb",
+                actor1="Islamic State (ISIS)", inter1=2),
+            row(40, location="Manbij", latitude=36.53, longitude=37.95, sub_event_type="Suicide bomb",
+                actor1="Jabhat al-Nusra", inter1=2),
+            row(80, location="Azaz", latitude=36.59, longitude=37.05, sub_event_type="Suicide bomb",
+                actor1="", inter1=None),
+            row(120, location="Jarabulus", latitude=36.82, longitude=38.01,
+                sub_event_type="Shelling/artillery/missile attack", actor1="Rebel groups (Syria)", inter1=2),
+            row(160, location="Marea", latitude=36.48, longitude=37.2,
+                sub_event_type="Shelling/artillery/missile attack", actor1="", inter1=None)]
+    out = {r[S.LOCATION]: r[S.ACTOR1] for r in assemble(rows)}
+    assert out["Azaz"] == out["Marea"] == "Unidentified Armed Group (Syria)"

@@ -237,6 +237,27 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
     return canonical, 1
 
 
+@lru_cache(maxsize=1)
+def distinctive_means() -> frozenset[str]:
+    """The sub-event types whose means of attack few parties use (the lexicon's `[distinctive_means]`)."""
+    from dashboard.events.extract import LEXICON_PATH
+
+    with LEXICON_PATH.open("rb") as fh:
+        return frozenset(tomllib.load(fh).get("distinctive_means", {}).get("sub_event_types", []))
+
+
+def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:
+    """For each distinctive means of attack, the one author the article names for it (a means whose
+    reports name two different authors gets none: the article does not say which one it was)."""
+    named: dict[str, set[tuple[str, int]]] = {}
+    for r in rows:
+        actor, inter = str(r.get(S.ACTOR1) or ""), r.get(S.INTER1)
+        if r[S.SUB_EVENT_TYPE] in distinctive_means() and actor and inter in SIDE_OF_INTER \
+                and not actor.startswith(UNIDENTIFIED.split("(")[0]):
+            named.setdefault(r[S.SUB_EVENT_TYPE], set()).add((actor, int(inter)))
+    return {means: next(iter(authors)) for means, authors in named.items() if len(authors) == 1}
+
+
 GOVERNMENT_REGAINS, NON_STATE_OVERTAKES = "Government regains territory", "Non-state actor overtakes territory"
 
 
@@ -252,7 +273,8 @@ def territory_by_side(sub_type: str, inter1: object) -> str:
     return sub_type
 
 
-def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None) -> dict:
+def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None,
+                authors: dict[str, tuple[str, int]] | None = None) -> dict:
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
@@ -283,16 +305,7 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
         if shared:
             first = min(shared, key=lambda r: r[S.EXCERPT_START])
             out[S.FATALITIES_SHARED], out[S.FATALITIES_TEXT] = first[S.FATALITIES_SHARED], first[S.FATALITIES_TEXT]
-    for a, i in ((S.ACTOR1, S.INTER1), (S.ACTOR2, S.INTER2)):
-        if not out.get(a):
-            donor = next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
-            if donor is not None:
-                out[a], out[i] = donor[a], donor[i]
-    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
-        out[S.ACTOR1], out[S.INTER1] = air_force
-    if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
-        out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
-        out[S.INTER1] = 3
+    _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
         out[S.ACTOR2], out[S.INTER2] = "", None
     if switches.on("types.territory_by_side") and _side(out, S.ACTOR1, S.INTER1):
@@ -304,15 +317,41 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
     return out
 
 
+def _complete_actors(out: dict, rows: list[dict], switches: Switches, air_force: tuple[str, int] | None,
+                     authors: dict[str, tuple[str, int]]) -> None:
+    """The merged row's actors: each from the most informative report that names one, then the author
+    the article gives its air strikes or the same rare means, else an unidentified armed group."""
+    for a, i in ((S.ACTOR1, S.INTER1), (S.ACTOR2, S.INTER2)):
+        donor = None if out.get(a) else next((r for r in sorted(rows, key=informativeness, reverse=True)
+                                              if r.get(a)), None)
+        if donor is not None:
+            out[a], out[i] = donor[a], donor[i]
+    if not out[S.ACTOR1]:
+        _default_author(out, switches, air_force, authors)
+
+
+def _default_author(out: dict, switches: Switches, air_force: tuple[str, int] | None,
+                    authors: dict[str, tuple[str, int]]) -> None:
+    """actor1 when no report names one (see `_complete_actors`)."""
+    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
+        out[S.ACTOR1], out[S.INTER1] = air_force
+    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] in authors and switches.on("actors.same_means"):
+        out[S.ACTOR1], out[S.INTER1] = authors[out[S.SUB_EVENT_TYPE]]
+    if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
+        out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
+        out[S.INTER1] = 3
+
+
 def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
     """The article's rows with each event told several times made one row (mentions unchanged)."""
     groups = group_rows(rows, switches)
+    authors = means_authors(rows)
     merged = []
     for grp in groups:
         first = rows[grp[0]]
         air = air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE]) \
             if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp) else None
-        merged.append(merge_group([rows[i] for i in grp], switches, air))
+        merged.append(merge_group([rows[i] for i in grp], switches, air, authors))
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
     for r in mentions:
         r.setdefault(S.EVIDENCE, json.dumps([[r[S.EXCERPT_START], r[S.EXCERPT_END]]]))

@@ -325,8 +325,9 @@ def _name_token(sent: Any, t: Toponym) -> Any:
         tok = tok.head
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
-    # "in Aleppo city", "of Raqqa province": the site noun carries the name's role.
-    if tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.lower_ in NAME_SITES:
+    # "in Aleppo city", "of Raqqa province", "in Raqqa and Hama provinces": the site noun carries
+    # the name's role.
+    if tok.dep_ == "compound" and tok.head.i != tok.i and base_form(tok.head) in NAME_SITES:
         tok = tok.head
         while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
             tok = tok.head

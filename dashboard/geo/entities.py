@@ -10,13 +10,13 @@ from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.names import (
-    ADMIN_WORDS,
     COMPASS_WORDS,
     GENERIC_WORDS,
     MAYBE_LABELS,
     PLACE_LABELS,
     SPEECH_VERBS,
     STATE_NOUNS,
+    admin_after,
     names_people,
     well_known,
 )
@@ -87,8 +87,7 @@ def whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: s
 
 def _with_admin_hint(s: int, e: int, text: str, label: str, doc_text: str) -> Toponym:
     """The toponym, flagged when an administrative word follows it ("Idlib province")."""
-    nxt = doc_text[e:e + 16].strip().lower().split(" ")[0] if e < len(doc_text) else ""
-    return Toponym(s, e, text, label, admin_hint=nxt.strip(".,;") in ADMIN_WORDS)
+    return Toponym(s, e, text, label, admin_hint=admin_after(doc_text, e))
 
 
 def _org_toponym(ent: Any, s: int, e: int, text: str, doc_text: str, gazetteer: Gazetteer) -> Toponym | None:

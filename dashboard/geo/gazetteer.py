@@ -24,7 +24,7 @@ from dashboard.errors import GazetteerError
 from dashboard.paths import cache_dir
 from dashboard.wordlists import table
 
-INDEX_VERSION = 9
+INDEX_VERSION = 11  # 11: one admin1 name per province (city and province sources agree)
 
 # The name tables (why each exists is written above it in data/tables.toml).
 TABLES = Path(__file__).with_name("data") / "tables.toml"

@@ -46,6 +46,25 @@ def admin_before(text: str | None, start: int) -> bool:
     return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30):start]))  # type: ignore[index]
 
 
+# "Raqqa and Hama provinces", "Idlib, Hama and Homs governorates": a plural administrative word after
+# a list of names is said of each name of the list. A name: capitalised words, glued particles allowed.
+_NAME = r"[A-Z][\w'’]*(?:[ -](?:[a-z]{1,3}-)?[A-Z][\w'’]*)*"
+_LISTED_ADMIN = re.compile(rf"(?:,\s*{_NAME})*,?\s+and\s+{_NAME}\s+(\w+)")
+
+
+def admin_after(text: str | None, end: int) -> bool:
+    """Whether an administrative word follows the name ("Idlib province", "Hama countryside")."""
+    nxt = text[end:end + 16].strip().lower().split(" ")[0] if text and end < len(text) else ""
+    return nxt.strip(".,;") in ADMIN_WORDS
+
+
+def admin_after_list(text: str | None, end: int) -> bool:
+    """Whether the name opens or stands in a list that a plural administrative word closes."""
+    listed = _LISTED_ADMIN.match(text, end, end + 120) if text else None
+    plural = listed.group(1).lower() if listed is not None else ""
+    return plural.endswith("s") and plural in ADMIN_WORDS
+
+
 def is_generic_name(key: str) -> bool:
     """A name made only of generic, compass and administrative words ("city", "east", "northern
     province"): a description, not a place's name."""

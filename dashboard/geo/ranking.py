@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dashboard.geo.gazetteer import Place, fold, haversine_km
+from dashboard.geo.gazetteer import Place, fold, haversine_km, without_article
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -114,7 +114,9 @@ def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = Fals
             and ranked[0][0].feature_code in ("ADM1", "ADM2") and ranked[0][0].idx not in ctx.preferred:
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
-            if p.feature_class == "P" and p.country_code == top.country_code and fold(p.name) == fold(top.name) \
+            # Spelled with another article or none: "Ar Raqqah" the city, "Al-Raqqah" the province.
+            if p.feature_class == "P" and p.country_code == top.country_code \
+                    and without_article(fold(p.name)) == without_article(fold(top.name)) \
                     and haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250:
                 ranked.insert(0, ranked.pop(i))
                 break

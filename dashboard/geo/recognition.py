@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from spacy.tokens import Span
+
 from dashboard.geo.entities import Words, embedded_places, whole_entity
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
-from dashboard.geo.locative import locative_names
+from dashboard.geo.locative import locative_names, name_runs
 from dashboard.geo.names import (
     ADMIN_WORDS,
     COMPASS_WORDS,
@@ -41,7 +43,8 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
     # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
     # where the reporter files from, which resolution must know.
     out: list[Toponym] = _datelines(words.text, gazetteer) if switches.on("recognition.dateline") else []
-    out.extend(_entity_toponyms(doc, gazetteer, words, keep_unknown, list(out), switches.on("recognition.embedded")))
+    out.extend(_entity_toponyms(doc, gazetteer, words, keep_unknown, list(out), switches.on("recognition.embedded"),
+                                switches.on("recognition.whole_name")))
     if switches.on("recognition.untagged"):
         for top in _unlabelled(doc, gazetteer, words):
             if not any(t.start < top.end and top.start < t.end for t in out):
@@ -53,15 +56,39 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
 
 
 def _entity_toponyms(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, datelines: list[Toponym],
-                     embedded: bool) -> list[Toponym]:
+                     embedded: bool, whole_name: bool = True) -> list[Toponym]:
     """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
     out: list[Toponym] = []
-    for ent in doc.ents:
+    ents = _whole_names(doc, gazetteer) if whole_name else list(doc.ents)
+    for ent in ents:
         found = whole_entity(ent, gazetteer, keep_unknown, words.text)
         tops = embedded_places(ent, gazetteer, words) if embedded and found is None and \
             ent.label_ in EMBEDDING_LABELS else [found] if found is not None else []
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
     return out
+
+
+def _whole_names(doc: Any, gazetteer: Gazetteer) -> list[Any]:
+    """The model's entities, each place entity cut inside a longer name grown to the whole name when
+    the gazetteer knows it: the model often splits a name at its glued article ("Deir ez-Zor" tagged
+    as "Deir" alone, or "Zor"), and a piece of a name is no place of its own."""
+    cover = {k: (i, j) for i, j in name_runs(doc) if j - i > 1 for k in range(i, j)}
+    out: list[Any] = []
+    for ent in doc.ents:
+        span = _grown(doc, ent, cover.get(ent.start), gazetteer) or ent
+        if not out or out[-1].end <= span.start:
+            out.append(span)
+    return out
+
+
+def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer) -> Any:
+    """The name run around a place entity as an entity of its label, when the run is longer and known."""
+    if ent.label_ not in PLACE_LABELS or run is None or run[1] < ent.end or run == (ent.start, ent.end):
+        return None
+    # A possessive joins two names, the container and its part ("Cairo's Abbasiya"), not one name.
+    if any(tok.lower_ in ("'s", "’s") for tok in doc[run[0]:run[1]]):
+        return None
+    return Span(doc, run[0], run[1], label=ent.label_) if doc[run[0]:run[1]].text in gazetteer else None
 
 
 def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.lookup import Lookup, lookup_names
-from dashboard.geo.names import admin_before, is_generic_name, own_name, self_key
+from dashboard.geo.names import admin_after, admin_after_list, admin_before, is_generic_name, own_name, self_key
 from dashboard.geo.ranking import POOL_SIZE, Context, co_support, rank
 from dashboard.geo.recognition import recognize
 from dashboard.geo.structure import (
@@ -114,7 +114,7 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     """The toponyms resolved (new records; the ones given are not changed), in two passes: the first
     finds the document's countries and unambiguous places, the second ranks every candidate with
     that context."""
-    toponyms = mark_hints(toponyms, gazetteer, text)
+    toponyms = mark_hints(toponyms, gazetteer, text, switches)
     looked = lookup_names(toponyms, geocoder, gazetteer)
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
     first_ranked, pools = _first_guesses(toponyms, looked, preferred, switches)
@@ -135,14 +135,17 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     return toponyms
 
 
-def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None) -> list[Toponym]:
+def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None,
+               switches: Switches = ALL_ON) -> list[Toponym]:
     """What the words around a name say before any lookup: "the province of Idlib" means the province;
     a demonym ("Syrian") means its country, placed at once."""
-    return [_hinted(t, gazetteer, text) for t in toponyms]
+    listed = switches.on("resolution.listed_provinces")
+    return [_hinted(t, gazetteer, text, listed) for t in toponyms]
 
 
-def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None) -> Toponym:
-    admin_hint = t.admin_hint or admin_before(text, t.start)
+def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None, listed: bool = True) -> Toponym:
+    admin_hint = t.admin_hint or admin_before(text, t.start) or admin_after(text, t.end) or \
+        listed and admin_after_list(text, t.end)
     if not (t.is_demonym or gazetteer.demonym_country(t.text)):
         return t if admin_hint == t.admin_hint else replace(t, admin_hint=admin_hint)
     code = gazetteer.demonym_country(t.text)
