@@ -145,9 +145,7 @@ def save_correction(store: Store, toponym: str, place: Alternative, folder: Path
     if not toponym or not toponym.strip():
         raise GazetteerError("the event has no toponym to correct")
     condition, params = scope_condition(toponym, scope, event_id, article_id)
-    entry: dict[str, Any] = {  # the override file's entry (JSON)
-        "name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
-        "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
+    entry = _override(toponym, place)
     check_override(**entry)  # refused before anything is written
     finish_corrections(store, folder)
     record: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "at": _now(),
@@ -165,6 +163,12 @@ def save_correction(store: Store, toponym: str, place: Alternative, folder: Path
     generation = store.patch_events(condition, params, move, pending=pending)
     finish_corrections(store, folder)
     return generation
+
+
+def _override(toponym: str, place: Alternative) -> dict[str, Any]:
+    """The override file's entry (JSON) that makes `toponym` mean `place`."""
+    return {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
+            "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
 
 
 def undo_correction(store: Store, correction_id: str, folder: Path | None = None) -> int:

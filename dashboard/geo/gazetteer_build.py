@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
-
 from dashboard.errors import GazetteerError
-from dashboard.geo.gazetteer import Gazetteer, fold, is_latin, skeleton, without_article
+from dashboard.geo.gazetteer import Gazetteer, fold, without_article
+from dashboard.geo.gazetteer_index import IndexBuilder as _Builder  # the name the passes below and the tests use
 
 
 def _pkg_data(package: str, *parts: str) -> Path:
@@ -35,50 +34,6 @@ def _own_table(name: str) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh, delimiter="\t"))
-
-
-COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code",
-           "country_code", "admin1", "admin2", "population")
-
-
-class _Builder:
-    def __init__(self) -> None:
-        self.cols: dict[str, list] = {c: [] for c in COLUMNS}
-        self.names: dict[str, list[int]] = defaultdict(list)
-
-    def add(self, names: list[str], **kw: object) -> int:
-        i = len(self.cols["name"])
-        kw["geonameid"] = kw.get("geonameid") or -1
-        for c in COLUMNS:
-            self.cols[c].append(kw[c])
-        for key in {fold(n) for n in names if n}:
-            if is_latin(key) and len(key) >= 2:
-                self.names[key].append(i)
-        return i
-
-    def alias(self, i: int, name: str) -> None:
-        key = fold(name)
-        if key and i not in self.names[key]:
-            self.names[key].append(i)
-
-    def finish(self, country_names: dict[str, str], demonyms: dict[str, str]) -> Gazetteer:
-        keys = sorted(self.names)
-        lengths = np.array([len(self.names[k]) for k in keys], dtype=np.int64)
-        post_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        post = np.fromiter((i for k in keys for i in self.names[k]), dtype=np.int32,
-                           count=int(post_start[-1]))
-        skels: dict[str, list[int]] = defaultdict(list)
-        for pos, k in enumerate(keys):
-            sk = skeleton(k)
-            if sk:
-                skels[sk].append(pos)
-        skel_keys = sorted(skels)
-        skel_len = np.array([len(skels[k]) for k in skel_keys], dtype=np.int64)
-        skel_start = np.concatenate([[0], np.cumsum(skel_len)]).astype(np.int64)
-        skel_post = np.fromiter((i for k in skel_keys for i in skels[k]), dtype=np.int32,
-                                count=int(skel_start[-1]))
-        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms,
-                         skel_keys, skel_start, skel_post)
 
 
 @dataclass

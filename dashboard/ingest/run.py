@@ -16,7 +16,8 @@ from dashboard.errors import ConflictMapError
 from dashboard.ingest_status import StatusFile
 from dashboard.nlp import DEFAULT_MAX_CHARS
 
-if TYPE_CHECKING:  # like the store, the pipeline is imported where an ingest runs, not with this module
+if TYPE_CHECKING:  # like the store, the readers and the pipeline are imported where an ingest runs
+    from dashboard.ingest.readers import ReadResult
     from dashboard.pipeline import BatchResult
 
 
@@ -62,25 +63,17 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
             partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS,
             given: dict[str, str] | None = None) -> dict:
     from dashboard.corrections import finish_corrections
-    from dashboard.ingest.readers import read_paths
     from dashboard.store import EventsStore
     from dashboard.store_protocol import Store
 
     store: Store = EventsStore(store_dir)  # typed by what the use case needs: mypy checks EventsStore has it
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
-    read = read_paths(paths, published=published)
-    if given:  # --source / --url: what the user says of every article (its id is its text's: unchanged)
-        read.articles[:] = [replace(a, source=given.get("source", a.source), url=given.get("url", a.url))
-                            for a in read.articles]
+    read = _read(paths, published, given)
     fresh = _new_articles(read.articles, store.article_ids())
     already = len(read.articles) - len(fresh)
     warnings = [str(w) for w in read.warnings]
-    # One article's parse grows with its length (time and memory): beyond the limit it is refused
-    # by name rather than left to hold the batch for minutes or exhaust memory.
-    skipped = [str(p) for p in read.problems] + [
-        f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} characters; "
-        "split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
-    fresh = [a for a in fresh if len(a.text) <= max_chars]
+    fresh, too_long = _within(fresh, max_chars)
+    skipped = [str(p) for p in read.problems] + too_long
     progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
                     already_stored=already, skipped=skipped, warnings=warnings)
     added_articles = added_events = 0
@@ -93,6 +86,27 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     return {"read": len(read.articles), "already_stored": already,
             "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
             "events_added": added_events, "store": str(store_dir)}
+
+
+def _read(paths: Sequence[str | Path], published: date | None, given: dict[str, str] | None) -> ReadResult:
+    """The files' articles, with what the user says of every one (--source, --url; an article's id
+    is its text's, unchanged)."""
+    from dashboard.ingest.readers import read_paths
+
+    read = read_paths(paths, published=published)
+    if given:
+        read.articles[:] = [replace(a, source=given.get("source", a.source), url=given.get("url", a.url))
+                            for a in read.articles]
+    return read
+
+
+def _within(fresh: list, max_chars: int) -> tuple[list, list[str]]:
+    """The articles short enough to process, and a message naming each of the others. One article's
+    parse grows with its length (time and memory): beyond the limit it is refused by name rather
+    than left to hold the batch for minutes or exhaust memory."""
+    too_long = [f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} "
+                "characters; split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
+    return [a for a in fresh if len(a.text) <= max_chars], too_long
 
 
 def _process(fresh: list, progress: StatusFile, dask: str | None, partition_size: int | None,
