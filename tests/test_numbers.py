@@ -201,3 +201,11 @@ def test_a_count_beats_the_words_for_no_casualties() -> None:
     count = fatalities("No casualties among the soldiers, but four people were killed by the mine.")
     assert count is not None and count.value == 4
     assert fatalities("Shells fell on the outskirts of the town.") is None
+
+
+def test_the_day_of_a_dateline_is_not_a_toll() -> None:
+    # The day before a year belongs to the date; the count is the number after it.
+    count = fatalities("Posted June 7 2019 Nine villagers were killed when a shell hit their field.")
+    assert count is not None and count.value == 9
+    count = fatalities("Updated 12 2020 Seven people died in the fire at the depot.")
+    assert count is not None and count.value == 7

@@ -30,7 +30,9 @@ _WHO = (r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|mem
         r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
         r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer")
 # Up to two words may qualify the victims: "31 ISIL terrorists", "nine pro-regime fighters".
-PEOPLE = rf"(?:(?:[\w-]+ ){{0,2}}(?:{_WHO}))"
+# A number is never such a word: in "March 3 2015 Eleven civilians were killed" the date's day is
+# not a count of "2015 Eleven civilians".
+PEOPLE = rf"(?:(?:(?!\d)(?!(?:{_WORD_STRICT})\b)[\w-]+ ){{0,2}}(?:{_WHO}))"
 
 
 def parse_number(text: str) -> int | None:
