@@ -1,11 +1,14 @@
 """Shared fixtures for the unit tests (browser tests live in tests/browser with their own conftest).
 
-spaCy and the gazetteer are slow to load, so they are loaded once per session. The gazetteer
-index is a cache in the user cache dir: it is built on first use (~20 s) and reused afterwards.
+spaCy and the gazetteer are slow to load, so they are loaded once per session (once per worker under
+pytest-xdist). The gazetteer index is a cache in a folder of the user cache dir kept for this checkout's
+test runs: it is built on first use (~20 s) and reused afterwards.
 """
 
 from __future__ import annotations
 
+import os
+import random
 from pathlib import Path
 
 import pytest
@@ -24,9 +27,49 @@ INTEGRATION_TESTS = frozenset({"test_pipeline_modules_never_import_the_web_app_l
                                "test_the_app_and_its_panels_never_import_the_pipeline"})
 
 
+# A value drawn anew at each run that every pytest-xdist worker must share: a parametrize list drawn in
+# each worker on its own differs between them, and xdist refuses to run tests collected differently.
+RUN_SEED = "CONFLICTMAP_TEST_RUN_SEED"
+
+
+def checkout_cache_dir() -> Path:
+    """The gazetteer cache of this checkout's test runs (subprocesses inherit it through the environment).
+    The cache keeps one index, of the gazetteer sources it was built from, and removes the others: two
+    checkouts of different sources on one machine (a branch and main) sharing the user's cache rebuild
+    it for each other at every run (~20 s of CPU per process that loads it). One folder per checkout."""
+    import hashlib
+
+    import platformdirs
+
+    checkout = hashlib.sha1(str(REPO).encode()).hexdigest()[:12]
+    return Path(platformdirs.user_cache_dir("conflictmap")) / "tests" / checkout
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the controller set the seed and built the cache before starting it
+    os.environ.setdefault(RUN_SEED, str(random.randrange(2**32)))
+    os.environ.setdefault("CONFLICTMAP_CACHE", str(checkout_cache_dir()))
+    if (getattr(config.option, "numprocesses", None) or 0) and not getattr(config.option, "collectonly", False):
+        # Workers loading the gazetteer at once would each build it (~20 s of CPU each) on a machine
+        # without the cache; the writes are atomic, so this is only time, but it is the first run's.
+        from dashboard.geo.gazetteer import load_gazetteer
+
+        load_gazetteer()
+
+
+# Modules whose module-scoped fixture is most of their time (a Dask cluster, an ingest of a corpus, a store
+# written once): under `pytest -n 2 --dist loadgroup` one worker runs each of them whole, so the fixture is
+# built once, not once per worker. The other modules' tests are shared out one by one.
+ONE_WORKER_MODULES = frozenset({"test_distributed", "test_hostile", "test_faults", "test_cli", "test_bench_serve"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups from the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        if module in ONE_WORKER_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))
         if (module in INTEGRATION_MODULES or getattr(item, "originalname", item.name) in INTEGRATION_TESTS
                 or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.integration)
