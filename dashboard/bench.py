@@ -40,8 +40,9 @@ def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
     return time.perf_counter() - t0, cpu_s() - c0, out
 
 
-def paired_runs(first: Callable[[], object], second: Callable[[], object],
-                repeat: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def paired_runs(
+    first: Callable[[], object], second: Callable[[], object], repeat: int
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """`repeat` pairs of ((wall, cpu) of first, (wall, cpu) of second), alternating which runs first
     in each pair: on a shared machine a load that comes and goes then hits both sides alike, and the
     per-pair ratio cancels it where one-off timings of each side would not."""
@@ -56,8 +57,9 @@ def paired_runs(first: Callable[[], object], second: Callable[[], object],
     return pairs
 
 
-def run_ingest_bench(limit: int | None = None, dask: str | None = None, partition_size: int | None = None,
-                     repeat: int = 3) -> dict:
+def run_ingest_bench(
+    limit: int | None = None, dask: str | None = None, partition_size: int | None = None, repeat: int = 3
+) -> dict:
     from dashboard.geo.toponyms import geoparse
     from dashboard.pipeline import build_pipeline
     from dashboard.store import EventsStore
@@ -152,8 +154,9 @@ def _worker_rss_mb() -> float:
     return psutil.Process().memory_info().rss / 2**20
 
 
-def run_dask_ingest_bench(articles: list[Article], address: str, partition_size: int | None,
-                          events: pd.DataFrame) -> dict:
+def run_dask_ingest_bench(
+    articles: list[Article], address: str, partition_size: int | None, events: pd.DataFrame
+) -> dict:
     """The same ingest through a Dask cluster (`ingest --dask`): cluster start and model loading timed
     apart (one-off costs, like load_s), then partition → workers → merge → store, end to end."""
     from dashboard import distributed as D
@@ -175,8 +178,9 @@ def run_dask_ingest_bench(articles: list[Article], address: str, partition_size:
             EventsStore(Path(tmp) / "store").append(result.events, result.articles)
             total = time.perf_counter() - t0
         rss = client.run(_worker_rss_mb)
-    same = len(events) == len(result.events) and result.events.sort_values(S.EVENT_ID).reset_index(drop=True) \
-        .equals(events.sort_values(S.EVENT_ID).reset_index(drop=True))
+    same = len(events) == len(result.events) and result.events.sort_values(S.EVENT_ID).reset_index(drop=True).equals(
+        events.sort_values(S.EVENT_ID).reset_index(drop=True)
+    )
     return {
         "dask": address,
         "dask_workers": len(rss),
@@ -195,30 +199,46 @@ def run_dask_ingest_bench(articles: list[Article], address: str, partition_size:
 
 # -- the dashboard at scale: `conflictmap bench --events N` ------------------------------------------
 
-CHROME_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--no-first-run", "--window-size=1280,800")
+CHROME_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,800",
+)
 MARKERS_JS = "return document.querySelectorAll('#map .scattergeo .point, #map .scattermap').length"
 # The production stack `conflictmap serve` runs (waitress, guard, gzip), timed inside it.
-SERVER_CODE = ("import sys\nfrom dashboard.app.app import create_app\n"
-               "from dashboard.app.serve import ServeOptions, run\nfrom dashboard.bench import timed_wsgi\n"
-               "def make_app():\n    app = create_app(sys.argv[1])\n"
-               "    app.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n    return app\n"
-               "run(make_app, ServeOptions(host='127.0.0.1', port=int(sys.argv[2])), None)\n")
+SERVER_CODE = (
+    "import sys\nfrom dashboard.app.app import create_app\n"
+    "from dashboard.app.serve import ServeOptions, run\nfrom dashboard.bench import timed_wsgi\n"
+    "def make_app():\n    app = create_app(sys.argv[1])\n"
+    "    app.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n    return app\n"
+    "run(make_app, ServeOptions(host='127.0.0.1', port=int(sys.argv[2])), None)\n"
+)
 # Bytes on the wire of everything the page loaded (fresh profile: nothing cached).
-PAGE_BYTES_JS = ("return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
-                 ".reduce((s, e) => s + (e.transferSize || 0), 0)")
+PAGE_BYTES_JS = (
+    "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+    ".reduce((s, e) => s + (e.transferSize || 0), 0)"
+)
 
 
 def timed_wsgi(inner: Callable) -> Callable:
     """Wrap a WSGI app so every answer says how long the server took: `X-Server-Ms` (wall time from
     request to finished body) and `X-Server-Cpu-Ms` (CPU time of the thread that served it, which
     other processes on a shared machine do not inflate)."""
+
     def app(environ: dict, start_response: Callable) -> list[bytes]:
         t0, c0 = time.perf_counter(), time.thread_time()
         held, body = held_answer(inner, environ)
-        headers = [*held["headers"], ("X-Server-Ms", f"{(time.perf_counter() - t0) * 1000:.3f}"),
-                   ("X-Server-Cpu-Ms", f"{(time.thread_time() - c0) * 1000:.3f}")]
+        headers = [
+            *held["headers"],
+            ("X-Server-Ms", f"{(time.perf_counter() - t0) * 1000:.3f}"),
+            ("X-Server-Cpu-Ms", f"{(time.thread_time() - c0) * 1000:.3f}"),
+        ]
         start_response(held["status"], headers, held["exc_info"])
         return [body]
 
@@ -266,13 +286,24 @@ def layout_props(layout: dict) -> dict[str, dict]:
 
 def request_body(cb: dict, props: dict[str, dict], changed: dict[tuple[str, str], object]) -> dict:
     """A POST /_dash-update-component body for `cb`: inputs and states from the layout, then `changed`."""
-    def items(deps: list[dict]) -> list[dict]:
-        return [{"id": d["id"], "property": d["property"],
-                 "value": changed.get((d["id"], d["property"]), props.get(d["id"], {}).get(d["property"]))}
-                for d in deps]
 
-    return {"output": cb["output"], "outputs": parse_outputs(cb["output"]), "inputs": items(cb["inputs"]),
-            "state": items(cb.get("state", [])), "changedPropIds": [f"{i}.{p}" for i, p in changed]}
+    def items(deps: list[dict]) -> list[dict]:
+        return [
+            {
+                "id": d["id"],
+                "property": d["property"],
+                "value": changed.get((d["id"], d["property"]), props.get(d["id"], {}).get(d["property"])),
+            }
+            for d in deps
+        ]
+
+    return {
+        "output": cb["output"],
+        "outputs": parse_outputs(cb["output"]),
+        "inputs": items(cb["inputs"]),
+        "state": items(cb.get("state", [])),
+        "changedPropIds": [f"{i}.{p}" for i, p in changed],
+    }
 
 
 def filter_changes(cb: dict, props: dict[str, dict]) -> list[dict[tuple[str, str], object]]:
@@ -293,8 +324,9 @@ def filter_changes(cb: dict, props: dict[str, dict]) -> list[dict[tuple[str, str
     return out
 
 
-def store_filter_changes(cb: dict, props: dict[str, dict], vocabulary: dict[str, list[str]],
-                         store_id: str = "filters") -> list[dict[tuple[str, str], object]]:
+def store_filter_changes(
+    cb: dict, props: dict[str, dict], vocabulary: dict[str, list[str]], store_id: str = "filters"
+) -> list[dict[tuple[str, str], object]]:
     """When the callback reads the filters panel as one store (Filters.to_dict()), the changes a
     user makes there: each value of each choice in `vocabulary` (field name → values), towns only,
     minimum deaths and confidence, and an excerpt search for each word in vocabulary["text"]."""
@@ -318,8 +350,11 @@ def _post(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
     with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310 (our own loopback server)
         raw = resp.read()
         headers = resp.headers
-    times = {"rt": (time.perf_counter() - t0) * 1000, "server": float(headers.get("X-Server-Ms", "nan")),
-             "cpu": float(headers.get("X-Server-Cpu-Ms", "nan"))}
+    times = {
+        "rt": (time.perf_counter() - t0) * 1000,
+        "server": float(headers.get("X-Server-Ms", "nan")),
+        "cpu": float(headers.get("X-Server-Cpu-Ms", "nan")),
+    }
     return times, len(raw), json.loads(raw)
 
 
@@ -461,8 +496,11 @@ def _top_places(store_dir: Path, k: int = 500) -> list[str]:
     table = EventsStore(store_dir).load_events_table(columns=[S.LOCATION, S.LATITUDE, S.LONGITUDE])
     if table is None:
         return []
-    cols = table.select([S.LOCATION, S.LATITUDE, S.LONGITUDE]).group_by(
-        [S.LOCATION, S.LATITUDE, S.LONGITUDE]).aggregate([([], "count_all")])
+    cols = (
+        table.select([S.LOCATION, S.LATITUDE, S.LONGITUDE])
+        .group_by([S.LOCATION, S.LATITUDE, S.LONGITUDE])
+        .aggregate([([], "count_all")])
+    )
     cols = cols.sort_by([("count_all", "descending")]).slice(0, k).to_pandas()
     return list(S.place_keys(cols))
 
@@ -491,9 +529,17 @@ def synthetic_store(store: Path, n_events: int, seed: int, keep: bool, fast: boo
     return time.perf_counter() - t0
 
 
-def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int = 3,
-                    store_dir: Path | None = None, store_figures: bool = True, engine: str = "auto",
-                    keep_store: bool = False, fast_store: bool = False) -> dict:
+def run_serve_bench(
+    n_events: int,
+    requests: int = 30,
+    seed: int = 0,
+    pages: int = 3,
+    store_dir: Path | None = None,
+    store_figures: bool = True,
+    engine: str = "auto",
+    keep_store: bool = False,
+    fast_store: bool = False,
+) -> dict:
     """Build a synthetic store of n_events, serve it with the query `engine`, and time the render
     callback and the page. With `keep_store` the store in `store_dir` is reused when it was built
     for the same size and seed (and the figures that write to it are left out)."""
@@ -517,9 +563,13 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
         log = (Path(tmp) / "server.log").open("wb")
         # The request log goes to a file: a pipe nobody reads would fill up and stall the server.
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, str(store), str(port)], cwd=root,
-                                stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "CONFLICTMAP_ENGINE": engine})
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SERVER_CODE, str(store), str(port)],
+            cwd=root,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "CONFLICTMAP_ENGINE": engine},
+        )
         try:
             _wait_for_server(base, proc)
             cb = render_callback(_get_json(base + "/_dash-dependencies"), ids.MAP)
@@ -537,20 +587,23 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
                 iso = [str(np.datetime64(d, "D")) for d in (start, end)]
                 return {sel: {"start": iso[0], "end": iso[1] + " 23:59:59", "place": None, "event": None}}
 
-            changes = filter_changes(cb, props) + store_filter_changes(cb, props, synthetic_vocabulary(),
-                                                                        ids.FILTERS)
+            changes = filter_changes(cb, props) + store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
             changes = changes or [{}]
 
             def click(_i: int) -> dict:
-                return {sel: {"start": None, "end": None, "place": rng.choice(places) if places else None,
-                              "event": None}}
+                return {
+                    sel: {"start": None, "end": None, "place": rng.choice(places) if places else None, "event": None}
+                }
 
             from dashboard.app.data import StoreView
             from dashboard.store import EventsStore
 
             m = EventsStore(store).manifest()
-            figures: dict[str, object] = {"events": n_events, "rows": int(m["n_events"]),
-                                          "engine": StoreView(EventsStore(store), engine).engine_for(m)}
+            figures: dict[str, object] = {
+                "events": n_events,
+                "rows": int(m["n_events"]),
+                "engine": StoreView(EventsStore(store), engine).engine_for(m),
+            }
             c0 = _tree_cpu_s(proc.pid)
             biggest = 0
             markers = 0
@@ -594,12 +647,18 @@ def run_serve_bench(n_events: int, requests: int = 30, seed: int = 0, pages: int
             except (ImportError, OSError, RuntimeError) as err:
                 figures["interactions_error"] = str(err)[:200]
             rss, peak = _rss_mb(proc.pid)
-            figures.update(rss_mb=round(rss, 1), peak_rss_mb=round(peak, 1),
-                           first_render_s=round(first["rt"] / 1000, 2), first_answer_s=round(first_answer_s, 2),
-                           first_answer_cpu_s=round(first_answer_cpu_s, 2),
-                           store_build_s=round(build_s, 1), requests_each=requests,
-                           # The machine is shared: its load says how much the timings can be trusted.
-                           load_avg_1m=round(os.getloadavg()[0], 2), cpus=os.cpu_count())
+            figures.update(
+                rss_mb=round(rss, 1),
+                peak_rss_mb=round(peak, 1),
+                first_render_s=round(first["rt"] / 1000, 2),
+                first_answer_s=round(first_answer_s, 2),
+                first_answer_cpu_s=round(first_answer_cpu_s, 2),
+                store_build_s=round(build_s, 1),
+                requests_each=requests,
+                # The machine is shared: its load says how much the timings can be trusted.
+                load_avg_1m=round(os.getloadavg()[0], 2),
+                cpus=os.cpu_count(),
+            )
             if store_figures:
                 # After the server's figures: these write to the store.
                 figures.update(append_figures(store, seed))

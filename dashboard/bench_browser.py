@@ -24,8 +24,9 @@ const pending = Object.entries(state.callbacks).filter(([k]) => k !== 'stored' &
     .flatMap(([, list]) => list);
 return pending.length === 0 && !document.querySelector('.dash-graph--pending, [data-dash-is-loading="true"]');
 """
-REQUESTS_JS = ("return performance.getEntriesByType('resource')"
-               ".filter(e => e.name.indexOf('_dash-update-component') >= 0).length")
+REQUESTS_JS = (
+    "return performance.getEntriesByType('resource').filter(e => e.name.indexOf('_dash-update-component') >= 0).length"
+)
 SUMMARY_JS = "const s = document.getElementById('summary'); return s ? s.textContent : '';"
 # A marker's click as plotly reports it (dcc.Graph turns plotly_click into clickData).
 CLICK_JS = """
@@ -65,8 +66,13 @@ def _differs(read: Callable[[], object], was: object) -> bool:
     return read() != was
 
 
-def measure(driver, act: Callable[[], object], changed: Callable[[], bool], browser_cpu: Callable[[], float],
-            timeout: float = 120.0) -> tuple[int, float, float, float]:
+def measure(
+    driver,
+    act: Callable[[], object],
+    changed: Callable[[], bool],
+    browser_cpu: Callable[[], float],
+    timeout: float = 120.0,
+) -> tuple[int, float, float, float]:
     """(requests, main-thread CPU s, all-process CPU s, wall s) of one interaction: act, then wait
     until `changed()` holds and the page is settled."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -74,9 +80,14 @@ def measure(driver, act: Callable[[], object], changed: Callable[[], bool], brow
     before, task0, cpu0, t0 = driver.execute_script(REQUESTS_JS), _metrics(driver), browser_cpu(), time.perf_counter()
     act()
     WebDriverWait(driver, timeout, poll_frequency=0.02).until(
-        lambda d: changed() and d.execute_script(SETTLED_JS), "the page did not settle")
-    return (int(driver.execute_script(REQUESTS_JS)) - before, _metrics(driver) - task0, browser_cpu() - cpu0,
-            time.perf_counter() - t0)
+        lambda d: changed() and d.execute_script(SETTLED_JS), "the page did not settle"
+    )
+    return (
+        int(driver.execute_script(REQUESTS_JS)) - before,
+        _metrics(driver) - task0,
+        browser_cpu() - cpu0,
+        time.perf_counter() - t0,
+    )
 
 
 def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[str, str], repeat: int = 3) -> dict:
@@ -90,38 +101,63 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
     span = int((hi - lo).astype(int))
     summary = lambda: driver.execute_script(SUMMARY_JS)  # noqa: E731 (read many times below)
     runs: dict[str, list[tuple[int, float, float, float]]] = {
-        k: [] for k in ("click", "brush", "filter", "play", "list")}
+        k: [] for k in ("click", "brush", "filter", "play", "list")
+    }
     listed = []
     for i in range(repeat):
         was = summary()
-        runs["click"].append(measure(driver, partial(driver.execute_script, CLICK_JS, i * 7),
-                                     partial(_differs, summary, was), browser_cpu))
+        runs["click"].append(
+            measure(
+                driver, partial(driver.execute_script, CLICK_JS, i * 7), partial(_differs, summary, was), browser_cpu
+            )
+        )
         start = lo + (i * 37) % max(span - 30, 1)
         window = (str(start), f"{start + 20 + 10 * i} 23:59:59")
         was = summary()
-        runs["brush"].append(measure(driver, partial(driver.execute_script, BRUSH_JS, *window),
-                                     partial(_differs, summary, was), browser_cpu))
+        runs["brush"].append(
+            measure(
+                driver, partial(driver.execute_script, BRUSH_JS, *window), partial(_differs, summary, was), browser_cpu
+            )
+        )
         was = driver.current_url
-        runs["filter"].append(measure(driver, partial(driver.execute_script, FILTER_JS),
-                                      partial(_differs, lambda: driver.current_url, was), browser_cpu))
+        runs["filter"].append(
+            measure(
+                driver,
+                partial(driver.execute_script, FILTER_JS),
+                partial(_differs, lambda: driver.current_url, was),
+                browser_cpu,
+            )
+        )
         # Play (its first step, not counted), then one tick of the playback timer: the step's
         # requests and the redraw; then Pause.
         driver.execute_script(SLOW_TIMER_JS)
         was = summary()
         measure(driver, partial(driver.execute_script, PLAY_JS), partial(_differs, summary, was), browser_cpu)
         was = summary()
-        runs["play"].append(measure(driver, partial(driver.execute_script, TICK_JS, 1000 + i),
-                                    partial(_differs, summary, was), browser_cpu))
+        runs["play"].append(
+            measure(
+                driver, partial(driver.execute_script, TICK_JS, 1000 + i), partial(_differs, summary, was), browser_cpu
+            )
+        )
         was = driver.current_url
-        measure(driver, partial(driver.execute_script, PLAY_JS), partial(_differs, lambda: driver.current_url, was),
-                browser_cpu)
+        measure(
+            driver,
+            partial(driver.execute_script, PLAY_JS),
+            partial(_differs, lambda: driver.current_url, was),
+            browser_cpu,
+        )
         # Clear the selection (not counted; the summary loses its dates and place), then brush.
         measure(driver, partial(driver.execute_script, RESET_JS), lambda: "·" not in summary(), browser_cpu)
         start = lo + (i * 53 + 11) % max(span - 30, 1)
         was = summary()
-        runs["list"].append(measure(driver, partial(driver.execute_script, BRUSH_JS, str(start),
-                                                    f"{start + 20} 23:59:59"), partial(_differs, summary, was),
-                                    browser_cpu))
+        runs["list"].append(
+            measure(
+                driver,
+                partial(driver.execute_script, BRUSH_JS, str(start), f"{start + 20} 23:59:59"),
+                partial(_differs, summary, was),
+                browser_cpu,
+            )
+        )
         listed.append(int(driver.execute_script(LISTED_JS)))
     out: dict[str, object] = {"listed_list": min(listed)}
     for name, rows in runs.items():
@@ -145,7 +181,8 @@ def browser_interactions(url: str, dates: tuple[str, str], repeat: int = 3, time
         pid = driver.service.process.pid
         driver.get(url)
         WebDriverWait(driver, timeout, poll_frequency=0.05).until(
-            lambda d: d.execute_script(MARKERS_JS) > 0 and d.execute_script(SETTLED_JS), "the page never settled")
+            lambda d: d.execute_script(MARKERS_JS) > 0 and d.execute_script(SETTLED_JS), "the page never settled"
+        )
         return interaction_figures(driver, lambda: _tree_cpu_s(pid), dates, repeat)
     except WebDriverException as err:  # a timeout among them: the figure is missing, the bench goes on
         raise RuntimeError(f"browser interactions: {err.msg}") from err

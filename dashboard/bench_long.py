@@ -47,10 +47,16 @@ def measure_one(shape: str, chars: int) -> dict:
         t0, c0 = time.perf_counter(), time.process_time()
         summary = ingest_paths([path], Path(tmp) / "store")
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    return {"chars": chars, "shape": shape, "s": round(wall, 2), "cpu_s": round(cpu, 2),
-            "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "base_rss_mb": round(base_rss), "events": summary["events_added"],
-            "refused": "; ".join(summary["skipped"])[-120:]}
+    return {
+        "chars": chars,
+        "shape": shape,
+        "s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "base_rss_mb": round(base_rss),
+        "events": summary["events_added"],
+        "refused": "; ".join(summary["skipped"])[-120:],
+    }
 
 
 def run_long_bench(sizes: tuple[int, ...] = SIZES, shapes: tuple[str, ...] = SHAPES) -> dict:
@@ -58,8 +64,12 @@ def run_long_bench(sizes: tuple[int, ...] = SIZES, shapes: tuple[str, ...] = SHA
     figures: dict[str, object] = {}
     for shape in shapes:
         for chars in sizes:
-            out = subprocess.run([sys.executable, "-m", "dashboard.bench_long", shape, str(chars)],
-                                 capture_output=True, text=True, check=False)
+            out = subprocess.run(
+                [sys.executable, "-m", "dashboard.bench_long", shape, str(chars)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if out.returncode:
                 figures[f"{shape}_{chars}_error"] = (out.stderr.strip().splitlines() or ["no output"])[-1]
                 continue

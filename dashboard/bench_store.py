@@ -31,10 +31,12 @@ def article_batches(n_batches: int, seed: int) -> list[tuple[pd.DataFrame, list]
     out = []
     ids = articles["article_id"].tolist()
     for b in range(n_batches):
-        mine = articles.iloc[b * BATCH_ARTICLES:(b + 1) * BATCH_ARTICLES]
-        arts = [Article(text=t, title=ti, source=s, article_id=a)
-                for a, t, ti, s in zip(mine["article_id"], mine["text"], mine["title"], mine["source"], strict=True)]
-        out.append((events[events[S.ARTICLE_ID].isin(set(ids[b * BATCH_ARTICLES:(b + 1) * BATCH_ARTICLES]))], arts))
+        mine = articles.iloc[b * BATCH_ARTICLES : (b + 1) * BATCH_ARTICLES]
+        arts = [
+            Article(text=t, title=ti, source=s, article_id=a)
+            for a, t, ti, s in zip(mine["article_id"], mine["text"], mine["title"], mine["source"], strict=True)
+        ]
+        out.append((events[events[S.ARTICLE_ID].isin(set(ids[b * BATCH_ARTICLES : (b + 1) * BATCH_ARTICLES]))], arts))
     return out
 
 
@@ -52,9 +54,12 @@ def append_figures(store_dir: Path, seed: int, repeat: int = 3) -> dict:
         t0 = time.perf_counter()
         EventsStore(store_dir).append(events, arts)
         full.append(time.perf_counter() - t0)
-    return {"append_empty_s": round(float(np.median(empty)), 3), "append_full_s": round(float(np.median(full)), 3),
-            "append_ratio": round(float(np.median(full)) / float(np.median(empty)), 2),
-            "append_events": int(np.median([len(b[0]) for b in batches]))}
+    return {
+        "append_empty_s": round(float(np.median(empty)), 3),
+        "append_full_s": round(float(np.median(full)), 3),
+        "append_ratio": round(float(np.median(full)) / float(np.median(empty)), 2),
+        "append_events": int(np.median([len(b[0]) for b in batches])),
+    }
 
 
 def correction_toponym(store_dir: Path, rows: int = CORRECTION_ROWS) -> tuple[str, int]:
@@ -106,19 +111,25 @@ print(json.dumps({"correction_s": round(took, 3), "correction_save_s": round(sav
 def correction_figures(store_dir: Path) -> dict:
     toponym, n = correction_toponym(store_dir)
     with tempfile.TemporaryDirectory() as gz:
-        out = subprocess.run([sys.executable, "-c", CORRECTION_CODE, str(store_dir), toponym, gz],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CORRECTION_CODE, str(store_dir), toponym, gz],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return {**json.loads(out.stdout.strip().splitlines()[-1]), "correction_rows": n}
 
 
 def page_bytes(base: str, first_answer_bytes: int) -> dict:
     """Bytes on the wire for a first page load: the page, every script and stylesheet it names, the
     layout and dependencies, and the first answer (as sent, compressed when the server compresses)."""
+
     def fetch(url: str) -> tuple[int, str]:
         req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip, br"})
         with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 (our own loopback server)
             raw = resp.read()
             return len(raw), resp.headers.get("Content-Encoding", "")
+
     size, _ = fetch(base + "/")
     with urllib.request.urlopen(base + "/", timeout=30) as resp:  # noqa: S310
         html = resp.read().decode("utf-8", "replace")
@@ -130,5 +141,9 @@ def page_bytes(base: str, first_answer_bytes: int) -> dict:
         encoded += bool(enc)
     # Scripts that scripts load (Dash's async chunks, plotly.js among them) are not in the page: the
     # browser's own count (bench.page_ready_s) replaces this one when a page load is measured.
-    return {"page_bytes": total + first_answer_bytes, "page_bytes_method": "listed in the page",
-            "page_files": len(assets) + 3, "page_files_compressed": encoded}
+    return {
+        "page_bytes": total + first_answer_bytes,
+        "page_bytes_method": "listed in the page",
+        "page_files": len(assets) + 3,
+        "page_files_compressed": encoded,
+    }

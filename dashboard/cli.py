@@ -48,55 +48,124 @@ def build_parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="read articles, extract events, add them to the store")
     ing.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (.txt .html .jsonl .csv .xml)")
-    ing.add_argument("--store", type=Path, default=None, help="store directory (default: $CONFLICTMAP_STORE "
-                     "or the user data dir)")
-    ing.add_argument("--published", type=_date, default=None, metavar="YYYY-MM-DD",
-                     help="publication date for articles that carry none")
-    ing.add_argument("--source", default=None, metavar="OUTLET",
-                     help="the outlet of every article read (replaces the file's own, or its file name)")
+    ing.add_argument(
+        "--store", type=Path, default=None, help="store directory (default: $CONFLICTMAP_STORE or the user data dir)"
+    )
+    ing.add_argument(
+        "--published",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="publication date for articles that carry none",
+    )
+    ing.add_argument(
+        "--source",
+        default=None,
+        metavar="OUTLET",
+        help="the outlet of every article read (replaces the file's own, or its file name)",
+    )
     ing.add_argument("--url", default=None, metavar="URL", help="the link of every article read (http or https)")
-    ing.add_argument("--online", choices=("nominatim", "photon"), default=None,
-                     help="ask an online geocoder (1 request/s, cached on disk) for names the gazetteer lacks")
+    ing.add_argument(
+        "--online",
+        choices=("nominatim", "photon"),
+        default=None,
+        help="ask an online geocoder (1 request/s, cached on disk) for names the gazetteer lacks",
+    )
     ing.add_argument("--user-agent", default="conflictmap", help="user agent sent to the online geocoder")
-    ing.add_argument("--status", type=Path, default=None, metavar="FILE",
-                     help="keep a JSON progress file up to date (state, done/total, skipped files, counts)")
-    ing.add_argument("--max-chars", type=_positive, default=None, metavar="N",
-                     help=f"longest article processed, in characters (default {DEFAULT_MAX_CHARS:,}); "
-                     "longer ones are skipped with a message")
-    ing.add_argument("--dask", default=None, metavar="local|ADDRESS",
-                     help="process the articles on a Dask cluster: 'local' starts one on this machine, "
-                     "tcp://host:8786 joins a running scheduler (needs the conflictmap[dask] extra)")
-    ing.add_argument("--partition-size", type=_positive, default=None, metavar="N",
-                     help="with --dask: articles per task (default: about 4 tasks per worker thread, at most 200)")
+    ing.add_argument(
+        "--status",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="keep a JSON progress file up to date (state, done/total, skipped files, counts)",
+    )
+    ing.add_argument(
+        "--max-chars",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help=f"longest article processed, in characters (default {DEFAULT_MAX_CHARS:,}); "
+        "longer ones are skipped with a message",
+    )
+    ing.add_argument(
+        "--dask",
+        default=None,
+        metavar="local|ADDRESS",
+        help="process the articles on a Dask cluster: 'local' starts one on this machine, "
+        "tcp://host:8786 joins a running scheduler (needs the conflictmap[dask] extra)",
+    )
+    ing.add_argument(
+        "--partition-size",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="with --dask: articles per task (default: about 4 tasks per worker thread, at most 200)",
+    )
 
     srv = sub.add_parser("serve", help="serve the dashboard (ingests the bundled data into an empty store)")
     srv.add_argument("--store", type=Path, default=None, help="store directory")
     srv.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     srv.add_argument("--port", type=int, default=8050, help="port (default 8050)")
-    srv.add_argument("--tiles", default=None, metavar="osm|carto|URL",
-                     help="tile basemap (needs the network; default: $CONFLICTMAP_TILES, else the offline basemap)")
-    srv.add_argument("--token-file", type=Path, default=None, metavar="FILE",
-                     help="file whose first line is the access token that writes (upload, corrections) need")
-    srv.add_argument("--token", default=None, metavar="TOKEN",
-                     help="the access token itself (visible to other users of this machine: prefer --token-file)")
+    srv.add_argument(
+        "--tiles",
+        default=None,
+        metavar="osm|carto|URL",
+        help="tile basemap (needs the network; default: $CONFLICTMAP_TILES, else the offline basemap)",
+    )
+    srv.add_argument(
+        "--token-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="file whose first line is the access token that writes (upload, corrections) need",
+    )
+    srv.add_argument(
+        "--token",
+        default=None,
+        metavar="TOKEN",
+        help="the access token itself (visible to other users of this machine: prefer --token-file)",
+    )
     srv.add_argument("--read-only", action="store_true", help="refuse every write (upload, corrections)")
-    srv.add_argument("--allow-host", action="append", default=[], metavar="NAME",
-                     help="also answer requests for this Host name (a DNS name or a proxy's); repeatable")
-    srv.add_argument("--workers", type=_positive, default=None, metavar="N",
-                     help="server processes (default 1, under waitress; more than one run under gunicorn)")
-    srv.add_argument("--threads", type=_positive, default=None, metavar="N",
-                     help="request threads per process (default: 2 with several workers; "
-                     "with one, 2 per core, at least 4)")
-    srv.add_argument("--max-request-mb", type=_positive, default=64, metavar="MB",
-                     help="largest request body accepted, in MB (default 64)")
+    srv.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests for this Host name (a DNS name or a proxy's); repeatable",
+    )
+    srv.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="server processes (default 1, under waitress; more than one run under gunicorn)",
+    )
+    srv.add_argument(
+        "--threads",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="request threads per process (default: 2 with several workers; with one, 2 per core, at least 4)",
+    )
+    srv.add_argument(
+        "--max-request-mb",
+        type=_positive,
+        default=64,
+        metavar="MB",
+        help="largest request body accepted, in MB (default 64)",
+    )
     srv.add_argument("--dev", action="store_true", help="Flask's development server instead of gunicorn/waitress")
 
     exp = sub.add_parser("export", help="write the events table to a file")
     exp.add_argument("--store", type=Path, default=None, help="store directory")
     exp.add_argument("--format", choices=("csv", "geojson", "parquet"), required=True, help="file format")
     exp.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="output file")
-    exp.add_argument("--kind", choices=("event", "mention", "all"), default="event",
-                     help="which rows: events (default), mentions, or all (see the record_kind column)")
+    exp.add_argument(
+        "--kind",
+        choices=("event", "mention", "all"),
+        default="event",
+        help="which rows: events (default), mentions, or all (see the record_kind column)",
+    )
 
     st = sub.add_parser("store", help="maintain the events store")
     stsub = st.add_subparsers(dest="store_command", required=True)
@@ -109,34 +178,65 @@ def build_parser() -> argparse.ArgumentParser:
     geo.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="gold file: text + toponyms[start,end,lat,lon]")
     geo.add_argument("--gold-spans", action="store_true", help="score resolution given the gold spans")
     geo.add_argument("--json", action="store_true", help="print one JSON object")
-    geo.add_argument("--disable", default=None, metavar="RULE,...",
-                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
+    geo.add_argument(
+        "--disable",
+        default=None,
+        metavar="RULE,...",
+        help="switch off these rules or rule families (`conflictmap rules` lists them)",
+    )
     geo.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N documents")
 
     evs = evsub.add_parser("events", help="main event's governorate, fatalities and sub-type against FA-KES gold")
     evs.add_argument("gold", type=Path, metavar="FAKES.jsonl", help="FA-KES-format articles with gold facts")
     evs.add_argument("--json", action="store_true", help="print one JSON object")
-    evs.add_argument("--disable", default=None, metavar="RULE,...",
-                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
+    evs.add_argument(
+        "--disable",
+        default=None,
+        metavar="RULE,...",
+        help="switch off these rules or rule families (`conflictmap rules` lists them)",
+    )
     evs.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
     evl = evsub.add_parser("event-location", help="choosing the event's location span in a sentence")
-    evl.add_argument("gold", type=Path, metavar="FILE.jsonl", help="records: text, event{start,end}, "
-                     "event_locations[{start,end}]")
+    evl.add_argument(
+        "gold", type=Path, metavar="FILE.jsonl", help="records: text, event{start,end}, event_locations[{start,end}]"
+    )
     evl.add_argument("--json", action="store_true", help="print one JSON object")
-    evl.add_argument("--disable", default=None, metavar="RULE,...",
-                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
+    evl.add_argument(
+        "--disable",
+        default=None,
+        metavar="RULE,...",
+        help="switch off these rules or rule families (`conflictmap rules` lists them)",
+    )
     evl.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N records")
     evr = evsub.add_parser("records", help="the events table row by row against hand-coded event records")
-    evr.add_argument("gold", type=Path, metavar="GOLD.jsonl", help="articles with their hand-coded events "
-                     "(id, text, date, events[...])")
+    evr.add_argument(
+        "gold",
+        type=Path,
+        metavar="GOLD.jsonl",
+        help="articles with their hand-coded events (id, text, date, events[...])",
+    )
     evr.add_argument("--json", action="store_true", help="print one JSON object")
-    evr.add_argument("--disable", default=None, metavar="RULE,...",
-                     help="switch off these rules or rule families (`conflictmap rules` lists them)")
+    evr.add_argument(
+        "--disable",
+        default=None,
+        metavar="RULE,...",
+        help="switch off these rules or rule families (`conflictmap rules` lists them)",
+    )
     evr.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles")
-    evr.add_argument("--errors", type=Path, default=None, metavar="FILE",
-                     help="write every false event, missed event, duplicate and field error (JSON lines)")
-    evr.add_argument("--export", type=Path, default=None, metavar="FILE",
-                     help="keep the scored events CSV (the reference scorer reads it)")
+    evr.add_argument(
+        "--errors",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write every false event, missed event, duplicate and field error (JSON lines)",
+    )
+    evr.add_argument(
+        "--export",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="keep the scored events CSV (the reference scorer reads it)",
+    )
 
     sub.add_parser("rules", help="list the extraction rules: id, family and what each does")
 
@@ -150,46 +250,96 @@ def build_parser() -> argparse.ArgumentParser:
     gadd.add_argument("lon", type=float, metavar="LON", help="longitude")
     gadd.add_argument("--country", default="", metavar="XX", help="ISO 3166-1 alpha-2 country code")
     gadd.add_argument("--admin1", default="", metavar="NAME", help="province / governorate / state")
-    gadd.add_argument("--feature-code", default="PPL", metavar="CODE",
-                      help="GeoNames feature code (PPL town, ADM1 province, ADM2 district...)")
-    gadd.add_argument("--geonameid", type=int, default=None, metavar="ID",
-                      help="the place's GeoNames id, kept in the events' geonameid column")
+    gadd.add_argument(
+        "--feature-code",
+        default="PPL",
+        metavar="CODE",
+        help="GeoNames feature code (PPL town, ADM1 province, ADM2 district...)",
+    )
+    gadd.add_argument(
+        "--geonameid",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="the place's GeoNames id, kept in the events' geonameid column",
+    )
 
-    ben = sub.add_parser("bench", help="measure ingest throughput against bare spaCy, and peak memory; "
-                         "with --events, the dashboard over a synthetic store")
+    ben = sub.add_parser(
+        "bench",
+        help="measure ingest throughput against bare spaCy, and peak memory; "
+        "with --events, the dashboard over a synthetic store",
+    )
     ben.add_argument("--json", action="store_true", help="print one JSON object")
     ben.add_argument("--limit", type=int, default=None, help="use only the first N bundled articles")
-    ben.add_argument("--repeat", type=_positive, default=3, metavar="R",
-                     help="paired runs of bare spaCy and the ingest, alternating which goes first (default 3)")
-    ben.add_argument("--events", type=int, default=None, metavar="N",
-                     help="serve a synthetic store of N events and time the dashboard's requests and page")
-    ben.add_argument("--requests", type=int, default=30, metavar="K",
-                     help="with --events: requests per interaction (default 30)")
+    ben.add_argument(
+        "--repeat",
+        type=_positive,
+        default=3,
+        metavar="R",
+        help="paired runs of bare spaCy and the ingest, alternating which goes first (default 3)",
+    )
+    ben.add_argument(
+        "--events",
+        type=int,
+        default=None,
+        metavar="N",
+        help="serve a synthetic store of N events and time the dashboard's requests and page",
+    )
+    ben.add_argument(
+        "--requests", type=int, default=30, metavar="K", help="with --events: requests per interaction (default 30)"
+    )
     ben.add_argument("--seed", type=int, default=0, help="with --events: the synthetic store's seed")
-    ben.add_argument("--engine", choices=("auto", "duckdb", "memory"), default="auto",
-                     help="with --events: the server's query engine (default auto: in memory up to 250,000 "
-                     "events, DuckDB above)")
-    ben.add_argument("--store", type=Path, default=None, metavar="DIR",
-                     help="with --events: build the synthetic store in DIR and reuse it on later runs of the "
-                     "same size and seed (the append and correction figures, which write to it, are left out)")
-    ben.add_argument("--fast-store", action="store_true",
-                     help="with --events: write the synthetic store column-wise in DuckDB (dashboard/synth_fast.py: "
-                     "one merge over the whole table, one part per year)")
-    ben.add_argument("--long", action="store_true",
-                     help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
-                     "through ingest, each in a fresh process")
-    ben.add_argument("--dask", default=None, metavar="local|ADDRESS",
-                     help="also time the ingest through a Dask cluster ('local' or a scheduler address)")
-    ben.add_argument("--partition-size", type=_positive, default=None, metavar="N",
-                     help="with --dask: articles per task")
+    ben.add_argument(
+        "--engine",
+        choices=("auto", "duckdb", "memory"),
+        default="auto",
+        help="with --events: the server's query engine (default auto: in memory up to 250,000 events, DuckDB above)",
+    )
+    ben.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --events: build the synthetic store in DIR and reuse it on later runs of the "
+        "same size and seed (the append and correction figures, which write to it, are left out)",
+    )
+    ben.add_argument(
+        "--fast-store",
+        action="store_true",
+        help="with --events: write the synthetic store column-wise in DuckDB (dashboard/synth_fast.py: "
+        "one merge over the whole table, one part per year)",
+    )
+    ben.add_argument(
+        "--long",
+        action="store_true",
+        help="time one long article (25k, 100k, 1M characters; a report and a list of names) "
+        "through ingest, each in a fresh process",
+    )
+    ben.add_argument(
+        "--dask",
+        default=None,
+        metavar="local|ADDRESS",
+        help="also time the ingest through a Dask cluster ('local' or a scheduler address)",
+    )
+    ben.add_argument(
+        "--partition-size", type=_positive, default=None, metavar="N", help="with --dask: articles per task"
+    )
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        commands = {"ingest": cmd_ingest, "serve": cmd_serve, "export": cmd_export, "bench": cmd_bench,
-                    "store": cmd_store, "eval": cmd_eval, "gazetteer": cmd_gazetteer, "rules": cmd_rules}
+        commands = {
+            "ingest": cmd_ingest,
+            "serve": cmd_serve,
+            "export": cmd_export,
+            "bench": cmd_bench,
+            "store": cmd_store,
+            "eval": cmd_eval,
+            "gazetteer": cmd_gazetteer,
+            "rules": cmd_rules,
+        }
         return commands[args.command](args)
     except ConflictMapError as err:
         print(f"conflictmap: error: {err}", file=sys.stderr)
@@ -203,18 +353,29 @@ def _store_dir(args: argparse.Namespace) -> Path:
 def cmd_ingest(args: argparse.Namespace) -> int:
     if args.partition_size and not args.dask:
         raise ConflictMapError("--partition-size only applies with --dask")
-    summary = ingest_paths(args.paths, _store_dir(args), args.published, args.online, args.user_agent,
-                           status=args.status, dask=args.dask, partition_size=args.partition_size,
-                           max_chars=args.max_chars, source=args.source, url=args.url)
+    summary = ingest_paths(
+        args.paths,
+        _store_dir(args),
+        args.published,
+        args.online,
+        args.user_agent,
+        status=args.status,
+        dask=args.dask,
+        partition_size=args.partition_size,
+        max_chars=args.max_chars,
+        source=args.source,
+        url=args.url,
+    )
     warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
-    print(f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
-          f"{len(summary['skipped'])} skipped{warned}")
+    print(
+        f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
+        f"{len(summary['skipped'])} skipped{warned}"
+    )
     for problem in summary["skipped"]:
         print(f"  skipped {problem}")
     for warning in summary["warnings"]:
         print(f"  warning {warning}")
-    print(f"added {summary['articles_added']} article(s) and {summary['events_added']} event(s) "
-          f"to {summary['store']}")
+    print(f"added {summary['articles_added']} article(s) and {summary['events_added']} event(s) to {summary['store']}")
     return 0 if summary["read"] or not summary["skipped"] else 1
 
 
@@ -223,9 +384,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.app.app import create_app
     from dashboard.store import EventsStore
 
-    opts = serve.ServeOptions(host=args.host, port=args.port, dev=args.dev, workers=args.workers, threads=args.threads,
-                              token=serve.read_token(args.token, args.token_file), read_only=args.read_only,
-                              allow_hosts=args.allow_host, max_request_mb=args.max_request_mb)
+    opts = serve.ServeOptions(
+        host=args.host,
+        port=args.port,
+        dev=args.dev,
+        workers=args.workers,
+        threads=args.threads,
+        token=serve.read_token(args.token, args.token_file),
+        read_only=args.read_only,
+        allow_hosts=args.allow_host,
+        max_request_mb=args.max_request_mb,
+    )
     serve.check_exposure(opts)  # before the minutes an empty store takes to fill
     store_dir = _store_dir(args).absolute()
     if not EventsStore(store_dir).manifest()["generation"]:
@@ -237,8 +406,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # signs the sign-in cookie, which any worker must accept.
     access = serve.access_for(opts)
     writes = "read-only" if opts.read_only else "writes need the token" if opts.token else "anyone here may write"
-    print(f"conflictmap: serving {store_dir} at http://{args.host}:{args.port} ({writes}; answers Host "
-          f"{', '.join(serve.hosts_note(opts))})", file=sys.stderr)
+    print(
+        f"conflictmap: serving {store_dir} at http://{args.host}:{args.port} ({writes}; answers Host "
+        f"{', '.join(serve.hosts_note(opts))})",
+        file=sys.stderr,
+    )
     serve.run(lambda: create_app(store_dir, tiles=tiles, access=access), opts, tiles)
     return 0
 
@@ -277,8 +449,10 @@ def cmd_store(args: argparse.Namespace) -> int:
         raise ConflictMapError(f"{store.root}: no store there")
     before = store.manifest()
     done = store.compact()
-    print(f"compacted {store.root}: {before['n_events']:,} event(s), {done['files_before']} file(s) "
-          f"-> {done['files_after']} (generation {done['generation']})")
+    print(
+        f"compacted {store.root}: {before['n_events']:,} event(s), {done['files_before']} file(s) "
+        f"-> {done['files_after']} (generation {done['generation']})"
+    )
     return 0
 
 
@@ -307,12 +481,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
             raise ConflictMapError("bench: --dask and --partition-size time the ingest, not --events")
         if args.events < 1 or args.requests < 1:
             raise ConflictMapError("bench: --events and --requests must be at least 1")
-        print_figures(run_serve_bench(args.events, requests=args.requests, seed=args.seed, engine=args.engine,
-                                      store_dir=args.store, keep_store=args.store is not None,
-                                      fast_store=args.fast_store), args.json)
+        print_figures(
+            run_serve_bench(
+                args.events,
+                requests=args.requests,
+                seed=args.seed,
+                engine=args.engine,
+                store_dir=args.store,
+                keep_store=args.store is not None,
+                fast_store=args.fast_store,
+            ),
+            args.json,
+        )
         return 0
-    print_figures(run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size,
-                                   repeat=args.repeat), args.json)
+    print_figures(
+        run_ingest_bench(limit=args.limit, dask=args.dask, partition_size=args.partition_size, repeat=args.repeat),
+        args.json,
+    )
     return 0
 
 
@@ -348,8 +533,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.eval_command == "geoparse":
         docs = E.read_gold(args.gold, args.limit)
         pipe = build_pipeline()
-        figures = E.evaluate_geoparse(docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans,
-                                      switches=switches)
+        figures = E.evaluate_geoparse(
+            docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans, switches=switches
+        )
     elif args.eval_command == "events":
         figures = E.evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
     elif args.eval_command == "records":
@@ -380,8 +566,9 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     from dashboard.geo.imports import add_override, gazetteer_dir, import_file
 
     if args.gazetteer_command == "add":
-        path = add_override(args.name, args.lat, args.lon, args.country, args.admin1, args.feature_code,
-                            geonameid=args.geonameid)
+        path = add_override(
+            args.name, args.lat, args.lon, args.country, args.admin1, args.feature_code, geonameid=args.geonameid
+        )
         print(f"{args.name!r} → {args.lat}, {args.lon} recorded in {path}; later ingests use it")
         return 0
     status = 0

@@ -22,8 +22,17 @@ from dashboard.errors import CorrectionError, StoreError
 
 LOG = "corrections.jsonl"
 # The columns a correction changes (corrections.reresolve) and an undo puts back.
-PLACE_FIELDS = (S.LOCATION, S.LATITUDE, S.LONGITUDE, S.GEONAMEID, S.FEATURE_CODE, S.COUNTRY, S.COUNTRY_CODE,
-                S.ADMIN1, S.GEO_PRECISION)
+PLACE_FIELDS = (
+    S.LOCATION,
+    S.LATITUDE,
+    S.LONGITUDE,
+    S.GEONAMEID,
+    S.FEATURE_CODE,
+    S.COUNTRY,
+    S.COUNTRY_CODE,
+    S.ADMIN1,
+    S.GEO_PRECISION,
+)
 
 
 def read_log(root: Path) -> list[dict]:
@@ -96,8 +105,9 @@ def undo_target(root: Path, correction_id: str) -> dict:
     mine = moved_ids(record)
     later = [r for r in items[:pos] if not r["undone"] and moved_ids(r) & mine]
     if later:
-        raise CorrectionError(f"a later correction (“{later[-1]['toponym']}”) moved some of the same events: "
-                              "undo it first")
+        raise CorrectionError(
+            f"a later correction (“{later[-1]['toponym']}”) moved some of the same events: undo it first"
+        )
     return record
 
 

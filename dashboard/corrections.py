@@ -43,10 +43,18 @@ class Alternative:
     def from_dict(cls, d: dict) -> Alternative:
         gid = d.get("geonameid")
         prec = d.get("geo_precision")
-        return cls(str(d["name"]), float(d["lat"]), float(d["lon"]), int(gid) if gid not in (None, "") else None,
-                   str(d.get("feature_code") or ""), str(d.get("country_code") or ""), str(d.get("country") or ""),
-                   str(d.get("admin1") or ""), int(prec) if prec not in (None, "") else None,
-                   float(d.get("score") or 0.0))
+        return cls(
+            str(d["name"]),
+            float(d["lat"]),
+            float(d["lon"]),
+            int(gid) if gid not in (None, "") else None,
+            str(d.get("feature_code") or ""),
+            str(d.get("country_code") or ""),
+            str(d.get("country") or ""),
+            str(d.get("admin1") or ""),
+            int(prec) if prec not in (None, "") else None,
+            float(d.get("score") or 0.0),
+        )
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -100,9 +108,14 @@ def reresolve(events: pd.DataFrame, toponym: str, place: Alternative) -> pd.Data
         return events
     out = events.copy()
     values = {
-        S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon, S.GEONAMEID: place.geonameid,
-        S.FEATURE_CODE: place.feature_code, S.COUNTRY: place.country or place.country_code,
-        S.COUNTRY_CODE: place.country_code, S.ADMIN1: place.admin1,
+        S.LOCATION: place.name,
+        S.LATITUDE: place.lat,
+        S.LONGITUDE: place.lon,
+        S.GEONAMEID: place.geonameid,
+        S.FEATURE_CODE: place.feature_code,
+        S.COUNTRY: place.country or place.country_code,
+        S.COUNTRY_CODE: place.country_code,
+        S.ADMIN1: place.admin1,
         S.GEO_PRECISION: place.geo_precision if place.geo_precision is not None else precision_of(place.feature_code),
     }
     for col, value in values.items():
@@ -117,8 +130,9 @@ def _now() -> str:
 SCOPES = {"event": "this event", "article": "this article", "all": "every article that names it"}
 
 
-def scope_condition(toponym: str, scope: str, event_id: str | None = None,
-                    article_id: str | None = None) -> tuple[str, list]:
+def scope_condition(
+    toponym: str, scope: str, event_id: str | None = None, article_id: str | None = None
+) -> tuple[str, list]:
     """The stored rows a correction of `scope` moves, as an SQL condition: the rows naming `toponym`,
     in this event, this article, or anywhere."""
     condition, params = toponym_is(toponym)
@@ -131,8 +145,15 @@ def scope_condition(toponym: str, scope: str, event_id: str | None = None,
     raise CorrectionError(f"unknown scope {scope!r} (or its event/article missing); one of {', '.join(SCOPES)}")
 
 
-def save_correction(store: Store, toponym: str, place: Alternative, folder: Path | None = None,
-                    scope: str = "all", event_id: str | None = None, article_id: str | None = None) -> int:
+def save_correction(
+    store: Store,
+    toponym: str,
+    place: Alternative,
+    folder: Path | None = None,
+    scope: str = "all",
+    event_id: str | None = None,
+    article_id: str | None = None,
+) -> int:
     """Record that `toponym` means `place` and re-resolve the stored events that name it: in one event,
     one article, or (scope "all") every article, where the gazetteer override table also records it
     for later ingests. Returns the store's new generation.
@@ -148,10 +169,18 @@ def save_correction(store: Store, toponym: str, place: Alternative, folder: Path
     entry = _override(toponym, place)
     check_override(**entry)  # refused before anything is written
     finish_corrections(store, folder)
-    record: dict[str, Any] = {"id": uuid.uuid4().hex[:12], "at": _now(),
-              "toponym": toponym, "scope": scope, "event_id": event_id, "article_id": article_id,
-              "place": place.to_dict(), "override": entry if scope == "all" else None,
-              "previous_override": override_entry(toponym, folder) if scope == "all" else None, "before": []}
+    record: dict[str, Any] = {
+        "id": uuid.uuid4().hex[:12],
+        "at": _now(),
+        "toponym": toponym,
+        "scope": scope,
+        "event_id": event_id,
+        "article_id": article_id,
+        "place": place.to_dict(),
+        "override": entry if scope == "all" else None,
+        "previous_override": override_entry(toponym, folder) if scope == "all" else None,
+        "before": [],
+    }
     pending = {"override": record["override"], "log": record}
 
     def move(rows: pd.DataFrame) -> pd.DataFrame:
@@ -167,8 +196,15 @@ def save_correction(store: Store, toponym: str, place: Alternative, folder: Path
 
 def _override(toponym: str, place: Alternative) -> dict[str, Any]:
     """The override file's entry (JSON) that makes `toponym` mean `place`."""
-    return {"name": toponym, "latitude": place.lat, "longitude": place.lon, "country_code": place.country_code,
-            "admin1": place.admin1, "feature_code": place.feature_code or "PPL", "geonameid": place.geonameid}
+    return {
+        "name": toponym,
+        "latitude": place.lat,
+        "longitude": place.lon,
+        "country_code": place.country_code,
+        "admin1": place.admin1,
+        "feature_code": place.feature_code or "PPL",
+        "geonameid": place.geonameid,
+    }
 
 
 def undo_correction(store: Store, correction_id: str, folder: Path | None = None) -> int:
@@ -178,13 +214,13 @@ def undo_correction(store: Store, correction_id: str, folder: Path | None = None
     finish_corrections(store, folder)
     record = undo_target(store.root, correction_id)
     ids = sorted(moved_ids(record))
-    line = {"id": uuid.uuid4().hex[:12], "at": _now(),
-            "undoes": record["id"], "toponym": record["toponym"]}
+    line = {"id": uuid.uuid4().hex[:12], "at": _now(), "undoes": record["id"], "toponym": record["toponym"]}
     pending: dict = {"log": line}
     if record.get("override"):
         pending["restore_override"] = {"name": record["toponym"], "previous": record.get("previous_override")}
-    generation = store.patch_events("list_contains(?, event_id)", [ids], lambda rows: restore_rows(rows, record),
-                                    pending=pending)
+    generation = store.patch_events(
+        "list_contains(?, event_id)", [ids], lambda rows: restore_rows(rows, record), pending=pending
+    )
     finish_corrections(store, folder)
     return generation
 
@@ -210,12 +246,12 @@ def preview_count(events: pd.DataFrame, toponym: str, place: Alternative) -> int
 def finish_corrections(store: Store, folder: Path | None = None) -> bool:
     """Do the work a correction's (or an undo's) committed store write left pending, should the
     process have died before: the override table entry and the log line. Returns whether there was any."""
+
     def apply(pending: dict) -> None:
         if isinstance(pending.get("override"), dict):
             add_override(**pending["override"], folder=folder)
         if isinstance(pending.get("restore_override"), dict):
-            restore_override(pending["restore_override"]["name"], pending["restore_override"].get("previous"),
-                             folder)
+            restore_override(pending["restore_override"]["name"], pending["restore_override"].get("previous"), folder)
         if isinstance(pending.get("log"), dict):
             append_log(store.root, pending["log"])
 

@@ -20,8 +20,10 @@ WEEKDAYS: dict[str, int] = table(WORDS, "dates.weekdays")
 DAY, MONTH, YEAR = "day", "month", "year"
 _RANK = {DAY: 0, MONTH: 1, YEAR: 2}
 
-_MON = (r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
-        r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MON = (
+    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _YR = r"(?P<year>(?:19|20)\d\d)"
 _DAYNUM = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -34,19 +36,38 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{_MON}\b(?!,?\s*(?:19|20)\d\d)")),
     ("my", re.compile(rf"\b{_MON}\s+(?:of\s+)?{_YR}\b")),
     ("m_rel", re.compile(rf"\b{_MON}\s+(?P<rel>this|last|next)\s+year\b")),
-    ("m_bare", re.compile(r"\b(?i:in|since|until|by|during|early|late|mid-?|last|next|this|from)\s+"
-                          r"(?P<mon>January|February|March|April|June|July|August|September|October|"
-                          r"November|December|May)\b(?!\s+\d)(?![’']s)")),
-    ("year", re.compile(rf"\b(?i:in|since|until|by|during|of|from|early|late|mid-?|throughout|before|after)\s+"
-                        rf"{_YR}\b(?![-/]\d)")),
+    (
+        "m_bare",
+        re.compile(
+            r"\b(?i:in|since|until|by|during|early|late|mid-?|last|next|this|from)\s+"
+            r"(?P<mon>January|February|March|April|June|July|August|September|October|"
+            r"November|December|May)\b(?!\s+\d)(?![’']s)"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            rf"\b(?i:in|since|until|by|during|of|from|early|late|mid-?|throughout|before|after)\s+"
+            rf"{_YR}\b(?![-/]\d)"
+        ),
+    ),
     ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|late|early)\s+)?{_WD}\b")),
-    ("relative", re.compile(r"\b(?P<rel>yesterday|today|tonight|last night|this morning|this week|"
-                            r"last week|next week|this month|last month|next month|this year|last year|"
-                            r"next year)\b", re.I)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<rel>yesterday|today|tonight|last night|this morning|this week|"
+            r"last week|next week|this month|last month|next month|this year|last year|"
+            r"next year)\b",
+            re.I,
+        ),
+    ),
 ]
 
-_FUTURE = re.compile(r"\b(will|shall|'ll|is to|are to|to be held|scheduled|expected to|plans? to|"
-                     r"going to|next|upcoming|due to)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(will|shall|'ll|is to|are to|to be held|scheduled|expected to|plans? to|"
+    r"going to|next|upcoming|due to)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -198,7 +219,7 @@ def infer_published(text: str, sentences: list[tuple[int, int]] | None = None) -
         if is_future_context(sent):
             continue
         # A weekday written beside an explicit date ("Friday, Feb. 28, 2020") names that date.
-        near = text[m.end:m.end + 30]
+        near = text[m.end : m.end + 30]
         if any(e.start >= m.end and e.start - m.end <= 4 for e in explicit) or re.match(r",?\s*\w+\.?\s+\d", near):
             continue
         delta = (m.given("weekday") - anchor.weekday()) % 7
@@ -227,8 +248,9 @@ def best_mention(mentions: list[DateMention]) -> DateMention | None:
         # A full date outranks the weekday written beside it ("Friday, Feb. 28, 2020").
         if m.kind in ("iso", "mdy", "dmy"):
             return -1
-        if m.kind in ("md", "dm", "weekday") or (m.kind == "relative" and m.rel in (
-                "yesterday", "today", "tonight", "last night", "this morning")):
+        if m.kind in ("md", "dm", "weekday") or (
+            m.kind == "relative" and m.rel in ("yesterday", "today", "tonight", "last night", "this morning")
+        ):
             return 0
         if m.kind in ("my", "m_rel", "m_bare") or (m.kind == "relative" and "month" in (m.rel or "")):
             return 1
@@ -242,7 +264,9 @@ def best_mention(mentions: list[DateMention]) -> DateMention | None:
 # 24.07.2016): news sites that write the month first spell it out.
 _DATELINE_LEAD = re.compile(
     r"\s*(?:(?:published|posted|updated|last updated|date of publication)(?:\s+(?:on|at|:))?\s*)?"
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?", re.I)
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?",
+    re.I,
+)
 _NUMERIC_DATELINE = re.compile(r"(?P<day>[0-3]?\d)[-./](?P<m>[01]?\d)[-./](?P<year>(?:19|20)\d\d)(?!\d)")
 _GLUED_DATELINE = re.compile(rf"{_MON}\s+(?P<day>[0-3]?\d)(?P<year>(?:19|20)\d\d)\b")
 DATELINE_CHARS = 40  # a dateline sits at the very start, before the headline
@@ -263,9 +287,11 @@ def dateline_span(text: str, byline: bool = True) -> tuple[date | None, int]:
     at = lead.end() if lead else 0
     if at > DATELINE_CHARS:
         return None, 0
-    head = text[at:at + DATELINE_CHARS]
-    for pattern, month_of in ((_NUMERIC_DATELINE, lambda m: int(m["m"])),
-                              (_GLUED_DATELINE, lambda m: MONTHS[m["mon"].lower().rstrip(".")])):
+    head = text[at : at + DATELINE_CHARS]
+    for pattern, month_of in (
+        (_NUMERIC_DATELINE, lambda m: int(m["m"])),
+        (_GLUED_DATELINE, lambda m: MONTHS[m["mon"].lower().rstrip(".")]),
+    ):
         m = pattern.match(head)  # GLUED: "Apr 152017", the space between day and year lost
         if m:
             try:
@@ -284,15 +310,17 @@ def dateline_span(text: str, byline: bool = True) -> tuple[date | None, int]:
 # killed…" (`dates.byline`). Pages flattened to text keep it where the page shows it, under the
 # headline; it is the story's own date, however the article's supplied date was recorded.
 AGENCIES = phrase_list(WORDS, "dates.agencies")
-_BYLINE = re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
-                     r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})")
+_BYLINE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})"
+)
 BYLINE_CHARS = 300  # a byline sits under the headline, not in the story
 
 
 def byline_date(text: str) -> tuple[date | None, int]:
     """The date of an agency byline near the top ("AFP Thursday 6 Mar 2014") and where it ends."""
     for m in _BYLINE.finditer(text[:BYLINE_CHARS]):
-        mentions = find_date_mentions(text[m.end():m.end() + DATELINE_CHARS])
+        mentions = find_date_mentions(text[m.end() : m.end() + DATELINE_CHARS])
         if mentions and mentions[0].start == 0 and mentions[0].kind == "dmy":
             d = mentions[0]
             return date(d.given("year"), d.given("month"), d.given("day")), m.end() + d.end

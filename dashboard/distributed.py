@@ -46,8 +46,9 @@ def require_distributed() -> Any:
     try:
         import distributed
     except ImportError as err:
-        raise DistributedError(f"--dask needs Dask's distributed scheduler, which is not installed: "
-                               f"{INSTALL_HINT}") from err
+        raise DistributedError(
+            f"--dask needs Dask's distributed scheduler, which is not installed: {INSTALL_HINT}"
+        ) from err
     return distributed
 
 
@@ -56,8 +57,10 @@ def preflight(online: str | None = None) -> None:
     require_distributed()
     if online:
         # The public geocoders allow one request per second in all; each worker would keep its own limit.
-        raise DistributedError("--online cannot be combined with --dask: the geocoder's limit of one request "
-                               "per second would hold per worker process, not for the whole cluster")
+        raise DistributedError(
+            "--online cannot be combined with --dask: the geocoder's limit of one request "
+            "per second would hold per worker process, not for the whole cluster"
+        )
 
 
 # -- worker side -------------------------------------------------------------------------------
@@ -119,8 +122,9 @@ def process_partition(articles: Sequence[Article], loader: Callable[[], Pipeline
     # runs one partition at a time (start workers with --nthreads 1 to use every core).
     with loaded.lock:
         result = loaded.pipeline.run(articles)
-    return PartitionResult(result.events, {a.article_id: (a.published, a.published_inferred)
-                                           for a in result.articles}, result.problems)
+    return PartitionResult(
+        result.events, {a.article_id: (a.published, a.published_inferred) for a in result.articles}, result.problems
+    )
 
 
 def worker_fingerprint(loader: Callable[[], Pipeline]) -> tuple[str, ...]:
@@ -132,8 +136,11 @@ def worker_fingerprint(loader: Callable[[], Pipeline]) -> tuple[str, ...]:
     pipeline = worker_pipeline(loader).pipeline
     meta = getattr(pipeline.nlp, "meta", {})
     gaz = pipeline.gazetteer
-    return (f"conflictmap {dashboard.__version__}", f"model {meta.get('name', '?')} {meta.get('version', '?')}",
-            f"gazetteer {len(gaz)} places, {len(getattr(gaz, 'overrides', ()))} overrides")
+    return (
+        f"conflictmap {dashboard.__version__}",
+        f"model {meta.get('name', '?')} {meta.get('version', '?')}",
+        f"gazetteer {len(gaz)} places, {len(getattr(gaz, 'overrides', ()))} overrides",
+    )
 
 
 # -- client side -------------------------------------------------------------------------------
@@ -158,15 +165,22 @@ def connect(address: str, n_workers: int | None = None, timeout: float | None = 
         # Loopback only: a Dask scheduler runs whatever pickled code a client sends it. Its HTTP
         # endpoints on a free port: 8787, the default, may belong to another cluster on this machine.
         try:
-            cluster = distributed.LocalCluster(n_workers=n_workers or local_worker_count(), threads_per_worker=1,
-                                               processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                                               silence_logs=logging.ERROR)
+            cluster = distributed.LocalCluster(
+                n_workers=n_workers or local_worker_count(),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=logging.ERROR,
+            )
         except (RuntimeError, OSError, TimeoutError) as err:
             # The usual cause: worker processes are spawned, so they import the caller's main module
             # again, and a script without an `if __name__ == "__main__":` guard cannot be imported.
-            raise DistributedError(f"cannot start a local Dask cluster ({err}); a script that ingests with "
-                                   "dask='local' must guard its entry point with "
-                                   "`if __name__ == \"__main__\":`") from err
+            raise DistributedError(
+                f"cannot start a local Dask cluster ({err}); a script that ingests with "
+                "dask='local' must guard its entry point with "
+                '`if __name__ == "__main__":`'
+            ) from err
         try:
             with distributed.Client(cluster) as client:
                 yield client
@@ -186,8 +200,10 @@ def wait_for_workers(client: Any, timeout: float = WORKER_WAIT_S) -> int:
     try:
         client.wait_for_workers(1, timeout=timeout)
     except TimeoutError as err:
-        raise DistributedError(f"no Dask worker joined the scheduler within {timeout:.0f} s; start some with "
-                               f"`dask worker {client.scheduler.address}`") from err
+        raise DistributedError(
+            f"no Dask worker joined the scheduler within {timeout:.0f} s; start some with "
+            f"`dask worker {client.scheduler.address}`"
+        ) from err
     return max(1, sum(client.nthreads().values()))
 
 
@@ -197,8 +213,9 @@ def check_workers(client: Any, loader: Callable[[], Pipeline]) -> dict[str, tupl
     # One task pinned to each worker, not client.run: a task loads in the worker's thread pool,
     # client.run would block the worker's event loop (and its heartbeats) for the whole load.
     workers = list(client.nthreads())
-    futures = [client.submit(worker_fingerprint, loader, workers=[w], allow_other_workers=False, pure=False)
-               for w in workers]
+    futures = [
+        client.submit(worker_fingerprint, loader, workers=[w], allow_other_workers=False, pure=False) for w in workers
+    ]
     prints = dict(zip(workers, client.gather(futures), strict=True))
     compare_fingerprints(prints)
     return prints
@@ -207,8 +224,10 @@ def check_workers(client: Any, loader: Callable[[], Pipeline]) -> dict[str, tupl
 def compare_fingerprints(prints: dict[str, tuple[str, ...]]) -> None:
     if len(set(prints.values())) > 1:
         lines = "; ".join(f"{w}: {', '.join(p)}" for w, p in sorted(prints.items()))
-        raise DistributedError("the Dask workers differ (install the same conflictmap, model and gazetteer "
-                               f"imports on every machine): {lines}")
+        raise DistributedError(
+            "the Dask workers differ (install the same conflictmap, model and gazetteer "
+            f"imports on every machine): {lines}"
+        )
 
 
 def partition_size_for(n_articles: int, n_threads: int) -> int:
@@ -220,7 +239,7 @@ def partitions(articles: Sequence[Article], size: int) -> list[list[Article]]:
     """Consecutive slices of `size` articles (the last may be shorter), in reading order."""
     if size < 1:
         raise DistributedError(f"the partition size must be at least 1, not {size}")
-    return [list(articles[i:i + size]) for i in range(0, len(articles), size)]
+    return [list(articles[i : i + size]) for i in range(0, len(articles), size)]
 
 
 def merge_partitions(articles: Sequence[Article], results: Sequence[PartitionResult]) -> BatchResult:
@@ -238,13 +257,21 @@ def merge_partitions(articles: Sequence[Article], results: Sequence[PartitionRes
         if a.article_id not in published and problems:
             continue  # its worker could not process it: named in `problems`, not stored
         pub, inferred = published.get(a.article_id, (a.published, a.published_inferred))
-        done.append(a if (pub, inferred) == (a.published, a.published_inferred)
-                    else replace(a, published=pub, published_inferred=inferred))
+        done.append(
+            a
+            if (pub, inferred) == (a.published, a.published_inferred)
+            else replace(a, published=pub, published_inferred=inferred)
+        )
     return BatchResult(events, done, problems)
 
 
-def run_partitions(client: Any, articles: Sequence[Article], loader: Callable[[], Pipeline],
-                   partition_size: int | None = None, progress: Callable[[int], None] | None = None) -> BatchResult:
+def run_partitions(
+    client: Any,
+    articles: Sequence[Article],
+    loader: Callable[[], Pipeline],
+    partition_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
     """Process `articles` on the client's workers and merge the results. `progress(n)` is called as each
     partition of n articles comes back. (Call `check_workers` first to load the pipeline everywhere at once.)"""
     distributed = require_distributed()
@@ -289,10 +316,15 @@ def run_partitions(client: Any, articles: Sequence[Article], loader: Callable[[]
     return merge_partitions(articles, [r for r in results if r is not None])
 
 
-def ingest_on_cluster(articles: Sequence[Article], address: str, partition_size: int | None = None,
-                      online: str | None = None, user_agent: str = "conflictmap",
-                      progress: Callable[[int], None] | None = None,
-                      on_parsing: Callable[[], None] | None = None) -> BatchResult:
+def ingest_on_cluster(
+    articles: Sequence[Article],
+    address: str,
+    partition_size: int | None = None,
+    online: str | None = None,
+    user_agent: str = "conflictmap",
+    progress: Callable[[int], None] | None = None,
+    on_parsing: Callable[[], None] | None = None,
+) -> BatchResult:
     """`Pipeline.run` for the CLI, on a Dask cluster: "local" (a LocalCluster sized to this machine) or a
     scheduler address such as tcp://host:8786. `on_parsing` is called once the workers have loaded."""
     preflight(online)

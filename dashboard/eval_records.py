@@ -36,10 +36,26 @@ NEAR_KM = 25.0
 DATE_SLACK_DAYS = 2
 
 _GOVERNORATE_KEYS = {
-    "rifdimashq": "rifdimashq", "dimashq": "damascus", "halab": "aleppo", "hims": "homs", "idleb": "idlib",
-    "hamah": "hama", "ladhiqiyah": "latakia", "lattakia": "latakia", "tartous": "tartus", "tartu": "tartus",
-    "dara": "daraa", "deraa": "daraa", "sweida": "suwayda", "qunaytirah": "quneitra", "dayrazzawr": "deirezzor",
-    "deirazzor": "deirezzor", "raqqah": "raqqa", "hasaka": "hasakah", "hassakeh": "hasakah"}
+    "rifdimashq": "rifdimashq",
+    "dimashq": "damascus",
+    "halab": "aleppo",
+    "hims": "homs",
+    "idleb": "idlib",
+    "hamah": "hama",
+    "ladhiqiyah": "latakia",
+    "lattakia": "latakia",
+    "tartous": "tartus",
+    "tartu": "tartus",
+    "dara": "daraa",
+    "deraa": "daraa",
+    "sweida": "suwayda",
+    "qunaytirah": "quneitra",
+    "dayrazzawr": "deirezzor",
+    "deirazzor": "deirezzor",
+    "raqqah": "raqqa",
+    "hasaka": "hasakah",
+    "hassakeh": "hasakah",
+}
 
 
 def name_key(value: object) -> str:
@@ -53,7 +69,7 @@ def name_key(value: object) -> str:
     s = "".join(c for c in s if c.isalnum())
     for art in ("al", "ar", "as", "ad", "ash", "at", "az", "el", "an"):
         if s.startswith(art) and len(s) > len(art) + 3:
-            s = s[len(art):]
+            s = s[len(art) :]
             break
     return _GOVERNORATE_KEYS.get(s, s)
 
@@ -120,21 +136,24 @@ def kind_agrees(gold: dict, row: dict) -> bool:
 def field_checks(gold: dict, row: dict, place_exact: bool, date_exact: bool) -> dict[str, bool]:
     """The strict field checks of a matched pair."""
     gf, rf = gold.get("fatalities"), _num(row.get("fatalities"))
-    checks = {"place_exact": place_exact, "date_exact": date_exact,
-              "type": gold["event_type"] == row.get("event_type"),
-              "sub_type": name_key(gold.get("sub_event_type")) == name_key(row.get("sub_event_type")),
-              "fatalities": (gf is None and rf is None) or (gf is not None and rf is not None and int(rf) == gf)}
+    checks = {
+        "place_exact": place_exact,
+        "date_exact": date_exact,
+        "type": gold["event_type"] == row.get("event_type"),
+        "sub_type": name_key(gold.get("sub_event_type")) == name_key(row.get("sub_event_type")),
+        "fatalities": (gf is None and rf is None) or (gf is not None and rf is not None and int(rf) == gf),
+    }
     for k in ("actor1", "actor2"):
         ga = (gold.get(k) or {}).get("inter")
         ra = _num(row.get(f"inter{k[-1]}"))
-        checks[f"{k}_inter"] = (ga is None and ra is None) or (
-            ga is not None and ra is not None and int(ra) == int(ga))
+        checks[f"{k}_inter"] = (ga is None and ra is None) or (ga is not None and ra is not None and int(ra) == int(ga))
     return checks
 
 
 @dataclass
 class ArticleScore:
     """The outcome for one article: matched (gold index, row index, checks), duplicates, false rows, misses."""
+
     matched: list[tuple[int, int, dict[str, bool]]] = field(default_factory=list)
     duplicates: list[int] = field(default_factory=list)
     false_rows: list[int] = field(default_factory=list)
@@ -193,11 +212,16 @@ def score_table(gold: dict[str, dict], table: pd.DataFrame) -> tuple[dict, dict[
     prec = matched / n_claims if n_claims else 0.0
     rec_ = found / n_gold if n_gold else 0.0
     figures: dict[str, Any] = {
-        "articles": len(gold), "gold_events": n_gold, "claims": n_claims, "matched": matched,
-        "precision": round(prec, 3), "recall": round(rec_, 3),
+        "articles": len(gold),
+        "gold_events": n_gold,
+        "claims": n_claims,
+        "matched": matched,
+        "precision": round(prec, 3),
+        "recall": round(rec_, 3),
         "f1": round(2 * prec * rec_ / (prec + rec_), 3) if prec + rec_ else 0.0,
         "duplicate_share": round(dups / n_claims, 3) if n_claims else 0.0,
-        "non_acled_rows": int(len(df) - n_claims)}
+        "non_acled_rows": int(len(df) - n_claims),
+    }
     figures.update({k: round(a / n, 3) if n else None for k, (a, n) in totals.items()})
     return figures, per_article
 
@@ -222,23 +246,45 @@ def _snippet(text: str, start: object, end: object, width: int = 400) -> str:
     s, e = _num(start), _num(end)
     if s is None or e is None:
         return ""
-    return " ".join(text[int(s):int(e)].split())[:width]
+    return " ".join(text[int(s) : int(e)].split())[:width]
 
 
 def _row_brief(row: dict) -> dict:
-    keys = ("event_type", "sub_event_type", "event_date", "date_source", "location", "admin1", "geo_precision",
-            "fatalities", "actor1", "inter1", "actor2", "inter2", "trigger")
+    keys = (
+        "event_type",
+        "sub_event_type",
+        "event_date",
+        "date_source",
+        "location",
+        "admin1",
+        "geo_precision",
+        "fatalities",
+        "actor1",
+        "inter1",
+        "actor2",
+        "inter2",
+        "trigger",
+    )
     return {k: row.get(k) for k in keys}
 
 
 def _gold_brief(g: dict, text: str) -> dict:
     loc = g["location"]
-    ev = [" ".join(text[s["start"]:s["end"]].split()) for s in g.get("evidence", [])[:2]]
-    return {"event_type": g["event_type"], "sub_event_type": g.get("sub_event_type"), "date": g.get("date"),
-            "location": loc.get("name"), "admin1": loc.get("admin1"), "geo_precision": loc.get("geo_precision"),
-            "fatalities": g.get("fatalities"), "actor1": (g.get("actor1") or {}).get("name"),
-            "inter1": (g.get("actor1") or {}).get("inter"), "actor2": (g.get("actor2") or {}).get("name"),
-            "inter2": (g.get("actor2") or {}).get("inter"), "evidence": ev}
+    ev = [" ".join(text[s["start"] : s["end"]].split()) for s in g.get("evidence", [])[:2]]
+    return {
+        "event_type": g["event_type"],
+        "sub_event_type": g.get("sub_event_type"),
+        "date": g.get("date"),
+        "location": loc.get("name"),
+        "admin1": loc.get("admin1"),
+        "geo_precision": loc.get("geo_precision"),
+        "fatalities": g.get("fatalities"),
+        "actor1": (g.get("actor1") or {}).get("name"),
+        "inter1": (g.get("actor1") or {}).get("inter"),
+        "actor2": (g.get("actor2") or {}).get("name"),
+        "inter2": (g.get("actor2") or {}).get("inter"),
+        "evidence": ev,
+    }
 
 
 def error_lines(gold: dict[str, dict], table: pd.DataFrame, scores: dict[str, ArticleScore]) -> Iterable[dict]:
@@ -250,21 +296,34 @@ def error_lines(gold: dict[str, dict], table: pd.DataFrame, scores: dict[str, Ar
         text = rec["text"]
         for j in s.false_rows:
             r = rows[j]
-            yield {"kind": "false_event", "article": gid, "row": _row_brief(r),
-                   "sentence": _snippet(text, r.get("excerpt_start"), r.get("excerpt_end"))}
+            yield {
+                "kind": "false_event",
+                "article": gid,
+                "row": _row_brief(r),
+                "sentence": _snippet(text, r.get("excerpt_start"), r.get("excerpt_end")),
+            }
         for j in s.duplicates:
             r = rows[j]
-            yield {"kind": "duplicate", "article": gid, "row": _row_brief(r),
-                   "sentence": _snippet(text, r.get("excerpt_start"), r.get("excerpt_end"))}
+            yield {
+                "kind": "duplicate",
+                "article": gid,
+                "row": _row_brief(r),
+                "sentence": _snippet(text, r.get("excerpt_start"), r.get("excerpt_end")),
+            }
         for i in s.missed:
             yield {"kind": "missed", "article": gid, "gold": _gold_brief(rec["events"][i], text)}
         for i, j, checks in s.matched:
             wrong = [k for k, ok in checks.items() if not ok]
             if wrong:
                 r = rows[j]
-                yield {"kind": "field_error", "article": gid, "fields": wrong, "row": _row_brief(r),
-                       "gold": _gold_brief(rec["events"][i], text),
-                       "sentence": _snippet(text, r.get("excerpt_start"), r.get("excerpt_end"))}
+                yield {
+                    "kind": "field_error",
+                    "article": gid,
+                    "fields": wrong,
+                    "row": _row_brief(r),
+                    "gold": _gold_brief(rec["events"][i], text),
+                    "sentence": _snippet(text, r.get("excerpt_start"), r.get("excerpt_end")),
+                }
 
 
 def read_export(path: str | Path) -> pd.DataFrame:
@@ -272,8 +331,9 @@ def read_export(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def evaluate_records(gold: dict[str, dict], pipeline: Any, workdir: str | Path,
-                     errors_path: str | Path | None = None) -> dict:
+def evaluate_records(
+    gold: dict[str, dict], pipeline: Any, workdir: str | Path, errors_path: str | Path | None = None
+) -> dict:
     """Ingest the gold articles into a temporary store under `workdir`, export its CSV and score it."""
     import time
 

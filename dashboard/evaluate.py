@@ -51,8 +51,11 @@ def match_spans(gold: list[dict], pred: list[Toponym], exact: bool) -> list[Matc
         for i, p in enumerate(pred):
             if i in used:
                 continue
-            if (p.start == g["start"] and p.end == g["end"]) if exact else \
-                    _overlaps(p.start, p.end, g["start"], g["end"]):
+            if (
+                (p.start == g["start"] and p.end == g["end"])
+                if exact
+                else _overlaps(p.start, p.end, g["start"], g["end"])
+            ):
                 used.add(i)
                 out.append(Match(g, p))
                 break
@@ -107,8 +110,14 @@ class CountryFinder:
         return ""
 
 
-def predict_toponyms(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                     gold_spans: bool = False, switches: Switches = ALL_ON) -> Iterator[list[Toponym]]:
+def predict_toponyms(
+    docs: list[dict],
+    nlp: Any,
+    geocoder: Any,
+    gazetteer: Gazetteer,
+    gold_spans: bool = False,
+    switches: Switches = ALL_ON,
+) -> Iterator[list[Toponym]]:
     """The resolved toponyms of each gold document: recognised by us, or the gold spans."""
     for doc_json, doc in zip(docs, pipe_docs(nlp, (d["text"] for d in docs), len(docs)), strict=True):
         if gold_spans:
@@ -118,8 +127,14 @@ def predict_toponyms(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazet
         yield resolve(tops, geocoder, gazetteer, text=doc_json["text"], switches=switches)
 
 
-def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                      gold_spans: bool = False, switches: Switches = ALL_ON) -> dict:
+def evaluate_geoparse(
+    docs: list[dict],
+    nlp: Any,
+    geocoder: Any,
+    gazetteer: Gazetteer,
+    gold_spans: bool = False,
+    switches: Switches = ALL_ON,
+) -> dict:
     t0 = time.perf_counter()
     predictions = list(predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans, switches))
     elapsed = time.perf_counter() - t0
@@ -151,22 +166,30 @@ def evaluate_geoparse(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gaze
     n_scored = len(errors)
     return {
         "mode": "gold-spans" if gold_spans else "end-to-end",
-        "precision": round(p_o, 4), "recall": round(r_o, 4), "f1": round(f_o, 4),
-        "precision_exact": round(p_e, 4), "recall_exact": round(r_e, 4), "f1_exact": round(f_e, 4),
+        "precision": round(p_o, 4),
+        "recall": round(r_o, 4),
+        "f1": round(f_o, 4),
+        "precision_exact": round(p_e, 4),
+        "recall_exact": round(r_e, 4),
+        "f1_exact": round(f_e, 4),
         "acc161": round(sum(e <= ACC_KM for e in errors) / n_scored, 4) if n_scored else float("nan"),
         "mean_km": round(statistics.fmean(errors), 1) if errors else float("nan"),
         "median_km": round(statistics.median(errors), 1) if errors else float("nan"),
         "auc": round(auc_of_errors(errors), 4),
         "exact_id": round(id_hits / id_total, 4) if id_total else float("nan"),
         "country_acc": round(country_hits / n_scored, 4) if n_scored else float("nan"),
-        "n_docs": len(docs), "n_gold": n_gold, "n_pred": n_pred, "n_scored": n_scored,
+        "n_docs": len(docs),
+        "n_gold": n_gold,
+        "n_pred": n_pred,
+        "n_scored": n_scored,
         "n_unresolved": n_unresolved,
         "docs_per_s": round(len(docs) / elapsed, 2) if elapsed else float("nan"),
     }
 
 
-def iter_errors(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                gold_spans: bool = True) -> Iterator[tuple[dict, Toponym | None, float]]:
+def iter_errors(
+    docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer, gold_spans: bool = True
+) -> Iterator[tuple[dict, Toponym | None, float]]:
     """Every scored gold toponym with its prediction and error (for error analysis)."""
     for doc_json, preds in zip(docs, predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans), strict=True):
         for m in match_spans(doc_json["toponyms"], preds, exact=False):
@@ -180,16 +203,48 @@ def iter_errors(docs: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
 # Spellings of Syria's governorates in GeoNames/our gazetteer and in FA-KES's gold, folded to one key.
 # FA-KES's "damascus" covers the city and its countryside (Rif Dimashq).
 GOVERNORATE_KEYS = {
-    "aleppo": "aleppo", "halab": "aleppo", "damascus": "damascus", "dimashq": "damascus",
-    "rif dimashq": "damascus", "rif-dimashq": "damascus", "rural damascus": "damascus",
-    "damascus countryside": "damascus", "idlib": "idlib", "idleb": "idlib", "deir ezzor": "deir ezzor",
-    "deir ez zor": "deir ezzor", "deir ez-zor": "deir ezzor", "dayr az zawr": "deir ezzor",
-    "deir al-zor": "deir ezzor", "raqqa": "raqqa", "ar-raqqah": "raqqa", "ar raqqah": "raqqa",
-    "al-raqqah": "raqqa", "raqqah": "raqqa", "homs": "homs", "hims": "homs", "hasakeh": "hasakeh",
-    "al-hasakah": "hasakeh", "al hasakah": "hasakeh", "hasakah": "hasakeh", "hassakeh": "hasakeh",
-    "hama": "hama", "hamah": "hama", "lattakia": "lattakia", "latakia": "lattakia", "al-ladhiqiyah": "lattakia",
-    "daraa": "daraa", "dara": "daraa", "deraa": "daraa", "quneitra": "quneitra", "al-qunaytirah": "quneitra",
-    "tartus": "tartus", "tartous": "tartus", "as-suwayda": "suwayda", "as suwayda": "suwayda", "suwayda": "suwayda",
+    "aleppo": "aleppo",
+    "halab": "aleppo",
+    "damascus": "damascus",
+    "dimashq": "damascus",
+    "rif dimashq": "damascus",
+    "rif-dimashq": "damascus",
+    "rural damascus": "damascus",
+    "damascus countryside": "damascus",
+    "idlib": "idlib",
+    "idleb": "idlib",
+    "deir ezzor": "deir ezzor",
+    "deir ez zor": "deir ezzor",
+    "deir ez-zor": "deir ezzor",
+    "dayr az zawr": "deir ezzor",
+    "deir al-zor": "deir ezzor",
+    "raqqa": "raqqa",
+    "ar-raqqah": "raqqa",
+    "ar raqqah": "raqqa",
+    "al-raqqah": "raqqa",
+    "raqqah": "raqqa",
+    "homs": "homs",
+    "hims": "homs",
+    "hasakeh": "hasakeh",
+    "al-hasakah": "hasakeh",
+    "al hasakah": "hasakeh",
+    "hasakah": "hasakeh",
+    "hassakeh": "hasakeh",
+    "hama": "hama",
+    "hamah": "hama",
+    "lattakia": "lattakia",
+    "latakia": "lattakia",
+    "al-ladhiqiyah": "lattakia",
+    "daraa": "daraa",
+    "dara": "daraa",
+    "deraa": "daraa",
+    "quneitra": "quneitra",
+    "al-qunaytirah": "quneitra",
+    "tartus": "tartus",
+    "tartous": "tartus",
+    "as-suwayda": "suwayda",
+    "as suwayda": "suwayda",
+    "suwayda": "suwayda",
 }
 
 # FA-KES cause of death → the sub-event types that agree with it (ACLED's scheme as used here).
@@ -228,9 +283,14 @@ def main_event(events: Any) -> dict | None:
     rows = [r for r in rows if not is_background(r)] or rows
     violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
     finer = [r for r in violent if r[S.GEO_PRECISION] < 4]
-    for pool in ([r for r in finer if _num(r[S.FATALITIES]) > 0], finer,
-                 [r for r in violent if _num(r[S.FATALITIES]) > 0], violent,
-                 [r for r in rows if r[S.GEO_PRECISION] < 4], rows):
+    for pool in (
+        [r for r in finer if _num(r[S.FATALITIES]) > 0],
+        finer,
+        [r for r in violent if _num(r[S.FATALITIES]) > 0],
+        violent,
+        [r for r in rows if r[S.GEO_PRECISION] < 4],
+        rows,
+    ):
         if pool:
             return pool[0]
     return None
@@ -322,11 +382,15 @@ def evaluate_events(records: list[dict], pipeline: Any) -> dict:
             sub_n += 1
             sub_hits += int(main is not None and main[S.SUB_EVENT_TYPE] in CAUSE_TO_SUBTYPES[cause])
     n = len(records)
-    return {"governorate_acc": round(gov_hits / n, 4) if n else float("nan"),
-            "fatalities_acc": round(fat_hits / fat_n, 4) if fat_n else float("nan"),
-            "subtype_acc": round(sub_hits / sub_n, 4) if sub_n else float("nan"),
-            "n": n, "n_fatalities_scored": fat_n, "n_subtype_scored": sub_n,
-            "articles_per_s": round(n / elapsed, 2) if elapsed else float("nan")}
+    return {
+        "governorate_acc": round(gov_hits / n, 4) if n else float("nan"),
+        "fatalities_acc": round(fat_hits / fat_n, 4) if fat_n else float("nan"),
+        "subtype_acc": round(sub_hits / sub_n, 4) if sub_n else float("nan"),
+        "n": n,
+        "n_fatalities_scored": fat_n,
+        "n_subtype_scored": sub_n,
+        "articles_per_s": round(n / elapsed, 2) if elapsed else float("nan"),
+    }
 
 
 def read_jsonl(path: str | Path, limit: int | None = None) -> list[dict]:
@@ -355,6 +419,7 @@ def read_jsonl(path: str | Path, limit: int | None = None) -> list[dict]:
 
 # -- event location (Halterman 2019) ------------------------------------------------------------------
 
+
 def read_event_location(path: str | Path, limit: int | None = None) -> list[dict]:
     """Event-location records: text, event{start,end} and event_locations[{start,end}] (character offsets)."""
     records = read_jsonl(path, limit)
@@ -363,22 +428,31 @@ def read_event_location(path: str | Path, limit: int | None = None) -> list[dict
         if not isinstance(ev, dict) or not isinstance(ev.get("start"), int) or not 0 <= ev["start"] < len(rec["text"]):
             raise InputError(f"{path} record {n}", "expected 'event' with an integer 'start' inside the text")
         if not isinstance(golds, list) or not all(
-                isinstance(g, dict) and isinstance(g.get("start"), int) and isinstance(g.get("end"), int)
-                for g in golds):
+            isinstance(g, dict) and isinstance(g.get("start"), int) and isinstance(g.get("end"), int) for g in golds
+        ):
             raise InputError(f"{path} record {n}", "expected 'event_locations' as a list of {start, end}")
     return records
 
 
-def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer,
-                            switches: Switches = ALL_ON) -> dict:
+def evaluate_event_location(
+    records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches = ALL_ON
+) -> dict:
     from dashboard.events.extract import choose_event_location
 
     hits = 0
     t0 = time.perf_counter()
-    for rec, doc in zip(records, pipe_docs(nlp, (r["text"] for r in records), len(records), batch_size=64),
-                        strict=True):
-        tops = unplace_fallbacks(resolve(recognize(doc, gazetteer, keep_unknown=True, switches=switches), geocoder,
-                                         gazetteer, text=rec["text"], switches=switches))
+    for rec, doc in zip(
+        records, pipe_docs(nlp, (r["text"] for r in records), len(records), batch_size=64), strict=True
+    ):
+        tops = unplace_fallbacks(
+            resolve(
+                recognize(doc, gazetteer, keep_unknown=True, switches=switches),
+                geocoder,
+                gazetteer,
+                text=rec["text"],
+                switches=switches,
+            )
+        )
         ev = rec["event"]
         sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)
         chosen = choose_event_location(sent, ev["start"], tops) if sent is not None else None
@@ -388,5 +462,8 @@ def evaluate_event_location(records: list[dict], nlp: Any, geocoder: Any, gazett
         else:
             hits += int(any(_overlaps(chosen.start, chosen.end, g["start"], g["end"]) for g in gold))
     n = len(records)
-    return {"accuracy": round(hits / n, 4) if n else float("nan"), "n": n,
-            "records_per_s": round(n / (time.perf_counter() - t0), 1)}
+    return {
+        "accuracy": round(hits / n, 4) if n else float("nan"),
+        "n": n,
+        "records_per_s": round(n / (time.perf_counter() - t0), 1),
+    }

@@ -41,8 +41,13 @@ def events_geojson(df: pd.DataFrame) -> dict:
                 props[k] = v.item()
             else:
                 props[k] = v
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [r[S.LONGITUDE], r[S.LATITUDE]]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [r[S.LONGITUDE], r[S.LATITUDE]]},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -20,10 +20,42 @@ TEMPLATES = (
     "Thousands of people fled {town} toward {town2} as airstrikes continued across {prov}.",
     "Witnesses said drones struck a fuel depot outside {city} late on {day}.",
 )
-TOWNS = ("Saraqib", "Ariha", "Maarat al-Numan", "Jisr al-Shughur", "Khan Shaykhun", "Kafr Nabl", "Tal Rifaat",
-         "Manbij", "Kobani", "Tel Abyad", "Ras al-Ayn", "Douma", "Harasta", "Dumayr", "Palmyra", "Mayadin")
-CITIES = ("Aleppo", "Idlib", "Homs", "Hama", "Raqqa", "Deir ez-Zor", "Latakia", "Tartus", "Mosul", "Kirkuk",
-          "Sanaa", "Aden", "Taiz", "Benghazi", "Tripoli", "Misrata")
+TOWNS = (
+    "Saraqib",
+    "Ariha",
+    "Maarat al-Numan",
+    "Jisr al-Shughur",
+    "Khan Shaykhun",
+    "Kafr Nabl",
+    "Tal Rifaat",
+    "Manbij",
+    "Kobani",
+    "Tel Abyad",
+    "Ras al-Ayn",
+    "Douma",
+    "Harasta",
+    "Dumayr",
+    "Palmyra",
+    "Mayadin",
+)
+CITIES = (
+    "Aleppo",
+    "Idlib",
+    "Homs",
+    "Hama",
+    "Raqqa",
+    "Deir ez-Zor",
+    "Latakia",
+    "Tartus",
+    "Mosul",
+    "Kirkuk",
+    "Sanaa",
+    "Aden",
+    "Taiz",
+    "Benghazi",
+    "Tripoli",
+    "Misrata",
+)
 PROVINCES = ("Idlib", "Aleppo", "Hama", "Homs", "Raqqa", "Nineveh", "Taiz", "Marib")
 CAPITALS = ("Damascus", "Ankara", "Moscow", "Tehran", "Baghdad", "Amman", "Beirut", "Cairo")
 COUNTRIES = ("Turkey", "Russia", "Iran", "Iraq", "Jordan", "Lebanon", "Egypt", "Qatar")
@@ -37,10 +69,20 @@ def long_article(chars: int, seed: int = 0) -> str:
     out: list[str] = []
     size = 0
     while True:
-        para = " ".join(rng.choice(TEMPLATES).format(
-            town=rng.choice(TOWNS), town2=rng.choice(TOWNS), city=rng.choice(CITIES), prov=rng.choice(PROVINCES),
-            capital=rng.choice(CAPITALS), country=rng.choice(COUNTRIES), day=rng.choice(DAYS),
-            month=rng.choice(MONTHS), n=rng.randint(2, 40)) for _ in range(5))
+        para = " ".join(
+            rng.choice(TEMPLATES).format(
+                town=rng.choice(TOWNS),
+                town2=rng.choice(TOWNS),
+                city=rng.choice(CITIES),
+                prov=rng.choice(PROVINCES),
+                capital=rng.choice(CAPITALS),
+                country=rng.choice(COUNTRIES),
+                day=rng.choice(DAYS),
+                month=rng.choice(MONTHS),
+                n=rng.randint(2, 40),
+            )
+            for _ in range(5)
+        )
         if size + len(para) + 2 > chars:
             return "\n\n".join(out) if out else para[:chars]
         out.append(para)

@@ -28,8 +28,21 @@ VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against 
 UNMERGED_TYPES = frozenset({"Other"})
 UNMERGED_SUBTYPES = frozenset({"Other", "Statement"})
 # What the merge reads of a row, and what it writes.
-MERGE_COLUMNS = [S.EVENT_ID, S.ARTICLE_ID, S.EVENT_DATE, S.DATE_PRECISION, S.EVENT_TYPE, S.SUB_EVENT_TYPE,
-                 S.ACTOR1, S.ACTOR2, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.SOURCE, S.FATALITIES]
+MERGE_COLUMNS = [
+    S.EVENT_ID,
+    S.ARTICLE_ID,
+    S.EVENT_DATE,
+    S.DATE_PRECISION,
+    S.EVENT_TYPE,
+    S.SUB_EVENT_TYPE,
+    S.ACTOR1,
+    S.ACTOR2,
+    S.LOCATION,
+    S.LATITUDE,
+    S.LONGITUDE,
+    S.SOURCE,
+    S.FATALITIES,
+]
 CLUSTER_COLUMNS = [S.CLUSTER_ID, S.N_SOURCES, S.FATALITIES_LOW, S.FATALITIES_HIGH]
 
 
@@ -42,9 +55,12 @@ def merge_keys(df: pd.DataFrame) -> pd.Series:
     """Each row's "class|day|place key", or <NA> for a row that is never merged."""
     day = df[S.EVENT_DATE].dt.strftime("%Y-%m-%d")
     precision = df[S.DATE_PRECISION].astype("string").fillna("day")
-    mergeable = (df[S.EVENT_DATE].notna() & (precision == "day")
-                 & ~df[S.EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_TYPES)
-                 & ~df[S.SUB_EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_SUBTYPES))
+    mergeable = (
+        df[S.EVENT_DATE].notna()
+        & (precision == "day")
+        & ~df[S.EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_TYPES)
+        & ~df[S.SUB_EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_SUBTYPES)
+    )
     key = type_class(df[S.EVENT_TYPE]) + "|" + day.astype("string") + "|" + S.place_keys(df).astype("string")
     return key.where(mergeable, pd.NA)
 

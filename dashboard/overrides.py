@@ -44,8 +44,15 @@ def read_table(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter="\t"))
 
 
-def check_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
-                   feature_code: str = "PPL", geonameid: int | None = None) -> None:
+def check_override(
+    name: str,
+    latitude: float,
+    longitude: float,
+    country_code: str = "",
+    admin1: str = "",
+    feature_code: str = "PPL",
+    geonameid: int | None = None,
+) -> None:
     """GazetteerError when the entry cannot be recorded."""
     if not name.strip():
         raise GazetteerError("a place needs a name")
@@ -55,15 +62,35 @@ def check_override(name: str, latitude: float, longitude: float, country_code: s
         raise GazetteerError(f"a GeoNames id is a positive number, not {geonameid}")
 
 
-def add_override(name: str, latitude: float, longitude: float, country_code: str = "", admin1: str = "",
-                 feature_code: str = "PPL", folder: Path | None = None, geonameid: int | None = None) -> Path:
+def add_override(
+    name: str,
+    latitude: float,
+    longitude: float,
+    country_code: str = "",
+    admin1: str = "",
+    feature_code: str = "PPL",
+    folder: Path | None = None,
+    geonameid: int | None = None,
+) -> Path:
     """Record a user correction: `name` means this place from now on."""
     check_override(name, latitude, longitude, geonameid=geonameid)
     folder = folder or gazetteer_dir()
-    rows = [[r.get(c) or "" for c in OVERRIDE_COLUMNS] for r in read_table(folder / OVERRIDES)
-            if r["name"].strip().lower() != name.strip().lower()]
-    rows.append([name.strip(), f"{latitude:.6f}", f"{longitude:.6f}", country_code.upper(), admin1, feature_code,
-                 str(geonameid) if geonameid else ""])
+    rows = [
+        [r.get(c) or "" for c in OVERRIDE_COLUMNS]
+        for r in read_table(folder / OVERRIDES)
+        if r["name"].strip().lower() != name.strip().lower()
+    ]
+    rows.append(
+        [
+            name.strip(),
+            f"{latitude:.6f}",
+            f"{longitude:.6f}",
+            country_code.upper(),
+            admin1,
+            feature_code,
+            str(geonameid) if geonameid else "",
+        ]
+    )
     try:
         atomic_write_tsv(folder / OVERRIDES, OVERRIDE_COLUMNS, rows)
     except OSError as err:
@@ -74,16 +101,20 @@ def add_override(name: str, latitude: float, longitude: float, country_code: str
 def override_entry(name: str, folder: Path | None = None) -> dict[str, str] | None:
     """The override table's entry for `name` (compared as add_override compares it), or None."""
     key = name.strip().lower()
-    return next((r for r in read_table((folder or gazetteer_dir()) / OVERRIDES) if r["name"].strip().lower() == key),
-                None)
+    return next(
+        (r for r in read_table((folder or gazetteer_dir()) / OVERRIDES) if r["name"].strip().lower() == key), None
+    )
 
 
 def restore_override(name: str, previous: dict | None, folder: Path | None = None) -> None:
     """Undo a correction's entry for `name`: put back the entry it replaced, or drop it when there was none."""
     folder = folder or gazetteer_dir()
     key = name.strip().lower()
-    rows = [[r.get(c) or "" for c in OVERRIDE_COLUMNS] for r in read_table(folder / OVERRIDES)
-            if r["name"].strip().lower() != key]
+    rows = [
+        [r.get(c) or "" for c in OVERRIDE_COLUMNS]
+        for r in read_table(folder / OVERRIDES)
+        if r["name"].strip().lower() != key
+    ]
     if previous:
         rows.append([str(previous.get(c) or "") for c in OVERRIDE_COLUMNS])
     try:

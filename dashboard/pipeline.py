@@ -59,8 +59,9 @@ class Pipeline:
             # One article's failure, whatever it is, must not take the batch down: it is named in
             # the summary and left out of the store (so a later ingest retries it), the rest goes on.
             except Exception as err:
-                problems.append(f"{article.path or article.article_id}: could not be processed "
-                                f"({type(err).__name__}: {err})")
+                problems.append(
+                    f"{article.path or article.article_id}: could not be processed ({type(err).__name__}: {err})"
+                )
             if progress:
                 progress(1)
         # Not merged here: reports of one event in several articles are merged once, by the store,
@@ -69,8 +70,13 @@ class Pipeline:
         return BatchResult(events, done, problems)
 
 
-def build_pipeline(nlp: Any = None, gazetteer: Gazetteer | None = None, geocoder: Any = None,
-                   online: str | None = None, user_agent: str = "conflictmap") -> Pipeline:
+def build_pipeline(
+    nlp: Any = None,
+    gazetteer: Gazetteer | None = None,
+    geocoder: Any = None,
+    online: str | None = None,
+    user_agent: str = "conflictmap",
+) -> Pipeline:
     """The default offline pipeline; pass any part to replace it (tests inject their own).
 
     `online` ("nominatim" or "photon") adds a rate-limited, disk-cached geopy geocoder for names

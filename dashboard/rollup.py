@@ -33,13 +33,25 @@ import pyarrow as pa
 
 from dashboard import schema as S
 
-ROLLUP_KEYS = [S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.EVENT_DATE,
-               S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION]
+ROLLUP_KEYS = [
+    S.LOCATION,
+    S.LATITUDE,
+    S.LONGITUDE,
+    S.COUNTRY,
+    S.COUNTRY_CODE,
+    S.ADMIN1,
+    S.EVENT_DATE,
+    S.EVENT_TYPE,
+    S.DATE_PRECISION,
+    S.GEO_PRECISION,
+]
 # The minima counted (filters.Filters: min_fatalities, an integer; min_confidence, a step of 0.05 in
 # the panel): those most asked for. Ten levels, four sums each: mostly zeros, which Parquet stores in
 # a few bytes, and a query reads only the columns of its level.
-THRESHOLDS: dict[str, tuple[float, ...]] = {"min_fatalities": (1, 5, 10, 50, 100),
-                                            "min_confidence": (0.5, 0.6, 0.7, 0.8, 0.9)}
+THRESHOLDS: dict[str, tuple[float, ...]] = {
+    "min_fatalities": (1, 5, 10, 50, 100),
+    "min_confidence": (0.5, 0.6, 0.7, 0.8, 0.9),
+}
 THRESHOLD_SUMS = ("reports", "events", "low", "high")
 
 
@@ -51,8 +63,11 @@ def threshold_prefix(field: str, level: float) -> str:
 def threshold_sql(field: str, level: float) -> str:
     """The rows passing one threshold, as duck.where writes the filter (a toll not given is 0; an
     unknown confidence never passes)."""
-    return f"coalesce(fatalities, 0) >= {int(level)}" if field == "min_fatalities" else \
-        f"coalesce(confidence >= {float(level)!r}::DOUBLE, false)"
+    return (
+        f"coalesce(fatalities, 0) >= {int(level)}"
+        if field == "min_fatalities"
+        else f"coalesce(confidence >= {float(level)!r}::DOUBLE, false)"
+    )
 
 
 def _threshold_rows(rows: pd.DataFrame, field: str, level: float) -> np.ndarray:
@@ -63,8 +78,16 @@ def _threshold_rows(rows: pd.DataFrame, field: str, level: float) -> np.ndarray:
 
 
 LEVELS = [(field, level, threshold_prefix(field, level)) for field, levels in THRESHOLDS.items() for level in levels]
-MEASURES = ["reports", "events", "low", "high", "type_events", "type_low", "type_high",
-            *[f"{prefix}_{m}" for _, _, prefix in LEVELS for m in THRESHOLD_SUMS]]
+MEASURES = [
+    "reports",
+    "events",
+    "low",
+    "high",
+    "type_events",
+    "type_low",
+    "type_high",
+    *[f"{prefix}_{m}" for _, _, prefix in LEVELS for m in THRESHOLD_SUMS],
+]
 TYPE_MEASURES = {"events": "type_events", "low": "type_low", "high": "type_high"}
 ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
 # The columns a place filter reads (duck.where: countries, provinces, places and their boxes, towns only).
@@ -90,13 +113,26 @@ def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     # An event told twice: counted at its smallest event id; per type, at its first report of that type.
     counted = _first_passing([cluster], ids, lone, every)
     typed = _first_passing([cluster, rows[S.EVENT_TYPE].astype("string").fillna("\x00")], ids, lone, every)
-    sums = {"reports": every, "events": counted, "low": lo * counted, "high": hi * counted,
-            "type_events": typed, "type_low": lo * typed, "type_high": hi * typed}
+    sums = {
+        "reports": every,
+        "events": counted,
+        "low": lo * counted,
+        "high": hi * counted,
+        "type_events": typed,
+        "type_low": lo * typed,
+        "type_high": hi * typed,
+    }
     for field, level, prefix in LEVELS:
         passes = _threshold_rows(rows, field, level)
         first = _first_passing([cluster], ids, lone, passes)
-        sums.update({f"{prefix}_reports": passes, f"{prefix}_events": first, f"{prefix}_low": lo * first,
-                     f"{prefix}_high": hi * first})
+        sums.update(
+            {
+                f"{prefix}_reports": passes,
+                f"{prefix}_events": first,
+                f"{prefix}_low": lo * first,
+                f"{prefix}_high": hi * first,
+            }
+        )
     return _summed(rows[ROLLUP_KEYS].assign(**{m: np.asarray(v, dtype="int64") for m, v in sums.items()}))
 
 
@@ -119,8 +155,9 @@ def _first_passing(keys: list[pd.Series], ids: pd.Series, lone: np.ndarray, pass
     out = lone & passes
     shared = ~lone & passes
     if shared.any():
-        frame = pd.DataFrame({**{f"k{i}": k.to_numpy()[shared] for i, k in enumerate(keys)},
-                              "id": ids.to_numpy()[shared]})
+        frame = pd.DataFrame(
+            {**{f"k{i}": k.to_numpy()[shared] for i, k in enumerate(keys)}, "id": ids.to_numpy()[shared]}
+        )
         first = frame.groupby([f"k{i}" for i in range(len(keys))])["id"].transform("min")
         out[shared] = (frame["id"] == first).to_numpy()
     return out
@@ -167,15 +204,16 @@ def share_place(rows: pd.DataFrame) -> bool:
 def share_place_sql(events: str) -> str:
     """share_place over a DuckDB relation of effective events: one boolean."""
     same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
-    return (f"SELECT coalesce(bool_and(s), true) FROM (SELECT {same} AS s FROM {events} "
-            "WHERE record_kind IS DISTINCT FROM 'mention' AND coalesce(cluster_id, event_id) <> event_id "
-            "GROUP BY cluster_id)")
+    return (
+        f"SELECT coalesce(bool_and(s), true) FROM (SELECT {same} AS s FROM {events} "
+        "WHERE record_kind IS DISTINCT FROM 'mention' AND coalesce(cluster_id, event_id) <> event_id "
+        "GROUP BY cluster_id)"
+    )
 
 
 def as_table(rollup: pd.DataFrame) -> pa.Table:
     keys = S.coerce_events(rollup.reindex(columns=S.NAMES))[ROLLUP_KEYS]
-    return pa.Table.from_pandas(keys.assign(**{m: rollup[m].to_numpy("int64") for m in MEASURES}),
-                                preserve_index=False)
+    return pa.Table.from_pandas(keys.assign(**{m: rollup[m].to_numpy("int64") for m in MEASURES}), preserve_index=False)
 
 
 def rollup_sql(events: str) -> str:
@@ -183,12 +221,17 @@ def rollup_sql(events: str) -> str:
     keys = ", ".join(ROLLUP_KEYS)
     # Per event, its first report passing each threshold; per row, whether it is that report.
     firsts = "".join(f", min(event_id) FILTER (WHERE {threshold_sql(f, v)}) AS {p}_first" for f, v, p in LEVELS)
-    passing = "".join(f", CASE WHEN NOT {threshold_sql(f, v)} THEN 0 WHEN lone THEN 1 "
-                      f"WHEN e.event_id = t.{p}_first THEN 1 ELSE 0 END AS {p}_counted,"
-                      f" CASE WHEN {threshold_sql(f, v)} THEN 1 ELSE 0 END AS {p}_passes" for f, v, p in LEVELS)
-    sums = "".join(f", sum({p}_passes)::BIGINT AS {p}_reports, sum({p}_counted)::BIGINT AS {p}_events, "
-                   f"sum({p}_counted * lo)::BIGINT AS {p}_low, sum({p}_counted * hi)::BIGINT AS {p}_high"
-                   for _, _, p in LEVELS)
+    passing = "".join(
+        f", CASE WHEN NOT {threshold_sql(f, v)} THEN 0 WHEN lone THEN 1 "
+        f"WHEN e.event_id = t.{p}_first THEN 1 ELSE 0 END AS {p}_counted,"
+        f" CASE WHEN {threshold_sql(f, v)} THEN 1 ELSE 0 END AS {p}_passes"
+        for f, v, p in LEVELS
+    )
+    sums = "".join(
+        f", sum({p}_passes)::BIGINT AS {p}_reports, sum({p}_counted)::BIGINT AS {p}_events, "
+        f"sum({p}_counted * lo)::BIGINT AS {p}_low, sum({p}_counted * hi)::BIGINT AS {p}_high"
+        for _, _, p in LEVELS
+    )
     return f"""
         WITH e AS (SELECT *, coalesce(cluster_id, event_id) = event_id AS lone FROM {events}
                    WHERE record_kind IS DISTINCT FROM 'mention'),
@@ -212,12 +255,17 @@ def rollup_sql(events: str) -> str:
 def summed_sql(paths: list[str]) -> str:
     """The rollup as the sum of its parts (keys whose sums all came to 0 left out)."""
     if not paths:
-        return "(SELECT * FROM (SELECT " + ", ".join(
-            [f"NULL::VARCHAR AS {k}" for k in ROLLUP_KEYS] + [f"0::BIGINT AS {m}" for m in MEASURES]) + ") WHERE false)"
+        return (
+            "(SELECT * FROM (SELECT "
+            + ", ".join([f"NULL::VARCHAR AS {k}" for k in ROLLUP_KEYS] + [f"0::BIGINT AS {m}" for m in MEASURES])
+            + ") WHERE false)"
+        )
     files = _files(paths)
     sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in MEASURES)
-    return (f"(SELECT {', '.join(ROLLUP_KEYS)}, {sums} FROM read_parquet({files}, union_by_name=true) "
-            f"GROUP BY ALL HAVING {' OR '.join(f'sum({m}) <> 0' for m in MEASURES)})")
+    return (
+        f"(SELECT {', '.join(ROLLUP_KEYS)}, {sums} FROM read_parquet({files}, union_by_name=true) "
+        f"GROUP BY ALL HAVING {' OR '.join(f'sum({m}) <> 0' for m in MEASURES)})"
+    )
 
 
 def differences(store_root: Path, manifest: dict) -> pd.DataFrame:
@@ -234,8 +282,9 @@ def differences(store_root: Path, manifest: dict) -> pd.DataFrame:
     keys = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in ROLLUP_KEYS)
     same = " AND ".join(f"a.{m} IS NOT DISTINCT FROM b.{m}" for m in MEASURES)
     with duckdb.connect() as con:
-        return con.execute(f"SELECT a.*, b.* FROM {summed_sql(parts)} a FULL JOIN ({whole}) b ON {keys} "
-                           f"WHERE NOT ({same})").df()
+        return con.execute(
+            f"SELECT a.*, b.* FROM {summed_sql(parts)} a FULL JOIN ({whole}) b ON {keys} WHERE NOT ({same})"
+        ).df()
 
 
 def _files(paths: list[str]) -> str:

@@ -24,27 +24,41 @@ COLUMNS: tuple[Column, ...] = (
     Column("article_id", "string", "Id of the source article (hash of its text); key into the articles table."),
     Column("event_date", "datetime64[ns]", "Date the event happened (or the first day of its month/year)."),
     Column("date_precision", "string", "How precise event_date is: day, month or year."),
-    Column("date_source", "string",
-           "Where the date came from: sentence, context (a nearby sentence) or published (the article's date)."),
-    Column("is_future", "boolean",
-           "True when the sentence announces a scheduled or expected event, not one that happened."),
+    Column(
+        "date_source",
+        "string",
+        "Where the date came from: sentence, context (a nearby sentence) or published (the article's date).",
+    ),
+    Column(
+        "is_future", "boolean", "True when the sentence announces a scheduled or expected event, not one that happened."
+    ),
     Column("event_type", "string", "ACLED event type, or 'Diplomacy' / 'Statement' / 'Other' for non-violent events."),
     Column("sub_event_type", "string", "Finer type (ACLED sub-event type where one applies)."),
     Column("trigger", "string", "The words in the sentence that typed the event (empty when none matched)."),
-    Column("trigger_start", "Int64",
-           "Character offset of the trigger in the article text (null when there is no trigger)."),
+    Column(
+        "trigger_start", "Int64", "Character offset of the trigger in the article text (null when there is no trigger)."
+    ),
     Column("trigger_end", "Int64", "End offset (exclusive) of the trigger in the article text."),
-    Column("actor1", "string",
-           "Who acted (the agent of the event), as a canonical name of the actor dictionary "
-           "(\"Islamic State (ISIS)\", \"Military Forces of Syria (2000-)\"); empty when unknown."),
-    Column("inter1", "Int64",
-           "ACLED interaction code of actor1: 1 state forces, 2 rebel groups, 3 political militias, 4 identity "
-           "militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces."),
+    Column(
+        "actor1",
+        "string",
+        "Who acted (the agent of the event), as a canonical name of the actor dictionary "
+        '("Islamic State (ISIS)", "Military Forces of Syria (2000-)"); empty when unknown.',
+    ),
+    Column(
+        "inter1",
+        "Int64",
+        "ACLED interaction code of actor1: 1 state forces, 2 rebel groups, 3 political militias, 4 identity "
+        "militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces.",
+    ),
     Column("actor2", "string", "Who was hit (the target), canonical name; empty when the text names none."),
     Column("inter2", "Int64", "ACLED interaction code of actor2 (as inter1)."),
-    Column("interaction", "Int64",
-           "ACLED interaction: the two inter codes, lower first (17 state forces against civilians); "
-           "inter1 x 10 when there is no actor2."),
+    Column(
+        "interaction",
+        "Int64",
+        "ACLED interaction: the two inter codes, lower first (17 state forces against civilians); "
+        "inter1 x 10 when there is no actor2.",
+    ),
     Column("location", "string", "Resolved place name (GeoNames preferred name)."),
     Column("toponym", "string", "The place name as written in the article."),
     Column("toponym_start", "Int64", "Character offset of the toponym in the article text."),
@@ -57,32 +71,46 @@ COLUMNS: tuple[Column, ...] = (
     Column("country_code", "string", "ISO 3166-1 alpha-2 country code."),
     Column("admin1", "string", "First-level administrative division (province, governorate, state)."),
     Column("geo_precision", "Int64", "1 town/village, 2 district (admin2), 3 province (admin1), 4 country or wider."),
-    Column("alternatives", "string",
-           "Ranked candidate places for the toponym, as JSON: a list of {name, lat, lon, geonameid, feature_code, "
-           "country_code, country, admin1, geo_precision, score}, best first."),
+    Column(
+        "alternatives",
+        "string",
+        "Ranked candidate places for the toponym, as JSON: a list of {name, lat, lon, geonameid, feature_code, "
+        "country_code, country, admin1, geo_precision, score}, best first.",
+    ),
     Column("fatalities", "Int64", "Deaths reported in the sentence (null when none are reported)."),
-    Column("fatalities_text", "string", "The words that report the deaths (\"killed 36 troops\")."),
-    Column("fatalities_shared", "Int64",
-           "Deaths the text gives for this event together with other sites listed with it (\"four killed in "
-           "shelling on X and Y\"): attributable to no one site, so not in `fatalities` (null otherwise)."),
+    Column("fatalities_text", "string", 'The words that report the deaths ("killed 36 troops").'),
+    Column(
+        "fatalities_shared",
+        "Int64",
+        'Deaths the text gives for this event together with other sites listed with it ("four killed in '
+        'shelling on X and Y"): attributable to no one site, so not in `fatalities` (null otherwise).',
+    ),
     Column("injured", "Int64", "Injured reported in the sentence (null when none are reported)."),
     Column("injured_text", "string", "The words that report the injured."),
     Column("displaced", "Int64", "People displaced reported in the sentence (null when none are reported)."),
     Column("displaced_text", "string", "The words that report the displacement."),
-    Column("cluster_id", "string",
-           "Id shared by the rows that report the same event (same type, place and date window) "
-           "in different articles."),
+    Column(
+        "cluster_id",
+        "string",
+        "Id shared by the rows that report the same event (same type, place and date window) in different articles.",
+    ),
     Column("n_sources", "Int64", "Number of distinct sources (outlets, else articles) reporting the event."),
     Column("fatalities_low", "Int64", "Lowest death count among the reports of the event."),
     Column("fatalities_high", "Int64", "Highest death count among the reports of the event."),
-    Column("record_kind", "string",
-           "Either event (a specific occurrence at a place and time) or mention (a total, campaign, threat, "
-           "denial, statement, boilerplate or a place named without an event); the dashboard draws and counts "
-           "events."),
+    Column(
+        "record_kind",
+        "string",
+        "Either event (a specific occurrence at a place and time) or mention (a total, campaign, threat, "
+        "denial, statement, boilerplate or a place named without an event); the dashboard draws and counts "
+        "events.",
+    ),
     Column("mention_reason", "string", "For a mention: the id of the rule that made it one (`conflictmap rules`)."),
-    Column("evidence", "string",
-           "Every span of the article that reports this event, as JSON [[start, end], ...] (headline, lead, "
-           "later toll); `excerpt` is the one that says most."),
+    Column(
+        "evidence",
+        "string",
+        "Every span of the article that reports this event, as JSON [[start, end], ...] (headline, lead, "
+        "later toll); `excerpt` is the one that says most.",
+    ),
     Column("excerpt", "string", "The sentence that says most about the event, verbatim."),
     Column("excerpt_start", "Int64", "Character offset of the excerpt in the article text."),
     Column("excerpt_end", "Int64", "End offset (exclusive) of the excerpt in the article text."),
@@ -91,9 +119,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("url", "string", "Link to the article, when known."),
     Column("published", "datetime64[ns]", "Publication date of the article."),
     Column("published_inferred", "boolean", "True when the publication date was inferred from the text."),
-    Column("dateline", "datetime64[ns]",
-           "The date the article's text opens with (its dateline), when it has one; relative days (\"on "
-           "Tuesday\") resolve against it. Differs from `published` when the supplied date disagrees."),
+    Column(
+        "dateline",
+        "datetime64[ns]",
+        "The date the article's text opens with (its dateline), when it has one; relative days (\"on "
+        'Tuesday") resolve against it. Differs from `published` when the supplied date disagrees.',
+    ),
     Column("confidence", "float64", "0-1 score from the cues that produced the row (place, type, date)."),
 )
 
@@ -158,8 +189,20 @@ CONFIDENCE = "confidence"
 
 # The columns that say where an event happened, moved together.
 PLACE_COLUMNS: tuple[str, ...] = (
-    LOCATION, TOPONYM, TOPONYM_START, TOPONYM_END, LATITUDE, LONGITUDE, GEONAMEID, FEATURE_CODE, COUNTRY,
-    COUNTRY_CODE, ADMIN1, GEO_PRECISION, ALTERNATIVES)
+    LOCATION,
+    TOPONYM,
+    TOPONYM_START,
+    TOPONYM_END,
+    LATITUDE,
+    LONGITUDE,
+    GEONAMEID,
+    FEATURE_CODE,
+    COUNTRY,
+    COUNTRY_CODE,
+    ADMIN1,
+    GEO_PRECISION,
+    ALTERNATIVES,
+)
 
 # The trigger and where it is, moved together (an event that takes another report's type takes its words).
 TRIGGER_COLUMNS: tuple[str, ...] = (TRIGGER, TRIGGER_START, TRIGGER_END)
@@ -169,14 +212,21 @@ PLACE_KEY = "place_key"
 
 # The articles table stored beside the events (full text for "read in context" and offsets).
 ARTICLE_COLUMNS: tuple[str, ...] = (
-    "article_id", "title", "text", "published", "published_inferred", "source", "url", "path", "extra",
+    "article_id",
+    "title",
+    "text",
+    "published",
+    "published_inferred",
+    "source",
+    "url",
+    "path",
+    "extra",
 )
 
 
 def place_keys(df: pd.DataFrame) -> pd.Series:
     """One key per resolved place (name and coordinates): a marker on the map, a place for merging."""
-    return (df[LOCATION].astype(str) + "|" + df[LATITUDE].round(4).astype(str) + "|"
-            + df[LONGITUDE].round(4).astype(str))
+    return df[LOCATION].astype(str) + "|" + df[LATITUDE].round(4).astype(str) + "|" + df[LONGITUDE].round(4).astype(str)
 
 
 def empty_events() -> pd.DataFrame:

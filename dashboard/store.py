@@ -54,8 +54,9 @@ def _say(message: str) -> None:
 
 
 class EventsStore:
-    def __init__(self, root: str | Path, lock_wait_s: float | None = None,
-                 on_wait: Callable[[str], None] = _say) -> None:
+    def __init__(
+        self, root: str | Path, lock_wait_s: float | None = None, on_wait: Callable[[str], None] = _say
+    ) -> None:
         """`lock_wait_s`: how long a write waits for another writer (None: as long as it takes, saying
         so through `on_wait` once; the dashboard waits a few seconds, then reports the store busy)."""
         # Absolute, so a process started in another folder (the upload's ingest) finds the same store.
@@ -87,11 +88,16 @@ class EventsStore:
     def files(self, m: dict | None = None) -> tuple[list[str], list[str]]:
         """(base parts, overlays) of a generation, as paths: what a query engine reads."""
         m = m or self.manifest()
-        return ([str(self.root / e["path"]) for e in m["events"]],
-                [str(self.root / e["path"]) for e in m["overlays"]])
+        return ([str(self.root / e["path"]) for e in m["events"]], [str(self.root / e["path"]) for e in m["overlays"]])
 
-    def _events(self, m: dict, columns: list[str] | None = None, filter: ds.Expression | None = None,
-                dictionary: tuple[str, ...] = (), dates: tuple | None = None) -> pa.Table | None:
+    def _events(
+        self,
+        m: dict,
+        columns: list[str] | None = None,
+        filter: ds.Expression | None = None,
+        dictionary: tuple[str, ...] = (),
+        dates: tuple | None = None,
+    ) -> pa.Table | None:
         """The generation's effective events: base parts with the overlays applied (the latest row of
         each event_id wins). `dates` (lo, hi) opens only the base parts that can hold them."""
         parts = [e["path"] for e in m["events"] if dates is None or F.part_overlaps(e, *dates)]
@@ -121,15 +127,17 @@ class EventsStore:
         """The events as an Arrow table (None for an empty store): no pandas objects, so a million rows
         stay compact. Columns named in `dictionary` are read dictionary-encoded (few distinct values);
         `columns` reads only those (and event_id, which the overlays are matched by)."""
-        return self._read(lambda m: self._events(m, columns=columns, dictionary=dictionary)
-                          if m["generation"] else None)
+        return self._read(
+            lambda m: self._events(m, columns=columns, dictionary=dictionary) if m["generation"] else None
+        )
 
     def load_articles(self) -> pd.DataFrame:
         table = self._read(self._articles)
         return pd.DataFrame(columns=list(S.ARTICLE_COLUMNS)) if table is None else table.to_pandas()
 
-    def _articles(self, m: dict, columns: list[str] | None = None,
-                  filter: ds.Expression | None = None) -> pa.Table | None:
+    def _articles(
+        self, m: dict, columns: list[str] | None = None, filter: ds.Expression | None = None
+    ) -> pa.Table | None:
         return F.read_files(self.root, [e["path"] for e in m["articles"]], "articles", columns, filter)
 
     def load_article(self, article_id: str) -> dict | None:
@@ -181,8 +189,7 @@ class EventsStore:
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise StoreBusy(f"the store is being written by {holder}; try again when it has finished") \
-                        from None
+                    raise StoreBusy(f"the store is being written by {holder}; try again when it has finished") from None
                 time.sleep(0.05)
 
     def append(self, events: pd.DataFrame, articles: Iterable[Article]) -> tuple[int, int]:
@@ -217,14 +224,19 @@ class EventsStore:
         hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
         tenth = "CAST(round_even({} * 10000, 0) AS BIGINT)"
         # The places go in as a table, not thousands of parameters (binding those cost seconds).
-        ids = self._sql(m, f"""
+        ids = self._sql(
+            m,
+            f"""
             SELECT e.event_id, e.event_date FROM (
                 SELECT event_id, event_date, location, latitude, longitude FROM {{events}}
                 WHERE event_date >= ? AND event_date < ? AND location IN (SELECT location FROM wanted)) e
             JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location
-                AND {tenth.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i
-                AND {tenth.format('e.longitude')} IS NOT DISTINCT FROM k.lon_i""",
-                        [lo.to_pydatetime(), hi.to_pydatetime()], (lo, hi), wanted=wanted)
+                AND {tenth.format("e.latitude")} IS NOT DISTINCT FROM k.lat_i
+                AND {tenth.format("e.longitude")} IS NOT DISTINCT FROM k.lon_i""",
+            [lo.to_pydatetime(), hi.to_pydatetime()],
+            (lo, hi),
+            wanted=wanted,
+        )
         if exclude is not None:  # rows the caller brings itself (moved rows): not read again
             ids = ids[~ids[S.EVENT_ID].isin(exclude)]
         if ids.empty:
@@ -233,9 +245,14 @@ class EventsStore:
         # columns are then read for those rows only); a join or thousands of parameters are not.
         listed = ", ".join(_quote(i) for i in ids[S.EVENT_ID].astype(str))
         days = pd.to_datetime(ids[S.EVENT_DATE])
-        whole = S.coerce_events(self._sql(
-            m, f"SELECT * FROM {{events}} WHERE event_date >= ? AND event_date <= ? AND event_id IN ({listed})",
-            [days.min().to_pydatetime(), days.max().to_pydatetime()], (days.min(), days.max())))
+        whole = S.coerce_events(
+            self._sql(
+                m,
+                f"SELECT * FROM {{events}} WHERE event_date >= ? AND event_date <= ? AND event_id IN ({listed})",
+                [days.min().to_pydatetime(), days.max().to_pydatetime()],
+                (days.min(), days.max()),
+            )
+        )
         return whole[merge_keys(whole).isin(keys).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
 
     def _sql(self, m: dict, query: str, params: list, dates: tuple, **frames: pd.DataFrame) -> pd.DataFrame:
@@ -254,17 +271,21 @@ class EventsStore:
         except duckdb.Error as err:
             raise StoreError(f"{self.root}: cannot read events ({err})") from err
 
-    def _merge_in(self, m: dict, rows: pd.DataFrame, also: Iterable[str] = (),
-                  replaced: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    def _merge_in(
+        self, m: dict, rows: pd.DataFrame, also: Iterable[str] = (), replaced: pd.DataFrame | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """(rows with their cluster columns, stored rows whose cluster columns changed, the rollup's
         delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
         `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
         keys = set(merge_keys(rows).dropna()) | set(also)
         stored = self._candidates(m, keys, rows[S.EVENT_ID])
         stored = stored[~stored[S.EVENT_ID].isin(rows[S.EVENT_ID])].reset_index(drop=True)
-        merged = S.coerce_events(merge_reports(pd.concat([stored, S.coerce_events(rows)], ignore_index=True)
-                                               if len(stored) else S.coerce_events(rows)))
-        old, new = merged.iloc[:len(stored)].reset_index(drop=True), merged.iloc[len(stored):]
+        merged = S.coerce_events(
+            merge_reports(
+                pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
+            )
+        )
+        old, new = merged.iloc[: len(stored)].reset_index(drop=True), merged.iloc[len(stored) :]
         differs = pd.Series(False, index=old.index)
         for c in CLUSTER_COLUMNS:
             a, b = old[c], stored[c]
@@ -274,8 +295,13 @@ class EventsStore:
         rollup = R.delta(before, merged) if m.get("rollup") is not None else None
         return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
 
-    def patch_events(self, condition: str, params: list, transform: Callable[[pd.DataFrame], pd.DataFrame],
-                     pending: dict | None = None) -> int:
+    def patch_events(
+        self,
+        condition: str,
+        params: list,
+        transform: Callable[[pd.DataFrame], pd.DataFrame],
+        pending: dict | None = None,
+    ) -> int:
         """Replace the stored rows an SQL `condition` (DuckDB, over the events' columns) matches by
         transform(rows) (the same rows, some columns changed; a place moved), as an overlay: no other
         row is read or written but those the merge must see again. Returns the store's generation
@@ -285,8 +311,11 @@ class EventsStore:
         this write (a correction's override entry), done by `finish_pending` even after a crash."""
         with self._lock():
             m = self.manifest()
-            table = self._sql(m, f"SELECT * FROM {{events}} WHERE {condition}", params, (None, None)) \
-                if m["generation"] else pd.DataFrame()
+            table = (
+                self._sql(m, f"SELECT * FROM {{events}} WHERE {condition}", params, (None, None))
+                if m["generation"]
+                else pd.DataFrame()
+            )
             if not len(table):
                 return self._commit(m, pending=pending) if pending else int(m["generation"])
             before = S.coerce_events(table)
@@ -311,9 +340,17 @@ class EventsStore:
                 raise StoreError(f"{self.root}: cannot update the manifest ({err.strerror or err})") from err
             return True
 
-    def _commit(self, m: dict, new: pd.DataFrame | None = None, overlay: pd.DataFrame | None = None,
-                articles: pd.DataFrame | None = None, pending: dict | None = None,
-                previous: dict | None = None, rollup: pd.DataFrame | None = None, whole_rollup: bool = False) -> int:
+    def _commit(
+        self,
+        m: dict,
+        new: pd.DataFrame | None = None,
+        overlay: pd.DataFrame | None = None,
+        articles: pd.DataFrame | None = None,
+        pending: dict | None = None,
+        previous: dict | None = None,
+        rollup: pd.DataFrame | None = None,
+        whole_rollup: bool = False,
+    ) -> int:
         """Write the new files of generation m + 1 and swap the manifest; returns the generation.
         A pending entry not yet finished is carried on (or replaced by this write's `pending`).
         `previous`: the generation on disk when `m` is not it (a replacement starts from an empty list).
@@ -341,15 +378,22 @@ class EventsStore:
                 out["articles"].append({"path": rel, "rows": len(articles)})
             if whole_rollup:
                 out["rollup"] = [F.write_whole_rollup(self.root, gen, out)]
-            elif out["rollup"] is not None and rollup is not None and (
-                    len(rollup) or not rollup.attrs.get("same_place", True)):
+            elif (
+                out["rollup"] is not None
+                and rollup is not None
+                and (len(rollup) or not rollup.attrs.get("same_place", True))
+            ):
                 # A part even with no sums when the write left an event over two places: it says so.
                 rel = f"rollup/part-{gen:06d}.parquet"
                 F.write_table(self.root, rel, R.as_table(rollup))
-                out["rollup"].append({"path": rel, "rows": len(rollup),
-                                      "same_place": bool(rollup.attrs.get("same_place", False))})
-            out.update(generation=gen, n_events=sum(int(e["rows"]) for e in out["events"]),
-                       n_articles=_count_articles(m, out, articles))
+                out["rollup"].append(
+                    {"path": rel, "rows": len(rollup), "same_place": bool(rollup.attrs.get("same_place", False))}
+                )
+            out.update(
+                generation=gen,
+                n_events=sum(int(e["rows"]) for e in out["events"]),
+                n_articles=_count_articles(m, out, articles),
+            )
             F.write_manifest(self.root, out)
         except (OSError, pa.ArrowException) as err:
             raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
@@ -371,8 +415,11 @@ class EventsStore:
 
     def _replace(self, m: dict, events: pd.DataFrame) -> int:
         base = {**m, "events": [], "overlays": [], "hash": ""}
-        return self._commit(base, new=events, previous=m, whole_rollup=True) if len(events) else \
-            self._commit({**base, "rollup": []}, previous=m)
+        return (
+            self._commit(base, new=events, previous=m, whole_rollup=True)
+            if len(events)
+            else self._commit({**base, "rollup": []}, previous=m)
+        )
 
     def replace_with_chunks(self, chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]]) -> None:
         """Replace the whole store with (events, articles) chunks written one at a time, so a large
@@ -391,8 +438,11 @@ class EventsStore:
                     ids.extend(ev[S.EVENT_ID].astype(str))
             except (OSError, pa.ArrowException) as err:
                 raise StoreError(f"{self.root}: write failed, previous data kept ({err})") from err
-            self._commit({**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)}, previous=current,
-                         whole_rollup=True)
+            self._commit(
+                {**m, "events": events, "articles": arts, "hash": F.ids_hash("", ids)},
+                previous=current,
+                whole_rollup=True,
+            )
 
     def replace_with_files(self, write: Callable[[int], tuple[list[dict], list[dict], str]]) -> None:
         """Replace the whole store with the files write(generation) puts in place in the store's
@@ -402,8 +452,7 @@ class EventsStore:
             current = self.manifest()
             m = {**F.empty_manifest(), "generation": current["generation"]}
             events, arts, digest = write(m["generation"] + 1)
-            self._commit({**m, "events": events, "articles": arts, "hash": digest}, previous=current,
-                         whole_rollup=True)
+            self._commit({**m, "events": events, "articles": arts, "hash": digest}, previous=current, whole_rollup=True)
 
     def compact(self) -> dict:
         """Fold the overlays into the base parts and each year's parts into one file (sorted by

@@ -95,7 +95,6 @@ def _merge_same_part(root: Path, entries: list[dict], gen: int) -> list[dict]:
         if len(es) == 1:
             final.append(es[0])
             continue
-        rows = S.coerce_events(pd.concat([_read_events(root, [e["path"]]).to_pandas() for e in es],
-                                         ignore_index=True))
+        rows = S.coerce_events(pd.concat([_read_events(root, [e["path"]]).to_pandas() for e in es], ignore_index=True))
         final += F.write_parts(root, rows, gen, f"-m{part}")
     return final

@@ -48,8 +48,17 @@ UNDATED = "undated"
 
 
 def empty_manifest() -> dict:
-    return {"format": FORMAT_VERSION, "generation": 0, "n_events": 0, "n_articles": 0, "hash": "",
-            "events": [], "overlays": [], "articles": [], "rollup": []}
+    return {
+        "format": FORMAT_VERSION,
+        "generation": 0,
+        "n_events": 0,
+        "n_articles": 0,
+        "hash": "",
+        "events": [],
+        "overlays": [],
+        "articles": [],
+        "rollup": [],
+    }
 
 
 def read_manifest(root: Path) -> dict:
@@ -64,9 +73,16 @@ def read_manifest(root: Path) -> dict:
     if not isinstance(gen, int) or isinstance(gen, bool) or gen < 0:
         raise StoreError(f"{path}: store manifest has no valid 'generation'")
     if "events" not in m:  # format 1: one events file and one articles file per generation
-        m = {**m, "events": [{"path": f"events-{gen:06d}.parquet", "rows": int(m.get("n_events", 0)),
-                              "min": None, "max": None}] if gen else [],
-             "overlays": [], "articles": [{"path": f"articles-{gen:06d}.parquet"}] if gen else []}
+        m = {
+            **m,
+            "events": [
+                {"path": f"events-{gen:06d}.parquet", "rows": int(m.get("n_events", 0)), "min": None, "max": None}
+            ]
+            if gen
+            else [],
+            "overlays": [],
+            "articles": [{"path": f"articles-{gen:06d}.parquet"}] if gen else [],
+        }
     return m
 
 
@@ -110,8 +126,11 @@ def write_parts(root: Path, events: pd.DataFrame, gen: int, suffix: str = "") ->
     """The events as base parts of generation `gen`, one per year, each sorted by date."""
     events = S.coerce_events(events)
     part = partition_of(events[S.EVENT_DATE])
-    order = pd.DataFrame({"p": part, "d": events[S.EVENT_DATE]}).sort_values(["p", "d"], kind="stable",
-                                                                            na_position="last").index
+    order = (
+        pd.DataFrame({"p": part, "d": events[S.EVENT_DATE]})
+        .sort_values(["p", "d"], kind="stable", na_position="last")
+        .index
+    )
     events, part = events.loc[order].reset_index(drop=True), part.loc[order].reset_index(drop=True)
     table = pa.Table.from_pandas(events, preserve_index=False)  # once: a conversion per part costs more
     entries = []
@@ -129,10 +148,12 @@ def part_overlaps(entry: dict, lo: pd.Timestamp | None, hi: pd.Timestamp | None)
     if lo is None and hi is None:
         return True
     if entry.get("min") is None or entry.get("max") is None:
-        return entry.get("min") is None and entry.get("max") is None and not entry["path"].startswith(
-            f"events/{UNDATED}/")
-    return not ((hi is not None and pd.Timestamp(entry["min"]) > hi)
-                or (lo is not None and pd.Timestamp(entry["max"]) < lo))
+        return (
+            entry.get("min") is None and entry.get("max") is None and not entry["path"].startswith(f"events/{UNDATED}/")
+        )
+    return not (
+        (hi is not None and pd.Timestamp(entry["min"]) > hi) or (lo is not None and pd.Timestamp(entry["max"]) < lo)
+    )
 
 
 def dataset(root: Path, rels: list[str], dictionary: tuple[str, ...] = ()) -> ds.Dataset:
@@ -140,8 +161,14 @@ def dataset(root: Path, rels: list[str], dictionary: tuple[str, ...] = ()) -> ds
     return ds.dataset([str(root / r) for r in rels], format=fmt)
 
 
-def read_files(root: Path, rels: list[str], what: str, columns: list[str] | None = None,
-               filter: ds.Expression | None = None, dictionary: tuple[str, ...] = ()) -> pa.Table | None:
+def read_files(
+    root: Path,
+    rels: list[str],
+    what: str,
+    columns: list[str] | None = None,
+    filter: ds.Expression | None = None,
+    dictionary: tuple[str, ...] = (),
+) -> pa.Table | None:
     """The rows of these files (None when there are none), as one table; a missing or corrupt file
     is a StoreError naming it."""
     if not rels:
@@ -182,6 +209,7 @@ def overlay_onto(base: pa.Table, over: pa.Table, in_place: bool) -> pa.Table:
 def events_sql(base: list[str], overlays: list[str]) -> str:
     """A DuckDB relation of the effective events of these files: the base parts with each row an
     overlay supersedes replaced by its latest overlay row (overlay names sort by generation)."""
+
     def files(paths: list[str]) -> str:
         return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
@@ -189,13 +217,17 @@ def events_sql(base: list[str], overlays: list[str]) -> str:
         return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
     if not overlays:
         return f"read_parquet({files(base)}, union_by_name=true)"
-    latest = (f"(SELECT * FROM read_parquet({files(overlays)}, union_by_name=true, filename=true) "
-              "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)")
+    latest = (
+        f"(SELECT * FROM read_parquet({files(overlays)}, union_by_name=true, filename=true) "
+        "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)"
+    )
     if not base:
         return f"(SELECT * EXCLUDE (filename) FROM {latest})"
-    return (f"(SELECT * FROM read_parquet({files(base)}, union_by_name=true) "
-            f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
-            f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})")
+    return (
+        f"(SELECT * FROM read_parquet({files(base)}, union_by_name=true) "
+        f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
+        f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})"
+    )
 
 
 def referenced(manifest: dict) -> set[str]:
@@ -237,9 +269,11 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     try:
         with duckdb.connect() as con:
             # Sorted by date: a date range reads only the row groups that can hold it.
-            con.execute(f"COPY ({rollup_sql(events_sql(base, over))} ORDER BY event_date) TO "
-                        f"'{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd, "
-                        f"ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})")
+            con.execute(
+                f"COPY ({rollup_sql(events_sql(base, over))} ORDER BY event_date) TO "
+                f"'{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd, "
+                f"ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})"
+            )
             same = (con.execute(share_place_sql(events_sql(base, over))).fetchone() or (False,))[0]
     except duckdb.Error as err:
         Path(tmp).unlink(missing_ok=True)

@@ -40,8 +40,7 @@ class StoreReader(Protocol):
         """The effective events (overlays applied) as a schema-typed DataFrame."""
         ...
 
-    def load_events_table(self, dictionary: tuple[str, ...] = (),
-                          columns: list[str] | None = None) -> pa.Table | None:
+    def load_events_table(self, dictionary: tuple[str, ...] = (), columns: list[str] | None = None) -> pa.Table | None:
         """The effective events as Arrow (None when empty), `dictionary` columns dictionary-encoded."""
         ...
 
@@ -62,8 +61,13 @@ class Store(StoreReader, Protocol):
         """Add the articles not stored yet and their events; returns (articles, events) added."""
         ...
 
-    def patch_events(self, condition: str, params: list, transform: Callable[[pd.DataFrame], pd.DataFrame],
-                     pending: dict | None = None) -> int:
+    def patch_events(
+        self,
+        condition: str,
+        params: list,
+        transform: Callable[[pd.DataFrame], pd.DataFrame],
+        pending: dict | None = None,
+    ) -> int:
         """Replace the rows `condition` matches by transform(rows); returns the new generation."""
         ...
 

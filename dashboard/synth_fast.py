@@ -43,36 +43,64 @@ def _schemas() -> tuple[pa.Schema, pa.Schema]:
     places = Y.build_places(0)
     arts = pd.DataFrame({"region": [0], "town": [0], "day": [Y.START_DAY], "k": [1]})
     events, articles = Y._events_chunk(arts, 0, places, 0, 0, Y.place_alternatives(places))
-    return (pa.Table.from_pandas(S.coerce_events(events), preserve_index=False).schema,
-            pa.Table.from_pandas(articles, preserve_index=False).schema)
+    return (
+        pa.Table.from_pandas(S.coerce_events(events), preserve_index=False).schema,
+        pa.Table.from_pandas(articles, preserve_index=False).schema,
+    )
 
 
 def _lookups(con: duckdb.DuckDBPyConnection, places: Y.Places) -> None:
     """The pools as tables: places (with their alternatives), types, templates per country and type."""
     countries = [c[0] for c in Y.COUNTRIES]
     codes = [c[1] for c in Y.COUNTRIES]
-    con.register("place_df", pd.DataFrame({
-        "place": np.arange(len(places.name)), "name": places.name.astype(str), "lat": places.lat,
-        "lon": places.lon, "country": np.array(countries, dtype=object)[places.country],
-        "cc": np.array(codes, dtype=object)[places.country], "admin1": places.admin1.astype(str),
-        "precision": places.precision.astype(np.int64), "feature": places.feature.astype(str),
-        "alternatives": Y.place_alternatives(places)}))
+    con.register(
+        "place_df",
+        pd.DataFrame(
+            {
+                "place": np.arange(len(places.name)),
+                "name": places.name.astype(str),
+                "lat": places.lat,
+                "lon": places.lon,
+                "country": np.array(countries, dtype=object)[places.country],
+                "cc": np.array(codes, dtype=object)[places.country],
+                "admin1": places.admin1.astype(str),
+                "precision": places.precision.astype(np.int64),
+                "feature": places.feature.astype(str),
+                "alternatives": Y.place_alternatives(places),
+            }
+        ),
+    )
     con.execute("CREATE TABLE place AS SELECT * FROM place_df")
     rows = []
     for r, c in enumerate(Y.COUNTRIES):
         for k, t in enumerate(Y.TYPES):
             verb = Y.VERBS[t[2]]
-            rows.append((r, k, t[0], t[1], t[2], verb.format(a=c[5], b=c[6]),
-                         c[5] if "{a}" in verb else "", c[6] if "{b}" in verb else ""))
-    con.register("tpl_df", pd.DataFrame(rows, columns=["region", "kind", "event_type", "sub_event_type", "trigger",
-                                                       "prefix", "actor1", "actor2"]))
+            rows.append(
+                (
+                    r,
+                    k,
+                    t[0],
+                    t[1],
+                    t[2],
+                    verb.format(a=c[5], b=c[6]),
+                    c[5] if "{a}" in verb else "",
+                    c[6] if "{b}" in verb else "",
+                )
+            )
+    con.register(
+        "tpl_df",
+        pd.DataFrame(
+            rows, columns=["region", "kind", "event_type", "sub_event_type", "trigger", "prefix", "actor1", "actor2"]
+        ),
+    )
     con.execute("CREATE TABLE tpl AS SELECT * FROM tpl_df")
     con.register("town_df", pd.DataFrame({"town": np.arange(len(Y.TOWNS)), "town_name": [t[0] for t in Y.TOWNS]}))
     con.execute("CREATE TABLE town AS SELECT * FROM town_df")
 
 
-def _draws(arts: pd.DataFrame, first_article: int, first_row: int, places: Y.Places, seed: int,
-           chunk_no: int) -> pd.DataFrame:
+def _draws(
+    arts: pd.DataFrame, first_article: int, first_row: int, places: Y.Places, seed: int, chunk_no: int
+) -> pd.DataFrame:
     """Per event row of these articles the numbers synth._events_chunk draws (place, day, type, tolls...)."""
     rng = np.random.default_rng([seed, 104, chunk_no])
     k = arts["k"].to_numpy()
@@ -86,26 +114,44 @@ def _draws(arts: pd.DataFrame, first_article: int, first_row: int, places: Y.Pla
     place = np.where((u >= 0.72) & (u < 0.80), other[region], place)
     place = np.where((u >= 0.80) & (u < 0.88), places.province_of_town[town], place)
     place = np.where((u >= 0.88) & (u < 0.93), places.country_place[region], place)
-    place = np.where(u >= 0.93, places.tail_first + region * Y.TAIL_PER_COUNTRY
-                     + rng.integers(0, Y.TAIL_PER_COUNTRY, n), place)
+    place = np.where(
+        u >= 0.93, places.tail_first + region * Y.TAIL_PER_COUNTRY + rng.integers(0, Y.TAIL_PER_COUNTRY, n), place
+    )
     pub_day = arts["day"].to_numpy()[art]
     type_w = np.array([t[4] for t in Y.TYPES])
     kind = rng.choice(len(Y.TYPES), n, p=type_w / type_w.sum())
     violent = np.array([t[3] for t in Y.TYPES])[kind]
     displacement = np.array([t[0] == "Displacement" for t in Y.TYPES])[kind]
-    return pd.DataFrame({
-        "row": first_row + np.arange(n), "art": first_article + art, "town": town, "region": region, "place": place,
-        "pub_day": pub_day, "day": pub_day - np.minimum(rng.geometric(0.6, n) - 1, 6), "prec_u": rng.random(n),
-        "kind": kind,
-        "toll": np.where(violent & (rng.random(n) < 0.5),
-                         np.floor(rng.lognormal(0.8, 1.1, n)).astype(np.int64) + 1, -1),
-        "injured": np.where(violent & (rng.random(n) < 0.2), rng.integers(1, 40, n), -1),
-        "displaced": np.where(displacement, rng.integers(50, 20_000, n), -1),
-        "src_u": rng.random(n), "future_u": rng.random(n), "confidence": np.round(rng.uniform(0.4, 0.95, n), 2),
-        # For the second reports and mentions (synth_reports.with_reports): who is picked, from which article.
-        "report_u": rng.random(n), "mention_u": rng.random(n), "other": rng.integers(0, n, n) + first_row,
-        "shift": rng.integers(-2, 4, n), "toll_u": rng.random(n), "retype_u": rng.random(n),
-        "retype": rng.integers(0, len(VIOLENT_TYPES), n), "mention_toll": rng.integers(100, 900, n)})
+    return pd.DataFrame(
+        {
+            "row": first_row + np.arange(n),
+            "art": first_article + art,
+            "town": town,
+            "region": region,
+            "place": place,
+            "pub_day": pub_day,
+            "day": pub_day - np.minimum(rng.geometric(0.6, n) - 1, 6),
+            "prec_u": rng.random(n),
+            "kind": kind,
+            "toll": np.where(
+                violent & (rng.random(n) < 0.5), np.floor(rng.lognormal(0.8, 1.1, n)).astype(np.int64) + 1, -1
+            ),
+            "injured": np.where(violent & (rng.random(n) < 0.2), rng.integers(1, 40, n), -1),
+            "displaced": np.where(displacement, rng.integers(50, 20_000, n), -1),
+            "src_u": rng.random(n),
+            "future_u": rng.random(n),
+            "confidence": np.round(rng.uniform(0.4, 0.95, n), 2),
+            # For the second reports and mentions (synth_reports.with_reports): who is picked, from which article.
+            "report_u": rng.random(n),
+            "mention_u": rng.random(n),
+            "other": rng.integers(0, n, n) + first_row,
+            "shift": rng.integers(-2, 4, n),
+            "toll_u": rng.random(n),
+            "retype_u": rng.random(n),
+            "retype": rng.integers(0, len(VIOLENT_TYPES), n),
+            "mention_toll": rng.integers(100, 900, n),
+        }
+    )
 
 
 # The rows of a chunk's draws `d` (events), as synth._events_chunk builds them.
@@ -178,9 +224,11 @@ def _stage_chunk(con: duckdb.DuckDBPyConnection, draws: pd.DataFrame, seed: int,
     # with_reports picks a tenth of the chunk's row count among its violent rows dated to the day.
     pool = sum(t[4] for t in Y.TYPES if t[0] in VIOLENT) / sum(t[4] for t in Y.TYPES) * 0.95
     dropped = ", ".join(DROPPED)
-    con.execute(f"COPY (SELECT * EXCLUDE ({dropped}) FROM ev UNION ALL BY NAME SELECT * EXCLUDE ({dropped}) "
-                f"FROM ({REPORTS_SQL})) TO '{stage}/rows-{no:04d}.parquet' (FORMAT parquet, COMPRESSION zstd)",
-                {"seed": str(seed), "violent": sorted(VIOLENT_TYPES), "violent_day_share": pool})
+    con.execute(
+        f"COPY (SELECT * EXCLUDE ({dropped}) FROM ev UNION ALL BY NAME SELECT * EXCLUDE ({dropped}) "
+        f"FROM ({REPORTS_SQL})) TO '{stage}/rows-{no:04d}.parquet' (FORMAT parquet, COMPRESSION zstd)",
+        {"seed": str(seed), "violent": sorted(VIOLENT_TYPES), "violent_day_share": pool},
+    )
     con.execute(f"""COPY (SELECT article_id, any_value(title) AS title, string_agg(excerpt, ' ' ORDER BY row) AS text,
                     any_value(published) AS published, false AS published_inferred, any_value(source) AS source,
                     any_value(url) AS url, '' AS path, '{{}}' AS extra FROM ev GROUP BY article_id ORDER BY min(row))
@@ -204,9 +252,12 @@ def _clusters(con: duckdb.DuckDBPyConnection, stage: Path) -> None:
         FROM read_parquet('{stage}/rows-*.parquet')""")
     # A component is the whole key when its actor sets form a chain: one actor1 and one actor2 over
     # the key, and no row naming an actor2 without the actor1 (synth's templates; merge.compatible).
-    bad = (con.execute("""SELECT count(*) FROM (SELECT k FROM keyed WHERE k IS NOT NULL GROUP BY k HAVING
+    bad = (
+        con.execute("""SELECT count(*) FROM (SELECT k FROM keyed WHERE k IS NOT NULL GROUP BY k HAVING
         count(DISTINCT nullif(actor1, '')) > 1 OR count(DISTINCT nullif(actor2, '')) > 1
-        OR bool_or(coalesce(actor1, '') = '' AND coalesce(actor2, '') <> ''))""").fetchone() or (0,))[0]
+        OR bool_or(coalesce(actor1, '') = '' AND coalesce(actor2, '') <> ''))""").fetchone()
+        or (0,)
+    )[0]
     if bad:
         raise StoreError(f"{bad} merge keys hold actors that are not a chain: the fast merge would be wrong")
     con.execute("""CREATE OR REPLACE TEMP TABLE clusters AS
@@ -221,8 +272,12 @@ def _clusters(con: duckdb.DuckDBPyConnection, stage: Path) -> None:
 def _write_years(con: duckdb.DuckDBPyConnection, root: Path, stage: Path, gen: int, schema: pa.Schema) -> list[dict]:
     """Each year's rows (and the undated ones) as one base part sorted by date, in the store's schema."""
     staged = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{stage}/rows-*.parquet')").fetchall()}
-    merged = {S.CLUSTER_ID: "c.cluster_id", S.N_SOURCES: "c.n_sources", S.FATALITIES_LOW: "c.low AS fatalities_low",
-              S.FATALITIES_HIGH: "c.high AS fatalities_high"}
+    merged = {
+        S.CLUSTER_ID: "c.cluster_id",
+        S.N_SOURCES: "c.n_sources",
+        S.FATALITIES_LOW: "c.low AS fatalities_low",
+        S.FATALITIES_HIGH: "c.high AS fatalities_high",
+    }
     # A column the schema has and this module does not fill (added since) is written empty, as a
     # store written before it existed reads.
     cols = ", ".join(merged.get(c, f"r.{c}" if c in staged else f"NULL AS {c}") for c in S.NAMES)
@@ -233,8 +288,9 @@ def _write_years(con: duckdb.DuckDBPyConnection, root: Path, stage: Path, gen: i
     for (part,) in con.execute("SELECT DISTINCT p FROM merged ORDER BY p").fetchall():
         rel = f"events/{part}/part-{gen:06d}.parquet"
         tmp = stage / f"part-{part}.parquet"
-        reader = con.sql("SELECT * EXCLUDE (p) FROM merged WHERE p = ? ORDER BY event_date, event_id",
-                         params=[part]).to_arrow_reader(F.ROW_GROUP)
+        reader = con.sql(
+            "SELECT * EXCLUDE (p) FROM merged WHERE p = ? ORDER BY event_date, event_id", params=[part]
+        ).to_arrow_reader(F.ROW_GROUP)
         n, lo, hi = 0, None, None
         with pq.ParquetWriter(tmp, schema, compression="zstd") as out:
             for batch in reader:
@@ -270,8 +326,13 @@ def write_fast_store(store_dir: str | Path, n_events: int, seed: int = 0, chunk_
     places = Y.build_places(seed)
     arts = Y._sample_articles(n_events, seed)
     cum = np.cumsum(arts["k"].to_numpy())
-    bounds = [0, *sorted({int(b) for b in np.searchsorted(cum, np.arange(chunk_events, n_events, chunk_events)) + 1}
-                         - {len(arts)}), len(arts)]
+    bounds = [
+        0,
+        *sorted(
+            {int(b) for b in np.searchsorted(cum, np.arange(chunk_events, n_events, chunk_events)) + 1} - {len(arts)}
+        ),
+        len(arts),
+    ]
     events_schema, articles_schema = _schemas()
 
     def write(gen: int) -> tuple[list[dict], list[dict], str]:
@@ -283,12 +344,22 @@ def write_fast_store(store_dir: str | Path, n_events: int, seed: int = 0, chunk_
                 _lookups(con, places)
                 for no, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
                     first_row = int(cum[a - 1]) if a else 0
-                    _stage_chunk(con, _draws(arts.iloc[a:b].reset_index(drop=True), a, first_row, places, seed, no),
-                                 seed, stage, no)
+                    _stage_chunk(
+                        con,
+                        _draws(arts.iloc[a:b].reset_index(drop=True), a, first_row, places, seed, no),
+                        seed,
+                        stage,
+                        no,
+                    )
                 _clusters(con, stage)
                 events = _write_years(con, store.root, stage, gen, events_schema)
-                digest = (con.execute(f"SELECT substr(sha1(',' || string_agg(event_id, ',' ORDER BY event_id)), 1, 12) "
-                                     f"FROM read_parquet('{stage}/rows-*.parquet')").fetchone() or ("",))[0]
+                digest = (
+                    con.execute(
+                        f"SELECT substr(sha1(',' || string_agg(event_id, ',' ORDER BY event_id)), 1, 12) "
+                        f"FROM read_parquet('{stage}/rows-*.parquet')"
+                    ).fetchone()
+                    or ("",)
+                )[0]
             return events, _write_articles(store.root, stage, gen, articles_schema, len(bounds) - 1), digest
         except (duckdb.Error, OSError, pa.ArrowException) as err:
             raise StoreError(f"{store.root}: cannot write the synthetic store ({err})") from err

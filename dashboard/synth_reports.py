@@ -24,8 +24,9 @@ def _ids(prefix: str, source: pd.Series, seed: int) -> list[str]:
     return [hashlib.sha1(f"{prefix}-{seed}-{e}".encode()).hexdigest()[:16] for e in source]
 
 
-def with_reports(events: pd.DataFrame, seed: int = 0, report_share: float = 0.1,
-                 mention_share: float = 0.02) -> pd.DataFrame:
+def with_reports(
+    events: pd.DataFrame, seed: int = 0, report_share: float = 0.1, mention_share: float = 0.02
+) -> pd.DataFrame:
     """The chunk's events, plus a second report (another article of the chunk, another toll, now
     and then another violent type) of about `report_share` of its violent events dated to the day,
     plus mentions (a copy with a larger toll and record_kind "mention") of about `mention_share`
@@ -35,17 +36,25 @@ def with_reports(events: pd.DataFrame, seed: int = 0, report_share: float = 0.1,
     dated = (events[S.DATE_PRECISION].astype("string") == "day") & events[S.EVENT_DATE].notna()
     violent = events[S.EVENT_TYPE].astype("string").isin(VIOLENT).fillna(False)
     pool = np.flatnonzero((dated & violent).to_numpy(dtype=bool))
-    picked = rng.choice(pool, size=min(len(pool), int(len(events) * report_share)), replace=False) \
-        if len(pool) else np.zeros(0, dtype=np.int64)
+    picked = (
+        rng.choice(pool, size=min(len(pool), int(len(events) * report_share)), replace=False)
+        if len(pool)
+        else np.zeros(0, dtype=np.int64)
+    )
     reports = events.iloc[picked].copy()
     other = rng.integers(0, len(events), len(reports))
     for col in (S.ARTICLE_ID, S.SOURCE, S.TITLE, S.URL, S.PUBLISHED):
         reports[col] = events[col].to_numpy()[other]
     deaths = pd.to_numeric(reports[S.FATALITIES], errors="coerce")
     shift = rng.integers(-2, 4, len(reports))
-    reports[S.FATALITIES] = pd.array(np.where(deaths.notna(), np.maximum(deaths.fillna(0) + shift, 0),
-                                              np.where(rng.random(len(reports)) < 0.3, 1 + shift % 3, -1)),
-                                     dtype="Int64")
+    reports[S.FATALITIES] = pd.array(
+        np.where(
+            deaths.notna(),
+            np.maximum(deaths.fillna(0) + shift, 0),
+            np.where(rng.random(len(reports)) < 0.3, 1 + shift % 3, -1),
+        ),
+        dtype="Int64",
+    )
     reports.loc[reports[S.FATALITIES] < 0, S.FATALITIES] = pd.NA
     retyped = rng.random(len(reports)) < 0.2
     reports.loc[retyped, S.EVENT_TYPE] = rng.choice(VIOLENT_TYPES, int(retyped.sum()))

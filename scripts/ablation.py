@@ -16,8 +16,18 @@ from dashboard.evaluate import evaluate_events, read_jsonl
 from dashboard.pipeline import build_pipeline
 from dashboard.rules import FAMILIES, REGISTRY, Switches
 
-COLUMNS = ("precision", "recall", "duplicate_share", "place_exact", "date_exact", "sub_type", "fatalities",
-           "actor1_inter", "actor2_inter", "claims")
+COLUMNS = (
+    "precision",
+    "recall",
+    "duplicate_share",
+    "place_exact",
+    "date_exact",
+    "sub_type",
+    "fatalities",
+    "actor1_inter",
+    "actor2_inter",
+    "claims",
+)
 
 
 def main() -> None:

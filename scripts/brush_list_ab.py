@@ -30,9 +30,13 @@ from dashboard.bench_browser import BRUSH_JS, LISTED_JS, RESET_JS, SETTLED_JS, S
 
 def open_side(store: str, code: str) -> tuple[subprocess.Popen, object]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", SERVER_CODE, store, str(port)], cwd=code,
-                            env={**os.environ, "PYTHONPATH": code}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE, store, str(port)],
+        cwd=code,
+        env={**os.environ, "PYTHONPATH": code},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait_for_server(f"http://127.0.0.1:{port}", proc, 300)
     driver = headless_chromium("--window-size=1280,800")
     driver.get(f"http://127.0.0.1:{port}/")
@@ -45,8 +49,12 @@ def open_side(store: str, code: str) -> tuple[subprocess.Popen, object]:
 def brush(driver, lo: str, hi: str) -> tuple[int, float, float, float]:
     was = driver.execute_script(SUMMARY_JS)
     pid = driver.service.process.pid
-    return measure(driver, partial(driver.execute_script, BRUSH_JS, lo, hi),
-                   lambda: driver.execute_script(SUMMARY_JS) != was, lambda: _tree_cpu_s(pid))
+    return measure(
+        driver,
+        partial(driver.execute_script, BRUSH_JS, lo, hi),
+        lambda: driver.execute_script(SUMMARY_JS) != was,
+        lambda: _tree_cpu_s(pid),
+    )
 
 
 def one_round(driver, i: int) -> dict:
@@ -57,15 +65,21 @@ def one_round(driver, i: int) -> dict:
     listed = driver.execute_script(LISTED_JS)
     full = brush(driver, str(lo + 25), f"{lo + 45} 23:59:59")
     pid = driver.service.process.pid
-    measure(driver, partial(driver.execute_script, RESET_JS), lambda: "·" not in driver.execute_script(SUMMARY_JS),
-            lambda: _tree_cpu_s(pid))
+    measure(
+        driver,
+        partial(driver.execute_script, RESET_JS),
+        lambda: "·" not in driver.execute_script(SUMMARY_JS),
+        lambda: _tree_cpu_s(pid),
+    )
     reset = brush(driver, str(lo + 50), f"{lo + 70} 23:59:59")
     return {"fill": fill, "full": full, "reset": reset, "listed": listed}
 
 
 def medians(runs: list[dict]) -> dict:
-    out: dict[str, object] = {"listed": min(r["listed"] for r in runs),
-                              "requests_fill": max(r["fill"][0] for r in runs)}
+    out: dict[str, object] = {
+        "listed": min(r["listed"] for r in runs),
+        "requests_fill": max(r["fill"][0] for r in runs),
+    }
     for key in ("fill", "full", "reset"):
         out[f"cpu_s_{key}"] = [round(r[key][1], 3) for r in runs]
         for n, name in ((1, "cpu_s"), (2, "tree_cpu_s"), (3, "wall_s")):

@@ -50,7 +50,7 @@ WEAPONS = ("shelling", "an air strike", "a car bomb", "clashes")
 # The write children import first, then wait for "go" on stdin before they touch the store: the next
 # run's child is started while the last kill is checked, so its imports (seconds on a busy machine)
 # overlap the checks instead of adding to every run. A child whose stdin closes without "go" exits.
-CORRECT_CHILD = r'''
+CORRECT_CHILD = r"""
 import sys
 from pathlib import Path
 from dashboard.corrections import Alternative, save_correction
@@ -63,8 +63,8 @@ print("start", flush=True)
 save_correction(store, toponym, Alternative(name=f"Fault place {i}", lat=10.0 + i % 600 / 20, lon=20.0,
                                             feature_code="PPL", country_code="SY"), folder=gz)
 print("saved", flush=True)
-'''
-COMPACT_CHILD = r'''
+"""
+COMPACT_CHILD = r"""
 import sys
 from dashboard.store import EventsStore
 if sys.stdin.readline().strip() != "go":
@@ -73,10 +73,11 @@ store = EventsStore(sys.argv[1])
 print("start", flush=True)
 store.compact()
 print("saved", flush=True)
-'''
+"""
 
 
 # -- processes -----------------------------------------------------------------------------------
+
 
 def marked_processes(marker: str) -> list[psutil.Process]:
     """Live processes whose environment carries MARKER=marker (a killed run's leftovers)."""
@@ -107,6 +108,7 @@ def orphans_after(marker: str, grace_s: float = 10.0) -> int:
 
 class Child(NamedTuple):
     """A started write process and the marker its environment carries."""
+
     proc: subprocess.Popen
     marker: str
     handshake: bool  # waits for "go" on stdin (a write child), else already running (an ingest)
@@ -115,8 +117,14 @@ class Child(NamedTuple):
 def spawn(cmd: list[str], env: dict, handshake: bool = True) -> Child:
     """Start cmd with a marker of its own; a handshake child imports, then waits for "go"."""
     marker = uuid.uuid4().hex
-    proc = subprocess.Popen(cmd, env={**env, MARKER: marker}, stdin=subprocess.PIPE if handshake else None,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd,
+        env={**env, MARKER: marker},
+        stdin=subprocess.PIPE if handshake else None,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     return Child(proc, marker, handshake)
 
 
@@ -145,11 +153,18 @@ def run_killed(child: Child, delay_s: float, wait_for_start: bool, done_word: st
     took = time.perf_counter() - t0
     out, err = proc.communicate()
     killed = killed and proc.returncode == -signal.SIGKILL
-    return {"killed": killed, "during": killed and done_word not in out.split(),
-            "orphans": orphans_after(child.marker), "rc": proc.returncode, "out": out + err[-2000:], "s": took}
+    return {
+        "killed": killed,
+        "during": killed and done_word not in out.split(),
+        "orphans": orphans_after(child.marker),
+        "rc": proc.returncode,
+        "out": out + err[-2000:],
+        "s": took,
+    }
 
 
 # -- the store after a kill --------------------------------------------------------------------------
+
 
 def store_state(root: Path) -> dict:
     """What a reader sees: events and articles (raises when the store cannot be read)."""
@@ -186,14 +201,17 @@ def next_write_faults(root: Path, seed: int, write: tuple | None = None) -> list
     from dashboard.store import EventsStore
 
     store = EventsStore(root, lock_wait_s=5.0)
-    events, articles = write or (S.empty_events(), [Article(text=f"a note written after kill {seed}", title="note",
-                                                                 source="x")])
+    events, articles = write or (
+        S.empty_events(),
+        [Article(text=f"a note written after kill {seed}", title="note", source="x")],
+    )
     try:
         store.append(events, articles)
     except Exception as err:  # noqa: BLE001 (any failure of the next write is the finding, named)
         return [f"the next write failed: {type(err).__name__}: {err}"]
-    left = sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
-                  if p.is_file() and p.suffix in (".parquet", ".tmp"))
+    left = sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".tmp")
+    )
     m = store.manifest()
     named = sorted(e["path"] for k in ("events", "overlays", "articles", "rollup") for e in m.get(k) or [])
     return [] if left == named else [f"stray files after the next write: {sorted(set(left) - set(named))[:3]}"]
@@ -205,14 +223,19 @@ def tally(results: list[dict]) -> dict:
         for f in r["faults"]:
             key = f.split(":")[0]
             faults[key] = faults.get(key, 0) + 1
-    return {"kills_during_write": sum(r["during"] for r in results),
-            "kills_after_it_returned": sum(r["killed"] and not r["during"] for r in results),
-            "runs": len(results), "store_changed_by_killed_run": sum(r.get("changed", False) for r in results),
-            "orphans": sum(r["orphans"] for r in results), "faults": faults,
-            "examples": [f for r in results for f in r["faults"]][:5]}
+    return {
+        "kills_during_write": sum(r["during"] for r in results),
+        "kills_after_it_returned": sum(r["killed"] and not r["during"] for r in results),
+        "runs": len(results),
+        "store_changed_by_killed_run": sum(r.get("changed", False) for r in results),
+        "orphans": sum(r["orphans"] for r in results),
+        "faults": faults,
+        "examples": [f for r in results for f in r["faults"]][:5],
+    }
 
 
 # -- corrections ------------------------------------------------------------------------------------
+
 
 def override_names(gz: Path) -> dict[str, tuple[float, float]]:
     from dashboard.overrides import OVERRIDES, read_table
@@ -241,14 +264,16 @@ def correction_faults(root: Path, gz: Path, toponym: str, i: int, n_before: int,
         held = events[events[S.TOPONYM].map(lambda t, name=name: same_name(t, name))]
         if (held[S.LOCATION] == place).sum() != n:
             out.append(f"an earlier correction was lost: {name}")
-    entry = toponym.strip().lower() in override_names(gz) and \
-        override_names(gz)[toponym.strip().lower()][0] == round(10.0 + i % 600 / 20, 6)
+    entry = toponym.strip().lower() in override_names(gz) and override_names(gz)[toponym.strip().lower()][0] == round(
+        10.0 + i % 600 / 20, 6
+    )
     pending = "pending" in (state["manifest"] or {})
     if bool(moved.all() and len(rows)) != (entry or pending):
         out.append(f"store and override table disagree: moved={bool(moved.all())} entry={entry} pending={pending}")
     finish_corrections(EventsStore(root), gz)  # what the next save, ingest or server start does
-    entry = toponym.strip().lower() in override_names(gz) and \
-        override_names(gz)[toponym.strip().lower()][0] == round(10.0 + i % 600 / 20, 6)
+    entry = toponym.strip().lower() in override_names(gz) and override_names(gz)[toponym.strip().lower()][0] == round(
+        10.0 + i % 600 / 20, 6
+    )
     if bool(moved.all() and len(rows)) != entry:
         out.append(f"store and override table disagree after finishing: moved={bool(moved.all())} entry={entry}")
     if moved.all() and len(rows):
@@ -277,8 +302,9 @@ def correction_targets(counts, kills: int) -> list[str]:  # noqa: ANN001 (a valu
 RUNS_PER_KILL = 6  # at most this many runs per kill wanted (the 50-kill run needed ~2.5)
 
 
-def correction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000,
-                     source: Path | None = None) -> dict:
+def correction_phase(
+    work: Path, kills: int, rng: random.Random, events: int = 20_000, source: Path | None = None
+) -> dict:
     from dashboard import schema as S
     from dashboard.store import EventsStore
 
@@ -292,8 +318,9 @@ def correction_phase(work: Path, kills: int, rng: random.Random, events: int = 2
     def child(i: int) -> Child:
         return spawn([sys.executable, "-c", CORRECT_CHILD, str(root), str(gz), names[i], str(i)], env)
 
-    calm = run_killed(spawn([sys.executable, "-c", CORRECT_CHILD, str(root), str(gz), names[-1], "999"], env),
-                      600, True)  # not killed: how long a save takes
+    calm = run_killed(
+        spawn([sys.executable, "-c", CORRECT_CHILD, str(root), str(gz), names[-1], "999"], env), 600, True
+    )  # not killed: how long a save takes
     if calm["rc"] != 0:
         raise RuntimeError(f"a correction without a kill failed: {calm['out']}")
     results, moved_before, i = [], {names[-1]: ("Fault place 999", int(counts[names[-1]]))}, 0
@@ -330,8 +357,9 @@ def batch(seed: int, events) -> tuple:  # noqa: ANN001 (a DataFrame)
     from dashboard.ingest.article import Article
 
     events = events.reset_index(drop=True)
-    arts = {a: Article(text=f"batch {seed} article {a}", title=a, source="outlet")
-            for a in events[S.ARTICLE_ID].unique()}
+    arts = {
+        a: Article(text=f"batch {seed} article {a}", title=a, source="outlet") for a in events[S.ARTICLE_ID].unique()
+    }
     events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
     events[S.EVENT_ID] = [f"b{seed}-{k}" for k in range(len(events))]
     return events, list(arts.values())
@@ -341,8 +369,9 @@ def content(events):  # noqa: ANN001, ANN201 (DataFrames; pandas imported lazily
     return events[KEPT].sort_values("event_id").reset_index(drop=True)
 
 
-def compaction_phase(work: Path, kills: int, rng: random.Random, events: int = 20_000,
-                     source: Path | None = None, size: int = 300) -> dict:
+def compaction_phase(
+    work: Path, kills: int, rng: random.Random, events: int = 20_000, source: Path | None = None, size: int = 300
+) -> dict:
     from dashboard.store import EventsStore
 
     root = work / "compaction"
@@ -352,7 +381,7 @@ def compaction_phase(work: Path, kills: int, rng: random.Random, events: int = 2
     pool = batch_pool(size, runs + 2, 1000)
 
     def nth(i: int) -> tuple:  # the batch appended before run i (-1: before the clean run)
-        return batch(1001 + i, pool.iloc[(i + 1) * size:(i + 2) * size])
+        return batch(1001 + i, pool.iloc[(i + 1) * size : (i + 2) * size])
 
     EventsStore(root).append(*nth(-1))
     calm = run_killed(spawn(cmd, dict(os.environ)), 600, True)
@@ -380,6 +409,7 @@ def compaction_phase(work: Path, kills: int, rng: random.Random, events: int = 2
 
 # -- ingest -----------------------------------------------------------------------------------------
 
+
 def write_folders(work: Path, n: int) -> list[tuple[Path, list[str]]]:
     """n folders of two short articles each (JSONL), and each folder's article ids."""
     from dashboard.ingest.article import article_id_for
@@ -392,11 +422,20 @@ def write_folders(work: Path, n: int) -> list[tuple[Path, list[str]]]:
         for j in range(2):
             town, other = TOWNS[(i + j) % len(TOWNS)], TOWNS[(i + 3 * j + 1) % len(TOWNS)]
             weapon = WEAPONS[(i + j) % len(WEAPONS)]
-            text = (f"{town}, {1 + i % 27} March 2024. {weapon.capitalize()} killed {i + 2} civilians and wounded "
-                    f"{j + 4} others in {town} on Tuesday, medics at the city hospital said. Residents of {other} "
-                    f"reported {WEAPONS[j % 4]} near a market the same day, with {j + 1} dead (report {i}-{j}).")
-            rows.append({"text": text, "title": f"Report {i}-{j}", "published": "2024-03-28",
-                         "source": "fault-test wire", "url": f"https://example.org/fault/{i}/{j}"})
+            text = (
+                f"{town}, {1 + i % 27} March 2024. {weapon.capitalize()} killed {i + 2} civilians and wounded "
+                f"{j + 4} others in {town} on Tuesday, medics at the city hospital said. Residents of {other} "
+                f"reported {WEAPONS[j % 4]} near a market the same day, with {j + 1} dead (report {i}-{j})."
+            )
+            rows.append(
+                {
+                    "text": text,
+                    "title": f"Report {i}-{j}",
+                    "published": "2024-03-28",
+                    "source": "fault-test wire",
+                    "url": f"https://example.org/fault/{i}/{j}",
+                }
+            )
         (folder / "articles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         out.append((folder, [article_id_for(r["text"]) for r in rows]))
     return out
@@ -441,8 +480,12 @@ def ingest_phase(work: Path, kills: int, rng: random.Random) -> dict:
     while sum(r["during"] for r in results) < kills and i < len(folders) - 1:
         before = set(store_state(root)["articles"]) & every
         expected = {a for _, ids in folders[: i + 1] for a in ids}
-        r = run_killed(spawn(ingest_cmd(root, [f for f, _ in folders[: i + 1]]), env, False),
-                       rng.uniform(0, calm["s"] * 1.1), False, "added")
+        r = run_killed(
+            spawn(ingest_cmd(root, [f for f, _ in folders[: i + 1]]), env, False),
+            rng.uniform(0, calm["s"] * 1.1),
+            False,
+            "added",
+        )
         r["faults"] = ingest_faults(root, expected, before, want) + next_write_faults(root, 9000 + i)
         r["changed"] = r["during"] and bool(set(store_state(root)["articles"]) & expected - before)
         results.append(r)

@@ -89,8 +89,11 @@ def main(argv: list[str] | None = None) -> int:
         found = figures(package if args.as_is else formatted_copy(package, Path(tmp)))
     n_modules = sum(1 for _ in package.rglob("*.py"))
     print(f"{package}: {n_modules} modules" + (" (as they are)" if args.as_is else " (as ruff format writes them)"))
-    bounds = {"modules": f"over {MAX_MODULE_LINES} lines", "functions": f"over {MAX_FUNCTION_LINES} lines",
-              "complexity": f"radon complexity {MAX_COMPLEXITY}+"}
+    bounds = {
+        "modules": f"over {MAX_MODULE_LINES} lines",
+        "functions": f"over {MAX_FUNCTION_LINES} lines",
+        "complexity": f"radon complexity {MAX_COMPLEXITY}+",
+    }
     for kind, rows in found.items():
         by_folder = Counter(str(Path(r[0]).parent) for r in rows)
         print(f"{kind} {bounds[kind]}: {len(rows)}  " + ", ".join(f"{k} {v}" for k, v in sorted(by_folder.items())))

@@ -54,16 +54,26 @@ serve_wsgi(lambda: timed_wsgi(served(create_app(sys.argv[1]), opts, None)), opts
 
 def post(url: str, body: bytes) -> tuple[float, float, bool]:
     """POST a callback request as a browser does (gzip accepted): (server ms, server CPU ms, kept answer)."""
-    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json",
-                                                          "Accept-Encoding": "gzip"})
+    req = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"}
+    )
     with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310 (our own loopback server)
         resp.read()
         h = resp.headers
     return float(h.get("X-Server-Ms", "nan")), float(h.get("X-Server-Cpu-Ms", "nan")), h.get(CACHE_HEADER) == "hit"
 
 
-def user(base: str, cb: dict, props: dict, changes: list, places: list, seed: int, deadline: float,
-         out: dict, lock: threading.Lock) -> None:
+def user(
+    base: str,
+    cb: dict,
+    props: dict,
+    changes: list,
+    places: list,
+    seed: int,
+    deadline: float,
+    out: dict,
+    lock: threading.Lock,
+) -> None:
     rng = random.Random(seed)
     url = base + "/_dash-update-component"
     sel = (ids.SELECTION, "data")
@@ -77,8 +87,13 @@ def user(base: str, cb: dict, props: dict, changes: list, places: list, seed: in
                     req = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
                     with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310 (loopback)
                         resp.read()
-                        timed.append((float(resp.headers.get("X-Server-Ms", "nan")),
-                                      float(resp.headers.get("X-Server-Cpu-Ms", "nan")), False))
+                        timed.append(
+                            (
+                                float(resp.headers.get("X-Server-Ms", "nan")),
+                                float(resp.headers.get("X-Server-Cpu-Ms", "nan")),
+                                False,
+                            )
+                        )
                 # ...and the first view the page asks for (the layout's own state).
                 timed.append(post(url, json.dumps(B.request_body(cb, props, {})).encode()))
             else:
@@ -107,12 +122,14 @@ def user(base: str, cb: dict, props: dict, changes: list, places: list, seed: in
                 rec["hits"] += hit
 
 
-def serve_store(store: Path, port: int, workers: int | None, threads: int | None, cache: bool,
-                log: Path) -> subprocess.Popen:
+def serve_store(
+    store: Path, port: int, workers: int | None, threads: int | None, cache: bool, log: Path
+) -> subprocess.Popen:
     code = SERVER_CODE.format(workers=workers, threads=threads, no_cache=not cache)
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-c", code, str(store), str(port)], stdout=out,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-c", code, str(store), str(port)], stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 def wait_for_workers(log: Path, workers: int, proc: subprocess.Popen, timeout: float = 600) -> None:
@@ -127,8 +144,9 @@ def wait_for_workers(log: Path, workers: int, proc: subprocess.Popen, timeout: f
         time.sleep(0.2)  # polling a starting server from a benchmark, not a test
 
 
-def run(store: Path, users: int, seconds: float, threads: int | None, cache: bool = True,
-        workers: int | None = None) -> dict:
+def run(
+    store: Path, users: int, seconds: float, threads: int | None, cache: bool = True, workers: int | None = None
+) -> dict:
     places = B._top_places(store) or [None]
     port = B.free_port()
     base = f"http://127.0.0.1:{port}"
@@ -139,16 +157,19 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
         cb = B.render_callback(B._get_json(base + "/_dash-dependencies"), ids.MAP)
         props = B.layout_props(B._get_json(base + "/_dash-layout"))
         B._post(base + "/_dash-update-component", B.request_body(cb, props, {}))  # index built
-        changes = (B.filter_changes(cb, props) + B.store_filter_changes(cb, props, synthetic_vocabulary(),
-                                                                        ids.FILTERS)) or [{}]
+        changes = (
+            B.filter_changes(cb, props) + B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
+        ) or [{}]
         out: dict = {}
         lock = threading.Lock()
         # The server's processes: with several workers, the master and its children.
         cpu0 = B._tree_cpu_s(proc.pid)
         load0 = os.getloadavg()[0]
         deadline = time.monotonic() + seconds
-        pool = [threading.Thread(target=user, args=(base, cb, props, changes, places, i, deadline, out, lock))
-                for i in range(users)]
+        pool = [
+            threading.Thread(target=user, args=(base, cb, props, changes, places, i, deadline, out, lock))
+            for i in range(users)
+        ]
         for t in pool:
             t.start()
         for t in pool:
@@ -158,9 +179,13 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    figures: dict = {"users": users, "seconds": seconds, "server_workers": workers or default_workers(),
-                     "server_threads": threads or default_threads(workers or default_workers()),
-                     "answer_cache": cache}
+    figures: dict = {
+        "users": users,
+        "seconds": seconds,
+        "server_workers": workers or default_workers(),
+        "server_threads": threads or default_threads(workers or default_workers()),
+        "answer_cache": cache,
+    }
     for kind, rec in sorted(out.items()):
         figures[f"{kind}_requests"] = len(rec["rt"])
         figures[f"{kind}_errors"] = rec["errors"]
@@ -175,8 +200,12 @@ def run(store: Path, users: int, seconds: float, threads: int | None, cache: boo
     figures["errors"] = sum(rec["errors"] for rec in out.values())
     figures["p95_server_ms"] = round(float(np.percentile(every, 95)), 1) if every else None
     figures["server_cpu_s"] = round(cpu1 - cpu0, 1)
-    figures.update(rss_mb=round(rss), peak_rss_mb=round(peak), load_avg_1m_before=round(load0, 2),
-                   load_avg_1m_after=round(os.getloadavg()[0], 2))
+    figures.update(
+        rss_mb=round(rss),
+        peak_rss_mb=round(peak),
+        load_avg_1m_before=round(load0, 2),
+        load_avg_1m_after=round(os.getloadavg()[0], 2),
+    )
     return figures
 
 
@@ -194,8 +223,14 @@ def main() -> None:
         store = args.store or Path(tmp) / "store"
         if not (store / "manifest.json").exists():
             write_synthetic_store(store, args.events, 0)
-        figures = run(store.resolve(), args.users, args.seconds, args.threads, cache=not args.no_answer_cache,
-                      workers=args.workers)
+        figures = run(
+            store.resolve(),
+            args.users,
+            args.seconds,
+            args.threads,
+            cache=not args.no_answer_cache,
+            workers=args.workers,
+        )
     figures["events"] = args.events
     print(json.dumps(figures))
 

@@ -34,7 +34,7 @@ from dashboard import bench as B
 from dashboard.app import ids
 from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
 
-WRITER = r'''
+WRITER = r"""
 import sys
 from pathlib import Path
 from dashboard import schema as S
@@ -60,7 +60,7 @@ for i in range(commits):
         events[S.EVENT_ID] = [f"w{i}-{k}" for k in range(len(events))]
         store.append(events, list(arts.values()))
     print("commit", i, store.manifest()["generation"], flush=True)
-'''
+"""
 SERVER = """import sys
 from dashboard.app.app import create_app
 from dashboard.app.serve import ServeOptions, secured, serve_wsgi
@@ -71,8 +71,9 @@ serve_wsgi(lambda: secured(create_app(sys.argv[1]), opts, None), opts)
 
 def ask(url: str, body: dict) -> tuple[bool, dict | None, str]:
     data = json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json",
-                                                          "Accept-Encoding": "identity"})
+    req = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json", "Accept-Encoding": "identity"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=120) as resp:  # noqa: S310 (our own loopback server)
             answer = json.loads(resp.read())
@@ -83,8 +84,9 @@ def ask(url: str, body: dict) -> tuple[bool, dict | None, str]:
         return False, None, f"{type(err).__name__}: {err}"
 
 
-def reader(url: str, cb: dict, props: dict, changes: list, seed: int, stop: threading.Event, out: dict,
-           lock: threading.Lock) -> None:
+def reader(
+    url: str, cb: dict, props: dict, changes: list, seed: int, stop: threading.Event, out: dict, lock: threading.Lock
+) -> None:
     rng = random.Random(seed)
     sel = (ids.SELECTION, "data")
     while not stop.is_set():
@@ -123,8 +125,9 @@ def run(n_events: int, commits: int, readers: int, min_requests: int) -> dict:
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "CONFLICTMAP_GAZETTEER": str(gz)}
         with (Path(tmp) / "server.log").open("wb") as log:
-            server = subprocess.Popen([sys.executable, "-c", SERVER, str(root), str(port)], stdout=log,
-                                      stderr=subprocess.STDOUT, env=env)
+            server = subprocess.Popen(
+                [sys.executable, "-c", SERVER, str(root), str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
+            )
         try:
             B._wait_for_server(base, server)
             cb = B.render_callback(B._get_json(base + "/_dash-dependencies"), ids.MAP)
@@ -135,10 +138,17 @@ def run(n_events: int, commits: int, readers: int, min_requests: int) -> dict:
             out: dict = {"requests": 0, "errors": [], "places": B._top_places(root, 200) or [None]}
             lock, stop = threading.Lock(), threading.Event()
             t0 = time.perf_counter()
-            writer = subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(gz), str(commits)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-            pool = [threading.Thread(target=reader, args=(url, cb, props, changes, i, stop, out, lock))
-                    for i in range(readers)]
+            writer = subprocess.Popen(
+                [sys.executable, "-c", WRITER, str(root), str(gz), str(commits)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+            pool = [
+                threading.Thread(target=reader, args=(url, cb, props, changes, i, stop, out, lock))
+                for i in range(readers)
+            ]
             for t in pool:
                 t.start()
             written, werr = writer.communicate()
@@ -158,12 +168,21 @@ def run(n_events: int, commits: int, readers: int, min_requests: int) -> dict:
             server.terminate()
             server.wait(timeout=30)
     done = [line for line in written.splitlines() if line.startswith("commit")]
-    return {"events": n_events, "commits": len(done), "writer_rc": writer.returncode,
-            "writer_error": werr[-500:] if writer.returncode else "", "readers": readers,
-            "requests": out["requests"], "errors": len(out["errors"]), "error_examples": sorted(set(out["errors"]))[:5],
-            "last_answer_counts_final_store": ok and shown_total(answer) == final, "final_events": final,
-            "shown_after_last_commit": shown_total(answer), "wall_s": round(wall, 1),
-            "load_avg_1m": round(os.getloadavg()[0], 2)}
+    return {
+        "events": n_events,
+        "commits": len(done),
+        "writer_rc": writer.returncode,
+        "writer_error": werr[-500:] if writer.returncode else "",
+        "readers": readers,
+        "requests": out["requests"],
+        "errors": len(out["errors"]),
+        "error_examples": sorted(set(out["errors"]))[:5],
+        "last_answer_counts_final_store": ok and shown_total(answer) == final,
+        "final_events": final,
+        "shown_after_last_commit": shown_total(answer),
+        "wall_s": round(wall, 1),
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+    }
 
 
 def main() -> None:

@@ -39,13 +39,18 @@ def click(d: webdriver.Chrome, selector: str) -> None:
 
 
 def load(d: webdriver.Chrome, query: str, theme: str, width: int, height: int) -> None:
-    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
+    d.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500},
+    )
     d.get(BASE)
     d.execute_script(f"localStorage.setItem('theme', JSON.stringify('{theme}'))")
     d.get(BASE + query)
-    until(d, "return document.querySelectorAll('#map .scattergeo .point').length > 0"
-             " && document.querySelectorAll('#excerpts .excerpt').length > 0")
+    until(
+        d,
+        "return document.querySelectorAll('#map .scattergeo .point').length > 0"
+        " && document.querySelectorAll('#excerpts .excerpt').length > 0",
+    )
 
 
 def shots(d: webdriver.Chrome, out: Path) -> None:
@@ -70,8 +75,11 @@ def shots(d: webdriver.Chrome, out: Path) -> None:
     until(d, "return document.querySelector('#correct:not([hidden]) #correct-choice label') !== null")
     search = d.find_element("css selector", "#correct-search")
     search.send_keys("Maarat al-Numan\n")
-    until(d, "return Array.from(document.querySelectorAll('#correct-choice label'))"
-             ".some(l => l.textContent.startsWith('found:'))")
+    until(
+        d,
+        "return Array.from(document.querySelectorAll('#correct-choice label'))"
+        ".some(l => l.textContent.startsWith('found:'))",
+    )
     click(d, "#correct-choice input[value^='gaz:']")
     until(d, "return document.querySelector('#correct-preview').textContent.startsWith('Saving moves')")
     click(d, "#correct-save")

@@ -20,11 +20,26 @@ SEED_ARTICLE = REPO / "data" / "articles" / "000_8dac7f83ad45b776.txt"
 # unit tests alone, in a fraction of the time): the real spaCy model or a pipeline built on it, or
 # a whole module of subprocesses, servers, crash runs or a Dask cluster.
 INTEGRATION_FIXTURES = frozenset({"nlp", "pipeline", "seed_result", "seed_events"})
-INTEGRATION_MODULES = frozenset({"test_distributed", "test_store_crash", "test_serve", "test_long_articles",
-                                 "test_cli", "test_bench_serve", "test_eval_records", "test_hostile", "test_faults"})
+INTEGRATION_MODULES = frozenset(
+    {
+        "test_distributed",
+        "test_store_crash",
+        "test_serve",
+        "test_long_articles",
+        "test_cli",
+        "test_bench_serve",
+        "test_eval_records",
+        "test_hostile",
+        "test_faults",
+    }
+)
 # Single tests of otherwise-unit modules that start a Python of their own (to see what a fresh import loads).
-INTEGRATION_TESTS = frozenset({"test_pipeline_modules_never_import_the_web_app_libraries",
-                               "test_the_app_and_its_panels_never_import_the_pipeline"})
+INTEGRATION_TESTS = frozenset(
+    {
+        "test_pipeline_modules_never_import_the_web_app_libraries",
+        "test_the_app_and_its_panels_never_import_the_pipeline",
+    }
+)
 
 
 # A value drawn anew at each run that every pytest-xdist worker must share: a parametrize list drawn in
@@ -70,8 +85,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
         if module in ONE_WORKER_MODULES:
             item.add_marker(pytest.mark.xdist_group(module))
-        if (module in INTEGRATION_MODULES or getattr(item, "originalname", item.name) in INTEGRATION_TESTS
-                or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))):
+        if (
+            module in INTEGRATION_MODULES
+            or getattr(item, "originalname", item.name) in INTEGRATION_TESTS
+            or INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ):
             item.add_marker(pytest.mark.integration)
 
 
@@ -166,16 +184,41 @@ def event_row(**overrides) -> dict:
     """One plausible events-table row; keyword arguments replace fields."""
     text_start = overrides.pop("_start", 0)
     row = {
-        "event_id": "e1", "article_id": "a1", "event_date": "2020-03-04", "date_precision": "day",
-        "date_source": "sentence", "is_future": False, "event_type": "Battles", "sub_event_type": "Armed clash",
-        "trigger": "clashed", "trigger_start": text_start + 15, "trigger_end": text_start + 22,
-        "actor1": "Military Forces of Turkey", "actor2": "", "location": "Idlib",
-        "toponym": "Idlib", "toponym_start": text_start + 26, "toponym_end": text_start + 31,
-        "latitude": 35.93062, "longitude": 36.63393, "geonameid": 169389, "feature_code": "PPL",
-        "country": "Syria", "country_code": "SY", "admin1": "Idlib", "geo_precision": 1, "fatalities": None,
-        "excerpt": "Turkish troops clashed in Idlib.", "excerpt_start": text_start,
-        "excerpt_end": text_start + 32, "title": "Clashes", "source": "test.txt", "url": "",
-        "published": "2020-03-04", "published_inferred": False, "confidence": 0.8,
+        "event_id": "e1",
+        "article_id": "a1",
+        "event_date": "2020-03-04",
+        "date_precision": "day",
+        "date_source": "sentence",
+        "is_future": False,
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "trigger": "clashed",
+        "trigger_start": text_start + 15,
+        "trigger_end": text_start + 22,
+        "actor1": "Military Forces of Turkey",
+        "actor2": "",
+        "location": "Idlib",
+        "toponym": "Idlib",
+        "toponym_start": text_start + 26,
+        "toponym_end": text_start + 31,
+        "latitude": 35.93062,
+        "longitude": 36.63393,
+        "geonameid": 169389,
+        "feature_code": "PPL",
+        "country": "Syria",
+        "country_code": "SY",
+        "admin1": "Idlib",
+        "geo_precision": 1,
+        "fatalities": None,
+        "excerpt": "Turkish troops clashed in Idlib.",
+        "excerpt_start": text_start,
+        "excerpt_end": text_start + 32,
+        "title": "Clashes",
+        "source": "test.txt",
+        "url": "",
+        "published": "2020-03-04",
+        "published_inferred": False,
+        "confidence": 0.8,
     }
     row.update(overrides)
     return row

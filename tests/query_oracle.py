@@ -51,8 +51,9 @@ def first_reports(df: pd.DataFrame) -> pd.Series:
     and which report stands for an event (its type, on the timeline) must not change with them."""
     if not len(df):
         return pd.Series(True, index=df.index, dtype=bool)
-    ranked = pd.DataFrame({"k": event_keys(df), "id": df[S.EVENT_ID].astype("string").fillna("")},
-                          index=df.index).sort_values(["k", "id"], kind="stable")
+    ranked = pd.DataFrame(
+        {"k": event_keys(df), "id": df[S.EVENT_ID].astype("string").fillna("")}, index=df.index
+    ).sort_values(["k", "id"], kind="stable")
     return (~ranked["k"].duplicated()).reindex(df.index)
 
 
@@ -67,23 +68,43 @@ def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.
     own = event_keys(df)
     first = df[first_reports(df)]
     k = own[first.index]
-    return first.assign(low=k.map(low).fillna(0).astype("int64").to_numpy(),
-                        high=k.map(high).fillna(0).astype("int64").to_numpy())
+    return first.assign(
+        low=k.map(low).fillna(0).astype("int64").to_numpy(), high=k.map(high).fillna(0).astype("int64").to_numpy()
+    )
 
 
 def places_summary(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per place: where it is, how many events and deaths (one toll per event, the lowest and
     highest its reports give), its main event type, date span."""
-    cols = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
-            "fatalities", "fatalities_high", "main_type", "type_mix", "first", "last"]
+    cols = [
+        S.PLACE_KEY,
+        S.LOCATION,
+        S.LATITUDE,
+        S.LONGITUDE,
+        S.COUNTRY,
+        S.GEO_PRECISION,
+        "n_events",
+        "fatalities",
+        "fatalities_high",
+        "main_type",
+        "type_mix",
+        "first",
+        "last",
+    ]
     if df.empty:
         return pd.DataFrame(columns=cols)
     g = df.groupby(S.PLACE_KEY, sort=False)
-    out = g.agg(**{
-        S.LOCATION: (S.LOCATION, "first"), S.LATITUDE: (S.LATITUDE, "first"),
-        S.LONGITUDE: (S.LONGITUDE, "first"), S.COUNTRY: (S.COUNTRY, "first"),
-        S.GEO_PRECISION: (S.GEO_PRECISION, "max"), "first": (S.EVENT_DATE, "min"), "last": (S.EVENT_DATE, "max"),
-    })
+    out = g.agg(
+        **{
+            S.LOCATION: (S.LOCATION, "first"),
+            S.LATITUDE: (S.LATITUDE, "first"),
+            S.LONGITUDE: (S.LONGITUDE, "first"),
+            S.COUNTRY: (S.COUNTRY, "first"),
+            S.GEO_PRECISION: (S.GEO_PRECISION, "max"),
+            "first": (S.EVENT_DATE, "min"),
+            "last": (S.EVENT_DATE, "max"),
+        }
+    )
     ev = event_tolls(df, everything).groupby(S.PLACE_KEY, sort=False)
     out["n_events"] = ev.size().reindex(out.index).fillna(0).astype("int64")
     out["fatalities"] = ev["low"].sum().reindex(out.index).fillna(0).astype("int64")
@@ -126,7 +147,7 @@ def robust_extent(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 
 
 def selection_counts(listed: pd.DataFrame, total: int, everything: pd.DataFrame | None = None) -> str:
-    """"N of M events · K places · D deaths" for the events the views show: an event reported by
+    """ "N of M events · K places · D deaths" for the events the views show: an event reported by
     several articles counts once, its deaths as the range its reports give ("10–12 deaths")."""
     if not len(listed):
         return counts_line(0, 0, 0, 0, total)
@@ -140,7 +161,7 @@ def selection_counts(listed: pd.DataFrame, total: int, everything: pd.DataFrame 
 IMPRECISE = {"month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1)}
 # Spread shares are multiples of 2**-16 (rounded cumulatively, so each is within 2**-16 of even): the
 # parts of one event then add up exactly to 1 in floating point whatever order they are summed in.
-SHARE_GRID = 2 ** 16
+SHARE_GRID = 2**16
 
 
 def bin_starts(dates: pd.Series, unit: str) -> pd.Series:
@@ -203,15 +224,30 @@ def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events"
     month = (precision == "month").to_numpy(dtype=bool, na_value=False)
     year = (precision == "year").to_numpy(dtype=bool, na_value=False)
     exact = ok & ~month & ~year
-    parts = [pd.DataFrame({"day": _bin_days(days[exact], unit), "code": codes[exact], "n": values[exact],
-                           "precise": True}).groupby(["day", "code", "precise"], as_index=False)["n"].sum()]
+    parts = [
+        pd.DataFrame({"day": _bin_days(days[exact], unit), "code": codes[exact], "n": values[exact], "precise": True})
+        .groupby(["day", "code", "precise"], as_index=False)["n"]
+        .sum()
+    ]
     coarse = ok & (month | year)
     if coarse.any():
-        start = np.where(year[coarse], days[coarse].astype("datetime64[Y]").astype("datetime64[D]"),
-                         days[coarse].astype("datetime64[M]").astype("datetime64[D]"))
-        totals = pd.DataFrame({"start": start, "precision": np.where(year[coarse], "year", "month"),
-                               "code": codes[coarse], "total": values[coarse]}
-                              ).groupby(["start", "precision", "code"], as_index=False)["total"].sum()
+        start = np.where(
+            year[coarse],
+            days[coarse].astype("datetime64[Y]").astype("datetime64[D]"),
+            days[coarse].astype("datetime64[M]").astype("datetime64[D]"),
+        )
+        totals = (
+            pd.DataFrame(
+                {
+                    "start": start,
+                    "precision": np.where(year[coarse], "year", "month"),
+                    "code": codes[coarse],
+                    "total": values[coarse],
+                }
+            )
+            .groupby(["start", "precision", "code"], as_index=False)["total"]
+            .sum()
+        )
         # Bins per distinct period (a few hundred at most), then one vectorised rounding for all groups.
         periods = []
         for p_start, p_prec in totals[["start", "precision"]].drop_duplicates().itertuples(index=False):
@@ -220,11 +256,23 @@ def timeline_series(df: pd.DataFrame, unit: str = "day", measure: str = "events"
         spread = totals.merge(pd.concat(periods, ignore_index=True), on=["start", "precision"])
         spread["cum"] = (spread["total"] * spread["cum"] * SHARE_GRID).round() / SHARE_GRID
         before = spread.groupby(["start", "precision", "code"])["cum"].shift(1, fill_value=0.0)
-        parts.append(pd.DataFrame({"day": spread["day"].to_numpy(dtype="datetime64[D]"), "code": spread["code"],
-                                   "n": spread["cum"] - before, "precise": False}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "day": spread["day"].to_numpy(dtype="datetime64[D]"),
+                    "code": spread["code"],
+                    "n": spread["cum"] - before,
+                    "precise": False,
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True).groupby(["day", "code", "precise"], as_index=False)["n"].sum()
     out = out[out["n"] > 0]
-    return pd.DataFrame({"day": out["day"].to_numpy(dtype="datetime64[ns]"),
-                         S.EVENT_TYPE: np.asarray(types, dtype=object)[out["code"].to_numpy()],
-                         "n": out["n"].to_numpy(), "precise": out["precise"].to_numpy(dtype=bool)})
-
+    return pd.DataFrame(
+        {
+            "day": out["day"].to_numpy(dtype="datetime64[ns]"),
+            S.EVENT_TYPE: np.asarray(types, dtype=object)[out["code"].to_numpy()],
+            "n": out["n"].to_numpy(),
+            "precise": out["precise"].to_numpy(dtype=bool),
+        }
+    )

@@ -12,30 +12,69 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
     return event_actors(doc, 0, len(sentence), sentence.index(trigger), country, name)
 
 
-@pytest.mark.parametrize("sentence, trigger, actor1, actor2", [
-    ("Russian jets pounded rebel positions outside the town on Friday.", "pounded",
-     Actor("Military Forces of Russia", 8), Actor("Rebel groups (Syria)", 2)),
-    ("Eleven people were killed by regime shelling on the market.", "shelling",
-     Actor("Military Forces of Syria (2000-)", 1), Actor("Civilians (Syria)", 7)),
-    ("Daesh militants attacked an army checkpoint south of the city.", "attacked",
-     Actor("Islamic State (ISIS)", 2), None),
-    ("Turkish troops shelled YPG positions near the border.", "shelled",
-     Actor("Military Forces of Turkey", 8), Actor("YPG", 2)),
-    # The generic noun before the named group: the group is who was hit.
-    ("Army jets killed dozens of militants of the Islamic State near the oil field.", "killed",
-     Actor("Military Forces of Syria (2000-)", 1), Actor("Islamic State (ISIS)", 2)),
-    # "held by": the holder of the place hit, not the author of the strike (the dead are the target).
-    ("Five residents died as shells struck a suburb held by ISIS late on Sunday.", "shells",
-     None, Actor("Civilians (Syria)", 7)),
-    ("Rebels shelled a village controlled by the YPG north of the city.", "shelled",
-     Actor("Rebel groups (Syria)", 2), Actor("YPG", 2)),
-    # The holder named before the noun ("X-held") loses the place; it did not take it.
-    ("Jihadists overran regime-held checkpoints near the dam at dawn.", "overran",
-     Actor("Rebel groups (Syria)", 2), Actor("Military Forces of Syria (2000-)", 1)),
-    # A country's name before a non-state actor says whose rebels they are, not that its army acted.
-    ("Syrian rebels stormed two hilltops overlooking the plain.", "stormed",
-     Actor("Rebel groups (Syria)", 2), None),
-])
+@pytest.mark.parametrize(
+    "sentence, trigger, actor1, actor2",
+    [
+        (
+            "Russian jets pounded rebel positions outside the town on Friday.",
+            "pounded",
+            Actor("Military Forces of Russia", 8),
+            Actor("Rebel groups (Syria)", 2),
+        ),
+        (
+            "Eleven people were killed by regime shelling on the market.",
+            "shelling",
+            Actor("Military Forces of Syria (2000-)", 1),
+            Actor("Civilians (Syria)", 7),
+        ),
+        (
+            "Daesh militants attacked an army checkpoint south of the city.",
+            "attacked",
+            Actor("Islamic State (ISIS)", 2),
+            None,
+        ),
+        (
+            "Turkish troops shelled YPG positions near the border.",
+            "shelled",
+            Actor("Military Forces of Turkey", 8),
+            Actor("YPG", 2),
+        ),
+        # The generic noun before the named group: the group is who was hit.
+        (
+            "Army jets killed dozens of militants of the Islamic State near the oil field.",
+            "killed",
+            Actor("Military Forces of Syria (2000-)", 1),
+            Actor("Islamic State (ISIS)", 2),
+        ),
+        # "held by": the holder of the place hit, not the author of the strike (the dead are the target).
+        (
+            "Five residents died as shells struck a suburb held by ISIS late on Sunday.",
+            "shells",
+            None,
+            Actor("Civilians (Syria)", 7),
+        ),
+        (
+            "Rebels shelled a village controlled by the YPG north of the city.",
+            "shelled",
+            Actor("Rebel groups (Syria)", 2),
+            Actor("YPG", 2),
+        ),
+        # The holder named before the noun ("X-held") loses the place; it did not take it.
+        (
+            "Jihadists overran regime-held checkpoints near the dam at dawn.",
+            "overran",
+            Actor("Rebel groups (Syria)", 2),
+            Actor("Military Forces of Syria (2000-)", 1),
+        ),
+        # A country's name before a non-state actor says whose rebels they are, not that its army acted.
+        (
+            "Syrian rebels stormed two hilltops overlooking the plain.",
+            "stormed",
+            Actor("Rebel groups (Syria)", 2),
+            None,
+        ),
+    ],
+)
 def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
     a1, a2 = actors_of(nlp, sentence, trigger)
     assert a1 == actor1
@@ -44,8 +83,11 @@ def test_roles(nlp, sentence, trigger, actor1, actor2) -> None:
 
 
 def test_spellings_are_one_canonical_actor() -> None:
-    names = {m.entry.name for text in ("Daesh fighters", "ISIL gunmen", "the Islamic State group", "IS forces")
-             for m in find_mentions(text)}
+    names = {
+        m.entry.name
+        for text in ("Daesh fighters", "ISIL gunmen", "the Islamic State group", "IS forces")
+        for m in find_mentions(text)
+    }
     assert "Islamic State (ISIS)" in names
     assert not {n for n in names if "ISIS" not in n and "Unidentified" not in n}
 
@@ -87,12 +129,15 @@ def test_a_named_group_with_its_noun_is_one_actor_and_speakers_are_none(nlp) -> 
     assert a1 == Actor("Jabhat al-Nusra", 2)
 
 
-@pytest.mark.parametrize("sentence", [
-    "Mortars fell on the old market, the London-based Syrian Observatory said.",
-    "Mortars fell on the old market, Syrian state television reported.",
-    "Mortars fell on the old market, a Syrian military source told reporters.",
-    "Mortars fell on the old market, the group-run Amaq agency claimed.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Mortars fell on the old market, the London-based Syrian Observatory said.",
+        "Mortars fell on the old market, Syrian state television reported.",
+        "Mortars fell on the old market, a Syrian military source told reporters.",
+        "Mortars fell on the old market, the group-run Amaq agency claimed.",
+    ],
+)
 def test_a_reporter_with_its_owner_or_nationality_is_never_an_actor(nlp, sentence) -> None:
     a1, _ = actors_of(nlp, sentence, "Mortars")
     assert a1 is None

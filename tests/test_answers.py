@@ -25,10 +25,21 @@ class Counting:
 
 
 def call(app, output: str, value: object, changed: str = "a.value", gzip: bool = False) -> tuple[dict, dict]:
-    raw = json.dumps({"output": output, "inputs": [{"id": "a", "property": "value", "value": value}],
-                      "state": [], "changedPropIds": [changed]}).encode()
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/_dash-update-component", "CONTENT_LENGTH": str(len(raw)),
-               "wsgi.input": io.BytesIO(raw), "HTTP_ACCEPT_ENCODING": "gzip" if gzip else ""}
+    raw = json.dumps(
+        {
+            "output": output,
+            "inputs": [{"id": "a", "property": "value", "value": value}],
+            "state": [],
+            "changedPropIds": [changed],
+        }
+    ).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/_dash-update-component",
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.input": io.BytesIO(raw),
+        "HTTP_ACCEPT_ENCODING": "gzip" if gzip else "",
+    }
     seen: dict = {}
 
     def start_response(status: str, headers: list, exc_info: object = None) -> None:
@@ -121,8 +132,9 @@ def test_the_served_stack_keeps_the_views_answer_until_the_store_changes(tmp_pat
 
 
 def test_a_key_rule_reads_the_request_as_the_callback_does() -> None:
-    rule = KeyRule(triggers=frozenset({"page"}), ignored=frozenset({"gen.data"}),
-                   canonical={"f.data": lambda v: sorted(v)})
+    rule = KeyRule(
+        triggers=frozenset({"page"}), ignored=frozenset({"gen.data"}), canonical={"f.data": lambda v: sorted(v)}
+    )
 
     def key(inputs: list[dict], changed: list[str]) -> str | None:
         raw = json.dumps({"output": PURE, "inputs": inputs, "state": [], "changedPropIds": changed}).encode()
@@ -168,6 +180,12 @@ def test_the_served_views_share_answers_only_where_render_reads_the_same(tmp_pat
     assert whole[0] == "miss" and ids.MAP in whole[1] and ids.EXCERPT_NODES in whole[1]
     # Filters read the same (keys in another order, defaults left out) and another refresh count: kept.
     filters = dict(reversed(list((props[ids.FILTERS]["data"] or {}).items())))
-    again = views({**page, (ids.FILTERS, "data"): {k: v for k, v in filters.items() if v not in ([], "", None)},
-                   (ids.STORE_GENERATION, "data"): 5}, [f"{ids.FILTERS}.data"])
+    again = views(
+        {
+            **page,
+            (ids.FILTERS, "data"): {k: v for k, v in filters.items() if v not in ([], "", None)},
+            (ids.STORE_GENERATION, "data"): 5,
+        },
+        [f"{ids.FILTERS}.data"],
+    )
     assert again == ("hit", whole[1])

@@ -14,8 +14,10 @@ from dashboard.rules import Switches
 @pytest.fixture
 def row(plain_row):
     """A row of one article's sentence at `start`, as the extractor gives it."""
+
     def make(start: int, **kw) -> dict:
         return _row(plain_row, start, **kw)
+
     return make
 
 
@@ -30,9 +32,11 @@ def _row(event_row, start: int, **kw) -> dict:
 
 
 def test_headline_lead_and_body_are_one_event_with_every_span(row) -> None:
-    rows = [row(0, date_source="published", fatalities=10),
-            row(40, fatalities=11, event_date="2020-03-03"),
-            row(90, event_date="2020-03-03")]
+    rows = [
+        row(0, date_source="published", fatalities=10),
+        row(40, fatalities=11, event_date="2020-03-03"),
+        row(90, event_date="2020-03-03"),
+    ]
     out = assemble(rows)
     assert len(out) == 1
     assert json.loads(out[0][S.EVIDENCE]) == [[0, 30], [40, 70], [90, 120]]
@@ -51,8 +55,7 @@ def test_different_places_on_one_day_are_two_events(row) -> None:
 
 
 def test_a_province_level_row_joins_the_town_in_that_province(row) -> None:
-    province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3,
-                   latitude=35.8, longitude=36.6)
+    province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3, latitude=35.8, longitude=36.6)
     town = row(40, location="Saraqib", latitude=35.86, longitude=36.8)
     out = assemble([province, town])
     assert len(out) == 1
@@ -67,8 +70,10 @@ def test_a_province_row_of_another_province_stays_apart(row) -> None:
 
 
 def test_violence_of_different_types_at_one_place_and_day_is_one_kind(row) -> None:
-    rows = [row(0, event_type="Explosions/Remote violence", sub_event_type="Air/drone strike"),
-            row(40, event_type="Battles", sub_event_type="Armed clash")]
+    rows = [
+        row(0, event_type="Explosions/Remote violence", sub_event_type="Air/drone strike"),
+        row(40, event_type="Battles", sub_event_type="Armed clash"),
+    ]
     out = assemble(rows)
     assert len(out) == 1
     assert out[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
@@ -81,13 +86,18 @@ def test_mentions_are_left_alone(row) -> None:
 
 
 def test_the_author_comes_from_any_report_and_the_default_is_unidentified(row) -> None:
-    named = [row(0, date_source="published", actor1="", inter1=None),
-             row(40, actor1="Military Forces of Russia", inter1=8)]
+    named = [
+        row(0, date_source="published", actor1="", inter1=None),
+        row(40, actor1="Military Forces of Russia", inter1=8),
+    ]
     out = assemble(named)
     assert (out[0][S.ACTOR1], out[0][S.INTER1]) == ("Military Forces of Russia", 8)
     unnamed = assemble([row(0, actor1="", inter1=None, actor2="Civilians (Syria)", inter2=7)])
     assert (unnamed[0][S.ACTOR1], unnamed[0][S.INTER1], unnamed[0][S.INTERACTION]) == (
-        "Unidentified Armed Group (Syria)", 3, 37)
+        "Unidentified Armed Group (Syria)",
+        3,
+        37,
+    )
 
 
 def test_switched_off_nothing_is_joined(row) -> None:
@@ -99,8 +109,11 @@ def test_an_undated_report_does_not_bridge_two_days(row) -> None:
     # Tuesday's strike, Wednesday's strike (the publication day) and an undated later toll at the
     # same town: the undated toll carries Wednesday as its date but joins one event, it does not
     # make Tuesday's and Wednesday's strikes one.
-    rows = [row(0, event_date="2020-03-03"), row(40, event_date="2020-03-04"),
-            row(90, event_date="2020-03-04", date_source="published", fatalities=30)]
+    rows = [
+        row(0, event_date="2020-03-03"),
+        row(40, event_date="2020-03-04"),
+        row(90, event_date="2020-03-04", date_source="published", fatalities=30),
+    ]
     out = assemble(rows)
     assert sorted(r[S.EVENT_DATE] for r in out) == ["2020-03-03", "2020-03-04"]
 
@@ -108,32 +121,49 @@ def test_an_undated_report_does_not_bridge_two_days(row) -> None:
 def test_an_undated_headline_does_not_join_last_weeks_event(row) -> None:
     # Published on the 8th: the undated headline's shelling is the news, not the bombing the story
     # recalls from the 4th at the same town.
-    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
-            row(40, event_date="2020-03-04", fatalities=9)]
+    rows = [
+        row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+        row(40, event_date="2020-03-04", fatalities=9),
+    ]
     assert len(assemble(rows)) == 2
-    rows = [row(0, event_date="2020-03-08", date_source="published", fatalities=3),
-            row(40, event_date="2020-03-07", fatalities=3)]
+    rows = [
+        row(0, event_date="2020-03-08", date_source="published", fatalities=3),
+        row(40, event_date="2020-03-07", fatalities=3),
+    ]
     assert len(assemble(rows)) == 1  # the day before: the same news
 
 
 def test_rows_that_name_different_means_of_attack_are_two_attacks(row) -> None:
     # A rocket barrage reported for the province and jets striking a town in it the same day: two
     # attacks, not one told twice. A report that names no means ("killed") still joins either.
-    province = row(0, location="Idlib Governorate", feature_code="ADM1", geo_precision=3, latitude=35.8,
-                   longitude=36.6, sub_event_type="Shelling/artillery/missile attack", trigger="rockets")
-    town = row(40, location="Saraqib", latitude=35.86, longitude=36.8, sub_event_type="Air/drone strike",
-               trigger="warplanes")
+    province = row(
+        0,
+        location="Idlib Governorate",
+        feature_code="ADM1",
+        geo_precision=3,
+        latitude=35.8,
+        longitude=36.6,
+        sub_event_type="Shelling/artillery/missile attack",
+        trigger="rockets",
+    )
+    town = row(
+        40, location="Saraqib", latitude=35.86, longitude=36.8, sub_event_type="Air/drone strike", trigger="warplanes"
+    )
     toll = row(90, location="Saraqib", latitude=35.86, longitude=36.8, trigger="killed", fatalities=4)
     out = assemble([province, town, toll])
     assert sorted((r[S.LOCATION], r[S.TRIGGER]) for r in out) == [
-        ("Idlib Governorate", "rockets"), ("Saraqib", "warplanes")]
+        ("Idlib Governorate", "rockets"),
+        ("Saraqib", "warplanes"),
+    ]
     assert len(assemble([province, town, toll], Switches.parse("assemble.distinct_weapons"))) == 1
 
 
 def test_a_bombing_and_an_air_raid_at_one_place_and_day_can_be_one_attack(row) -> None:
     # "Bombing" fits jets and car bombs alike: it names no means, so it does not split the event.
-    rows = [row(0, sub_event_type="Remote explosive/landmine/IED", trigger="bombing"),
-            row(40, sub_event_type="Air/drone strike", trigger="air raid")]
+    rows = [
+        row(0, sub_event_type="Remote explosive/landmine/IED", trigger="bombing"),
+        row(40, sub_event_type="Air/drone strike", trigger="air raid"),
+    ]
     assert len(assemble(rows)) == 1
     assert weapon(rows[0]) == "" and weapon(rows[1]) == "air"
     assert weapon(row(0, trigger="mortar shells")) == "artillery"
@@ -143,10 +173,18 @@ def test_a_bombing_and_an_air_raid_at_one_place_and_day_can_be_one_attack(row) -
 def test_an_unattributed_attack_by_a_rare_means_takes_the_author_named_for_that_means(row) -> None:
     # One sentence blames a militia's suicide bombers for a blast at a checkpoint; a later sentence
     # reports a suicide blast in another town without naming anyone: the same hand, as a coder reads it.
-    blamed = row(0, location="Tadif", latitude=36.35, longitude=37.53, sub_event_type="Suicide bomb",
-                 actor1="Islamic State (ISIS)", inter1=2)
-    unnamed = row(80, location="Azaz", latitude=36.59, longitude=37.05, sub_event_type="Suicide bomb",
-                  actor1="", inter1=None)
+    blamed = row(
+        0,
+        location="Tadif",
+        latitude=36.35,
+        longitude=37.53,
+        sub_event_type="Suicide bomb",
+        actor1="Islamic State (ISIS)",
+        inter1=2,
+    )
+    unnamed = row(
+        80, location="Azaz", latitude=36.59, longitude=37.05, sub_event_type="Suicide bomb", actor1="", inter1=None
+    )
     out = {r[S.LOCATION]: r for r in assemble([blamed, unnamed])}
     assert (out["Azaz"][S.ACTOR1], out["Azaz"][S.INTER1]) == ("Islamic State (ISIS)", 2)
     off = {r[S.LOCATION]: r for r in assemble([blamed, unnamed], Switches.parse("actors.same_means"))}
@@ -156,15 +194,46 @@ def test_an_unattributed_attack_by_a_rare_means_takes_the_author_named_for_that_
 def test_a_rare_means_blamed_on_two_authors_names_neither_and_common_means_never(row) -> None:
     # Two authors named for car bombs' cousins (suicide attacks) leave the third unattributed; shelling,
     # which both sides use, never lends its author.
-    rows = [row(0, location="Tadif", latitude=36.35, longitude=37.53, sub_event_type="Suicide bomb",
-                actor1="Islamic State (ISIS)", inter1=2),
-            row(40, location="Manbij", latitude=36.53, longitude=37.95, sub_event_type="Suicide bomb",
-                actor1="Jabhat al-Nusra", inter1=2),
-            row(80, location="Azaz", latitude=36.59, longitude=37.05, sub_event_type="Suicide bomb",
-                actor1="", inter1=None),
-            row(120, location="Jarabulus", latitude=36.82, longitude=38.01,
-                sub_event_type="Shelling/artillery/missile attack", actor1="Rebel groups (Syria)", inter1=2),
-            row(160, location="Marea", latitude=36.48, longitude=37.2,
-                sub_event_type="Shelling/artillery/missile attack", actor1="", inter1=None)]
+    rows = [
+        row(
+            0,
+            location="Tadif",
+            latitude=36.35,
+            longitude=37.53,
+            sub_event_type="Suicide bomb",
+            actor1="Islamic State (ISIS)",
+            inter1=2,
+        ),
+        row(
+            40,
+            location="Manbij",
+            latitude=36.53,
+            longitude=37.95,
+            sub_event_type="Suicide bomb",
+            actor1="Jabhat al-Nusra",
+            inter1=2,
+        ),
+        row(
+            80, location="Azaz", latitude=36.59, longitude=37.05, sub_event_type="Suicide bomb", actor1="", inter1=None
+        ),
+        row(
+            120,
+            location="Jarabulus",
+            latitude=36.82,
+            longitude=38.01,
+            sub_event_type="Shelling/artillery/missile attack",
+            actor1="Rebel groups (Syria)",
+            inter1=2,
+        ),
+        row(
+            160,
+            location="Marea",
+            latitude=36.48,
+            longitude=37.2,
+            sub_event_type="Shelling/artillery/missile attack",
+            actor1="",
+            inter1=None,
+        ),
+    ]
     out = {r[S.LOCATION]: r[S.ACTOR1] for r in assemble(rows)}
     assert out["Azaz"] == out["Marea"] == "Unidentified Armed Group (Syria)"

@@ -12,7 +12,7 @@ SYRIA = MapView(35.5, 42.5, 32.0, 37.5)
 
 
 def by_name(traces: list[dict]) -> dict[str, dict]:
-    return {t["name"][len(BASEMAP_PREFIX):]: t for t in traces}
+    return {t["name"][len(BASEMAP_PREFIX) :]: t for t in traces}
 
 
 def test_a_regional_view_gets_provinces_their_names_and_towns() -> None:

@@ -32,7 +32,9 @@ def get(client, path: str):
 
 def test_parse_outputs() -> None:
     assert B.parse_outputs("..map.figure...timeline.figure..") == [
-        {"id": "map", "property": "figure"}, {"id": "timeline", "property": "figure"}]
+        {"id": "map", "property": "figure"},
+        {"id": "timeline", "property": "figure"},
+    ]
     assert B.parse_outputs("selection.data") == [{"id": "selection", "property": "data"}]
 
 
@@ -81,9 +83,20 @@ def test_bench_events_option_parses() -> None:
 def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     """A real server process on a free loopback port over a small synthetic store (no browser here)."""
     figures = B.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
-    for key in ("events", "p95_ms_brush", "p95_ms_filter", "p95_ms_click", "max_response_bytes",
-                "page_ready_s", "rss_mb", "first_answer_s", "page_bytes", "append_ratio", "correction_s",
-                "correction_rss_growth_mb"):
+    for key in (
+        "events",
+        "p95_ms_brush",
+        "p95_ms_filter",
+        "p95_ms_click",
+        "max_response_bytes",
+        "page_ready_s",
+        "rss_mb",
+        "first_answer_s",
+        "page_bytes",
+        "append_ratio",
+        "correction_s",
+        "correction_rss_growth_mb",
+    ):
         assert key in figures, key
     assert figures["page_bytes"] > figures["max_response_bytes"] and figures["page_files"] > 3
     assert figures["append_full_s"] > 0 and figures["append_empty_s"] > 0 and figures["append_events"] > 100

@@ -83,8 +83,7 @@ def test_ingest_folder_with_bad_files(batch: Path, tmp_path: Path, capsys) -> No
     assert es.manifest() == manifest
 
 
-def test_same_text_twice_in_one_batch_is_stored_once(tmp_path: Path, seed_path: Path, capsys,
-                                                     fast_pipeline) -> None:
+def test_same_text_twice_in_one_batch_is_stored_once(tmp_path: Path, seed_path: Path, capsys, fast_pipeline) -> None:
     folder = tmp_path / "dup"
     folder.mkdir()
     shutil.copy(seed_path, folder / "a.txt")
@@ -111,8 +110,9 @@ def test_ingest_only_bad_files_fails(tmp_path: Path, capsys) -> None:
 
 def test_published_option(tmp_path: Path, capsys, fast_pipeline) -> None:
     f = tmp_path / "undated.txt"
-    f.write_text("Clashes\n\nTurkish troops clashed with regime forces in Idlib, Syria, residents said.",
-                 encoding="utf-8")
+    f.write_text(
+        "Clashes\n\nTurkish troops clashed with regime forces in Idlib, Syria, residents said.", encoding="utf-8"
+    )
     store = tmp_path / "store"
     assert main(["ingest", str(f), "--store", str(store), "--published", "2020-01-02"]) == 0
     capsys.readouterr()
@@ -138,13 +138,16 @@ def test_bad_published_value_is_an_argparse_error(tmp_path: Path, capsys, value:
     assert not (tmp_path / "s").exists()
 
 
-@pytest.mark.parametrize("argv", [
-    [],
-    ["ingest"],
-    ["export", "--format", "csv"],
-    ["export", "--format", "xlsx", "-o", "x.xlsx"],
-    ["nonsense"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["ingest"],
+        ["export", "--format", "csv"],
+        ["export", "--format", "xlsx", "-o", "x.xlsx"],
+        ["nonsense"],
+    ],
+)
 def test_usage_errors(argv: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)
@@ -164,6 +167,7 @@ def test_corrupt_store_is_reported_not_raised(tmp_path: Path, capsys) -> None:
 
 
 # -- export ------------------------------------------------------------------------------------------
+
 
 def test_export_csv(ingested: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "sub" / "events.csv"
@@ -202,8 +206,9 @@ def test_export_geojson(ingested: Path, tmp_path: Path) -> None:
         assert feat["properties"][S.EVENT_ID] == row[S.EVENT_ID]
         assert feat["properties"][S.PUBLISHED] == "2020-03-04"
     idlib = [f for f in gj["features"] if f["properties"][S.FATALITIES] == 36]
-    assert idlib and idlib[0]["geometry"]["coordinates"][0] > idlib[0]["geometry"]["coordinates"][1], \
+    assert idlib and idlib[0]["geometry"]["coordinates"][0] > idlib[0]["geometry"]["coordinates"][1], (
         "[lon, lat]: Idlib's longitude (36.6) is larger than its latitude (35.9)"
+    )
 
 
 def test_export_parquet(ingested: Path, tmp_path: Path) -> None:

@@ -17,10 +17,29 @@ from dashboard.overrides import OVERRIDES, add_override, read_table
 from dashboard.store import EventsStore
 
 # A town of this name in two countries: the geoparser chose the wrong one.
-WRONG = dict(location="Tell Abyad", toponym="Tell Abyad", latitude=30.0, longitude=31.0, country="Egypt",
-             country_code="EG", admin1="Cairo", geonameid=111, feature_code="PPL", geo_precision=1)
-RIGHT = Alternative(name="Tell Abyad", lat=36.6975, lon=38.9567, geonameid=222, feature_code="PPL",
-                    country_code="SY", country="Syria", admin1="Ar-Raqqah", geo_precision=1)
+WRONG = dict(
+    location="Tell Abyad",
+    toponym="Tell Abyad",
+    latitude=30.0,
+    longitude=31.0,
+    country="Egypt",
+    country_code="EG",
+    admin1="Cairo",
+    geonameid=111,
+    feature_code="PPL",
+    geo_precision=1,
+)
+RIGHT = Alternative(
+    name="Tell Abyad",
+    lat=36.6975,
+    lon=38.9567,
+    geonameid=222,
+    feature_code="PPL",
+    country_code="SY",
+    country="Syria",
+    admin1="Ar-Raqqah",
+    geo_precision=1,
+)
 
 
 @pytest.fixture
@@ -43,17 +62,22 @@ def places(store: EventsStore) -> dict[str, str]:
     return {r[S.EVENT_ID]: r[S.COUNTRY_CODE] for r in df.to_dict("records")}
 
 
-@pytest.mark.parametrize(("scope", "moved"), [("event", {"e1"}), ("article", {"e1", "e2"}),
-                                              ("all", {"e1", "e2", "e3"})])
+@pytest.mark.parametrize(
+    ("scope", "moved"), [("event", {"e1"}), ("article", {"e1", "e2"}), ("all", {"e1", "e2", "e3"})]
+)
 def test_each_scope_moves_its_events_only_and_counts_them_first(store, tmp_path, scope, moved):
     events = store.load_events()
     e1 = events[events[S.EVENT_ID] == "e1"].iloc[0]
-    chosen = {"event": events[events[S.EVENT_ID] == "e1"],
-              "article": events[events[S.ARTICLE_ID] == e1[S.ARTICLE_ID]], "all": events}[scope]
+    chosen = {
+        "event": events[events[S.EVENT_ID] == "e1"],
+        "article": events[events[S.ARTICLE_ID] == e1[S.ARTICLE_ID]],
+        "all": events,
+    }[scope]
     assert preview_count(chosen, "tell  abyad", RIGHT) == len(moved)
 
-    save_correction(store, "Tell Abyad", RIGHT, folder=tmp_path / "gz", scope=scope, event_id="e1",
-                    article_id=e1[S.ARTICLE_ID])
+    save_correction(
+        store, "Tell Abyad", RIGHT, folder=tmp_path / "gz", scope=scope, event_id="e1", article_id=e1[S.ARTICLE_ID]
+    )
 
     now = places(store)
     assert {e for e, cc in now.items() if cc == "SY" and e != "e4"} == moved
@@ -110,8 +134,14 @@ def test_a_correction_cut_short_after_its_store_write_is_logged_once(store, tmp_
 
     monkeypatch.setattr(C, "append_log", killed)
     with pytest.raises(Killed):
-        save_correction(store, "Tell Abyad", RIGHT, folder=tmp_path / "gz", scope="article",
-                        article_id=store.load_events()[S.ARTICLE_ID].iloc[0])
+        save_correction(
+            store,
+            "Tell Abyad",
+            RIGHT,
+            folder=tmp_path / "gz",
+            scope="article",
+            article_id=store.load_events()[S.ARTICLE_ID].iloc[0],
+        )
     assert not (store.root / LOG).exists() and "pending" in store.manifest()
     monkeypatch.setattr(C, "append_log", real)
     assert C.finish_corrections(store, tmp_path / "gz") is True

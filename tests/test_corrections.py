@@ -17,10 +17,30 @@ from dashboard.ingest.article import Article
 from dashboard.overrides import OVERRIDES, read_table
 from dashboard.store import EventsStore
 
-CITY = {"name": "Idlib", "lat": 35.93062, "lon": 36.63393, "geonameid": 169389, "feature_code": "PPL",
-        "country_code": "SY", "country": "Syria", "admin1": "Idlib", "geo_precision": 1, "score": 8.8}
-PROVINCE = {"name": "Idlib", "lat": 35.8, "lon": 36.5, "geonameid": 169388, "feature_code": "ADM1",
-            "country_code": "SY", "country": "Syria", "admin1": "Idlib", "geo_precision": 3, "score": 9.1}
+CITY = {
+    "name": "Idlib",
+    "lat": 35.93062,
+    "lon": 36.63393,
+    "geonameid": 169389,
+    "feature_code": "PPL",
+    "country_code": "SY",
+    "country": "Syria",
+    "admin1": "Idlib",
+    "geo_precision": 1,
+    "score": 8.8,
+}
+PROVINCE = {
+    "name": "Idlib",
+    "lat": 35.8,
+    "lon": 36.5,
+    "geonameid": 169388,
+    "feature_code": "ADM1",
+    "country_code": "SY",
+    "country": "Syria",
+    "admin1": "Idlib",
+    "geo_precision": 3,
+    "score": 9.1,
+}
 
 
 def test_alternatives_json_round_trips_and_bad_values_give_none() -> None:
@@ -41,8 +61,11 @@ def test_choice_options_mark_the_current_place(make_events) -> None:
 
 
 def test_reresolve_moves_every_row_of_that_toponym_only(make_events) -> None:
-    events = make_events(dict(event_id="a"), dict(event_id="b", toponym="IDLIB "),
-                         dict(event_id="c", toponym="Ankara", location="Ankara", latitude=39.9, longitude=32.8))
+    events = make_events(
+        dict(event_id="a"),
+        dict(event_id="b", toponym="IDLIB "),
+        dict(event_id="c", toponym="Ankara", location="Ankara", latitude=39.9, longitude=32.8),
+    )
     out = reresolve(events, "Idlib", Alternative.from_dict(PROVINCE))
     moved = out.set_index(S.EVENT_ID)
     assert list(moved.loc[["a", "b"], S.FEATURE_CODE]) == ["ADM1", "ADM1"]
@@ -66,8 +89,17 @@ def test_save_correction_writes_the_override_and_the_store(tmp_path: Path, make_
     assert (row[S.FEATURE_CODE], row[S.LATITUDE], row[S.ADMIN1]) == ("ADM1", 35.8, "Idlib")
     assert len(store.load_articles()) == 1, "the articles are kept"
     override = read_table(tmp_path / "gz" / OVERRIDES)
-    assert override == [{"name": "Idlib", "latitude": "35.800000", "longitude": "36.500000", "country_code": "SY",
-                         "admin1": "Idlib", "feature_code": "ADM1", "geonameid": "169388"}]
+    assert override == [
+        {
+            "name": "Idlib",
+            "latitude": "35.800000",
+            "longitude": "36.500000",
+            "country_code": "SY",
+            "admin1": "Idlib",
+            "feature_code": "ADM1",
+            "geonameid": "169388",
+        }
+    ]
     with pytest.raises(GazetteerError):
         save_correction(store, "  ", Alternative.from_dict(PROVINCE), folder=tmp_path / "gz")
 
@@ -79,8 +111,9 @@ def test_pipeline_rows_carry_their_toponyms_ranked_alternatives(seed_events: pd.
         assert all(a.name for a in alts)
         if row[S.TOPONYM] in ("Idlib", "Moscow"):
             assert len(alts) > 1, f"{row[S.TOPONYM]} is ambiguous: {alts}"
-        assert any(abs(a.lat - row[S.LATITUDE]) < 1e-4 and abs(a.lon - row[S.LONGITUDE]) < 1e-4 for a in alts), \
+        assert any(abs(a.lat - row[S.LATITUDE]) < 1e-4 and abs(a.lon - row[S.LONGITUDE]) < 1e-4 for a in alts), (
             f"the chosen place of {row[S.TOPONYM]!r} is not among its alternatives"
+        )
 
 
 def test_a_saved_correction_is_followed_by_later_ingests(tmp_path: Path, make_events, nlp, monkeypatch) -> None:
@@ -96,8 +129,12 @@ def test_a_saved_correction_is_followed_by_later_ingests(tmp_path: Path, make_ev
 
     # A fresh copy of the packaged index (the session's is shared), with the user's corrections applied.
     gazetteer = apply_user_additions(load_gazetteer(user_dir=tmp_path / "none"), tmp_path / "gz")
-    later = Article(text="Shelling killed three civilians in Idlib on Monday, rescuers said.", title="later",
-                    published=date(2020, 3, 9), source="s2")
+    later = Article(
+        text="Shelling killed three civilians in Idlib on Monday, rescuers said.",
+        title="later",
+        published=date(2020, 3, 9),
+        source="s2",
+    )
     events = build_pipeline(nlp=nlp, gazetteer=gazetteer).run([later]).events
     idlib = events[events[S.TOPONYM] == "Idlib"]
     assert len(idlib), events[[S.TOPONYM, S.LOCATION]]
@@ -111,8 +148,9 @@ def _one_event_store(tmp_path: Path, make_events) -> EventsStore:
     return store
 
 
-def test_a_save_whose_store_write_fails_leaves_the_override_table_alone(tmp_path: Path, make_events,
-                                                                        monkeypatch) -> None:
+def test_a_save_whose_store_write_fails_leaves_the_override_table_alone(
+    tmp_path: Path, make_events, monkeypatch
+) -> None:
     from dashboard.errors import StoreError
 
     store = _one_event_store(tmp_path, make_events)
@@ -126,8 +164,7 @@ def test_a_save_whose_store_write_fails_leaves_the_override_table_alone(tmp_path
     assert read_table(tmp_path / "gz" / OVERRIDES) == [] and store.manifest()["generation"] == 1
 
 
-def test_a_save_cut_short_after_its_store_write_is_completed_later(tmp_path: Path, make_events,
-                                                                   monkeypatch) -> None:
+def test_a_save_cut_short_after_its_store_write_is_completed_later(tmp_path: Path, make_events, monkeypatch) -> None:
     import dashboard.corrections as C
 
     store = _one_event_store(tmp_path, make_events)

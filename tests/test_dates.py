@@ -27,43 +27,49 @@ def only_mention(text: str):
     return mentions[0]
 
 
-@pytest.mark.parametrize("sentence, mention, expected, precision", [
-    ("The deal was reached on Sept. 17, 2018, by Turkey and Russia.", "Sept. 17, 2018", date(2018, 9, 17), DAY),
-    ("The deal was reached on 17 September 2018.", "17 September 2018", date(2018, 9, 17), DAY),
-    ("It was signed 2018-09-17 in Sochi.", "2018-09-17", date(2018, 9, 17), DAY),
-    ("Attacks, ongoing since April 2019, as its backer", "April 2019", date(2019, 4, 1), MONTH),
-    ("It was signed in Sochi in 2018.", "in 2018", date(2018, 1, 1), YEAR),
-    ("An election in Syria will be held in April this year.", "April this year", date(2020, 4, 1), MONTH),
-    ("Talks resumed in April last year.", "April last year", date(2019, 4, 1), MONTH),
-    ("The regime announced Wednesday that an election will be held.", "Wednesday", date(2020, 3, 4), DAY),
-    ("The ministry said Monday that shelling went on.", "Monday", date(2020, 3, 2), DAY),
-    ("Erdoğan will meet Putin on Thursday to discuss Idlib.", "on Thursday", date(2020, 3, 5), DAY),
-    ("Officials said yesterday that the convoy was hit.", "yesterday", date(2020, 3, 3), DAY),
-    ("Clashes broke out last night near Saraqib.", "last night", date(2020, 3, 3), DAY),
-    ("The army said today that it took the town.", "today", date(2020, 3, 4), DAY),
-    ("Fighting intensified last month in the south.", "last month", date(2020, 2, 1), MONTH),
-    ("Refugees arrived last year.", "last year", date(2019, 1, 1), YEAR),
-    ("The town fell last Wednesday.", "last Wednesday", date(2020, 2, 26), DAY),
-    ("Talks resume next Wednesday.", "next Wednesday", date(2020, 3, 11), DAY),
-    ("Shelling resumed on March 2 near the town.", "March 2", date(2020, 3, 2), DAY),
-    ("A raid on Dec. 28 killed a commander.", "Dec. 28", date(2019, 12, 28), DAY),
-])
+@pytest.mark.parametrize(
+    "sentence, mention, expected, precision",
+    [
+        ("The deal was reached on Sept. 17, 2018, by Turkey and Russia.", "Sept. 17, 2018", date(2018, 9, 17), DAY),
+        ("The deal was reached on 17 September 2018.", "17 September 2018", date(2018, 9, 17), DAY),
+        ("It was signed 2018-09-17 in Sochi.", "2018-09-17", date(2018, 9, 17), DAY),
+        ("Attacks, ongoing since April 2019, as its backer", "April 2019", date(2019, 4, 1), MONTH),
+        ("It was signed in Sochi in 2018.", "in 2018", date(2018, 1, 1), YEAR),
+        ("An election in Syria will be held in April this year.", "April this year", date(2020, 4, 1), MONTH),
+        ("Talks resumed in April last year.", "April last year", date(2019, 4, 1), MONTH),
+        ("The regime announced Wednesday that an election will be held.", "Wednesday", date(2020, 3, 4), DAY),
+        ("The ministry said Monday that shelling went on.", "Monday", date(2020, 3, 2), DAY),
+        ("Erdoğan will meet Putin on Thursday to discuss Idlib.", "on Thursday", date(2020, 3, 5), DAY),
+        ("Officials said yesterday that the convoy was hit.", "yesterday", date(2020, 3, 3), DAY),
+        ("Clashes broke out last night near Saraqib.", "last night", date(2020, 3, 3), DAY),
+        ("The army said today that it took the town.", "today", date(2020, 3, 4), DAY),
+        ("Fighting intensified last month in the south.", "last month", date(2020, 2, 1), MONTH),
+        ("Refugees arrived last year.", "last year", date(2019, 1, 1), YEAR),
+        ("The town fell last Wednesday.", "last Wednesday", date(2020, 2, 26), DAY),
+        ("Talks resume next Wednesday.", "next Wednesday", date(2020, 3, 11), DAY),
+        ("Shelling resumed on March 2 near the town.", "March 2", date(2020, 3, 2), DAY),
+        ("A raid on Dec. 28 killed a commander.", "Dec. 28", date(2019, 12, 28), DAY),
+    ],
+)
 def test_find_and_resolve(sentence: str, mention: str, expected: date, precision: str) -> None:
     m = only_mention(sentence)
     assert m.text == mention
-    assert sentence[m.start:m.end] == mention
+    assert sentence[m.start : m.end] == mention
     assert resolve_mention(m, PUBLISHED, future=is_future_context(sentence)) == (expected, precision)
 
 
 def test_explicit_dates_need_no_publication_date() -> None:
-    for text, expected in [("on Sept. 17, 2018", (date(2018, 9, 17), DAY)),
-                           ("since April 2019", (date(2019, 4, 1), MONTH)),
-                           ("in 2018", (date(2018, 1, 1), YEAR))]:
+    for text, expected in [
+        ("on Sept. 17, 2018", (date(2018, 9, 17), DAY)),
+        ("since April 2019", (date(2019, 4, 1), MONTH)),
+        ("in 2018", (date(2018, 1, 1), YEAR)),
+    ]:
         assert resolve_mention(only_mention(text), None) == expected
 
 
-@pytest.mark.parametrize("text", ["said Wednesday", "yesterday", "last month", "April this year", "on March 2",
-                                  "in April"])
+@pytest.mark.parametrize(
+    "text", ["said Wednesday", "yesterday", "last month", "April this year", "on March 2", "in April"]
+)
 def test_relative_dates_without_publication_date_are_unresolved(text: str) -> None:
     assert resolve_mention(only_mention(text), None) is None
 
@@ -96,13 +102,16 @@ def test_relative_months_cross_year_boundaries() -> None:
     assert resolve_mention(only_mention("next month"), date(2020, 12, 15)) == (date(2021, 1, 1), MONTH)
 
 
-@pytest.mark.parametrize("text", [
-    "No dates at all here.",
-    "The 36 troops and 1,200 civilians.",
-    "Call 555-1234 now.",
-    "He may have fled.",
-    "Voters in May's constituency stayed home.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No dates at all here.",
+        "The 36 troops and 1,200 civilians.",
+        "Call 555-1234 now.",
+        "He may have fled.",
+        "Voters in May's constituency stayed home.",
+    ],
+)
 def test_no_date_mentions(text: str) -> None:
     assert find_date_mentions(text) == []
 
@@ -121,11 +130,14 @@ def test_mentions_are_in_text_order_and_do_not_overlap() -> None:
         assert a.end <= b.start
 
 
-@pytest.mark.parametrize("sentence, mention", [
-    ("In 2018 the army killed dozens.", "In 2018"),
-    ("Since 2011 the war has displaced millions.", "Since 2011"),
-    ("In April, talks failed.", "In April"),
-])
+@pytest.mark.parametrize(
+    "sentence, mention",
+    [
+        ("In 2018 the army killed dozens.", "In 2018"),
+        ("Since 2011 the war has displaced millions.", "Since 2011"),
+        ("In April, talks failed.", "In April"),
+    ],
+)
 def test_sentence_initial_prepositions(sentence: str, mention: str) -> None:
     assert only_mention(sentence).text == mention
 
@@ -156,35 +168,42 @@ def test_is_future_context() -> None:
 
 # -- publication date -------------------------------------------------------------------------
 
+
 def test_infer_published_on_seed(seed_article) -> None:
     assert seed_article.published is None
     assert infer_published(seed_article.text) == date(2020, 3, 4)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Clashes began on Feb. 28, 2020. Officials said Wednesday the town fell.", date(2020, 3, 4)),
-    ("Clashes began on Feb. 28, 2020. Officials said Friday the town fell.", date(2020, 3, 6)),
-    ("Clashes began on Feb. 28, 2020. Putin will visit on Wednesday.", date(2020, 2, 28)),
-    ("Clashes began on Feb. 28, 2020 and on March 1, 2020.", date(2020, 3, 1)),
-    ("The convoy, Friday, Feb. 28, 2020, was hit.", date(2020, 2, 28)),
-    ("Fighting went on in 2018 and in 2019.", date(2019, 1, 1)),
-    ("No dates at all here, only Idlib.", None),
-    ("Officials said Wednesday the town fell.", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Clashes began on Feb. 28, 2020. Officials said Wednesday the town fell.", date(2020, 3, 4)),
+        ("Clashes began on Feb. 28, 2020. Officials said Friday the town fell.", date(2020, 3, 6)),
+        ("Clashes began on Feb. 28, 2020. Putin will visit on Wednesday.", date(2020, 2, 28)),
+        ("Clashes began on Feb. 28, 2020 and on March 1, 2020.", date(2020, 3, 1)),
+        ("The convoy, Friday, Feb. 28, 2020, was hit.", date(2020, 2, 28)),
+        ("Fighting went on in 2018 and in 2019.", date(2019, 1, 1)),
+        ("No dates at all here, only Idlib.", None),
+        ("Officials said Wednesday the town fell.", None),
+    ],
+)
 def test_infer_published(text: str, expected: date | None) -> None:
     assert infer_published(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Sat Mar 7 2020 Jets strike convoy", date(2020, 3, 7)),
-    ("07-03-2020 Jets strike convoy", date(2020, 3, 7)),
-    ("07.03.2020(updated 1200 07.03.2020) Get short URL", date(2020, 3, 7)),
-    ("Published March 7 2020 Jets struck a convoy", date(2020, 3, 7)),
-    ("Date of publication 7 March 2020 Jets struck", date(2020, 3, 7)),
-    ("Last updated at Mar 72020 Jets struck", date(2020, 3, 7)),
-    ("Jets struck a convoy on March 7 2020", None),
-    ("Convoy hit. 07-03-2020", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sat Mar 7 2020 Jets strike convoy", date(2020, 3, 7)),
+        ("07-03-2020 Jets strike convoy", date(2020, 3, 7)),
+        ("07.03.2020(updated 1200 07.03.2020) Get short URL", date(2020, 3, 7)),
+        ("Published March 7 2020 Jets struck a convoy", date(2020, 3, 7)),
+        ("Date of publication 7 March 2020 Jets struck", date(2020, 3, 7)),
+        ("Last updated at Mar 72020 Jets struck", date(2020, 3, 7)),
+        ("Jets struck a convoy on March 7 2020", None),
+        ("Convoy hit. 07-03-2020", None),
+    ],
+)
 def test_dateline(text, expected) -> None:
     from dashboard.dates import dateline
 
@@ -200,11 +219,14 @@ def test_the_dateline_ends_where_the_headline_begins() -> None:
     assert dateline_span("Mortars hit a market on Friday") == (None, 0)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Mortars hit a school in Homs  AFP Tuesday 4 Mar 2014 Two pupils died", date(2014, 3, 4)),
-    ("Convoy ambushed near Palmyra Reuters 9 Jun 2016 Gunmen fired", date(2016, 6, 9)),
-    ("Convoy ambushed near Palmyra, AFP said on 9 Jun 2016", None),  # quoted, not a byline
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mortars hit a school in Homs  AFP Tuesday 4 Mar 2014 Two pupils died", date(2014, 3, 4)),
+        ("Convoy ambushed near Palmyra Reuters 9 Jun 2016 Gunmen fired", date(2016, 6, 9)),
+        ("Convoy ambushed near Palmyra, AFP said on 9 Jun 2016", None),  # quoted, not a byline
+    ],
+)
 def test_an_agency_byline_under_the_headline_is_the_dateline(text, expected) -> None:
     from dashboard.dates import dateline, dateline_span
 

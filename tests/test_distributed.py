@@ -36,8 +36,10 @@ FAKES = REPO / "data" / "fakes" / "syria_news_dev.jsonl"
 # One air strike, reported by two outlets in their own words: one event with two sources.
 SAME_EVENT = (
     ("An air strike killed three civilians in Saraqib, Syria, on March 3, 2020, residents said.", "Outlet A"),
-    ("Three civilians were killed when an air strike hit Saraqib in Syria on March 3, 2020, a monitor said.",
-     "Outlet B"),
+    (
+        "Three civilians were killed when an air strike hit Saraqib in Syria on March 3, 2020, a monitor said.",
+        "Outlet B",
+    ),
 )
 
 
@@ -51,8 +53,14 @@ def _no_default_store(tmp_path_factory, monkeypatch):
 def client():
     # processes=True: the real thing (pickled articles and results, spawned workers that import the
     # package themselves). Loopback only, HTTP on a free port so as not to collide with other runs.
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address="127.0.0.1:0", silence_logs=40)
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        silence_logs=40,
+    )
     with cluster, distributed.Client(cluster) as c:
         c.wait_for_workers(2)
         yield c
@@ -108,8 +116,10 @@ def test_same_events_as_single_process(client, loader, pipeline, seed_article) -
 
 
 def test_reports_in_different_partitions_are_merged(client, loader, pipeline, tmp_path: Path) -> None:
-    articles = [Article(text=text, title="Air strike", source=source, published=date(2020, 3, 4))
-                for text, source in SAME_EVENT]
+    articles = [
+        Article(text=text, title="Air strike", source=source, published=date(2020, 3, 4)) for text, source in SAME_EVENT
+    ]
+
     def session_pipeline():
         return pipeline
 
@@ -148,8 +158,23 @@ def test_cli_on_a_running_scheduler(client, tmp_path: Path, seed_path: Path, cap
 
     status = tmp_path / "status.json"
     address = client.scheduler.address
-    assert main(["ingest", str(folder), "--store", str(dask_store), "--dask", address, "--partition-size", "2",
-                 "--status", str(status)]) == 0
+    assert (
+        main(
+            [
+                "ingest",
+                str(folder),
+                "--store",
+                str(dask_store),
+                "--dask",
+                address,
+                "--partition-size",
+                "2",
+                "--status",
+                str(status),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "read 6 article(s); 1 already stored; 2 skipped" in out
     assert f"skipped {folder / 'empty.txt'}: empty file" in out
@@ -180,27 +205,33 @@ def test_missing_extra_names_the_install_command(monkeypatch, tmp_path: Path, se
     assert not EventsStore(store).exists()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--dask", "local", "--online", "nominatim"], "--online cannot be combined with --dask"),
-    (["--partition-size", "5"], "--partition-size only applies with --dask"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--dask", "local", "--online", "nominatim"], "--online cannot be combined with --dask"),
+        (["--partition-size", "5"], "--partition-size only applies with --dask"),
+    ],
+)
 def test_option_errors(argv: list[str], message: str, tmp_path: Path, seed_path: Path, capsys) -> None:
     assert main(["ingest", str(seed_path), "--store", str(tmp_path / "s"), *argv]) == 1
     assert message in capsys.readouterr().err
 
 
-def test_unreachable_scheduler_keeps_the_store(monkeypatch, tmp_path: Path, seed_path: Path, capsys,
-                                              fast_pipeline) -> None:
+def test_unreachable_scheduler_keeps_the_store(
+    monkeypatch, tmp_path: Path, seed_path: Path, capsys, fast_pipeline
+) -> None:
     store = tmp_path / "store"
     assert main(["ingest", str(seed_path), "--store", str(store)]) == 0
     before = EventsStore(store).manifest()
     other = tmp_path / "other.txt"
-    other.write_text("Clashes\n\nTurkish troops clashed with regime forces in Idlib, Syria, on March 3, 2020.",
-                     encoding="utf-8")
+    other.write_text(
+        "Clashes\n\nTurkish troops clashed with regime forces in Idlib, Syria, on March 3, 2020.", encoding="utf-8"
+    )
     monkeypatch.setattr(D, "CONNECT_TIMEOUT_S", 1.0)
     status = tmp_path / "status.json"
-    assert main(["ingest", str(other), "--store", str(store), "--dask", "tcp://127.0.0.1:9",
-                 "--status", str(status)]) == 1
+    assert (
+        main(["ingest", str(other), "--store", str(store), "--dask", "tcp://127.0.0.1:9", "--status", str(status)]) == 1
+    )
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
     assert EventsStore(store).manifest() == before
     state = json.loads(status.read_text(encoding="utf-8"))

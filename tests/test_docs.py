@@ -21,8 +21,9 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
     return {}
 
 
-def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...],
-                                                                                          argparse.ArgumentParser]]:
+def _commands(
+    parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], argparse.ArgumentParser]]:
     out = []
     for name, sub in _subparsers(parser).items():
         path = (*prefix, name)
@@ -32,8 +33,15 @@ def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> 
 
 
 COMMANDS = _commands(build_parser())
-OPTIONS = sorted({(" ".join(path), opt) for path, sub in COMMANDS for action in sub._actions
-                  for opt in action.option_strings if opt not in ("-h", "--help")})
+OPTIONS = sorted(
+    {
+        (" ".join(path), opt)
+        for path, sub in COMMANDS
+        for action in sub._actions
+        for opt in action.option_strings
+        if opt not in ("-h", "--help")
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +58,9 @@ def test_parser_is_introspectable() -> None:
 
 @pytest.mark.parametrize("command", [" ".join(path) for path, _ in COMMANDS])
 def test_every_command_is_documented(readme: str, command: str) -> None:
-    assert re.search(rf"conflictmap {re.escape(command)}\b", readme), \
+    assert re.search(rf"conflictmap {re.escape(command)}\b", readme), (
         f"README.md does not document `conflictmap {command}`"
+    )
 
 
 @pytest.mark.parametrize("command, option", OPTIONS)
@@ -61,8 +70,9 @@ def test_every_option_is_documented(readme: str, command: str, option: str) -> N
     sections = re.split(r"^#+ ", readme, flags=re.M)
     own = [s for s in sections if re.search(rf"conflictmap {re.escape(command)}\b", s)]
     assert own, f"README.md has no section for `conflictmap {command}`"
-    assert any(re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", s) for s in own), \
+    assert any(re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", s) for s in own), (
         f"README.md does not document {option} of `conflictmap {command}`"
+    )
 
 
 @pytest.mark.parametrize("column", S.NAMES)

@@ -31,8 +31,12 @@ def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
     events, articles = synthetic_events(3000, seed=5)
     EventsStore(root).replace_with_chunks([(with_reports(events, seed=5, report_share=0.15), articles)])
     store = EventsStore(root)
-    save_correction(store, "Saraqib", Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria",
-                                                  country_code="SY"), folder=root.parent / "gz")
+    save_correction(
+        store,
+        "Saraqib",
+        Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria", country_code="SY"),
+        folder=root.parent / "gz",
+    )
     assert store.manifest()["overlays"], "the store has an overlay to apply"
     every = store.load_events()
     kinds = every[S.RECORD_KIND].astype("string").fillna("event")
@@ -59,8 +63,9 @@ def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Sel
     if rng.random() < 0.2:
         f["sources"] = rng.sample(sorted(events[S.SOURCE].unique()), 3)
     if rng.random() < 0.2:
-        f["places"] = rng.sample(places, 3) + (["cluster|35.000000|38.000000|35.000000|37.000000"]
-                                               if rng.random() < 0.5 else [])
+        f["places"] = rng.sample(places, 3) + (
+            ["cluster|35.000000|38.000000|35.000000|37.000000"] if rng.random() < 0.5 else []
+        )
     if rng.random() < 0.2:
         f["min_fatalities"] = rng.choice([1, 3])
     if rng.random() < 0.2:
@@ -108,14 +113,19 @@ def test_duckdb_answers_equal_the_pandas_oracle(stored, oracle_index, seed: int)
         for unit in ("day", "week", "month"):
             got = D.timeline_counts(db, f, sel, unit)
             want_bars = O.timeline_counts(rows, unit)
-            assert got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist() == \
-                want_bars[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
+            assert (
+                got[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
+                == want_bars[["day", S.EVENT_TYPE, "n"]].astype({"n": int}).values.tolist()
+            )
         assert D.date_extent(db, f) == O.robust_extent(events[mask][S.EVENT_DATE])
         newest = D.newest_rows(db, f, sel, 20)
-        want_rows = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
-                                 na_position="last").head(20)
-        assert newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist() == \
-            want_rows[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
+        want_rows = rows.sort_values(
+            [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
+        ).head(20)
+        assert (
+            newest[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
+            == want_rows[[S.EVENT_DATE, S.PUBLISHED]].values.tolist()
+        )
         assert set(newest[S.EVENT_ID]) <= set(rows[S.EVENT_ID])
     assert told_twice, "some states list an event told by several reports"
 
@@ -176,24 +186,28 @@ def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) ->
         for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
             bars_d, back_d = duck.series(f, sel, unit, measure)
             bars_m, back_m = memory.series(f, sel, unit, measure)
-            pd.testing.assert_frame_equal(bars_d.reset_index(drop=True), bars_m.reset_index(drop=True),
-                                          check_dtype=False)
+            pd.testing.assert_frame_equal(
+                bars_d.reset_index(drop=True), bars_m.reset_index(drop=True), check_dtype=False
+            )
             assert (back_d is None) == (back_m is None)
             if back_d is not None:
-                pd.testing.assert_frame_equal(back_d.reset_index(drop=True), back_m.reset_index(drop=True),
-                                              check_dtype=False)
+                pd.testing.assert_frame_equal(
+                    back_d.reset_index(drop=True), back_m.reset_index(drop=True), check_dtype=False
+                )
         pd_, pm = (v.places(f, sel).set_index(S.PLACE_KEY).sort_index() for v in (duck, memory))
         pd.testing.assert_frame_equal(pd_.drop(columns="main_type"), pm.drop(columns="main_type"), check_dtype=False)
         newest_d, newest_m = duck.newest(f, sel, 30), memory.newest(f, sel, 30)
         assert newest_d[S.EVENT_DATE].tolist() == newest_m[S.EVENT_DATE].tolist()
         assert list(newest_d.columns) == list(newest_m.columns)
     some = events.iloc[7]
+
     def comparable(row: dict) -> dict:  # NaT != NaT
         return {k: (None if v is pd.NaT else v) for k, v in row.items()}
 
     assert comparable(duck.event_row(some[S.EVENT_ID])) == comparable(memory.event_row(some[S.EVENT_ID]))
-    assert sorted(duck.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID]) == \
-        sorted(memory.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID])
+    assert sorted(duck.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID]) == sorted(
+        memory.article_rows(some[S.ARTICLE_ID])[S.EVENT_ID]
+    )
     assert duck.choices(Filters())[0] == memory.choices(Filters())[0]
     exported = pd.concat(list(duck.chunks(Filters(countries=("Syria",)), Selection())))
     assert sorted(exported[S.EVENT_ID]) == sorted(events[events[S.COUNTRY] == "Syria"][S.EVENT_ID])
@@ -203,21 +217,41 @@ def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: 
     from dashboard.ingest.article import Article
 
     store = EventsStore(tmp_path / "s")
-    same = dict(event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
-                event_date="2021-05-02", location="Kafr Tala", latitude=35.1, longitude=36.2, actor1="", actor2="")
+    same = dict(
+        event_type="Explosions/Remote violence",
+        sub_event_type="Shelling/artillery/missile attack",
+        event_date="2021-05-02",
+        location="Kafr Tala",
+        latitude=35.1,
+        longitude=36.2,
+        actor1="",
+        actor2="",
+    )
     for i, deaths in enumerate((10, 12)):
         art = Article(text=f"Shells hit the market of Kafr Tala, report {i}.", title=f"r{i}", source=f"outlet {i}")
         store.append(make_events(dict(same, event_id=f"r{i}", article_id=art.article_id, fatalities=deaths)), [art])
     note = Article(text="Officials spoke of a total since the spring.", title="m", source="outlet 3")
-    store.append(make_events(dict(same, event_id="m1", article_id=note.article_id, fatalities=300,
-                                  record_kind="mention", mention_reason="total")), [note])
+    store.append(
+        make_events(
+            dict(
+                same,
+                event_id="m1",
+                article_id=note.article_id,
+                fatalities=300,
+                record_kind="mention",
+                mention_reason="total",
+            )
+        ),
+        [note],
+    )
     events = store.load_events()
     assert events[events[S.EVENT_ID] != "m1"][S.CLUSTER_ID].nunique() == 1, "one event, two reports"
     db = D.DuckEngine(store, threads=1)
     assert D.selection_figures(db, Filters(), Selection()) == (1, 1, 10, 12)
     assert D.total_events(db) == 1
-    assert D.places_summary(db, Filters(), Selection())[["n_events", "fatalities", "fatalities_high"]
-                                                        ].values.tolist() == [[1, 10, 12]]
+    assert D.places_summary(db, Filters(), Selection())[
+        ["n_events", "fatalities", "fatalities_high"]
+    ].values.tolist() == [[1, 10, 12]]
     assert D.timeline_series(db, Filters(), Selection(), "day", "deaths")["n"].tolist() == [10.0]
 
 
@@ -242,13 +276,20 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
         _, sel = random_state(rng, events)
         if rng.random() < 0.4:
             sel = Selection(sel.start, sel.end, rng.choice(places))
-        f = [Filters(), Filters(countries=("Syria", "Yemen")), Filters(precise_only=True),
-             Filters(places=(*rng.sample(places, 3), "cluster|35.000000|38.000000|35.000000|37.000000")),
-             Filters(admin1s=("Idlib", "Donetsk"), precise_only=True), Filters(event_types=("Battles",)),
-             Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)), Filters(),
-             Filters(min_fatalities=1), Filters(min_confidence=0.8),
-             Filters(min_fatalities=5, countries=("Syria", "Iraq")),
-             Filters(min_confidence=0.7, min_fatalities=0, precise_only=True)][i]
+        f = [
+            Filters(),
+            Filters(countries=("Syria", "Yemen")),
+            Filters(precise_only=True),
+            Filters(places=(*rng.sample(places, 3), "cluster|35.000000|38.000000|35.000000|37.000000")),
+            Filters(admin1s=("Idlib", "Donetsk"), precise_only=True),
+            Filters(event_types=("Battles",)),
+            Filters(event_types=("Explosions/Remote violence",), countries=("Syria",)),
+            Filters(),
+            Filters(min_fatalities=1),
+            Filters(min_confidence=0.8),
+            Filters(min_fatalities=5, countries=("Syria", "Iraq")),
+            Filters(min_confidence=0.7, min_fatalities=0, precise_only=True),
+        ][i]
         assert rolled._rolled(f) and not raw._rolled(f)
         assert rolled.extent(f) == raw.extent(f)
         _same_places(rolled.places(f, sel), raw.places(f, sel))
@@ -260,8 +301,9 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
             pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
             assert (back_a is None) == (back_b is None)
             if back_a is not None:
-                pd.testing.assert_frame_equal(back_a.reset_index(drop=True), back_b.reset_index(drop=True),
-                                              check_dtype=False)
+                pd.testing.assert_frame_equal(
+                    back_a.reset_index(drop=True), back_b.reset_index(drop=True), check_dtype=False
+                )
         for limit in (1, 30, 5000):
             a, b = rolled.newest(f, sel, limit), raw.newest(f, sel, limit)
             assert a[S.EVENT_ID].tolist() == b[S.EVENT_ID].tolist()
@@ -271,9 +313,15 @@ def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
     from dashboard.app.duck_rollup import answers, by_place, by_type
 
     assert answers(Filters()) and answers(Filters(min_fatalities=0, text="  "))
-    for f in (Filters(event_types=("Battles",)), Filters(sources=("x",)), Filters(min_fatalities=1),
-              Filters(min_confidence=0.5), Filters(precise_only=True), Filters(text="shelling"),
-              Filters(places=("A|1.0|2.0",))):
+    for f in (
+        Filters(event_types=("Battles",)),
+        Filters(sources=("x",)),
+        Filters(min_fatalities=1),
+        Filters(min_confidence=0.5),
+        Filters(precise_only=True),
+        Filters(text="shelling"),
+        Filters(places=("A|1.0|2.0",)),
+    ):
         assert not answers(f), f
     assert by_place(Filters(countries=("Syria",), places=("A|1.0|2.0",), precise_only=True))
     assert not by_place(Filters(places=("A|nan|nan",))), "a place without coordinates is not in the rollup"
@@ -289,9 +337,15 @@ def test_a_minimum_is_answered_from_the_rollup_at_the_levels_it_counts() -> None
     assert by_threshold(Filters(min_fatalities=5)) and by_threshold(Filters(min_confidence=0.8, countries=("Syria",)))
     assert measure_of(Filters(min_confidence=0.8), "events") == "min_conf_80_events"
     assert measure_of(Filters(min_fatalities=1), "reports") == "min_deaths_1_reports"
-    for f in (Filters(min_fatalities=3), Filters(min_confidence=0.85), Filters(min_fatalities=1, min_confidence=0.8),
-              Filters(min_fatalities=1, event_types=("Battles",)), Filters(min_fatalities=1, actors=("X",)),
-              Filters(min_confidence=0.8, text="shelling"), Filters()):
+    for f in (
+        Filters(min_fatalities=3),
+        Filters(min_confidence=0.85),
+        Filters(min_fatalities=1, min_confidence=0.8),
+        Filters(min_fatalities=1, event_types=("Battles",)),
+        Filters(min_fatalities=1, actors=("X",)),
+        Filters(min_confidence=0.8, text="shelling"),
+        Filters(),
+    ):
         assert not by_threshold(f), f
 
 
@@ -300,8 +354,11 @@ def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path
     picks one of them, which the rollup cannot tell, so the events answer it."""
     from dashboard.app.views import DuckViews
 
-    rows = make_events(dict(event_id="a", cluster_id="c1"), dict(event_id="b", cluster_id="c1", country="Iraq"),
-                       dict(event_id="c", event_date="2020-03-09"))
+    rows = make_events(
+        dict(event_id="a", cluster_id="c1"),
+        dict(event_id="b", cluster_id="c1", country="Iraq"),
+        dict(event_id="c", event_date="2020-03-09"),
+    )
     EventsStore(tmp_path).replace_events(rows)
     db = D.DuckEngine(EventsStore(tmp_path), threads=1)
     views = DuckViews(db, 3, db.store.manifest()["generation"], rollup=True)
@@ -324,8 +381,10 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation and "overlays/" in relation
     assert db.events_between(None, None) == "events"
     order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
-    whole = db.query(f"SELECT event_id FROM events WHERE event_date BETWEEN ? AND ? ORDER BY {order}",
-                     [lo.to_pydatetime(), hi.to_pydatetime()])
+    whole = db.query(
+        f"SELECT event_id FROM events WHERE event_date BETWEEN ? AND ? ORDER BY {order}",
+        [lo.to_pydatetime(), hi.to_pydatetime()],
+    )
     assert len(whole) > 50
     got = D.newest_rows(db, Filters(), Selection(str(lo.date()), str(hi)), len(whole) + 10)
     assert got[S.EVENT_ID].tolist() == whole["event_id"].tolist()

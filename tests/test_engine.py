@@ -20,16 +20,24 @@ SYRIA = dict(location="Syria", latitude=35.0, longitude=38.0, country="Syria", g
 
 @pytest.fixture
 def small(make_events) -> pd.DataFrame:
-    return O.with_place_key(make_events(
-        dict(event_id="i1", event_date="2020-03-01", fatalities=36, event_type="Explosions/Remote violence", **IDLIB),
-        dict(event_id="i2", event_date="2020-03-04", fatalities=2, event_type="Battles", **IDLIB),
-        dict(event_id="i3", event_date="2020-03-04", event_type="Battles", published="2020-03-06", **IDLIB),
-        dict(event_id="m1", event_date="2020-03-05", event_type="Diplomacy", **MOSCOW),
-        dict(event_id="s1", event_date="2020-02-10", event_type="Battles", **SYRIA),
-        dict(event_id="u1", event_date=None, event_type="Other", **SYRIA),
-        dict(event_id="n1", event_date="2020-03-02", event_type="Battles", **{**IDLIB, "geo_precision": None,
-                                                                               "location": "Nowhere"}),
-    ))
+    return O.with_place_key(
+        make_events(
+            dict(
+                event_id="i1", event_date="2020-03-01", fatalities=36, event_type="Explosions/Remote violence", **IDLIB
+            ),
+            dict(event_id="i2", event_date="2020-03-04", fatalities=2, event_type="Battles", **IDLIB),
+            dict(event_id="i3", event_date="2020-03-04", event_type="Battles", published="2020-03-06", **IDLIB),
+            dict(event_id="m1", event_date="2020-03-05", event_type="Diplomacy", **MOSCOW),
+            dict(event_id="s1", event_date="2020-02-10", event_type="Battles", **SYRIA),
+            dict(event_id="u1", event_date=None, event_type="Other", **SYRIA),
+            dict(
+                event_id="n1",
+                event_date="2020-03-02",
+                event_type="Battles",
+                **{**IDLIB, "geo_precision": None, "location": "Nowhere"},
+            ),
+        )
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +62,25 @@ def main_types_agree(got: pd.DataFrame, want: pd.DataFrame, events: pd.DataFrame
             assert c[a] == c[b] == c.max(), f"{key}: {a} ≠ {b} ({c.to_dict()})"
 
 
-@pytest.mark.parametrize("start, end, precise", [
-    (None, None, False), ("2020-03-01", "2020-03-04", False), ("2020-03-04", None, True),
-    (None, "2020-02-29", False), ("2021-01-01", "2021-12-31", False),
-])
+@pytest.mark.parametrize(
+    "start, end, precise",
+    [
+        (None, None, False),
+        ("2020-03-01", "2020-03-04", False),
+        ("2020-03-04", None, True),
+        (None, "2020-02-29", False),
+        ("2021-01-01", "2021-12-31", False),
+    ],
+)
 def test_places_aggregate_matches_places_summary(small: pd.DataFrame, start, end, precise) -> None:
     ix = E.index_from_frame(small)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
     want = O.places_summary(O.precise_only(O.in_range(small, start, end), precise))
     got = E.places_aggregate(ix, mask)
     assert_places_equal(got, want)
-    assert dict(zip(got[S.PLACE_KEY], got["main_type"], strict=True)) == \
-        dict(zip(want[S.PLACE_KEY], want["main_type"], strict=True))
+    assert dict(zip(got[S.PLACE_KEY], got["main_type"], strict=True)) == dict(
+        zip(want[S.PLACE_KEY], want["main_type"], strict=True)
+    )
 
 
 def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame) -> None:
@@ -76,9 +91,14 @@ def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame
     assert (idlib["n_events"], idlib["fatalities"], idlib["main_type"]) == (3, 38, "Battles")
 
 
-@pytest.mark.parametrize("start, end, precise", [
-    (None, None, False), ("2022-01-01", "2022-06-30", True), ("2021-05-01", "2021-05-20", False),
-])
+@pytest.mark.parametrize(
+    "start, end, precise",
+    [
+        (None, None, False),
+        ("2022-01-01", "2022-06-30", True),
+        ("2021-05-01", "2021-05-20", False),
+    ],
+)
 def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start, end, precise) -> None:
     ix = E.index_from_frame(synthetic)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
@@ -88,11 +108,15 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
     assert_places_equal(got, want)
     main_types_agree(*(df.sort_values(S.PLACE_KEY) for df in (got, want)), rows)
     for unit in ("day", "week", "month"):
-        pd.testing.assert_frame_equal(E.timeline_counts(ix, mask, unit).reset_index(drop=True),
-                                      O.timeline_counts(rows, unit).reset_index(drop=True), check_dtype=False)
+        pd.testing.assert_frame_equal(
+            E.timeline_counts(ix, mask, unit).reset_index(drop=True),
+            O.timeline_counts(rows, unit).reset_index(drop=True),
+            check_dtype=False,
+        )
     newest = E.rows_frame(ix, E.newest_rows(ix, mask, 50))
-    expected = rows.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
-                                 na_position="last").head(50)
+    expected = rows.sort_values(
+        [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
+    ).head(50)
     assert newest[S.EVENT_ID].tolist() == expected[S.EVENT_ID].tolist()
     assert Q.excerpt_records(newest, 50) == Q.excerpt_records(expected.reset_index(drop=True), 50)
 
@@ -108,7 +132,9 @@ def test_timeline_counts_of_deaths(small: pd.DataFrame) -> None:
     ix = E.index_from_frame(small)
     got = E.timeline_counts(ix, E.all_rows(ix), measure="fatalities")
     assert {(r["day"].strftime("%Y-%m-%d"), r[S.EVENT_TYPE]): r["n"] for r in got.to_dict("records")} == {
-        ("2020-03-01", "Explosions/Remote violence"): 36, ("2020-03-04", "Battles"): 2}
+        ("2020-03-01", "Explosions/Remote violence"): 36,
+        ("2020-03-04", "Battles"): 2,
+    }
 
 
 def test_masks(small: pd.DataFrame) -> None:
@@ -155,13 +181,21 @@ def grid_places(n: int, lon0: float = 30.0, lat0: float = 30.0, step: float = 0.
     side = int(np.ceil(np.sqrt(n)))
     lon = lon0 + step * (np.arange(n) % side)
     lat = lat0 + step * (np.arange(n) // side)
-    return pd.DataFrame({
-        S.PLACE_KEY: [f"p{i}|{a}|{o}" for i, (a, o) in enumerate(zip(lat, lon, strict=True))],
-        S.LOCATION: [f"p{i}" for i in range(n)], S.LATITUDE: lat, S.LONGITUDE: lon, S.COUNTRY: "X",
-        S.GEO_PRECISION: pd.array([1] * n, dtype="Int64"), "n_events": np.arange(n) % 7 + 1,
-        "fatalities": np.arange(n) % 3, "main_type": "Battles",
-        "first": pd.Timestamp("2020-01-01"), "last": pd.Timestamp("2020-02-01"),
-    })
+    return pd.DataFrame(
+        {
+            S.PLACE_KEY: [f"p{i}|{a}|{o}" for i, (a, o) in enumerate(zip(lat, lon, strict=True))],
+            S.LOCATION: [f"p{i}" for i in range(n)],
+            S.LATITUDE: lat,
+            S.LONGITUDE: lon,
+            S.COUNTRY: "X",
+            S.GEO_PRECISION: pd.array([1] * n, dtype="Int64"),
+            "n_events": np.arange(n) % 7 + 1,
+            "fatalities": np.arange(n) % 3,
+            "main_type": "Battles",
+            "first": pd.Timestamp("2020-01-01"),
+            "last": pd.Timestamp("2020-02-01"),
+        }
+    )
 
 
 def test_few_places_are_drawn_one_by_one() -> None:
@@ -191,7 +225,7 @@ def test_a_cluster_key_is_the_box_of_its_places() -> None:
     _, clusters = E.cluster_places(places)
     for key, lat, lon in zip(clusters["key"], clusters[S.LATITUDE], clusters[S.LONGITUDE], strict=True):
         assert E.is_cluster_key(key)
-        box = E.MapView.from_box(key[len(E.CLUSTER_PREFIX):].split("|"))
+        box = E.MapView.from_box(key[len(E.CLUSTER_PREFIX) :].split("|"))
         assert box is not None and box.lon0 <= lon <= box.lon1 and box.lat0 <= lat <= box.lat1
 
 
@@ -216,8 +250,9 @@ def test_the_selected_place_is_never_hidden_in_a_cluster() -> None:
 
 def test_cap_on_markers() -> None:
     rng = np.random.default_rng(0)
-    places = grid_places(20_000).assign(**{S.LONGITUDE: rng.uniform(-180, 180, 20_000),
-                                            S.LATITUDE: rng.uniform(-60, 70, 20_000)})
+    places = grid_places(20_000).assign(
+        **{S.LONGITUDE: rng.uniform(-180, 180, 20_000), S.LATITUDE: rng.uniform(-60, 70, 20_000)}
+    )
     singles, clusters = E.cluster_places(places)
     assert len(singles) + len(clusters) <= E.MAX_MARKERS
 
@@ -282,8 +317,10 @@ def test_store_view_rebuilds_on_a_new_generation(tmp_path) -> None:
     assert ix.n == 500 and view.index() is ix, "one index per generation"
     events = view.events()
     assert len(events) == 500 and S.PLACE_KEY in events.columns
-    assert events[S.PLACE_KEY].tolist() == O.with_place_key(EventsStore(tmp_path / "store").load_events())[
-        S.PLACE_KEY].tolist()
+    assert (
+        events[S.PLACE_KEY].tolist()
+        == O.with_place_key(EventsStore(tmp_path / "store").load_events())[S.PLACE_KEY].tolist()
+    )
     write_synthetic_store(tmp_path / "store", 20, seed=1)
     assert view.index().n == 20 and len(view.events()) == 20
     view.warm()
@@ -294,8 +331,9 @@ def test_map_figure_keeps_the_users_view() -> None:
     fig = map_figure(grid_places(3000, step=0.05), view=view)
     assert list(fig.layout.geo.lonaxis.range) == [20.0, 60.0] and list(fig.layout.geo.lataxis.range) == [10.0, 40.0]
     assert fig.layout.geo.fitbounds is False
-    assert fig.layout.uirevision == map_figure(grid_places(10), view=view).layout.uirevision, \
+    assert fig.layout.uirevision == map_figure(grid_places(10), view=view).layout.uirevision, (
         "the same view, the same revision: a filter change does not move the map"
+    )
     assert map_figure(grid_places(3000)).layout.geo.fitbounds == "locations", "no view yet: fit the data"
 
 
@@ -305,8 +343,9 @@ def test_the_map_opens_on_the_bulk_of_the_events_not_on_every_stray_place() -> N
     both = pd.concat([places, stray], ignore_index=True)
     bulk = E.bulk_view(both)
     assert bulk is not None and 20 < bulk.lon0 < 36 and 36.4 < bulk.lon1 < 52, bulk
-    assert bulk.lon1 - bulk.lon0 >= E.OPEN_ASPECT * (bulk.lat1 - bulk.lat0) - 1e-9, \
+    assert bulk.lon1 - bulk.lon0 >= E.OPEN_ASPECT * (bulk.lat1 - bulk.lat0) - 1e-9, (
         "the box has the panel's shape, so the map fills it (no blank paper either side)"
+    )
     assert bulk.lat0 < 34 and bulk.lat1 > 34.4
     assert bulk.lon1 - bulk.lon0 >= E.BULK_MIN_SPAN, "one town's events open on its region"
     assert E.bulk_view(places) is None, "no strays: the map fits every place"

@@ -58,10 +58,13 @@ def listed(response: dict) -> list[str]:
 def test_both_engines_answer_the_same(clients) -> None:
     empty = Filters().to_dict()
     sel = (ids.SELECTION, "data")
-    changes = [{}, {sel: {"start": "2021-03-01", "end": "2021-06-30 23:59:59", "place": None, "event": None}},
-               {(ids.FILTERS, "data"): {**empty, "event_types": [synthetic_vocabulary()["event_types"][0]]}},
-               {(ids.FILTERS, "data"): {**empty, "text": "shelling"}, (ids.MEASURE, "value"): "deaths"},
-               {(ids.FILTERS, "data"): {**empty, "text": "no such words anywhere"}}]
+    changes = [
+        {},
+        {sel: {"start": "2021-03-01", "end": "2021-06-30 23:59:59", "place": None, "event": None}},
+        {(ids.FILTERS, "data"): {**empty, "event_types": [synthetic_vocabulary()["event_types"][0]]}},
+        {(ids.FILTERS, "data"): {**empty, "text": "shelling"}, (ids.MEASURE, "value"): "deaths"},
+        {(ids.FILTERS, "data"): {**empty, "text": "no such words anywhere"}},
+    ]
     for change in changes:
         memory, duck = (answer(clients[e], change) for e in ("memory", "duckdb"))
         for out in (ids.COUNTS, ids.SUMMARY):

@@ -12,20 +12,48 @@ from dashboard.eval_records import date_agrees, name_key, place_agrees, read_rec
 
 
 def gold_event(**kw) -> dict:
-    ev = {"event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike", "date": "2020-03-04",
-          "date_precision": "day", "location": {"name": "Saraqib", "admin1": "Idlib", "country_code": "SY",
-                                                 "geo_precision": 1, "lat": 35.86, "lon": 36.80},
-          "fatalities": 5, "actor1": {"name": "Military Forces of Syria (2000-)", "inter": 1},
-          "actor2": {"name": "Civilians (Syria)", "inter": 7}, "evidence": [{"start": 0, "end": 10}]}
+    ev = {
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "date": "2020-03-04",
+        "date_precision": "day",
+        "location": {
+            "name": "Saraqib",
+            "admin1": "Idlib",
+            "country_code": "SY",
+            "geo_precision": 1,
+            "lat": 35.86,
+            "lon": 36.80,
+        },
+        "fatalities": 5,
+        "actor1": {"name": "Military Forces of Syria (2000-)", "inter": 1},
+        "actor2": {"name": "Civilians (Syria)", "inter": 7},
+        "evidence": [{"start": 0, "end": 10}],
+    }
     ev.update(kw)
     return ev
 
 
 def table_row(**kw) -> dict:
-    r = {"url": "gold:a", "event_type": "Explosions/Remote violence", "sub_event_type": "Air/drone strike",
-         "event_date": "2020-03-04", "date_precision": "day", "location": "Saraqib", "toponym": "Saraqib",
-         "admin1": "Idlib", "country_code": "SY", "geo_precision": "1", "latitude": "35.86", "longitude": "36.8",
-         "fatalities": "5", "inter1": "1", "inter2": "7", "excerpt_start": "0", "excerpt_end": "10"}
+    r = {
+        "url": "gold:a",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "event_date": "2020-03-04",
+        "date_precision": "day",
+        "location": "Saraqib",
+        "toponym": "Saraqib",
+        "admin1": "Idlib",
+        "country_code": "SY",
+        "geo_precision": "1",
+        "latitude": "35.86",
+        "longitude": "36.8",
+        "fatalities": "5",
+        "inter1": "1",
+        "inter2": "7",
+        "excerpt_start": "0",
+        "excerpt_end": "10",
+    }
     r.update(kw)
     return r
 
@@ -39,16 +67,30 @@ def test_names_fold_across_spellings() -> None:
 def test_place_and_date_agreement() -> None:
     g = gold_event()
     assert place_agrees(g, table_row()) == (True, True)
-    assert place_agrees(g, table_row(location="Idlib", latitude="35.93", longitude="36.63", geo_precision="3")) \
-        == (True, False)  # the right province, not the right place
+    assert place_agrees(g, table_row(location="Idlib", latitude="35.93", longitude="36.63", geo_precision="3")) == (
+        True,
+        False,
+    )  # the right province, not the right place
     assert place_agrees(g, table_row(admin1="Hama", latitude="35.13", longitude="36.75")) == (False, False)
     assert date_agrees(g, table_row(event_date="2020-03-06")) == (True, False)
     assert date_agrees(g, table_row(event_date="2020-03-07")) == (False, False)
 
 
 def test_matching_duplicates_false_events_and_misses() -> None:
-    gold = [gold_event(), gold_event(location={"name": "Ariha", "admin1": "Idlib", "country_code": "SY",
-                                               "geo_precision": 1, "lat": 35.81, "lon": 36.61}, date="2020-03-01")]
+    gold = [
+        gold_event(),
+        gold_event(
+            location={
+                "name": "Ariha",
+                "admin1": "Idlib",
+                "country_code": "SY",
+                "geo_precision": 1,
+                "lat": 35.81,
+                "lon": 36.61,
+            },
+            date="2020-03-01",
+        ),
+    ]
     rows = [table_row(), table_row(fatalities="6"), table_row(admin1="Aleppo", latitude="36.2", longitude="37.1")]
     s = score_article(gold, rows)
     assert [(i, j) for i, j, _ in s.matched] == [(0, 0)]
@@ -77,10 +119,20 @@ def test_read_records_names_a_malformed_line(tmp_path) -> None:
 
 
 def test_end_to_end_on_an_article_of_our_own(pipeline, tmp_path) -> None:
-    text = ("Tue Mar 3 2020 Jets kill five in Saraqib. Government jets struck the town of Saraqib on Monday, "
-            "killing five civilians, a monitor said.")
-    gold = {"t1": {"id": "t1", "title": "", "date": "2020-03-03", "source": "test", "text": text,
-                   "events": [gold_event(date="2020-03-02")]}}
+    text = (
+        "Tue Mar 3 2020 Jets kill five in Saraqib. Government jets struck the town of Saraqib on Monday, "
+        "killing five civilians, a monitor said."
+    )
+    gold = {
+        "t1": {
+            "id": "t1",
+            "title": "",
+            "date": "2020-03-03",
+            "source": "test",
+            "text": text,
+            "events": [gold_event(date="2020-03-02")],
+        }
+    }
     from dashboard.eval_records import evaluate_records
 
     errors = tmp_path / "errors.jsonl"

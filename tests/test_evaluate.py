@@ -20,16 +20,24 @@ from dashboard.evaluate import (
 from dashboard.geo.toponyms import Toponym
 
 GEO_DOCS = [
-    {"id": "a", "text": "Talks in Moscow ended. Turkey and Russia agreed on Idlib, where fighting went on.",
-     "toponyms": [
-         {"start": 9, "end": 15, "name": "Moscow", "lat": 55.75222, "lon": 37.61556, "geonameid": 524901},
-         {"start": 23, "end": 29, "name": "Turkey", "lat": 39.0, "lon": 35.0, "geonameid": 298795},
-         {"start": 34, "end": 40, "name": "Russia", "lat": 60.0, "lon": 100.0, "geonameid": 2017370},
-         {"start": 51, "end": 56, "name": "Idlib", "lat": 35.93062, "lon": 36.63393, "geonameid": 169389}]},
-    {"id": "b", "text": "A storm hit Atlanta, Georgia on Monday.",
-     "toponyms": [
-         {"start": 12, "end": 19, "name": "Atlanta", "lat": 33.749, "lon": -84.38798, "geonameid": 4180439},
-         {"start": 21, "end": 28, "name": "Georgia", "lat": 32.75042, "lon": -83.50018, "geonameid": 4197000}]},
+    {
+        "id": "a",
+        "text": "Talks in Moscow ended. Turkey and Russia agreed on Idlib, where fighting went on.",
+        "toponyms": [
+            {"start": 9, "end": 15, "name": "Moscow", "lat": 55.75222, "lon": 37.61556, "geonameid": 524901},
+            {"start": 23, "end": 29, "name": "Turkey", "lat": 39.0, "lon": 35.0, "geonameid": 298795},
+            {"start": 34, "end": 40, "name": "Russia", "lat": 60.0, "lon": 100.0, "geonameid": 2017370},
+            {"start": 51, "end": 56, "name": "Idlib", "lat": 35.93062, "lon": 36.63393, "geonameid": 169389},
+        ],
+    },
+    {
+        "id": "b",
+        "text": "A storm hit Atlanta, Georgia on Monday.",
+        "toponyms": [
+            {"start": 12, "end": 19, "name": "Atlanta", "lat": 33.749, "lon": -84.38798, "geonameid": 4180439},
+            {"start": 21, "end": 28, "name": "Georgia", "lat": 32.75042, "lon": -83.50018, "geonameid": 4197000},
+        ],
+    },
 ]
 
 
@@ -56,8 +64,21 @@ def test_eval_geoparse_json(tmp_path: Path, capsys, gold_spans: bool) -> None:
     args = ["eval", "geoparse", str(gold), "--json"] + (["--gold-spans"] if gold_spans else [])
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    for key in ("precision", "recall", "f1", "acc161", "mean_km", "median_km", "auc", "exact_id",
-                "country_acc", "n_gold", "n_pred", "n_scored", "docs_per_s"):
+    for key in (
+        "precision",
+        "recall",
+        "f1",
+        "acc161",
+        "mean_km",
+        "median_km",
+        "auc",
+        "exact_id",
+        "country_acc",
+        "n_gold",
+        "n_pred",
+        "n_scored",
+        "docs_per_s",
+    ):
         assert key in out
     assert out["n_gold"] == 6
     if gold_spans:
@@ -79,12 +100,24 @@ def test_eval_geoparse_limit_and_bad_gold(tmp_path: Path) -> None:
 
 def test_eval_events_on_fakes_format(tmp_path: Path, capsys) -> None:
     rows = [
-        {"id": "1", "title": "Air strikes kill 12 in Idlib", "date": "2016-07-14", "source": "test",
-         "text": "Air strikes killed 12 civilians in Idlib on Thursday, a monitor said.",
-         "location": "idlib", "event": {"cause_of_death": "shelling", "nb_civilians": 12, "nb_noncivilians": 0}},
-        {"id": "2", "title": "Car bomb in Aleppo", "date": "2016-07-15", "source": "test",
-         "text": "A car bomb exploded in Aleppo on Friday killing 30 people.",
-         "location": "aleppo", "event": {"cause_of_death": "explosion", "nb_civilians": 20, "nb_noncivilians": 4}},
+        {
+            "id": "1",
+            "title": "Air strikes kill 12 in Idlib",
+            "date": "2016-07-14",
+            "source": "test",
+            "text": "Air strikes killed 12 civilians in Idlib on Thursday, a monitor said.",
+            "location": "idlib",
+            "event": {"cause_of_death": "shelling", "nb_civilians": 12, "nb_noncivilians": 0},
+        },
+        {
+            "id": "2",
+            "title": "Car bomb in Aleppo",
+            "date": "2016-07-15",
+            "source": "test",
+            "text": "A car bomb exploded in Aleppo on Friday killing 30 people.",
+            "location": "aleppo",
+            "event": {"cause_of_death": "explosion", "nb_civilians": 20, "nb_noncivilians": 4},
+        },
     ]
     gold = write_jsonl(tmp_path / "fakes.jsonl", rows)
     assert main(["eval", "events", str(gold), "--json"]) == 0
@@ -104,10 +137,18 @@ def test_governorate_spellings_are_unified() -> None:
 
 def test_eval_event_location(tmp_path: Path, capsys) -> None:
     rows = [
-        {"id": "1", "text": "Shelling killed three people in Idlib on Monday.",
-         "event": {"start": 9, "end": 15, "text": "killed"}, "event_locations": [{"start": 32, "end": 37}]},
-        {"id": "2", "text": "Russia condemned the attack on Monday.",
-         "event": {"start": 21, "end": 27, "text": "attack"}, "event_locations": []},
+        {
+            "id": "1",
+            "text": "Shelling killed three people in Idlib on Monday.",
+            "event": {"start": 9, "end": 15, "text": "killed"},
+            "event_locations": [{"start": 32, "end": 37}],
+        },
+        {
+            "id": "2",
+            "text": "Russia condemned the attack on Monday.",
+            "event": {"start": 21, "end": 27, "text": "attack"},
+            "event_locations": [],
+        },
     ]
     gold = write_jsonl(tmp_path / "evloc.jsonl", rows)
     assert main(["eval", "event-location", str(gold), "--json"]) == 0
@@ -120,10 +161,25 @@ def test_main_event_skips_what_its_sentence_dates_weeks_before_publication(make_
     from dashboard.evaluate import main_event
 
     events = make_events(
-        dict(event_id="old", _start=0, event_date="2013-08-21", published="2017-04-05", location="Damascus",
-             admin1="Dimashq", fatalities=200, event_type="Explosions/Remote violence"),
-        dict(event_id="new", _start=100, event_date="2017-04-04", published="2017-04-05", location="Idlib",
-             fatalities=70, event_type="Explosions/Remote violence"),
+        dict(
+            event_id="old",
+            _start=0,
+            event_date="2013-08-21",
+            published="2017-04-05",
+            location="Damascus",
+            admin1="Dimashq",
+            fatalities=200,
+            event_type="Explosions/Remote violence",
+        ),
+        dict(
+            event_id="new",
+            _start=100,
+            event_date="2017-04-04",
+            published="2017-04-05",
+            location="Idlib",
+            fatalities=70,
+            event_type="Explosions/Remote violence",
+        ),
     )
     assert main_event(events)[S.EVENT_ID] == "new"
     only_old = make_events(dict(event_id="old", event_date="2013-08-21", published="2017-04-05"))
@@ -155,8 +211,12 @@ def test_article_fatalities_prefers_a_count_to_an_estimate(make_events) -> None:
 
 def test_event_location_bad_record_names_the_file_and_record(tmp_path: Path, capsys) -> None:
     rows = [
-        {"id": "1", "text": "Shelling killed three people in Idlib on Monday.",
-         "event": {"start": 9, "end": 15, "text": "killed"}, "event_locations": [{"start": 32, "end": 37}]},
+        {
+            "id": "1",
+            "text": "Shelling killed three people in Idlib on Monday.",
+            "event": {"start": 9, "end": 15, "text": "killed"},
+            "event_locations": [{"start": 32, "end": 37}],
+        },
         {"id": "2", "text": "Russia condemned the attack on Monday.", "event": {"start": "x"}},
     ]
     gold = write_jsonl(tmp_path / "broken.jsonl", rows)
@@ -174,8 +234,10 @@ def test_gold_reader_splits_records_on_newline_only(tmp_path: Path, separator: s
     # A raw Unicode line break inside a text (ensure_ascii=False writes it as is) is part of the text.
     text = f"Shelling in Homs{separator}killed three people."
     gold = tmp_path / "gold.jsonl"
-    records = [{"text": text, "toponyms": [{"start": 12, "end": 16, "name": "Homs", "lat": 34.7, "lon": 36.7}]},
-               {"text": "Talks in Moscow.", "toponyms": []}]
+    records = [
+        {"text": text, "toponyms": [{"start": 12, "end": 16, "name": "Homs", "lat": 34.7, "lon": 36.7}]},
+        {"text": "Talks in Moscow.", "toponyms": []},
+    ]
     gold.write_text("\r\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
     docs = read_gold(gold)
     assert [d["text"] for d in docs] == [text, "Talks in Moscow."]

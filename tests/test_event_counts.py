@@ -14,10 +14,24 @@ def reports(make_events):
     return make_events(
         {"event_id": "r1", "article_id": "a1", "cluster_id": "c1", "fatalities": 10, "source": "Outlet A"},
         {"event_id": "r2", "article_id": "a2", "cluster_id": "c1", "fatalities": 12, "source": "Outlet B"},
-        {"event_id": "r3", "article_id": "a3", "cluster_id": "c2", "fatalities": None, "location": "Saraqib",
-         "latitude": 35.86, "longitude": 36.8, "source": "Outlet C"},
-        {"event_id": "r4", "article_id": "a3", "cluster_id": "c3", "fatalities": 300, "record_kind": "mention",
-         "mention_reason": "mention.running_total"},
+        {
+            "event_id": "r3",
+            "article_id": "a3",
+            "cluster_id": "c2",
+            "fatalities": None,
+            "location": "Saraqib",
+            "latitude": 35.86,
+            "longitude": 36.8,
+            "source": "Outlet C",
+        },
+        {
+            "event_id": "r4",
+            "article_id": "a3",
+            "cluster_id": "c3",
+            "fatalities": 300,
+            "record_kind": "mention",
+            "mention_reason": "mention.running_total",
+        },
     )
 
 

@@ -29,11 +29,24 @@ def texts(value: object) -> str:
 
 def sentence_row(i: int, **extra) -> dict:
     text = f"Gunmen <b>raided</b> a checkpoint near Kafr Zita, report {i}."
-    return dict(event_id=f"e{i:03d}", article_id=f"a{i}", event_date=f"2021-05-{1 + i % 28:02d}",
-                location="Kafr Zita", latitude=35.37, longitude=36.6, excerpt=text, excerpt_start=1000,
-                excerpt_end=1000 + len(text), toponym="Kafr Zita", toponym_start=1000 + text.index("Kafr"),
-                toponym_end=1000 + text.index(", report"), trigger="raided",
-                trigger_start=1000 + text.index("raided"), trigger_end=1000 + text.index("</b>"), **extra)
+    return dict(
+        event_id=f"e{i:03d}",
+        article_id=f"a{i}",
+        event_date=f"2021-05-{1 + i % 28:02d}",
+        location="Kafr Zita",
+        latitude=35.37,
+        longitude=36.6,
+        excerpt=text,
+        excerpt_start=1000,
+        excerpt_end=1000 + len(text),
+        toponym="Kafr Zita",
+        toponym_start=1000 + text.index("Kafr"),
+        toponym_end=1000 + text.index(", report"),
+        trigger="raided",
+        trigger_start=1000 + text.index("raided"),
+        trigger_end=1000 + text.index("</b>"),
+        **extra,
+    )
 
 
 def articles(items: list) -> list[dict]:
@@ -74,5 +87,6 @@ def test_the_list_pages_by_25_past_50(make_events) -> None:
     assert pagers[0]["props"]["children"][0]["props"]["data-page"] == "1"
     first = excerpts_list(df, 60, sel, token=token)
     assert len(articles(first)) == 25
-    assert [texts(b) for b in components(first) if b["type"] == "Button" and "pager-button" in
-            b["props"]["className"]] == ["older 25 →", "older 25 →"]
+    assert [
+        texts(b) for b in components(first) if b["type"] == "Button" and "pager-button" in b["props"]["className"]
+    ] == ["older 25 →", "older 25 →"]

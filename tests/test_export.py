@@ -16,8 +16,17 @@ from dashboard.export import FORMATS, events_geojson, write_events
 def events(make_events) -> pd.DataFrame:
     return make_events(
         dict(event_id="a", fatalities=36, event_date="2020-03-01"),
-        dict(event_id="b", location="Moscow", latitude=55.75, longitude=37.62, fatalities=None, event_date=None,
-             geonameid=None, is_future=True, excerpt='Talks "in" Moscow, with commas\nand a newline.'),
+        dict(
+            event_id="b",
+            location="Moscow",
+            latitude=55.75,
+            longitude=37.62,
+            fatalities=None,
+            event_date=None,
+            geonameid=None,
+            is_future=True,
+            excerpt='Talks "in" Moscow, with commas\nand a newline.',
+        ),
     )
 
 
@@ -84,14 +93,30 @@ def test_failed_write_keeps_the_old_file(events: pd.DataFrame, tmp_path: Path, m
 def test_csv_neutralises_formulas_but_not_numbers(make_events, tmp_path: Path) -> None:
     import csv
 
-    hostile = make_events(dict(event_id="=1+1", title='=HYPERLINK("http://x.example","open")', excerpt="+44 20 1234",
-                               source="@SUM(A1)", actor1="-2+3", actor2="\tcmd", longitude=-73.9, latitude=-33.5,
-                               trigger="a=b", fatalities=3))
+    hostile = make_events(
+        dict(
+            event_id="=1+1",
+            title='=HYPERLINK("http://x.example","open")',
+            excerpt="+44 20 1234",
+            source="@SUM(A1)",
+            actor1="-2+3",
+            actor2="\tcmd",
+            longitude=-73.9,
+            latitude=-33.5,
+            trigger="a=b",
+            fatalities=3,
+        )
+    )
     path = tmp_path / "e.csv"
     write_events(hostile, "csv", path)
     row = next(csv.DictReader(path.open(encoding="utf-8")))
     assert row[S.TITLE] == """'=HYPERLINK("http://x.example","open")"""
-    assert (row[S.EXCERPT], row[S.SOURCE], row[S.ACTOR1], row[S.ACTOR2], row[S.EVENT_ID]) == \
-        ("'+44 20 1234", "'@SUM(A1)", "'-2+3", "'\tcmd", "'=1+1")
+    assert (row[S.EXCERPT], row[S.SOURCE], row[S.ACTOR1], row[S.ACTOR2], row[S.EVENT_ID]) == (
+        "'+44 20 1234",
+        "'@SUM(A1)",
+        "'-2+3",
+        "'\tcmd",
+        "'=1+1",
+    )
     assert (row[S.LONGITUDE], row[S.LATITUDE], row[S.TRIGGER], row[S.FATALITIES]) == ("-73.9", "-33.5", "a=b", "3")
     assert events_geojson(hostile)["features"][0]["properties"][S.TITLE].startswith("=HYPERLINK")

@@ -15,19 +15,26 @@ from dashboard.ingest.article import Article
 from dashboard.rules import Switches
 
 
-@pytest.mark.parametrize("sentence, event_type, sub_type, trigger", [
-    ("A regime airstrike on Turkish forces killed 36 troops.", "Explosions/Remote violence", "Air/drone strike",
-     "airstrike"),
-    ("A car bomb exploded in Azaz.", "Explosions/Remote violence", "Remote explosive/landmine/IED", "car bomb"),
-    ("Shelling hit the town.", "Explosions/Remote violence", "Shelling/artillery/missile attack", "Shelling"),
-    ("Rebels clashed with government forces near Hama.", "Battles", "Armed clash", "clashed"),
-    ("Gunmen executed five civilians.", "Violence against civilians", "Attack", "executed"),
-    ("Erdoğan will meet Putin on Thursday.", "Diplomacy", "Meeting/summit", "meet"),
-    ("An election will be held in April.", "Political", "Election", "election"),
-    ("Nearly a million have been displaced.", "Displacement", "Displacement", "displaced"),
-    ("Protests spread to Istanbul.", "Protests", "Peaceful protest", "Protests"),
-    ("The weather was nice.", "Other", "Other", ""),
-])
+@pytest.mark.parametrize(
+    "sentence, event_type, sub_type, trigger",
+    [
+        (
+            "A regime airstrike on Turkish forces killed 36 troops.",
+            "Explosions/Remote violence",
+            "Air/drone strike",
+            "airstrike",
+        ),
+        ("A car bomb exploded in Azaz.", "Explosions/Remote violence", "Remote explosive/landmine/IED", "car bomb"),
+        ("Shelling hit the town.", "Explosions/Remote violence", "Shelling/artillery/missile attack", "Shelling"),
+        ("Rebels clashed with government forces near Hama.", "Battles", "Armed clash", "clashed"),
+        ("Gunmen executed five civilians.", "Violence against civilians", "Attack", "executed"),
+        ("Erdoğan will meet Putin on Thursday.", "Diplomacy", "Meeting/summit", "meet"),
+        ("An election will be held in April.", "Political", "Election", "election"),
+        ("Nearly a million have been displaced.", "Displacement", "Displacement", "displaced"),
+        ("Protests spread to Istanbul.", "Protests", "Peaceful protest", "Protests"),
+        ("The weather was nice.", "Other", "Other", ""),
+    ],
+)
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:
     assert classify(sentence) == (event_type, sub_type, trigger)
     if trigger:
@@ -41,8 +48,14 @@ def test_classify_protested() -> None:
 def test_lexicon_is_ordered_by_priority() -> None:
     rules = load_lexicon()
     assert rules and [r.priority for r in rules] == sorted(r.priority for r in rules)
-    assert {r.event_type for r in rules} >= {"Battles", "Explosions/Remote violence", "Violence against civilians",
-                                             "Protests", "Riots", "Strategic developments"}
+    assert {r.event_type for r in rules} >= {
+        "Battles",
+        "Explosions/Remote violence",
+        "Violence against civilians",
+        "Protests",
+        "Riots",
+        "Strategic developments",
+    }
 
 
 PUBLISHED = date(2020, 3, 4)
@@ -52,10 +65,10 @@ def run_one(pipeline, text: str) -> pd.DataFrame:
     article = Article(text=text, title="t", published=PUBLISHED)
     events = pipeline.run([article]).events
     for r in events.to_dict("records"):
-        assert text[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
-        assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+        assert text[r[S.EXCERPT_START] : r[S.EXCERPT_END]] == r[S.EXCERPT]
+        assert text[r[S.TOPONYM_START] : r[S.TOPONYM_END]] == r[S.TOPONYM]
         if pd.notna(r[S.TRIGGER_START]):
-            assert text[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+            assert text[r[S.TRIGGER_START] : r[S.TRIGGER_END]] == r[S.TRIGGER]
         else:
             assert pd.isna(r[S.TRIGGER_END])
     return events
@@ -116,15 +129,20 @@ def test_base_form_without_the_lemmatizer(nlp) -> None:
 
 
 def test_a_place_naming_a_deal_does_not_locate_an_airstrike(pipeline) -> None:
-    ev = run_one(pipeline, "Following a regime airstrike on Turkish forces in Idlib that killed 36 troops, Turkey "
-                           "launched an operation to push Assad forces behind the lines specified in the Sochi deal.")
+    ev = run_one(
+        pipeline,
+        "Following a regime airstrike on Turkish forces in Idlib that killed 36 troops, Turkey "
+        "launched an operation to push Assad forces behind the lines specified in the Sochi deal.",
+    )
     assert ev[S.LOCATION].tolist() == ["Idlib"]
     assert ev[S.FATALITIES].tolist() == [36]
 
 
 def test_deaths_in_general_terms_take_the_attack_type_next_door(pipeline) -> None:
-    text = ("Russian warplanes bombed Saraqib in Idlib province on Monday. "
-            "At least 12 people were killed in Saraqib, a monitor said.")
+    text = (
+        "Russian warplanes bombed Saraqib in Idlib province on Monday. "
+        "At least 12 people were killed in Saraqib, a monitor said."
+    )
     ev = run_one(pipeline, text)
     killed = ev[ev[S.FATALITIES] == 12]
     assert len(killed) == 1
@@ -148,8 +166,10 @@ def test_a_toll_without_a_place_continues_the_located_sentence(pipeline) -> None
 
 
 def test_a_country_level_strike_takes_the_town_the_next_sentence_names(pipeline) -> None:
-    text = ("Air strikes killed 12 people in northwest Syria on Tuesday. "
-            "The strikes hit a market in Saraqib, residents said.")
+    text = (
+        "Air strikes killed 12 people in northwest Syria on Tuesday. "
+        "The strikes hit a market in Saraqib, residents said."
+    )
     ev = run_one(pipeline, text)
     strike = ev[ev[S.FATALITIES] == 12]
     assert len(strike) == 1
@@ -159,16 +179,20 @@ def test_a_country_level_strike_takes_the_town_the_next_sentence_names(pipeline)
 
 
 def test_a_toll_in_another_paragraph_is_not_placed(pipeline) -> None:
-    text = ("Activists said at least 23 people were killed overnight by a missile.\n\n"
-            "The missile hit a market in Saraqib, they said.")
+    text = (
+        "Activists said at least 23 people were killed overnight by a missile.\n\n"
+        "The missile hit a market in Saraqib, they said."
+    )
     ev = run_one(pipeline, text)
     assert not (ev[S.FATALITIES] == 23).any()
 
 
 def test_a_lead_toll_before_any_place_takes_the_town_the_next_sentences_name(pipeline) -> None:
-    text = ("Activists said at least 23 people were killed overnight by a missile. "
-            "The activists spoke to reporters by phone. "
-            "The missile hit a market in Saraqib, they said.")
+    text = (
+        "Activists said at least 23 people were killed overnight by a missile. "
+        "The activists spoke to reporters by phone. "
+        "The missile hit a market in Saraqib, they said."
+    )
     ev = run_one(pipeline, text)
     toll = ev[ev[S.FATALITIES] == 23]
     assert len(toll) == 1
@@ -178,19 +202,23 @@ def test_a_lead_toll_before_any_place_takes_the_town_the_next_sentences_name(pip
 
 
 def test_a_country_level_strike_looks_a_few_sentences_ahead(pipeline) -> None:
-    text = ("Air strikes killed 12 people in northwest Syria on Tuesday. "
-            "Rescuers worked through the night. "
-            "The strikes hit a market in Saraqib, residents said.")
+    text = (
+        "Air strikes killed 12 people in northwest Syria on Tuesday. "
+        "Rescuers worked through the night. "
+        "The strikes hit a market in Saraqib, residents said."
+    )
     strike = run_one(pipeline, text)
     strike = strike[strike[S.FATALITIES] == 12]
     assert strike[S.TOPONYM].tolist() == ["Saraqib"]
 
 
 def test_a_toll_sentence_six_sentences_from_any_place_is_not_placed(pipeline) -> None:
-    text = ("Activists said at least 23 people were killed overnight by a missile. "
-            "The activists spoke to reporters by phone. It was raining. Rescuers arrived late. "
-            "Nobody slept. The night was long. "
-            "The missile hit a market in Saraqib, they said.")
+    text = (
+        "Activists said at least 23 people were killed overnight by a missile. "
+        "The activists spoke to reporters by phone. It was raining. Rescuers arrived late. "
+        "Nobody slept. The night was long. "
+        "The missile hit a market in Saraqib, they said."
+    )
     ev = run_one(pipeline, text)
     assert not (ev[S.FATALITIES] == 23).any()
 
@@ -200,36 +228,47 @@ def test_a_place_naming_an_actors_base_is_not_the_site(pipeline) -> None:
     assert ev.empty or not (ev[S.TOPONYM] == "London").any()
 
 
-@pytest.mark.parametrize("text, place", [
-    ("Russian jets targeted positions in the southern parts of Aleppo city in northern Syria.", "Aleppo"),
-    ("Militants detonated mines in cellars under Aleppo early on Friday.", "Aleppo"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Russian jets targeted positions in the southern parts of Aleppo city in northern Syria.", "Aleppo"),
+        ("Militants detonated mines in cellars under Aleppo early on Friday.", "Aleppo"),
+    ],
+)
 def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, place: str) -> None:
     ev = run_one(pipeline, text)
     assert ev[S.TOPONYM].tolist() == [place]
 
 
-@pytest.mark.parametrize("sentence, sub_type", [
-    ("US strikes on the town killed 50 fighters.", "Air/drone strike"),
-    ("Coalition raids on the city continued.", "Air/drone strike"),
-    ("Warplanes pounded the town.", "Air/drone strike"),
-])
+@pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        ("US strikes on the town killed 50 fighters.", "Air/drone strike"),
+        ("Coalition raids on the city continued.", "Air/drone strike"),
+        ("Warplanes pounded the town.", "Air/drone strike"),
+    ],
+)
 def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:
     assert classify(sentence)[1] == sub_type
 
 
-@pytest.mark.parametrize("text", [
-    "BEIRUT (AFP) - Air strikes killed 22 people in Saraqib on Wednesday.",
-    "BEIRUT Air strikes killed 22 people in Saraqib on Wednesday.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BEIRUT (AFP) - Air strikes killed 22 people in Saraqib on Wednesday.",
+        "BEIRUT Air strikes killed 22 people in Saraqib on Wednesday.",
+    ],
+)
 def test_a_dateline_is_where_the_reporter_files_from(pipeline, text: str) -> None:
     ev = run_one(pipeline, text)
     assert ev[S.TOPONYM].tolist() == ["Saraqib"]
 
 
 def test_the_lead_takes_the_most_specific_place_ahead(pipeline) -> None:
-    text = ("At least 23 militants were killed in clashes, the monitor said. "
-            "The clashes raged around Saraqib in Idlib province.")
+    text = (
+        "At least 23 militants were killed in clashes, the monitor said. "
+        "The clashes raged around Saraqib in Idlib province."
+    )
     ev = run_one(pipeline, text)
     assert ev[ev[S.FATALITIES] == 23][S.TOPONYM].tolist() == ["Saraqib"]
 
@@ -241,47 +280,66 @@ def _chosen(nlp, gazetteer, sentence: str, trigger: str) -> str | None:
 
     doc = nlp(sentence)
     # As `eval event-location` and the pipeline take them.
-    tops = unplace_fallbacks(resolve(recognize(doc, gazetteer, keep_unknown=True), GazetteerGeocoder(gazetteer),
-                                     gazetteer, text=sentence))
+    tops = unplace_fallbacks(
+        resolve(recognize(doc, gazetteer, keep_unknown=True), GazetteerGeocoder(gazetteer), gazetteer, text=sentence)
+    )
     start = sentence.index(trigger)
     sent = next(s for s in doc.sents if s.start_char <= start < s.end_char)
     chosen = choose_event_location(sent, start, tops)
     return chosen.text if chosen else None
 
 
-@pytest.mark.parametrize("sentence, trigger, place", [
-    # The place closest to the trigger in the parse wins over a more specific one further down.
-    ("He was captured last December with other fighters in Afghanistan, far from his home in "
-     "San Francisco's suburbs.", "captured", "Afghanistan"),
-    # A landmark a distance is measured from is not the site.
-    ("In a separate attack in Abu Qurqas, 25 kilometers north of Mallawi, attackers shot a night watchman.", "shot",
-     "Abu Qurqas"),
-    # The name an "of" phrase completes takes that noun's role.
-    ("Soldiers patrolled the streets of Bucharest on Monday.", "patrolled", "Bucharest"),
-    # A passive subject is a victim before it is a site.
-    ("Harlan was captured and spent 12 years in jail in Beijing.", "captured", "Beijing"),
-])
+@pytest.mark.parametrize(
+    "sentence, trigger, place",
+    [
+        # The place closest to the trigger in the parse wins over a more specific one further down.
+        (
+            "He was captured last December with other fighters in Afghanistan, far from his home in "
+            "San Francisco's suburbs.",
+            "captured",
+            "Afghanistan",
+        ),
+        # A landmark a distance is measured from is not the site.
+        (
+            "In a separate attack in Abu Qurqas, 25 kilometers north of Mallawi, attackers shot a night watchman.",
+            "shot",
+            "Abu Qurqas",
+        ),
+        # The name an "of" phrase completes takes that noun's role.
+        ("Soldiers patrolled the streets of Bucharest on Monday.", "patrolled", "Bucharest"),
+        # A passive subject is a victim before it is a site.
+        ("Harlan was captured and spent 12 years in jail in Beijing.", "captured", "Beijing"),
+    ],
+)
 def test_event_location_rules(nlp, gazetteer, sentence: str, trigger: str, place: str) -> None:
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
 
 
-@pytest.mark.parametrize("sentence, trigger, place", [
-    # A destination is not where the event happened.
-    ("Many prisoners are captured and held for days elsewhere before being moved to Bagram.", "captured",
-     None),
-    # A country modifying a noun says whose it is: the embassy stands in London.
-    ("About 200 people demonstrated outside the French embassy in London on Monday.", "demonstrated", "London"),
-    # An unresolved nationality or faith is not a place.
-    ("Palestinian gunmen shot at cars in a Jewish quarter in Jerusalem.", "shot", "Jerusalem"),
-    # A possessor inside the object of the trigger's verb is where it happened.
-    ("Dozens of armed police patrolled the streets of Abidjan's poorer neighborhoods before the "
-     "vote.", "patrolled", "Abidjan"),
-    # A place outside the trigger's own clause still places it when nothing else does.
-    ("Shelling hit a tram in Donetsk on Monday killing 5 people and wounding about 11, an official said.",
-     "killing", "Donetsk"),
-    # A village the model does not tag, named by its kind-of-place word.
-    ("14 gunmen were killed during fighting with the army units in Allok village.", "killed", "Allok"),
-])
+@pytest.mark.parametrize(
+    "sentence, trigger, place",
+    [
+        # A destination is not where the event happened.
+        ("Many prisoners are captured and held for days elsewhere before being moved to Bagram.", "captured", None),
+        # A country modifying a noun says whose it is: the embassy stands in London.
+        ("About 200 people demonstrated outside the French embassy in London on Monday.", "demonstrated", "London"),
+        # An unresolved nationality or faith is not a place.
+        ("Palestinian gunmen shot at cars in a Jewish quarter in Jerusalem.", "shot", "Jerusalem"),
+        # A possessor inside the object of the trigger's verb is where it happened.
+        (
+            "Dozens of armed police patrolled the streets of Abidjan's poorer neighborhoods before the vote.",
+            "patrolled",
+            "Abidjan",
+        ),
+        # A place outside the trigger's own clause still places it when nothing else does.
+        (
+            "Shelling hit a tram in Donetsk on Monday killing 5 people and wounding about 11, an official said.",
+            "killing",
+            "Donetsk",
+        ),
+        # A village the model does not tag, named by its kind-of-place word.
+        ("14 gunmen were killed during fighting with the army units in Allok village.", "killed", "Allok"),
+    ],
+)
 def test_event_location_phrases(nlp, gazetteer, sentence: str, trigger: str, place: str | None) -> None:
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
 
@@ -291,8 +349,9 @@ def test_no_locative_place_means_no_event_location(nlp, gazetteer) -> None:
 
 
 def test_a_country_far_down_the_tree_does_not_place_the_event(nlp, gazetteer) -> None:
-    sentence = ("The man was shot on Monday by gunmen who had fought for years against the army of the "
-                "government in Mali.")
+    sentence = (
+        "The man was shot on Monday by gunmen who had fought for years against the army of the government in Mali."
+    )
     assert _chosen(nlp, gazetteer, sentence, "shot") is None
 
 
@@ -314,52 +373,67 @@ def test_a_place_naming_an_actors_base_without_its_hyphen(pipeline) -> None:
     assert "London" not in ev[S.TOPONYM].tolist()
 
 
-@pytest.mark.parametrize("sentence, sub_type", [
-    ("An Islamic State counteroffensive has left 40 government soldiers dead.", "Armed clash"),
-    ("Three fighters were martyred.", "Armed clash"),
-])
+@pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        ("An Islamic State counteroffensive has left 40 government soldiers dead.", "Armed clash"),
+        ("Three fighters were martyred.", "Armed clash"),
+    ],
+)
 def test_more_lethal_phrasings_are_violent(sentence: str, sub_type: str) -> None:
     assert classify(sentence)[1] == sub_type
 
 
 def test_a_toll_does_not_continue_a_sentence_of_another_paragraph(pipeline) -> None:
-    ev = run_one(pipeline, "Regime artillery shelled Saraqib on Monday.\n\n"
-                           "At least 7 civilians were killed, rescuers said.")
+    ev = run_one(
+        pipeline, "Regime artillery shelled Saraqib on Monday.\n\nAt least 7 civilians were killed, rescuers said."
+    )
     assert not (ev[S.FATALITIES] == 7).any()
 
 
-@pytest.mark.parametrize("sentence, trigger, place", [
-    ("Soldiers entered Jenin, where they shot two men on Sunday.", "shot", "Jenin"),
-    ("The army shelled Douma, where rebels killed two soldiers.", "killed", "Douma"),
-])
-def test_a_where_clause_happens_in_the_place_it_describes(nlp, gazetteer, sentence: str, trigger: str,
-                                                         place: str) -> None:
+@pytest.mark.parametrize(
+    "sentence, trigger, place",
+    [
+        ("Soldiers entered Jenin, where they shot two men on Sunday.", "shot", "Jenin"),
+        ("The army shelled Douma, where rebels killed two soldiers.", "killed", "Douma"),
+    ],
+)
+def test_a_where_clause_happens_in_the_place_it_describes(
+    nlp, gazetteer, sentence: str, trigger: str, place: str
+) -> None:
     assert _chosen(nlp, gazetteer, sentence, trigger) == place
 
 
 # -- a place that acts, or hosts talk, is not the site of violence -----------------------------------
 
-@pytest.mark.parametrize("text, site", [
-    # A country that modifies the attack is the attacker; the town is the site.
-    ("At least 22 people were killed in U.S. air strikes on Raqqa in Syria.", "Raqqa"),
-    ("Six civilians were killed in US airstrikes on Saraqib in northern Syria.", "Saraqib"),
-    # Said, confirmed or reported somewhere: not where the strikes fell.
-    ("In Washington officials confirmed five US strikes against fighters in Aleppo province.", "Aleppo"),
-    # Where talks are held is not where the bombs fall.
-    ("The shelling of Douma came as peace talks entered a third day in the Kazakh capital Astana.", "Douma"),
-])
+
+@pytest.mark.parametrize(
+    "text, site",
+    [
+        # A country that modifies the attack is the attacker; the town is the site.
+        ("At least 22 people were killed in U.S. air strikes on Raqqa in Syria.", "Raqqa"),
+        ("Six civilians were killed in US airstrikes on Saraqib in northern Syria.", "Saraqib"),
+        # Said, confirmed or reported somewhere: not where the strikes fell.
+        ("In Washington officials confirmed five US strikes against fighters in Aleppo province.", "Aleppo"),
+        # Where talks are held is not where the bombs fall.
+        ("The shelling of Douma came as peace talks entered a third day in the Kazakh capital Astana.", "Douma"),
+    ],
+)
 def test_the_site_of_violence_not_the_actor_or_the_talks(pipeline, text: str, site: str) -> None:
     ev = run_one(pipeline, text)
     violent = ev[ev[S.EVENT_TYPE].isin(["Battles", "Explosions/Remote violence", "Violence against civilians"])]
     assert violent[S.TOPONYM].tolist() == [site]
 
 
-@pytest.mark.parametrize("text, place", [
-    ("Apparently the shelling was staged by ISIS (banned in Russia).", "Russia"),
-    ("A watchdog based in the UK reported that air raids killed 15 people.", "UK"),
-    ("Washington has blamed the regime for the chemical attack that killed 80 people.", "Washington"),
-    ("The attack killed 12 as the Security Council held an emergency meeting in New York.", "New York"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("Apparently the shelling was staged by ISIS (banned in Russia).", "Russia"),
+        ("A watchdog based in the UK reported that air raids killed 15 people.", "UK"),
+        ("Washington has blamed the regime for the chemical attack that killed 80 people.", "Washington"),
+        ("The attack killed 12 as the Security Council held an emergency meeting in New York.", "New York"),
+    ],
+)
 def test_a_place_that_acts_bans_or_meets_does_not_locate_violence(pipeline, text: str, place: str) -> None:
     ev = run_one(pipeline, text)
     assert ev.empty or not (ev[S.TOPONYM] == place).any()
@@ -382,22 +456,27 @@ def test_tree_distance_counts_arcs_through_the_common_head(nlp) -> None:
 
 def test_a_typed_event_is_placed_where_its_trigger_is_not_at_every_town_named(pipeline) -> None:
     # The sentence names two towns; the shelling happened in the one its verb governs.
-    out = run_one(pipeline, "Regime forces shelled Kafr Nabl on Monday as rebels in Maarat al-Numan regrouped, "
-                            "killing four.")
+    out = run_one(
+        pipeline, "Regime forces shelled Kafr Nabl on Monday as rebels in Maarat al-Numan regrouped, killing four."
+    )
     assert list(out[S.TOPONYM]) == ["Kafr Nabl"]
     # With no place tied to the trigger by the parse, the sentence's places still locate it.
     out = run_one(pipeline, "The bombardment of Douma killed nine people on Monday.")
     assert list(out[S.TOPONYM]) == ["Douma"]
 
 
-@pytest.mark.parametrize("sentence, name, acting", [
-    ("The strike prompted Washington to take military action with missile strikes.", "Washington", True),
-    ("The dispute has placed Paris and Moscow at loggerheads over the drone strikes.", "Moscow", True),
-    ("The minister was calling on Washington to speak out on the airstrike.", "Washington", True),
-    ("Rebels pounded Damascus with mortars, killing four.", "Damascus", False),
-])
-def test_a_state_addressed_or_accused_is_an_actor_not_a_site(nlp, gazetteer, sentence: str, name: str,
-                                                             acting: bool) -> None:
+@pytest.mark.parametrize(
+    "sentence, name, acting",
+    [
+        ("The strike prompted Washington to take military action with missile strikes.", "Washington", True),
+        ("The dispute has placed Paris and Moscow at loggerheads over the drone strikes.", "Moscow", True),
+        ("The minister was calling on Washington to speak out on the airstrike.", "Washington", True),
+        ("Rebels pounded Damascus with mortars, killing four.", "Damascus", False),
+    ],
+)
+def test_a_state_addressed_or_accused_is_an_actor_not_a_site(
+    nlp, gazetteer, sentence: str, name: str, acting: bool
+) -> None:
     from dashboard.events.extract import acts
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import geoparse
@@ -437,35 +516,52 @@ def test_a_headline_attribution_is_not_the_site(pipeline) -> None:
     assert "Moscow" not in violent_places(pipeline, text)
 
 
-@pytest.mark.parametrize("text, place", [
-    ("Speaking in Moscow after meeting the ministers, he condemned an attack on a school in west Aleppo "
-     "that killed six children.", "Moscow"),
-    ("The watchdog, in a paper issued in New York on Monday, said the gas attack killed over 900 people.",
-     "New York"),
-])
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        (
+            "Speaking in Moscow after meeting the ministers, he condemned an attack on a school in west Aleppo "
+            "that killed six children.",
+            "Moscow",
+        ),
+        (
+            "The watchdog, in a paper issued in New York on Monday, said the gas attack killed over 900 people.",
+            "New York",
+        ),
+    ],
+)
 def test_where_words_are_spoken_or_published_is_not_the_site(pipeline, text: str, place: str) -> None:
     assert place not in violent_places(pipeline, text)
 
 
 def test_a_toll_does_not_inherit_the_place_of_talks(pipeline) -> None:
-    text = ("Putin is set to face Western pressure at international talks in Berlin on Wednesday. "
-            "Russian airstrikes have killed hundreds of villagers since 2016.")
+    text = (
+        "Putin is set to face Western pressure at international talks in Berlin on Wednesday. "
+        "Russian airstrikes have killed hundreds of villagers since 2016."
+    )
     assert "Berlin" not in violent_places(pipeline, text)
 
 
-@pytest.mark.parametrize("sentence, name, away", [
-    ("The MP called for rallies at its London embassy over the airstrikes on Homs.", "London", True),
-    ("The Astana talks opened as airstrikes hit Idlib.", "Astana", True),
-    # Words aimed at a state are not a site in it; strikes aimed at it still are.
-    ("The envoy aimed a jab at the United States over the raids on civilians on Monday.",
-     "United States", True),
-    # A name before a noun that only leads to a meeting word ("Damascus countryside Al-Alam News
-    # Network") is not that meeting's.
-    ("Army units managed to kill 22 gunmen in an ambush in Eastern Ghouta in Damascus "
-     "countryside Al-Alam News Network reports.", "Damascus", False),
-])
-def test_meetings_embassies_and_words_aimed_at_a_state_are_elsewhere(nlp, gazetteer, sentence: str, name: str,
-                                                                     away: bool) -> None:
+@pytest.mark.parametrize(
+    "sentence, name, away",
+    [
+        ("The MP called for rallies at its London embassy over the airstrikes on Homs.", "London", True),
+        ("The Astana talks opened as airstrikes hit Idlib.", "Astana", True),
+        # Words aimed at a state are not a site in it; strikes aimed at it still are.
+        ("The envoy aimed a jab at the United States over the raids on civilians on Monday.", "United States", True),
+        # A name before a noun that only leads to a meeting word ("Damascus countryside Al-Alam News
+        # Network") is not that meeting's.
+        (
+            "Army units managed to kill 22 gunmen in an ambush in Eastern Ghouta in Damascus "
+            "countryside Al-Alam News Network reports.",
+            "Damascus",
+            False,
+        ),
+    ],
+)
+def test_meetings_embassies_and_words_aimed_at_a_state_are_elsewhere(
+    nlp, gazetteer, sentence: str, name: str, away: bool
+) -> None:
     from dashboard.events.extract import elsewhere
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import geoparse
@@ -476,8 +572,10 @@ def test_meetings_embassies_and_words_aimed_at_a_state_are_elsewhere(nlp, gazett
 
 
 def test_a_lead_toll_does_not_take_the_place_a_report_was_issued_in(pipeline) -> None:
-    text = ("Evidence suggests a poison gas attack killed more than 1400 people. "
-            "The group said in a report issued in New York that it had reached its conclusion.")
+    text = (
+        "Evidence suggests a poison gas attack killed more than 1400 people. "
+        "The group said in a report issued in New York that it had reached its conclusion."
+    )
     assert "New York" not in violent_places(pipeline, text)
 
 
@@ -492,20 +590,30 @@ def test_a_region_across_countries_is_no_site_but_one_inside_a_country_is(gazett
 
 def test_talks_as_the_subject_of_a_subordinate_clause_however_parsed(pipeline) -> None:
     # The parser makes "war" the subject of "entered"; the clause after "as" is about the talks.
-    text = ("The shelling came as a new round of peace talks to end the long war entered a "
-            "third day in the Kazakh capital Astana.")
+    text = (
+        "The shelling came as a new round of peace talks to end the long war entered a "
+        "third day in the Kazakh capital Astana."
+    )
     assert "Astana" not in violent_places(pipeline, text)
     # A finite verb closes the clause: the air strikes after it are not the talks' clause.
     assert "Idlib" in violent_places(pipeline, "As talks continued, air strikes hit Idlib, killing five.")
 
 
-@pytest.mark.parametrize("sentence, name, acting", [
-    ("The coalition joins rebels with the Nusra Front and Moscow has often demanded that it "
-     "be dissolved to allow air strikes.", "Moscow", True),
-    ("Attacks in Damascus have killed four people.", "Damascus", False),
-])
-def test_a_capital_before_an_active_auxiliary_is_its_subject(nlp, gazetteer, sentence: str, name: str,
-                                                             acting: bool) -> None:
+@pytest.mark.parametrize(
+    "sentence, name, acting",
+    [
+        (
+            "The coalition joins rebels with the Nusra Front and Moscow has often demanded that it "
+            "be dissolved to allow air strikes.",
+            "Moscow",
+            True,
+        ),
+        ("Attacks in Damascus have killed four people.", "Damascus", False),
+    ],
+)
+def test_a_capital_before_an_active_auxiliary_is_its_subject(
+    nlp, gazetteer, sentence: str, name: str, acting: bool
+) -> None:
     from dashboard.events.extract import acts
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import geoparse

@@ -33,7 +33,8 @@ def test_plain_records_are_to_dict_records(index: E.EventIndex) -> None:
     df = E.rows_frame(index, np.arange(0, index.n, 37))
     want, got = df.to_dict("records"), plain_records(df)
     assert len(got) == len(want) and all(
-        list(w) == list(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got, strict=True))
+        list(w) == list(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got, strict=True)
+    )
     assert any(v is None for r in got for v in r.values())  # missing counts stay None, as to_dict gives them
 
 
@@ -87,19 +88,27 @@ def test_place_options_are_the_busiest_located_places_in_order(index: E.EventInd
     located = agg[agg[S.LATITUDE].notna()]
     for limit in (5, 40, len(agg) + 1):
         top = located.nlargest(limit, "n_events")  # ties keep the aggregate's order, as the options do
-        want = [{"label": f"{name} — {n:,} event{'s' * (n != 1)}", "value": key}
-                for name, n, key in zip(top["label"], top["n_events"].astype(int), top[S.PLACE_KEY], strict=True)]
+        want = [
+            {"label": f"{name} — {n:,} event{'s' * (n != 1)}", "value": key}
+            for name, n, key in zip(top["label"], top["n_events"].astype(int), top[S.PLACE_KEY], strict=True)
+        ]
         assert place_options(agg, limit) == want
     assert place_options(agg.iloc[:0]) == []
 
 
 def test_bar_groups_stack_precise_dates_first_and_types_by_name() -> None:
-    counts = pd.DataFrame({"day": pd.to_datetime(["2024-01-02", "2024-01-01", "2024-01-01", "2024-01-03",
-                                                  "2024-01-01"]),
-                           S.EVENT_TYPE: ["Riots", "Battles", "Riots", None, "Battles"],
-                           "n": [1.0, 2.0, 3.0, 4.0, 0.5], "precise": [True, True, True, True, False]})
+    counts = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2024-01-02", "2024-01-01", "2024-01-01", "2024-01-03", "2024-01-01"]),
+            S.EVENT_TYPE: ["Riots", "Battles", "Riots", None, "Battles"],
+            "n": [1.0, 2.0, 3.0, 4.0, 0.5],
+            "precise": [True, True, True, True, False],
+        }
+    )
     groups = [(p, t, x, y.tolist()) for p, t, x, y in _bar_groups(counts)]
-    assert groups == [(True, "Battles", ["2024-01-01"], [2.0]),
-                      (True, "Riots", ["2024-01-02", "2024-01-01"], [1.0, 3.0]),  # rows in their order
-                      (False, "Battles", ["2024-01-01"], [0.5])]  # a row without a type is not drawn
+    assert groups == [
+        (True, "Battles", ["2024-01-01"], [2.0]),
+        (True, "Riots", ["2024-01-02", "2024-01-01"], [1.0, 3.0]),  # rows in their order
+        (False, "Battles", ["2024-01-01"], [0.5]),
+    ]  # a row without a type is not drawn
     assert _bar_groups(counts.iloc[:0]) == []

@@ -29,17 +29,58 @@ from dashboard.app.state import (
 
 @pytest.fixture
 def events(make_events) -> pd.DataFrame:
-    return O.with_place_key(make_events(
-        dict(event_id="a", event_type="Battles", sub_event_type="Armed clash", actor1="Turkey", actor2="Syria",
-             country="Syria", admin1="Idlib", source="aa.txt", fatalities=36, confidence=0.9, geo_precision=1,
-             excerpt="Turkish troops CLASHED in Idlib."),
-        dict(event_id="b", event_type="Diplomacy", sub_event_type="Meeting", actor1="Russia", actor2="",
-             country="Russia", admin1="Moscow", source="bb.txt", fatalities=None, confidence=0.5, geo_precision=1,
-             location="Moscow", latitude=55.75, longitude=37.62, excerpt="Leaders met in Moscow."),
-        dict(event_id="c", event_type="Battles", sub_event_type="Shelling", actor1="Syria", actor2=None,
-             country="Syria", admin1=None, source="aa.txt", fatalities=2, confidence=0.7, geo_precision=4,
-             location="Syria", latitude=35.0, longitude=38.0, excerpt="Shelling across Syria (50% hit)."),
-    ))
+    return O.with_place_key(
+        make_events(
+            dict(
+                event_id="a",
+                event_type="Battles",
+                sub_event_type="Armed clash",
+                actor1="Turkey",
+                actor2="Syria",
+                country="Syria",
+                admin1="Idlib",
+                source="aa.txt",
+                fatalities=36,
+                confidence=0.9,
+                geo_precision=1,
+                excerpt="Turkish troops CLASHED in Idlib.",
+            ),
+            dict(
+                event_id="b",
+                event_type="Diplomacy",
+                sub_event_type="Meeting",
+                actor1="Russia",
+                actor2="",
+                country="Russia",
+                admin1="Moscow",
+                source="bb.txt",
+                fatalities=None,
+                confidence=0.5,
+                geo_precision=1,
+                location="Moscow",
+                latitude=55.75,
+                longitude=37.62,
+                excerpt="Leaders met in Moscow.",
+            ),
+            dict(
+                event_id="c",
+                event_type="Battles",
+                sub_event_type="Shelling",
+                actor1="Syria",
+                actor2=None,
+                country="Syria",
+                admin1=None,
+                source="aa.txt",
+                fatalities=2,
+                confidence=0.7,
+                geo_precision=4,
+                location="Syria",
+                latitude=35.0,
+                longitude=38.0,
+                excerpt="Shelling across Syria (50% hit).",
+            ),
+        )
+    )
 
 
 def ids_of(events: pd.DataFrame, f: Filters) -> list[str]:
@@ -48,29 +89,32 @@ def ids_of(events: pd.DataFrame, f: Filters) -> list[str]:
     return events.loc[mask, S.EVENT_ID].tolist()
 
 
-@pytest.mark.parametrize("f, expected", [
-    (Filters(), ["a", "b", "c"]),
-    (Filters(event_types=("Battles",)), ["a", "c"]),
-    (Filters(event_types=("Battles", "Diplomacy")), ["a", "b", "c"]),
-    (Filters(sub_event_types=("Shelling",)), ["c"]),
-    (Filters(actors=("Syria",)), ["a", "c"]),  # actor2 of a, actor1 of c
-    (Filters(actors=("Russia", "Turkey")), ["a", "b"]),
-    (Filters(countries=("Russia",)), ["b"]),
-    (Filters(admin1s=("Idlib",)), ["a"]),
-    (Filters(sources=("aa.txt",)), ["a", "c"]),
-    (Filters(min_fatalities=2), ["a", "c"]),
-    (Filters(min_fatalities=3), ["a"]),
-    (Filters(min_fatalities=0), ["a", "b", "c"]),
-    (Filters(min_confidence=0.7), ["a", "c"]),
-    (Filters(text="clashed"), ["a"]),
-    (Filters(text="  moscow "), ["b"]),
-    (Filters(text="(50%"), ["c"]),  # literal, not a regular expression
-    (Filters(text="nowhere"), []),
-    (Filters(precise_only=True), ["a", "b"]),
-    (Filters(places=("Moscow|55.75|37.62",)), ["b"]),
-    (Filters(event_types=("Battles",), min_fatalities=3, text="idlib"), ["a"]),
-    (Filters(event_types=("Battles",), countries=("Russia",)), []),
-])
+@pytest.mark.parametrize(
+    "f, expected",
+    [
+        (Filters(), ["a", "b", "c"]),
+        (Filters(event_types=("Battles",)), ["a", "c"]),
+        (Filters(event_types=("Battles", "Diplomacy")), ["a", "b", "c"]),
+        (Filters(sub_event_types=("Shelling",)), ["c"]),
+        (Filters(actors=("Syria",)), ["a", "c"]),  # actor2 of a, actor1 of c
+        (Filters(actors=("Russia", "Turkey")), ["a", "b"]),
+        (Filters(countries=("Russia",)), ["b"]),
+        (Filters(admin1s=("Idlib",)), ["a"]),
+        (Filters(sources=("aa.txt",)), ["a", "c"]),
+        (Filters(min_fatalities=2), ["a", "c"]),
+        (Filters(min_fatalities=3), ["a"]),
+        (Filters(min_fatalities=0), ["a", "b", "c"]),
+        (Filters(min_confidence=0.7), ["a", "c"]),
+        (Filters(text="clashed"), ["a"]),
+        (Filters(text="  moscow "), ["b"]),
+        (Filters(text="(50%"), ["c"]),  # literal, not a regular expression
+        (Filters(text="nowhere"), []),
+        (Filters(precise_only=True), ["a", "b"]),
+        (Filters(places=("Moscow|55.75|37.62",)), ["b"]),
+        (Filters(event_types=("Battles",), min_fatalities=3, text="idlib"), ["a"]),
+        (Filters(event_types=("Battles",), countries=("Russia",)), []),
+    ],
+)
 def test_filter_mask(events: pd.DataFrame, f: Filters, expected: list[str]) -> None:
     assert ids_of(events, f) == expected
 
@@ -81,13 +125,24 @@ def test_filter_mask_on_an_empty_table() -> None:
 
 
 def test_filters_dict_round_trip_and_tolerance() -> None:
-    f = Filters(("Battles",), ("Shelling",), ("Syria",), ("Syria",), ("Idlib",), ("aa.txt",), 2, 0.5, "idlib",
-                ("Moscow|55.75|37.62",), True)
+    f = Filters(
+        ("Battles",),
+        ("Shelling",),
+        ("Syria",),
+        ("Syria",),
+        ("Idlib",),
+        ("aa.txt",),
+        2,
+        0.5,
+        "idlib",
+        ("Moscow|55.75|37.62",),
+        True,
+    )
     assert Filters.from_dict(f.to_dict()) == f
     assert Filters.from_dict(None) == Filters() == Filters.from_dict({})
-    assert Filters.from_dict({"event_types": "Battles", "min_fatalities": "x", "min_confidence": "0.25",
-                              "actors": [None, "", "A"]}) == Filters(event_types=("Battles",), actors=("A",),
-                                                                    min_confidence=0.25)
+    assert Filters.from_dict(
+        {"event_types": "Battles", "min_fatalities": "x", "min_confidence": "0.25", "actors": [None, "", "A"]}
+    ) == Filters(event_types=("Battles",), actors=("A",), min_confidence=0.25)
     assert Filters.from_dict({"min_fatalities": "nan"}).min_fatalities is None
 
 
@@ -100,12 +155,23 @@ def test_choice_options_most_frequent_first(events: pd.DataFrame) -> None:
 # -- permalink ----------------------------------------------------------------------------------------
 
 FULL = ViewState(
-    Filters(("Battles", "Explosions/Remote violence"), ("Shelling",), ("Military Forces of Turkey",), ("Syria",),
-            ("Idlib",), ("aa.txt",), 3, 0.6, "killed & wounded", ("Idlib|35.9306|36.6339", "Sochi|43.6|39.72"),
-            True),
+    Filters(
+        ("Battles", "Explosions/Remote violence"),
+        ("Shelling",),
+        ("Military Forces of Turkey",),
+        ("Syria",),
+        ("Idlib",),
+        ("aa.txt",),
+        3,
+        0.6,
+        "killed & wounded",
+        ("Idlib|35.9306|36.6339", "Sochi|43.6|39.72"),
+        True,
+    ),
     Q.Selection("2020-03-01", "2020-03-04 23:59:59", "Idlib|35.9306|36.6339", "ev123"),
     (("lon", 36.5), ("lat", 35.25), ("scale", 4.75)),
-    "deaths", "fatalities",
+    "deaths",
+    "fatalities",
 )
 
 
@@ -122,8 +188,9 @@ def test_default_state_is_an_empty_query() -> None:
 
 
 def test_bad_query_values_are_ignored() -> None:
-    state = from_query("?minf=lots&minc=&from=notadate&to=2020-13-45&measure=rockets&size=huge&lon=x&lat=1"
-                       "&zzz=1&type=Battles")
+    state = from_query(
+        "?minf=lots&minc=&from=notadate&to=2020-13-45&measure=rockets&size=huge&lon=x&lat=1&zzz=1&type=Battles"
+    )
     assert state == ViewState(filters=Filters(event_types=("Battles",)), view=(("lat", 1.0),))
 
 
@@ -132,8 +199,11 @@ def test_view_from_relayout() -> None:
     assert view_from_relayout(None, {}) is None
     v = view_from_relayout({"geo.projection.scale": 3.5, "geo.center.lon": 30.0, "geo.center.lat": 40.0}, {"rot": 2})
     assert v == {"lon": 30.0, "lat": 40.0, "scale": 3.5, "rot": 2.0}
-    assert view_from_relayout({"map.center": {"lon": 1, "lat": 2}, "map.zoom": 5}, None) == \
-        {"lon": 1.0, "lat": 2.0, "zoom": 5.0}
+    assert view_from_relayout({"map.center": {"lon": 1, "lat": 2}, "map.zoom": 5}, None) == {
+        "lon": 1.0,
+        "lat": 2.0,
+        "zoom": 5.0,
+    }
 
 
 def test_a_cluster_box_is_a_view_until_the_user_moves_the_map() -> None:
@@ -198,9 +268,12 @@ def test_playback_window_longer_than_the_data() -> None:
 
 # -- timeline: precision and measure ------------------------------------------------------------------
 
+
 def test_month_dates_are_spread_over_their_month(make_events) -> None:
-    df = make_events(dict(event_id="m", event_date="2020-04-01", date_precision="month", event_type="Political"),
-                     dict(event_id="d", event_date="2020-04-01", date_precision="day", event_type="Battles"))
+    df = make_events(
+        dict(event_id="m", event_date="2020-04-01", date_precision="month", event_type="Political"),
+        dict(event_id="d", event_date="2020-04-01", date_precision="day", event_type="Battles"),
+    )
     days = O.timeline_series(df, "day")
     spread = days[~days["precise"]]
     assert len(spread) == 30 and spread["day"].min() == pd.Timestamp("2020-04-01")
@@ -223,16 +296,20 @@ def test_year_dates_spread_over_months_and_weeks(make_events) -> None:
 
 
 def test_deaths_measure(make_events) -> None:
-    df = make_events(dict(event_id="a", fatalities=5), dict(event_id="b", fatalities=None),
-                     dict(event_id="c", fatalities=3, event_date="2020-03-05"))
+    df = make_events(
+        dict(event_id="a", fatalities=5),
+        dict(event_id="b", fatalities=None),
+        dict(event_id="c", fatalities=3, event_date="2020-03-05"),
+    )
     deaths = O.timeline_series(df, "day", "deaths")
     assert deaths.set_index("day")["n"].to_dict() == {pd.Timestamp("2020-03-04"): 5.0, pd.Timestamp("2020-03-05"): 3.0}
     assert O.timeline_series(df, "day")["n"].sum() == 3
 
 
 def test_timeline_figure_draws_spread_dates_hatched_and_the_background(make_events) -> None:
-    df = make_events(dict(event_id="m", event_date="2020-04-01", date_precision="month"),
-                     dict(event_id="d", event_date="2020-04-03"))
+    df = make_events(
+        dict(event_id="m", event_date="2020-04-01", date_precision="month"), dict(event_id="d", event_date="2020-04-03")
+    )
     series = O.timeline_series(df, "day")
     fig = timeline_figure(series, unit="day", measure="deaths", background=Q.totals_by_bin(series))
     bars = [t for t in fig.data if isinstance(t, go.Bar)]
@@ -244,8 +321,10 @@ def test_timeline_figure_draws_spread_dates_hatched_and_the_background(make_even
 
 
 def test_places_from_selected() -> None:
-    lasso = {"points": [{"customdata": "B|1|2"}, {"customdata": "A|3|4"}, {"customdata": "A|3|4"}],
-             "lassoPoints": {"lon": [1], "lat": [2]}}
+    lasso = {
+        "points": [{"customdata": "B|1|2"}, {"customdata": "A|3|4"}, {"customdata": "A|3|4"}],
+        "lassoPoints": {"lon": [1], "lat": [2]},
+    }
     assert Q.places_from_selected(lasso) == ["A|3|4", "B|1|2"]
     assert Q.places_from_selected({"points": [], "range": {"geo": [[0, 0], [1, 1]]}}) == []
     assert Q.places_from_selected({"points": [{"customdata": "A|3|4"}]}) is None, "a click is not an area"
@@ -259,6 +338,7 @@ def test_selection_counts(events: pd.DataFrame) -> None:
 
 
 # -- the callbacks' pure helpers ----------------------------------------------------------------------
+
 
 def test_controls_and_state_are_inverse() -> None:
     from dashboard.app.callbacks import controls_from_state, state_from_controls
@@ -276,8 +356,9 @@ def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -
     def ids_of(mask) -> list[str]:
         return sorted(E.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
 
-    filtered, in_time, listed = select_masks(ix, Filters(event_types=("Battles",)),
-                                             Q.Selection("2020-03-04", "2020-03-04 23:59:59", events[S.PLACE_KEY][0]))
+    filtered, in_time, listed = select_masks(
+        ix, Filters(event_types=("Battles",)), Q.Selection("2020-03-04", "2020-03-04 23:59:59", events[S.PLACE_KEY][0])
+    )
     assert ids_of(filtered) == ["a", "c"]
     assert ids_of(in_time) == ["a", "c"]
     assert ids_of(listed) == ["a"]
@@ -289,8 +370,7 @@ def test_choice_lists_keep_chosen_values_the_store_lacks(events: pd.DataFrame) -
     from dashboard.app import engine as E
     from dashboard.app.callbacks import CHOICES, choice_lists
 
-    lists = dict(zip(CHOICES, choice_lists(E.index_from_frame(events), Filters(event_types=("Riots",))),
-                     strict=True))
+    lists = dict(zip(CHOICES, choice_lists(E.index_from_frame(events), Filters(event_types=("Riots",))), strict=True))
     assert lists["filter-types"] == ["Battles", "Diplomacy", "Riots"]
     assert lists["filter-sources"] == ["aa.txt", "bb.txt"]
 
@@ -310,8 +390,6 @@ def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_
     assert list(pd.read_csv(io.BytesIO(data)).columns) == list(S.NAMES)
 
 
-
-
 # -- what a link asks for that is dropped, and why ----------------------------------------------------
 
 
@@ -320,17 +398,32 @@ def test_parse_query_notes_every_value_it_drops() -> None:
 
     state, notes = parse_query("?minf=-5&minc=7&from=now&to=99999-01-01&measure=rockets&lon=400&zzz=1&type=X")
     assert state == ViewState(filters=Filters(event_types=("X",)))
-    assert [n.split(":")[0] for n in notes] == ["zzz", "minf=-5", "minc=7", "from=now", "to=99999-01-01",
-                                                "measure=rockets", "lon=400"]
+    assert [n.split(":")[0] for n in notes] == [
+        "zzz",
+        "minf=-5",
+        "minc=7",
+        "from=now",
+        "to=99999-01-01",
+        "measure=rockets",
+        "lon=400",
+    ]
     state, notes = parse_query("?from=2020-03-05&to=2020-03-01")
     assert state.selection.start is None and state.selection.end is None and "ends before it starts" in notes[0]
     assert parse_query(to_query(FULL)) == (FULL, [])
 
 
-@pytest.mark.parametrize("query", [
-    "?from=2262-04-12", "?to=1677-09-20", "?from=%00", "?place=%3Cscript%3E&lon=nan&lat=inf&scale=1e999",
-    "?minf=1e400&minc=-0&zoom=-1", "?type=" + "A" * 5000, "?from=2020-03-01T00:00:00%2B05:00",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?from=2262-04-12",
+        "?to=1677-09-20",
+        "?from=%00",
+        "?place=%3Cscript%3E&lon=nan&lat=inf&scale=1e999",
+        "?minf=1e400&minc=-0&zoom=-1",
+        "?type=" + "A" * 5000,
+        "?from=2020-03-01T00:00:00%2B05:00",
+    ],
+)
 def test_hostile_links_parse_to_a_safe_state(query) -> None:
     from dashboard.app.state import FIRST_DATE, LAST_DATE, parse_query
 

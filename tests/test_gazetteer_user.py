@@ -22,21 +22,58 @@ from dashboard.geo.imports import (
 from dashboard.geo.toponyms import Context, Toponym, rank, resolve
 
 # Two real GeoNames rows (19 tab-separated columns) for villages the packaged data lacks.
-SARMADA = ("163806\tSarmada\tSarmada\tSarmadah,Sarmadā,سرمدا\t36.18414\t36.72063\tP\tPPL\tSY\t\t12\t\t\t\t"
-           "15000\t\t380\tAsia/Damascus\t2012-01-18")
-ATIMAH = ("172956\tAtimah\tAtimah\tAtmeh,Atma,أطمة\t36.23056\t36.66556\tP\tPPL\tSY\t\t12\t\t\t\t"
-          "0\t\t350\tAsia/Damascus\t2012-01-18")
+SARMADA = (
+    "163806\tSarmada\tSarmada\tSarmadah,Sarmadā,سرمدا\t36.18414\t36.72063\tP\tPPL\tSY\t\t12\t\t\t\t"
+    "15000\t\t380\tAsia/Damascus\t2012-01-18"
+)
+ATIMAH = (
+    "172956\tAtimah\tAtimah\tAtmeh,Atma,أطمة\t36.23056\t36.66556\tP\tPPL\tSY\t\t12\t\t\t\t"
+    "0\t\t350\tAsia/Damascus\t2012-01-18"
+)
 ROAD = "9999999\tSome Road\tSome Road\t\t36.0\t36.0\tR\tRD\tSY\t\t12\t\t\t\t0\t\t0\tAsia/Damascus\t2012-01-18"
 
 
 def tiny_gazetteer():
     b = _Builder()
-    b.add(["Syria"], geonameid=163843, name="Syria", latitude=35.0, longitude=38.0, feature_class="A",
-          feature_code="PCLI", country_code="SY", admin1="", admin2="", population=17_000_000)
-    b.add(["Idlib"], geonameid=None, name="Idlib", latitude=35.86, longitude=36.57, feature_class="A",
-          feature_code="ADM1", country_code="SY", admin1="Idlib", admin2="", population=1_500_000)
-    b.add(["Moscow"], geonameid=5601538, name="Moscow", latitude=46.73, longitude=-117.0, feature_class="P",
-          feature_code="PPL", country_code="US", admin1="Idaho", admin2="", population=25_000)
+    b.add(
+        ["Syria"],
+        geonameid=163843,
+        name="Syria",
+        latitude=35.0,
+        longitude=38.0,
+        feature_class="A",
+        feature_code="PCLI",
+        country_code="SY",
+        admin1="",
+        admin2="",
+        population=17_000_000,
+    )
+    b.add(
+        ["Idlib"],
+        geonameid=None,
+        name="Idlib",
+        latitude=35.86,
+        longitude=36.57,
+        feature_class="A",
+        feature_code="ADM1",
+        country_code="SY",
+        admin1="Idlib",
+        admin2="",
+        population=1_500_000,
+    )
+    b.add(
+        ["Moscow"],
+        geonameid=5601538,
+        name="Moscow",
+        latitude=46.73,
+        longitude=-117.0,
+        feature_class="P",
+        feature_code="PPL",
+        country_code="US",
+        admin1="Idaho",
+        admin2="",
+        population=25_000,
+    )
     return b.finish({"SY": "Syria", "US": "United States"}, {})
 
 
@@ -106,8 +143,10 @@ def test_an_override_keeps_its_geonames_id_and_an_old_table_without_one_still_lo
     with pytest.raises(GazetteerError, match="GeoNames id"):
         add_override("Sarmada", 36.184, 36.721, folder=folder, geonameid=0)
     # A table written before the geonameid column existed.
-    (folder / OVERRIDES).write_text("name\tlatitude\tlongitude\tcountry_code\tadmin1\tfeature_code\n"
-                                    "Atimah\t36.2\t36.68\tSY\tIdlib\tPPL\n", encoding="utf-8")
+    (folder / OVERRIDES).write_text(
+        "name\tlatitude\tlongitude\tcountry_code\tadmin1\tfeature_code\nAtimah\t36.2\t36.68\tSY\tIdlib\tPPL\n",
+        encoding="utf-8",
+    )
     gaz = apply_user_additions(tiny_gazetteer(), folder)
     assert [p.geonameid for p in gaz.lookup("Atimah")] == [None]
     add_override("Sarmada", 36.184, 36.721, "SY", folder=folder)
@@ -124,8 +163,24 @@ def test_cli_gazetteer_add_and_import(tmp_path: Path, monkeypatch: pytest.Monkey
     from dashboard.cli import main
 
     monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gz"))
-    assert main(["gazetteer", "add", "Sarmada", "36.184", "36.721", "--country", "SY", "--admin1", "Idlib",
-                 "--geonameid", "163345"]) == 0
+    assert (
+        main(
+            [
+                "gazetteer",
+                "add",
+                "Sarmada",
+                "36.184",
+                "36.721",
+                "--country",
+                "SY",
+                "--admin1",
+                "Idlib",
+                "--geonameid",
+                "163345",
+            ]
+        )
+        == 0
+    )
     row = read_table(tmp_path / "gz" / OVERRIDES)[0]
     assert (row["admin1"], row["geonameid"]) == ("Idlib", "163345")
     dump = tmp_path / "SY.txt"

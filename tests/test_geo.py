@@ -15,20 +15,23 @@ from dashboard.rules import Switches
 # -- names ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, key", [
-    ("Kalın", "kalin"),
-    ("Idlib", "idlib"),
-    ("IDLIB", "idlib"),
-    ("  Idlib \n", "idlib"),
-    ("Erdoğan", "erdogan"),
-    ("Ḥalab", "halab"),
-    ("Al-Raqqa", "al raqqa"),
-    ("Ma'arrat al-Nu'man", "maarrat al numan"),
-    ("The Hague", "hague"),
-    ("St. Petersburg", "st petersburg"),
-    ("Łódź", "lodz"),
-    ("Düsseldorf", "dusseldorf"),
-])
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("Kalın", "kalin"),
+        ("Idlib", "idlib"),
+        ("IDLIB", "idlib"),
+        ("  Idlib \n", "idlib"),
+        ("Erdoğan", "erdogan"),
+        ("Ḥalab", "halab"),
+        ("Al-Raqqa", "al raqqa"),
+        ("Ma'arrat al-Nu'man", "maarrat al numan"),
+        ("The Hague", "hague"),
+        ("St. Petersburg", "st petersburg"),
+        ("Łódź", "lodz"),
+        ("Düsseldorf", "dusseldorf"),
+    ],
+)
 def test_fold(name: str, key: str) -> None:
     assert fold(name) == key
 
@@ -46,6 +49,7 @@ def test_haversine() -> None:
 
 
 # -- gazetteer ---------------------------------------------------------------------------------------
+
 
 def test_lookup_idlib(gazetteer) -> None:
     places = gazetteer.lookup("Idlib")
@@ -65,8 +69,9 @@ def test_lookup_folds_and_drops_article(gazetteer) -> None:
     assert gazetteer.lookup("Xyzzyqux") == []
 
 
-@pytest.mark.parametrize("name, code", [("Syria", "SY"), ("Turkey", "TR"), ("Russia", "RU"),
-                                        ("Russian Federation", "RU")])
+@pytest.mark.parametrize(
+    "name, code", [("Syria", "SY"), ("Turkey", "TR"), ("Russia", "RU"), ("Russian Federation", "RU")]
+)
 def test_countries(gazetteer, name: str, code: str) -> None:
     countries = [p for p in gazetteer.lookup(name) if p.feature_code == "PCLI"]
     assert [p.country_code for p in countries] == [code]
@@ -93,19 +98,44 @@ def test_add_place() -> None:
     from dashboard.geo.gazetteer_build import _Builder
 
     builder = _Builder()
-    builder.add(["Idlib"], geonameid=None, name="Idlib", latitude=35.86, longitude=36.57, feature_class="A",
-                feature_code="ADM1", country_code="SY", admin1="Idlib", admin2="", population=1_500_000)
+    builder.add(
+        ["Idlib"],
+        geonameid=None,
+        name="Idlib",
+        latitude=35.86,
+        longitude=36.57,
+        feature_class="A",
+        feature_code="ADM1",
+        country_code="SY",
+        admin1="Idlib",
+        admin2="",
+        population=1_500_000,
+    )
     gaz = builder.finish({"SY": "Syria"}, {})
     n = len(gaz)
-    added = gaz.add(Place(idx=-1, geonameid=None, name="Camp Xyzzy", latitude=36.0, longitude=36.5,
-                          feature_class="P", feature_code="PPL", country_code="SY", admin1="Idlib", admin2="",
-                          population=0), aliases=["Xyzzy Camp"])
+    added = gaz.add(
+        Place(
+            idx=-1,
+            geonameid=None,
+            name="Camp Xyzzy",
+            latitude=36.0,
+            longitude=36.5,
+            feature_class="P",
+            feature_code="PPL",
+            country_code="SY",
+            admin1="Idlib",
+            admin2="",
+            population=0,
+        ),
+        aliases=["Xyzzy Camp"],
+    )
     assert added.idx == n and len(gaz) == n + 1
     assert gaz.lookup("camp xyzzy") == [added] == gaz.lookup("Xyzzy Camp")
     assert [p.name for p in gaz.lookup("Idlib")] == ["Idlib"], "the places before it are still found"
 
 
 # -- geocoders ---------------------------------------------------------------------------------------
+
 
 def test_gazetteer_geocoder_exactly_one(gazetteer) -> None:
     gc = GazetteerGeocoder(gazetteer)
@@ -157,8 +187,10 @@ class FakeGeocoder:
         self.calls.append((query, exactly_one))
         if query == "Nowhere":
             return None
-        found = [Location(f"{query}, Syria", (35.93, 36.63), {"place_id": 1, "address": {"country_code": "sy"}}),
-                 Location(f"{query}, Elsewhere", (10.0, 20.0), {"place_id": 2})]
+        found = [
+            Location(f"{query}, Syria", (35.93, 36.63), {"place_id": 1, "address": {"country_code": "sy"}}),
+            Location(f"{query}, Elsewhere", (10.0, 20.0), {"place_id": 2}),
+        ]
         return found if not exactly_one else found[0]
 
 
@@ -208,6 +240,7 @@ def test_cached_geocoder_online_places_become_candidates(tmp_path: Path, gazette
 
 # -- toponyms in context ------------------------------------------------------------------------------
 
+
 def geoparsed(nlp, gazetteer, text: str) -> list[Toponym]:
     return geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer)
 
@@ -220,11 +253,13 @@ def resolved(toponyms: list[Toponym], name: str) -> list[Toponym]:
 
 
 def test_moscow_with_russia_and_turkey_is_in_russia(nlp, gazetteer) -> None:
-    text = ("Turkey and Russia agreed on a cease-fire. President Erdoğan flew to Moscow to meet Putin, "
-            "and Turkish officials said the talks went well.")
+    text = (
+        "Turkey and Russia agreed on a cease-fire. President Erdoğan flew to Moscow to meet Putin, "
+        "and Turkish officials said the talks went well."
+    )
     tops = geoparsed(nlp, gazetteer, text)
     for t in tops:
-        assert text[t.start:t.end] == t.text
+        assert text[t.start : t.end] == t.text
     (moscow,) = resolved(tops, "Moscow")
     assert moscow.place.country_code == "RU"
     assert haversine_km(moscow.place.latitude, moscow.place.longitude, 55.75, 37.62) < 50
@@ -235,20 +270,22 @@ def test_moscow_with_russia_and_turkey_is_in_russia(nlp, gazetteer) -> None:
     assert all(t.place.country_code != "US" for t in tops)
 
 
-@pytest.mark.parametrize("text, code, feature", [
-    ("Protesters gathered in Tbilisi, the capital of Georgia, on Sunday.", "GE", "PCLI"),
-    ("Georgia and Armenia signed a border deal in Tbilisi.", "GE", "PCLI"),
-    ("A storm hit Atlanta, Georgia on Monday.", "US", "ADM1"),
-    ("Voters in Atlanta and Savannah went to the polls as Georgia counted ballots.", "US", "ADM1"),
-])
+@pytest.mark.parametrize(
+    "text, code, feature",
+    [
+        ("Protesters gathered in Tbilisi, the capital of Georgia, on Sunday.", "GE", "PCLI"),
+        ("Georgia and Armenia signed a border deal in Tbilisi.", "GE", "PCLI"),
+        ("A storm hit Atlanta, Georgia on Monday.", "US", "ADM1"),
+        ("Voters in Atlanta and Savannah went to the polls as Georgia counted ballots.", "US", "ADM1"),
+    ],
+)
 def test_georgia_by_its_neighbours(nlp, gazetteer, text: str, code: str, feature: str) -> None:
     (georgia,) = resolved(geoparsed(nlp, gazetteer, text), "Georgia")
     assert (georgia.place.country_code, georgia.place.feature_code) == (code, feature)
 
 
 def test_idlib_is_the_syrian_city(nlp, gazetteer) -> None:
-    (idlib,) = resolved(geoparsed(nlp, gazetteer, "Regime forces shelled Idlib on Tuesday, residents said."),
-                        "Idlib")
+    (idlib,) = resolved(geoparsed(nlp, gazetteer, "Regime forces shelled Idlib on Tuesday, residents said."), "Idlib")
     assert idlib.place.country_code == "SY"
     assert idlib.place.feature_class == "P"
     assert haversine_km(idlib.place.latitude, idlib.place.longitude, 35.93, 36.63) < 50
@@ -308,6 +345,7 @@ def test_fallback_geocoder_asks_online_only_for_unknown_names(gazetteer, tmp_pat
 
 # -- recognition: organisations, buildings and people ---------------------------------------------------
 
+
 def recognised(nlp, gazetteer, text: str) -> list[Toponym]:
     from dashboard.geo.toponyms import recognize
 
@@ -318,7 +356,7 @@ def test_place_inside_an_organisation_name_is_recognised_but_locates_no_event(nl
     text = "Officers from the Kentucky State Police arrested him on Friday."
     tops = recognised(nlp, gazetteer, text)
     assert [(t.text, t.embedded) for t in tops] == [("Kentucky", True)]
-    assert text[tops[0].start:tops[0].end] == "Kentucky"
+    assert text[tops[0].start : tops[0].end] == "Kentucky"
     assert geoparsed(nlp, gazetteer, text) == [], "the pipeline reads the police as an actor, not a place"
 
 
@@ -332,10 +370,13 @@ def test_plural_demonym_names_people_not_a_place(nlp, gazetteer) -> None:
     assert [t.text for t in tops] == ["Mexican"]
 
 
-@pytest.mark.parametrize("text", [
-    "The U.N. said aid was blocked.",  # not Un, India
-    "Leaders met at the White House on Monday.",  # a building, not the town in Tennessee or Casablanca
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.N. said aid was blocked.",  # not Un, India
+        "Leaders met at the White House on Monday.",  # a building, not the town in Tennessee or Casablanca
+    ],
+)
 def test_organisations_and_buildings_that_share_a_place_name(nlp, gazetteer, text: str) -> None:
     assert recognised(nlp, gazetteer, text) == []
 
@@ -367,18 +408,21 @@ def test_person_named_like_a_country_stays_a_person(nlp, gazetteer) -> None:
     from dashboard.geo.toponyms import recognize
 
     # The second "Jordan" is tagged PERSON on its own: the full name earlier says who it is.
-    doc = with_entities(nlp, "Michael Jordan scored twice. Later, Jordan rested.",
-                        [("Michael Jordan", "PERSON"), ("Jordan", "PERSON")])
+    doc = with_entities(
+        nlp, "Michael Jordan scored twice. Later, Jordan rested.", [("Michael Jordan", "PERSON"), ("Jordan", "PERSON")]
+    )
     assert recognize(doc, gazetteer) == []
 
 
 def test_datelines_in_capitals(gazetteer) -> None:
     from dashboard.geo.recognition import _datelines
 
-    text = ("LONDON The Latest on the talks.\nCOLUMBUS, Ohio (AP) — Fans gathered.\n"
-            "SAN ANTONIO (AP) — Rain.\nCHECK YOUR TICKETS NOW! One ticket won.\nNORTH — a word.")
+    text = (
+        "LONDON The Latest on the talks.\nCOLUMBUS, Ohio (AP) — Fans gathered.\n"
+        "SAN ANTONIO (AP) — Rain.\nCHECK YOUR TICKETS NOW! One ticket won.\nNORTH — a word."
+    )
     assert [t.text for t in _datelines(text, gazetteer)] == ["LONDON", "COLUMBUS", "SAN ANTONIO"]
-    assert all(text[t.start:t.end] == t.text for t in _datelines(text, gazetteer))
+    assert all(text[t.start : t.end] == t.text for t in _datelines(text, gazetteer))
 
 
 def test_region_demonym_stands_for_the_region(nlp, gazetteer) -> None:
@@ -387,11 +431,14 @@ def test_region_demonym_stands_for_the_region(nlp, gazetteer) -> None:
     assert (european.place.name, european.place.feature_code) == ("Europe", "CONT")
 
 
-@pytest.mark.parametrize("text, name, code", [
-    ("Ministers of the EU met.", "EU", "CONT"),  # the Union stands for Europe, not Eu in Normandy
-    ("Storms over the Atlantic grew.", "Atlantic", "OCN"),  # not Atlantic, Iowa
-    ("Rain fell across England.", "England", "ADM1"),  # a part of the United Kingdom, not all of it
-])
+@pytest.mark.parametrize(
+    "text, name, code",
+    [
+        ("Ministers of the EU met.", "EU", "CONT"),  # the Union stands for Europe, not Eu in Normandy
+        ("Storms over the Atlantic grew.", "Atlantic", "OCN"),  # not Atlantic, Iowa
+        ("Rain fell across England.", "England", "ADM1"),  # a part of the United Kingdom, not all of it
+    ],
+)
 def test_regions_oceans_and_home_nations(gazetteer, text: str, name: str, code: str) -> None:
     start = text.index(name)
     (t,) = resolve([Toponym(start, start + len(name), name, "GOLD")], GazetteerGeocoder(gazetteer), gazetteer)
@@ -399,6 +446,7 @@ def test_regions_oceans_and_home_nations(gazetteer, text: str, name: str, code: 
 
 
 # -- resolution: neighbours, one sense per article, names inside names --------------------------------
+
 
 def gold(text: str, *names: str) -> list[Toponym]:
     spans, pos = [], 0
@@ -410,9 +458,19 @@ def gold(text: str, *names: str) -> list[Toponym]:
 
 
 def town(idx: int, name: str, lat: float, lon: float, admin1: str, code: str = "PPL", pop: int = 2000) -> Place:
-    return Place(idx=idx, geonameid=None, name=name, latitude=lat, longitude=lon, feature_class="A" if
-                 code.startswith("ADM") else "P", feature_code=code, country_code="US", admin1=admin1, admin2="",
-                 population=pop)
+    return Place(
+        idx=idx,
+        geonameid=None,
+        name=name,
+        latitude=lat,
+        longitude=lon,
+        feature_class="A" if code.startswith("ADM") else "P",
+        feature_code=code,
+        country_code="US",
+        admin1=admin1,
+        admin2="",
+        population=pop,
+    )
 
 
 def test_small_towns_named_together_are_neighbours() -> None:
@@ -421,11 +479,14 @@ def test_small_towns_named_together_are_neighbours() -> None:
     from dashboard.geo.toponyms import Context, co_support, rank
 
     paris_mo, paris_tx = town(1, "Paris", 39.48, -92.0, "Missouri"), town(2, "Paris", 33.66, -95.56, "Texas", pop=25000)
-    holliday_mo, holliday_tx = town(3, "Holliday", 39.49, -92.13, "Missouri"), town(4, "Holliday", 33.82, -98.7,
-                                                                                     "Texas")
+    holliday_mo, holliday_tx = (
+        town(3, "Holliday", 39.49, -92.13, "Missouri"),
+        town(4, "Holliday", 33.82, -98.7, "Texas"),
+    )
     missouri = town(5, "Missouri", 38.25, -92.5, "Missouri", code="ADM1", pop=6_000_000)
-    support = co_support({"paris": [paris_tx, paris_mo], "holliday": [holliday_mo, holliday_tx],
-                          "missouri": [missouri]})
+    support = co_support(
+        {"paris": [paris_tx, paris_mo], "holliday": [holliday_mo, holliday_tx], "missouri": [missouri]}
+    )
     # Paris and Holliday, Missouri are 11 km apart and inside the Missouri the story names.
     assert support == {1: 2, 3: 2, 5: 2}
     ranked = rank([paris_tx, paris_mo], "paris", Context(Counter(), support=support))
@@ -444,12 +505,23 @@ def test_one_sense_per_article(gazetteer) -> None:
     assert [(t.place.country_code, t.place.admin1) for t in (tops[0], tops[2])] == [("CA", "Ontario")] * 2
 
 
-@pytest.mark.parametrize("name, inner", [
-    ("Karak district", "Karak"), ("Vancouver Art Gallery", "Vancouver"), ("North London", "London"),
-    ("University of Manitoba", "Manitoba"), ("Republic of Armenia", "Armenia"), ("Bob Wills Museum", None),
-    ("Xyzzy Qux", None), ("Tijuana River", "Tijuana"), ("European Commission", "European"),
-    ("Mexican Senate", "Mexico"), ("US Federal Reserve", "US"), ("Us Weekly Magazine", None),
-])
+@pytest.mark.parametrize(
+    "name, inner",
+    [
+        ("Karak district", "Karak"),
+        ("Vancouver Art Gallery", "Vancouver"),
+        ("North London", "London"),
+        ("University of Manitoba", "Manitoba"),
+        ("Republic of Armenia", "Armenia"),
+        ("Bob Wills Museum", None),
+        ("Xyzzy Qux", None),
+        ("Tijuana River", "Tijuana"),
+        ("European Commission", "European"),
+        ("Mexican Senate", "Mexico"),
+        ("US Federal Reserve", "US"),
+        ("Us Weekly Magazine", None),
+    ],
+)
 def test_contained_name(gazetteer, name: str, inner: str | None) -> None:
     from dashboard.geo.toponyms import contained_name
 
@@ -486,33 +558,47 @@ def test_provinces_carry_their_geonames_ids(gazetteer) -> None:
 
 # -- untrusted matches --------------------------------------------------------------------------------
 
+
 def place(name: str, country: str, code: str = "PPL", pop: int = 200_000) -> Place:
-    return Place(idx=0, geonameid=None, name=name, latitude=0.0, longitude=0.0, feature_class="A" if
-                 code.startswith("ADM") or code == "PCLI" else "P", feature_code=code, country_code=country,
-                 admin1="", admin2="", population=pop)
+    return Place(
+        idx=0,
+        geonameid=None,
+        name=name,
+        latitude=0.0,
+        longitude=0.0,
+        feature_class="A" if code.startswith("ADM") or code == "PCLI" else "P",
+        feature_code=code,
+        country_code=country,
+        admin1="",
+        admin2="",
+        population=pop,
+    )
 
 
-@pytest.mark.parametrize("cand, key, others, untrusted", [
-    # Only an alternate name ties the town to the text, and the document names its country nowhere else.
-    (place("Gaborone", "BW", "PPLC"), "jibrin", {"SY": 9}, True),
-    (place("Curitiba", "BR", pop=1_900_000), "qurtuba", {"SY": 7}, True),
-    # The same alternate name is trusted where the document names the country.
-    (place("Curitiba", "BR"), "qurtuba", {"SY": 7, "BR": 1}, False),
-    # Its own name (or its first words) is trusted anywhere, as are countries' many names.
-    (place("Heeswijk", "NL", pop=600), "heeswijk", {"SY": 3}, False),
-    (place("Clacton-on-Sea", "GB"), "clacton", {"US": 2}, False),
-    (place("Ar Raqqah", "SY", "PPLA"), "raqqa", {"US": 2}, False),  # its own name, one letter apart
-    (place("United States", "US", "PCLI"), "u s", {"SY": 5}, False),
-    # No other country evidence: nothing contradicts the match.
-    (place("Curitiba", "BR"), "qurtuba", {}, False),
-    # A province's abbreviation.
-    (place("British Columbia", "CA", "ADM1"), "b c", {"US": 2}, False),
-    # Bare generic words need the place's own name and a country the document names.
-    (place("East", "CM", "ADM1"), "east", {"SY": 4}, True),
-    (place("Northern", "ZM", "ADM1"), "northern province", {"SY": 4, "ZM": 1}, True),
-    (place("Oakville", "US"), "city", {"SY": 4, "US": 3}, True),
-    (place("East", "CM", "ADM1"), "east", {"SY": 4, "CM": 1}, False),
-])
+@pytest.mark.parametrize(
+    "cand, key, others, untrusted",
+    [
+        # Only an alternate name ties the town to the text, and the document names its country nowhere else.
+        (place("Gaborone", "BW", "PPLC"), "jibrin", {"SY": 9}, True),
+        (place("Curitiba", "BR", pop=1_900_000), "qurtuba", {"SY": 7}, True),
+        # The same alternate name is trusted where the document names the country.
+        (place("Curitiba", "BR"), "qurtuba", {"SY": 7, "BR": 1}, False),
+        # Its own name (or its first words) is trusted anywhere, as are countries' many names.
+        (place("Heeswijk", "NL", pop=600), "heeswijk", {"SY": 3}, False),
+        (place("Clacton-on-Sea", "GB"), "clacton", {"US": 2}, False),
+        (place("Ar Raqqah", "SY", "PPLA"), "raqqa", {"US": 2}, False),  # its own name, one letter apart
+        (place("United States", "US", "PCLI"), "u s", {"SY": 5}, False),
+        # No other country evidence: nothing contradicts the match.
+        (place("Curitiba", "BR"), "qurtuba", {}, False),
+        # A province's abbreviation.
+        (place("British Columbia", "CA", "ADM1"), "b c", {"US": 2}, False),
+        # Bare generic words need the place's own name and a country the document names.
+        (place("East", "CM", "ADM1"), "east", {"SY": 4}, True),
+        (place("Northern", "ZM", "ADM1"), "northern province", {"SY": 4, "ZM": 1}, True),
+        (place("Oakville", "US"), "city", {"SY": 4, "US": 3}, True),
+        (place("East", "CM", "ADM1"), "east", {"SY": 4, "CM": 1}, False),
+    ],
+)
 def test_untrusted_match(cand: Place, key: str, others: dict, untrusted: bool) -> None:
     from collections import Counter
 
@@ -525,8 +611,9 @@ def test_foreign_alternate_name_is_not_placed_by_its_name(gazetteer) -> None:
     # Somewhere in Syria the gazetteer does not know by this name; a foreign town bears it as a
     # translation. The story's town is a better guess than the wrong continent.
     text = "Warplanes bombed Aleppo and Homs in Syria, and the towns of Jibrin and Qurtuba."
-    tops = resolve(gold(text, "Aleppo", "Homs", "Syria", "Jibrin", "Qurtuba"), GazetteerGeocoder(gazetteer),
-                   gazetteer, text=text)
+    tops = resolve(
+        gold(text, "Aleppo", "Homs", "Syria", "Jibrin", "Qurtuba"), GazetteerGeocoder(gazetteer), gazetteer, text=text
+    )
     assert [t.place.country_code for t in tops] == ["SY"] * 5
     assert [t.fallback for t in tops] == [False, False, False, True, True]
     assert tops[3].place == tops[1].place and tops[3].score == 0.0, "at Homs, the town named nearest"
@@ -534,8 +621,9 @@ def test_foreign_alternate_name_is_not_placed_by_its_name(gazetteer) -> None:
 
 def test_generic_word_is_not_a_foreign_province(gazetteer) -> None:
     text = "Fighting raged in Aleppo's Northern Province and east of Homs, Syria."
-    tops = resolve(gold(text, "Aleppo", "Northern Province", "Homs", "Syria"), GazetteerGeocoder(gazetteer),
-                   gazetteer, text=text)
+    tops = resolve(
+        gold(text, "Aleppo", "Northern Province", "Homs", "Syria"), GazetteerGeocoder(gazetteer), gazetteer, text=text
+    )
     assert tops[1].fallback and tops[1].place.country_code == "SY", "not Sierra Leone's Northern Province"
     assert tops[2].place.country_code == "SY"
 
@@ -560,7 +648,7 @@ def test_name_found_by_the_place_inside_it_matches_that_place_by_name(gazetteer)
     # several Riverdales: one of those is meant, not the larger town that is merely also called so.
     text = "A rally at Riverdale Lukoil drew hundreds."
     s = text.index("Riverdale")
-    (top,) = resolve([Toponym(s, s + 16, text[s:s + 16], "GOLD")], GazetteerGeocoder(gazetteer), gazetteer, text=text)
+    (top,) = resolve([Toponym(s, s + 16, text[s : s + 16], "GOLD")], GazetteerGeocoder(gazetteer), gazetteer, text=text)
     assert top.place.name == "Riverdale"
 
 
@@ -573,12 +661,16 @@ def test_two_countries_side_by_side_are_a_list_not_a_containment(gazetteer) -> N
 
 # -- far-away namesakes of local places ---------------------------------------------------------------
 
+
 def test_a_spelling_blind_match_must_start_like_the_name(gazetteer) -> None:
     # The consonant skeleton of "Mesraba" is Musselburgh's; the two names do not even start alike.
-    text = ("Regime shelling on the Mesraba area of Eastern Ghouta near Douma in Syria killed three, the "
-            "Britain-based monitor said.")
-    tops = resolve(gold(text, "Mesraba", "Douma", "Syria", "Britain"), GazetteerGeocoder(gazetteer), gazetteer,
-                   text=text)
+    text = (
+        "Regime shelling on the Mesraba area of Eastern Ghouta near Douma in Syria killed three, the "
+        "Britain-based monitor said."
+    )
+    tops = resolve(
+        gold(text, "Mesraba", "Douma", "Syria", "Britain"), GazetteerGeocoder(gazetteer), gazetteer, text=text
+    )
     assert tops[0].place is None or tops[0].place.country_code == "SY"
     assert all(p.country_code != "GB" for p, _ in tops[0].alternatives)
 
@@ -590,19 +682,23 @@ def test_a_name_with_and_without_its_article_is_not_its_own_evidence(gazetteer) 
     assert self_key("alma ata") == "alma ata"
     # "al-Karima" and "Karima" name one village the gazetteer lacks; their one namesake is in Sudan.
     text = "The army took al-Karima town in Hama in Syria. The victory in Karima opens the road to Homs."
-    tops = resolve(gold(text, "al-Karima", "Hama", "Syria", "Karima", "Homs"), GazetteerGeocoder(gazetteer),
-                   gazetteer, text=text)
+    tops = resolve(
+        gold(text, "al-Karima", "Hama", "Syria", "Karima", "Homs"), GazetteerGeocoder(gazetteer), gazetteer, text=text
+    )
     assert all(t.place is None or t.place.country_code == "SY" for t in tops)
 
 
-@pytest.mark.parametrize("text, name, minor", [
-    ("shelling reached the village of Hatla before dawn", "Hatla", True),
-    ("a market in the neighborhood of Fardos", "Fardos", True),
-    ("fighting near Katarko village", "Katarko", True),
-    ("the Salihiah neighbourhood of Hasakeh city", "Hasakeh", False),
-    ("the Aleppo neighbourhood of Salaheddin", "Aleppo", False),
-    ("the District of Columbia", "Columbia", False),
-])
+@pytest.mark.parametrize(
+    "text, name, minor",
+    [
+        ("shelling reached the village of Hatla before dawn", "Hatla", True),
+        ("a market in the neighborhood of Fardos", "Fardos", True),
+        ("fighting near Katarko village", "Katarko", True),
+        ("the Salihiah neighbourhood of Hasakeh city", "Hasakeh", False),
+        ("the Aleppo neighbourhood of Salaheddin", "Aleppo", False),
+        ("the District of Columbia", "Columbia", False),
+    ],
+)
 def test_called_minor(text: str, name: str, minor: bool) -> None:
     from dashboard.geo.toponyms import called_minor
 
@@ -613,22 +709,28 @@ def test_called_minor(text: str, name: str, minor: bool) -> None:
 def test_a_village_is_not_a_town_abroad_in_a_country_never_named(gazetteer) -> None:
     # Hatla is an alternate name of Hatta, India (32,000 people); the text calls it a village in Syria.
     # The story is about several countries, so no one of them makes every foreign town suspect.
-    text = ("Russian jets struck near the village of Hatla in Deir ez-Zor, Syria, the Russian ministry said, "
-            "as Iraq and the US watched.")
-    tops = resolve(gold(text, "Russian", "Hatla", "Deir ez-Zor", "Syria", "Russian", "Iraq", "US"),
-                   GazetteerGeocoder(gazetteer), gazetteer, text=text)[1:]
+    text = (
+        "Russian jets struck near the village of Hatla in Deir ez-Zor, Syria, the Russian ministry said, "
+        "as Iraq and the US watched."
+    )
+    tops = resolve(
+        gold(text, "Russian", "Hatla", "Deir ez-Zor", "Syria", "Russian", "Iraq", "US"),
+        GazetteerGeocoder(gazetteer),
+        gazetteer,
+        text=text,
+    )[1:]
     assert tops[0].place is None or tops[0].place.country_code == "SY"
     # Where the document names the country, the same village may be there.
     text = "Floods hit the village of Hatta in Madhya Pradesh, India. Rescuers reached Bhopal."
-    tops = resolve(gold(text, "Hatta", "Madhya Pradesh", "India", "Bhopal"), GazetteerGeocoder(gazetteer),
-                   gazetteer, text=text)
+    tops = resolve(
+        gold(text, "Hatta", "Madhya Pradesh", "India", "Bhopal"), GazetteerGeocoder(gazetteer), gazetteer, text=text
+    )
     assert tops[0].place is not None and tops[0].place.country_code == "IN"
 
 
 def test_a_town_inside_a_longer_unknown_name_is_not_placed_abroad(nlp, gazetteer) -> None:
     # "Turkmen Bari" is a Syrian village; Bari alone is the Italian city.
-    text = ("Jets struck positions around Akhtarin Turkmen Bari and Dabiq in the north of Syria on "
-            "Friday.")
+    text = "Jets struck positions around Akhtarin Turkmen Bari and Dabiq in the north of Syria on Friday."
     tops = geoparsed(nlp, gazetteer, text)
     assert all(t.place is None or t.place.country_code != "IT" for t in tops)
 
@@ -668,8 +770,9 @@ def test_a_name_cut_at_its_glued_article_is_recognised_whole(nlp, gazetteer) -> 
     text = "Convoys left Deir ez-Zor and Homs overnight."
     (deir,) = resolved(geoparsed(nlp, gazetteer, text), "Deir ez-Zor")
     assert (deir.place.country_code, deir.place.feature_class) == ("SY", "P")
-    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer,
-                   switches=Switches.parse("recognition.whole_name"))
+    off = geoparse(
+        nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("recognition.whole_name")
+    )
     assert [t.text for t in off] == ["Homs"]
 
 
@@ -677,8 +780,9 @@ def test_a_plural_province_word_after_a_list_makes_each_name_a_province(nlp, gaz
     text = "Drought hit farms in Idlib and Homs provinces, officials said."
     tops = geoparsed(nlp, gazetteer, text)
     assert {t.text: t.place.feature_code for t in tops} == {"Idlib": "ADM1", "Homs": "ADM1"}
-    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer,
-                   switches=Switches.parse("resolution.listed_provinces"))
+    off = geoparse(
+        nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.listed_provinces")
+    )
     assert {t.text: t.place.feature_code for t in off} == {"Idlib": "PPL", "Homs": "ADM1"}
 
 
@@ -693,10 +797,18 @@ def test_a_bare_capital_with_another_article_is_still_the_city(nlp, gazetteer) -
 def test_towns_are_filed_under_the_name_their_province_bears(gazetteer) -> None:
     # The city source spells some provinces otherwise than the province source ("Rif-dimashq",
     # "Ar-Raqqah"); each town carries its province's own name, and the province its towns' people.
-    provinces = {gazetteer.cols["name"][i] for i in range(len(gazetteer)) if gazetteer.cols["country_code"][i] == "SY"
-                 and gazetteer.cols["feature_code"][i] == "ADM1"}
-    towns = {gazetteer.cols["admin1"][i] for i in range(len(gazetteer)) if gazetteer.cols["country_code"][i] == "SY"
-             and gazetteer.cols["feature_class"][i] == "P" and gazetteer.cols["admin1"][i]}
+    provinces = {
+        gazetteer.cols["name"][i]
+        for i in range(len(gazetteer))
+        if gazetteer.cols["country_code"][i] == "SY" and gazetteer.cols["feature_code"][i] == "ADM1"
+    }
+    towns = {
+        gazetteer.cols["admin1"][i]
+        for i in range(len(gazetteer))
+        if gazetteer.cols["country_code"][i] == "SY"
+        and gazetteer.cols["feature_class"][i] == "P"
+        and gazetteer.cols["admin1"][i]
+    }
     assert towns <= provinces
     raqqa = gazetteer.admin1_place("SY", "Al-Raqqah")
     assert raqqa is not None and raqqa.population > 100_000

@@ -85,8 +85,9 @@ def test_the_store_is_readable_and_dates_are_in_range(ingested) -> None:
     assert store.load_articles()["published"].dropna().dt.year.between(1900, 2100).all()
 
 
-def test_one_article_that_breaks_the_pipeline_is_named_and_the_rest_stored(fast_pipeline, monkeypatch,
-                                                                           tmp_path) -> None:
+def test_one_article_that_breaks_the_pipeline_is_named_and_the_rest_stored(
+    fast_pipeline, monkeypatch, tmp_path
+) -> None:
     import dashboard.pipeline
     from dashboard.geo import toponyms
     from dashboard.ingest.run import ingest_paths
@@ -97,11 +98,15 @@ def test_one_article_that_breaks_the_pipeline_is_named_and_the_rest_stored(fast_
         return toponyms.geoparse(doc, *args, **kwargs)
 
     monkeypatch.setattr(dashboard.pipeline, "geoparse", fragile)
-    for name, words in (("a.txt", "Shelling hit Aleppo on Monday."), ("b.txt", "Kaboom in Homs on Monday."),
-                        ("c.txt", "Clashes near Hama on Monday.")):
+    for name, words in (
+        ("a.txt", "Shelling hit Aleppo on Monday."),
+        ("b.txt", "Kaboom in Homs on Monday."),
+        ("c.txt", "Clashes near Hama on Monday."),
+    ):
         (tmp_path / name).write_text(f"Title\n\n{words}", encoding="utf-8")
     summary = ingest_paths([tmp_path / n for n in ("a.txt", "b.txt", "c.txt")], tmp_path / "store")
     assert summary["articles_added"] == 2
-    assert summary["skipped"] == [f"{tmp_path / 'b.txt'}: could not be processed "
-                                  "(IndexError: an index the code did not expect)"]
+    assert summary["skipped"] == [
+        f"{tmp_path / 'b.txt'}: could not be processed (IndexError: an index the code did not expect)"
+    ]
     assert EventsStore(tmp_path / "store").load_articles()["text"].str.contains("Kaboom").sum() == 0

@@ -37,14 +37,17 @@ def index(synthetic: pd.DataFrame) -> E.EventIndex:
 
 def mask_cases(ix: E.EventIndex) -> list[np.ndarray]:
     rng = np.random.default_rng(3)
-    return [E.all_rows(ix), rng.random(ix.n) < 0.3, E.date_mask(ix, "2022-01-01", "2022-03-31"),
-            np.zeros(ix.n, dtype=bool)]
+    return [
+        E.all_rows(ix),
+        rng.random(ix.n) < 0.3,
+        E.date_mask(ix, "2022-01-01", "2022-03-31"),
+        np.zeros(ix.n, dtype=bool),
+    ]
 
 
 @pytest.mark.parametrize("unit", ["day", "week", "month"])
 @pytest.mark.parametrize("measure", ["events", "deaths"])
-def test_timeline_series_matches_pandas(synthetic: pd.DataFrame, index: E.EventIndex, unit: str,
-                                        measure: str) -> None:
+def test_timeline_series_matches_pandas(synthetic: pd.DataFrame, index: E.EventIndex, unit: str, measure: str) -> None:
     assert (index.date_kind > 0).sum() > 100, "the fixture has month- and year-dated events"
     for mask in mask_cases(index):
         got = E.timeline_series(index, mask, unit, measure)
@@ -52,14 +55,19 @@ def test_timeline_series_matches_pandas(synthetic: pd.DataFrame, index: E.EventI
         assert list(got.columns) == list(want.columns)
         # Row order is not part of the contract (the figure groups by type): compare sorted.
         keys = ["day", "event_type", "precise"]
-        pd.testing.assert_frame_equal(got.sort_values(keys).reset_index(drop=True),
-                                      want.sort_values(keys).reset_index(drop=True), check_dtype=False,
-                                      check_exact=True)
+        pd.testing.assert_frame_equal(
+            got.sort_values(keys).reset_index(drop=True),
+            want.sort_values(keys).reset_index(drop=True),
+            check_dtype=False,
+            check_exact=True,
+        )
 
 
 def test_timeline_series_spreads_a_month_evenly(make_events) -> None:
-    df = make_events(dict(event_id="a", event_date="2020-02-01", date_precision="month", event_type="Battles"),
-                     dict(event_id="b", event_date="2020-02-10", event_type="Battles"))
+    df = make_events(
+        dict(event_id="a", event_date="2020-02-01", date_precision="month", event_type="Battles"),
+        dict(event_id="b", event_date="2020-02-10", event_type="Battles"),
+    )
     got = E.timeline_series(E.index_from_frame(df), np.ones(2, bool), "day")
     spread = got[~got["precise"]]
     assert len(spread) == 29 and spread["n"].sum() == 1.0  # 2020 is a leap year
@@ -67,9 +75,13 @@ def test_timeline_series_spreads_a_month_evenly(make_events) -> None:
 
 
 FILTER_CASES = [
-    Filters(), Filters(event_types=("Battles", "Protests")), Filters(actors=("M23",)),
-    Filters(countries=("Syria",), min_fatalities=3), Filters(min_confidence=0.8, precise_only=True),
-    Filters(text="SHELLING by"), Filters(sub_event_types=("Air/drone strike",), text="struck"),
+    Filters(),
+    Filters(event_types=("Battles", "Protests")),
+    Filters(actors=("M23",)),
+    Filters(countries=("Syria",), min_fatalities=3),
+    Filters(min_confidence=0.8, precise_only=True),
+    Filters(text="SHELLING by"),
+    Filters(sub_event_types=("Air/drone strike",), text="struck"),
     Filters(sources=("nonexistent",)),
 ]
 
@@ -129,8 +141,9 @@ def test_rows_where_on_a_dictionary_encoded_table(synthetic: pd.DataFrame) -> No
     import pyarrow as pa
 
     table = pa.Table.from_pandas(S.coerce_events(synthetic), preserve_index=False)
-    table = table.set_column(table.schema.get_field_index(S.ARTICLE_ID), S.ARTICLE_ID,
-                             table[S.ARTICLE_ID].dictionary_encode())
+    table = table.set_column(
+        table.schema.get_field_index(S.ARTICLE_ID), S.ARTICLE_ID, table[S.ARTICLE_ID].dictionary_encode()
+    )
     ix = E.build_index(table)
     art = synthetic[S.ARTICLE_ID].iloc[50]
     assert E.rows_where(ix, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
@@ -145,8 +158,9 @@ def test_a_lasso_over_clusters_selects_exactly_their_places(index: E.EventIndex)
     member_of = {}
     for key in clusters["key"]:
         box = E.cluster_box(key)
-        inside = places[places[S.LONGITUDE].between(box.lon0, box.lon1)
-                        & places[S.LATITUDE].between(box.lat0, box.lat1)]
+        inside = places[
+            places[S.LONGITUDE].between(box.lon0, box.lon1) & places[S.LATITUDE].between(box.lat0, box.lat1)
+        ]
         member_of[key] = set(inside[S.PLACE_KEY])
     # Each place is in at most one cluster's box, and no single place is inside one.
     seen = [k for keys in member_of.values() for k in keys]
@@ -167,8 +181,9 @@ def mask_of(ix: E.EventIndex, keys: set[str]) -> np.ndarray:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "parquet"])
-def test_chunked_export_writes_what_one_frame_writes(synthetic: pd.DataFrame, index: E.EventIndex, tmp_path: Path,
-                                                     fmt: str) -> None:
+def test_chunked_export_writes_what_one_frame_writes(
+    synthetic: pd.DataFrame, index: E.EventIndex, tmp_path: Path, fmt: str
+) -> None:
     mask = E.date_mask(index, "2022-01-01", "2022-06-30")
     whole, pieces = tmp_path / f"whole.{fmt}", tmp_path / f"pieces.{fmt}"
     write_events(synthetic[mask], fmt, whole)

@@ -18,25 +18,32 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
     assert "Rasm al-Abed" in runs and "Kafr Shams" in runs
 
 
-@pytest.mark.parametrize("sentence, name, kind", [
-    ("Gunmen hurled a grenade at a bus in Chitaun district on Monday.", "Chitaun", "site"),
-    ("The army captured the strategic village of Harbinefseh.", "Harbinefseh", "site"),
-    ("A police source in Ramadi said four people were killed.", "Ramadi", "prep"),
-    # Runs of spaces in wire copy, and a sentence-initial preposition outside the name.
-    ("A bomb went off in the southwestern district of  Al-Bayaa.", "Al-Bayaa", "site"),
-    ("In Londonderry, the police braced for violence.", "Londonderry", "prep"),
-    # One storms ground, whatever the model tags the name (PERSON here); an assault is on a place.
-    ("Gunmen stormed Gidan Gambo, an Eggon community, killing 15 people.", "Gidan Gambo", "site"),
-    ("The rebels launched their second assault on Souran today.", "Souran", "prep"),
-    # A name in apposition to a kind-of-place noun, after or before it.
-    ("A driver was wounded on the old road out of Bidya, a busy West Bank market town.", "Bidya", "site"),
-    ("A car bomb exploded in the heart of the capital, Sana, on Tuesday.", "Sana", "site"),
-    # Named facilities: a military airport, a power plant.
-    ("The army targeted positions northeast of the Kuweires Military Airport.", "Kuweires Military Airport", "site"),
-    # The part of a place an attack reaches, and a siege.
-    ("The militants are storming the eastern perimeter of Saraf this morning.", "Saraf", "site"),
-    ("The rout of that column never ended the siege of Luang Nam Tha.", "Luang Nam Tha", "site"),
-])
+@pytest.mark.parametrize(
+    "sentence, name, kind",
+    [
+        ("Gunmen hurled a grenade at a bus in Chitaun district on Monday.", "Chitaun", "site"),
+        ("The army captured the strategic village of Harbinefseh.", "Harbinefseh", "site"),
+        ("A police source in Ramadi said four people were killed.", "Ramadi", "prep"),
+        # Runs of spaces in wire copy, and a sentence-initial preposition outside the name.
+        ("A bomb went off in the southwestern district of  Al-Bayaa.", "Al-Bayaa", "site"),
+        ("In Londonderry, the police braced for violence.", "Londonderry", "prep"),
+        # One storms ground, whatever the model tags the name (PERSON here); an assault is on a place.
+        ("Gunmen stormed Gidan Gambo, an Eggon community, killing 15 people.", "Gidan Gambo", "site"),
+        ("The rebels launched their second assault on Souran today.", "Souran", "prep"),
+        # A name in apposition to a kind-of-place noun, after or before it.
+        ("A driver was wounded on the old road out of Bidya, a busy West Bank market town.", "Bidya", "site"),
+        ("A car bomb exploded in the heart of the capital, Sana, on Tuesday.", "Sana", "site"),
+        # Named facilities: a military airport, a power plant.
+        (
+            "The army targeted positions northeast of the Kuweires Military Airport.",
+            "Kuweires Military Airport",
+            "site",
+        ),
+        # The part of a place an attack reaches, and a siege.
+        ("The militants are storming the eastern perimeter of Saraf this morning.", "Saraf", "site"),
+        ("The rout of that column never ended the siege of Luang Nam Tha.", "Luang Nam Tha", "site"),
+    ],
+)
 def test_locative_phrases_mark_places(nlp, sentence: str, name: str, kind: str) -> None:
     found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}
     assert found.get(name) == kind
@@ -58,11 +65,14 @@ def test_known_town_after_a_locative_preposition(nlp, gazetteer) -> None:
     assert [t.text for t in recognize(doc, gazetteer)] == ["Ramadi"]
 
 
-@pytest.mark.parametrize("sentence", [
-    "The report was published in English and Arabic in March.",
-    "The UN said in Geneva that SEEK had ended.",
-    "The store opened at Zara last week.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The report was published in English and Arabic in March.",
+        "The UN said in Geneva that SEEK had ended.",
+        "The store opened at Zara last week.",
+    ],
+)
 def test_languages_months_and_acronyms_are_not_places(nlp, gazetteer, sentence: str) -> None:
     names = [t.text for t in recognize(nlp(sentence), gazetteer, keep_unknown=True)]
     assert not {"English", "Arabic", "March", "SEEK", "Zara"} & set(names)
@@ -113,21 +123,23 @@ def test_unknown_name_tagged_org_after_a_preposition_is_kept_only_when_asked(nlp
     assert "Al-Bayaa" not in [t.text for t in recognize(doc, gazetteer)]
 
 
-@pytest.mark.parametrize("sentence, name", [
-    # A word like "downtown" or "northern" may stand between the preposition and the name.
-    ("A migrant was hurt in a brawl in downtown Calais.", "Calais"),
-    # A position relative to a place: a compass word or a distance, then "of"/"from".
-    ("The suspect was arrested with three others northeast of Karmah.", "Karmah"),
-    ("The fighters are now within 11 km of Menbeij.", "Menbeij"),
-])
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        # A word like "downtown" or "northern" may stand between the preposition and the name.
+        ("A migrant was hurt in a brawl in downtown Calais.", "Calais"),
+        # A position relative to a place: a compass word or a distance, then "of"/"from".
+        ("The suspect was arrested with three others northeast of Karmah.", "Karmah"),
+        ("The fighters are now within 11 km of Menbeij.", "Menbeij"),
+    ],
+)
 def test_modified_and_relative_locative_phrases(nlp, sentence: str, name: str) -> None:
     found = {loc.text: loc.kind for loc in locative_names(nlp(sentence), _never_common)}
     assert found.get(name) == "prep"
 
 
 def test_an_of_phrase_that_is_not_a_position_is_not_locative(nlp) -> None:
-    found = [loc.text for loc in locative_names(nlp("The sister of Gareth Bale spoke to reporters."),
-                                                _never_common)]
+    found = [loc.text for loc in locative_names(nlp("The sister of Gareth Bale spoke to reporters."), _never_common)]
     assert found == []
 
 

@@ -42,11 +42,13 @@ def test_parsing_processes_die_with_their_parent(tmp_path) -> None:
 
     import psutil
 
-    code = ("import multiprocessing as mp, sys, time\n"
-            "from dashboard.nlp import children_die_with_parent\n"
-            "children_die_with_parent()\n"
-            "p = mp.get_context('fork').Process(target=time.sleep, args=(600,)); p.start()\n"
-            "print(p.pid, flush=True); time.sleep(600)\n")
+    code = (
+        "import multiprocessing as mp, sys, time\n"
+        "from dashboard.nlp import children_die_with_parent\n"
+        "children_die_with_parent()\n"
+        "p = mp.get_context('fork').Process(target=time.sleep, args=(600,)); p.start()\n"
+        "print(p.pid, flush=True); time.sleep(600)\n"
+    )
     parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     child = psutil.Process(int(parent.stdout.readline()))
     assert child.is_running()

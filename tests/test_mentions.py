@@ -11,41 +11,64 @@ VIOLENT = "Explosions/Remote violence"
 
 
 def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: bool = False, **kw) -> str | None:
-    return mention_reason(sentence, start, kw.get("event_type", VIOLENT), kw.get("sub_type", "Air/drone strike"),
-                          precision, kw.get("violent", True), names_day=names_day,
-                          switches=kw.get("switches", Switches()))
+    return mention_reason(
+        sentence,
+        start,
+        kw.get("event_type", VIOLENT),
+        kw.get("sub_type", "Air/drone strike"),
+        precision,
+        kw.get("violent", True),
+        names_day=names_day,
+        switches=kw.get("switches", Switches()),
+    )
 
 
-@pytest.mark.parametrize("sentence, rule", [
-    ("Bombardments have killed more than 900 people in the valley since the offensive began.",
-     "mention.running_total"),
-    ("Over the past few weeks shelling has left 60 dead across the district.", "mention.running_total"),
-    ("The eight-year war has killed half a million people.", "mention.running_total"),
-    ("Some 3,000 people have died across the region since the parliament adopted the emergency law.",
-     "mention.running_total"),
-    ("They are among 800 civilians killed across the country this spring, the monitor said.",
-     "mention.running_total"),
-    ("The monitor has recorded 640 deaths in shelling over the past year.", "mention.running_total"),
-    ("Moscow has been waging an air campaign over the province for two years.", "mention.campaign"),
-    ("Government jets stepped up their raids on the northern suburbs.", "mention.campaign"),
-    ("The senator called for strikes on the airbase.", "mention.hypothetical"),
-    ("A ground assault would displace thousands, aid groups warned.", "mention.hypothetical"),
-    ("Related Stories Militants Shell Border Town Army Retakes Hilltop Village", "mention.boilerplate"),
-    ("Tags drone strike border town casualties", "mention.boilerplate"),
-    ("Firefighters spray a burning warehouse after shelling in the port town on Monday. (Reuters)",
-     "mention.boilerplate"),
-    ("A man walks past rubble after an air strike in the old city REUTERS/Some Photographer",
-     "mention.boilerplate"),
-])
+@pytest.mark.parametrize(
+    "sentence, rule",
+    [
+        (
+            "Bombardments have killed more than 900 people in the valley since the offensive began.",
+            "mention.running_total",
+        ),
+        ("Over the past few weeks shelling has left 60 dead across the district.", "mention.running_total"),
+        ("The eight-year war has killed half a million people.", "mention.running_total"),
+        (
+            "Some 3,000 people have died across the region since the parliament adopted the emergency law.",
+            "mention.running_total",
+        ),
+        (
+            "They are among 800 civilians killed across the country this spring, the monitor said.",
+            "mention.running_total",
+        ),
+        ("The monitor has recorded 640 deaths in shelling over the past year.", "mention.running_total"),
+        ("Moscow has been waging an air campaign over the province for two years.", "mention.campaign"),
+        ("Government jets stepped up their raids on the northern suburbs.", "mention.campaign"),
+        ("The senator called for strikes on the airbase.", "mention.hypothetical"),
+        ("A ground assault would displace thousands, aid groups warned.", "mention.hypothetical"),
+        ("Related Stories Militants Shell Border Town Army Retakes Hilltop Village", "mention.boilerplate"),
+        ("Tags drone strike border town casualties", "mention.boilerplate"),
+        (
+            "Firefighters spray a burning warehouse after shelling in the port town on Monday. (Reuters)",
+            "mention.boilerplate",
+        ),
+        (
+            "A man walks past rubble after an air strike in the old city REUTERS/Some Photographer",
+            "mention.boilerplate",
+        ),
+    ],
+)
 def test_mention_rules(sentence: str, rule: str) -> None:
     assert reason(sentence) == rule
 
 
-@pytest.mark.parametrize("sentence", [
-    "Artillery fire killed four farmers near the river crossing on Thursday.",
-    "A series of air strikes hit the market town before dawn.",
-    "Jets bombed the bridge at first light, witnesses said.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Artillery fire killed four farmers near the river crossing on Thursday.",
+        "A series of air strikes hit the market town before dawn.",
+        "Jets bombed the bridge at first light, witnesses said.",
+    ],
+)
 def test_single_events_stay_events(sentence: str) -> None:
     assert reason(sentence) is None
 
@@ -58,26 +81,41 @@ def test_a_sentence_that_names_its_day_reports_that_day_despite_a_running_total(
 
 def test_year_only_violence_is_background() -> None:
     assert reason("The militia seized the oil fields in 2015.", precision="year") == "mention.vague_date"
-    assert reason("The militia seized the oil fields in 2015.", precision="year",
-                  switches=Switches.parse("mention.vague_date")) is None
+    assert (
+        reason(
+            "The militia seized the oil fields in 2015.",
+            precision="year",
+            switches=Switches.parse("mention.vague_date"),
+        )
+        is None
+    )
 
 
 def test_a_year_only_protest_is_background_too() -> None:
     # Recalled in a story about something else: crowds that marched "in 1999" are no event of the day.
     sentence = "Students marched through the capital against the new tax in 1999."
-    assert reason(sentence, precision="year", event_type="Protests", sub_type="Peaceful protest",
-                  violent=False) == "mention.vague_date"
-    assert reason(sentence, precision="day", event_type="Protests", sub_type="Peaceful protest",
-                  violent=False) is None
+    assert (
+        reason(sentence, precision="year", event_type="Protests", sub_type="Peaceful protest", violent=False)
+        == "mention.vague_date"
+    )
+    assert reason(sentence, precision="day", event_type="Protests", sub_type="Peaceful protest", violent=False) is None
 
 
 def test_untyped_and_statements_are_mentions_not_events() -> None:
-    assert reason("The delegation arrived in the capital.", event_type="Other", sub_type="Other",
-                  violent=False) == "mention.untyped"
-    assert reason("The minister said the talks were useful.", event_type="Diplomacy", sub_type="Statement",
-                  violent=False) == "mention.statement"
-    assert reason("The two presidents met in the capital.", event_type="Diplomacy", sub_type="Meeting/summit",
-                  violent=False) is None
+    assert (
+        reason("The delegation arrived in the capital.", event_type="Other", sub_type="Other", violent=False)
+        == "mention.untyped"
+    )
+    assert (
+        reason("The minister said the talks were useful.", event_type="Diplomacy", sub_type="Statement", violent=False)
+        == "mention.statement"
+    )
+    assert (
+        reason(
+            "The two presidents met in the capital.", event_type="Diplomacy", sub_type="Meeting/summit", violent=False
+        )
+        is None
+    )
 
 
 def test_switching_a_rule_off_keeps_the_row_an_event() -> None:
@@ -89,8 +127,10 @@ def test_switching_a_rule_off_keeps_the_row_an_event() -> None:
 def test_a_caption_whose_credit_the_splitter_moved_is_still_a_caption() -> None:
     caption = "Smoke rises over the harbour after a drone strike on Friday."
     assert reason(caption) is None
-    assert mention_reason(caption, 900, VIOLENT, "Air/drone strike", "day", True, credit=" (Reuters) Rescue crews") \
+    assert (
+        mention_reason(caption, 900, VIOLENT, "Air/drone strike", "day", True, credit=" (Reuters) Rescue crews")
         == "mention.boilerplate"
+    )
     lead = "BEIRUT (Reuters) - Air strikes killed nine people in the old city on Friday, medics said."
     assert reason(lead) is None, "a wire dateline is not a caption"
 
@@ -115,11 +155,14 @@ def test_negation_governing_the_trigger(nlp) -> None:
     assert _negated(doc[:], doc.text.index("shells"))
 
 
-@pytest.mark.parametrize("sentence", [
-    "The coalition has since captured most of the eastern province from the militants.",
-    "The alliance has taken villages across large parts of the north and east.",
-    "Since the spring the militia has overrun swathes of southern and western Libya.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The coalition has since captured most of the eastern province from the militants.",
+        "The alliance has taken villages across large parts of the north and east.",
+        "Since the spring the militia has overrun swathes of southern and western Libya.",
+    ],
+)
 def test_ground_taken_over_a_campaign_is_a_mention(sentence: str) -> None:
     assert reason(sentence) == "mention.campaign"
 
@@ -132,9 +175,22 @@ def test_what_an_offensive_aims_at_has_not_happened() -> None:
     s = "Troops began a push on Friday with the aim of retaking the river town."
     start = 500
     at = start + s.index("retaking")
-    assert mention_reason(s, start, "Battles", "Government regains territory", "day", True, trigger_at=at) == \
-        "mention.hypothetical"
+    assert (
+        mention_reason(s, start, "Battles", "Government regains territory", "day", True, trigger_at=at)
+        == "mention.hypothetical"
+    )
     # The push itself, earlier in the sentence, is an event.
     assert mention_reason(s, start, "Battles", "Armed clash", "day", True, trigger_at=start + s.index("push")) is None
-    assert mention_reason(s, start, "Battles", "Government regains territory", "day", True, trigger_at=at,
-                          switches=Switches.parse("mention.hypothetical")) is None
+    assert (
+        mention_reason(
+            s,
+            start,
+            "Battles",
+            "Government regains territory",
+            "day",
+            True,
+            trigger_at=at,
+            switches=Switches.parse("mention.hypothetical"),
+        )
+        is None
+    )

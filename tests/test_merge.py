@@ -15,8 +15,15 @@ from dashboard.ingest.article import Article
 from dashboard.merge import CLUSTER_COLUMNS, merge_reports
 from dashboard.store import EventsStore
 
-STRIKE = dict(event_type="Explosions/Remote violence", sub_event_type="Air/drone strike", location="Saraqib",
-              latitude=35.86, longitude=36.8, actor1="", actor2="")
+STRIKE = dict(
+    event_type="Explosions/Remote violence",
+    sub_event_type="Air/drone strike",
+    location="Saraqib",
+    latitude=35.86,
+    longitude=36.8,
+    actor1="",
+    actor2="",
+)
 
 
 def test_same_event_in_three_outlets(make_events) -> None:
@@ -24,13 +31,28 @@ def test_same_event_in_three_outlets(make_events) -> None:
         dict(STRIKE, event_id="a1", article_id="A", source="SANA", event_date="2016-08-01", fatalities=12),
         dict(STRIKE, event_id="b1", article_id="B", source="AFP", event_date="2016-08-01", fatalities=15),
         # Another violent type the same day at the same place: one class, the same event.
-        dict(STRIKE, event_id="c1", article_id="C", source="AFP", event_date="2016-08-01", fatalities=None,
-             event_type="Battles", sub_event_type="Armed clash"),
+        dict(
+            STRIKE,
+            event_id="c1",
+            article_id="C",
+            source="AFP",
+            event_date="2016-08-01",
+            fatalities=None,
+            event_type="Battles",
+            sub_event_type="Armed clash",
+        ),
         # The next day at the same place: another strike (days are never chained).
         dict(STRIKE, event_id="d1", article_id="D", source="AFP", event_date="2016-08-02", fatalities=3),
         # Same day and place, a protest: another event.
-        dict(STRIKE, event_id="e1", article_id="E", source="SANA", event_date="2016-08-01",
-             event_type="Protests", sub_event_type="Peaceful protest"),
+        dict(
+            STRIKE,
+            event_id="e1",
+            article_id="E",
+            source="SANA",
+            event_date="2016-08-01",
+            event_type="Protests",
+            sub_event_type="Peaceful protest",
+        ),
     )
     out = merge_reports(df).set_index(S.EVENT_ID)
     cluster = out.loc[["a1", "b1", "c1"]]
@@ -54,13 +76,22 @@ def test_different_actors_block_the_merge(make_events) -> None:
 
 
 def test_statements_undated_and_month_dated_rows_are_not_merged(make_events) -> None:
-    base = dict(event_type="Diplomacy", sub_event_type="Statement", location="Ankara", latitude=39.92,
-                longitude=32.85, event_date="2020-03-04")
-    df = make_events(dict(base, event_id="s1", article_id="A"), dict(base, event_id="s2", article_id="B"),
-                     dict(base, event_id="u1", article_id="C", sub_event_type="Meeting/summit", event_date=None),
-                     dict(base, event_id="u2", article_id="D", sub_event_type="Meeting/summit", event_date=None),
-                     dict(STRIKE, event_id="m1", article_id="E", event_date="2020-03-01", date_precision="month"),
-                     dict(STRIKE, event_id="m2", article_id="F", event_date="2020-03-01", date_precision="month"))
+    base = dict(
+        event_type="Diplomacy",
+        sub_event_type="Statement",
+        location="Ankara",
+        latitude=39.92,
+        longitude=32.85,
+        event_date="2020-03-04",
+    )
+    df = make_events(
+        dict(base, event_id="s1", article_id="A"),
+        dict(base, event_id="s2", article_id="B"),
+        dict(base, event_id="u1", article_id="C", sub_event_type="Meeting/summit", event_date=None),
+        dict(base, event_id="u2", article_id="D", sub_event_type="Meeting/summit", event_date=None),
+        dict(STRIKE, event_id="m1", article_id="E", event_date="2020-03-01", date_precision="month"),
+        dict(STRIKE, event_id="m2", article_id="F", event_date="2020-03-01", date_precision="month"),
+    )
     out = merge_reports(df)
     assert out[S.CLUSTER_ID].tolist() == out[S.EVENT_ID].tolist()
     assert (out[S.N_SOURCES] == 1).all()
@@ -72,8 +103,10 @@ def _corpus(n: int, seed: int) -> pd.DataFrame:
 
     events, _ = synthetic_events(n, seed=seed)
     rng = random.Random(seed)
-    events[S.EVENT_DATE] = [pd.Timestamp("2021-05-01") + pd.Timedelta(days=rng.randrange(4)) if rng.random() < 0.95
-                            else pd.NaT for _ in range(len(events))]
+    events[S.EVENT_DATE] = [
+        pd.Timestamp("2021-05-01") + pd.Timedelta(days=rng.randrange(4)) if rng.random() < 0.95 else pd.NaT
+        for _ in range(len(events))
+    ]
     events[S.DATE_PRECISION] = "day"
     events[S.SOURCE] = [f"outlet-{rng.randrange(6)}" for _ in range(len(events))]
     events[S.ACTOR1] = [rng.choice(["", "", "A", "B"]) for _ in range(len(events))]
@@ -89,8 +122,10 @@ def _keyed(events: pd.DataFrame) -> pd.DataFrame:
 def test_incremental_merge_equals_a_full_merge(tmp_path: Path, seed: int) -> None:
     events = _corpus(800, seed)
     # Article ids become the hashes of the stand-in texts, so the store takes the rows.
-    arts = {a: Article(text=f"article {a}", title=a, published=date(2021, 5, 2), source="s")
-            for a in events[S.ARTICLE_ID].unique()}
+    arts = {
+        a: Article(text=f"article {a}", title=a, published=date(2021, 5, 2), source="s")
+        for a in events[S.ARTICLE_ID].unique()
+    }
     events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
     ids = list(arts)
     random.Random(seed).shuffle(ids)
@@ -98,7 +133,7 @@ def test_incremental_merge_equals_a_full_merge(tmp_path: Path, seed: int) -> Non
     rng = random.Random(seed)
     i = 0
     while i < len(ids):
-        batch = ids[i:i + rng.randint(1, 40)]
+        batch = ids[i : i + rng.randint(1, 40)]
         i += len(batch)
         mine = {arts[a].article_id for a in batch}
         store.append(events[events[S.ARTICLE_ID].isin(mine)], [arts[a] for a in batch])
@@ -140,8 +175,14 @@ def test_a_correction_at_the_store_equals_a_full_merge(tmp_path: Path) -> None:
     store.append(events, list(arts.values()))
     names = events[S.TOPONYM].value_counts().index
     target = events[events[S.TOPONYM] == names[1]].iloc[0]
-    place = Alternative(name=target[S.LOCATION], lat=float(target[S.LATITUDE]), lon=float(target[S.LONGITUDE]),
-                        feature_code="PPL", country_code="SY", country="Syria")
+    place = Alternative(
+        name=target[S.LOCATION],
+        lat=float(target[S.LATITUDE]),
+        lon=float(target[S.LONGITUDE]),
+        feature_code="PPL",
+        country_code="SY",
+        country="Syria",
+    )
     files = {e["path"] for e in store.manifest()["events"]}
     save_correction(store, names[0], place, folder=tmp_path / "gz")
     m = store.manifest()
@@ -150,9 +191,10 @@ def test_a_correction_at_the_store_equals_a_full_merge(tmp_path: Path) -> None:
     assert moved <= m["overlays"][-1]["rows"] < len(events) // 2, "the moved rows and the clusters they touch"
     want = S.coerce_events(merge_reports(reresolve(events, names[0], place)))
     got = store.load_events()
-    pd.testing.assert_frame_equal(got.set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index(),
-                                  check_like=True)
+    pd.testing.assert_frame_equal(
+        got.set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index(), check_like=True
+    )
     store.compact()
-    pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(),
-                                  want.set_index(S.EVENT_ID).sort_index())
-
+    pd.testing.assert_frame_equal(
+        store.load_events().set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index()
+    )

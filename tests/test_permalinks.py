@@ -12,11 +12,57 @@ from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.synth import write_synthetic_store
 
-KEYS = ["type", "subtype", "actor", "country", "admin1", "source", "from", "to", "place", "event", "lon", "lat",
-        "scale", "west", "east", "south", "north", "q", "minf", "minc", "size", "measure", "towns"]
-VALUES = ["", "nan", "inf", "-inf", "1e309", "-1", "99999999999999999999", "2020-13-45", "0001-01-01", "9999-12-31",
-          "<script>alert(1)</script>", "'\"", "%00", "\x00", "a" * 5000, "[]", "null", "1,2,3", "\U0001f642",
-          "\ud800", "..%2F..", "2020-01-01T25:00", "%ED%A0%80", "%FF"]
+KEYS = [
+    "type",
+    "subtype",
+    "actor",
+    "country",
+    "admin1",
+    "source",
+    "from",
+    "to",
+    "place",
+    "event",
+    "lon",
+    "lat",
+    "scale",
+    "west",
+    "east",
+    "south",
+    "north",
+    "q",
+    "minf",
+    "minc",
+    "size",
+    "measure",
+    "towns",
+]
+VALUES = [
+    "",
+    "nan",
+    "inf",
+    "-inf",
+    "1e309",
+    "-1",
+    "99999999999999999999",
+    "2020-13-45",
+    "0001-01-01",
+    "9999-12-31",
+    "<script>alert(1)</script>",
+    "'\"",
+    "%00",
+    "\x00",
+    "a" * 5000,
+    "[]",
+    "null",
+    "1,2,3",
+    "\U0001f642",
+    "\ud800",
+    "..%2F..",
+    "2020-01-01T25:00",
+    "%ED%A0%80",
+    "%FF",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +82,11 @@ def _answers(served, search: str) -> list[int]:
     client, props, readers = served
     codes = []
     for cb in readers:
-        changed = {(d["id"], d["property"]): search if d["property"] == "search" else
-                   props.get(d["id"], {}).get(d["property"])
-                   for d in cb["inputs"] + cb.get("state", []) if d["id"] == ids.URL}
+        changed = {
+            (d["id"], d["property"]): search if d["property"] == "search" else props.get(d["id"], {}).get(d["property"])
+            for d in cb["inputs"] + cb.get("state", [])
+            if d["id"] == ids.URL
+        }
         codes.append(client.post("/_dash-update-component", json=B.request_body(cb, props, changed)).status_code)
     return codes
 

@@ -63,8 +63,10 @@ def test_sochi_event_on_the_day_of_the_agreement(seed_events: pd.DataFrame) -> N
 
 
 def test_sochi_in_2018_is_year_precision(seed_events: pd.DataFrame) -> None:
-    rows = seed_events[seed_events[S.EXCERPT].str.contains("signed in Sochi in 2018", regex=False)
-                       & (seed_events[S.TOPONYM] == "Sochi")]
+    rows = seed_events[
+        seed_events[S.EXCERPT].str.contains("signed in Sochi in 2018", regex=False)
+        & (seed_events[S.TOPONYM] == "Sochi")
+    ]
     assert len(rows) == 1
     assert rows[S.EVENT_DATE].iloc[0] == pd.Timestamp("2018-01-01")
     assert rows[S.DATE_PRECISION].iloc[0] == "year"
@@ -96,11 +98,11 @@ def test_offsets_point_into_the_article_text(seed_article: Article, seed_events:
     text = seed_article.text
     for r in seed_events.to_dict("records"):
         assert r[S.ARTICLE_ID] == seed_article.article_id
-        assert text[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
-        assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+        assert text[r[S.EXCERPT_START] : r[S.EXCERPT_END]] == r[S.EXCERPT]
+        assert text[r[S.TOPONYM_START] : r[S.TOPONYM_END]] == r[S.TOPONYM]
         assert r[S.EXCERPT_START] <= r[S.TOPONYM_START] < r[S.TOPONYM_END] <= r[S.EXCERPT_END]
         if r[S.TRIGGER]:
-            assert text[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+            assert text[r[S.TRIGGER_START] : r[S.TRIGGER_END]] == r[S.TRIGGER]
         else:
             assert pd.isna(r[S.TRIGGER_START]) and pd.isna(r[S.TRIGGER_END])
         assert r[S.EXCERPT] == r[S.EXCERPT].strip()

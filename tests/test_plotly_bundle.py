@@ -35,7 +35,8 @@ def test_the_bundle_matches_the_installed_plotly() -> None:
     assert info is not None, f"{P.BUNDLE} missing: run python tools/build_plotly_bundle.py"
     assert info[0] == P.installed_plotlyjs_version(), (
         "the plotly package was upgraded: set its plotly.js version in tools/plotly_bundle/package.json "
-        "and run python tools/build_plotly_bundle.py (until then the page loads the full plotly.min.js)")
+        "and run python tools/build_plotly_bundle.py (until then the page loads the full plotly.min.js)"
+    )
     assert info[1] == P.TRACES
     assert P.usable_bundle() == P.BUNDLE
 
@@ -45,10 +46,15 @@ def test_every_trace_the_dashboard_draws_is_in_the_bundle(store) -> None:
     client = app.server.test_client()
     cb = B.render_callback(json.loads(client.get("/_dash-dependencies").data), ids.MAP)
     props = B.layout_props(json.loads(client.get("/_dash-layout").data))
-    brush = {(ids.SELECTION, "data"): {"start": "2022-03-01", "end": "2022-05-01 23:59:59", "place": None,
-                                       "event": None}}
-    changes = [{}, brush, *B.filter_changes(cb, props),
-               *B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)]
+    brush = {
+        (ids.SELECTION, "data"): {"start": "2022-03-01", "end": "2022-05-01 23:59:59", "place": None, "event": None}
+    }
+    changes = [
+        {},
+        brush,
+        *B.filter_changes(cb, props),
+        *B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS),
+    ]
     drawn: set[str] = set()
     for change in changes:
         resp = client.post("/_dash-update-component", json=B.request_body(cb, props, change))

@@ -12,14 +12,40 @@ from dashboard.app import query as Q
 from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, place_traces, timeline_figure, type_color
 
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
-MOSCOW = dict(location="Moscow", latitude=55.75204, longitude=37.61781, country="Russia", country_code="RU",
-              geo_precision=1, toponym="Moscow", excerpt="Talks were held in Moscow.", toponym_start=119,
-              toponym_end=125, excerpt_start=100, excerpt_end=126, trigger="Talks",
-              trigger_start=100, trigger_end=105)
-SYRIA = dict(location="Syria", latitude=35.0, longitude=38.0, country="Syria", geo_precision=4,
-             feature_code="PCLI", toponym="Syria", excerpt="Clashes across Syria.", toponym_start=215,
-             toponym_end=220, excerpt_start=200, excerpt_end=221, trigger="Clashes",
-             trigger_start=200, trigger_end=207)
+MOSCOW = dict(
+    location="Moscow",
+    latitude=55.75204,
+    longitude=37.61781,
+    country="Russia",
+    country_code="RU",
+    geo_precision=1,
+    toponym="Moscow",
+    excerpt="Talks were held in Moscow.",
+    toponym_start=119,
+    toponym_end=125,
+    excerpt_start=100,
+    excerpt_end=126,
+    trigger="Talks",
+    trigger_start=100,
+    trigger_end=105,
+)
+SYRIA = dict(
+    location="Syria",
+    latitude=35.0,
+    longitude=38.0,
+    country="Syria",
+    geo_precision=4,
+    feature_code="PCLI",
+    toponym="Syria",
+    excerpt="Clashes across Syria.",
+    toponym_start=215,
+    toponym_end=220,
+    excerpt_start=200,
+    excerpt_end=221,
+    trigger="Clashes",
+    trigger_start=200,
+    trigger_end=207,
+)
 
 
 @pytest.fixture
@@ -47,24 +73,37 @@ SYRIA_KEY = key("Syria", 35.0, 38.0)
 def test_with_place_key(events: pd.DataFrame) -> None:
     assert S.PLACE_KEY in events.columns
     assert events.set_index(S.EVENT_ID)[S.PLACE_KEY].to_dict() == {
-        "i1": IDLIB_KEY, "i2": IDLIB_KEY, "i3": IDLIB_KEY, "m1": MOSCOW_KEY, "s1": SYRIA_KEY, "u1": SYRIA_KEY}
+        "i1": IDLIB_KEY,
+        "i2": IDLIB_KEY,
+        "i3": IDLIB_KEY,
+        "m1": MOSCOW_KEY,
+        "s1": SYRIA_KEY,
+        "u1": SYRIA_KEY,
+    }
     assert IDLIB_KEY == "Idlib|35.9306|36.6339"
 
 
 def test_with_place_key_separates_namesakes(make_events) -> None:
-    df = O.with_place_key(make_events(dict(event_id="a", location="Moscow", latitude=55.75, longitude=37.62),
-                                      dict(event_id="b", location="Moscow", latitude=46.73, longitude=-117.0)))
+    df = O.with_place_key(
+        make_events(
+            dict(event_id="a", location="Moscow", latitude=55.75, longitude=37.62),
+            dict(event_id="b", location="Moscow", latitude=46.73, longitude=-117.0),
+        )
+    )
     assert df[S.PLACE_KEY].nunique() == 2
 
 
-@pytest.mark.parametrize("start, end, expected", [
-    (None, None, ["i1", "i2", "i3", "m1", "s1", "u1"]),
-    ("2020-03-01", "2020-03-04", ["i1", "i2", "i3"]),
-    ("2020-03-04", None, ["i2", "i3", "m1"]),
-    (None, "2020-02-29", ["s1"]),
-    ("2020-03-04T15:30:00", "2020-03-04 23:59:59", ["i2", "i3"]),
-    ("2021-01-01", "2021-12-31", []),
-])
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (None, None, ["i1", "i2", "i3", "m1", "s1", "u1"]),
+        ("2020-03-01", "2020-03-04", ["i1", "i2", "i3"]),
+        ("2020-03-04", None, ["i2", "i3", "m1"]),
+        (None, "2020-02-29", ["s1"]),
+        ("2020-03-04T15:30:00", "2020-03-04 23:59:59", ["i2", "i3"]),
+        ("2021-01-01", "2021-12-31", []),
+    ],
+)
 def test_in_range(events: pd.DataFrame, start, end, expected) -> None:
     assert O.in_range(events, start, end)[S.EVENT_ID].tolist() == expected
 
@@ -100,8 +139,12 @@ def test_places_summary_empty(events: pd.DataFrame) -> None:
 def test_timeline_counts(events: pd.DataFrame) -> None:
     tc = O.timeline_counts(events)
     got = {(r["day"].strftime("%Y-%m-%d"), r[S.EVENT_TYPE]): r["n"] for r in tc.to_dict("records")}
-    assert got == {("2020-02-10", "Battles"): 1, ("2020-03-01", "Explosions/Remote violence"): 1,
-                   ("2020-03-04", "Battles"): 2, ("2020-03-05", "Diplomacy"): 1}
+    assert got == {
+        ("2020-02-10", "Battles"): 1,
+        ("2020-03-01", "Explosions/Remote violence"): 1,
+        ("2020-03-04", "Battles"): 2,
+        ("2020-03-05", "Diplomacy"): 1,
+    }
     assert O.timeline_counts(events[events[S.EVENT_DATE].isna()]).empty
 
 
@@ -110,18 +153,23 @@ def test_timeline_counts(events: pd.DataFrame) -> None:
 CURRENT = Q.Selection("2020-01-01", "2020-12-31", IDLIB_KEY)
 
 
-@pytest.mark.parametrize("relayout, expected", [
-    ({"xaxis.range[0]": "2020-03-01 06:30:12.5", "xaxis.range[1]": "2020-03-04 18:00:00.25"},
-     Q.Selection("2020-03-01", "2020-03-04 18:00:00", IDLIB_KEY)),
-    ({"xaxis.range": ["2020-02-01", "2020-02-15"]}, Q.Selection("2020-02-01", "2020-02-15", IDLIB_KEY)),
-    ({"xaxis.autorange": True}, Q.Selection(None, None, IDLIB_KEY)),
-    ({"xaxis.autorange": True, "xaxis.showspikes": False}, Q.Selection(None, None, IDLIB_KEY)),
-    ({"autosize": True}, CURRENT),
-    ({"dragmode": "pan"}, CURRENT),
-    ({"xaxis.range[0]": "2020-03-01"}, CURRENT),
-    ({}, CURRENT),
-    (None, CURRENT),
-])
+@pytest.mark.parametrize(
+    "relayout, expected",
+    [
+        (
+            {"xaxis.range[0]": "2020-03-01 06:30:12.5", "xaxis.range[1]": "2020-03-04 18:00:00.25"},
+            Q.Selection("2020-03-01", "2020-03-04 18:00:00", IDLIB_KEY),
+        ),
+        ({"xaxis.range": ["2020-02-01", "2020-02-15"]}, Q.Selection("2020-02-01", "2020-02-15", IDLIB_KEY)),
+        ({"xaxis.autorange": True}, Q.Selection(None, None, IDLIB_KEY)),
+        ({"xaxis.autorange": True, "xaxis.showspikes": False}, Q.Selection(None, None, IDLIB_KEY)),
+        ({"autosize": True}, CURRENT),
+        ({"dragmode": "pan"}, CURRENT),
+        ({"xaxis.range[0]": "2020-03-01"}, CURRENT),
+        ({}, CURRENT),
+        (None, CURRENT),
+    ],
+)
 def test_selection_after_relayout(relayout, expected) -> None:
     assert Q.selection_after_relayout(relayout, CURRENT) == expected
 
@@ -133,23 +181,31 @@ def test_selection_dict_round_trip() -> None:
 
 
 def test_drag_then_filter(events: pd.DataFrame) -> None:
-    sel = Q.selection_after_relayout({"xaxis.range[0]": "2020-03-03 12:00", "xaxis.range[1]": "2020-03-05 12:00"},
-                                     Q.Selection())
+    sel = Q.selection_after_relayout(
+        {"xaxis.range[0]": "2020-03-03 12:00", "xaxis.range[1]": "2020-03-05 12:00"}, Q.Selection()
+    )
     assert O.in_range(events, sel.start, sel.end)[S.EVENT_ID].tolist() == ["i2", "i3", "m1"]
 
 
 # -- excerpts ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, spans, expected", [
-    ("Clashes in Idlib.", [(11, 16, "place")], [("Clashes in ", None), ("Idlib", "place"), (".", None)]),
-    ("Clashes in Idlib.", [(11, 16, "place"), (0, 7, "trigger")],
-     [("Clashes", "trigger"), (" in ", None), ("Idlib", "place"), (".", None)]),
-    ("Idlib", [(0, 5, "place")], [("Idlib", "place")]),
-    ("Clashes in Idlib.", [(8, 16, "a"), (11, 16, "b")], [("Clashes ", None), ("in Idlib", "a"), (".", None)]),
-    ("Clashes in Idlib.", [(-1, 3, "x"), (5, 99, "y"), (4, 4, "z")], [("Clashes in Idlib.", None)]),
-    ("Clashes in Idlib.", [], [("Clashes in Idlib.", None)]),
-    ("", [], []),
-])
+
+@pytest.mark.parametrize(
+    "text, spans, expected",
+    [
+        ("Clashes in Idlib.", [(11, 16, "place")], [("Clashes in ", None), ("Idlib", "place"), (".", None)]),
+        (
+            "Clashes in Idlib.",
+            [(11, 16, "place"), (0, 7, "trigger")],
+            [("Clashes", "trigger"), (" in ", None), ("Idlib", "place"), (".", None)],
+        ),
+        ("Idlib", [(0, 5, "place")], [("Idlib", "place")]),
+        ("Clashes in Idlib.", [(8, 16, "a"), (11, 16, "b")], [("Clashes ", None), ("in Idlib", "a"), (".", None)]),
+        ("Clashes in Idlib.", [(-1, 3, "x"), (5, 99, "y"), (4, 4, "z")], [("Clashes in Idlib.", None)]),
+        ("Clashes in Idlib.", [], [("Clashes in Idlib.", None)]),
+        ("", [], []),
+    ],
+)
 def test_split_highlights(text, spans, expected) -> None:
     pieces = Q.split_highlights(text, spans)
     assert pieces == expected
@@ -166,7 +222,7 @@ def test_excerpt_records(events: pd.DataFrame) -> None:
         s, e = r["place_span"]
         assert r[S.EXCERPT][s:e] == r[S.TOPONYM]
         ts = r["trigger_span"]
-        assert ts is not None and r[S.EXCERPT][ts[0]:ts[1]] == r[S.TRIGGER]
+        assert ts is not None and r[S.EXCERPT][ts[0] : ts[1]] == r[S.TRIGGER]
     moscow = next(r for r in recs if r[S.EVENT_ID] == "m1")
     assert moscow["place_span"] == (19, 25)
     assert moscow["trigger_span"] == (0, 5)
@@ -184,25 +240,36 @@ def test_excerpt_records_without_trigger(make_events) -> None:
 
 def test_excerpt_records_highlight_the_trigger_where_the_pipeline_found_it(make_events) -> None:
     # The word occurs twice; the offsets say the second one typed the event.
-    row = dict(excerpt="Rebels clashed before troops clashed in Idlib.", excerpt_start=10, excerpt_end=56,
-               trigger_start=39, trigger_end=46, toponym_start=50, toponym_end=55)
+    row = dict(
+        excerpt="Rebels clashed before troops clashed in Idlib.",
+        excerpt_start=10,
+        excerpt_end=56,
+        trigger_start=39,
+        trigger_end=46,
+        toponym_start=50,
+        toponym_end=55,
+    )
     (r,) = Q.excerpt_records(O.with_place_key(make_events(row)))
     assert r["trigger_span"] == (29, 36)
     assert r["place_span"] == (40, 45)
 
 
-@pytest.mark.parametrize("ts, precision, text", [
-    (pd.Timestamp("2020-03-04"), "day", "2020-03-04"),
-    (pd.Timestamp("2020-04-01"), "month", "April 2020"),
-    (pd.Timestamp("2018-01-01"), "year", "2018"),
-    (pd.NaT, "day", "undated"),
-    (None, None, "undated"),
-])
+@pytest.mark.parametrize(
+    "ts, precision, text",
+    [
+        (pd.Timestamp("2020-03-04"), "day", "2020-03-04"),
+        (pd.Timestamp("2020-04-01"), "month", "April 2020"),
+        (pd.Timestamp("2018-01-01"), "year", "2018"),
+        (pd.NaT, "day", "undated"),
+        (None, None, "undated"),
+    ],
+)
 def test_format_date(ts, precision, text) -> None:
     assert Q.format_date(ts, precision) == text
 
 
 # -- figures -----------------------------------------------------------------------------------------
+
 
 def test_map_figure_one_marker_per_place(events: pd.DataFrame) -> None:
     places = O.places_summary(events)
@@ -353,8 +420,9 @@ def test_next_selection() -> None:
     selected = Q.Selection(None, None, "Sochi|43.6|39.72")
     assert Q.next_selection("click", None, click, selected) == Q.Selection(), "a second click deselects"
     assert Q.next_selection("reset", None, None, selected) == Q.Selection()
-    dragged = Q.next_selection("range", {"xaxis.range[0]": "2020-03-01 00:00", "xaxis.range[1]": "2020-03-05"}, None,
-                               selected)
+    dragged = Q.next_selection(
+        "range", {"xaxis.range[0]": "2020-03-01 00:00", "xaxis.range[1]": "2020-03-05"}, None, selected
+    )
     assert dragged == Q.Selection("2020-03-01", "2020-03-05", "Sochi|43.6|39.72")
     assert Q.next_selection("click", None, {"points": []}, cur) is None
     assert Q.next_selection(None, None, None, cur) is None
@@ -363,24 +431,30 @@ def test_next_selection() -> None:
 def test_report_badges_show_sources_and_conflicting_counts() -> None:
     from dashboard.app.callbacks import report_badges
 
-    texts = report_badges({S.INJURED: 30, S.DISPLACED: None, S.N_SOURCES: 3, S.FATALITIES_LOW: 12,
-                           S.FATALITIES_HIGH: 15})
+    texts = report_badges(
+        {S.INJURED: 30, S.DISPLACED: None, S.N_SOURCES: 3, S.FATALITIES_LOW: 12, S.FATALITIES_HIGH: 15}
+    )
     assert texts == ["30 injured", "3 sources", "reports: 12–15 killed"]
     assert report_badges({S.N_SOURCES: 1, S.FATALITIES_LOW: 5, S.FATALITIES_HIGH: 5}) == []
 
 
 def test_precise_only_and_size_by_deaths(make_events) -> None:
-    df = O.with_place_key(make_events(
-        dict(event_id="a", location="Idlib", latitude=35.93, longitude=36.63, geo_precision=1, fatalities=36),
-        dict(event_id="b", location="Syria", latitude=35.0, longitude=38.0, geo_precision=4),
-        dict(event_id="c", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
-        dict(event_id="d", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
-    ))
+    df = O.with_place_key(
+        make_events(
+            dict(event_id="a", location="Idlib", latitude=35.93, longitude=36.63, geo_precision=1, fatalities=36),
+            dict(event_id="b", location="Syria", latitude=35.0, longitude=38.0, geo_precision=4),
+            dict(event_id="c", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
+            dict(event_id="d", location="Aleppo", latitude=36.2, longitude=37.16, geo_precision=1),
+        )
+    )
     assert O.precise_only(df, True)["location"].tolist() == ["Idlib", "Aleppo", "Aleppo"]
     assert len(O.precise_only(df, False)) == 4
     places = O.places_summary(df)
-    sizes = {k: s for t in place_traces(map_figure(places, size_by="fatalities"))
-             for k, s in zip(t.customdata, t.marker.size, strict=True)}
+    sizes = {
+        k: s
+        for t in place_traces(map_figure(places, size_by="fatalities"))
+        for k, s in zip(t.customdata, t.marker.size, strict=True)
+    }
     assert sizes["Idlib|35.93|36.63"] == 42 and sizes["Aleppo|36.2|37.16"] == 9
     sizes = {k: s for t in place_traces(map_figure(places)) for k, s in zip(t.customdata, t.marker.size, strict=True)}
     assert sizes["Aleppo|36.2|37.16"] == 42, "by events, the place with two events is the largest"

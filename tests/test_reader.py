@@ -11,10 +11,22 @@ TEXT = "Shelling hit Idlib on Monday. Two died there. Talks in Moscow went on."
 
 
 def events(*rows: tuple[str, int, int, int, int]) -> pd.DataFrame:
-    return S.coerce_events(pd.DataFrame([
-        {S.EVENT_ID: eid, S.EXCERPT_START: es, S.EXCERPT_END: ee, S.TOPONYM_START: ts, S.TOPONYM_END: te,
-         S.LOCATION: TEXT[ts:te], S.EVENT_TYPE: "Battles"}
-        for eid, es, ee, ts, te in rows]))
+    return S.coerce_events(
+        pd.DataFrame(
+            [
+                {
+                    S.EVENT_ID: eid,
+                    S.EXCERPT_START: es,
+                    S.EXCERPT_END: ee,
+                    S.TOPONYM_START: ts,
+                    S.TOPONYM_END: te,
+                    S.LOCATION: TEXT[ts:te],
+                    S.EVENT_TYPE: "Battles",
+                }
+                for eid, es, ee, ts, te in rows
+            ]
+        )
+    )
 
 
 def test_pieces_cover_the_text_and_mark_excerpts_and_places() -> None:
@@ -58,8 +70,13 @@ def test_markup_in_the_article_stays_text() -> None:
 
 def test_selecting_an_event_keeps_the_date_range() -> None:
     cur = {"start": "2020-01-01", "end": "2020-02-01", "place": None, "extra": 1}
-    assert select_event(cur, "e1", "Idlib|1|2") == {"start": "2020-01-01", "end": "2020-02-01",
-                                                     "place": "Idlib|1|2", "event": "e1", "extra": 1}
+    assert select_event(cur, "e1", "Idlib|1|2") == {
+        "start": "2020-01-01",
+        "end": "2020-02-01",
+        "place": "Idlib|1|2",
+        "event": "e1",
+        "extra": 1,
+    }
 
 
 def test_store_loads_one_article_by_id(tmp_path, make_events) -> None:
@@ -70,8 +87,9 @@ def test_store_loads_one_article_by_id(tmp_path, make_events) -> None:
 
     store = EventsStore(tmp_path / "store")
     assert store.load_article("nope") is None, "an empty store has no article"
-    a = Article(text="Turkish troops clashed in Idlib.", title="<i>Clashes</i>", published=date(2020, 3, 4),
-                source="a.txt")
+    a = Article(
+        text="Turkish troops clashed in Idlib.", title="<i>Clashes</i>", published=date(2020, 3, 4), source="a.txt"
+    )
     b = Article(text="Russian jets struck Saraqib.", title="Strike", published=date(2020, 3, 5), source="b.txt")
     store.append(make_events(dict(event_id="e", article_id=a.article_id)), [a, b])
     got = store.load_article(b.article_id)

@@ -19,8 +19,10 @@ from dashboard.ingest.readers import (
     read_paths,
 )
 
-BODY = ("Turkish forces clashed with regime troops near Idlib on Tuesday, officials said. "
-        "The fighting killed two civilians in the town of Saraqib, residents told reporters.")
+BODY = (
+    "Turkish forces clashed with regime troops near Idlib on Tuesday, officials said. "
+    "The fighting killed two civilians in the town of Saraqib, residents told reporters."
+)
 
 
 def one_article(result: ReadResult) -> Article:
@@ -36,6 +38,7 @@ def only_problem(result: ReadResult) -> ReadProblem:
 
 
 # -- plain text --------------------------------------------------------------------------------
+
 
 def test_txt_title_is_first_non_empty_line(tmp_path: Path) -> None:
     f = tmp_path / "a.txt"
@@ -128,15 +131,26 @@ def test_html_main_text_title_and_date(tmp_path: Path) -> None:
     assert a.published_inferred is False
     assert a.text == (
         "Turkish forces clashed with regime troops near Idlib on Tuesday, officials & residents said.\n\n"
-        "The fighting killed two civilians in the town of Saraqib, residents told reporters later.")
+        "The fighting killed two civilians in the town of Saraqib, residents told reporters later."
+    )
     assert a.source == "Daily Example"
     assert a.url == "https://example.org/idlib"
 
 
-@pytest.mark.parametrize("dropped", [
-    "secretScript", "not article text", "injected script words", "color: red", "secret-style",
-    "Home News Sport", "Subscribe now", "Enable JavaScript", "Copyright footer",
-])
+@pytest.mark.parametrize(
+    "dropped",
+    [
+        "secretScript",
+        "not article text",
+        "injected script words",
+        "color: red",
+        "secret-style",
+        "Home News Sport",
+        "Subscribe now",
+        "Enable JavaScript",
+        "Copyright footer",
+    ],
+)
 def test_html_drops_scripts_styles_and_chrome(tmp_path: Path, dropped: str) -> None:
     f = tmp_path / "page.htm"
     f.write_text(HTML, encoding="utf-8")
@@ -153,9 +167,12 @@ def test_html_text_is_plain_text(tmp_path: Path) -> None:
 
 def test_html_title_falls_back_to_title_tag_and_time_element(tmp_path: Path) -> None:
     f = tmp_path / "page.html"
-    f.write_text("<html><head><title>The title tag</title></head><body>"
-                 "<time datetime='2019-09-17'>17 Sept</time>"
-                 f"<p>{BODY}</p></body></html>", encoding="utf-8")
+    f.write_text(
+        "<html><head><title>The title tag</title></head><body>"
+        "<time datetime='2019-09-17'>17 Sept</time>"
+        f"<p>{BODY}</p></body></html>",
+        encoding="utf-8",
+    )
     a = one_article(read_file(f))
     assert a.title == "The title tag"
     assert a.published == date(2019, 9, 17)
@@ -164,32 +181,35 @@ def test_html_title_falls_back_to_title_tag_and_time_element(tmp_path: Path) -> 
 
 def test_html_og_title_wins(tmp_path: Path) -> None:
     f = tmp_path / "page.html"
-    f.write_text("<html><head><meta property='og:title' content='OG  title'><title>T</title></head>"
-                 f"<body><h1>H1</h1><p>{BODY}</p></body></html>", encoding="utf-8")
+    f.write_text(
+        "<html><head><meta property='og:title' content='OG  title'><title>T</title></head>"
+        f"<body><h1>H1</h1><p>{BODY}</p></body></html>",
+        encoding="utf-8",
+    )
     assert one_article(read_file(f)).title == "OG title"
 
 
 def test_html_line_break_inside_paragraph_separates_words(tmp_path: Path) -> None:
     f = tmp_path / "br.html"
-    f.write_text("<html><body><p>Shelling hit the town of Saraqib overnight,<br>residents said on Tuesday.</p>"
-                 "<p>A second paragraph with enough words to count as the main text.</p></body></html>",
-                 encoding="utf-8")
+    f.write_text(
+        "<html><body><p>Shelling hit the town of Saraqib overnight,<br>residents said on Tuesday.</p>"
+        "<p>A second paragraph with enough words to count as the main text.</p></body></html>",
+        encoding="utf-8",
+    )
     text = one_article(read_file(f)).text
     assert re.search(r"overnight,\s+residents said", text), text
 
 
 def test_html_without_paragraphs_uses_blocks(tmp_path: Path) -> None:
     f = tmp_path / "divs.html"
-    f.write_text("<html><body><div>First block of text.</div><div>Second block.</div></body></html>",
-                 encoding="utf-8")
+    f.write_text("<html><body><div>First block of text.</div><div>Second block.</div></body></html>", encoding="utf-8")
     a = one_article(read_file(f))
     assert a.text == "First block of text.\n\nSecond block."
 
 
 def test_html_without_text_is_a_problem(tmp_path: Path) -> None:
     f = tmp_path / "empty.html"
-    f.write_text("<html><head><script>var x = 1;</script></head><body><nav>menu</nav></body></html>",
-                 encoding="utf-8")
+    f.write_text("<html><head><script>var x = 1;</script></head><body><nav>menu</nav></body></html>", encoding="utf-8")
     p = only_problem(read_file(f))
     assert p.path == str(f)
     assert "no article text" in p.problem
@@ -197,12 +217,23 @@ def test_html_without_text_is_a_problem(tmp_path: Path) -> None:
 
 # -- JSONL ---------------------------------------------------------------------------------------
 
+
 def test_jsonl_columns_extra_and_malformed_line(tmp_path: Path) -> None:
     f = tmp_path / "batch.jsonl"
     lines = [
-        json.dumps({"id": 7, "title": " First ", "text": "Shelling hit Aleppo.", "date": "2020-01-02",
-                    "url": "https://e.org/1", "source": "Wire", "lang": "en", "tags": ["a", "b"],
-                    "nothing": None}),
+        json.dumps(
+            {
+                "id": 7,
+                "title": " First ",
+                "text": "Shelling hit Aleppo.",
+                "date": "2020-01-02",
+                "url": "https://e.org/1",
+                "source": "Wire",
+                "lang": "en",
+                "tags": ["a", "b"],
+                "nothing": None,
+            }
+        ),
         "{not json at all",
         "",
         json.dumps({"id": "x2", "title": "Second", "text": "Talks in Moscow.", "published": "2020-02-03T08:00:00Z"}),
@@ -245,6 +276,7 @@ def test_jsonl_source_falls_back_to_file_name_in_folder_with_colon(tmp_path: Pat
 
 # -- CSV -----------------------------------------------------------------------------------------
 
+
 def test_csv_columns_extra_and_bad_rows(tmp_path: Path) -> None:
     f = tmp_path / "batch.csv"
     f.write_text(
@@ -253,12 +285,17 @@ def test_csv_columns_extra_and_bad_rows(tmp_path: Path) -> None:
         "2,Too many,x,2020-01-03,u,s,en,EXTRA\n"
         "3,No text,,2020-01-01,,,\n"
         "4,Fourth,Talks in Moscow.,,,,fr\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     res = read_file(f)
     assert [a.text for a in res.articles] == ["Shelling hit Aleppo, residents said.", "Talks in Moscow."]
     first, fourth = res.articles
     assert (first.title, first.published, first.url, first.source) == (
-        "First", date(2020, 1, 2), "https://e.org/1", "Wire")
+        "First",
+        date(2020, 1, 2),
+        "https://e.org/1",
+        "Wire",
+    )
     assert first.extra == {"id": "1", "lang": "en"}
     assert first.path == f"{f}:2"
     assert fourth.published is None
@@ -325,20 +362,33 @@ def test_rss_feed_items(tmp_path: Path) -> None:
 
 def test_atom_feed(tmp_path: Path) -> None:
     f = tmp_path / "feed.atom"
-    f.write_text("""<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
+    f.write_text(
+        """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
 <entry><title>Atom entry</title><link href="https://e.org/a"/><updated>2019-09-17T00:00:00Z</updated>
-<summary>Talks in Sochi.</summary></entry></feed>""", encoding="utf-8")
+<summary>Talks in Sochi.</summary></entry></feed>""",
+        encoding="utf-8",
+    )
     a = one_article(read_file(f))
-    assert (a.title, a.text, a.url, a.published) == ("Atom entry", "Talks in Sochi.", "https://e.org/a",
-                                                     date(2019, 9, 17))
+    assert (a.title, a.text, a.url, a.published) == (
+        "Atom entry",
+        "Talks in Sochi.",
+        "https://e.org/a",
+        date(2019, 9, 17),
+    )
 
 
-@pytest.mark.parametrize("content, problem", [
-    ("<rss><channel><item>", "malformed XML"),
-    ("<rss><channel><title>no items</title></channel></rss>", "no <item> or <entry>"),
-    ('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel><item><title>&a;</title>'
-     "</item></channel></rss>", "entity"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ("<rss><channel><item>", "malformed XML"),
+        ("<rss><channel><title>no items</title></channel></rss>", "no <item> or <entry>"),
+        (
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss><channel><item><title>&a;</title>'
+            "</item></channel></rss>",
+            "entity",
+        ),
+    ],
+)
 def test_bad_feeds(tmp_path: Path, content: str, problem: str) -> None:
     f = tmp_path / "bad.xml"
     f.write_text(content, encoding="utf-8")
@@ -348,6 +398,7 @@ def test_bad_feeds(tmp_path: Path, content: str, problem: str) -> None:
 
 
 # -- bad input -----------------------------------------------------------------------------------
+
 
 def test_latin1_file_is_decoded(tmp_path: Path) -> None:
     f = tmp_path / "latin1.txt"
@@ -363,15 +414,18 @@ def test_cp1252_punctuation_is_decoded(tmp_path: Path) -> None:
     assert one_article(read_file(f)).text == "“Quoted” – Alep café"
 
 
-@pytest.mark.parametrize("name, content, problem", [
-    ("empty.txt", b"", "empty file"),
-    ("blank.txt", b"  \n\n\t \r\n", "empty file"),
-    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" * 20, "binary file"),
-    ("nul.jsonl", b'{"text": "a"}\x00\x00\x00', "binary file"),
-    ("controls.csv", bytes(range(1, 9)) * 40, "binary file"),
-    ("doc.pdf", b"%PDF-1.4 text", "unsupported format '.pdf'"),
-    ("README", b"Some text", "unsupported format '(no extension)'"),
-])
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n\t \r\n", "empty file"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" * 20, "binary file"),
+        ("nul.jsonl", b'{"text": "a"}\x00\x00\x00', "binary file"),
+        ("controls.csv", bytes(range(1, 9)) * 40, "binary file"),
+        ("doc.pdf", b"%PDF-1.4 text", "unsupported format '.pdf'"),
+        ("README", b"Some text", "unsupported format '(no extension)'"),
+    ],
+)
 def test_bad_files_are_problems(tmp_path: Path, name: str, content: bytes, problem: str) -> None:
     f = tmp_path / name
     f.write_bytes(content)
@@ -407,16 +461,20 @@ def test_read_paths_folder_goes_on_past_bad_files(tmp_path: Path) -> None:
     (folder / "b_empty.txt").write_bytes(b"")
     (folder / "c_binary.txt").write_bytes(b"\x00\x01\x02\x03" * 64)
     (folder / "d_latin1.txt").write_bytes("Alep café\n\nShelling near the Alep café.".encode("latin-1"))
-    (folder / "sub" / "e.jsonl").write_text(
-        json.dumps({"text": "Talks in Moscow."}) + "\n{oops\n", encoding="utf-8")
+    (folder / "sub" / "e.jsonl").write_text(json.dumps({"text": "Talks in Moscow."}) + "\n{oops\n", encoding="utf-8")
     (folder / "ignored.pdf").write_bytes(b"%PDF")
     missing = tmp_path / "nowhere"
     res = read_paths([folder, missing, folder / "ignored.pdf"])
     assert [a.title for a in res.articles] == ["Good one", "Alep café", ""]
     assert [a.text for a in res.articles][1:] == ["Shelling near the Alep café.", "Talks in Moscow."]
     by_path = {p.path: p.problem for p in res.problems}
-    assert set(by_path) == {str(folder / "b_empty.txt"), str(folder / "c_binary.txt"),
-                            f"{folder / 'sub' / 'e.jsonl'}:2", str(missing), str(folder / "ignored.pdf")}
+    assert set(by_path) == {
+        str(folder / "b_empty.txt"),
+        str(folder / "c_binary.txt"),
+        f"{folder / 'sub' / 'e.jsonl'}:2",
+        str(missing),
+        str(folder / "ignored.pdf"),
+    }
     assert by_path[str(folder / "b_empty.txt")] == "empty file"
     assert "binary" in by_path[str(folder / "c_binary.txt")]
     assert "no such file or folder" in by_path[str(missing)]
@@ -445,18 +503,22 @@ def test_oversized_file_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 # -- dates in metadata -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value, expected", [
-    ("2020-03-04", date(2020, 3, 4)),
-    ("2020-03-04T10:00:00Z", date(2020, 3, 4)),
-    ("Wed, 04 Mar 2020 10:00:00 GMT", date(2020, 3, 4)),
-    ("4 Mar 2020", date(2020, 3, 4)),
-    ("2020/03/04", date(2020, 3, 4)),
-    ("March 4, 2020", date(2020, 3, 4)),
-    ("2020-02-30", None),
-    ("not a date", None),
-    ("", None),
-    (None, None),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2020-03-04", date(2020, 3, 4)),
+        ("2020-03-04T10:00:00Z", date(2020, 3, 4)),
+        ("Wed, 04 Mar 2020 10:00:00 GMT", date(2020, 3, 4)),
+        ("4 Mar 2020", date(2020, 3, 4)),
+        ("2020/03/04", date(2020, 3, 4)),
+        ("March 4, 2020", date(2020, 3, 4)),
+        ("2020-02-30", None),
+        ("not a date", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_parse_iso_date(value: str | None, expected: date | None) -> None:
     assert parse_iso_date(value) == expected
 
@@ -472,7 +534,9 @@ def test_article_id_ignores_whitespace_and_format() -> None:
 def test_jsonl_rows_split_on_newline_only(tmp_path: Path) -> None:
     f = tmp_path / "a.jsonl"
     text = f"{BODY}\u2028Second line\u0085third\u2029fourth."
-    f.write_text(json.dumps({"text": text}, ensure_ascii=False) + "\r\n" + json.dumps({"text": BODY + " B"}) + "\n",
-                 encoding="utf-8")
+    f.write_text(
+        json.dumps({"text": text}, ensure_ascii=False) + "\r\n" + json.dumps({"text": BODY + " B"}) + "\n",
+        encoding="utf-8",
+    )
     res = read_file(f)
     assert [a.text for a in res.articles] == [text, BODY + " B"] and res.problems == []

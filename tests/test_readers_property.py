@@ -15,13 +15,47 @@ from dashboard.ingest.readers import SUFFIXES, read_file
 from dashboard.store import articles_frame
 
 # Pieces that reach the readers' corners: markup, CDATA, entities, quotes, dates, BOMs, escapes.
-PIECES = ["<p>", "</p>", "<script>", "</script>", "<![CDATA[", "]]>", "<![", "<!--", "-->", "<item>",
-          "</item>", "<title>", "<description>", "&#xD800;", "&amp;", '"', ",", "\n", "\r\n", "{", "}", "[",
-          '"text": ', '"published": "9999-12-31"', '"date": "0001-01-01"', "\\ud800", "\u2028", "\x85",
-          "Shelling hit Aleppo on Monday. ", "<!ENTITY", "\ufeff", "\x00", "title,text,published\n"]
+PIECES = [
+    "<p>",
+    "</p>",
+    "<script>",
+    "</script>",
+    "<![CDATA[",
+    "]]>",
+    "<![",
+    "<!--",
+    "-->",
+    "<item>",
+    "</item>",
+    "<title>",
+    "<description>",
+    "&#xD800;",
+    "&amp;",
+    '"',
+    ",",
+    "\n",
+    "\r\n",
+    "{",
+    "}",
+    "[",
+    '"text": ',
+    '"published": "9999-12-31"',
+    '"date": "0001-01-01"',
+    "\\ud800",
+    "\u2028",
+    "\x85",
+    "Shelling hit Aleppo on Monday. ",
+    "<!ENTITY",
+    "\ufeff",
+    "\x00",
+    "title,text,published\n",
+]
 texty = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=20)), max_size=40).map("".join)
-encoded = st.one_of(texty.map(lambda t: t.encode("utf-8", "surrogatepass")),
-                    texty.map(lambda t: t.encode("utf-16", "surrogatepass")), st.binary(max_size=400))
+encoded = st.one_of(
+    texty.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    texty.map(lambda t: t.encode("utf-16", "surrogatepass")),
+    st.binary(max_size=400),
+)
 
 
 def check(suffix: str, data: bytes) -> None:
@@ -44,9 +78,13 @@ def test_any_bytes_in_any_format(suffix: str, data: bytes) -> None:
     check(suffix, data)
 
 
-rows = st.dictionaries(st.sampled_from(["text", "title", "published", "date", "id", "url", "x"]),
-                       st.one_of(texty, st.integers(), st.none(), st.booleans(), st.floats(allow_nan=True),
-                                 st.lists(st.integers(), max_size=3)), max_size=6)
+rows = st.dictionaries(
+    st.sampled_from(["text", "title", "published", "date", "id", "url", "x"]),
+    st.one_of(
+        texty, st.integers(), st.none(), st.booleans(), st.floats(allow_nan=True), st.lists(st.integers(), max_size=3)
+    ),
+    max_size=6,
+)
 
 
 @settings(max_examples=150, deadline=None)

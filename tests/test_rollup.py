@@ -22,8 +22,10 @@ from dashboard.synth_reports import with_reports
 
 
 def articles_of(frame: pd.DataFrame) -> list[Article]:
-    return [Article(text=t, title=ti, source=s, article_id=a)
-            for a, t, ti, s in zip(frame["article_id"], frame["text"], frame["title"], frame["source"], strict=True)]
+    return [
+        Article(text=t, title=ti, source=s, article_id=a)
+        for a, t, ti, s in zip(frame["article_id"], frame["text"], frame["title"], frame["source"], strict=True)
+    ]
 
 
 def batches(seed: int, n_batches: int) -> list[tuple[pd.DataFrame, list[Article]]]:
@@ -51,8 +53,11 @@ def assert_rollup_right(store: EventsStore) -> None:
 
 
 def test_an_event_over_two_places_is_seen_by_the_delta_and_the_whole_rollup(tmp_path: Path, make_events) -> None:
-    rows = make_events(dict(event_id="a", cluster_id="c1"), dict(event_id="b", cluster_id="c1", country="Iraq"),
-                       dict(event_id="c", event_date="2020-03-09"))
+    rows = make_events(
+        dict(event_id="a", cluster_id="c1"),
+        dict(event_id="b", cluster_id="c1", country="Iraq"),
+        dict(event_id="c", event_date="2020-03-09"),
+    )
     assert not R.share_place(rows) and R.share_place(rows.iloc[[0, 2]])
     assert R.delta(rows.iloc[:0], rows).attrs["same_place"] is False
     store = EventsStore(tmp_path / "s")

@@ -44,18 +44,21 @@ def test_empty_events() -> None:
 
 
 def test_coerce_events_orders_fills_drops_and_types() -> None:
-    raw = pd.DataFrame({
-        "extra_col": ["drop me", "me too"],
-        "latitude": ["35.93", 55.75],
-        "longitude": [36.63, 37.62],
-        "confidence": [0.5, 1],
-        "event_id": ["b", "a"],
-        "event_date": ["2020-03-04", "not a date"],
-        "fatalities": [36, None],
-        "geo_precision": [1.0, np.nan],
-        "is_future": [True, False],
-        "published": [pd.Timestamp("2020-03-04"), None],
-    }, index=[10, 3])
+    raw = pd.DataFrame(
+        {
+            "extra_col": ["drop me", "me too"],
+            "latitude": ["35.93", 55.75],
+            "longitude": [36.63, 37.62],
+            "confidence": [0.5, 1],
+            "event_id": ["b", "a"],
+            "event_date": ["2020-03-04", "not a date"],
+            "fatalities": [36, None],
+            "geo_precision": [1.0, np.nan],
+            "is_future": [True, False],
+            "published": [pd.Timestamp("2020-03-04"), None],
+        },
+        index=[10, 3],
+    )
     df = S.coerce_events(raw)
     _check(df)
     assert "extra_col" not in df.columns
@@ -70,9 +73,7 @@ def test_coerce_events_orders_fills_drops_and_types() -> None:
     assert raw.columns.tolist()[0] == "extra_col", "the input is not modified"
 
 
-@pytest.mark.parametrize("missing", [
-    c.name
-    for c in S.COLUMNS])
+@pytest.mark.parametrize("missing", [c.name for c in S.COLUMNS])
 def test_coerce_events_fills_any_missing_column(missing: str) -> None:
     row = {c.name: (1.0 if c.dtype == "float64" else "x" if c.dtype == "string" else None) for c in S.COLUMNS}
     del row[missing]

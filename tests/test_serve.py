@@ -35,29 +35,43 @@ def echo_app(environ, start_response):
 
 @pytest.fixture
 def guarded() -> Client:
-    policy = Policy(hosts=allowed_hosts("127.0.0.1", ["maps.example.org"]), csp=content_security_policy(["'sha256-x'"]),
-                    max_body=1000)
+    policy = Policy(
+        hosts=allowed_hosts("127.0.0.1", ["maps.example.org"]),
+        csp=content_security_policy(["'sha256-x'"]),
+        max_body=1000,
+    )
     return Client(guard(echo_app, policy))
 
 
-@pytest.mark.parametrize("host, status", [
-    ("127.0.0.1:8050", 200), ("localhost:8050", 200), ("[::1]:8050", 200), ("maps.example.org", 200),
-    ("MAPS.example.org:443", 200), ("attacker.example:8050", 400), ("127.0.0.1.attacker.example", 400),
-])
+@pytest.mark.parametrize(
+    "host, status",
+    [
+        ("127.0.0.1:8050", 200),
+        ("localhost:8050", 200),
+        ("[::1]:8050", 200),
+        ("maps.example.org", 200),
+        ("MAPS.example.org:443", 200),
+        ("attacker.example:8050", 400),
+        ("127.0.0.1.attacker.example", 400),
+    ],
+)
 def test_only_the_hosts_it_was_started_for_are_answered(guarded: Client, host: str, status: int) -> None:
     resp = guarded.get("/", headers={"Host": host})
     assert resp.status_code == status
     assert resp.headers["X-Frame-Options"] == "DENY"  # refusals too
 
 
-@pytest.mark.parametrize("headers, status", [
-    ({}, 200),  # curl, scripts: no Origin
-    ({"Origin": "http://127.0.0.1:8050"}, 200),
-    ({"Origin": "http://attacker.example"}, 403),
-    ({"Origin": "http://127.0.0.1:9999"}, 403),  # another port of the same machine is another origin
-    ({"Origin": "null"}, 403),
-    ({"Sec-Fetch-Site": "cross-site"}, 403),
-])
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ({}, 200),  # curl, scripts: no Origin
+        ({"Origin": "http://127.0.0.1:8050"}, 200),
+        ({"Origin": "http://attacker.example"}, 403),
+        ({"Origin": "http://127.0.0.1:9999"}, 403),  # another port of the same machine is another origin
+        ({"Origin": "null"}, 403),
+        ({"Sec-Fetch-Site": "cross-site"}, 403),
+    ],
+)
 def test_cross_origin_writes_are_refused(guarded: Client, headers: dict, status: int) -> None:
     resp = guarded.post("/_dash-update-component", headers={"Host": "127.0.0.1:8050", **headers}, data=b"{}")
     assert resp.status_code == status
@@ -138,6 +152,7 @@ def test_tokens_from_a_file_or_the_environment(tmp_path: Path, monkeypatch) -> N
 
 # -- writes through the real Dash app --------------------------------------------------------------
 
+
 def _app(store: Path, access: Access):
     from dashboard.app.app import create_app
 
@@ -149,23 +164,33 @@ def _upload_request(app, contents: list[str], names: list[str]) -> dict:
 
     key = next(k for k in app.callback_map if f"{ids.UPLOAD_JOB}.data" in k)
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-    return {"output": key, "outputs": outputs, "changedPropIds": [f"{ids.UPLOAD}.contents"],
-            "inputs": [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
-            "state": [{"id": ids.UPLOAD, "property": "filename", "value": names},
-                      *({"id": cid, "property": "value", "value": ""}
-                        for cid in (ids.UPLOAD_SOURCE, ids.UPLOAD_URL, ids.UPLOAD_PUBLISHED))]}
+    return {
+        "output": key,
+        "outputs": outputs,
+        "changedPropIds": [f"{ids.UPLOAD}.contents"],
+        "inputs": [{"id": ids.UPLOAD, "property": "contents", "value": contents}],
+        "state": [
+            {"id": ids.UPLOAD, "property": "filename", "value": names},
+            *(
+                {"id": cid, "property": "value", "value": ""}
+                for cid in (ids.UPLOAD_SOURCE, ids.UPLOAD_URL, ids.UPLOAD_PUBLISHED)
+            ),
+        ],
+    }
 
 
 def _post_upload(client, app, headers=None) -> str:
-    body = _upload_request(app, ["data:application/pdf;base64,JVBERi0=", "data:text/plain;base64,eA=="],
-                           ["notes.pdf", "slides.ppt"])
+    body = _upload_request(
+        app, ["data:application/pdf;base64,JVBERi0=", "data:text/plain;base64,eA=="], ["notes.pdf", "slides.ppt"]
+    )
     resp = client.post("/_dash-update-component", json=body, headers=headers or {})
     assert resp.status_code == 200, resp.get_data(as_text=True)
     return resp.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("access, allowed", [(Access(), True), (Access(token=TOKEN), False),
-                                             (Access(read_only=True), False)])
+@pytest.mark.parametrize(
+    "access, allowed", [(Access(), True), (Access(token=TOKEN), False), (Access(read_only=True), False)]
+)
 def test_uploads_need_the_credential(tmp_path: Path, access: Access, allowed: bool) -> None:
     app = _app(tmp_path / "store", access)
     answer = _post_upload(app.server.test_client(), app)
@@ -203,19 +228,49 @@ def test_corrections_need_the_credential(tmp_path: Path, make_events) -> None:
     from dashboard.app import ids
     from dashboard.store import EventsStore
 
-    alts = json.dumps([{"name": "Idlib", "lat": 35.93, "lon": 36.63, "geonameid": 169389, "feature_code": "PPL",
-                        "country_code": "SY", "country": "Syria", "admin1": "Idlib", "geo_precision": 1, "score": 1},
-                       {"name": "Idlib", "lat": 35.8, "lon": 36.6, "geonameid": 169388, "feature_code": "ADM1",
-                        "country_code": "SY", "country": "Syria", "admin1": "Idlib", "geo_precision": 3, "score": 0.5}])
+    alts = json.dumps(
+        [
+            {
+                "name": "Idlib",
+                "lat": 35.93,
+                "lon": 36.63,
+                "geonameid": 169389,
+                "feature_code": "PPL",
+                "country_code": "SY",
+                "country": "Syria",
+                "admin1": "Idlib",
+                "geo_precision": 1,
+                "score": 1,
+            },
+            {
+                "name": "Idlib",
+                "lat": 35.8,
+                "lon": 36.6,
+                "geonameid": 169388,
+                "feature_code": "ADM1",
+                "country_code": "SY",
+                "country": "Syria",
+                "admin1": "Idlib",
+                "geo_precision": 3,
+                "score": 0.5,
+            },
+        ]
+    )
     EventsStore(tmp_path / "store").replace_events(make_events(dict(event_id="e1", alternatives=alts)))
     app = _app(tmp_path / "store", Access(read_only=True))
     key = next(k for k in app.callback_map if f"{ids.CORRECT_STATUS}.children" in k)
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-    body = {"output": key, "outputs": outputs, "changedPropIds": [f"{ids.CORRECT_SAVE}.n_clicks"],
-            "inputs": [{"id": ids.CORRECT_SAVE, "property": "n_clicks", "value": 1}],
-            "state": [{"id": ids.CORRECT_CHOICE, "property": "value", "value": "alt:1"},
-                      {"id": ids.CORRECT_SCOPE, "property": "value", "value": "all"},
-                      {"id": ids.SELECTION, "property": "data", "value": {"event": "e1"}}]}
+    body = {
+        "output": key,
+        "outputs": outputs,
+        "changedPropIds": [f"{ids.CORRECT_SAVE}.n_clicks"],
+        "inputs": [{"id": ids.CORRECT_SAVE, "property": "n_clicks", "value": 1}],
+        "state": [
+            {"id": ids.CORRECT_CHOICE, "property": "value", "value": "alt:1"},
+            {"id": ids.CORRECT_SCOPE, "property": "value", "value": "all"},
+            {"id": ids.SELECTION, "property": "data", "value": {"event": "e1"}},
+        ],
+    }
     answer = app.server.test_client().post("/_dash-update-component", json=body).get_data(as_text=True)
     assert "Not saved: this server is read-only" in answer
     assert EventsStore(tmp_path / "store").manifest()["generation"] == 1  # nothing rewritten
@@ -223,19 +278,25 @@ def test_corrections_need_the_credential(tmp_path: Path, make_events) -> None:
 
 # -- the real server -------------------------------------------------------------------------------
 
+
 def _start_server(store: Path, *args: str) -> tuple[subprocess.Popen, str, object, bytes]:
     """`conflictmap serve` on a free port, once it answers: (process, base URL, headers, gzipped body of /)."""
     from dashboard.bench import free_port
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "serve", "--store", str(store), "--port", str(port),
-                             *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "serve", "--store", str(store), "--port", str(port), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
         try:
-            with urllib.request.urlopen(urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"}),
-                                        timeout=5) as resp:
+            with urllib.request.urlopen(
+                urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"}), timeout=5
+            ) as resp:
                 return proc, base, resp.headers, resp.read()
         except (urllib.error.URLError, ConnectionError):
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -244,10 +305,12 @@ def _start_server(store: Path, *args: str) -> tuple[subprocess.Popen, str, objec
             time.sleep(0.2)
 
 
-@pytest.mark.parametrize("workers, threads, server", [("1", "4", "conflictmap"), ("2", "2", "gunicorn"),
-                                                       ("2", "1", "gunicorn")])
-def test_serve_runs_a_production_server_behind_the_guard(tmp_path: Path, workers: str, threads: str,
-                                                         server: str) -> None:
+@pytest.mark.parametrize(
+    "workers, threads, server", [("1", "4", "conflictmap"), ("2", "2", "gunicorn"), ("2", "1", "gunicorn")]
+)
+def test_serve_runs_a_production_server_behind_the_guard(
+    tmp_path: Path, workers: str, threads: str, server: str
+) -> None:
     import psutil
 
     from dashboard.synth import write_synthetic_store
@@ -285,8 +348,11 @@ def test_a_sign_in_holds_in_every_worker_process(tmp_path: Path) -> None:
             return None
 
     try:
-        login = urllib.request.Request(base + "/login", data=f"token={TOKEN.replace(' ', '+')}".encode(),
-                                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+        login = urllib.request.Request(
+            base + "/login",
+            data=f"token={TOKEN.replace(' ', '+')}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         with pytest.raises(urllib.error.HTTPError) as redirected:
             urllib.request.build_opener(NoRedirect).open(login, timeout=30)
         assert redirected.value.code == 302
@@ -294,8 +360,11 @@ def test_a_sign_in_holds_in_every_worker_process(tmp_path: Path) -> None:
         body = json.dumps(_post_body(store)).encode()
         answers = []
         for _ in range(16):  # a new connection each: the workers take turns accepting them
-            req = urllib.request.Request(base + "/_dash-update-component", data=body,
-                                         headers={"Content-Type": "application/json", "Cookie": cookie})
+            req = urllib.request.Request(
+                base + "/_dash-update-component",
+                data=body,
+                headers={"Content-Type": "application/json", "Cookie": cookie},
+            )
             with urllib.request.urlopen(req, timeout=60) as resp:
                 answers.append(resp.read().decode())
         assert all("notes.pdf: not an article file" in a and "sign in first" not in a for a in answers)
@@ -305,5 +374,8 @@ def test_a_sign_in_holds_in_every_worker_process(tmp_path: Path) -> None:
 
 
 def _post_body(store: Path) -> dict:
-    return _upload_request(_app(store, Access()), ["data:application/pdf;base64,JVBERi0=",
-                                                   "data:text/plain;base64,eA=="], ["notes.pdf", "slides.ppt"])
+    return _upload_request(
+        _app(store, Access()),
+        ["data:application/pdf;base64,JVBERi0=", "data:text/plain;base64,eA=="],
+        ["notes.pdf", "slides.ppt"],
+    )

@@ -20,7 +20,7 @@ PUBLISHED = date(2020, 3, 4)
 def rows_of(pipeline, text: str) -> pd.DataFrame:
     events = pipeline.run([Article(text=text, title="t", published=PUBLISHED)]).events
     for r in events.to_dict("records"):
-        assert text[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
+        assert text[r[S.TOPONYM_START] : r[S.TOPONYM_END]] == r[S.TOPONYM]
     return events[events[S.RECORD_KIND] == "event"]
 
 
@@ -28,8 +28,10 @@ def without(pipeline, *ids: str):
     return dataclasses.replace(pipeline, switches=Switches.parse(",".join(ids)))
 
 
-VILLAGES = "Government jets bombed the villages of Kafr Zeitoun and Umm Tineh near Saraqib in Idlib province " \
-           "on Monday, killing four people."
+VILLAGES = (
+    "Government jets bombed the villages of Kafr Zeitoun and Umm Tineh near Saraqib in Idlib province "
+    "on Monday, killing four people."
+)
 
 
 def test_listed_villages_the_gazetteer_lacks_are_one_event_each(pipeline) -> None:
@@ -65,8 +67,11 @@ def test_a_name_placed_in_a_province_is_a_site(pipeline) -> None:
 
 
 def test_villages_people_fled_from_are_not_sites(pipeline) -> None:
-    ev = rows_of(pipeline, "Hundreds of families fled from the villages of Kafr Zeitoun and Umm Tineh to Idlib "
-                           "on Monday after air strikes.")
+    ev = rows_of(
+        pipeline,
+        "Hundreds of families fled from the villages of Kafr Zeitoun and Umm Tineh to Idlib "
+        "on Monday after air strikes.",
+    )
     assert UNLISTED_CODE not in set(ev[S.FEATURE_CODE])
 
 
@@ -102,22 +107,33 @@ def test_who_took_the_ground_decides_the_territory_sub_type() -> None:
 def test_an_unnamed_author_leaves_the_territory_sub_type(plain_row) -> None:
     from dashboard.events.assemble import GOVERNMENT_REGAINS, merge_group
 
-    row = plain_row(sub_event_type=GOVERNMENT_REGAINS, actor1="", inter1=None, inter2=None, record_kind="event",
-                    fatalities_text="", evidence="")
+    row = plain_row(
+        sub_event_type=GOVERNMENT_REGAINS,
+        actor1="",
+        inter1=None,
+        inter2=None,
+        record_kind="event",
+        fatalities_text="",
+        evidence="",
+    )
     assert merge_group([row])[S.SUB_EVENT_TYPE] == GOVERNMENT_REGAINS
     rebels = dict(row, actor1="Rebel groups (Syria)", inter1=2)
     assert merge_group([rebels])[S.SUB_EVENT_TYPE] == "Non-state actor overtakes territory"
 
 
 def test_a_province_that_names_its_town_is_its_container(pipeline) -> None:
-    ev = rows_of(pipeline, "A car bomb killed nine people outside a bakery in the Idlib town of Saraqib "
-                           "late on Friday.")
+    ev = rows_of(
+        pipeline, "A car bomb killed nine people outside a bakery in the Idlib town of Saraqib late on Friday."
+    )
     assert len(ev) == 1 and ev[S.FATALITIES].tolist() == [9]
 
 
 def test_where_people_were_going_is_not_where_the_bomb_went_off(pipeline) -> None:
-    ev = rows_of(pipeline, "A roadside bomb hit a bus near Saraqib on Monday. The bombing came as families waited "
-                           "to travel on to Hama, the province of Tartus or Latakia.")
+    ev = rows_of(
+        pipeline,
+        "A roadside bomb hit a bus near Saraqib on Monday. The bombing came as families waited "
+        "to travel on to Hama, the province of Tartus or Latakia.",
+    )
     assert ev[S.LOCATION].tolist() == ["Saraqib"]
 
 
@@ -147,4 +163,5 @@ def test_an_unlisted_site_keeps_the_candidates_the_geoparser_turned_down(pipelin
     assert sites["Umm Tineh"].place is not None and sites["Umm Tineh"].alternatives == ((somewhere, 0.5),)
     assert '"Syria"' in alternatives_json(sites["Umm Tineh"], pipeline.gazetteer)
     assert sites["Kafr Zeitoun"].alternatives == next(
-        (t.alternatives for t in found if t.text == "Kafr Zeitoun"), ()), "nothing invented for the other"
+        (t.alternatives for t in found if t.text == "Kafr Zeitoun"), ()
+    ), "nothing invented for the other"

@@ -23,29 +23,60 @@ TEXT_B = "Russian jets struck Saraqib."
 
 @pytest.fixture
 def art_a() -> Article:
-    return Article(text=TEXT_A, title="Clashes", published=date(2020, 3, 4), source="a.txt", path="/x/a.txt",
-                   extra={"id": "7", "lang": "en"})
+    return Article(
+        text=TEXT_A,
+        title="Clashes",
+        published=date(2020, 3, 4),
+        source="a.txt",
+        path="/x/a.txt",
+        extra={"id": "7", "lang": "en"},
+    )
 
 
 @pytest.fixture
 def art_b() -> Article:
-    return Article(text=TEXT_B, title="Strike", published=date(2020, 3, 5), published_inferred=True,
-                   source="b.txt", url="https://e.org/b")
+    return Article(
+        text=TEXT_B,
+        title="Strike",
+        published=date(2020, 3, 5),
+        published_inferred=True,
+        source="b.txt",
+        url="https://e.org/b",
+    )
 
 
 @pytest.fixture
 def events_a(make_events, art_a) -> pd.DataFrame:
     return make_events(
         dict(event_id="ea1", article_id=art_a.article_id, fatalities=36),
-        dict(event_id="ea2", article_id=art_a.article_id, location="Syria", feature_code="PCLI", geo_precision=4,
-             latitude=35.0, longitude=38.0, geonameid=163843, event_date=None, date_precision="day"),
+        dict(
+            event_id="ea2",
+            article_id=art_a.article_id,
+            location="Syria",
+            feature_code="PCLI",
+            geo_precision=4,
+            latitude=35.0,
+            longitude=38.0,
+            geonameid=163843,
+            event_date=None,
+            date_precision="day",
+        ),
     )
 
 
 @pytest.fixture
 def events_b(make_events, art_b) -> pd.DataFrame:
-    return make_events(dict(event_id="eb1", article_id=art_b.article_id, location="Saraqib", toponym="Saraqib",
-                            latitude=35.86, longitude=36.8, event_type="Explosions/Remote violence"))
+    return make_events(
+        dict(
+            event_id="eb1",
+            article_id=art_b.article_id,
+            location="Saraqib",
+            toponym="Saraqib",
+            latitude=35.86,
+            longitude=36.8,
+            event_type="Explosions/Remote violence",
+        )
+    )
 
 
 def test_empty_store(tmp_path: Path) -> None:
@@ -113,13 +144,14 @@ def test_append_dedups_within_one_batch(tmp_path: Path, events_a, art_a) -> None
     assert store.load_articles()["article_id"].tolist() == [art_a.article_id]
 
 
-def test_append_drops_events_of_unknown_or_stored_articles(tmp_path: Path, make_events, events_a, art_a,
-                                                           art_b) -> None:
+def test_append_drops_events_of_unknown_or_stored_articles(tmp_path: Path, make_events, events_a, art_a, art_b) -> None:
     store = EventsStore(tmp_path / "s")
     store.append(events_a, [art_a])
-    mixed = make_events(dict(event_id="old", article_id=art_a.article_id),
-                        dict(event_id="stray", article_id="not-in-batch"),
-                        dict(event_id="new", article_id=art_b.article_id))
+    mixed = make_events(
+        dict(event_id="old", article_id=art_a.article_id),
+        dict(event_id="stray", article_id="not-in-batch"),
+        dict(event_id="new", article_id=art_b.article_id),
+    )
     assert store.append(mixed, [art_a, art_b]) == (1, 1)
     assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "new"]
 
@@ -191,6 +223,7 @@ def test_rewrite_events_of_an_empty_store(tmp_path: Path) -> None:
 
 # -- crashes -----------------------------------------------------------------------------------------
 
+
 def _snapshot(store: EventsStore) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     return store.manifest(), store.load_events(), store.load_articles()
 
@@ -203,8 +236,9 @@ def _assert_unchanged(store: EventsStore, snap: tuple[dict, pd.DataFrame, pd.Dat
 
 
 @pytest.mark.parametrize("exc", [OSError(28, "No space left on device"), RuntimeError("killed")])
-def test_crash_writing_second_table_keeps_previous_generation(tmp_path: Path, monkeypatch, events_a, events_b,
-                                                              art_a, art_b, exc) -> None:
+def test_crash_writing_second_table_keeps_previous_generation(
+    tmp_path: Path, monkeypatch, events_a, events_b, art_a, art_b, exc
+) -> None:
     store = EventsStore(tmp_path / "s")
     store.append(events_a, [art_a])
     snap = _snapshot(store)
@@ -231,8 +265,9 @@ def test_crash_writing_second_table_keeps_previous_generation(tmp_path: Path, mo
     assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2", "eb1"]
 
 
-def test_crash_swapping_the_manifest_keeps_previous_generation(tmp_path: Path, monkeypatch, events_a, events_b,
-                                                               art_a, art_b) -> None:
+def test_crash_swapping_the_manifest_keeps_previous_generation(
+    tmp_path: Path, monkeypatch, events_a, events_b, art_a, art_b
+) -> None:
     store = EventsStore(tmp_path / "s")
     store.append(events_a, [art_a])
     snap = _snapshot(store)
@@ -252,6 +287,7 @@ def test_crash_swapping_the_manifest_keeps_previous_generation(tmp_path: Path, m
 
 
 # -- unreadable stores -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("content", [b"", b"{not json", b'{"generation": 1'])
 def test_corrupt_manifest_is_a_store_error(tmp_path: Path, events_a, art_a, content: bytes) -> None:
@@ -313,8 +349,8 @@ def test_articles_frame_types(art_a, art_b) -> None:
 
 # -- one writer, readers see whole generations ---------------------------------------------------------
 
-def test_a_read_outpaced_by_writes_still_reads_a_whole_generation(tmp_path: Path, monkeypatch, events_a,
-                                                                  art_a) -> None:
+
+def test_a_read_outpaced_by_writes_still_reads_a_whole_generation(tmp_path: Path, monkeypatch, events_a, art_a) -> None:
     import dashboard.store as store_module
 
     store = EventsStore(tmp_path / "s")
@@ -392,18 +428,21 @@ def test_a_second_writer_waits_and_says_for_whom(tmp_path: Path, events_a, art_a
     assert "is being written by pid" in said[0] and "waiting for it to finish" in said[0]
 
 
-def test_a_format_1_store_is_read_and_carried_to_the_new_layout(tmp_path: Path, events_a, events_b, art_a,
-                                                                art_b) -> None:
+def test_a_format_1_store_is_read_and_carried_to_the_new_layout(
+    tmp_path: Path, events_a, events_b, art_a, art_b
+) -> None:
     import pyarrow as pa
 
     root = tmp_path / "old"
     root.mkdir()
     events = S.coerce_events(events_a)
     pq.write_table(pa.Table.from_pandas(events, preserve_index=False), root / "events-000003.parquet")
-    pq.write_table(pa.Table.from_pandas(articles_frame([art_a]), preserve_index=False),
-                   root / "articles-000003.parquet")
-    (root / MANIFEST).write_text(json.dumps({"format": 1, "generation": 3, "n_events": 2, "n_articles": 1,
-                                             "hash": "abc"}))
+    pq.write_table(
+        pa.Table.from_pandas(articles_frame([art_a]), preserve_index=False), root / "articles-000003.parquet"
+    )
+    (root / MANIFEST).write_text(
+        json.dumps({"format": 1, "generation": 3, "n_events": 2, "n_articles": 1, "hash": "abc"})
+    )
     store = EventsStore(root)
     assert sorted(store.load_events()[S.EVENT_ID]) == ["ea1", "ea2"] and store.article_ids() == {art_a.article_id}
     assert store.append(events_b, [art_b]) == (1, 1)
@@ -431,5 +470,7 @@ def test_compact_folds_overlays_and_keeps_every_row(tmp_path: Path, make_events,
     store.compact()
     m = store.manifest()
     assert not m["overlays"] and len(m["events"]) == 1 and len(m["articles"]) == 1
-    pd.testing.assert_frame_equal(store.load_events().sort_values(S.EVENT_ID).reset_index(drop=True),
-                                  before.sort_values(S.EVENT_ID).reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        store.load_events().sort_values(S.EVENT_ID).reset_index(drop=True),
+        before.sort_values(S.EVENT_ID).reset_index(drop=True),
+    )

@@ -20,7 +20,7 @@ from dashboard.store import EventsStore
 # The child ingests batches of a synthetic corpus, corrects a place every third batch and compacts
 # every fourth; it SIGKILLs itself at the K-th file operation (a part, an overlay, the articles, the
 # manifest, a clean-up), so the kill lands inside a write, not between two writes.
-CHILD = r'''
+CHILD = r"""
 import os, signal, sys
 import pyarrow.parquet as pq
 from pathlib import Path
@@ -67,7 +67,7 @@ for i in range(0, len(names), 6):
         store.compact()
         print("compacted", flush=True)
 print("finished", flush=True)
-'''
+"""
 
 
 def _corpus_counts() -> dict[str, int]:
@@ -89,8 +89,13 @@ _RUN_POINT = random.Random(os.environ.get("CONFLICTMAP_TEST_RUN_SEED")).randrang
 @pytest.mark.parametrize("kill_at", [4, 23, 31, 33, 60, 80, 107, 150, _RUN_POINT])
 def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, kill_at: int) -> None:
     root = tmp_path / "store"
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(root), str(kill_at)], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "CONFLICTMAP_GAZETTEER": str(tmp_path / "gz")})
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(root), str(kill_at)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CONFLICTMAP_GAZETTEER": str(tmp_path / "gz")},
+    )
     assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr[-2000:])
     lines = proc.stdout.splitlines()
     done = {a for line in lines if line.startswith("appended") for a in line.split()[1:]}
@@ -102,8 +107,9 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, kill_a
     assert set(events[S.ARTICLE_ID]) <= stored
     want = _corpus_counts()
     got = events[S.ARTICLE_ID].value_counts().to_dict()
-    assert {a: got.get(a, 0) for a in stored} == {a: want.get(a, 0) for a in stored}, \
+    assert {a: got.get(a, 0) for a in stored} == {a: want.get(a, 0) for a in stored}, (
         "every stored article has all its events"
+    )
     assert events[S.EVENT_ID].is_unique
     m = store.manifest()
     assert m["n_events"] == len(events) and m["n_articles"] == len(articles)
@@ -115,8 +121,9 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, kill_a
             # The rows stored when it returned moved (a later correction of the same name may move them on).
             _, *name, n = line.split()
             moved = events[(events[S.TOPONYM] == " ".join(name)) & events[S.ARTICLE_ID].isin(before)]
-            assert len(moved) and set(moved[S.LOCATION]) <= {f"Moved {k}" for k in range(int(n), 99)}, \
+            assert len(moved) and set(moved[S.LOCATION]) <= {f"Moved {k}" for k in range(int(n), 99)}, (
                 "a correction that returned holds"
+            )
     # The store takes the next write, which also clears what the killed one left behind.
     from dashboard.ingest.article import Article
 

@@ -36,8 +36,15 @@ def test_events_store_has_what_the_protocol_asks(tmp_path: Path, protocol: type)
 
 
 def test_the_protocols_list_what_the_app_and_the_ingest_call() -> None:
-    assert set(_members(StoreReader)) == {"root", "manifest", "files", "load_events", "load_events_table",
-                                         "load_article", "article_ids"}
+    assert set(_members(StoreReader)) == {
+        "root",
+        "manifest",
+        "files",
+        "load_events",
+        "load_events_table",
+        "load_article",
+        "article_ids",
+    }
     assert set(_members(Store)) - set(_members(StoreReader)) == {"append", "patch_events", "finish_pending"}
 
 
@@ -62,11 +69,9 @@ class MemoryStore:
         df = S.coerce_events(self._table.to_pandas())
         return df if columns is None else df[columns]
 
-    def load_events_table(self, dictionary: tuple[str, ...] = (),
-                          columns: list[str] | None = None) -> pa.Table | None:
+    def load_events_table(self, dictionary: tuple[str, ...] = (), columns: list[str] | None = None) -> pa.Table | None:
         table = self._table if columns is None else self._table.select(columns)
-        return pa.table({n: table[n].dictionary_encode() if n in dictionary else table[n]
-                         for n in table.column_names})
+        return pa.table({n: table[n].dictionary_encode() if n in dictionary else table[n] for n in table.column_names})
 
     def load_article(self, article_id: str) -> dict | None:
         return None
@@ -85,9 +90,11 @@ class MemoryStore:
 
 
 def test_the_app_views_answer_from_any_store_with_the_protocol(tmp_path: Path, make_events) -> None:
-    events = make_events(dict(event_id="a", fatalities=3),
-                         dict(event_id="b", fatalities=4, event_date="2020-03-06"),
-                         dict(event_id="c", location="Aleppo", latitude=36.2, longitude=37.16, toponym="Aleppo"))
+    events = make_events(
+        dict(event_id="a", fatalities=3),
+        dict(event_id="b", fatalities=4, event_date="2020-03-06"),
+        dict(event_id="c", location="Aleppo", latitude=36.2, longitude=37.16, toponym="Aleppo"),
+    )
     memory = MemoryStore(events, tmp_path)
     assert isinstance(memory, Store)
     on_disk = EventsStore(tmp_path / "store")
@@ -96,11 +103,19 @@ def test_the_app_views_answer_from_any_store_with_the_protocol(tmp_path: Path, m
     for store in (memory, on_disk):
         views = StoreView(store, engine="memory").views()
         newest = views.newest(Filters(), Selection(), 10)
-        answers.append((views.figures(Filters(), Selection()), newest[S.EVENT_ID].tolist(),
-                        views.places(Filters(), Selection())[[S.LOCATION, "n_events", "fatalities"]]
-                        .sort_values(S.LOCATION).to_dict("records")))
+        answers.append(
+            (
+                views.figures(Filters(), Selection()),
+                newest[S.EVENT_ID].tolist(),
+                views.places(Filters(), Selection())[[S.LOCATION, "n_events", "fatalities"]]
+                .sort_values(S.LOCATION)
+                .to_dict("records"),
+            )
+        )
     assert answers[0] == answers[1]
     figures, newest_ids, places = answers[0]
     assert figures == (3, 2, 7, 7) and newest_ids == ["b", "a", "c"]
-    assert places == [{S.LOCATION: "Aleppo", "n_events": 1, "fatalities": 0},
-                      {S.LOCATION: "Idlib", "n_events": 2, "fatalities": 7}]
+    assert places == [
+        {S.LOCATION: "Aleppo", "n_events": 1, "fatalities": 0},
+        {S.LOCATION: "Idlib", "n_events": 2, "fatalities": 7},
+    ]

@@ -23,8 +23,20 @@ def test_exactly_n_events_with_the_schema(tables) -> None:
     assert events[S.EVENT_ID].is_unique
     assert set(events[S.ARTICLE_ID]) == set(articles["article_id"])
     assert articles["article_id"].is_unique
-    for col in (S.EVENT_TYPE, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.EXCERPT, S.TITLE, S.SOURCE,
-                S.PUBLISHED, S.GEO_PRECISION, S.ALTERNATIVES, S.URL):
+    for col in (
+        S.EVENT_TYPE,
+        S.LOCATION,
+        S.LATITUDE,
+        S.LONGITUDE,
+        S.COUNTRY,
+        S.EXCERPT,
+        S.TITLE,
+        S.SOURCE,
+        S.PUBLISHED,
+        S.GEO_PRECISION,
+        S.ALTERNATIVES,
+        S.URL,
+    ):
         assert events[col].notna().all(), col
 
 
@@ -52,9 +64,9 @@ def test_every_offset_points_into_the_article_text(tables) -> None:
     text = articles.set_index("article_id")["text"]
     for r in events.sample(500, random_state=0).to_dict("records"):
         t = text[r[S.ARTICLE_ID]]
-        assert t[r[S.EXCERPT_START]:r[S.EXCERPT_END]] == r[S.EXCERPT]
-        assert t[r[S.TOPONYM_START]:r[S.TOPONYM_END]] == r[S.TOPONYM]
-        assert t[r[S.TRIGGER_START]:r[S.TRIGGER_END]] == r[S.TRIGGER]
+        assert t[r[S.EXCERPT_START] : r[S.EXCERPT_END]] == r[S.EXCERPT]
+        assert t[r[S.TOPONYM_START] : r[S.TOPONYM_END]] == r[S.TOPONYM]
+        assert t[r[S.TRIGGER_START] : r[S.TRIGGER_END]] == r[S.TRIGGER]
         assert r[S.EXCERPT_START] <= r[S.TRIGGER_START] < r[S.TRIGGER_END] <= r[S.EXCERPT_END]
         if pd.notna(r[S.FATALITIES]):
             assert r[S.FATALITIES_TEXT] in r[S.EXCERPT] and str(r[S.FATALITIES]) in r[S.FATALITIES_TEXT]

@@ -72,14 +72,24 @@ def _shares(root: Path) -> dict:
     articles = EventsStore(root).load_articles().set_index("article_id")["text"]
     text = articles.reindex(events[S.ARTICLE_ID]).to_numpy()
     kind = events[S.RECORD_KIND].astype("string").fillna("event")
-    at = [t[s:e] == x for t, s, e, x in zip(text, events[S.EXCERPT_START], events[S.EXCERPT_END], events[S.EXCERPT],
-                                            strict=True)]
-    top = [t[s:e] == x for t, s, e, x in zip(text, events[S.TOPONYM_START], events[S.TOPONYM_END], events[S.TOPONYM],
-                                             strict=True)]
-    return {"mention": (kind == "mention").mean(), "told_twice": (events[S.CLUSTER_ID] != events[S.EVENT_ID]).mean(),
-            "excerpt_in_text": sum(at) / len(at), "toponym_in_text": sum(top) / len(top),
-            "undated": events[S.EVENT_DATE].isna().mean(), "deaths_given": events[S.FATALITIES].notna().mean(),
-            "per_article": len(events) / len(articles), "rows_per_event": len(events) / N}
+    at = [
+        t[s:e] == x
+        for t, s, e, x in zip(text, events[S.EXCERPT_START], events[S.EXCERPT_END], events[S.EXCERPT], strict=True)
+    ]
+    top = [
+        t[s:e] == x
+        for t, s, e, x in zip(text, events[S.TOPONYM_START], events[S.TOPONYM_END], events[S.TOPONYM], strict=True)
+    ]
+    return {
+        "mention": (kind == "mention").mean(),
+        "told_twice": (events[S.CLUSTER_ID] != events[S.EVENT_ID]).mean(),
+        "excerpt_in_text": sum(at) / len(at),
+        "toponym_in_text": sum(top) / len(top),
+        "undated": events[S.EVENT_DATE].isna().mean(),
+        "deaths_given": events[S.FATALITIES].notna().mean(),
+        "per_article": len(events) / len(articles),
+        "rows_per_event": len(events) / N,
+    }
 
 
 def test_the_same_rows_in_the_same_proportions(stores) -> None:
@@ -88,8 +98,17 @@ def test_the_same_rows_in_the_same_proportions(stores) -> None:
         assert fast[k] == pytest.approx(v, rel=0.25, abs=0.01), k
     assert fast["excerpt_in_text"] > 0.85 and fast["toponym_in_text"] > 0.85
     a, b = (EventsStore(r).load_events() for r in stores)
-    for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.COUNTRY, S.DATE_PRECISION, S.RECORD_KIND, S.ACTOR1, S.FEATURE_CODE,
-              S.DATE_SOURCE, S.GEO_PRECISION):
+    for c in (
+        S.EVENT_TYPE,
+        S.SUB_EVENT_TYPE,
+        S.COUNTRY,
+        S.DATE_PRECISION,
+        S.RECORD_KIND,
+        S.ACTOR1,
+        S.FEATURE_CODE,
+        S.DATE_SOURCE,
+        S.GEO_PRECISION,
+    ):
         assert set(a[c].dropna()) == set(b[c].dropna()), c
     for c in S.NAMES:  # every column the ordinary path fills, filled here
         assert a[c].notna().any() == b[c].notna().any(), c

@@ -18,17 +18,58 @@ from dashboard.app.table import TABLE_LIMIT, side_panel, sort_state, sorted_even
 def index(make_events):
     # Two reports of one attack (one cluster, 3 and 5 dead), an older clash with no toll, and a
     # shelling whose source is hostile markup.
-    return E.index_from_frame(make_events(
-        dict(event_id="a1", article_id="x", cluster_id="c1", fatalities=3, source="Outlet B", event_date="2021-05-03",
-             event_type="Violence against civilians", sub_event_type="Attack", actor1="Zeta Group"),
-        dict(event_id="a2", article_id="y", cluster_id="c1", fatalities=5, source="Outlet C", event_date="2021-05-03",
-             event_type="Violence against civilians", sub_event_type="Attack", actor1="Zeta Group"),
-        dict(event_id="b", article_id="z", event_date="2020-01-01", fatalities=None, source="Outlet A",
-             actor1="Alpha Army", location="Homs", toponym="Homs", latitude=34.72, longitude=36.72),
-        dict(event_id="c", article_id="w", event_date="2022-02-02", fatalities=1, source="<img src=x onerror=alert(1)>",
-             event_type="Explosions/Remote violence", sub_event_type="Shelling/artillery/missile attack",
-             actor1="Mid Force", location="Hama", toponym="Hama", latitude=35.13, longitude=36.75),
-    ))
+    return E.index_from_frame(
+        make_events(
+            dict(
+                event_id="a1",
+                article_id="x",
+                cluster_id="c1",
+                fatalities=3,
+                source="Outlet B",
+                event_date="2021-05-03",
+                event_type="Violence against civilians",
+                sub_event_type="Attack",
+                actor1="Zeta Group",
+            ),
+            dict(
+                event_id="a2",
+                article_id="y",
+                cluster_id="c1",
+                fatalities=5,
+                source="Outlet C",
+                event_date="2021-05-03",
+                event_type="Violence against civilians",
+                sub_event_type="Attack",
+                actor1="Zeta Group",
+            ),
+            dict(
+                event_id="b",
+                article_id="z",
+                event_date="2020-01-01",
+                fatalities=None,
+                source="Outlet A",
+                actor1="Alpha Army",
+                location="Homs",
+                toponym="Homs",
+                latitude=34.72,
+                longitude=36.72,
+            ),
+            dict(
+                event_id="c",
+                article_id="w",
+                event_date="2022-02-02",
+                fatalities=1,
+                source="<img src=x onerror=alert(1)>",
+                event_type="Explosions/Remote violence",
+                sub_event_type="Shelling/artillery/missile attack",
+                actor1="Mid Force",
+                location="Hama",
+                toponym="Hama",
+                latitude=35.13,
+                longitude=36.75,
+            ),
+        )
+    )
 
 
 def ids_in(ix, order):
@@ -40,11 +81,17 @@ def test_one_row_per_event_newest_first_by_default(index):
     assert ids_in(index, order) == ["c", "a1", "b"]
 
 
-@pytest.mark.parametrize(("column", "desc", "expected"), [
-    ("deaths", True, ["a1", "c", "b"]), ("deaths", False, ["b", "c", "a1"]),
-    ("actors", False, ["b", "c", "a1"]), ("source", False, ["c", "b", "a1"]),
-    ("place", False, ["c", "b", "a1"]), ("date", False, ["b", "a1", "c"]),
-])
+@pytest.mark.parametrize(
+    ("column", "desc", "expected"),
+    [
+        ("deaths", True, ["a1", "c", "b"]),
+        ("deaths", False, ["b", "c", "a1"]),
+        ("actors", False, ["b", "c", "a1"]),
+        ("source", False, ["c", "b", "a1"]),
+        ("place", False, ["c", "b", "a1"]),
+        ("date", False, ["b", "a1", "c"]),
+    ],
+)
 def test_every_column_sorts_both_ways(index, column, desc, expected):
     assert ids_in(index, sorted_events(index, E.all_rows(index), column, desc)) == expected
 
@@ -58,8 +105,20 @@ def test_an_event_shows_its_lowest_and_highest_toll_and_its_reports(index):
 def panel_json(index, **kw):
     sel = kw.pop("sel", Selection())
     n = E.selection_figures(index, E.all_rows(index))[0]
-    return json.dumps(side_panel(index, E.all_rows(index), n, sel, Filters(), kw.get("page"),
-                                 {"view": "table", **kw.get("state", {})}, None, None), ensure_ascii=False)
+    return json.dumps(
+        side_panel(
+            index,
+            E.all_rows(index),
+            n,
+            sel,
+            Filters(),
+            kw.get("page"),
+            {"view": "table", **kw.get("state", {})},
+            None,
+            None,
+        ),
+        ensure_ascii=False,
+    )
 
 
 def test_the_panel_lists_text_as_text_and_selects_by_row(index):

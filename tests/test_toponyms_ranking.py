@@ -11,11 +11,22 @@ from dashboard.geo.resolution import _gather
 from dashboard.geo.toponyms import Context, Toponym, anchors_besides, rank
 
 
-def place(idx: int, name: str, lat: float, lon: float, cc: str, code: str = "PPL", pop: int = 2000,
-          admin1: str = "") -> Place:
-    return Place(idx=idx, geonameid=None, name=name, latitude=lat, longitude=lon,
-                 feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
-                 country_code=cc, admin1=admin1, admin2="", population=pop)
+def place(
+    idx: int, name: str, lat: float, lon: float, cc: str, code: str = "PPL", pop: int = 2000, admin1: str = ""
+) -> Place:
+    return Place(
+        idx=idx,
+        geonameid=None,
+        name=name,
+        latitude=lat,
+        longitude=lon,
+        feature_class="A" if code.startswith(("ADM", "PCL")) else "P",
+        feature_code=code,
+        country_code=cc,
+        admin1=admin1,
+        admin2="",
+        population=pop,
+    )
 
 
 LONDON_GB = place(1, "London", 51.51, -0.13, "GB", "PPLC", 8_961_989, "England")
@@ -56,8 +67,9 @@ def test_a_later_round_corrects_guesses_without_adding_names() -> None:
     first = _gather(tops, {0: [(edmonton_ca, 9.0), (edmonton_gb, 6.4)], 1: [(enfield_us, 8.0), (enfield_gb, 7.9)]})
     assert first.counted == {0} and first.countries == Counter({"CA": 0.5})
     # In context both are London's; only Edmonton counted before, so only it counts now, for England.
-    second = _gather(tops, {0: [(edmonton_gb, 10.5), (edmonton_ca, 9.0)], 1: [(enfield_gb, 9.0), (enfield_us, 5.0)]},
-                     first.counted)
+    second = _gather(
+        tops, {0: [(edmonton_gb, 10.5), (edmonton_ca, 9.0)], 1: [(enfield_gb, 9.0), (enfield_us, 5.0)]}, first.counted
+    )
     assert second.countries == Counter({"GB": 0.5})
     assert [k for k, _, _ in second.anchors] == ["edmonton", "enfield"], "a clear winner anchors in every round"
 
@@ -67,8 +79,10 @@ def test_a_name_without_candidates_goes_to_the_nearest_town_named() -> None:
 
     new_orleans = place(20, "New Orleans", 29.95, -90.07, "US", pop=389_617, admin1="Louisiana")
     baton_rouge = place(22, "Baton Rouge", 30.45, -91.15, "US", pop=228_590, admin1="Louisiana")
-    towns = [Toponym(0, 11, "New Orleans", "GOLD", place=new_orleans),
-             Toponym(200, 211, "Baton Rouge", "GOLD", place=baton_rouge)]
+    towns = [
+        Toponym(0, 11, "New Orleans", "GOLD", place=new_orleans),
+        Toponym(200, 211, "Baton Rouge", "GOLD", place=baton_rouge),
+    ]
     assert nearest_town(towns, 40) is new_orleans
     assert nearest_town(towns, 180) is baton_rouge
     assert nearest_town(towns, 100) is new_orleans, "the earlier on a tie"
@@ -80,11 +94,14 @@ def test_unknown_street_is_placed_in_the_story_town(gazetteer) -> None:
     from dashboard.geo.toponyms import resolve
 
     text = "In New Orleans, a house on Frenchmen Street burned; New Orleans firefighters came."
-    spans = [(text.index("New Orleans"), text.index("New Orleans") + 11),
-             (text.index("Frenchmen Street"), text.index("Frenchmen Street") + 16),
-             (text.rindex("New Orleans"), text.rindex("New Orleans") + 11)]
-    tops = resolve([Toponym(s, e, text[s:e], "GOLD") for s, e in spans], GazetteerGeocoder(gazetteer), gazetteer,
-                   text=text)
+    spans = [
+        (text.index("New Orleans"), text.index("New Orleans") + 11),
+        (text.index("Frenchmen Street"), text.index("Frenchmen Street") + 16),
+        (text.rindex("New Orleans"), text.rindex("New Orleans") + 11),
+    ]
+    tops = resolve(
+        [Toponym(s, e, text[s:e], "GOLD") for s, e in spans], GazetteerGeocoder(gazetteer), gazetteer, text=text
+    )
     assert tops[1].fallback and tops[1].place == tops[0].place and tops[0].place.admin1 == "Louisiana"
     assert not tops[0].fallback
 
@@ -143,8 +160,7 @@ BROOKLYN = place(14, "Brooklyn", 40.65, -73.95, "US", pop=2_300_000, admin1="New
 NEW_YORK_STATE = place(15, "New York", 43.0, -75.5, "US", "ADM1", 19_000_000, "New York")
 
 
-def _parts(text: str, names: list[str], places: list[Place | None],
-           alternatives: list[list[Place]]) -> list[Toponym]:
+def _parts(text: str, names: list[str], places: list[Place | None], alternatives: list[list[Place]]) -> list[Toponym]:
     from dashboard.geo.toponyms import district_pairs, keep_parts_in_their_town
 
     tops = []

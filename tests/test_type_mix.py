@@ -23,17 +23,23 @@ TYPES = ["Battles", "Protests", "Riots", "Diplomacy", "Political", "Displacement
 def mixed(make_events) -> pd.DataFrame:
     """Hama: 3 battles, 1 protest; Homs: 2 battles and one event of each of five other types (two past
     the coloured four)."""
-    rows = [dict(event_id=f"h{i}", event_date="2021-05-0" + str(i + 1), event_type=t, **HAMA)
-            for i, t in enumerate(["Battles", "Protests", "Battles", "Battles"])]
-    rows += [dict(event_id=f"o{i}", event_date="2021-05-01", event_type=t, **HOMS)
-             for i, t in enumerate(["Battles", *TYPES])]
+    rows = [
+        dict(event_id=f"h{i}", event_date="2021-05-0" + str(i + 1), event_type=t, **HAMA)
+        for i, t in enumerate(["Battles", "Protests", "Battles", "Battles"])
+    ]
+    rows += [
+        dict(event_id=f"o{i}", event_date="2021-05-01", event_type=t, **HOMS) for i, t in enumerate(["Battles", *TYPES])
+    ]
     return O.with_place_key(make_events(*rows))
 
 
 def test_mix_strings_most_frequent_first_ties_by_name() -> None:
     counts = np.array([[1, 3, 0], [2, 2, 2], [0, 0, 0]])
-    assert mix_strings(counts, ["Riots", "Battles", "Protests"]) == \
-        ["Battles:3|Riots:1", "Battles:2|Protests:2|Riots:2", None]
+    assert mix_strings(counts, ["Riots", "Battles", "Protests"]) == [
+        "Battles:3|Riots:1",
+        "Battles:2|Protests:2|Riots:2",
+        None,
+    ]
     assert parse_mix("Battles:3|Riots:1") == [("Battles", 3), ("Riots", 1)]
     assert parse_mix("nonsense") == [] and parse_mix(None) == []
     assert mix_words("Battles:3|Protests:1", "Battles") == "Battles 75% · Protests 25%"
@@ -53,12 +59,20 @@ def test_a_mixed_place_gets_rings_whose_areas_are_the_shares(mixed: pd.DataFrame
     places = O.places_summary(mixed)
     spec = map_spec(places)
     rings = [t for t in spec["data"] if str(t.get("name", "")).startswith(MIX_PREFIX)]
-    markers = [t for t in spec["data"] if t.get("type") == "scattergeo"
-               and not str(t.get("name", "")).startswith(("basemap: ", MIX_PREFIX))]
+    markers = [
+        t
+        for t in spec["data"]
+        if t.get("type") == "scattergeo" and not str(t.get("name", "")).startswith(("basemap: ", MIX_PREFIX))
+    ]
     assert {t["name"] for t in markers} == {"Battles"}  # both places' main type
     assert len(rings) == 1 and rings[0]["hoverinfo"] == "skip" and rings[0]["showlegend"] is False
-    size = dict(zip((k for t in markers for k in t["customdata"]),
-                    (float(s) for t in markers for s in t["marker"]["size"]), strict=True))
+    size = dict(
+        zip(
+            (k for t in markers for k in t["customdata"]),
+            (float(s) for t in markers for s in t["marker"]["size"]),
+            strict=True,
+        )
+    )
 
     def discs(place: str) -> list[tuple[str, float]]:
         """(colour, diameter) of a place's discs, in drawing order."""
@@ -70,9 +84,10 @@ def test_a_mixed_place_gets_rings_whose_areas_are_the_shares(mixed: pd.DataFrame
     assert discs(hama) == [(type_color("Protests"), pytest.approx(size[hama] * math.sqrt(0.25)))]
     # Homs: three coloured rings (ties by name), then a grey core for the last two types (2/7 of the area).
     homs = next(k for k in size if k.startswith("Homs"))
-    assert discs(homs) == [(type_color(t), pytest.approx(size[homs] * math.sqrt(n / 7)))
-                           for t, n in (("Diplomacy", 5), ("Displacement", 4), ("Political", 3))] + \
-        [(REST_COLOR, pytest.approx(size[homs] * math.sqrt(2 / 7)))]
+    assert discs(homs) == [
+        (type_color(t), pytest.approx(size[homs] * math.sqrt(n / 7)))
+        for t, n in (("Diplomacy", 5), ("Displacement", 4), ("Political", 3))
+    ] + [(REST_COLOR, pytest.approx(size[homs] * math.sqrt(2 / 7)))]
     # The rings are no markers of their own: one marker per place.
     assert sorted(k for t in place_traces_of(spec) for k in t["customdata"]) == sorted(size)
     assert "reports by type: Battles 75% · Protests 25%" in " ".join(markers[0]["hovertext"])

@@ -30,13 +30,16 @@ def data_url(raw: bytes, kind: str = "text/plain") -> str:
     return f"data:{kind};base64," + base64.b64encode(raw).decode()
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("report.txt", "001-report.txt"),
-    ("../../etc/passwd.txt", "001-passwd.txt"),
-    ("C:\\Users\\me\\news <1>.html", "001-news _1_.html"),
-    ("...", "001-upload"),
-    ("", "001-upload"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("report.txt", "001-report.txt"),
+        ("../../etc/passwd.txt", "001-passwd.txt"),
+        ("C:\\Users\\me\\news <1>.html", "001-news _1_.html"),
+        ("...", "001-upload"),
+        ("", "001-upload"),
+    ],
+)
 def test_safe_name_keeps_files_inside_the_job_folder(name: str, expected: str) -> None:
     assert safe_name(name, 1) == expected
 
@@ -52,9 +55,12 @@ def test_decode_upload_checks_size_and_encoding() -> None:
 
 
 def test_save_uploads_accepts_articles_and_names_every_refusal(tmp_path: Path) -> None:
-    saved = save_uploads(tmp_path / "job", [data_url(b"a"), data_url(b"%PDF"), data_url(b"b" * 500),
-                                            data_url(b"c")],
-                         ["a.txt", "paper.pdf", "big.csv", "a.txt"], limit=100)
+    saved = save_uploads(
+        tmp_path / "job",
+        [data_url(b"a"), data_url(b"%PDF"), data_url(b"b" * 500), data_url(b"c")],
+        ["a.txt", "paper.pdf", "big.csv", "a.txt"],
+        limit=100,
+    )
     assert [p.name for p in saved.accepted] == ["001-a.txt", "004-a.txt"], "same name twice: both kept"
     assert saved.accepted[1].read_bytes() == b"c"
     assert saved.rejected[0].startswith("paper.pdf: not an article file")
@@ -84,15 +90,18 @@ def test_status_file_round_trip_and_bad_content(tmp_path: Path) -> None:
 
 
 def test_a_job_whose_process_died_without_a_final_status_failed(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     (tmp_path / PID_FILE).write_text(proc.stdout.strip(), encoding="utf-8")
     (tmp_path / "ingest.log").write_text("Traceback...\nMemoryError\n", encoding="utf-8")
     StatusFile(tmp_path / STATUS_FILE).update(state="parsing", total=2)
     status = job_status(tmp_path)
     assert status.state == "failed" and "(MemoryError)" in status.error and "Traceback" not in status.error
-    (tmp_path / "ingest.log").write_text('Traceback (most recent call last):\n  File "/srv/x.py", line 1\n'
-                                         "ValueError: /srv/secret/path: bad\n", encoding="utf-8")
+    (tmp_path / "ingest.log").write_text(
+        'Traceback (most recent call last):\n  File "/srv/x.py", line 1\nValueError: /srv/secret/path: bad\n',
+        encoding="utf-8",
+    )
     assert "/srv" not in job_status(tmp_path).error and "(ValueError)" in job_status(tmp_path).error
     StatusFile(tmp_path / STATUS_FILE).update(state="done")
     assert job_status(tmp_path).state == "done"
@@ -147,11 +156,18 @@ def test_ingest_writes_its_status_file(tmp_path: Path, seed_path: Path, monkeypa
 
 def test_the_app_and_its_panels_never_import_the_pipeline() -> None:
     # The upload runs the pipeline in another process: the app itself must not load spaCy or the geoparser.
-    code = ("import sys, dashboard.app.app, dashboard.app.panels; print(sorted(m for m in sys.modules "
-            "if m.split('.')[0] == 'spacy' or m.startswith(('dashboard.geo', 'dashboard.nlp', 'dashboard.events', "
-            "'dashboard.pipeline'))))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1])
+    code = (
+        "import sys, dashboard.app.app, dashboard.app.panels; print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] == 'spacy' or m.startswith(('dashboard.geo', 'dashboard.nlp', 'dashboard.events', "
+        "'dashboard.pipeline'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.stdout.strip() == "[]", out.stdout
 
 
@@ -169,7 +185,7 @@ def test_an_upload_keeps_its_good_files_and_names_the_bad_ones(tmp_path: Path, f
         "odd.txt": b"\xff\xfe" + "Odd\n\nBytes".encode("utf-16-le") + b"\x00",
         "deep.jsonl": b"[" * 100_000 + b"]" * 100_000,
         "script.rss": b"<rss><channel><item><description><![CDATA[<script>alert(1)</script>]]></description>"
-                      b"</item></channel></rss>",
+        b"</item></channel></rss>",
         "notes.pdf": b"%PDF-1.4",
     }
     store = EventsStore(tmp_path / "store")

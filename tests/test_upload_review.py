@@ -14,15 +14,21 @@ from dashboard.ingest.article import Article
 from dashboard.store import EventsStore
 
 
-@pytest.mark.parametrize(("fields", "meta", "problem"), [
-    (("Daily Courier", "https://example.org/a", "2024-02-29"),
-     {"source": "Daily Courier", "url": "https://example.org/a", "published": "2024-02-29"}, None),
-    (("", " ", None), {}, None),
-    (("", "javascript:alert(1)", ""), {}, "not an http(s) address"),
-    (("", "", "2023-02-29"), {}, "not a day of the calendar"),
-    (("", "", "29/02/2024"), {}, "not YYYY-MM-DD"),
-    (("x" * 301, "", ""), {}, "over 300 characters"),
-])
+@pytest.mark.parametrize(
+    ("fields", "meta", "problem"),
+    [
+        (
+            ("Daily Courier", "https://example.org/a", "2024-02-29"),
+            {"source": "Daily Courier", "url": "https://example.org/a", "published": "2024-02-29"},
+            None,
+        ),
+        (("", " ", None), {}, None),
+        (("", "javascript:alert(1)", ""), {}, "not an http(s) address"),
+        (("", "", "2023-02-29"), {}, "not a day of the calendar"),
+        (("", "", "29/02/2024"), {}, "not YYYY-MM-DD"),
+        (("x" * 301, "", ""), {}, "over 300 characters"),
+    ],
+)
 def test_upload_fields_become_ingest_options_or_a_named_refusal(fields, meta, problem):
     got, why = upload_meta(*fields)
     assert got == meta
@@ -30,8 +36,12 @@ def test_upload_fields_become_ingest_options_or_a_named_refusal(fields, meta, pr
 
 
 def test_the_upload_ingest_goes_to_the_review_store_with_the_fields(tmp_path: Path):
-    cmd = ingest_command(tmp_path / "store", tmp_path / "job", [tmp_path / "job" / "001-a.txt"],
-                         {"source": "Daily Courier", "published": "2024-01-02"})
+    cmd = ingest_command(
+        tmp_path / "store",
+        tmp_path / "job",
+        [tmp_path / "job" / "001-a.txt"],
+        {"source": "Daily Courier", "published": "2024-01-02"},
+    )
     # The ingest worker (not the CLI): its options, then the review store, the status file and the files.
     assert cmd[1:3] == ["-m", "dashboard.ingest.worker"]
     assert cmd[cmd.index("--source") + 1] == "Daily Courier" and cmd[cmd.index("--published") + 1] == "2024-01-02"
@@ -42,15 +52,30 @@ def test_the_upload_ingest_goes_to_the_review_store_with_the_fields(tmp_path: Pa
 @pytest.fixture
 def job(tmp_path: Path, make_events) -> tuple[Path, EventsStore, list[Article]]:
     old = Article(text="Gunmen attacked a checkpoint in Idlib on Monday.", published=date(2020, 3, 2), source="A")
-    new = Article(text="A market in Homs was shelled on Tuesday, killing 4.", published=date(2020, 3, 3),
-                  source="Daily Courier", url="https://example.org/homs")
+    new = Article(
+        text="A market in Homs was shelled on Tuesday, killing 4.",
+        published=date(2020, 3, 3),
+        source="Daily Courier",
+        url="https://example.org/homs",
+    )
     main = EventsStore(tmp_path / "store")
     main.append(make_events(dict(event_id="o1", article_id=old.article_id)), [old])
     job_dir = tmp_path / "store" / "inbox" / "job1"
-    EventsStore(job_dir / REVIEW).append(make_events(
-        dict(event_id="o1", article_id=old.article_id),
-        dict(event_id="n1", article_id=new.article_id, location="Homs", toponym="Homs", fatalities=4,
-             excerpt="<script>alert('x')</script> shelled", source="Daily Courier")), [old, new])
+    EventsStore(job_dir / REVIEW).append(
+        make_events(
+            dict(event_id="o1", article_id=old.article_id),
+            dict(
+                event_id="n1",
+                article_id=new.article_id,
+                location="Homs",
+                toponym="Homs",
+                fatalities=4,
+                excerpt="<script>alert('x')</script> shelled",
+                source="Daily Courier",
+            ),
+        ),
+        [old, new],
+    )
     return job_dir, main, [old, new]
 
 
@@ -89,18 +114,23 @@ def test_ingest_gives_every_article_the_outlet_and_link_it_is_told(tmp_path: Pat
     src.write_text("Rebels shelled a village near Hama on Sunday, killing three people.", encoding="utf-8")
     with pytest.raises(ConflictMapError, match="not an http"):
         ingest_paths([src], tmp_path / "store", url="ftp://example.org/x")
-    ingest_paths([src], tmp_path / "store", published=date(2021, 6, 6), source="Daily Courier",
-                 url="https://example.org/hama")
+    ingest_paths(
+        [src], tmp_path / "store", published=date(2021, 6, 6), source="Daily Courier", url="https://example.org/hama"
+    )
     (article,) = EventsStore(tmp_path / "store").load_articles().to_dict("records")
     assert (article["source"], article["url"], str(article["published"])[:10]) == (
-        "Daily Courier", "https://example.org/hama", "2021-06-06")
+        "Daily Courier",
+        "https://example.org/hama",
+        "2021-06-06",
+    )
 
 
 # -- reviews nobody decided on ------------------------------------------------------------------
 
 
-def pending_job(inbox: Path, name: str, age_s: float, size: int = 10, now: float = 1_000_000.0,
-                state: str = "done") -> Path:
+def pending_job(
+    inbox: Path, name: str, age_s: float, size: int = 10, now: float = 1_000_000.0, state: str = "done"
+) -> Path:
     """A finished (or running) upload whose review store holds `size` bytes, last written `age_s` ago."""
     import os
 

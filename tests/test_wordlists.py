@@ -15,8 +15,9 @@ from dashboard.wordlists import phrase_list, table, word_set
 
 def test_a_list_is_its_whitespace_separated_words(tmp_path: Path) -> None:
     path = tmp_path / "w.toml"
-    path.write_text('short = "in at  near"\nlong = """\nvillage town\ncity\n"""\n[pairs]\nain = "ayn"\n',
-                    encoding="utf-8")
+    path.write_text(
+        'short = "in at  near"\nlong = """\nvillage town\ncity\n"""\n[pairs]\nain = "ayn"\n', encoding="utf-8"
+    )
     assert word_set(path, "short") == frozenset({"in", "at", "near"})
     assert word_set(path, "long") == frozenset({"village", "town", "city"})
     assert table(path, "pairs") == {"ain": "ayn"}
@@ -24,8 +25,10 @@ def test_a_list_is_its_whitespace_separated_words(tmp_path: Path) -> None:
 
 def test_a_dotted_key_reads_a_module_table_and_an_array_keeps_its_order(tmp_path: Path) -> None:
     path = tmp_path / "w3.toml"
-    path.write_text('[dates]\nagencies = ["ZZ", "Aa News", "ZZ"]\n[dates.months]\njan = 1\n'
-                    '[sites]\nnouns = "hamlet camp"\n', encoding="utf-8")
+    path.write_text(
+        '[dates]\nagencies = ["ZZ", "Aa News", "ZZ"]\n[dates.months]\njan = 1\n[sites]\nnouns = "hamlet camp"\n',
+        encoding="utf-8",
+    )
     assert phrase_list(path, "dates.agencies") == ("ZZ", "Aa News", "ZZ")
     assert table(path, "dates.months") == {"jan": 1}
     assert word_set(path, "sites.nouns") == frozenset({"hamlet", "camp"})
@@ -56,7 +59,6 @@ def test_the_packaged_lists_are_read() -> None:
     assert "army's" in names.STATE_NOUNS
     assert gazetteer.fold("Tell Abyaḍ’s") == "tell abyads"
     assert gazetteer.NAME_WORDS["deir"] == "dayr" and gazetteer.PRECISION_BY_CODE["ADM1"] == 3
-
 
 
 def test_the_event_extractors_and_dates_lists_are_read() -> None:

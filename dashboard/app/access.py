@@ -101,16 +101,19 @@ def register(server: flask.Flask, access: Access) -> None:
         if not needs_sign_in(access):
             return flask.redirect("/")
         if flask.request.method == "GET":
-            return LOGIN_PAGE.format(message="Reading needs nothing; adding articles and corrections need "
-                                             "the token this server was started with.")
+            return LOGIN_PAGE.format(
+                message="Reading needs nothing; adding articles and corrections need "
+                "the token this server was started with."
+            )
         if access.too_many_failures():
             return LOGIN_PAGE.format(message="Too many wrong tokens: wait a minute."), 429
         if not access.token_matches(flask.request.form.get("token", "")):
             access.failed()
             return LOGIN_PAGE.format(message=escape("Wrong token.")), 403
         resp = flask.redirect("/")
-        resp.set_cookie(COOKIE, access.session_value, httponly=True, samesite="Strict",
-                        secure=flask.request.is_secure, path="/")
+        resp.set_cookie(
+            COOKIE, access.session_value, httponly=True, samesite="Strict", secure=flask.request.is_secure, path="/"
+        )
         return resp
 
     @server.route("/logout", methods=["POST"])

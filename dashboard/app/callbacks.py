@@ -60,7 +60,8 @@ function(r) {
 # center/scale in ids.MAP_VIEW cannot give it). A click on a cluster asks the server to move the
 # map to the cluster's box ("goto"). A link's view ("view", set by sync_url) holds until the user
 # moves the map: then the box (which the figure carries) replaces it.
-MAP_BOX_JS = """
+MAP_BOX_JS = (
+    """
 function(relayout, click, current) {
     const nu = window.dash_clientside.no_update;
     const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id).join(" ");
@@ -93,7 +94,10 @@ function(relayout, click, current) {
     const box = window.conflictmap.geoBox(gd);  // assets/panels.js
     return box ? {box: box, goto: cur.goto || null} : nu;
 }
-""".replace("__PREFIX__", E.CLUSTER_PREFIX).replace("__MAP__", ids.MAP).replace("__ASPECT__", str(E.OPEN_ASPECT))
+""".replace("__PREFIX__", E.CLUSTER_PREFIX)
+    .replace("__MAP__", ids.MAP)
+    .replace("__ASPECT__", str(E.OPEN_ASPECT))
+)
 # state.view_of_box of a box the map was sent to (a cluster's, or a chosen place's); pans after it
 # change `box` only. Numbers rounded as state.to_query writes them (6 significant digits).
 GOTO_VIEW_JS = """
@@ -108,9 +112,15 @@ function(box, current) {
 """
 CHOICES = list(ids.CHOICE_FILTERS)
 # The controls the permalink mirrors, in the order of ViewState <-> control values below.
-CONTROL_PROPS = [*((c, "value") for c in CHOICES), (ids.FILTER_MIN_FATALITIES, "value"),
-                 (ids.FILTER_MIN_CONFIDENCE, "value"), (ids.FILTER_TEXT, "value"), (ids.PRECISE_ONLY, "value"),
-                 (ids.MEASURE, "value"), (ids.SIZE_BY, "value")]
+CONTROL_PROPS = [
+    *((c, "value") for c in CHOICES),
+    (ids.FILTER_MIN_FATALITIES, "value"),
+    (ids.FILTER_MIN_CONFIDENCE, "value"),
+    (ids.FILTER_TEXT, "value"),
+    (ids.PRECISE_ONLY, "value"),
+    (ids.MEASURE, "value"),
+    (ids.SIZE_BY, "value"),
+]
 STORE_PROPS = [(ids.MAP_PLACES, "data"), (ids.SELECTION, "data"), (ids.MAP_VIEW, "data")]
 
 
@@ -123,21 +133,36 @@ def panel_aspect(value: object) -> float:
 def state_from_controls(values: list) -> ViewState:
     """The ViewState of the control values, in CONTROL_PROPS + STORE_PROPS order."""
     *choices, minf, minc, text, precise, measure, size_by, places, selection, view = values
-    filters = Filters.from_dict({
-        **{ids.CHOICE_FILTERS[c]: v for c, v in zip(CHOICES, choices, strict=True)},
-        "min_fatalities": minf, "min_confidence": minc, "text": text, "precise_only": bool(precise),
-        "places": places,
-    })
-    return ViewState(filters, Selection.from_dict(selection), clean_view(view), measure or "events",
-                     size_by or "n_events")
+    filters = Filters.from_dict(
+        {
+            **{ids.CHOICE_FILTERS[c]: v for c, v in zip(CHOICES, choices, strict=True)},
+            "min_fatalities": minf,
+            "min_confidence": minc,
+            "text": text,
+            "precise_only": bool(precise),
+            "places": places,
+        }
+    )
+    return ViewState(
+        filters, Selection.from_dict(selection), clean_view(view), measure or "events", size_by or "n_events"
+    )
 
 
 def controls_from_state(state: ViewState) -> list:
     """The control values that show `state`: the inverse of state_from_controls."""
     f = state.filters
-    return [*(list(getattr(f, ids.CHOICE_FILTERS[c])) for c in CHOICES), f.min_fatalities, f.min_confidence,
-            f.text, ["on"] if f.precise_only else [], state.measure, state.size_by, list(f.places),
-            state.selection.to_dict(), state.view_dict()]
+    return [
+        *(list(getattr(f, ids.CHOICE_FILTERS[c])) for c in CHOICES),
+        f.min_fatalities,
+        f.min_confidence,
+        f.text,
+        ["on"] if f.precise_only else [],
+        state.measure,
+        state.size_by,
+        list(f.places),
+        state.selection.to_dict(),
+        state.view_dict(),
+    ]
 
 
 def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
@@ -157,31 +182,55 @@ def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[st
 
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
-    app.clientside_callback(RANGE_ONLY_JS, Output(ids.TIMELINE_RANGE, "data"), Input(ids.TIMELINE, "relayoutData"),
-                            prevent_initial_call=True)
-    app.clientside_callback(MAP_BOX_JS, Output(ids.MAP_BOX, "data"), Input(ids.MAP, "relayoutData"),
-                            Input(ids.MAP, "clickData"), State(ids.MAP_BOX, "data"), prevent_initial_call=True)
+    app.clientside_callback(
+        RANGE_ONLY_JS,
+        Output(ids.TIMELINE_RANGE, "data"),
+        Input(ids.TIMELINE, "relayoutData"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        MAP_BOX_JS,
+        Output(ids.MAP_BOX, "data"),
+        Input(ids.MAP, "relayoutData"),
+        Input(ids.MAP, "clickData"),
+        State(ids.MAP_BOX, "data"),
+        prevent_initial_call=True,
+    )
 
     # A marker click, a timeline drag, "Clear selection" and the excerpts' buttons set the selection in
     # the browser (clientside.SELECT_JS): no request before the one that redraws the views.
 
-    @app.callback(Output(ids.MAP_PLACES, "data"), Input(ids.MAP, "selectedData"), Input(ids.RESET, "n_clicks"),
-                  Input(ids.MAP_DOUBLE_CLICK, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.MAP_PLACES, "data"),
+        Input(ids.MAP, "selectedData"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.MAP_DOUBLE_CLICK, "data"),
+        prevent_initial_call=True,
+    )
     def choose_area(selected, _reset, _double_click):
         clear = dash.ctx.triggered_id in (ids.RESET, ids.MAP_DOUBLE_CLICK)
         places = [] if clear else places_from_selected(selected)
         return dash.no_update if places is None else places
 
-    @app.callback(Output(ids.MAP_VIEW, "data"), Input(ids.MAP, "relayoutData"), State(ids.MAP_VIEW, "data"),
-                  prevent_initial_call=True)
+    @app.callback(
+        Output(ids.MAP_VIEW, "data"),
+        Input(ids.MAP, "relayoutData"),
+        State(ids.MAP_VIEW, "data"),
+        prevent_initial_call=True,
+    )
     def remember_view(relayout, current):
         nxt = view_from_relayout(relayout, current)
         return dash.no_update if nxt is None or nxt == current else nxt
 
     # A cluster click or a place chosen off screen (clientside.CAMERA_JS) sets box and goto to where the
     # map goes; the link keeps that box (state.view_of_box, in the browser: no request of its own).
-    app.clientside_callback(GOTO_VIEW_JS, Output(ids.MAP_VIEW, "data", allow_duplicate=True),
-                            Input(ids.MAP_BOX, "data"), State(ids.MAP_VIEW, "data"), prevent_initial_call=True)
+    app.clientside_callback(
+        GOTO_VIEW_JS,
+        Output(ids.MAP_VIEW, "data", allow_duplicate=True),
+        Input(ids.MAP_BOX, "data"),
+        State(ids.MAP_VIEW, "data"),
+        prevent_initial_call=True,
+    )
 
     # The filter controls are gathered into ids.FILTERS in the browser (clientside.FILTERS_JS).
 
@@ -227,9 +276,13 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
             box = box_of_view(wanted.view_dict())
             # The link's place is marked as seen: the camera (clientside.CAMERA_JS) leaves the view to the link.
             place = wanted.selection.place
-            move = dash.no_update if wanted.view == current.view else \
-                {"box": box, "goto": box, "view": None, "place": place} if box else \
-                {"box": None, "goto": None, "view": wanted.view_dict(), "place": place}
+            move = (
+                dash.no_update
+                if wanted.view == current.view
+                else {"box": box, "goto": box, "view": None, "place": place}
+                if box
+                else {"box": None, "goto": None, "view": wanted.view_dict(), "place": place}
+            )
             # The controls take the cleaned state, and a link that asked for more shows only what it got.
             return [to_query(wanted) if note else dash.no_update, *controls_from_state(wanted), *options, move, note]
         # Each URL change is a browser-history entry: playback steps would bury the user's own
@@ -262,20 +315,35 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         if dash.ctx.triggered_id in (ids.EXCERPT_PAGE, ids.TABLE_STATE):
             # Another page, sort or view of the panel: the map and the timeline have not changed.
             n = v.figures(f, sel)[0]
-            return (dash.no_update, dash.no_update,
-                    panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place)),
-                    *[dash.no_update] * 4)
+            return (
+                dash.no_update,
+                dash.no_update,
+                panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place)),
+                *[dash.no_update] * 4,
+            )
         extent = v.extent(f)
-        unit = time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end)) if sel.start and sel.end else \
-            time_bin(*extent) if extent else "day"
+        unit = (
+            time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end))
+            if sel.start and sel.end
+            else time_bin(*extent)
+            if extent
+            else "day"
+        )
         measure = measure or "events"
         bars, background = v.series(f, sel, unit, measure)
         box = map_box or {}
         goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
         agg = v.labelled(v.places(f, sel))
         # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
-        fig: dict | go.Figure = map_spec(agg, sel.place, chosen_tiles(basemap, tiles),
-                                         size_by or "n_events", shown, goto, panel_aspect(box.get("aspect")))
+        fig: dict | go.Figure = map_spec(
+            agg,
+            sel.place,
+            chosen_tiles(basemap, tiles),
+            size_by or "n_events",
+            shown,
+            goto,
+            panel_aspect(box.get("aspect")),
+        )
         # A new map area clears plotly's own selection state (kept by uirevision, by point index).
         fig["layout"]["selectionrevision"] = "|".join(f.places)
         if goto is None and shown is None and clean_view(box.get("view")):  # until the map moves, a link's view
@@ -286,20 +354,36 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         empty = v.empty_reason(f, sel, n)
         name = v.place_label(sel.place)
         if empty:
-            fig, timeline = (with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty)
-                             for x in (fig, timeline))
-        return (fig, timeline, panel(v, f, sel, n, page, table_state, empty, name),
-                summary_line(total, n, sel, name), counts_line(n, places, low, high, total),
-                [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None, place_options(agg))
+            fig, timeline = (
+                with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty) for x in (fig, timeline)
+            )
+        return (
+            fig,
+            timeline,
+            panel(v, f, sel, n, page, table_state, empty, name),
+            summary_line(total, n, sel, name),
+            counts_line(n, places, low, high, total),
+            [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,
+            place_options(agg),
+        )
 
     # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step
     # costs the redraw and the link's no-op, not a request of its own.
     app.clientside_callback(
-        PLAY_JS, Output(ids.SELECTION, "data", allow_duplicate=True), Output(ids.PLAY_INTERVAL, "disabled"),
-        Output(ids.PLAY, "children"), Input(ids.PLAY, "n_clicks"), Input(ids.PLAY_INTERVAL, "n_intervals"),
-        State(ids.PLAY_INTERVAL, "disabled"), State(ids.SELECTION, "data"), State(ids.DATE_EXTENT, "data"),
-        State(ids.PLAY_WINDOW, "value"), State(ids.PLAY_STEP, "value"), State(ids.PLAY_CUMULATIVE, "value"),
-        prevent_initial_call=True)
+        PLAY_JS,
+        Output(ids.SELECTION, "data", allow_duplicate=True),
+        Output(ids.PLAY_INTERVAL, "disabled"),
+        Output(ids.PLAY, "children"),
+        Input(ids.PLAY, "n_clicks"),
+        Input(ids.PLAY_INTERVAL, "n_intervals"),
+        State(ids.PLAY_INTERVAL, "disabled"),
+        State(ids.SELECTION, "data"),
+        State(ids.DATE_EXTENT, "data"),
+        State(ids.PLAY_WINDOW, "value"),
+        State(ids.PLAY_STEP, "value"),
+        State(ids.PLAY_CUMULATIVE, "value"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -318,7 +402,7 @@ PLACE_OPTIONS = 300  # the busiest places in view: a list to type into, not ever
 
 
 def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict]:
-    """"Go to place" choices: the places the map shows, busiest first, by their unique labels."""
+    """ "Go to place" choices: the places the map shows, busiest first, by their unique labels."""
     if not len(places):
         return []
     located = np.flatnonzero(places[S.LATITUDE].notna().to_numpy())
@@ -327,8 +411,10 @@ def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict
     # the DataFrame path cost ~3 ms an answer.
     top = located[np.argsort(-n_events, kind="stable")[:limit]]
     names, counts, keys = (places[c].to_numpy(dtype=object)[top] for c in ("label", "n_events", S.PLACE_KEY))
-    return [{"label": f"{name} — {int(n):,} event{'s' * (int(n) != 1)}", "value": key}
-            for name, n, key in zip(names, counts, keys, strict=True)]
+    return [
+        {"label": f"{name} — {int(n):,} event{'s' * (int(n) != 1)}", "value": key}
+        for name, n, key in zip(names, counts, keys, strict=True)
+    ]
 
 
 def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
@@ -338,5 +424,3 @@ def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
         path = Path(tmp) / f"conflictmap-selection.{fmt}"
         write_event_chunks(chunks, fmt, path)
         return dcc.send_file(str(path))
-
-

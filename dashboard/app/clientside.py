@@ -26,7 +26,8 @@ function(n) {
 # link) writes the fields; a typed date or a preset writes the selection, keeping its place and event.
 # A date that is not a real YYYY-MM-DD day (or a window that ends before it starts) marks its field
 # invalid and changes nothing.
-DATES_JS = """
+DATES_JS = (
+    """
 function(sel, picked, typedFrom, typedTo, ...rest) {
     const extent = rest.pop();
     const nu = window.dash_clientside.no_update;
@@ -67,15 +68,19 @@ function(sel, picked, typedFrom, typedTo, ...rest) {
     if (day(start) === day(s.start) && day(end) === day(s.end)) { return [nu, nu, nu, 'date', 'date', nu]; }
     return [nu, nu, Object.assign({}, s, {start: start, end: end}), 'date', 'date', nu];
 }
-""".replace("__PRESETS__", json.dumps(ids.DATE_PRESETS)).replace("__FROM__", ids.DATE_FROM) \
-    .replace("__TO__", ids.DATE_TO).replace("__PICK__", ids.PLACE_PICK)
+""".replace("__PRESETS__", json.dumps(ids.DATE_PRESETS))
+    .replace("__FROM__", ids.DATE_FROM)
+    .replace("__TO__", ids.DATE_TO)
+    .replace("__PICK__", ids.PLACE_PICK)
+)
 
 
 # What marker size means follows the "size:" control with no request.
 MAP_KEY_JS = """
 function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
-""".replace("__DEATHS__", json.dumps(legend_title("fatalities"))) \
-    .replace("__EVENTS__", json.dumps(legend_title("n_events")))
+""".replace("__DEATHS__", json.dumps(legend_title("fatalities"))).replace(
+    "__EVENTS__", json.dumps(legend_title("n_events"))
+)
 
 
 # The selection after a user action, as query.next_selection computes it (its reference and tests):
@@ -85,7 +90,8 @@ function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
 # ("Other places", which opens the correction panel) or open the reader ("Read in context"); the
 # list's page buttons choose which page of sentences it shows; the table's rows select their event and
 # place, its headings sort it, and the panel's tabs switch between sentences and table.
-SELECT_JS = """
+SELECT_JS = (
+    """
 function(range, click, reset, action, current, table) {
     const nu = window.dash_clientside.no_update;
     const t = Object.assign({view: 'list'}, table || {});
@@ -133,8 +139,12 @@ function(range, click, reset, action, current, table) {
     }
     return [nu, nu, nu, nu];
 }
-""".replace("__RESET__", ids.RESET).replace("__RANGE__", ids.TIMELINE_RANGE).replace("__MAP__", ids.MAP) \
-    .replace("__ACTION__", ids.EXCERPT_ACTION).replace("__CLUSTER__", CLUSTER_PREFIX)
+""".replace("__RESET__", ids.RESET)
+    .replace("__RANGE__", ids.TIMELINE_RANGE)
+    .replace("__MAP__", ids.MAP)
+    .replace("__ACTION__", ids.EXCERPT_ACTION)
+    .replace("__CLUSTER__", CLUSTER_PREFIX)
+)
 
 # The camera goes to a place chosen anywhere (a table row, an excerpt's "Other places", the reader's
 # highlights, "Go to place", a link): when the new place lies outside the middle of what the map
@@ -142,7 +152,8 @@ function(range, click, reset, action, current, table) {
 # as large as the view but at most CAMERA_SPAN degrees wide. A place already in view (a marker
 # click) leaves the camera alone, and so does letting a place go: a filter change never moves it.
 # Nor does a link's place when the link has a view of its own, or a place chosen before the map is drawn.
-CAMERA_JS = """
+CAMERA_JS = (
+    """
 function(sel, current) {
     const nu = window.dash_clientside.no_update;
     const place = sel && sel.place;
@@ -165,7 +176,10 @@ function(sel, current) {
     const box = [lon - w / 2, lon + w / 2, lat - h / 2, lat + h / 2];
     return Object.assign({}, cur, {box: box, goto: box, view: null, place: place});
 }
-""".replace("__MAP__", ids.MAP).replace("__SPAN__", "12").replace("__MARGIN__", "0.08")
+""".replace("__MAP__", ids.MAP)
+    .replace("__SPAN__", "12")
+    .replace("__MARGIN__", "0.08")
+)
 
 # Playback: state.playback_step and state.playback_done, in the browser (the window moves through
 # the filtered events' span, ids.DATE_EXTENT, which the redraw writes). Play starts (or, pressed
@@ -246,40 +260,78 @@ function(options) {
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    app.clientside_callback(PLACE_OPTIONS_JS, Output(ids.PLACE_PICK, "options"), Input(ids.PLACE_OPTIONS, "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(PANEL_JS, Output(ids.EXCERPTS, "data-drawn"), Input(ids.EXCERPT_NODES, "data"),
-                            prevent_initial_call=True)
     app.clientside_callback(
-        SELECT_JS, Output(ids.SELECTION, "data", allow_duplicate=True),
-        Output(ids.READER_STATE, "data", allow_duplicate=True), Output(ids.EXCERPT_PAGE, "data"),
+        PLACE_OPTIONS_JS, Output(ids.PLACE_PICK, "options"), Input(ids.PLACE_OPTIONS, "data"), prevent_initial_call=True
+    )
+    app.clientside_callback(
+        PANEL_JS, Output(ids.EXCERPTS, "data-drawn"), Input(ids.EXCERPT_NODES, "data"), prevent_initial_call=True
+    )
+    app.clientside_callback(
+        SELECT_JS,
+        Output(ids.SELECTION, "data", allow_duplicate=True),
+        Output(ids.READER_STATE, "data", allow_duplicate=True),
+        Output(ids.EXCERPT_PAGE, "data"),
         Output(ids.TABLE_STATE, "data"),
-        Input(ids.TIMELINE_RANGE, "data"), Input(ids.MAP, "clickData"), Input(ids.RESET, "n_clicks"),
-        Input(ids.EXCERPT_ACTION, "data"), State(ids.SELECTION, "data"), State(ids.TABLE_STATE, "data"),
-        prevent_initial_call=True)
+        Input(ids.TIMELINE_RANGE, "data"),
+        Input(ids.MAP, "clickData"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.EXCERPT_ACTION, "data"),
+        State(ids.SELECTION, "data"),
+        State(ids.TABLE_STATE, "data"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
-        FILTERS_JS, Output(ids.FILTERS, "data"),
+        FILTERS_JS,
+        Output(ids.FILTERS, "data"),
         *(Input(cid, "value") for cid in ids.CHOICE_FILTERS),
-        *(Input(cid, "value") for cid in (ids.FILTER_MIN_FATALITIES, ids.FILTER_MIN_CONFIDENCE, ids.FILTER_TEXT,
-                                         ids.PRECISE_ONLY)),
+        *(
+            Input(cid, "value")
+            for cid in (ids.FILTER_MIN_FATALITIES, ids.FILTER_MIN_CONFIDENCE, ids.FILTER_TEXT, ids.PRECISE_ONLY)
+        ),
         Input(ids.MAP_PLACES, "data"),
         # The layout starts with the empty filters: gathering them again would draw every view twice.
-        prevent_initial_call=True)
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
-        GATES_JS, Output(ids.CORRECT_EVENT, "data"), Output(ids.READER_EVENT, "data"), Input(ids.SELECTION, "data"),
-        State(ids.READER, "hidden"), State(ids.CORRECT_EVENT, "data"), State(ids.READER_EVENT, "data"))
-    app.clientside_callback(CAMERA_JS, Output(ids.MAP_BOX, "data", allow_duplicate=True),
-                            Input(ids.SELECTION, "data"), State(ids.MAP_BOX, "data"), prevent_initial_call=True)
-    app.clientside_callback(MAP_KEY_JS, Output(ids.MAP_KEY, "children"), Input(ids.SIZE_BY, "value"),
-                            prevent_initial_call=True)
+        GATES_JS,
+        Output(ids.CORRECT_EVENT, "data"),
+        Output(ids.READER_EVENT, "data"),
+        Input(ids.SELECTION, "data"),
+        State(ids.READER, "hidden"),
+        State(ids.CORRECT_EVENT, "data"),
+        State(ids.READER_EVENT, "data"),
+    )
     app.clientside_callback(
-        DATES_JS, Output(ids.DATE_FROM, "value"), Output(ids.DATE_TO, "value"),
-        Output(ids.SELECTION, "data", allow_duplicate=True), Output(ids.DATE_FROM, "className"),
-        Output(ids.DATE_TO, "className"), Output(ids.PLACE_PICK, "value"),
-        Input(ids.SELECTION, "data"), Input(ids.PLACE_PICK, "value"), Input(ids.DATE_FROM, "value"),
+        CAMERA_JS,
+        Output(ids.MAP_BOX, "data", allow_duplicate=True),
+        Input(ids.SELECTION, "data"),
+        State(ids.MAP_BOX, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        MAP_KEY_JS, Output(ids.MAP_KEY, "children"), Input(ids.SIZE_BY, "value"), prevent_initial_call=True
+    )
+    app.clientside_callback(
+        DATES_JS,
+        Output(ids.DATE_FROM, "value"),
+        Output(ids.DATE_TO, "value"),
+        Output(ids.SELECTION, "data", allow_duplicate=True),
+        Output(ids.DATE_FROM, "className"),
+        Output(ids.DATE_TO, "className"),
+        Output(ids.PLACE_PICK, "value"),
+        Input(ids.SELECTION, "data"),
+        Input(ids.PLACE_PICK, "value"),
+        Input(ids.DATE_FROM, "value"),
         Input(ids.DATE_TO, "value"),
-        *(Input(pid, "n_clicks") for pid in ids.DATE_PRESETS), State(ids.DATE_EXTENT, "data"),
-        prevent_initial_call="initial_duplicate")
-    app.clientside_callback(DRAWER_JS, Output(ids.FILTERS_PANEL, "className"),
-                            Output(ids.FILTERS_TOGGLE, "aria-expanded"), Output(ids.FILTERS_TOGGLE, "children"),
-                            Input(ids.FILTERS_TOGGLE, "n_clicks"), prevent_initial_call=True)
+        *(Input(pid, "n_clicks") for pid in ids.DATE_PRESETS),
+        State(ids.DATE_EXTENT, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    app.clientside_callback(
+        DRAWER_JS,
+        Output(ids.FILTERS_PANEL, "className"),
+        Output(ids.FILTERS_TOGGLE, "aria-expanded"),
+        Output(ids.FILTERS_TOGGLE, "children"),
+        Input(ids.FILTERS_TOGGLE, "n_clicks"),
+        prevent_initial_call=True,
+    )

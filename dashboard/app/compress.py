@@ -11,10 +11,18 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
-                "application/geo+json", "application/x-javascript",
-                # Dash's favicon is an uncompressed bitmap: 15 kB, 4 kB gzipped.
-                "image/x-icon", "image/vnd.microsoft.icon")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/geo+json",
+    "application/x-javascript",
+    # Dash's favicon is an uncompressed bitmap: 15 kB, 4 kB gzipped.
+    "image/x-icon",
+    "image/vnd.microsoft.icon",
+)
 MIN_BYTES = 1024
 CACHE_BYTES = 64 * 2**20  # compressed static files kept (plotly.min.js and friends take ~3 MB)
 CACHEABLE = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
@@ -46,8 +54,10 @@ class _Cache:
 
 def wants_gzip(environ: dict) -> bool:
     accepted = environ.get("HTTP_ACCEPT_ENCODING", "").lower()
-    return any(part.split(";")[0].strip() == "gzip" and not part.replace(" ", "").endswith("q=0")
-               for part in accepted.split(","))
+    return any(
+        part.split(";")[0].strip() == "gzip" and not part.replace(" ", "").endswith("q=0")
+        for part in accepted.split(",")
+    )
 
 
 def held_answer(app: Callable, environ: dict) -> tuple[dict, bytes]:
@@ -80,8 +90,12 @@ def compress(app: Callable, level: int = 6) -> Callable:
         headers = held["headers"]
         names = {k.lower(): v for k, v in headers}
         kind = names.get("content-type", "").lower()
-        if (len(body) < MIN_BYTES or "content-encoding" in names or not kind.startswith(COMPRESSIBLE)
-                or not held["status"].startswith("200")):
+        if (
+            len(body) < MIN_BYTES
+            or "content-encoding" in names
+            or not kind.startswith(COMPRESSIBLE)
+            or not held["status"].startswith("200")
+        ):
             start_response(held["status"], headers, held["exc_info"])
             return [body]
         path = environ.get("PATH_INFO", "")
@@ -94,8 +108,11 @@ def compress(app: Callable, level: int = 6) -> Callable:
                 cache.put(key, packed)
         vary = [v for k, v in headers if k.lower() == "vary"]
         headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "vary", "etag")]
-        headers += [("Content-Encoding", "gzip"), ("Content-Length", str(len(packed))),
-                    ("Vary", ", ".join([*vary, "Accept-Encoding"]))]
+        headers += [
+            ("Content-Encoding", "gzip"),
+            ("Content-Length", str(len(packed))),
+            ("Vary", ", ".join([*vary, "Accept-Encoding"])),
+        ]
         if "etag" in names:  # the compressed body is another representation: another tag
             headers.append(("ETag", names["etag"].rstrip('"') + '-gzip"'))
         start_response(held["status"], headers, held["exc_info"])

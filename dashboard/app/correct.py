@@ -45,8 +45,13 @@ LOG_SHOWN = 8  # the newest corrections listed in the dialog
 def alternative_label(alt: Alternative, current: bool, scored: bool = True) -> str:
     where = ", ".join(x for x in (alt.admin1, alt.country or alt.country_code) if x and x != alt.name)
     kind = PRECISION_WORDS.get(alt.geo_precision or 0, alt.feature_code or "place")
-    text = f"{alt.name}" + (f" — {where}" if where else "") + f" · {kind} ({alt.feature_code or '?'})" \
-        + f" · {alt.lat:.2f}, {alt.lon:.2f}" + (f" · score {alt.score:.2f}" if scored else "")
+    text = (
+        f"{alt.name}"
+        + (f" — {where}" if where else "")
+        + f" · {kind} ({alt.feature_code or '?'})"
+        + f" · {alt.lat:.2f}, {alt.lon:.2f}"
+        + (f" · score {alt.score:.2f}" if scored else "")
+    )
     return text + (" · current" if current else "")
 
 
@@ -80,8 +85,11 @@ def point_option(row: dict, value: str) -> dict:
     """The choice of a point picked on the map, named by the nearest town (whose country it takes)."""
     lat, lon = (float(v) for v in value[3:].split(","))
     _place, town = picked_place(str(row.get(S.TOPONYM) or row.get(S.LOCATION) or ""), lat, lon)
-    near = f" — near {town[0].name}, {town[0].country or town[0].country_code} ({town[1]:.0f} km)" if town else \
-        " — no town within 100 km: no country"
+    near = (
+        f" — near {town[0].name}, {town[0].country or town[0].country_code} ({town[1]:.0f} km)"
+        if town
+        else " — no town within 100 km: no country"
+    )
     return {"label": f"picked on the map: {lat:.4f}, {lon:.4f}{near}", "value": value}
 
 
@@ -155,71 +163,136 @@ def log_view(root: Path, can_undo: bool) -> list:
     for r in items:
         place = r.get("place") or {}
         moved = sum(len(g["events"]) for g in r.get("before") or [])
-        text = f"{r['at'][:16]} · “{r['toponym']}” → {place.get('name')}" + \
-            (f", {place.get('country') or place.get('country_code')}" if place.get("country_code") else "") + \
-            f" · {SCOPES.get(r['scope'], r['scope'])} · {moved} moved"
-        action = html.Span("undone", className="small") if r["undone"] else \
-            html.Button("Undo", type="button", className="button small", hidden=not can_undo,
-                        title="put these events back where they were", **{"data-undo": r["id"]})
+        text = (
+            f"{r['at'][:16]} · “{r['toponym']}” → {place.get('name')}"
+            + (f", {place.get('country') or place.get('country_code')}" if place.get("country_code") else "")
+            + f" · {SCOPES.get(r['scope'], r['scope'])} · {moved} moved"
+        )
+        action = (
+            html.Span("undone", className="small")
+            if r["undone"]
+            else html.Button(
+                "Undo",
+                type="button",
+                className="button small",
+                hidden=not can_undo,
+                title="put these events back where they were",
+                **{"data-undo": r["id"]},
+            )
+        )
         lines.append(html.Li([html.Span(text), " ", action], className="undone" if r["undone"] else ""))
     return [html.H3("Corrections log"), html.Ul(lines, className="correct-log-list")]
 
 
 def correct_fragment(can_save: bool = True) -> html.Section:
-    return html.Section(id=ids.CORRECT, className="correct", hidden=True, **dashed(aria_labelledby=ids.CORRECT_TITLE),
-                        children=[
-        html.Div(className="reader-bar", children=[
-            html.H2(id=ids.CORRECT_TITLE),
-            html.Button("Close ✕", id=ids.CORRECT_CLOSE, n_clicks=0, className="button small",
-                        title="deselect the event"),
-        ]),
-        html.P(id=ids.CORRECT_CONTEXT, className="hint"),
-        html.Label(className="field correct-search", children=[
-            html.Span("Search any place", className="small"),
-            dcc.Input(id=ids.CORRECT_SEARCH, type="search", debounce=True, value="", autoComplete="off",
-                      placeholder="a place name, any country"),
-        ]),
-        # Pick mode lives in the page (assets/panels.js): the next click on the map is the place.
-        html.Button("Pick on the map", id=ids.CORRECT_PICK, type="button", className="button small pick-point",
-                    title="then click the map where the event happened", **dashed(aria_pressed="false")),
-        dcc.Store(id=ids.CORRECT_POINT),
-        dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
-        html.Div(className="correct-scope", role="group", **dashed(aria_label="what to correct"), children=[
-            html.Span("Correct it in", className="small"),
-            dcc.RadioItems(id=ids.CORRECT_SCOPE, inline=True, value="event",
-                           options=[{"label": label, "value": key} for key, label in SCOPES.items()]),
-        ]),
-        html.P(id=ids.CORRECT_PREVIEW, className="hint", role="status"),
-        html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button", hidden=not can_save),
-        html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
-        html.Div(id=ids.CORRECT_LOG, className="correct-log"),
-        dcc.Store(id=ids.CORRECT_UNDO),
-    ])
+    return html.Section(
+        id=ids.CORRECT,
+        className="correct",
+        hidden=True,
+        **dashed(aria_labelledby=ids.CORRECT_TITLE),
+        children=[
+            html.Div(
+                className="reader-bar",
+                children=[
+                    html.H2(id=ids.CORRECT_TITLE),
+                    html.Button(
+                        "Close ✕",
+                        id=ids.CORRECT_CLOSE,
+                        n_clicks=0,
+                        className="button small",
+                        title="deselect the event",
+                    ),
+                ],
+            ),
+            html.P(id=ids.CORRECT_CONTEXT, className="hint"),
+            html.Label(
+                className="field correct-search",
+                children=[
+                    html.Span("Search any place", className="small"),
+                    dcc.Input(
+                        id=ids.CORRECT_SEARCH,
+                        type="search",
+                        debounce=True,
+                        value="",
+                        autoComplete="off",
+                        placeholder="a place name, any country",
+                    ),
+                ],
+            ),
+            # Pick mode lives in the page (assets/panels.js): the next click on the map is the place.
+            html.Button(
+                "Pick on the map",
+                id=ids.CORRECT_PICK,
+                type="button",
+                className="button small pick-point",
+                title="then click the map where the event happened",
+                **dashed(aria_pressed="false"),
+            ),
+            dcc.Store(id=ids.CORRECT_POINT),
+            dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
+            html.Div(
+                className="correct-scope",
+                role="group",
+                **dashed(aria_label="what to correct"),
+                children=[
+                    html.Span("Correct it in", className="small"),
+                    dcc.RadioItems(
+                        id=ids.CORRECT_SCOPE,
+                        inline=True,
+                        value="event",
+                        options=[{"label": label, "value": key} for key, label in SCOPES.items()],
+                    ),
+                ],
+            ),
+            html.P(id=ids.CORRECT_PREVIEW, className="hint", role="status"),
+            html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button", hidden=not can_save),
+            html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
+            html.Div(id=ids.CORRECT_LOG, className="correct-log"),
+            dcc.Store(id=ids.CORRECT_UNDO),
+        ],
+    )
 
 
 def correct_button(event_id: str, place_key: str) -> dict:
     """The excerpt's "Other places" (as nodes.node): selects the event and its place
     (clientside.SELECT_JS, through assets/panels.js), which opens this panel."""
-    return node("Button", "Other places", className="button small correct-place", type="button",
-                title="ranked alternative places for this name; correct it",
-                **{"data-action": "correct", "data-event": event_id, "data-place": place_key})
+    return node(
+        "Button",
+        "Other places",
+        className="button small correct-place",
+        type="button",
+        title="ranked alternative places for this name; correct it",
+        **{"data-action": "correct", "data-event": event_id, "data-place": place_key},
+    )
 
 
 def register_callbacks(app: dash.Dash, view: StoreView) -> None:
-    @app.callback(Output(ids.SELECTION, "data", allow_duplicate=True), Input(ids.CORRECT_CLOSE, "n_clicks"),
-                  State(ids.SELECTION, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.SELECTION, "data", allow_duplicate=True),
+        Input(ids.CORRECT_CLOSE, "n_clicks"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
+    )
     def close(_close, current):
         return {**(current or {}), "event": None}
 
     # One callback for the whole dialog (a selected event costs one request): what changed decides
     # which parts are sent again.
     @app.callback(
-        Output(ids.CORRECT, "hidden"), Output(ids.CORRECT_TITLE, "children"), Output(ids.CORRECT_CONTEXT, "children"),
-        Output(ids.CORRECT_CHOICE, "options"), Output(ids.CORRECT_CHOICE, "value"),
-        Output(ids.CORRECT_PREVIEW, "children"), Output(ids.CORRECT_LOG, "children"),
+        Output(ids.CORRECT, "hidden"),
+        Output(ids.CORRECT_TITLE, "children"),
+        Output(ids.CORRECT_CONTEXT, "children"),
+        Output(ids.CORRECT_CHOICE, "options"),
+        Output(ids.CORRECT_CHOICE, "value"),
+        Output(ids.CORRECT_PREVIEW, "children"),
+        Output(ids.CORRECT_LOG, "children"),
         Output(ids.CORRECT_POINT, "data"),
-        Input(ids.CORRECT_EVENT, "data"), Input(ids.STORE_GENERATION, "data"), Input(ids.CORRECT_SEARCH, "value"),
-        Input(ids.CORRECT_CHOICE, "value"), Input(ids.CORRECT_SCOPE, "value"), Input(ids.CORRECT_POINT, "data"),
+        Input(ids.CORRECT_EVENT, "data"),
+        Input(ids.STORE_GENERATION, "data"),
+        Input(ids.CORRECT_SEARCH, "value"),
+        Input(ids.CORRECT_CHOICE, "value"),
+        Input(ids.CORRECT_SCOPE, "value"),
+        Input(ids.CORRECT_POINT, "data"),
     )
     def show(event_id, _generation, query, choice, scope, point):
         row = event_row(view, event_id)
@@ -238,18 +311,32 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         options, now = dialog_options(row, query, picked)
         if trigger == ids.CORRECT_SEARCH:
             return (*[dash.no_update] * 3, options, dash.no_update, preview, dash.no_update, dash.no_update)
-        context = f"“{row[S.EXCERPT]}”" if options else \
-            "No ranked alternatives are stored for this event: search for the place by name or pick it on the map."
+        context = (
+            f"“{row[S.EXCERPT]}”"
+            if options
+            else "No ranked alternatives are stored for this event: search for the place by name or pick it on the map."
+        )
         preview = preview_text(view.index(), row, chosen_place(row, now), scope)
-        return (False, f"Where is “{row[S.TOPONYM]}”?", context, options, now, preview,
-                log_view(view.store.root, can_undo=write_refusal() is None),
-                None if trigger == ids.CORRECT_EVENT and point is not None else dash.no_update)
+        return (
+            False,
+            f"Where is “{row[S.TOPONYM]}”?",
+            context,
+            options,
+            now,
+            preview,
+            log_view(view.store.root, can_undo=write_refusal() is None),
+            None if trigger == ids.CORRECT_EVENT and point is not None else dash.no_update,
+        )
 
     @app.callback(
-        Output(ids.CORRECT_STATUS, "children"), Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
+        Output(ids.CORRECT_STATUS, "children"),
+        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
         Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input(ids.CORRECT_SAVE, "n_clicks"), State(ids.CORRECT_CHOICE, "value"), State(ids.CORRECT_SCOPE, "value"),
-        State(ids.SELECTION, "data"), prevent_initial_call=True,
+        Input(ids.CORRECT_SAVE, "n_clicks"),
+        State(ids.CORRECT_CHOICE, "value"),
+        State(ids.CORRECT_SCOPE, "value"),
+        State(ids.SELECTION, "data"),
+        prevent_initial_call=True,
     )
     def save(n_clicks, choice, scope, selection):
         row = event_row(view, (selection or {}).get("event"))
@@ -264,17 +351,30 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         if is_current(place, row) and scope == "event":
             return "That is already its place: choose another one to correct it.", dash.no_update, dash.no_update
         try:
-            generation = save_correction(view.store, str(row[S.TOPONYM]), place, scope=scope or "event",
-                                         event_id=str(row[S.EVENT_ID]), article_id=str(row[S.ARTICLE_ID]))
+            generation = save_correction(
+                view.store,
+                str(row[S.TOPONYM]),
+                place,
+                scope=scope or "event",
+                event_id=str(row[S.EVENT_ID]),
+                article_id=str(row[S.ARTICLE_ID]),
+            )
         except ConflictMapError as err:
             return f"Not saved: {err}", dash.no_update, dash.no_update
         moved = place_key_of({S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon})
-        return (f"Saved: “{row[S.TOPONYM]}” is {place.name} in {SCOPES[scope or 'event']}; "
-                "the corrections log below can undo it.", generation, select_event(selection, row[S.EVENT_ID], moved))
+        return (
+            f"Saved: “{row[S.TOPONYM]}” is {place.name} in {SCOPES[scope or 'event']}; "
+            "the corrections log below can undo it.",
+            generation,
+            select_event(selection, row[S.EVENT_ID], moved),
+        )
 
-    @app.callback(Output(ids.CORRECT_STATUS, "children", allow_duplicate=True),
-                  Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
-                  Input(ids.CORRECT_UNDO, "data"), prevent_initial_call=True)
+    @app.callback(
+        Output(ids.CORRECT_STATUS, "children", allow_duplicate=True),
+        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
+        Input(ids.CORRECT_UNDO, "data"),
+        prevent_initial_call=True,
+    )
     def undo(action):
         refused = write_refusal()
         if refused or not isinstance(action, dict) or not action.get("id"):

@@ -32,16 +32,24 @@ from dashboard.store_protocol import StoreReader
 # compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
 # building the key string for every row made a million-row aggregate take seconds.
 _TENTHOUSANDTHS = "CAST(round_even({0} * 10000, 0) AS BIGINT)"
-_KEY_OF = ("coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
-           "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')")
-PLACE_KEY_SQL = _KEY_OF.format(loc="location", lat=_TENTHOUSANDTHS.format("latitude"),
-                               lon=_TENTHOUSANDTHS.format("longitude"))
+_KEY_OF = (
+    "coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
+    "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')"
+)
+PLACE_KEY_SQL = _KEY_OF.format(
+    loc="location", lat=_TENTHOUSANDTHS.format("latitude"), lon=_TENTHOUSANDTHS.format("longitude")
+)
 
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
 PLACE_FILTERED = R.PLACE_FILTERED
-SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE",
-             "boolean": "BOOLEAN"}
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "datetime64[ns]": "TIMESTAMP_NS",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
 
 
 class DuckEngine:
@@ -51,8 +59,7 @@ class DuckEngine:
         self.store = store
         # Parquet footers cached between queries: the files of a generation never change, and an
         # answer is half a dozen queries over the same files.
-        self._con = duckdb.connect(config={"memory_limit": memory_limit,
-                                           **({"threads": threads} if threads else {})})
+        self._con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
         self._con.execute("SET parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation = -1
@@ -88,11 +95,14 @@ class DuckEngine:
         if gen and (base or over):
             source = self._source(self._events_sql(m))
         else:
-            source = ("SELECT * FROM (SELECT "
-                      + ", ".join(f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}"
-                                  for c in (*S.NAMES, S.PLACE_KEY))
-                      + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
-                        "CAST(NULL AS BOOLEAN) AS lone) WHERE false")
+            source = (
+                "SELECT * FROM (SELECT "
+                + ", ".join(
+                    f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}" for c in (*S.NAMES, S.PLACE_KEY)
+                )
+                + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
+                "CAST(NULL AS BOOLEAN) AS lone) WHERE false"
+            )
         self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
@@ -103,10 +113,12 @@ class DuckEngine:
     @staticmethod
     def _source(files_sql: str) -> str:
         """The `events` view's rows over a relation of stored events."""
-        return (f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
-                f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
-                f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
-                f"WHERE record_kind IS DISTINCT FROM 'mention'")
+        return (
+            f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
+            f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
+            f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
+            f"WHERE record_kind IS DISTINCT FROM 'mention'"
+        )
 
     def events_between(self, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> str:
         """The `events` view as a relation over only the base parts that can hold dates in [lo, hi]
@@ -143,20 +155,26 @@ class DuckEngine:
         # generation keeps its table until the next change.
         # With it, whether each event's reports share every column of their place (the same scan).
         same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
-        self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
-                          f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
-                          "GROUP BY cluster_id")
+        self._con.execute(
+            f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
+            f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
+            "GROUP BY cluster_id"
+        )
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
-        self._same_place = bool((self._con.execute(
-            f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone() or (True,))[0])
+        self._same_place = bool(
+            (self._con.execute(f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone() or (True,))[
+                0
+            ]
+        )
         self._tolls = gen
         self._drop_old("tolls_", gen)
 
     def _drop_old(self, prefix: str, gen: int) -> None:
         """Drop the tables of generations before the previous one (the previous one may still be read)."""
         keep = (f"{prefix}{gen}", f"{prefix}{self._generation}")
-        for (name,) in self._con.execute("SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)",
-                                         [prefix]).fetchall():
+        for (name,) in self._con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)", [prefix]
+        ).fetchall():
             if not any(name == k or name.startswith(k + "_") for k in keep):
                 self._con.execute(f"DROP TABLE IF EXISTS {name}")
 
@@ -204,8 +222,13 @@ def where(f: Filters, sel: Selection | None = None) -> tuple[str, list]:
         params.extend(values)
         return f"{expr} IN ({', '.join('?' * len(values))})"
 
-    for column, values in ((S.EVENT_TYPE, f.event_types), (S.SUB_EVENT_TYPE, f.sub_event_types),
-                           (S.COUNTRY, f.countries), (S.ADMIN1, f.admin1s), (S.SOURCE, f.sources)):
+    for column, values in (
+        (S.EVENT_TYPE, f.event_types),
+        (S.SUB_EVENT_TYPE, f.sub_event_types),
+        (S.COUNTRY, f.countries),
+        (S.ADMIN1, f.admin1s),
+        (S.SOURCE, f.sources),
+    ):
         if values:
             sql.append(f"coalesce({isin(column, values)}, false)")
     if f.actors:
@@ -275,14 +298,18 @@ def counted(cond: str, params: list, cols: tuple[str, ...], source: str = "event
     the event's `low` and `high` death counts (over all its reports, filtered or not; 0 when none is
     given)."""
     own = "".join(f"{c}, " for c in cols)
-    lone = f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM {source} " \
-           f"WHERE lone AND ({cond})"
+    lone = (
+        f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM {source} "
+        f"WHERE lone AND ({cond})"
+    )
     # A struct, as arg_min skips a NULL argument (an undated report would lose its date's NULL).
     fields = ", ".join(f"'{c}': {c}" for c in cols)
     pick = f", arg_min({{{fields}}}, event_id) AS r" if cols else ""
-    shared = (f"SELECT {''.join(f'c.r.{c} AS {c}, ' for c in cols)}coalesce(t.low, 0) AS low, "
-              f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM {source} "
-              f"WHERE NOT lone AND ({cond}) GROUP BY cluster_id) c JOIN tolls t USING (cluster_id)")
+    shared = (
+        f"SELECT {''.join(f'c.r.{c} AS {c}, ' for c in cols)}coalesce(t.low, 0) AS low, "
+        f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM {source} "
+        f"WHERE NOT lone AND ({cond}) GROUP BY cluster_id) c JOIN tolls t USING (cluster_id)"
+    )
     return f"({lone} UNION ALL {shared})", [*params, *params]
 
 
@@ -299,10 +326,14 @@ def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, 
     reported by several articles counts once, with the lowest and highest toll its reports give."""
     cond, params = where(f, sel)
     events, _ = counted("true", [], (), "m")
-    row = db.query(f"WITH {matching(cond, ('location', 'lat_i', 'lon_i'))} "
-                   f"SELECT (SELECT count(*) FROM (SELECT 1 FROM m GROUP BY location, lat_i, "
-                   f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
-                   f"FROM {events}", params, dates_of(sel)).iloc[0]
+    row = db.query(
+        f"WITH {matching(cond, ('location', 'lat_i', 'lon_i'))} "
+        f"SELECT (SELECT count(*) FROM (SELECT 1 FROM m GROUP BY location, lat_i, "
+        f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
+        f"FROM {events}",
+        params,
+        dates_of(sel),
+    ).iloc[0]
     if not row["n"]:
         return 0, 0, 0, 0
     return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"])
@@ -310,8 +341,9 @@ def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, 
 
 def total_events(db: DuckEngine) -> int:
     """How many events the store holds (reports of one event count once)."""
-    return int(db.query("SELECT count(*) FILTER (WHERE lone) + (SELECT count(*) FROM tolls) AS n "
-                        "FROM events").iloc[0]["n"])
+    return int(
+        db.query("SELECT count(*) FILTER (WHERE lone) + (SELECT count(*) FROM tolls) AS n FROM events").iloc[0]["n"]
+    )
 
 
 def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
@@ -322,9 +354,19 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
     events, _ = counted("true", [], ("location", "lat_i", "lon_i"), "m")
     key = _KEY_OF.format(loc="p.location", lat="p.lat_i", lon="p.lon_i")
     same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM e.{c}" for c in ("location", "lat_i", "lon_i"))
-    cols = ("location", "lat_i", "lon_i", "event_type", "latitude", "longitude", "country", "geo_precision",
-            "event_date")
-    return db.query(f"""
+    cols = (
+        "location",
+        "lat_i",
+        "lon_i",
+        "event_type",
+        "latitude",
+        "longitude",
+        "country",
+        "geo_precision",
+        "event_date",
+    )
+    return db.query(
+        f"""
         WITH {matching(cond, cols)},
         t AS (SELECT location, lat_i, lon_i, event_type, count(*) AS n, any_value(latitude) AS latitude,
                           any_value(longitude) AS longitude, any_value(country) AS country,
@@ -343,7 +385,10 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
                coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
                greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type, p.type_mix,
                p.first, p.last
-        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""", params, dates_of(sel))
+        FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""",
+        params,
+        dates_of(sel),
+    )
 
 
 def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day") -> pd.DataFrame:
@@ -351,24 +396,32 @@ def timeline_counts(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
     trunc = {"day": "day", "week": "week", "month": "month"}[unit]
     cond, params = where(f, sel)
     events, ev_params = counted(cond, params, ("event_date", "event_type"), "{events}")
-    return db.query(f"SELECT CAST(date_trunc('{trunc}', event_date) AS TIMESTAMP) AS day, event_type, "
-                    f"count(*) AS n FROM {events} WHERE event_date IS NOT NULL "
-                    f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type", ev_params, dates_of(sel))
+    return db.query(
+        f"SELECT CAST(date_trunc('{trunc}', event_date) AS TIMESTAMP) AS day, event_type, "
+        f"count(*) AS n FROM {events} WHERE event_date IS NOT NULL "
+        f"AND event_type IS NOT NULL GROUP BY ALL ORDER BY day, event_type",
+        ev_params,
+        dates_of(sel),
+    )
 
 
 def date_extent(db: DuckEngine, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """query_oracle.robust_extent: the 2 % quantile (from 50 dates on; linear, as pandas) to the last date."""
     cond, params = where(f)
-    row = db.query(f"SELECT count(event_date) AS n, min(event_date) AS lo, max(event_date) AS hi, "
-                   f"quantile_cont(epoch_ns(event_date), 0.02) AS q FROM events WHERE {cond}", params).iloc[0]
+    row = db.query(
+        f"SELECT count(event_date) AS n, min(event_date) AS lo, max(event_date) AS hi, "
+        f"quantile_cont(epoch_ns(event_date), 0.02) AS q FROM events WHERE {cond}",
+        params,
+    ).iloc[0]
     if not row["n"]:
         return None
     lo = pd.Timestamp(int(round(row["q"]))) if row["n"] >= 50 else pd.Timestamp(row["lo"])
     return lo, pd.Timestamp(row["hi"])
 
 
-def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
-                since: pd.Timestamp | None = None) -> pd.DataFrame:
+def newest_rows(
+    db: DuckEngine, f: Filters, sel: Selection, limit: int = 50, since: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """The newest `limit` rows (event date, then publication; undated last), schema-typed. The ids
     come first from the narrow sort columns, then only those rows are read whole. `since`: a date
     on or after which at least `limit` of these rows are known to lie (duck_rollup.newest_since):
@@ -378,10 +431,19 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
     if since is not None:
         # One query: the bound leaves a few row groups, and DuckDB's top-N reads the other columns
         # of the rows it keeps only (half the time of the two steps below).
-        return rows_where(db, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], order, limit,
-                          (since, (dates_of(sel) or (None, None))[1]))
-    ids = db.query(f"SELECT event_id, event_date FROM {{events}} WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
-                   params, dates_of(sel))
+        return rows_where(
+            db,
+            f"{cond} AND event_date >= ?",
+            [*params, since.to_pydatetime()],
+            order,
+            limit,
+            (since, (dates_of(sel) or (None, None))[1]),
+        )
+    ids = db.query(
+        f"SELECT event_id, event_date FROM {{events}} WHERE {cond} ORDER BY {order} LIMIT {int(limit)}",
+        params,
+        dates_of(sel),
+    )
     if ids.empty:
         return rows_where(db, "false", [])
     listed = ids["event_id"].tolist()
@@ -390,13 +452,20 @@ def newest_rows(db: DuckEngine, f: Filters, sel: Selection, limit: int = 50,
     on = [f"event_date IN ({', '.join('?' * len(dates))})"] if dates else []
     if ids["event_date"].isna().any():
         on.append("event_date IS NULL")
-    return rows_where(db, f"event_id IN ({', '.join('?' * len(listed))}) AND ({' OR '.join(on)})",
-                      [*listed, *dates], order, dates=None if ids["event_date"].isna().any() or not dates else
-                      (pd.Timestamp(min(dates)), pd.Timestamp(max(dates))))
+    return rows_where(
+        db,
+        f"event_id IN ({', '.join('?' * len(listed))}) AND ({' OR '.join(on)})",
+        [*listed, *dates],
+        order,
+        dates=None
+        if ids["event_date"].isna().any() or not dates
+        else (pd.Timestamp(min(dates)), pd.Timestamp(max(dates))),
+    )
 
 
-def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day",
-                    measure: str = "events") -> pd.DataFrame:
+def timeline_series(
+    db: DuckEngine, f: Filters, sel: Selection | None, unit: str = "day", measure: str = "events"
+) -> pd.DataFrame:
     """engine.timeline_series: per bin and type the events (or deaths: each event's lowest toll)
     dated to the day, and the evenly spread shares of those dated only to a month or a year. DuckDB
     sums per day (and per period start), the few resulting rows are binned and spread here with the
@@ -406,12 +475,16 @@ def timeline_series(db: DuckEngine, f: Filters, sel: Selection | None, unit: str
     events, _ = counted("true", [], cols, "m")
     value = "low::DOUBLE" if measure == "deaths" else "1.0"
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
-    rows = db.query(f"""
+    rows = db.query(
+        f"""
         WITH {matching(cond, cols)}
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value}) AS v
         FROM {events} WHERE event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL ORDER BY start, kind, type""", params, dates_of(sel))
+        GROUP BY ALL ORDER BY start, kind, type""",
+        params,
+        dates_of(sel),
+    )
     return series_from_days(rows, unit)
 
 
@@ -424,18 +497,30 @@ def series_from_days(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
     frames = []
     exact = rows[rows["kind"] == 0]
     if len(exact):
-        frames.append(pd.DataFrame({"bin": _bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
-                                    "type": exact["type"].to_numpy(), "n": exact["v"].to_numpy(float),
-                                    "precise": True}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "bin": _bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
+                    "type": exact["type"].to_numpy(),
+                    "n": exact["v"].to_numpy(float),
+                    "precise": True,
+                }
+            )
+        )
     coarse = rows[rows["kind"] > 0].reset_index(drop=True)
     if len(coarse):
         b, t, share, _ = spread_groups(coarse.astype({"start": np.int64, "kind": np.int64}), unit)
         frames.append(pd.DataFrame({"bin": b, "type": t, "n": share, "precise": False}))
     out = pd.concat(frames, ignore_index=True).groupby(["bin", "type", "precise"], as_index=False)["n"].sum()
     out = out[out["n"] > 0].sort_values(["bin", "type", "precise"], kind="stable")
-    return pd.DataFrame({"day": _bin_start(out["bin"].to_numpy(np.int64), unit),
-                         S.EVENT_TYPE: out["type"].to_numpy(dtype=object), "n": out["n"].to_numpy(dtype=float),
-                         "precise": out["precise"].to_numpy(dtype=bool)})
+    return pd.DataFrame(
+        {
+            "day": _bin_start(out["bin"].to_numpy(np.int64), unit),
+            S.EVENT_TYPE: out["type"].to_numpy(dtype=object),
+            "n": out["n"].to_numpy(dtype=float),
+            "precise": out["precise"].to_numpy(dtype=bool),
+        }
+    )
 
 
 def place_labels(db: DuckEngine, sql: str | None = None) -> dict[str, str]:
@@ -456,16 +541,22 @@ def value_options(db: DuckEngine, columns: tuple[str, ...], limit: int = 1000) -
     """engine.value_options: the values of `columns` together, most frequent first (ties by value),
     blanks left out."""
     union = " UNION ALL ".join(f"SELECT {c} AS v FROM events" for c in columns)
-    df = db.query(f"SELECT v, count(*) AS n FROM ({union}) WHERE v IS NOT NULL AND trim(v) <> '' "
-                  f"GROUP BY v ORDER BY n DESC, v LIMIT {int(limit)}")
+    df = db.query(
+        f"SELECT v, count(*) AS n FROM ({union}) WHERE v IS NOT NULL AND trim(v) <> '' "
+        f"GROUP BY v ORDER BY n DESC, v LIMIT {int(limit)}"
+    )
     return [str(v) for v in df["v"]]
 
 
-def rows_where(db: DuckEngine, condition: str, params: list, order: str = "", limit: int | None = None,
-               dates: tuple | None = None) -> pd.DataFrame:
+def rows_where(
+    db: DuckEngine, condition: str, params: list, order: str = "", limit: int | None = None, dates: tuple | None = None
+) -> pd.DataFrame:
     """Schema-typed rows (with place_key) matching an SQL condition (which keeps to `dates`, when given:
     DuckEngine.query)."""
     tail = (f" ORDER BY {order}" if order else "") + (f" LIMIT {int(limit)}" if limit is not None else "")
     df = db.query(f"SELECT * FROM {{events}} WHERE {condition}{tail}", params, dates)
-    return S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()}) if len(df) else \
-        S.empty_events().assign(**{S.PLACE_KEY: pd.Series([], dtype=object)})
+    return (
+        S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
+        if len(df)
+        else S.empty_events().assign(**{S.PLACE_KEY: pd.Series([], dtype=object)})
+    )

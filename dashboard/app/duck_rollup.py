@@ -91,9 +91,13 @@ def _cond(f: Filters | None, sel: Selection | None) -> tuple[str, list]:
 def by_place(f: Filters) -> bool:
     """Whether these filters narrow by the place's columns only (those the rollup has: see the
     module's note for when it may answer them); a place chosen that has no coordinates is not one."""
-    return (not any((f.event_types, f.sub_event_types, f.actors, f.sources)) and not (f.min_fatalities or 0) > 0
-            and not (f.min_confidence or 0) > 0 and not f.text.strip()
-            and not any(D._place_is(k, []) == "place_key = ?" for k in f.places if D.cluster_box(k) is None))
+    return (
+        not any((f.event_types, f.sub_event_types, f.actors, f.sources))
+        and not (f.min_fatalities or 0) > 0
+        and not (f.min_confidence or 0) > 0
+        and not f.text.strip()
+        and not any(D._place_is(k, []) == "place_key = ?" for k in f.places if D.cluster_box(k) is None)
+    )
 
 
 def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] | None:
@@ -112,7 +116,8 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -
     """duck.places_summary(db, f, sel) (the selection's place is not applied, as there)."""
     cond, params = _cond(f, Selection(sel.start, sel.end))
     key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    return db.query(f"""
+    return db.query(
+        f"""
         WITH r AS (SELECT * FROM rollup WHERE {cond}),
         t AS (SELECT location, lat_i, lon_i, event_type, sum({measure_of(f, "reports")}) AS n FROM r GROUP BY ALL),
         m AS (SELECT location, lat_i, lon_i,
@@ -128,11 +133,14 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
                m.type_mix, p.first, p.last
-        FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""", params)
+        FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""",
+        params,
+    )
 
 
-def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure: str,
-                    f: Filters | None = None) -> pd.DataFrame | None:
+def timeline_series(
+    db: D.DuckEngine, sel: Selection | None, unit: str, measure: str, f: Filters | None = None
+) -> pd.DataFrame | None:
     """duck.timeline_series(db, f, sel, unit, measure); None when `where` cannot say."""
     got = where(sel, f)
     if got is None:
@@ -140,11 +148,14 @@ def timeline_series(db: D.DuckEngine, sel: Selection | None, unit: str, measure:
     cond, params = got
     value = measure_of(f, "low" if measure == "deaths" else "events")
     day = "date_diff('day', DATE '1970-01-01', CAST(event_date AS DATE))"
-    rows = db.query(f"""
+    rows = db.query(
+        f"""
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value})::DOUBLE AS v
         FROM rollup WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
-        GROUP BY ALL HAVING sum({measure_of(f, "events")}) > 0 ORDER BY start, kind, type""", params)
+        GROUP BY ALL HAVING sum({measure_of(f, "events")}) > 0 ORDER BY start, kind, type""",
+        params,
+    )
     return D.series_from_days(rows, unit)
 
 
@@ -156,9 +167,12 @@ def date_extent(db: D.DuckEngine, f: Filters | None = None) -> tuple[pd.Timestam
     """duck.date_extent(db, f): the 2 % quantile of the reports' dates (linear, as pandas and
     DuckDB's quantile_cont), from their counts per date, to the last date."""
     cond, params = _cond(f, None)
-    per = db.query(f"SELECT epoch_ns(event_date) AS t, sum({measure_of(f, 'reports')}) AS n FROM rollup "
-                   f"WHERE event_date IS NOT NULL "
-                   f"AND {cond} GROUP BY 1 ORDER BY 1", params)
+    per = db.query(
+        f"SELECT epoch_ns(event_date) AS t, sum({measure_of(f, 'reports')}) AS n FROM rollup "
+        f"WHERE event_date IS NOT NULL "
+        f"AND {cond} GROUP BY 1 ORDER BY 1",
+        params,
+    )
     if per.empty:
         return None
     t, cum = per["t"].to_numpy(np.int64), np.cumsum(per["n"].to_numpy(np.int64))
@@ -180,9 +194,12 @@ def newest_since(db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None
     if got is None:
         return None
     cond, params = got
-    per = db.query(f"SELECT event_date AS d, sum({measure_of(f, 'reports')}) AS n FROM rollup WHERE {cond} "
-                   "AND event_date IS NOT NULL "
-                   "GROUP BY 1 ORDER BY 1 DESC", params)
+    per = db.query(
+        f"SELECT event_date AS d, sum({measure_of(f, 'reports')}) AS n FROM rollup WHERE {cond} "
+        "AND event_date IS NOT NULL "
+        "GROUP BY 1 ORDER BY 1 DESC",
+        params,
+    )
     if per.empty:
         return None
     cum = np.cumsum(per["n"].to_numpy(np.int64))

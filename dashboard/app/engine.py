@@ -35,18 +35,47 @@ DAY_NS = 86_400 * 10**9
 NO_DATE = np.iinfo(np.int64).min  # numpy's NaT as int64
 # String columns with few distinct values: read dictionary-encoded, a code per row instead of a string.
 DICTIONARY_COLUMNS: tuple[str, ...] = (
-    S.ARTICLE_ID, S.DATE_PRECISION, S.DATE_SOURCE, S.EVENT_TYPE, S.SUB_EVENT_TYPE, S.TRIGGER, S.ACTOR1, S.ACTOR2,
-    S.LOCATION, S.TOPONYM, S.FEATURE_CODE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.FATALITIES_TEXT,
-    S.INJURED_TEXT, S.DISPLACED_TEXT, S.TITLE, S.SOURCE, S.URL,
+    S.ARTICLE_ID,
+    S.DATE_PRECISION,
+    S.DATE_SOURCE,
+    S.EVENT_TYPE,
+    S.SUB_EVENT_TYPE,
+    S.TRIGGER,
+    S.ACTOR1,
+    S.ACTOR2,
+    S.LOCATION,
+    S.TOPONYM,
+    S.FEATURE_CODE,
+    S.COUNTRY,
+    S.COUNTRY_CODE,
+    S.ADMIN1,
+    S.FATALITIES_TEXT,
+    S.INJURED_TEXT,
+    S.DISPLACED_TEXT,
+    S.TITLE,
+    S.SOURCE,
+    S.URL,
 )
 # The columns the filters panel chooses from (codes kept in the index), and what a date precision
 # means for the timeline (query_oracle.IMPRECISE: spread over a month or a year).
-CODED_COLUMNS: tuple[str, ...] = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.COUNTRY, S.ADMIN1, S.SOURCE,
-                                  S.ARTICLE_ID)
+CODED_COLUMNS: tuple[str, ...] = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.COUNTRY, S.ADMIN1, S.SOURCE, S.ARTICLE_ID)
 DATE_KINDS = {"month": 1, "year": 2}
 PLACE_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]
-SUMMARY_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.GEO_PRECISION, "n_events",
-                   "fatalities", "fatalities_high", "main_type", "type_mix", "first", "last"]
+SUMMARY_COLUMNS = [
+    S.PLACE_KEY,
+    S.LOCATION,
+    S.LATITUDE,
+    S.LONGITUDE,
+    S.COUNTRY,
+    S.GEO_PRECISION,
+    "n_events",
+    "fatalities",
+    "fatalities_high",
+    "main_type",
+    "type_mix",
+    "first",
+    "last",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,23 +163,38 @@ def build_index(table: pa.Table) -> EventIndex:
     kind_codes, kinds = _codes(table[S.DATE_PRECISION])
     kind_of = np.array([DATE_KINDS.get(k, 0) for k in kinds] + [0], dtype=np.int8)
     # Newest first, undated last; lexsort is stable, so ties keep the table's order as pandas' sort does.
-    newest = np.lexsort((np.where(published == NO_DATE, np.iinfo(np.int64).max, -published),
-                         np.where(date_ns == NO_DATE, np.iinfo(np.int64).max, -date_ns)))
+    newest = np.lexsort(
+        (
+            np.where(published == NO_DATE, np.iinfo(np.int64).max, -published),
+            np.where(date_ns == NO_DATE, np.iinfo(np.int64).max, -date_ns),
+        )
+    )
     dated = date_ns != NO_DATE
     last_key = np.where(dated, date_ns, np.iinfo(np.int64).max)
     return EventIndex(
-        n=n, date_ns=date_ns, place=place, etype=etype.astype(np.int16), places=places,
-        fatalities=_int(table[S.FATALITIES], np.int64), precision=_int(table[S.GEO_PRECISION], np.int8),
-        newest_first=newest, newest_published=published, place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
-        types=tuple(types), table=table, dated=dated,
+        n=n,
+        date_ns=date_ns,
+        place=place,
+        etype=etype.astype(np.int16),
+        places=places,
+        fatalities=_int(table[S.FATALITIES], np.int64),
+        precision=_int(table[S.GEO_PRECISION], np.int8),
+        newest_first=newest,
+        newest_published=published,
+        place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
+        types=tuple(types),
+        table=table,
+        dated=dated,
         codes={col: c for col, (c, _) in coded.items()},
         values={col: tuple("" if v is None else str(v) for v in vals) for col, (_, vals) in coded.items()},
         confidence=table[S.CONFIDENCE].cast(pa.float64()).fill_null(np.nan).to_numpy(),
         date_kind=kind_of[kind_codes],  # code -1 (null) takes the last entry: day
-        bins={unit: np.where(dated, _bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
-              for unit in ("day", "week", "month")},
-        by_place=np.lexsort((last_key, place)), by_date=np.flatnonzero(dated)[np.argsort(date_ns[dated],
-                                                                                        kind="stable")],
+        bins={
+            unit: np.where(dated, _bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
+            for unit in ("day", "week", "month")
+        },
+        by_place=np.lexsort((last_key, place)),
+        by_date=np.flatnonzero(dated)[np.argsort(date_ns[dated], kind="stable")],
         **_clusters(table),
     )
 
@@ -189,8 +233,13 @@ def _clusters(table: pa.Table) -> dict:
         shared = by_event_id(table, shared)
         firsts = np.unique(codes[shared], return_index=True)[1]
         first[codes[shared[firsts]]] = shared[firsts]
-    return {"cluster": codes, "cluster_low": low, "cluster_high": high, "first_report": first,
-            "n_events": int(np.count_nonzero(first < n))}
+    return {
+        "cluster": codes,
+        "cluster_low": low,
+        "cluster_high": high,
+        "first_report": first,
+        "n_events": int(np.count_nonzero(first < n)),
+    }
 
 
 def by_event_id(table: pa.Table, rows: np.ndarray) -> np.ndarray:
@@ -280,6 +329,7 @@ MEMO_SIZE = 48
 
 def _memoised(fn: Callable) -> Callable:
     """Keep the last MEMO_SIZE answers of fn(ix, mask, *args) in the index (copies out: callers may mutate)."""
+
     @functools.wraps(fn)
     def wrapper(ix: EventIndex, mask: np.ndarray, *args: object, **kwargs: object) -> object:
         digest = hashlib.blake2b(np.packbits(mask).tobytes(), digest_size=16).digest()
@@ -300,7 +350,6 @@ def _memoised(fn: Callable) -> Callable:
 
 def _copy(value: object) -> object:
     return value.copy() if isinstance(value, pd.DataFrame) else value
-
 
 
 @_memoised
@@ -335,14 +384,20 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
     types = np.array(ix.types + ("",), dtype=object)
     # One DataFrame from its columns: filling a copy of the places' rows column by column cost
     # most of this function (~5 ms an answer at 100k events).
-    return pd.DataFrame({
-        **{c: ix.places[c].array.take(p) for c in PLACE_COLUMNS},
-        S.GEO_PRECISION: pd.arrays.IntegerArray(prec.astype(np.int64), prec == 0),
-        "n_events": n, "fatalities": deaths, "fatalities_high": np.maximum(deaths_high, deaths),
-        "main_type": np.where(by_type.sum(axis=1) > 0, types[main], None),
-        "type_mix": mix_strings(by_type[:, :len(ix.types)], ix.types),
-        "first": first.view("datetime64[ns]"), "last": last.view("datetime64[ns]"),
-    }, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(
+        {
+            **{c: ix.places[c].array.take(p) for c in PLACE_COLUMNS},
+            S.GEO_PRECISION: pd.arrays.IntegerArray(prec.astype(np.int64), prec == 0),
+            "n_events": n,
+            "fatalities": deaths,
+            "fatalities_high": np.maximum(deaths_high, deaths),
+            "main_type": np.where(by_type.sum(axis=1) > 0, types[main], None),
+            "type_mix": mix_strings(by_type[:, : len(ix.types)], ix.types),
+            "first": first.view("datetime64[ns]"),
+            "last": last.view("datetime64[ns]"),
+        },
+        columns=SUMMARY_COLUMNS,
+    )
 
 
 def _bins(date_ns: np.ndarray, unit: str) -> np.ndarray:
@@ -378,16 +433,23 @@ def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
     counts = np.bincount(key, weights=weights)
     # Bins sorted by time, then types by name, as a pandas groupby over (day, type) orders them.
     by_name = np.argsort(np.array(ix.types, dtype=object), kind="stable")
-    grid = counts.reshape(-1, n_types) if counts.size % n_types == 0 else \
-        np.pad(counts, (0, n_types - counts.size % n_types)).reshape(-1, n_types)
+    grid = (
+        counts.reshape(-1, n_types)
+        if counts.size % n_types == 0
+        else np.pad(counts, (0, n_types - counts.size % n_types)).reshape(-1, n_types)
+    )
     grid = grid[:, by_name]
     present = np.bincount(key, minlength=grid.size).reshape(-1, n_types)[:, by_name] > 0
     if weights is not None:
         present &= grid > 0
     bi, ti = np.nonzero(present)
-    return pd.DataFrame({"day": _bin_start(bi + lo, unit),
-                         S.EVENT_TYPE: np.array(ix.types, dtype=object)[by_name][ti],
-                         "n": grid[bi, ti].round().astype(np.int64)})
+    return pd.DataFrame(
+        {
+            "day": _bin_start(bi + lo, unit),
+            S.EVENT_TYPE: np.array(ix.types, dtype=object)[by_name][ti],
+            "n": grid[bi, ti].round().astype(np.int64),
+        }
+    )
 
 
 @_memoised
@@ -410,7 +472,7 @@ def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarra
     ties by event_id, as the DuckDB engine orders them)."""
     rows = ix.newest_first[mask[ix.newest_first]]
     if rows.size == 0 or limit <= 0:
-        return rows[:max(limit, 0)]
+        return rows[: max(limit, 0)]
     head = rows[:limit]
     if rows.size > limit:  # the rows tied with the last one listed compete for its place
         pub = ix.newest_published
@@ -419,13 +481,24 @@ def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarra
         run = int(np.argmax(differs)) if differs.any() else rest.size
         head = np.r_[head, rest[:run]]
     # Re-sorted by (date, publication, event_id): the few rows listed, not the whole table.
-    keys = pa.table({"d": pa.array(ix.date_ns[head]), "p": pa.array(ix.newest_published[head]),
-                     "i": ix.table[S.EVENT_ID].take(pa.array(head, type=pa.int64()))})
+    keys = pa.table(
+        {
+            "d": pa.array(ix.date_ns[head]),
+            "p": pa.array(ix.newest_published[head]),
+            "i": ix.table[S.EVENT_ID].take(pa.array(head, type=pa.int64())),
+        }
+    )
     undated, unpublished = keys["d"].to_numpy() == NO_DATE, keys["p"].to_numpy() == NO_DATE
-    order = pc.sort_indices(pa.table({"u": pa.array(undated), "d": keys["d"], "v": pa.array(unpublished),
-                                      "p": keys["p"], "i": keys["i"]}),
-                            sort_keys=[("u", "ascending"), ("d", "descending"), ("v", "ascending"),
-                                       ("p", "descending"), ("i", "ascending")]).to_numpy()
+    order = pc.sort_indices(
+        pa.table({"u": pa.array(undated), "d": keys["d"], "v": pa.array(unpublished), "p": keys["p"], "i": keys["i"]}),
+        sort_keys=[
+            ("u", "ascending"),
+            ("d", "descending"),
+            ("v", "ascending"),
+            ("p", "descending"),
+            ("i", "ascending"),
+        ],
+    ).to_numpy()
     return head[order][:limit]
 
 
@@ -433,9 +506,16 @@ def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     """The schema-typed events table for a few row positions, with its place keys, in that order."""
     taken = ix.table.take(pa.array(rows, type=pa.int64()))
     # Decode dictionary columns here: a categorical would carry (and validate) the whole dictionary.
-    taken = pa.table({name: col.cast(col.type.value_type) if pa.types.is_dictionary(col.type)
-                      else col.cast(pa.timestamp("ns")) if pa.types.is_timestamp(col.type) else col
-                      for name, col in zip(taken.column_names, taken.columns, strict=True)})
+    taken = pa.table(
+        {
+            name: col.cast(col.type.value_type)
+            if pa.types.is_dictionary(col.type)
+            else col.cast(pa.timestamp("ns"))
+            if pa.types.is_timestamp(col.type)
+            else col
+            for name, col in zip(taken.column_names, taken.columns, strict=True)
+        }
+    )
     # Arrow types mapped straight to the schema's dtypes: coerce_events per column would cost more
     # than everything else about these rows.
     df = taken.to_pandas(types_mapper=_SCHEMA_TYPES.get)[list(S.NAMES)]
@@ -451,8 +531,10 @@ def row_records(ix: EventIndex, rows: np.ndarray) -> list[dict]:
     names = [n for n in S.NAMES if n in taken.column_names]
     columns = [_py_values(taken[n]) for n in names]
     keys = place_arrays(ix)[1][ix.place[rows]].tolist()
-    return [{**dict(zip(names, values, strict=True)), S.PLACE_KEY: key}
-            for values, key in zip(zip(*columns, strict=True), keys, strict=True)]
+    return [
+        {**dict(zip(names, values, strict=True)), S.PLACE_KEY: key}
+        for values, key in zip(zip(*columns, strict=True), keys, strict=True)
+    ]
 
 
 def _py_values(column: pa.ChunkedArray) -> list:
@@ -470,7 +552,7 @@ def frame_chunks(ix: EventIndex, mask: np.ndarray, size: int = 50_000) -> Iterat
     of a million events never holds them all as pandas at once."""
     rows = np.flatnonzero(mask)
     for i in range(0, rows.size, size):
-        yield rows_frame(ix, rows[i:i + size])
+        yield rows_frame(ix, rows[i : i + size])
 
 
 def rows_where(ix: EventIndex, column: str, value: str) -> np.ndarray:
@@ -478,8 +560,11 @@ def rows_where(ix: EventIndex, column: str, value: str) -> np.ndarray:
     arr = ix.table[column].combine_chunks() if ix.n else pa.array([], pa.string())
     if pa.types.is_dictionary(arr.type):
         code = pc.index(arr.dictionary, pa.scalar(value, arr.dictionary.type)).as_py()
-        return np.zeros(0, np.int64) if code < 0 else \
-            np.flatnonzero(arr.indices.fill_null(-1).to_numpy(zero_copy_only=False) == code)
+        return (
+            np.zeros(0, np.int64)
+            if code < 0
+            else np.flatnonzero(arr.indices.fill_null(-1).to_numpy(zero_copy_only=False) == code)
+        )
     return np.flatnonzero(pc.fill_null(pc.equal(arr, pa.scalar(value, arr.type)), False).to_numpy(zero_copy_only=False))
 
 
@@ -497,8 +582,7 @@ def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int, 
     if not rows.size:
         return 0, 0, 0, 0
     places = int(np.count_nonzero(np.bincount(ix.place[mask], minlength=1)))
-    return (int(rows.size), places, int(event_deaths(ix, rows).sum()),
-            int(event_deaths(ix, rows, high=True).sum()))
+    return (int(rows.size), places, int(event_deaths(ix, rows).sum()), int(event_deaths(ix, rows, high=True).sum()))
 
 
 def total_events(ix: EventIndex) -> int:
@@ -533,9 +617,9 @@ def lowered_excerpts(ix: EventIndex) -> tuple[bytes, np.ndarray]:
             col = ix.table[S.EXCERPT].combine_chunks()
             wide = pa.types.is_large_string(col.type)
             offsets = np.frombuffer(col.buffers()[1], dtype=np.int64 if wide else np.int32)
-            offsets = offsets[col.offset:col.offset + len(col) + 1].astype(np.int64)
+            offsets = offsets[col.offset : col.offset + len(col) + 1].astype(np.int64)
             data = col.buffers()[2]
-            text = b"" if data is None else data.to_pybytes()[offsets[0]:offsets[-1]].lower()
+            text = b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]].lower()
             ix.lazy["excerpts"] = (text, offsets - offsets[0])
         return ix.lazy["excerpts"]
 
@@ -553,7 +637,7 @@ def _ascii_search(ix: EventIndex, pattern: bytes) -> np.ndarray:
     for start in starts[~inside].tolist():
         first, last = np.searchsorted(offsets, [start, start + len(pattern)], side="right") - 1
         for r in range(int(first), min(int(last), ix.n - 1) + 1):
-            found[r] |= pattern in text[offsets[r]:offsets[r + 1]]
+            found[r] |= pattern in text[offsets[r] : offsets[r + 1]]
     return found
 
 
@@ -620,7 +704,7 @@ def codes_mask(ix: EventIndex, column: str, chosen: tuple[str, ...]) -> np.ndarr
 
 # -- the timeline: events or deaths per bin, month/year dates spread over their period ---------------
 
-SHARE_GRID = 2 ** 16  # as query_oracle.SHARE_GRID: spread shares are multiples of 2**-16
+SHARE_GRID = 2**16  # as query_oracle.SHARE_GRID: spread shares are multiples of 2**-16
 SERIES_COLUMNS = ["day", S.EVENT_TYPE, "n", "precise"]
 
 
@@ -634,8 +718,7 @@ def timeline_series(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
     values = event_deaths(ix, rows).astype(float) if measure == "deaths" else np.ones(rows.size)
     kind = ix.date_kind[rows]
     exact = kind == 0
-    parts = [(ix.bins[unit][rows[exact]].astype(np.int64), ix.etype[rows[exact]].astype(np.int64), values[exact],
-              True)]
+    parts = [(ix.bins[unit][rows[exact]].astype(np.int64), ix.etype[rows[exact]].astype(np.int64), values[exact], True)]
     if not exact.all():
         parts.append(_spread(ix, rows[~exact], kind[~exact], values[~exact], unit))
     n_types = len(ix.types)
@@ -646,18 +729,25 @@ def timeline_series(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
         lo = int(bins.min())
         sums = np.bincount((bins - lo) * n_types + types, weights=vals)
         at = np.flatnonzero(sums > 0)
-        frames.append(pd.DataFrame({"bin": at // n_types + lo, "type": at % n_types, "n": sums[at],
-                                    "precise": precise}))
+        frames.append(
+            pd.DataFrame({"bin": at // n_types + lo, "type": at % n_types, "n": sums[at], "precise": precise})
+        )
     out = pd.concat(frames, ignore_index=True)
     name_rank = np.argsort(np.argsort(np.array(ix.types, dtype=object), kind="stable"))
     out = out.iloc[np.lexsort((out["precise"].to_numpy(), name_rank[out["type"].to_numpy()], out["bin"].to_numpy()))]
-    return pd.DataFrame({"day": _bin_start(out["bin"].to_numpy(), unit),
-                         S.EVENT_TYPE: np.array(ix.types, dtype=object)[out["type"].to_numpy()],
-                         "n": out["n"].to_numpy(dtype=float), "precise": out["precise"].to_numpy(dtype=bool)})
+    return pd.DataFrame(
+        {
+            "day": _bin_start(out["bin"].to_numpy(), unit),
+            S.EVENT_TYPE: np.array(ix.types, dtype=object)[out["type"].to_numpy()],
+            "n": out["n"].to_numpy(dtype=float),
+            "precise": out["precise"].to_numpy(dtype=bool),
+        }
+    )
 
 
-def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarray,
-            unit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+def _spread(
+    ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarray, unit: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """(bin, type, share, False) of rows dated to a month (kind 1) or year (2): each (period start,
     kind, type) group's total split over the days of its period with query.spread_shares' rounding."""
     start, etype = ix.date_ns[rows] // DAY_NS, ix.etype[rows].astype(np.int64)
@@ -665,10 +755,10 @@ def _spread(ix: EventIndex, rows: np.ndarray, kind: np.ndarray, values: np.ndarr
     # pandas groupby was 60 % of a timeline answer). Values are whole numbers: sums are exact.
     order = np.lexsort((etype, kind, start))
     start, kind, etype, values = start[order], kind[order], etype[order], values[order]
-    first = np.flatnonzero(np.r_[True, (start[1:] != start[:-1]) | (kind[1:] != kind[:-1])
-                                 | (etype[1:] != etype[:-1])])
-    groups = pd.DataFrame({"start": start[first], "kind": kind[first], "type": etype[first],
-                           "v": np.add.reduceat(values, first)})
+    first = np.flatnonzero(np.r_[True, (start[1:] != start[:-1]) | (kind[1:] != kind[:-1]) | (etype[1:] != etype[:-1])])
+    groups = pd.DataFrame(
+        {"start": start[first], "kind": kind[first], "type": etype[first], "v": np.add.reduceat(values, first)}
+    )
     return spread_groups(groups, unit)
 
 
@@ -677,9 +767,11 @@ def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, n
     (the DuckDB engine sums the groups in SQL and spreads them here, the same way)."""
     first = g["start"].to_numpy()
     starts = pd.DatetimeIndex(first.astype("datetime64[D]").astype("datetime64[ns]"))
-    ends = np.where(g["kind"].to_numpy() == 1,
-                    (starts + pd.DateOffset(months=1)).to_numpy().astype("datetime64[D]").astype(np.int64),
-                    (starts + pd.DateOffset(years=1)).to_numpy().astype("datetime64[D]").astype(np.int64))
+    ends = np.where(
+        g["kind"].to_numpy() == 1,
+        (starts + pd.DateOffset(months=1)).to_numpy().astype("datetime64[D]").astype(np.int64),
+        (starts + pd.DateOffset(years=1)).to_numpy().astype("datetime64[D]").astype(np.int64),
+    )
     length = ends - first
     offsets = np.r_[0, np.cumsum(length)[:-1]]
     owner = np.repeat(np.arange(len(g)), length)
@@ -687,14 +779,21 @@ def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, n
     b = _bins(day * DAY_NS, unit)
     last = np.flatnonzero(np.r_[(owner[1:] != owner[:-1]) | (b[1:] != b[:-1]), True])  # each run's last day
     run_owner = owner[last]
-    cumulative = np.round(g["v"].to_numpy()[run_owner] * (last + 1 - offsets[run_owner])
-                          / length[run_owner] * SHARE_GRID) / SHARE_GRID
+    cumulative = (
+        np.round(g["v"].to_numpy()[run_owner] * (last + 1 - offsets[run_owner]) / length[run_owner] * SHARE_GRID)
+        / SHARE_GRID
+    )
     previous = np.r_[0.0, cumulative[:-1]]
     previous[np.r_[True, run_owner[1:] != run_owner[:-1]]] = 0.0
     return b[last], g["type"].to_numpy()[run_owner], cumulative - previous, False
 
-_SCHEMA_TYPES = {pa.string(): pd.StringDtype(), pa.large_string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(),
-                 pa.bool_(): pd.BooleanDtype()}
+
+_SCHEMA_TYPES = {
+    pa.string(): pd.StringDtype(),
+    pa.large_string(): pd.StringDtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
 
 
 def events_frame(ix: EventIndex) -> pd.DataFrame:
@@ -748,8 +847,9 @@ def place_arrays(ix: EventIndex) -> tuple[pd.Index, np.ndarray, np.ndarray]:
     found = ix.lazy.get("place_arrays")
     if found is None:
         keys = ix.places[S.PLACE_KEY].to_numpy(dtype=object)
-        found = ix.lazy.setdefault("place_arrays", (pd.Index(ix.places[S.PLACE_KEY]), keys,
-                                                    ix.places["label"].to_numpy(dtype=object)))
+        found = ix.lazy.setdefault(
+            "place_arrays", (pd.Index(ix.places[S.PLACE_KEY]), keys, ix.places["label"].to_numpy(dtype=object))
+        )
     return found
 
 
@@ -761,8 +861,7 @@ def labelled(ix: EventIndex, places: pd.DataFrame) -> pd.DataFrame:
     if index.is_unique:
         codes = index.get_indexer(places[S.PLACE_KEY])
     else:  # two place codes under one key: the last one, as place_code has it
-        codes = np.fromiter((ix.place_code.get(k, -1) for k in places[S.PLACE_KEY]), dtype=np.int64,
-                            count=len(places))
+        codes = np.fromiter((ix.place_code.get(k, -1) for k in places[S.PLACE_KEY]), dtype=np.int64, count=len(places))
     if (codes < 0).any():
         raise KeyError(f"not a place of this index: {places[S.PLACE_KEY].iloc[int(np.argmin(codes))]}")
     return places.assign(label=labels[codes])
@@ -819,8 +918,12 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = O
     # part of the bulk too: the box reaches every place within a quarter of its size, then a margin.
     near = core.grown(0.25)
     close = (lon >= near.lon0) & (lon <= near.lon1) & (lat >= near.lat0) & (lat <= near.lat1)
-    view = MapView(min(core.lon0, lon[close].min()), max(core.lon1, lon[close].max()),
-                   min(core.lat0, lat[close].min()), max(core.lat1, lat[close].max())).grown(0.1)
+    view = MapView(
+        min(core.lon0, lon[close].min()),
+        max(core.lon1, lon[close].max()),
+        min(core.lat0, lat[close].min()),
+        max(core.lat1, lat[close].max()),
+    ).grown(0.1)
     pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
     pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
     view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
@@ -828,8 +931,12 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = O
     # widen whichever side falls short, so the map fills the panel.
     pad_lon = max(0.0, aspect * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
     pad_lat = max(0.0, (view.lon1 - view.lon0) / aspect - (view.lat1 - view.lat0)) / 2
-    view = MapView(max(-180.0, view.lon0 - pad_lon), min(180.0, view.lon1 + pad_lon),
-                   max(-85.0, view.lat0 - pad_lat), min(85.0, view.lat1 + pad_lat))
+    view = MapView(
+        max(-180.0, view.lon0 - pad_lon),
+        min(180.0, view.lon1 + pad_lon),
+        max(-85.0, view.lat0 - pad_lat),
+        min(85.0, view.lat1 + pad_lat),
+    )
     extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
     area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
     return view if area < STRAY_AREA * extent else None
@@ -846,11 +953,12 @@ def cluster_key(view: MapView) -> str:
 
 def cluster_box(key: object) -> MapView | None:
     """The box of a cluster key (None for anything else)."""
-    return MapView.from_box(key[len(CLUSTER_PREFIX):].split("|")) if is_cluster_key(key) else None
+    return MapView.from_box(key[len(CLUSTER_PREFIX) :].split("|")) if is_cluster_key(key) else None
 
 
-def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: str | None = None,
-                   size_by: str = "n_events") -> tuple[pd.DataFrame, pd.DataFrame]:
+def cluster_places(
+    places: pd.DataFrame, view: MapView | None = None, selected: str | None = None, size_by: str = "n_events"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split the places aggregate into places drawn on their own and clusters of nearby places.
 
     At most INDIVIDUAL_MAX places are each their own marker, wherever they are. Above that, places
@@ -868,8 +976,9 @@ def cluster_places(places: pd.DataFrame, view: MapView | None = None, selected: 
 CLUSTER_COLUMNS = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
 
 
-def cluster_positions(places: pd.DataFrame, view: MapView | None = None, selected: str | None = None,
-                      size_by: str = "n_events") -> tuple[np.ndarray, pd.DataFrame]:
+def cluster_positions(
+    places: pd.DataFrame, view: MapView | None = None, selected: str | None = None, size_by: str = "n_events"
+) -> tuple[np.ndarray, pd.DataFrame]:
     """cluster_places with the places drawn on their own as row positions of `places` (the map
     takes the few columns it draws for those rows only: selecting whole Arrow-backed frames twice
     cost ~10 ms an answer at a few thousand places)."""
@@ -885,10 +994,14 @@ def cluster_positions(places: pd.DataFrame, view: MapView | None = None, selecte
     if located.size <= INDIVIDUAL_MAX:
         return located, pd.DataFrame(columns=CLUSTER_COLUMNS)
     lon, lat = lon[located], lat[located]
-    span = max(view.lon1 - view.lon0, view.lat1 - view.lat0) if view is not None else \
-        max(float(np.ptp(lon)), float(np.ptp(lat)))
-    keep = (places[S.PLACE_KEY].to_numpy(dtype=object)[located] == selected) if selected else \
-        np.zeros(located.size, bool)
+    span = (
+        max(view.lon1 - view.lon0, view.lat1 - view.lat0)
+        if view is not None
+        else max(float(np.ptp(lon)), float(np.ptp(lat)))
+    )
+    keep = (
+        (places[S.PLACE_KEY].to_numpy(dtype=object)[located] == selected) if selected else np.zeros(located.size, bool)
+    )
     group, n_in, cell = _grid_groups(lon, lat, max(span / GRID_CELLS, 1e-3), keep)
     alone = n_in[group] == 1
     if alone.all():
@@ -896,8 +1009,9 @@ def cluster_positions(places: pd.DataFrame, view: MapView | None = None, selecte
     return located[alone], _clusters_of(places, located, lon, lat, group, np.flatnonzero(~alone), cell, size_by)
 
 
-def _grid_groups(lon: np.ndarray, lat: np.ndarray, cell: float, keep: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray, float]:
+def _grid_groups(
+    lon: np.ndarray, lat: np.ndarray, cell: float, keep: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Each place's grid cell (a kept place alone in its own), the cell doubled until at most
     MAX_MARKERS groups remain: (group of each place, places per group, the cell size)."""
     while True:
@@ -910,8 +1024,16 @@ def _grid_groups(lon: np.ndarray, lat: np.ndarray, cell: float, keep: np.ndarray
         cell *= 2
 
 
-def _clusters_of(places: pd.DataFrame, located: np.ndarray, lon: np.ndarray, lat: np.ndarray,
-                 group: np.ndarray, members: np.ndarray, cell: float, size_by: str) -> pd.DataFrame:
+def _clusters_of(
+    places: pd.DataFrame,
+    located: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    group: np.ndarray,
+    members: np.ndarray,
+    cell: float,
+    size_by: str,
+) -> pd.DataFrame:
     """The clusters' rows from their member places (positions into `located`)."""
     rows = places.iloc[located[members]]
     n_ev = rows["n_events"].to_numpy(dtype=np.int64)
@@ -932,21 +1054,30 @@ def _clusters_of(places: pd.DataFrame, located: np.ndarray, lon: np.ndarray, lat
     # ...but its box stays inside its grid cell: then the places inside a cluster's box are exactly
     # its places (a lasso over clusters selects the places in their boxes, see place_mask).
     cx, cy = np.floor(m_lon[starts] / cell) * cell, np.floor(m_lat[starts] / cell) * cell
-    box = [np.maximum(np.minimum.reduceat(m_lon, starts) - pad, cx),
-           np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
-           np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
-           np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell)]
+    box = [
+        np.maximum(np.minimum.reduceat(m_lon, starts) - pad, cx),
+        np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
+        np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
+        np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell),
+    ]
     names = label_of[order].tolist()
     counts = n_ev.tolist()
-    tops = [[(names[i], counts[i]) for i in range(s0, s0 + min(3, c))]
-            for s0, c in zip(starts.tolist(), count.tolist(), strict=True)]
-    return pd.DataFrame({
-        S.LATITUDE: np.add.reduceat(m_lat * w, starts) / weight,
-        S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
-        "n_events": np.add.reduceat(n_ev, starts), "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
-        "n_places": count, "size": np.add.reduceat(size, starts),
-        "key": [cluster_key(MapView(*v)) for v in zip(*(b.tolist() for b in box), strict=True)], "top": tops,
-    })
+    tops = [
+        [(names[i], counts[i]) for i in range(s0, s0 + min(3, c))]
+        for s0, c in zip(starts.tolist(), count.tolist(), strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            S.LATITUDE: np.add.reduceat(m_lat * w, starts) / weight,
+            S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
+            "n_events": np.add.reduceat(n_ev, starts),
+            "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
+            "n_places": count,
+            "size": np.add.reduceat(size, starts),
+            "key": [cluster_key(MapView(*v)) for v in zip(*(b.tolist() for b in box), strict=True)],
+            "top": tops,
+        }
+    )
 
 
 def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:

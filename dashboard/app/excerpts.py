@@ -50,7 +50,7 @@ def is_web_link(url: object) -> bool:
 
 
 def summary_text(events: pd.DataFrame, listed: pd.DataFrame, sel: Selection) -> str:
-    """"N of M events" for the listed selection, with its date range and place."""
+    """ "N of M events" for the listed selection, with its date range and place."""
     return summary_line(len(events), len(listed), sel)
 
 
@@ -85,32 +85,67 @@ def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> di
     page = offset // limit
     buttons = []
     if page > 0:
-        buttons.append(node("Button", f"← newer {limit}", className="button small pager-button", type="button",
-                            **{"data-action": "page", "data-page": str(page - 1), "data-token": token}))
+        buttons.append(
+            node(
+                "Button",
+                f"← newer {limit}",
+                className="button small pager-button",
+                type="button",
+                **{"data-action": "page", "data-page": str(page - 1), "data-token": token},
+            )
+        )
     if offset + limit < total:
-        buttons.append(node("Button", f"older {min(limit, total - offset - limit)} →", type="button",
-                            className="button small pager-button",
-                            **{"data-action": "page", "data-page": str(page + 1), "data-token": token}))
+        buttons.append(
+            node(
+                "Button",
+                f"older {min(limit, total - offset - limit)} →",
+                type="button",
+                className="button small pager-button",
+                **{"data-action": "page", "data-page": str(page + 1), "data-token": token},
+            )
+        )
     return node("Nav", buttons, className="pager", **{"aria-label": "pages of the list"})
 
 
-def excerpts_list(df: pd.DataFrame | list[dict], total: int, sel: Selection, limit: int = EXCERPT_LIMIT,
-                  empty: str | None = None, place_name: str | None = None, offset: int = 0,
-                  token: str = "") -> list:
+def excerpts_list(
+    df: pd.DataFrame | list[dict],
+    total: int,
+    sel: Selection,
+    limit: int = EXCERPT_LIMIT,
+    empty: str | None = None,
+    place_name: str | None = None,
+    offset: int = 0,
+    token: str = "",
+) -> list:
     """The panel for `limit` rows of df (newest first; or their records, engine.row_records), from
     row `offset` of `total` listed events;
     `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {place_name or sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if empty:
-        return [node("H2", heading), node("Div", [node("Strong", empty), node(
-            "Span", "Filters, the time window and the selected place all narrow the list; "
-                    "“Clear filters” and “Clear selection” let them go.")], className="empty-state", role="status")]
+        return [
+            node("H2", heading),
+            node(
+                "Div",
+                [
+                    node("Strong", empty),
+                    node(
+                        "Span",
+                        "Filters, the time window and the selected place all narrow the list; "
+                        "“Clear filters” and “Clear selection” let them go.",
+                    ),
+                ],
+                className="empty-state",
+                role="status",
+            ),
+        ]
     if not records:
         return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
     shown = f"; showing {offset + 1:,}–{offset + len(records):,}" if total > limit else ""
-    items = [node("H2", heading), node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}" + shown,
-                                      className="hint")]
+    items = [
+        node("H2", heading),
+        node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}" + shown, className="hint"),
+    ]
     if total > limit:
         items.append(pager(total, offset, token, limit))
     items.extend(excerpt_item(r, sel) for r in records)
@@ -139,17 +174,35 @@ def excerpt_item(r: dict, sel: Selection) -> dict:
     spans = [(*r["place_span"], "place")]
     if r["trigger_span"]:
         spans.append((*r["trigger_span"], "trigger"))
-    sentence = [node("Mark", piece, className=f"hl-{kind}") if kind else piece
-                for piece, kind in split_highlights(r[S.EXCERPT], spans)]
+    sentence = [
+        node("Mark", piece, className=f"hl-{kind}") if kind else piece
+        for piece, kind in split_highlights(r[S.EXCERPT], spans)
+    ]
     title = r[S.TITLE] or "(untitled)"
     pub = format_date(r[S.PUBLISHED], "day") + (" (inferred)" if r[S.PUBLISHED_INFERRED] else "")
-    link = node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") \
-        if is_web_link(r[S.URL]) else title
+    link = (
+        node("A", title, href=r[S.URL], target="_blank", rel="noopener noreferrer") if is_web_link(r[S.URL]) else title
+    )
     chosen = sel.event is not None and r[S.EVENT_ID] == sel.event
-    return node("Article", className="excerpt selected" if chosen else "excerpt", children=[
-        node("Div", [node("Span", r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE], className="etype",
-                          style={"borderColor": type_color(r[S.EVENT_TYPE])}), meta_text(r)], className="meta"),
-        node("Blockquote", sentence, className="sentence"),
-        node("Div", [link, f" — {r[S.SOURCE]}, published {pub}"], className="cite"),
-        excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY], chosen),
-    ])
+    return node(
+        "Article",
+        className="excerpt selected" if chosen else "excerpt",
+        children=[
+            node(
+                "Div",
+                [
+                    node(
+                        "Span",
+                        r[S.SUB_EVENT_TYPE] or r[S.EVENT_TYPE],
+                        className="etype",
+                        style={"borderColor": type_color(r[S.EVENT_TYPE])},
+                    ),
+                    meta_text(r),
+                ],
+                className="meta",
+            ),
+            node("Blockquote", sentence, className="sentence"),
+            node("Div", [link, f" — {r[S.SOURCE]}, published {pub}"], className="cite"),
+            excerpt_actions(r[S.EVENT_ID], r[S.ARTICLE_ID], r[S.PLACE_KEY], chosen),
+        ],
+    )

@@ -28,8 +28,7 @@ TYPE_COLORS = {
 }
 TILE_PRESETS = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
-    "carto": ("https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
-              "© OpenStreetMap contributors © CARTO"),
+    "carto": ("https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png", "© OpenStreetMap contributors © CARTO"),
 }
 PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
 
@@ -51,23 +50,35 @@ def marker_size(n: pd.Series, biggest: float | None = None) -> pd.Series:
 
 def tile_style(url: str, attribution: str) -> dict:
     """A MapLibre style with one raster tile source and nothing else fetched (no glyphs, no sprites)."""
-    return {"version": 8, "sources": {"tiles": {"type": "raster", "tiles": [url], "tileSize": 256,
-                                                "attribution": attribution}},
-            "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}]}
+    return {
+        "version": 8,
+        "sources": {"tiles": {"type": "raster", "tiles": [url], "tileSize": 256, "attribution": attribution}},
+        "layers": [{"id": "tiles", "type": "raster", "source": "tiles"}],
+    }
 
 
-def map_figure(places: pd.DataFrame, selected: str | None = None,
-               tiles: tuple[str, str] | None = None, size_by: str = "n_events",
-               view: MapView | None = None, goto: MapView | None = None,
-               aspect: float = OPEN_ASPECT) -> go.Figure:
+def map_figure(
+    places: pd.DataFrame,
+    selected: str | None = None,
+    tiles: tuple[str, str] | None = None,
+    size_by: str = "n_events",
+    view: MapView | None = None,
+    goto: MapView | None = None,
+    aspect: float = OPEN_ASPECT,
+) -> go.Figure:
     """map_spec as a plotly Figure (unvalidated: built from known-good literals)."""
     return go.Figure(map_spec(places, selected, tiles, size_by, view, goto, aspect), _validate=False)
 
 
-def map_spec(places: pd.DataFrame, selected: str | None = None,
-             tiles: tuple[str, str] | None = None, size_by: str = "n_events",
-             view: MapView | None = None, goto: MapView | None = None,
-             aspect: float = OPEN_ASPECT) -> dict:
+def map_spec(
+    places: pd.DataFrame,
+    selected: str | None = None,
+    tiles: tuple[str, str] | None = None,
+    size_by: str = "n_events",
+    view: MapView | None = None,
+    goto: MapView | None = None,
+    aspect: float = OPEN_ASPECT,
+) -> dict:
     """The map as the plain {"data", "layout"} dict Dash sends (the callback answers with it: a
     plotly Figure deep-copies it twice and turns its arrays into base64 on the way out, ~10 ms an
     answer). One marker per place, coloured by its main event type, sized by its number of events (or deaths);
@@ -84,29 +95,53 @@ def map_spec(places: pd.DataFrame, selected: str | None = None,
     singles = singles.assign(_size=_size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
-        return _tile_map_spec(singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect),
-                              size_by)
+        return _tile_map_spec(
+            singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect), size_by
+        )
     traces = []
     for event_type, cols in _by_main_type(singles, biggest):
-        traces.append(dict(
-            type="scattergeo", lat=cols["lat"], lon=cols["lon"], mode="markers",
-            name=event_type, customdata=cols["key"], text=cols["name"],
-            hovertext=cols["hover"], hoverinfo="text",
-            marker=dict(size=cols["size"], color=type_color(event_type),
-                        symbol=np.where(cols["precise"], "circle", "circle-open").tolist(),
-                        line=dict(width=[3 if k == selected else 1 for k in cols["key"]], color="#111"),
-                        opacity=0.85),
-        ))
+        traces.append(
+            dict(
+                type="scattergeo",
+                lat=cols["lat"],
+                lon=cols["lon"],
+                mode="markers",
+                name=event_type,
+                customdata=cols["key"],
+                text=cols["name"],
+                hovertext=cols["hover"],
+                hoverinfo="text",
+                marker=dict(
+                    size=cols["size"],
+                    color=type_color(event_type),
+                    symbol=np.where(cols["precise"], "circle", "circle-open").tolist(),
+                    line=dict(width=[3 if k == selected else 1 for k in cols["key"]], color="#111"),
+                    opacity=0.85,
+                ),
+            )
+        )
     traces += mix_traces(singles, biggest, "scattergeo")
     if not clusters.empty:
-        traces.append(dict(
-            type="scattergeo", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
-            mode="markers+text", name=CLUSTER_NAME, customdata=clusters["key"].to_list(),
-            text=[_short(n) for n in clusters["n_events"]], hovertext=_cluster_hover(clusters), hoverinfo="text",
-            textfont=dict(color="#fff", size=10),
-            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
-                        line=dict(width=1, color="#fff"), opacity=0.8),
-        ))
+        traces.append(
+            dict(
+                type="scattergeo",
+                lat=clusters[S.LATITUDE].to_numpy(),
+                lon=clusters[S.LONGITUDE].to_numpy(),
+                mode="markers+text",
+                name=CLUSTER_NAME,
+                customdata=clusters["key"].to_list(),
+                text=[_short(n) for n in clusters["n_events"]],
+                hovertext=_cluster_hover(clusters),
+                hoverinfo="text",
+                textfont=dict(color="#fff", size=10),
+                marker=dict(
+                    size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(),
+                    color=CLUSTER_COLOR,
+                    line=dict(width=1, color="#fff"),
+                    opacity=0.8,
+                ),
+            )
+        )
     # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
     # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
     # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
@@ -116,17 +151,35 @@ def map_spec(places: pd.DataFrame, selected: str | None = None,
     box = shown.box() if shown is not None else None
     # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
     traces = basemap_traces(shown or opening_view(places, aspect)) + traces
-    geo = dict(projection=dict(type="natural earth"), showcountries=True, countrycolor="#9a9a9a",
-               showcoastlines=True, coastlinecolor="#7a7a7a", showland=True, landcolor="#f3f1ea", showocean=True,
-               oceancolor="#dfeaf2", showlakes=True, lakecolor="#dfeaf2", showrivers=True, rivercolor="#a9c8dc",
-               riverwidth=1, resolution=basemap_resolution(shown, places),
-               fitbounds="locations" if box is None and not places.empty else False)
+    geo = dict(
+        projection=dict(type="natural earth"),
+        showcountries=True,
+        countrycolor="#9a9a9a",
+        showcoastlines=True,
+        coastlinecolor="#7a7a7a",
+        showland=True,
+        landcolor="#f3f1ea",
+        showocean=True,
+        oceancolor="#dfeaf2",
+        showlakes=True,
+        lakecolor="#dfeaf2",
+        showrivers=True,
+        rivercolor="#a9c8dc",
+        riverwidth=1,
+        resolution=basemap_resolution(shown, places),
+        fitbounds="locations" if box is None and not places.empty else False,
+    )
     if box is not None:
-        geo.update(lonaxis=dict(range=box[:2]), lataxis=dict(range=box[2:]),
-                   projection=dict(type="natural earth", scale=1),
-                   center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2))
+        geo.update(
+            lonaxis=dict(range=box[:2]),
+            lataxis=dict(range=box[2:]),
+            projection=dict(type="natural earth", scale=1),
+            center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2),
+        )
     layout = dict(
-        geo=geo, margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
+        geo=geo,
+        margin=dict(l=0, r=0, t=0, b=0),
+        clickmode="event",
         uirevision="map" if target is None else "map|" + "|".join(f"{v:.4f}" for v in target.box()),
         legend=map_legend(size_by),
     )
@@ -145,12 +198,15 @@ def _by_main_type(singles: pd.DataFrame, biggest: float) -> list[tuple[str, dict
     typed = np.array([isinstance(t, str) for t in main], dtype=bool)
     if not typed.any():
         return []
-    cols = dict(lat=singles[S.LATITUDE].to_numpy(), lon=singles[S.LONGITUDE].to_numpy(),
-                key=np.array(singles[S.PLACE_KEY].to_list() + [None], dtype=object)[:-1],
-                name=np.array(_names(singles).to_list() + [None], dtype=object)[:-1],
-                hover=np.array(_hover(singles) + [None], dtype=object)[:-1],
-                size=marker_size(singles["_size"], biggest).to_numpy(),
-                precise=(singles[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy())
+    cols = dict(
+        lat=singles[S.LATITUDE].to_numpy(),
+        lon=singles[S.LONGITUDE].to_numpy(),
+        key=np.array(singles[S.PLACE_KEY].to_list() + [None], dtype=object)[:-1],
+        name=np.array(_names(singles).to_list() + [None], dtype=object)[:-1],
+        hover=np.array(_hover(singles) + [None], dtype=object)[:-1],
+        size=marker_size(singles["_size"], biggest).to_numpy(),
+        precise=(singles[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy(),
+    )
     out = []
     for event_type in sorted(set(main[typed].tolist())):
         at = np.flatnonzero(main == event_type)
@@ -194,15 +250,23 @@ CLUSTER_COLOR = "#33415c"
 
 def _short(n: int) -> str:
     n = int(n)
-    return f"{n / 1e6:.1f}M" if n >= 999_500 else f"{n / 1e3:.0f}k" if n >= 9_500 else \
-        f"{n / 1e3:.1f}k" if n >= 1000 else str(n)
+    return (
+        f"{n / 1e6:.1f}M"
+        if n >= 999_500
+        else f"{n / 1e3:.0f}k"
+        if n >= 9_500
+        else f"{n / 1e3:.1f}k"
+        if n >= 1000
+        else str(n)
+    )
 
 
 def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
     return [
         f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, {int(r['fatalities']):,} killed<br>"
         + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
-        + ("<br>…" if r["n_places"] > len(r["top"]) else "") + "<br><i>click to zoom in</i>"
+        + ("<br>…" if r["n_places"] > len(r["top"]) else "")
+        + "<br><i>click to zoom in</i>"
         for r in clusters.to_dict("records")
     ]
 
@@ -216,9 +280,11 @@ def legend_title(size_by: str) -> str:
     """What colour, size and a hollow marker mean (shown beside the map, assets-styled, by
     clientside.MAP_KEY_JS; the figure's own legend lists the types)."""
     size = "deaths" if size_by == "fatalities" else "number of events"
-    return (f"Colour = event type: a place's most frequent type outside, its other types as rings inside "
-            f"(each ring's area = that type's share; grey = past four types) · size = {size} · "
-            "hollow = province/country-level place")
+    return (
+        f"Colour = event type: a place's most frequent type outside, its other types as rings inside "
+        f"(each ring's area = that type's share; grey = past four types) · size = {size} · "
+        "hollow = province/country-level place"
+    )
 
 
 def map_legend(size_by: str) -> dict:
@@ -228,13 +294,22 @@ def map_legend(size_by: str) -> dict:
 def _hover(grp: pd.DataFrame) -> list[str]:
     # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
     high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
-    cols = (_names(grp).tolist(), grp[S.COUNTRY].tolist(), grp["n_events"].tolist(), grp["fatalities"].tolist(),
-            high, grp["first"].tolist(), grp["last"].tolist(), grp[S.GEO_PRECISION].tolist(),
-            [mix_words(t, m) for t, m in zip(grp.get("type_mix", [None] * len(grp)), grp["main_type"], strict=True)])
+    cols = (
+        _names(grp).tolist(),
+        grp[S.COUNTRY].tolist(),
+        grp["n_events"].tolist(),
+        grp["fatalities"].tolist(),
+        high,
+        grp["first"].tolist(),
+        grp["last"].tolist(),
+        grp[S.GEO_PRECISION].tolist(),
+        [mix_words(t, m) for t, m in zip(grp.get("type_mix", [None] * len(grp)), grp["main_type"], strict=True)],
+    )
     return [
         f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
-        f"{deaths_text(low, most)} killed<br>" + (f"reports by type: {_esc(mix)}<br>" if mix else "") +
-        f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
+        f"{deaths_text(low, most)} killed<br>"
+        + (f"reports by type: {_esc(mix)}<br>" if mix else "")
+        + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
         for loc, country, n, low, most, first, last, prec, mix in zip(*cols, strict=True)
     ]
 
@@ -259,48 +334,91 @@ def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView |
     return MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
 
 
-def _tile_map_spec(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None,
-                   tiles: tuple[str, str], biggest: float, goto: MapView | None,
-                   opening: MapView | None, size_by: str = "n_events") -> dict:
+def _tile_map_spec(
+    singles: pd.DataFrame,
+    clusters: pd.DataFrame,
+    selected: str | None,
+    tiles: tuple[str, str],
+    biggest: float,
+    goto: MapView | None,
+    opening: MapView | None,
+    size_by: str = "n_events",
+) -> dict:
     traces = []
     for event_type, cols in _by_main_type(singles, biggest):
-        traces.append(dict(
-            type="scattermap", lat=cols["lat"], lon=cols["lon"], mode="markers",
-            name=event_type, customdata=cols["key"], hovertext=cols["hover"], hoverinfo="text",
-            marker=dict(size=cols["size"], color=type_color(event_type), opacity=np.where(cols["precise"], 0.9, 0.35)),
-        ))
+        traces.append(
+            dict(
+                type="scattermap",
+                lat=cols["lat"],
+                lon=cols["lon"],
+                mode="markers",
+                name=event_type,
+                customdata=cols["key"],
+                hovertext=cols["hover"],
+                hoverinfo="text",
+                marker=dict(
+                    size=cols["size"], color=type_color(event_type), opacity=np.where(cols["precise"], 0.9, 0.35)
+                ),
+            )
+        )
     traces += mix_traces(singles, biggest, "scattermap")
     if not clusters.empty:
-        traces.append(dict(
-            type="scattermap", lat=clusters[S.LATITUDE].to_numpy(), lon=clusters[S.LONGITUDE].to_numpy(),
-            mode="markers+text", name=CLUSTER_NAME, customdata=clusters["key"].to_list(),
-            text=[_short(n) for n in clusters["n_events"]], hovertext=_cluster_hover(clusters), hoverinfo="text",
-            marker=dict(size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(), color=CLUSTER_COLOR,
-                        opacity=0.8),
-        ))
+        traces.append(
+            dict(
+                type="scattermap",
+                lat=clusters[S.LATITUDE].to_numpy(),
+                lon=clusters[S.LONGITUDE].to_numpy(),
+                mode="markers+text",
+                name=CLUSTER_NAME,
+                customdata=clusters["key"].to_list(),
+                text=[_short(n) for n in clusters["n_events"]],
+                hovertext=_cluster_hover(clusters),
+                hoverinfo="text",
+                marker=dict(
+                    size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(),
+                    color=CLUSTER_COLOR,
+                    opacity=0.8,
+                ),
+            )
+        )
     # Tiles open where the offline map does: on the bulk of the events, or on every place.
     shown = goto or opening
     center, zoom = {"lat": 30.0, "lon": 30.0}, 1.0
     if shown is not None:
         center = dict(lon=(shown.lon0 + shown.lon1) / 2, lat=(shown.lat0 + shown.lat1) / 2)
         zoom = float(np.clip(np.log2(360 / max(shown.lon1 - shown.lon0, shown.lat1 - shown.lat0, 1e-3)), 1, 16))
-    layout = dict(map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
-                  uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
-                  margin=dict(l=0, r=0, t=0, b=0), clickmode="event",
-                  legend=map_legend(size_by))
+    layout = dict(
+        map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
+        uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
+        margin=dict(l=0, r=0, t=0, b=0),
+        clickmode="event",
+        legend=map_legend(size_by),
+    )
     return dict(data=traces, layout=layout)
 
 
-def timeline_figure(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
-                    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day",
-                    measure: str = "events", background: pd.DataFrame | None = None) -> go.Figure:
+def timeline_figure(
+    counts: pd.DataFrame,
+    start: str | None = None,
+    end: str | None = None,
+    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    unit: str = "day",
+    measure: str = "events",
+    background: pd.DataFrame | None = None,
+) -> go.Figure:
     """timeline_spec as a plotly Figure (unvalidated)."""
     return go.Figure(timeline_spec(counts, start, end, extent, unit, measure, background), _validate=False)
 
 
-def timeline_spec(counts: pd.DataFrame, start: str | None = None, end: str | None = None,
-                  extent: tuple[pd.Timestamp, pd.Timestamp] | None = None, unit: str = "day",
-                  measure: str = "events", background: pd.DataFrame | None = None) -> dict:
+def timeline_spec(
+    counts: pd.DataFrame,
+    start: str | None = None,
+    end: str | None = None,
+    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    unit: str = "day",
+    measure: str = "events",
+    background: pd.DataFrame | None = None,
+) -> dict:
     """The timeline as a plain {"data", "layout"} dict (see map_spec). Events (or deaths) per bin,
     stacked by type. Dragging along the x axis selects a date range.
 
@@ -316,32 +434,62 @@ def timeline_spec(counts: pd.DataFrame, start: str | None = None, end: str | Non
         days = pd.to_datetime(background["day"])
         bins = pd.Series(pd.date_range(days.min(), days.max() + BIN_OFFSET[unit], freq=BIN_FREQ[unit]))
         totals = background.set_index(days)["n"].reindex(bins, fill_value=0)
-        traces.append(dict(
-            type="scatter", x=_days(bins), y=totals.to_numpy(dtype=float), name="all places",
-            mode="lines", line=dict(color="rgba(90,90,90,0.5)", width=1, shape="hv"), fill="tozeroy",
-            fillcolor="rgba(120,120,120,0.18)",
-            hoverinfo="skip"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=_days(bins),
+                y=totals.to_numpy(dtype=float),
+                name="all places",
+                mode="lines",
+                line=dict(color="rgba(90,90,90,0.5)", width=1, shape="hv"),
+                fill="tozeroy",
+                fillcolor="rgba(120,120,120,0.18)",
+                hoverinfo="skip",
+            )
+        )
     if "precise" not in counts.columns:
         counts = counts.assign(precise=True)
     word = "deaths" if measure == "deaths" else "events"
     for precise, event_type, x, y in _bar_groups(counts):
-        traces.append(dict(
-            type="bar", x=x, y=y,
-            name=event_type if precise else f"{event_type} (month/year dates)",
-            marker=dict(color=type_color(event_type), opacity=1.0 if precise else 0.45,
-                        pattern=dict(shape="" if precise else "/", solidity=0.4)),
-            # Each bar spans its bin (day, week, month), centred on the bin's middle.
-            xperiod=BAR_PERIOD[unit], xperiodalignment="middle",
-            hovertemplate=HOVER_DATE[unit] + (": %{y} " if precise else ": %{y:.2f} ") + word + " · " + event_type
-            + ("" if precise else " (dated only to a month or year, spread evenly over it)") + "<extra></extra>"))
+        traces.append(
+            dict(
+                type="bar",
+                x=x,
+                y=y,
+                name=event_type if precise else f"{event_type} (month/year dates)",
+                marker=dict(
+                    color=type_color(event_type),
+                    opacity=1.0 if precise else 0.45,
+                    pattern=dict(shape="" if precise else "/", solidity=0.4),
+                ),
+                # Each bar spans its bin (day, week, month), centred on the bin's middle.
+                xperiod=BAR_PERIOD[unit],
+                xperiodalignment="middle",
+                hovertemplate=HOVER_DATE[unit]
+                + (": %{y} " if precise else ": %{y:.2f} ")
+                + word
+                + " · "
+                + event_type
+                + ("" if precise else " (dated only to a month or year, spread evenly over it)")
+                + "<extra></extra>",
+            )
+        )
     xaxis: dict = dict(type="date", rangeslider=dict(visible=False))
     if start and end:
         xaxis.update(range=[start, end], autorange=False)
     elif extent is not None and pd.notna(extent[0]):
         pad = max(pd.Timedelta(days=15), (extent[1] - extent[0]) * 0.02)
         xaxis.update(range=[str(extent[0] - pad), str(extent[1] + pad)], autorange=False)
-    layout = dict(barmode="stack", margin=dict(l=40, r=10, t=10, b=30), dragmode="zoom", showlegend=False,
-                  uirevision="timeline", bargap=0.1, xaxis=xaxis, yaxis=dict(fixedrange=True, title=dict(text=word)))
+    layout = dict(
+        barmode="stack",
+        margin=dict(l=40, r=10, t=10, b=30),
+        dragmode="zoom",
+        showlegend=False,
+        uirevision="timeline",
+        bargap=0.1,
+        xaxis=xaxis,
+        yaxis=dict(fixedrange=True, title=dict(text=word)),
+    )
     # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
     # a few dozen bar traces cost more than computing them.
     return dict(data=traces, layout=layout)
@@ -350,9 +498,22 @@ def timeline_spec(counts: pd.DataFrame, start: str | None = None, end: str | Non
 def with_note(fig: go.Figure, text: str) -> go.Figure:
     """The figure with `text` across its middle; a figure with nothing to draw also loses its axes
     (a timeline with no bars would otherwise show plotly's default year 2000, a map the whole world)."""
-    fig.update_layout(annotations=[dict(text=text, xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
-                                        font=dict(size=15), bgcolor="rgba(255,255,255,0.85)", borderpad=6,
-                                        name="empty-note")])
+    fig.update_layout(
+        annotations=[
+            dict(
+                text=text,
+                xref="paper",
+                yref="paper",
+                x=0.5,
+                y=0.5,
+                showarrow=False,
+                font=dict(size=15),
+                bgcolor="rgba(255,255,255,0.85)",
+                borderpad=6,
+                name="empty-note",
+            )
+        ]
+    )
     if not any(_n_points(t) for t in fig.data):
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
@@ -377,8 +538,10 @@ def _bar_groups(counts: pd.DataFrame) -> list[tuple[bool, str, list[str], np.nda
     codes, types = pd.factorize(counts[S.EVENT_TYPE], use_na_sentinel=True)
     days = np.array(_days(counts["day"]), dtype=object)
     values = counts["n"].to_numpy(dtype=float)
-    pairs = sorted({(bool(p), int(c)) for p, c in zip(precise, codes, strict=True) if c >= 0},
-                   key=lambda g: (not g[0], types[g[1]]))
+    pairs = sorted(
+        {(bool(p), int(c)) for p, c in zip(precise, codes, strict=True) if c >= 0},
+        key=lambda g: (not g[0], types[g[1]]),
+    )
     out = []
     for p, c in pairs:
         at = np.flatnonzero((codes == c) & (precise == p))

@@ -46,8 +46,12 @@ def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
         import psutil
 
         names |= {socket.gethostname().lower(), socket.getfqdn().lower()}
-        names |= {a.address.split("%")[0].lower() for addrs in psutil.net_if_addrs().values()
-                  for a in addrs if a.family in (socket.AF_INET, socket.AF_INET6)}
+        names |= {
+            a.address.split("%")[0].lower()
+            for addrs in psutil.net_if_addrs().values()
+            for a in addrs
+            if a.family in (socket.AF_INET, socket.AF_INET6)
+        }
     return frozenset(n for n in names if n)
 
 
@@ -55,7 +59,7 @@ def host_name(value: str) -> str:
     """The name part of a Host header: 'example.org:8050' → 'example.org', '[::1]:8050' → '::1'."""
     value = value.strip().lower()
     if value.startswith("["):
-        return value[1:value.find("]")] if "]" in value else value
+        return value[1 : value.find("]")] if "]" in value else value
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
@@ -64,19 +68,21 @@ def content_security_policy(script_hashes: Iterable[str], tile_origin: str | Non
     sets style attributes); images, fetches and workers from this server, `data:`/`blob:` URLs and
     the tile server when one is configured; the page may not be framed."""
     tiles = f" {tile_origin}" if tile_origin else ""
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' " + " ".join(script_hashes),
-        "style-src 'self' 'unsafe-inline'",
-        f"img-src 'self' data: blob:{tiles}",
-        f"connect-src 'self' data: blob:{tiles}",
-        "font-src 'self' data:",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(script_hashes),
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob:{tiles}",
+            f"connect-src 'self' data: blob:{tiles}",
+            "font-src 'self' data:",
+            "worker-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def origin_of(url_template: str | None) -> str | None:
@@ -86,15 +92,20 @@ def origin_of(url_template: str | None) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-SECURITY_HEADERS = (("X-Frame-Options", "DENY"), ("X-Content-Type-Options", "nosniff"),
-                    ("Referrer-Policy", "same-origin"), ("Cross-Origin-Opener-Policy", "same-origin"),
-                    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+SECURITY_HEADERS = (
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+)
 
 
 def _refuse(start_response: Callable, status: str, text: str) -> list[bytes]:
     body = (text + "\n").encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                            *SECURITY_HEADERS])
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))), *SECURITY_HEADERS]
+    )
     return [body]
 
 
@@ -102,12 +113,15 @@ def refusal(environ: dict, policy: Policy) -> tuple[str, str] | None:
     """(status, message) when the request must not reach the app, else None."""
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
     if host_name(host) not in policy.hosts:
-        return "400 Bad Request", ("unknown Host header: this server answers only the names it was started for "
-                                   "(conflictmap serve --allow-host NAME adds one)")
+        return "400 Bad Request", (
+            "unknown Host header: this server answers only the names it was started for "
+            "(conflictmap serve --allow-host NAME adds one)"
+        )
     if environ.get("REQUEST_METHOD", "GET").upper() in WRITE_METHODS:
         origin = environ.get("HTTP_ORIGIN")
         if environ.get("HTTP_SEC_FETCH_SITE", "").lower() == "cross-site" or (
-                origin and (origin == "null" or urlsplit(origin).netloc.lower() != host.strip().lower())):
+            origin and (origin == "null" or urlsplit(origin).netloc.lower() != host.strip().lower())
+        ):
             return "403 Forbidden", "cross-origin request refused"
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -120,6 +134,7 @@ def refusal(environ: dict, policy: Policy) -> tuple[str, str] | None:
 
 def guard(app: Callable, policy: Policy) -> Callable:
     """Wrap a WSGI app with the checks and headers above."""
+
     def guarded(environ: dict, start_response: Callable) -> Iterable[bytes]:
         refused = refusal(environ, policy)
         if refused is not None:
@@ -127,8 +142,9 @@ def guard(app: Callable, policy: Policy) -> Callable:
 
         def with_headers(status: str, headers: list, exc_info: object = None) -> Callable:
             have = {k.lower() for k, _ in headers}
-            extra = [(k, v) for k, v in (("Content-Security-Policy", policy.csp), *SECURITY_HEADERS)
-                     if k.lower() not in have]
+            extra = [
+                (k, v) for k, v in (("Content-Security-Policy", policy.csp), *SECURITY_HEADERS) if k.lower() not in have
+            ]
             return start_response(status, [*headers, *extra], exc_info)
 
         return app(environ, with_headers)

@@ -59,8 +59,14 @@ CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel 
 READER_EVENT = "reader-event"  # the selected event while the reader is open
 
 # The dropdown filters: component id → Filters field.
-CHOICE_FILTERS = {FILTER_TYPES: "event_types", FILTER_SUBTYPES: "sub_event_types", FILTER_ACTORS: "actors",
-                  FILTER_COUNTRIES: "countries", FILTER_ADMIN1S: "admin1s", FILTER_SOURCES: "sources"}
+CHOICE_FILTERS = {
+    FILTER_TYPES: "event_types",
+    FILTER_SUBTYPES: "sub_event_types",
+    FILTER_ACTORS: "actors",
+    FILTER_COUNTRIES: "countries",
+    FILTER_ADMIN1S: "admin1s",
+    FILTER_SOURCES: "sources",
+}
 
 # Side panels: reading in context, correcting a place, uploading, theme.
 READER = "reader"

@@ -12,30 +12,47 @@ from dashboard.app.filters import Filters
 from dashboard.app.nodes import dashed
 from dashboard.app.panels import panel_fragments, topbar_controls
 
-CHOICE_LABELS = {ids.FILTER_TYPES: "Event type", ids.FILTER_SUBTYPES: "Sub-type", ids.FILTER_ACTORS: "Actor",
-                 ids.FILTER_COUNTRIES: "Country", ids.FILTER_ADMIN1S: "Province (admin1)",
-                 ids.FILTER_SOURCES: "Source"}
+CHOICE_LABELS = {
+    ids.FILTER_TYPES: "Event type",
+    ids.FILTER_SUBTYPES: "Sub-type",
+    ids.FILTER_ACTORS: "Actor",
+    ids.FILTER_COUNTRIES: "Country",
+    ids.FILTER_ADMIN1S: "Province (admin1)",
+    ids.FILTER_SOURCES: "Source",
+}
 PLAY_MS = 1200  # one playback step per 1.2 s: time for the map and list to redraw
 
 
 def _choice(cid: str) -> html.Label:
-    return html.Label(className="field", children=[
-        html.Span(CHOICE_LABELS[cid]),
-        dcc.Dropdown(id=cid, multi=True, options=[], value=[], placeholder="any", className="choice"),
-    ])
+    return html.Label(
+        className="field",
+        children=[
+            html.Span(CHOICE_LABELS[cid]),
+            dcc.Dropdown(id=cid, multi=True, options=[], value=[], placeholder="any", className="choice"),
+        ],
+    )
 
 
 def _number(cid: str, label: str, step: float, maximum: float | None = None) -> html.Div:
-    return html.Div(className="field", children=[
-        html.Label(label, htmlFor=cid),
-        dcc.Input(id=cid, type="number", min=0, max=maximum, step=step, debounce=True, placeholder="0",
-                  className="number"),
-    ])
+    return html.Div(
+        className="field",
+        children=[
+            html.Label(label, htmlFor=cid),
+            dcc.Input(
+                id=cid, type="number", min=0, max=maximum, step=step, debounce=True, placeholder="0", className="number"
+            ),
+        ],
+    )
 
 
 # Plotly's mode bar without what needs the network: no "send to cloud" / "edit in Chart Studio" link.
-OFFLINE_MODEBAR = {"displaylogo": False, "showLink": False, "showSendToCloud": False, "showEditInChartStudio": False,
-                   "showTips": False}
+OFFLINE_MODEBAR = {
+    "displaylogo": False,
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showTips": False,
+}
 
 
 def graph_config(**extra: object) -> Any:
@@ -45,135 +62,269 @@ def graph_config(**extra: object) -> Any:
 
 
 def filters_panel() -> html.Section:
-    return html.Section(id=ids.FILTERS_PANEL, className="filters", **dashed(aria_label="Filters"), children=[
-        *[_choice(cid) for cid in ids.CHOICE_FILTERS],
-        _number(ids.FILTER_MIN_FATALITIES, "Min. deaths", 1),
-        _number(ids.FILTER_MIN_CONFIDENCE, "Min. confidence", 0.05, 1),
-        html.Div(className="field search", children=[
-            html.Label("Search excerpts", htmlFor=ids.FILTER_TEXT),
-            dcc.Input(id=ids.FILTER_TEXT, type="search", debounce=True, placeholder="words in the sentences",
-                      className="text"),
-        ]),
-        html.Div(className="field actions", children=[
-            # Shown at phone width only (assets/style.css): the filters fold into a drawer there.
-            html.Button("Filters ▾", id=ids.FILTERS_TOGGLE, n_clicks=0, className="button filters-toggle",
-                        **dashed(aria_expanded="false", aria_controls=ids.FILTERS_PANEL)),
-            html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
-            html.Span(id=ids.COUNTS, className="counts-line", role="status"),
-        ]),
-        html.P(id=ids.URL_NOTE, className="url-note", role="status"),
-    ])
+    return html.Section(
+        id=ids.FILTERS_PANEL,
+        className="filters",
+        **dashed(aria_label="Filters"),
+        children=[
+            *[_choice(cid) for cid in ids.CHOICE_FILTERS],
+            _number(ids.FILTER_MIN_FATALITIES, "Min. deaths", 1),
+            _number(ids.FILTER_MIN_CONFIDENCE, "Min. confidence", 0.05, 1),
+            html.Div(
+                className="field search",
+                children=[
+                    html.Label("Search excerpts", htmlFor=ids.FILTER_TEXT),
+                    dcc.Input(
+                        id=ids.FILTER_TEXT,
+                        type="search",
+                        debounce=True,
+                        placeholder="words in the sentences",
+                        className="text",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="field actions",
+                children=[
+                    # Shown at phone width only (assets/style.css): the filters fold into a drawer there.
+                    html.Button(
+                        "Filters ▾",
+                        id=ids.FILTERS_TOGGLE,
+                        n_clicks=0,
+                        className="button filters-toggle",
+                        **dashed(aria_expanded="false", aria_controls=ids.FILTERS_PANEL),
+                    ),
+                    html.Button("Clear filters", id=ids.CLEAR_FILTERS, n_clicks=0, className="button"),
+                    html.Span(id=ids.COUNTS, className="counts-line", role="status"),
+                ],
+            ),
+            html.P(id=ids.URL_NOTE, className="url-note", role="status"),
+        ],
+    )
 
 
 def timeline_bar() -> html.Div:
     """Measure, playback and export: the controls that act on the time axis and the selection."""
-    return html.Div(className="timebar", children=[
-        dcc.RadioItems(id=ids.MEASURE, className="control", inline=True, value="events",
-                       options=[{"label": "timeline: events", "value": "events"},
-                                {"label": "deaths", "value": "deaths"}]),
-        html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="button", title="play the time window"),
-        html.Label("window", htmlFor=ids.PLAY_WINDOW, className="small"),
-        dcc.Input(id=ids.PLAY_WINDOW, type="number", min=1, step=1, value=30, className="number small-input"),
-        html.Label("step (days)", htmlFor=ids.PLAY_STEP, className="small"),
-        dcc.Input(id=ids.PLAY_STEP, type="number", min=1, step=1, value=7, className="number small-input"),
-        dcc.Checklist(id=ids.PLAY_CUMULATIVE, className="control", inline=True, value=[],
-                      options=[{"label": "cumulative", "value": "on"}]),
-        dcc.Interval(id=ids.PLAY_INTERVAL, interval=PLAY_MS, disabled=True, n_intervals=0),
-        html.Span(className="spacer"),
-        html.Button("⤓ CSV", id=ids.EXPORT_CSV, n_clicks=0, className="button",
-                    title="download the events listed, as CSV"),
-        html.Button("⤓ GeoJSON", id=ids.EXPORT_GEOJSON, n_clicks=0, className="button",
-                    title="download the events listed, as GeoJSON"),
-        dcc.Download(id=ids.DOWNLOAD),
-    ])
+    return html.Div(
+        className="timebar",
+        children=[
+            dcc.RadioItems(
+                id=ids.MEASURE,
+                className="control",
+                inline=True,
+                value="events",
+                options=[{"label": "timeline: events", "value": "events"}, {"label": "deaths", "value": "deaths"}],
+            ),
+            html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="button", title="play the time window"),
+            html.Label("window", htmlFor=ids.PLAY_WINDOW, className="small"),
+            dcc.Input(id=ids.PLAY_WINDOW, type="number", min=1, step=1, value=30, className="number small-input"),
+            html.Label("step (days)", htmlFor=ids.PLAY_STEP, className="small"),
+            dcc.Input(id=ids.PLAY_STEP, type="number", min=1, step=1, value=7, className="number small-input"),
+            dcc.Checklist(
+                id=ids.PLAY_CUMULATIVE,
+                className="control",
+                inline=True,
+                value=[],
+                options=[{"label": "cumulative", "value": "on"}],
+            ),
+            dcc.Interval(id=ids.PLAY_INTERVAL, interval=PLAY_MS, disabled=True, n_intervals=0),
+            html.Span(className="spacer"),
+            html.Button(
+                "⤓ CSV", id=ids.EXPORT_CSV, n_clicks=0, className="button", title="download the events listed, as CSV"
+            ),
+            html.Button(
+                "⤓ GeoJSON",
+                id=ids.EXPORT_GEOJSON,
+                n_clicks=0,
+                className="button",
+                title="download the events listed, as GeoJSON",
+            ),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+    )
 
 
-PRESET_LABELS = {"preset-7": "7 days", "preset-30": "30 days", "preset-90": "90 days", "preset-365": "a year",
-                 "preset-all": "all dates"}
+PRESET_LABELS = {
+    "preset-7": "7 days",
+    "preset-30": "30 days",
+    "preset-90": "90 days",
+    "preset-365": "a year",
+    "preset-all": "all dates",
+}
 
 
 def date_bar() -> html.Div:
     """The time window as text: typed dates (Enter or leaving the field applies them) and presets
     counted back from the last event the filters leave. A drag on the timeline writes the fields."""
-    return html.Div(className="datebar", role="group", **dashed(aria_label="Time window"), children=[
-        html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
-        dcc.Input(id=ids.DATE_FROM, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
-                  inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
-        html.Label("to", htmlFor=ids.DATE_TO, className="small"),
-        dcc.Input(id=ids.DATE_TO, type="text", debounce=True, placeholder="YYYY-MM-DD", className="date",
-                  inputMode="numeric", pattern=r"\d{4}-\d{2}-\d{2}", maxLength=10, autoComplete="off"),
-        html.Span("last:", className="small"),
-        *(html.Button(label, id=pid, n_clicks=0, className="button preset",
-                      title="the whole span of the events" if pid == "preset-all" else
-                      f"the last {label} up to the latest event shown")
-          for pid, label in PRESET_LABELS.items()),
-        dcc.Store(id=ids.DATE_EXTENT),
-    ])
+    return html.Div(
+        className="datebar",
+        role="group",
+        **dashed(aria_label="Time window"),
+        children=[
+            html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
+            dcc.Input(
+                id=ids.DATE_FROM,
+                type="text",
+                debounce=True,
+                placeholder="YYYY-MM-DD",
+                className="date",
+                inputMode="numeric",
+                pattern=r"\d{4}-\d{2}-\d{2}",
+                maxLength=10,
+                autoComplete="off",
+            ),
+            html.Label("to", htmlFor=ids.DATE_TO, className="small"),
+            dcc.Input(
+                id=ids.DATE_TO,
+                type="text",
+                debounce=True,
+                placeholder="YYYY-MM-DD",
+                className="date",
+                inputMode="numeric",
+                pattern=r"\d{4}-\d{2}-\d{2}",
+                maxLength=10,
+                autoComplete="off",
+            ),
+            html.Span("last:", className="small"),
+            *(
+                html.Button(
+                    label,
+                    id=pid,
+                    n_clicks=0,
+                    className="button preset",
+                    title="the whole span of the events"
+                    if pid == "preset-all"
+                    else f"the last {label} up to the latest event shown",
+                )
+                for pid, label in PRESET_LABELS.items()
+            ),
+            dcc.Store(id=ids.DATE_EXTENT),
+        ],
+    )
 
 
 def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:
     """Offline basemap or tiles. Without a tile source (`serve --tiles`) there is nothing to switch
     to: the control stays in the page (the map's callback reads it) but is not shown."""
     return dcc.RadioItems(
-        id=ids.BASEMAP, className="control", inline=True, value="tiles" if tiles else "offline",
+        id=ids.BASEMAP,
+        className="control",
+        inline=True,
+        value="tiles" if tiles else "offline",
         style=None if tiles else {"display": "none"},
-        options=[{"label": "map: offline", "value": "offline"},
-                 {"label": "tiles", "value": "tiles", "disabled": tiles is None}])
+        options=[
+            {"label": "map: offline", "value": "offline"},
+            {"label": "tiles", "value": "tiles", "disabled": tiles is None},
+        ],
+    )
 
 
 def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = None, writes: str = "open") -> html.Div:
     """The page; `writes` is "open", "sign-in" (a Sign in link: writes need the token) or "read-only"
     (the upload box and the correction's save button hidden: the server refuses writes)."""
-    return html.Div(className="page", children=[
-        dcc.Location(id=ids.URL, refresh=False),
-        html.Header(className="topbar", children=[
-            html.H1(title),
-            html.Span(id=ids.SUMMARY, className="summary"),
-            dcc.RadioItems(id=ids.SIZE_BY, className="control", inline=True, value="n_events",
-                           options=[{"label": "size: events", "value": "n_events"},
-                                    {"label": "deaths", "value": "fatalities"}]),
-            basemap_switch(tiles),
-            dcc.Checklist(id=ids.PRECISE_ONLY, className="control", inline=True, value=[],
-                          options=[{"label": "towns only (hide country/province-level places)", "value": "on"}]),
-            html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
-            *topbar_controls(writes),
-        ]),
-        filters_panel(),
-        dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
-        dcc.Store(id=ids.TIMELINE_RANGE),
-        dcc.Store(id=ids.STORE_GENERATION, data=0),
-        dcc.Store(id=ids.FILTERS, data=Filters().to_dict()),
-        dcc.Store(id=ids.MAP_PLACES, data=[]),
-        dcc.Store(id=ids.MAP_DOUBLE_CLICK, data=0),
-        dcc.Store(id=ids.MAP_VIEW, data={}),
-        dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
-        html.Main(className="main", children=[
-            html.Section(className="left", children=[
-                # Sizes come from assets/style.css (an inline height would beat the phone rules).
-                dcc.Graph(id=ids.MAP, className="map", responsive=True,
-                          config=graph_config(scrollZoom=True, topojsonURL="/assets/topojson/",
-                                              modeBarButtonsToAdd=["select2d", "lasso2d"])),
-                html.Div(className="placebar", children=[
-                    # Every place is reachable from the keyboard here: type a name, Enter selects it.
-                    html.Label(className="place-pick", children=[
-                        html.Span("Go to place", className="small"),
-                        dcc.Dropdown(id=ids.PLACE_PICK, options=[], value=None, clearable=False,
-                                     placeholder="type a place name…", className="choice"),
-                        dcc.Store(id=ids.PLACE_OPTIONS),
-                    ]),
-                    html.P([html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"), " ",
-                            "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
-                            "(double-click clears)."], className="hint"),
-                ]),
-                timeline_bar(),
-                date_bar(),
-                dcc.Graph(id=ids.TIMELINE, className="timeline", responsive=True,
-                          config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"])),
-            ]),
-            # Drawn by assets/panels.js from ids.EXCERPT_NODES (clientside.PANEL_JS), not by Dash: its
-            # hundreds of nodes as components cost dash-renderer a check each at every store update.
-            html.Aside(id=ids.EXCERPTS, className="excerpts", **dashed(aria_live="polite")),
-            dcc.Store(id=ids.EXCERPT_NODES),
-            *panel_fragments(writes),
-        ]),
-    ])
+    return html.Div(
+        className="page",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            html.Header(
+                className="topbar",
+                children=[
+                    html.H1(title),
+                    html.Span(id=ids.SUMMARY, className="summary"),
+                    dcc.RadioItems(
+                        id=ids.SIZE_BY,
+                        className="control",
+                        inline=True,
+                        value="n_events",
+                        options=[
+                            {"label": "size: events", "value": "n_events"},
+                            {"label": "deaths", "value": "fatalities"},
+                        ],
+                    ),
+                    basemap_switch(tiles),
+                    dcc.Checklist(
+                        id=ids.PRECISE_ONLY,
+                        className="control",
+                        inline=True,
+                        value=[],
+                        options=[{"label": "towns only (hide country/province-level places)", "value": "on"}],
+                    ),
+                    html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
+                    *topbar_controls(writes),
+                ],
+            ),
+            filters_panel(),
+            dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
+            dcc.Store(id=ids.TIMELINE_RANGE),
+            dcc.Store(id=ids.STORE_GENERATION, data=0),
+            dcc.Store(id=ids.FILTERS, data=Filters().to_dict()),
+            dcc.Store(id=ids.MAP_PLACES, data=[]),
+            dcc.Store(id=ids.MAP_DOUBLE_CLICK, data=0),
+            dcc.Store(id=ids.MAP_VIEW, data={}),
+            dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
+            html.Main(
+                className="main",
+                children=[
+                    html.Section(
+                        className="left",
+                        children=[
+                            # Sizes come from assets/style.css (an inline height would beat the phone rules).
+                            dcc.Graph(
+                                id=ids.MAP,
+                                className="map",
+                                responsive=True,
+                                config=graph_config(
+                                    scrollZoom=True,
+                                    topojsonURL="/assets/topojson/",
+                                    modeBarButtonsToAdd=["select2d", "lasso2d"],
+                                ),
+                            ),
+                            html.Div(
+                                className="placebar",
+                                children=[
+                                    # Every place is reachable from the keyboard here: type a name, Enter selects it.
+                                    html.Label(
+                                        className="place-pick",
+                                        children=[
+                                            html.Span("Go to place", className="small"),
+                                            dcc.Dropdown(
+                                                id=ids.PLACE_PICK,
+                                                options=[],
+                                                value=None,
+                                                clearable=False,
+                                                placeholder="type a place name…",
+                                                className="choice",
+                                            ),
+                                            dcc.Store(id=ids.PLACE_OPTIONS),
+                                        ],
+                                    ),
+                                    html.P(
+                                        [
+                                            html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"),
+                                            " ",
+                                            "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
+                                            "(double-click clears).",
+                                        ],
+                                        className="hint",
+                                    ),
+                                ],
+                            ),
+                            timeline_bar(),
+                            date_bar(),
+                            dcc.Graph(
+                                id=ids.TIMELINE,
+                                className="timeline",
+                                responsive=True,
+                                config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"]),
+                            ),
+                        ],
+                    ),
+                    # Drawn by assets/panels.js from ids.EXCERPT_NODES (clientside.PANEL_JS), not by Dash: its
+                    # hundreds of nodes as components cost dash-renderer a check each at every store update.
+                    html.Aside(id=ids.EXCERPTS, className="excerpts", **dashed(aria_live="polite")),
+                    dcc.Store(id=ids.EXCERPT_NODES),
+                    *panel_fragments(writes),
+                ],
+            ),
+        ],
+    )

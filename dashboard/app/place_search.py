@@ -42,10 +42,17 @@ def gazetteer() -> tuple[Gazetteer, list[str]]:
 
 def as_alternative(gaz: Gazetteer, i: int) -> Alternative:
     p = gaz.place(i)
-    return Alternative(name=p.name, lat=p.latitude, lon=p.longitude, geonameid=p.geonameid,
-                       feature_code=p.feature_code, country_code=p.country_code,
-                       country=gaz.country_name(p.country_code) if p.country_code else "", admin1=p.admin1,
-                       geo_precision=p.precision)
+    return Alternative(
+        name=p.name,
+        lat=p.latitude,
+        lon=p.longitude,
+        geonameid=p.geonameid,
+        feature_code=p.feature_code,
+        country_code=p.country_code,
+        country=gaz.country_name(p.country_code) if p.country_code else "",
+        admin1=p.admin1,
+        geo_precision=p.precision,
+    )
 
 
 def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[tuple[int, Alternative]]:
@@ -61,7 +68,7 @@ def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[tuple[int, Alte
     alike = [p.idx for p in gaz.lookup_spelling(query)]
     prefixed: list[int] = []
     start = bisect.bisect_left(keys, key)
-    for k in keys[start:start + 400]:
+    for k in keys[start : start + 400]:
         if not k.startswith(key):
             break
         prefixed.extend(gaz._ids(k))
@@ -98,8 +105,11 @@ def nearest_town(lat: float, lon: float) -> tuple[Alternative, float] | None:
     with _lock:
         if "towns" not in _loaded:
             towns = np.flatnonzero(np.asarray(gaz.cols["feature_class"], dtype=object) == "P")
-            _loaded["towns"] = (towns, np.asarray(gaz.cols["latitude"], float)[towns],
-                                np.asarray(gaz.cols["longitude"], float)[towns])
+            _loaded["towns"] = (
+                towns,
+                np.asarray(gaz.cols["latitude"], float)[towns],
+                np.asarray(gaz.cols["longitude"], float)[towns],
+            )
         towns, tlat, tlon = _loaded["towns"]
     if towns.size == 0:
         return None
@@ -116,6 +126,13 @@ def picked_place(name: str, lat: float, lon: float) -> tuple[Alternative, tuple[
     town with its distance (nearest_town)."""
     near = nearest_town(lat, lon)
     town = near[0] if near else None
-    return Alternative(name=name, lat=round(lat, 5), lon=round(lon, 5), feature_code="PPL", geo_precision=1,
-                       country_code=town.country_code if town else "", country=town.country if town else "",
-                       admin1=town.admin1 if town else ""), near
+    return Alternative(
+        name=name,
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        feature_code="PPL",
+        geo_precision=1,
+        country_code=town.country_code if town else "",
+        country=town.country if town else "",
+        admin1=town.admin1 if town else "",
+    ), near

@@ -15,9 +15,22 @@ import pandas as pd
 from dashboard import schema as S
 
 # What a first-level division is called where the corpus is likeliest to be (ISO alpha-2 codes).
-AREA_WORD = {"SY": "governorate", "IQ": "governorate", "EG": "governorate", "JO": "governorate",
-             "LB": "governorate", "YE": "governorate", "PS": "governorate", "US": "state", "AU": "state",
-             "IN": "state", "NG": "state", "MX": "state", "BR": "state", "DE": "state"}
+AREA_WORD = {
+    "SY": "governorate",
+    "IQ": "governorate",
+    "EG": "governorate",
+    "JO": "governorate",
+    "LB": "governorate",
+    "YE": "governorate",
+    "PS": "governorate",
+    "US": "state",
+    "AU": "state",
+    "IN": "state",
+    "NG": "state",
+    "MX": "state",
+    "BR": "state",
+    "DE": "state",
+}
 LABEL_SOURCE = [S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.COUNTRY_CODE, S.ADMIN1, S.GEO_PRECISION]
 
 
@@ -51,8 +64,10 @@ def place_labels(places: pd.DataFrame) -> np.ndarray:
         group = [records[i] for i in members]
         kinds = [_kind(r[S.GEO_PRECISION], r[S.COUNTRY_CODE]) for r in group]
         towns = kinds.count(None)
-        shared = {col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k]
-                        for k in set(kinds)} for col in (S.ADMIN1, S.COUNTRY)}
+        shared = {
+            col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k] for k in set(kinds)}
+            for col in (S.ADMIN1, S.COUNTRY)
+        }
         for row, kind, i in zip(group, kinds, members, strict=True):
             labels[namesakes[i]] = _label(row, kind, kinds.count(kind), towns, shared)
     return labels

@@ -23,8 +23,10 @@ TRACES = ("scatter", "bar", "scattergeo")
 BUNDLE = Path(__file__).resolve().parent / "static" / "plotly-conflictmap.min.js"
 # Where dash-renderer points dcc.Graph when it serves its assets itself (serve_locally=True).
 PLOTLY_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"
-_BANNER = re.compile(r"/\* conflictmap plotly\.js bundle: plotly\.js v(?P<version>[\w.\-]+); "
-                     r"traces (?P<traces>[\w,]+) \*/")
+_BANNER = re.compile(
+    r"/\* conflictmap plotly\.js bundle: plotly\.js v(?P<version>[\w.\-]+); "
+    r"traces (?P<traces>[\w,]+) \*/"
+)
 
 
 @lru_cache(maxsize=4)

@@ -57,8 +57,7 @@ def selection_after_relayout(relayout: dict | None, current: Selection) -> Selec
     return Selection(str(lo)[:10], str(hi)[:19], current.place, current.event)
 
 
-def next_selection(kind: str | None, relayout: dict | None, click: dict | None,
-                   current: Selection) -> Selection | None:
+def next_selection(kind: str | None, relayout: dict | None, click: dict | None, current: Selection) -> Selection | None:
     """The selection after a user action: "reset", "range" (timeline drag) or "click" (a marker;
     clicking the selected marker again deselects it). None when nothing changes."""
     if kind == "reset":
@@ -85,8 +84,10 @@ def places_from_selected(selected: dict | None) -> list[str] | None:
 def counts_line(n: int, places: int, low: int, high: int, total: int) -> str:
     """The counts line from its figures (engine.selection_figures gives them for a mask)."""
     deaths = f"{low:,}" if high <= low else f"{low:,}–{high:,}"
-    return (f"{n:,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
-            f"{deaths} death{'s' * (high != 1 if high > low else low != 1)}")
+    return (
+        f"{n:,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
+        f"{deaths} death{'s' * (high != 1 if high > low else low != 1)}"
+    )
 
 
 def excerpt_records(df: pd.DataFrame | list[dict], limit: int = 200) -> list[dict]:
@@ -97,8 +98,11 @@ def excerpt_records(df: pd.DataFrame | list[dict], limit: int = 200) -> list[dic
     elif df.empty:
         return []
     else:
-        records = plain_records(df.sort_values([S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True],
-                                               na_position="last").head(limit))
+        records = plain_records(
+            df.sort_values(
+                [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
+            ).head(limit)
+        )
     out = []
     for r in records:
         start = int(r[S.EXCERPT_START])
@@ -141,8 +145,20 @@ def plain_records(df: pd.DataFrame) -> list[dict]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def format_date(ts: pd.Timestamp | None, precision: str | None) -> str:

@@ -90,9 +90,15 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
         if p.place_of:
             eid = current if current in p.place_of else p.place_of[0]
             names = "; ".join(labels.get(e, e) for e in p.place_of)
-            body.append(html.Button(p.text, id={"type": ids.READER_HIGHLIGHT, "index": eid},
-                                    className="hl-event" + (" current" if is_current else ""),
-                                    title=f"select on the map: {names}", n_clicks=0))
+            body.append(
+                html.Button(
+                    p.text,
+                    id={"type": ids.READER_HIGHLIGHT, "index": eid},
+                    className="hl-event" + (" current" if is_current else ""),
+                    title=f"select on the map: {names}",
+                    n_clicks=0,
+                )
+            )
         elif p.excerpt_of:
             body.append(html.Mark(p.text, className="hl-excerpt" + (" current" if is_current else "")))
         else:
@@ -101,31 +107,51 @@ def render_article(article: dict, pieces: list[Piece], labels: dict[str, str], c
     when = f"{pd.Timestamp(published):%Y-%m-%d}" if published is not None and pd.notna(published) else "undated"
     return [
         html.H2(article.get("title") or "(untitled)", id=ids.READER_TITLE),
-        html.P(f"{article.get('source') or ''} · published {when} · {len(labels)} event(s) highlighted",
-               className="hint"),
+        html.P(
+            f"{article.get('source') or ''} · published {when} · {len(labels)} event(s) highlighted", className="hint"
+        ),
         html.Div(body, className="reader-text"),
     ]
 
 
 def reader_fragment() -> html.Section:
     """The reader panel (hidden until an excerpt's "Read in context" is used) and its state."""
-    return html.Section(id=ids.READER, className="reader", hidden=True, role="dialog",
-                        **dashed(aria_labelledby=ids.READER_TITLE), children=[
-        dash.dcc.Store(id=ids.READER_STATE, data=None),
-        html.Div(className="reader-bar", children=[
-            html.Span("Read in context", className="reader-kicker"),
-            html.Button("Close ✕", id=ids.READER_CLOSE, n_clicks=0, className="button",
-                        title="close the reader (Escape)"),
-        ]),
-        html.Article(id=ids.READER_BODY, tabIndex="-1"),
-    ])
+    return html.Section(
+        id=ids.READER,
+        className="reader",
+        hidden=True,
+        role="dialog",
+        **dashed(aria_labelledby=ids.READER_TITLE),
+        children=[
+            dash.dcc.Store(id=ids.READER_STATE, data=None),
+            html.Div(
+                className="reader-bar",
+                children=[
+                    html.Span("Read in context", className="reader-kicker"),
+                    html.Button(
+                        "Close ✕",
+                        id=ids.READER_CLOSE,
+                        n_clicks=0,
+                        className="button",
+                        title="close the reader (Escape)",
+                    ),
+                ],
+            ),
+            html.Article(id=ids.READER_BODY, tabIndex="-1"),
+        ],
+    )
 
 
 def read_button(event_id: str, article_id: str) -> dict:
     """The excerpt's "Read in context" button (as nodes.node), without an id (a callback on every button
     would be woken by each re-rendered list): assets/panels.js turns a click into ids.EXCERPT_ACTION."""
-    return node("Button", "Read in context", className="button small read", type="button",
-                **{"data-action": "read", "data-event": event_id, "data-article": article_id})
+    return node(
+        "Button",
+        "Read in context",
+        className="button small read",
+        type="button",
+        **{"data-action": "read", "data-event": event_id, "data-article": article_id},
+    )
 
 
 def event_row(view: StoreView, event_id: str | None) -> dict | None:
@@ -203,5 +229,10 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
     def select_highlight(_clicks, current):
         return clicked_event_selection(view, current)
 
-    app.clientside_callback(FOCUS_JS, Output(ids.READER_BODY, "className"), Input(ids.READER_BODY, "children"),
-                            State(ids.READER, "hidden"), prevent_initial_call=True)
+    app.clientside_callback(
+        FOCUS_JS,
+        Output(ids.READER_BODY, "className"),
+        Input(ids.READER_BODY, "children"),
+        State(ids.READER, "hidden"),
+        prevent_initial_call=True,
+    )

@@ -84,14 +84,14 @@ def check_exposure(opts: ServeOptions) -> None:
     if not is_loopback(opts.host) and not (opts.token or opts.read_only):
         raise ConflictMapError(
             f"refusing to serve on {opts.host} without a credential: anyone who reaches the port could add "
-            "articles and rewrite places. Pass --token-file FILE (writes need the token) or --read-only")
+            "articles and rewrite places. Pass --token-file FILE (writes need the token) or --read-only"
+        )
 
 
 def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -> Callable:
     """The WSGI app to serve: guard(kept answers(gzip(Dash)))."""
     csp = content_security_policy(app.csp_hashes(), origin_of(tiles[0] if tiles else None))
-    policy = Policy(hosts=allowed_hosts(opts.host, opts.allow_hosts), csp=csp,
-                    max_body=opts.max_request_mb * 2**20)
+    policy = Policy(hosts=allowed_hosts(opts.host, opts.allow_hosts), csp=csp, max_body=opts.max_request_mb * 2**20)
     wsgi = compress(app.server.wsgi_app)
     views = app.server.extensions.get("conflictmap")
     if views and not opts.no_answer_cache:
@@ -99,8 +99,12 @@ def secured(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) -
     return guard(wsgi, policy)
 
 
-def run(make_app: Callable[[], dash.Dash], opts: ServeOptions, tiles: tuple[str, str] | None,
-        log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
+def run(
+    make_app: Callable[[], dash.Dash],
+    opts: ServeOptions,
+    tiles: tuple[str, str] | None,
+    log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+) -> None:
     """Serve the app `make_app` builds (once per server process) as `opts` says."""
     check_exposure(opts)
     if opts.dev:
@@ -123,8 +127,9 @@ def served(app: dash.Dash, opts: ServeOptions, tiles: tuple[str, str] | None) ->
     return secured(app, opts, tiles)
 
 
-def serve_wsgi(build: Callable[[], Callable], opts: ServeOptions,
-               log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> None:
+def serve_wsgi(
+    build: Callable[[], Callable], opts: ServeOptions, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)
+) -> None:
     """Serve the WSGI app `build()` returns as `conflictmap serve` does: under gunicorn in
     opts.workers processes (build() runs in each, after the fork: no thread of this process is
     carried into a worker), or in this process under waitress with one worker. The load test and
@@ -140,10 +145,19 @@ def serve_wsgi(build: Callable[[], Callable], opts: ServeOptions,
     from waitress import serve
 
     log(f"conflictmap: waitress, {threads} threads")
-    serve(build(), host=opts.host, port=opts.port, threads=threads, ident="conflictmap",
-          max_request_body_size=opts.max_request_mb * 2**20, max_request_header_size=64 * 1024,
-          connection_limit=CONNECTION_LIMIT, channel_timeout=120, expose_tracebacks=False,
-          clear_untrusted_proxy_headers=True)
+    serve(
+        build(),
+        host=opts.host,
+        port=opts.port,
+        threads=threads,
+        ident="conflictmap",
+        max_request_body_size=opts.max_request_mb * 2**20,
+        max_request_header_size=64 * 1024,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=120,
+        expose_tracebacks=False,
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 CONNECTION_LIMIT = 200  # waitress: open connections held; gunicorn: the listening socket's queue

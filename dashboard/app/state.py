@@ -24,8 +24,15 @@ T = TypeVar("T")
 SIZE_BY = ("n_events", "fatalities")
 
 # URL parameter → Filters field, for the filters that are a set of values (repeated parameters).
-CHOICE_PARAMS = {"type": "event_types", "subtype": "sub_event_types", "actor": "actors", "country": "countries",
-                 "admin1": "admin1s", "source": "sources", "area": "places"}
+CHOICE_PARAMS = {
+    "type": "event_types",
+    "subtype": "sub_event_types",
+    "actor": "actors",
+    "country": "countries",
+    "admin1": "admin1s",
+    "source": "sources",
+    "area": "places",
+}
 # The map view keys kept from plotly's relayoutData of the geo map (and of a tile map), then the
 # lon/lat box a click on a cluster moved the map to (no relayoutData tells where plotly put it).
 VIEW_KEYS = ("lon", "lat", "scale", "rot", "zoom", "west", "east", "south", "north")
@@ -61,11 +68,18 @@ def to_query(state: ViewState) -> str:
     params: list[tuple[str, str]] = []
     for param, name in CHOICE_PARAMS.items():
         params.extend((param, v) for v in getattr(f, name))
-    for param, value in (("minf", f.min_fatalities), ("minc", f.min_confidence), ("q", f.text or None),
-                         ("towns", 1 if f.precise_only else None), ("from", sel.start), ("to", sel.end),
-                         ("place", sel.place), ("event", sel.event),
-                         ("measure", None if state.measure == "events" else state.measure),
-                         ("size", None if state.size_by == "n_events" else state.size_by)):
+    for param, value in (
+        ("minf", f.min_fatalities),
+        ("minc", f.min_confidence),
+        ("q", f.text or None),
+        ("towns", 1 if f.precise_only else None),
+        ("from", sel.start),
+        ("to", sel.end),
+        ("place", sel.place),
+        ("event", sel.event),
+        ("measure", None if state.measure == "events" else state.measure),
+        ("size", None if state.size_by == "n_events" else state.size_by),
+    ):
         if value is not None:
             params.append((param, str(value)))
     params.extend((k, f"{v:.6g}") for k, v in state.view)
@@ -109,21 +123,35 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
         value = one(k, partial(_bounded, kind=float, lo=lo, hi=hi), f"not a number from {lo:g} to {hi:g}")
         if value is not None:
             view[k] = value
-    filters = Filters.from_dict({
-        **{name: qs.get(param, []) for param, name in CHOICE_PARAMS.items()},
-        "min_fatalities": minf, "min_confidence": minc, "text": (qs.get("q") or [""])[-1],
-        "precise_only": (qs.get("towns") or [""])[-1] in ("1", "true", "on"),
-    })
+    filters = Filters.from_dict(
+        {
+            **{name: qs.get(param, []) for param, name in CHOICE_PARAMS.items()},
+            "min_fatalities": minf,
+            "min_confidence": minc,
+            "text": (qs.get("q") or [""])[-1],
+            "precise_only": (qs.get("towns") or [""])[-1] in ("1", "true", "on"),
+        }
+    )
     selection = Selection(start, end, _last(qs, "place"), _last(qs, "event"))
     state = ViewState(filters, selection, clean_view(view), measure or "events", size_by or "n_events")
     return state, notes
 
 
-KNOWN_PARAMS = frozenset([*CHOICE_PARAMS, "minf", "minc", "q", "towns", "from", "to", "place", "event", "measure",
-                          "size", *VIEW_KEYS])
+KNOWN_PARAMS = frozenset(
+    [*CHOICE_PARAMS, "minf", "minc", "q", "towns", "from", "to", "place", "event", "measure", "size", *VIEW_KEYS]
+)
 # What a map-view parameter may be; beyond these plotly has nothing sensible to draw.
-VIEW_BOUNDS = {"lon": (-180, 180), "lat": (-90, 90), "scale": (0.01, 10_000), "rot": (-180, 180), "zoom": (0, 22),
-               "west": (-180, 180), "east": (-180, 180), "south": (-90, 90), "north": (-90, 90)}
+VIEW_BOUNDS = {
+    "lon": (-180, 180),
+    "lat": (-90, 90),
+    "scale": (0.01, 10_000),
+    "rot": (-180, 180),
+    "zoom": (0, 22),
+    "west": (-180, 180),
+    "east": (-180, 180),
+    "south": (-90, 90),
+    "north": (-90, 90),
+}
 # Dates the views can shift by a span either side without leaving pandas' nanosecond range (1677–2262).
 FIRST_DATE, LAST_DATE = pd.Timestamp("1800-01-01"), pd.Timestamp("2200-12-31 23:59:59")
 
@@ -131,7 +159,7 @@ FIRST_DATE, LAST_DATE = pd.Timestamp("1800-01-01"), pd.Timestamp("2200-12-31 23:
 def _shown(value: str, limit: int = 40) -> str:
     """A parameter as the note quotes it: short, one line (it is shown as text, never as markup)."""
     value = " ".join(str(value).split())
-    return value if len(value) <= limit else value[:limit - 1] + "…"
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def _last(qs: dict[str, list[str]], param: str) -> str | None:
@@ -161,8 +189,13 @@ def _date(value: str | None) -> str | None:
 
 # -- the map view ------------------------------------------------------------------------------------
 
-GEO_RELAYOUT = {"geo.center.lon": "lon", "geo.center.lat": "lat", "geo.projection.scale": "scale",
-                "geo.projection.rotation.lon": "rot", "map.zoom": "zoom"}
+GEO_RELAYOUT = {
+    "geo.center.lon": "lon",
+    "geo.center.lat": "lat",
+    "geo.projection.scale": "scale",
+    "geo.projection.rotation.lon": "rot",
+    "map.zoom": "zoom",
+}
 
 
 def view_from_relayout(relayout: dict | None, current: dict | None) -> dict | None:
@@ -237,6 +270,7 @@ def restore_view(fig: go.Figure, view: dict | None) -> go.Figure:
 
 # -- playback ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Playback:
     window_days: int = 30
@@ -244,8 +278,9 @@ class Playback:
     cumulative: bool = False
 
 
-def playback_step(start: str | None, end: str | None, lo: pd.Timestamp, hi: pd.Timestamp,
-                  p: Playback) -> tuple[str, str] | None:
+def playback_step(
+    start: str | None, end: str | None, lo: pd.Timestamp, hi: pd.Timestamp, p: Playback
+) -> tuple[str, str] | None:
     """The next time window of a playback over [lo, hi], or None when the last window reached `hi`.
 
     With no current window (or one outside the span) playback starts at `lo`. Each step moves the

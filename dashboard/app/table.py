@@ -23,8 +23,7 @@ from dashboard.app.views import DuckViews, MemoryViews, select_masks
 
 TABLE_LIMIT = 25  # rows per page: a screenful beside the map
 # Sort key -> column heading; the table's columns in this order.
-COLUMNS = {"date": "Date", "place": "Place", "type": "Type", "actors": "Actors",
-           "deaths": "Deaths", "source": "Source"}
+COLUMNS = {"date": "Date", "place": "Place", "type": "Type", "actors": "Actors", "deaths": "Deaths", "source": "Source"}
 DEFAULT_SORT = ("date", True)  # newest first, as the sentence list
 
 
@@ -39,8 +38,11 @@ def sort_state(state: dict | None) -> tuple[str, bool]:
 
 def _rank(values: tuple[str, ...], codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Alphabetical rank (case folded) of each row's value, and whether it has none."""
-    order = np.argsort(np.array([v.casefold() for v in values], dtype=object), kind="stable") if values else \
-        np.zeros(0, np.int64)
+    order = (
+        np.argsort(np.array([v.casefold() for v in values], dtype=object), kind="stable")
+        if values
+        else np.zeros(0, np.int64)
+    )
     rank = np.empty(len(values) + 1, dtype=np.int64)
     rank[order] = np.arange(len(values))
     rank[-1] = 0
@@ -75,10 +77,14 @@ def sorted_events(ix: EventIndex, listed: np.ndarray, column: str, desc: bool) -
 def table_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     """The rows a page shows, with each event's lowest and highest toll and its number of reports."""
     df = E.rows_frame(ix, rows)
-    reports = np.bincount(ix.cluster, minlength=int(ix.cluster.max()) + 1)[ix.cluster[rows]] \
-        if ix.cluster.size == ix.n and rows.size else np.ones(rows.size, np.int64)
-    return df.assign(deaths_low=E.event_deaths(ix, rows), deaths_high=E.event_deaths(ix, rows, high=True),
-                     reports=reports)
+    reports = (
+        np.bincount(ix.cluster, minlength=int(ix.cluster.max()) + 1)[ix.cluster[rows]]
+        if ix.cluster.size == ix.n and rows.size
+        else np.ones(rows.size, np.int64)
+    )
+    return df.assign(
+        deaths_low=E.event_deaths(ix, rows), deaths_high=E.event_deaths(ix, rows, high=True), reports=reports
+    )
 
 
 def deaths_cell(own: object, low: int, high: int) -> str:
@@ -98,17 +104,35 @@ def cells(r: dict, place_label: str) -> list[dict]:
     more = int(r["reports"]) - 1
     return [
         node("Td", format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
-        node("Td", node("Button", place_label, type="button", className="row-pick linkish",
-                        title="select this event: the map goes to its place",
-                        **{"data-action": "row", "data-event": r[S.EVENT_ID], "data-place": r[S.PLACE_KEY]})),
+        node(
+            "Td",
+            node(
+                "Button",
+                place_label,
+                type="button",
+                className="row-pick linkish",
+                title="select this event: the map goes to its place",
+                **{"data-action": "row", "data-event": r[S.EVENT_ID], "data-place": r[S.PLACE_KEY]},
+            ),
+        ),
         # The sub-type names the event; its type is the colour bar (the map's colour) and the tooltip.
-        node("Td", node("Span", kind or _text(r[S.EVENT_TYPE]) or "—", className="etype",
-                        style={"borderColor": type_color(_text(r[S.EVENT_TYPE]))}),
-             title=_text(r[S.EVENT_TYPE])),
+        node(
+            "Td",
+            node(
+                "Span",
+                kind or _text(r[S.EVENT_TYPE]) or "—",
+                className="etype",
+                style={"borderColor": type_color(_text(r[S.EVENT_TYPE]))},
+            ),
+            title=_text(r[S.EVENT_TYPE]),
+        ),
         node("Td", actors),
         node("Td", deaths_cell(r[S.FATALITIES], int(r["deaths_low"]), int(r["deaths_high"])), className="num"),
-        node("Td", source + (f" +{more}" if more > 0 else ""),
-             **({"title": f"{more + 1} reports of this event"} if more > 0 else {})),
+        node(
+            "Td",
+            source + (f" +{more}" if more > 0 else ""),
+            **({"title": f"{more + 1} reports of this event"} if more > 0 else {}),
+        ),
     ]
 
 
@@ -120,15 +144,35 @@ def header(column: str, desc: bool) -> dict:
         # A click on the sorted column turns its order around; on another, sorts by it (dates and
         # deaths start with the largest, words with A).
         nxt = (not desc) if on else key in ("date", "deaths")
-        heads.append(node("Th", node("Button", label + arrow, type="button", className="sort linkish",
-                                     title=f"sort by {label.lower()}",
-                                     **{"data-action": "sort", "data-sort": key, "data-desc": "1" if nxt else "0"}),
-                          scope="col", **{"aria-sort": ("descending" if desc else "ascending") if on else "none"}))
+        heads.append(
+            node(
+                "Th",
+                node(
+                    "Button",
+                    label + arrow,
+                    type="button",
+                    className="sort linkish",
+                    title=f"sort by {label.lower()}",
+                    **{"data-action": "sort", "data-sort": key, "data-desc": "1" if nxt else "0"},
+                ),
+                scope="col",
+                **{"aria-sort": ("descending" if desc else "ascending") if on else "none"},
+            )
+        )
     return node("Thead", node("Tr", heads))
 
 
-def events_table(df: pd.DataFrame, labels: list[str], total: int, offset: int, token: str, column: str,
-                 desc: bool, selected_event: str | None, limit: int = TABLE_LIMIT) -> list:
+def events_table(
+    df: pd.DataFrame,
+    labels: list[str],
+    total: int,
+    offset: int,
+    token: str,
+    column: str,
+    desc: bool,
+    selected_event: str | None,
+    limit: int = TABLE_LIMIT,
+) -> list:
     """The table panel's body: a count line, pages, and the rows of df (labels: each row's place name)."""
     shown = f"; showing {offset + 1:,}–{offset + len(df):,}" if total > limit else ""
     out = [node("P", f"{total:,} event(s), one row each{shown}", className="hint")]
@@ -137,21 +181,39 @@ def events_table(df: pd.DataFrame, labels: list[str], total: int, offset: int, t
     rows = []
     for r, label in zip(df.to_dict("records"), labels, strict=True):
         chosen = selected_event is not None and r[S.EVENT_ID] == selected_event
-        rows.append(node("Tr", cells(r, label), className="selected" if chosen else "",
-                         **{"aria-selected": "true" if chosen else "false"}))
-    out.append(node("Div", node("Table", [header(column, desc), node("Tbody", rows)], className="events-table"),
-                    className="table-wrap"))
+        rows.append(
+            node(
+                "Tr",
+                cells(r, label),
+                className="selected" if chosen else "",
+                **{"aria-selected": "true" if chosen else "false"},
+            )
+        )
+    out.append(
+        node(
+            "Div",
+            node("Table", [header(column, desc), node("Tbody", rows)], className="events-table"),
+            className="table-wrap",
+        )
+    )
     if total > limit:
         out.append(pager(total, offset, token, limit))
     return out
 
 
-def table_panel(ix: EventIndex, listed: np.ndarray, total: int, state: dict | None, page_offset: int, token: str,
-                selected_event: str | None) -> list:
+def table_panel(
+    ix: EventIndex,
+    listed: np.ndarray,
+    total: int,
+    state: dict | None,
+    page_offset: int,
+    token: str,
+    selected_event: str | None,
+) -> list:
     """The page of the sorted table the state and page ask for (the caller checked the offset)."""
     column, desc = sort_state(state)
     order = sorted_events(ix, listed, column, desc)
-    rows = order[page_offset:page_offset + TABLE_LIMIT]
+    rows = order[page_offset : page_offset + TABLE_LIMIT]
     df = table_frame(ix, rows)
     labels = [E.place_label(ix, k) or "" for k in df[S.PLACE_KEY]]
     return events_table(df, labels, total, page_offset, token, column, desc, selected_event)
@@ -167,33 +229,64 @@ def view_of(state: dict | None) -> str:
 
 def view_tabs(view: str) -> dict:
     """Sentences or table: two buttons over the panel (their clicks reach ids.TABLE_STATE)."""
-    return node("Div", [node("Button", label, type="button", className="button small view-tab" +
-                             (" active" if key == view else ""),
-                             **{"data-action": "view", "data-view": key, "aria-pressed": str(key == view).lower()})
-                        for key, label in VIEWS.items()], className="view-tabs", role="group",
-                **{"aria-label": "show the selection as"})
+    return node(
+        "Div",
+        [
+            node(
+                "Button",
+                label,
+                type="button",
+                className="button small view-tab" + (" active" if key == view else ""),
+                **{"data-action": "view", "data-view": key, "aria-pressed": str(key == view).lower()},
+            )
+            for key, label in VIEWS.items()
+        ],
+        className="view-tabs",
+        role="group",
+        **{"aria-label": "show the selection as"},
+    )
 
 
-def side_panel(ix: EventIndex, listed: np.ndarray, total: int, sel: Selection, f: Filters, page: dict | None,
-               state: dict | None, empty: str | None, place_name: str | None) -> list:
+def side_panel(
+    ix: EventIndex,
+    listed: np.ndarray,
+    total: int,
+    sel: Selection,
+    f: Filters,
+    page: dict | None,
+    state: dict | None,
+    empty: str | None,
+    place_name: str | None,
+) -> list:
     """The panel beside the map: the switch, then the sentences or the table of the selection."""
     view = view_of(state)
     if view == "list" or empty or not total:
         token = page_token(sel, f)
         offset = list_offset(page, token, total)
         rows = E.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
-        return [view_tabs(view), *excerpts_list(E.row_records(ix, rows), total, sel, empty=empty,
-                                                  place_name=place_name, offset=offset, token=token)]
+        return [
+            view_tabs(view),
+            *excerpts_list(
+                E.row_records(ix, rows), total, sel, empty=empty, place_name=place_name, offset=offset, token=token
+            ),
+        ]
     column, desc = sort_state(state)
     token = page_token(sel, f) + f"|{column}|{int(desc)}"
     offset = list_offset(page, token, total, TABLE_LIMIT)
     heading = f"Events — {place_name or sel.place.split('|')[0]}" if sel.place else "Events"
-    return [view_tabs(view), node("H2", heading),
-            *table_panel(ix, listed, total, state, offset, token, sel.event)]
+    return [view_tabs(view), node("H2", heading), *table_panel(ix, listed, total, state, offset, token, sel.event)]
 
 
-def views_panel(v: MemoryViews | DuckViews, f: Filters, sel: Selection, total: int, page: dict | None,
-                state: dict | None, empty: str | None, place_name: str | None) -> list:
+def views_panel(
+    v: MemoryViews | DuckViews,
+    f: Filters,
+    sel: Selection,
+    total: int,
+    page: dict | None,
+    state: dict | None,
+    empty: str | None,
+    place_name: str | None,
+) -> list:
     """The side panel from the dashboard's views. The table sorts the in-memory index; a store past
     the in-memory size (answered by DuckDB) lists its selection as sentences, and says so when the
     table is asked for."""
@@ -201,8 +294,27 @@ def views_panel(v: MemoryViews | DuckViews, f: Filters, sel: Selection, total: i
         return side_panel(v.ix, select_masks(v.ix, f, sel)[2], total, sel, f, page, state, empty, place_name)
     token = page_token(sel, f)
     offset = list_offset(page, token, total)
-    note = [node("P", "The table is kept for stores under the in-memory size; this selection is listed as "
-                      "sentences.", className="note")] if view_of(state) == "table" else []
-    return [view_tabs("list"), *note,
-            *excerpts_list(v.newest(f, sel, offset + EXCERPT_LIMIT).iloc[offset:], total, sel, empty=empty,
-                           place_name=place_name, offset=offset, token=token)]
+    note = (
+        [
+            node(
+                "P",
+                "The table is kept for stores under the in-memory size; this selection is listed as sentences.",
+                className="note",
+            )
+        ]
+        if view_of(state) == "table"
+        else []
+    )
+    return [
+        view_tabs("list"),
+        *note,
+        *excerpts_list(
+            v.newest(f, sel, offset + EXCERPT_LIMIT).iloc[offset:],
+            total,
+            sel,
+            empty=empty,
+            place_name=place_name,
+            offset=offset,
+            token=token,
+        ),
+    ]

@@ -32,15 +32,33 @@ function(theme) {
 
 
 def theme_fragment() -> html.Div:
-    return html.Div(className="theme-box", children=[
-        dcc.Store(id=ids.THEME, storage_type="local"),
-        html.Button("☾ Dark", id=ids.THEME_TOGGLE, n_clicks=0, className="button",
-                    title="switch between the light and dark themes", **dashed(aria_pressed="false")),
-    ])
+    return html.Div(
+        className="theme-box",
+        children=[
+            dcc.Store(id=ids.THEME, storage_type="local"),
+            html.Button(
+                "☾ Dark",
+                id=ids.THEME_TOGGLE,
+                n_clicks=0,
+                className="button",
+                title="switch between the light and dark themes",
+                **dashed(aria_pressed="false"),
+            ),
+        ],
+    )
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    app.clientside_callback(TOGGLE_JS, Output(ids.THEME, "data"), Input(ids.THEME_TOGGLE, "n_clicks"),
-                            State(ids.THEME, "data"), prevent_initial_call=True)
-    app.clientside_callback(APPLY_JS, Output(ids.THEME_TOGGLE, "children"), Output(ids.THEME_TOGGLE, "aria-pressed"),
-                            Input(ids.THEME, "data"))
+    app.clientside_callback(
+        TOGGLE_JS,
+        Output(ids.THEME, "data"),
+        Input(ids.THEME_TOGGLE, "n_clicks"),
+        State(ids.THEME, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        APPLY_JS,
+        Output(ids.THEME_TOGGLE, "children"),
+        Output(ids.THEME_TOGGLE, "aria-pressed"),
+        Input(ids.THEME, "data"),
+    )

@@ -76,8 +76,9 @@ def mix_words(text: object, main: object) -> str:
     return " · ".join(f"{name} {share:.0%}" for name, share in shares)
 
 
-def ring_layers(places: pd.DataFrame, sizes: np.ndarray, hollow: np.ndarray,
-                color_of: Callable[[str], str]) -> list[dict]:
+def ring_layers(
+    places: pd.DataFrame, sizes: np.ndarray, hollow: np.ndarray, color_of: Callable[[str], str]
+) -> list[dict]:
     """Per ring level k (1 = the second type): lat, lon, key, size, colour and hollow flag of each
     place that has a k-th type. A disc's diameter is the marker's times the square root of the
     shares from the k-th type on; past MIX_TYPES the rest is one grey core. Within MAX_RING_POINTS
@@ -87,15 +88,16 @@ def ring_layers(places: pd.DataFrame, sizes: np.ndarray, hollow: np.ndarray,
         return []
     sizes = np.asarray(sizes, dtype=float)
     order = np.argsort(-sizes, kind="stable")  # the biggest markers first, within the budget
-    cols = [places[c].to_numpy(dtype=object)[order] for c in ("type_mix", "main_type", S.LATITUDE, S.LONGITUDE,
-                                                              S.PLACE_KEY)]
+    cols = [
+        places[c].to_numpy(dtype=object)[order] for c in ("type_mix", "main_type", S.LATITUDE, S.LONGITUDE, S.PLACE_KEY)
+    ]
     budget = MAX_RING_POINTS
     for text, main, lat, lon, key, size, open_ in zip(*cols, sizes[order], np.asarray(hollow)[order], strict=True):
         shares = mix_order(text, main)
         if len(shares) < 2:
             continue
         left = 1.0 - shares[0][1]
-        for k, (name, share) in enumerate(shares[1:MIX_TYPES + 1], start=1):
+        for k, (name, share) in enumerate(shares[1 : MIX_TYPES + 1], start=1):
             disc = size * float(np.sqrt(max(left, 0.0)))
             if disc < MIN_DISC_PX or budget <= 0:
                 break
@@ -121,7 +123,20 @@ def ring_traces(layers: list[dict], kind: str) -> list[dict]:
     marker: dict = dict(size=joined["size"], color=joined["color"], opacity=0.95)
     if kind == "scattergeo":
         # A province-level (hollow) marker keeps hollow rings: the colours of a centroid, not a spot.
-        marker.update(symbol=["circle-open" if h else "circle" for h in joined["hollow"]],
-                      line=dict(width=[2 if h else 0.5 for h in joined["hollow"]], color="rgba(255,255,255,0.8)"))
-    return [dict(type=kind, lat=joined["lat"], lon=joined["lon"], mode="markers", name=f"{MIX_PREFIX}rings",
-                 customdata=joined["key"], hoverinfo="skip", showlegend=False, marker=marker)]
+        marker.update(
+            symbol=["circle-open" if h else "circle" for h in joined["hollow"]],
+            line=dict(width=[2 if h else 0.5 for h in joined["hollow"]], color="rgba(255,255,255,0.8)"),
+        )
+    return [
+        dict(
+            type=kind,
+            lat=joined["lat"],
+            lon=joined["lon"],
+            mode="markers",
+            name=f"{MIX_PREFIX}rings",
+            customdata=joined["key"],
+            hoverinfo="skip",
+            showlegend=False,
+            marker=marker,
+        )
+    ]

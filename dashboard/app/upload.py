@@ -124,10 +124,21 @@ def ingest_command(store_root: Path, job_dir: Path, files: list[Path], meta: dic
     the job's review store (upload_review), not `store_root`, which only "Store" adds to; `meta` is
     what the user gave for every file (outlet, link, publication date)."""
     meta = meta or {}
-    given = [arg for key, flag in (("source", "--source"), ("url", "--url"), ("published", "--published"))
-             if meta.get(key) for arg in (flag, str(meta[key]))]
-    return [sys.executable, "-m", "dashboard.ingest.worker", *given, str(job_dir / REVIEW),
-            str(job_dir / STATUS_FILE), *map(str, files)]
+    given = [
+        arg
+        for key, flag in (("source", "--source"), ("url", "--url"), ("published", "--published"))
+        if meta.get(key)
+        for arg in (flag, str(meta[key]))
+    ]
+    return [
+        sys.executable,
+        "-m",
+        "dashboard.ingest.worker",
+        *given,
+        str(job_dir / REVIEW),
+        str(job_dir / STATUS_FILE),
+        *map(str, files),
+    ]
 
 
 UPLOAD_META_LIMIT = 300  # characters of an outlet or a link
@@ -152,13 +163,18 @@ def upload_meta(source: str | None, url: str | None, published: str | None) -> t
 
 def start_ingest(store_root: Path, job_dir: Path, files: list[Path], meta: dict | None = None) -> int:
     """Start the ingest process and return its pid; a thread reaps it when it ends."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT),
-                                                                   os.environ.get("PYTHONPATH")]))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
     with (job_dir / LOG_FILE).open("wb") as log:
         # cwd is the job folder (no `dashboard` there), so `-m dashboard...` resolves through PYTHONPATH.
-        proc = subprocess.Popen(ingest_command(store_root, job_dir, files, meta), cwd=job_dir, env=env,
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            ingest_command(store_root, job_dir, files, meta),
+            cwd=job_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     (job_dir / PID_FILE).write_text(str(proc.pid), encoding="utf-8")
     threading.Thread(target=proc.wait, daemon=True, name=f"ingest-{proc.pid}").start()
     return proc.pid
@@ -208,13 +224,18 @@ def display_problem(problem: str, job_dir: Path) -> str:
     """A reader's message about an uploaded file, with the inbox path cut back to the file's name."""
     prefix = str(job_dir) + os.sep
     if problem.startswith(prefix):
-        rest = problem[len(prefix):]
+        rest = problem[len(prefix) :]
         return re.sub(r"^\d{3}-", "", rest)
     return problem
 
 
-STATE_WORDS = {"starting": "Starting the ingest…", "reading": "Reading the files…",
-               "loading": "Loading the language model…", "parsing": "Finding events", "storing": "Storing…"}
+STATE_WORDS = {
+    "starting": "Starting the ingest…",
+    "reading": "Reading the files…",
+    "loading": "Loading the language model…",
+    "parsing": "Finding events",
+    "storing": "Storing…",
+}
 
 
 def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None) -> list:
@@ -223,9 +244,14 @@ def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None)
     warnings = [display_problem(p, job_dir) if job_dir else p for p in status.warnings]
     out: list = []
     if status.state == "done":
-        out.append(html.Span(f"Added {status.articles_added} article(s) and {status.events_added} event(s)"
-                             + (f"; {status.already_stored} already stored" if status.already_stored else "")
-                             + ".", className="upload-done"))
+        out.append(
+            html.Span(
+                f"Added {status.articles_added} article(s) and {status.events_added} event(s)"
+                + (f"; {status.already_stored} already stored" if status.already_stored else "")
+                + ".",
+                className="upload-done",
+            )
+        )
     elif status.state == "failed":
         out.append(html.Span(f"Upload failed: {status.error}", className="upload-error"))
     else:
@@ -243,39 +269,65 @@ def status_view(status: IngestStatus, rejected: list[str], job_dir: Path | None)
 
 def meta_fields() -> html.Details:
     """Outlet, link and publication date for the next upload (folded under the drop zone)."""
-    def field(cid: str, label: str, **kw: Any) -> html.Label:
-        return html.Label([html.Span(label, className="small"),
-                           dcc.Input(id=cid, type="text", value="", autoComplete="off", **kw)])
 
-    return html.Details(className="upload-meta", children=[
-        html.Summary("outlet, link, date", title="what the next upload's files do not say"),
-        field(ids.UPLOAD_SOURCE, "outlet", placeholder="e.g. Daily Courier", maxLength=UPLOAD_META_LIMIT),
-        field(ids.UPLOAD_URL, "link", placeholder="https://…", maxLength=UPLOAD_META_LIMIT, inputMode="url"),
-        field(ids.UPLOAD_PUBLISHED, "published", placeholder="YYYY-MM-DD", maxLength=10, inputMode="numeric"),
-    ])
+    def field(cid: str, label: str, **kw: Any) -> html.Label:
+        return html.Label(
+            [html.Span(label, className="small"), dcc.Input(id=cid, type="text", value="", autoComplete="off", **kw)]
+        )
+
+    return html.Details(
+        className="upload-meta",
+        children=[
+            html.Summary("outlet, link, date", title="what the next upload's files do not say"),
+            field(ids.UPLOAD_SOURCE, "outlet", placeholder="e.g. Daily Courier", maxLength=UPLOAD_META_LIMIT),
+            field(ids.UPLOAD_URL, "link", placeholder="https://…", maxLength=UPLOAD_META_LIMIT, inputMode="url"),
+            field(ids.UPLOAD_PUBLISHED, "published", placeholder="YYYY-MM-DD", maxLength=10, inputMode="numeric"),
+        ],
+    )
 
 
 def upload_fragment(hidden: bool = False) -> html.Div:
     """The drop zone (top bar) with its job store and the poll timer (hidden on a read-only server)."""
-    return html.Div(className="upload-box", hidden=hidden, children=[
-        meta_fields(),
-        dcc.Store(id=ids.UPLOAD_DECISION),
-        # No `accept` filter: the browser would drop other files silently; the server names them instead.
-        dcc.Upload(id=ids.UPLOAD, multiple=True, className="upload",
-                   children=html.Span(["⇪ ", html.Span("Add articles", className="linkish")],
-                                     title="drop article files here or choose them (.txt .html .jsonl .csv .xml)"),
-                   max_size=-1),
-        dcc.Store(id=ids.UPLOAD_JOB),
-        dcc.Interval(id=ids.UPLOAD_POLL, interval=400, disabled=True),
-    ])
+    return html.Div(
+        className="upload-box",
+        hidden=hidden,
+        children=[
+            meta_fields(),
+            dcc.Store(id=ids.UPLOAD_DECISION),
+            # No `accept` filter: the browser would drop other files silently; the server names them instead.
+            dcc.Upload(
+                id=ids.UPLOAD,
+                multiple=True,
+                className="upload",
+                children=html.Span(
+                    ["⇪ ", html.Span("Add articles", className="linkish")],
+                    title="drop article files here or choose them (.txt .html .jsonl .csv .xml)",
+                ),
+                max_size=-1,
+            ),
+            dcc.Store(id=ids.UPLOAD_JOB),
+            dcc.Interval(id=ids.UPLOAD_POLL, interval=400, disabled=True),
+        ],
+    )
 
 
 def status_fragment() -> html.Section:
-    return html.Section(id=ids.UPLOAD_STATUS, className="upload-status", hidden=True, children=[
-        html.Button("✕", id=ids.UPLOAD_DISMISS, n_clicks=0, className="button small dismiss",
-                    title="hide the upload report", **dashed(aria_label="hide the upload report")),
-        html.Div(id=ids.UPLOAD_STATUS_BODY, role="status"),
-    ])
+    return html.Section(
+        id=ids.UPLOAD_STATUS,
+        className="upload-status",
+        hidden=True,
+        children=[
+            html.Button(
+                "✕",
+                id=ids.UPLOAD_DISMISS,
+                n_clicks=0,
+                className="button small dismiss",
+                title="hide the upload report",
+                **dashed(aria_label="hide the upload report"),
+            ),
+            html.Div(id=ids.UPLOAD_STATUS_BODY, role="status"),
+        ],
+    )
 
 
 def sweep(store_root: Path) -> list[Path]:
@@ -335,8 +387,12 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
             return [], True, True, dash.no_update
         name = job.get("job")
         if not name:
-            return status_view(IngestStatus(state="failed", error="no file could be used"), job["rejected"],
-                               None), False, True, dash.no_update
+            return (
+                status_view(IngestStatus(state="failed", error="no file could be used"), job["rejected"], None),
+                False,
+                True,
+                dash.no_update,
+            )
         job_dir = view.store.root / INBOX / os.path.basename(name)
         status = job_status(job_dir)
         if status.finished:
@@ -368,8 +424,9 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
             return [html.Span(f"This upload was {done['decision']} already.")], dash.no_update
         refused = write_refusal()  # discarding deletes files on the server: a write too
         if refused:
-            return [html.Span(f"Not {'stored' if what == 'keep' else 'discarded'}: {refused}.",
-                              className="upload-error")], dash.no_update
+            return [
+                html.Span(f"Not {'stored' if what == 'keep' else 'discarded'}: {refused}.", className="upload-error")
+            ], dash.no_update
         if what == "discard":
             discard(job_dir)
             return [html.Span("Discarded: nothing was stored.", className="upload-done")], dash.no_update
@@ -377,5 +434,7 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
             articles, events = keep(job_dir, view.store)
         except ConflictMapError as err:
             return [html.Span(f"Not stored: {err}", className="upload-error")], dash.no_update
-        return ([html.Span(f"Added {articles} article(s) and {events} event(s).", className="upload-done")],
-                view.store.manifest()["generation"])
+        return (
+            [html.Span(f"Added {articles} article(s) and {events} event(s).", className="upload-done")],
+            view.store.manifest()["generation"],
+        )

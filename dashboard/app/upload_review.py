@@ -55,11 +55,21 @@ def _articles(frame: pd.DataFrame) -> list[Article]:
             extra = json.loads(r.get("extra") or "{}")
         except ValueError:
             extra = {}
-        out.append(Article(
-            text=r["text"], title=r.get("title") or "", source=r.get("source") or "", url=r.get("url") or "",
-            path=r.get("path") or "", extra=extra if isinstance(extra, dict) else {}, article_id=r["article_id"],
-            published=pd.Timestamp(published).date() if published is not None and pd.notna(published) else None,
-            published_inferred=bool(r.get("published_inferred")) if pd.notna(r.get("published_inferred")) else False))
+        out.append(
+            Article(
+                text=r["text"],
+                title=r.get("title") or "",
+                source=r.get("source") or "",
+                url=r.get("url") or "",
+                path=r.get("path") or "",
+                extra=extra if isinstance(extra, dict) else {},
+                article_id=r["article_id"],
+                published=pd.Timestamp(published).date() if published is not None and pd.notna(published) else None,
+                published_inferred=bool(r.get("published_inferred"))
+                if pd.notna(r.get("published_inferred"))
+                else False,
+            )
+        )
     return out
 
 
@@ -105,8 +115,9 @@ def pending_reviews(inbox: Path, finished: Callable[[Path], bool]) -> list[tuple
     return sorted(out)
 
 
-def sweep_reviews(inbox: Path, finished: Callable[[Path], bool], quota: Quota = Quota(),
-                  now: float | None = None) -> list[Path]:
+def sweep_reviews(
+    inbox: Path, finished: Callable[[Path], bool], quota: Quota = Quota(), now: float | None = None
+) -> list[Path]:
     """Remove the review stores of undecided uploads older than quota.ttl_s, then the oldest until at
     most quota.reviews remain holding at most quota.bytes; returns their job folders. Runs when the
     server starts and before each new upload, so the quota holds whatever the uploads."""
@@ -125,9 +136,14 @@ def sweep_reviews(inbox: Path, finished: Callable[[Path], bool], quota: Quota = 
 
 
 def expired_view() -> list:
-    return [html.Span(f"This upload waited over {REVIEW_TTL_S // 3600} hours (or past the server's quota of "
-                      f"{MAX_PENDING_REVIEWS} uploads awaiting review) and was removed: nothing was stored. "
-                      "Upload the files again to review them.", className="upload-error")]
+    return [
+        html.Span(
+            f"This upload waited over {REVIEW_TTL_S // 3600} hours (or past the server's quota of "
+            f"{MAX_PENDING_REVIEWS} uploads awaiting review) and was removed: nothing was stored. "
+            "Upload the files again to review them.",
+            className="upload-error",
+        )
+    ]
 
 
 def review_view(job_dir: Path, known: set[str]) -> list:
@@ -142,23 +158,40 @@ def review_view(job_dir: Path, known: set[str]) -> list:
         events = events[events[S.RECORD_KIND].fillna("event") != "mention"]
     old = int(articles["article_id"].isin(known).sum())
     events = events.sort_values(S.EVENT_DATE, ascending=False, na_position="last")
-    head = (f"Found {len(events)} event(s) in {len(articles)} article(s)"
-            + (f" ({old} already stored: they are left out)" if old else "") + ". Nothing is stored yet.")
+    head = (
+        f"Found {len(events)} event(s) in {len(articles)} article(s)"
+        + (f" ({old} already stored: they are left out)" if old else "")
+        + ". Nothing is stored yet."
+    )
     items = []
     for r in events.head(REVIEW_SHOWN).to_dict("records"):
         deaths = r.get(S.FATALITIES)
-        toll: list[str | html.Span] = [" · ", html.Span(f"{int(deaths)} killed", className="deaths")] \
-            if pd.notna(deaths) else []
-        items.append(html.Li([
-            html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"), " · ",
-            html.Span(r.get(S.SUB_EVENT_TYPE) or r.get(S.EVENT_TYPE) or "event"), " · ",
-            html.Span(str(r.get(S.LOCATION) or r.get(S.TOPONYM) or "no place")),
-            *toll,
-            html.Blockquote(str(r.get(S.EXCERPT) or ""), className="sentence"),
-        ]))
+        toll: list[str | html.Span] = (
+            [" · ", html.Span(f"{int(deaths)} killed", className="deaths")] if pd.notna(deaths) else []
+        )
+        items.append(
+            html.Li(
+                [
+                    html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
+                    " · ",
+                    html.Span(r.get(S.SUB_EVENT_TYPE) or r.get(S.EVENT_TYPE) or "event"),
+                    " · ",
+                    html.Span(str(r.get(S.LOCATION) or r.get(S.TOPONYM) or "no place")),
+                    *toll,
+                    html.Blockquote(str(r.get(S.EXCERPT) or ""), className="sentence"),
+                ]
+            )
+        )
     more = [html.P(f"…and {len(events) - REVIEW_SHOWN} more.", className="hint")] if len(events) > REVIEW_SHOWN else []
-    return [html.Strong(head, className="upload-review-head"), html.Ul(items, className="upload-review"), *more,
-            html.Div([html.Button("Store these events", type="button", className="button",
-                                  **dashed(data_upload="keep")),
-                      html.Button("Discard", type="button", className="button", **dashed(data_upload="discard"))],
-                     className="actions")]
+    return [
+        html.Strong(head, className="upload-review-head"),
+        html.Ul(items, className="upload-review"),
+        *more,
+        html.Div(
+            [
+                html.Button("Store these events", type="button", className="button", **dashed(data_upload="keep")),
+                html.Button("Discard", type="button", className="button", **dashed(data_upload="discard")),
+            ],
+            className="actions",
+        ),
+    ]

@@ -46,10 +46,13 @@ def with_chosen(options: list[str], chosen: tuple[str, ...]) -> list[str]:
 
 # -- the numpy index ----------------------------------------------------------------------------------
 
+
 def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
     """The dropdowns' options from the store's values, plus the chosen ones the store lacks (from a link)."""
-    return [with_chosen(choice_values(ix, ids.CHOICE_FILTERS[c]) if ix.n else [],
-                        getattr(f, ids.CHOICE_FILTERS[c])) for c in CHOICES]
+    return [
+        with_chosen(choice_values(ix, ids.CHOICE_FILTERS[c]) if ix.n else [], getattr(f, ids.CHOICE_FILTERS[c]))
+        for c in CHOICES
+    ]
 
 
 def select_masks(ix: EventIndex, filters: Filters, sel: Selection) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -60,15 +63,18 @@ def select_masks(ix: EventIndex, filters: Filters, sel: Selection) -> tuple[np.n
     return filtered, in_time, in_time & E.place_mask(ix, sel.place)
 
 
-def timeline_bars(ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: str,
-                  measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def timeline_bars(
+    ix: EventIndex, filtered: np.ndarray, sel: Selection, unit: str, measure: str
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """The timeline's bars (the selected place's, or all filtered events') and, with a place
     selected, the totals of every place behind them; only the chosen range ± one span."""
     shown = filtered & E.around(ix, sel.start, sel.end)
     if not sel.place:
         return E.timeline_series(ix, shown, unit, measure), None
-    return (E.timeline_series(ix, shown & E.place_mask(ix, sel.place), unit, measure),
-            totals_by_bin(E.timeline_series(ix, shown, unit, measure)))
+    return (
+        E.timeline_series(ix, shown & E.place_mask(ix, sel.place), unit, measure),
+        totals_by_bin(E.timeline_series(ix, shown, unit, measure)),
+    )
 
 
 class MemoryViews:
@@ -192,8 +198,11 @@ class DuckViews:
         rollup counts, when it has their measures (duck_rollup)."""
         if not self.rollup or DR.answers(f):
             return self.rollup
-        if not (DR.by_place(f) or (DR.by_type(f) and R.TYPE_MEASURES["events"] in self._measures())
-                or (DR.by_threshold(f) and DR.measure_of(f, "events") in self._measures())):
+        if not (
+            DR.by_place(f)
+            or (DR.by_type(f) and R.TYPE_MEASURES["events"] in self._measures())
+            or (DR.by_threshold(f) and DR.measure_of(f, "events") in self._measures())
+        ):
             return False
         narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
         return not narrowed_by_place or self.db.clusters_share_place()
@@ -203,12 +212,14 @@ class DuckViews:
         return self.db.rollup_measures
 
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        return self._remembered(("extent", f), lambda: DR.date_extent(self.db, f) if self._rolled(f) else
-                                D.date_extent(self.db, f))
+        return self._remembered(
+            ("extent", f), lambda: DR.date_extent(self.db, f) if self._rolled(f) else D.date_extent(self.db, f)
+        )
 
     def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-        bars, back = self._remembered(("series", f, sel.start, sel.end, sel.place, unit, measure),
-                                      lambda: self._series(f, sel, unit, measure))
+        bars, back = self._remembered(
+            ("series", f, sel.start, sel.end, sel.place, unit, measure), lambda: self._series(f, sel, unit, measure)
+        )
         return bars.copy(), None if back is None else back.copy()
 
     def _series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -226,12 +237,17 @@ class DuckViews:
         return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
-        df = DR.places_summary(self.db, sel, f) if self._rolled(f) else \
-            D.places_summary(self.db, f, Selection(sel.start, sel.end))
-        return df.astype({S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64",
-                          "fatalities_high": "int64"}).assign(
+        df = (
+            DR.places_summary(self.db, sel, f)
+            if self._rolled(f)
+            else D.places_summary(self.db, f, Selection(sel.start, sel.end))
+        )
+        return df.astype(
+            {S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64", "fatalities_high": "int64"}
+        ).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
-            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"))[E.SUMMARY_COLUMNS]
+            last=pd.to_datetime(df["last"]).astype("datetime64[ns]"),
+        )[E.SUMMARY_COLUMNS]
 
     def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
         """From the places aggregate the map asks for anyway (one query less per answer): its sums,
@@ -296,13 +312,15 @@ class DuckViews:
         return value
 
     def total(self) -> int:
-        return self._per_generation("#total", lambda: DR.total_events(self.db) if self.rollup else
-                                    D.total_events(self.db))
+        return self._per_generation(
+            "#total", lambda: DR.total_events(self.db) if self.rollup else D.total_events(self.db)
+        )
 
     def _labels(self) -> dict[str, str]:
         """Every place's label (places.place_labels over the store's places: namesakes tell apart)."""
-        return self._per_generation("#labels", lambda: D.place_labels(
-            self.db, DR.place_labels_sql() if self.rollup else None))
+        return self._per_generation(
+            "#labels", lambda: D.place_labels(self.db, DR.place_labels_sql() if self.rollup else None)
+        )
 
     def labelled(self, places: pd.DataFrame) -> pd.DataFrame:
         labels = self._labels()
@@ -314,14 +332,16 @@ class DuckViews:
     def empty_reason(self, f: Filters, sel: Selection, n_listed: int) -> str | None:
         if n_listed or not self.n:
             return None
-        return empty_reason(self.n, self.figures(f, Selection())[0] > 0,
-                            self.figures(f, Selection(sel.start, sel.end))[0] > 0, n_listed)
+        return empty_reason(
+            self.n, self.figures(f, Selection())[0] > 0, self.figures(f, Selection(sel.start, sel.end))[0] > 0, n_listed
+        )
 
     def values(self, name: str) -> set[str]:
         if name == "places":
             return set(self._labels())
-        return self._per_generation(f"#values {name}",
-                                    lambda: set(D.value_options(self.db, CHOICE_COLUMNS[name], limit=10**9)))
+        return self._per_generation(
+            f"#values {name}", lambda: set(D.value_options(self.db, CHOICE_COLUMNS[name], limit=10**9))
+        )
 
     def has_event(self, event_id: str) -> bool:
         return self.event_row(event_id) is not None

@@ -131,7 +131,7 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int) -> list[Me
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
-        between = text[prev.end - offset:m.start - offset].strip().lower() if prev is not None else ""
+        between = text[prev.end - offset : m.start - offset].strip().lower() if prev is not None else ""
         joined = _joined(prev, m, between) if prev is not None else None
         if joined is not None:
             out[-1] = joined
@@ -210,10 +210,14 @@ def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Diction
     d = d or load_dictionary()
     if entry.state:
         return Actor(entry.name, 1 if entry.state == country_code else 8)
-    state_forces = d.state_canonical.get(country_code) or (f"Military Forces of {country_name}" if country_name
-                                                             else "Military Forces")
-    name = entry.name.format(country=country_name or "unknown country", country_name=country_name or "unknown country",
-                             state_forces=state_forces)
+    state_forces = d.state_canonical.get(country_code) or (
+        f"Military Forces of {country_name}" if country_name else "Military Forces"
+    )
+    name = entry.name.format(
+        country=country_name or "unknown country",
+        country_name=country_name or "unknown country",
+        state_forces=state_forces,
+    )
     return Actor(name, entry.inter)
 
 
@@ -227,8 +231,9 @@ def interaction(inter1: int | None, inter2: int | None) -> int | None:
     return lo * 10 + hi
 
 
-def event_actors(doc: Any, start: int, end: int, trigger_at: int, country_code: str, country_name: str
-                 ) -> tuple[Actor | None, Actor | None]:
+def event_actors(
+    doc: Any, start: int, end: int, trigger_at: int, country_code: str, country_name: str
+) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
     mentions = find_mentions(doc_text(doc)[start:end], start, d)

@@ -66,9 +66,14 @@ def recent(dated: dict, undated: dict) -> bool:
 
 def informativeness(row: dict) -> tuple:
     """How much a row says: deaths, a date from the text, a fine place, named actors, a specific type."""
-    return (row[S.FATALITIES] is not None, not _undated(row), -int(row[S.GEO_PRECISION] or 4),
-            bool(row.get(S.ACTOR1)) + bool(row.get(S.ACTOR2)), row[S.SUB_EVENT_TYPE] not in GENERIC_SUBTYPES,
-            -row[S.EXCERPT_START])
+    return (
+        row[S.FATALITIES] is not None,
+        not _undated(row),
+        -int(row[S.GEO_PRECISION] or 4),
+        bool(row.get(S.ACTOR1)) + bool(row.get(S.ACTOR2)),
+        row[S.SUB_EVENT_TYPE] not in GENERIC_SUBTYPES,
+        -row[S.EXCERPT_START],
+    )
 
 
 class _Groups:
@@ -97,8 +102,11 @@ class _Groups:
 def _placed_at(coarse: dict, fine: dict) -> bool:
     """Whether a site the gazetteer lacks was placed at this row's place ("the village of X in rural
     Idlib" put at Idlib): the row at Idlib reports the same event less precisely."""
-    return fine.get(S.FEATURE_CODE) == UNLISTED_CODE and coarse.get(S.FEATURE_CODE) != UNLISTED_CODE \
+    return (
+        fine.get(S.FEATURE_CODE) == UNLISTED_CODE
+        and coarse.get(S.FEATURE_CODE) != UNLISTED_CODE
         and (coarse[S.LATITUDE], coarse[S.LONGITUDE]) == (fine[S.LATITUDE], fine[S.LONGITUDE])
+    )
 
 
 def _contains(coarse: dict, fine: dict) -> bool:
@@ -150,6 +158,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         if not same_sides(rows[i], rows[j]):
             return False
         return len(g.means(i) | g.means(j)) <= 1
+
     if switches.on("assemble.same_place_day"):
         first: dict[tuple, int] = {}
         for i in idx:
@@ -164,18 +173,29 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         for i in idx:
             if not _undated(rows[i]):
                 continue
-            dated = [j for j in idx if not _undated(rows[j]) and kind(rows[j]) == kind(rows[i])
-                     and place_key(rows[j]) == place_key(rows[i]) and recent(rows[j], rows[i])
-                     and fits(j, i)]
+            dated = [
+                j
+                for j in idx
+                if not _undated(rows[j])
+                and kind(rows[j]) == kind(rows[i])
+                and place_key(rows[j]) == place_key(rows[i])
+                and recent(rows[j], rows[i])
+                and fits(j, i)
+            ]
             if dated:
                 g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
     if switches.on("assemble.coarse_into_fine"):
         for i in idx:
             if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
                 continue
-            finer = [j for j in idx if kind(rows[j]) == kind(rows[i]) and _contains(rows[i], rows[j])
-                     and fits(i, j)
-                     and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))]
+            finer = [
+                j
+                for j in idx
+                if kind(rows[j]) == kind(rows[i])
+                and _contains(rows[i], rows[j])
+                and fits(i, j)
+                and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
+            ]
             # Only when the article has one such place: a country-level toll beside strikes on three
             # towns cannot be given to any one of them.
             if finer and len({place_key(rows[j]) for j in finer}) == 1:
@@ -223,8 +243,11 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
     state forces of the country hit."""
     named: dict[tuple[str, int], int] = {}
     for r in rows:
-        if r[S.SUB_EVENT_TYPE] == AIR_STRIKE and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES) \
-                and r.get(S.INTER1) in (1, 8):
+        if (
+            r[S.SUB_EVENT_TYPE] == AIR_STRIKE
+            and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES)
+            and r.get(S.INTER1) in (1, 8)
+        ):
             key = (r[S.ACTOR1], r[S.INTER1])
             named[key] = named.get(key, 0) + 1
     if named:
@@ -252,8 +275,12 @@ def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:
     named: dict[str, set[tuple[str, int]]] = {}
     for r in rows:
         actor, inter = str(r.get(S.ACTOR1) or ""), r.get(S.INTER1)
-        if r[S.SUB_EVENT_TYPE] in distinctive_means() and actor and inter in SIDE_OF_INTER \
-                and not actor.startswith(UNIDENTIFIED.split("(")[0]):
+        if (
+            r[S.SUB_EVENT_TYPE] in distinctive_means()
+            and actor
+            and inter in SIDE_OF_INTER
+            and not actor.startswith(UNIDENTIFIED.split("(")[0])
+        ):
             named.setdefault(r[S.SUB_EVENT_TYPE], set()).add((actor, int(inter)))
     return {means: next(iter(authors)) for means, authors in named.items() if len(authors) == 1}
 
@@ -273,8 +300,12 @@ def territory_by_side(sub_type: str, inter1: object) -> str:
     return sub_type
 
 
-def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[str, int] | None = None,
-                authors: dict[str, tuple[str, int]] | None = None) -> dict:
+def merge_group(
+    rows: list[dict],
+    switches: Switches = ALL_ON,
+    air_force: tuple[str, int] | None = None,
+    authors: dict[str, tuple[str, int]] | None = None,
+) -> dict:
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
@@ -296,8 +327,11 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
     tolls = [r for r in rows if r[S.FATALITIES] is not None]
     if tolls:
         counted = [r for r in tolls if not is_estimate(r[S.FATALITIES_TEXT] or "")] or tolls
-        pick = min(counted, key=lambda r: r[S.EXCERPT_START]) if switches.on("assemble.lead_toll") else \
-            min(counted, key=lambda r: r[S.FATALITIES])
+        pick = (
+            min(counted, key=lambda r: r[S.EXCERPT_START])
+            if switches.on("assemble.lead_toll")
+            else min(counted, key=lambda r: r[S.FATALITIES])
+        )
         out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
         out[S.FATALITIES_SHARED] = None  # the event has a count of its own
     else:
@@ -317,21 +351,28 @@ def merge_group(rows: list[dict], switches: Switches = ALL_ON, air_force: tuple[
     return out
 
 
-def _complete_actors(out: dict, rows: list[dict], switches: Switches, air_force: tuple[str, int] | None,
-                     authors: dict[str, tuple[str, int]]) -> None:
+def _complete_actors(
+    out: dict,
+    rows: list[dict],
+    switches: Switches,
+    air_force: tuple[str, int] | None,
+    authors: dict[str, tuple[str, int]],
+) -> None:
     """The merged row's actors: each from the most informative report that names one, then the author
     the article gives its air strikes or the same rare means, else an unidentified armed group."""
     for a, i in ((S.ACTOR1, S.INTER1), (S.ACTOR2, S.INTER2)):
-        donor = None if out.get(a) else next((r for r in sorted(rows, key=informativeness, reverse=True)
-                                              if r.get(a)), None)
+        donor = (
+            None if out.get(a) else next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
+        )
         if donor is not None:
             out[a], out[i] = donor[a], donor[i]
     if not out[S.ACTOR1]:
         _default_author(out, switches, air_force, authors)
 
 
-def _default_author(out: dict, switches: Switches, air_force: tuple[str, int] | None,
-                    authors: dict[str, tuple[str, int]]) -> None:
+def _default_author(
+    out: dict, switches: Switches, air_force: tuple[str, int] | None, authors: dict[str, tuple[str, int]]
+) -> None:
     """actor1 when no report names one (see `_complete_actors`)."""
     if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
         out[S.ACTOR1], out[S.INTER1] = air_force
@@ -349,8 +390,11 @@ def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
     merged = []
     for grp in groups:
         first = rows[grp[0]]
-        air = air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE]) \
-            if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp) else None
+        air = (
+            air_force_of(rows, first[S.COUNTRY], first[S.COUNTRY_CODE])
+            if any(rows[i][S.SUB_EVENT_TYPE] == AIR_STRIKE for i in grp)
+            else None
+        )
         merged.append(merge_group([rows[i] for i in grp], switches, air, authors))
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
     for r in mentions:

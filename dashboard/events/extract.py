@@ -37,10 +37,13 @@ LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
 MILITARY_NOUNS = word_set(WORDS, "extract.military_nouns")
-REGIME_RE = re.compile(r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
-                       r"(?:\s+forces)?"
-                       r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
-                       r"|pro-(?:government|regime)\s+forces)\b", re.I)
+REGIME_RE = re.compile(
+    r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
+    r"(?:\s+forces)?"
+    r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
+    r"|pro-(?:government|regime)\s+forces)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -107,9 +110,13 @@ def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None
     for r in rows:
         if r[S.EVENT_ID] not in generic:
             continue
-        near = [o for o in specific if abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
-                and "\n\n" not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]):max(o[S.EXCERPT_START],
-                                                                                         r[S.EXCERPT_START])]]
+        near = [
+            o
+            for o in specific
+            if abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
+            and "\n\n"
+            not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]) : max(o[S.EXCERPT_START], r[S.EXCERPT_START])]
+        ]
         if near:
             best = min(near, key=lambda o: abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]))
             r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = best[S.EVENT_TYPE], best[S.SUB_EVENT_TYPE]
@@ -128,8 +135,7 @@ def people_index(doc: Any) -> dict[str, str]:
     return full
 
 
-def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer,
-           people: dict[str, str] | None = None) -> list[str]:
+def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dict[str, str] | None = None) -> list[str]:
     """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
     organisations, people (by their full name in the article), and countries acting as subjects."""
     people = people or {}
@@ -143,7 +149,7 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer,
             continue
         country = gazetteer.country_name(t.place.country_code)
         if t.is_demonym and t.state:
-            following = text[t.end - base:t.end - base + 30].lower().split()
+            following = text[t.end - base : t.end - base + 30].lower().split()
             noun = following[0].strip(".,;") if following else ""
             kind = "Military Forces of" if noun in MILITARY_NOUNS else "Government of"
             found.append((t.start, f"{kind} {country}"))
@@ -213,8 +219,7 @@ def clause_verb(tok: Any) -> Any:
 def is_future_verb(verb: Any) -> bool:
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUX for c in verb.children):
         return True
-    return base_form(verb) in ("plan", "schedule", "expect", "intend") and any(
-        c.dep_ == "xcomp" for c in verb.children)
+    return base_form(verb) in ("plan", "schedule", "expect", "intend") and any(c.dep_ == "xcomp" for c in verb.children)
 
 
 def trigger_token(sent: Any, trigger_start: int) -> Any:
@@ -254,13 +259,15 @@ def is_future_sentence(sent: Any) -> bool:
             if child.dep_ in ("aux", "auxpass") and child.lower_ in FUTURE_AUX:
                 return True
         if base_form(verb) in ("plan", "schedule", "expect", "intend") and any(
-                c.dep_ == "xcomp" for c in verb.children):
+            c.dep_ == "xcomp" for c in verb.children
+        ):
             return True
     return False
 
 
-def sentence_date(sentence: str, published: date | None, future: bool = False,
-                  mentions: list | None = None) -> tuple[date | None, str, str, bool]:
+def sentence_date(
+    sentence: str, published: date | None, future: bool = False, mentions: list | None = None
+) -> tuple[date | None, str, str, bool]:
     """(date, precision, source, is_future) for a sentence."""
     mention = best_mention(find_date_mentions(sentence) if mentions is None else mentions)
     if mention is not None:
@@ -299,8 +306,13 @@ def is_dateline(sent: Any, t: Toponym) -> bool:
     text = doc_text(sent.doc)
     if not (t.text.isupper() and len(t.text) > 3):
         return False
-    return bool(_DATELINE_AFTER.match(text, t.end)) or t.end < len(text) and text[t.end:t.end + 1] == " " \
-        and text[t.end + 1:t.end + 2].isupper() and not text[t.end + 1:t.end + 4].isupper()
+    return (
+        bool(_DATELINE_AFTER.match(text, t.end))
+        or t.end < len(text)
+        and text[t.end : t.end + 1] == " "
+        and text[t.end + 1 : t.end + 2].isupper()
+        and not text[t.end + 1 : t.end + 4].isupper()
+    )
 
 
 _ATTRIBUTION_BEFORE = re.compile(r"\s[-–—]\s*$")
@@ -311,8 +323,8 @@ def is_attribution(sent: Any, t: Toponym) -> bool:
     From Talks - Ankara"): who says it (the outlet's or the government's city), not the site."""
     text = doc_text(sent.doc)
     # The name ends its sentence (the headline runs into the story without a stop) or its line.
-    ends = not text[t.end:sent.end_char].strip(" .") or text[t.end:t.end + 1] == "\n"
-    return ends and bool(_ATTRIBUTION_BEFORE.search(text[max(0, t.start - 4):t.start]))
+    ends = not text[t.end : sent.end_char].strip(" .") or text[t.end : t.end + 1] == "\n"
+    return ends and bool(_ATTRIBUTION_BEFORE.search(text[max(0, t.start - 4) : t.start]))
 
 
 def _name_token(sent: Any, t: Toponym) -> Any:
@@ -380,8 +392,12 @@ def place_role(sent: Any, t: Toponym) -> str:
         # "… - Moscow" that ends a headline.
         return "actor"
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and (nxt.text == "-" and tok.i + 2 < len(tok.doc) and tok.doc[tok.i + 2].lower_ in AFFILIATION
-                            or nxt.lower_ in ("based", "led", "backed", "funded")):
+    if nxt is not None and (
+        nxt.text == "-"
+        and tok.i + 2 < len(tok.doc)
+        and tok.doc[tok.i + 2].lower_ in AFFILIATION
+        or nxt.lower_ in ("based", "led", "backed", "funded")
+    ):
         # "the London-based monitor", "US-led strikes", "the London based monitor" (hyphen
         # lost): an actor's home, not a site.
         return "actor"
@@ -391,16 +407,20 @@ def place_role(sent: Any, t: Toponym) -> str:
         head = _head_noun(tok)
         # "in a district of Burundi's capital": the phrase the modified noun completes.
         outer = _completed_noun(head)
-        if outer.dep_ == "pobj" and outer.head.lower_ in LOC_PREPS and (
-                base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS):
+        if (
+            outer.dep_ == "pobj"
+            and outer.head.lower_ in LOC_PREPS
+            and (base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS)
+        ):
             return "locative"
         # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
         if base_form(head) in TOPIC_NOUNS:
             return "topic"
         # "patrolled Venezuela's oil installations", "bombed Madrid airport", "patrolled the
         # streets of Abidjan's neighbourhoods".
-        if any(n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS
-               for n in (head, outer)):
+        if any(
+            n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS for n in (head, outer)
+        ):
             return "target"
         return "modifier"
     if tok.dep_ == "pobj":
@@ -412,16 +432,21 @@ def place_role(sent: Any, t: Toponym) -> str:
             return "locative"
         if prep.lower_ in ("of", "from") and _is_distance(prep.head):
             return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
-        if prep.lower_ == "of" and (prep.head.lower_ in AREA_NOUNS or base_form(prep.head) in AREA_NOUNS
-                                    or base_form(prep.head) in ("city", "town", "village", "locality",
-                                                                    "neighbourhood", "neighborhood")):
+        if prep.lower_ == "of" and (
+            prep.head.lower_ in AREA_NOUNS
+            or base_form(prep.head) in AREA_NOUNS
+            or base_form(prep.head) in ("city", "town", "village", "locality", "neighbourhood", "neighborhood")
+        ):
             return "locative"
     noun = _completed_noun(tok)
     if noun.i != tok.i:
         # "in the streets of Bucharest", "captured much of Liberia": the noun the name completes
         # carries the role.
-        if noun.dep_ == "pobj" and noun.head.lower_ in LOC_PREPS and not (
-                noun.head.head.pos_ == "NOUN" and base_form(noun.head.head) in TOPIC_NOUNS):
+        if (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ in LOC_PREPS
+            and not (noun.head.head.pos_ == "NOUN" and base_form(noun.head.head) in TOPIC_NOUNS)
+        ):
             return "locative"
         tok = noun
     if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
@@ -436,7 +461,7 @@ def _is_distance(tok: Any) -> bool:
     """Whether a token heads a distance ("30 km north (of)", "20 miles (from)")."""
     if tok.lower_ not in COMPASS | DISTANCE_UNITS:
         return False
-    window = tok.doc[max(0, tok.i - 3):tok.i + 1]
+    window = tok.doc[max(0, tok.i - 3) : tok.i + 1]
     return any(w.lower_ in DISTANCE_UNITS for w in window) and any(w.like_num for w in window)
 
 
@@ -498,9 +523,14 @@ FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trig
 
 def location_candidates(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     """The names of the sentence that could say where its event happened."""
-    return [t for t in toponyms if sent.start_char <= t.start < sent.end_char and not t.is_demonym
-            # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
-            and not (t.label == "NORP" and t.place is None)]
+    return [
+        t
+        for t in toponyms
+        if sent.start_char <= t.start < sent.end_char
+        and not t.is_demonym
+        # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
+        and not (t.label == "NORP" and t.place is None)
+    ]
 
 
 def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
@@ -524,18 +554,33 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     roles = {id(t): place_role(sent, t) for t in inside}
     # "transferred to Bagram", "fighting between X and Y": a destination or a pair of sides
     # is not where the event happened.
-    locative = [t for t in inside if roles[id(t)] == "locative" and _governing_prep(sent, t) not in AWAY_PREPS
-                and not _owner_country(sent, t)]
+    locative = [
+        t
+        for t in inside
+        if roles[id(t)] == "locative" and _governing_prep(sent, t) not in AWAY_PREPS and not _owner_country(sent, t)
+    ]
     # The place an attack is aimed at locates it ("militants shelled Mardes").
-    locative += [t for t in inside if roles[id(t)] == "target" and _token_at(sent, t.start) is not None
-                 and clause_verb(place_anchor(sent, t)).i == verb.i]
+    locative += [
+        t
+        for t in inside
+        if roles[id(t)] == "target"
+        and _token_at(sent, t.start) is not None
+        and clause_verb(place_anchor(sent, t)).i == verb.i
+    ]
     goals = {verb.i, trig.i}
-    if verb.dep_ == "relcl" and any(c.lower_ in ("where", "which") or c.dep_ == "prep" and
-                                    any(g.lower_ == "which" for g in c.children) for c in verb.children):
+    if verb.dep_ == "relcl" and any(
+        c.lower_ in ("where", "which") or c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children)
+        for c in verb.children
+    ):
         # "the town of Jenin, where troops shot two men": the noun the clause describes is the site.
         goals.add(verb.head.i)
-        locative += [t for t in inside if t not in locative and roles[id(t)] not in ("actor", "topic")
-                     and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}]
+        locative += [
+            t
+            for t in inside
+            if t not in locative
+            and roles[id(t)] not in ("actor", "topic")
+            and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}
+        ]
     if not locative:
         return None
 
@@ -592,7 +637,8 @@ def acts(sent: Any, t: Toponym) -> bool:
     if tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and base_form(tok.head.head) in ("call", "press"):
         return True
     return tok.dep_ in ("compound", "amod", "nmod") and (
-        base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS)
+        base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS
+    )
 
 
 def _before_active_aux(sent: Any, t: Toponym) -> bool:
@@ -605,8 +651,13 @@ def _before_active_aux(sent: Any, t: Toponym) -> bool:
         return False
     nxt = tok.doc[tok.i + 1]
     verb = nxt.head
-    return (nxt.dep_ == "aux" and nxt.lower_ in ("has", "have", "had", "will", "would") and verb.i > tok.i
-            and verb.pos_ == "VERB" and not any(c.dep_ == "auxpass" for c in verb.children))
+    return (
+        nxt.dep_ == "aux"
+        and nxt.lower_ in ("has", "have", "had", "will", "would")
+        and verb.i > tok.i
+        and verb.pos_ == "VERB"
+        and not any(c.dep_ == "auxpass" for c in verb.children)
+    )
 
 
 SPEAKING = SPEECH_LEMMAS | {"reported", "said"}  # and the forms the cheap lemma misses
@@ -639,8 +690,12 @@ def elsewhere(sent: Any, t: Toponym) -> bool:
     if head.pos_ in ("NOUN", "PROPN"):
         # One is in a country, not at it: "a jab at the United States", "anger at Turkey" aim words
         # at a state ("strikes at Syria" still place the strikes).
-        aimed = tok.head.lower_ == "at" and t.place is not None and t.place.precision >= 4 and not (
-            base_form(head) in ATTACK_NOUNS or head.lower_ in ATTACK_NOUNS)
+        aimed = (
+            tok.head.lower_ == "at"
+            and t.place is not None
+            and t.place.precision >= 4
+            and not (base_form(head) in ATTACK_NOUNS or head.lower_ in ATTACK_NOUNS)
+        )
         return base_form(head) in MEETING_NOUNS or aimed
     if head.pos_ not in ("VERB", "AUX"):
         return False
@@ -650,7 +705,7 @@ def elsewhere(sent: Any, t: Toponym) -> bool:
     # "as peace talks entered…") the words between the word it hangs on and its verb.
     subject = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subject and head.dep_ == "advcl" and head.head.i < head.i:
-        subject = list(head.doc[head.head.i + 1:head.i])
+        subject = list(head.doc[head.head.i + 1 : head.i])
     return any(base_form(c) in MEETING_NOUNS for c in subject + _subordinate_subject(head))
 
 
@@ -679,7 +734,7 @@ def _subordinate_subject(verb: Any) -> list:
     the parser may make "war" the subject)."""
     sent = verb.sent
     words = []
-    for tok in reversed(list(sent.doc[sent.start:verb.i])):
+    for tok in reversed(list(sent.doc[sent.start : verb.i])):
         if tok.lower_ in SUBORDINATORS:
             return words
         if tok.tag_ in FINITE_TAGS or tok.is_punct and tok.text in ",;:":
@@ -700,11 +755,17 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     """
     inside = [t for t in location_candidates(sent, toponyms) if t.place is not None]
     if violent:
-        inside = [t for t in inside if not acts(sent, t) and not elsewhere(sent, t) and not speaks(sent, t)
-                  and not _spans_countries(t.place) and not _destination(sent, t)]
+        inside = [
+            t
+            for t in inside
+            if not acts(sent, t)
+            and not elsewhere(sent, t)
+            and not speaks(sent, t)
+            and not _spans_countries(t.place)
+            and not _destination(sent, t)
+        ]
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative"
-                or roles[id(t)] == "target" and t.place.precision < 4]
+    locative = [t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and t.place.precision < 4]
     other = [t for t in inside if roles[id(t)] in ("other", "reference") and t.place.precision < 4]
     modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
     chosen = locative or other or modifier
@@ -737,22 +798,28 @@ def _spans_countries(place: Any) -> bool:
 FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may say where it happened
 
 
-def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[Toponym],
-                   text: str) -> tuple[Toponym, int] | None:
+def _finer_in_next(
+    sents: list, k: int, places: list[Toponym], toponyms: list[Toponym], text: str
+) -> tuple[Toponym, int] | None:
     """A town or province (of the same country, when the sentence names one) in the next few
     sentences of the paragraph, and where the sentence naming it ends."""
     countries = {t.place.country_code for t in places if t.place is not None}
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
         # A sentence's span may end with the blank line after it: look from its last word.
         last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
-        if "\n\n" in text[last_word:sents[j].start_char + 1]:
+        if "\n\n" in text[last_word : sents[j].start_char + 1]:
             return None
         # The place a report was issued or words were spoken in ("a report issued in New York"),
         # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
         # where the attack was.
-        finer = [t for t in event_places(sents[j], toponyms)
-                 if t.place.precision < 4 and (not countries or t.place.country_code in countries)
-                 and not _said_at(sents[j], t) and not acts(sents[j], t)]
+        finer = [
+            t
+            for t in event_places(sents[j], toponyms)
+            if t.place.precision < 4
+            and (not countries or t.place.country_code in countries)
+            and not _said_at(sents[j], t)
+            and not acts(sents[j], t)
+        ]
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
             best = min(finer, key=lambda t: t.place.precision)
@@ -760,8 +827,9 @@ def _finer_in_next(sents: list, k: int, places: list[Toponym], toponyms: list[To
     return None
 
 
-def row_actors(doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str,
-               switches: Switches) -> tuple[Actor | None, Actor | None]:
+def row_actors(
+    doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str, switches: Switches
+) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of a sentence's event by the actor dictionary and the rules that complete it."""
     a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country)
     if a2 is not None and a2.inter == 7 and not switches.on("actors.victims"):
@@ -769,8 +837,9 @@ def row_actors(doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, cou
     return a1, a2
 
 
-def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer,
-                   switches: Switches = ALL_ON) -> list[dict]:
+def extract_events(
+    doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer, switches: Switches = ALL_ON
+) -> list[dict]:
     """One row per event the article reports (and per mention of one), with its evidence spans."""
     if switches.on("location.unlisted_site"):
         toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms)], key=lambda t: t.start)
@@ -778,13 +847,15 @@ def extract_events(doc: Any, article: Article, toponyms: list[Toponym], gazettee
     return assemble(rows, switches)
 
 
-def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer,
-                  switches: Switches = ALL_ON) -> list[dict]:
+def sentence_rows(
+    doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer, switches: Switches = ALL_ON
+) -> list[dict]:
     """One row per (sentence, place that can locate its event)."""
     rules = load_lexicon()
     rows: list[dict] = []
-    opening, dateline_end = dateline_span(article.text, switches.on("dates.byline")) \
-        if switches.on("dates.dateline") else (None, 0)
+    opening, dateline_end = (
+        dateline_span(article.text, switches.on("dates.byline")) if switches.on("dates.dateline") else (None, 0)
+    )
     if not switches.on("dates.dateline_not_event"):
         dateline_end = 0
     published = opening or article.published  # what relative days in the text count from
@@ -828,11 +899,16 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
             # diplomacy ("Turkey is heading to Moscow for a summit." → "Erdoğan will meet Putin
             # on Thursday to discuss the Idlib crisis."). The event takes that place, with
             # lower confidence.
-            same_paragraph = previous and "\n\n" not in doc_text(doc)[previous_end:sent.start_char]
-            violent_toll = same_paragraph and (event_type in VIOLENT and fatalities(own) is not None
-                                               or event_type == "Displacement" and displaced(own) is not None)
-            same_talks = previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" \
-                and since_previous <= 2
+            same_paragraph = previous and "\n\n" not in doc_text(doc)[previous_end : sent.start_char]
+            violent_toll = same_paragraph and (
+                event_type in VIOLENT
+                and fatalities(own) is not None
+                or event_type == "Displacement"
+                and displaced(own) is not None
+            )
+            same_talks = (
+                previous and sub_type == "Meeting/summit" and previous_type == "Diplomacy" and since_previous <= 2
+            )
             lead_toll = not previous and event_type in VIOLENT and fatalities(own) is not None
             inherited = fit_for_violence if event_type in VIOLENT else previous
             if (violent_toll or same_talks) and inherited:
@@ -867,81 +943,99 @@ def sentence_rows(doc: Any, article: Article, toponyms: list[Toponym], gazetteer
         verb = clause_verb(trigger_token(sent, s0 - sent.start_char + at if at >= 0 else -1))
         future = is_future_verb(verb) or is_future_sentence(sent)
         ev_date, precision, date_source, is_future = sentence_date(
-            own, published, future, sentence_mentions(sent, verb, dateline_end))
+            own, published, future, sentence_mentions(sent, verb, dateline_end)
+        )
         killed, hurt, fled = fatalities(own), injured(own), displaced(own)
         # ACLED's actor dictionary codes political violence, protests and strategic developments; the
         # parties to talks and statements are the people and governments the sentence names.
         coded = switches.on("actors.dictionary") and event_type in ACLED_TYPES
         names = [] if coded else actors(sent, toponyms, gazetteer, people)
-        reason = mention_reason(own, s0, event_type, sub_type, precision, event_type in VIOLENT, sent,
-                                s0 + at if at >= 0 else -1, switches,
-                                names_day=date_source == "sentence" and precision == DAY,
-                                credit=article.text[s1:s1 + 24])
+        reason = mention_reason(
+            own,
+            s0,
+            event_type,
+            sub_type,
+            precision,
+            event_type in VIOLENT,
+            sent,
+            s0 + at if at >= 0 else -1,
+            switches,
+            names_day=date_source == "sentence" and precision == DAY,
+            credit=article.text[s1 : s1 + 24],
+        )
         for t in places:
             p = t.place
             country = gazetteer.country_name(p.country_code) if p.country_code else ""
             if coded:
-                a1, a2 = row_actors(doc, s0, s1, s0 + at if at >= 0 else s0, event_type, p.country_code, country,
-                                    switches)
+                a1, a2 = row_actors(
+                    doc, s0, s1, s0 + at if at >= 0 else s0, event_type, p.country_code, country, switches
+                )
             else:
                 a1 = Actor(names[0], None) if names else None  # type: ignore[arg-type]
                 a2 = Actor(names[1], None) if len(names) > 1 else None  # type: ignore[arg-type]
             margin = t.score - (t.alternatives[1][1] if len(t.alternatives) > 1 else 0.0)
-            confidence = 0.35 + 0.15 * min(1.0, max(0.0, margin) / 3) + (0.2 if trigger else 0.0) + \
-                (0.15 if p.precision < 4 else 0.0) + (0.15 if date_source == "sentence" else 0.05) - \
-                (0.2 if from_context else 0.0)
+            confidence = (
+                0.35
+                + 0.15 * min(1.0, max(0.0, margin) / 3)
+                + (0.2 if trigger else 0.0)
+                + (0.15 if p.precision < 4 else 0.0)
+                + (0.15 if date_source == "sentence" else 0.05)
+                - (0.2 if from_context else 0.0)
+            )
             if rule is not None and rule.generic:
                 generic_ids.add(_event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"))
-            rows.append({
-                S.EVENT_ID: _event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"),
-                S.ARTICLE_ID: article.article_id,
-                S.EVENT_DATE: ev_date,
-                S.DATE_PRECISION: precision,
-                S.DATE_SOURCE: date_source,
-                S.IS_FUTURE: is_future,
-                S.EVENT_TYPE: event_type,
-                S.SUB_EVENT_TYPE: sub_type,
-                S.TRIGGER: trigger,
-                S.TRIGGER_START: s0 + at if at >= 0 else None,
-                S.TRIGGER_END: s0 + at + len(trigger) if at >= 0 else None,
-                S.ACTOR1: a1.name if a1 else "",
-                S.INTER1: a1.inter if a1 else None,
-                S.ACTOR2: a2.name if a2 else "",
-                S.INTER2: a2.inter if a2 else None,
-                S.INTERACTION: interaction(a1.inter if a1 else None, a2.inter if a2 else None),
-                S.RECORD_KIND: MENTION if reason else EVENT,
-                S.MENTION_REASON: reason or "",
-                S.LOCATION: p.name,
-                S.TOPONYM: t.text,
-                S.TOPONYM_START: t.start,
-                S.TOPONYM_END: t.end,
-                S.LATITUDE: p.latitude,
-                S.LONGITUDE: p.longitude,
-                S.GEONAMEID: p.geonameid,
-                S.FEATURE_CODE: p.feature_code,
-                S.COUNTRY: country,
-                S.COUNTRY_CODE: p.country_code,
-                S.ADMIN1: p.admin1,
-                S.GEO_PRECISION: p.precision,
-                S.ALTERNATIVES: alternatives_json(t, gazetteer),  # its ranked candidates, best first
-                # A toll given for several sites together belongs to none of them.
-                S.FATALITIES: killed.value if killed and not split else None,
-                S.FATALITIES_TEXT: killed.phrase if killed else "",
-                S.FATALITIES_SHARED: killed.value if killed and split else None,
-                S.INJURED: hurt.value if hurt else None,
-                S.INJURED_TEXT: hurt.phrase if hurt else "",
-                S.DISPLACED: fled.value if fled else None,
-                S.DISPLACED_TEXT: fled.phrase if fled else "",
-                S.EXCERPT: excerpt,
-                S.EXCERPT_START: excerpt_start,
-                S.EXCERPT_END: excerpt_end,
-                S.TITLE: article.title,
-                S.SOURCE: article.source,
-                S.URL: article.url,
-                S.PUBLISHED: article.published,
-                S.DATELINE: opening,
-                S.PUBLISHED_INFERRED: article.published_inferred,
-                S.CONFIDENCE: round(min(1.0, confidence), 3),
-            })
+            rows.append(
+                {
+                    S.EVENT_ID: _event_id(article.article_id, s0, f"{p.name}|{p.geonameid}"),
+                    S.ARTICLE_ID: article.article_id,
+                    S.EVENT_DATE: ev_date,
+                    S.DATE_PRECISION: precision,
+                    S.DATE_SOURCE: date_source,
+                    S.IS_FUTURE: is_future,
+                    S.EVENT_TYPE: event_type,
+                    S.SUB_EVENT_TYPE: sub_type,
+                    S.TRIGGER: trigger,
+                    S.TRIGGER_START: s0 + at if at >= 0 else None,
+                    S.TRIGGER_END: s0 + at + len(trigger) if at >= 0 else None,
+                    S.ACTOR1: a1.name if a1 else "",
+                    S.INTER1: a1.inter if a1 else None,
+                    S.ACTOR2: a2.name if a2 else "",
+                    S.INTER2: a2.inter if a2 else None,
+                    S.INTERACTION: interaction(a1.inter if a1 else None, a2.inter if a2 else None),
+                    S.RECORD_KIND: MENTION if reason else EVENT,
+                    S.MENTION_REASON: reason or "",
+                    S.LOCATION: p.name,
+                    S.TOPONYM: t.text,
+                    S.TOPONYM_START: t.start,
+                    S.TOPONYM_END: t.end,
+                    S.LATITUDE: p.latitude,
+                    S.LONGITUDE: p.longitude,
+                    S.GEONAMEID: p.geonameid,
+                    S.FEATURE_CODE: p.feature_code,
+                    S.COUNTRY: country,
+                    S.COUNTRY_CODE: p.country_code,
+                    S.ADMIN1: p.admin1,
+                    S.GEO_PRECISION: p.precision,
+                    S.ALTERNATIVES: alternatives_json(t, gazetteer),  # its ranked candidates, best first
+                    # A toll given for several sites together belongs to none of them.
+                    S.FATALITIES: killed.value if killed and not split else None,
+                    S.FATALITIES_TEXT: killed.phrase if killed else "",
+                    S.FATALITIES_SHARED: killed.value if killed and split else None,
+                    S.INJURED: hurt.value if hurt else None,
+                    S.INJURED_TEXT: hurt.phrase if hurt else "",
+                    S.DISPLACED: fled.value if fled else None,
+                    S.DISPLACED_TEXT: fled.phrase if fled else "",
+                    S.EXCERPT: excerpt,
+                    S.EXCERPT_START: excerpt_start,
+                    S.EXCERPT_END: excerpt_end,
+                    S.TITLE: article.title,
+                    S.SOURCE: article.source,
+                    S.URL: article.url,
+                    S.PUBLISHED: article.published,
+                    S.DATELINE: opening,
+                    S.PUBLISHED_INFERRED: article.published_inferred,
+                    S.CONFIDENCE: round(min(1.0, confidence), 3),
+                }
+            )
     type_from_neighbours(rows, generic_ids, article.text)
     return rows

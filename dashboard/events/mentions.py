@@ -29,7 +29,9 @@ _RUNNING = re.compile(
     r"|in recent (?:days|weeks|months|years)|(?:this|last) (?:year|month)(?:'s)? (?:alone|so far)"
     r"|throughout the (?:war|conflict|year)|(?:\w+|\d+)-year(?:-old)? (?:war|conflict|civil war)"
     r"|(?:the|a|its) (?:war|conflict) (?:has |that has |which has )?(?:killed|claimed|left)"
-    r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily)\b", re.I)
+    r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily)\b",
+    re.I,
+)
 _CAMPAIGN = re.compile(
     r"\b(?:(?:has|have|had) been (?:waging|carrying out|conducting|bombing|pounding|shelling|targeting|striking)"
     r"|(?:stepped|step|stepping) up|intensif(?:y|ied|ying)|escalat(?:ed|ing)|a spate of|"
@@ -41,20 +43,28 @@ _CAMPAIGN = re.compile(
     r"|(?:across|most of|large parts of|much of|swathes? of) (?:the )?(?:(?:\w+ )?(?:and \w+ )?"
     r"(?:province|provinces|country|region|north|south|east|west|northeast|northwest|southeast|southwest)"
     # ... or of a country's regions: "large parts of northern and eastern Syria".
-    r"|(?:north|south|east|west|central)\w*(?: and (?:north|south|east|west)\w*)? \w+))\b", re.I)
+    r"|(?:north|south|east|west|central)\w*(?: and (?:north|south|east|west)\w*)? \w+))\b",
+    re.I,
+)
 # The trigger is what someone aims at, not what happened: "an offensive with the aim of recapturing
 # the city", "an operation aimed at the liberation of Raqqa".
 _PURPOSE_BEFORE = re.compile(
     r"\b(?:aim(?:ed|ing|s)? (?:at|to)|(?:the )?(?:aim|goal|purpose|intention) of|bid to|attempt(?:ing|s)? to|"
-    r"seek(?:s|ing)? to|intended to|in order to)\s+(?:the\s+)?$", re.I)
+    r"seek(?:s|ing)? to|intended to|in order to)\s+(?:the\s+)?$",
+    re.I,
+)
 _HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|should|if|unless|threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)? (?:of|that|against)|"
     r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|authori[sz](?:e|ation) (?:for|of)|"
     r"vow(?:s|ed)? to|risk of|fear(?:s|ed)? (?:of|that)|consider(?:s|ed|ing)? "
-    r"(?:military )?(?:strikes|action)|plans? (?:to|for)|preparing (?:to|for)|in case of)\b", re.I)
+    r"(?:military )?(?:strikes|action)|plans? (?:to|for)|preparing (?:to|for)|in case of)\b",
+    re.I,
+)
 _BOILERPLATE_START = re.compile(
     r"^\W*(?:\d+\s+)?(?:related(?: news| articles| stories)?|tags?|get short url|read more|see also|also read|"
-    r"more on this|follow us|share this|click here|subscribe|copyright|all rights reserved|comments?)\b", re.I)
+    r"more on this|follow us|share this|click here|subscribe|copyright|all rights reserved|comments?)\b",
+    re.I,
+)
 # A run of headlines: most words capitalised, with no sentence verb in lower case between them.
 _CAPS_WORD = re.compile(r"\b[A-Z][\w'’-]*")
 _WORD = re.compile(r"\b[\w'’-]+")
@@ -67,8 +77,11 @@ _CREDIT_NEXT = re.compile(r"[ \t]*\((?:reuters|afp|ap|ap photo|getty images|epa|
 
 # A photo caption: it ends with the agency's credit ("… on Sunday. (Reuters)") or carries the
 # photographer's ("REUTERS/Jane Doe", "AFP Photo/…"). It describes a picture, not the story's event.
-_CAPTION = re.compile(r"\((?:reuters|afp|ap|ap photo|getty images|epa|anadolu)\)\s*$"
-                      r"|\b(?:REUTERS|AFP|AP Photo|AFP Photo)\s*/", re.I)
+_CAPTION = re.compile(
+    r"\((?:reuters|afp|ap|ap photo|getty images|epa|anadolu)\)\s*$"
+    r"|\b(?:REUTERS|AFP|AP Photo|AFP Photo)\s*/",
+    re.I,
+)
 
 
 def is_boilerplate(sentence: str, start: int) -> bool:
@@ -105,9 +118,19 @@ def _negated(sent: Any, trigger_at: int) -> bool:
     return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
 
 
-def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, date_precision: str, violent: bool,
-                   sent: Any = None, trigger_at: int = -1, switches: Switches = ALL_ON, names_day: bool = False,
-                   credit: str = "") -> str | None:
+def mention_reason(
+    sentence: str,
+    start: int,
+    event_type: str,
+    sub_type: str,
+    date_precision: str,
+    violent: bool,
+    sent: Any = None,
+    trigger_at: int = -1,
+    switches: Switches = ALL_ON,
+    names_day: bool = False,
+    credit: str = "",
+) -> str | None:
     """The id of the first mention rule the sentence meets, or None for an event.
 
     `start` is the sentence's offset in the article; `trigger_at` the trigger's offset (-1 for none);
@@ -130,7 +153,7 @@ def mention_reason(sentence: str, start: int, event_type: str, sub_type: str, da
         return "mention.running_total"
     if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
         return "mention.campaign"
-    before = sentence[max(0, trigger_at - start - 40):trigger_at - start] if trigger_at >= start else ""
+    before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_HYPOTHETICAL.search(sentence) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
     if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):

@@ -17,18 +17,22 @@ _VAGUE: dict[str, int] = table(WORDS, "numbers.vague")
 _WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=len, reverse=True))
 # Without "a"/"an", which alone would read any article as a count of one.
 _WORD_STRICT = "|".join(sorted([w for w in _UNITS if w not in ("a", "an")] + list(_SCALES), key=len, reverse=True))
-NUMBER = (rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand|hundred))?"
-          rf"|(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
-          r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions")
+NUMBER = (
+    rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand|hundred))?"
+    rf"|(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
+    r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions"
+)
 _QUAL = r"(?:(?:at least|nearly|almost|about|around|some|more than|over|up to|as many as|roughly|approximately)\s+)?"
 
-_WHO = (r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
-        r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
-        r"residents|citizens|syrians|iraqis|palestinians|afghans|kurds|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
-        r"pilots|patients|rescuers|volunteers|journalists|doctors|staff|refugees|worshippers|passengers|"
-        r"operatives|recruits|militiamen|loyalists|gunmen|extremists|mercenaries|"
-        r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
-        r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer")
+_WHO = (
+    r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
+    r"policemen|police officers|officers|personnel|servicemen|insurgents|jihadists|guards|workers|"
+    r"residents|citizens|syrians|iraqis|palestinians|afghans|kurds|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
+    r"pilots|patients|rescuers|volunteers|journalists|doctors|staff|refugees|worshippers|passengers|"
+    r"operatives|recruits|militiamen|loyalists|gunmen|extremists|mercenaries|"
+    r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
+    r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer"
+)
 # Up to two words may qualify the victims: "31 ISIL terrorists", "nine pro-regime fighters".
 # A number is never such a word: in "March 3 2015 Eleven civilians were killed" the date's day is
 # not a count of "2015 Eleven civilians".
@@ -42,9 +46,13 @@ def parse_number(text: str) -> int | None:
     m = re.fullmatch(r"(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s+(million|thousand|hundred))?", t)
     if m:
         digits = m.group(1)
-        value = float(digits.replace(",", "")) if re.fullmatch(r"\d{1,3}(?:,\d{3})+", digits) else \
-            float(digits.replace(",", "").replace(".", "")) if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits) \
+        value = (
+            float(digits.replace(",", ""))
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+", digits)
+            else float(digits.replace(",", "").replace(".", ""))
+            if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits)
             else float(digits)
+        )
         if m.group(2):
             value *= _SCALES[m.group(2)]
         return int(value)
@@ -79,32 +87,49 @@ class Count:
 # eight civilians", "five women and a child were killed"): the event's toll is their sum.
 _AND_MORE = rf"(?:\s+and\s+{_QUAL}(?P<m>{NUMBER})\s+{PEOPLE}\b)?"
 # "At least 14 villagers including three women died": the whole precedes its part.
-_PART = (r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
-         r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?")
+_PART = (
+    r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
+    r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?"
+)
 # "killed 22 injured", "killed 9 civilians injured": the number counts the injured.
 _HURT_NEXT = r"(?!\s+(?:(?!and\b)[\w-]+\s+){0,2}(?:injured|wounded|hurt)\b)"
 # A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
 _NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
-_KILL_AFTER = re.compile(rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|execut(?:ed|es|e|ing)|beheaded"
-                         rf"|beheading\s+of|crucified"
-                         rf"|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
-                         rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
-                         rf"(?:\s+{PEOPLE}(?:{_AND_MORE}(?!\s+(?:were|was|have|has|had|died|are)\b))?)?(?:\s+dead)?"
-                         rf"|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)", re.I)
+_KILL_AFTER = re.compile(
+    rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|execut(?:ed|es|e|ing)|beheaded"
+    rf"|beheading\s+of|crucified"
+    rf"|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
+    rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
+    rf"(?:\s+{PEOPLE}(?:{_AND_MORE}(?!\s+(?:were|was|have|has|had|died|are)\b))?)?(?:\s+dead)?"
+    rf"|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)",
+    re.I,
+)
 # Not after "killed" ("killed 3 fighters and 40 civilians died later": the 40 died apart).
-_KILL_BEFORE = re.compile(rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
-                          rf"(?:{PEOPLE}{_AND_MORE}{_PART}\s+)?"
-                          rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
-                          rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
-                          rf"|fallen victims?)", re.I)
+_KILL_BEFORE = re.compile(
+    rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
+    rf"(?:{PEOPLE}{_AND_MORE}{_PART}\s+)?"
+    rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
+    rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
+    rf"|fallen victims?)",
+    re.I,
+)
 # "the death toll rose to 45", "Death toll from market car bomb in the port city at least 88".
-_TOLL = re.compile(rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
-                   rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
-                   rf"|dozens|scores|hundreds)\b", re.I)
-_INJ = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|was|are)\s+)?"
-                  rf"(?:injured|wounded|hurt)|\b(?:injuring|wounding|injured|wounded)\s+{_QUAL}(?P<n2>{NUMBER})", re.I)
-_DISP = re.compile(rf"\b{_QUAL}(?P<n>{NUMBER})(?:\s+{PEOPLE})?\s+(?:(?:have|had|were|has|was)\s+(?:been\s+)?)?"
-                   rf"(?:displaced|fled|uprooted|evacuated)|\bdisplac(?:ed|ing)\s+{_QUAL}(?P<n2>{NUMBER})", re.I)
+_TOLL = re.compile(
+    rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
+    rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
+    rf"|dozens|scores|hundreds)\b",
+    re.I,
+)
+_INJ = re.compile(
+    rf"\b{_QUAL}(?P<n>{NUMBER})\s+(?:{PEOPLE}\s+)?(?:(?:were|have been|was|are)\s+)?"
+    rf"(?:injured|wounded|hurt)|\b(?:injuring|wounding|injured|wounded)\s+{_QUAL}(?P<n2>{NUMBER})",
+    re.I,
+)
+_DISP = re.compile(
+    rf"\b{_QUAL}(?P<n>{NUMBER})(?:\s+{PEOPLE})?\s+(?:(?:have|had|were|has|was)\s+(?:been\s+)?)?"
+    rf"(?:displaced|fled|uprooted|evacuated)|\bdisplac(?:ed|ing)\s+{_QUAL}(?P<n2>{NUMBER})",
+    re.I,
+)
 
 
 def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
@@ -135,18 +160,24 @@ MAX_EVENT_DEATHS = 20_000
 # past two years", "from March 2011 to June 2016". Read up to the next number, which the period may
 # belong to instead; "since Monday", "since dawn" count one day's events and stay.
 _DAYS = "|".join(d.lower() for d in calendar.day_name)
-_RUNNING_AFTER = re.compile(rf"^[^.;!?0-9]{{0,120}}?\b(?:since(?!\s+(?:the\s+)?(?:{_DAYS}"
-                            r"|morning|dawn|midnight|yesterday|last night|early|noon|the attack))"
-                            r"|so far|to date|this year|last year|this month"
-                            r"|(?:over|in|during) the (?:past|last) (?:[\w-]+\s+)?(?:years?|months?|decades?)"
-                            r"|from\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|until|through)"
-                            r"|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
-                            r"|throughout the (?:war|conflict|year))\b", re.I)
+_RUNNING_AFTER = re.compile(
+    rf"^[^.;!?0-9]{{0,120}}?\b(?:since(?!\s+(?:the\s+)?(?:{_DAYS}"
+    r"|morning|dawn|midnight|yesterday|last night|early|noon|the attack))"
+    r"|so far|to date|this year|last year|this month"
+    r"|(?:over|in|during) the (?:past|last) (?:[\w-]+\s+)?(?:years?|months?|decades?)"
+    r"|from\s+(?:\w+\s+)?(?:19|20)\d\d\s+(?:to|until|through)"
+    r"|between\s+(?:\w+\s+)?(?:19|20)\d\d\s+and"
+    r"|throughout the (?:war|conflict|year))\b",
+    re.I,
+)
 # "the war has killed…", "infighting that has reportedly killed thousands": a war's toll, or a
 # relative clause in the perfect, which sums what a campaign has done.
-_RUNNING_BEFORE = re.compile(r"(?:\b(?:war|conflict|uprising|revolution|crisis)\s+(?:that\s+|which\s+)?"
-                             r"|\b(?:that|which)\s+)(?:has|have|had)\s+(?:\w+ly\s+|so far\s+|already\s+|now\s+)?"
-                             r"(?:killed|claimed)\b[^.;]{0,40}$", re.I)
+_RUNNING_BEFORE = re.compile(
+    r"(?:\b(?:war|conflict|uprising|revolution|crisis)\s+(?:that\s+|which\s+)?"
+    r"|\b(?:that|which)\s+)(?:has|have|had)\s+(?:\w+ly\s+|so far\s+|already\s+|now\s+)?"
+    r"(?:killed|claimed)\b[^.;]{0,40}$",
+    re.I,
+)
 
 
 # "the deadliest attack since 2011" dates a comparison, not the count.
@@ -155,18 +186,21 @@ _SUPERLATIVE = re.compile(r"\b(?:\w+est|worst|first|most)\b", re.I)
 
 def is_running_total(sentence: str, count: Count) -> bool:
     """Whether a death count is a total over a period or a war rather than one event's toll."""
-    after = _RUNNING_AFTER.search(sentence[count.end:])
+    after = _RUNNING_AFTER.search(sentence[count.end :])
     if after is not None and not _SUPERLATIVE.search(after.group(0)):
         return True
-    return bool(_RUNNING_BEFORE.search(sentence[:count.end]))
+    return bool(_RUNNING_BEFORE.search(sentence[: count.end]))
 
 
 # A sentence that says nobody died gives a toll of 0, which ACLED codes, unlike silence (no toll):
 # "caused material damage only", "no casualties were reported", "nobody was hurt".
-_NO_DEATHS = re.compile(r"\b(?:(?:causing|caused|leaving|left|inflicting)\s+(?:only\s+)?(?:some\s+)?material damage"
-                        r"(?:\s+only)?|material damage only|no (?:casualties|deaths|fatalities|injuries|victims)\b"
-                        r"|without (?:causing )?(?:any )?(?:casualties|deaths|fatalities)"
-                        r"|no ?(?:one|body) (?:was|were) (?:killed|hurt|injured|wounded))", re.I)
+_NO_DEATHS = re.compile(
+    r"\b(?:(?:causing|caused|leaving|left|inflicting)\s+(?:only\s+)?(?:some\s+)?material damage"
+    r"(?:\s+only)?|material damage only|no (?:casualties|deaths|fatalities|injuries|victims)\b"
+    r"|without (?:causing )?(?:any )?(?:casualties|deaths|fatalities)"
+    r"|no ?(?:one|body) (?:was|were) (?:killed|hurt|injured|wounded))",
+    re.I,
+)
 
 
 def fatalities(sentence: str) -> Count | None:
@@ -195,4 +229,5 @@ def displaced(sentence: str) -> Count | None:
 def is_estimate(phrase: str) -> bool:
     """Whether a toll phrase gives no number, only a word for many ("dozens", "scores", "hundreds")."""
     return not any(ch.isdigit() for ch in phrase) and bool(
-        re.search(r"\b(?:dozens|scores|hundreds|thousands|tens)\b", phrase, re.I))
+        re.search(r"\b(?:dozens|scores|hundreds|thousands|tens)\b", phrase, re.I)
+    )

@@ -52,7 +52,7 @@ def _name_tokens(head: Any) -> list[Any]:
         lo -= 1
     while hi < min(len(doc) - 1, head.i + 6) and _name_part(doc[hi + 1]) and doc[hi + 1].sent == head.sent:
         hi += 1
-    run = list(doc[lo:hi + 1])
+    run = list(doc[lo : hi + 1])
     while run and run[0].text == "-":
         run.pop(0)
     while run and run[-1].text == "-":
@@ -61,17 +61,21 @@ def _name_tokens(head: Any) -> list[Any]:
 
 
 def _is_name_head(tok: Any) -> bool:
-    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in NOT_NAMES \
+    return (
+        tok.pos_ == "PROPN"
+        and tok.text[:1].isupper()
+        and tok.lower_ not in NOT_NAMES
         and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+    )
 
 
 def _site_noun_of(tok: Any) -> bool:
-    """"the villages of X": X is the object of "of" after a site noun."""
+    """ "the villages of X": X is the object of "of" after a site noun."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
 
 
 def _before_site_noun(tok: Any) -> bool:
-    """"X city", "the X area": the name modifies a site noun."""
+    """ "X city", "the X area": the name modifies a site noun."""
     return tok.dep_ == "compound" and tok.head.lower_ in SITE_NOUNS and tok.head.i == tok.i + 1
 
 
@@ -82,9 +86,13 @@ def _title_case(sent: Any) -> bool:
 
 
 def _part_noun(tok: Any) -> bool:
-    """"the X neighbourhood", "the district of X": the name of a part of a town."""
-    return tok.dep_ == "compound" and tok.head.lower_ in PART_NOUNS \
-        or _site_noun_of(tok) and tok.head.head.lower_ in PART_NOUNS
+    """ "the X neighbourhood", "the district of X": the name of a part of a town."""
+    return (
+        tok.dep_ == "compound"
+        and tok.head.lower_ in PART_NOUNS
+        or _site_noun_of(tok)
+        and tok.head.head.lower_ in PART_NOUNS
+    )
 
 
 def _away(tok: Any) -> bool:
@@ -207,8 +215,16 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
             # keeps the name it was first given.
             key = skeleton(fold(name)) or fold(name)
             name = spelt.setdefault(key, name)
-            out.append(Toponym(start, end, text[start:end], "SITE", place=unlisted_place(name, where.place),
-                               alternatives=turned_down.get((start, end), ())))
+            out.append(
+                Toponym(
+                    start,
+                    end,
+                    text[start:end],
+                    "SITE",
+                    place=unlisted_place(name, where.place),
+                    alternatives=turned_down.get((start, end), ()),
+                )
+            )
         if known:
             finest = _anchor(sent, known, None)
             previous = finest or previous

@@ -58,8 +58,22 @@ def _is_person_like(span: Any) -> bool:
     if nxt is not None and nxt.lower_ in ("said", "told", "says", "added"):
         return True
     prev = span.doc[span.start - 1] if span.start > 0 else None
-    return prev is not None and prev.lower_ in ("mr", "mr.", "ms", "ms.", "mrs", "mrs.", "dr", "dr.", "president",
-                                                "minister", "spokesman", "spokeswoman", "general", "gen.")
+    return prev is not None and prev.lower_ in (
+        "mr",
+        "mr.",
+        "ms",
+        "ms.",
+        "mrs",
+        "mrs.",
+        "dr",
+        "dr.",
+        "president",
+        "minister",
+        "spokesman",
+        "spokeswoman",
+        "general",
+        "gen.",
+    )
 
 
 def whole_entity(ent: Any, gazetteer: Gazetteer, keep_unknown: bool, doc_text: str) -> Toponym | None:
@@ -141,13 +155,17 @@ def _place_label_holds(ent: Any, text: str, label: str, gazetteer: Gazetteer) ->
 def _capitals_heading(ent: Any, s: int, text: str, doc_text: str) -> bool:
     """A dateline in capitals ("EDMONTON"), or a headline in capitals; mid-sentence, capitals are
     an acronym: "news agency SANA said" is not Sanaa."""
-    return text.isupper() and len(text) >= 4 and text.replace(" ", "").isalpha() and (
-        _opens_line(doc_text, s) or ent.sent.text.isupper())
+    return (
+        text.isupper()
+        and len(text) >= 4
+        and text.replace(" ", "").isalpha()
+        and (_opens_line(doc_text, s) or ent.sent.text.isupper())
+    )
 
 
 def _opens_line(text: str, start: int) -> bool:
     """Whether only spaces stand between the start of its line and `start`."""
-    return not text[text.rfind("\n", 0, start) + 1:start].strip()
+    return not text[text.rfind("\n", 0, start) + 1 : start].strip()
 
 
 def _place_tagged_as_person(ent: Any, text: str, gazetteer: Gazetteer) -> bool:
@@ -214,12 +232,19 @@ def embedded_places(ent: Any, gazetteer: Gazetteer, doc_words: Words) -> list[To
                 continue
             s, e = words[0].idx, words[-1].idx + len(words[-1].text)
             text = doc_words.text[s:e]
-            if words[-1].lower_ == "state" and len(words) > 1 and _embedded_place(text[:words[-1].idx - s].rstrip(),
-                                                                                  gazetteer):
+            if (
+                words[-1].lower_ == "state"
+                and len(words) > 1
+                and _embedded_place(text[: words[-1].idx - s].rstrip(), gazetteer)
+            ):
                 continue  # "Kentucky State Police": the state is Kentucky
             if _embedded_place(text, gazetteer) and not (len(words) == 1 and doc_words.common(text)):
-                hit = (j, Toponym(s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None,
-                                  embedded=True))
+                hit = (
+                    j,
+                    Toponym(
+                        s, e, text, ent.label_, is_demonym=gazetteer.demonym_country(text) is not None, embedded=True
+                    ),
+                )
                 break
         if hit is None:
             i += 1

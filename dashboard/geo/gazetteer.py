@@ -59,9 +59,19 @@ UNLISTED_CODE = "UNLISTED"  # the feature code of a site the gazetteer lacks, pl
 
 def unlisted_place(name: str, anchor: Place) -> Place:
     """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2)."""
-    return Place(idx=-1, geonameid=None, name=name, latitude=anchor.latitude, longitude=anchor.longitude,
-                 feature_class="", feature_code=UNLISTED_CODE, country_code=anchor.country_code,
-                 admin1=anchor.admin1, admin2=anchor.admin2, population=0)
+    return Place(
+        idx=-1,
+        geonameid=None,
+        name=name,
+        latitude=anchor.latitude,
+        longitude=anchor.longitude,
+        feature_class="",
+        feature_code=UNLISTED_CODE,
+        country_code=anchor.country_code,
+        admin1=anchor.admin1,
+        admin2=anchor.admin2,
+        population=0,
+    )
 
 
 _TRANS = str.maketrans(table(TABLES, "fold"))
@@ -141,10 +151,18 @@ class Gazetteer:
     keep the cached index small and quick to load; `Place` values are made on demand.
     """
 
-    def __init__(self, cols: dict[str, list], name_keys: list[str], post_start: np.ndarray,
-                 post: np.ndarray, country_names: dict[str, str], demonyms: dict[str, str],
-                 skel_keys: list[str] | None = None, skel_start: np.ndarray | None = None,
-                 skel_post: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        cols: dict[str, list],
+        name_keys: list[str],
+        post_start: np.ndarray,
+        post: np.ndarray,
+        country_names: dict[str, str],
+        demonyms: dict[str, str],
+        skel_keys: list[str] | None = None,
+        skel_start: np.ndarray | None = None,
+        skel_post: np.ndarray | None = None,
+    ) -> None:
         self.cols = cols
         self.skel_keys = skel_keys or []
         self.skel_start = skel_start if skel_start is not None else np.zeros(1, dtype=np.int64)
@@ -162,15 +180,30 @@ class Gazetteer:
         self._extra: dict[str, list[int]] = {}
         self.overrides: set[int] = set()  # indices of the user's corrections
         codes = self.cols["feature_code"]
-        self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes))
-                             if codes[i] == "PCLI"}
-        self._admin1_idx = {(self.cols["country_code"][i], fold(self.cols["name"][i])): i
-                            for i in range(len(codes)) if codes[i] == "ADM1"}
+        self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes)) if codes[i] == "PCLI"}
+        self._admin1_idx = {
+            (self.cols["country_code"][i], fold(self.cols["name"][i])): i
+            for i in range(len(codes))
+            if codes[i] == "ADM1"
+        }
 
     def __getstate__(self) -> dict:
-        return {k: getattr(self, k) for k in ("cols", "name_keys", "post_start", "post", "skel_keys",
-                                              "skel_start", "skel_post", "country_names", "demonyms",
-                                              "_extra", "overrides")}
+        return {
+            k: getattr(self, k)
+            for k in (
+                "cols",
+                "name_keys",
+                "post_start",
+                "post",
+                "skel_keys",
+                "skel_start",
+                "skel_post",
+                "country_names",
+                "demonyms",
+                "_extra",
+                "overrides",
+            )
+        }
 
     def __setstate__(self, state: dict) -> None:
         extra, overrides = state.pop("_extra", {}), state.pop("overrides", set())
@@ -184,15 +217,23 @@ class Gazetteer:
     def place(self, i: int) -> Place:
         c = self.cols
         gid = int(c["geonameid"][i])
-        return Place(idx=i, geonameid=gid if gid > 0 else None, name=c["name"][i],
-                     latitude=float(c["latitude"][i]), longitude=float(c["longitude"][i]),
-                     feature_class=c["feature_class"][i], feature_code=c["feature_code"][i],
-                     country_code=c["country_code"][i], admin1=c["admin1"][i], admin2=c["admin2"][i],
-                     population=int(c["population"][i]))
+        return Place(
+            idx=i,
+            geonameid=gid if gid > 0 else None,
+            name=c["name"][i],
+            latitude=float(c["latitude"][i]),
+            longitude=float(c["longitude"][i]),
+            feature_class=c["feature_class"][i],
+            feature_code=c["feature_code"][i],
+            country_code=c["country_code"][i],
+            admin1=c["admin1"][i],
+            admin2=c["admin2"][i],
+            population=int(c["population"][i]),
+        )
 
     def _ids(self, key: str) -> list[int]:
         pos = self._key_pos.get(key)
-        ids = [] if pos is None else self.post[self.post_start[pos]:self.post_start[pos + 1]].tolist()
+        ids = [] if pos is None else self.post[self.post_start[pos] : self.post_start[pos + 1]].tolist()
         return ids + self._extra.get(key, [])
 
     def lookup(self, name: str) -> list[Place]:
@@ -213,8 +254,8 @@ class Gazetteer:
         if pos is None:
             return []
         ids: set[int] = set()
-        for key_pos in self.skel_post[self.skel_start[pos]:self.skel_start[pos + 1]].tolist():
-            ids.update(self.post[self.post_start[key_pos]:self.post_start[key_pos + 1]].tolist())
+        for key_pos in self.skel_post[self.skel_start[pos] : self.skel_start[pos + 1]].tolist():
+            ids.update(self.post[self.post_start[key_pos] : self.post_start[key_pos + 1]].tolist())
         return [self.place(i) for i in sorted(ids)]
 
     def __contains__(self, name: str) -> bool:
@@ -237,12 +278,18 @@ class Gazetteer:
     def add(self, place: Place, aliases: tuple[str, ...] | list[str] = ()) -> Place:
         """Add a place (user correction or import) and index its names; returns it with its idx."""
         i = len(self)
-        for col, value in (("geonameid", place.geonameid or -1), ("name", place.name),
-                           ("latitude", place.latitude), ("longitude", place.longitude),
-                           ("feature_class", place.feature_class),
-                           ("feature_code", place.feature_code),
-                           ("country_code", place.country_code), ("admin1", place.admin1),
-                           ("admin2", place.admin2), ("population", place.population)):
+        for col, value in (
+            ("geonameid", place.geonameid or -1),
+            ("name", place.name),
+            ("latitude", place.latitude),
+            ("longitude", place.longitude),
+            ("feature_class", place.feature_class),
+            ("feature_code", place.feature_code),
+            ("country_code", place.country_code),
+            ("admin1", place.admin1),
+            ("admin2", place.admin2),
+            ("population", place.population),
+        ):
             self.cols[col].append(value)
         for n in {place.name, *aliases}:
             key = fold(n)
@@ -257,12 +304,19 @@ class Gazetteer:
 
 # -- building the index -------------------------------------------------------------------------
 
+
 def _sources_stamp() -> str:
     import hashlib
 
     h = hashlib.sha1(str(INDEX_VERSION).encode())
-    for name in ("demonyms.tsv", "regions.tsv", "country_aliases.tsv", "admin1_aliases.tsv", "region_aliases.tsv",
-                 "tables.toml"):
+    for name in (
+        "demonyms.tsv",
+        "regions.tsv",
+        "country_aliases.tsv",
+        "admin1_aliases.tsv",
+        "region_aliases.tsv",
+        "tables.toml",
+    ):
         p = Path(__file__).with_name("data") / name
         h.update(p.read_bytes() if p.exists() else b"-")
     return h.hexdigest()[:16]
@@ -291,9 +345,10 @@ def _write_pickle(gaz: Gazetteer, path: Path, replaces: str) -> None:
         os.replace(tmp, path)
         # Keep the few newest other versions: two installs (a release and a checkout) sharing one
         # cache would otherwise delete each other's index and rebuild it on every other start.
-        others = sorted((p for p in path.parent.glob(replaces) if p != path),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[KEEP_VERSIONS - 1:]:
+        others = sorted(
+            (p for p in path.parent.glob(replaces) if p != path), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for old in others[KEEP_VERSIONS - 1 :]:
             old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only cache only costs the next run a rebuild

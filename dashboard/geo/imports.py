@@ -30,8 +30,19 @@ from dashboard.overrides import atomic_write_tsv as _atomic_write
 
 IMPORTED = "imported.tsv"
 ADMIN1 = "admin1.tsv"
-IMPORT_COLUMNS = ("geonameid", "name", "alternatenames", "latitude", "longitude", "feature_class",
-                  "feature_code", "country_code", "admin1_code", "admin2_code", "population")
+IMPORT_COLUMNS = (
+    "geonameid",
+    "name",
+    "alternatenames",
+    "latitude",
+    "longitude",
+    "feature_class",
+    "feature_code",
+    "country_code",
+    "admin1_code",
+    "admin2_code",
+    "population",
+)
 # Feature classes worth a place in a news geoparser: divisions, areas, water, populated places,
 # spots (airports, bases), terrain. Roads, vegetation and undersea features are left out.
 DEFAULT_CLASSES = frozenset("ALHPST")
@@ -64,8 +75,9 @@ def _geonames_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise GazetteerError(f"{path}: not UTF-8 text ({err})") from err
 
 
-def import_file(path: str | Path, folder: Path | None = None,
-                classes: frozenset[str] = DEFAULT_CLASSES) -> ImportResult:
+def import_file(
+    path: str | Path, folder: Path | None = None, classes: frozenset[str] = DEFAULT_CLASSES
+) -> ImportResult:
     """Import a GeoNames dump (allCountries.txt, XX.zip, XX.txt) or admin1CodesASCII.txt."""
     path = Path(path)
     folder = folder or gazetteer_dir()
@@ -91,14 +103,25 @@ def import_file(path: str | Path, folder: Path | None = None,
         if f[6] not in classes:
             continue
         alts = [a for a in f[3].split(",") if a and len(a) <= 60][:40]
-        existing[f[0]] = {"geonameid": f[0], "name": f[1], "alternatenames": "|".join([f[2], *alts]),
-                          "latitude": f[4], "longitude": f[5], "feature_class": f[6], "feature_code": f[7],
-                          "country_code": f[8], "admin1_code": f[10], "admin2_code": f[11],
-                          "population": f[14] or "0"}
+        existing[f[0]] = {
+            "geonameid": f[0],
+            "name": f[1],
+            "alternatenames": "|".join([f[2], *alts]),
+            "latitude": f[4],
+            "longitude": f[5],
+            "feature_class": f[6],
+            "feature_code": f[7],
+            "country_code": f[8],
+            "admin1_code": f[10],
+            "admin2_code": f[11],
+            "population": f[14] or "0",
+        }
         rows += 1
     if rows == 0:
-        raise GazetteerError(f"{path}: no places of feature classes {''.join(sorted(classes))} found"
-                             + (f" ({skipped} malformed line(s))" if skipped else " (empty file?)"))
+        raise GazetteerError(
+            f"{path}: no places of feature classes {''.join(sorted(classes))} found"
+            + (f" ({skipped} malformed line(s))" if skipped else " (empty file?)")
+        )
     _atomic_write(folder / IMPORTED, IMPORT_COLUMNS, [[r[c] for c in IMPORT_COLUMNS] for r in existing.values()])
     return ImportResult("places", rows, skipped, folder / IMPORTED)
 
@@ -148,7 +171,7 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
             i = known_ids[gid]
             gaz.cols["latitude"][i], gaz.cols["longitude"][i] = float(r["latitude"]), float(r["longitude"])
             continue
-        a1 = admin1.get(f'{r["country_code"]}.{r["admin1_code"]}', {}).get("name", "")
+        a1 = admin1.get(f"{r['country_code']}.{r['admin1_code']}", {}).get("name", "")
         gaz.add(_imported_place(r, gid, a1), aliases=[a for a in r["alternatenames"].split("|") if a])
     for r in read_table(folder / OVERRIDES):
         gaz.overrides.add(gaz.add(_override_place(r)).idx)
@@ -157,16 +180,35 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
 
 def _imported_place(r: dict[str, str], gid: int, admin1: str) -> Place:
     """A place of the user's GeoNames dump (a row of imported.tsv), not yet in the gazetteer."""
-    return Place(idx=-1, geonameid=gid, name=r["name"], latitude=float(r["latitude"]),
-                 longitude=float(r["longitude"]), feature_class=r["feature_class"], feature_code=r["feature_code"],
-                 country_code=r["country_code"], admin1=admin1, admin2="", population=int(r["population"] or 0))
+    return Place(
+        idx=-1,
+        geonameid=gid,
+        name=r["name"],
+        latitude=float(r["latitude"]),
+        longitude=float(r["longitude"]),
+        feature_class=r["feature_class"],
+        feature_code=r["feature_code"],
+        country_code=r["country_code"],
+        admin1=admin1,
+        admin2="",
+        population=int(r["population"] or 0),
+    )
 
 
 def _override_place(r: dict[str, str]) -> Place:
     """A place the user added or corrected (a row of overrides.tsv)."""
     code = r.get("feature_code") or "PPL"
     given_id = (r.get("geonameid") or "").strip()
-    return Place(idx=-1, geonameid=int(given_id) if given_id.isdigit() else None, name=r["name"],
-                 latitude=float(r["latitude"]), longitude=float(r["longitude"]),
-                 feature_class="A" if code.startswith(("ADM", "PCL")) else "P", feature_code=code,
-                 country_code=r["country_code"], admin1=r["admin1"], admin2="", population=0)
+    return Place(
+        idx=-1,
+        geonameid=int(given_id) if given_id.isdigit() else None,
+        name=r["name"],
+        latitude=float(r["latitude"]),
+        longitude=float(r["longitude"]),
+        feature_class="A" if code.startswith(("ADM", "PCL")) else "P",
+        feature_code=code,
+        country_code=r["country_code"],
+        admin1=r["admin1"],
+        admin2="",
+        population=0,
+    )

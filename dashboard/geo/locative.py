@@ -50,14 +50,19 @@ class Locative:
 
 # Months and weekdays, full and abbreviated: capitalised, and after "in"/"at", yet dates ("at Nov
 # 01 2017"); the model misses them when the date is written oddly.
-CALENDAR_WORDS = {w.lower() for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name,
-                                      *calendar.day_abbr) if w} | {"sept"}
+CALENDAR_WORDS = {
+    w.lower() for w in (*calendar.month_name, *calendar.month_abbr, *calendar.day_name, *calendar.day_abbr) if w
+} | {"sept"}
 
 
 def _capitalised(tok: Any) -> bool:
-    return (tok.text[:1].isupper() and any(c.isalpha() for c in tok.text)
-            and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
-            and not tok.is_stop and tok.lower_.rstrip(".") not in CALENDAR_WORDS)
+    return (
+        tok.text[:1].isupper()
+        and any(c.isalpha() for c in tok.text)
+        and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
+        and not tok.is_stop
+        and tok.lower_.rstrip(".") not in CALENDAR_WORDS
+    )
 
 
 def _swallowed_by_date(tok: Any) -> bool:
@@ -74,8 +79,7 @@ def _glued(tok: Any) -> bool:
 
 def _article_prefix(doc: Any, i: int) -> bool:
     """An Arabic article glued to a capitalised name: "al-Hassakeh", "el-Arish"."""
-    return (doc[i].lower_ in CONNECTORS and i + 2 < len(doc) and _glued(doc[i + 1])
-            and _capitalised(doc[i + 2]))
+    return doc[i].lower_ in CONNECTORS and i + 2 < len(doc) and _glued(doc[i + 1]) and _capitalised(doc[i + 2])
 
 
 def name_runs(doc: Any) -> list[tuple[int, int]]:
@@ -140,9 +144,13 @@ def _apposition_site(doc: Any, i: int, j: int) -> bool:
     """ "Tortuguero, a community in…", "Bidya, a popular West Bank shopping town", "the capital,
     Sana": a name in apposition to a kind-of-place noun."""
     comma = _word(doc, j, 1)
-    if comma is not None and comma.text == "," and comma.i + 1 < len(doc) and doc[comma.i + 1].lower_ in (
-            "a", "an", "the"):
-        for tok in doc[comma.i + 2:comma.i + 2 + APPOSITION_MAX]:
+    if (
+        comma is not None
+        and comma.text == ","
+        and comma.i + 1 < len(doc)
+        and doc[comma.i + 1].lower_ in ("a", "an", "the")
+    ):
+        for tok in doc[comma.i + 2 : comma.i + 2 + APPOSITION_MAX]:
             if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT", "CCONJ"):
                 return False
             if _is_site(tok) and tok.pos_ == "NOUN":
@@ -195,8 +203,9 @@ def _listed_after(doc: Any, previous_end: int, i: int) -> bool:
     """A name listed right after one a locative phrase marked: "shelled Saraqib and Ariha", "in
     Kafr Nabl, Hass and Kansafra" (the phrase governs the whole list)."""
     between = doc[previous_end:i] if 0 <= previous_end <= i else None
-    return between is not None and len(between) > 0 and all(
-        t.is_space or t.lower_ in ("and", "or", ",") for t in between)
+    return (
+        between is not None and len(between) > 0 and all(t.is_space or t.lower_ in ("and", "or", ",") for t in between)
+    )
 
 
 def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
@@ -215,13 +224,22 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
             if not (_site_of_before(doc, i) or _site_before(doc, i)):
                 continue
             kind = "site"
-        elif _site_after(doc, j) or _site_of_before(doc, i) or _site_before(doc, i) or last_site \
-                or _object_of(doc, i, j) in GROUND_VERBS or _apposition_site(doc, i, j):
+        elif (
+            _site_after(doc, j)
+            or _site_of_before(doc, i)
+            or _site_before(doc, i)
+            or last_site
+            or _object_of(doc, i, j) in GROUND_VERBS
+            or _apposition_site(doc, i, j)
+        ):
             kind = "site"
         elif _listed_after(doc, previous_end, i) and any(t.pos_ == "PROPN" for t in span):
             kind = "list"
-        elif (_prep_before(doc, i) or _attacked(doc, i, j)) and any(t.pos_ == "PROPN" for t in span) and not (
-                j < len(doc) and doc[j].tag_ == "POS"):
+        elif (
+            (_prep_before(doc, i) or _attacked(doc, i, j))
+            and any(t.pos_ == "PROPN" for t in span)
+            and not (j < len(doc) and doc[j].tag_ == "POS")
+        ):
             kind = "prep"  # but "at Block's residence": a possessor is more often a person
         else:
             continue
@@ -231,6 +249,5 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
         text = span.text
         if len(text) < 3 or text.isupper() and len(text) < 4 or len(span) == 1 and common(text):
             continue
-        out.append(Locative(span.start_char, span.end_char, text, kind,
-                            frozenset(t.ent_type_ for t in span)))
+        out.append(Locative(span.start_char, span.end_char, text, kind, frozenset(t.ent_type_ for t in span)))
     return out

@@ -1,5 +1,4 @@
-"""Which gazetteer places a name may mean: the candidates a geopy-contract geocoder answers, as Places.
-"""
+"""Which gazetteer places a name may mean: the candidates a geopy-contract geocoder answers, as Places."""
 
 from __future__ import annotations
 

@@ -37,13 +37,14 @@ WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
 
 
 # "the province of Idlib", "the governorate of Hama": the province is meant, as in "Idlib province".
-_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$",
-                           re.I)
+_ADMIN_BEFORE = re.compile(
+    r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$", re.I
+)
 
 
 def admin_before(text: str | None, start: int) -> bool:
     """Whether an administrative word and "of" stand just before a name ("the province of Idlib")."""
-    return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30):start]))  # type: ignore[index]
+    return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30) : start]))  # type: ignore[index]
 
 
 # "Raqqa and Hama provinces", "Idlib, Hama and Homs governorates": a plural administrative word after
@@ -54,7 +55,7 @@ _LISTED_ADMIN = re.compile(rf"(?:,\s*{_NAME})*,?\s+and\s+{_NAME}\s+(\w+)")
 
 def admin_after(text: str | None, end: int) -> bool:
     """Whether an administrative word follows the name ("Idlib province", "Hama countryside")."""
-    nxt = text[end:end + 16].strip().lower().split(" ")[0] if text and end < len(text) else ""
+    nxt = text[end : end + 16].strip().lower().split(" ")[0] if text and end < len(text) else ""
     return nxt.strip(".,;") in ADMIN_WORDS
 
 
@@ -92,7 +93,7 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) > len(b):
         a, b = b, a
     i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), len(a))
-    return a[i + (len(a) == len(b)):] == b[i + 1:]
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def starts_alike(place: Place, key: str) -> bool:
@@ -140,7 +141,7 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
         if stem in gazetteer:
             return stem
     for n in range(len(words) - 1, 0, -1):
-        found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i:i + n], gazetteer)) is not None]
+        found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i : i + n], gazetteer)) is not None]
         if found:
             # "Republic of Armenia" → Armenia, not Republic (Missouri): the best-known name wins.
             return max(found)[1]
@@ -159,7 +160,8 @@ def _known_run(run: list[str], gazetteer: Gazetteer) -> tuple[tuple[int, int], s
     # By its own name, or a country's or a continent's other name ("U.S.", "US", "European");
     # not a translation ("Art").
     places = [p for p in found_places if fold(p.name) == fold(name)] or [
-        p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")]
+        p for p in found_places if p.feature_code in ("PCLI", "CONT", "RGN")
+    ]
     if len(name) < 3:
         places = [p for p in found_places if p.feature_code == "PCLI"]  # "US", not the village Us
     return (_prominence(places), name) if places and well_known(places, 5000, name) else None

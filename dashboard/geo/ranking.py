@@ -41,8 +41,17 @@ def score(place: Place, key: str, ctx: Context, admin_hint: bool = False, oversh
 
 # What the kind of place adds to its score. The ocean has no population to weigh, yet a bare
 # "Atlantic" is the ocean before a town in Iowa.
-KIND_BONUS = {"PCLI": 3.0, "CONT": 3.0, "RGN": 3.0, "OCN": 5.0, "SEA": 2.0, "GULF": 2.0, "MTS": 2.0, "STRT": 2.0,
-              "PPLC": 1.0}
+KIND_BONUS = {
+    "PCLI": 3.0,
+    "CONT": 3.0,
+    "RGN": 3.0,
+    "OCN": 5.0,
+    "SEA": 2.0,
+    "GULF": 2.0,
+    "MTS": 2.0,
+    "STRT": 2.0,
+    "PPLC": 1.0,
+}
 # Provinces and districts: (with a word such as "province" beside the name, without one).
 ADMIN_BONUS = {"ADM1": (2.0, -0.3), "ADM2": (1.5, -0.8)}
 
@@ -99,25 +108,38 @@ def overshadowed_by(cands: Iterable[Place], key: str) -> int:
     return max((p.population for p in cands if p.feature_class == "P" and fold(p.name) == key), default=0)
 
 
-def rank(cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False,
-         switches: Switches = ALL_ON) -> list[tuple[Place, float]]:
+def rank(
+    cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False, switches: Switches = ALL_ON
+) -> list[tuple[Place, float]]:
     """The candidates of the name `key`, best first, with their scores."""
     cands = list(cands)
     famous = overshadowed_by(cands, key)
-    ranked = sorted(((p, score(p, key, ctx, admin_hint, p.feature_class == "P"
-                                and p.population * OVERSHADOW_RATIO <= famous)) for p in cands),
-                    key=lambda t: -t[1])
+    ranked = sorted(
+        (
+            (p, score(p, key, ctx, admin_hint, p.feature_class == "P" and p.population * OVERSHADOW_RATIO <= famous))
+            for p in cands
+        ),
+        key=lambda t: -t[1],
+    )
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
     # as "province" after it the city is meant; both lie in the same country either way. A user's
     # correction (preferred) that names the governorate stays on top.
-    if switches.on("resolution.city_first") and len(ranked) > 1 and not admin_hint \
-            and ranked[0][0].feature_code in ("ADM1", "ADM2") and ranked[0][0].idx not in ctx.preferred:
+    if (
+        switches.on("resolution.city_first")
+        and len(ranked) > 1
+        and not admin_hint
+        and ranked[0][0].feature_code in ("ADM1", "ADM2")
+        and ranked[0][0].idx not in ctx.preferred
+    ):
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
             # Spelled with another article or none: "Ar Raqqah" the city, "Al-Raqqah" the province.
-            if p.feature_class == "P" and p.country_code == top.country_code \
-                    and without_article(fold(p.name)) == without_article(fold(top.name)) \
-                    and haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250:
+            if (
+                p.feature_class == "P"
+                and p.country_code == top.country_code
+                and without_article(fold(p.name)) == without_article(fold(top.name))
+                and haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250
+            ):
                 ranked.insert(0, ranked.pop(i))
                 break
     return ranked
@@ -177,8 +199,9 @@ def co_support(pools: dict[str, list[Place]], targets: dict[str, list[Place]] | 
     return out
 
 
-def _provinces_and_members(evidence: list[tuple[str, Place]]
-                           ) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]]:
+def _provinces_and_members(
+    evidence: list[tuple[str, Place]],
+) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]]:
     """(country, folded province) → the names that could be that province, and → the names that
     could be a place inside it."""
     holders: dict[tuple[str, str], set[str]] = {}
@@ -193,8 +216,12 @@ def _provinces_and_members(evidence: list[tuple[str, Place]]
 
 def _support_points(pools: dict[str, list[Place]]) -> list[tuple[str, Place]]:
     """(name, place) for the places that can support or be supported: not countries, continents or seas."""
-    return [(n, p) for n, places in pools.items() for p in places
-            if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code]
+    return [
+        (n, p)
+        for n, places in pools.items()
+        for p in places
+        if p.feature_code not in ("PCLI", "CONT", "RGN", "OCN", "SEA", "GULF") and p.country_code
+    ]
 
 
 def _within_km(a: list[tuple[str, Place]], b: list[tuple[str, Place]], km: float) -> np.ndarray:

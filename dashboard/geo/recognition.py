@@ -31,8 +31,7 @@ from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
 
 
-def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
-              switches: Switches = ALL_ON) -> list[Toponym]:
+def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switches: Switches = ALL_ON) -> list[Toponym]:
     """Place-name spans: NER places found in the gazetteer, plus mislabelled ORG/NORP spans that are
     unambiguous place names, plus demonyms ("Turkish forces"), plus well-known places inside the
     names of organisations and buildings ("Kentucky State Police", "the Canadian Press"; flagged
@@ -43,8 +42,17 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
     # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
     # where the reporter files from, which resolution must know.
     out: list[Toponym] = _datelines(words.text, gazetteer) if switches.on("recognition.dateline") else []
-    out.extend(_entity_toponyms(doc, gazetteer, words, keep_unknown, list(out), switches.on("recognition.embedded"),
-                                switches.on("recognition.whole_name")))
+    out.extend(
+        _entity_toponyms(
+            doc,
+            gazetteer,
+            words,
+            keep_unknown,
+            list(out),
+            switches.on("recognition.embedded"),
+            switches.on("recognition.whole_name"),
+        )
+    )
     if switches.on("recognition.untagged"):
         for top in _unlabelled(doc, gazetteer, words):
             if not any(t.start < top.end and top.start < t.end for t in out):
@@ -55,15 +63,27 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False,
     return out
 
 
-def _entity_toponyms(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, datelines: list[Toponym],
-                     embedded: bool, whole_name: bool = True) -> list[Toponym]:
+def _entity_toponyms(
+    doc: Any,
+    gazetteer: Gazetteer,
+    words: Words,
+    keep_unknown: bool,
+    datelines: list[Toponym],
+    embedded: bool,
+    whole_name: bool = True,
+) -> list[Toponym]:
     """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
     out: list[Toponym] = []
     ents = _whole_names(doc, gazetteer) if whole_name else list(doc.ents)
     for ent in ents:
         found = whole_entity(ent, gazetteer, keep_unknown, words.text)
-        tops = embedded_places(ent, gazetteer, words) if embedded and found is None and \
-            ent.label_ in EMBEDDING_LABELS else [found] if found is not None else []
+        tops = (
+            embedded_places(ent, gazetteer, words)
+            if embedded and found is None and ent.label_ in EMBEDDING_LABELS
+            else [found]
+            if found is not None
+            else []
+        )
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
     return out
 
@@ -86,9 +106,9 @@ def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer
     if ent.label_ not in PLACE_LABELS or run is None or run[1] < ent.end or run == (ent.start, ent.end):
         return None
     # A possessive joins two names, the container and its part ("Cairo's Abbasiya"), not one name.
-    if any(tok.lower_ in ("'s", "’s") for tok in doc[run[0]:run[1]]):
+    if any(tok.lower_ in ("'s", "’s") for tok in doc[run[0] : run[1]]):
         return None
-    return Span(doc, run[0], run[1], label=ent.label_) if doc[run[0]:run[1]].text in gazetteer else None
+    return Span(doc, run[0], run[1], label=ent.label_) if doc[run[0] : run[1]].text in gazetteer else None
 
 
 def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
@@ -99,8 +119,16 @@ def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer
         inside = [k for k, t in enumerate(out) if t.start < top.end and top.start < t.end]
         if not inside:
             out.append(top)
-        elif all(out[k].embedded and top.start <= out[k].start and out[k].end <= top.end
-                 and not is_generic_name(fold(out[k].text)) for k in inside) and fold(top.text) not in gazetteer:
+        elif (
+            all(
+                out[k].embedded
+                and top.start <= out[k].start
+                and out[k].end <= top.end
+                and not is_generic_name(fold(out[k].text))
+                for k in inside
+            )
+            and fold(top.text) not in gazetteer
+        ):
             # "in Syrias Aleppo Monitor" (a headline's words run together, tagged ORG): a name
             # in a locative phrase is where things happen, not part of an organisation's name.
             for k in inside:
@@ -129,8 +157,11 @@ def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
     otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
     key = fold(text)
     return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A")] or [
-        p for p in gazetteer.lookup_spelling(text) if p.feature_class in ("P", "A") and (
-            own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))]
+        p
+        for p in gazetteer.lookup_spelling(text)
+        if p.feature_class in ("P", "A")
+        and (own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))
+    ]
 
 
 def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
@@ -172,8 +203,9 @@ def _well_known_inside(loc: Any, gazetteer: Gazetteer) -> Toponym | None:
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
 
 
-def _untagged_place(doc: Any, i: int, free: list[bool], gazetteer: Gazetteer,
-                    words: Words) -> tuple[int, Toponym] | None:
+def _untagged_place(
+    doc: Any, i: int, free: list[bool], gazetteer: Gazetteer, words: Words
+) -> tuple[int, Toponym] | None:
     """The longest run of up to four free proper nouns from token i that names a well-known place by
     its own name, as (the token after it, its toponym)."""
     n = len(doc)
@@ -187,8 +219,7 @@ def _untagged_place(doc: Any, i: int, free: list[bool], gazetteer: Gazetteer,
         if words.common(text):
             continue
         places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
-        if places and well_known(places, 100_000, text) and (
-                max(places, key=lambda p: p.population).population > 0):
+        if places and well_known(places, 100_000, text) and (max(places, key=lambda p: p.population).population > 0):
             return j, Toponym(run.start_char, run.end_char, text, "GAZETTEER")
     return None
 
@@ -227,6 +258,6 @@ def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Topon
     out = []
     for s, e in spans:
         name = text[s:e]
-        nxt = re.match(r"\s*(\w+)", text[e:e + 20])
+        nxt = re.match(r"\s*(\w+)", text[e : e + 20])
         out.append(Toponym(s, e, name, "GOLD", admin_hint=bool(nxt and nxt.group(1).lower() in ADMIN_WORDS)))
     return out

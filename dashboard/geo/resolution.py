@@ -41,12 +41,17 @@ class _Evidence:
     def context(self, key: str, preferred: frozenset[int], support: dict[int, int]) -> Context:
         """The context in which to rank the name `key`: the evidence less its own."""
         mine = self.own.get(self_key(key))
-        return Context(self.countries - mine if mine else self.countries,
-                       anchors_besides(self.anchors, self_key(key)), preferred, support)
+        return Context(
+            self.countries - mine if mine else self.countries,
+            anchors_besides(self.anchors, self_key(key)),
+            preferred,
+            support,
+        )
 
 
-def _gather(toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]],
-            counted: set[int] | None = None) -> _Evidence:
+def _gather(
+    toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]], counted: set[int] | None = None
+) -> _Evidence:
     """The evidence of a round of rankings: a name counts for its best place's country when that place
     clearly wins or all its likeliest places are in one country. With `counted` (the names that
     counted in an earlier round), those names and only those count, for their new best place: a
@@ -109,8 +114,14 @@ class _Document:
         return t.admin_hint and self.switches.on("resolution.admin_of")
 
 
-def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
-            max_alternatives: int = 5, text: str | None = None, switches: Switches = ALL_ON) -> list[Toponym]:
+def resolve(
+    toponyms: list[Toponym],
+    geocoder: Any,
+    gazetteer: Gazetteer,
+    max_alternatives: int = 5,
+    text: str | None = None,
+    switches: Switches = ALL_ON,
+) -> list[Toponym]:
     """The toponyms resolved (new records; the ones given are not changed), in two passes: the first
     finds the document's countries and unambiguous places, the second ranks every candidate with
     that context."""
@@ -118,11 +129,19 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     looked = lookup_names(toponyms, geocoder, gazetteer)
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
     first_ranked, pools = _first_guesses(toponyms, looked, preferred, switches)
-    support = co_support(pools, {k: looked.cands.get(k, []) for k in pools}) \
-        if switches.on("resolution.co_support") else {}
+    support = (
+        co_support(pools, {k: looked.cands.get(k, []) for k in pools}) if switches.on("resolution.co_support") else {}
+    )
     contained_by = containers(toponyms, text) if switches.on("resolution.containers") else {}
-    doc = _Document(toponyms, looked, preferred, support, contained_by,
-                    {outer: inner for inner, outer in contained_by.items()}, switches)
+    doc = _Document(
+        toponyms,
+        looked,
+        preferred,
+        support,
+        contained_by,
+        {outer: inner for inner, outer in contained_by.items()},
+        switches,
+    )
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
     # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
     # not go on counting for its country.
@@ -135,8 +154,9 @@ def resolve(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer,
     return toponyms
 
 
-def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None,
-               switches: Switches = ALL_ON) -> list[Toponym]:
+def mark_hints(
+    toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None, switches: Switches = ALL_ON
+) -> list[Toponym]:
     """What the words around a name say before any lookup: "the province of Idlib" means the province;
     a demonym ("Syrian") means its country, placed at once."""
     listed = switches.on("resolution.listed_provinces")
@@ -144,18 +164,30 @@ def mark_hints(toponyms: list[Toponym], gazetteer: Gazetteer, text: str | None,
 
 
 def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None, listed: bool = True) -> Toponym:
-    admin_hint = t.admin_hint or admin_before(text, t.start) or admin_after(text, t.end) or \
-        listed and admin_after_list(text, t.end)
+    admin_hint = (
+        t.admin_hint
+        or admin_before(text, t.start)
+        or admin_after(text, t.end)
+        or listed
+        and admin_after_list(text, t.end)
+    )
     if not (t.is_demonym or gazetteer.demonym_country(t.text)):
         return t if admin_hint == t.admin_hint else replace(t, admin_hint=admin_hint)
     code = gazetteer.demonym_country(t.text)
     country = gazetteer.country(code) if code else None
-    return replace(t, admin_hint=admin_hint, is_demonym=True, place=country, score=10.0,
-                   alternatives=((country, 10.0),) if country else ())
+    return replace(
+        t,
+        admin_hint=admin_hint,
+        is_demonym=True,
+        place=country,
+        score=10.0,
+        alternatives=((country, 10.0),) if country else (),
+    )
 
 
-def _first_guesses(toponyms: list[Toponym], looked: Lookup, preferred: frozenset[int], switches: Switches
-                   ) -> tuple[dict[int, list[tuple[Place, float]]], dict[str, list[Place]]]:
+def _first_guesses(
+    toponyms: list[Toponym], looked: Lookup, preferred: frozenset[int], switches: Switches
+) -> tuple[dict[int, list[tuple[Place, float]]], dict[str, list[Place]]]:
     """Each name ranked with no context (toponym index → ranking), and each name's pool of likeliest
     candidates, the evidence for co-support."""
     pools: dict[str, list[Place]] = {}
@@ -175,8 +207,9 @@ def _first_guesses(toponyms: list[Toponym], looked: Lookup, preferred: frozenset
         first_ranked[i] = ranked
         # Places that bear the name as their own: a translation ("Washington" for Watervliet)
         # should not gather support from the neighbours of a famous namesake.
-        pools.setdefault(key, [p for p, _ in ranked if fold(p.name) == name][:POOL_SIZE]
-                         or [p for p, _ in ranked[:POOL_SIZE]])
+        pools.setdefault(
+            key, [p for p, _ in ranked if fold(p.name) == name][:POOL_SIZE] or [p for p, _ in ranked[:POOL_SIZE]]
+        )
     return first_ranked, pools
 
 
@@ -191,15 +224,20 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
         if key not in doc.looked.spelled_exactly:
             # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
             # (Syria) is not Toli-Toli (Indonesia).
-            options = [p for p in options if p.country_code and ev.countries.get(p.country_code, 0) > 0
-                       or p.idx in doc.preferred]
-        out[i] = rank(options, doc.looked.name_of(key), ev.context(key, doc.preferred, doc.support), doc.hint(t),
-                      doc.switches)
+            options = [
+                p
+                for p in options
+                if p.country_code and ev.countries.get(p.country_code, 0) > 0 or p.idx in doc.preferred
+            ]
+        out[i] = rank(
+            options, doc.looked.name_of(key), ev.context(key, doc.preferred, doc.support), doc.hint(t), doc.switches
+        )
     return out
 
 
-def _choose(doc: _Document, final: dict[int, list[tuple[Place, float]]], ev: _Evidence, text: str | None,
-            max_alternatives: int) -> list[Toponym]:
+def _choose(
+    doc: _Document, final: dict[int, list[tuple[Place, float]]], ev: _Evidence, text: str | None, max_alternatives: int
+) -> list[Toponym]:
     """Each name takes its best candidate, unless that is not to be trusted: then none (not the next
     best, which fits the name or the document still less); its ranking stays as the alternatives."""
     # Names the text calls a village or a neighbourhood, or found inside a longer unknown name,
@@ -220,8 +258,9 @@ def _choose(doc: _Document, final: dict[int, list[tuple[Place, float]]], ev: _Ev
     return out
 
 
-def _own_name_runner_up(doc: _Document, i: int, ranked: list[tuple[Place, float]], ev: _Evidence,
-                        minor: bool) -> tuple[Place, float] | None:
+def _own_name_runner_up(
+    doc: _Document, i: int, ranked: list[tuple[Place, float]], ev: _Evidence, minor: bool
+) -> tuple[Place, float] | None:
     """When the best candidate is not trusted, a later one that bears the name as its own, in a
     country the rest of the document names, and is itself trusted (`resolution.own_name_runner_up`):
     it fits both the name and the document better than the one refused. "Ras al-Ain" in a story on
@@ -233,8 +272,11 @@ def _own_name_runner_up(doc: _Document, i: int, ranked: list[tuple[Place, float]
         return None  # "West Coast", "South East": many places bear such names as their own
     named = ev.context(key, doc.preferred, doc.support).countries
     for place, score in ranked[1:]:
-        if named.get(place.country_code, 0) > 0 and own_name(place, doc.looked.name_of(key)) \
-                and _trusted(doc, i, place, ev, minor):
+        if (
+            named.get(place.country_code, 0) > 0
+            and own_name(place, doc.looked.name_of(key))
+            and _trusted(doc, i, place, ev, minor)
+        ):
             return place, score
     return None
 
@@ -256,19 +298,27 @@ def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) ->
     return not (on("resolution.minor_abroad") and minor and unnamed_country(best, here.countries) and not contained)
 
 
-def _one_sense_per_discourse(toponyms: list[Toponym], contained_by: dict[int, int], text: str | None,
-                             switches: Switches) -> list[Toponym]:
+def _one_sense_per_discourse(
+    toponyms: list[Toponym], contained_by: dict[int, int], text: str | None, switches: Switches
+) -> list[Toponym]:
     """Once the text says "London, Ontario" (or "the Ferdous district of Aleppo"), a bare "London"
     ("Ferdous") later in the same article is that one too."""
-    settled = {fold(toponyms[i].text): (toponyms[i].place, toponyms[i].score)
-               for i in contained_by if toponyms[i].place is not None}
+    settled = {
+        fold(toponyms[i].text): (toponyms[i].place, toponyms[i].score)
+        for i in contained_by
+        if toponyms[i].place is not None
+    }
     if switches.on("resolution.districts"):
         toponyms, parts = keep_parts_in_their_town(toponyms, district_pairs(toponyms, text))
         settled.update(parts)
     if not switches.on("resolution.one_sense"):
         return toponyms
-    return [replace(t, place=sense[0], score=sense[1])
-            if not t.is_demonym and (sense := settled.get(fold(t.text))) is not None else t for t in toponyms]
+    return [
+        replace(t, place=sense[0], score=sense[1])
+        if not t.is_demonym and (sense := settled.get(fold(t.text))) is not None
+        else t
+        for t in toponyms
+    ]
 
 
 def _place_at_nearest_town(toponyms: list[Toponym]) -> list[Toponym]:
@@ -290,8 +340,11 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches =
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
     actor, and a name inside it does not locate an event. Names placed only by the document's
     focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
-    toponyms = unplace_fallbacks(resolve(recognize(doc, gazetteer, switches=switches), geocoder, gazetteer,
-                                         text=doc_text(doc), switches=switches))
+    toponyms = unplace_fallbacks(
+        resolve(
+            recognize(doc, gazetteer, switches=switches), geocoder, gazetteer, text=doc_text(doc), switches=switches
+        )
+    )
     return [t for t in toponyms if not t.embedded]
 
 

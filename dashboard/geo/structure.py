@@ -19,13 +19,16 @@ def _neighbours(toponyms: list[Toponym], text: str | None) -> Iterator[tuple[int
         return
     order = sorted(range(len(toponyms)), key=lambda i: toponyms[i].start)
     for a, b in zip(order, order[1:], strict=False):
-        yield a, b, text[toponyms[a].end:toponyms[b].start]
+        yield a, b, text[toponyms[a].end : toponyms[b].start]
 
 
 def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
-    """"Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
-    return {a: b for a, b, between in _neighbours(toponyms, text)
-            if re.fullmatch(r"\s*,\s*", between) or re.fullmatch(r"\s+\(\s*", between)}
+    """ "Edmonton, Ky." / "Idlib, Syria": the second name contains the first (index → index)."""
+    return {
+        a: b
+        for a, b, between in _neighbours(toponyms, text)
+        if re.fullmatch(r"\s*,\s*", between) or re.fullmatch(r"\s+\(\s*", between)
+    }
 
 
 # "the Ferdous neighbourhood of east Aleppo", "the east Aleppo district of Marjeh", "Aleppo's Ferdous
@@ -48,16 +51,23 @@ PART_TOWN_POPULATION = 100_000  # the part is the smaller name; the whole is a t
 def district_pairs(toponyms: list[Toponym], text: str | None) -> list[tuple[int, int]]:
     """Pairs of names (index, index) that the text makes one part of the other by a neighbourhood,
     district, quarter or suburb word; which one is the town is left to `part_of_town`."""
-    return [(a, b) for a, b, between in _neighbours(toponyms, text)
-            if PART_BETWEEN.fullmatch(between)
-            or re.fullmatch(r"['’]s\s+", between) and PART_AFTER.match(text or "", toponyms[b].end)]
+    return [
+        (a, b)
+        for a, b, between in _neighbours(toponyms, text)
+        if PART_BETWEEN.fullmatch(between)
+        or re.fullmatch(r"['’]s\s+", between)
+        and PART_AFTER.match(text or "", toponyms[b].end)
+    ]
 
 
 def _whole(place: Place | None) -> bool:
     """A place that has districts: a town of PART_TOWN_POPULATION or more, or a province ("the east
     Aleppo district of Marjeh" when the model reads "east Aleppo" as the governorate)."""
-    return place is not None and (place.feature_class == "P" and place.population >= PART_TOWN_POPULATION
-                                  or place.feature_code in ("ADM1", "ADM2"))
+    return place is not None and (
+        place.feature_class == "P"
+        and place.population >= PART_TOWN_POPULATION
+        or place.feature_code in ("ADM1", "ADM2")
+    )
 
 
 def part_of_town(pair: tuple[int, int], toponyms: list[Toponym]) -> tuple[int, int] | None:
@@ -76,8 +86,9 @@ def _in_whole(place: Place, whole: Place) -> bool:
     return _inside(place, [whole])
 
 
-def keep_parts_in_their_town(toponyms: list[Toponym], pairs: list[tuple[int, int]]
-                             ) -> tuple[list[Toponym], dict[str, tuple[Place | None, float]]]:
+def keep_parts_in_their_town(
+    toponyms: list[Toponym], pairs: list[tuple[int, int]]
+) -> tuple[list[Toponym], dict[str, tuple[Place | None, float]]]:
     """A neighbourhood of a named town is in that town: its best candidate inside the town (within
     PART_NEAR_KM) or the province, else none (the nearest-town fallback may then place it in the
     town, flagged). Ferdous, a district of Aleppo, is not Ferdows in Iran. Returns the toponyms with
@@ -107,8 +118,13 @@ def _inside(place: Place, container: list[Place]) -> bool:
     return False
 
 
-def narrowed_options(i: int, toponyms: list[Toponym], cands: dict[str, list[Place]], contained_by: dict[int, int],
-             contains: dict[int, int]) -> list[Place]:
+def narrowed_options(
+    i: int,
+    toponyms: list[Toponym],
+    cands: dict[str, list[Place]],
+    contained_by: dict[int, int],
+    contains: dict[int, int],
+) -> list[Place]:
     """The candidates of toponym i, narrowed by the name that contains it or that it contains."""
     t = toponyms[i]
     options = cands.get(fold(t.text), [])

@@ -38,10 +38,22 @@ class Toponym:
 
 def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
     """The toponym's ranked candidates as the events table's `alternatives` column, best first."""
-    return json.dumps([
-        {"name": p.name, "lat": round(p.latitude, 5), "lon": round(p.longitude, 5), "geonameid": p.geonameid,
-         "feature_code": p.feature_code, "country_code": p.country_code,
-         "country": gazetteer.country_name(p.country_code) if p.country_code else "", "admin1": p.admin1,
-         "geo_precision": p.precision, "score": round(float(score), 3)}
-        for p, score in toponym.alternatives if p is not None
-    ], ensure_ascii=False)
+    return json.dumps(
+        [
+            {
+                "name": p.name,
+                "lat": round(p.latitude, 5),
+                "lon": round(p.longitude, 5),
+                "geonameid": p.geonameid,
+                "feature_code": p.feature_code,
+                "country_code": p.country_code,
+                "country": gazetteer.country_name(p.country_code) if p.country_code else "",
+                "admin1": p.admin1,
+                "geo_precision": p.precision,
+                "score": round(float(score), 3),
+            }
+            for p, score in toponym.alternatives
+            if p is not None
+        ],
+        ensure_ascii=False,
+    )

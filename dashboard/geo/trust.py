@@ -65,7 +65,7 @@ def called_minor(t: Toponym, text: str | None) -> bool:
     case: "District of Columbia" is a name, not a description)."""
     if text is None or t.is_demonym:
         return False
-    return bool(MINOR_BEFORE.search(text[max(0, t.start - 40):t.start]) or MINOR_AFTER.match(text, t.end))
+    return bool(MINOR_BEFORE.search(text[max(0, t.start - 40) : t.start]) or MINOR_AFTER.match(text, t.end))
 
 
 def unnamed_country(place: Place, named: Counter) -> bool:
@@ -75,5 +75,10 @@ def unnamed_country(place: Place, named: Counter) -> bool:
     the Philippines, in a report on Syria) is a local place the gazetteer lacks, whatever the
     namesake's size; so is a town's name found inside a longer name the gazetteer lacks ("Akhtarin
     Turkmen Bari" → Bari, Italy)."""
-    return (place.feature_code not in WIDE_CODES and place.feature_code not in ("ADM1", "PCLI")
-            and bool(place.country_code) and sum(named.values()) > 0 and named.get(place.country_code, 0) <= 0)
+    return (
+        place.feature_code not in WIDE_CODES
+        and place.feature_code not in ("ADM1", "PCLI")
+        and bool(place.country_code)
+        and sum(named.values()) > 0
+        and named.get(place.country_code, 0) <= 0
+    )

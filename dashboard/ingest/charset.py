@@ -12,14 +12,20 @@ def decode(raw: bytes, where: str) -> str:
     else Windows-1252/Latin-1."""
     if not raw.strip():
         raise InputError(where, "empty file")
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if raw.startswith(bom):
             try:
                 return raw.decode(codec)
             except UnicodeDecodeError as err:
-                raise InputError(where, f"broken {codec.upper()} text ({err.reason} at byte {err.start:,}); "
-                                 "the file may be cut short") from err
+                raise InputError(
+                    where,
+                    f"broken {codec.upper()} text ({err.reason} at byte {err.start:,}); the file may be cut short",
+                ) from err
     sample = raw[:65536]
     if b"\x00" in sample:
         text = _utf16_without_bom(raw)

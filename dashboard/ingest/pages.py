@@ -11,12 +11,35 @@ from html.parser import HTMLParser
 
 from dashboard.errors import InputError
 
-_SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-         "iframe", "svg", "button", "select", "figure"}
-_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "blockquote", "br", "tr", "article", "section",
-          "figcaption", "pre"}
-_DATE_META = ("article:published_time", "datepublished", "date", "pubdate", "publishdate",
-              "dc.date", "dc.date.issued", "og:published_time", "sailthru.date", "parsely-pub-date")
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "figure",
+}
+_BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "li", "blockquote", "br", "tr", "article", "section", "figcaption", "pre"}
+_DATE_META = (
+    "article:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "og:published_time",
+    "sailthru.date",
+    "parsely-pub-date",
+)
 
 
 class _MainText(HTMLParser):
@@ -126,9 +149,13 @@ def read_page(text: str, where: str) -> Page:
     """Main text (paragraphs), title, date candidates, site name and URL of an HTML page."""
     parser = _parsed(text, where, "")
     title = " ".join((parser.meta.get("og:title") or parser.h1 or parser.title).split())
-    return Page(body="\n\n".join(_paragraphs(parser)), title=title,
-                dates=[*(parser.meta.get(k) for k in _DATE_META), *parser.times],
-                site=parser.meta.get("og:site_name", ""), url=parser.meta.get("og:url", ""))
+    return Page(
+        body="\n\n".join(_paragraphs(parser)),
+        title=title,
+        dates=[*(parser.meta.get(k) for k in _DATE_META), *parser.times],
+        site=parser.meta.get("og:site_name", ""),
+        url=parser.meta.get("og:url", ""),
+    )
 
 
 def strip_tags(fragment: str, where: str) -> str:

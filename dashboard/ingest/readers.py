@@ -22,8 +22,17 @@ from dashboard.ingest.charset import decode
 from dashboard.ingest.files import SUFFIXES, ReadProblem, ReadWarning, find_files, read_regular, shown
 from dashboard.ingest.pages import read_page, strip_tags
 
-__all__ = ["SUFFIXES", "ReadProblem", "ReadWarning", "ReadResult", "find_files", "read_file", "read_paths",
-           "decode", "parse_iso_date"]
+__all__ = [
+    "SUFFIXES",
+    "ReadProblem",
+    "ReadWarning",
+    "ReadResult",
+    "find_files",
+    "read_file",
+    "read_paths",
+    "decode",
+    "parse_iso_date",
+]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ARTICLE_CHARS = 1_000_000
@@ -77,8 +86,9 @@ def read_file(path: str | Path, published: date | None = None) -> ReadResult:
 def _items(path: Path, where: str, notes: list[ReadProblem]) -> list[Article | ReadProblem]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise InputError(where, f"unsupported format {suffix or '(no extension)'!r}; "
-                         f"expected one of {', '.join(SUFFIXES)}")
+        raise InputError(
+            where, f"unsupported format {suffix or '(no extension)'!r}; expected one of {', '.join(SUFFIXES)}"
+        )
     text = decode(read_regular(path, MAX_FILE_BYTES), where)
     if suffix == ".txt":
         return [parse_txt(text, where)]
@@ -121,19 +131,21 @@ def _check_text(text: str, where: str) -> str:
 
 # -- plain text -----------------------------------------------------------------------------
 
+
 def parse_txt(text: str, where: str) -> Article:
     """First non-empty line is the title; the rest is the article body."""
     text = _check_text(text, where)
     lines = text.split("\n")
     i = next(i for i, line in enumerate(lines) if line.strip())
     title = lines[i].strip()
-    body = "\n".join(lines[i + 1:]).strip("\n")
+    body = "\n".join(lines[i + 1 :]).strip("\n")
     if not any(c.isalnum() for c in body):
         body, title = title, title[:120]
     return Article(text=body, title=title, source=Path(where).name, path=where)
 
 
 # -- HTML -----------------------------------------------------------------------------------
+
 
 def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) -> Article:
     """Main text (paragraphs), title and publication date of an HTML page (`pages.read_page`).
@@ -144,8 +156,14 @@ def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) ->
     body = _check_text(page.body, where)
     notes = [] if notes is None else notes
     published = checked_date(page.dates, where, notes)
-    return Article(text=body, title=page.title or Path(where).stem, published=published,
-                   source=page.site or Path(where).name, url=page.url, path=where)
+    return Article(
+        text=body,
+        title=page.title or Path(where).stem,
+        published=published,
+        source=page.site or Path(where).name,
+        url=page.url,
+        path=where,
+    )
 
 
 def parse_iso_date(value: object) -> date | None:
@@ -162,8 +180,7 @@ def parse_iso_date(value: object) -> date | None:
             return None
     for fmt in ("%a, %d %b %Y", "%d %b %Y", "%Y/%m/%d", "%d/%m/%Y", "%B %d, %Y"):
         try:
-            return datetime.strptime(value[: len(datetime(2000, 1, 1).strftime(fmt)) + 6].strip(),
-                                     fmt).date()
+            return datetime.strptime(value[: len(datetime(2000, 1, 1).strftime(fmt)) + 6].strip(), fmt).date()
         except ValueError:
             continue
     m = re.match(r"(?:\w{3}, )?(\d{1,2}) (\w{3}) (\d{4})", value)
@@ -192,9 +209,14 @@ def checked_date(values: Iterable[object], where: str, notes: list[ReadProblem])
             return d
         outside = outside or d
     if outside is not None:
-        notes.append(ReadWarning(where, f"publication date {outside.isoformat()} is outside "
-                                 f"{EARLIEST_DATE.isoformat()}…{latest_date().isoformat()}; "
-                                 "ignored, the article is read as undated"))
+        notes.append(
+            ReadWarning(
+                where,
+                f"publication date {outside.isoformat()} is outside "
+                f"{EARLIEST_DATE.isoformat()}…{latest_date().isoformat()}; "
+                "ignored, the article is read as undated",
+            )
+        )
     return None
 
 
@@ -214,13 +236,22 @@ def _record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = 
     found: list[bool] = []
     text = _check_text(_clean(text, found), where)
     published = checked_date([rec.get("published") or rec.get("date")], where, notes)
-    extra = {_clean(str(k), found): _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False), found)
-             for k, v in rec.items() if k not in _KNOWN and v is not None}
+    extra = {
+        _clean(str(k), found): _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False), found)
+        for k, v in rec.items()
+        if k not in _KNOWN and v is not None
+    }
     if rec.get("id") not in (None, ""):
         extra["id"] = _clean(str(rec["id"]), found)
-    article = Article(text=text, title=_clean(str(rec.get("title") or ""), found).strip(), published=published,
-                      source=_clean(str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name), found),
-                      url=_clean(str(rec.get("url") or ""), found), path=where, extra=extra)
+    article = Article(
+        text=text,
+        title=_clean(str(rec.get("title") or ""), found).strip(),
+        published=published,
+        source=_clean(str(rec.get("source") or Path(where.rsplit(":", 1)[0]).name), found),
+        url=_clean(str(rec.get("url") or ""), found),
+        path=where,
+        extra=extra,
+    )
     if found:
         notes.append(ReadWarning(where, "lone UTF-16 surrogate escapes (\\ud800-\\udfff) replaced by U+FFFD"))
     return article
@@ -286,6 +317,7 @@ def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> 
 
 # -- RSS / Atom feeds -----------------------------------------------------------------------------
 
+
 def _local(tag: object) -> str:
     """An XML tag without its namespace, lower case ("{http://www.w3.org/2005/Atom}Entry" -> "entry")."""
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
@@ -318,11 +350,14 @@ def _item_record(item: ElementTree.Element, loc: str, source: str) -> dict[str, 
     fields: dict[str, str] = {}
     for child in item:
         fields.setdefault(_local(child.tag), child.text or child.get("href") or "")
-    body = (fields.get("encoded") or fields.get("content") or fields.get("description")
-            or fields.get("summary") or "")
+    body = fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary") or ""
     plain = strip_tags(body, loc)
     if not plain:
         raise InputError(loc, "item has no text (once markup and scripts are removed)")
-    return {"title": strip_tags(fields.get("title", ""), loc), "text": plain, "url": fields.get("link", ""),
-            "published": fields.get("pubdate") or fields.get("published") or fields.get("updated")
-            or fields.get("date"), "source": source}
+    return {
+        "title": strip_tags(fields.get("title", ""), loc),
+        "text": plain,
+        "url": fields.get("link", ""),
+        "published": fields.get("pubdate") or fields.get("published") or fields.get("updated") or fields.get("date"),
+        "source": source,
+    }

@@ -34,10 +34,19 @@ class _Progress:
             print(f"  {self.done}/{self.total} articles", file=sys.stderr, flush=True)
 
 
-def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date | None = None,
-                 online: str | None = None, user_agent: str = "conflictmap", status: Path | None = None,
-                 dask: str | None = None, partition_size: int | None = None,
-                 max_chars: int | None = None, source: str | None = None, url: str | None = None) -> dict:
+def ingest_paths(
+    paths: Sequence[str | Path],
+    store_dir: Path,
+    published: date | None = None,
+    online: str | None = None,
+    user_agent: str = "conflictmap",
+    status: Path | None = None,
+    dask: str | None = None,
+    partition_size: int | None = None,
+    max_chars: int | None = None,
+    source: str | None = None,
+    url: str | None = None,
+) -> dict:
     """Read, process and store; returns the summary that `ingest` prints. With `status`, the
     progress is kept in that JSON file (see dashboard.ingest_status) for the dashboard to poll.
     With `dask` ("local" or a scheduler address) the articles are processed on a Dask cluster
@@ -51,17 +60,35 @@ def ingest_paths(paths: Sequence[str | Path], store_dir: Path, published: date |
             preflight(online)  # before reading a large corpus, not after
         if url and urlparse(url).scheme not in ("http", "https"):
             raise ConflictMapError(f"--url {url!r}: not an http(s) link")
-        return _ingest(paths, store_dir, published, online, user_agent, progress, dask, partition_size,
-                       max_chars or DEFAULT_MAX_CHARS, {k: v for k, v in (("source", source), ("url", url)) if v})
+        return _ingest(
+            paths,
+            store_dir,
+            published,
+            online,
+            user_agent,
+            progress,
+            dask,
+            partition_size,
+            max_chars or DEFAULT_MAX_CHARS,
+            {k: v for k, v in (("source", source), ("url", url)) if v},
+        )
     except ConflictMapError as err:
         progress.update(state="failed", error=str(err))
         raise
 
 
-def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None, online: str | None,
-            user_agent: str, progress: StatusFile, dask: str | None = None,
-            partition_size: int | None = None, max_chars: int = DEFAULT_MAX_CHARS,
-            given: dict[str, str] | None = None) -> dict:
+def _ingest(
+    paths: Sequence[str | Path],
+    store_dir: Path,
+    published: date | None,
+    online: str | None,
+    user_agent: str,
+    progress: StatusFile,
+    dask: str | None = None,
+    partition_size: int | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    given: dict[str, str] | None = None,
+) -> dict:
     from dashboard.corrections import finish_corrections
     from dashboard.store import EventsStore
     from dashboard.store_protocol import Store
@@ -74,8 +101,14 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
     warnings = [str(w) for w in read.warnings]
     fresh, too_long = _within(fresh, max_chars)
     skipped = [str(p) for p in read.problems] + too_long
-    progress.update(state="loading" if fresh else "storing", total=len(fresh), read=len(read.articles),
-                    already_stored=already, skipped=skipped, warnings=warnings)
+    progress.update(
+        state="loading" if fresh else "storing",
+        total=len(fresh),
+        read=len(read.articles),
+        already_stored=already,
+        skipped=skipped,
+        warnings=warnings,
+    )
     added_articles = added_events = 0
     if fresh:
         result = _process(fresh, progress, dask, partition_size, online, user_agent)
@@ -83,9 +116,15 @@ def _ingest(paths: Sequence[str | Path], store_dir: Path, published: date | None
         progress.update(state="storing", skipped=skipped)
         added_articles, added_events = store.append(result.events, result.articles)
     progress.update(state="done", articles_added=added_articles, events_added=added_events)
-    return {"read": len(read.articles), "already_stored": already,
-            "skipped": skipped, "warnings": warnings, "articles_added": added_articles,
-            "events_added": added_events, "store": str(store_dir)}
+    return {
+        "read": len(read.articles),
+        "already_stored": already,
+        "skipped": skipped,
+        "warnings": warnings,
+        "articles_added": added_articles,
+        "events_added": added_events,
+        "store": str(store_dir),
+    }
 
 
 def _read(paths: Sequence[str | Path], published: date | None, given: dict[str, str] | None) -> ReadResult:
@@ -95,8 +134,9 @@ def _read(paths: Sequence[str | Path], published: date | None, given: dict[str, 
 
     read = read_paths(paths, published=published)
     if given:
-        read.articles[:] = [replace(a, source=given.get("source", a.source), url=given.get("url", a.url))
-                            for a in read.articles]
+        read.articles[:] = [
+            replace(a, source=given.get("source", a.source), url=given.get("url", a.url)) for a in read.articles
+        ]
     return read
 
 
@@ -104,13 +144,18 @@ def _within(fresh: list, max_chars: int) -> tuple[list, list[str]]:
     """The articles short enough to process, and a message naming each of the others. One article's
     parse grows with its length (time and memory): beyond the limit it is refused by name rather
     than left to hold the batch for minutes or exhaust memory."""
-    too_long = [f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} "
-                "characters; split it, or raise --max-chars)" for a in fresh if len(a.text) > max_chars]
+    too_long = [
+        f"{a.path or a.article_id}: article too long to process ({len(a.text):,} > {max_chars:,} "
+        "characters; split it, or raise --max-chars)"
+        for a in fresh
+        if len(a.text) > max_chars
+    ]
     return [a for a in fresh if len(a.text) <= max_chars], too_long
 
 
-def _process(fresh: list, progress: StatusFile, dask: str | None, partition_size: int | None,
-             online: str | None, user_agent: str) -> BatchResult:
+def _process(
+    fresh: list, progress: StatusFile, dask: str | None, partition_size: int | None, online: str | None, user_agent: str
+) -> BatchResult:
     """The events of the fresh articles, from a Dask cluster or this process; the articles done are
     counted on stderr and in the status file."""
     counter = _Progress(len(fresh))

@@ -25,8 +25,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     store, status, *files = args
     try:
         published = date.fromisoformat(given.pop("published")) if "published" in given else None
-        summary = ingest_paths([Path(f) for f in files], Path(store), published=published, status=Path(status),
-                               source=given.get("source"), url=given.get("url"))
+        summary = ingest_paths(
+            [Path(f) for f in files],
+            Path(store),
+            published=published,
+            status=Path(status),
+            source=given.get("source"),
+            url=given.get("url"),
+        )
     except ValueError as err:
         print(f"conflictmap ingest: error: --published: {err}", file=sys.stderr)
         return 1

@@ -14,11 +14,17 @@ from dashboard.app.app import create_app
 
 def png(width: int = 256, height: int = 256, rgb: tuple[int, int, int] = (200, 220, 240)) -> bytes:
     """A plain one-colour PNG: a tile a raster basemap can draw."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def loopback_port() -> int:
@@ -28,9 +34,14 @@ def loopback_port() -> int:
 
 
 def trace_types(dash_duo) -> list[str]:
-    return dash_duo.driver.execute_script(
-        "const gd = document.querySelector(arguments[0]);"
-        "return gd && gd._fullData ? gd._fullData.map(t => t.type) : [];", MAP_GD) or []
+    return (
+        dash_duo.driver.execute_script(
+            "const gd = document.querySelector(arguments[0]);"
+            "return gd && gd._fullData ? gd._fullData.map(t => t.type) : [];",
+            MAP_GD,
+        )
+        or []
+    )
 
 
 def test_the_basemap_switch_puts_the_markers_on_tiles_and_back(dash_duo, seed_store):
@@ -49,8 +60,12 @@ def test_the_basemap_switch_puts_the_markers_on_tiles_and_back(dash_duo, seed_st
     dash_duo.start_server(app, port=port)
 
     # Given a tile source, the map starts on it: markers on a MapLibre map that fetched tiles.
-    wait_until(dash_duo, lambda: trace_types(dash_duo) and set(trace_types(dash_duo)) == {"scattermap"},
-               "the map is not drawn on tiles", timeout=FIRST_RENDER)
+    wait_until(
+        dash_duo,
+        lambda: trace_types(dash_duo) and set(trace_types(dash_duo)) == {"scattermap"},
+        "the map is not drawn on tiles",
+        timeout=FIRST_RENDER,
+    )
     dash_duo.wait_for_element("#map .maplibregl-canvas", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: served, "no tile was requested")
     assert dash_duo.find_element("#map .maplibregl-ctrl-attrib").text.find("test tiles") >= 0

@@ -16,8 +16,9 @@ def test_interaction_figures_count_requests_and_browser_cpu(dash_duo, seed_store
     dated = events["event_date"].dropna()
     start_app(dash_duo, seed_store)
     pid = dash_duo.driver.service.process.pid
-    figures = interaction_figures(dash_duo.driver, lambda: _tree_cpu_s(pid),
-                                  (f"{dated.min():%Y-%m-%d}", f"{dated.max():%Y-%m-%d}"), repeat=1)
+    figures = interaction_figures(
+        dash_duo.driver, lambda: _tree_cpu_s(pid), (f"{dated.min():%Y-%m-%d}", f"{dated.max():%Y-%m-%d}"), repeat=1
+    )
     for name in ("click", "brush", "filter", "play", "list"):
         assert 1 <= figures[f"requests_{name}"] <= 2, figures
         assert figures[f"browser_cpu_s_{name}"] > 0, figures

@@ -18,13 +18,28 @@ from dashboard.ingest.run import ingest_paths
 # Written for this test: two outlets tell one attack with different tolls; a third reports another
 # attack by the same group under a third spelling of its name.
 ARTICLES = [
-    {"id": "a", "title": "Checkpoint attack", "date": "2021-05-03", "source": "Outlet A",
-     "text": "Daesh militants attacked an army checkpoint in Raqqa on Monday, killing 10 soldiers, officials said."},
-    {"id": "b", "title": "Soldiers killed", "date": "2021-05-03", "source": "Outlet B",
-     "text": "Islamic State fighters attacked a checkpoint in Raqqa on Monday and killed 12 soldiers, "
-             "a monitor said."},
-    {"id": "c", "title": "Convoy ambushed", "date": "2021-05-04", "source": "Outlet C",
-     "text": "IS gunmen ambushed a military convoy near Deir ez-Zor on Tuesday, the army said."},
+    {
+        "id": "a",
+        "title": "Checkpoint attack",
+        "date": "2021-05-03",
+        "source": "Outlet A",
+        "text": "Daesh militants attacked an army checkpoint in Raqqa on Monday, killing 10 soldiers, officials said.",
+    },
+    {
+        "id": "b",
+        "title": "Soldiers killed",
+        "date": "2021-05-03",
+        "source": "Outlet B",
+        "text": "Islamic State fighters attacked a checkpoint in Raqqa on Monday and killed 12 soldiers, "
+        "a monitor said.",
+    },
+    {
+        "id": "c",
+        "title": "Convoy ambushed",
+        "date": "2021-05-04",
+        "source": "Outlet C",
+        "text": "IS gunmen ambushed a military convoy near Deir ez-Zor on Tuesday, the army said.",
+    },
 ]
 
 
@@ -37,7 +52,10 @@ def hover_of(dash_duo, prefix: str) -> str | None:
             if (i >= 0) { const h = t.hovertext; return Array.isArray(h) ? h[i] : h; }
         }
         return null;
-        """, MAP_GD, prefix)
+        """,
+        MAP_GD,
+        prefix,
+    )
 
 
 def option_labels(dash_duo, dropdown_id: str) -> list[str]:
@@ -48,7 +66,8 @@ def option_labels(dash_duo, dropdown_id: str) -> list[str]:
         return found or None
 
     got = WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda _d: labels(), f"#{dropdown_id} shows no options")
+        lambda _d: labels(), f"#{dropdown_id} shows no options"
+    )
     ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
     return got
 
@@ -60,8 +79,11 @@ def test_one_attack_two_reports_is_one_event_with_a_range(dash_duo, tmp_path):
     assert summary["articles_added"] == 3
     start_app(dash_duo, tmp_path / "store")
 
-    wait_until(dash_duo, lambda: "2 of 2 events" in dash_duo.find_element("#counts").text,
-               "the counts line does not count the two reports of one attack as one event")
+    wait_until(
+        dash_duo,
+        lambda: "2 of 2 events" in dash_duo.find_element("#counts").text,
+        "the counts line does not count the two reports of one attack as one event",
+    )
     assert "10–12 deaths" in dash_duo.find_element("#counts").text
     raqqa = wait_until(dash_duo, lambda: hover_of(dash_duo, "Ar Raqqah|"), "no Raqqa marker")
     assert "1 event(s), 10–12 killed" in raqqa

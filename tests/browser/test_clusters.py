@@ -44,7 +44,10 @@ def drawn(dash_duo) -> dict:
             } else { out.places += n; }
         }
         return out;
-        """, MAP_GD, CLUSTER_NAME)
+        """,
+        MAP_GD,
+        CLUSTER_NAME,
+    )
 
 
 def start(dash_duo, store: Path) -> dict:
@@ -61,33 +64,49 @@ def test_clusters_with_counts_and_a_click_zooms_in(dash_duo, busy_store):
     assert all(label.replace(".", "").rstrip("k").isdigit() for label in before["labels"]), before["labels"]
     assert len(before["clusters"]) + before["places"] <= MAX_MARKERS
 
-    biggest = max(zip(before["labels"], before["clusters"], strict=True),
-                  key=lambda lc: float(lc[0].rstrip("k")) * (1000 if lc[0].endswith("k") else 1))[1]
-    boxes = [[float(v) for v in key[len(CLUSTER_PREFIX):].split("|")] for key in before["clusters"]]
+    biggest = max(
+        zip(before["labels"], before["clusters"], strict=True),
+        key=lambda lc: float(lc[0].rstrip("k")) * (1000 if lc[0].endswith("k") else 1),
+    )[1]
+    boxes = [[float(v) for v in key[len(CLUSTER_PREFIX) :].split("|")] for key in before["clusters"]]
     click_marker(dash_duo, biggest)
 
-    after = wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["lonRange"] != before["lonRange"] and d,
-                       "clicking a cluster did not move the map")
+    after = wait_until(
+        dash_duo,
+        lambda: (d := drawn(dash_duo)) and d["lonRange"] != before["lonRange"] and d,
+        "clicking a cluster did not move the map",
+    )
     # Plotly hands the click to the marker under the pointer, which for overlapping clusters may be
     # a neighbour of the one aimed at: the map must show the box of a cluster.
-    assert any(after["lonRange"] == pytest.approx(b[:2], abs=1e-3) for b in boxes), \
+    assert any(after["lonRange"] == pytest.approx(b[:2], abs=1e-3) for b in boxes), (
         f"the map shows {after['lonRange']}, no cluster's box"
+    )
     assert after["lonRange"][1] - after["lonRange"][0] < before["lonRange"][1] - before["lonRange"][0]
-    wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["places"] > before["places"],
-               "zooming in on a cluster did not split it into places")
+    wait_until(
+        dash_duo,
+        lambda: (d := drawn(dash_duo)) and d["places"] > before["places"],
+        "zooming in on a cluster did not split it into places",
+    )
     # A cluster is not a place: the selection (and so the summary) stays the whole store.
     dash_duo.wait_for_text_to_equal("#summary", f"{n:,} of {n:,} events", timeout=TIMEOUT)
 
     # The link holds the box, and opening it shows that box again.
-    query = wait_until(dash_duo, lambda: (q := page_query(dash_duo)) and "west" in q and q,
-                       "the permalink lacks the cluster's box")
+    query = wait_until(
+        dash_duo, lambda: (q := page_query(dash_duo)) and "west" in q and q, "the permalink lacks the cluster's box"
+    )
     linked = [float(query[k][0]) for k in ("west", "east")]
     assert linked == pytest.approx(after["lonRange"], abs=1e-3)
     dash_duo.driver.get(dash_duo.driver.current_url)
-    wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["lonRange"] == pytest.approx(linked, abs=1e-3),
-               "the link does not open on the cluster's box")
-    wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["places"] > before["places"],
-               "the linked box is not clustered for its view")
+    wait_until(
+        dash_duo,
+        lambda: (d := drawn(dash_duo)) and d["lonRange"] == pytest.approx(linked, abs=1e-3),
+        "the link does not open on the cluster's box",
+    )
+    wait_until(
+        dash_duo,
+        lambda: (d := drawn(dash_duo)) and d["places"] > before["places"],
+        "the linked box is not clustered for its view",
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -100,7 +119,9 @@ def test_zooming_the_map_reclusters_for_the_view(dash_duo, busy_store):
         ".getBoundingClientRect(), b = arguments[1].getBoundingClientRect();"
         " return [Math.round(p.x + p.width / 2 - b.x - b.width / 2),"
         "         Math.round(p.y + p.height / 2 - b.y - b.height / 2)];",
-        len(dash_duo.find_elements("#map .scattergeo")), dash_duo.find_element("#map .geo .layer.bg rect"))
+        len(dash_duo.find_elements("#map .scattergeo")),
+        dash_duo.find_element("#map .geo .layer.bg rect"),
+    )
 
     def scroll() -> bool:
         # Found afresh each time: a re-render (finer basemap when zoomed in) replaces the layer.
@@ -111,7 +132,8 @@ def test_zooming_the_map_reclusters_for_the_view(dash_duo, busy_store):
     def zoom_in_once() -> dict | None:
         """One wheel step, then what the map draws once the app has answered it."""
         WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda _d: scroll(), "could not scroll the map")
+            lambda _d: scroll(), "could not scroll the map"
+        )
         wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the map never settled after a wheel step")
         d = drawn(dash_duo)
         return d if d and d["places"] > before["places"] else None
@@ -124,10 +146,14 @@ def test_zooming_the_map_reclusters_for_the_view(dash_duo, busy_store):
         if (after := zoom_in_once()) is not None:
             break
     if after is None:  # the last answer may still be on its way: wait for it, then judge
-        after = wait_until(dash_duo, lambda: (d := drawn(dash_duo)) and d["places"] > before["places"] and d,
-                           "the map did not show more single places after zooming in")
+        after = wait_until(
+            dash_duo,
+            lambda: (d := drawn(dash_duo)) and d["places"] > before["places"] and d,
+            "the map did not show more single places after zooming in",
+        )
     span = after["lonRange"][1] - after["lonRange"][0]
-    assert span < 0.8 * (before["lonRange"][1] - before["lonRange"][0]), \
+    assert span < 0.8 * (before["lonRange"][1] - before["lonRange"][0]), (
         f"the re-rendered map does not keep the zoomed-in view ({after['lonRange']} vs {before['lonRange']})"
+    )
     assert len(after["clusters"]) + after["places"] <= MAX_MARKERS
     assert dash_duo.get_logs() == []

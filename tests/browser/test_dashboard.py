@@ -38,8 +38,10 @@ MAP_GD = "#map .js-plotly-plot"
 TIMELINE_GD = "#timeline .js-plotly-plot"
 MAP_POINTS = "#map .scattergeo .point"  # one SVG <path class="point"> per marker, and per type-mix ring
 # JS: is this `.point` path a marker (not one of the type-mix rings drawn over a marker, type_mix.py)?
-IS_MARKER_JS = ("(p => { const g = p.closest('.trace'); const t = g && g.__data__ && g.__data__[0]"
-                " && g.__data__[0].trace; return !(t && /^mix: /.test(String(t.name))); })")
+IS_MARKER_JS = (
+    "(p => { const g = p.closest('.trace'); const t = g && g.__data__ && g.__data__[0]"
+    " && g.__data__[0].trace; return !(t && /^mix: /.test(String(t.name))); })"
+)
 MAP_COUNTRIES = "#map .geo .countries path"  # drawn from /assets/topojson/world_50m.json
 MAP_LAND = "#map .geo .land path"
 SENTENCES = "#excerpts .excerpt .sentence"  # one <blockquote> per listed event
@@ -107,13 +109,15 @@ def timeline_bars(dash_duo) -> dict[str, int]:
 def timeline_range(dash_duo) -> list[str]:
     """The timeline's visible x range, as plotly's date strings."""
     return dash_duo.driver.execute_script(
-        "return document.querySelector(arguments[0])._fullLayout.xaxis.range.map(String)", TIMELINE_GD)
+        "return document.querySelector(arguments[0])._fullLayout.xaxis.range.map(String)", TIMELINE_GD
+    )
 
 
 def count_markers(dash_duo) -> int:
     """How many markers the map draws now (SVG paths, not counting the type-mix rings over them)."""
     return dash_duo.driver.execute_script(
-        f"return Array.from(document.querySelectorAll(arguments[0])).filter({IS_MARKER_JS}).length", MAP_POINTS)
+        f"return Array.from(document.querySelectorAll(arguments[0])).filter({IS_MARKER_JS}).length", MAP_POINTS
+    )
 
 
 def count(dash_duo, selector: str) -> int:
@@ -138,8 +142,9 @@ def app_is_settled(dash_duo) -> bool:
     drag on the timeline can be undone by it (an app race: see the report). Reads dash-renderer's
     redux store, as dash.testing's own `redux_state_rqs` does.
     """
-    return bool(dash_duo.driver.execute_script(
-        """
+    return bool(
+        dash_duo.driver.execute_script(
+            """
         const state = window.store && window.store.getState();
         const path = state && state.paths && state.paths.strs[arguments[0]];
         if (!path) return false;
@@ -150,8 +155,9 @@ def app_is_settled(dash_duo) -> bool:
         return Boolean(relayoutData) && pending.length === 0
             && !document.querySelector('.dash-graph--pending, [data-dash-is-loading="true"]');
         """,
-        "timeline",
-    ))
+            "timeline",
+        )
+    )
 
 
 # -- acting on the page -------------------------------------------------------------------------
@@ -172,7 +178,8 @@ def marker_element(dash_duo, key_prefix: str):
         return Array.from(document.querySelectorAll(arguments[0])).filter(__IS_MARKER__)
             .find(p => String((p.__data__ || {}).data).startsWith(arguments[1])) || null;
         """.replace("__IS_MARKER__", IS_MARKER_JS),
-        MAP_POINTS, key_prefix,
+        MAP_POINTS,
+        key_prefix,
     )
 
 
@@ -180,6 +187,7 @@ def click_marker(dash_duo, key_prefix: str) -> None:
     """Click a marker like a user. Plotly draws markers with pointer-events: none under the geo
     layer's background rect, which takes the click and picks the nearest point, so a direct
     element click is intercepted; then click with the pointer at the marker's centre instead."""
+
     def click() -> bool:
         el = marker_element(dash_duo, key_prefix)
         if el is None:
@@ -191,7 +199,8 @@ def click_marker(dash_duo, key_prefix: str) -> None:
         return True
 
     WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda _driver: click(), f"no marker for {key_prefix!r} among {MAP_POINTS}")
+        lambda _driver: click(), f"no marker for {key_prefix!r} among {MAP_POINTS}"
+    )
 
 
 def drag_timeline(dash_duo, start: str, end: str) -> None:
@@ -199,7 +208,9 @@ def drag_timeline(dash_duo, start: str, end: str) -> None:
     dash_duo.driver.execute_script(
         "return Plotly.relayout(document.querySelector(arguments[0]),"
         " {'xaxis.range[0]': arguments[1], 'xaxis.range[1]': arguments[2]});",
-        TIMELINE_GD, start, end,
+        TIMELINE_GD,
+        start,
+        end,
     )
 
 
@@ -251,7 +262,9 @@ def test_map_shows_the_seed_places_offline(dash_duo, seed_store):
     dash_duo.wait_for_element(MAP_COUNTRIES, timeout=TIMEOUT)
     outline = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll(arguments[0]))"
-        ".map(p => p.getAttribute('d') || '').join('').length", MAP_COUNTRIES)
+        ".map(p => p.getAttribute('d') || '').join('').length",
+        MAP_COUNTRIES,
+    )
     assert outline > 1000, "country outlines are empty: the topojson basemap did not load"
     assert count(dash_duo, MAP_LAND) > 0
 
@@ -272,15 +285,22 @@ def test_clicking_moscow_shows_its_excerpt_and_filters_the_timeline(dash_duo, se
     dash_duo.wait_for_contains_text("#excerpts h2", "Moscow", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#excerpts", "Turkey is heading to Moscow", timeout=TIMEOUT)
     assert len(sentence_texts(dash_duo)) == len(moscow)
-    sentence = next(el for el in dash_duo.driver.find_elements(By.CSS_SELECTOR, SENTENCES)
-                    if "Turkey is heading to Moscow" in el.text)
+    sentence = next(
+        el
+        for el in dash_duo.driver.find_elements(By.CSS_SELECTOR, SENTENCES)
+        if "Turkey is heading to Moscow" in el.text
+    )
     assert "Moscow" in [m.text for m in sentence.find_elements(By.CSS_SELECTOR, "mark")]
     assert {m.text for m in dash_duo.find_elements(PLACE_MARKS)} == {"Moscow"}
 
-    wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(moscow),
-               f"the timeline was not filtered to Moscow's {dated(moscow)} dated event(s)")
-    dash_duo.wait_for_text_to_equal("#summary", f"{n_events(moscow)} of {n_events(events)} events · Moscow",
-                                    timeout=TIMEOUT)
+    wait_until(
+        dash_duo,
+        lambda: sum(timeline_bars(dash_duo).values()) == dated(moscow),
+        f"the timeline was not filtered to Moscow's {dated(moscow)} dated event(s)",
+    )
+    dash_duo.wait_for_text_to_equal(
+        "#summary", f"{n_events(moscow)} of {n_events(events)} events · Moscow", timeout=TIMEOUT
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -291,13 +311,17 @@ def test_september_2018_on_the_timeline_leaves_only_sochi(dash_duo, seed_store):
 
     drag_timeline(dash_duo, "2018-09-01", "2018-09-30 23:59")
 
-    points = wait_until(dash_duo, lambda: pts if len(pts := map_points(dash_duo)) == 1 else None,
-                        "the map did not narrow to exactly one marker")
+    points = wait_until(
+        dash_duo,
+        lambda: pts if len(pts := map_points(dash_duo)) == 1 else None,
+        "the map did not narrow to exactly one marker",
+    )
     assert near(points, SOCHI), f"the one marker left is not Sochi: {points}"
     assert points[0].key.startswith("Sochi|")
     wait_until(dash_duo, lambda: count_markers(dash_duo) == 1, "the map still draws other markers")
     dash_duo.wait_for_text_to_equal(
-        "#summary", f"{n_events(september)} of {n_events(events)} events · 2018-09-01 → 2018-09-30", timeout=TIMEOUT)
+        "#summary", f"{n_events(september)} of {n_events(events)} events · 2018-09-01 → 2018-09-30", timeout=TIMEOUT
+    )
     dash_duo.wait_for_contains_text("#excerpts", "Sept. 17, 2018", timeout=TIMEOUT)
     assert len(sentence_texts(dash_duo)) == len(september)
     assert timeline_range(dash_duo)[0].startswith("2018-09-01")
@@ -363,23 +387,34 @@ def test_clear_selection_brings_back_every_marker(dash_duo, seed_store):
     moscow_on_day = on_day[on_day["place_key"].str.startswith("Moscow|")]
 
     drag_timeline(dash_duo, day, f"{day} 23:59")
-    wait_until(dash_duo, lambda: len(map_points(dash_duo)) == on_day["place_key"].nunique(),
-               f"the {day} range did not narrow the map")
+    wait_until(
+        dash_duo,
+        lambda: len(map_points(dash_duo)) == on_day["place_key"].nunique(),
+        f"the {day} range did not narrow the map",
+    )
     click_marker(dash_duo, "Moscow|")
     dash_duo.wait_for_text_to_equal(
-        "#summary", f"{n_events(moscow_on_day)} of {n_events(events)} events · {day} → {day} · Moscow", timeout=TIMEOUT)
+        "#summary", f"{n_events(moscow_on_day)} of {n_events(events)} events · {day} → {day} · Moscow", timeout=TIMEOUT
+    )
 
     dash_duo.find_element("#reset-selection").click()
 
-    wait_until(dash_duo, lambda: sorted(p.key for p in map_points(dash_duo)) == all_keys,
-               "Clear selection did not bring back every marker")
-    wait_until(dash_duo, lambda: count_markers(dash_duo) == len(all_keys),
-               "not every marker is drawn after Clear selection")
+    wait_until(
+        dash_duo,
+        lambda: sorted(p.key for p in map_points(dash_duo)) == all_keys,
+        "Clear selection did not bring back every marker",
+    )
+    wait_until(
+        dash_duo, lambda: count_markers(dash_duo) == len(all_keys), "not every marker is drawn after Clear selection"
+    )
     dash_duo.wait_for_text_to_equal("#summary", f"{n_events(events)} of {n_events(events)} events", timeout=TIMEOUT)
     dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts", timeout=TIMEOUT)
     assert len(sentence_texts(dash_duo)) == len(events)
-    wait_until(dash_duo, lambda: timeline_range(dash_duo) == initial_range,
-               f"the timeline did not go back to {initial_range} after Clear selection")
+    wait_until(
+        dash_duo,
+        lambda: timeline_range(dash_duo) == initial_range,
+        f"the timeline did not go back to {initial_range} after Clear selection",
+    )
     assert sum(timeline_bars(dash_duo).values()) == dated(events)
     assert dash_duo.get_logs() == []
 
@@ -433,8 +468,11 @@ def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo,
     assert near(points, (35.0, 38.0), 5), "the seed has a country-level event in Syria"
 
     dash_duo.find_element("#precise-only input").click()
-    wait_until(dash_duo, lambda: not near(map_points(dash_duo), (35.0, 38.0), 5),
-               "the country-level Syria marker is still drawn")
+    wait_until(
+        dash_duo,
+        lambda: not near(map_points(dash_duo), (35.0, 38.0), 5),
+        "the country-level Syria marker is still drawn",
+    )
     kept = map_points(dash_duo)
     for city in ((35.93, 36.63), (55.75, 37.62), (43.60, 39.72)):
         assert near(kept, city), f"the town near {city} was hidden too"
@@ -451,7 +489,10 @@ def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo,
                 }
             }
             return null;
-            """, MAP_GD, prefix)
+            """,
+            MAP_GD,
+            prefix,
+        )
 
     assert size_of("Idlib|35.9") == 42, "by events, Idlib (the most events) is the largest marker"
     assert size_of("Moscow|") > 9, "Moscow has two events"

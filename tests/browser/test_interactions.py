@@ -43,7 +43,8 @@ from dashboard.app.figures import deaths_text
 def sentence_texts(dash_duo) -> list[str]:
     """The listed sentences, read in one script (a list re-rendered meanwhile cannot go stale)."""
     return dash_duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)", SENTENCES)
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent)", SENTENCES
+    )
 
 
 def keys_on_map(dash_duo) -> list[str]:
@@ -66,7 +67,8 @@ def choose_option(dash_duo, dropdown_id: str, label: str) -> None:
         return False
 
     WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda _d: pick(), f"no option {label!r} in #{dropdown_id}")
+        lambda _d: pick(), f"no option {label!r} in #{dropdown_id}"
+    )
     ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
     dash_duo.wait_for_contains_text(f"#{dropdown_id}-value", label, timeout=TIMEOUT)
 
@@ -78,15 +80,20 @@ def background_total(dash_duo) -> float:
         const gd = document.querySelector(arguments[0]);
         const t = (gd._fullData || []).find(t => t.type === 'scatter' && t.name === 'all places');
         return t ? Array.from(t.y).reduce((a, b) => a + Number(b), 0) : null;
-        """, TIMELINE_GD)
+        """,
+        TIMELINE_GD,
+    )
 
 
 def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store):
     events = stored_events(seed_store)
     start_app(dash_duo, seed_store)
     dash_duo.wait_for_text_to_equal(
-        "#counts", f"{n_events(events)} of {n_events(events)} events · {events['place_key'].nunique()} places · "
-        f"{deaths_text(*event_deaths(events))} deaths", timeout=TIMEOUT)
+        "#counts",
+        f"{n_events(events)} of {n_events(events)} events · {events['place_key'].nunique()} places · "
+        f"{deaths_text(*event_deaths(events))} deaths",
+        timeout=TIMEOUT,
+    )
 
     # The timeline's measure: deaths instead of events (one toll per event).
     deaths = event_deaths(events[events["event_date"].notna()])[0]
@@ -98,10 +105,16 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     choose_option(dash_duo, "filter-types", "Diplomacy")
     diplomacy = events[events["event_type"] == "Diplomacy"]
     assert 0 < len(diplomacy) < len(events)
-    wait_until(dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(diplomacy["place_key"])),
-               "the map does not show exactly the Diplomacy places")
-    wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(diplomacy),
-               "the timeline does not count the Diplomacy events")
+    wait_until(
+        dash_duo,
+        lambda: keys_on_map(dash_duo) == sorted(set(diplomacy["place_key"])),
+        "the map does not show exactly the Diplomacy places",
+    )
+    wait_until(
+        dash_duo,
+        lambda: sum(timeline_bars(dash_duo).values()) == dated(diplomacy),
+        "the timeline does not count the Diplomacy events",
+    )
     assert len(sentence_texts(dash_duo)) == len(diplomacy)
     dash_duo.wait_for_contains_text("#counts", f"{n_events(diplomacy)} of {n_events(events)} events", timeout=TIMEOUT)
 
@@ -110,8 +123,7 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
     box.send_keys("MOSCOW", Keys.ENTER)
     found = diplomacy[diplomacy["excerpt"].str.contains("moscow", case=False, regex=False)]
     assert 0 < len(found) < len(diplomacy)
-    wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(found),
-               "the search did not narrow the excerpts")
+    wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(found), "the search did not narrow the excerpts")
     assert all("moscow" in t.lower() for t in sentence_texts(dash_duo))
     wait_until(dash_duo, lambda: page_query(dash_duo).get("q") == ["MOSCOW"], "the URL does not carry the search")
 
@@ -129,7 +141,10 @@ def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
         return Array.from(document.querySelectorAll(arguments[0])).filter(__IS_MARKER__)
             .filter(p => arguments[1].includes(String((p.__data__ || {}).data)))
             .map(p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
-        """.replace("__IS_MARKER__", IS_MARKER_JS), MAP_POINTS, keys)
+        """.replace("__IS_MARKER__", IS_MARKER_JS),
+        MAP_POINTS,
+        keys,
+    )
     assert len(rects) == len(keys), rects
     x0, x1 = min(x for x, _ in rects) - 12, max(x for x, _ in rects) + 12
     y0, y1 = min(y for _, y in rects) - 12, max(y for _, y in rects) + 12
@@ -141,8 +156,9 @@ def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
     here = (x0, y0)
     for corner in corners:
         for k in range(1, 6):
-            drag.pointer_action.move_to_location(int(here[0] + (corner[0] - here[0]) * k / 5),
-                                                 int(here[1] + (corner[1] - here[1]) * k / 5))
+            drag.pointer_action.move_to_location(
+                int(here[0] + (corner[0] - here[0]) * k / 5), int(here[1] + (corner[1] - here[1]) * k / 5)
+            )
         here = corner
     drag.pointer_action.pointer_up()
     drag.perform()
@@ -160,11 +176,15 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
     box_select(dash_duo, chosen, tool)
 
     wait_until(dash_duo, lambda: keys_on_map(dash_duo) == chosen, "the map did not narrow to the boxed places")
-    wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(inside),
-               "the timeline does not count the boxed places' events")
+    wait_until(
+        dash_duo,
+        lambda: sum(timeline_bars(dash_duo).values()) == dated(inside),
+        "the timeline does not count the boxed places' events",
+    )
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(inside), "the list does not follow the box")
     dash_duo.wait_for_contains_text(
-        "#counts", f"{n_events(inside)} of {n_events(events)} events · {len(chosen)} places", timeout=TIMEOUT)
+        "#counts", f"{n_events(inside)} of {n_events(events)} events · {len(chosen)} places", timeout=TIMEOUT
+    )
     # The link is written by its own callback, beside the one that redraws the views: wait for it too.
     wait_until(dash_duo, lambda: sorted(page_query(dash_duo).get("area", [])) == chosen, "the link lacks the area")
 
@@ -173,18 +193,25 @@ def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, s
     other = next(k for k in chosen if not k.startswith("Idlib"))
     click_marker(dash_duo, other.split("|")[0] + "|")
     at_other = inside[inside["place_key"] == other]
-    wait_until(dash_duo, lambda: sum(timeline_bars(dash_duo).values()) == dated(at_other) > 0,
-               f"the timeline bars are not {other}'s")
-    wait_until(dash_duo, lambda: background_total(dash_duo) == dated(inside),
-               f"the totals of the area are not drawn behind {other}'s bars")
+    wait_until(
+        dash_duo,
+        lambda: sum(timeline_bars(dash_duo).values()) == dated(at_other) > 0,
+        f"the timeline bars are not {other}'s",
+    )
+    wait_until(
+        dash_duo,
+        lambda: background_total(dash_duo) == dated(inside),
+        f"the totals of the area are not drawn behind {other}'s bars",
+    )
 
     if tool == "select":
         dash_duo.find_element("#reset-selection").click()
         wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "Clear selection kept the map area")
     else:
         # A double-click on the map lets the area go, as on the timeline.
-        ActionChains(dash_duo.driver).move_to_element(dash_duo.find_element("#map .geo .layer.bg rect")) \
-            .double_click().perform()
+        ActionChains(dash_duo.driver).move_to_element(
+            dash_duo.find_element("#map .geo .layer.bg rect")
+        ).double_click().perform()
         wait_until(dash_duo, lambda: len(keys_on_map(dash_duo)) == len(points), "a double-click kept the map area")
         wait_until(dash_duo, lambda: "area" not in page_query(dash_duo), "the link kept the area")
         # The area is a filter: "Clear filters" lets it go too.
@@ -204,8 +231,9 @@ def test_the_timeline_brush_filters_the_map_list_and_counts(dash_duo, seed_store
 
     drag_timeline(dash_duo, "2018-01-01", "2018-12-31 23:59")
 
-    wait_until(dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(in_2018["place_key"])),
-               "the map did not narrow to 2018")
+    wait_until(
+        dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(in_2018["place_key"])), "the map did not narrow to 2018"
+    )
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(in_2018), "the list did not narrow to 2018")
     dash_duo.wait_for_contains_text("#counts", f"{n_events(in_2018)} of {n_events(events)} events", timeout=TIMEOUT)
     wait_until(dash_duo, lambda: page_query(dash_duo).get("from") == ["2018-01-01"], "the URL lacks the range")
@@ -233,9 +261,11 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
     dash_duo.find_element("#play").click()
     first_end = lo + pd.Timedelta(days=399)
     WebDriverWait(dash_duo.driver, TIMEOUT, poll_frequency=0.1).until(
-        lambda _d: summary_seen(f"{lo:%Y-%m-%d} → {first_end:%Y-%m-%d}"), f"no first window: {seen}")
+        lambda _d: summary_seen(f"{lo:%Y-%m-%d} → {first_end:%Y-%m-%d}"), f"no first window: {seen}"
+    )
     WebDriverWait(dash_duo.driver, 3 * TIMEOUT, poll_frequency=0.1).until(
-        lambda _d: summary_seen(f"→ {hi:%Y-%m-%d}"), f"playback never reached the end: {seen}")
+        lambda _d: summary_seen(f"→ {hi:%Y-%m-%d}"), f"playback never reached the end: {seen}"
+    )
     dash_duo.wait_for_text_to_equal("#play", "▶ Play", timeout=TIMEOUT)
 
     # Stopped at the last window: map and list show exactly its events. The link is written when
@@ -244,8 +274,11 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
     last_start = pd.Timestamp(page_query(dash_duo)["from"][0])
     last = events[(events["event_date"] >= last_start) & (events["event_date"] <= hi)]
     assert 0 < len(last) < len(events)
-    wait_until(dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(last["place_key"])),
-               "the map does not follow the playback window")
+    wait_until(
+        dash_duo,
+        lambda: keys_on_map(dash_duo) == sorted(set(last["place_key"])),
+        "the map does not follow the playback window",
+    )
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(last), "the list does not follow playback")
     windows = [s for s in seen if "→" in s]
     assert len(windows) >= 2 and windows[0] != windows[-1], f"the window never advanced: {seen}"
@@ -257,10 +290,20 @@ def test_playback_steps_the_window_to_the_end_and_stops(dash_duo, seed_store):
 def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_store):
     events = stored_events(seed_store)
     moscow = next(k for k in events["place_key"] if k.startswith("Moscow|"))
-    state = {"type": "Diplomacy", "from": "2020-03-04", "to": "2020-03-05 23:59:59", "place": moscow,
-             "lon": "37.5", "lat": "50", "scale": "3"}
-    expected = events[(events["event_type"] == "Diplomacy") & (events["place_key"] == moscow)
-                      & events["event_date"].between("2020-03-04", "2020-03-05 23:59:59")]
+    state = {
+        "type": "Diplomacy",
+        "from": "2020-03-04",
+        "to": "2020-03-05 23:59:59",
+        "place": moscow,
+        "lon": "37.5",
+        "lat": "50",
+        "scale": "3",
+    }
+    expected = events[
+        (events["event_type"] == "Diplomacy")
+        & (events["place_key"] == moscow)
+        & events["event_date"].between("2020-03-04", "2020-03-05 23:59:59")
+    ]
     assert len(expected)
     state["event"] = expected["event_id"].iloc[0]
 
@@ -269,16 +312,26 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
 
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=FIRST_RENDER)
     dash_duo.wait_for_text_to_equal(
-        "#summary", f"{n_events(expected)} of {n_events(events)} events · 2020-03-04 → 2020-03-05 · Moscow",
-        timeout=TIMEOUT)
+        "#summary",
+        f"{n_events(expected)} of {n_events(events)} events · 2020-03-04 → 2020-03-05 · Moscow",
+        timeout=TIMEOUT,
+    )
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(expected), "the list was not restored")
-    in_window = events[(events["event_type"] == "Diplomacy")
-                       & events["event_date"].between("2020-03-04", "2020-03-05 23:59:59")]
-    wait_until(dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(in_window["place_key"])),
-               "the map was not restored")
-    view = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-        "const g = document.querySelector(arguments[0])._fullLayout.geo;"
-        "return g ? [g.center.lon, g.center.lat, g.projection.scale] : null;", MAP_GD), "no geo layout")
+    in_window = events[
+        (events["event_type"] == "Diplomacy") & events["event_date"].between("2020-03-04", "2020-03-05 23:59:59")
+    ]
+    wait_until(
+        dash_duo, lambda: keys_on_map(dash_duo) == sorted(set(in_window["place_key"])), "the map was not restored"
+    )
+    view = wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script(
+            "const g = document.querySelector(arguments[0])._fullLayout.geo;"
+            "return g ? [g.center.lon, g.center.lat, g.projection.scale] : null;",
+            MAP_GD,
+        ),
+        "no geo layout",
+    )
     assert view == [37.5, 50, 3], view
     chosen = dash_duo.find_element("#excerpts .excerpt.selected .sentence").text
     assert chosen == expected["excerpt"].iloc[0], "the event of the link is not the one marked"
@@ -287,13 +340,24 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
         dash_duo.driver.execute_script(
             "Array.from(document.querySelectorAll('#excerpts .excerpt'))"
             ".find(a => a.querySelector('.sentence').textContent === arguments[0]).querySelector('.pick').click();",
-            other["excerpt"])
-        wait_until(dash_duo, lambda: page_query(dash_duo).get("event") == [other["event_id"]],
-                   "selecting an excerpt did not reach the URL")
-        wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-            "const s = document.querySelector('#excerpts .excerpt.selected .sentence');"
-            " return s && s.textContent;")
-            == other["excerpt"], "the selected excerpt is not marked")
+            other["excerpt"],
+        )
+        wait_until(
+            dash_duo,
+            lambda: page_query(dash_duo).get("event") == [other["event_id"]],
+            "selecting an excerpt did not reach the URL",
+        )
+        wait_until(
+            dash_duo,
+            lambda: (
+                dash_duo.driver.execute_script(
+                    "const s = document.querySelector('#excerpts .excerpt.selected .sentence');"
+                    " return s && s.textContent;"
+                )
+                == other["excerpt"]
+            ),
+            "the selected excerpt is not marked",
+        )
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
 
     # Change the state in the page; the URL follows, and opening it in a fresh page gives it back.
@@ -303,17 +367,22 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     assert page_query(dash_duo)["type"] == ["Diplomacy"] and page_query(dash_duo)["place"] == [moscow]
     dash_duo.driver.get("about:blank")
     dash_duo.driver.get(url)
-    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-        "const i = document.querySelector('#precise-only input'); return i && i.checked;"),
-        "'towns only' was not restored", timeout=FIRST_RENDER)
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script(
+            "const i = document.querySelector('#precise-only input'); return i && i.checked;"
+        ),
+        "'towns only' was not restored",
+        timeout=FIRST_RENDER,
+    )
     dash_duo.wait_for_text_to_equal("#filter-types-value", "Diplomacy", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#summary", "2020-03-04 → 2020-03-05 · Moscow", timeout=TIMEOUT)
 
     # Panning the map (a real drag) moves the view in the URL, and the moved view is what a link opens.
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the reopened page never settled")
     x, y, w, h = dash_duo.driver.execute_script(
-        "const r = document.querySelector('#map .geo').getBoundingClientRect();"
-        "return [r.x, r.y, r.width, r.height];")
+        "const r = document.querySelector('#map .geo').getBoundingClientRect();return [r.x, r.y, r.width, r.height];"
+    )
     pan = ActionBuilder(dash_duo.driver)
     pan.pointer_action.move_to_location(int(x + w / 2), int(y + h / 2))
     pan.pointer_action.pointer_down()
@@ -321,21 +390,36 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
         pan.pointer_action.move_to_location(int(x + w / 2 - 16 * k), int(y + h / 2 + 8 * k))
     pan.pointer_action.pointer_up()
     pan.perform()
-    moved = wait_until(dash_duo, lambda: (q := page_query(dash_duo)) and q.get("lon") != ["37.5"] and q,
-                       "panning the map did not change the URL's view")
+    moved = wait_until(
+        dash_duo,
+        lambda: (q := page_query(dash_duo)) and q.get("lon") != ["37.5"] and q,
+        "panning the map did not change the URL's view",
+    )
     dash_duo.driver.get("about:blank")
     dash_duo.driver.get(dash_duo.server_url + "/?" + urlencode(moved, doseq=True))
-    center = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-        "const gd = document.querySelector(arguments[0]); const g = gd && gd._fullLayout && gd._fullLayout.geo;"
-        "return g && g.center ? [g.center.lon, g.center.lat] : null;", MAP_GD), "no map", timeout=FIRST_RENDER)
+    center = wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script(
+            "const gd = document.querySelector(arguments[0]); const g = gd && gd._fullLayout && gd._fullLayout.geo;"
+            "return g && g.center ? [g.center.lon, g.center.lat] : null;",
+            MAP_GD,
+        ),
+        "no map",
+        timeout=FIRST_RENDER,
+    )
     assert center == pytest.approx([float(moved["lon"][0]), float(moved["lat"][0])], abs=1e-3)
     assert dash_duo.get_logs() == []
 
 
 def wait_for_download(dash_duo, name: str) -> Path:
     path = Path(dash_duo.download_path) / name
-    return wait_until(dash_duo, lambda: path if path.is_file() and path.stat().st_size > 0
-                      and not list(path.parent.glob("*.crdownload")) else None, f"{name} was not downloaded")
+    return wait_until(
+        dash_duo,
+        lambda: (
+            path if path.is_file() and path.stat().st_size > 0 and not list(path.parent.glob("*.crdownload")) else None
+        ),
+        f"{name} was not downloaded",
+    )
 
 
 def test_export_downloads_exactly_the_selection(dash_duo, seed_store):
@@ -343,8 +427,9 @@ def test_export_downloads_exactly_the_selection(dash_duo, seed_store):
     start_app(dash_duo, seed_store)
     choose_option(dash_duo, "filter-types", "Diplomacy")
     drag_timeline(dash_duo, "2020-03-01", "2020-03-31 23:59")
-    expected = events[(events["event_type"] == "Diplomacy")
-                      & events["event_date"].between("2020-03-01", "2020-03-31 23:59")]
+    expected = events[
+        (events["event_type"] == "Diplomacy") & events["event_date"].between("2020-03-01", "2020-03-31 23:59")
+    ]
     assert 0 < len(expected) < len(events)
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(expected), "the selection did not settle")
 

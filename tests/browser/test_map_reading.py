@@ -46,13 +46,20 @@ def namesake_store(seed_store, tmp_path_factory) -> Path:
     events = EventsStore(seed_store).load_events()
     city = events[events["location"] == "Idlib"]
     assert len(city), "the seed article no longer has an Idlib event"
-    province = city.assign(event_id=city["event_id"] + "-province", cluster_id=city["cluster_id"] + "-province",
-                           latitude=IDLIB_PROVINCE[0],
-                           longitude=IDLIB_PROVINCE[1], geo_precision=3, feature_code="ADM1", country_code="SY")
+    province = city.assign(
+        event_id=city["event_id"] + "-province",
+        cluster_id=city["cluster_id"] + "-province",
+        latitude=IDLIB_PROVINCE[0],
+        longitude=IDLIB_PROVINCE[1],
+        geo_precision=3,
+        feature_code="ADM1",
+        country_code="SY",
+    )
     store = tmp_path_factory.mktemp("namesakes") / "store"
     articles = EventsStore(seed_store).load_articles()
-    EventsStore(store).replace_with_chunks([(S.coerce_events(pd.concat([events, province], ignore_index=True)),
-                                             articles)])
+    EventsStore(store).replace_with_chunks(
+        [(S.coerce_events(pd.concat([events, province], ignore_index=True)), articles)]
+    )
     return store
 
 
@@ -61,7 +68,9 @@ def marker_names(dash_duo) -> list[str]:
         "const gd = document.querySelector(arguments[0]);"
         "return gd && gd._fullData ? gd._fullData"
         ".filter(t => t.type === 'scattergeo' && !/^(basemap|mix): /.test(String(t.name)))"
-        ".flatMap(t => Array.from(t.text || []).map(String)) : [];", MAP_GD)
+        ".flatMap(t => Array.from(t.text || []).map(String)) : [];",
+        MAP_GD,
+    )
 
 
 def contrast(dash_duo, selector: str, background_of: str) -> float:
@@ -76,7 +85,10 @@ def contrast(dash_duo, selector: str, background_of: str) -> float:
         const bg = getComputedStyle(document.querySelector(arguments[1])).backgroundColor;
         const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
         return (a + 0.05) / (b + 0.05);
-        """, selector, background_of)
+        """,
+        selector,
+        background_of,
+    )
 
 
 def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash_duo, namesake_store):
@@ -85,8 +97,11 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
     province = province[province["location"] == "Idlib"]
     start_app(dash_duo, namesake_store)
 
-    names = wait_until(dash_duo, lambda: (n := marker_names(dash_duo)) and len(n) == events["place_key"].nunique()
-                       and n, "not every place has its marker")
+    names = wait_until(
+        dash_duo,
+        lambda: (n := marker_names(dash_duo)) and len(n) == events["place_key"].nunique() and n,
+        "not every place has its marker",
+    )
     assert len(set(names)) == len(names), f"two markers share a name: {sorted(names)}"
     assert "Idlib" in names and "Idlib (governorate)" in names
     key = dash_duo.find_element("#map-key").text
@@ -100,15 +115,23 @@ def test_one_marker_per_place_a_legend_that_explains_and_places_by_keyboard(dash
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
     dash_duo.wait_for_element("input.dash-dropdown-search", timeout=TIMEOUT)
     ActionChains(dash_duo.driver).send_keys("Idlib (gov").perform()
-    wait_until(dash_duo, lambda: any("Idlib (governorate)" in el.text for el in
-                                     dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']")),
-               "the place list does not offer the governorate")
+    wait_until(
+        dash_duo,
+        lambda: any(
+            "Idlib (governorate)" in el.text for el in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']")
+        ),
+        "the place list does not offer the governorate",
+    )
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
     dash_duo.wait_for_contains_text(
-        "#summary", f"{n_events(province)} of {n_events(events)} events · Idlib (governorate)", timeout=TIMEOUT)
+        "#summary", f"{n_events(province)} of {n_events(events)} events · Idlib (governorate)", timeout=TIMEOUT
+    )
     dash_duo.wait_for_text_to_equal("#excerpts h2", "Excerpts — Idlib (governorate)", timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: page_query(dash_duo).get("place") == [province["place_key"].iloc[0]],
-               "the chosen place is not in the link")
+    wait_until(
+        dash_duo,
+        lambda: page_query(dash_duo).get("place") == [province["place_key"].iloc[0]],
+        "the chosen place is not in the link",
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -127,7 +150,10 @@ def marker_layers(dash_duo, key: str) -> list[dict]:
                 .map(([, i]) => ({name: String(t.name), hoverinfo: String(t.hoverinfo),
                     color: at(t.marker.color, i), size: Number(at(t.marker.size, i)),
                     hover: String((t.hovertext || [])[i] || ''), paths: drawn(t.name)})));
-        """, MAP_GD, key)
+        """,
+        MAP_GD,
+        key,
+    )
 
 
 def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo, seed_store):
@@ -138,8 +164,11 @@ def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo
     key = idlib["place_key"].iloc[0]
     start_app(dash_duo, seed_store)
 
-    layers = wait_until(dash_duo, lambda: (x := marker_layers(dash_duo, key)) and len(x) == len(reports) and x,
-                        "Idlib's marker has no ring per further type")
+    layers = wait_until(
+        dash_duo,
+        lambda: (x := marker_layers(dash_duo, key)) and len(x) == len(reports) and x,
+        "Idlib's marker has no ring per further type",
+    )
     marker, rings = layers[0], layers[1:]
     main = marker["name"]
     assert marker["color"] == type_color(main) and reports[main] == reports.max()
@@ -148,7 +177,7 @@ def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo
     assert [r["color"] for r in rings] == [type_color(t) for t, _ in others]
     left = 1 - reports[main] / reports.sum()
     for ring, (_t, n) in zip(rings, others, strict=True):
-        assert ring["size"] == pytest.approx(marker["size"] * left ** 0.5, rel=1e-6)
+        assert ring["size"] == pytest.approx(marker["size"] * left**0.5, rel=1e-6)
         assert ring["name"].startswith("mix: ") and ring["hoverinfo"] == "skip"
         left -= n / reports.sum()
     assert marker["paths"] == 1 and all(r["paths"] == len(rings) for r in rings), f"not every ring is drawn: {layers}"
@@ -158,22 +187,32 @@ def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo
 
     # The rings lie over the marker's middle and take no click: the pointer there selects the place.
     click_marker(dash_duo, key)
-    dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
-                                    timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(
+        "#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib", timeout=TIMEOUT
+    )
     assert dash_duo.get_logs() == []
 
 
 def test_dark_theme_highlights_meet_wcag_aa(dash_duo, seed_store):
     start_app(dash_duo, seed_store)
     dash_duo.find_element("#theme-toggle").click()
-    wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme")
-               == "dark", "the theme did not switch")
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme") == "dark",
+        "the theme did not switch",
+    )
     dash_duo.wait_for_element("#excerpts mark.hl-trigger", timeout=TIMEOUT)
-    for selector, background in (("#excerpts mark.hl-trigger", "#excerpts"), ("#excerpts mark.hl-place",
-                                                                             "#excerpts mark.hl-place"),
-                                 ("#excerpts .sentence", "#excerpts"), ("#excerpts .meta", "#excerpts")):
-        wait_until(dash_duo, lambda s=selector, b=background: contrast(dash_duo, s, b) >= 4.5,
-                   f"{selector} is below WCAG AA (4.5:1) in the dark theme: {contrast(dash_duo, selector, background)}")
+    for selector, background in (
+        ("#excerpts mark.hl-trigger", "#excerpts"),
+        ("#excerpts mark.hl-place", "#excerpts mark.hl-place"),
+        ("#excerpts .sentence", "#excerpts"),
+        ("#excerpts .meta", "#excerpts"),
+    ):
+        wait_until(
+            dash_duo,
+            lambda s=selector, b=background: contrast(dash_duo, s, b) >= 4.5,
+            f"{selector} is below WCAG AA (4.5:1) in the dark theme: {contrast(dash_duo, selector, background)}",
+        )
     assert dash_duo.get_logs() == []
 
 
@@ -186,13 +225,18 @@ def basemap_layers(dash_duo) -> dict:
         "for (const t of (gd && gd._fullData) || []) { if (String(t.name).startsWith('basemap: '))"
         " out[t.name.slice(9)] = {n: (t.lon || []).filter(v => v !== null).length,"
         " text: Array.from(t.text || []).map(String)}; }"
-        "return out;", MAP_GD)
+        "return out;",
+        MAP_GD,
+    )
 
 
 def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(dash_duo, seed_store):
     start_app(dash_duo, seed_store)
-    layers = wait_until(dash_duo, lambda: (b := basemap_layers(dash_duo)) and "provinces" in b and b,
-                        "no provincial boundaries on the map")
+    layers = wait_until(
+        dash_duo,
+        lambda: (b := basemap_layers(dash_duo)) and "provinces" in b and b,
+        "no provincial boundaries on the map",
+    )
     assert layers["provinces"]["n"] > 100
     towns = [t.lstrip("· ") for t in layers["towns"]["text"]]
     # The seed's events open the map from Moscow to Idlib: big towns of both ends are named.
@@ -206,8 +250,11 @@ def test_the_map_draws_provinces_towns_rivers_and_lakes_offline_in_both_themes(d
     assert count_markers(dash_duo) == len(map_points(dash_duo))
 
     dash_duo.find_element("#theme-toggle").click()
-    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(name_fill) != light,
-               "the town names keep their light-theme colour in the dark theme")
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script(name_fill) != light,
+        "the town names keep their light-theme colour in the dark theme",
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -218,7 +265,8 @@ def requests_so_far(dash_duo) -> int:
     """Callback requests the page has sent (the browser's resource timing entries)."""
     return dash_duo.driver.execute_script(
         "return performance.getEntriesByType('resource')"
-        ".filter(e => e.name.indexOf('_dash-update-component') >= 0).length")
+        ".filter(e => e.name.indexOf('_dash-update-component') >= 0).length"
+    )
 
 
 def requests_for(dash_duo, act, done, what: str) -> int:
@@ -235,27 +283,50 @@ def test_a_click_a_brush_and_a_filter_change_each_cost_at_most_two_requests(dash
     dash_duo.driver.execute_script("performance.setResourceTimingBufferSize(10000)")
     moscow = events[events["place_key"].str.startswith("Moscow|")]
 
-    n = requests_for(dash_duo, lambda: click_marker(dash_duo, "Moscow|"),
-                     lambda: f"{n_events(moscow)} of {n_events(events)} events · Moscow" in
-                     dash_duo.find_element("#summary").text and "place" in page_query(dash_duo), "a marker click")
+    n = requests_for(
+        dash_duo,
+        lambda: click_marker(dash_duo, "Moscow|"),
+        lambda: (
+            f"{n_events(moscow)} of {n_events(events)} events · Moscow" in dash_duo.find_element("#summary").text
+            and "place" in page_query(dash_duo)
+        ),
+        "a marker click",
+    )
     assert n <= 2, f"a marker click took {n} requests"
 
     # An excerpt's "select" changes the event alone: the list redraws, the link follows.
     first = dash_duo.driver.execute_script(
-        "const b = document.querySelector('#excerpts button.pick'); return b && b.dataset.event;")
-    n = requests_for(dash_duo, lambda: click(dash_duo, "#excerpts button.pick"),
-                     lambda: page_query(dash_duo).get("event") == [first], "selecting an excerpt")
+        "const b = document.querySelector('#excerpts button.pick'); return b && b.dataset.event;"
+    )
+    n = requests_for(
+        dash_duo,
+        lambda: click(dash_duo, "#excerpts button.pick"),
+        lambda: page_query(dash_duo).get("event") == [first],
+        "selecting an excerpt",
+    )
     assert n <= 3, f"selecting an excerpt took {n} requests"  # the views, the link, the correction panel
 
-    n = requests_for(dash_duo, lambda: drag_timeline(dash_duo, "2018-01-01", "2018-12-31 23:59:59"),
-                     lambda: "2018-01-01 → 2018-12-31" in dash_duo.find_element("#summary").text
-                     and page_query(dash_duo).get("from") == ["2018-01-01"], "a brush")
+    n = requests_for(
+        dash_duo,
+        lambda: drag_timeline(dash_duo, "2018-01-01", "2018-12-31 23:59:59"),
+        lambda: (
+            "2018-01-01 → 2018-12-31" in dash_duo.find_element("#summary").text
+            and page_query(dash_duo).get("from") == ["2018-01-01"]
+        ),
+        "a brush",
+    )
     assert n <= 2, f"a brush took {n} requests"
 
     towns = events[events["geo_precision"].between(1, 2)]
-    n = requests_for(dash_duo, lambda: dash_duo.find_element("#precise-only input").click(),
-                     lambda: f"of {n_events(events)} events" in dash_duo.find_element("#counts").text
-                     and page_query(dash_duo).get("towns") == ["1"], "a filter change")
+    n = requests_for(
+        dash_duo,
+        lambda: dash_duo.find_element("#precise-only input").click(),
+        lambda: (
+            f"of {n_events(events)} events" in dash_duo.find_element("#counts").text
+            and page_query(dash_duo).get("towns") == ["1"]
+        ),
+        "a filter change",
+    )
     assert n <= 2, f"a filter change took {n} requests"
     assert len(towns) < len(events)
 
@@ -276,7 +347,8 @@ def long_store(tmp_path_factory, _require_browser) -> Path:
 
 def listed_events(dash_duo) -> list[str]:
     return dash_duo.driver.execute_script(
-        "return Array.from(document.querySelectorAll('#excerpts button.pick')).map(b => b.dataset.event)")
+        "return Array.from(document.querySelectorAll('#excerpts button.pick')).map(b => b.dataset.event)"
+    )
 
 
 def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
@@ -287,20 +359,25 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     ix = StoreView(EventsStore(long_store)).index()
     newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()
     dash_duo.start_server(create_app(long_store))
-    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K, f"the list does not show its first {K}",
-               timeout=FIRST_RENDER)
+    wait_until(
+        dash_duo,
+        lambda: len(listed_events(dash_duo)) == K,
+        f"the list does not show its first {K}",
+        timeout=FIRST_RENDER,
+    )
     assert set(listed_events(dash_duo)) == set(newest[:K])
-    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–{K}",
-                                    timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–{K}", timeout=TIMEOUT)
 
     # "older →" twice, past the 50th sentence; each button found afresh (the list may be redrawn
     # meanwhile: the map fits its panel once drawn).
     for page in (1, 2):
         click(dash_duo, "#excerpts .pager button:last-child")
-        wait_until(dash_duo, lambda p=page: set(listed_events(dash_duo)) == set(newest[p * K:(p + 1) * K]),
-                   f"no page {page + 1}")
-        dash_duo.wait_for_contains_text("#excerpts .hint", f"showing {page * K + 1}–{(page + 1) * K}",
-                                        timeout=TIMEOUT)
+        wait_until(
+            dash_duo,
+            lambda p=page: set(listed_events(dash_duo)) == set(newest[p * K : (p + 1) * K]),
+            f"no page {page + 1}",
+        )
+        dash_duo.wait_for_contains_text("#excerpts .hint", f"showing {page * K + 1}–{(page + 1) * K}", timeout=TIMEOUT)
         buttons = [b.text for b in dash_duo.find_elements("#excerpts .pager button")]
         assert buttons[:2] == [f"← newer {K}", f"older {K} →"], buttons
     assert 2 * K >= 50, "the last page reached lies past the 50th sentence"
@@ -335,8 +412,12 @@ def test_the_list_is_plain_markup_and_keeps_the_keyboard_in_place(dash_duo, long
     from dashboard.app.excerpts import EXCERPT_LIMIT as K
 
     dash_duo.start_server(create_app(long_store))
-    wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K and app_is_settled(dash_duo),
-               f"the list does not show its first {K}", timeout=FIRST_RENDER)
+    wait_until(
+        dash_duo,
+        lambda: len(listed_events(dash_duo)) == K and app_is_settled(dash_duo),
+        f"the list does not show its first {K}",
+        timeout=FIRST_RENDER,
+    )
     # A page of sentences adds no Dash component: the page holds the same number with the list
     # full as with it empty (dash-renderer's work at each store update grows with that number).
     full = dash_duo.driver.execute_script(DASH_COMPONENTS_JS)
@@ -350,24 +431,31 @@ def test_the_list_is_plain_markup_and_keeps_the_keyboard_in_place(dash_duo, long
     # excerpt of the first page is on the first page of its place's list too).
     event = listed_events(dash_duo)[3]
     dash_duo.driver.execute_script(
-        "document.querySelector(`#excerpts button.pick[data-event=\"${arguments[0]}\"]`).focus()", event)
+        'document.querySelector(`#excerpts button.pick[data-event="${arguments[0]}"]`).focus()', event
+    )
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
-    wait_until(dash_duo, lambda: page_query(dash_duo).get("event") == [event] and app_is_settled(dash_duo),
-               "Enter did not select the excerpt")
+    wait_until(
+        dash_duo,
+        lambda: page_query(dash_duo).get("event") == [event] and app_is_settled(dash_duo),
+        "Enter did not select the excerpt",
+    )
     assert dash_duo.driver.execute_script(
-        "const a = document.activeElement; return [a.dataset.event, a.textContent, a.getAttribute('aria-pressed')];") \
-        == [event, "selected", "true"]
+        "const a = document.activeElement; return [a.dataset.event, a.textContent, a.getAttribute('aria-pressed')];"
+    ) == [event, "selected", "true"]
     # Enter on "older →" draws the next page and leaves the focus on the pager, not at the page's start.
     dash_duo.driver.execute_script("document.getElementById('reset-selection').click()")
     wait_until(dash_duo, lambda: len(listed_events(dash_duo)) == K and app_is_settled(dash_duo), "no list again")
     dash_duo.driver.execute_script("document.querySelector('#excerpts .pager button:last-child').focus()")
     first = set(listed_events(dash_duo))
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
-    wait_until(dash_duo, lambda: listed_events(dash_duo) and not first & set(listed_events(dash_duo)),
-               "Enter did not turn the page")
+    wait_until(
+        dash_duo,
+        lambda: listed_events(dash_duo) and not first & set(listed_events(dash_duo)),
+        "Enter did not turn the page",
+    )
     assert dash_duo.driver.execute_script(
-        "const a = document.activeElement; return a.matches('#excerpts .pager button') ? a.textContent : null;"), \
-        "the focus left the pager"
+        "const a = document.activeElement; return a.matches('#excerpts .pager button') ? a.textContent : null;"
+    ), "the focus left the pager"
     assert dash_duo.get_logs() == []
 
 
@@ -388,18 +476,21 @@ return found.map(o => o.label);
 
 def test_the_place_list_takes_its_options_when_opened_not_at_every_answer(dash_duo, long_store):
     dash_duo.start_server(create_app(long_store))
-    wait_until(dash_duo, lambda: listed_events(dash_duo) and app_is_settled(dash_duo), "no list",
-               timeout=FIRST_RENDER)
+    wait_until(dash_duo, lambda: listed_events(dash_duo) and app_is_settled(dash_duo), "no list", timeout=FIRST_RENDER)
     drag_timeline(dash_duo, "2021-01-01", "2021-06-30 23:59:59")
-    wait_until(dash_duo, lambda: "2021-01-01 → 2021-06-30" in dash_duo.find_element("#summary").text
-               and app_is_settled(dash_duo), "the brush did not apply")
+    wait_until(
+        dash_duo,
+        lambda: "2021-01-01 → 2021-06-30" in dash_duo.find_element("#summary").text and app_is_settled(dash_duo),
+        "the brush did not apply",
+    )
     assert dash_duo.driver.execute_script(PICK_OPTIONS_JS) == [], "the answers re-rendered the place list"
     # Opened, it offers the places the map shows for the current window (busiest first).
     shown = dash_duo.driver.execute_script(
         "const gd = document.querySelector('#map .js-plotly-plot');"
         "return gd._fullData.filter(t => !/^(basemap|mix): /.test(String(t.name)))"
         ".flatMap(t => Array.from(t.customdata || [])).filter(c => typeof c === 'string' && !c.startsWith('cluster|'))"
-        ".length")
+        ".length"
+    )
     click(dash_duo, "#place-pick")
     wait_until(dash_duo, lambda: len(dash_duo.driver.execute_script(PICK_OPTIONS_JS)) > 0, "no options when opened")
     wait_until(dash_duo, lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']"), "no options shown")

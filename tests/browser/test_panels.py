@@ -40,7 +40,8 @@ def stored_events(store_dir: Path) -> pd.DataFrame:
 
 def wait_until(dash_duo, condition, message: str, timeout: float = TIMEOUT):
     return WebDriverWait(dash_duo.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda _driver: condition(), message)
+        lambda _driver: condition(), message
+    )
 
 
 def count(dash_duo, selector: str) -> int:
@@ -48,8 +49,10 @@ def count(dash_duo, selector: str) -> int:
 
 
 def map_keys(dash_duo) -> list[tuple[float, float, str]]:
-    return [(float(a), float(b), str(k)) for a, b, k in dash_duo.driver.execute_script(
-        """
+    return [
+        (float(a), float(b), str(k))
+        for a, b, k in dash_duo.driver.execute_script(
+            """
         const gd = document.querySelector(arguments[0]);
         if (!gd || !gd._fullData) return [];
         // Places and clusters; the basemap's scenery (provinces, town names) is no marker.
@@ -58,17 +61,24 @@ def map_keys(dash_duo) -> list[tuple[float, float, str]]:
             const lat = Array.from(t.lat || []), lon = Array.from(t.lon || []), cd = Array.from(t.customdata || []);
             return lat.map((v, i) => [v, lon[i], String(cd[i])]);
         });
-        """, MAP_GD)]
+        """,
+            MAP_GD,
+        )
+    ]
 
 
 def dated_bars_total(dash_duo) -> int:
-    return int(dash_duo.driver.execute_script(
-        """
+    return int(
+        dash_duo.driver.execute_script(
+            """
         const gd = document.querySelector(arguments[0]);
         if (!gd || !gd._fullData) return -1;
         return gd._fullData.filter(t => t.type === 'bar')
             .reduce((s, t) => s + Array.from(t.y || []).reduce((a, b) => a + Number(b), 0), 0);
-        """, TIMELINE_GD))
+        """,
+            TIMELINE_GD,
+        )
+    )
 
 
 def start_app(dash_duo, store_dir: Path) -> None:
@@ -79,6 +89,7 @@ def start_app(dash_duo, store_dir: Path) -> None:
 
 def click(dash_duo, selector: str) -> None:
     """Click the first element matching `selector` once it is there (re-renders replace elements)."""
+
     def attempt() -> bool:
         els = dash_duo.driver.find_elements(By.CSS_SELECTOR, selector)
         if not els:
@@ -127,10 +138,14 @@ def test_read_in_context_highlights_every_event_and_a_highlight_selects_it(dash_
     at_target = events[events["place_key"] == target["place_key"]]
     click(dash_duo, f'#reader button.hl-event[id*=\'"index":"{target["event_id"]}"\']')
 
-    dash_duo.wait_for_contains_text("#summary", f"{n_events(at_target)} of {n_events(events)} events · Idlib",
-                                    timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: dated_bars_total(dash_duo) == int(at_target["event_date"].notna().sum()),
-               "the timeline did not narrow to Idlib")
+    dash_duo.wait_for_contains_text(
+        "#summary", f"{n_events(at_target)} of {n_events(events)} events · Idlib", timeout=TIMEOUT
+    )
+    wait_until(
+        dash_duo,
+        lambda: dated_bars_total(dash_duo) == int(at_target["event_date"].notna().sum()),
+        "the timeline did not narrow to Idlib",
+    )
     dash_duo.wait_for_text_to_equal("#reader button.hl-event.current", target["toponym"], timeout=TIMEOUT)
 
     # Keyboard: Escape closes the reader and the excerpts come back.
@@ -149,18 +164,23 @@ def own_seed_store(seed_store, tmp_path) -> Path:
     return Path(shutil.copytree(seed_store, tmp_path / "store"))
 
 
-def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_duo, own_seed_store, tmp_path,
-                                                                          monkeypatch):
+def test_choosing_an_alternative_moves_the_marker_and_records_the_override(
+    dash_duo, own_seed_store, tmp_path, monkeypatch
+):
     monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
     events = stored_events(own_seed_store)
     idlib = events[events["toponym"] == "Idlib"]
     row = idlib.iloc[0]
     alts = parse_alternatives(row["alternatives"])
-    other = next((i, a) for i, a in enumerate(alts)
-                 if abs(a.lat - row["latitude"]) > 0.01 or abs(a.lon - row["longitude"]) > 0.01)
+    other = next(
+        (i, a)
+        for i, a in enumerate(alts)
+        if abs(a.lat - row["latitude"]) > 0.01 or abs(a.lon - row["longitude"]) > 0.01
+    )
     start_app(dash_duo, own_seed_store)
-    assert any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
-               for lat, lon, _ in map_keys(dash_duo))
+    assert any(
+        abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3 for lat, lon, _ in map_keys(dash_duo)
+    )
 
     click(dash_duo, excerpt_button(row["event_id"], "correct"))
 
@@ -177,26 +197,43 @@ def test_choosing_an_alternative_moves_the_marker_and_records_the_override(dash_
 
     dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
     moved = other[1]
-    wait_until(dash_duo, lambda: any(abs(lat - moved.lat) < 1e-3 and abs(lon - moved.lon) < 1e-3
-                                     for lat, lon, _ in map_keys(dash_duo)), "no marker at the chosen place")
-    wait_until(dash_duo, lambda: not any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
-                                         for lat, lon, _ in map_keys(dash_duo)),
-               "a marker is still at the old place")
+    wait_until(
+        dash_duo,
+        lambda: any(abs(lat - moved.lat) < 1e-3 and abs(lon - moved.lon) < 1e-3 for lat, lon, _ in map_keys(dash_duo)),
+        "no marker at the chosen place",
+    )
+    wait_until(
+        dash_duo,
+        lambda: (
+            not any(
+                abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+                for lat, lon, _ in map_keys(dash_duo)
+            )
+        ),
+        "a marker is still at the old place",
+    )
     after = stored_events(own_seed_store)
     assert (after[after["toponym"] == "Idlib"]["latitude"] - moved.lat).abs().max() < 1e-6
     assert len(after) == len(events)
     assert read_table(tmp_path / "gazetteer" / OVERRIDES)[0]["name"] == "Idlib"
     # The selection followed the moved marker: the summary still names the place, with every Idlib event.
-    dash_duo.wait_for_contains_text("#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib",
-                                    timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(
+        "#summary", f"{n_events(idlib)} of {n_events(events)} events · Idlib", timeout=TIMEOUT
+    )
     dash_duo.wait_for_contains_text("#correct-choice", "current", timeout=TIMEOUT)
 
     # The log lists the correction; its undo puts every event and the override table back.
     dash_duo.wait_for_contains_text("#correct-log", "“Idlib” → Idlib", timeout=TIMEOUT)
     click(dash_duo, "#correct-log button[data-undo]")
     dash_duo.wait_for_contains_text("#correct-status", "Undone", timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: any(abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
-                                     for lat, lon, _ in map_keys(dash_duo)), "the marker is not back")
+    wait_until(
+        dash_duo,
+        lambda: any(
+            abs(lat - row["latitude"]) < 1e-3 and abs(lon - row["longitude"]) < 1e-3
+            for lat, lon, _ in map_keys(dash_duo)
+        ),
+        "the marker is not back",
+    )
     back = stored_events(own_seed_store)
     assert (back[back["toponym"] == "Idlib"]["latitude"] - row["latitude"]).abs().max() < 1e-6
     assert read_table(tmp_path / "gazetteer" / OVERRIDES) == []
@@ -215,14 +252,23 @@ def test_any_place_found_by_name_corrects_this_event_only(dash_duo, own_seed_sto
 
     # A place of another country, which no ranked alternative offers.
     dash_duo.find_element(f"#{ids.CORRECT_SEARCH}").send_keys("Buenos Aires\n")
-    wait_until(dash_duo, lambda: any("found: Buenos Aires" in el.text and "Argentina" in el.text
-                                     for el in dash_duo.find_elements("#correct-choice label")),
-               "the search does not offer Buenos Aires, Argentina")
-    found = next(el for el in dash_duo.find_elements("#correct-choice label")
-                 if "found: Buenos Aires" in el.text and "Argentina" in el.text)
+    wait_until(
+        dash_duo,
+        lambda: any(
+            "found: Buenos Aires" in el.text and "Argentina" in el.text
+            for el in dash_duo.find_elements("#correct-choice label")
+        ),
+        "the search does not offer Buenos Aires, Argentina",
+    )
+    found = next(
+        el
+        for el in dash_duo.find_elements("#correct-choice label")
+        if "found: Buenos Aires" in el.text and "Argentina" in el.text
+    )
     found.find_element(By.CSS_SELECTOR, "input").click()
-    dash_duo.wait_for_contains_text("#correct-preview", "Saving moves 1 event (this event) to Buenos Aires",
-                                    timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(
+        "#correct-preview", "Saving moves 1 event (this event) to Buenos Aires", timeout=TIMEOUT
+    )
     click(dash_duo, "#correct-save")
     dash_duo.wait_for_contains_text("#correct-status", "Saved", timeout=TIMEOUT)
 
@@ -247,13 +293,21 @@ def test_a_point_picked_on_the_map_corrects_the_event(dash_duo, own_seed_store, 
     # Pick mode, then a click on the map where Sochi's marker is: the click picks that point
     # (it does not select Sochi: the dialog stays on this event).
     click(dash_duo, f"#{ids.CORRECT_PICK}")
-    wait_until(dash_duo, lambda: dash_duo.find_element(f"#{ids.CORRECT_PICK}").get_attribute("aria-pressed")
-               == "true", "the pick button does not say it is picking")
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.find_element(f"#{ids.CORRECT_PICK}").get_attribute("aria-pressed") == "true",
+        "the pick button does not say it is picking",
+    )
     ActionChains(dash_duo.driver).move_to_element(marker_element(dash_duo, sochi["place_key"])).click().perform()
     # The first pick loads the gazetteer (for the country of the nearest town): seconds on a busy machine.
-    picked = wait_until(dash_duo, lambda: next((el.text for el in dash_duo.find_elements("#correct-choice label")
-                                                if "picked on the map" in el.text), None),
-                        "no picked point among the choices", timeout=120)
+    picked = wait_until(
+        dash_duo,
+        lambda: next(
+            (el.text for el in dash_duo.find_elements("#correct-choice label") if "picked on the map" in el.text), None
+        ),
+        "no picked point among the choices",
+        timeout=120,
+    )
     lat, lon = (float(v) for v in picked.split(": ", 1)[1].split(" — ")[0].split(", "))
     # A pixel of this map is a few hundredths of a degree.
     assert abs(lat - sochi["latitude"]) < 0.15 and abs(lon - sochi["longitude"]) < 0.15, picked
@@ -283,8 +337,9 @@ Officials in Kabul said the attack wounded 20 others.
 """
 
 
-def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and_date(dash_duo, own_seed_store,
-                                                                                      tmp_path, monkeypatch):
+def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and_date(
+    dash_duo, own_seed_store, tmp_path, monkeypatch
+):
     # The ingest runs in a child process: it inherits this environment (no user gazetteer folder).
     monkeypatch.setenv("CONFLICTMAP_GAZETTEER", str(tmp_path / "gazetteer"))
     good = tmp_path / "kabul.txt"
@@ -321,9 +376,11 @@ def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and
     upload_and_review()
     click(dash_duo, "#upload-status button[data-upload='keep']")
     dash_duo.wait_for_contains_text("#upload-status", "Added 1 article(s)", timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: [k for lat, lon, k in map_keys(dash_duo)
-                                  if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5],
-               "no Kabul marker after the upload")
+    wait_until(
+        dash_duo,
+        lambda: [k for lat, lon, k in map_keys(dash_duo) if abs(lat - KABUL[0]) < 0.5 and abs(lon - KABUL[1]) < 0.5],
+        "no Kabul marker after the upload",
+    )
     after = stored_events(own_seed_store)
     assert len(after) > before
     kabul = after[after["source"] == "Kabul Evening Post"]
@@ -338,8 +395,9 @@ def test_an_upload_is_reviewed_then_discarded_or_stored_with_its_outlet_link_and
     # The ingest processes end (and their reaper threads with them) before the server stops: dash_duo
     # stops it by raising SystemExit in every thread the test started, a reaper's wait included.
     pids = [int(p.read_text()) for p in (own_seed_store / "inbox").glob(f"*/{PID_FILE}")]
-    wait_until(dash_duo, lambda: pids and not any(process_alive(pid) for pid in pids), "an ingest never ended",
-               timeout=120)
+    wait_until(
+        dash_duo, lambda: pids and not any(process_alive(pid) for pid in pids), "an ingest never ended", timeout=120
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -363,15 +421,22 @@ def test_a_file_of_the_wrong_kind_is_refused_with_its_reason(dash_duo, own_seed_
 def computed(dash_duo, selector: str, prop: str) -> str:
     return dash_duo.driver.execute_script(
         "const el = document.querySelector(arguments[0]);"
-        "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;", selector, prop)
+        "return el ? getComputedStyle(el).getPropertyValue(arguments[1]) : null;",
+        selector,
+        prop,
+    )
 
 
 def focused_in(dash_duo, target: str) -> bool:
     """Whether the focus is on or inside `target`: an element id, or a CSS selector when it starts with '#'."""
     selector = target if target.startswith("#") else f"#{target}"
-    return bool(dash_duo.driver.execute_script(
-        "const a = document.activeElement, el = document.querySelector(arguments[0]);"
-        "return Boolean(a && el && a !== document.body && el.contains(a));", selector))
+    return bool(
+        dash_duo.driver.execute_script(
+            "const a = document.activeElement, el = document.querySelector(arguments[0]);"
+            "return Boolean(a && el && a !== document.body && el.contains(a));",
+            selector,
+        )
+    )
 
 
 def tab_to(dash_duo, target: str, limit: int = 60) -> None:
@@ -389,30 +454,47 @@ def tab_to(dash_duo, target: str, limit: int = 60) -> None:
 def test_dark_theme_by_keyboard_restyles_page_and_figures_and_is_remembered(dash_duo, seed_store):
     start_app(dash_duo, seed_store)
     dash_duo.wait_for_element(".geo .land path", timeout=TIMEOUT)
-    light = {sel: computed(dash_duo, sel, prop) for sel, prop in
-             (("body", "background-color"), ("#map .geo .land path", "fill"), ("#excerpts", "background-color"),
-              (".dash-dropdown", "background-color"))}
+    light = {
+        sel: computed(dash_duo, sel, prop)
+        for sel, prop in (
+            ("body", "background-color"),
+            ("#map .geo .land path", "fill"),
+            ("#excerpts", "background-color"),
+            (".dash-dropdown", "background-color"),
+        )
+    }
 
     tab_to(dash_duo, "theme-toggle")
     assert computed(dash_duo, "#theme-toggle", "outline-style") not in (None, "none"), "no visible focus"
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
 
-    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-        "return document.documentElement.dataset.theme") == "dark", "the theme did not switch")
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme") == "dark",
+        "the theme did not switch",
+    )
     dash_duo.wait_for_text_to_equal("#theme-toggle", "☀ Light", timeout=TIMEOUT)
     assert dash_duo.find_element("#theme-toggle").get_attribute("aria-pressed") == "true"
-    for sel, prop in (("body", "background-color"), ("#map .geo .land path", "fill"),
-                      ("#excerpts", "background-color"), (".dash-dropdown", "background-color")):
+    for sel, prop in (
+        ("body", "background-color"),
+        ("#map .geo .land path", "fill"),
+        ("#excerpts", "background-color"),
+        (".dash-dropdown", "background-color"),
+    ):
         assert computed(dash_duo, sel, prop) != light[sel], f"{sel} {prop} kept its light colour"
     assert computed(dash_duo, "body", "background-color") == "rgb(21, 23, 26)"
 
     dash_duo.driver.refresh()
     dash_duo.wait_for_element(MAP_POINTS, timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-        "return document.documentElement.dataset.theme") == "dark", "the dark theme was not remembered")
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script("return document.documentElement.dataset.theme") == "dark",
+        "the dark theme was not remembered",
+    )
     dash_duo.find_element("#theme-toggle").click()
-    wait_until(dash_duo, lambda: computed(dash_duo, "body", "background-color") == light["body"],
-               "back to light failed")
+    wait_until(
+        dash_duo, lambda: computed(dash_duo, "body", "background-color") == light["body"], "back to light failed"
+    )
     assert dash_duo.get_logs() == []
 
 
@@ -422,8 +504,9 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
     start_app(dash_duo, seed_store)
     for element_id in ("reset-selection", "upload", "theme-toggle"):
         tab_to(dash_duo, element_id)
-        assert dash_duo.driver.execute_script(
-            "return getComputedStyle(document.activeElement).outlineStyle") != "none", f"#{element_id}: no focus ring"
+        assert (
+            dash_duo.driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle") != "none"
+        ), f"#{element_id}: no focus ring"
     # The excerpt's Read in context button, by keyboard: Tab to it and press Enter.
     button = excerpt_button(first["event_id"], "read")
     dash_duo.wait_for_element(button, timeout=TIMEOUT)

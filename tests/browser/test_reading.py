@@ -36,13 +36,16 @@ def figure_notes(dash_duo, graph: str) -> list[str]:
     """The annotations a graph draws (the empty-state note is one)."""
     return dash_duo.driver.execute_script(
         "const gd = document.querySelector(arguments[0] + ' .js-plotly-plot');"
-        "return gd && gd._fullLayout ? (gd._fullLayout.annotations || []).map(a => a.text) : [];", graph)
+        "return gd && gd._fullLayout ? (gd._fullLayout.annotations || []).map(a => a.text) : [];",
+        graph,
+    )
 
 
 def set_viewport(dash_duo, width: int, height: int) -> None:
     """The page's viewport at exactly this size (a window size would include the browser's frame)."""
-    dash_duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
+    dash_duo.driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True}
+    )
 
 
 def boxes(dash_duo, *selectors: str) -> dict:
@@ -58,7 +61,9 @@ def boxes(dash_duo, *selectors: str) -> dict:
         }
         out.page = {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth};
         return out;
-        """, *selectors)
+        """,
+        *selectors,
+    )
 
 
 # -- the phone layout ---------------------------------------------------------------------------
@@ -75,7 +80,8 @@ def test_at_phone_size_every_panel_is_usable(dash_duo, seed_store):
     def settled() -> dict | None:
         b = boxes(dash_duo, *selectors, "#map .main-svg", "#timeline .main-svg")
         fits = b["page"]["scrollWidth"] <= width and all(
-            abs(b[s]["width"] - width) < 1 for s in ("#map .main-svg", "#timeline .main-svg"))
+            abs(b[s]["width"] - width) < 1 for s in ("#map .main-svg", "#timeline .main-svg")
+        )
         return b if fits else None
 
     b = wait_until(dash_duo, settled, "the graphs did not fit the phone's width (the page scrolls sideways)")
@@ -98,7 +104,8 @@ def test_at_phone_size_every_panel_is_usable(dash_duo, seed_store):
     assert toggle.get_attribute("aria-expanded") == "true"
     fields = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#filters-panel .field')).map(e => {"
-        " const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; })")
+        " const r = e.getBoundingClientRect(); return [r.left, r.right, r.width]; })"
+    )
     assert fields and all(left >= 0 and right <= width + 0.5 and w > 100 for left, right, w in fields), fields
 
     # The reader opens full width under the map, and is as tall as its text.
@@ -121,7 +128,8 @@ def test_the_mode_bars_offer_nothing_that_needs_the_network(dash_duo, seed_store
     wait_until(dash_duo, lambda: count(dash_duo, "#timeline .modebar-btn") > 0, "the timeline has no mode bar")
     titles = dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('.modebar-btn'))"
-        ".map(b => (b.getAttribute('data-title') || '') + ' ' + (b.getAttribute('href') || ''))")
+        ".map(b => (b.getAttribute('data-title') || '') + ' ' + (b.getAttribute('href') || ''))"
+    )
     assert titles and any("Box Select" in t for t in titles), titles
     words = ("cloud", "chart studio", "edit", "plotly.com", "plot.ly", "produced with")
     assert not [t for t in titles if any(w in t.lower() for w in words)], titles
@@ -147,10 +155,16 @@ def test_a_search_with_no_results_says_so_instead_of_empty_axes(dash_duo, seed_s
     dash_duo.wait_for_contains_text("#counts", f"0 of {n_events(events)} events", timeout=TIMEOUT)
 
     dash_duo.find_element("#clear-filters").click()
-    wait_until(dash_duo, lambda: len(map_points(dash_duo)) == events["place_key"].nunique(),
-               "clearing the filters did not bring the markers back")
-    wait_until(dash_duo, lambda: figure_notes(dash_duo, "#timeline") == [] and count(dash_duo, "#timeline .xtick"),
-               "the timeline kept the empty note")
+    wait_until(
+        dash_duo,
+        lambda: len(map_points(dash_duo)) == events["place_key"].nunique(),
+        "clearing the filters did not bring the markers back",
+    )
+    wait_until(
+        dash_duo,
+        lambda: figure_notes(dash_duo, "#timeline") == [] and count(dash_duo, "#timeline .xtick"),
+        "the timeline kept the empty note",
+    )
     assert count(dash_duo, "#excerpts .empty-state") == 0
     assert dash_duo.get_logs() == []
 
@@ -159,8 +173,17 @@ def test_a_link_with_unknown_values_opens_what_it_can_and_says_what_it_left_out(
     events = stored_events(seed_store)
     known = events["event_type"].value_counts().index[0]
     dash_duo.start_server(create_app(seed_store))
-    query = urlencode([("type", "Nonsense"), ("type", known), ("minf", "-5"), ("country", "Atlantis"),
-                       ("from", "2262-04-12"), ("lon", "1e999"), ("measure", "rockets")])
+    query = urlencode(
+        [
+            ("type", "Nonsense"),
+            ("type", known),
+            ("minf", "-5"),
+            ("country", "Atlantis"),
+            ("from", "2262-04-12"),
+            ("lon", "1e999"),
+            ("measure", "rockets"),
+        ]
+    )
     dash_duo.driver.get(f"{dash_duo.server_url}/?{query}")
 
     dash_duo.wait_for_contains_text("#url-note", "type=Nonsense", timeout=FIRST_RENDER)
@@ -175,8 +198,14 @@ def test_a_link_with_unknown_values_opens_what_it_can_and_says_what_it_left_out(
     assert dash_duo.get_logs() == []
 
 
-HOSTILE = ["?from=99999-99-99&to=now", "?minf=1e400&minc=nan&zoom=-3", "?place=%3Cimg%20src%3Dx%3E&event=%00",
-           "?type=" + "A" * 3000, "?from=2020-03-05&to=2020-03-01&lat=91&scale=0", "?area=x|y|z&west=500&east=a"]
+HOSTILE = [
+    "?from=99999-99-99&to=now",
+    "?minf=1e400&minc=nan&zoom=-3",
+    "?place=%3Cimg%20src%3Dx%3E&event=%00",
+    "?type=" + "A" * 3000,
+    "?from=2020-03-05&to=2020-03-01&lat=91&scale=0",
+    "?area=x|y|z&west=500&east=a",
+]
 
 
 def test_hostile_links_never_break_the_page(dash_duo, seed_store):
@@ -184,8 +213,12 @@ def test_hostile_links_never_break_the_page(dash_duo, seed_store):
     for query in HOSTILE:
         dash_duo.driver.get("about:blank")
         dash_duo.driver.get(f"{dash_duo.server_url}/{query}")
-        wait_until(dash_duo, lambda: dash_duo.find_element("#url-note").text.startswith("Left out of the link"),
-                   f"no note for {query[:60]}", timeout=FIRST_RENDER)
+        wait_until(
+            dash_duo,
+            lambda: dash_duo.find_element("#url-note").text.startswith("Left out of the link"),
+            f"no note for {query[:60]}",
+            timeout=FIRST_RENDER,
+        )
         wait_until(dash_duo, lambda: app_is_settled(dash_duo), f"the page never settled on {query[:60]}")
         assert "<img" not in dash_duo.driver.execute_script("return document.getElementById('url-note').innerHTML")
         # A server error would be logged by the browser (a failed callback request).
@@ -197,13 +230,15 @@ def test_hostile_links_never_break_the_page(dash_duo, seed_store):
 
 def field(dash_duo, cid: str) -> str:
     return dash_duo.driver.execute_script(
-        "const el = document.getElementById(arguments[0]); return el ? el.value : null", cid)
+        "const el = document.getElementById(arguments[0]); return el ? el.value : null", cid
+    )
 
 
 def field_class(dash_duo, cid: str) -> str:
     """The class of the field's box (dcc.Input puts its className on a wrapper of the <input>)."""
     return dash_duo.driver.execute_script(
-        "const el = document.getElementById(arguments[0]); return (el.closest('.date') || el).className", cid)
+        "const el = document.getElementById(arguments[0]); return (el.closest('.date') || el).className", cid
+    )
 
 
 def type_date(dash_duo, cid: str, value: str) -> None:
@@ -224,22 +259,35 @@ def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(
     in_2018 = events[events["event_date"].between("2018-01-01", "2018-12-31 23:59:59")]
     assert 0 < len(in_2018) < len(events)
     dash_duo.wait_for_contains_text("#counts", f"{n_events(in_2018)} of {n_events(events)} events", timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: page_query(dash_duo).get("from") == ["2018-01-01"]
-               and page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"], "the link lacks the typed window")
-    wait_until(dash_duo, lambda: sorted(p.key for p in map_points(dash_duo)) == sorted(set(in_2018["place_key"])),
-               "the map did not follow the typed window")
+    wait_until(
+        dash_duo,
+        lambda: (
+            page_query(dash_duo).get("from") == ["2018-01-01"]
+            and page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"]
+        ),
+        "the link lacks the typed window",
+    )
+    wait_until(
+        dash_duo,
+        lambda: sorted(p.key for p in map_points(dash_duo)) == sorted(set(in_2018["place_key"])),
+        "the map did not follow the typed window",
+    )
 
     # A date that is no day is refused and marked; the window stays.
     type_date(dash_duo, "date-to", "2018-02-30")
-    wait_until(dash_duo, lambda: "invalid" in field_class(dash_duo, "date-to"),
-               "an impossible date was not marked")
+    wait_until(dash_duo, lambda: "invalid" in field_class(dash_duo, "date-to"), "an impossible date was not marked")
     assert page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"]
 
     # A preset counts back from the last event.
     dash_duo.find_element("#preset-30").click()
     first = last - pd.Timedelta(days=29)
-    wait_until(dash_duo, lambda: field(dash_duo, "date-from") == f"{first:%Y-%m-%d}"
-               and field(dash_duo, "date-to") == f"{last:%Y-%m-%d}", "the preset did not write the fields")
+    wait_until(
+        dash_duo,
+        lambda: (
+            field(dash_duo, "date-from") == f"{first:%Y-%m-%d}" and field(dash_duo, "date-to") == f"{last:%Y-%m-%d}"
+        ),
+        "the preset did not write the fields",
+    )
     recent = events[events["event_date"].between(first, last + pd.Timedelta(hours=23, minutes=59, seconds=59))]
     dash_duo.wait_for_contains_text("#counts", f"{n_events(recent)} of {n_events(events)} events", timeout=TIMEOUT)
     assert "invalid" not in field_class(dash_duo, "date-to")
@@ -247,20 +295,30 @@ def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(
     # A drag on the timeline writes the fields.
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
     drag_timeline(dash_duo, "2018-09-01", "2018-09-30")
-    wait_until(dash_duo, lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to"))
-               == ("2018-09-01", "2018-09-30"), "the brush did not write the fields")
+    wait_until(
+        dash_duo,
+        lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to")) == ("2018-09-01", "2018-09-30"),
+        "the brush did not write the fields",
+    )
 
     # All dates: the window goes, the fields empty.
     dash_duo.find_element("#preset-all").click()
     dash_duo.wait_for_contains_text("#counts", f"{n_events(events)} of {n_events(events)} events", timeout=TIMEOUT)
-    wait_until(dash_duo, lambda: field(dash_duo, "date-from") == "" and "from" not in page_query(dash_duo),
-               "'all dates' kept a window")
+    wait_until(
+        dash_duo,
+        lambda: field(dash_duo, "date-from") == "" and "from" not in page_query(dash_duo),
+        "'all dates' kept a window",
+    )
     assert dash_duo.get_logs() == []
 
 
 def test_a_link_with_a_window_fills_the_date_fields(dash_duo, seed_store):
     dash_duo.start_server(create_app(seed_store))
     dash_duo.driver.get(f"{dash_duo.server_url}/?from=2020-03-01&to=2020-03-31+23:59:59")
-    wait_until(dash_duo, lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to"))
-               == ("2020-03-01", "2020-03-31"), "the link's window is not in the fields", timeout=FIRST_RENDER)
+    wait_until(
+        dash_duo,
+        lambda: (field(dash_duo, "date-from"), field(dash_duo, "date-to")) == ("2020-03-01", "2020-03-31"),
+        "the link's window is not in the fields",
+        timeout=FIRST_RENDER,
+    )
     assert dash_duo.get_logs() == []

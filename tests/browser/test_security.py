@@ -22,6 +22,5 @@ def test_the_page_works_under_the_csp_with_no_console_errors(dash_duo, seed_stor
     click_marker(dash_duo, "Idlib")
     dash_duo.wait_for_element("#excerpts .excerpt", timeout=TIMEOUT)
     assert dash_duo.find_element("a.sign-in").get_attribute("href").endswith("/login")
-    assert dash_duo.driver.execute_script(
-        "return performance.getEntriesByType('navigation')[0].transferSize") > 0
+    assert dash_duo.driver.execute_script("return performance.getEntriesByType('navigation')[0].transferSize") > 0
     assert dash_duo.get_logs() == []

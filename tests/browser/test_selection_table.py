@@ -30,22 +30,66 @@ def rows(plain_row) -> list[dict]:
     out = []
     for i in range(24):
         town, lat, lon = (("Idlib", 35.93, 36.63), ("Homs", 34.73, 36.71))[i % 2]
-        out.append(plain_row(event_id=f"s{i}", article_id=f"a{i}", event_date=f"2021-03-{3 + i:02d}",
-                             location=town, toponym=town, latitude=lat, longitude=lon, fatalities=i % 8,
-                             source=f"Outlet {i}", actor1=f"Group {chr(65 + i)}"))
-    out.append(plain_row(event_id="far", article_id="a24", event_date="2021-03-01", location=FAR, toponym=FAR,
-                         latitude=-34.61, longitude=-58.38, country="Argentina", country_code="AR", admin1="",
-                         fatalities=40, source="Far Outlet", actor1="Group Far"))
-    out.append(plain_row(event_id="bad", article_id="a25", event_date="2021-02-01", location="Hama", toponym="Hama",
-                         latitude=35.13, longitude=36.75, fatalities=None, source=HOSTILE, actor1=HOSTILE))
+        out.append(
+            plain_row(
+                event_id=f"s{i}",
+                article_id=f"a{i}",
+                event_date=f"2021-03-{3 + i:02d}",
+                location=town,
+                toponym=town,
+                latitude=lat,
+                longitude=lon,
+                fatalities=i % 8,
+                source=f"Outlet {i}",
+                actor1=f"Group {chr(65 + i)}",
+            )
+        )
+    out.append(
+        plain_row(
+            event_id="far",
+            article_id="a24",
+            event_date="2021-03-01",
+            location=FAR,
+            toponym=FAR,
+            latitude=-34.61,
+            longitude=-58.38,
+            country="Argentina",
+            country_code="AR",
+            admin1="",
+            fatalities=40,
+            source="Far Outlet",
+            actor1="Group Far",
+        )
+    )
+    out.append(
+        plain_row(
+            event_id="bad",
+            article_id="a25",
+            event_date="2021-02-01",
+            location="Hama",
+            toponym="Hama",
+            latitude=35.13,
+            longitude=36.75,
+            fatalities=None,
+            source=HOSTILE,
+            actor1=HOSTILE,
+        )
+    )
     return out
 
 
 @pytest.fixture
 def table_store(tmp_path, plain_row) -> tuple:
     events = S.coerce_events(pd.DataFrame(rows(plain_row)))
-    articles = [Article(text=f"Text of article {r['article_id']}.", title=r["title"], source=str(r["source"]),
-                        article_id=r["article_id"]) for r in rows(plain_row)]
+    articles = [
+        Article(
+            text=f"Text of article {r['article_id']}.",
+            title=r["title"],
+            source=str(r["source"]),
+            article_id=r["article_id"],
+        )
+        for r in rows(plain_row)
+    ]
     EventsStore(tmp_path / "store").append(events, articles)
     return tmp_path / "store", events
 
@@ -53,12 +97,15 @@ def table_store(tmp_path, plain_row) -> tuple:
 def table_texts(dash_duo, column: int) -> list[str]:
     return dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#excerpts .events-table tbody tr'))"
-        ".map(r => r.children[arguments[0]].textContent)", column)
+        ".map(r => r.children[arguments[0]].textContent)",
+        column,
+    )
 
 
 def map_center(dash_duo) -> tuple[float, float] | None:
     box = dash_duo.driver.execute_script(
-        "return window.conflictmap.geoBox(document.querySelector('#map .js-plotly-plot'))")
+        "return window.conflictmap.geoBox(document.querySelector('#map .js-plotly-plot'))"
+    )
     return None if not box else ((box[0] + box[1]) / 2, (box[2] + box[3]) / 2)
 
 
@@ -68,8 +115,13 @@ def near(center, lon: float, lat: float, within: float = 3.0) -> bool:
 
 def click_js(dash_duo, selector: str) -> None:
     def attempt() -> bool:
-        return bool(dash_duo.driver.execute_script(
-            "const b = document.querySelector(arguments[0]); if (!b) return false; b.click(); return true;", selector))
+        return bool(
+            dash_duo.driver.execute_script(
+                "const b = document.querySelector(arguments[0]); if (!b) return false; b.click(); return true;",
+                selector,
+            )
+        )
+
     wait_until(dash_duo, attempt, f"nothing to click at {selector}")
 
 
@@ -88,8 +140,11 @@ def test_the_table_sorts_pages_escapes_and_selects_with_the_camera(dash_duo, tab
     click_js(dash_duo, "#excerpts button.sort[data-sort='deaths']")
     wait_until(dash_duo, lambda: table_texts(dash_duo, 4)[:2] == ["40", "7"], "deaths do not sort, largest first")
     click_js(dash_duo, "#excerpts button.sort[data-sort='deaths']")
-    wait_until(dash_duo, lambda: table_texts(dash_duo, 4)[0] in ("0", "—") and "40" not in table_texts(dash_duo, 4),
-               "a second click does not turn the order around")
+    wait_until(
+        dash_duo,
+        lambda: table_texts(dash_duo, 4)[0] in ("0", "—") and "40" not in table_texts(dash_duo, 4),
+        "a second click does not turn the order around",
+    )
     assert "—" in table_texts(dash_duo, 4)  # no toll reported
     # Article text is text: the hostile source is shown as written and runs nothing.
     assert HOSTILE in table_texts(dash_duo, 5)
@@ -101,9 +156,12 @@ def test_the_table_sorts_pages_escapes_and_selects_with_the_camera(dash_duo, tab
     wait_until(dash_duo, lambda: table_texts(dash_duo, 4)[0] == "40", "the third click does not sort largest first")
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page did not settle")
     dash_duo.driver.execute_script("performance.setResourceTimingBufferSize(10000)")
-    n = requests_for(dash_duo, lambda: click_js(dash_duo, "#excerpts button.row-pick[data-event='far']"),
-                     lambda: page_query(dash_duo).get("event") == ["far"]
-                     and near(map_center(dash_duo), -58.38, -34.61), "a row click")
+    n = requests_for(
+        dash_duo,
+        lambda: click_js(dash_duo, "#excerpts button.row-pick[data-event='far']"),
+        lambda: page_query(dash_duo).get("event") == ["far"] and near(map_center(dash_duo), -58.38, -34.61),
+        "a row click",
+    )
     # The views, the link, the correction panel (an event is selected), the link again with the view.
     assert n <= 4, f"a row click took {n} requests"
     assert page_query(dash_duo)["place"][0].startswith(FAR + "|")
@@ -111,8 +169,11 @@ def test_the_table_sorts_pages_escapes_and_selects_with_the_camera(dash_duo, tab
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page did not settle")
     # ...and keeps that view across a filter change.
     dash_duo.find_element("#precise-only input").click()
-    wait_until(dash_duo, lambda: page_query(dash_duo).get("towns") == ["1"] and app_is_settled(dash_duo),
-               "the filter did not apply")
+    wait_until(
+        dash_duo,
+        lambda: page_query(dash_duo).get("towns") == ["1"] and app_is_settled(dash_duo),
+        "the filter did not apply",
+    )
     assert near(map_center(dash_duo), -58.38, -34.61), "a filter change moved the camera"
     assert dash_duo.get_logs() == []
 
@@ -129,16 +190,23 @@ def test_the_place_list_sends_the_camera_to_a_place_out_of_view(dash_duo, table_
         return any(FAR in el.text for el in dash_duo.driver.find_elements(By.CSS_SELECTOR, "[role='option']"))
 
     WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda _d: offered(), "the place list does not offer the far place")
+        lambda _d: offered(), "the place list does not offer the far place"
+    )
     ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
-    wait_until(dash_duo, lambda: (page_query(dash_duo).get("place") or [""])[0].startswith(FAR + "|"),
-               "the place was not selected")
+    wait_until(
+        dash_duo,
+        lambda: (page_query(dash_duo).get("place") or [""])[0].startswith(FAR + "|"),
+        "the place was not selected",
+    )
     wait_until(dash_duo, lambda: near(map_center(dash_duo), -58.38, -34.61), "the camera did not go to the place")
     # A click on the marker in view (letting the place go) leaves the camera where it is.
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page did not settle")
     before = map_center(dash_duo)
     click_marker(dash_duo, FAR + "|")
-    wait_until(dash_duo, lambda: "place" not in page_query(dash_duo) and app_is_settled(dash_duo),
-               "the marker click did not let the place go")
+    wait_until(
+        dash_duo,
+        lambda: "place" not in page_query(dash_duo) and app_is_settled(dash_duo),
+        "the marker click did not let the place go",
+    )
     assert near(map_center(dash_duo), *before, 0.01)
     assert dash_duo.get_logs() == []

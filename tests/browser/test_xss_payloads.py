@@ -79,7 +79,7 @@ PAYLOADS = [
     "&lt;script&gt;window.__xss=1&lt;/script&gt;",
     f"<b onmouseover={JS}>bold</b>",
     "<img src=x onerror=alert(1)>",
-    f"<span style=\"color:red\" onclick=\"{JS}\">red</span><br><i>i</i><sup>2</sup>",
+    f'<span style="color:red" onclick="{JS}">red</span><br><i>i</i><sup>2</sup>',
 ]
 
 # An element a payload turned into markup: an inline handler, a javascript: URL in a URL attribute, or
@@ -131,25 +131,58 @@ def xss_store(tmp_path_factory, _require_browser) -> Path:
         text, place = sentence(k, payload)
         texts.append(text)
         at = text.index(place)
-        alternatives = [{"name": f"Other {k} {payload}", "lat": 30.0 + k % 7, "lon": 40.0 + k % 5,
-                         "feature_code": "PPL", "country_code": "SY", "country": payload, "admin1": payload,
-                         "score": 0.4}]
-        rows.append({
-            "event_id": f"x{k:02d}", "event_date": pd.Timestamp("2021-01-01") + pd.Timedelta(days=k),
-            "date_precision": "day", "date_source": "sentence", "is_future": False, "event_type": "Battles",
-            "sub_event_type": payload, "trigger": "Shelling", "actor1": f"Group {k} {payload}", "actor2": payload,
-            "location": place, "toponym": place, "toponym_start": start + at, "toponym_end": start + at + len(place),
-            "latitude": 10.0 + 4 * (k // 8), "longitude": 10.0 + 5 * (k % 8), "feature_code": "PPL",
-            "country": f"Land {k % 3} {payload}", "country_code": "SY", "admin1": payload, "geo_precision": 1,
-            "fatalities": k + 1, "excerpt": text.strip(), "excerpt_start": start,
-            "excerpt_end": start + len(text.strip()), "title": payload, "source": payload,
-            "url": payload if k % 2 else f"https://example.org/{quote(payload)}",
-            "published": pd.Timestamp("2021-03-01"), "published_inferred": False, "confidence": 0.9,
-            "alternatives": json.dumps(alternatives),
-        })
+        alternatives = [
+            {
+                "name": f"Other {k} {payload}",
+                "lat": 30.0 + k % 7,
+                "lon": 40.0 + k % 5,
+                "feature_code": "PPL",
+                "country_code": "SY",
+                "country": payload,
+                "admin1": payload,
+                "score": 0.4,
+            }
+        ]
+        rows.append(
+            {
+                "event_id": f"x{k:02d}",
+                "event_date": pd.Timestamp("2021-01-01") + pd.Timedelta(days=k),
+                "date_precision": "day",
+                "date_source": "sentence",
+                "is_future": False,
+                "event_type": "Battles",
+                "sub_event_type": payload,
+                "trigger": "Shelling",
+                "actor1": f"Group {k} {payload}",
+                "actor2": payload,
+                "location": place,
+                "toponym": place,
+                "toponym_start": start + at,
+                "toponym_end": start + at + len(place),
+                "latitude": 10.0 + 4 * (k // 8),
+                "longitude": 10.0 + 5 * (k % 8),
+                "feature_code": "PPL",
+                "country": f"Land {k % 3} {payload}",
+                "country_code": "SY",
+                "admin1": payload,
+                "geo_precision": 1,
+                "fatalities": k + 1,
+                "excerpt": text.strip(),
+                "excerpt_start": start,
+                "excerpt_end": start + len(text.strip()),
+                "title": payload,
+                "source": payload,
+                "url": payload if k % 2 else f"https://example.org/{quote(payload)}",
+                "published": pd.Timestamp("2021-03-01"),
+                "published_inferred": False,
+                "confidence": 0.9,
+                "alternatives": json.dumps(alternatives),
+            }
+        )
         start += len(text)
-    article = Article(text="".join(texts), title=PAYLOADS[0] + " " + PAYLOADS[18], source=PAYLOADS[24],
-                      url="javascript:" + JS)
+    article = Article(
+        text="".join(texts), title=PAYLOADS[0] + " " + PAYLOADS[18], source=PAYLOADS[24], url="javascript:" + JS
+    )
     events = S.coerce_events(pd.DataFrame(rows).assign(article_id=article.article_id))
     root = tmp_path_factory.mktemp("xss_store")
     EventsStore(root).append(events, [article])
@@ -159,8 +192,9 @@ def xss_store(tmp_path_factory, _require_browser) -> Path:
 
 
 def wait_until(dash_duo, condition, message: str, timeout: float = TIMEOUT):
-    return WebDriverWait(dash_duo.driver, timeout, poll_frequency=0.05,
-                         ignored_exceptions=(StaleElementReferenceException,)).until(lambda _d: condition(), message)
+    return WebDriverWait(
+        dash_duo.driver, timeout, poll_frequency=0.05, ignored_exceptions=(StaleElementReferenceException,)
+    ).until(lambda _d: condition(), message)
 
 
 def inert(dash_duo, where: str | None = None) -> None:
@@ -176,9 +210,13 @@ def inert(dash_duo, where: str | None = None) -> None:
 
 def shown_text(dash_duo, selector: str) -> str:
     """The text an element shows (SVG has no innerText: its textContent)."""
-    return words(dash_duo.driver.execute_script(
-        "const el = document.querySelector(arguments[0]);"
-        "return el ? (el.innerText === undefined ? el.textContent : el.innerText) || '' : ''", selector))
+    return words(
+        dash_duo.driver.execute_script(
+            "const el = document.querySelector(arguments[0]);"
+            "return el ? (el.innerText === undefined ? el.textContent : el.innerText) || '' : ''",
+            selector,
+        )
+    )
 
 
 def click_first(dash_duo, selector: str) -> None:
@@ -186,8 +224,7 @@ def click_first(dash_duo, selector: str) -> None:
         els = dash_duo.driver.find_elements("css selector", selector)
         if not els:
             return False
-        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()",
-                                       els[0])
+        dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", els[0])
         return True
 
     wait_until(dash_duo, attempt, f"nothing to click at {selector}")
@@ -200,7 +237,8 @@ def hover_texts(dash_duo) -> list[str]:
         const gd = document.querySelector('#map .js-plotly-plot');
         return gd._fullData.filter(t => !/^(basemap|mix): /.test(String(t.name)))
             .flatMap(t => Array.from(t.hovertext || []).map(String));
-        """)
+        """
+    )
 
 
 def listed_count(dash_duo) -> int:
@@ -217,7 +255,8 @@ def older_page(dash_duo) -> None:
     assert dash_duo.driver.execute_script(
         "const b = Array.from(document.querySelectorAll('#excerpts .pager-button'))"
         "    .find(b => b.textContent.startsWith('older'));"
-        "if (b) { b.click(); } return Boolean(b);"), f"no older page after: {was}"
+        "if (b) { b.click(); } return Boolean(b);"
+    ), f"no older page after: {was}"
     wait_until(dash_duo, lambda: hint(dash_duo) not in ("", was), f"the list stayed at: {was}")
 
 
@@ -240,8 +279,11 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
         if seen_pages:
             older_page(dash_duo)
         want = min(EXCERPT_LIMIT, len(PAYLOADS) - seen_pages * EXCERPT_LIMIT)
-        wait_until(dash_duo, lambda want=want: listed_count(dash_duo) == want,
-                   f"page {seen_pages + 1} does not list {want} payload events")
+        wait_until(
+            dash_duo,
+            lambda want=want: listed_count(dash_duo) == want,
+            f"page {seen_pages + 1} does not list {want} payload events",
+        )
         inert(dash_duo)
         listed += " " + shown_text(dash_duo, "#excerpts")
         seen_pages += 1
@@ -267,11 +309,17 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
                 if (n < len) { Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: n}], 'geo'); return; }
                 n -= len;
             }
-            """, k)
-        want = words(re.sub(r"<[^>]+>", " ", labels[k]).replace("&lt;", "<").replace("&gt;", ">")
-                     .replace("&amp;", "&"))[:25]
-        wait_until(dash_duo, lambda want=want: want in shown_text(dash_duo, "#map .hoverlayer"),
-                   f"hover label {k} not drawn ({want})")
+            """,
+            k,
+        )
+        want = words(
+            re.sub(r"<[^>]+>", " ", labels[k]).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        )[:25]
+        wait_until(
+            dash_duo,
+            lambda want=want: want in shown_text(dash_duo, "#map .hoverlayer"),
+            f"hover label {k} not drawn ({want})",
+        )
         inert(dash_duo, "#map .hoverlayer")
         seen += 1
     assert seen >= 10
@@ -279,8 +327,11 @@ def test_payloads_are_text_in_excerpts_hover_and_filters(dash_duo, xss_store):
     # The filter lists and the place list take their options from the data.
     for cid in ("filter-actors", "filter-countries", "filter-sources", "filter-subtypes", "place-pick"):
         click_first(dash_duo, f"#{cid}")
-        wait_until(dash_duo, lambda: words(PAYLOADS[5]) in words(dash_duo.driver.execute_script(
-            "return document.body.innerText")), f"the {cid} list does not show the payloads as text")
+        wait_until(
+            dash_duo,
+            lambda: words(PAYLOADS[5]) in words(dash_duo.driver.execute_script("return document.body.innerText")),
+            f"the {cid} list does not show the payloads as text",
+        )
         inert(dash_duo)
         dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
         click_first(dash_duo, "#summary")
@@ -305,15 +356,24 @@ def test_payloads_are_text_in_the_reader_and_the_correction_dialog(dash_duo, xss
         # "Other places" selects the event's place, which narrows the list: clear it for the next one.
         click_first(dash_duo, "#reset-selection")
         # (at the page it was left at: a list keeps its page while another is shown)
-        wait_until(dash_duo, lambda: hint(dash_duo).startswith(f"{len(PAYLOADS)} event(s)")
-                   and listed_count(dash_duo) > 0, "the list did not come back")
+        wait_until(
+            dash_duo,
+            lambda: hint(dash_duo).startswith(f"{len(PAYLOADS)} event(s)") and listed_count(dash_duo) > 0,
+            "the list did not come back",
+        )
         button = f"#excerpts button[data-action='correct'][data-event='x{k:02d}']"
         page_to(dash_duo, button)
         click_first(dash_duo, button)
-        wait_until(dash_duo, lambda k=k: words(PAYLOADS[k]) in shown_text(dash_duo, "#correct"),
-                   f"the correction dialog of payload {k} does not show it")
-        wait_until(dash_duo, lambda k=k: f"Other {k} {words(PAYLOADS[k])}" in shown_text(dash_duo, "#correct-choice"),
-                   f"the alternatives of payload {k} are not shown as text")
+        wait_until(
+            dash_duo,
+            lambda k=k: words(PAYLOADS[k]) in shown_text(dash_duo, "#correct"),
+            f"the correction dialog of payload {k} does not show it",
+        )
+        wait_until(
+            dash_duo,
+            lambda k=k: f"Other {k} {words(PAYLOADS[k])}" in shown_text(dash_duo, "#correct-choice"),
+            f"the alternatives of payload {k} are not shown as text",
+        )
         inert(dash_duo)
     assert dash_duo.get_logs() == []
 
@@ -323,15 +383,25 @@ def test_payloads_in_the_permalink_are_inert(dash_duo, xss_store):
     dash_duo.wait_for_element("#excerpts .excerpt", timeout=FIRST_RENDER)
     params = ("q", "place", "event", "actor", "country", "source", "subtype", "type", "admin1", "area", "from")
     for i in range(0, len(PAYLOADS), len(params)):
-        chunk = PAYLOADS[i:i + len(params)]
+        chunk = PAYLOADS[i : i + len(params)]
         query = "&".join(f"{p}={quote(v, safe='')}" for p, v in zip(params, chunk, strict=False))
         dash_duo.driver.get("about:blank")
         dash_duo.driver.get(f"{dash_duo.server_url}/?{query}")
         dash_duo.wait_for_element("#excerpts", timeout=FIRST_RENDER)
-        wait_until(dash_duo, lambda: dash_duo.driver.execute_script(
-            "return document.querySelectorAll('#excerpts .excerpt, #excerpts .empty-state').length") > 0,
-            f"the page with payloads {i}… never showed its list")
-        wait_until(dash_duo, lambda: shown_text(dash_duo, "#url-note").startswith("Left out of the link"),
-                   f"no note for the values dropped from link {i}")
+        wait_until(
+            dash_duo,
+            lambda: (
+                dash_duo.driver.execute_script(
+                    "return document.querySelectorAll('#excerpts .excerpt, #excerpts .empty-state').length"
+                )
+                > 0
+            ),
+            f"the page with payloads {i}… never showed its list",
+        )
+        wait_until(
+            dash_duo,
+            lambda: shown_text(dash_duo, "#url-note").startswith("Left out of the link"),
+            f"no note for the values dropped from link {i}",
+        )
         inert(dash_duo)
     assert dash_duo.get_logs() == []
