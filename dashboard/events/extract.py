@@ -19,12 +19,13 @@ from dashboard.dates import (
     find_date_mentions,
     resolve_mention,
 )
+from dashboard.errors import ConflictMapError
 from dashboard.events.actors import Actor, event_actors, interaction, load_dictionary
 from dashboard.events.assemble import assemble
 from dashboard.events.mentions import EVENT, MENTION, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.sites import coordinated, under_away, unlisted_sites
-from dashboard.geo.gazetteer import Gazetteer, fold
+from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponym import alternatives_json
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
@@ -733,7 +734,7 @@ def _subordinate_subject(verb: Any) -> list:
     ("as the latest round of negotiations over the war went into its third day in Vienna", where
     the parser may make "war" the subject)."""
     sent = verb.sent
-    words = []
+    words: list[Any] = []
     for tok in reversed(list(sent.doc[sent.start : verb.i])):
         if tok.lower_ in SUBORDINATORS:
             return words
@@ -765,20 +766,27 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
             and not _destination(sent, t)
         ]
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and t.place.precision < 4]
-    other = [t for t in inside if roles[id(t)] in ("other", "reference") and t.place.precision < 4]
-    modifier = [t for t in inside if roles[id(t)] == "modifier" and t.place.precision < 4]
+    locative = [t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and _place(t).precision < 4]
+    other = [t for t in inside if roles[id(t)] in ("other", "reference") and _place(t).precision < 4]
+    modifier = [t for t in inside if roles[id(t)] == "modifier" and _place(t).precision < 4]
     chosen = locative or other or modifier
-    finer = [t for t in chosen if t.place.precision < 4]
+    finer = [t for t in chosen if _place(t).precision < 4]
     chosen = finer or chosen
     seen: set[tuple[str, int | None]] = set()
     out = []
     for t in chosen:
-        key = (t.place.name, t.place.geonameid)
+        key = (_place(t).name, _place(t).geonameid)
         if key not in seen:
             seen.add(key)
             out.append(t)
     return out
+
+
+def _place(t: Toponym) -> Place:
+    """The place of a toponym the event rules kept (`event_places` keeps only placed ones)."""
+    if t.place is None:
+        raise ConflictMapError(f"the toponym {t.text!r} reached the event rules unplaced")
+    return t.place
 
 
 def _destination(sent: Any, t: Toponym) -> bool:
@@ -815,14 +823,14 @@ def _finer_in_next(
         finer = [
             t
             for t in event_places(sents[j], toponyms)
-            if t.place.precision < 4
-            and (not countries or t.place.country_code in countries)
+            if _place(t).precision < 4
+            and (not countries or _place(t).country_code in countries)
             and not _said_at(sents[j], t)
             and not acts(sents[j], t)
         ]
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
-            best = min(finer, key=lambda t: t.place.precision)
+            best = min(finer, key=lambda t: _place(t).precision)
             return best, sents[j].start_char + len(sents[j].text.rstrip())
     return None
 
@@ -931,7 +939,7 @@ def sentence_rows(
         # excerpt shows both the place and what happened there.
         excerpt_start = previous_start if from_context and forward_end < 0 else s0
         excerpt_end = max(s1, forward_end)
-        if not from_context and event_type in VIOLENT and all(t.place.precision >= 4 for t in places):
+        if not from_context and event_type in VIOLENT and all(_place(t).precision >= 4 for t in places):
             # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
             # by "The strikes hit Saraqib…": the next sentence says where in that country.
             finer = _finer_in_next(sents, k, places, toponyms, doc_text(doc))
@@ -964,7 +972,7 @@ def sentence_rows(
             credit=article.text[s1 : s1 + 24],
         )
         for t in places:
-            p = t.place
+            p = _place(t)
             country = gazetteer.country_name(p.country_code) if p.country_code else ""
             if coded:
                 a1, a2 = row_actors(
