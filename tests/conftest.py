@@ -49,9 +49,9 @@ RUN_SEED = "CONFLICTMAP_TEST_RUN_SEED"
 
 def checkout_cache_dir() -> Path:
     """The gazetteer cache of this checkout's test runs (subprocesses inherit it through the environment).
-    The cache keeps one index, of the gazetteer sources it was built from, and removes the others: two
-    checkouts of different sources on one machine (a branch and main) sharing the user's cache rebuild
-    it for each other at every run (~20 s of CPU per process that loads it). One folder per checkout."""
+    The cache keeps only the few newest index versions: checkouts of different sources on one machine
+    (branches and main) sharing the user's cache would push each other's index out and rebuild it
+    (~20 s of CPU per process that loads it). One folder per checkout."""
     import hashlib
 
     import platformdirs

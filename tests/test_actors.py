@@ -66,6 +66,13 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
             Actor("Rebel groups (Syria)", 2),
             Actor("Military Forces of Syria (2000-)", 1),
         ),
+        # Said as the sentence's own verb, "held" is what the author did, not who holds a place.
+        (
+            "Regime forces held the bridge and shelled the village.",
+            "shelled",
+            Actor("Military Forces of Syria (2000-)", 1),
+            None,
+        ),
         # A country's name before a non-state actor says whose rebels they are, not that its army acted.
         (
             "Syrian rebels stormed two hilltops overlooking the plain.",

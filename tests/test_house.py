@@ -58,7 +58,6 @@ WAITING_MODULES = {
     "bench.py",
     "cli.py",
     "evaluate.py",
-    "events/assemble.py",
     "events/extract.py",
     "store.py",
     "synth.py",

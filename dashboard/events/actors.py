@@ -38,8 +38,6 @@ TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 # Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
-# The same said before the noun: "government-held positions", "an IS-controlled town".
-_HOLDER_BEFORE = re.compile(r"[-‐ ]?(?:held|controlled|occupied|run|dominated)\b", re.I)
 SPEECH = word_set(WORDS, "actors.speech")
 
 
@@ -101,7 +99,7 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         if a.get("exact"):
             found.append((re.compile(rf"\b(?:{_alt([re.escape(x) for x in a['exact']])})\b"), entry, False))
     reporter = data["reporter"][0]
-    mods = _alt(reporter.get("modifiers", []))
+    mods = _alt([*reporter.get("modifiers", []), *(form for st in data["state"] for form in st["names"])])
     reporters = re.compile(rf"\b(?:(?:{mods})\s+)*(?:{_alt(reporter['patterns'])})\b", re.I)
     return Dictionary(tuple(found), reporters, names, canonical)
 
@@ -165,7 +163,7 @@ def role(doc: Any, mention: Mention, trigger_at: int) -> str:
     tok = _head_of(doc, mention.start, mention.end)
     if tok is None:
         return UNKNOWN
-    if _HOLDER_BEFORE.match(doc_text(doc), mention.end):
+    if _holds_the_noun(doc, mention.end):
         return TARGET  # "captured government-held positions": the holder loses them
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
@@ -191,6 +189,19 @@ def role(doc: Any, mention: Mention, trigger_at: int) -> str:
     if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
         return _noun_role(head)
     return UNKNOWN
+
+
+def _holds_the_noun(doc: Any, end: int) -> bool:
+    """Whether a holding participle follows the name, hyphenated or not ("government-held
+    positions", "an IS controlled town"): the name says who holds the place, as "held by X" does."""
+    last = doc.char_span(end - 1, end, alignment_mode="expand") if end > 0 else None
+    i = last.end if last is not None else len(doc)
+    hyphen = i < len(doc) and doc[i].text in ("-", "‐")
+    tok = doc[i + 1] if hyphen and i + 1 < len(doc) else doc[i] if i < len(doc) else None
+    # Glued by a hyphen it qualifies the noun whatever its tag; alone it must be a participle, not
+    # the sentence's verb ("the regime held talks").
+    tags = ("VBN", "VBD", "JJ") if hyphen else ("VBN",)
+    return tok is not None and tok.tag_ in tags and base_form(tok) in HOLDING_VERBS
 
 
 def _noun_role(noun: Any) -> str:

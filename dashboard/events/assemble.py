@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from functools import lru_cache
 
 import pandas as pd
@@ -209,10 +208,9 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
 @lru_cache(maxsize=1)
 def weapons() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The means of attack the lexicon's `[weapons]` table recognises in trigger words."""
-    from dashboard.events.extract import LEXICON_PATH
+    from dashboard.events.extract import lexicon_data
 
-    with LEXICON_PATH.open("rb") as fh:
-        table = tomllib.load(fh).get("weapons", {})
+    table = lexicon_data().get("weapons", {})
     return tuple((means, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)) for means, words in table.items())
 
 
@@ -263,10 +261,9 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
 @lru_cache(maxsize=1)
 def distinctive_means() -> frozenset[str]:
     """The sub-event types whose means of attack few parties use (the lexicon's `[distinctive_means]`)."""
-    from dashboard.events.extract import LEXICON_PATH
+    from dashboard.events.extract import lexicon_data
 
-    with LEXICON_PATH.open("rb") as fh:
-        return frozenset(tomllib.load(fh).get("distinctive_means", {}).get("sub_event_types", []))
+    return frozenset(lexicon_data().get("distinctive_means", {}).get("sub_event_types", []))
 
 
 def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:

@@ -57,11 +57,17 @@ class Rule:
 
 
 @lru_cache(maxsize=4)
-def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
+def lexicon_data(path: Path = LEXICON_PATH) -> dict[str, Any]:
+    """The lexicon file's tables, read once: the rules, and the tables the assembly reads (`weapons`,
+    `distinctive_means`). Read only; never changed."""
     with Path(path).open("rb") as fh:
-        data = tomllib.load(fh)
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
     rules = []
-    for r in data["rule"]:
+    for r in lexicon_data(path)["rule"]:
         pat = re.compile(r"\b(?:" + "|".join(r["patterns"]) + r")\b", re.I)
         rules.append(Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat, bool(r.get("generic"))))
     return tuple(sorted(rules, key=lambda r: r.priority))

@@ -53,10 +53,14 @@ _NAME = r"[A-Z][\w'’]*(?:[ -](?:[a-z]{1,3}-)?[A-Z][\w'’]*)*"
 _LISTED_ADMIN = re.compile(rf"(?:,\s*{_NAME})*,?\s+and\s+{_NAME}\s+(\w+)")
 
 
+_NEXT_WORD = re.compile(r"\s*(\w+)")
+
+
 def admin_after(text: str | None, end: int) -> bool:
     """Whether an administrative word follows the name ("Idlib province", "Hama countryside")."""
-    nxt = text[end : end + 16].strip().lower().split(" ")[0] if text and end < len(text) else ""
-    return nxt.strip(".,;") in ADMIN_WORDS
+    # The next word, whatever follows it ("Kent County's", "Punjab province)").
+    nxt = _NEXT_WORD.match(text, end, end + 20) if text else None
+    return nxt is not None and nxt.group(1).lower() in ADMIN_WORDS
 
 
 def admin_after_list(text: str | None, end: int) -> bool:

@@ -15,11 +15,11 @@ from dashboard.geo.entities import Words, embedded_places, whole_entity
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.locative import locative_names, name_runs
 from dashboard.geo.names import (
-    ADMIN_WORDS,
     COMPASS_WORDS,
     EMBEDDING_LABELS,
     GENERIC_WORDS,
     PLACE_LABELS,
+    admin_after,
     contained_name,
     is_generic_name,
     own_name,
@@ -258,6 +258,5 @@ def spans_as_toponyms(text: str, spans: Iterable[tuple[int, int]]) -> list[Topon
     out = []
     for s, e in spans:
         name = text[s:e]
-        nxt = re.match(r"\s*(\w+)", text[e : e + 20])
-        out.append(Toponym(s, e, name, "GOLD", admin_hint=bool(nxt and nxt.group(1).lower() in ADMIN_WORDS)))
+        out.append(Toponym(s, e, name, "GOLD", admin_hint=admin_after(text, e)))
     return out

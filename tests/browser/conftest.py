@@ -77,23 +77,13 @@ def _require_browser():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _own_gazetteer_cache(request, tmp_path_factory, _require_browser):
-    """The gazetteer index in a cache folder of this checkout's own, built (or read) before any test.
-
-    The user cache folder is shared by every checkout and process on the machine, and a checkout
-    whose gazetteer sources differ writes its index there and deletes every other version's: the
-    next search, map pick or upload in these tests then rebuilt the index inside a test's wait
-    (20 s idle, minutes on a loaded machine) and timed out. pytest's cache folder belongs to this
-    checkout (a temporary folder when the cache plugin is off)."""
+def _gazetteer_built(_require_browser):
+    """The gazetteer index built (or read) before any test: built inside a test's wait (a place
+    search, a map pick, an upload; 20 s idle, minutes on a loaded machine) it timed out. Its cache
+    folder is this checkout's own (`tests/conftest.py` sets CONFLICTMAP_CACHE for the run)."""
     from dashboard.geo.gazetteer import load_gazetteer
 
-    cache = getattr(request.config, "cache", None)
-    folder = cache.mkdir("conflictmap-cache") if cache is not None else tmp_path_factory.mktemp("conflictmap-cache")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("CONFLICTMAP_CACHE", str(folder))  # child processes (the upload's ingest) inherit it
-    load_gazetteer(user_dir=Path(folder) / "no-user-additions")  # the packaged index, which the tests read
-    yield folder
-    patch.undo()
+    load_gazetteer()
 
 
 @pytest.fixture(scope="session")
