@@ -128,6 +128,24 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "actors",
         "violence with no named author is by an 'Unidentified Armed Group (country)', code 3",
     ),
+    RuleInfo(
+        "actors.affiliation",
+        "actors",
+        "a generic word for armed men tied to a named group ('gunmen affiliated with X', 'militants "
+        "belonging to X', 'fighters loyal to X') is that group",
+    ),
+    RuleInfo(
+        "actors.source_phrase",
+        "actors",
+        "a name inside the phrase of a source that speaks ('a source at the police command said', "
+        "'according to an official in the army') tells of the event and is none of its sides",
+    ),
+    RuleInfo(
+        "actors.named_over_generic",
+        "actors",
+        "an event told several times takes, for each side, the named group one report gives over a "
+        "generic word of another ('terrorists' in the headline, the group's name in the body)",
+    ),
     # -- location: where an event happened ------------------------------------------------------
     RuleInfo(
         "location.unlisted_site",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.events.actors import Actor, event_actors, find_mentions, interaction
+from dashboard.rules import Switches
 
 
 def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str = "Syria"):
@@ -148,3 +149,43 @@ def test_a_named_group_with_its_noun_is_one_actor_and_speakers_are_none(nlp) -> 
 def test_a_reporter_with_its_owner_or_nationality_is_never_an_actor(nlp, sentence) -> None:
     a1, _ = actors_of(nlp, sentence, "Mortars")
     assert a1 is None
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, actor1",
+    [
+        (
+            "Gunmen affiliated with the Nusra Front opened fire on a checkpoint near the bridge.",
+            "opened",
+            "Jabhat al-Nusra",
+        ),
+        ("Militants belonging to Daesh stormed the grain silo at dawn.", "stormed", "Islamic State (ISIS)"),
+    ],
+)
+def test_a_generic_word_tied_to_a_named_group_is_that_group(nlp, sentence, trigger, actor1) -> None:
+    a1, _ = actors_of(nlp, sentence, trigger)
+    assert a1 is not None and a1.name == actor1
+    doc = nlp(sentence)
+    off = event_actors(
+        doc, 0, len(sentence), sentence.index(trigger), "SY", "Syria", Switches.parse("actors.affiliation")
+    )
+    assert off[0] is not None and off[0].name == "Unidentified Armed Group (Syria)", "switched off: the generic word"
+
+
+def test_civilians_from_a_place_a_group_holds_are_not_that_group(nlp) -> None:
+    sentence = "Shells killed three civilians from Daesh-held villages who had reached the camp."
+    _, a2 = actors_of(nlp, sentence, "Shells")
+    assert a2 == Actor("Civilians (Syria)", 7)
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger",
+    [
+        ("A source at the provincial police command said that gunmen shelled the bakery on Friday.", "shelled"),
+        ("According to an official in the army, gunmen shelled the bakery on Friday.", "shelled"),
+    ],
+)
+def test_a_name_in_the_phrase_of_a_source_is_no_side(nlp, sentence, trigger) -> None:
+    a1, a2 = actors_of(nlp, sentence, trigger)
+    assert a1 == Actor("Unidentified Armed Group (Syria)", 3)
+    assert a2 is None or a2.inter != 1, "the police or the army that tells of the attack is not its target"

@@ -237,3 +237,18 @@ def test_a_rare_means_blamed_on_two_authors_names_neither_and_common_means_never
     ]
     out = {r[S.LOCATION]: r[S.ACTOR1] for r in assemble(rows)}
     assert out["Azaz"] == out["Marea"] == "Unidentified Armed Group (Syria)"
+
+
+def test_a_named_group_in_one_report_wins_over_a_generic_word_in_another(row) -> None:
+    headline = row(0, date_source="published", actor2="Unidentified Armed Group (Syria)", inter2=3)
+    body = row(60, actor2="Jund al-Aqsa", inter2=2)
+    body[S.FATALITIES] = None
+    headline[S.FATALITIES] = 9
+    out = assemble([headline, body])
+    assert len(out) == 1
+    assert (out[0][S.ACTOR2], out[0][S.INTER2]) == ("Jund al-Aqsa", 2)
+    off = assemble([dict(headline), dict(body)], Switches.parse("actors.named_over_generic"))
+    assert off[0][S.ACTOR2] == "Unidentified Armed Group (Syria)"
+    rebels = row(0, date_source="published", actor1="Rebel groups (Syria)", inter1=2)
+    state = row(60, actor1="Military Forces of Syria (2000-)", inter1=1)
+    assert assemble([rebels, state])[0][S.ACTOR1] == "Rebel groups (Syria)", "only a named group replaces a generic one"

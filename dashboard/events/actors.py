@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.nlp import base_form, doc_text
-from dashboard.wordlists import word_set
+from dashboard.rules import ALL_ON, Switches
+from dashboard.wordlists import phrase_list, word_set
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -39,6 +40,9 @@ TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
 SPEECH = word_set(WORDS, "actors.speech")
+AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
+SOURCE_NOUNS = word_set(WORDS, "actors.source_nouns")
+HELD_AFTER = re.compile(r"\s*[-‐]?\s*(?:held|controlled|run|occupied)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,9 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     return Dictionary(tuple(found), reporters, names, canonical)
 
 
-def find_mentions(text: str, offset: int = 0, dictionary: Dictionary | None = None) -> list[Mention]:
+def find_mentions(
+    text: str, offset: int = 0, dictionary: Dictionary | None = None, switches: Switches = ALL_ON
+) -> list[Mention]:
     """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`)."""
     d = dictionary or load_dictionary()
     spans = [(*m.span(), entry, bare) for pat, entry, bare in d.patterns for m in pat.finditer(text)]
@@ -119,18 +125,21 @@ def find_mentions(text: str, offset: int = 0, dictionary: Dictionary | None = No
             continue  # "the monitor's sources", "activists": who reports, not who acts
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
-    return _named_with_noun(sorted(out, key=lambda m: m.start), text, offset)
+    return _named_with_noun(sorted(out, key=lambda m: m.start), text, offset, switches)
 
 
-def _named_with_noun(mentions: list[Mention], text: str, offset: int) -> list[Mention]:
+def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: Switches = ALL_ON) -> list[Mention]:
     """A named group with a generic noun is one mention of the group: "Daesh militants", "IS
     gunmen", "Nusra fighters", and the other way round "militants of the Islamic State", "fighters of
-    Jund al-Aqsa" (the noun carries the parse role; the name says who)."""
+    Jund al-Aqsa" (the noun carries the parse role; the name says who), and with the rule
+    `actors.affiliation` "gunmen affiliated with X", "militants belonging to X"."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
         between = text[prev.end - offset : m.start - offset].strip().lower() if prev is not None else ""
         joined = _joined(prev, m, between) if prev is not None else None
+        if joined is None and prev is not None and switches.on("actors.affiliation"):
+            joined = _affiliated(prev, m, between, text[m.end - offset :])
         if joined is not None:
             out[-1] = joined
         else:
@@ -151,6 +160,18 @@ def _joined(prev: Mention, m: Mention, between: str) -> Mention | None:
     return None
 
 
+def _affiliated(prev: Mention, m: Mention, between: str, after: str) -> Mention | None:
+    """ "Gunmen affiliated with X", "militants belonging to X": a generic word for armed men tied to a
+    named group is that group. Not for victims ("civilians from X") nor a place the group holds
+    ("militants from X-held towns"), and never a country named alone."""
+    armed = prev.entry.generic and not prev.entry.victim and prev.entry.inter in (2, 3)
+    named = not m.entry.generic and not m.bare and not m.entry.state
+    tie = between.removesuffix(" the")  # "affiliated with the Nusra Front"
+    if armed and named and tie in AFFILIATION and not HELD_AFTER.match(after):
+        return Mention(prev.start, m.end, m.entry)
+    return None
+
+
 def _head_of(doc: Any, start: int, end: int) -> Any:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
@@ -158,11 +179,13 @@ def _head_of(doc: Any, start: int, end: int) -> Any:
     return span.root
 
 
-def role(doc: Any, mention: Mention, trigger_at: int) -> str:
+def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_ON) -> str:
     """The mention's role in its sentence: agent, target or unknown (the trigger's offset breaks ties)."""
     tok = _head_of(doc, mention.start, mention.end)
     if tok is None:
         return UNKNOWN
+    if switches.on("actors.source_phrase") and _in_source_phrase(tok):
+        return SPEAKER
     if _holds_the_noun(doc, mention.end):
         return TARGET  # "captured government-held positions": the holder loses them
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
@@ -189,6 +212,24 @@ def role(doc: Any, mention: Mention, trigger_at: int) -> str:
     if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
         return _noun_role(head)
     return UNKNOWN
+
+
+def _in_source_phrase(tok: Any) -> bool:
+    """Whether the name sits inside the phrase of a source that speaks: "a source at the police
+    command said", "according to an official in the army" (the police and the army tell of the
+    event; they are not its sides). The path must go through a preposition: a name glued to the noun
+    ("... coalition operation security sources said", where the text lost its commas) may be a side."""
+    through_prep = False
+    for _ in range(5):
+        if tok.dep_ not in ("compound", "amod", "nmod", "poss", "pobj", "prep", "conj", "appos") or tok.head.i == tok.i:
+            return False
+        through_prep = through_prep or tok.dep_ == "pobj"
+        tok = tok.head
+        if through_prep and tok.pos_ in ("NOUN", "PROPN") and base_form(tok) in SOURCE_NOUNS:
+            speaks = tok.dep_ in ("nsubj", "nsubjpass") and base_form(tok.head) in SPEECH
+            cited = tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
+            return speaks or cited
+    return False
 
 
 def _holds_the_noun(doc: Any, end: int) -> bool:
@@ -232,6 +273,20 @@ def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Diction
     return Actor(name, entry.inter)
 
 
+@lru_cache(maxsize=2)
+def _generic_group_prefixes(path: Path = ACTORS_PATH) -> tuple[str, ...]:
+    d = load_dictionary(path)
+    return tuple(
+        sorted({e.name.split("{")[0] for _, e, _ in d.patterns if e.generic and not e.victim and e.inter in (2, 3)})
+    )
+
+
+def is_generic_group(name: str) -> bool:
+    """Whether an actor is a generic word for armed men ("Rebel groups (Syria)", "Unidentified Armed
+    Group (Syria)"), not a named group."""
+    return bool(name) and name.startswith(_generic_group_prefixes())
+
+
 def interaction(inter1: int | None, inter2: int | None) -> int | None:
     """ACLED's interaction code: the two inter codes, lower first (10 for an actor alone)."""
     if inter1 is None:
@@ -243,16 +298,22 @@ def interaction(inter1: int | None, inter2: int | None) -> int | None:
 
 
 def event_actors(
-    doc: Any, start: int, end: int, trigger_at: int, country_code: str, country_name: str
+    doc: Any,
+    start: int,
+    end: int,
+    trigger_at: int,
+    country_code: str,
+    country_name: str,
+    switches: Switches = ALL_ON,
 ) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
-    mentions = find_mentions(doc_text(doc)[start:end], start, d)
+    mentions = find_mentions(doc_text(doc)[start:end], start, d, switches)
     agents: list[Actor] = []
     targets: list[Actor] = []
     loose: list[tuple[int, Actor]] = []
     for m in mentions:
-        r = role(doc, m, trigger_at)
+        r = role(doc, m, trigger_at, switches)
         a = actor_of(m.entry, country_code, country_name, d)
         if m.bare and r != AGENT or r == SPEAKER:
             continue  # "in Syria", "Turkey said", "the army said": a country named or a speaker, not an actor

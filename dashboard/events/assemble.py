@@ -26,7 +26,7 @@ from functools import lru_cache
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.events.actors import UNIDENTIFIED, interaction
+from dashboard.events.actors import UNIDENTIFIED, interaction, is_generic_group
 from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import UNLISTED_CODE
 from dashboard.rules import ALL_ON, Switches
@@ -361,10 +361,25 @@ def _complete_actors(
         donor = (
             None if out.get(a) else next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
         )
+        if donor is None and switches.on("actors.named_over_generic") and is_generic_group(str(out.get(a) or "")):
+            donor = _named_group(rows, a, i)
         if donor is not None:
             out[a], out[i] = donor[a], donor[i]
     if not out[S.ACTOR1]:
         _default_author(out, switches, air_force, authors)
+
+
+def _named_group(rows: list[dict], actor: str, inter: str) -> dict | None:
+    """The most informative report of the event that names an armed group in this slot, if any."""
+    named = [
+        r
+        for r in rows
+        if r.get(actor)
+        and r.get(inter) in (2, 3)
+        and not is_generic_group(str(r[actor]))
+        and r.get(S.RECORD_KIND, "event") == "event"
+    ]
+    return max(named, key=informativeness) if named else None
 
 
 def _default_author(

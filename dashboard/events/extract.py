@@ -845,7 +845,7 @@ def row_actors(
     doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str, switches: Switches
 ) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of a sentence's event by the actor dictionary and the rules that complete it."""
-    a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country)
+    a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country, switches)
     if a2 is not None and a2.inter == 7 and not switches.on("actors.victims"):
         a2 = None
     return a1, a2
