@@ -253,6 +253,20 @@ def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None
 
 
 @pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        ("The navy fired missile strikes on a fuel depot near the port.", "Shelling/artillery/missile attack"),
+        ("Rocket strikes hit the outskirts of the town overnight.", "Shelling/artillery/missile attack"),
+        ("Artillery strikes in the valley killed two shepherds.", "Shelling/artillery/missile attack"),
+        ("Drone strikes on the convoy killed four.", "Air/drone strike"),
+        ("Fresh strikes on the town killed four.", "Air/drone strike"),
+    ],
+)
+def test_missile_rocket_and_artillery_strikes_are_not_air_strikes(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "BEIRUT (AFP) - Air strikes killed 22 people in Saraqib on Wednesday.",
