@@ -189,3 +189,17 @@ def test_a_name_in_the_phrase_of_a_source_is_no_side(nlp, sentence, trigger) -> 
     a1, a2 = actors_of(nlp, sentence, trigger)
     assert a1 == Actor("Unidentified Armed Group (Syria)", 3)
     assert a2 is None or a2.inter != 1, "the police or the army that tells of the attack is not its target"
+
+
+def test_an_attack_blamed_on_a_side_is_by_that_side(nlp) -> None:
+    a1, a2 = actors_of(nlp, "A gas attack blamed on the regime killed nine villagers before dawn.", "attack")
+    assert a1 == Actor("Military Forces of Syria (2000-)", 1)
+    assert a2 == Actor("Civilians (Syria)", 7)
+    a1, _ = actors_of(nlp, "The raid, attributed to Russian jets, destroyed a bakery.", "raid")
+    assert a1 == Actor("Military Forces of Russia", 8)
+
+
+@pytest.mark.parametrize("place", ["a clinic", "a health centre", "the medical point", "an ambulance"])
+def test_a_clinic_or_an_ambulance_hit_is_a_civilian_target(nlp, place) -> None:
+    _, a2 = actors_of(nlp, f"Rockets struck {place} on the edge of the town.", "struck")
+    assert a2 == Actor("Civilians (Syria)", 7)

@@ -40,6 +40,9 @@ TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
 SPEECH = word_set(WORDS, "actors.speech")
+# Verbs that lay an attack at someone's door: "blamed on X", "attributed to X" name its author
+# (stems: the cheap lemma of `base_form` cuts "blamed" to "blam").
+BLAMING_STEMS = ("blam", "attribut", "ascrib")
 AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
 SOURCE_NOUNS = word_set(WORDS, "actors.source_nouns")
 HELD_AFTER = re.compile(r"\s*[-‐]?\s*(?:held|controlled|run|occupied)\b", re.I)
@@ -203,6 +206,8 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
             return TARGET if holder else AGENT
         if prep == "between":
             return AGENT
+        if prep in ("on", "to") and head.head.lower_.startswith(BLAMING_STEMS):
+            return AGENT  # "an attack blamed on the regime", "strikes attributed to Russia"
         if prep in TARGET_PREPS:
             return TARGET
         if prep == "of" and head.head.pos_ in ("NOUN", "PROPN"):
