@@ -141,6 +141,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "'according to an official in the army') tells of the event and is none of its sides",
     ),
     RuleInfo(
+        "actors.named_units",
+        "actors",
+        "an armed group the dictionary lacks, named the way Arabic names a fighting unit ('Liwa X', "
+        "'Jaish X', 'Faylaq X'), is an actor by the name the text gives, a rebel group (code 2)",
+    ),
+    RuleInfo(
         "actors.named_over_generic",
         "actors",
         "an event told several times takes, for each side, the named group one report gives over a "

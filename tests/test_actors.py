@@ -203,3 +203,27 @@ def test_an_attack_blamed_on_a_side_is_by_that_side(nlp) -> None:
 def test_a_clinic_or_an_ambulance_hit_is_a_civilian_target(nlp, place) -> None:
     _, a2 = actors_of(nlp, f"Rockets struck {place} on the edge of the town.", "struck")
     assert a2 == Actor("Civilians (Syria)", 7)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Fighters of Liwa Suqur al-Jabal shelled the hamlet.", "Liwa Suqur al-Jabal"),
+        ("Harakat Nour al-Din al-Zenki fighters stormed the hill.", "Harakat Nour al-Din al-Zenki"),
+        ("Faylaq al-Sham Fighters Shell Hilltop Village", "Faylaq al-Sham"),  # a headline's capitals stop at the name
+    ],
+)
+def test_a_group_named_like_a_fighting_unit_is_an_actor_by_its_name(text, name) -> None:
+    found = [(m.entry.name, m.entry.inter) for m in find_mentions(text)]
+    assert (name, 2) in found
+    off = find_mentions(text, switches=Switches.parse("actors.named_units"))
+    assert name not in [m.entry.name for m in off], "switched off: no actor by that name"
+
+
+def test_a_listed_group_keeps_its_canonical_name_over_the_unit_reading() -> None:
+    assert [m.entry.name for m in find_mentions("Jaish al-Islam shelled the suburb.")] == ["Jaish al-Islam"]
+
+
+def test_men_from_a_group_known_by_a_unit_name_are_that_group(nlp) -> None:
+    a1, _ = actors_of(nlp, "Gunmen from the group known as Liwa al-Nasr shelled the market at noon.", "shelled")
+    assert a1 == Actor("Liwa al-Nasr", 2)

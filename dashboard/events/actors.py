@@ -77,6 +77,8 @@ class Dictionary:
     reporters: re.Pattern[str]
     state_names: dict[str, str]  # code -> name ("the United States")
     state_canonical: dict[str, str]
+    units: re.Pattern[str] | None = None  # armed groups named like a unit ("Liwa X"), see actors.toml
+    unit_inter: int = 2
 
 
 def _alt(patterns: list[str]) -> str:
@@ -108,7 +110,16 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     reporter = data["reporter"][0]
     mods = _alt([*reporter.get("modifiers", []), *(form for st in data["state"] for form in st["names"])])
     reporters = re.compile(rf"\b(?:(?:{mods})\s+)*(?:{_alt(reporter['patterns'])})\b", re.I)
-    return Dictionary(tuple(found), reporters, names, canonical)
+    units = data.get("named_units")
+    unit_pattern = None
+    if units:
+        # Case-sensitive: a unit's name is capitalised. It is one word ("Liwa Suqur") or ends on an
+        # Arabic article's word ("Faylaq al-Sham", "Liwa Fursan al-Haq"), so that a headline's
+        # capitals ("Faylaq al-Sham Fighters Shell Town") do not run on into the name.
+        al_word = r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z][\w'’]*"
+        cap = rf"(?:{al_word}|[A-Z][\w'’]*)"
+        unit_pattern = re.compile(rf"\b(?:{_alt(units['heads'])})(?:(?:\s+{cap}){{0,2}}\s+{al_word}|\s+[A-Z][\w'’]*)")
+    return Dictionary(tuple(found), reporters, names, canonical, unit_pattern, int(units["inter"]) if units else 2)
 
 
 def find_mentions(
@@ -119,6 +130,11 @@ def find_mentions(
     spans = [(*m.span(), entry, bare) for pat, entry, bare in d.patterns for m in pat.finditer(text)]
     blocked = [m.span() for m in d.reporters.finditer(text)]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    if d.units is not None and switches.on("actors.named_units"):
+        # After the dictionary's names, so that a listed group keeps its canonical name.
+        spans += [
+            (*m.span(), ActorEntry(" ".join(m.group().split()), d.unit_inter), False) for m in d.units.finditer(text)
+        ]
     taken: list[tuple[int, int]] = []
     out = []
     for s, e, entry, bare in spans:
