@@ -168,6 +168,13 @@ REGISTRY: tuple[RuleInfo, ...] = (
     ),
     # -- types ---------------------------------------------------------------------------------------
     RuleInfo(
+        "location.unpunctuated_list",
+        "location",
+        "a run of place names with no commas ('in Kafr Hamra Abu Zaid and Tell Sukkar', as scraped text "
+        "often comes) is a list: cut before each word that opens an Arabic place name (Abu, Tell, Kafr, "
+        "Deir…), and its names listed together",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "

@@ -165,3 +165,31 @@ def test_an_unlisted_site_keeps_the_candidates_the_geoparser_turned_down(pipelin
     assert sites["Kafr Zeitoun"].alternatives == next(
         (t.alternatives for t in found if t.text == "Kafr Zeitoun"), ()
     ), "nothing invented for the other"
+
+
+UNPUNCTUATED = (
+    "Regime jets in several sorties pounded the militant strongholds in Tell Hamra Abu Sawsan Abu Khreifa "
+    "and al-Nasiriyah in the eastern countryside of Salamiyah in Syria on Monday, destroying their vehicles "
+    "and weapons depots."
+)
+
+
+def test_a_list_of_villages_that_lost_its_commas_is_one_event_per_village(pipeline) -> None:
+    ev = rows_of(pipeline, UNPUNCTUATED)
+    assert ev[S.LOCATION].tolist() == ["Tell Hamra", "Abu Sawsan", "Abu Khreifa", "al-Nasiriyah"]
+    assert set(ev[S.ADMIN1]) == {"Hama"}, "each placed at the town the sentence puts them in"
+    off = rows_of(without(pipeline, "location.unpunctuated_list"), UNPUNCTUATED)
+    assert len(off) == 1
+
+
+def test_a_run_is_cut_only_before_a_name_opener_and_never_into_one_word_pieces(nlp) -> None:
+    from dashboard.events.sites import split_run
+
+    def pieces(words: str) -> list[str]:
+        doc = nlp(words)
+        return [" ".join(t.text for t in p) for p in split_run(list(doc))]
+
+    assert pieces("Kafr Hamra Abu Zaid Tell Sukkar") == ["Kafr Hamra", "Abu Zaid", "Tell Sukkar"]
+    assert pieces("Khan Sheikh Issa") == ["Khan Sheikh Issa"]
+    assert pieces("Tell Abu Hamra") == ["Tell Abu Hamra"]
+    assert pieces("Maskanah Deir Hafer") == ["Maskanah Deir Hafer"], "a one-word piece is never cut off"

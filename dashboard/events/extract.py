@@ -24,7 +24,7 @@ from dashboard.events.actors import Actor, event_actors, interaction, load_dicti
 from dashboard.events.assemble import assemble
 from dashboard.events.mentions import EVENT, MENTION, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
-from dashboard.events.sites import coordinated, under_away, unlisted_sites
+from dashboard.events.sites import LISTED_SITE_LABEL, coordinated, under_away, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponym import alternatives_json
@@ -603,8 +603,9 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         # places the event only when no locative phrase does.
         second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
         country = t.place is not None and t.place.precision >= 4
-        # At equal depth the most specific place (an unknown name is most often a small one).
-        precision = t.place.precision if t.place is not None else 1
+        # At equal depth the most specific place (an unknown name is most often a small one; villages
+        # listed around the town they were put at are finer than it).
+        precision = 0 if t.label == LISTED_SITE_LABEL else t.place.precision if t.place is not None else 1
         return (second, depth, container, country, precision, abs(t.start - trigger_start))
 
     best = min(locative, key=key)
@@ -856,7 +857,8 @@ def extract_events(
 ) -> list[dict]:
     """One row per event the article reports (and per mention of one), with its evidence spans."""
     if switches.on("location.unlisted_site"):
-        toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms)], key=lambda t: t.start)
+        split = switches.on("location.unpunctuated_list")
+        toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms, split)], key=lambda t: t.start)
     rows = sentence_rows(doc, article, toponyms, gazetteer, switches)
     return assemble(rows, switches)
 
@@ -903,7 +905,11 @@ def sentence_rows(
             site = choose_event_location(sent, s0 + at, places)
             if site is not None:
                 # "Shells hit X and Y": one event per site (`location.coordinated_sites`).
-                listed = coordinated(sent, site, places) if switches.on("location.coordinated_sites") else []
+                listed = (
+                    coordinated(sent, site, places, switches.on("location.unpunctuated_list"))
+                    if switches.on("location.coordinated_sites")
+                    else []
+                )
                 places = sorted([site, *listed], key=lambda t: t.start)
                 split = bool(listed)
         if not places:

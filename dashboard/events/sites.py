@@ -37,6 +37,12 @@ PART_NOUNS = word_set(WORDS, "sites.part_nouns")
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
 NOT_NAMES = word_set(WORDS, "sites.not_names")
+NAME_OPENERS = word_set(WORDS, "sites.name_openers")
+SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
+# The label of a site cut out of a run of names with no commas: one of a list of villages around the
+# town the sentence puts them at, each finer than that town (a lone site such as "the Presidential
+# Complex in Ankara" is coded at its town).
+LISTED_SITE_LABEL = "SITE_LIST"
 
 
 def _name_part(tok: Any) -> bool:
@@ -58,6 +64,22 @@ def _name_tokens(head: Any) -> list[Any]:
     while run and run[-1].text == "-":
         run.pop()
     return run
+
+
+def split_run(run: list[Any]) -> list[list[Any]]:
+    """A run of name tokens with no commas, cut before each word that opens an Arabic place name:
+    "Kafr Hamra Abu Zaid Tell Sukkar" → "Kafr Hamra", "Abu Zaid", "Tell Sukkar". A cut that would
+    leave a one-word piece is not made ("Khan Sheikh Issa", "Tell Abu Hamra" stay whole)."""
+
+    def words(toks: list[Any]) -> int:
+        return sum(t.text != "-" for t in toks)
+
+    pieces: list[list[Any]] = [[]]
+    for k, tok in enumerate(run):
+        if tok.text in NAME_OPENERS and words(pieces[-1]) >= 2 and words(run[k:]) >= 2:
+            pieces.append([])
+        pieces[-1].append(tok)
+    return [p for p in pieces if p]
 
 
 def _is_name_head(tok: Any) -> bool:
@@ -120,8 +142,25 @@ def _locative(tok: Any) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
 
 
-def _placed_in(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
-    """The known place a name is put in by its own "in"/"near" phrase ("X in Idlib")."""
+def _placed_in(tok: Any, known: dict[int, Toponym], runs: bool = False) -> Toponym | None:
+    """The known place a name is put in by its own "in"/"near" phrase ("X in Idlib"); with `runs`,
+    also by the phrase that follows its own, where a run of names with no commas leaves it
+    ("strongholds in X Y and Z in the countryside of Hama": the parse hangs it on "strongholds")."""
+    found = _own_container(tok, known)
+    if found is None and runs and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        after = [c for c in tok.head.head.children if c.dep_ == "prep" and c.i > tok.i]
+        found = next((t for c in after[:1] for t in [_container_of(c, known)] if t is not None), None)
+    return found
+
+
+def _container_of(prep: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """The known place inside a locative phrase ("in the eastern countryside of Hama" → Hama)."""
+    if prep.lower_ not in ("in", "near", "outside", "around"):
+        return None
+    return next((known[t.i] for t in prep.subtree if t.i in known and _precision(known[t.i]) < 4), None)
+
+
+def _own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     for prep in tok.children:
         if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "of", "outside", "east", "west", "north", "south"):
             for obj in prep.children:
@@ -162,8 +201,9 @@ def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> T
     return inside[0] if inside else previous
 
 
-def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
-    """Names the syntax calls places but the geoparser left out, placed at a known place near them."""
+def unlisted_sites(doc: Any, toponyms: list[Toponym], split: bool = True) -> list[Toponym]:
+    """Names the syntax calls places but the geoparser left out, placed at a known place near them
+    (with `split`, a run of names with no commas is cut into its names: see `split_run`)."""
     text = doc.text
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
@@ -181,8 +221,8 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
         sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
         heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
         for tok in heads:
-            if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known):
-                sites[tok.i] = _placed_in(tok, known)
+            if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known, split):
+                sites[tok.i] = _placed_in(tok, known, split)
         # Names coordinated with a site or with a known town are sites too.
         for tok in heads:
             if tok.i in sites:
@@ -201,30 +241,32 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym]) -> list[Toponym]:
             run = _name_tokens(doc[i])
             if not run:
                 continue
-            start, end = run[0].idx, run[-1].idx + len(run[-1].text)
             if done & {tok.i for tok in run}:
                 continue  # another head of the same name
             done |= {tok.i for tok in run}
-            if any(s < end and start < e for s, e in taken + actor_spans):
-                continue
             where = container or anchor
             if where is None or where.place is None:
                 continue
-            name = text[start:end]
-            # One village spelt two ways in one article ("Kafr Zeita", "Kafr Zaita") is one site: it
-            # keeps the name it was first given.
-            key = skeleton(fold(name)) or fold(name)
-            name = spelt.setdefault(key, name)
-            out.append(
-                Toponym(
-                    start,
-                    end,
-                    text[start:end],
-                    "SITE",
-                    place=unlisted_place(name, where.place),
-                    alternatives=turned_down.get((start, end), ()),
+            pieces = split_run(run) if split else [run]
+            for piece in pieces:
+                start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
+                if any(s < end and start < e for s, e in taken + actor_spans):
+                    continue
+                name = text[start:end]
+                # One village spelt two ways in one article ("Kafr Zeita", "Kafr Zaita") is one site: it
+                # keeps the name it was first given.
+                key = skeleton(fold(name)) or fold(name)
+                name = spelt.setdefault(key, name)
+                out.append(
+                    Toponym(
+                        start,
+                        end,
+                        text[start:end],
+                        LISTED_SITE_LABEL if len(pieces) > 1 else SITE_LABEL,
+                        place=unlisted_place(name, where.place),
+                        alternatives=turned_down.get((start, end), ()),
+                    )
                 )
-            )
         if known:
             finest = _anchor(sent, known, None)
             previous = finest or previous
@@ -263,12 +305,24 @@ def coordination_key(tok: Any) -> int:
     return tok.i
 
 
-def coordinated(sent: Any, site: Toponym, places: list[Toponym]) -> list[Toponym]:
-    """The places of `places` listed together with `site` as targets of one action, in text order."""
+def _run_top(tok: Any) -> Any:
+    """The last name of a run of names with no commas, which the parse makes the run's head (each
+    name before it a compound of it: "Kafr Hamra Abu Zaid" → Zaid)."""
+    for _ in range(12):
+        if tok.dep_ != "compound" or tok.head.pos_ != "PROPN" or tok.head.i <= tok.i:
+            break
+        tok = tok.head
+    return tok
+
+
+def coordinated(sent: Any, site: Toponym, places: list[Toponym], runs: bool = True) -> list[Toponym]:
+    """The places of `places` listed together with `site` as targets of one action, in text order
+    (with `runs`, the names of a run with no commas are listed together too)."""
     head = _head_token(sent, site)
     if head is None or site.place is None or site.place.precision >= 4:
         return []
-    key = coordination_key(head)
+    top = _run_top if runs else (lambda tok: tok)
+    key = coordination_key(top(head))
     listed_at = head.doc[key]
     if listed_at.dep_ == "pobj" and listed_at.head.lower_ in AWAY_PREPS:
         return []
@@ -277,6 +331,6 @@ def coordinated(sent: Any, site: Toponym, places: list[Toponym]) -> list[Toponym
         if t is site or t.place is None or t.place.precision >= 4 or t.place.name == site.place.name:
             continue
         tok = _head_token(sent, t)
-        if tok is not None and tok.i != head.i and coordination_key(tok) == key:
+        if tok is not None and tok.i != head.i and coordination_key(top(tok)) == key:
             out.append(t)
     return out
