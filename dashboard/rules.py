@@ -52,6 +52,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "a photo caption with its agency credit) is a mention",
     ),
     RuleInfo(
+        "mention.before_dateline",
+        "mention",
+        "violence told before a wire dateline in the same run of text ('… Kill 40 in Hama Province "
+        "WASHINGTON (Sputnik) The coalition…') is a headline or a related link glued to the story, a mention",
+    ),
+    RuleInfo(
         "mention.vague_date",
         "mention",
         "an event of any type dated only to a year (a battle, a protest or a deal 'in 2014') is background, "

@@ -194,3 +194,36 @@ def test_what_an_offensive_aims_at_has_not_happened() -> None:
         )
         is None
     )
+
+
+def test_violence_glued_before_a_wire_dateline_is_a_mention() -> None:
+    sentence = (
+        "Army Jets Kill 30 Militants Near Palmyra MOSCOW (Sputnik) The ministry said on Monday that talks went on."
+    )
+    trig = sentence.index("Jets")
+    assert (
+        mention_reason(sentence, 0, VIOLENT, "Air/drone strike", "day", True, trigger_at=trig)
+        == "mention.before_dateline"
+    )
+    off = Switches.parse("mention.before_dateline")
+    assert mention_reason(sentence, 0, VIOLENT, "Air/drone strike", "day", True, trigger_at=trig, switches=off) is None
+    story = "BEIRUT (AFP) Air strikes killed nine people in the market town on Sunday, a monitor said."
+    at = story.index("Air")
+    assert mention_reason(story, 0, VIOLENT, "Air/drone strike", "day", True, trigger_at=at) is None, (
+        "after it: the story"
+    )
+
+
+def test_a_glued_headline_lends_its_place_to_no_sentence_after_it(pipeline) -> None:
+    from datetime import date
+
+    from dashboard import schema as S
+    from dashboard.ingest.article import Article
+
+    text = (
+        "Army Jets Kill 30 Militants in Hama Province WASHINGTON (Sputnik) The coalition has killed more than "
+        "twenty operatives who planned attacks abroad, the defense secretary said on Wednesday."
+    )
+    ev = pipeline.run([Article(text=text, title="t", published=date(2020, 3, 4))]).events
+    events = ev[ev[S.RECORD_KIND] == "event"]
+    assert "Hama" not in set(events[S.ADMIN1]), "the glued headline's province does not place the story"

@@ -22,7 +22,7 @@ from dashboard.dates import (
 from dashboard.errors import ConflictMapError
 from dashboard.events.actors import Actor, event_actors, interaction, load_dictionary
 from dashboard.events.assemble import assemble
-from dashboard.events.mentions import EVENT, MENTION, mention_reason
+from dashboard.events.mentions import EVENT, MENTION, before_wire_dateline, is_boilerplate, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.sites import LISTED_SITE_LABEL, coordinated, under_away, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
@@ -842,6 +842,12 @@ def _finer_in_next(
     return None
 
 
+def _page_furniture(sentence: str, start: int, trigger_at: int, switches: Switches) -> bool:
+    """Whether the sentence's violence stands before a wire dateline (a headline or a related link's
+    title the page glued to the story): its place is no context for the story's next sentence."""
+    return switches.on("mention.before_dateline") and before_wire_dateline(sentence, start, trigger_at)
+
+
 def row_actors(
     doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str, switches: Switches
 ) -> tuple[Actor | None, Actor | None]:
@@ -939,10 +945,10 @@ def sentence_rows(
                 places, from_context, forward_end = [ahead[0]], True, ahead[1]
             else:
                 continue
-        else:
+        elif not _page_furniture(own, s0, s0 + at if at >= 0 else -1, switches):
             # Deaths reported next are inherited only by a place that could locate violence: not
             # one of talks or of a report ("talks in Berlin" → "Russian airstrikes have killed
-            # thousands" did not happen in Berlin).
+            # thousands" did not happen in Berlin), nor of a headline or link the page glued on.
             previous, previous_end = places, s1
             fit_for_violence = places if event_type in VIOLENT else event_places(sent, places, violent=True)
             previous_start, previous_type = s0, event_type

@@ -84,6 +84,20 @@ _CAPTION = re.compile(
 )
 
 
+# A wire dateline inside a sentence ("… in Hama Province WASHINGTON (Sputnik) The coalition…"): the
+# story starts there, and what comes before it on the same line of text is a headline or a related
+# link's title the page glued to it, not the story.
+_WIRE_DATELINE = re.compile(
+    r"\b[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][A-Z'’.-]{2,}){0,2}\s*\((?:AFP|Reuters|AP|Sputnik|Anadolu|SANA|Xinhua|TASS|UPI|dpa|"
+    r"RIA Novosti|IRNA|ANI|PTI|AA)\)"
+)
+
+
+def before_wire_dateline(sentence: str, start: int, trigger_at: int) -> bool:
+    """Whether the trigger stands before a wire dateline of its own sentence."""
+    return trigger_at >= start and any(m.start() > trigger_at - start for m in _WIRE_DATELINE.finditer(sentence))
+
+
 def is_boilerplate(sentence: str, start: int) -> bool:
     if _BOILERPLATE_START.search(sentence) or _CAPTION.search(sentence.strip()):
         return True
@@ -140,6 +154,8 @@ def mention_reason(
     """
     if switches.on("mention.boilerplate") and (is_boilerplate(sentence, start) or _CREDIT_NEXT.match(credit)):
         return "mention.boilerplate"
+    if switches.on("mention.before_dateline") and before_wire_dateline(sentence, start, trigger_at):
+        return "mention.before_dateline"
     if event_type == "Other" and switches.on("mention.untyped"):
         return "mention.untyped"
     if sub_type == "Statement" and switches.on("mention.statement"):
