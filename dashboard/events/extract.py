@@ -22,7 +22,7 @@ from dashboard.dates import (
 from dashboard.errors import ConflictMapError
 from dashboard.events.actors import Actor, event_actors, interaction, load_dictionary
 from dashboard.events.assemble import assemble
-from dashboard.events.mentions import EVENT, MENTION, before_wire_dateline, is_boilerplate, mention_reason
+from dashboard.events.mentions import EVENT, MENTION, before_wire_dateline, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.sites import LISTED_SITE_LABEL, coordinated, under_away, unlisted_sites
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
