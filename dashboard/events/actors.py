@@ -130,11 +130,8 @@ def find_mentions(
     spans = [(*m.span(), entry, bare) for pat, entry, bare in d.patterns for m in pat.finditer(text)]
     blocked = [m.span() for m in d.reporters.finditer(text)]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
-    if d.units is not None and switches.on("actors.named_units"):
-        # After the dictionary's names, so that a listed group keeps its canonical name.
-        spans += [
-            (*m.span(), ActorEntry(" ".join(m.group().split()), d.unit_inter), False) for m in d.units.finditer(text)
-        ]
+    if switches.on("actors.named_units"):
+        spans += _unit_spans(text, d)  # after the dictionary's names: a listed group keeps its canonical name
     taken: list[tuple[int, int]] = []
     out = []
     for s, e, entry, bare in spans:
@@ -145,6 +142,13 @@ def find_mentions(
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
     return _named_with_noun(sorted(out, key=lambda m: m.start), text, offset, switches)
+
+
+def _unit_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:
+    """Groups named like a fighting unit ("Liwa X"), each an actor by the name the text gives."""
+    if d.units is None:
+        return []
+    return [(*m.span(), ActorEntry(" ".join(m.group().split()), d.unit_inter), False) for m in d.units.finditer(text)]
 
 
 def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: Switches = ALL_ON) -> list[Mention]:

@@ -27,11 +27,19 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.events.actors import UNIDENTIFIED, interaction, is_generic_group
+from dashboard.events.authors import (
+    AIR_STRIKE,
+    SIDE_OF_INTER,
+    VIOLENT,
+    air_force_of,
+    default_author,
+    means_authors,
+    named_group,
+)
 from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import UNLISTED_CODE
 from dashboard.rules import ALL_ON, Switches
 
-VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 GENERIC_SUBTYPES = frozenset({"Armed clash", "Attack", "Other", ""})
 
 
@@ -119,11 +127,6 @@ def _contains(coarse: dict, fine: dict) -> bool:
     if int(coarse[S.GEO_PRECISION] or 4) >= 4:
         return True
     return bool(coarse[S.ADMIN1]) and coarse[S.ADMIN1] == fine[S.ADMIN1]
-
-
-# ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
-# each other: Syrian or Russian jets), armed groups, and everyone else.
-SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
 
 
 def _side(row: dict, actor: str, inter: str) -> str:
@@ -232,56 +235,6 @@ def type_ranks() -> dict[str, int]:
     return ranks
 
 
-AIR_STRIKE = "Air/drone strike"
-STATE_FORCES = "Military Forces of "
-
-
-def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str, int] | None:
-    """Who flies the article's air strikes: the state forces it names most as their author, else the
-    state forces of the country hit."""
-    named: dict[tuple[str, int], int] = {}
-    for r in rows:
-        if (
-            r[S.SUB_EVENT_TYPE] == AIR_STRIKE
-            and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES)
-            and r.get(S.INTER1) in (1, 8)
-        ):
-            key = (r[S.ACTOR1], r[S.INTER1])
-            named[key] = named.get(key, 0) + 1
-    if named:
-        return max(named, key=lambda k: named[k])
-    if not country:
-        return None
-    from dashboard.events.actors import load_dictionary
-
-    canonical = load_dictionary().state_canonical.get(country_code, f"{STATE_FORCES}{country}")
-    return canonical, 1
-
-
-@lru_cache(maxsize=1)
-def distinctive_means() -> frozenset[str]:
-    """The sub-event types whose means of attack few parties use (the lexicon's `[distinctive_means]`)."""
-    from dashboard.events.extract import lexicon_data
-
-    return frozenset(lexicon_data().get("distinctive_means", {}).get("sub_event_types", []))
-
-
-def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:
-    """For each distinctive means of attack, the one author the article names for it (a means whose
-    reports name two different authors gets none: the article does not say which one it was)."""
-    named: dict[str, set[tuple[str, int]]] = {}
-    for r in rows:
-        actor, inter = str(r.get(S.ACTOR1) or ""), r.get(S.INTER1)
-        if (
-            r[S.SUB_EVENT_TYPE] in distinctive_means()
-            and actor
-            and inter in SIDE_OF_INTER
-            and not actor.startswith(UNIDENTIFIED.split("(")[0])
-        ):
-            named.setdefault(r[S.SUB_EVENT_TYPE], set()).add((actor, int(inter)))
-    return {means: next(iter(authors)) for means, authors in named.items() if len(authors) == 1}
-
-
 GOVERNMENT_REGAINS, NON_STATE_OVERTAKES = "Government regains territory", "Non-state actor overtakes territory"
 
 
@@ -362,37 +315,11 @@ def _complete_actors(
             None if out.get(a) else next((r for r in sorted(rows, key=informativeness, reverse=True) if r.get(a)), None)
         )
         if donor is None and switches.on("actors.named_over_generic") and is_generic_group(str(out.get(a) or "")):
-            donor = _named_group(rows, a, i)
+            donor = named_group(rows, a, i, informativeness)
         if donor is not None:
             out[a], out[i] = donor[a], donor[i]
     if not out[S.ACTOR1]:
-        _default_author(out, switches, air_force, authors)
-
-
-def _named_group(rows: list[dict], actor: str, inter: str) -> dict | None:
-    """The most informative report of the event that names an armed group in this slot, if any."""
-    named = [
-        r
-        for r in rows
-        if r.get(actor)
-        and r.get(inter) in (2, 3)
-        and not is_generic_group(str(r[actor]))
-        and r.get(S.RECORD_KIND, "event") == "event"
-    ]
-    return max(named, key=informativeness) if named else None
-
-
-def _default_author(
-    out: dict, switches: Switches, air_force: tuple[str, int] | None, authors: dict[str, tuple[str, int]]
-) -> None:
-    """actor1 when no report names one (see `_complete_actors`)."""
-    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
-        out[S.ACTOR1], out[S.INTER1] = air_force
-    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] in authors and switches.on("actors.same_means"):
-        out[S.ACTOR1], out[S.INTER1] = authors[out[S.SUB_EVENT_TYPE]]
-    if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
-        out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
-        out[S.INTER1] = 3
+        default_author(out, switches, air_force, authors)
 
 
 def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:

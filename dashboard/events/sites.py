@@ -328,9 +328,19 @@ def coordinated(sent: Any, site: Toponym, places: list[Toponym], runs: bool = Tr
         return []
     out = []
     for t in places:
-        if t is site or t.place is None or t.place.precision >= 4 or t.place.name == site.place.name:
-            continue
-        tok = _head_token(sent, t)
-        if tok is not None and tok.i != head.i and coordination_key(top(tok)) == key:
-            out.append(t)
+        if _other_place(t, site):
+            tok = _head_token(sent, t)
+            if tok is not None and tok.i != head.i and coordination_key(top(tok)) == key:
+                out.append(t)
     return out
+
+
+def _other_place(t: Toponym, site: Toponym) -> bool:
+    """Whether `t` is a placed town or province other than the site (a country is never listed)."""
+    return (
+        t is not site
+        and t.place is not None
+        and t.place.precision < 4
+        and site.place is not None
+        and t.place.name != site.place.name
+    )

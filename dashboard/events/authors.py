@@ -1,0 +1,99 @@
+"""Who acted, when no report of an event names its author: the defaults `assemble.merge_group` applies.
+
+- `actors.air_power`: an air strike with no named author is by the air force the article names for
+  its other air strikes, else by the state forces of the country hit;
+- `actors.same_means`: an attack by a means few parties use (the lexicon's `[distinctive_means]`) is
+  by the one author the article names for that means;
+- `actors.unidentified`: other violence with no named author is by an "Unidentified Armed Group";
+- `actors.named_over_generic`: a named group one report gives wins over another's generic word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from dashboard import schema as S
+from dashboard.events.actors import UNIDENTIFIED, is_generic_group
+from dashboard.rules import Switches
+
+VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+# ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
+# each other: Syrian or Russian jets), armed groups, and everyone else.
+SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
+
+
+AIR_STRIKE = "Air/drone strike"
+STATE_FORCES = "Military Forces of "
+
+
+def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str, int] | None:
+    """Who flies the article's air strikes: the state forces it names most as their author, else the
+    state forces of the country hit."""
+    named: dict[tuple[str, int], int] = {}
+    for r in rows:
+        if (
+            r[S.SUB_EVENT_TYPE] == AIR_STRIKE
+            and str(r.get(S.ACTOR1) or "").startswith(STATE_FORCES)
+            and r.get(S.INTER1) in (1, 8)
+        ):
+            key = (r[S.ACTOR1], r[S.INTER1])
+            named[key] = named.get(key, 0) + 1
+    if named:
+        return max(named, key=lambda k: named[k])
+    if not country:
+        return None
+    from dashboard.events.actors import load_dictionary
+
+    canonical = load_dictionary().state_canonical.get(country_code, f"{STATE_FORCES}{country}")
+    return canonical, 1
+
+
+@lru_cache(maxsize=1)
+def distinctive_means() -> frozenset[str]:
+    """The sub-event types whose means of attack few parties use (the lexicon's `[distinctive_means]`)."""
+    from dashboard.events.extract import lexicon_data
+
+    return frozenset(lexicon_data().get("distinctive_means", {}).get("sub_event_types", []))
+
+
+def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:
+    """For each distinctive means of attack, the one author the article names for it (a means whose
+    reports name two different authors gets none: the article does not say which one it was)."""
+    named: dict[str, set[tuple[str, int]]] = {}
+    for r in rows:
+        actor, inter = str(r.get(S.ACTOR1) or ""), r.get(S.INTER1)
+        if (
+            r[S.SUB_EVENT_TYPE] in distinctive_means()
+            and actor
+            and inter in SIDE_OF_INTER
+            and not actor.startswith(UNIDENTIFIED.split("(")[0])
+        ):
+            named.setdefault(r[S.SUB_EVENT_TYPE], set()).add((actor, int(inter)))
+    return {means: next(iter(authors)) for means, authors in named.items() if len(authors) == 1}
+
+
+def named_group(rows: list[dict], actor: str, inter: str, informativeness: Callable[[dict], tuple]) -> dict | None:
+    """The most informative report of the event that names an armed group in this slot, if any."""
+    named = [
+        r
+        for r in rows
+        if r.get(actor)
+        and r.get(inter) in (2, 3)
+        and not is_generic_group(str(r[actor]))
+        and r.get(S.RECORD_KIND, "event") == "event"
+    ]
+    return max(named, key=informativeness) if named else None
+
+
+def default_author(
+    out: dict, switches: Switches, air_force: tuple[str, int] | None, authors: dict[str, tuple[str, int]]
+) -> None:
+    """actor1 when no report names one (see `_complete_actors`)."""
+    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] == AIR_STRIKE and switches.on("actors.air_power") and air_force:
+        out[S.ACTOR1], out[S.INTER1] = air_force
+    if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] in authors and switches.on("actors.same_means"):
+        out[S.ACTOR1], out[S.INTER1] = authors[out[S.SUB_EVENT_TYPE]]
+    if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
+        out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
+        out[S.INTER1] = 3
