@@ -13,7 +13,7 @@ from dashboard import bench as B
 from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.app.filters import Filters
-from dashboard.cli import build_parser
+from dashboard.cli_args import build_parser
 from dashboard.synth import synthetic_vocabulary, write_synthetic_store
 
 
