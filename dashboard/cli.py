@@ -228,7 +228,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans, switches=switches
         )
     elif args.eval_command == "events":
-        figures = E.evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
+        from dashboard.eval_events import evaluate_events
+
+        figures = evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
     elif args.eval_command == "records":
         figures = _eval_records(args, build_pipeline())
     else:
