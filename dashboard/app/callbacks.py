@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
-from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.clientside import PLAY_JS
+from dashboard.app.clusters import OPEN_ASPECT
 from dashboard.app.data import StoreView
 from dashboard.app.engine import EventIndex
 from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
@@ -26,6 +26,7 @@ from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text:
 )
 from dashboard.app.figures import map_spec, timeline_spec, with_note
 from dashboard.app.filters import Filters, choice_values, parse_number
+from dashboard.app.mapview import CLUSTER_PREFIX, MapView
 from dashboard.app.permalink import known_state, note_text
 from dashboard.app.query import (
     Selection,
@@ -94,9 +95,9 @@ function(relayout, click, current) {
     const box = window.conflictmap.geoBox(gd);  // assets/panels.js
     return box ? {box: box, goto: cur.goto || null} : nu;
 }
-""".replace("__PREFIX__", E.CLUSTER_PREFIX)
+""".replace("__PREFIX__", CLUSTER_PREFIX)
     .replace("__MAP__", ids.MAP)
-    .replace("__ASPECT__", str(E.OPEN_ASPECT))
+    .replace("__ASPECT__", str(OPEN_ASPECT))
 )
 # state.view_of_box of a box the map was sent to (a cluster's, or a chosen place's); pans after it
 # change `box` only. Numbers rounded as state.to_query writes them (6 significant digits).
@@ -127,7 +128,7 @@ STORE_PROPS = [(ids.MAP_PLACES, "data"), (ids.SELECTION, "data"), (ids.MAP_VIEW,
 def panel_aspect(value: object) -> float:
     """The map panel's shape MAP_BOX_JS measured (longitude per latitude degree), within sane bounds."""
     number = parse_number(value, float)
-    return E.OPEN_ASPECT if number is None else min(max(number, 0.4), 8.0)
+    return OPEN_ASPECT if number is None else min(max(number, 0.4), 8.0)
 
 
 def state_from_controls(values: list) -> ViewState:
@@ -332,7 +333,7 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         measure = measure or "events"
         bars, background = v.series(f, sel, unit, measure)
         box = map_box or {}
-        goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
+        goto, shown = MapView.from_box(box.get("goto")), MapView.from_box(box.get("box"))
         agg = v.labelled(v.places(f, sel))
         # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
         fig: dict | go.Figure = map_spec(

@@ -8,8 +8,8 @@ import dash
 from dash import Input, Output, State
 
 from dashboard.app import ids
-from dashboard.app.engine import CLUSTER_PREFIX
 from dashboard.app.figures import legend_title
+from dashboard.app.mapview import CLUSTER_PREFIX
 
 # The filters drawer at phone width: the section's class and the button's aria-expanded follow the
 # number of presses (odd: open). Wide screens show the filters whatever the class says.

@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
-from dashboard.app.engine import OPEN_ASPECT, MapView, _size_measure, bulk_view, cluster_positions
+from dashboard.app.clusters import OPEN_ASPECT, _size_measure, bulk_view, cluster_positions
+from dashboard.app.mapview import MapView
 from dashboard.app.type_mix import MIX_PREFIX, mix_words, ring_layers, ring_traces
 
 TYPE_COLORS = {
