@@ -158,7 +158,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from dashboard.bench import run_ingest_bench, run_serve_bench
+    from dashboard.bench import run_ingest_bench
+    from dashboard.bench_serve import run_serve_bench
 
     if args.long:
         from dashboard.bench_long import run_long_bench

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard import bench as B
+from dashboard import bench_http as B
 from dashboard.app import ids
 from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard import bench as B
+from dashboard import bench_http as B
+from dashboard import bench_serve
 from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.app.filters import Filters
@@ -82,7 +83,7 @@ def test_bench_events_option_parses() -> None:
 
 def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     """A real server process on a free loopback port over a small synthetic store (no browser here)."""
-    figures = B.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
+    figures = bench_serve.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
     for key in (
         "events",
         "p95_ms_brush",
