@@ -193,7 +193,7 @@ def _interactions(seed: int, places: list[str], changes: list[Change]) -> list[t
     """The three interactions timed, each the i-th request's change: a timeline brush (a random
     range), a filter change (each in turn), a marker click (a random place of the biggest)."""
     from dashboard.app import ids
-    from dashboard.synth import N_DAYS, START_DAY
+    from dashboard.synth_world import N_DAYS, START_DAY
 
     rng = random.Random(seed)
     sel = (ids.SELECTION, "data")
@@ -259,7 +259,7 @@ def _page_figures(base: str, pages: int) -> dict[str, object]:
 
 def _browser_figures(base: str, pages: int) -> dict[str, object]:
     """What each interaction costs the browser (bench_browser), or why it was not measured."""
-    from dashboard.synth import N_DAYS, START_DAY
+    from dashboard.synth_world import N_DAYS, START_DAY
 
     try:
         if pages < 1:

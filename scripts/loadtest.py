@@ -38,7 +38,8 @@ from dashboard import bench_http as B
 from dashboard.app import ids
 from dashboard.app.answers import CACHE_HEADER
 from dashboard.app.serve import default_threads, default_workers
-from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+from dashboard.synth_world import N_DAYS, START_DAY
 
 # The served stack as `conflictmap serve` builds it (guard, kept answers, gzip, Dash), timed as a
 # whole: X-Server-Ms covers every layer, a kept answer's too.

@@ -32,7 +32,8 @@ import numpy as np
 
 from dashboard import bench_http as B
 from dashboard.app import ids
-from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+from dashboard.synth_world import N_DAYS, START_DAY
 
 WRITER = r"""
 import sys

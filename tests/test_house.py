@@ -54,7 +54,6 @@ WAITING_MODULES = {
     "app/upload.py",
     "events/extract.py",
     "store.py",
-    "synth.py",
 }
 WAITING_LONG = {
     "app/basemap.py:_traces",
@@ -74,10 +73,6 @@ WAITING_LONG = {
     "events/extract.py:sentence_rows",
     "events/sites.py:unlisted_sites",
     "store.py:_commit",
-    "synth.py:_events_chunk",
-    "synth.py:build_places",
-    "synth_fast.py:_draws",
-    "synth_fast.py:write_fast_store",
 }
 WAITING_COMPLEX = {
     "app/callbacks.py:register_callbacks.render",
@@ -105,7 +100,6 @@ WAITING_COMPLEX = {
     "events/sites.py:coordination_key",
     "events/sites.py:unlisted_sites",
     "store.py:_commit",
-    "synth.py:_events_chunk",
 }
 
 
