@@ -168,14 +168,8 @@ VERBS = {
 
 
 START_DAY = int((pd.Timestamp("2021-01-01") - pd.Timestamp("1970-01-01")).days)
-
-
 N_DAYS = 3 * 365
-
-
 VILLAGES_PER_TOWN = 60
-
-
 TAIL_PER_COUNTRY = 400
 
 

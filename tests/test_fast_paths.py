@@ -10,8 +10,10 @@ import pytest
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app.callbacks import place_options
-from dashboard.app.figures import _bar_groups, _by_main_type, _hover, _span, marker_size
+from dashboard.app.figures import _by_main_type, marker_size
+from dashboard.app.map_hover import _hover, _span
 from dashboard.app.query import format_date, plain_records
+from dashboard.app.timeline_figure import _bar_groups
 from dashboard.store import EventsStore
 from dashboard.synth import write_synthetic_store
 

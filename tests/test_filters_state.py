@@ -10,7 +10,6 @@ import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import query as Q
-from dashboard.app.figures import timeline_figure
 from dashboard.app.filters import Filters, choice_options, filter_mask
 from dashboard.app.state import (
     Playback,
@@ -25,6 +24,7 @@ from dashboard.app.state import (
     view_from_relayout,
     view_of_box,
 )
+from dashboard.app.timeline_figure import timeline_figure
 
 
 @pytest.fixture

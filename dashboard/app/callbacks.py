@@ -24,7 +24,7 @@ from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text:
     summary_line,
     summary_text,
 )
-from dashboard.app.figures import map_spec, timeline_spec, with_note
+from dashboard.app.figures import map_spec, with_note
 from dashboard.app.filters import Filters, choice_values, parse_number
 from dashboard.app.mapview import CLUSTER_PREFIX, MapView
 from dashboard.app.permalink import known_state, note_text
@@ -44,6 +44,7 @@ from dashboard.app.state import (
     view_from_relayout,
 )
 from dashboard.app.table import views_panel as panel
+from dashboard.app.timeline_figure import timeline_spec
 from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (select_masks: tests)
 from dashboard.export import write_event_chunks
 

@@ -218,3 +218,16 @@ def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
     if size_by == "fatalities":
         return pd.to_numeric(places["fatalities"], errors="coerce").fillna(0).astype(float)
     return places["n_events"].astype(float)
+
+
+def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView | None:
+    """The box a map opens on before the user moves it: the bulk of the events when a few places lie
+    far away (engine.bulk_view), else every located place; None when nothing is located."""
+    bulk = bulk_view(places, aspect=aspect)
+    if bulk is not None:
+        return bulk
+    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    if located.empty:
+        return None
+    lon, lat = located[S.LONGITUDE].astype(float), located[S.LATITUDE].astype(float)
+    return MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
