@@ -55,7 +55,6 @@ WAITING_MODULES = {
     "store.py",
 }
 WAITING_LONG = {
-    "app/basemap.py:_traces",
     "app/callbacks.py:register_callbacks",
     "app/callbacks.py:render",
     "app/clientside.py:register_callbacks",
@@ -72,12 +71,8 @@ WAITING_LONG = {
 }
 WAITING_COMPLEX = {
     "app/callbacks.py:register_callbacks.render",
-    "app/compress.py:compress.compressed",
     "app/duck.py:where",
-    "app/reader.py:article_pieces",
-    "app/state.py:parse_query",
     "app/upload.py:register_callbacks.decide",
-    "app/upload_review.py:review_view",
     "events/actors.py:event_actors",
     "events/actors.py:role",
     "events/assemble.py:group_rows",
