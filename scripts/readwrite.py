@@ -116,7 +116,8 @@ def shown_total(answer: dict | None) -> int | None:
 
 
 def run(n_events: int, commits: int, readers: int, min_requests: int) -> dict:
-    from dashboard.app.engine import build_index, total_events
+    from dashboard.app.engine import total_events
+    from dashboard.app.event_index import build_index
     from dashboard.store import EventsStore
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,6 +10,7 @@ import query_oracle as O
 from dashboard import schema as S
 from dashboard.app import clusters as CL
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
 from dashboard.app import mapview as MV
 from dashboard.app import query as Q
 from dashboard.app.figures import CLUSTER_NAME, basemap_resolution, map_figure, place_traces
@@ -75,7 +76,7 @@ def main_types_agree(got: pd.DataFrame, want: pd.DataFrame, events: pd.DataFrame
     ],
 )
 def test_places_aggregate_matches_places_summary(small: pd.DataFrame, start, end, precise) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
     want = O.places_summary(O.precise_only(O.in_range(small, start, end), precise))
     got = E.places_aggregate(ix, mask)
@@ -86,7 +87,7 @@ def test_places_aggregate_matches_places_summary(small: pd.DataFrame, start, end
 
 
 def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame) -> None:
-    got = E.places_aggregate(E.index_from_frame(small), np.ones(len(small), bool)).set_index(S.PLACE_KEY)
+    got = E.places_aggregate(EI.index_from_frame(small), np.ones(len(small), bool)).set_index(S.PLACE_KEY)
     nowhere = got.loc[small.loc[small[S.EVENT_ID] == "n1", S.PLACE_KEY].iloc[0]]
     assert pd.isna(nowhere[S.GEO_PRECISION])
     idlib = got.loc[O.with_place_key(small)[S.PLACE_KEY].iloc[0]]
@@ -102,7 +103,7 @@ def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame
     ],
 )
 def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start, end, precise) -> None:
-    ix = E.index_from_frame(synthetic)
+    ix = EI.index_from_frame(synthetic)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
     rows = O.precise_only(O.in_range(synthetic, start, end), precise)
     assert int(mask.sum()) == len(rows)
@@ -124,14 +125,14 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
 
 
 def test_timeline_counts_small(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     got = E.timeline_counts(ix, E.all_rows(ix))
     pd.testing.assert_frame_equal(got, O.timeline_counts(small).reset_index(drop=True), check_dtype=False)
     assert E.timeline_counts(ix, np.zeros(ix.n, bool)).empty
 
 
 def test_timeline_counts_of_deaths(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     got = E.timeline_counts(ix, E.all_rows(ix), measure="fatalities")
     assert {(r["day"].strftime("%Y-%m-%d"), r[S.EVENT_TYPE]): r["n"] for r in got.to_dict("records")} == {
         ("2020-03-01", "Explosions/Remote violence"): 36,
@@ -140,7 +141,7 @@ def test_timeline_counts_of_deaths(small: pd.DataFrame) -> None:
 
 
 def test_masks(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     ids = small[S.EVENT_ID].to_numpy()
     assert ids[E.place_mask(ix, small[S.PLACE_KEY].iloc[0])].tolist() == ["i1", "i2", "i3"]
     assert not E.place_mask(ix, "nowhere|0|0").any()
@@ -153,13 +154,13 @@ def test_masks(small: pd.DataFrame) -> None:
 
 def test_date_extent(synthetic: pd.DataFrame, small: pd.DataFrame) -> None:
     for df in (synthetic, small):
-        ix = E.index_from_frame(df)
+        ix = EI.index_from_frame(df)
         assert E.date_extent(ix, E.all_rows(ix)) == O.robust_extent(df[S.EVENT_DATE])
     assert E.date_extent(ix, np.zeros(ix.n, bool)) is None
 
 
 def test_newest_rows_and_rows_frame(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     df = E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 4))
     assert df[S.EVENT_ID].tolist() == ["m1", "i3", "i2", "n1"], "newest first; same day: later publication first"
     assert df[S.PLACE_KEY].tolist() == small.set_index(S.EVENT_ID).loc[df[S.EVENT_ID], S.PLACE_KEY].tolist()
@@ -169,7 +170,7 @@ def test_newest_rows_and_rows_frame(small: pd.DataFrame) -> None:
 
 
 def test_empty_index() -> None:
-    ix = E.index_from_frame(S.empty_events())
+    ix = EI.index_from_frame(S.empty_events())
     assert ix.n == 0
     assert E.places_aggregate(ix, E.all_rows(ix)).empty
     assert E.timeline_counts(ix, E.all_rows(ix)).empty
@@ -283,7 +284,7 @@ def test_map_figure_goto_moves_the_view() -> None:
 
 
 def test_aggregates_are_memoised_per_mask_and_copied_out(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     mask = E.date_mask(ix, "2020-03-01", None)
     first = E.places_aggregate(ix, mask)
     first["n_events"] = -1  # a caller mutating its answer must not change the next one

@@ -349,9 +349,10 @@ def test_controls_and_state_are_inverse() -> None:
 
 def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -> None:
     from dashboard.app import engine as E
+    from dashboard.app import event_index as EI
     from dashboard.app.callbacks import select_masks
 
-    ix = E.index_from_frame(events)
+    ix = EI.index_from_frame(events)
 
     def ids_of(mask) -> list[str]:
         return sorted(E.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
@@ -367,10 +368,10 @@ def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -
 
 
 def test_choice_lists_keep_chosen_values_the_store_lacks(events: pd.DataFrame) -> None:
-    from dashboard.app import engine as E
+    from dashboard.app import event_index as EI
     from dashboard.app.callbacks import CHOICES, choice_lists
 
-    lists = dict(zip(CHOICES, choice_lists(E.index_from_frame(events), Filters(event_types=("Riots",))), strict=True))
+    lists = dict(zip(CHOICES, choice_lists(EI.index_from_frame(events), Filters(event_types=("Riots",))), strict=True))
     assert lists["filter-types"] == ["Battles", "Diplomacy", "Riots"]
     assert lists["filter-sources"] == ["aa.txt", "bb.txt"]
 
@@ -435,7 +436,7 @@ def test_hostile_links_parse_to_a_safe_state(query) -> None:
 
 
 def test_values_the_store_lacks_are_dropped_with_a_note(make_events) -> None:
-    from dashboard.app.engine import index_from_frame
+    from dashboard.app.event_index import index_from_frame
     from dashboard.app.permalink import known_state, note_text
     from dashboard.app.state import parse_query
 

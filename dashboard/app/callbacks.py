@@ -18,7 +18,7 @@ from dashboard.app import ids
 from dashboard.app.clientside import PLAY_JS
 from dashboard.app.clusters import OPEN_ASPECT
 from dashboard.app.data import StoreView
-from dashboard.app.engine import EventIndex
+from dashboard.app.event_index import EventIndex
 from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
     report_badges,
     summary_line,

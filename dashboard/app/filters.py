@@ -17,7 +17,8 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app import engine as E
-from dashboard.app.engine import EventIndex
+from dashboard.app import event_index as EI
+from dashboard.app.event_index import EventIndex
 
 # Filters whose value is a set of column values: field name → the column(s) it matches.
 CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -125,7 +126,7 @@ def index_mask(ix: EventIndex, f: Filters) -> np.ndarray:
 
 def filter_mask(events: pd.DataFrame, f: Filters) -> np.ndarray:
     """index_mask for a small events DataFrame (the same code: one meaning of every filter)."""
-    return np.array(index_mask(E.index_from_frame(events), f))
+    return np.array(index_mask(EI.index_from_frame(events), f))
 
 
 def choice_values(ix: EventIndex, name: str, limit: int = 1000) -> list[str]:
@@ -135,4 +136,4 @@ def choice_values(ix: EventIndex, name: str, limit: int = 1000) -> list[str]:
 
 def choice_options(events: pd.DataFrame, name: str, limit: int = 1000) -> list[str]:
     """choice_values for an events DataFrame."""
-    return choice_values(E.index_from_frame(events), name, limit)
+    return choice_values(EI.index_from_frame(events), name, limit)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app import engine as E
-from dashboard.app.engine import EventIndex
+from dashboard.app.event_index import EventIndex
 from dashboard.app.excerpts import EXCERPT_LIMIT, excerpts_list, list_offset, node, page_token, pager
 from dashboard.app.figures import type_color
 from dashboard.app.filters import Filters

@@ -22,7 +22,7 @@ from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
 from dashboard.app import engine as E
 from dashboard.app import ids
-from dashboard.app.engine import EventIndex
+from dashboard.app.event_index import EventIndex
 from dashboard.app.filters import CHOICE_COLUMNS, Filters, choice_values, index_mask
 from dashboard.app.query import Selection, totals_by_bin
 
