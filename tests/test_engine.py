@@ -11,6 +11,7 @@ from dashboard import schema as S
 from dashboard.app import clusters as CL
 from dashboard.app import engine as E
 from dashboard.app import event_index as EI
+from dashboard.app import listing as RL
 from dashboard.app import mapview as MV
 from dashboard.app import query as Q
 from dashboard.app.figures import CLUSTER_NAME, basemap_resolution, map_figure, place_traces
@@ -116,7 +117,7 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
             O.timeline_counts(rows, unit).reset_index(drop=True),
             check_dtype=False,
         )
-    newest = E.rows_frame(ix, E.newest_rows(ix, mask, 50))
+    newest = RL.rows_frame(ix, RL.newest_rows(ix, mask, 50))
     expected = rows.sort_values(
         [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
     ).head(50)
@@ -161,12 +162,12 @@ def test_date_extent(synthetic: pd.DataFrame, small: pd.DataFrame) -> None:
 
 def test_newest_rows_and_rows_frame(small: pd.DataFrame) -> None:
     ix = EI.index_from_frame(small)
-    df = E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 4))
+    df = RL.rows_frame(ix, RL.newest_rows(ix, E.all_rows(ix), 4))
     assert df[S.EVENT_ID].tolist() == ["m1", "i3", "i2", "n1"], "newest first; same day: later publication first"
     assert df[S.PLACE_KEY].tolist() == small.set_index(S.EVENT_ID).loc[df[S.EVENT_ID], S.PLACE_KEY].tolist()
     assert list(df.columns) == [*S.NAMES, S.PLACE_KEY]
     pd.testing.assert_frame_equal(df.drop(columns=S.PLACE_KEY), S.coerce_events(df.drop(columns=S.PLACE_KEY)))
-    assert E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 100))[S.EVENT_ID].iloc[-1] == "u1", "undated last"
+    assert RL.rows_frame(ix, RL.newest_rows(ix, E.all_rows(ix), 100))[S.EVENT_ID].iloc[-1] == "u1", "undated last"
 
 
 def test_empty_index() -> None:
@@ -174,7 +175,7 @@ def test_empty_index() -> None:
     assert ix.n == 0
     assert E.places_aggregate(ix, E.all_rows(ix)).empty
     assert E.timeline_counts(ix, E.all_rows(ix)).empty
-    assert E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix))).empty
+    assert RL.rows_frame(ix, RL.newest_rows(ix, E.all_rows(ix))).empty
 
 
 # -- clustering -------------------------------------------------------------------------------------------

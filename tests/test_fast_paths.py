@@ -10,6 +10,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import event_index as EI
+from dashboard.app import listing as RL
 from dashboard.app.callbacks import place_options
 from dashboard.app.figures import _by_main_type, marker_size
 from dashboard.app.map_hover import _hover, _span
@@ -33,7 +34,7 @@ def _same(a: object, b: object) -> bool:
 
 
 def test_plain_records_are_to_dict_records(index: EI.EventIndex) -> None:
-    df = E.rows_frame(index, np.arange(0, index.n, 37))
+    df = RL.rows_frame(index, np.arange(0, index.n, 37))
     want, got = df.to_dict("records"), plain_records(df)
     assert len(got) == len(want) and all(
         list(w) == list(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got, strict=True)
@@ -42,8 +43,8 @@ def test_plain_records_are_to_dict_records(index: EI.EventIndex) -> None:
 
 
 def test_row_records_from_arrow_are_the_frames_records(index: EI.EventIndex) -> None:
-    rows = E.newest_rows(index, np.ones(index.n, dtype=bool), 120)[::3]
-    want, got = plain_records(E.rows_frame(index, rows)), E.row_records(index, rows)
+    rows = RL.newest_rows(index, np.ones(index.n, dtype=bool), 120)[::3]
+    want, got = plain_records(RL.rows_frame(index, rows)), RL.row_records(index, rows)
     assert len(got) == len(want) == rows.size
     for w, g in zip(want, got, strict=True):
         assert list(w) == list(g)
@@ -53,7 +54,7 @@ def test_row_records_from_arrow_are_the_frames_records(index: EI.EventIndex) -> 
 
 
 def test_markers_split_by_type_are_the_groupby_of_the_places(index: EI.EventIndex) -> None:
-    places = E.labelled(index, E.places_aggregate(index, np.ones(index.n, dtype=bool)))
+    places = RL.labelled(index, E.places_aggregate(index, np.ones(index.n, dtype=bool)))
     singles = places.assign(_size=places["n_events"].astype(float))
     got = _by_main_type(singles, 50.0)
     want = list(singles.groupby("main_type", sort=True))
@@ -78,15 +79,15 @@ def test_dates_formatted_from_fields_read_as_strftime(ts: str) -> None:
 
 def test_labels_looked_up_on_arrays_are_the_places_labels(index: EI.EventIndex) -> None:
     agg = E.places_aggregate(index, E.all_rows(index)).sample(frac=1, random_state=2)
-    got = E.labelled(index, agg)["label"].tolist()
+    got = RL.labelled(index, agg)["label"].tolist()
     assert got == [index.places["label"].iat[index.place_code[k]] for k in agg[S.PLACE_KEY]]
-    assert E.labelled(index, agg.iloc[:0])["label"].tolist() == []
+    assert RL.labelled(index, agg.iloc[:0])["label"].tolist() == []
     with pytest.raises(KeyError):
-        E.labelled(index, agg.assign(**{S.PLACE_KEY: "Nowhere|0.0|0.0"}))
+        RL.labelled(index, agg.assign(**{S.PLACE_KEY: "Nowhere|0.0|0.0"}))
 
 
 def test_place_options_are_the_busiest_located_places_in_order(index: EI.EventIndex) -> None:
-    agg = E.labelled(index, E.places_aggregate(index, E.all_rows(index)))
+    agg = RL.labelled(index, E.places_aggregate(index, E.all_rows(index)))
     agg.loc[agg.index[:7], S.LATITUDE] = np.nan  # not on the map: not offered
     located = agg[agg[S.LATITUDE].notna()]
     for limit in (5, 40, len(agg) + 1):

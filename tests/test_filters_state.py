@@ -348,14 +348,14 @@ def test_controls_and_state_are_inverse() -> None:
 
 
 def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -> None:
-    from dashboard.app import engine as E
     from dashboard.app import event_index as EI
+    from dashboard.app import listing as RL
     from dashboard.app.callbacks import select_masks
 
     ix = EI.index_from_frame(events)
 
     def ids_of(mask) -> list[str]:
-        return sorted(E.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
+        return sorted(RL.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
 
     filtered, in_time, listed = select_masks(
         ix, Filters(event_types=("Battles",)), Q.Selection("2020-03-04", "2020-03-04 23:59:59", events[S.PLACE_KEY][0])

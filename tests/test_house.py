@@ -49,7 +49,6 @@ LONG_BY_NATURE: set[str] = set()
 WAITING_MODULES = {
     "app/callbacks.py",
     "app/duck.py",
-    "app/engine.py",
     "app/upload.py",
     "events/extract.py",
     "store.py",

@@ -14,6 +14,8 @@ from dashboard import schema as S
 from dashboard.app import clusters as CL
 from dashboard.app import engine as E
 from dashboard.app import event_index as EI
+from dashboard.app import filter_masks as FM
+from dashboard.app import listing as RL
 from dashboard.app import mapview as MV
 from dashboard.app import query as Q
 from dashboard.app.filters import Filters, choice_values, index_mask
@@ -132,12 +134,12 @@ def test_selection_figures_match_selection_counts(synthetic: pd.DataFrame, index
 
 def test_rows_by_event_and_by_article(synthetic: pd.DataFrame, index: EI.EventIndex) -> None:
     row = synthetic.iloc[123]
-    got = E.event_row(index, row[S.EVENT_ID])
+    got = RL.event_row(index, row[S.EVENT_ID])
     assert got is not None and got[S.EXCERPT] == row[S.EXCERPT] and got[S.PLACE_KEY] == row[S.PLACE_KEY]
-    assert E.event_row(index, "no such event") is None and E.event_row(index, None) is None
+    assert RL.event_row(index, "no such event") is None and RL.event_row(index, None) is None
     art = row[S.ARTICLE_ID]
-    assert E.rows_where(index, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
-    assert E.rows_where(index, S.ARTICLE_ID, "none").size == 0
+    assert RL.rows_where(index, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
+    assert RL.rows_where(index, S.ARTICLE_ID, "none").size == 0
 
 
 def test_rows_where_on_a_dictionary_encoded_table(synthetic: pd.DataFrame) -> None:
@@ -149,8 +151,8 @@ def test_rows_where_on_a_dictionary_encoded_table(synthetic: pd.DataFrame) -> No
     )
     ix = EI.build_index(table)
     art = synthetic[S.ARTICLE_ID].iloc[50]
-    assert E.rows_where(ix, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
-    assert E.rows_where(ix, S.ARTICLE_ID, "none").size == 0
+    assert RL.rows_where(ix, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
+    assert RL.rows_where(ix, S.ARTICLE_ID, "none").size == 0
 
 
 def test_a_lasso_over_clusters_selects_exactly_their_places(index: EI.EventIndex) -> None:
@@ -190,13 +192,13 @@ def test_chunked_export_writes_what_one_frame_writes(
     mask = E.date_mask(index, "2022-01-01", "2022-06-30")
     whole, pieces = tmp_path / f"whole.{fmt}", tmp_path / f"pieces.{fmt}"
     write_events(synthetic[mask], fmt, whole)
-    assert write_event_chunks(E.frame_chunks(index, mask, size=97), fmt, pieces) == mask.sum()
+    assert write_event_chunks(RL.frame_chunks(index, mask, size=97), fmt, pieces) == mask.sum()
     if fmt == "parquet":
         pd.testing.assert_frame_equal(pd.read_parquet(pieces), pd.read_parquet(whole))
     else:
         assert pieces.read_bytes() == whole.read_bytes()
     empty = tmp_path / f"empty.{fmt}"
-    assert write_event_chunks(E.frame_chunks(index, np.zeros(index.n, bool)), fmt, empty) == 0
+    assert write_event_chunks(RL.frame_chunks(index, np.zeros(index.n, bool)), fmt, empty) == 0
     write_events(synthetic.head(0), fmt, whole)
     if fmt != "parquet":
         assert empty.read_bytes() == whole.read_bytes()
@@ -209,5 +211,5 @@ def test_excerpt_search_is_per_row_case_insensitive_and_literal(make_events, tex
     df = make_events(*(dict(event_id=f"e{i}", excerpt=e) for i, e in enumerate(excerpts)))
     ix = EI.index_from_frame(df)
     want = [text.lower() in e.lower() for e in excerpts]
-    assert E.text_mask(ix, text).tolist() == want
+    assert FM.text_mask(ix, text).tolist() == want
     assert index_mask(ix, Filters(text="(a+b)")).tolist() == ["(a+b)" in e for e in excerpts]

@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.app import engine as E
 from dashboard.app import event_index as EI
+from dashboard.app import listing as RL
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.app.table import TABLE_LIMIT, side_panel, sort_state, sorted_events, table_frame
@@ -74,7 +75,7 @@ def index(make_events):
 
 
 def ids_in(ix, order):
-    return [str(v) for v in E.rows_frame(ix, order)["event_id"]]
+    return [str(v) for v in RL.rows_frame(ix, order)["event_id"]]
 
 
 def test_one_row_per_event_newest_first_by_default(index):

@@ -22,8 +22,8 @@ from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.access import write_refusal
 from dashboard.app.data import StoreView
-from dashboard.app.engine import rows_where
 from dashboard.app.event_index import EventIndex
+from dashboard.app.listing import rows_where
 from dashboard.app.nodes import dashed, node
 from dashboard.app.place_search import picked_place, place_by_row, search_places
 from dashboard.app.reader import event_row, place_key_of, select_event

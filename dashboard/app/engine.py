@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard import schema as S
 from dashboard.app.event_index import (
@@ -116,6 +112,25 @@ def place_mask(ix: EventIndex, place_key: str | None) -> np.ndarray:
 def precise_mask(ix: EventIndex, on: bool) -> np.ndarray:
     """query_oracle.precise_only as a mask: towns and districts (geo_precision 1–2; unknown counts as 4)."""
     return (ix.precision >= 1) & (ix.precision <= 2) if on else all_rows(ix)
+
+
+def places_in_boxes(ix: EventIndex, boxes: list[MapView]) -> np.ndarray:
+    """Codes of the places whose coordinates lie in any of `boxes`."""
+    lon = ix.places[S.LONGITUDE].to_numpy(dtype=float)
+    lat = ix.places[S.LATITUDE].to_numpy(dtype=float)
+    inside = np.zeros(len(lon), dtype=bool)
+    for b in boxes:
+        inside |= (lon >= b.lon0) & (lon <= b.lon1) & (lat >= b.lat0) & (lat <= b.lat1)
+    return np.flatnonzero(inside)
+
+
+def places_mask(ix: EventIndex, keys: tuple[str, ...]) -> np.ndarray:
+    """Rows at any of `keys`: place keys, or cluster keys standing for the places inside their box."""
+    codes = [ix.place_code[k] for k in keys if k in ix.place_code]
+    boxes = [b for b in (cluster_box(k) for k in keys) if b is not None]
+    if boxes:
+        codes.extend(places_in_boxes(ix, boxes).tolist())
+    return np.isin(ix.place, np.array(codes, dtype=np.int64)) if codes else np.zeros(ix.n, dtype=bool)
 
 
 # -- aggregates -------------------------------------------------------------------------------------
@@ -254,113 +269,6 @@ def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Time
     return pd.Timestamp(int(round(lo))), pd.Timestamp(int(d[-1]))
 
 
-def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:
-    """Positions of the newest `limit` rows of the mask (event date, then publication; undated last;
-    ties by event_id, as the DuckDB engine orders them)."""
-    rows = ix.newest_first[mask[ix.newest_first]]
-    if rows.size == 0 or limit <= 0:
-        return rows[: max(limit, 0)]
-    head = rows[:limit]
-    if rows.size > limit:  # the rows tied with the last one listed compete for its place
-        pub = ix.newest_published
-        last, rest = head[-1], rows[limit:]
-        differs = (ix.date_ns[rest] != ix.date_ns[last]) | (pub[rest] != pub[last])
-        run = int(np.argmax(differs)) if differs.any() else rest.size
-        head = np.r_[head, rest[:run]]
-    # Re-sorted by (date, publication, event_id): the few rows listed, not the whole table.
-    keys = pa.table(
-        {
-            "d": pa.array(ix.date_ns[head]),
-            "p": pa.array(ix.newest_published[head]),
-            "i": ix.table[S.EVENT_ID].take(pa.array(head, type=pa.int64())),
-        }
-    )
-    undated, unpublished = keys["d"].to_numpy() == NO_DATE, keys["p"].to_numpy() == NO_DATE
-    order = pc.sort_indices(
-        pa.table({"u": pa.array(undated), "d": keys["d"], "v": pa.array(unpublished), "p": keys["p"], "i": keys["i"]}),
-        sort_keys=[
-            ("u", "ascending"),
-            ("d", "descending"),
-            ("v", "ascending"),
-            ("p", "descending"),
-            ("i", "ascending"),
-        ],
-    ).to_numpy()
-    return head[order][:limit]
-
-
-def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
-    """The schema-typed events table for a few row positions, with its place keys, in that order."""
-    taken = ix.table.take(pa.array(rows, type=pa.int64()))
-    # Decode dictionary columns here: a categorical would carry (and validate) the whole dictionary.
-    taken = pa.table(
-        {
-            name: col.cast(col.type.value_type)
-            if pa.types.is_dictionary(col.type)
-            else col.cast(pa.timestamp("ns"))
-            if pa.types.is_timestamp(col.type)
-            else col
-            for name, col in zip(taken.column_names, taken.columns, strict=True)
-        }
-    )
-    # Arrow types mapped straight to the schema's dtypes: coerce_events per column would cost more
-    # than everything else about these rows.
-    df = taken.to_pandas(types_mapper=_SCHEMA_TYPES.get)[list(S.NAMES)]
-    return df.assign(**{S.PLACE_KEY: place_arrays(ix)[1][ix.place[rows]]})
-
-
-def row_records(ix: EventIndex, rows: np.ndarray) -> list[dict]:
-    """plain_records(rows_frame(ix, rows)) straight from Arrow, for the few rows a list shows: the
-    same values (timestamps as pd.Timestamp or NaT, a missing float as NaN, any other missing
-    value as None), without building a ~50-column DataFrame to take it apart again (~10 ms an
-    answer, more than the list's own markup)."""
-    taken = ix.table.take(pa.array(rows, type=pa.int64()))
-    names = [n for n in S.NAMES if n in taken.column_names]
-    columns = [_py_values(taken[n]) for n in names]
-    keys = place_arrays(ix)[1][ix.place[rows]].tolist()
-    return [
-        {**dict(zip(names, values, strict=True)), S.PLACE_KEY: key}
-        for values, key in zip(zip(*columns, strict=True), keys, strict=True)
-    ]
-
-
-def _py_values(column: pa.ChunkedArray) -> list:
-    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-    values = column.to_pylist()
-    if pa.types.is_timestamp(kind):
-        return [pd.NaT if v is None else pd.Timestamp(v) for v in values]
-    if pa.types.is_floating(kind):
-        return [math.nan if v is None else v for v in values]
-    return values
-
-
-def frame_chunks(ix: EventIndex, mask: np.ndarray, size: int = 50_000) -> Iterator[pd.DataFrame]:
-    """The mask's rows as schema-typed DataFrames of at most `size` rows, in table order: an export
-    of a million events never holds them all as pandas at once."""
-    rows = np.flatnonzero(mask)
-    for i in range(0, rows.size, size):
-        yield rows_frame(ix, rows[i : i + size])
-
-
-def rows_where(ix: EventIndex, column: str, value: str) -> np.ndarray:
-    """Positions of the rows whose `column` equals `value` (a dictionary column compares codes)."""
-    arr = ix.table[column].combine_chunks() if ix.n else pa.array([], pa.string())
-    if pa.types.is_dictionary(arr.type):
-        code = pc.index(arr.dictionary, pa.scalar(value, arr.dictionary.type)).as_py()
-        return (
-            np.zeros(0, np.int64)
-            if code < 0
-            else np.flatnonzero(arr.indices.fill_null(-1).to_numpy(zero_copy_only=False) == code)
-        )
-    return np.flatnonzero(pc.fill_null(pc.equal(arr, pa.scalar(value, arr.type)), False).to_numpy(zero_copy_only=False))
-
-
-def event_row(ix: EventIndex, event_id: str | None) -> dict | None:
-    """One event's row (with its place key) by id, or None."""
-    rows = rows_where(ix, S.EVENT_ID, event_id) if event_id else np.zeros(0, np.int64)
-    return rows_frame(ix, rows[:1]).iloc[0].to_dict() if rows.size else None
-
-
 def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int, int]:
     """(events, places, deaths low, deaths high) of the mask's rows: what query_oracle.selection_counts counts.
     An event reported by several articles counts once, with the lowest and highest toll they give."""
@@ -377,116 +285,11 @@ def total_events(ix: EventIndex) -> int:
     return ix.n_events if ix.cluster.size == ix.n else ix.n
 
 
-def text_mask(ix: EventIndex, text: str) -> np.ndarray:
-    """Rows whose excerpt holds `text` (case-insensitive, literal); memoised per string (read-only)."""
-    key = ("text", text)
-    with ix.memo_lock:
-        if key in ix.memo:
-            ix.memo.move_to_end(key)
-            return ix.memo[key]
-    if not ix.n:
-        found = np.zeros(0, dtype=bool)
-    elif text.isascii():
-        found = _ascii_search(ix, text.lower().encode())
-    else:
-        hit = pc.match_substring(ix.table[S.EXCERPT], text, ignore_case=True)
-        found = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
-    found.flags.writeable = False
-    _remember(ix, key, found)
-    return found
-
-
-def lowered_excerpts(ix: EventIndex) -> tuple[bytes, np.ndarray]:
-    """Every excerpt's UTF-8 bytes, ASCII letters lowered, end to end, and where each row starts
-    (n + 1 offsets); built once per index (~40 MB at a million events)."""
-    with ix.memo_lock:
-        if "excerpts" not in ix.lazy:
-            col = ix.table[S.EXCERPT].combine_chunks()
-            wide = pa.types.is_large_string(col.type)
-            offsets = np.frombuffer(col.buffers()[1], dtype=np.int64 if wide else np.int32)
-            offsets = offsets[col.offset : col.offset + len(col) + 1].astype(np.int64)
-            data = col.buffers()[2]
-            text = b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]].lower()
-            ix.lazy["excerpts"] = (text, offsets - offsets[0])
-        return ix.lazy["excerpts"]
-
-
-def _ascii_search(ix: EventIndex, pattern: bytes) -> np.ndarray:
-    """Rows whose excerpt holds `pattern` (lowered ASCII): one regex scan of all excerpts at once,
-    each hit mapped to its row; a hit across two rows' boundary is no hit (and the rows it spans are
-    tested on their own, as it may hide an overlapping real one)."""
-    text, offsets = lowered_excerpts(ix)
-    starts = np.fromiter((m.start() for m in re.finditer(re.escape(pattern), text)), dtype=np.int64)
-    rows = np.searchsorted(offsets, starts, side="right") - 1
-    inside = starts + len(pattern) <= offsets[rows + 1]
-    found = np.zeros(ix.n, dtype=bool)
-    found[rows[inside]] = True
-    for start in starts[~inside].tolist():
-        first, last = np.searchsorted(offsets, [start, start + len(pattern)], side="right") - 1
-        for r in range(int(first), min(int(last), ix.n - 1) + 1):
-            found[r] |= pattern in text[offsets[r] : offsets[r + 1]]
-    return found
-
-
-def _remember(ix: EventIndex, key: object, value: object) -> None:
+def remember(ix: EventIndex, key: object, value: object) -> None:
     with ix.memo_lock:
         ix.memo[key] = value
         while len(ix.memo) > MEMO_SIZE:
             ix.memo.popitem(last=False)
-
-
-def places_in_boxes(ix: EventIndex, boxes: list[MapView]) -> np.ndarray:
-    """Codes of the places whose coordinates lie in any of `boxes`."""
-    lon = ix.places[S.LONGITUDE].to_numpy(dtype=float)
-    lat = ix.places[S.LATITUDE].to_numpy(dtype=float)
-    inside = np.zeros(len(lon), dtype=bool)
-    for b in boxes:
-        inside |= (lon >= b.lon0) & (lon <= b.lon1) & (lat >= b.lat0) & (lat <= b.lat1)
-    return np.flatnonzero(inside)
-
-
-def places_mask(ix: EventIndex, keys: tuple[str, ...]) -> np.ndarray:
-    """Rows at any of `keys`: place keys, or cluster keys standing for the places inside their box."""
-    codes = [ix.place_code[k] for k in keys if k in ix.place_code]
-    boxes = [b for b in (cluster_box(k) for k in keys) if b is not None]
-    if boxes:
-        codes.extend(places_in_boxes(ix, boxes).tolist())
-    return np.isin(ix.place, np.array(codes, dtype=np.int64)) if codes else np.zeros(ix.n, dtype=bool)
-
-
-def value_options(ix: EventIndex, columns: tuple[str, ...], limit: int = 5000) -> list[str]:
-    """The values of `columns` (together), most frequent first, ties in order of first appearance
-    (column by column), blanks left out; memoised per index."""
-    key = ("options", columns, limit)
-    with ix.memo_lock:
-        if key in ix.memo:
-            return list(ix.memo[key])
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
-    for offset, col in enumerate(columns):
-        codes, values = (ix.etype, ix.types) if col == S.EVENT_TYPE else (ix.codes[col], ix.values[col])
-        rows = np.flatnonzero(codes >= 0)
-        n = np.bincount(codes[rows], minlength=len(values))
-        at = np.full(len(values), ix.n, dtype=np.int64)
-        np.minimum.at(at, codes[rows], rows)  # each value's first row
-        for code in np.flatnonzero(n).tolist():
-            pos = int(at[code])
-            v = str(values[code])
-            if not v.strip():
-                continue
-            counts[v] = counts.get(v, 0) + int(n[code])
-            first.setdefault(v, offset * ix.n + pos)
-    out = sorted(counts, key=lambda v: (-counts[v], first[v]))[:limit]
-    _remember(ix, key, tuple(out))
-    return out
-
-
-def codes_mask(ix: EventIndex, column: str, chosen: tuple[str, ...]) -> np.ndarray:
-    """Rows whose `column` is one of `chosen` (np.isin on dictionary codes)."""
-    codes, values = (ix.etype, ix.types) if column == S.EVENT_TYPE else (ix.codes[column], ix.values[column])
-    wanted = set(chosen)
-    hit = np.array([i for i, v in enumerate(values) if v in wanted], dtype=np.int64)
-    return np.isin(codes, hit) if hit.size else np.zeros(ix.n, dtype=bool)
 
 
 # -- the timeline: events or deaths per bin, month/year dates spread over their period ---------------
@@ -576,55 +379,3 @@ def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, n
     previous = np.r_[0.0, cumulative[:-1]]
     previous[np.r_[True, run_owner[1:] != run_owner[:-1]]] = 0.0
     return b[last], g["type"].to_numpy()[run_owner], cumulative - previous, False
-
-
-_SCHEMA_TYPES = {
-    pa.string(): pd.StringDtype(),
-    pa.large_string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
-def events_frame(ix: EventIndex) -> pd.DataFrame:
-    """The whole events table as pandas, with place keys (for code that filters a DataFrame); costly at 1M."""
-    df = S.coerce_events(ix.table.to_pandas())
-    return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place]})
-
-
-# -- places by key and label -----------------------------------------------------------------------
-
-
-def place_arrays(ix: EventIndex) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """The places' keys as an Index (for vectorised look-ups), and their keys and labels as object
-    arrays: built once per generation (as Arrow-backed columns, each answer paid ~0.3 ms per
-    conversion and ~4 ms per key looked up one by one)."""
-    found = ix.lazy.get("place_arrays")
-    if found is None:
-        keys = ix.places[S.PLACE_KEY].to_numpy(dtype=object)
-        found = ix.lazy.setdefault(
-            "place_arrays", (pd.Index(ix.places[S.PLACE_KEY]), keys, ix.places["label"].to_numpy(dtype=object))
-        )
-    return found
-
-
-def labelled(ix: EventIndex, places: pd.DataFrame) -> pd.DataFrame:
-    """A places aggregate with each place's label (the name the page shows it by)."""
-    if not len(places):
-        return places.assign(label=[])
-    index, _, labels = place_arrays(ix)
-    if index.is_unique:
-        codes = index.get_indexer(places[S.PLACE_KEY])
-    else:  # two place codes under one key: the last one, as place_code has it
-        codes = np.fromiter((ix.place_code.get(k, -1) for k in places[S.PLACE_KEY]), dtype=np.int64, count=len(places))
-    if (codes < 0).any():
-        raise KeyError(f"not a place of this index: {places[S.PLACE_KEY].iloc[int(np.argmin(codes))]}")
-    return places.assign(label=labels[codes])
-
-
-def place_label(ix: EventIndex, key: str | None) -> str | None:
-    """The label of one place key (its name part when the store lacks it)."""
-    if not key:
-        return None
-    code = ix.place_code.get(key)
-    return key.split("|")[0] if code is None else str(ix.places["label"].iat[code])
