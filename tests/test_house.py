@@ -49,7 +49,6 @@ LONG_BY_NATURE: set[str] = set()
 WAITING_MODULES = {
     "app/callbacks.py",
     "app/duck.py",
-    "app/upload.py",
     "events/extract.py",
     "store.py",
 }
@@ -60,7 +59,6 @@ WAITING_LONG = {
     "app/correct.py:correct_fragment",
     "app/correct.py:register_callbacks",
     "app/layout.py:build_layout",
-    "app/upload.py:register_callbacks",
     "events/assemble.py:group_rows",
     "events/extract.py:choose_event_location",
     "events/extract.py:place_role",
@@ -71,7 +69,6 @@ WAITING_LONG = {
 WAITING_COMPLEX = {
     "app/callbacks.py:register_callbacks.render",
     "app/duck.py:where",
-    "app/upload.py:register_callbacks.decide",
     "events/actors.py:event_actors",
     "events/actors.py:role",
     "events/assemble.py:group_rows",
