@@ -341,7 +341,7 @@ def test_selection_counts(events: pd.DataFrame) -> None:
 
 
 def test_controls_and_state_are_inverse() -> None:
-    from dashboard.app.callbacks import controls_from_state, state_from_controls
+    from dashboard.app.url_sync import controls_from_state, state_from_controls
 
     assert state_from_controls(controls_from_state(FULL)) == FULL
     assert state_from_controls(controls_from_state(ViewState())) == ViewState()
@@ -369,7 +369,7 @@ def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -
 
 def test_choice_lists_keep_chosen_values_the_store_lacks(events: pd.DataFrame) -> None:
     from dashboard.app import event_index as EI
-    from dashboard.app.callbacks import CHOICES, choice_lists
+    from dashboard.app.url_sync import CHOICES, choice_lists
 
     lists = dict(zip(CHOICES, choice_lists(EI.index_from_frame(events), Filters(event_types=("Riots",))), strict=True))
     assert lists["filter-types"] == ["Battles", "Diplomacy", "Riots"]

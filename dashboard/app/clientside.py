@@ -163,7 +163,7 @@ function(sel, current) {
     if (parts.length < 3 || !isFinite(lat) || !isFinite(lon)) { return nu; }
     const gd = document.querySelector('#__MAP__ .js-plotly-plot');
     const cur = current || {};
-    // A link's place with the link's own view (callbacks.sync_url marks it): the view goes first.
+    // A link's place with the link's own view (url_sync.sync_url marks it): the view goes first.
     if (place === cur.place) { return nu; }
     const seen = cur.box || (window.conflictmap && (window.conflictmap.geoBox(gd) || window.conflictmap.tileBox(gd)));
     if (!seen) { return nu; }
