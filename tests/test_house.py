@@ -52,9 +52,6 @@ WAITING_MODULES = {
     "store.py",
 }
 WAITING_LONG = {
-    "app/clientside.py:register_callbacks",
-    "app/correct.py:correct_fragment",
-    "app/correct.py:register_callbacks",
     "app/layout.py:build_layout",
     "events/assemble.py:group_rows",
     "events/extract.py:choose_event_location",

@@ -260,6 +260,12 @@ function(options) {
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    _register_selection(app)
+    _register_panels_and_controls(app)
+
+
+def _register_selection(app: dash.Dash) -> None:
+    """The place list, the side panel's drawing, the selection and the filters, set in the browser."""
     app.clientside_callback(
         PLACE_OPTIONS_JS, Output(ids.PLACE_PICK, "options"), Input(ids.PLACE_OPTIONS, "data"), prevent_initial_call=True
     )
@@ -292,6 +298,10 @@ def register_callbacks(app: dash.Dash) -> None:
         # The layout starts with the empty filters: gathering them again would draw every view twice.
         prevent_initial_call=True,
     )
+
+
+def _register_panels_and_controls(app: dash.Dash) -> None:
+    """Which panels follow the selection, where the map moves, the map key, the date fields, the drawer."""
     app.clientside_callback(
         GATES_JS,
         Output(ids.CORRECT_EVENT, "data"),
