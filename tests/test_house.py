@@ -52,7 +52,6 @@ WAITING_MODULES = {
     "store.py",
 }
 WAITING_LONG = {
-    "app/layout.py:build_layout",
     "events/assemble.py:group_rows",
     "events/extract.py:choose_event_location",
     "events/extract.py:place_role",
