@@ -42,8 +42,7 @@ COMPLEX_BY_NATURE = {
 LONG_BY_NATURE: set[str] = set()
 
 # The ratchet: modules and functions still over the bounds, in parts other issues are reshaping
-# (events/: the event-records issue; app/: the reading issue; the store, bench and synth: the scale
-# issue; the evaluation and dates.py: edited with the event rules). An entry leaves when it
+# (events/: the event-records issue; the store and app/duck.py: the scale issue). An entry leaves when it
 # meets its bound (test_the_waiting_lists_hold_only_what_is_still_over fails until it does);
 # nothing new joins.
 WAITING_MODULES = {
