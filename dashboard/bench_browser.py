@@ -1,6 +1,7 @@
-"""What one interaction costs the browser, for `conflictmap bench --events N`: the callback requests
-a marker click, a timeline brush, a filter change and a playback step send, and the CPU seconds
-Chromium spends until the page is idle again.
+"""The page in headless Chromium for `conflictmap bench --events N`: its load time (page_ready_s),
+and what one interaction costs the browser: the callback requests a marker click, a timeline
+brush, a filter change and a playback step send, and the CPU seconds Chromium spends until the
+page is idle again.
 
 Each interaction acts as the page's own events do (plotly's click event, plotly's relayout of the
 timeline, a click on a filter control, the Play button), then waits until dash-renderer has no
@@ -14,8 +15,75 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import numpy as np
+
+from dashboard.bench_http import _tree_cpu_s
+
+CHROME_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,800",
+)
+
+
+MARKERS_JS = "return document.querySelectorAll('#map .scattergeo .point, #map .scattermap').length"
+
+
+# Bytes on the wire of everything the page loaded (fresh profile: nothing cached).
+PAGE_BYTES_JS = (
+    "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+    ".reduce((s, e) => s + (e.transferSize || 0), 0)"
+)
+
+
+def headless_chromium(*extra_args: str) -> Any:
+    """A headless Chromium with a fresh profile (Debian's `chromium` when installed), or RuntimeError."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
+
+    options = webdriver.ChromeOptions()
+    for arg in (*CHROME_ARGS, *extra_args):
+        options.add_argument(arg)
+    chrome = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chrome:
+        options.binary_location = chrome
+    try:
+        return webdriver.Chrome(options=options)
+    except WebDriverException as err:
+        raise RuntimeError(f"cannot start headless Chromium: {err.msg}") from err
+
+
+def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float, int]:
+    """Headless Chromium, fresh profile: seconds from navigation to map markers drawn, the number of
+    severe console messages, the CPU seconds the browser's processes spent meanwhile (which,
+    unlike the wall time, other work on a shared machine does not inflate), and the bytes the page
+    loaded over the network until then (compressed, as transferred)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver = headless_chromium()
+    try:
+        browser = driver.service.process.pid
+        cpu0 = _tree_cpu_s(browser)
+        t0 = time.perf_counter()
+        driver.get(url)
+        WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: d.execute_script(MARKERS_JS) > 0)
+        ready = time.perf_counter() - t0
+        cpu = _tree_cpu_s(browser) - cpu0
+        severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+        return ready, len(severe), cpu, int(driver.execute_script(PAGE_BYTES_JS))
+    finally:
+        driver.quit()
+
 
 SETTLED_JS = """
 const state = window.store && window.store.getState();
@@ -99,66 +167,10 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
     driver.execute_script("performance.setResourceTimingBufferSize(100000)")
     lo, hi = (np.datetime64(d, "D") for d in dates)
     span = int((hi - lo).astype(int))
-    summary = lambda: driver.execute_script(SUMMARY_JS)  # noqa: E731 (read many times below)
     runs: dict[str, list[tuple[int, float, float, float]]] = {
         k: [] for k in ("click", "brush", "filter", "play", "list")
     }
-    listed = []
-    for i in range(repeat):
-        was = summary()
-        runs["click"].append(
-            measure(
-                driver, partial(driver.execute_script, CLICK_JS, i * 7), partial(_differs, summary, was), browser_cpu
-            )
-        )
-        start = lo + (i * 37) % max(span - 30, 1)
-        window = (str(start), f"{start + 20 + 10 * i} 23:59:59")
-        was = summary()
-        runs["brush"].append(
-            measure(
-                driver, partial(driver.execute_script, BRUSH_JS, *window), partial(_differs, summary, was), browser_cpu
-            )
-        )
-        was = driver.current_url
-        runs["filter"].append(
-            measure(
-                driver,
-                partial(driver.execute_script, FILTER_JS),
-                partial(_differs, lambda: driver.current_url, was),
-                browser_cpu,
-            )
-        )
-        # Play (its first step, not counted), then one tick of the playback timer: the step's
-        # requests and the redraw; then Pause.
-        driver.execute_script(SLOW_TIMER_JS)
-        was = summary()
-        measure(driver, partial(driver.execute_script, PLAY_JS), partial(_differs, summary, was), browser_cpu)
-        was = summary()
-        runs["play"].append(
-            measure(
-                driver, partial(driver.execute_script, TICK_JS, 1000 + i), partial(_differs, summary, was), browser_cpu
-            )
-        )
-        was = driver.current_url
-        measure(
-            driver,
-            partial(driver.execute_script, PLAY_JS),
-            partial(_differs, lambda: driver.current_url, was),
-            browser_cpu,
-        )
-        # Clear the selection (not counted; the summary loses its dates and place), then brush.
-        measure(driver, partial(driver.execute_script, RESET_JS), lambda: "·" not in summary(), browser_cpu)
-        start = lo + (i * 53 + 11) % max(span - 30, 1)
-        was = summary()
-        runs["list"].append(
-            measure(
-                driver,
-                partial(driver.execute_script, BRUSH_JS, str(start), f"{start + 20} 23:59:59"),
-                partial(_differs, summary, was),
-                browser_cpu,
-            )
-        )
-        listed.append(int(driver.execute_script(LISTED_JS)))
+    listed = [_interaction_round(driver, browser_cpu, runs, i, lo, span) for i in range(repeat)]
     out: dict[str, object] = {"listed_list": min(listed)}
     for name, rows in runs.items():
         out[f"requests_{name}"] = int(np.median([r[0] for r in rows]))
@@ -168,13 +180,49 @@ def interaction_figures(driver, browser_cpu: Callable[[], float], dates: tuple[s
     return out
 
 
+def _interaction_round(
+    driver,
+    browser_cpu: Callable[[], float],
+    runs: dict[str, list[tuple[int, float, float, float]]],
+    i: int,
+    lo: np.datetime64,
+    span: int,
+) -> int:
+    """Round i of the interactions, each measured into `runs`; the sentences listed at its end."""
+    summary = lambda: driver.execute_script(SUMMARY_JS)  # noqa: E731 (read many times below)
+    url = lambda: driver.current_url  # noqa: E731
+
+    def timed(act: Callable[[], object], changed: Callable[[], bool]) -> tuple[int, float, float, float]:
+        return measure(driver, act, changed, browser_cpu)
+
+    def script(js: str, *args: object) -> Callable[[], object]:
+        return partial(driver.execute_script, js, *args)
+
+    runs["click"].append(timed(script(CLICK_JS, i * 7), partial(_differs, summary, summary())))
+    start = lo + (i * 37) % max(span - 30, 1)
+    window = (str(start), f"{start + 20 + 10 * i} 23:59:59")
+    runs["brush"].append(timed(script(BRUSH_JS, *window), partial(_differs, summary, summary())))
+    runs["filter"].append(timed(script(FILTER_JS), partial(_differs, url, url())))
+    # Play (its first step, not counted), then one tick of the playback timer: the step's
+    # requests and the redraw; then Pause.
+    driver.execute_script(SLOW_TIMER_JS)
+    timed(script(PLAY_JS), partial(_differs, summary, summary()))
+    runs["play"].append(timed(script(TICK_JS, 1000 + i), partial(_differs, summary, summary())))
+    timed(script(PLAY_JS), partial(_differs, url, url()))
+    # Clear the selection (not counted; the summary loses its dates and place), then brush.
+    timed(script(RESET_JS), lambda: "·" not in summary())
+    start = lo + (i * 53 + 11) % max(span - 30, 1)
+    runs["list"].append(
+        timed(script(BRUSH_JS, str(start), f"{start + 20} 23:59:59"), partial(_differs, summary, summary()))
+    )
+    return int(driver.execute_script(LISTED_JS))
+
+
 def browser_interactions(url: str, dates: tuple[str, str], repeat: int = 3, timeout: float = 300.0) -> dict:
     """Open the page in headless Chromium (a fresh profile), wait until it is drawn and idle, then
     interaction_figures."""
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from dashboard.bench import MARKERS_JS, _tree_cpu_s, headless_chromium
 
     driver = headless_chromium("--window-size=1280,800")
     try:

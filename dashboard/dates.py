@@ -134,36 +134,49 @@ def is_future_context(sentence: str) -> bool:
 
 def resolve_mention(m: DateMention, published: date | None, future: bool = False) -> tuple[date, str] | None:
     """(date, precision) of a mention; relative ones need the publication date."""
-    if m.kind in ("iso", "mdy", "dmy"):
-        return date(m.given("year"), m.given("month"), m.given("day")), DAY
-    if m.kind == "my":
-        return date(m.given("year"), m.given("month"), 1), MONTH
-    if m.kind == "year":
-        return date(m.given("year"), 1, 1), YEAR
+    if m.absolute:
+        return _resolve_absolute(m)
     if published is None:
         return None
     if m.kind in ("md", "dm"):
-        d = date(published.year, m.given("month"), m.given("day"))
-        # A month-day without a year in past tense that would lie well after publication
-        # belongs to the previous year (an article in January speaking of "December 28").
-        if not future and d > published + timedelta(days=7):
-            d = date(published.year - 1, m.given("month"), m.given("day"))
-        return d, DAY
-    if m.kind == "m_rel":
-        y = published.year + {"this": 0, "last": -1, "next": 1}[m.rel or "this"]
-        return date(y, m.given("month"), 1), MONTH
-    if m.kind == "m_bare":
-        y = published.year
-        if future and m.given("month") < published.month:
-            y += 1
-        elif not future and m.given("month") > published.month:
-            y -= 1
-        return date(y, m.given("month"), 1), MONTH
+        return _month_day(m, published, future), DAY
+    if m.kind in ("m_rel", "m_bare"):
+        return date(_month_year(m, published, future), m.given("month"), 1), MONTH
     if m.kind == "weekday":
         return _weekday(published, m.given("weekday"), m.rel, future), DAY
     if m.kind == "relative":
         return _relative(published, (m.rel or "").lower())
     return None
+
+
+def _resolve_absolute(m: DateMention) -> tuple[date, str]:
+    if m.kind in ("iso", "mdy", "dmy"):
+        return date(m.given("year"), m.given("month"), m.given("day")), DAY
+    if m.kind == "my":
+        return date(m.given("year"), m.given("month"), 1), MONTH
+    return date(m.given("year"), 1, 1), YEAR
+
+
+def _month_day(m: DateMention, published: date, future: bool) -> date:
+    d = date(published.year, m.given("month"), m.given("day"))
+    # A month-day without a year in past tense that would lie well after publication
+    # belongs to the previous year (an article in January speaking of "December 28").
+    if not future and d > published + timedelta(days=7):
+        d = date(published.year - 1, m.given("month"), m.given("day"))
+    return d
+
+
+def _month_year(m: DateMention, published: date, future: bool) -> int:
+    """The year of a month named without one: "March last year", or a bare "in March" (the month of that name up to
+    publication, or from it on in a sentence about the future)."""
+    if m.kind == "m_rel":
+        return published.year + {"this": 0, "last": -1, "next": 1}[m.rel or "this"]
+    y = published.year
+    if future and m.given("month") < published.month:
+        y += 1
+    elif not future and m.given("month") > published.month:
+        y -= 1
+    return y
 
 
 def _weekday(published: date, wd: int, rel: str | None, future: bool) -> date:
@@ -204,28 +217,38 @@ def infer_published(text: str, sentences: list[tuple[int, int]] | None = None) -
     mentions = find_date_mentions(text)
     explicit = [m for m in mentions if m.kind in ("iso", "mdy", "dmy")]
     if not explicit:
-        years = [m for m in mentions if m.kind in ("my", "year")]
-        if not years:
-            return None
-        # A month or a year resolves without a publication date: never None here.
-        return max(r[0] for m in years if (r := resolve_mention(m, None)) is not None)
+        return _latest_month_or_year(mentions)
     anchor_m = max(explicit, key=lambda m: (m.year, m.month, m.day))
     anchor = date(anchor_m.given("year"), anchor_m.given("month"), anchor_m.given("day"))
     best = anchor
     for m in mentions:
-        if m.kind != "weekday" or m.rel in ("next", "last"):
-            continue
-        sent = _sentence_of(text, m.start, sentences)
-        if is_future_context(sent):
-            continue
-        # A weekday written beside an explicit date ("Friday, Feb. 28, 2020") names that date.
-        near = text[m.end : m.end + 30]
-        if any(e.start >= m.end and e.start - m.end <= 4 for e in explicit) or re.match(r",?\s*\w+\.?\s+\d", near):
-            continue
-        delta = (m.given("weekday") - anchor.weekday()) % 7
-        candidate = anchor + timedelta(days=delta or 7)
-        best = max(best, candidate)
+        if _past_weekday(m, text, explicit, sentences):
+            delta = (m.given("weekday") - anchor.weekday()) % 7
+            candidate = anchor + timedelta(days=delta or 7)
+            best = max(best, candidate)
     return best
+
+
+def _latest_month_or_year(mentions: list[DateMention]) -> date | None:
+    years = [m for m in mentions if m.kind in ("my", "year")]
+    if not years:
+        return None
+    # A month or a year resolves without a publication date: never None here.
+    return max(r[0] for m in years if (r := resolve_mention(m, None)) is not None)
+
+
+def _past_weekday(
+    m: DateMention, text: str, explicit: list[DateMention], sentences: list[tuple[int, int]] | None
+) -> bool:
+    """Whether m is a weekday on its own ("said Wednesday") in a sentence not about the future."""
+    if m.kind != "weekday" or m.rel in ("next", "last"):
+        return False
+    sent = _sentence_of(text, m.start, sentences)
+    if is_future_context(sent):
+        return False
+    # A weekday written beside an explicit date ("Friday, Feb. 28, 2020") names that date.
+    near = text[m.end : m.end + 30]
+    return not (any(e.start >= m.end and e.start - m.end <= 4 for e in explicit) or re.match(r",?\s*\w+\.?\s+\d", near))
 
 
 def _sentence_of(text: str, pos: int, sentences: list[tuple[int, int]] | None) -> str:

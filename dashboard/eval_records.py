@@ -91,22 +91,31 @@ def _num(value: object) -> float | None:
 def place_agrees(gold: dict, row: dict) -> tuple[bool, bool]:
     """(compatible at province level, exact at the gold's precision) for a gold event and a row."""
     loc = gold["location"]
-    gll = (loc.get("lat"), loc.get("lon"))
-    pll = (_num(row.get("latitude")), _num(row.get("longitude")))
-    d = km(gll, pll) if None not in gll and None not in pll else None  # type: ignore[arg-type]
+    d = _distance_km(loc, row)
     same_adm = name_key(loc.get("admin1")) != "" and name_key(loc.get("admin1")) == name_key(row.get("admin1"))
     same_cc = str(loc.get("country_code") or "").upper() == str(row.get("country_code") or "").upper()
     gp, pp = int(loc.get("geo_precision") or 1), int(_num(row.get("geo_precision")) or 4)
     if gp == 4:
         return same_cc, same_cc and pp == 4
-    if gp == 3:
-        return same_adm or (d is not None and d <= NEAR_KM), same_adm and pp == 3
     compatible = same_adm or (d is not None and d <= NEAR_KM)
+    if gp == 3:
+        return compatible, same_adm and pp == 3
+    return compatible, _town_exact(loc, row, d, same_adm, pp)
+
+
+def _distance_km(loc: dict, row: dict) -> float | None:
+    gll = (loc.get("lat"), loc.get("lon"))
+    pll = (_num(row.get("latitude")), _num(row.get("longitude")))
+    return km(gll, pll) if None not in gll and None not in pll else None  # type: ignore[arg-type]
+
+
+def _town_exact(loc: dict, row: dict, d: float | None, same_adm: bool, pp: int) -> bool:
+    """Whether a row places a town-precise gold event exactly: near it, or named as it in its province."""
     if d is not None:
-        return compatible, d <= NEAR_KM and pp <= 2
+        return d <= NEAR_KM and pp <= 2
     # A village GeoNames lacks: the name and the province must agree.
     named = name_key(loc.get("name")) in (name_key(row.get("location")), name_key(row.get("toponym")))
-    return compatible, same_adm and pp <= 2 and named
+    return same_adm and pp <= 2 and named
 
 
 def _day(value: object) -> pd.Timestamp | None:
@@ -193,26 +202,22 @@ def score_table(gold: dict[str, dict], table: pd.DataFrame) -> tuple[dict, dict[
     """The figures for an exported events table (strings, as read from its CSV), and each article's score."""
     df = table[table["url"].map(gold_id).isin(gold)] if len(table) else table
     claims = df[df["event_type"].isin(ACLED_TYPES)] if len(df) else df
-    per_article: dict[str, ArticleScore] = {}
-    totals = {k: [0, 0] for k in FIELDS}
-    matched = found = dups = 0
     by_gid = {k: g for k, g in claims.groupby(claims["url"].map(gold_id))} if len(claims) else {}
-    for gid, rec in gold.items():
-        rows = by_gid[gid].to_dict("records") if gid in by_gid else []
-        s = score_article(rec["events"], rows)
-        per_article[gid] = s
-        matched += len(s.matched)
-        found += len(s.matched)
-        dups += len(s.duplicates)
-        for _, _, checks in s.matched:
-            for k, ok in checks.items():
-                totals[k][0] += int(ok)
-                totals[k][1] += 1
-    n_claims, n_gold = len(claims), sum(len(r["events"]) for r in gold.values())
+    per_article = {
+        gid: score_article(rec["events"], by_gid[gid].to_dict("records") if gid in by_gid else [])
+        for gid, rec in gold.items()
+    }
+    n_gold = sum(len(r["events"]) for r in gold.values())
+    return _figures(len(gold), n_gold, len(df), len(claims), list(per_article.values())), per_article
+
+
+def _figures(n_articles: int, n_gold: int, n_rows: int, n_claims: int, scores: list[ArticleScore]) -> dict:
+    matched = sum(len(s.matched) for s in scores)
+    dups = sum(len(s.duplicates) for s in scores)
     prec = matched / n_claims if n_claims else 0.0
-    rec_ = found / n_gold if n_gold else 0.0
+    rec_ = matched / n_gold if n_gold else 0.0
     figures: dict[str, Any] = {
-        "articles": len(gold),
+        "articles": n_articles,
         "gold_events": n_gold,
         "claims": n_claims,
         "matched": matched,
@@ -220,10 +225,21 @@ def score_table(gold: dict[str, dict], table: pd.DataFrame) -> tuple[dict, dict[
         "recall": round(rec_, 3),
         "f1": round(2 * prec * rec_ / (prec + rec_), 3) if prec + rec_ else 0.0,
         "duplicate_share": round(dups / n_claims, 3) if n_claims else 0.0,
-        "non_acled_rows": int(len(df) - n_claims),
+        "non_acled_rows": int(n_rows - n_claims),
     }
-    figures.update({k: round(a / n, 3) if n else None for k, (a, n) in totals.items()})
-    return figures, per_article
+    figures.update({k: round(a / n, 3) if n else None for k, (a, n) in _field_totals(scores).items()})
+    return figures
+
+
+def _field_totals(scores: list[ArticleScore]) -> dict[str, list[int]]:
+    """Per field check: [passed, checked] over the matched pairs."""
+    totals = {k: [0, 0] for k in FIELDS}
+    for s in scores:
+        for _, _, checks in s.matched:
+            for k, ok in checks.items():
+                totals[k][0] += int(ok)
+                totals[k][1] += 1
+    return totals
 
 
 def read_records(path: str | Path, limit: int | None = None) -> dict[str, dict]:

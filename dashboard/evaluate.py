@@ -1,4 +1,6 @@
-"""The `eval` commands: score the geoparser (and, later, events) against annotated gold files."""
+"""The `eval` commands' shared readers and span matching, and the geoparser's and the event
+location's scores against annotated gold files (`eval events` is eval_events.py, `eval records`
+eval_records.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +9,13 @@ import math
 import statistics
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from dashboard.errors import InputError
-from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import Gazetteer, haversine_km
 from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms, unplace_fallbacks
 from dashboard.nlp import pipe_docs
@@ -139,31 +140,14 @@ def evaluate_geoparse(
     predictions = list(predict_toponyms(docs, nlp, geocoder, gazetteer, gold_spans, switches))
     elapsed = time.perf_counter() - t0
 
-    finder = CountryFinder(gazetteer)
     n_gold = sum(len(d["toponyms"]) for d in docs)
     n_pred = sum(len(p) for p in predictions)
     exact = sum(len(match_spans(d["toponyms"], p, True)) for d, p in zip(docs, predictions, strict=True))
-    errors: list[float] = []
-    id_hits = id_total = country_hits = 0
-    n_unresolved = 0
     matches = [match_spans(d["toponyms"], p, exact=False) for d, p in zip(docs, predictions, strict=True)]
-    for doc_matches in matches:
-        for m in doc_matches:
-            g, p = m.gold, m.pred
-            if p.place is None:
-                n_unresolved += 1
-                errors.append(EARTH_HALF_KM)  # unresolved counts as the worst error, as in the literature
-                continue
-            errors.append(haversine_km(g["lat"], g["lon"], p.place.latitude, p.place.longitude))
-            if g.get("geonameid"):
-                id_total += 1
-                id_hits += int(p.place.geonameid == int(g["geonameid"]))
-            gold_cc = finder.country(g["lat"], g["lon"], g.get("geonameid"))
-            country_hits += int(bool(gold_cc) and gold_cc == p.place.country_code)
+    scored = _score_places(matches, CountryFinder(gazetteer))
     overlap = sum(len(m) for m in matches)
     p_o, r_o, f_o = prf(overlap, n_pred, n_gold)
     p_e, r_e, f_e = prf(exact, n_pred, n_gold)
-    n_scored = len(errors)
     return {
         "mode": "gold-spans" if gold_spans else "end-to-end",
         "precision": round(p_o, 4),
@@ -172,19 +156,54 @@ def evaluate_geoparse(
         "precision_exact": round(p_e, 4),
         "recall_exact": round(r_e, 4),
         "f1_exact": round(f_e, 4),
-        "acc161": round(sum(e <= ACC_KM for e in errors) / n_scored, 4) if n_scored else float("nan"),
-        "mean_km": round(statistics.fmean(errors), 1) if errors else float("nan"),
-        "median_km": round(statistics.median(errors), 1) if errors else float("nan"),
-        "auc": round(auc_of_errors(errors), 4),
-        "exact_id": round(id_hits / id_total, 4) if id_total else float("nan"),
-        "country_acc": round(country_hits / n_scored, 4) if n_scored else float("nan"),
+        **scored.figures(),
         "n_docs": len(docs),
         "n_gold": n_gold,
         "n_pred": n_pred,
-        "n_scored": n_scored,
-        "n_unresolved": n_unresolved,
+        "n_scored": len(scored.errors),
+        "n_unresolved": scored.n_unresolved,
         "docs_per_s": round(len(docs) / elapsed, 2) if elapsed else float("nan"),
     }
+
+
+@dataclass
+class PlaceScores:
+    """The places given to the matched spans, against the gold coordinates and ids."""
+
+    errors: list[float] = field(default_factory=list)
+    id_hits: int = 0
+    id_total: int = 0
+    country_hits: int = 0
+    n_unresolved: int = 0
+
+    def figures(self) -> dict[str, float]:
+        errors, n_scored = self.errors, len(self.errors)
+        return {
+            "acc161": round(sum(e <= ACC_KM for e in errors) / n_scored, 4) if n_scored else float("nan"),
+            "mean_km": round(statistics.fmean(errors), 1) if errors else float("nan"),
+            "median_km": round(statistics.median(errors), 1) if errors else float("nan"),
+            "auc": round(auc_of_errors(errors), 4),
+            "exact_id": round(self.id_hits / self.id_total, 4) if self.id_total else float("nan"),
+            "country_acc": round(self.country_hits / n_scored, 4) if n_scored else float("nan"),
+        }
+
+
+def _score_places(matches: list[list[Match]], finder: CountryFinder) -> PlaceScores:
+    out = PlaceScores()
+    for doc_matches in matches:
+        for m in doc_matches:
+            g, p = m.gold, m.pred
+            if p.place is None:
+                out.n_unresolved += 1
+                out.errors.append(EARTH_HALF_KM)  # unresolved counts as the worst error, as in the literature
+                continue
+            out.errors.append(haversine_km(g["lat"], g["lon"], p.place.latitude, p.place.longitude))
+            if g.get("geonameid"):
+                out.id_total += 1
+                out.id_hits += int(p.place.geonameid == int(g["geonameid"]))
+            gold_cc = finder.country(g["lat"], g["lon"], g.get("geonameid"))
+            out.country_hits += int(bool(gold_cc) and gold_cc == p.place.country_code)
+    return out
 
 
 def iter_errors(
@@ -196,201 +215,6 @@ def iter_errors(
             p = m.pred.place
             err = haversine_km(m.gold["lat"], m.gold["lon"], p.latitude, p.longitude) if p else EARTH_HALF_KM
             yield m.gold, m.pred, err
-
-
-# -- events (FA-KES) -------------------------------------------------------------------------------
-
-# Spellings of Syria's governorates in GeoNames/our gazetteer and in FA-KES's gold, folded to one key.
-# FA-KES's "damascus" covers the city and its countryside (Rif Dimashq).
-GOVERNORATE_KEYS = {
-    "aleppo": "aleppo",
-    "halab": "aleppo",
-    "damascus": "damascus",
-    "dimashq": "damascus",
-    "rif dimashq": "damascus",
-    "rif-dimashq": "damascus",
-    "rural damascus": "damascus",
-    "damascus countryside": "damascus",
-    "idlib": "idlib",
-    "idleb": "idlib",
-    "deir ezzor": "deir ezzor",
-    "deir ez zor": "deir ezzor",
-    "deir ez-zor": "deir ezzor",
-    "dayr az zawr": "deir ezzor",
-    "deir al-zor": "deir ezzor",
-    "raqqa": "raqqa",
-    "ar-raqqah": "raqqa",
-    "ar raqqah": "raqqa",
-    "al-raqqah": "raqqa",
-    "raqqah": "raqqa",
-    "homs": "homs",
-    "hims": "homs",
-    "hasakeh": "hasakeh",
-    "al-hasakah": "hasakeh",
-    "al hasakah": "hasakeh",
-    "hasakah": "hasakeh",
-    "hassakeh": "hasakeh",
-    "hama": "hama",
-    "hamah": "hama",
-    "lattakia": "lattakia",
-    "latakia": "lattakia",
-    "al-ladhiqiyah": "lattakia",
-    "daraa": "daraa",
-    "dara": "daraa",
-    "deraa": "daraa",
-    "quneitra": "quneitra",
-    "al-qunaytirah": "quneitra",
-    "tartus": "tartus",
-    "tartous": "tartus",
-    "as-suwayda": "suwayda",
-    "as suwayda": "suwayda",
-    "suwayda": "suwayda",
-}
-
-# FA-KES cause of death → the sub-event types that agree with it (ACLED's scheme as used here).
-# VDC's "shelling" covers artillery and air bombardment alike; "unknown" is not scored.
-CAUSE_TO_SUBTYPES = {
-    "shelling": {"Shelling/artillery/missile attack", "Air/drone strike"},
-    "explosion": {"Remote explosive/landmine/IED", "Suicide bomb"},
-    "chemical and toxic gases": {"Chemical weapon"},
-    "shooting": {"Armed clash", "Attack"},
-    "execution": {"Attack"},
-}
-VIOLENT_TYPES = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-
-
-def governorate_key(name: str | None) -> str:
-    if not name:
-        return ""
-    key = " ".join(str(name).lower().replace("governorate", "").replace("province", "").split())
-    return GOVERNORATE_KEYS.get(key, key)
-
-
-def main_event(events: Any) -> dict | None:
-    """The article's main event. News puts it first: the first violent event placed below country
-    level that reports deaths, else the first violent event below country level, else the first
-    violent event reporting deaths, else the first violent event, else the first event below
-    country level, else the first event."""
-    from dashboard import schema as S
-
-    if events is None or len(events) == 0:
-        return None
-    rows = sorted(events.to_dict("records"), key=lambda r: (first_told(r), r[S.GEO_PRECISION]))
-    # Mentions (totals, statements, places named without an event) are not the article's event.
-    rows = [r for r in rows if r.get(S.RECORD_KIND) != "mention"] or rows
-    # What the sentence itself dates weeks before publication is background ("a sarin attack
-    # in Ghouta in August 2013"), not the news.
-    rows = [r for r in rows if not is_background(r)] or rows
-    violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
-    finer = [r for r in violent if r[S.GEO_PRECISION] < 4]
-    for pool in (
-        [r for r in finer if _num(r[S.FATALITIES]) > 0],
-        finer,
-        [r for r in violent if _num(r[S.FATALITIES]) > 0],
-        violent,
-        [r for r in rows if r[S.GEO_PRECISION] < 4],
-        rows,
-    ):
-        if pool:
-            return pool[0]
-    return None
-
-
-BACKGROUND_DAYS = 30
-
-
-def first_told(row: dict) -> int:
-    """Where the article first tells the event: its earliest evidence span (headline, lead), else its excerpt."""
-    from dashboard import schema as S
-
-    try:
-        spans = json.loads(row.get(S.EVIDENCE) or "[]")
-    except (TypeError, ValueError):
-        spans = []
-    starts = [int(s[0]) for s in spans if isinstance(s, list) and s]
-    return min(starts) if starts else int(row[S.EXCERPT_START])
-
-
-def is_background(row: dict) -> bool:
-    """Whether the row's own sentence dates it more than BACKGROUND_DAYS before the article's date."""
-    from dashboard import schema as S
-
-    # The article's own date: its dateline when the text opens with one, else the supplied date.
-    opening = row.get(S.DATELINE)
-    published = opening if opening is not None and opening == opening else row.get(S.PUBLISHED)
-    when = row.get(S.EVENT_DATE)
-    if row.get(S.DATE_SOURCE) != "sentence" or published is None or when is None:
-        return False
-    try:
-        return bool((published - when).days > BACKGROUND_DAYS)
-    except (TypeError, AttributeError):
-        return False
-
-
-def _num(v: Any) -> int:
-    try:
-        return int(v) if v == v and v is not None else -1
-    except (TypeError, ValueError):
-        return -1
-
-
-def article_fatalities(events: Any) -> int | None:
-    """The article's death toll: the first toll a violent event reports (news leads with it),
-    background excepted, else the main event's (None when it reports none)."""
-    from dashboard import schema as S
-
-    if events is None or len(events) == 0:
-        return None
-    rows = sorted(events.to_dict("records"), key=first_told)
-    rows = [r for r in rows if not is_background(r)] or rows
-    # A toll the text gives for several listed sites together is still a toll the article reports.
-    toll_of = {id(r): r[S.FATALITIES] if _num(r[S.FATALITIES]) > 0 else r.get(S.FATALITIES_SHARED) for r in rows}
-    tolls = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES and _num(toll_of[id(r)]) > 0]
-    # "Dozens were killed" in the lead, "at least 58" further on: the count, not the estimate.
-    counted = [r for r in tolls if not is_estimate(r.get(S.FATALITIES_TEXT) or "")]
-    if counted or tolls:
-        return int(toll_of[id((counted or tolls)[0])])
-    main = main_event(events)
-    return int(main[S.FATALITIES]) if main is not None and _num(main[S.FATALITIES]) >= 0 else None
-
-
-def evaluate_events(records: list[dict], pipeline: Any) -> dict:
-    from dashboard import schema as S
-    from dashboard.ingest.readers import _record_to_article
-
-    articles = [_record_to_article(r, f"gold:{i}") for i, r in enumerate(records)]
-    t0 = time.perf_counter()
-    result = pipeline.run(articles)
-    elapsed = time.perf_counter() - t0
-    by_article = dict(tuple(result.events.groupby(S.ARTICLE_ID))) if len(result.events) else {}
-    gov_hits = fat_hits = fat_n = sub_hits = sub_n = 0
-    for rec, art in zip(records, articles, strict=True):
-        events = by_article.get(art.article_id)
-        main = main_event(events)
-        gold_gov = governorate_key(rec.get("location"))
-        if main is not None:
-            place_gov = main[S.ADMIN1] if main[S.FEATURE_CODE] != "ADM1" else main[S.LOCATION]
-            gov_hits += int(governorate_key(place_gov) == gold_gov)
-        ev = rec.get("event") or {}
-        gold_deaths = int(ev.get("nb_civilians") or 0) + int(ev.get("nb_noncivilians") or 0)
-        if gold_deaths > 0:
-            fat_n += 1
-            got = article_fatalities(events)
-            fat_hits += int(got is not None and abs(got - gold_deaths) <= 0.2 * gold_deaths)
-        cause = (ev.get("cause_of_death") or "").lower()
-        if cause in CAUSE_TO_SUBTYPES:
-            sub_n += 1
-            sub_hits += int(main is not None and main[S.SUB_EVENT_TYPE] in CAUSE_TO_SUBTYPES[cause])
-    n = len(records)
-    return {
-        "governorate_acc": round(gov_hits / n, 4) if n else float("nan"),
-        "fatalities_acc": round(fat_hits / fat_n, 4) if fat_n else float("nan"),
-        "subtype_acc": round(sub_hits / sub_n, 4) if sub_n else float("nan"),
-        "n": n,
-        "n_fatalities_scored": fat_n,
-        "n_subtype_scored": sub_n,
-        "articles_per_s": round(n / elapsed, 2) if elapsed else float("nan"),
-    }
 
 
 def read_jsonl(path: str | Path, limit: int | None = None) -> list[dict]:

@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import synth as Y
+from dashboard import synth_world as W
 from dashboard.errors import StoreError
 from dashboard.merge import UNMERGED_SUBTYPES, UNMERGED_TYPES, VIOLENT
 from dashboard.synth_reports import VIOLENT_TYPES
@@ -40,19 +41,19 @@ STAGE = ".fast-stage"
 
 def _schemas() -> tuple[pa.Schema, pa.Schema]:
     """The events and articles schemas the ordinary path writes (pandas metadata included)."""
-    places = Y.build_places(0)
-    arts = pd.DataFrame({"region": [0], "town": [0], "day": [Y.START_DAY], "k": [1]})
-    events, articles = Y._events_chunk(arts, 0, places, 0, 0, Y.place_alternatives(places))
+    places = W.build_places(0)
+    arts = pd.DataFrame({"region": [0], "town": [0], "day": [W.START_DAY], "k": [1]})
+    events, articles = Y._events_chunk(arts, 0, places, 0, 0, W.place_alternatives(places))
     return (
         pa.Table.from_pandas(S.coerce_events(events), preserve_index=False).schema,
         pa.Table.from_pandas(articles, preserve_index=False).schema,
     )
 
 
-def _lookups(con: duckdb.DuckDBPyConnection, places: Y.Places) -> None:
+def _lookups(con: duckdb.DuckDBPyConnection, places: W.Places) -> None:
     """The pools as tables: places (with their alternatives), types, templates per country and type."""
-    countries = [c[0] for c in Y.COUNTRIES]
-    codes = [c[1] for c in Y.COUNTRIES]
+    countries = [c[0] for c in W.COUNTRIES]
+    codes = [c[1] for c in W.COUNTRIES]
     con.register(
         "place_df",
         pd.DataFrame(
@@ -66,15 +67,15 @@ def _lookups(con: duckdb.DuckDBPyConnection, places: Y.Places) -> None:
                 "admin1": places.admin1.astype(str),
                 "precision": places.precision.astype(np.int64),
                 "feature": places.feature.astype(str),
-                "alternatives": Y.place_alternatives(places),
+                "alternatives": W.place_alternatives(places),
             }
         ),
     )
     con.execute("CREATE TABLE place AS SELECT * FROM place_df")
     rows = []
-    for r, c in enumerate(Y.COUNTRIES):
-        for k, t in enumerate(Y.TYPES):
-            verb = Y.VERBS[t[2]]
+    for r, c in enumerate(W.COUNTRIES):
+        for k, t in enumerate(W.TYPES):
+            verb = W.VERBS[t[2]]
             rows.append(
                 (
                     r,
@@ -94,12 +95,12 @@ def _lookups(con: duckdb.DuckDBPyConnection, places: Y.Places) -> None:
         ),
     )
     con.execute("CREATE TABLE tpl AS SELECT * FROM tpl_df")
-    con.register("town_df", pd.DataFrame({"town": np.arange(len(Y.TOWNS)), "town_name": [t[0] for t in Y.TOWNS]}))
+    con.register("town_df", pd.DataFrame({"town": np.arange(len(W.TOWNS)), "town_name": [t[0] for t in W.TOWNS]}))
     con.execute("CREATE TABLE town AS SELECT * FROM town_df")
 
 
 def _draws(
-    arts: pd.DataFrame, first_article: int, first_row: int, places: Y.Places, seed: int, chunk_no: int
+    arts: pd.DataFrame, first_article: int, first_row: int, places: W.Places, seed: int, chunk_no: int
 ) -> pd.DataFrame:
     """Per event row of these articles the numbers synth._events_chunk draws (place, day, type, tolls...)."""
     rng = np.random.default_rng([seed, 104, chunk_no])
@@ -107,21 +108,12 @@ def _draws(
     art = np.repeat(np.arange(len(arts)), k)
     n = art.size
     town, region = arts["town"].to_numpy()[art], arts["region"].to_numpy()[art]
-    u = rng.random(n)
-    village = np.minimum(rng.zipf(1.6, n) - 1, Y.VILLAGES_PER_TOWN - 1)
-    place = np.where(u < 0.30, town, places.town_first_village + town * Y.VILLAGES_PER_TOWN + village)
-    other = np.array([rng.choice([i for i, t in enumerate(Y.TOWNS) if t[4] == r]) for r in range(len(Y.COUNTRIES))])
-    place = np.where((u >= 0.72) & (u < 0.80), other[region], place)
-    place = np.where((u >= 0.80) & (u < 0.88), places.province_of_town[town], place)
-    place = np.where((u >= 0.88) & (u < 0.93), places.country_place[region], place)
-    place = np.where(
-        u >= 0.93, places.tail_first + region * Y.TAIL_PER_COUNTRY + rng.integers(0, Y.TAIL_PER_COUNTRY, n), place
-    )
+    place = Y._draw_places(rng, places, town, region)
     pub_day = arts["day"].to_numpy()[art]
-    type_w = np.array([t[4] for t in Y.TYPES])
-    kind = rng.choice(len(Y.TYPES), n, p=type_w / type_w.sum())
-    violent = np.array([t[3] for t in Y.TYPES])[kind]
-    displacement = np.array([t[0] == "Displacement" for t in Y.TYPES])[kind]
+    type_w = np.array([t[4] for t in W.TYPES])
+    kind = rng.choice(len(W.TYPES), n, p=type_w / type_w.sum())
+    violent = np.array([t[3] for t in W.TYPES])[kind]
+    displacement = np.array([t[0] == "Displacement" for t in W.TYPES])[kind]
     return pd.DataFrame(
         {
             "row": first_row + np.arange(n),
@@ -222,7 +214,7 @@ def _stage_chunk(con: duckdb.DuckDBPyConnection, draws: pd.DataFrame, seed: int,
     con.register("d", draws)
     con.execute(f"CREATE OR REPLACE TEMP TABLE ev AS {EVENTS_SQL}", {"seed": str(seed)})
     # with_reports picks a tenth of the chunk's row count among its violent rows dated to the day.
-    pool = sum(t[4] for t in Y.TYPES if t[0] in VIOLENT) / sum(t[4] for t in Y.TYPES) * 0.95
+    pool = sum(t[4] for t in W.TYPES if t[0] in VIOLENT) / sum(t[4] for t in W.TYPES) * 0.95
     dropped = ", ".join(DROPPED)
     con.execute(
         f"COPY (SELECT * EXCLUDE ({dropped}) FROM ev UNION ALL BY NAME SELECT * EXCLUDE ({dropped}) "
@@ -317,13 +309,24 @@ def _write_articles(root: Path, stage: Path, gen: int, schema: pa.Schema, chunks
     return entries
 
 
+def _digest(con: duckdb.DuckDBPyConnection, stage: Path) -> str:
+    """The store's event-id digest, over the staged rows."""
+    return (
+        con.execute(
+            f"SELECT substr(sha1(',' || string_agg(event_id, ',' ORDER BY event_id)), 1, 12) "
+            f"FROM read_parquet('{stage}/rows-*.parquet')"
+        ).fetchone()
+        or ("",)
+    )[0]
+
+
 def write_fast_store(store_dir: str | Path, n_events: int, seed: int = 0, chunk_events: int = CHUNK_EVENTS) -> dict:
     """Replace the store at store_dir with about n_events synthetic events (and, as an ingest fills a
     store, second reports and mentions) written column-wise; returns its manifest."""
     from dashboard.store import EventsStore
 
     store = EventsStore(store_dir)
-    places = Y.build_places(seed)
+    places = W.build_places(seed)
     arts = Y._sample_articles(n_events, seed)
     cum = np.cumsum(arts["k"].to_numpy())
     bounds = [
@@ -353,13 +356,7 @@ def write_fast_store(store_dir: str | Path, n_events: int, seed: int = 0, chunk_
                     )
                 _clusters(con, stage)
                 events = _write_years(con, store.root, stage, gen, events_schema)
-                digest = (
-                    con.execute(
-                        f"SELECT substr(sha1(',' || string_agg(event_id, ',' ORDER BY event_id)), 1, 12) "
-                        f"FROM read_parquet('{stage}/rows-*.parquet')"
-                    ).fetchone()
-                    or ("",)
-                )[0]
+                digest = _digest(con, stage)
             return events, _write_articles(store.root, stage, gen, articles_schema, len(bounds) - 1), digest
         except (duckdb.Error, OSError, pa.ArrowException) as err:
             raise StoreError(f"{store.root}: cannot write the synthetic store ({err})") from err

@@ -11,8 +11,9 @@ import argparse
 import dataclasses
 import tempfile
 
+from dashboard.eval_events import evaluate_events
 from dashboard.eval_records import evaluate_records, read_records
-from dashboard.evaluate import evaluate_events, read_jsonl
+from dashboard.evaluate import read_jsonl
 from dashboard.pipeline import build_pipeline
 from dashboard.rules import FAMILIES, REGISTRY, Switches
 

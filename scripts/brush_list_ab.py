@@ -24,8 +24,17 @@ from functools import partial
 import numpy as np
 from selenium.webdriver.support.ui import WebDriverWait
 
-from dashboard.bench import MARKERS_JS, SERVER_CODE, _tree_cpu_s, _wait_for_server, free_port, headless_chromium
-from dashboard.bench_browser import BRUSH_JS, LISTED_JS, RESET_JS, SETTLED_JS, SUMMARY_JS, measure
+from dashboard.bench_browser import (
+    BRUSH_JS,
+    LISTED_JS,
+    MARKERS_JS,
+    RESET_JS,
+    SETTLED_JS,
+    SUMMARY_JS,
+    headless_chromium,
+    measure,
+)
+from dashboard.bench_http import SERVER_CODE, _tree_cpu_s, _wait_for_server, free_port
 
 
 def open_side(store: str, code: str) -> tuple[subprocess.Popen, object]:

@@ -34,18 +34,19 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard import bench as B
+from dashboard import bench_http as B
 from dashboard.app import ids
 from dashboard.app.answers import CACHE_HEADER
 from dashboard.app.serve import default_threads, default_workers
-from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+from dashboard.synth_world import N_DAYS, START_DAY
 
 # The served stack as `conflictmap serve` builds it (guard, kept answers, gzip, Dash), timed as a
 # whole: X-Server-Ms covers every layer, a kept answer's too.
 SERVER_CODE = """import sys
 from dashboard.app.app import create_app
 from dashboard.app.serve import ServeOptions, served, serve_wsgi
-from dashboard.bench import timed_wsgi
+from dashboard.bench_http import timed_wsgi
 opts = ServeOptions(host="127.0.0.1", port=int(sys.argv[2]), workers={workers}, threads={threads},
                     no_answer_cache={no_cache})
 serve_wsgi(lambda: timed_wsgi(served(create_app(sys.argv[1]), opts, None)), opts)

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-from dashboard import bench as B
+from dashboard import bench_http as B
 from dashboard.app import ids
-from dashboard.synth import N_DAYS, START_DAY, synthetic_vocabulary, write_synthetic_store
+from dashboard.synth import synthetic_vocabulary, write_synthetic_store
+from dashboard.synth_world import N_DAYS, START_DAY
 
 WRITER = r"""
 import sys
@@ -115,7 +116,8 @@ def shown_total(answer: dict | None) -> int | None:
 
 
 def run(n_events: int, commits: int, readers: int, min_requests: int) -> dict:
-    from dashboard.app.engine import build_index, total_events
+    from dashboard.app.engine import total_events
+    from dashboard.app.event_index import build_index
     from dashboard.store import EventsStore
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -19,7 +19,7 @@ import urllib.request
 import psutil
 
 from dashboard.app import ids
-from dashboard.bench import _get_json, _wait_for_server, free_port, parse_outputs
+from dashboard.bench_http import _get_json, _wait_for_server, free_port, parse_outputs
 
 
 def upload_body(cb: dict, size_mb: int) -> bytes:

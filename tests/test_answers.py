@@ -104,7 +104,7 @@ def test_outputs_of_finds_a_multi_output_callback() -> None:
 def test_the_served_stack_keeps_the_views_answer_until_the_store_changes(tmp_path) -> None:
     from werkzeug.test import Client
 
-    from dashboard import bench as B
+    from dashboard import bench_http as B
     from dashboard import schema as S
     from dashboard.app import ids
     from dashboard.app.app import create_app
@@ -154,7 +154,7 @@ def test_a_key_rule_reads_the_request_as_the_callback_does() -> None:
 def test_the_served_views_share_answers_only_where_render_reads_the_same(tmp_path) -> None:
     from werkzeug.test import Client
 
-    from dashboard import bench as B
+    from dashboard import bench_http as B
     from dashboard.app import ids
     from dashboard.app.app import create_app
     from dashboard.app.serve import ServeOptions, secured

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces, town_threshold
-from dashboard.app.engine import MapView
+from dashboard.app.mapview import MapView
 from dashboard.paths import assets_dir
 
 SYRIA = MapView(35.5, 42.5, 32.0, 37.5)

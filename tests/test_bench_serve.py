@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dashboard import bench as B
+from dashboard import bench_http as B
+from dashboard import bench_serve
 from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.app.filters import Filters
-from dashboard.cli import build_parser
+from dashboard.cli_args import build_parser
 from dashboard.synth import synthetic_vocabulary, write_synthetic_store
 
 
@@ -82,7 +83,7 @@ def test_bench_events_option_parses() -> None:
 
 def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     """A real server process on a free loopback port over a small synthetic store (no browser here)."""
-    figures = B.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
+    figures = bench_serve.run_serve_bench(300, requests=2, seed=1, pages=0, store_dir=tmp_path / "store")
     for key in (
         "events",
         "p95_ms_brush",
@@ -123,7 +124,7 @@ def test_a_lasso_over_clusters_narrows_the_views_to_their_events(client) -> None
     counts equal to those clusters' events, as their markers' hover texts say."""
     import re
 
-    from dashboard.app.engine import is_cluster_key
+    from dashboard.app.mapview import is_cluster_key
 
     cb = B.render_callback(get(client, "/_dash-dependencies"), ids.MAP)
     props = B.layout_props(get(client, "/_dash-layout"))

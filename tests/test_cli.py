@@ -13,7 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dashboard import schema as S
-from dashboard.cli import build_parser, main
+from dashboard.cli import main
+from dashboard.cli_args import build_parser
 from dashboard.export import select_kind
 from dashboard.store import EventsStore
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import schema as S
-from dashboard.cli import build_parser
+from dashboard.cli_args import build_parser
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

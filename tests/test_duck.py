@@ -13,7 +13,7 @@ import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import duck as D
-from dashboard.app import engine as E
+from dashboard.app import event_index as EI
 from dashboard.app.filters import Filters, index_mask
 from dashboard.app.query import Selection
 from dashboard.store import EventsStore
@@ -47,10 +47,10 @@ def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def oracle_index(stored) -> E.EventIndex:
+def oracle_index(stored) -> EI.EventIndex:
     """The oracle's events as an index, built once: filter_mask(events, f) is index_mask over
     index_from_frame(events), and building that index was most of this module's time."""
-    return E.index_from_frame(stored[1])
+    return EI.index_from_frame(stored[1])
 
 
 def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
@@ -172,7 +172,7 @@ def test_a_new_generation_is_seen(tmp_path: Path) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_the_two_engines_give_the_callbacks_the_same_views(stored, seed: int) -> None:
     """DuckViews (the app's default) against MemoryViews (the numpy index), method by method."""
-    from dashboard.app.engine import build_index
+    from dashboard.app.event_index import build_index
     from dashboard.app.views import DuckViews, MemoryViews
 
     db, events = stored

@@ -8,7 +8,11 @@ import pytest
 import query_oracle as O
 
 from dashboard import schema as S
+from dashboard.app import clusters as CL
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
+from dashboard.app import listing as RL
+from dashboard.app import mapview as MV
 from dashboard.app import query as Q
 from dashboard.app.figures import CLUSTER_NAME, basemap_resolution, map_figure, place_traces
 from dashboard.synth import synthetic_events
@@ -73,7 +77,7 @@ def main_types_agree(got: pd.DataFrame, want: pd.DataFrame, events: pd.DataFrame
     ],
 )
 def test_places_aggregate_matches_places_summary(small: pd.DataFrame, start, end, precise) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
     want = O.places_summary(O.precise_only(O.in_range(small, start, end), precise))
     got = E.places_aggregate(ix, mask)
@@ -84,7 +88,7 @@ def test_places_aggregate_matches_places_summary(small: pd.DataFrame, start, end
 
 
 def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame) -> None:
-    got = E.places_aggregate(E.index_from_frame(small), np.ones(len(small), bool)).set_index(S.PLACE_KEY)
+    got = E.places_aggregate(EI.index_from_frame(small), np.ones(len(small), bool)).set_index(S.PLACE_KEY)
     nowhere = got.loc[small.loc[small[S.EVENT_ID] == "n1", S.PLACE_KEY].iloc[0]]
     assert pd.isna(nowhere[S.GEO_PRECISION])
     idlib = got.loc[O.with_place_key(small)[S.PLACE_KEY].iloc[0]]
@@ -100,7 +104,7 @@ def test_places_aggregate_keeps_unknown_precision_and_deaths(small: pd.DataFrame
     ],
 )
 def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start, end, precise) -> None:
-    ix = E.index_from_frame(synthetic)
+    ix = EI.index_from_frame(synthetic)
     mask = E.date_mask(ix, start, end) & E.precise_mask(ix, precise)
     rows = O.precise_only(O.in_range(synthetic, start, end), precise)
     assert int(mask.sum()) == len(rows)
@@ -113,7 +117,7 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
             O.timeline_counts(rows, unit).reset_index(drop=True),
             check_dtype=False,
         )
-    newest = E.rows_frame(ix, E.newest_rows(ix, mask, 50))
+    newest = RL.rows_frame(ix, RL.newest_rows(ix, mask, 50))
     expected = rows.sort_values(
         [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
     ).head(50)
@@ -122,14 +126,14 @@ def test_engine_matches_pandas_on_synthetic_data(synthetic: pd.DataFrame, start,
 
 
 def test_timeline_counts_small(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     got = E.timeline_counts(ix, E.all_rows(ix))
     pd.testing.assert_frame_equal(got, O.timeline_counts(small).reset_index(drop=True), check_dtype=False)
     assert E.timeline_counts(ix, np.zeros(ix.n, bool)).empty
 
 
 def test_timeline_counts_of_deaths(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     got = E.timeline_counts(ix, E.all_rows(ix), measure="fatalities")
     assert {(r["day"].strftime("%Y-%m-%d"), r[S.EVENT_TYPE]): r["n"] for r in got.to_dict("records")} == {
         ("2020-03-01", "Explosions/Remote violence"): 36,
@@ -138,7 +142,7 @@ def test_timeline_counts_of_deaths(small: pd.DataFrame) -> None:
 
 
 def test_masks(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     ids = small[S.EVENT_ID].to_numpy()
     assert ids[E.place_mask(ix, small[S.PLACE_KEY].iloc[0])].tolist() == ["i1", "i2", "i3"]
     assert not E.place_mask(ix, "nowhere|0|0").any()
@@ -151,27 +155,27 @@ def test_masks(small: pd.DataFrame) -> None:
 
 def test_date_extent(synthetic: pd.DataFrame, small: pd.DataFrame) -> None:
     for df in (synthetic, small):
-        ix = E.index_from_frame(df)
+        ix = EI.index_from_frame(df)
         assert E.date_extent(ix, E.all_rows(ix)) == O.robust_extent(df[S.EVENT_DATE])
     assert E.date_extent(ix, np.zeros(ix.n, bool)) is None
 
 
 def test_newest_rows_and_rows_frame(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
-    df = E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 4))
+    ix = EI.index_from_frame(small)
+    df = RL.rows_frame(ix, RL.newest_rows(ix, E.all_rows(ix), 4))
     assert df[S.EVENT_ID].tolist() == ["m1", "i3", "i2", "n1"], "newest first; same day: later publication first"
     assert df[S.PLACE_KEY].tolist() == small.set_index(S.EVENT_ID).loc[df[S.EVENT_ID], S.PLACE_KEY].tolist()
     assert list(df.columns) == [*S.NAMES, S.PLACE_KEY]
     pd.testing.assert_frame_equal(df.drop(columns=S.PLACE_KEY), S.coerce_events(df.drop(columns=S.PLACE_KEY)))
-    assert E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix), 100))[S.EVENT_ID].iloc[-1] == "u1", "undated last"
+    assert RL.rows_frame(ix, RL.newest_rows(ix, E.all_rows(ix), 100))[S.EVENT_ID].iloc[-1] == "u1", "undated last"
 
 
 def test_empty_index() -> None:
-    ix = E.index_from_frame(S.empty_events())
+    ix = EI.index_from_frame(S.empty_events())
     assert ix.n == 0
     assert E.places_aggregate(ix, E.all_rows(ix)).empty
     assert E.timeline_counts(ix, E.all_rows(ix)).empty
-    assert E.rows_frame(ix, E.newest_rows(ix, E.all_rows(ix))).empty
+    assert RL.rows_frame(ix, RL.newest_rows(ix, E.all_rows(ix))).empty
 
 
 # -- clustering -------------------------------------------------------------------------------------------
@@ -199,19 +203,19 @@ def grid_places(n: int, lon0: float = 30.0, lat0: float = 30.0, step: float = 0.
 
 
 def test_few_places_are_drawn_one_by_one() -> None:
-    places = grid_places(E.INDIVIDUAL_MAX)
-    singles, clusters = E.cluster_places(places)
+    places = grid_places(CL.INDIVIDUAL_MAX)
+    singles, clusters = CL.cluster_places(places)
     assert len(singles) == len(places) and clusters.empty
     # Even those far outside the view: few markers cost nothing, and a pan shows them at once.
-    singles, clusters = E.cluster_places(places, E.MapView(0.0, 1.0, 0.0, 1.0))
+    singles, clusters = CL.cluster_places(places, MV.MapView(0.0, 1.0, 0.0, 1.0))
     assert len(singles) == len(places) and clusters.empty
 
 
 def test_many_places_merge_into_clusters_that_keep_every_event() -> None:
     places = grid_places(5000)
-    singles, clusters = E.cluster_places(places)
+    singles, clusters = CL.cluster_places(places)
     assert not clusters.empty
-    assert len(singles) + len(clusters) <= E.MAX_MARKERS
+    assert len(singles) + len(clusters) <= CL.MAX_MARKERS
     assert singles["n_events"].sum() + clusters["n_events"].sum() == places["n_events"].sum()
     assert singles.__len__() + clusters["n_places"].sum() == len(places)
     assert clusters["fatalities"].sum() + singles["fatalities"].sum() == places["fatalities"].sum()
@@ -222,29 +226,29 @@ def test_many_places_merge_into_clusters_that_keep_every_event() -> None:
 
 def test_a_cluster_key_is_the_box_of_its_places() -> None:
     places = grid_places(2000)
-    _, clusters = E.cluster_places(places)
+    _, clusters = CL.cluster_places(places)
     for key, lat, lon in zip(clusters["key"], clusters[S.LATITUDE], clusters[S.LONGITUDE], strict=True):
-        assert E.is_cluster_key(key)
-        box = E.MapView.from_box(key[len(E.CLUSTER_PREFIX) :].split("|"))
+        assert MV.is_cluster_key(key)
+        box = MV.MapView.from_box(key[len(MV.CLUSTER_PREFIX) :].split("|"))
         assert box is not None and box.lon0 <= lon <= box.lon1 and box.lat0 <= lat <= box.lat1
 
 
 def test_zooming_in_shows_individual_places() -> None:
     places = grid_places(5000, step=0.1)
-    _, far = E.cluster_places(places)
-    view = E.MapView(30.0, 31.0, 30.0, 31.0)
-    singles, near = E.cluster_places(places, view)
+    _, far = CL.cluster_places(places)
+    view = MV.MapView(30.0, 31.0, 30.0, 31.0)
+    singles, near = CL.cluster_places(places, view)
     assert near.empty, "a 1° view over 0.1° spacing holds ~100 places: no clusters"
     assert singles[S.LONGITUDE].between(29.5, 31.5).all(), "places far outside the view are left out"
-    mid = E.MapView(30.0, 33.0, 30.0, 33.0)
-    mid_singles, mid_clusters = E.cluster_places(places, mid)
+    mid = MV.MapView(30.0, 33.0, 30.0, 33.0)
+    mid_singles, mid_clusters = CL.cluster_places(places, mid)
     assert len(mid_singles) + len(mid_clusters) > len(far), "a closer view splits clusters"
 
 
 def test_the_selected_place_is_never_hidden_in_a_cluster() -> None:
     places = grid_places(5000)
     key = places[S.PLACE_KEY].iloc[1234]
-    singles, _ = E.cluster_places(places, selected=key)
+    singles, _ = CL.cluster_places(places, selected=key)
     assert key in set(singles[S.PLACE_KEY])
 
 
@@ -253,27 +257,27 @@ def test_cap_on_markers() -> None:
     places = grid_places(20_000).assign(
         **{S.LONGITUDE: rng.uniform(-180, 180, 20_000), S.LATITUDE: rng.uniform(-60, 70, 20_000)}
     )
-    singles, clusters = E.cluster_places(places)
-    assert len(singles) + len(clusters) <= E.MAX_MARKERS
+    singles, clusters = CL.cluster_places(places)
+    assert len(singles) + len(clusters) <= CL.MAX_MARKERS
 
 
 @pytest.mark.parametrize("box", [None, [1, 2, 3], ["a", 1, 2, 3], [2, 1, 0, 1], [0, 1, 0, float("nan")], "x"])
 def test_malformed_view_is_none(box) -> None:
-    assert E.MapView.from_box(box) is None
+    assert MV.MapView.from_box(box) is None
 
 
 def test_map_figure_draws_clusters_with_counts() -> None:
     fig = map_figure(grid_places(3000))
     clusters = [t for t in place_traces(fig) if t.name == CLUSTER_NAME]
     assert len(clusters) == 1 and clusters[0].mode == "markers+text"
-    assert all(E.is_cluster_key(k) for k in clusters[0].customdata)
+    assert all(MV.is_cluster_key(k) for k in clusters[0].customdata)
     assert all(t.isdigit() or t.endswith("k") for t in clusters[0].text)
     assert "click to zoom in" in clusters[0].hovertext[0]
-    assert sum(len(t.lat) for t in place_traces(fig)) <= E.MAX_MARKERS
+    assert sum(len(t.lat) for t in place_traces(fig)) <= CL.MAX_MARKERS
 
 
 def test_map_figure_goto_moves_the_view() -> None:
-    box = E.MapView(30.0, 31.0, 30.0, 31.0)
+    box = MV.MapView(30.0, 31.0, 30.0, 31.0)
     fig = map_figure(grid_places(3000), view=box, goto=box)
     assert list(fig.layout.geo.lonaxis.range) == [30.0, 31.0]
     assert fig.layout.geo.fitbounds is False
@@ -281,7 +285,7 @@ def test_map_figure_goto_moves_the_view() -> None:
 
 
 def test_aggregates_are_memoised_per_mask_and_copied_out(small: pd.DataFrame) -> None:
-    ix = E.index_from_frame(small)
+    ix = EI.index_from_frame(small)
     mask = E.date_mask(ix, "2020-03-01", None)
     first = E.places_aggregate(ix, mask)
     first["n_events"] = -1  # a caller mutating its answer must not change the next one
@@ -300,7 +304,7 @@ def test_aggregates_are_memoised_per_mask_and_copied_out(small: pd.DataFrame) ->
 def test_basemap_resolution_follows_the_view() -> None:
     assert basemap_resolution(None, grid_places(100, step=0.1)) == 50, "a region: fine coasts"
     assert basemap_resolution(None, grid_places(100, step=5.0)) == 110, "a continent: the light outlines"
-    assert basemap_resolution(E.MapView(30, 35, 30, 34), grid_places(100, step=5.0)) == 50
+    assert basemap_resolution(MV.MapView(30, 35, 30, 34), grid_places(100, step=5.0)) == 50
     assert basemap_resolution(None, grid_places(0)) == 110
     assert map_figure(grid_places(3000, step=1.0)).layout.geo.resolution == 110
 
@@ -327,7 +331,7 @@ def test_store_view_rebuilds_on_a_new_generation(tmp_path) -> None:
 
 
 def test_map_figure_keeps_the_users_view() -> None:
-    view = E.MapView(20.0, 60.0, 10.0, 40.0)
+    view = MV.MapView(20.0, 60.0, 10.0, 40.0)
     fig = map_figure(grid_places(3000, step=0.05), view=view)
     assert list(fig.layout.geo.lonaxis.range) == [20.0, 60.0] and list(fig.layout.geo.lataxis.range) == [10.0, 40.0]
     assert fig.layout.geo.fitbounds is False
@@ -341,15 +345,15 @@ def test_the_map_opens_on_the_bulk_of_the_events_not_on_every_stray_place() -> N
     places = grid_places(400, lon0=36.0, lat0=34.0, step=0.02)  # a corpus on northern Syria...
     stray = grid_places(3, lon0=-77.0, lat0=38.9).assign(n_events=1)  # ...that names Washington thrice
     both = pd.concat([places, stray], ignore_index=True)
-    bulk = E.bulk_view(both)
+    bulk = CL.bulk_view(both)
     assert bulk is not None and 20 < bulk.lon0 < 36 and 36.4 < bulk.lon1 < 52, bulk
-    assert bulk.lon1 - bulk.lon0 >= E.OPEN_ASPECT * (bulk.lat1 - bulk.lat0) - 1e-9, (
+    assert bulk.lon1 - bulk.lon0 >= CL.OPEN_ASPECT * (bulk.lat1 - bulk.lat0) - 1e-9, (
         "the box has the panel's shape, so the map fills it (no blank paper either side)"
     )
     assert bulk.lat0 < 34 and bulk.lat1 > 34.4
-    assert bulk.lon1 - bulk.lon0 >= E.BULK_MIN_SPAN, "one town's events open on its region"
-    assert E.bulk_view(places) is None, "no strays: the map fits every place"
-    assert E.bulk_view(places.iloc[:0]) is None
+    assert bulk.lon1 - bulk.lon0 >= CL.BULK_MIN_SPAN, "one town's events open on its region"
+    assert CL.bulk_view(places) is None, "no strays: the map fits every place"
+    assert CL.bulk_view(places.iloc[:0]) is None
     fig = map_figure(both)
     lons = [float(x) for t in place_traces(fig) for x in t.lon]
     assert min(lons) < -70, "the stray places are still drawn, for whoever zooms out"
@@ -375,9 +379,9 @@ def test_the_opening_box_takes_the_panels_shape_on_a_phone_too() -> None:
     places = grid_places(400, lon0=36.0, lat0=34.0, step=0.02)
     stray = grid_places(3, lon0=-77.0, lat0=38.9).assign(n_events=1)
     both = pd.concat([places, stray], ignore_index=True)
-    tall = E.bulk_view(both, aspect=1.0)  # a phone's map panel: about as high as wide
+    tall = CL.bulk_view(both, aspect=1.0)  # a phone's map panel: about as high as wide
     assert tall is not None
     assert tall.lat1 - tall.lat0 == pytest.approx(tall.lon1 - tall.lon0, rel=1e-6), tall
-    wide = E.bulk_view(both)
+    wide = CL.bulk_view(both)
     assert tall.lat1 - tall.lat0 > wide.lat1 - wide.lat0, "the phone's box is taller than the desktop's"
     assert tall.lon0 < 36.0 and tall.lon1 > 36.4 and tall.lat0 < 34.0 and tall.lat1 > 34.4

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard import bench as B
+from dashboard import bench_http as B
 from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.app.filters import Filters

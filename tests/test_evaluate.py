@@ -10,9 +10,9 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.errors import InputError
+from dashboard.eval_events import governorate_key
 from dashboard.evaluate import (
     auc_of_errors,
-    governorate_key,
     match_spans,
     prf,
     read_gold,
@@ -158,7 +158,7 @@ def test_eval_event_location(tmp_path: Path, capsys) -> None:
 
 def test_main_event_skips_what_its_sentence_dates_weeks_before_publication(make_events) -> None:
     from dashboard import schema as S
-    from dashboard.evaluate import main_event
+    from dashboard.eval_events import main_event
 
     events = make_events(
         dict(
@@ -187,7 +187,7 @@ def test_main_event_skips_what_its_sentence_dates_weeks_before_publication(make_
 
 
 def test_article_fatalities_is_the_first_toll_reported(make_events) -> None:
-    from dashboard.evaluate import article_fatalities
+    from dashboard.eval_events import article_fatalities
 
     events = make_events(
         dict(event_id="lead", _start=0, location="Syria", geo_precision=4, feature_code="PCLI", fatalities=21),
@@ -199,7 +199,8 @@ def test_article_fatalities_is_the_first_toll_reported(make_events) -> None:
 
 
 def test_article_fatalities_prefers_a_count_to_an_estimate(make_events) -> None:
-    from dashboard.evaluate import article_fatalities, is_estimate
+    from dashboard.eval_events import article_fatalities
+    from dashboard.events.numbers import is_estimate
 
     assert is_estimate("killed dozens") and not is_estimate("killed at least 58 civilians")
     events = make_events(

@@ -7,6 +7,7 @@ import numpy as np
 import query_oracle as O
 
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
 from dashboard.app import query as Q
 
 
@@ -36,7 +37,7 @@ def reports(make_events):
 
 
 def test_two_reports_of_one_attack_are_one_event_with_a_range(make_events) -> None:
-    ix = E.index_from_frame(reports(make_events))
+    ix = EI.index_from_frame(reports(make_events))
     assert ix.n == 3, "the mention is not in the dashboard's index"
     assert E.total_events(ix) == 2
     n, places, low, high = E.selection_figures(ix, E.all_rows(ix))
@@ -49,7 +50,7 @@ def test_two_reports_of_one_attack_are_one_event_with_a_range(make_events) -> No
 
 def test_a_filter_that_keeps_a_later_report_still_counts_the_event_once(make_events) -> None:
     df = reports(make_events)
-    ix = E.index_from_frame(df)
+    ix = EI.index_from_frame(df)
     only_b = np.array([False, True, False])
     assert E.selection_figures(ix, only_b) == (1, 1, 10, 12)
     events = df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True)
@@ -60,7 +61,7 @@ def test_a_filter_that_keeps_a_later_report_still_counts_the_event_once(make_eve
 def test_the_pandas_oracle_agrees(make_events) -> None:
     df = reports(make_events)
     events = O.with_place_key(df[df["record_kind"].fillna("event") != "mention"].reset_index(drop=True))
-    ix = E.index_from_frame(df)
+    ix = EI.index_from_frame(df)
     got = E.places_aggregate(ix, E.all_rows(ix)).set_index("place_key").sort_index()
     want = O.places_summary(events).set_index("place_key").sort_index()
     for col in ("n_events", "fatalities", "fatalities_high"):
@@ -70,7 +71,7 @@ def test_the_pandas_oracle_agrees(make_events) -> None:
 
 def test_the_timeline_draws_one_bar_per_event(make_events) -> None:
     df = reports(make_events)
-    ix = E.index_from_frame(df)
+    ix = EI.index_from_frame(df)
     series = E.timeline_series(ix, E.all_rows(ix))
     assert series["n"].sum() == 2
     deaths = E.timeline_series(ix, E.all_rows(ix), measure="deaths")

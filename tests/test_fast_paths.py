@@ -9,18 +9,22 @@ import pytest
 
 from dashboard import schema as S
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
+from dashboard.app import listing as RL
 from dashboard.app.callbacks import place_options
-from dashboard.app.figures import _bar_groups, _by_main_type, _hover, _span, marker_size
+from dashboard.app.figures import _by_main_type, marker_size
+from dashboard.app.map_hover import _hover, _span
 from dashboard.app.query import format_date, plain_records
+from dashboard.app.timeline_figure import _bar_groups
 from dashboard.store import EventsStore
 from dashboard.synth import write_synthetic_store
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory) -> E.EventIndex:
+def index(tmp_path_factory) -> EI.EventIndex:
     root = tmp_path_factory.mktemp("fast") / "store"
     write_synthetic_store(root, 2500, 4)
-    return E.build_index(EventsStore(root).load_events_table())
+    return EI.build_index(EventsStore(root).load_events_table())
 
 
 def _same(a: object, b: object) -> bool:
@@ -29,8 +33,8 @@ def _same(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b
 
 
-def test_plain_records_are_to_dict_records(index: E.EventIndex) -> None:
-    df = E.rows_frame(index, np.arange(0, index.n, 37))
+def test_plain_records_are_to_dict_records(index: EI.EventIndex) -> None:
+    df = RL.rows_frame(index, np.arange(0, index.n, 37))
     want, got = df.to_dict("records"), plain_records(df)
     assert len(got) == len(want) and all(
         list(w) == list(g) and all(_same(w[k], g[k]) for k in w) for w, g in zip(want, got, strict=True)
@@ -38,9 +42,9 @@ def test_plain_records_are_to_dict_records(index: E.EventIndex) -> None:
     assert any(v is None for r in got for v in r.values())  # missing counts stay None, as to_dict gives them
 
 
-def test_row_records_from_arrow_are_the_frames_records(index: E.EventIndex) -> None:
-    rows = E.newest_rows(index, np.ones(index.n, dtype=bool), 120)[::3]
-    want, got = plain_records(E.rows_frame(index, rows)), E.row_records(index, rows)
+def test_row_records_from_arrow_are_the_frames_records(index: EI.EventIndex) -> None:
+    rows = RL.newest_rows(index, np.ones(index.n, dtype=bool), 120)[::3]
+    want, got = plain_records(RL.rows_frame(index, rows)), RL.row_records(index, rows)
     assert len(got) == len(want) == rows.size
     for w, g in zip(want, got, strict=True):
         assert list(w) == list(g)
@@ -49,8 +53,8 @@ def test_row_records_from_arrow_are_the_frames_records(index: E.EventIndex) -> N
     assert any(v is None for r in got for v in r.values())  # missing values compared too
 
 
-def test_markers_split_by_type_are_the_groupby_of_the_places(index: E.EventIndex) -> None:
-    places = E.labelled(index, E.places_aggregate(index, np.ones(index.n, dtype=bool)))
+def test_markers_split_by_type_are_the_groupby_of_the_places(index: EI.EventIndex) -> None:
+    places = RL.labelled(index, E.places_aggregate(index, np.ones(index.n, dtype=bool)))
     singles = places.assign(_size=places["n_events"].astype(float))
     got = _by_main_type(singles, 50.0)
     want = list(singles.groupby("main_type", sort=True))
@@ -73,17 +77,17 @@ def test_dates_formatted_from_fields_read_as_strftime(ts: str) -> None:
     assert _span(t, t.normalize()) == _span(t, pd.NaT) == f"{t:%Y-%m-%d}"  # one day, any hour
 
 
-def test_labels_looked_up_on_arrays_are_the_places_labels(index: E.EventIndex) -> None:
+def test_labels_looked_up_on_arrays_are_the_places_labels(index: EI.EventIndex) -> None:
     agg = E.places_aggregate(index, E.all_rows(index)).sample(frac=1, random_state=2)
-    got = E.labelled(index, agg)["label"].tolist()
+    got = RL.labelled(index, agg)["label"].tolist()
     assert got == [index.places["label"].iat[index.place_code[k]] for k in agg[S.PLACE_KEY]]
-    assert E.labelled(index, agg.iloc[:0])["label"].tolist() == []
+    assert RL.labelled(index, agg.iloc[:0])["label"].tolist() == []
     with pytest.raises(KeyError):
-        E.labelled(index, agg.assign(**{S.PLACE_KEY: "Nowhere|0.0|0.0"}))
+        RL.labelled(index, agg.assign(**{S.PLACE_KEY: "Nowhere|0.0|0.0"}))
 
 
-def test_place_options_are_the_busiest_located_places_in_order(index: E.EventIndex) -> None:
-    agg = E.labelled(index, E.places_aggregate(index, E.all_rows(index)))
+def test_place_options_are_the_busiest_located_places_in_order(index: EI.EventIndex) -> None:
+    agg = RL.labelled(index, E.places_aggregate(index, E.all_rows(index)))
     agg.loc[agg.index[:7], S.LATITUDE] = np.nan  # not on the map: not offered
     located = agg[agg[S.LATITUDE].notna()]
     for limit in (5, 40, len(agg) + 1):

@@ -10,7 +10,6 @@ import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import query as Q
-from dashboard.app.figures import timeline_figure
 from dashboard.app.filters import Filters, choice_options, filter_mask
 from dashboard.app.state import (
     Playback,
@@ -25,6 +24,7 @@ from dashboard.app.state import (
     view_from_relayout,
     view_of_box,
 )
+from dashboard.app.timeline_figure import timeline_figure
 
 
 @pytest.fixture
@@ -341,20 +341,21 @@ def test_selection_counts(events: pd.DataFrame) -> None:
 
 
 def test_controls_and_state_are_inverse() -> None:
-    from dashboard.app.callbacks import controls_from_state, state_from_controls
+    from dashboard.app.url_sync import controls_from_state, state_from_controls
 
     assert state_from_controls(controls_from_state(FULL)) == FULL
     assert state_from_controls(controls_from_state(ViewState())) == ViewState()
 
 
 def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -> None:
-    from dashboard.app import engine as E
+    from dashboard.app import event_index as EI
+    from dashboard.app import listing as RL
     from dashboard.app.callbacks import select_masks
 
-    ix = E.index_from_frame(events)
+    ix = EI.index_from_frame(events)
 
     def ids_of(mask) -> list[str]:
-        return sorted(E.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
+        return sorted(RL.rows_frame(ix, np.flatnonzero(mask))[S.EVENT_ID].tolist())
 
     filtered, in_time, listed = select_masks(
         ix, Filters(event_types=("Battles",)), Q.Selection("2020-03-04", "2020-03-04 23:59:59", events[S.PLACE_KEY][0])
@@ -367,10 +368,10 @@ def test_select_masks_apply_filters_then_time_then_place(events: pd.DataFrame) -
 
 
 def test_choice_lists_keep_chosen_values_the_store_lacks(events: pd.DataFrame) -> None:
-    from dashboard.app import engine as E
-    from dashboard.app.callbacks import CHOICES, choice_lists
+    from dashboard.app import event_index as EI
+    from dashboard.app.url_sync import CHOICES, choice_lists
 
-    lists = dict(zip(CHOICES, choice_lists(E.index_from_frame(events), Filters(event_types=("Riots",))), strict=True))
+    lists = dict(zip(CHOICES, choice_lists(EI.index_from_frame(events), Filters(event_types=("Riots",))), strict=True))
     assert lists["filter-types"] == ["Battles", "Diplomacy", "Riots"]
     assert lists["filter-sources"] == ["aa.txt", "bb.txt"]
 
@@ -435,7 +436,7 @@ def test_hostile_links_parse_to_a_safe_state(query) -> None:
 
 
 def test_values_the_store_lacks_are_dropped_with_a_note(make_events) -> None:
-    from dashboard.app.engine import index_from_frame
+    from dashboard.app.event_index import index_from_frame
     from dashboard.app.permalink import known_state, note_text
     from dashboard.app.state import parse_query
 

@@ -11,7 +11,12 @@ import pytest
 import query_oracle as O
 
 from dashboard import schema as S
+from dashboard.app import clusters as CL
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
+from dashboard.app import filter_masks as FM
+from dashboard.app import listing as RL
+from dashboard.app import mapview as MV
 from dashboard.app import query as Q
 from dashboard.app.filters import Filters, choice_values, index_mask
 from dashboard.export import write_event_chunks, write_events
@@ -31,11 +36,11 @@ def synthetic() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def index(synthetic: pd.DataFrame) -> E.EventIndex:
-    return E.index_from_frame(synthetic)
+def index(synthetic: pd.DataFrame) -> EI.EventIndex:
+    return EI.index_from_frame(synthetic)
 
 
-def mask_cases(ix: E.EventIndex) -> list[np.ndarray]:
+def mask_cases(ix: EI.EventIndex) -> list[np.ndarray]:
     rng = np.random.default_rng(3)
     return [
         E.all_rows(ix),
@@ -47,7 +52,7 @@ def mask_cases(ix: E.EventIndex) -> list[np.ndarray]:
 
 @pytest.mark.parametrize("unit", ["day", "week", "month"])
 @pytest.mark.parametrize("measure", ["events", "deaths"])
-def test_timeline_series_matches_pandas(synthetic: pd.DataFrame, index: E.EventIndex, unit: str, measure: str) -> None:
+def test_timeline_series_matches_pandas(synthetic: pd.DataFrame, index: EI.EventIndex, unit: str, measure: str) -> None:
     assert (index.date_kind > 0).sum() > 100, "the fixture has month- and year-dated events"
     for mask in mask_cases(index):
         got = E.timeline_series(index, mask, unit, measure)
@@ -68,7 +73,7 @@ def test_timeline_series_spreads_a_month_evenly(make_events) -> None:
         dict(event_id="a", event_date="2020-02-01", date_precision="month", event_type="Battles"),
         dict(event_id="b", event_date="2020-02-10", event_type="Battles"),
     )
-    got = E.timeline_series(E.index_from_frame(df), np.ones(2, bool), "day")
+    got = E.timeline_series(EI.index_from_frame(df), np.ones(2, bool), "day")
     spread = got[~got["precise"]]
     assert len(spread) == 29 and spread["n"].sum() == 1.0  # 2020 is a leap year
     assert got.loc[got["precise"], "n"].tolist() == [1.0]
@@ -87,7 +92,7 @@ FILTER_CASES = [
 
 
 @pytest.mark.parametrize("f", FILTER_CASES)
-def test_index_mask_means_what_the_columns_say(synthetic: pd.DataFrame, index: E.EventIndex, f: Filters) -> None:
+def test_index_mask_means_what_the_columns_say(synthetic: pd.DataFrame, index: EI.EventIndex, f: Filters) -> None:
     """The mask against a plain pandas reading of each filter."""
     want = np.ones(len(synthetic), bool)
     if f.event_types:
@@ -114,7 +119,7 @@ def test_index_mask_means_what_the_columns_say(synthetic: pd.DataFrame, index: E
     assert index_mask(index, f) is got, "memoised per Filters"
 
 
-def test_choice_values_count_both_actor_sides(index: E.EventIndex, synthetic: pd.DataFrame) -> None:
+def test_choice_values_count_both_actor_sides(index: EI.EventIndex, synthetic: pd.DataFrame) -> None:
     actors = choice_values(index, "actors")
     counts = pd.concat([synthetic[S.ACTOR1], synthetic[S.ACTOR2]]).value_counts()
     counts = counts[counts.index.str.strip() != ""]
@@ -122,19 +127,19 @@ def test_choice_values_count_both_actor_sides(index: E.EventIndex, synthetic: pd
     assert [counts[a] for a in actors] == sorted(counts, reverse=True)
 
 
-def test_selection_figures_match_selection_counts(synthetic: pd.DataFrame, index: E.EventIndex) -> None:
+def test_selection_figures_match_selection_counts(synthetic: pd.DataFrame, index: EI.EventIndex) -> None:
     for mask in mask_cases(index):
         assert Q.counts_line(*E.selection_figures(index, mask), 10) == O.selection_counts(synthetic[mask], 10)
 
 
-def test_rows_by_event_and_by_article(synthetic: pd.DataFrame, index: E.EventIndex) -> None:
+def test_rows_by_event_and_by_article(synthetic: pd.DataFrame, index: EI.EventIndex) -> None:
     row = synthetic.iloc[123]
-    got = E.event_row(index, row[S.EVENT_ID])
+    got = RL.event_row(index, row[S.EVENT_ID])
     assert got is not None and got[S.EXCERPT] == row[S.EXCERPT] and got[S.PLACE_KEY] == row[S.PLACE_KEY]
-    assert E.event_row(index, "no such event") is None and E.event_row(index, None) is None
+    assert RL.event_row(index, "no such event") is None and RL.event_row(index, None) is None
     art = row[S.ARTICLE_ID]
-    assert E.rows_where(index, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
-    assert E.rows_where(index, S.ARTICLE_ID, "none").size == 0
+    assert RL.rows_where(index, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
+    assert RL.rows_where(index, S.ARTICLE_ID, "none").size == 0
 
 
 def test_rows_where_on_a_dictionary_encoded_table(synthetic: pd.DataFrame) -> None:
@@ -144,20 +149,20 @@ def test_rows_where_on_a_dictionary_encoded_table(synthetic: pd.DataFrame) -> No
     table = table.set_column(
         table.schema.get_field_index(S.ARTICLE_ID), S.ARTICLE_ID, table[S.ARTICLE_ID].dictionary_encode()
     )
-    ix = E.build_index(table)
+    ix = EI.build_index(table)
     art = synthetic[S.ARTICLE_ID].iloc[50]
-    assert E.rows_where(ix, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
-    assert E.rows_where(ix, S.ARTICLE_ID, "none").size == 0
+    assert RL.rows_where(ix, S.ARTICLE_ID, art).tolist() == np.flatnonzero(synthetic[S.ARTICLE_ID] == art).tolist()
+    assert RL.rows_where(ix, S.ARTICLE_ID, "none").size == 0
 
 
-def test_a_lasso_over_clusters_selects_exactly_their_places(index: E.EventIndex) -> None:
+def test_a_lasso_over_clusters_selects_exactly_their_places(index: EI.EventIndex) -> None:
     places = E.places_aggregate(index, E.all_rows(index))
     # A small view's worth of clustering: force clusters with a low threshold of single places.
-    singles, clusters = E.cluster_places(places)
+    singles, clusters = CL.cluster_places(places)
     assert not clusters.empty, "3000 synthetic events make clusters"
     member_of = {}
     for key in clusters["key"]:
-        box = E.cluster_box(key)
+        box = MV.cluster_box(key)
         inside = places[
             places[S.LONGITUDE].between(box.lon0, box.lon1) & places[S.LATITUDE].between(box.lat0, box.lat1)
         ]
@@ -176,24 +181,24 @@ def test_a_lasso_over_clusters_selects_exactly_their_places(index: E.EventIndex)
     assert both.sum() == mask_of(index, member_of[chosen[0]] | {single}).sum()
 
 
-def mask_of(ix: E.EventIndex, keys: set[str]) -> np.ndarray:
+def mask_of(ix: EI.EventIndex, keys: set[str]) -> np.ndarray:
     return np.isin(ix.place, [ix.place_code[k] for k in keys])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "parquet"])
 def test_chunked_export_writes_what_one_frame_writes(
-    synthetic: pd.DataFrame, index: E.EventIndex, tmp_path: Path, fmt: str
+    synthetic: pd.DataFrame, index: EI.EventIndex, tmp_path: Path, fmt: str
 ) -> None:
     mask = E.date_mask(index, "2022-01-01", "2022-06-30")
     whole, pieces = tmp_path / f"whole.{fmt}", tmp_path / f"pieces.{fmt}"
     write_events(synthetic[mask], fmt, whole)
-    assert write_event_chunks(E.frame_chunks(index, mask, size=97), fmt, pieces) == mask.sum()
+    assert write_event_chunks(RL.frame_chunks(index, mask, size=97), fmt, pieces) == mask.sum()
     if fmt == "parquet":
         pd.testing.assert_frame_equal(pd.read_parquet(pieces), pd.read_parquet(whole))
     else:
         assert pieces.read_bytes() == whole.read_bytes()
     empty = tmp_path / f"empty.{fmt}"
-    assert write_event_chunks(E.frame_chunks(index, np.zeros(index.n, bool)), fmt, empty) == 0
+    assert write_event_chunks(RL.frame_chunks(index, np.zeros(index.n, bool)), fmt, empty) == 0
     write_events(synthetic.head(0), fmt, whole)
     if fmt != "parquet":
         assert empty.read_bytes() == whole.read_bytes()
@@ -204,7 +209,7 @@ def test_excerpt_search_is_per_row_case_insensitive_and_literal(make_events, tex
     """Matches never straddle two excerpts, overlapping candidates are all found, case is ignored."""
     excerpts = ["xxab", "abxx", "ababab", "shelling", "SHELLING hit", "été", "(a+b)", "", "aba"]
     df = make_events(*(dict(event_id=f"e{i}", excerpt=e) for i, e in enumerate(excerpts)))
-    ix = E.index_from_frame(df)
+    ix = EI.index_from_frame(df)
     want = [text.lower() in e.lower() for e in excerpts]
-    assert E.text_mask(ix, text).tolist() == want
+    assert FM.text_mask(ix, text).tolist() == want
     assert index_mask(ix, Filters(text="(a+b)")).tolist() == ["(a+b)" in e for e in excerpts]

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from dashboard import bench as B
+from dashboard import bench_http as B
 from dashboard.app import ids
 from dashboard.app.app import create_app
 from dashboard.synth import write_synthetic_store

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bench as B
+from dashboard import bench_http as B
 from dashboard.app import ids
 from dashboard.app import plotly_bundle as P
 from dashboard.app.app import create_app

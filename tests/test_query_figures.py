@@ -9,7 +9,8 @@ import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import query as Q
-from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, place_traces, timeline_figure, type_color
+from dashboard.app.figures import TYPE_COLORS, map_figure, marker_size, place_traces, type_color
+from dashboard.app.timeline_figure import timeline_figure
 
 IDLIB = dict(location="Idlib", latitude=35.930621, longitude=36.633934, country="Syria", geo_precision=1)
 MOSCOW = dict(

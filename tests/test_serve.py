@@ -281,7 +281,7 @@ def test_corrections_need_the_credential(tmp_path: Path, make_events) -> None:
 
 def _start_server(store: Path, *args: str) -> tuple[subprocess.Popen, str, object, bytes]:
     """`conflictmap serve` on a free port, once it answers: (process, base URL, headers, gzipped body of /)."""
-    from dashboard.bench import free_port
+    from dashboard.bench_http import free_port
 
     port = free_port()
     proc = subprocess.Popen(

@@ -8,7 +8,8 @@ import pytest
 
 from dashboard import schema as S
 from dashboard.store import EventsStore
-from dashboard.synth import START_DAY, synthetic_chunks, synthetic_events, write_synthetic_store
+from dashboard.synth import synthetic_chunks, synthetic_events, write_synthetic_store
+from dashboard.synth_world import START_DAY
 
 
 @pytest.fixture(scope="module")

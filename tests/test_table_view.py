@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
+from dashboard.app import listing as RL
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.app.table import TABLE_LIMIT, side_panel, sort_state, sorted_events, table_frame
@@ -18,7 +20,7 @@ from dashboard.app.table import TABLE_LIMIT, side_panel, sort_state, sorted_even
 def index(make_events):
     # Two reports of one attack (one cluster, 3 and 5 dead), an older clash with no toll, and a
     # shelling whose source is hostile markup.
-    return E.index_from_frame(
+    return EI.index_from_frame(
         make_events(
             dict(
                 event_id="a1",
@@ -73,7 +75,7 @@ def index(make_events):
 
 
 def ids_in(ix, order):
-    return [str(v) for v in E.rows_frame(ix, order)["event_id"]]
+    return [str(v) for v in RL.rows_frame(ix, order)["event_id"]]
 
 
 def test_one_row_per_event_newest_first_by_default(index):
@@ -133,7 +135,7 @@ def test_the_panel_lists_text_as_text_and_selects_by_row(index):
 
 def test_pages_of_the_table(make_events):
     rows = [dict(event_id=f"e{i}", article_id=f"a{i}", event_date=f"2021-01-{1 + i % 28:02d}") for i in range(60)]
-    ix = E.index_from_frame(make_events(*rows))
+    ix = EI.index_from_frame(make_events(*rows))
     first = panel_json(ix)
     assert f"showing 1–{TABLE_LIMIT}" in first and '"data-page": "1"' in first
     token = re.search(r'"data-token": "([^"]+)"', first)[1]

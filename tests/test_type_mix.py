@@ -11,6 +11,7 @@ import query_oracle as O
 
 from dashboard import schema as S
 from dashboard.app import engine as E
+from dashboard.app import event_index as EI
 from dashboard.app.figures import map_spec, place_traces, type_color
 from dashboard.app.type_mix import MIX_PREFIX, REST_COLOR, mix_strings, mix_words, parse_mix
 
@@ -48,7 +49,7 @@ def test_mix_strings_most_frequent_first_ties_by_name() -> None:
 
 def test_every_engine_gives_the_same_mix(mixed: pd.DataFrame) -> None:
     want = O.places_summary(mixed).set_index(S.PLACE_KEY)["type_mix"].to_dict()
-    ix = E.index_from_frame(mixed)
+    ix = EI.index_from_frame(mixed)
     got = E.places_aggregate(ix, np.ones(ix.n, bool)).set_index(S.PLACE_KEY)["type_mix"].to_dict()
     assert got == want
     hama = next(k for k in want if k.startswith("Hama"))

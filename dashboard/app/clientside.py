@@ -8,8 +8,8 @@ import dash
 from dash import Input, Output, State
 
 from dashboard.app import ids
-from dashboard.app.engine import CLUSTER_PREFIX
 from dashboard.app.figures import legend_title
+from dashboard.app.mapview import CLUSTER_PREFIX
 
 # The filters drawer at phone width: the section's class and the button's aria-expanded follow the
 # number of presses (odd: open). Wide screens show the filters whatever the class says.
@@ -163,7 +163,7 @@ function(sel, current) {
     if (parts.length < 3 || !isFinite(lat) || !isFinite(lon)) { return nu; }
     const gd = document.querySelector('#__MAP__ .js-plotly-plot');
     const cur = current || {};
-    // A link's place with the link's own view (callbacks.sync_url marks it): the view goes first.
+    // A link's place with the link's own view (url_sync.sync_url marks it): the view goes first.
     if (place === cur.place) { return nu; }
     const seen = cur.box || (window.conflictmap && (window.conflictmap.geoBox(gd) || window.conflictmap.tileBox(gd)));
     if (!seen) { return nu; }
@@ -260,6 +260,12 @@ function(options) {
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    _register_selection(app)
+    _register_panels_and_controls(app)
+
+
+def _register_selection(app: dash.Dash) -> None:
+    """The place list, the side panel's drawing, the selection and the filters, set in the browser."""
     app.clientside_callback(
         PLACE_OPTIONS_JS, Output(ids.PLACE_PICK, "options"), Input(ids.PLACE_OPTIONS, "data"), prevent_initial_call=True
     )
@@ -292,6 +298,10 @@ def register_callbacks(app: dash.Dash) -> None:
         # The layout starts with the empty filters: gathering them again would draw every view twice.
         prevent_initial_call=True,
     )
+
+
+def _register_panels_and_controls(app: dash.Dash) -> None:
+    """Which panels follow the selection, where the map moves, the map key, the date fields, the drawer."""
     app.clientside_callback(
         GATES_JS,
         Output(ids.CORRECT_EVENT, "data"),

@@ -79,6 +79,31 @@ def held_answer(app: Callable, environ: dict) -> tuple[dict, bytes]:
     return held, body
 
 
+def _compressible(status: str, names: dict[str, str], body: bytes) -> bool:
+    """Whether an answer is worth gzipping: a 200 of a compressible type, big enough, not encoded yet."""
+    kind = names.get("content-type", "").lower()
+    return not (
+        len(body) < MIN_BYTES
+        or "content-encoding" in names
+        or not kind.startswith(COMPRESSIBLE)
+        or not status.startswith("200")
+    )
+
+
+def _gzip_headers(headers: list[tuple[str, str]], names: dict[str, str], packed: bytes) -> list[tuple[str, str]]:
+    """The answer's headers for its gzipped body: length, encoding, Vary and ETag of that body."""
+    vary = [v for k, v in headers if k.lower() == "vary"]
+    out = [(k, v) for k, v in headers if k.lower() not in ("content-length", "vary", "etag")]
+    out += [
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(packed))),
+        ("Vary", ", ".join([*vary, "Accept-Encoding"])),
+    ]
+    if "etag" in names:  # the compressed body is another representation: another tag
+        out.append(("ETag", names["etag"].rstrip('"') + '-gzip"'))
+    return out
+
+
 def compress(app: Callable, level: int = 6) -> Callable:
     """Wrap a WSGI app: gzip compressible answers of at least MIN_BYTES for clients that accept it."""
     cache = _Cache()
@@ -89,13 +114,7 @@ def compress(app: Callable, level: int = 6) -> Callable:
         held, body = held_answer(app, environ)
         headers = held["headers"]
         names = {k.lower(): v for k, v in headers}
-        kind = names.get("content-type", "").lower()
-        if (
-            len(body) < MIN_BYTES
-            or "content-encoding" in names
-            or not kind.startswith(COMPRESSIBLE)
-            or not held["status"].startswith("200")
-        ):
+        if not _compressible(held["status"], names, body):
             start_response(held["status"], headers, held["exc_info"])
             return [body]
         path = environ.get("PATH_INFO", "")
@@ -106,16 +125,7 @@ def compress(app: Callable, level: int = 6) -> Callable:
             packed = gzip.compress(body, compresslevel=level, mtime=0)
             if static:
                 cache.put(key, packed)
-        vary = [v for k, v in headers if k.lower() == "vary"]
-        headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "vary", "etag")]
-        headers += [
-            ("Content-Encoding", "gzip"),
-            ("Content-Length", str(len(packed))),
-            ("Vary", ", ".join([*vary, "Accept-Encoding"])),
-        ]
-        if "etag" in names:  # the compressed body is another representation: another tag
-            headers.append(("ETag", names["etag"].rstrip('"') + '-gzip"'))
-        start_response(held["status"], headers, held["exc_info"])
+        start_response(held["status"], _gzip_headers(headers, names, packed), held["exc_info"])
         return [packed]
 
     return compressed

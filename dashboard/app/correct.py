@@ -12,33 +12,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dash
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 
 from dashboard import schema as S
 from dashboard.app import ids
-from dashboard.app.access import write_refusal
-from dashboard.app.data import StoreView
-from dashboard.app.engine import EventIndex, rows_where
+from dashboard.app.event_index import EventIndex
+from dashboard.app.listing import rows_where
 from dashboard.app.nodes import dashed, node
 from dashboard.app.place_search import picked_place, place_by_row, search_places
-from dashboard.app.reader import event_row, place_key_of, select_event
 from dashboard.correction_log import corrections
 from dashboard.corrections import (
     SCOPES,
     Alternative,
     parse_alternatives,
     same_name,
-    save_correction,
-    undo_correction,
     would_move,
 )
-from dashboard.errors import ConflictMapError
 
 PRECISION_WORDS = {1: "town", 2: "district", 3: "province", 4: "country/region"}
+
+
 LOG_SHOWN = 8  # the newest corrections listed in the dialog
 
 
@@ -205,20 +201,7 @@ def correct_fragment(can_save: bool = True) -> html.Section:
                 ],
             ),
             html.P(id=ids.CORRECT_CONTEXT, className="hint"),
-            html.Label(
-                className="field correct-search",
-                children=[
-                    html.Span("Search any place", className="small"),
-                    dcc.Input(
-                        id=ids.CORRECT_SEARCH,
-                        type="search",
-                        debounce=True,
-                        value="",
-                        autoComplete="off",
-                        placeholder="a place name, any country",
-                    ),
-                ],
-            ),
+            _search_field(),
             # Pick mode lives in the page (assets/panels.js): the next click on the map is the place.
             html.Button(
                 "Pick on the map",
@@ -230,25 +213,47 @@ def correct_fragment(can_save: bool = True) -> html.Section:
             ),
             dcc.Store(id=ids.CORRECT_POINT),
             dcc.RadioItems(id=ids.CORRECT_CHOICE, className="choices", options=[], value=None),
-            html.Div(
-                className="correct-scope",
-                role="group",
-                **dashed(aria_label="what to correct"),
-                children=[
-                    html.Span("Correct it in", className="small"),
-                    dcc.RadioItems(
-                        id=ids.CORRECT_SCOPE,
-                        inline=True,
-                        value="event",
-                        options=[{"label": label, "value": key} for key, label in SCOPES.items()],
-                    ),
-                ],
-            ),
+            _scope_field(),
             html.P(id=ids.CORRECT_PREVIEW, className="hint", role="status"),
             html.Button("Save correction", id=ids.CORRECT_SAVE, n_clicks=0, className="button", hidden=not can_save),
             html.P(id=ids.CORRECT_STATUS, className="hint", role="status"),
             html.Div(id=ids.CORRECT_LOG, className="correct-log"),
             dcc.Store(id=ids.CORRECT_UNDO),
+        ],
+    )
+
+
+def _search_field() -> html.Label:
+    return html.Label(
+        className="field correct-search",
+        children=[
+            html.Span("Search any place", className="small"),
+            dcc.Input(
+                id=ids.CORRECT_SEARCH,
+                type="search",
+                debounce=True,
+                value="",
+                autoComplete="off",
+                placeholder="a place name, any country",
+            ),
+        ],
+    )
+
+
+def _scope_field() -> html.Div:
+    """Whether the correction is for this event, this article or every event of the name."""
+    return html.Div(
+        className="correct-scope",
+        role="group",
+        **dashed(aria_label="what to correct"),
+        children=[
+            html.Span("Correct it in", className="small"),
+            dcc.RadioItems(
+                id=ids.CORRECT_SCOPE,
+                inline=True,
+                value="event",
+                options=[{"label": label, "value": key} for key, label in SCOPES.items()],
+            ),
         ],
     )
 
@@ -264,123 +269,3 @@ def correct_button(event_id: str, place_key: str) -> dict:
         title="ranked alternative places for this name; correct it",
         **{"data-action": "correct", "data-event": event_id, "data-place": place_key},
     )
-
-
-def register_callbacks(app: dash.Dash, view: StoreView) -> None:
-    @app.callback(
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input(ids.CORRECT_CLOSE, "n_clicks"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def close(_close, current):
-        return {**(current or {}), "event": None}
-
-    # One callback for the whole dialog (a selected event costs one request): what changed decides
-    # which parts are sent again.
-    @app.callback(
-        Output(ids.CORRECT, "hidden"),
-        Output(ids.CORRECT_TITLE, "children"),
-        Output(ids.CORRECT_CONTEXT, "children"),
-        Output(ids.CORRECT_CHOICE, "options"),
-        Output(ids.CORRECT_CHOICE, "value"),
-        Output(ids.CORRECT_PREVIEW, "children"),
-        Output(ids.CORRECT_LOG, "children"),
-        Output(ids.CORRECT_POINT, "data"),
-        Input(ids.CORRECT_EVENT, "data"),
-        Input(ids.STORE_GENERATION, "data"),
-        Input(ids.CORRECT_SEARCH, "value"),
-        Input(ids.CORRECT_CHOICE, "value"),
-        Input(ids.CORRECT_SCOPE, "value"),
-        Input(ids.CORRECT_POINT, "data"),
-    )
-    def show(event_id, _generation, query, choice, scope, point):
-        row = event_row(view, event_id)
-        if row is None:
-            return True, "", "", [], None, "", [], None
-        trigger, scope = dash.ctx.triggered_id, scope if scope in SCOPES else "event"
-        # A point picked for another event is forgotten when the dialog opens on a new one.
-        picked = None if trigger == ids.CORRECT_EVENT else point_value(point)
-        if trigger == ids.CORRECT_POINT and picked:
-            options, _now = dialog_options(row, query, picked)
-            preview = preview_text(view.index(), row, chosen_place(row, picked), scope)
-            return (*[dash.no_update] * 3, options, picked, preview, dash.no_update, dash.no_update)
-        preview = preview_text(view.index(), row, chosen_place(row, choice), scope)
-        if trigger in (ids.CORRECT_CHOICE, ids.CORRECT_SCOPE, ids.CORRECT_POINT):
-            return (*[dash.no_update] * 5, preview, dash.no_update, dash.no_update)
-        options, now = dialog_options(row, query, picked)
-        if trigger == ids.CORRECT_SEARCH:
-            return (*[dash.no_update] * 3, options, dash.no_update, preview, dash.no_update, dash.no_update)
-        context = (
-            f"“{row[S.EXCERPT]}”"
-            if options
-            else "No ranked alternatives are stored for this event: search for the place by name or pick it on the map."
-        )
-        preview = preview_text(view.index(), row, chosen_place(row, now), scope)
-        return (
-            False,
-            f"Where is “{row[S.TOPONYM]}”?",
-            context,
-            options,
-            now,
-            preview,
-            log_view(view.store.root, can_undo=write_refusal() is None),
-            None if trigger == ids.CORRECT_EVENT and point is not None else dash.no_update,
-        )
-
-    @app.callback(
-        Output(ids.CORRECT_STATUS, "children"),
-        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
-        Output(ids.SELECTION, "data", allow_duplicate=True),
-        Input(ids.CORRECT_SAVE, "n_clicks"),
-        State(ids.CORRECT_CHOICE, "value"),
-        State(ids.CORRECT_SCOPE, "value"),
-        State(ids.SELECTION, "data"),
-        prevent_initial_call=True,
-    )
-    def save(n_clicks, choice, scope, selection):
-        row = event_row(view, (selection or {}).get("event"))
-        if not n_clicks or row is None:
-            return dash.no_update, dash.no_update, dash.no_update
-        refused = write_refusal()
-        if refused:
-            return f"Not saved: {refused}.", dash.no_update, dash.no_update
-        place = chosen_place(row, choice)
-        if place is None:
-            return "Choose a place first.", dash.no_update, dash.no_update
-        if is_current(place, row) and scope == "event":
-            return "That is already its place: choose another one to correct it.", dash.no_update, dash.no_update
-        try:
-            generation = save_correction(
-                view.store,
-                str(row[S.TOPONYM]),
-                place,
-                scope=scope or "event",
-                event_id=str(row[S.EVENT_ID]),
-                article_id=str(row[S.ARTICLE_ID]),
-            )
-        except ConflictMapError as err:
-            return f"Not saved: {err}", dash.no_update, dash.no_update
-        moved = place_key_of({S.LOCATION: place.name, S.LATITUDE: place.lat, S.LONGITUDE: place.lon})
-        return (
-            f"Saved: “{row[S.TOPONYM]}” is {place.name} in {SCOPES[scope or 'event']}; "
-            "the corrections log below can undo it.",
-            generation,
-            select_event(selection, row[S.EVENT_ID], moved),
-        )
-
-    @app.callback(
-        Output(ids.CORRECT_STATUS, "children", allow_duplicate=True),
-        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
-        Input(ids.CORRECT_UNDO, "data"),
-        prevent_initial_call=True,
-    )
-    def undo(action):
-        refused = write_refusal()
-        if refused or not isinstance(action, dict) or not action.get("id"):
-            return (f"Not undone: {refused}." if refused else dash.no_update), dash.no_update
-        try:
-            generation = undo_correction(view.store, str(action["id"]))
-        except ConflictMapError as err:
-            return f"Not undone: {err}", dash.no_update
-        return "Undone: the events are back where they were.", generation

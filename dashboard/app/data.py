@@ -9,14 +9,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.app.engine import (
-    DICTIONARY_COLUMNS,
-    EventIndex,
-    build_index,
-    events_frame,
-    index_from_frame,
-    lowered_excerpts,
-)
+from dashboard.app.event_index import DICTIONARY_COLUMNS, EventIndex, build_index, index_from_frame
+from dashboard.app.filter_masks import lowered_excerpts
+from dashboard.app.listing import events_frame
 from dashboard.app.views import DuckViews, MemoryViews
 from dashboard.errors import StoreError
 from dashboard.store_protocol import Store

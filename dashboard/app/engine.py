@@ -1,10 +1,7 @@
-"""The events as compact arrays, and the views' aggregates as array operations.
-
-A million events make pandas groupbys per request too slow, and a million Python strings too big.
-`build_index` turns the store's Arrow table, once per store generation, into numpy arrays (day
-numbers, place/type codes, deaths, precision) plus one small table per place; filters are boolean
-row masks and aggregates are `np.bincount` / `ufunc.at` over the masked rows. The text columns stay
-in the Arrow table and are taken only for the few rows a view lists.
+"""The views' aggregates as array operations over an EventIndex (event_index.py: the store's events
+as numpy arrays, built once per store generation). Filters are boolean row masks and aggregates are
+`np.bincount` / `ufunc.at` over the masked rows. The text columns stay in the Arrow table and are
+taken only for the few rows a view lists.
 
 Every function here gives what the pandas functions of `query` give on `events[mask]`
 (tests/test_engine.py holds them side by side); ties in the main type go to the type seen first.
@@ -14,53 +11,23 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
-import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TypeGuard
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard import schema as S
-from dashboard.app.places import LABEL_SOURCE, place_labels
+from dashboard.app.event_index import (
+    DAY_NS,
+    NO_DATE,
+    PLACE_COLUMNS,
+    EventIndex,
+    _bins,
+    by_event_id,
+)
+from dashboard.app.mapview import MapView, cluster_box
 from dashboard.app.type_mix import mix_strings
 
-DAY_NS = 86_400 * 10**9
-NO_DATE = np.iinfo(np.int64).min  # numpy's NaT as int64
-# String columns with few distinct values: read dictionary-encoded, a code per row instead of a string.
-DICTIONARY_COLUMNS: tuple[str, ...] = (
-    S.ARTICLE_ID,
-    S.DATE_PRECISION,
-    S.DATE_SOURCE,
-    S.EVENT_TYPE,
-    S.SUB_EVENT_TYPE,
-    S.TRIGGER,
-    S.ACTOR1,
-    S.ACTOR2,
-    S.LOCATION,
-    S.TOPONYM,
-    S.FEATURE_CODE,
-    S.COUNTRY,
-    S.COUNTRY_CODE,
-    S.ADMIN1,
-    S.FATALITIES_TEXT,
-    S.INJURED_TEXT,
-    S.DISPLACED_TEXT,
-    S.TITLE,
-    S.SOURCE,
-    S.URL,
-)
-# The columns the filters panel chooses from (codes kept in the index), and what a date precision
-# means for the timeline (query_oracle.IMPRECISE: spread over a month or a year).
-CODED_COLUMNS: tuple[str, ...] = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2, S.COUNTRY, S.ADMIN1, S.SOURCE, S.ARTICLE_ID)
-DATE_KINDS = {"month": 1, "year": 2}
-PLACE_COLUMNS = [S.PLACE_KEY, S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY]
 SUMMARY_COLUMNS = [
     S.PLACE_KEY,
     S.LOCATION,
@@ -76,176 +43,6 @@ SUMMARY_COLUMNS = [
     "first",
     "last",
 ]
-
-
-@dataclass(frozen=True, eq=False)
-class EventIndex:
-    """One store generation as arrays; row i of every array is row i of the store's events table."""
-
-    n: int
-    date_ns: np.ndarray  # int64 ns since the epoch, NO_DATE when undated
-    place: np.ndarray  # int32 code into `places`
-    etype: np.ndarray  # int16 code into `types`, -1 when null
-    fatalities: np.ndarray  # int64, 0 when none reported
-    precision: np.ndarray  # int8 geo_precision, 0 when unknown
-    newest_first: np.ndarray  # row positions sorted by event_date then published, newest first, undated last
-    newest_published: np.ndarray  # int64 ns of each row's publication, NO_DATE when unknown
-    places: pd.DataFrame  # one row per place code: PLACE_COLUMNS and its label
-    place_code: dict[str, int]
-    types: tuple[str, ...]
-    table: pa.Table  # every column (one chunk each, so taking a few rows is cheap), for the rows a view lists
-    dated: np.ndarray  # bool: has an event date
-    bins: dict[str, np.ndarray]  # int32 day / week / month number of each row (0 when undated)
-    by_place: np.ndarray  # row positions sorted by place, then date (undated last within a place)
-    by_date: np.ndarray  # row positions of the dated rows, by date
-    # The filter columns as dictionary codes (-1 when null) and their values: a choice filter is an
-    # np.isin over codes, the dropdowns' options a bincount.
-    codes: dict[str, np.ndarray]
-    values: dict[str, tuple[str, ...]]
-    confidence: np.ndarray  # float64, NaN when unknown
-    date_kind: np.ndarray  # int8: 0 dated to the day (or unknown precision), 1 only to a month, 2 to a year
-    # One event may have several reports (rows of different articles, one cluster_id): each row's
-    # cluster code, and per cluster the lowest and highest death count its reports give.
-    cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    cluster_low: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    cluster_high: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    first_report: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # per cluster
-    n_events: int = 0  # distinct events (clusters) among the n rows
-    # Aggregates already computed for this generation, by (function, mask, arguments): most requests
-    # repeat a mask (every click at the same filters), and a mask's digest costs well under a millisecond.
-    memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
-    memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    # Built on first use and kept for the generation (not evicted like memo): the excerpts as one
-    # lowered byte string, for the excerpt search.
-    lazy: dict = field(default_factory=dict, repr=False)
-
-
-def _ns(column: pa.ChunkedArray) -> np.ndarray:
-    return column.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]").view(np.int64)
-
-
-def _int(column: pa.ChunkedArray, dtype: type) -> np.ndarray:
-    return column.cast(pa.int64()).fill_null(0).to_numpy().astype(dtype)
-
-
-def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
-    """Dictionary codes (-1 for null) and the values, whatever the column's encoding."""
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_encode()
-    codes = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-    return codes, arr.dictionary.to_pylist()
-
-
-def build_index(table: pa.Table) -> EventIndex:
-    """The index of an events table (Arrow, the schema's columns; dictionary-encoded strings welcome)."""
-    # One chunk per column: `take` on a many-chunk string column would concatenate it on every request.
-    table = events_only(table).unify_dictionaries().combine_chunks()
-    n = table.num_rows
-    date_ns = _ns(table[S.EVENT_DATE])
-    published = _ns(table[S.PUBLISHED])
-    loc_codes, _ = _codes(table[S.LOCATION])
-    lat = table[S.LATITUDE].to_numpy()
-    lon = table[S.LONGITUDE].to_numpy()
-    # A place is (name, rounded coordinates), as schema.place_keys has it; factorise the triple once.
-    triple = pd.DataFrame({"l": loc_codes, "a": np.round(lat, 4), "o": np.round(lon, 4)})
-    place = triple.groupby(["l", "a", "o"], sort=False, dropna=False).ngroup().to_numpy().astype(np.int32)
-    first_row = np.full(int(place.max()) + 1 if n else 0, n, dtype=np.int64)
-    np.minimum.at(first_row, place, np.arange(n))
-    firsts = table.take(pa.array(first_row)).select(LABEL_SOURCE).to_pandas()
-    firsts = S.coerce_events(firsts)[LABEL_SOURCE].reset_index(drop=True)
-    # The name each place is shown by (places.place_labels): unique where a city and its province
-    # share one.
-    places = firsts.assign(**{S.PLACE_KEY: S.place_keys(firsts), "label": place_labels(firsts)})
-    places = places[[*PLACE_COLUMNS, "label"]]
-    etype, types = _codes(table[S.EVENT_TYPE])
-    coded = {col: _codes(table[col]) for col in CODED_COLUMNS}
-    kind_codes, kinds = _codes(table[S.DATE_PRECISION])
-    kind_of = np.array([DATE_KINDS.get(k, 0) for k in kinds] + [0], dtype=np.int8)
-    # Newest first, undated last; lexsort is stable, so ties keep the table's order as pandas' sort does.
-    newest = np.lexsort(
-        (
-            np.where(published == NO_DATE, np.iinfo(np.int64).max, -published),
-            np.where(date_ns == NO_DATE, np.iinfo(np.int64).max, -date_ns),
-        )
-    )
-    dated = date_ns != NO_DATE
-    last_key = np.where(dated, date_ns, np.iinfo(np.int64).max)
-    return EventIndex(
-        n=n,
-        date_ns=date_ns,
-        place=place,
-        etype=etype.astype(np.int16),
-        places=places,
-        fatalities=_int(table[S.FATALITIES], np.int64),
-        precision=_int(table[S.GEO_PRECISION], np.int8),
-        newest_first=newest,
-        newest_published=published,
-        place_code={k: i for i, k in enumerate(places[S.PLACE_KEY])},
-        types=tuple(types),
-        table=table,
-        dated=dated,
-        codes={col: c for col, (c, _) in coded.items()},
-        values={col: tuple("" if v is None else str(v) for v in vals) for col, (_, vals) in coded.items()},
-        confidence=table[S.CONFIDENCE].cast(pa.float64()).fill_null(np.nan).to_numpy(),
-        date_kind=kind_of[kind_codes],  # code -1 (null) takes the last entry: day
-        bins={
-            unit: np.where(dated, _bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
-            for unit in ("day", "week", "month")
-        },
-        by_place=np.lexsort((last_key, place)),
-        by_date=np.flatnonzero(dated)[np.argsort(date_ns[dated], kind="stable")],
-        **_clusters(table),
-    )
-
-
-def events_only(table: pa.Table) -> pa.Table:
-    """The rows that are events: mentions (totals, statements, boilerplate…) are not drawn or counted."""
-    if S.RECORD_KIND not in table.column_names:
-        return table
-    kind = table[S.RECORD_KIND]
-    if pa.types.is_dictionary(kind.type):
-        kind = kind.cast(pa.string())
-    return table.filter(pc.fill_null(pc.not_equal(kind, "mention"), True))
-
-
-def _clusters(table: pa.Table) -> dict:
-    """Each row's event (its cluster; a row without one is an event of its own) and each event's
-    lowest and highest reported death count, and its first report's row."""
-    n = table.num_rows
-    codes, values = _codes(table[S.CLUSTER_ID])
-    codes = codes.astype(np.int64)
-    lone = codes < 0
-    codes[lone] = len(values) + np.arange(int(lone.sum()))
-    n_clusters = len(values) + int(lone.sum())
-    deaths = table[S.FATALITIES].cast(pa.int64())
-    known = ~np.asarray(deaths.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    value = deaths.fill_null(0).to_numpy()
-    low = np.full(n_clusters, np.iinfo(np.int64).max, dtype=np.int64)
-    high = np.zeros(n_clusters, dtype=np.int64)
-    np.minimum.at(low, codes[known], value[known])
-    np.maximum.at(high, codes[known], value[known])
-    low[low == np.iinfo(np.int64).max] = 0
-    first = np.full(n_clusters, n, dtype=np.int64)
-    np.minimum.at(first, codes, np.arange(n))
-    shared = np.flatnonzero(np.bincount(codes, minlength=n_clusters)[codes] > 1)
-    if shared.size:  # a cluster's first report is its smallest event_id (query_oracle.first_reports)
-        shared = by_event_id(table, shared)
-        firsts = np.unique(codes[shared], return_index=True)[1]
-        first[codes[shared[firsts]]] = shared[firsts]
-    return {
-        "cluster": codes,
-        "cluster_low": low,
-        "cluster_high": high,
-        "first_report": first,
-        "n_events": int(np.count_nonzero(first < n)),
-    }
-
-
-def by_event_id(table: pa.Table, rows: np.ndarray) -> np.ndarray:
-    """`rows` (positions) sorted by their event_id."""
-    ids = table[S.EVENT_ID].take(pa.array(rows, type=pa.int64()))
-    return rows[pc.sort_indices(ids).to_numpy()]
 
 
 def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
@@ -274,11 +71,6 @@ def event_deaths(ix: EventIndex, rows: np.ndarray, high: bool = False) -> np.nda
     if ix.cluster.size != ix.n:
         return ix.fatalities[rows]
     return (ix.cluster_high if high else ix.cluster_low)[ix.cluster[rows]]
-
-
-def index_from_frame(events: pd.DataFrame) -> EventIndex:
-    """The index of a schema-typed events DataFrame (tests, small stores)."""
-    return build_index(pa.Table.from_pandas(S.coerce_events(events), preserve_index=False))
 
 
 # -- masks ------------------------------------------------------------------------------------------
@@ -322,7 +114,27 @@ def precise_mask(ix: EventIndex, on: bool) -> np.ndarray:
     return (ix.precision >= 1) & (ix.precision <= 2) if on else all_rows(ix)
 
 
+def places_in_boxes(ix: EventIndex, boxes: list[MapView]) -> np.ndarray:
+    """Codes of the places whose coordinates lie in any of `boxes`."""
+    lon = ix.places[S.LONGITUDE].to_numpy(dtype=float)
+    lat = ix.places[S.LATITUDE].to_numpy(dtype=float)
+    inside = np.zeros(len(lon), dtype=bool)
+    for b in boxes:
+        inside |= (lon >= b.lon0) & (lon <= b.lon1) & (lat >= b.lat0) & (lat <= b.lat1)
+    return np.flatnonzero(inside)
+
+
+def places_mask(ix: EventIndex, keys: tuple[str, ...]) -> np.ndarray:
+    """Rows at any of `keys`: place keys, or cluster keys standing for the places inside their box."""
+    codes = [ix.place_code[k] for k in keys if k in ix.place_code]
+    boxes = [b for b in (cluster_box(k) for k in keys) if b is not None]
+    if boxes:
+        codes.extend(places_in_boxes(ix, boxes).tolist())
+    return np.isin(ix.place, np.array(codes, dtype=np.int64)) if codes else np.zeros(ix.n, dtype=bool)
+
+
 # -- aggregates -------------------------------------------------------------------------------------
+
 
 MEMO_SIZE = 48
 
@@ -400,16 +212,6 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
     )
 
 
-def _bins(date_ns: np.ndarray, unit: str) -> np.ndarray:
-    """Bin number of each date: days since the epoch, the Monday of its week, or months since 1970-01."""
-    day = date_ns // DAY_NS
-    if unit == "week":
-        return day - (day + 3) % 7  # 1970-01-01 was a Thursday
-    if unit == "month":
-        return date_ns.view("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
-    return day
-
-
 def _bin_start(b: np.ndarray, unit: str) -> pd.DatetimeIndex:
     if unit == "month":
         return pd.DatetimeIndex(b.astype("datetime64[M]").astype("datetime64[ns]"))
@@ -467,113 +269,6 @@ def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Time
     return pd.Timestamp(int(round(lo))), pd.Timestamp(int(d[-1]))
 
 
-def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:
-    """Positions of the newest `limit` rows of the mask (event date, then publication; undated last;
-    ties by event_id, as the DuckDB engine orders them)."""
-    rows = ix.newest_first[mask[ix.newest_first]]
-    if rows.size == 0 or limit <= 0:
-        return rows[: max(limit, 0)]
-    head = rows[:limit]
-    if rows.size > limit:  # the rows tied with the last one listed compete for its place
-        pub = ix.newest_published
-        last, rest = head[-1], rows[limit:]
-        differs = (ix.date_ns[rest] != ix.date_ns[last]) | (pub[rest] != pub[last])
-        run = int(np.argmax(differs)) if differs.any() else rest.size
-        head = np.r_[head, rest[:run]]
-    # Re-sorted by (date, publication, event_id): the few rows listed, not the whole table.
-    keys = pa.table(
-        {
-            "d": pa.array(ix.date_ns[head]),
-            "p": pa.array(ix.newest_published[head]),
-            "i": ix.table[S.EVENT_ID].take(pa.array(head, type=pa.int64())),
-        }
-    )
-    undated, unpublished = keys["d"].to_numpy() == NO_DATE, keys["p"].to_numpy() == NO_DATE
-    order = pc.sort_indices(
-        pa.table({"u": pa.array(undated), "d": keys["d"], "v": pa.array(unpublished), "p": keys["p"], "i": keys["i"]}),
-        sort_keys=[
-            ("u", "ascending"),
-            ("d", "descending"),
-            ("v", "ascending"),
-            ("p", "descending"),
-            ("i", "ascending"),
-        ],
-    ).to_numpy()
-    return head[order][:limit]
-
-
-def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
-    """The schema-typed events table for a few row positions, with its place keys, in that order."""
-    taken = ix.table.take(pa.array(rows, type=pa.int64()))
-    # Decode dictionary columns here: a categorical would carry (and validate) the whole dictionary.
-    taken = pa.table(
-        {
-            name: col.cast(col.type.value_type)
-            if pa.types.is_dictionary(col.type)
-            else col.cast(pa.timestamp("ns"))
-            if pa.types.is_timestamp(col.type)
-            else col
-            for name, col in zip(taken.column_names, taken.columns, strict=True)
-        }
-    )
-    # Arrow types mapped straight to the schema's dtypes: coerce_events per column would cost more
-    # than everything else about these rows.
-    df = taken.to_pandas(types_mapper=_SCHEMA_TYPES.get)[list(S.NAMES)]
-    return df.assign(**{S.PLACE_KEY: place_arrays(ix)[1][ix.place[rows]]})
-
-
-def row_records(ix: EventIndex, rows: np.ndarray) -> list[dict]:
-    """plain_records(rows_frame(ix, rows)) straight from Arrow, for the few rows a list shows: the
-    same values (timestamps as pd.Timestamp or NaT, a missing float as NaN, any other missing
-    value as None), without building a ~50-column DataFrame to take it apart again (~10 ms an
-    answer, more than the list's own markup)."""
-    taken = ix.table.take(pa.array(rows, type=pa.int64()))
-    names = [n for n in S.NAMES if n in taken.column_names]
-    columns = [_py_values(taken[n]) for n in names]
-    keys = place_arrays(ix)[1][ix.place[rows]].tolist()
-    return [
-        {**dict(zip(names, values, strict=True)), S.PLACE_KEY: key}
-        for values, key in zip(zip(*columns, strict=True), keys, strict=True)
-    ]
-
-
-def _py_values(column: pa.ChunkedArray) -> list:
-    kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-    values = column.to_pylist()
-    if pa.types.is_timestamp(kind):
-        return [pd.NaT if v is None else pd.Timestamp(v) for v in values]
-    if pa.types.is_floating(kind):
-        return [math.nan if v is None else v for v in values]
-    return values
-
-
-def frame_chunks(ix: EventIndex, mask: np.ndarray, size: int = 50_000) -> Iterator[pd.DataFrame]:
-    """The mask's rows as schema-typed DataFrames of at most `size` rows, in table order: an export
-    of a million events never holds them all as pandas at once."""
-    rows = np.flatnonzero(mask)
-    for i in range(0, rows.size, size):
-        yield rows_frame(ix, rows[i : i + size])
-
-
-def rows_where(ix: EventIndex, column: str, value: str) -> np.ndarray:
-    """Positions of the rows whose `column` equals `value` (a dictionary column compares codes)."""
-    arr = ix.table[column].combine_chunks() if ix.n else pa.array([], pa.string())
-    if pa.types.is_dictionary(arr.type):
-        code = pc.index(arr.dictionary, pa.scalar(value, arr.dictionary.type)).as_py()
-        return (
-            np.zeros(0, np.int64)
-            if code < 0
-            else np.flatnonzero(arr.indices.fill_null(-1).to_numpy(zero_copy_only=False) == code)
-        )
-    return np.flatnonzero(pc.fill_null(pc.equal(arr, pa.scalar(value, arr.type)), False).to_numpy(zero_copy_only=False))
-
-
-def event_row(ix: EventIndex, event_id: str | None) -> dict | None:
-    """One event's row (with its place key) by id, or None."""
-    rows = rows_where(ix, S.EVENT_ID, event_id) if event_id else np.zeros(0, np.int64)
-    return rows_frame(ix, rows[:1]).iloc[0].to_dict() if rows.size else None
-
-
 def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int, int]:
     """(events, places, deaths low, deaths high) of the mask's rows: what query_oracle.selection_counts counts.
     An event reported by several articles counts once, with the lowest and highest toll they give."""
@@ -590,121 +285,19 @@ def total_events(ix: EventIndex) -> int:
     return ix.n_events if ix.cluster.size == ix.n else ix.n
 
 
-def text_mask(ix: EventIndex, text: str) -> np.ndarray:
-    """Rows whose excerpt holds `text` (case-insensitive, literal); memoised per string (read-only)."""
-    key = ("text", text)
-    with ix.memo_lock:
-        if key in ix.memo:
-            ix.memo.move_to_end(key)
-            return ix.memo[key]
-    if not ix.n:
-        found = np.zeros(0, dtype=bool)
-    elif text.isascii():
-        found = _ascii_search(ix, text.lower().encode())
-    else:
-        hit = pc.match_substring(ix.table[S.EXCERPT], text, ignore_case=True)
-        found = np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
-    found.flags.writeable = False
-    _remember(ix, key, found)
-    return found
-
-
-def lowered_excerpts(ix: EventIndex) -> tuple[bytes, np.ndarray]:
-    """Every excerpt's UTF-8 bytes, ASCII letters lowered, end to end, and where each row starts
-    (n + 1 offsets); built once per index (~40 MB at a million events)."""
-    with ix.memo_lock:
-        if "excerpts" not in ix.lazy:
-            col = ix.table[S.EXCERPT].combine_chunks()
-            wide = pa.types.is_large_string(col.type)
-            offsets = np.frombuffer(col.buffers()[1], dtype=np.int64 if wide else np.int32)
-            offsets = offsets[col.offset : col.offset + len(col) + 1].astype(np.int64)
-            data = col.buffers()[2]
-            text = b"" if data is None else data.to_pybytes()[offsets[0] : offsets[-1]].lower()
-            ix.lazy["excerpts"] = (text, offsets - offsets[0])
-        return ix.lazy["excerpts"]
-
-
-def _ascii_search(ix: EventIndex, pattern: bytes) -> np.ndarray:
-    """Rows whose excerpt holds `pattern` (lowered ASCII): one regex scan of all excerpts at once,
-    each hit mapped to its row; a hit across two rows' boundary is no hit (and the rows it spans are
-    tested on their own, as it may hide an overlapping real one)."""
-    text, offsets = lowered_excerpts(ix)
-    starts = np.fromiter((m.start() for m in re.finditer(re.escape(pattern), text)), dtype=np.int64)
-    rows = np.searchsorted(offsets, starts, side="right") - 1
-    inside = starts + len(pattern) <= offsets[rows + 1]
-    found = np.zeros(ix.n, dtype=bool)
-    found[rows[inside]] = True
-    for start in starts[~inside].tolist():
-        first, last = np.searchsorted(offsets, [start, start + len(pattern)], side="right") - 1
-        for r in range(int(first), min(int(last), ix.n - 1) + 1):
-            found[r] |= pattern in text[offsets[r] : offsets[r + 1]]
-    return found
-
-
-def _remember(ix: EventIndex, key: object, value: object) -> None:
+def remember(ix: EventIndex, key: object, value: object) -> None:
     with ix.memo_lock:
         ix.memo[key] = value
         while len(ix.memo) > MEMO_SIZE:
             ix.memo.popitem(last=False)
 
 
-def places_in_boxes(ix: EventIndex, boxes: list[MapView]) -> np.ndarray:
-    """Codes of the places whose coordinates lie in any of `boxes`."""
-    lon = ix.places[S.LONGITUDE].to_numpy(dtype=float)
-    lat = ix.places[S.LATITUDE].to_numpy(dtype=float)
-    inside = np.zeros(len(lon), dtype=bool)
-    for b in boxes:
-        inside |= (lon >= b.lon0) & (lon <= b.lon1) & (lat >= b.lat0) & (lat <= b.lat1)
-    return np.flatnonzero(inside)
-
-
-def places_mask(ix: EventIndex, keys: tuple[str, ...]) -> np.ndarray:
-    """Rows at any of `keys`: place keys, or cluster keys standing for the places inside their box."""
-    codes = [ix.place_code[k] for k in keys if k in ix.place_code]
-    boxes = [b for b in (cluster_box(k) for k in keys) if b is not None]
-    if boxes:
-        codes.extend(places_in_boxes(ix, boxes).tolist())
-    return np.isin(ix.place, np.array(codes, dtype=np.int64)) if codes else np.zeros(ix.n, dtype=bool)
-
-
-def value_options(ix: EventIndex, columns: tuple[str, ...], limit: int = 5000) -> list[str]:
-    """The values of `columns` (together), most frequent first, ties in order of first appearance
-    (column by column), blanks left out; memoised per index."""
-    key = ("options", columns, limit)
-    with ix.memo_lock:
-        if key in ix.memo:
-            return list(ix.memo[key])
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
-    for offset, col in enumerate(columns):
-        codes, values = (ix.etype, ix.types) if col == S.EVENT_TYPE else (ix.codes[col], ix.values[col])
-        rows = np.flatnonzero(codes >= 0)
-        n = np.bincount(codes[rows], minlength=len(values))
-        at = np.full(len(values), ix.n, dtype=np.int64)
-        np.minimum.at(at, codes[rows], rows)  # each value's first row
-        for code in np.flatnonzero(n).tolist():
-            pos = int(at[code])
-            v = str(values[code])
-            if not v.strip():
-                continue
-            counts[v] = counts.get(v, 0) + int(n[code])
-            first.setdefault(v, offset * ix.n + pos)
-    out = sorted(counts, key=lambda v: (-counts[v], first[v]))[:limit]
-    _remember(ix, key, tuple(out))
-    return out
-
-
-def codes_mask(ix: EventIndex, column: str, chosen: tuple[str, ...]) -> np.ndarray:
-    """Rows whose `column` is one of `chosen` (np.isin on dictionary codes)."""
-    codes, values = (ix.etype, ix.types) if column == S.EVENT_TYPE else (ix.codes[column], ix.values[column])
-    wanted = set(chosen)
-    hit = np.array([i for i, v in enumerate(values) if v in wanted], dtype=np.int64)
-    return np.isin(codes, hit) if hit.size else np.zeros(ix.n, dtype=bool)
-
-
 # -- the timeline: events or deaths per bin, month/year dates spread over their period ---------------
 
+
 SHARE_GRID = 2**16  # as query_oracle.SHARE_GRID: spread shares are multiples of 2**-16
+
+
 SERIES_COLUMNS = ["day", S.EVENT_TYPE, "n", "precise"]
 
 
@@ -786,304 +379,3 @@ def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, n
     previous = np.r_[0.0, cumulative[:-1]]
     previous[np.r_[True, run_owner[1:] != run_owner[:-1]]] = 0.0
     return b[last], g["type"].to_numpy()[run_owner], cumulative - previous, False
-
-
-_SCHEMA_TYPES = {
-    pa.string(): pd.StringDtype(),
-    pa.large_string(): pd.StringDtype(),
-    pa.int64(): pd.Int64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-}
-
-
-def events_frame(ix: EventIndex) -> pd.DataFrame:
-    """The whole events table as pandas, with place keys (for code that filters a DataFrame); costly at 1M."""
-    df = S.coerce_events(ix.table.to_pandas())
-    return df.assign(**{S.PLACE_KEY: ix.places[S.PLACE_KEY].to_numpy()[ix.place]})
-
-
-# -- map clustering ---------------------------------------------------------------------------------
-
-INDIVIDUAL_MAX = 300  # up to this many places in view, every place is its own marker
-GRID_CELLS = 40  # cells across the larger side of the view
-MAX_MARKERS = 1500  # never more markers than this in one figure
-CLUSTER_PREFIX = "cluster|"
-
-
-@dataclass(frozen=True)
-class MapView:
-    """The part of the world the map shows (degrees)."""
-
-    lon0: float
-    lon1: float
-    lat0: float
-    lat1: float
-
-    @classmethod
-    def from_box(cls, box: object) -> MapView | None:
-        """From [lon0, lon1, lat0, lat1] as the browser sends it; None when missing or malformed."""
-        if not isinstance(box, list | tuple) or len(box) != 4:
-            return None
-        try:
-            lon0, lon1, lat0, lat1 = (float(v) for v in box)
-        except (TypeError, ValueError):
-            return None
-        if not all(np.isfinite([lon0, lon1, lat0, lat1])) or lon1 <= lon0 or lat1 <= lat0:
-            return None
-        return cls(lon0, lon1, lat0, lat1)
-
-    def grown(self, share: float) -> MapView:
-        dx, dy = (self.lon1 - self.lon0) * share, (self.lat1 - self.lat0) * share
-        return MapView(self.lon0 - dx, self.lon1 + dx, self.lat0 - dy, self.lat1 + dy)
-
-    def box(self) -> list[float]:
-        return [self.lon0, self.lon1, self.lat0, self.lat1]
-
-
-def place_arrays(ix: EventIndex) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """The places' keys as an Index (for vectorised look-ups), and their keys and labels as object
-    arrays: built once per generation (as Arrow-backed columns, each answer paid ~0.3 ms per
-    conversion and ~4 ms per key looked up one by one)."""
-    found = ix.lazy.get("place_arrays")
-    if found is None:
-        keys = ix.places[S.PLACE_KEY].to_numpy(dtype=object)
-        found = ix.lazy.setdefault(
-            "place_arrays", (pd.Index(ix.places[S.PLACE_KEY]), keys, ix.places["label"].to_numpy(dtype=object))
-        )
-    return found
-
-
-def labelled(ix: EventIndex, places: pd.DataFrame) -> pd.DataFrame:
-    """A places aggregate with each place's label (the name the page shows it by)."""
-    if not len(places):
-        return places.assign(label=[])
-    index, _, labels = place_arrays(ix)
-    if index.is_unique:
-        codes = index.get_indexer(places[S.PLACE_KEY])
-    else:  # two place codes under one key: the last one, as place_code has it
-        codes = np.fromiter((ix.place_code.get(k, -1) for k in places[S.PLACE_KEY]), dtype=np.int64, count=len(places))
-    if (codes < 0).any():
-        raise KeyError(f"not a place of this index: {places[S.PLACE_KEY].iloc[int(np.argmin(codes))]}")
-    return places.assign(label=labels[codes])
-
-
-def place_label(ix: EventIndex, key: str | None) -> str | None:
-    """The label of one place key (its name part when the store lacks it)."""
-    if not key:
-        return None
-    code = ix.place_code.get(key)
-    return key.split("|")[0] if code is None else str(ix.places["label"].iat[code])
-
-
-def is_cluster_key(key: object) -> TypeGuard[str]:
-    return isinstance(key, str) and key.startswith(CLUSTER_PREFIX)
-
-
-BULK_SHARE = 0.90  # the map opens on the box holding this share of the events (by place)
-BULK_MIN_SPAN = 8.0  # degrees: one town's events still open on its region, not its streets
-STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of all places' extent
-# Longitude degrees per latitude degree of the opening box. The map panel is about three times as
-# wide as it is high at desktop sizes; a box of another shape is drawn inside it with blank paper on
-# two sides (plotly clips a geo map to its axis ranges), and at 35° N a degree of longitude is drawn
-# about 0.8 times as wide as a degree of latitude is high.
-OPEN_ASPECT = 3.8
-
-
-def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = OPEN_ASPECT) -> MapView | None:
-    """The box that holds the bulk of the events when a few places lie far from it: centred on the
-    places' weighted median longitude and latitude and reaching their (1 - share) / 2 and
-    (1 + share) / 2 quantiles (weighted by events), with a margin. A few mentions of Washington or Beijing in a corpus
-    on Syria leave the map on Syria (they are still drawn, for whoever zooms out). None when the
-    bulk is most of the places' extent anyway (the map then fits every place) or nothing is located."""
-    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
-    if located.empty:
-        return None
-    w = located["n_events"].to_numpy(dtype=float) if "n_events" in located else np.ones(len(located))
-    lo, hi = (1 - share) / 2, (1 + share) / 2
-    lon, lat = located[S.LONGITUDE].to_numpy(dtype=float), located[S.LATITUDE].to_numpy(dtype=float)
-
-    def quantiles(values: np.ndarray) -> tuple[float, float]:
-        # Centred on the weighted median, so the densest part sits in the middle of the map, not at
-        # an edge beside a few far-away meetings.
-        order = np.argsort(values)
-        cum = np.cumsum(w[order]) / w.sum()
-        v = values[order]
-        q0, mid, q1 = (float(v[min(int(np.searchsorted(cum, q)), len(v) - 1)]) for q in (lo, 0.5, hi))
-        half = max(mid - q0, q1 - mid)
-        return mid - half, mid + half
-
-    (lon0, lon1), (lat0, lat1) = quantiles(lon), quantiles(lat)
-    core = MapView(lon0, max(lon1, lon0 + 1e-6), lat0, max(lat1, lat0 + 1e-6))
-    # Places just beyond the quantiles (a province at the edge of the war, Daraa beside Damascus) are
-    # part of the bulk too: the box reaches every place within a quarter of its size, then a margin.
-    near = core.grown(0.25)
-    close = (lon >= near.lon0) & (lon <= near.lon1) & (lat >= near.lat0) & (lat <= near.lat1)
-    view = MapView(
-        min(core.lon0, lon[close].min()),
-        max(core.lon1, lon[close].max()),
-        min(core.lat0, lat[close].min()),
-        max(core.lat1, lat[close].max()),
-    ).grown(0.1)
-    pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
-    pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
-    view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
-    # The panel's shape (`aspect`, longitude per latitude degree; a phone's panel is taller than wide):
-    # widen whichever side falls short, so the map fills the panel.
-    pad_lon = max(0.0, aspect * (view.lat1 - view.lat0) - (view.lon1 - view.lon0)) / 2
-    pad_lat = max(0.0, (view.lon1 - view.lon0) / aspect - (view.lat1 - view.lat0)) / 2
-    view = MapView(
-        max(-180.0, view.lon0 - pad_lon),
-        min(180.0, view.lon1 + pad_lon),
-        max(-85.0, view.lat0 - pad_lat),
-        min(85.0, view.lat1 + pad_lat),
-    )
-    extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
-    area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
-    return view if area < STRAY_AREA * extent else None
-
-
-def cluster_key(view: MapView) -> str:
-    """A cluster's marker key: the box to zoom to when it is clicked (rounded outwards, so it still
-    holds every place of the cluster)."""
-    lon0, lon1, lat0, lat1 = view.box()
-    down, up = (math.floor(v * 1e6) / 1e6 for v in (lon0, lat0)), (math.ceil(v * 1e6) / 1e6 for v in (lon1, lat1))
-    (lon0, lat0), (lon1, lat1) = down, up
-    return CLUSTER_PREFIX + "|".join(f"{v:.6f}" for v in (lon0, lon1, lat0, lat1))
-
-
-def cluster_box(key: object) -> MapView | None:
-    """The box of a cluster key (None for anything else)."""
-    return MapView.from_box(key[len(CLUSTER_PREFIX) :].split("|")) if is_cluster_key(key) else None
-
-
-def cluster_places(
-    places: pd.DataFrame, view: MapView | None = None, selected: str | None = None, size_by: str = "n_events"
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split the places aggregate into places drawn on their own and clusters of nearby places.
-
-    At most INDIVIDUAL_MAX places are each their own marker, wherever they are. Above that, places
-    well outside `view` (more than half a view away) are left out; when at most INDIVIDUAL_MAX
-    remain, each is its own marker. Otherwise places merge on a grid whose cell is
-    1/GRID_CELLS of the view (or of the places' extent when there is no view), coarsened until at
-    most MAX_MARKERS markers remain; a cell holding one place, and the selected place, stay places.
-    Clusters: lat/lon (event-weighted centre), n_events, fatalities, n_places, size (the size_by
-    measure), key (cluster_key of its places' box), top (the three biggest places, for the hover).
-    """
-    singles, clusters = cluster_positions(places, view, selected, size_by)
-    return places.iloc[singles], clusters
-
-
-CLUSTER_COLUMNS = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
-
-
-def cluster_positions(
-    places: pd.DataFrame, view: MapView | None = None, selected: str | None = None, size_by: str = "n_events"
-) -> tuple[np.ndarray, pd.DataFrame]:
-    """cluster_places with the places drawn on their own as row positions of `places` (the map
-    takes the few columns it draws for those rows only: selecting whole Arrow-backed frames twice
-    cost ~10 ms an answer at a few thousand places)."""
-    lon = places[S.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)
-    lat = places[S.LATITUDE].to_numpy(dtype=float, na_value=np.nan)
-    located = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon))
-    # Few places go whole: markers just outside the view are there when the user pans or zooms out
-    # (or double-clicks an area away) before the next answer comes.
-    if located.size > INDIVIDUAL_MAX and view is not None:
-        near = view.grown(0.5)
-        x, y = lon[located], lat[located]
-        located = located[(x >= near.lon0) & (x <= near.lon1) & (y >= near.lat0) & (y <= near.lat1)]
-    if located.size <= INDIVIDUAL_MAX:
-        return located, pd.DataFrame(columns=CLUSTER_COLUMNS)
-    lon, lat = lon[located], lat[located]
-    span = (
-        max(view.lon1 - view.lon0, view.lat1 - view.lat0)
-        if view is not None
-        else max(float(np.ptp(lon)), float(np.ptp(lat)))
-    )
-    keep = (
-        (places[S.PLACE_KEY].to_numpy(dtype=object)[located] == selected) if selected else np.zeros(located.size, bool)
-    )
-    group, n_in, cell = _grid_groups(lon, lat, max(span / GRID_CELLS, 1e-3), keep)
-    alone = n_in[group] == 1
-    if alone.all():
-        return located, pd.DataFrame(columns=CLUSTER_COLUMNS)
-    return located[alone], _clusters_of(places, located, lon, lat, group, np.flatnonzero(~alone), cell, size_by)
-
-
-def _grid_groups(
-    lon: np.ndarray, lat: np.ndarray, cell: float, keep: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """Each place's grid cell (a kept place alone in its own), the cell doubled until at most
-    MAX_MARKERS groups remain: (group of each place, places per group, the cell size)."""
-    while True:
-        gx = np.floor(lon / cell).astype(np.int64)
-        gy = np.floor(lat / cell).astype(np.int64)
-        cell_id = np.where(keep, -1 - np.arange(len(lon)), gx * 1_000_003 + gy)
-        _, group, n_in = np.unique(cell_id, return_inverse=True, return_counts=True)
-        if len(n_in) <= MAX_MARKERS:
-            return group, n_in, cell
-        cell *= 2
-
-
-def _clusters_of(
-    places: pd.DataFrame,
-    located: np.ndarray,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    group: np.ndarray,
-    members: np.ndarray,
-    cell: float,
-    size_by: str,
-) -> pd.DataFrame:
-    """The clusters' rows from their member places (positions into `located`)."""
-    rows = places.iloc[located[members]]
-    n_ev = rows["n_events"].to_numpy(dtype=np.int64)
-    label_of = rows["label" if "label" in rows.columns else S.LOCATION].astype(str).to_numpy()
-    # Per cluster sums over places sorted by (cluster, events descending): slices, no groupby.
-    # Ties by name: the hover's top three do not depend on the order the engine gave the places in.
-    order = np.lexsort((label_of.astype(str), -n_ev, group[members]))
-    members, n_ev = members[order], n_ev[order]
-    g = group[members]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    w = n_ev.astype(float)
-    m_lat, m_lon = lat[members], lon[members]
-    deaths = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[order]
-    size = _size_measure(rows, size_by).to_numpy(dtype=float)[order]
-    weight = np.add.reduceat(w, starts)
-    count = np.diff(np.r_[starts, members.size])
-    pad = cell / 4  # a cluster of (nearly) one spot still zooms to a readable area
-    # ...but its box stays inside its grid cell: then the places inside a cluster's box are exactly
-    # its places (a lasso over clusters selects the places in their boxes, see place_mask).
-    cx, cy = np.floor(m_lon[starts] / cell) * cell, np.floor(m_lat[starts] / cell) * cell
-    box = [
-        np.maximum(np.minimum.reduceat(m_lon, starts) - pad, cx),
-        np.minimum(np.maximum.reduceat(m_lon, starts) + pad, cx + cell),
-        np.maximum(np.minimum.reduceat(m_lat, starts) - pad, cy),
-        np.minimum(np.maximum.reduceat(m_lat, starts) + pad, cy + cell),
-    ]
-    names = label_of[order].tolist()
-    counts = n_ev.tolist()
-    tops = [
-        [(names[i], counts[i]) for i in range(s0, s0 + min(3, c))]
-        for s0, c in zip(starts.tolist(), count.tolist(), strict=True)
-    ]
-    return pd.DataFrame(
-        {
-            S.LATITUDE: np.add.reduceat(m_lat * w, starts) / weight,
-            S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
-            "n_events": np.add.reduceat(n_ev, starts),
-            "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
-            "n_places": count,
-            "size": np.add.reduceat(size, starts),
-            "key": [cluster_key(MapView(*v)) for v in zip(*(b.tolist() for b in box), strict=True)],
-            "top": tops,
-        }
-    )
-
-
-def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
-    """What a marker's area shows: its number of events, or its deaths (none → the smallest)."""
-    if places.empty:
-        return pd.Series(dtype="float64")
-    if size_by == "fatalities":
-        return pd.to_numeric(places["fatalities"], errors="coerce").fillna(0).astype(float)
-    return places["n_events"].astype(float)

@@ -11,8 +11,9 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.app.figures import precision_label, type_color
+from dashboard.app.figures import type_color
 from dashboard.app.filters import Filters, parse_number
+from dashboard.app.map_hover import precision_label
 from dashboard.app.nodes import node
 from dashboard.app.panels import excerpt_actions
 from dashboard.app.query import Selection, excerpt_records, format_date, split_highlights

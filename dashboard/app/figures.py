@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -11,8 +10,10 @@ import plotly.graph_objects as go
 
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
-from dashboard.app.engine import OPEN_ASPECT, MapView, _size_measure, bulk_view, cluster_positions
-from dashboard.app.type_mix import MIX_PREFIX, mix_words, ring_layers, ring_traces
+from dashboard.app.clusters import OPEN_ASPECT, _size_measure, bulk_view, cluster_positions, opening_view
+from dashboard.app.map_hover import _cluster_hover, _hover, _names, _short
+from dashboard.app.mapview import MapView
+from dashboard.app.type_mix import MIX_PREFIX, ring_layers, ring_traces
 
 TYPE_COLORS = {
     "Battles": "#d62728",
@@ -26,15 +27,12 @@ TYPE_COLORS = {
     "Displacement": "#e377c2",
     "Other": "#7f7f7f",
 }
+
+
 TILE_PRESETS = {
     "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"),
     "carto": ("https://basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png", "© OpenStreetMap contributors © CARTO"),
 }
-PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
-
-
-def precision_label(value: Any) -> str:  # a table cell: pandas scalars are untyped
-    return PRECISION_LABEL.get(int(value), "?") if value is not None and pd.notna(value) else "?"
 
 
 def type_color(event_type: str) -> str:
@@ -98,6 +96,31 @@ def map_spec(
         return _tile_map_spec(
             singles, clusters, selected, tiles, biggest, goto or view, opening_view(places, aspect), size_by
         )
+    traces = _geo_traces(singles, clusters, selected, biggest)
+    # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
+    # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
+    # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
+    # events (engine.bulk_view), under the plain uirevision: a filter change refits it, a pan is kept.
+    target = goto or view
+    shown = target or bulk_view(places, aspect=aspect)
+    box = shown.box() if shown is not None else None
+    # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
+    traces = basemap_traces(shown or opening_view(places, aspect)) + traces
+    geo = _geo_layout(shown, places, box)
+    layout = dict(
+        geo=geo,
+        margin=dict(l=0, r=0, t=0, b=0),
+        clickmode="event",
+        uirevision="map" if target is None else "map|" + "|".join(f"{v:.4f}" for v in target.box()),
+        legend=map_legend(size_by),
+    )
+    # Built from known-good literals on every request: plotly's per-property validation would cost
+    # more than all the rest of the map (the browser tests draw these figures instead).
+    return dict(data=traces, layout=layout)
+
+
+def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None, biggest: float) -> list[dict]:
+    """The offline map's markers: places by main type (hollow when not a spot), type mixes, clusters."""
     traces = []
     for event_type, cols in _by_main_type(singles, biggest):
         traces.append(
@@ -142,15 +165,11 @@ def map_spec(
                 ),
             )
         )
-    # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
-    # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
-    # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
-    # events (engine.bulk_view), under the plain uirevision: a filter change refits it, a pan is kept.
-    target = goto or view
-    shown = target or bulk_view(places, aspect=aspect)
-    box = shown.box() if shown is not None else None
-    # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
-    traces = basemap_traces(shown or opening_view(places, aspect)) + traces
+    return traces
+
+
+def _geo_layout(shown: MapView | None, places: pd.DataFrame, box: list[float] | None) -> dict:
+    """The offline basemap (plotly's geo), on `box` when there is one, else fitted to the places."""
     geo = dict(
         projection=dict(type="natural earth"),
         showcountries=True,
@@ -176,16 +195,7 @@ def map_spec(
             projection=dict(type="natural earth", scale=1),
             center=dict(lon=(box[0] + box[1]) / 2, lat=(box[2] + box[3]) / 2),
         )
-    layout = dict(
-        geo=geo,
-        margin=dict(l=0, r=0, t=0, b=0),
-        clickmode="event",
-        uirevision="map" if target is None else "map|" + "|".join(f"{v:.4f}" for v in target.box()),
-        legend=map_legend(size_by),
-    )
-    # Built from known-good literals on every request: plotly's per-property validation would cost
-    # more than all the rest of the map (the browser tests draw these figures instead).
-    return dict(data=traces, layout=layout)
+    return geo
 
 
 def _by_main_type(singles: pd.DataFrame, biggest: float) -> list[tuple[str, dict]]:
@@ -245,35 +255,9 @@ REGIONAL_SPAN = 30.0  # degrees
 
 
 CLUSTER_NAME = "clusters (click to zoom in)"
+
+
 CLUSTER_COLOR = "#33415c"
-
-
-def _short(n: int) -> str:
-    n = int(n)
-    return (
-        f"{n / 1e6:.1f}M"
-        if n >= 999_500
-        else f"{n / 1e3:.0f}k"
-        if n >= 9_500
-        else f"{n / 1e3:.1f}k"
-        if n >= 1000
-        else str(n)
-    )
-
-
-def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
-    return [
-        f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, {int(r['fatalities']):,} killed<br>"
-        + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
-        + ("<br>…" if r["n_places"] > len(r["top"]) else "")
-        + "<br><i>click to zoom in</i>"
-        for r in clusters.to_dict("records")
-    ]
-
-
-def _names(places: pd.DataFrame) -> pd.Series:
-    """What each place is called: its label (unique, engine.labelled) when the aggregate has one."""
-    return places["label"] if "label" in places.columns else places[S.LOCATION]
 
 
 def legend_title(size_by: str) -> str:
@@ -291,49 +275,6 @@ def map_legend(size_by: str) -> dict:
     return dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
 
 
-def _hover(grp: pd.DataFrame) -> list[str]:
-    # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
-    high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
-    cols = (
-        _names(grp).tolist(),
-        grp[S.COUNTRY].tolist(),
-        grp["n_events"].tolist(),
-        grp["fatalities"].tolist(),
-        high,
-        grp["first"].tolist(),
-        grp["last"].tolist(),
-        grp[S.GEO_PRECISION].tolist(),
-        [mix_words(t, m) for t, m in zip(grp.get("type_mix", [None] * len(grp)), grp["main_type"], strict=True)],
-    )
-    return [
-        f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
-        f"{deaths_text(low, most)} killed<br>"
-        + (f"reports by type: {_esc(mix)}<br>" if mix else "")
-        + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
-        for loc, country, n, low, most, first, last, prec, mix in zip(*cols, strict=True)
-    ]
-
-
-def deaths_text(low: Any, high: Any) -> str:
-    """One toll per event, summed: "12", or "10–12" when the reports of an event disagree."""
-    lo = int(low) if pd.notna(low) else 0
-    hi = int(high) if pd.notna(high) else lo
-    return f"{lo:,}" if hi <= lo else f"{lo:,}–{hi:,}"
-
-
-def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView | None:
-    """The box a map opens on before the user moves it: the bulk of the events when a few places lie
-    far away (engine.bulk_view), else every located place; None when nothing is located."""
-    bulk = bulk_view(places, aspect=aspect)
-    if bulk is not None:
-        return bulk
-    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
-    if located.empty:
-        return None
-    lon, lat = located[S.LONGITUDE].astype(float), located[S.LATITUDE].astype(float)
-    return MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
-
-
 def _tile_map_spec(
     singles: pd.DataFrame,
     clusters: pd.DataFrame,
@@ -344,6 +285,25 @@ def _tile_map_spec(
     opening: MapView | None,
     size_by: str = "n_events",
 ) -> dict:
+    traces = _tile_traces(singles, clusters, biggest)
+    # Tiles open where the offline map does: on the bulk of the events, or on every place.
+    shown = goto or opening
+    center, zoom = {"lat": 30.0, "lon": 30.0}, 1.0
+    if shown is not None:
+        center = dict(lon=(shown.lon0 + shown.lon1) / 2, lat=(shown.lat0 + shown.lat1) / 2)
+        zoom = float(np.clip(np.log2(360 / max(shown.lon1 - shown.lon0, shown.lat1 - shown.lat0, 1e-3)), 1, 16))
+    layout = dict(
+        map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
+        uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
+        margin=dict(l=0, r=0, t=0, b=0),
+        clickmode="event",
+        legend=map_legend(size_by),
+    )
+    return dict(data=traces, layout=layout)
+
+
+def _tile_traces(singles: pd.DataFrame, clusters: pd.DataFrame, biggest: float) -> list[dict]:
+    """The tile map's markers: places by main type (faded when not a spot), type mixes, clusters."""
     traces = []
     for event_type, cols in _by_main_type(singles, biggest):
         traces.append(
@@ -381,118 +341,7 @@ def _tile_map_spec(
                 ),
             )
         )
-    # Tiles open where the offline map does: on the bulk of the events, or on every place.
-    shown = goto or opening
-    center, zoom = {"lat": 30.0, "lon": 30.0}, 1.0
-    if shown is not None:
-        center = dict(lon=(shown.lon0 + shown.lon1) / 2, lat=(shown.lat0 + shown.lat1) / 2)
-        zoom = float(np.clip(np.log2(360 / max(shown.lon1 - shown.lon0, shown.lat1 - shown.lat0, 1e-3)), 1, 16))
-    layout = dict(
-        map=dict(style=tile_style(*tiles), center=center, zoom=zoom),
-        uirevision="map" if goto is None else "map|" + "|".join(f"{v:.4f}" for v in goto.box()),
-        margin=dict(l=0, r=0, t=0, b=0),
-        clickmode="event",
-        legend=map_legend(size_by),
-    )
-    return dict(data=traces, layout=layout)
-
-
-def timeline_figure(
-    counts: pd.DataFrame,
-    start: str | None = None,
-    end: str | None = None,
-    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-    unit: str = "day",
-    measure: str = "events",
-    background: pd.DataFrame | None = None,
-) -> go.Figure:
-    """timeline_spec as a plotly Figure (unvalidated)."""
-    return go.Figure(timeline_spec(counts, start, end, extent, unit, measure, background), _validate=False)
-
-
-def timeline_spec(
-    counts: pd.DataFrame,
-    start: str | None = None,
-    end: str | None = None,
-    extent: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-    unit: str = "day",
-    measure: str = "events",
-    background: pd.DataFrame | None = None,
-) -> dict:
-    """The timeline as a plain {"data", "layout"} dict (see map_spec). Events (or deaths) per bin,
-    stacked by type. Dragging along the x axis selects a date range.
-
-    `counts` has columns day, event_type, n and optionally `precise`: rows with precise=False are
-    the share of events dated only to a month or year, spread over that period and drawn lighter
-    and hatched. `background` (day, n), when given, is drawn behind as a grey step area: the
-    totals of every place, so a selected place's bars are seen against them. `extent` (the whole
-    store's date span) keeps the axis steady when a place is selected.
-    """
-    traces: list[dict] = []
-    if background is not None and not background.empty:
-        # A step from each bin's start to the next; the closing point ends the last bin.
-        days = pd.to_datetime(background["day"])
-        bins = pd.Series(pd.date_range(days.min(), days.max() + BIN_OFFSET[unit], freq=BIN_FREQ[unit]))
-        totals = background.set_index(days)["n"].reindex(bins, fill_value=0)
-        traces.append(
-            dict(
-                type="scatter",
-                x=_days(bins),
-                y=totals.to_numpy(dtype=float),
-                name="all places",
-                mode="lines",
-                line=dict(color="rgba(90,90,90,0.5)", width=1, shape="hv"),
-                fill="tozeroy",
-                fillcolor="rgba(120,120,120,0.18)",
-                hoverinfo="skip",
-            )
-        )
-    if "precise" not in counts.columns:
-        counts = counts.assign(precise=True)
-    word = "deaths" if measure == "deaths" else "events"
-    for precise, event_type, x, y in _bar_groups(counts):
-        traces.append(
-            dict(
-                type="bar",
-                x=x,
-                y=y,
-                name=event_type if precise else f"{event_type} (month/year dates)",
-                marker=dict(
-                    color=type_color(event_type),
-                    opacity=1.0 if precise else 0.45,
-                    pattern=dict(shape="" if precise else "/", solidity=0.4),
-                ),
-                # Each bar spans its bin (day, week, month), centred on the bin's middle.
-                xperiod=BAR_PERIOD[unit],
-                xperiodalignment="middle",
-                hovertemplate=HOVER_DATE[unit]
-                + (": %{y} " if precise else ": %{y:.2f} ")
-                + word
-                + " · "
-                + event_type
-                + ("" if precise else " (dated only to a month or year, spread evenly over it)")
-                + "<extra></extra>",
-            )
-        )
-    xaxis: dict = dict(type="date", rangeslider=dict(visible=False))
-    if start and end:
-        xaxis.update(range=[start, end], autorange=False)
-    elif extent is not None and pd.notna(extent[0]):
-        pad = max(pd.Timedelta(days=15), (extent[1] - extent[0]) * 0.02)
-        xaxis.update(range=[str(extent[0] - pad), str(extent[1] + pad)], autorange=False)
-    layout = dict(
-        barmode="stack",
-        margin=dict(l=40, r=10, t=10, b=30),
-        dragmode="zoom",
-        showlegend=False,
-        uirevision="timeline",
-        bargap=0.1,
-        xaxis=xaxis,
-        yaxis=dict(fixedrange=True, title=dict(text=word)),
-    )
-    # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
-    # a few dozen bar traces cost more than computing them.
-    return dict(data=traces, layout=layout)
+    return traces
 
 
 def with_note(fig: go.Figure, text: str) -> go.Figure:
@@ -526,49 +375,3 @@ def _n_points(trace: object) -> int:
         if values is not None and len(values):
             return len(values)
     return 0
-
-
-def _bar_groups(counts: pd.DataFrame) -> list[tuple[bool, str, list[str], np.ndarray]]:
-    """(precise, event type, bin starts, values) per stack part: dates known to the day at the bottom
-    of each stack, the spread-out ones above them, types by name; rows without a type left out (as
-    groupby drops them). On arrays, the dates converted once: a groupby cost ~4 ms an answer."""
-    if counts.empty:
-        return []
-    precise = counts["precise"].to_numpy(dtype=bool)
-    codes, types = pd.factorize(counts[S.EVENT_TYPE], use_na_sentinel=True)
-    days = np.array(_days(counts["day"]), dtype=object)
-    values = counts["n"].to_numpy(dtype=float)
-    pairs = sorted(
-        {(bool(p), int(c)) for p, c in zip(precise, codes, strict=True) if c >= 0},
-        key=lambda g: (not g[0], types[g[1]]),
-    )
-    out = []
-    for p, c in pairs:
-        at = np.flatnonzero((codes == c) & (precise == p))
-        out.append((p, types[c], days[at].tolist(), values[at]))
-    return out
-
-
-def _days(days: pd.Series) -> list[str]:
-    """Bin starts as ISO dates (what a date axis reads; shorter on the wire than timestamps)."""
-    return np.datetime_as_string(pd.to_datetime(days).to_numpy().astype("datetime64[D]")).tolist()
-
-
-BIN_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
-BIN_OFFSET = {"day": pd.Timedelta(days=1), "week": pd.Timedelta(days=7), "month": pd.DateOffset(months=1)}
-BAR_PERIOD = {"day": 86_400_000, "week": 7 * 86_400_000, "month": "M1"}
-HOVER_DATE = {"day": "%{x|%Y-%m-%d}", "week": "week of %{x|%Y-%m-%d}", "month": "%{x|%B %Y}"}
-
-
-def _esc(value: object) -> str:
-    # Plotly renders hover text as a subset of HTML: escape what came from articles.
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
-    # Days from the fields, not strftime (~40 µs a call, twice for every marker of every answer).
-    if pd.isna(first):
-        return "undated"
-    a = f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
-    b = a if pd.isna(last) else f"{last.year:04d}-{last.month:02d}-{last.day:02d}"
-    return a if a == b else f"{a} – {b}"

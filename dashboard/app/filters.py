@@ -17,7 +17,9 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app import engine as E
-from dashboard.app.engine import EventIndex
+from dashboard.app import event_index as EI
+from dashboard.app import filter_masks as FM
+from dashboard.app.event_index import EventIndex
 
 # Filters whose value is a set of column values: field name → the column(s) it matches.
 CHOICE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -108,7 +110,7 @@ def index_mask(ix: EventIndex, f: Filters) -> np.ndarray:
             continue
         hit = np.zeros(ix.n, dtype=bool)
         for col in columns:
-            hit |= E.codes_mask(ix, col, chosen)
+            hit |= FM.codes_mask(ix, col, chosen)
         mask &= hit
     if f.min_fatalities is not None and f.min_fatalities > 0:
         mask &= ix.fatalities >= f.min_fatalities  # none reported is 0: never passes
@@ -117,22 +119,22 @@ def index_mask(ix: EventIndex, f: Filters) -> np.ndarray:
     if f.precise_only:
         mask &= E.precise_mask(ix, True)
     if f.text.strip():
-        mask &= E.text_mask(ix, f.text.strip())
+        mask &= FM.text_mask(ix, f.text.strip())
     mask.flags.writeable = False
-    E._remember(ix, key, mask)
+    E.remember(ix, key, mask)
     return mask
 
 
 def filter_mask(events: pd.DataFrame, f: Filters) -> np.ndarray:
     """index_mask for a small events DataFrame (the same code: one meaning of every filter)."""
-    return np.array(index_mask(E.index_from_frame(events), f))
+    return np.array(index_mask(EI.index_from_frame(events), f))
 
 
 def choice_values(ix: EventIndex, name: str, limit: int = 1000) -> list[str]:
     """The values a choice filter can take in this store, most frequent first (actors: either side)."""
-    return E.value_options(ix, CHOICE_COLUMNS[name], limit)
+    return FM.value_options(ix, CHOICE_COLUMNS[name], limit)
 
 
 def choice_options(events: pd.DataFrame, name: str, limit: int = 1000) -> list[str]:
     """choice_values for an events DataFrame."""
-    return choice_values(E.index_from_frame(events), name, limit)
+    return choice_values(EI.index_from_frame(events), name, limit)

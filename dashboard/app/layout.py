@@ -219,6 +219,111 @@ def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:
     )
 
 
+def _topbar(title: str, tiles: tuple[str, str] | None, writes: str) -> html.Header:
+    return html.Header(
+        className="topbar",
+        children=[
+            html.H1(title),
+            html.Span(id=ids.SUMMARY, className="summary"),
+            dcc.RadioItems(
+                id=ids.SIZE_BY,
+                className="control",
+                inline=True,
+                value="n_events",
+                options=[
+                    {"label": "size: events", "value": "n_events"},
+                    {"label": "deaths", "value": "fatalities"},
+                ],
+            ),
+            basemap_switch(tiles),
+            dcc.Checklist(
+                id=ids.PRECISE_ONLY,
+                className="control",
+                inline=True,
+                value=[],
+                options=[{"label": "towns only (hide country/province-level places)", "value": "on"}],
+            ),
+            html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
+            *topbar_controls(writes),
+        ],
+    )
+
+
+def _page_stores() -> list[dcc.Store]:
+    """What the page keeps between callbacks: the selection, the filters, the map's places, view and box."""
+    return [
+        dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
+        dcc.Store(id=ids.TIMELINE_RANGE),
+        dcc.Store(id=ids.STORE_GENERATION, data=0),
+        dcc.Store(id=ids.FILTERS, data=Filters().to_dict()),
+        dcc.Store(id=ids.MAP_PLACES, data=[]),
+        dcc.Store(id=ids.MAP_DOUBLE_CLICK, data=0),
+        dcc.Store(id=ids.MAP_VIEW, data={}),
+        dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
+    ]
+
+
+def _left_column() -> html.Section:
+    """The map, the place bar under it and the timeline with its controls."""
+    return html.Section(
+        className="left",
+        children=[
+            # Sizes come from assets/style.css (an inline height would beat the phone rules).
+            dcc.Graph(
+                id=ids.MAP,
+                className="map",
+                responsive=True,
+                config=graph_config(
+                    scrollZoom=True,
+                    topojsonURL="/assets/topojson/",
+                    modeBarButtonsToAdd=["select2d", "lasso2d"],
+                ),
+            ),
+            _placebar(),
+            timeline_bar(),
+            date_bar(),
+            dcc.Graph(
+                id=ids.TIMELINE,
+                className="timeline",
+                responsive=True,
+                config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"]),
+            ),
+        ],
+    )
+
+
+def _placebar() -> html.Div:
+    return html.Div(
+        className="placebar",
+        children=[
+            # Every place is reachable from the keyboard here: type a name, Enter selects it.
+            html.Label(
+                className="place-pick",
+                children=[
+                    html.Span("Go to place", className="small"),
+                    dcc.Dropdown(
+                        id=ids.PLACE_PICK,
+                        options=[],
+                        value=None,
+                        clearable=False,
+                        placeholder="type a place name…",
+                        className="choice",
+                    ),
+                    dcc.Store(id=ids.PLACE_OPTIONS),
+                ],
+            ),
+            html.P(
+                [
+                    html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"),
+                    " ",
+                    "Box/lasso on the map chooses places; a drag on the timeline chooses dates (double-click clears).",
+                ],
+                className="hint",
+            ),
+        ],
+    )
+
+
 def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = None, writes: str = "open") -> html.Div:
     """The page; `writes` is "open", "sign-in" (a Sign in link: writes need the token) or "read-only"
     (the upload box and the correction's save button hidden: the server refuses writes)."""
@@ -226,99 +331,13 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
         className="page",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
-            html.Header(
-                className="topbar",
-                children=[
-                    html.H1(title),
-                    html.Span(id=ids.SUMMARY, className="summary"),
-                    dcc.RadioItems(
-                        id=ids.SIZE_BY,
-                        className="control",
-                        inline=True,
-                        value="n_events",
-                        options=[
-                            {"label": "size: events", "value": "n_events"},
-                            {"label": "deaths", "value": "fatalities"},
-                        ],
-                    ),
-                    basemap_switch(tiles),
-                    dcc.Checklist(
-                        id=ids.PRECISE_ONLY,
-                        className="control",
-                        inline=True,
-                        value=[],
-                        options=[{"label": "towns only (hide country/province-level places)", "value": "on"}],
-                    ),
-                    html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
-                    *topbar_controls(writes),
-                ],
-            ),
+            _topbar(title, tiles, writes),
             filters_panel(),
-            dcc.Store(id=ids.SELECTION, data={"start": None, "end": None, "place": None, "event": None}),
-            dcc.Store(id=ids.TIMELINE_RANGE),
-            dcc.Store(id=ids.STORE_GENERATION, data=0),
-            dcc.Store(id=ids.FILTERS, data=Filters().to_dict()),
-            dcc.Store(id=ids.MAP_PLACES, data=[]),
-            dcc.Store(id=ids.MAP_DOUBLE_CLICK, data=0),
-            dcc.Store(id=ids.MAP_VIEW, data={}),
-            dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
+            *_page_stores(),
             html.Main(
                 className="main",
                 children=[
-                    html.Section(
-                        className="left",
-                        children=[
-                            # Sizes come from assets/style.css (an inline height would beat the phone rules).
-                            dcc.Graph(
-                                id=ids.MAP,
-                                className="map",
-                                responsive=True,
-                                config=graph_config(
-                                    scrollZoom=True,
-                                    topojsonURL="/assets/topojson/",
-                                    modeBarButtonsToAdd=["select2d", "lasso2d"],
-                                ),
-                            ),
-                            html.Div(
-                                className="placebar",
-                                children=[
-                                    # Every place is reachable from the keyboard here: type a name, Enter selects it.
-                                    html.Label(
-                                        className="place-pick",
-                                        children=[
-                                            html.Span("Go to place", className="small"),
-                                            dcc.Dropdown(
-                                                id=ids.PLACE_PICK,
-                                                options=[],
-                                                value=None,
-                                                clearable=False,
-                                                placeholder="type a place name…",
-                                                className="choice",
-                                            ),
-                                            dcc.Store(id=ids.PLACE_OPTIONS),
-                                        ],
-                                    ),
-                                    html.P(
-                                        [
-                                            html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"),
-                                            " ",
-                                            "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
-                                            "(double-click clears).",
-                                        ],
-                                        className="hint",
-                                    ),
-                                ],
-                            ),
-                            timeline_bar(),
-                            date_bar(),
-                            dcc.Graph(
-                                id=ids.TIMELINE,
-                                className="timeline",
-                                responsive=True,
-                                config=graph_config(modeBarButtonsToRemove=["lasso2d", "select2d"]),
-                            ),
-                        ],
-                    ),
+                    _left_column(),
                     # Drawn by assets/panels.js from ids.EXCERPT_NODES (clientside.PANEL_JS), not by Dash: its
                     # hundreds of nodes as components cost dash-renderer a check each at every store update.
                     html.Aside(id=ids.EXCERPTS, className="excerpts", **dashed(aria_live="polite")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-from dashboard.app import clientside, correct, ids, reader, theme, upload
+from dashboard.app import clientside, correct, correct_callbacks, ids, reader, theme, upload, upload_callbacks
 from dashboard.app.data import StoreView
 from dashboard.app.nodes import node
 
@@ -59,7 +59,7 @@ def excerpt_actions(event_id: str, article_id: str, place_key: str, chosen: bool
 
 def register_panels(app: dash.Dash, view: StoreView) -> None:
     reader.register_callbacks(app, view)
-    correct.register_callbacks(app, view)
-    upload.register_callbacks(app, view)
+    correct_callbacks.register_callbacks(app, view)
+    upload_callbacks.register_callbacks(app, view)
     theme.register_callbacks(app)
     clientside.register_callbacks(app)

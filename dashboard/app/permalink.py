@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Protocol
 
-from dashboard.app.engine import EventIndex
+from dashboard.app.event_index import EventIndex
 from dashboard.app.filters import CHOICE_COLUMNS, Filters
 from dashboard.app.state import CHOICE_PARAMS, ViewState, _shown
 from dashboard.app.views import MemoryViews

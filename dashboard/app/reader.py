@@ -56,6 +56,14 @@ def article_pieces(text: str, events: pd.DataFrame) -> list[Piece]:
     excerpts = _spans(events, S.EXCERPT_START, S.EXCERPT_END, len(text))
     places = _spans(events, S.TOPONYM_START, S.TOPONYM_END, len(text))
     cuts = sorted({0, len(text), *(x for s, e, _ in excerpts + places for x in (s, e))})
+    return _cut(text, cuts, excerpts, places)
+
+
+def _cut(
+    text: str, cuts: list[int], excerpts: list[tuple[int, int, str]], places: list[tuple[int, int, str]]
+) -> list[Piece]:
+    """The pieces between consecutive cuts, each with the events whose excerpt and place cover it;
+    neighbours of the same excerpts and no place run together."""
     pieces: list[Piece] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         cover = tuple(dict.fromkeys(eid for s, e, eid in excerpts if s <= a and b <= e))

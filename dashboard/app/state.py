@@ -98,31 +98,13 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
     # A lone surrogate (a hand-made request's "\ud800") could not be sent back as JSON: a 500.
     query = re.sub("[\ud800-\udfff]", "\ufffd", query or "") if isinstance(query, str) else ""
     qs = parse_qs(query.lstrip("?"), keep_blank_values=False)
-    notes = [f"{_shown(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS]
-
-    def one(param: str, check: Callable[[str], T | None], problem: str) -> T | None:
-        values = qs.get(param)
-        if not values:
-            return None
-        value = check(values[-1])
-        if value is None:
-            notes.append(f"{param}={_shown(values[-1])}: {problem}")
-        return value
-
-    minf = one("minf", lambda v: _bounded(v, int, 0, 10**9), "not a whole number ≥ 0")
-    minc = one("minc", lambda v: _bounded(v, float, 0, 1), "not a number from 0 to 1")
-    start = one("from", _date, "not a date")
-    end = one("to", _date, "not a date")
-    if start and end and pd.Timestamp(start) > pd.Timestamp(end):
-        notes.append(f"from={start} to={end}: the window ends before it starts")
-        start = end = None
-    measure = one("measure", lambda v: v if v in MEASURES else None, f"not one of {', '.join(MEASURES)}")
-    size_by = one("size", lambda v: v if v in SIZE_BY else None, f"not one of {', '.join(SIZE_BY)}")
-    view = {}
-    for k, (lo, hi) in VIEW_BOUNDS.items():
-        value = one(k, partial(_bounded, kind=float, lo=lo, hi=hi), f"not a number from {lo:g} to {hi:g}")
-        if value is not None:
-            view[k] = value
+    p = _Params(qs, [f"{_shown(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS])
+    minf = p.one("minf", lambda v: _bounded(v, int, 0, 10**9), "not a whole number ≥ 0")
+    minc = p.one("minc", lambda v: _bounded(v, float, 0, 1), "not a number from 0 to 1")
+    start, end = _dates_of(p)
+    measure = p.one("measure", lambda v: v if v in MEASURES else None, f"not one of {', '.join(MEASURES)}")
+    size_by = p.one("size", lambda v: v if v in SIZE_BY else None, f"not one of {', '.join(SIZE_BY)}")
+    view = _view_params(p)
     filters = Filters.from_dict(
         {
             **{name: qs.get(param, []) for param, name in CHOICE_PARAMS.items()},
@@ -134,7 +116,43 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
     )
     selection = Selection(start, end, _last(qs, "place"), _last(qs, "event"))
     state = ViewState(filters, selection, clean_view(view), measure or "events", size_by or "n_events")
-    return state, notes
+    return state, p.notes
+
+
+class _Params:
+    """A query's parameters, each read once (its last value), with a note for each one dropped."""
+
+    def __init__(self, qs: dict[str, list[str]], notes: list[str]) -> None:
+        self.qs = qs
+        self.notes = notes
+
+    def one(self, param: str, check: Callable[[str], T | None], problem: str) -> T | None:
+        values = self.qs.get(param)
+        if not values:
+            return None
+        value = check(values[-1])
+        if value is None:
+            self.notes.append(f"{param}={_shown(values[-1])}: {problem}")
+        return value
+
+
+def _dates_of(p: _Params) -> tuple[str | None, str | None]:
+    """The selected dates, dropped together when the window ends before it starts."""
+    start = p.one("from", _date, "not a date")
+    end = p.one("to", _date, "not a date")
+    if start and end and pd.Timestamp(start) > pd.Timestamp(end):
+        p.notes.append(f"from={start} to={end}: the window ends before it starts")
+        return None, None
+    return start, end
+
+
+def _view_params(p: _Params) -> dict[str, float]:
+    view = {}
+    for k, (lo, hi) in VIEW_BOUNDS.items():
+        value = p.one(k, partial(_bounded, kind=float, lo=lo, hi=hi), f"not a number from {lo:g} to {hi:g}")
+        if value is not None:
+            view[k] = value
+    return view
 
 
 KNOWN_PARAMS = frozenset(

@@ -14,7 +14,8 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.app import engine as E
-from dashboard.app.engine import EventIndex
+from dashboard.app import listing as RL
+from dashboard.app.event_index import EventIndex
 from dashboard.app.excerpts import EXCERPT_LIMIT, excerpts_list, list_offset, node, page_token, pager
 from dashboard.app.figures import type_color
 from dashboard.app.filters import Filters
@@ -76,7 +77,7 @@ def sorted_events(ix: EventIndex, listed: np.ndarray, column: str, desc: bool) -
 
 def table_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     """The rows a page shows, with each event's lowest and highest toll and its number of reports."""
-    df = E.rows_frame(ix, rows)
+    df = RL.rows_frame(ix, rows)
     reports = (
         np.bincount(ix.cluster, minlength=int(ix.cluster.max()) + 1)[ix.cluster[rows]]
         if ix.cluster.size == ix.n and rows.size
@@ -215,7 +216,7 @@ def table_panel(
     order = sorted_events(ix, listed, column, desc)
     rows = order[page_offset : page_offset + TABLE_LIMIT]
     df = table_frame(ix, rows)
-    labels = [E.place_label(ix, k) or "" for k in df[S.PLACE_KEY]]
+    labels = [RL.place_label(ix, k) or "" for k in df[S.PLACE_KEY]]
     return events_table(df, labels, total, page_offset, token, column, desc, selected_event)
 
 
@@ -263,11 +264,11 @@ def side_panel(
     if view == "list" or empty or not total:
         token = page_token(sel, f)
         offset = list_offset(page, token, total)
-        rows = E.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
+        rows = RL.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
         return [
             view_tabs(view),
             *excerpts_list(
-                E.row_records(ix, rows), total, sel, empty=empty, place_name=place_name, offset=offset, token=token
+                RL.row_records(ix, rows), total, sel, empty=empty, place_name=place_name, offset=offset, token=token
             ),
         ]
     column, desc = sort_state(state)

@@ -1,6 +1,7 @@
 """Upload articles from the page: files go to an inbox folder in the store, a separate
 `python -m dashboard ingest --status FILE` process reads them (spaCy never loads in the app and
-no callback waits for it), and the page polls the status file until the new events are stored.
+no callback waits for it), and the page polls the status file until the new events are stored
+(its callbacks: upload_callbacks.py).
 """
 
 from __future__ import annotations
@@ -20,15 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import dash
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 
 from dashboard.app import ids
-from dashboard.app.access import write_refusal
-from dashboard.app.data import StoreView
 from dashboard.app.nodes import dashed
-from dashboard.app.upload_review import REVIEW, decision, discard, expired_view, keep, review_view, sweep_reviews
-from dashboard.errors import ConflictMapError
+from dashboard.app.upload_review import REVIEW, sweep_reviews
 from dashboard.ingest.readers import SUFFIXES
 from dashboard.ingest_status import IngestStatus, read_status
 
@@ -333,108 +330,3 @@ def status_fragment() -> html.Section:
 def sweep(store_root: Path) -> list[Path]:
     """upload_review.sweep_reviews over this store's inbox: undecided reviews past their time or the quota."""
     return sweep_reviews(store_root / INBOX, lambda job: job_status(job).finished)
-
-
-def register_callbacks(app: dash.Dash, view: StoreView) -> None:
-    sweep(view.store.root)  # reviews left undecided before this start, if past their time
-
-    @app.callback(
-        Output(ids.UPLOAD_JOB, "data"),
-        Output(ids.UPLOAD_POLL, "disabled"),
-        Output(ids.UPLOAD, "contents"),
-        Input(ids.UPLOAD, "contents"),
-        State(ids.UPLOAD, "filename"),
-        State(ids.UPLOAD_SOURCE, "value"),
-        State(ids.UPLOAD_URL, "value"),
-        State(ids.UPLOAD_PUBLISHED, "value"),
-        prevent_initial_call=True,
-    )
-    def receive(contents, filenames, source, url, published):
-        if not contents:
-            return dash.no_update, dash.no_update, dash.no_update
-        meta, problem = upload_meta(source, url, published)
-        refused = write_refusal() or busy(view.store.root, len(contents)) or problem
-        if refused:
-            return {"job": None, "rejected": [f"Nothing added: {refused}."]}, True, None
-        sweep(view.store.root)  # before this upload's review is added: the quota holds
-        job_dir = new_job_dir(view.store.root)
-        saved = save_uploads(job_dir, list(contents), list(filenames or [None] * len(contents)))
-        if not saved.accepted:
-            return {"job": None, "rejected": saved.rejected}, True, None
-        start_ingest(view.store.root, job_dir, saved.accepted, meta)
-        # Clearing the contents lets the same file be uploaded again and keeps it off later round trips.
-        return {"job": job_dir.name, "rejected": saved.rejected}, False, None
-
-    @app.callback(
-        Output(ids.UPLOAD_STATUS, "hidden", allow_duplicate=True),
-        Input(ids.UPLOAD_DISMISS, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    def dismiss(_n):
-        return True
-
-    @app.callback(
-        Output(ids.UPLOAD_STATUS_BODY, "children"),
-        Output(ids.UPLOAD_STATUS, "hidden"),
-        Output(ids.UPLOAD_POLL, "disabled", allow_duplicate=True),
-        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
-        Input(ids.UPLOAD_POLL, "n_intervals"),
-        Input(ids.UPLOAD_JOB, "data"),
-        prevent_initial_call=True,
-    )
-    def poll(_n, job):
-        if not job:
-            return [], True, True, dash.no_update
-        name = job.get("job")
-        if not name:
-            return (
-                status_view(IngestStatus(state="failed", error="no file could be used"), job["rejected"], None),
-                False,
-                True,
-                dash.no_update,
-            )
-        job_dir = view.store.root / INBOX / os.path.basename(name)
-        status = job_status(job_dir)
-        if status.finished:
-            remove_uploaded(job_dir)
-        body = status_view(status, job.get("rejected", []), job_dir)
-        if status.state == "done":  # found, not stored: the user decides (upload_review)
-            body = review_view(job_dir, view.store.article_ids()) + body[1:]
-        return body, False, status.finished, dash.no_update
-
-    @app.callback(
-        Output(ids.UPLOAD_STATUS_BODY, "children", allow_duplicate=True),
-        Output(ids.STORE_GENERATION, "data", allow_duplicate=True),
-        Input(ids.UPLOAD_DECISION, "data"),
-        State(ids.UPLOAD_JOB, "data"),
-        prevent_initial_call=True,
-    )
-    def decide(choice, job):
-        name = (job or {}).get("job")
-        what = (choice or {}).get("decision")
-        if not name or what not in ("keep", "discard"):
-            return dash.no_update, dash.no_update
-        job_dir = view.store.root / INBOX / os.path.basename(str(name))
-        if not os.path.basename(str(name)) or not (job_dir / REVIEW).is_dir() and decision(job_dir) is None:
-            return [html.Span("This upload has nothing to review.", className="upload-error")], dash.no_update
-        done = decision(job_dir)
-        if done is not None and done.get("decision") == "expired":
-            return expired_view(), dash.no_update
-        if done is not None:
-            return [html.Span(f"This upload was {done['decision']} already.")], dash.no_update
-        refused = write_refusal()  # discarding deletes files on the server: a write too
-        if refused:
-            return [
-                html.Span(f"Not {'stored' if what == 'keep' else 'discarded'}: {refused}.", className="upload-error")
-            ], dash.no_update
-        if what == "discard":
-            discard(job_dir)
-            return [html.Span("Discarded: nothing was stored.", className="upload-done")], dash.no_update
-        try:
-            articles, events = keep(job_dir, view.store)
-        except ConflictMapError as err:
-            return [html.Span(f"Not stored: {err}", className="upload-error")], dash.no_update
-        return (
-            [html.Span(f"Added {articles} article(s) and {events} event(s).", className="upload-done")],
-            view.store.manifest()["generation"],
-        )

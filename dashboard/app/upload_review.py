@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from dash import html
@@ -146,16 +147,41 @@ def expired_view() -> list:
     ]
 
 
-def review_view(job_dir: Path, known: set[str]) -> list:
-    """What the upload found, for the user to store or discard: counts, the events (text as text)
-    and the two buttons (their clicks reach ids.UPLOAD_DECISION through assets/panels.js)."""
-    if (decision(job_dir) or {}).get("decision") == "expired":
-        return expired_view()
+def _staged(job_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The upload's staged events (mentions left out) and articles; empty tables when none were staged."""
     staged = review_store(job_dir)
     events = staged.load_events() if staged.exists() else S.coerce_events(pd.DataFrame(columns=list(S.NAMES)))
     articles = staged.load_articles() if staged.exists() else pd.DataFrame(columns=list(S.ARTICLE_COLUMNS))
     if S.RECORD_KIND in events.columns:
         events = events[events[S.RECORD_KIND].fillna("event") != "mention"]
+    return events, articles
+
+
+def _review_item(r: dict) -> html.Li:
+    """One found event: date, type, place, toll and its sentence."""
+    deaths: Any = r.get(S.FATALITIES)  # a pandas scalar: NA or a number
+    toll: list[str | html.Span] = (
+        [" · ", html.Span(f"{int(deaths)} killed", className="deaths")] if pd.notna(deaths) else []
+    )
+    return html.Li(
+        [
+            html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
+            " · ",
+            html.Span(r.get(S.SUB_EVENT_TYPE) or r.get(S.EVENT_TYPE) or "event"),
+            " · ",
+            html.Span(str(r.get(S.LOCATION) or r.get(S.TOPONYM) or "no place")),
+            *toll,
+            html.Blockquote(str(r.get(S.EXCERPT) or ""), className="sentence"),
+        ]
+    )
+
+
+def review_view(job_dir: Path, known: set[str]) -> list:
+    """What the upload found, for the user to store or discard: counts, the events (text as text)
+    and the two buttons (their clicks reach ids.UPLOAD_DECISION through assets/panels.js)."""
+    if (decision(job_dir) or {}).get("decision") == "expired":
+        return expired_view()
+    events, articles = _staged(job_dir)
     old = int(articles["article_id"].isin(known).sum())
     events = events.sort_values(S.EVENT_DATE, ascending=False, na_position="last")
     head = (
@@ -163,25 +189,7 @@ def review_view(job_dir: Path, known: set[str]) -> list:
         + (f" ({old} already stored: they are left out)" if old else "")
         + ". Nothing is stored yet."
     )
-    items = []
-    for r in events.head(REVIEW_SHOWN).to_dict("records"):
-        deaths = r.get(S.FATALITIES)
-        toll: list[str | html.Span] = (
-            [" · ", html.Span(f"{int(deaths)} killed", className="deaths")] if pd.notna(deaths) else []
-        )
-        items.append(
-            html.Li(
-                [
-                    html.Span(format_date(r[S.EVENT_DATE], r[S.DATE_PRECISION]), className="date"),
-                    " · ",
-                    html.Span(r.get(S.SUB_EVENT_TYPE) or r.get(S.EVENT_TYPE) or "event"),
-                    " · ",
-                    html.Span(str(r.get(S.LOCATION) or r.get(S.TOPONYM) or "no place")),
-                    *toll,
-                    html.Blockquote(str(r.get(S.EXCERPT) or ""), className="sentence"),
-                ]
-            )
-        )
+    items = [_review_item(r) for r in events.head(REVIEW_SHOWN).to_dict("records")]
     more = [html.P(f"…and {len(events) - REVIEW_SHOWN} more.", className="hint")] if len(events) > REVIEW_SHOWN else []
     return [
         html.Strong(head, className="upload-review-head"),

@@ -22,7 +22,8 @@ from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
 from dashboard.app import engine as E
 from dashboard.app import ids
-from dashboard.app.engine import EventIndex
+from dashboard.app import listing as RL
+from dashboard.app.event_index import EventIndex
 from dashboard.app.filters import CHOICE_COLUMNS, Filters, choice_values, index_mask
 from dashboard.app.query import Selection, totals_by_bin
 
@@ -98,25 +99,25 @@ class MemoryViews:
         return E.selection_figures(self.ix, select_masks(self.ix, f, sel)[2])
 
     def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
-        return E.rows_frame(self.ix, E.newest_rows(self.ix, select_masks(self.ix, f, sel)[2], limit))
+        return RL.rows_frame(self.ix, RL.newest_rows(self.ix, select_masks(self.ix, f, sel)[2], limit))
 
     def chunks(self, f: Filters, sel: Selection) -> Iterator[pd.DataFrame]:
-        return E.frame_chunks(self.ix, select_masks(self.ix, f, sel)[2])
+        return RL.frame_chunks(self.ix, select_masks(self.ix, f, sel)[2])
 
     def event_row(self, event_id: str | None) -> dict | None:
-        return E.event_row(self.ix, event_id)
+        return RL.event_row(self.ix, event_id)
 
     def article_rows(self, article_id: str) -> pd.DataFrame:
-        return E.rows_frame(self.ix, E.rows_where(self.ix, S.ARTICLE_ID, article_id))
+        return RL.rows_frame(self.ix, RL.rows_where(self.ix, S.ARTICLE_ID, article_id))
 
     def total(self) -> int:
         return E.total_events(self.ix)
 
     def labelled(self, places: pd.DataFrame) -> pd.DataFrame:
-        return E.labelled(self.ix, places)
+        return RL.labelled(self.ix, places)
 
     def place_label(self, key: str | None) -> str | None:
-        return E.place_label(self.ix, key)
+        return RL.place_label(self.ix, key)
 
     def empty_reason(self, f: Filters, sel: Selection, n_listed: int) -> str | None:
         filtered, in_time, _ = select_masks(self.ix, f, sel)
@@ -132,7 +133,7 @@ class MemoryViews:
         return out
 
     def has_event(self, event_id: str) -> bool:
-        return bool(E.rows_where(self.ix, S.EVENT_ID, event_id).size)
+        return bool(RL.rows_where(self.ix, S.EVENT_ID, event_id).size)
 
 
 NO_MATCH = "No events match — clear a filter"

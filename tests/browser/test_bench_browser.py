@@ -6,8 +6,8 @@ from __future__ import annotations
 from test_dashboard import start_app
 
 from dashboard.app.excerpts import EXCERPT_LIMIT
-from dashboard.bench import _tree_cpu_s
 from dashboard.bench_browser import interaction_figures
+from dashboard.bench_http import _tree_cpu_s
 from dashboard.store import EventsStore
 
 

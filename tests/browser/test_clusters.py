@@ -14,8 +14,9 @@ from test_dashboard import FIRST_RENDER, MAP_GD, MAP_POINTS, TIMEOUT, app_is_set
 from test_interactions import page_query
 
 from dashboard.app.app import create_app
-from dashboard.app.engine import CLUSTER_PREFIX, MAX_MARKERS
+from dashboard.app.clusters import MAX_MARKERS
 from dashboard.app.figures import CLUSTER_NAME
+from dashboard.app.mapview import CLUSTER_PREFIX
 from dashboard.store import EventsStore
 from dashboard.synth import write_synthetic_store
 

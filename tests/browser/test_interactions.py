@@ -37,7 +37,7 @@ from test_dashboard import (
 )
 
 from dashboard import schema as S
-from dashboard.app.figures import deaths_text
+from dashboard.app.map_hover import deaths_text
 
 
 def sentence_texts(dash_duo) -> list[str]:

@@ -353,8 +353,9 @@ def listed_events(dash_duo) -> list[str]:
 
 def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
     from dashboard.app.data import StoreView
-    from dashboard.app.engine import all_rows, newest_rows, rows_frame
+    from dashboard.app.engine import all_rows
     from dashboard.app.excerpts import EXCERPT_LIMIT as K
+    from dashboard.app.listing import newest_rows, rows_frame
 
     ix = StoreView(EventsStore(long_store)).index()
     newest = rows_frame(ix, newest_rows(ix, all_rows(ix), ix.n))["event_id"].tolist()

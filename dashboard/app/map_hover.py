@@ -1,0 +1,89 @@
+"""What the map says about a place or a cluster on hover, and the texts the side tables share with
+it: a death toll ("10–12" when reports disagree), a geo precision, a date span."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.app.type_mix import mix_words
+
+PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
+
+
+def precision_label(value: Any) -> str:  # a table cell: pandas scalars are untyped
+    return PRECISION_LABEL.get(int(value), "?") if value is not None and pd.notna(value) else "?"
+
+
+def _short(n: int) -> str:
+    n = int(n)
+    return (
+        f"{n / 1e6:.1f}M"
+        if n >= 999_500
+        else f"{n / 1e3:.0f}k"
+        if n >= 9_500
+        else f"{n / 1e3:.1f}k"
+        if n >= 1000
+        else str(n)
+    )
+
+
+def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
+    return [
+        f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, {int(r['fatalities']):,} killed<br>"
+        + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
+        + ("<br>…" if r["n_places"] > len(r["top"]) else "")
+        + "<br><i>click to zoom in</i>"
+        for r in clusters.to_dict("records")
+    ]
+
+
+def _names(places: pd.DataFrame) -> pd.Series:
+    """What each place is called: its label (unique, engine.labelled) when the aggregate has one."""
+    return places["label"] if "label" in places.columns else places[S.LOCATION]
+
+
+def _hover(grp: pd.DataFrame) -> list[str]:
+    # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
+    high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
+    cols = (
+        _names(grp).tolist(),
+        grp[S.COUNTRY].tolist(),
+        grp["n_events"].tolist(),
+        grp["fatalities"].tolist(),
+        high,
+        grp["first"].tolist(),
+        grp["last"].tolist(),
+        grp[S.GEO_PRECISION].tolist(),
+        [mix_words(t, m) for t, m in zip(grp.get("type_mix", [None] * len(grp)), grp["main_type"], strict=True)],
+    )
+    return [
+        f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
+        f"{deaths_text(low, most)} killed<br>"
+        + (f"reports by type: {_esc(mix)}<br>" if mix else "")
+        + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
+        for loc, country, n, low, most, first, last, prec, mix in zip(*cols, strict=True)
+    ]
+
+
+def deaths_text(low: Any, high: Any) -> str:
+    """One toll per event, summed: "12", or "10–12" when the reports of an event disagree."""
+    lo = int(low) if pd.notna(low) else 0
+    hi = int(high) if pd.notna(high) else lo
+    return f"{lo:,}" if hi <= lo else f"{lo:,}–{hi:,}"
+
+
+def _esc(value: object) -> str:
+    # Plotly renders hover text as a subset of HTML: escape what came from articles.
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _span(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    # Days from the fields, not strftime (~40 µs a call, twice for every marker of every answer).
+    if pd.isna(first):
+        return "undated"
+    a = f"{first.year:04d}-{first.month:02d}-{first.day:02d}"
+    b = a if pd.isna(last) else f"{last.year:04d}-{last.month:02d}-{last.day:02d}"
+    return a if a == b else f"{a} – {b}"
