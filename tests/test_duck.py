@@ -388,3 +388,12 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     assert len(whole) > 50
     got = D.newest_rows(db, Filters(), Selection(str(lo.date()), str(hi)), len(whole) + 10)
     assert got[S.EVENT_ID].tolist() == whole["event_id"].tolist()
+
+
+def test_the_parquet_footer_cache_is_on_where_the_queries_run(stored) -> None:
+    """The queries run on cursors (one per query), each a session of its own: the cache must be set
+    for the database, not only for the connection's own session."""
+    db, _ = stored
+    cur = db.cursor()
+    assert cur.execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)
+    assert db.cursor().execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)
