@@ -112,6 +112,7 @@ class DuckEngine:
         if self.has_rollup:
             self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
+        self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
 
     @staticmethod
     def _source(files_sql: str) -> str:
