@@ -244,7 +244,7 @@ class EventsStore:
         delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
         `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
         keys = set(merge_keys(rows).dropna()) | set(also)
-        stored = store_merge.candidates(self.root, m, keys, rows[S.EVENT_ID])
+        stored = store_merge.candidates(self.root, m, keys, rows[S.EVENT_ID], stored=replaced is not None)
         merged = S.coerce_events(
             merge_reports(
                 pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)

@@ -48,10 +48,10 @@ def _files(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
-def _located(root, m: dict, keys: set[str]) -> tuple[pd.DataFrame, set[str]]:
+def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataFrame, set[str]]:
     """Step 1: (filename, row) of the effective rows of these merge keys (a superset: the final
-    test is merge_keys on the rows read), and the ids of every overlaid event (their base rows are
-    superseded)."""
+    test is merge_keys on the rows read), with `ids` their event_id too, and the ids of every
+    overlaid event (their base rows are superseded)."""
     wanted = pd.DataFrame([key_parts(k) for k in keys], columns=["class", "day", "location", "lat_i", "lon_i"])
     lo = pd.Timestamp(wanted["day"].min())
     hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
@@ -63,6 +63,7 @@ def _located(root, m: dict, keys: set[str]) -> tuple[pd.DataFrame, set[str]]:
         f"AND {_TENTH.format('e.longitude')} IS NOT DISTINCT FROM k.lon_i AND {_CLASS.format('e.event_type')} = k.class"
     )
     narrow = "filename, file_row_number AS row, event_date, location, latitude, longitude, event_type"
+    got = "e.filename, e.row" + (", e.event_id" if ids else "")
     where = "event_date >= ? AND event_date < ? AND location IN (SELECT location FROM wanted)"
     frames, overlaid = [], set()
     try:
@@ -71,7 +72,8 @@ def _located(root, m: dict, keys: set[str]) -> tuple[pd.DataFrame, set[str]]:
             if base:
                 frames.append(
                     con.execute(
-                        f"SELECT DISTINCT e.filename, e.row FROM (SELECT {narrow} FROM read_parquet({_files(base)}, "
+                        f"SELECT DISTINCT {got} FROM (SELECT {narrow}{', event_id' if ids else ''} FROM "
+                        f"read_parquet({_files(base)}, "
                         f"union_by_name=true, filename=true, file_row_number=true) WHERE {where}) e {match}",
                         [lo.to_pydatetime(), hi.to_pydatetime()],
                     ).df()
@@ -85,7 +87,7 @@ def _located(root, m: dict, keys: set[str]) -> tuple[pd.DataFrame, set[str]]:
                 overlaid = {str(i) for (i,) in con.execute("SELECT event_id FROM latest").fetchall()}
                 frames.append(
                     con.execute(
-                        f"SELECT DISTINCT e.filename, e.row FROM (SELECT * FROM latest WHERE {where}) e {match}",
+                        f"SELECT DISTINCT {got} FROM (SELECT * FROM latest WHERE {where}) e {match}",
                         [lo.to_pydatetime(), hi.to_pydatetime()],
                     ).df()
                 )
@@ -113,12 +115,16 @@ def read_rows(located: pd.DataFrame) -> pd.DataFrame:
         raise StoreError(f"cannot read events ({err})") from err
 
 
-def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None) -> pd.DataFrame:
+def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, stored: bool = False) -> pd.DataFrame:
     """The stored effective rows whose merge key is one of `keys`, read whole. `exclude`: ids the
-    caller brings itself (moved rows), left out."""
+    caller brings itself, left out; `stored`: those are stored rows (a correction's moved rows, at
+    keys among `keys`), left out before the rows are read whole (by their ids, read in step 1)."""
     if not keys or not m["generation"]:
         return S.coerce_events(S.empty_events())
-    located, overlaid = _located(root, m, keys)
+    located, overlaid = _located(root, m, keys, ids=stored and exclude is not None)
+    if "event_id" in located and exclude is not None:
+        mine = located["event_id"].astype(str)
+        located = located[~mine.isin(set(exclude.astype(str))) & ~(~located["overlay"] & mine.isin(overlaid))]
     # A base row whose event an overlay row supersedes is not the event's row any more.
     base, over = located[~located["overlay"]], located[located["overlay"]]
     rows = read_rows(base)
