@@ -461,9 +461,32 @@ def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, or
     views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
     f = Filters(actors=(synthetic_vocabulary()["actors"][0],))
     table = views.states.table(f)
+    assert table is not None and table.startswith(DS.PREFIX)
     db.cursor().execute(f"DROP TABLE {table}")
     _views_equal_the_oracle(views, events, oracle_index, f, Selection())
-    assert table.startswith(DS.PREFIX)
+
+
+def test_a_filter_state_without_the_memory_to_keep_it_is_answered_from_the_events(
+    stored, oracle_index, monkeypatch
+) -> None:
+    """DuckDB out of memory while counting a state into its table: that state is answered from the
+    events, nothing is kept."""
+    import duckdb
+
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    query = D.DuckEngine.query
+
+    def no_memory(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+        if "CREATE OR REPLACE TABLE state_" in sql:
+            raise duckdb.OutOfMemoryException("no memory left (test)")
+        return query(self, sql, params, dates)
+
+    monkeypatch.setattr(D.DuckEngine, "query", no_memory)
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    _views_equal_the_oracle(views, events, oracle_index, Filters(text=synthetic_vocabulary()["text"][0]), Selection())
+    assert views.states.kept() == []
 
 
 def test_the_rollup_answers_never_build_a_filter_state(stored) -> None:

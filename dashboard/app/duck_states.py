@@ -79,8 +79,9 @@ class FilterStates:
         self._lock = threading.Lock()
         self._building: dict[Filters, threading.Lock] = {}  # one build per state at a time
 
-    def table(self, f: Filters) -> str:
-        """The name of the table of filter state `f`, built on its first call."""
+    def table(self, f: Filters) -> str | None:
+        """The name of the table of filter state `f`, built on its first call; None when DuckDB has
+        not the memory to keep it (the caller answers from the events)."""
         with self._lock:
             if f in self._kept:
                 self._kept.move_to_end(f)
@@ -92,7 +93,11 @@ class FilterStates:
                     return self._kept[f][0]
             name = f"{PREFIX}{self.generation}_{next(_NUMBERS)}"
             cond, params = D.where(f)
-            self.db.query(state_sql(name, cond), params)
+            try:
+                self.db.query(state_sql(name, cond), params)
+            except duckdb.OutOfMemoryException:
+                self._drop(name)
+                return None
             rows = int(self.db.query(f"SELECT count(*) AS n FROM {name}").iloc[0]["n"])
             with self._lock:
                 self._kept[f] = (name, rows)

@@ -216,7 +216,8 @@ class DuckViews:
         if DR.answers(f) or not self.n:  # no filter narrows the events: nothing to keep
             return events()
         try:
-            got = answer(self.states.table(f))
+            table = self.states.table(f)
+            got = None if table is None else answer(table)
         except duckdb.CatalogException:  # the table dropped meanwhile (newer states pushed it out)
             got = None
         return events() if got is None else got
