@@ -34,6 +34,7 @@ import pyarrow.dataset as ds
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_merge
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
 from dashboard.merge import CLUSTER_COLUMNS, merge_keys, merge_reports
@@ -146,6 +147,13 @@ class EventsStore:
         rows = [] if table is None else table.to_pylist()
         return rows[0] if rows else None
 
+    def _stored_articles(self, m: dict, ids: set[str]) -> set[str]:
+        """Which of these article ids are stored (the article_id column, filtered while read)."""
+        if not ids:
+            return set()
+        table = self._articles(m, columns=["article_id"], filter=ds.field("article_id").isin(sorted(ids)))
+        return set() if table is None else set(table.column(0).to_pylist())
+
     def article_ids(self) -> set[str]:
         table = self._read(lambda m: self._articles(m, columns=["article_id"]))
         return set() if table is None else set(table.column(0).to_pylist())
@@ -197,7 +205,8 @@ class EventsStore:
         reports of the same events. Returns (articles, events) added."""
         with self._lock():
             m = self.manifest()
-            known = self.article_ids()
+            articles = list(articles)
+            known = self._stored_articles(m, {a.article_id for a in articles})
             new_articles = []
             for a in articles:
                 if a.article_id not in known:
@@ -211,49 +220,6 @@ class EventsStore:
             rows, changed, rollup = self._merge_in(m, events)
             self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles), rollup=rollup)
             return len(new_articles), len(events)
-
-    def _candidates(self, m: dict, keys: set[str], exclude: pd.Series | None = None) -> pd.DataFrame:
-        """The stored (effective) rows whose merge key is one of `keys`: the only rows new rows with
-        these keys can share a cluster with. DuckDB finds the ids of the rows on those days at those
-        places (reading five columns, and only the row groups of those dates), then reads those rows
-        whole (its Parquet reader fetches the other columns for matching rows only)."""
-        if not keys or not m["generation"]:
-            return S.empty_events()
-        wanted = pd.DataFrame([_key_parts(k) for k in keys], columns=["day", "location", "lat_i", "lon_i"])
-        lo = pd.Timestamp(wanted["day"].min())
-        hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
-        tenth = "CAST(round_even({} * 10000, 0) AS BIGINT)"
-        # The places go in as a table, not thousands of parameters (binding those cost seconds).
-        ids = self._sql(
-            m,
-            f"""
-            SELECT e.event_id, e.event_date FROM (
-                SELECT event_id, event_date, location, latitude, longitude FROM {{events}}
-                WHERE event_date >= ? AND event_date < ? AND location IN (SELECT location FROM wanted)) e
-            JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location
-                AND {tenth.format("e.latitude")} IS NOT DISTINCT FROM k.lat_i
-                AND {tenth.format("e.longitude")} IS NOT DISTINCT FROM k.lon_i""",
-            [lo.to_pydatetime(), hi.to_pydatetime()],
-            (lo, hi),
-            wanted=wanted,
-        )
-        if exclude is not None:  # rows the caller brings itself (moved rows): not read again
-            ids = ids[~ids[S.EVENT_ID].isin(exclude)]
-        if ids.empty:
-            return S.empty_events()
-        # The ids as literals: an IN list of constants is pushed into the Parquet scan (the other
-        # columns are then read for those rows only); a join or thousands of parameters are not.
-        listed = ", ".join(_quote(i) for i in ids[S.EVENT_ID].astype(str))
-        days = pd.to_datetime(ids[S.EVENT_DATE])
-        whole = S.coerce_events(
-            self._sql(
-                m,
-                f"SELECT * FROM {{events}} WHERE event_date >= ? AND event_date <= ? AND event_id IN ({listed})",
-                [days.min().to_pydatetime(), days.max().to_pydatetime()],
-                (days.min(), days.max()),
-            )
-        )
-        return whole[merge_keys(whole).isin(keys).to_numpy(dtype=bool, na_value=False)].reset_index(drop=True)
 
     def _sql(self, m: dict, query: str, params: list, dates: tuple, **frames: pd.DataFrame) -> pd.DataFrame:
         """A DuckDB query over {events}: the effective events of the parts that can hold `dates`."""
@@ -278,8 +244,7 @@ class EventsStore:
         delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
         `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
         keys = set(merge_keys(rows).dropna()) | set(also)
-        stored = self._candidates(m, keys, rows[S.EVENT_ID])
-        stored = stored[~stored[S.EVENT_ID].isin(rows[S.EVENT_ID])].reset_index(drop=True)
+        stored = store_merge.candidates(self.root, m, keys, rows[S.EVENT_ID], stored=replaced is not None)
         merged = S.coerce_events(
             merge_reports(
                 pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
@@ -461,23 +426,6 @@ class EventsStore:
 
         with self._lock():
             return compact(self, self.manifest())
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _key_parts(key: str) -> tuple:
-    """(day, location, lat_i, lon_i) of a merge key "class|day|location|lat|lon" (coordinates in
-    10**-4 degrees, None when missing), as the store's rows are matched against it."""
-    _, day, place = key.split("|", 2)
-    location, lat, lon = place.rsplit("|", 2)
-
-    def tenth(v: str) -> int | None:
-        x = float(v)
-        return None if x != x else round(x * 10000)
-
-    return pd.Timestamp(day).date(), location, tenth(lat), tenth(lon)
 
 
 def _count_articles(m: dict, out: dict, added: pd.DataFrame | None) -> int:

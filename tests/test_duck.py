@@ -388,3 +388,114 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     assert len(whole) > 50
     got = D.newest_rows(db, Filters(), Selection(str(lo.date()), str(hi)), len(whole) + 10)
     assert got[S.EVENT_ID].tolist() == whole["event_id"].tolist()
+
+
+def test_the_parquet_footer_cache_is_on_where_the_queries_run(stored) -> None:
+    """The queries run on cursors (one per query), each a session of its own: the cache must be set
+    for the database, not only for the connection's own session."""
+    db, _ = stored
+    cur = db.cursor()
+    assert cur.execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)
+    assert db.cursor().execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)
+
+
+def _views_equal_the_oracle(views, events: pd.DataFrame, oracle_index, f: Filters, sel: Selection) -> None:
+    """DuckViews' figures, places, timeline, date extent and newest rows against the pandas oracle."""
+    mask = np.array(index_mask(oracle_index, f))
+    rows = oracle_rows(events, mask, sel)
+    assert views.figures(f, sel) == expected_figures(rows, events), (f, sel)
+    want_places = O.places_summary(O.in_range(events[mask], sel.start, sel.end), events)
+    _same_places(views.places(f, sel), want_places)
+    assert views.extent(f) == O.robust_extent(events[mask][S.EVENT_DATE])
+    from dashboard.app.views import around
+
+    # The timeline against the events' answer (held to the oracle by the tests above), the selection
+    # with the context the timeline shows around it, by day in events and by week in deaths.
+    shown = around(Selection(sel.start, sel.end))
+    for unit, measure in (("day", "events"), ("week", "deaths")):
+        bars, _ = views.series(f, Selection(sel.start, sel.end), unit, measure)
+        want_bars = D.timeline_series(views.db, f, shown, unit, measure)
+        pd.testing.assert_frame_equal(bars.reset_index(drop=True), want_bars.reset_index(drop=True), check_dtype=False)
+    newest = views.newest(f, sel, 20)
+    want_rows = rows.sort_values(
+        [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
+    ).head(20)
+    assert newest[S.EVENT_ID].tolist() == want_rows[S.EVENT_ID].tolist(), (f, sel)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle_index, seed: int, monkeypatch) -> None:
+    """Filters the rollup cannot answer (actors, sources, text, several types, other minima) are
+    counted once into a small table per filter state (duck_states); brushes and clicks within that
+    state read it. On random filter states, each with a few random selections, with only 2 states
+    kept (so states are dropped and built again), every answer equals the oracle's."""
+    from dashboard.app import duck_states as DS
+    from dashboard.app.views import DuckViews
+
+    monkeypatch.setattr(DS, "STATES_KEPT", 2)
+    db, events = stored
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    rng = random.Random(300 + seed)
+    vocab = synthetic_vocabulary()
+    states = [
+        Filters(actors=(rng.choice(vocab["actors"]),)),
+        Filters(text=rng.choice(vocab["text"])),
+        Filters(event_types=tuple(rng.sample(vocab["event_types"], 2)), min_fatalities=2),
+        Filters(actors=tuple(rng.sample(vocab["actors"], 2)), min_confidence=0.65, precise_only=True),
+    ] + [random_state(rng, events)[0] for _ in range(2)]
+    for f in states + states[:2]:
+        for _ in range(3):
+            _, sel = random_state(rng, events)
+            _views_equal_the_oracle(views, events, oracle_index, f, sel)
+        views._memo.clear()  # the next answers read the kept tables, not the memo
+    assert 1 <= len(views.states.kept()) <= 2
+
+
+def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, oracle_index) -> None:
+    """A state's table dropped between being named and read (another thread's new states pushed it
+    out) leaves that answer to the events, with the same result."""
+    from dashboard.app import duck_states as DS
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    f = Filters(actors=(synthetic_vocabulary()["actors"][0],))
+    table = views.states.table(f)
+    assert table is not None and table.startswith(DS.PREFIX)
+    db.cursor().execute(f"DROP TABLE {table}")
+    _views_equal_the_oracle(views, events, oracle_index, f, Selection())
+
+
+def test_a_filter_state_without_the_memory_to_keep_it_is_answered_from_the_events(
+    stored, oracle_index, monkeypatch
+) -> None:
+    """DuckDB out of memory while counting a state into its table: that state is answered from the
+    events, nothing is kept."""
+    import duckdb
+
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    query = D.DuckEngine.query
+
+    def no_memory(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+        if "CREATE OR REPLACE TABLE state_" in sql:
+            raise duckdb.OutOfMemoryException("no memory left (test)")
+        return query(self, sql, params, dates)
+
+    monkeypatch.setattr(D.DuckEngine, "query", no_memory)
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    _views_equal_the_oracle(views, events, oracle_index, Filters(text=synthetic_vocabulary()["text"][0]), Selection())
+    assert views.states.kept() == []
+
+
+def test_the_rollup_answers_never_build_a_filter_state(stored) -> None:
+    """No filter, a place filter, one type or a minimum at a rollup level: no table is built."""
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    for f in (Filters(), Filters(event_types=("Battles",)), Filters(min_fatalities=5), Filters(countries=("Syria",))):
+        views.places(f, Selection())
+        views.newest(f, Selection(), 10)
+    assert views.states.kept() == []

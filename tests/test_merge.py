@@ -97,7 +97,16 @@ def test_statements_undated_and_month_dated_rows_are_not_merged(make_events) -> 
     assert (out[S.N_SOURCES] == 1).all()
 
 
-def _corpus(n: int, seed: int) -> pd.DataFrame:
+# Actor vocabularies of the corpus: (actor1 choices, actor2 choices). "crowded": few actors, many rows
+# naming none (most rows compatible); "distinct": most rows name two of several actors, so rows of
+# one key often are not compatible, and a row naming one actor links two rows that are not (a chain).
+ACTORS = {
+    "crowded": (["", "", "A", "B"], ["", "", "", "A", "C"]),
+    "distinct": (["A", "B", "C", "D", ""], ["A", "B", "C", "D", "E", "", ""]),
+}
+
+
+def _corpus(n: int, seed: int, actors: str = "crowded") -> pd.DataFrame:
     """Rows crowded onto few places, days, types and actors, so that many of them merge."""
     from dashboard.synth import synthetic_events
 
@@ -109,8 +118,9 @@ def _corpus(n: int, seed: int) -> pd.DataFrame:
     ]
     events[S.DATE_PRECISION] = "day"
     events[S.SOURCE] = [f"outlet-{rng.randrange(6)}" for _ in range(len(events))]
-    events[S.ACTOR1] = [rng.choice(["", "", "A", "B"]) for _ in range(len(events))]
-    events[S.ACTOR2] = [rng.choice(["", "", "", "A", "C"]) for _ in range(len(events))]
+    first, second = ACTORS[actors]
+    events[S.ACTOR1] = [rng.choice(first) for _ in range(len(events))]
+    events[S.ACTOR2] = [rng.choice(second) for _ in range(len(events))]
     return S.coerce_events(events)
 
 
@@ -118,9 +128,12 @@ def _keyed(events: pd.DataFrame) -> pd.DataFrame:
     return events.set_index(S.EVENT_ID).sort_index()[CLUSTER_COLUMNS]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_incremental_merge_equals_a_full_merge(tmp_path: Path, seed: int) -> None:
-    events = _corpus(800, seed)
+@pytest.mark.parametrize(("seed", "actors"), [(1, "crowded"), (2, "crowded"), (3, "distinct"), (4, "distinct")])
+def test_incremental_merge_equals_a_full_merge(tmp_path: Path, seed: int, actors: str) -> None:
+    """Random batches appended one by one give what one merge of every row gives: the cluster
+    columns, and every other column of the rows the merge read back (by file and row number) and
+    wrote again as overlay rows."""
+    events = _corpus(800, seed, actors)
     # Article ids become the hashes of the stand-in texts, so the store takes the rows.
     arts = {
         a: Article(text=f"article {a}", title=a, published=date(2021, 5, 2), source="s")
@@ -141,6 +154,9 @@ def test_incremental_merge_equals_a_full_merge(tmp_path: Path, seed: int) -> Non
     full = S.coerce_events(merge_reports(events))
     assert len(stored) == len(events)
     pd.testing.assert_frame_equal(_keyed(stored), _keyed(full))
+    pd.testing.assert_frame_equal(
+        stored.set_index(S.EVENT_ID).sort_index(), full.set_index(S.EVENT_ID).sort_index(), check_like=True
+    )
     assert (full[S.N_SOURCES] > 1).sum() > 50, "the corpus merges many reports"
     assert len(store.manifest()["overlays"]) > 0, "later batches changed stored clusters"
 
@@ -198,3 +214,38 @@ def test_a_correction_at_the_store_equals_a_full_merge(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(
         store.load_events().set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index()
     )
+
+
+def test_appends_after_a_correction_equal_a_full_merge(tmp_path: Path) -> None:
+    """Rows a correction moved are overlay rows at their new place; their base rows, still at the
+    old place, are superseded. Batches appended after it, at both places, merge with the moved rows
+    where they now are and never with their superseded base rows."""
+    from dashboard.corrections import Alternative, reresolve, save_correction
+
+    events = _corpus(1200, 11, "distinct")
+    arts = {a: Article(text=f"article {a}", title=a, source="s") for a in events[S.ARTICLE_ID].unique()}
+    events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+    ids = list(arts)
+    first, later = ids[: len(ids) // 2], ids[len(ids) // 2 :]
+    pick = lambda names: events[events[S.ARTICLE_ID].isin({arts[a].article_id for a in names})]  # noqa: E731
+    store = EventsStore(tmp_path / "s")
+    store.append(pick(first), [arts[a] for a in first])
+    names = pick(first)[S.TOPONYM].value_counts().index
+    target = events[events[S.TOPONYM] == names[1]].iloc[0]
+    place = Alternative(
+        name=target[S.LOCATION], lat=float(target[S.LATITUDE]), lon=float(target[S.LONGITUDE]), country="Syria"
+    )
+    save_correction(store, names[0], place, folder=tmp_path / "gz")
+    assert store.manifest()["overlays"], "the moved rows are overlay rows"
+    rng = random.Random(11)
+    i = 0
+    while i < len(later):
+        batch = later[i : i + rng.randint(5, 40)]
+        i += len(batch)
+        store.append(pick(batch), [arts[a] for a in batch])
+    # The later rows are appended as given (an ingest resolves them through the correction's override).
+    want = S.coerce_events(merge_reports(pd.concat([reresolve(pick(first), names[0], place), pick(later)])))
+    got = store.load_events()
+    assert len(got) == len(events)
+    pd.testing.assert_frame_equal(_keyed(got), _keyed(want))
+    assert (got[S.TOPONYM] == names[0]).sum() > (pick(first)[S.TOPONYM] == names[0]).sum(), "later rows of that name"

@@ -57,10 +57,13 @@ class DuckEngine:
 
     def __init__(self, store: StoreReader, threads: int | None = None, memory_limit: str = "1GB") -> None:
         self.store = store
-        # Parquet footers cached between queries: the files of a generation never change, and an
-        # answer is half a dozen queries over the same files.
         self._con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
-        self._con.execute("SET parquet_metadata_cache = true")
+        # Parquet footers cached between queries: the files of a generation never change, and an
+        # answer is half a dozen queries over the same files. GLOBAL: a plain SET is this
+        # connection's session only, and every query runs on a cursor (a session of its own),
+        # which then read each file's footer anew (tests/test_duck.py checks it on a cursor). Not
+        # in `config`: the setting needs the parquet extension, loaded only once connected.
+        self._con.execute("SET GLOBAL parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation = -1
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
@@ -109,6 +112,7 @@ class DuckEngine:
         if self.has_rollup:
             self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
+        self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
 
     @staticmethod
     def _source(files_sql: str) -> str:

@@ -112,13 +112,14 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
     return sql, params
 
 
-def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -> pd.DataFrame:
-    """duck.places_summary(db, f, sel) (the selection's place is not applied, as there)."""
+def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, source: str = "rollup") -> pd.DataFrame:
+    """duck.places_summary(db, f, sel) (the selection's place is not applied, as there); `source`:
+    another table of the rollup's shape (a filter state's: duck_states), read with no filter."""
     cond, params = _cond(f, Selection(sel.start, sel.end))
     key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
     return db.query(
         f"""
-        WITH r AS (SELECT * FROM rollup WHERE {cond}),
+        WITH r AS (SELECT * FROM {source} WHERE {cond}),
         t AS (SELECT location, lat_i, lon_i, event_type, sum({measure_of(f, "reports")}) AS n FROM r GROUP BY ALL),
         m AS (SELECT location, lat_i, lon_i,
                      first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
@@ -139,7 +140,12 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None) -
 
 
 def timeline_series(
-    db: D.DuckEngine, sel: Selection | None, unit: str, measure: str, f: Filters | None = None
+    db: D.DuckEngine,
+    sel: Selection | None,
+    unit: str,
+    measure: str,
+    f: Filters | None = None,
+    source: str = "rollup",
 ) -> pd.DataFrame | None:
     """duck.timeline_series(db, f, sel, unit, measure); None when `where` cannot say."""
     got = where(sel, f)
@@ -152,7 +158,7 @@ def timeline_series(
         f"""
         SELECT {day} AS start, CASE date_precision WHEN 'month' THEN 1 WHEN 'year' THEN 2 ELSE 0 END AS kind,
                event_type AS type, sum({value})::DOUBLE AS v
-        FROM rollup WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
+        FROM {source} WHERE {cond} AND event_date IS NOT NULL AND event_type IS NOT NULL
         GROUP BY ALL HAVING sum({measure_of(f, "events")}) > 0 ORDER BY start, kind, type""",
         params,
     )
@@ -163,12 +169,14 @@ def total_events(db: D.DuckEngine) -> int:
     return int(db.query("SELECT coalesce(sum(events), 0) AS n FROM rollup").iloc[0]["n"])
 
 
-def date_extent(db: D.DuckEngine, f: Filters | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+def date_extent(
+    db: D.DuckEngine, f: Filters | None = None, source: str = "rollup"
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """duck.date_extent(db, f): the 2 % quantile of the reports' dates (linear, as pandas and
     DuckDB's quantile_cont), from their counts per date, to the last date."""
     cond, params = _cond(f, None)
     per = db.query(
-        f"SELECT epoch_ns(event_date) AS t, sum({measure_of(f, 'reports')}) AS n FROM rollup "
+        f"SELECT epoch_ns(event_date) AS t, sum({measure_of(f, 'reports')}) AS n FROM {source} "
         f"WHERE event_date IS NOT NULL "
         f"AND {cond} GROUP BY 1 ORDER BY 1",
         params,
@@ -186,7 +194,9 @@ def date_extent(db: D.DuckEngine, f: Filters | None = None) -> tuple[pd.Timestam
     return pd.Timestamp(int(round(q))), pd.Timestamp(int(t[-1]))
 
 
-def newest_since(db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None = None) -> pd.Timestamp | None:
+def newest_since(
+    db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None = None, source: str = "rollup"
+) -> pd.Timestamp | None:
     """The date from which the selection holds at least `limit` reports (the newest rows are all on
     or after it: their query then reads only the row groups from there on); None when it holds fewer
     dated reports (undated rows come last, and may be needed)."""
@@ -195,7 +205,7 @@ def newest_since(db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None
         return None
     cond, params = got
     per = db.query(
-        f"SELECT event_date AS d, sum({measure_of(f, 'reports')}) AS n FROM rollup WHERE {cond} "
+        f"SELECT event_date AS d, sum({measure_of(f, 'reports')}) AS n FROM {source} WHERE {cond} "
         "AND event_date IS NOT NULL "
         "GROUP BY 1 ORDER BY 1 DESC",
         params,

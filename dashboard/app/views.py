@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -20,6 +21,7 @@ from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
+from dashboard.app import duck_states as DS
 from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app import listing as RL
@@ -170,6 +172,7 @@ class DuckViews:
         self._options: dict[str, Any] = {}
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
+        self.states = DS.FilterStates(db, generation)
 
     def _remembered(self, key: tuple, compute: Callable[[], T]) -> T:
         with self._memo_lock:
@@ -208,14 +211,31 @@ class DuckViews:
         narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
         return not narrowed_by_place or self.db.clusters_share_place()
 
+    def _state(self, f: Filters, answer: Callable[[str], T | None], events: Callable[[], T]) -> T:
+        """`answer` from the table of filter state `f` (duck_states), built on its first use; or
+        `events()` when `answer` gives None. The states the rollup answers never get here."""
+        if DR.answers(f) or not self.n:  # no filter narrows the events: nothing to keep
+            return events()
+        try:
+            table = self.states.table(f)
+            got = None if table is None else answer(table)
+        except duckdb.CatalogException:  # the table dropped meanwhile (newer states pushed it out)
+            got = None
+        return events() if got is None else got
+
     def _measures(self) -> frozenset[str]:
         self.db.cursor()  # the generation's rollup declared
         return self.db.rollup_measures
 
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        return self._remembered(
-            ("extent", f), lambda: DR.date_extent(self.db, f) if self._rolled(f) else D.date_extent(self.db, f)
-        )
+        def extent() -> tuple[pd.Timestamp, pd.Timestamp] | None:
+            if self._rolled(f):
+                return DR.date_extent(self.db, f)
+            # An empty state has no extent: a None from the table is the answer, not a miss.
+            got = self._state(f, lambda t: (DR.date_extent(self.db, None, t),), lambda: (D.date_extent(self.db, f),))
+            return got[0]
+
+        return self._remembered(("extent", f), extent)
 
     def series(self, f: Filters, sel: Selection, unit: str, measure: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         bars, back = self._remembered(
@@ -227,8 +247,13 @@ class DuckViews:
         shown = around(sel)
 
         def series(s: Selection) -> pd.DataFrame:
-            got = DR.timeline_series(self.db, s, unit, measure, f) if self._rolled(f) else None
-            return D.timeline_series(self.db, f, s, unit, measure) if got is None else got
+            def events() -> pd.DataFrame:
+                return D.timeline_series(self.db, f, s, unit, measure)
+
+            if self._rolled(f):
+                got = DR.timeline_series(self.db, s, unit, measure, f)
+                return events() if got is None else got
+            return self._state(f, lambda t: DR.timeline_series(self.db, s, unit, measure, None, t), events)
 
         if not sel.place:
             return series(shown), None
@@ -241,7 +266,11 @@ class DuckViews:
         df = (
             DR.places_summary(self.db, sel, f)
             if self._rolled(f)
-            else D.places_summary(self.db, f, Selection(sel.start, sel.end))
+            else self._state(
+                f,
+                lambda t: DR.places_summary(self.db, sel, None, t),
+                lambda: D.places_summary(self.db, f, Selection(sel.start, sel.end)),
+            )
         )
         return df.astype(
             {S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64", "fatalities_high": "int64"}
@@ -263,7 +292,14 @@ class DuckViews:
         def newest() -> pd.DataFrame:
             if self._rolled(f):
                 return D.newest_rows(self.db, f, sel, limit, DR.newest_since(self.db, sel, limit, f))
-            return self._newest_recent(f, sel, limit)
+
+            def bounded(table: str) -> pd.DataFrame | None:
+                # The state's reports per date bound the rows to read; None (fewer than `limit`
+                # dated ones in the selection) reads them as without it.
+                since = DR.newest_since(self.db, sel, limit, None, table)
+                return None if since is None else D.newest_rows(self.db, f, sel, limit, since)
+
+            return self._state(f, bounded, lambda: self._newest_recent(f, sel, limit))
 
         return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit), newest)
 

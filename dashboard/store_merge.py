@@ -1,0 +1,137 @@
+"""The stored rows a write's merge must see, found in two steps without reading the store whole.
+
+New (or moved) rows can share a cluster only with stored rows of their merge key (the same type
+class, day and place: dashboard/merge.py). Those are found in two steps:
+1. DuckDB reads only the narrow key columns (date, place name and coordinates, type) of the base
+   parts whose dates can hold the keys, and gives the file and row number of each row of those keys;
+   the overlays (whole rows superseding base rows) the same way, their latest row per event, and
+   the ids of the events they hold (whose base rows they supersede).
+2. Only those rows are read whole, by file and row number (`read_rows`).
+Before, the first step read the event ids of every row of those dates (a random string column,
+and every overlaid id to apply the overlays), and the second matched thousands of ids against them
+again. Every candidate is read whole, not only those whose cluster columns the merge changes: a
+report joining an event changes its count of sources in every row of it, so nearly all candidates
+are written again as overlay rows, and reading the merge's columns first, then the changed rows
+whole, read them twice (measured on a synthetic million-event store: README, "Measured").
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard import store_files as F
+from dashboard.errors import StoreError
+from dashboard.merge import VIOLENT, merge_keys
+
+_TENTH = "CAST(round_even({} * 10000, 0) AS BIGINT)"
+_CLASS = (
+    "CASE WHEN {0} IN (" + ", ".join(f"'{t}'" for t in sorted(VIOLENT)) + ") THEN 'violent' ELSE coalesce({0}, '') END"
+)
+
+
+def key_parts(key: str) -> tuple:
+    """(class, day, location, lat_i, lon_i) of a merge key "class|day|location|lat|lon" (coordinates
+    in 10**-4 degrees, None when missing), as the store's rows are matched against it."""
+    cls, day, place = key.split("|", 2)
+    location, lat, lon = place.rsplit("|", 2)
+
+    def tenth(v: str) -> int | None:
+        x = float(v)
+        return None if x != x else round(x * 10000)
+
+    return cls, pd.Timestamp(day).date(), location, tenth(lat), tenth(lon)
+
+
+def _files(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataFrame, set[str]]:
+    """Step 1: (filename, row) of the effective rows of these merge keys (a superset: the final
+    test is merge_keys on the rows read), with `ids` their event_id too, and the ids of every
+    overlaid event (their base rows are superseded)."""
+    wanted = pd.DataFrame([key_parts(k) for k in keys], columns=["class", "day", "location", "lat_i", "lon_i"])
+    lo = pd.Timestamp(wanted["day"].min())
+    hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
+    base = [str(root / e["path"]) for e in m["events"] if F.part_overlaps(e, lo, hi)]
+    over = [str(root / e["path"]) for e in m["overlays"]]
+    match = (
+        f"JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location "
+        f"AND {_TENTH.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i "
+        f"AND {_TENTH.format('e.longitude')} IS NOT DISTINCT FROM k.lon_i AND {_CLASS.format('e.event_type')} = k.class"
+    )
+    narrow = "filename, file_row_number AS row, event_date, location, latitude, longitude, event_type"
+    got = "e.filename, e.row" + (", e.event_id" if ids else "")
+    where = "event_date >= ? AND event_date < ? AND location IN (SELECT location FROM wanted)"
+    frames, overlaid = [], set()
+    try:
+        with duckdb.connect() as con:
+            con.register("wanted", wanted)
+            if base:
+                frames.append(
+                    con.execute(
+                        f"SELECT DISTINCT {got} FROM (SELECT {narrow}{', event_id' if ids else ''} FROM "
+                        f"read_parquet({_files(base)}, "
+                        f"union_by_name=true, filename=true, file_row_number=true) WHERE {where}) e {match}",
+                        [lo.to_pydatetime(), hi.to_pydatetime()],
+                    ).df()
+                )
+            if over:
+                latest = (
+                    f"SELECT {narrow}, event_id FROM read_parquet({_files(over)}, union_by_name=true, filename=true, "
+                    "file_row_number=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1"
+                )
+                con.execute(f"CREATE TEMP TABLE latest AS {latest}")
+                overlaid = {str(i) for (i,) in con.execute("SELECT event_id FROM latest").fetchall()}
+                frames.append(
+                    con.execute(
+                        f"SELECT DISTINCT {got} FROM (SELECT * FROM latest WHERE {where}) e {match}",
+                        [lo.to_pydatetime(), hi.to_pydatetime()],
+                    ).df()
+                )
+    except duckdb.Error as err:
+        raise StoreError(f"{root}: cannot read events ({err})") from err
+    found = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["filename", "row"])
+    return found.assign(overlay=found["filename"].isin(set(over))), overlaid
+
+
+def read_rows(located: pd.DataFrame) -> pd.DataFrame:
+    """The whole rows at (filename, row) of `located`, schema-typed: per file, a row-number condition
+    DuckDB's Parquet reader applies while it reads (row groups without those rows are skipped, the
+    other columns fetched for those rows only), where a join would read every row first."""
+    if located.empty:
+        return S.coerce_events(S.empty_events())
+    parts = [
+        f"SELECT * EXCLUDE (file_row_number) FROM read_parquet({_files([str(path)])}, file_row_number=true) "
+        f"WHERE file_row_number IN ({', '.join(str(int(r)) for r in sorted(set(rows)))})"
+        for path, rows in located.groupby("filename", sort=True)["row"]
+    ]
+    try:
+        with duckdb.connect() as con:
+            return S.coerce_events(con.execute(" UNION ALL BY NAME ".join(parts)).df())
+    except duckdb.Error as err:
+        raise StoreError(f"cannot read events ({err})") from err
+
+
+def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, stored: bool = False) -> pd.DataFrame:
+    """The stored effective rows whose merge key is one of `keys`, read whole. `exclude`: ids the
+    caller brings itself, left out; `stored`: those are stored rows (a correction's moved rows, at
+    keys among `keys`), left out before the rows are read whole (by their ids, read in step 1)."""
+    if not keys or not m["generation"]:
+        return S.coerce_events(S.empty_events())
+    located, overlaid = _located(root, m, keys, ids=stored and exclude is not None)
+    if "event_id" in located and exclude is not None:
+        mine = located["event_id"].astype(str)
+        located = located[~mine.isin(set(exclude.astype(str))) & ~(~located["overlay"] & mine.isin(overlaid))]
+    # A base row whose event an overlay row supersedes is not the event's row any more.
+    base, over = located[~located["overlay"]], located[located["overlay"]]
+    rows = read_rows(base)
+    rows = rows[~rows[S.EVENT_ID].astype(str).isin(overlaid)]
+    if len(over):
+        rows = pd.concat([rows, read_rows(over)], ignore_index=True)
+    keep = merge_keys(rows).isin(keys).fillna(False).astype(bool)
+    if exclude is not None:
+        keep &= ~rows[S.EVENT_ID].astype(str).isin(set(exclude.astype(str)))
+    return rows[keep].reset_index(drop=True)
