@@ -267,13 +267,15 @@ def _add_admin1(
 
 def _region_class(code: str) -> str:
     """The GeoNames feature class of a regions-table code: area, water or terrain."""
-    if code in ("CONT", "RGN"):
+    if code in ("CONT", "RGN", "AREA"):
         return "L"
     return "H" if code in ("SEA", "GULF", "OCN", "STRT", "LK", "STM", "CNL") else "T"
 
 
 def _add_regions(b: _Builder, continents: set[str]) -> None:
-    """The project's own table of regions, seas, rivers and mountains (continents already added are skipped)."""
+    """The project's own table of regions, seas, rivers and mountains (continents already added are skipped).
+    An area inside one province (code AREA: a plain, a valley, a war's named front such as Eastern
+    Ghouta) carries that province as its admin1, so an event there is in the right governorate."""
     for r in _own_table("regions.tsv"):
         if r["feature_code"].strip() == "CONT" and fold(r["name"]) in continents:
             continue
@@ -288,7 +290,7 @@ def _add_regions(b: _Builder, continents: set[str]) -> None:
             feature_class=_region_class(code),
             feature_code=code,
             country_code=(r.get("country_code") or "").strip(),
-            admin1="",
+            admin1=(r.get("admin1") or "").strip(),
             admin2="",
             population=int(float(r.get("population") or 0)),
         )

@@ -156,7 +156,8 @@ def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
     ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah):
     otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
     key = fold(text)
-    return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A")] or [
+    # A named area inside a province (code AREA: "in Eastern Ghouta") is where things happen, as a town is.
+    return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A") or p.feature_code == "AREA"] or [
         p
         for p in gazetteer.lookup_spelling(text)
         if p.feature_class in ("P", "A")
