@@ -249,6 +249,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "'Idlib, Hama and Homs governorates'): each name is a province",
     ),
     RuleInfo(
+        "resolution.stated_province",
+        "resolution",
+        "'X in Y province', 'X in rural Y': X lies in province Y, in every mention of it in the article; "
+        "a namesake of X in another province is refused, even when it is the only one (X is left unresolved)",
+    ),
+    RuleInfo(
         "resolution.city_first",
         "resolution",
         "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",

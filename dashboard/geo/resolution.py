@@ -18,9 +18,11 @@ from dashboard.geo.recognition import recognize
 from dashboard.geo.structure import (
     containers,
     district_pairs,
+    in_stated_province,
     keep_parts_in_their_town,
     narrowed_options,
     nearest_town,
+    stated_provinces,
 )
 from dashboard.geo.toponym import Toponym
 from dashboard.geo.trust import called_minor, foreign_small_place, unnamed_country, untrusted_match
@@ -108,6 +110,7 @@ class _Document:
     contained_by: dict[int, int]  # "Idlib, Syria": toponym index → the index of the name that holds it
     contains: dict[int, int]
     switches: Switches
+    stated: dict[str, set[tuple[str, str]]]  # folded name → the provinces the text puts it in
 
     def hint(self, t: Toponym) -> bool:
         """Whether the text says the name is a province's ("Idlib province"), as ranking may take it."""
@@ -128,7 +131,8 @@ def resolve(
     toponyms = mark_hints(toponyms, gazetteer, text, switches)
     looked = lookup_names(toponyms, geocoder, gazetteer)
     preferred = frozenset(getattr(gazetteer, "overrides", ()))
-    first_ranked, pools = _first_guesses(toponyms, looked, preferred, switches)
+    stated = stated_provinces(toponyms, text, looked.cands) if switches.on("resolution.stated_province") else {}
+    first_ranked, pools = _first_guesses(toponyms, looked, preferred, switches, stated)
     support = (
         co_support(pools, {k: looked.cands.get(k, []) for k in pools}) if switches.on("resolution.co_support") else {}
     )
@@ -141,6 +145,7 @@ def resolve(
         contained_by,
         {outer: inner for inner, outer in contained_by.items()},
         switches,
+        stated,
     )
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
     # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
@@ -186,7 +191,11 @@ def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None, listed: bool = T
 
 
 def _first_guesses(
-    toponyms: list[Toponym], looked: Lookup, preferred: frozenset[int], switches: Switches
+    toponyms: list[Toponym],
+    looked: Lookup,
+    preferred: frozenset[int],
+    switches: Switches,
+    stated: dict[str, set[tuple[str, str]]],
 ) -> tuple[dict[int, list[tuple[Place, float]]], dict[str, list[Place]]]:
     """Each name ranked with no context (toponym index → ranking), and each name's pool of likeliest
     candidates, the evidence for co-support."""
@@ -201,7 +210,8 @@ def _first_guesses(
         # alternate one.
         name = looked.name_of(key)
         hint = t.admin_hint and switches.on("resolution.admin_of")
-        ranked = rank(looked.cands.get(key, []), name, Context(Counter(), (), preferred), hint, switches)
+        options = in_stated_province(looked.cands.get(key, []), stated.get(key))
+        ranked = rank(options, name, Context(Counter(), (), preferred), hint, switches)
         if not ranked:
             continue
         first_ranked[i] = ranked
@@ -221,6 +231,8 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
             continue
         key = fold(t.text)
         options = narrowed_options(i, doc.toponyms, doc.looked.cands, doc.contained_by, doc.contains)
+        # "Hader in Quneitra province": not the Hader of another province.
+        options = in_stated_province(options, doc.stated.get(key))
         if key not in doc.looked.spelled_exactly:
             # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
             # (Syria) is not Toli-Toli (Indonesia).

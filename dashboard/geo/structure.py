@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from dashboard.geo.gazetteer import Place, fold, haversine_km
+from dashboard.geo.names import ADMIN_WORDS
 from dashboard.geo.toponym import Toponym
 
 
@@ -153,3 +154,58 @@ def nearest_town(towns: list[Toponym], offset: int) -> Place | None:
     if not towns:
         return None
     return min(towns, key=lambda t: (abs(t.start - offset), t.start)).place
+
+
+# "Hader in Quneitra province", "Kafr Nabl in rural Idlib", "a village in the northern Hama
+# countryside", "in Syria's Idlib province": the words between a name and a province that the text
+# says it lies in (a possessive country and up to three lower-case words: "northern", "the", "rural").
+_IN_BEFORE = re.compile(r"\s(?:in|inside)\s+(?:the\s+)?(?:[A-Z][\w-]*['’]s\s+)?(?:[a-z-]+\s+){0,3}$")
+_RURAL_BEFORE = re.compile(r"\b(?:rural|countryside\s+of)\s+(?:the\s+)?$", re.I)
+
+
+def _names_a_province(t: Toponym, text: str) -> bool:
+    """Whether the text calls the name a province: a province word after or before it ("Idlib
+    province", "the province of Idlib", "Hama countryside"), inside the entity ("Quneitra province"),
+    or "rural" before it ("rural Idlib")."""
+    words = fold(t.text).split()
+    return (
+        t.admin_hint
+        or bool(words)
+        and words[-1] in ADMIN_WORDS
+        or bool(_RURAL_BEFORE.search(text[max(0, t.start - 25) : t.start]))
+    )
+
+
+def stated_provinces(
+    toponyms: list[Toponym], text: str | None, cands: dict[str, list[Place]]
+) -> dict[str, set[tuple[str, str]]]:
+    """The provinces the text says a name lies in ("X in Y province"): folded name → the (country,
+    folded province name) pairs the province name may mean. Said once, it holds for every mention of
+    the name in the article (one sense per discourse), also when the model missed the name at the
+    place where the province is said: the name is matched in the words before "in"."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    if text is None:
+        return out
+    keys = {fold(t.text) for t in toponyms if not t.is_demonym and fold(t.text)}
+    for b in toponyms:
+        if b.is_demonym or not _names_a_province(b, text):
+            continue
+        phrase = _IN_BEFORE.search(text, max(0, b.start - 60), b.start)
+        if phrase is None:
+            continue
+        before = " " + fold(text[max(0, phrase.start() - 60) : phrase.start()])
+        provinces = {(p.country_code, fold(p.name)) for p in cands.get(fold(b.text), []) if p.feature_code == "ADM1"}
+        for key in keys:
+            if provinces and key != fold(b.text) and before.endswith(" " + key):
+                out.setdefault(key, set()).update(provinces)
+    return out
+
+
+def in_stated_province(places: list[Place], provinces: set[tuple[str, str]] | None) -> list[Place]:
+    """The candidates that lie in a province the text states (all of them when it states none). A
+    namesake elsewhere is refused even when it is the only candidate: the text says otherwise, and a
+    village the gazetteer lacks is better left unresolved than put in the wrong province."""
+    if not provinces:
+        return places
+    # Only towns, districts and areas are held to it: "in Syria in Idlib province" says nothing against Syria.
+    return [p for p in places if p.precision > 2 or (p.country_code, fold(p.admin1)) in provinces]
