@@ -255,6 +255,13 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "a namesake of X in another province is refused, even when it is the only one (X is left unresolved)",
     ),
     RuleInfo(
+        "resolution.spelling_in_context",
+        "resolution",
+        "a name found only by its spelling variants (Raqa, Tabaqa, Maaret al-Nouman) is taken only in a "
+        "country the article is about, not in any country it mentions (a 'UK-based' monitor does not "
+        "make a Syrian village Aberdeen)",
+    ),
+    RuleInfo(
         "resolution.city_first",
         "resolution",
         "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",

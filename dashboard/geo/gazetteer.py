@@ -110,6 +110,33 @@ def skeleton(key: str) -> str:
     return sk if len(sk) >= 4 else ""
 
 
+_VOWELS = "aeiou"
+
+
+def short_variants(key: str) -> list[str]:
+    """Transliteration variants of a one-word name too short for `skeleton` (Raqa = Raqqa, Tabaqa =
+    Tabqa, Amarneh = Amarna): one consonant doubled or undoubled, one vowel between consonants dropped,
+    a final "h" or "eh" written or not. Only for the spelling-blind lookup, whose matches resolution
+    trusts only in the article's own country."""
+    word = without_article(key)
+    if " " in word or not 4 <= len(word) <= 12 or not word.isalpha():
+        return []
+    out: set[str] = set()
+    for i, c in enumerate(word):
+        if c in _VOWELS:
+            if 0 < i < len(word) - 1 and word[i - 1] not in _VOWELS and word[i + 1] not in _VOWELS:
+                out.add(word[:i] + word[i + 1 :])
+        elif i + 1 < len(word) and word[i + 1] == c:
+            out.add(word[:i] + word[i + 1 :])
+        elif i > 0 and word[i - 1] != c:
+            out.add(word[: i + 1] + word[i:])
+    for w in list(out) + [word]:
+        if w.endswith("eh"):
+            out.add(w[:-2] + "a")
+        out.add(w[:-1] if w.endswith("h") else w + "h")
+    return sorted(v for v in out if v != word and len(v) >= 4)
+
+
 _LEADING_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ath)\s+(?=\S)")
 
 
@@ -250,7 +277,13 @@ class Gazetteer:
     def lookup_spelling(self, name: str) -> list[Place]:
         """Places whose name is spelled differently but transliterates alike (see `skeleton`)."""
         sk = skeleton(fold(name))
-        pos = self._skel_pos.get(sk) if sk else None
+        if not sk:
+            # Too short for a skeleton ("Raqa"): a few spelling variants, each looked up as spelled.
+            found: dict[int, Place] = {}
+            for v in short_variants(fold(name)):
+                found.update((p.idx, p) for p in self.lookup(v))
+            return [found[i] for i in sorted(found)]
+        pos = self._skel_pos.get(sk)
         if pos is None:
             return []
         ids: set[int] = set()

@@ -145,15 +145,18 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: Words, keep_unkno
     for loc in locative_names(doc, words.common):
         if gazetteer.demonym_country(loc.text) or is_generic_name(fold(loc.text)):
             continue  # "in English": a language; "at University": a kind of place, not a town so named
-        top = _locative_toponym(loc, _known_towns_and_areas(loc.text, gazetteer), gazetteer, keep_unknown)
+        known = _known_towns_and_areas(loc.text, gazetteer, site=loc.kind == "site")
+        top = _locative_toponym(loc, known, gazetteer, keep_unknown)
         if top is not None:
             out.append(top)
     return out
 
 
-def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
+def _known_towns_and_areas(text: str, gazetteer: Gazetteer, site: bool = False) -> list[Place]:
     """The towns and areas a locative name may be. A spelling-blind match counts one letter away
-    ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah):
+    ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah), or for
+    any town whose name starts alike when a kind-of-place word calls the name a place ("the town of
+    Maaret al-Nouman"; resolution takes such a match only in a country the article is about):
     otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
     key = fold(text)
     # A named area inside a province (code AREA: "in Eastern Ghouta") is where things happen, as a town is.
@@ -161,7 +164,7 @@ def _known_towns_and_areas(text: str, gazetteer: Gazetteer) -> list[Place]:
         p
         for p in gazetteer.lookup_spelling(text)
         if p.feature_class in ("P", "A")
-        and (own_name(p, key) or (p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))
+        and (own_name(p, key) or (site or p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))
     ]
 
 

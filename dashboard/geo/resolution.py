@@ -235,16 +235,29 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
         options = in_stated_province(options, doc.stated.get(key))
         if key not in doc.looked.spelled_exactly:
             # A spelling-blind match is trusted only inside the document's countries: Tall Tawil
-            # (Syria) is not Toli-Toli (Indonesia).
+            # (Syria) is not Toli-Toli (Indonesia); with `resolution.spelling_in_context`, only inside
+            # the countries the document is about (a "UK-based monitor" does not make a Syrian village
+            # Aberdeen).
+            countries = ev.context(key, doc.preferred, doc.support).countries
+            if doc.switches.on("resolution.spelling_in_context"):
+                countries = main_countries(countries)
             options = [
-                p
-                for p in options
-                if p.country_code and ev.countries.get(p.country_code, 0) > 0 or p.idx in doc.preferred
+                p for p in options if p.country_code and countries.get(p.country_code, 0) > 0 or p.idx in doc.preferred
             ]
         out[i] = rank(
             options, doc.looked.name_of(key), ev.context(key, doc.preferred, doc.support), doc.hint(t), doc.switches
         )
     return out
+
+
+MAIN_COUNTRY_SHARE = 0.5  # a country the document is about weighs at least this share of the weightiest one
+
+
+def main_countries(countries: Counter) -> Counter:
+    """The countries a document is about: those whose names and demonyms weigh at least
+    MAIN_COUNTRY_SHARE of the weightiest country's."""
+    top = max(countries.values(), default=0)
+    return Counter({c: w for c, w in countries.items() if c and w > 0 and w >= MAIN_COUNTRY_SHARE * top})
 
 
 def _choose(
