@@ -240,7 +240,7 @@ REGISTRY: tuple[RuleInfo, ...] = (
     RuleInfo(
         "resolution.admin_of",
         "resolution",
-        "'the province of X' or 'X province' means the province, not the town of its name",
+        "'the province of X', 'X province' or 'rural X' means the province, not the town of its name",
     ),
     RuleInfo(
         "resolution.listed_provinces",

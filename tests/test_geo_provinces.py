@@ -82,3 +82,11 @@ def test_a_named_area_after_in_is_a_place(nlp, gazetteer) -> None:
     text = "Warplanes struck several towns in Eastern Ghouta on Sunday, rescuers said."
     (eg,) = [t for t in geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer) if t.text == "Eastern Ghouta"]
     assert eg.place is not None and eg.place.admin1 == "Rif Dimashq"
+
+
+def test_rural_before_a_name_means_the_province(nlp, gazetteer) -> None:
+    text = "Government shelling killed a farmer in rural Idlib on Tuesday."
+    (idlib,) = [t for t in geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer) if t.text == "Idlib"]
+    assert idlib.place is not None and idlib.place.feature_code == "ADM1"
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.admin_of"))
+    assert [t.place.feature_code for t in off if t.text == "Idlib" and t.place] == ["PPL"]

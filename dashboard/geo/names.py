@@ -36,14 +36,16 @@ ADMIN_WORDS = word_set(WORDS, "admin_words")
 WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
 
 
-# "the province of Idlib", "the governorate of Hama": the province is meant, as in "Idlib province".
+# "the province of Idlib", "the governorate of Hama", "rural Idlib": the
+# province is meant, as in "Idlib province".
 _ADMIN_BEFORE = re.compile(
-    r"\b(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?$", re.I
+    r"\b(?:(?:province|governorate|provinces|governorates|oblast|prefecture)\s+of\s+(?:the\s+)?|rural\s+)$",
+    re.I,
 )
 
 
 def admin_before(text: str | None, start: int) -> bool:
-    """Whether an administrative word and "of" stand just before a name ("the province of Idlib")."""
+    """Whether an administrative word and "of" ("the province of Idlib"), or "rural", stand just before a name."""
     return bool(text) and bool(_ADMIN_BEFORE.search(text[max(0, start - 30) : start]))  # type: ignore[index]
 
 

@@ -179,7 +179,10 @@ def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_u
     # place ("in Al-Bayaa") than an organisation: kept when unknown names are asked for.
     plain = loc.labels <= PLACE_LABELS | {""}
     tag_allows = plain or keep_unknown and not known and loc.labels <= PLACE_LABELS | {"", "ORG"}
-    if loc.kind == "prep" and not tag_allows and not well_known(known, 20000, loc.text):
+    # A named area of the project's own table ("in Ghouta" tagged ORG) is listed because the news
+    # names it as a place: it counts as well known.
+    curated = any(p.feature_code == "AREA" for p in known)
+    if loc.kind == "prep" and not tag_allows and not curated and not well_known(known, 20000, loc.text):
         return None
     # Listed after a place ("shelled Saraqib and Ariha" PERSON): a town the gazetteer knows, of
     # any size, whatever the tag; an unknown name only as the prepositions allow it.
