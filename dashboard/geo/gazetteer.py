@@ -274,10 +274,14 @@ class Gazetteer:
                     out.append(self.place(i))
         return out
 
-    def lookup_spelling(self, name: str) -> list[Place]:
-        """Places whose name is spelled differently but transliterates alike (see `skeleton`)."""
+    def lookup_spelling(self, name: str, short: bool = False) -> list[Place]:
+        """Places whose name is spelled differently but transliterates alike (see `skeleton`); with
+        `short`, a name too short for a skeleton by its `short_variants` (asked for where a name is
+        already taken for a place: the short variants alone would find a namesake for many words)."""
         sk = skeleton(fold(name))
         if not sk:
+            if not short:
+                return []
             # Too short for a skeleton ("Raqa"): a few spelling variants, each looked up as spelled.
             found: dict[int, Place] = {}
             for v in short_variants(fold(name)):

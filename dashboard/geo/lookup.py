@@ -61,7 +61,7 @@ def lookup_names(toponyms: list[Toponym], geocoder: Any, gazetteer: Gazetteer) -
             # A spelling-blind match must at least start like the name (Arabic article aside):
             # the consonant skeleton alone pairs unrelated places (Mesraba with Musselburgh,
             # "Raqqa At least" with Rockwell City, Ash Shairat with Charlotte).
-            cands[key] = [p for p in gazetteer.lookup_spelling(t.text) if starts_alike(p, key)]
+            cands[key] = [p for p in gazetteer.lookup_spelling(t.text, short=True) if starts_alike(p, key)]
         if not cands[key]:
             inner = contained_name(t.text, gazetteer)
             if inner is not None:

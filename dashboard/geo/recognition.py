@@ -58,7 +58,8 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
             if not any(t.start < top.end and top.start < t.end for t in out):
                 out.append(top)
     if switches.on("recognition.locative"):
-        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown), gazetteer)
+        countries = _named_countries(out, gazetteer)
+        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries), gazetteer)
     out.sort(key=lambda t: t.start)
     return out
 
@@ -136,7 +137,21 @@ def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer
     return out
 
 
-def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool) -> list[Toponym]:
+def _named_countries(toponyms: list[Toponym], gazetteer: Gazetteer) -> frozenset[str]:
+    """The countries the names found so far name by themselves ("Syria", "Syrian")."""
+    out = set()
+    for t in toponyms:
+        code = gazetteer.demonym_country(t.text)
+        if code is None:
+            code = next((p.country_code for p in gazetteer.lookup(t.text) if p.feature_code == "PCLI"), None)
+        if code:
+            out.add(code)
+    return frozenset(out)
+
+
+def _in_locative_phrase(
+    doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, countries: frozenset[str] = frozenset()
+) -> list[Toponym]:
     """Names the model missed or mislabelled that their phrase marks as places ("Katarko village",
     "the settlement of al-Qasa", "in Ramadi"; see `locative`). Kept when the gazetteer knows them
     as a town or an area; with keep_unknown, also unknown ones the model did not tag as something
@@ -145,26 +160,32 @@ def _in_locative_phrase(doc: Any, gazetteer: Gazetteer, words: Words, keep_unkno
     for loc in locative_names(doc, words.common):
         if gazetteer.demonym_country(loc.text) or is_generic_name(fold(loc.text)):
             continue  # "in English": a language; "at University": a kind of place, not a town so named
-        known = _known_towns_and_areas(loc.text, gazetteer, site=loc.kind == "site")
+        known = _known_towns_and_areas(loc.text, gazetteer, countries if loc.kind == "site" else frozenset())
         top = _locative_toponym(loc, known, gazetteer, keep_unknown)
         if top is not None:
             out.append(top)
     return out
 
 
-def _known_towns_and_areas(text: str, gazetteer: Gazetteer, site: bool = False) -> list[Place]:
+def _known_towns_and_areas(
+    text: str, gazetteer: Gazetteer, site_countries: frozenset[str] = frozenset()
+) -> list[Place]:
     """The towns and areas a locative name may be. A spelling-blind match counts one letter away
-    ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah), or for
-    any town whose name starts alike when a kind-of-place word calls the name a place ("the town of
-    Maaret al-Nouman"; resolution takes such a match only in a country the article is about):
-    otherwise it pairs unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
+    ("Raqa"), or for a province or a city whose name starts alike ("Hassakeh" for Al-Hasakah), or,
+    when a kind-of-place word calls the name a place ("the town of Maaret al-Nouman"), for any town
+    whose name starts alike in a country the article names (`site_countries`): otherwise it pairs
+    unrelated places ("Red Line" with Red Lion, "Qatrji" with Banda Aceh)."""
     key = fold(text)
     # A named area inside a province (code AREA: "in Eastern Ghouta") is where things happen, as a town is.
     return [p for p in gazetteer.lookup(text) if p.feature_class in ("P", "A") or p.feature_code == "AREA"] or [
         p
-        for p in gazetteer.lookup_spelling(text)
+        for p in gazetteer.lookup_spelling(text, short=True)
         if p.feature_class in ("P", "A")
-        and (own_name(p, key) or (site or p.feature_code == "ADM1" or p.population >= 100_000) and starts_alike(p, key))
+        and (
+            own_name(p, key)
+            or (p.country_code in site_countries or p.feature_code == "ADM1" or p.population >= 100_000)
+            and starts_alike(p, key)
+        )
     ]
 
 
