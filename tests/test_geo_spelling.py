@@ -55,6 +55,6 @@ def test_a_variant_spelling_is_not_taken_in_a_country_only_mentioned(nlp, gazett
 
 
 def test_a_site_word_lets_a_spelling_variant_be_recognised(nlp, gazetteer) -> None:
-    text = "Jets struck a market in the town of Maaret al-Numaan in Idlib province on Monday."
+    text = "Syrian jets struck a market in the town of Maaret al-Numaan in Idlib province on Monday."
     (town,) = [t for t in geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer) if t.text.startswith("Maaret")]
     assert town.place is not None and town.place.admin1 == "Idlib"
