@@ -183,8 +183,12 @@ def _known_towns_and_areas(
         if p.feature_class in ("P", "A")
         and (
             own_name(p, key)
-            or (p.country_code in site_countries or p.feature_code == "ADM1" or p.population >= 100_000)
+            or (p.feature_code == "ADM1" or p.population >= 100_000)
             and starts_alike(p, key)
+            # A transliteration keeps the name's words: "Syrias Hama" run together is not Syresham.
+            or p.country_code in site_countries
+            and starts_alike(p, key)
+            and len(fold(p.name).split()) == len(key.split())
         )
     ]
 

@@ -238,7 +238,7 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
             # (Syria) is not Toli-Toli (Indonesia); with `resolution.spelling_in_context`, only inside
             # the countries the document is about (a "UK-based monitor" does not make a Syrian village
             # Aberdeen).
-            countries = ev.context(key, doc.preferred, doc.support).countries
+            countries = ev.countries
             if doc.switches.on("resolution.spelling_in_context"):
                 countries = main_countries(countries)
             options = [
