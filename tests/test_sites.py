@@ -193,3 +193,21 @@ def test_a_run_is_cut_only_before_a_name_opener_and_never_into_one_word_pieces(n
     assert pieces("Khan Sheikh Issa") == ["Khan Sheikh Issa"]
     assert pieces("Tell Abu Hamra") == ["Tell Abu Hamra"]
     assert pieces("Maskanah Deir Hafer") == ["Maskanah Deir Hafer"], "a one-word piece is never cut off"
+
+
+def test_ties_go_to_the_finer_place_listed_villages_first_and_war_areas_as_towns() -> None:
+    from dashboard.events.extract import fineness
+    from dashboard.events.sites import LISTED_SITE_LABEL
+    from dashboard.geo.gazetteer import AREA_CODE, Place
+    from dashboard.geo.toponyms import Toponym
+
+    def top(feature_class: str, code: str, label: str = "GPE") -> Toponym:
+        place = Place(0, 1, "X", 35.0, 36.0, feature_class, code, "SY", "Hama", "", 0)
+        return Toponym(0, 1, "X", label, place=place)
+
+    town, province, area = top("P", "PPL"), top("A", "ADM1"), top("L", AREA_CODE)
+    listed = top("P", UNLISTED_CODE, LISTED_SITE_LABEL)
+    assert (town.place.precision, province.place.precision) == (1, 3)
+    assert fineness(listed) < fineness(town) == fineness(area) < fineness(province), (
+        "a plain is no finer than its towns"
+    )

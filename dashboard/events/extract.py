@@ -25,7 +25,7 @@ from dashboard.events.assemble import assemble
 from dashboard.events.mentions import EVENT, MENTION, before_wire_dateline, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.sites import LISTED_SITE_LABEL, coordinated, under_away, unlisted_sites
-from dashboard.geo.gazetteer import Gazetteer, Place, fold
+from dashboard.geo.gazetteer import AREA_CODE, Gazetteer, Place, fold
 from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponym import alternatives_json
 from dashboard.geo.toponyms import COMPASS_WORDS, STATE_NOUNS, Toponym
@@ -540,6 +540,18 @@ def location_candidates(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     ]
 
 
+def fineness(t: Toponym) -> int:
+    """How specific a place is, to break ties between places equally close to the trigger (lower is
+    finer): its precision; an unknown name is most often a small place (1); villages listed around
+    the town they were put at are finer than it (0); a named war area such as a plain or a valley is
+    no finer than the towns in it (1), whatever its precision code says."""
+    if t.label == LISTED_SITE_LABEL:
+        return 0
+    if t.place is None or t.place.feature_code == AREA_CODE:
+        return 1
+    return t.place.precision
+
+
 def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
     """The one place where the event at trigger_start (an offset in the document) happened, or None.
 
@@ -603,9 +615,7 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         # places the event only when no locative phrase does.
         second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
         country = t.place is not None and t.place.precision >= 4
-        # At equal depth the most specific place (an unknown name is most often a small one; villages
-        # listed around the town they were put at are finer than it).
-        precision = 0 if t.label == LISTED_SITE_LABEL else t.place.precision if t.place is not None else 1
+        precision = fineness(t)
         return (second, depth, container, country, precision, abs(t.start - trigger_start))
 
     best = min(locative, key=key)

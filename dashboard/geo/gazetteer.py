@@ -55,6 +55,7 @@ class Place:
 
 
 UNLISTED_CODE = "UNLISTED"  # the feature code of a site the gazetteer lacks, placed at a known place near it
+AREA_CODE = "AREA"  # a named area inside one province (regions.tsv): a plain, a valley, a war zone
 
 
 def unlisted_place(name: str, anchor: Place) -> Place:
