@@ -82,7 +82,7 @@ def build_pipeline(
     `online` ("nominatim" or "photon") adds a rate-limited, disk-cached geopy geocoder for names
     the offline gazetteer lacks; it is never used unless asked for.
     """
-    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.gazetteer_cache import load_gazetteer
     from dashboard.geo.geocoder import FallbackGeocoder, GazetteerGeocoder, online_geocoder
     from dashboard.nlp import load_nlp
     from dashboard.paths import cache_dir

@@ -68,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if (getattr(config.option, "numprocesses", None) or 0) and not getattr(config.option, "collectonly", False):
         # Workers loading the gazetteer at once would each build it (~20 s of CPU each) on a machine
         # without the cache; the writes are atomic, so this is only time, but it is the first run's.
-        from dashboard.geo.gazetteer import load_gazetteer
+        from dashboard.geo.gazetteer_cache import load_gazetteer
 
         load_gazetteer()
 
@@ -139,7 +139,7 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def gazetteer():
-    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.gazetteer_cache import load_gazetteer
 
     return load_gazetteer()
 

@@ -117,7 +117,7 @@ def test_pipeline_rows_carry_their_toponyms_ranked_alternatives(seed_events: pd.
 
 
 def test_a_saved_correction_is_followed_by_later_ingests(tmp_path: Path, make_events, nlp, monkeypatch) -> None:
-    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.gazetteer_cache import load_gazetteer
     from dashboard.geo.imports import apply_user_additions
     from dashboard.pipeline import build_pipeline
 

@@ -818,7 +818,7 @@ def test_the_cache_keeps_a_few_other_index_versions(tmp_path: Path) -> None:
     # Two installs sharing one cache must not delete each other's index on every start.
     import os
 
-    from dashboard.geo.gazetteer import KEEP_VERSIONS, _write_pickle
+    from dashboard.geo.gazetteer_cache import KEEP_VERSIONS, _write_pickle
 
     for k in range(5):
         old = tmp_path / f"gazetteer-old{k}.pickle"

@@ -30,7 +30,7 @@ _loaded: dict = {}
 def gazetteer() -> tuple[Gazetteer, list[str]]:
     """The gazetteer and its sorted name keys, loaded once per process."""
     # Imported here: the app does not load the geoparser's package until someone searches.
-    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.gazetteer_cache import load_gazetteer
 
     with _lock:
         if "gaz" not in _loaded:

@@ -188,17 +188,25 @@ def stated_provinces(
         return out
     keys = {fold(t.text) for t in toponyms if not t.is_demonym and fold(t.text)}
     for b in toponyms:
-        if b.is_demonym or not _names_a_province(b, text):
+        before = _words_before_in(b, text)
+        if before is None:
             continue
-        phrase = _IN_BEFORE.search(text, max(0, b.start - 60), b.start)
-        if phrase is None:
-            continue
-        before = " " + fold(text[max(0, phrase.start() - 60) : phrase.start()])
         provinces = {(p.country_code, fold(p.name)) for p in cands.get(fold(b.text), []) if p.feature_code == "ADM1"}
         for key in keys:
             if provinces and key != fold(b.text) and before.endswith(" " + key):
                 out.setdefault(key, set()).update(provinces)
     return out
+
+
+def _words_before_in(b: Toponym, text: str) -> str | None:
+    """The folded words before "in" when `b` names a province right after it ("X in Y province" →
+    " ... x"), else None."""
+    if b.is_demonym or not _names_a_province(b, text):
+        return None
+    phrase = _IN_BEFORE.search(text, max(0, b.start - 60), b.start)
+    if phrase is None:
+        return None
+    return " " + fold(text[max(0, phrase.start() - 60) : phrase.start()])
 
 
 def in_stated_province(places: list[Place], provinces: set[tuple[str, str]] | None) -> list[Place]:

@@ -81,7 +81,7 @@ def _gazetteer_built(_require_browser):
     """The gazetteer index built (or read) before any test: built inside a test's wait (a place
     search, a map pick, an upload; 20 s idle, minutes on a loaded machine) it timed out. Its cache
     folder is this checkout's own (`tests/conftest.py` sets CONFLICTMAP_CACHE for the run)."""
-    from dashboard.geo.gazetteer import load_gazetteer
+    from dashboard.geo.gazetteer_cache import load_gazetteer
 
     load_gazetteer()
 
