@@ -17,7 +17,7 @@ from dashboard.errors import StoreError
 from dashboard.store_protocol import Store
 
 if TYPE_CHECKING:  # imported where first used: DuckDB loads only for a store past the in-memory size
-    from dashboard.app.duck import DuckEngine
+    from dashboard.app.duck_engine import DuckEngine
 
 ENGINES = ("auto", "duckdb", "memory")
 # With "auto" (the default), stores up to this many events are answered from the in-memory index
@@ -57,7 +57,7 @@ class StoreView:
             self._index = self._events = None  # grown past the in-memory size: let the index go
             self._generation = -1
             if self._duck is None:
-                from dashboard.app.duck import DuckEngine
+                from dashboard.app.duck_engine import DuckEngine
 
                 self._duck = DuckEngine(self.store)
             if self._duck_views is None or self._duck_views.generation != m["generation"]:

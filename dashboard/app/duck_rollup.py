@@ -31,6 +31,9 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app.duck_engine import KEY_OF
+from dashboard.app.duck_where import place_is
+from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
@@ -96,7 +99,7 @@ def by_place(f: Filters) -> bool:
         and not (f.min_fatalities or 0) > 0
         and not (f.min_confidence or 0) > 0
         and not f.text.strip()
-        and not any(D._place_is(k, []) == "place_key = ?" for k in f.places if D.cluster_box(k) is None)
+        and not any(place_is(k, []) == "place_key = ?" for k in f.places if cluster_box(k) is None)
     )
 
 
@@ -106,9 +109,9 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
     sql, params = _cond(f, Selection(sel.start, sel.end) if sel else None)
     if sel is not None and sel.place:
         probe: list = []
-        if D._place_is(sel.place, probe) == "place_key = ?":
+        if place_is(sel.place, probe) == "place_key = ?":
             return None
-        sql += " AND " + D._place_is(sel.place, params)
+        sql += " AND " + place_is(sel.place, params)
     return sql, params
 
 
@@ -116,7 +119,7 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, s
     """duck.places_summary(db, f, sel) (the selection's place is not applied, as there); `source`:
     another table of the rollup's shape (a filter state's: duck_states), read with no filter."""
     cond, params = _cond(f, Selection(sel.start, sel.end))
-    key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
     return db.query(
         f"""
         WITH r AS (SELECT * FROM {source} WHERE {cond}),
@@ -222,5 +225,5 @@ def place_labels_sql() -> str:
     from dashboard.app.places import LABEL_SOURCE
 
     cols = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_SOURCE if c != S.LOCATION)
-    key = D._KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
     return f"SELECT {key} AS place_key, location, {cols} FROM rollup GROUP BY location, lat_i, lon_i"

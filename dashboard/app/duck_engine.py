@@ -1,0 +1,207 @@
+"""The DuckDB engine of the dashboard: one connection over the store's Parquet files, the events
+relation re-declared when the store's generation changes, and the queries run on its cursors (see
+`duck.py` for the views' aggregates it answers)."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import duckdb
+import pandas as pd
+
+from dashboard import rollup as R
+from dashboard import schema as S
+from dashboard import store_files as F
+from dashboard.errors import StoreError
+from dashboard.store_files import events_sql
+from dashboard.store_protocol import StoreReader
+
+# The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
+# numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
+# compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
+# building the key string for every row made a million-row aggregate take seconds.
+_TENTHOUSANDTHS = "CAST(round_even({0} * 10000, 0) AS BIGINT)"
+KEY_OF = (
+    "coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
+    "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')"
+)
+PLACE_KEY_SQL = KEY_OF.format(
+    loc="location", lat=_TENTHOUSANDTHS.format("latitude"), lon=_TENTHOUSANDTHS.format("longitude")
+)
+
+_TOLLS = re.compile(r"\btolls\b")
+# The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
+PLACE_FILTERED = R.PLACE_FILTERED
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "datetime64[ns]": "TIMESTAMP_NS",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
+
+
+class DuckEngine:
+    """Queries over one store; the relation is re-declared when the store's generation changes."""
+
+    def __init__(self, store: StoreReader, threads: int | None = None, memory_limit: str = "1GB") -> None:
+        self.store = store
+        self._con = duckdb.connect(config={"memory_limit": memory_limit, **({"threads": threads} if threads else {})})
+        # Parquet footers cached between queries: the files of a generation never change, and an
+        # answer is half a dozen queries over the same files. GLOBAL: a plain SET is this
+        # connection's session only, and every query runs on a cursor (a session of its own),
+        # which then read each file's footer anew (tests/test_duck.py checks it on a cursor). Not
+        # in `config`: the setting needs the parquet extension, loaded only once connected.
+        self._con.execute("SET GLOBAL parquet_metadata_cache = true")
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
+        self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
+        self._same_place = False  # of generation self._tolls: see clusters_share_place
+        self.rollup_measures: frozenset[str] = frozenset()  # those the current rollup's parts hold
+        self._manifest: dict = {}  # of the generation declared
+
+    def _events_sql(self, m: dict) -> str:
+        return events_sql(*self.store.files(m))
+
+    def cursor(self, tolls: bool = False) -> duckdb.DuckDBPyConnection:
+        """A cursor (one per query: callbacks run in several threads) over the current generation;
+        with `tolls`, once its tolls table is built."""
+        m = self.store.manifest()
+        with self._lock:
+            if m["generation"] != self._generation:
+                self._declare(m)
+                self._generation = m["generation"]
+            if tolls and self._tolls != self._generation:
+                self._declare_tolls(int(m["generation"]))
+            return self._con.cursor()
+
+    def _declare(self, m: dict) -> None:
+        """The `events` view of generation m (its events only: mentions are neither drawn nor
+        counted), and `tolls`: per event reported more than once, the lowest and highest death
+        count its reports give. A table of those events only, built once per generation (one scan of
+        four columns); a lone report's toll is its own."""
+        gen = int(m["generation"])
+        base, over = self.store.files(m)
+        self._manifest = m
+        if gen and (base or over):
+            source = self._source(self._events_sql(m))
+        else:
+            source = (
+                "SELECT * FROM (SELECT "
+                + ", ".join(
+                    f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}" for c in (*S.NAMES, S.PLACE_KEY)
+                )
+                + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
+                "CAST(NULL AS BOOLEAN) AS lone) WHERE false"
+            )
+        self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
+        parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
+        self.has_rollup = bool(gen and parts)
+        if self.has_rollup:
+            self._declare_rollup(gen, parts)
+        self._drop_old("rollup_", gen)
+        self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
+
+    @staticmethod
+    def _source(files_sql: str) -> str:
+        """The `events` view's rows over a relation of stored events."""
+        return (
+            f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
+            f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
+            f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
+            f"WHERE record_kind IS DISTINCT FROM 'mention'"
+        )
+
+    def events_between(self, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> str:
+        """The `events` view as a relation over only the base parts that can hold dates in [lo, hi]
+        (by the manifest's bounds of each part; the overlays all): for a query whose condition keeps
+        those dates only. The view opens every part (500 in a store of many ingests, each costing its
+        footer and a look at its row groups) where a date range needs a fifth of them."""
+        m = self._manifest
+        if not m or not int(m["generation"]) or (lo is None and hi is None):
+            return "events"
+        kept = [e for e in m["events"] if F.part_overlaps(e, lo, hi)]
+        if len(kept) == len(m["events"]):
+            return "events"
+        base = [str(self.store.root / e["path"]) for e in kept]
+        over = [str(self.store.root / e["path"]) for e in m["overlays"]]
+        if not base and not over:
+            return "(SELECT * FROM events WHERE false)"
+        return f"({self._source(events_sql(base, over))})"
+
+    def _declare_rollup(self, gen: int, parts: list[str]) -> None:
+        """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
+        (places are compared by those)."""
+        ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
+        names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parts[0]]).fetchall()}
+        measures = [m for m in R.MEASURES if m in names]
+        for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
+            self._con.execute(statement)
+        self.rollup_measures = frozenset(measures)
+
+    def _declare_tolls(self, gen: int) -> None:
+        """`tolls`: per event reported more than once, the lowest and highest death count its
+        reports give. A table of those events only, built once per generation when a query first
+        needs it (one scan of four columns: with a rollup, the unfiltered views never do)."""
+        # A table per generation, the view pointing at it: a query still running on the previous
+        # generation keeps its table until the next change.
+        # With it, whether each event's reports share every column of their place (the same scan).
+        same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
+        self._con.execute(
+            f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
+            f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
+            "GROUP BY cluster_id"
+        )
+        self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
+        self._same_place = bool(
+            (self._con.execute(f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone() or (True,))[
+                0
+            ]
+        )
+        self._tolls = gen
+        self._drop_old("tolls_", gen)
+
+    def _drop_old(self, prefix: str, gen: int) -> None:
+        """Drop the tables of generations before the previous one (the previous one may still be read)."""
+        keep = (f"{prefix}{gen}", f"{prefix}{self._generation}")
+        for (name,) in self._con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)", [prefix]
+        ).fetchall():
+            if not any(name == k or name.startswith(k + "_") for k in keep):
+                self._con.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def clusters_share_place(self) -> bool:
+        """Whether every event told by several reports has one value of each PLACE_FILTERED column
+        over them (the merge clusters reports at one place key): a filter on those columns then
+        keeps or drops whole events, and the rollup answers it (duck_rollup). As the rollup's parts
+        record it (rollup.share_place); for parts written before they did, checked per generation
+        with the tolls table (one scan of the events: 4 s of CPU at 10M, on the first such filter)."""
+        self.cursor()
+        parts = self._manifest.get("rollup") or []
+        if parts and all("same_place" in e for e in parts):
+            return all(bool(e["same_place"]) for e in parts)
+        self.cursor(tolls=True)
+        return self._same_place
+
+    def query(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+        """The answer of `sql`; `{events}` in it reads the events view, or with `dates` (lo, hi), which
+        the query's condition keeps to, only the parts that can hold them (events_between)."""
+        tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls
+
+        def run() -> pd.DataFrame:
+            cur = self.cursor(tolls)
+            relation = self.events_between(*dates) if dates else "events"
+            return cur.execute(sql.replace("{events}", relation), params or []).df()
+
+        try:
+            return run()
+        except duckdb.IOException:
+            # A compaction or an ingest replaced files between the manifest read and the query: once
+            # more on the generation now current, then it is the store's error.
+            self._generation = -1
+            try:
+                return run()
+            except duckdb.Error as err:
+                raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err
