@@ -261,7 +261,7 @@ def read_event_location(path: str | Path, limit: int | None = None) -> list[dict
 def evaluate_event_location(
     records: list[dict], nlp: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches = ALL_ON
 ) -> dict:
-    from dashboard.events.extract import choose_event_location
+    from dashboard.events.where import choose_event_location
 
     hits = 0
     t0 = time.perf_counter()

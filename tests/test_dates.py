@@ -16,7 +16,7 @@ from dashboard.dates import (
     is_future_context,
     resolve_mention,
 )
-from dashboard.events.extract import sentence_date
+from dashboard.events.when import sentence_date
 
 PUBLISHED = date(2020, 3, 4)  # a Wednesday, the seed article's date
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import schema as S
-from dashboard.events.extract import classify, load_lexicon
+from dashboard.events.lexicon import classify, load_lexicon
 from dashboard.ingest.article import Article
 from dashboard.rules import Switches
 
@@ -288,7 +288,7 @@ def test_the_lead_takes_the_most_specific_place_ahead(pipeline) -> None:
 
 
 def _chosen(nlp, gazetteer, sentence: str, trigger: str) -> str | None:
-    from dashboard.events.extract import choose_event_location
+    from dashboard.events.where import choose_event_location
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import recognize, resolve, unplace_fallbacks
 
@@ -459,7 +459,7 @@ def test_talks_still_take_place_where_they_are_held(pipeline) -> None:
 
 
 def test_tree_distance_counts_arcs_through_the_common_head(nlp) -> None:
-    from dashboard.events.extract import _tree_distance
+    from dashboard.events.where import _tree_distance
 
     doc = nlp("Shelling hit a tram in Donetsk on Monday killing 5 people.")
     donetsk, killing = doc[5], doc[8]
@@ -491,7 +491,7 @@ def test_a_typed_event_is_placed_where_its_trigger_is_not_at_every_town_named(pi
 def test_a_state_addressed_or_accused_is_an_actor_not_a_site(
     nlp, gazetteer, sentence: str, name: str, acting: bool
 ) -> None:
-    from dashboard.events.extract import acts
+    from dashboard.events.nonsites import acts
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import geoparse
 
@@ -501,7 +501,7 @@ def test_a_state_addressed_or_accused_is_an_actor_not_a_site(
 
 
 def test_a_name_that_speaks_is_not_the_site_of_violence(nlp, gazetteer) -> None:
-    from dashboard.events.extract import event_places
+    from dashboard.events.where import event_places
     from dashboard.geo.toponyms import Toponym
 
     doc = nlp("Around 15 young men were killed, Youkhana reported.")
@@ -576,7 +576,7 @@ def test_a_toll_does_not_inherit_the_place_of_talks(pipeline) -> None:
 def test_meetings_embassies_and_words_aimed_at_a_state_are_elsewhere(
     nlp, gazetteer, sentence: str, name: str, away: bool
 ) -> None:
-    from dashboard.events.extract import elsewhere
+    from dashboard.events.nonsites import elsewhere
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import geoparse
 
@@ -594,7 +594,7 @@ def test_a_lead_toll_does_not_take_the_place_a_report_was_issued_in(pipeline) ->
 
 
 def test_a_region_across_countries_is_no_site_but_one_inside_a_country_is(gazetteer) -> None:
-    from dashboard.events.extract import _spans_countries
+    from dashboard.events.nonsites import _spans_countries
 
     assert _spans_countries(gazetteer.lookup("Europe")[0])
     assert _spans_countries(next(p for p in gazetteer.lookup("Arabian Peninsula") if p.feature_code == "RGN"))
@@ -628,7 +628,7 @@ def test_talks_as_the_subject_of_a_subordinate_clause_however_parsed(pipeline) -
 def test_a_capital_before_an_active_auxiliary_is_its_subject(
     nlp, gazetteer, sentence: str, name: str, acting: bool
 ) -> None:
-    from dashboard.events.extract import acts
+    from dashboard.events.nonsites import acts
     from dashboard.geo.geocoder import GazetteerGeocoder
     from dashboard.geo.toponyms import geoparse
 

@@ -196,8 +196,8 @@ def test_a_run_is_cut_only_before_a_name_opener_and_never_into_one_word_pieces(n
 
 
 def test_ties_go_to_the_finer_place_listed_villages_first_and_war_areas_as_towns() -> None:
-    from dashboard.events.extract import fineness
     from dashboard.events.sites import LISTED_SITE_LABEL
+    from dashboard.events.where import fineness
     from dashboard.geo.gazetteer import AREA_CODE, Place
     from dashboard.geo.toponyms import Toponym
 

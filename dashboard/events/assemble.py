@@ -36,6 +36,7 @@ from dashboard.events.authors import (
     means_authors,
     named_group,
 )
+from dashboard.events.lexicon import lexicon_data, load_lexicon
 from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import UNLISTED_CODE
 from dashboard.rules import ALL_ON, Switches
@@ -211,8 +212,6 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
 @lru_cache(maxsize=1)
 def weapons() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The means of attack the lexicon's `[weapons]` table recognises in trigger words."""
-    from dashboard.events.extract import lexicon_data
-
     table = lexicon_data().get("weapons", {})
     return tuple((means, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)) for means, words in table.items())
 
@@ -226,8 +225,6 @@ def weapon(row: dict) -> str:
 @lru_cache(maxsize=1)
 def type_ranks() -> dict[str, int]:
     """Each sub-event type's place in the lexicon's order: the more specific, the lower."""
-    from dashboard.events.extract import load_lexicon
-
     ranks: dict[str, int] = {}
     for rule in load_lexicon():
         if not rule.generic:

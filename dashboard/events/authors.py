@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from dashboard import schema as S
 from dashboard.events.actors import UNIDENTIFIED, is_generic_group
+from dashboard.events.lexicon import lexicon_data
 from dashboard.rules import Switches
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
@@ -52,8 +53,6 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
 @lru_cache(maxsize=1)
 def distinctive_means() -> frozenset[str]:
     """The sub-event types whose means of attack few parties use (the lexicon's `[distinctive_means]`)."""
-    from dashboard.events.extract import lexicon_data
-
     return frozenset(lexicon_data().get("distinctive_means", {}).get("sub_event_types", []))
 
 

@@ -1,0 +1,103 @@
+"""What happened: the lexicon of event rules, typing a sentence by its first matching rule, and the
+types the rules tell apart (violence, ACLED's types)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from dashboard import schema as S
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
+
+
+@dataclass(frozen=True)
+class Rule:
+    event_type: str
+    sub_event_type: str
+    priority: int
+    pattern: re.Pattern[str]
+    generic: bool = False
+
+
+@lru_cache(maxsize=4)
+def lexicon_data(path: Path = LEXICON_PATH) -> dict[str, Any]:
+    """The lexicon file's tables, read once: the rules, and the tables the assembly reads (`weapons`,
+    `distinctive_means`). Read only; never changed."""
+    with Path(path).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
+    rules = []
+    for r in lexicon_data(path)["rule"]:
+        pat = re.compile(r"\b(?:" + "|".join(r["patterns"]) + r")\b", re.I)
+        rules.append(Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat, bool(r.get("generic"))))
+    return tuple(sorted(rules, key=lambda r: r.priority))
+
+
+_QUOTE = re.compile(r"[\"“”«»][^\"“”«»]{12,}[\"“”«»]")
+
+_SPEECH = re.compile(r"\b(?:said|says|told|added|stressed|warned|noted|stated|declared)\b", re.I)
+
+
+def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[Rule | None, str]:
+    """The first lexicon rule that matches the sentence, and the words that matched.
+
+    A quotation with a speech verb outside it ('"We want a cease-fire," Kalın told reporters')
+    is a statement, unless the sentence reports violence.
+    """
+    rules = rules or load_lexicon()
+    if _QUOTE.search(sentence):
+        outside = _QUOTE.sub(" ", sentence)
+        speech = _SPEECH.search(outside)
+        # Violence reported, in the quote or around it, is still the event (the speaker is the
+        # source); meetings and deals around a quote are only its setting.
+        violent = any(rule.event_type in VIOLENT and rule.pattern.search(sentence) for rule in rules)
+        if speech and not violent:
+            statement = next((r for r in rules if r.sub_event_type == "Statement"), None)
+            if statement is not None:
+                return statement, speech.group(0)
+    for rule in rules:
+        m = rule.pattern.search(sentence)
+        if m:
+            return rule, m.group(0)
+    return None, ""
+
+
+def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str, str, str]:
+    """(event_type, sub_event_type, trigger) from the first lexicon rule that matches."""
+    rule, trigger = classify_rule(sentence, rules)
+    return (rule.event_type, rule.sub_event_type, trigger) if rule else ("Other", "Other", "")
+
+
+SPECIFIC_VIOLENCE = {"Explosions/Remote violence", "Violence against civilians"}
+
+
+def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None:
+    """Deaths reported in general terms ("12 people were killed") take the type of the attack
+    a neighbouring sentence of the same paragraph describes ("Air strikes hit Saraqib...")."""
+    specific = [r for r in rows if r[S.EVENT_TYPE] in SPECIFIC_VIOLENCE and r[S.EVENT_ID] not in generic]
+    for r in rows:
+        if r[S.EVENT_ID] not in generic:
+            continue
+        near = [
+            o
+            for o in specific
+            if abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
+            and "\n\n"
+            not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]) : max(o[S.EXCERPT_START], r[S.EXCERPT_START])]
+        ]
+        if near:
+            best = min(near, key=lambda o: abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]))
+            r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = best[S.EVENT_TYPE], best[S.SUB_EVENT_TYPE]
+
+
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+ACLED_TYPES = VIOLENT | {"Protests", "Riots", "Strategic developments"}

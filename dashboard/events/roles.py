@@ -1,0 +1,203 @@
+"""What part a place name plays in its sentence: a locative phrase, a target, a modifier, a topic,
+an actor's home, a dateline (`place_role`), and the tokens that carry it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
+from dashboard.geo.toponyms import Toponym
+from dashboard.nlp import base_form, doc_text, token_at
+from dashboard.wordlists import word_set
+
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+
+
+LOC_PREPS = word_set(WORDS, "extract.loc_preps")
+
+AREA_NOUNS = word_set(WORDS, "extract.area_nouns")
+
+SITE_NOUNS = AREA_NOUNS | word_set(WORDS, "extract.site_nouns")
+
+ABSTRACT_NOUNS = word_set(WORDS, "extract.abstract_nouns")
+
+TOPIC_NOUNS = word_set(WORDS, "extract.topic_nouns")
+
+
+def _token_at(sent: Any, offset: int) -> Any:
+    """The first token of the sentence whose text (or the character after it) holds `offset`."""
+    return token_at(sent, offset)
+
+
+# "X-based", "X-led", "X-backed": the place qualifies an actor ("the London-based monitor").
+AFFILIATION = {"based", "led", "backed", "born", "run", "funded", "supported", "controlled", "held", "allied"}
+
+NAME_SITES = word_set(WORDS, "extract.name_sites")
+
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)|[-–—:]\s)")
+
+
+def is_dateline(sent: Any, t: Toponym) -> bool:
+    """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -")."""
+    text = doc_text(sent.doc)
+    if not (t.text.isupper() and len(t.text) > 3):
+        return False
+    return (
+        bool(_DATELINE_AFTER.match(text, t.end))
+        or t.end < len(text)
+        and text[t.end : t.end + 1] == " "
+        and text[t.end + 1 : t.end + 2].isupper()
+        and not text[t.end + 1 : t.end + 4].isupper()
+    )
+
+
+_ATTRIBUTION_BEFORE = re.compile(r"\s[-–—]\s*$")
+
+
+def is_attribution(sent: Any, t: Toponym) -> bool:
+    """A place name that ends a headline after a dash ("Rocket Fire on Border Town Meant to Distract
+    From Talks - Ankara"): who says it (the outlet's or the government's city), not the site."""
+    text = doc_text(sent.doc)
+    # The name ends its sentence (the headline runs into the story without a stop) or its line.
+    ends = not text[t.end : sent.end_char].strip(" .") or text[t.end : t.end + 1] == "\n"
+    return ends and bool(_ATTRIBUTION_BEFORE.search(text[max(0, t.start - 4) : t.start]))
+
+
+def _name_token(sent: Any, t: Toponym) -> Any:
+    """The token that carries a place name's dependency to the rest of the sentence."""
+    tok = _token_at(sent, t.start)
+    if tok is None:
+        return None
+    # The last token of a multi-word name carries the dependency to the rest of the sentence.
+    while tok.head.i != tok.i and tok.head.idx < t.end and tok.dep_ in ("compound", "flat", "amod"):
+        tok = tok.head
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    # "in Aleppo city", "of Raqqa province", "in Raqqa and Hama provinces": the site noun carries
+    # the name's role.
+    if tok.dep_ == "compound" and tok.head.i != tok.i and base_form(tok.head) in NAME_SITES:
+        tok = tok.head
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+    return tok
+
+
+def _completed_noun(tok: Any) -> Any:
+    """The noun an "of X" phrase completes ("the streets of Bucharest", "much of Liberia", "the
+    town of Marea"), climbing at most three such phrases; the token itself when there is none."""
+    for _ in range(3):
+        if tok.dep_ != "pobj" or tok.head.lower_ != "of" or tok.head.head.i == tok.head.i:
+            break
+        noun = tok.head.head
+        if noun.pos_ not in ("NOUN", "PRON", "ADJ") or base_form(noun) in ABSTRACT_NOUNS | TOPIC_NOUNS:
+            break
+        tok = noun
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+    return tok
+
+
+def _head_noun(tok: Any) -> Any:
+    head = tok.head
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head  # "the Idlib conflict zone": the zone is the head noun
+    return head
+
+
+def place_anchor(sent: Any, t: Toponym) -> Any:
+    """The token whose attachment places the name: the name itself, the site noun it modifies
+    ("the Vedeno region"), or the noun its "of" phrase completes ("the streets of Bucharest")."""
+    tok = _name_token(sent, t)
+    if tok is None:
+        return None
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        return _head_noun(tok)
+    return _completed_noun(tok)
+
+
+def place_role(sent: Any, t: Toponym) -> str:
+    """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region, in the
+    streets of X), 'target' (the object of a verb or the subject of a passive one: "shelled
+    Mardes", "Nawa was targeted", "captured much of Liberia"), 'modifier' (the Sochi deal),
+    'actor' (the London-based monitor) or 'other' (subject, object of a non-locative phrase)."""
+    tok = _name_token(sent, t)
+    if tok is None:
+        return "other"
+    if is_dateline(sent, t) or is_attribution(sent, t):
+        # "WASHINGTON (Sputnik) -": where the reporter files from, not the site; so is the
+        # "… - Moscow" that ends a headline.
+        return "actor"
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and (
+        nxt.text == "-"
+        and tok.i + 2 < len(tok.doc)
+        and tok.doc[tok.i + 2].lower_ in AFFILIATION
+        or nxt.lower_ in ("based", "led", "backed", "funded")
+    ):
+        # "the London-based monitor", "US-led strikes", "the London based monitor" (hyphen
+        # lost): an actor's home, not a site.
+        return "actor"
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        # A name that modifies the object of a locative preposition places the event too:
+        # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
+        head = _head_noun(tok)
+        # "in a district of Burundi's capital": the phrase the modified noun completes.
+        outer = _completed_noun(head)
+        if (
+            outer.dep_ == "pobj"
+            and outer.head.lower_ in LOC_PREPS
+            and (base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS)
+        ):
+            return "locative"
+        # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
+        if base_form(head) in TOPIC_NOUNS:
+            return "topic"
+        # "patrolled Venezuela's oil installations", "bombed Madrid airport", "patrolled the
+        # streets of Abidjan's neighbourhoods".
+        if any(
+            n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS for n in (head, outer)
+        ):
+            return "target"
+        return "modifier"
+    if tok.dep_ == "pobj":
+        prep = tok.head
+        if prep.lower_ in LOC_PREPS:
+            # "to discuss the Idlib crisis in Syria": the phrase places the topic, not the event.
+            if prep.head.pos_ == "NOUN" and base_form(prep.head) in TOPIC_NOUNS:
+                return "topic"
+            return "locative"
+        if prep.lower_ in ("of", "from") and _is_distance(prep.head):
+            return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
+        if prep.lower_ == "of" and (
+            prep.head.lower_ in AREA_NOUNS
+            or base_form(prep.head) in AREA_NOUNS
+            or base_form(prep.head) in ("city", "town", "village", "locality", "neighbourhood", "neighborhood")
+        ):
+            return "locative"
+    noun = _completed_noun(tok)
+    if noun.i != tok.i:
+        # "in the streets of Bucharest", "captured much of Liberia": the noun the name completes
+        # carries the role.
+        if (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ in LOC_PREPS
+            and not (noun.head.head.pos_ == "NOUN" and base_form(noun.head.head) in TOPIC_NOUNS)
+        ):
+            return "locative"
+        tok = noun
+    if tok.dep_ in ("dobj", "nsubjpass") and tok.head.pos_ == "VERB":
+        return "target"
+    return "other"
+
+
+COMPASS = DIRECTIONS | {"away", "outside", "short"}
+
+
+def _is_distance(tok: Any) -> bool:
+    """Whether a token heads a distance ("30 km north (of)", "20 miles (from)")."""
+    if tok.lower_ not in COMPASS | DISTANCE_UNITS:
+        return False
+    window = tok.doc[max(0, tok.i - 3) : tok.i + 1]
+    return any(w.lower_ in DISTANCE_UNITS for w in window) and any(w.like_num for w in window)

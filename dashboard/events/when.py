@@ -1,0 +1,88 @@
+"""When it happened: the verb a trigger hangs on, whether it is told as future, and the sentence's date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dashboard.dates import (
+    DAY,
+    best_mention,
+    find_date_mentions,
+    resolve_mention,
+)
+from dashboard.nlp import base_form
+
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+
+SPEECH_LEMMAS = {"say", "tell", "announce", "add", "state", "declare", "report", "confirm", "claim", "note"}
+
+
+def clause_verb(tok: Any) -> Any:
+    """The verb that governs a token (the token itself for a verb), or the sentence root."""
+    while tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def is_future_verb(verb: Any) -> bool:
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUX for c in verb.children):
+        return True
+    return base_form(verb) in ("plan", "schedule", "expect", "intend") and any(c.dep_ == "xcomp" for c in verb.children)
+
+
+def trigger_token(sent: Any, trigger_start: int) -> Any:
+    """The token at a character offset of the sentence (its root when the offset is < 0)."""
+    if trigger_start < 0:
+        return sent.root
+    for tok in sent:
+        if tok.idx >= sent.start_char + trigger_start:
+            return tok
+    return sent.root
+
+
+def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0) -> list:
+    """Date mentions of the sentence; those governed by the trigger's verb first.
+
+    Mentions that end before `skip_before` (an article offset: where the dateline ends) are not
+    read: the dateline dates the publication, not the event the headline after it reports."""
+    mentions = [m for m in find_date_mentions(sent.text) if sent.start_char + m.end > skip_before]
+    if len(mentions) < 2:
+        return mentions
+    same = []
+    for m in mentions:
+        tok = trigger_token(sent, m.start)
+        if clause_verb(tok).i == verb.i:
+            same.append(m)
+    return same or mentions
+
+
+def is_future_sentence(sent: Any) -> bool:
+    """Whether the sentence's main clause (or what a speech verb reports) is about the future."""
+    root = sent.root
+    clauses = [root]
+    if base_form(root) in SPEECH_LEMMAS:
+        clauses += [c for c in root.children if c.dep_ in ("ccomp", "xcomp")]
+    for verb in clauses:
+        for child in verb.children:
+            if child.dep_ in ("aux", "auxpass") and child.lower_ in FUTURE_AUX:
+                return True
+        if base_form(verb) in ("plan", "schedule", "expect", "intend") and any(
+            c.dep_ == "xcomp" for c in verb.children
+        ):
+            return True
+    return False
+
+
+def sentence_date(
+    sentence: str, published: date | None, future: bool = False, mentions: list | None = None
+) -> tuple[date | None, str, str, bool]:
+    """(date, precision, source, is_future) for a sentence."""
+    mention = best_mention(find_date_mentions(sentence) if mentions is None else mentions)
+    if mention is not None:
+        resolved = resolve_mention(mention, published, future)
+        if resolved is not None:
+            d, precision = resolved
+            is_future = bool(future and published is not None and d >= published)
+            return d, precision, "sentence", is_future
+    return published, DAY, "published", bool(future and published is not None)

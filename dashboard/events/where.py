@@ -1,0 +1,247 @@
+"""Where it happened: the places of a sentence that can locate its event (`event_places`), the
+one its trigger is tied to (`choose_event_location`), and a finer place the next sentences give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dashboard.errors import ConflictMapError
+from dashboard.events.nonsites import _destination, _said_at, _spans_countries, acts, elsewhere, speaks
+from dashboard.events.roles import _name_token, _token_at, place_anchor, place_role
+from dashboard.events.sites import LISTED_SITE_LABEL
+from dashboard.events.when import clause_verb, trigger_token
+from dashboard.geo.gazetteer import AREA_CODE, Place
+from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+
+
+def _arcs_to(tok: Any, goals: set[int]) -> int:
+    """Dependency arcs from a token up to the nearest of the goal tokens (a large number when none governs it)."""
+    n = 0
+    while tok.i not in goals:
+        if tok.head.i == tok.i or n > 40:
+            return 99
+        tok, n = tok.head, n + 1
+    return n
+
+
+# "fled to X", "fighting between X and Y", "evacuated from X": a destination, the sides, an origin.
+AWAY_PREPS = {"to", "between", "from"}
+
+
+def _governing_prep(sent: Any, t: Toponym) -> str:
+    """The preposition whose object places the name ("" when none does)."""
+    anchor = place_anchor(sent, t)
+    return anchor.head.lower_ if anchor is not None and anchor.dep_ == "pobj" else ""
+
+
+def _owner_country(sent: Any, t: Toponym) -> bool:
+    """A country that modifies a noun ("outside the US embassy in London", "a US military base")
+    says whose the thing is, not where it stands."""
+    if t.place is None or t.place.feature_code != "PCLI":
+        return False
+    tok = _name_token(sent, t)
+    return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
+
+
+def _tree_distance(a: Any, b: Any) -> int:
+    """Arcs on the dependency path between two tokens of one sentence."""
+    up: dict[int, int] = {}
+    tok, n = a, 0
+    while True:
+        up[tok.i] = n
+        if tok.head.i == tok.i or n > 40:
+            break
+        tok, n = tok.head, n + 1
+    tok, n = b, 0
+    while tok.i not in up:
+        if tok.head.i == tok.i or n > 40:
+            return 99
+        tok, n = tok.head, n + 1
+    return n + up[tok.i]
+
+
+def _part_of_country(sent: Any, t: Toponym) -> bool:
+    """ "in southern Afghanistan", "in north Iraq": a part of the country is named, which a
+    sentence does to say where something happened, not to set the story's scene."""
+    tok = _name_token(sent, t)
+    return tok is not None and any(c.dep_ in ("amod", "compound") and c.lower_ in COMPASS_WORDS for c in tok.children)
+
+
+FAR_ARCS = 5  # dependency arcs beyond which a country no longer places the trigger's event
+
+
+def location_candidates(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
+    """The names of the sentence that could say where its event happened."""
+    return [
+        t
+        for t in toponyms
+        if sent.start_char <= t.start < sent.end_char
+        and not t.is_demonym
+        # A nationality or a faith the gazetteer does not know ("a Jewish neighborhood") is no place.
+        and not (t.label == "NORP" and t.place is None)
+    ]
+
+
+def fineness(t: Toponym) -> int:
+    """How specific a place is, to break ties between places equally close to the trigger (lower is
+    finer): its precision; an unknown name is most often a small place (1); villages listed around
+    the town they were put at are finer than it (0); a named war area such as a plain or a valley is
+    no finer than the towns in it (1), whatever its precision code says."""
+    if t.label == LISTED_SITE_LABEL:
+        return 0
+    if t.place is None or t.place.feature_code == AREA_CODE:
+        return 1
+    return t.place.precision
+
+
+def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
+    """The one place where the event at trigger_start (an offset in the document) happened, or None.
+
+    Among the places put in a locative phrase (or aimed at by the trigger's own verb), the one
+    closest to the trigger in the dependency tree wins: "captured in Afghanistan" beats "from
+    San Francisco's suburbs" further down; at equal depth the name an "of" phrase gives beats
+    its container ("Manila's province of Pampanga"), then the most specific place ("Saraqib,
+    Idlib"), then the nearest. A passive subject ("Downey was captured") comes after locative
+    phrases. A relative "where" clause happens in the place it describes ("Jenin, where troops
+    shot two men"). A place that is only a subject, object or modifier ("Turkey", "the Sochi deal"),
+    a landmark a distance is measured from ("30 km north of Mallawi"), or a country FAR_ARCS or
+    more arcs away from the trigger does not locate the event.
+    """
+    inside = location_candidates(sent, toponyms)
+    if not inside:
+        return None
+    trig = trigger_token(sent, trigger_start - sent.start_char)
+    verb = clause_verb(trig)
+    roles = {id(t): place_role(sent, t) for t in inside}
+    # "transferred to Bagram", "fighting between X and Y": a destination or a pair of sides
+    # is not where the event happened.
+    locative = [
+        t
+        for t in inside
+        if roles[id(t)] == "locative" and _governing_prep(sent, t) not in AWAY_PREPS and not _owner_country(sent, t)
+    ]
+    # The place an attack is aimed at locates it ("militants shelled Mardes").
+    locative += [
+        t
+        for t in inside
+        if roles[id(t)] == "target"
+        and _token_at(sent, t.start) is not None
+        and clause_verb(place_anchor(sent, t)).i == verb.i
+    ]
+    goals = {verb.i, trig.i}
+    if verb.dep_ == "relcl" and any(
+        c.lower_ in ("where", "which") or c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children)
+        for c in verb.children
+    ):
+        # "the town of Jenin, where troops shot two men": the noun the clause describes is the site.
+        goals.add(verb.head.i)
+        locative += [
+            t
+            for t in inside
+            if t not in locative
+            and roles[id(t)] not in ("actor", "topic")
+            and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}
+        ]
+    if not locative:
+        return None
+
+    def key(t: Toponym) -> tuple:
+        anchor = place_anchor(sent, t)
+        container = _name_token(sent, t).dep_ in ("poss", "compound")
+        depth = _arcs_to(anchor, goals) if anchor is not None else 99
+        if depth == 99 and anchor is not None:
+            # Not under the trigger ("…killing two, as fighting raged in Idlib"): the place
+            # fewest arcs away through their common head is the likelier one.
+            depth = 50 + _tree_distance(anchor, trig)
+        # A passive subject ("Downey was captured") is more often a victim than a site: it
+        # places the event only when no locative phrase does.
+        second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
+        country = t.place is not None and t.place.precision >= 4
+        precision = fineness(t)
+        return (second, depth, container, country, precision, abs(t.start - trigger_start))
+
+    best = min(locative, key=key)
+    # A country named far down the tree from the trigger ("...a war that has killed thousands
+    # in Syria") is the story's setting, not where this event happened.
+    depth, country = key(best)[1], key(best)[3]
+    return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
+
+
+def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> list[Toponym]:
+    """The places of a sentence that can locate its event.
+
+    Places the sentence puts its action in (in/at/near X) win; else towns and provinces named
+    otherwise; else those used as modifiers ("the Sochi deal"). A country is a location only
+    when the sentence puts something in it; as a subject or object it is an actor. A country
+    beside a finer place in the same sentence is context, not a second location. For violence,
+    a country or capital that acts (`acts`) and a place of talk, report or meeting
+    (`elsewhere`) do not locate it.
+    """
+    inside = [t for t in location_candidates(sent, toponyms) if t.place is not None]
+    if violent:
+        inside = [
+            t
+            for t in inside
+            if not acts(sent, t)
+            and not elsewhere(sent, t)
+            and not speaks(sent, t)
+            and not _spans_countries(t.place)
+            and not _destination(sent, t)
+        ]
+    roles = {id(t): place_role(sent, t) for t in inside}
+    locative = [t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and _place(t).precision < 4]
+    other = [t for t in inside if roles[id(t)] in ("other", "reference") and _place(t).precision < 4]
+    modifier = [t for t in inside if roles[id(t)] == "modifier" and _place(t).precision < 4]
+    chosen = locative or other or modifier
+    finer = [t for t in chosen if _place(t).precision < 4]
+    chosen = finer or chosen
+    seen: set[tuple[str, int | None]] = set()
+    out = []
+    for t in chosen:
+        key = (_place(t).name, _place(t).geonameid)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
+
+
+def _place(t: Toponym) -> Place:
+    """The place of a toponym the event rules kept (`event_places` keeps only placed ones)."""
+    if t.place is None:
+        raise ConflictMapError(f"the toponym {t.text!r} reached the event rules unplaced")
+    return t.place
+
+
+FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may say where it happened
+
+
+def _finer_in_next(
+    sents: list, k: int, places: list[Toponym], toponyms: list[Toponym], text: str
+) -> tuple[Toponym, int] | None:
+    """A town or province (of the same country, when the sentence names one) in the next few
+    sentences of the paragraph, and where the sentence naming it ends."""
+    countries = {t.place.country_code for t in places if t.place is not None}
+    for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
+        # A sentence's span may end with the blank line after it: look from its last word.
+        last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
+        if "\n\n" in text[last_word : sents[j].start_char + 1]:
+            return None
+        # The place a report was issued or words were spoken in ("a report issued in New York"),
+        # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
+        # where the attack was.
+        finer = [
+            t
+            for t in event_places(sents[j], toponyms)
+            if _place(t).precision < 4
+            and (not countries or _place(t).country_code in countries)
+            and not _said_at(sents[j], t)
+            and not acts(sents[j], t)
+        ]
+        if finer:
+            # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
+            best = min(finer, key=lambda t: _place(t).precision)
+            return best, sents[j].start_char + len(sents[j].text.rstrip())
+    return None

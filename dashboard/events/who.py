@@ -1,0 +1,111 @@
+"""Who acted, for rows the ACLED actor dictionary does not code (talks, statements): states, the
+Syrian regime, organisations and people the sentence names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from dashboard.events.actors import Actor, event_actors
+from dashboard.geo.gazetteer import Gazetteer, fold
+from dashboard.geo.toponyms import STATE_NOUNS, Toponym
+from dashboard.nlp import sent_ents
+from dashboard.rules import Switches
+from dashboard.wordlists import word_set
+
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+
+
+MILITARY_NOUNS = word_set(WORDS, "extract.military_nouns")
+
+REGIME_RE = re.compile(
+    r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
+    r"(?:\s+forces)?"
+    r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
+    r"|pro-(?:government|regime)\s+forces)\b",
+    re.I,
+)
+
+
+def people_index(doc: Any) -> dict[str, str]:
+    """Each person's full name by its folded forms, so "Kalın", "Kalin" and "Ibrahim Kalın" are one actor."""
+    full: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = " ".join(ent.text.split())
+        for key in (fold(name), fold(name.split()[-1])):
+            if len(name) > len(full.get(key, "")):
+                full[key] = name
+    return full
+
+
+def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dict[str, str] | None = None) -> list[str]:
+    """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
+    organisations, people (by their full name in the article), and countries acting as subjects."""
+    people = people or {}
+    found: list[tuple[int, str]] = []
+    text = sent.text
+    base = sent.start_char
+    for m in REGIME_RE.finditer(text):
+        found.append((base + m.start(), "Military Forces of Syria (2000-)"))
+    for t in toponyms:
+        if not (sent.start_char <= t.start < sent.end_char) or t.place is None:
+            continue
+        country = gazetteer.country_name(t.place.country_code)
+        if t.is_demonym and t.state:
+            following = text[t.end - base : t.end - base + 30].lower().split()
+            noun = following[0].strip(".,;") if following else ""
+            kind = "Military Forces of" if noun in MILITARY_NOUNS else "Government of"
+            found.append((t.start, f"{kind} {country}"))
+        elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
+            found.append((t.start, f"Government of {country}"))
+    # Only names overlapping the sentence can hold one of its entities: checking each entity against
+    # every name of a long article was quadratic.
+    local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
+    for ent in sent_ents(sent):
+        person = people.get(fold(" ".join(ent.text.split())))
+        if person and not any(t.start <= ent.start_char < t.end for t in local):
+            # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
+            found.append((ent.start_char, person))
+            continue
+        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in local):
+            name = " ".join(ent.text.split())
+            if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
+                continue
+            if REGIME_RE.fullmatch(name):
+                continue
+            found.append((ent.start_char, name))
+    found.sort()
+    out: list[str] = []
+    for _pos, name in found:
+        if name not in out and not any(name in o or o in name for o in out if ent_overlap(name, o)):
+            out.append(name)
+    return out
+
+
+def ent_overlap(a: str, b: str) -> bool:
+    return a.lower() in b.lower() or b.lower() in a.lower()
+
+
+def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
+    for tok in sent:
+        if tok.idx == t.start:
+            if tok.dep_ in ("nsubj", "nsubjpass", "poss"):
+                return True
+            if tok.dep_ == "pobj" and tok.head.lower_ == "by":
+                return True
+            nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+            return nxt is not None and nxt.lower_ in STATE_NOUNS
+    return False
+
+
+def row_actors(
+    doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str, switches: Switches
+) -> tuple[Actor | None, Actor | None]:
+    """(actor1, actor2) of a sentence's event by the actor dictionary and the rules that complete it."""
+    a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country, switches)
+    if a2 is not None and a2.inter == 7 and not switches.on("actors.victims"):
+        a2 = None
+    return a1, a2
