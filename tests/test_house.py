@@ -50,7 +50,6 @@ WAITING_MODULES = {
 }
 WAITING_LONG = {
     "events/assemble.py:group_rows",
-    "events/extract.py:sentence_rows",
     "events/roles.py:place_role",
     "events/sites.py:unlisted_sites",
     "events/where.py:choose_event_location",
@@ -61,7 +60,6 @@ WAITING_COMPLEX = {
     "events/actors.py:role",
     "events/assemble.py:group_rows",
     "events/assemble.py:merge_group",
-    "events/extract.py:sentence_rows",
     "events/mentions.py:_negated",
     "events/mentions.py:mention_reason",
     "events/nonsites.py:acts",

@@ -1,0 +1,196 @@
+"""One event row from what the sentence loop found: the article, the sentence, where its event
+happened and what it tells; its columns in the schema's order."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dashboard import schema as S
+from dashboard.events.actors import Actor, interaction
+from dashboard.events.lexicon import Rule
+from dashboard.events.mentions import EVENT, MENTION
+from dashboard.events.numbers import Count
+from dashboard.events.where import _place
+from dashboard.events.who import row_actors
+from dashboard.geo.gazetteer import Gazetteer, Place
+from dashboard.geo.toponym import alternatives_json
+from dashboard.geo.toponyms import Toponym
+from dashboard.ingest.article import Article
+from dashboard.rules import Switches
+
+
+def event_id(article_id: str, start: int, place_key: str) -> str:
+    return hashlib.sha1(f"{article_id}|{start}|{place_key}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ArticleContext:
+    """What every sentence of one article reads: its text and parse, its names, the rules' switches,
+    and the date relative days count from."""
+
+    doc: Any
+    article: Article
+    toponyms: list[Toponym]
+    gazetteer: Gazetteer
+    switches: Switches
+    sents: list
+    people: dict[str, str]
+    published: date | None  # what relative days in the text count from
+    opening: date | None  # the dateline's date
+    dateline_end: int  # where the dateline ends (0: read the dates before it too)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence as the lexicon types it: its span without the whitespace around it, its rule and
+    its trigger (`at`: the trigger's offset in `own`, -1 without one)."""
+
+    sent: Any
+    k: int
+    s0: int
+    s1: int
+    own: str
+    rule: Rule | None
+    trigger: str
+    event_type: str
+    sub_type: str
+    at: int
+
+    @property
+    def trigger_at(self) -> int:
+        """The trigger's offset in the article, -1 without one."""
+        return self.s0 + self.at if self.at >= 0 else -1
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a sentence's event happened and the excerpt that shows it."""
+
+    places: list[Toponym]
+    from_context: bool  # the place comes from a neighbouring sentence
+    split: bool  # several listed sites share the sentence's event
+    excerpt_start: int
+    excerpt_end: int
+
+
+@dataclass(frozen=True)
+class Told:
+    """What a sentence tells of its event besides the place: when, who, how many, and whether it is
+    only a mention."""
+
+    when: tuple[date | None, str, str, bool]  # (date, precision, source, is_future)
+    coded: bool  # actors come from the ACLED actor dictionary
+    names: list[str]
+    reason: str | None
+    killed: Count | None
+    hurt: Count | None
+    fled: Count | None
+
+
+def _row_actors(
+    ctx: ArticleContext, s: Sentence, told: Told, p: Place, country: str
+) -> tuple[Actor | None, Actor | None]:
+    if told.coded:
+        trigger_at = s.s0 + s.at if s.at >= 0 else s.s0
+        return row_actors(ctx.doc, s.s0, s.s1, trigger_at, s.event_type, p.country_code, country, ctx.switches)
+    names = told.names
+    a1 = Actor(names[0], None) if names else None  # type: ignore[arg-type]
+    a2 = Actor(names[1], None) if len(names) > 1 else None  # type: ignore[arg-type]
+    return a1, a2
+
+
+def _confidence(s: Sentence, located: Located, told: Told, t: Toponym) -> float:
+    margin = t.score - (t.alternatives[1][1] if len(t.alternatives) > 1 else 0.0)
+    confidence = (
+        0.35
+        + 0.15 * min(1.0, max(0.0, margin) / 3)
+        + (0.2 if s.trigger else 0.0)
+        + (0.15 if _place(t).precision < 4 else 0.0)
+        + (0.15 if told.when[2] == "sentence" else 0.05)
+        - (0.2 if located.from_context else 0.0)
+    )
+    return round(min(1.0, confidence), 3)
+
+
+def event_row(ctx: ArticleContext, s: Sentence, located: Located, told: Told, t: Toponym) -> dict:
+    """The event row of a sentence at one of its places, its columns in the schema's order."""
+    p = _place(t)
+    country = ctx.gazetteer.country_name(p.country_code) if p.country_code else ""
+    a1, a2 = _row_actors(ctx, s, told, p, country)
+    ev_date, precision, date_source, is_future = told.when
+    at = s.at
+    return {
+        S.EVENT_ID: event_id(ctx.article.article_id, s.s0, f"{p.name}|{p.geonameid}"),
+        S.ARTICLE_ID: ctx.article.article_id,
+        S.EVENT_DATE: ev_date,
+        S.DATE_PRECISION: precision,
+        S.DATE_SOURCE: date_source,
+        S.IS_FUTURE: is_future,
+        S.EVENT_TYPE: s.event_type,
+        S.SUB_EVENT_TYPE: s.sub_type,
+        S.TRIGGER: s.trigger,
+        S.TRIGGER_START: s.s0 + at if at >= 0 else None,
+        S.TRIGGER_END: s.s0 + at + len(s.trigger) if at >= 0 else None,
+        S.ACTOR1: a1.name if a1 else "",
+        S.INTER1: a1.inter if a1 else None,
+        S.ACTOR2: a2.name if a2 else "",
+        S.INTER2: a2.inter if a2 else None,
+        S.INTERACTION: interaction(a1.inter if a1 else None, a2.inter if a2 else None),
+        S.RECORD_KIND: MENTION if told.reason else EVENT,
+        S.MENTION_REASON: told.reason or "",
+        **_place_columns(ctx, t, country),
+        **_number_columns(told, located.split),
+        **_source_columns(ctx, located, s, told, t),
+    }
+
+
+def _place_columns(ctx: ArticleContext, t: Toponym, country: str) -> dict:
+    p = _place(t)
+    return {
+        S.LOCATION: p.name,
+        S.TOPONYM: t.text,
+        S.TOPONYM_START: t.start,
+        S.TOPONYM_END: t.end,
+        S.LATITUDE: p.latitude,
+        S.LONGITUDE: p.longitude,
+        S.GEONAMEID: p.geonameid,
+        S.FEATURE_CODE: p.feature_code,
+        S.COUNTRY: country,
+        S.COUNTRY_CODE: p.country_code,
+        S.ADMIN1: p.admin1,
+        S.GEO_PRECISION: p.precision,
+        S.ALTERNATIVES: alternatives_json(t, ctx.gazetteer),  # its ranked candidates, best first
+    }
+
+
+def _number_columns(told: Told, split: bool) -> dict:
+    killed, hurt, fled = told.killed, told.hurt, told.fled
+    return {
+        # A toll given for several sites together belongs to none of them.
+        S.FATALITIES: killed.value if killed and not split else None,
+        S.FATALITIES_TEXT: killed.phrase if killed else "",
+        S.FATALITIES_SHARED: killed.value if killed and split else None,
+        S.INJURED: hurt.value if hurt else None,
+        S.INJURED_TEXT: hurt.phrase if hurt else "",
+        S.DISPLACED: fled.value if fled else None,
+        S.DISPLACED_TEXT: fled.phrase if fled else "",
+    }
+
+
+def _source_columns(ctx: ArticleContext, located: Located, s: Sentence, told: Told, t: Toponym) -> dict:
+    article = ctx.article
+    return {
+        S.EXCERPT: article.text[located.excerpt_start : located.excerpt_end],
+        S.EXCERPT_START: located.excerpt_start,
+        S.EXCERPT_END: located.excerpt_end,
+        S.TITLE: article.title,
+        S.SOURCE: article.source,
+        S.URL: article.url,
+        S.PUBLISHED: article.published,
+        S.DATELINE: ctx.opening,
+        S.PUBLISHED_INFERRED: article.published_inferred,
+        S.CONFIDENCE: _confidence(s, located, told, t),
+    }
