@@ -50,9 +50,7 @@ WAITING_MODULES = {
 }
 WAITING_LONG = {
     "events/assemble.py:group_rows",
-    "events/roles.py:place_role",
     "events/sites.py:unlisted_sites",
-    "events/where.py:choose_event_location",
     "store.py:_commit",
 }
 WAITING_COMPLEX = {
@@ -64,11 +62,8 @@ WAITING_COMPLEX = {
     "events/mentions.py:mention_reason",
     "events/nonsites.py:acts",
     "events/nonsites.py:elsewhere",
-    "events/roles.py:place_role",
     "events/sites.py:coordination_key",
     "events/sites.py:unlisted_sites",
-    "events/where.py:choose_event_location",
-    "events/where.py:event_places",
     "events/who.py:actors",
     "store.py:_commit",
 }

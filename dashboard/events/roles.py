@@ -129,53 +129,73 @@ def place_role(sent: Any, t: Toponym) -> str:
         # "WASHINGTON (Sputnik) -": where the reporter files from, not the site; so is the
         # "… - Moscow" that ends a headline.
         return "actor"
+    if _affiliated(tok):
+        return "actor"
+    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
+        return _modifier_role(tok)
+    if tok.dep_ == "pobj":
+        role = _object_role(tok)
+        if role:
+            return role
+    return _completed_role(tok)
+
+
+def _affiliated(tok: Any) -> bool:
+    """ "the London-based monitor", "US-led strikes", "the London based monitor" (hyphen lost): an
+    actor's home, not a site."""
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and (
+    return nxt is not None and (
         nxt.text == "-"
         and tok.i + 2 < len(tok.doc)
         and tok.doc[tok.i + 2].lower_ in AFFILIATION
         or nxt.lower_ in ("based", "led", "backed", "funded")
+    )
+
+
+def _modifier_role(tok: Any) -> str:
+    """The role of a name that modifies a noun."""
+    # A name that modifies the object of a locative preposition places the event too:
+    # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
+    head = _head_noun(tok)
+    # "in a district of Burundi's capital": the phrase the modified noun completes.
+    outer = _completed_noun(head)
+    if (
+        outer.dep_ == "pobj"
+        and outer.head.lower_ in LOC_PREPS
+        and (base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS)
     ):
-        # "the London-based monitor", "US-led strikes", "the London based monitor" (hyphen
-        # lost): an actor's home, not a site.
-        return "actor"
-    if tok.dep_ in ("compound", "amod", "nmod", "poss"):
-        # A name that modifies the object of a locative preposition places the event too:
-        # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
-        head = _head_noun(tok)
-        # "in a district of Burundi's capital": the phrase the modified noun completes.
-        outer = _completed_noun(head)
-        if (
-            outer.dep_ == "pobj"
-            and outer.head.lower_ in LOC_PREPS
-            and (base_form(head) in SITE_NOUNS or base_form(head) not in ABSTRACT_NOUNS)
-        ):
-            return "locative"
-        # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
-        if base_form(head) in TOPIC_NOUNS:
+        return "locative"
+    # "the Idlib crisis" is a topic; "the Sochi agreement" is where the agreement was made.
+    if base_form(head) in TOPIC_NOUNS:
+        return "topic"
+    # "patrolled Venezuela's oil installations", "bombed Madrid airport", "patrolled the
+    # streets of Abidjan's neighbourhoods".
+    if any(n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS for n in (head, outer)):
+        return "target"
+    return "modifier"
+
+
+def _object_role(tok: Any) -> str | None:
+    """The role of a name a preposition governs, or None when the preposition does not settle it."""
+    prep = tok.head
+    if prep.lower_ in LOC_PREPS:
+        # "to discuss the Idlib crisis in Syria": the phrase places the topic, not the event.
+        if prep.head.pos_ == "NOUN" and base_form(prep.head) in TOPIC_NOUNS:
             return "topic"
-        # "patrolled Venezuela's oil installations", "bombed Madrid airport", "patrolled the
-        # streets of Abidjan's neighbourhoods".
-        if any(
-            n.dep_ == "dobj" and n.head.pos_ == "VERB" and base_form(n) not in ABSTRACT_NOUNS for n in (head, outer)
-        ):
-            return "target"
-        return "modifier"
-    if tok.dep_ == "pobj":
-        prep = tok.head
-        if prep.lower_ in LOC_PREPS:
-            # "to discuss the Idlib crisis in Syria": the phrase places the topic, not the event.
-            if prep.head.pos_ == "NOUN" and base_form(prep.head) in TOPIC_NOUNS:
-                return "topic"
-            return "locative"
-        if prep.lower_ in ("of", "from") and _is_distance(prep.head):
-            return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
-        if prep.lower_ == "of" and (
-            prep.head.lower_ in AREA_NOUNS
-            or base_form(prep.head) in AREA_NOUNS
-            or base_form(prep.head) in ("city", "town", "village", "locality", "neighbourhood", "neighborhood")
-        ):
-            return "locative"
+        return "locative"
+    if prep.lower_ in ("of", "from") and _is_distance(prep.head):
+        return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
+    if prep.lower_ == "of" and (
+        prep.head.lower_ in AREA_NOUNS
+        or base_form(prep.head) in AREA_NOUNS
+        or base_form(prep.head) in ("city", "town", "village", "locality", "neighbourhood", "neighborhood")
+    ):
+        return "locative"
+    return None
+
+
+def _completed_role(tok: Any) -> str:
+    """The role of a name through the noun its "of" phrase completes, or of the name itself."""
     noun = _completed_noun(tok)
     if noun.i != tok.i:
         # "in the streets of Bucharest", "captured much of Liberia": the noun the name completes

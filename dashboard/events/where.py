@@ -116,6 +116,33 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
     trig = trigger_token(sent, trigger_start - sent.start_char)
     verb = clause_verb(trig)
     roles = {id(t): place_role(sent, t) for t in inside}
+    locative = _placing(sent, inside, roles, verb)
+    goals = {verb.i, trig.i}
+    if _describes_noun(verb):
+        # "the town of Jenin, where troops shot two men": the noun the clause describes is the site.
+        goals.add(verb.head.i)
+        locative += [
+            t
+            for t in inside
+            if t not in locative
+            and roles[id(t)] not in ("actor", "topic")
+            and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}
+        ]
+    if not locative:
+        return None
+
+    def key(t: Toponym) -> tuple:
+        return _closeness(sent, t, roles[id(t)], goals, trig, trigger_start)
+
+    best = min(locative, key=key)
+    # A country named far down the tree from the trigger ("...a war that has killed thousands
+    # in Syria") is the story's setting, not where this event happened.
+    depth, country = key(best)[1], key(best)[3]
+    return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
+
+
+def _placing(sent: Any, inside: list[Toponym], roles: dict[int, str], verb: Any) -> list[Toponym]:
+    """The names put in a locative phrase, then those the trigger's own verb aims at."""
     # "transferred to Bagram", "fighting between X and Y": a destination or a pair of sides
     # is not where the event happened.
     locative = [
@@ -131,43 +158,33 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         and _token_at(sent, t.start) is not None
         and clause_verb(place_anchor(sent, t)).i == verb.i
     ]
-    goals = {verb.i, trig.i}
-    if verb.dep_ == "relcl" and any(
+    return locative
+
+
+def _describes_noun(verb: Any) -> bool:
+    """Whether the verb heads a relative "where"/"which" clause ("Jenin, where troops shot two men",
+    "the village in which...")."""
+    return verb.dep_ == "relcl" and any(
         c.lower_ in ("where", "which") or c.dep_ == "prep" and any(g.lower_ == "which" for g in c.children)
         for c in verb.children
-    ):
-        # "the town of Jenin, where troops shot two men": the noun the clause describes is the site.
-        goals.add(verb.head.i)
-        locative += [
-            t
-            for t in inside
-            if t not in locative
-            and roles[id(t)] not in ("actor", "topic")
-            and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}
-        ]
-    if not locative:
-        return None
+    )
 
-    def key(t: Toponym) -> tuple:
-        anchor = place_anchor(sent, t)
-        container = _name_token(sent, t).dep_ in ("poss", "compound")
-        depth = _arcs_to(anchor, goals) if anchor is not None else 99
-        if depth == 99 and anchor is not None:
-            # Not under the trigger ("…killing two, as fighting raged in Idlib"): the place
-            # fewest arcs away through their common head is the likelier one.
-            depth = 50 + _tree_distance(anchor, trig)
-        # A passive subject ("Downey was captured") is more often a victim than a site: it
-        # places the event only when no locative phrase does.
-        second = roles[id(t)] == "target" and not (anchor is not None and anchor.dep_ == "dobj")
-        country = t.place is not None and t.place.precision >= 4
-        precision = fineness(t)
-        return (second, depth, container, country, precision, abs(t.start - trigger_start))
 
-    best = min(locative, key=key)
-    # A country named far down the tree from the trigger ("...a war that has killed thousands
-    # in Syria") is the story's setting, not where this event happened.
-    depth, country = key(best)[1], key(best)[3]
-    return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
+def _closeness(sent: Any, t: Toponym, role: str, goals: set[int], trig: Any, trigger_start: int) -> tuple:
+    """How a candidate ranks as the trigger's place (lower first; see `choose_event_location`)."""
+    anchor = place_anchor(sent, t)
+    container = _name_token(sent, t).dep_ in ("poss", "compound")
+    depth = _arcs_to(anchor, goals) if anchor is not None else 99
+    if depth == 99 and anchor is not None:
+        # Not under the trigger ("…killing two, as fighting raged in Idlib"): the place
+        # fewest arcs away through their common head is the likelier one.
+        depth = 50 + _tree_distance(anchor, trig)
+    # A passive subject ("Downey was captured") is more often a victim than a site: it
+    # places the event only when no locative phrase does.
+    second = role == "target" and not (anchor is not None and anchor.dep_ == "dobj")
+    country = t.place is not None and t.place.precision >= 4
+    precision = fineness(t)
+    return (second, depth, container, country, precision, abs(t.start - trigger_start))
 
 
 def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> list[Toponym]:
@@ -182,22 +199,36 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     """
     inside = [t for t in location_candidates(sent, toponyms) if t.place is not None]
     if violent:
-        inside = [
-            t
-            for t in inside
-            if not acts(sent, t)
-            and not elsewhere(sent, t)
-            and not speaks(sent, t)
-            and not _spans_countries(t.place)
-            and not _destination(sent, t)
-        ]
+        inside = [t for t in inside if _may_site_violence(sent, t)]
+    chosen = _by_role(sent, inside)
+    finer = [t for t in chosen if _place(t).precision < 4]
+    return _distinct_places(finer or chosen)
+
+
+def _by_role(sent: Any, inside: list[Toponym]) -> list[Toponym]:
+    """The names in locative phrases or aimed at; else towns and provinces named otherwise; else
+    those used as modifiers."""
     roles = {id(t): place_role(sent, t) for t in inside}
     locative = [t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and _place(t).precision < 4]
     other = [t for t in inside if roles[id(t)] in ("other", "reference") and _place(t).precision < 4]
     modifier = [t for t in inside if roles[id(t)] == "modifier" and _place(t).precision < 4]
-    chosen = locative or other or modifier
-    finer = [t for t in chosen if _place(t).precision < 4]
-    chosen = finer or chosen
+    return locative or other or modifier
+
+
+def _may_site_violence(sent: Any, t: Toponym) -> bool:
+    """Whether a placed name may be where violence happened: not a state acting, a place of talk, a
+    speaker, a region across countries or a destination (`nonsites`)."""
+    return (
+        not acts(sent, t)
+        and not elsewhere(sent, t)
+        and not speaks(sent, t)
+        and not _spans_countries(t.place)
+        and not _destination(sent, t)
+    )
+
+
+def _distinct_places(chosen: list[Toponym]) -> list[Toponym]:
+    """The names in order, one per place."""
     seen: set[tuple[str, int | None]] = set()
     out = []
     for t in chosen:
