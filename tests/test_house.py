@@ -60,11 +60,8 @@ WAITING_COMPLEX = {
     "events/assemble.py:merge_group",
     "events/mentions.py:_negated",
     "events/mentions.py:mention_reason",
-    "events/nonsites.py:acts",
-    "events/nonsites.py:elsewhere",
     "events/sites.py:coordination_key",
     "events/sites.py:unlisted_sites",
-    "events/who.py:actors",
     "store.py:_commit",
 }
 

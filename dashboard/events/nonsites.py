@@ -39,17 +39,19 @@ def acts(sent: Any, t: Toponym) -> bool:
         tok = tok.head
     if tok.dep_ in ("nsubj", "poss", "agent"):
         return True
-    if _before_active_aux(sent, t):
-        return True
-    # A state one addresses, urges or accuses: "prompted Washington to act", "accused Moscow of…",
-    # "placed Washington and Moscow at loggerheads", "calling on Washington to weigh in".
-    if tok.dep_ == "dobj" and base_form(tok.head) in ADDRESSED_VERBS:
-        return True
-    if tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and base_form(tok.head.head) in ("call", "press"):
+    if _before_active_aux(sent, t) or _addressed(tok):
         return True
     return tok.dep_ in ("compound", "amod", "nmod") and (
         base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS
     )
+
+
+def _addressed(tok: Any) -> bool:
+    """A state one addresses, urges or accuses: "prompted Washington to act", "accused Moscow of…",
+    "placed Washington and Moscow at loggerheads", "calling on Washington to weigh in"."""
+    if tok.dep_ == "dobj" and base_form(tok.head) in ADDRESSED_VERBS:
+        return True
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("on", "upon") and base_form(tok.head.head) in ("call", "press")
 
 
 def _before_active_aux(sent: Any, t: Toponym) -> bool:
@@ -99,19 +101,27 @@ def elsewhere(sent: Any, t: Toponym) -> bool:
         return False
     head = tok.head.head  # the word the preposition hangs on
     if head.pos_ in ("NOUN", "PROPN"):
-        # One is in a country, not at it: "a jab at the United States", "anger at Turkey" aim words
-        # at a state ("strikes at Syria" still place the strikes).
-        aimed = (
-            tok.head.lower_ == "at"
-            and t.place is not None
-            and t.place.precision >= 4
-            and not (base_form(head) in ATTACK_NOUNS or head.lower_ in ATTACK_NOUNS)
-        )
-        return base_form(head) in MEETING_NOUNS or aimed
+        return _meeting_or_aimed(tok, t, head)
     if head.pos_ not in ("VERB", "AUX"):
         return False
-    if _elsewhere_verb(head):
-        return True
+    return _elsewhere_verb(head) or _meeting_subject(head)
+
+
+def _meeting_or_aimed(tok: Any, t: Toponym, head: Any) -> bool:
+    """Whether the noun a place's phrase hangs on is a meeting, or words aimed at a state."""
+    # One is in a country, not at it: "a jab at the United States", "anger at Turkey" aim words
+    # at a state ("strikes at Syria" still place the strikes).
+    aimed = (
+        tok.head.lower_ == "at"
+        and t.place is not None
+        and t.place.precision >= 4
+        and not (base_form(head) in ATTACK_NOUNS or head.lower_ in ATTACK_NOUNS)
+    )
+    return base_form(head) in MEETING_NOUNS or aimed
+
+
+def _meeting_subject(head: Any) -> bool:
+    """Whether the subject of a verb's clause is talks or a meeting."""
     # The clause's subject: its nsubj, or (for a subordinate clause the parser left without one,
     # "as peace talks entered…") the words between the word it hangs on and its verb.
     subject = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]

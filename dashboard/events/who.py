@@ -45,11 +45,22 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dic
     """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
     organisations, people (by their full name in the article), and countries acting as subjects."""
     people = people or {}
-    found: list[tuple[int, str]] = []
+    found = [(sent.start_char + m.start(), "Military Forces of Syria (2000-)") for m in REGIME_RE.finditer(sent.text)]
+    found += _state_actors(sent, toponyms, gazetteer)
+    found += _named_actors(sent, toponyms, people)
+    found.sort()
+    out: list[str] = []
+    for _pos, name in found:
+        if name not in out and not any(name in o or o in name for o in out if ent_overlap(name, o)):
+            out.append(name)
+    return out
+
+
+def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[tuple[int, str]]:
+    """State forces from demonyms ("Turkish troops"), and countries acting as subjects."""
     text = sent.text
     base = sent.start_char
-    for m in REGIME_RE.finditer(text):
-        found.append((base + m.start(), "Military Forces of Syria (2000-)"))
+    found: list[tuple[int, str]] = []
     for t in toponyms:
         if not (sent.start_char <= t.start < sent.end_char) or t.place is None:
             continue
@@ -61,28 +72,31 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dic
             found.append((t.start, f"{kind} {country}"))
         elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
             found.append((t.start, f"Government of {country}"))
+    return found
+
+
+def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) -> list[tuple[int, str]]:
+    """Organisations and people the sentence names (people by their full name in the article)."""
+    found: list[tuple[int, str]] = []
     # Only names overlapping the sentence can hold one of its entities: checking each entity against
     # every name of a long article was quadratic.
     local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
     for ent in sent_ents(sent):
+        if any(t.start <= ent.start_char < t.end for t in local):
+            continue
         person = people.get(fold(" ".join(ent.text.split())))
-        if person and not any(t.start <= ent.start_char < t.end for t in local):
+        if person:
             # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
             found.append((ent.start_char, person))
             continue
-        if ent.label_ in ("ORG", "PERSON") and not any(t.start <= ent.start_char < t.end for t in local):
+        if ent.label_ in ("ORG", "PERSON"):
             name = " ".join(ent.text.split())
             if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
                 continue
             if REGIME_RE.fullmatch(name):
                 continue
             found.append((ent.start_char, name))
-    found.sort()
-    out: list[str] = []
-    for _pos, name in found:
-        if name not in out and not any(name in o or o in name for o in out if ent_overlap(name, o)):
-            out.append(name)
-    return out
+    return found
 
 
 def ent_overlap(a: str, b: str) -> bool:
