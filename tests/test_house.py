@@ -58,8 +58,6 @@ WAITING_COMPLEX = {
     "events/actors.py:role",
     "events/assemble.py:group_rows",
     "events/assemble.py:merge_group",
-    "events/mentions.py:_negated",
-    "events/mentions.py:mention_reason",
     "events/sites.py:coordination_key",
     "events/sites.py:unlisted_sites",
     "store.py:_commit",

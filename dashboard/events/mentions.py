@@ -110,26 +110,40 @@ def is_boilerplate(sentence: str, start: int) -> bool:
 
 def _negated(sent: Any, trigger_at: int) -> bool:
     """A negation that governs the trigger's verb ("did not strike", "no strikes hit")."""
-    if sent is None:
-        return False
-    trigger = next((t for t in sent if t.idx >= trigger_at), None)
+    trigger = _trigger_noun(sent, trigger_at)
     if trigger is None:
         return False
-    while trigger.dep_ in ("compound", "amod") and trigger.head.i != trigger.i:
-        trigger = trigger.head  # "air strikes": the noun the words form
     if any(c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod") for c in trigger.children):
         return True  # "no strikes hit the town"
-    # The verb whose action the trigger is: itself, or the verb it is the subject or object of. A
-    # negation elsewhere ("was not responsible for the bombing") denies something else.
-    if trigger.pos_ in ("VERB", "AUX"):
-        verb = trigger
-    elif trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
-        verb = trigger.head
-    else:
+    verb = _action_verb(trigger)
+    if verb is None:
         return False
     if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
         return True
     return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
+
+
+def _trigger_noun(sent: Any, trigger_at: int) -> Any:
+    """The trigger's token, or the noun it forms with the words after it ("air strikes"); None
+    without a parse or a token there."""
+    if sent is None:
+        return None
+    trigger = next((t for t in sent if t.idx >= trigger_at), None)
+    if trigger is None:
+        return None
+    while trigger.dep_ in ("compound", "amod") and trigger.head.i != trigger.i:
+        trigger = trigger.head  # "air strikes": the noun the words form
+    return trigger
+
+
+def _action_verb(trigger: Any) -> Any:
+    """The verb whose action the trigger is: itself, or the verb it is the subject or object of (None
+    otherwise). A negation elsewhere ("was not responsible for the bombing") denies something else."""
+    if trigger.pos_ in ("VERB", "AUX"):
+        return trigger
+    if trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+        return trigger.head
+    return None
 
 
 def mention_reason(
@@ -152,6 +166,23 @@ def mention_reason(
     the day reports that day's event, even beside a running total. `credit` is the text right after the
     sentence, where a caption's "(Reuters)" stands when the sentence splitter gave it to the next one.
     """
+    reason = _reason_for_any(sentence, start, event_type, sub_type, date_precision, trigger_at, switches, credit)
+    if reason is not None or not violent:
+        return reason
+    return _reason_for_violence(sentence, start, sent, trigger_at, switches, names_day)
+
+
+def _reason_for_any(
+    sentence: str,
+    start: int,
+    event_type: str,
+    sub_type: str,
+    date_precision: str,
+    trigger_at: int,
+    switches: Switches,
+    credit: str,
+) -> str | None:
+    """The mention rules for any sentence: page furniture, no type, a statement, no day."""
     if switches.on("mention.boilerplate") and (is_boilerplate(sentence, start) or _CREDIT_NEXT.match(credit)):
         return "mention.boilerplate"
     if switches.on("mention.before_dateline") and before_wire_dateline(sentence, start, trigger_at):
@@ -163,8 +194,13 @@ def mention_reason(
     if switches.on("mention.vague_date") and date_precision == "year":
         # Whatever happened only "in 2003" (a war, a protest, a deal) is background: no day to map.
         return "mention.vague_date"
-    if not violent:
-        return None
+    return None
+
+
+def _reason_for_violence(
+    sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
+) -> str | None:
+    """The mention rules for violence: a running total, a campaign, a hypothesis, a negation."""
     if switches.on("mention.running_total") and not names_day and _RUNNING.search(sentence):
         return "mention.running_total"
     if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
