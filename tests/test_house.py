@@ -54,8 +54,6 @@ WAITING_LONG = {
     "store.py:_commit",
 }
 WAITING_COMPLEX = {
-    "events/actors.py:event_actors",
-    "events/actors.py:role",
     "events/assemble.py:group_rows",
     "events/assemble.py:merge_group",
     "events/sites.py:coordination_key",

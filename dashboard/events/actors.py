@@ -215,28 +215,41 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
             return TARGET  # "between A and B": B is the other side
         tok = tok.head
+    return _dependency_role(tok)
+
+
+def _dependency_role(tok: Any) -> str:
+    """The role the mention's dependency gives it."""
     dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
         return SPEAKER if base_form(head) in SPEECH else AGENT
     if dep == "pobj":
-        prep = head.lower_
-        if prep == "by":
-            # "strikes on a town held by ISIS": the holder of the place the attack hit.
-            holder = head.head.dep_ == "acl" and base_form(head.head) in HOLDING_VERBS
-            return TARGET if holder else AGENT
-        if prep == "between":
-            return AGENT
-        if prep in ("on", "to") and head.head.lower_.startswith(BLAMING_STEMS):
-            return AGENT  # "an attack blamed on the regime", "strikes attributed to Russia"
-        if prep in TARGET_PREPS:
-            return TARGET
-        if prep == "of" and head.head.pos_ in ("NOUN", "PROPN"):
-            return _noun_role(head.head)
+        by_prep = _object_role(head)
+        if by_prep:
+            return by_prep
     if dep in ("dobj", "nsubjpass", "attr", "oprd"):
         return TARGET
     if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
         return _noun_role(head)
     return UNKNOWN
+
+
+def _object_role(prep_tok: Any) -> str:
+    """The role of a mention a preposition governs ("" when the preposition does not settle it)."""
+    prep, head = prep_tok.lower_, prep_tok
+    if prep == "by":
+        # "strikes on a town held by ISIS": the holder of the place the attack hit.
+        holder = head.head.dep_ == "acl" and base_form(head.head) in HOLDING_VERBS
+        return TARGET if holder else AGENT
+    if prep == "between":
+        return AGENT
+    if prep in ("on", "to") and head.head.lower_.startswith(BLAMING_STEMS):
+        return AGENT  # "an attack blamed on the regime", "strikes attributed to Russia"
+    if prep in TARGET_PREPS:
+        return TARGET
+    if prep == "of" and head.head.pos_ in ("NOUN", "PROPN"):
+        return _noun_role(head.head)
+    return ""
 
 
 def _in_source_phrase(tok: Any) -> bool:
@@ -334,6 +347,25 @@ def event_actors(
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
     mentions = find_mentions(doc_text(doc)[start:end], start, d, switches)
+    agents, targets, loose = _sides(doc, mentions, trigger_at, country_code, country_name, d, switches)
+    for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
+        (agents if pos < trigger_at and not agents else targets).append(a)
+    actor1 = agents[0] if agents else None
+    actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
+    return actor1, actor2
+
+
+def _sides(
+    doc: Any,
+    mentions: list[Mention],
+    trigger_at: int,
+    country_code: str,
+    country_name: str,
+    d: Dictionary,
+    switches: Switches,
+) -> tuple[list[Actor], list[Actor], list[tuple[int, Actor]]]:
+    """The actors the parse makes agents, those it makes targets, and those it gives no role (with
+    where they stand)."""
     agents: list[Actor] = []
     targets: list[Actor] = []
     loose: list[tuple[int, Actor]] = []
@@ -348,8 +380,4 @@ def event_actors(
             targets.append(a)
         else:
             loose.append((m.start, a))
-    for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
-        (agents if pos < trigger_at and not agents else targets).append(a)
-    actor1 = agents[0] if agents else None
-    actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
-    return actor1, actor2
+    return agents, targets, loose
