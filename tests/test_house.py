@@ -56,7 +56,6 @@ WAITING_LONG = {
 WAITING_COMPLEX = {
     "events/assemble.py:group_rows",
     "events/assemble.py:merge_group",
-    "events/sites.py:coordination_key",
     "events/sites.py:unlisted_sites",
     "store.py:_commit",
 }
