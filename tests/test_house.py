@@ -50,13 +50,11 @@ WAITING_MODULES = {
 }
 WAITING_LONG = {
     "events/assemble.py:group_rows",
-    "events/sites.py:unlisted_sites",
     "store.py:_commit",
 }
 WAITING_COMPLEX = {
     "events/assemble.py:group_rows",
     "events/assemble.py:merge_group",
-    "events/sites.py:unlisted_sites",
     "store.py:_commit",
 }
 

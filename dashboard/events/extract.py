@@ -9,11 +9,12 @@ from dashboard import schema as S
 from dashboard.dates import DAY, dateline_span
 from dashboard.events.actors import load_dictionary
 from dashboard.events.assemble import assemble
+from dashboard.events.coordination import coordinated
 from dashboard.events.lexicon import ACLED_TYPES, VIOLENT, Rule, classify_rule, load_lexicon, type_from_neighbours
 from dashboard.events.mentions import before_wire_dateline, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
-from dashboard.events.sites import coordinated, unlisted_sites
+from dashboard.events.sites import unlisted_sites
 from dashboard.events.when import (
     clause_verb,
     is_future_sentence,

@@ -1,20 +1,16 @@
-"""Where an event happened when the text names several sites, or a site the gazetteer does not list.
+"""A site the gazetteer does not list, and the token a coordinated list of sites hangs from.
 
-Two rules (ids in `dashboard.rules`):
+`location.unlisted_site` (an id in `dashboard.rules`): the gazetteer (GeoNames towns of 500 people or
+more) lacks most villages, and the small NER model tags many of them PERSON or ORG. A capitalised name
+the syntax itself calls a place is one: the head of "the village(s)/town(s) of X", a name before a site
+noun ("X city", "the X area"), a name after a locative preposition that is placed in a known place ("in
+X in Idlib"), or a name coordinated with such a name or with a known town ("shelled Kafr Hamra and
+al-Mallah"). ACLED places a village it cannot find at the nearest known place with geo_precision 2; so
+do we: the site keeps its own name, and takes the province and coordinates of the known place the
+sentence puts it in (or, failing that, the nearest known place the sentence or the one before names).
 
-- `location.unlisted_site`: the gazetteer (GeoNames towns of 500 people or more) lacks most
-  villages, and the small NER model tags many of them PERSON or ORG. A capitalised name the syntax
-  itself calls a place is one: the head of "the village(s)/town(s) of X", a name before a site noun
-  ("X city", "the X area"), a name after a locative preposition that is placed in a known place
-  ("in X in Idlib"), or a name coordinated with such a name or with a known town ("shelled Kafr
-  Hamra and al-Mallah"). ACLED places a village it cannot find at the nearest known place with
-  geo_precision 2; so do we: the site keeps its own name, and takes the province and coordinates
-  of the known place the sentence puts it in (or, failing that, the nearest known place the
-  sentence or the one before names).
-- `location.coordinated_sites`: "strikes on X, Y and Z" is one event per site, as ACLED codes it
-  (one record per village). The sites coordinated with the chosen site each get a row; a death toll
-  given for all of them together belongs to none (fatalities left empty), as the coding guidelines
-  say.
+`coordination_key` (which token a list of sites hangs from) serves that rule and
+`location.coordinated_sites` (coordination.py).
 """
 
 from __future__ import annotations
@@ -210,6 +206,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], split: bool = True) -> lis
     # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
     turned_down = {(t.start, t.end): t.alternatives for t in toponyms}
     actor_spans = [(m.start, m.end) for m in find_mentions(text)]
+    blocked = taken + actor_spans
     out: list[Toponym] = []
     spelt: dict[str, str] = {}
     previous: Toponym | None = None
@@ -218,68 +215,108 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], split: bool = True) -> lis
         if _title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
-        sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
-        heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
-        for tok in heads:
-            if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known, split):
-                sites[tok.i] = _placed_in(tok, known, split)
-        # Names coordinated with a site or with a known town are sites too.
-        for tok in heads:
-            if tok.i in sites:
-                continue
-            root = _conj_root(tok)
-            if root.i != tok.i and (root.i in sites or root.i in known and _precision(known[root.i]) <= 2):
-                sites[tok.i] = sites.get(root.i)
-            elif root.i == tok.i and any(c.dep_ == "conj" and c.i in sites for c in tok.children):
-                sites[tok.i] = next(sites[c.i] for c in tok.children if c.dep_ == "conj" and c.i in sites)
+        sites = _sentence_sites(sent, known, split)
         anchor = _anchor(sent, known, previous)
-        in_town = anchor is not None and anchor.place is not None and anchor.place.precision <= 1
+        in_town = _in_town(anchor)
         done: set[int] = set()
         for i, container in sorted(sites.items()):
-            if in_town and _part_noun(doc[i]) or _away(doc[i]):
-                continue
-            run = _name_tokens(doc[i])
-            if not run:
-                continue
-            if done & {tok.i for tok in run}:
-                continue  # another head of the same name
-            done |= {tok.i for tok in run}
-            where = container or anchor
-            if where is None or where.place is None:
-                continue
-            pieces = split_run(run) if split else [run]
-            for piece in pieces:
-                start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
-                if any(s < end and start < e for s, e in taken + actor_spans):
-                    continue
-                name = text[start:end]
-                # One village spelt two ways in one article ("Kafr Zeita", "Kafr Zaita") is one site: it
-                # keeps the name it was first given.
-                key = skeleton(fold(name)) or fold(name)
-                name = spelt.setdefault(key, name)
-                out.append(
-                    Toponym(
-                        start,
-                        end,
-                        text[start:end],
-                        LISTED_SITE_LABEL if len(pieces) > 1 else SITE_LABEL,
-                        place=unlisted_place(name, where.place),
-                        alternatives=turned_down.get((start, end), ()),
-                    )
-                )
+            run = _new_run(doc, i, in_town, done)
+            out += _run_toponyms(text, run, container or anchor, split, blocked, spelt, turned_down)
         if known:
             finest = _anchor(sent, known, None)
             previous = finest or previous
     return out
 
 
-def _head_token(sent: Any, t: Toponym) -> Any:
-    """The token of a place name whose head lies outside the name ("Kafr Hamra" → Hamra)."""
-    toks = [tok for tok in sent if t.start <= tok.idx < t.end]
-    for tok in toks:
-        if not (t.start <= tok.head.idx < t.end) or tok.head.i == tok.i:
-            return tok
-    return toks[-1] if toks else None
+def _in_town(anchor: Toponym | None) -> bool:
+    """Whether the sentence's place is a town (or finer), whose parts are no sites of their own."""
+    return anchor is not None and anchor.place is not None and anchor.place.precision <= 1
+
+
+def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool) -> dict[int, Toponym | None]:
+    """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
+    put in (None: none named)."""
+    sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
+    heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
+    for tok in heads:
+        if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known, split):
+            sites[tok.i] = _placed_in(tok, known, split)
+    _add_coordinated(heads, known, sites)
+    return sites
+
+
+def _add_coordinated(heads: list, known: dict[int, Toponym], sites: dict[int, Toponym | None]) -> None:
+    """Names coordinated with a site or with a known town are sites too."""
+    for tok in heads:
+        if tok.i in sites:
+            continue
+        root = _conj_root(tok)
+        if root.i != tok.i and (root.i in sites or root.i in known and _precision(known[root.i]) <= 2):
+            sites[tok.i] = sites.get(root.i)
+        elif root.i == tok.i and any(c.dep_ == "conj" and c.i in sites for c in tok.children):
+            sites[tok.i] = next(sites[c.i] for c in tok.children if c.dep_ == "conj" and c.i in sites)
+
+
+def _new_run(doc: Any, i: int, in_town: bool, done: set[int]) -> list:
+    """The tokens of the name headed at `i` (marked in `done`), or [] for none: a part of the town
+    the sentence is in, a place left, or a name another head already gave."""
+    if in_town and _part_noun(doc[i]) or _away(doc[i]):
+        return []
+    run = _name_tokens(doc[i])
+    if not run:
+        return []
+    if done & {tok.i for tok in run}:
+        return []  # another head of the same name
+    done |= {tok.i for tok in run}
+    return run
+
+
+def _run_toponyms(
+    text: str,
+    run: list,
+    where: Toponym | None,
+    split: bool,
+    blocked: list[tuple[int, int]],
+    spelt: dict[str, str],
+    turned_down: dict[tuple[int, int], Any],
+) -> list[Toponym]:
+    """The sites a run of name tokens gives (one per piece with `split`), placed at `where`."""
+    if not run or where is None or where.place is None:
+        return []
+    pieces = split_run(run) if split else [run]
+    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down)
+
+
+def _piece_toponyms(
+    text: str,
+    pieces: list,
+    place: Any,
+    blocked: list[tuple[int, int]],
+    spelt: dict[str, str],
+    turned_down: dict[tuple[int, int], Any],
+) -> list[Toponym]:
+    """A site per piece of a name not already a placed name or an actor's, placed at `place`."""
+    out: list[Toponym] = []
+    for piece in pieces:
+        start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
+        if any(s < end and start < e for s, e in blocked):
+            continue
+        name = text[start:end]
+        # One village spelt two ways in one article ("Kafr Zeita", "Kafr Zaita") is one site: it
+        # keeps the name it was first given.
+        key = skeleton(fold(name)) or fold(name)
+        name = spelt.setdefault(key, name)
+        out.append(
+            Toponym(
+                start,
+                end,
+                text[start:end],
+                LISTED_SITE_LABEL if len(pieces) > 1 else SITE_LABEL,
+                place=unlisted_place(name, place),
+                alternatives=turned_down.get((start, end), ()),
+            )
+        )
+    return out
 
 
 def coordination_key(tok: Any) -> int:
@@ -313,44 +350,3 @@ def _first_object(tok: Any) -> Any:
     first = _conj_root(tok.head)
     objs = [c for c in first.children if c.dep_ == "pobj"]
     return objs[0] if objs else None
-
-
-def _run_top(tok: Any) -> Any:
-    """The last name of a run of names with no commas, which the parse makes the run's head (each
-    name before it a compound of it: "Kafr Hamra Abu Zaid" → Zaid)."""
-    for _ in range(12):
-        if tok.dep_ != "compound" or tok.head.pos_ != "PROPN" or tok.head.i <= tok.i:
-            break
-        tok = tok.head
-    return tok
-
-
-def coordinated(sent: Any, site: Toponym, places: list[Toponym], runs: bool = True) -> list[Toponym]:
-    """The places of `places` listed together with `site` as targets of one action, in text order
-    (with `runs`, the names of a run with no commas are listed together too)."""
-    head = _head_token(sent, site)
-    if head is None or site.place is None or site.place.precision >= 4:
-        return []
-    top = _run_top if runs else (lambda tok: tok)
-    key = coordination_key(top(head))
-    listed_at = head.doc[key]
-    if listed_at.dep_ == "pobj" and listed_at.head.lower_ in AWAY_PREPS:
-        return []
-    out = []
-    for t in places:
-        if _other_place(t, site):
-            tok = _head_token(sent, t)
-            if tok is not None and tok.i != head.i and coordination_key(top(tok)) == key:
-                out.append(t)
-    return out
-
-
-def _other_place(t: Toponym, site: Toponym) -> bool:
-    """Whether `t` is a placed town or province other than the site (a country is never listed)."""
-    return (
-        t is not site
-        and t.place is not None
-        and t.place.precision < 4
-        and site.place is not None
-        and t.place.name != site.place.name
-    )
