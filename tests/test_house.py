@@ -49,11 +49,9 @@ WAITING_MODULES = {
     "store.py",
 }
 WAITING_LONG = {
-    "events/assemble.py:group_rows",
     "store.py:_commit",
 }
 WAITING_COMPLEX = {
-    "events/assemble.py:group_rows",
     "events/assemble.py:merge_group",
     "store.py:_commit",
 }

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import pandas as pd
@@ -163,50 +164,72 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         return len(g.means(i) | g.means(j)) <= 1
 
     if switches.on("assemble.same_place_day"):
-        first: dict[tuple, int] = {}
-        for i in idx:
-            # Undated rows share a key of their own: carrying the publication day, they would
-            # otherwise bridge the events of that day and, through `undated_repeat`, another day's.
-            key = (kind(rows[i]), place_key(rows[i]), "undated" if _undated(rows[i]) else _day(rows[i]))
-            if key in first and fits(first[key], i):
-                g.join(first[key], i)
-            elif key not in first:
-                first[key] = i
+        _join_same_place_day(rows, idx, g, fits)
     if switches.on("assemble.undated_repeat"):
-        for i in idx:
-            if not _undated(rows[i]):
-                continue
-            dated = [
-                j
-                for j in idx
-                if not _undated(rows[j])
-                and kind(rows[j]) == kind(rows[i])
-                and place_key(rows[j]) == place_key(rows[i])
-                and recent(rows[j], rows[i])
-                and fits(j, i)
-            ]
-            if dated:
-                g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
+        _join_undated_repeats(rows, idx, g, fits)
     if switches.on("assemble.coarse_into_fine"):
-        for i in idx:
-            if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
-                continue
-            finer = [
-                j
-                for j in idx
-                if kind(rows[j]) == kind(rows[i])
-                and _contains(rows[i], rows[j])
-                and fits(i, j)
-                and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
-            ]
-            # Only when the article has one such place: a country-level toll beside strikes on three
-            # towns cannot be given to any one of them.
-            if finer and len({place_key(rows[j]) for j in finer}) == 1:
-                g.join(max(finer, key=lambda j: informativeness(rows[j])), i)
+        _join_coarse_into_fine(rows, idx, g, fits)
     groups: dict[int, list[int]] = {}
     for i in idx:
         groups.setdefault(g.find(i), []).append(i)
     return list(groups.values())
+
+
+def _join_same_place_day(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
+    """`assemble.same_place_day`: rows of one kind at one place on one day report one event."""
+    first: dict[tuple, int] = {}
+    for i in idx:
+        # Undated rows share a key of their own: carrying the publication day, they would
+        # otherwise bridge the events of that day and, through `undated_repeat`, another day's.
+        key = (kind(rows[i]), place_key(rows[i]), "undated" if _undated(rows[i]) else _day(rows[i]))
+        if key in first and fits(first[key], i):
+            g.join(first[key], i)
+        elif key not in first:
+            first[key] = i
+
+
+def _join_undated_repeats(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
+    """`assemble.undated_repeat`: an undated row joins the most informative recent dated row of its
+    kind and place."""
+    for i in idx:
+        if not _undated(rows[i]):
+            continue
+        dated = [
+            j
+            for j in idx
+            if not _undated(rows[j])
+            and kind(rows[j]) == kind(rows[i])
+            and place_key(rows[j]) == place_key(rows[i])
+            and recent(rows[j], rows[i])
+            and fits(j, i)
+        ]
+        if dated:
+            g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
+
+
+def _join_coarse_into_fine(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
+    """`assemble.coarse_into_fine`: a row placed at a province or country joins the one finer place
+    in it the article reports the same kind of event at."""
+    for i in idx:
+        if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
+            continue
+        finer = _finer_rows(rows, idx, i, fits)
+        # Only when the article has one such place: a country-level toll beside strikes on three
+        # towns cannot be given to any one of them.
+        if finer and len({place_key(rows[j]) for j in finer}) == 1:
+            g.join(max(finer, key=lambda j: informativeness(rows[j])), i)
+
+
+def _finer_rows(rows: list[dict], idx: list[int], i: int, fits: Callable[[int, int], bool]) -> list[int]:
+    """The rows of row i's kind at a place inside its place, the same day (or recent, for an undated i)."""
+    return [
+        j
+        for j in idx
+        if kind(rows[j]) == kind(rows[i])
+        and _contains(rows[i], rows[j])
+        and fits(i, j)
+        and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
+    ]
 
 
 @lru_cache(maxsize=1)
