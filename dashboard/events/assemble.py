@@ -279,21 +279,47 @@ def merge_group(
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
-    finest = min(rows, key=lambda r: (int(r[S.GEO_PRECISION] or 4), -informativeness(r)[0]))
-    if int(finest[S.GEO_PRECISION] or 4) < int(best[S.GEO_PRECISION] or 4):
-        for c in S.PLACE_COLUMNS:
-            out[c] = finest.get(c)
+    _finest_place(out, rows, best)
     if switches.on("assemble.specific_type"):
-        ranks = type_ranks()
-        typed = min(rows, key=lambda r: ranks.get(r[S.SUB_EVENT_TYPE], len(ranks) + 100))
-        if ranks.get(typed[S.SUB_EVENT_TYPE], 1000) < ranks.get(best[S.SUB_EVENT_TYPE], 1000):
-            for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, *S.TRIGGER_COLUMNS):
-                out[c] = typed[c]
+        _most_specific_type(out, rows, best)
     dated = [r for r in rows if not _undated(r)]
     if _undated(best) and dated:
         src = max(dated, key=informativeness)
         for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
             out[c] = src[c]
+    _toll(out, rows, switches)
+    _complete_actors(out, rows, switches, air_force, authors or {})
+    if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
+        out[S.ACTOR2], out[S.INTER2] = "", None
+    if switches.on("types.territory_by_side") and _side(out, S.ACTOR1, S.INTER1):
+        # Only a named author decides: the unidentified default says nothing about who took the ground.
+        out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
+    out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])
+    spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
+    out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
+    return out
+
+
+def _finest_place(out: dict, rows: list[dict], best: dict) -> None:
+    """The event takes the finest place its rows give."""
+    finest = min(rows, key=lambda r: (int(r[S.GEO_PRECISION] or 4), -informativeness(r)[0]))
+    if int(finest[S.GEO_PRECISION] or 4) < int(best[S.GEO_PRECISION] or 4):
+        for c in S.PLACE_COLUMNS:
+            out[c] = finest.get(c)
+
+
+def _most_specific_type(out: dict, rows: list[dict], best: dict) -> None:
+    """`assemble.specific_type`: the event takes the most specific type its rows give."""
+    ranks = type_ranks()
+    typed = min(rows, key=lambda r: ranks.get(r[S.SUB_EVENT_TYPE], len(ranks) + 100))
+    if ranks.get(typed[S.SUB_EVENT_TYPE], 1000) < ranks.get(best[S.SUB_EVENT_TYPE], 1000):
+        for c in (S.EVENT_TYPE, S.SUB_EVENT_TYPE, *S.TRIGGER_COLUMNS):
+            out[c] = typed[c]
+
+
+def _toll(out: dict, rows: list[dict], switches: Switches) -> None:
+    """The event's toll: a counted one before an estimate (the lead's with `assemble.lead_toll`, else
+    the lowest); else the first toll its sites shared."""
     tolls = [r for r in rows if r[S.FATALITIES] is not None]
     if tolls:
         counted = [r for r in tolls if not is_estimate(r[S.FATALITIES_TEXT] or "")] or tolls
@@ -309,16 +335,6 @@ def merge_group(
         if shared:
             first = min(shared, key=lambda r: r[S.EXCERPT_START])
             out[S.FATALITIES_SHARED], out[S.FATALITIES_TEXT] = first[S.FATALITIES_SHARED], first[S.FATALITIES_TEXT]
-    _complete_actors(out, rows, switches, air_force, authors or {})
-    if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
-        out[S.ACTOR2], out[S.INTER2] = "", None
-    if switches.on("types.territory_by_side") and _side(out, S.ACTOR1, S.INTER1):
-        # Only a named author decides: the unidentified default says nothing about who took the ground.
-        out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
-    out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])
-    spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
-    out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
-    return out
 
 
 def _complete_actors(
