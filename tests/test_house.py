@@ -41,8 +41,8 @@ COMPLEX_BY_NATURE = {
 }
 LONG_BY_NATURE: set[str] = set()
 
-# The ratchet: modules and functions still over the bounds, in parts another issue is reshaping
-# (the store and app/duck.py: the scale issue; events/ left the lists in the house issue). An entry leaves when it
+# The ratchet: modules and functions still over the bounds, in a part another issue is reshaping
+# (the store: the scale issue; events/ and app/ left the lists in the house issue). An entry leaves when it
 # meets its bound (test_the_waiting_lists_hold_only_what_is_still_over fails until it does);
 # nothing new joins.
 WAITING_MODULES = {
