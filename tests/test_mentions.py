@@ -227,3 +227,10 @@ def test_a_glued_headline_lends_its_place_to_no_sentence_after_it(pipeline) -> N
     ev = pipeline.run([Article(text=text, title="t", published=date(2020, 3, 4))]).events
     events = ev[ev[S.RECORD_KIND] == "event"]
     assert "Hama" not in set(events[S.ADMIN1]), "the glued headline's province does not place the story"
+
+
+def test_a_related_news_block_or_a_bar_menu_inside_a_sentence_is_page_furniture() -> None:
+    assert is_boilerplate("Source: wires Related News Election monitors report fraud in the capital", 2000)
+    assert is_boilerplate("Film festival opens | Episode | Showcase Category News The summit met in the capital", 2000)
+    assert not is_boilerplate("The ministry said related news would follow after the summit in the capital.", 2000)
+    assert not is_boilerplate("Voters chose between two lists | one of them new.", 2000), "a single bar is no menu"

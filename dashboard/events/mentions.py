@@ -65,6 +65,10 @@ _BOILERPLATE_START = re.compile(
     r"more on this|follow us|share this|click here|subscribe|copyright|all rights reserved|comments?)\b",
     re.I,
 )
+# Page furniture inside a sentence: a "Related News" block or a menu of links the page separates with
+# bars ("Video | Episode | Showcase"): no story sentence holds either. Case-sensitive: the words
+# "related news" can be written in a story, capitalised as a heading they are the page's.
+_FURNITURE_INSIDE = re.compile(r"\bRelated (?:News|Articles|Stories|Posts)\b|(?:\s\|\s.*){2}")
 # A run of headlines: most words capitalised, with no sentence verb in lower case between them.
 _CAPS_WORD = re.compile(r"\b[A-Z][\w'’-]*")
 _WORD = re.compile(r"\b[\w'’-]+")
@@ -99,7 +103,7 @@ def before_wire_dateline(sentence: str, start: int, trigger_at: int) -> bool:
 
 
 def is_boilerplate(sentence: str, start: int) -> bool:
-    if _BOILERPLATE_START.search(sentence) or _CAPTION.search(sentence.strip()):
+    if _BOILERPLATE_START.search(sentence) or _CAPTION.search(sentence.strip()) or _FURNITURE_INSIDE.search(sentence):
         return True
     words = _WORD.findall(sentence)
     if start < STORY_LEAD_CHARS or len(words) < HEADLINE_RUN_WORDS:
