@@ -87,6 +87,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "of its article (the most specific place the text gives)",
     ),
     RuleInfo(
+        "assemble.headline_province",
+        "assemble",
+        'a headline placed at a town named like its province ("in Idlib") reads as the province for '
+        "`assemble.coarse_into_fine`: it joins the one town of that province the story reports that day",
+    ),
+    RuleInfo(
         "assemble.distinct_weapons",
         "assemble",
         "rows whose trigger words name different means of attack (jets, shells, a car bomb: the lexicon's "

@@ -63,6 +63,33 @@ def test_a_province_level_row_joins_the_town_in_that_province(row) -> None:
     assert len(assemble([province, town], Switches.parse("assemble.coarse_into_fine"))) == 2
 
 
+def test_a_headline_at_the_town_named_like_its_province_joins_the_one_town_of_the_story(row) -> None:
+    title = "Jets Strike Field Clinic in Idlib"
+    headline = row(0, excerpt=f"Tuesday 3 March 2020 {title}.", title=title, date_source="published")
+    town = row(60, location="Saraqib", latitude=35.86, longitude=36.8, title=title, fatalities=4)
+    out = assemble([headline, town])
+    assert [r[S.LOCATION] for r in out] == ["Saraqib"]
+    assert json.loads(out[0][S.EVIDENCE]) == [[0, 30], [60, 90]]
+    assert len(assemble([headline, town], Switches.parse("assemble.headline_province"))) == 2
+
+
+def test_the_town_named_like_its_province_in_the_body_is_an_event_of_its_own(row) -> None:
+    # Not the headline: "in Idlib" in the story may well be the city, struck the same day as a town.
+    city = row(0, excerpt="Jets also struck a market in Idlib on Tuesday.", title="Jets Strike Field Clinic")
+    town = row(60, location="Saraqib", latitude=35.86, longitude=36.8, title="Jets Strike Field Clinic")
+    assert len(assemble([city, town])) == 2
+
+
+def test_a_headline_at_the_province_named_town_beside_two_towns_joins_neither(row) -> None:
+    title = "Shelling Hits Villages in Idlib"
+    headline = row(0, excerpt=title, title=title)
+    towns = [
+        row(60, location="Saraqib", latitude=35.86, longitude=36.8, title=title),
+        row(120, location="Binnish", latitude=35.95, longitude=36.71, title=title),
+    ]
+    assert len(assemble([headline, *towns])) == 3
+
+
 def test_a_province_row_of_another_province_stays_apart(row) -> None:
     province = row(0, location="Hama Governorate", admin1="Hama", feature_code="ADM1", geo_precision=3)
     town = row(40, location="Saraqib", latitude=35.86, longitude=36.8)

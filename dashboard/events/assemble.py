@@ -9,7 +9,8 @@ sentence-level extractor makes a row of each. Here the event rows of one article
   dated event of the same kind and place from the publication day or the two before (news is new);
 - `assemble.coarse_into_fine`: a row placed at province or country level joins a finer event of the
   same kind and day inside that province or country; so does a row at the known place an unlisted
-  site was placed at (`location.unlisted_site`).
+  site was placed at (`location.unlisted_site`), and — `assemble.headline_province` — a headline's
+  town that bears its province's name ("Jets Hit Hospital in Idlib" over a body that names the town).
 
 The group keeps its most informative row (the sentence that says most) as `excerpt`, every row's
 span in `evidence`, the finest place, the most precise date, and — `assemble.lead_toll` — the
@@ -39,7 +40,7 @@ from dashboard.events.authors import (
 )
 from dashboard.events.lexicon import lexicon_data, load_lexicon
 from dashboard.events.numbers import is_estimate
-from dashboard.geo.gazetteer import UNLISTED_CODE
+from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
 
 GENERIC_SUBTYPES = frozenset({"Armed clash", "Attack", "Other", ""})
@@ -168,7 +169,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     if switches.on("assemble.undated_repeat"):
         _join_undated_repeats(rows, idx, g, fits)
     if switches.on("assemble.coarse_into_fine"):
-        _join_coarse_into_fine(rows, idx, g, fits)
+        _join_coarse_into_fine(rows, idx, g, fits, switches)
     groups: dict[int, list[int]] = {}
     for i in idx:
         groups.setdefault(g.find(i), []).append(i)
@@ -207,26 +208,56 @@ def _join_undated_repeats(rows: list[dict], idx: list[int], g: _Groups, fits: Ca
             g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
 
 
-def _join_coarse_into_fine(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
+def _named_like_province(row: dict) -> bool:
+    """Whether a town bears its province's name (Idlib in Idlib, Deir ez-Zor in Deir ez-Zor)."""
+    if int(row[S.GEO_PRECISION] or 4) >= 3 or not row.get(S.ADMIN1):
+        return False
+    town, province = (without_article(fold(str(row[c]))) for c in (S.LOCATION, S.ADMIN1))
+    return town == province or bool(skeleton(town)) and skeleton(town) == skeleton(province)
+
+
+def _headline(row: dict) -> bool:
+    """Whether the row's sentence is the article's headline (the title, as the text repeats it)."""
+    title = " ".join(str(row.get(S.TITLE) or "").split()).rstrip(".")
+    return len(title) > 10 and title in " ".join(str(row.get(S.EXCERPT) or "").split())
+
+
+def _as_province(row: dict) -> dict:
+    """The row read at the level of its province (a headline's "in Idlib" is the governorate)."""
+    return {**row, S.GEO_PRECISION: 3}
+
+
+def _join_coarse_into_fine(
+    rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool], switches: Switches = ALL_ON
+) -> None:
     """`assemble.coarse_into_fine`: a row placed at a province or country joins the one finer place
-    in it the article reports the same kind of event at."""
+    in it the article reports the same kind of event at. With `assemble.headline_province` a headline
+    placed at a town named like its province counts as the province: headlines name the governorate
+    for an attack the story places in one of its towns."""
     for i in idx:
-        if int(rows[i][S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(rows[i], rows[j]) for j in idx):
+        coarse = rows[i]
+        if switches.on("assemble.headline_province") and _named_like_province(coarse) and _headline(coarse):
+            coarse = _as_province(coarse)
+        if int(coarse[S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(coarse, rows[j]) for j in idx):
             continue
-        finer = _finer_rows(rows, idx, i, fits)
+        finer = _finer_rows(rows, idx, i, fits, coarse)
         # Only when the article has one such place: a country-level toll beside strikes on three
         # towns cannot be given to any one of them.
         if finer and len({place_key(rows[j]) for j in finer}) == 1:
             g.join(max(finer, key=lambda j: informativeness(rows[j])), i)
 
 
-def _finer_rows(rows: list[dict], idx: list[int], i: int, fits: Callable[[int, int], bool]) -> list[int]:
-    """The rows of row i's kind at a place inside its place, the same day (or recent, for an undated i)."""
+def _finer_rows(
+    rows: list[dict], idx: list[int], i: int, fits: Callable[[int, int], bool], coarse: dict | None = None
+) -> list[int]:
+    """The rows of row i's kind at a place inside its place (`coarse`: row i as read), the same day
+    (or recent, for an undated i)."""
     return [
         j
         for j in idx
-        if kind(rows[j]) == kind(rows[i])
-        and _contains(rows[i], rows[j])
+        if j != i
+        and kind(rows[j]) == kind(rows[i])
+        and _contains(rows[i] if coarse is None else coarse, rows[j])
         and fits(i, j)
         and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
     ]
