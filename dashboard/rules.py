@@ -180,6 +180,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
     ),
     # -- types ---------------------------------------------------------------------------------------
     RuleInfo(
+        "location.same_time_next",
+        "location",
+        "a report that names no finer place than a country takes one from the next sentences, but not "
+        "from a sentence dated more than a month before the article (a past event it recalls)",
+    ),
+    RuleInfo(
         "location.unpunctuated_list",
         "location",
         "a run of place names with no commas ('in Kafr Hamra Abu Zaid and Tell Sukkar', as scraped text "

@@ -212,6 +212,41 @@ def test_a_country_level_strike_looks_a_few_sentences_ahead(pipeline) -> None:
     assert strike[S.TOPONYM].tolist() == ["Saraqib"]
 
 
+@pytest.mark.parametrize(
+    "sentence, other_time",
+    [
+        ("Rockets hit the town in August 2013.", True),
+        ("The town fell to the rebels in 2014.", True),
+        ("Shelling hit the town on Sunday.", False),
+        ("Shelling hit the town on May 1.", False),
+        ("Shelling hit the town.", False),
+    ],
+)
+def test_a_sentence_dated_over_a_month_before_the_article_is_set_in_another_time(
+    sentence: str, other_time: bool
+) -> None:
+    from types import SimpleNamespace
+
+    from dashboard.events.where import set_in_another_time
+
+    assert set_in_another_time(SimpleNamespace(text=sentence), date(2017, 5, 3)) is other_time
+    assert set_in_another_time(SimpleNamespace(text=sentence), None) is False
+
+
+def test_a_country_level_strike_does_not_take_the_town_of_a_past_event_recalled_next(pipeline) -> None:
+    text = (
+        "Air strikes killed 12 people in northwest Syria on Tuesday. "
+        "It was the worst raid since barrel bombs hit a bakery in Saraqib in March 2014. "
+        "The strikes hit a market in Binnish, residents said."
+    )
+    article = Article(text=text, title="t", published=date(2017, 5, 3))
+    strike = pipeline.run([article]).events
+    assert strike[strike[S.FATALITIES] == 12][S.TOPONYM].tolist() == ["Binnish"]
+    off = dataclasses.replace(pipeline, switches=Switches.parse("location.same_time_next"))
+    strike = off.run([article]).events
+    assert strike[strike[S.FATALITIES] == 12][S.TOPONYM].tolist() == ["Saraqib"]
+
+
 def test_a_toll_sentence_six_sentences_from_any_place_is_not_placed(pipeline) -> None:
     text = (
         "Activists said at least 23 people were killed overnight by a missile. "

@@ -3,9 +3,12 @@ one its trigger is tied to (`choose_event_location`), and a finer place the next
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from dashboard.dates import find_date_mentions, resolve_mention
 from dashboard.errors import ConflictMapError
 from dashboard.events.nonsites import _destination, _said_at, _spans_countries, acts, elsewhere, speaks
 from dashboard.events.roles import _name_token, _token_at, place_anchor, place_role
@@ -247,19 +250,41 @@ def _place(t: Toponym) -> Place:
 
 
 FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may say where it happened
+OTHER_TIME_DAYS = 30  # a sentence dated this long before the article tells of another time
+
+
+def set_in_another_time(sent: Any, published: date | None) -> bool:
+    """Whether a sentence dates what it tells more than a month before the article ("since sarin
+    killed hundreds in Ghouta in August 2013", "the town fell in 2014"): history, not the news."""
+    if published is None:
+        return False
+    limit = published - timedelta(days=OTHER_TIME_DAYS)
+    for m in find_date_mentions(sent.text):
+        resolved = resolve_mention(m, published)
+        if resolved is not None and resolved[0] < limit:
+            return True
+    return False
 
 
 def _finer_in_next(
-    sents: list, k: int, places: list[Toponym], toponyms: list[Toponym], text: str
+    sents: list,
+    k: int,
+    places: list[Toponym],
+    toponyms: list[Toponym],
+    text: str,
+    tells_it: Callable[[Any], bool] | None = None,
 ) -> tuple[Toponym, int] | None:
     """A town or province (of the same country, when the sentence names one) in the next few
-    sentences of the paragraph, and where the sentence naming it ends."""
+    sentences of the paragraph, and where the sentence naming it ends. With `tells_it`
+    (`location.same_time_next`), only a sentence that may tell the same event gives it."""
     countries = {t.place.country_code for t in places if t.place is not None}
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
         # A sentence's span may end with the blank line after it: look from its last word.
         last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
         if "\n\n" in text[last_word : sents[j].start_char + 1]:
             return None
+        if tells_it is not None and not tells_it(sents[j]):
+            continue
         # The place a report was issued or words were spoken in ("a report issued in New York"),
         # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
         # where the attack was.
