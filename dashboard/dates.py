@@ -55,7 +55,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative",
         re.compile(
+            # "the previous day" / "a day earlier": the day before the story's day, as "yesterday" is
+            # (not "the day before the vote": that day is another event's).
             r"\b(?P<rel>yesterday|today|tonight|last night|this morning|this week|"
+            r"the previous day|the day before(?! (?:the|a|an|his|her|its|their)\b)|a day earlier|"
             r"last week|next week|this month|last month|next month|this year|last year|"
             r"next year)\b",
             re.I,
@@ -192,7 +195,7 @@ def _weekday(published: date, wd: int, rel: str | None, future: bool) -> date:
 def _relative(p: date, rel: str) -> tuple[date, str] | None:
     if rel in ("today", "tonight", "this morning"):
         return p, DAY
-    if rel in ("yesterday", "last night"):
+    if rel in ("yesterday", "last night", "the previous day", "the day before", "a day earlier"):
         return p - timedelta(days=1), DAY
     if rel in ("this week", "last week", "next week"):
         shift = {"this week": 0, "last week": -7, "next week": 7}[rel]

@@ -27,6 +27,10 @@ def only_mention(text: str):
     return mentions[0]
 
 
+def test_the_day_before_another_event_is_no_date_of_its_own() -> None:
+    assert find_date_mentions("Jets struck the market the day before the vote.") == []
+
+
 @pytest.mark.parametrize(
     "sentence, mention, expected, precision",
     [
@@ -42,6 +46,8 @@ def only_mention(text: str):
         ("Erdoğan will meet Putin on Thursday to discuss Idlib.", "on Thursday", date(2020, 3, 5), DAY),
         ("Officials said yesterday that the convoy was hit.", "yesterday", date(2020, 3, 3), DAY),
         ("Clashes broke out last night near Saraqib.", "last night", date(2020, 3, 3), DAY),
+        ("Four had died of their wounds the previous day.", "the previous day", date(2020, 3, 3), DAY),
+        ("A mortar hit the school a day earlier.", "a day earlier", date(2020, 3, 3), DAY),
         ("The army said today that it took the town.", "today", date(2020, 3, 4), DAY),
         ("Fighting intensified last month in the south.", "last month", date(2020, 2, 1), MONTH),
         ("Refugees arrived last year.", "last year", date(2019, 1, 1), YEAR),
