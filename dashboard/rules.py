@@ -193,6 +193,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "Deir…), and its names listed together",
     ),
     RuleInfo(
+        "types.first_means",
+        "types",
+        "a sentence that names two means of remote violence together ('shelling and air strikes') is "
+        "typed by the first it names, the head of the coordination, not by the lexicon's order",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "

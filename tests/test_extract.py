@@ -213,6 +213,33 @@ def test_a_country_level_strike_looks_a_few_sentences_ahead(pipeline) -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        ("Army shelling and air strikes killed nine people in Binnish.", "Shelling/artillery/missile attack"),
+        ("Air strikes and shelling killed nine people in Binnish.", "Air/drone strike"),
+        ("Mortars, rockets or barrel bombs hit the town every day.", "Shelling/artillery/missile attack"),
+        ("Nine died under army artillery fire and air strikes in Binnish.", "Shelling/artillery/missile attack"),
+        # Not coordinated: the jets struck, the shelling is another clause's.
+        ("After the shelling stopped, jets struck the market.", "Air/drone strike"),
+    ],
+)
+def test_two_means_named_together_type_the_event_by_the_first(sentence: str, sub_type: str) -> None:
+    from dashboard.events.lexicon import classify_rule, first_means
+
+    rules = load_lexicon()
+    rule, trigger = first_means(sentence, *classify_rule(sentence, rules), rules)
+    assert rule is not None and rule.sub_event_type == sub_type
+    assert trigger and trigger in sentence
+
+
+def test_first_means_is_switchable(pipeline) -> None:
+    text = "Army shelling and air strikes killed nine people in Binnish on Monday."
+    assert run_one(pipeline, text)[S.SUB_EVENT_TYPE].tolist() == ["Shelling/artillery/missile attack"]
+    off = dataclasses.replace(pipeline, switches=Switches.parse("types.first_means"))
+    assert run_one(off, text)[S.SUB_EVENT_TYPE].tolist() == ["Air/drone strike"]
+
+
+@pytest.mark.parametrize(
     "sentence, other_time",
     [
         ("Rockets hit the town in August 2013.", True),

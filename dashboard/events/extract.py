@@ -11,7 +11,15 @@ from dashboard.dates import DAY, dateline_span
 from dashboard.events.actors import load_dictionary
 from dashboard.events.assemble import assemble
 from dashboard.events.coordination import coordinated
-from dashboard.events.lexicon import ACLED_TYPES, VIOLENT, Rule, classify_rule, load_lexicon, type_from_neighbours
+from dashboard.events.lexicon import (
+    ACLED_TYPES,
+    VIOLENT,
+    Rule,
+    classify_rule,
+    first_means,
+    load_lexicon,
+    type_from_neighbours,
+)
 from dashboard.events.mentions import before_wire_dateline, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
@@ -73,7 +81,7 @@ def sentence_rows(
     generic_ids: set[str] = set()
     for k, sent in enumerate(ctx.sents):
         previous.since += 1
-        s = _read_sentence(sent, k, article.text, rules)
+        s = _read_sentence(sent, k, article.text, rules, switches)
         located = _locate(ctx, s, previous)
         if located is None:
             continue
@@ -104,13 +112,15 @@ def _article_context(
     )
 
 
-def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...]) -> Sentence:
+def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...], switches: Switches = ALL_ON) -> Sentence:
     # Offsets point at the words, not the whitespace around them.
     stext = sent.text
     s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
     s1 = sent.start_char + len(stext.rstrip())
     own = text[s0:s1]  # the sentence that types and dates the event
     rule, trigger = classify_rule(own, rules)
+    if switches.on("types.first_means"):
+        rule, trigger = first_means(own, rule, trigger, rules)
     event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
     at = own.find(trigger) if trigger else -1
     return Sentence(sent, k, s0, s1, own, rule, trigger, event_type, sub_type, at)

@@ -70,6 +70,32 @@ def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple
     return None, ""
 
 
+@lru_cache(maxsize=1)
+def _first_means_table() -> tuple[frozenset[str], re.Pattern[str]]:
+    """The lexicon's `[first_means]`: the means a sentence may coordinate, and what may join them."""
+    table = lexicon_data()["first_means"]
+    heads = "|".join(table["head_nouns"])
+    # "shelling and air strikes", "artillery fire, rockets", "mortars or Russian air strikes"
+    joint = rf"(?:\s+(?:{heads}))?\s*(?:,\s*(?:(?:and|or)\s+)?|\s(?:and|or|as well as)\s+)(?:\w+\s+){{0,2}}"
+    return frozenset(table["sub_event_types"]), re.compile(joint, re.I)
+
+
+def first_means(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Rule, ...]) -> tuple[Rule | None, str]:
+    """The rule of the means named first when the sentence coordinates two ("Turkish shelling and air
+    strikes killed…" is shelling), else the rule and trigger given."""
+    means, joint = _first_means_table()
+    if rule is None or rule.sub_event_type not in means:
+        return rule, trigger
+    at = sentence.find(trigger)
+    for other in rules:
+        if other.sub_event_type not in means or other.sub_event_type == rule.sub_event_type:
+            continue
+        m = other.pattern.search(sentence, 0, at)
+        if m and joint.fullmatch(sentence[m.end() : at]):
+            return other, m.group(0)
+    return rule, trigger
+
+
 def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str, str, str]:
     """(event_type, sub_event_type, trigger) from the first lexicon rule that matches."""
     rule, trigger = classify_rule(sentence, rules)
