@@ -7,7 +7,8 @@ import json
 import pytest
 
 from dashboard import schema as S
-from dashboard.events.assemble import assemble, group_rows, weapon
+from dashboard.events.assemble import assemble, group_rows
+from dashboard.events.kinds import weapon
 from dashboard.rules import Switches
 
 

@@ -96,7 +96,7 @@ def test_opposite_sides_are_two_events(plain_row) -> None:
 
 
 def test_who_took_the_ground_decides_the_territory_sub_type() -> None:
-    from dashboard.events.assemble import GOVERNMENT_REGAINS, NON_STATE_OVERTAKES, territory_by_side
+    from dashboard.events.kinds import GOVERNMENT_REGAINS, NON_STATE_OVERTAKES, territory_by_side
 
     assert territory_by_side(NON_STATE_OVERTAKES, 1) == GOVERNMENT_REGAINS
     assert territory_by_side(GOVERNMENT_REGAINS, 2) == NON_STATE_OVERTAKES
@@ -105,7 +105,8 @@ def test_who_took_the_ground_decides_the_territory_sub_type() -> None:
 
 
 def test_an_unnamed_author_leaves_the_territory_sub_type(plain_row) -> None:
-    from dashboard.events.assemble import GOVERNMENT_REGAINS, merge_group
+    from dashboard.events.assemble import merge_group
+    from dashboard.events.kinds import GOVERNMENT_REGAINS
 
     row = plain_row(
         sub_event_type=GOVERNMENT_REGAINS,

@@ -21,9 +21,7 @@ Two events on different days are never joined.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
-from functools import lru_cache
 
 import pandas as pd
 
@@ -38,7 +36,7 @@ from dashboard.events.authors import (
     means_authors,
     named_group,
 )
-from dashboard.events.lexicon import lexicon_data, load_lexicon
+from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
 from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
@@ -261,44 +259,6 @@ def _finer_rows(
         and fits(i, j)
         and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
     ]
-
-
-@lru_cache(maxsize=1)
-def weapons() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """The means of attack the lexicon's `[weapons]` table recognises in trigger words."""
-    table = lexicon_data().get("weapons", {})
-    return tuple((means, re.compile(r"\b(?:" + "|".join(words) + r")\b", re.I)) for means, words in table.items())
-
-
-def weapon(row: dict) -> str:
-    """The means of attack a row's trigger names ("jets" air, "mortar shells" artillery), or ""."""
-    trigger = str(row.get(S.TRIGGER) or "")
-    return next((means for means, pattern in weapons() if pattern.search(trigger)), "")
-
-
-@lru_cache(maxsize=1)
-def type_ranks() -> dict[str, int]:
-    """Each sub-event type's place in the lexicon's order: the more specific, the lower."""
-    ranks: dict[str, int] = {}
-    for rule in load_lexicon():
-        if not rule.generic:
-            ranks.setdefault(rule.sub_event_type, rule.priority)
-    return ranks
-
-
-GOVERNMENT_REGAINS, NON_STATE_OVERTAKES = "Government regains territory", "Non-state actor overtakes territory"
-
-
-def territory_by_side(sub_type: str, inter1: object) -> str:
-    """Who took the ground decides ACLED's territory sub-type: state forces (inter 1) regain territory,
-    rebels and militias (2-4) overtake it. The verb alone ("captured", "retook") does not say."""
-    if sub_type not in (GOVERNMENT_REGAINS, NON_STATE_OVERTAKES):
-        return sub_type
-    if inter1 == 1:
-        return GOVERNMENT_REGAINS
-    if inter1 in (2, 3, 4):
-        return NON_STATE_OVERTAKES
-    return sub_type
 
 
 def merge_group(
