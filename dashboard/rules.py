@@ -141,6 +141,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "violence with no named author is by an 'Unidentified Armed Group (country)', code 3",
     ),
     RuleInfo(
+        "actors.compound_head",
+        "actors",
+        "a name inside a noun compound takes its role from the compound's last noun: in 'the ISIS group "
+        "stronghold' ISIS holds the stronghold (a target), though 'group' alone would make it the author",
+    ),
+    RuleInfo(
         "actors.affiliation",
         "actors",
         "a generic word for armed men tied to a named group ('gunmen affiliated with X', 'militants "

@@ -227,3 +227,16 @@ def test_a_listed_group_keeps_its_canonical_name_over_the_unit_reading() -> None
 def test_men_from_a_group_known_by_a_unit_name_are_that_group(nlp) -> None:
     a1, _ = actors_of(nlp, "Gunmen from the group known as Liwa al-Nasr shelled the market at noon.", "shelled")
     assert a1 == Actor("Liwa al-Nasr", 2)
+
+
+def test_a_name_in_a_noun_compound_takes_the_role_of_the_compounds_last_noun(nlp) -> None:
+    sentence = "Army artillery shelled the ISIS group stronghold of Maskanah at dawn."
+    a1, a2 = actors_of(nlp, sentence, "shelled")
+    assert a1 is not None and a1.name == "Military Forces of Syria (2000-)"
+    assert a2 is not None and a2.name == "Islamic State (ISIS)"
+    doc = nlp(sentence)
+    off = event_actors(
+        doc, 0, len(sentence), sentence.index("shelled"), "SY", "Syria", Switches.parse("actors.compound_head")
+    )
+    assert off[1] is None or off[1].name != "Islamic State (ISIS)", "switched off: 'group' makes ISIS an author"
+

@@ -215,10 +215,10 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
             return TARGET  # "between A and B": B is the other side
         tok = tok.head
-    return _dependency_role(tok)
+    return _dependency_role(tok, switches.on("actors.compound_head"))
 
 
-def _dependency_role(tok: Any) -> str:
+def _dependency_role(tok: Any, compound_head: bool = True) -> str:
     """The role the mention's dependency gives it."""
     dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
@@ -230,8 +230,18 @@ def _dependency_role(tok: Any) -> str:
     if dep in ("dobj", "nsubjpass", "attr", "oprd"):
         return TARGET
     if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
+        # A compound is named by its last noun: "the ISIL group stronghold" is a stronghold.
+        while (
+            compound_head and head.dep_ == "compound" and head.head.i != head.i and head.head.pos_ in ("NOUN", "PROPN")
+        ):
+            head = head.head
         return _noun_role(head)
     return UNKNOWN
+
+
+def _compound_part(tok: Any) -> bool:
+    """Whether a noun is a part of a longer noun compound ("group" in "the ISIS group stronghold")."""
+    return bool(tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"))
 
 
 def _object_role(prep_tok: Any) -> str:
