@@ -239,4 +239,3 @@ def test_a_name_in_a_noun_compound_takes_the_role_of_the_compounds_last_noun(nlp
         doc, 0, len(sentence), sentence.index("shelled"), "SY", "Syria", Switches.parse("actors.compound_head")
     )
     assert off[1] is None or off[1].name != "Islamic State (ISIS)", "switched off: 'group' makes ISIS an author"
-
