@@ -147,6 +147,18 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "stronghold' ISIS holds the stronghold (a target), though 'group' alone would make it the author",
     ),
     RuleInfo(
+        "actors.acting_capital",
+        "actors",
+        "a foreign capital that acts ('Moscow launched strikes', 'Ankara shelled') names its state's forces as "
+        "the author, like a bare country name (`capitals` in actors.toml); never as a target or a place",
+    ),
+    RuleInfo(
+        "actors.object_control",
+        "actors",
+        "the object of a verb whose infinitive it carries out ('prompted X to strike', 'ordered X to shell') "
+        "acts: it is the understood subject of that verb, so the author",
+    ),
+    RuleInfo(
         "actors.affiliation",
         "actors",
         "a generic word for armed men tied to a named group ('gunmen affiliated with X', 'militants "

@@ -239,3 +239,36 @@ def test_a_name_in_a_noun_compound_takes_the_role_of_the_compounds_last_noun(nlp
         doc, 0, len(sentence), sentence.index("shelled"), "SY", "Syria", Switches.parse("actors.compound_head")
     )
     assert off[1] is None or off[1].name != "Islamic State (ISIS)", "switched off: 'group' makes ISIS an author"
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, actor1",
+    [
+        ("Moscow launched air strikes on the rebel town at dawn.", "air strikes", "Military Forces of Russia"),
+        ("Ankara shelled the Kurdish-held villages on Friday.", "shelled", "Military Forces of Turkey"),
+    ],
+)
+def test_a_foreign_capital_that_acts_names_its_states_forces(nlp, sentence, trigger, actor1) -> None:
+    a1, _ = actors_of(nlp, sentence, trigger)
+    assert a1 is not None and a1.name == actor1
+    doc = nlp(sentence)
+    off = event_actors(
+        doc, 0, len(sentence), sentence.index(trigger), "SY", "Syria", Switches.parse("actors.acting_capital")
+    )
+    assert off[0] is None or off[0].name != actor1, "switched off: the capital is no actor"
+
+
+def test_a_capital_that_is_hit_or_only_named_is_no_actor(nlp) -> None:
+    a1, a2 = actors_of(nlp, "Rockets fired from the border hit a suburb of Ankara.", "Rockets")
+    assert (a1 is None or a1.name != "Military Forces of Turkey") and a2 is None
+
+
+def test_the_object_of_a_verb_whose_infinitive_it_carries_out_acts(nlp) -> None:
+    sentence = "The ambush prompted Turkish troops to shell the village at night."
+    a1, _ = actors_of(nlp, sentence, "shell")
+    assert a1 is not None and a1.name == "Military Forces of Turkey"
+    doc = nlp(sentence)
+    off = event_actors(
+        doc, 0, len(sentence), sentence.index("shell"), "SY", "Syria", Switches.parse("actors.object_control")
+    )
+    assert off[0] is None or off[0].name != "Military Forces of Turkey", "switched off: the object is a target"

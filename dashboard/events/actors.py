@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ class ActorEntry:
     generic: bool = False  # a word whose country is the event's ("the army", "civilians")
     victim: bool = False
     state: str = ""  # the country code of a state's forces
+    capital: bool = False  # named by its capital ("Moscow"), as the author only
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         pats = [rf"(?:{forms})(?:'s|s)?(?:-led)?\s+(?:{nouns})"] + list(s.get("own", []))
         found.append((re.compile(rf"\b(?:{_alt(pats)})\b", re.I), entry, False))
         found.append((re.compile(rf"\b(?:{forms})\b", re.I), entry, True))
+        if s.get("capitals"):
+            found.append((re.compile(rf"\b(?:{_alt(s['capitals'])})\b", re.I), replace(entry, capital=True), True))
     for a in data["actor"]:
         entry = ActorEntry(a["name"], int(a["inter"]), generic=a.get("country") == "*", victim=bool(a.get("victim")))
         found.append((re.compile(rf"\b(?:{_alt(a['patterns'])})\b", re.I), entry, False))
@@ -215,7 +218,17 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
             return TARGET  # "between A and B": B is the other side
         tok = tok.head
+    if switches.on("actors.object_control") and _controlled_subject(tok):
+        return AGENT  # "prompted Washington to launch strikes": Washington launches them
     return _dependency_role(tok, switches.on("actors.compound_head"))
+
+
+def _controlled_subject(tok: Any) -> bool:
+    """Whether the name is the object of a verb whose infinitive it carries out ("prompted X to
+    strike", "forced X to withdraw", "ordered X to shell"): the understood subject of that verb."""
+    if tok.dep_ != "dobj":
+        return False
+    return any(c.dep_ == "xcomp" and c.i > tok.i and base_form(c) not in SPEECH for c in tok.head.children)
 
 
 def _dependency_role(tok: Any, compound_head: bool = True) -> str:
@@ -382,6 +395,8 @@ def _sides(
     for m in mentions:
         r = role(doc, m, trigger_at, switches)
         a = actor_of(m.entry, country_code, country_name, d)
+        if m.entry.capital and not switches.on("actors.acting_capital"):
+            continue
         if m.bare and r != AGENT or r == SPEAKER:
             continue  # "in Syria", "Turkey said", "the army said": a country named or a speaker, not an actor
         if r == AGENT and not m.entry.victim:
