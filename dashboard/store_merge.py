@@ -17,13 +17,17 @@ whole, read them twice (measured on a synthetic million-event store: README, "Me
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
+from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.errors import StoreError
-from dashboard.merge import VIOLENT, merge_keys
+from dashboard.merge import CLUSTER_COLUMNS, VIOLENT, merge_keys, merge_reports
 
 _TENTH = "CAST(round_even({} * 10000, 0) AS BIGINT)"
 _CLASS = (
@@ -135,3 +139,27 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
     if exclude is not None:
         keep &= ~rows[S.EVENT_ID].astype(str).isin(set(exclude.astype(str)))
     return rows[keep].reset_index(drop=True)
+
+
+def merge_in(
+    root: Path, m: dict, rows: pd.DataFrame, also: Iterable[str] = (), replaced: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(rows with their cluster columns, stored rows whose cluster columns changed, the rollup's
+    delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
+    `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
+    keys = set(merge_keys(rows).dropna()) | set(also)
+    stored = candidates(root, m, keys, rows[S.EVENT_ID], stored=replaced is not None)
+    merged = S.coerce_events(
+        merge_reports(
+            pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
+        )
+    )
+    old, new = merged.iloc[: len(stored)].reset_index(drop=True), merged.iloc[len(stored) :]
+    differs = pd.Series(False, index=old.index)
+    for c in CLUSTER_COLUMNS:
+        a, b = old[c], stored[c]
+        differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
+    # Every report of each event these rows touch, before and after: the keys' rows (see rollup.py).
+    before = stored if replaced is None else pd.concat([stored, S.coerce_events(replaced)], ignore_index=True)
+    rollup = R.delta(before, merged) if m.get("rollup") is not None else None
+    return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
