@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.bench_http import _tree_cpu_s
+from dashboard.bench_http import tree_cpu_s
 
 CHROME_ARGS = (
     "--headless=new",
@@ -73,12 +73,12 @@ def page_ready_s(url: str, timeout: float = 60.0) -> tuple[float, int, float, in
     driver = headless_chromium()
     try:
         browser = driver.service.process.pid
-        cpu0 = _tree_cpu_s(browser)
+        cpu0 = tree_cpu_s(browser)
         t0 = time.perf_counter()
         driver.get(url)
         WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: d.execute_script(MARKERS_JS) > 0)
         ready = time.perf_counter() - t0
-        cpu = _tree_cpu_s(browser) - cpu0
+        cpu = tree_cpu_s(browser) - cpu0
         severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
         return ready, len(severe), cpu, int(driver.execute_script(PAGE_BYTES_JS))
     finally:
@@ -231,7 +231,7 @@ def browser_interactions(url: str, dates: tuple[str, str], repeat: int = 3, time
         WebDriverWait(driver, timeout, poll_frequency=0.05).until(
             lambda d: d.execute_script(MARKERS_JS) > 0 and d.execute_script(SETTLED_JS), "the page never settled"
         )
-        return interaction_figures(driver, lambda: _tree_cpu_s(pid), dates, repeat)
+        return interaction_figures(driver, lambda: tree_cpu_s(pid), dates, repeat)
     except WebDriverException as err:  # a timeout among them: the figure is missing, the bench goes on
         raise RuntimeError(f"browser interactions: {err.msg}") from err
     finally:

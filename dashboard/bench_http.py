@@ -1,6 +1,6 @@
 """A client of a running dashboard server, for the benches and load scripts: start it timed
 (`SERVER_CODE`, `timed_wsgi`), wait for it, build Dash callback requests from its layout and time
-their answers, and read its processes' CPU and memory; `_top_places` picks the markers a user clicks."""
+their answers, and read its processes' CPU and memory; `top_places` picks the markers a user clicks."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def store_filter_changes(
     return [{(store_id, "data"): {**base, **t}} for t in tweaks]
 
 
-def _post(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
+def post_json(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
     """POST body; (times in ms: round trip, server wall, server CPU), response bytes, decoded answer."""
     import json
     import urllib.request
@@ -156,7 +156,7 @@ def _post(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
     return times, len(raw), json.loads(raw)
 
 
-def _get_json(url: str) -> Any:  # the server's JSON, whatever its shape
+def get_json(url: str) -> Any:  # the server's JSON, whatever its shape
     import json
     import urllib.request
 
@@ -164,7 +164,7 @@ def _get_json(url: str) -> Any:  # the server's JSON, whatever its shape
         return json.loads(resp.read())
 
 
-def _markers(answer: dict, map_id: str = "map") -> int:
+def marker_count(answer: dict, map_id: str = "map") -> int:
     fig = answer.get("response", {}).get(map_id, {}).get("figure", {})
     total = 0
     for trace in fig.get("data", []):
@@ -179,7 +179,7 @@ def _markers(answer: dict, map_id: str = "map") -> int:
     return total
 
 
-def _wait_for_server(base: str, proc, timeout: float = 120.0) -> None:
+def wait_for_server(base: str, proc, timeout: float = 120.0) -> None:
     import urllib.error
 
     deadline = time.monotonic() + timeout
@@ -187,14 +187,14 @@ def _wait_for_server(base: str, proc, timeout: float = 120.0) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"the dashboard server exited with code {proc.returncode}")
         try:
-            _get_json(base + "/_dash-layout")
+            get_json(base + "/_dash-layout")
             return
         except (urllib.error.URLError, OSError):
             time.sleep(0.1)  # polling a starting server from a benchmark, not a test
     raise RuntimeError(f"the dashboard server did not answer within {timeout:.0f} s")
 
 
-def _tree_cpu_s(pid: int) -> float:
+def tree_cpu_s(pid: int) -> float:
     """CPU seconds used so far by a process and all its descendants (gone ones excepted)."""
     import psutil
 
@@ -213,7 +213,7 @@ def _tree_cpu_s(pid: int) -> float:
     return total
 
 
-def _rss_mb(pid: int) -> tuple[float, float]:
+def process_rss_mb(pid: int) -> tuple[float, float]:
     """Current and peak (VmHWM) resident memory of a process and its descendants (a server's
     worker processes), summed, in MB."""
     import psutil
@@ -244,7 +244,7 @@ def _peak_mb(pid: int, rss: float) -> float:
     return rss
 
 
-def _top_places(store_dir: Path, k: int = 500) -> list[str]:
+def top_places(store_dir: Path, k: int = 500) -> list[str]:
     """The keys of the k places with most events: the markers a user is likely to click."""
     from dashboard import schema as S
     from dashboard.store import EventsStore

@@ -19,19 +19,19 @@ import numpy as np
 from dashboard.bench_browser import page_ready_s
 from dashboard.bench_http import (
     SERVER_CODE,
-    _get_json,
-    _markers,
-    _post,
-    _rss_mb,
-    _top_places,
-    _tree_cpu_s,
-    _wait_for_server,
     filter_changes,
     free_port,
+    get_json,
     layout_props,
+    marker_count,
+    post_json,
+    process_rss_mb,
     render_callback,
     request_body,
     store_filter_changes,
+    top_places,
+    tree_cpu_s,
+    wait_for_server,
 )
 
 
@@ -95,7 +95,7 @@ def run_serve_bench(
         store = Path(store_dir) if store_dir else Path(tmp) / "store"
         build_s = synthetic_store(store, n_events, seed, keep_store and store_dir is not None, fast_store)
         store_figures = store_figures and not keep_store
-        places = _top_places(store)
+        places = top_places(store)
         port = free_port()
         log = (Path(tmp) / "server.log").open("wb")
         started = time.perf_counter()
@@ -142,23 +142,23 @@ def _served_figures(run: _Served, places: list[str]) -> dict:
     from dashboard.bench_store import page_bytes
     from dashboard.synth import synthetic_vocabulary
 
-    _wait_for_server(run.base, run.proc)
-    cb = render_callback(_get_json(run.base + "/_dash-dependencies"), ids.MAP)
-    props = layout_props(_get_json(run.base + "/_dash-layout"))
+    wait_for_server(run.base, run.proc)
+    cb = render_callback(get_json(run.base + "/_dash-dependencies"), ids.MAP)
+    props = layout_props(get_json(run.base + "/_dash-layout"))
     url = run.base + "/_dash-update-component"
-    first, first_bytes, _ = _post(url, request_body(cb, props, {}))  # waits for the store's index
+    first, first_bytes, _ = post_json(url, request_body(cb, props, {}))  # waits for the store's index
     first_answer_s = time.perf_counter() - run.started
-    first_answer_cpu_s = _tree_cpu_s(run.proc.pid)  # the server's start-up and its first answer
+    first_answer_cpu_s = tree_cpu_s(run.proc.pid)  # the server's start-up and its first answer
     changes = filter_changes(cb, props) + store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
     interactions = _interactions(run.seed, places, changes or [{}])
     figures = _store_figures(run)
-    c0 = _tree_cpu_s(run.proc.pid)
+    c0 = tree_cpu_s(run.proc.pid)
     figures.update(_request_figures(url, cb, props, interactions, run.requests))
     figures.update(page_bytes(run.base, first_bytes))
     figures.update(_page_figures(run.base, run.pages))
-    figures["server_cpu_s_requests"] = round(_tree_cpu_s(run.proc.pid) - c0, 2)
+    figures["server_cpu_s_requests"] = round(tree_cpu_s(run.proc.pid) - c0, 2)
     figures.update(_browser_figures(run.base, run.pages))
-    rss, peak = _rss_mb(run.proc.pid)
+    rss, peak = process_rss_mb(run.proc.pid)
     figures.update(
         rss_mb=round(rss, 1),
         peak_rss_mb=round(peak, 1),
@@ -223,11 +223,11 @@ def _request_figures(
     for name, make in interactions:
         times: dict[str, list[float]] = {"rt": [], "server": [], "cpu": []}
         for i in range(requests):
-            took, size, answer = _post(url, request_body(cb, props, make(i)))
+            took, size, answer = post_json(url, request_body(cb, props, make(i)))
             for k, v in took.items():
                 times[k].append(v)
             biggest = max(biggest, size)
-            markers = max(markers, _markers(answer, ids.MAP))
+            markers = max(markers, marker_count(answer, ids.MAP))
         figures[f"p95_ms_{name}"] = round(float(np.percentile(times["server"], 95)), 1)
         figures[f"median_ms_{name}"] = round(float(np.median(times["server"])), 1)
         figures[f"p95_cpu_ms_{name}"] = round(float(np.percentile(times["cpu"], 95)), 1)

@@ -182,9 +182,9 @@ def _first_toll(rows: list[dict]) -> int | None:
 
 def evaluate_events(records: list[dict], pipeline: Any) -> dict:
     from dashboard import schema as S
-    from dashboard.ingest.readers import _record_to_article
+    from dashboard.ingest.readers import record_to_article
 
-    articles = [_record_to_article(r, f"gold:{i}") for i, r in enumerate(records)]
+    articles = [record_to_article(r, f"gold:{i}") for i, r in enumerate(records)]
     t0 = time.perf_counter()
     result = pipeline.run(articles)
     elapsed = time.perf_counter() - t0

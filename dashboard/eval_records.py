@@ -354,11 +354,11 @@ def evaluate_records(
     import time
 
     from dashboard.export import select_kind, write_events
-    from dashboard.ingest.readers import _record_to_article
+    from dashboard.ingest.readers import record_to_article
     from dashboard.store import EventsStore
 
     workdir = Path(workdir)
-    articles = [_record_to_article({**rec, "url": f"gold:{gid}"}, f"gold:{gid}") for gid, rec in gold.items()]
+    articles = [record_to_article({**rec, "url": f"gold:{gid}"}, f"gold:{gid}") for gid, rec in gold.items()]
     t0 = time.perf_counter()
     result = pipeline.run(articles)
     elapsed = time.perf_counter() - t0

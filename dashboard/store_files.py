@@ -118,7 +118,7 @@ def partition_of(dates: pd.Series) -> pd.Series:
     return dates.dt.strftime("%Y").fillna(UNDATED).astype(str)
 
 
-def _iso(value: object) -> str | None:
+def iso_or_none(value: object) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).isoformat()
 
 
@@ -139,7 +139,9 @@ def write_parts(root: Path, events: pd.DataFrame, gen: int, suffix: str = "") ->
         rel = f"events/{part.iloc[lo]}/part-{gen:06d}{suffix}.parquet"
         write_table(root, rel, table.slice(lo, hi - lo))
         dates = events[S.EVENT_DATE].iloc[lo:hi]
-        entries.append({"path": rel, "rows": int(hi - lo), "min": _iso(dates.min()), "max": _iso(dates.max())})
+        entries.append(
+            {"path": rel, "rows": int(hi - lo), "min": iso_or_none(dates.min()), "max": iso_or_none(dates.max())}
+        )
     return entries
 
 

@@ -59,7 +59,7 @@ def build_bursts(seed: int = 0) -> list[Bursts]:
     return out
 
 
-def _sample_articles(n_events: int, seed: int) -> pd.DataFrame:
+def sample_articles(n_events: int, seed: int) -> pd.DataFrame:
     """Article-level draws: region, town, day, number of events (summing exactly to n_events)."""
     rng = np.random.default_rng([seed, 3])
     n_art = max(1, int(np.ceil(n_events / EVENTS_PER_ARTICLE * 1.1)))
@@ -99,7 +99,7 @@ def _article_id(seed: int, i: int) -> str:
     return hashlib.sha1(f"synthetic-{seed}-{i}".encode()).hexdigest()[:16]
 
 
-def _events_chunk(
+def events_chunk(
     arts: pd.DataFrame, first_article: int, places: Places, seed: int, chunk_no: int, alternatives: np.ndarray
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng([seed, 4, chunk_no])
@@ -107,7 +107,7 @@ def _events_chunk(
     art = np.repeat(np.arange(len(arts)), k)
     n = art.size
     region = arts["region"].to_numpy()[art]
-    place = _draw_places(rng, places, arts["town"].to_numpy()[art], region)
+    place = draw_places(rng, places, arts["town"].to_numpy()[art], region)
     dates, precision = _draw_dates(rng, arts["day"].to_numpy()[art])
     kind, toll, injured, displaced = _draw_kinds(rng, n)
     toponym = places.name[place]
@@ -174,7 +174,7 @@ def _what_columns(kind: np.ndarray, text: dict[str, list], starts_in_art: np.nda
 ARTICLE_FIELDS = {S.TITLE: "title", S.SOURCE: "source", S.URL: "url", S.PUBLISHED: "published"}
 
 
-def _draw_places(rng: np.random.Generator, places: Places, town: np.ndarray, region: np.ndarray) -> np.ndarray:
+def draw_places(rng: np.random.Generator, places: Places, town: np.ndarray, region: np.ndarray) -> np.ndarray:
     """Where: the article's town, its villages (Zipf-like), another town, the province, the country, the tail."""
     n = town.size
     u = rng.random(n)
@@ -324,11 +324,11 @@ def synthetic_chunks(
         return
     places = build_places(seed)
     alternatives = place_alternatives(places)
-    arts = _sample_articles(n_events, seed)
+    arts = sample_articles(n_events, seed)
     ends = np.searchsorted(np.cumsum(arts["k"].to_numpy()), np.arange(chunk_events, n_events, chunk_events))
     bounds = [0, *sorted(set(int(e) + 1 for e in ends if e + 1 < len(arts))), len(arts)]
     for no, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
-        yield _events_chunk(arts.iloc[a:b].reset_index(drop=True), a, places, seed, no, alternatives)
+        yield events_chunk(arts.iloc[a:b].reset_index(drop=True), a, places, seed, no, alternatives)
 
 
 def synthetic_events(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -43,7 +43,7 @@ def _schemas() -> tuple[pa.Schema, pa.Schema]:
     """The events and articles schemas the ordinary path writes (pandas metadata included)."""
     places = W.build_places(0)
     arts = pd.DataFrame({"region": [0], "town": [0], "day": [W.START_DAY], "k": [1]})
-    events, articles = Y._events_chunk(arts, 0, places, 0, 0, W.place_alternatives(places))
+    events, articles = Y.events_chunk(arts, 0, places, 0, 0, W.place_alternatives(places))
     return (
         pa.Table.from_pandas(S.coerce_events(events), preserve_index=False).schema,
         pa.Table.from_pandas(articles, preserve_index=False).schema,
@@ -102,13 +102,13 @@ def _lookups(con: duckdb.DuckDBPyConnection, places: W.Places) -> None:
 def _draws(
     arts: pd.DataFrame, first_article: int, first_row: int, places: W.Places, seed: int, chunk_no: int
 ) -> pd.DataFrame:
-    """Per event row of these articles the numbers synth._events_chunk draws (place, day, type, tolls...)."""
+    """Per event row of these articles the numbers synth.events_chunk draws (place, day, type, tolls...)."""
     rng = np.random.default_rng([seed, 104, chunk_no])
     k = arts["k"].to_numpy()
     art = np.repeat(np.arange(len(arts)), k)
     n = art.size
     town, region = arts["town"].to_numpy()[art], arts["region"].to_numpy()[art]
-    place = Y._draw_places(rng, places, town, region)
+    place = Y.draw_places(rng, places, town, region)
     pub_day = arts["day"].to_numpy()[art]
     type_w = np.array([t[4] for t in W.TYPES])
     kind = rng.choice(len(W.TYPES), n, p=type_w / type_w.sum())
@@ -146,7 +146,7 @@ def _draws(
     )
 
 
-# The rows of a chunk's draws `d` (events), as synth._events_chunk builds them.
+# The rows of a chunk's draws `d` (events), as synth.events_chunk builds them.
 EVENTS_SQL = """
 WITH a AS (
     SELECT d.*, p.name AS toponym, p.lat, p.lon, p.country, p.cc, p.admin1, p.precision, p.feature, p.alternatives,
@@ -295,7 +295,7 @@ def _write_years(con: duckdb.DuckDBPyConnection, root: Path, stage: Path, gen: i
                     hi = dates[-1].as_py()
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         tmp.replace(root / rel)
-        entries.append({"path": rel, "rows": n, "min": F._iso(lo), "max": F._iso(hi)})
+        entries.append({"path": rel, "rows": n, "min": F.iso_or_none(lo), "max": F.iso_or_none(hi)})
     return entries
 
 
@@ -327,7 +327,7 @@ def write_fast_store(store_dir: str | Path, n_events: int, seed: int = 0, chunk_
 
     store = EventsStore(store_dir)
     places = W.build_places(seed)
-    arts = Y._sample_articles(n_events, seed)
+    arts = Y.sample_articles(n_events, seed)
     cum = np.cumsum(arts["k"].to_numpy())
     bounds = [
         0,

@@ -34,7 +34,7 @@ from dashboard.bench_browser import (
     headless_chromium,
     measure,
 )
-from dashboard.bench_http import SERVER_CODE, _tree_cpu_s, _wait_for_server, free_port
+from dashboard.bench_http import SERVER_CODE, free_port, tree_cpu_s, wait_for_server
 
 
 def open_side(store: str, code: str) -> tuple[subprocess.Popen, object]:
@@ -46,7 +46,7 @@ def open_side(store: str, code: str) -> tuple[subprocess.Popen, object]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_for_server(f"http://127.0.0.1:{port}", proc, 300)
+    wait_for_server(f"http://127.0.0.1:{port}", proc, 300)
     driver = headless_chromium("--window-size=1280,800")
     driver.get(f"http://127.0.0.1:{port}/")
     WebDriverWait(driver, 300, 0.05).until(lambda d: d.execute_script(MARKERS_JS) > 0 and d.execute_script(SETTLED_JS))
@@ -62,7 +62,7 @@ def brush(driver, lo: str, hi: str) -> tuple[int, float, float, float]:
         driver,
         partial(driver.execute_script, BRUSH_JS, lo, hi),
         lambda: driver.execute_script(SUMMARY_JS) != was,
-        lambda: _tree_cpu_s(pid),
+        lambda: tree_cpu_s(pid),
     )
 
 
@@ -78,7 +78,7 @@ def one_round(driver, i: int) -> dict:
         driver,
         partial(driver.execute_script, RESET_JS),
         lambda: "·" not in driver.execute_script(SUMMARY_JS),
-        lambda: _tree_cpu_s(pid),
+        lambda: tree_cpu_s(pid),
     )
     reset = brush(driver, str(lo + 50), f"{lo + 70} 23:59:59")
     return {"fill": fill, "full": full, "reset": reset, "listed": listed}

@@ -148,23 +148,23 @@ def wait_for_workers(log: Path, workers: int, proc: subprocess.Popen, timeout: f
 def run(
     store: Path, users: int, seconds: float, threads: int | None, cache: bool = True, workers: int | None = None
 ) -> dict:
-    places = B._top_places(store) or [None]
+    places = B.top_places(store) or [None]
     port = B.free_port()
     base = f"http://127.0.0.1:{port}"
     proc = serve_store(store, port, workers, threads, cache, store.parent / f"server-{port}.log")
     try:
-        B._wait_for_server(base, proc)
+        B.wait_for_server(base, proc)
         wait_for_workers(store.parent / f"server-{port}.log", workers or default_workers(), proc)
-        cb = B.render_callback(B._get_json(base + "/_dash-dependencies"), ids.MAP)
-        props = B.layout_props(B._get_json(base + "/_dash-layout"))
-        B._post(base + "/_dash-update-component", B.request_body(cb, props, {}))  # index built
+        cb = B.render_callback(B.get_json(base + "/_dash-dependencies"), ids.MAP)
+        props = B.layout_props(B.get_json(base + "/_dash-layout"))
+        B.post_json(base + "/_dash-update-component", B.request_body(cb, props, {}))  # index built
         changes = (
             B.filter_changes(cb, props) + B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
         ) or [{}]
         out: dict = {}
         lock = threading.Lock()
         # The server's processes: with several workers, the master and its children.
-        cpu0 = B._tree_cpu_s(proc.pid)
+        cpu0 = B.tree_cpu_s(proc.pid)
         load0 = os.getloadavg()[0]
         deadline = time.monotonic() + seconds
         pool = [
@@ -175,8 +175,8 @@ def run(
             t.start()
         for t in pool:
             t.join()
-        cpu1 = B._tree_cpu_s(proc.pid)
-        rss, peak = B._rss_mb(proc.pid)
+        cpu1 = B.tree_cpu_s(proc.pid)
+        rss, peak = B.process_rss_mb(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

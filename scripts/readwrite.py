@@ -131,13 +131,13 @@ def run(n_events: int, commits: int, readers: int, min_requests: int) -> dict:
                 [sys.executable, "-c", SERVER, str(root), str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
             )
         try:
-            B._wait_for_server(base, server)
-            cb = B.render_callback(B._get_json(base + "/_dash-dependencies"), ids.MAP)
-            props = B.layout_props(B._get_json(base + "/_dash-layout"))
+            B.wait_for_server(base, server)
+            cb = B.render_callback(B.get_json(base + "/_dash-dependencies"), ids.MAP)
+            props = B.layout_props(B.get_json(base + "/_dash-layout"))
             url = base + "/_dash-update-component"
             ask(url, B.request_body(cb, props, {}))  # the index is built
             changes = B.store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS) or [{}]
-            out: dict = {"requests": 0, "errors": [], "places": B._top_places(root, 200) or [None]}
+            out: dict = {"requests": 0, "errors": [], "places": B.top_places(root, 200) or [None]}
             lock, stop = threading.Lock(), threading.Event()
             t0 = time.perf_counter()
             writer = subprocess.Popen(

@@ -19,7 +19,7 @@ import urllib.request
 import psutil
 
 from dashboard.app import ids
-from dashboard.bench_http import _get_json, _wait_for_server, free_port, parse_outputs
+from dashboard.bench_http import free_port, get_json, parse_outputs, wait_for_server
 
 
 def upload_body(cb: dict, size_mb: int) -> bytes:
@@ -43,9 +43,9 @@ def main(store: str) -> None:
         [sys.executable, "-m", "dashboard", "serve", "--store", store, "--port", str(port)], stderr=subprocess.DEVNULL
     )
     try:
-        _wait_for_server(base, proc)
+        wait_for_server(base, proc)
         server = psutil.Process(proc.pid)
-        cb = next(c for c in _get_json(base + "/_dash-dependencies") if f"{ids.UPLOAD_JOB}.data" in c["output"])
+        cb = next(c for c in get_json(base + "/_dash-dependencies") if f"{ids.UPLOAD_JOB}.data" in c["output"])
         print(f"server RSS at start {server.memory_info().rss / 2**20:.0f} MB")
         for size_mb in (20, 60, 500):
             req = urllib.request.Request(

@@ -65,15 +65,15 @@ def test_the_bodies_it_builds_are_answered(client) -> None:
         resp = client.post("/_dash-update-component", json=body)
         assert resp.status_code == 200, resp.data[:300]
         answer = json.loads(resp.data)
-        assert 0 < B._markers(answer, ids.MAP) <= 1500
+        assert 0 < B.marker_count(answer, ids.MAP) <= 1500
         assert "events" in json.dumps(answer["response"][ids.SUMMARY])
 
 
 def test_markers_counts_lists_and_typed_arrays() -> None:
     typed = {"dtype": "f8", "bdata": base64.b64encode(np.arange(4, dtype="f8").tobytes()).decode()}
     answer = {"response": {"map": {"figure": {"data": [{"lat": [1, 2, 3]}, {"lat": typed}]}}}}
-    assert B._markers(answer) == 7
-    assert B._markers({"response": {}}) == 0
+    assert B.marker_count(answer) == 7
+    assert B.marker_count({"response": {}}) == 0
 
 
 def test_bench_events_option_parses() -> None:

@@ -98,9 +98,9 @@ def test_workers_run_this_checkout(client) -> None:
 
 
 def test_same_events_as_single_process(client, loader, pipeline, seed_article) -> None:
-    from dashboard.ingest.readers import _record_to_article
+    from dashboard.ingest.readers import record_to_article
 
-    articles = [seed_article, *(_record_to_article(r, f"fakes:{i}") for i, r in enumerate(_fakes(9)))]
+    articles = [seed_article, *(record_to_article(r, f"fakes:{i}") for i, r in enumerate(_fakes(9)))]
     local = pipeline.run(articles)
     prints = D.check_workers(client, loader)
     assert len(prints) == 2 and len(set(prints.values())) == 1

@@ -656,12 +656,12 @@ def test_a_lead_toll_does_not_take_the_place_a_report_was_issued_in(pipeline) ->
 
 
 def test_a_region_across_countries_is_no_site_but_one_inside_a_country_is(gazetteer) -> None:
-    from dashboard.events.nonsites import _spans_countries
+    from dashboard.events.nonsites import spans_countries
 
-    assert _spans_countries(gazetteer.lookup("Europe")[0])
-    assert _spans_countries(next(p for p in gazetteer.lookup("Arabian Peninsula") if p.feature_code == "RGN"))
-    assert not _spans_countries(next(p for p in gazetteer.lookup("Golan Heights") if p.feature_code == "RGN"))
-    assert not _spans_countries(gazetteer.lookup("Syria")[0])
+    assert spans_countries(gazetteer.lookup("Europe")[0])
+    assert spans_countries(next(p for p in gazetteer.lookup("Arabian Peninsula") if p.feature_code == "RGN"))
+    assert not spans_countries(next(p for p in gazetteer.lookup("Golan Heights") if p.feature_code == "RGN"))
+    assert not spans_countries(gazetteer.lookup("Syria")[0])
 
 
 def test_talks_as_the_subject_of_a_subordinate_clause_however_parsed(pipeline) -> None:

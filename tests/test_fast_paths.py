@@ -13,7 +13,7 @@ from dashboard.app import event_index as EI
 from dashboard.app import listing as RL
 from dashboard.app.callbacks import place_options
 from dashboard.app.figures import _by_main_type, marker_size
-from dashboard.app.map_hover import _hover, _span
+from dashboard.app.map_hover import _span, place_hover
 from dashboard.app.query import format_date, plain_records
 from dashboard.app.timeline_figure import _bar_groups
 from dashboard.store import EventsStore
@@ -61,7 +61,7 @@ def test_markers_split_by_type_are_the_groupby_of_the_places(index: EI.EventInde
     assert [t for t, _ in got] == [t for t, _ in want] and len(want) > 1
     for (_, cols), (_, grp) in zip(got, want, strict=True):
         assert cols["key"] == grp[S.PLACE_KEY].to_list() and cols["name"] == grp["label"].to_list()
-        assert cols["hover"] == _hover(grp)
+        assert cols["hover"] == place_hover(grp)
         assert np.array_equal(cols["lat"], grp[S.LATITUDE].to_numpy())
         assert np.array_equal(cols["size"], marker_size(grp["_size"], 50.0).to_numpy())
 

@@ -173,7 +173,7 @@ def _clusters_of(
     w = n_ev.astype(float)
     m_lat, m_lon = lat[members], lon[members]
     deaths = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[order]
-    size = _size_measure(rows, size_by).to_numpy(dtype=float)[order]
+    size = size_measure(rows, size_by).to_numpy(dtype=float)[order]
     weight = np.add.reduceat(w, starts)
     count = np.diff(np.r_[starts, members.size])
     names = label_of[order].tolist()
@@ -211,7 +211,7 @@ def _cluster_keys(m_lon: np.ndarray, m_lat: np.ndarray, starts: np.ndarray, cell
     return [cluster_key(MapView(*v)) for v in zip(*(b.tolist() for b in box), strict=True)]
 
 
-def _size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
+def size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
     """What a marker's area shows: its number of events, or its deaths (none → the smallest)."""
     if places.empty:
         return pd.Series(dtype="float64")

@@ -221,7 +221,8 @@ def timeline_series(
 
 def series_from_days(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
     """engine.timeline_series's frame from sums per (start day, kind: 0 day, 1 month, 2 year, type)."""
-    from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, _bin_start, _bins, spread_groups
+    from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, bin_start, spread_groups
+    from dashboard.app.event_index import time_bins
 
     if rows.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
@@ -231,7 +232,7 @@ def series_from_days(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
         frames.append(
             pd.DataFrame(
                 {
-                    "bin": _bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
+                    "bin": time_bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
                     "type": exact["type"].to_numpy(),
                     "n": exact["v"].to_numpy(float),
                     "precise": True,
@@ -246,7 +247,7 @@ def series_from_days(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
     out = out[out["n"] > 0].sort_values(["bin", "type", "precise"], kind="stable")
     return pd.DataFrame(
         {
-            "day": _bin_start(out["bin"].to_numpy(np.int64), unit),
+            "day": bin_start(out["bin"].to_numpy(np.int64), unit),
             S.EVENT_TYPE: out["type"].to_numpy(dtype=object),
             "n": out["n"].to_numpy(dtype=float),
             "precise": out["precise"].to_numpy(dtype=bool),

@@ -22,8 +22,8 @@ from dashboard.app.event_index import (
     NO_DATE,
     PLACE_COLUMNS,
     EventIndex,
-    _bins,
     by_event_id,
+    time_bins,
 )
 from dashboard.app.mapview import MapView, cluster_box
 from dashboard.app.type_mix import mix_strings
@@ -212,7 +212,7 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
     )
 
 
-def _bin_start(b: np.ndarray, unit: str) -> pd.DatetimeIndex:
+def bin_start(b: np.ndarray, unit: str) -> pd.DatetimeIndex:
     if unit == "month":
         return pd.DatetimeIndex(b.astype("datetime64[M]").astype("datetime64[ns]"))
     return pd.DatetimeIndex(b.astype("datetime64[D]").astype("datetime64[ns]"))
@@ -247,7 +247,7 @@ def timeline_counts(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
     bi, ti = np.nonzero(present)
     return pd.DataFrame(
         {
-            "day": _bin_start(bi + lo, unit),
+            "day": bin_start(bi + lo, unit),
             S.EVENT_TYPE: np.array(ix.types, dtype=object)[by_name][ti],
             "n": grid[bi, ti].round().astype(np.int64),
         }
@@ -330,7 +330,7 @@ def timeline_series(ix: EventIndex, mask: np.ndarray, unit: str = "day", measure
     out = out.iloc[np.lexsort((out["precise"].to_numpy(), name_rank[out["type"].to_numpy()], out["bin"].to_numpy()))]
     return pd.DataFrame(
         {
-            "day": _bin_start(out["bin"].to_numpy(), unit),
+            "day": bin_start(out["bin"].to_numpy(), unit),
             S.EVENT_TYPE: np.array(ix.types, dtype=object)[out["type"].to_numpy()],
             "n": out["n"].to_numpy(dtype=float),
             "precise": out["precise"].to_numpy(dtype=bool),
@@ -369,7 +369,7 @@ def spread_groups(g: pd.DataFrame, unit: str) -> tuple[np.ndarray, np.ndarray, n
     offsets = np.r_[0, np.cumsum(length)[:-1]]
     owner = np.repeat(np.arange(len(g)), length)
     day = first[owner] + np.arange(int(length.sum())) - offsets[owner]
-    b = _bins(day * DAY_NS, unit)
+    b = time_bins(day * DAY_NS, unit)
     last = np.flatnonzero(np.r_[(owner[1:] != owner[:-1]) | (b[1:] != b[:-1]), True])  # each run's last day
     run_owner = owner[last]
     cumulative = (

@@ -161,7 +161,7 @@ def build_index(table: pa.Table) -> EventIndex:
         confidence=table[S.CONFIDENCE].cast(pa.float64()).fill_null(np.nan).to_numpy(),
         date_kind=kind_of[kind_codes],  # code -1 (null) takes the last entry: day
         bins={
-            unit: np.where(dated, _bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
+            unit: np.where(dated, time_bins(np.where(dated, date_ns, 0), unit), 0).astype(np.int32)
             for unit in ("day", "week", "month")
         },
         by_place=np.lexsort((last_key, place)),
@@ -243,7 +243,7 @@ def index_from_frame(events: pd.DataFrame) -> EventIndex:
     return build_index(pa.Table.from_pandas(S.coerce_events(events), preserve_index=False))
 
 
-def _bins(date_ns: np.ndarray, unit: str) -> np.ndarray:
+def time_bins(date_ns: np.ndarray, unit: str) -> np.ndarray:
     """Bin number of each date: days since the epoch, the Monday of its week, or months since 1970-01."""
     day = date_ns // DAY_NS
     if unit == "week":

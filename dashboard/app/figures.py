@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
-from dashboard.app.clusters import OPEN_ASPECT, _size_measure, bulk_view, cluster_positions, opening_view
-from dashboard.app.map_hover import _cluster_hover, _hover, _names, _short
+from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
+from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
 from dashboard.app.mapview import MapView
 from dashboard.app.type_mix import MIX_PREFIX, ring_layers, ring_traces
 
@@ -90,7 +90,7 @@ def map_spec(
     """
     single_rows, clusters = cluster_positions(places, view, selected, size_by)
     singles = places.iloc[single_rows]
-    singles = singles.assign(_size=_size_measure(singles, size_by))
+    singles = singles.assign(_size=size_measure(singles, size_by))
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
         return _tile_map_spec(
@@ -153,8 +153,8 @@ def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | N
                 mode="markers+text",
                 name=CLUSTER_NAME,
                 customdata=clusters["key"].to_list(),
-                text=[_short(n) for n in clusters["n_events"]],
-                hovertext=_cluster_hover(clusters),
+                text=[short_count(n) for n in clusters["n_events"]],
+                hovertext=cluster_hover(clusters),
                 hoverinfo="text",
                 textfont=dict(color="#fff", size=10),
                 marker=dict(
@@ -212,8 +212,8 @@ def _by_main_type(singles: pd.DataFrame, biggest: float) -> list[tuple[str, dict
         lat=singles[S.LATITUDE].to_numpy(),
         lon=singles[S.LONGITUDE].to_numpy(),
         key=np.array(singles[S.PLACE_KEY].to_list() + [None], dtype=object)[:-1],
-        name=np.array(_names(singles).to_list() + [None], dtype=object)[:-1],
-        hover=np.array(_hover(singles) + [None], dtype=object)[:-1],
+        name=np.array(place_names(singles).to_list() + [None], dtype=object)[:-1],
+        hover=np.array(place_hover(singles) + [None], dtype=object)[:-1],
         size=marker_size(singles["_size"], biggest).to_numpy(),
         precise=(singles[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy(),
     )
@@ -331,8 +331,8 @@ def _tile_traces(singles: pd.DataFrame, clusters: pd.DataFrame, biggest: float) 
                 mode="markers+text",
                 name=CLUSTER_NAME,
                 customdata=clusters["key"].to_list(),
-                text=[_short(n) for n in clusters["n_events"]],
-                hovertext=_cluster_hover(clusters),
+                text=[short_count(n) for n in clusters["n_events"]],
+                hovertext=cluster_hover(clusters),
                 hoverinfo="text",
                 marker=dict(
                     size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(),

@@ -17,7 +17,7 @@ def precision_label(value: Any) -> str:  # a table cell: pandas scalars are unty
     return PRECISION_LABEL.get(int(value), "?") if value is not None and pd.notna(value) else "?"
 
 
-def _short(n: int) -> str:
+def short_count(n: int) -> str:
     n = int(n)
     return (
         f"{n / 1e6:.1f}M"
@@ -30,7 +30,7 @@ def _short(n: int) -> str:
     )
 
 
-def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
+def cluster_hover(clusters: pd.DataFrame) -> list[str]:
     return [
         f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, {int(r['fatalities']):,} killed<br>"
         + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
@@ -40,16 +40,16 @@ def _cluster_hover(clusters: pd.DataFrame) -> list[str]:
     ]
 
 
-def _names(places: pd.DataFrame) -> pd.Series:
+def place_names(places: pd.DataFrame) -> pd.Series:
     """What each place is called: its label (unique, engine.labelled) when the aggregate has one."""
     return places["label"] if "label" in places.columns else places[S.LOCATION]
 
 
-def _hover(grp: pd.DataFrame) -> list[str]:
+def place_hover(grp: pd.DataFrame) -> list[str]:
     # Column lists zipped, not to_dict("records"): this runs for every marker of every answer.
     high = grp["fatalities_high"].tolist() if "fatalities_high" in grp else grp["fatalities"].tolist()
     cols = (
-        _names(grp).tolist(),
+        place_names(grp).tolist(),
         grp[S.COUNTRY].tolist(),
         grp["n_events"].tolist(),
         grp["fatalities"].tolist(),

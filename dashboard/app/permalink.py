@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from dashboard.app.event_index import EventIndex
 from dashboard.app.filters import CHOICE_COLUMNS, Filters
-from dashboard.app.state import CHOICE_PARAMS, ViewState, _shown
+from dashboard.app.state import CHOICE_PARAMS, ViewState, quoted_param
 from dashboard.app.views import MemoryViews
 
 PARAM_OF = {name: param for param, name in CHOICE_PARAMS.items()}
@@ -39,13 +39,15 @@ def known_state(state: ViewState, source: KnownValues | EventIndex) -> tuple[Vie
             continue
         known = v.values(name)
         kept[name] = tuple(x for x in chosen if x in known)
-        notes.extend(f"{PARAM_OF[name]}={_shown(x)}: no such value in these events" for x in chosen if x not in known)
+        notes.extend(
+            f"{PARAM_OF[name]}={quoted_param(x)}: no such value in these events" for x in chosen if x not in known
+        )
     sel = state.selection
     if sel.place and sel.place not in v.values("places"):
-        notes.append(f"place={_shown(sel.place)}: no such place in these events")
+        notes.append(f"place={quoted_param(sel.place)}: no such place in these events")
         sel = replace(sel, place=None)
     if sel.event and not v.has_event(sel.event):
-        notes.append(f"event={_shown(sel.event)}: no such event")
+        notes.append(f"event={quoted_param(sel.event)}: no such event")
         sel = replace(sel, event=None)
     filters: Filters = replace(f, **kept)
     return replace(state, filters=filters, selection=sel), notes

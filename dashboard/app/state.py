@@ -98,7 +98,7 @@ def parse_query(query: str | None) -> tuple[ViewState, list[str]]:
     # A lone surrogate (a hand-made request's "\ud800") could not be sent back as JSON: a 500.
     query = re.sub("[\ud800-\udfff]", "\ufffd", query or "") if isinstance(query, str) else ""
     qs = parse_qs(query.lstrip("?"), keep_blank_values=False)
-    p = _Params(qs, [f"{_shown(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS])
+    p = _Params(qs, [f"{quoted_param(k)}: unknown parameter" for k in qs if k not in KNOWN_PARAMS])
     minf = p.one("minf", lambda v: _bounded(v, int, 0, 10**9), "not a whole number ≥ 0")
     minc = p.one("minc", lambda v: _bounded(v, float, 0, 1), "not a number from 0 to 1")
     start, end = _dates_of(p)
@@ -132,7 +132,7 @@ class _Params:
             return None
         value = check(values[-1])
         if value is None:
-            self.notes.append(f"{param}={_shown(values[-1])}: {problem}")
+            self.notes.append(f"{param}={quoted_param(values[-1])}: {problem}")
         return value
 
 
@@ -174,7 +174,7 @@ VIEW_BOUNDS = {
 FIRST_DATE, LAST_DATE = pd.Timestamp("1800-01-01"), pd.Timestamp("2200-12-31 23:59:59")
 
 
-def _shown(value: str, limit: int = 40) -> str:
+def quoted_param(value: str, limit: int = 40) -> str:
     """A parameter as the note quotes it: short, one line (it is shown as text, never as markup)."""
     value = " ".join(str(value).split())
     return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -32,7 +32,7 @@ from dashboard.events.when import (
     sentence_mentions,
     trigger_token,
 )
-from dashboard.events.where import _finer_in_next, _place, choose_event_location, event_places, set_in_another_time
+from dashboard.events.where import choose_event_location, event_places, finer_in_next, kept_place, set_in_another_time
 from dashboard.events.who import actors, people_index
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym
@@ -148,10 +148,10 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     # excerpt shows both the place and what happened there.
     excerpt_start = previous.start if from_context and forward_end < 0 else s.s0
     excerpt_end = max(s.s1, forward_end)
-    if not from_context and s.event_type in VIOLENT and all(_place(t).precision >= 4 for t in places):
+    if not from_context and s.event_type in VIOLENT and all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
-        finer = _finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _tells_it(ctx))
+        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _tells_it(ctx))
         if finer is not None:
             places, from_context = [finer[0]], True
             excerpt_end = finer[1]
@@ -189,7 +189,7 @@ def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tupl
     if (_continues_toll(ctx, s, previous) or _continues_talks(s, previous)) and inherited:
         return inherited[:1], -1
     lead_toll = not previous.places and s.event_type in VIOLENT and fatalities(s.own) is not None
-    ahead = _finer_in_next(ctx.sents, s.k, [], ctx.toponyms, doc_text(ctx.doc), _tells_it(ctx)) if lead_toll else None
+    ahead = finer_in_next(ctx.sents, s.k, [], ctx.toponyms, doc_text(ctx.doc), _tells_it(ctx)) if lead_toll else None
     if ahead is not None:
         # The lead's toll before any place is named ("A missile slammed into a rebel-held
         # town, killing 23.") happened where the next sentences of the paragraph say.

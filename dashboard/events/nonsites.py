@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.roles import _head_noun, _name_token, _token_at, place_anchor
+from dashboard.events.roles import head_noun, name_token, place_anchor
 from dashboard.events.sites import under_away
 from dashboard.events.when import SPEECH_LEMMAS
 from dashboard.events.who import MILITARY_NOUNS
 from dashboard.geo.toponyms import Toponym
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, token_at
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -32,7 +32,7 @@ def acts(sent: Any, t: Toponym) -> bool:
     attack or an attacker ("U.S. raids", "US airstrikes on Raqqa")."""
     if t.place is None or not (t.place.precision >= 4 or t.place.feature_code == "PPLC"):
         return False
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     if tok is None:
         return False
     while tok.dep_ == "conj" and tok.head.i != tok.i:  # "Washington and Moscow blamed…": both act
@@ -42,7 +42,7 @@ def acts(sent: Any, t: Toponym) -> bool:
     if _before_active_aux(sent, t) or _addressed(tok):
         return True
     return tok.dep_ in ("compound", "amod", "nmod") and (
-        base_form(_head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS
+        base_form(head_noun(tok)) in ATTACK_NOUNS or tok.head.lower_ in ATTACK_NOUNS
     )
 
 
@@ -58,7 +58,7 @@ def _before_active_aux(sent: Any, t: Toponym) -> bool:
     """A name followed at once by the auxiliary of an active verb after it ("…the Fateh al-Sham Front
     and Moscow has repeatedly demanded…"): the verb's subject, whatever list the parser joined it
     to. Not a passive one ("Moscow was hit"), whose subject is the target."""
-    tok = _token_at(sent, t.end - 1)
+    tok = token_at(sent, t.end - 1)
     # "Attacks in Damascus have killed…": a name a preposition governs is no subject.
     if tok is None or tok.i + 1 >= sent.end or tok.dep_ == "pobj":
         return False
@@ -79,7 +79,7 @@ SPEAKING = SPEECH_LEMMAS | {"reported", "said"}  # and the forms the cheap lemma
 def speaks(sent: Any, t: Toponym) -> bool:
     """Whether the name is the subject of a verb of saying ("Youkhana reported", "Aleppo Media
     Center said"): a speaker, a person or an outlet the gazetteer shares a name with, not a site."""
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     return tok is not None and tok.dep_ == "nsubj" and base_form(tok.head) in SPEAKING
 
 
@@ -92,7 +92,7 @@ def elsewhere(sent: Any, t: Toponym) -> bool:
     tok = place_anchor(sent, t)
     if tok is None:
         return False
-    last = _token_at(sent, t.end - 1)  # the name's own last word, not a site noun after it
+    last = token_at(sent, t.end - 1)  # the name's own last word, not a site noun after it
     if base_form(tok) in MEETING_NOUNS and tok.idx >= t.end and last is not None and last.head.i == tok.i:
         # The name only qualifies a meeting or a mission: "the Astana talks", "protests at its London
         # embassy" (the place of the embassy, not of the airstrikes protested against).
@@ -130,7 +130,7 @@ def _meeting_subject(head: Any) -> bool:
     return any(base_form(c) in MEETING_NOUNS for c in subject + _subordinate_subject(head))
 
 
-def _said_at(sent: Any, t: Toponym) -> bool:
+def said_at(sent: Any, t: Toponym) -> bool:
     """Whether the place's phrase hangs on a verb of saying, reporting, publishing, basing or meeting
     (`ELSEWHERE_VERBS`): "a report issued in New York", "Speaking in Moscow"."""
     tok = place_anchor(sent, t)
@@ -165,14 +165,14 @@ def _subordinate_subject(verb: Any) -> list:
     return []
 
 
-def _destination(sent: Any, t: Toponym) -> bool:
+def is_destination(sent: Any, t: Toponym) -> bool:
     """A place violence did not happen in: where people went or came from ("on their way to X", "fled
     from the towns of Y and Z")."""
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     return tok is not None and under_away(tok)
 
 
-def _spans_countries(place: Any) -> bool:
+def spans_countries(place: Any) -> bool:
     """A continent, an ocean or a region across countries (the gazetteer gives it no country) is no
     site of violence one can map: "anyone in Europe", "acted in Americas [sic] interest", "al-Qaeda
     in the Arabian Peninsula". A region inside one country (the Golan Heights) is."""

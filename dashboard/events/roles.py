@@ -65,7 +65,7 @@ def is_attribution(sent: Any, t: Toponym) -> bool:
     return ends and bool(_ATTRIBUTION_BEFORE.search(text[max(0, t.start - 4) : t.start]))
 
 
-def _name_token(sent: Any, t: Toponym) -> Any:
+def name_token(sent: Any, t: Toponym) -> Any:
     """The token that carries a place name's dependency to the rest of the sentence."""
     tok = _token_at(sent, t.start)
     if tok is None:
@@ -99,7 +99,7 @@ def _completed_noun(tok: Any) -> Any:
     return tok
 
 
-def _head_noun(tok: Any) -> Any:
+def head_noun(tok: Any) -> Any:
     head = tok.head
     while head.dep_ == "compound" and head.head.i != head.i:
         head = head.head  # "the Idlib conflict zone": the zone is the head noun
@@ -109,11 +109,11 @@ def _head_noun(tok: Any) -> Any:
 def place_anchor(sent: Any, t: Toponym) -> Any:
     """The token whose attachment places the name: the name itself, the site noun it modifies
     ("the Vedeno region"), or the noun its "of" phrase completes ("the streets of Bucharest")."""
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     if tok is None:
         return None
     if tok.dep_ in ("compound", "amod", "nmod", "poss"):
-        return _head_noun(tok)
+        return head_noun(tok)
     return _completed_noun(tok)
 
 
@@ -122,7 +122,7 @@ def place_role(sent: Any, t: Toponym) -> str:
     streets of X), 'target' (the object of a verb or the subject of a passive one: "shelled
     Mardes", "Nawa was targeted", "captured much of Liberia"), 'modifier' (the Sochi deal),
     'actor' (the London-based monitor) or 'other' (subject, object of a non-locative phrase)."""
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     if tok is None:
         return "other"
     if is_dateline(sent, t) or is_attribution(sent, t):
@@ -156,7 +156,7 @@ def _modifier_role(tok: Any) -> str:
     """The role of a name that modifies a noun."""
     # A name that modifies the object of a locative preposition places the event too:
     # "in the Vedeno region", "at her Reshimbagh residence", "to Sarajevo's streets".
-    head = _head_noun(tok)
+    head = head_noun(tok)
     # "in a district of Burundi's capital": the phrase the modified noun completes.
     outer = _completed_noun(head)
     if (

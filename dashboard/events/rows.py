@@ -13,7 +13,7 @@ from dashboard.events.actors import Actor, interaction
 from dashboard.events.lexicon import Rule
 from dashboard.events.mentions import EVENT, MENTION
 from dashboard.events.numbers import Count
-from dashboard.events.where import _place
+from dashboard.events.where import kept_place
 from dashboard.events.who import row_actors
 from dashboard.geo.gazetteer import Gazetteer, Place
 from dashboard.geo.toponym import alternatives_json
@@ -108,7 +108,7 @@ def _confidence(s: Sentence, located: Located, told: Told, t: Toponym) -> float:
         0.35
         + 0.15 * min(1.0, max(0.0, margin) / 3)
         + (0.2 if s.trigger else 0.0)
-        + (0.15 if _place(t).precision < 4 else 0.0)
+        + (0.15 if kept_place(t).precision < 4 else 0.0)
         + (0.15 if told.when[2] == "sentence" else 0.05)
         - (0.2 if located.from_context else 0.0)
     )
@@ -117,7 +117,7 @@ def _confidence(s: Sentence, located: Located, told: Told, t: Toponym) -> float:
 
 def event_row(ctx: ArticleContext, s: Sentence, located: Located, told: Told, t: Toponym) -> dict:
     """The event row of a sentence at one of its places, its columns in the schema's order."""
-    p = _place(t)
+    p = kept_place(t)
     country = ctx.gazetteer.country_name(p.country_code) if p.country_code else ""
     a1, a2 = _row_actors(ctx, s, told, p, country)
     ev_date, precision, date_source, is_future = told.when
@@ -148,7 +148,7 @@ def event_row(ctx: ArticleContext, s: Sentence, located: Located, told: Told, t:
 
 
 def _place_columns(ctx: ArticleContext, t: Toponym, country: str) -> dict:
-    p = _place(t)
+    p = kept_place(t)
     return {
         S.LOCATION: p.name,
         S.TOPONYM: t.text,

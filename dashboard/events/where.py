@@ -10,12 +10,13 @@ from typing import Any
 
 from dashboard.dates import find_date_mentions, resolve_mention
 from dashboard.errors import ConflictMapError
-from dashboard.events.nonsites import _destination, _said_at, _spans_countries, acts, elsewhere, speaks
-from dashboard.events.roles import _name_token, _token_at, place_anchor, place_role
+from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, spans_countries, speaks
+from dashboard.events.roles import name_token, place_anchor, place_role
 from dashboard.events.sites import LISTED_SITE_LABEL
 from dashboard.events.when import clause_verb, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+from dashboard.nlp import token_at
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
@@ -45,7 +46,7 @@ def _owner_country(sent: Any, t: Toponym) -> bool:
     says whose the thing is, not where it stands."""
     if t.place is None or t.place.feature_code != "PCLI":
         return False
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     return tok is not None and tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ in ("NOUN", "PROPN")
 
 
@@ -69,7 +70,7 @@ def _tree_distance(a: Any, b: Any) -> int:
 def _part_of_country(sent: Any, t: Toponym) -> bool:
     """ "in southern Afghanistan", "in north Iraq": a part of the country is named, which a
     sentence does to say where something happened, not to set the story's scene."""
-    tok = _name_token(sent, t)
+    tok = name_token(sent, t)
     return tok is not None and any(c.dep_ in ("amod", "compound") and c.lower_ in COMPASS_WORDS for c in tok.children)
 
 
@@ -129,7 +130,7 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
             for t in inside
             if t not in locative
             and roles[id(t)] not in ("actor", "topic")
-            and verb.head.i in {x.i for x in (place_anchor(sent, t), _name_token(sent, t)) if x is not None}
+            and verb.head.i in {x.i for x in (place_anchor(sent, t), name_token(sent, t)) if x is not None}
         ]
     if not locative:
         return None
@@ -158,7 +159,7 @@ def _placing(sent: Any, inside: list[Toponym], roles: dict[int, str], verb: Any)
         t
         for t in inside
         if roles[id(t)] == "target"
-        and _token_at(sent, t.start) is not None
+        and token_at(sent, t.start) is not None
         and clause_verb(place_anchor(sent, t)).i == verb.i
     ]
     return locative
@@ -176,7 +177,7 @@ def _describes_noun(verb: Any) -> bool:
 def _closeness(sent: Any, t: Toponym, role: str, goals: set[int], trig: Any, trigger_start: int) -> tuple:
     """How a candidate ranks as the trigger's place (lower first; see `choose_event_location`)."""
     anchor = place_anchor(sent, t)
-    container = _name_token(sent, t).dep_ in ("poss", "compound")
+    container = name_token(sent, t).dep_ in ("poss", "compound")
     depth = _arcs_to(anchor, goals) if anchor is not None else 99
     if depth == 99 and anchor is not None:
         # Not under the trigger ("…killing two, as fighting raged in Idlib"): the place
@@ -204,7 +205,7 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
     if violent:
         inside = [t for t in inside if _may_site_violence(sent, t)]
     chosen = _by_role(sent, inside)
-    finer = [t for t in chosen if _place(t).precision < 4]
+    finer = [t for t in chosen if kept_place(t).precision < 4]
     return _distinct_places(finer or chosen)
 
 
@@ -212,9 +213,11 @@ def _by_role(sent: Any, inside: list[Toponym]) -> list[Toponym]:
     """The names in locative phrases or aimed at; else towns and provinces named otherwise; else
     those used as modifiers."""
     roles = {id(t): place_role(sent, t) for t in inside}
-    locative = [t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and _place(t).precision < 4]
-    other = [t for t in inside if roles[id(t)] in ("other", "reference") and _place(t).precision < 4]
-    modifier = [t for t in inside if roles[id(t)] == "modifier" and _place(t).precision < 4]
+    locative = [
+        t for t in inside if roles[id(t)] == "locative" or roles[id(t)] == "target" and kept_place(t).precision < 4
+    ]
+    other = [t for t in inside if roles[id(t)] in ("other", "reference") and kept_place(t).precision < 4]
+    modifier = [t for t in inside if roles[id(t)] == "modifier" and kept_place(t).precision < 4]
     return locative or other or modifier
 
 
@@ -225,8 +228,8 @@ def _may_site_violence(sent: Any, t: Toponym) -> bool:
         not acts(sent, t)
         and not elsewhere(sent, t)
         and not speaks(sent, t)
-        and not _spans_countries(t.place)
-        and not _destination(sent, t)
+        and not spans_countries(t.place)
+        and not is_destination(sent, t)
     )
 
 
@@ -235,14 +238,14 @@ def _distinct_places(chosen: list[Toponym]) -> list[Toponym]:
     seen: set[tuple[str, int | None]] = set()
     out = []
     for t in chosen:
-        key = (_place(t).name, _place(t).geonameid)
+        key = (kept_place(t).name, kept_place(t).geonameid)
         if key not in seen:
             seen.add(key)
             out.append(t)
     return out
 
 
-def _place(t: Toponym) -> Place:
+def kept_place(t: Toponym) -> Place:
     """The place of a toponym the event rules kept (`event_places` keeps only placed ones)."""
     if t.place is None:
         raise ConflictMapError(f"the toponym {t.text!r} reached the event rules unplaced")
@@ -266,7 +269,7 @@ def set_in_another_time(sent: Any, published: date | None) -> bool:
     return False
 
 
-def _finer_in_next(
+def finer_in_next(
     sents: list,
     k: int,
     places: list[Toponym],
@@ -291,13 +294,13 @@ def _finer_in_next(
         finer = [
             t
             for t in event_places(sents[j], toponyms)
-            if _place(t).precision < 4
-            and (not countries or _place(t).country_code in countries)
-            and not _said_at(sents[j], t)
+            if kept_place(t).precision < 4
+            and (not countries or kept_place(t).country_code in countries)
+            and not said_at(sents[j], t)
             and not acts(sents[j], t)
         ]
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
-            best = min(finer, key=lambda t: _place(t).precision)
+            best = min(finer, key=lambda t: kept_place(t).precision)
             return best, sents[j].start_char + len(sents[j].text.rstrip())
     return None

@@ -228,7 +228,7 @@ def _clean(value: str, found: list[bool]) -> str:
     return value
 
 
-def _record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = None) -> Article:
+def record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = None) -> Article:
     notes = [] if notes is None else notes
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -268,7 +268,7 @@ def parse_jsonl(text: str, where: str, notes: list[ReadProblem] | None = None) -
             if not isinstance(rec, dict):
                 yield ReadProblem(loc, "row is not a JSON object")
                 continue
-            yield _record_to_article(rec, loc, notes)
+            yield record_to_article(rec, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
         except json.JSONDecodeError as err:
@@ -310,7 +310,7 @@ def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> 
             yield ReadProblem(loc, "row has more fields than the header")
             continue
         try:
-            yield _record_to_article({(k or "").strip(): v for k, v in row.items()}, loc, notes)
+            yield record_to_article({(k or "").strip(): v for k, v in row.items()}, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
 
@@ -339,7 +339,7 @@ def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) ->
     for n, item in enumerate(items, start=1):
         loc = f"{where}:item {n}"
         try:
-            yield _record_to_article(_item_record(item, loc, Path(where).name), loc, notes)
+            yield record_to_article(_item_record(item, loc, Path(where).name), loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
 

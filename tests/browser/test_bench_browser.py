@@ -7,7 +7,7 @@ from test_dashboard import start_app
 
 from dashboard.app.excerpts import EXCERPT_LIMIT
 from dashboard.bench_browser import interaction_figures
-from dashboard.bench_http import _tree_cpu_s
+from dashboard.bench_http import tree_cpu_s
 from dashboard.store import EventsStore
 
 
@@ -17,7 +17,7 @@ def test_interaction_figures_count_requests_and_browser_cpu(dash_duo, seed_store
     start_app(dash_duo, seed_store)
     pid = dash_duo.driver.service.process.pid
     figures = interaction_figures(
-        dash_duo.driver, lambda: _tree_cpu_s(pid), (f"{dated.min():%Y-%m-%d}", f"{dated.max():%Y-%m-%d}"), repeat=1
+        dash_duo.driver, lambda: tree_cpu_s(pid), (f"{dated.min():%Y-%m-%d}", f"{dated.max():%Y-%m-%d}"), repeat=1
     )
     for name in ("click", "brush", "filter", "play", "list"):
         assert 1 <= figures[f"requests_{name}"] <= 2, figures
