@@ -159,6 +159,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "acts: it is the understood subject of that verb, so the author",
     ),
     RuleInfo(
+        "actors.origin_word",
+        "actors",
+        "a country's word before fighters no state commands ('Syrian rebels', 'US-backed Syrian fighters') "
+        "says where they come from: it does not make the state's forces an actor",
+    ),
+    RuleInfo(
         "actors.affiliation",
         "actors",
         "a generic word for armed men tied to a named group ('gunmen affiliated with X', 'militants "

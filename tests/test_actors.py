@@ -272,3 +272,26 @@ def test_the_object_of_a_verb_whose_infinitive_it_carries_out_acts(nlp) -> None:
         doc, 0, len(sentence), sentence.index("shell"), "SY", "Syria", Switches.parse("actors.object_control")
     )
     assert off[0] is None or off[0].name != "Military Forces of Turkey", "switched off: the object is a target"
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger",
+    [
+        ("Syrian rebels shelled the army post on Sunday.", "shelled"),
+        ("Turkish-backed Syrian fighters stormed the village at dawn.", "stormed"),
+    ],
+)
+def test_a_country_word_before_fighters_no_state_commands_is_not_the_state(nlp, sentence, trigger) -> None:
+    a1, _ = actors_of(nlp, sentence, trigger)
+    assert a1 is None or a1.name != "Military Forces of Syria (2000-)"
+    doc = nlp(sentence)
+    off = event_actors(
+        doc, 0, len(sentence), sentence.index(trigger), "SY", "Syria", Switches.parse("actors.origin_word")
+    )
+    if sentence.startswith("Turkish-backed"):
+        assert off[0] is not None and off[0].name in ("Military Forces of Syria (2000-)", "Military Forces of Turkey")
+
+
+def test_a_group_that_claims_an_attack_is_its_author(nlp) -> None:
+    a1, _ = actors_of(nlp, "The IS group claimed the bombing of a police post in the town.", "bombing")
+    assert a1 is not None and a1.name == "Islamic State (ISIS)"

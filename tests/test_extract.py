@@ -33,6 +33,18 @@ from dashboard.rules import Switches
         ("Nearly a million have been displaced.", "Displacement", "Displacement", "displaced"),
         ("Protests spread to Istanbul.", "Protests", "Peaceful protest", "Protests"),
         ("The weather was nice.", "Other", "Other", ""),
+        (
+            "Troops eliminated over 40 terrorists near the base.",
+            "Battles",
+            "Armed clash",
+            "eliminated over 40 terrorists",
+        ),
+        (
+            "Jets destroyed two tanks and a depot.",
+            "Strategic developments",
+            "Looting/property destruction",
+            "destroyed",
+        ),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:

@@ -141,6 +141,25 @@ def test_headline_in_capitals_at_the_top_is_not_boilerplate() -> None:
     assert is_boilerplate(title, start=2000)
 
 
+@pytest.mark.parametrize(
+    "sentence, trigger, furniture",
+    [
+        # The story the page glued after its furniture is the story's.
+        ("Get short URL 8812 According to local media gunmen shot dead four guards at the depot.", "shot", False),
+        ("Tags Syria Homs Jets The air force pounded rebel positions near the town on Friday.", "pounded", False),
+        # The trigger inside the run of tags or linked titles is the page's.
+        ("Related Army Jets Pound Rebel Supply Lines Near Border", "Pound", True),
+        ("Tags Airstrikes Syria Homs", "Airstrikes", True),
+        ("Tags Syria Homs", "", True),
+    ],
+)
+def test_page_furniture_at_the_start_holds_only_the_trigger_inside_its_run(
+    sentence: str, trigger: str, furniture: bool
+) -> None:
+    at = sentence.find(trigger) if trigger else -1
+    assert is_boilerplate(sentence, start=1000, trigger_at=at) is furniture
+
+
 def test_negation_governing_the_trigger(nlp) -> None:
     from dashboard.events.mentions import _negated
 

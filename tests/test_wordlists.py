@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import dates
 from dashboard.errors import ConflictMapError
-from dashboard.events import actors, nonsites, numbers, roles, sites, when, who
+from dashboard.events import actor_roles, nonsites, numbers, roles, sites, when, who
 from dashboard.geo import gazetteer, locative, names
 from dashboard.wordlists import phrase_list, table, word_set
 
@@ -65,7 +65,7 @@ def test_the_event_extractors_and_dates_lists_are_read() -> None:
     assert {"jets", "air"} <= who.MILITARY_NOUNS < nonsites.ATTACK_NOUNS
     assert roles.AREA_NOUNS < roles.SITE_NOUNS and "cease-fire" in roles.ABSTRACT_NOUNS
     assert when.SPEECH_LEMMAS < nonsites.ELSEWHERE_VERBS and {"based", "issued"} <= nonsites.ELSEWHERE_VERBS
-    assert {"insurgent", "strike"} <= actors.ATTACK_HEADS and "allege" in actors.SPEECH
+    assert {"insurgent", "strike"} <= actor_roles.ATTACK_HEADS and "allege" in actor_roles.SPEECH
     assert sites.PART_NOUNS < sites.SITE_NOUNS and {"monday", "an"} <= sites.NOT_NAMES
     assert numbers._UNITS["ninety"] == 90 and numbers._VAGUE["tens of thousands"] == 20000
     assert numbers.parse_number("twenty-three") == 23

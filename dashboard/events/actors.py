@@ -22,29 +22,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dashboard.nlp import base_form, doc_text
+from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
+from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
-from dashboard.wordlists import phrase_list, word_set
+from dashboard.wordlists import phrase_list
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
-AGENT, TARGET, UNKNOWN, SPEAKER = "agent", "target", "unknown", "speaker"
 VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 
-ATTACK_HEADS = word_set(WORDS, "actors.attack_heads")
-TARGET_HEADS = word_set(WORDS, "actors.target_heads")
-TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
-# Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
-# is on the receiving end of an attack on it, not its author.
-HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
-SPEECH = word_set(WORDS, "actors.speech")
-# Verbs that lay an attack at someone's door: "blamed on X", "attributed to X" name its author
-# (stems: the cheap lemma of `base_form` cuts "blamed" to "blam").
-BLAMING_STEMS = ("blam", "attribut", "ascrib")
 AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
-SOURCE_NOUNS = word_set(WORDS, "actors.source_nouns")
 HELD_AFTER = re.compile(r"\s*[-‐]?\s*(?:held|controlled|run|occupied)\b", re.I)
 
 
@@ -198,126 +187,6 @@ def _affiliated(prev: Mention, m: Mention, between: str, after: str) -> Mention 
     return None
 
 
-def _head_of(doc: Any, start: int, end: int) -> Any:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) == 0:
-        return None
-    return span.root
-
-
-def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_ON) -> str:
-    """The mention's role in its sentence: agent, target or unknown (the trigger's offset breaks ties)."""
-    tok = _head_of(doc, mention.start, mention.end)
-    if tok is None:
-        return UNKNOWN
-    if switches.on("actors.source_phrase") and _in_source_phrase(tok):
-        return SPEAKER
-    if _holds_the_noun(doc, mention.end):
-        return TARGET  # "captured government-held positions": the holder loses them
-    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
-            return TARGET  # "between A and B": B is the other side
-        tok = tok.head
-    if switches.on("actors.object_control") and _controlled_subject(tok):
-        return AGENT  # "prompted Washington to launch strikes": Washington launches them
-    return _dependency_role(tok, switches.on("actors.compound_head"))
-
-
-def _controlled_subject(tok: Any) -> bool:
-    """Whether the name is the object of a verb whose infinitive it carries out ("prompted X to
-    strike", "forced X to withdraw", "ordered X to shell"): the understood subject of that verb."""
-    if tok.dep_ != "dobj":
-        return False
-    return any(c.dep_ == "xcomp" and c.i > tok.i and base_form(c) not in SPEECH for c in tok.head.children)
-
-
-def _dependency_role(tok: Any, compound_head: bool = True) -> str:
-    """The role the mention's dependency gives it."""
-    dep, head = tok.dep_, tok.head
-    if dep in ("nsubj", "csubj"):
-        return SPEAKER if base_form(head) in SPEECH else AGENT
-    if dep == "pobj":
-        by_prep = _object_role(head)
-        if by_prep:
-            return by_prep
-    if dep in ("dobj", "nsubjpass", "attr", "oprd"):
-        return TARGET
-    if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
-        # A compound is named by its last noun: "the ISIL group stronghold" is a stronghold.
-        while (
-            compound_head and head.dep_ == "compound" and head.head.i != head.i and head.head.pos_ in ("NOUN", "PROPN")
-        ):
-            head = head.head
-        return _noun_role(head)
-    return UNKNOWN
-
-
-def _compound_part(tok: Any) -> bool:
-    """Whether a noun is a part of a longer noun compound ("group" in "the ISIS group stronghold")."""
-    return bool(tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"))
-
-
-def _object_role(prep_tok: Any) -> str:
-    """The role of a mention a preposition governs ("" when the preposition does not settle it)."""
-    prep, head = prep_tok.lower_, prep_tok
-    if prep == "by":
-        # "strikes on a town held by ISIS": the holder of the place the attack hit.
-        holder = head.head.dep_ == "acl" and base_form(head.head) in HOLDING_VERBS
-        return TARGET if holder else AGENT
-    if prep == "between":
-        return AGENT
-    if prep in ("on", "to") and head.head.lower_.startswith(BLAMING_STEMS):
-        return AGENT  # "an attack blamed on the regime", "strikes attributed to Russia"
-    if prep in TARGET_PREPS:
-        return TARGET
-    if prep == "of" and head.head.pos_ in ("NOUN", "PROPN"):
-        return _noun_role(head.head)
-    return ""
-
-
-def _in_source_phrase(tok: Any) -> bool:
-    """Whether the name sits inside the phrase of a source that speaks: "a source at the police
-    command said", "according to an official in the army" (the police and the army tell of the
-    event; they are not its sides). The path must go through a preposition: a name glued to the noun
-    ("... coalition operation security sources said", where the text lost its commas) may be a side."""
-    through_prep = False
-    for _ in range(5):
-        if tok.dep_ not in ("compound", "amod", "nmod", "poss", "pobj", "prep", "conj", "appos") or tok.head.i == tok.i:
-            return False
-        through_prep = through_prep or tok.dep_ == "pobj"
-        tok = tok.head
-        if through_prep and tok.pos_ in ("NOUN", "PROPN") and base_form(tok) in SOURCE_NOUNS:
-            speaks = tok.dep_ in ("nsubj", "nsubjpass") and base_form(tok.head) in SPEECH
-            cited = tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lower_ == "according"
-            return speaks or cited
-    return False
-
-
-def _holds_the_noun(doc: Any, end: int) -> bool:
-    """Whether a holding participle follows the name, hyphenated or not ("government-held
-    positions", "an IS controlled town"): the name says who holds the place, as "held by X" does."""
-    last = doc.char_span(end - 1, end, alignment_mode="expand") if end > 0 else None
-    i = last.end if last is not None else len(doc)
-    hyphen = i < len(doc) and doc[i].text in ("-", "‐")
-    tok = doc[i + 1] if hyphen and i + 1 < len(doc) else doc[i] if i < len(doc) else None
-    # Glued by a hyphen it qualifies the noun whatever its tag; alone it must be a participle, not
-    # the sentence's verb ("the regime held talks").
-    tags = ("VBN", "VBD", "JJ") if hyphen else ("VBN",)
-    return tok is not None and tok.tag_ in tags and base_form(tok) in HOLDING_VERBS
-
-
-def _noun_role(noun: Any) -> str:
-    """The role a name takes from the noun it qualifies: the attack's author or its target."""
-    lemma = base_form(noun)
-    if lemma in TARGET_HEADS:
-        return TARGET
-    if noun.dep_ in ("dobj", "nsubjpass") or noun.dep_ == "pobj" and noun.head.lower_ in TARGET_PREPS:
-        return TARGET
-    if lemma in ATTACK_HEADS or noun.dep_ in ("nsubj",) or noun.dep_ == "pobj" and noun.head.lower_ == "by":
-        return AGENT
-    return UNKNOWN
-
-
 def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Dictionary | None = None) -> Actor:
     """The canonical actor for an entry at an event in `country_code`."""
     d = d or load_dictionary()
@@ -399,6 +268,8 @@ def _sides(
             continue
         if m.bare and r != AGENT or r == SPEAKER:
             continue  # "in Syria", "Turkey said", "the army said": a country named or a speaker, not an actor
+        if m.bare and switches.on("actors.origin_word") and origin_of_fighters(doc, m):
+            continue  # "Syrian rebels", "US-backed Syrian fighters": where they come from, not the state
         if r == AGENT and not m.entry.victim:
             agents.append(a)
         elif r == TARGET or m.entry.victim:

@@ -102,8 +102,36 @@ def before_wire_dateline(sentence: str, start: int, trigger_at: int) -> bool:
     return trigger_at >= start and any(m.start() > trigger_at - start for m in _WIRE_DATELINE.finditer(sentence))
 
 
-def is_boilerplate(sentence: str, start: int) -> bool:
-    if _BOILERPLATE_START.search(sentence) or _CAPTION.search(sentence.strip()) or _FURNITURE_INSIDE.search(sentence):
+# The furniture at a sentence's start runs on through a list of tags or headlines (capitalised words
+# and numbers) to the first word in lower case: the story the splitter glued to it starts there.
+_FURNITURE_RUN = re.compile(r"(?:[\s\W]*(?:[A-Z0-9][\w'’.-]*|\d+))*")
+
+
+def _furniture_start(sentence: str, trigger_at: int) -> bool:
+    """Whether the sentence opens with page furniture ("Tags …", "Get short URL …", "Related …") that
+    holds its event: the trigger stands in the run of tags or titles, not in the story sentence the
+    page glued after it ("Get short URL 5401 According to media reports gunmen killed …")."""
+    m = _BOILERPLATE_START.search(sentence)
+    if m is None:
+        return False
+    if trigger_at < 0:
+        return True
+    run = _FURNITURE_RUN.match(sentence, m.end())
+    run_end = run.end() if run is not None else m.end()
+    # The story starts at the run's last capitalised word when lower case follows it ("Daesh The
+    # Islamic State launched": "The" opens it); a trigger after the run is the story's.
+    return trigger_at < run_end
+
+
+def is_boilerplate(sentence: str, start: int, trigger_at: int = -1) -> bool:
+    """Whether the sentence is page furniture: a tag list, a link block, a caption, a run of headlines.
+    `trigger_at` (an offset in the sentence, -1 for none) keeps a story sentence glued after a tag
+    list or a short-URL line."""
+    if (
+        _furniture_start(sentence, trigger_at)
+        or _CAPTION.search(sentence.strip())
+        or _FURNITURE_INSIDE.search(sentence)
+    ):
         return True
     words = _WORD.findall(sentence)
     if start < STORY_LEAD_CHARS or len(words) < HEADLINE_RUN_WORDS:
@@ -187,7 +215,8 @@ def _reason_for_any(
     credit: str,
 ) -> str | None:
     """The mention rules for any sentence: page furniture, no type, a statement, no day."""
-    if switches.on("mention.boilerplate") and (is_boilerplate(sentence, start) or _CREDIT_NEXT.match(credit)):
+    at = trigger_at - start if trigger_at >= start else -1
+    if switches.on("mention.boilerplate") and (is_boilerplate(sentence, start, at) or _CREDIT_NEXT.match(credit)):
         return "mention.boilerplate"
     if switches.on("mention.before_dateline") and before_wire_dateline(sentence, start, trigger_at):
         return "mention.before_dateline"
