@@ -233,13 +233,15 @@ def empty_events() -> pd.DataFrame:
     return coerce_events(pd.DataFrame({name: [] for name in NAMES}))
 
 
-def coerce_events(df: pd.DataFrame) -> pd.DataFrame:
-    """Return df with exactly the schema's columns, in order, with the schema's dtypes."""
-    missing = [n for n in NAMES if n not in df.columns]
+def coerce_events(df: pd.DataFrame, names: tuple[str, ...] = NAMES) -> pd.DataFrame:
+    """Return df with exactly the schema's columns, in order, with the schema's dtypes; with `names`
+    (schema columns), only those, in that order (a view that reads a few columns of its rows)."""
+    missing = [n for n in names if n not in df.columns]
     if missing:
         df = df.assign(**{n: pd.Series([None] * len(df), index=df.index, dtype="object") for n in missing})
-    out = df.loc[:, list(NAMES)].copy()
-    for name, dtype in DTYPES.items():
+    out = df.loc[:, list(names)].copy()
+    for name in names:
+        dtype = DTYPES[name]
         if dtype.startswith("datetime64"):
             out[name] = pd.to_datetime(out[name], errors="coerce").astype("datetime64[ns]")
         elif dtype == "float64":

@@ -421,6 +421,18 @@ def _views_equal_the_oracle(views, events: pd.DataFrame, oracle_index, f: Filter
         [S.EVENT_DATE, S.PUBLISHED, S.EVENT_ID], ascending=[False, False, True], na_position="last"
     ).head(20)
     assert newest[S.EVENT_ID].tolist() == want_rows[S.EVENT_ID].tolist(), (f, sel)
+    _listed_columns_list_the_same(views, f, sel, newest)
+
+
+def _listed_columns_list_the_same(views, f: Filters, sel: Selection, whole: pd.DataFrame) -> None:
+    """The newest rows read with only the columns the sentence list reads (what the panel asks of
+    DuckDB) are those columns of the whole rows, and list the same sentences."""
+    from dashboard.app.excerpts import LISTED_COLUMNS, excerpts_list
+
+    narrow = views.newest(f, sel, 20, LISTED_COLUMNS)
+    assert set(narrow.columns) == {*LISTED_COLUMNS, S.PLACE_KEY}
+    pd.testing.assert_frame_equal(narrow, whole[list(narrow.columns)], check_index_type=False)
+    assert excerpts_list(narrow, len(whole), sel, limit=20) == excerpts_list(whole, len(whole), sel, limit=20)
 
 
 @pytest.mark.parametrize("seed", range(6))

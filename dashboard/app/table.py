@@ -16,7 +16,7 @@ from dashboard import schema as S
 from dashboard.app import engine as E
 from dashboard.app import listing as RL
 from dashboard.app.event_index import EventIndex
-from dashboard.app.excerpts import EXCERPT_LIMIT, excerpts_list, list_offset, node, page_token, pager
+from dashboard.app.excerpts import EXCERPT_LIMIT, LISTED_COLUMNS, excerpts_list, list_offset, node, page_token, pager
 from dashboard.app.figures import type_color
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection, format_date
@@ -310,7 +310,7 @@ def views_panel(
         view_tabs("list"),
         *note,
         *excerpts_list(
-            v.newest(f, sel, offset + EXCERPT_LIMIT).iloc[offset:],
+            v.newest(f, sel, offset + EXCERPT_LIMIT, LISTED_COLUMNS).iloc[offset:],
             total,
             sel,
             empty=empty,

@@ -100,7 +100,8 @@ class MemoryViews:
     def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
         return E.selection_figures(self.ix, select_masks(self.ix, f, sel)[2])
 
-    def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
+    def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Every column whatever `columns` asks (they cost nothing more from the index)."""
         return RL.rows_frame(self.ix, RL.newest_rows(self.ix, select_masks(self.ix, f, sel)[2], limit))
 
     def chunks(self, f: Filters, sel: Selection) -> Iterator[pd.DataFrame]:
@@ -288,22 +289,26 @@ class DuckViews:
         n = int(p["n_events"].sum())
         return (n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum())) if n else (0, 0, 0, 0)
 
-    def newest(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
+    def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+        """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""
+
         def newest() -> pd.DataFrame:
             if self._rolled(f):
-                return D.newest_rows(self.db, f, sel, limit, DR.newest_since(self.db, sel, limit, f))
+                return D.newest_rows(self.db, f, sel, limit, DR.newest_since(self.db, sel, limit, f), columns)
 
             def bounded(table: str) -> pd.DataFrame | None:
                 # The state's reports per date bound the rows to read; None (fewer than `limit`
                 # dated ones in the selection) reads them as without it.
                 since = DR.newest_since(self.db, sel, limit, None, table)
-                return None if since is None else D.newest_rows(self.db, f, sel, limit, since)
+                return None if since is None else D.newest_rows(self.db, f, sel, limit, since, columns)
 
-            return self._state(f, bounded, lambda: self._newest_recent(f, sel, limit))
+            return self._state(f, bounded, lambda: self._newest_recent(f, sel, limit, columns))
 
-        return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit), newest)
+        return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit, columns), newest)
 
-    def _newest_recent(self, f: Filters, sel: Selection, limit: int) -> pd.DataFrame:
+    def _newest_recent(
+        self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
         """D.newest_rows without a rollup to bound the dates: first over the last month, then the last
         year before the store's (or the selection's) last date; the rows found are the newest when
         there are `limit` of them (every other row is older or undated), else over every date. The
@@ -318,10 +323,10 @@ class DuckViews:
                 since = last - pd.Timedelta(days=days)
                 if sel.start and pd.Timestamp(sel.start) >= since:
                     break
-                rows = D.newest_rows(self.db, f, sel, limit, since)
+                rows = D.newest_rows(self.db, f, sel, limit, since, columns)
                 if len(rows) >= limit:
                     return rows
-        return D.newest_rows(self.db, f, sel, limit)
+        return D.newest_rows(self.db, f, sel, limit, columns=columns)
 
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
         cond, params = D.where(f, sel)
