@@ -309,6 +309,49 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
             assert a[S.EVENT_ID].tolist() == b[S.EVENT_ID].tolist()
 
 
+def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, monkeypatch) -> None:
+    """The rollup summed over fewer keys (per date, type and date precision; per place, type and
+    precisions) gives each view the rollup's own answer, for the states that read it: none, one type,
+    a minimum (per day only), a place filter (per place only), with and without a date range."""
+    from dashboard.app import duck_rollup as DR
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    gen = db.store.manifest()["generation"]
+    place = events[S.PLACE_KEY].value_counts().index[0]
+    span = Selection("2021-03-01", "2021-09-30 23:59:59")
+    cases = [
+        (Filters(), Selection(), True, True),
+        (Filters(), span, True, False),
+        (Filters(event_types=("Battles",)), Selection(), True, True),
+        (Filters(event_types=("Battles",)), span, True, False),
+        (Filters(min_fatalities=1), Selection(), True, False),
+        (Filters(min_confidence=0.8), span, True, False),
+        (Filters(countries=("Syria",)), Selection(), False, True),
+        (Filters(precise_only=True, min_fatalities=5), Selection(), False, False),
+        (Filters(), Selection(None, None, place), False, True),
+    ]
+    for f, sel, days, places in cases:
+        assert DR.days_source(db, f, sel).endswith("_days") is days, (f, sel)
+        assert DR.places_source(db, f, sel).endswith("_places") is places, (f, sel)
+    summed = [DuckViews(db, len(events), gen, rollup=True) for _ in cases]
+    for views, (f, sel, _, _) in zip(summed, cases, strict=True):
+        views.extent(f), views.places(f, sel), views.newest(f, sel, 30)
+        for unit, measure in (("day", "events"), ("week", "deaths")):
+            views.series(f, sel, unit, measure)
+    monkeypatch.setattr(DR, "days_source", lambda *_: "rollup")
+    monkeypatch.setattr(DR, "places_source", lambda *_: "rollup")
+    for views, (f, sel, _, _) in zip(summed, cases, strict=True):
+        plain = DuckViews(db, len(events), gen, rollup=True)
+        assert views.extent(f) == plain.extent(f), f
+        pd.testing.assert_frame_equal(views.places(f, sel), plain.places(f, sel))
+        assert views.newest(f, sel, 30)[S.EVENT_ID].tolist() == plain.newest(f, sel, 30)[S.EVENT_ID].tolist()
+        for unit, measure in (("day", "events"), ("week", "deaths")):
+            (a, back_a), (b, back_b) = views.series(f, sel, unit, measure), plain.series(f, sel, unit, measure)
+            pd.testing.assert_frame_equal(a, b)
+            assert (back_a is None and back_b is None) or back_a.equals(back_b)
+
+
 def test_a_filter_is_answered_from_the_events_not_the_rollup() -> None:
     from dashboard.app.duck_rollup import answers, by_place, by_type
 

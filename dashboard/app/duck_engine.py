@@ -61,6 +61,7 @@ class DuckEngine:
         self._same_place = False  # of generation self._tolls: see clusters_share_place
         self.rollup_measures: frozenset[str] = frozenset()  # those the current rollup's parts hold
         self._manifest: dict = {}  # of the generation declared
+        self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
 
     def _events_sql(self, m: dict) -> str:
         return events_sql(*self.store.files(m))
@@ -140,6 +141,17 @@ class DuckEngine:
         for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
             self._con.execute(statement)
         self.rollup_measures = frozenset(measures)
+
+    def summed(self, suffix: str, select: str) -> str:
+        """The name of the table `select` (over the current generation's rollup) gives, built on the
+        first call per generation and dropped with its generation's rollup (duck_rollup.summed)."""
+        self.cursor()
+        with self._lock:
+            name = f"rollup_{self._generation}_{suffix}"
+            if name not in self._summed:
+                self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+                self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
+            return name
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its

@@ -231,7 +231,7 @@ class DuckViews:
     def extent(self, f: Filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         def extent() -> tuple[pd.Timestamp, pd.Timestamp] | None:
             if self._rolled(f):
-                return DR.date_extent(self.db, f)
+                return DR.date_extent(self.db, f, DR.days_source(self.db, f, None))
             # An empty state has no extent: a None from the table is the answer, not a miss.
             got = self._state(f, lambda t: (DR.date_extent(self.db, None, t),), lambda: (D.date_extent(self.db, f),))
             return got[0]
@@ -253,7 +253,7 @@ class DuckViews:
 
             def built() -> pd.DataFrame:
                 if self._rolled(f):
-                    got = DR.timeline_series(self.db, s, unit, measure, f)
+                    got = DR.timeline_series(self.db, s, unit, measure, f, DR.days_source(self.db, f, s))
                     return events() if got is None else got
                 return self._state(f, lambda t: DR.timeline_series(self.db, s, unit, measure, None, t), events)
 
@@ -270,7 +270,7 @@ class DuckViews:
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         df = (
-            DR.places_summary(self.db, sel, f)
+            DR.places_summary(self.db, sel, f, DR.places_source(self.db, f, sel))
             if self._rolled(f)
             else self._state(
                 f,
@@ -299,7 +299,8 @@ class DuckViews:
 
         def newest() -> pd.DataFrame:
             if self._rolled(f):
-                return D.newest_rows(self.db, f, sel, limit, DR.newest_since(self.db, sel, limit, f), columns)
+                since = DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel))
+                return D.newest_rows(self.db, f, sel, limit, since, columns)
 
             def bounded(table: str) -> pd.DataFrame | None:
                 # The state's reports per date bound the rows to read; None (fewer than `limit`
