@@ -312,7 +312,7 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
 def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, monkeypatch) -> None:
     """The rollup summed over fewer keys (per date, type and date precision; per place, type and
     precisions) gives each view the rollup's own answer, for the states that read it: none, one type,
-    a minimum (per day only), a place filter (per place only), with and without a date range."""
+    a minimum, towns only, a place filter (per place only), with and without a date range."""
     from dashboard.app import duck_rollup as DR
     from dashboard.app.views import DuckViews
 
@@ -325,10 +325,12 @@ def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, m
         (Filters(), span, True, False),
         (Filters(event_types=("Battles",)), Selection(), True, True),
         (Filters(event_types=("Battles",)), span, True, False),
-        (Filters(min_fatalities=1), Selection(), True, False),
+        (Filters(min_fatalities=1), Selection(), True, True),
         (Filters(min_confidence=0.8), span, True, False),
         (Filters(countries=("Syria",)), Selection(), False, True),
-        (Filters(precise_only=True, min_fatalities=5), Selection(), False, False),
+        (Filters(precise_only=True, min_fatalities=5), Selection(), True, True),
+        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, True),
+        (Filters(countries=("Syria",), min_fatalities=1), span, False, False),
         (Filters(), Selection(None, None, place), False, True),
     ]
     for f, sel, days, places in cases:

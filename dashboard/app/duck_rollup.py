@@ -117,10 +117,10 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
 
 # The rollup summed over fewer keys, per generation (DuckEngine.summed): the views that need no
 # place or no date read a table a tenth to a fiftieth of the rollup's rows (at a million events
-# 10,274 rows per date, type and precision, 41,727 per place, type and precisions, against 546,852),
+# 28,448 rows per date, type and precisions, 41,727 per place, type and precisions, against 546,852),
 # which a filter change (its date extent, whole timeline, map and newest rows' bound) and a brush's
 # timeline read every time. Sums of sums are the sums: the same answers (tests/test_duck.py).
-DAY_KEYS = (S.EVENT_DATE, S.EVENT_TYPE, S.DATE_PRECISION)
+DAY_KEYS = (S.EVENT_DATE, S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION)
 PLACE_KEYS = tuple(k for k in R.ROLLUP_KEYS if k != S.EVENT_DATE)
 
 
@@ -130,27 +130,35 @@ def _sums(db: D.DuckEngine, names: list[str]) -> str:
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
-    """The table of the rollup per date, type and date precision when these filters and this
-    selection read nothing else (no place filter, no place selected), else the rollup. A minimum's
-    `reports > 0` condition reads the same on sums: a day's sum is positive when one of its rows is."""
-    if (sel is not None and sel.place) or (f is not None and (f.countries or f.admin1s or f.places or f.precise_only)):
+    """The table of the rollup per date, type and precisions (date, place) when these filters and
+    this selection read nothing else (no country, province or place filter, no place selected),
+    else the rollup. A minimum's `reports > 0` condition reads the same on sums: a day's sum is
+    positive when one of its rows is."""
+    if (sel is not None and sel.place) or (f is not None and (f.countries or f.admin1s or f.places)):
         return "rollup"
     keys = ", ".join(DAY_KEYS)
     return db.summed("days", f"SELECT {keys}, {_sums(db, R.MEASURES)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}")
 
 
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
-    """The table of the rollup per place, type and precisions (each with its first and last date)
-    when the selection sets no dates and the filters no minimum (whose first and last dates are
-    those of the rows that pass it), else the rollup."""
-    if sel.start or sel.end or (f is not None and threshold_of(f) is not None):
+    """The table of the rollup per place, type and precisions when the selection sets no dates,
+    else the rollup. Each row has its first and last date, and those of the rows that pass each
+    minimum the rollup counts (`{prefix}_first`, `{prefix}_last`): a minimum's places span the
+    dates of its passing reports only."""
+    if sel.start or sel.end:
         return "rollup"
     keys = ", ".join(PLACE_KEYS)
-    base = ["reports", "events", "low", "high", *R.TYPE_MEASURES.values()]
+    sums = _sums(db, R.MEASURES)
+    spans = "".join(
+        f", min({S.EVENT_DATE}) FILTER (WHERE {p}_reports > 0) AS {p}_first, "
+        f"max({S.EVENT_DATE}) FILTER (WHERE {p}_reports > 0) AS {p}_last"
+        for _, _, p in R.LEVELS
+        if f"{p}_reports" in db.rollup_measures
+    )
     return db.summed(
         "places",
-        f"SELECT {keys}, lat_i, lon_i, min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, "
-        f"{_sums(db, base)} FROM rollup GROUP BY ALL",
+        f"SELECT {keys}, lat_i, lon_i, min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last{spans}, "
+        f"{sums} FROM rollup GROUP BY ALL",
     )
 
 
@@ -160,7 +168,10 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, s
     the rollup per place (places_source), whose first and last dates are columns."""
     cond, params = _cond(f, Selection(sel.start, sel.end))
     key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    spans = ("first", "last") if source.endswith("_places") else (S.EVENT_DATE, S.EVENT_DATE)
+    prefix = threshold_of(f) if f is not None else None
+    spans = (S.EVENT_DATE, S.EVENT_DATE)
+    if source.endswith("_places"):
+        spans = (f"{prefix}_first", f"{prefix}_last") if prefix else ("first", "last")
     return db.query(
         f"""
         WITH r AS (SELECT * FROM {source} WHERE {cond}),
