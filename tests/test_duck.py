@@ -334,8 +334,8 @@ def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, m
         (Filters(), Selection(None, None, place), False, True),
     ]
     for f, sel, days, places in cases:
-        assert DR.days_source(db, f, sel).endswith("_days") is days, (f, sel)
-        assert DR.places_source(db, f, sel).endswith("_places") is places, (f, sel)
+        assert ("_days" in DR.days_source(db, f, sel)) is days, (f, sel)
+        assert ("_places" in DR.places_source(db, f, sel)) is places, (f, sel)
     summed = [DuckViews(db, len(events), gen, rollup=True) for _ in cases]
     for views, (f, sel, _, _) in zip(summed, cases, strict=True):
         views.extent(f), views.places(f, sel), views.newest(f, sel, 30)

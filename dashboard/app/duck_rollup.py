@@ -124,42 +124,40 @@ DAY_KEYS = (S.EVENT_DATE, S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION)
 PLACE_KEYS = tuple(k for k in R.ROLLUP_KEYS if k != S.EVENT_DATE)
 
 
-def _sums(db: D.DuckEngine, names: list[str]) -> str:
+def _summed(db: D.DuckEngine, kind: str, keys: tuple[str, ...], f: Filters | None, extra: str = "") -> str:
+    """The rollup summed per `keys` (with `extra` columns) as the measures of these filters read it:
+    without a minimum, the counts of every row and of one type; with one, that level's counts of the
+    rows where a report passes it (a table per level, built when the level is first asked for: the
+    first answer builds only the plain one)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
-    return ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in db.rollup_measures)
+    prefix = threshold_of(f) if f is not None else None
+    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
+    names += [] if prefix else list(R.TYPE_MEASURES.values())
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in db.rollup_measures)
+    passing = f" WHERE {prefix}_reports > 0" if prefix else ""
+    return db.summed(
+        f"{kind}_{prefix}" if prefix else kind,
+        f"SELECT {', '.join(keys)}{extra}, {sums} FROM rollup{passing} GROUP BY ALL ORDER BY {keys[0]}",
+    )
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
     """The table of the rollup per date, type and precisions (date, place) when these filters and
     this selection read nothing else (no country, province or place filter, no place selected),
-    else the rollup. A minimum's `reports > 0` condition reads the same on sums: a day's sum is
-    positive when one of its rows is."""
+    else the rollup."""
     if (sel is not None and sel.place) or (f is not None and (f.countries or f.admin1s or f.places)):
         return "rollup"
-    keys = ", ".join(DAY_KEYS)
-    return db.summed("days", f"SELECT {keys}, {_sums(db, R.MEASURES)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}")
+    return _summed(db, "days", DAY_KEYS, f)
 
 
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
-    """The table of the rollup per place, type and precisions when the selection sets no dates,
-    else the rollup. Each row has its first and last date, and those of the rows that pass each
-    minimum the rollup counts (`{prefix}_first`, `{prefix}_last`): a minimum's places span the
-    dates of its passing reports only."""
+    """The table of the rollup per place, type and precisions, each row with its first and last
+    date, when the selection sets no dates, else the rollup. (With a minimum, of the rows where a
+    report passes it: the places span the dates of the passing reports only.)"""
     if sel.start or sel.end:
         return "rollup"
-    keys = ", ".join(PLACE_KEYS)
-    sums = _sums(db, R.MEASURES)
-    spans = "".join(
-        f", min({S.EVENT_DATE}) FILTER (WHERE {p}_reports > 0) AS {p}_first, "
-        f"max({S.EVENT_DATE}) FILTER (WHERE {p}_reports > 0) AS {p}_last"
-        for _, _, p in R.LEVELS
-        if f"{p}_reports" in db.rollup_measures
-    )
-    return db.summed(
-        "places",
-        f"SELECT {keys}, lat_i, lon_i, min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last{spans}, "
-        f"{sums} FROM rollup GROUP BY ALL",
-    )
+    spans = f", lat_i, lon_i, min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last"
+    return _summed(db, "places", PLACE_KEYS, f, spans)
 
 
 def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, source: str = "rollup") -> pd.DataFrame:
@@ -168,10 +166,7 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, s
     the rollup per place (places_source), whose first and last dates are columns."""
     cond, params = _cond(f, Selection(sel.start, sel.end))
     key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    prefix = threshold_of(f) if f is not None else None
-    spans = (S.EVENT_DATE, S.EVENT_DATE)
-    if source.endswith("_places"):
-        spans = (f"{prefix}_first", f"{prefix}_last") if prefix else ("first", "last")
+    spans = ("first", "last") if "_places" in source else (S.EVENT_DATE, S.EVENT_DATE)
     return db.query(
         f"""
         WITH r AS (SELECT * FROM {source} WHERE {cond}),
