@@ -227,37 +227,41 @@ def timeline_series(
 
 
 def series_from_days(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
-    """engine.timeline_series's frame from sums per (start day, kind: 0 day, 1 month, 2 year, type)."""
+    """engine.timeline_series's frame from sums per (start day, kind: 0 day, 1 month, 2 year, type).
+    Summed per (bin, type, precise) on sorted arrays, not a pandas groupby (~15 ms for a brush's
+    4,000 day rows): the values are whole numbers or multiples of 2**-16 (engine.SHARE_GRID), so
+    their sums are exact in any order and equal the groupby's."""
     from dashboard.app.engine import DAY_NS, SERIES_COLUMNS, bin_start, spread_groups
     from dashboard.app.event_index import time_bins
 
     if rows.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS)
-    frames = []
-    exact = rows[rows["kind"] == 0]
-    if len(exact):
-        frames.append(
-            pd.DataFrame(
-                {
-                    "bin": time_bins(exact["start"].to_numpy(np.int64) * DAY_NS, unit),
-                    "type": exact["type"].to_numpy(),
-                    "n": exact["v"].to_numpy(float),
-                    "precise": True,
-                }
-            )
-        )
-    coarse = rows[rows["kind"] > 0].reset_index(drop=True)
-    if len(coarse):
+    kind = rows["kind"].to_numpy()
+    exact = kind == 0
+    bins = [time_bins(rows["start"].to_numpy(np.int64)[exact] * DAY_NS, unit)]
+    types = [rows["type"].to_numpy(dtype=object)[exact]]
+    values = [rows["v"].to_numpy(float)[exact]]
+    precise = [np.ones(int(exact.sum()), dtype=bool)]
+    if not exact.all():
+        coarse = rows[~exact].reset_index(drop=True)
         b, t, share, _ = spread_groups(coarse.astype({"start": np.int64, "kind": np.int64}), unit)
-        frames.append(pd.DataFrame({"bin": b, "type": t, "n": share, "precise": False}))
-    out = pd.concat(frames, ignore_index=True).groupby(["bin", "type", "precise"], as_index=False)["n"].sum()
-    out = out[out["n"] > 0].sort_values(["bin", "type", "precise"], kind="stable")
+        bins.append(b)
+        types.append(np.asarray(t, dtype=object))
+        values.append(np.asarray(share, dtype=float))
+        precise.append(np.zeros(len(b), dtype=bool))
+    b, v, p = (np.concatenate(x) for x in (bins, values, precise))
+    names, code = np.unique(np.concatenate(types), return_inverse=True)  # codes in the names' order
+    order = np.lexsort((p, code, b))
+    b, code, p, v = b[order], code[order], p[order], v[order]
+    starts = np.flatnonzero(np.r_[True, (b[1:] != b[:-1]) | (code[1:] != code[:-1]) | (p[1:] != p[:-1])])
+    n = np.add.reduceat(v, starts)
+    kept = starts[n > 0]
     return pd.DataFrame(
         {
-            "day": bin_start(out["bin"].to_numpy(np.int64), unit),
-            S.EVENT_TYPE: out["type"].to_numpy(dtype=object),
-            "n": out["n"].to_numpy(dtype=float),
-            "precise": out["precise"].to_numpy(dtype=bool),
+            "day": bin_start(b[kept].astype(np.int64), unit),
+            S.EVENT_TYPE: names[code[kept]].astype(object),
+            "n": n[n > 0].astype(float),
+            "precise": p[kept].astype(bool),
         }
     )
 
