@@ -29,6 +29,8 @@ KEY_OF = (
 PLACE_KEY_SQL = KEY_OF.format(
     loc="location", lat=_TENTHOUSANDTHS.format("latitude"), lon=_TENTHOUSANDTHS.format("longitude")
 )
+# A row's place coordinates as those integers.
+INTS = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
 
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
@@ -135,7 +137,7 @@ class DuckEngine:
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
         (places are compared by those)."""
-        ints = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
+        ints = INTS
         names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parts[0]]).fetchall()}
         measures = [m for m in R.MEASURES if m in names]
         for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):

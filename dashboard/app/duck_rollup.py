@@ -31,7 +31,7 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
-from dashboard.app.duck_engine import KEY_OF
+from dashboard.app.duck_engine import INTS, KEY_OF
 from dashboard.app.duck_where import place_is
 from dashboard.app.engine import cluster_box
 from dashboard.app.filters import Filters
@@ -116,16 +116,21 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
 
 
 # The rollup summed over fewer keys, per generation (DuckEngine.summed): the views that need no
-# place or no date read a table a tenth to a fiftieth of the rollup's rows (at a million events
-# 28,448 rows per date, type and precisions, 41,727 per place, type and precisions, against 546,852),
-# which a filter change (its date extent, whole timeline, map and newest rows' bound) and a brush's
-# timeline read every time. Sums of sums are the sums: the same answers (tests/test_duck.py).
+# place or no date read a table a sixteenth to a twentieth of the rollup's rows (at a million
+# events 28,448 per date, type and precisions and 33,691 per place, type and its precision,
+# against 546,852), which a filter change (its date extent, whole timeline, map and newest rows'
+# bound) and a brush's timeline read every time. Sums of sums are the sums: the same answers (tests/test_duck.py).
 DAY_KEYS = (S.EVENT_DATE, S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION)
-PLACE_KEYS = tuple(k for k in R.ROLLUP_KEYS if k != S.EVENT_DATE)
+# What the map and the filters it answers read of a place (duck.where: country, province, the place
+# and its box, towns only): not its country code or date precision, whose keys only split its rows.
+PLACE_KEYS = (S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.ADMIN1, S.EVENT_TYPE, S.GEO_PRECISION)
 
 
-def _summed(db: D.DuckEngine, kind: str, keys: tuple[str, ...], f: Filters | None, extra: str = "") -> str:
-    """The rollup summed per `keys` (with `extra` columns) as the measures of these filters read it:
+def _summed(
+    db: D.DuckEngine, kind: str, keys: tuple[str, ...], f: Filters | None, extra: str = "", after: str = ""
+) -> str:
+    """The rollup summed per `keys` (with `extra` aggregates, then `after` columns computed on the
+    sums' rows: fewer than the rollup's) as the measures of these filters read it:
     without a minimum, the counts of every row and of one type; with one, that level's counts of the
     rows where a report passes it (a table per level, built when the level is first asked for: the
     first answer builds only the plain one)."""
@@ -137,7 +142,8 @@ def _summed(db: D.DuckEngine, kind: str, keys: tuple[str, ...], f: Filters | Non
     passing = f" WHERE {prefix}_reports > 0" if prefix else ""
     return db.summed(
         f"{kind}_{prefix}" if prefix else kind,
-        f"SELECT {', '.join(keys)}{extra}, {sums} FROM rollup{passing} GROUP BY ALL ORDER BY {keys[0]}",
+        f"SELECT *{after} FROM (SELECT {', '.join(keys)}{extra}, {sums} FROM rollup{passing} GROUP BY ALL) "
+        f"ORDER BY {keys[0]}",
     )
 
 
@@ -151,13 +157,13 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
 
 
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
-    """The table of the rollup per place, type and precisions, each row with its first and last
+    """The table of the rollup per place, type and place precision, each row with its first and last
     date, when the selection sets no dates, else the rollup. (With a minimum, of the rows where a
     report passes it: the places span the dates of the passing reports only.)"""
     if sel.start or sel.end:
         return "rollup"
-    spans = f", lat_i, lon_i, min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last"
-    return _summed(db, "places", PLACE_KEYS, f, spans)
+    spans = f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last"
+    return _summed(db, "places", PLACE_KEYS, f, spans, f", {INTS}")
 
 
 def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, source: str = "rollup") -> pd.DataFrame:
