@@ -145,27 +145,31 @@ def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | N
         )
     traces += mix_traces(singles, biggest, "scattergeo")
     if not clusters.empty:
-        traces.append(
-            dict(
-                type="scattergeo",
-                lat=clusters[S.LATITUDE].to_numpy(),
-                lon=clusters[S.LONGITUDE].to_numpy(),
-                mode="markers+text",
-                name=CLUSTER_NAME,
-                customdata=clusters["key"].to_list(),
-                text=[short_count(n) for n in clusters["n_events"]],
-                hovertext=cluster_hover(clusters),
-                hoverinfo="text",
-                textfont=dict(color="#fff", size=10),
-                marker=dict(
-                    size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(),
-                    color=CLUSTER_COLOR,
-                    line=dict(width=1, color="#fff"),
-                    opacity=0.8,
-                ),
-            )
-        )
+        trace = cluster_trace(clusters, biggest, "scattergeo")
+        trace["textfont"] = dict(color="#fff", size=10)
+        trace["marker"]["line"] = dict(width=1, color="#fff")
+        traces.append(trace)
     return traces
+
+
+def cluster_trace(clusters: pd.DataFrame, biggest: float, kind: str) -> dict:
+    """The trace of the map's cluster markers (a count each), for plotly's geo or tile map."""
+    return dict(
+        type=kind,
+        lat=clusters[S.LATITUDE].to_numpy(),
+        lon=clusters[S.LONGITUDE].to_numpy(),
+        mode="markers+text",
+        name=CLUSTER_NAME,
+        customdata=clusters["key"].to_list(),
+        text=[short_count(n) for n in clusters["n_events"]],
+        hovertext=cluster_hover(clusters),
+        hoverinfo="text",
+        marker=dict(
+            size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(),
+            color=CLUSTER_COLOR,
+            opacity=0.8,
+        ),
+    )
 
 
 def _geo_layout(shown: MapView | None, places: pd.DataFrame, box: list[float] | None) -> dict:
@@ -323,24 +327,7 @@ def _tile_traces(singles: pd.DataFrame, clusters: pd.DataFrame, biggest: float) 
         )
     traces += mix_traces(singles, biggest, "scattermap")
     if not clusters.empty:
-        traces.append(
-            dict(
-                type="scattermap",
-                lat=clusters[S.LATITUDE].to_numpy(),
-                lon=clusters[S.LONGITUDE].to_numpy(),
-                mode="markers+text",
-                name=CLUSTER_NAME,
-                customdata=clusters["key"].to_list(),
-                text=[short_count(n) for n in clusters["n_events"]],
-                hovertext=cluster_hover(clusters),
-                hoverinfo="text",
-                marker=dict(
-                    size=marker_size(clusters["size"], biggest).clip(lower=18).to_numpy(),
-                    color=CLUSTER_COLOR,
-                    opacity=0.8,
-                ),
-            )
-        )
+        traces.append(cluster_trace(clusters, biggest, "scattermap"))
     return traces
 
 
