@@ -3,6 +3,7 @@ with nothing lost: every write that returned is there, the interrupted one is wh
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import random
@@ -11,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import rollup as R
@@ -22,16 +24,16 @@ from dashboard.store import EventsStore
 # manifest, a clean-up), so the kill lands inside a write, not between two writes.
 CHILD = r"""
 import os, signal, sys
+import pandas as pd
 import pyarrow.parquet as pq
 from pathlib import Path
 from dashboard import schema as S
 from dashboard.corrections import Alternative, save_correction
 from dashboard.ingest.article import Article
 from dashboard.store import EventsStore
-from dashboard.synth import synthetic_events
 
 root, kill_at = Path(sys.argv[1]), int(sys.argv[2])
-events, _ = synthetic_events(400, seed=4)
+events = pd.read_pickle(sys.argv[3])  # synthetic_events(400, seed=4), drawn once by the test module
 events[S.DATE_PRECISION] = "day"
 arts = {a: Article(text=f"article {a}", title=a, source=f"outlet-{i % 3}")
         for i, a in enumerate(events[S.ARTICLE_ID].unique())}
@@ -70,11 +72,29 @@ print("finished", flush=True)
 """
 
 
-def _corpus_counts() -> dict[str, int]:
-    from dashboard.ingest.article import Article
+@functools.cache
+def _corpus() -> pd.DataFrame:
+    """The child's corpus (do not mutate), drawn once per process: drawing it took half a second of
+    each child's run and of each test's check."""
     from dashboard.synth import synthetic_events
 
     events, _ = synthetic_events(400, seed=4)
+    return events
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory) -> Path:
+    """The corpus pickled for the children (a pickle keeps every dtype), written once per module."""
+    path = tmp_path_factory.mktemp("crash_corpus") / "events.pkl"
+    _corpus().to_pickle(path)
+    return path
+
+
+@functools.cache
+def _corpus_counts() -> dict[str, int]:
+    from dashboard.ingest.article import Article
+
+    events = _corpus()
     ids = {a: Article(text=f"article {a}", title=a).article_id for a in events[S.ARTICLE_ID].unique()}
     return events[S.ARTICLE_ID].map(ids).value_counts().to_dict()
 
@@ -87,10 +107,10 @@ _RUN_POINT = random.Random(os.environ.get("CONFLICTMAP_TEST_RUN_SEED")).randrang
 
 
 @pytest.mark.parametrize("kill_at", [4, 23, 31, 33, 60, 80, 107, 150, _RUN_POINT])
-def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, kill_at: int) -> None:
+def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, corpus_file: Path, kill_at: int) -> None:
     root = tmp_path / "store"
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(root), str(kill_at)],
+        [sys.executable, "-c", CHILD, str(root), str(kill_at), str(corpus_file)],
         capture_output=True,
         text=True,
         timeout=300,
