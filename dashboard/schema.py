@@ -8,6 +8,7 @@ the rest carry provenance back to the sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 
@@ -230,6 +231,14 @@ def place_keys(df: pd.DataFrame) -> pd.Series:
 
 
 def empty_events() -> pd.DataFrame:
+    """An events table with no rows, the schema's columns and dtypes (a fresh copy each call)."""
+    return _empty_events().copy()
+
+
+@lru_cache(maxsize=1)
+def _empty_events() -> pd.DataFrame:
+    # Built once: coercing 53 empty columns costs ~10 ms, and stores and views ask for it often.
+    # Never handed out itself, only copied.
     return coerce_events(pd.DataFrame({name: [] for name in NAMES}))
 
 
@@ -242,6 +251,8 @@ def coerce_events(df: pd.DataFrame, names: tuple[str, ...] = NAMES) -> pd.DataFr
     out = df.loc[:, list(names)].copy()
     for name in names:
         dtype = DTYPES[name]
+        if str(out[name].dtype) == dtype:
+            continue  # already the schema's: converting again copies the column for nothing
         if dtype.startswith("datetime64"):
             out[name] = pd.to_datetime(out[name], errors="coerce").astype("datetime64[ns]")
         elif dtype == "float64":
