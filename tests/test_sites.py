@@ -66,6 +66,14 @@ def test_a_name_placed_in_a_province_is_a_site(pipeline) -> None:
     assert ev[S.ADMIN1].tolist() == ["Hama"] and ev[S.FATALITIES].tolist() == [2]
 
 
+def test_a_name_at_a_bearing_from_a_known_town_is_a_site_beside_it(pipeline) -> None:
+    text = "Two car bombs exploded near Kafr Nabudah north of Hama on Sunday, killing six."
+    ev = rows_of(pipeline, text)
+    assert ev[S.LOCATION].tolist() == ["Kafr Nabudah"]
+    assert ev[S.ADMIN1].tolist() == ["Hama"] and ev[S.GEO_PRECISION].tolist() == [2]
+    assert ev[S.FEATURE_CODE].tolist() == [UNLISTED_CODE]
+
+
 def test_villages_people_fled_from_are_not_sites(pipeline) -> None:
     ev = rows_of(
         pipeline,

@@ -3,11 +3,12 @@
 `location.unlisted_site` (an id in `dashboard.rules`): the gazetteer (GeoNames towns of 500 people or
 more) lacks most villages, and the small NER model tags many of them PERSON or ORG. A capitalised name
 the syntax itself calls a place is one: the head of "the village(s)/town(s) of X", a name before a site
-noun ("X city", "the X area"), a name after a locative preposition that is placed in a known place ("in
-X in Idlib"), or a name coordinated with such a name or with a known town ("shelled Kafr Hamra and
-al-Mallah"). ACLED places a village it cannot find at the nearest known place with geo_precision 2; so
-do we: the site keeps its own name, and takes the province and coordinates of the known place the
-sentence puts it in (or, failing that, the nearest known place the sentence or the one before names).
+noun ("X city", "the X area"), a name after a locative preposition that is placed in a known place ("in X
+in Idlib") or at a bearing from one ("near X north of Hama"), or a name coordinated with such a name or
+with a known town ("shelled Kafr Hamra and al-Mallah"). ACLED places a village it cannot find at the
+nearest known place with geo_precision 2; so do we: the site keeps its own name, and takes the province
+and coordinates of the known place the sentence puts it in (or, failing that, the nearest known place the
+sentence or the one before names).
 
 `coordination_key` (which token a list of sites hangs from) serves that rule and
 `location.coordinated_sites` (coordination.py).
@@ -21,7 +22,7 @@ from typing import Any
 
 from dashboard.events.actors import find_mentions
 from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
-from dashboard.geo.toponyms import Toponym
+from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -164,6 +165,21 @@ def _own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
                     for t in (obj, *obj.children):
                         if t.i in known:
                             return known[t.i]
+    return _bearing_from(tok, known)
+
+
+def _bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """The known place a name is put at a bearing from by the words right after it ("near X north of
+    Hama", which the parse hangs on the verb): the name is a site beside that place, not the place."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if nxt is None or nxt.lower_ not in COMPASS_WORDS or nxt.sent != tok.sent:
+        return None
+    for prep in nxt.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.i in known:
+                    return known[obj.i]
     return None
 
 
