@@ -217,6 +217,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "Deir…), and its names listed together",
     ),
     RuleInfo(
+        "types.support_phrase",
+        "types",
+        "the means a support phrase names ('backed by air strikes', 'under the cover of artillery fire') "
+        "does not type the event: the sentence's own action does ('troops backed by jets retook X')",
+    ),
+    RuleInfo(
         "types.first_means",
         "types",
         "a sentence that names two means of remote violence together ('shelling and air strikes') is "

@@ -244,6 +244,32 @@ def test_two_means_named_together_type_the_event_by_the_first(sentence: str, sub
     assert trigger and trigger in sentence
 
 
+@pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        ("Army units backed by Russian air strikes retook two hills near the town.", "Government regains territory"),
+        ("Rebels, supported by mortar fire, stormed the checkpoint at dawn.", "Non-state actor overtakes territory"),
+        # Only the help is named: the means stays the event's.
+        ("Under the cover of heavy shelling, the column moved on.", "Shelling/artillery/missile attack"),
+        ("Air strikes hit the market as troops advanced.", "Air/drone strike"),
+    ],
+)
+def test_the_means_a_support_phrase_names_does_not_type_the_event(sentence: str, sub_type: str) -> None:
+    from dashboard.events.lexicon import classify_rule, past_support
+
+    rules = load_lexicon()
+    rule, trigger = past_support(sentence, *classify_rule(sentence, rules), rules)
+    assert rule is not None and rule.sub_event_type == sub_type
+    assert trigger and trigger in sentence
+
+
+def test_support_phrase_is_switchable(pipeline) -> None:
+    text = "Army units backed by Russian air strikes retook the village of Tell Hawash in Hama countryside on Monday."
+    assert run_one(pipeline, text)[S.EVENT_TYPE].tolist() == ["Battles"]
+    off = dataclasses.replace(pipeline, switches=Switches.parse("types.support_phrase"))
+    assert run_one(off, text)[S.SUB_EVENT_TYPE].tolist() == ["Air/drone strike"]
+
+
 def test_first_means_is_switchable(pipeline) -> None:
     text = "Army shelling and air strikes killed nine people in Binnish on Monday."
     assert run_one(pipeline, text)[S.SUB_EVENT_TYPE].tolist() == ["Shelling/artillery/missile attack"]

@@ -18,6 +18,7 @@ from dashboard.events.lexicon import (
     classify_rule,
     first_means,
     load_lexicon,
+    past_support,
     type_from_neighbours,
 )
 from dashboard.events.mentions import before_wire_dateline, mention_reason
@@ -119,6 +120,8 @@ def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...], switch
     s1 = sent.start_char + len(stext.rstrip())
     own = text[s0:s1]  # the sentence that types and dates the event
     rule, trigger = classify_rule(own, rules)
+    if switches.on("types.support_phrase"):
+        rule, trigger = past_support(own, rule, trigger, rules)
     if switches.on("types.first_means"):
         rule, trigger = first_means(own, rule, trigger, rules)
     event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")

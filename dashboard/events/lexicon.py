@@ -96,6 +96,32 @@ def first_means(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Rul
     return rule, trigger
 
 
+# The help an action had ("backed by Russian air strikes", "under the cover of artillery fire", "with
+# the support of warplanes"): the means named there supported the event, the sentence's verb tells it.
+_SUPPORT = re.compile(
+    r"\b(?:(?:backed|supported|aided|assisted|covered|helped) by|with the (?:support|backing|help|cover) of|"
+    r"under (?:the )?(?:cover|umbrella) of|supported with)\s+[^,;.]{0,60}?(?=,|;|\.|$|\s(?:and )?"
+    r"(?:retook|recaptured|captured|seized|took|stormed|attacked|advanced|pushed|entered|repelled|clashed)\b)",
+    re.I,
+)
+
+
+def past_support(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Rule, ...]) -> tuple[Rule | None, str]:
+    """The rule the sentence's own action gives when its first trigger only names the help that action
+    had ("Troops backed by air strikes retook the village" is the retaking, not an air strike)."""
+    if rule is None:
+        return rule, trigger
+    at = sentence.find(trigger)
+    spans = [(m.start(), m.end()) for m in _SUPPORT.finditer(sentence)]
+    if not any(a <= at < b for a, b in spans):
+        return rule, trigger
+    masked = list(sentence)
+    for a, b in spans:
+        masked[a:b] = " " * (b - a)
+    other, found = classify_rule("".join(masked), rules)
+    return (other, found) if other is not None else (rule, trigger)
+
+
 def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str, str, str]:
     """(event_type, sub_event_type, trigger) from the first lexicon rule that matches."""
     rule, trigger = classify_rule(sentence, rules)
