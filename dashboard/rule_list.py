@@ -1,0 +1,368 @@
+"""The rules of the extraction, one entry each: an id, a family and a one-line description.
+
+`dashboard.rules` builds the switches from this list (`--disable RULE,...`, `conflictmap rules`); the code
+that applies a rule asks `switches.on(id)`. Kept apart so the list can grow without the switches' module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    family: str
+    description: str
+
+
+REGISTRY: tuple[RuleInfo, ...] = (
+    # -- mentions: sentences that name violence without reporting one event that happened --------
+    RuleInfo(
+        "mention.running_total",
+        "mention",
+        "a toll or campaign summed over weeks, months or the whole war ('since 2011', 'over the past "
+        "few days', 'so far this year') is a mention, not an event",
+    ),
+    RuleInfo(
+        "mention.campaign",
+        "mention",
+        "a campaign or a pattern of attacks ('has been waging', 'stepped up its raids', 'a spate of', "
+        "'repeated attacks', 'has since captured most of the province') is a mention, not one event",
+    ),
+    RuleInfo(
+        "mention.hypothetical",
+        "mention",
+        "violence that is conditional, called for, threatened or debated ('would', 'could', 'calls for "
+        "strikes', 'approval for military strikes'), or what an action aims at ('an offensive with the aim "
+        "of retaking the town'), is a mention",
+    ),
+    RuleInfo(
+        "mention.negated",
+        "mention",
+        "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') is a mention",
+    ),
+    RuleInfo(
+        "mention.boilerplate",
+        "mention",
+        "page furniture ('Related', 'Tags', 'Get short URL', a run of linked headlines after the story, "
+        "a photo caption with its agency credit) is a mention",
+    ),
+    RuleInfo(
+        "mention.before_dateline",
+        "mention",
+        "violence told before a wire dateline in the same run of text ('… Kill 40 in Hama Province "
+        "WASHINGTON (Sputnik) The coalition…') is a headline or a related link glued to the story, a mention",
+    ),
+    RuleInfo(
+        "mention.vague_date",
+        "mention",
+        "an event of any type dated only to a year (a battle, a protest or a deal 'in 2014') is background, "
+        "not an event one can map to a day",
+    ),
+    RuleInfo(
+        "mention.untyped",
+        "mention",
+        "a sentence that names a place but no event (no trigger word) is a mention of the place",
+    ),
+    RuleInfo("mention.statement", "mention", "a statement or speech is itself not an event (its words may report one)"),
+    # -- assembly: one event, one row --------------------------------------------------------------
+    RuleInfo(
+        "assemble.same_place_day",
+        "assemble",
+        "rows of one article with the same kind of event, place and day are one event (headline, lead and body)",
+    ),
+    RuleInfo(
+        "assemble.undated_repeat",
+        "assemble",
+        "a row the text does not date (headline, lead) joins the dated event of the same kind and place of its article",
+    ),
+    RuleInfo(
+        "assemble.coarse_into_fine",
+        "assemble",
+        "a province- or country-level row joins a finer event of the same kind, day and province/country "
+        "of its article (the most specific place the text gives)",
+    ),
+    RuleInfo(
+        "assemble.headline_province",
+        "assemble",
+        'a headline placed at a town named like its province ("in Idlib") reads as the province for '
+        "`assemble.coarse_into_fine`: it joins the one town of that province the story reports that day",
+    ),
+    RuleInfo(
+        "assemble.distinct_weapons",
+        "assemble",
+        "rows whose trigger words name different means of attack (jets, shells, a car bomb: the lexicon's "
+        "`[weapons]`) are different attacks and never one event, even at one place on one day",
+    ),
+    RuleInfo(
+        "assemble.specific_type",
+        "assemble",
+        "an event told several times takes the most specific type any of its reports gives, in the "
+        "lexicon's order (a chemical attack stays one when a later sentence only says 'died')",
+    ),
+    RuleInfo(
+        "assemble.lead_toll",
+        "assemble",
+        "an event reported with several death counts takes the first count its reports give (news leads "
+        "with the toll; later sentences give parts of it: 'among them five children'); off: the lowest",
+    ),
+    # -- actors ------------------------------------------------------------------------------------------
+    RuleInfo(
+        "actors.dictionary",
+        "actors",
+        "actor1/actor2 are canonical names from the actor dictionary with ACLED interaction codes, by "
+        "their role in the sentence (agent, target)",
+    ),
+    RuleInfo(
+        "actors.victims",
+        "actors",
+        "people killed or hurt without a named side ('12 people were killed') are the target "
+        "'Civilians (country)', code 7",
+    ),
+    RuleInfo(
+        "actors.air_power",
+        "actors",
+        "an air strike with no named author is by the air force the article names for its other air "
+        "strikes, else by the state forces of the country hit (armed groups here fly no combat aircraft)",
+    ),
+    RuleInfo(
+        "actors.same_means",
+        "actors",
+        "an attack by a means few parties use (chemical weapons, a suicide bomber: the lexicon's "
+        "`[distinctive_means]`) with no named author is by the one author the article names for that means",
+    ),
+    RuleInfo(
+        "actors.unidentified",
+        "actors",
+        "violence with no named author is by an 'Unidentified Armed Group (country)', code 3",
+    ),
+    RuleInfo(
+        "actors.compound_head",
+        "actors",
+        "a name inside a noun compound takes its role from the compound's last noun: in 'the ISIS group "
+        "stronghold' ISIS holds the stronghold (a target), though 'group' alone would make it the author",
+    ),
+    RuleInfo(
+        "actors.acting_capital",
+        "actors",
+        "a foreign capital that acts ('Moscow launched strikes', 'Ankara shelled') names its state's forces as "
+        "the author, like a bare country name (`capitals` in actors.toml); never as a target or a place",
+    ),
+    RuleInfo(
+        "actors.object_control",
+        "actors",
+        "the object of a verb whose infinitive it carries out ('prompted X to strike', 'ordered X to shell') "
+        "acts: it is the understood subject of that verb, so the author",
+    ),
+    RuleInfo(
+        "actors.origin_word",
+        "actors",
+        "a country's word before fighters no state commands ('Syrian rebels', 'US-backed Syrian fighters') "
+        "says where they come from: it does not make the state's forces an actor",
+    ),
+    RuleInfo(
+        "actors.affiliation",
+        "actors",
+        "a generic word for armed men tied to a named group ('gunmen affiliated with X', 'militants "
+        "belonging to X', 'fighters loyal to X') is that group",
+    ),
+    RuleInfo(
+        "actors.source_phrase",
+        "actors",
+        "a name inside the phrase of a source that speaks ('a source at the police command said', "
+        "'according to an official in the army') tells of the event and is none of its sides",
+    ),
+    RuleInfo(
+        "actors.named_units",
+        "actors",
+        "an armed group the dictionary lacks, named the way Arabic names a fighting unit ('Liwa X', "
+        "'Jaish X', 'Faylaq X'), is an actor by the name the text gives, a rebel group (code 2)",
+    ),
+    RuleInfo(
+        "actors.named_over_generic",
+        "actors",
+        "an event told several times takes, for each side, the named group one report gives over a "
+        "generic word of another ('terrorists' in the headline, the group's name in the body)",
+    ),
+    # -- location: where an event happened ------------------------------------------------------
+    RuleInfo(
+        "location.unlisted_site",
+        "location",
+        "a name the syntax calls a place ('the villages of X and Y', 'X city', 'in X in Idlib', listed "
+        "with a known town) that the gazetteer lacks is a site, placed at the known place it is in or "
+        "near with geo_precision 2, as ACLED places villages it cannot find",
+    ),
+    RuleInfo(
+        "location.coordinated_sites",
+        "location",
+        "an attack on several listed sites ('shelled X, Y and Z') is one event per site; a toll given "
+        "for all of them together goes on none (it is kept in fatalities_shared)",
+    ),
+    # -- types ---------------------------------------------------------------------------------------
+    RuleInfo(
+        "location.same_time_next",
+        "location",
+        "a report that names no finer place than a country takes one from the next sentences, but not "
+        "from a sentence dated more than a month before the article (a past event it recalls)",
+    ),
+    RuleInfo(
+        "location.unpunctuated_list",
+        "location",
+        "a run of place names with no commas ('in Kafr Hamra Abu Zaid and Tell Sukkar', as scraped text "
+        "often comes) is a list: cut before each word that opens an Arabic place name (Abu, Tell, Kafr, "
+        "Deir…), and its names listed together",
+    ),
+    RuleInfo(
+        "types.support_phrase",
+        "types",
+        "the means a support phrase names ('backed by air strikes', 'under the cover of artillery fire') "
+        "does not type the event: the sentence's own action does ('troops backed by jets retook X')",
+    ),
+    RuleInfo(
+        "types.first_means",
+        "types",
+        "a sentence that names two means of remote violence together ('shelling and air strikes') is "
+        "typed by the first it names, the head of the coordination, not by the lexicon's order",
+    ),
+    RuleInfo(
+        "types.territory_by_side",
+        "types",
+        "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "
+        "actor overtakes territory', whatever the verb ('captured', 'retook')",
+    ),
+    # -- dates -------------------------------------------------------------------------------------------
+    RuleInfo(
+        "dates.dateline",
+        "dates",
+        "relative days resolve against the date the article's text opens with (its dateline), when it has one",
+    ),
+    RuleInfo(
+        "dates.byline",
+        "dates",
+        "an agency byline with a date under the headline ('Four killed in Homs AFP Sunday 15 Oct 2017') "
+        "is the article's dateline when the text does not open with one",
+    ),
+    RuleInfo(
+        "dates.dateline_not_event",
+        "dates",
+        "the dateline dates the publication, not what the headline after it reports: a sentence that opens "
+        "the article reads its event's date from the words after the dateline ('Published May 3 Shelling "
+        "kills four on Monday' is Monday's)",
+    ),
+    # -- recognition: which spans are place names (dashboard/geo/recognition.py) -------------------------
+    RuleInfo(
+        "recognition.dateline",
+        "recognition",
+        "a line that opens with a known place name in capitals ('BEIRUT —', 'KYIV, May 2') names where the "
+        "reporter files from, whatever the model tagged it",
+    ),
+    RuleInfo(
+        "recognition.whole_name",
+        "recognition",
+        "a place entity the model cut inside a longer name ('Deir' of 'Deir ez-Zor', split at its glued "
+        "article) grows to the whole name when the gazetteer knows it",
+    ),
+    RuleInfo(
+        "recognition.untagged",
+        "recognition",
+        "a proper noun the model tagged as no entity is a place when it names a country, a province or a "
+        "city of 100,000 by its own name and the article never writes it in lower case",
+    ),
+    RuleInfo(
+        "recognition.locative",
+        "recognition",
+        "a name the model missed or mislabelled is a place when its phrase says so ('X village', 'the "
+        "settlement of X', 'in X', a list after a place)",
+    ),
+    RuleInfo(
+        "recognition.embedded",
+        "recognition",
+        "a well-known place inside an organisation's or a building's name ('Texas' in 'Texas A&M "
+        "University') is context for the other names (never an event's place)",
+    ),
+    # -- resolution: which place a name means (dashboard/geo/ranking.py, trust.py, resolution.py) -------
+    RuleInfo(
+        "resolution.admin_of",
+        "resolution",
+        "'the province of X', 'X province' or 'rural X' means the province, not the town of its name",
+    ),
+    RuleInfo(
+        "resolution.listed_provinces",
+        "resolution",
+        "a plural administrative word after a list of names is said of each ('Raqqa and Hama provinces', "
+        "'Idlib, Hama and Homs governorates'): each name is a province",
+    ),
+    RuleInfo(
+        "resolution.stated_province",
+        "resolution",
+        "'X in Y province', 'X in rural Y': X lies in province Y, in every mention of it in the article; "
+        "a namesake of X in another province is refused, even when it is the only one (X is left unresolved)",
+    ),
+    RuleInfo(
+        "resolution.spelling_in_context",
+        "resolution",
+        "a name found only by its spelling variants (Raqa, Tabaqa, Maaret al-Nouman) is taken only in a "
+        "country the article is about, not in any country it mentions (a 'UK-based' monitor does not "
+        "make a Syrian village Aberdeen)",
+    ),
+    RuleInfo(
+        "resolution.city_first",
+        "resolution",
+        "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",
+    ),
+    RuleInfo(
+        "resolution.co_support",
+        "resolution",
+        "a candidate gains for each other name of the document that could lie within 100 km of it or "
+        "is its province (small towns named together are neighbours)",
+    ),
+    RuleInfo(
+        "resolution.containers",
+        "resolution",
+        "'Idlib, Syria', 'Atlanta, Georgia': the name after the comma holds the one before it, and "
+        "narrows both names' candidates",
+    ),
+    RuleInfo(
+        "resolution.untrusted",
+        "resolution",
+        "a best candidate matched only by an alternate name (a translation, an old name) or a generic "
+        "one, in a country the document never names, leaves the name unresolved",
+    ),
+    RuleInfo(
+        "resolution.own_name_runner_up",
+        "resolution",
+        "when the best candidate is refused as untrusted, the next one that bears the name as its own, "
+        "in a country the document names, is taken ('Ras al-Ain' in a story on Syria)",
+    ),
+    RuleInfo(
+        "resolution.foreign_village",
+        "resolution",
+        "a village abroad in a document about another country is more likely a local place the gazetteer "
+        "lacks: the name is left unresolved",
+    ),
+    RuleInfo(
+        "resolution.minor_abroad",
+        "resolution",
+        "a name the text calls a village or a neighbourhood, known only as a town in a country the "
+        "document never names, is left unresolved",
+    ),
+    RuleInfo(
+        "resolution.one_sense",
+        "resolution",
+        "one sense per discourse: once the text says 'London, Ontario', a bare 'London' later in the "
+        "article is that one too",
+    ),
+    RuleInfo(
+        "resolution.districts",
+        "resolution",
+        "a neighbourhood or district of a named town ('the Ferdous district of Aleppo') is placed in "
+        "that town or left unresolved",
+    ),
+    RuleInfo(
+        "resolution.nearest_town",
+        "resolution",
+        "a name the gazetteer lacks is placed at the nearest town the text names, flagged `fallback` "
+        "(never an event's place)",
+    ),
+)
