@@ -8,9 +8,12 @@ from dashboard.events.actors import Actor, event_actors, find_mentions, interact
 from dashboard.rules import Switches
 
 
-def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str = "Syria"):
+def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str = "Syria", switches=None):
+    """The sentence's (actor1, actor2) for the event its trigger words report; `switches` for an ablation."""
     doc = nlp(sentence)
-    return event_actors(doc, 0, len(sentence), sentence.index(trigger), country, name)
+    if switches is None:
+        return event_actors(doc, 0, len(sentence), sentence.index(trigger), country, name)
+    return event_actors(doc, 0, len(sentence), sentence.index(trigger), country, name, switches)
 
 
 @pytest.mark.parametrize(
@@ -165,10 +168,7 @@ def test_a_reporter_with_its_owner_or_nationality_is_never_an_actor(nlp, sentenc
 def test_a_generic_word_tied_to_a_named_group_is_that_group(nlp, sentence, trigger, actor1) -> None:
     a1, _ = actors_of(nlp, sentence, trigger)
     assert a1 is not None and a1.name == actor1
-    doc = nlp(sentence)
-    off = event_actors(
-        doc, 0, len(sentence), sentence.index(trigger), "SY", "Syria", Switches.parse("actors.affiliation")
-    )
+    off = actors_of(nlp, sentence, trigger, switches=Switches.parse("actors.affiliation"))
     assert off[0] is not None and off[0].name == "Unidentified Armed Group (Syria)", "switched off: the generic word"
 
 
@@ -234,10 +234,7 @@ def test_a_name_in_a_noun_compound_takes_the_role_of_the_compounds_last_noun(nlp
     a1, a2 = actors_of(nlp, sentence, "shelled")
     assert a1 is not None and a1.name == "Military Forces of Syria (2000-)"
     assert a2 is not None and a2.name == "Islamic State (ISIS)"
-    doc = nlp(sentence)
-    off = event_actors(
-        doc, 0, len(sentence), sentence.index("shelled"), "SY", "Syria", Switches.parse("actors.compound_head")
-    )
+    off = actors_of(nlp, sentence, "shelled", switches=Switches.parse("actors.compound_head"))
     assert off[1] is None or off[1].name != "Islamic State (ISIS)", "switched off: 'group' makes ISIS an author"
 
 
@@ -251,10 +248,7 @@ def test_a_name_in_a_noun_compound_takes_the_role_of_the_compounds_last_noun(nlp
 def test_a_foreign_capital_that_acts_names_its_states_forces(nlp, sentence, trigger, actor1) -> None:
     a1, _ = actors_of(nlp, sentence, trigger)
     assert a1 is not None and a1.name == actor1
-    doc = nlp(sentence)
-    off = event_actors(
-        doc, 0, len(sentence), sentence.index(trigger), "SY", "Syria", Switches.parse("actors.acting_capital")
-    )
+    off = actors_of(nlp, sentence, trigger, switches=Switches.parse("actors.acting_capital"))
     assert off[0] is None or off[0].name != actor1, "switched off: the capital is no actor"
 
 
@@ -267,10 +261,7 @@ def test_the_object_of_a_verb_whose_infinitive_it_carries_out_acts(nlp) -> None:
     sentence = "The ambush prompted Turkish troops to shell the village at night."
     a1, _ = actors_of(nlp, sentence, "shell")
     assert a1 is not None and a1.name == "Military Forces of Turkey"
-    doc = nlp(sentence)
-    off = event_actors(
-        doc, 0, len(sentence), sentence.index("shell"), "SY", "Syria", Switches.parse("actors.object_control")
-    )
+    off = actors_of(nlp, sentence, "shell", switches=Switches.parse("actors.object_control"))
     assert off[0] is None or off[0].name != "Military Forces of Turkey", "switched off: the object is a target"
 
 
@@ -284,10 +275,7 @@ def test_the_object_of_a_verb_whose_infinitive_it_carries_out_acts(nlp) -> None:
 def test_a_country_word_before_fighters_no_state_commands_is_not_the_state(nlp, sentence, trigger) -> None:
     a1, _ = actors_of(nlp, sentence, trigger)
     assert a1 is None or a1.name != "Military Forces of Syria (2000-)"
-    doc = nlp(sentence)
-    off = event_actors(
-        doc, 0, len(sentence), sentence.index(trigger), "SY", "Syria", Switches.parse("actors.origin_word")
-    )
+    off = actors_of(nlp, sentence, trigger, switches=Switches.parse("actors.origin_word"))
     if sentence.startswith("Turkish-backed"):
         assert off[0] is not None and off[0].name in ("Military Forces of Syria (2000-)", "Military Forces of Turkey")
 

@@ -77,9 +77,7 @@ def _dependency_role(tok: Any, compound_head: bool = True) -> str:
         return TARGET
     if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
         # A compound is named by its last noun: "the ISIL group stronghold" is a stronghold.
-        while compound_head and _compound_part(head):
-            head = head.head
-        return _noun_role(head)
+        return _noun_role(_last_noun(head) if compound_head else head)
     return UNKNOWN
 
 
@@ -88,10 +86,7 @@ def origin_of_fighters(doc: Any, mention: Mention) -> bool:
     tok = _head_of(doc, mention.start, mention.end)
     if tok is None or tok.dep_ not in ("amod", "compound", "nmod"):
         return False
-    head = tok.head
-    while _compound_part(head):
-        head = head.head
-    return base_form(head) in NON_STATE_HEADS
+    return base_form(_last_noun(tok.head)) in NON_STATE_HEADS
 
 
 def _speaks(verb: Any) -> bool:
@@ -105,9 +100,12 @@ def _speaks(verb: Any) -> bool:
     return not owned
 
 
-def _compound_part(tok: Any) -> bool:
-    """Whether a noun is a part of a longer noun compound ("group" in "the ISIS group stronghold")."""
-    return bool(tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"))
+def _last_noun(tok: Any) -> Any:
+    """The last noun of the noun compound a word stands in ("stronghold" for "group" in "the ISIS group
+    stronghold"), or the word itself."""
+    while tok.dep_ == "compound" and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head
+    return tok
 
 
 def _object_role(prep_tok: Any) -> str:

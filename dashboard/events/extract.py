@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from dashboard import schema as S
@@ -33,7 +33,7 @@ from dashboard.events.when import (
     sentence_mentions,
     trigger_token,
 )
-from dashboard.events.where import choose_event_location, event_places, finer_in_next, kept_place, set_in_another_time
+from dashboard.events.where import choose_event_location, event_places, finer_in_next, kept_place
 from dashboard.events.who import actors, people_index
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym
@@ -154,7 +154,7 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     if not from_context and s.event_type in VIOLENT and all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
-        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _tells_it(ctx))
+        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx))
         if finer is not None:
             places, from_context = [finer[0]], True
             excerpt_end = finer[1]
@@ -192,7 +192,7 @@ def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tupl
     if (_continues_toll(ctx, s, previous) or _continues_talks(s, previous)) and inherited:
         return inherited[:1], -1
     lead_toll = not previous.places and s.event_type in VIOLENT and fatalities(s.own) is not None
-    ahead = finer_in_next(ctx.sents, s.k, [], ctx.toponyms, doc_text(ctx.doc), _tells_it(ctx)) if lead_toll else None
+    ahead = finer_in_next(ctx.sents, s.k, [], ctx.toponyms, doc_text(ctx.doc), _now(ctx)) if lead_toll else None
     if ahead is not None:
         # The lead's toll before any place is named ("A missile slammed into a rebel-held
         # town, killing 23.") happened where the next sentences of the paragraph say.
@@ -200,13 +200,9 @@ def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tupl
     return None
 
 
-def _tells_it(ctx: ArticleContext) -> Callable[[Any], bool] | None:
-    """`location.same_time_next`: which later sentence may say where a report's violence happened —
-    not one dated over a month before the article, which recalls a past event ("the deadliest since
-    sarin killed hundreds in Ghouta in August 2013"): that place is the past event's."""
-    if not ctx.switches.on("location.same_time_next"):
-        return None
-    return lambda sent: not set_in_another_time(sent, ctx.published)
+def _now(ctx: ArticleContext) -> date | None:
+    """The article's day for `location.same_time_next`; None when the rule is off."""
+    return ctx.published if ctx.switches.on("location.same_time_next") else None
 
 
 def _continues_toll(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:

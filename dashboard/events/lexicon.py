@@ -96,14 +96,27 @@ def first_means(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Rul
     return rule, trigger
 
 
-# The help an action had ("backed by Russian air strikes", "under the cover of artillery fire", "with
-# the support of warplanes"): the means named there supported the event, the sentence's verb tells it.
-_SUPPORT = re.compile(
-    r"\b(?:(?:backed|supported|aided|assisted|covered|helped) by|with the (?:support|backing|help|cover) of|"
-    r"under (?:the )?(?:cover|umbrella) of|supported with)\s+[^,;.]{0,60}?(?=,|;|\.|$|\s(?:and )?"
-    r"(?:retook|recaptured|captured|seized|took|stormed|attacked|advanced|pushed|entered|repelled|clashed)\b)",
-    re.I,
-)
+@lru_cache(maxsize=1)
+def _support_markers() -> re.Pattern[str]:
+    """The lexicon's `[support_phrase]` markers ("backed by", "under the cover of")."""
+    words = "|".join(lexicon_data()["support_phrase"]["markers"])
+    return re.compile(rf"\b(?:{words})\s", re.I)
+
+
+def _support_spans(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[int, int]]:
+    """Each support phrase: from its marker to the next comma, semicolon or stop, or to the first
+    words of a rule that is not remote violence (the action the help was for)."""
+    spans = []
+    for m in _support_markers().finditer(sentence):
+        stop = re.search(r"[,;.]", sentence[m.end() :])
+        end = m.end() + stop.start() if stop else len(sentence)
+        for rule in rules:
+            if rule.event_type != "Explosions/Remote violence":
+                action = rule.pattern.search(sentence, m.end(), end)
+                if action:
+                    end = action.start()
+        spans.append((m.start(), end))
+    return spans
 
 
 def past_support(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Rule, ...]) -> tuple[Rule | None, str]:
@@ -112,7 +125,7 @@ def past_support(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Ru
     if rule is None:
         return rule, trigger
     at = sentence.find(trigger)
-    spans = [(m.start(), m.end()) for m in _SUPPORT.finditer(sentence)]
+    spans = _support_spans(sentence, rules)
     if not any(a <= at < b for a, b in spans):
         return rule, trigger
     masked = list(sentence)

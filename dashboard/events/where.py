@@ -3,7 +3,6 @@ one its trigger is tied to (`choose_event_location`), and a finer place the next
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -275,18 +274,20 @@ def finer_in_next(
     places: list[Toponym],
     toponyms: list[Toponym],
     text: str,
-    tells_it: Callable[[Any], bool] | None = None,
+    published: date | None = None,
 ) -> tuple[Toponym, int] | None:
     """A town or province (of the same country, when the sentence names one) in the next few
-    sentences of the paragraph, and where the sentence naming it ends. With `tells_it`
-    (`location.same_time_next`), only a sentence that may tell the same event gives it."""
+    sentences of the paragraph, and where the sentence naming it ends. With the article's day
+    (`location.same_time_next`), a sentence set in another time is passed over: the place of a past
+    event it recalls ("the deadliest since sarin killed hundreds in Ghouta in August 2013") is not
+    where today's happened."""
     countries = {t.place.country_code for t in places if t.place is not None}
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
         # A sentence's span may end with the blank line after it: look from its last word.
         last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
         if "\n\n" in text[last_word : sents[j].start_char + 1]:
             return None
-        if tells_it is not None and not tells_it(sents[j]):
+        if set_in_another_time(sents[j], published):
             continue
         # The place a report was issued or words were spoken in ("a report issued in New York"),
         # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
