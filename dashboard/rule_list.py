@@ -107,6 +107,13 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "an event reported with several death counts takes the first count its reports give (news leads "
         "with the toll; later sentences give parts of it: 'among them five children'); off: the lowest",
     ),
+    RuleInfo(
+        "assemble.lowest_report",
+        "assemble",
+        "conflicting reports of one event's deaths (a lower firm count from another kind of teller: the "
+        "monitor's 'at least five' against state television's 'four') give the lowest, as ACLED codes; "
+        "parts, superseded tolls and bounds are not reports (the tellers are `[tellers]` in words.toml)",
+    ),
     # -- actors ------------------------------------------------------------------------------------------
     RuleInfo(
         "actors.dictionary",

@@ -38,6 +38,7 @@ from dashboard.events.authors import (
 )
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
+from dashboard.events.tellers import conflicting_reports
 from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
 
@@ -319,6 +320,8 @@ def _toll(out: dict, rows: list[dict], switches: Switches) -> None:
             if switches.on("assemble.lead_toll")
             else min(counted, key=lambda r: r[S.FATALITIES])
         )
+        if switches.on("assemble.lowest_report"):
+            pick = min((pick, *conflicting_reports(pick, counted)), key=lambda r: r[S.FATALITIES])
         out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
         out[S.FATALITIES_SHARED] = None  # the event has a count of its own
     else:
