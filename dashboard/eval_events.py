@@ -101,13 +101,21 @@ def _main_pools(rows: list[dict]) -> list[list[dict]]:
     violent = [r for r in rows if r[S.EVENT_TYPE] in VIOLENT_TYPES]
     finer = [r for r in violent if r[S.GEO_PRECISION] < 4]
     return [
-        [r for r in finer if _num(r[S.FATALITIES]) > 0],
+        [r for r in finer if _reports_deaths(r)],
         finer,
-        [r for r in violent if _num(r[S.FATALITIES]) > 0],
+        [r for r in violent if _reports_deaths(r)],
         violent,
         [r for r in rows if r[S.GEO_PRECISION] < 4],
         rows,
     ]
+
+
+def _reports_deaths(row: dict) -> bool:
+    """A count above zero, or words for many dead ("dozens were killed"), which an event keeps as text
+    with no number (`assemble.vague_toll`)."""
+    from dashboard import schema as S
+
+    return _num(row[S.FATALITIES]) > 0 or is_estimate(row.get(S.FATALITIES_TEXT) or "")
 
 
 BACKGROUND_DAYS = 30

@@ -114,6 +114,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "monitor's 'at least five' against state television's 'four') give the lowest, as ACLED codes; "
         "parts, superseded tolls and bounds are not reports (the tellers are `[tellers]` in words.toml)",
     ),
+    RuleInfo(
+        "assemble.vague_toll",
+        "assemble",
+        "an event whose reports give deaths only in words for many ('dozens', 'hundreds') has no number in "
+        "`fatalities`, as ACLED codes it; the words stay in `fatalities_text`",
+    ),
     # -- actors ------------------------------------------------------------------------------------------
     RuleInfo(
         "actors.dictionary",

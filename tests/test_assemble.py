@@ -280,3 +280,19 @@ def test_a_named_group_in_one_report_wins_over_a_generic_word_in_another(row) ->
     rebels = row(0, date_source="published", actor1="Rebel groups (Syria)", inter1=2)
     state = row(60, actor1="Military Forces of Syria (2000-)", inter1=1)
     assert assemble([rebels, state])[0][S.ACTOR1] == "Rebel groups (Syria)", "only a named group replaces a generic one"
+
+
+def test_words_for_many_dead_are_kept_as_text_with_no_number(row) -> None:
+    rows = [row(0, fatalities=24, fatalities_text="dozens of people were killed")]
+    (out,) = assemble(rows)
+    assert out[S.FATALITIES] is None and out[S.FATALITIES_TEXT] == "dozens of people were killed"
+    (kept,) = assemble(rows, Switches.parse("assemble.vague_toll"))
+    assert kept[S.FATALITIES] == 24
+
+
+def test_a_count_in_any_report_beats_words_for_many(row) -> None:
+    rows = [
+        row(0, fatalities=24, fatalities_text="dozens were killed"),
+        row(40, fatalities=17, fatalities_text="killed 17 people"),
+    ]
+    assert assemble(rows)[0][S.FATALITIES] == 17

@@ -314,21 +314,28 @@ def _toll(out: dict, rows: list[dict], switches: Switches) -> None:
     the lowest); else the first toll its sites shared."""
     tolls = [r for r in rows if r[S.FATALITIES] is not None]
     if tolls:
-        counted = [r for r in tolls if not is_estimate(r[S.FATALITIES_TEXT] or "")] or tolls
-        pick = (
-            min(counted, key=lambda r: r[S.EXCERPT_START])
-            if switches.on("assemble.lead_toll")
-            else min(counted, key=lambda r: r[S.FATALITIES])
-        )
-        if switches.on("assemble.lowest_report"):
-            pick = min((pick, *conflicting_reports(pick, counted)), key=lambda r: r[S.FATALITIES])
+        pick = _picked_toll(tolls, switches)
         out[S.FATALITIES], out[S.FATALITIES_TEXT] = pick[S.FATALITIES], pick[S.FATALITIES_TEXT]
         out[S.FATALITIES_SHARED] = None  # the event has a count of its own
+        if switches.on("assemble.vague_toll") and is_estimate(pick[S.FATALITIES_TEXT] or ""):
+            out[S.FATALITIES] = None  # "dozens were killed": the words stay in fatalities_text
     else:
         shared = [r for r in rows if r.get(S.FATALITIES_SHARED) is not None]
         if shared:
             first = min(shared, key=lambda r: r[S.EXCERPT_START])
             out[S.FATALITIES_SHARED], out[S.FATALITIES_TEXT] = first[S.FATALITIES_SHARED], first[S.FATALITIES_TEXT]
+
+
+def _picked_toll(tolls: list[dict], switches: Switches) -> dict:
+    """The report whose count is the event's: a count before an estimate, the lead's (or the lowest),
+    lowered by a conflicting report (`assemble.lowest_report`)."""
+    counted = [r for r in tolls if not is_estimate(r[S.FATALITIES_TEXT] or "")] or tolls
+    if not switches.on("assemble.lead_toll"):
+        return min(counted, key=lambda r: r[S.FATALITIES])
+    pick = min(counted, key=lambda r: r[S.EXCERPT_START])
+    if switches.on("assemble.lowest_report"):
+        pick = min((pick, *conflicting_reports(pick, counted)), key=lambda r: r[S.FATALITIES])
+    return pick
 
 
 def _complete_actors(
