@@ -175,6 +175,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "says where they come from: it does not make the state's forces an actor",
     ),
     RuleInfo(
+        "actors.target_over_people",
+        "actors",
+        "dead named only as 'people' or 'persons' do not say who was hit: the side whose post, base, "
+        "checkpoint or headquarters the attack hit ('near the police headquarters') is actor2 before them",
+    ),
+    RuleInfo(
         "actors.affiliation",
         "actors",
         "a generic word for armed men tied to a named group ('gunmen affiliated with X', 'militants "

@@ -283,3 +283,25 @@ def test_a_country_word_before_fighters_no_state_commands_is_not_the_state(nlp, 
 def test_a_group_that_claims_an_attack_is_its_author(nlp) -> None:
     a1, _ = actors_of(nlp, "The IS group claimed the bombing of a police post in the town.", "bombing")
     assert a1 is not None and a1.name == "Islamic State (ISIS)"
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, actor2",
+    [
+        ("A car bomb killed four people outside the police station in Jableh.", "killed", "Police Forces of Syria"),
+        ("Gunmen killed two persons at an army checkpoint near Homs.", "killed", "Military Forces of Syria (2000-)"),
+        # Dead named as civilians are who was hit, whatever the attack was aimed at.
+        ("A car bomb killed four civilians outside the police station in Jableh.", "killed", "Civilians (Syria)"),
+        # No post of a side: the people are the target.
+        ("A car bomb killed four people in the market of Jableh on Monday.", "killed", "Civilians (Syria)"),
+    ],
+)
+def test_the_side_whose_post_was_hit_is_the_target_of_unnamed_dead(nlp, sentence, trigger, actor2) -> None:
+    _, a2 = actors_of(nlp, sentence, trigger)
+    assert a2 is not None and a2.name == actor2
+
+
+def test_switched_off_the_unnamed_dead_stay_the_target(nlp) -> None:
+    sentence = "A car bomb killed four people outside the police station in Jableh on Monday."
+    _, a2 = actors_of(nlp, sentence, "killed", switches=Switches.parse("actors.target_over_people"))
+    assert a2 is not None and a2.name == "Civilians (Syria)"

@@ -25,7 +25,7 @@ from typing import Any
 from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
 from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
-from dashboard.wordlists import phrase_list
+from dashboard.wordlists import phrase_list, word_set
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -243,8 +243,42 @@ def event_actors(
     for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
         (agents if pos < trigger_at and not agents else targets).append(a)
     actor1 = agents[0] if agents else None
+    if switches.on("actors.target_over_people"):
+        # "killed two people near the police headquarters": "people" says someone died, not who; the
+        # side whose post was hit is the target ACLED codes when the dead are not identified.
+        people = _only_people(doc, mentions, country_code, country_name, d)
+        posts = _post_owners(doc, mentions, country_code, country_name, d)
+        targets = sorted(targets, key=lambda t: not (t.name in posts and people))
     actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
     return actor1, actor2
+
+
+GENERIC_DEAD = frozenset({"people", "persons", "person"})
+
+
+def _only_people(doc: Any, mentions: list[Mention], country_code: str, country_name: str, d: Dictionary) -> set[str]:
+    """The actors the sentence names only by a word for anyone ("people", "persons")."""
+    text = doc_text(doc)
+    words: dict[str, set[bool]] = {}
+    for m in mentions:
+        name = actor_of(m.entry, country_code, country_name, d).name
+        words.setdefault(name, set()).add(text[m.start : m.end].lower() in GENERIC_DEAD)
+    return {name for name, generic in words.items() if generic == {True}}
+
+
+POSTS = word_set(WORDS, "actors.post_nouns")
+
+
+def _post_owners(doc: Any, mentions: list[Mention], country_code: str, country_name: str, d: Dictionary) -> set[str]:
+    """The actors the sentence names as owners of a post, a base or a headquarters ("the police
+    headquarters", "a security branch", "an army checkpoint")."""
+    text = doc_text(doc)
+    out = set()
+    for m in mentions:
+        words = text[m.start : m.end].lower().split() + text[m.end : m.end + 20].lower().split()[:1]
+        if any(w.strip(".,;") in POSTS for w in words[1:]):
+            out.add(actor_of(m.entry, country_code, country_name, d).name)
+    return out
 
 
 def _sides(
