@@ -220,3 +220,9 @@ def test_ties_go_to_the_finer_place_listed_villages_first_and_war_areas_as_towns
     assert fineness(listed) < fineness(town) == fineness(area) < fineness(province), (
         "a plain is no finer than its towns"
     )
+
+
+def test_a_communitys_name_before_a_site_noun_is_not_a_site(pipeline) -> None:
+    ev = rows_of(pipeline, "Jets struck a Druze village near Suwayda on Monday, killing five people.")
+    assert "Druze" not in set(ev[S.LOCATION])
+    assert set(ev[S.LOCATION]) == {"As-Suwayda"}, "the strike is placed at the town the sentence names"

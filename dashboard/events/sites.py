@@ -33,7 +33,7 @@ PART_NOUNS = word_set(WORDS, "sites.part_nouns")
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
-NOT_NAMES = word_set(WORDS, "sites.not_names")
+NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communities")
 NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
 # The label of a site cut out of a run of names with no commas: one of a list of villages around the
