@@ -3,7 +3,8 @@
 An ingest writes new part files (its events by year, its articles) and the overlay rows of the
 stored events its merge changed, then a new manifest generation; it never reads or rewrites what is
 stored beyond the few rows its new events can be merged with (dashboard/merge.py: the same class,
-day and place). A correction writes the moved rows as an overlay. `compact` folds the overlays into
+day and place), and of those only the columns the merge reads; the cluster columns it changes in
+them are written as a patch (a narrow overlay). A correction writes the moved rows as an overlay. `compact` folds the overlays into
 the base parts and the many small parts of a year into one. Writers hold an exclusive lock on
 `store.lock` (one writer at a time: an ingest, a correction, a compaction or a synthetic store; the
 one that waits says for whom), and write into it who holds it. A reader takes the generation the
@@ -144,7 +145,7 @@ class EventsStore:
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             rows, changed, rollup = merge_in(self.root, m, events)
-            self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles), rollup=rollup)
+            self._commit(m, new=rows, patch=changed, articles=articles_frame(new_articles), rollup=rollup)
             return len(new_articles), len(events)
 
     def patch_events(
@@ -173,8 +174,7 @@ class EventsStore:
             before = S.coerce_events(table)
             after = S.coerce_events(transform(before))
             rows, changed, rollup = merge_in(self.root, m, after, set(merge_keys(before).dropna()), replaced=before)
-            overlay = pd.concat([rows, changed], ignore_index=True)
-            return self._commit(m, overlay=overlay, pending=pending, rollup=rollup)
+            return self._commit(m, overlay=rows, patch=changed, pending=pending, rollup=rollup)
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:
         """Run apply(pending) for the work the last write recorded, then drop it from the manifest
@@ -202,9 +202,12 @@ class EventsStore:
         previous: dict | None = None,
         rollup: pd.DataFrame | None = None,
         whole_rollup: bool = False,
+        patch: pd.DataFrame | None = None,
     ) -> int:
         """Write generation m + 1 and swap the manifest (dashboard/store_commit.py); returns it."""
-        return store_commit.commit(self.root, m, new, overlay, articles, pending, previous, rollup, whole_rollup)
+        return store_commit.commit(
+            self.root, m, new, overlay, articles, pending, previous, rollup, whole_rollup, patch=patch
+        )
 
     def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
         """Replace the whole events table by transform(events), merged again, keeping the articles

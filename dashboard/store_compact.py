@@ -1,8 +1,8 @@
 """`conflictmap store compact`: one file per year, overlays folded in, in a new generation.
 
 Year by year, so memory holds one year of events at a time: the year's base parts are read, the
-rows an overlay supersedes are replaced by their latest overlay row, and the year is written sorted
-by date as one part of the new generation. The articles become one file. Nothing of the current
+rows an overlay supersedes are replaced by their latest overlay row, the cluster columns patches
+changed are set (store_files.apply_patches), and the year is written sorted by date as one part of the new generation. The articles become one file. Nothing of the current
 generation is touched until the new manifest is swapped in (then its files are deleted), so a crash
 at any point leaves the current generation readable. The rollup (dashboard/rollup.py) is computed
 anew from the compacted files.
@@ -37,8 +37,12 @@ def compact(store: EventsStore, m: dict) -> dict:
     if not m["generation"]:
         return {"files_before": 0, "files_after": 0, "generation": 0}
     gen = int(m["generation"]) + 1
-    over = F.read_files(root, [e["path"] for e in m["overlays"]], "events")
-    over_df = None if over is None else S.coerce_events(F.latest_rows(over).to_pandas())
+    overlays = [e["path"] for e in m["overlays"]]
+    whole, _ = F.split_overlays(overlays)
+    patches = F.latest_patches(root, overlays)  # the cluster columns merges changed since
+    over = F.read_files(root, whole, "events")
+    over = None if over is None else F.apply_patches(F.latest_rows(over), patches)
+    over_df = None if over is None else S.coerce_events(over.to_pandas())
     over_ids = None if over_df is None else pa.array(over_df[S.EVENT_ID].astype(str))
     by_part: dict[str, list[str]] = defaultdict(list)
     for e in m["events"]:
@@ -50,6 +54,7 @@ def compact(store: EventsStore, m: dict) -> dict:
             table = _read_events(root, rels)
             if over_ids is not None:
                 table = table.filter(pc.invert(pc.is_in(table[S.EVENT_ID], value_set=over_ids)))
+            table = F.apply_patches(table, patches)
             rows = S.coerce_events(table.to_pandas())
             out["events"] += F.write_parts(root, rows, gen, "-c" + part)
         if over_df is not None:
