@@ -6,7 +6,8 @@ write, so a reader between two writes never finds one missing.
 
 The steps, in the order their files are written (tests/test_store_crash.py kills a writer at each):
 the manifest to come (`next_manifest`), the new base parts, the overlay, the patch and the
-articles (`write_rows`), the rollup's part (`write_rollup`), the manifest, the clean-up."""
+articles (`write_rows`), the rollup's part (`write_rollup`), the merge's index (its versions of
+this generation, or built anew: `store_index.keep`), the manifest, the clean-up."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pyarrow as pa
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_index
 from dashboard.errors import StoreError
 
 
@@ -33,15 +35,21 @@ def commit(
     rollup: pd.DataFrame | None = None,
     whole_rollup: bool = False,
     patch: pd.DataFrame | None = None,
+    index_rows: list[pd.DataFrame] | None = None,
+    index_gone: pd.DataFrame | None = None,
 ) -> int:
     """Write the new files of generation m + 1 and swap the manifest; returns the generation.
     A pending entry not yet finished is carried on (or replaced by this write's `pending`).
     `previous`: the generation on disk when `m` is not it (a replacement starts from an empty list).
     `rollup`: the rollup's delta for these rows (a write that changes rows without one leaves the
     store without a rollup); `whole_rollup`: compute it anew from the new generation's files.
-    `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay."""
+    `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay.
+    `index_rows`: the rows this write changes, with their merge columns, for the merge's index
+    (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
+    keeps it as it is); `index_gone`: the rows a correction moved, as they were."""
     gen = int(m["generation"]) + 1
-    out = next_manifest(m, pending, rows_change=_has_rows(new) or _has_rows(overlay) or _has_rows(patch), delta=rollup is not None)
+    rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch)
+    out = next_manifest(m, pending, rows_change=rows_change, delta=rollup is not None)
     try:
         write_rows(root, gen, out, m, new, overlay, articles, patch)
         write_rollup(root, gen, out, rollup, whole_rollup)
@@ -50,6 +58,7 @@ def commit(
             n_events=sum(int(e["rows"]) for e in out["events"]),
             n_articles=count_articles(m, out, articles),
         )
+        store_index.keep(root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_gone)
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: write failed, previous data kept ({err})") from err

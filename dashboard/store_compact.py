@@ -1,11 +1,11 @@
 """`conflictmap store compact`: one file per year, overlays folded in, in a new generation.
 
-Year by year, so memory holds one year of events at a time: the year's base parts are read, the
-rows an overlay supersedes are replaced by their latest overlay row, the cluster columns patches
-changed are set (store_files.apply_patches), and the year is written sorted by date as one part of the new generation. The articles become one file. Nothing of the current
-generation is touched until the new manifest is swapped in (then its files are deleted), so a crash
-at any point leaves the current generation readable. The rollup (dashboard/rollup.py) is computed
-anew from the compacted files.
+Year by year, so memory holds one year of events at a time: the year's base parts are read, the rows
+an overlay supersedes are replaced by their latest overlay row, the cluster columns patches changed
+are set (store_files.apply_patches), and the year is written sorted by date as one part of the new
+generation. The articles become one file. Nothing of the current generation is touched until the new
+manifest is swapped in (then its files are deleted), so a crash at any point leaves the current
+generation readable. The rollup (dashboard/rollup.py) is computed anew from the compacted files.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_index
 from dashboard.errors import StoreError
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def compact(store: EventsStore, m: dict) -> dict:
         out["n_articles"] = arts.num_rows if arts is not None else 0
         # The rollup anew, one part (a store written before it had one gets it here).
         out["rollup"] = [F.write_whole_rollup(root, gen, out)]
+        store_index.keep(root, m, gen, out, whole=False, rows=[])  # the same rows: the index holds them
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err

@@ -18,6 +18,7 @@ append's 1.6-2.2 s (README, "Measured").
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -29,15 +30,14 @@ import pyarrow.parquet as pq
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_index
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
 MERGE_READS = list(
-    dict.fromkeys(
-        [*MERGE_COLUMNS, *CLUSTER_COLUMNS, *R.ROLLUP_KEYS, S.RECORD_KIND, S.CONFIDENCE, *R.PLACE_FILTERED]
-    )
+    dict.fromkeys([*MERGE_COLUMNS, *CLUSTER_COLUMNS, *R.ROLLUP_KEYS, S.RECORD_KIND, S.CONFIDENCE, *R.PLACE_FILTERED])
 )
 
 _TENTH = "CAST(round_even({} * 10000, 0) AS BIGINT)"
@@ -166,11 +166,12 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
 def merge_in(
     root: Path, m: dict, rows: pd.DataFrame, also: Iterable[str] = (), replaced: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(rows with their cluster columns, the patch of the stored rows whose cluster columns changed
-    (F.PATCH_COLUMNS), the rollup's delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
-    `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
+    """(rows with their cluster columns, the stored rows whose cluster columns changed (their
+    MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta), for new or
+    moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the places
+    moved rows left). `replaced`: the stored versions of moved rows."""
     keys = set(merge_keys(rows).dropna()) | set(also)
-    stored = candidates(root, m, keys, rows[S.EVENT_ID], stored=replaced is not None)
+    stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None)
     merged = S.coerce_events(
         merge_reports(
             pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
@@ -184,4 +185,29 @@ def merge_in(
     # Every report of each event these rows touch, before and after: the keys' rows (see rollup.py).
     before = stored if replaced is None else pd.concat([stored, S.coerce_events(replaced)], ignore_index=True)
     rollup = R.delta(before, merged) if m.get("rollup") is not None else None
-    return new.reset_index(drop=True), old.loc[differs.to_numpy(), F.PATCH_COLUMNS].reset_index(drop=True), rollup
+    return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
+
+
+def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:
+    """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
+    merge's index (dashboard/store_index.py), built first when the store has none for its
+    generation; from the Parquet parts (`candidates`) when it cannot be opened or built."""
+    if not keys or not m["generation"]:
+        return S.coerce_events(S.empty_events())
+    gen = int(m["generation"])
+    idx = store_index.open_index(root, gen)
+    if idx is None:
+        try:
+            store_index.build(root, gen, store_index.effective_chunks(root, m))
+        except (sqlite3.Error, OSError):
+            pass  # the parts answer below; the next write tries again
+        idx = store_index.open_index(root, gen)
+    if idx is None:
+        return candidates(root, m, keys, exclude, stored=moved)
+    try:
+        got = idx.candidates(keys)
+    except sqlite3.Error:
+        return candidates(root, m, keys, exclude, stored=moved)
+    finally:
+        idx.close()
+    return got[~got[S.EVENT_ID].astype(str).isin(set(exclude.astype(str)))].reset_index(drop=True)
