@@ -182,9 +182,16 @@ def merge_in(
     for c in CLUSTER_COLUMNS:
         a, b = old[c], stored[c]
         differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
-    # Every report of each event these rows touch, before and after: the keys' rows (see rollup.py).
-    before = stored if replaced is None else pd.concat([stored, S.coerce_events(replaced)], ignore_index=True)
-    rollup = R.delta(before, merged) if m.get("rollup") is not None else None
+    # Every report of each event these rows touch, before and after (see rollup.py). New rows only
+    # join or bridge stored clusters, so a stored row whose cluster has no new row is in the same
+    # cluster as before, with the same reports: its contribution cancels out, and is left out. Moved
+    # rows can also split the clusters they leave: all the keys' rows are counted then.
+    if replaced is None:
+        joined = old[S.CLUSTER_ID].isin(set(new[S.CLUSTER_ID].dropna())).to_numpy(dtype=bool)
+        before, after = stored[joined], pd.concat([old[joined], new], ignore_index=True)
+    else:
+        before, after = pd.concat([stored, S.coerce_events(replaced)], ignore_index=True), merged
+    rollup = R.delta(before, after) if m.get("rollup") is not None else None
     return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
 
 
