@@ -178,7 +178,7 @@ class EventsStore:
             after = S.coerce_events(transform(before))
             rows, changed, rollup = merge_in(self.root, m, after, set(merge_keys(before).dropna()), replaced=before)
             return self._commit(
-                m, overlay=rows, patch=changed, pending=pending, rollup=rollup, index=[rows, changed], gone=before
+                m, overlay=rows, patch=changed, pending=pending, rollup=rollup, index=[rows, changed], moved=before
             )
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:
@@ -209,10 +209,10 @@ class EventsStore:
         whole_rollup: bool = False,
         patch: pd.DataFrame | None = None,
         index: list[pd.DataFrame] | None = None,
-        gone: pd.DataFrame | None = None,
+        moved: pd.DataFrame | None = None,
     ) -> int:
         """Write generation m + 1 and swap the manifest (dashboard/store_commit.py); returns it.
-        `index`, `gone`: what the merge's index records of it (store_commit.commit)."""
+        `index`, `moved`: what the merge's index records of it (store_commit.commit)."""
         return store_commit.commit(
             self.root,
             m,
@@ -225,7 +225,7 @@ class EventsStore:
             whole_rollup,
             patch=patch,
             index_rows=index,
-            index_gone=gone,
+            index_moved=moved,
         )
 
     def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:

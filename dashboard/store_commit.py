@@ -36,7 +36,7 @@ def commit(
     whole_rollup: bool = False,
     patch: pd.DataFrame | None = None,
     index_rows: list[pd.DataFrame] | None = None,
-    index_gone: pd.DataFrame | None = None,
+    index_moved: pd.DataFrame | None = None,
 ) -> int:
     """Write the new files of generation m + 1 and swap the manifest; returns the generation.
     A pending entry not yet finished is carried on (or replaced by this write's `pending`).
@@ -46,7 +46,7 @@ def commit(
     `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay.
     `index_rows`: the rows this write changes, with their merge columns, for the merge's index
     (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
-    keeps it as it is); `index_gone`: the rows a correction moved, as they were."""
+    keeps it as it is); `index_moved`: the rows a correction moved."""
     gen = int(m["generation"]) + 1
     rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch)
     out = next_manifest(m, pending, rows_change=rows_change, delta=rollup is not None)
@@ -58,7 +58,7 @@ def commit(
             n_events=sum(int(e["rows"]) for e in out["events"]),
             n_articles=count_articles(m, out, articles),
         )
-        store_index.keep(root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_gone)
+        store_index.keep(root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_moved)
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: write failed, previous data kept ({err})") from err

@@ -12,17 +12,19 @@ up in the B-tree and reads only their rows' pages.
 It is a cache of what the manifest's generation holds, versioned by generation so a crash at any
 point leaves it consistent with the store:
 - each write adds its rows' new versions (new rows, the stored rows whose cluster columns it
-  changed, the rows a correction moved), tagged with the generation it is about to commit, and the
-  generation itself in `writes`, in one SQLite transaction, after its Parquet files and before its
-  manifest swap;
-- an event's row is its latest version at or below the manifest's generation; versions above it
-  (a write killed before its swap) are deleted when the index is next opened, and older versions
-  once a newer one is committed;
+  changed, the rows a correction moved, under their new keys), tagged with the generation it is
+  about to commit, the events a correction moved in `moved`, and the generation itself in
+  `writes`, in one SQLite transaction, after its Parquet files and before its manifest swap;
+- an event's row is its latest version at or below the manifest's generation, not older than its
+  latest move (older ones lie under the key it left); versions above that generation (a write
+  killed before its swap) are deleted when the index is next opened;
 - the index is valid for generation G only if `writes` holds G: a write that did not keep it (code
-  before it, a write that failed after the swap) leaves it stale, and the next write builds it anew
-  from the store (one read of the merge columns of every row: seconds at a million events).
-Whole-store writes (a synthetic store, a rewrite, compaction) build it anew before their swap.
-Only writers use it, under the store's write lock; readers never open it.
+  before it; an index step that failed, which never fails the write) leaves it stale, and the next
+  write builds it anew from the store (one read of the merge columns of every row: 16 CPU s at a
+  million events).
+Whole-store writes (a synthetic store, a rewrite) build it anew before their swap; compaction
+carries it (the same rows). Superseded versions stay until then (an append adds one per row whose
+cluster columns it changed). Only writers use it, under the store's write lock; readers never open it.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def _unpack(data: list[str]) -> pd.DataFrame:
 
 
 def _records(rows: pd.DataFrame, gen: int) -> list[tuple]:
-    """(merge key, event_id, generation, gone = 0, the packed merge columns) per row that can merge.
+    """(merge key, event_id, generation, the packed merge columns) per row that can merge.
     A row that can never merge is left out: it is never a candidate, and no write makes it
     mergeable (a correction moves a row's place, not its date, type or precision)."""
     rows = S.coerce_events(rows, names=tuple(_columns()))
@@ -117,24 +119,11 @@ def _records(rows: pd.DataFrame, gen: int) -> list[tuple]:
         return []
     data = _pack(rows).to_pylist()
     ids = rows[S.EVENT_ID].astype(str).tolist()
-    return list(zip(keys.astype(str).tolist(), ids, [gen] * len(ids), [0] * len(ids), data, strict=True))
+    return list(zip(keys.astype(str).tolist(), ids, [gen] * len(ids), data, strict=True))
 
 
 def _by_key(record: tuple) -> tuple:
     return record[0], record[1]
-
-
-def _tombstones(gone: pd.DataFrame, now: pd.DataFrame, gen: int) -> list[tuple]:
-    """For each row of `gone` (a moved row as it was) whose merge key its new version (in `now`)
-    does not keep: a version of generation `gen` filed under the old key saying it left."""
-    old = merge_keys(S.coerce_events(gone))
-    new = merge_keys(S.coerce_events(now)).set_axis(now[S.EVENT_ID].astype(str).to_numpy())
-    ids = gone[S.EVENT_ID].astype(str).to_numpy()
-    return [
-        (str(k), e, gen, 1, None)
-        for k, e in zip(old.tolist(), ids, strict=True)
-        if k is not pd.NA and not (e in new.index and new.get(e) == k)
-    ]
 
 
 class MergeIndex:
@@ -144,41 +133,54 @@ class MergeIndex:
         self.con = con
         self.gen = gen
 
-    def candidates(self, keys: set[str]) -> pd.DataFrame:
+    def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
-        one of `keys`: the rows filed under those keys, each event's latest version there, unless
-        that says it left (a correction moved it)."""
+        one of `keys`, but those of the events in `exclude`: each event's latest version filed
+        under those keys, unless a correction moved the event after it (`moved`)."""
         wanted = sorted(str(k) for k in keys if k is not None and k is not pd.NA)
         got: list[tuple] = []
         for lo in range(0, len(wanted), LOOKUP_CHUNK):
             some = wanted[lo : lo + LOOKUP_CHUNK]
-            sql = f"SELECT k, event_id, gen, gone, data FROM rows WHERE k IN ({', '.join('?' * len(some))})"
-            got += self.con.execute(sql, some).fetchall()
+            sql = f"SELECT event_id, gen, data FROM rows WHERE k IN ({', '.join('?' * len(some))})"
+            got += [r for r in self.con.execute(sql, some).fetchall() if r[0] not in exclude]
+        moved = self._moved({r[0] for r in got})
         latest: dict[str, tuple] = {}
-        for r in got:  # (key, event_id, generation, gone, data)
-            # The latest version; in one generation, the row at its new key over the tombstone at
-            # its old one (a correction writes both).
-            if r[1] not in latest or (r[2], -r[3]) > (latest[r[1]][2], -latest[r[1]][3]):
-                latest[r[1]] = r
-        live = [r for r in latest.values() if not r[3]]
-        if not live:
+        for r in got:  # (event_id, generation, data)
+            if r[1] >= moved.get(r[0], -1) and (r[0] not in latest or r[1] > latest[r[0]][1]):
+                latest[r[0]] = r
+        if not latest:
             return S.coerce_events(S.empty_events())
-        return S.coerce_events(_unpack([r[4] for r in live]).assign(**{S.EVENT_ID: [r[1] for r in live]}))
+        live = list(latest.values())
+        return S.coerce_events(_unpack([r[2] for r in live]).assign(**{S.EVENT_ID: [r[0] for r in live]}))
 
-    def record(self, gen: int, frames: Iterable[pd.DataFrame | None], gone: pd.DataFrame | None = None) -> None:
+    def _moved(self, ids: set[str]) -> dict[str, int]:
+        """The generation of each of these events' latest move (a correction): its versions before
+        it lie under the key it left."""
+        if not ids or self.con.execute("SELECT 1 FROM moved LIMIT 1").fetchone() is None:
+            return {}
+        out: dict[str, int] = {}
+        listed = sorted(ids)
+        for lo in range(0, len(listed), LOOKUP_CHUNK):
+            some = listed[lo : lo + LOOKUP_CHUNK]
+            sql = f"SELECT event_id, max(gen) FROM moved WHERE event_id IN ({', '.join('?' * len(some))}) GROUP BY 1"
+            out.update(self.con.execute(sql, some).fetchall())
+        return out
+
+    def record(self, gen: int, frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None = None) -> None:
         """The rows of `frames` (each with the MERGE_READS columns) as their versions of generation
-        `gen`, a tombstone for each row of `gone` (moved rows as they were) whose key changed, and
-        `gen` in `writes`: one transaction, committed before the manifest names `gen`."""
+        `gen`, the events of `moved` (rows a correction moved) as moved in `gen`, and `gen` in
+        `writes`: one transaction, committed before the manifest names `gen`."""
         frames = [f for f in frames if f is not None and len(f)]
         with self.con:
-            if gone is not None and len(gone):
-                self._insert(_tombstones(gone, pd.concat(frames) if frames else gone.iloc[:0], gen))
+            if moved is not None and len(moved):
+                ids = sorted(set(moved[S.EVENT_ID].astype(str)))
+                self.con.executemany("INSERT OR REPLACE INTO moved VALUES (?, ?)", [(i, gen) for i in ids])
             for f in frames:
                 self._insert(_records(f, gen))
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def _insert(self, records: list[tuple]) -> None:
-        self.con.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?)", records)
+        self.con.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?)", records)
 
     def close(self) -> None:
         self.con.close()
@@ -200,7 +202,12 @@ def _create(con: sqlite3.Connection) -> None:
     with con:
         con.execute(
             "CREATE TABLE IF NOT EXISTS rows (k TEXT NOT NULL, event_id TEXT NOT NULL, gen INTEGER NOT NULL, "
-            "gone INTEGER NOT NULL, data TEXT, PRIMARY KEY (k, event_id, gen)) WITHOUT ROWID"
+            "data TEXT, PRIMARY KEY (k, event_id, gen)) WITHOUT ROWID"
+        )
+        # The events corrections moved, and when: their versions before that are under a key they left.
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS moved (event_id TEXT NOT NULL, gen INTEGER NOT NULL, "
+            "PRIMARY KEY (event_id, gen)) WITHOUT ROWID"
         )
         con.execute("CREATE TABLE IF NOT EXISTS writes (gen INTEGER PRIMARY KEY)")
 
@@ -213,15 +220,15 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return None
     try:
         con = _connect(path)
-        has = con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('rows', 'writes')").fetchone()
-        newest = con.execute("SELECT max(gen) FROM writes").fetchone() if has and has[0] == 2 else None
+        has = con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('rows', 'moved', 'writes')").fetchone()
+        newest = con.execute("SELECT max(gen) FROM writes").fetchone() if has and has[0] == 3 else None
         if newest is None or newest[0] is None or newest[0] < gen:
             con.close()
             return None
         if newest[0] > gen:  # a write killed after its index transaction, before its manifest swap
             with con:
-                con.execute("DELETE FROM rows WHERE gen > ?", (gen,))
-                con.execute("DELETE FROM writes WHERE gen > ?", (gen,))
+                for table in ("rows", "moved", "writes"):
+                    con.execute(f"DELETE FROM {table} WHERE gen > ?", (gen,))
         if con.execute("SELECT 1 FROM writes WHERE gen = ?", (gen,)).fetchone() is None:
             con.close()
             return None
@@ -237,12 +244,12 @@ def keep(
     out: dict,
     whole: bool,
     rows: list[pd.DataFrame] | None,
-    gone: pd.DataFrame | None = None,
+    moved: pd.DataFrame | None = None,
 ) -> None:
     """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
     built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
-    the write changed, with their merge columns; [] when it changed none; `gone`: moved rows as they
-    were) recorded as its versions when the index holds `m`'s generation (on a store's first write,
+    the write changed, with their merge columns; [] when it changed none; `moved`: the rows a
+    correction moved) recorded as its versions when the index holds `m`'s generation (on a store's first write,
     built from them). A write that
     gives no `rows` leaves the index stale, built anew by the next write that needs it. Failures
     leave it stale too, never the write failed: it is a cache."""
@@ -253,7 +260,7 @@ def keep(
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    idx.record(gen, rows, gone)
+                    idx.record(gen, rows, moved)
                 finally:
                     idx.close()
             elif not int(m["generation"]):

@@ -212,9 +212,8 @@ def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: 
     if idx is None:
         return candidates(root, m, keys, exclude, stored=moved)
     try:
-        got = idx.candidates(keys)
+        return idx.candidates(keys, set(exclude.astype(str)))
     except sqlite3.Error:
         return candidates(root, m, keys, exclude, stored=moved)
     finally:
         idx.close()
-    return got[~got[S.EVENT_ID].astype(str).isin(set(exclude.astype(str)))].reset_index(drop=True)
