@@ -38,12 +38,7 @@ def compact(store: EventsStore, m: dict) -> dict:
     if not m["generation"]:
         return {"files_before": 0, "files_after": 0, "generation": 0}
     gen = int(m["generation"]) + 1
-    overlays = [e["path"] for e in m["overlays"]]
-    whole, _ = F.split_overlays(overlays)
-    patches = F.latest_patches(root, overlays)  # the cluster columns merges changed since
-    over = F.read_files(root, whole, "events")
-    over = None if over is None else F.apply_patches(F.latest_rows(over), patches)
-    over_df = None if over is None else S.coerce_events(over.to_pandas())
+    over_df, patches = _overlays(root, m)
     over_ids = None if over_df is None else pa.array(over_df[S.EVENT_ID].astype(str))
     by_part: dict[str, list[str]] = defaultdict(list)
     for e in m["events"]:
@@ -76,6 +71,16 @@ def compact(store: EventsStore, m: dict) -> dict:
         raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err
     F.clean(root, out, previous=m)
     return {"files_before": before, "files_after": _data_files(out), "generation": gen}
+
+
+def _overlays(root: Path, m: dict) -> tuple[pd.DataFrame | None, pa.Table | None]:
+    """(the latest whole-row overlay rows, patches applied; the patches' latest cluster columns)."""
+    overlays = [e["path"] for e in m["overlays"]]
+    patches = F.latest_patches(root, overlays)  # the cluster columns merges changed since
+    over = F.read_files(root, F.split_overlays(overlays)[0], "events")
+    return (
+        None if over is None else S.coerce_events(F.apply_patches(F.latest_rows(over), patches).to_pandas())
+    ), patches
 
 
 def _data_files(m: dict) -> int:

@@ -126,6 +126,15 @@ def _by_key(record: tuple) -> tuple:
     return record[0], record[1]
 
 
+def _latest(got: list[tuple], moved: dict[str, int]) -> list[tuple]:
+    """Of (event_id, generation, data) versions, each event's latest not older than its last move."""
+    latest: dict[str, tuple] = {}
+    for r in got:
+        if r[1] >= moved.get(r[0], -1) and (r[0] not in latest or r[1] > latest[r[0]][1]):
+            latest[r[0]] = r
+    return list(latest.values())
+
+
 class MergeIndex:
     """The index of one store, opened for generation `gen` (the manifest's, under the write lock)."""
 
@@ -143,14 +152,9 @@ class MergeIndex:
             some = wanted[lo : lo + LOOKUP_CHUNK]
             sql = f"SELECT event_id, gen, data FROM rows WHERE k IN ({', '.join('?' * len(some))})"
             got += [r for r in self.con.execute(sql, some).fetchall() if r[0] not in exclude]
-        moved = self._moved({r[0] for r in got})
-        latest: dict[str, tuple] = {}
-        for r in got:  # (event_id, generation, data)
-            if r[1] >= moved.get(r[0], -1) and (r[0] not in latest or r[1] > latest[r[0]][1]):
-                latest[r[0]] = r
-        if not latest:
+        live = _latest(got, self._moved({r[0] for r in got}))
+        if not live:
             return S.coerce_events(S.empty_events())
-        live = list(latest.values())
         return S.coerce_events(_unpack([r[2] for r in live]).assign(**{S.EVENT_ID: [r[0] for r in live]}))
 
     def _moved(self, ids: set[str]) -> dict[str, int]:
