@@ -44,6 +44,9 @@ from dashboard import schema as S
 from dashboard.merge import merge_keys
 
 INDEX = "merge-index.sqlite"
+# The layout of the index's tables and of its packed rows; an index of another layout is stale (an
+# index written before `meta` existed has layout 1).
+LAYOUT = 1
 BUILD_CHUNK = 200_000  # rows inserted per statement batch while building
 LOOKUP_CHUNK = 900  # values per IN (...) of a lookup (SQLite's older builds allow 999 parameters)
 WAL_PAGES = 20_000  # pages (80 MB) the write-ahead log may hold before it is folded into the file
@@ -214,6 +217,9 @@ def _create(con: sqlite3.Connection) -> None:
             "PRIMARY KEY (event_id, gen)) WITHOUT ROWID"
         )
         con.execute("CREATE TABLE IF NOT EXISTS writes (gen INTEGER PRIMARY KEY)")
+        con.execute("CREATE TABLE IF NOT EXISTS meta (layout INTEGER NOT NULL)")
+        if con.execute("SELECT count(*) FROM meta").fetchone() == (0,):
+            con.execute("INSERT INTO meta VALUES (?)", (LAYOUT,))
 
 
 def open_index(root: Path, gen: int) -> MergeIndex | None:
@@ -225,7 +231,9 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
     try:
         con = _connect(path)
         has = con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('rows', 'moved', 'writes')").fetchone()
-        newest = con.execute("SELECT max(gen) FROM writes").fetchone() if has and has[0] == 3 else None
+        newest = (
+            con.execute("SELECT max(gen) FROM writes").fetchone() if has == (3,) and _layout(con) == LAYOUT else None
+        )
         if newest is None or newest[0] is None or newest[0] < gen:
             con.close()
             return None
@@ -239,6 +247,13 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return MergeIndex(con, gen)
     except sqlite3.Error:
         return None
+
+
+def _layout(con: sqlite3.Connection) -> int:
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+        return 1
+    got = con.execute("SELECT max(layout) FROM meta").fetchone()
+    return int(got[0]) if got and got[0] is not None else 0
 
 
 def keep(

@@ -111,6 +111,13 @@ def test_a_store_without_an_index_gets_one_and_a_stale_one_is_rebuilt(tmp_path: 
         con.execute("DELETE FROM writes")
     con.close()
     assert I.open_index(store.root, gen) is None
+    store.ensure_index()
+    assert I.open_index(store.root, gen) is not None
+    con = sqlite3.connect(store.root / I.INDEX)
+    with con:
+        con.execute("UPDATE meta SET layout = ?", (I.LAYOUT + 1,))  # another version's layout
+    con.close()
+    assert I.open_index(store.root, gen) is None
     store.append(events[events[S.ARTICLE_ID].isin(ids[2 * third :])], [arts[a] for a in ids[2 * third :]])
     assert I.open_index(store.root, store.manifest()["generation"]) is not None
     assert seen and min(seen) >= 0
