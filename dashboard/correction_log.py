@@ -73,11 +73,17 @@ def _plain(value: object) -> object:
 
 def before_groups(rows: pd.DataFrame) -> list[dict]:
     """The place fields of these rows before a correction: one entry per distinct place, with its event ids."""
-    groups: dict[str, dict] = {}
-    for r in rows.to_dict("records"):
-        fields = {c: _plain(r.get(c)) for c in PLACE_FIELDS}
-        key = json.dumps(fields, sort_keys=True, default=str)
-        groups.setdefault(key, {"fields": fields, "events": []})["events"].append(str(r[S.EVENT_ID]))
+    # Column by column, not row records: the rows' 53 columns as records took 1.2 s for 10,000 rows.
+    cols = [c for c in PLACE_FIELDS if c in rows.columns]
+    values = [[_plain(v) for v in rows[c].to_numpy(dtype=object, na_value=None)] for c in cols]
+    missing = {c: None for c in PLACE_FIELDS if c not in rows.columns}
+    groups: dict[tuple, dict] = {}
+    for event_id, *place in zip(rows[S.EVENT_ID].astype(str), *values, strict=True):
+        group = groups.get(tuple(place))
+        if group is None:
+            fields = {c: missing[c] if c in missing else place[cols.index(c)] for c in PLACE_FIELDS}
+            group = groups[tuple(place)] = {"fields": fields, "events": []}
+        group["events"].append(event_id)
     return list(groups.values())
 
 

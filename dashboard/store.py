@@ -3,12 +3,14 @@
 An ingest writes new part files (its events by year, its articles) and the overlay rows of the
 stored events its merge changed, then a new manifest generation; it never reads or rewrites what is
 stored beyond the few rows its new events can be merged with (dashboard/merge.py: the same class,
-day and place). A correction writes the moved rows as an overlay. `compact` folds the overlays into
-the base parts and the many small parts of a year into one. Writers hold an exclusive lock on
-`store.lock` (one writer at a time: an ingest, a correction, a compaction or a synthetic store; the
-one that waits says for whom), and write into it who holds it. A reader takes the generation the
-manifest names and, should writes remove its files in between, reads the new one: the previous
-generation's files are kept until the next write, so a reader never sees half of one or a missing file.
+day and place), and of those only the columns the merge reads; the cluster columns it changes in
+them are written as a patch (a narrow overlay). A correction writes the moved rows as an overlay.
+`compact` folds the overlays into the base parts and the many small parts of a year into one.
+Writers hold an exclusive lock on `store.lock` (one writer at a time: an ingest, a correction, a
+compaction or a synthetic store; the one that waits says for whom), and write into it who holds it.
+A reader takes the generation the manifest names and, should writes remove its files in between,
+reads the new one: the previous generation's files are kept until the next write, so a reader never
+sees half of one or a missing file.
 
 This module is what callers use (`EventsStore`); each question it asks is answered beside it:
 - store_files.py: the layout, the manifest and the part files (crash safety);
@@ -34,7 +36,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from dashboard import schema as S
-from dashboard import store_commit, store_lock, store_read
+from dashboard import store_commit, store_index, store_lock, store_read
 from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
@@ -144,7 +146,9 @@ class EventsStore:
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             rows, changed, rollup = merge_in(self.root, m, events)
-            self._commit(m, new=rows, overlay=changed, articles=articles_frame(new_articles), rollup=rollup)
+            self._commit(
+                m, new=rows, patch=changed, articles=articles_frame(new_articles), rollup=rollup, index=[rows, changed]
+            )
             return len(new_articles), len(events)
 
     def patch_events(
@@ -173,8 +177,9 @@ class EventsStore:
             before = S.coerce_events(table)
             after = S.coerce_events(transform(before))
             rows, changed, rollup = merge_in(self.root, m, after, set(merge_keys(before).dropna()), replaced=before)
-            overlay = pd.concat([rows, changed], ignore_index=True)
-            return self._commit(m, overlay=overlay, pending=pending, rollup=rollup)
+            return self._commit(
+                m, overlay=rows, patch=changed, pending=pending, rollup=rollup, index=[rows, changed], moved=before
+            )
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:
         """Run apply(pending) for the work the last write recorded, then drop it from the manifest
@@ -202,9 +207,26 @@ class EventsStore:
         previous: dict | None = None,
         rollup: pd.DataFrame | None = None,
         whole_rollup: bool = False,
+        patch: pd.DataFrame | None = None,
+        index: list[pd.DataFrame] | None = None,
+        moved: pd.DataFrame | None = None,
     ) -> int:
-        """Write generation m + 1 and swap the manifest (dashboard/store_commit.py); returns it."""
-        return store_commit.commit(self.root, m, new, overlay, articles, pending, previous, rollup, whole_rollup)
+        """Write generation m + 1 and swap the manifest (dashboard/store_commit.py); returns it.
+        `index`, `moved`: what the merge's index records of it (store_commit.commit)."""
+        return store_commit.commit(
+            self.root,
+            m,
+            new,
+            overlay,
+            articles,
+            pending,
+            previous,
+            rollup,
+            whole_rollup,
+            patch=patch,
+            index_rows=index,
+            index_moved=moved,
+        )
 
     def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
         """Replace the whole events table by transform(events), merged again, keeping the articles
@@ -245,6 +267,21 @@ class EventsStore:
             m = {**F.empty_manifest(), "generation": current["generation"]}
             events, arts, digest = write(m["generation"] + 1)
             self._commit({**m, "events": events, "articles": arts, "hash": digest}, previous=current, whole_rollup=True)
+
+    def ensure_index(self) -> bool:
+        """Build the merge's index (dashboard/store_index.py) when the current generation has none
+        (a store written before it, or after a write that could not keep it), as the next write
+        would; returns whether it was built. The bench calls it so no timed append builds it."""
+        with self._lock():
+            m = self.manifest()
+            gen = int(m["generation"])
+            idx = store_index.open_index(self.root, gen)
+            if idx is not None:
+                idx.close()
+                return False
+            if gen:
+                store_index.build(self.root, gen, store_index.effective_chunks(self.root, m))
+            return bool(gen)
 
     def compact(self) -> dict:
         """Fold the overlays into the base parts and each year's parts into one file (sorted by

@@ -5,8 +5,12 @@ A manifest generation lists every file that makes up the store:
   without a date), each with its row count and its first and last event date, so a date range
   opens only its files. An ingest adds parts; nothing rewrites them but `store compact`.
 - `overlays`: `overlays/part-<gen>.parquet`, whole event rows that supersede the rows of the same
-  event_id in the base parts and in earlier overlays (the cluster columns an ingest's merge changed
-  in stored events, the places a correction moved).
+  event_id in the base parts and in earlier overlays (the places a correction moved); and
+  `overlays/patch-<gen>.parquet`, narrow rows (event_id and the cluster columns, PATCH_COLUMNS) that
+  replace only those columns of the event's row (the cluster columns a merge changed in stored
+  events: a report joining an event changes its count of sources in every row of it, and writing
+  those rows whole made an append read and write them whole). An event's cluster columns are those
+  of its latest overlay row of either kind; its other columns those of its latest whole row.
 - `articles`: `articles/part-<gen>.parquet`, the articles each ingest added.
 - `rollup` (when the store keeps one): `rollup/part-<gen>.parquet`, the events counted per place,
   date and type, as parts whose sums are the table (dashboard/rollup.py); absent when a write could
@@ -29,11 +33,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from dashboard import schema as S
 from dashboard.errors import StoreError
+from dashboard.merge import CLUSTER_COLUMNS
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 2
@@ -45,6 +51,23 @@ FORMAT_VERSION = 2
 ROW_GROUP = 8_192
 ROLLUP_ROW_GROUP = 65_536  # the rollup: read whole by the unfiltered views, or a date range of it
 UNDATED = "undated"
+PATCH_COLUMNS = [S.EVENT_ID, *CLUSTER_COLUMNS]  # what a narrow overlay (a patch) holds
+PATCH_PREFIX = "patch-"
+
+
+def is_patch(path: str) -> bool:
+    """Whether an overlay file is a patch (PATCH_COLUMNS only), not whole rows."""
+    return Path(path).name.startswith(PATCH_PREFIX)
+
+
+def split_overlays(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(whole-row overlays, patches) of a generation's overlay files, each oldest first."""
+    return [p for p in paths if not is_patch(p)], [p for p in paths if is_patch(p)]
+
+
+def overlay_generation(path: str) -> int:
+    """The generation that wrote an overlay file (`overlays/part-000012.parquet`: 12)."""
+    return int(Path(path).name.split(".")[0].split("-")[1])
 
 
 def empty_manifest() -> dict:
@@ -208,28 +231,101 @@ def overlay_onto(base: pa.Table, over: pa.Table, in_place: bool) -> pa.Table:
     return both.take(pa.array(idx))
 
 
+def _sql_files(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
 def events_sql(base: list[str], overlays: list[str]) -> str:
-    """A DuckDB relation of the effective events of these files: the base parts with each row an
-    overlay supersedes replaced by its latest overlay row (overlay names sort by generation)."""
+    """A DuckDB relation of the effective events of these files: the base parts with each row a
+    whole-row overlay supersedes replaced by its latest overlay row (their names sort by
+    generation), then the cluster columns of each event a later patch changed taken from it."""
+    whole, patches = split_overlays(overlays)
+    rows = _whole_rows_sql(base, whole)
+    if not patches:
+        return rows
+    if not base and not whole:  # patches of rows not among these files (a date range's parts)
+        return _no_events_sql()
+    # An event's cluster columns: those of its latest overlay row of either kind, where that is a
+    # patch (a whole row written later already holds them). Generations order the files.
+    cols = ", ".join(PATCH_COLUMNS)
+    latest = (
+        f"(SELECT {cols} FROM (SELECT {cols}, filename FROM read_parquet({_sql_files(patches + whole)}, "
+        "union_by_name=true, filename=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
+        "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT) DESC) = 1) "
+        f"WHERE regexp_matches(filename, '/{PATCH_PREFIX}[^/]*$'))"
+    )
+    swapped = ", ".join(f"CASE WHEN p.event_id IS NULL THEN e.{c} ELSE p.{c} END AS {c}" for c in CLUSTER_COLUMNS)
+    return f"(SELECT e.* REPLACE ({swapped}) FROM {rows} e LEFT JOIN {latest} p ON e.event_id = p.event_id)"
 
-    def files(paths: list[str]) -> str:
-        return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
+_SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE"}
+
+
+def _no_events_sql() -> str:
+    """A relation of no events with every column of the schema."""
+    cols = ", ".join(f"CAST(NULL AS {_SQL_TYPES.get(S.DTYPES[c], 'BOOLEAN')}) AS {c}" for c in S.NAMES)
+    return f"(SELECT * FROM (SELECT {cols}) WHERE false)"
+
+
+def _whole_rows_sql(base: list[str], overlays: list[str]) -> str:
+    """events_sql of base parts and whole-row overlays only."""
     if not base and not overlays:
         return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
     if not overlays:
-        return f"read_parquet({files(base)}, union_by_name=true)"
+        return f"read_parquet({_sql_files(base)}, union_by_name=true)"
     latest = (
-        f"(SELECT * FROM read_parquet({files(overlays)}, union_by_name=true, filename=true) "
+        f"(SELECT * FROM read_parquet({_sql_files(overlays)}, union_by_name=true, filename=true) "
         "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)"
     )
     if not base:
         return f"(SELECT * EXCLUDE (filename) FROM {latest})"
     return (
-        f"(SELECT * FROM read_parquet({files(base)}, union_by_name=true) "
+        f"(SELECT * FROM read_parquet({_sql_files(base)}, union_by_name=true) "
         f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
         f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})"
     )
+
+
+def latest_patches(root: Path, overlays: list[str]) -> pa.Table | None:
+    """Per event whose latest overlay row is a patch, that row (PATCH_COLUMNS); None when the
+    generation has no patches. `overlays`: the generation's overlay files, oldest first."""
+    if not any(is_patch(p) for p in overlays):
+        return None
+    tables = []
+    for rel in overlays:
+        t = read_files(root, [rel], "overlays", PATCH_COLUMNS)
+        if t is not None:
+            t = t.select(PATCH_COLUMNS).cast(_patch_schema(t.schema))
+            tables.append(t.append_column("_patch", pa.array(np.full(t.num_rows, is_patch(rel)))))
+    if not tables:
+        return None
+    latest = latest_rows(pa.concat_tables(tables, promote_options="permissive"))
+    return latest.filter(latest["_patch"]).drop_columns(["_patch"])
+
+
+def _patch_schema(schema: pa.Schema) -> pa.Schema:
+    # Dictionary-encoded columns (none written today) read as their values, so files concatenate.
+    return pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema])
+
+
+def apply_patches(table: pa.Table, patches: pa.Table | None) -> pa.Table:
+    """`table` (effective rows before patches) with the cluster columns of each row a patch row has
+    the event_id of taken from it (the columns `table` has of them)."""
+    cols = [c for c in CLUSTER_COLUMNS if c in table.column_names]
+    if patches is None or not patches.num_rows or not cols or not table.num_rows:
+        return table
+    pos = pc.index_in(table[S.EVENT_ID], value_set=patches[S.EVENT_ID])
+    hit = pos.is_valid()
+    if not pc.any(hit).as_py():
+        return table
+    at = pc.fill_null(pos, 0)
+    for c in cols:
+        col = table[c]
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        new = pc.if_else(hit, patches[c].take(at).cast(col.type), col)
+        table = table.set_column(table.column_names.index(c), c, new)
+    return table
 
 
 def referenced(manifest: dict) -> set[str]:

@@ -4,30 +4,41 @@ New (or moved) rows can share a cluster only with stored rows of their merge key
 class, day and place: dashboard/merge.py). Those are found in two steps:
 1. DuckDB reads only the narrow key columns (date, place name and coordinates, type) of the base
    parts whose dates can hold the keys, and gives the file and row number of each row of those keys;
-   the overlays (whole rows superseding base rows) the same way, their latest row per event, and
-   the ids of the events they hold (whose base rows they supersede).
-2. Only those rows are read whole, by file and row number (`read_rows`).
-Before, the first step read the event ids of every row of those dates (a random string column,
-and every overlaid id to apply the overlays), and the second matched thousands of ids against them
-again. Every candidate is read whole, not only those whose cluster columns the merge changes: a
-report joining an event changes its count of sources in every row of it, so nearly all candidates
-are written again as overlay rows, and reading the merge's columns first, then the changed rows
-whole, read them twice (measured on a synthetic million-event store: README, "Measured").
+   the whole-row overlays the same way, their latest row per event, and the ids of the events they
+   hold (whose base rows they supersede).
+2. Only those rows are read, by file and row number (`read_rows`), and only the columns the merge
+   and the rollup's delta use (MERGE_READS: 26 of the events' 53, none of the long texts); the
+   patches' cluster columns are then applied to them.
+What the merge changes in those stored rows is their cluster columns only (a report joining an
+event changes its count of sources in every row of it): they are written as a patch (event_id and
+the cluster columns, store_files.PATCH_COLUMNS), not as whole rows. Before, every candidate was read
+whole and written again whole as an overlay: at a million events ~2,000 rows, 0.7-1.1 s of an
+append's 1.6-2.2 s (README, "Measured").
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_index
 from dashboard.errors import StoreError
-from dashboard.merge import CLUSTER_COLUMNS, VIOLENT, merge_keys, merge_reports
+from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
+
+# What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
+# the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
+MERGE_READS = list(
+    dict.fromkeys([*MERGE_COLUMNS, *CLUSTER_COLUMNS, *R.ROLLUP_KEYS, S.RECORD_KIND, S.CONFIDENCE, *R.PLACE_FILTERED])
+)
 
 _TENTH = "CAST(round_even({} * 10000, 0) AS BIGINT)"
 _CLASS = (
@@ -60,7 +71,7 @@ def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataF
     lo = pd.Timestamp(wanted["day"].min())
     hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
     base = [str(root / e["path"]) for e in m["events"] if F.part_overlaps(e, lo, hi)]
-    over = [str(root / e["path"]) for e in m["overlays"]]
+    over = [str(root / p) for p in F.split_overlays([e["path"] for e in m["overlays"]])[0]]
     match = (
         f"JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location "
         f"AND {_TENTH.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i "
@@ -101,17 +112,24 @@ def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataF
     return found.assign(overlay=found["filename"].isin(set(over))), overlaid
 
 
-def read_rows(located: pd.DataFrame) -> pd.DataFrame:
-    """The whole rows at (filename, row) of `located`, schema-typed: per file, a row-number condition
-    DuckDB's Parquet reader applies while it reads (row groups without those rows are skipped, the
-    other columns fetched for those rows only), where a join would read every row first."""
+def read_rows(located: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """The rows at (filename, row) of `located` (only `columns`, those each file has, when given),
+    schema-typed: per file, a row-number condition DuckDB's Parquet reader applies while it reads
+    (row groups without those rows are skipped, the other columns fetched for those rows only),
+    where a join would read every row first."""
     if located.empty:
         return S.coerce_events(S.empty_events())
-    parts = [
-        f"SELECT * EXCLUDE (file_row_number) FROM read_parquet({_files([str(path)])}, file_row_number=true) "
-        f"WHERE file_row_number IN ({', '.join(str(int(r)) for r in sorted(set(rows)))})"
-        for path, rows in located.groupby("filename", sort=True)["row"]
-    ]
+    parts = []
+    for path, rows in located.groupby("filename", sort=True)["row"]:
+        if columns is None:
+            got = "* EXCLUDE (file_row_number)"
+        else:  # a file written before a column existed has not got it
+            have = set(pq.read_schema(path).names)
+            got = ", ".join(c for c in columns if c in have)
+        parts.append(
+            f"SELECT {got} FROM read_parquet({_files([str(path)])}, file_row_number=true) "
+            f"WHERE file_row_number IN ({', '.join(str(int(r)) for r in sorted(set(rows)))})"
+        )
     try:
         with duckdb.connect() as con:
             return S.coerce_events(con.execute(" UNION ALL BY NAME ".join(parts)).df())
@@ -120,9 +138,10 @@ def read_rows(located: pd.DataFrame) -> pd.DataFrame:
 
 
 def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, stored: bool = False) -> pd.DataFrame:
-    """The stored effective rows whose merge key is one of `keys`, read whole. `exclude`: ids the
+    """The stored effective rows whose merge key is one of `keys`, their MERGE_READS columns only
+    (the others <NA>). `exclude`: ids the
     caller brings itself, left out; `stored`: those are stored rows (a correction's moved rows, at
-    keys among `keys`), left out before the rows are read whole (by their ids, read in step 1)."""
+    keys among `keys`), left out before the rows are read (by their ids, read in step 1)."""
     if not keys or not m["generation"]:
         return S.coerce_events(S.empty_events())
     located, overlaid = _located(root, m, keys, ids=stored and exclude is not None)
@@ -131,10 +150,13 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
         located = located[~mine.isin(set(exclude.astype(str))) & ~(~located["overlay"] & mine.isin(overlaid))]
     # A base row whose event an overlay row supersedes is not the event's row any more.
     base, over = located[~located["overlay"]], located[located["overlay"]]
-    rows = read_rows(base)
+    rows = read_rows(base, MERGE_READS)
     rows = rows[~rows[S.EVENT_ID].astype(str).isin(overlaid)]
     if len(over):
-        rows = pd.concat([rows, read_rows(over)], ignore_index=True)
+        rows = pd.concat([rows, read_rows(over, MERGE_READS)], ignore_index=True)
+    patches = F.latest_patches(root, [e["path"] for e in m["overlays"]])
+    if patches is not None and len(rows):
+        rows = S.coerce_events(F.apply_patches(pa.Table.from_pandas(rows, preserve_index=False), patches).to_pandas())
     keep = merge_keys(rows).isin(keys).fillna(False).astype(bool)
     if exclude is not None:
         keep &= ~rows[S.EVENT_ID].astype(str).isin(set(exclude.astype(str)))
@@ -144,11 +166,12 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
 def merge_in(
     root: Path, m: dict, rows: pd.DataFrame, also: Iterable[str] = (), replaced: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(rows with their cluster columns, stored rows whose cluster columns changed, the rollup's
-    delta), for new or moved `rows` merged with the stored rows of their keys (and of the keys in
-    `also`: the places moved rows left). `replaced`: the stored versions of moved rows."""
+    """(rows with their cluster columns, the stored rows whose cluster columns changed (their
+    MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta), for new or
+    moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the places
+    moved rows left). `replaced`: the stored versions of moved rows."""
     keys = set(merge_keys(rows).dropna()) | set(also)
-    stored = candidates(root, m, keys, rows[S.EVENT_ID], stored=replaced is not None)
+    stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None)
     merged = S.coerce_events(
         merge_reports(
             pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
@@ -159,7 +182,38 @@ def merge_in(
     for c in CLUSTER_COLUMNS:
         a, b = old[c], stored[c]
         differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
-    # Every report of each event these rows touch, before and after: the keys' rows (see rollup.py).
-    before = stored if replaced is None else pd.concat([stored, S.coerce_events(replaced)], ignore_index=True)
-    rollup = R.delta(before, merged) if m.get("rollup") is not None else None
+    # Every report of each event these rows touch, before and after (see rollup.py). New rows only
+    # join or bridge stored clusters, so a stored row whose cluster has no new row is in the same
+    # cluster as before, with the same reports: its contribution cancels out, and is left out. Moved
+    # rows can also split the clusters they leave: all the keys' rows are counted then.
+    if replaced is None:
+        joined = old[S.CLUSTER_ID].isin(set(new[S.CLUSTER_ID].dropna())).to_numpy(dtype=bool)
+        before, after = stored[joined], pd.concat([old[joined], new], ignore_index=True)
+    else:
+        before, after = pd.concat([stored, S.coerce_events(replaced)], ignore_index=True), merged
+    rollup = R.delta(before, after) if m.get("rollup") is not None else None
     return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
+
+
+def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:
+    """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
+    merge's index (dashboard/store_index.py), built first when the store has none for its
+    generation; from the Parquet parts (`candidates`) when it cannot be opened or built."""
+    if not keys or not m["generation"]:
+        return S.coerce_events(S.empty_events())
+    gen = int(m["generation"])
+    idx = store_index.open_index(root, gen)
+    if idx is None:
+        try:
+            store_index.build(root, gen, store_index.effective_chunks(root, m))
+        except (sqlite3.Error, OSError):
+            pass  # the parts answer below; the next write tries again
+        idx = store_index.open_index(root, gen)
+    if idx is None:
+        return candidates(root, m, keys, exclude, stored=moved)
+    try:
+        return idx.candidates(keys, set(exclude.astype(str)))
+    except sqlite3.Error:
+        return candidates(root, m, keys, exclude, stored=moved)
+    finally:
+        idx.close()

@@ -27,23 +27,30 @@ def events(
     dictionary: tuple[str, ...] = (),
     dates: tuple | None = None,
 ) -> pa.Table | None:
-    """The generation's effective events: base parts with the overlays applied (the latest row of
-    each event_id wins). `dates` (lo, hi) opens only the base parts that can hold them."""
+    """The generation's effective events: base parts with the whole-row overlays applied (the
+    latest row of each event_id wins), then the patches' cluster columns. `dates` (lo, hi) opens
+    only the base parts that can hold them. A `filter` is applied to the rows before the patches
+    (so it must not test the cluster columns)."""
     parts = [e["path"] for e in m["events"] if dates is None or F.part_overlaps(e, *dates)]
     cols = None if columns is None else list(dict.fromkeys([S.EVENT_ID, *columns]))
+    overlays = [e["path"] for e in m["overlays"]]
+    whole, patches = F.split_overlays(overlays)
     base = F.read_files(root, parts, "events", cols, filter, dictionary)
-    if not m["overlays"]:
+    if whole:
+        over = F.latest_rows(F.read_files(root, whole, "events", cols, None, dictionary))
+        if filter is not None:
+            over_all_ids = over[S.EVENT_ID]
+            over = ds.dataset(over).to_table(filter=filter)
+            if base is None:
+                base = over
+            else:
+                base = base.filter(pc.invert(pc.is_in(base[S.EVENT_ID], value_set=over_all_ids)))
+                base = F.overlay_onto(base, over, in_place=False)
+        else:
+            base = over if base is None else F.overlay_onto(base, over, in_place=True)
+    if base is None or not patches or not set(base.column_names) & set(F.PATCH_COLUMNS[1:]):
         return base
-    over = F.read_files(root, [e["path"] for e in m["overlays"]], "events", cols, None, dictionary)
-    over = F.latest_rows(over)
-    if filter is not None:
-        over_all_ids = over[S.EVENT_ID]
-        over = ds.dataset(over).to_table(filter=filter)
-        if base is None:
-            return over
-        base = base.filter(pc.invert(pc.is_in(base[S.EVENT_ID], value_set=over_all_ids)))
-        return F.overlay_onto(base, over, in_place=False)
-    return over if base is None else F.overlay_onto(base, over, in_place=True)
+    return F.apply_patches(base, F.latest_patches(root, overlays))
 
 
 def articles(

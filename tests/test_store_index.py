@@ -1,0 +1,173 @@
+"""The merge's index (dashboard/store_index.py) and the patches (narrow overlays): a write's
+candidates from the index equal those the Parquet parts give; a stale, missing or half-written
+index is never used as it is; patches read the same through every reader."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import schema as S
+from dashboard import store_files as F
+from dashboard import store_index as I
+from dashboard import store_merge as SM
+from dashboard.ingest.article import Article
+from dashboard.merge import merge_keys, merge_reports
+from dashboard.store import EventsStore
+
+
+def _corpus(n: int, seed: int) -> tuple[pd.DataFrame, dict[str, Article]]:
+    """Rows crowded onto few days, with many outlets, so that batches join stored events."""
+    from dashboard.synth import synthetic_events
+
+    events, _ = synthetic_events(n, seed=seed)
+    rng = random.Random(seed)
+    events[S.EVENT_DATE] = [pd.Timestamp("2022-03-01") + pd.Timedelta(days=rng.randrange(3)) for _ in range(n)]
+    events[S.DATE_PRECISION] = "day"
+    events[S.SOURCE] = [f"outlet-{rng.randrange(5)}" for _ in range(n)]
+    events[S.ACTOR1] = [rng.choice(["", "army"]) for _ in range(n)]
+    events[S.ACTOR2] = ""
+    # A text holding the index's separators must come back as it was.
+    events.loc[events.index[:3], S.ACTOR1] = "odd\x1factor\x1e\\f"
+    arts = {
+        a: Article(text=f"text of {a}", title=a, published=date(2022, 3, 2), source="s")
+        for a in events[S.ARTICLE_ID].unique()
+    }
+    events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+    return S.coerce_events(events), {a.article_id: a for a in arts.values()}
+
+
+def _compare_candidates(monkeypatch) -> list[int]:
+    """Make every write check the index's candidates against the parts' (ids and merge columns)."""
+    real = SM.stored_rows
+    seen: list[int] = []
+
+    def checked(root, m, keys, exclude, moved):
+        got = real(root, m, keys, exclude, moved)
+        want = SM.candidates(root, m, keys, exclude, stored=moved)
+        a = got[SM.MERGE_READS].set_index(S.EVENT_ID).sort_index()
+        b = want[SM.MERGE_READS].set_index(S.EVENT_ID).sort_index()
+        pd.testing.assert_frame_equal(a, b)
+        seen.append(len(got))
+        return got
+
+    monkeypatch.setattr(SM, "stored_rows", checked)
+    return seen
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypatch, seed: int) -> None:
+    from dashboard.corrections import Alternative, save_correction
+
+    seen = _compare_candidates(monkeypatch)
+    events, arts = _corpus(700, seed)
+    ids = list(arts)
+    random.Random(seed).shuffle(ids)
+    store = EventsStore(tmp_path / "s")
+    rng = random.Random(seed)
+    i = n = 0
+    while i < len(ids):
+        batch = ids[i : i + rng.randint(5, 40)]
+        i += len(batch)
+        store.append(events[events[S.ARTICLE_ID].isin(batch)], [arts[a] for a in batch])
+        n += 1
+        if n % 4 == 0:  # a correction moves rows between keys: their old keys' versions say they left
+            stored = store.load_events(columns=[S.TOPONYM])
+            name = stored[S.TOPONYM].value_counts().index[n % 3]
+            other = events.iloc[rng.randrange(len(events))]
+            place = Alternative(
+                name=other[S.LOCATION], lat=float(other[S.LATITUDE]), lon=float(other[S.LONGITUDE]), country="Syria"
+            )
+            save_correction(store, name, place, folder=tmp_path / "gz")
+        if n == 6:
+            store.compact()  # carries the index to the compacted generation
+    assert sum(seen) > 100, "writes found stored rows to merge with"
+    assert I.open_index(store.root, store.manifest()["generation"]) is not None
+    got = store.load_events()
+    assert (got[S.ACTOR1] == "odd\x1factor\x1e\\f").sum() == 3
+
+
+def test_a_store_without_an_index_gets_one_and_a_stale_one_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    seen = _compare_candidates(monkeypatch)
+    events, arts = _corpus(300, 3)
+    ids = list(arts)
+    third = len(ids) // 3
+    assert third >= 5
+    store = EventsStore(tmp_path / "s")
+    store.append(events[events[S.ARTICLE_ID].isin(ids[:third])], [arts[a] for a in ids[:third]])
+    (store.root / I.INDEX).unlink()  # as a store written before the index existed
+    mid = ids[third : 2 * third]
+    store.append(events[events[S.ARTICLE_ID].isin(mid)], [arts[a] for a in mid])
+    gen = store.manifest()["generation"]
+    assert I.open_index(store.root, gen) is not None, "built by the write that needed it"
+    # A write that did not keep it (another program's, or one whose index step failed): stale.
+    con = sqlite3.connect(store.root / I.INDEX)
+    with con:
+        con.execute("DELETE FROM writes")
+    con.close()
+    assert I.open_index(store.root, gen) is None
+    store.ensure_index()
+    assert I.open_index(store.root, gen) is not None
+    con = sqlite3.connect(store.root / I.INDEX)
+    with con:
+        con.execute("UPDATE meta SET layout = ?", (I.LAYOUT + 1,))  # another version's layout
+    con.close()
+    assert I.open_index(store.root, gen) is None
+    store.append(events[events[S.ARTICLE_ID].isin(ids[2 * third :])], [arts[a] for a in ids[2 * third :]])
+    assert I.open_index(store.root, store.manifest()["generation"]) is not None
+    assert seen and min(seen) >= 0
+    want = S.coerce_events(merge_reports(events))
+    got = store.load_events()
+    pd.testing.assert_frame_equal(
+        got.set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index(), check_like=True
+    )
+
+
+def test_versions_of_a_write_that_never_committed_are_dropped(tmp_path: Path) -> None:
+    events, arts = _corpus(200, 4)
+    ids = list(arts)
+    half = len(ids) // 2
+    store = EventsStore(tmp_path / "s")
+    store.append(events[events[S.ARTICLE_ID].isin(ids[:half])], [arts[a] for a in ids[:half]])
+    gen = store.manifest()["generation"]
+    idx = I.open_index(store.root, gen)
+    assert idx is not None
+    rows = events[events[S.ARTICLE_ID].isin(ids[half:])]
+    keys = set(merge_keys(rows).dropna())
+    before = idx.candidates(keys)
+    assert len(before), "stored rows of those keys"
+    idx.record(gen + 1, [rows])  # as a write killed after its index step, before its manifest swap
+    idx.close()
+    idx = I.open_index(store.root, gen)
+    assert idx is not None
+    pd.testing.assert_frame_equal(idx.candidates(keys), before)
+    idx.close()
+
+
+def test_patches_read_the_same_through_every_reader(tmp_path: Path) -> None:
+    events, arts = _corpus(400, 5)
+    ids = list(arts)
+    store = EventsStore(tmp_path / "s")
+    for lo in range(0, len(ids), 15):
+        batch = ids[lo : lo + 15]
+        store.append(events[events[S.ARTICLE_ID].isin(batch)], [arts[a] for a in batch])
+    m = store.manifest()
+    patches = [e for e in m["overlays"] if F.is_patch(e["path"])]
+    assert patches and not [e for e in m["overlays"] if not F.is_patch(e["path"])], "appends write patches only"
+    want = S.coerce_events(merge_reports(events)).set_index(S.EVENT_ID).sort_index()
+    by_arrow = store.load_events().set_index(S.EVENT_ID).sort_index()
+    from dashboard import store_read
+
+    by_duckdb = S.coerce_events(store_read.sql(store.root, m, "SELECT * FROM {events}", [], (None, None))).set_index(
+        S.EVENT_ID
+    )
+    for got in (by_arrow, by_duckdb.sort_index()):
+        pd.testing.assert_frame_equal(got, want, check_like=True)
+    store.compact()
+    assert not store.manifest()["overlays"]
+    pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(), want, check_like=True)
