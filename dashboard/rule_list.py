@@ -331,6 +331,12 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",
     ),
     RuleInfo(
+        "resolution.city_word",
+        "resolution",
+        "'Hama city', 'the city of Hama': the province's namesake town, however GeoNames spells the two "
+        "('Hama' the province, 'Ḩamāh' the city)",
+    ),
+    RuleInfo(
         "resolution.co_support",
         "resolution",
         "a candidate gains for each other name of the document that could lie within 100 km of it or "

@@ -90,3 +90,30 @@ def test_rural_before_a_name_means_the_province(nlp, gazetteer) -> None:
     assert idlib.place is not None and idlib.place.feature_code == "ADM1"
     off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.admin_of"))
     assert [t.place.feature_code for t in off if t.text == "Idlib" and t.place] == ["PPL"]
+
+
+def _hama(nlp, gazetteer, text: str, switches: Switches | None = None) -> Place | None:
+    tops = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches or Switches.parse(""))
+    (hama,) = [t for t in tops if t.text == "Hama"]
+    return hama.place
+
+
+def test_a_name_the_text_calls_a_city_is_the_town_however_geonames_spells_it(nlp, gazetteer) -> None:
+    # GeoNames names the province "Hama" and its capital "Ḩamāh": the exact-name rule misses it.
+    for text in ("Mortars hit Hama city on Friday.", "Mortars hit the central city of Hama on Friday."):
+        place = _hama(nlp, gazetteer, text)
+        assert place is not None and place.feature_class == "P" and place.precision == 1, text
+    province = _hama(nlp, gazetteer, "Mortars hit Hama city on Friday.", Switches.parse("resolution.city_word"))
+    assert province is not None and province.feature_code == "ADM1"
+    # Without the word "city" the text may mean the province ("fighting on all fronts in Hama").
+    bare = _hama(nlp, gazetteer, "Fighting raged on all fronts in Hama on Friday.")
+    assert bare is not None and bare.feature_code == "ADM1"
+
+
+def test_city_around_reads_the_word_after_or_city_of_before() -> None:
+    from dashboard.geo.names import city_around
+
+    text = "the city of Homs and Hama city, but Idlib province"
+    assert city_around(text, text.index("Homs"), text.index("Homs") + 4)
+    assert city_around(text, text.index("Hama"), text.index("Hama") + 4)
+    assert not city_around(text, text.index("Idlib"), text.index("Idlib") + 5)

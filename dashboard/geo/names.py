@@ -65,6 +65,22 @@ def admin_after(text: str | None, end: int) -> bool:
     return nxt is not None and nxt.group(1).lower() in ADMIN_WORDS
 
 
+_CITY_BEFORE = re.compile(r"\bcity\s+of\s+(?:the\s+)?$", re.I)
+
+
+def city_around(text: str | None, start: int, end: int) -> bool:
+    """Whether the text calls the name a city: "Hama city", "the city of Hama", "the central city of
+    Hama"."""
+    if not text:
+        return False
+    nxt = _NEXT_WORD.match(text, end, end + 20)
+    return (
+        nxt is not None
+        and nxt.group(1).lower() == "city"
+        or bool(_CITY_BEFORE.search(text[max(0, start - 20) : start]))
+    )
+
+
 def admin_after_list(text: str | None, end: int) -> bool:
     """Whether the name opens or stands in a list that a plural administrative word closes."""
     listed = _LISTED_ADMIN.match(text, end, end + 120) if text else None

@@ -6,6 +6,7 @@ and the ranking it gives.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -109,9 +110,15 @@ def overshadowed_by(cands: Iterable[Place], key: str) -> int:
 
 
 def rank(
-    cands: Iterable[Place], key: str, ctx: Context, admin_hint: bool = False, switches: Switches = ALL_ON
+    cands: Iterable[Place],
+    key: str,
+    ctx: Context,
+    admin_hint: bool = False,
+    switches: Switches = ALL_ON,
+    city_hint: bool = False,
 ) -> list[tuple[Place, float]]:
-    """The candidates of the name `key`, best first, with their scores."""
+    """The candidates of the name `key`, best first, with their scores; with `city_hint` ("Hama city",
+    `resolution.city_word`) the province's namesake town comes first however GeoNames spells it."""
     cands = list(cands)
     famous = overshadowed_by(cands, key)
     ranked = sorted(
@@ -125,7 +132,7 @@ def rank(
     # as "province" after it the city is meant; both lie in the same country either way. A user's
     # correction (preferred) that names the governorate stays on top.
     if (
-        switches.on("resolution.city_first")
+        (switches.on("resolution.city_first") or city_hint)
         and len(ranked) > 1
         and not admin_hint
         and ranked[0][0].feature_code in ("ADM1", "ADM2")
@@ -133,16 +140,36 @@ def rank(
     ):
         top = ranked[0][0]
         for i, (p, _sc) in enumerate(ranked[1:], start=1):
-            # Spelled with another article or none: "Ar Raqqah" the city, "Al-Raqqah" the province.
-            if (
-                p.feature_class == "P"
-                and p.country_code == top.country_code
-                and without_article(fold(p.name)) == without_article(fold(top.name))
-                and haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250
-            ):
+            if _capital_of(p, top, city_hint):
                 ranked.insert(0, ranked.pop(i))
                 break
     return ranked
+
+
+def _capital_of(p: Place, top: Place, city_hint: bool) -> bool:
+    """Whether `p` is the town province `top` is named after: the same name, spelled with another
+    article or none ("Ar Raqqah" the city, "Al-Raqqah" the province), or — when the text calls the
+    name a city — spelled otherwise by GeoNames ("Ḩamāh", `_bare`)."""
+    same = (
+        without_article(fold(p.name)) == without_article(fold(top.name))
+        or city_hint
+        and _bare(p.name) == _bare(top.name)
+    )
+    return (
+        p.feature_class == "P"
+        and p.country_code == top.country_code
+        and same
+        and haversine_km(p.latitude, p.longitude, top.latitude, top.longitude) < 250
+    )
+
+
+def _bare(name: str) -> str:
+    """A name without its article, its vowels after the first letter, doubled letters and a final
+    "h": a province and its capital as GeoNames spells them ("Hama" and "Ḩamāh", "Daraa" and "Dar‘ā")
+    are one name."""
+    k = re.sub(r"[^a-z]", "", without_article(fold(name)))
+    k = re.sub(r"(.)\1+", r"\1", k).removesuffix("h")
+    return k[:1] + re.sub(r"[aeiouy]", "", k[1:])
 
 
 SUPPORT_WEIGHT = 0.8

@@ -12,7 +12,15 @@ from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.lookup import Lookup, lookup_names
-from dashboard.geo.names import admin_after, admin_after_list, admin_before, is_generic_name, own_name, self_key
+from dashboard.geo.names import (
+    admin_after,
+    admin_after_list,
+    admin_before,
+    city_around,
+    is_generic_name,
+    own_name,
+    self_key,
+)
 from dashboard.geo.ranking import POOL_SIZE, Context, co_support, rank
 from dashboard.geo.recognition import recognize
 from dashboard.geo.structure import (
@@ -176,8 +184,10 @@ def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None, listed: bool = T
         or listed
         and admin_after_list(text, t.end)
     )
+    city_hint = not admin_hint and city_around(text, t.start, t.end)
     if not (t.is_demonym or gazetteer.demonym_country(t.text)):
-        return t if admin_hint == t.admin_hint else replace(t, admin_hint=admin_hint)
+        same = admin_hint == t.admin_hint and city_hint == t.city_hint
+        return t if same else replace(t, admin_hint=admin_hint, city_hint=city_hint)
     code = gazetteer.demonym_country(t.text)
     country = gazetteer.country(code) if code else None
     return replace(
@@ -211,7 +221,8 @@ def _first_guesses(
         name = looked.name_of(key)
         hint = t.admin_hint and switches.on("resolution.admin_of")
         options = in_stated_province(looked.cands.get(key, []), stated.get(key))
-        ranked = rank(options, name, Context(Counter(), (), preferred), hint, switches)
+        city = t.city_hint and switches.on("resolution.city_word")
+        ranked = rank(options, name, Context(Counter(), (), preferred), hint, switches, city)
         if not ranked:
             continue
         first_ranked[i] = ranked
@@ -245,7 +256,12 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
                 p for p in options if p.country_code and countries.get(p.country_code, 0) > 0 or p.idx in doc.preferred
             ]
         out[i] = rank(
-            options, doc.looked.name_of(key), ev.context(key, doc.preferred, doc.support), doc.hint(t), doc.switches
+            options,
+            doc.looked.name_of(key),
+            ev.context(key, doc.preferred, doc.support),
+            doc.hint(t),
+            doc.switches,
+            t.city_hint and doc.switches.on("resolution.city_word"),
         )
     return out
 

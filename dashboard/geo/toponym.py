@@ -26,6 +26,7 @@ class Toponym:
     score: float = 0.0
     alternatives: tuple[tuple[Place, float], ...] = ()  # the ranked candidates, best first
     admin_hint: bool = False
+    city_hint: bool = False  # "Hama city", "the city of Hama": the town, not the province of its name
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
     embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
     fallback: bool = False  # placed at the nearest town the text names, not by its name (`nearest_town`)
