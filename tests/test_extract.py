@@ -744,3 +744,15 @@ def test_the_dateline_does_not_date_the_headline_event(pipeline) -> None:
     assert list(ev[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-02"]
     off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("dates.dateline_not_event")), text)
     assert list(off[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-04"]
+
+
+def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types(pipeline) -> None:
+    text = "Jets pounded rebel-held towns east of Damascus on Tuesday. Civilians died in Douma and Harasta."
+    ev = run_one(pipeline, text)
+    died = ev[ev[S.TOPONYM].isin(["Douma", "Harasta"])]
+    assert len(died) == 2 and set(died[S.SUB_EVENT_TYPE]) == {"Air/drone strike"}
+
+
+def test_deaths_in_custody_or_under_siege_are_not_an_attack(pipeline) -> None:
+    ev = run_one(pipeline, "Two detainees died in custody in Damascus last week, a rights group said.")
+    assert not (ev[S.RECORD_KIND] == "event").any()
