@@ -756,3 +756,10 @@ def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types
 def test_deaths_in_custody_or_under_siege_are_not_an_attack(pipeline) -> None:
     ev = run_one(pipeline, "Two detainees died in custody in Damascus last week, a rights group said.")
     assert not (ev[S.RECORD_KIND] == "event").any()
+
+
+def test_mortar_rounds_are_not_a_round_of_talks(pipeline) -> None:
+    ev = run_one(pipeline, "Three people were wounded on Saturday when two mortar rounds hit a square in Damascus.")
+    shelling = ev[ev[S.RECORD_KIND] == "event"]
+    assert list(shelling[S.SUB_EVENT_TYPE]) == ["Shelling/artillery/missile attack"]
+    assert list(shelling[S.TOPONYM]) == ["Damascus"]
