@@ -6,7 +6,8 @@ countries) with each place's `alternatives`."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -173,7 +174,7 @@ VILLAGES_PER_TOWN = 60
 TAIL_PER_COUNTRY = 400
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one pool per seed, shared (build_places): compared and hashed as itself
 class Places:
     """The place pool: towns, their villages, scattered villages, provinces and countries."""
 
@@ -217,7 +218,22 @@ def _tail_rows(rng: np.random.Generator) -> list[tuple[str, float, float, int, s
     return rows
 
 
+@lru_cache(maxsize=8)
 def build_places(seed: int = 0) -> Places:
+    """The pool of a seed, built once per process and shared, read-only: building it (~5,300 places)
+    and its alternatives (place_alternatives) was most of the time of drawing a small store."""
+    return _read_only(_build_places(seed))
+
+
+def _read_only(places: Places) -> Places:
+    for f in fields(places):
+        value = getattr(places, f.name)
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return places
+
+
+def _build_places(seed: int) -> Places:
     rng = np.random.default_rng([seed, 1])
     rows: list[tuple[str, float, float, int, str, int, str]] = []
     for name, lat, lon, admin1, c, _w in TOWNS:
@@ -255,6 +271,7 @@ def build_places(seed: int = 0) -> Places:
     )
 
 
+@lru_cache(maxsize=8)
 def place_alternatives(places: Places) -> np.ndarray:
     """The `alternatives` JSON of each place, as a real ingest fills it: the place itself first, then
     what else its name could mean (a namesake elsewhere in the pool), its province and its country,
@@ -291,4 +308,5 @@ def place_alternatives(places: Places) -> np.ndarray:
                 seen.add(j)
                 alts.append(entry(j, 8.0 - k))
         out[i] = json.dumps(alts, ensure_ascii=False)
+    out.flags.writeable = False  # shared by every draw of the pool (lru_cache)
     return out
