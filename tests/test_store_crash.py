@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -72,6 +73,67 @@ print("finished", flush=True)
 """
 
 
+# The children are forked from one process per test worker that has imported what they use, so a child
+# starts at its first write (starting a Python and importing took ~0.8 s of CPU of each child): each kill
+# still ends a process of its own, whose file operations alone are counted. One request per line on
+# stdin (the child's argv, its stdout and stderr files, its environment's additions); one line back:
+# the child's exit code (negative: the signal that ended it).
+FORKER = r"""
+import json, os, sys, traceback
+import duckdb, pandas as pd, pyarrow.parquet as pq
+from dashboard import rollup, schema, store_files
+from dashboard.corrections import Alternative, save_correction
+from dashboard.ingest.article import Article
+from dashboard.store import EventsStore
+child = compile(sys.argv[1], "<child>", "exec")
+for line in sys.stdin:
+    args, out, err, env = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            for fd, path in ((1, out), (2, err)):
+                f = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(f, fd)
+                os.close(f)
+            os.environ.update(env)
+            sys.argv = ["-c", *args]
+            exec(child, {"__name__": "__main__"})
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def forker():
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FORKER, CHILD], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    yield proc
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait(60)
+
+
+def run_child(forker: subprocess.Popen, tmp_path: Path, args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    """One child forked (FORKER): its exit code, stdout and stderr."""
+    assert forker.stdin is not None and forker.stdout is not None
+    out, err = tmp_path / "child.out", tmp_path / "child.err"
+    forker.stdin.write(json.dumps([args, str(out), str(err), env]) + "\n")
+    forker.stdin.flush()
+    ready, _, _ = select.select([forker.stdout], [], [], 300)
+    assert ready, "the child ran for 5 minutes"
+    line = forker.stdout.readline()
+    assert line, f"the forking process ended ({forker.poll()})"
+    return int(line), out.read_text(), err.read_text()
+
+
 @functools.cache
 def _corpus() -> pd.DataFrame:
     """The child's corpus (do not mutate), drawn once per process: drawing it took half a second of
@@ -109,17 +171,15 @@ _RUN_POINT = random.Random(os.environ.get("CONFLICTMAP_TEST_RUN_SEED")).randrang
 
 
 @pytest.mark.parametrize("kill_at", [4, 13, 27, 46, 60, 80, 135, 170, _RUN_POINT])
-def test_kill_9_leaves_a_readable_store_with_nothing_lost(tmp_path: Path, corpus_file: Path, kill_at: int) -> None:
+def test_kill_9_leaves_a_readable_store_with_nothing_lost(
+    tmp_path: Path, corpus_file: Path, forker: subprocess.Popen, kill_at: int
+) -> None:
     root = tmp_path / "store"
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(root), str(kill_at), str(corpus_file)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "CONFLICTMAP_GAZETTEER": str(tmp_path / "gz")},
+    code, stdout, stderr = run_child(
+        forker, tmp_path, [str(root), str(kill_at), str(corpus_file)], {"CONFLICTMAP_GAZETTEER": str(tmp_path / "gz")}
     )
-    assert proc.returncode == -signal.SIGKILL, (proc.returncode, proc.stderr[-2000:])
-    lines = proc.stdout.splitlines()
+    assert code == -signal.SIGKILL, (code, stderr[-2000:])
+    lines = stdout.splitlines()
     done = {a for line in lines if line.startswith("appended") for a in line.split()[1:]}
     store = EventsStore(root)
     events, articles = store.load_events(), store.load_articles()  # readable
