@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -147,7 +147,12 @@ class EventsStore:
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             rows, changed, rollup = merge_in(self.root, m, events)
             self._commit(
-                m, new=rows, patch=changed, articles=articles_frame(new_articles), rollup=rollup, index=[rows, changed]
+                m,
+                new=rows,
+                patch=changed,
+                articles=articles_frame(new_articles),
+                rollup=rollup,
+                index_rows=[rows, changed],
             )
             return len(new_articles), len(events)
 
@@ -178,7 +183,13 @@ class EventsStore:
             after = S.coerce_events(transform(before))
             rows, changed, rollup = merge_in(self.root, m, after, set(merge_keys(before).dropna()), replaced=before)
             return self._commit(
-                m, overlay=rows, patch=changed, pending=pending, rollup=rollup, index=[rows, changed], moved=before
+                m,
+                overlay=rows,
+                patch=changed,
+                pending=pending,
+                rollup=rollup,
+                index_rows=[rows, changed],
+                index_moved=before,
             )
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:
@@ -197,36 +208,10 @@ class EventsStore:
                 raise StoreError(f"{self.root}: cannot update the manifest ({err.strerror or err})") from err
             return True
 
-    def _commit(
-        self,
-        m: dict,
-        new: pd.DataFrame | None = None,
-        overlay: pd.DataFrame | None = None,
-        articles: pd.DataFrame | None = None,
-        pending: dict | None = None,
-        previous: dict | None = None,
-        rollup: pd.DataFrame | None = None,
-        whole_rollup: bool = False,
-        patch: pd.DataFrame | None = None,
-        index: list[pd.DataFrame] | None = None,
-        moved: pd.DataFrame | None = None,
-    ) -> int:
-        """Write generation m + 1 and swap the manifest (dashboard/store_commit.py); returns it.
-        `index`, `moved`: what the merge's index records of it (store_commit.commit)."""
-        return store_commit.commit(
-            self.root,
-            m,
-            new,
-            overlay,
-            articles,
-            pending,
-            previous,
-            rollup,
-            whole_rollup,
-            patch=patch,
-            index_rows=index,
-            index_moved=moved,
-        )
+    def _commit(self, m: dict, **parts: Any) -> int:
+        """Write generation m + 1 and swap the manifest (`store_commit.commit`, whose keywords `parts`
+        are); returns it. A method so that tests can make a write fail."""
+        return store_commit.commit(self.root, m, **parts)
 
     def rewrite_events(self, transform: Callable[[pd.DataFrame], pd.DataFrame]) -> int:
         """Replace the whole events table by transform(events), merged again, keeping the articles

@@ -246,39 +246,33 @@ def event_actors(
     if switches.on("actors.target_over_people"):
         # "killed two people near the police headquarters": "people" says someone died, not who; the
         # side whose post was hit is the target ACLED codes when the dead are not identified.
-        people = _only_people(doc, mentions, country_code, country_name, d)
-        posts = _post_owners(doc, mentions, country_code, country_name, d)
-        targets = sorted(targets, key=lambda t: not (t.name in posts and people))
+        posts = _hit_posts_of_unnamed_dead(doc, mentions, country_code, country_name, d)
+        targets = sorted(targets, key=lambda t: t.name not in posts)
     actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
     return actor1, actor2
 
 
 GENERIC_DEAD = frozenset({"people", "persons", "person"})
-
-
-def _only_people(doc: Any, mentions: list[Mention], country_code: str, country_name: str, d: Dictionary) -> set[str]:
-    """The actors the sentence names only by a word for anyone ("people", "persons")."""
-    text = doc_text(doc)
-    words: dict[str, set[bool]] = {}
-    for m in mentions:
-        name = actor_of(m.entry, country_code, country_name, d).name
-        words.setdefault(name, set()).add(text[m.start : m.end].lower() in GENERIC_DEAD)
-    return {name for name, generic in words.items() if generic == {True}}
-
-
 POSTS = word_set(WORDS, "actors.post_nouns")
 
 
-def _post_owners(doc: Any, mentions: list[Mention], country_code: str, country_name: str, d: Dictionary) -> set[str]:
+def _hit_posts_of_unnamed_dead(
+    doc: Any, mentions: list[Mention], country_code: str, country_name: str, d: Dictionary
+) -> set[str]:
     """The actors the sentence names as owners of a post, a base or a headquarters ("the police
-    headquarters", "a security branch", "an army checkpoint")."""
+    headquarters", "an army checkpoint"), when some side is named only by a word for anyone
+    ("people", "persons"); else none."""
     text = doc_text(doc)
-    out = set()
+    generic: dict[str, set[bool]] = {}
+    posts = set()
     for m in mentions:
-        words = text[m.start : m.end].lower().split() + text[m.end : m.end + 20].lower().split()[:1]
+        name = actor_of(m.entry, country_code, country_name, d).name
+        said = text[m.start : m.end].lower()
+        generic.setdefault(name, set()).add(said in GENERIC_DEAD)
+        words = said.split() + text[m.end : m.end + 20].lower().split()[:1]
         if any(w.strip(".,;") in POSTS for w in words[1:]):
-            out.add(actor_of(m.entry, country_code, country_name, d).name)
-    return out
+            posts.add(name)
+    return posts if any(g == {True} for g in generic.values()) else set()
 
 
 def _sides(

@@ -93,9 +93,10 @@ _ARTICLES = re.compile(r"\b(?:al|el|an|ar|as|ash|az|ad|at|ath|ad|ul|ud|ed|es|um)
 _VOWELISH = re.compile(r"[aeiouyw]")
 
 
-def skeleton(key: str) -> str:
+def skeleton(key: str, min_len: int = 4) -> str:
     """A spelling-blind key for transliterated names: Khan Sheikhun = Khan Shaykhun, Deir ez-Zor =
-    Dayr az Zawr, Maarat al-Numan = Ma'arrat an Nu'man, Raqqa = Rakka. Empty when too short to trust."""
+    Dayr az Zawr, Maarat al-Numan = Ma'arrat an Nu'man, Raqqa = Rakka. Empty when shorter than
+    `min_len` (too short to trust as a lookup key)."""
     k = _ARTICLES.sub(" ", key)
     k = k.replace("q", "k").replace("ou", "u").replace("ph", "f")
     k = "".join(k.split())
@@ -103,7 +104,7 @@ def skeleton(key: str) -> str:
         return ""
     first, rest = k[0], _VOWELISH.sub("", k[1:])
     sk = first + re.sub(r"(.)\1+", r"\1", rest)
-    return sk if len(sk) >= 4 else ""
+    return sk if len(sk) >= min_len else ""
 
 
 _VOWELS = "aeiou"

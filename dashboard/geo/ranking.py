@@ -6,14 +6,13 @@ and the ranking it gives.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from dashboard.geo.gazetteer import Place, fold, haversine_km, without_article
+from dashboard.geo.gazetteer import Place, fold, haversine_km, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -164,12 +163,9 @@ def _capital_of(p: Place, top: Place, city_hint: bool) -> bool:
 
 
 def _bare(name: str) -> str:
-    """A name without its article, its vowels after the first letter, doubled letters and a final
-    "h": a province and its capital as GeoNames spells them ("Hama" and "Ḩamāh", "Daraa" and "Dar‘ā")
-    are one name."""
-    k = re.sub(r"[^a-z]", "", without_article(fold(name)))
-    k = re.sub(r"(.)\1+", r"\1", k).removesuffix("h")
-    return k[:1] + re.sub(r"[aeiouy]", "", k[1:])
+    """The name's spelling-blind skeleton, however short, without a final "h": a province and its
+    capital as GeoNames spells them ("Hama" and "Ḩamāh", "Daraa" and "Dar‘ā") are one name."""
+    return skeleton(fold(name), min_len=1).removesuffix("h")
 
 
 SUPPORT_WEIGHT = 0.8
