@@ -1,7 +1,8 @@
 """The rules of the extraction, one entry each: an id, a family and a one-line description.
 
-`dashboard.rules` builds the switches from this list (`--disable RULE,...`, `conflictmap rules`); the code
-that applies a rule asks `switches.on(id)`. Kept apart so the list can grow without the switches' module.
+`dashboard.rules` builds the switches (`--disable RULE,...`, `conflictmap rules`) from this list of the
+event rules and the geoparser's (`dashboard.rule_list_geo`); the code that applies a rule asks
+`switches.on(id)`. Kept apart so the lists can grow without the switches' module.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ class RuleInfo:
     description: str
 
 
-REGISTRY: tuple[RuleInfo, ...] = (
+EVENT_RULES: tuple[RuleInfo, ...] = (
     # -- mentions: sentences that name violence without reporting one event that happened --------
     RuleInfo(
         "mention.running_total",
@@ -213,6 +214,18 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "near with geo_precision 2, as ACLED places villages it cannot find",
     ),
     RuleInfo(
+        "location.appositive_site",
+        "location",
+        "an apposition that calls an unknown name a site and says where it is ('X, a village near Y', 'the "
+        "village of X, part of Y') makes X a site placed at Y (an extension of location.unlisted_site)",
+    ),
+    RuleInfo(
+        "location.named_village",
+        "location",
+        "a site the text calls a village or a town ('the village of X', 'X, a village near Y') is a settlement of its "
+        "own, finer than the town it is placed at; a lone site such as a building is coded at its town",
+    ),
+    RuleInfo(
         "location.coordinated_sites",
         "location",
         "an attack on several listed sites ('shelled X, Y and Z') is one event per site; a toll given "
@@ -268,126 +281,5 @@ REGISTRY: tuple[RuleInfo, ...] = (
         "the dateline dates the publication, not what the headline after it reports: a sentence that opens "
         "the article reads its event's date from the words after the dateline ('Published May 3 Shelling "
         "kills four on Monday' is Monday's)",
-    ),
-    # -- recognition: which spans are place names (dashboard/geo/recognition.py) -------------------------
-    RuleInfo(
-        "recognition.dateline",
-        "recognition",
-        "a line that opens with a known place name in capitals ('BEIRUT —', 'KYIV, May 2') names where the "
-        "reporter files from, whatever the model tagged it",
-    ),
-    RuleInfo(
-        "recognition.whole_name",
-        "recognition",
-        "a place entity the model cut inside a longer name ('Deir' of 'Deir ez-Zor', split at its glued "
-        "article) grows to the whole name when the gazetteer knows it",
-    ),
-    RuleInfo(
-        "recognition.untagged",
-        "recognition",
-        "a proper noun the model tagged as no entity is a place when it names a country, a province or a "
-        "city of 100,000 by its own name and the article never writes it in lower case",
-    ),
-    RuleInfo(
-        "recognition.locative",
-        "recognition",
-        "a name the model missed or mislabelled is a place when its phrase says so ('X village', 'the "
-        "settlement of X', 'in X', a list after a place)",
-    ),
-    RuleInfo(
-        "recognition.embedded",
-        "recognition",
-        "a well-known place inside an organisation's or a building's name ('Texas' in 'Texas A&M "
-        "University') is context for the other names (never an event's place)",
-    ),
-    # -- resolution: which place a name means (dashboard/geo/ranking.py, trust.py, resolution.py) -------
-    RuleInfo(
-        "resolution.admin_of",
-        "resolution",
-        "'the province of X', 'X province' or 'rural X' means the province, not the town of its name",
-    ),
-    RuleInfo(
-        "resolution.listed_provinces",
-        "resolution",
-        "a plural administrative word after a list of names is said of each ('Raqqa and Hama provinces', "
-        "'Idlib, Hama and Homs governorates'): each name is a province",
-    ),
-    RuleInfo(
-        "resolution.stated_province",
-        "resolution",
-        "'X in Y province', 'X in rural Y': X lies in province Y, in every mention of it in the article; "
-        "a namesake of X in another province is refused, even when it is the only one (X is left unresolved)",
-    ),
-    RuleInfo(
-        "resolution.spelling_in_context",
-        "resolution",
-        "a name found only by its spelling variants (Raqa, Tabaqa, Maaret al-Nouman) is taken only in a "
-        "country the article is about, not in any country it mentions (a 'UK-based' monitor does not "
-        "make a Syrian village Aberdeen)",
-    ),
-    RuleInfo(
-        "resolution.city_first",
-        "resolution",
-        "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",
-    ),
-    RuleInfo(
-        "resolution.city_word",
-        "resolution",
-        "'Hama city', 'the city of Hama': the province's namesake town, however GeoNames spells the two "
-        "('Hama' the province, 'Ḩamāh' the city)",
-    ),
-    RuleInfo(
-        "resolution.co_support",
-        "resolution",
-        "a candidate gains for each other name of the document that could lie within 100 km of it or "
-        "is its province (small towns named together are neighbours)",
-    ),
-    RuleInfo(
-        "resolution.containers",
-        "resolution",
-        "'Idlib, Syria', 'Atlanta, Georgia': the name after the comma holds the one before it, and "
-        "narrows both names' candidates",
-    ),
-    RuleInfo(
-        "resolution.untrusted",
-        "resolution",
-        "a best candidate matched only by an alternate name (a translation, an old name) or a generic "
-        "one, in a country the document never names, leaves the name unresolved",
-    ),
-    RuleInfo(
-        "resolution.own_name_runner_up",
-        "resolution",
-        "when the best candidate is refused as untrusted, the next one that bears the name as its own, "
-        "in a country the document names, is taken ('Ras al-Ain' in a story on Syria)",
-    ),
-    RuleInfo(
-        "resolution.foreign_village",
-        "resolution",
-        "a village abroad in a document about another country is more likely a local place the gazetteer "
-        "lacks: the name is left unresolved",
-    ),
-    RuleInfo(
-        "resolution.minor_abroad",
-        "resolution",
-        "a name the text calls a village or a neighbourhood, known only as a town in a country the "
-        "document never names, is left unresolved",
-    ),
-    RuleInfo(
-        "resolution.one_sense",
-        "resolution",
-        "one sense per discourse: once the text says 'London, Ontario', a bare 'London' later in the "
-        "article is that one too",
-    ),
-    RuleInfo(
-        "resolution.districts",
-        "resolution",
-        "a neighbourhood or district of a named town ('the Ferdous district of Aleppo') is placed in "
-        "that town or left unresolved",
-    ),
-    RuleInfo(
-        "resolution.nearest_town",
-        "resolution",
-        "a name the gazetteer lacks is placed at the nearest town the text names, flagged `fallback` "
-        "(never an event's place)",
     ),
 )

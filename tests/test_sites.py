@@ -226,3 +226,40 @@ def test_a_communitys_name_before_a_site_noun_is_not_a_site(pipeline) -> None:
     ev = rows_of(pipeline, "Jets struck a Druze village near Suwayda on Monday, killing five people.")
     assert "Druze" not in set(ev[S.LOCATION])
     assert set(ev[S.LOCATION]) == {"As-Suwayda"}, "the strike is placed at the town the sentence names"
+
+
+# A village named by an apposition: the name and the place it is put at, in the apposition itself.
+APPOSED = "Jets bombed Qarqoush, a village near Manbij in Aleppo province, on Sunday, killing eight people."
+# A village that the text calls one, then says which town it belongs to.
+PART_OF = (
+    "Eight people died on Sunday when jets struck the small village of Qarqoush, part of the town of "
+    "Manbij in Aleppo province."
+)
+
+
+def test_a_name_an_apposition_calls_a_village_near_a_town_is_a_site_beside_it(pipeline) -> None:
+    ev = rows_of(pipeline, APPOSED)
+    assert ev[S.LOCATION].tolist() == ["Qarqoush"]
+    assert ev[S.ADMIN1].tolist() == ["Aleppo"] and ev[S.GEO_PRECISION].tolist() == [2]
+    assert ev[S.FATALITIES].tolist() == [8]
+    off = rows_of(without(pipeline, "location.appositive_site"), APPOSED)
+    assert "Qarqoush" not in set(off[S.LOCATION])
+
+
+def test_a_village_of_a_town_is_finer_than_the_town(pipeline) -> None:
+    ev = rows_of(pipeline, PART_OF)
+    assert ev[S.LOCATION].tolist() == ["Qarqoush"] and ev[S.GEO_PRECISION].tolist() == [2]
+    off = rows_of(without(pipeline, "location.named_village"), PART_OF)
+    assert off[S.LOCATION].tolist() == ["Manbij"], "a lone site is coded at the town it is in"
+
+
+def test_a_named_village_is_finer_than_a_town_but_a_building_is_not() -> None:
+    from dashboard.events.sites import SITE_LABEL, VILLAGE_LABEL
+    from dashboard.events.where import fineness
+    from dashboard.geo.gazetteer import Place
+    from dashboard.geo.toponyms import Toponym
+
+    town = Toponym(0, 1, "X", "GPE", place=Place(0, 1, "X", 35.0, 36.0, "P", "PPL", "SY", "Hama", "", 0))
+    site = Place(0, 1, "Y", 35.0, 36.0, "P", UNLISTED_CODE, "SY", "Hama", "", 0)
+    village, building = Toponym(0, 1, "Y", VILLAGE_LABEL, place=site), Toponym(0, 1, "Y", SITE_LABEL, place=site)
+    assert fineness(village) < fineness(town) <= fineness(building)

@@ -53,8 +53,7 @@ def extract_events(
 ) -> list[dict]:
     """One row per event the article reports (and per mention of one), with its evidence spans."""
     if switches.on("location.unlisted_site"):
-        split = switches.on("location.unpunctuated_list")
-        toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms, split)], key=lambda t: t.start)
+        toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms, switches)], key=lambda t: t.start)
     rows = sentence_rows(doc, article, toponyms, gazetteer, switches)
     return assemble(rows, switches)
 

@@ -21,67 +21,40 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import find_mentions
+from dashboard.events.site_names import NOT_NAMES, name_tokens, split_run
 from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
 SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
 PART_NOUNS = word_set(WORDS, "sites.part_nouns")
+PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
+# The prepositions that put a name inside or beside a known place.
+CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
 # A list after these is not where the action happened: "evacuated from X and Y", "on their way to X
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
-NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communities")
-NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
 # The label of a site cut out of a run of names with no commas: one of a list of villages around the
 # town the sentence puts them at, each finer than that town (a lone site such as "the Presidential
 # Complex in Ankara" is coded at its town).
 LISTED_SITE_LABEL = "SITE_LIST"
-
-
-def _name_part(tok: Any) -> bool:
-    return tok.pos_ == "PROPN" and tok.lower_ not in NOT_NAMES or tok.text == "-"
-
-
-def _name_tokens(head: Any) -> list[Any]:
-    """The tokens of the proper name around `head`: the run of proper nouns it stands in ("al - Mallah",
-    "Kafr Hamra", "Tell Hawash"), at most six tokens each way, without a hyphen at either end."""
-    doc = head.doc
-    lo = hi = head.i
-    while lo > max(0, head.i - 6) and _name_part(doc[lo - 1]) and doc[lo - 1].sent == head.sent:
-        lo -= 1
-    while hi < min(len(doc) - 1, head.i + 6) and _name_part(doc[hi + 1]) and doc[hi + 1].sent == head.sent:
-        hi += 1
-    run = list(doc[lo : hi + 1])
-    while run and run[0].text == "-":
-        run.pop(0)
-    while run and run[-1].text == "-":
-        run.pop()
-    return run
-
-
-def split_run(run: list[Any]) -> list[list[Any]]:
-    """A run of name tokens with no commas, cut before each word that opens an Arabic place name:
-    "Kafr Hamra Abu Zaid Tell Sukkar" → "Kafr Hamra", "Abu Zaid", "Tell Sukkar". A cut that would
-    leave a one-word piece is not made ("Khan Sheikh Issa", "Tell Abu Hamra" stay whole)."""
-
-    def words(toks: list[Any]) -> int:
-        return sum(t.text != "-" for t in toks)
-
-    pieces: list[list[Any]] = [[]]
-    for k, tok in enumerate(run):
-        if tok.text in NAME_OPENERS and words(pieces[-1]) >= 2 and words(run[k:]) >= 2:
-            pieces.append([])
-        pieces[-1].append(tok)
-    return [p for p in pieces if p]
+# The label of a site the text calls a village or a town ("the village of X", "X, a village near Y"): a
+# settlement of its own, finer than the town it is put at (`location.named_village`), where a lone
+# site such as a building is coded at its town.
+VILLAGE_LABEL = "SITE_VILLAGE"
+VILLAGE_NOUNS = word_set(WORDS, "sites.village_nouns")
 
 
 def _is_name_head(tok: Any) -> bool:
     return (
-        tok.pos_ == "PROPN"
+        # The small tagger takes many a rare village name for a common noun; after "the village of"
+        # inside a sentence, a capitalised word is a name all the same.
+        (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and tok.i > tok.sent.start and _site_noun_of(tok))
         and tok.text[:1].isupper()
         and tok.lower_ not in NOT_NAMES
         and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
@@ -91,6 +64,31 @@ def _is_name_head(tok: Any) -> bool:
 def _site_noun_of(tok: Any) -> bool:
     """ "the villages of X": X is the object of "of" after a site noun."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
+
+
+def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """ "X, a village near Hama", "the village of X, part of the Y district": an apposition that calls
+    the name a site (or a part of a place) and puts it in a known place (`location.appositive_site`)."""
+    for noun in tok.children:
+        if noun.dep_ == "appos" and (noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_NOUNS):
+            for prep in noun.children:
+                if prep.dep_ == "prep" and (prep.lower_ in CONTAINER_PREPS or prep.lower_ in COMPASS_WORDS):
+                    found = [known[t.i] for t in prep.subtree if t.i in known and _precision(known[t.i]) < 4]
+                    if found:
+                        return min(found, key=_precision)
+    return None
+
+
+def _called_village(tok: Any) -> bool:
+    """ "the village of X", "X village", "X, a hamlet near Y": the text calls the name a village."""
+    return (
+        tok.dep_ == "pobj"
+        and tok.head.lower_ == "of"
+        and tok.head.head.lower_ in VILLAGE_NOUNS
+        or tok.dep_ == "compound"
+        and tok.head.lower_ in VILLAGE_NOUNS
+        or any(c.dep_ == "appos" and c.lower_ in VILLAGE_NOUNS for c in tok.children)
+    )
 
 
 def _before_site_noun(tok: Any) -> bool:
@@ -213,9 +211,14 @@ def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> T
     return inside[0] if inside else previous
 
 
-def unlisted_sites(doc: Any, toponyms: list[Toponym], split: bool = True) -> list[Toponym]:
+def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
     """Names the syntax calls places but the geoparser left out, placed at a known place near them
-    (with `split`, a run of names with no commas is cut into its names: see `split_run`)."""
+    (`location.unpunctuated_list`: a run of names with no commas is cut into its names, see
+    `split_run`; `location.appositive_site`: a name an apposition calls a site, see `appositive_site`;
+    `location.named_village`: a site the text calls a village is finer than its town)."""
+    split = switches.on("location.unpunctuated_list")
+    appositive = switches.on("location.appositive_site")
+    village = switches.on("location.named_village")
     text = doc.text
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
@@ -231,13 +234,14 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], split: bool = True) -> lis
         if _title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
-        sites = _sentence_sites(sent, known, split)
+        sites = _sentence_sites(sent, known, split, appositive)
         anchor = _anchor(sent, known, previous)
         in_town = _in_town(anchor)
         done: set[int] = set()
         for i, container in sorted(sites.items()):
             run = _new_run(doc, i, in_town, done)
-            out += _run_toponyms(text, run, container or anchor, split, blocked, spelt, turned_down)
+            label = VILLAGE_LABEL if village and any(_called_village(tok) for tok in run) else SITE_LABEL
+            out += _run_toponyms(text, run, container or anchor, split, blocked, spelt, turned_down, label)
         if known:
             finest = _anchor(sent, known, None)
             previous = finest or previous
@@ -249,14 +253,17 @@ def _in_town(anchor: Toponym | None) -> bool:
     return anchor is not None and anchor.place is not None and anchor.place.precision <= 1
 
 
-def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool) -> dict[int, Toponym | None]:
+def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositive: bool) -> dict[int, Toponym | None]:
     """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
     put in (None: none named)."""
     sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
     heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
     for tok in heads:
+        beside = appositive_site(tok, known) if appositive else None
         if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known, split):
-            sites[tok.i] = _placed_in(tok, known, split)
+            sites[tok.i] = _placed_in(tok, known, split) or beside
+        elif beside is not None:
+            sites[tok.i] = beside
     _add_coordinated(heads, known, sites)
     return sites
 
@@ -278,7 +285,7 @@ def _new_run(doc: Any, i: int, in_town: bool, done: set[int]) -> list:
     the sentence is in, a place left, or a name another head already gave."""
     if in_town and _part_noun(doc[i]) or _away(doc[i]):
         return []
-    run = _name_tokens(doc[i])
+    run = name_tokens(doc[i])
     if not run:
         return []
     if done & {tok.i for tok in run}:
@@ -295,12 +302,13 @@ def _run_toponyms(
     blocked: list[tuple[int, int]],
     spelt: dict[str, str],
     turned_down: dict[tuple[int, int], Any],
+    label: str,
 ) -> list[Toponym]:
     """The sites a run of name tokens gives (one per piece with `split`), placed at `where`."""
     if not run or where is None or where.place is None:
         return []
     pieces = split_run(run) if split else [run]
-    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down)
+    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down, label)
 
 
 def _piece_toponyms(
@@ -310,8 +318,10 @@ def _piece_toponyms(
     blocked: list[tuple[int, int]],
     spelt: dict[str, str],
     turned_down: dict[tuple[int, int], Any],
+    label: str,
 ) -> list[Toponym]:
-    """A site per piece of a name not already a placed name or an actor's, placed at `place`."""
+    """A site per piece of a name not already a placed name or an actor's, placed at `place` (a
+    piece of a list is LISTED_SITE_LABEL, a lone name keeps `label`)."""
     out: list[Toponym] = []
     for piece in pieces:
         start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
@@ -327,7 +337,7 @@ def _piece_toponyms(
                 start,
                 end,
                 text[start:end],
-                LISTED_SITE_LABEL if len(pieces) > 1 else SITE_LABEL,
+                LISTED_SITE_LABEL if len(pieces) > 1 else label,
                 place=unlisted_place(name, place),
                 alternatives=turned_down.get((start, end), ()),
             )

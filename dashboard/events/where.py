@@ -11,7 +11,7 @@ from dashboard.dates import find_date_mentions, resolve_mention
 from dashboard.errors import ConflictMapError
 from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, spans_countries, speaks
 from dashboard.events.roles import name_token, place_anchor, place_role
-from dashboard.events.sites import LISTED_SITE_LABEL
+from dashboard.events.sites import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
@@ -91,9 +91,10 @@ def location_candidates(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
 def fineness(t: Toponym) -> int:
     """How specific a place is, to break ties between places equally close to the trigger (lower is
     finer): its precision; an unknown name is most often a small place (1); villages listed around
-    the town they were put at are finer than it (0); a named war area such as a plain or a valley is
-    no finer than the towns in it (1), whatever its precision code says."""
-    if t.label == LISTED_SITE_LABEL:
+    the town they were put at, or one the text calls a village, are finer than it (0); a named war
+    area such as a plain or a valley is no finer than the towns in it (1), whatever its precision
+    code says."""
+    if t.label in (LISTED_SITE_LABEL, VILLAGE_LABEL):
         return 0
     if t.place is None or t.place.feature_code == AREA_CODE:
         return 1

@@ -1,0 +1,51 @@
+"""The tokens of a site's name: the run of proper nouns a name head stands in, and the cut of a run
+that lost its commas into its names (`location.unpunctuated_list`). Used by `dashboard.events.sites`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dashboard.wordlists import word_set
+
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+
+NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communities")
+NAME_OPENERS = word_set(WORDS, "sites.name_openers")
+
+
+def _name_part(tok: Any) -> bool:
+    return tok.pos_ == "PROPN" and tok.lower_ not in NOT_NAMES or tok.text == "-"
+
+
+def name_tokens(head: Any) -> list[Any]:
+    """The tokens of the proper name around `head`: the run of proper nouns it stands in ("al - Mallah",
+    "Kafr Hamra", "Tell Hawash"), at most six tokens each way, without a hyphen at either end."""
+    doc = head.doc
+    lo = hi = head.i
+    while lo > max(0, head.i - 6) and _name_part(doc[lo - 1]) and doc[lo - 1].sent == head.sent:
+        lo -= 1
+    while hi < min(len(doc) - 1, head.i + 6) and _name_part(doc[hi + 1]) and doc[hi + 1].sent == head.sent:
+        hi += 1
+    run = list(doc[lo : hi + 1])
+    while run and run[0].text == "-":
+        run.pop(0)
+    while run and run[-1].text == "-":
+        run.pop()
+    return run
+
+
+def split_run(run: list[Any]) -> list[list[Any]]:
+    """A run of name tokens with no commas, cut before each word that opens an Arabic place name:
+    "Kafr Hamra Abu Zaid Tell Sukkar" → "Kafr Hamra", "Abu Zaid", "Tell Sukkar". A cut that would
+    leave a one-word piece is not made ("Khan Sheikh Issa", "Tell Abu Hamra" stay whole)."""
+
+    def words(toks: list[Any]) -> int:
+        return sum(t.text != "-" for t in toks)
+
+    pieces: list[list[Any]] = [[]]
+    for k, tok in enumerate(run):
+        if tok.text in NAME_OPENERS and words(pieces[-1]) >= 2 and words(run[k:]) >= 2:
+            pieces.append([])
+        pieces[-1].append(tok)
+    return [p for p in pieces if p]
