@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from dashboard.wordlists import phrase_list, table
+from dashboard.wordlists import phrase_list, table, word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 MONTHS: dict[str, int] = table(WORDS, "dates.months")
 WEEKDAYS: dict[str, int] = table(WORDS, "dates.weekdays")
+_NAMED = "|".join(sorted(word_set(WORDS, "dates.named_after_a_day"), key=len, reverse=True))
+# A day that names a street, a square or a brigade ("April 7th Street") is no date.
+_NAME_AFTER = re.compile(rf"\.?\s+(?:{_NAMED})\b", re.I)
 
 DAY, MONTH, YEAR = "day", "month", "year"
 _RANK = {DAY: 0, MONTH: 1, YEAR: 2}
@@ -51,7 +54,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"{_YR}\b(?![-/]\d)"
         ),
     ),
-    ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|late|early)\s+)?{_WD}\b")),
+    # "Tuesday's raids", and "Tuesdays raids" in text that lost its apostrophes, are Tuesday's.
+    ("weekday", re.compile(rf"\b(?:(?P<rel>last|next|this|on|late|early)\s+)?{_WD}(?:['’]?s(?=\s+[a-z]))?\b")),
     (
         "relative",
         re.compile(
@@ -105,7 +109,7 @@ def find_date_mentions(text: str) -> list[DateMention]:
     for kind, pat in _PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if any(s < te and ts < e for ts, te in taken) or _no_date(kind, m):
                 continue
             g = m.groupdict()
             try:
@@ -116,6 +120,15 @@ def find_date_mentions(text: str) -> list[DateMention]:
                 found.append(mention)
                 taken.append((s, e))
     return sorted(found, key=lambda d: d.start)
+
+
+def _no_date(kind: str, m: re.Match[str]) -> bool:
+    """A match that is no date: a day that names a street ("April 7th Street"), or "on Tuesdays"
+    (every Tuesday, unlike "Tuesday's raids")."""
+    if kind in ("md", "dm"):
+        return _NAME_AFTER.match(m.string, m.end()) is not None
+    txt = m.group(0)
+    return kind == "weekday" and (m.group("rel") or "").lower() == "on" and txt.endswith("s") and txt[-2] not in "'’"
 
 
 def _mention(kind: str, txt: str, s: int, e: int, g: dict) -> DateMention | None:

@@ -123,6 +123,11 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     ),
     # -- actors ------------------------------------------------------------------------------------------
     RuleInfo(
+        "actors.among_the_dead",
+        "actors",
+        "the subject of 'be among' ('two soldiers were among those killed') is a victim, not the author",
+    ),
+    RuleInfo(
         "actors.dictionary",
         "actors",
         "actor1/actor2 are canonical names from the actor dictionary with ACLED interaction codes, by "

@@ -305,3 +305,11 @@ def test_switched_off_the_unnamed_dead_stay_the_target(nlp) -> None:
     sentence = "A car bomb killed four people outside the police station in Jableh on Monday."
     _, a2 = actors_of(nlp, sentence, "killed", switches=Switches.parse("actors.target_over_people"))
     assert a2 is not None and a2.name == "Civilians (Syria)"
+
+
+def test_the_subject_of_be_among_the_dead_is_a_victim(nlp) -> None:
+    sentence = "Four policemen were among those killed when militants shelled the town."
+    a1, a2 = actors_of(nlp, sentence, "shelled")
+    assert (a1 and a1.name, a2 and a2.name) == ("Unidentified Armed Group (Syria)", "Police Forces of Syria")
+    off = actors_of(nlp, sentence, "shelled", switches=Switches.parse("actors.among_the_dead"))
+    assert off[0] is not None and off[0].name == "Police Forces of Syria", "switched off: the subject acts"

@@ -238,3 +238,21 @@ def test_an_agency_byline_under_the_headline_is_the_dateline(text, expected) -> 
 
     assert dateline(text) == expected
     assert dateline_span(text, byline=False) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A mortar hit a bakery on June 3rd Street.", "Crowds filled the 15 May Square.", "the 9 October Brigade said"],
+)
+def test_a_day_that_names_a_street_a_square_or_a_brigade_is_no_date(text: str) -> None:
+    assert find_date_mentions(text) == []
+
+
+def test_a_weekday_before_a_street_word_is_still_a_date() -> None:
+    assert [m.text for m in find_date_mentions("On Friday street vendors fled the shelling.")] == ["Friday"]
+
+
+def test_a_weekdays_possessive_dates_its_noun_with_or_without_the_apostrophe() -> None:
+    for text in ("Friday's raids hit the market.", "Fridays raids hit the market."):
+        assert [m.weekday for m in find_date_mentions(text)] == [4], text
+    assert find_date_mentions("The market opens on Fridays and Mondays.") == []

@@ -346,6 +346,8 @@ def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, p
         ("US strikes on the town killed 50 fighters.", "Air/drone strike"),
         ("Coalition raids on the city continued.", "Air/drone strike"),
         ("Warplanes pounded the town.", "Air/drone strike"),
+        ("An air force bombardment levelled the market.", "Air/drone strike"),
+        ("Air force raids resumed at dawn.", "Air/drone strike"),
     ],
 )
 def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:

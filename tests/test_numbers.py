@@ -52,6 +52,14 @@ def test_parse_number(text: str, value: int | None) -> None:
         ("The bombing left 12 dead.", 12),
         ("Troops killed 5 militants on March 3, 2020.", 5),
         ("killed 12 people in 2019", 12),
+        ("Nine villagers, among them four children, were killed by the shells.", 9),
+        ("Seven soldiers, including two officers, died in the ambush.", 7),
+        ("The mine went off under a minibus, claiming three lives.", 3),
+        ("Four children of one family were killed when the shell hit their home.", 4),
+        ("Six men from the same village died in the ambush.", 6),
+        ("Militants executed 12 hostages in the desert.", 12),
+        ("Twenty detainees were executed inside the prison.", 20),
+        ("The raid killed well over 200 fighters.", 200),
     ],
 )
 def test_fatalities(sentence: str, value: int) -> None:
@@ -265,3 +273,8 @@ def test_the_day_of_a_dateline_is_not_a_toll() -> None:
     assert count is not None and count.value == 9
     count = fatalities("Updated 12 2020 Seven people died in the fire at the depot.")
     assert count is not None and count.value == 7
+
+
+def test_victims_among_those_killed_are_a_part_not_the_toll() -> None:
+    # "Forty children were among those killed": the toll is larger and told elsewhere.
+    assert fatalities("Forty children were among those killed when the convoy was bombed.") is None

@@ -263,3 +263,8 @@ def test_a_named_village_is_finer_than_a_town_but_a_building_is_not() -> None:
     site = Place(0, 1, "Y", 35.0, 36.0, "P", UNLISTED_CODE, "SY", "Hama", "", 0)
     village, building = Toponym(0, 1, "Y", VILLAGE_LABEL, place=site), Toponym(0, 1, "Y", SITE_LABEL, place=site)
     assert fineness(village) < fineness(town) <= fineness(building)
+
+
+def test_an_attack_on_a_military_post_is_a_battle(pipeline) -> None:
+    ev = rows_of(pipeline, "Gunmen attacked two army checkpoints near Saraqib in Idlib province on Sunday.")
+    assert ev[S.EVENT_TYPE].tolist() == ["Battles"] and ev[S.SUB_EVENT_TYPE].tolist() == ["Armed clash"]

@@ -53,7 +53,20 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         tok = tok.head
     if switches.on("actors.object_control") and _controlled_subject(tok):
         return AGENT  # "prompted Washington to launch strikes": Washington launches them
+    if switches.on("actors.among_the_dead") and _among_the_dead(tok):
+        return TARGET
     return _dependency_role(tok, switches.on("actors.compound_head"))
+
+
+def _among_the_dead(tok: Any) -> bool:
+    """Whether the name is the subject of "be among" ("two soldiers were among those killed", "rebels
+    were among the 40 executed"): it counts the victims, whoever the verb's own subject is."""
+    head = tok.head
+    return (
+        tok.dep_ == "nsubj"
+        and head.lower_ in ("is", "are", "was", "were", "be", "been", "being")
+        and any(c.dep_ == "prep" and c.lower_ == "among" for c in head.children)
+    )
 
 
 def _controlled_subject(tok: Any) -> bool:

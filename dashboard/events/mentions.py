@@ -27,6 +27,9 @@ _RUNNING = re.compile(
     r"|so far(?: this| in)?|to date|(?:over|in|during|within) the (?:past|last|previous) (?:few |several |two |three |"
     r"four |five |six |ten |\d+ )?(?:days|weeks|months|years|decade|year|month|week)"
     r"|in recent (?:days|weeks|months|years)|(?:this|last) (?:year|month)(?:'s)? (?:alone|so far)"
+    # "killed 300 in less than a month", "49 dead in two days of raids": a count over several days.
+    r"|in (?:less than |more than |under |just |only )?(?:a|one|two|three|four|five|six|\d+) (?:weeks?|months?)"
+    r"|in (?:two|three|four|five|six|seven|\d+) days of"
     r"|throughout the (?:war|conflict|year)|(?:\w+|\d+)-year(?:-old)? (?:war|conflict|civil war)"
     r"|(?:the|a|its) (?:war|conflict) (?:has |that has |which has )?(?:killed|claimed|left)"
     r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily)\b",

@@ -22,7 +22,10 @@ NUMBER = (
     rf"|(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
     r"|tens of thousands|hundreds of thousands|dozens|scores|hundreds|thousands|millions"
 )
-_QUAL = r"(?:(?:at least|nearly|almost|about|around|some|more than|over|up to|as many as|roughly|approximately)\s+)?"
+_QUAL = (
+    r"(?:(?:at least|nearly|almost|about|around|some|more than|well over|over|up to|as many as|roughly"
+    r"|approximately|no fewer than|not less than|upwards of)\s+)?"
+)
 
 _WHO = (
     r"people|persons|civilians|troops|soldiers|fighters|militants|rebels|members|children|women|men|"
@@ -30,6 +33,8 @@ _WHO = (
     r"residents|citizens|syrians|iraqis|palestinians|afghans|kurds|villagers|protesters|demonstrators|students|combatants|gunmen|others|terrorists|martyrs|"
     r"pilots|patients|rescuers|volunteers|journalists|doctors|staff|refugees|worshippers|passengers|"
     r"operatives|recruits|militiamen|loyalists|gunmen|extremists|mercenaries|"
+    r"prisoners|detainees|inmates|hostages|captives|farmers|shepherds|teenagers|infants|babies|boys|girls|"
+    r"nurses|medics|paramedics|prisoner|detainee|hostage|"
     r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
     r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer"
 )
@@ -86,11 +91,15 @@ class Count:
 # A second group of victims joined by "and" is added to the first ("killed 50 militants and
 # eight civilians", "five women and a child were killed"): the event's toll is their sum.
 _AND_MORE = rf"(?:\s+and\s+{_QUAL}(?P<m>{NUMBER})\s+{PEOPLE}\b)?"
-# "At least 14 villagers including three women died": the whole precedes its part.
+# "At least 14 villagers including three women died", "Six civilians, among them two children, were
+# killed": the whole precedes its part, set off by commas or not.
 _PART = (
-    r"(?:\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
-    r"\s+[\w-]+(?:\s+[\w-]+){0,4}?)?"
+    r"(?:,?\s+(?:including|among them|among whom|of them|of whom|mostly|most of them|some of them)"
+    r"\s+[\w-]+(?:\s+[\w-]+){0,4}?,?)?"
 )
+# "Five civilians of one family", "four people from the same village": where the victims came from,
+# between them and the verb (without it, "one family died" would read as a toll of one).
+_KIN = r"(?:\s+(?:of|from)\s+(?:one|a|the same|the|their|a single)\s+[\w-]+)?"
 # "killed 22 injured", "killed 9 civilians injured": the number counts the injured.
 _HURT_NEXT = r"(?!\s+(?:(?!and\b)[\w-]+\s+){0,2}(?:injured|wounded|hurt)\b)"
 # A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
@@ -104,10 +113,12 @@ _KILL_AFTER = re.compile(
     rf"|left\s+{_QUAL}(?P<n2>{NUMBER})(?:\s+{PEOPLE})?\s+dead)",
     re.I,
 )
+# "claiming two lives", "the blast claimed 14 lives".
+_LIVES = re.compile(rf"\bclaim(?:ed|ing|s)?\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:more\s+)?lives\b", re.I)
 # Not after "killed" ("killed 3 fighters and 40 civilians died later": the 40 died apart).
 _KILL_BEFORE = re.compile(
     rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
-    rf"(?:{PEOPLE}{_AND_MORE}{_PART}\s+)?"
+    rf"(?:{PEOPLE}{_KIN}{_AND_MORE}{_PART}\s+)?"
     rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
     rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
     rf"|fallen victims?)",
@@ -208,6 +219,7 @@ def fatalities(sentence: str) -> Count | None:
     leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`);
     0 when the sentence says nobody died and gives no count."""
     found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
+    found += _find(_LIVES, sentence)
     found = [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").
     found = [c for c in found if not c.vague] or found
