@@ -348,6 +348,8 @@ def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, p
         ("Warplanes pounded the town.", "Air/drone strike"),
         ("An air force bombardment levelled the market.", "Air/drone strike"),
         ("Air force raids resumed at dawn.", "Air/drone strike"),
+        ("Jets of the government destroyed the bridge.", "Air/drone strike"),
+        ("Helicopters dropped barrels on the hill villages.", "Air/drone strike"),
     ],
 )
 def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:

@@ -43,6 +43,8 @@ def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: 
         ("The monitor has recorded 640 deaths in shelling over the past year.", "mention.running_total"),
         ("Raids on the district killed 210 fighters in less than a month.", "mention.running_total"),
         ("Shelling left 33 dead in the suburbs in three days of bombardment.", "mention.running_total"),
+        ("Russian jets fly up to 80 sorties per day over the valley.", "mention.running_total"),
+        ("The army fires hundreds of shells a day at the besieged district.", "mention.running_total"),
         ("Moscow has been waging an air campaign over the province for two years.", "mention.campaign"),
         ("Government jets stepped up their raids on the northern suburbs.", "mention.campaign"),
         ("The senator called for strikes on the airbase.", "mention.hypothetical"),

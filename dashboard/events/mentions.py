@@ -32,7 +32,11 @@ _RUNNING = re.compile(
     r"|in (?:two|three|four|five|six|seven|\d+) days of"
     r"|throughout the (?:war|conflict|year)|(?:\w+|\d+)-year(?:-old)? (?:war|conflict|civil war)"
     r"|(?:the|a|its) (?:war|conflict) (?:has |that has |which has )?(?:killed|claimed|left)"
-    r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily)\b",
+    r"|(?:death toll|toll) (?:of|in) the (?:war|conflict)|every day|each day|daily"
+    # "up to 150 strikes per day", "dozens of raids a day": a rate, not an event.
+    r"|per (?:day|week|month)"
+    r"|(?:strikes|raids|sorties|attacks|shells|rockets) a (?:day|week|month)(?! (?:after|before|earlier|later|ago))"
+    r")\b",
     re.I,
 )
 _CAMPAIGN = re.compile(
