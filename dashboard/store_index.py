@@ -211,14 +211,17 @@ class MergeIndex:
             for k in left.dropna().astype(str):
                 keyed.setdefault(k, {})
         old = self._values(keyed)
+        values, older = [], []
+        for k, mine in sorted(keyed.items()):
+            g, value = old.get(k, (None, None))
+            rows = {} if value is None else {_event(x): x for x in _rows_of(value) if _event(x) not in gone}
+            rows.update(mine)
+            values.append((k, gen, _value(rows.values())))
+            if g is not None and g < gen:
+                older.append((k, g))
         with self.con:
-            for k, mine in keyed.items():
-                g, value = old.get(k, (None, None))
-                rows = {} if value is None else {_event(x): x for x in _rows_of(value) if _event(x) not in gone}
-                rows.update(mine)
-                self.con.execute("INSERT OR REPLACE INTO keyed VALUES (?, ?, ?)", (k, gen, _value(rows.values())))
-                if g is not None and g < gen:
-                    self.con.execute("DELETE FROM keyed WHERE k = ? AND gen < ?", (k, g))
+            self.con.executemany("INSERT OR REPLACE INTO keyed VALUES (?, ?, ?)", values)
+            self.con.executemany("DELETE FROM keyed WHERE k = ? AND gen < ?", older)
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def close(self) -> None:
