@@ -2,32 +2,27 @@
 rows can share a cluster with by key, not by scanning the store.
 
 A batch's merge keys (class, day, place: dashboard/merge.py) are spread over every date of the store,
-so the stored rows of those keys lie in every row group of every part: reading them from the Parquet
-parts decodes the narrow columns of the whole store, at each append (0.3-0.6 s at a million events,
-ten times that at ten million). This index is a SQLite file beside the parts (`merge-index.sqlite`)
-holding, per merge key, the rows of that key that can merge (their event id and the other columns
-the merge reads, store_merge.MERGE_READS, each row packed into one line of text) as one compressed
-value: a write looks its keys up in the B-tree and reads one value per key. One value per key, not
-one row per stored row (layout 1): a key's rows share their day, place and type, so its lines
-compress together (the index of 11.2M rows was 3.3 GB as rows, 4x the events' Parquet), and a write
-reads and writes a few hundred values, not tens of thousands of rows.
+so their stored rows lie in every row group of every part: reading them from the parts decodes the
+narrow columns of the whole store at each append (0.3-0.6 s at a million events, ten times that at
+ten million). This index is a SQLite file beside the parts (`merge-index.sqlite`) holding, per merge
+key, the key's rows that can merge (event id and the other columns the merge reads, MERGE_READS,
+each row one line of text) as one compressed value: a write reads and writes a few hundred values,
+not tens of thousands of rows (layout 1 held one SQLite row per stored row: 3.45 GB for 11.2M rows,
+1.37 GB so, beside 0.79 GB of events' Parquet).
 
-It is a cache of what the manifest's generation holds, versioned by generation so a crash at any
-point leaves it consistent with the store:
+A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, the new value of every key
-  it touches: the key's rows at the index's generation with the write's rows put in (new rows, the
-  stored rows whose cluster columns it changed, the rows a correction moved, under their new keys)
-  and the rows a correction moved out of it taken out; and the generation itself in `writes`; in
-  one SQLite transaction, after its Parquet files and before its manifest swap. A key's older
-  values but the one it replaces are dropped then;
-- a key's rows are its latest value at or below the manifest's generation; values above that
-  generation (a write killed before its swap) are deleted when the index is next opened;
-- the index is valid for generation G only if `writes` holds G: a write that did not keep it (code
-  before it; an index step that failed, which never fails the write) leaves it stale, and the next
-  write builds it anew from the store (one read of the merge columns of every row). An index of
-  another layout (layout 1: one SQLite row per stored row) is stale too, and built anew so.
-Whole-store writes (a synthetic store, a rewrite) build it anew before their swap; compaction
-carries it (the same rows). Only writers use it, under the store's write lock; readers never open it.
+  it touches (the key's rows with the write's rows put in: new rows, stored rows whose cluster
+  columns it changed, moved rows under their new keys; the rows a correction moved out taken out)
+  and the generation in `writes`, in one SQLite transaction after its Parquet files and before its
+  manifest swap, dropping the key's values older than the one it replaces;
+- a key's rows are its latest value at or below the manifest's generation; values above it (a write
+  killed before its swap) are deleted when the index is next opened;
+- it is valid for generation G only if `writes` holds G: a write that did not keep it (code before
+  it; an index step that failed, which never fails the write) leaves it stale, and the next write
+  builds it anew from the store; so is an index of another layout.
+Whole-store writes build it anew before their swap; compaction carries it (the same rows). Only
+writers use it, under the store's write lock; readers never open it.
 """
 
 from __future__ import annotations
@@ -44,6 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from dashboard import schema as S
 from dashboard.merge import merge_keys
@@ -164,6 +160,23 @@ def _rows_of(value: bytes) -> list[str]:
     return text.split(_ROW) if text else []
 
 
+def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) -> tuple[dict, set[str]]:
+    """({key: {event: line}} of the rows of `frames`, with the keys `moved` rows left (no lines of
+    their own), the (escaped) ids of the `moved` rows): what a write puts into its keys' values."""
+    keyed: dict[str, dict[str, str]] = {}
+    for f in frames:
+        if f is not None and len(f):
+            for k, line in zip(*_lines(f), strict=True):
+                keyed.setdefault(k, {})[_event(line)] = line
+    gone: set[str] = set()
+    if moved is not None and len(moved):
+        left = merge_keys(S.coerce_events(moved, names=tuple(_columns())))
+        gone = {_escaped(str(e)) for e in moved[S.EVENT_ID]}
+        for k in left.dropna().astype(str):
+            keyed.setdefault(k, {})
+    return keyed, gone
+
+
 class MergeIndex:
     """The index of one store, opened for generation `gen` (the manifest's, under the write lock)."""
 
@@ -199,17 +212,7 @@ class MergeIndex:
         rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
         generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
         names `gen`. Each touched key's values older than the one it replaces are dropped."""
-        keyed: dict[str, dict[str, str]] = {}
-        for f in frames:
-            if f is not None and len(f):
-                for k, line in zip(*_lines(f), strict=True):
-                    keyed.setdefault(k, {})[_event(line)] = line
-        gone: set[str] = set()
-        if moved is not None and len(moved):
-            left = merge_keys(S.coerce_events(moved, names=tuple(_columns())))
-            gone = {_escaped(str(e)) for e in moved[S.EVENT_ID]}
-            for k in left.dropna().astype(str):
-                keyed.setdefault(k, {})
+        keyed, gone = _touched(frames, moved)
         old = self._values(keyed)
         values, older = [], []
         for k, mine in sorted(keyed.items()):
@@ -385,7 +388,7 @@ def effective_chunks(root: Path, m: dict) -> Iterable[pd.DataFrame]:
     over = F.read_files(root, whole, "events", cols)
     over = None if over is None else F.latest_rows(over)
     for e in m["events"]:
-        t = F.read_files(root, [e["path"]], "events", [c for c in cols if c in _names(root / e["path"])])
+        t = F.read_files(root, [e["path"]], "events", [c for c in cols if c in pq.read_schema(root / e["path"]).names])
         if t is None:
             continue
         if over is not None:
@@ -393,9 +396,3 @@ def effective_chunks(root: Path, m: dict) -> Iterable[pd.DataFrame]:
         yield F.apply_patches(t, patches).to_pandas()
     if over is not None:
         yield F.apply_patches(over, patches).to_pandas()
-
-
-def _names(path: Path) -> set[str]:
-    import pyarrow.parquet as pq
-
-    return set(pq.read_schema(path).names)
