@@ -94,6 +94,12 @@ ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
 PLACE_FILTERED = (S.COUNTRY, S.ADMIN1, S.GEO_PRECISION, S.LOCATION, S.LATITUDE, S.LONGITUDE)
 
 
+# What contributions reads of a row.
+_COUNTED = tuple(
+    dict.fromkeys([*ROLLUP_KEYS, S.EVENT_ID, S.CLUSTER_ID, S.RECORD_KIND, S.FATALITIES, S.EVENT_TYPE, S.CONFIDENCE])
+)
+
+
 def empty_rollup() -> pd.DataFrame:
     keys = S.coerce_events(S.empty_events())[ROLLUP_KEYS]
     return keys.assign(**{m: pd.Series([], dtype="int64") for m in MEASURES})
@@ -101,7 +107,7 @@ def empty_rollup() -> pd.DataFrame:
 
 def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     """The rollup rows of these effective rows, which hold every report of each event among them."""
-    rows = S.coerce_events(rows)
+    rows = S.coerce_events(rows, names=_COUNTED)  # these columns only: a write's delta is 20,000 rows at 10M
     rows = rows[rows[S.RECORD_KIND].astype("string").fillna("event") != "mention"]
     if rows.empty:
         return empty_rollup()
@@ -195,7 +201,7 @@ def share_place(rows: pd.DataFrame) -> bool:
     part records this of the events its write left (`same_place` in the manifest): the events of a
     generation all share their place when every part says so (an event's latest state was checked
     by the last write that touched it)."""
-    rows = S.coerce_events(rows)
+    rows = S.coerce_events(rows, names=tuple(dict.fromkeys([S.EVENT_ID, S.CLUSTER_ID, S.RECORD_KIND, *PLACE_FILTERED])))
     rows = rows[rows[S.RECORD_KIND].astype("string").fillna("event") != "mention"]
     ids = rows[S.EVENT_ID].astype(str)
     cluster = rows[S.CLUSTER_ID].astype("string").fillna(ids).astype(str)
