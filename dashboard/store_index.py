@@ -219,7 +219,8 @@ class MergeIndex:
             g, value = old.get(k, (None, None))
             rows = {} if value is None else {_event(x): x for x in _rows_of(value) if _event(x) not in gone}
             rows.update(mine)
-            values.append((k, gen, _value(rows.values())))
+            if rows or value is not None:  # a key left empty keeps an empty value: it supersedes the last
+                values.append((k, gen, _value(rows.values())))
             if g is not None and g < gen:
                 older.append((k, g))
         with self.con:
