@@ -29,20 +29,17 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 import sqlite3
-import struct
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard import schema as S
 from dashboard.merge import merge_keys
+from dashboard.store_index_lines import escaped, event_of, lines_of, merge_columns, rows_of, unpack, value_of
 
 INDEX = "merge-index.sqlite"
 # The layout of the index's tables and of its packed rows; an index of another layout is stale (an
@@ -51,113 +48,6 @@ LAYOUT = 2
 BUILD_CHUNK = 200_000  # rows packed per statement batch while building
 LOOKUP_CHUNK = 900  # values per IN (...) of a lookup (SQLite's older builds allow 999 parameters)
 WAL_PAGES = 20_000  # pages (80 MB) the write-ahead log may hold before it is folded into the file
-# A key's value is compressed with LZ4 (a few hundred bytes at a million events, 1.4x smaller): zlib
-# gets 1.8x but its set-up per value made it 8 of the 20 s a build of a million rows took, LZ4 1.
-CODEC = "lz4"
-
-
-def _columns() -> list[str]:
-    from dashboard.store_merge import MERGE_READS
-
-    return MERGE_READS
-
-
-def _packed() -> list[str]:
-    """The merge columns a row's line holds, event_id first (what a write matches lines by)."""
-    return [S.EVENT_ID, *(c for c in _columns() if c != S.EVENT_ID)]
-
-
-# Between a line's columns, a missing value, between a key's lines.
-_SEP, _NULL, _ROW = "\x1f", "\x1e", "\x1d"
-_ESCAPES = (("\\", "\\\\"), (_SEP, "\\f"), (_NULL, "\\e"), (_ROW, "\\g"))
-
-
-def _escape(col: pa.Array) -> pa.Array:
-    # A text holding a separator or the null mark (a hostile input) keeps it, escaped.
-    for raw, esc in _ESCAPES:
-        col = pc.replace_substring(col, raw, esc)
-    return col
-
-
-def _escaped(text: str) -> str:
-    """_escape of one text (an event id, as a line starts with it)."""
-    for raw, esc in _ESCAPES:
-        text = text.replace(raw, esc)
-    return text
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", lambda m: {"f": _SEP, "e": _NULL, "g": _ROW}.get(m.group(1), m.group(1)), text)
-
-
-def _pack(rows: pd.DataFrame) -> pa.Array:
-    """Each row's merge columns as one line of text: SQLite would bind 23 values per row one by one
-    (binding them so made a build of a million rows take 20 s), and Arrow writes it."""
-    parts = []
-    for c in _packed():
-        col = pa.array(rows[c], from_pandas=True)
-        if S.DTYPES[c] == "datetime64[ns]":
-            col = col.cast(pa.int64())
-        col = col.cast(pa.string())
-        parts.append(_escape(col) if S.DTYPES[c] == "string" else col)
-    return pc.binary_join_element_wise(*parts, _SEP, null_handling="replace", null_replacement=_NULL)
-
-
-def _unpack(data: list[str]) -> pd.DataFrame:
-    """The merge columns of `_pack`'s lines, schema-typed. Split and converted by Arrow: every line
-    has the same number of fields, so the column of field i is every n-th value from i on (pandas'
-    split and conversions were 0.4 s for the 20,000 rows of a batch's keys at 10M events)."""
-    cols = _packed()
-    fields = pc.split_pattern(pa.array(data, pa.string()), _SEP).flatten()
-    if len(fields) != len(data) * len(cols):
-        raise sqlite3.DatabaseError("the index holds lines of another layout")
-    out = {}
-    for i, c in enumerate(cols):
-        v = fields.take(pa.array(np.arange(i, len(fields), len(cols))))
-        v = pc.if_else(pc.equal(v, _NULL), pa.scalar(None, pa.string()), v)
-        dtype = S.DTYPES[c]
-        if dtype == "datetime64[ns]":
-            out[c] = pd.Series(v.cast(pa.int64()).cast(pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")
-        elif dtype == "float64":
-            out[c] = v.cast(pa.float64()).to_pandas()
-        elif dtype == "Int64":
-            out[c] = pd.Series(pd.array(v.cast(pa.int64()), dtype="Int64"))
-        else:
-            plain = v.to_pandas()
-            odd = pc.fill_null(pc.match_substring(v, "\\"), False).to_numpy(zero_copy_only=False)
-            if odd.any():
-                plain[odd] = plain[odd].map(_unescape)
-            out[c] = plain
-    return pd.DataFrame(out)
-
-
-def _lines(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """(merge key, line) of each row that can merge. A row that can never merge is left out: it is
-    never a candidate, and no write makes it mergeable (a correction moves a row's place, not its
-    date, type or precision)."""
-    rows = S.coerce_events(rows, names=tuple(_columns()))
-    keys = merge_keys(rows)
-    can = keys.notna().to_numpy()
-    if not can.any():
-        return [], []
-    return keys[can].astype(str).tolist(), _pack(rows[can]).to_pylist()
-
-
-def _event(line: str) -> str:
-    """The (escaped) event id a line starts with."""
-    return line.split(_SEP, 1)[0]
-
-
-def _value(lines: Iterable[str]) -> bytes:
-    """A key's lines as one value: their length in bytes (4, little-endian), then LZ4's frame."""
-    raw = _ROW.join(lines).encode("utf-8")
-    return struct.pack("<I", len(raw)) + pa.compress(raw, CODEC, asbytes=True)
-
-
-def _rows_of(value: bytes) -> list[str]:
-    (size,) = struct.unpack_from("<I", value)
-    text = pa.decompress(value[4:], size, CODEC, asbytes=True).decode("utf-8")
-    return text.split(_ROW) if text else []
 
 
 def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) -> tuple[dict, set[str]]:
@@ -166,12 +56,12 @@ def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) 
     keyed: dict[str, dict[str, str]] = {}
     for f in frames:
         if f is not None and len(f):
-            for k, line in zip(*_lines(f), strict=True):
-                keyed.setdefault(k, {})[_event(line)] = line
+            for k, line in zip(*lines_of(f), strict=True):
+                keyed.setdefault(k, {})[event_of(line)] = line
     gone: set[str] = set()
     if moved is not None and len(moved):
-        left = merge_keys(S.coerce_events(moved, names=tuple(_columns())))
-        gone = {_escaped(str(e)) for e in moved[S.EVENT_ID]}
+        left = merge_keys(S.coerce_events(moved, names=tuple(merge_columns())))
+        gone = {escaped(str(e)) for e in moved[S.EVENT_ID]}
         for k in left.dropna().astype(str):
             keyed.setdefault(k, {})
     return keyed, gone
@@ -199,13 +89,13 @@ class MergeIndex:
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
         one of `keys`, but those of the events in `exclude`."""
-        skip = {_escaped(str(e)) for e in exclude}
+        skip = {escaped(str(e)) for e in exclude}
         lines = [
-            line for _, value in self._values(keys).values() for line in _rows_of(value) if _event(line) not in skip
+            line for _, value in self._values(keys).values() for line in rows_of(value) if event_of(line) not in skip
         ]
         if not lines:
             return S.coerce_events(S.empty_events())
-        return S.coerce_events(_unpack(lines))
+        return S.coerce_events(unpack(lines))
 
     def record(self, gen: int, frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None = None) -> None:
         """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
@@ -217,10 +107,10 @@ class MergeIndex:
         values, older = [], []
         for k, mine in sorted(keyed.items()):
             g, value = old.get(k, (None, None))
-            rows = {} if value is None else {_event(x): x for x in _rows_of(value) if _event(x) not in gone}
+            rows = {} if value is None else {event_of(x): x for x in rows_of(value) if event_of(x) not in gone}
             rows.update(mine)
             if rows or value is not None:  # a key left empty keeps an empty value: it supersedes the last
-                values.append((k, gen, _value(rows.values())))
+                values.append((k, gen, value_of(rows.values())))
             if g is not None and g < gen:
                 older.append((k, g))
         with self.con:
@@ -326,33 +216,39 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame]) -> None:
     """The index anew for generation `gen` from the effective rows in `tables` (each with the
     MERGE_READS columns), written to a temporary file and renamed into place (before the manifest
     names `gen`: until then the index is stale for the current generation, and rebuilt if needed)."""
-    tmp = root / (INDEX + ".build.tmp")
-    tmp.unlink(missing_ok=True)
+    tmp, spill = root / (INDEX + ".build.tmp"), root / (INDEX + ".spill.tmp")
+    for f in (tmp, spill):
+        f.unlink(missing_ok=True)
     con = sqlite3.connect(tmp)  # no log while building: the file is renamed into place when done
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
     _create(con)
-    # A key's rows lie in every part: each row's line goes to a private temporary database first
-    # (deleted when closed), which SQLite sorts by key on disk, so a build holds one key's lines at a
-    # time, not the store's (2-3 GB of text at ten million rows).
-    con.execute("ATTACH DATABASE '' AS spill")
-    con.execute("PRAGMA spill.journal_mode=OFF")
-    con.execute("CREATE TABLE spill.lines (k TEXT NOT NULL, line TEXT NOT NULL)")
+    # A key's rows lie in every part: each row's line goes first to a temporary file beside the index
+    # (the store's disk, not the system's temp), clustered by key (a B-tree: read back in key order
+    # without a sort's temporary files), then a key's lines at a time become its value. A build
+    # holds a chunk of lines, not the store's (2-3 GB of text at ten million rows).
+    _spill_to(con, spill)
+    n = 0
     with con:
         for t in tables:
             for lo in range(0, len(t), BUILD_CHUNK):
-                keys, lines = _lines(t.iloc[lo : lo + BUILD_CHUNK])
-                con.executemany("INSERT INTO spill.lines VALUES (?, ?)", zip(keys, lines, strict=True))
+                keys, lines = lines_of(t.iloc[lo : lo + BUILD_CHUNK])
+                # Sorted by key first: the B-tree's inserts then touch its pages in order.
+                rows = sorted(zip(keys, range(n, n + len(keys)), lines, strict=True))
+                n += len(keys)
+                con.executemany("INSERT INTO spill.lines VALUES (?, ?, ?)", rows)
     with con:
-        sorted_lines = con.execute("SELECT k, line FROM spill.lines ORDER BY k")
+        ordered = con.execute("SELECT k, line FROM spill.lines ORDER BY k, n")
         batch: list[tuple] = []
-        for k, rows in itertools.groupby(sorted_lines, key=lambda r: r[0]):
-            batch.append((k, gen, _value(r[1] for r in rows)))
+        for k, group in itertools.groupby(ordered, key=lambda r: r[0]):
+            batch.append((k, gen, value_of(r[1] for r in group)))
             if len(batch) >= LOOKUP_CHUNK:
                 con.executemany("INSERT INTO keyed VALUES (?, ?, ?)", batch)
                 batch = []
         con.executemany("INSERT INTO keyed VALUES (?, ?, ?)", batch)
         con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
+    con.execute("DETACH DATABASE spill")
+    spill.unlink(missing_ok=True)
     con.close()
     fd = os.open(tmp, os.O_RDONLY)
     try:
@@ -361,6 +257,17 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame]) -> None:
         os.close(fd)
     _settle(root / INDEX)
     os.replace(tmp, root / INDEX)
+
+
+def _spill_to(con: sqlite3.Connection, spill: Path) -> None:
+    """Attach a build's temporary file of (key, order, line) to `con`, clustered by key."""
+    con.execute("ATTACH DATABASE ? AS spill", (str(spill),))
+    con.execute("PRAGMA spill.journal_mode=OFF")
+    con.execute("PRAGMA spill.synchronous=OFF")
+    con.execute(
+        "CREATE TABLE spill.lines (k TEXT NOT NULL, n INTEGER NOT NULL, line TEXT NOT NULL, PRIMARY KEY (k, n)) "
+        "WITHOUT ROWID"
+    )
 
 
 def _settle(path: Path) -> None:
@@ -382,7 +289,7 @@ def effective_chunks(root: Path, m: dict) -> Iterable[pd.DataFrame]:
     rows whole-row overlays supersede left out, then those overlays' latest rows; patches applied."""
     from dashboard import store_files as F
 
-    cols = _columns()
+    cols = merge_columns()
     overlays = [e["path"] for e in m["overlays"]]
     whole, _ = F.split_overlays(overlays)
     patches = F.latest_patches(root, overlays)
