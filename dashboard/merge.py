@@ -76,8 +76,14 @@ def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def _components(ids: list[str], actors: list[frozenset[str]]) -> list[str]:
-    """The smallest event id of each row's component (rows of one key; pairs linked when compatible)."""
-    parent = list(range(len(ids)))
+    """The smallest event id of each row's component (rows of one key; pairs linked when compatible).
+
+    Rows with the same actors are always linked (a set is its own subset), so the components are
+    found over the key's distinct actor sets, not its rows: a key of n rows with d sets costs d²
+    tests, not n² (a key's stored rows grow with the store: 1.7 of a 2.6 s merge at 10M events)."""
+    sets = list(dict.fromkeys(actors))
+    slot = {a: i for i, a in enumerate(sets)}
+    parent = list(range(len(sets)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -85,17 +91,17 @@ def _components(ids: list[str], actors: list[frozenset[str]]) -> list[str]:
             i = parent[i]
         return i
 
-    for i in range(len(ids)):
-        for j in range(i + 1, len(ids)):
-            if compatible(actors[i], actors[j]):
+    for i in range(len(sets)):
+        for j in range(i + 1, len(sets)):
+            if compatible(sets[i], sets[j]):
                 ri, rj = root(i), root(j)
                 if ri != rj:
                     parent[max(ri, rj)] = min(ri, rj)
+    roots = [root(slot[a]) for a in actors]
     first: dict[int, str] = {}
-    for i, e in enumerate(ids):
-        r = root(i)
+    for r, e in zip(roots, ids, strict=True):
         first[r] = min(first.get(r, e), e)
-    return [first[root(i)] for i in range(len(ids))]
+    return [first[r] for r in roots]
 
 
 def cluster_of(first_id: str) -> str:

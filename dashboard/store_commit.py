@@ -6,7 +6,7 @@ write, so a reader between two writes never finds one missing.
 
 The steps, in the order their files are written (tests/test_store_crash.py kills a writer at each):
 the manifest to come (`next_manifest`), the new base parts, the overlay, the patch and the
-articles (`write_rows`), the rollup's part (`write_rollup`), the merge's index (its versions of
+articles (`write_rows`), the rollup's part (`write_rollup`), the merge's index (its key values of
 this generation, or built anew: `store_index.keep`), the manifest, the clean-up."""
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def commit(
     `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay.
     `index_rows`: the rows this write changes, with their merge columns, for the merge's index
     (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
-    keeps it as it is); `index_moved`: the rows a correction moved."""
+    keeps it as it is); `index_moved`: the rows a correction moved, as they were stored (taken out of
+    the index values of the keys they left)."""
     gen = int(m["generation"]) + 1
     rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch)
     out = next_manifest(m, pending, rows_change=rows_change, delta=rollup is not None)

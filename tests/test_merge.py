@@ -253,3 +253,26 @@ def test_appends_after_a_correction_equal_a_full_merge(tmp_path: Path) -> None:
     assert len(got) == len(events)
     pd.testing.assert_frame_equal(_keyed(got), _keyed(want))
     assert (got[S.TOPONYM] == names[0]).sum() > (pick(first)[S.TOPONYM] == names[0]).sum(), "later rows of that name"
+
+
+def test_components_over_actor_sets_equal_components_over_rows() -> None:
+    """Rows are linked through their distinct actor sets (merge._components); the components equal
+    those of linking every pair of rows, on random keys with repeated, empty and nested sets."""
+    from dashboard.merge import _components, compatible
+
+    def by_rows(ids: list[str], actors: list[frozenset[str]]) -> list[str]:
+        comp = list(range(len(ids)))
+        for i in range(len(ids)):
+            for j in range(len(ids)):
+                if compatible(actors[i], actors[j]) and comp[i] != comp[j]:
+                    old, new = max(comp[i], comp[j]), min(comp[i], comp[j])
+                    comp = [new if c == old else c for c in comp]
+        return [min(e for e, c in zip(ids, comp, strict=True) if c == comp[i]) for i in range(len(ids))]
+
+    rng = random.Random(11)
+    pool = ["army", "militia", "police", "rebels"]
+    for _ in range(2000):
+        n = rng.randint(1, 10)
+        ids = [f"e{rng.randrange(10**5):05d}" for _ in range(n)]
+        actors = [frozenset(rng.sample(pool, rng.randint(0, 2))) for _ in range(n)]
+        assert _components(ids, actors) == by_rows(ids, actors)

@@ -90,6 +90,32 @@ def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypat
     assert I.open_index(store.root, store.manifest()["generation"]) is not None
     got = store.load_events()
     assert (got[S.ACTOR1] == "odd\x1factor\x1e\\f").sum() == 3
+    con = sqlite3.connect(store.root / I.INDEX)
+    most = con.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM keyed GROUP BY k)").fetchone()[0]
+    con.close()
+    assert most <= 2, "a key keeps its value at the last generation and at most the one before"
+
+
+def test_an_index_of_the_layout_before_is_rebuilt(tmp_path: Path) -> None:
+    events, arts = _corpus(120, 6)
+    store = EventsStore(tmp_path / "s")
+    store.append(events, list(arts.values()))
+    gen = store.manifest()["generation"]
+    (store.root / I.INDEX).unlink()
+    con = sqlite3.connect(store.root / I.INDEX)  # layout 1: a row per stored row, no `meta`
+    with con:
+        con.execute("CREATE TABLE rows (k TEXT, event_id TEXT, gen INTEGER, data TEXT)")
+        con.execute("CREATE TABLE moved (event_id TEXT, gen INTEGER)")
+        con.execute("CREATE TABLE writes (gen INTEGER PRIMARY KEY)")
+        con.execute("INSERT INTO writes VALUES (?)", (gen,))
+    con.close()
+    assert I.open_index(store.root, gen) is None
+    assert store.ensure_index()
+    idx = I.open_index(store.root, gen)
+    assert idx is not None
+    keys = set(merge_keys(events).dropna())
+    assert len(idx.candidates(keys)) == int(merge_keys(events).notna().sum())
+    idx.close()
 
 
 def test_a_store_without_an_index_gets_one_and_a_stale_one_is_rebuilt(tmp_path: Path, monkeypatch) -> None:

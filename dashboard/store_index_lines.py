@@ -1,0 +1,125 @@
+"""The merge's index's lines (dashboard/store_index.py): each stored row's merge columns packed into
+one line of text, and a key's lines into one compressed value."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import struct
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import schema as S
+from dashboard.merge import merge_keys
+
+# A key's value is compressed with LZ4 (a few hundred bytes at a million events, 1.4x smaller): zlib
+# gets 1.8x but its set-up per value made it 8 of the 20 s a build of a million rows took, LZ4 1.
+CODEC = "lz4"
+
+
+def merge_columns() -> list[str]:
+    from dashboard.store_merge import MERGE_READS
+
+    return MERGE_READS
+
+
+def packed_columns() -> list[str]:
+    """The merge columns a row's line holds, event_id first (what a write matches lines by)."""
+    return [S.EVENT_ID, *(c for c in merge_columns() if c != S.EVENT_ID)]
+
+
+# Between a line's columns, a missing value, between a key's lines.
+_SEP, _NULL, _ROW = "\x1f", "\x1e", "\x1d"
+_ESCAPES = (("\\", "\\\\"), (_SEP, "\\f"), (_NULL, "\\e"), (_ROW, "\\g"))
+
+
+def escape(col: pa.Array) -> pa.Array:
+    # A text holding a separator or the null mark (a hostile input) keeps it, escaped.
+    for raw, esc in _ESCAPES:
+        col = pc.replace_substring(col, raw, esc)
+    return col
+
+
+def escaped(text: str) -> str:
+    """escape of one text (an event id, as a line starts with it)."""
+    for raw, esc in _ESCAPES:
+        text = text.replace(raw, esc)
+    return text
+
+
+def unescape(text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"f": _SEP, "e": _NULL, "g": _ROW}.get(m.group(1), m.group(1)), text)
+
+
+def pack(rows: pd.DataFrame) -> pa.Array:
+    """Each row's merge columns as one line of text: SQLite would bind 23 values per row one by one
+    (binding them so made a build of a million rows take 20 s), and Arrow writes it."""
+    parts = []
+    for c in packed_columns():
+        col = pa.array(rows[c], from_pandas=True)
+        if S.DTYPES[c] == "datetime64[ns]":
+            col = col.cast(pa.int64())
+        col = col.cast(pa.string())
+        parts.append(escape(col) if S.DTYPES[c] == "string" else col)
+    return pc.binary_join_element_wise(*parts, _SEP, null_handling="replace", null_replacement=_NULL)
+
+
+def unpack(data: list[str]) -> pd.DataFrame:
+    """The merge columns of `pack`'s lines, schema-typed. Split and converted by Arrow: every line
+    has the same number of fields, so the column of field i is every n-th value from i on (pandas'
+    split and conversions were 0.4 s for the 20,000 rows of a batch's keys at 10M events)."""
+    cols = packed_columns()
+    fields = pc.split_pattern(pa.array(data, pa.string()), _SEP).flatten()
+    if len(fields) != len(data) * len(cols):
+        raise sqlite3.DatabaseError("the index holds lines of another layout")
+    out = {}
+    for i, c in enumerate(cols):
+        v = fields.take(pa.array(np.arange(i, len(fields), len(cols))))
+        v = pc.if_else(pc.equal(v, _NULL), pa.scalar(None, pa.string()), v)
+        dtype = S.DTYPES[c]
+        if dtype == "datetime64[ns]":
+            out[c] = pd.Series(v.cast(pa.int64()).cast(pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")
+        elif dtype == "float64":
+            out[c] = v.cast(pa.float64()).to_pandas()
+        elif dtype == "Int64":
+            out[c] = pd.Series(pd.array(v.cast(pa.int64()), dtype="Int64"))
+        else:
+            plain = v.to_pandas()
+            odd = pc.fill_null(pc.match_substring(v, "\\"), False).to_numpy(zero_copy_only=False)
+            if odd.any():
+                plain[odd] = plain[odd].map(unescape)
+            out[c] = plain
+    return pd.DataFrame(out)
+
+
+def lines_of(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(merge key, line) of each row that can merge. A row that can never merge is left out: it is
+    never a candidate, and no write makes it mergeable (a correction moves a row's place, not its
+    date, type or precision)."""
+    rows = S.coerce_events(rows, names=tuple(merge_columns()))
+    keys = merge_keys(rows)
+    can = keys.notna().to_numpy()
+    if not can.any():
+        return [], []
+    return keys[can].astype(str).tolist(), pack(rows[can]).to_pylist()
+
+
+def event_of(line: str) -> str:
+    """The (escaped) event id a line starts with."""
+    return line.split(_SEP, 1)[0]
+
+
+def value_of(lines: Iterable[str]) -> bytes:
+    """A key's lines as one value: their length in bytes (4, little-endian), then LZ4's frame."""
+    raw = _ROW.join(lines).encode("utf-8")
+    return struct.pack("<I", len(raw)) + pa.compress(raw, CODEC, asbytes=True)
+
+
+def rows_of(value: bytes) -> list[str]:
+    (size,) = struct.unpack_from("<I", value)
+    text = pa.decompress(value[4:], size, CODEC, asbytes=True).decode("utf-8")
+    return text.split(_ROW) if text else []
