@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
+from dashboard import schema as S
 from dashboard.dates import (
     DAY,
     MONTH,
@@ -256,3 +258,24 @@ def test_a_weekdays_possessive_dates_its_noun_with_or_without_the_apostrophe() -
     for text in ("Friday's raids hit the market.", "Fridays raids hit the market."):
         assert [m.weekday for m in find_date_mentions(text)] == [4], text
     assert find_date_mentions("The market opens on Fridays and Mondays.") == []
+
+
+def test_a_weekdays_possessive_dates_its_own_noun_not_the_trigger_after_it(pipeline) -> None:
+    from dashboard.ingest.article import Article
+
+    text = (
+        "Thursday's funerals came after jets struck the market of Saraqib in Idlib province on Wednesday, "
+        "killing nine people."
+    )
+    ev = pipeline.run([Article(text=text, title="t", published=date(2020, 3, 6))]).events
+    ev = ev[ev[S.RECORD_KIND] == "event"]
+    assert ev[S.EVENT_DATE].tolist() == [pd.Timestamp("2020-03-04")]
+
+
+def test_a_weekdays_possessive_dates_the_event_when_the_sentence_gives_no_other_day(pipeline) -> None:
+    from dashboard.ingest.article import Article
+
+    text = "During Saturday's offensive 17 militants were killed near Saraqib in Idlib province."
+    ev = pipeline.run([Article(text=text, title="t", published=date(2020, 3, 6))]).events
+    ev = ev[ev[S.RECORD_KIND] == "event"]
+    assert ev[S.EVENT_DATE].tolist() == [pd.Timestamp("2020-02-29")]

@@ -39,8 +39,10 @@ from dashboard.rules import Switches
             "Armed clash",
             "eliminated over 40 terrorists",
         ),
+        # Jets that destroy something bombed it: ACLED's air strike, not property destruction.
+        ("Jets destroyed two tanks and a depot.", "Explosions/Remote violence", "Air/drone strike", "Jets destroyed"),
         (
-            "Jets destroyed two tanks and a depot.",
+            "Militiamen destroyed two tanks and a depot.",
             "Strategic developments",
             "Looting/property destruction",
             "destroyed",

@@ -231,9 +231,10 @@ def _continues_talks(s: Sentence, previous: _Previous) -> bool:
 def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     """When, who, how many, and whether the sentence only mentions its event."""
     # trigger_token counts from the sentence's start, `own` from its first word.
-    verb = clause_verb(trigger_token(s.sent, s.s0 - s.sent.start_char + s.at if s.at >= 0 else -1))
+    trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at if s.at >= 0 else -1)
+    verb = clause_verb(trig)
     future = is_future_verb(verb) or is_future_sentence(s.sent)
-    when = sentence_date(s.own, ctx.published, future, sentence_mentions(s.sent, verb, ctx.dateline_end))
+    when = sentence_date(s.own, ctx.published, future, sentence_mentions(s.sent, verb, ctx.dateline_end, trig))
     _date, precision, date_source, _future = when
     killed, hurt, fled = fatalities(s.own), injured(s.own), displaced(s.own)
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the

@@ -41,12 +41,17 @@ def trigger_token(sent: Any, trigger_start: int) -> Any:
     return sent.root
 
 
-def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0) -> list:
+def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0, trigger: Any = None) -> list:
     """Date mentions of the sentence; those governed by the trigger's verb first.
 
     Mentions that end before `skip_before` (an article offset: where the dateline ends) are not
-    read: the dateline dates the publication, not the event the headline after it reports."""
+    read: the dateline dates the publication, not the event the headline after it reports. A
+    weekday's possessive dates the noun it qualifies ("Tuesday's deaths come after raids on Monday":
+    the raids are Monday's), so it gives way to the sentence's other days unless that noun is the
+    `trigger` token ("During Sunday's operation 23 fighters were killed" is Sunday's)."""
     mentions = [m for m in find_date_mentions(sent.text) if sent.start_char + m.end > skip_before]
+    if trigger is not None:
+        mentions = [m for m in mentions if _possessed(sent, m) in (None, trigger.i)] or mentions
     if len(mentions) < 2:
         return mentions
     same = []
@@ -55,6 +60,16 @@ def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0) -> list:
         if clause_verb(tok).i == verb.i:
             same.append(m)
     return same or mentions
+
+
+def _possessed(sent: Any, mention: Any) -> int | None:
+    """The index of the noun a possessive weekday qualifies ("Tuesday's raids" → raids), else None."""
+    if not mention.text.endswith("s") or mention.weekday is None:
+        return None
+    tok = trigger_token(sent, mention.start)
+    while tok.dep_ in ("case",) and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.head.i if tok.dep_ in ("poss", "compound", "nmod", "npadvmod") else None
 
 
 def is_future_sentence(sent: Any) -> bool:
