@@ -69,12 +69,6 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo("mention.statement", "mention", "a statement or speech is itself not an event (its words may report one)"),
     # -- assembly: one event, one row --------------------------------------------------------------
     RuleInfo(
-        "assemble.back_reference",
-        "assemble",
-        "a sentence that names its event by its day ('Saturday's blast') refers back to an event already "
-        "told: it joins the first earlier row of the same kind and place within a day, and gives its day",
-    ),
-    RuleInfo(
         "assemble.same_place_day",
         "assemble",
         "rows of one article with the same kind of event, place and day are one event (headline, lead and body)",

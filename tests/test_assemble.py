@@ -296,18 +296,3 @@ def test_a_count_in_any_report_beats_words_for_many(row) -> None:
         row(40, fatalities=17, fatalities_text="killed 17 people"),
     ]
     assert assemble(rows)[0][S.FATALITIES] == 17
-
-
-def test_a_sentence_naming_its_event_by_its_day_refers_back_and_gives_the_day(row) -> None:
-    rows = [
-        row(
-            0, event_date="2020-03-03", fatalities=9, excerpt="A mine killed nine herders, the monitor said on Tuesday."
-        ),
-        row(60, event_date="2020-03-02", excerpt="Monday's explosion was the third this month."),
-    ]
-    out = assemble(rows)
-    assert len(out) == 1 and out[0][S.EVENT_DATE] == "2020-03-02" and out[0][S.FATALITIES] == 9
-    assert len(assemble(rows, Switches.parse("assemble.back_reference"))) == 2
-    # Two days off, it names another event.
-    far = [rows[0], row(60, event_date="2020-03-01", excerpt="Sunday's explosion was the third this month.")]
-    assert len(assemble(far)) == 2

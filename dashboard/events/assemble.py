@@ -7,9 +7,6 @@ sentence-level extractor makes a row of each. Here the event rows of one article
   the same resolved place and the same day;
 - `assemble.undated_repeat`: a row the text does not date (its date is the publication's) joins the
   dated event of the same kind and place from the publication day or the two before (news is new);
-- `assemble.back_reference`: a row whose sentence names its event by its day ("Saturday's blast")
-  joins the first earlier row of the same kind and place within a day, and gives the group its day
-  (`backref.py`);
 - `assemble.coarse_into_fine`: a row placed at province or country level joins a finer event of the
   same kind and day inside that province or country; so does a row at the known place an unlisted
   site was placed at (`location.unlisted_site`), and — `assemble.headline_province` — a headline's
@@ -39,7 +36,6 @@ from dashboard.events.authors import (
     means_authors,
     named_group,
 )
-from dashboard.events.backref import back_reference, join_back_references
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
 from dashboard.events.tellers import conflicting_reports
@@ -171,8 +167,6 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         _join_same_place_day(rows, idx, g, fits)
     if switches.on("assemble.undated_repeat"):
         _join_undated_repeats(rows, idx, g, fits)
-    if switches.on("assemble.back_reference"):
-        join_back_references(rows, idx, lambda a, b: kind(a) == kind(b) and place_key(a) == place_key(b), fits, g.join)
     if switches.on("assemble.coarse_into_fine"):
         _join_coarse_into_fine(rows, idx, g, fits, switches)
     groups: dict[int, list[int]] = {}
@@ -280,7 +274,11 @@ def merge_group(
     _finest_place(out, rows, best)
     if switches.on("assemble.specific_type"):
         _most_specific_type(out, rows, best)
-    _event_day(out, rows, best, switches)
+    dated = [r for r in rows if not _undated(r)]
+    if _undated(best) and dated:
+        src = max(dated, key=informativeness)
+        for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
+            out[c] = src[c]
     _toll(out, rows, switches)
     _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
@@ -292,17 +290,6 @@ def merge_group(
     spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
     out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
     return out
-
-
-def _event_day(out: dict, rows: list[dict], best: dict, switches: Switches) -> None:
-    """The day a back-reference names ("Saturday's blast", `backref.py`), else a dated report's when
-    the best report is undated."""
-    dated = [r for r in rows if not _undated(r)]
-    refs = [r for r in dated if back_reference(r)] if switches.on("assemble.back_reference") else []
-    if refs or _undated(best) and dated:
-        src = refs[0] if refs else max(dated, key=informativeness)
-        for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
-            out[c] = src[c]
 
 
 def _finest_place(out: dict, rows: list[dict], best: dict) -> None:
