@@ -90,7 +90,8 @@ def _split_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _clusters(con: duckdb.DuckDBPyConnection, stage: Path) -> None:
     """Every staged row's cluster columns, as merge_reports sets them over all the staged rows,
     written as Parquet partitioned by chunk (stage/clusters/chunk=N/)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE keyed AS SELECT * FROM read_parquet('{stage}/keys-*.parquet')")
+    # A view: each query streams the staged files (no copy of every row's key held in memory).
+    con.execute(f"CREATE OR REPLACE VIEW keyed AS SELECT * FROM read_parquet('{stage}/keys-*.parquet')")
     con.register("split_g", _split_groups(con))
     # A row alone (no key, or alone in its component) keeps its event id, as merge_reports leaves it.
     con.execute(f"""COPY (
@@ -129,7 +130,7 @@ def merged_chunks(chunks: Iterable[tuple[pd.DataFrame, pd.DataFrame]], stage: Pa
         n = _stage(chunks, stage)
         if not n:
             return
-        config = {"temp_directory": str(stage / "spill"), "memory_limit": "2GB"}
+        config = {"temp_directory": str(stage / "spill"), "memory_limit": "1GB"}
         with duckdb.connect(config=config) as con:
             _clusters(con, stage)
         for no in range(n):
