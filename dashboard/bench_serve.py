@@ -44,7 +44,7 @@ def synthetic_store(store: Path, n_events: int, seed: int, keep: bool, fast: boo
     from dashboard.synth import write_synthetic_store
     from dashboard.synth_fast import write_fast_store
 
-    tag = {"events": n_events, "seed": seed, "reports": True, "format": 1, **({"writer": "fast"} if fast else {})}
+    tag = {"events": n_events, "seed": seed, "reports": True, "format": 2, **({"writer": "fast"} if fast else {})}
     marker = store / "bench-store.json"
     if keep and marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == tag:
         return 0.0

@@ -36,6 +36,8 @@ from dashboard.synth_world import (
 )
 
 EVENTS_PER_ARTICLE = 8
+# Where write_synthetic_store stages its chunks to merge them over the whole store (synth_merge).
+STAGE = ".synth-stage"
 
 
 @dataclass(frozen=True)
@@ -342,18 +344,27 @@ def synthetic_events(n_events: int, seed: int = 0) -> tuple[pd.DataFrame, pd.Dat
     )
 
 
-def write_synthetic_store(store_dir: str | Path, n_events: int, seed: int = 0, reports: bool = False) -> dict:
+def write_synthetic_store(
+    store_dir: str | Path, n_events: int, seed: int = 0, reports: bool = False, chunk_events: int = 100_000
+) -> dict:
     """Replace the store at store_dir with n_events synthetic events; returns its manifest. With
-    `reports`, as an ingest fills a store: second reports of some events and some mentions, merged
-    (synth_reports.with_reports; the store then holds more rows than n_events)."""
+    `reports`, as an ingest fills a store: second reports of some events and some mentions
+    (synth_reports.with_reports; the store then holds more rows than n_events), their cluster
+    columns a merge over the whole store (synth_merge), as an ingest leaves them. Without, each
+    event is its own cluster (one report each, no merge)."""
     from dashboard.store import EventsStore
+    from dashboard.synth_merge import merged_chunks
     from dashboard.synth_reports import with_reports
 
     store = EventsStore(store_dir)
-    chunks = synthetic_chunks(n_events, seed)
+    chunks = synthetic_chunks(n_events, seed, chunk_events)
     if reports:
-        chunks = (
-            (with_reports(events, seed=seed * 1000 + no), articles) for no, (events, articles) in enumerate(chunks)
+        chunks = merged_chunks(
+            (
+                (with_reports(events, seed=seed * 1000 + no, merge=False), articles)
+                for no, (events, articles) in enumerate(chunks)
+            ),
+            store.root / STAGE,
         )
     store.replace_with_chunks(chunks)
     return store.manifest()

@@ -1,7 +1,7 @@
 """Synthetic stores of millions of events written column-wise (`conflictmap bench --fast-store`).
 
-`synth.write_synthetic_store` builds each chunk's strings, ids and merge in pandas and Python
-loops, and merges each chunk of 100,000 events on its own. This module draws the same kinds of
+`synth.write_synthetic_store` builds each chunk's strings and ids in pandas and Python loops,
+stages the chunks and merges them all at once (synth_merge). This module draws the same kinds of
 values from the same pools (places, articles, types, tolls, second reports, mentions: synth.py,
 synth_reports.py) with numpy, and builds every column, the ids and the cross-article merge in
 DuckDB, column-wise on every core:

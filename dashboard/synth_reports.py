@@ -4,7 +4,8 @@
 store has events reported by several outlets (one cluster, the reports' tolls differing, the type
 sometimes differing within the violent class) and mentions (running totals, statements) that the
 dashboard neither draws nor counts. `with_reports` adds both to a chunk of synthetic events and runs
-the store's own merge over it, so the cluster columns are what an ingest would write.
+the store's own merge over it, so the cluster columns are what an ingest would write for that chunk;
+write_synthetic_store leaves the merge to synth_merge, which merges the rows of all chunks at once.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ def _ids(prefix: str, source: pd.Series, seed: int) -> list[str]:
 
 
 def with_reports(
-    events: pd.DataFrame, seed: int = 0, report_share: float = 0.1, mention_share: float = 0.02
+    events: pd.DataFrame, seed: int = 0, report_share: float = 0.1, mention_share: float = 0.02, merge: bool = True
 ) -> pd.DataFrame:
     """The chunk's events, plus a second report (another article of the chunk, another toll, now
     and then another violent type) of about `report_share` of its violent events dated to the day,
     plus mentions (a copy with a larger toll and record_kind "mention") of about `mention_share`
-    of its rows; merged as the store merges them."""
+    of its rows; merged as the store merges them (without `merge` they are left
+    for the caller to merge over more rows than these: synth_merge)."""
     rng = np.random.default_rng([seed, 11])
     events = S.coerce_events(events).reset_index(drop=True)
     dated = (events[S.DATE_PRECISION].astype("string") == "day") & events[S.EVENT_DATE].notna()
@@ -65,4 +67,4 @@ def with_reports(
     mentions[S.FATALITIES] = pd.array(rng.integers(100, 900, len(mentions)), dtype="Int64")
     mentions[S.EVENT_ID] = _ids("mention", mentions[S.EVENT_ID], seed)
     both = pd.concat([events, reports, mentions], ignore_index=True)
-    return S.coerce_events(merge_reports(both))
+    return S.coerce_events(merge_reports(both) if merge else both)
