@@ -240,22 +240,45 @@ def events_sql(base: list[str], overlays: list[str]) -> str:
     whole-row overlay supersedes replaced by its latest overlay row (their names sort by
     generation), then the cluster columns of each event a later patch changed taken from it."""
     whole, patches = split_overlays(overlays)
-    rows = _whole_rows_sql(base, whole)
-    if not patches:
-        return rows
-    if not base and not whole:  # patches of rows not among these files (a date range's parts)
-        return _no_events_sql()
-    # An event's cluster columns: those of its latest overlay row of either kind, where that is a
-    # patch (a whole row written later already holds them). Generations order the files.
+    return effective_sql(
+        base,
+        latest_whole_sql(whole) if whole else None,
+        latest_patch_sql(patches, whole) if patches else None,
+    )
+
+
+def latest_whole_sql(whole: list[str]) -> str:
+    """Per event a whole-row overlay has, its latest row (the files' names sort by generation)."""
+    return (
+        f"(SELECT * EXCLUDE (filename) FROM read_parquet({_sql_files(whole)}, union_by_name=true, filename=true) "
+        "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)"
+    )
+
+
+def latest_patch_sql(patches: list[str], whole: list[str]) -> str:
+    """Per event whose latest overlay row of either kind is a patch, that row (PATCH_COLUMNS): a
+    whole row written later already holds its cluster columns. Generations order the files."""
     cols = ", ".join(PATCH_COLUMNS)
-    latest = (
+    return (
         f"(SELECT {cols} FROM (SELECT {cols}, filename FROM read_parquet({_sql_files(patches + whole)}, "
         "union_by_name=true, filename=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
         "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT) DESC) = 1) "
         f"WHERE regexp_matches(filename, '/{PATCH_PREFIX}[^/]*$'))"
     )
+
+
+def effective_sql(base: list[str], whole: str | None, patches: str | None) -> str:
+    """events_sql of base parts given the relations of the latest whole overlay rows and of the
+    latest patches (latest_whole_sql, latest_patch_sql; None: there are none): the SQL of those
+    relations, or tables a reader built from them once per generation (DuckEngine: planning the
+    overlays' windows anew made every query over the view several milliseconds slower)."""
+    rows = _whole_rows_sql(base, whole)
+    if patches is None:
+        return rows
+    if not base and whole is None:  # patches of rows not among these files (a date range's parts)
+        return _no_events_sql()
     swapped = ", ".join(f"CASE WHEN p.event_id IS NULL THEN e.{c} ELSE p.{c} END AS {c}" for c in CLUSTER_COLUMNS)
-    return f"(SELECT e.* REPLACE ({swapped}) FROM {rows} e LEFT JOIN {latest} p ON e.event_id = p.event_id)"
+    return f"(SELECT e.* REPLACE ({swapped}) FROM {rows} e LEFT JOIN {patches} p ON e.event_id = p.event_id)"
 
 
 _SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE"}
@@ -267,22 +290,18 @@ def _no_events_sql() -> str:
     return f"(SELECT * FROM (SELECT {cols}) WHERE false)"
 
 
-def _whole_rows_sql(base: list[str], overlays: list[str]) -> str:
-    """events_sql of base parts and whole-row overlays only."""
-    if not base and not overlays:
+def _whole_rows_sql(base: list[str], latest: str | None) -> str:
+    """effective_sql of base parts and whole-row overlays only (`latest`: their relation)."""
+    if not base and latest is None:
         return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
-    if not overlays:
+    if latest is None:
         return f"read_parquet({_sql_files(base)}, union_by_name=true)"
-    latest = (
-        f"(SELECT * FROM read_parquet({_sql_files(overlays)}, union_by_name=true, filename=true) "
-        "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)"
-    )
     if not base:
-        return f"(SELECT * EXCLUDE (filename) FROM {latest})"
+        return f"(SELECT * FROM {latest})"
     return (
         f"(SELECT * FROM read_parquet({_sql_files(base)}, union_by_name=true) "
         f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
-        f"UNION ALL BY NAME SELECT * EXCLUDE (filename) FROM {latest})"
+        f"UNION ALL BY NAME SELECT * FROM {latest})"
     )
 
 

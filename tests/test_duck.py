@@ -12,6 +12,7 @@ import pytest
 import query_oracle as O
 
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.app import duck as D
 from dashboard.app import event_index as EI
 from dashboard.app.filters import Filters, index_mask
@@ -423,7 +424,12 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     lo, hi = pd.Timestamp(f"{years[0]}-01-01"), pd.Timestamp(f"{years[0]}-12-31 23:59:59")
     db.cursor()
     relation = db.events_between(lo, hi)
-    assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation and "overlays/" in relation
+    assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation
+    # Every overlay: their latest rows, read once per generation into a table (DuckEngine._hold_overlays).
+    held, _ = db._overlays
+    assert held is not None and f"FROM {held})" in relation
+    over = db.cursor().execute(f"SELECT count(DISTINCT event_id) FROM read_parquet({db.store.files()[1]})")
+    assert db.cursor().execute(f"SELECT count(*) FROM {held}").fetchone() == over.fetchone() != (0,)
     assert db.events_between(None, None) == "events"
     order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
     whole = db.query(
@@ -556,3 +562,76 @@ def test_the_rollup_answers_never_build_a_filter_state(stored) -> None:
         views.places(f, Selection())
         views.newest(f, Selection(), 10)
     assert views.states.kept() == []
+
+
+def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path: Path) -> None:
+    """DuckEngine reads a generation's latest whole overlay rows and latest patches into a table
+    each, once (_hold_overlays), and builds the `events` view (and a date range's relation) over
+    them. Through a store's life (appends whose reports join stored events write patches, a
+    correction writes whole rows, a compaction folds both in): without overlays the view reads the
+    parts alone; with whole rows, patches, or both, it holds what the pandas reader
+    (store.load_events) and the SQL over the files (store_read.sql over store_files.events_sql) hold,
+    and so does a date range's relation. The tables of generations before the previous one are
+    dropped."""
+    from datetime import date
+
+    from dashboard import store_read
+    from dashboard.corrections import Alternative, save_correction
+    from dashboard.ingest.article import Article
+
+    events, _ = synthetic_events(400, seed=11)
+    events = with_reports(events, seed=11, report_share=0.3)
+    arts = {
+        a: Article(text=f"text of {a}", title=a, published=date(2022, 3, 2), source="s")
+        for a in events[S.ARTICLE_ID].unique()
+    }
+    events[S.ARTICLE_ID] = events[S.ARTICLE_ID].map(lambda a: arts[a].article_id)
+    by_id = {a.article_id: a for a in arts.values()}
+    ids = sorted(by_id)
+    store = EventsStore(tmp_path / "s")
+    db = D.DuckEngine(store, threads=1)
+
+    def append(batch: list[str]) -> None:
+        store.append(events[events[S.ARTICLE_ID].isin(batch)], [by_id[a] for a in batch])
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = S.coerce_events(frame)[list(S.NAMES)]
+        kinds = frame[S.RECORD_KIND].astype("string").fillna("event")
+        return frame[kinds != "mention"].sort_values(S.EVENT_ID).reset_index(drop=True)
+
+    def check(whole: bool, patches: bool) -> None:
+        m = store.manifest()
+        kinds = F.split_overlays([e["path"] for e in m["overlays"]])
+        assert (bool(kinds[0]), bool(kinds[1])) == (whole, patches), m["overlays"]
+        got = rows(db.query("SELECT * FROM events"))
+        gen = m["generation"]
+        assert db._overlays == (f"overlay_{gen}" if whole else None, f"patch_{gen}" if patches else None)
+        pd.testing.assert_frame_equal(got, rows(store.load_events()))
+        by_files = store_read.sql(store.root, m, "SELECT * FROM {events}", [], (None, None))
+        pd.testing.assert_frame_equal(got, rows(by_files))
+        years = sorted({e["path"].split("/")[1] for e in m["events"]} - {"undated"})
+        assert len(years) > 1, "parts of several years"
+        lo, hi = pd.Timestamp(f"{years[1]}-01-01"), pd.Timestamp(f"{years[1]}-12-31 23:59:59")
+        assert db.events_between(lo, hi) != "events"
+        dated, span = "SELECT * FROM {events} WHERE event_date BETWEEN ? AND ?", [lo, hi]
+        in_range = rows(db.query(dated, [t.to_pydatetime() for t in span], (lo, hi)))
+        assert len(in_range) > 10
+        pd.testing.assert_frame_equal(in_range, rows(db.query(dated, [t.to_pydatetime() for t in span])))
+
+    third = len(ids) // 3 + 1
+    append(ids[:third])
+    check(whole=False, patches=False)
+    toponym = str(store.load_events()[S.TOPONYM].value_counts().index[0])
+    alt = Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria", country_code="SY")
+    save_correction(store, toponym, alt, folder=tmp_path / "gz")
+    check(whole=True, patches=False)
+    append(ids[third : 2 * third])
+    check(whole=True, patches=True)
+    store.compact()
+    check(whole=False, patches=False)
+    append(ids[2 * third :])
+    check(whole=False, patches=True)
+    # The tables of the generations before the previous one (the compaction's, which has none) are
+    # gone: a query may still read the previous generation's.
+    held = {n for (n,) in db.cursor().execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert {n for n in held if n.startswith(("overlay_", "patch_"))} == {f"patch_{store.manifest()['generation']}"}
