@@ -26,12 +26,6 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "few days', 'so far this year') is a mention, not an event",
     ),
     RuleInfo(
-        "mention.hypothetical_clause",
-        "mention",
-        "a hypothetical cue makes a mention only in the trigger's own clause or one that governs it, not "
-        "across an adverbial clause ('the toll could rise after jets killed 60': the killing happened)",
-    ),
-    RuleInfo(
         "mention.campaign",
         "mention",
         "a campaign or a pattern of attacks ('has been waging', 'stepped up its raids', 'a spate of', "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.events.mentions import is_boilerplate, mention_reason
-from dashboard.rules import ALL_ON, Switches
+from dashboard.rules import Switches
 
 VIOLENT = "Explosions/Remote violence"
 
@@ -257,18 +257,3 @@ def test_a_related_news_block_or_a_bar_menu_inside_a_sentence_is_page_furniture(
     assert is_boilerplate("Film festival opens | Episode | Showcase Category News The summit met in the capital", 2000)
     assert not is_boilerplate("The ministry said related news would follow after the summit in the capital.", 2000)
     assert not is_boilerplate("Voters chose between two lists | one of them new.", 2000), "a single bar is no menu"
-
-
-def test_a_hypothetical_governs_only_its_own_clause(nlp) -> None:
-    from dashboard.events.mentions import _hypothetical
-
-    def hypothetical(text: str, trigger: str, switches: Switches = ALL_ON) -> bool:
-        doc = nlp(text)
-        return _hypothetical(text, 0, doc[:], text.index(trigger), switches)
-
-    after = "Medics fear the toll could rise after shelling killed nine people in the market."
-    assert not hypothetical(after, "shelling"), "the killing happened; only the toll may rise"
-    assert hypothetical(after, "shelling", Switches.parse("mention.hypothetical_clause")), "switched off"
-    assert hypothetical("The army threatened to launch air strikes on the border town.", "air strikes")
-    assert hypothetical("If air strikes hit the camp, thousands would flee.", "air strikes")
-    assert hypothetical("Warplanes could bomb the bridges at any time, the governor warned.", "Warplanes")

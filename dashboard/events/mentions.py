@@ -162,45 +162,6 @@ def _negated(sent: Any, trigger_at: int) -> bool:
     return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
 
 
-def _hypothetical(sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches) -> bool:
-    """A hypothetical cue in the sentence ("would", "could", "threatened to", "calls for"); with
-    `mention.hypothetical_clause`, only one in the trigger's own clause or a clause that governs it
-    without an adverbial clause between ("the toll could rise after jets killed 60": the killing
-    happened; "the deadliest since gas killed hundreds in 2013": so did that)."""
-    cues = list(_HYPOTHETICAL.finditer(sentence))
-    trigger = _trigger_noun(sent, trigger_at) if cues else None
-    if trigger is None or not switches.on("mention.hypothetical_clause"):
-        return bool(cues)
-    offset = start - sent.start_char  # `sentence` may start after the parsed sentence does
-    return any(_governs(_token_at(sent, offset + m.start()), trigger) for m in cues)
-
-
-# "the toll could rise after shelling killed nine": a time phrase tells what happened before or
-# since; the modal outside it does not reach it.
-_TIME_PREPS = frozenset({"after", "since", "before", "following", "amid", "during"})
-
-
-def _token_at(sent: Any, at: int) -> Any:
-    return next((t for t in sent if t.idx - sent.start_char >= at), sent.root)
-
-
-def _governs(cue: Any, trigger: Any) -> bool:
-    """Whether the cue's clause is the trigger's or governs it without an adverbial clause between."""
-    verb = cue
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
-    if verb.pos_ == "AUX" and verb.head.i != verb.i:
-        verb = verb.head  # "could" → the verb it helps
-    tok, steps = trigger, 0
-    while steps < 40:
-        if tok.i == verb.i:
-            return True
-        if tok.dep_ == "advcl" or tok.dep_ == "prep" and tok.lower_ in _TIME_PREPS or tok.head.i == tok.i:
-            return False
-        tok, steps = tok.head, steps + 1
-    return False
-
-
 def _trigger_noun(sent: Any, trigger_at: int) -> Any:
     """The trigger's token, or the noun it forms with the words after it ("air strikes"); None
     without a parse or a token there."""
@@ -285,9 +246,7 @@ def _reason_for_violence(
     if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
         return "mention.campaign"
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
-    if switches.on("mention.hypothetical") and (
-        _hypothetical(sentence, start, sent, trigger_at, switches) or _PURPOSE_BEFORE.search(before)
-    ):
+    if switches.on("mention.hypothetical") and (_HYPOTHETICAL.search(sentence) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
     if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):
         return "mention.negated"
