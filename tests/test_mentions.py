@@ -257,3 +257,16 @@ def test_a_related_news_block_or_a_bar_menu_inside_a_sentence_is_page_furniture(
     assert is_boilerplate("Film festival opens | Episode | Showcase Category News The summit met in the capital", 2000)
     assert not is_boilerplate("The ministry said related news would follow after the summit in the capital.", 2000)
     assert not is_boilerplate("Voters chose between two lists | one of them new.", 2000), "a single bar is no menu"
+
+
+def test_violence_a_pause_stops_does_not_happen(nlp) -> None:
+    from dashboard.events.mentions import _negated
+
+    for text, trigger in (
+        ("The ministry announced a two-day halt of fighting around the port.", "fighting"),
+        ("Residents enjoyed a rare lull in the shelling on Sunday.", "shelling"),
+    ):
+        doc = nlp(text)
+        assert _negated(doc[:], text.index(trigger)), text
+    text = "Three fighters died at the end of the fighting near the port."
+    assert not _negated(nlp(text)[:], text.index("fighting")), "the fighting happened"

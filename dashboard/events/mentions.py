@@ -9,9 +9,14 @@ and are neither drawn nor counted as events by default. Each rule is an id of `d
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from dashboard.rules import ALL_ON, Switches
+from dashboard.wordlists import word_set
+
+# Nouns for a stop to violence: what they stop does not happen (`mention.negated`).
+PAUSE_NOUNS = word_set(Path(__file__).with_name("words.toml"), "extract.pause_nouns")
 
 EVENT, MENTION = "event", "mention"
 
@@ -154,12 +159,28 @@ def _negated(sent: Any, trigger_at: int) -> bool:
         return False
     if any(c.lower_ in ("no", "never") and c.dep_ in ("det", "neg", "advmod") for c in trigger.children):
         return True  # "no strikes hit the town"
+    if _paused(trigger):
+        return True  # "a halt of fighting", "a pause in air strikes": what stops does not happen
     verb = _action_verb(trigger)
     if verb is None:
         return False
     if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
         return True
     return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
+
+
+def _paused(trigger: Any) -> bool:
+    """Whether the trigger is what a pause noun stops ("a halt of fighting", "a lull in the
+    fighting", "a pause in air strikes")."""
+    prep = trigger.head
+    return (
+        trigger.dep_ in ("pobj", "pcomp")
+        and prep.lower_ in ("of", "in", "to", "on")
+        and prep.head.i != prep.i
+        # The parse may hang the phrase on the verb ("enjoyed a lull in the shelling"): the noun
+        # right before it counts.
+        and (prep.head.lower_ in PAUSE_NOUNS or prep.i > 0 and prep.doc[prep.i - 1].lower_ in PAUSE_NOUNS)
+    )
 
 
 def _trigger_noun(sent: Any, trigger_at: int) -> Any:
