@@ -270,6 +270,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     ),
     # -- dates -------------------------------------------------------------------------------------------
     RuleInfo(
+        "dates.report_day",
+        "dates",
+        "a day a verb of saying governs ('…, the monitor said on Sunday') is the day the source spoke "
+        "(date_source report): the row joins the one report of its event the text dates itself, from "
+        "that day or the two before, with the same sub-type, author and toll",
+    ),
+    RuleInfo(
         "dates.dateline",
         "dates",
         "relative days resolve against the date the article's text opens with (its dateline), when it has one",

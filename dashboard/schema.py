@@ -29,7 +29,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "date_source",
         "string",
-        "Where the date came from: sentence, context (a nearby sentence) or published (the article's date).",
+        "Where the date came from: sentence, context (a nearby sentence), report (the day a source spoke, "
+        "'..., the monitor said on Sunday': the event's day or earlier) or published (the article's date).",
     ),
     Column(
         "is_future", "boolean", "True when the sentence announces a scheduled or expected event, not one that happened."

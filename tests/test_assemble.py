@@ -296,3 +296,17 @@ def test_a_count_in_any_report_beats_words_for_many(row) -> None:
         row(40, fatalities=17, fatalities_text="killed 17 people"),
     ]
     assert assemble(rows)[0][S.FATALITIES] == 17
+
+
+def test_a_row_dated_by_its_reports_day_takes_the_day_the_text_gives_its_event(row) -> None:
+    lead = row(0, event_date="2020-03-04", date_source="report", fatalities=9)
+    out = assemble([lead, row(60, event_date="2020-03-03")])
+    assert len(out) == 1 and out[0][S.EVENT_DATE] == "2020-03-03" and out[0][S.FATALITIES] == 9
+    assert len(assemble([lead, row(60, event_date="2020-03-03")], Switches.parse("dates.report_day"))) == 2
+    # Another toll is another event; so is a day three days before the report, or one after it.
+    for other in (
+        row(60, event_date="2020-03-03", fatalities=4),
+        row(60, event_date="2020-03-01"),
+        row(60, event_date="2020-03-05"),
+    ):
+        assert len(assemble([lead, other])) == 2

@@ -38,6 +38,7 @@ from dashboard.events.authors import (
 )
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
+from dashboard.events.reports import REPORT, join_reports
 from dashboard.events.tellers import conflicting_reports
 from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
@@ -167,12 +168,24 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         _join_same_place_day(rows, idx, g, fits)
     if switches.on("assemble.undated_repeat"):
         _join_undated_repeats(rows, idx, g, fits)
+    if switches.on("dates.report_day"):
+        join_reports(rows, idx, _same_told_event, fits, g.join)
     if switches.on("assemble.coarse_into_fine"):
         _join_coarse_into_fine(rows, idx, g, fits, switches)
     groups: dict[int, list[int]] = {}
     for i in idx:
         groups.setdefault(g.find(i), []).append(i)
     return list(groups.values())
+
+
+def _same_told_event(a: dict, b: dict) -> bool:
+    """Same kind, place and sub-type, unless one of the sub-types is a generic one."""
+    subtypes = {a[S.SUB_EVENT_TYPE], b[S.SUB_EVENT_TYPE]}
+    return (
+        kind(a) == kind(b)
+        and place_key(a) == place_key(b)
+        and (len(subtypes) == 1 or bool(subtypes & GENERIC_SUBTYPES))
+    )
 
 
 def _join_same_place_day(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
@@ -274,11 +287,7 @@ def merge_group(
     _finest_place(out, rows, best)
     if switches.on("assemble.specific_type"):
         _most_specific_type(out, rows, best)
-    dated = [r for r in rows if not _undated(r)]
-    if _undated(best) and dated:
-        src = max(dated, key=informativeness)
-        for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
-            out[c] = src[c]
+    _event_day(out, rows, best)
     _toll(out, rows, switches)
     _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
@@ -290,6 +299,19 @@ def merge_group(
     spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
     out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
     return out
+
+
+def _event_day(out: dict, rows: list[dict], best: dict) -> None:
+    """A dated report's day for a best report dated only by the publication or its source (`reports.py`)."""
+    dated = [r for r in rows if not _undated(r)]
+    if best[S.DATE_SOURCE] == REPORT:
+        dated = [r for r in dated if r[S.DATE_SOURCE] != REPORT]
+    elif not _undated(best):
+        return
+    if dated:
+        src = max(dated, key=informativeness)
+        for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
+            out[c] = src[c]
 
 
 def _finest_place(out: dict, rows: list[dict], best: dict) -> None:

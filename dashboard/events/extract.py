@@ -27,6 +27,7 @@ from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event
 from dashboard.events.sites import unlisted_sites
 from dashboard.events.when import (
     clause_verb,
+    dated_by_report,
     is_future_sentence,
     is_future_verb,
     sentence_date,
@@ -234,7 +235,10 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at if s.at >= 0 else -1)
     verb = clause_verb(trig)
     future = is_future_verb(verb) or is_future_sentence(s.sent)
-    when = sentence_date(s.own, ctx.published, future, sentence_mentions(s.sent, verb, ctx.dateline_end, trig))
+    mentions = sentence_mentions(s.sent, verb, ctx.dateline_end, trig)
+    when = sentence_date(s.own, ctx.published, future, mentions)
+    if when[2] == "sentence" and ctx.switches.on("dates.report_day") and dated_by_report(s.sent, mentions, verb):
+        when = (when[0], when[1], "report", when[3])
     _date, precision, date_source, _future = when
     killed, hurt, fled = fatalities(s.own), injured(s.own), displaced(s.own)
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the

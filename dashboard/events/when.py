@@ -72,6 +72,17 @@ def _possessed(sent: Any, mention: Any) -> int | None:
     return tok.head.i if tok.dep_ in ("poss", "compound", "nmod", "npadvmod") else None
 
 
+def dated_by_report(sent: Any, mentions: list, verb: Any) -> bool:
+    """Whether the day that dates the sentence hangs from a verb of saying other than the trigger's
+    ("a blast killed six, the monitor said on Sunday"): the day the source spoke, on or after the
+    event's (`dates.report_day`)."""
+    m = best_mention(mentions)
+    if m is None:
+        return False
+    said = clause_verb(trigger_token(sent, m.start))
+    return said.i != verb.i and said.pos_ in ("VERB", "AUX") and base_form(said) in SPEECH_LEMMAS
+
+
 def is_future_sentence(sent: Any) -> bool:
     """Whether the sentence's main clause (or what a speech verb reports) is about the future."""
     root = sent.root
