@@ -118,7 +118,7 @@ def test_event_ids_unique_and_stable(pipeline, seed_article: Article, seed_event
 def test_row_values_are_sane(seed_article: Article, seed_events: pd.DataFrame) -> None:
     assert seed_events[S.CONFIDENCE].between(0, 1).all()
     assert seed_events[S.DATE_PRECISION].isin(["day", "month", "year"]).all()
-    assert seed_events[S.DATE_SOURCE].isin(["sentence", "context", "published"]).all()
+    assert seed_events[S.DATE_SOURCE].isin(["sentence", "context", "report", "published"]).all()
     assert seed_events[S.GEO_PRECISION].isin([1, 2, 3, 4]).all()
     assert seed_events[S.LATITUDE].between(-90, 90).all() and seed_events[S.LONGITUDE].between(-180, 180).all()
     assert seed_events[S.EVENT_DATE].notna().all()
