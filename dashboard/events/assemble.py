@@ -23,8 +23,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-import pandas as pd
-
 from dashboard import schema as S
 from dashboard.events.actors import UNIDENTIFIED, interaction, is_generic_group
 from dashboard.events.authors import (
@@ -38,7 +36,7 @@ from dashboard.events.authors import (
 )
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
-from dashboard.events.reports import REPORT, join_reports
+from dashboard.events.reports import REPORT, days_before, join_reports
 from dashboard.events.tellers import conflicting_reports
 from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
@@ -67,11 +65,8 @@ RECENT_DAYS = 2  # an undated headline or lead tells the news of the day or the 
 
 def recent(dated: dict, undated: dict) -> bool:
     """Whether a dated row falls on the publication day an undated row carries or the two before it."""
-    try:
-        delta = (pd.Timestamp(undated[S.EVENT_DATE]) - pd.Timestamp(dated[S.EVENT_DATE])).days
-    except (TypeError, ValueError):
-        return False
-    return -1 <= delta <= RECENT_DAYS
+    delta = days_before(undated, dated)
+    return delta is not None and -1 <= delta <= RECENT_DAYS
 
 
 def informativeness(row: dict) -> tuple:

@@ -16,7 +16,8 @@ from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
 # Nouns for a stop to violence: what they stop does not happen (`mention.negated`).
-PAUSE_NOUNS = word_set(Path(__file__).with_name("words.toml"), "extract.pause_nouns")
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
+PAUSE_NOUNS = word_set(WORDS, "mentions.pause_nouns")
 
 EVENT, MENTION = "event", "mention"
 
@@ -176,7 +177,6 @@ def _paused(trigger: Any) -> bool:
     return (
         trigger.dep_ in ("pobj", "pcomp")
         and prep.lower_ in ("of", "in", "to", "on")
-        and prep.head.i != prep.i
         # The parse may hang the phrase on the verb ("enjoyed a lull in the shelling"): the noun
         # right before it counts.
         and (prep.head.lower_ in PAUSE_NOUNS or prep.i > 0 and prep.doc[prep.i - 1].lower_ in PAUSE_NOUNS)

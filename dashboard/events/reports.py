@@ -17,23 +17,27 @@ REPORT = "report"  # the date_source of a row dated by the day its source spoke
 REPORT_DAYS = 2  # a report tells the news of its day or the two before
 
 
-def _days_before(report: dict, dated: dict) -> int | None:
+def days_before(later: dict, earlier: dict) -> int | None:
+    """Days from one row's date back to another's (None when either has no date)."""
     try:
-        return (pd.Timestamp(report[S.EVENT_DATE]) - pd.Timestamp(dated[S.EVENT_DATE])).days
+        return (pd.Timestamp(later[S.EVENT_DATE]) - pd.Timestamp(earlier[S.EVENT_DATE])).days
     except (TypeError, ValueError):
         return None
 
 
+def _absent(value: object) -> bool:
+    return bool(pd.isna(value)) or value == ""
+
+
 def _same(report: dict, dated: dict, column: str) -> bool:
     a, b = report.get(column), dated.get(column)
-    missing = (None, "")
-    return a in missing or b in missing or a != a or b != b or a == b
+    return _absent(a) or _absent(b) or a == b
 
 
 def tells_the_same(report: dict, dated: dict) -> bool:
     """Whether a report-dated row can be the dated row's event: on its day or the two after it, and
     no author or toll that differs (the caller checks place, kind and sub-type)."""
-    before = _days_before(report, dated)
+    before = days_before(report, dated)
     return (
         dated[S.DATE_SOURCE] == "sentence"
         and before is not None

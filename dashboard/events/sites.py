@@ -73,7 +73,7 @@ def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
         if noun.dep_ == "appos" and (noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_NOUNS):
             for prep in noun.children:
                 if prep.dep_ == "prep" and (prep.lower_ in CONTAINER_PREPS or prep.lower_ in COMPASS_WORDS):
-                    found = [known[t.i] for t in prep.subtree if t.i in known and _precision(known[t.i]) < 4]
+                    found = _known_in(prep, known)
                     if found:
                         return min(found, key=_precision)
     return None
@@ -152,7 +152,12 @@ def _container_of(prep: Any, known: dict[int, Toponym]) -> Toponym | None:
     """The known place inside a locative phrase ("in the eastern countryside of Hama" → Hama)."""
     if prep.lower_ not in ("in", "near", "outside", "around"):
         return None
-    return next((known[t.i] for t in prep.subtree if t.i in known and _precision(known[t.i]) < 4), None)
+    return next(iter(_known_in(prep, known)), None)
+
+
+def _known_in(prep: Any, known: dict[int, Toponym]) -> list[Toponym]:
+    """The known places below country level inside a prepositional phrase, in text order."""
+    return [known[t.i] for t in prep.subtree if t.i in known and _precision(known[t.i]) < 4]
 
 
 def _own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:

@@ -67,8 +67,6 @@ def _possessed(sent: Any, mention: Any) -> int | None:
     if not mention.text.endswith("s") or mention.weekday is None:
         return None
     tok = trigger_token(sent, mention.start)
-    while tok.dep_ in ("case",) and tok.head.i != tok.i:
-        tok = tok.head
     return tok.head.i if tok.dep_ in ("poss", "compound", "nmod", "npadvmod") else None
 
 
