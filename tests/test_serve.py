@@ -322,7 +322,12 @@ def test_serve_runs_a_production_server_behind_the_guard(
         # One worker: waitress in this process; more: gunicorn's master and that many worker processes
         # (gthread's, or with one thread each the sync worker's).
         assert headers["Server"] == server and headers["Content-Encoding"] == "gzip"
-        assert len(psutil.Process(proc.pid).children()) == (0 if workers == "1" else int(workers))
+        # gunicorn forks its workers one after another: the first may answer before the last is up.
+        expected = 0 if workers == "1" else int(workers)
+        deadline = time.monotonic() + 30
+        while len(psutil.Process(proc.pid).children()) != expected and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(psutil.Process(proc.pid).children()) == expected
         assert b"_dash-config" in gzip.decompress(body)
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         with pytest.raises(urllib.error.HTTPError) as refused:
