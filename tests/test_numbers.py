@@ -60,6 +60,10 @@ def test_parse_number(text: str, value: int | None) -> None:
         ("Militants executed 12 hostages in the desert.", 12),
         ("Twenty detainees were executed inside the prison.", 20),
         ("The raid killed well over 200 fighters.", 200),
+        # The day of a date is no count: the toll after it is.
+        ("The death toll of the Azaz bombing on March 9 has passed 60.", 60),
+        ("The death toll of the 21 June raid on the camp rose to 33 people.", 33),
+        ("A Sept. 4 shelling of the town killed 7 people.", 7),
     ],
 )
 def test_fatalities(sentence: str, value: int) -> None:
@@ -77,6 +81,7 @@ def test_fatalities(sentence: str, value: int) -> None:
         "Talks in Moscow ended on Thursday.",
         "36 soldiers were wounded in the clash.",
         "In a raid that killed the commander, troops seized the town.",
+        "On July 14 people were killed in the square, the opposition said.",
     ],
 )
 def test_no_fatalities(sentence: str) -> None:

@@ -143,9 +143,25 @@ _DISP = re.compile(
 )
 
 
+_MONTH_NAMES = "|".join(
+    sorted({*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept"}, key=len, reverse=True)
+)
+# The day of a date ("on April 15", "15 April 2016", "Sept. 3rd") is no count; hidden from the count
+# patterns, "the death toll of the bombing on April 15 passed 130" reads 130, not 15. Months are
+# matched capitalised: "may" in lower case is the verb ("as many as 5 may have died").
+_DATE_DAY = re.compile(
+    rf"\b(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})\b\.?)"
+)
+
+
+def _hide_dates(sentence: str) -> str:
+    """The sentence with each month-and-day written as one word of as many letters, so offsets hold."""
+    return _DATE_DAY.sub(lambda m: "x" * len(m.group(0)), sentence)
+
+
 def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
     out = []
-    for m in pattern.finditer(sentence):
+    for m in pattern.finditer(_hide_dates(sentence)):
         group = "n" if m.groupdict().get("n") else "n2"
         raw = m.group(group)
         if raw is None:
@@ -158,7 +174,8 @@ def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
         if more and group == "n":
             extra = parse_number(more)
             value += extra or 0
-        out.append(Count(value, m.start(), m.end(), m.group(0), raw.lower().replace("-", " ") in _VAGUE))
+        phrase = sentence[m.start() : m.end()]
+        out.append(Count(value, m.start(), m.end(), phrase, raw.lower().replace("-", " ") in _VAGUE))
     return out
 
 
