@@ -143,9 +143,7 @@ _DISP = re.compile(
 )
 
 
-_MONTH_NAMES = "|".join(
-    sorted({*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept"}, key=len, reverse=True)
-)
+_MONTH_NAMES = "|".join(sorted({*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept"}, key=len, reverse=True))
 # The day of a date ("on April 15", "15 April 2016", "Sept. 3rd") is no count; hidden from the count
 # patterns, "the death toll of the bombing on April 15 passed 130" reads 130, not 15. Months are
 # matched capitalised: "may" in lower case is the verb ("as many as 5 may have died").
