@@ -352,9 +352,25 @@ def test_site_nouns_and_more_prepositions_place_the_event(pipeline, text: str, p
         ("Air force raids resumed at dawn.", "Air/drone strike"),
         ("Jets of the government destroyed the bridge.", "Air/drone strike"),
         ("Helicopters dropped barrels on the hill villages.", "Air/drone strike"),
+        # The air forces of these wars strike from the air; so do bombers that are aircraft.
+        ("The coalition bombed a bridge over the river at dawn.", "Air/drone strike"),
+        ("Russia has struck the outskirts of the town twice this week.", "Air/drone strike"),
+        ("Four long-range bombers hit depots south of the city.", "Air/drone strike"),
+        ("Two Su-34 bombers raided the hills.", "Air/drone strike"),
     ],
 )
 def test_strikes_and_raids_are_air_strikes(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type
+
+
+@pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        ("Russia struck a deal with Ankara over the border crossing.", "Agreement"),
+        ("Suicide bombers struck a checkpoint at the edge of the town.", "Suicide bomb"),
+    ],
+)
+def test_struck_deals_and_suicide_bombers_are_no_air_strikes(sentence: str, sub_type: str) -> None:
     assert classify(sentence)[1] == sub_type
 
 
