@@ -146,6 +146,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "strikes, else by the state forces of the country hit (armed groups here fly no combat aircraft)",
     ),
     RuleInfo(
+        "actors.no_ground_flyers",
+        "actors",
+        "an air strike is never by a rebel group or a militia, which fly no combat aircraft (drones excepted): a "
+        "group read as its author is its target when none is named ('jets pounded IS-held villages'), and the "
+        "author is the air force actors.air_power gives",
+    ),
+    RuleInfo(
         "actors.same_means",
         "actors",
         "an attack by a means few parties use (chemical weapons, a suicide bomber: the lexicon's "

@@ -310,3 +310,37 @@ def test_a_row_dated_by_its_reports_day_takes_the_day_the_text_gives_its_event(r
         row(60, event_date="2020-03-05"),
     ):
         assert len(assemble([lead, other])) == 2
+
+
+def test_an_armed_group_read_as_an_air_strikes_author_becomes_its_target(row) -> None:
+    # "Jets pounded the militia-held hamlet": a parse that makes the militia the author is wrong, as
+    # rebels and militias fly no combat aircraft; the air force the article names struck it.
+    named = row(0, sub_event_type="Air/drone strike", trigger="jets", actor1="Military Forces of Russia", inter1=8)
+    misread = row(
+        80,
+        location="Saraqib",
+        latitude=35.86,
+        longitude=36.8,
+        sub_event_type="Air/drone strike",
+        trigger="jets pounded",
+        actor1="Islamic State (ISIS)",
+        inter1=2,
+        actor2="",
+    )
+    out = {r[S.LOCATION]: r for r in assemble([named, misread])}
+    assert (out["Saraqib"][S.ACTOR1], out["Saraqib"][S.ACTOR2]) == ("Military Forces of Russia", "Islamic State (ISIS)")
+    off = {r[S.LOCATION]: r for r in assemble([named, misread], Switches.parse("actors.no_ground_flyers"))}
+    assert off["Saraqib"][S.ACTOR1] == "Islamic State (ISIS)"
+
+
+def test_a_group_keeps_an_air_strike_when_it_flew_a_drone_or_a_report_tells_another_means(row) -> None:
+    drone = row(0, sub_event_type="Air/drone strike", trigger="drone attack", actor1="Islamic State (ISIS)", inter1=2)
+    assert assemble([drone])[0][S.ACTOR1] == "Islamic State (ISIS)"
+    # A report that tells the group's own bombing, joined with one that tells a raid: the group may be
+    # the author of the row's event after all.
+    bombing = row(
+        40, sub_event_type="Remote explosive/landmine/IED", trigger="bombing", actor1="Rebel groups (Syria)", inter1=2
+    )
+    raid = row(80, sub_event_type="Air/drone strike", trigger="air raid", actor1="", inter1=None)
+    merged = assemble([bombing, raid])
+    assert len(merged) == 1 and merged[0][S.ACTOR1] == "Rebel groups (Syria)"

@@ -31,6 +31,7 @@ from dashboard.events.authors import (
     VIOLENT,
     air_force_of,
     default_author,
+    ground_the_striker,
     means_authors,
     named_group,
 )
@@ -372,6 +373,8 @@ def _complete_actors(
             donor = named_group(rows, a, i, informativeness)
         if donor is not None:
             out[a], out[i] = donor[a], donor[i]
+    if switches.on("actors.no_ground_flyers"):
+        ground_the_striker(out, rows)
     if not out[S.ACTOR1]:
         default_author(out, switches, air_force, authors)
 

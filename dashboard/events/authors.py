@@ -5,7 +5,9 @@
 - `actors.same_means`: an attack by a means few parties use (the lexicon's `[distinctive_means]`) is
   by the one author the article names for that means;
 - `actors.unidentified`: other violence with no named author is by an "Unidentified Armed Group";
-- `actors.named_over_generic`: a named group one report gives wins over another's generic word.
+- `actors.named_over_generic`: a named group one report gives wins over another's generic word;
+- `actors.no_ground_flyers`: an armed group read as an air strike's author is its target (such groups
+  fly no combat aircraft), and the air force above is the author.
 """
 
 from __future__ import annotations
@@ -96,3 +98,24 @@ def default_author(
     if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
         out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
         out[S.INTER1] = 3
+
+
+GROUND_INTERS = frozenset({2, 3, 4})  # rebels, political and identity militias: no combat aircraft
+
+
+def ground_the_striker(out: dict, rows: list[dict]) -> None:
+    """`actors.no_ground_flyers`: an air strike's actor1 that is an armed group flying no combat aircraft
+    ("jets pounded IS-held villages" read with IS as the striker) is its target when none is named, and
+    actor1 is left to `default_author` (the article's air force)."""
+    # Every report must tell an air strike: a group that fired the rockets one report tells and a raid
+    # another tells, merged into one row, may be the author of the row's event after all. Armed
+    # groups do fly drones.
+    if (
+        out[S.SUB_EVENT_TYPE] == AIR_STRIKE
+        and out.get(S.INTER1) in GROUND_INTERS
+        and all(r[S.SUB_EVENT_TYPE] == AIR_STRIKE for r in rows)
+        and not any("drone" in str(r.get(S.TRIGGER) or "").lower() for r in rows)
+    ):
+        if not out[S.ACTOR2]:
+            out[S.ACTOR2], out[S.INTER2] = out[S.ACTOR1], out[S.INTER1]
+        out[S.ACTOR1], out[S.INTER1] = "", None
