@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import schema as S
 from dashboard.app import duck as D
@@ -159,15 +161,23 @@ def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection) -> pd.DataFrame
 
 
 def mixes(counts: np.ndarray, names: tuple[str, ...]) -> list[str | None]:
-    """type_mix.mix_strings(counts, names) for `names` in sorted order: each distinct row of counts
-    written once, found by a dictionary (mix_strings' np.unique over the rows sorts them: ~10 ms for
-    a brush's 4,000 places)."""
-    written: dict[tuple, str | None] = {}
-    out: list[str | None] = []
-    for row in counts.tolist():
-        key = tuple(row)
-        if key not in written:
-            order = sorted(range(len(row)), key=lambda j: -row[j])  # stable: ties stay in name order
-            written[key] = "|".join(f"{names[j]}:{row[j]}" for j in order if row[j] > 0) or None
-        out.append(written[key])
-    return out
+    """type_mix.mix_strings(counts, names) for `names` in sorted order, written column by column in
+    Arrow: a brush's places at a million events have nearly as many distinct count vectors as
+    places, and mix_strings writes each row in Python (~10 ms for 4,000 places)."""
+    if counts.shape[0] == 0 or counts.shape[1] == 0:
+        return [None] * counts.shape[0]
+    order = np.argsort(-counts, axis=1, kind="stable")  # stable: ties stay in name order
+    ranked = np.take_along_axis(counts, order, axis=1)
+    labels = pa.array(names, pa.string())
+
+    def part(j: int) -> pa.Array:
+        return pc.binary_join_element_wise(
+            labels.take(pa.array(order[:, j])), pc.cast(pa.array(ranked[:, j]), pa.string()), ":"
+        )
+
+    # A row's types with reports come first in its order: each further one is joined on while
+    # its count is above 0 (the first's absence leaves the row's mix null).
+    joined = pc.if_else(pa.array(ranked[:, 0] > 0), part(0), pa.scalar(None, pa.string()))
+    for j in range(1, counts.shape[1]):
+        joined = pc.if_else(pa.array(ranked[:, j] > 0), pc.binary_join_element_wise(joined, part(j), "|"), joined)
+    return joined.to_pylist()
