@@ -635,3 +635,86 @@ def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path
     # gone: a query may still read the previous generation's.
     held = {n for (n,) in db.cursor().execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert {n for n in held if n.startswith(("overlay_", "patch_"))} == {f"patch_{store.manifest()['generation']}"}
+
+
+def test_the_rollup_with_integer_places_answers_as_the_rollup(stored, monkeypatch) -> None:
+    """With no filter, a brush's map and a click's timeline and newest rows' bound read the rollup
+    with each place as an integer (duck_fact): frame for frame what the rollup's own queries give,
+    for date ranges (one with no events), the busiest places, one the store has not, and a place
+    selected within a range."""
+    from dashboard.app import duck_fact as DF
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    gen = db.store.manifest()["generation"]
+    fast = DuckViews(db, len(events), gen, rollup=True)
+    fact = fast._fact(Filters())
+    assert fact is not None and fact.types == tuple(sorted(events[S.EVENT_TYPE].dropna().unique()))
+    assert fast._fact(Filters(countries=("Syria",))) is None and fast._fact(Filters(min_fatalities=1)) is None
+    places = events[S.PLACE_KEY].value_counts().index[:6].tolist()
+    selections = [
+        Selection("2021-03-01", "2021-09-30 23:59:59"),
+        Selection("2020-06-15", "2020-06-15 23:59:59"),
+        Selection("1990-01-01", "1990-02-01"),
+        Selection(None, "2021-01-31 23:59:59"),
+        *(Selection(None, None, p) for p in places),
+        Selection("2021-01-01", "2021-12-31 23:59:59", places[0]),
+        Selection(None, None, "Nowhere|1.0|2.0"),
+        Selection(None, None, "Nowhere|nan|nan"),
+    ]
+    monkeypatch.setattr(DuckViews, "_fact", lambda *_: None)
+    plain = DuckViews(db, len(events), gen, rollup=True)
+    monkeypatch.undo()
+    for sel in selections:
+        pd.testing.assert_frame_equal(fast.places(Filters(), sel), plain.places(Filters(), sel))
+        for unit, measure in (("day", "events"), ("month", "deaths")):
+            (a, back_a), (b, back_b) = (
+                fast.series(Filters(), sel, unit, measure),
+                plain.series(Filters(), sel, unit, measure),
+            )
+            pd.testing.assert_frame_equal(a, b)
+            assert (back_a is None and back_b is None) or back_a.equals(back_b)
+        for limit in (1, 30):
+            assert (
+                fast.newest(Filters(), sel, limit)[S.EVENT_ID].tolist()
+                == plain.newest(Filters(), sel, limit)[S.EVENT_ID].tolist()
+            )
+    where, params = DF.where(fact, Selection(None, None, places[0])) or ("", [])
+    assert "pid = ?" in where and params[-1] == fact.ids[tuple(_place_probe(places[0]))]
+    assert DF.where(fact, Selection(None, None, "Nowhere|nan|nan")) is None
+
+
+def _place_probe(key: str) -> list:
+    from dashboard.app.duck_where import place_is
+
+    probe: list = []
+    place_is(key, probe)
+    return probe
+
+
+def test_a_place_of_two_latitudes_is_not_read_as_an_integer(tmp_path: Path, make_events) -> None:
+    """Two reports at one place key whose latitudes differ below its rounding: the rollup's map shows
+    either, so duck_fact declines (the rollup answers) rather than pick one."""
+    from dashboard.app import duck_fact as DF
+    from dashboard.app.views import DuckViews
+
+    rows = make_events(
+        dict(event_id="a", location="Tell", latitude=35.000011, longitude=38.0),
+        dict(event_id="b", location="Tell", latitude=35.000012, longitude=38.0, event_date="2020-03-09"),
+    )
+    EventsStore(tmp_path).replace_events(rows)
+    db = D.DuckEngine(EventsStore(tmp_path), threads=1)
+    views = DuckViews(db, 2, db.store.manifest()["generation"], rollup=True)
+    assert DF.build(db) is None and views._fact(Filters()) is None
+    assert views.figures(Filters(), Selection("2020-03-01", "2020-03-31"))[0] == 2
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_mix_of_types_is_written_as_the_memory_engine_writes_it(seed: int) -> None:
+    from dashboard.app.duck_fact import mixes
+    from dashboard.app.type_mix import mix_strings
+
+    rng = np.random.default_rng(seed)
+    names = ("Battles", "Protests", "Riots", "Strategic developments")
+    counts = rng.integers(0, 4, size=(300, len(names))) * rng.integers(0, 2, size=(300, len(names)))
+    assert mixes(counts, names) == mix_strings(counts, names)

@@ -202,9 +202,11 @@ def timeline_series(
     measure: str,
     f: Filters | None = None,
     source: str = "rollup",
+    over: tuple[str, list] | None = None,
 ) -> pd.DataFrame | None:
-    """duck.timeline_series(db, f, sel, unit, measure); None when `where` cannot say."""
-    got = where(sel, f)
+    """duck.timeline_series(db, f, sel, unit, measure); None when `where` cannot say. `over`: the
+    condition over `source` instead of `where`'s (duck_fact.where)."""
+    got = over or where(sel, f)
     if got is None:
         return None
     cond, params = got
@@ -251,12 +253,17 @@ def date_extent(
 
 
 def newest_since(
-    db: D.DuckEngine, sel: Selection, limit: int, f: Filters | None = None, source: str = "rollup"
+    db: D.DuckEngine,
+    sel: Selection,
+    limit: int,
+    f: Filters | None = None,
+    source: str = "rollup",
+    over: tuple[str, list] | None = None,
 ) -> pd.Timestamp | None:
     """The date from which the selection holds at least `limit` reports (the newest rows are all on
     or after it: their query then reads only the row groups from there on); None when it holds fewer
-    dated reports (undated rows come last, and may be needed)."""
-    got = where(sel, f)
+    dated reports (undated rows come last, and may be needed). `over`: as in timeline_series."""
+    got = over or where(sel, f)
     if got is None:
         return None
     cond, params = got

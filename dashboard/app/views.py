@@ -20,6 +20,7 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_fact as DF
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_states as DS
 from dashboard.app import engine as E
@@ -224,6 +225,12 @@ class DuckViews:
             got = None
         return events() if got is None else got
 
+    def _fact(self, f: Filters) -> DF.Fact | None:
+        """The rollup with integer places (duck_fact) when it answers these filters exactly."""
+        if not (self.rollup and self.n and DF.applies(f)):
+            return None
+        return self._per_generation("#fact", lambda: DF.build(self.db))
+
     def _measures(self) -> frozenset[str]:
         self.db.cursor()  # the generation's rollup declared
         return self.db.rollup_measures
@@ -252,6 +259,9 @@ class DuckViews:
                 return D.timeline_series(self.db, f, s, unit, measure)
 
             def built() -> pd.DataFrame:
+                fast = DF.timeline(self.db, self._fact(f), s, unit, measure) if s.place else None
+                if fast is not None:
+                    return fast
                 if self._rolled(f):
                     got = DR.timeline_series(self.db, s, unit, measure, f, DR.days_source(self.db, f, s))
                     return events() if got is None else got
@@ -269,8 +279,12 @@ class DuckViews:
         return self._remembered(("places", f, sel.start, sel.end), lambda: self._places(f, sel))
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
+        # Built with the first map of no filter (the page's first answer), not by the first brush.
+        fact = self._fact(f)
         df = (
-            DR.places_summary(self.db, sel, f, DR.places_source(self.db, f, sel))
+            DF.places_summary(self.db, fact, sel)
+            if fact is not None and (sel.start or sel.end)
+            else DR.places_summary(self.db, sel, f, DR.places_source(self.db, f, sel))
             if self._rolled(f)
             else self._state(
                 f,
@@ -298,6 +312,9 @@ class DuckViews:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""
 
         def newest() -> pd.DataFrame:
+            bound = DF.newest_bound(self.db, self._fact(f), sel, limit) if sel.place else None
+            if bound is not None:
+                return D.newest_rows(self.db, f, sel, limit, bound[0], columns)
             if self._rolled(f):
                 since = DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel))
                 return D.newest_rows(self.db, f, sel, limit, since, columns)
@@ -308,31 +325,9 @@ class DuckViews:
                 since = DR.newest_since(self.db, sel, limit, None, table)
                 return None if since is None else D.newest_rows(self.db, f, sel, limit, since, columns)
 
-            return self._state(f, bounded, lambda: self._newest_recent(f, sel, limit, columns))
+            return self._state(f, bounded, lambda: D.newest_recent(self.db, f, sel, limit, columns))
 
         return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit, columns), newest)
-
-    def _newest_recent(
-        self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None
-    ) -> pd.DataFrame:
-        """D.newest_rows without a rollup to bound the dates: first over the last month, then the last
-        year before the store's (or the selection's) last date; the rows found are the newest when
-        there are `limit` of them (every other row is older or undated), else over every date. The
-        parts are sorted by date, so a bound reads only its row groups (a filter matching a tenth
-        of a million rows read them all for 50)."""
-        ends = [e["max"] for e in self.db.store.manifest()["events"] if e.get("max")]
-        if ends:
-            last = pd.Timestamp(max(ends))
-            if sel.end:
-                last = min(last, pd.Timestamp(sel.end))
-            for days in (31, 366):
-                since = last - pd.Timedelta(days=days)
-                if sel.start and pd.Timestamp(sel.start) >= since:
-                    break
-                rows = D.newest_rows(self.db, f, sel, limit, since, columns)
-                if len(rows) >= limit:
-                    return rows
-        return D.newest_rows(self.db, f, sel, limit, columns=columns)
 
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
         cond, params = D.where(f, sel)

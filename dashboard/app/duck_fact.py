@@ -1,0 +1,183 @@
+"""The store's rollup with each place as an integer, for the answers with no filter that still read
+the whole rollup: a brush's map (places within a date range) and a marker click's timeline and
+newest rows' bound (one place over every date).
+
+Those read the rollup where it lies (duck_rollup), ~550,000 rows at a million events: a brush's map
+grouped every row of its range by (location, lat_i, lon_i) twice, strings among them, 25-80 ms; a
+click scanned every row's place columns to find one place's, twice (20-35 ms each). Here, once
+per generation (DuckEngine.summed, dropped with the generation's rollup), the rollup's places get
+an integer each (table `_fplaces`: the place's key, name, coordinates and country) and its rows
+become a narrow table of that integer, the date, type, precisions and the four counts, sorted by
+date (table `_fact`): a brush groups integers over its range's row groups and joins the few
+thousand places it found; a click scans one integer column. Each answer is the one duck_rollup's
+query gives over the rollup (tests/test_duck.py holds them frame for frame).
+
+Only where that holds exactly: a place's name and integer coordinates are what duck_rollup groups
+by, and it shows any one of the place's latitudes, longitudes and countries in the range; so this
+path is taken only when every place has one of each (checked once per generation), and only with
+no filter (DR.answers), whose measures are the plain counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import duck_rollup as DR
+from dashboard.app.duck_engine import KEY_OF
+from dashboard.app.duck_where import place_is
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
+
+PLACE_COLUMNS = (S.LOCATION, "lat_i", "lon_i")
+# duck_rollup.places_summary's columns, in its order.
+OUT_COLUMNS = [
+    S.PLACE_KEY,
+    S.LOCATION,
+    S.LATITUDE,
+    S.LONGITUDE,
+    S.COUNTRY,
+    S.GEO_PRECISION,
+    "n_events",
+    "fatalities",
+    "fatalities_high",
+    "main_type",
+    "type_mix",
+    "first",
+    "last",
+]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One generation's tables and each place's integer, by (location, lat_i, lon_i)."""
+
+    rows: str
+    places: str
+    ids: dict[tuple, int]
+    types: tuple[str, ...]  # the event types, the fact rows' `tid` their index
+
+
+def build(db: D.DuckEngine) -> Fact | None:
+    """The current generation's Fact, its tables built on the first call; None when a place has
+    several latitudes, longitudes or countries (duck_rollup's any_value could show either)."""
+    key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    cols = ", ".join(PLACE_COLUMNS)
+    one_country = "count(DISTINCT country) + (count(*) > count(country))::INTEGER <= 1"
+    places = db.summed(
+        "fplaces",
+        f"SELECT (row_number() OVER (ORDER BY {cols}))::INTEGER AS pid, {cols}, {key} AS place_key, "
+        "any_value(latitude) AS latitude, any_value(longitude) AS longitude, any_value(country) AS country, "
+        "(min(latitude) IS NOT DISTINCT FROM max(latitude) AND min(longitude) IS NOT DISTINCT FROM max(longitude) "
+        f"AND {one_country} AND min(reports) > 0) AS uniform FROM rollup GROUP BY {cols}",
+    )
+    if not bool(db.query(f"SELECT coalesce(bool_and(uniform), true) AS u FROM {places}").iloc[0]["u"]):
+        return None
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE_COLUMNS)
+    types = db.summed(
+        "ftypes",
+        f"SELECT (row_number() OVER (ORDER BY {S.EVENT_TYPE}) - 1)::SMALLINT AS tid, {S.EVENT_TYPE} "
+        f"FROM (SELECT DISTINCT {S.EVENT_TYPE} FROM rollup WHERE {S.EVENT_TYPE} IS NOT NULL)",
+    )
+    rows = db.summed(
+        "fact",
+        f"SELECT p.pid, r.{S.EVENT_DATE}, r.{S.EVENT_TYPE}, y.tid, r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, "
+        f"r.reports, r.events, r.low, r.high FROM rollup r JOIN {places} p ON {same} "
+        f"LEFT JOIN {types} y ON r.{S.EVENT_TYPE} = y.{S.EVENT_TYPE} ORDER BY r.{S.EVENT_DATE}",
+    )
+    ids = db.query(f"SELECT {cols}, pid FROM {places} WHERE {' AND '.join(f'{c} IS NOT NULL' for c in PLACE_COLUMNS)}")
+    names = db.query(f"SELECT {S.EVENT_TYPE} FROM {types} ORDER BY tid")[S.EVENT_TYPE].tolist()
+    return Fact(rows, places, {(n, int(a), int(o)): int(p) for n, a, o, p in ids.itertuples(index=False)}, tuple(names))
+
+
+def applies(f: Filters) -> bool:
+    """Whether these filters are none (the plain counts, every row)."""
+    return DR.answers(f)
+
+
+def where(fact: Fact, sel: Selection) -> tuple[str, list] | None:
+    """duck_rollup.where(sel) over the fact rows: the selection's dates, and its place as its integer
+    (a place the rollup has not: no rows); None for a place key without coordinates, which
+    duck_rollup.where cannot compare either (the events answer it)."""
+    sql, params = D.where(Filters(), Selection(sel.start, sel.end))
+    if sel.place:
+        probe: list = []
+        if place_is(sel.place, probe) == "place_key = ?":
+            return None
+        sql += " AND pid = ?"
+        params.append(fact.ids.get(tuple(probe), -1))
+    return sql, params
+
+
+def timeline(db: D.DuckEngine, fact: Fact | None, sel: Selection, unit: str, measure: str) -> pd.DataFrame | None:
+    """duck_rollup.timeline_series(db, sel, unit, measure) (no filter) from the fact rows; None
+    when they cannot say (no fact, a place key without coordinates)."""
+    over = None if fact is None else where(fact, sel)
+    return None if fact is None or over is None else DR.timeline_series(db, sel, unit, measure, None, fact.rows, over)
+
+
+def newest_bound(db: D.DuckEngine, fact: Fact | None, sel: Selection, limit: int) -> tuple[pd.Timestamp | None] | None:
+    """(duck_rollup.newest_since(db, sel, limit),) (no filter) from the fact rows; None when they
+    cannot say (as `timeline`)."""
+    over = None if fact is None else where(fact, sel)
+    return None if fact is None or over is None else (DR.newest_since(db, sel, limit, None, fact.rows, over),)
+
+
+def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection) -> pd.DataFrame:
+    """duck_rollup.places_summary(db, sel) (no filter; the selection's place not applied, as there).
+    Places without a name or coordinates are left out, as that query's join on them leaves them."""
+    cond, params = where(fact, Selection(sel.start, sel.end)) or ("false", [])
+    named = " AND ".join(f"d.{c} IS NOT NULL" for c in PLACE_COLUMNS)
+    # Reports per type as one sum per type (a handful) in the group per place, where duck_rollup
+    # groups per place and type (strings) and orders each place's types in an ordered aggregate
+    # (two thirds of its time); the main type and the mix are written from those sums here (every
+    # type present has reports, checked in `build`).
+    per_type = "".join(f", sum(reports) FILTER (WHERE tid = {i}) AS n{i}" for i in range(len(fact.types)))
+    df = db.query(
+        f"""
+        WITH p AS (SELECT pid, max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last,
+                          sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high{per_type}
+                   FROM {fact.rows} WHERE {cond} GROUP BY pid)
+        SELECT d.place_key, d.location, d.latitude, d.longitude, d.country, p.* EXCLUDE (pid, high),
+               greatest(p.high, p.fatalities) AS fatalities_high
+        FROM p JOIN {fact.places} d USING (pid) WHERE {named}
+        ORDER BY n_events DESC, place_key""",
+        params,
+    )
+    sums = [f"n{i}" for i in range(len(fact.types))]
+    counts = df[sums].fillna(0).to_numpy(np.int64).reshape(len(df), len(sums))
+    typed = counts.sum(axis=1) > 0
+    main = np.array(fact.types + (None,), dtype=object)[np.where(typed, counts.argmax(axis=1), len(sums))]
+    text = df[S.PLACE_KEY].dtype  # DuckDB's string column type, as its own strings come
+    return df.drop(columns=sums).assign(
+        main_type=pd.array(main.tolist(), dtype=text), type_mix=pd.array(mixes(counts, fact.types), dtype=text)
+    )[OUT_COLUMNS]
+
+
+def mixes(counts: np.ndarray, names: tuple[str, ...]) -> list[str | None]:
+    """type_mix.mix_strings(counts, names) for `names` in sorted order, written column by column in
+    Arrow: a brush's places at a million events have nearly as many distinct count vectors as
+    places, and mix_strings writes each row in Python (~10 ms for 4,000 places)."""
+    if counts.shape[0] == 0 or counts.shape[1] == 0:
+        return [None] * counts.shape[0]
+    order = np.argsort(-counts, axis=1, kind="stable")  # stable: ties stay in name order
+    ranked = np.take_along_axis(counts, order, axis=1)
+    labels = pa.array(names, pa.string())
+
+    def part(j: int) -> pa.Array:
+        return pc.binary_join_element_wise(
+            labels.take(pa.array(order[:, j])), pc.cast(pa.array(ranked[:, j]), pa.string()), ":"
+        )
+
+    # A row's types with reports come first in its order: each further one is joined on while
+    # its count is above 0 (the first's absence leaves the row's mix null).
+    joined = pc.if_else(pa.array(ranked[:, 0] > 0), part(0), pa.scalar(None, pa.string()))
+    for j in range(1, counts.shape[1]):
+        joined = pc.if_else(pa.array(ranked[:, j] > 0), pc.binary_join_element_wise(joined, part(j), "|"), joined)
+    return joined.to_pylist()
