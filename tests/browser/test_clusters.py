@@ -10,7 +10,16 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.wheel_input import ScrollOrigin
 from selenium.webdriver.support.ui import WebDriverWait
-from test_dashboard import FIRST_RENDER, MAP_GD, MAP_POINTS, TIMEOUT, app_is_settled, click_marker, wait_until
+from test_dashboard import (
+    FIRST_RENDER,
+    MAP_GD,
+    MAP_POINTS,
+    TIMEOUT,
+    app_is_settled,
+    click_marker,
+    dash_prop,
+    wait_until,
+)
 from test_interactions import page_query
 
 from dashboard.app.app import create_app
@@ -132,8 +141,18 @@ def test_zooming_the_map_reclusters_for_the_view(dash_duo, busy_store):
 
     def zoom_in_once() -> dict | None:
         """One wheel step, then what the map draws once the app has answered it."""
+        told = dash_prop(dash_duo, "map", "relayoutData")
         WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda _d: scroll(), "could not scroll the map"
+        )
+        # Plotly zooms at once but tells the app only when its zoom gesture ends, on a timer after
+        # the last wheel event: until then nothing is pending and the app looks settled, so
+        # "settled" alone read the map from before this step (and sent the next step into the answer
+        # to this one). Wait for the step to reach the app, then for its answer.
+        wait_until(
+            dash_duo,
+            lambda: dash_prop(dash_duo, "map", "relayoutData") != told,
+            "the map did not report a wheel step to the app",
         )
         wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the map never settled after a wheel step")
         d = drawn(dash_duo)
@@ -146,12 +165,7 @@ def test_zooming_the_map_reclusters_for_the_view(dash_duo, busy_store):
     for _ in range(8):
         if (after := zoom_in_once()) is not None:
             break
-    if after is None:  # the last answer may still be on its way: wait for it, then judge
-        after = wait_until(
-            dash_duo,
-            lambda: (d := drawn(dash_duo)) and d["places"] > before["places"] and d,
-            "the map did not show more single places after zooming in",
-        )
+    assert after is not None, "the map did not show more single places after zooming in"
     span = after["lonRange"][1] - after["lonRange"][0]
     assert span < 0.8 * (before["lonRange"][1] - before["lonRange"][0]), (
         f"the re-rendered map does not keep the zoomed-in view ({after['lonRange']} vs {before['lonRange']})"

@@ -160,6 +160,22 @@ def app_is_settled(dash_duo) -> bool:
     )
 
 
+def dash_prop(dash_duo, component_id: str, prop: str):
+    """A component's property as Dash holds it (what its callbacks see), read from dash-renderer's
+    redux store as `app_is_settled` does; None when the component or the property is not there."""
+    return dash_duo.driver.execute_script(
+        """
+        const state = window.store && window.store.getState();
+        const path = state && state.paths && state.paths.strs[arguments[0]];
+        const node = path && path.reduce((n, key) => n && n[key], state.layout);
+        const value = node && node.props ? node.props[arguments[1]] : undefined;
+        return value === undefined ? null : value;
+        """,
+        component_id,
+        prop,
+    )
+
+
 # -- acting on the page -------------------------------------------------------------------------
 
 
