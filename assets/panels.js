@@ -24,6 +24,26 @@ document.addEventListener('keydown', function (event) {
     if (reader && !reader.hidden && close) { close.click(); }
 });
 
+// Typed text stays in the order it was typed. dcc.Input with debounce (Dash 4.4) puts the caret
+// back after each keystroke from a timer (setTimeout 0, the caret read when that keystroke was
+// drawn); on a busy page the browser handles keystrokes waiting in its queue before timers, so a
+// late restore moved the caret back into the text typed since and the rest went in before it:
+// "MOSCOW" became "MSCOWO" (a browser test under load, the search then matched nothing). A text
+// field of the page ignores a caret move to anywhere but where the user's last edit left it.
+const caretGuarded = new WeakSet();
+document.addEventListener('focusin', function (event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.classList.contains('dash-input-element')
+        || input.type === 'number' || caretGuarded.has(input)) { return; }
+    caretGuarded.add(input);
+    let edited = null;  // the caret after the user's last edit (this runs before React's own listener)
+    input.addEventListener('input', function () { edited = input.selectionStart; });
+    input.setSelectionRange = function (start, end, direction) {
+        if (start === end && edited !== null && start !== edited) { return; }
+        HTMLInputElement.prototype.setSelectionRange.call(this, start, end, direction);
+    };
+}, true);
+
 // A double-click on the map lets go of a box or lasso area, as on the timeline. Plotly answers it
 // with plotly_doubleclick, which dcc.Graph has no property for; the DOM event reaches the page
 // whatever the map has re-rendered, so the store "map-double-click" carries it to Dash.
