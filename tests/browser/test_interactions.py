@@ -115,7 +115,8 @@ def test_a_filter_change_narrows_every_view_and_the_counts(dash_duo, seed_store)
         lambda: sum(timeline_bars(dash_duo).values()) == dated(diplomacy),
         "the timeline does not count the Diplomacy events",
     )
-    assert len(sentence_texts(dash_duo)) == len(diplomacy)
+    # The list is drawn by its own clientside callback after the answer that redrew the map: wait for it too.
+    wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(diplomacy), "the list does not show Diplomacy")
     dash_duo.wait_for_contains_text("#counts", f"{n_events(diplomacy)} of {n_events(events)} events", timeout=TIMEOUT)
 
     # The search box is a real input: type and press Enter. Literal, case-insensitive.
