@@ -64,6 +64,9 @@ def test_parse_number(text: str, value: int | None) -> None:
         ("The death toll of the Azaz bombing on March 9 has passed 60.", 60),
         ("The death toll of the 21 June raid on the camp rose to 33 people.", 33),
         ("A Sept. 4 shelling of the town killed 7 people.", 7),
+        # "a total of" qualifies the count; its "a" is no count of one.
+        ("The week's raids killed a total of 41 fighters.", 41),
+        ("A total of 9 shepherds were killed by the mine.", 9),
     ],
 )
 def test_fatalities(sentence: str, value: int) -> None:

@@ -24,7 +24,7 @@ NUMBER = (
 )
 _QUAL = (
     r"(?:(?:at least|nearly|almost|about|around|some|more than|well over|over|up to|as many as|roughly"
-    r"|approximately|no fewer than|not less than|upwards of)\s+)?"
+    r"|approximately|no fewer than|not less than|upwards of|a total of|in all)\s+)?"
 )
 
 _WHO = (
