@@ -4,8 +4,8 @@ New (or moved) rows can share a cluster only with stored rows of their merge key
 class, day and place: dashboard/merge.py). Those are found in two steps:
 1. DuckDB reads only the narrow key columns (date, place name and coordinates, type) of the base
    parts whose dates can hold the keys, and gives the file and row number of each row of those keys;
-   the whole-row overlays the same way, their latest row per event, and the ids of the events they
-   hold (whose base rows they supersede).
+   the whole-row overlays and the corrections' patches the same way, their latest row per event,
+   and the ids of the events they hold (whose base rows they supersede).
 2. Only those rows are read, by file and row number (`read_rows`), and only the columns the merge
    and the rollup's delta use (MERGE_READS: 26 of the events' 53, none of the long texts); the
    patches' cluster columns are then applied to them.
@@ -40,6 +40,11 @@ MERGE_READS = list(
     dict.fromkeys([*MERGE_COLUMNS, *CLUSTER_COLUMNS, *R.ROLLUP_KEYS, S.RECORD_KIND, S.CONFIDENCE, *R.PLACE_FILTERED])
 )
 
+# What a correction reads of the rows it moves and writes of them as its patch (store_files
+# .is_place_patch), and what the index keeps per toponym (store_index): the merge's columns, every
+# place column, and the toponym (the rows of a toponym are found by it).
+PLACED_READS = list(dict.fromkeys([*MERGE_READS, *F.PLACE_COLUMNS, S.TOPONYM]))
+
 _TENTH = "CAST(round_even({} * 10000, 0) AS BIGINT)"
 _CLASS = (
     "CASE WHEN {0} IN (" + ", ".join(f"'{t}'" for t in sorted(VIOLENT)) + ") THEN 'violent' ELSE coalesce({0}, '') END"
@@ -71,7 +76,9 @@ def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataF
     lo = pd.Timestamp(wanted["day"].min())
     hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
     base = [str(root / e["path"]) for e in m["events"] if F.part_overlaps(e, lo, hi)]
-    over = [str(root / p) for p in F.split_overlays([e["path"] for e in m["overlays"]])[0]]
+    # Whole-row overlays and corrections' patches (those hold every column the merge reads): an
+    # event's latest row of those supersedes its base row; cluster patches are applied after.
+    over = [str(root / e["path"]) for e in m["overlays"] if not F.is_patch(e["path"]) or F.is_place_patch(e["path"])]
     match = (
         f"JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location "
         f"AND {_TENTH.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i "
@@ -96,7 +103,8 @@ def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataF
             if over:
                 latest = (
                     f"SELECT {narrow}, event_id FROM read_parquet({_files(over)}, union_by_name=true, filename=true, "
-                    "file_row_number=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1"
+                    "file_row_number=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
+                    "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT) DESC) = 1"
                 )
                 con.execute(f"CREATE TEMP TABLE latest AS {latest}")
                 overlaid = {str(i) for (i,) in con.execute("SELECT event_id FROM latest").fetchall()}
@@ -195,20 +203,27 @@ def merge_in(
     return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
 
 
-def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:
-    """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
-    merge's index (dashboard/store_index.py), built first when the store has none for its
-    generation; from the Parquet parts (`candidates`) when it cannot be opened or built."""
-    if not keys or not m["generation"]:
-        return S.coerce_events(S.empty_events())
+def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:
+    """The merge's index for generation `m` (dashboard/store_index.py), built first when the store
+    has none for it; None when it cannot be opened or built (the parts answer then)."""
     gen = int(m["generation"])
     idx = store_index.open_index(root, gen)
     if idx is None:
         try:
             store_index.build(root, gen, store_index.effective_chunks(root, m))
         except (sqlite3.Error, OSError):
-            pass  # the parts answer below; the next write tries again
+            pass  # the parts answer; the next write tries again
         idx = store_index.open_index(root, gen)
+    return idx
+
+
+def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:
+    """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
+    merge's index (dashboard/store_index.py), built first when the store has none for its
+    generation; from the Parquet parts (`candidates`) when it cannot be opened or built."""
+    if not keys or not m["generation"]:
+        return S.coerce_events(S.empty_events())
+    idx = open_or_build_index(root, m)
     if idx is None:
         return candidates(root, m, keys, exclude, stored=moved)
     try:

@@ -568,8 +568,9 @@ def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path
     """DuckEngine reads a generation's latest whole overlay rows and latest patches into a table
     each, once (_hold_overlays), and builds the `events` view (and a date range's relation) over
     them. Through a store's life (appends whose reports join stored events write patches, a
-    correction writes whole rows, a compaction folds both in): without overlays the view reads the
-    parts alone; with whole rows, patches, or both, it holds what the pandas reader
+    correction writes a patch of places, whole rows are what corrections wrote before, a compaction
+    folds all in): without overlays the view reads the parts alone; with whole rows, patches, or
+    both, it holds what the pandas reader
     (store.load_events) and the SQL over the files (store_read.sql over store_files.events_sql) hold,
     and so does a date range's relation. The tables of generations before the previous one are
     dropped."""
@@ -624,8 +625,17 @@ def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path
     toponym = str(store.load_events()[S.TOPONYM].value_counts().index[0])
     alt = Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria", country_code="SY")
     save_correction(store, toponym, alt, folder=tmp_path / "gz")
-    check(whole=True, patches=False)
+    check(whole=False, patches=True)
     append(ids[third : 2 * third])
+    check(whole=False, patches=True)
+    # Whole rows (as a correction wrote them before its patches), some of events a patch placed.
+    now = store.load_events()
+    moved = now[now[S.LOCATION] == "Elsewhere"].head(3)
+    assert len(moved) == 3
+    whole = pd.concat([moved, now[now[S.LOCATION] != "Elsewhere"].head(2)]).assign(location="Old style")
+    store._commit(store.manifest(), overlay=whole)
+    check(whole=True, patches=True)
+    save_correction(store, toponym, Alternative(name="Back", lat=31.5, lon=41.25), folder=tmp_path / "gz")
     check(whole=True, patches=True)
     store.compact()
     check(whole=False, patches=False)
