@@ -186,7 +186,11 @@ class MergeIndex:
             if f is not None and len(f):
                 for name, line in zip(*named_lines_of(f), strict=True):
                     added.setdefault(name, {})[event_of(line)] = line
-        redo = set() if moved is None or not len(moved) else set(named_lines_of(moved)[0])
+        redo = (
+            set()
+            if moved is None or S.TOPONYM not in moved
+            else {name_key(t) for t in moved[S.TOPONYM].dropna().unique()}
+        )
         values, older = [], []
         for name in sorted(set(added) | redo):
             mine = added.get(name, {})
