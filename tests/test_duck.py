@@ -25,7 +25,7 @@ from dashboard.synth_reports import with_reports
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
     """A store as an ingest fills it (events told by several articles, mentions; synth_reports) with
-    a correction's overlay in it, and its events (mentions left out: the oracle's input)."""
+    a correction's patch in it, and its events (mentions left out: the oracle's input)."""
     from dashboard.corrections import Alternative, save_correction
 
     root = tmp_path_factory.mktemp("duck") / "store"
@@ -425,9 +425,11 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     db.cursor()
     relation = db.events_between(lo, hi)
     assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation
-    # Every overlay: their latest rows, read once per generation into a table (DuckEngine._hold_overlays).
-    held, _ = db._overlays
-    assert held is not None and f"FROM {held})" in relation
+    # Every overlay: their latest rows (here the correction's patch: its places and the clusters it
+    # changed), read once per generation into a table (DuckEngine._hold_overlays).
+    whole, held = db._overlays
+    assert whole is None
+    assert held is not None and f"JOIN {held} p" in relation
     over = db.cursor().execute(f"SELECT count(DISTINCT event_id) FROM read_parquet({db.store.files()[1]})")
     assert db.cursor().execute(f"SELECT count(*) FROM {held}").fetchone() == over.fetchone() != (0,)
     assert db.events_between(None, None) == "events"
