@@ -136,7 +136,7 @@ class EventsStore:
         with self._lock():
             m = self.manifest()
             articles = list(articles)
-            known = store_read.stored_articles(self.root, m, {a.article_id for a in articles})
+            known = store_merge.stored_articles(self.root, m, {a.article_id for a in articles})
             new_articles = []
             for a in articles:
                 if a.article_id not in known:
@@ -295,7 +295,7 @@ class EventsStore:
                 idx.close()
                 return False
             if gen:
-                store_index.build(self.root, gen, store_index.effective_chunks(self.root, m))
+                store_index.build(self.root, gen, store_index.effective_chunks(self.root, m), m)
             return bool(gen)
 
     def compact(self) -> dict:

@@ -132,6 +132,16 @@ class MergeIndex:
                     rows.loc[hit, c] = now.loc[ids[hit].to_numpy(), c].to_numpy()
         return rows
 
+    def stored_articles(self, ids: set[str]) -> set[str]:
+        """Which of these article ids are stored."""
+        wanted = sorted(ids)
+        out: set[str] = set()
+        for lo in range(0, len(wanted), LOOKUP_CHUNK):
+            some = wanted[lo : lo + LOOKUP_CHUNK]
+            sql = f"SELECT article_id FROM articles WHERE article_id IN ({', '.join('?' * len(some))})"
+            out.update(a for (a,) in self.con.execute(sql, some).fetchall())
+        return out
+
     def _chunks(self, name: str) -> list[bytes]:
         """The values of a name's rows at this generation: its latest whole value and every added
         value after it, oldest first (a later line of an event supersedes an earlier one)."""
@@ -147,13 +157,14 @@ class MergeIndex:
         frames: Iterable[pd.DataFrame | None],
         moved: pd.DataFrame | None = None,
         named: Iterable[pd.DataFrame | None] = (),
+        articles: Iterable[str] = (),
     ) -> None:
         """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
         rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
         generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
         names `gen`. Each touched key's values older than the one it replaces are dropped. The rows
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
-        values of their toponyms (_named_values)."""
+        values of their toponyms (_named_values); `articles`, the ids of the articles the write adds."""
         keyed, gone = _touched(frames, moved)
         old = self._values(keyed)
         values, older = [], []
@@ -171,6 +182,9 @@ class MergeIndex:
             self.con.executemany("DELETE FROM keyed WHERE k = ? AND gen < ?", older)
             self.con.executemany("INSERT OR REPLACE INTO named VALUES (?, ?, ?, ?)", named_values)
             self.con.executemany("DELETE FROM named WHERE name = ? AND gen < ?", named_older)
+            # An id stored already keeps its generation (a compaction names every article in a new
+            # part): a write that never swaps its manifest then takes out only the ids it added.
+            self.con.executemany("INSERT OR IGNORE INTO articles VALUES (?, ?)", [(a, gen) for a in articles])
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def _named_values(
@@ -240,6 +254,12 @@ def _create(con: sqlite3.Connection) -> None:
             "data BLOB NOT NULL, PRIMARY KEY (name, gen)) WITHOUT ROWID"
         )
         con.execute("CREATE TABLE IF NOT EXISTS writes (gen INTEGER PRIMARY KEY)")
+        # The stored article ids, each with the generation that added it: an ingest asks which of its
+        # articles are stored, and reading every articles part's ids for that grew with the store
+        # (0.13-0.2 CPU s of an append at ten million events, 0.013 s at a million).
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY, gen INTEGER NOT NULL) WITHOUT ROWID"
+        )
         con.execute("CREATE TABLE IF NOT EXISTS meta (layout INTEGER NOT NULL)")
         if con.execute("SELECT count(*) FROM meta").fetchone() == (0,):
             con.execute("INSERT INTO meta VALUES (?)", (LAYOUT,))
@@ -253,16 +273,18 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return None
     try:
         con = _connect(path)
-        has = con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('keyed', 'writes', 'named')").fetchone()
+        has = con.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('keyed', 'writes', 'named', 'articles')"
+        ).fetchone()
         newest = (
-            con.execute("SELECT max(gen) FROM writes").fetchone() if has == (3,) and _layout(con) == LAYOUT else None
+            con.execute("SELECT max(gen) FROM writes").fetchone() if has == (4,) and _layout(con) == LAYOUT else None
         )
         if newest is None or newest[0] is None or newest[0] < gen:
             con.close()
             return None
         if newest[0] > gen:  # a write killed after its index transaction, before its manifest swap
             with con:
-                for table in ("keyed", "writes", "named"):
+                for table in ("keyed", "writes", "named", "articles"):
                     con.execute(f"DELETE FROM {table} WHERE gen > ?", (gen,))
         if con.execute("SELECT 1 FROM writes WHERE gen = ?", (gen,)).fetchone() is None:
             con.close()
@@ -299,23 +321,35 @@ def keep(
     write failed: it is a cache."""
     try:
         if whole or not out["events"]:
-            build(root, gen, effective_chunks(root, out))
+            build(root, gen, effective_chunks(root, out), out)
         elif rows is not None:
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    idx.record(gen, rows, moved, named or ())
+                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out))
                 finally:
                     idx.close()
             elif not int(m["generation"]):
-                build(root, gen, rows)
+                build(root, gen, rows, out)
     except (sqlite3.Error, OSError):
         return
 
 
-def build(root: Path, gen: int, tables: Iterable[pd.DataFrame]) -> None:
+def added_articles(root: Path, m: dict, out: dict) -> list[str]:
+    """The ids in the articles parts `out` names and `m` does not (a write's new part)."""
+    from dashboard import store_files as F
+
+    before = {e["path"] for e in m["articles"]}
+    table = F.read_files(
+        root, [e["path"] for e in out["articles"] if e["path"] not in before], "articles", ["article_id"]
+    )
+    return [] if table is None else [str(a) for a in table.column(0).to_pylist() if a is not None]
+
+
+def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None:
     """The index anew for generation `gen` from the effective rows in `tables` (each with the
-    MERGE_READS columns, and for the values by toponym PLACED_READS), written to a temporary file
+    MERGE_READS columns, and for the values by toponym PLACED_READS) and the article ids of the
+    generation's manifest `m`, written to a temporary file
     and renamed into place (before the manifest names `gen`: until then the index is stale for the
     current generation, and rebuilt if needed)."""
     tmp, spill = root / (INDEX + ".build.tmp"), root / (INDEX + ".spill.tmp")
@@ -353,6 +387,7 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame]) -> None:
                     con.executemany(insert, batch)
                     batch = []
             con.executemany(insert, batch)
+        con.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", ((a, gen) for a in _article_ids(root, m)))
         con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
     con.execute("DETACH DATABASE spill")
     spill.unlink(missing_ok=True)
@@ -364,6 +399,16 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame]) -> None:
         os.close(fd)
     _settle(root / INDEX)
     os.replace(tmp, root / INDEX)
+
+
+def _article_ids(root: Path, m: dict) -> Iterable[str]:
+    """The article ids of generation `m`'s articles parts, a part at a time."""
+    from dashboard import store_files as F
+
+    for e in m["articles"]:
+        table = F.read_files(root, [e["path"]], "articles", ["article_id"])
+        if table is not None:
+            yield from (str(a) for a in table.column(0).to_pylist() if a is not None)
 
 
 def _spill_to(con: sqlite3.Connection, spill: Path) -> None:

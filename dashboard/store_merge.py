@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard import store_index
+from dashboard import store_index, store_read
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 
@@ -210,11 +210,27 @@ def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:
     idx = store_index.open_index(root, gen)
     if idx is None:
         try:
-            store_index.build(root, gen, store_index.effective_chunks(root, m))
+            store_index.build(root, gen, store_index.effective_chunks(root, m), m)
         except (sqlite3.Error, OSError):
             pass  # the parts answer; the next write tries again
         idx = store_index.open_index(root, gen)
     return idx
+
+
+def stored_articles(root: Path, m: dict, ids: set[str]) -> set[str]:
+    """Which of these article ids are stored: from the merge's index (built first when the store has
+    none for its generation), else from the articles parts."""
+    if not ids or not m["generation"]:
+        return set()
+    idx = open_or_build_index(root, m)
+    if idx is not None:
+        try:
+            return idx.stored_articles(ids)
+        except sqlite3.Error:
+            pass  # the parts answer below
+        finally:
+            idx.close()
+    return store_read.stored_articles(root, m, ids)
 
 
 def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_index as I
 from dashboard import store_merge as SM
+from dashboard import store_read
 from dashboard.ingest.article import Article
 from dashboard.merge import merge_keys, merge_reports
 from dashboard.store import EventsStore
@@ -122,7 +123,13 @@ def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypat
             store.compact()  # carries the index to the compacted generation
     assert sum(seen) > 100, "writes found stored rows to merge with"
     assert n > 6 and len(placed) >= 6 and sum(placed) > 20, "corrections and undos read rows by toponym"
-    assert I.open_index(store.root, store.manifest()["generation"]) is not None
+    m = store.manifest()
+    idx = I.open_index(store.root, m["generation"])
+    assert idx is not None
+    # The stored article ids, through appends, corrections and a compaction: as the parts give them.
+    asked = set(arts) | {"not-an-article", "another"}
+    assert idx.stored_articles(asked) == store_read.stored_articles(store.root, m, asked) == set(arts)
+    idx.close()
     got = store.load_events()
     assert (got[S.ACTOR1] == "odd\x1factor\x1e\\f").sum() == 3
     con = sqlite3.connect(store.root / I.INDEX)
