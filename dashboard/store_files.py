@@ -9,8 +9,12 @@ A manifest generation lists every file that makes up the store:
   `overlays/patch-<gen>.parquet`, narrow rows (event_id and the cluster columns, PATCH_COLUMNS) that
   replace only those columns of the event's row (the cluster columns a merge changed in stored
   events: a report joining an event changes its count of sources in every row of it, and writing
-  those rows whole made an append read and write them whole). An event's cluster columns are those
-  of its latest overlay row of either kind; its other columns those of its latest whole row.
+  those rows whole made an append read and write them whole); and `overlays/patch-place-<gen>.parquet`,
+  a correction's patch (is_place_patch): of each row it moved, the patch's columns, the place
+  (PLACE_COLUMNS) and the other columns the merge reads (store_merge.PLACED_READS), so a correction
+  neither reads nor writes whole rows. An event's cluster columns are those of its latest overlay
+  row of any kind; its place columns those of its latest whole row or correction's patch; its other
+  columns those of its latest whole row (whole rows are what corrections wrote before).
 - `articles`: `articles/part-<gen>.parquet`, the articles each ingest added.
 - `rollup` (when the store keeps one): `rollup/part-<gen>.parquet`, the events counted per place,
   date and type, as parts whose sums are the table (dashboard/rollup.py); absent when a write could

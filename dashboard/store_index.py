@@ -10,6 +10,11 @@ each row one line of text) as one compressed value: a write reads and writes a f
 not tens of thousands of rows (layout 1 held one SQLite row per stored row: 3.45 GB for 11.2M rows,
 1.37 GB so, beside 0.79 GB of events' Parquet).
 
+Beside them (layout 3) it keeps, per toponym (as corrections compare names), the rows that name it
+(store_merge.PLACED_READS: what a correction reads of the rows it moves), so a correction reads the
+rows it moves by name instead of every part's toponyms and every row group that holds one of them;
+and the stored article ids, which an ingest asks about.
+
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, the new value of every key
   it touches (the key's rows with the write's rows put in: new rows, stored rows whose cluster
