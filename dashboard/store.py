@@ -184,12 +184,16 @@ class EventsStore:
         this write (a correction's override entry), done by `finish_pending` even after a crash."""
         with self._lock():
             m = self.manifest()
-            table = self._placed_rows(m, condition, params, toponym, keep) if m["generation"] else pd.DataFrame()
+            table, known = (
+                self._placed_rows(m, condition, params, toponym, keep) if m["generation"] else (pd.DataFrame(), None)
+            )
             if not len(table):
                 return self._commit(m, pending=pending) if pending else int(m["generation"])
             before = S.coerce_events(table)
             after = S.coerce_events(transform(before))
-            rows, changed, rollup = merge_in(self.root, m, after, set(merge_keys(before).dropna()), replaced=before)
+            rows, changed, rollup = merge_in(
+                self.root, m, after, set(merge_keys(before).dropna()), replaced=before, known=known
+            )
             return self._commit(
                 m,
                 placed=rows,
@@ -207,20 +211,22 @@ class EventsStore:
         params: list,
         toponym: str | None,
         keep: Callable[[pd.DataFrame], pd.Series] | None,
-    ) -> pd.DataFrame:
-        """patch_events' rows (PLACED_READS columns): by toponym from the index, else from the parts."""
+    ) -> tuple[pd.DataFrame, tuple | None]:
+        """patch_events' rows (PLACED_READS columns): by toponym from the index, else from the parts;
+        with what the index read of their keys on the way (MergeIndex.keyed_read), or None."""
         if toponym is not None and keep is not None:
             idx = store_merge.open_or_build_index(self.root, m)
             if idx is not None:
                 try:
                     rows = idx.named_rows(toponym)
-                    return rows[keep(rows).fillna(False).astype(bool).to_numpy()].reset_index(drop=True)
+                    return rows[keep(rows).fillna(False).astype(bool).to_numpy()].reset_index(drop=True), idx.keyed_read
                 except sqlite3.Error:
                     pass  # the parts answer below
                 finally:
                     idx.close()
         cols = ", ".join(store_merge.PLACED_READS)
-        return store_read.sql(self.root, m, f"SELECT {cols} FROM {{events}} WHERE {condition}", params, (None, None))
+        sql = f"SELECT {cols} FROM {{events}} WHERE {condition}"
+        return store_read.sql(self.root, m, sql, params, (None, None)), None
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:
         """Run apply(pending) for the work the last write recorded, then drop it from the manifest

@@ -89,6 +89,9 @@ class MergeIndex:
     def __init__(self, con: sqlite3.Connection, gen: int) -> None:
         self.con = con
         self.gen = gen
+        # named_rows' reading of the keys of a name's rows: (those keys, their rows, each row's key),
+        # which the correction's merge reads again (store_merge.stored_rows `known`).
+        self.keyed_read: tuple[set[str], pd.DataFrame, pd.Series] | None = None
 
     def _values(self, keys: Iterable[str]) -> dict[str, tuple[int, bytes]]:
         """(generation, value) of each of these keys' latest value (the index holds none above its
@@ -128,7 +131,9 @@ class MergeIndex:
         keys = merge_keys(rows)
         can = keys.notna().to_numpy()
         if can.any():
-            now = self.candidates(set(keys[can].astype(str)))
+            have = set(keys[can].astype(str))
+            now = self.candidates(have)
+            self.keyed_read = (have, now, merge_keys(now))
             if len(now):
                 now = now.drop_duplicates(S.EVENT_ID).set_index(now[S.EVENT_ID].astype(str).to_numpy())
                 ids = rows[S.EVENT_ID].astype(str)

@@ -172,14 +172,20 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
 
 
 def merge_in(
-    root: Path, m: dict, rows: pd.DataFrame, also: Iterable[str] = (), replaced: pd.DataFrame | None = None
+    root: Path,
+    m: dict,
+    rows: pd.DataFrame,
+    also: Iterable[str] = (),
+    replaced: pd.DataFrame | None = None,
+    known: tuple[set[str], pd.DataFrame, pd.Series] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(rows with their cluster columns, the stored rows whose cluster columns changed (their
     MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta), for new or
     moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the places
-    moved rows left). `replaced`: the stored versions of moved rows."""
+    moved rows left). `replaced`: the stored versions of moved rows; `known`: the index's rows of
+    some of these keys, read already (stored_rows)."""
     keys = set(merge_keys(rows).dropna()) | set(also)
-    stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None)
+    stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None, known)
     merged = S.coerce_events(
         merge_reports(
             pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
@@ -233,17 +239,32 @@ def stored_articles(root: Path, m: dict, ids: set[str]) -> set[str]:
     return store_read.stored_articles(root, m, ids)
 
 
-def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:
+def stored_rows(
+    root: Path,
+    m: dict,
+    keys: set[str],
+    exclude: pd.Series,
+    moved: bool,
+    known: tuple[set[str], pd.DataFrame, pd.Series] | None = None,
+) -> pd.DataFrame:
     """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
     merge's index (dashboard/store_index.py), built first when the store has none for its
-    generation; from the Parquet parts (`candidates`) when it cannot be opened or built."""
+    generation; from the Parquet parts (`candidates`) when it cannot be opened or built. `known`:
+    (keys, their rows, each row's key) the index gave already in this write (a correction reads
+    the keys of the rows it moves to find their clusters), not read again."""
     if not keys or not m["generation"]:
         return S.coerce_events(S.empty_events())
     idx = open_or_build_index(root, m)
     if idx is None:
         return candidates(root, m, keys, exclude, stored=moved)
     try:
-        return idx.candidates(keys, set(exclude.astype(str)))
+        skip = set(exclude.astype(str))
+        if known is None:
+            return idx.candidates(keys, skip)
+        have, rows, row_keys = known
+        mine = rows[(row_keys.isin(keys) & ~rows[S.EVENT_ID].astype(str).isin(skip)).fillna(False).to_numpy(bool)]
+        rest = idx.candidates(keys - have, skip) if keys - have else S.coerce_events(S.empty_events())
+        return S.coerce_events(pd.concat([mine, rest], ignore_index=True)) if len(rest) else mine.reset_index(drop=True)
     except sqlite3.Error:
         return candidates(root, m, keys, exclude, stored=moved)
     finally:

@@ -48,8 +48,8 @@ def _compare_candidates(monkeypatch) -> list[int]:
     real = SM.stored_rows
     seen: list[int] = []
 
-    def checked(root, m, keys, exclude, moved):
-        got = real(root, m, keys, exclude, moved)
+    def checked(root, m, keys, exclude, moved, known=None):
+        got = real(root, m, keys, exclude, moved, known)
         want = SM.candidates(root, m, keys, exclude, stored=moved)
         a = got[SM.MERGE_READS].set_index(S.EVENT_ID).sort_index()
         b = want[SM.MERGE_READS].set_index(S.EVENT_ID).sort_index()
@@ -68,13 +68,14 @@ def _compare_placed(monkeypatch) -> list[int]:
     seen: list[int] = []
 
     def checked(self, m, condition, params, toponym, keep):
-        got = real(self, m, condition, params, toponym, keep)
-        want = real(self, m, condition, params, None, None)
+        got, known = real(self, m, condition, params, toponym, keep)
+        want, none = real(self, m, condition, params, None, None)
+        assert none is None
         a = S.coerce_events(got)[SM.PLACED_READS].set_index(S.EVENT_ID).sort_index()
         b = S.coerce_events(want)[SM.PLACED_READS].set_index(S.EVENT_ID).sort_index()
         pd.testing.assert_frame_equal(a, b)
         seen.append(len(got))
-        return got
+        return got, known
 
     monkeypatch.setattr(EventsStore, "_placed_rows", checked)
     return seen
