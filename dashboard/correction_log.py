@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
@@ -73,18 +74,28 @@ def _plain(value: object) -> object:
 
 def before_groups(rows: pd.DataFrame) -> list[dict]:
     """The place fields of these rows before a correction: one entry per distinct place, with its event ids."""
-    # Column by column, not row records: the rows' 53 columns as records took 1.2 s for 10,000 rows.
+    # Grouped by pandas, each distinct place's values then made plain once: made plain value by
+    # value, 10,000 rows' nine fields took 0.2-0.3 s of a save (and as row records 1.2 s).
     cols = [c for c in PLACE_FIELDS if c in rows.columns]
-    values = [[_plain(v) for v in rows[c].to_numpy(dtype=object, na_value=None)] for c in cols]
-    missing = {c: None for c in PLACE_FIELDS if c not in rows.columns}
-    groups: dict[tuple, dict] = {}
-    for event_id, *place in zip(rows[S.EVENT_ID].astype(str), *values, strict=True):
-        group = groups.get(tuple(place))
-        if group is None:
-            fields = {c: missing[c] if c in missing else place[cols.index(c)] for c in PLACE_FIELDS}
-            group = groups[tuple(place)] = {"fields": fields, "events": []}
-        group["events"].append(event_id)
-    return list(groups.values())
+    if rows.empty:
+        return []
+    ids = rows[S.EVENT_ID].astype(str).to_numpy(dtype=object)
+    # Each column's values as integer codes (a missing value one code of its own), folded column by
+    # column into one code per distinct place (renumbered at each step, so it never overflows).
+    codes = np.zeros(len(rows), dtype=np.int64)
+    for c in cols:
+        col = pd.factorize(rows[c], use_na_sentinel=False)[0].astype(np.int64)
+        codes = pd.factorize(codes * (int(col.max()) + 1) + col)[0].astype(np.int64)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0, True])
+    groups = [order[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    groups.sort(key=lambda at: int(at[0]))  # in the order the places first appear
+    heads = rows[cols].iloc[[int(at[0]) for at in groups]]
+    values = {c: [_plain(v) for v in heads[c].to_numpy(dtype=object, na_value=None)] for c in cols}
+    return [
+        {"fields": {c: values[c][i] if c in values else None for c in PLACE_FIELDS}, "events": ids[at].tolist()}
+        for i, at in enumerate(groups)
+    ]
 
 
 def moved_ids(record: dict) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +146,18 @@ def scope_condition(
     raise CorrectionError(f"unknown scope {scope!r} (or its event/article missing); one of {', '.join(SCOPES)}")
 
 
+def scope_keep(
+    scope: str, event_id: str | None = None, article_id: str | None = None
+) -> Callable[[pd.DataFrame], pd.Series]:
+    """scope_condition's test beyond the toponym, on rows that name it (the store reads those by
+    toponym from its index): in this event, this article, or all."""
+    if scope == "event" and event_id:
+        return lambda rows: rows[S.EVENT_ID].astype(str) == event_id
+    if scope == "article" and article_id:
+        return lambda rows: rows[S.ARTICLE_ID].astype("string") == article_id
+    return lambda rows: pd.Series(True, index=rows.index)
+
+
 def save_correction(
     store: Store,
     toponym: str,
@@ -158,8 +171,8 @@ def save_correction(
     one article, or (scope "all") every article, where the gazetteer override table also records it
     for later ingests. Returns the store's new generation.
 
-    The moved rows go to the store as an overlay (with the clusters the move changes); no other
-    stored row is rewritten. The store write is the commit point: its manifest carries the override
+    The moved rows' places go to the store as a patch (with the clusters the move changes); no
+    other stored row is rewritten. The store write is the commit point: its manifest carries the override
     entry and the log line (with where each moved event was, for an undo); both are then written
     and dropped from the manifest. A save killed before the store swap changed nothing; one killed
     after it is completed by the next `finish_corrections` (the next save, ingest or server start)."""
@@ -189,7 +202,9 @@ def save_correction(
         record["before"] = before_groups(rows)
         return reresolve(rows, toponym, place)
 
-    generation = store.patch_events(condition, params, move, pending=pending)
+    generation = store.patch_events(
+        condition, params, move, pending=pending, toponym=toponym, keep=scope_keep(scope, event_id, article_id)
+    )
     finish_corrections(store, folder)
     return generation
 
@@ -218,8 +233,14 @@ def undo_correction(store: Store, correction_id: str, folder: Path | None = None
     pending: dict = {"log": line}
     if record.get("override"):
         pending["restore_override"] = {"name": record["toponym"], "previous": record.get("previous_override")}
+    # The moved events all name the correction's toponym: read by it, kept by id.
     generation = store.patch_events(
-        "list_contains(?, event_id)", [ids], lambda rows: restore_rows(rows, record), pending=pending
+        "list_contains(?, event_id)",
+        [ids],
+        lambda rows: restore_rows(rows, record),
+        pending=pending,
+        toponym=str(record["toponym"]),
+        keep=lambda rows: rows[S.EVENT_ID].astype(str).isin(set(ids)),
     )
     finish_corrections(store, folder)
     return generation

@@ -5,8 +5,8 @@ or is killed at any point leaves it whole; the previous generation's files are k
 write, so a reader between two writes never finds one missing.
 
 The steps, in the order their files are written (tests/test_store_crash.py kills a writer at each):
-the manifest to come (`next_manifest`), the new base parts, the overlay, the patch and the
-articles (`write_rows`), the rollup's part (`write_rollup`), the merge's index (its key values of
+the manifest to come (`next_manifest`), the new base parts, the overlay, a correction's patch, the
+patch and the articles (`write_rows`), the rollup's part (`write_rollup`), the merge's index (its key values of
 this generation, or built anew: `store_index.keep`), the manifest, the clean-up."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_index
 from dashboard.errors import StoreError
+from dashboard.store_merge import PLACED_READS
 
 
 def commit(
@@ -37,29 +38,34 @@ def commit(
     patch: pd.DataFrame | None = None,
     index_rows: list[pd.DataFrame] | None = None,
     index_moved: pd.DataFrame | None = None,
+    placed: pd.DataFrame | None = None,
 ) -> int:
     """Write the new files of generation m + 1 and swap the manifest; returns the generation.
     A pending entry not yet finished is carried on (or replaced by this write's `pending`).
     `previous`: the generation on disk when `m` is not it (a replacement starts from an empty list).
     `rollup`: the rollup's delta for these rows (a write that changes rows without one leaves the
     store without a rollup); `whole_rollup`: compute it anew from the new generation's files.
-    `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay.
+    `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay;
+    `placed`: the rows a correction moved, with their new places and cluster columns (their
+    store_merge.PLACED_READS columns), written as a correction's patch (F.is_place_patch).
     `index_rows`: the rows this write changes, with their merge columns, for the merge's index
     (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
     keeps it as it is); `index_moved`: the rows a correction moved, as they were stored (taken out of
     the index values of the keys they left)."""
     gen = int(m["generation"]) + 1
-    rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch)
+    rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch) or _has_rows(placed)
     out = next_manifest(m, pending, rows_change=rows_change, delta=rollup is not None)
     try:
-        write_rows(root, gen, out, m, new, overlay, articles, patch)
+        write_rows(root, gen, out, m, new, overlay, articles, patch, placed)
         write_rollup(root, gen, out, rollup, whole_rollup)
         out.update(
             generation=gen,
             n_events=sum(int(e["rows"]) for e in out["events"]),
             n_articles=count_articles(m, out, articles),
         )
-        store_index.keep(root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_moved)
+        store_index.keep(
+            root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_moved, [new, placed]
+        )
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: write failed, previous data kept ({err})") from err
@@ -92,9 +98,10 @@ def write_rows(
     overlay: pd.DataFrame | None,
     articles: pd.DataFrame | None,
     patch: pd.DataFrame | None = None,
+    placed: pd.DataFrame | None = None,
 ) -> None:
-    """The new base parts (by year; their ids go into the hash), the overlay, the patch and the
-    articles of generation `gen`, each named in `out` as it is written."""
+    """The new base parts (by year; their ids go into the hash), the overlay, the correction's
+    patch, the patch and the articles of generation `gen`, each named in `out` as it is written."""
     if new is not None and len(new):
         out["events"] += F.write_parts(root, new, gen)
         out["hash"] = F.ids_hash(m["hash"], new[S.EVENT_ID].astype(str))
@@ -102,6 +109,11 @@ def write_rows(
         rel = f"overlays/part-{gen:06d}.parquet"
         F.write_table(root, rel, pa.Table.from_pandas(S.coerce_events(overlay), preserve_index=False))
         out["overlays"].append({"path": rel, "rows": len(overlay)})
+    if placed is not None and len(placed):
+        rel = f"overlays/{F.PLACE_PREFIX}{gen:06d}.parquet"
+        cols = S.coerce_events(placed, names=tuple(PLACED_READS))
+        F.write_table(root, rel, pa.Table.from_pandas(cols, preserve_index=False))
+        out["overlays"].append({"path": rel, "rows": len(placed), "patch": True, "place": True})
     if patch is not None and len(patch):
         rel = f"overlays/{F.PATCH_PREFIX}{gen:06d}.parquet"
         cols = S.coerce_events(patch, names=tuple(F.PATCH_COLUMNS))

@@ -1,11 +1,12 @@
 """`conflictmap store compact`: one file per year, overlays folded in, in a new generation.
 
 Year by year, so memory holds one year of events at a time: the year's base parts are read, the rows
-an overlay supersedes are replaced by their latest overlay row, the cluster columns patches changed
-are set (store_files.apply_patches), and the year is written sorted by date as one part of the new
-generation. The articles become one file. Nothing of the current generation is touched until the new
-manifest is swapped in (then its files are deleted), so a crash at any point leaves the current
-generation readable. The rollup (dashboard/rollup.py) is computed anew from the compacted files.
+an overlay supersedes are replaced by their latest overlay row, the places corrections' patches
+moved and the cluster columns patches changed are set (store_files.apply_patches), and the year
+is written sorted by date as one part of the new generation. The articles become one file.
+Nothing of the current generation is touched until the new manifest is swapped in (then its files
+are deleted), so a crash at any point leaves the current generation readable. The rollup
+(dashboard/rollup.py) is computed anew from the compacted files.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def compact(store: EventsStore, m: dict) -> dict:
     if not m["generation"]:
         return {"files_before": 0, "files_after": 0, "generation": 0}
     gen = int(m["generation"]) + 1
-    over_df, patches = _overlays(root, m)
+    over_df, patches, places = _overlays(root, m)
     over_ids = None if over_df is None else pa.array(over_df[S.EVENT_ID].astype(str))
     by_part: dict[str, list[str]] = defaultdict(list)
     for e in m["events"]:
@@ -50,7 +51,7 @@ def compact(store: EventsStore, m: dict) -> dict:
             table = _read_events(root, rels)
             if over_ids is not None:
                 table = table.filter(pc.invert(pc.is_in(table[S.EVENT_ID], value_set=over_ids)))
-            table = F.apply_patches(table, patches)
+            table = F.apply_patches(F.apply_patches(table, places, F.PLACE_COLUMNS), patches)
             rows = S.coerce_events(table.to_pandas())
             out["events"] += F.write_parts(root, rows, gen, "-c" + part)
         if over_df is not None:
@@ -73,14 +74,17 @@ def compact(store: EventsStore, m: dict) -> dict:
     return {"files_before": before, "files_after": _data_files(out), "generation": gen}
 
 
-def _overlays(root: Path, m: dict) -> tuple[pd.DataFrame | None, pa.Table | None]:
-    """(the latest whole-row overlay rows, patches applied; the patches' latest cluster columns)."""
+def _overlays(root: Path, m: dict) -> tuple[pd.DataFrame | None, pa.Table | None, pa.Table | None]:
+    """(the latest whole-row overlay rows, places and patches applied; the patches' latest cluster
+    columns; the corrections' latest places)."""
     overlays = [e["path"] for e in m["overlays"]]
     patches = F.latest_patches(root, overlays)  # the cluster columns merges changed since
+    places = F.latest_places(root, overlays)  # where corrections moved rows since
     over = F.read_files(root, F.split_overlays(overlays)[0], "events")
-    return (
-        None if over is None else S.coerce_events(F.apply_patches(F.latest_rows(over), patches).to_pandas())
-    ), patches
+    if over is None:
+        return None, patches, places
+    over = F.apply_patches(F.apply_patches(F.latest_rows(over), places, F.PLACE_COLUMNS), patches)
+    return S.coerce_events(over.to_pandas()), patches, places
 
 
 def _data_files(m: dict) -> int:

@@ -9,8 +9,12 @@ A manifest generation lists every file that makes up the store:
   `overlays/patch-<gen>.parquet`, narrow rows (event_id and the cluster columns, PATCH_COLUMNS) that
   replace only those columns of the event's row (the cluster columns a merge changed in stored
   events: a report joining an event changes its count of sources in every row of it, and writing
-  those rows whole made an append read and write them whole). An event's cluster columns are those
-  of its latest overlay row of either kind; its other columns those of its latest whole row.
+  those rows whole made an append read and write them whole); and `overlays/patch-place-<gen>.parquet`,
+  a correction's patch (is_place_patch): of each row it moved, the patch's columns, the place
+  (PLACE_COLUMNS) and the other columns the merge reads (store_merge.PLACED_READS), so a correction
+  neither reads nor writes whole rows. An event's cluster columns are those of its latest overlay
+  row of any kind; its place columns those of its latest whole row or correction's patch; its other
+  columns those of its latest whole row (whole rows are what corrections wrote before).
 - `articles`: `articles/part-<gen>.parquet`, the articles each ingest added.
 - `rollup` (when the store keeps one): `rollup/part-<gen>.parquet`, the events counted per place,
   date and type, as parts whose sums are the table (dashboard/rollup.py); absent when a write could
@@ -53,11 +57,30 @@ ROLLUP_ROW_GROUP = 65_536  # the rollup: read whole by the unfiltered views, or 
 UNDATED = "undated"
 PATCH_COLUMNS = [S.EVENT_ID, *CLUSTER_COLUMNS]  # what a narrow overlay (a patch) holds
 PATCH_PREFIX = "patch-"
+# A correction's patch (`patch-place-<gen>`) also sets these columns of its rows: where they are.
+PLACE_PREFIX = "patch-place-"
+PLACE_COLUMNS = [
+    S.LOCATION,
+    S.LATITUDE,
+    S.LONGITUDE,
+    S.GEONAMEID,
+    S.FEATURE_CODE,
+    S.COUNTRY,
+    S.COUNTRY_CODE,
+    S.ADMIN1,
+    S.GEO_PRECISION,
+]
 
 
 def is_patch(path: str) -> bool:
     """Whether an overlay file is a patch (PATCH_COLUMNS only), not whole rows."""
     return Path(path).name.startswith(PATCH_PREFIX)
+
+
+def is_place_patch(path: str) -> bool:
+    """Whether an overlay file is a correction's patch: PATCH_COLUMNS and PLACE_COLUMNS (and the
+    other columns the merge reads, for a merge that finds its rows in the files), not whole rows."""
+    return Path(path).name.startswith(PLACE_PREFIX)
 
 
 def split_overlays(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -67,7 +90,7 @@ def split_overlays(paths: list[str]) -> tuple[list[str], list[str]]:
 
 def overlay_generation(path: str) -> int:
     """The generation that wrote an overlay file (`overlays/part-000012.parquet`: 12)."""
-    return int(Path(path).name.split(".")[0].split("-")[1])
+    return int(Path(path).name.split(".")[0].split("-")[-1])
 
 
 def empty_manifest() -> dict:
@@ -257,14 +280,35 @@ def latest_whole_sql(whole: list[str]) -> str:
 
 def latest_patch_sql(patches: list[str], whole: list[str]) -> str:
     """Per event whose latest overlay row of either kind is a patch, that row (PATCH_COLUMNS): a
-    whole row written later already holds its cluster columns. Generations order the files."""
+    whole row written later already holds its cluster columns. Generations order the files. With it
+    `placed` and PLACE_COLUMNS: whether the event's latest row among whole rows and a correction's
+    patches (is_place_patch) is such a patch, and then its place (a correction's patch is a patch of
+    either kind too, so an event it placed always has a row here)."""
     cols = ", ".join(PATCH_COLUMNS)
-    return (
+    clusters = (
         f"(SELECT {cols} FROM (SELECT {cols}, filename FROM read_parquet({_sql_files(patches + whole)}, "
-        "union_by_name=true, filename=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
-        "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT) DESC) = 1) "
-        f"WHERE regexp_matches(filename, '/{PATCH_PREFIX}[^/]*$'))"
+        f"union_by_name=true, filename=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
+        f"{_GENERATION} DESC) = 1) WHERE regexp_matches(filename, '/{PATCH_PREFIX}[^/]*$'))"
     )
+    placed = [p for p in patches if is_place_patch(p)]
+    if not placed:  # the same columns, none placed (effective_sql reads them whatever the files)
+        nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES[S.DTYPES[c]]}) AS {c}" for c in PLACE_COLUMNS)
+        return f"(SELECT *, false AS placed, {nulls} FROM {clusters})"
+    where = ", ".join(PLACE_COLUMNS)
+    places = (
+        f"(SELECT event_id, {where} FROM (SELECT event_id, {where}, filename FROM read_parquet("
+        f"{_sql_files(placed + whole)}, union_by_name=true, filename=true) QUALIFY row_number() OVER "
+        f"(PARTITION BY event_id ORDER BY {_GENERATION} DESC) = 1) WHERE regexp_matches(filename, "
+        f"'/{PLACE_PREFIX}[^/]*$'))"
+    )
+    return (
+        f"(SELECT c.*, q.event_id IS NOT NULL AS placed, {', '.join(f'q.{c}' for c in PLACE_COLUMNS)} "
+        f"FROM {clusters} c LEFT JOIN {places} q ON c.event_id = q.event_id)"
+    )
+
+
+# An overlay file's generation, from its name (`part-000012.parquet`, `patch-place-000012.parquet`).
+_GENERATION = "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT)"
 
 
 def effective_sql(base: list[str], whole: str | None, patches: str | None) -> str:
@@ -277,7 +321,10 @@ def effective_sql(base: list[str], whole: str | None, patches: str | None) -> st
         return rows
     if not base and whole is None:  # patches of rows not among these files (a date range's parts)
         return _no_events_sql()
-    swapped = ", ".join(f"CASE WHEN p.event_id IS NULL THEN e.{c} ELSE p.{c} END AS {c}" for c in CLUSTER_COLUMNS)
+    swapped = ", ".join(
+        [f"CASE WHEN p.event_id IS NULL THEN e.{c} ELSE p.{c} END AS {c}" for c in CLUSTER_COLUMNS]
+        + [f"CASE WHEN p.placed THEN p.{c} ELSE e.{c} END AS {c}" for c in PLACE_COLUMNS]
+    )
     return f"(SELECT e.* REPLACE ({swapped}) FROM {rows} e LEFT JOIN {patches} p ON e.event_id = p.event_id)"
 
 
@@ -327,10 +374,29 @@ def _patch_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema])
 
 
-def apply_patches(table: pa.Table, patches: pa.Table | None) -> pa.Table:
-    """`table` (effective rows before patches) with the cluster columns of each row a patch row has
-    the event_id of taken from it (the columns `table` has of them)."""
-    cols = [c for c in CLUSTER_COLUMNS if c in table.column_names]
+def latest_places(root: Path, overlays: list[str]) -> pa.Table | None:
+    """Per event whose latest row among the whole-row overlays and a correction's patches is such a
+    patch, its event_id and PLACE_COLUMNS; None when the generation has no correction's patch."""
+    if not any(is_place_patch(p) for p in overlays):
+        return None
+    cols = [S.EVENT_ID, *PLACE_COLUMNS]
+    tables = []
+    for rel in overlays:
+        if is_patch(rel) and not is_place_patch(rel):
+            continue
+        t = read_files(root, [rel], "overlays", cols)
+        if t is not None:
+            t = t.select(cols).cast(_patch_schema(t.schema))
+            tables.append(t.append_column("_place", pa.array(np.full(t.num_rows, is_place_patch(rel)))))
+    latest = latest_rows(pa.concat_tables(tables, promote_options="permissive"))
+    return latest.filter(latest["_place"]).drop_columns(["_place"])
+
+
+def apply_patches(table: pa.Table, patches: pa.Table | None, columns: list[str] = CLUSTER_COLUMNS) -> pa.Table:
+    """`table` (effective rows before patches) with the cluster columns (or other `columns`: the
+    places of latest_places) of each row a patch row has the event_id of taken from it (the
+    columns `table` has of them)."""
+    cols = [c for c in columns if c in table.column_names]
     if patches is None or not patches.num_rows or not cols or not table.num_rows:
         return table
     pos = pc.index_in(table[S.EVENT_ID], value_set=patches[S.EVENT_ID])

@@ -32,6 +32,19 @@ def packed_columns() -> list[str]:
     return [S.EVENT_ID, *(c for c in merge_columns() if c != S.EVENT_ID)]
 
 
+def placed_columns() -> list[str]:
+    """The columns a row's line holds in the index by toponym (store_merge.PLACED_READS: what a
+    correction reads of the rows it moves), event_id first."""
+    from dashboard.store_merge import PLACED_READS
+
+    return [S.EVENT_ID, *(c for c in PLACED_READS if c != S.EVENT_ID)]
+
+
+def name_key(text: str) -> str:
+    """A toponym as corrections compare them (corrections.same_name): case and runs of spaces ignored."""
+    return " ".join(text.split()).casefold()
+
+
 # Between a line's columns, a missing value, between a key's lines.
 _SEP, _NULL, _ROW = "\x1f", "\x1e", "\x1d"
 _ESCAPES = (("\\", "\\\\"), (_SEP, "\\f"), (_NULL, "\\e"), (_ROW, "\\g"))
@@ -55,11 +68,12 @@ def unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"f": _SEP, "e": _NULL, "g": _ROW}.get(m.group(1), m.group(1)), text)
 
 
-def pack(rows: pd.DataFrame) -> pa.Array:
-    """Each row's merge columns as one line of text: SQLite would bind 23 values per row one by one
-    (binding them so made a build of a million rows take 20 s), and Arrow writes it."""
+def pack(rows: pd.DataFrame, cols: list[str] | None = None) -> pa.Array:
+    """Each row's merge columns (or `cols`, event_id first) as one line of text: SQLite would bind 23
+    values per row one by one (binding them so made a build of a million rows take 20 s), and Arrow
+    writes it."""
     parts = []
-    for c in packed_columns():
+    for c in cols or packed_columns():
         col = pa.array(rows[c], from_pandas=True)
         if S.DTYPES[c] == "datetime64[ns]":
             col = col.cast(pa.int64())
@@ -68,11 +82,12 @@ def pack(rows: pd.DataFrame) -> pa.Array:
     return pc.binary_join_element_wise(*parts, _SEP, null_handling="replace", null_replacement=_NULL)
 
 
-def unpack(data: list[str]) -> pd.DataFrame:
-    """The merge columns of `pack`'s lines, schema-typed. Split and converted by Arrow: every line
-    has the same number of fields, so the column of field i is every n-th value from i on (pandas'
-    split and conversions were 0.4 s for the 20,000 rows of a batch's keys at 10M events)."""
-    cols = packed_columns()
+def unpack(data: list[str], columns: list[str] | None = None) -> pd.DataFrame:
+    """The merge columns (or `columns`, as packed) of `pack`'s lines, schema-typed. Split and
+    converted by Arrow: every line has the same number of fields, so the column of field i is every
+    n-th value from i on (pandas' split and conversions were 0.4 s for the 20,000 rows of a batch's
+    keys at 10M events)."""
+    cols = columns or packed_columns()
     fields = pc.split_pattern(pa.array(data, pa.string()), _SEP).flatten()
     if len(fields) != len(data) * len(cols):
         raise sqlite3.DatabaseError("the index holds lines of another layout")
@@ -106,6 +121,19 @@ def lines_of(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
     if not can.any():
         return [], []
     return keys[can].astype(str).tolist(), pack(rows[can]).to_pylist()
+
+
+def named_lines_of(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(name_key of its toponym, line of its placed_columns) of each row with a toponym: what the
+    index keeps by toponym (a row without one is never corrected)."""
+    cols = placed_columns()
+    rows = S.coerce_events(rows, names=tuple(cols))
+    names = rows[S.TOPONYM]
+    has = names.notna().to_numpy()
+    if not has.any():
+        return [], []
+    distinct = {t: name_key(t) for t in names[has].unique()}
+    return [distinct[t] for t in names[has]], pack(rows[has], cols).to_pylist()
 
 
 def event_of(line: str) -> str:

@@ -4,8 +4,8 @@ New (or moved) rows can share a cluster only with stored rows of their merge key
 class, day and place: dashboard/merge.py). Those are found in two steps:
 1. DuckDB reads only the narrow key columns (date, place name and coordinates, type) of the base
    parts whose dates can hold the keys, and gives the file and row number of each row of those keys;
-   the whole-row overlays the same way, their latest row per event, and the ids of the events they
-   hold (whose base rows they supersede).
+   the whole-row overlays and the corrections' patches the same way, their latest row per event,
+   and the ids of the events they hold (whose base rows they supersede).
 2. Only those rows are read, by file and row number (`read_rows`), and only the columns the merge
    and the rollup's delta use (MERGE_READS: 26 of the events' 53, none of the long texts); the
    patches' cluster columns are then applied to them.
@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard import store_index
+from dashboard import store_index, store_read
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 
@@ -39,6 +39,11 @@ from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys,
 MERGE_READS = list(
     dict.fromkeys([*MERGE_COLUMNS, *CLUSTER_COLUMNS, *R.ROLLUP_KEYS, S.RECORD_KIND, S.CONFIDENCE, *R.PLACE_FILTERED])
 )
+
+# What a correction reads of the rows it moves and writes of them as its patch (store_files
+# .is_place_patch), and what the index keeps per toponym (store_index): the merge's columns, every
+# place column, and the toponym (the rows of a toponym are found by it).
+PLACED_READS = list(dict.fromkeys([*MERGE_READS, *F.PLACE_COLUMNS, S.TOPONYM]))
 
 _TENTH = "CAST(round_even({} * 10000, 0) AS BIGINT)"
 _CLASS = (
@@ -71,7 +76,9 @@ def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataF
     lo = pd.Timestamp(wanted["day"].min())
     hi = pd.Timestamp(wanted["day"].max()) + pd.Timedelta(days=1)
     base = [str(root / e["path"]) for e in m["events"] if F.part_overlaps(e, lo, hi)]
-    over = [str(root / p) for p in F.split_overlays([e["path"] for e in m["overlays"]])[0]]
+    # Whole-row overlays and corrections' patches (those hold every column the merge reads): an
+    # event's latest row of those supersedes its base row; cluster patches are applied after.
+    over = [str(root / e["path"]) for e in m["overlays"] if not F.is_patch(e["path"]) or F.is_place_patch(e["path"])]
     match = (
         f"JOIN wanted k ON CAST(e.event_date AS DATE) = k.day AND e.location = k.location "
         f"AND {_TENTH.format('e.latitude')} IS NOT DISTINCT FROM k.lat_i "
@@ -96,7 +103,8 @@ def _located(root, m: dict, keys: set[str], ids: bool = False) -> tuple[pd.DataF
             if over:
                 latest = (
                     f"SELECT {narrow}, event_id FROM read_parquet({_files(over)}, union_by_name=true, filename=true, "
-                    "file_row_number=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1"
+                    "file_row_number=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
+                    "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT) DESC) = 1"
                 )
                 con.execute(f"CREATE TEMP TABLE latest AS {latest}")
                 overlaid = {str(i) for (i,) in con.execute("SELECT event_id FROM latest").fetchall()}
@@ -164,14 +172,20 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
 
 
 def merge_in(
-    root: Path, m: dict, rows: pd.DataFrame, also: Iterable[str] = (), replaced: pd.DataFrame | None = None
+    root: Path,
+    m: dict,
+    rows: pd.DataFrame,
+    also: Iterable[str] = (),
+    replaced: pd.DataFrame | None = None,
+    known: tuple[set[str], pd.DataFrame, pd.Series] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(rows with their cluster columns, the stored rows whose cluster columns changed (their
     MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta), for new or
     moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the places
-    moved rows left). `replaced`: the stored versions of moved rows."""
+    moved rows left). `replaced`: the stored versions of moved rows; `known`: the index's rows of
+    some of these keys, read already (stored_rows)."""
     keys = set(merge_keys(rows).dropna()) | set(also)
-    stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None)
+    stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None, known)
     merged = S.coerce_events(
         merge_reports(
             pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
@@ -195,24 +209,62 @@ def merge_in(
     return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
 
 
-def stored_rows(root: Path, m: dict, keys: set[str], exclude: pd.Series, moved: bool) -> pd.DataFrame:
-    """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
-    merge's index (dashboard/store_index.py), built first when the store has none for its
-    generation; from the Parquet parts (`candidates`) when it cannot be opened or built."""
-    if not keys or not m["generation"]:
-        return S.coerce_events(S.empty_events())
+def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:
+    """The merge's index for generation `m` (dashboard/store_index.py), built first when the store
+    has none for it; None when it cannot be opened or built (the parts answer then)."""
     gen = int(m["generation"])
     idx = store_index.open_index(root, gen)
     if idx is None:
         try:
-            store_index.build(root, gen, store_index.effective_chunks(root, m))
+            store_index.build(root, gen, store_index.effective_chunks(root, m), m)
         except (sqlite3.Error, OSError):
-            pass  # the parts answer below; the next write tries again
+            pass  # the parts answer; the next write tries again
         idx = store_index.open_index(root, gen)
+    return idx
+
+
+def stored_articles(root: Path, m: dict, ids: set[str]) -> set[str]:
+    """Which of these article ids are stored: from the merge's index (built first when the store has
+    none for its generation), else from the articles parts."""
+    if not ids or not m["generation"]:
+        return set()
+    idx = open_or_build_index(root, m)
+    if idx is not None:
+        try:
+            return idx.stored_articles(ids)
+        except sqlite3.Error:
+            pass  # the parts answer below
+        finally:
+            idx.close()
+    return store_read.stored_articles(root, m, ids)
+
+
+def stored_rows(
+    root: Path,
+    m: dict,
+    keys: set[str],
+    exclude: pd.Series,
+    moved: bool,
+    known: tuple[set[str], pd.DataFrame, pd.Series] | None = None,
+) -> pd.DataFrame:
+    """The stored effective rows of `keys` but those of `exclude` (MERGE_READS columns): from the
+    merge's index (dashboard/store_index.py), built first when the store has none for its
+    generation; from the Parquet parts (`candidates`) when it cannot be opened or built. `known`:
+    (keys, their rows, each row's key) the index gave already in this write (a correction reads
+    the keys of the rows it moves to find their clusters), not read again."""
+    if not keys or not m["generation"]:
+        return S.coerce_events(S.empty_events())
+    idx = open_or_build_index(root, m)
     if idx is None:
         return candidates(root, m, keys, exclude, stored=moved)
     try:
-        return idx.candidates(keys, set(exclude.astype(str)))
+        skip = set(exclude.astype(str))
+        if known is None:
+            return idx.candidates(keys, skip)
+        have, rows, row_keys = known
+        mine = rows[(row_keys.isin(keys) & ~rows[S.EVENT_ID].astype(str).isin(skip)).fillna(False).to_numpy(bool)]
+        rest = idx.candidates(keys - have, skip) if keys - have else S.coerce_events(S.empty_events())
+        return S.coerce_events(pd.concat([mine, rest], ignore_index=True)) if len(rest) else mine.reset_index(drop=True)
     except sqlite3.Error:
         return candidates(root, m, keys, exclude, stored=moved)
     finally:

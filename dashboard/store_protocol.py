@@ -67,8 +67,11 @@ class Store(StoreReader, Protocol):
         params: list,
         transform: Callable[[pd.DataFrame], pd.DataFrame],
         pending: dict | None = None,
+        toponym: str | None = None,
+        keep: Callable[[pd.DataFrame], pd.Series] | None = None,
     ) -> int:
-        """Replace the rows `condition` matches by transform(rows); returns the new generation."""
+        """Move the rows `condition` matches (all naming `toponym`, when given, and kept by `keep`)
+        where transform(rows) puts them; returns the new generation."""
         ...
 
     def finish_pending(self, apply: Callable[[dict], None]) -> bool:

@@ -28,9 +28,10 @@ def events(
     dates: tuple | None = None,
 ) -> pa.Table | None:
     """The generation's effective events: base parts with the whole-row overlays applied (the
-    latest row of each event_id wins), then the patches' cluster columns. `dates` (lo, hi) opens
-    only the base parts that can hold them. A `filter` is applied to the rows before the patches
-    (so it must not test the cluster columns)."""
+    latest row of each event_id wins), then the places of the corrections' patches and the
+    patches' cluster columns. `dates` (lo, hi) opens only the base parts that can hold them. A
+    `filter` is applied to the rows before the patches (so it must not test the cluster columns or
+    the places)."""
     parts = [e["path"] for e in m["events"] if dates is None or F.part_overlaps(e, *dates)]
     cols = None if columns is None else list(dict.fromkeys([S.EVENT_ID, *columns]))
     overlays = [e["path"] for e in m["overlays"]]
@@ -48,7 +49,11 @@ def events(
                 base = F.overlay_onto(base, over, in_place=False)
         else:
             base = over if base is None else F.overlay_onto(base, over, in_place=True)
-    if base is None or not patches or not set(base.column_names) & set(F.PATCH_COLUMNS[1:]):
+    if base is None or not patches:
+        return base
+    if set(base.column_names) & set(F.PLACE_COLUMNS):
+        base = F.apply_patches(base, F.latest_places(root, overlays), F.PLACE_COLUMNS)
+    if not set(base.column_names) & set(F.PATCH_COLUMNS[1:]):
         return base
     return F.apply_patches(base, F.latest_patches(root, overlays))
 

@@ -25,7 +25,7 @@ from dashboard.synth_reports import with_reports
 @pytest.fixture(scope="module")
 def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
     """A store as an ingest fills it (events told by several articles, mentions; synth_reports) with
-    a correction's overlay in it, and its events (mentions left out: the oracle's input)."""
+    a correction's patch in it, and its events (mentions left out: the oracle's input)."""
     from dashboard.corrections import Alternative, save_correction
 
     root = tmp_path_factory.mktemp("duck") / "store"
@@ -425,9 +425,11 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     db.cursor()
     relation = db.events_between(lo, hi)
     assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation
-    # Every overlay: their latest rows, read once per generation into a table (DuckEngine._hold_overlays).
-    held, _ = db._overlays
-    assert held is not None and f"FROM {held})" in relation
+    # Every overlay: their latest rows (here the correction's patch: its places and the clusters it
+    # changed), read once per generation into a table (DuckEngine._hold_overlays).
+    whole, held = db._overlays
+    assert whole is None
+    assert held is not None and f"JOIN {held} p" in relation
     over = db.cursor().execute(f"SELECT count(DISTINCT event_id) FROM read_parquet({db.store.files()[1]})")
     assert db.cursor().execute(f"SELECT count(*) FROM {held}").fetchone() == over.fetchone() != (0,)
     assert db.events_between(None, None) == "events"
@@ -568,8 +570,9 @@ def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path
     """DuckEngine reads a generation's latest whole overlay rows and latest patches into a table
     each, once (_hold_overlays), and builds the `events` view (and a date range's relation) over
     them. Through a store's life (appends whose reports join stored events write patches, a
-    correction writes whole rows, a compaction folds both in): without overlays the view reads the
-    parts alone; with whole rows, patches, or both, it holds what the pandas reader
+    correction writes a patch of places, whole rows are what corrections wrote before, a compaction
+    folds all in): without overlays the view reads the parts alone; with whole rows, patches, or
+    both, it holds what the pandas reader
     (store.load_events) and the SQL over the files (store_read.sql over store_files.events_sql) hold,
     and so does a date range's relation. The tables of generations before the previous one are
     dropped."""
@@ -624,8 +627,17 @@ def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path
     toponym = str(store.load_events()[S.TOPONYM].value_counts().index[0])
     alt = Alternative(name="Elsewhere", lat=30.5, lon=40.25, country="Syria", country_code="SY")
     save_correction(store, toponym, alt, folder=tmp_path / "gz")
-    check(whole=True, patches=False)
+    check(whole=False, patches=True)
     append(ids[third : 2 * third])
+    check(whole=False, patches=True)
+    # Whole rows (as a correction wrote them before its patches), some of events a patch placed.
+    now = store.load_events()
+    moved = now[now[S.LOCATION] == "Elsewhere"].head(3)
+    assert len(moved) == 3
+    whole = pd.concat([moved, now[now[S.LOCATION] != "Elsewhere"].head(2)]).assign(location="Old style")
+    store._commit(store.manifest(), overlay=whole)
+    check(whole=True, patches=True)
+    save_correction(store, toponym, Alternative(name="Back", lat=31.5, lon=41.25), folder=tmp_path / "gz")
     check(whole=True, patches=True)
     store.compact()
     check(whole=False, patches=False)

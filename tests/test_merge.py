@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.ingest.article import Article
 from dashboard.merge import CLUSTER_COLUMNS, merge_reports
 from dashboard.store import EventsStore
@@ -206,9 +207,11 @@ def test_a_correction_at_the_store_equals_a_full_merge(tmp_path: Path) -> None:
     moved = int((events[S.TOPONYM] == names[0]).sum())
     gen = f"{m['generation']:06d}"
     written = {e["path"]: e["rows"] for e in m["overlays"] if gen in e["path"]}
-    whole = sum(r for p, r in written.items() if "/part-" in p)
-    # The moved rows whole; the rows of the clusters they left or joined as a patch (cluster columns).
-    assert whole == moved and sum(written.values()) < len(events) // 2, "the moved rows and the clusters they touch"
+    placed = sum(r for p, r in written.items() if F.is_place_patch(p))
+    # The moved rows as a patch of places; the rows of the clusters they left or joined as a patch
+    # (cluster columns); no whole row.
+    assert placed == moved and sum(written.values()) < len(events) // 2, "the moved rows and the clusters they touch"
+    assert all(F.is_patch(p) for p in written)
     want = S.coerce_events(merge_reports(reresolve(events, names[0], place)))
     got = store.load_events()
     pd.testing.assert_frame_equal(

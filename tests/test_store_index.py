@@ -16,6 +16,7 @@ from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_index as I
 from dashboard import store_merge as SM
+from dashboard import store_read
 from dashboard.ingest.article import Article
 from dashboard.merge import merge_keys, merge_reports
 from dashboard.store import EventsStore
@@ -47,8 +48,8 @@ def _compare_candidates(monkeypatch) -> list[int]:
     real = SM.stored_rows
     seen: list[int] = []
 
-    def checked(root, m, keys, exclude, moved):
-        got = real(root, m, keys, exclude, moved)
+    def checked(root, m, keys, exclude, moved, known=None):
+        got = real(root, m, keys, exclude, moved, known)
         want = SM.candidates(root, m, keys, exclude, stored=moved)
         a = got[SM.MERGE_READS].set_index(S.EVENT_ID).sort_index()
         b = want[SM.MERGE_READS].set_index(S.EVENT_ID).sort_index()
@@ -60,11 +61,33 @@ def _compare_candidates(monkeypatch) -> list[int]:
     return seen
 
 
+def _compare_placed(monkeypatch) -> list[int]:
+    """Make every correction (and undo) check the rows it reads by toponym from the index against
+    those its SQL condition selects from the parts (their PLACED_READS columns)."""
+    real = EventsStore._placed_rows
+    seen: list[int] = []
+
+    def checked(self, m, condition, params, toponym, keep):
+        got, known = real(self, m, condition, params, toponym, keep)
+        want, none = real(self, m, condition, params, None, None)
+        assert none is None
+        a = S.coerce_events(got)[SM.PLACED_READS].set_index(S.EVENT_ID).sort_index()
+        b = S.coerce_events(want)[SM.PLACED_READS].set_index(S.EVENT_ID).sort_index()
+        pd.testing.assert_frame_equal(a, b)
+        seen.append(len(got))
+        return got, known
+
+    monkeypatch.setattr(EventsStore, "_placed_rows", checked)
+    return seen
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypatch, seed: int) -> None:
-    from dashboard.corrections import Alternative, save_correction
+    from dashboard.correction_log import corrections
+    from dashboard.corrections import Alternative, save_correction, undo_correction
 
     seen = _compare_candidates(monkeypatch)
+    placed = _compare_placed(monkeypatch)
     events, arts = _corpus(700, seed)
     ids = list(arts)
     random.Random(seed).shuffle(ids)
@@ -72,22 +95,42 @@ def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypat
     rng = random.Random(seed)
     i = n = 0
     while i < len(ids):
-        batch = ids[i : i + rng.randint(5, 40)]
+        batch = ids[i : i + rng.randint(3, 12)]
         i += len(batch)
         store.append(events[events[S.ARTICLE_ID].isin(batch)], [arts[a] for a in batch])
         n += 1
-        if n % 4 == 0:  # a correction moves rows between keys: their old keys' versions say they left
-            stored = store.load_events(columns=[S.TOPONYM])
+        if n % 2 == 0:  # a correction moves rows between keys: their old keys' versions say they left
+            stored = store.load_events(columns=[S.TOPONYM, S.EVENT_ID, S.ARTICLE_ID])
             name = stored[S.TOPONYM].value_counts().index[n % 3]
             other = events.iloc[rng.randrange(len(events))]
             place = Alternative(
                 name=other[S.LOCATION], lat=float(other[S.LATITUDE]), lon=float(other[S.LONGITUDE]), country="Syria"
             )
-            save_correction(store, name, place, folder=tmp_path / "gz")
+            # Each scope in turn, so the rows read by toponym are kept by event and by article too.
+            row = stored[stored[S.TOPONYM] == name].iloc[0]
+            scope = ("all", "article", "event")[(n // 2) % 3]
+            save_correction(
+                store,
+                name,
+                place,
+                folder=tmp_path / "gz",
+                scope=scope,
+                event_id=str(row[S.EVENT_ID]),
+                article_id=str(row[S.ARTICLE_ID]),
+            )
+        if n % 6 == 0:  # the latest correction undone: its events back where they were
+            undo_correction(store, corrections(store.root)[0]["id"], folder=tmp_path / "gz")
         if n == 6:
             store.compact()  # carries the index to the compacted generation
     assert sum(seen) > 100, "writes found stored rows to merge with"
-    assert I.open_index(store.root, store.manifest()["generation"]) is not None
+    assert n > 6 and len(placed) >= 6 and sum(placed) > 20, "corrections and undos read rows by toponym"
+    m = store.manifest()
+    idx = I.open_index(store.root, m["generation"])
+    assert idx is not None
+    # The stored article ids, through appends, corrections and a compaction: as the parts give them.
+    asked = set(arts) | {"not-an-article", "another"}
+    assert idx.stored_articles(asked) == store_read.stored_articles(store.root, m, asked) == set(arts)
+    idx.close()
     got = store.load_events()
     assert (got[S.ACTOR1] == "odd\x1factor\x1e\\f").sum() == 3
     con = sqlite3.connect(store.root / I.INDEX)
