@@ -76,7 +76,20 @@ def pytest_configure(config: pytest.Config) -> None:
 # Modules whose module-scoped fixture is most of their time (a Dask cluster, an ingest of a corpus, a store
 # written once): under `pytest -n 2 --dist loadgroup` one worker runs each of them whole, so the fixture is
 # built once, not once per worker. The other modules' tests are shared out one by one.
-ONE_WORKER_MODULES = frozenset({"test_distributed", "test_hostile", "test_faults", "test_cli", "test_bench_serve"})
+ONE_WORKER_MODULES = frozenset(
+    {
+        "test_distributed",
+        "test_hostile",
+        "test_faults",
+        "test_cli",
+        "test_bench_serve",
+        # A synthetic store drawn and written once per module: 0.4-1.4 CPU-s each, built on both
+        # workers when the module's few tests were shared out.
+        "test_synth_fast",
+        "test_fast_paths",
+        "test_index_views",
+    }
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the groups from the marks

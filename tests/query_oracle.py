@@ -7,6 +7,8 @@ the package imports this module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -57,14 +59,29 @@ def first_reports(df: pd.DataFrame) -> pd.Series:
     return (~ranked["k"].duplicated()).reindex(df.index)
 
 
-def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Tolls:
+    """Per event (event_keys), the lowest and highest death count its reports in a table give (0 when
+    none): `tolls(everything)`, computed once where many calls ask about subsets of one table."""
+
+    low: pd.Series
+    high: pd.Series
+
+
+def tolls(everything: pd.DataFrame) -> Tolls:
+    keys = event_keys(everything)
+    deaths = pd.to_numeric(everything[S.FATALITIES], errors="coerce")
+    return Tolls(
+        deaths.groupby(keys).min().fillna(0).astype("int64"), deaths.groupby(keys).max().fillna(0).astype("int64")
+    )
+
+
+def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | Tolls | None = None) -> pd.DataFrame:
     """The rows that count as events (the first report of each event in `df`), with `low` and `high`:
-    the lowest and highest death count the event's reports in `everything` give (0 when none)."""
-    whole = df if everything is None else everything
-    keys = event_keys(whole)
-    deaths = pd.to_numeric(whole[S.FATALITIES], errors="coerce")
-    low = deaths.groupby(keys).min().fillna(0).astype("int64")
-    high = deaths.groupby(keys).max().fillna(0).astype("int64")
+    the lowest and highest death count the event's reports in `everything` give (0 when none);
+    `everything` may be given as its `tolls` (df then a subset of that table, its index kept)."""
+    whole = everything if isinstance(everything, Tolls) else tolls(df if everything is None else everything)
+    low, high = whole.low, whole.high
     own = event_keys(df)
     first = df[first_reports(df)]
     k = own[first.index]
@@ -73,7 +90,7 @@ def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.
     )
 
 
-def places_summary(df: pd.DataFrame, everything: pd.DataFrame | None = None) -> pd.DataFrame:
+def places_summary(df: pd.DataFrame, everything: pd.DataFrame | Tolls | None = None) -> pd.DataFrame:
     """One row per place: where it is, how many events and deaths (one toll per event, the lowest and
     highest its reports give), its main event type, date span."""
     cols = [

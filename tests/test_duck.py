@@ -4,6 +4,7 @@ filter states over a synthetic store with overlays (a correction) in it."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,11 +48,20 @@ def stored(tmp_path_factory) -> tuple[D.DuckEngine, pd.DataFrame]:
     return D.DuckEngine(store, threads=1), O.with_place_key(every[kinds != "mention"].reset_index(drop=True))
 
 
+@dataclass(frozen=True)
+class Oracle:
+    """What the oracle reads of the module's events, built once: `index` (filter_mask(events, f) is
+    index_mask over index_from_frame(events); building that index was most of this module's time)
+    and `tolls`, each event's lowest and highest toll over all its reports (O.tolls(events): the
+    oracle's figures and places of any subset of the events ask for them)."""
+
+    index: EI.EventIndex
+    tolls: O.Tolls
+
+
 @pytest.fixture(scope="module")
-def oracle_index(stored) -> EI.EventIndex:
-    """The oracle's events as an index, built once: filter_mask(events, f) is index_mask over
-    index_from_frame(events), and building that index was most of this module's time."""
-    return EI.index_from_frame(stored[1])
+def oracle(stored) -> Oracle:
+    return Oracle(EI.index_from_frame(stored[1]), O.tolls(stored[1]))
 
 
 def random_state(rng: random.Random, events: pd.DataFrame) -> tuple[Filters, Selection]:
@@ -89,8 +99,9 @@ def oracle_rows(events: pd.DataFrame, mask: np.ndarray, sel: Selection) -> pd.Da
     return O.at_place(O.in_range(rows, sel.start, sel.end), sel.place)
 
 
-def expected_figures(rows: pd.DataFrame, events: pd.DataFrame) -> tuple[int, int, int, int]:
-    """The oracle's (events, places, deaths low, deaths high) of the listed rows."""
+def expected_figures(rows: pd.DataFrame, events: pd.DataFrame | O.Tolls) -> tuple[int, int, int, int]:
+    """The oracle's (events, places, deaths low, deaths high) of the listed rows (of `events`, or of
+    the events whose O.tolls these are)."""
     if rows.empty:
         return 0, 0, 0, 0
     ev = O.event_tolls(rows, events)
@@ -98,19 +109,19 @@ def expected_figures(rows: pd.DataFrame, events: pd.DataFrame) -> tuple[int, int
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_duckdb_answers_equal_the_pandas_oracle(stored, oracle_index, seed: int) -> None:
+def test_duckdb_answers_equal_the_pandas_oracle(stored, oracle, seed: int) -> None:
     db, events = stored
     rng = random.Random(seed)
     told_twice = 0
     d0 = pd.Timestamp("2021-01-01") + pd.Timedelta(days=rng.randrange(600))
     wide = (Filters(), Selection(str(d0.date()), str((d0 + pd.Timedelta(days=300)).date())))
     for f, sel in [random_state(rng, events) for _ in range(4)] + [wide]:
-        mask = np.array(index_mask(oracle_index, f))  # = filter_mask(events, f)
+        mask = np.array(index_mask(oracle.index, f))  # = filter_mask(events, f)
         rows = oracle_rows(events, mask, sel)
-        want = expected_figures(rows, events)
+        want = expected_figures(rows, oracle.tolls)
         assert D.selection_figures(db, f, sel) == want, (f, sel)
         told_twice += want[0] < len(rows)
-        _same_places(D.places_summary(db, f, sel), O.places_summary(rows, events))
+        _same_places(D.places_summary(db, f, sel), O.places_summary(rows, oracle.tolls))
         for unit in ("day", "week", "month"):
             got = D.timeline_counts(db, f, sel, unit)
             want_bars = O.timeline_counts(rows, unit)
@@ -257,7 +268,7 @@ def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: 
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle_index, seed: int) -> None:
+def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle, seed: int) -> None:
     """With no filter set, or filters on the place only, DuckViews read the store's rollup
     (duck_rollup): the same answers as from the events, which the pandas oracle holds above."""
     from dashboard.app.views import DuckViews
@@ -295,7 +306,7 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
         assert rolled.extent(f) == raw.extent(f)
         _same_places(rolled.places(f, sel), raw.places(f, sel))
         assert rolled.places(f, sel)["main_type"].tolist() == raw.places(f, sel)["main_type"].tolist()
-        expected = expected_figures(oracle_rows(events, np.array(index_mask(oracle_index, f)), sel), events)
+        expected = expected_figures(oracle_rows(events, np.array(index_mask(oracle.index, f)), sel), oracle.tolls)
         assert rolled.figures(f, sel) == raw.figures(f, sel) == expected
         for unit, measure in (("day", "events"), ("week", "deaths"), ("month", "events")):
             (a, back_a), (b, back_b) = rolled.series(f, sel, unit, measure), raw.series(f, sel, unit, measure)
@@ -452,12 +463,12 @@ def test_the_parquet_footer_cache_is_on_where_the_queries_run(stored) -> None:
     assert db.cursor().execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)
 
 
-def _views_equal_the_oracle(views, events: pd.DataFrame, oracle_index, f: Filters, sel: Selection) -> None:
+def _views_equal_the_oracle(views, events: pd.DataFrame, oracle: Oracle, f: Filters, sel: Selection) -> None:
     """DuckViews' figures, places, timeline, date extent and newest rows against the pandas oracle."""
-    mask = np.array(index_mask(oracle_index, f))
+    mask = np.array(index_mask(oracle.index, f))
     rows = oracle_rows(events, mask, sel)
-    assert views.figures(f, sel) == expected_figures(rows, events), (f, sel)
-    want_places = O.places_summary(O.in_range(events[mask], sel.start, sel.end), events)
+    assert views.figures(f, sel) == expected_figures(rows, oracle.tolls), (f, sel)
+    want_places = O.places_summary(O.in_range(events[mask], sel.start, sel.end), oracle.tolls)
     _same_places(views.places(f, sel), want_places)
     assert views.extent(f) == O.robust_extent(events[mask][S.EVENT_DATE])
     from dashboard.app.views import around
@@ -489,7 +500,7 @@ def _listed_columns_list_the_same(views, f: Filters, sel: Selection, whole: pd.D
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle_index, seed: int, monkeypatch) -> None:
+def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle, seed: int, monkeypatch) -> None:
     """Filters the rollup cannot answer (actors, sources, text, several types, other minima) are
     counted once into a small table per filter state (duck_states); brushes and clicks within that
     state read it. On random filter states, each with a few random selections, with only 2 states
@@ -511,12 +522,12 @@ def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle_index,
     for f in states + states[:2]:
         for _ in range(3):
             _, sel = random_state(rng, events)
-            _views_equal_the_oracle(views, events, oracle_index, f, sel)
+            _views_equal_the_oracle(views, events, oracle, f, sel)
         views._memo.clear()  # the next answers read the kept tables, not the memo
     assert 1 <= len(views.states.kept()) <= 2
 
 
-def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, oracle_index) -> None:
+def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, oracle) -> None:
     """A state's table dropped between being named and read (another thread's new states pushed it
     out) leaves that answer to the events, with the same result."""
     from dashboard.app import duck_states as DS
@@ -528,12 +539,10 @@ def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, or
     table = views.states.table(f)
     assert table is not None and table.startswith(DS.PREFIX)
     db.cursor().execute(f"DROP TABLE {table}")
-    _views_equal_the_oracle(views, events, oracle_index, f, Selection())
+    _views_equal_the_oracle(views, events, oracle, f, Selection())
 
 
-def test_a_filter_state_without_the_memory_to_keep_it_is_answered_from_the_events(
-    stored, oracle_index, monkeypatch
-) -> None:
+def test_a_filter_state_without_the_memory_to_keep_it_is_answered_from_the_events(stored, oracle, monkeypatch) -> None:
     """DuckDB out of memory while counting a state into its table: that state is answered from the
     events, nothing is kept."""
     import duckdb
@@ -550,7 +559,7 @@ def test_a_filter_state_without_the_memory_to_keep_it_is_answered_from_the_event
 
     monkeypatch.setattr(D.DuckEngine, "query", no_memory)
     views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
-    _views_equal_the_oracle(views, events, oracle_index, Filters(text=synthetic_vocabulary()["text"][0]), Selection())
+    _views_equal_the_oracle(views, events, oracle, Filters(text=synthetic_vocabulary()["text"][0]), Selection())
     assert views.states.kept() == []
 
 
