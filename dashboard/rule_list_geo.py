@@ -20,6 +20,12 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "article) grows to the whole name when the gazetteer knows it",
     ),
     RuleInfo(
+        "recognition.province_word",
+        "recognition",
+        "a place entity the model cut before 'province' or 'governorate' ('Hasakeh' of 'Hasakeh province') grows "
+        "over the word when the gazetteer spells the name only as a town's and knows the whole as a province",
+    ),
+    RuleInfo(
         "recognition.untagged",
         "recognition",
         "a proper noun the model tagged as no entity is a place when it names a country, a province or a "

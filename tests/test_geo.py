@@ -776,6 +776,21 @@ def test_a_name_cut_at_its_glued_article_is_recognised_whole(nlp, gazetteer) -> 
     assert [t.text for t in off] == ["Homs"]
 
 
+def test_a_name_cut_before_province_grows_over_the_word(nlp, gazetteer) -> None:
+    # The model tags "Hasakeh" alone before "province where…"; the gazetteer spells "Hasakeh" only as
+    # the town (Al Ḩasakah), so the name alone would be the town, not the province the text says.
+    text = (
+        "A roadside bomb killed two soldiers near the village of Tell Sabeen in Hasakeh province where the army "
+        "holds a checkpoint."
+    )
+    tops = geoparsed(nlp, gazetteer, text)
+    assert [(t.text, t.place.feature_code) for t in tops if t.place] == [("Hasakeh province", "ADM1")]
+    off = geoparse(
+        nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("recognition.province_word")
+    )
+    assert [(t.text, t.place.feature_code) for t in off if t.place] == [("Hasakeh", "PPL")]
+
+
 def test_a_plural_province_word_after_a_list_makes_each_name_a_province(nlp, gazetteer) -> None:
     text = "Drought hit farms in Idlib and Homs provinces, officials said."
     tops = geoparsed(nlp, gazetteer, text)

@@ -51,6 +51,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
             list(out),
             switches.on("recognition.embedded"),
             switches.on("recognition.whole_name"),
+            switches.on("recognition.province_word"),
         )
     )
     if switches.on("recognition.untagged"):
@@ -72,10 +73,13 @@ def _entity_toponyms(
     datelines: list[Toponym],
     embedded: bool,
     whole_name: bool = True,
+    province_word: bool = True,
 ) -> list[Toponym]:
     """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
     out: list[Toponym] = []
     ents = _whole_names(doc, gazetteer) if whole_name else list(doc.ents)
+    if province_word:
+        ents = [_with_province_word(doc, ent, gazetteer) for ent in ents]
     for ent in ents:
         found = whole_entity(ent, gazetteer, keep_unknown, words.text)
         tops = (
@@ -100,6 +104,23 @@ def _whole_names(doc: Any, gazetteer: Gazetteer) -> list[Any]:
         if not out or out[-1].end <= span.start:
             out.append(span)
     return out
+
+
+PROVINCE_WORDS = frozenset({"province", "governorate"})
+
+
+def _with_province_word(doc: Any, ent: Any, gazetteer: Gazetteer) -> Any:
+    """`recognition.province_word`: a place entity the model cut before "province" or "governorate"
+    ("Hasakeh" of "Hasakeh province") grows over the word when the gazetteer spells the name only as
+    a town's (Al Ḩasakah) and knows the grown name as a province: "X province" is the province, and
+    looked up as such it is one."""
+    if ent.label_ not in PLACE_LABELS or ent.end >= len(doc) or doc[ent.end].lower_ not in PROVINCE_WORDS:
+        return ent
+    if any(p.feature_code == "ADM1" for p in gazetteer.lookup(ent.text)):
+        return ent  # the name alone reaches the province: the word after it already says which is meant
+    grown = doc[ent.start : ent.end + 1]
+    provinces = [p for p in gazetteer.lookup_spelling(grown.text) if p.feature_code == "ADM1"]
+    return Span(doc, ent.start, ent.end + 1, label=ent.label_) if provinces else ent
 
 
 def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer) -> Any:
