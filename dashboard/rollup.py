@@ -284,7 +284,7 @@ def differences(store_root: Path, manifest: dict) -> pd.DataFrame:
     differ: empty when the store's rollup is right (tests, and a check after a crash)."""
     import duckdb
 
-    from dashboard.store_files import events_sql
+    from dashboard.store_sql import events_sql
 
     parts = [str(store_root / e["path"]) for e in manifest.get("rollup") or []]
     base = [str(store_root / e["path"]) for e in manifest["events"]]

@@ -21,6 +21,7 @@ from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_index
+from dashboard import store_sql as Q
 from dashboard.errors import StoreError
 from dashboard.store_merge import PLACED_READS
 
@@ -129,7 +130,7 @@ def write_rollup(root: Path, gen: int, out: dict, delta: pd.DataFrame | None, wh
     """The rollup of generation `gen`: anew from its files (`whole`), or the `delta`'s part added to
     the parts `out` carries (none when it carries no rollup)."""
     if whole:
-        out["rollup"] = [F.write_whole_rollup(root, gen, out)]
+        out["rollup"] = [Q.write_whole_rollup(root, gen, out)]
     elif out["rollup"] is not None and delta is not None and (len(delta) or not delta.attrs.get("same_place", True)):
         # A part even with no sums when the write left an event over two places: it says so.
         rel = f"rollup/part-{gen:06d}.parquet"

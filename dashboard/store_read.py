@@ -16,6 +16,7 @@ import pyarrow.dataset as ds
 
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_sql as Q
 from dashboard.errors import StoreError
 
 
@@ -84,6 +85,6 @@ def sql(root: Path, m: dict, query: str, params: list, dates: tuple, **frames: p
         with duckdb.connect() as con:
             for name, frame in frames.items():
                 con.register(name, frame)
-            return con.execute(query.replace("{events}", F.events_sql(base, over)), params).df()
+            return con.execute(query.replace("{events}", Q.events_sql(base, over)), params).df()
     except duckdb.Error as err:
         raise StoreError(f"{root}: cannot read events ({err})") from err

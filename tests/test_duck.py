@@ -582,7 +582,7 @@ def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path
     correction writes a patch of places, whole rows are what corrections wrote before, a compaction
     folds all in): without overlays the view reads the parts alone; with whole rows, patches, or
     both, it holds what the pandas reader
-    (store.load_events) and the SQL over the files (store_read.sql over store_files.events_sql) hold,
+    (store.load_events) and the SQL over the files (store_read.sql over store_sql.events_sql) hold,
     and so does a date range's relation. The tables of generations before the previous one are
     dropped."""
     from datetime import date

@@ -15,6 +15,7 @@ import pytest
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_sql as Q
 from dashboard.ingest.article import Article
 from dashboard.store import EventsStore
 from dashboard.synth import synthetic_events
@@ -48,7 +49,7 @@ def assert_rollup_right(store: EventsStore) -> None:
     assert diff.empty, diff.head().to_string()
     # Every part says whether the events its write left share their place; the merge makes them.
     with duckdb.connect() as con:
-        whole = con.execute(R.share_place_sql(F.events_sql(*store.files(m)))).fetchone()[0]
+        whole = con.execute(R.share_place_sql(Q.events_sql(*store.files(m)))).fetchone()[0]
     assert [e.get("same_place") for e in m["rollup"]] == [True] * len(m["rollup"]) and whole
 
 

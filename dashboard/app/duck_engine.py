@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_sql as Q
 from dashboard.errors import StoreError
 from dashboard.store_protocol import StoreReader
 
@@ -87,7 +88,7 @@ class DuckEngine:
         self._manifest = m
         self._overlays = self._hold_overlays(gen, over) if gen else (None, None)
         if gen and (base or over):
-            source = self._source(F.effective_sql(base, *self._overlays))
+            source = self._source(Q.effective_sql(base, *self._overlays))
         else:
             source = (
                 "SELECT * FROM (SELECT "
@@ -110,7 +111,7 @@ class DuckEngine:
     def _hold_overlays(self, gen: int, over: list[str]) -> tuple[str | None, str | None]:
         """The tables of generation `gen`'s latest whole overlay rows and latest patches (None: it
         has none of that kind), read from its overlay files once. The view over the files'
-        windows (store_files.events_sql) planned and ran them again in every query: ~4-7 ms of
+        windows (store_sql.events_sql) planned and ran them again in every query: ~4-7 ms of
         planning each, and at 1M events ~50 ms of a count over the view until `store compact`
         (README, 'Scale'). The overlays are the rows corrections and merges rewrote since the
         last compaction, few beside the base parts."""
@@ -118,8 +119,8 @@ class DuckEngine:
         held: list[str | None] = [None, None]
         for i, (name, sql) in enumerate(
             (
-                (f"overlay_{gen}", F.latest_whole_sql(whole) if whole else None),
-                (f"patch_{gen}", F.latest_patch_sql(patches, whole) if patches else None),
+                (f"overlay_{gen}", Q.latest_whole_sql(whole) if whole else None),
+                (f"patch_{gen}", Q.latest_patch_sql(patches, whole) if patches else None),
             )
         ):
             if sql is not None:
@@ -151,7 +152,7 @@ class DuckEngine:
         base = [str(self.store.root / e["path"]) for e in kept]
         if not base and not m["overlays"]:
             return "(SELECT * FROM events WHERE false)"
-        return f"({self._source(F.effective_sql(base, *self._overlays))})"
+        return f"({self._source(Q.effective_sql(base, *self._overlays))})"
 
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers

@@ -1,0 +1,161 @@
+"""The store's files as DuckDB relations: the SQL of a generation's effective events (the base
+parts, whole-row overlays, patches of cluster columns and corrections' patches of places, as
+dashboard/store_files.py describes them), which readers query (store_read, the DuckDB engine of the
+app) and the rollup is computed with; and the rollup DuckDB writes from them (store compact and
+whole-store writes).
+
+The pandas/Arrow readers that apply the same overlays (store_files.latest_patches, latest_places,
+apply_patches) stay with the files: the two must agree, and tests/test_duck.py holds them to it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from dashboard import schema as S
+from dashboard.errors import StoreError
+from dashboard.merge import CLUSTER_COLUMNS
+from dashboard.store_files import (
+    PATCH_COLUMNS,
+    PATCH_PREFIX,
+    PLACE_COLUMNS,
+    PLACE_PREFIX,
+    ROLLUP_ROW_GROUP,
+    is_place_patch,
+    split_overlays,
+    write_table,
+)
+
+
+def _sql_files(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def events_sql(base: list[str], overlays: list[str]) -> str:
+    """A DuckDB relation of the effective events of these files: the base parts with each row a
+    whole-row overlay supersedes replaced by its latest overlay row (their names sort by
+    generation), then the cluster columns of each event a later patch changed taken from it."""
+    whole, patches = split_overlays(overlays)
+    return effective_sql(
+        base,
+        latest_whole_sql(whole) if whole else None,
+        latest_patch_sql(patches, whole) if patches else None,
+    )
+
+
+def latest_whole_sql(whole: list[str]) -> str:
+    """Per event a whole-row overlay has, its latest row (the files' names sort by generation)."""
+    return (
+        f"(SELECT * EXCLUDE (filename) FROM read_parquet({_sql_files(whole)}, union_by_name=true, filename=true) "
+        "QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY filename DESC) = 1)"
+    )
+
+
+def latest_patch_sql(patches: list[str], whole: list[str]) -> str:
+    """Per event whose latest overlay row of either kind is a patch, that row (PATCH_COLUMNS): a
+    whole row written later already holds its cluster columns. Generations order the files. With it
+    `placed` and PLACE_COLUMNS: whether the event's latest row among whole rows and a correction's
+    patches (is_place_patch) is such a patch, and then its place (a correction's patch is a patch of
+    either kind too, so an event it placed always has a row here)."""
+    cols = ", ".join(PATCH_COLUMNS)
+    clusters = (
+        f"(SELECT {cols} FROM (SELECT {cols}, filename FROM read_parquet({_sql_files(patches + whole)}, "
+        f"union_by_name=true, filename=true) QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY "
+        f"{_GENERATION} DESC) = 1) WHERE regexp_matches(filename, '/{PATCH_PREFIX}[^/]*$'))"
+    )
+    placed = [p for p in patches if is_place_patch(p)]
+    if not placed:  # the same columns, none placed (effective_sql reads them whatever the files)
+        nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES[S.DTYPES[c]]}) AS {c}" for c in PLACE_COLUMNS)
+        return f"(SELECT *, false AS placed, {nulls} FROM {clusters})"
+    where = ", ".join(PLACE_COLUMNS)
+    places = (
+        f"(SELECT event_id, {where} FROM (SELECT event_id, {where}, filename FROM read_parquet("
+        f"{_sql_files(placed + whole)}, union_by_name=true, filename=true) QUALIFY row_number() OVER "
+        f"(PARTITION BY event_id ORDER BY {_GENERATION} DESC) = 1) WHERE regexp_matches(filename, "
+        f"'/{PLACE_PREFIX}[^/]*$'))"
+    )
+    return (
+        f"(SELECT c.*, q.event_id IS NOT NULL AS placed, {', '.join(f'q.{c}' for c in PLACE_COLUMNS)} "
+        f"FROM {clusters} c LEFT JOIN {places} q ON c.event_id = q.event_id)"
+    )
+
+
+# An overlay file's generation, from its name (`part-000012.parquet`, `patch-place-000012.parquet`).
+_GENERATION = "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT)"
+
+
+def effective_sql(base: list[str], whole: str | None, patches: str | None) -> str:
+    """events_sql of base parts given the relations of the latest whole overlay rows and of the
+    latest patches (latest_whole_sql, latest_patch_sql; None: there are none): the SQL of those
+    relations, or tables a reader built from them once per generation (DuckEngine: planning the
+    overlays' windows anew made every query over the view several milliseconds slower)."""
+    rows = _whole_rows_sql(base, whole)
+    if patches is None:
+        return rows
+    if not base and whole is None:  # patches of rows not among these files (a date range's parts)
+        return _no_events_sql()
+    swapped = ", ".join(
+        [f"CASE WHEN p.event_id IS NULL THEN e.{c} ELSE p.{c} END AS {c}" for c in CLUSTER_COLUMNS]
+        + [f"CASE WHEN p.placed THEN p.{c} ELSE e.{c} END AS {c}" for c in PLACE_COLUMNS]
+    )
+    return f"(SELECT e.* REPLACE ({swapped}) FROM {rows} e LEFT JOIN {patches} p ON e.event_id = p.event_id)"
+
+
+_SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE"}
+
+
+def _no_events_sql() -> str:
+    """A relation of no events with every column of the schema."""
+    cols = ", ".join(f"CAST(NULL AS {_SQL_TYPES.get(S.DTYPES[c], 'BOOLEAN')}) AS {c}" for c in S.NAMES)
+    return f"(SELECT * FROM (SELECT {cols}) WHERE false)"
+
+
+def _whole_rows_sql(base: list[str], latest: str | None) -> str:
+    """effective_sql of base parts and whole-row overlays only (`latest`: their relation)."""
+    if not base and latest is None:
+        return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
+    if latest is None:
+        return f"read_parquet({_sql_files(base)}, union_by_name=true)"
+    if not base:
+        return f"(SELECT * FROM {latest})"
+    return (
+        f"(SELECT * FROM read_parquet({_sql_files(base)}, union_by_name=true) "
+        f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
+        f"UNION ALL BY NAME SELECT * FROM {latest})"
+    )
+
+
+def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
+    """The rollup of a generation's effective events (dashboard/rollup.py), computed by DuckDB from
+    its files and written as the one rollup part of generation `gen`."""
+    import duckdb
+
+    from dashboard.rollup import as_table, empty_rollup, rollup_sql, share_place_sql
+
+    rel = f"rollup/part-{gen:06d}.parquet"
+    base = [str(root / e["path"]) for e in manifest["events"]]
+    over = [str(root / e["path"]) for e in manifest["overlays"]]
+    if not base and not over:
+        write_table(root, rel, as_table(empty_rollup()))
+        return {"path": rel, "rows": 0, "same_place": True}
+    (root / rel).parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=root, suffix=".parquet.tmp")
+    os.close(fd)
+    try:
+        with duckdb.connect() as con:
+            # Sorted by date: a date range reads only the row groups that can hold it.
+            con.execute(
+                f"COPY ({rollup_sql(events_sql(base, over))} ORDER BY event_date) TO "
+                f"'{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd, "
+                f"ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})"
+            )
+            same = (con.execute(share_place_sql(events_sql(base, over))).fetchone() or (False,))[0]
+    except duckdb.Error as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise StoreError(f"{root}: cannot write the rollup ({err})") from err
+    os.replace(tmp, root / rel)
+    return {"path": rel, "rows": pq.ParquetFile(root / rel).metadata.num_rows, "same_place": bool(same)}
