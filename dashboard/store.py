@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from dashboard import schema as S
-from dashboard import store_commit, store_index, store_lock, store_merge, store_read
+from dashboard import store_commit, store_index, store_index_named, store_lock, store_merge, store_read
 from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
@@ -213,13 +213,13 @@ class EventsStore:
         keep: Callable[[pd.DataFrame], pd.Series] | None,
     ) -> tuple[pd.DataFrame, tuple | None]:
         """patch_events' rows (PLACED_READS columns): by toponym from the index, else from the parts;
-        with what the index read of their keys on the way (MergeIndex.keyed_read), or None."""
+        with what the index read of their keys on the way (store_index_named.named_rows), or None."""
         if toponym is not None and keep is not None:
             idx = store_merge.open_or_build_index(self.root, m)
             if idx is not None:
                 try:
-                    rows = idx.named_rows(toponym)
-                    return rows[keep(rows).fillna(False).astype(bool).to_numpy()].reset_index(drop=True), idx.keyed_read
+                    rows, keyed_read = store_index_named.named_rows(idx, toponym)
+                    return rows[keep(rows).fillna(False).astype(bool).to_numpy()].reset_index(drop=True), keyed_read
                 except sqlite3.Error:
                     pass  # the parts answer below
                 finally:

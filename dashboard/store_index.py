@@ -10,10 +10,8 @@ each row one line of text) as one compressed value: a write reads and writes a f
 not tens of thousands of rows (layout 1 held one SQLite row per stored row: 3.45 GB for 11.2M rows,
 1.37 GB so, beside 0.79 GB of events' Parquet).
 
-Beside them (layout 3) it keeps, per toponym (as corrections compare names), the rows that name it
-(store_merge.PLACED_READS: what a correction reads of the rows it moves), so a correction reads the
-rows it moves by name instead of every part's toponyms and every row group that holds one of them;
-and the stored article ids, which an ingest asks about.
+Beside them (layout 3) it keeps, per toponym, the rows that name it, which a correction reads
+(dashboard/store_index_named.py); and the stored article ids, which an ingest asks about.
 
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, the new value of every key
@@ -43,13 +41,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dashboard import schema as S
-from dashboard.merge import CLUSTER_COLUMNS, merge_keys
+from dashboard import store_files as F
+from dashboard import store_index_named
+from dashboard.merge import merge_keys
 from dashboard.store_index_lines import (
     escaped,
     event_of,
     lines_of,
     merge_columns,
-    name_key,
     named_lines_of,
     placed_columns,
     rows_of,
@@ -89,9 +88,6 @@ class MergeIndex:
     def __init__(self, con: sqlite3.Connection, gen: int) -> None:
         self.con = con
         self.gen = gen
-        # named_rows' reading of the keys of a name's rows: (those keys, their rows, each row's key),
-        # which the correction's merge reads again (store_merge.stored_rows `known`).
-        self.keyed_read: tuple[set[str], pd.DataFrame, pd.Series] | None = None
 
     def _values(self, keys: Iterable[str]) -> dict[str, tuple[int, bytes]]:
         """(generation, value) of each of these keys' latest value (the index holds none above its
@@ -116,32 +112,6 @@ class MergeIndex:
             return S.coerce_events(S.empty_events())
         return S.coerce_events(unpack(lines))
 
-    def named_rows(self, toponym: str) -> pd.DataFrame:
-        """The effective stored rows (their PLACED_READS columns, the others <NA>) whose toponym is
-        `toponym` as corrections compare names: its chunks' lines, each event's latest, with the
-        cluster columns of the rows that can merge taken from their keys' values (a merge changes
-        those in the key's value only: a toponym's lines keep the cluster columns they were
-        written with, which are those of a row that never merges)."""
-        lines: dict[str, str] = {}
-        for data in self._chunks(name_key(toponym)):
-            lines.update((event_of(x), x) for x in rows_of(data))
-        if not lines:
-            return S.coerce_events(S.empty_events())
-        rows = S.coerce_events(unpack(list(lines.values()), placed_columns()))
-        keys = merge_keys(rows)
-        can = keys.notna().to_numpy()
-        if can.any():
-            have = set(keys[can].astype(str))
-            now = self.candidates(have)
-            self.keyed_read = (have, now, merge_keys(now))
-            if len(now):
-                now = now.drop_duplicates(S.EVENT_ID).set_index(now[S.EVENT_ID].astype(str).to_numpy())
-                ids = rows[S.EVENT_ID].astype(str)
-                hit = ids.isin(now.index).to_numpy() & can
-                for c in CLUSTER_COLUMNS:
-                    rows.loc[hit, c] = now.loc[ids[hit].to_numpy(), c].to_numpy()
-        return rows
-
     def stored_articles(self, ids: set[str]) -> set[str]:
         """Which of these article ids are stored."""
         wanted = sorted(ids)
@@ -151,15 +121,6 @@ class MergeIndex:
             sql = f"SELECT article_id FROM articles WHERE article_id IN ({', '.join('?' * len(some))})"
             out.update(a for (a,) in self.con.execute(sql, some).fetchall())
         return out
-
-    def _chunks(self, name: str) -> list[bytes]:
-        """The values of a name's rows at this generation: its latest whole value and every added
-        value after it, oldest first (a later line of an event supersedes an earlier one)."""
-        got = self.con.execute(
-            "SELECT gen, whole, data FROM named WHERE name = ? AND gen <= ? ORDER BY gen", (name, self.gen)
-        ).fetchall()
-        start = max((i for i, (_, whole, _) in enumerate(got) if whole), default=0)
-        return [data for _, _, data in got[start:]]
 
     def record(
         self,
@@ -174,7 +135,8 @@ class MergeIndex:
         generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
         names `gen`. Each touched key's values older than the one it replaces are dropped. The rows
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
-        values of their toponyms (_named_values); `articles`, the ids of the articles the write adds."""
+        values of their toponyms (store_index_named.named_values); `articles`, the ids of the
+        articles the write adds."""
         keyed, gone = _touched(frames, moved)
         old = self._values(keyed)
         values, older = [], []
@@ -186,7 +148,7 @@ class MergeIndex:
                 values.append((k, gen, value_of(rows.values())))
             if g is not None and g < gen:
                 older.append((k, g))
-        named_values, named_older = self._named_values(gen, named, moved)
+        named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved)
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO keyed VALUES (?, ?, ?)", values)
             self.con.executemany("DELETE FROM keyed WHERE k = ? AND gen < ?", older)
@@ -196,43 +158,6 @@ class MergeIndex:
             # part): a write that never swaps its manifest then takes out only the ids it added.
             self.con.executemany("INSERT OR IGNORE INTO articles VALUES (?, ?)", [(a, gen) for a in articles])
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
-
-    def _named_values(
-        self, gen: int, named: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
-    ) -> tuple[list[tuple], list[tuple]]:
-        """(rows of `named` to insert, (name, gen) below which its rows go) for a write of `gen`. A
-        toponym only added to (an ingest's new rows) gets a value of those rows alone; one whose
-        rows a correction moved (`moved`, as they were stored) a whole value of all its rows, which
-        supersedes its earlier values: those before its previous whole value are dropped (the
-        previous one stays while this write may yet not commit)."""
-        added: dict[str, dict[str, str]] = {}
-        for f in named:
-            if f is not None and len(f):
-                for name, line in zip(*named_lines_of(f), strict=True):
-                    added.setdefault(name, {})[event_of(line)] = line
-        redo = (
-            set()
-            if moved is None or S.TOPONYM not in moved
-            else {name_key(t) for t in moved[S.TOPONYM].dropna().unique()}
-        )
-        values, older = [], []
-        for name in sorted(set(added) | redo):
-            mine = added.get(name, {})
-            if name not in redo:
-                values.append((name, gen, 0, value_of(mine.values())))
-                continue
-            got = self.con.execute(
-                "SELECT gen, whole, data FROM named WHERE name = ? AND gen <= ? ORDER BY gen", (name, self.gen)
-            ).fetchall()
-            start = max((i for i, (_, whole, _) in enumerate(got) if whole), default=0)
-            rows: dict[str, str] = {}
-            for _, _, data in got[start:]:
-                rows.update((event_of(x), x) for x in rows_of(data))
-            rows.update(mine)
-            values.append((name, gen, 1, value_of(rows.values())))
-            if got and got[start][1]:
-                older.append((name, got[start][0]))
-        return values, older
 
     def close(self) -> None:
         self.con.close()
@@ -347,8 +272,6 @@ def keep(
 
 def added_articles(root: Path, m: dict, out: dict) -> list[str]:
     """The ids in the articles parts `out` names and `m` does not (a write's new part)."""
-    from dashboard import store_files as F
-
     before = {e["path"] for e in m["articles"]}
     table = F.read_files(
         root, [e["path"] for e in out["articles"] if e["path"] not in before], "articles", ["article_id"]
@@ -374,16 +297,7 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
     # without a sort's temporary files), then a key's lines at a time become its value. A build
     # holds a chunk of lines, not the store's (2-3 GB of text at ten million rows).
     _spill_to(con, spill)
-    n = 0
-    with con:
-        for t in tables:
-            for lo in range(0, len(t), BUILD_CHUNK):
-                chunk = t.iloc[lo : lo + BUILD_CHUNK]
-                for table, (keys, lines) in (("lines", lines_of(chunk)), ("names", named_lines_of(chunk))):
-                    # Sorted by key first: the B-tree's inserts then touch its pages in order.
-                    rows = sorted(zip(keys, range(n, n + len(keys)), lines, strict=True))
-                    n += len(keys)
-                    con.executemany(f"INSERT INTO spill.{table} VALUES (?, ?, ?)", rows)
+    _spill_lines(con, tables)
     with con:
         for table, insert in (
             ("lines", "INSERT INTO keyed VALUES (?, ?, ?)"),
@@ -413,12 +327,25 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
 
 def _article_ids(root: Path, m: dict) -> Iterable[str]:
     """The article ids of generation `m`'s articles parts, a part at a time."""
-    from dashboard import store_files as F
-
     for e in m["articles"]:
         table = F.read_files(root, [e["path"]], "articles", ["article_id"])
         if table is not None:
             yield from (str(a) for a in table.column(0).to_pylist() if a is not None)
+
+
+def _spill_lines(con: sqlite3.Connection, tables: Iterable[pd.DataFrame]) -> None:
+    """Each row's lines of `tables` into the attached spill (_spill_to): by merge key, by toponym,
+    numbered in the order read (a later line of an event supersedes an earlier one)."""
+    n = 0
+    with con:
+        for t in tables:
+            for lo in range(0, len(t), BUILD_CHUNK):
+                chunk = t.iloc[lo : lo + BUILD_CHUNK]
+                for table, (keys, lines) in (("lines", lines_of(chunk)), ("names", named_lines_of(chunk))):
+                    # Sorted by key first: the B-tree's inserts then touch its pages in order.
+                    rows = sorted(zip(keys, range(n, n + len(keys)), lines, strict=True))
+                    n += len(keys)
+                    con.executemany(f"INSERT INTO spill.{table} VALUES (?, ?, ?)", rows)
 
 
 def _spill_to(con: sqlite3.Connection, spill: Path) -> None:
@@ -451,8 +378,6 @@ def effective_chunks(root: Path, m: dict) -> Iterable[pd.DataFrame]:
     """The effective rows of generation `m` (their PLACED_READS columns), a base part at a time: the
     rows whole-row overlays supersede left out, then those overlays' latest rows; the corrections'
     places and the patches applied."""
-    from dashboard import store_files as F
-
     cols = placed_columns()
     overlays = [e["path"] for e in m["overlays"]]
     whole, _ = F.split_overlays(overlays)

@@ -1,0 +1,103 @@
+"""The merge index's rows by toponym (layout 3 of dashboard/store_index.py): which stored rows name
+a toponym, and what a write puts into the values of the toponyms it touches.
+
+Per toponym (as corrections compare names: name_key) the index keeps the rows that name it
+(store_merge.PLACED_READS: what a correction reads of the rows it moves), so a correction reads the
+rows it moves by name instead of every part's toponyms and every row group that holds one of them.
+The `named` table (store_index._create) holds a value per write that added rows to a toponym,
+`whole` when it holds all of them (a build's, or a correction's that moved some), superseding the
+values before it; a later line of an event supersedes an earlier one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.merge import CLUSTER_COLUMNS, merge_keys
+from dashboard.store_index_lines import event_of, name_key, named_lines_of, placed_columns, rows_of, unpack, value_of
+
+if TYPE_CHECKING:
+    from dashboard.store_index import MergeIndex
+
+# What the index read of the keys of a name's rows: (those keys, their rows, each row's key), which
+# the correction's merge reads again (store_merge.stored_rows `known`).
+KeyedRead = tuple[set[str], pd.DataFrame, pd.Series]
+
+
+def named_rows(index: MergeIndex, toponym: str) -> tuple[pd.DataFrame, KeyedRead | None]:
+    """The effective stored rows (their PLACED_READS columns, the others <NA>) whose toponym is
+    `toponym` as corrections compare names: its values' lines, each event's latest, with the
+    cluster columns of the rows that can merge taken from their keys' values (a merge changes
+    those in the key's value only: a toponym's lines keep the cluster columns they were
+    written with, which are those of a row that never merges); and what was read of those keys
+    (None when no row can merge)."""
+    lines, _ = latest_lines(index.con, name_key(toponym), index.gen)
+    if not lines:
+        return S.coerce_events(S.empty_events()), None
+    rows = S.coerce_events(unpack(list(lines.values()), placed_columns()))
+    keys = merge_keys(rows)
+    can = keys.notna().to_numpy()
+    if not can.any():
+        return rows, None
+    have = set(keys[can].astype(str))
+    now = index.candidates(have)
+    read = (have, now, merge_keys(now))
+    if len(now):
+        now = now.drop_duplicates(S.EVENT_ID).set_index(now[S.EVENT_ID].astype(str).to_numpy())
+        ids = rows[S.EVENT_ID].astype(str)
+        hit = ids.isin(now.index).to_numpy() & can
+        for c in CLUSTER_COLUMNS:
+            rows.loc[hit, c] = now.loc[ids[hit].to_numpy(), c].to_numpy()
+    return rows, read
+
+
+def latest_lines(con: sqlite3.Connection, name: str, gen: int) -> tuple[dict[str, str], int | None]:
+    """({event: line} of a name's rows at generation `gen`, the generation of its latest whole
+    value or None): the lines of its latest whole value and of every added value after it."""
+    got = con.execute(
+        "SELECT gen, whole, data FROM named WHERE name = ? AND gen <= ? ORDER BY gen", (name, gen)
+    ).fetchall()
+    start = max((i for i, (_, whole, _) in enumerate(got) if whole), default=0)
+    lines: dict[str, str] = {}
+    for _, _, data in got[start:]:
+        lines.update((event_of(x), x) for x in rows_of(data))
+    return lines, (got[start][0] if got and got[start][1] else None)
+
+
+def named_values(
+    con: sqlite3.Connection, at: int, gen: int, named: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
+) -> tuple[list[tuple], list[tuple]]:
+    """(rows of `named` to insert, (name, gen) below which its rows go) for a write of `gen` into
+    an index of generation `at`. A toponym only added to (an ingest's new rows) gets a value of
+    those rows alone; one whose rows a correction moved (`moved`, as they were stored) a whole
+    value of all its rows, which supersedes its earlier values: those before its previous whole
+    value are dropped (the previous one stays while this write may yet not commit)."""
+    added = _lines_by_name(named)
+    redo = set() if moved is None or S.TOPONYM not in moved else set(map(name_key, moved[S.TOPONYM].dropna().unique()))
+    values, older = [], []
+    for name in sorted(set(added) | redo):
+        mine = added.get(name, {})
+        if name not in redo:
+            values.append((name, gen, 0, value_of(mine.values())))
+            continue
+        rows, whole_gen = latest_lines(con, name, at)
+        rows.update(mine)
+        values.append((name, gen, 1, value_of(rows.values())))
+        if whole_gen is not None:
+            older.append((name, whole_gen))
+    return values, older
+
+
+def _lines_by_name(named: Iterable[pd.DataFrame | None]) -> dict[str, dict[str, str]]:
+    """{name: {event: line}} of the rows of `named` (a later row of an event supersedes an earlier)."""
+    added: dict[str, dict[str, str]] = {}
+    for f in named:
+        if f is not None and len(f):
+            for name, line in zip(*named_lines_of(f), strict=True):
+                added.setdefault(name, {})[event_of(line)] = line
+    return added
