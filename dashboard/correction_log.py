@@ -23,17 +23,7 @@ from dashboard.errors import CorrectionError, StoreError
 
 LOG = "corrections.jsonl"
 # The columns a correction changes (corrections.reresolve) and an undo puts back.
-PLACE_FIELDS = (
-    S.LOCATION,
-    S.LATITUDE,
-    S.LONGITUDE,
-    S.GEONAMEID,
-    S.FEATURE_CODE,
-    S.COUNTRY,
-    S.COUNTRY_CODE,
-    S.ADMIN1,
-    S.GEO_PRECISION,
-)
+PLACE_FIELDS = S.CORRECTED_PLACE_COLUMNS
 
 
 def read_log(root: Path) -> list[dict]:

@@ -207,6 +207,19 @@ PLACE_COLUMNS: tuple[str, ...] = (
     ALTERNATIVES,
 )
 
+# The columns a correction of a place sets (the resolved place; the toponym read in the text stays).
+CORRECTED_PLACE_COLUMNS: tuple[str, ...] = (
+    LOCATION,
+    LATITUDE,
+    LONGITUDE,
+    GEONAMEID,
+    FEATURE_CODE,
+    COUNTRY,
+    COUNTRY_CODE,
+    ADMIN1,
+    GEO_PRECISION,
+)
+
 # The trigger and where it is, moved together (an event that takes another report's type takes its words).
 TRIGGER_COLUMNS: tuple[str, ...] = (TRIGGER, TRIGGER_START, TRIGGER_END)
 

@@ -59,17 +59,7 @@ PATCH_COLUMNS = [S.EVENT_ID, *CLUSTER_COLUMNS]  # what a narrow overlay (a patch
 PATCH_PREFIX = "patch-"
 # A correction's patch (`patch-place-<gen>`) also sets these columns of its rows: where they are.
 PLACE_PREFIX = "patch-place-"
-PLACE_COLUMNS = [
-    S.LOCATION,
-    S.LATITUDE,
-    S.LONGITUDE,
-    S.GEONAMEID,
-    S.FEATURE_CODE,
-    S.COUNTRY,
-    S.COUNTRY_CODE,
-    S.ADMIN1,
-    S.GEO_PRECISION,
-]
+PLACE_COLUMNS = list(S.CORRECTED_PLACE_COLUMNS)
 
 
 def is_patch(path: str) -> bool:

@@ -32,26 +32,13 @@ from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
 from dashboard.app.duck_engine import KEY_OF
 from dashboard.app.duck_where import place_is
+from dashboard.app.engine import SUMMARY_COLUMNS
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
 PLACE_COLUMNS = (S.LOCATION, "lat_i", "lon_i")
 # duck_rollup.places_summary's columns, in its order.
-OUT_COLUMNS = [
-    S.PLACE_KEY,
-    S.LOCATION,
-    S.LATITUDE,
-    S.LONGITUDE,
-    S.COUNTRY,
-    S.GEO_PRECISION,
-    "n_events",
-    "fatalities",
-    "fatalities_high",
-    "main_type",
-    "type_mix",
-    "first",
-    "last",
-]
+OUT_COLUMNS = SUMMARY_COLUMNS
 
 
 @dataclass(frozen=True)
