@@ -92,6 +92,7 @@ def shots(d: webdriver.Chrome, out: Path) -> None:
 
 def main() -> None:
     store, out = Path(sys.argv[1]), Path(sys.argv[2] if len(sys.argv) > 2 else "docs")
+    out.mkdir(parents=True, exist_ok=True)  # Chromium's save_screenshot fails silently into a missing folder
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", PORT, create_app(store).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
