@@ -207,17 +207,10 @@ PLACE_COLUMNS: tuple[str, ...] = (
     ALTERNATIVES,
 )
 
-# The columns a correction of a place sets (the resolved place; the toponym read in the text stays).
-CORRECTED_PLACE_COLUMNS: tuple[str, ...] = (
-    LOCATION,
-    LATITUDE,
-    LONGITUDE,
-    GEONAMEID,
-    FEATURE_CODE,
-    COUNTRY,
-    COUNTRY_CODE,
-    ADMIN1,
-    GEO_PRECISION,
+# The columns a correction of a place sets: the resolved place, not the toponym read in the text nor
+# the geoparser's ranked alternatives.
+CORRECTED_PLACE_COLUMNS: tuple[str, ...] = tuple(
+    c for c in PLACE_COLUMNS if c not in (TOPONYM, TOPONYM_START, TOPONYM_END, ALTERNATIVES)
 )
 
 # The trigger and where it is, moved together (an event that takes another report's type takes its words).

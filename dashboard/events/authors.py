@@ -100,9 +100,6 @@ def default_author(
         out[S.INTER1] = 3
 
 
-GROUND_INTERS = frozenset({2, 3, 4})  # rebels, political and identity militias: no combat aircraft
-
-
 def ground_the_striker(out: dict, rows: list[dict]) -> None:
     """`actors.no_ground_flyers`: an air strike's actor1 that is an armed group flying no combat aircraft
     ("jets pounded IS-held villages" read with IS as the striker) is its target when none is named, and
@@ -112,7 +109,7 @@ def ground_the_striker(out: dict, rows: list[dict]) -> None:
     # groups do fly drones.
     if (
         out[S.SUB_EVENT_TYPE] == AIR_STRIKE
-        and out.get(S.INTER1) in GROUND_INTERS
+        and SIDE_OF_INTER.get(out[S.INTER1]) == "armed group"  # rebels and militias: no combat aircraft
         and all(r[S.SUB_EVENT_TYPE] == AIR_STRIKE for r in rows)
         and not any("drone" in str(r.get(S.TRIGGER) or "").lower() for r in rows)
     ):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.dates import find_date_mentions
 from dashboard.wordlists import table
 
 WORDS = Path(__file__).with_name("words.toml")  # the word tables, each with why it exists
@@ -143,23 +144,25 @@ _DISP = re.compile(
 )
 
 
-_MONTH_NAMES = "|".join(sorted({*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept"}, key=len, reverse=True))
-# The day of a date ("on April 15", "15 April 2016", "Sept. 3rd") is no count; hidden from the count
-# patterns, "the death toll of the bombing on April 15 passed 130" reads 130, not 15. Months are
-# matched capitalised: "may" in lower case is the verb ("as many as 5 may have died").
-_DATE_DAY = re.compile(
-    rf"\b(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})\b\.?)"
-)
+# The day of a date ("on April 15", "15 April 2016", "Sept. 3rd") is no count: hidden from the count
+# patterns, "the death toll of the bombing on April 15 passed 130" reads 130, not 15. The dates are
+# those the date reader finds (`dashboard.dates`, months capitalised: "may" in lower case is the verb).
+_DAY_KINDS = frozenset({"iso", "mdy", "dmy", "md", "dm"})  # the mentions that carry a day's number
 
 
 def _hide_dates(sentence: str) -> str:
-    """The sentence with each month-and-day written as one word of as many letters, so offsets hold."""
-    return _DATE_DAY.sub(lambda m: "x" * len(m.group(0)), sentence)
+    """The sentence with each date that names a day written as letters, so offsets hold."""
+    out = sentence
+    for m in find_date_mentions(sentence):
+        if m.kind in _DAY_KINDS:
+            out = out[: m.start] + "x" * (m.end - m.start) + out[m.end :]
+    return out
 
 
-def _find(pattern: re.Pattern[str], sentence: str) -> list[Count]:
+def _find(pattern: re.Pattern[str], sentence: str, hidden: str) -> list[Count]:
+    """The counts `pattern` finds in `hidden` (the sentence with its dates hidden), phrased as written."""
     out = []
-    for m in pattern.finditer(_hide_dates(sentence)):
+    for m in pattern.finditer(hidden):
         group = "n" if m.groupdict().get("n") else "n2"
         raw = m.group(group)
         if raw is None:
@@ -233,8 +236,8 @@ def fatalities(sentence: str) -> Count | None:
     """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
     leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`);
     0 when the sentence says nobody died and gives no count."""
-    found = _find(_KILL_AFTER, sentence) + _find(_KILL_BEFORE, sentence) + _find(_TOLL, sentence)
-    found += _find(_LIVES, sentence)
+    hidden = _hide_dates(sentence)
+    found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES) for c in _find(p, sentence, hidden)]
     found = [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").
     found = [c for c in found if not c.vague] or found
@@ -244,12 +247,12 @@ def fatalities(sentence: str) -> Count | None:
 
 
 def injured(sentence: str) -> Count | None:
-    found = _find(_INJ, sentence)
+    found = _find(_INJ, sentence, _hide_dates(sentence))
     return max(found, key=lambda c: c.value) if found else None
 
 
 def displaced(sentence: str) -> Count | None:
-    found = _find(_DISP, sentence)
+    found = _find(_DISP, sentence, _hide_dates(sentence))
     return max(found, key=lambda c: c.value) if found else None
 
 
