@@ -69,6 +69,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo("mention.statement", "mention", "a statement or speech is itself not an event (its words may report one)"),
     # -- assembly: one event, one row --------------------------------------------------------------
     RuleInfo(
+        "assemble.one_day",
+        "assemble",
+        "no chain of joins puts two days the text gives into one event: an undated row that joins Monday's strike "
+        "by one rule and Tuesday's by another does not make them one",
+    ),
+    RuleInfo(
         "assemble.same_place_day",
         "assemble",
         "rows of one article with the same kind of event, place and day are one event (headline, lead and body)",
@@ -230,6 +236,24 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "location",
         "an apposition that calls an unknown name a site and says where it is ('X, a village near Y', 'the "
         "village of X, part of Y') makes X a site placed at Y (an extension of location.unlisted_site)",
+    ),
+    RuleInfo(
+        "location.repeated_site",
+        "location",
+        "a name the article once calls a site ('the village of X') is that site wherever the article names it again "
+        "and the geoparser could not place it ('air strikes hit X' in the lead): one sense per discourse",
+    ),
+    RuleInfo(
+        "location.site_before_reporter",
+        "location",
+        "a site's name stops before the name of a reporter that follows it with no comma ('the village of X "
+        "Amnesty International said' → X)",
+    ),
+    RuleInfo(
+        "location.foreign_site",
+        "location",
+        "a name the text gives another country ('the nearby Turkish town of X') is no site of the Syrian town the "
+        "sentence names: it is left unplaced rather than put across the border",
     ),
     RuleInfo(
         "location.named_village",

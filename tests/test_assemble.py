@@ -9,6 +9,7 @@ import pytest
 from dashboard import schema as S
 from dashboard.events.assemble import assemble, group_rows
 from dashboard.events.kinds import weapon
+from dashboard.geo.gazetteer import UNLISTED_CODE
 from dashboard.rules import Switches
 
 
@@ -344,3 +345,19 @@ def test_a_group_keeps_an_air_strike_when_it_flew_a_drone_or_a_report_tells_anot
     raid = row(80, sub_event_type="Air/drone strike", trigger="air raid", actor1="", inter1=None)
     merged = assemble([bombing, raid])
     assert len(merged) == 1 and merged[0][S.ACTOR1] == "Rebel groups (Syria)"
+
+
+def test_no_chain_of_joins_makes_two_days_one_event(row) -> None:
+    # Monday's shelling of a town, Tuesday's of a village the gazetteer lacks (placed at that town), and
+    # an undated toll at the town: the toll joins Monday's report by one rule and is the coarse report
+    # of Tuesday's by another, but the two days stay two events (`assemble.one_day`).
+    town = {"location": "Saraqib", "latitude": 35.86, "longitude": 36.8}
+    village = {**town, "location": "Tell Hamra", "feature_code": UNLISTED_CODE, "geo_precision": 2}
+    rows = [
+        row(0, event_date="2020-03-02", **town),
+        row(40, event_date="2020-03-03", **village),
+        row(90, date_source="published", fatalities=7, **town),
+    ]
+    out = assemble(rows)
+    assert sorted(str(r[S.EVENT_DATE])[:10] for r in out) == ["2020-03-02", "2020-03-03"]
+    assert len(assemble(rows, Switches.parse("assemble.one_day"))) == 1

@@ -268,3 +268,41 @@ def test_a_named_village_is_finer_than_a_town_but_a_building_is_not() -> None:
 def test_an_attack_on_a_military_post_is_a_battle(pipeline) -> None:
     ev = rows_of(pipeline, "Gunmen attacked two army checkpoints near Saraqib in Idlib province on Sunday.")
     assert ev[S.EVENT_TYPE].tolist() == ["Battles"] and ev[S.SUB_EVENT_TYPE].tolist() == ["Armed clash"]
+
+
+REPEATED = (
+    "Air strikes killed 20 people in Zubaydiyah on Monday, the monitor said. "
+    "The raids hit homes in the village of Zubaydiyah near Jarablus."
+)
+
+
+def test_a_name_the_article_calls_a_village_is_that_village_wherever_it_is_named(pipeline) -> None:
+    # The lead's "in Zubaydiyah" says nothing of what it is; the body calls it a village near a town
+    # (`location.repeated_site`: one sense per discourse).
+    ev = rows_of(pipeline, REPEATED)
+    assert ev[S.LOCATION].tolist() == ["Zubaydiyah"]
+    assert ev[S.GEO_PRECISION].tolist() == [2]
+    assert ev[S.ADMIN1].tolist() == ["Aleppo"]
+    assert str(ev[S.EVENT_DATE].iloc[0])[:10] == "2020-03-02"  # the lead's Monday
+    off = rows_of(without(pipeline, "location.repeated_site"), REPEATED)
+    assert "2020-03-02" not in {str(d)[:10] for d in off[off[S.LOCATION] == "Zubaydiyah"][S.EVENT_DATE]}
+
+
+def test_a_site_name_stops_before_the_reporter_that_follows_it(pipeline) -> None:
+    text = (
+        "Jets bombed homes near Jarablus on Monday. "
+        "Families fled the nearby village of Qaryat Zubaydi Amnesty International said."
+    )
+    assert "Qaryat Zubaydi" in rows_of(pipeline, text)[S.LOCATION].tolist()
+    off = rows_of(without(pipeline, "location.site_before_reporter"), text)
+    assert "Qaryat Zubaydi" not in off[S.LOCATION].tolist()
+
+
+def test_a_town_the_text_puts_in_another_country_is_no_site_of_a_syrian_town(pipeline) -> None:
+    text = (
+        "A car bomb killed 20 people in Qamishli on Monday. "
+        "The blast shattered windows in the nearby Turkish town of Zorbayat across the border."
+    )
+    assert "Zorbayat" not in rows_of(pipeline, text)[S.LOCATION].tolist()
+    off = rows_of(without(pipeline, "location.foreign_site"), text)
+    assert "Zorbayat" in off[S.LOCATION].tolist()

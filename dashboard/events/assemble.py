@@ -35,6 +35,7 @@ from dashboard.events.authors import (
     means_authors,
     named_group,
 )
+from dashboard.events.groups import TEXT_DAYS, Groups
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
 from dashboard.events.reports import REPORT, days_before, join_reports
@@ -82,29 +83,6 @@ def informativeness(row: dict) -> tuple:
     )
 
 
-class _Groups:
-    """Union-find over row indices; each group also knows the means of attack its rows name."""
-
-    def __init__(self, means: list[frozenset[str]]) -> None:
-        self.parent = list(range(len(means)))
-        self._means = list(means)
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def means(self, i: int) -> frozenset[str]:
-        return self._means[self.find(i)]
-
-    def join(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-            self._means[min(ra, rb)] = self._means[ra] | self._means[rb]
-
-
 def _placed_at(coarse: dict, fine: dict) -> bool:
     """Whether a site the gazetteer lacks was placed at this row's place ("the village of X in rural
     Idlib" put at Idlib): the row at Idlib reports the same event less precisely."""
@@ -149,16 +127,22 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     """Indices of the event rows of one article, grouped by the event they report (each group in order)."""
     idx = [i for i, r in enumerate(rows) if r.get(S.RECORD_KIND, "event") == "event"]
     by_means = switches.on("assemble.distinct_weapons")
-    g = _Groups([frozenset({weapon(r)} - {""}) if by_means else frozenset() for r in rows])
+    one_day = switches.on("assemble.one_day")
+    g = Groups(
+        [frozenset({weapon(r)} - {""}) if by_means else frozenset() for r in rows],
+        [frozenset({_day(r)}) if one_day and r.get(S.DATE_SOURCE) in TEXT_DAYS else frozenset() for r in rows],
+    )
 
     def fits(i: int, j: int) -> bool:
         """Whether row i's event and row j's can be one: their named authors are not on opposite sides,
         and the reports already joined to either name at most one means of attack between them (a
         missile barrage on a province and jets striking a town in it the same day are two attacks;
-        joins are transitive, so a toll that names no means must not bridge them)."""
+        joins are transitive, so a toll that names no means must not bridge them). Nor may a join put
+        two days the text gives into one group (`assemble.one_day`): an undated lead that joins Monday's
+        strike by one rule and Tuesday's by another must not make them one event."""
         if not same_sides(rows[i], rows[j]):
             return False
-        return len(g.means(i) | g.means(j)) <= 1
+        return len(g.means(i) | g.means(j)) <= 1 and len(g.days(i) | g.days(j)) <= 1
 
     if switches.on("assemble.same_place_day"):
         _join_same_place_day(rows, idx, g, fits)
@@ -184,7 +168,7 @@ def _same_told_event(a: dict, b: dict) -> bool:
     )
 
 
-def _join_same_place_day(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
+def _join_same_place_day(rows: list[dict], idx: list[int], g: Groups, fits: Callable[[int, int], bool]) -> None:
     """`assemble.same_place_day`: rows of one kind at one place on one day report one event."""
     first: dict[tuple, int] = {}
     for i in idx:
@@ -197,7 +181,7 @@ def _join_same_place_day(rows: list[dict], idx: list[int], g: _Groups, fits: Cal
             first[key] = i
 
 
-def _join_undated_repeats(rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool]) -> None:
+def _join_undated_repeats(rows: list[dict], idx: list[int], g: Groups, fits: Callable[[int, int], bool]) -> None:
     """`assemble.undated_repeat`: an undated row joins the most informative recent dated row of its
     kind and place."""
     for i in idx:
@@ -236,7 +220,7 @@ def _as_province(row: dict) -> dict:
 
 
 def _join_coarse_into_fine(
-    rows: list[dict], idx: list[int], g: _Groups, fits: Callable[[int, int], bool], switches: Switches = ALL_ON
+    rows: list[dict], idx: list[int], g: Groups, fits: Callable[[int, int], bool], switches: Switches = ALL_ON
 ) -> None:
     """`assemble.coarse_into_fine`: a row placed at a province or country joins the one finer place
     in it the article reports the same kind of event at. With `assemble.headline_province` a headline

@@ -24,6 +24,7 @@ from dashboard.events.lexicon import (
 from dashboard.events.mentions import before_wire_dateline, mention_reason
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
+from dashboard.events.site_repeats import repeated_sites
 from dashboard.events.sites import unlisted_sites
 from dashboard.events.when import (
     clause_verb,
@@ -54,7 +55,10 @@ def extract_events(
 ) -> list[dict]:
     """One row per event the article reports (and per mention of one), with its evidence spans."""
     if switches.on("location.unlisted_site"):
-        toponyms = sorted([*toponyms, *unlisted_sites(doc, toponyms, switches)], key=lambda t: t.start)
+        sites = unlisted_sites(doc, toponyms, switches)
+        if switches.on("location.repeated_site"):
+            sites += repeated_sites(toponyms, sites)
+        toponyms = sorted([*toponyms, *sites], key=lambda t: t.start)
     rows = sentence_rows(doc, article, toponyms, gazetteer, switches)
     return assemble(rows, switches)
 

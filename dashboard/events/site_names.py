@@ -35,6 +35,16 @@ def name_tokens(head: Any) -> list[Any]:
     return run
 
 
+def cut_before(run: list[Any], spans: list[tuple[int, int]]) -> list[Any]:
+    """The run up to the first token inside one of `spans` (`location.site_before_reporter`): a run of
+    capitals with no commas runs on into the source that follows the place ("in the village of X
+    Amnesty International said"), whose name is no part of the site's."""
+    for k, tok in enumerate(run):
+        if any(s <= tok.idx < e for s, e in spans):
+            return run[:k]
+    return run
+
+
 def split_run(run: list[Any]) -> list[list[Any]]:
     """A run of name tokens with no commas, cut before each word that opens an Arabic place name:
     "Kafr Hamra Abu Zaid Tell Sukkar" → "Kafr Hamra", "Abu Zaid", "Tell Sukkar". A cut that would
@@ -49,3 +59,18 @@ def split_run(run: list[Any]) -> list[list[Any]]:
             pieces.append([])
         pieces[-1].append(tok)
     return [p for p in pieces if p]
+
+
+def foreign_site(run: list[Any], known: dict[int, Any], where: Any) -> bool:
+    """ "the nearby Turkish town of X": the text gives the site a country that is not the one of the
+    known place it would be put at (`location.foreign_site`), so it is no site of that place."""
+    if not run or where is None or where.place is None:
+        return False
+    tok = run[-1]
+    noun = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" else tok.head
+    for c in noun.children:
+        t = known.get(c.i)
+        if t is not None and t.place is not None and t.place.precision >= 4:
+            if t.place.country_code != where.place.country_code:
+                return True
+    return False

@@ -17,11 +17,13 @@ sentence or the one before names).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.actors import find_mentions
-from dashboard.events.site_names import NOT_NAMES, name_tokens, split_run
+from dashboard.events.actors import find_mentions, load_dictionary
+from dashboard.events.site_names import NOT_NAMES, cut_before, foreign_site, name_tokens, split_run
+from dashboard.events.site_places import known_in, placed_in, precision
 from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.rules import ALL_ON, Switches
@@ -73,9 +75,9 @@ def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
         if noun.dep_ == "appos" and (noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_NOUNS):
             for prep in noun.children:
                 if prep.dep_ == "prep" and (prep.lower_ in CONTAINER_PREPS or prep.lower_ in COMPASS_WORDS):
-                    found = _known_in(prep, known)
+                    found = known_in(prep, known)
                     if found:
-                        return min(found, key=_precision)
+                        return min(found, key=precision)
     return None
 
 
@@ -137,55 +139,6 @@ def _locative(tok: Any) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
 
 
-def _placed_in(tok: Any, known: dict[int, Toponym], runs: bool = False) -> Toponym | None:
-    """The known place a name is put in by its own "in"/"near" phrase ("X in Idlib"); with `runs`,
-    also by the phrase that follows its own, where a run of names with no commas leaves it
-    ("strongholds in X Y and Z in the countryside of Hama": the parse hangs it on "strongholds")."""
-    found = _own_container(tok, known)
-    if found is None and runs and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
-        after = [c for c in tok.head.head.children if c.dep_ == "prep" and c.i > tok.i]
-        found = next((t for c in after[:1] for t in [_container_of(c, known)] if t is not None), None)
-    return found
-
-
-def _container_of(prep: Any, known: dict[int, Toponym]) -> Toponym | None:
-    """The known place inside a locative phrase ("in the eastern countryside of Hama" → Hama)."""
-    if prep.lower_ not in ("in", "near", "outside", "around"):
-        return None
-    return next(iter(_known_in(prep, known)), None)
-
-
-def _known_in(prep: Any, known: dict[int, Toponym]) -> list[Toponym]:
-    """The known places below country level inside a prepositional phrase, in text order."""
-    return [known[t.i] for t in prep.subtree if t.i in known and _precision(known[t.i]) < 4]
-
-
-def _own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
-    for prep in tok.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "of", "outside", "east", "west", "north", "south"):
-            for obj in prep.children:
-                if obj.dep_ == "pobj":
-                    for t in (obj, *obj.children):
-                        if t.i in known:
-                            return known[t.i]
-    return _bearing_from(tok, known)
-
-
-def _bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
-    """The known place a name is put at a bearing from by the words right after it ("near X north of
-    Hama", which the parse hangs on the verb): the name is a site beside that place, not the place."""
-    doc = tok.doc
-    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    if nxt is None or nxt.lower_ not in COMPASS_WORDS or nxt.sent != tok.sent:
-        return None
-    for prep in nxt.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for obj in prep.children:
-                if obj.dep_ == "pobj" and obj.i in known:
-                    return known[obj.i]
-    return None
-
-
 def _conj_root(tok: Any) -> Any:
     while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
@@ -203,17 +156,27 @@ def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym
     return out
 
 
-def _precision(t: Toponym) -> int:
-    return t.place.precision if t.place is not None else 4
-
-
 def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> Toponym | None:
     """The finest known place of the sentence below country level, else the one before. A place the
     sentence names as a destination or an origin ("evacuated to Aleppo") is not where its sites are."""
     here = {i: t for i, t in known.items() if not _away(sent.doc[i])}
-    inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (_precision(t), t.start))
-    inside = [t for t in inside if _precision(t) < 4]
+    inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (precision(t), t.start))
+    inside = [t for t in inside if precision(t) < 4]
     return inside[0] if inside else previous
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What every sentence's sites are read against: the article's text and spans, and the switches."""
+
+    text: str
+    blocked: list[tuple[int, int]]  # placed names and actors' names: no site
+    reporters: list[tuple[int, int]]  # a site's name stops before one (`location.site_before_reporter`)
+    spelt: dict[str, str]  # the first spelling of each site's name
+    turned_down: dict[tuple[int, int], Any]  # the geoparser's candidates for a name it could not place
+    split: bool
+    village: bool
+    foreign: bool
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
@@ -221,35 +184,51 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     (`location.unpunctuated_list`: a run of names with no commas is cut into its names, see
     `split_run`; `location.appositive_site`: a name an apposition calls a site, see `appositive_site`;
     `location.named_village`: a site the text calls a village is finer than its town)."""
-    split = switches.on("location.unpunctuated_list")
     appositive = switches.on("location.appositive_site")
-    village = switches.on("location.named_village")
     text = doc.text
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
-    # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
-    turned_down = {(t.start, t.end): t.alternatives for t in toponyms}
-    actor_spans = [(m.start, m.end) for m in find_mentions(text)]
-    blocked = taken + actor_spans
+    reading = _Reading(
+        text,
+        taken + [(m.start, m.end) for m in find_mentions(text)],
+        [m.span() for m in load_dictionary().reporters.finditer(text)]
+        if switches.on("location.site_before_reporter")
+        else [],
+        {},
+        # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
+        {(t.start, t.end): t.alternatives for t in toponyms},
+        switches.on("location.unpunctuated_list"),
+        switches.on("location.named_village"),
+        switches.on("location.foreign_site"),
+    )
     out: list[Toponym] = []
-    spelt: dict[str, str] = {}
     previous: Toponym | None = None
     for sent in doc.sents:
         known = _known_by_token(sent, toponyms)
         if _title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
-        sites = _sentence_sites(sent, known, split, appositive)
-        anchor = _anchor(sent, known, previous)
-        in_town = _in_town(anchor)
-        done: set[int] = set()
-        for i, container in sorted(sites.items()):
-            run = _new_run(doc, i, in_town, done)
-            label = VILLAGE_LABEL if village and any(_called_village(tok) for tok in run) else SITE_LABEL
-            out += _run_toponyms(text, run, container or anchor, split, blocked, spelt, turned_down, label)
+        sites = _sentence_sites(sent, known, reading.split, appositive)
+        out += _placed_sites(doc, sites, known, _anchor(sent, known, previous), reading)
         if known:
-            finest = _anchor(sent, known, None)
-            previous = finest or previous
+            previous = _anchor(sent, known, None) or previous
+    return out
+
+
+def _placed_sites(
+    doc: Any, sites: dict[int, Toponym | None], known: dict[int, Toponym], anchor: Toponym | None, reading: _Reading
+) -> list[Toponym]:
+    """The sentence's sites, each placed at the known place it is put in, else at the sentence's anchor."""
+    out: list[Toponym] = []
+    done: set[int] = set()
+    for i, container in sorted(sites.items()):
+        run = cut_before(_new_run(doc, i, _in_town(anchor), done), reading.reporters)
+        label = VILLAGE_LABEL if reading.village and any(_called_village(tok) for tok in run) else SITE_LABEL
+        if not (reading.foreign and foreign_site(run, known, container or anchor)):
+            where = container or anchor
+            out += _run_toponyms(
+                reading.text, run, where, reading.split, reading.blocked, reading.spelt, reading.turned_down, label
+            )
     return out
 
 
@@ -265,8 +244,8 @@ def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositiv
     heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
     for tok in heads:
         beside = appositive_site(tok, known) if appositive else None
-        if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and _placed_in(tok, known, split):
-            sites[tok.i] = _placed_in(tok, known, split) or beside
+        if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and placed_in(tok, known, split):
+            sites[tok.i] = placed_in(tok, known, split) or beside
         elif beside is not None:
             sites[tok.i] = beside
     _add_coordinated(heads, known, sites)
@@ -279,7 +258,7 @@ def _add_coordinated(heads: list, known: dict[int, Toponym], sites: dict[int, To
         if tok.i in sites:
             continue
         root = _conj_root(tok)
-        if root.i != tok.i and (root.i in sites or root.i in known and _precision(known[root.i]) <= 2):
+        if root.i != tok.i and (root.i in sites or root.i in known and precision(known[root.i]) <= 2):
             sites[tok.i] = sites.get(root.i)
         elif root.i == tok.i and any(c.dep_ == "conj" and c.i in sites for c in tok.children):
             sites[tok.i] = next(sites[c.i] for c in tok.children if c.dep_ == "conj" and c.i in sites)

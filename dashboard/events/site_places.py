@@ -1,0 +1,61 @@
+"""Where a name the gazetteer lacks is put: the known place its own phrase puts it in or near ("X in
+Idlib", "near X north of Hama"). Used by `dashboard.events.sites`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+
+
+def precision(t: Toponym) -> int:
+    return t.place.precision if t.place is not None else 4
+
+
+def placed_in(tok: Any, known: dict[int, Toponym], runs: bool = False) -> Toponym | None:
+    """The known place a name is put in by its own "in"/"near" phrase ("X in Idlib"); with `runs`,
+    also by the phrase that follows its own, where a run of names with no commas leaves it
+    ("strongholds in X Y and Z in the countryside of Hama": the parse hangs it on "strongholds")."""
+    found = own_container(tok, known)
+    if found is None and runs and tok.dep_ == "pobj" and tok.head.dep_ == "prep":
+        after = [c for c in tok.head.head.children if c.dep_ == "prep" and c.i > tok.i]
+        found = next((t for c in after[:1] for t in [container_of(c, known)] if t is not None), None)
+    return found
+
+
+def container_of(prep: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """The known place inside a locative phrase ("in the eastern countryside of Hama" → Hama)."""
+    if prep.lower_ not in ("in", "near", "outside", "around"):
+        return None
+    return next(iter(known_in(prep, known)), None)
+
+
+def known_in(prep: Any, known: dict[int, Toponym]) -> list[Toponym]:
+    """The known places below country level inside a prepositional phrase, in text order."""
+    return [known[t.i] for t in prep.subtree if t.i in known and precision(known[t.i]) < 4]
+
+
+def own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "near", "of", "outside", "east", "west", "north", "south"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    for t in (obj, *obj.children):
+                        if t.i in known:
+                            return known[t.i]
+    return bearing_from(tok, known)
+
+
+def bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """The known place a name is put at a bearing from by the words right after it ("near X north of
+    Hama", which the parse hangs on the verb): the name is a site beside that place, not the place."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if nxt is None or nxt.lower_ not in COMPASS_WORDS or nxt.sent != tok.sent:
+        return None
+    for prep in nxt.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.i in known:
+                    return known[obj.i]
+    return None
