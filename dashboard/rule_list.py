@@ -39,6 +39,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "of retaking the town'), is a mention",
     ),
     RuleInfo(
+        "mention.factual_clause",
+        "mention",
+        "an event in a 'since' or 'after' clause that every hypothetical cue precedes is a past fact, not a "
+        "hypothesis ('it would be the deadliest attack since jets killed 40 in X')",
+    ),
+    RuleInfo(
         "mention.negated",
         "mention",
         "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') is a mention",

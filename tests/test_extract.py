@@ -254,6 +254,8 @@ def test_two_means_named_together_type_the_event_by_the_first(sentence: str, sub
         # Only the help is named: the means stays the event's.
         ("Under the cover of heavy shelling, the column moved on.", "Shelling/artillery/missile attack"),
         ("Air strikes hit the market as troops advanced.", "Air/drone strike"),
+        # "with support of", with or without its article.
+        ("Troops retook the hill with support of allied jets.", "Government regains territory"),
     ],
 )
 def test_the_means_a_support_phrase_names_does_not_type_the_event(sentence: str, sub_type: str) -> None:
@@ -785,3 +787,18 @@ def test_mortar_rounds_are_not_a_round_of_talks(pipeline) -> None:
     shelling = ev[ev[S.RECORD_KIND] == "event"]
     assert list(shelling[S.SUB_EVENT_TYPE]) == ["Shelling/artillery/missile attack"]
     assert list(shelling[S.TOPONYM]) == ["Damascus"]
+
+
+@pytest.mark.parametrize(
+    "sentence, sub_type",
+    [
+        # A named place freed "from" its holders is ground taken back.
+        ("The army freed Umm Hawsh from the militants at dawn.", "Government regains territory"),
+        ("Troops freed the town of Tell Sirin from jihadist fighters.", "Government regains territory"),
+        # People freed from prison or captivity are released, not ground taken.
+        ("The militia freed Omar Haddad from prison last week.", "Other"),
+        ("The group freed two aid workers from captivity.", "Other"),
+    ],
+)
+def test_a_place_freed_from_its_holders_is_ground_retaken(sentence: str, sub_type: str) -> None:
+    assert classify(sentence)[1] == sub_type

@@ -270,3 +270,16 @@ def test_violence_a_pause_stops_does_not_happen(nlp) -> None:
         assert _negated(doc[:], text.index(trigger)), text
     text = "Three fighters died at the end of the fighting near the port."
     assert not _negated(nlp(text)[:], text.index("fighting")), "the fighting happened"
+
+
+def test_a_past_fact_in_a_since_or_after_clause_is_no_hypothesis() -> None:
+    # The modal frames the new raid; the "since" clause tells a raid that happened
+    # (`mention.factual_clause`).
+    s = "It would be the bloodiest raid since jets killed 40 people in the market town in May."
+    assert reason(s) is None
+    assert reason(s, switches=Switches.parse("mention.factual_clause")) == "mention.hypothetical"
+    # A cue inside the clause keeps the whole a hypothesis: the strikes were only asked for.
+    asked = "The deal came after the president asked lawmakers to approve air strikes on the base."
+    assert reason(asked) == "mention.hypothetical"
+    # No violence of its own in the clause: the modal still frames the event.
+    assert reason("Jets could strike the town again after the holiday.") == "mention.hypothetical"

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -68,11 +69,15 @@ _PURPOSE_BEFORE = re.compile(
 )
 _HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|should|if|unless|threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)? (?:of|that|against)|"
-    r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|authori[sz](?:e|ation) (?:for|of)|"
+    r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|approve (?:military |air )?(?:strikes|action)|"
+    r"authori[sz](?:e|ation) (?:for|of)|"
     r"vow(?:s|ed)? to|risk of|fear(?:s|ed)? (?:of|that)|consider(?:s|ed|ing)? "
     r"(?:military )?(?:strikes|action)|plans? (?:to|for)|preparing (?:to|for)|in case of)\b",
     re.I,
 )
+# A clause of past fact inside a hypothesis: "it would be the deadliest attack since jets killed 40 in
+# X" — the modal says what the new attack would be; the "since"/"after" clause tells what happened.
+_FACTUAL_CLAUSE = re.compile(r"\b(?:since|after)\b", re.I)
 _BOILERPLATE_START = re.compile(
     r"^\W*(?:\d+\s+)?(?:related(?: news| articles| stories)?|tags?|get short url|read more|see also|also read|"
     r"more on this|follow us|share this|click here|subscribe|copyright|all rights reserved|comments?)\b",
@@ -258,6 +263,19 @@ def _reason_for_any(
     return None
 
 
+def _hypothetical(sentence: str, switches: Switches) -> bool:
+    """Whether a modal, a condition or a threat frames the event. With `mention.factual_clause` not
+    when every cue precedes a "since"/"after" clause that tells violence of its own: that clause is a
+    past fact the hypothesis is measured against, and the row's place and day are read from it."""
+    cues = [m.start() for m in _HYPOTHETICAL.finditer(sentence)]
+    if not cues:
+        return False
+    if not switches.on("mention.factual_clause"):
+        return True
+    opens = [m.end() for m in _FACTUAL_CLAUSE.finditer(sentence) if m.start() > max(cues)]
+    return not (opens and classify(sentence[opens[0] :])[0] in VIOLENT)
+
+
 def _reason_for_violence(
     sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
 ) -> str | None:
@@ -267,7 +285,7 @@ def _reason_for_violence(
     if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
         return "mention.campaign"
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
-    if switches.on("mention.hypothetical") and (_HYPOTHETICAL.search(sentence) or _PURPOSE_BEFORE.search(before)):
+    if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
     if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):
         return "mention.negated"
