@@ -45,8 +45,8 @@ from dashboard import store_files as F
 from dashboard import store_index_named
 from dashboard.merge import merge_keys
 from dashboard.store_index_lines import (
-    escaped,
-    event_of,
+    escaped_ids,
+    events_of,
     lines_of,
     merge_columns,
     named_lines_of,
@@ -71,13 +71,14 @@ def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) 
     keyed: dict[str, dict[str, str]] = {}
     for f in frames:
         if f is not None and len(f):
-            for k, line in zip(*lines_of(f), strict=True):
-                keyed.setdefault(k, {})[event_of(line)] = line
+            keys, lines = lines_of(f)
+            for k, e, line in zip(keys, events_of(lines), lines, strict=True):
+                keyed.setdefault(k, {})[e] = line
     gone: set[str] = set()
     if moved is not None and len(moved):
         left = merge_keys(S.coerce_events(moved, names=tuple(merge_columns())))
-        gone = {escaped(str(e)) for e in moved[S.EVENT_ID]}
-        for k in left.dropna().astype(str):
+        gone = escaped_ids(moved[S.EVENT_ID])
+        for k in left.dropna().astype(str).unique():
             keyed.setdefault(k, {})
     return keyed, gone
 
@@ -104,13 +105,14 @@ class MergeIndex:
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
         one of `keys`, but those of the events in `exclude`."""
-        skip = {escaped(str(e)) for e in exclude}
-        lines = [
-            line for _, value in self._values(keys).values() for line in rows_of(value) if event_of(line) not in skip
-        ]
+        lines = [line for _, value in self._values(keys).values() for line in rows_of(value)]
         if not lines:
             return S.coerce_events(S.empty_events())
-        return S.coerce_events(unpack(lines))
+        rows = S.coerce_events(unpack(lines))
+        if not exclude:
+            return rows
+        # Matched on the unpacked ids (unpack unescapes them), not line by line.
+        return rows[~rows[S.EVENT_ID].astype(str).isin({str(e) for e in exclude}).to_numpy(bool)].reset_index(drop=True)
 
     def stored_articles(self, ids: set[str]) -> set[str]:
         """Which of these article ids are stored."""
@@ -139,10 +141,18 @@ class MergeIndex:
         articles the write adds."""
         keyed, gone = _touched(frames, moved)
         old = self._values(keyed)
+        touched = sorted(keyed.items())
+        stored = [old.get(k, (None, None)) for k, _ in touched]
+        # Every touched key's stored lines matched to their events in one Arrow call (events_of).
+        split = [[] if value is None else rows_of(value) for _, value in stored]
+        events = events_of([x for lines in split for x in lines])
         values, older = [], []
-        for k, mine in sorted(keyed.items()):
-            g, value = old.get(k, (None, None))
-            rows = {} if value is None else {event_of(x): x for x in rows_of(value) if event_of(x) not in gone}
+        at = 0
+        for (k, mine), (g, value), lines in zip(touched, stored, split, strict=True):
+            rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
+            at += len(lines)
+            for e in rows.keys() & gone if gone else ():
+                del rows[e]
             rows.update(mine)
             if rows or value is not None:  # a key left empty keeps an empty value: it supersedes the last
                 values.append((k, gen, value_of(rows.values())))

@@ -141,6 +141,21 @@ def event_of(line: str) -> str:
     return line.split(_SEP, 1)[0]
 
 
+def events_of(lines: list[str]) -> list[str]:
+    """event_of of each line, split by Arrow in one call: a correction's write matches some 20,000
+    lines by event, and a Python call per line was a tenth of its CPU."""
+    if not lines:
+        return []
+    return pc.list_element(pc.split_pattern(pa.array(lines, pa.string()), _SEP, max_splits=1), 0).to_pylist()
+
+
+def escaped_ids(ids: pd.Series) -> set[str]:
+    """escaped of each of these event ids, as a set (the ids a line starts with)."""
+    if not len(ids):
+        return set()
+    return set(escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist())
+
+
 def value_of(lines: Iterable[str]) -> bytes:
     """A key's lines as one value: their length in bytes (4, little-endian), then LZ4's frame."""
     raw = _ROW.join(lines).encode("utf-8")
