@@ -245,7 +245,7 @@ def share_place_sql(events: str) -> str:
 
 
 def as_table(rollup: pd.DataFrame) -> pa.Table:
-    keys = S.coerce_events(rollup.reindex(columns=S.NAMES))[ROLLUP_KEYS]
+    keys = S.coerce_events(rollup, names=tuple(ROLLUP_KEYS))  # the keys only, not the 53 columns
     return pa.Table.from_pandas(keys.assign(**{m: rollup[m].to_numpy("int64") for m in MEASURES}), preserve_index=False)
 
 

@@ -7,11 +7,14 @@ the rest carry provenance back to the sentence.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 
 
@@ -232,6 +235,19 @@ ARTICLE_COLUMNS: tuple[str, ...] = (
     "path",
     "extra",
 )
+
+
+def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
+    """values.astype(str).isin(among) as booleans (a missing value is among nothing), for text
+    such as event ids or merge keys. By Arrow: pandas' isin over str data makes an Arrow scalar of
+    each of `among` (40 ms for 10,000 ids, several times in a correction's write)."""
+    if not len(values):
+        return np.zeros(0, dtype=bool)
+    texts = pa.array(values.astype("string"), from_pandas=True)
+    if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
+        texts = texts.cast(pa.string())
+    wanted = pa.array([str(x) for x in among if x is not None and not (isinstance(x, float) and x != x)], texts.type)
+    return pc.fill_null(pc.is_in(texts, value_set=wanted), False).to_numpy(zero_copy_only=False)
 
 
 def place_keys(df: pd.DataFrame) -> pd.Series:

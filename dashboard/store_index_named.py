@@ -50,7 +50,7 @@ def named_rows(index: MergeIndex, toponym: str) -> tuple[pd.DataFrame, KeyedRead
     if len(now):
         now = now.drop_duplicates(S.EVENT_ID).set_index(now[S.EVENT_ID].astype(str).to_numpy())
         ids = rows[S.EVENT_ID].astype(str)
-        hit = ids.isin(now.index).to_numpy() & can
+        hit = S.isin(ids, now.index) & can
         for c in CLUSTER_COLUMNS:
             rows.loc[hit, c] = now.loc[ids[hit].to_numpy(), c].to_numpy()
     return rows, read
