@@ -96,3 +96,34 @@ def test_coerce_events_rejects_non_integral_counts() -> None:
 def test_article_columns() -> None:
     assert S.ARTICLE_COLUMNS[0] == S.ARTICLE_ID
     assert {"text", "published", "published_inferred", "extra"} <= set(S.ARTICLE_COLUMNS)
+
+
+def test_place_keys_format_each_coordinate_as_str_of_its_rounded_float() -> None:
+    # Formatted once per distinct value: the text must stay what str() gives for every value, since
+    # the merge's index stores keys built from it (-0.0, NaN, tiny and huge values included).
+    rng = np.random.default_rng(7)
+    lat = np.r_[rng.normal(0, 60, 500), [np.nan, -0.0, 0.0, 1e-5, -1e-5, 0.00005, 1e20, np.inf, 33.33335]]
+    df = pd.DataFrame(
+        {
+            S.LOCATION: pd.array(["Some town"] * len(lat), dtype="string"),
+            S.LATITUDE: lat,
+            S.LONGITUDE: lat[::-1].copy(),
+        },
+        index=np.arange(len(lat)) * 2,
+    )
+    slow = (
+        df[S.LOCATION].astype(str)
+        + "|"
+        + df[S.LATITUDE].round(4).astype(str)
+        + "|"
+        + df[S.LONGITUDE].round(4).astype(str)
+    )
+    assert S.place_keys(df).equals(slow)
+    assert S.place_keys(df.iloc[:0]).tolist() == []
+
+
+def test_isin_matches_pandas_on_text_with_missing_values() -> None:
+    values = pd.Series(["a", "b", None, "c", pd.NA, "a"], dtype="string")
+    for among in ({"a", "c"}, [], pd.Index(["b"]), ["a", None]):
+        assert S.isin(values, among).tolist() == values.isin([x for x in among if x is not None]).fillna(False).tolist()
+    assert S.isin(values.iloc[:0], {"a"}).tolist() == []
