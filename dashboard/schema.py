@@ -291,9 +291,29 @@ def coerce_events(df: pd.DataFrame, names: tuple[str, ...] = NAMES) -> pd.DataFr
     )
 
 
+def _missing(dtype: str, rows: int) -> ExtensionArray | None:
+    """A column of `rows` missing values in the schema's dtype, built as such (None: a dtype not
+    handled here). Converting a list of None took ~18 ms per text column of 20,000 rows: a store's
+    write coerces the merge's rows (26 of the 53 columns) several times."""
+    if dtype == "string":
+        return pd.array(pa.nulls(rows, pa.large_string()), dtype="string")
+    if dtype == "float64":
+        return pd.array(np.full(rows, np.nan), dtype="float64")
+    if dtype == "Int64":
+        return pd.arrays.IntegerArray(np.zeros(rows, dtype="int64"), np.ones(rows, dtype=bool))
+    if dtype == "boolean":
+        return pd.arrays.BooleanArray(np.zeros(rows, dtype=bool), np.ones(rows, dtype=bool))
+    if dtype == "datetime64[ns]":
+        return pd.array(np.full(rows, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    return None
+
+
 def _schema_array(column: pd.Series | None, dtype: str, rows: int) -> ExtensionArray:
     """One column's values in the schema's dtype (a missing column: all missing)."""
     if column is None:
+        missing = _missing(dtype, rows)
+        if missing is not None:
+            return missing
         column = pd.Series([None] * rows, dtype="object")
     if str(column.dtype) == dtype:
         return column.array  # already the schema's: the frame built from it copies it

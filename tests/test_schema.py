@@ -127,3 +127,16 @@ def test_isin_matches_pandas_on_text_with_missing_values() -> None:
     for among in ({"a", "c"}, [], pd.Index(["b"]), ["a", None]):
         assert S.isin(values, among).tolist() == values.isin([x for x in among if x is not None]).fillna(False).tolist()
     assert S.isin(values.iloc[:0], {"a"}).tolist() == []
+
+
+@pytest.mark.parametrize("rows", [0, 3])
+def test_a_missing_column_is_all_missing_in_the_schema_dtype(rows: int) -> None:
+    got = S.coerce_events(pd.DataFrame({S.EVENT_ID: [f"e{i}" for i in range(rows)]}))
+    slow = pd.DataFrame({name: pd.Series([None] * rows, dtype="object") for name in S.NAMES})
+    for name in S.NAMES:
+        if name == S.EVENT_ID:
+            continue
+        want = slow[name].array.astype(S.DTYPES[name]) if S.DTYPES[name] != "float64" else slow[name].astype("float64")
+        assert str(got[name].dtype) == S.DTYPES[name], name
+        assert got[name].isna().all(), name
+        assert pd.Series(got[name]).equals(pd.Series(want)), name
