@@ -246,7 +246,11 @@ def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
     texts = pa.array(values.astype("string"), from_pandas=True)
     if not (pa.types.is_string(texts.type) or pa.types.is_large_string(texts.type)):
         texts = texts.cast(pa.string())
-    wanted = pa.array([str(x) for x in among if x is not None and not (isinstance(x, float) and x != x)], texts.type)
+    if isinstance(among, pd.Index | pd.Series):  # converted whole: iterating one calls Arrow per value
+        wanted = pa.array(pd.Series(among).astype("string"), from_pandas=True).drop_null().cast(texts.type)
+    else:
+        texts_of = [str(x) for x in among if x is not None and not (isinstance(x, float) and x != x)]
+        wanted = pa.array(texts_of, texts.type)
     return pc.fill_null(pc.is_in(texts, value_set=wanted), False).to_numpy(zero_copy_only=False)
 
 

@@ -44,7 +44,7 @@ def named_rows(index: MergeIndex, toponym: str) -> tuple[pd.DataFrame, KeyedRead
     can = keys.notna().to_numpy()
     if not can.any():
         return rows, None
-    have = set(keys[can].astype(str))
+    have = set(keys[can].astype(str).tolist())
     now = index.candidates(have)
     read = (have, now, merge_keys(now))
     if len(now):
