@@ -122,7 +122,7 @@ def restore_rows(events: pd.DataFrame, record: dict) -> pd.DataFrame:
     """The rows a correction moved, with the place fields they had before it."""
     out = events.copy()
     for group in record.get("before") or []:
-        mask = out[S.EVENT_ID].astype(str).isin(group["events"])
+        mask = pd.Series(S.isin(out[S.EVENT_ID], group["events"]), index=out.index)
         for col, value in group["fields"].items():
             out.loc[mask, col] = pd.NA if value is None else value
     return S.coerce_events(out)

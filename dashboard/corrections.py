@@ -240,7 +240,7 @@ def undo_correction(store: Store, correction_id: str, folder: Path | None = None
         lambda rows: restore_rows(rows, record),
         pending=pending,
         toponym=str(record["toponym"]),
-        keep=lambda rows: rows[S.EVENT_ID].astype(str).isin(set(ids)),
+        keep=lambda rows: pd.Series(S.isin(rows[S.EVENT_ID], ids), index=rows.index),
     )
     finish_corrections(store, folder)
     return generation

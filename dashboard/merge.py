@@ -66,9 +66,16 @@ def merge_keys(df: pd.DataFrame) -> pd.Series:
 
 
 def _actors(df: pd.DataFrame) -> list[frozenset[str]]:
+    """Each row's set of non-empty actors, built once per distinct pair (a set per row was a
+    sixth of the merge of a correction's 20,000 rows)."""
     a1 = df[S.ACTOR1].astype("string").fillna("").str.strip()
     a2 = df[S.ACTOR2].astype("string").fillna("").str.strip()
-    return [frozenset(x for x in pair if x) for pair in zip(a1, a2, strict=True)]
+    c1, u1 = pd.factorize(a1)
+    c2, u2 = pd.factorize(a2)
+    t1, t2, n = list(u1), list(u2), len(u2) + 1
+    pair, first = pd.factorize(c1.astype("int64") * n + c2)
+    sets = [frozenset(x for x in (t1[p // n], t2[p % n]) if x) for p in first.tolist()]
+    return [sets[i] for i in pair]
 
 
 def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -133,7 +140,7 @@ def merge_reports(events: pd.DataFrame) -> pd.DataFrame:
         first = pd.Series(firsts, index=sub.index[order])
         # A row whose component is itself keeps its own id, as an unmerged row does.
         merged = first[first.groupby(first).transform("size") > 1]
-        cid.loc[merged.index] = merged.map(cluster_of)
+        cid.loc[merged.index] = merged.map({f: cluster_of(f) for f in merged.unique()})
     df[S.CLUSTER_ID] = cid.astype("string")
     source = df[S.SOURCE].astype("string").fillna("")
     outlet = source.where(source != "", df[S.ARTICLE_ID].astype("string"))

@@ -147,15 +147,16 @@ class EventsStore:
             new_ids = {a.article_id for a in new_articles}
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
-            rows, changed, rollup = merge_in(self.root, m, events)
-            self._commit(
-                m,
-                new=rows,
-                patch=changed,
-                articles=articles_frame(new_articles),
-                rollup=rollup,
-                index_rows=[rows, changed],
-            )
+            with store_index.write_scope(self.root, int(m["generation"])):
+                rows, changed, rollup = merge_in(self.root, m, events)
+                self._commit(
+                    m,
+                    new=rows,
+                    patch=changed,
+                    articles=articles_frame(new_articles),
+                    rollup=rollup,
+                    index_rows=[rows, changed],
+                )
             return len(new_articles), len(events)
 
     def patch_events(
@@ -184,25 +185,39 @@ class EventsStore:
         this write (a correction's override entry), done by `finish_pending` even after a crash."""
         with self._lock():
             m = self.manifest()
-            table, known = (
-                self._placed_rows(m, condition, params, toponym, keep) if m["generation"] else (pd.DataFrame(), None)
-            )
-            if not len(table):
-                return self._commit(m, pending=pending) if pending else int(m["generation"])
-            before = S.coerce_events(table)
-            after = S.coerce_events(transform(before))
-            rows, changed, rollup = merge_in(
-                self.root, m, after, set(merge_keys(before).dropna()), replaced=before, known=known
-            )
-            return self._commit(
-                m,
-                placed=rows,
-                patch=changed,
-                pending=pending,
-                rollup=rollup,
-                index_rows=[rows, changed],
-                index_moved=before,
-            )
+            with store_index.write_scope(self.root, int(m["generation"])):
+                return self._patch(m, condition, params, transform, pending, toponym, keep)
+
+    def _patch(
+        self,
+        m: dict,
+        condition: str,
+        params: list,
+        transform: Callable[[pd.DataFrame], pd.DataFrame],
+        pending: dict | None,
+        toponym: str | None,
+        keep: Callable[[pd.DataFrame], pd.Series] | None,
+    ) -> int:
+        """patch_events under the store's lock, for generation `m`."""
+        table, known = (
+            self._placed_rows(m, condition, params, toponym, keep) if m["generation"] else (pd.DataFrame(), None)
+        )
+        if not len(table):
+            return self._commit(m, pending=pending) if pending else int(m["generation"])
+        before = S.coerce_events(table)
+        after = S.coerce_events(transform(before))
+        rows, changed, rollup = merge_in(
+            self.root, m, after, set(merge_keys(before).dropna()), replaced=before, known=known
+        )
+        return self._commit(
+            m,
+            placed=rows,
+            patch=changed,
+            pending=pending,
+            rollup=rollup,
+            index_rows=[rows, changed],
+            index_moved=before,
+        )
 
     def _placed_rows(
         self,

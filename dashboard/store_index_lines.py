@@ -57,13 +57,6 @@ def escape(col: pa.Array) -> pa.Array:
     return col
 
 
-def escaped(text: str) -> str:
-    """escape of one text (an event id, as a line starts with it)."""
-    for raw, esc in _ESCAPES:
-        text = text.replace(raw, esc)
-    return text
-
-
 def unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"f": _SEP, "e": _NULL, "g": _ROW}.get(m.group(1), m.group(1)), text)
 
@@ -136,9 +129,19 @@ def named_lines_of(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
     return [distinct[t] for t in names[has]], pack(rows[has], cols).to_pylist()
 
 
-def event_of(line: str) -> str:
-    """The (escaped) event id a line starts with."""
-    return line.split(_SEP, 1)[0]
+def events_of(lines: list[str]) -> list[str]:
+    """The (escaped) event id each line starts with, split by Arrow in one call: a correction's
+    write matches some 20,000 lines by event, and a Python split per line was a tenth of its CPU."""
+    if not lines:
+        return []
+    return pc.list_element(pc.split_pattern(pa.array(lines, pa.string()), _SEP, max_splits=1), 0).to_pylist()
+
+
+def escaped_ids(ids: pd.Series) -> set[str]:
+    """Each of these event ids escaped as a line holds it (`escape`), as a set."""
+    if not len(ids):
+        return set()
+    return set(escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist())
 
 
 def value_of(lines: Iterable[str]) -> bytes:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, merge_keys
-from dashboard.store_index_lines import event_of, name_key, named_lines_of, placed_columns, rows_of, unpack, value_of
+from dashboard.store_index_lines import events_of, name_key, named_lines_of, placed_columns, rows_of, unpack, value_of
 
 if TYPE_CHECKING:
     from dashboard.store_index import MergeIndex
@@ -44,13 +44,13 @@ def named_rows(index: MergeIndex, toponym: str) -> tuple[pd.DataFrame, KeyedRead
     can = keys.notna().to_numpy()
     if not can.any():
         return rows, None
-    have = set(keys[can].astype(str))
+    have = set(keys[can].astype(str).tolist())
     now = index.candidates(have)
     read = (have, now, merge_keys(now))
     if len(now):
         now = now.drop_duplicates(S.EVENT_ID).set_index(now[S.EVENT_ID].astype(str).to_numpy())
         ids = rows[S.EVENT_ID].astype(str)
-        hit = ids.isin(now.index).to_numpy() & can
+        hit = S.isin(ids, now.index) & can
         for c in CLUSTER_COLUMNS:
             rows.loc[hit, c] = now.loc[ids[hit].to_numpy(), c].to_numpy()
     return rows, read
@@ -65,7 +65,8 @@ def latest_lines(con: sqlite3.Connection, name: str, gen: int) -> tuple[dict[str
     start = max((i for i, (_, whole, _) in enumerate(got) if whole), default=0)
     lines: dict[str, str] = {}
     for _, _, data in got[start:]:
-        lines.update((event_of(x), x) for x in rows_of(data))
+        got_lines = rows_of(data)
+        lines.update(zip(events_of(got_lines), got_lines, strict=True))
     return lines, (got[start][0] if got and got[start][1] else None)
 
 
@@ -98,6 +99,7 @@ def _lines_by_name(named: Iterable[pd.DataFrame | None]) -> dict[str, dict[str, 
     added: dict[str, dict[str, str]] = {}
     for f in named:
         if f is not None and len(f):
-            for name, line in zip(*named_lines_of(f), strict=True):
-                added.setdefault(name, {})[event_of(line)] = line
+            names, lines = named_lines_of(f)
+            for name, e, line in zip(names, events_of(lines), lines, strict=True):
+                added.setdefault(name, {})[e] = line
     return added

@@ -167,7 +167,7 @@ def candidates(root, m: dict, keys: set[str], exclude: pd.Series | None = None, 
         rows = S.coerce_events(F.apply_patches(pa.Table.from_pandas(rows, preserve_index=False), patches).to_pandas())
     keep = merge_keys(rows).isin(keys).fillna(False).astype(bool)
     if exclude is not None:
-        keep &= ~rows[S.EVENT_ID].astype(str).isin(set(exclude.astype(str)))
+        keep &= ~S.isin(rows[S.EVENT_ID], set(exclude.astype(str)))
     return rows[keep].reset_index(drop=True)
 
 
@@ -201,7 +201,7 @@ def merge_in(
     # cluster as before, with the same reports: its contribution cancels out, and is left out. Moved
     # rows can also split the clusters they leave: all the keys' rows are counted then.
     if replaced is None:
-        joined = old[S.CLUSTER_ID].isin(set(new[S.CLUSTER_ID].dropna())).to_numpy(dtype=bool)
+        joined = S.isin(old[S.CLUSTER_ID], set(new[S.CLUSTER_ID].dropna()))
         before, after = stored[joined], pd.concat([old[joined], new], ignore_index=True)
     else:
         before, after = pd.concat([stored, S.coerce_events(replaced)], ignore_index=True), merged
@@ -262,7 +262,7 @@ def stored_rows(
         if known is None:
             return idx.candidates(keys, skip)
         have, rows, row_keys = known
-        mine = rows[(row_keys.isin(keys) & ~rows[S.EVENT_ID].astype(str).isin(skip)).fillna(False).to_numpy(bool)]
+        mine = rows[S.isin(row_keys, keys) & ~S.isin(rows[S.EVENT_ID], skip)]
         rest = idx.candidates(keys - have, skip) if keys - have else S.coerce_events(S.empty_events())
         return S.coerce_events(pd.concat([mine, rest], ignore_index=True)) if len(rest) else mine.reset_index(drop=True)
     except sqlite3.Error:

@@ -96,3 +96,47 @@ def test_coerce_events_rejects_non_integral_counts() -> None:
 def test_article_columns() -> None:
     assert S.ARTICLE_COLUMNS[0] == S.ARTICLE_ID
     assert {"text", "published", "published_inferred", "extra"} <= set(S.ARTICLE_COLUMNS)
+
+
+def test_place_keys_format_each_coordinate_as_str_of_its_rounded_float() -> None:
+    # Formatted once per distinct value: the text must stay what str() gives for every value, since
+    # the merge's index stores keys built from it (-0.0, NaN, tiny and huge values included).
+    rng = np.random.default_rng(7)
+    lat = np.r_[rng.normal(0, 60, 500), [np.nan, -0.0, 0.0, 1e-5, -1e-5, 0.00005, 1e20, np.inf, 33.33335]]
+    df = pd.DataFrame(
+        {
+            S.LOCATION: pd.array(["Some town"] * len(lat), dtype="string"),
+            S.LATITUDE: lat,
+            S.LONGITUDE: lat[::-1].copy(),
+        },
+        index=np.arange(len(lat)) * 2,
+    )
+    slow = (
+        df[S.LOCATION].astype(str)
+        + "|"
+        + df[S.LATITUDE].round(4).astype(str)
+        + "|"
+        + df[S.LONGITUDE].round(4).astype(str)
+    )
+    assert S.place_keys(df).equals(slow)
+    assert S.place_keys(df.iloc[:0]).tolist() == []
+
+
+def test_isin_matches_pandas_on_text_with_missing_values() -> None:
+    values = pd.Series(["a", "b", None, "c", pd.NA, "a"], dtype="string")
+    for among in ({"a", "c"}, [], pd.Index(["b"]), ["a", None]):
+        assert S.isin(values, among).tolist() == values.isin([x for x in among if x is not None]).fillna(False).tolist()
+    assert S.isin(values.iloc[:0], {"a"}).tolist() == []
+
+
+@pytest.mark.parametrize("rows", [0, 3])
+def test_a_missing_column_is_all_missing_in_the_schema_dtype(rows: int) -> None:
+    got = S.coerce_events(pd.DataFrame({S.EVENT_ID: [f"e{i}" for i in range(rows)]}))
+    slow = pd.DataFrame({name: pd.Series([None] * rows, dtype="object") for name in S.NAMES})
+    for name in S.NAMES:
+        if name == S.EVENT_ID:
+            continue
+        want = slow[name].array.astype(S.DTYPES[name]) if S.DTYPES[name] != "float64" else slow[name].astype("float64")
+        assert str(got[name].dtype) == S.DTYPES[name], name
+        assert got[name].isna().all(), name
+        assert pd.Series(got[name]).equals(pd.Series(want)), name
