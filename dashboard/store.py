@@ -38,7 +38,15 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from dashboard import schema as S
-from dashboard import store_commit, store_index, store_index_named, store_lock, store_merge, store_read
+from dashboard import (
+    store_commit,
+    store_index,
+    store_index_build,
+    store_index_named,
+    store_lock,
+    store_merge,
+    store_read,
+)
 from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.ingest.article import Article
@@ -316,7 +324,7 @@ class EventsStore:
                 idx.close()
                 return False
             if gen:
-                store_index.build(self.root, gen, store_index.effective_chunks(self.root, m), m)
+                store_index_build.build(self.root, gen, store_index_build.effective_chunks(self.root, m), m)
             return bool(gen)
 
     def compact(self) -> dict:

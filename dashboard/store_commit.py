@@ -20,7 +20,7 @@ import pyarrow as pa
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard import store_index
+from dashboard import store_index_build
 from dashboard import store_sql as Q
 from dashboard.errors import StoreError
 from dashboard.store_merge import PLACED_READS
@@ -64,7 +64,7 @@ def commit(
             n_events=sum(int(e["rows"]) for e in out["events"]),
             n_articles=count_articles(m, out, articles),
         )
-        store_index.keep(
+        store_index_build.keep(
             root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_moved, [new, placed]
         )
         F.write_manifest(root, out)

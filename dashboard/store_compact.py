@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard import store_index
+from dashboard import store_index_build
 from dashboard import store_sql as Q
 from dashboard.errors import StoreError
 
@@ -67,7 +67,7 @@ def compact(store: EventsStore, m: dict) -> dict:
         out["n_articles"] = arts.num_rows if arts is not None else 0
         # The rollup anew, one part (a store written before it had one gets it here).
         out["rollup"] = [Q.write_whole_rollup(root, gen, out)]
-        store_index.keep(root, m, gen, out, whole=False, rows=[])  # the same rows: the index holds them
+        store_index_build.keep(root, m, gen, out, whole=False, rows=[])  # the same rows: the index holds them
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err

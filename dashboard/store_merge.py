@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard import store_index, store_read
+from dashboard import store_index, store_index_build, store_read
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 
@@ -216,7 +216,7 @@ def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:
     idx = store_index.open_index(root, gen)
     if idx is None:
         try:
-            store_index.build(root, gen, store_index.effective_chunks(root, m), m)
+            store_index_build.build(root, gen, store_index_build.effective_chunks(root, m), m)
         except (sqlite3.Error, OSError):
             pass  # the parts answer; the next write tries again
         idx = store_index.open_index(root, gen)

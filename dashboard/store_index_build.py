@@ -1,0 +1,180 @@
+"""Building and keeping the merge index (`dashboard.store_index`) across a store's writes: a write's
+new values recorded, or the index built anew from a generation's files (a whole-store write, a first
+write, an upgrade of its layout)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from dashboard import schema as S
+from dashboard import store_files as F
+from dashboard.store_index import BUILD_CHUNK, INDEX, LOOKUP_CHUNK, _connect, _create, open_index
+from dashboard.store_index_lines import lines_of, named_lines_of, placed_columns, value_of
+
+
+def keep(
+    root: Path,
+    m: dict,
+    gen: int,
+    out: dict,
+    whole: bool,
+    rows: list[pd.DataFrame] | None,
+    moved: pd.DataFrame | None = None,
+    named: list[pd.DataFrame | None] | None = None,
+) -> None:
+    """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
+    built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
+    the write changed, with their merge columns; [] when it changed none; `moved`: the rows a
+    correction moved, as they were stored; `named`: the rows to keep by toponym, new rows and
+    moved rows where they are now) recorded as its values when the index holds `m`'s
+    generation (on a store's first write, built from them). A write that gives no `rows` leaves the
+    index stale, built anew by the next write that needs it. Failures leave it stale too, never the
+    write failed: it is a cache."""
+    try:
+        if whole or not out["events"]:
+            build(root, gen, effective_chunks(root, out), out)
+        elif rows is not None:
+            idx = open_index(root, int(m["generation"]))
+            if idx is not None:
+                try:
+                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out))
+                finally:
+                    idx.close()
+            elif not int(m["generation"]):
+                build(root, gen, rows, out)
+    except (sqlite3.Error, OSError):
+        return
+
+
+def added_articles(root: Path, m: dict, out: dict) -> list[str]:
+    """The ids in the articles parts `out` names and `m` does not (a write's new part)."""
+    before = {e["path"] for e in m["articles"]}
+    table = F.read_files(
+        root, [e["path"] for e in out["articles"] if e["path"] not in before], "articles", ["article_id"]
+    )
+    return [] if table is None else [str(a) for a in table.column(0).to_pylist() if a is not None]
+
+
+def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None:
+    """The index anew for generation `gen` from the effective rows in `tables` (each with the
+    MERGE_READS columns, and for the values by toponym PLACED_READS) and the article ids of the
+    generation's manifest `m`, written to a temporary file
+    and renamed into place (before the manifest names `gen`: until then the index is stale for the
+    current generation, and rebuilt if needed)."""
+    tmp, spill = root / (INDEX + ".build.tmp"), root / (INDEX + ".spill.tmp")
+    for f in (tmp, spill):
+        f.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)  # no log while building: the file is renamed into place when done
+    con.execute("PRAGMA journal_mode=OFF")
+    con.execute("PRAGMA synchronous=OFF")
+    _create(con)
+    # A key's rows lie in every part: each row's line goes first to a temporary file beside the index
+    # (the store's disk, not the system's temp), clustered by key (a B-tree: read back in key order
+    # without a sort's temporary files), then a key's lines at a time become its value. A build
+    # holds a chunk of lines, not the store's (2-3 GB of text at ten million rows).
+    _spill_to(con, spill)
+    _spill_lines(con, tables)
+    with con:
+        for table, insert in (
+            ("lines", "INSERT INTO keyed VALUES (?, ?, ?)"),
+            ("names", "INSERT INTO named VALUES (?, ?, 1, ?)"),
+        ):
+            ordered = con.execute(f"SELECT k, line FROM spill.{table} ORDER BY k, n")
+            batch: list[tuple] = []
+            for k, group in itertools.groupby(ordered, key=lambda r: r[0]):
+                batch.append((k, gen, value_of(r[1] for r in group)))
+                if len(batch) >= LOOKUP_CHUNK:
+                    con.executemany(insert, batch)
+                    batch = []
+            con.executemany(insert, batch)
+        con.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", ((a, gen) for a in _article_ids(root, m)))
+        con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
+    con.execute("DETACH DATABASE spill")
+    spill.unlink(missing_ok=True)
+    con.close()
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _settle(root / INDEX)
+    os.replace(tmp, root / INDEX)
+
+
+def _article_ids(root: Path, m: dict) -> Iterable[str]:
+    """The article ids of generation `m`'s articles parts, a part at a time."""
+    for e in m["articles"]:
+        table = F.read_files(root, [e["path"]], "articles", ["article_id"])
+        if table is not None:
+            yield from (str(a) for a in table.column(0).to_pylist() if a is not None)
+
+
+def _spill_lines(con: sqlite3.Connection, tables: Iterable[pd.DataFrame]) -> None:
+    """Each row's lines of `tables` into the attached spill (_spill_to): by merge key, by toponym,
+    numbered in the order read (a later line of an event supersedes an earlier one)."""
+    n = 0
+    with con:
+        for t in tables:
+            for lo in range(0, len(t), BUILD_CHUNK):
+                chunk = t.iloc[lo : lo + BUILD_CHUNK]
+                for table, (keys, lines) in (("lines", lines_of(chunk)), ("names", named_lines_of(chunk))):
+                    # Sorted by key first: the B-tree's inserts then touch its pages in order.
+                    rows = sorted(zip(keys, range(n, n + len(keys)), lines, strict=True))
+                    n += len(keys)
+                    con.executemany(f"INSERT INTO spill.{table} VALUES (?, ?, ?)", rows)
+
+
+def _spill_to(con: sqlite3.Connection, spill: Path) -> None:
+    """Attach a build's temporary file of (key, order, line) to `con`, clustered by key."""
+    con.execute("ATTACH DATABASE ? AS spill", (str(spill),))
+    con.execute("PRAGMA spill.journal_mode=OFF")
+    con.execute("PRAGMA spill.synchronous=OFF")
+    for table in ("lines", "names"):  # by merge key, by toponym
+        con.execute(
+            f"CREATE TABLE spill.{table} (k TEXT NOT NULL, n INTEGER NOT NULL, line TEXT NOT NULL, "
+            "PRIMARY KEY (k, n)) WITHOUT ROWID"
+        )
+
+
+def _settle(path: Path) -> None:
+    """Before the index file is replaced: fold its write-ahead log in (SQLite does on the last
+    close) and drop what is left of it, which SQLite would otherwise apply to the new file."""
+    if path.is_file():
+        try:
+            con = _connect(path)
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.close()
+        except sqlite3.Error:
+            pass  # unreadable: replaced below all the same
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def effective_chunks(root: Path, m: dict) -> Iterable[pd.DataFrame]:
+    """The effective rows of generation `m` (their PLACED_READS columns), a base part at a time: the
+    rows whole-row overlays supersede left out, then those overlays' latest rows; the corrections'
+    places and the patches applied."""
+    cols = placed_columns()
+    overlays = [e["path"] for e in m["overlays"]]
+    whole, _ = F.split_overlays(overlays)
+    patches = F.latest_patches(root, overlays)
+    places = F.latest_places(root, overlays)
+    over = F.read_files(root, whole, "events", cols)
+    over = None if over is None else F.latest_rows(over)
+    for e in m["events"]:
+        t = F.read_files(root, [e["path"]], "events", [c for c in cols if c in pq.read_schema(root / e["path"]).names])
+        if t is None:
+            continue
+        if over is not None:
+            t = t.filter(pc.invert(pc.is_in(t[S.EVENT_ID], value_set=over[S.EVENT_ID])))
+        yield F.apply_patches(F.apply_patches(t, places, F.PLACE_COLUMNS), patches).to_pandas()
+    if over is not None:
+        yield F.apply_patches(F.apply_patches(over, places, F.PLACE_COLUMNS), patches).to_pandas()
