@@ -283,3 +283,17 @@ def test_a_past_fact_in_a_since_or_after_clause_is_no_hypothesis() -> None:
     assert reason(asked) == "mention.hypothetical"
     # No violence of its own in the clause: the modal still frames the event.
     assert reason("Jets could strike the town again after the holiday.") == "mention.hypothetical"
+
+
+def test_a_count_of_the_displaced_so_far_is_a_running_total() -> None:
+    def displaced(sentence: str, **kw) -> str | None:
+        return reason(sentence, event_type="Displacement", sub_type="Displacement", violent=False, **kw)
+
+    assert displaced("Nearly 800,000 people have been displaced, aid agencies said.") == "mention.running_total"
+    assert displaced("Some 40,000 have fled the valley since the offensive began.") == "mention.running_total"
+    # One flight on a day the sentence names is an event.
+    assert displaced("Some 2,000 families fled the village on Sunday.", names_day=True) is None
+    assert (
+        displaced("Nearly 800,000 people have been displaced.", switches=Switches.parse("mention.running_total"))
+        is None
+    )

@@ -46,6 +46,9 @@ _RUNNING = re.compile(
     r")\b",
     re.I,
 )
+# People displaced told in the perfect with no day of their own: a count so far ("nearly a million have been
+# displaced", "thousands have fled their homes"), where "fled on Sunday" is one flight.
+_DISPLACED_SO_FAR = re.compile(r"\b(?:have|has) (?:been )?(?:displaced|uprooted|fled|forced (?:from|out of))\b", re.I)
 _CAMPAIGN = re.compile(
     r"\b(?:(?:has|have|had) been (?:waging|carrying out|conducting|bombing|pounding|shelling|targeting|striking)"
     r"|(?:stepped|step|stepping) up|intensif(?:y|ied|ying)|escalat(?:ed|ing)|a spate of|"
@@ -232,6 +235,9 @@ def mention_reason(
     sentence, where a caption's "(Reuters)" stands when the sentence splitter gave it to the next one.
     """
     reason = _reason_for_any(sentence, start, event_type, sub_type, date_precision, trigger_at, switches, credit)
+    if reason is None and event_type == "Displacement" and switches.on("mention.running_total") and not names_day:
+        # "Nearly a million have been displaced since April": the count so far, not one flight.
+        return "mention.running_total" if _RUNNING.search(sentence) or _DISPLACED_SO_FAR.search(sentence) else None
     if reason is not None or not violent:
         return reason
     return _reason_for_violence(sentence, start, sent, trigger_at, switches, names_day)
