@@ -182,6 +182,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "stronghold' ISIS holds the stronghold (a target), though 'group' alone would make it the author",
     ),
     RuleInfo(
+        "actors.of_phrase",
+        "actors",
+        "a noun that only completes another through 'of' takes that noun's role: in 'killed eleven members of the X "
+        "group' the group is named by its members, who were hit",
+    ),
+    RuleInfo(
         "actors.acting_capital",
         "actors",
         "a foreign capital that acts ('Moscow launched strikes', 'Ankara shelled') names its state's forces as "

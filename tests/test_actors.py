@@ -313,3 +313,13 @@ def test_the_subject_of_be_among_the_dead_is_a_victim(nlp) -> None:
     assert (a1 and a1.name, a2 and a2.name) == ("Unidentified Armed Group (Syria)", "Police Forces of Syria")
     off = actors_of(nlp, sentence, "shelled", switches=Switches.parse("actors.among_the_dead"))
     assert off[0] is not None and off[0].name == "Police Forces of Syria", "switched off: the subject acts"
+
+
+def test_a_group_named_by_the_members_an_attack_hit_is_its_target(nlp) -> None:
+    # "group" alone would make the group an author; its members, the verb's object, were hit.
+    sentence = "An army rocket attack near the dam has killed nine members of the Jund al-Aqsa group."
+    a1, a2 = actors_of(nlp, sentence, "rocket attack")
+    assert a1 is not None and a1.name == "Military Forces of Syria (2000-)"
+    assert a2 is not None and a2.name == "Jund al-Aqsa"
+    off = actors_of(nlp, sentence, "rocket attack", switches=Switches.parse("actors.of_phrase"))
+    assert off[1] is None or off[1].name != "Jund al-Aqsa", "switched off: 'group' makes it an author"

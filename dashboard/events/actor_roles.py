@@ -55,7 +55,7 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         return AGENT  # "prompted Washington to launch strikes": Washington launches them
     if switches.on("actors.among_the_dead") and _among_the_dead(tok):
         return TARGET
-    return _dependency_role(tok, switches.on("actors.compound_head"))
+    return _dependency_role(tok, switches.on("actors.compound_head"), switches.on("actors.of_phrase"))
 
 
 def _among_the_dead(tok: Any) -> bool:
@@ -77,20 +77,20 @@ def _controlled_subject(tok: Any) -> bool:
     return any(c.dep_ == "xcomp" and c.i > tok.i and base_form(c) not in SPEECH for c in tok.head.children)
 
 
-def _dependency_role(tok: Any, compound_head: bool = True) -> str:
+def _dependency_role(tok: Any, compound_head: bool = True, of_phrase: bool = True) -> str:
     """The role the mention's dependency gives it."""
     dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
         return SPEAKER if _speaks(head) else AGENT
     if dep == "pobj":
-        by_prep = _object_role(head)
+        by_prep = _object_role(head, of_phrase)
         if by_prep:
             return by_prep
     if dep in ("dobj", "nsubjpass", "attr", "oprd"):
         return TARGET
     if dep in ("amod", "compound", "poss", "nmod", "npadvmod"):
         # A compound is named by its last noun: "the ISIL group stronghold" is a stronghold.
-        return _noun_role(_last_noun(head) if compound_head else head)
+        return _noun_role(_last_noun(head) if compound_head else head, of_phrase)
     return UNKNOWN
 
 
@@ -121,7 +121,7 @@ def _last_noun(tok: Any) -> Any:
     return tok
 
 
-def _object_role(prep_tok: Any) -> str:
+def _object_role(prep_tok: Any, of_phrase: bool = True) -> str:
     """The role of a mention a preposition governs ("" when the preposition does not settle it)."""
     prep, head = prep_tok.lower_, prep_tok
     if prep == "by":
@@ -135,7 +135,7 @@ def _object_role(prep_tok: Any) -> str:
     if prep in TARGET_PREPS:
         return TARGET
     if prep == "of" and head.head.pos_ in ("NOUN", "PROPN"):
-        return _noun_role(head.head)
+        return _noun_role(head.head, of_phrase)
     return ""
 
 
@@ -170,8 +170,16 @@ def _holds_the_noun(doc: Any, end: int) -> bool:
     return tok is not None and tok.tag_ in tags and base_form(tok) in HOLDING_VERBS
 
 
-def _noun_role(noun: Any) -> str:
-    """The role a name takes from the noun it qualifies: the attack's author or its target."""
+def _noun_role(noun: Any, of_phrase: bool = True, depth: int = 3) -> str:
+    """The role a name takes from the noun it qualifies: the attack's author or its target. With
+    `actors.of_phrase` a noun that completes another through "of" is a target when that noun is: in
+    "killed eleven members of the X group" the group is named by its members, who were hit (the word
+    "group" alone would make it an author)."""
+    completed = _completed_by_of(noun)
+    # Only a hit is taken up the chain: a subject there is as often a parse's accident ("south of X"
+    # read as the sentence's subject) as the group's own fighters.
+    if of_phrase and depth and completed is not None and _noun_role(completed, of_phrase, depth - 1) == TARGET:
+        return TARGET
     lemma = base_form(noun)
     if lemma in TARGET_HEADS:
         return TARGET
@@ -180,3 +188,11 @@ def _noun_role(noun: Any) -> str:
     if lemma in ATTACK_HEADS or noun.dep_ in ("nsubj",) or noun.dep_ == "pobj" and noun.head.lower_ == "by":
         return AGENT
     return UNKNOWN
+
+
+def _completed_by_of(noun: Any) -> Any:
+    """The noun that `noun` completes through "of" ("members" for "group" in "members of the group"), or None."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "of":
+        return None
+    completed = noun.head.head
+    return completed if completed.i != noun.i and completed.pos_ in ("NOUN", "PROPN") else None
