@@ -13,6 +13,9 @@ from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_fact_base as FB
+from dashboard.app import duck_rollup as DR
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
 from dashboard.correction_log import corrections
 from dashboard.corrections import Alternative, save_correction, undo_correction
 from dashboard.ingest.article import Article
@@ -36,6 +39,8 @@ def shape(db: D.DuckEngine, fact: DF.Fact) -> tuple[pd.DataFrame, pd.DataFrame, 
 
 
 def assert_derived_as_whole(db: D.DuckEngine) -> DF.Fact:
+    """The derived Fact holds what the whole build holds; and the map of no filter from its places
+    table (duck_fact.places_table) is the one from the rollup."""
     done, fact = FB.derived(db)
     whole = DF.build_whole(db)
     assert done and fact is not None and whole is not None
@@ -45,6 +50,12 @@ def assert_derived_as_whole(db: D.DuckEngine) -> DF.Fact:
             pd.testing.assert_frame_equal(a, b)
         else:
             assert a == b
+    assert DF.build(db) is DF.build(db), "held per generation"
+    table = DR.places_source(db, Filters(), Selection())
+    assert table.endswith("_places_fact")
+    pd.testing.assert_frame_equal(
+        DR.places_summary(db, Selection(), Filters(), table), DR.places_summary(db, Selection(), Filters(), "rollup")
+    )
     return fact
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -69,6 +70,7 @@ class DuckEngine:
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
         # part (duck_fact_base.Base; the latest two): a write's generation derives its tables from them.
         self.fact_bases: list = []
+        self.fact_now: tuple[int, Any] | None = None  # (generation, its duck_fact.Fact or None)
         self.fact_lock = threading.Lock()
 
     def cursor(self, tolls: bool = False) -> duckdb.DuckDBPyConnection:
