@@ -81,7 +81,7 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
         "places_fact",
         f"SELECT p.location, p.lat_i, p.lon_i, p.latitude, p.longitude, p.country, r.* EXCLUDE (pid) FROM "
         f"(SELECT pid, {S.EVENT_TYPE}, {S.GEO_PRECISION}, min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, "
-        f"{sums} FROM {fact.rows} GROUP BY ALL) r JOIN {fact.places} p USING (pid)",
+        f"{sums} FROM {fact.rows} GROUP BY ALL) r JOIN {fact.places} p USING (pid) ORDER BY p.location",
     )
 
 
