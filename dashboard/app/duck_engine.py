@@ -176,11 +176,13 @@ class DuckEngine:
     def summed(self, suffix: str, select: str, kind: str = "TABLE") -> str:
         """The name of the table (or, with kind "VIEW", the view) `select` (over the current
         generation's rollup) gives, built on the first call per generation and dropped with its
-        generation's rollup (duck_rollup.summed)."""
+        generation's rollup (duck_rollup.summed). `{gen}` in `select`: that generation (the one the
+        name says, whatever the caller read before)."""
         self.cursor()
         with self._lock:
             name = f"rollup_{self._generation}_{suffix}"
             if name not in self._summed:
+                select = select.replace("{gen}", str(self._generation))
                 self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {select}")
                 self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
             return name

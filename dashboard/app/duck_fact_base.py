@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
+
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
@@ -66,7 +68,10 @@ def derived(db: D.DuckEngine) -> tuple[bool, DF.Fact | None]:
         return False, None
     if len(parts) == 1:
         return True, DF.Fact(base.rows, base.places, base.ids, base.names)
-    return over(db, base, gen)
+    try:
+        return over(db, base, gen)
+    except duckdb.CatalogException:  # the generation's tables dropped meanwhile (two writes since)
+        return False, None
 
 
 def base_of(db: D.DuckEngine, path: str) -> Base:
@@ -103,26 +108,30 @@ def base_of(db: D.DuckEngine, path: str) -> Base:
 
 def over(db: D.DuckEngine, base: Base, gen: int) -> tuple[bool, DF.Fact | None]:
     """The Fact of generation `gen` (whose rollup has later parts) from `base` and the generation's
-    skip and fix tables (rollup.view_statements)."""
-    fixed = f"(SELECT *, {INTS} FROM rollup_{gen}_fix)"
-    skip = f"rollup_{gen}_skip"
+    skip and fix tables (rollup.view_statements). Each table is named by the generation current
+    when it is made, and reads that generation's skip and fix (`{gen}`: DuckEngine.summed), and by
+    the base it numbers places after; a generation come meanwhile declines (its own call derives)."""
+    fixed = f"(SELECT *, {INTS} FROM rollup_{{gen}}_fix)"
     same = " AND ".join(f"f.{c} IS NOT DISTINCT FROM b.{c}" for c in DF.PLACE_COLUMNS)
     new = f"(SELECT f.* FROM {fixed} f ANTI JOIN {base.places} b ON {same})"
-    extra = db.summed("dxplaces", DF.places_sql(new, str(base.top)))
-    places = db.summed("dplaces", f"SELECT * FROM {base.places} UNION ALL SELECT * FROM {extra}", "VIEW")
-    if not fits(db, fixed, places):
+    tag = f"d{base.tag}"
+    extra = db.summed(f"{tag}xplaces", DF.places_sql(new, str(base.top)))
+    places = db.summed(f"{tag}places", f"SELECT * FROM {base.places} UNION ALL SELECT * FROM {extra}", "VIEW")
+    if not fits(db, fixed.format(gen=gen), places):
         return False, None
-    names = types_of(db, base, fixed, skip)
-    types = base.types if names == base.names else db.summed("dtypes", values_sql(names))
-    fix = db.summed("dfix", DF.rows_sql(fixed, places, types, order=False))
+    names = types_of(db, base, fixed.format(gen=gen), f"rollup_{gen}_skip")
+    types = base.types if names == base.names else db.summed(f"{tag}types", values_sql(names))
+    fix = db.summed(f"{tag}fix", DF.rows_sql(fixed, places, types, order=False))
     # A type the write brought or took away moves the others' indices (they follow the names' order).
     tid = "tid" if names == base.names else remap(base.names, names)
     rows = db.summed(
-        "dfact",
+        f"{tag}fact",
         f"SELECT {ROW_COLUMNS.replace(' tid,', f' {tid} AS tid,')} FROM {base.rows} "
-        f"WHERE rn NOT IN (SELECT n FROM {skip}) UNION ALL SELECT {ROW_COLUMNS} FROM {fix}",
+        f"WHERE rn NOT IN (SELECT n FROM rollup_{{gen}}_skip) UNION ALL SELECT {ROW_COLUMNS} FROM {fix}",
         "VIEW",
     )
+    if not all(n.startswith(f"rollup_{gen}_") for n in (extra, places, types, fix, rows) if n != base.types):
+        return False, None
     return True, DF.Fact(rows, places, {**base.ids, **DF.ids_of(db, extra)}, names)
 
 
