@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -65,6 +66,12 @@ class DuckEngine:
         self._manifest: dict = {}  # of the generation declared
         self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (_hold_overlays)
         self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
+        self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
+        # duck_fact's tables of a rollup's first part, kept across the generations that share that
+        # part (duck_fact_base.Base; the latest two): a write's generation derives its tables from them.
+        self.fact_bases: list = []
+        self.fact_now: tuple[int, Any] | None = None  # (generation, its duck_fact.Fact or None)
+        self.fact_lock = threading.Lock()
 
     def cursor(self, tolls: bool = False) -> duckdb.DuckDBPyConnection:
         """A cursor (one per query: callbacks run in several threads) over the current generation;
@@ -101,6 +108,7 @@ class DuckEngine:
         self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
+        self.rollup_parts = ()
         if self.has_rollup:
             self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
@@ -163,17 +171,36 @@ class DuckEngine:
         for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
             self._con.execute(statement)
         self.rollup_measures = frozenset(measures)
+        self.rollup_parts = tuple(parts)
 
-    def summed(self, suffix: str, select: str) -> str:
-        """The name of the table `select` (over the current generation's rollup) gives, built on the
-        first call per generation and dropped with its generation's rollup (duck_rollup.summed)."""
+    def summed(self, suffix: str, select: str, kind: str = "TABLE") -> str:
+        """The name of the table (or, with kind "VIEW", the view) `select` (over the current
+        generation's rollup) gives, built on the first call per generation and dropped with its
+        generation's rollup (duck_rollup.summed). `{gen}` in `select`: that generation (the one the
+        name says, whatever the caller read before)."""
         self.cursor()
         with self._lock:
             name = f"rollup_{self._generation}_{suffix}"
             if name not in self._summed:
-                self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+                select = select.replace("{gen}", str(self._generation))
+                self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {select}")
                 self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
             return name
+
+    def rollup_now(self) -> tuple[int, tuple[str, ...]]:
+        """(the current generation, its rollup parts' files)."""
+        self.cursor()
+        with self._lock:
+            return self._generation, self.rollup_parts
+
+    def keep(self, name: str, select: str | None) -> None:
+        """Create the table `name` as `select`, held until dropped (None: drop it): tables that
+        outlive a generation (duck_fact_base)."""
+        with self._lock:
+            if select is None:
+                self._con.execute(f"DROP TABLE IF EXISTS {name}")
+            else:
+                self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its
@@ -200,11 +227,13 @@ class DuckEngine:
     def _drop_old(self, prefix: str, gen: int) -> None:
         """Drop the tables of generations before the previous one (the previous one may still be read)."""
         keep = (f"{prefix}{gen}", f"{prefix}{self._generation}")
-        for (name,) in self._con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, ?)", [prefix]
-        ).fetchall():
-            if not any(name == k or name.startswith(k + "_") for k in keep):
-                self._con.execute(f"DROP TABLE IF EXISTS {name}")
+        # Views first (duck_fact's per generation read the tables below; a view binds when queried).
+        for kind, listing in (("VIEW", "duckdb_views() WHERE NOT internal AND"), ("TABLE", "duckdb_tables() WHERE")):
+            for (name,) in self._con.execute(
+                f"SELECT {kind.lower()}_name FROM {listing} starts_with({kind.lower()}_name, ?)", [prefix]
+            ).fetchall():
+                if not any(name == k or name.startswith(k + "_") for k in keep):
+                    self._con.execute(f"DROP {kind} IF EXISTS {name}")
 
     def clusters_share_place(self) -> bool:
         """Whether every event told by several reports has one value of each PLACE_FILTERED column

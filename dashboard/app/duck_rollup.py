@@ -159,9 +159,16 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     """The table of the rollup per place, type and place precision, each row with its first and last
     date, when the selection sets no dates, else the rollup. (With a minimum, of the rows where a
-    report passes it: the places span the dates of the passing reports only.)"""
+    report passes it: the places span the dates of the passing reports only.) With no filter, that
+    table from the rollup with integer places where there is one (duck_fact.places_table)."""
     if sel.start or sel.end:
         return "rollup"
+    if f is None or answers(f):
+        from dashboard.app import duck_fact as DF
+
+        fact = DF.build(db)
+        if fact is not None:
+            return DF.places_table(db, fact)
     spans = f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last"
     return _summed(db, "places", PLACE_KEYS, f, spans, f", {INTS}")
 
