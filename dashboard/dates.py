@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard.wordlists import phrase_list, table, word_set
@@ -104,6 +105,14 @@ class DateMention:
 
 def find_date_mentions(text: str) -> list[DateMention]:
     """All date expressions in text, longest first where they overlap, in text order."""
+    return list(_date_mentions(text))
+
+
+# The event rules read one sentence's dates several times (the toll, injured and displaced counts
+# each hide them, the event's date reads them): a third of the calls are new texts. A mention is
+# frozen, so the cached tuple is shared; each caller gets its own list.
+@lru_cache(maxsize=512)
+def _date_mentions(text: str) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pat in _PATTERNS:
@@ -119,7 +128,7 @@ def find_date_mentions(text: str) -> list[DateMention]:
             if mention is not None:
                 found.append(mention)
                 taken.append((s, e))
-    return sorted(found, key=lambda d: d.start)
+    return tuple(sorted(found, key=lambda d: d.start))
 
 
 def _no_date(kind: str, m: re.Match[str]) -> bool:
