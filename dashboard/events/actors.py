@@ -24,6 +24,7 @@ from typing import Any
 
 from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
 from dashboard.nlp import doc_text
+from dashboard.regex_needs import ANY_TEXT, Needs, Text, needs_of
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import phrase_list, word_set
 
@@ -69,6 +70,10 @@ class Dictionary:
     state_canonical: dict[str, str]
     units: re.Pattern[str] | None = None  # armed groups named like a unit ("Liwa X"), see actors.toml
     unit_inter: int = 2
+    # The words each of `patterns` needs (regex_needs): a pattern none of whose words is in a text
+    # does not run over it. Empty: every pattern runs.
+    needs: tuple[Needs, ...] = ()
+    reporters_needs: Needs = ANY_TEXT
 
 
 def _alt(patterns: list[str]) -> str:
@@ -111,7 +116,9 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         al_word = r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z][\w'’]*"
         cap = rf"(?:{al_word}|[A-Z][\w'’]*)"
         unit_pattern = re.compile(rf"\b(?:{_alt(units['heads'])})(?:(?:\s+{cap}){{0,2}}\s+{al_word}|\s+[A-Z][\w'’]*)")
-    return Dictionary(tuple(found), reporters, names, canonical, unit_pattern, int(units["inter"]) if units else 2)
+    unit_inter = int(units["inter"]) if units else 2
+    needs = tuple(needs_of(pat) for pat, _, _ in found)
+    return Dictionary(tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, needs_of(reporters))
 
 
 def find_mentions(
@@ -119,8 +126,15 @@ def find_mentions(
 ) -> list[Mention]:
     """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`)."""
     d = dictionary or load_dictionary()
-    spans = [(*m.span(), entry, bare) for pat, entry, bare in d.patterns for m in pat.finditer(text)]
-    blocked = [m.span() for m in d.reporters.finditer(text)]
+    hay = Text.of(text)
+    tests = d.needs or (ANY_TEXT,) * len(d.patterns)
+    spans = [
+        (*m.span(), entry, bare)
+        for (pat, entry, bare), needs in zip(d.patterns, tests, strict=True)
+        if needs.may_match(hay)
+        for m in pat.finditer(text)
+    ]
+    blocked = [m.span() for m in d.reporters.finditer(text)] if d.reporters_needs.may_match(hay) else []
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
     if switches.on("actors.named_units"):
         spans += _unit_spans(text, d)  # after the dictionary's names: a listed group keeps its canonical name
