@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from dashboard import schema as S
+from dashboard.regex_needs import ANY_TEXT, Needs, Text, needs_of
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -22,6 +23,8 @@ class Rule:
     priority: int
     pattern: re.Pattern[str]
     generic: bool = False
+    # The words `pattern` needs (regex_needs): a sentence with none of them is not searched.
+    needs: Needs = field(default=ANY_TEXT, compare=False)
 
 
 @lru_cache(maxsize=4)
@@ -37,7 +40,9 @@ def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
     rules = []
     for r in lexicon_data(path)["rule"]:
         pat = re.compile(r"\b(?:" + "|".join(r["patterns"]) + r")\b", re.I)
-        rules.append(Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat, bool(r.get("generic"))))
+        rules.append(
+            Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat, bool(r.get("generic")), needs_of(pat))
+        )
     return tuple(sorted(rules, key=lambda r: r.priority))
 
 
@@ -63,8 +68,9 @@ def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple
             statement = next((r for r in rules if r.sub_event_type == "Statement"), None)
             if statement is not None:
                 return statement, speech.group(0)
+    hay = Text.of(sentence)
     for rule in rules:
-        m = rule.pattern.search(sentence)
+        m = rule.pattern.search(sentence) if rule.needs.may_match(hay) else None
         if m:
             return rule, m.group(0)
     return None, ""
