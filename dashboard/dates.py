@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from dashboard.regex_needs import Text, needs_of
 from dashboard.wordlists import phrase_list, table, word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -115,7 +116,10 @@ def find_date_mentions(text: str) -> list[DateMention]:
 def _date_mentions(text: str) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    hay = Text.of(text)
     for kind, pat in _PATTERNS:
+        if not needs_of(pat).may_match(hay):
+            continue  # none of the words each of its dates holds (a month's name, a weekday's)
         for m in pat.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken) or _no_date(kind, m):

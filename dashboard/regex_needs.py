@@ -15,6 +15,7 @@ import re._constants as sre_c  # type: ignore[import-not-found,unused-ignore]
 import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # The characters outside ASCII that `re` matches to an ASCII letter when it ignores case, but that
@@ -70,8 +71,9 @@ class Needs:
 ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
 
 
+@lru_cache(maxsize=1024)
 def needs_of(pattern: re.Pattern[str]) -> Needs:
-    """The words every match of `pattern` holds one of, read from its parse."""
+    """The words every match of `pattern` holds one of, read from its parse (once per pattern)."""
     folded = bool(pattern.flags & re.IGNORECASE)
     if pattern.flags & re.LOCALE:
         return Needs((), folded)

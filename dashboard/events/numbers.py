@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.dates import find_date_mentions
+from dashboard.regex_needs import Text, needs_of
 from dashboard.wordlists import table
 
 WORDS = Path(__file__).with_name("words.toml")  # the word tables, each with why it exists
@@ -161,6 +162,8 @@ def _hide_dates(sentence: str) -> str:
 
 def _find(pattern: re.Pattern[str], sentence: str, hidden: str) -> list[Count]:
     """The counts `pattern` finds in `hidden` (the sentence with its dates hidden), phrased as written."""
+    if not needs_of(pattern).may_match(Text.of(hidden)):
+        return []  # none of the words each of its counts holds ("killed", "wounded", "death toll")
     out = []
     for m in pattern.finditer(hidden):
         group = "n" if m.groupdict().get("n") else "n2"
