@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard.dates import find_date_mentions
@@ -235,6 +236,10 @@ _NO_DEATHS = re.compile(
 )
 
 
+# The counts are read from a sentence up to three times (whether it continues a toll, whether a lead's
+# toll waits for its place, the event's own numbers): each is a function of the sentence alone, and a
+# Count is frozen, so the answers are kept for the last sentences read.
+@lru_cache(maxsize=256)
 def fatalities(sentence: str) -> Count | None:
     """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
     leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`);
@@ -249,11 +254,13 @@ def fatalities(sentence: str) -> Count | None:
     return max(found, key=lambda c: c.value) if found else None
 
 
+@lru_cache(maxsize=256)
 def injured(sentence: str) -> Count | None:
     found = _find(_INJ, sentence, _hide_dates(sentence))
     return max(found, key=lambda c: c.value) if found else None
 
 
+@lru_cache(maxsize=256)
 def displaced(sentence: str) -> Count | None:
     found = _find(_DISP, sentence, _hide_dates(sentence))
     return max(found, key=lambda c: c.value) if found else None
