@@ -3,6 +3,7 @@ that lost its commas into its names (`location.unpunctuated_list`). Used by `das
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ def name_tokens(head: Any) -> list[Any]:
     return run
 
 
-def cut_before(run: list[Any], spans: list[tuple[int, int]]) -> list[Any]:
+def cut_before(run: list[Any], spans: Iterable[tuple[int, int]]) -> list[Any]:
     """The run up to the first token inside one of `spans` (`location.site_before_reporter`): a run of
     capitals with no commas runs on into the source that follows the place ("in the village of X
     Amnesty International said"), whose name is no part of the site's."""

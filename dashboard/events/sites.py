@@ -26,6 +26,8 @@ from dashboard.events.site_names import NOT_NAMES, cut_before, foreign_site, nam
 from dashboard.events.site_places import known_in, placed_in, precision
 from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+from dashboard.lazy import Later
+from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -170,8 +172,8 @@ class _Reading:
     """What every sentence's sites are read against: the article's text and spans, and the switches."""
 
     text: str
-    blocked: list[tuple[int, int]]  # placed names and actors' names: no site
-    reporters: list[tuple[int, int]]  # a site's name stops before one (`location.site_before_reporter`)
+    blocked: Iterable[tuple[int, int]]  # placed names and actors' names: no site
+    reporters: Iterable[tuple[int, int]]  # a site's name stops before one (`location.site_before_reporter`)
     spelt: dict[str, str]  # the first spelling of each site's name
     turned_down: dict[tuple[int, int], Any]  # the geoparser's candidates for a name it could not place
     split: bool
@@ -185,13 +187,14 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     `split_run`; `location.appositive_site`: a name an apposition calls a site, see `appositive_site`;
     `location.named_village`: a site the text calls a village is finer than its town)."""
     appositive = switches.on("location.appositive_site")
-    text = doc.text
+    text = doc_text(doc)
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
+    # The names in the whole text are looked for when a site is first checked (many articles have none).
     reading = _Reading(
         text,
-        taken + [(m.start, m.end) for m in find_mentions(text)],
-        [m.span() for m in load_dictionary().reporters.finditer(text)]
+        Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text)]),
+        Later(lambda: [m.span() for m in load_dictionary().reporters.finditer(text)])
         if switches.on("location.site_before_reporter")
         else [],
         {},
@@ -283,7 +286,7 @@ def _run_toponyms(
     run: list,
     where: Toponym | None,
     split: bool,
-    blocked: list[tuple[int, int]],
+    blocked: Iterable[tuple[int, int]],
     spelt: dict[str, str],
     turned_down: dict[tuple[int, int], Any],
     label: str,
@@ -299,7 +302,7 @@ def _piece_toponyms(
     text: str,
     pieces: list,
     place: Any,
-    blocked: list[tuple[int, int]],
+    blocked: Iterable[tuple[int, int]],
     spelt: dict[str, str],
     turned_down: dict[tuple[int, int], Any],
     label: str,
