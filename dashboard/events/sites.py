@@ -58,7 +58,8 @@ def _is_name_head(tok: Any) -> bool:
     return (
         # The small tagger takes many a rare village name for a common noun; after "the village of"
         # inside a sentence, a capitalised word is a name all the same.
-        (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and tok.i > tok.sent.start and _site_noun_of(tok))
+        # (`tok.sent` is found anew at each call: asked last.)
+        (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and _site_noun_of(tok) and tok.i > tok.sent.start)
         and tok.text[:1].isupper()
         and tok.lower_ not in NOT_NAMES
         and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
