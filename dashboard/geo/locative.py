@@ -84,7 +84,15 @@ def _article_prefix(doc: Any, i: int) -> bool:
 
 def name_runs(doc: Any) -> list[tuple[int, int]]:
     """Token ranges [i, j) of capitalised words, joined by name particles and glued hyphens, that
-    start and end with a capitalised word and span at most MAX_WORDS capitalised words."""
+    start and end with a capitalised word and span at most MAX_WORDS capitalised words (worked out
+    once per Doc: recognition reads them twice)."""
+    runs = doc.user_data.get("conflictmap_name_runs")
+    if runs is None:
+        runs = doc.user_data["conflictmap_name_runs"] = _name_runs(doc)
+    return list(runs)
+
+
+def _name_runs(doc: Any) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     n, i = len(doc), 0
     while i < n:
