@@ -139,12 +139,8 @@ def _beginnings(items: Sequence[Item]) -> tuple[set[str], bool]:
 def _spelt(op: Any, av: Any) -> tuple[set[str] | None, bool]:
     """The strings one item may begin with (None: it cannot be spelt out), and whether they are the
     whole of what it matches."""
-    if op is sre_c.LITERAL:
-        return ({chr(av)} if chr(av).isascii() else None), True
-    if op is sre_c.IN:
-        if len(av) <= _SMALL_SET and all(o is sre_c.LITERAL and chr(c).isascii() for o, c in av):
-            return {chr(c) for _, c in av}, True
-        return None, False
+    if op is sre_c.LITERAL or op is sre_c.IN:
+        return _characters(op, av), True
     if op is sre_c.SUBPATTERN and not (av[1] | av[2]):  # a group that sets no flags of its own
         return _beginnings(list(av[3].data))
     if op is sre_c.BRANCH:
@@ -154,3 +150,12 @@ def _spelt(op: Any, av: Any) -> tuple[set[str] | None, bool]:
         inner, whole = _beginnings(list(av[2].data))
         return inner | {""}, whole
     return None, False
+
+
+def _characters(op: Any, av: Any) -> set[str] | None:
+    """The ASCII characters a literal or a small character class matches; None for any other."""
+    if op is sre_c.LITERAL:
+        return {chr(av)} if chr(av).isascii() else None
+    if len(av) <= _SMALL_SET and all(o is sre_c.LITERAL and chr(c).isascii() for o, c in av):
+        return {chr(c) for _, c in av}
+    return None

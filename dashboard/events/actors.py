@@ -126,15 +126,7 @@ def find_mentions(
 ) -> list[Mention]:
     """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`)."""
     d = dictionary or load_dictionary()
-    hay = Text.of(text)
-    tests = d.needs or (ANY_TEXT,) * len(d.patterns)
-    spans = [
-        (*m.span(), entry, bare)
-        for (pat, entry, bare), needs in zip(d.patterns, tests, strict=True)
-        if needs.may_match(hay)
-        for m in pat.finditer(text)
-    ]
-    blocked = [m.span() for m in d.reporters.finditer(text)] if d.reporters_needs.may_match(hay) else []
+    spans, blocked = _dictionary_spans(text, d)
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
     if switches.on("actors.named_units"):
         spans += _unit_spans(text, d)  # after the dictionary's names: a listed group keeps its canonical name
@@ -148,6 +140,23 @@ def find_mentions(
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
     return _named_with_noun(sorted(out, key=lambda m: m.start), text, offset, switches)
+
+
+def _dictionary_spans(
+    text: str, d: Dictionary
+) -> tuple[list[tuple[int, int, ActorEntry, bool]], list[tuple[int, int]]]:
+    """The dictionary's names in `text` (start, end, entry, bare), and the spans of those who report;
+    a pattern none of whose needed words is in the text is not run (regex_needs)."""
+    hay = Text.of(text)
+    tests = d.needs or (ANY_TEXT,) * len(d.patterns)
+    spans = [
+        (*m.span(), entry, bare)
+        for (pat, entry, bare), needs in zip(d.patterns, tests, strict=True)
+        if needs.may_match(hay)
+        for m in pat.finditer(text)
+    ]
+    blocked = [m.span() for m in d.reporters.finditer(text)] if d.reporters_needs.may_match(hay) else []
+    return spans, blocked
 
 
 def _unit_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:
