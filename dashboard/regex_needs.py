@@ -11,12 +11,16 @@ a pattern that may match runs as before, so what the rules find never changes.
 from __future__ import annotations
 
 import re
-import re._constants as sre_c  # type: ignore[import-not-found,unused-ignore]
-import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+try:  # `re`'s own parser: private, so a Python that moves it makes every pattern run (the skip is only a saving)
+    import re._constants as sre_c  # type: ignore[import-not-found,unused-ignore]
+    import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover - Python 3.11-3.13 have both
+    sre_c = sre_parse = None
 
 # The characters outside ASCII that `re` matches to an ASCII letter when it ignores case, but that
 # `str.lower` does not turn into that letter ("ſ" is "s" to `re`; "İ" lowers to two characters). A
@@ -24,7 +28,7 @@ from typing import Any
 # list against `re` itself).
 CASE_EXTRAS = frozenset("\u0130\u0131\u017f\u212a")
 
-_ZERO_WIDTH = frozenset({sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT})
+_ZERO_WIDTH = frozenset({sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT}) if sre_c is not None else frozenset()
 _MAX_WORDS = 256  # a pattern's words are spelt out up to this many (a longer list: the words so far)
 _FEW_WORDS = 8  # more words than this are looked for by one pattern of them
 _SMALL_SET = 4  # a character class of at most this many single characters is spelt out
@@ -75,9 +79,12 @@ ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
 def needs_of(pattern: re.Pattern[str]) -> Needs:
     """The words every match of `pattern` holds one of, read from its parse (once per pattern)."""
     folded = bool(pattern.flags & re.IGNORECASE)
-    if pattern.flags & re.LOCALE:
+    if pattern.flags & re.LOCALE or sre_parse is None:
         return Needs((), folded)
-    words = _needs(list(sre_parse.parse(pattern.pattern, pattern.flags).data))
+    try:
+        words = _needs(list(sre_parse.parse(pattern.pattern, pattern.flags).data))
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return Needs((), folded)  # a parse of another shape than this module reads: the pattern always runs
     if not words:
         return Needs((), folded)
     if folded:
