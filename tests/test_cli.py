@@ -39,14 +39,19 @@ def batch(tmp_path: Path, seed_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory, seed_path: Path) -> Path:
-    """A store holding the seed article, made through the CLI once for the export tests."""
+def ingested(tmp_path_factory, seed_path: Path, pipeline) -> Path:
+    """A store holding the seed article, made through the CLI once for the export tests (with the
+    session's pipeline, as `fast_pipeline` gives a test: loading another gazetteer is ~1 CPU-s)."""
+    import dashboard.pipeline
+
     store = tmp_path_factory.mktemp("cli_store") / "store"
-    assert main(["ingest", str(seed_path), "--store", str(store)]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dashboard.pipeline, "build_pipeline", lambda *a, **k: pipeline)
+        assert main(["ingest", str(seed_path), "--store", str(store)]) == 0
     return store
 
 
-def test_ingest_folder_with_bad_files(batch: Path, tmp_path: Path, capsys) -> None:
+def test_ingest_folder_with_bad_files(batch: Path, tmp_path: Path, capsys, fast_pipeline) -> None:
     store = tmp_path / "store"
     assert main(["ingest", str(batch), "--store", str(store)]) == 0
     out = capsys.readouterr().out

@@ -59,7 +59,7 @@ def test_metrics() -> None:
 
 
 @pytest.mark.parametrize("gold_spans", [True, False])
-def test_eval_geoparse_json(tmp_path: Path, capsys, gold_spans: bool) -> None:
+def test_eval_geoparse_json(tmp_path: Path, capsys, gold_spans: bool, fast_pipeline) -> None:
     gold = write_jsonl(tmp_path / "gold.jsonl", GEO_DOCS)
     args = ["eval", "geoparse", str(gold), "--json"] + (["--gold-spans"] if gold_spans else [])
     assert main(args) == 0
@@ -98,7 +98,7 @@ def test_eval_geoparse_limit_and_bad_gold(tmp_path: Path) -> None:
         read_gold(bad)
 
 
-def test_eval_events_on_fakes_format(tmp_path: Path, capsys) -> None:
+def test_eval_events_on_fakes_format(tmp_path: Path, capsys, fast_pipeline) -> None:
     rows = [
         {
             "id": "1",
@@ -135,7 +135,7 @@ def test_governorate_spellings_are_unified() -> None:
     assert governorate_key("Al-Hasakah") == "hasakeh"
 
 
-def test_eval_event_location(tmp_path: Path, capsys) -> None:
+def test_eval_event_location(tmp_path: Path, capsys, fast_pipeline) -> None:
     rows = [
         {
             "id": "1",
