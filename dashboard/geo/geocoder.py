@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -64,11 +66,23 @@ def place_to_location(place: Place, gazetteer: Gazetteer) -> Location:
     return Location(", ".join(parts), (place.latitude, place.longitude), raw)
 
 
+class _NoNetwork(BaseSyncAdapter):
+    """The offline geocoder's geopy adapter: it has no request to make. geopy's default adapter
+    opens an HTTP session and reads the system's CA certificates (~20 ms of CPU) for each geocoder
+    made, and a pipeline makes one per build."""
+
+    def get_json(self, url: str, *, timeout: float, headers: dict) -> Any:
+        raise GeocoderServiceError(f"the offline gazetteer geocoder makes no request ({url})")
+
+    def get_text(self, url: str, *, timeout: float, headers: dict) -> str:
+        raise GeocoderServiceError(f"the offline gazetteer geocoder makes no request ({url})")
+
+
 class GazetteerGeocoder(Geocoder):
     """geopy geocoder over the offline gazetteer. No network, ever."""
 
     def __init__(self, gazetteer: Gazetteer) -> None:
-        super().__init__(user_agent="conflictmap-offline")
+        super().__init__(user_agent="conflictmap-offline", adapter_factory=_NoNetwork)
         self.gazetteer = gazetteer
 
     def places(self, query: str, country_codes: list[str] | str | None = None) -> list[Place]:
