@@ -162,29 +162,9 @@ def date_bar() -> html.Div:
         **dashed(aria_label="Time window"),
         children=[
             html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
-            dcc.Input(
-                id=ids.DATE_FROM,
-                type="text",
-                debounce=True,
-                placeholder="YYYY-MM-DD",
-                className="date",
-                inputMode="numeric",
-                pattern=r"\d{4}-\d{2}-\d{2}",
-                maxLength=10,
-                autoComplete="off",
-            ),
+            _date_field(ids.DATE_FROM),
             html.Label("to", htmlFor=ids.DATE_TO, className="small"),
-            dcc.Input(
-                id=ids.DATE_TO,
-                type="text",
-                debounce=True,
-                placeholder="YYYY-MM-DD",
-                className="date",
-                inputMode="numeric",
-                pattern=r"\d{4}-\d{2}-\d{2}",
-                maxLength=10,
-                autoComplete="off",
-            ),
+            _date_field(ids.DATE_TO),
             html.Span("last:", className="small"),
             *(
                 html.Button(
@@ -346,4 +326,19 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 ],
             ),
         ],
+    )
+
+
+def _date_field(field_id: str) -> dcc.Input:
+    """A typed day of the time window (the brush writes it too); Enter or leaving the field applies it."""
+    return dcc.Input(
+        id=field_id,
+        type="text",
+        debounce=True,
+        placeholder="YYYY-MM-DD",
+        className="date",
+        inputMode="numeric",
+        pattern=r"\d{4}-\d{2}-\d{2}",
+        maxLength=10,
+        autoComplete="off",
     )
