@@ -213,7 +213,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from dashboard import evaluate as E
+    from dashboard import evaluate
     from dashboard.pipeline import build_pipeline as _build
     from dashboard.rules import Switches
 
@@ -223,21 +223,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return replace(_build(), switches=switches)
 
     if args.eval_command == "geoparse":
-        docs = E.read_gold(args.gold, args.limit)
+        docs = evaluate.read_gold(args.gold, args.limit)
         pipe = build_pipeline()
-        figures = E.evaluate_geoparse(
+        figures = evaluate.evaluate_geoparse(
             docs, pipe.nlp, pipe.geocoder, pipe.gazetteer, gold_spans=args.gold_spans, switches=switches
         )
     elif args.eval_command == "events":
         from dashboard.eval_events import evaluate_events
 
-        figures = evaluate_events(E.read_jsonl(args.gold, args.limit), build_pipeline())
+        figures = evaluate_events(evaluate.read_jsonl(args.gold, args.limit), build_pipeline())
     elif args.eval_command == "records":
         figures = _eval_records(args, build_pipeline())
     else:
-        records = E.read_event_location(args.gold, args.limit)
+        records = evaluate.read_event_location(args.gold, args.limit)
         pipe = build_pipeline()
-        figures = E.evaluate_event_location(records, pipe.nlp, pipe.geocoder, pipe.gazetteer, switches)
+        figures = evaluate.evaluate_event_location(records, pipe.nlp, pipe.geocoder, pipe.gazetteer, switches)
     print_figures(figures, args.json)
     return 0
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import schema as S
-from dashboard.app.correct import choice_options
+from dashboard.app.correct import place_choices
 from dashboard.corrections import Alternative, parse_alternatives, reresolve, save_correction
 from dashboard.errors import GazetteerError
 from dashboard.ingest.article import Article
@@ -53,9 +53,9 @@ def test_alternatives_json_round_trips_and_bad_values_give_none() -> None:
     assert len(parse_alternatives(json.dumps([{"lat": 1}, {**CITY, "lat": 123.0}, CITY]))) == 1
 
 
-def test_choice_options_mark_the_current_place(make_events) -> None:
+def test_place_choices_mark_the_current_place(make_events) -> None:
     row = make_events(dict(alternatives=json.dumps([PROVINCE, CITY]))).iloc[0].to_dict()
-    options, now = choice_options(row)
+    options, now = place_choices(row)
     assert now == 1 and [o["value"] for o in options] == [0, 1]
     assert options[1]["label"].endswith("· current") and "province (ADM1)" in options[0]["label"]
 

@@ -58,7 +58,7 @@ def is_current(alt: Alternative, row: dict) -> bool:
     return alt.name == row.get(S.LOCATION) and abs(alt.lat - lat) < 1e-4 and abs(alt.lon - lon) < 1e-4
 
 
-def choice_options(row: dict) -> tuple[list[dict], int | None]:
+def place_choices(row: dict) -> tuple[list[dict], int | None]:
     """RadioItems options for the row's alternatives, and the index of the place it has now."""
     alts = parse_alternatives(row.get(S.ALTERNATIVES))
     now = next((i for i, a in enumerate(alts) if is_current(a, row)), None)
@@ -94,7 +94,7 @@ def dialog_options(row: dict, query: str | None, picked: str | None = None) -> t
     ("alt:<i>"), then the gazetteer's places called `query` ("gaz:<row>"); and the value of the place
     the event has now."""
     now: int | str | None  # an alternative's index, a found place's option value, or none
-    options, now = choice_options(row)
+    options, now = place_choices(row)
     out = [point_option(row, picked)] if picked else []
     out += [{"label": o["label"], "value": f"alt:{o['value']}"} for o in options]
     stored = {(a.name, round(a.lat, 4), round(a.lon, 4)) for a in parse_alternatives(row.get(S.ALTERNATIVES))}
