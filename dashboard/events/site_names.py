@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from dashboard.geo.gazetteer import fold, skeleton
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -17,6 +18,11 @@ NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 
 def _name_part(tok: Any) -> bool:
     return tok.pos_ == "PROPN" and tok.lower_ not in NOT_NAMES or tok.text == "-"
+
+
+def site_key(name: str) -> str:
+    """One key for the spellings of one name ("Kafr Zeita", "Kafr Zaita"): one site in an article."""
+    return skeleton(fold(name)) or fold(name)
 
 
 def name_tokens(head: Any) -> list[Any]:

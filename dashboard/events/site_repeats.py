@@ -12,13 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dashboard.geo.gazetteer import fold, skeleton
+from dashboard.events.site_names import site_key
 from dashboard.geo.toponyms import Toponym
-
-
-def site_key(name: str) -> str:
-    """One key for the spellings of one name ("Kafr Zeita", "Kafr Zaita")."""
-    return skeleton(fold(name)) or fold(name)
 
 
 def repeated_sites(toponyms: list[Toponym], sites: list[Toponym]) -> list[Toponym]:

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import find_mentions, load_dictionary
-from dashboard.events.site_names import NOT_NAMES, cut_before, foreign_site, name_tokens, split_run
+from dashboard.events.site_names import NOT_NAMES, cut_before, foreign_site, name_tokens, site_key, split_run
 from dashboard.events.site_places import known_in, placed_in, precision
-from dashboard.geo.gazetteer import fold, skeleton, unlisted_place
+from dashboard.geo.gazetteer import unlisted_place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.lazy import Later
 from dashboard.nlp import doc_text
@@ -318,7 +318,7 @@ def _piece_toponyms(
         name = text[start:end]
         # One village spelt two ways in one article ("Kafr Zeita", "Kafr Zaita") is one site: it
         # keeps the name it was first given.
-        key = skeleton(fold(name)) or fold(name)
+        key = site_key(name)
         name = spelt.setdefault(key, name)
         out.append(
             Toponym(
