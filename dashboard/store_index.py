@@ -43,6 +43,7 @@ from dashboard.merge import merge_keys
 from dashboard.store_index_lines import (
     escaped_ids,
     events_of,
+    lines_by_key,
     lines_of,
     merge_columns,
     rows_of,
@@ -81,12 +82,7 @@ def write_scope(root: Path, gen: int) -> Iterator[None]:
 def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) -> tuple[dict, set[str]]:
     """({key: {event: line}} of the rows of `frames`, with the keys `moved` rows left (no lines of
     their own), the (escaped) ids of the `moved` rows): what a write puts into its keys' values."""
-    keyed: dict[str, dict[str, str]] = {}
-    for f in frames:
-        if f is not None and len(f):
-            keys, lines = lines_of(f)
-            for k, e, line in zip(keys, events_of(lines), lines, strict=True):
-                keyed.setdefault(k, {})[e] = line
+    keyed = lines_by_key(frames, lines_of)
     gone: set[str] = set()
     if moved is not None and len(moved):
         left = merge_keys(S.coerce_events(moved, names=tuple(merge_columns())))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -135,6 +135,20 @@ def events_of(lines: list[str]) -> list[str]:
     if not lines:
         return []
     return pc.list_element(pc.split_pattern(pa.array(lines, pa.string()), _SEP, max_splits=1), 0).to_pylist()
+
+
+def lines_by_key(
+    frames: Iterable[pd.DataFrame | None], lines: Callable[[pd.DataFrame], tuple[list[str], list[str]]]
+) -> dict[str, dict[str, str]]:
+    """{key: {event: line}} of the rows of `frames` as `lines` keys them (`lines_of` by merge key,
+    `named_lines_of` by toponym); a later row of an event supersedes an earlier one."""
+    keyed: dict[str, dict[str, str]] = {}
+    for f in frames:
+        if f is not None and len(f):
+            keys, texts = lines(f)
+            for k, e, line in zip(keys, events_of(texts), texts, strict=True):
+                keyed.setdefault(k, {})[e] = line
+    return keyed
 
 
 def escaped_ids(ids: pd.Series) -> set[str]:

@@ -19,7 +19,16 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, merge_keys
-from dashboard.store_index_lines import events_of, name_key, named_lines_of, placed_columns, rows_of, unpack, value_of
+from dashboard.store_index_lines import (
+    events_of,
+    lines_by_key,
+    name_key,
+    named_lines_of,
+    placed_columns,
+    rows_of,
+    unpack,
+    value_of,
+)
 
 if TYPE_CHECKING:
     from dashboard.store_index import MergeIndex
@@ -78,7 +87,7 @@ def named_values(
     those rows alone; one whose rows a correction moved (`moved`, as they were stored) a whole
     value of all its rows, which supersedes its earlier values: those before its previous whole
     value are dropped (the previous one stays while this write may yet not commit)."""
-    added = _lines_by_name(named)
+    added = lines_by_key(named, named_lines_of)
     redo = set() if moved is None or S.TOPONYM not in moved else set(map(name_key, moved[S.TOPONYM].dropna().unique()))
     values, older = [], []
     for name in sorted(set(added) | redo):
@@ -92,14 +101,3 @@ def named_values(
         if whole_gen is not None:
             older.append((name, whole_gen))
     return values, older
-
-
-def _lines_by_name(named: Iterable[pd.DataFrame | None]) -> dict[str, dict[str, str]]:
-    """{name: {event: line}} of the rows of `named` (a later row of an event supersedes an earlier)."""
-    added: dict[str, dict[str, str]] = {}
-    for f in named:
-        if f is not None and len(f):
-            names, lines = named_lines_of(f)
-            for name, e, line in zip(names, events_of(lines), lines, strict=True):
-                added.setdefault(name, {})[e] = line
-    return added
