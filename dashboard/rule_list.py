@@ -81,6 +81,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "by one rule and Tuesday's by another does not make them one",
     ),
     RuleInfo(
+        "assemble.foreign_forces_apart",
+        "assemble",
+        "two external forces of different alliances (Russia's and the US-led coalition's) are two authors: their "
+        "strikes on one place and day are two events; the coalition and a member state's jets can be one",
+    ),
+    RuleInfo(
         "assemble.same_place_day",
         "assemble",
         "rows of one article with the same kind of event, place and day are one event (headline, lead and body)",
@@ -134,6 +140,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "`fatalities`, as ACLED codes it; the words stay in `fatalities_text`",
     ),
     # -- actors ------------------------------------------------------------------------------------------
+    RuleInfo(
+        "actors.other_sense",
+        "actors",
+        "'the Coalition' of an article that names the Syrian National Coalition and no military coalition is that "
+        "political body, not the US-led coalition (one sense per discourse)",
+    ),
     RuleInfo(
         "actors.among_the_dead",
         "actors",
@@ -236,6 +248,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "generic word of another ('terrorists' in the headline, the group's name in the body)",
     ),
     # -- location: where an event happened ------------------------------------------------------
+    RuleInfo(
+        "location.dated_continuation",
+        "location",
+        "violence told right after a located act of violence, in its paragraph, naming no place of its own but a "
+        "day, tells when that act happened: it takes that place",
+    ),
     RuleInfo(
         "location.unlisted_site",
         "location",

@@ -74,6 +74,8 @@ class Dictionary:
     # does not run over it. Empty: every pattern runs.
     needs: tuple[Needs, ...] = ()
     reporters_needs: Needs = ANY_TEXT
+    # (actor name, its other sense, its own sense): see `senses_absent`.
+    senses: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
 
 
 def _alt(patterns: list[str]) -> str:
@@ -118,15 +120,40 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         unit_pattern = re.compile(rf"\b(?:{_alt(units['heads'])})(?:(?:\s+{cap}){{0,2}}\s+{al_word}|\s+[A-Z][\w'’]*)")
     unit_inter = int(units["inter"]) if units else 2
     needs = tuple(needs_of(pat) for pat, _, _ in found)
-    return Dictionary(tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, needs_of(reporters))
+    senses = tuple(
+        (
+            a["name"],
+            re.compile(rf"\b(?:{a['other_sense']})\b", re.I),
+            re.compile(rf"\b(?:{_alt(a['own_sense'])})\b", re.I),
+        )
+        for a in data["actor"]
+        if a.get("other_sense")
+    )
+    return Dictionary(
+        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, needs_of(reporters), senses
+    )
+
+
+def senses_absent(text: str, d: Dictionary) -> frozenset[str]:
+    """`actors.other_sense`: the actors an article's words name in another sense only. "The
+    Coalition" of a story that names the Syrian National Coalition and no military coalition is the
+    opposition's political body, not the US-led coalition; one sense per discourse."""
+    return frozenset(name for name, other, own in d.senses if other.search(text) and not own.search(text))
 
 
 def find_mentions(
-    text: str, offset: int = 0, dictionary: Dictionary | None = None, switches: Switches = ALL_ON
+    text: str,
+    offset: int = 0,
+    dictionary: Dictionary | None = None,
+    switches: Switches = ALL_ON,
+    absent: frozenset[str] = frozenset(),
 ) -> list[Mention]:
-    """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`)."""
+    """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`);
+    none of the actors `absent` names (`senses_absent`)."""
     d = dictionary or load_dictionary()
     spans, blocked = _dictionary_spans(text, d)
+    if absent:
+        spans = [sp for sp in spans if sp[2].name not in absent]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
     if switches.on("actors.named_units"):
         spans += _unit_spans(text, d)  # after the dictionary's names: a listed group keeps its canonical name
@@ -234,6 +261,26 @@ def _generic_group_prefixes(path: Path = ACTORS_PATH) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=2)
+def _bloc_members(path: Path = ACTORS_PATH) -> dict[str, str]:
+    """{state forces' canonical name: the alliance it flies in}, from the `members` of actors.toml."""
+    with Path(path).open("rb") as fh:
+        data = tomllib.load(fh)
+    d = load_dictionary(path)
+    return {
+        d.state_canonical[code]: a["name"]
+        for a in data["actor"]
+        for code in a.get("members", [])
+        if code in d.state_canonical
+    }
+
+
+def bloc_of(name: str) -> str:
+    """The alliance an external force acts in: a member state's forces are its coalition's
+    ("Military Forces of France" → "Coalition (US-led)"); any other actor is its own."""
+    return _bloc_members().get(name, name)
+
+
 def is_generic_group(name: str) -> bool:
     """Whether an actor is a generic word for armed men ("Rebel groups (Syria)", "Unidentified Armed
     Group (Syria)"), not a named group."""
@@ -261,7 +308,9 @@ def event_actors(
 ) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
-    mentions = find_mentions(doc_text(doc)[start:end], start, d, switches)
+    text = doc_text(doc)
+    absent = senses_absent(text, d) if switches.on("actors.other_sense") else frozenset()
+    mentions = find_mentions(text[start:end], start, d, switches, absent)
     agents, targets, loose = _sides(doc, mentions, trigger_at, country_code, country_name, d, switches)
     for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
         (agents if pos < trigger_at and not agents else targets).append(a)

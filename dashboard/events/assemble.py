@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable
 
 from dashboard import schema as S
-from dashboard.events.actors import UNIDENTIFIED, interaction, is_generic_group
+from dashboard.events.actors import UNIDENTIFIED, bloc_of, interaction, is_generic_group
 from dashboard.events.authors import (
     AIR_STRIKE,
     SIDE_OF_INTER,
@@ -44,6 +44,7 @@ from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_artic
 from dashboard.rules import ALL_ON, Switches
 
 GENERIC_SUBTYPES = frozenset({"Armed clash", "Attack", "Other", ""})
+EXTERNAL = 8  # ACLED's inter code of external/other forces (a state's forces abroad, a coalition)
 
 
 def kind(row: dict) -> str:
@@ -113,14 +114,26 @@ def _side(row: dict, actor: str, inter: str) -> str:
     return SIDE_OF_INTER.get(row.get(inter), name)  # type: ignore[arg-type]
 
 
-def same_sides(a: dict, b: dict) -> bool:
+def same_sides(a: dict, b: dict, foreign_apart: bool = True) -> bool:
     """Whether two rows can report one event by who acted: not when their actor1s are on opposite
     sides (rebel shelling of a city and government shelling of its suburbs the same day are two
-    events). A fight told from either side ("A attacked B", "B repelled A") is one."""
+    events). A fight told from either side ("A attacked B", "B repelled A") is one. With
+    `foreign_apart` (`assemble.foreign_forces_apart`), two external forces of different alliances
+    are two authors: Russian strikes and the US-led coalition's on one city the same day are two
+    events, as ACLED codes them, while the coalition and a member state's jets can be one raid."""
+    if foreign_apart and _foreign_blocs(a, b):
+        return False
     a1, b1 = _side(a, S.ACTOR1, S.INTER1), _side(b, S.ACTOR1, S.INTER1)
     if not a1 or not b1 or a1 == b1:
         return True
     return a1 == _side(b, S.ACTOR2, S.INTER2) and b1 == _side(a, S.ACTOR2, S.INTER2)
+
+
+def _foreign_blocs(a: dict, b: dict) -> bool:
+    """Both rows' authors are external forces (ACLED's inter 8), of different alliances."""
+    if a.get(S.INTER1) != EXTERNAL or b.get(S.INTER1) != EXTERNAL:
+        return False
+    return bloc_of(str(a.get(S.ACTOR1) or "")) != bloc_of(str(b.get(S.ACTOR1) or ""))
 
 
 def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]:
@@ -128,6 +141,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     idx = [i for i, r in enumerate(rows) if r.get(S.RECORD_KIND, "event") == "event"]
     by_means = switches.on("assemble.distinct_weapons")
     one_day = switches.on("assemble.one_day")
+    foreign_apart = switches.on("assemble.foreign_forces_apart")
     g = Groups(
         [frozenset({weapon(r)} - {""}) if by_means else frozenset() for r in rows],
         [frozenset({_day(r)}) if one_day and r.get(S.DATE_SOURCE) in TEXT_DAYS else frozenset() for r in rows],
@@ -140,7 +154,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
         joins are transitive, so a toll that names no means must not bridge them). Nor may a join put
         two days the text gives into one group (`assemble.one_day`): an undated lead that joins Monday's
         strike by one rule and Tuesday's by another must not make them one event."""
-        if not same_sides(rows[i], rows[j]):
+        if not same_sides(rows[i], rows[j], foreign_apart):
             return False
         return len(g.means(i) | g.means(j)) <= 1 and len(g.days(i) | g.days(j)) <= 1
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from dashboard import schema as S
-from dashboard.dates import DAY, dateline_span
+from dashboard.dates import DAY, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
 from dashboard.events.assemble import assemble
 from dashboard.events.coordination import coordinated
@@ -193,7 +193,9 @@ def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tupl
     summit." → "Erdoğan will meet Putin on Thursday to discuss the Idlib crisis."). The event takes
     that place, with lower confidence."""
     inherited = previous.fit_for_violence if s.event_type in VIOLENT else previous.places
-    if (_continues_toll(ctx, s, previous) or _continues_talks(s, previous)) and inherited:
+    if (
+        _continues_toll(ctx, s, previous) or _continues_talks(s, previous) or _dates_the_last(ctx, s, previous)
+    ) and inherited:
         return inherited[:1], -1
     lead_toll = not previous.places and s.event_type in VIOLENT and fatalities(s.own) is not None
     ahead = finer_in_next(ctx.sents, s.k, [], ctx.toponyms, doc_text(ctx.doc), _now(ctx)) if lead_toll else None
@@ -209,11 +211,49 @@ def _now(ctx: ArticleContext) -> date | None:
     return ctx.published if ctx.switches.on("location.same_time_next") else None
 
 
+def _same_paragraph(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:
+    return bool(previous.places) and "\n\n" not in doc_text(ctx.doc)[previous.end : s.sent.start_char]
+
+
+def _dates_the_last(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:
+    """`location.dated_continuation`: violence told right after a located act of violence, in its
+    paragraph, naming no place of its own but a day, tells when that act happened ("Jets pounded a
+    convoy outside Deir ez-Zor. The fighters were killed by the raids on 3 June while fleeing
+    south."): it takes that place, and the day joins the event (`assemble.undated_repeat`)."""
+    if not (
+        ctx.switches.on("location.dated_continuation")
+        and s.event_type in VIOLENT
+        and previous.event_type in VIOLENT
+        and previous.since <= 1
+        and _same_paragraph(ctx, s, previous)
+    ):
+        return False
+    # One day, not a span ("between 2 and 9 May") nor a list of days: those sum several acts.
+    mentions = find_date_mentions(s.sent.text)
+    resolved = resolve_mention(mentions[0], ctx.published) if len(mentions) == 1 else None
+    if resolved is None or resolved[1] != DAY or _bounds_a_span(s.sent.text[: mentions[0].start]):
+        return False
+    # The day dates the act itself, not a statement about it ("on Friday the agency called for an
+    # end to the bombing") nor what the toll is counted from ("killed since the truce collapsed on 19
+    # May").
+    trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at if s.at >= 0 else -1)
+    return clause_verb(trigger_token(s.sent, mentions[0].start)).i == clause_verb(trig).i
+
+
+# The word before a day that makes it the bound of a span: "since 3 May" starts a state or a count,
+# "between 2 and 4 May", "from 2 to 4 May", "until Friday" close one. None dates a single act.
+SPAN_BOUNDS = frozenset({"since", "until", "till", "and", "to", "through", "between"})
+
+
+def _bounds_a_span(before: str) -> bool:
+    words = before.lower().split()
+    return bool(words) and words[-1] in SPAN_BOUNDS
+
+
 def _continues_toll(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:
     """A toll of the dead or the displaced in the same paragraph as the located sentence before."""
-    same_paragraph = previous.places and "\n\n" not in doc_text(ctx.doc)[previous.end : s.sent.start_char]
     return bool(
-        same_paragraph
+        _same_paragraph(ctx, s, previous)
         and (
             s.event_type in VIOLENT
             and fatalities(s.own) is not None
