@@ -249,6 +249,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     ),
     # -- location: where an event happened ------------------------------------------------------
     RuleInfo(
+        "location.other_event_place",
+        "location",
+        "a place that only modifies another attack noun ('the X strike prompted missile strikes on an air base') "
+        "gives the sentence's event its country, not the place of that other attack",
+    ),
+    RuleInfo(
         "location.dated_continuation",
         "location",
         "violence told right after a located act of violence, in its paragraph, naming no place of its own but a "

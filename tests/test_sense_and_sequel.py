@@ -1,6 +1,7 @@
-"""Three rules of who and when across sentences: a day told in the next sentence
+"""Rules of where, who and when across clauses and sentences: a day told in the next sentence
 (`location.dated_continuation`), two foreign air forces as two authors (`assemble.foreign_forces_apart`),
-and "the Coalition" as the opposition's political body (`actors.other_sense`). Examples written for them."""
+"the Coalition" as the opposition's political body (`actors.other_sense`), and a place that names another
+attack (`location.other_event_place`). Examples written for them."""
 
 from __future__ import annotations
 
@@ -79,3 +80,14 @@ def test_the_coalition_of_the_syrian_opposition_is_not_the_us_led_coalition(pipe
     text = "The National Coalition said that on Monday the Coalition's fighters were shelled in Atarib, killing five."
     assert "Coalition (US-led)" not in set(rows_of(pipeline, text)[S.ACTOR2])
     assert "Coalition (US-led)" in set(rows_of(pipeline, text, "actors.other_sense")[S.ACTOR2])
+
+
+def test_a_place_that_names_another_attack_gives_only_its_country(pipeline) -> None:
+    text = "The Saraqib attack prompted Washington to fire missiles at an air base on Friday."
+    ev = rows_of(pipeline, text)
+    assert (ev[S.LOCATION].tolist(), ev[S.GEO_PRECISION].tolist()) == (["Syria"], [4])
+    assert ev[S.TOPONYM].tolist() == ["Saraqib"]  # the words the country was read from
+    assert rows_of(pipeline, text, "location.other_event_place")[S.LOCATION].tolist() == ["Saraqib"]
+    # The sentence's own attack told twice keeps its place: "killed in Saraqib market strikes".
+    own = rows_of(pipeline, "Nine people were killed in Saraqib market air strikes on Friday.")
+    assert own[S.LOCATION].tolist() == ["Saraqib"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -35,7 +35,13 @@ from dashboard.events.when import (
     sentence_mentions,
     trigger_token,
 )
-from dashboard.events.where import choose_event_location, event_places, finer_in_next, kept_place
+from dashboard.events.where import (
+    choose_event_location,
+    event_places,
+    finer_in_next,
+    kept_place,
+    names_another_attack,
+)
 from dashboard.events.who import actors, people_index
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym
@@ -173,6 +179,8 @@ def _sites(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[lis
     # rule `eval event-location` measures); when the parse ties none, the places above.
     site = choose_event_location(s.sent, s.s0 + s.at, places)
     if site is None:
+        if ctx.switches.on("location.other_event_place"):
+            places = _countries_of_other_attacks(ctx, s, places)
         return places, False
     # "Shells hit X and Y": one event per site (`location.coordinated_sites`).
     listed = (
@@ -181,6 +189,20 @@ def _sites(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[lis
         else []
     )
     return sorted([site, *listed], key=lambda t: t.start), bool(listed)
+
+
+def _countries_of_other_attacks(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> list[Toponym]:
+    """The places of a sentence whose parse ties none to its trigger, where a place that only names
+    another attack ("the Kafr Zita strike prompted missile strikes on an air base") gives its
+    country: the sentence's own event happened somewhere in it, the text does not say where."""
+    trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at)
+    out: list[Toponym] = []
+    for t in places:
+        country = ctx.gazetteer.country(kept_place(t).country_code) if names_another_attack(s.sent, t, trig) else None
+        t = t if country is None else replace(t, place=country, alternatives=())
+        if all(kept_place(t) != kept_place(o) for o in out):
+            out.append(t)
+    return out
 
 
 def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tuple[list[Toponym], int] | None:

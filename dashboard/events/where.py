@@ -14,6 +14,7 @@ from dashboard.events.roles import name_token, place_anchor, place_role
 from dashboard.events.sites import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place
+from dashboard.geo.locative import ATTACK_WORDS
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import token_at
 
@@ -243,6 +244,21 @@ def _distinct_places(chosen: list[Toponym]) -> list[Toponym]:
             seen.add(key)
             out.append(t)
     return out
+
+
+def names_another_attack(sent: Any, t: Toponym, trigger: Any) -> bool:
+    """Whether the place only modifies an attack noun other than the trigger ("The Kafr Zita
+    strike prompted Washington to fire missiles at an air base"): it says where that other attack
+    happened, not where the sentence's event did (`location.other_event_place`)."""
+    tok = name_token(sent, t)
+    if tok is None or tok.dep_ not in ("compound", "nmod", "amod", "poss"):
+        return False
+    head = tok.head
+    if head.i == trigger.i or head.pos_ != "NOUN" or head.lower_ not in ATTACK_WORDS:
+        return False
+    # "Dozens killed in Idlib market air strikes": an attack noun the trigger governs, or one that
+    # governs the trigger, is the sentence's own event told twice.
+    return not (trigger in head.subtree or head in trigger.subtree)
 
 
 def kept_place(t: Toponym) -> Place:
