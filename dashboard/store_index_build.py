@@ -5,7 +5,6 @@ write, an upgrade of its layout)."""
 from __future__ import annotations
 
 import itertools
-import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,7 +15,7 @@ import pyarrow.parquet as pq
 
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard.store_index import BUILD_CHUNK, INDEX, LOOKUP_CHUNK, _connect, _create, open_index
+from dashboard.store_index import BUILD_CHUNK, INDEX, LOOKUP_CHUNK, _create, open_index, replace
 from dashboard.store_index_lines import lines_of, named_lines_of, placed_columns, value_of
 
 
@@ -100,13 +99,7 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
     con.execute("DETACH DATABASE spill")
     spill.unlink(missing_ok=True)
     con.close()
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _settle(root / INDEX)
-    os.replace(tmp, root / INDEX)
+    replace(tmp, root / INDEX)
 
 
 def _article_ids(root: Path, m: dict) -> Iterable[str]:
@@ -142,20 +135,6 @@ def _spill_to(con: sqlite3.Connection, spill: Path) -> None:
             f"CREATE TABLE spill.{table} (k TEXT NOT NULL, n INTEGER NOT NULL, line TEXT NOT NULL, "
             "PRIMARY KEY (k, n)) WITHOUT ROWID"
         )
-
-
-def _settle(path: Path) -> None:
-    """Before the index file is replaced: fold its write-ahead log in (SQLite does on the last
-    close) and drop what is left of it, which SQLite would otherwise apply to the new file."""
-    if path.is_file():
-        try:
-            con = _connect(path)
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            con.close()
-        except sqlite3.Error:
-            pass  # unreadable: replaced below all the same
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
 
 
 def effective_chunks(root: Path, m: dict) -> Iterable[pd.DataFrame]:

@@ -161,6 +161,57 @@ def test_an_index_of_the_layout_before_is_rebuilt(tmp_path: Path) -> None:
     idx.close()
 
 
+def _as_layout_3(path: Path) -> None:
+    """Rewrite the index at `path` as layout 3 wrote it: values in tables clustered by key."""
+    con = sqlite3.connect(path)
+    with con:
+        for table, cols, key in (
+            ("keyed", "k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL", "k, gen"),
+            (
+                "named",
+                "name TEXT NOT NULL, gen INTEGER NOT NULL, whole INTEGER NOT NULL, data BLOB NOT NULL",
+                "name, gen",
+            ),
+        ):
+            con.execute(f"ALTER TABLE {table} RENAME TO {table}_now")
+            con.execute(f"DROP INDEX {table}_at")
+            con.execute(f"CREATE TABLE {table} ({cols}, PRIMARY KEY ({key})) WITHOUT ROWID")
+            con.execute(f"INSERT INTO {table} SELECT * FROM {table}_now")
+            con.execute(f"DROP TABLE {table}_now")
+        con.execute("UPDATE meta SET layout = 3")
+    con.close()
+
+
+def test_an_index_of_layout_3_is_carried_not_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    seen = _compare_candidates(monkeypatch)
+    events, arts = _corpus(240, 8)
+    ids = list(arts)
+    half = len(ids) // 2
+    store = EventsStore(tmp_path / "s")
+    store.append(events[events[S.ARTICLE_ID].isin(ids[:half])], [arts[a] for a in ids[:half]])
+    gen = store.manifest()["generation"]
+    keys = set(merge_keys(events).dropna())
+    idx = I.open_index(store.root, gen)
+    assert idx is not None
+    before = idx.candidates(keys)
+    idx.close()
+    _as_layout_3(store.root / I.INDEX)
+
+    def no_build(*_a, **_k):
+        raise AssertionError("a layout-3 index is copied, not built from the parts")
+
+    monkeypatch.setattr(SM.store_index_build, "build", no_build)
+    idx = I.open_index(store.root, gen)
+    assert idx is not None, "carried to this layout"
+    pd.testing.assert_frame_equal(idx.candidates(keys), before)
+    assert idx.con.execute("SELECT max(layout) FROM meta").fetchone() == (I.LAYOUT,)
+    idx.close()
+    store.append(events[events[S.ARTICLE_ID].isin(ids[half:])], [arts[a] for a in ids[half:]])
+    assert seen and seen[-1] > 0, "the next write read its stored rows from the carried index"
+    want = S.coerce_events(merge_reports(events)).set_index(S.EVENT_ID).sort_index()
+    pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(), want, check_like=True)
+
+
 def test_a_store_without_an_index_gets_one_and_a_stale_one_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
     seen = _compare_candidates(monkeypatch)
     events, arts = _corpus(300, 3)
