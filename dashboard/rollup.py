@@ -205,13 +205,25 @@ def _summed(keys: pd.DataFrame, sums: np.ndarray) -> pd.DataFrame:
     return pd.concat([out, pd.DataFrame(total[kept], columns=MEASURES, dtype="int64")], axis=1)
 
 
-def delta(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+def delta(before: pd.DataFrame, after: pd.DataFrame, aligned: bool = False) -> pd.DataFrame:
     """What a write changes in the rollup: contributions(after) - contributions(before), where
     `before` holds the superseded rows and `after` their replacements and the new rows, each with
-    every report of their events. attrs["same_place"]: share_place(after), which the part records."""
+    every report of their events. attrs["same_place"]: share_place(after), which the part records.
+    `aligned`: the first len(before) rows of `after` are the rows of `before`, in their order, with
+    only their cluster columns changed (an append's stored rows): each is subtracted from itself,
+    and only those whose measures changed (an event's first report, its tolls) are summed with the
+    new rows (summing the 40,000 rows of an append's keys at ten million events was a sixth of its
+    delta)."""
     new_keys, new_sums = _per_row(after)
     old_keys, old_sums = _per_row(before)
-    out = _summed(pd.concat([new_keys, old_keys], ignore_index=True), np.vstack([new_sums, -old_sums]))
+    if aligned:  # mentions are left out of both alike: the first len(old_sums) rows pair up
+        n = len(old_sums)
+        diff = new_sums[:n] - old_sums
+        moved = diff.any(axis=1)
+        keys = pd.concat([new_keys.iloc[:n][moved], new_keys.iloc[n:]], ignore_index=True)
+        out = _summed(keys, np.vstack([diff[moved], new_sums[n:]]))
+    else:
+        out = _summed(pd.concat([new_keys, old_keys], ignore_index=True), np.vstack([new_sums, -old_sums]))
     out.attrs["same_place"] = share_place(after)
     return out
 
@@ -230,8 +242,27 @@ def share_place(rows: pd.DataFrame) -> bool:
     shared = (cluster != ids).to_numpy()
     if not shared.any():
         return True
-    texts = rows.loc[shared, list(PLACE_FILTERED)].astype("string").fillna("\x00")
-    return bool((texts.groupby(cluster[shared].to_numpy()).nunique() <= 1).all().all())
+    # Per event, the lowest and highest code of each column's values: one value when they meet
+    # (grouped by numpy: pandas' nunique over texts was a quarter of an append's delta at 10M).
+    event = pd.factorize(cluster.to_numpy()[shared])[0]
+    for c in PLACE_FILTERED:
+        code = _codes(rows[c][shared])
+        lo = np.full(int(event.max()) + 1, np.iinfo(np.int64).max)
+        hi = np.full(len(lo), -1)
+        np.minimum.at(lo, event, code)
+        np.maximum.at(hi, event, code)
+        if (lo != hi).any():
+            return False
+    return True
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """A code per distinct value, a missing value one of its own, as the values' texts tell them
+    apart (share_place_sql compares them as VARCHAR: -0.0 and 0.0 differ)."""
+    code = pd.factorize(values, use_na_sentinel=False)[0].astype("int64")
+    if values.dtype.kind == "f":
+        code = code * 2 + np.signbit(values.to_numpy("float64", na_value=np.nan))
+    return code
 
 
 def share_place_sql(events: str) -> str:

@@ -205,7 +205,7 @@ def merge_in(
         before, after = stored[joined], pd.concat([old[joined], new], ignore_index=True)
     else:
         before, after = pd.concat([stored, S.coerce_events(replaced)], ignore_index=True), merged
-    rollup = R.delta(before, after) if m.get("rollup") is not None else None
+    rollup = R.delta(before, after, aligned=replaced is None) if m.get("rollup") is not None else None
     return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
 
 
