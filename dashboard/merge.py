@@ -127,7 +127,10 @@ def merge_reports(events: pd.DataFrame) -> pd.DataFrame:
     key = merge_keys(df)
     shared = key.notna() & key.duplicated(keep=False)
     if shared.any():
-        sub = df[shared].assign(_key=key[shared]).sort_values("_key", kind="stable")
+        # The three columns the components need, not the rows' 53: taking every column of the
+        # 20,000 rows of an append's keys twice (filter, sort) was a fifth of the merge at 10M.
+        sub = df.loc[shared, [S.EVENT_ID, S.ACTOR1, S.ACTOR2]].assign(_key=key[shared])
+        sub = sub.sort_values("_key", kind="stable")
         actors = _actors(sub)
         firsts: list[str] = []
         positions = sub.groupby("_key", sort=False).indices
