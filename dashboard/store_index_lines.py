@@ -53,12 +53,14 @@ _ESCAPES = (("\\", "\\\\"), (_SEP, "\\f"), (_NULL, "\\e"), (_ROW, "\\g"))
 _SPECIAL = [raw.encode() for raw, _ in _ESCAPES]
 
 
-def escape(col: pa.Array) -> pa.Array:
+def escape(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     # A text holding a separator or the null mark (a hostile input) keeps it, escaped. Looked for
     # in the texts' bytes first (a sliced array's whole buffer: at worst escaped for nothing): four
     # replacements, or a regular expression, per text column were most of packing a write's lines.
-    data = col.buffers()[2] if col.type in (pa.string(), pa.large_string()) else None
-    if data is not None and not any(raw in data.to_pybytes() for raw in _SPECIAL):
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    if col.type in (pa.string(), pa.large_string()) and not any(
+        raw in data.to_pybytes() for c in chunks if (data := c.buffers()[2]) is not None for raw in _SPECIAL
+    ):
         return col
     for raw, esc in _ESCAPES:
         col = pc.replace_substring(col, raw, esc)
