@@ -67,7 +67,8 @@ def compact(store: EventsStore, m: dict) -> dict:
         out["n_articles"] = arts.num_rows if arts is not None else 0
         # The rollup anew, one part (a store written before it had one gets it here).
         out["rollup"] = [Q.write_whole_rollup(root, gen, out)]
-        store_index_build.keep(root, m, gen, out, whole=False, rows=[])  # the same rows: the index holds them
+        # The same rows: the index holds them; each toponym's values since its last whole one folded.
+        store_index_build.keep(root, m, gen, out, whole=False, rows=[], fold=True)
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:
         raise StoreError(f"{root}: compaction failed, previous data kept ({err})") from err

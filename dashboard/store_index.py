@@ -153,13 +153,15 @@ class MergeIndex:
         moved: pd.DataFrame | None = None,
         named: Iterable[pd.DataFrame | None] = (),
         articles: Iterable[str] = (),
+        fold: bool = False,
     ) -> None:
         """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
         rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
         generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
         names `gen`. Each touched key's values older than the one it replaces are dropped. The rows
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
-        values of their toponyms (store_index_named.named_values); `articles`, the ids of the
+        values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
+        toponym's values since its last whole one folded into one); `articles`, the ids of the
         articles the write adds."""
         keyed, gone = _touched(frames, moved)
         old = self._values(keyed)
@@ -180,7 +182,7 @@ class MergeIndex:
                 values.append((k, gen, value_of(rows.values())))
             if g is not None and g < gen:
                 older.append((k, g))
-        named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved)
+        named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO keyed VALUES (?, ?, ?)", values)
             self.con.executemany("DELETE FROM keyed WHERE k = ? AND gen < ?", older)

@@ -28,13 +28,15 @@ def keep(
     rows: list[pd.DataFrame] | None,
     moved: pd.DataFrame | None = None,
     named: list[pd.DataFrame | None] | None = None,
+    fold: bool = False,
 ) -> None:
     """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
     built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
     the write changed, with their merge columns; [] when it changed none; `moved`: the rows a
     correction moved, as they were stored; `named`: the rows to keep by toponym, new rows and
     moved rows where they are now) recorded as its values when the index holds `m`'s
-    generation (on a store's first write, built from them). A write that gives no `rows` leaves the
+    generation (on a store's first write, built from them; `fold`: a compaction's, each toponym's
+    values folded into one, store_index_named.named_values). A write that gives no `rows` leaves the
     index stale, built anew by the next write that needs it. Failures leave it stale too, never the
     write failed: it is a cache."""
     try:
@@ -44,7 +46,7 @@ def keep(
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out))
+                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out), fold)
                 finally:
                     idx.close()
             elif not int(m["generation"]):

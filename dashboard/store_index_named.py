@@ -80,16 +80,27 @@ def latest_lines(con: sqlite3.Connection, name: str, gen: int) -> tuple[dict[str
 
 
 def named_values(
-    con: sqlite3.Connection, at: int, gen: int, named: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
+    con: sqlite3.Connection,
+    at: int,
+    gen: int,
+    named: Iterable[pd.DataFrame | None],
+    moved: pd.DataFrame | None,
+    fold: bool = False,
 ) -> tuple[list[tuple], list[tuple]]:
     """(rows of `named` to insert, (name, gen) below which its rows go) for a write of `gen` into
     an index of generation `at`. A toponym only added to (an ingest's new rows) gets a value of
     those rows alone; one whose rows a correction moved (`moved`, as they were stored) a whole
     value of all its rows, which supersedes its earlier values: those before its previous whole
-    value are dropped (the previous one stays while this write may yet not commit)."""
+    value are dropped (the previous one stays while this write may yet not commit). `fold` (a
+    compaction): so does every toponym with more than one value since its last whole one, and each
+    toponym's values before its last whole one are dropped."""
     added = lines_by_key(named, named_lines_of)
     redo = set() if moved is None or S.TOPONYM not in moved else set(map(name_key, moved[S.TOPONYM].dropna().unique()))
-    values, older = [], []
+    older: list[tuple] = []
+    if fold:
+        unfolded, older = _unfolded(con, at)
+        redo |= unfolded
+    values = []
     for name in sorted(set(added) | redo):
         mine = added.get(name, {})
         if name not in redo:
@@ -101,3 +112,19 @@ def named_values(
         if whole_gen is not None:
             older.append((name, whole_gen))
     return values, older
+
+
+def _unfolded(con: sqlite3.Connection, at: int) -> tuple[set[str], list[tuple[str, int]]]:
+    """At generation `at`: the toponyms with more than one value at or after their latest whole one
+    (each ingest adds a value to those it names, which a correction reads one by one), and (name,
+    its latest whole value's generation) of those with values before it, which no read needs."""
+    since: dict[str, int] = {}
+    whole_at: dict[str, int] = {}
+    stale = set()
+    for name, gen, whole in con.execute("SELECT name, gen, whole FROM named WHERE gen <= ? ORDER BY name, gen", (at,)):
+        if whole:
+            stale.update([name] if name in since else [])
+            since[name], whole_at[name] = 1, gen
+        else:
+            since[name] = since.get(name, 0) + 1
+    return {name for name, n in since.items() if n > 1}, [(name, whole_at[name]) for name in sorted(stale)]
