@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -36,6 +37,7 @@ INTS = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format(
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
 PLACE_FILTERED = R.PLACE_FILTERED
+T = TypeVar("T")
 SQL_TYPES = {
     "string": "VARCHAR",
     "datetime64[ns]": "TIMESTAMP_NS",
@@ -59,6 +61,7 @@ class DuckEngine:
         self._con.execute("SET GLOBAL parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation = -1
+        self._events: str | None = None  # the current generation's `events` view until declared (_events_view)
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
         self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
         self._same_place = False  # of generation self._tolls: see clusters_share_place
@@ -73,17 +76,44 @@ class DuckEngine:
         self.fact_now: tuple[int, Any] | None = None  # (generation, its duck_fact.Fact or None)
         self.fact_lock = threading.Lock()
 
-    def cursor(self, tolls: bool = False) -> duckdb.DuckDBPyConnection:
+    def cursor(self, tolls: bool = False, events: bool = False) -> duckdb.DuckDBPyConnection:
         """A cursor (one per query: callbacks run in several threads) over the current generation;
-        with `tolls`, once its tolls table is built."""
+        with `tolls`, once its tolls table is built; with `events`, once its `events` view is
+        declared (query, summed and keep declare it when a statement first needs it)."""
         m = self.store.manifest()
         with self._lock:
             if m["generation"] != self._generation:
                 self._declare(m)
                 self._generation = m["generation"]
+            if events or tolls:
+                self._events_view()
             if tolls and self._tolls != self._generation:
                 self._declare_tolls(int(m["generation"]))
             return self._con.cursor()
+
+    def _events_view(self) -> bool:
+        """Declare the current generation's `events` view if it is not yet (whether it was not).
+        Declared on first use, not with the generation: binding it reads the footer of every base
+        part (500 in a store of many ingests: 0.5 s, a quarter of it CPU, at ten million events),
+        and the unfiltered answers, the first among them, read the rollup and a date range's parts
+        only (events_between)."""
+        if self._events is None:
+            return False
+        self._con.execute(f"CREATE OR REPLACE VIEW events AS {self._events}")
+        self._events = None
+        return True
+
+    def _declaring_events(self, run: Callable[[], T]) -> T:
+        """run(); once more after declaring the `events` view when it failed for want of it (a
+        statement over the events, the first of its generation)."""
+        try:
+            return run()
+        except duckdb.CatalogException:
+            with self._lock:
+                declared = self._events_view()
+            if not declared:
+                raise
+            return run()
 
     def _declare(self, m: dict) -> None:
         """The `events` view of generation m (its events only: mentions are neither drawn nor
@@ -105,7 +135,9 @@ class DuckEngine:
                 + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
                 "CAST(NULL AS BOOLEAN) AS lone) WHERE false"
             )
-        self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
+        # The previous generation's view goes now: a query must not read its files by mistake.
+        self._con.execute("DROP VIEW IF EXISTS events")
+        self._events = source
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         self.rollup_parts = ()
@@ -179,13 +211,18 @@ class DuckEngine:
         generation's rollup (duck_rollup.summed). `{gen}` in `select`: that generation (the one the
         name says, whatever the caller read before)."""
         self.cursor()
-        with self._lock:
-            name = f"rollup_{self._generation}_{suffix}"
-            if name not in self._summed:
-                select = select.replace("{gen}", str(self._generation))
-                self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {select}")
-                self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
-            return name
+
+        def build() -> str:
+            with self._lock:
+                name = f"rollup_{self._generation}_{suffix}"
+                if name not in self._summed:
+                    self._con.execute(
+                        f"CREATE OR REPLACE {kind} {name} AS {select.replace('{gen}', str(self._generation))}"
+                    )
+                    self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
+                return name
+
+        return self._declaring_events(build)
 
     def rollup_now(self) -> tuple[int, tuple[str, ...]]:
         """(the current generation, its rollup parts' files)."""
@@ -196,11 +233,13 @@ class DuckEngine:
     def keep(self, name: str, select: str | None) -> None:
         """Create the table `name` as `select`, held until dropped (None: drop it): tables that
         outlive a generation (duck_fact_base)."""
-        with self._lock:
-            if select is None:
-                self._con.execute(f"DROP TABLE IF EXISTS {name}")
-            else:
-                self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+
+        def run() -> None:
+            with self._lock:
+                sql = f"DROP TABLE IF EXISTS {name}" if select is None else f"CREATE OR REPLACE TABLE {name} AS {select}"
+                self._con.execute(sql)
+
+        self._declaring_events(run)
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its
@@ -259,12 +298,12 @@ class DuckEngine:
             return cur.execute(sql.replace("{events}", relation), params or []).df()
 
         try:
-            return run()
+            return self._declaring_events(run)
         except duckdb.IOException:
             # A compaction or an ingest replaced files between the manifest read and the query: once
             # more on the generation now current, then it is the store's error.
             self._generation = -1
             try:
-                return run()
+                return self._declaring_events(run)
             except duckdb.Error as err:
                 raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err

@@ -331,7 +331,7 @@ class DuckViews:
 
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
         cond, params = D.where(f, sel)
-        reader = self.db.cursor().sql(f"SELECT * FROM events WHERE {cond}", params=params).to_arrow_reader(size)
+        reader = self.db.cursor(events=True).sql(f"SELECT * FROM events WHERE {cond}", params=params).to_arrow_reader(size)
         for batch in reader:
             df = batch.to_pandas()
             yield S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
