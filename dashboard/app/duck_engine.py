@@ -236,8 +236,8 @@ class DuckEngine:
 
         def run() -> None:
             with self._lock:
-                sql = f"DROP TABLE IF EXISTS {name}" if select is None else f"CREATE OR REPLACE TABLE {name} AS {select}"
-                self._con.execute(sql)
+                made = f"CREATE OR REPLACE TABLE {name} AS {select}"
+                self._con.execute(f"DROP TABLE IF EXISTS {name}" if select is None else made)
 
         self._declaring_events(run)
 

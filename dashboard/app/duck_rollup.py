@@ -160,13 +160,15 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     """The table of the rollup per place, type and place precision, each row with its first and last
     date, when the selection sets no dates, else the rollup. (With a minimum, of the rows where a
     report passes it: the places span the dates of the passing reports only.) With no filter, that
-    table from the rollup with integer places where there is one (duck_fact.places_table)."""
+    table from the rollup with integer places where there is one and it is built or cheap to derive
+    (duck_fact.places_table, duck_fact.held: after a write); not for the first map of a process,
+    which would wait for the whole build (DuckViews builds it after that answer)."""
     if sel.start or sel.end:
         return "rollup"
     if f is None or answers(f):
         from dashboard.app import duck_fact as DF
 
-        fact = DF.build(db)
+        fact = DF.build(db) if DF.held(db) else None
         if fact is not None:
             return DF.places_table(db, fact)
     spans = f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last"
