@@ -147,6 +147,7 @@ class DuckEngine:
         self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
         self._drop_old("overlay_", gen)
         self._drop_old("patch_", gen)
+        self._drop_old("newest_", gen)  # duck_newest's
 
     def _hold_overlays(self, gen: int, over: list[str]) -> tuple[str | None, str | None]:
         """The tables of generation `gen`'s latest whole overlay rows and latest patches (None: it
@@ -169,10 +170,10 @@ class DuckEngine:
         return held[0], held[1]
 
     @staticmethod
-    def _source(files_sql: str) -> str:
-        """The `events` view's rows over a relation of stored events."""
+    def _source(files_sql: str, extra: str = "") -> str:
+        """The `events` view's rows over a relation of stored events (`extra`: more of its columns)."""
         return (
-            f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
+            f"SELECT {', '.join(S.NAMES)}{extra}, {PLACE_KEY_SQL} AS place_key, "
             f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
             f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
             f"WHERE record_kind IS DISTINCT FROM 'mention'"
@@ -193,6 +194,23 @@ class DuckEngine:
         if not base and not m["overlays"]:
             return "(SELECT * FROM events WHERE false)"
         return f"({self._source(Q.effective_sql(base, *self._overlays))})"
+
+    def events_in(self, paths: list[str] | None, filename: bool = False) -> str:
+        """The `events` view as a relation over only these base parts (their paths as DuckDB names
+        them; None: every part) and every overlay, for a query that reads rows of those parts only;
+        with `filename`, each row's part in a column `filename` (NULL for a whole overlay row)."""
+        m = self._manifest
+        if not m or not int(m["generation"]):
+            return "(SELECT *, NULL::VARCHAR AS filename FROM events)" if filename else "events"
+        base = [str(self.store.root / e["path"]) for e in m["events"]] if paths is None else paths
+        files = Q.effective_sql(base, *self._overlays, filename=filename)
+        return f"({self._source(files, ', filename' if filename else '')})"
+
+    def events_now(self, filename: bool = False) -> tuple[int, str]:
+        """(the current generation, events_in(None, filename) of it), read together."""
+        self.cursor()
+        with self._lock:
+            return self._generation, self.events_in(None, filename)
 
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
@@ -287,14 +305,19 @@ class DuckEngine:
         self.cursor(tolls=True)
         return self._same_place
 
-    def query(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+    def query(
+        self, sql: str, params: list | None = None, dates: tuple | None = None, parts: list[str] | None = None
+    ) -> pd.DataFrame:
         """The answer of `sql`; `{events}` in it reads the events view, or with `dates` (lo, hi), which
-        the query's condition keeps to, only the parts that can hold them (events_between)."""
+        the query's condition keeps to, only the parts that can hold them (events_between), or with
+        `parts`, only those base parts (events_in)."""
         tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls
 
         def run() -> pd.DataFrame:
             cur = self.cursor(tolls)
-            relation = self.events_between(*dates) if dates else "events"
+            relation = (
+                self.events_in(parts) if parts is not None else self.events_between(*dates) if dates else "events"
+            )
             return cur.execute(sql.replace("{events}", relation), params or []).df()
 
         try:

@@ -20,6 +20,7 @@ from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
+from dashboard.app import duck_newest as DN
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_states as DS
 from dashboard.app import engine as E
@@ -128,13 +129,14 @@ class DuckViews:
         return self._per_generation("#fact", lambda: DF.build(self.db))
 
     def after_answer(self) -> None:
-        """Once an answer is out: the rollup with integer places (duck_fact), which a brush's map
-        and a click's timeline read, built in a thread of its own (once per generation) when the
-        answer did not need it. The first map of a process (no dates) is answered from the rollup
-        summed per place instead: building those tables first took 1.2 of its 4 CPU s at ten
-        million events. A request that needs them meanwhile waits for the same build
-        (duck_fact_base.base_of's lock)."""
-        if not (self.later and self.rollup and self.n):
+        """Once an answer is out, what the next ones read, built in a thread of its own (once per
+        generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline)
+        and the table of each date's newest rows (duck_newest: the panel's rows with no filter).
+        The first map of a process (no dates) is answered from the rollup summed per place
+        instead: building the first took 1.2 of its 4 CPU s at ten million events. A request that
+        needs the integer places meanwhile waits for the same build (duck_fact_base.base_of's
+        lock); the newest rows are read from the parts until their table is there."""
+        if not (self.later and self.n):
             return
         with self._memo_lock:
             if "#fact later" in self._options or "#fact" in self._options:
@@ -147,6 +149,8 @@ class DuckViews:
     def _fact_later(self) -> None:
         try:
             self._fact(Filters())
+            # Only ever built here: a request answers from the parts until it is (duck_newest).
+            self._per_generation("#newest", lambda: DN.build(self.db))
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 
@@ -231,6 +235,12 @@ class DuckViews:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""
 
         def newest() -> pd.DataFrame:
+            table = self._options.get("#newest")
+            if table == f"newest_{self.generation}" and DN.applies(f, sel, limit):
+                try:
+                    return DN.newest_rows(self.db, table, f, sel, limit, columns)
+                except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
+                    pass
             bound = DF.newest_bound(self.db, self._fact(f), sel, limit) if sel.place else None
             if bound is not None:
                 return D.newest_rows(self.db, f, sel, limit, bound[0], columns)
