@@ -242,6 +242,13 @@ class DuckEngine:
 
         return self._declaring_events(build)
 
+    def built(self, suffix: str) -> str | None:
+        """The name of the current generation's table `suffix` (summed) when it is built, else None."""
+        self.cursor()
+        with self._lock:
+            name = f"rollup_{self._generation}_{suffix}"
+            return name if name in self._summed else None
+
     def rollup_now(self) -> tuple[int, tuple[str, ...]]:
         """(the current generation, its rollup parts' files)."""
         self.cursor()

@@ -134,8 +134,8 @@ class DuckViews:
         and the table of each date's newest rows (duck_newest: the panel's rows with no filter).
         The first map of a process (no dates) is answered from the rollup summed per place
         instead: building the first took 1.2 of its 4 CPU s at ten million events. A request that
-        needs the integer places meanwhile waits for the same build (duck_fact_base.base_of's
-        lock); the newest rows are read from the parts until their table is there."""
+        needs the integer places meanwhile is answered from the rollup as before they were
+        (_fact_now), and the newest rows from the parts until their table is there."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
@@ -153,6 +153,12 @@ class DuckViews:
             self._per_generation("#newest", lambda: DN.build(self.db))
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
+
+    def _fact_now(self, f: Filters) -> DF.Fact | None:
+        """_fact(f) where it is built or cheap to derive (duck_fact.held), or where nothing builds it
+        after an answer (not `later`); else None, and the rollup answers as before it was built: a
+        request does not wait for the build after_answer started."""
+        return self._fact(f) if not self.later or DF.held(self.db) else None
 
     def _measures(self) -> frozenset[str]:
         self.db.cursor()  # the generation's rollup declared
@@ -182,7 +188,7 @@ class DuckViews:
                 return D.timeline_series(self.db, f, s, unit, measure)
 
             def built() -> pd.DataFrame:
-                fast = DF.timeline(self.db, self._fact(f), s, unit, measure) if s.place else None
+                fast = DF.timeline(self.db, self._fact_now(f), s, unit, measure) if s.place else None
                 if fast is not None:
                     return fast
                 if self._rolled(f):
@@ -203,7 +209,7 @@ class DuckViews:
 
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         # Not for the map of every date (the page's first answer): built after it (after_answer).
-        fact = self._fact(f) if sel.start or sel.end else None
+        fact = self._fact_now(f) if sel.start or sel.end else None
         df = (
             DF.places_summary(self.db, fact, sel)
             if fact is not None and (sel.start or sel.end)
@@ -241,7 +247,7 @@ class DuckViews:
                     return DN.newest_rows(self.db, table, f, sel, limit, columns)
                 except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
                     pass
-            bound = DF.newest_bound(self.db, self._fact(f), sel, limit) if sel.place else None
+            bound = DF.newest_bound(self.db, self._fact_now(f), sel, limit) if sel.place else None
             if bound is not None:
                 return D.newest_rows(self.db, f, sel, limit, bound[0], columns)
             if self._rolled(f):
@@ -292,9 +298,13 @@ class DuckViews:
 
     def _labels(self) -> dict[str, str]:
         """Every place's label (places.place_labels over the store's places: namesakes tell apart)."""
-        return self._per_generation(
-            "#labels", lambda: D.place_labels(self.db, DR.place_labels_sql() if self.rollup else None)
-        )
+
+        def labels() -> dict[str, str]:
+            if not self.rollup:
+                return D.place_labels(self.db)
+            return D.place_labels(self.db, DR.place_labels_sql(self.db.built("places") or "rollup"))
+
+        return self._per_generation("#labels", labels)
 
     def labelled(self, places: pd.DataFrame) -> pd.DataFrame:
         labels = self._labels()
