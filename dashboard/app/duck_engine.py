@@ -257,12 +257,14 @@ class DuckEngine:
 
     def keep(self, name: str, select: str | None) -> None:
         """Create the table `name` as `select`, held until dropped (None: drop it): tables that
-        outlive a generation (duck_fact_base)."""
+        outlive a generation (duck_fact_base, whose lock keeps a table from being built twice). On a
+        cursor of its own, not under the engine's lock: built after the first answer, the rollup
+        with integer places takes a second or more at ten million events, and every query waited
+        for the lock meanwhile."""
 
         def run() -> None:
-            with self._lock:
-                made = f"CREATE OR REPLACE TABLE {name} AS {select}"
-                self._con.execute(f"DROP TABLE IF EXISTS {name}" if select is None else made)
+            made = f"CREATE OR REPLACE TABLE {name} AS {select}"
+            self.cursor().execute(f"DROP TABLE IF EXISTS {name}" if select is None else made)
 
         self._declaring_events(run)
 
