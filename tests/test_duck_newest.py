@@ -99,3 +99,21 @@ def test_the_views_build_it_after_an_answer_and_answer_alike(overlaid) -> None:
     for sel in selections(db):
         want = events.newest(Filters(), sel, 25, LISTED_COLUMNS)
         pd.testing.assert_frame_equal(later.newest(Filters(), sel, 25, LISTED_COLUMNS), want)
+
+
+def test_a_date_with_more_rows_than_kept_keeps_its_newest(overlaid, monkeypatch) -> None:
+    """With fewer rows kept per date than the days hold (published dates tie within a day), the
+    table's first pass bounds each day by its LIMIT-th publication and the second keeps the right
+    rows, ties ordered by id."""
+    db = overlaid
+    monkeypatch.setattr(DN, "LIMIT", 3)
+    per_day = db.query("SELECT count(*) AS n, count(DISTINCT published) AS p FROM events GROUP BY event_date")
+    assert (per_day["n"] > 3).any() and (per_day["p"] < per_day["n"]).any(), "full days, ties in them"
+    table = DN.build(db)
+    kept = db.query(f"SELECT event_date, count(*) AS n FROM {table} GROUP BY ALL")
+    assert kept["n"].max() == 3
+    for sel in selections(db):
+        for limit in (1, 3):
+            got = DN.newest_rows(db, table, Filters(), sel, limit, LISTED_COLUMNS)
+            pd.testing.assert_frame_equal(got, D.newest_rows(db, Filters(), sel, limit, columns=LISTED_COLUMNS))
+    db.cursor().execute(f"DROP TABLE {table}")  # kept with 3 rows a date: the other tests build their own
