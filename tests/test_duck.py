@@ -552,10 +552,12 @@ def test_a_filter_state_without_the_memory_to_keep_it_is_answered_from_the_event
     db, events = stored
     query = D.DuckEngine.query
 
-    def no_memory(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+    def no_memory(
+        self, sql: str, params: list | None = None, dates: tuple | None = None, parts: list[str] | None = None
+    ) -> pd.DataFrame:
         if "CREATE OR REPLACE TABLE state_" in sql:
             raise duckdb.OutOfMemoryException("no memory left (test)")
-        return query(self, sql, params, dates)
+        return query(self, sql, params, dates, parts)
 
     monkeypatch.setattr(D.DuckEngine, "query", no_memory)
     views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)

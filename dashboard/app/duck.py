@@ -163,7 +163,7 @@ def newest_rows(
     on or after which at least `limit` of these rows are known to lie (duck_rollup.newest_since):
     only the row groups from there on are read. `columns`: only these (rows_where)."""
     cond, params = where(f, sel)
-    order = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+    order = NEWEST_ORDER
     if since is not None:
         # One query: the bound leaves a few row groups, and DuckDB's top-N reads the other columns
         # of the rows it keeps only (half the time of the two steps below).
@@ -181,6 +181,17 @@ def newest_rows(
         params,
         dates_of(sel),
     )
+    return listed_rows(db, ids, columns)
+
+
+NEWEST_ORDER = "event_date DESC NULLS LAST, published DESC NULLS LAST, event_id"
+
+
+def listed_rows(
+    db: DuckEngine, ids: pd.DataFrame, columns: tuple[str, ...] | None = None, parts: list[str] | None = None
+) -> pd.DataFrame:
+    """The rows of `ids` (event_id, event_date: the newest, found first), newest first, read whole
+    (`columns`: only these); `parts`: from those base parts only (rows_where)."""
     if ids.empty:
         return no_rows(columns)
     listed = ids["event_id"].tolist()
@@ -193,11 +204,12 @@ def newest_rows(
         db,
         f"event_id IN ({', '.join('?' * len(listed))}) AND ({' OR '.join(on)})",
         [*listed, *dates],
-        order,
+        NEWEST_ORDER,
         dates=None
-        if ids["event_date"].isna().any() or not dates
+        if ids["event_date"].isna().any() or not dates or parts is not None
         else (pd.Timestamp(min(dates)), pd.Timestamp(max(dates))),
         columns=columns,
+        parts=parts,
     )
 
 
@@ -322,16 +334,17 @@ def rows_where(
     limit: int | None = None,
     dates: tuple | None = None,
     columns: tuple[str, ...] | None = None,
+    parts: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Schema-typed rows (with place_key) matching an SQL condition (which keeps to `dates`, when given:
-    DuckEngine.query). `columns`: only these of the schema's (and place_key), for a view that reads
-    no others: the rows' row groups are decoded column by column, so each column left out is one
-    less to decode per row group read (the newest rows of a brush sit in one row group of each of
-    ten parts)."""
+    """Schema-typed rows (with place_key) matching an SQL condition (which keeps to `dates`, when
+    given, or to rows of the base `parts`: DuckEngine.query). `columns`: only these of the schema's
+    (and place_key), for a view that reads no others: the rows' row groups are decoded column by
+    column, so each column left out is one less to decode per row group read (the newest rows of a
+    brush sit in one row group of each of ten parts)."""
     names = S.NAMES if columns is None else tuple(c for c in S.NAMES if c in columns)
     tail = (f" ORDER BY {order}" if order else "") + (f" LIMIT {int(limit)}" if limit is not None else "")
     picked = "*" if columns is None else ", ".join((*names, S.PLACE_KEY))
-    df = db.query(f"SELECT {picked} FROM {{events}} WHERE {condition}{tail}", params, dates)
+    df = db.query(f"SELECT {picked} FROM {{events}} WHERE {condition}{tail}", params, dates, parts)
     if not len(df):
         return no_rows(columns)
     return S.coerce_events(df, names).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})

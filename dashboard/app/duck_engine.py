@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -36,6 +37,7 @@ INTS = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format(
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
 PLACE_FILTERED = R.PLACE_FILTERED
+T = TypeVar("T")
 SQL_TYPES = {
     "string": "VARCHAR",
     "datetime64[ns]": "TIMESTAMP_NS",
@@ -59,6 +61,7 @@ class DuckEngine:
         self._con.execute("SET GLOBAL parquet_metadata_cache = true")
         self._lock = threading.Lock()
         self._generation = -1
+        self._events: str | None = None  # the current generation's `events` view until declared (_events_view)
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
         self.has_rollup = False  # whether the current generation's rollup is loaded (table `rollup`)
         self._same_place = False  # of generation self._tolls: see clusters_share_place
@@ -73,17 +76,44 @@ class DuckEngine:
         self.fact_now: tuple[int, Any] | None = None  # (generation, its duck_fact.Fact or None)
         self.fact_lock = threading.Lock()
 
-    def cursor(self, tolls: bool = False) -> duckdb.DuckDBPyConnection:
+    def cursor(self, tolls: bool = False, events: bool = False) -> duckdb.DuckDBPyConnection:
         """A cursor (one per query: callbacks run in several threads) over the current generation;
-        with `tolls`, once its tolls table is built."""
+        with `tolls`, once its tolls table is built; with `events`, once its `events` view is
+        declared (query, summed and keep declare it when a statement first needs it)."""
         m = self.store.manifest()
         with self._lock:
             if m["generation"] != self._generation:
                 self._declare(m)
                 self._generation = m["generation"]
+            if events or tolls:
+                self._events_view()
             if tolls and self._tolls != self._generation:
                 self._declare_tolls(int(m["generation"]))
             return self._con.cursor()
+
+    def _events_view(self) -> bool:
+        """Declare the current generation's `events` view if it is not yet (whether it was not).
+        Declared on first use, not with the generation: binding it reads the footer of every base
+        part (500 in a store of many ingests: 0.5 s, a quarter of it CPU, at ten million events),
+        and the unfiltered answers, the first among them, read the rollup and a date range's parts
+        only (events_between)."""
+        if self._events is None:
+            return False
+        self._con.execute(f"CREATE OR REPLACE VIEW events AS {self._events}")
+        self._events = None
+        return True
+
+    def _declaring_events(self, run: Callable[[], T]) -> T:
+        """run(); once more after declaring the `events` view when it failed for want of it (a
+        statement over the events, the first of its generation)."""
+        try:
+            return run()
+        except duckdb.CatalogException:
+            with self._lock:
+                declared = self._events_view()
+            if not declared:
+                raise
+            return run()
 
     def _declare(self, m: dict) -> None:
         """The `events` view of generation m (its events only: mentions are neither drawn nor
@@ -105,7 +135,9 @@ class DuckEngine:
                 + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
                 "CAST(NULL AS BOOLEAN) AS lone) WHERE false"
             )
-        self._con.execute(f"CREATE OR REPLACE VIEW events AS {source}")
+        # The previous generation's view goes now: a query must not read its files by mistake.
+        self._con.execute("DROP VIEW IF EXISTS events")
+        self._events = source
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         self.rollup_parts = ()
@@ -115,6 +147,7 @@ class DuckEngine:
         self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
         self._drop_old("overlay_", gen)
         self._drop_old("patch_", gen)
+        self._drop_old("newest_", gen)  # duck_newest's
 
     def _hold_overlays(self, gen: int, over: list[str]) -> tuple[str | None, str | None]:
         """The tables of generation `gen`'s latest whole overlay rows and latest patches (None: it
@@ -137,10 +170,10 @@ class DuckEngine:
         return held[0], held[1]
 
     @staticmethod
-    def _source(files_sql: str) -> str:
-        """The `events` view's rows over a relation of stored events."""
+    def _source(files_sql: str, extra: str = "") -> str:
+        """The `events` view's rows over a relation of stored events (`extra`: more of its columns)."""
         return (
-            f"SELECT {', '.join(S.NAMES)}, {PLACE_KEY_SQL} AS place_key, "
+            f"SELECT {', '.join(S.NAMES)}{extra}, {PLACE_KEY_SQL} AS place_key, "
             f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
             f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
             f"WHERE record_kind IS DISTINCT FROM 'mention'"
@@ -162,6 +195,23 @@ class DuckEngine:
             return "(SELECT * FROM events WHERE false)"
         return f"({self._source(Q.effective_sql(base, *self._overlays))})"
 
+    def events_in(self, paths: list[str] | None, filename: bool = False) -> str:
+        """The `events` view as a relation over only these base parts (their paths as DuckDB names
+        them; None: every part) and every overlay, for a query that reads rows of those parts only;
+        with `filename`, each row's part in a column `filename` (NULL for a whole overlay row)."""
+        m = self._manifest
+        if not m or not int(m["generation"]):
+            return "(SELECT *, NULL::VARCHAR AS filename FROM events)" if filename else "events"
+        base = [str(self.store.root / e["path"]) for e in m["events"]] if paths is None else paths
+        files = Q.effective_sql(base, *self._overlays, filename=filename)
+        return f"({self._source(files, ', filename' if filename else '')})"
+
+    def events_now(self, filename: bool = False) -> tuple[int, str]:
+        """(the current generation, events_in(None, filename) of it), read together."""
+        self.cursor()
+        with self._lock:
+            return self._generation, self.events_in(None, filename)
+
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
         (places are compared by those)."""
@@ -179,13 +229,25 @@ class DuckEngine:
         generation's rollup (duck_rollup.summed). `{gen}` in `select`: that generation (the one the
         name says, whatever the caller read before)."""
         self.cursor()
+
+        def build() -> str:
+            with self._lock:
+                name = f"rollup_{self._generation}_{suffix}"
+                if name not in self._summed:
+                    self._con.execute(
+                        f"CREATE OR REPLACE {kind} {name} AS {select.replace('{gen}', str(self._generation))}"
+                    )
+                    self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
+                return name
+
+        return self._declaring_events(build)
+
+    def built(self, suffix: str) -> str | None:
+        """The name of the current generation's table `suffix` (summed) when it is built, else None."""
+        self.cursor()
         with self._lock:
             name = f"rollup_{self._generation}_{suffix}"
-            if name not in self._summed:
-                select = select.replace("{gen}", str(self._generation))
-                self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {select}")
-                self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
-            return name
+            return name if name in self._summed else None
 
     def rollup_now(self) -> tuple[int, tuple[str, ...]]:
         """(the current generation, its rollup parts' files)."""
@@ -195,12 +257,16 @@ class DuckEngine:
 
     def keep(self, name: str, select: str | None) -> None:
         """Create the table `name` as `select`, held until dropped (None: drop it): tables that
-        outlive a generation (duck_fact_base)."""
-        with self._lock:
-            if select is None:
-                self._con.execute(f"DROP TABLE IF EXISTS {name}")
-            else:
-                self._con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+        outlive a generation (duck_fact_base, whose lock keeps a table from being built twice). On a
+        cursor of its own, not under the engine's lock: built after the first answer, the rollup
+        with integer places takes a second or more at ten million events, and every query waited
+        for the lock meanwhile."""
+
+        def run() -> None:
+            made = f"CREATE OR REPLACE TABLE {name} AS {select}"
+            self.cursor().execute(f"DROP TABLE IF EXISTS {name}" if select is None else made)
+
+        self._declaring_events(run)
 
     def _declare_tolls(self, gen: int) -> None:
         """`tolls`: per event reported more than once, the lowest and highest death count its
@@ -248,23 +314,28 @@ class DuckEngine:
         self.cursor(tolls=True)
         return self._same_place
 
-    def query(self, sql: str, params: list | None = None, dates: tuple | None = None) -> pd.DataFrame:
+    def query(
+        self, sql: str, params: list | None = None, dates: tuple | None = None, parts: list[str] | None = None
+    ) -> pd.DataFrame:
         """The answer of `sql`; `{events}` in it reads the events view, or with `dates` (lo, hi), which
-        the query's condition keeps to, only the parts that can hold them (events_between)."""
+        the query's condition keeps to, only the parts that can hold them (events_between), or with
+        `parts`, only those base parts (events_in)."""
         tolls = bool(_TOLLS.search(sql))  # the one-count-per-event queries (counted) join the tolls
 
         def run() -> pd.DataFrame:
             cur = self.cursor(tolls)
-            relation = self.events_between(*dates) if dates else "events"
+            relation = (
+                self.events_in(parts) if parts is not None else self.events_between(*dates) if dates else "events"
+            )
             return cur.execute(sql.replace("{events}", relation), params or []).df()
 
         try:
-            return run()
+            return self._declaring_events(run)
         except duckdb.IOException:
             # A compaction or an ingest replaced files between the manifest read and the query: once
             # more on the generation now current, then it is the store's error.
             self._generation = -1
             try:
-                return run()
+                return self._declaring_events(run)
             except duckdb.Error as err:
                 raise StoreError(f"{self.store.root}: cannot query the events ({err})") from err

@@ -69,6 +69,17 @@ def build(db: D.DuckEngine) -> Fact | None:
     return fact
 
 
+def held(db: D.DuckEngine) -> bool:
+    """Whether the current generation's Fact is built, or derives from the tables of its first
+    rollup part already built (duck_fact_base: a write's generation, where `build` reads only
+    what the write's parts touch)."""
+    gen, parts = db.rollup_now()
+    held = db.fact_now
+    if held is not None and held[0] == gen:
+        return True
+    return bool(parts) and any(b.path == parts[0] for b in db.fact_bases)
+
+
 def places_table(db: D.DuckEngine, fact: Fact) -> str:
     """The rollup per place, type and place precision with each row's first and last date, as
     duck_rollup.places_source's table of no filter, from the fact rows: grouped by integers where

@@ -160,16 +160,19 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     """The table of the rollup per place, type and place precision, each row with its first and last
     date, when the selection sets no dates, else the rollup. (With a minimum, of the rows where a
     report passes it: the places span the dates of the passing reports only.) With no filter, that
-    table from the rollup with integer places where there is one (duck_fact.places_table)."""
+    table from the rollup with integer places where there is one and it is built or cheap to derive
+    (duck_fact.places_table, duck_fact.held: after a write); not for the first map of a process,
+    which would wait for the whole build (DuckViews builds it after that answer)."""
     if sel.start or sel.end:
         return "rollup"
     if f is None or answers(f):
         from dashboard.app import duck_fact as DF
 
-        fact = DF.build(db)
+        fact = DF.build(db) if DF.held(db) else None
         if fact is not None:
             return DF.places_table(db, fact)
-    spans = f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last"
+    # With a country code, which only the place labels read (place_labels_sql, from this table).
+    spans = f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, any_value({S.COUNTRY_CODE}) AS country_code"
     return _summed(db, "places", PLACE_KEYS, f, spans, f", {INTS}")
 
 
@@ -287,10 +290,12 @@ def newest_since(
     return None if at >= len(per) else pd.Timestamp(per["d"].iloc[at])
 
 
-def place_labels_sql() -> str:
-    """What duck.place_labels reads per place, from the rollup."""
+def place_labels_sql(source: str = "rollup") -> str:
+    """What duck.place_labels reads per place, from the rollup or its table per place (places_source
+    of no filter and no dates: every place, a twentieth of the rollup's rows, built by the first map
+    of a process just before the labels are read)."""
     from dashboard.app.places import LABEL_SOURCE
 
     cols = ", ".join(f"any_value({c}) AS {c}" for c in LABEL_SOURCE if c != S.LOCATION)
     key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    return f"SELECT {key} AS place_key, location, {cols} FROM rollup GROUP BY location, lat_i, lon_i"
+    return f"SELECT {key} AS place_key, location, {cols} FROM {source} GROUP BY location, lat_i, lon_i"
