@@ -241,3 +241,96 @@ document.addEventListener('click', function (event) {
         if (event.key === 'Escape' && picking()) { setPicking(false); }
     });
 })();
+
+// A map gesture is the user's: a redraw from the server that arrives while the map is being dragged,
+// boxed, lassoed or wheel-zoomed is held until the gesture ends, then drawn with the map's view as the
+// gesture left it. Drawn at once, plotly put back the view the answer was made for (it learns a
+// gesture's view only when the gesture ends) and replaced the drag's projection under the pointer, so
+// the rest of the drag moved nothing: the map jumped back and the drag was lost (tests/browser/
+// test_gestures.py). dcc.Graph draws through window.Plotly.react, one figure at a time (it waits for
+// each draw), so the redraw waits and later ones queue behind it. While one is held, the map's
+// element says so (data-held="figure").
+(function () {
+    const WHEEL_IDLE_MS = 300;  // a wheel zoom ends this long after its last step (plotly's own zoom ends after 50 ms)
+    let pressed = false;
+    let wheelTimer = null;
+    let held = null;  // {gd, args, resolve, reject}: the redraw waiting for the gesture's end
+    let react = null;  // plotly's own Plotly.react
+    const inGesture = () => pressed || wheelTimer !== null;
+    const mapPlot = event => event.target.closest && event.target.closest('#map .js-plotly-plot')
+        && !event.target.closest('.modebar') && document.documentElement.dataset.pick !== 'on';
+
+    // The map's view as it is drawn now, put in the figure's layout in place of the view it was made for.
+    function keepView(gd, figure) {
+        const full = gd._fullLayout || {};
+        const layout = Object.assign({}, figure.layout || {});
+        const g = full.geo;
+        if (g && layout.geo && g.center && g.projection && g.lonaxis && g.lataxis) {
+            const rotation = g.projection.rotation || {};
+            layout.geo = Object.assign({}, layout.geo, {
+                center: {lon: g.center.lon, lat: g.center.lat},
+                projection: Object.assign({}, layout.geo.projection || {}, {
+                    scale: g.projection.scale,
+                    rotation: {lon: rotation.lon, lat: rotation.lat, roll: rotation.roll}}),
+                lonaxis: Object.assign({}, layout.geo.lonaxis || {}, {range: g.lonaxis.range.slice()}),
+                lataxis: Object.assign({}, layout.geo.lataxis || {}, {range: g.lataxis.range.slice()}),
+                fitbounds: false});
+        }
+        const m = full.map;
+        if (m && layout.map && m.center) {
+            layout.map = Object.assign({}, layout.map, {
+                center: {lon: m.center.lon, lat: m.center.lat}, zoom: m.zoom, bearing: m.bearing, pitch: m.pitch});
+        }
+        return Object.assign({}, figure, {layout: layout});
+    }
+
+    function release() {
+        if (!held || inGesture()) { return; }
+        const h = held;
+        held = null;
+        const box = document.getElementById('map');
+        if (box) { delete box.dataset.held; }
+        const args = Array.from(h.args);
+        if (args[1] && typeof args[1] === 'object' && !Array.isArray(args[1])) { args[1] = keepView(h.gd, args[1]); }
+        Promise.resolve().then(() => react.apply(window.Plotly, args)).then(h.resolve, h.reject);
+    }
+
+    // Plotly loads after this file (dcc.Graph fetches it when the first graph mounts): wrapped at the
+    // first gesture, when the map is drawn and so Plotly is there.
+    function wrapReact() {
+        const P = window.Plotly;
+        if (!P || react !== null) { return; }
+        react = P.react;
+        P.react = function (gd) {
+            if (!inGesture() || !gd || !gd.closest || !gd.closest('#map')) { return react.apply(this, arguments); }
+            const args = arguments;
+            return new Promise(function (resolve, reject) {
+                if (held) { held.resolve(); }  // an older held redraw gives way to this one
+                held = {gd: gd, args: args, resolve: resolve, reject: reject};
+                const box = document.getElementById('map');
+                if (box) { box.dataset.held = 'figure'; }
+            });
+        };
+    }
+
+    document.addEventListener('pointerdown', function (event) {
+        if (!mapPlot(event)) { return; }
+        wrapReact();
+        pressed = true;
+    }, true);
+    // After the gesture's own handlers (plotly ends a drag on the mouseup that follows this pointerup,
+    // and writes the gesture's view then): the held redraw goes out from a task of its own.
+    const letGo = function () {
+        if (!pressed) { return; }
+        pressed = false;
+        setTimeout(release, 0);
+    };
+    window.addEventListener('pointerup', letGo, true);
+    window.addEventListener('pointercancel', letGo, true);
+    document.addEventListener('wheel', function (event) {
+        if (!mapPlot(event)) { return; }
+        wrapReact();
+        clearTimeout(wheelTimer);
+        wheelTimer = setTimeout(function () { wheelTimer = null; release(); }, WHEEL_IDLE_MS);
+    }, {capture: true, passive: true});
+})();
