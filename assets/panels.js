@@ -327,6 +327,7 @@ document.addEventListener('click', function (event) {
     };
     window.addEventListener('pointerup', letGo, true);
     window.addEventListener('pointercancel', letGo, true);
+    window.addEventListener('blur', letGo);  // let go outside the window: no pointerup may come
     document.addEventListener('wheel', function (event) {
         if (!mapPlot(event)) { return; }
         wrapReact();
