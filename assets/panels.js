@@ -244,7 +244,7 @@ document.addEventListener('click', function (event) {
 
 // A map gesture is the user's: a redraw from the server that arrives while the map is being dragged,
 // boxed, lassoed or wheel-zoomed is held until the gesture ends, then drawn with the map's view as the
-// gesture left it. Drawn at once, plotly put back the view the answer was made for (it learns a
+// gesture left it (as it came when the gesture moved nothing: a click, a lasso). Drawn at once, plotly put back the view the answer was made for (it learns a
 // gesture's view only when the gesture ends) and replaced the drag's projection under the pointer, so
 // the rest of the drag moved nothing: the map jumped back and the drag was lost (tests/browser/
 // test_gestures.py). dcc.Graph draws through window.Plotly.react, one figure at a time (it waits for
@@ -255,10 +255,23 @@ document.addEventListener('click', function (event) {
     let pressed = false;
     let wheelTimer = null;
     let held = null;  // {gd, args, resolve, reject}: the redraw waiting for the gesture's end
+    let viewAtStart = null;  // the map's view when the gesture began
     let react = null;  // plotly's own Plotly.react
     const inGesture = () => pressed || wheelTimer !== null;
     const mapPlot = event => event.target.closest && event.target.closest('#map .js-plotly-plot')
         && !event.target.closest('.modebar') && document.documentElement.dataset.pick !== 'on';
+
+    // The map's view as drawn: the offline map's center, projection and ranges, or the tile map's camera.
+    function viewOf(gd) {
+        const full = (gd && gd._fullLayout) || {};
+        const g = full.geo, m = full.map;
+        return JSON.stringify(g ? [g.center, g.projection, g.lonaxis && g.lonaxis.range, g.lataxis && g.lataxis.range]
+            : m ? [m.center, m.zoom, m.bearing, m.pitch] : null);
+    }
+    function gestureStarts(event) {
+        wrapReact();
+        if (!inGesture()) { viewAtStart = viewOf(event.target.closest('#map .js-plotly-plot')); }
+    }
 
     // The map's view as it is drawn now, put in the figure's layout in place of the view it was made for.
     function keepView(gd, figure) {
@@ -291,7 +304,11 @@ document.addEventListener('click', function (event) {
         const box = document.getElementById('map');
         if (box) { delete box.dataset.held; }
         const args = Array.from(h.args);
-        if (args[1] && typeof args[1] === 'object' && !Array.isArray(args[1])) { args[1] = keepView(h.gd, args[1]); }
+        // A press that moved nothing (a click) leaves the redraw as it came: it may refit the map to new places.
+        const moved = viewOf(h.gd) !== viewAtStart;
+        if (moved && args[1] && typeof args[1] === 'object' && !Array.isArray(args[1])) {
+            args[1] = keepView(h.gd, args[1]);
+        }
         Promise.resolve().then(() => react.apply(window.Plotly, args)).then(h.resolve, h.reject);
     }
 
@@ -315,7 +332,7 @@ document.addEventListener('click', function (event) {
 
     document.addEventListener('pointerdown', function (event) {
         if (!mapPlot(event)) { return; }
-        wrapReact();
+        gestureStarts(event);
         pressed = true;
     }, true);
     // After the gesture's own handlers (plotly ends a drag on the mouseup that follows this pointerup,
@@ -330,7 +347,7 @@ document.addEventListener('click', function (event) {
     window.addEventListener('blur', letGo);  // let go outside the window: no pointerup may come
     document.addEventListener('wheel', function (event) {
         if (!mapPlot(event)) { return; }
-        wrapReact();
+        gestureStarts(event);
         clearTimeout(wheelTimer);
         wheelTimer = setTimeout(function () { wheelTimer = null; release(); }, WHEEL_IDLE_MS);
     }, {capture: true, passive: true});
