@@ -88,6 +88,9 @@ def test_a_place_that_names_another_attack_gives_only_its_country(pipeline) -> N
     assert (ev[S.LOCATION].tolist(), ev[S.GEO_PRECISION].tolist()) == (["Syria"], [4])
     assert ev[S.TOPONYM].tolist() == ["Saraqib"]  # the words the country was read from
     assert rows_of(pipeline, text, "location.other_event_place")[S.LOCATION].tolist() == ["Saraqib"]
+    # An attack told after "days after" is another one too.
+    later = rows_of(pipeline, "Two soldiers were killed by a roadside bomb on Monday, days after the Saraqib attack.")
+    assert later[S.LOCATION].tolist() == ["Syria"]
     # The sentence's own attack told twice keeps its place: "killed in Saraqib market strikes".
     own = rows_of(pipeline, "Nine people were killed in Saraqib market air strikes on Friday.")
     assert own[S.LOCATION].tolist() == ["Saraqib"]

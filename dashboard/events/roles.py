@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dashboard.geo.locative import DIRECTIONS, DISTANCE_UNITS
+from dashboard.geo.locative import ATTACK_WORDS, DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import Toponym
 from dashboard.nlp import base_form, doc_text, token_at
 from dashboard.wordlists import word_set
@@ -221,3 +221,25 @@ def _is_distance(tok: Any) -> bool:
         return False
     window = tok.doc[max(0, tok.i - 3) : tok.i + 1]
     return any(w.lower_ in DISTANCE_UNITS for w in window) and any(w.like_num for w in window)
+
+
+# Prepositions that put another event beside the sentence's: "killed days after the X attack".
+OTHER_TIME_PREPS = frozenset({"after", "before", "since", "following"})
+
+
+def another_attack(noun: Any, trigger: Any) -> bool:
+    """Whether `noun` is an attack word that tells another attack than the trigger's: it hangs from
+    the trigger through a preposition of another time ("killed days after the X attack"), or it
+    neither governs the trigger nor hangs from it ("the X strike prompted missile strikes"). An attack
+    noun the trigger governs otherwise ("killed in X market air strikes") is the sentence's own
+    attack told twice."""
+    if noun.i == trigger.i or noun.pos_ != "NOUN" or noun.lower_ not in ATTACK_WORDS:
+        return False
+    if noun in trigger.subtree:
+        tok = noun
+        while tok.i != trigger.i and tok.head.i != tok.i:
+            if tok.dep_ == "pobj" and tok.head.lower_ in OTHER_TIME_PREPS:
+                return True
+            tok = tok.head
+        return False
+    return trigger not in noun.subtree

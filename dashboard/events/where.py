@@ -10,11 +10,10 @@ from typing import Any
 from dashboard.dates import find_date_mentions, resolve_mention
 from dashboard.errors import ConflictMapError
 from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, spans_countries, speaks
-from dashboard.events.roles import name_token, place_anchor, place_role
+from dashboard.events.roles import another_attack, name_token, place_anchor, place_role
 from dashboard.events.sites import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place
-from dashboard.geo.locative import ATTACK_WORDS
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import token_at
 
@@ -253,12 +252,7 @@ def names_another_attack(sent: Any, t: Toponym, trigger: Any) -> bool:
     tok = name_token(sent, t)
     if tok is None or tok.dep_ not in ("compound", "nmod", "amod", "poss"):
         return False
-    head = tok.head
-    if head.i == trigger.i or head.pos_ != "NOUN" or head.lower_ not in ATTACK_WORDS:
-        return False
-    # "Dozens killed in Idlib market air strikes": an attack noun the trigger governs, or one that
-    # governs the trigger, is the sentence's own event told twice.
-    return not (trigger in head.subtree or head in trigger.subtree)
+    return another_attack(tok.head, trigger)
 
 
 def kept_place(t: Toponym) -> Place:
