@@ -11,7 +11,7 @@ a pattern that may match runs as before, so what the rules find never changes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -60,6 +60,8 @@ class Needs:
     # Many words are looked for by one pattern of them (no `\b` before it, so `re` skips ahead to
     # the characters that may begin one): faster than a substring search per word.
     finder: re.Pattern[str] | None = None
+    # The pattern without IGNORECASE, for a text's lower-cased form (see `lowered_twin`).
+    twin: re.Pattern[str] | None = None
 
     def may_match(self, text: Text) -> bool:
         if not self.words:
@@ -71,6 +73,19 @@ class Needs:
             return self.finder.search(hay) is not None
         return any(w in hay for w in self.words)
 
+    def finditer(self, pattern: re.Pattern[str], text: Text) -> Iterator[re.Match[str]]:
+        """`pattern`'s matches in the text: by its twin over the lower-cased text where that finds the
+        same spans (the matches' offsets are the text's, their strings lower-cased)."""
+        if self.twin is not None and text.folds:
+            return self.twin.finditer(text.low)
+        return pattern.finditer(text.raw)
+
+    def search(self, pattern: re.Pattern[str], text: Text) -> re.Match[str] | None:
+        """`pattern`'s first match in the text, as `finditer` finds them."""
+        if self.twin is not None and text.folds:
+            return self.twin.search(text.low)
+        return pattern.search(text.raw)
+
 
 ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
 
@@ -79,20 +94,80 @@ ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
 def needs_of(pattern: re.Pattern[str]) -> Needs:
     """The words every match of `pattern` holds one of, read from its parse (once per pattern)."""
     folded = bool(pattern.flags & re.IGNORECASE)
+    twin = lowered_twin(pattern)
     if pattern.flags & re.LOCALE or sre_parse is None:
-        return Needs((), folded)
+        return Needs((), folded, twin=twin)
     try:
         words = _needs(list(sre_parse.parse(pattern.pattern, pattern.flags).data))
     except (AttributeError, TypeError, ValueError, IndexError):
-        return Needs((), folded)  # a parse of another shape than this module reads: the pattern always runs
+        return Needs((), folded, twin=twin)  # a parse of another shape than this module reads: always run
     if not words:
-        return Needs((), folded)
+        return Needs((), folded, twin=twin)
     if folded:
         words = {w.lower() for w in words}
     # A word that holds a shorter one adds nothing: the shorter is in every text the longer is.
     kept = sorted(w for w in words if not any(v != w and v in w for v in words))
     finder = re.compile("|".join(map(re.escape, kept))) if len(kept) > _FEW_WORDS else None
-    return Needs(tuple(kept), folded, finder)
+    return Needs(tuple(kept), folded, finder, twin)
+
+
+# Letters outside ASCII that a pattern may spell and still have a twin: `re` ignoring case matches
+# each to the characters `str.lower` turns into it and no others (tests/test_regex_needs.py checks
+# them against `re` over every code point).
+TWIN_LETTERS = frozenset("äöüéèêáàâíîóôúûçñ")
+
+
+def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """`pattern` compiled without IGNORECASE, to run over a text's lower-cased form when the text
+    folds (`Text.folds`): `re` then compares characters as they are and skips ahead on a literal's
+    first letter, where ignoring case it tries every alternative at every position. It finds the
+    same spans when every character the pattern spells is lower case, ASCII or one of `TWIN_LETTERS`
+    (read from its parse, so an escape such as `\\x41` counts as the letter it is), and it sets no
+    flags of its own: lower-casing keeps a folding text's length and what `\\w`, `\\s` and `\\d`
+    match. None otherwise."""
+    if not pattern.flags & re.IGNORECASE or pattern.flags & re.LOCALE or sre_parse is None:
+        return None
+    try:
+        stable = _lower_stable(list(sre_parse.parse(pattern.pattern, pattern.flags).data))
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE) if stable else None
+
+
+def _letter_ok(code: int) -> bool:
+    ch = chr(code)
+    return ch == ch.lower() and (ch.isascii() or ch in TWIN_LETTERS)
+
+
+def _lower_stable(items: list[Item]) -> bool:
+    """Whether every character a parsed pattern spells is one `_letter_ok` accepts (classes and
+    ranges included), with no back-references and no groups that set flags."""
+    for op, av in items:
+        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
+            ok = _letter_ok(av)
+        elif op is sre_c.IN:
+            ok = all(_class_item_ok(o, a) for o, a in av)
+        elif op is sre_c.SUBPATTERN:
+            ok = not (av[1] | av[2]) and _lower_stable(list(av[3].data))
+        elif op is sre_c.BRANCH:
+            ok = all(_lower_stable(list(alt.data)) for alt in av[1])
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+            ok = _lower_stable(list(av[2].data))
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            ok = _lower_stable(list(av[1].data))
+        else:
+            ok = op in (sre_c.AT, sre_c.ANY, sre_c.CATEGORY)
+        if not ok:
+            return False
+    return True
+
+
+def _class_item_ok(op: Any, av: Any) -> bool:
+    if op is sre_c.LITERAL:
+        return _letter_ok(av)
+    if op is sre_c.RANGE:
+        return all(_letter_ok(c) for c in range(av[0], av[1] + 1))
+    return op in (sre_c.CATEGORY, sre_c.NEGATE)
 
 
 def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:

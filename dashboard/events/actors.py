@@ -180,10 +180,18 @@ def _dictionary_spans(
         (*m.span(), entry, bare)
         for (pat, entry, bare), needs in zip(d.patterns, tests, strict=True)
         if needs.may_match(hay)
-        for m in pat.finditer(text)
+        for m in needs.finditer(pat, hay)
     ]
-    blocked = [m.span() for m in d.reporters.finditer(text)] if d.reporters_needs.may_match(hay) else []
-    return spans, blocked
+    return spans, reporter_spans(hay, d)
+
+
+def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[int, int]]:
+    """The spans of those who report in `text` (the dictionary's `reporters`)."""
+    d = d or load_dictionary()
+    hay = text if isinstance(text, Text) else Text.of(text)
+    if not d.reporters_needs.may_match(hay):
+        return []
+    return [m.span() for m in d.reporters_needs.finditer(d.reporters, hay)]
 
 
 def _unit_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:

@@ -70,9 +70,9 @@ def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple
                 return statement, speech.group(0)
     hay = Text.of(sentence)
     for rule in rules:
-        m = rule.pattern.search(sentence) if rule.needs.may_match(hay) else None
+        m = rule.needs.search(rule.pattern, hay) if rule.needs.may_match(hay) else None
         if m:
-            return rule, m.group(0)
+            return rule, sentence[m.start() : m.end()]  # the twin's match is of the lower-cased text
     return None, ""
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.actors import find_mentions, load_dictionary
+from dashboard.events.actors import find_mentions, reporter_spans
 from dashboard.events.site_names import NOT_NAMES, cut_before, foreign_site, name_tokens, site_key, split_run
 from dashboard.events.site_places import known_in, placed_in, precision
 from dashboard.geo.gazetteer import unlisted_place
@@ -195,9 +195,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     reading = _Reading(
         text,
         Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text)]),
-        Later(lambda: [m.span() for m in load_dictionary().reporters.finditer(text)])
-        if switches.on("location.site_before_reporter")
-        else [],
+        Later(lambda: reporter_spans(text)) if switches.on("location.site_before_reporter") else [],
         {},
         # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
         {(t.start, t.end): t.alternatives for t in toponyms},

@@ -1,0 +1,54 @@
+"""A pattern's lower-case twin (regex_needs.lowered_twin) finds, over a folding text's lower-cased
+form, exactly the spans the pattern finds over the text."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from dashboard.regex_needs import CASE_EXTRAS, TWIN_LETTERS, Text, lowered_twin, needs_of
+from tests.test_regex_needs import SENTENCES, _patterns, _variants
+
+EVERY = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+
+
+def test_the_twin_finds_the_patterns_spans() -> None:
+    rng = random.Random(11)
+    texts = [v for s in SENTENCES for v in _variants(s, rng)] + ["Türkiye's army, TÜRKIYE'S ARMY", "ÇA ÑA éÉ"]
+    twins = 0
+    for pattern in _patterns():
+        needs = needs_of(pattern)
+        twins += needs.twin is not None
+        for text in texts:
+            hay = Text.of(text)
+            assert [m.span() for m in needs.finditer(pattern, hay)] == [m.span() for m in pattern.finditer(text)]
+            found, expected = needs.search(pattern, hay), pattern.search(text)
+            assert (found and found.span()) == (expected and expected.span()), (pattern.pattern[:60], text)
+    assert twins > 80  # the dictionary's and the lexicon's patterns have one
+
+
+def test_lower_casing_a_folding_text_keeps_its_length_and_classes() -> None:
+    text = "".join(c for c in EVERY if c not in CASE_EXTRAS)
+    low = text.lower()
+    assert len(low) == len(text)  # every character lower-cases to one character
+    for cls in (r"\w", r"\s", r"\d"):
+        assert [m.start() for m in re.finditer(cls, text)] == [m.start() for m in re.finditer(cls, low)], cls
+
+
+def test_re_ignoring_case_matches_a_twin_letter_where_lower_casing_makes_it() -> None:
+    letters = "abcdefghijklmnopqrstuvwxyz" + "".join(sorted(TWIN_LETTERS))
+    by_lower: dict[str, set[str]] = {letter: set() for letter in letters}
+    for c in EVERY:
+        if c not in CASE_EXTRAS and c.lower() in by_lower:
+            by_lower[c.lower()].add(c)
+    for letter in letters:
+        by_re = {m.group() for m in re.finditer(re.escape(letter), EVERY, re.I)} - CASE_EXTRAS
+        assert by_re == by_lower[letter], letter
+
+
+def test_no_twin_where_the_spans_could_differ() -> None:
+    for source in [r"\bFoo", r"\x41b", r"[!-~]x", r"(?-i:ab)c", r"(a)\1", r"σ", r"(?>ab)"]:
+        assert lowered_twin(re.compile(source, re.I)) is None, source
+    assert lowered_twin(re.compile(r"\bfoo\b")) is None  # case kept: nothing to gain
+    for source in [r"\b(?:al-)?nusra\b", r"[\w.]+[- ](?:run|based)", r"türkiye", r"[^a-z]\s\S\W", r"(?<!x)y"]:
+        assert lowered_twin(re.compile(source, re.I)) is not None, source
