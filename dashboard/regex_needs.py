@@ -71,7 +71,10 @@ class Needs:
         hay = text.low if self.folded else text.raw
         if self.finder is not None:
             return self.finder.search(hay) is not None
-        return any(w in hay for w in self.words)
+        for w in self.words:  # a loop, not any(…): no generator made per pattern and text
+            if w in hay:
+                return True
+        return False
 
     def finditer(self, pattern: re.Pattern[str], text: Text) -> Iterator[re.Match[str]]:
         """`pattern`'s matches in the text: by its twin over the lower-cased text where that finds the
@@ -107,8 +110,24 @@ def needs_of(pattern: re.Pattern[str]) -> Needs:
         words = {w.lower() for w in words}
     # A word that holds a shorter one adds nothing: the shorter is in every text the longer is.
     kept = sorted(w for w in words if not any(v != w and v in w for v in words))
-    finder = re.compile("|".join(map(re.escape, kept))) if len(kept) > _FEW_WORDS else None
+    finder = re.compile(_trie(kept)) if len(kept) > _FEW_WORDS else None
     return Needs(tuple(kept), folded, finder, twin)
+
+
+def _trie(words: list[str]) -> str:
+    """A pattern that finds any of `words` (none holding another), their shared beginnings written
+    once ("a(?:rmy|ircraft)"): `re` tries an alternation's branches one by one at each position."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+
+    def spelt(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + spelt(sub) for ch, sub in sorted(node.items())]
+        return "" if not alts else alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return spelt(tree)
 
 
 # Letters outside ASCII that a pattern may spell and still have a twin: `re` ignoring case matches

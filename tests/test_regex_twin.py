@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 
-from dashboard.regex_needs import CASE_EXTRAS, TWIN_LETTERS, Text, lowered_twin, needs_of
+from dashboard.regex_needs import CASE_EXTRAS, TWIN_LETTERS, Text, _trie, lowered_twin, needs_of
 from tests.test_regex_needs import SENTENCES, _patterns, _variants
 
 EVERY = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
@@ -52,3 +52,14 @@ def test_no_twin_where_the_spans_could_differ() -> None:
     assert lowered_twin(re.compile(r"\bfoo\b")) is None  # case kept: nothing to gain
     for source in [r"\b(?:al-)?nusra\b", r"[\w.]+[- ](?:run|based)", r"türkiye", r"[^a-z]\s\S\W", r"(?<!x)y"]:
         assert lowered_twin(re.compile(source, re.I)) is not None, source
+
+
+def test_the_finder_of_many_words_finds_a_text_with_one() -> None:
+    rng = random.Random(5)
+    for _ in range(200):
+        words = sorted({"".join(rng.choice("abc .") for _ in range(rng.randint(1, 4))) for _ in range(12)})
+        kept = [w for w in words if not any(v != w and v in w for v in words)]
+        finder = re.compile(_trie(kept))
+        for _ in range(20):
+            hay = "".join(rng.choice("abcd .") for _ in range(rng.randint(0, 12)))
+            assert (finder.search(hay) is not None) == any(w in hay for w in kept), (kept, hay)
