@@ -99,15 +99,37 @@ def sent_ents(span: Any) -> list:
     return out
 
 
+def token_starts(doc: Any) -> list[int]:
+    """Each token's character offset (`tok.idx`), kept with the Doc."""
+    starts = doc.user_data.get("conflictmap_token_starts")
+    if starts is None:
+        starts = doc.user_data["conflictmap_token_starts"] = [t.idx for t in doc]
+    return starts
+
+
+def tokens_between(span: Any, start: int, end: int) -> range:
+    """The indices of `span`'s tokens that begin at a character offset in [start, end), in order."""
+    starts = token_starts(span.doc)
+    return range(
+        bisect.bisect_left(starts, start, span.start, span.end), bisect.bisect_left(starts, end, span.start, span.end)
+    )
+
+
+def lower_case_words(doc: Any) -> frozenset[str]:
+    """The texts of the Doc's lower-case tokens (`tok.is_lower`), read from its arrays: no token made."""
+    from spacy.attrs import IS_LOWER, ORTH
+
+    flags = doc.to_array([IS_LOWER, ORTH]).reshape(-1, 2)
+    return frozenset(doc.vocab.strings[orth] for orth in set(flags[flags[:, 0] == 1, 1].tolist()))
+
+
 def token_at(span: Any, offset: int) -> Any:
     """The first token of `span` with idx <= offset < idx + len(text) + 1 (its text or the character
     after it), None when there is none: by bisection over the Doc's token offsets, since a scan of
     the sentence per place name was quadratic in a long sentence. Only the last token starting at or
     before `offset` and the one before it can hold it (every token is at least one character long)."""
     doc = span.doc
-    starts = doc.user_data.get("conflictmap_token_starts")
-    if starts is None:
-        starts = doc.user_data["conflictmap_token_starts"] = [t.idx for t in doc]
+    starts = token_starts(doc)
     k = bisect.bisect_right(starts, offset, span.start, span.end) - 1
     for j in (k - 1, k):
         if span.start <= j < span.end and starts[j] <= offset < starts[j] + len(doc[j].text) + 1:

@@ -125,7 +125,7 @@ def _article_context(
 
 def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...], switches: Switches = ALL_ON) -> Sentence:
     # Offsets point at the words, not the whitespace around them.
-    stext = sent.text
+    stext = doc_text(sent.doc)[sent.start_char : sent.end_char]  # sent.text, which spaCy joins anew
     s0 = sent.start_char + (len(stext) - len(stext.lstrip()))
     s1 = sent.start_char + len(stext.rstrip())
     own = text[s0:s1]  # the sentence that types and dates the event

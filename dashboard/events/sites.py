@@ -27,7 +27,7 @@ from dashboard.events.site_places import known_in, placed_in, precision
 from dashboard.geo.gazetteer import unlisted_place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.lazy import Later
-from dashboard.nlp import doc_text
+from dashboard.nlp import doc_text, tokens_between
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -153,9 +153,8 @@ def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym
     for t in toponyms:
         if t.place is None or not (sent.start_char <= t.start < sent.end_char):
             continue
-        for tok in sent:
-            if t.start <= tok.idx < t.end:
-                out[tok.i] = t
+        for i in tokens_between(sent, t.start, t.end):  # the tokens with t.start <= tok.idx < t.end
+            out[i] = t
     return out
 
 

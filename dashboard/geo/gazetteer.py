@@ -209,6 +209,9 @@ class Gazetteer:
         self._skel_pos = {k: i for i, k in enumerate(self.skel_keys)}
         self._extra: dict[str, list[int]] = {}
         self.overrides: set[int] = set()  # indices of the user's corrections
+        # Each entry as a Place, made the first time it is asked for: ranking asks for the same
+        # candidates again and again, and a Place is frozen (and never pickled with the index).
+        self._places: dict[int, Place] = {}
         codes = self.cols["feature_code"]
         self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes)) if codes[i] == "PCLI"}
         self._admin1_idx = {
@@ -245,6 +248,12 @@ class Gazetteer:
         return len(self.cols["name"])
 
     def place(self, i: int) -> Place:
+        found = self._places.get(i)
+        if found is None:
+            found = self._places[i] = self._make_place(i)
+        return found
+
+    def _make_place(self, i: int) -> Place:
         c = self.cols
         gid = int(c["geonameid"][i])
         return Place(
