@@ -253,6 +253,10 @@ class Gazetteer:
             found = self._places[i] = self._make_place(i)
         return found
 
+    def columns_changed(self) -> None:
+        """Forget the Places made so far: whoever writes `cols` in place calls this afterwards."""
+        self._places.clear()
+
     def _make_place(self, i: int) -> Place:
         c = self.cols
         gid = int(c["geonameid"][i])

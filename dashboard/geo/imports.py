@@ -175,6 +175,7 @@ def apply_user_additions(gaz: Gazetteer, folder: Path | None = None) -> Gazettee
         gaz.add(_imported_place(r, gid, a1), aliases=[a for a in r["alternatenames"].split("|") if a])
     for r in read_table(folder / OVERRIDES):
         gaz.overrides.add(gaz.add(_override_place(r)).idx)
+    gaz.columns_changed()  # ids and points above were written into the columns in place
     return gaz
 
 
