@@ -58,22 +58,27 @@ def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple
     is a statement, unless the sentence reports violence.
     """
     rules = rules or load_lexicon()
+    hay = Text.of(sentence)
     if _QUOTE.search(sentence):
         outside = _QUOTE.sub(" ", sentence)
         speech = _SPEECH.search(outside)
         # Violence reported, in the quote or around it, is still the event (the speaker is the
         # source); meetings and deals around a quote are only its setting.
-        violent = any(rule.event_type in VIOLENT and rule.pattern.search(sentence) for rule in rules)
+        violent = any(rule.event_type in VIOLENT and _found(rule, hay) for rule in rules)
         if speech and not violent:
             statement = next((r for r in rules if r.sub_event_type == "Statement"), None)
             if statement is not None:
                 return statement, speech.group(0)
-    hay = Text.of(sentence)
     for rule in rules:
         m = rule.needs.search(rule.pattern, hay) if rule.needs.may_match(hay) else None
         if m:
             return rule, sentence[m.start() : m.end()]  # the twin's match is of the lower-cased text
     return None, ""
+
+
+def _found(rule: Rule, hay: Text) -> bool:
+    """Whether the rule's pattern matches the text (skipped when it cannot, see regex_needs)."""
+    return rule.needs.may_match(hay) and rule.needs.search(rule.pattern, hay) is not None
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +118,9 @@ def _support_spans(sentence: str, rules: tuple[Rule, ...]) -> list[tuple[int, in
     """Each support phrase: from its marker to the next comma, semicolon or stop, or to the first
     words of a rule that is not remote violence (the action the help was for)."""
     spans = []
-    for m in _support_markers().finditer(sentence):
+    markers = _support_markers()
+    needs, hay = needs_of(markers), Text.of(sentence)
+    for m in needs.finditer(markers, hay) if needs.may_match(hay) else ():
         stop = re.search(r"[,;.]", sentence[m.end() :])
         end = m.end() + stop.start() if stop else len(sentence)
         for rule in rules:
