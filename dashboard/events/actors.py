@@ -138,7 +138,18 @@ def senses_absent(text: str, d: Dictionary) -> frozenset[str]:
     """`actors.other_sense`: the actors an article's words name in another sense only. "The
     Coalition" of a story that names the Syrian National Coalition and no military coalition is the
     opposition's political body, not the US-led coalition; one sense per discourse."""
-    return frozenset(name for name, other, own in d.senses if other.search(text) and not own.search(text))
+    # Asked once per event of an article, always of the article's whole text: the answer is kept.
+    kept = _SENSES_KEPT.get(text)
+    if kept is not None and kept[0] is d:
+        return kept[1]
+    absent = frozenset(name for name, other, own in d.senses if other.search(text) and not own.search(text))
+    if len(_SENSES_KEPT) >= 8:
+        _SENSES_KEPT.clear()
+    _SENSES_KEPT[text] = (d, absent)
+    return absent
+
+
+_SENSES_KEPT: dict[str, tuple[Dictionary, frozenset[str]]] = {}  # text → (dictionary, its answer)
 
 
 def find_mentions(
