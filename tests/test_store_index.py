@@ -182,13 +182,19 @@ def _as_layout_3(path: Path) -> None:
     con.close()
 
 
-def test_an_index_of_layout_3_is_carried_not_rebuilt(tmp_path: Path, monkeypatch) -> None:
-    seen = _compare_candidates(monkeypatch)
-    events, arts = _corpus(240, 8)
+def _first_half(tmp_path: Path, n: int, seed: int):
+    """A store holding the first half of a corpus's articles, the corpus, and the second half's ids."""
+    events, arts = _corpus(n, seed)
     ids = list(arts)
     half = len(ids) // 2
     store = EventsStore(tmp_path / "s")
     store.append(events[events[S.ARTICLE_ID].isin(ids[:half])], [arts[a] for a in ids[:half]])
+    return store, events, arts, ids[half:]
+
+
+def test_an_index_of_layout_3_is_carried_not_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    seen = _compare_candidates(monkeypatch)
+    store, events, arts, rest = _first_half(tmp_path, 240, 8)
     gen = store.manifest()["generation"]
     keys = set(merge_keys(events).dropna())
     idx = I.open_index(store.root, gen)
@@ -206,7 +212,7 @@ def test_an_index_of_layout_3_is_carried_not_rebuilt(tmp_path: Path, monkeypatch
     pd.testing.assert_frame_equal(idx.candidates(keys), before)
     assert idx.con.execute("SELECT max(layout) FROM meta").fetchone() == (I.LAYOUT,)
     idx.close()
-    store.append(events[events[S.ARTICLE_ID].isin(ids[half:])], [arts[a] for a in ids[half:]])
+    store.append(events[events[S.ARTICLE_ID].isin(rest)], [arts[a] for a in rest])
     assert seen and seen[-1] > 0, "the next write read its stored rows from the carried index"
     want = S.coerce_events(merge_reports(events)).set_index(S.EVENT_ID).sort_index()
     pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(), want, check_like=True)
@@ -249,15 +255,11 @@ def test_a_store_without_an_index_gets_one_and_a_stale_one_is_rebuilt(tmp_path: 
 
 
 def test_versions_of_a_write_that_never_committed_are_dropped(tmp_path: Path) -> None:
-    events, arts = _corpus(200, 4)
-    ids = list(arts)
-    half = len(ids) // 2
-    store = EventsStore(tmp_path / "s")
-    store.append(events[events[S.ARTICLE_ID].isin(ids[:half])], [arts[a] for a in ids[:half]])
+    store, events, _arts, rest = _first_half(tmp_path, 200, 4)
     gen = store.manifest()["generation"]
     idx = I.open_index(store.root, gen)
     assert idx is not None
-    rows = events[events[S.ARTICLE_ID].isin(ids[half:])]
+    rows = events[events[S.ARTICLE_ID].isin(rest)]
     keys = set(merge_keys(rows).dropna())
     before = idx.candidates(keys)
     assert len(before), "stored rows of those keys"
