@@ -138,18 +138,16 @@ def senses_absent(text: str, d: Dictionary) -> frozenset[str]:
     """`actors.other_sense`: the actors an article's words name in another sense only. "The
     Coalition" of a story that names the Syrian National Coalition and no military coalition is the
     opposition's political body, not the US-led coalition; one sense per discourse."""
-    # Asked once per event of an article, always of the article's whole text: the answer is kept.
-    kept = _SENSES_KEPT.get(text)
-    if kept is not None and kept[0] is d:
-        return kept[1]
-    absent = frozenset(name for name, other, own in d.senses if other.search(text) and not own.search(text))
-    if len(_SENSES_KEPT) >= 8:
-        _SENSES_KEPT.clear()
-    _SENSES_KEPT[text] = (d, absent)
-    return absent
+    return frozenset(name for name, other, own in d.senses if other.search(text) and not own.search(text))
 
 
-_SENSES_KEPT: dict[str, tuple[Dictionary, frozenset[str]]] = {}  # text → (dictionary, its answer)
+def _article_senses_absent(doc: Any, d: Dictionary) -> frozenset[str]:
+    """`senses_absent` of the document's text, asked once per event and answered once per article:
+    kept in the Doc, as `nlp.token_at` keeps its offsets."""
+    key = "conflictmap_senses_absent"  # event_actors always reads the one loaded dictionary
+    if key not in doc.user_data:
+        doc.user_data[key] = sorted(senses_absent(doc_text(doc), d))  # plain data: a Doc may be serialised
+    return frozenset(doc.user_data[key])
 
 
 def find_mentions(
@@ -327,9 +325,8 @@ def event_actors(
 ) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
     d = load_dictionary()
-    text = doc_text(doc)
-    absent = senses_absent(text, d) if switches.on("actors.other_sense") else frozenset()
-    mentions = find_mentions(text[start:end], start, d, switches, absent)
+    absent = _article_senses_absent(doc, d) if switches.on("actors.other_sense") else frozenset()
+    mentions = find_mentions(doc_text(doc)[start:end], start, d, switches, absent)
     agents, targets, loose = _sides(doc, mentions, trigger_at, country_code, country_name, d, switches)
     for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
         (agents if pos < trigger_at and not agents else targets).append(a)

@@ -37,6 +37,7 @@ from dashboard.events.when import (
 )
 from dashboard.events.where import (
     choose_event_location,
+    distinct_places,
     event_places,
     finer_in_next,
     kept_place,
@@ -195,14 +196,12 @@ def _countries_of_other_attacks(ctx: ArticleContext, s: Sentence, places: list[T
     """The places of a sentence whose parse ties none to its trigger, where a place that only names
     another attack ("the Kafr Zita strike prompted missile strikes on an air base") gives its
     country: the sentence's own event happened somewhere in it, the text does not say where."""
-    trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at)
+    trig = s.trigger_tok()
     out: list[Toponym] = []
     for t in places:
         country = ctx.gazetteer.country(kept_place(t).country_code) if names_another_attack(s.sent, t, trig) else None
-        t = t if country is None else replace(t, place=country, alternatives=())
-        if all(kept_place(t) != kept_place(o) for o in out):
-            out.append(t)
-    return out
+        out.append(t if country is None else replace(t, place=country, alternatives=()))
+    return distinct_places(out)
 
 
 def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tuple[list[Toponym], int] | None:
@@ -251,14 +250,15 @@ def _dates_the_last(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bo
     ):
         return False
     # One day, not a span ("between 2 and 9 May") nor a list of days: those sum several acts.
-    mentions = find_date_mentions(s.sent.text)
+    stext = doc_text(ctx.doc)[s.sent.start_char : s.sent.end_char]
+    mentions = find_date_mentions(stext)
     resolved = resolve_mention(mentions[0], ctx.published) if len(mentions) == 1 else None
-    if resolved is None or resolved[1] != DAY or _bounds_a_span(s.sent.text[: mentions[0].start]):
+    if resolved is None or resolved[1] != DAY or _bounds_a_span(stext[: mentions[0].start]):
         return False
     # The day dates the act itself, not a statement about it ("on Friday the agency called for an
     # end to the bombing") nor what the toll is counted from ("killed since the truce collapsed on 19
     # May").
-    trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at if s.at >= 0 else -1)
+    trig = s.trigger_tok()
     return clause_verb(trigger_token(s.sent, mentions[0].start)).i == clause_verb(trig).i
 
 
@@ -297,8 +297,7 @@ def _continues_talks(s: Sentence, previous: _Previous) -> bool:
 
 def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     """When, who, how many, and whether the sentence only mentions its event."""
-    # trigger_token counts from the sentence's start, `own` from its first word.
-    trig = trigger_token(s.sent, s.s0 - s.sent.start_char + s.at if s.at >= 0 else -1)
+    trig = s.trigger_tok()
     verb = clause_verb(trig)
     future = is_future_verb(verb) or is_future_sentence(s.sent)
     mentions = sentence_mentions(s.sent, verb, ctx.dateline_end, trig)

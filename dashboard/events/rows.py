@@ -13,6 +13,7 @@ from dashboard.events.actors import Actor, interaction
 from dashboard.events.lexicon import Rule
 from dashboard.events.mentions import EVENT, MENTION
 from dashboard.events.numbers import Count
+from dashboard.events.when import trigger_token
 from dashboard.events.where import kept_place
 from dashboard.events.who import row_actors
 from dashboard.geo.gazetteer import Gazetteer, Place
@@ -63,6 +64,11 @@ class Sentence:
     def trigger_at(self) -> int:
         """The trigger's offset in the article, -1 without one."""
         return self.s0 + self.at if self.at >= 0 else -1
+
+    def trigger_tok(self) -> Any:
+        """The trigger's token (see `when.trigger_token`, which counts from the sentence's start where
+        `at` counts from its first word)."""
+        return trigger_token(self.sent, self.s0 - self.sent.start_char + self.at if self.at >= 0 else -1)
 
 
 @dataclass(frozen=True)

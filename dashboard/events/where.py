@@ -206,7 +206,7 @@ def event_places(sent: Any, toponyms: list[Toponym], violent: bool = False) -> l
         inside = [t for t in inside if _may_site_violence(sent, t)]
     chosen = _by_role(sent, inside)
     finer = [t for t in chosen if kept_place(t).precision < 4]
-    return _distinct_places(finer or chosen)
+    return distinct_places(finer or chosen)
 
 
 def _by_role(sent: Any, inside: list[Toponym]) -> list[Toponym]:
@@ -233,7 +233,7 @@ def _may_site_violence(sent: Any, t: Toponym) -> bool:
     )
 
 
-def _distinct_places(chosen: list[Toponym]) -> list[Toponym]:
+def distinct_places(chosen: list[Toponym]) -> list[Toponym]:
     """The names in order, one per place."""
     seen: set[tuple[str, int | None]] = set()
     out = []
