@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import rollup as R
 from dashboard import schema as S
@@ -206,11 +207,36 @@ class DuckEngine:
         files = Q.effective_sql(base, *self._overlays, filename=filename)
         return f"({self._source(files, ', filename' if filename else '')})"
 
-    def events_now(self, filename: bool = False) -> tuple[int, str]:
-        """(the current generation, events_in(None, filename) of it), read together."""
+    def events_now(self, filename: bool = False) -> tuple[int, str | None]:
+        """(the current generation, its events as events_in(None, filename) gives them, read from the
+        files alone, overlays included: for a connection other than the engine's, duck_apart), read
+        together; None for a generation without files (the engine's relation of no events then)."""
         self.cursor()
         with self._lock:
-            return self._generation, self.events_in(None, filename)
+            gen, m = self._generation, self._manifest
+        if not m or not int(m["generation"]):
+            return gen, None
+        base, over = self.store.files(m)
+        if not base and not over:
+            return gen, None
+        whole, patches = F.split_overlays(over)
+        files = Q.effective_sql(
+            base,
+            Q.latest_whole_sql(whole) if whole else None,
+            Q.latest_patch_sql(patches, whole) if patches else None,
+            filename=filename,
+        )
+        return gen, f"({self._source(files, ', filename' if filename else '')})"
+
+    def hold(self, name: str, table: pa.Table) -> None:
+        """Create the table `name` with the rows of `table` (computed on another connection:
+        duck_apart), in their order."""
+        cur = self.cursor()
+        cur.register("held_rows", table)
+        try:
+            cur.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM held_rows")
+        finally:
+            cur.unregister("held_rows")
 
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
@@ -241,6 +267,20 @@ class DuckEngine:
                 return name
 
         return self._declaring_events(build)
+
+    def summed_held(self, gen: int, suffix: str, rows: pa.Table) -> None:
+        """summed's table `suffix` of generation `gen`, its rows computed on another connection
+        (duck_apart); nothing when that generation is no longer the current one or the table is
+        built already. Written under another name first, outside the engine's lock: the thread
+        that calls this runs at a low priority, and every query waits for that lock."""
+        name = f"rollup_{gen}_{suffix}"
+        self.hold(f"{name}_in", rows)
+        with self._lock:
+            if gen == self._generation and name not in self._summed:
+                self._con.execute(f"ALTER TABLE {name}_in RENAME TO {name}")
+                self._summed = {n for n in self._summed if n.startswith(f"rollup_{gen}_")} | {name}
+                return
+        self.cursor().execute(f"DROP TABLE IF EXISTS {name}_in")
 
     def built(self, suffix: str) -> str | None:
         """The name of the current generation's table `suffix` (summed) when it is built, else None."""

@@ -19,12 +19,13 @@ from the base's (or that has no reports).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
 from dashboard.app.duck_engine import INTS
 
@@ -82,28 +83,44 @@ def base_of(db: D.DuckEngine, path: str) -> Base:
             if b.path == path:
                 return b
         tag = db.fact_bases[-1].tag + 1 if db.fact_bases else 0
-        name = f"fbase{tag}"
         quoted = "'" + path.replace("'", "''") + "'"
         source = (
             f"(SELECT * EXCLUDE (file_row_number), file_row_number AS rn, {INTS} "
             f"FROM read_parquet([{quoted}], file_row_number=true))"
         )
-        db.keep(f"{name}_places", DF.places_sql(source))
-        got = db.query(
-            f"SELECT coalesce(bool_and(uniform), true) AS u, coalesce(max(pid), 0) AS top FROM {name}_places"
-        ).iloc[0]
-        base = Base(path, tag, bool(got["u"]), {}, (), int(got["top"]), {})
-        if base.uniform:
-            db.keep(base.types, DF.types_sql(source))
-            db.keep(base.rows, DF.rows_sql(source, base.places, base.types, ", r.rn"))
-            counts = db.query(f"SELECT {S.EVENT_TYPE} AS t, count(*) AS n FROM {base.rows} GROUP BY 1")
-            per_type = {str(t): int(n) for t, n in counts.dropna().itertuples(index=False)}
-            base = Base(path, tag, True, DF.ids_of(db, base.places), DF.names_of(db, base.types), base.top, per_type)
+        base = built(db, Base(path, tag, False, {}, (), 0, {}), source)
         for old in db.fact_bases[:-1]:
             for table in (old.rows, old.places, old.types):
                 db.keep(table, None)
         db.fact_bases = [*db.fact_bases[-1:], base]
         return base
+
+
+def built(db: D.DuckEngine, base: Base, source: str) -> Base:
+    """`base` with its tables built from `source` (the part's rows) and held on the engine: computed
+    on a connection of their own (duck_apart: built after an answer, beside the requests)."""
+    with A.connection() as con:
+        con.execute(f"CREATE TABLE places AS {DF.places_sql(source)}")
+        uniform, top = con.execute(
+            "SELECT coalesce(bool_and(uniform), true), coalesce(max(pid), 0) FROM places"
+        ).fetchone() or (True, 0)
+        if uniform:
+            con.execute(f"CREATE TABLE types AS {DF.types_sql(source)}")
+            db.hold(base.types, con.sql("SELECT * FROM types").to_arrow_table())
+            db.hold(base.rows, con.sql(DF.rows_sql(source, "places", "types", ", r.rn")).to_arrow_table())
+        db.hold(base.places, con.sql("SELECT * FROM places").to_arrow_table())
+    if not uniform:
+        return replace(base, top=int(top))
+    counts = db.query(f"SELECT {S.EVENT_TYPE} AS t, count(*) AS n FROM {base.rows} GROUP BY 1")
+    per_type = {str(t): int(n) for t, n in counts.dropna().itertuples(index=False)}
+    return replace(
+        base,
+        uniform=True,
+        ids=DF.ids_of(db, base.places),
+        names=DF.names_of(db, base.types),
+        top=int(top),
+        per_type=per_type,
+    )
 
 
 def over(db: D.DuckEngine, base: Base, gen: int) -> tuple[bool, DF.Fact | None]:

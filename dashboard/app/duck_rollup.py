@@ -31,6 +31,7 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_apart as A
 from dashboard.app.duck_engine import INTS, KEY_OF
 from dashboard.app.duck_where import place_is
 from dashboard.app.engine import cluster_box
@@ -132,19 +133,97 @@ def _summed(
     """The rollup summed per `keys` (with `extra` aggregates, then `after` columns computed on the
     sums' rows: fewer than the rollup's) as the measures of these filters read it:
     without a minimum, the counts of every row and of one type; with one, that level's counts of the
-    rows where a report passes it (a table per level, built when the level is first asked for: the
-    first answer builds only the plain one)."""
+    rows where a report passes it (a table per level, built when the level is first asked for, or
+    after the first answer: levels_later)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
     prefix = threshold_of(f) if f is not None else None
+    wide = db.built(f"{kind}_levels") if prefix else None
+    if prefix and wide:
+        return db.summed(f"{kind}_{prefix}", level_view(db.rollup_measures, kind, prefix, wide), "VIEW")
+    return db.summed(*summed_select(db.rollup_measures, kind, keys, prefix, extra, after))
+
+
+def summed_select(
+    measures: frozenset[str], kind: str, keys: tuple[str, ...], prefix: str | None, extra: str = "", after: str = ""
+) -> tuple[str, str]:
+    """(_summed's table's suffix, its SELECT over `rollup`) of the measures of the minimum's level
+    `prefix` (None: no minimum), where the rollup's parts hold `measures`."""
     names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
     names += [] if prefix else list(R.TYPE_MEASURES.values())
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in db.rollup_measures)
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in measures)
     passing = f" WHERE {prefix}_reports > 0" if prefix else ""
-    return db.summed(
+    return (
         f"{kind}_{prefix}" if prefix else kind,
         f"SELECT *{after} FROM (SELECT {', '.join(keys)}{extra}, {sums} FROM rollup{passing} GROUP BY ALL) "
         f"ORDER BY {keys[0]}",
     )
+
+
+# What places_source sums the rollup by, per place: its dates' span, and a country code (which
+# only the place labels read: place_labels_sql, from this table).
+PLACE_SPANS = (
+    f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, any_value({S.COUNTRY_CODE}) AS country_code"
+)
+
+
+# Per kind of _summed's tables of a minimum's level: its keys, and what is summed per level beside
+# the level's measures (places: its dates' span and country code, over the reports that pass).
+LEVEL_KINDS = {"days": DAY_KEYS, "places": PLACE_KEYS}
+
+
+def _levels(measures: frozenset[str]) -> list[str]:
+    """The prefixes of the minima's levels the rollup's parts hold."""
+    return [prefix for _, _, prefix in R.LEVELS if f"{prefix}_reports" in measures]
+
+
+def levels_select(measures: frozenset[str], kind: str) -> str:
+    """The SELECT over `rollup` of the table of every level's _summed table of this kind
+    (`<kind>_levels`): the rollup summed per the kind's keys, each level's measures and, per
+    place, its span and country code among the rows where a report passes it. A level's table
+    is then the rows of this one where a report passes (level_view): a sum of a level's measures
+    over a group is their sum over the group's rows where one passes, as the rows where none does
+    count 0 in them (rollup.py). Built after the first answer (build_levels), once for every level:
+    a filter change's first answer at a level built its two tables (70-85 ms of that answer's
+    ~180 ms of CPU at a million events), and the ten levels' twenty tables one by one took 1 s of
+    CPU against this one pass per kind."""
+    keys = LEVEL_KINDS[kind]
+    cols = []
+    for prefix in _levels(measures):
+        passing = f"FILTER (WHERE {prefix}_reports > 0)"
+        if kind == "places":
+            cols += [
+                f"min({S.EVENT_DATE}) {passing} AS {prefix}_first",
+                f"max({S.EVENT_DATE}) {passing} AS {prefix}_last",
+                f"any_value({S.COUNTRY_CODE}) {passing} AS {prefix}_country_code",
+            ]
+        cols += [f"sum({prefix}_{m})::BIGINT AS {prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
+    after = f", {INTS}" if kind == "places" else ""
+    return f"SELECT *{after} FROM (SELECT {', '.join(keys)}, {', '.join(cols)} FROM rollup GROUP BY ALL)"
+
+
+def level_view(measures: frozenset[str], kind: str, prefix: str, wide: str) -> str:
+    """The SELECT of the level `prefix`'s _summed table of this kind from the table `wide`
+    (levels_select), with that table's columns in its order."""
+    spans = [f"{prefix}_{c} AS {c}" for c in ("first", "last", "country_code")] if kind == "places" else []
+    sums = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
+    after = ["lat_i", "lon_i"] if kind == "places" else []
+    cols = ", ".join([*LEVEL_KINDS[kind], *spans, *sums, *after])
+    return f"SELECT {cols} FROM {wide} WHERE {prefix}_reports > 0"
+
+
+def build_levels(db: D.DuckEngine) -> None:
+    """The current generation's `<kind>_levels` tables (levels_select) not built yet, computed from
+    the rollup's files on a connection of their own (duck_apart) and handed to the engine."""
+    gen, parts = db.rollup_now()
+    measures = db.rollup_measures
+    if not parts or not _levels(measures):
+        return
+    with A.connection() as con:
+        for statement in R.view_statements("apart", list(parts), INTS, [m for m in R.MEASURES if m in measures]):
+            con.execute(statement)
+        for kind in LEVEL_KINDS:
+            if db.built(f"{kind}_levels") is None:
+                db.summed_held(gen, f"{kind}_levels", con.sql(levels_select(measures, kind)).to_arrow_table())
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
@@ -171,9 +250,7 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
         fact = DF.build(db) if DF.held(db) else None
         if fact is not None:
             return DF.places_table(db, fact)
-    # With a country code, which only the place labels read (place_labels_sql, from this table).
-    spans = f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, any_value({S.COUNTRY_CODE}) AS country_code"
-    return _summed(db, "places", PLACE_KEYS, f, spans, f", {INTS}")
+    return _summed(db, "places", PLACE_KEYS, f, PLACE_SPANS, f", {INTS}")
 
 
 def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, source: str = "rollup") -> pd.DataFrame:

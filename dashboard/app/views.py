@@ -19,6 +19,7 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_apart as DA
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_newest as DN
 from dashboard.app import duck_rollup as DR
@@ -131,11 +132,15 @@ class DuckViews:
     def after_answer(self) -> None:
         """Once an answer is out, what the next ones read, built in a thread of its own (once per
         generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline)
-        and the table of each date's newest rows (duck_newest: the panel's rows with no filter).
-        The first map of a process (no dates) is answered from the rollup summed per place
-        instead: building the first took 1.2 of its 4 CPU s at ten million events. A request that
-        needs the integer places meanwhile is answered from the rollup as before they were
-        (_fact_now), and the newest rows from the parts until their table is there."""
+        and the table of each date's newest rows (duck_newest: the panel's rows with no filter),
+        then the rollup summed per date and per place for every minimum's level (duck_rollup's
+        build_levels: a filter on a minimum); each computed on a DuckDB connection of its own on
+        this thread, at a lower priority than the requests' (duck_apart). The first map of a
+        process (no dates) is answered from the rollup summed per place instead: building the
+        first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer
+        places meanwhile is answered from the rollup as before they were (_fact_now), the newest
+        rows from the parts until their table is there, and a level's tables are built on first
+        use until theirs is."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
@@ -147,10 +152,14 @@ class DuckViews:
         threading.Thread(target=self._fact_later, name="conflictmap-fact").start()
 
     def _fact_later(self) -> None:
+        # Below the requests' priority: they keep the cores while this builds (duck_apart).
+        DA.lower_priority()
         try:
             self._fact(Filters())
             # Only ever built here: a request answers from the parts until it is (duck_newest).
             self._per_generation("#newest", lambda: DN.build(self.db))
+            if self.rollup:
+                DR.build_levels(self.db)
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 

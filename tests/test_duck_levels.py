@@ -1,0 +1,115 @@
+"""The tables built after the first answer on a connection of their own (duck_apart): the table of
+every minimum's level per kind (duck_rollup.build_levels) gives each level's table as it is built
+on first use from the rollup, after appends (a rollup of several parts), a correction, its undo and
+a compaction; a table computed for a generation no longer current is not taken; the thread that
+builds them runs below the requests' priority."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from dashboard import rollup as R
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import duck_apart as DA
+from dashboard.app import duck_rollup as DR
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
+from dashboard.correction_log import corrections
+from dashboard.corrections import Alternative, save_correction, undo_correction
+from dashboard.store import EventsStore
+from tests.test_duck_fact import batches
+
+
+def sorted_rows(db: D.DuckEngine, select: str) -> pd.DataFrame:
+    return db.query(f"SELECT * FROM ({select}) ORDER BY ALL")
+
+
+def assert_levels_as_built_alone(db: D.DuckEngine) -> None:
+    """After build_levels, every level's table of each kind (the view over the levels' table) holds
+    the rows, columns in order, of that level's table summed from the rollup alone; and a filter at
+    that level reads the view."""
+    db.cursor()
+    gen = db.rollup_now()[0]
+    DR.build_levels(db)
+    measures = db.rollup_measures
+    levels = [p for _, _, p in R.LEVELS if f"{p}_reports" in measures]
+    assert levels, "the rollup counts the minima's levels"
+    for kind, keys in DR.LEVEL_KINDS.items():
+        wide = db.built(f"{kind}_levels")
+        assert wide == f"rollup_{gen}_{kind}_levels"
+        extra, after = (DR.PLACE_SPANS, f", {DR.INTS}") if kind == "places" else ("", "")
+        for prefix in levels:
+            alone = sorted_rows(db, DR.summed_select(measures, kind, keys, prefix, extra, after)[1])
+            viewed = sorted_rows(db, DR.level_view(measures, kind, prefix, wide))
+            pd.testing.assert_frame_equal(viewed, alone)
+    # A filter at a level: the date extent reads the days' view, the map of every date the places'.
+    for f in (Filters(min_fatalities=1), Filters(min_confidence=0.8)):
+        prefix = DR.threshold_of(f)
+        assert DR.days_source(db, f, None) == f"rollup_{gen}_days_{prefix}"
+        assert DR.places_source(db, f, Selection()) == f"rollup_{gen}_places_{prefix}"
+
+
+def test_the_levels_table_gives_each_levels_table_after_every_kind_of_write(tmp_path: Path) -> None:
+    store = EventsStore(tmp_path / "s")
+    (first, arts), *later = batches(5, 3)
+    store.append(first, arts)
+    db = D.DuckEngine(store, threads=1)
+    assert_levels_as_built_alone(db)
+    for events, arts in later:
+        store.append(events, arts)
+        assert_levels_as_built_alone(db)
+    assert len(store.manifest()["rollup"]) > 1, "the rollup's first part and the appends' deltas"
+    toponym = store.load_events()[S.TOPONYM].value_counts().index[0]
+    place = Alternative(name="Another town", lat=34.5, lon=41.75, country="Iraq", country_code="IQ")
+    save_correction(store, toponym, place, folder=tmp_path / "gz")
+    assert store.manifest()["overlays"], "the correction's overlay"
+    assert_levels_as_built_alone(db)
+    (saved,) = corrections(store.root)
+    undo_correction(store, saved["id"], folder=tmp_path / "gz")
+    assert_levels_as_built_alone(db)
+    store.compact()
+    assert len(store.manifest()["rollup"]) == 1
+    assert_levels_as_built_alone(db)
+
+
+def test_a_table_computed_for_a_generation_gone_is_not_taken(tmp_path: Path) -> None:
+    store = EventsStore(tmp_path / "s")
+    (first, arts), (second, arts2) = batches(9, 2)
+    store.append(first, arts)
+    db = D.DuckEngine(store, threads=1)
+    old = db.rollup_now()[0]
+    store.append(second, arts2)
+    assert db.rollup_now()[0] != old
+    db.summed_held(old, "days_levels", pa.table({"n": [1, 2]}))
+    assert db.built("days_levels") is None
+    left = db.query("SELECT table_name FROM duckdb_tables() WHERE contains(table_name, 'days_levels')")
+    assert left.empty, "the table written under another name is dropped"
+    # For the current generation it is taken, once.
+    gen = db.rollup_now()[0]
+    db.summed_held(gen, "days_levels", pa.table({"n": [1, 2]}))
+    db.summed_held(gen, "days_levels", pa.table({"n": [3]}))
+    assert db.query(f"SELECT sum(n) AS s FROM {db.built('days_levels')}").iloc[0]["s"] == 3
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority: Linux")
+def test_the_build_thread_lowers_its_own_priority_only() -> None:
+    seen: list[int] = []
+
+    def build() -> None:
+        DA.lower_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    worker = threading.Thread(target=build)
+    worker.start()
+    worker.join()
+    assert seen == [max(before, DA.NICE)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before, "the caller's unchanged"
