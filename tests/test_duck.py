@@ -324,7 +324,8 @@ def test_the_rollup_answers_the_unfiltered_views_as_the_events_do(stored, oracle
 def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, monkeypatch) -> None:
     """The rollup summed over fewer keys (per date, type and date precision; per place, type and
     precisions) gives each view the rollup's own answer, for the states that read it: none, one type,
-    a minimum, towns only, a place filter (per place only), with and without a date range."""
+    a minimum (per day only), towns only, a place filter (per place only), with and without a date
+    range."""
     from dashboard.app import duck_rollup as DR
     from dashboard.app.views import DuckViews
 
@@ -337,11 +338,11 @@ def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, m
         (Filters(), span, True, False),
         (Filters(event_types=("Battles",)), Selection(), True, True),
         (Filters(event_types=("Battles",)), span, True, False),
-        (Filters(min_fatalities=1), Selection(), True, True),
+        (Filters(min_fatalities=1), Selection(), True, False),  # a minimum's map: the rollup
         (Filters(min_confidence=0.8), span, True, False),
         (Filters(countries=("Syria",)), Selection(), False, True),
-        (Filters(precise_only=True, min_fatalities=5), Selection(), True, True),
-        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, True),
+        (Filters(precise_only=True, min_fatalities=5), Selection(), True, False),
+        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, False),
         (Filters(countries=("Syria",), min_fatalities=1), span, False, False),
         (Filters(), Selection(None, None, place), False, True),
     ]

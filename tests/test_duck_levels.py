@@ -1,6 +1,6 @@
 """The tables built after the first answer on a connection of their own (duck_apart): the table of
-every minimum's level per kind (duck_rollup.build_levels) gives each level's table as it is built
-on first use from the rollup, after appends (a rollup of several parts), a correction, its undo and
+every minimum's level per date (duck_rollup.build_levels) gives each level's days table as it is
+built on first use from the rollup, after appends (a rollup of several parts), a correction, its undo and
 a compaction; a table computed for a generation no longer current is not taken; the thread that
 builds them runs below the requests' priority."""
 
@@ -33,28 +33,27 @@ def sorted_rows(db: D.DuckEngine, select: str) -> pd.DataFrame:
 
 
 def assert_levels_as_built_alone(db: D.DuckEngine) -> None:
-    """After build_levels, every level's table of each kind (the view over the levels' table) holds
-    the rows, columns in order, of that level's table summed from the rollup alone; and a filter at
-    that level reads the view."""
+    """After build_levels, every level's days table (the view over the table of every level) holds
+    the rows, columns in order, of that level's table summed from the rollup alone; a filter at that
+    level reads the view, and its map of every date reads the rollup."""
     db.cursor()
     gen = db.rollup_now()[0]
     DR.build_levels(db)
     measures = db.rollup_measures
     levels = [p for _, _, p in R.LEVELS if f"{p}_reports" in measures]
     assert levels, "the rollup counts the minima's levels"
-    for kind, keys in DR.LEVEL_KINDS.items():
-        wide = db.built(f"{kind}_levels")
-        assert wide == f"rollup_{gen}_{kind}_levels"
-        extra, after = (DR.PLACE_SPANS, f", {DR.INTS}") if kind == "places" else ("", "")
-        for prefix in levels:
-            alone = sorted_rows(db, DR.summed_select(measures, kind, keys, prefix, extra, after)[1])
-            viewed = sorted_rows(db, DR.level_view(measures, kind, prefix, wide))
-            pd.testing.assert_frame_equal(viewed, alone)
-    # A filter at a level: the date extent reads the days' view, the map of every date the places'.
+    wide = db.built("days_levels")
+    assert wide == f"rollup_{gen}_days_levels"
+    rows = {}
+    for prefix in levels:
+        alone = sorted_rows(db, DR.summed_select(measures, "days", DR.DAY_KEYS, prefix)[1])
+        viewed = sorted_rows(db, DR.level_view(measures, prefix, wide))
+        pd.testing.assert_frame_equal(viewed, alone)
+        rows[prefix] = len(alone)
+    assert rows["min_deaths_1"] and rows["min_conf_50"], f"rows where reports pass, and where none do: {rows}"
     for f in (Filters(min_fatalities=1), Filters(min_confidence=0.8)):
-        prefix = DR.threshold_of(f)
-        assert DR.days_source(db, f, None) == f"rollup_{gen}_days_{prefix}"
-        assert DR.places_source(db, f, Selection()) == f"rollup_{gen}_places_{prefix}"
+        assert DR.days_source(db, f, None) == f"rollup_{gen}_days_{DR.threshold_of(f)}"
+        assert DR.places_source(db, f, Selection()) == "rollup"
 
 
 def test_the_levels_table_gives_each_levels_table_after_every_kind_of_write(tmp_path: Path) -> None:

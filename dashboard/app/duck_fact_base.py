@@ -101,9 +101,9 @@ def built(db: D.DuckEngine, base: Base, source: str) -> Base:
     on a connection of their own (duck_apart: built after an answer, beside the requests)."""
     with A.connection() as con:
         con.execute(f"CREATE TABLE places AS {DF.places_sql(source)}")
-        uniform, top = con.execute(
+        ((uniform, top),) = con.execute(
             "SELECT coalesce(bool_and(uniform), true), coalesce(max(pid), 0) FROM places"
-        ).fetchone() or (True, 0)
+        ).fetchall()
         if uniform:
             con.execute(f"CREATE TABLE types AS {DF.types_sql(source)}")
             db.hold(base.types, con.sql("SELECT * FROM types").to_arrow_table())

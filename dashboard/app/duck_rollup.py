@@ -133,13 +133,13 @@ def _summed(
     """The rollup summed per `keys` (with `extra` aggregates, then `after` columns computed on the
     sums' rows: fewer than the rollup's) as the measures of these filters read it:
     without a minimum, the counts of every row and of one type; with one, that level's counts of the
-    rows where a report passes it (a table per level, built when the level is first asked for, or
-    after the first answer: levels_later)."""
+    rows where a report passes it (a table per level, built when the level is first asked for;
+    the days' a view of the table of every level where it is built: build_levels)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
     prefix = threshold_of(f) if f is not None else None
-    wide = db.built(f"{kind}_levels") if prefix else None
+    wide = db.built("days_levels") if prefix and kind == "days" else None
     if prefix and wide:
-        return db.summed(f"{kind}_{prefix}", level_view(db.rollup_measures, kind, prefix, wide), "VIEW")
+        return db.summed(f"days_{prefix}", level_view(db.rollup_measures, prefix, wide), "VIEW")
     return db.summed(*summed_select(db.rollup_measures, kind, keys, prefix, extra, after))
 
 
@@ -166,64 +166,46 @@ PLACE_SPANS = (
 )
 
 
-# Per kind of _summed's tables of a minimum's level: its keys, and what is summed per level beside
-# the level's measures (places: its dates' span and country code, over the reports that pass).
-LEVEL_KINDS = {"days": DAY_KEYS, "places": PLACE_KEYS}
-
-
 def _levels(measures: frozenset[str]) -> list[str]:
     """The prefixes of the minima's levels the rollup's parts hold."""
     return [prefix for _, _, prefix in R.LEVELS if f"{prefix}_reports" in measures]
 
 
-def levels_select(measures: frozenset[str], kind: str) -> str:
-    """The SELECT over `rollup` of the table of every level's _summed table of this kind
-    (`<kind>_levels`): the rollup summed per the kind's keys, each level's measures and, per
-    place, its span and country code among the rows where a report passes it. A level's table
-    is then the rows of this one where a report passes (level_view): a sum of a level's measures
-    over a group is their sum over the group's rows where one passes, as the rows where none does
-    count 0 in them (rollup.py). Built after the first answer (build_levels), once for every level:
-    a filter change's first answer at a level built its two tables (70-85 ms of that answer's
-    ~180 ms of CPU at a million events), and the ten levels' twenty tables one by one took 1 s of
-    CPU against this one pass per kind."""
-    keys = LEVEL_KINDS[kind]
-    cols = []
-    for prefix in _levels(measures):
-        passing = f"FILTER (WHERE {prefix}_reports > 0)"
-        if kind == "places":
-            cols += [
-                f"min({S.EVENT_DATE}) {passing} AS {prefix}_first",
-                f"max({S.EVENT_DATE}) {passing} AS {prefix}_last",
-                f"any_value({S.COUNTRY_CODE}) {passing} AS {prefix}_country_code",
-            ]
-        cols += [f"sum({prefix}_{m})::BIGINT AS {prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    after = f", {INTS}" if kind == "places" else ""
-    return f"SELECT *{after} FROM (SELECT {', '.join(keys)}, {', '.join(cols)} FROM rollup GROUP BY ALL)"
+def levels_select(measures: frozenset[str]) -> str:
+    """The SELECT over `rollup` of the table `days_levels`: the rollup per date, type and precisions
+    (DAY_KEYS) with every level's measures. A level's days table (days_source) is then the rows of
+    this one where a report passes (level_view): a sum of a level's measures over a group is their
+    sum over the group's rows where one passes, as the rows where none does count 0 in them
+    (rollup.py). Built after the first answer (build_levels) for every level in one pass (0.11 CPU s
+    at a million events): a filter's first answer at a level built its own (25-30 ms of CPU, of
+    ~180), and read it for the date extent, the timeline and the newest rows' bound."""
+    sums = [
+        f"sum({prefix}_{m})::BIGINT AS {prefix}_{m}"
+        for prefix in _levels(measures)
+        for m in R.THRESHOLD_SUMS
+        if f"{prefix}_{m}" in measures
+    ]
+    return f"SELECT {', '.join(DAY_KEYS)}, {', '.join(sums)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}"
 
 
-def level_view(measures: frozenset[str], kind: str, prefix: str, wide: str) -> str:
-    """The SELECT of the level `prefix`'s _summed table of this kind from the table `wide`
-    (levels_select), with that table's columns in its order."""
-    spans = [f"{prefix}_{c} AS {c}" for c in ("first", "last", "country_code")] if kind == "places" else []
+def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
+    """The SELECT of the level `prefix`'s days table from the table `wide` (levels_select), with the
+    columns of the table summed_select gives, in its order."""
     sums = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    after = ["lat_i", "lon_i"] if kind == "places" else []
-    cols = ", ".join([*LEVEL_KINDS[kind], *spans, *sums, *after])
-    return f"SELECT {cols} FROM {wide} WHERE {prefix}_reports > 0"
+    return f"SELECT {', '.join([*DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
 
 
 def build_levels(db: D.DuckEngine) -> None:
-    """The current generation's `<kind>_levels` tables (levels_select) not built yet, computed from
-    the rollup's files on a connection of their own (duck_apart) and handed to the engine."""
+    """The current generation's table `days_levels` (levels_select) if not built yet, computed from
+    the rollup's files on a connection of its own (duck_apart) and handed to the engine."""
     gen, parts = db.rollup_now()
     measures = db.rollup_measures
-    if not parts or not _levels(measures):
+    if not parts or not _levels(measures) or db.built("days_levels") is not None:
         return
     with A.connection() as con:
         for statement in R.view_statements("apart", list(parts), INTS, [m for m in R.MEASURES if m in measures]):
             con.execute(statement)
-        for kind in LEVEL_KINDS:
-            if db.built(f"{kind}_levels") is None:
-                db.summed_held(gen, f"{kind}_levels", con.sql(levels_select(measures, kind)).to_arrow_table())
+        db.summed_held(gen, "days_levels", con.sql(levels_select(measures)).to_arrow_table())
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
@@ -237,12 +219,14 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
 
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     """The table of the rollup per place, type and place precision, each row with its first and last
-    date, when the selection sets no dates, else the rollup. (With a minimum, of the rows where a
-    report passes it: the places span the dates of the passing reports only.) With no filter, that
+    date, when the selection sets no dates, else the rollup. With no filter, that
     table from the rollup with integer places where there is one and it is built or cheap to derive
     (duck_fact.places_table, duck_fact.held: after a write); not for the first map of a process,
-    which would wait for the whole build (DuckViews builds it after that answer)."""
-    if sel.start or sel.end:
+    which would wait for the whole build (DuckViews builds it after that answer). With a minimum,
+    the rollup: a level's table per place is read by the map of every date only (a filter state's
+    answers are kept), and building it cost what reading the rollup costs (40-50 ms of CPU at a
+    million events, and as much again for the map from it)."""
+    if sel.start or sel.end or (f is not None and threshold_of(f) is not None):
         return "rollup"
     if f is None or answers(f):
         from dashboard.app import duck_fact as DF
