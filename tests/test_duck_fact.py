@@ -4,6 +4,7 @@ whole rollup hold: after appends, a correction, and its undo."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -74,28 +75,40 @@ def batches(seed: int, n: int) -> list[tuple[pd.DataFrame, list[Article]]]:
     return out
 
 
-def test_a_generation_derives_the_tables_the_whole_rollup_gives(tmp_path: Path) -> None:
+def every_kind_of_write(tmp_path: Path, seed: int, place: Alternative) -> Iterator[tuple[str, D.DuckEngine]]:
+    """A store through appends, a correction that moves its most named toponym to `place`, its undo
+    and a compaction: (what was just done, the store's engine) after each."""
     store = EventsStore(tmp_path / "s")
-    (first, arts), *later = batches(7, 3)
+    (first, arts), *later = batches(seed, 3)
     store.append(first, arts)
     db = D.DuckEngine(store, threads=1)
-    assert_derived_as_whole(db)
+    yield "first", db
     for events, arts in later:
         store.append(events, arts)
-        assert_derived_as_whole(db)
+        yield "append", db
     toponym = store.load_events()[S.TOPONYM].value_counts().index[0]
-    place = Alternative(name="Somewhere new", lat=33.125, lon=42.5, country="Iraq", country_code="IQ")
     save_correction(store, toponym, place, folder=tmp_path / "gz")
-    fact = assert_derived_as_whole(db)
-    assert ("Somewhere new", 331250, 425000) in fact.ids, "a place the write brought, numbered after the base's"
+    assert store.manifest()["overlays"], "the correction's overlay"
+    yield "correction", db
     (saved,) = corrections(store.root)
     undo_correction(store, saved["id"], folder=tmp_path / "gz")
-    assert_derived_as_whole(db)
     assert len(store.manifest()["rollup"]) > 3, "the generations read the first part and deltas"
-    assert [b.tag for b in db.fact_bases] == [0], "the first part's tables built once"
+    yield "undo", db
     store.compact()
-    assert_derived_as_whole(db)
-    assert [b.tag for b in db.fact_bases] == [0, 1], "a compaction's part gets its own"
+    assert len(store.manifest()["rollup"]) == 1
+    yield "compaction", db
+
+
+def test_a_generation_derives_the_tables_the_whole_rollup_gives(tmp_path: Path) -> None:
+    place = Alternative(name="Somewhere new", lat=33.125, lon=42.5, country="Iraq", country_code="IQ")
+    for done, db in every_kind_of_write(tmp_path, 7, place):
+        fact = assert_derived_as_whole(db)
+        if done == "correction":
+            assert ("Somewhere new", 331250, 425000) in fact.ids, "a place the write brought, numbered after the base's"
+        if done == "undo":
+            assert [b.tag for b in db.fact_bases] == [0], "the first part's tables built once"
+        if done == "compaction":
+            assert [b.tag for b in db.fact_bases] == [0, 1], "a compaction's part gets its own"
 
 
 def test_a_write_that_gives_a_place_a_second_latitude_reads_the_whole_rollup(tmp_path: Path) -> None:

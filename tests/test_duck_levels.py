@@ -16,16 +16,14 @@ import pyarrow as pa
 import pytest
 
 from dashboard import rollup as R
-from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as DA
 from dashboard.app import duck_rollup as DR
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
-from dashboard.correction_log import corrections
-from dashboard.corrections import Alternative, save_correction, undo_correction
+from dashboard.corrections import Alternative
 from dashboard.store import EventsStore
-from tests.test_duck_fact import batches
+from tests.test_duck_fact import batches, every_kind_of_write
 
 
 def sorted_rows(db: D.DuckEngine, select: str) -> pd.DataFrame:
@@ -57,26 +55,12 @@ def assert_levels_as_built_alone(db: D.DuckEngine) -> None:
 
 
 def test_the_levels_table_gives_each_levels_table_after_every_kind_of_write(tmp_path: Path) -> None:
-    store = EventsStore(tmp_path / "s")
-    (first, arts), *later = batches(5, 3)
-    store.append(first, arts)
-    db = D.DuckEngine(store, threads=1)
-    assert_levels_as_built_alone(db)
-    for events, arts in later:
-        store.append(events, arts)
-        assert_levels_as_built_alone(db)
-    assert len(store.manifest()["rollup"]) > 1, "the rollup's first part and the appends' deltas"
-    toponym = store.load_events()[S.TOPONYM].value_counts().index[0]
     place = Alternative(name="Another town", lat=34.5, lon=41.75, country="Iraq", country_code="IQ")
-    save_correction(store, toponym, place, folder=tmp_path / "gz")
-    assert store.manifest()["overlays"], "the correction's overlay"
-    assert_levels_as_built_alone(db)
-    (saved,) = corrections(store.root)
-    undo_correction(store, saved["id"], folder=tmp_path / "gz")
-    assert_levels_as_built_alone(db)
-    store.compact()
-    assert len(store.manifest()["rollup"]) == 1
-    assert_levels_as_built_alone(db)
+    done = []
+    for what, db in every_kind_of_write(tmp_path, 5, place):
+        assert_levels_as_built_alone(db)
+        done.append(what)
+    assert done == ["first", "append", "append", "correction", "undo", "compaction"]
 
 
 def test_a_table_computed_for_a_generation_gone_is_not_taken(tmp_path: Path) -> None:
