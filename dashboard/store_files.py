@@ -306,7 +306,9 @@ def apply_patches(table: pa.Table, patches: pa.Table | None, columns: list[str] 
 
 
 def referenced(manifest: dict) -> set[str]:
-    return {e["path"] for kind in ("events", "overlays", "articles", "rollup") for e in manifest.get(kind) or []}
+    """The files a generation names: its parts, and beside a whole rollup part its sums (`sums`)."""
+    entries = [e for kind in ("events", "overlays", "articles", "rollup") for e in manifest.get(kind) or []]
+    return {e["path"] for e in entries} | {p for e in entries for p in (e.get("sums") or {}).values()}
 
 
 def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:

@@ -135,31 +135,52 @@ def _whole_rows_sql(base: list[str], latest: str | None, filename: bool = False)
 
 def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     """The rollup of a generation's effective events (dashboard/rollup.py), computed by DuckDB from
-    its files and written as the one rollup part of generation `gen`."""
+    its files and written as the one rollup part of generation `gen`; with it the part summed per
+    date and per place (rollup.sums_select of no minimum, `sums` in its entry), which the dashboard
+    reads instead of summing the part itself while it is the generation's only rollup part: its
+    first answer did (0.75 of its 2.2-2.6 CPU s at ten million events)."""
     import duckdb
 
-    from dashboard.rollup import as_table, empty_rollup, rollup_sql, share_place_sql
+    from dashboard import rollup as R
 
     rel = f"rollup/part-{gen:06d}.parquet"
     base = [str(root / e["path"]) for e in manifest["events"]]
     over = [str(root / e["path"]) for e in manifest["overlays"]]
     if not base and not over:
-        write_table(root, rel, as_table(empty_rollup()))
+        write_table(root, rel, R.as_table(R.empty_rollup()))
         return {"path": rel, "rows": 0, "same_place": True}
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=root, suffix=".parquet.tmp")
-    os.close(fd)
+    kinds = {kind: f"rollup/part-{gen:06d}.{kind}.parquet" for kind in R.SUMMED_KINDS}
+    tmps = {name: _temporary(root) for name in (rel, *kinds.values())}
     try:
         with duckdb.connect() as con:
             # Sorted by date: a date range reads only the row groups that can hold it.
             con.execute(
-                f"COPY ({rollup_sql(events_sql(base, over))} ORDER BY event_date) TO "
-                f"'{tmp.replace(chr(39), chr(39) * 2)}' (FORMAT parquet, COMPRESSION zstd, "
-                f"ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})"
+                f"COPY ({R.rollup_sql(events_sql(base, over))} ORDER BY event_date) TO {_quoted(tmps[rel])} "
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})"
             )
-            same = (con.execute(share_place_sql(events_sql(base, over))).fetchone() or (False,))[0]
+            same = (con.execute(R.share_place_sql(events_sql(base, over))).fetchone() or (False,))[0]
+            part = f"read_parquet({_quoted(tmps[rel])})"
+            for kind, path in kinds.items():
+                con.execute(
+                    f"COPY ({R.sums_select(kind, frozenset(R.MEASURES), None, part)}) TO {_quoted(tmps[path])} "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
     except duckdb.Error as err:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp in tmps.values():
+            Path(tmp).unlink(missing_ok=True)
         raise StoreError(f"{root}: cannot write the rollup ({err})") from err
-    os.replace(tmp, root / rel)
-    return {"path": rel, "rows": pq.ParquetFile(root / rel).metadata.num_rows, "same_place": bool(same)}
+    for path, tmp in tmps.items():
+        os.replace(tmp, root / path)
+    rows = pq.ParquetFile(root / rel).metadata.num_rows
+    return {"path": rel, "rows": rows, "same_place": bool(same), "sums": kinds}
+
+
+def _temporary(root: Path) -> str:
+    fd, tmp = tempfile.mkstemp(dir=root, suffix=".parquet.tmp")
+    os.close(fd)
+    return tmp
+
+
+def _quoted(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"

@@ -44,7 +44,7 @@ def assert_levels_as_built_alone(db: D.DuckEngine) -> None:
     assert wide == f"rollup_{gen}_days_levels"
     rows = {}
     for prefix in levels:
-        alone = sorted_rows(db, DR.summed_select(measures, "days", DR.DAY_KEYS, prefix)[1])
+        alone = sorted_rows(db, DR.summed_select(measures, "days", prefix)[1])
         viewed = sorted_rows(db, DR.level_view(measures, prefix, wide))
         pd.testing.assert_frame_equal(viewed, alone)
         rows[prefix] = len(alone)

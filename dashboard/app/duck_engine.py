@@ -24,7 +24,7 @@ from dashboard.store_protocol import StoreReader
 # numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
 # compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
 # building the key string for every row made a million-row aggregate take seconds.
-_TENTHOUSANDTHS = "CAST(round_even({0} * 10000, 0) AS BIGINT)"
+_TENTHOUSANDTHS = R.TENTHOUSANDTHS
 KEY_OF = (
     "coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
     "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')"
@@ -33,7 +33,7 @@ PLACE_KEY_SQL = KEY_OF.format(
     loc="location", lat=_TENTHOUSANDTHS.format("latitude"), lon=_TENTHOUSANDTHS.format("longitude")
 )
 # A row's place coordinates as those integers.
-INTS = f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i"
+INTS = R.INTS
 
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
@@ -70,6 +70,7 @@ class DuckEngine:
         self._manifest: dict = {}  # of the generation declared
         self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (_hold_overlays)
         self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
+        self._stored_sums: dict[str, str] = {}  # of those, the ones the store wrote (_declare): kind -> file
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
         # part (duck_fact_base.Base; the latest two): a write's generation derives its tables from them.
@@ -142,6 +143,11 @@ class DuckEngine:
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         self.rollup_parts = ()
+        # A whole rollup part's sums per date and per place, written with it (store_sql.write_whole_rollup):
+        # summed reads them while the part is the generation's only one.
+        entries = m.get("rollup") or []
+        stored = (entries[0].get("sums") or {}) if len(entries) == 1 else {}
+        self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
         if self.has_rollup:
             self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
@@ -252,17 +258,22 @@ class DuckEngine:
     def summed(self, suffix: str, select: str, kind: str = "TABLE") -> str:
         """The name of the table (or, with kind "VIEW", the view) `select` (over the current
         generation's rollup) gives, built on the first call per generation and dropped with its
-        generation's rollup (duck_rollup.summed). `{gen}` in `select`: that generation (the one the
-        name says, whatever the caller read before)."""
+        generation's rollup (duck_rollup.summed); read from the file the store wrote it to where it
+        did (`suffix` a kind of rollup.SUMMED_KINDS, the rollup one part). `{gen}` in `select`: that
+        generation (the one the name says, whatever the caller read before)."""
         self.cursor()
 
         def build() -> str:
             with self._lock:
                 name = f"rollup_{self._generation}_{suffix}"
                 if name not in self._summed:
-                    self._con.execute(
-                        f"CREATE OR REPLACE {kind} {name} AS {select.replace('{gen}', str(self._generation))}"
+                    stored = self._stored_sums.get(suffix)
+                    made = (
+                        f"SELECT * FROM read_parquet('{stored.replace(chr(39), chr(39) * 2)}')"
+                        if stored
+                        else select.replace("{gen}", str(self._generation))
                     )
+                    self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {made}")
                     self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
                 return name
 

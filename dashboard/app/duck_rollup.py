@@ -116,54 +116,23 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
     return sql, params
 
 
-# The rollup summed over fewer keys, per generation (DuckEngine.summed): the views that need no
-# place or no date read a table a sixteenth to a twentieth of the rollup's rows (at a million
-# events 28,448 per date, type and precisions and 33,691 per place, type and its precision,
-# against 546,852), which a filter change (its date extent, whole timeline, map and newest rows'
-# bound) and a brush's timeline read every time. Sums of sums are the sums: the same answers (tests/test_duck.py).
-DAY_KEYS = (S.EVENT_DATE, S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION)
-# What the map and the filters it answers read of a place (duck.where: country, province, the place
-# and its box, towns only): not its country code or date precision, whose keys only split its rows.
-PLACE_KEYS = (S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.ADMIN1, S.EVENT_TYPE, S.GEO_PRECISION)
-
-
-def _summed(
-    db: D.DuckEngine, kind: str, keys: tuple[str, ...], f: Filters | None, extra: str = "", after: str = ""
-) -> str:
-    """The rollup summed per `keys` (with `extra` aggregates, then `after` columns computed on the
-    sums' rows: fewer than the rollup's) as the measures of these filters read it:
-    without a minimum, the counts of every row and of one type; with one, that level's counts of the
-    rows where a report passes it (a table per level, built when the level is first asked for;
-    the days' a view of the table of every level where it is built: build_levels)."""
+def _summed(db: D.DuckEngine, kind: str, f: Filters | None) -> str:
+    """The table of the rollup summed per the keys of `kind` (rollup.SUMMED_KINDS) as the measures
+    of these filters read it (rollup.sums_select): a table per level of a minimum, built when the
+    level is first asked for; the days' a view of the table of every level where it is built
+    (build_levels)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
     prefix = threshold_of(f) if f is not None else None
     wide = db.built("days_levels") if prefix and kind == "days" else None
     if prefix and wide:
         return db.summed(f"days_{prefix}", level_view(db.rollup_measures, prefix, wide), "VIEW")
-    return db.summed(*summed_select(db.rollup_measures, kind, keys, prefix, extra, after))
+    return db.summed(*summed_select(db.rollup_measures, kind, prefix))
 
 
-def summed_select(
-    measures: frozenset[str], kind: str, keys: tuple[str, ...], prefix: str | None, extra: str = "", after: str = ""
-) -> tuple[str, str]:
+def summed_select(measures: frozenset[str], kind: str, prefix: str | None) -> tuple[str, str]:
     """(_summed's table's suffix, its SELECT over `rollup`) of the measures of the minimum's level
     `prefix` (None: no minimum), where the rollup's parts hold `measures`."""
-    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
-    names += [] if prefix else list(R.TYPE_MEASURES.values())
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in measures)
-    passing = f" WHERE {prefix}_reports > 0" if prefix else ""
-    return (
-        f"{kind}_{prefix}" if prefix else kind,
-        f"SELECT *{after} FROM (SELECT {', '.join(keys)}{extra}, {sums} FROM rollup{passing} GROUP BY ALL) "
-        f"ORDER BY {keys[0]}",
-    )
-
-
-# What places_source sums the rollup by, per place: its dates' span, and a country code (which
-# only the place labels read: place_labels_sql, from this table).
-PLACE_SPANS = (
-    f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, any_value({S.COUNTRY_CODE}) AS country_code"
-)
+    return (f"{kind}_{prefix}" if prefix else kind, R.sums_select(kind, measures, prefix))
 
 
 def _levels(measures: frozenset[str]) -> list[str]:
@@ -173,7 +142,7 @@ def _levels(measures: frozenset[str]) -> list[str]:
 
 def levels_select(measures: frozenset[str]) -> str:
     """The SELECT over `rollup` of the table `days_levels`: the rollup per date, type and precisions
-    (DAY_KEYS) with every level's measures. A level's days table (days_source) is then the rows of
+    (rollup.DAY_KEYS) with every level's measures. A level's days table (days_source) is then the rows of
     this one where a report passes (level_view): a sum of a level's measures over a group is their
     sum over the group's rows where one passes, as the rows where none does count 0 in them
     (rollup.py). Built after the first answer (build_levels) for every level in one pass (0.11 CPU s
@@ -185,14 +154,14 @@ def levels_select(measures: frozenset[str]) -> str:
         for m in R.THRESHOLD_SUMS
         if f"{prefix}_{m}" in measures
     ]
-    return f"SELECT {', '.join(DAY_KEYS)}, {', '.join(sums)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}"
+    return f"SELECT {', '.join(R.DAY_KEYS)}, {', '.join(sums)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}"
 
 
 def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
     """The SELECT of the level `prefix`'s days table from the table `wide` (levels_select), with the
     columns of the table summed_select gives, in its order."""
     sums = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    return f"SELECT {', '.join([*DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
+    return f"SELECT {', '.join([*R.DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
 
 
 def build_levels(db: D.DuckEngine) -> None:
@@ -214,7 +183,7 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
     else the rollup."""
     if (sel is not None and sel.place) or (f is not None and (f.countries or f.admin1s or f.places)):
         return "rollup"
-    return _summed(db, "days", DAY_KEYS, f)
+    return _summed(db, "days", f)
 
 
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
@@ -234,7 +203,7 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
         fact = DF.build(db) if DF.held(db) else None
         if fact is not None:
             return DF.places_table(db, fact)
-    return _summed(db, "places", PLACE_KEYS, f, PLACE_SPANS, f", {INTS}")
+    return _summed(db, "places", f)
 
 
 def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, source: str = "rollup") -> pd.DataFrame:
