@@ -88,45 +88,6 @@ ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
 PLACE_FILTERED = (S.COUNTRY, S.ADMIN1, S.GEO_PRECISION, S.LOCATION, S.LATITUDE, S.LONGITUDE)
 
 
-# A place's coordinates in 10**-4 degrees as integers (numpy's round: half to even), as the
-# dashboard compares and groups places (dashboard/app/duck_engine.py).
-TENTHOUSANDTHS = "CAST(round_even({0} * 10000, 0) AS BIGINT)"
-INTS = f"{TENTHOUSANDTHS.format('latitude')} AS lat_i, {TENTHOUSANDTHS.format('longitude')} AS lon_i"
-
-# The rollup summed over fewer keys (the dashboard's tables per generation, DuckEngine.summed): the
-# views that need no place or no date read a table a sixteenth to a twentieth of the rollup's rows
-# (at a million events 28,448 per date, type and precisions and 33,691 per place, type and its
-# precision, against 546,852), which a filter change (its date extent, whole timeline, map and
-# newest rows' bound) and a brush's timeline read every time. Sums of sums are the sums: the same
-# answers (tests/test_duck.py).
-DAY_KEYS = (S.EVENT_DATE, S.EVENT_TYPE, S.DATE_PRECISION, S.GEO_PRECISION)
-# What the map and the filters it answers read of a place (duck.where: country, province, the place
-# and its box, towns only): not its country code or date precision, whose keys only split its rows.
-PLACE_KEYS = (S.LOCATION, S.LATITUDE, S.LONGITUDE, S.COUNTRY, S.ADMIN1, S.EVENT_TYPE, S.GEO_PRECISION)
-# Summed per place beside the sums: its dates' span, and a country code (which only the place
-# labels read).
-PLACE_SPANS = (
-    f", min({S.EVENT_DATE}) AS first, max({S.EVENT_DATE}) AS last, any_value({S.COUNTRY_CODE}) AS country_code"
-)
-SUMMED_KINDS = {"days": (DAY_KEYS, "", ""), "places": (PLACE_KEYS, PLACE_SPANS, f", {INTS}")}
-
-
-def sums_select(kind: str, measures: frozenset[str], prefix: str | None = None, source: str = "rollup") -> str:
-    """The SELECT of the rollup (`source`: a relation of its columns) summed per the keys of `kind`
-    (SUMMED_KINDS) as a filter on the minimum's level `prefix` reads it (None: no minimum), where the
-    rollup's parts hold `measures`: without a minimum, the counts of every row and of one type;
-    with one, that level's counts of the rows where a report passes it."""
-    keys, extra, after = SUMMED_KINDS[kind]
-    names = [f"{prefix}_{m}" for m in THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
-    names += [] if prefix else list(TYPE_MEASURES.values())
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in measures)
-    passing = f" WHERE {prefix}_reports > 0" if prefix else ""
-    return (
-        f"SELECT *{after} FROM (SELECT {', '.join(keys)}{extra}, {sums} FROM {source}{passing} GROUP BY ALL) "
-        f"ORDER BY {keys[0]}"
-    )
-
-
 # What contributions reads of a row.
 _COUNTED = tuple(
     dict.fromkeys([*ROLLUP_KEYS, S.EVENT_ID, S.CLUSTER_ID, S.RECORD_KIND, S.FATALITIES, S.EVENT_TYPE, S.CONFIDENCE])

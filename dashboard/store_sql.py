@@ -136,12 +136,13 @@ def _whole_rows_sql(base: list[str], latest: str | None, filename: bool = False)
 def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     """The rollup of a generation's effective events (dashboard/rollup.py), computed by DuckDB from
     its files and written as the one rollup part of generation `gen`; with it the part summed per
-    date and per place (rollup.sums_select of no minimum, `sums` in its entry), which the dashboard
+    date and per place (rollup_sums.sums_select of no minimum, `sums` in its entry), which the dashboard
     reads instead of summing the part itself while it is the generation's only rollup part: its
     first answer did (0.75 of its 2.2-2.6 CPU s at ten million events)."""
     import duckdb
 
     from dashboard import rollup as R
+    from dashboard import rollup_sums as RS
 
     rel = f"rollup/part-{gen:06d}.parquet"
     base = [str(root / e["path"]) for e in manifest["events"]]
@@ -150,7 +151,7 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
         write_table(root, rel, R.as_table(R.empty_rollup()))
         return {"path": rel, "rows": 0, "same_place": True}
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    kinds = {kind: f"rollup/part-{gen:06d}.{kind}.parquet" for kind in R.SUMMED_KINDS}
+    kinds = {kind: f"rollup/part-{gen:06d}.{kind}.parquet" for kind in RS.SUMMED_KINDS}
     tmps = {name: _temporary(root) for name in (rel, *kinds.values())}
     try:
         with duckdb.connect() as con:
@@ -163,7 +164,7 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
             part = f"read_parquet({_quoted(tmps[rel])})"
             for kind, path in kinds.items():
                 con.execute(
-                    f"COPY ({R.sums_select(kind, frozenset(R.MEASURES), None, part)}) TO {_quoted(tmps[path])} "
+                    f"COPY ({RS.sums_select(kind, frozenset(R.MEASURES), None, part)}) TO {_quoted(tmps[path])} "
                     "(FORMAT parquet, COMPRESSION zstd)"
                 )
     except duckdb.Error as err:

@@ -1,5 +1,5 @@
 """The sums of a whole rollup part per date and per place, written with it (store_sql.write_whole_rollup,
-`sums` in its manifest entry), hold what the dashboard sums from that part (rollup.sums_select of no
+`sums` in its manifest entry), hold what the dashboard sums from that part (rollup_sums.sums_select of no
 minimum), and the DuckDB engine reads them while the part is its generation's only one: after a
 whole write and after a compaction (of a store with a correction's overlays); after an append the
 generation's rollup has deltas and the engine sums it itself, the files kept for the part; a write
@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import rollup as R
+from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.app import duck as D
@@ -24,7 +24,7 @@ from tests.test_duck_fact import batches
 
 
 def engine_sums(db: D.DuckEngine, kind: str) -> pd.DataFrame:
-    """The table `kind` (rollup.SUMMED_KINDS, no minimum) the engine holds for its generation."""
+    """The table `kind` (rollup_sums.SUMMED_KINDS, no minimum) the engine holds for its generation."""
     db.cursor()
     return db.query(f"SELECT * FROM {db.summed(*DR.summed_select(db.rollup_measures, kind, None))} ORDER BY ALL")
 
@@ -33,18 +33,18 @@ def assert_sums_read_from_the_files(db: D.DuckEngine) -> None:
     db.cursor()  # the generation declared, with its rollup's measures
     m = db.store.manifest()
     (entry,) = m["rollup"]
-    assert set(entry["sums"]) == set(R.SUMMED_KINDS)
+    assert set(entry["sums"]) == set(RS.SUMMED_KINDS)
     assert {entry["path"], *entry["sums"].values()} <= F.referenced(m)
     for kind, rel in entry["sums"].items():
         assert (db.store.root / rel).is_file()
         # The part summed anew (in any order within a key: the answers group and sort what they read).
-        summed = db.query(f"SELECT * FROM ({R.sums_select(kind, db.rollup_measures)}) ORDER BY ALL")
+        summed = db.query(f"SELECT * FROM ({RS.sums_select(kind, db.rollup_measures)}) ORDER BY ALL")
         held = engine_sums(db, kind)
         pd.testing.assert_frame_equal(held, summed)
         assert len(held), kind
     # Read from the files: what a fresh engine holds is theirs, whatever the select it is given.
     fresh = D.DuckEngine(db.store, threads=1)
-    for kind in R.SUMMED_KINDS:
+    for kind in RS.SUMMED_KINDS:
         got = fresh.query(f"SELECT * FROM {fresh.summed(kind, 'SELECT 1 AS nothing')} ORDER BY ALL")
         pd.testing.assert_frame_equal(got, engine_sums(db, kind))
 
@@ -61,9 +61,9 @@ def test_a_whole_rollup_parts_sums_are_written_with_it_and_read(tmp_path: Path) 
     m = store.manifest()
     assert len(m["rollup"]) == 2 and m["rollup"][0] == kept, "the append's delta beside the whole part"
     assert all((store.root / rel).is_file() for rel in kept["sums"].values()), "kept with their part"
-    for kind in R.SUMMED_KINDS:  # summed from the rollup of two parts, not read from the first part's
+    for kind in RS.SUMMED_KINDS:  # summed from the rollup of two parts, not read from the first part's
         db.cursor()
-        alone = db.query(f"SELECT * FROM ({R.sums_select(kind, db.rollup_measures)}) ORDER BY ALL")
+        alone = db.query(f"SELECT * FROM ({RS.sums_select(kind, db.rollup_measures)}) ORDER BY ALL")
         pd.testing.assert_frame_equal(engine_sums(db, kind), alone)
         first_part = db.query(f"SELECT * FROM read_parquet('{store.root / kept['sums'][kind]}') ORDER BY ALL")
         assert not alone.equals(first_part), f"{kind}: the append's reports counted"
@@ -83,17 +83,17 @@ def test_a_rollup_write_that_fails_leaves_no_file_and_the_generation_before(tmp_
     store = EventsStore(tmp_path / "s")
     store.append(first, arts)
     before = store.manifest()
-    real = R.sums_select
+    real = RS.sums_select
 
     def failing(kind: str, measures: frozenset[str], prefix: str | None = None, source: str = "rollup") -> str:
         return "SELECT no_such_column FROM nothing" if kind == "places" else real(kind, measures, prefix, source)
 
-    monkeypatch.setattr(R, "sums_select", failing)
+    monkeypatch.setattr(RS, "sums_select", failing)
     with pytest.raises(StoreError):
         store.compact()
     assert store.manifest() == before
     assert not list(store.root.rglob("*.tmp")), "the rollup's and the sums' temporary files removed"
     assert not list((store.root / "rollup").glob("*.days.parquet")), "no sums of a generation that is not"
-    monkeypatch.setattr(R, "sums_select", real)
+    monkeypatch.setattr(RS, "sums_select", real)
     store.compact()
     assert_sums_read_from_the_files(D.DuckEngine(store, threads=1))

@@ -18,6 +18,7 @@ import pytest
 
 from dashboard import rollup as R
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.store import EventsStore
 
 # The child ingests batches of a synthetic corpus, corrects a place every third batch and compacts
@@ -216,7 +217,7 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(
     extra = Article(text="one more article", title="x", source="s")
     assert store.append(S.empty_events(), [extra]) == (1, 0)
     left = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".tmp")]
-    named = {e["path"] for k in ("events", "overlays", "articles", "rollup") for e in store.manifest()[k]}
+    named = F.referenced(store.manifest())  # the parts, and a whole rollup part's sums
     assert sorted(p.relative_to(root).as_posix() for p in left) == sorted(named)
     assert R.differences(root, store.manifest()).empty, "the rollup counts what the events hold"
     assert json.loads((root / "manifest.json").read_text())["generation"] == store.manifest()["generation"]

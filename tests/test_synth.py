@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from dashboard import schema as S
+from dashboard import store_files as F
 from dashboard.store import EventsStore
 from dashboard.synth import synthetic_chunks, synthetic_events, write_synthetic_store
 from dashboard.synth_world import START_DAY
@@ -118,7 +119,7 @@ def test_write_synthetic_store(tmp_path) -> None:
     assert write_synthetic_store(tmp_path / "store", 10, seed=2)["generation"] == 2
     assert len(store.load_events()) == 10
     m = store.manifest()
-    named = {e["path"] for kind in ("events", "overlays", "articles", "rollup") for e in m[kind]}
+    named = F.referenced(m)  # the parts, and a whole rollup part's sums
     assert all("-000002" in e["path"] for e in m["events"] + m["articles"] + m["rollup"])
     # The first generation's files stay until the next write, for readers that had read its manifest.
     files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*.parquet")}

@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dashboard import rollup as R
+from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_sql as Q
@@ -24,7 +25,7 @@ from dashboard.store_protocol import StoreReader
 # numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
 # compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
 # building the key string for every row made a million-row aggregate take seconds.
-_TENTHOUSANDTHS = R.TENTHOUSANDTHS
+_TENTHOUSANDTHS = RS.TENTHOUSANDTHS
 KEY_OF = (
     "coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
     "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')"
@@ -33,7 +34,7 @@ PLACE_KEY_SQL = KEY_OF.format(
     loc="location", lat=_TENTHOUSANDTHS.format("latitude"), lon=_TENTHOUSANDTHS.format("longitude")
 )
 # A row's place coordinates as those integers.
-INTS = R.INTS
+INTS = RS.INTS
 
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
@@ -259,7 +260,7 @@ class DuckEngine:
         """The name of the table (or, with kind "VIEW", the view) `select` (over the current
         generation's rollup) gives, built on the first call per generation and dropped with its
         generation's rollup (duck_rollup.summed); read from the file the store wrote it to where it
-        did (`suffix` a kind of rollup.SUMMED_KINDS, the rollup one part). `{gen}` in `select`: that
+        did (`suffix` a kind of rollup_sums.SUMMED_KINDS, the rollup one part). `{gen}` in `select`: that
         generation (the one the name says, whatever the caller read before)."""
         self.cursor()
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import rollup as R
+from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as A
@@ -117,8 +118,8 @@ def where(sel: Selection | None, f: Filters | None = None) -> tuple[str, list] |
 
 
 def _summed(db: D.DuckEngine, kind: str, f: Filters | None) -> str:
-    """The table of the rollup summed per the keys of `kind` (rollup.SUMMED_KINDS) as the measures
-    of these filters read it (rollup.sums_select): a table per level of a minimum, built when the
+    """The table of the rollup summed per the keys of `kind` (rollup_sums.SUMMED_KINDS) as the measures
+    of these filters read it (rollup_sums.sums_select): a table per level of a minimum, built when the
     level is first asked for; the days' a view of the table of every level where it is built
     (build_levels)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
@@ -132,7 +133,7 @@ def _summed(db: D.DuckEngine, kind: str, f: Filters | None) -> str:
 def summed_select(measures: frozenset[str], kind: str, prefix: str | None) -> tuple[str, str]:
     """(_summed's table's suffix, its SELECT over `rollup`) of the measures of the minimum's level
     `prefix` (None: no minimum), where the rollup's parts hold `measures`."""
-    return (f"{kind}_{prefix}" if prefix else kind, R.sums_select(kind, measures, prefix))
+    return (f"{kind}_{prefix}" if prefix else kind, RS.sums_select(kind, measures, prefix))
 
 
 def _levels(measures: frozenset[str]) -> list[str]:
@@ -142,7 +143,7 @@ def _levels(measures: frozenset[str]) -> list[str]:
 
 def levels_select(measures: frozenset[str]) -> str:
     """The SELECT over `rollup` of the table `days_levels`: the rollup per date, type and precisions
-    (rollup.DAY_KEYS) with every level's measures. A level's days table (days_source) is then the rows of
+    (rollup_sums.DAY_KEYS) with every level's measures. A level's days table (days_source) is then the rows of
     this one where a report passes (level_view): a sum of a level's measures over a group is their
     sum over the group's rows where one passes, as the rows where none does count 0 in them
     (rollup.py). Built after the first answer (build_levels) for every level in one pass (0.11 CPU s
@@ -154,14 +155,14 @@ def levels_select(measures: frozenset[str]) -> str:
         for m in R.THRESHOLD_SUMS
         if f"{prefix}_{m}" in measures
     ]
-    return f"SELECT {', '.join(R.DAY_KEYS)}, {', '.join(sums)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}"
+    return f"SELECT {', '.join(RS.DAY_KEYS)}, {', '.join(sums)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}"
 
 
 def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
     """The SELECT of the level `prefix`'s days table from the table `wide` (levels_select), with the
     columns of the table summed_select gives, in its order."""
     sums = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    return f"SELECT {', '.join([*R.DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
+    return f"SELECT {', '.join([*RS.DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
 
 
 def build_levels(db: D.DuckEngine) -> None:
