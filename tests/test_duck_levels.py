@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from dashboard import rollup as R
+from dashboard import rollup_sums as RS
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as DA
 from dashboard.app import duck_rollup as DR
@@ -30,37 +30,42 @@ def sorted_rows(db: D.DuckEngine, select: str) -> pd.DataFrame:
     return db.query(f"SELECT * FROM ({select}) ORDER BY ALL")
 
 
-def assert_levels_as_built_alone(db: D.DuckEngine) -> None:
-    """After build_levels, every level's days table (the view over the table of every level) holds
-    the rows, columns in order, of that level's table summed from the rollup alone; a filter at that
-    level reads the view, and its map of every date reads the rollup."""
+def assert_levels_as_built_alone(db: D.DuckEngine) -> bool:
+    """After build_levels, every level's table of each kind that has a table of every level (the
+    days', and the places' where the store wrote it with a whole rollup part) is a view of that
+    table, which holds the rows, columns in order, of the level's table summed from the rollup
+    alone; a filter at that level reads the view, and its map of every date reads the rollup where
+    there is no such table per place."""
     db.cursor()
     gen = db.rollup_now()[0]
     DR.build_levels(db)
     measures = db.rollup_measures
-    levels = [p for _, _, p in R.LEVELS if f"{p}_reports" in measures]
+    levels = RS.levels(measures)
     assert levels, "the rollup counts the minima's levels"
-    wide = db.built("days_levels")
-    assert wide == f"rollup_{gen}_days_levels"
-    rows = {}
-    for prefix in levels:
-        alone = sorted_rows(db, DR.summed_select(measures, "days", prefix)[1])
-        viewed = sorted_rows(db, DR.level_view(measures, prefix, wide))
-        pd.testing.assert_frame_equal(viewed, alone)
-        rows[prefix] = len(alone)
-    assert rows["min_deaths_1"] and rows["min_conf_50"], f"rows where reports pass, and where none do: {rows}"
+    stored = db.stored("places_levels")
+    assert stored == db.stored("days_levels")
+    for kind in ("days", "places") if stored else ("days",):
+        wide = DR.levels_table(db, kind)
+        assert wide == f"rollup_{gen}_{kind}_levels"
+        rows = {}
+        for prefix in levels:
+            alone = sorted_rows(db, DR.summed_select(measures, kind, prefix)[1])
+            viewed = sorted_rows(db, RS.level_view(kind, measures, prefix, wide))
+            pd.testing.assert_frame_equal(viewed, alone)
+            rows[prefix] = len(alone)
+        assert rows["min_deaths_1"] and rows["min_conf_50"], f"rows where reports pass, and where none do: {rows}"
     for f in (Filters(min_fatalities=1), Filters(min_confidence=0.8)):
-        assert DR.days_source(db, f, None) == f"rollup_{gen}_days_{DR.threshold_of(f)}"
-        assert DR.places_source(db, f, Selection()) == "rollup"
+        prefix = DR.threshold_of(f)
+        assert DR.days_source(db, f, None) == f"rollup_{gen}_days_{prefix}"
+        assert DR.places_source(db, f, Selection()) == (f"rollup_{gen}_places_{prefix}" if stored else "rollup")
+    return stored
 
 
 def test_the_levels_table_gives_each_levels_table_after_every_kind_of_write(tmp_path: Path) -> None:
     place = Alternative(name="Another town", lat=34.5, lon=41.75, country="Iraq", country_code="IQ")
-    done = []
-    for what, db in every_kind_of_write(tmp_path, 5, place):
-        assert_levels_as_built_alone(db)
-        done.append(what)
-    assert done == ["first", "append", "append", "correction", "undo", "compaction"]
+    done = [(what, assert_levels_as_built_alone(db)) for what, db in every_kind_of_write(tmp_path, 5, place)]
+    # The store writes the tables of every level with a whole rollup part only (compaction's).
+    assert done == [(w, w == "compaction") for w in ("first", "append", "append", "correction", "undo", "compaction")]
 
 
 def test_a_table_computed_for_a_generation_gone_is_not_taken(tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
-"""The sums of a whole rollup part per date and per place, written with it (store_sql.write_whole_rollup,
-`sums` in its manifest entry), hold what the dashboard sums from that part (rollup_sums.sums_select of no
-minimum), and the DuckDB engine reads them while the part is its generation's only one: after a
-whole write and after a compaction (of a store with a correction's overlays); after an append the
-generation's rollup has deltas and the engine sums it itself, the files kept for the part; a write
-that dies before its manifest leaves files no generation names, which the next write deletes."""
+"""The sums of a whole rollup part per date and per place, of no minimum and of every level, written
+with it (store_sql.write_whole_rollup, `sums` in its manifest entry), hold what the dashboard sums
+from that part (rollup_sums.sums_select, levels_select), and the DuckDB engine reads them while the
+part is its generation's only one: after a compaction (of a store with a correction's overlays);
+after an append the generation's rollup has deltas and the engine sums it itself, the files kept
+for the part; a rollup write that fails leaves no file and the generation before."""
 
 from __future__ import annotations
 
@@ -16,37 +16,42 @@ from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.app import duck as D
-from dashboard.app import duck_rollup as DR
 from dashboard.corrections import Alternative, save_correction
 from dashboard.errors import StoreError
 from dashboard.store import EventsStore
 from tests.test_duck_fact import batches
 
+# The tables a whole rollup part is written with: per kind, its sums of no minimum and of every level.
+STORED = {
+    **{kind: lambda kind, m: RS.sums_select(kind, m) for kind in RS.SUMMED_KINDS},
+    **{f"{kind}_levels": lambda kind, m: RS.levels_select(kind.removesuffix("_levels"), m) for kind in RS.SUMMED_KINDS},
+}
 
-def engine_sums(db: D.DuckEngine, kind: str) -> pd.DataFrame:
-    """The table `kind` (rollup_sums.SUMMED_KINDS, no minimum) the engine holds for its generation."""
+
+def engine_sums(db: D.DuckEngine, name: str) -> pd.DataFrame:
+    """The table `name` (of STORED) the engine holds for its generation, built or read."""
     db.cursor()
-    return db.query(f"SELECT * FROM {db.summed(*DR.summed_select(db.rollup_measures, kind, None))} ORDER BY ALL")
+    return db.query(f"SELECT * FROM {db.summed(name, STORED[name](name, db.rollup_measures))} ORDER BY ALL")
 
 
 def assert_sums_read_from_the_files(db: D.DuckEngine) -> None:
     db.cursor()  # the generation declared, with its rollup's measures
     m = db.store.manifest()
     (entry,) = m["rollup"]
-    assert set(entry["sums"]) == set(RS.SUMMED_KINDS)
+    assert set(entry["sums"]) == set(STORED)
     assert {entry["path"], *entry["sums"].values()} <= F.referenced(m)
-    for kind, rel in entry["sums"].items():
-        assert (db.store.root / rel).is_file()
+    for name, rel in entry["sums"].items():
+        assert (db.store.root / rel).is_file() and db.stored(name)
         # The part summed anew (in any order within a key: the answers group and sort what they read).
-        summed = db.query(f"SELECT * FROM ({RS.sums_select(kind, db.rollup_measures)}) ORDER BY ALL")
-        held = engine_sums(db, kind)
+        summed = db.query(f"SELECT * FROM ({STORED[name](name, db.rollup_measures)}) ORDER BY ALL")
+        held = engine_sums(db, name)
         pd.testing.assert_frame_equal(held, summed)
-        assert len(held), kind
+        assert len(held), name
     # Read from the files: what a fresh engine holds is theirs, whatever the select it is given.
     fresh = D.DuckEngine(db.store, threads=1)
-    for kind in RS.SUMMED_KINDS:
-        got = fresh.query(f"SELECT * FROM {fresh.summed(kind, 'SELECT 1 AS nothing')} ORDER BY ALL")
-        pd.testing.assert_frame_equal(got, engine_sums(db, kind))
+    for name in STORED:
+        got = fresh.query(f"SELECT * FROM {fresh.summed(name, 'SELECT 1 AS nothing')} ORDER BY ALL")
+        pd.testing.assert_frame_equal(got, engine_sums(db, name))
 
 
 def test_a_whole_rollup_parts_sums_are_written_with_it_and_read(tmp_path: Path) -> None:
@@ -61,12 +66,13 @@ def test_a_whole_rollup_parts_sums_are_written_with_it_and_read(tmp_path: Path) 
     m = store.manifest()
     assert len(m["rollup"]) == 2 and m["rollup"][0] == kept, "the append's delta beside the whole part"
     assert all((store.root / rel).is_file() for rel in kept["sums"].values()), "kept with their part"
-    for kind in RS.SUMMED_KINDS:  # summed from the rollup of two parts, not read from the first part's
+    for name in STORED:  # summed from the rollup of two parts, not read from the first part's
         db.cursor()
-        alone = db.query(f"SELECT * FROM ({RS.sums_select(kind, db.rollup_measures)}) ORDER BY ALL")
-        pd.testing.assert_frame_equal(engine_sums(db, kind), alone)
-        first_part = db.query(f"SELECT * FROM read_parquet('{store.root / kept['sums'][kind]}') ORDER BY ALL")
-        assert not alone.equals(first_part), f"{kind}: the append's reports counted"
+        assert not db.stored(name)
+        alone = db.query(f"SELECT * FROM ({STORED[name](name, db.rollup_measures)}) ORDER BY ALL")
+        pd.testing.assert_frame_equal(engine_sums(db, name), alone)
+        first_part = db.query(f"SELECT * FROM read_parquet('{store.root / kept['sums'][name]}') ORDER BY ALL")
+        assert not alone.equals(first_part), f"{name}: the append's reports counted"
     toponym = store.load_events()[S.TOPONYM].value_counts().index[0]
     save_correction(store, toponym, Alternative(name="A third town", lat=35.5, lon=40.25), folder=tmp_path / "gz")
     assert store.manifest()["overlays"]
@@ -93,7 +99,7 @@ def test_a_rollup_write_that_fails_leaves_no_file_and_the_generation_before(tmp_
         store.compact()
     assert store.manifest() == before
     assert not list(store.root.rglob("*.tmp")), "the rollup's and the sums' temporary files removed"
-    assert not list((store.root / "rollup").glob("*.days.parquet")), "no sums of a generation that is not"
+    assert not list((store.root / "rollup").glob("*.*.parquet")), "no sums of a generation that is not"
     monkeypatch.setattr(RS, "sums_select", real)
     store.compact()
     assert_sums_read_from_the_files(D.DuckEngine(store, threads=1))

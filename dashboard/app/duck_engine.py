@@ -280,6 +280,12 @@ class DuckEngine:
 
         return self._declaring_events(build)
 
+    def stored(self, suffix: str) -> bool:
+        """Whether the current generation's table `suffix` (summed) is one the store wrote."""
+        self.cursor()
+        with self._lock:
+            return suffix in self._stored_sums
+
     def summed_held(self, gen: int, suffix: str, rows: pa.Table) -> None:
         """summed's table `suffix` of generation `gen`, its rows computed on another connection
         (duck_apart); nothing when that generation is no longer the current one or the table is

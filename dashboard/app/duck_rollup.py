@@ -124,10 +124,18 @@ def _summed(db: D.DuckEngine, kind: str, f: Filters | None) -> str:
     (build_levels)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
     prefix = threshold_of(f) if f is not None else None
-    wide = db.built("days_levels") if prefix and kind == "days" else None
+    wide = levels_table(db, kind) if prefix else None
     if prefix and wide:
-        return db.summed(f"days_{prefix}", level_view(db.rollup_measures, prefix, wide), "VIEW")
+        return db.summed(f"{kind}_{prefix}", RS.level_view(kind, db.rollup_measures, prefix, wide), "VIEW")
     return db.summed(*summed_select(db.rollup_measures, kind, prefix))
+
+
+def levels_table(db: D.DuckEngine, kind: str) -> str | None:
+    """The current generation's table `<kind>_levels` where it is built or the store wrote it (then
+    read now), else None."""
+    if db.stored(f"{kind}_levels"):
+        return db.summed(f"{kind}_levels", RS.levels_select(kind, db.rollup_measures))
+    return db.built(f"{kind}_levels")
 
 
 def summed_select(measures: frozenset[str], kind: str, prefix: str | None) -> tuple[str, str]:
@@ -136,46 +144,24 @@ def summed_select(measures: frozenset[str], kind: str, prefix: str | None) -> tu
     return (f"{kind}_{prefix}" if prefix else kind, RS.sums_select(kind, measures, prefix))
 
 
-def _levels(measures: frozenset[str]) -> list[str]:
-    """The prefixes of the minima's levels the rollup's parts hold."""
-    return [prefix for _, _, prefix in R.LEVELS if f"{prefix}_reports" in measures]
-
-
-def levels_select(measures: frozenset[str]) -> str:
-    """The SELECT over `rollup` of the table `days_levels`: the rollup per date, type and precisions
-    (rollup_sums.DAY_KEYS) with every level's measures. A level's days table (days_source) is then the rows of
-    this one where a report passes (level_view): a sum of a level's measures over a group is their
-    sum over the group's rows where one passes, as the rows where none does count 0 in them
-    (rollup.py). Built after the first answer (build_levels) for every level in one pass (0.11 CPU s
-    at a million events): a filter's first answer at a level built its own (25-30 ms of CPU, of
-    ~180), and read it for the date extent, the timeline and the newest rows' bound."""
-    sums = [
-        f"sum({prefix}_{m})::BIGINT AS {prefix}_{m}"
-        for prefix in _levels(measures)
-        for m in R.THRESHOLD_SUMS
-        if f"{prefix}_{m}" in measures
-    ]
-    return f"SELECT {', '.join(RS.DAY_KEYS)}, {', '.join(sums)} FROM rollup GROUP BY ALL ORDER BY {S.EVENT_DATE}"
-
-
-def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
-    """The SELECT of the level `prefix`'s days table from the table `wide` (levels_select), with the
-    columns of the table summed_select gives, in its order."""
-    sums = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    return f"SELECT {', '.join([*RS.DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
-
-
 def build_levels(db: D.DuckEngine) -> None:
-    """The current generation's table `days_levels` (levels_select) if not built yet, computed from
-    the rollup's files on a connection of its own (duck_apart) and handed to the engine."""
+    """The current generation's table `days_levels` (rollup_sums.levels_select) if not built yet:
+    read from the file the store wrote with a whole rollup part (with `places_levels`), or computed
+    from the rollup's files on a connection of its own (duck_apart) and handed to the engine (0.11
+    CPU s at a million events, against 0.6 s more for the places' levels, left to the writer)."""
     gen, parts = db.rollup_now()
     measures = db.rollup_measures
-    if not parts or not _levels(measures) or db.built("days_levels") is not None:
+    if not parts or not RS.levels(measures):
+        return
+    stored = [kind for kind in RS.SUMMED_KINDS if db.stored(f"{kind}_levels")]
+    for kind in stored:
+        db.summed(f"{kind}_levels", RS.levels_select(kind, measures))
+    if "days" in stored or db.built("days_levels") is not None:
         return
     with A.connection() as con:
         for statement in R.view_statements("apart", list(parts), INTS, [m for m in R.MEASURES if m in measures]):
             con.execute(statement)
-        db.summed_held(gen, "days_levels", con.sql(levels_select(measures)).to_arrow_table())
+        db.summed_held(gen, "days_levels", con.sql(RS.levels_select("days", measures)).to_arrow_table())
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
@@ -193,10 +179,11 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     table from the rollup with integer places where there is one and it is built or cheap to derive
     (duck_fact.places_table, duck_fact.held: after a write); not for the first map of a process,
     which would wait for the whole build (DuckViews builds it after that answer). With a minimum,
-    the rollup: a level's table per place is read by the map of every date only (a filter state's
-    answers are kept), and building it cost what reading the rollup costs (40-50 ms of CPU at a
-    million events, and as much again for the map from it)."""
-    if sel.start or sel.end or (f is not None and threshold_of(f) is not None):
+    the level's view of the table of every level where the store wrote it, else the rollup: a
+    level's table per place is read by the map of every date only (a filter state's answers are
+    kept), and building it cost what reading the rollup costs (40-50 ms of CPU at a million
+    events, and as much again for the map from it)."""
+    if sel.start or sel.end or (f is not None and threshold_of(f) is not None and not levels_table(db, "places")):
         return "rollup"
     if f is None or answers(f):
         from dashboard.app import duck_fact as DF
