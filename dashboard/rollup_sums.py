@@ -53,36 +53,34 @@ def levels(measures: frozenset[str]) -> list[str]:
     return [prefix for _, _, prefix in R.LEVELS if f"{prefix}_reports" in measures]
 
 
-def levels_select(kind: str, measures: frozenset[str], source: str = "rollup") -> str:
-    """The SELECT of the table `<kind>_levels`: the rollup (`source`) summed per the keys of `kind`
-    with every level's measures (and per place, each level's span and country code among the rows
-    where a report passes it). A level's table of this kind (sums_select of its prefix) is then the
-    rows of this one where a report passes (level_view): a sum of a level's measures over a group
-    is their sum over the group's rows where one passes, as the rows where none does count 0 in
-    them (dashboard/rollup.py). One pass for every level: a filter's first answer at a level built
-    its own two (70-85 ms of CPU of ~180 at a million events)."""
-    keys, _, after = SUMMED_KINDS[kind]
-    cols = []
-    for prefix in levels(measures):
-        passing = f"FILTER (WHERE {prefix}_reports > 0)"
-        if kind == "places":
-            cols += [
-                f"min({S.EVENT_DATE}) {passing} AS {prefix}_first",
-                f"max({S.EVENT_DATE}) {passing} AS {prefix}_last",
-                f"any_value({S.COUNTRY_CODE}) {passing} AS {prefix}_country_code",
-            ]
-        cols += [f"sum({prefix}_{m})::BIGINT AS {prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    return (
-        f"SELECT *{after} FROM (SELECT {', '.join(keys)}, {', '.join(cols)} FROM {source} GROUP BY ALL) "
-        f"ORDER BY {keys[0]}"
-    )
+def levels_select(measures: frozenset[str], source: str = "rollup") -> str:
+    """The SELECT of the table `days_levels`: the rollup (`source`) summed per date, type and
+    precisions (DAY_KEYS) with every level's measures. A level's days table (sums_select of its
+    prefix) is then the rows of this one where a report passes (level_view): a sum of a level's
+    measures over a group is their sum over the group's rows where one passes, as the rows where
+    none does count 0 in them (dashboard/rollup.py). One pass for every level, where a filter's
+    first answer at a level built its own."""
+    sums = [
+        f"sum({prefix}_{m})::BIGINT AS {prefix}_{m}"
+        for prefix in levels(measures)
+        for m in R.THRESHOLD_SUMS
+        if f"{prefix}_{m}" in measures
+    ]
+    return f"SELECT {', '.join(DAY_KEYS)}, {', '.join(sums)} FROM {source} GROUP BY ALL ORDER BY {S.EVENT_DATE}"
 
 
-def level_view(kind: str, measures: frozenset[str], prefix: str, wide: str) -> str:
-    """The SELECT of the level `prefix`'s table of this kind from the table `wide` (levels_select),
-    with the columns of sums_select's, in their order."""
-    keys, _, _ = SUMMED_KINDS[kind]
-    spans = [f"{prefix}_{c} AS {c}" for c in ("first", "last", "country_code")] if kind == "places" else []
+def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
+    """The SELECT of the level `prefix`'s days table from the table `wide` (levels_select), with the
+    columns of sums_select's, in their order."""
     sums = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS if f"{prefix}_{m}" in measures]
-    after = ["lat_i", "lon_i"] if kind == "places" else []
-    return f"SELECT {', '.join([*keys, *spans, *sums, *after])} FROM {wide} WHERE {prefix}_reports > 0"
+    return f"SELECT {', '.join([*DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
+
+
+def stored_tables(measures: frozenset[str]) -> dict[str, str]:
+    """The tables a whole rollup part is written with, by their name in the engine (DuckEngine.summed):
+    the SELECT of each over `rollup`, per kind of SUMMED_KINDS of no minimum and of each level."""
+    return {
+        (f"{kind}_{prefix}" if prefix else kind): sums_select(kind, measures, prefix)
+        for kind in SUMMED_KINDS
+        for prefix in (None, *levels(measures))
+    }

@@ -136,10 +136,10 @@ def _whole_rows_sql(base: list[str], latest: str | None, filename: bool = False)
 def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     """The rollup of a generation's effective events (dashboard/rollup.py), computed by DuckDB from
     its files and written as the one rollup part of generation `gen`; with it the part summed per
-    date and per place (rollup_sums.sums_select of no minimum) and the same for every minimum's
-    level (rollup_sums.levels_select), `sums` in its entry, which the dashboard reads instead of
-    summing the part itself while it is the generation's only rollup part: its first answer did
-    (0.75 of its 2.2-2.6 CPU s at ten million events), and a filter's first answer at a level."""
+    date and per place, of no minimum and of each minimum's level (rollup_sums.stored_tables,
+    `sums` in its entry), which the dashboard reads instead of summing the part itself while it is
+    the generation's only rollup part: its first answer did (0.75 of its 2.2-2.6 CPU s at ten
+    million events), and a filter's first answer at a level (70-85 ms of ~180 at a million)."""
     import duckdb
 
     from dashboard import rollup as R
@@ -152,7 +152,8 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
         write_table(root, rel, R.as_table(R.empty_rollup()))
         return {"path": rel, "rows": 0, "same_place": True}
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    kinds = {k: f"rollup/part-{gen:06d}.{k}.parquet" for kind in RS.SUMMED_KINDS for k in (kind, f"{kind}_levels")}
+    tables = RS.stored_tables(frozenset(R.MEASURES))
+    kinds = {name: f"rollup/part-{gen:06d}.{name}.parquet" for name in tables}
     tmps = {name: _temporary(root) for name in (rel, *kinds.values())}
     try:
         with duckdb.connect() as con:
@@ -162,14 +163,10 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
                 f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROLLUP_ROW_GROUP})"
             )
             same = (con.execute(R.share_place_sql(events_sql(base, over))).fetchone() or (False,))[0]
-            part = f"read_parquet({_quoted(tmps[rel])})"
-            measures = frozenset(R.MEASURES)
-            for kind in RS.SUMMED_KINDS:
-                for k, select in (
-                    (kind, RS.sums_select(kind, measures, None, part)),
-                    (f"{kind}_levels", RS.levels_select(kind, measures, part)),
-                ):
-                    con.execute(f"COPY ({select}) TO {_quoted(tmps[kinds[k]])} (FORMAT parquet, COMPRESSION zstd)")
+            # The part as the engine's `rollup` view reads it: its rows, its coordinates as integers.
+            con.execute(f"CREATE VIEW rollup AS SELECT *, {RS.INTS} FROM read_parquet({_quoted(tmps[rel])})")
+            for name, select in tables.items():
+                con.execute(f"COPY ({select}) TO {_quoted(tmps[kinds[name]])} (FORMAT parquet, COMPRESSION zstd)")
     except duckdb.Error as err:
         for tmp in tmps.values():
             Path(tmp).unlink(missing_ok=True)

@@ -31,29 +31,28 @@ def sorted_rows(db: D.DuckEngine, select: str) -> pd.DataFrame:
 
 
 def assert_levels_as_built_alone(db: D.DuckEngine) -> bool:
-    """After build_levels, every level's table of each kind that has a table of every level (the
-    days', and the places' where the store wrote it with a whole rollup part) is a view of that
-    table, which holds the rows, columns in order, of the level's table summed from the rollup
-    alone; a filter at that level reads the view, and its map of every date reads the rollup where
-    there is no such table per place."""
+    """After build_levels, every level's days table is a view of the table of every level, which
+    holds the rows, columns in order, of the level's table summed from the rollup alone, where the
+    store did not write the levels' tables (with a whole rollup part; tests/test_rollup_sums.py);
+    a filter at a level reads its days table, and its map of every date the level's table per place
+    where the store wrote it, else the rollup. Whether the store wrote them."""
     db.cursor()
     gen = db.rollup_now()[0]
     DR.build_levels(db)
     measures = db.rollup_measures
     levels = RS.levels(measures)
     assert levels, "the rollup counts the minima's levels"
-    stored = db.stored("places_levels")
-    assert stored == db.stored("days_levels")
-    for kind in ("days", "places") if stored else ("days",):
-        wide = DR.levels_table(db, kind)
-        assert wide == f"rollup_{gen}_{kind}_levels"
-        rows = {}
-        for prefix in levels:
-            alone = sorted_rows(db, DR.summed_select(measures, kind, prefix)[1])
-            viewed = sorted_rows(db, RS.level_view(kind, measures, prefix, wide))
-            pd.testing.assert_frame_equal(viewed, alone)
-            rows[prefix] = len(alone)
-        assert rows["min_deaths_1"] and rows["min_conf_50"], f"rows where reports pass, and where none do: {rows}"
+    stored = db.stored(f"days_{levels[0]}")
+    assert all(db.stored(f"{kind}_{p}") == stored for kind in ("days", "places") for p in levels)
+    wide = db.built("days_levels")
+    assert wide == (None if stored else f"rollup_{gen}_days_levels")
+    rows = {}
+    for prefix in levels:
+        alone = sorted_rows(db, DR.summed_select(measures, "days", prefix)[1])
+        if wide:
+            pd.testing.assert_frame_equal(sorted_rows(db, RS.level_view(measures, prefix, wide)), alone)
+        rows[prefix] = len(alone)
+    assert rows["min_deaths_1"] and rows["min_conf_50"], f"rows where reports pass, and where none do: {rows}"
     for f in (Filters(min_fatalities=1), Filters(min_confidence=0.8)):
         prefix = DR.threshold_of(f)
         assert DR.days_source(db, f, None) == f"rollup_{gen}_days_{prefix}"
@@ -64,7 +63,7 @@ def assert_levels_as_built_alone(db: D.DuckEngine) -> bool:
 def test_the_levels_table_gives_each_levels_table_after_every_kind_of_write(tmp_path: Path) -> None:
     place = Alternative(name="Another town", lat=34.5, lon=41.75, country="Iraq", country_code="IQ")
     done = [(what, assert_levels_as_built_alone(db)) for what, db in every_kind_of_write(tmp_path, 5, place)]
-    # The store writes the tables of every level with a whole rollup part only (compaction's).
+    # The store writes the levels' tables with a whole rollup part only (compaction's).
     assert done == [(w, w == "compaction") for w in ("first", "append", "append", "correction", "undo", "compaction")]
 
 

@@ -124,18 +124,11 @@ def _summed(db: D.DuckEngine, kind: str, f: Filters | None) -> str:
     (build_levels)."""
     db.cursor()  # the current generation's rollup declared, and with it the measures its parts hold
     prefix = threshold_of(f) if f is not None else None
-    wide = levels_table(db, kind) if prefix else None
+    suffix, select = summed_select(db.rollup_measures, kind, prefix)
+    wide = db.built("days_levels") if prefix and kind == "days" and not db.stored(suffix) else None
     if prefix and wide:
-        return db.summed(f"{kind}_{prefix}", RS.level_view(kind, db.rollup_measures, prefix, wide), "VIEW")
-    return db.summed(*summed_select(db.rollup_measures, kind, prefix))
-
-
-def levels_table(db: D.DuckEngine, kind: str) -> str | None:
-    """The current generation's table `<kind>_levels` where it is built or the store wrote it (then
-    read now), else None."""
-    if db.stored(f"{kind}_levels"):
-        return db.summed(f"{kind}_levels", RS.levels_select(kind, db.rollup_measures))
-    return db.built(f"{kind}_levels")
+        return db.summed(suffix, RS.level_view(db.rollup_measures, prefix, wide), "VIEW")
+    return db.summed(suffix, select)
 
 
 def summed_select(measures: frozenset[str], kind: str, prefix: str | None) -> tuple[str, str]:
@@ -145,23 +138,19 @@ def summed_select(measures: frozenset[str], kind: str, prefix: str | None) -> tu
 
 
 def build_levels(db: D.DuckEngine) -> None:
-    """The current generation's table `days_levels` (rollup_sums.levels_select) if not built yet:
-    read from the file the store wrote with a whole rollup part (with `places_levels`), or computed
-    from the rollup's files on a connection of its own (duck_apart) and handed to the engine (0.11
-    CPU s at a million events, against 0.6 s more for the places' levels, left to the writer)."""
+    """The current generation's table `days_levels` (rollup_sums.levels_select) if not built yet and
+    the store did not write the levels' tables (with a whole rollup part), computed from the
+    rollup's files on a connection of its own (duck_apart) and handed to the engine (0.11 CPU s at
+    a million events; the places' levels, 0.6 s more, are left to the writer)."""
     gen, parts = db.rollup_now()
     measures = db.rollup_measures
-    if not parts or not RS.levels(measures):
-        return
-    stored = [kind for kind in RS.SUMMED_KINDS if db.stored(f"{kind}_levels")]
-    for kind in stored:
-        db.summed(f"{kind}_levels", RS.levels_select(kind, measures))
-    if "days" in stored or db.built("days_levels") is not None:
+    levels = RS.levels(measures)
+    if not parts or not levels or db.stored(f"days_{levels[0]}") or db.built("days_levels") is not None:
         return
     with A.connection() as con:
         for statement in R.view_statements("apart", list(parts), INTS, [m for m in R.MEASURES if m in measures]):
             con.execute(statement)
-        db.summed_held(gen, "days_levels", con.sql(RS.levels_select("days", measures)).to_arrow_table())
+        db.summed_held(gen, "days_levels", con.sql(RS.levels_select(measures)).to_arrow_table())
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
@@ -179,11 +168,12 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     table from the rollup with integer places where there is one and it is built or cheap to derive
     (duck_fact.places_table, duck_fact.held: after a write); not for the first map of a process,
     which would wait for the whole build (DuckViews builds it after that answer). With a minimum,
-    the level's view of the table of every level where the store wrote it, else the rollup: a
-    level's table per place is read by the map of every date only (a filter state's answers are
-    kept), and building it cost what reading the rollup costs (40-50 ms of CPU at a million
-    events, and as much again for the map from it)."""
-    if sel.start or sel.end or (f is not None and threshold_of(f) is not None and not levels_table(db, "places")):
+    the level's table where the store wrote it, else the rollup: a level's table per place is read
+    by the map of every date only (a filter state's answers are kept), and building it cost what
+    reading the rollup costs (40-50 ms of CPU at a million events, and as much again for the map
+    from it)."""
+    prefix = threshold_of(f) if f is not None else None
+    if sel.start or sel.end or (prefix is not None and not db.stored(f"places_{prefix}")):
         return "rollup"
     if f is None or answers(f):
         from dashboard.app import duck_fact as DF
