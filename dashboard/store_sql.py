@@ -35,15 +35,17 @@ def _sql_files(paths: list[str]) -> str:
     return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
 
 
-def events_sql(base: list[str], overlays: list[str]) -> str:
+def events_sql(base: list[str], overlays: list[str], filename: bool = False) -> str:
     """A DuckDB relation of the effective events of these files: the base parts with each row a
     whole-row overlay supersedes replaced by its latest overlay row (their names sort by
-    generation), then the cluster columns of each event a later patch changed taken from it."""
+    generation), then the cluster columns of each event a later patch changed taken from it (with
+    `filename`: effective_sql's)."""
     whole, patches = split_overlays(overlays)
     return effective_sql(
         base,
         latest_whole_sql(whole) if whole else None,
         latest_patch_sql(patches, whole) if patches else None,
+        filename=filename,
     )
 
 

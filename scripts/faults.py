@@ -197,6 +197,7 @@ def next_write_faults(root: Path, seed: int, write: tuple | None = None) -> list
     """The next write goes through and leaves only the files the manifest names. The write is
     `write` (events, articles) when the phase has one to make anyway, else a note."""
     from dashboard import schema as S
+    from dashboard import store_files as F
     from dashboard.ingest.article import Article
     from dashboard.store import EventsStore
 
@@ -213,7 +214,7 @@ def next_write_faults(root: Path, seed: int, write: tuple | None = None) -> list
         p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".tmp")
     )
     m = store.manifest()
-    named = sorted(e["path"] for k in ("events", "overlays", "articles", "rollup") for e in m.get(k) or [])
+    named = sorted(F.referenced(m))  # the parts, and a whole rollup part's sums
     return [] if left == named else [f"stray files after the next write: {sorted(set(left) - set(named))[:3]}"]
 
 

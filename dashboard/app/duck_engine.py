@@ -54,18 +54,11 @@ class DuckEngine:
 
     def __init__(self, store: StoreReader, threads: int | None = None, memory_limit: str = "1GB") -> None:
         self.store = store
-        # No automatic checkpoint: in this in-memory database one compressed every table written
-        # since the last (the integer places' rows among them) inside whichever statement crossed
-        # DuckDB's 16 MiB threshold, a table of a few kB that a request read from a file taking
-        # 110-160 ms of CPU at a million events; its tables are held uncompressed instead (+45 MB
-        # at a million events, the process's RSS no higher: the checkpoint's own buffers gone).
-        self._con = duckdb.connect(
-            config={
-                "memory_limit": memory_limit,
-                "checkpoint_threshold": "1TB",
-                **({"threads": threads} if threads else {}),
-            }
-        )
+        # No automatic checkpoint: one compressed every table written since the last inside whichever
+        # statement crossed DuckDB's 16 MiB (110-160 ms of a request's CPU at a million events); the
+        # tables stay uncompressed instead (+45 MB there, the process's RSS no higher).
+        config = {"memory_limit": memory_limit, "checkpoint_threshold": "1TB"}
+        self._con = duckdb.connect(config={**config, **({"threads": threads} if threads else {})})
         # Parquet footers cached between queries: the files of a generation never change, and an
         # answer is half a dozen queries over the same files. GLOBAL: a plain SET is this
         # connection's session only, and every query runs on a cursor (a session of its own),
@@ -155,8 +148,7 @@ class DuckEngine:
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         self.rollup_parts = ()
-        # A whole rollup part's sums per date and per place, written with it (store_sql.write_whole_rollup):
-        # summed reads them while the part is the generation's only one.
+        # A whole rollup part's sums (store_sql.write_whole_rollup), read while it is the only part.
         entries = m.get("rollup") or []
         stored = (entries[0].get("sums") or {}) if len(entries) == 1 else {}
         self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
@@ -237,14 +229,7 @@ class DuckEngine:
         base, over = self.store.files(m)
         if not base and not over:
             return gen, None
-        whole, patches = F.split_overlays(over)
-        files = Q.effective_sql(
-            base,
-            Q.latest_whole_sql(whole) if whole else None,
-            Q.latest_patch_sql(patches, whole) if patches else None,
-            filename=filename,
-        )
-        return gen, f"({self._source(files, ', filename' if filename else '')})"
+        return gen, f"({self._source(Q.events_sql(base, over, filename), ', filename' if filename else '')})"
 
     def hold(self, name: str, table: pa.Table) -> None:
         """Create the table `name` with the rows of `table` (computed on another connection:
