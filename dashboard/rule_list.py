@@ -330,6 +330,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "typed by the first it names, the head of the coordination, not by the lexicon's order",
     ),
     RuleInfo(
+        "tolls.own_clause",
+        "tolls",
+        "of the death counts of a sentence, those in the trigger's clause are the event's: a count the "
+        "parse puts in another clause ('shelled the city, killing four, a day after troops killed 80') "
+        "is another event's",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "
