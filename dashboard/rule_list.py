@@ -152,6 +152,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "the subject of 'be among' ('two soldiers were among those killed') is a victim, not the author",
     ),
     RuleInfo(
+        "actors.victims_over_holder",
+        "actors",
+        "civilians the sentence names as hit are the target before a side named only as the holder of the "
+        "place ('strikes on rebel-held Douma killed 12 civilians': the civilians, not the rebels)",
+    ),
+    RuleInfo(
         "actors.dictionary",
         "actors",
         "actor1/actor2 are canonical names from the actor dictionary with ACLED interaction codes, by "

@@ -45,7 +45,7 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         return UNKNOWN
     if switches.on("actors.source_phrase") and _in_source_phrase(tok):
         return SPEAKER
-    if _holds_the_noun(doc, mention.end):
+    if holds_the_noun(doc, mention.end):
         return TARGET  # "captured government-held positions": the holder loses them
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
@@ -157,7 +157,7 @@ def _in_source_phrase(tok: Any) -> bool:
     return False
 
 
-def _holds_the_noun(doc: Any, end: int) -> bool:
+def holds_the_noun(doc: Any, end: int) -> bool:
     """Whether a holding participle follows the name, hyphenated or not ("government-held
     positions", "an IS controlled town"): the name says who holds the place, as "held by X" does."""
     last = doc.char_span(end - 1, end, alignment_mode="expand") if end > 0 else None
