@@ -145,6 +145,13 @@ def merge_reports(events: pd.DataFrame) -> pd.DataFrame:
         merged = first[first.groupby(first).transform("size") > 1]
         cid.loc[merged.index] = merged.map({f: cluster_of(f) for f in merged.unique()})
     df[S.CLUSTER_ID] = cid.astype("string")
+    return with_cluster_sums(df)
+
+
+def with_cluster_sums(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` (changed in place, and returned) with n_sources and fatalities_low/high set from its
+    cluster ids: each cluster's number of outlets and lowest and highest toll over its rows in
+    `df`, which must hold every row of each of its clusters (the rows of whole merge keys do)."""
     source = df[S.SOURCE].astype("string").fillna("")
     outlet = source.where(source != "", df[S.ARTICLE_ID].astype("string"))
     g = df.assign(_outlet=outlet).groupby(S.CLUSTER_ID)
