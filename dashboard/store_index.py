@@ -57,13 +57,13 @@ from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
 from dashboard.store_index_lines import (
     escaped_ids,
-    events_of,
     lines_by_key,
     lines_of,
     merge_columns,
     rows_of,
     unpack,
     value_of,
+    whole_values_of,
 )
 
 INDEX = "merge-index.sqlite"
@@ -132,16 +132,21 @@ class MergeIndex:
             wanted = [k for k in wanted if k not in seen]
         for lo in range(0, len(wanted), LOOKUP_CHUNK):
             some = wanted[lo : lo + LOOKUP_CHUNK]
-            sql = f"SELECT k, gen, whole, data FROM keyed WHERE k IN ({', '.join('?' * len(some))}) ORDER BY k, gen"
-            found: dict[str, Values] = {}
-            for k, g, whole, d in self.con.execute(sql, some).fetchall():
-                if whole or k not in found:  # a whole value supersedes the values before it
-                    found[k] = []
-                found[k].append((g, bool(whole), d))
+            found = self._fetch(some)
             out.update(found)
             if seen is not None:
                 seen.update((k, found.get(k)) for k in some)
         return out
+
+    def _fetch(self, keys: list[str]) -> dict[str, Values]:
+        """_values of these keys (at most LOOKUP_CHUNK), from the index's file."""
+        sql = f"SELECT k, gen, whole, data FROM keyed WHERE k IN ({', '.join('?' * len(keys))}) ORDER BY k, gen"
+        found: dict[str, Values] = {}
+        for k, g, whole, d in self.con.execute(sql, keys).fetchall():
+            if whole or k not in found:  # a whole value supersedes the values before it
+                found[k] = []
+            found[k].append((g, bool(whole), d))
+        return found
 
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
@@ -190,36 +195,8 @@ class MergeIndex:
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
         toponym's values since its last whole one folded into one, and so is each key's);
-        `articles`, the ids of the
-        articles the write adds."""
-        keyed, gone = _touched(frames, moved)
-        if fold:  # a compaction's: every key with values after its whole one gets a whole one
-            for k in self._unfolded():
-                keyed.setdefault(k, {})
-        old = self._values(keyed)
-        values, older = [], []
-        whole = []
-        for k, mine in sorted(keyed.items()):
-            stored = old.get(k, [])
-            if stored and not gone and not fold and len(stored) < FOLD_AT:
-                if mine:  # added to: a value of its new lines alone
-                    values.append((k, gen, value_of(mine.values()), 0))
-            else:
-                whole.append((k, mine, stored))
-        # The stored lines of the keys given whole values matched to their events in one Arrow call.
-        split = [[x for _, _, value in stored for x in rows_of(value)] for _, _, stored in whole]
-        events = events_of([x for lines in split for x in lines])
-        at = 0
-        for (k, mine, stored), lines in zip(whole, split, strict=True):
-            rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
-            at += len(lines)
-            for e in rows.keys() & gone if gone else ():
-                del rows[e]
-            rows.update(mine)
-            if rows or stored:  # a key left empty keeps an empty value: it supersedes the last
-                values.append((k, gen, value_of(rows.values()), 1))
-            if stored and stored[0][0] < gen:  # what came before the whole value this one replaces
-                older.append((k, stored[0][0]))
+        `articles`, the ids of the articles the write adds."""
+        values, older = self._keyed_values(gen, *_touched(frames, moved), fold)
         named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO keyed (k, gen, data, whole) VALUES (?, ?, ?, ?)", values)
@@ -230,6 +207,27 @@ class MergeIndex:
             # part): a write that never swaps its manifest then takes out only the ids it added.
             self.con.executemany("INSERT OR IGNORE INTO articles VALUES (?, ?)", [(a, gen) for a in articles])
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
+
+    def _keyed_values(
+        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], fold: bool
+    ) -> tuple[list[tuple], list[tuple]]:
+        """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
+        lines `keyed` into their keys and taking the events `gone` out (record)."""
+        if fold:  # a compaction's: every key with values after its whole one gets a whole one
+            for k in self._unfolded():
+                keyed.setdefault(k, {})
+        old = self._values(keyed)
+        values: list[tuple] = []
+        whole = []
+        for k, mine in sorted(keyed.items()):
+            stored = old.get(k, [])
+            if stored and not gone and not fold and len(stored) < FOLD_AT:
+                if mine:  # added to: a value of its new lines alone
+                    values.append((k, gen, value_of(mine.values()), 0))
+            else:
+                whole.append((k, mine, stored))
+        whole_values, older = whole_values_of(gen, whole, gone)
+        return values + whole_values, older
 
     def _unfolded(self) -> list[str]:
         """The keys with values after their latest whole one (at this index's generation)."""
@@ -346,19 +344,13 @@ def _settle(path: Path) -> None:
 
 def open_index(root: Path, gen: int) -> MergeIndex | None:
     """The store's index for generation `gen` (the manifest's), without the values of writes that
-    never committed; None when it is missing, unreadable, stale or of another layout (layout 3 is
-    carried to this one first: `_upgrade`)."""
+    never committed; None when it is missing, unreadable, stale or of another layout (layouts 3
+    and 4 are carried to this one first: `_carried`)."""
     path = root / INDEX
     if not path.is_file():
         return None
     try:
-        con = _connect(path)
-        if _tables(con) and _layout(con) == 3:
-            con.close()
-            _upgrade(path)
-            con = _connect(path)
-        elif _tables(con) and _layout(con) == 4:
-            _upgrade_4(con)
+        con = _carried(_connect(path), path)
         newest = (
             con.execute("SELECT max(gen) FROM writes").fetchone() if _tables(con) and _layout(con) == LAYOUT else None
         )
@@ -375,6 +367,18 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return MergeIndex(con, gen, root)
     except (sqlite3.Error, OSError):
         return None
+
+
+def _carried(con: sqlite3.Connection, path: Path) -> sqlite3.Connection:
+    """A connection to the index at `path` carried to this layout from layout 3 (copied: `_upgrade`)
+    or 4 (a column added: `_upgrade_4`); `con` as it is otherwise."""
+    if _tables(con) and _layout(con) == 3:
+        con.close()
+        _upgrade(path)
+        return _connect(path)
+    if _tables(con) and _layout(con) == 4:
+        _upgrade_4(con)
+    return con
 
 
 def _tables(con: sqlite3.Connection) -> bool:
