@@ -210,32 +210,6 @@ def _first_half(tmp_path: Path, n: int, seed: int):
     return store, events, arts, ids[half:]
 
 
-def test_an_index_of_layout_3_is_carried_not_rebuilt(tmp_path: Path, monkeypatch) -> None:
-    seen = _compare_candidates(monkeypatch)
-    store, events, arts, rest = _first_half(tmp_path, 240, 8)
-    gen = store.manifest()["generation"]
-    keys = set(merge_keys(events).dropna())
-    idx = I.open_index(store.root, gen)
-    assert idx is not None
-    before = idx.candidates(keys)
-    idx.close()
-    _as_layout_3(store.root / I.INDEX)
-
-    def no_build(*_a, **_k):
-        raise AssertionError("a layout-3 index is copied, not built from the parts")
-
-    monkeypatch.setattr(SM.store_index_build, "build", no_build)
-    idx = I.open_index(store.root, gen)
-    assert idx is not None, "carried to this layout"
-    pd.testing.assert_frame_equal(idx.candidates(keys), before)
-    assert idx.con.execute("SELECT max(layout) FROM meta").fetchone() == (I.LAYOUT,)
-    idx.close()
-    store.append(events[events[S.ARTICLE_ID].isin(rest)], [arts[a] for a in rest])
-    assert seen and seen[-1] > 0, "the next write read its stored rows from the carried index"
-    want = S.coerce_events(merge_reports(events)).set_index(S.EVENT_ID).sort_index()
-    pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(), want, check_like=True)
-
-
 def _as_layout_4(path: Path) -> None:
     """Rewrite the index at `path` as layout 4 wrote it: one whole value per key and generation."""
     con = sqlite3.connect(path)
@@ -246,17 +220,20 @@ def _as_layout_4(path: Path) -> None:
     con.close()
 
 
-def test_an_index_of_layout_4_is_carried_not_rebuilt(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize(("layout", "as_layout"), [(3, _as_layout_3), (4, _as_layout_4)])
+def test_an_index_of_an_older_layout_is_carried_not_rebuilt(tmp_path: Path, monkeypatch, layout, as_layout) -> None:
     seen = _compare_candidates(monkeypatch)
-    store, events, arts, rest = _first_half(tmp_path, 240, 12)
+    store, events, arts, rest = _first_half(tmp_path, 240, 8 + layout)
     gen = store.manifest()["generation"]
     keys = set(merge_keys(events).dropna())
     idx = I.open_index(store.root, gen)
     assert idx is not None
     before = idx.candidates(keys)
     idx.close()
-    _as_layout_4(store.root / I.INDEX)
-    monkeypatch.setattr(SM.store_index_build, "build", lambda *_a, **_k: pytest.fail("carried, not built"))
+    as_layout(store.root / I.INDEX)
+    monkeypatch.setattr(
+        SM.store_index_build, "build", lambda *_a, **_k: pytest.fail(f"layout {layout} carried, not built")
+    )
     idx = I.open_index(store.root, gen)
     assert idx is not None, "carried to this layout"
     pd.testing.assert_frame_equal(idx.candidates(keys), before)
