@@ -26,7 +26,6 @@ merge read anyway: contributions(after) - contributions(before). Compaction writ
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
+from dashboard.rollup_counts import Facts, first_passing, passes, tolls
 
 ROLLUP_KEYS = [
     S.LOCATION,
@@ -106,20 +106,7 @@ def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     return _summed(keys, sums)
 
 
-class _Facts(NamedTuple):
-    """What _per_row needs of the counted rows (mentions left out) that does not depend on their
-    clusters, found once for an append's rows before and after its merge (delta, aligned)."""
-
-    rows: pd.DataFrame  # the counted rows (_COUNTED columns)
-    counted: np.ndarray  # of the rows given, which are counted
-    ids: np.ndarray  # event ids as texts
-    kind: np.ndarray  # event type as a code
-    rank: np.ndarray  # the ids' order
-    toll: np.ndarray  # fatalities, NaN when not given
-    confidence: np.ndarray  # NaN when not given
-
-
-def _facts(rows: pd.DataFrame) -> _Facts:
+def _facts(rows: pd.DataFrame) -> Facts:
     rows = S.coerce_events(rows, names=_COUNTED)  # these columns only: a write's delta is 20,000 rows at 10M
     counted = (rows[S.RECORD_KIND].astype("string").fillna("event") != "mention").to_numpy()
     rows = rows[counted]
@@ -132,7 +119,7 @@ def _facts(rows: pd.DataFrame) -> _Facts:
         if len(rows)
         else np.zeros(0, dtype="int64")
     )
-    return _Facts(
+    return Facts(
         rows,
         counted,
         ids.to_numpy(object),
@@ -158,7 +145,7 @@ def _per_row(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     return facts.rows[ROLLUP_KEYS].reset_index(drop=True), _measures(facts, _clusters(facts.rows))
 
 
-def _measures(facts: _Facts, cluster: np.ndarray) -> np.ndarray:
+def _measures(facts: Facts, cluster: np.ndarray) -> np.ndarray:
     """The measures (a matrix of int64 in MEASURES' order) of the first len(cluster) counted rows of
     `facts` with these cluster ids: what _per_row gives of them when they hold every report of
     each of their events."""
@@ -172,11 +159,11 @@ def _measures(facts: _Facts, cluster: np.ndarray) -> np.ndarray:
     # Each row's event, and its event and type, found once for the 12 counts below (a groupby per
     # count was half of a write's rollup delta).
     event = pd.factorize(cluster)[0].astype("int64")
-    lo, hi = _tolls(toll, event, lone)
+    lo, hi = tolls(toll, event, lone)
     event_type = pd.factorize(event * (int(kind.max()) + 1) + kind)[0]
     # An event told twice: counted at its smallest event id; per type, at its first report of that type.
-    counted = _first_passing(event, rank, lone, every)
-    typed = _first_passing(event_type, rank, lone, every)
+    counted = first_passing(event, rank, lone, every)
+    typed = first_passing(event_type, rank, lone, every)
     col = {m: i for i, m in enumerate(MEASURES)}
     # The measures filled column by column into one matrix: a frame of 47 columns assigned and summed
     # by pandas cost ~0.1 s a write whatever its rows (most of a correction's rollup delta).
@@ -192,53 +179,13 @@ def _measures(facts: _Facts, cluster: np.ndarray) -> np.ndarray:
         sums[:, col[m]] = v
     deaths = np.nan_to_num(toll, nan=0.0)
     for field, level, prefix in LEVELS:
-        passes = _passes(deaths, facts.confidence[:n], field, level)
-        first = _first_passing(event, rank, lone, passes)
-        sums[:, col[f"{prefix}_reports"]] = passes
+        kept = passes(deaths, facts.confidence[:n], field, level)
+        first = first_passing(event, rank, lone, kept)
+        sums[:, col[f"{prefix}_reports"]] = kept
         sums[:, col[f"{prefix}_events"]] = first
         sums[:, col[f"{prefix}_low"]] = lo * first
         sums[:, col[f"{prefix}_high"]] = hi * first
     return sums
-
-
-def _passes(deaths: np.ndarray, confidence: np.ndarray, field: str, level: float) -> np.ndarray:
-    """The rows passing one threshold, as threshold_sql keeps them (deaths: a toll not given is 0;
-    confidence: an unknown one, NaN, never passes)."""
-    if field == "min_fatalities":
-        return deaths >= int(level)
-    with np.errstate(invalid="ignore"):
-        return confidence >= float(level)
-
-
-def _tolls(toll: np.ndarray, event: np.ndarray, lone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the lowest and highest toll its event's reports give (0 when none gives one);
-    `toll`: each row's (NaN when not given), `event`: each row's event as a code. Grouped by numpy
-    (fmin and fmax pass over a missing toll)."""
-    own = np.nan_to_num(toll, nan=0.0).astype("int64")
-    lo, hi = own.copy(), own.copy()
-    if (~lone).any():
-        g, f = event[~lone], toll[~lone]
-        low = np.full(int(g.max()) + 1, np.inf)
-        high = np.full(len(low), -np.inf)
-        np.fmin.at(low, g, f)
-        np.fmax.at(high, g, f)
-        lo[~lone] = np.where(np.isfinite(low[g]), low[g], 0).astype("int64")
-        hi[~lone] = np.where(np.isfinite(high[g]), high[g], 0).astype("int64")
-    return lo, hi
-
-
-def _first_passing(group: np.ndarray, rank: np.ndarray, lone: np.ndarray, passes: np.ndarray) -> np.ndarray:
-    """Per row, whether it passes and is the first (smallest event id: `rank`, the ids' order) of
-    the rows that pass in its `group` (its event's, or its event's and type's, as codes): where a
-    filter keeping the rows that pass counts the event. A lone report that passes is."""
-    out = lone & passes
-    shared = ~lone & passes
-    if shared.any():
-        g, r = group[shared], rank[shared]
-        first = np.full(int(g.max()) + 1, np.iinfo(np.int64).max)
-        np.minimum.at(first, g, r)
-        out[shared] = r == first[g]
-    return out
 
 
 def _summed(keys: pd.DataFrame, sums: np.ndarray) -> pd.DataFrame:

@@ -28,18 +28,21 @@ its whole one gets a whole value again; an index of layout 4 gets the `whole` co
 of it whole) when opened (`_upgrade_4`).
 
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
-- each write stores, tagged with the generation it is about to commit, the new value of every key
-  it touches (the key's rows with the write's rows put in: new rows, stored rows whose cluster
-  columns it changed, moved rows under their new keys; the rows a correction moved out taken out)
-  and the generation in `writes`, in one SQLite transaction after its Parquet files and before its
-  manifest swap, dropping the key's values older than the one it replaces;
-- a key's rows are its latest value at or below the manifest's generation; values above it (a write
-  killed before its swap) are deleted when the index is next opened;
+- each write stores, tagged with the generation it is about to commit, a value of every key it
+  touches (the write's rows: new rows, stored rows whose cluster id it changed, moved rows under
+  their new keys; whole, the key's rows with those put in and the rows a correction moved out
+  taken out, for the keys a correction touches and those with FOLD_AT values) and the generation
+  in `writes`, in one SQLite transaction after its Parquet files and before its manifest swap; a
+  whole value drops the key's values before the whole one it replaces;
+- a key's rows are the lines of its latest whole value at or below the manifest's generation and
+  of its values after that one, an event's later line superseding an earlier one; values above
+  that generation (a write killed before its swap) are deleted when the index is next opened;
 - it is valid for generation G only if `writes` holds G: a write that did not keep it (code before
   it; an index step that failed, which never fails the write) leaves it stale, and the next write
-  builds it anew from the store; so is an index of another layout (but layout 3, copied).
-Whole-store writes build it anew before their swap; compaction carries it (the same rows). Only
-writers use it, under the store's write lock; readers never open it.
+  builds it anew from the store; so is an index of another layout (but layouts 3 and 4, carried).
+Whole-store writes build it anew before their swap; compaction carries it (the same rows; every
+key's values since its whole one folded into one). Only writers use it, under the store's write
+lock; readers never open it.
 """
 
 from __future__ import annotations
