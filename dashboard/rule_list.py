@@ -152,6 +152,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "the subject of 'be among' ('two soldiers were among those killed') is a victim, not the author",
     ),
     RuleInfo(
+        "actors.between_sides",
+        "actors",
+        "the last side of 'between A and B' is the other side also when the parse hangs it on a phrase "
+        "inside A ('clashes between troops backed by tanks and Kurdish fighters': the fighters)",
+    ),
+    RuleInfo(
         "actors.victims_over_holder",
         "actors",
         "civilians the sentence names as hit are the target before a side named only as the holder of the "

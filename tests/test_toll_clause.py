@@ -1,4 +1,4 @@
-"""`tolls.own_clause` (of the death counts of a sentence, the ones in the trigger's clause are the
+"""`tolls.own_clause`: of the death counts of a sentence, the ones in the trigger's clause are the
 event's. Examples written for the rule."""
 
 from __future__ import annotations
@@ -40,13 +40,3 @@ def test_deaths_another_clause_tells_are_not_the_event_toll(pipeline) -> None:
     ev = rows_of(pipeline, text)
     assert ev[S.FATALITIES].tolist() == [2]
     assert rows_of(pipeline, text, "tolls.own_clause")[S.FATALITIES].tolist() == [60]
-
-
-def test_civilians_named_as_hit_are_the_target_before_the_holder_of_the_place(pipeline) -> None:
-    # actors.victims_over_holder: "rebel-held" says whose town it is; the dead are who was hit.
-    text = "Government jets bombed the rebel-held town of Saraqib on Sunday, killing nine civilians."
-    assert rows_of(pipeline, text)[S.ACTOR2].tolist() == ["Civilians (Syria)"]
-    assert rows_of(pipeline, text, "actors.victims_over_holder")[S.ACTOR2].tolist() == ["Rebel groups (Syria)"]
-    # With no civilians named, the side that holds the place is the one hit.
-    bare = "Government jets bombed the rebel-held town of Saraqib on Sunday."
-    assert rows_of(pipeline, bare)[S.ACTOR2].tolist() == ["Rebel groups (Syria)"]
