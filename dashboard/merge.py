@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard import schema as S
 
@@ -65,17 +68,16 @@ def merge_keys(df: pd.DataFrame) -> pd.Series:
     return key.where(mergeable, pd.NA)
 
 
-def _actors(df: pd.DataFrame) -> list[frozenset[str]]:
-    """Each row's set of non-empty actors, built once per distinct pair (a set per row was a
-    sixth of the merge of a correction's 20,000 rows)."""
+def _actor_sets(df: pd.DataFrame) -> tuple[np.ndarray, list[frozenset[str]]]:
+    """(each row's code of its set of non-empty actors, the sets by code), a set built once per
+    distinct pair (a set per row was a sixth of the merge of a correction's 20,000 rows)."""
     a1 = df[S.ACTOR1].astype("string").fillna("").str.strip()
     a2 = df[S.ACTOR2].astype("string").fillna("").str.strip()
     c1, u1 = pd.factorize(a1)
     c2, u2 = pd.factorize(a2)
     t1, t2, n = list(u1), list(u2), len(u2) + 1
     pair, first = pd.factorize(c1.astype("int64") * n + c2)
-    sets = [frozenset(x for x in (t1[p // n], t2[p % n]) if x) for p in first.tolist()]
-    return [sets[i] for i in pair]
+    return pair.astype("int64"), [frozenset(x for x in (t1[p // n], t2[p % n]) if x) for p in first.tolist()]
 
 
 def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -111,6 +113,31 @@ def _components(ids: list[str], actors: list[frozenset[str]]) -> list[str]:
     return [first[r] for r in roots]
 
 
+def _firsts(key: np.ndarray, rows: pd.DataFrame) -> pd.Series:
+    """The smallest event id of each row's component (`key`: each row's merge key as a code), on
+    `rows`' index. What _components finds key by key, with a key's rows taken as its distinct
+    actor sets: a key of one set (most are) is one component without a test; a key of several
+    sets has them linked over its sets alone; each component's smallest id is then found by numpy
+    over the ids' ranks (the per-row Python of _components was a third of a merge of 20,000 rows)."""
+    pair, sets = _actor_sets(rows)
+    combo, row_combo = np.unique(key.astype("int64") * (len(sets) + 1) + pair, return_inverse=True)
+    combo_key, combo_set = combo // (len(sets) + 1), combo % (len(sets) + 1)
+    root = np.arange(len(combo))  # each (key, set)'s component, as the position of one of them
+    starts = np.flatnonzero(np.r_[True, np.diff(combo_key) != 0])
+    ends = np.r_[starts[1:], len(combo)]
+    for lo, hi in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(), strict=True):
+        ones = _components([str(i) for i in range(hi - lo)], [sets[c] for c in combo_set[lo:hi].tolist()])
+        root[lo:hi] = lo + np.array([int(x) for x in ones])
+    comp = root[np.asarray(row_combo).reshape(-1)]
+    ids = pa.array(rows[S.EVENT_ID].astype(str).to_numpy(object), pa.string())
+    rank = pc.rank(ids, sort_keys="ascending", tiebreaker="dense").to_numpy().astype("int64") - 1
+    lowest = np.full(len(combo), np.iinfo(np.int64).max)
+    np.minimum.at(lowest, comp, rank)
+    at_rank = np.empty(int(rank.max()) + 1, dtype="int64")
+    at_rank[rank] = np.arange(len(rank))
+    return pd.Series(np.asarray(ids.to_pylist(), dtype=object)[at_rank[lowest[comp]]], index=rows.index)
+
+
 def cluster_of(first_id: str) -> str:
     return hashlib.sha1(f"cluster|{first_id}".encode()).hexdigest()[:16]
 
@@ -128,23 +155,20 @@ def merge_reports(events: pd.DataFrame) -> pd.DataFrame:
     shared = key.notna() & key.duplicated(keep=False)
     if shared.any():
         # The three columns the components need, not the rows' 53: taking every column of the
-        # 20,000 rows of an append's keys twice (filter, sort) was a fifth of the merge at 10M.
-        sub = df.loc[shared, [S.EVENT_ID, S.ACTOR1, S.ACTOR2]].assign(_key=key[shared])
-        sub = sub.sort_values("_key", kind="stable")
-        actors = _actors(sub)
-        firsts: list[str] = []
-        positions = sub.groupby("_key", sort=False).indices
-        sub_ids = sub[S.EVENT_ID].astype(str).tolist()
-        order = []
-        for rows in positions.values():
-            rows = list(rows)
-            firsts.extend(_components([sub_ids[r] for r in rows], [actors[r] for r in rows]))
-            order.extend(rows)
-        first = pd.Series(firsts, index=sub.index[order])
+        # 20,000 rows of an append's keys (filter, then sort) was a fifth of the merge at 10M.
+        sub = df.loc[shared, [S.EVENT_ID, S.ACTOR1, S.ACTOR2]]
+        first = _firsts(pd.factorize(key[shared])[0], sub)
         # A row whose component is itself keeps its own id, as an unmerged row does.
         merged = first[first.groupby(first).transform("size") > 1]
         cid.loc[merged.index] = merged.map({f: cluster_of(f) for f in merged.unique()})
     df[S.CLUSTER_ID] = cid.astype("string")
+    return with_cluster_sums(df)
+
+
+def with_cluster_sums(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` (changed in place, and returned) with n_sources and fatalities_low/high set from its
+    cluster ids: each cluster's number of outlets and lowest and highest toll over its rows in
+    `df`, which must hold every row of each of its clusters (the rows of whole merge keys do)."""
     source = df[S.SOURCE].astype("string").fillna("")
     outlet = source.where(source != "", df[S.ARTICLE_ID].astype("string"))
     g = df.assign(_outlet=outlet).groupby(S.CLUSTER_ID)

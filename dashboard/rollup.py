@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
+from dashboard.rollup_counts import Facts, first_passing, passes, tolls
 
 ROLLUP_KEYS = [
     S.LOCATION,
@@ -105,31 +106,64 @@ def contributions(rows: pd.DataFrame) -> pd.DataFrame:
     return _summed(keys, sums)
 
 
+def _facts(rows: pd.DataFrame) -> Facts:
+    rows = S.coerce_events(rows, names=_COUNTED)  # these columns only: a write's delta is 20,000 rows at 10M
+    counted = (rows[S.RECORD_KIND].astype("string").fillna("event") != "mention").to_numpy()
+    rows = rows[counted]
+    ids = rows[S.EVENT_ID].astype(str)
+    kind = pd.factorize(rows[S.EVENT_TYPE].astype("string").fillna("\x00").to_numpy())[0].astype("int64")
+    # The ids' order by Arrow (UTF-8's byte order is the code points' order): pandas' sorted
+    # factorize of 20,000 ids as Python strings was a quarter of _per_row at ten million events.
+    rank = (
+        pc.rank(pa.array(ids, from_pandas=True), sort_keys="ascending", tiebreaker="dense").to_numpy().astype("int64")
+        if len(rows)
+        else np.zeros(0, dtype="int64")
+    )
+    return Facts(
+        rows,
+        counted,
+        ids.to_numpy(object),
+        kind,
+        rank,
+        rows[S.FATALITIES].astype("Float64").to_numpy("float64", na_value=np.nan),
+        rows[S.CONFIDENCE].astype("Float64").to_numpy("float64", na_value=np.nan),
+    )
+
+
+def _clusters(rows: pd.DataFrame, counted: np.ndarray | None = None) -> np.ndarray:
+    """Each counted row's cluster id as a text (its event id when it has none); `counted`: which
+    rows are (None: all)."""
+    rows = rows[[S.EVENT_ID, S.CLUSTER_ID]] if counted is None else rows[[S.EVENT_ID, S.CLUSTER_ID]][counted]
+    ids = rows[S.EVENT_ID].astype(str)
+    return rows[S.CLUSTER_ID].astype("string").fillna(ids).astype(str).to_numpy(object)
+
+
 def _per_row(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """(each counted row's ROLLUP_KEYS, its measures as a matrix of int64 in MEASURES' order) of these
     effective rows, which hold every report of each event among them: contributions before summing."""
-    rows = S.coerce_events(rows, names=_COUNTED)  # these columns only: a write's delta is 20,000 rows at 10M
-    rows = rows[rows[S.RECORD_KIND].astype("string").fillna("event") != "mention"]
-    sums = np.zeros((len(rows), len(MEASURES)), dtype="int64")
-    if rows.empty:
-        return rows[ROLLUP_KEYS].reset_index(drop=True), sums
-    ids = rows[S.EVENT_ID].astype(str)
-    cluster = rows[S.CLUSTER_ID].astype("string").fillna(ids).astype(str)
-    lone = (cluster == ids).to_numpy()
-    every = np.ones(len(rows), bool)
-    # Each row's event, its event and type, and its id's rank, found once for the 12 counts below
-    # (a groupby per count was half of a write's rollup delta).
-    event = pd.factorize(cluster.to_numpy())[0]
-    lo, hi = _tolls(rows[S.FATALITIES], event, lone)
-    kind = rows[S.EVENT_TYPE].astype("string").fillna("\x00").to_numpy()
-    event_type = pd.DataFrame({"c": event, "t": kind}).groupby(["c", "t"], sort=False, dropna=False).ngroup()
-    # The ids' order by Arrow (UTF-8's byte order is the code points' order): pandas' sorted
-    # factorize of 20,000 ids as Python strings was a quarter of _per_row at ten million events.
-    order = pc.rank(pa.array(ids, from_pandas=True), sort_keys="ascending", tiebreaker="dense")
-    rank = order.to_numpy().astype("int64")
+    facts = _facts(rows)
+    return facts.rows[ROLLUP_KEYS].reset_index(drop=True), _measures(facts, _clusters(facts.rows))
+
+
+def _measures(facts: Facts, cluster: np.ndarray) -> np.ndarray:
+    """The measures (a matrix of int64 in MEASURES' order) of the first len(cluster) counted rows of
+    `facts` with these cluster ids: what _per_row gives of them when they hold every report of
+    each of their events."""
+    n = len(cluster)
+    sums = np.zeros((n, len(MEASURES)), dtype="int64")
+    if not n:
+        return sums
+    ids, kind, rank, toll = facts.ids[:n], facts.kind[:n], facts.rank[:n], facts.toll[:n]
+    lone = cluster == ids
+    every = np.ones(n, bool)
+    # Each row's event, and its event and type, found once for the 12 counts below (a groupby per
+    # count was half of a write's rollup delta).
+    event = pd.factorize(cluster)[0].astype("int64")
+    lo, hi = tolls(toll, event, lone)
+    event_type = pd.factorize(event * (int(kind.max()) + 1) + kind)[0]
     # An event told twice: counted at its smallest event id; per type, at its first report of that type.
-    counted = _first_passing(event, rank, lone, every)
-    typed = _first_passing(event_type.to_numpy(), rank, lone, every)
+    counted = first_passing(event, rank, lone, every)
+    typed = first_passing(event_type, rank, lone, every)
     col = {m: i for i, m in enumerate(MEASURES)}
     # The measures filled column by column into one matrix: a frame of 47 columns assigned and summed
     # by pandas cost ~0.1 s a write whatever its rows (most of a correction's rollup delta).
@@ -143,56 +177,15 @@ def _per_row(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         ("type_high", hi * typed),
     ):
         sums[:, col[m]] = v
-    deaths = rows[S.FATALITIES].astype("Float64").fillna(0).to_numpy("float64")
-    confidence = rows[S.CONFIDENCE].astype("Float64").to_numpy("float64", na_value=np.nan)
+    deaths = np.nan_to_num(toll, nan=0.0)
     for field, level, prefix in LEVELS:
-        passes = _passes(deaths, confidence, field, level)
-        first = _first_passing(event, rank, lone, passes)
-        sums[:, col[f"{prefix}_reports"]] = passes
+        kept = passes(deaths, facts.confidence[:n], field, level)
+        first = first_passing(event, rank, lone, kept)
+        sums[:, col[f"{prefix}_reports"]] = kept
         sums[:, col[f"{prefix}_events"]] = first
         sums[:, col[f"{prefix}_low"]] = lo * first
         sums[:, col[f"{prefix}_high"]] = hi * first
-    return rows[ROLLUP_KEYS].reset_index(drop=True), sums
-
-
-def _passes(deaths: np.ndarray, confidence: np.ndarray, field: str, level: float) -> np.ndarray:
-    """The rows passing one threshold, as threshold_sql keeps them (deaths: a toll not given is 0;
-    confidence: an unknown one, NaN, never passes)."""
-    if field == "min_fatalities":
-        return deaths >= int(level)
-    with np.errstate(invalid="ignore"):
-        return confidence >= float(level)
-
-
-def _tolls(deaths: pd.Series, event: np.ndarray, lone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the lowest and highest toll its event's reports give (0 when none gives one);
-    `event`: each row's event as a code. Grouped by numpy (fmin and fmax pass over a missing toll)."""
-    toll = deaths.astype("Float64").to_numpy("float64", na_value=np.nan)
-    own = np.nan_to_num(toll, nan=0.0).astype("int64")
-    lo, hi = own.copy(), own.copy()
-    if (~lone).any():
-        g, f = event[~lone], toll[~lone]
-        low = np.full(int(g.max()) + 1, np.inf)
-        high = np.full(len(low), -np.inf)
-        np.fmin.at(low, g, f)
-        np.fmax.at(high, g, f)
-        lo[~lone] = np.where(np.isfinite(low[g]), low[g], 0).astype("int64")
-        hi[~lone] = np.where(np.isfinite(high[g]), high[g], 0).astype("int64")
-    return lo, hi
-
-
-def _first_passing(group: np.ndarray, rank: np.ndarray, lone: np.ndarray, passes: np.ndarray) -> np.ndarray:
-    """Per row, whether it passes and is the first (smallest event id: `rank`, the ids' order) of
-    the rows that pass in its `group` (its event's, or its event's and type's, as codes): where a
-    filter keeping the rows that pass counts the event. A lone report that passes is."""
-    out = lone & passes
-    shared = ~lone & passes
-    if shared.any():
-        g, r = group[shared], rank[shared]
-        first = np.full(int(g.max()) + 1, np.iinfo(np.int64).max)
-        np.minimum.at(first, g, r)
-        out[shared] = r == first[g]
-    return out
+    return sums
 
 
 def _summed(keys: pd.DataFrame, sums: np.ndarray) -> pd.DataFrame:
@@ -223,15 +216,20 @@ def delta(before: pd.DataFrame, after: pd.DataFrame, aligned: bool = False) -> p
     and only those whose measures changed (an event's first report, its tolls) are summed with the
     new rows (summing the 40,000 rows of an append's keys at ten million events was a sixth of its
     delta)."""
-    new_keys, new_sums = _per_row(after)
-    old_keys, old_sums = _per_row(before)
     if aligned:  # mentions are left out of both alike: the first len(old_sums) rows pair up
+        # What does not depend on the clusters (the ids' ranks, types, tolls) found once for both.
+        facts = _facts(after)
+        new_keys = facts.rows[ROLLUP_KEYS].reset_index(drop=True)
+        new_sums = _measures(facts, _clusters(facts.rows))
+        old_sums = _measures(facts, _clusters(before, facts.counted[: len(before)]))
         n = len(old_sums)
         diff = new_sums[:n] - old_sums
         moved = diff.any(axis=1)
         keys = pd.concat([new_keys.iloc[:n][moved], new_keys.iloc[n:]], ignore_index=True)
         out = _summed(keys, np.vstack([diff[moved], new_sums[n:]]))
     else:
+        new_keys, new_sums = _per_row(after)
+        old_keys, old_sums = _per_row(before)
         out = _summed(pd.concat([new_keys, old_keys], ignore_index=True), np.vstack([new_sums, -old_sums]))
     out.attrs["same_place"] = share_place(after)
     return out

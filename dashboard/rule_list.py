@@ -152,6 +152,18 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "the subject of 'be among' ('two soldiers were among those killed') is a victim, not the author",
     ),
     RuleInfo(
+        "actors.between_sides",
+        "actors",
+        "the last side of 'between A and B' is the other side also when the parse hangs it on a phrase "
+        "inside A ('clashes between troops backed by tanks and Kurdish fighters': the fighters)",
+    ),
+    RuleInfo(
+        "actors.victims_over_holder",
+        "actors",
+        "civilians the sentence names as hit are the target before a side named only as the holder of the "
+        "place ('strikes on rebel-held Douma killed 12 civilians': the civilians, not the rebels)",
+    ),
+    RuleInfo(
         "actors.dictionary",
         "actors",
         "actor1/actor2 are canonical names from the actor dictionary with ACLED interaction codes, by "
@@ -328,6 +340,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "types",
         "a sentence that names two means of remote violence together ('shelling and air strikes') is "
         "typed by the first it names, the head of the coordination, not by the lexicon's order",
+    ),
+    RuleInfo(
+        "tolls.own_clause",
+        "tolls",
+        "of the death counts of a sentence, those in the trigger's clause are the event's: a count the "
+        "parse puts in another clause ('shelled the city, killing four, a day after troops killed 80') "
+        "is another event's",
     ),
     RuleInfo(
         "types.territory_by_side",

@@ -38,6 +38,12 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "settlement of X', 'in X', a list after a place)",
     ),
     RuleInfo(
+        "recognition.listed_sites",
+        "recognition",
+        "a plural kind-of-place noun after a list of names is said of each ('shells hit Karta and Bilal "
+        "villages'): every name of the list is a site, not only the one next to the noun",
+    ),
+    RuleInfo(
         "recognition.embedded",
         "recognition",
         "a well-known place inside an organisation's or a building's name ('Texas' in 'Texas A&M "

@@ -156,14 +156,14 @@ class EventsStore:
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             with store_index.write_scope(self.root, int(m["generation"])):
-                rows, changed, rollup = merge_in(self.root, m, events)
+                rows, changed, rollup, renamed = merge_in(self.root, m, events)
                 self._commit(
                     m,
                     new=rows,
                     patch=changed,
                     articles=articles_frame(new_articles),
                     rollup=rollup,
-                    index_rows=[rows, changed],
+                    index_rows=[rows, renamed],
                 )
             return len(new_articles), len(events)
 
@@ -214,7 +214,7 @@ class EventsStore:
             return self._commit(m, pending=pending) if pending else int(m["generation"])
         before = S.coerce_events(table)
         after = S.coerce_events(transform(before))
-        rows, changed, rollup = merge_in(
+        rows, changed, rollup, renamed = merge_in(
             self.root, m, after, set(merge_keys(before).dropna()), replaced=before, known=known
         )
         return self._commit(
@@ -223,7 +223,7 @@ class EventsStore:
             patch=changed,
             pending=pending,
             rollup=rollup,
-            index_rows=[rows, changed],
+            index_rows=[rows, renamed],
             index_moved=before,
         )
 

@@ -13,22 +13,36 @@ not tens of thousands of rows (layout 1 held one SQLite row per stored row: 3.45
 Beside them (layout 3 and after) it keeps, per toponym, the rows that name it, which a correction
 reads (dashboard/store_index_named.py); and the stored article ids, which an ingest asks about.
 Layout 4 keeps the values in ordinary tables found through an index on (key, generation), where
-layout 3 clustered them by key (`_create`); an index of layout 3 is copied into layout 4 when
+layout 3 clustered them by key (`_create`); an index of layout 3 is copied into this layout when
 opened (`_upgrade`).
 
+Layout 5 keeps a key's values as the values by toponym are kept: a `whole` value holds all its rows,
+and a write that only adds rows to a key (an ingest) adds a value of those rows alone, read after
+the whole one (a later line of an event supersedes an earlier one). The cluster sums of a line
+(n_sources, fatalities_low/high) are not kept up to date: a line keeps those it was written with,
+and a read sets them anew from the key's rows and their cluster ids (merge.with_cluster_sums: they
+are a function of those), so a report joining an event of 27 rows puts one line into the index,
+not 28 (the rows whose cluster id changes are put in again: few). Before, an append at ten million
+events packed and wrote again the ~20,000 stored rows of its keys. A key with FOLD_AT values since
+its whole one gets a whole value again; an index of layout 4 gets the `whole` column (every value
+of it whole) when opened (`_upgrade_4`).
+
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
-- each write stores, tagged with the generation it is about to commit, the new value of every key
-  it touches (the key's rows with the write's rows put in: new rows, stored rows whose cluster
-  columns it changed, moved rows under their new keys; the rows a correction moved out taken out)
-  and the generation in `writes`, in one SQLite transaction after its Parquet files and before its
-  manifest swap, dropping the key's values older than the one it replaces;
-- a key's rows are its latest value at or below the manifest's generation; values above it (a write
-  killed before its swap) are deleted when the index is next opened;
+- each write stores, tagged with the generation it is about to commit, a value of every key it
+  touches (the write's rows: new rows, stored rows whose cluster id it changed, moved rows under
+  their new keys; whole, the key's rows with those put in and the rows a correction moved out
+  taken out, for the keys a correction touches and those with FOLD_AT values) and the generation
+  in `writes`, in one SQLite transaction after its Parquet files and before its manifest swap; a
+  whole value drops the key's values before the whole one it replaces;
+- a key's rows are the lines of its latest whole value at or below the manifest's generation and
+  of its values after that one, an event's later line superseding an earlier one; values above
+  that generation (a write killed before its swap) are deleted when the index is next opened;
 - it is valid for generation G only if `writes` holds G: a write that did not keep it (code before
   it; an index step that failed, which never fails the write) leaves it stale, and the next write
-  builds it anew from the store; so is an index of another layout (but layout 3, copied).
-Whole-store writes build it anew before their swap; compaction carries it (the same rows). Only
-writers use it, under the store's write lock; readers never open it.
+  builds it anew from the store; so is an index of another layout (but layouts 3 and 4, carried).
+Whole-store writes build it anew before their swap; compaction carries it (the same rows; every
+key's values since its whole one folded into one). Only writers use it, under the store's write
+lock; readers never open it.
 """
 
 from __future__ import annotations
@@ -43,32 +57,37 @@ import pandas as pd
 
 from dashboard import schema as S
 from dashboard import store_index_named
-from dashboard.merge import merge_keys
+from dashboard.merge import merge_keys, with_cluster_sums
 from dashboard.store_index_lines import (
     escaped_ids,
-    events_of,
     lines_by_key,
     lines_of,
     merge_columns,
     rows_of,
     unpack,
     value_of,
+    whole_values_of,
 )
 
 INDEX = "merge-index.sqlite"
 # The layout of the index's tables and of its packed rows; an index of another layout is stale (an
 # index written before `meta` existed has layout 1; layout 2 had no rows by toponym, `named`; layout 3,
-# carried to this one when opened, held the values in tables clustered by key).
-LAYOUT = 4
+# carried to this one when opened, held the values in tables clustered by key; layout 4, carried too,
+# held one whole value per key).
+LAYOUT = 5
+FOLD_AT = 8  # a key's values since its last whole one before a write gives it a whole one again
 BUILD_CHUNK = 200_000  # rows packed per statement batch while building
 LOOKUP_CHUNK = 900  # values per IN (...) of a lookup (SQLite's older builds allow 999 parameters)
 WAL_PAGES = 20_000  # pages (80 MB) the write-ahead log may hold before it is folded into the file
 
 
+# A key's values as a read takes them: (generation, whole, value) of its latest whole value and of
+# every value after it, oldest first.
+Values = list[tuple[int, bool, bytes]]
 # Within one write (write_scope), per (store, generation), the values its lookups read (None: the
 # key has none): a correction reads its keys' values to find its rows' clusters, its merge reads
 # them again, and its record reads them a third time (0.04 CPU s of a save at a million events).
-_SEEN: dict[tuple[str, int], dict[str, tuple[int, bytes] | None]] = {}
+_SEEN: dict[tuple[str, int], dict[str, Values | None]] = {}
 
 
 @contextmanager
@@ -105,32 +124,47 @@ class MergeIndex:
         self.gen = gen
         self.seen = _SEEN.get((str(root), gen)) if root is not None else None
 
-    def _values(self, keys: Iterable[str]) -> dict[str, tuple[int, bytes]]:
-        """(generation, value) of each of these keys' latest value (the index holds none above its
+    def _values(self, keys: Iterable[str]) -> dict[str, Values]:
+        """Each of these keys' values from its latest whole one on (the index holds none above its
         generation once opened); keys without rows are left out."""
         wanted = sorted({str(k) for k in keys if k is not None and k is not pd.NA})
-        out: dict[str, tuple[int, bytes]] = {}
+        out: dict[str, Values] = {}
         seen = self.seen
         if seen is not None:
             out.update((k, hit) for k in wanted if k in seen and (hit := seen[k]) is not None)
             wanted = [k for k in wanted if k not in seen]
         for lo in range(0, len(wanted), LOOKUP_CHUNK):
             some = wanted[lo : lo + LOOKUP_CHUNK]
-            # SQLite gives the bare column `data` of the row that holds max(gen).
-            sql = f"SELECT k, max(gen), data FROM keyed WHERE k IN ({', '.join('?' * len(some))}) GROUP BY k"
-            found = {k: (g, d) for k, g, d in self.con.execute(sql, some).fetchall()}
+            found = self._fetch(some)
             out.update(found)
             if seen is not None:
                 seen.update((k, found.get(k)) for k in some)
         return out
 
+    def _fetch(self, keys: list[str]) -> dict[str, Values]:
+        """_values of these keys (at most LOOKUP_CHUNK), from the index's file."""
+        sql = f"SELECT k, gen, whole, data FROM keyed WHERE k IN ({', '.join('?' * len(keys))}) ORDER BY k, gen"
+        found: dict[str, Values] = {}
+        for k, g, whole, d in self.con.execute(sql, keys).fetchall():
+            if whole or k not in found:  # a whole value supersedes the values before it
+                found[k] = []
+            found[k].append((g, bool(whole), d))
+        return found
+
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
-        one of `keys`, but those of the events in `exclude`."""
-        lines = [line for _, value in self._values(keys).values() for line in rows_of(value)]
+        one of `keys`, but those of the events in `exclude`; their cluster sums set from their keys'
+        rows (the lines keep those they were written with)."""
+        values = self._values(keys).values()
+        lines = [line for vs in values for _, _, value in vs for line in rows_of(value)]
         if not lines:
             return S.coerce_events(S.empty_events())
         rows = S.coerce_events(unpack(lines))
+        if any(len(vs) > 1 for vs in values):
+            # An event's latest line is its row (an event never leaves its key but by a correction,
+            # whose keys get whole values): its stored cluster id.
+            rows = rows.drop_duplicates(S.EVENT_ID, keep="last").reset_index(drop=True)
+        rows = with_cluster_sums(rows)  # every row of these keys: their clusters' rows, all of them
         if not exclude:
             return rows
         # Matched on the unpacked ids (unpack unescapes them), not line by line.
@@ -158,33 +192,17 @@ class MergeIndex:
         """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
         rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
         generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
-        names `gen`. Each touched key's values older than the one it replaces are dropped. The rows
+        names `gen`. A key a write only adds rows to gets a value of those rows (fewer than FOLD_AT
+        values since its whole one); one a correction takes rows out of, or with FOLD_AT values, a
+        whole value, and its values before the whole one it replaces are dropped. The rows
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
-        toponym's values since its last whole one folded into one); `articles`, the ids of the
-        articles the write adds."""
-        keyed, gone = _touched(frames, moved)
-        old = self._values(keyed)
-        touched = sorted(keyed.items())
-        stored = [old.get(k, (None, None)) for k, _ in touched]
-        # Every touched key's stored lines matched to their events in one Arrow call (events_of).
-        split = [[] if value is None else rows_of(value) for _, value in stored]
-        events = events_of([x for lines in split for x in lines])
-        values, older = [], []
-        at = 0
-        for (k, mine), (g, value), lines in zip(touched, stored, split, strict=True):
-            rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
-            at += len(lines)
-            for e in rows.keys() & gone if gone else ():
-                del rows[e]
-            rows.update(mine)
-            if rows or value is not None:  # a key left empty keeps an empty value: it supersedes the last
-                values.append((k, gen, value_of(rows.values())))
-            if g is not None and g < gen:
-                older.append((k, g))
+        toponym's values since its last whole one folded into one, and so is each key's);
+        `articles`, the ids of the articles the write adds."""
+        values, older = self._keyed_values(gen, *_touched(frames, moved), fold)
         named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
-            self.con.executemany("INSERT OR REPLACE INTO keyed VALUES (?, ?, ?)", values)
+            self.con.executemany("INSERT OR REPLACE INTO keyed (k, gen, data, whole) VALUES (?, ?, ?, ?)", values)
             self.con.executemany("DELETE FROM keyed WHERE k = ? AND gen < ?", older)
             self.con.executemany("INSERT OR REPLACE INTO named VALUES (?, ?, ?, ?)", named_values)
             self.con.executemany("DELETE FROM named WHERE name = ? AND gen < ?", named_older)
@@ -192,6 +210,35 @@ class MergeIndex:
             # part): a write that never swaps its manifest then takes out only the ids it added.
             self.con.executemany("INSERT OR IGNORE INTO articles VALUES (?, ?)", [(a, gen) for a in articles])
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
+
+    def _keyed_values(
+        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], fold: bool
+    ) -> tuple[list[tuple], list[tuple]]:
+        """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
+        lines `keyed` into their keys and taking the events `gone` out (record)."""
+        if fold:  # a compaction's: every key with values after its whole one gets a whole one
+            for k in self._unfolded():
+                keyed.setdefault(k, {})
+        old = self._values(keyed)
+        values: list[tuple] = []
+        whole = []
+        for k, mine in sorted(keyed.items()):
+            stored = old.get(k, [])
+            if stored and not gone and not fold and len(stored) < FOLD_AT:
+                if mine:  # added to: a value of its new lines alone
+                    values.append((k, gen, value_of(mine.values()), 0))
+            else:
+                whole.append((k, mine, stored))
+        whole_values, older = whole_values_of(gen, whole, gone)
+        return values + whole_values, older
+
+    def _unfolded(self) -> list[str]:
+        """The keys with values after their latest whole one (at this index's generation)."""
+        sql = (
+            "SELECT k FROM keyed WHERE gen <= ? GROUP BY k "
+            "HAVING max(gen) > coalesce(max(CASE WHEN whole THEN gen END), -1)"
+        )
+        return [k for (k,) in self.con.execute(sql, (self.gen,))]
 
     def close(self) -> None:
         self.con.close()
@@ -215,7 +262,12 @@ def _create(con: sqlite3.Connection) -> None:
         # WITHOUT ROWID): there a B-tree's parent pages hold copies of whole rows, and a value of a
         # few kB (its overflow pages too) was copied at each split. Writing 300 small values by
         # toponym beside values of up to 26 MB took 0.25-0.37 CPU s at ten million events, 0.002 so.
-        con.execute("CREATE TABLE IF NOT EXISTS keyed (k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL)")
+        # `whole`: the value holds all the key's rows, superseding those before it (layout 5); one
+        # that does not holds the rows a write added (the column comes last: _upgrade_4 adds it).
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS keyed (k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL, "
+            "whole INTEGER NOT NULL DEFAULT 1)"
+        )
         con.execute("CREATE UNIQUE INDEX IF NOT EXISTS keyed_at ON keyed (k, gen)")
         # Per toponym (name_key), the rows that name it (store_merge.PLACED_READS, one line each):
         # a value per write that added rows to it, `whole` when it holds all of them (a build's, or a
@@ -252,10 +304,20 @@ def _upgrade(path: Path) -> None:
     with con:
         for table in ("keyed", "named", "articles", "writes"):
             order = {"keyed": " ORDER BY k, gen", "named": " ORDER BY name, gen"}.get(table, "")
-            con.execute(f"INSERT INTO main.{table} SELECT * FROM old.{table}{order}")
+            # Layout 3's values by key were whole (one per key and generation).
+            cols = "k, gen, data, 1" if table == "keyed" else "*"
+            con.execute(f"INSERT INTO main.{table} SELECT {cols} FROM old.{table}{order}")
     con.execute("DETACH DATABASE old")
     con.close()
     replace(tmp, path)
+
+
+def _upgrade_4(con: sqlite3.Connection) -> None:
+    """An index of layout 4 carried to this one in place: its values by key (one per key and
+    generation, each all the key's rows) are whole ones. One transaction: a crash leaves layout 4."""
+    with con:
+        con.execute("ALTER TABLE keyed ADD COLUMN whole INTEGER NOT NULL DEFAULT 1")
+        con.execute("UPDATE meta SET layout = ?", (LAYOUT,))
 
 
 def replace(tmp: Path, path: Path) -> None:
@@ -285,17 +347,13 @@ def _settle(path: Path) -> None:
 
 def open_index(root: Path, gen: int) -> MergeIndex | None:
     """The store's index for generation `gen` (the manifest's), without the values of writes that
-    never committed; None when it is missing, unreadable, stale or of another layout (layout 3 is
-    carried to this one first: `_upgrade`)."""
+    never committed; None when it is missing, unreadable, stale or of another layout (layouts 3
+    and 4 are carried to this one first: `_carried`)."""
     path = root / INDEX
     if not path.is_file():
         return None
     try:
-        con = _connect(path)
-        if _tables(con) and _layout(con) == 3:
-            con.close()
-            _upgrade(path)
-            con = _connect(path)
+        con = _carried(_connect(path), path)
         newest = (
             con.execute("SELECT max(gen) FROM writes").fetchone() if _tables(con) and _layout(con) == LAYOUT else None
         )
@@ -312,6 +370,18 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return MergeIndex(con, gen, root)
     except (sqlite3.Error, OSError):
         return None
+
+
+def _carried(con: sqlite3.Connection, path: Path) -> sqlite3.Connection:
+    """A connection to the index at `path` carried to this layout from layout 3 (copied: `_upgrade`)
+    or 4 (a column added: `_upgrade_4`); `con` as it is otherwise."""
+    if _tables(con) and _layout(con) == 3:
+        con.close()
+        _upgrade(path)
+        return _connect(path)
+    if _tables(con) and _layout(con) == 4:
+        _upgrade_4(con)
+    return con
 
 
 def _tables(con: sqlite3.Connection) -> bool:

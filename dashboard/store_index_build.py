@@ -85,7 +85,7 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
     _spill_lines(con, tables)
     with con:
         for table, insert in (
-            ("lines", "INSERT INTO keyed VALUES (?, ?, ?)"),
+            ("lines", "INSERT INTO keyed (k, gen, data) VALUES (?, ?, ?)"),
             ("names", "INSERT INTO named VALUES (?, ?, 1, ?)"),
         ):
             ordered = con.execute(f"SELECT k, line FROM spill.{table} ORDER BY k, n")

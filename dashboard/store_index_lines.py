@@ -180,3 +180,27 @@ def rows_of(value: bytes) -> list[str]:
     (size,) = struct.unpack_from("<I", value)
     text = pa.decompress(value[4:], size, CODEC, asbytes=True).decode("utf-8")
     return text.split(_ROW) if text else []
+
+
+def whole_values_of(
+    gen: int, whole: list[tuple[str, dict[str, str], list[tuple[int, bool, bytes]]]], gone: set[str]
+) -> tuple[list[tuple], list[tuple]]:
+    """(whole values of generation `gen` to insert, (key, gen) below which its values go) of the keys
+    in `whole`, each (key, {event: line} a write puts in, its stored values from its latest whole
+    one on), the events `gone` taken out (a correction's; store_index.MergeIndex.record)."""
+    # The stored lines matched to their events in one Arrow call; a later line of an event wins.
+    split = [[x for _, _, value in stored for x in rows_of(value)] for _, _, stored in whole]
+    events = events_of([x for lines in split for x in lines])
+    values, older = [], []
+    at = 0
+    for (k, mine, stored), lines in zip(whole, split, strict=True):
+        rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
+        at += len(lines)
+        for e in rows.keys() & gone:
+            del rows[e]
+        rows.update(mine)
+        if rows or stored:  # a key left empty keeps an empty value: it supersedes the last
+            values.append((k, gen, value_of(rows.values()), 1))
+        if stored and stored[0][0] < gen:  # what came before the whole value this one replaces
+            older.append((k, stored[0][0]))
+    return values, older

@@ -178,12 +178,14 @@ def merge_in(
     also: Iterable[str] = (),
     replaced: pd.DataFrame | None = None,
     known: tuple[set[str], pd.DataFrame, pd.Series] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(rows with their cluster columns, the stored rows whose cluster columns changed (their
-    MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta), for new or
-    moved `rows` merged with the stored rows of their keys (and of the keys in `also`: the places
-    moved rows left). `replaced`: the stored versions of moved rows; `known`: the index's rows of
-    some of these keys, read already (stored_rows)."""
+    MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta, those of the
+    changed rows whose cluster id changed), for new or moved `rows` merged with the stored rows of
+    their keys (and of the keys in `also`: the places moved rows left). `replaced`: the stored
+    versions of moved rows; `known`: the index's rows of some of these keys, read already
+    (stored_rows). The merge's index takes the new rows and those whose cluster id changed: it sets
+    the other cluster columns from those (store_index.MergeIndex.candidates)."""
     keys = set(merge_keys(rows).dropna()) | set(also)
     stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None, known)
     merged = S.coerce_events(
@@ -193,9 +195,12 @@ def merge_in(
     )
     old, new = merged.iloc[: len(stored)].reset_index(drop=True), merged.iloc[len(stored) :]
     differs = pd.Series(False, index=old.index)
+    renamed = differs
     for c in CLUSTER_COLUMNS:
         a, b = old[c], stored[c]
         differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
+        if c == S.CLUSTER_ID:
+            renamed = differs.copy()
     # Every report of each event these rows touch, before and after (see rollup.py). New rows only
     # join or bridge stored clusters, so a stored row whose cluster has no new row is in the same
     # cluster as before, with the same reports: its contribution cancels out, and is left out. Moved
@@ -206,7 +211,12 @@ def merge_in(
     else:
         before, after = pd.concat([stored, S.coerce_events(replaced)], ignore_index=True), merged
     rollup = R.delta(before, after, aligned=replaced is None) if m.get("rollup") is not None else None
-    return new.reset_index(drop=True), old[differs.to_numpy()].reset_index(drop=True), rollup
+    return (
+        new.reset_index(drop=True),
+        old[differs.to_numpy()].reset_index(drop=True),
+        rollup,
+        old[renamed.to_numpy()].reset_index(drop=True),
+    )
 
 
 def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:

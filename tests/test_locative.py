@@ -6,6 +6,7 @@ import pytest
 
 from dashboard.geo.locative import locative_names, name_runs
 from dashboard.geo.toponyms import recognize
+from dashboard.rules import Switches
 
 
 def _never_common(_word: str) -> bool:
@@ -174,3 +175,29 @@ def test_a_village_name_the_model_took_for_a_date(nlp) -> None:
 def test_a_kind_of_place_word_straight_before_a_name(nlp) -> None:
     doc = nlp("The bomb, planted at village Lassipora, went off as the patrol drove past it.")
     assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Lassipora") == "site"
+
+
+def test_a_plural_kind_of_place_word_is_said_of_every_name_of_its_list(nlp, gazetteer) -> None:
+    # recognition.listed_sites: "villages" after "Karta and Bilal" calls both names villages, as
+    # "the villages of Karta and Bilal" would. Off, only the name next to the noun is marked.
+    doc = nlp("Mortar rounds fell on Karta, Salmun and Bilal villages overnight.")
+    kinds = {loc.text: loc.kind for loc in locative_names(doc, _never_common)}
+    assert kinds == {"Karta": "site", "Salmun": "site", "Bilal": "site"}
+    off = {loc.text: loc.kind for loc in locative_names(doc, _never_common, listed_sites=False)}
+    assert off == {"Bilal": "site"}
+    # A town of the gazetteer, spelt as the press spells it (-eh for -ah), found through the list.
+    known = nlp("Two farmers were hurt when shells fell on Khan Arnabeh and Jaba towns at dawn.")
+    assert "Khan Arnabeh" in [t.text for t in recognize(known, gazetteer)]
+    off_switch = Switches.parse("recognition.listed_sites")
+    assert "Khan Arnabeh" not in [t.text for t in recognize(known, gazetteer, switches=off_switch)]
+
+
+def test_a_singular_kind_of_place_word_names_only_the_name_beside_it(nlp) -> None:
+    doc = nlp("Mortar rounds fell on Karta and Bilal village overnight.")
+    kinds = {loc.text: loc.kind for loc in locative_names(doc, _never_common)}
+    assert kinds.get("Bilal") == "site" and kinds.get("Karta") != "site"
+
+
+def test_plural_kind_of_place_words_ending_in_ies(nlp) -> None:
+    doc = nlp("Rockets hit the Jalab and Tirza cities after dark.")
+    assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Tirza") == "site"

@@ -279,3 +279,37 @@ def test_components_over_actor_sets_equal_components_over_rows() -> None:
         ids = [f"e{rng.randrange(10**5):05d}" for _ in range(n)]
         actors = [frozenset(rng.sample(pool, rng.randint(0, 2))) for _ in range(n)]
         assert _components(ids, actors) == by_rows(ids, actors)
+
+
+def test_components_of_many_keys_at_once_equal_those_key_by_key() -> None:
+    """merge._firsts (every key's components at once, over (key, actor set) codes and the ids'
+    ranks) gives each row the smallest id of its component as _components does key by key, rows
+    in any order, actors with spaces and missing values."""
+    import numpy as np
+
+    from dashboard.merge import _components, _firsts
+
+    rng = random.Random(12)
+    pool = ["", " ", "army", "militia ", "police", None]
+    for _ in range(200):
+        n = rng.randint(1, 60)
+        keys = [rng.randrange(rng.randint(1, 8)) for _ in range(n)]
+        ids = [f"e{rng.randrange(10**6):06d}" for _ in range(n)]
+        rows = pd.DataFrame(
+            {
+                S.EVENT_ID: pd.array(list(dict.fromkeys(ids)) + [f"x{i}" for i in range(n - len(set(ids)))], "string"),
+                S.ACTOR1: pd.array([rng.choice(pool) for _ in range(n)], "string"),
+                S.ACTOR2: pd.array([rng.choice(pool) for _ in range(n)], "string"),
+            },
+            index=rng.sample(range(10 * n), n),
+        )
+        got = _firsts(np.array(keys), rows)
+        assert list(got.index) == list(rows.index)
+        for k in set(keys):
+            mine = [i for i, x in enumerate(keys) if x == k]
+            sub = rows.iloc[mine]
+            actors = [
+                frozenset(a.strip() for a in (r[S.ACTOR1], r[S.ACTOR2]) if isinstance(a, str) and a.strip())
+                for _, r in sub.iterrows()
+            ]
+            assert got.iloc[mine].tolist() == _components(sub[S.EVENT_ID].tolist(), actors)

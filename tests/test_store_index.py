@@ -133,10 +133,23 @@ def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypat
     idx.close()
     got = store.load_events()
     assert (got[S.ACTOR1] == "odd\x1factor\x1e\\f").sum() == 3
-    con = sqlite3.connect(store.root / I.INDEX)
-    most = con.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM keyed GROUP BY k)").fetchone()[0]
+    _assert_values_bounded(store.root)
+
+
+def _assert_values_bounded(root: Path) -> None:
+    """Each key's values in the index start with a whole one, and go back at most to its whole
+    value before the last, with fewer than FOLD_AT values after the last whole one."""
+    con = sqlite3.connect(root / I.INDEX)
+    by_key: dict[str, list[int]] = {}
+    for k, whole in con.execute("SELECT k, whole FROM keyed ORDER BY k, gen"):
+        by_key.setdefault(k, []).append(whole)
     con.close()
-    assert most <= 2, "a key keeps its value at the last generation and at most the one before"
+    assert by_key
+    for k, wholes in by_key.items():
+        assert wholes[0] == 1, k
+        assert sum(wholes) <= 2, k
+        last = max(i for i, w in enumerate(wholes) if w)
+        assert len(wholes) - last <= I.FOLD_AT, k
 
 
 def test_an_index_of_the_layout_before_is_rebuilt(tmp_path: Path) -> None:
@@ -161,6 +174,11 @@ def test_an_index_of_the_layout_before_is_rebuilt(tmp_path: Path) -> None:
     idx.close()
 
 
+def cols_of(declared: str) -> str:
+    """The column names of a table's declaration ("k TEXT NOT NULL, gen ..." -> "k, gen, ...")."""
+    return ", ".join(c.split()[0] for c in declared.split(","))
+
+
 def _as_layout_3(path: Path) -> None:
     """Rewrite the index at `path` as layout 3 wrote it: values in tables clustered by key."""
     con = sqlite3.connect(path)
@@ -176,7 +194,7 @@ def _as_layout_3(path: Path) -> None:
             con.execute(f"ALTER TABLE {table} RENAME TO {table}_now")
             con.execute(f"DROP INDEX {table}_at")
             con.execute(f"CREATE TABLE {table} ({cols}, PRIMARY KEY ({key})) WITHOUT ROWID")
-            con.execute(f"INSERT INTO {table} SELECT * FROM {table}_now")
+            con.execute(f"INSERT INTO {table} SELECT {cols_of(cols)} FROM {table}_now")
             con.execute(f"DROP TABLE {table}_now")
         con.execute("UPDATE meta SET layout = 3")
     con.close()
@@ -192,30 +210,77 @@ def _first_half(tmp_path: Path, n: int, seed: int):
     return store, events, arts, ids[half:]
 
 
-def test_an_index_of_layout_3_is_carried_not_rebuilt(tmp_path: Path, monkeypatch) -> None:
+def _as_layout_4(path: Path) -> None:
+    """Rewrite the index at `path` as layout 4 wrote it: one whole value per key and generation."""
+    con = sqlite3.connect(path)
+    with con:
+        assert con.execute("SELECT count(*) FROM keyed WHERE NOT whole").fetchone() == (0,)
+        con.execute("ALTER TABLE keyed DROP COLUMN whole")
+        con.execute("UPDATE meta SET layout = 4")
+    con.close()
+
+
+@pytest.mark.parametrize(("layout", "as_layout"), [(3, _as_layout_3), (4, _as_layout_4)])
+def test_an_index_of_an_older_layout_is_carried_not_rebuilt(tmp_path: Path, monkeypatch, layout, as_layout) -> None:
     seen = _compare_candidates(monkeypatch)
-    store, events, arts, rest = _first_half(tmp_path, 240, 8)
+    store, events, arts, rest = _first_half(tmp_path, 240, 8 + layout)
     gen = store.manifest()["generation"]
     keys = set(merge_keys(events).dropna())
     idx = I.open_index(store.root, gen)
     assert idx is not None
     before = idx.candidates(keys)
     idx.close()
-    _as_layout_3(store.root / I.INDEX)
-
-    def no_build(*_a, **_k):
-        raise AssertionError("a layout-3 index is copied, not built from the parts")
-
-    monkeypatch.setattr(SM.store_index_build, "build", no_build)
+    as_layout(store.root / I.INDEX)
+    monkeypatch.setattr(
+        SM.store_index_build, "build", lambda *_a, **_k: pytest.fail(f"layout {layout} carried, not built")
+    )
     idx = I.open_index(store.root, gen)
     assert idx is not None, "carried to this layout"
     pd.testing.assert_frame_equal(idx.candidates(keys), before)
     assert idx.con.execute("SELECT max(layout) FROM meta").fetchone() == (I.LAYOUT,)
     idx.close()
-    store.append(events[events[S.ARTICLE_ID].isin(rest)], [arts[a] for a in rest])
-    assert seen and seen[-1] > 0, "the next write read its stored rows from the carried index"
+    for half in (rest[: len(rest) // 2], rest[len(rest) // 2 :]):
+        store.append(events[events[S.ARTICLE_ID].isin(half)], [arts[a] for a in half])
+    assert seen and seen[-1] > 0, "the next writes read their stored rows from the carried index"
     want = S.coerce_events(merge_reports(events)).set_index(S.EVENT_ID).sort_index()
     pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(), want, check_like=True)
+
+
+def test_a_key_added_to_gets_values_of_its_new_rows_folded_into_whole_ones(tmp_path: Path, monkeypatch) -> None:
+    seen = _compare_candidates(monkeypatch)
+    monkeypatch.setattr(I, "FOLD_AT", 3)
+    events, arts = _corpus(700, 13)
+    ids = list(arts)
+    store = EventsStore(tmp_path / "s")
+    sizes = []
+    for lo in range(0, len(ids), 5):
+        batch = ids[lo : lo + 5]
+        store.append(events[events[S.ARTICLE_ID].isin(batch)], [arts[a] for a in batch])
+        con = sqlite3.connect(store.root / I.INDEX)
+        sizes.append(con.execute("SELECT sum(whole), sum(1 - whole) FROM keyed").fetchone())
+        con.close()
+        _assert_values_bounded(store.root)
+    assert sum(seen) > 100, "writes found stored rows to merge with"
+    assert any(added > 0 for _, added in sizes), "appends added values of their new rows alone"
+    con = sqlite3.connect(store.root / I.INDEX)
+    refolded = con.execute("SELECT count(*) FROM keyed WHERE whole AND gen > (SELECT min(gen) FROM keyed)").fetchone()
+    con.close()
+    assert refolded[0] > 0, "keys with FOLD_AT values got whole ones again"
+    want = S.coerce_events(merge_reports(events)).set_index(S.EVENT_ID).sort_index()
+    pd.testing.assert_frame_equal(store.load_events().set_index(S.EVENT_ID).sort_index(), want, check_like=True)
+    store.compact()
+    con = sqlite3.connect(store.root / I.INDEX)
+    added_after_whole = con.execute(
+        "SELECT count(*) FROM (SELECT k FROM keyed GROUP BY k HAVING max(gen) > max(CASE WHEN whole THEN gen END))"
+    ).fetchone()
+    con.close()
+    assert added_after_whole == (0,), "a compaction gives every key a whole value"
+    idx = I.open_index(store.root, store.manifest()["generation"])
+    assert idx is not None
+    got = idx.candidates(set(merge_keys(events).dropna())).set_index(S.EVENT_ID).sort_index()
+    idx.close()
+    mergeable = want[merge_keys(want.reset_index()).notna().to_numpy()]
+    pd.testing.assert_frame_equal(got[SM.MERGE_READS[1:]], mergeable[SM.MERGE_READS[1:]].sort_index())
 
 
 def test_a_store_without_an_index_gets_one_and_a_stale_one_is_rebuilt(tmp_path: Path, monkeypatch) -> None:

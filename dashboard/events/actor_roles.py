@@ -45,10 +45,10 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         return UNKNOWN
     if switches.on("actors.source_phrase") and _in_source_phrase(tok):
         return SPEAKER
-    if _holds_the_noun(doc, mention.end):
+    if holds_the_noun(doc, mention.end):
         return TARGET  # "captured government-held positions": the holder loses them
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        if tok.dep_ == "conj" and tok.head.head.lower_ == "between":
+        if tok.dep_ == "conj" and _second_side(tok, 6 if switches.on("actors.between_sides") else 1):
             return TARGET  # "between A and B": B is the other side
         tok = tok.head
     if switches.on("actors.object_control") and _controlled_subject(tok):
@@ -56,6 +56,21 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
     if switches.on("actors.among_the_dead") and _among_the_dead(tok):
         return TARGET
     return _dependency_role(tok, switches.on("actors.compound_head"), switches.on("actors.of_phrase"))
+
+
+def _second_side(conj: Any, depth: int) -> bool:
+    """Whether a conjunct is the second side of "between A and B": "between" governs its first
+    conjunct (depth 1) or, with `actors.between_sides`, a word a few steps above it, where the parse
+    hangs B on a phrase inside A ("clashes between troops backed by tanks and Kurdish fighters": the
+    fighters, not the tanks' partner, are the other side)."""
+    head = conj.head
+    for _ in range(depth):
+        if head.head.i == head.i:
+            return False
+        head = head.head
+        if head.lower_ == "between":
+            return True
+    return False
 
 
 def _among_the_dead(tok: Any) -> bool:
@@ -157,7 +172,7 @@ def _in_source_phrase(tok: Any) -> bool:
     return False
 
 
-def _holds_the_noun(doc: Any, end: int) -> bool:
+def holds_the_noun(doc: Any, end: int) -> bool:
     """Whether a holding participle follows the name, hyphenated or not ("government-held
     positions", "an IS controlled town"): the name says who holds the place, as "held by X" does."""
     last = doc.char_span(end - 1, end, alignment_mode="expand") if end > 0 else None

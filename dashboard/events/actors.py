@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
+from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
 from dashboard.regex_needs import ANY_TEXT, Needs, Text, needs_of
 from dashboard.rules import ALL_ON, Switches
-from dashboard.wordlists import phrase_list, word_set
+from dashboard.wordlists import phrase_list
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -331,36 +332,10 @@ def event_actors(
     for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
         (agents if pos < trigger_at and not agents else targets).append(a)
     actor1 = agents[0] if agents else None
-    if switches.on("actors.target_over_people"):
-        # "killed two people near the police headquarters": "people" says someone died, not who; the
-        # side whose post was hit is the target ACLED codes when the dead are not identified.
-        posts = _hit_posts_of_unnamed_dead(doc, mentions, country_code, country_name, d)
-        targets = sorted(targets, key=lambda t: t.name not in posts)
+    named = [(m, actor_of(m.entry, country_code, country_name, d).name) for m in mentions]
+    targets = order_targets(doc, named, targets, switches)
     actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
     return actor1, actor2
-
-
-GENERIC_DEAD = frozenset({"people", "persons", "person"})
-POSTS = word_set(WORDS, "actors.post_nouns")
-
-
-def _hit_posts_of_unnamed_dead(
-    doc: Any, mentions: list[Mention], country_code: str, country_name: str, d: Dictionary
-) -> set[str]:
-    """The actors the sentence names as owners of a post, a base or a headquarters ("the police
-    headquarters", "an army checkpoint"), when some side is named only by a word for anyone
-    ("people", "persons"); else none."""
-    text = doc_text(doc)
-    generic: dict[str, set[bool]] = {}
-    posts = set()
-    for m in mentions:
-        name = actor_of(m.entry, country_code, country_name, d).name
-        said = text[m.start : m.end].lower()
-        generic.setdefault(name, set()).add(said in GENERIC_DEAD)
-        words = said.split() + text[m.end : m.end + 20].lower().split()[:1]
-        if any(w.strip(".,;") in POSTS for w in words[1:]):
-            posts.add(name)
-    return posts if any(g == {True} for g in generic.values()) else set()
 
 
 def _sides(

@@ -295,6 +295,14 @@ def _continues_talks(s: Sentence, previous: _Previous) -> bool:
     )
 
 
+def _toll_clause(s: Sentence, verb: Any) -> tuple[int, int]:
+    """`tolls.own_clause`: the trigger's clause (its verb's subtree), as offsets in the sentence's own
+    text: a count of dead outside it tells of another event of the sentence."""
+    a = verb.left_edge.idx - s.s0
+    b = verb.right_edge.idx + len(verb.right_edge.text) - s.s0
+    return max(a, 0), max(b, 0)
+
+
 def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     """When, who, how many, and whether the sentence only mentions its event."""
     trig = s.trigger_tok()
@@ -305,7 +313,8 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     if when[2] == "sentence" and ctx.switches.on("dates.report_day") and dated_by_report(s.sent, mentions, verb):
         when = (when[0], when[1], "report", when[3])
     _date, precision, date_source, _future = when
-    killed, hurt, fled = fatalities(s.own), injured(s.own), displaced(s.own)
+    own_clause = _toll_clause(s, verb) if ctx.switches.on("tolls.own_clause") and s.at >= 0 else None
+    killed, hurt, fled = fatalities(s.own, own_clause), injured(s.own), displaced(s.own)
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES

@@ -239,14 +239,24 @@ _NO_DEATHS = re.compile(
 # The counts are read from a sentence up to three times (whether it continues a toll, whether a lead's
 # toll waits for its place, the event's own numbers): each is a function of the sentence alone, and a
 # Count is frozen, so the answers are kept for the last sentences read.
-@lru_cache(maxsize=256)
-def fatalities(sentence: str) -> Count | None:
-    """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
-    leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`);
-    0 when the sentence says nobody died and gives no count."""
+def _event_counts(sentence: str) -> list[Count]:
+    """The death counts of a sentence that may be one event's: not a war's toll nor a running total."""
     hidden = _hide_dates(sentence)
     found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES) for c in _find(p, sentence, hidden)]
-    found = [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
+    return [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
+
+
+@lru_cache(maxsize=256)
+def fatalities(sentence: str, clause: tuple[int, int] | None = None) -> Count | None:
+    """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
+    leaving out running totals ("killed 4,000 civilians since it intervened", `is_running_total`);
+    0 when the sentence says nobody died and gives no count. With `clause` (a range of offsets in the
+    sentence: the event's own clause), the counts inside it, when there are any: the others are
+    deaths the sentence tells of another event ("shelled the city, killing four, a day after troops
+    killed 80 there")."""
+    found = _event_counts(sentence)
+    if clause is not None:
+        found = [c for c in found if clause[0] <= c.start < clause[1]] or found
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").
     found = [c for c in found if not c.vague] or found
     if not found and (none := _NO_DEATHS.search(sentence)) is not None:

@@ -122,9 +122,35 @@ def _word(doc: Any, i: int, step: int) -> Any:
     return doc[i] if 0 <= i < len(doc) else None
 
 
+def _singular(word: str) -> str:
+    """The singular of a plural noun ("areas" -> "area", "cities" -> "city"); the word itself otherwise."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") else word
+
+
 def _is_site(tok: Any) -> bool:
-    """A kind-of-place noun, singular or plural ("areas", "neighbourhoods")."""
-    return tok.lower_ in SITE_WORDS or tok.lower_.endswith("s") and tok.lower_[:-1] in SITE_WORDS
+    """A kind-of-place noun, singular or plural ("areas", "neighbourhoods", "cities")."""
+    return tok.lower_ in SITE_WORDS or _singular(tok.lower_) in SITE_WORDS
+
+
+def _sites_listed_before(doc: Any, runs: list[tuple[int, int]]) -> set[int]:
+    """The starts of names listed before a plural kind-of-place noun that follows the list's last
+    name ("shells hit Karta and Bilal villages", "the Sabil, Faraj and Nour neighbourhoods"): the
+    plural noun is said of each name, as "the villages of Karta and Bilal" would be. The last name
+    is a site by `_site_after`; this marks the ones before it."""
+    out: set[int] = set()
+    chain: list[int] = []
+    for k, (i, j) in enumerate(runs):
+        nxt = runs[k + 1] if k + 1 < len(runs) else None
+        chain.append(i)
+        if nxt is not None and _listed_after(doc, j, nxt[0]):
+            continue  # the list goes on
+        noun = _word(doc, j, 1)
+        if len(chain) > 1 and noun is not None and noun.lower_ != _singular(noun.lower_) and _is_site(noun):
+            out.update(chain[:-1])
+        chain = []
+    return out
 
 
 def _site_after(doc: Any, j: int) -> bool:
@@ -216,14 +242,16 @@ def _listed_after(doc: Any, previous_end: int, i: int) -> bool:
     )
 
 
-def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
+def locative_names(doc: Any, common: Callable[[str], bool], listed_sites: bool = True) -> list[Locative]:
     """Capitalised names that a locative phrase marks as places. `common(word)` says whether the
     article also writes a word in lower case: "in Parliament" beside "the parliament" is the
     institution. A name is skipped when it starts the sentence (capitalised anyway) unless a
     kind-of-place word follows it, or when it is a single word the article writes in lower case."""
     out: list[Locative] = []
     previous_end = -1  # the token after the last name a locative phrase marked
-    for i, j in name_runs(doc):
+    runs = name_runs(doc)
+    listed = _sites_listed_before(doc, runs) if listed_sites else set()
+    for i, j in runs:
         span = doc[i:j]
         last_site = span[-1].lower_ in SITE_WORDS and len(span) > 1  # "Deir Ezzor Governorate"
         if any(_swallowed_by_date(t) for t in span):
@@ -239,6 +267,7 @@ def locative_names(doc: Any, common: Callable[[str], bool]) -> list[Locative]:
             or last_site
             or _object_of(doc, i, j) in GROUND_VERBS
             or _apposition_site(doc, i, j)
+            or i in listed
         ):
             kind = "site"
         elif _listed_after(doc, previous_end, i) and any(t.pos_ == "PROPN" for t in span):

@@ -60,7 +60,8 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
                 out.append(top)
     if switches.on("recognition.locative"):
         countries = _named_countries(out, gazetteer)
-        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries), gazetteer)
+        listed = switches.on("recognition.listed_sites")
+        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries, listed), gazetteer)
     out.sort(key=lambda t: t.start)
     return out
 
@@ -171,14 +172,19 @@ def _named_countries(toponyms: list[Toponym], gazetteer: Gazetteer) -> frozenset
 
 
 def _in_locative_phrase(
-    doc: Any, gazetteer: Gazetteer, words: Words, keep_unknown: bool, countries: frozenset[str] = frozenset()
+    doc: Any,
+    gazetteer: Gazetteer,
+    words: Words,
+    keep_unknown: bool,
+    countries: frozenset[str] = frozenset(),
+    listed_sites: bool = True,
 ) -> list[Toponym]:
     """Names the model missed or mislabelled that their phrase marks as places ("Katarko village",
     "the settlement of al-Qasa", "in Ramadi"; see `locative`). Kept when the gazetteer knows them
     as a town or an area; with keep_unknown, also unknown ones the model did not tag as something
     else (a person or an organisation needs a kind-of-place word beside it)."""
     out = []
-    for loc in locative_names(doc, words.common):
+    for loc in locative_names(doc, words.common, listed_sites):
         if gazetteer.demonym_country(loc.text) or is_generic_name(fold(loc.text)):
             continue  # "in English": a language; "at University": a kind of place, not a town so named
         known = _known_towns_and_areas(loc.text, gazetteer, countries if loc.kind == "site" else frozenset())

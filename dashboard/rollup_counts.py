@@ -1,0 +1,63 @@
+"""The numpy side of the rollup's per-row counts (dashboard/rollup.py): an event's tolls, its first
+report passing a threshold, and what a write's rows give those that does not depend on their
+clusters (found once for an append's rows before and after its merge)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+
+class Facts(NamedTuple):
+    """What rollup._per_row needs of the counted rows (mentions left out) that does not depend on their
+    clusters, found once for an append's rows before and after its merge (delta, aligned)."""
+
+    rows: pd.DataFrame  # the counted rows (_COUNTED columns)
+    counted: np.ndarray  # of the rows given, which are counted
+    ids: np.ndarray  # event ids as texts
+    kind: np.ndarray  # event type as a code
+    rank: np.ndarray  # the ids' order
+    toll: np.ndarray  # fatalities, NaN when not given
+    confidence: np.ndarray  # NaN when not given
+
+
+def passes(deaths: np.ndarray, confidence: np.ndarray, field: str, level: float) -> np.ndarray:
+    """The rows passing one threshold, as rollup.threshold_sql keeps them (deaths: a toll not given is 0;
+    confidence: an unknown one, NaN, never passes)."""
+    if field == "min_fatalities":
+        return deaths >= int(level)
+    with np.errstate(invalid="ignore"):
+        return confidence >= float(level)
+
+
+def tolls(toll: np.ndarray, event: np.ndarray, lone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the lowest and highest toll its event's reports give (0 when none gives one);
+    `toll`: each row's (NaN when not given), `event`: each row's event as a code. Grouped by numpy
+    (fmin and fmax pass over a missing toll)."""
+    own = np.nan_to_num(toll, nan=0.0).astype("int64")
+    lo, hi = own.copy(), own.copy()
+    if (~lone).any():
+        g, f = event[~lone], toll[~lone]
+        low = np.full(int(g.max()) + 1, np.inf)
+        high = np.full(len(low), -np.inf)
+        np.fmin.at(low, g, f)
+        np.fmax.at(high, g, f)
+        lo[~lone] = np.where(np.isfinite(low[g]), low[g], 0).astype("int64")
+        hi[~lone] = np.where(np.isfinite(high[g]), high[g], 0).astype("int64")
+    return lo, hi
+
+
+def first_passing(group: np.ndarray, rank: np.ndarray, lone: np.ndarray, passes: np.ndarray) -> np.ndarray:
+    """Per row, whether it passes and is the first (smallest event id: `rank`, the ids' order) of
+    the rows that pass in its `group` (its event's, or its event's and type's, as codes): where a
+    filter keeping the rows that pass counts the event. A lone report that passes is."""
+    out = lone & passes
+    shared = ~lone & passes
+    if shared.any():
+        g, r = group[shared], rank[shared]
+        first = np.full(int(g.max()) + 1, np.iinfo(np.int64).max)
+        np.minimum.at(first, g, r)
+        out[shared] = r == first[g]
+    return out

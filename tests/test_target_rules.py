@@ -1,0 +1,42 @@
+"""Who was hit when a sentence names several candidates: civilians before the holder of the place
+(`actors.victims_over_holder`) and the second side of "between A and B" when the parse hangs it inside
+A (`actors.between_sides`). Examples written for the rules."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.ingest.article import Article
+from dashboard.rules import Switches
+
+
+def rows_of(pipeline, text: str, *disabled: str) -> pd.DataFrame:
+    p = dataclasses.replace(pipeline, switches=Switches.parse(",".join(disabled)))
+    events = p.run([Article(text=text, title="t", published=date(2019, 5, 14))]).events
+    return events[events[S.RECORD_KIND] == "event"]
+
+
+def test_civilians_named_as_hit_are_the_target_before_the_holder_of_the_place(pipeline) -> None:
+    # actors.victims_over_holder: "rebel-held" says whose town it is; the dead are who was hit.
+    text = "Government jets bombed the rebel-held town of Saraqib on Sunday, killing nine civilians."
+    assert rows_of(pipeline, text)[S.ACTOR2].tolist() == ["Civilians (Syria)"]
+    assert rows_of(pipeline, text, "actors.victims_over_holder")[S.ACTOR2].tolist() == ["Rebel groups (Syria)"]
+    # With no civilians named, the side that holds the place is the one hit.
+    bare = "Government jets bombed the rebel-held town of Saraqib on Sunday."
+    assert rows_of(pipeline, bare)[S.ACTOR2].tolist() == ["Rebel groups (Syria)"]
+
+
+def test_the_second_side_of_between_hung_inside_the_first_is_the_target(pipeline) -> None:
+    text = (
+        "Fighting spread across northern Syria. On Sunday clashes broke out between Turkish troops backed "
+        "by armoured vehicles and Kurdish fighters near the town of Manbij."
+    )
+    clash = rows_of(pipeline, text)
+    clash = clash[clash[S.SUB_EVENT_TYPE] == "Armed clash"]
+    assert clash[S.ACTOR2].tolist()[-1] == "YPG"
+    off = rows_of(pipeline, text, "actors.between_sides")
+    assert off[off[S.SUB_EVENT_TYPE] == "Armed clash"][S.ACTOR2].tolist()[-1] == ""
