@@ -115,6 +115,29 @@ def tokens_between(span: Any, start: int, end: int) -> range:
     )
 
 
+def token_table(doc: Any) -> dict[str, list]:
+    """Per token, read once per Doc from its arrays (no Token object made): "propn" and "noun" (the
+    coarse tag), "no_ent" (`ent_iob_ == "O"`), "long_word" (`is_alpha` and over three characters) and
+    "upper_initial" (`text[:1].isupper()`). Token-by-token scans test these first and make a Token
+    only where a test can pass: spaCy builds a new Token object at every `doc[i]`, then each string
+    attribute again. Plain lists, kept with the Doc as `token_starts` is (a Doc may be serialised)."""
+    table = doc.user_data.get("conflictmap_token_table")
+    if table is None:
+        from spacy.attrs import ENT_IOB, IDX, IS_ALPHA, LENGTH, POS
+        from spacy.parts_of_speech import NOUN, PROPN
+
+        text = doc_text(doc)
+        rows = doc.to_array([POS, ENT_IOB, IS_ALPHA, LENGTH, IDX]).tolist() if len(doc) else []
+        table = doc.user_data["conflictmap_token_table"] = {
+            "propn": [r[0] == PROPN for r in rows],
+            "noun": [r[0] == NOUN for r in rows],
+            "no_ent": [r[1] == 2 for r in rows],  # spaCy's ENT_IOB: 2 is "O", outside every entity
+            "long_word": [r[2] == 1 and r[3] > 3 for r in rows],
+            "upper_initial": [text[r[4]].isupper() for r in rows],  # a token is never empty
+        }
+    return table
+
+
 def lower_case_words(doc: Any) -> frozenset[str]:
     """The texts of the Doc's lower-case tokens (`tok.is_lower`), read from its arrays: no token made."""
     from spacy.attrs import IS_LOWER, ORTH
