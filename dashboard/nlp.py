@@ -146,6 +146,19 @@ def lower_case_words(doc: Any) -> frozenset[str]:
     return frozenset(doc.vocab.strings[orth] for orth in set(flags[flags[:, 0] == 1, 1].tolist()))
 
 
+def span_text(span: Any) -> str:
+    """`span.text` (a sentence's, an entity's), sliced from the document's text kept with the Doc:
+    spaCy joins the span's tokens anew at each access."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def token_from(span: Any, offset: int) -> Any:
+    """The first token of `span` that begins at or after the character offset `offset` (None when
+    none does), by bisection over the Doc's token offsets rather than a walk over the span's tokens."""
+    k = bisect.bisect_left(token_starts(span.doc), offset, span.start, span.end)
+    return span.doc[k] if k < span.end else None
+
+
 def token_at(span: Any, offset: int) -> Any:
     """The first token of `span` with idx <= offset < idx + len(text) + 1 (its text or the character
     after it), None when there is none: by bisection over the Doc's token offsets, since a scan of

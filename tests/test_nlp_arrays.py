@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.nlp import lower_case_words, token_starts, token_table, tokens_between
+from dashboard.nlp import lower_case_words, span_text, token_from, token_starts, token_table, tokens_between
 
 # Written for this test.
 TEXT = (
@@ -30,3 +30,11 @@ def test_the_token_table_agrees_with_the_tokens(nlp) -> None:
         assert table["long_word"] == [t.is_alpha and len(t) > 3 for t in doc]
         assert table["upper_initial"] == [t.text[:1].isupper() for t in doc]
         assert token_table(doc) is table  # kept with the Doc
+
+
+def test_span_text_and_token_from_agree_with_the_tokens(nlp) -> None:
+    doc = nlp(TEXT)
+    for span in [*doc.sents, *doc.ents, doc[2:9], doc[5:5]]:
+        assert span_text(span) == span.text
+        for offset in (-1, span.start_char, span.start_char + 4, span.end_char - 1, span.end_char, 10**6):
+            assert token_from(span, offset) == next((t for t in span if t.idx >= offset), None)
