@@ -96,6 +96,80 @@ class Needs:
 ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
 
 
+@dataclass(frozen=True)
+class NeedsSet:
+    """The tests of many patterns at once (the actor dictionary's 85): `may_match` gives what each
+    pattern's own `Needs.may_match` would, from one scan of the text per case where each test
+    searched the text for each of its words (85 tests of up to 51 words each, per sentence).
+
+    A scan looks at every position of the text for the longest of the words that begins there (a
+    lookahead: matches may overlap); every word beginning there is a beginning of that one, so the
+    words found, each with the words it begins with, are every word in the text."""
+
+    needs: tuple[Needs, ...]
+    raw: _Scan | None  # the words of the patterns that keep case, over the text as written
+    low: _Scan | None  # those of the patterns that ignore it, over the lower-cased text
+    # Before any scan, for a text that folds and for one that does not: a pattern without words may
+    # match any text, and one that ignores case any text that does not fold.
+    start: tuple[tuple[bool, ...], tuple[bool, ...]] = ((), ())
+
+    @classmethod
+    def of(cls, needs: Sequence[Needs]) -> NeedsSet:
+        needs = tuple(needs)
+        start = tuple(tuple(not n.words or n.folded and not folds for n in needs) for folds in (True, False))
+        return cls(needs, _Scan.of(needs, folded=False), _Scan.of(needs, folded=True), (start[0], start[1]))
+
+    def may_match(self, text: Text) -> list[bool]:
+        """For each pattern, whether it may match the text (`Needs.may_match`)."""
+        out = list(self.start[0] if text.folds else self.start[1])
+        for scan, hay in ((self.raw, text.raw), (self.low, text.low if text.folds else None)):
+            if scan is None or hay is None:
+                continue
+            for m in scan.finder.finditer(hay):
+                for k in scan.by_word[m.group(1)]:
+                    out[k] = True
+        return out
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One case's scan for a NeedsSet: its pattern, and for each word it may find the patterns (by
+    position) that need that word or a word it begins with."""
+
+    finder: re.Pattern[str]
+    by_word: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, needs: tuple[Needs, ...], folded: bool) -> _Scan | None:
+        mine = [(k, n) for k, n in enumerate(needs) if n.words and n.folded == folded]
+        words = {w for _, n in mine for w in n.words}
+        if not words:
+            return None
+        by_word = {
+            found: tuple(k for k, n in mine if any(found.startswith(w) for w in n.words)) for found in sorted(words)
+        }
+        return cls(re.compile("(?=(" + _longest_first(words) + "))"), by_word)
+
+
+def _longest_first(words: set[str]) -> str:
+    """A pattern matching any of `words` from where it starts, the longest that fits first: a trie
+    whose branches try the longer words before ending at a shorter one ("syria(?:n|)")."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def spelt(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + spelt(sub) for ch, sub in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")  # tried last: a longer word through this node first
+        return "" if alts == [""] else alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return spelt(tree)
+
+
 # The Needs of the patterns asked about, by the pattern's id: `re` hashes a compiled pattern's whole
 # program at every hash (27 µs for the toll pattern of 6,000 characters), which an lru_cache keyed
 # by the pattern paid at each call. The entry keeps its pattern alive, so the id stays its own.

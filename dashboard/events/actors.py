@@ -25,7 +25,7 @@ from typing import Any
 from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
-from dashboard.regex_needs import ANY_TEXT, Needs, Text, needs_of
+from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, needs_of
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import phrase_list
 
@@ -77,6 +77,8 @@ class Dictionary:
     reporters_needs: Needs = ANY_TEXT
     # (actor name, its other sense, its own sense): see `senses_absent`.
     senses: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
+    # `needs` asked all at once (one scan of a text for every pattern's words); None: each asked alone.
+    needs_set: NeedsSet | None = None
 
 
 def _alt(patterns: list[str]) -> str:
@@ -131,7 +133,16 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         if a.get("other_sense")
     )
     return Dictionary(
-        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, needs_of(reporters), senses
+        tuple(found),
+        reporters,
+        names,
+        canonical,
+        unit_pattern,
+        unit_inter,
+        needs,
+        needs_of(reporters),
+        senses,
+        NeedsSet.of(needs),
     )
 
 
@@ -186,10 +197,11 @@ def _dictionary_spans(
     a pattern none of whose needed words is in the text is not run (regex_needs)."""
     hay = Text.of(text)
     tests = d.needs or (ANY_TEXT,) * len(d.patterns)
+    may = d.needs_set.may_match(hay) if d.needs_set is not None else [t.may_match(hay) for t in tests]
     spans = [
         (*m.span(), entry, bare)
-        for (pat, entry, bare), needs in zip(d.patterns, tests, strict=True)
-        if needs.may_match(hay)
+        for (pat, entry, bare), needs, maybe in zip(d.patterns, tests, may, strict=True)
+        if maybe
         for m in needs.finditer(pat, hay)
     ]
     return spans, reporter_spans(hay, d)
