@@ -103,7 +103,10 @@ def token_starts(doc: Any) -> list[int]:
     """Each token's character offset (`tok.idx`), kept with the Doc."""
     starts = doc.user_data.get("conflictmap_token_starts")
     if starts is None:
-        starts = doc.user_data["conflictmap_token_starts"] = [t.idx for t in doc]
+        from spacy.attrs import IDX
+
+        # From the Doc's array: no Token object made per token.
+        starts = doc.user_data["conflictmap_token_starts"] = doc.to_array(IDX).tolist() if len(doc) else []
     return starts
 
 
@@ -123,17 +126,17 @@ def token_table(doc: Any) -> dict[str, list]:
     attribute again. Plain lists, kept with the Doc as `token_starts` is (a Doc may be serialised)."""
     table = doc.user_data.get("conflictmap_token_table")
     if table is None:
-        from spacy.attrs import ENT_IOB, IDX, IS_ALPHA, LENGTH, POS
+        from spacy.attrs import ENT_IOB, IS_ALPHA, LENGTH, POS
         from spacy.parts_of_speech import NOUN, PROPN
 
         text = doc_text(doc)
-        rows = doc.to_array([POS, ENT_IOB, IS_ALPHA, LENGTH, IDX]).tolist() if len(doc) else []
+        cols = doc.to_array([POS, ENT_IOB, IS_ALPHA, LENGTH]).reshape(-1, 4)
         table = doc.user_data["conflictmap_token_table"] = {
-            "propn": [r[0] == PROPN for r in rows],
-            "noun": [r[0] == NOUN for r in rows],
-            "no_ent": [r[1] == 2 for r in rows],  # spaCy's ENT_IOB: 2 is "O", outside every entity
-            "long_word": [r[2] == 1 and r[3] > 3 for r in rows],
-            "upper_initial": [text[r[4]].isupper() for r in rows],  # a token is never empty
+            "propn": (cols[:, 0] == PROPN).tolist(),
+            "noun": (cols[:, 0] == NOUN).tolist(),
+            "no_ent": (cols[:, 1] == 2).tolist(),  # spaCy's ENT_IOB: 2 is "O", outside every entity
+            "long_word": ((cols[:, 2] == 1) & (cols[:, 3] > 3)).tolist(),
+            "upper_initial": [text[i].isupper() for i in token_starts(doc)],  # a token is never empty
         }
     return table
 
