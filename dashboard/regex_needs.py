@@ -48,9 +48,16 @@ class Text:
 
     @classmethod
     def of(cls, text: str) -> Text:
-        # Four substring searches in C: `CASE_EXTRAS.isdisjoint(text)` hashes every character of the
-        # text (90 % of the time of this call on a sentence, more on a whole article).
-        return cls(text, text.lower(), not any(c in text for c in _CASE_EXTRAS_LIST))
+        return _text_of(text)
+
+
+# Kept for the last texts read: the count patterns read a sentence's text six times over (deaths,
+# injured, displaced), the lexicon and the dates again.
+@lru_cache(maxsize=256)
+def _text_of(text: str) -> Text:
+    # Four substring searches in C: `CASE_EXTRAS.isdisjoint(text)` hashes every character of the
+    # text (90 % of the time of this call on a sentence, more on a whole article).
+    return Text(text, text.lower(), not any(c in text for c in _CASE_EXTRAS_LIST))
 
 
 @dataclass(frozen=True)
