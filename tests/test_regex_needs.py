@@ -104,3 +104,25 @@ def test_a_needs_set_answers_as_each_pattern_s_own_test() -> None:
     for text in texts:
         hay = Text.of(text)
         assert together.may_match(hay) == [n.may_match(hay) for n in needs], text
+
+
+def test_every_reporter_holds_a_reporter_word() -> None:
+    # The reporters' test may skip a text only when `reporters` cannot match it: each match holds one
+    # of `reporter_words`' (with modifiers before it, joined by any space, or none).
+    d = load_dictionary()
+    assert d.reporter_words is not None
+    rng = random.Random(5)
+    made = [
+        "Kurdish-run\tactivists said",
+        "the pro-government\n\nsources added",
+        "Syrian state media and US-based monitors",
+        "turkish  official   sources",
+        "aid workers told AP-linked reporters",
+    ]
+    for text in [v for s in [*SENTENCES, *made] for v in _variants(s, rng)]:
+        hay = Text.of(text)
+        spans = [m.span() for m in d.reporters.finditer(text)]
+        for start, end in spans:
+            assert d.reporter_words.search(text, start, end), (text, text[start:end])
+        if needs_of(d.reporter_words).search(d.reporter_words, hay) is None:
+            assert not spans, text

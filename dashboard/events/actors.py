@@ -79,6 +79,11 @@ class Dictionary:
     senses: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
     # `needs` asked all at once (one scan of a text for every pattern's words); None: each asked alone.
     needs_set: NeedsSet | None = None
+    # The reporter's own word without the words that may come before it (`reporters` less its
+    # modifiers, which end on a space): every match of `reporters` holds a match of it, so a text
+    # with none is not searched for reporters (the modifiers' ~70 names, tried at each word, cost
+    # twice as much as this). None: `reporters` runs over every text its `reporters_needs` allows.
+    reporter_words: re.Pattern[str] | None = None
 
 
 def _alt(patterns: list[str]) -> str:
@@ -112,6 +117,8 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     reporter = data["reporter"][0]
     mods = _alt([*reporter.get("modifiers", []), *(form for st in data["state"] for form in st["names"])])
     reporters = re.compile(rf"\b(?:(?:{mods})\s+)*(?:{_alt(reporter['patterns'])})\b", re.I)
+    # Where `reporters` takes no modifier its word starts at the match's \b, else right after a space.
+    reporter_words = re.compile(rf"(?:\b|(?<=\s))(?:{_alt(reporter['patterns'])})\b", re.I)
     units = data.get("named_units")
     unit_pattern = None
     if units:
@@ -143,6 +150,7 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         needs_of(reporters),
         senses,
         NeedsSet.of(needs),
+        reporter_words,
     )
 
 
@@ -212,6 +220,8 @@ def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[
     d = d or load_dictionary()
     hay = text if isinstance(text, Text) else Text.of(text)
     if not d.reporters_needs.may_match(hay):
+        return []
+    if d.reporter_words is not None and needs_of(d.reporter_words).search(d.reporter_words, hay) is None:
         return []
     return [m.span() for m in d.reporters_needs.finditer(d.reporters, hay)]
 
