@@ -16,7 +16,7 @@ sentence or the one before names).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -245,12 +245,7 @@ def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositiv
     """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
     put in (None: none named)."""
     sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
-    # A head is a proper or common noun with a capital (`_is_name_head`): the others are passed over
-    # in the Doc's table, with no Token made for them.
-    table, doc = token_table(sent.doc), sent.doc
-    propn, noun, upper = table["propn"], table["noun"], table["upper_initial"]
-    maybe = (doc[i] for i in range(sent.start, sent.end) if upper[i] and (propn[i] or noun[i]))
-    heads = [tok for tok in maybe if _is_name_head(tok) and tok.i not in known]
+    heads = [tok for tok in _capitalised_nouns(sent) if _is_name_head(tok) and tok.i not in known]
     for tok in heads:
         beside = appositive_site(tok, known) if appositive else None
         if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and placed_in(tok, known, split):
@@ -259,6 +254,14 @@ def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositiv
             sites[tok.i] = beside
     _add_coordinated(heads, known, sites)
     return sites
+
+
+def _capitalised_nouns(sent: Any) -> Iterator[Any]:
+    """The sentence's proper and common nouns with a capital, which a name's head is (`_is_name_head`):
+    the other words are passed over in the Doc's table, with no Token made for them."""
+    table, doc = token_table(sent.doc), sent.doc
+    propn, noun, upper = table["propn"], table["noun"], table["upper_initial"]
+    return (doc[i] for i in range(sent.start, sent.end) if upper[i] and (propn[i] or noun[i]))
 
 
 def _add_coordinated(heads: list, known: dict[int, Toponym], sites: dict[int, Toponym | None]) -> None:

@@ -47,24 +47,20 @@ class _Evidence:
     named: Counter  # the same for places named (demonyms name actors, not places), datelines left out
     anchors: list[tuple[str, float, float]]  # (name, lat, lon) of the confidently placed towns
     counted: set[int]  # the toponyms (by index) that count
-    # The contexts made so far, by name: ranking, the trust tests and the runner-up ask for the same
-    # name's context up to three times, and the evidence no longer changes once gathered.
-    made: dict[str, tuple[frozenset[int], dict[int, int], Context]] = field(default_factory=dict)
+    made: dict[str, Context] = field(default_factory=dict)  # the contexts asked for so far, by name
 
     def context(self, key: str, preferred: frozenset[int], support: dict[int, int]) -> Context:
-        """The context in which to rank the name `key`: the evidence less its own."""
-        kept = self.made.get(key)
-        if kept is not None and kept[0] is preferred and kept[1] is support:
-            return kept[2]
-        mine = self.own.get(self_key(key))
-        ctx = Context(
-            self.countries - mine if mine else self.countries,
-            anchors_besides(self.anchors, self_key(key)),
-            preferred,
-            support,
-        )
-        self.made[key] = (preferred, support, ctx)
-        return ctx
+        """The context in which to rank the name `key`: the evidence less its own. Made once per name (asked up
+        to three times, with the document's `preferred` and `support`, once the evidence no longer changes)."""
+        if key not in self.made:
+            mine = self.own.get(self_key(key))
+            self.made[key] = Context(
+                self.countries - mine if mine else self.countries,
+                anchors_besides(self.anchors, self_key(key)),
+                preferred,
+                support,
+            )
+        return self.made[key]
 
 
 def _gather(
