@@ -103,7 +103,10 @@ def token_starts(doc: Any) -> list[int]:
     """Each token's character offset (`tok.idx`), kept with the Doc."""
     starts = doc.user_data.get("conflictmap_token_starts")
     if starts is None:
-        starts = doc.user_data["conflictmap_token_starts"] = [t.idx for t in doc]
+        from spacy.attrs import IDX
+
+        # From the Doc's array: no Token object made per token.
+        starts = doc.user_data["conflictmap_token_starts"] = doc.to_array(IDX).tolist() if len(doc) else []
     return starts
 
 
@@ -115,12 +118,48 @@ def tokens_between(span: Any, start: int, end: int) -> range:
     )
 
 
+def token_table(doc: Any) -> dict[str, list]:
+    """Per token, read once per Doc from its arrays (no Token object made): "propn" and "noun" (the
+    coarse tag), "no_ent" (`ent_iob_ == "O"`), "long_word" (`is_alpha` and over three characters) and
+    "upper_initial" (`text[:1].isupper()`). Token-by-token scans test these first and make a Token
+    only where a test can pass: spaCy builds a new Token object at every `doc[i]`, then each string
+    attribute again. Plain lists, kept with the Doc as `token_starts` is (a Doc may be serialised)."""
+    table = doc.user_data.get("conflictmap_token_table")
+    if table is None:
+        from spacy.attrs import ENT_IOB, IS_ALPHA, LENGTH, POS
+        from spacy.parts_of_speech import NOUN, PROPN
+
+        text = doc_text(doc)
+        cols = doc.to_array([POS, ENT_IOB, IS_ALPHA, LENGTH]).reshape(-1, 4)
+        table = doc.user_data["conflictmap_token_table"] = {
+            "propn": (cols[:, 0] == PROPN).tolist(),
+            "noun": (cols[:, 0] == NOUN).tolist(),
+            "no_ent": (cols[:, 1] == 2).tolist(),  # spaCy's ENT_IOB: 2 is "O", outside every entity
+            "long_word": ((cols[:, 2] == 1) & (cols[:, 3] > 3)).tolist(),
+            "upper_initial": [text[i].isupper() for i in token_starts(doc)],  # a token is never empty
+        }
+    return table
+
+
 def lower_case_words(doc: Any) -> frozenset[str]:
     """The texts of the Doc's lower-case tokens (`tok.is_lower`), read from its arrays: no token made."""
     from spacy.attrs import IS_LOWER, ORTH
 
     flags = doc.to_array([IS_LOWER, ORTH]).reshape(-1, 2)
     return frozenset(doc.vocab.strings[orth] for orth in set(flags[flags[:, 0] == 1, 1].tolist()))
+
+
+def span_text(span: Any) -> str:
+    """`span.text` (a sentence's, an entity's), sliced from the document's text kept with the Doc:
+    spaCy joins the span's tokens anew at each access."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def token_from(span: Any, offset: int) -> Any:
+    """The first token of `span` that begins at or after the character offset `offset` (None when
+    none does), by bisection over the Doc's token offsets rather than a walk over the span's tokens."""
+    k = bisect.bisect_left(token_starts(span.doc), offset, span.start, span.end)
+    return span.doc[k] if k < span.end else None
 
 
 def token_at(span: Any, offset: int) -> Any:

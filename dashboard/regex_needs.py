@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - Python 3.11-3.13 have both
 # text with one of them runs every pattern that ignores case (tests/test_regex_needs.py checks this
 # list against `re` itself).
 CASE_EXTRAS = frozenset("\u0130\u0131\u017f\u212a")
+_CASE_EXTRAS_LIST = tuple(CASE_EXTRAS)
 
 _ZERO_WIDTH = frozenset({sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT}) if sre_c is not None else frozenset()
 _MAX_WORDS = 256  # a pattern's words are spelt out up to this many (a longer list: the words so far)
@@ -47,7 +48,16 @@ class Text:
 
     @classmethod
     def of(cls, text: str) -> Text:
-        return cls(text, text.lower(), CASE_EXTRAS.isdisjoint(text))
+        return _text_of(text)
+
+
+# Kept for the last texts read: the count patterns read a sentence's text six times over (deaths,
+# injured, displaced), the lexicon and the dates again.
+@lru_cache(maxsize=256)
+def _text_of(text: str) -> Text:
+    # Four substring searches in C: `CASE_EXTRAS.isdisjoint(text)` hashes every character of the
+    # text (90 % of the time of this call on a sentence, more on a whole article).
+    return Text(text, text.lower(), not any(c in text for c in _CASE_EXTRAS_LIST))
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,80 @@ class Needs:
 
 
 ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
+
+
+@dataclass(frozen=True)
+class NeedsSet:
+    """The tests of many patterns at once (the actor dictionary's 85): `may_match` gives what each
+    pattern's own `Needs.may_match` would, from one scan of the text per case where each test
+    searched the text for each of its words (85 tests of up to 51 words each, per sentence).
+
+    A scan looks at every position of the text for the longest of the words that begins there (a
+    lookahead: matches may overlap); every word beginning there is a beginning of that one, so the
+    words found, each with the words it begins with, are every word in the text."""
+
+    needs: tuple[Needs, ...]
+    raw: _Scan | None  # the words of the patterns that keep case, over the text as written
+    low: _Scan | None  # those of the patterns that ignore it, over the lower-cased text
+    # Before any scan, for a text that folds and for one that does not: a pattern without words may
+    # match any text, and one that ignores case any text that does not fold.
+    start: tuple[tuple[bool, ...], tuple[bool, ...]] = ((), ())
+
+    @classmethod
+    def of(cls, needs: Sequence[Needs]) -> NeedsSet:
+        needs = tuple(needs)
+        start = tuple(tuple(not n.words or n.folded and not folds for n in needs) for folds in (True, False))
+        return cls(needs, _Scan.of(needs, folded=False), _Scan.of(needs, folded=True), (start[0], start[1]))
+
+    def may_match(self, text: Text) -> list[bool]:
+        """For each pattern, whether it may match the text (`Needs.may_match`)."""
+        out = list(self.start[0] if text.folds else self.start[1])
+        for scan, hay in ((self.raw, text.raw), (self.low, text.low if text.folds else None)):
+            if scan is None or hay is None:
+                continue
+            for m in scan.finder.finditer(hay):
+                for k in scan.by_word[m.group(1)]:
+                    out[k] = True
+        return out
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """One case's scan for a NeedsSet: its pattern, and for each word it may find the patterns (by
+    position) that need that word or a word it begins with."""
+
+    finder: re.Pattern[str]
+    by_word: dict[str, tuple[int, ...]]
+
+    @classmethod
+    def of(cls, needs: tuple[Needs, ...], folded: bool) -> _Scan | None:
+        mine = [(k, n) for k, n in enumerate(needs) if n.words and n.folded == folded]
+        words = {w for _, n in mine for w in n.words}
+        if not words:
+            return None
+        by_word = {
+            found: tuple(k for k, n in mine if any(found.startswith(w) for w in n.words)) for found in sorted(words)
+        }
+        return cls(re.compile("(?=(" + _longest_first(words) + "))"), by_word)
+
+
+def _longest_first(words: set[str]) -> str:
+    """A pattern matching any of `words` from where it starts, the longest that fits first: a trie
+    whose branches try the longer words before ending at a shorter one ("syria(?:n|)")."""
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def spelt(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + spelt(sub) for ch, sub in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")  # tried last: a longer word through this node first
+        return "" if alts == [""] else alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return spelt(tree)
 
 
 # The Needs of the patterns asked about, by the pattern's id: `re` hashes a compiled pattern's whole

@@ -8,7 +8,7 @@ import re
 
 from dashboard.events.actors import load_dictionary
 from dashboard.events.lexicon import load_lexicon
-from dashboard.regex_needs import ANY_TEXT, CASE_EXTRAS, Text, needs_of
+from dashboard.regex_needs import ANY_TEXT, CASE_EXTRAS, NeedsSet, Text, needs_of
 
 # Written for these tests: names, verbs and shapes the patterns below look for, and near misses.
 SENTENCES = [
@@ -82,3 +82,46 @@ def test_case_extras_are_the_letters_re_folds_to_ascii() -> None:
     found = {m.group() for m in ascii_class.finditer(every)}
     # Those that lower-case to the ASCII letter itself are safe too, but listed all the same.
     assert found == CASE_EXTRAS
+
+
+def test_a_needs_set_answers_as_each_pattern_s_own_test() -> None:
+    # Words that begin others ("war", "warplane"), share beginnings, sit inside others, keep case or
+    # not, and a pattern with no words: the one scan must give each pattern's own answer.
+    extra = [
+        re.compile(r"\bwar\b", re.I),
+        re.compile(r"\bwarplanes?\b", re.I),
+        re.compile(r"\bplane\b", re.I),
+        re.compile(r"\bWar Office\b"),
+        re.compile(r"\w+"),
+    ]
+    patterns = _patterns() + extra
+    needs = [needs_of(p) for p in patterns]
+    together = NeedsSet.of(needs)
+    rng = random.Random(11)
+    words = [w for n in needs for w in n.words]
+    made = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 6))) for _ in range(300)]
+    texts = [v for s in [*SENTENCES, *made, "warplane", "War Office warplanes"] for v in _variants(s, rng)]
+    for text in texts:
+        hay = Text.of(text)
+        assert together.may_match(hay) == [n.may_match(hay) for n in needs], text
+
+
+def test_the_reporters_test_skips_only_texts_without_a_reporter() -> None:
+    # The dictionary's test for reporters looks for a reporter's own word where one can stand (with
+    # modifiers before it, joined by any space, or none): it may skip a text only when `reporters`
+    # cannot match it, and it does skip one that holds only the bare letters of a short name.
+    d = load_dictionary()
+    assert d.reporters_needs.finder is not None and d.reporters_needs.finder != needs_of(d.reporters).finder
+    rng = random.Random(5)
+    made = [
+        "Kurdish-run\tactivists said",
+        "the pro-government\n\nsources added",
+        "Syrian state media and US-based monitors",
+        "turkish  official   sources",
+        "aid workers told AP-linked reporters",
+        "the rebels captured a happy town",
+    ]
+    for text in [v for s in [*SENTENCES, *made] for v in _variants(s, rng)]:
+        if d.reporters.search(text):
+            assert d.reporters_needs.may_match(Text.of(text)), text
+    assert not d.reporters_needs.may_match(Text.of("the rebels captured a happy town"))

@@ -9,11 +9,12 @@ from typing import Any
 
 from dashboard.events.sites import AWAY_PREPS, coordination_key
 from dashboard.geo.toponyms import Toponym
+from dashboard.nlp import tokens_between
 
 
 def _head_token(sent: Any, t: Toponym) -> Any:
     """The token of a place name whose head lies outside the name ("Kafr Hamra" → Hamra)."""
-    toks = [tok for tok in sent if t.start <= tok.idx < t.end]
+    toks = [sent.doc[i] for i in tokens_between(sent, t.start, t.end)]
     for tok in toks:
         if not (t.start <= tok.head.idx < t.end) or tok.head.i == tok.i:
             return tok

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.lexicon import VIOLENT, classify
+from dashboard.nlp import token_from
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -196,7 +197,7 @@ def _trigger_noun(sent: Any, trigger_at: int) -> Any:
     without a parse or a token there."""
     if sent is None:
         return None
-    trigger = next((t for t in sent if t.idx >= trigger_at), None)
+    trigger = token_from(sent, trigger_at)
     if trigger is None:
         return None
     while trigger.dep_ in ("compound", "amod") and trigger.head.i != trigger.i:

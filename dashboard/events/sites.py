@@ -16,8 +16,9 @@ sentence or the one before names).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from dashboard.events.site_places import known_in, placed_in, precision
 from dashboard.geo.gazetteer import unlisted_place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.lazy import Later
-from dashboard.nlp import doc_text, tokens_between
+from dashboard.nlp import doc_text, token_table, tokens_between
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -103,8 +104,10 @@ def _before_site_noun(tok: Any) -> bool:
 
 def _title_case(sent: Any) -> bool:
     """Whether most words of the sentence are capitalised, as in a headline."""
-    words = [tok for tok in sent if tok.is_alpha and len(tok) > 3]
-    return len(words) >= 3 and sum(tok.text[0].isupper() for tok in words) >= 0.6 * len(words)
+    # The words (alphabetic, over three letters) and their capitals read from the Doc's table: no Token made.
+    table = token_table(sent.doc)
+    upper = list(compress(table["upper_initial"][sent.start : sent.end], table["long_word"][sent.start : sent.end]))
+    return len(upper) >= 3 and sum(upper) >= 0.6 * len(upper)
 
 
 def _part_noun(tok: Any) -> bool:
@@ -242,7 +245,7 @@ def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositiv
     """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
     put in (None: none named)."""
     sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
-    heads = [tok for tok in sent if _is_name_head(tok) and tok.i not in known]
+    heads = [tok for tok in _capitalised_nouns(sent) if _is_name_head(tok) and tok.i not in known]
     for tok in heads:
         beside = appositive_site(tok, known) if appositive else None
         if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and placed_in(tok, known, split):
@@ -251,6 +254,14 @@ def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositiv
             sites[tok.i] = beside
     _add_coordinated(heads, known, sites)
     return sites
+
+
+def _capitalised_nouns(sent: Any) -> Iterator[Any]:
+    """The sentence's proper and common nouns with a capital, which a name's head is (`_is_name_head`):
+    the other words are passed over in the Doc's table, with no Token made for them."""
+    table, doc = token_table(sent.doc), sent.doc
+    propn, noun, upper = table["propn"], table["noun"], table["upper_initial"]
+    return (doc[i] for i in range(sent.start, sent.end) if upper[i] and (propn[i] or noun[i]))
 
 
 def _add_coordinated(heads: list, known: dict[int, Toponym], sites: dict[int, Toponym | None]) -> None:

@@ -11,7 +11,7 @@ from dashboard.dates import (
     find_date_mentions,
     resolve_mention,
 )
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, span_text, token_from
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 
@@ -35,10 +35,8 @@ def trigger_token(sent: Any, trigger_start: int) -> Any:
     """The token at a character offset of the sentence (its root when the offset is < 0)."""
     if trigger_start < 0:
         return sent.root
-    for tok in sent:
-        if tok.idx >= sent.start_char + trigger_start:
-            return tok
-    return sent.root
+    tok = token_from(sent, sent.start_char + trigger_start)
+    return sent.root if tok is None else tok
 
 
 def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0, trigger: Any = None) -> list:
@@ -49,7 +47,7 @@ def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0, trigger: Any =
     weekday's possessive dates the noun it qualifies ("Tuesday's deaths come after raids on Monday":
     the raids are Monday's), so it gives way to the sentence's other days unless that noun is the
     `trigger` token ("During Sunday's operation 23 fighters were killed" is Sunday's)."""
-    mentions = [m for m in find_date_mentions(sent.text) if sent.start_char + m.end > skip_before]
+    mentions = [m for m in find_date_mentions(span_text(sent)) if sent.start_char + m.end > skip_before]
     if trigger is not None:
         mentions = [m for m in mentions if _possessed(sent, m) in (None, trigger.i)] or mentions
     if len(mentions) < 2:

@@ -10,7 +10,7 @@ from typing import Any
 from dashboard.events.actors import Actor, event_actors
 from dashboard.geo.gazetteer import Gazetteer, fold
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
-from dashboard.nlp import sent_ents
+from dashboard.nlp import sent_ents, span_text
 from dashboard.rules import Switches
 from dashboard.wordlists import word_set
 
@@ -45,7 +45,8 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dic
     """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
     organisations, people (by their full name in the article), and countries acting as subjects."""
     people = people or {}
-    found = [(sent.start_char + m.start(), "Military Forces of Syria (2000-)") for m in REGIME_RE.finditer(sent.text)]
+    regime = REGIME_RE.finditer(span_text(sent))
+    found = [(sent.start_char + m.start(), "Military Forces of Syria (2000-)") for m in regime]
     found += _state_actors(sent, toponyms, gazetteer)
     found += _named_actors(sent, toponyms, people)
     found.sort()
@@ -58,7 +59,7 @@ def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dic
 
 def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[tuple[int, str]]:
     """State forces from demonyms ("Turkish troops"), and countries acting as subjects."""
-    text = sent.text
+    text = span_text(sent)
     base = sent.start_char
     found: list[tuple[int, str]] = []
     for t in toponyms:

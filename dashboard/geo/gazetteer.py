@@ -150,6 +150,13 @@ def without_article(key: str) -> str:
 
 def variants(key: str) -> list[str]:
     """Spelling variants the news uses for the same name (Arabic article 'al', 'el')."""
+    return list(name_variants(key))
+
+
+@functools.lru_cache(maxsize=262_144)
+def name_variants(key: str) -> tuple[str, ...]:
+    """`variants`, cached as `fold` is: lookups, ranking and the trust tests ask for the same names'
+    variants again and again."""
     out = [key]
     bare = without_article(key)
     if bare != key:
@@ -168,7 +175,7 @@ def variants(key: str) -> list[str]:
             alt = " ".join(NAME_WORDS.get(w, w) for w in words)
             if alt != k and alt not in out:
                 out.append(alt)
-    return out
+    return tuple(out)
 
 
 NAME_WORDS: dict[str, str] = table(TABLES, "name_words")  # press spelling -> GeoNames spelling
@@ -283,7 +290,7 @@ class Gazetteer:
         """Every place called `name` (folded; also without a leading Arabic article)."""
         seen: set[int] = set()
         out: list[Place] = []
-        for key in variants(fold(name)):
+        for key in name_variants(fold(name)):
             for i in self._ids(key):
                 if i not in seen:
                     seen.add(i)
@@ -312,7 +319,7 @@ class Gazetteer:
         return [self.place(i) for i in sorted(ids)]
 
     def __contains__(self, name: str) -> bool:
-        return any(k in self._key_pos or k in self._extra for k in variants(fold(name)))
+        return any(k in self._key_pos or k in self._extra for k in name_variants(fold(name)))
 
     def country(self, code: str) -> Place | None:
         i = self._country_idx.get(code)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dashboard.nlp import token_table
 from dashboard.wordlists import word_set
 
 # The word lists; why each exists is written above it in words.toml.
@@ -95,9 +96,12 @@ def name_runs(doc: Any) -> list[tuple[int, int]]:
 def _name_runs(doc: Any) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     n, i = len(doc), 0
+    # A run opens on a capital, or on an article whose second token on has one ("al-Hassakeh"): a
+    # token with neither is passed over in the Doc's table, with no Token made for it.
+    upper = token_table(doc)["upper_initial"]
     while i < n:
-        if not (_capitalised(doc[i]) or _article_prefix(doc, i)):  # nor a stop word: "In Londonderry"
-            i += 1
+        if not (upper[i] or i + 2 < n and upper[i + 2]) or not (_capitalised(doc[i]) or _article_prefix(doc, i)):
+            i += 1  # nor a stop word: "In Londonderry"
             continue
         j, last, words = i + 1, i + 1, 1
         while j < n and words < MAX_WORDS:

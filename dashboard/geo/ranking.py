@@ -79,8 +79,15 @@ def _nearness(place: Place, anchors: tuple[tuple[float, float], ...]) -> float:
     """Closeness to the towns the document places confidently (countries and regions are not near anything)."""
     if not anchors or place.feature_code in ("PCLI", "CONT", "RGN"):
         return 0.0
-    d = min(haversine_km(place.latitude, place.longitude, a, b) for a, b in anchors)
-    return 1.5 if d < 300 else (0.5 if d < 1000 else 0.0)
+    # Only whether the nearest anchor is within 300 or 1,000 km counts: the walk stops at the first
+    # within 300 (up to 50 anchors per candidate of every name, twice per document).
+    lat, lon, within_1000 = place.latitude, place.longitude, False
+    for a, b in anchors:
+        d = haversine_km(lat, lon, a, b)
+        if d < 300:
+            return 1.5
+        within_1000 = within_1000 or d < 1000
+    return 0.5 if within_1000 else 0.0
 
 
 def _country_bonus(place: Place, countries: Counter, damped: bool) -> float:

@@ -27,7 +27,7 @@ from dashboard.geo.names import (
     well_known,
 )
 from dashboard.geo.toponym import Toponym
-from dashboard.nlp import doc_text, lower_case_words
+from dashboard.nlp import doc_text, lower_case_words, token_table
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -299,7 +299,8 @@ def _unlabelled(doc: Any, gazetteer: Gazetteer, words: Words) -> list[Toponym]:
     country, a province or a city of 100,000 by its own name, and the article never writes them
     in lower case."""
     # One pass over the tokens: a free proper noun is tagged PROPN and is outside every entity.
-    free = [t.pos_ == "PROPN" and t.ent_iob_ == "O" and t.text[:1].isupper() for t in doc]
+    table = token_table(doc)  # from the Doc's arrays, no Token made
+    free = [p and o and u for p, o, u in zip(table["propn"], table["no_ent"], table["upper_initial"], strict=True)]
     out: list[Toponym] = []
     i, n = 0, len(doc)
     while i < n:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
@@ -47,16 +47,20 @@ class _Evidence:
     named: Counter  # the same for places named (demonyms name actors, not places), datelines left out
     anchors: list[tuple[str, float, float]]  # (name, lat, lon) of the confidently placed towns
     counted: set[int]  # the toponyms (by index) that count
+    made: dict[str, Context] = field(default_factory=dict)  # the contexts asked for so far, by name
 
     def context(self, key: str, preferred: frozenset[int], support: dict[int, int]) -> Context:
-        """The context in which to rank the name `key`: the evidence less its own."""
-        mine = self.own.get(self_key(key))
-        return Context(
-            self.countries - mine if mine else self.countries,
-            anchors_besides(self.anchors, self_key(key)),
-            preferred,
-            support,
-        )
+        """The context in which to rank the name `key`: the evidence less its own. Made once per name (asked up
+        to three times, with the document's `preferred` and `support`, once the evidence no longer changes)."""
+        if key not in self.made:
+            mine = self.own.get(self_key(key))
+            self.made[key] = Context(
+                self.countries - mine if mine else self.countries,
+                anchors_besides(self.anchors, self_key(key)),
+                preferred,
+                support,
+            )
+        return self.made[key]
 
 
 def _gather(
