@@ -236,9 +236,6 @@ _NO_DEATHS = re.compile(
 )
 
 
-# The counts are read from a sentence up to three times (whether it continues a toll, whether a lead's
-# toll waits for its place, the event's own numbers): each is a function of the sentence alone, and a
-# Count is frozen, so the answers are kept for the last sentences read.
 def _event_counts(sentence: str) -> list[Count]:
     """The death counts of a sentence that may be one event's: not a war's toll nor a running total."""
     hidden = _hide_dates(sentence)
@@ -246,6 +243,9 @@ def _event_counts(sentence: str) -> list[Count]:
     return [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
 
 
+# The counts are read from a sentence up to three times (whether it continues a toll, whether a lead's
+# toll waits for its place, the event's own numbers): each is a function of its arguments alone, and a
+# Count is frozen, so the answers are kept for the last sentences read.
 @lru_cache(maxsize=256)
 def fatalities(sentence: str, clause: tuple[int, int] | None = None) -> Count | None:
     """The largest death count reported in the sentence ("killed 36 troops", "death toll rose to 70"),
