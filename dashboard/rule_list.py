@@ -349,6 +349,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "is another event's",
     ),
     RuleInfo(
+        "types.civilian_target",
+        "types",
+        "deaths told in general terms ('the group killed 30 men') whose target is civilians are violence "
+        "against civilians, not an armed clash: ACLED's battles are between armed, organised sides",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "

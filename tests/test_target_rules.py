@@ -1,6 +1,7 @@
-"""Who was hit when a sentence names several candidates: civilians before the holder of the place
-(`actors.victims_over_holder`) and the second side of "between A and B" when the parse hangs it inside
-A (`actors.between_sides`). Examples written for the rules."""
+"""Who was hit, and what that makes the event: civilians before the holder of the place
+(`actors.victims_over_holder`), the second side of "between A and B" when the parse hangs it inside
+A (`actors.between_sides`), and deaths of civilians told in general terms as violence against
+civilians (`types.civilian_target`). Examples written for the rules."""
 
 from __future__ import annotations
 
@@ -40,3 +41,13 @@ def test_the_second_side_of_between_hung_inside_the_first_is_the_target(pipeline
     assert clash[S.ACTOR2].tolist()[-1] == "YPG"
     off = rows_of(pipeline, text, "actors.between_sides")
     assert off[off[S.SUB_EVENT_TYPE] == "Armed clash"][S.ACTOR2].tolist()[-1] == ""
+
+
+def test_deaths_in_general_terms_of_civilians_are_violence_against_civilians(pipeline) -> None:
+    # types.civilian_target: no weapon named, the dead are villagers: not a battle between armed sides.
+    text = "Gunmen killed six villagers in the town of Saraqib on Monday."
+    assert rows_of(pipeline, text)[S.SUB_EVENT_TYPE].tolist() == ["Attack"]
+    assert rows_of(pipeline, text, "types.civilian_target")[S.SUB_EVENT_TYPE].tolist() == ["Armed clash"]
+    # Armed men killed by armed men stay a clash.
+    fighters = "Army units killed 20 militants near the town of Saraqib on Monday."
+    assert rows_of(pipeline, fighters)[S.SUB_EVENT_TYPE].tolist() == ["Armed clash"]

@@ -15,6 +15,7 @@ from dashboard.events.lexicon import (
     ACLED_TYPES,
     VIOLENT,
     Rule,
+    civilian_targets,
     classify_rule,
     first_means,
     load_lexicon,
@@ -104,6 +105,8 @@ def sentence_rows(
                 generic_ids.add(row[S.EVENT_ID])
             rows.append(row)
     type_from_neighbours(rows, generic_ids, article.text)
+    if switches.on("types.civilian_target"):
+        civilian_targets(rows, generic_ids)
     return rows
 
 

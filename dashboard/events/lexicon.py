@@ -176,6 +176,16 @@ def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None
             r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = best[S.EVENT_TYPE], best[S.SUB_EVENT_TYPE]
 
 
+def civilian_targets(rows: list[dict], generic: set[str]) -> None:
+    """`types.civilian_target`: deaths reported in general terms ("the group killed 30 men"), typed an
+    armed clash for want of a weapon or a neighbouring attack, whose target is civilians, are violence
+    against civilians: ACLED's battles are fought between armed, organised sides."""
+    for r in rows:
+        if r[S.EVENT_ID] in generic and r[S.SUB_EVENT_TYPE] == "Armed clash" and r[S.INTER2] == 7:
+            if r[S.INTER1] not in (6, 7):
+                r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = "Violence against civilians", "Attack"
+
+
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
 ACLED_TYPES = VIOLENT | {"Protests", "Riots", "Strategic developments"}
