@@ -49,6 +49,8 @@ def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: 
         ("Government jets stepped up their raids on the northern suburbs.", "mention.campaign"),
         ("The senator called for strikes on the airbase.", "mention.hypothetical"),
         ("A ground assault would displace thousands, aid groups warned.", "mention.hypothetical"),
+        ("Generals drew up options for possible air strikes on the depots.", "mention.hypothetical"),
+        ("Parliament debated whether to back limited strikes on the airfields.", "mention.hypothetical"),
         ("Related Stories Militants Shell Border Town Army Retakes Hilltop Village", "mention.boilerplate"),
         ("Tags drone strike border town casualties", "mention.boilerplate"),
         (

@@ -76,7 +76,10 @@ _HYPOTHETICAL = re.compile(
     r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|approve (?:military |air )?(?:strikes|action)|"
     r"authori[sz](?:e|ation) (?:for|of)|"
     r"vow(?:s|ed)? to|risk of|fear(?:s|ed)? (?:of|that)|consider(?:s|ed|ing)? "
-    r"(?:military )?(?:strikes|action)|plans? (?:to|for)|preparing (?:to|for)|in case of)\b",
+    r"(?:military )?(?:strikes|action)|plans? (?:to|for)|preparing (?:to|for)|in case of|"
+    # An attack only weighed: "options for possible strikes", "debates whether to allow strikes".
+    r"(?:possible|potential|proposed|planned) (?:[\w.-]+ )?(?:strikes?|attacks?|action|intervention)|"
+    r"debat(?:e|es|ed|ing) whether)\b",
     re.I,
 )
 # A clause of past fact inside a hypothesis: "it would be the deadliest attack since jets killed 40 in
