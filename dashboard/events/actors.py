@@ -345,33 +345,27 @@ def event_actors(
     d = load_dictionary()
     absent = _article_senses_absent(doc, d) if switches.on("actors.other_sense") else frozenset()
     mentions = find_mentions(doc_text(doc)[start:end], start, d, switches, absent)
-    agents, targets, loose = _sides(doc, mentions, trigger_at, country_code, country_name, d, switches)
+    # Each mention's actor, made once: the sides and the order of the targets both read it.
+    named = [(m, actor_of(m.entry, country_code, country_name, d)) for m in mentions]
+    agents, targets, loose = _sides(doc, named, trigger_at, switches)
     for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
         (agents if pos < trigger_at and not agents else targets).append(a)
     actor1 = agents[0] if agents else None
-    named = [(m, actor_of(m.entry, country_code, country_name, d).name) for m in mentions]
-    targets = order_targets(doc, named, targets, switches)
+    targets = order_targets(doc, [(m, a.name) for m, a in named], targets, switches)
     actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
     return actor1, actor2
 
 
 def _sides(
-    doc: Any,
-    mentions: list[Mention],
-    trigger_at: int,
-    country_code: str,
-    country_name: str,
-    d: Dictionary,
-    switches: Switches,
+    doc: Any, named: list[tuple[Mention, Actor]], trigger_at: int, switches: Switches
 ) -> tuple[list[Actor], list[Actor], list[tuple[int, Actor]]]:
     """The actors the parse makes agents, those it makes targets, and those it gives no role (with
-    where they stand)."""
+    where they stand). `named`: each mention with the actor it names."""
     agents: list[Actor] = []
     targets: list[Actor] = []
     loose: list[tuple[int, Actor]] = []
-    for m in mentions:
+    for m, a in named:
         r = role(doc, m, trigger_at, switches)
-        a = actor_of(m.entry, country_code, country_name, d)
         if m.entry.capital and not switches.on("actors.acting_capital"):
             continue
         if m.bare and r != AGENT or r == SPEAKER:
