@@ -207,7 +207,9 @@ def _summed(keys: pd.DataFrame, sums: np.ndarray) -> pd.DataFrame:
     return pd.concat([out, pd.DataFrame(total[kept], columns=MEASURES, dtype="int64")], axis=1)
 
 
-def delta(before: pd.DataFrame, after: pd.DataFrame, aligned: bool = False) -> pd.DataFrame:
+def delta(
+    before: pd.DataFrame, after: pd.DataFrame, aligned: bool = False, places: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """What a write changes in the rollup: contributions(after) - contributions(before), where
     `before` holds the superseded rows and `after` their replacements and the new rows, each with
     every report of their events. attrs["same_place"]: share_place(after), which the part records.
@@ -215,7 +217,8 @@ def delta(before: pd.DataFrame, after: pd.DataFrame, aligned: bool = False) -> p
     only their cluster columns changed (an append's stored rows): each is subtracted from itself,
     and only those whose measures changed (an event's first report, its tolls) are summed with the
     new rows (summing the 40,000 rows of an append's keys at ten million events was a sixth of its
-    delta)."""
+    delta). `places`: the rows share_place reads, when `after` leaves out reports of its events
+    that count nothing there (an append's, merge_reps)."""
     if aligned:  # mentions are left out of both alike: the first len(old_sums) rows pair up
         # What does not depend on the clusters (the ids' ranks, types, tolls) found once for both.
         facts = _facts(after)
@@ -231,7 +234,7 @@ def delta(before: pd.DataFrame, after: pd.DataFrame, aligned: bool = False) -> p
         new_keys, new_sums = _per_row(after)
         old_keys, old_sums = _per_row(before)
         out = _summed(pd.concat([new_keys, old_keys], ignore_index=True), np.vstack([new_sums, -old_sums]))
-    out.attrs["same_place"] = share_place(after)
+    out.attrs["same_place"] = share_place(after if places is None else places)
     return out
 
 

@@ -33,6 +33,7 @@ from dashboard import store_files as F
 from dashboard import store_index, store_index_build, store_read
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
+from dashboard.merge_reps import append_merge
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
@@ -188,6 +189,8 @@ def merge_in(
     the other cluster columns from those (store_index.MergeIndex.candidates)."""
     keys = set(merge_keys(rows).dropna()) | set(also)
     stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None, known)
+    if replaced is None and len(stored):  # an append: over the stored clusters' representatives
+        return append_merge(stored, rows, m.get("rollup") is not None)
     merged = S.coerce_events(
         merge_reports(
             pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)
