@@ -119,6 +119,19 @@ def merge_append(stored: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame,
     return every.iloc[: len(stored)].reset_index(drop=True), new, reps
 
 
+def cluster_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(which rows' cluster columns differ, which rows' cluster id does) between the same rows'
+    cluster columns `before` and `after` a merge (two missing values are equal)."""
+    differs = np.zeros(len(before), dtype=bool)
+    renamed = differs
+    for c in CLUSTER_COLUMNS:
+        a, b = after[c], before[c]
+        differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna())).to_numpy()
+        if c == S.CLUSTER_ID:
+            renamed = differs.copy()
+    return differs, renamed
+
+
 def append_merge(
     stored: pd.DataFrame, rows: pd.DataFrame, rollup: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame]:
@@ -129,13 +142,7 @@ def append_merge(
     the ~20,000 stored rows at ten million events are compared by those columns and taken whole
     only where their cluster id changed (a few hundred)."""
     clusters, new, reps = merge_append(stored, rows)
-    differs = np.zeros(len(stored), dtype=bool)
-    renamed = differs
-    for c in CLUSTER_COLUMNS:
-        a, b = clusters[c], stored[c]
-        differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna())).to_numpy()
-        if c == S.CLUSTER_ID:
-            renamed = differs.copy()
+    differs, renamed = cluster_changes(stored, clusters)
     changed = pd.concat(
         [stored[[S.EVENT_ID]][differs].reset_index(drop=True), clusters[differs].reset_index(drop=True)], axis=1
     )

@@ -33,7 +33,7 @@ from dashboard import store_files as F
 from dashboard import store_index, store_index_build, store_read
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
-from dashboard.merge_reps import append_merge
+from dashboard.merge_reps import append_merge, cluster_changes
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
@@ -197,13 +197,7 @@ def merge_in(
         )
     )
     old, new = merged.iloc[: len(stored)].reset_index(drop=True), merged.iloc[len(stored) :]
-    differs = pd.Series(False, index=old.index)
-    renamed = differs
-    for c in CLUSTER_COLUMNS:
-        a, b = old[c], stored[c]
-        differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna()))
-        if c == S.CLUSTER_ID:
-            renamed = differs.copy()
+    differs, renamed = cluster_changes(stored, old)
     # Every report of each event these rows touch, before and after (see rollup.py). New rows only
     # join or bridge stored clusters, so a stored row whose cluster has no new row is in the same
     # cluster as before, with the same reports: its contribution cancels out, and is left out. Moved
@@ -216,9 +210,9 @@ def merge_in(
     rollup = R.delta(before, after, aligned=replaced is None) if m.get("rollup") is not None else None
     return (
         new.reset_index(drop=True),
-        old[differs.to_numpy()].reset_index(drop=True),
+        old[differs].reset_index(drop=True),
         rollup,
-        old[renamed.to_numpy()].reset_index(drop=True),
+        old[renamed].reset_index(drop=True),
     )
 
 

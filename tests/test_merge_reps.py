@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, merge_reports
-from dashboard.merge_reps import append_merge, representatives
+from dashboard.merge_reps import append_merge, cluster_changes, representatives
 
 TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests"]
 
@@ -54,13 +53,7 @@ def _everything(stored: pd.DataFrame, rows: pd.DataFrame) -> tuple:
     over every row of the joined clusters."""
     merged = S.coerce_events(merge_reports(pd.concat([stored, rows], ignore_index=True)))
     old, new = merged.iloc[: len(stored)].reset_index(drop=True), merged.iloc[len(stored) :].reset_index(drop=True)
-    differs = np.zeros(len(stored), dtype=bool)
-    renamed = differs
-    for c in CLUSTER_COLUMNS:
-        a, b = old[c], stored[c]
-        differs |= ~((a == b).fillna(False).astype(bool) | (a.isna() & b.isna())).to_numpy()
-        if c == S.CLUSTER_ID:
-            renamed = differs.copy()
+    differs, renamed = cluster_changes(stored, old)
     joined = S.isin(old[S.CLUSTER_ID], set(new[S.CLUSTER_ID].dropna()))
     delta = R.delta(stored[joined], pd.concat([old[joined], new], ignore_index=True), aligned=True)
     return new, old[differs], delta, old[renamed]
