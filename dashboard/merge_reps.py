@@ -30,6 +30,11 @@ from dashboard.merge import CLUSTER_COLUMNS, _actor_sets, _firsts, cluster_of, m
 from dashboard.rollup import LEVELS
 from dashboard.rollup_counts import passes
 
+# Stored rows of an append's keys from which its merge goes over their clusters' representatives:
+# below, the representatives' fixed cost is more than they save (timed apart on the bench's batches:
+# ~2,000 stored rows at a million events, 47 -> 59 ms; ~20,000 at ten million, 124 -> 92 ms).
+REPS_AT = 5_000
+
 
 def _clusters(rows: pd.DataFrame) -> pd.Series:
     """Each row's cluster id as stored (its event id when it has none), as text."""

@@ -27,13 +27,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard import merge_reps, store_index, store_index_build, store_read
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard import store_index, store_index_build, store_read
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
-from dashboard.merge_reps import append_merge, cluster_changes
+from dashboard.merge_reps import cluster_changes
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
@@ -189,8 +189,8 @@ def merge_in(
     the other cluster columns from those (store_index.MergeIndex.candidates)."""
     keys = set(merge_keys(rows).dropna()) | set(also)
     stored = stored_rows(root, m, keys, rows[S.EVENT_ID], replaced is not None, known)
-    if replaced is None and len(stored):  # an append: over the stored clusters' representatives
-        return append_merge(stored, rows, m.get("rollup") is not None)
+    if replaced is None and len(stored) >= merge_reps.REPS_AT:  # over the stored clusters' representatives
+        return merge_reps.append_merge(stored, rows, m.get("rollup") is not None)
     merged = S.coerce_events(
         merge_reports(
             pd.concat([stored, S.coerce_events(rows)], ignore_index=True) if len(stored) else S.coerce_events(rows)

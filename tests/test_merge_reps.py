@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from dashboard import merge_reps
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, merge_reports
 from dashboard.merge_reps import append_merge, cluster_changes, representatives
+from dashboard.store import EventsStore
+from tests.test_rollup import assert_rollup_right, batches
 
 TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests"]
 
@@ -91,3 +95,26 @@ def test_a_cluster_is_stood_for_by_few_of_its_rows() -> None:
     # Each cluster keeps its smallest event id (its first report) among its representatives.
     first = stored.groupby(S.CLUSTER_ID)[S.EVENT_ID].transform("min")
     assert reps[(stored[S.EVENT_ID] == first).to_numpy()].all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_appends_over_representatives_keep_the_store_a_full_merge(tmp_path: Path, monkeypatch, seed: int) -> None:
+    """Every append goes over the representatives (at any size): the store's rows equal one merge
+    of every row, and its rollup the one computed from them."""
+    monkeypatch.setattr(merge_reps, "REPS_AT", 0)
+    used = []
+    real = merge_reps.append_merge
+    monkeypatch.setattr(merge_reps, "append_merge", lambda *a: used.append(1) or real(*a))
+    store = EventsStore(tmp_path / "s")
+    every = []
+    for events, arts in batches(seed, 5):
+        store.append(events, arts)
+        every.append(events)
+        assert_rollup_right(store)
+    assert len(used) >= 3, "appends merged with stored rows over their representatives"
+    want = S.coerce_events(merge_reports(pd.concat(every, ignore_index=True)))
+    got = store.load_events()
+    assert (got[S.N_SOURCES] > 1).any()
+    pd.testing.assert_frame_equal(
+        got.set_index(S.EVENT_ID).sort_index(), want.set_index(S.EVENT_ID).sort_index(), check_like=True
+    )
