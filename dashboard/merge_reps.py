@@ -14,7 +14,8 @@ So each stored cluster is stood for by those rows (`representatives`: ~2,000 of 
 million events): the components, the cluster ids and the delta are found over them and the new rows
 (`merge_append`), then each stored row takes its cluster's new id; only the cluster sums
 (n_sources: the distinct outlets of every row; the tolls) and the comparison with the stored
-cluster columns still read every stored row, by numpy and one groupby.
+cluster columns still read every stored row, by numpy and one groupby. An append whose keys hold
+fewer stored rows (REPS_AT) merges them all (store_merge.merge_in): the same outputs, cheaper there.
 """
 
 from __future__ import annotations

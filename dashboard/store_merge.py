@@ -181,7 +181,8 @@ def merge_in(
     known: tuple[set[str], pd.DataFrame, pd.Series] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(rows with their cluster columns, the stored rows whose cluster columns changed (their
-    MERGE_READS columns; the caller writes their PATCH_COLUMNS), the rollup's delta, those of the
+    MERGE_READS columns, or their PATCH_COLUMNS when an append goes over the stored clusters'
+    representatives, merge_reps; the caller writes their PATCH_COLUMNS), the rollup's delta, those of the
     changed rows whose cluster id changed), for new or moved `rows` merged with the stored rows of
     their keys (and of the keys in `also`: the places moved rows left). `replaced`: the stored
     versions of moved rows; `known`: the index's rows of some of these keys, read already
