@@ -279,7 +279,7 @@ def evaluate_event_location(
         )
         ev = rec["event"]
         sent = next((s for s in doc.sents if s.start_char <= ev["start"] < s.end_char), None)
-        chosen = choose_event_location(sent, ev["start"], tops) if sent is not None else None
+        chosen = choose_event_location(sent, ev["start"], tops, switches) if sent is not None else None
         gold = rec.get("event_locations") or []
         if chosen is None:
             hits += int(not gold)

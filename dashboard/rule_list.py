@@ -75,6 +75,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo("mention.statement", "mention", "a statement or speech is itself not an event (its words may report one)"),
     # -- assembly: one event, one row --------------------------------------------------------------
     RuleInfo(
+        "assemble.village_over_town",
+        "assemble",
+        "of one event's reports, a village the gazetteer lacks placed at a town another report names ('the village "
+        "of X, part of Y') is finer than that town: the event takes the village",
+    ),
+    RuleInfo(
         "assemble.one_day",
         "assemble",
         "no chain of joins puts two days the text gives into one event: an undated row that joins Monday's strike "

@@ -26,6 +26,12 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "over the word when the gazetteer spells the name only as a town's and knows the whole as a province",
     ),
     RuleInfo(
+        "recognition.date_tail",
+        "recognition",
+        "a day or a month glued to a place in one entity where the text has no comma ('western Aleppo Saturday') "
+        "is cut off; the rest is the place when the gazetteer knows it well",
+    ),
+    RuleInfo(
         "recognition.untagged",
         "recognition",
         "a proper noun the model tagged as no entity is a place when it names a country, a province or a "
@@ -138,5 +144,30 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "resolution",
         "a name the gazetteer lacks is placed at the nearest town the text names, flagged `fallback` "
         "(never an event's place)",
+    ),
+)
+
+
+# Rules of the `location` family that read where a sentence's own words put its event (a site's phrase,
+# a bearing, a teller's place); kept here beside the geoparser's rules they build on.
+LOCATION_RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "location.dropped_comma_part",
+        "location",
+        "'the village of X part of Y' written without the apposition's comma (the parse makes X a modifier of "
+        "'part') is read as 'the village of X, part of Y': X a site placed at Y (an extension of "
+        "location.appositive_site)",
+    ),
+    RuleInfo(
+        "location.source_place",
+        "location",
+        "a place that only says where a teller of the news is ('according to a medical source in X') is not one a "
+        "later toll naming no place of its own continues",
+    ),
+    RuleInfo(
+        "location.bearing_landmark",
+        "location",
+        "a place that is only what a bearing is taken from ('the town of X south of Y') loses to a finer place the "
+        "sentence puts at that bearing",
     ),
 )

@@ -38,9 +38,10 @@ from dashboard.events.authors import (
 from dashboard.events.groups import TEXT_DAYS, Groups
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
+from dashboard.events.place_joins import finest_place, placed_at
 from dashboard.events.reports import REPORT, days_before, join_reports
 from dashboard.events.tellers import conflicting_reports
-from dashboard.geo.gazetteer import UNLISTED_CODE, fold, skeleton, without_article
+from dashboard.geo.gazetteer import fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
 
 GENERIC_SUBTYPES = frozenset({"Armed clash", "Attack", "Other", ""})
@@ -84,19 +85,9 @@ def informativeness(row: dict) -> tuple:
     )
 
 
-def _placed_at(coarse: dict, fine: dict) -> bool:
-    """Whether a site the gazetteer lacks was placed at this row's place ("the village of X in rural
-    Idlib" put at Idlib): the row at Idlib reports the same event less precisely."""
-    return (
-        fine.get(S.FEATURE_CODE) == UNLISTED_CODE
-        and coarse.get(S.FEATURE_CODE) != UNLISTED_CODE
-        and (coarse[S.LATITUDE], coarse[S.LONGITUDE]) == (fine[S.LATITUDE], fine[S.LONGITUDE])
-    )
-
-
 def _contains(coarse: dict, fine: dict) -> bool:
     """Whether a province- or country-level row's place holds a finer row's place."""
-    if _placed_at(coarse, fine):
+    if placed_at(coarse, fine):
         return True
     if int(fine[S.GEO_PRECISION] or 4) >= int(coarse[S.GEO_PRECISION] or 4):
         return False
@@ -244,7 +235,7 @@ def _join_coarse_into_fine(
         coarse = rows[i]
         if switches.on("assemble.headline_province") and _named_like_province(coarse) and _headline(coarse):
             coarse = _as_province(coarse)
-        if int(coarse[S.GEO_PRECISION] or 4) < 3 and not any(_placed_at(coarse, rows[j]) for j in idx):
+        if int(coarse[S.GEO_PRECISION] or 4) < 3 and not any(placed_at(coarse, rows[j]) for j in idx):
             continue
         finer = _finer_rows(rows, idx, i, fits, coarse)
         # Only when the article has one such place: a country-level toll beside strikes on three
@@ -278,7 +269,7 @@ def merge_group(
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
-    _finest_place(out, rows, best)
+    finest_place(out, rows, best, switches.on("assemble.village_over_town"))
     if switches.on("assemble.specific_type"):
         _most_specific_type(out, rows, best)
     _event_day(out, rows, best)
@@ -306,14 +297,6 @@ def _event_day(out: dict, rows: list[dict], best: dict) -> None:
         src = max(dated, key=informativeness)
         for c in (S.EVENT_DATE, S.DATE_PRECISION, S.DATE_SOURCE):
             out[c] = src[c]
-
-
-def _finest_place(out: dict, rows: list[dict], best: dict) -> None:
-    """The event takes the finest place its rows give."""
-    finest = min(rows, key=lambda r: (int(r[S.GEO_PRECISION] or 4), -informativeness(r)[0]))
-    if int(finest[S.GEO_PRECISION] or 4) < int(best[S.GEO_PRECISION] or 4):
-        for c in S.PLACE_COLUMNS:
-            out[c] = finest.get(c)
 
 
 def _most_specific_type(out: dict, rows: list[dict], best: dict) -> None:

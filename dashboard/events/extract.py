@@ -23,6 +23,7 @@ from dashboard.events.lexicon import (
     type_from_neighbours,
 )
 from dashboard.events.mentions import before_wire_dateline, mention_reason
+from dashboard.events.nonsites import locates_source
 from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
 from dashboard.events.site_repeats import repeated_sites
@@ -154,7 +155,7 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
         if inherited is None:
             return None
         (places, forward_end), from_context = inherited, True
-    elif not _page_furniture(s.own, s.s0, s.trigger_at, ctx.switches):
+    elif not _page_furniture(s.own, s.s0, s.trigger_at, ctx.switches) and not _tellers_places(ctx, s, places):
         # Deaths reported next are inherited only by a place that could locate violence: not
         # one of talks or of a report ("talks in Berlin" → "Russian airstrikes have killed
         # thousands" did not happen in Berlin), nor of a headline or link the page glued on.
@@ -175,13 +176,20 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     return Located(places, from_context, split, excerpt_start, excerpt_end)
 
 
+def _tellers_places(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:
+    """`location.source_place`: the sentence's places only say where tellers of the news are ("…
+    wounded, according to a medical source in X"); the sentences after it continue the place told
+    before it, not X."""
+    return ctx.switches.on("location.source_place") and all(locates_source(s.sent, t) for t in places)
+
+
 def _sites(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[list[Toponym], bool]:
     """The places of a typed event, and whether several listed sites share it."""
     if not (places and s.rule is not None and s.at >= 0):
         return places, False
     # A typed event happens in one place: the one its trigger is tied to in the parse (the
     # rule `eval event-location` measures); when the parse ties none, the places above.
-    site = choose_event_location(s.sent, s.s0 + s.at, places)
+    site = choose_event_location(s.sent, s.s0 + s.at, places, ctx.switches)
     if site is None:
         if ctx.switches.on("location.other_event_place"):
             places = _countries_of_other_attacks(ctx, s, places)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from dashboard.events.actor_roles import SOURCE_NOUNS
 from dashboard.events.roles import head_noun, name_token, place_anchor
 from dashboard.events.sites import under_away
 from dashboard.events.when import SPEECH_LEMMAS
@@ -128,6 +129,17 @@ def _meeting_subject(head: Any) -> bool:
     if not subject and head.dep_ == "advcl" and head.head.i < head.i:
         subject = list(head.doc[head.head.i + 1 : head.i])
     return any(base_form(c) in MEETING_NOUNS for c in subject + _subordinate_subject(head))
+
+
+def locates_source(sent: Any, t: Toponym) -> bool:
+    """Whether the place only says where a teller of the news is ("according to a medical source in
+    X", "an official in X said"): the place of the words, which a later toll that names no place of
+    its own does not continue (`location.source_place`)."""
+    tok = place_anchor(sent, t)
+    if tok is None or tok.dep_ != "pobj" or tok.head.lower_ not in ("in", "at"):
+        return False
+    noun = tok.head.head
+    return noun.pos_ in ("NOUN", "PROPN") and base_form(noun) in SOURCE_NOUNS
 
 
 def said_at(sent: Any, t: Toponym) -> bool:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dashboard.events.site_names import SITE_LABELS, dropped_comma_part
 from dashboard.geo.locative import ATTACK_WORDS, DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import Toponym
 from dashboard.nlp import base_form, doc_text, token_at
@@ -73,6 +74,11 @@ def name_token(sent: Any, t: Toponym) -> Any:
     # The last token of a multi-word name carries the dependency to the rest of the sentence.
     while tok.head.i != tok.i and tok.head.idx < t.end and tok.dep_ in ("compound", "flat", "amod"):
         tok = tok.head
+    # A site read through a dropped comma ("the village of X part of Y", `location.dropped_comma_part`):
+    # "part" stands where the name does.
+    part = dropped_comma_part(tok) if t.label in SITE_LABELS else None
+    if part is not None:
+        tok = part
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
     # "in Aleppo city", "of Raqqa province", "in Raqqa and Hama provinces": the site noun carries

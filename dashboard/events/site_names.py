@@ -14,10 +14,33 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communities")
 NAME_OPENERS = word_set(WORDS, "sites.name_openers")
+PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
+SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
+SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
+# The label of a site cut out of a run of names with no commas: one of a list of villages around the
+# town the sentence puts them at, each finer than that town (a lone site such as "the Presidential
+# Complex in Ankara" is coded at its town).
+LISTED_SITE_LABEL = "SITE_LIST"
+# The label of a site the text calls a village or a town ("the village of X", "X, a village near Y"): a
+# settlement of its own, finer than the town it is put at (`location.named_village`), where a lone
+# site such as a building is coded at its town.
+VILLAGE_LABEL = "SITE_VILLAGE"
+SITE_LABELS = frozenset({SITE_LABEL, LISTED_SITE_LABEL, VILLAGE_LABEL})
 
 
 def _name_part(tok: Any) -> bool:
     return tok.pos_ == "PROPN" and tok.lower_ not in NOT_NAMES or tok.text == "-"
+
+
+def dropped_comma_part(tok: Any) -> Any | None:
+    """ "the village of X part of the Y district" with the apposition's comma left out: the parse makes
+    the name a modifier of "part" ("X part"), so "part" stands where the name does; returns that word
+    (`location.dropped_comma_part`). A known place before "part" ("the Aleppo part of the offensive")
+    is no site and is not asked about."""
+    head = tok.head
+    if tok.dep_ == "compound" and head.i == tok.i + 1 and head.lower_ in PART_OF_NOUNS:
+        return head
+    return None
 
 
 def site_key(name: str) -> str:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.events.site_names import PART_OF_NOUNS, SITE_NOUNS, dropped_comma_part
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+
+# The prepositions that put a name inside or beside a known place.
+CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
 
 
 def precision(t: Toponym) -> int:
@@ -58,4 +62,35 @@ def bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
             for obj in prep.children:
                 if obj.dep_ == "pobj" and obj.i in known:
                     return known[obj.i]
+    return None
+
+
+def part_container(part: Any, known: dict[int, Toponym], split: bool) -> Toponym | None:
+    """ "in the village of X part of Y": the finest known place of the "of" (or "in", "near") phrase
+    after "part", else the place the phrase of "part" puts it in."""
+    for prep in part.children:
+        if prep.dep_ == "prep" and prep.lower_ in CONTAINER_PREPS:
+            found = known_in(prep, known)
+            if found:
+                return min(found, key=precision)
+    return placed_in(part, known, split)
+
+
+def part_of_apposition(tok: Any, dropped_part: bool) -> bool:
+    """ "X, part of Y" (or, with `dropped_part`, "X part of Y" without its comma)."""
+    if dropped_part and dropped_comma_part(tok) is not None:
+        return True
+    return any(c.dep_ == "appos" and c.lower_ in PART_OF_NOUNS for c in tok.children)
+
+
+def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """ "X, a village near Hama", "the village of X, part of the Y district": an apposition that calls
+    the name a site (or a part of a place) and puts it in a known place (`location.appositive_site`)."""
+    for noun in tok.children:
+        if noun.dep_ == "appos" and (noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_NOUNS):
+            for prep in noun.children:
+                if prep.dep_ == "prep" and (prep.lower_ in CONTAINER_PREPS or prep.lower_ in COMPASS_WORDS):
+                    found = known_in(prep, known)
+                    if found:
+                        return min(found, key=precision)
     return None

@@ -23,10 +23,28 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import find_mentions, reporter_spans
-from dashboard.events.site_names import NOT_NAMES, cut_before, foreign_site, name_tokens, site_key, split_run
-from dashboard.events.site_places import known_in, placed_in, precision
+from dashboard.events.site_names import (
+    LISTED_SITE_LABEL,
+    NOT_NAMES,
+    SITE_LABEL,
+    SITE_NOUNS,
+    VILLAGE_LABEL,
+    cut_before,
+    dropped_comma_part,
+    foreign_site,
+    name_tokens,
+    site_key,
+    split_run,
+)
+from dashboard.events.site_places import (
+    appositive_site,
+    part_container,
+    part_of_apposition,
+    placed_in,
+    precision,
+)
 from dashboard.geo.gazetteer import unlisted_place
-from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+from dashboard.geo.toponyms import Toponym
 from dashboard.lazy import Later
 from dashboard.nlp import doc_text, token_table, tokens_between
 from dashboard.rules import ALL_ON, Switches
@@ -34,24 +52,11 @@ from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
-SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
 PART_NOUNS = word_set(WORDS, "sites.part_nouns")
-PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
-# The prepositions that put a name inside or beside a known place.
-CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
 # A list after these is not where the action happened: "evacuated from X and Y", "on their way to X
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
-SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
-# The label of a site cut out of a run of names with no commas: one of a list of villages around the
-# town the sentence puts them at, each finer than that town (a lone site such as "the Presidential
-# Complex in Ankara" is coded at its town).
-LISTED_SITE_LABEL = "SITE_LIST"
-# The label of a site the text calls a village or a town ("the village of X", "X, a village near Y"): a
-# settlement of its own, finer than the town it is put at (`location.named_village`), where a lone
-# site such as a building is coded at its town.
-VILLAGE_LABEL = "SITE_VILLAGE"
 VILLAGE_NOUNS = word_set(WORDS, "sites.village_nouns")
 
 
@@ -70,19 +75,6 @@ def _is_name_head(tok: Any) -> bool:
 def _site_noun_of(tok: Any) -> bool:
     """ "the villages of X": X is the object of "of" after a site noun."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
-
-
-def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
-    """ "X, a village near Hama", "the village of X, part of the Y district": an apposition that calls
-    the name a site (or a part of a place) and puts it in a known place (`location.appositive_site`)."""
-    for noun in tok.children:
-        if noun.dep_ == "appos" and (noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_NOUNS):
-            for prep in noun.children:
-                if prep.dep_ == "prep" and (prep.lower_ in CONTAINER_PREPS or prep.lower_ in COMPASS_WORDS):
-                    found = known_in(prep, known)
-                    if found:
-                        return min(found, key=precision)
-    return None
 
 
 def _called_village(tok: Any) -> bool:
@@ -182,6 +174,7 @@ class _Reading:
     split: bool
     village: bool
     foreign: bool
+    dropped_part: bool
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
@@ -190,6 +183,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     `split_run`; `location.appositive_site`: a name an apposition calls a site, see `appositive_site`;
     `location.named_village`: a site the text calls a village is finer than its town)."""
     appositive = switches.on("location.appositive_site")
+    dropped_part = switches.on("location.dropped_comma_part")
     text = doc_text(doc)
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
@@ -204,6 +198,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         switches.on("location.unpunctuated_list"),
         switches.on("location.named_village"),
         switches.on("location.foreign_site"),
+        dropped_part,
     )
     out: list[Toponym] = []
     previous: Toponym | None = None
@@ -212,7 +207,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         if _title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
-        sites = _sentence_sites(sent, known, reading.split, appositive)
+        sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part)
         out += _placed_sites(doc, sites, known, _anchor(sent, known, previous), reading)
         if known:
             previous = _anchor(sent, known, None) or previous
@@ -227,11 +222,23 @@ def _placed_sites(
     done: set[int] = set()
     for i, container in sorted(sites.items()):
         run = cut_before(_new_run(doc, i, _in_town(anchor), done), reading.reporters)
-        label = VILLAGE_LABEL if reading.village and any(_called_village(tok) for tok in run) else SITE_LABEL
+        # "the village of X part of Y": what is said of "part" is said of X.
+        said = [(reading.dropped_part and dropped_comma_part(tok)) or tok for tok in run]
+        label = VILLAGE_LABEL if reading.village and any(_called_village(tok) for tok in said) else SITE_LABEL
         if not (reading.foreign and foreign_site(run, known, container or anchor)):
             where = container or anchor
+            # "the village of X, part of Y": the text makes the village a part of the place it is put at.
+            part_of = container is not None and any(part_of_apposition(tok, reading.dropped_part) for tok in run)
             out += _run_toponyms(
-                reading.text, run, where, reading.split, reading.blocked, reading.spelt, reading.turned_down, label
+                reading.text,
+                run,
+                where,
+                reading.split,
+                reading.blocked,
+                reading.spelt,
+                reading.turned_down,
+                label,
+                part_of,
             )
     return out
 
@@ -241,12 +248,18 @@ def _in_town(anchor: Toponym | None) -> bool:
     return anchor is not None and anchor.place is not None and anchor.place.precision <= 1
 
 
-def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositive: bool) -> dict[int, Toponym | None]:
+def _sentence_sites(
+    sent: Any, known: dict[int, Toponym], split: bool, appositive: bool, dropped_part: bool = True
+) -> dict[int, Toponym | None]:
     """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
     put in (None: none named)."""
     sites: dict[int, Toponym | None] = {}  # name head → the known place it is put in
     heads = [tok for tok in _capitalised_nouns(sent) if _is_name_head(tok) and tok.i not in known]
     for tok in heads:
+        part = _dropped_part_site(tok) if dropped_part else None
+        if part is not None:
+            sites[tok.i] = part_container(part, known, split)
+            continue
         beside = appositive_site(tok, known) if appositive else None
         if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and placed_in(tok, known, split):
             sites[tok.i] = placed_in(tok, known, split) or beside
@@ -254,6 +267,13 @@ def _sentence_sites(sent: Any, known: dict[int, Toponym], split: bool, appositiv
             sites[tok.i] = beside
     _add_coordinated(heads, known, sites)
     return sites
+
+
+def _dropped_part_site(tok: Any) -> Any | None:
+    """The "part" a name stands for through a dropped comma, when that word stands where a site does
+    ("the village of X part of Y", "in X part of Y")."""
+    part = dropped_comma_part(tok)
+    return part if part is not None and (_site_noun_of(part) or _locative(part)) else None
 
 
 def _capitalised_nouns(sent: Any) -> Iterator[Any]:
@@ -299,12 +319,13 @@ def _run_toponyms(
     spelt: dict[str, str],
     turned_down: dict[tuple[int, int], Any],
     label: str,
+    part_of: bool = False,
 ) -> list[Toponym]:
     """The sites a run of name tokens gives (one per piece with `split`), placed at `where`."""
     if not run or where is None or where.place is None:
         return []
     pieces = split_run(run) if split else [run]
-    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down, label)
+    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down, label, part_of)
 
 
 def _piece_toponyms(
@@ -315,6 +336,7 @@ def _piece_toponyms(
     spelt: dict[str, str],
     turned_down: dict[tuple[int, int], Any],
     label: str,
+    part_of: bool = False,
 ) -> list[Toponym]:
     """A site per piece of a name not already a placed name or an actor's, placed at `place` (a
     piece of a list is LISTED_SITE_LABEL, a lone name keeps `label`)."""
@@ -328,13 +350,14 @@ def _piece_toponyms(
         # keeps the name it was first given.
         key = site_key(name)
         name = spelt.setdefault(key, name)
+        kind = LISTED_SITE_LABEL if len(pieces) > 1 else label
         out.append(
             Toponym(
                 start,
                 end,
                 text[start:end],
-                LISTED_SITE_LABEL if len(pieces) > 1 else label,
-                place=unlisted_place(name, place),
+                kind,
+                place=unlisted_place(name, place, village=kind == VILLAGE_LABEL and part_of),
                 alternatives=turned_down.get((start, end), ()),
             )
         )

@@ -3,6 +3,7 @@ one its trigger is tied to (`choose_event_location`), and a finer place the next
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,11 +12,12 @@ from dashboard.dates import find_date_mentions, resolve_mention
 from dashboard.errors import ConflictMapError
 from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, spans_countries, speaks
 from dashboard.events.roles import another_attack, name_token, place_anchor, place_role
-from dashboard.events.sites import LISTED_SITE_LABEL, VILLAGE_LABEL
+from dashboard.events.site_names import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import token_at
+from dashboard.rules import ALL_ON, Switches
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
@@ -101,7 +103,30 @@ def fineness(t: Toponym) -> int:
     return t.place.precision
 
 
-def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]) -> Toponym | None:
+def bearing_landmark(sent: Any, t: Toponym) -> bool:
+    """Whether the name is only what a bearing is taken from ("south of Y", not "the south of Y",
+    which is a part of Y): the event is beside it, not in it."""
+    tok = name_token(sent, t)
+    if tok is None or tok.dep_ != "pobj" or tok.head.lower_ != "of":
+        return False
+    compass = tok.head.head
+    return compass.lower_ in COMPASS_WORDS and not any(c.dep_ in ("det", "poss") for c in compass.children)
+
+
+def _past_the_landmark(
+    sent: Any, best: Toponym, locative: list[Toponym], key: Callable[[Toponym], tuple], on: bool = True
+) -> Toponym:
+    """ "in the village of X south of Y": Y is what the bearing is taken from; the finer place the
+    sentence puts at that bearing is where it happened."""
+    if not (on and bearing_landmark(sent, best)):
+        return best
+    finer = [t for t in locative if t is not best and fineness(t) < fineness(best)]
+    return min(finer, key=key) if finer else best
+
+
+def choose_event_location(
+    sent: Any, trigger_start: int, toponyms: list[Toponym], switches: Switches = ALL_ON
+) -> Toponym | None:
     """The one place where the event at trigger_start (an offset in the document) happened, or None.
 
     Among the places put in a locative phrase (or aimed at by the trigger's own verb), the one
@@ -139,6 +164,7 @@ def choose_event_location(sent: Any, trigger_start: int, toponyms: list[Toponym]
         return _closeness(sent, t, roles[id(t)], goals, trig, trigger_start)
 
     best = min(locative, key=key)
+    best = _past_the_landmark(sent, best, locative, key, switches.on("location.bearing_landmark"))
     # A country named far down the tree from the trigger ("...a war that has killed thousands
     # in Syria") is the story's setting, not where this event happened.
     depth, country = key(best)[1], key(best)[3]

@@ -50,11 +50,16 @@ class Place:
 
 
 UNLISTED_CODE = "UNLISTED"  # the feature code of a site the gazetteer lacks, placed at a known place near it
+# The same for a site the text calls a village and a part of the known place it is placed at ("the
+# village of X, part of Y"): a settlement of its own, finer than that place.
+UNLISTED_VILLAGE_CODE = "UNLISTED_PPL"
+UNLISTED_CODES = frozenset({UNLISTED_CODE, UNLISTED_VILLAGE_CODE})
 AREA_CODE = "AREA"  # a named area inside one province (regions.tsv): a plain, a valley, a war zone
 
 
-def unlisted_place(name: str, anchor: Place) -> Place:
-    """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2)."""
+def unlisted_place(name: str, anchor: Place, village: bool = False) -> Place:
+    """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2);
+    `village`: the text calls it a settlement and a part of that place (UNLISTED_VILLAGE_CODE)."""
     return Place(
         idx=-1,
         geonameid=None,
@@ -62,7 +67,7 @@ def unlisted_place(name: str, anchor: Place) -> Place:
         latitude=anchor.latitude,
         longitude=anchor.longitude,
         feature_class="",
-        feature_code=UNLISTED_CODE,
+        feature_code=UNLISTED_VILLAGE_CODE if village else UNLISTED_CODE,
         country_code=anchor.country_code,
         admin1=anchor.admin1,
         admin2=anchor.admin2,

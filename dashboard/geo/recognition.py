@@ -11,6 +11,7 @@ from typing import Any
 
 from spacy.tokens import Span
 
+from dashboard.dates import MONTHS, WEEKDAYS
 from dashboard.geo.entities import Words, embedded_places, whole_entity
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.locative import locative_names, name_runs
@@ -52,6 +53,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
             switches.on("recognition.embedded"),
             switches.on("recognition.whole_name"),
             switches.on("recognition.province_word"),
+            switches.on("recognition.date_tail"),
         )
     )
     if switches.on("recognition.untagged"):
@@ -61,7 +63,10 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
     if switches.on("recognition.locative"):
         countries = _named_countries(out, gazetteer)
         listed = switches.on("recognition.listed_sites")
-        out = _add_locative(out, _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries, listed), gazetteer)
+        found = _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries, listed)
+        if switches.on("recognition.province_word"):
+            found = [_locative_with_province_word(doc, top, gazetteer) for top in found]
+        out = _add_locative(out, found, gazetteer)
     out.sort(key=lambda t: t.start)
     return out
 
@@ -75,13 +80,11 @@ def _entity_toponyms(
     embedded: bool,
     whole_name: bool = True,
     province_word: bool = True,
+    date_tail: bool = True,
 ) -> list[Toponym]:
     """The toponyms of the model's entities (see `entities`), less those a dateline already covers."""
     out: list[Toponym] = []
-    ents = _whole_names(doc, gazetteer) if whole_name else list(doc.ents)
-    if province_word:
-        ents = [_with_province_word(doc, ent, gazetteer) for ent in ents]
-    for ent in ents:
+    for ent in _repaired_entities(doc, gazetteer, whole_name, province_word, date_tail):
         found = whole_entity(ent, gazetteer, keep_unknown, words.text)
         tops = (
             embedded_places(ent, gazetteer, words)
@@ -92,6 +95,16 @@ def _entity_toponyms(
         )
         out.extend(t for t in tops if not any(d.start < t.end and t.start < d.end for d in datelines))
     return out
+
+
+def _repaired_entities(doc: Any, gazetteer: Gazetteer, whole_name: bool, province_word: bool, date_tail: bool) -> list:
+    """The model's entities with the repairs switched on: whole names, a province word, a date tail."""
+    ents = _whole_names(doc, gazetteer) if whole_name else list(doc.ents)
+    if province_word:
+        ents = [_with_province_word(doc, ent, gazetteer) for ent in ents]
+    if date_tail:
+        ents = [_without_date_tail(doc, ent, gazetteer) for ent in ents]
+    return ents
 
 
 def _whole_names(doc: Any, gazetteer: Gazetteer) -> list[Any]:
@@ -108,6 +121,19 @@ def _whole_names(doc: Any, gazetteer: Gazetteer) -> list[Any]:
 
 
 PROVINCE_WORDS = frozenset({"province", "governorate"})
+DAY_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS)
+
+
+def _without_date_tail(doc: Any, ent: Any, gazetteer: Gazetteer) -> Any:
+    """`recognition.date_tail`: a day or a month the model glued to a place where the text has no
+    comma ("shelling of western Aleppo Saturday", tagged as one WORK_OF_ART) is cut off, and the rest
+    is the place when the gazetteer knows it well (a town of 100,000 or more by that name)."""
+    if len(ent) < 2 or doc[ent.end - 1].lower_ not in DAY_WORDS:
+        return ent
+    rest = doc[ent.start : ent.end - 1]
+    if not well_known(gazetteer.lookup(rest.text), 100_000, rest.text):
+        return ent
+    return Span(doc, ent.start, ent.end - 1, label=ent.label_ if ent.label_ in PLACE_LABELS else "GPE")
 
 
 def _with_province_word(doc: Any, ent: Any, gazetteer: Gazetteer) -> Any:
@@ -115,13 +141,31 @@ def _with_province_word(doc: Any, ent: Any, gazetteer: Gazetteer) -> Any:
     ("Hasakeh" of "Hasakeh province") grows over the word when the gazetteer spells the name only as
     a town's (Al Ḩasakah) and knows the grown name as a province: "X province" is the province, and
     looked up as such it is one."""
-    if ent.label_ not in PLACE_LABELS or ent.end >= len(doc) or doc[ent.end].lower_ not in PROVINCE_WORDS:
+    if ent.label_ not in PLACE_LABELS or not _grows_to_province(doc, ent, gazetteer):
         return ent
-    if any(p.feature_code == "ADM1" for p in gazetteer.lookup(ent.text)):
-        return ent  # the name alone reaches the province: the word after it already says which is meant
-    grown = doc[ent.start : ent.end + 1]
-    provinces = [p for p in gazetteer.lookup_spelling(grown.text) if p.feature_code == "ADM1"]
-    return Span(doc, ent.start, ent.end + 1, label=ent.label_) if provinces else ent
+    return Span(doc, ent.start, ent.end + 1, label=ent.label_)
+
+
+def _locative_with_province_word(doc: Any, top: Toponym, gazetteer: Gazetteer) -> Toponym:
+    """The same rule for a name a locative phrase marks and the model left untagged ("in the village
+    of X in Hasakeh province", "Hasakeh" no entity): whatever found the name, the word after it says
+    it is the province."""
+    span = doc.char_span(top.start, top.end)
+    if span is None or not _grows_to_province(doc, span, gazetteer):
+        return top
+    word = doc[span.end]
+    return replace(top, end=word.idx + len(word.text), text=doc_text(doc)[top.start : word.idx + len(word.text)])
+
+
+def _grows_to_province(doc: Any, span: Any, gazetteer: Gazetteer) -> bool:
+    """Whether "province"/"governorate" follows the span, the name alone reaches no province and the
+    grown name is one."""
+    if span.end >= len(doc) or doc[span.end].lower_ not in PROVINCE_WORDS:
+        return False
+    if any(p.feature_code == "ADM1" for p in gazetteer.lookup(span.text)):
+        return False  # the name alone reaches the province: the word after it already says which is meant
+    grown = doc[span.start : span.end + 1]
+    return any(p.feature_code == "ADM1" for p in gazetteer.lookup_spelling(grown.text))
 
 
 def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer) -> Any:

@@ -47,7 +47,13 @@ def untrusted_match(place: Place, key: str, others: Counter) -> bool:
         return not (by_own_name and named)
     if place.feature_code == "ADM1" and len(key.replace(" ", "")) <= 3:
         return False  # a province's usual abbreviation: "B.C.", "NSW"
-    return sum(others.values()) > 0 and not named and not by_own_name
+    return _names_a_country(others) and not named and not by_own_name
+
+
+def _names_a_country(counts: Counter) -> bool:
+    """Whether the document's names point to some country: a region across countries ("Kurdistan",
+    counted under no code) names none, and a story naming it alone has no country to be foreign to."""
+    return any(weight > 0 for code, weight in counts.items() if code)
 
 
 # "the village of Hatla", "the neighborhood of Fardos", "Katarko village": the text itself calls the
@@ -79,6 +85,6 @@ def unnamed_country(place: Place, named: Counter) -> bool:
         place.feature_code not in WIDE_CODES
         and place.feature_code not in ("ADM1", "PCLI")
         and bool(place.country_code)
-        and sum(named.values()) > 0
+        and _names_a_country(named)
         and named.get(place.country_code, 0) <= 0
     )
