@@ -19,6 +19,7 @@ import pandas as pd
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_actors as DAC
 from dashboard.app import duck_apart as DA
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_newest as DN
@@ -116,8 +117,10 @@ class DuckViews:
         `events()` when `answer` gives None. The states the rollup answers never get here."""
         if DR.answers(f) or not self.n:  # no filter narrows the events: nothing to keep
             return events()
+        actors = self._options.get("#actors")
+        select = DAC.state_select(actors, f) if actors is not None and DAC.applies(f) else None
         try:
-            table = self.states.table(f)
+            table = self.states.table(f, select)
             got = None if table is None else answer(table)
         except duckdb.CatalogException:  # the table dropped meanwhile (newer states pushed it out)
             got = None
@@ -160,6 +163,8 @@ class DuckViews:
             self._per_generation("#newest", lambda: DN.build(self.db))
             if self.rollup:
                 DR.build_levels(self.db)
+                # Last: the filters it answers come after the brushes and clicks the others serve.
+                self._per_generation("#actors", lambda: DAC.build(self.db, self._fact(Filters())))
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 
