@@ -31,6 +31,10 @@ from dashboard.app import duck_rollup as DR
 from dashboard.app.filters import Filters
 
 SUFFIX = "actors"  # the table's name: rollup_<generation>_actors (DuckEngine.summed_held)
+# What the count reads of each row (duck_states.state_sql's columns, the place by its name and
+# integer coordinates: its latitude, longitude and country come back from duck_fact's places).
+KEYS = f"{S.LOCATION}, lat_i, lon_i, {S.EVENT_DATE}, {S.EVENT_TYPE}, {S.DATE_PRECISION}, {S.GEO_PRECISION}"
+COLUMNS = f"{KEYS}, event_id, cluster_id, lone, fatalities, actor1, actor2"
 
 
 @dataclass(frozen=True)
@@ -47,18 +51,15 @@ def applies(f: Filters) -> bool:
     return len(f.actors) == 1 and DR.answers(replace(f, actors=()))
 
 
-def actors_sql(relation: str) -> str:
+def actors_sql() -> str:
     """Per actor (aid), place (pid), date, type (tid) and precisions, the counts duck_states.state_sql
-    gives for that actor, over `relation` (the events) with tables `places` (pid, location, lat_i,
-    lon_i), `types` (tid, event_type) and `names` (aid, actor) registered beside it. A row whose
-    place or type is not in those tables gets a NULL pid or tid (the caller declines then)."""
-    cols = f"{S.LOCATION}, lat_i, lon_i, {S.EVENT_DATE}, {S.EVENT_TYPE}, {S.DATE_PRECISION}, {S.GEO_PRECISION}"
+    gives for that actor, over the table `e` (COLUMNS of the events) with tables `places` (pid,
+    location, lat_i, lon_i), `types` (tid, event_type) and `names` (aid, actor) beside it. A row
+    whose place or type is not in those tables gets a NULL pid or tid (the caller declines then)."""
     same_place = " AND ".join(f"e.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
     return f"""
-        WITH e AS MATERIALIZED (SELECT {cols}, event_id, cluster_id, lone, fatalities, actor1, actor2
-                                FROM {relation}),
-        t AS (SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high FROM e WHERE NOT lone
-              GROUP BY cluster_id),
+        WITH t AS (SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high FROM e WHERE NOT lone
+                   GROUP BY cluster_id),
         named AS (SELECT actor1 AS actor, * EXCLUDE (actor1, actor2) FROM e
                   UNION ALL
                   SELECT actor2 AS actor, * EXCLUDE (actor1, actor2) FROM e WHERE actor2 IS DISTINCT FROM actor1),
@@ -66,7 +67,7 @@ def actors_sql(relation: str) -> str:
         f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
               FROM (SELECT aid, cluster_id, min(event_id) AS first FROM a WHERE NOT lone GROUP BY aid, cluster_id) c
               JOIN t USING (cluster_id)),
-        g AS (SELECT a.aid, {cols}, count(*)::BIGINT AS reports,
+        g AS (SELECT a.aid, {KEYS}, count(*)::BIGINT AS reports,
                      count(*) FILTER (WHERE lone OR a.event_id = f.first)::BIGINT AS events,
                      coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
                                   THEN f.low END), 0)::BIGINT AS low,
@@ -83,24 +84,35 @@ def actors_sql(relation: str) -> str:
         ORDER BY e.aid, e.{S.EVENT_DATE}"""
 
 
-def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
+def build(db: D.DuckEngine, fact: DF.Fact | None, threads: int = 1) -> Actors | None:
     """The current generation's Actors, computed from its files on a connection of its own
-    (duck_apart) and handed to the engine; None without `fact` (the generation's duck_fact tables),
-    when the generation changed meanwhile or a row's place or type is not among the fact's."""
+    (duck_apart, on `threads` threads) and handed to the engine; None without `fact` (the
+    generation's duck_fact tables), when the generation changed meanwhile, or when a row's place
+    or type is not among the fact's."""
     if fact is None:
         return None
     gen, relation = db.events_now()
     held = db.fact_now
     if relation is None or held is None or held[0] != gen or held[1] is not fact:
         return None
-    names = D.value_options(db, (S.ACTOR1, S.ACTOR2), limit=2**15 - 1)
-    ids = {name: i for i, name in enumerate(names)}
     places = db.query(f"SELECT pid, {', '.join(DF.PLACE_COLUMNS)} FROM {fact.places}")
-    with A.connection() as con:
+    with A.connection(threads=threads) as con:
+        # The files read once: the actors' names from the same rows.
+        con.execute(f"CREATE TABLE e AS SELECT {COLUMNS} FROM {relation}")
+        names = [
+            str(v)
+            for (v,) in con.execute(
+                "SELECT DISTINCT v FROM (SELECT actor1 AS v FROM e UNION ALL SELECT actor2 FROM e) "
+                "WHERE v IS NOT NULL AND v <> '' ORDER BY v"
+            ).fetchall()
+        ]
+        if len(names) > 2**15:
+            return None  # more than the table's small integers number: the events answer
+        ids = {name: i for i, name in enumerate(names)}
         con.register("places", pa.Table.from_pandas(places, preserve_index=False))
         con.register("types", pa.table({"tid": pa.array(range(len(fact.types)), pa.int16()), "event_type": fact.types}))
         con.register("names", pa.table({"aid": pa.array(range(len(names)), pa.int16()), "actor": names}))
-        rows = con.sql(actors_sql(relation)).to_arrow_table()
+        rows = con.sql(actors_sql()).to_arrow_table()
     if rows.num_rows and (rows["pid"].null_count or rows["tid"].null_count):
         return None  # a place or type duck_fact has not numbered: the events answer
     db.summed_held(gen, SUFFIX, rows)
@@ -110,8 +122,8 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
 
 def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
     """The SELECT (and its parameters) of the rows of duck_states.state_sql for `f` (where
-    `applies`), from the actors' table; None for an actor the table has not numbered (one no row
-    names, or past value_options' limit): the events answer it as before."""
+    `applies`), from the actors' table; None for an actor no row names (the events answer it as
+    before: no rows)."""
     aid = actors.ids.get(f.actors[0])
     if aid is None:
         return None
