@@ -202,8 +202,8 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(
     assert events[S.EVENT_ID].is_unique
     m = store.manifest()
     assert m["n_events"] == len(events) and m["n_articles"] == len(articles)
-    # The dashboard's tables of the generation left (duck_actors: counted from its files).
-    assert_actor_states_as_the_events(D.DuckEngine(store, threads=1))
+    if m.get("rollup"):  # the dashboard's tables of the generation left (duck_actors: from its files)
+        assert_actor_states_as_the_events(D.DuckEngine(store, threads=1))
     before: set[str] = set()
     for line in lines:
         if line.startswith("appended"):
