@@ -139,7 +139,8 @@ class DuckViews:
         generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline)
         and the table of each date's newest rows (duck_newest: the panel's rows with no filter),
         then the rollup summed per date and per place for every minimum's level (duck_rollup's
-        build_levels: a filter on a minimum); each computed on a DuckDB connection of its own on
+        build_levels: a filter on a minimum) and every actor's counts (duck_actors: a filter on
+        one actor, unless a request began it first); each computed on a DuckDB connection of its own on
         this thread, at a lower priority than the requests' (duck_apart). The first map of a
         process (no dates) is answered from the rollup summed per place instead: building the
         first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer
