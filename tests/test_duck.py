@@ -560,19 +560,40 @@ def test_one_actor_is_answered_from_the_actors_table_as_the_oracle(stored, oracl
     assert built == actors and scanned == [actors[0], actors[0]], (built, scanned)
 
 
-def test_an_actor_is_answered_from_the_events_while_another_thread_builds_the_table(stored, oracle) -> None:
-    """While the thread after an answer builds the actors' table, a request does not wait for it
-    nor build it again: the events answer it (and the next request reads the table)."""
+def test_two_requests_of_an_actor_at_once_build_the_actors_table_once(stored, oracle, monkeypatch) -> None:
+    """Two requests of two actors at once: one builds the generation's actors' table, the other
+    waits for it and reads it; both answer as the oracle."""
+    import threading
+
+    from dashboard.app import duck_actors as DAC
     from dashboard.app.views import DuckViews
 
     db, events = stored
     views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
-    f = Filters(actors=(synthetic_vocabulary()["actors"][1],))
-    with views._actors_lock:
-        assert views._actors(f) is None
-        _views_equal_the_oracle(views, events, oracle, f, Selection())
-    assert "#actors" not in views._options
-    assert views._actors(f) is not None
+    builds: list[int] = []
+    real = DAC.build
+
+    def counted(*args, **kwargs):
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(DAC, "build", counted)
+    actors = synthetic_vocabulary()["actors"][:2]
+    failed: list[BaseException] = []
+
+    def answer(actor: str) -> None:
+        try:
+            _views_equal_the_oracle(views, events, oracle, Filters(actors=(actor,)), Selection())
+        except BaseException as err:  # the assertion reported on the main thread
+            failed.append(err)
+
+    threads = [threading.Thread(target=answer, args=(a,)) for a in actors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failed, failed
+    assert builds == [1]
 
 
 def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, oracle) -> None:

@@ -2,10 +2,10 @@
 
 The rollup has no actor among its keys, so a filter on an actor was counted from the events into a
 table of its own (duck_states): a scan of every row's actors, places and ids, 0.35-1.2 s of the
-answer at a million events, each time an actor is chosen. Here, once per generation and in the
-thread that builds the rollup with integer places after an answer (DuckViews.after_answer), the
-events are counted per actor in one pass (each row under its actor1 and, when it differs, its
-actor2), as duck_states.state_sql counts the rows of one actor: `reports`, `events` (an event
+answer at a million events, each time an actor is chosen. Here, once per generation, when a request
+first filters by one actor (DuckViews._actors), the events are counted per actor in one pass (each
+row under its actor1 and, when it differs, its actor2), as duck_states.state_sql counts the rows of
+one actor: `reports`, `events` (an event
 counted at its first report naming that actor), `low` and `high` (that event's tolls over all its
 reports). Narrow: each place is duck_fact's integer and each type its index, the actor a small
 integer (a few tens of bytes a row, ~600,000 rows at a million synthetic events). A state of one
@@ -33,8 +33,10 @@ from dashboard.app.filters import Filters
 SUFFIX = "actors"  # the table's name: rollup_<generation>_actors (DuckEngine.summed_held)
 # What the count reads of each row (duck_states.state_sql's columns, the place by its name and
 # integer coordinates: its latitude, longitude and country come back from duck_fact's places).
-KEYS = f"{S.LOCATION}, lat_i, lon_i, {S.EVENT_DATE}, {S.EVENT_TYPE}, {S.DATE_PRECISION}, {S.GEO_PRECISION}"
-COLUMNS = f"{KEYS}, event_id, cluster_id, lone, fatalities, actor1, actor2"
+COLUMNS = (
+    f"{S.LOCATION}, lat_i, lon_i, {S.EVENT_DATE}, {S.EVENT_TYPE}, {S.DATE_PRECISION}, {S.GEO_PRECISION}, "
+    "event_id, cluster_id, lone, fatalities, actor1, actor2"
+)
 
 
 @dataclass(frozen=True)
@@ -51,37 +53,38 @@ def applies(f: Filters) -> bool:
     return len(f.actors) == 1 and DR.answers(replace(f, actors=()))
 
 
-def actors_sql() -> str:
+def actors_sql(relation: str) -> str:
     """Per actor (aid), place (pid), date, type (tid) and precisions, the counts duck_states.state_sql
-    gives for that actor, over the table `e` (COLUMNS of the events) with tables `places` (pid,
-    location, lat_i, lon_i), `types` (tid, event_type) and `names` (aid, actor) beside it. A row
+    gives for that actor, over `relation` (the events) with tables `places` (pid, location, lat_i,
+    lon_i), `types` (tid, event_type) and `names` (aid, actor) beside it. Each row's place, type and
+    actors become their integers first: grouped by strings the count took a fifth more CPU. A row
     whose place or type is not in those tables gets a NULL pid or tid (the caller declines then)."""
-    same_place = " AND ".join(f"e.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
+    same_place = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
     return f"""
-        WITH t AS (SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high FROM e WHERE NOT lone
-                   GROUP BY cluster_id),
-        named AS (SELECT actor1 AS actor, * EXCLUDE (actor1, actor2) FROM e
-                  UNION ALL
-                  SELECT actor2 AS actor, * EXCLUDE (actor1, actor2) FROM e WHERE actor2 IS DISTINCT FROM actor1),
-        a AS MATERIALIZED (SELECT n.aid, e.* EXCLUDE (actor) FROM named e JOIN names n USING (actor)),
+        WITH e AS MATERIALIZED (
+            SELECT p.pid, CASE WHEN r.{S.EVENT_TYPE} IS NULL THEN -1::SMALLINT ELSE y.tid END AS tid,
+                   r.{S.EVENT_DATE}, r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, r.event_id, r.cluster_id, r.lone,
+                   r.fatalities, n1.aid AS a1, n2.aid AS a2
+            FROM (SELECT {COLUMNS} FROM {relation}) r LEFT JOIN places p ON {same_place}
+            LEFT JOIN types y USING ({S.EVENT_TYPE})
+            LEFT JOIN names n1 ON r.actor1 = n1.actor LEFT JOIN names n2 ON r.actor2 = n2.actor),
+        t AS (SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high FROM e WHERE NOT lone
+              GROUP BY cluster_id),
+        a AS MATERIALIZED (SELECT a1 AS aid, * EXCLUDE (a1, a2) FROM e WHERE a1 IS NOT NULL
+                           UNION ALL
+                           SELECT a2 AS aid, * EXCLUDE (a1, a2) FROM e WHERE a2 IS DISTINCT FROM a1 AND a2 IS NOT NULL),
         f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
               FROM (SELECT aid, cluster_id, min(event_id) AS first FROM a WHERE NOT lone GROUP BY aid, cluster_id) c
-              JOIN t USING (cluster_id)),
-        g AS (SELECT a.aid, {KEYS}, count(*)::BIGINT AS reports,
-                     count(*) FILTER (WHERE lone OR a.event_id = f.first)::BIGINT AS events,
-                     coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
-                                  THEN f.low END), 0)::BIGINT AS low,
-                     coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
-                                  THEN f.high END), 0)::BIGINT AS high
-              FROM a LEFT JOIN f ON NOT a.lone AND a.aid = f.aid AND a.cluster_id = f.cluster_id
-              GROUP BY ALL)
-        SELECT e.aid::SMALLINT AS aid, p.pid, e.{S.EVENT_DATE},
-               CASE WHEN e.{S.EVENT_TYPE} IS NULL THEN -1::SMALLINT ELSE y.tid END AS tid,
-               e.{S.DATE_PRECISION}, e.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION},
-               e.reports::INTEGER AS reports, e.events::INTEGER AS events, e.low::INTEGER AS low,
-               e.high::INTEGER AS high
-        FROM g e LEFT JOIN places p ON {same_place} LEFT JOIN types y USING ({S.EVENT_TYPE})
-        ORDER BY e.aid, e.{S.EVENT_DATE}"""
+              JOIN t USING (cluster_id))
+        SELECT a.aid::SMALLINT AS aid, a.pid, a.{S.EVENT_DATE}, a.tid, a.{S.DATE_PRECISION},
+               a.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION}, count(*)::INTEGER AS reports,
+               count(*) FILTER (WHERE lone OR a.event_id = f.first)::INTEGER AS events,
+               coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
+                            THEN f.low END), 0)::INTEGER AS low,
+               coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
+                            THEN f.high END), 0)::INTEGER AS high
+        FROM a LEFT JOIN f ON NOT a.lone AND a.aid = f.aid AND a.cluster_id = f.cluster_id
+        GROUP BY ALL ORDER BY aid, {S.EVENT_DATE}"""
 
 
 def build(db: D.DuckEngine, fact: DF.Fact | None, threads: int = 1) -> Actors | None:
@@ -97,12 +100,10 @@ def build(db: D.DuckEngine, fact: DF.Fact | None, threads: int = 1) -> Actors | 
         return None
     places = db.query(f"SELECT pid, {', '.join(DF.PLACE_COLUMNS)} FROM {fact.places}")
     with A.connection(threads=threads) as con:
-        # The files read once: the actors' names from the same rows.
-        con.execute(f"CREATE TABLE e AS SELECT {COLUMNS} FROM {relation}")
         names = [
             str(v)
             for (v,) in con.execute(
-                "SELECT DISTINCT v FROM (SELECT actor1 AS v FROM e UNION ALL SELECT actor2 FROM e) "
+                f"SELECT DISTINCT v FROM (SELECT actor1 AS v FROM {relation} UNION ALL SELECT actor2 FROM {relation}) "
                 "WHERE v IS NOT NULL AND v <> '' ORDER BY v"
             ).fetchall()
         ]
@@ -112,7 +113,7 @@ def build(db: D.DuckEngine, fact: DF.Fact | None, threads: int = 1) -> Actors | 
         con.register("places", pa.Table.from_pandas(places, preserve_index=False))
         con.register("types", pa.table({"tid": pa.array(range(len(fact.types)), pa.int16()), "event_type": fact.types}))
         con.register("names", pa.table({"aid": pa.array(range(len(names)), pa.int16()), "actor": names}))
-        rows = con.sql(actors_sql()).to_arrow_table()
+        rows = con.sql(actors_sql(relation)).to_arrow_table()
     if rows.num_rows and (rows["pid"].null_count or rows["tid"].null_count):
         return None  # a place or type duck_fact has not numbered: the events answer
     db.summed_held(gen, SUFFIX, rows)

@@ -139,8 +139,7 @@ class DuckViews:
         generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline)
         and the table of each date's newest rows (duck_newest: the panel's rows with no filter),
         then the rollup summed per date and per place for every minimum's level (duck_rollup's
-        build_levels: a filter on a minimum) and every actor's counts (duck_actors: a filter on
-        one actor, unless a request began it first); each computed on a DuckDB connection of its own on
+        build_levels: a filter on a minimum); each computed on a DuckDB connection of its own on
         this thread, at a lower priority than the requests' (duck_apart). The first map of a
         process (no dates) is answered from the rollup summed per place instead: building the
         first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer
@@ -166,33 +165,23 @@ class DuckViews:
             self._per_generation("#newest", lambda: DN.build(self.db))
             if self.rollup:
                 DR.build_levels(self.db)
-                # Last: the filters it answers come after the brushes and clicks the others serve.
-                self._actors_built(self._fact(Filters()), 1)
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 
     def _actors(self, f: Filters) -> DAC.Actors | None:
         """For a filter of one actor (duck_actors.applies), the generation's table of every actor's
-        counts: built by the thread after an answer (after_answer), or here, on the request's
-        cores, when that thread has not begun it (every later actor then reads it: at a million
-        events ~1.4 CPU s once, against ~0.4 s for each actor's scan); None while that thread builds
-        it (the events answer meanwhile) or where there is none (no rollup with integer places)."""
+        counts, built by the first such request on the cores it has (at a million events ~1.3 CPU s
+        once, against ~0.4 s for each actor's scan of the events; a second request waits for that
+        build). Not after an answer: a table of ~350 MB at ten million events, and a build per
+        write, for a filter many never set. None where there is none (no rollup with integer
+        places, or not built yet while the thread after the answer builds those)."""
         if not (self.rollup and self.n and DAC.applies(f)):
             return None
-        if "#actors" in self._options:
-            return self._options["#actors"]
         fact = self._fact_now(Filters())
-        return None if fact is None else self._actors_built(fact, os.cpu_count() or 1)
-
-    def _actors_built(self, fact: DF.Fact | None, threads: int) -> DAC.Actors | None:
-        """The generation's Actors, built on `threads` threads unless built already; None while
-        another thread builds it."""
-        if not self._actors_lock.acquire(blocking=False):
+        if fact is None:
             return None
-        try:
-            return self._per_generation("#actors", lambda: DAC.build(self.db, fact, threads))
-        finally:
-            self._actors_lock.release()
+        with self._actors_lock:
+            return self._per_generation("#actors", lambda: DAC.build(self.db, fact, os.cpu_count() or 1))
 
     def _fact_now(self, f: Filters) -> DF.Fact | None:
         """_fact(f) where it is built or cheap to derive (duck_fact.held), or where nothing builds it
