@@ -5,12 +5,12 @@ table of its own (duck_states): a scan of every row's actors, places and ids, 0.
 answer at a million events, each time an actor is chosen. Here, once per generation, when a request
 first filters by one actor (DuckViews._actors), the events are counted per actor in one pass (each
 row under its actor1 and, when it differs, its actor2), as duck_states.state_sql counts the rows of
-one actor: `reports`, `events` (an event
-counted at its first report naming that actor), `low` and `high` (that event's tolls over all its
-reports). Narrow: each place is duck_fact's integer and each type its index, the actor a small
-integer (a few tens of bytes a row, ~600,000 rows at a million synthetic events). A state of one
-actor and no other filter is then its rows, with the place's and type's columns joined back in
-(`state_select`), which is the table duck_states builds from the events (tests/test_duck_actors.py).
+one actor: `reports`, `events` (an event counted at its first report naming that actor), `low` and
+`high` (that event's tolls over all its reports). Narrow: each place is duck_fact's integer and each
+type its index, the actor a small integer (~58 bytes a row held, 609,316 rows at a million synthetic
+events). A state of one actor and no other filter is then its rows, with the place's and type's
+columns joined back in (`state_select`): the table duck_states builds from the events, row for row
+(tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
 Only where that holds exactly: with duck_fact's tables (every place one latitude, longitude and
 country), and every row's place and type among theirs (else nothing is built, and the events
