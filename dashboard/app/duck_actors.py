@@ -7,8 +7,8 @@ first filters by one actor (DuckViews._actors), the events are counted per actor
 row under its actor1 and, when it differs, its actor2), as duck_states.state_sql counts the rows of
 one actor: `reports`, `events` (an event counted at its first report naming that actor), `low` and
 `high` (that event's tolls over all its reports). Narrow: each place is duck_fact's integer and each
-type its index, the actor a small integer (~58 bytes a row held, 609,316 rows at a million synthetic
-events). A state of one actor and no other filter is then its rows, with the place's and type's
+type its index, the actor a small integer (~58 bytes a row held: 609,316 rows, 35 MB, at a
+million synthetic events; 2.8 million rows at ten million on one part per year). A state of one actor and no other filter is then its rows, with the place's and type's
 columns joined back in (`state_select`): the table duck_states builds from the events, row for row
 (tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
@@ -21,22 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import pyarrow as pa
-
 from dashboard import schema as S
 from dashboard.app import duck as D
-from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_rollup as DR
 from dashboard.app.filters import Filters
 
-SUFFIX = "actors"  # the table's name: rollup_<generation>_actors (DuckEngine.summed_held)
-# What the count reads of each row (duck_states.state_sql's columns, the place by its name and
-# integer coordinates: its latitude, longitude and country come back from duck_fact's places).
-COLUMNS = (
-    f"{S.LOCATION}, lat_i, lon_i, {S.EVENT_DATE}, {S.EVENT_TYPE}, {S.DATE_PRECISION}, {S.GEO_PRECISION}, "
-    "event_id, cluster_id, lone, fatalities, actor1, actor2"
-)
+SUFFIX = "actors"  # the table's name: rollup_<generation>_actors
 
 
 @dataclass(frozen=True)
@@ -53,29 +44,39 @@ def applies(f: Filters) -> bool:
     return len(f.actors) == 1 and DR.answers(replace(f, actors=()))
 
 
-def actors_sql(relation: str) -> str:
+def names_sql() -> str:
+    """Each actor a row names (actor1 or actor2, blanks left out: a filter never holds one) with its
+    integer (`aid`, from 0 in the names' order)."""
+    return (
+        "SELECT v AS actor, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS aid FROM (SELECT DISTINCT v FROM "
+        "(SELECT actor1 AS v FROM events UNION ALL SELECT actor2 FROM events) WHERE v IS NOT NULL AND v <> '')"
+    )
+
+
+def actors_sql(names: str, places: str) -> str:
     """Per actor (aid), place (pid), date, type (tid) and precisions, the counts duck_states.state_sql
-    gives for that actor, over `relation` (the events) with tables `places` (pid, location, lat_i,
-    lon_i), `types` (tid, event_type) and `names` (aid, actor) beside it. Each row's place, type and
-    actors become their integers first: grouped by strings the count took a fifth more CPU. A row
-    whose place or type is not in those tables gets a NULL pid or tid (the caller declines then)."""
-    same_place = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
+    gives for that actor, from the events and their tolls, with the table `names` (names_sql),
+    duck_fact's table `places`, and the fact's types as the parameter. Each row's place, type and
+    actors become their integers first (grouped by strings the count took a fifth more CPU), rows
+    that name no actor are left out before anything is counted, and nothing is materialized: the
+    rows of ten million events, held, had the process 300 MB higher. A row whose place or type is
+    not the fact's gets a NULL pid or tid (the caller declines then)."""
+    same_place = " AND ".join(f"e.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
     return f"""
-        WITH e AS MATERIALIZED (
-            SELECT p.pid, CASE WHEN r.{S.EVENT_TYPE} IS NULL THEN -1::SMALLINT ELSE y.tid END AS tid,
-                   r.{S.EVENT_DATE}, r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, r.event_id, r.cluster_id, r.lone,
-                   r.fatalities, n1.aid AS a1, n2.aid AS a2
-            FROM (SELECT {COLUMNS} FROM {relation}) r LEFT JOIN places p ON {same_place}
-            LEFT JOIN types y USING ({S.EVENT_TYPE})
-            LEFT JOIN names n1 ON r.actor1 = n1.actor LEFT JOIN names n2 ON r.actor2 = n2.actor),
-        t AS (SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high FROM e WHERE NOT lone
-              GROUP BY cluster_id),
-        a AS MATERIALIZED (SELECT a1 AS aid, * EXCLUDE (a1, a2) FROM e WHERE a1 IS NOT NULL
-                           UNION ALL
-                           SELECT a2 AS aid, * EXCLUDE (a1, a2) FROM e WHERE a2 IS DISTINCT FROM a1 AND a2 IS NOT NULL),
+        WITH r AS (
+            SELECT p.pid, CASE WHEN e.{S.EVENT_TYPE} IS NULL THEN -1
+                               ELSE list_position(?::VARCHAR[], e.{S.EVENT_TYPE}) - 1 END::SMALLINT AS tid,
+                   e.{S.EVENT_DATE}, e.{S.DATE_PRECISION}, e.{S.GEO_PRECISION}, e.event_id, e.cluster_id, e.lone,
+                   e.fatalities, n1.aid AS a1, n2.aid AS a2
+            FROM events e LEFT JOIN {places} p ON {same_place}
+            LEFT JOIN {names} n1 ON e.actor1 = n1.actor LEFT JOIN {names} n2 ON e.actor2 = n2.actor
+            WHERE n1.aid IS NOT NULL OR n2.aid IS NOT NULL),
+        a AS NOT MATERIALIZED (
+            SELECT unnest(CASE WHEN a1 IS NULL THEN [a2] WHEN a2 IS NULL OR a2 = a1 THEN [a1] ELSE [a1, a2] END) AS aid,
+                   * EXCLUDE (a1, a2) FROM r),
         f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
               FROM (SELECT aid, cluster_id, min(event_id) AS first FROM a WHERE NOT lone GROUP BY aid, cluster_id) c
-              JOIN t USING (cluster_id))
+              JOIN tolls t USING (cluster_id))
         SELECT a.aid::SMALLINT AS aid, a.pid, a.{S.EVENT_DATE}, a.tid, a.{S.DATE_PRECISION},
                a.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION}, count(*)::INTEGER AS reports,
                count(*) FILTER (WHERE lone OR a.event_id = f.first)::INTEGER AS events,
@@ -87,38 +88,26 @@ def actors_sql(relation: str) -> str:
         GROUP BY ALL ORDER BY aid, {S.EVENT_DATE}"""
 
 
-def build(db: D.DuckEngine, fact: DF.Fact | None, threads: int = 1) -> Actors | None:
-    """The current generation's Actors, computed from its files on a connection of its own
-    (duck_apart, on `threads` threads) and handed to the engine; None without `fact` (the
-    generation's duck_fact tables), when the generation changed meanwhile, or when a row's place
-    or type is not among the fact's."""
-    if fact is None:
-        return None
-    gen, relation = db.events_now()
+def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
+    """The current generation's Actors (tables `rollup_<gen>_actors` and `_actors_names`, dropped with
+    their generation's rollup), counted on the engine's cursor (not under its lock: the requests
+    meanwhile are answered); None without `fact` (the generation's duck_fact tables), when the
+    generation changed meanwhile, or when a row's place or type is not among the fact's."""
+    gen, _ = db.rollup_now()
     held = db.fact_now
-    if relation is None or held is None or held[0] != gen or held[1] is not fact:
+    if fact is None or held is None or held[0] != gen or held[1] is not fact:
         return None
-    places = db.query(f"SELECT pid, {', '.join(DF.PLACE_COLUMNS)} FROM {fact.places}")
-    with A.connection(threads=threads) as con:
-        names = [
-            str(v)
-            for (v,) in con.execute(
-                f"SELECT DISTINCT v FROM (SELECT actor1 AS v FROM {relation} UNION ALL SELECT actor2 FROM {relation}) "
-                "WHERE v IS NOT NULL AND v <> '' ORDER BY v"
-            ).fetchall()
-        ]
-        if len(names) > 2**15:
-            return None  # more than the table's small integers number: the events answer
-        ids = {name: i for i, name in enumerate(names)}
-        con.register("places", pa.Table.from_pandas(places, preserve_index=False))
-        con.register("types", pa.table({"tid": pa.array(range(len(fact.types)), pa.int16()), "event_type": fact.types}))
-        con.register("names", pa.table({"aid": pa.array(range(len(names)), pa.int16()), "actor": names}))
-        rows = con.sql(actors_sql(relation)).to_arrow_table()
-    if rows.num_rows and (rows["pid"].null_count or rows["tid"].null_count):
+    table, names = f"rollup_{gen}_{SUFFIX}", f"rollup_{gen}_{SUFFIX}_names"
+    db.query(f"CREATE OR REPLACE TABLE {names} AS {names_sql()}")
+    ids = {str(a): int(i) for a, i in db.query(f"SELECT actor, aid FROM {names}").itertuples(index=False)}
+    if len(ids) > 2**15:
+        return None  # more than the table's small integers number: the events answer
+    db.query(f"CREATE OR REPLACE TABLE {table} AS {actors_sql(names, fact.places)}", [list(fact.types)])
+    unnumbered = db.query(f"SELECT count(*) AS n FROM {table} WHERE pid IS NULL OR tid IS NULL").iloc[0]["n"]
+    if int(unnumbered):
+        db.query(f"DROP TABLE {table}")
         return None  # a place or type duck_fact has not numbered: the events answer
-    db.summed_held(gen, SUFFIX, rows)
-    table = db.built(SUFFIX)
-    return None if table is None else Actors(table, ids, fact)
+    return Actors(table, ids, fact)
 
 
 def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:

@@ -37,10 +37,9 @@ def lower_priority() -> None:
         return  # no per-thread priority here: the build runs at the request's
 
 
-def connection(memory_limit: str = "1GB", threads: int = 1) -> duckdb.DuckDBPyConnection:
-    """A DuckDB database of its own, running each query on the caller's thread only (or on
-    `threads` threads: for a request that builds such a table itself, duck_actors)."""
-    return duckdb.connect(config={"threads": threads, "memory_limit": memory_limit})
+def connection(memory_limit: str = "1GB") -> duckdb.DuckDBPyConnection:
+    """A DuckDB database of its own, running each query on the caller's thread only."""
+    return duckdb.connect(config={"threads": 1, "memory_limit": memory_limit})
 
 
 def computed(statements: list[str], result: str) -> pa.Table:

@@ -8,7 +8,6 @@ on small stores and is what the engine tests compare with pandas.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -170,18 +169,19 @@ class DuckViews:
 
     def _actors(self, f: Filters) -> DAC.Actors | None:
         """For a filter of one actor (duck_actors.applies), the generation's table of every actor's
-        counts, built by the first such request on the cores it has (at a million events ~1.3 CPU s
-        once, against ~0.4 s for each actor's scan of the events; a second request waits for that
-        build). Not after an answer: a table of ~350 MB at ten million events, and a build per
-        write, for a filter many never set. None where there is none (no rollup with integer
-        places, or not built yet while the thread after the answer builds those)."""
+        counts, built by the first such request (at a million events ~1.2 CPU s once, and the
+        tolls table the scan needs too, against ~0.4 s for each actor's scan of the events; a
+        second request waits for that build). Not after every answer: a table of 2.8 million rows
+        at ten million events, and a build per write, for a filter many never set. None where
+        there is none (no rollup with integer places, or not built yet while the thread after the
+        answer builds those)."""
         if not (self.rollup and self.n and DAC.applies(f)):
             return None
         fact = self._fact_now(Filters())
         if fact is None:
             return None
         with self._actors_lock:
-            return self._per_generation("#actors", lambda: DAC.build(self.db, fact, os.cpu_count() or 1))
+            return self._per_generation("#actors", lambda: DAC.build(self.db, fact))
 
     def _fact_now(self, f: Filters) -> DF.Fact | None:
         """_fact(f) where it is built or cheap to derive (duck_fact.held), or where nothing builds it
