@@ -7,9 +7,10 @@ first filters by one actor (DuckViews._actors), the events are counted per actor
 row under its actor1 and, when it differs, its actor2), as duck_states.state_sql counts the rows of
 one actor: `reports`, `events` (an event counted at its first report naming that actor), `low` and
 `high` (that event's tolls over all its reports). Narrow: each place is duck_fact's integer and each
-type its index, the actor a small integer (~58 bytes a row held: 609,316 rows, 35 MB, at a
-million synthetic events; 2.8 million rows at ten million on one part per year). A state of one actor and no other filter is then its rows, with the place's and type's
-columns joined back in (`state_select`): the table duck_states builds from the events, row for row
+type its index, the actor a small integer (~58 bytes a row held: 609,316 rows, 35 MB, at a million
+synthetic events; 2.8 million rows at ten million on one part per year). A state of one actor and
+no other filter is then its rows, with the place's and type's columns joined back in
+(`state_select`): the table duck_states builds from the events, row for row
 (tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
 Only where that holds exactly: with duck_fact's tables (every place one latitude, longitude and
