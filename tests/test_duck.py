@@ -528,6 +528,74 @@ def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle, seed:
     assert 1 <= len(views.states.kept()) <= 2
 
 
+def test_one_actor_is_answered_from_the_actors_table_as_the_oracle(stored, oracle) -> None:
+    """A filter of one actor reads the generation's actors' table (duck_actors) once there is one:
+    its state's table is built from it, not from the events, and every answer equals the oracle's;
+    an actor with another filter, or two actors, are counted from the events as before."""
+    from dashboard.app import duck_actors as DAC
+    from dashboard.app import duck_states as DS
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    built: list[str] = []
+    scanned: list[str] = []
+    real_build = DS.FilterStates._build
+
+    def watched(self, name: str, f: Filters, select: tuple[str, list] | None) -> None:
+        (built if select is not None else scanned).append(f.actors[0])
+        real_build(self, name, f, select)
+
+    rng = random.Random(77)
+    actors = synthetic_vocabulary()["actors"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(DS.FilterStates, "_build", watched)
+        for actor in actors:
+            for _ in range(2):
+                _, sel = random_state(rng, events)
+                _views_equal_the_oracle(views, events, oracle, Filters(actors=(actor,)), sel)
+        for f in (Filters(actors=(actors[0],), min_fatalities=2), Filters(actors=tuple(actors[:2]))):
+            _views_equal_the_oracle(views, events, oracle, f, Selection())
+    assert isinstance(views._options.get("#actors"), DAC.Actors), "built by the first actor's answer"
+    assert built == actors and scanned == [actors[0], actors[0]], (built, scanned)
+
+
+def test_two_requests_of_an_actor_at_once_build_the_actors_table_once(stored, oracle, monkeypatch) -> None:
+    """Two requests of two actors at once: one builds the generation's actors' table, the other
+    waits for it and reads it; both answer as the oracle."""
+    import threading
+
+    from dashboard.app import duck_actors as DAC
+    from dashboard.app.views import DuckViews
+
+    db, events = stored
+    views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    builds: list[int] = []
+    real = DAC.build
+
+    def counted(*args, **kwargs):
+        builds.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(DAC, "build", counted)
+    actors = synthetic_vocabulary()["actors"][:2]
+    failed: list[BaseException] = []
+
+    def answer(actor: str) -> None:
+        try:
+            _views_equal_the_oracle(views, events, oracle, Filters(actors=(actor,)), Selection())
+        except BaseException as err:  # the assertion reported on the main thread
+            failed.append(err)
+
+    threads = [threading.Thread(target=answer, args=(a,)) for a in actors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failed, failed
+    assert builds == [1]
+
+
 def test_a_filter_state_dropped_meanwhile_is_answered_from_the_events(stored, oracle) -> None:
     """A state's table dropped between being named and read (another thread's new states pushed it
     out) leaves that answer to the events, with the same result."""

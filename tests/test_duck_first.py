@@ -47,10 +47,13 @@ def test_the_first_map_reads_the_rollup_per_place_and_the_rest_comes_after(fresh
     views.after_answer()
     joined()
     assert DF.held(db)
-    # The same map from the integer places' table, and the same labels from the whole rollup.
+    # The next map of every date reads the sums per place the store wrote again (nothing is built
+    # for it), the integer places' table gives the same map, and the same labels from the whole rollup.
     again = DuckViews(db, views.n, views.generation, rollup=True)
-    assert DR.places_source(db, Filters(), Selection()).endswith("_places_fact")
+    assert db.stored("places") and DR.places_source(db, Filters(), Selection()) == db.built("places")
     pd.testing.assert_frame_equal(again.places(Filters(), Selection()), first)
+    from_fact = DR.places_summary(db, Selection(), Filters(), DF.places_table(db, DF.build(db)))
+    pd.testing.assert_frame_equal(from_fact, DR.places_summary(db, Selection(), Filters(), str(db.built("places"))))
     whole = D.place_labels(db, DR.place_labels_sql())
     assert D.place_labels(db, DR.place_labels_sql(str(db.built("places")))) == whole
     assert dict(zip(labelled["place_key"], labelled["label"], strict=True)) == {

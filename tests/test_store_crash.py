@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from actor_states import assert_actor_states_as_the_events
 
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard.app import duck as D
 from dashboard.store import EventsStore
 
 # The child ingests batches of a synthetic corpus, corrects a place every third batch and compacts
@@ -200,6 +202,8 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(
     assert events[S.EVENT_ID].is_unique
     m = store.manifest()
     assert m["n_events"] == len(events) and m["n_articles"] == len(articles)
+    if m.get("rollup"):  # the dashboard's tables of the generation left (duck_actors: from its files)
+        assert_actor_states_as_the_events(D.DuckEngine(store, threads=1))
     before: set[str] = set()
     for line in lines:
         if line.startswith("appended"):

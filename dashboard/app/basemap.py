@@ -41,7 +41,19 @@ def _admin1() -> tuple[list[np.ndarray], np.ndarray, list[tuple[str, float, floa
     lines = [
         np.asarray(flat, dtype=float).reshape(-1, 2) for per_country in data["lines"].values() for flat in per_country
     ]
-    boxes = np.array([[ln[:, 0].min(), ln[:, 0].max(), ln[:, 1].min(), ln[:, 1].max()] for ln in lines])
+    # Each line's box from all points at once: four reductions per line took 0.1 s of the first
+    # request that draws provinces (8,900 lines).
+    pts = np.concatenate(lines) if lines else np.zeros((0, 2))
+    starts = np.cumsum([0] + [len(ln) for ln in lines[:-1]]) if lines else np.zeros(0, dtype=np.int64)
+    lon, lat = pts[:, 0], pts[:, 1]
+    boxes = (
+        np.column_stack(
+            [np.minimum.reduceat(lon, starts), np.maximum.reduceat(lon, starts)]
+            + [np.minimum.reduceat(lat, starts), np.maximum.reduceat(lat, starts)]
+        )
+        if lines
+        else np.zeros((0, 4))
+    )
     labels = [(name, float(lon), float(lat), float(rank)) for name, lon, lat, _cc, rank in data["labels"]]
     return lines, boxes, labels
 

@@ -165,8 +165,9 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     """The table of the rollup per place, type and place precision, each row with its first and last
     date, when the selection sets no dates, else the rollup. With no filter, that
-    table from the rollup with integer places where there is one and it is built or cheap to derive
-    (duck_fact.places_table, duck_fact.held: after a write); not for the first map of a process,
+    table the store wrote with a whole rollup part, else the one from the rollup with integer places
+    where there is one and it is built or cheap to derive (duck_fact.places_table, duck_fact.held:
+    after a write); not for the first map of a process,
     which would wait for the whole build (DuckViews builds it after that answer). With a minimum,
     the level's table where the store wrote it, else the rollup: a level's table per place is read
     by the map of every date only (a filter state's answers are kept), and building it cost what
@@ -175,7 +176,10 @@ def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     prefix = threshold_of(f) if f is not None else None
     if sel.start or sel.end or (prefix is not None and not db.stored(f"places_{prefix}")):
         return "rollup"
-    if f is None or answers(f):
+    if (f is None or answers(f)) and not db.stored("places"):
+        # Where the store wrote the sums per place (with a whole rollup part) they are read as they
+        # are, as the first map of a process reads them: a table from the fact rows built for the
+        # next map of every date was 70 ms more of that answer's CPU at a million events.
         from dashboard.app import duck_fact as DF
 
         fact = DF.build(db) if DF.held(db) else None

@@ -79,9 +79,10 @@ class FilterStates:
         self._lock = threading.Lock()
         self._building: dict[Filters, threading.Lock] = {}  # one build per state at a time
 
-    def table(self, f: Filters) -> str | None:
-        """The name of the table of filter state `f`, built on its first call; None when DuckDB has
-        not the memory to keep it (the caller answers from the events)."""
+    def table(self, f: Filters, select: tuple[str, list] | None = None) -> str | None:
+        """The name of the table of filter state `f`, built on its first call (from `select`, a
+        SELECT and its parameters giving the rows state_sql gives, where there is one: duck_actors);
+        None when DuckDB has not the memory to keep it (the caller answers from the events)."""
         with self._lock:
             if f in self._kept:
                 self._kept.move_to_end(f)
@@ -92,9 +93,8 @@ class FilterStates:
                 if f in self._kept:  # another thread built it meanwhile
                     return self._kept[f][0]
             name = f"{PREFIX}{self.generation}_{next(_NUMBERS)}"
-            cond, params = D.where(f)
             try:
-                self.db.query(state_sql(name, cond), params)
+                self._build(name, f, select)
             except duckdb.OutOfMemoryException:
                 self._drop(name)
                 return None
@@ -106,6 +106,16 @@ class FilterStates:
         for old in dropped:
             self._drop(old)
         return name
+
+    def _build(self, name: str, f: Filters, select: tuple[str, list] | None) -> None:
+        if select is not None:
+            try:
+                self.db.query(f"CREATE OR REPLACE TABLE {name} AS {select[0]}", select[1])
+                return
+            except duckdb.CatalogException:  # its source dropped with its generation: from the events
+                pass
+        cond, params = D.where(f)
+        self.db.query(state_sql(name, cond), params)
 
     def _evict(self) -> list[str]:
         """The tables over the bounds, oldest first, taken out of the kept ones (under the lock)."""
