@@ -84,3 +84,69 @@ def stored_tables(measures: frozenset[str]) -> dict[str, str]:
         for kind in SUMMED_KINDS
         for prefix in (None, *levels(measures))
     }
+
+
+def kind_of(name: str) -> tuple[str, str | None]:
+    """(kind, level prefix or None) of a table of stored_tables by its name: `days`, `places_min_conf_80`."""
+    kind, _, prefix = name.partition("_")
+    return kind, prefix or None
+
+
+def _quoted_files(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def summed_on_select(
+    name: str, measures: frozenset[str], first: str, stored: str, later: list[str], touched: str
+) -> tuple[list[str], str]:
+    """(statements to run first, the SELECT) of the table `name` of stored_tables for a rollup whose
+    first part is the file `first`, written with its sums (`stored`: the file of this table), and
+    whose later parts (writes' deltas) are the files `later`: the table sums_select gives over the
+    generation's rollup, from the stored sums and the later parts, without summing the first part's
+    rows anew (at ten million events, summing the rollup per place after a write took 0.6 CPU s).
+
+    Per date (`days`): sums only, so the stored sums plus the later parts' rows, a key kept while its
+    reports (a level's: its reports that pass) sum above 0, as the rollup has a key while it has
+    reports. Per place: the sums, and the dates' span, which a write can narrow; so the stored rows of
+    the places the later parts do not touch, and those they touch summed anew from the first part's
+    rows of their names (found through the names, DuckDB reading the rows of those names only) and
+    the later parts' rows. `touched`: the name of the table of the touched places the statements
+    create (the caller drops it with the others of its generation)."""
+    kind, prefix = kind_of(name)
+    keys, extra, after = SUMMED_KINDS[kind]
+    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
+    names += [] if prefix else list(R.TYPE_MEASURES.values())
+    names = [m for m in names if m in measures]
+    gate = f"{prefix}_reports" if prefix else "reports"
+    parts = f"read_parquet({_quoted_files(later)}, union_by_name=true)"
+    if kind == "days":
+        sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names)
+        rows = (
+            f"SELECT {', '.join(keys)}, {', '.join(names)} FROM read_parquet({_quoted_files([stored])}) "
+            f"UNION ALL BY NAME SELECT {', '.join(keys)}, {', '.join(names)} FROM {parts}"
+        )
+        return [], (
+            f"SELECT * FROM (SELECT {', '.join(keys)}, {sums} FROM ({rows}) GROUP BY ALL "
+            f"HAVING sum({gate}) > 0) ORDER BY {keys[0]}"
+        )
+    # The rollup's keys of the touched places, each summed over the first part and the later parts
+    # (one row per key in the first part: these sums are the rollup's rows), kept as the rollup keeps
+    # a key: while a measure is not 0.
+    read = list(dict.fromkeys([*names, "reports", *([gate] if prefix else [])]))
+    rollup_keys = ", ".join(R.ROLLUP_KEYS)
+    on = " AND ".join(f"r.{k} IS NOT DISTINCT FROM t.{k}" for k in keys)
+    setup = [f"CREATE OR REPLACE TABLE {touched} AS SELECT DISTINCT {', '.join(keys)} FROM {parts}"]
+    summed = (
+        f"(SELECT {rollup_keys}, {', '.join(f'sum({m})::BIGINT AS {m}' for m in read)} FROM ("
+        f"SELECT {rollup_keys}, {', '.join(read)} FROM read_parquet({_quoted_files([first])}) "
+        f"WHERE location IN (SELECT location FROM {touched}) OR "
+        f"(location IS NULL AND EXISTS (SELECT 1 FROM {touched} WHERE location IS NULL)) "
+        f"UNION ALL BY NAME SELECT {rollup_keys}, {', '.join(read)} FROM {parts}) GROUP BY ALL "
+        f"HAVING {' OR '.join(f'sum({m}) <> 0' for m in read)})"
+    )
+    mine = f"(SELECT r.* FROM {summed} r SEMI JOIN {touched} t ON {on})"
+    fresh = sums_select(kind, measures, prefix, mine)
+    return setup, (
+        f"SELECT * FROM (SELECT r.* FROM read_parquet({_quoted_files([stored])}) r ANTI JOIN {touched} t ON {on} "
+        f"UNION ALL BY NAME SELECT * FROM ({fresh})) ORDER BY {keys[0]}"
+    )

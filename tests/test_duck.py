@@ -338,14 +338,17 @@ def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, m
         (Filters(), span, True, False),
         (Filters(event_types=("Battles",)), Selection(), True, True),
         (Filters(event_types=("Battles",)), span, True, False),
-        (Filters(min_fatalities=1), Selection(), True, False),  # a minimum's map: the rollup
+        # A minimum's map: the level's table per place, derived from the one the store wrote with the
+        # rollup's first part and the correction's delta (DuckEngine.summed).
+        (Filters(min_fatalities=1), Selection(), True, True),
         (Filters(min_confidence=0.8), span, True, False),
         (Filters(countries=("Syria",)), Selection(), False, True),
-        (Filters(precise_only=True, min_fatalities=5), Selection(), True, False),
-        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, False),
+        (Filters(precise_only=True, min_fatalities=5), Selection(), True, True),
+        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, True),
         (Filters(countries=("Syria",), min_fatalities=1), span, False, False),
         (Filters(), Selection(None, None, place), False, True),
     ]
+    assert len(db.store.manifest()["rollup"]) == 2 and all(db.stored(k) for k in ("days", "places_min_deaths_1"))
     for f, sel, days, places in cases:
         assert ("_days" in DR.days_source(db, f, sel)) is days, (f, sel)
         assert ("_places" in DR.places_source(db, f, sel)) is places, (f, sel)

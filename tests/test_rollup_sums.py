@@ -2,8 +2,9 @@
 with it (store_sql.write_whole_rollup, `sums` in its manifest entry), hold what the dashboard sums
 from that part (rollup_sums.stored_tables), and the DuckDB engine reads them while the
 part is its generation's only one: after a compaction (of a store with a correction's overlays);
-after an append the generation's rollup has deltas and the engine sums it itself, the files kept
-for the part; a rollup write that fails leaves no file and the generation before."""
+after an append or a correction the generation's rollup has deltas, and the engine derives each
+table from the part's and the deltas, as the rollup of every part summed anew gives it, the files
+kept for the part; a rollup write that fails leaves no file and the generation before."""
 
 from __future__ import annotations
 
@@ -54,6 +55,19 @@ def assert_sums_read_from_the_files(db: D.DuckEngine) -> None:
         pd.testing.assert_frame_equal(got, engine_sums(db, name))
 
 
+def assert_derived_as_summed(db: D.DuckEngine, first_sums: dict[str, Path]) -> None:
+    """A generation whose rollup has later parts beside a whole first part: each table the store wrote
+    with that part is derived from it and the later parts (DuckEngine.summed), and holds what the
+    rollup of every part summed anew gives, not the first part's sums."""
+    for name, select in stored(db).items():
+        assert db.stored(name), f"{name}: derived from the first part's sums"
+        alone = db.query(f"SELECT * FROM ({select}) ORDER BY ALL")
+        pd.testing.assert_frame_equal(engine_sums(db, name), alone)
+        first_part = db.query(f"SELECT * FROM read_parquet('{first_sums[name]}') ORDER BY ALL")
+        if "_min_" not in name:  # a level may have no passing report among the write's
+            assert not alone.equals(first_part), f"{name}: the write's reports counted"
+
+
 def test_a_whole_rollup_parts_sums_are_written_with_it_and_read(tmp_path: Path) -> None:
     (first, arts), (second, arts2), (third, arts3) = batches(4, 3)
     store = EventsStore(tmp_path / "s")
@@ -66,16 +80,11 @@ def test_a_whole_rollup_parts_sums_are_written_with_it_and_read(tmp_path: Path) 
     m = store.manifest()
     assert len(m["rollup"]) == 2 and m["rollup"][0] == kept, "the append's delta beside the whole part"
     assert all((store.root / rel).is_file() for rel in kept["sums"].values()), "kept with their part"
-    for name, select in stored(db).items():  # summed from the rollup of two parts, not read from the first part's
-        assert not db.stored(name)
-        alone = db.query(f"SELECT * FROM ({select}) ORDER BY ALL")
-        pd.testing.assert_frame_equal(engine_sums(db, name), alone)
-        first_part = db.query(f"SELECT * FROM read_parquet('{store.root / kept['sums'][name]}') ORDER BY ALL")
-        if "_min_" not in name:  # a level may have no passing report among the append's
-            assert not alone.equals(first_part), f"{name}: the append's reports counted"
+    assert_derived_as_summed(db, {name: store.root / rel for name, rel in kept["sums"].items()})
     toponym = store.load_events()[S.TOPONYM].value_counts().index[0]
     save_correction(store, toponym, Alternative(name="A third town", lat=35.5, lon=40.25), folder=tmp_path / "gz")
-    assert store.manifest()["overlays"]
+    assert store.manifest()["overlays"] and len(store.manifest()["rollup"]) == 3
+    assert_derived_as_summed(db, {name: store.root / rel for name, rel in kept["sums"].items()})
     store.compact()
     m = store.manifest()
     assert not m["overlays"] and m["rollup"][0]["sums"] != kept["sums"]

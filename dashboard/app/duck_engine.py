@@ -75,8 +75,11 @@ class DuckEngine:
         self._manifest: dict = {}  # of the generation declared
         self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (_hold_overlays)
         self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
-        self._stored_sums: dict[str, str] = {}  # of those, the ones the store wrote (_declare): kind -> file
+        # Of those, the ones the store wrote with the generation's first rollup part (_declare): kind -> file.
+        self._stored_sums: dict[str, str] = {}
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
+        # The current generation's rollup parts while its view `rollup` is not declared yet (_rollup_view).
+        self._rollup_pending: tuple[int, list[str]] | None = None
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
         # part (duck_fact_base.Base; the latest two): a write's generation derives its tables from them.
         self.fact_bases: list = []
@@ -110,14 +113,29 @@ class DuckEngine:
         self._events = None
         return True
 
+    def _rollup_view(self) -> bool:
+        """Declare the current generation's view `rollup` (and its tables) if it is not yet (whether
+        it was not). Declared on first use when the rollup has several parts: finding the first
+        part's rows whose keys the later parts touch, and summing those keys, read the first part's
+        key columns and the skipped rows' 47 measures (0.5 CPU s at ten million events), and the
+        answers after a write read the sums per date and per place, which the store's files give
+        without the view (summed)."""
+        if self._rollup_pending is None:
+            return False
+        gen, parts = self._rollup_pending
+        self._declare_rollup(gen, parts)
+        self._rollup_pending = None
+        return True
+
     def _declaring_events(self, run: Callable[[], T]) -> T:
-        """run(); once more after declaring the `events` view when it failed for want of it (a
-        statement over the events, the first of its generation)."""
+        """run(); once more after declaring the `events` view and the `rollup` view when it failed
+        for want of one (a statement over the events or the rollup, the first of its generation)."""
         try:
             return run()
         except duckdb.CatalogException:
             with self._lock:
                 declared = self._events_view()
+                declared = self._rollup_view() or declared
             if not declared:
                 raise
             return run()
@@ -148,11 +166,19 @@ class DuckEngine:
         parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
         self.has_rollup = bool(gen and parts)
         self.rollup_parts = ()
-        # A whole rollup part's sums (store_sql.write_whole_rollup), read while it is the only part.
+        self._rollup_pending = None
+        # A whole rollup part's sums (store_sql.write_whole_rollup): read while it is the only part,
+        # derived from them and the later parts after (summed).
         entries = m.get("rollup") or []
-        stored = (entries[0].get("sums") or {}) if len(entries) == 1 else {}
+        stored = (entries[0].get("sums") or {}) if entries else {}
         self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
-        if self.has_rollup:
+        if self.has_rollup and len(parts) > 1:
+            # The previous generation's view goes now; this one's on its first use (_rollup_view).
+            self._con.execute("DROP VIEW IF EXISTS rollup")
+            self._rollup_pending = (gen, parts)
+            self.rollup_measures = self._measures_of(parts[0])
+            self.rollup_parts = tuple(parts)
+        elif self.has_rollup:
             self._declare_rollup(gen, parts)
         self._drop_old("rollup_", gen)
         self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
@@ -244,40 +270,57 @@ class DuckEngine:
     def _declare_rollup(self, gen: int, parts: list[str]) -> None:
         """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
         (places are compared by those)."""
-        ints = INTS
-        names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parts[0]]).fetchall()}
-        measures = [m for m in R.MEASURES if m in names]
-        for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
+        measures = self._measures_of(parts[0])
+        for statement in R.view_statements(f"rollup_{gen}", parts, INTS, [m for m in R.MEASURES if m in measures]):
             self._con.execute(statement)
-        self.rollup_measures = frozenset(measures)
+        self.rollup_measures = measures
         self.rollup_parts = tuple(parts)
+
+    def _measures_of(self, part: str) -> frozenset[str]:
+        """The measures a rollup part holds (a part written before a measure existed has not got it)."""
+        names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [part]).fetchall()}
+        return frozenset(m for m in R.MEASURES if m in names)
 
     def summed(self, suffix: str, select: str, kind: str = "TABLE") -> str:
         """The name of the table (or, with kind "VIEW", the view) `select` (over the current
         generation's rollup) gives, built on the first call per generation and dropped with its
-        generation's rollup (duck_rollup.summed); read from the file the store wrote it to where it
-        did (`suffix` a kind of rollup_sums.SUMMED_KINDS, the rollup one part). `{gen}` in `select`: that
-        generation (the one the name says, whatever the caller read before)."""
+        generation's rollup (duck_rollup.summed). Where the store wrote it with the generation's
+        first rollup part (`suffix` a table of rollup_sums.stored_tables), read from that file while
+        the rollup is that one part, and derived from it and the later parts after
+        (rollup_sums.summed_on_select: the answers after a write summed the whole rollup anew).
+        `{gen}` in `select`: that generation (the one the name says, whatever the caller read before)."""
         self.cursor()
 
         def build() -> str:
             with self._lock:
                 name = f"rollup_{self._generation}_{suffix}"
                 if name not in self._summed:
-                    stored = self._stored_sums.get(suffix)
-                    made = (
-                        f"SELECT * FROM read_parquet('{stored.replace(chr(39), chr(39) * 2)}')"
-                        if stored
-                        else select.replace("{gen}", str(self._generation))
-                    )
+                    made = self._stored_select(name, suffix) or select.replace("{gen}", str(self._generation))
                     self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {made}")
                     self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
                 return name
 
         return self._declaring_events(build)
 
+    def _stored_select(self, name: str, suffix: str) -> str | None:
+        """The SELECT of the table `name` (of the current generation, `suffix` its kind) from the
+        sums the store wrote (summed), its setup statements run first; None when it wrote none."""
+        stored = self._stored_sums.get(suffix)
+        if stored is None:
+            return None
+        parts = self.rollup_parts
+        if len(parts) <= 1:
+            return f"SELECT * FROM read_parquet('{stored.replace(chr(39), chr(39) * 2)}')"
+        setup, select = RS.summed_on_select(
+            suffix, self.rollup_measures, parts[0], stored, list(parts[1:]), f"{name}_touched"
+        )
+        for statement in setup:
+            self._con.execute(statement)
+        return select
+
     def stored(self, suffix: str) -> bool:
-        """Whether the current generation's table `suffix` (summed) is one the store wrote."""
+        """Whether the current generation's table `suffix` (summed) is one the store wrote, or derives
+        from one it wrote and the rollup's later parts (_stored_select)."""
         self.cursor()
         with self._lock:
             return suffix in self._stored_sums
