@@ -76,6 +76,22 @@ def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
     return f"SELECT {', '.join([*DAY_KEYS, *sums])} FROM {wide} WHERE {prefix}_reports > 0"
 
 
+# Beside the sums a whole rollup part is written with (`sums` in its manifest entry), its rows' keys
+# and plain measures sorted by place name in small row groups: after a write, the places it touches
+# are summed anew from their rows (summed_on_select), which in the part itself, sorted by date, lie
+# in nearly every row group (0.10 of 0.18 CPU s at ten million events; 0.01 from this file). The
+# levels' measures are left out (a level's table per place reads the part): 3.7 CPU s more for a
+# whole rollup at ten million events, 14 MB.
+BY_PLACE = "by_place"
+BY_PLACE_ROW_GROUP = 16_384
+PLAIN = ("reports", "events", "low", "high", *R.TYPE_MEASURES.values())
+
+
+def by_place_select(source: str = "rollup") -> str:
+    """The SELECT of the file BY_PLACE from the rollup `source`."""
+    return f"SELECT {', '.join([*R.ROLLUP_KEYS, *PLAIN])} FROM {source} ORDER BY {S.LOCATION}"
+
+
 def stored_tables(measures: frozenset[str]) -> dict[str, str]:
     """The tables a whole rollup part is written with, by their name in the engine (DuckEngine.summed):
     the SELECT of each over `rollup`, per kind of SUMMED_KINDS of no minimum and of each level."""
@@ -97,7 +113,13 @@ def _quoted_files(paths: list[str]) -> str:
 
 
 def summed_on_select(
-    name: str, measures: frozenset[str], first: str, stored: str, later: list[str], touched: str
+    name: str,
+    measures: frozenset[str],
+    first: str,
+    stored: str,
+    later: list[str],
+    touched: str,
+    by_place: str | None = None,
 ) -> tuple[list[str], str]:
     """(statements to run first, the SELECT) of the table `name` of stored_tables for a rollup whose
     first part is the file `first`, written with its sums (`stored`: the file of this table), and
@@ -110,8 +132,9 @@ def summed_on_select(
     reports. Per place: the sums, and the dates' span, which a write can narrow; so the stored rows of
     the places the later parts do not touch, and those they touch summed anew from the first part's
     rows of their names (found through the names, DuckDB reading the rows of those names only) and
-    the later parts' rows. `touched`: the name of the table of the touched places the statements
-    create (the caller drops it with the others of its generation)."""
+    the later parts' rows (`by_place`: the first part's file BY_PLACE, which holds those rows
+    together, read where it holds the table's measures). `touched`: the name of the table of the
+    touched places the statements create (the caller drops it with the others of its generation)."""
     kind, prefix = kind_of(name)
     keys, extra, after = SUMMED_KINDS[kind]
     names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
@@ -133,12 +156,13 @@ def summed_on_select(
     # (one row per key in the first part: these sums are the rollup's rows), kept as the rollup keeps
     # a key: while a measure is not 0.
     read = list(dict.fromkeys([*names, "reports", *([gate] if prefix else [])]))
+    rows = by_place if by_place is not None and set(read) <= set(PLAIN) else first
     rollup_keys = ", ".join(R.ROLLUP_KEYS)
     on = " AND ".join(f"r.{k} IS NOT DISTINCT FROM t.{k}" for k in keys)
     setup = [f"CREATE OR REPLACE TABLE {touched} AS SELECT DISTINCT {', '.join(keys)} FROM {parts}"]
     summed = (
         f"(SELECT {rollup_keys}, {', '.join(f'sum({m})::BIGINT AS {m}' for m in read)} FROM ("
-        f"SELECT {rollup_keys}, {', '.join(read)} FROM read_parquet({_quoted_files([first])}) "
+        f"SELECT {rollup_keys}, {', '.join(read)} FROM read_parquet({_quoted_files([rows])}) "
         f"WHERE location IN (SELECT location FROM {touched}) OR "
         f"(location IS NULL AND EXISTS (SELECT 1 FROM {touched} WHERE location IS NULL)) "
         f"UNION ALL BY NAME SELECT {rollup_keys}, {', '.join(read)} FROM {parts}) GROUP BY ALL "

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dashboard import rollup as R
 from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard import store_files as F
@@ -39,9 +40,22 @@ def assert_sums_read_from_the_files(db: D.DuckEngine) -> None:
     m = db.store.manifest()
     (entry,) = m["rollup"]
     tables = stored(db)
-    assert set(entry["sums"]) == set(tables) and len(tables) == 2 + 2 * 10, "per date and place: none, 10 levels"
+    assert set(entry["sums"]) == {*tables, RS.BY_PLACE} and len(tables) == 2 + 2 * 10, (
+        "per date and place: none, 10 levels"
+    )
     assert {entry["path"], *entry["sums"].values()} <= F.referenced(m)
+    # The part's rows by place: its keys and plain measures, every row, sorted by place name.
+    cols = ", ".join([*R.ROLLUP_KEYS, *RS.PLAIN])
+    by_place = db.query(f"SELECT {cols} FROM read_parquet('{db.store.root / entry['sums'][RS.BY_PLACE]}')")
+    part = db.query(f"SELECT {cols} FROM read_parquet('{db.store.root / entry['path']}')")
+    assert by_place[S.LOCATION].is_monotonic_increasing and len(by_place) == len(part)
+    pd.testing.assert_frame_equal(
+        by_place.sort_values(list(by_place.columns)).reset_index(drop=True),
+        part.sort_values(list(part.columns)).reset_index(drop=True),
+    )
     for name, rel in entry["sums"].items():
+        if name == RS.BY_PLACE:
+            continue
         assert (db.store.root / rel).is_file() and db.stored(name)
         # The part summed anew (in any order within a key: the answers group and sort what they read).
         summed = db.query(f"SELECT * FROM ({tables[name]}) ORDER BY ALL")
@@ -59,10 +73,19 @@ def assert_derived_as_summed(db: D.DuckEngine, first_sums: dict[str, Path]) -> N
     """A generation whose rollup has later parts beside a whole first part: each table the store wrote
     with that part is derived from it and the later parts (DuckEngine.summed), and holds what the
     rollup of every part summed anew gives, not the first part's sums."""
+    _, parts = db.rollup_now()
     for name, select in stored(db).items():
         assert db.stored(name), f"{name}: derived from the first part's sums"
         alone = db.query(f"SELECT * FROM ({select}) ORDER BY ALL")
         pd.testing.assert_frame_equal(engine_sums(db, name), alone)
+        # Whether or not the first part's rows by place are there to read (a store written before them).
+        for by_place in (None, str(first_sums[RS.BY_PLACE])):
+            setup, derived = RS.summed_on_select(
+                name, db.rollup_measures, parts[0], str(first_sums[name]), list(parts[1:]), "t_touched", by_place
+            )
+            for statement in setup:
+                db.cursor().execute(statement)
+            pd.testing.assert_frame_equal(db.query(f"SELECT * FROM ({derived}) ORDER BY ALL"), alone)
         first_part = db.query(f"SELECT * FROM read_parquet('{first_sums[name]}') ORDER BY ALL")
         if "_min_" not in name:  # a level may have no passing report among the write's
             assert not alone.equals(first_part), f"{name}: the write's reports counted"

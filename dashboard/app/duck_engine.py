@@ -312,7 +312,13 @@ class DuckEngine:
         if len(parts) <= 1:
             return f"SELECT * FROM read_parquet('{stored.replace(chr(39), chr(39) * 2)}')"
         setup, select = RS.summed_on_select(
-            suffix, self.rollup_measures, parts[0], stored, list(parts[1:]), f"{name}_touched"
+            suffix,
+            self.rollup_measures,
+            parts[0],
+            stored,
+            list(parts[1:]),
+            f"{name}_touched",
+            self._stored_sums.get(RS.BY_PLACE),
         )
         for statement in setup:
             self._con.execute(statement)
