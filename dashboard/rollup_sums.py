@@ -136,30 +136,46 @@ def summed_on_select(
     together, read where it holds the table's measures). `touched`: the name of the table of the
     touched places the statements create (the caller drops it with the others of its generation)."""
     kind, prefix = kind_of(name)
-    keys, extra, after = SUMMED_KINDS[kind]
-    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
-    names += [] if prefix else list(R.TYPE_MEASURES.values())
-    names = [m for m in names if m in measures]
-    gate = f"{prefix}_reports" if prefix else "reports"
     parts = f"read_parquet({_quoted_files(later)}, union_by_name=true)"
     if kind == "days":
-        sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names)
-        rows = (
-            f"SELECT {', '.join(keys)}, {', '.join(names)} FROM read_parquet({_quoted_files([stored])}) "
-            f"UNION ALL BY NAME SELECT {', '.join(keys)}, {', '.join(names)} FROM {parts}"
-        )
-        return [], (
-            f"SELECT * FROM (SELECT {', '.join(keys)}, {sums} FROM ({rows}) GROUP BY ALL "
-            f"HAVING sum({gate}) > 0) ORDER BY {keys[0]}"
-        )
+        return [], _days_on(measures, prefix, stored, parts)
+    read = list(dict.fromkeys([*_names(measures, prefix), "reports", *([f"{prefix}_reports"] if prefix else [])]))
+    rows = by_place if by_place is not None and set(read) <= set(PLAIN) else first
+    keys = SUMMED_KINDS[kind][0]
+    setup = [f"CREATE OR REPLACE TABLE {touched} AS SELECT DISTINCT {', '.join(keys)} FROM {parts}"]
+    return setup, _places_on(measures, prefix, stored, parts, rows, read, touched)
+
+
+def _names(measures: frozenset[str], prefix: str | None) -> list[str]:
+    """The measures a table of stored_tables sums (sums_select's), of those the parts hold."""
+    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else [*PLAIN]
+    return [m for m in names if m in measures]
+
+
+def _days_on(measures: frozenset[str], prefix: str | None, stored: str, parts: str) -> str:
+    """summed_on_select's SELECT of a table per date: the stored sums plus the later parts' rows."""
+    keys, names = ", ".join(DAY_KEYS), _names(measures, prefix)
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names)
+    rows = (
+        f"SELECT {keys}, {', '.join(names)} FROM read_parquet({_quoted_files([stored])}) "
+        f"UNION ALL BY NAME SELECT {keys}, {', '.join(names)} FROM {parts}"
+    )
+    gate = f"{prefix}_reports" if prefix else "reports"
+    summed = f"SELECT {keys}, {sums} FROM ({rows}) GROUP BY ALL HAVING sum({gate}) > 0"
+    return f"SELECT * FROM ({summed}) ORDER BY {DAY_KEYS[0]}"
+
+
+def _places_on(
+    measures: frozenset[str], prefix: str | None, stored: str, parts: str, rows: str, read: list[str], touched: str
+) -> str:
+    """summed_on_select's SELECT of a table per place: the stored rows of the places not `touched`,
+    and those touched summed anew from the file `rows` (the first part's rows, or its rows by place)
+    and the later parts (`parts`), the measures `read`."""
     # The rollup's keys of the touched places, each summed over the first part and the later parts
     # (one row per key in the first part: these sums are the rollup's rows), kept as the rollup keeps
     # a key: while a measure is not 0.
-    read = list(dict.fromkeys([*names, "reports", *([gate] if prefix else [])]))
-    rows = by_place if by_place is not None and set(read) <= set(PLAIN) else first
     rollup_keys = ", ".join(R.ROLLUP_KEYS)
-    on = " AND ".join(f"r.{k} IS NOT DISTINCT FROM t.{k}" for k in keys)
-    setup = [f"CREATE OR REPLACE TABLE {touched} AS SELECT DISTINCT {', '.join(keys)} FROM {parts}"]
+    on = " AND ".join(f"r.{k} IS NOT DISTINCT FROM t.{k}" for k in PLACE_KEYS)
     summed = (
         f"(SELECT {rollup_keys}, {', '.join(f'sum({m})::BIGINT AS {m}' for m in read)} FROM ("
         f"SELECT {rollup_keys}, {', '.join(read)} FROM read_parquet({_quoted_files([rows])}) "
@@ -168,9 +184,8 @@ def summed_on_select(
         f"UNION ALL BY NAME SELECT {rollup_keys}, {', '.join(read)} FROM {parts}) GROUP BY ALL "
         f"HAVING {' OR '.join(f'sum({m}) <> 0' for m in read)})"
     )
-    mine = f"(SELECT r.* FROM {summed} r SEMI JOIN {touched} t ON {on})"
-    fresh = sums_select(kind, measures, prefix, mine)
-    return setup, (
+    fresh = sums_select("places", measures, prefix, f"(SELECT r.* FROM {summed} r SEMI JOIN {touched} t ON {on})")
+    return (
         f"SELECT * FROM (SELECT r.* FROM read_parquet({_quoted_files([stored])}) r ANTI JOIN {touched} t ON {on} "
-        f"UNION ALL BY NAME SELECT * FROM ({fresh})) ORDER BY {keys[0]}"
+        f"UNION ALL BY NAME SELECT * FROM ({fresh})) ORDER BY {PLACE_KEYS[0]}"
     )

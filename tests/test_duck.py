@@ -441,7 +441,7 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     relation = db.events_between(lo, hi)
     assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation
     # Every overlay: their latest rows (here the correction's patch: its places and the clusters it
-    # changed), read once per generation into a table (DuckEngine._hold_overlays).
+    # changed), read once per generation into a table (duck_generation.hold_overlays).
     whole, held = db._overlays
     assert whole is None
     assert held is not None and f"JOIN {held} p" in relation
@@ -583,7 +583,7 @@ def test_the_rollup_answers_never_build_a_filter_state(stored) -> None:
 
 def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path: Path) -> None:
     """DuckEngine reads a generation's latest whole overlay rows and latest patches into a table
-    each, once (_hold_overlays), and builds the `events` view (and a date range's relation) over
+    each, once (duck_generation.hold_overlays), and builds the `events` view (and a date range's relation) over
     them. Through a store's life (appends whose reports join stored events write patches, a
     correction writes a patch of places, whole rows are what corrections wrote before, a compaction
     folds all in): without overlays the view reads the parts alone; with whole rows, patches, or

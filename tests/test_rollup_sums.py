@@ -135,3 +135,35 @@ def test_a_rollup_write_that_fails_leaves_no_file_and_the_generation_before(tmp_
     monkeypatch.setattr(RS, "sums_select", real)
     store.compact()
     assert_sums_read_from_the_files(D.DuckEngine(store, threads=1))
+
+
+def test_the_first_answer_after_a_write_reads_the_sums_not_the_rollups_view(tmp_path: Path) -> None:
+    """After a write beside a whole rollup part, the page's first answer (map, timeline, extent,
+    counts) reads the sums derived from the part's and the write's delta: the rollup's view, whose
+    tables read the first part's rows the delta touches, is declared when a query first reads it,
+    and then answers as the sums do."""
+    from dashboard.app.filters import Filters
+    from dashboard.app.query import Selection
+    from dashboard.app.views import DuckViews
+
+    (first, arts), (second, arts2) = batches(8, 2)
+    store = EventsStore(tmp_path / "s")
+    store.append(first, arts)
+    store.compact()
+    store.append(second, arts2)
+    m = store.manifest()
+    assert len(m["rollup"]) == 2
+    db = D.DuckEngine(store, threads=1)
+    views = DuckViews(db, int(m["n_events"]), m["generation"], rollup=True)
+    f, sel = Filters(), Selection()
+    views.extent(f), views.series(f, sel, "month", "events"), views.places(f, sel), views.newest(f, sel, 30)
+    total = views.total()
+
+    def tables() -> set[str]:
+        return set(db.query("SELECT table_name FROM duckdb_tables()")["table_name"])
+
+    skip = f"rollup_{m['generation']}_skip"
+    assert skip not in tables(), "the view's tables not built for the first answer"
+    from_rollup = int(db.query("SELECT sum(events) AS n FROM rollup").iloc[0]["n"])
+    assert from_rollup == total == D.total_events(db), "the sums, the rollup and the events count alike"
+    assert skip in tables(), "declared on the first query that reads the rollup"
