@@ -129,20 +129,28 @@ def summed_on_select(
 
     Per date (`days`): sums only, so the stored sums plus the later parts' rows, a key kept while its
     reports (a level's: its reports that pass) sum above 0, as the rollup has a key while it has
-    reports. Per place: the sums, and the dates' span, which a write can narrow; so the stored rows of
-    the places the later parts do not touch, and those they touch summed anew from the first part's
-    rows of their names (found through the names, DuckDB reading the rows of those names only) and
-    the later parts' rows (`by_place`: the first part's file BY_PLACE, which holds those rows
-    together, read where it holds the table's measures). `touched`: the name of the table of the
-    touched places the statements create (the caller drops it with the others of its generation)."""
+    reports. Per place: the sums, and the dates' span. A place no later row takes reports from (an
+    ingest's: its rows only add reports) keeps every date it had: its stored row plus the later
+    parts' sums, its span widened to their dates with reports. A place a write took reports from
+    (a correction moved its rows away) may lose dates: summed anew from the first part's rows of its
+    name (found through the name, DuckDB reading the rows of those names only; `by_place`: the
+    first part's file BY_PLACE, which holds them together, read where it holds the table's
+    measures) and the later parts' rows. `touched`: the name of the table of the touched places
+    (their later sums) the statements create (the caller drops it with the others of its generation)."""
     kind, prefix = kind_of(name)
     parts = f"read_parquet({_quoted_files(later)}, union_by_name=true)"
     if kind == "days":
         return [], _days_on(measures, prefix, stored, parts)
-    read = list(dict.fromkeys([*_names(measures, prefix), "reports", *([f"{prefix}_reports"] if prefix else [])]))
+    gate = f"{prefix}_reports" if prefix else "reports"
+    read = list(dict.fromkeys([*_names(measures, prefix), "reports", gate]))
     rows = by_place if by_place is not None and set(read) <= set(PLAIN) else first
-    keys = SUMMED_KINDS[kind][0]
-    setup = [f"CREATE OR REPLACE TABLE {touched} AS SELECT DISTINCT {', '.join(keys)} FROM {parts}"]
+    passing = f"FILTER (WHERE {gate} > 0)"
+    later_sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in read)
+    setup = [
+        f"CREATE OR REPLACE TABLE {touched} AS SELECT {', '.join(PLACE_KEYS)}, coalesce(min({gate}) < 0, false) "
+        f"AS shrinks, min({S.EVENT_DATE}) {passing} AS first, max({S.EVENT_DATE}) {passing} AS last, "
+        f"any_value({S.COUNTRY_CODE}) {passing} AS country_code, {later_sums} FROM {parts} GROUP BY ALL"
+    ]
     return setup, _places_on(measures, prefix, stored, parts, rows, read, touched)
 
 
@@ -168,24 +176,37 @@ def _days_on(measures: frozenset[str], prefix: str | None, stored: str, parts: s
 def _places_on(
     measures: frozenset[str], prefix: str | None, stored: str, parts: str, rows: str, read: list[str], touched: str
 ) -> str:
-    """summed_on_select's SELECT of a table per place: the stored rows of the places not `touched`,
-    and those touched summed anew from the file `rows` (the first part's rows, or its rows by place)
-    and the later parts (`parts`), the measures `read`."""
-    # The rollup's keys of the touched places, each summed over the first part and the later parts
-    # (one row per key in the first part: these sums are the rollup's rows), kept as the rollup keeps
-    # a key: while a measure is not 0.
+    """summed_on_select's SELECT of a table per place: the stored rows of the places not `touched`;
+    those touched that only gain reports, their stored row plus their later sums; those that lose
+    some, summed anew from the file `rows` (the first part's rows, or its rows by place) and the
+    later parts (`parts`), the measures `read`."""
     rollup_keys = ", ".join(R.ROLLUP_KEYS)
     on = " AND ".join(f"r.{k} IS NOT DISTINCT FROM t.{k}" for k in PLACE_KEYS)
+    gate = f"{prefix}_reports" if prefix else "reports"
+    # The rollup's keys of the places that lose reports, each summed over the first part and the
+    # later parts (one row per key in the first part: these sums are the rollup's rows), kept as the
+    # rollup keeps a key: while a measure is not 0.
+    shrunk = f"(SELECT * FROM {touched} WHERE shrinks)"
     summed = (
         f"(SELECT {rollup_keys}, {', '.join(f'sum({m})::BIGINT AS {m}' for m in read)} FROM ("
         f"SELECT {rollup_keys}, {', '.join(read)} FROM read_parquet({_quoted_files([rows])}) "
-        f"WHERE location IN (SELECT location FROM {touched}) OR "
-        f"(location IS NULL AND EXISTS (SELECT 1 FROM {touched} WHERE location IS NULL)) "
+        f"WHERE location IN (SELECT location FROM {shrunk}) OR "
+        f"(location IS NULL AND EXISTS (SELECT 1 FROM {shrunk} WHERE location IS NULL)) "
         f"UNION ALL BY NAME SELECT {rollup_keys}, {', '.join(read)} FROM {parts}) GROUP BY ALL "
         f"HAVING {' OR '.join(f'sum({m}) <> 0' for m in read)})"
     )
-    fresh = sums_select("places", measures, prefix, f"(SELECT r.* FROM {summed} r SEMI JOIN {touched} t ON {on})")
+    fresh = sums_select("places", measures, prefix, f"(SELECT r.* FROM {summed} r SEMI JOIN {shrunk} t ON {on})")
+    # least and greatest pass over NULL: a place the stored table has not, or no later date with reports.
+    grown_sums = ", ".join(
+        f"(coalesce(r.{m}, 0) + coalesce(t.{m}, 0))::BIGINT AS {m}" for m in _names(measures, prefix)
+    )
+    grown = (
+        f"SELECT *, {INTS} FROM (SELECT {', '.join(f't.{k}' for k in PLACE_KEYS)}, least(r.first, t.first) AS first, "
+        f"greatest(r.last, t.last) AS last, coalesce(r.country_code, t.country_code) AS country_code, {grown_sums} "
+        f"FROM {touched} t LEFT JOIN read_parquet({_quoted_files([stored])}) r ON {on} "
+        f"WHERE NOT t.shrinks AND coalesce(r.{gate}, 0) + coalesce(t.{gate}, 0) > 0)"
+    )
     return (
         f"SELECT * FROM (SELECT r.* FROM read_parquet({_quoted_files([stored])}) r ANTI JOIN {touched} t ON {on} "
-        f"UNION ALL BY NAME SELECT * FROM ({fresh})) ORDER BY {PLACE_KEYS[0]}"
+        f"UNION ALL BY NAME {grown} UNION ALL BY NAME SELECT * FROM ({fresh})) ORDER BY {PLACE_KEYS[0]}"
     )
