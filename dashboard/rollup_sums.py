@@ -77,11 +77,11 @@ def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
 
 
 # Beside the sums a whole rollup part is written with (`sums` in its manifest entry), its rows' keys
-# and plain measures sorted by place name in small row groups: after a write, the places it touches
-# are summed anew from their rows (summed_on_select), which in the part itself, sorted by date, lie
-# in nearly every row group (0.10 of 0.18 CPU s at ten million events; 0.01 from this file). The
-# levels' measures are left out (a level's table per place reads the part): 3.7 CPU s more for a
-# whole rollup at ten million events, 14 MB.
+# and plain measures sorted by place name in small row groups: after a write, the places it takes
+# reports from are summed anew from their rows (summed_on_select), which in the part itself, sorted
+# by date, lie in nearly every row group (0.10 of 0.18 CPU s at ten million events; 0.01 from this
+# file). The levels' measures are left out (a level's table per place reads the part): 3.7 CPU s
+# more for a whole rollup at ten million events, 14 MB.
 BY_PLACE = "by_place"
 BY_PLACE_ROW_GROUP = 16_384
 PLAIN = ("reports", "events", "low", "high", *R.TYPE_MEASURES.values())

@@ -141,9 +141,9 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     date and per place, of no minimum and of each minimum's level (rollup_sums.stored_tables,
     `sums` in its entry), which the dashboard reads instead of summing the part itself while it is
     the generation's only rollup part: its first answer did (0.75 of its 2.2-2.6 CPU s at ten
-    million events), and a filter's first answer at a level (70-85 ms of ~180 at a million); and
-    derives from them and the later parts after a write; and among those files the part's rows by
-    place (rollup_sums.BY_PLACE), from which that derivation reads the places a write touched."""
+    million events), and a filter's first answer at a level (70-85 ms of ~180 at a million), and
+    derives from them and the later parts after a write. With them the part's rows by place
+    (rollup_sums.BY_PLACE), from which that derivation reads the places a write took reports from."""
     import duckdb
 
     from dashboard import rollup as R
