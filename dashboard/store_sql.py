@@ -141,7 +141,9 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     date and per place, of no minimum and of each minimum's level (rollup_sums.stored_tables,
     `sums` in its entry), which the dashboard reads instead of summing the part itself while it is
     the generation's only rollup part: its first answer did (0.75 of its 2.2-2.6 CPU s at ten
-    million events), and a filter's first answer at a level (70-85 ms of ~180 at a million)."""
+    million events), and a filter's first answer at a level (70-85 ms of ~180 at a million), and
+    derives from them and the later parts after a write. With them the part's rows by place
+    (rollup_sums.BY_PLACE), from which that derivation reads the places a write took reports from."""
     import duckdb
 
     from dashboard import rollup as R
@@ -155,7 +157,7 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
         return {"path": rel, "rows": 0, "same_place": True}
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
     tables = RS.stored_tables(frozenset(R.MEASURES))
-    kinds = {name: f"rollup/part-{gen:06d}.{name}.parquet" for name in tables}
+    kinds = {name: f"rollup/part-{gen:06d}.{name}.parquet" for name in [*tables, RS.BY_PLACE]}
     tmps = {name: _temporary(root) for name in (rel, *kinds.values())}
     try:
         with duckdb.connect() as con:
@@ -169,6 +171,10 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
             con.execute(f"CREATE VIEW rollup AS SELECT *, {RS.INTS} FROM read_parquet({_quoted(tmps[rel])})")
             for name, select in tables.items():
                 con.execute(f"COPY ({select}) TO {_quoted(tmps[kinds[name]])} (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY ({RS.by_place_select()}) TO {_quoted(tmps[kinds[RS.BY_PLACE]])} "
+                f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {RS.BY_PLACE_ROW_GROUP})"
+            )
     except duckdb.Error as err:
         for tmp in tmps.values():
             Path(tmp).unlink(missing_ok=True)

@@ -338,14 +338,17 @@ def test_the_rollup_summed_per_day_and_per_place_answers_as_the_rollup(stored, m
         (Filters(), span, True, False),
         (Filters(event_types=("Battles",)), Selection(), True, True),
         (Filters(event_types=("Battles",)), span, True, False),
-        (Filters(min_fatalities=1), Selection(), True, False),  # a minimum's map: the rollup
+        # A minimum's map: the level's table per place, derived from the one the store wrote with the
+        # rollup's first part and the correction's delta (DuckEngine.summed).
+        (Filters(min_fatalities=1), Selection(), True, True),
         (Filters(min_confidence=0.8), span, True, False),
         (Filters(countries=("Syria",)), Selection(), False, True),
-        (Filters(precise_only=True, min_fatalities=5), Selection(), True, False),
-        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, False),
+        (Filters(precise_only=True, min_fatalities=5), Selection(), True, True),
+        (Filters(admin1s=("Idlib",), min_confidence=0.7), Selection(), False, True),
         (Filters(countries=("Syria",), min_fatalities=1), span, False, False),
         (Filters(), Selection(None, None, place), False, True),
     ]
+    assert len(db.store.manifest()["rollup"]) == 2 and all(db.stored(k) for k in ("days", "places_min_deaths_1"))
     for f, sel, days, places in cases:
         assert ("_days" in DR.days_source(db, f, sel)) is days, (f, sel)
         assert ("_places" in DR.places_source(db, f, sel)) is places, (f, sel)
@@ -438,7 +441,7 @@ def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> N
     relation = db.events_between(lo, hi)
     assert f"/{years[0]}/" in relation and f"/{years[1]}/" not in relation
     # Every overlay: their latest rows (here the correction's patch: its places and the clusters it
-    # changed), read once per generation into a table (DuckEngine._hold_overlays).
+    # changed), read once per generation into a table (duck_generation.hold_overlays).
     whole, held = db._overlays
     assert whole is None
     assert held is not None and f"JOIN {held} p" in relation
@@ -648,7 +651,7 @@ def test_the_rollup_answers_never_build_a_filter_state(stored) -> None:
 
 def test_the_events_view_applies_each_kind_of_overlay_as_the_readers_do(tmp_path: Path) -> None:
     """DuckEngine reads a generation's latest whole overlay rows and latest patches into a table
-    each, once (_hold_overlays), and builds the `events` view (and a date range's relation) over
+    each, once (duck_generation.hold_overlays), and builds the `events` view (and a date range's relation) over
     them. Through a store's life (appends whose reports join stored events write patches, a
     correction writes a patch of places, whole rows are what corrections wrote before, a compaction
     folds all in): without overlays the view reads the parts alone; with whole rows, patches, or

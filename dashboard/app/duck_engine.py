@@ -18,6 +18,7 @@ from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_sql as Q
+from dashboard.app import duck_generation as P
 from dashboard.errors import StoreError
 from dashboard.store_protocol import StoreReader
 
@@ -73,10 +74,11 @@ class DuckEngine:
         self._same_place = False  # of generation self._tolls: see clusters_share_place
         self.rollup_measures: frozenset[str] = frozenset()  # those the current rollup's parts hold
         self._manifest: dict = {}  # of the generation declared
-        self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (_hold_overlays)
+        self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (hold_overlays)
         self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
-        self._stored_sums: dict[str, str] = {}  # of those, the ones the store wrote (_declare): kind -> file
+        self._stored_sums: dict[str, str] = {}  # the store's files of those (_declare_rollup): kind -> file
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
+        self._rollup_pending: P.Pending | None = None  # its view `rollup` until declared (_rollup_view)
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
         # part (duck_fact_base.Base; the latest two): a write's generation derives its tables from them.
         self.fact_bases: list = []
@@ -110,17 +112,41 @@ class DuckEngine:
         self._events = None
         return True
 
+    def _rollup_view(self) -> bool:
+        """Declare the current generation's view `rollup` if pending (duck_generation; whether it was):
+        its tables on a cursor outside the engine's lock, which every query waits for (after_answer's
+        thread, below the requests' priority, may need them first); the view under it, if still current."""
+        with self._lock:
+            pending = self._rollup_pending
+        if pending is None:
+            return False
+        *tables, view = P.view_statements(pending, INTS)
+        cur = self._con.cursor()
+        for statement in tables:
+            cur.execute(statement)
+        with self._lock:
+            if self._rollup_pending == pending:
+                self._con.execute(view)
+                self._rollup_pending = None
+        return True
+
     def _declaring_events(self, run: Callable[[], T]) -> T:
-        """run(); once more after declaring the `events` view when it failed for want of it (a
-        statement over the events, the first of its generation)."""
+        """run(); again after declaring the `events` view, then the `rollup` view, when it failed for
+        want of one (a statement over the events or the rollup, the first of its generation)."""
         try:
             return run()
-        except duckdb.CatalogException:
-            with self._lock:
-                declared = self._events_view()
-            if not declared:
-                raise
-            return run()
+        except duckdb.CatalogException as err:
+            missing = err
+        with self._lock:
+            declared = self._events_view()
+        if declared:  # the events view first: the rollup's costs more
+            try:
+                return run()
+            except duckdb.CatalogException as err:
+                missing = err
+        if not self._rollup_view():
+            raise missing
+        return run()
 
     def _declare(self, m: dict) -> None:
         """The `events` view of generation m (its events only: mentions are neither drawn nor
@@ -130,7 +156,7 @@ class DuckEngine:
         gen = int(m["generation"])
         base, over = self.store.files(m)
         self._manifest = m
-        self._overlays = self._hold_overlays(gen, over) if gen else (None, None)
+        self._overlays = P.hold_overlays(self._con, gen, over) if gen else (None, None)
         if gen and (base or over):
             source = self._source(Q.effective_sql(base, *self._overlays))
         else:
@@ -145,40 +171,12 @@ class DuckEngine:
         # The previous generation's view goes now: a query must not read its files by mistake.
         self._con.execute("DROP VIEW IF EXISTS events")
         self._events = source
-        parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
-        self.has_rollup = bool(gen and parts)
-        self.rollup_parts = ()
-        # A whole rollup part's sums (store_sql.write_whole_rollup), read while it is the only part.
-        entries = m.get("rollup") or []
-        stored = (entries[0].get("sums") or {}) if len(entries) == 1 else {}
-        self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
-        if self.has_rollup:
-            self._declare_rollup(gen, parts)
+        self._declare_rollup(gen, m)
         self._drop_old("rollup_", gen)
         self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
         self._drop_old("overlay_", gen)
         self._drop_old("patch_", gen)
         self._drop_old("newest_", gen)  # duck_newest's
-
-    def _hold_overlays(self, gen: int, over: list[str]) -> tuple[str | None, str | None]:
-        """The tables of generation `gen`'s latest whole overlay rows and latest patches (None: it
-        has none of that kind), read from its overlay files once. The view over the files'
-        windows (store_sql.events_sql) planned and ran them again in every query: ~4-7 ms of
-        planning each, and at 1M events ~50 ms of a count over the view until `store compact`
-        (README, 'Scale'). The overlays are the rows corrections and merges rewrote since the
-        last compaction, few beside the base parts."""
-        whole, patches = F.split_overlays(over)
-        held: list[str | None] = [None, None]
-        for i, (name, sql) in enumerate(
-            (
-                (f"overlay_{gen}", Q.latest_whole_sql(whole) if whole else None),
-                (f"patch_{gen}", Q.latest_patch_sql(patches, whole) if patches else None),
-            )
-        ):
-            if sql is not None:
-                self._con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {sql}")
-                held[i] = name
-        return held[0], held[1]
 
     @staticmethod
     def _source(files_sql: str, extra: str = "") -> str:
@@ -241,22 +239,30 @@ class DuckEngine:
         finally:
             cur.unregister("held_rows")
 
-    def _declare_rollup(self, gen: int, parts: list[str]) -> None:
-        """The view `rollup` (rollup.view_statements), with the place's coordinates as integers
-        (places are compared by those)."""
-        ints = INTS
-        names = {r[0] for r in self._con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [parts[0]]).fetchall()}
-        measures = [m for m in R.MEASURES if m in names]
-        for statement in R.view_statements(f"rollup_{gen}", parts, ints, measures):
-            self._con.execute(statement)
-        self.rollup_measures = frozenset(measures)
-        self.rollup_parts = tuple(parts)
+    def _declare_rollup(self, gen: int, m: dict) -> None:
+        """The rollup of generation `gen` (manifest `m`): the view `rollup` (rollup.view_statements),
+        with the place's coordinates as integers (places are compared by those), of several parts
+        declared on first use (duck_generation); the files of sums the store wrote with its first part."""
+        parts = [str(self.store.root / e["path"]) for e in m.get("rollup") or []]
+        self.has_rollup = bool(gen and parts)
+        self.rollup_parts = tuple(parts) if self.has_rollup else ()
+        self.rollup_measures = P.measures_of(self._con, parts[0]) if self.has_rollup else frozenset()
+        self._rollup_pending = None
+        stored = ((m.get("rollup") or [{}])[0].get("sums") or {}) if self.has_rollup else {}
+        self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
+        # The previous generation's view goes now (a query must not read its parts by mistake).
+        self._con.execute("DROP VIEW IF EXISTS rollup")
+        if len(parts) == 1 and self.has_rollup:  # a view over the one part: nothing to build
+            for statement in P.view_statements((gen, parts, self.rollup_measures), INTS):
+                self._con.execute(statement)
+        elif self.has_rollup:
+            self._rollup_pending = (gen, parts, self.rollup_measures)
 
     def summed(self, suffix: str, select: str, kind: str = "TABLE") -> str:
         """The name of the table (or, with kind "VIEW", the view) `select` (over the current
         generation's rollup) gives, built on the first call per generation and dropped with its
-        generation's rollup (duck_rollup.summed); read from the file the store wrote it to where it
-        did (`suffix` a kind of rollup_sums.SUMMED_KINDS, the rollup one part). `{gen}` in `select`: that
+        generation's rollup (duck_rollup.summed); from the file the store wrote it to with the first
+        rollup part where it did (duck_generation.stored_select). `{gen}` in `select`: that
         generation (the one the name says, whatever the caller read before)."""
         self.cursor()
 
@@ -264,12 +270,10 @@ class DuckEngine:
             with self._lock:
                 name = f"rollup_{self._generation}_{suffix}"
                 if name not in self._summed:
-                    stored = self._stored_sums.get(suffix)
-                    made = (
-                        f"SELECT * FROM read_parquet('{stored.replace(chr(39), chr(39) * 2)}')"
-                        if stored
-                        else select.replace("{gen}", str(self._generation))
+                    made = P.stored_select(
+                        self._con, name, suffix, self._stored_sums, self.rollup_parts, self.rollup_measures
                     )
+                    made = made or select.replace("{gen}", str(self._generation))
                     self._con.execute(f"CREATE OR REPLACE {kind} {name} AS {made}")
                     self._summed = {n for n in self._summed if n.startswith(f"rollup_{self._generation}_")} | {name}
                 return name
@@ -277,7 +281,8 @@ class DuckEngine:
         return self._declaring_events(build)
 
     def stored(self, suffix: str) -> bool:
-        """Whether the current generation's table `suffix` (summed) is one the store wrote."""
+        """Whether the current generation's table `suffix` (summed) is one the store wrote, or derives
+        from one it wrote and the rollup's later parts (duck_generation.stored_select)."""
         self.cursor()
         with self._lock:
             return suffix in self._stored_sums

@@ -164,10 +164,10 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
 
 def places_source(db: D.DuckEngine, f: Filters | None, sel: Selection) -> str:
     """The table of the rollup per place, type and place precision, each row with its first and last
-    date, when the selection sets no dates, else the rollup. With no filter, that
-    table the store wrote with a whole rollup part, else the one from the rollup with integer places
-    where there is one and it is built or cheap to derive (duck_fact.places_table, duck_fact.held:
-    after a write); not for the first map of a process,
+    date, when the selection sets no dates, else the rollup. With no filter, that table as the
+    store's files give it (written with the rollup's first part, and derived from it and the later
+    parts after a write: DuckEngine.summed), else from the rollup with integer places where there is
+    one and it is built or cheap to derive (duck_fact.places_table, duck_fact.held); not for the first map of a process,
     which would wait for the whole build (DuckViews builds it after that answer). With a minimum,
     the level's table where the store wrote it, else the rollup: a level's table per place is read
     by the map of every date only (a filter state's answers are kept), and building it cost what
@@ -246,7 +246,8 @@ def timeline_series(
 
 
 def total_events(db: D.DuckEngine) -> int:
-    return int(db.query("SELECT coalesce(sum(events), 0) AS n FROM rollup").iloc[0]["n"])
+    # From the sums per date (a sum of sums): read or derived from the store's files, not the rollup.
+    return int(db.query(f"SELECT coalesce(sum(events), 0) AS n FROM {_summed(db, 'days', None)}").iloc[0]["n"])
 
 
 def date_extent(
