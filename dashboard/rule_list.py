@@ -77,8 +77,8 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "assemble.village_over_town",
         "assemble",
-        "of one event's reports, a village the gazetteer lacks placed at a town another report names ('the village "
-        "of X, part of Y') is finer than that town: the event takes the village",
+        "of one event's reports, a village the gazetteer lacks that the text makes a part of a town another report "
+        "names ('the village of X, part of Y') is finer than that town: the event takes the village",
     ),
     RuleInfo(
         "assemble.one_day",

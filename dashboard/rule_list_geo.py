@@ -28,7 +28,7 @@ GEO_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "recognition.date_tail",
         "recognition",
-        "a day or a month glued to a place in one entity where the text has no comma ('western Aleppo Saturday') "
+        "a day or a month glued to a place in one entity where the text has no comma ('southern Hama Sunday') "
         "is cut off; the rest is the place when the gazetteer knows it well",
     ),
     RuleInfo(

@@ -126,7 +126,7 @@ DAY_WORDS = frozenset(WEEKDAYS) | frozenset(MONTHS)
 
 def _without_date_tail(doc: Any, ent: Any, gazetteer: Gazetteer) -> Any:
     """`recognition.date_tail`: a day or a month the model glued to a place where the text has no
-    comma ("shelling of western Aleppo Saturday", tagged as one WORK_OF_ART) is cut off, and the rest
+    comma ("mortars hit southern Hama Sunday", tagged as one entity) is cut off, and the rest
     is the place when the gazetteer knows it well (a town of 100,000 or more by that name)."""
     if len(ent) < 2 or doc[ent.end - 1].lower_ not in DAY_WORDS:
         return ent
