@@ -1,34 +1,20 @@
 """Where an event happened, read from sentences written for these tests: a village's apposition that
 lost its comma (`location.dropped_comma_part`), a village finer than the town another report names
 (`assemble.village_over_town`), a place that only says where a teller of the news is
-(`location.source_place`), "X province" after a locative name (`recognition.province_word`), and a
-region across countries that names no country (resolution's trust tests)."""
+(`location.source_place`), "X province" after a locative name (`recognition.province_word`), a
+region across countries that names no country (resolution's trust tests), a bearing's landmark
+(`location.bearing_landmark`) and a day glued to a place (`recognition.date_tail`). `rows_of` also
+checks each row's toponym offsets."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date
-
-import pandas as pd
+from test_sites import rows_of, without
 
 from dashboard import schema as S
 from dashboard.geo.gazetteer import UNLISTED_CODE, UNLISTED_VILLAGE_CODE
 from dashboard.geo.geocoder import GazetteerGeocoder
 from dashboard.geo.resolution import geoparse
-from dashboard.ingest.article import Article
 from dashboard.rules import Switches
-
-PUBLISHED = date(2021, 6, 9)
-
-
-def events_of(pipeline, text: str) -> pd.DataFrame:
-    events = pipeline.run([Article(text=text, title="t", published=PUBLISHED)]).events
-    return events[events[S.RECORD_KIND] == "event"]
-
-
-def without(pipeline, *ids: str):
-    return dataclasses.replace(pipeline, switches=Switches.parse(",".join(ids)))
-
 
 # The apposition "part of the city of Azaz" written without its comma: the parse makes the village's
 # name a modifier of "part".
@@ -39,16 +25,16 @@ NO_COMMA = (
 
 
 def test_a_village_whose_apposition_lost_its_comma_is_the_site(pipeline) -> None:
-    (row,) = events_of(pipeline, NO_COMMA).to_dict("records")
+    (row,) = rows_of(pipeline, NO_COMMA).to_dict("records")
     assert (row[S.LOCATION], row[S.ADMIN1], row[S.FEATURE_CODE]) == ("Qarmesh", "Aleppo", UNLISTED_VILLAGE_CODE)
     assert row[S.GEO_PRECISION] == 2  # placed at the town it is part of: honest about the coordinates
-    (off,) = events_of(without(pipeline, "location.dropped_comma_part"), NO_COMMA).to_dict("records")
+    (off,) = rows_of(without(pipeline, "location.dropped_comma_part"), NO_COMMA).to_dict("records")
     assert off[S.TOPONYM] == "Azaz"
 
 
 def test_a_known_place_before_part_is_not_read_as_a_dropped_comma(pipeline) -> None:
     text = "Jets struck Azaz on Friday, killing three people, in the Aleppo part of the offensive."
-    rows = events_of(pipeline, text)
+    rows = rows_of(pipeline, text)
     assert "Aleppo part" not in set(rows[S.LOCATION]) and UNLISTED_VILLAGE_CODE not in set(rows[S.FEATURE_CODE])
 
 
@@ -60,15 +46,15 @@ TOWN_THEN_VILLAGE = (
 
 
 def test_one_events_village_is_finer_than_the_town_another_report_names(pipeline) -> None:
-    (row,) = events_of(pipeline, TOWN_THEN_VILLAGE).to_dict("records")
+    (row,) = rows_of(pipeline, TOWN_THEN_VILLAGE).to_dict("records")
     assert (row[S.LOCATION], row[S.FATALITIES]) == ("Qarmesh", 12)
-    (off,) = events_of(without(pipeline, "assemble.village_over_town"), TOWN_THEN_VILLAGE).to_dict("records")
+    (off,) = rows_of(without(pipeline, "assemble.village_over_town"), TOWN_THEN_VILLAGE).to_dict("records")
     assert off[S.TOPONYM] == "Azaz"
 
 
 def test_a_lone_site_keeps_the_plain_unlisted_code(pipeline) -> None:
     text = "A car bomb exploded on Monday near the Qarmesh roundabout in Azaz, killing four people."
-    codes = set(events_of(pipeline, text)[S.FEATURE_CODE])
+    codes = set(rows_of(pipeline, text)[S.FEATURE_CODE])
     assert UNLISTED_VILLAGE_CODE not in codes
     assert codes <= {UNLISTED_CODE, "PPL", "PPLA2", "PPLA3", "PPLA"}
 
@@ -82,9 +68,9 @@ TELLER_BETWEEN = (
 
 
 def test_a_toll_after_a_tellers_place_continues_the_event_before(pipeline) -> None:
-    (row,) = events_of(pipeline, TELLER_BETWEEN).to_dict("records")
+    (row,) = rows_of(pipeline, TELLER_BETWEEN).to_dict("records")
     assert (row[S.TOPONYM], row[S.FATALITIES]) == ("Saraqib", 7)
-    off = events_of(without(pipeline, "location.source_place"), TELLER_BETWEEN)
+    off = rows_of(without(pipeline, "location.source_place"), TELLER_BETWEEN)
     assert ("Idlib", 7) in set(zip(off[S.TOPONYM], off[S.FATALITIES], strict=True))
 
 
@@ -123,15 +109,15 @@ def test_a_village_only_near_the_town_does_not_take_the_event(pipeline) -> None:
         "Air strikes killed at least 12 civilians on Monday in the city of Azaz in the countryside of Aleppo. "
         "On Monday jets bombed the village of Qarmesh near Azaz, where families had sheltered."
     )
-    (row,) = events_of(pipeline, text).to_dict("records")
+    (row,) = rows_of(pipeline, text).to_dict("records")
     assert (row[S.TOPONYM], row[S.FATALITIES]) == ("Azaz", 12)
 
 
 def test_a_place_a_bearing_is_taken_from_loses_to_the_site_at_that_bearing(pipeline) -> None:
     text = "Clashes erupted on Monday between army units and rebel fighters in the village of Zurbaneh south of Hama."
-    (row,) = events_of(pipeline, text).to_dict("records")
+    (row,) = rows_of(pipeline, text).to_dict("records")
     assert (row[S.LOCATION], row[S.ADMIN1]) == ("Zurbaneh", "Hama")
-    (off,) = events_of(without(pipeline, "location.bearing_landmark"), text).to_dict("records")
+    (off,) = rows_of(without(pipeline, "location.bearing_landmark"), text).to_dict("records")
     assert off[S.LOCATION] != "Zurbaneh"
 
 
