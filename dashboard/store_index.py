@@ -27,15 +27,22 @@ events packed and wrote again the ~20,000 stored rows of its keys. A key with FO
 its whole one gets a whole value again; an index of layout 4 gets the `whole` column (every value
 of it whole) when opened (`_upgrade_4`).
 
+Layout 6 takes an event a correction moves out of the key it left by a line saying so in an added
+value (store_index_lines.gone_line), where layout 5 gave each such key a whole value again: a
+correction moving 10,000 rows at ten million events wrote some 270,000 rows of its keys again. An
+index of layout 5 (which holds no such line) is carried to this one when opened (`_upgrade_5`).
+
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, a value of every key it
   touches (the write's rows: new rows, stored rows whose cluster id it changed, moved rows under
-  their new keys; whole, the key's rows with those put in and the rows a correction moved out
-  taken out, for the keys a correction touches and those with FOLD_AT values) and the generation
+  their new keys, a gone_line of each moved row in the key it left; whole, the key's rows with
+  those put in and the rows a correction moved out taken out, for the keys with FOLD_AT values
+  and a compaction's) and the generation
   in `writes`, in one SQLite transaction after its Parquet files and before its manifest swap; a
   whole value drops the key's values before the whole one it replaces;
 - a key's rows are the lines of its latest whole value at or below the manifest's generation and
-  of its values after that one, an event's later line superseding an earlier one; values above
+  of its values after that one, an event's later line superseding an earlier one (a gone_line
+  taking it out); values above
   that generation (a write killed before its swap) are deleted when the index is next opened;
 - it is valid for generation G only if `writes` holds G: a write that did not keep it (code before
   it; an index step that failed, which never fails the write) leaves it stale, and the next write
@@ -53,6 +60,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
@@ -60,6 +68,7 @@ from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
 from dashboard.store_index_lines import (
     escaped_ids,
+    gone_line,
     lines_by_key,
     lines_of,
     merge_columns,
@@ -73,8 +82,8 @@ INDEX = "merge-index.sqlite"
 # The layout of the index's tables and of its packed rows; an index of another layout is stale (an
 # index written before `meta` existed has layout 1; layout 2 had no rows by toponym, `named`; layout 3,
 # carried to this one when opened, held the values in tables clustered by key; layout 4, carried too,
-# held one whole value per key).
-LAYOUT = 5
+# held one whole value per key; layout 5, carried too, held no gone_line).
+LAYOUT = 6
 FOLD_AT = 8  # a key's values since its last whole one before a write gives it a whole one again
 BUILD_CHUNK = 200_000  # rows packed per statement batch while building
 LOOKUP_CHUNK = 900  # values per IN (...) of a lookup (SQLite's older builds allow 999 parameters)
@@ -103,17 +112,25 @@ def write_scope(root: Path, gen: int) -> Iterator[None]:
         _SEEN.pop(scope, None)
 
 
-def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) -> tuple[dict, set[str]]:
+def _touched(
+    frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
+) -> tuple[dict, set[str], dict[str, set[str]]]:
     """({key: {event: line}} of the rows of `frames`, with the keys `moved` rows left (no lines of
-    their own), the (escaped) ids of the `moved` rows): what a write puts into its keys' values."""
+    their own), the (escaped) ids of the `moved` rows, and those ids by the key each left): what a
+    write puts into its keys' values."""
     keyed = lines_by_key(frames, lines_of)
     gone: set[str] = set()
+    left_by_key: dict[str, set[str]] = {}
     if moved is not None and len(moved):
         left = merge_keys(S.coerce_events(moved, names=tuple(merge_columns())))
-        gone = escaped_ids(moved[S.EVENT_ID])
-        for k in left.dropna().astype(str).unique():
+        ids = escaped_ids(moved[S.EVENT_ID])
+        gone = set(ids)
+        can = left.notna().to_numpy()
+        for k, e in zip(left[can].astype(str).tolist(), [e for e, c in zip(ids, can, strict=True) if c], strict=True):
+            left_by_key.setdefault(k, set()).add(e)
+        for k in left_by_key:
             keyed.setdefault(k, {})
-    return keyed, gone
+    return keyed, gone, left_by_key
 
 
 class MergeIndex:
@@ -155,14 +172,23 @@ class MergeIndex:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
         one of `keys`, but those of the events in `exclude`; their cluster sums set from their keys'
         rows (the lines keep those they were written with)."""
-        values = self._values(keys).values()
-        lines = [line for vs in values for _, _, value in vs for line in rows_of(value)]
+        values = list(self._values(keys).values())
+        per_key = [[line for _, _, value in vs for line in rows_of(value)] for vs in values]
+        lines = [line for got in per_key for line in got]
         if not lines:
             return S.coerce_events(S.empty_events())
         rows = S.coerce_events(unpack(lines))
         if any(len(vs) > 1 for vs in values):
-            # An event's latest line is its row (an event never leaves its key but by a correction,
-            # whose keys get whole values): its stored cluster id.
+            gone = rows[S.EVENT_DATE].isna().to_numpy()  # gone_line: no row the index keeps lacks a date
+            if gone.any():
+                # An event a correction moved has a gone_line in the key it left and a line in the
+                # one it went to: its latest line within each key says whether the key holds it.
+                key_no = np.repeat(np.arange(len(per_key)), [len(got) for got in per_key])
+                ids = rows[S.EVENT_ID].astype(str).to_numpy(object)
+                latest = ~pd.DataFrame({"k": key_no, "e": ids}).duplicated(keep="last").to_numpy()
+                rows = rows[latest & ~gone]
+            # An event's latest line is its row (an event is in one key's rows at a time): its
+            # stored cluster id.
             rows = rows.drop_duplicates(S.EVENT_ID, keep="last").reset_index(drop=True)
         rows = with_cluster_sums(rows)  # every row of these keys: their clusters' rows, all of them
         if not exclude:
@@ -199,7 +225,7 @@ class MergeIndex:
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
         toponym's values since its last whole one folded into one, and so is each key's);
         `articles`, the ids of the articles the write adds."""
-        values, older = self._keyed_values(gen, *_touched(frames, moved), fold)
+        values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
         named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO keyed (k, gen, data, whole) VALUES (?, ?, ?, ?)", values)
@@ -212,10 +238,14 @@ class MergeIndex:
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def _keyed_values(
-        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], fold: bool
+        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], left: dict[str, set[str]], fold: bool
     ) -> tuple[list[tuple], list[tuple]]:
         """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
-        lines `keyed` into their keys and taking the events `gone` out (record)."""
+        lines `keyed` into their keys and taking the events `gone` out of the keys they `left`
+        (record). A key with fewer than FOLD_AT values since its whole one gets a value of its new
+        lines and a gone_line of each event that left it (layout 6): a correction moving 10,000
+        rows at ten million events wrote its keys' ~270,000 rows again as whole values (15 MB of
+        the write-ahead log, ~0.1 CPU s to unpack and pack, and SQLite's checkpoint of them)."""
         if fold:  # a compaction's: every key with values after its whole one gets a whole one
             for k in self._unfolded():
                 keyed.setdefault(k, {})
@@ -224,9 +254,11 @@ class MergeIndex:
         whole = []
         for k, mine in sorted(keyed.items()):
             stored = old.get(k, [])
-            if stored and not gone and not fold and len(stored) < FOLD_AT:
-                if mine:  # added to: a value of its new lines alone
-                    values.append((k, gen, value_of(mine.values()), 0))
+            if stored and not fold and len(stored) < FOLD_AT:
+                lines = {e: gone_line(e) for e in left.get(k, ())}
+                lines.update(mine)  # an event moved within its key keeps its new line
+                if lines:
+                    values.append((k, gen, value_of(lines.values()), 0))
             else:
                 whole.append((k, mine, stored))
         whole_values, older = whole_values_of(gen, whole, gone)
@@ -320,6 +352,13 @@ def _upgrade_4(con: sqlite3.Connection) -> None:
         con.execute("UPDATE meta SET layout = ?", (LAYOUT,))
 
 
+def _upgrade_5(con: sqlite3.Connection) -> None:
+    """An index of layout 5 carried to this one in place: its values are this layout's (it holds no
+    gone_line, which code of layout 5 would read as a row); the layout is what changes."""
+    with con:
+        con.execute("UPDATE meta SET layout = ?", (LAYOUT,))
+
+
 def replace(tmp: Path, path: Path) -> None:
     """The index file `path` replaced by the finished `tmp` (synced first)."""
     fd = os.open(tmp, os.O_RDONLY)
@@ -347,8 +386,8 @@ def _settle(path: Path) -> None:
 
 def open_index(root: Path, gen: int) -> MergeIndex | None:
     """The store's index for generation `gen` (the manifest's), without the values of writes that
-    never committed; None when it is missing, unreadable, stale or of another layout (layouts 3
-    and 4 are carried to this one first: `_carried`)."""
+    never committed; None when it is missing, unreadable, stale or of another layout (layouts 3,
+    4 and 5 are carried to this one first: `_carried`)."""
     path = root / INDEX
     if not path.is_file():
         return None
@@ -373,14 +412,16 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
 
 
 def _carried(con: sqlite3.Connection, path: Path) -> sqlite3.Connection:
-    """A connection to the index at `path` carried to this layout from layout 3 (copied: `_upgrade`)
-    or 4 (a column added: `_upgrade_4`); `con` as it is otherwise."""
+    """A connection to the index at `path` carried to this layout from layout 3 (copied: `_upgrade`),
+    4 (a column added: `_upgrade_4`) or 5 (`_upgrade_5`); `con` as it is otherwise."""
     if _tables(con) and _layout(con) == 3:
         con.close()
         _upgrade(path)
         return _connect(path)
     if _tables(con) and _layout(con) == 4:
         _upgrade_4(con)
+    if _tables(con) and _layout(con) == 5:
+        _upgrade_5(con)
     return con
 
 

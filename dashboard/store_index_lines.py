@@ -170,11 +170,22 @@ def lines_by_key(
     return keyed
 
 
-def escaped_ids(ids: pd.Series) -> set[str]:
-    """Each of these event ids escaped as a line holds it (`escape`), as a set."""
+def escaped_ids(ids: pd.Series) -> list[str]:
+    """Each of these event ids escaped as a line holds it (`escape`), in order."""
     if not len(ids):
-        return set()
-    return set(escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist())
+        return []
+    return escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist()
+
+
+def gone_line(event: str) -> str:
+    """The line saying that the (escaped) `event` left a key (layout 6): its id, every other column
+    missing. No row's line is so: a row the index keeps has a date (merge.merge_keys)."""
+    return event + (_SEP + _NULL) * (len(packed_columns()) - 1)
+
+
+def is_gone(line: str) -> bool:
+    """Whether `line` is a gone_line (its event's id holds no separator: escaped)."""
+    return line.endswith((_SEP + _NULL) * (len(packed_columns()) - 1))
 
 
 def value_of(lines: Iterable[str]) -> bytes:
@@ -206,6 +217,10 @@ def whole_values_of(
         for e in rows.keys() & gone:
             del rows[e]
         rows.update(mine)
+        if len(stored) > 1:
+            # A whole value holds rows only: an event a value after the last whole one said had
+            # left (gone_line; only such values hold one) is left out.
+            rows = {e: line for e, line in rows.items() if not is_gone(line)}
         if rows or stored:  # a key left empty keeps an empty value: it supersedes the last
             values.append((k, gen, value_of(rows.values()), 1))
         if stored and stored[0][0] < gen:  # what came before the whole value this one replaces
