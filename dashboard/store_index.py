@@ -27,21 +27,25 @@ events packed and wrote again the ~20,000 stored rows of its keys. A key with FO
 its whole one gets a whole value again; an index of layout 4 gets the `whole` column (every value
 of it whole) when opened (`_upgrade_4`).
 
-Layout 6 takes an event a correction moves out of the key it left by a line saying so in an added
-value (store_index_lines.gone_line), where layout 5 gave each such key a whole value again: a
-correction moving 10,000 rows at ten million events wrote some 270,000 rows of its keys again. An
-index of layout 5 (which holds no such line) is carried to this one when opened (`_upgrade_5`).
+Layout 6 keeps a correction's writes to the file together, so that few pages change (each changed
+page is a page of the write-ahead log, which SQLite copies into the file and syncs when the write's
+connection closes): a correction moving 10,000 rows at ten million events changed ~3,800 pages
+(15 MB), it now changes ~680 (2.8 MB). An event a correction moves out of the key it left is taken
+out by a line saying so in an added value (a gone line: store_index_lines.gone_tail), where layout
+5 gave each such key a whole value again and deleted the values before it, rows at random places
+of the table; and the values by key are indexed by their place first (`_index_keyed`). An index
+of layout 5 is carried to this one when opened (`_upgrade_5`).
 
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, a value of every key it
   touches (the write's rows: new rows, stored rows whose cluster id it changed, moved rows under
-  their new keys, a gone_line of each moved row in the key it left; whole, the key's rows with
+  their new keys, a gone line of each moved row in the key it left; whole, the key's rows with
   those put in and the rows a correction moved out taken out, for the keys with FOLD_AT values
   and a compaction's) and the generation
   in `writes`, in one SQLite transaction after its Parquet files and before its manifest swap; a
   whole value drops the key's values before the whole one it replaces;
 - a key's rows are the lines of its latest whole value at or below the manifest's generation and
-  of its values after that one, an event's later line superseding an earlier one (a gone_line
+  of its values after that one, an event's later line superseding an earlier one (a gone line
   taking it out); values above
   that generation (a write killed before its swap) are deleted when the index is next opened;
 - it is valid for generation G only if `writes` holds G: a write that did not keep it (code before
@@ -68,7 +72,7 @@ from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
 from dashboard.store_index_lines import (
     escaped_ids,
-    gone_line,
+    gone_tail,
     lines_by_key,
     lines_of,
     merge_columns,
@@ -82,7 +86,7 @@ INDEX = "merge-index.sqlite"
 # The layout of the index's tables and of its packed rows; an index of another layout is stale (an
 # index written before `meta` existed has layout 1; layout 2 had no rows by toponym, `named`; layout 3,
 # carried to this one when opened, held the values in tables clustered by key; layout 4, carried too,
-# held one whole value per key; layout 5, carried too, held no gone_line).
+# held one whole value per key; layout 5, carried too, held no gone line).
 LAYOUT = 6
 FOLD_AT = 8  # a key's values since its last whole one before a write gives it a whole one again
 BUILD_CHUNK = 200_000  # rows packed per statement batch while building
@@ -196,9 +200,9 @@ class MergeIndex:
             return S.coerce_events(S.empty_events())
         rows = S.coerce_events(unpack(lines))
         if any(len(vs) > 1 for vs in values):
-            gone = rows[S.EVENT_DATE].isna().to_numpy()  # gone_line: no row the index keeps lacks a date
+            gone = rows[S.EVENT_DATE].isna().to_numpy()  # a gone line: no row the index keeps lacks a date
             if gone.any():
-                # An event a correction moved has a gone_line in the key it left and a line in the
+                # An event a correction moved has a gone line in the key it left and a line in the
                 # one it went to: its latest line within each key says whether the key holds it.
                 key_no = np.repeat(np.arange(len(per_key)), [len(got) for got in per_key])
                 ids = rows[S.EVENT_ID].astype(str).to_numpy(object)
@@ -263,19 +267,20 @@ class MergeIndex:
         """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
         lines `keyed` into their keys and taking the events `gone` out of the keys they `left`
         (record). A key with fewer than FOLD_AT values since its whole one gets a value of its new
-        lines and a gone_line of each event that left it (layout 6): a correction moving 10,000
-        rows at ten million events wrote its keys' ~270,000 rows again as whole values (15 MB of
-        the write-ahead log, ~0.1 CPU s to unpack and pack, and SQLite's checkpoint of them)."""
+        lines and a gone line of each event that left it (layout 6): a whole value instead would
+        delete the values before it, rows at random places of the table, a page of the
+        write-ahead log each (~2,000 keys for a correction moving 10,000 rows)."""
         if fold:  # a compaction's: every key with values after its whole one gets a whole one
             for k in self._unfolded():
                 keyed.setdefault(k, {})
         old = self._values(keyed)
         values: list[tuple] = []
         whole = []
+        tail = gone_tail()
         for k, mine in sorted(keyed.items()):
             stored = old.get(k, [])
             if stored and not fold and len(stored) < FOLD_AT:
-                lines = {e: gone_line(e) for e in left.get(k, ())}
+                lines = {e: e + tail for e in left.get(k, ())}
                 lines.update(mine)  # an event moved within its key keeps its new line
                 if lines:
                     values.append((k, gen, value_of(lines.values()), 0))
@@ -387,7 +392,7 @@ def _upgrade_4(con: sqlite3.Connection) -> None:
 
 def _upgrade_5(con: sqlite3.Connection) -> None:
     """An index of layout 5 carried to this one in place: its values by key indexed by place
-    (`_index_keyed`) instead of by key; its values are this layout's (it holds no gone_line, which
+    (`_index_keyed`) instead of by key; its values are this layout's (it holds no gone line, which
     code of layout 5 would read as a row). One transaction: a crash leaves layout 5. At ten million
     events (~4M values) it sorts every value's key once: a few seconds, once."""
     with con:

@@ -177,15 +177,12 @@ def escaped_ids(ids: pd.Series) -> list[str]:
     return escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist()
 
 
-def gone_line(event: str) -> str:
-    """The line saying that the (escaped) `event` left a key (layout 6): its id, every other column
-    missing. No row's line is so: a row the index keeps has a date (merge.merge_keys)."""
-    return event + (_SEP + _NULL) * (len(packed_columns()) - 1)
-
-
-def is_gone(line: str) -> bool:
-    """Whether `line` is a gone_line (its event's id holds no separator: escaped)."""
-    return line.endswith((_SEP + _NULL) * (len(packed_columns()) - 1))
+def gone_tail() -> str:
+    """What follows an event's id in a gone line (layout 6), the line saying that the event left a
+    key: every other column missing. No row's line ends so: a row the index keeps has a date
+    (merge.merge_keys). An event's (escaped) id holds no separator, so a line is a gone line when
+    it ends with this."""
+    return (_SEP + _NULL) * (len(packed_columns()) - 1)
 
 
 def value_of(lines: Iterable[str]) -> bytes:
@@ -211,6 +208,7 @@ def whole_values_of(
     events = events_of([x for lines in split for x in lines])
     values, older = [], []
     at = 0
+    tail = gone_tail()
     for (k, mine, stored), lines in zip(whole, split, strict=True):
         rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
         at += len(lines)
@@ -219,8 +217,8 @@ def whole_values_of(
         rows.update(mine)
         if len(stored) > 1:
             # A whole value holds rows only: an event a value after the last whole one said had
-            # left (gone_line; only such values hold one) is left out.
-            rows = {e: line for e, line in rows.items() if not is_gone(line)}
+            # left (a gone line; only such values hold one) is left out.
+            rows = {e: line for e, line in rows.items() if not line.endswith(tail)}
         if rows or stored:  # a key left empty keeps an empty value: it supersedes the last
             values.append((k, gen, value_of(rows.values()), 1))
         if stored and stored[0][0] < gen:  # what came before the whole value this one replaces

@@ -20,7 +20,7 @@ from dashboard import store_read
 from dashboard.ingest.article import Article
 from dashboard.merge import merge_keys, merge_reports
 from dashboard.store import EventsStore
-from dashboard.store_index_lines import is_gone, rows_of
+from dashboard.store_index_lines import gone_tail, rows_of
 
 
 def _corpus(n: int, seed: int) -> tuple[pd.DataFrame, dict[str, Article]]:
@@ -134,7 +134,7 @@ def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypat
     # The corrections since the compaction took their rows out of the keys they left by gone lines
     # in added values (layout 6), which every write above read back as the parts give.
     added = idx.con.execute("SELECT data FROM keyed WHERE NOT whole").fetchall()
-    gone = [is_gone(line) for (data,) in added for line in rows_of(data)]
+    gone = [line.endswith(gone_tail()) for (data,) in added for line in rows_of(data)]
     assert any(gone), "a correction's moved rows left their keys by gone lines"
     idx.close()
     got = store.load_events()
