@@ -13,8 +13,8 @@ not tens of thousands of rows (layout 1 held one SQLite row per stored row: 3.45
 Beside them (layout 3 and after) it keeps, per toponym, the rows that name it, which a correction
 reads (dashboard/store_index_named.py); and the stored article ids, which an ingest asks about.
 Layout 4 keeps the values in ordinary tables found through an index on (key, generation), where
-layout 3 clustered them by key (`_create`); an index of layout 3 is copied into this layout when
-opened (`_upgrade`).
+layout 3 clustered them by key (store_index_layout.create); an index of layout 3 is copied into this layout when
+opened (store_index_layout.upgrade_3).
 
 Layout 5 keeps a key's values as the values by toponym are kept: a `whole` value holds all its rows,
 and a write that only adds rows to a key (an ingest) adds a value of those rows alone, read after
@@ -25,7 +25,7 @@ are a function of those), so a report joining an event of 27 rows puts one line 
 not 28 (the rows whose cluster id changes are put in again: few). Before, an append at ten million
 events packed and wrote again the ~20,000 stored rows of its keys. A key with FOLD_AT values since
 its whole one gets a whole value again; an index of layout 4 gets the `whole` column (every value
-of it whole) when opened (`_upgrade_4`).
+of it whole) when opened (store_index_layout.upgrade_4).
 
 Layout 6 keeps a correction's writes to the file together, so that few pages change (each changed
 page is a page of the write-ahead log, which SQLite copies into the file and syncs when the write's
@@ -33,8 +33,8 @@ connection closes): a correction moving 10,000 rows at ten million events change
 (15 MB), it now changes ~680 (2.8 MB). An event a correction moves out of the key it left is taken
 out by a line saying so in an added value (a gone line: store_index_lines.gone_tail), where layout
 5 gave each such key a whole value again and deleted the values before it, rows at random places
-of the table; and the values by key are indexed by their place first (`_index_keyed`). An index
-of layout 5 is carried to this one when opened (`_upgrade_5`).
+of the table; and the values by key are indexed by their place first (store_index_layout.index_keyed). An index
+of layout 5 is carried to this one when opened (store_index_layout.upgrade_5).
 
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, a value of every key it
@@ -58,7 +58,6 @@ lock; readers never open it.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -70,6 +69,7 @@ import pandas as pd
 from dashboard import schema as S
 from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
+from dashboard.store_index_layout import INDEX, LAYOUT, PLACE_SQL, carried, connect, has_tables, layout, place_of
 from dashboard.store_index_lines import (
     escaped_ids,
     gone_tail,
@@ -82,25 +82,9 @@ from dashboard.store_index_lines import (
     whole_values_of,
 )
 
-INDEX = "merge-index.sqlite"
-# The layout of the index's tables and of its packed rows; an index of another layout is stale (an
-# index written before `meta` existed has layout 1; layout 2 had no rows by toponym, `named`; layout 3,
-# carried to this one when opened, held the values in tables clustered by key; layout 4, carried too,
-# held one whole value per key; layout 5, carried too, held no gone line).
-LAYOUT = 6
 FOLD_AT = 8  # a key's values since its last whole one before a write gives it a whole one again
 BUILD_CHUNK = 200_000  # rows packed per statement batch while building
 LOOKUP_CHUNK = 900  # values per IN (...) of a lookup (SQLite's older builds allow 999 parameters)
-WAL_PAGES = 20_000  # pages (80 MB) the write-ahead log may hold before it is folded into the file
-# The place part of a merge key ("class|day|place", the day ten characters: merge.merge_keys), by
-# which the values by key are indexed before the key itself (layout 6; place_of in Python).
-PLACE_SQL = "substr(k, instr(k, '|') + 12)"
-
-
-def place_of(key: str) -> str:
-    """PLACE_SQL of `key` (SQLite's instr is 0 and Python's find -1 for a key without '|': the same
-    start)."""
-    return key[key.find("|") + 12 :]
 
 
 # A key's values as a read takes them: (generation, whole, value) of its latest whole value and of
@@ -301,142 +285,17 @@ class MergeIndex:
         self.con.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    # Write-ahead log, synced at checkpoints only: a transaction killed half-way is not seen on the
-    # next open, and one lost with the machine's power leaves the index stale (its generation not
-    # in `writes`), not wrong. A synced rollback journal cost 0.15 s of a write at 1M events.
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
-    return con
-
-
-def _create(con: sqlite3.Connection, index_keyed: bool = True) -> None:
-    """The index's tables in `con`; without the index of the values by key (`index_keyed` False: a
-    build, which adds it once they are in, `_index_keyed`)."""
-    with con:
-        # A key's value per generation that changed it, found by place and key (`_index_keyed`). The values
-        # lie in an ordinary table, in the order written, not in a table clustered by key (layout 3,
-        # WITHOUT ROWID): there a B-tree's parent pages hold copies of whole rows, and a value of a
-        # few kB (its overflow pages too) was copied at each split. Writing 300 small values by
-        # toponym beside values of up to 26 MB took 0.25-0.37 CPU s at ten million events, 0.002 so.
-        # `whole`: the value holds all the key's rows, superseding those before it (layout 5); one
-        # that does not holds the rows a write added (the column comes last: _upgrade_4 adds it).
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS keyed (k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL, "
-            "whole INTEGER NOT NULL DEFAULT 1)"
-        )
-        if index_keyed:
-            _index_keyed(con)
-        # Per toponym (name_key), the rows that name it (store_merge.PLACED_READS, one line each):
-        # a value per write that added rows to it, `whole` when it holds all of them (a build's, or a
-        # correction's that moved some), superseding the values before it.
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS named (name TEXT NOT NULL, gen INTEGER NOT NULL, whole INTEGER NOT NULL, "
-            "data BLOB NOT NULL)"
-        )
-        con.execute("CREATE UNIQUE INDEX IF NOT EXISTS named_at ON named (name, gen)")
-        con.execute("CREATE TABLE IF NOT EXISTS writes (gen INTEGER PRIMARY KEY)")
-        # The stored article ids, each with the generation that added it: an ingest asks which of its
-        # articles are stored, and reading every articles part's ids for that grew with the store
-        # (0.13-0.2 CPU s of an append at ten million events, 0.013 s at a million).
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY, gen INTEGER NOT NULL) WITHOUT ROWID"
-        )
-        con.execute("CREATE TABLE IF NOT EXISTS meta (layout INTEGER NOT NULL)")
-        if con.execute("SELECT count(*) FROM meta").fetchone() == (0,):
-            con.execute("INSERT INTO meta VALUES (?)", (LAYOUT,))
-
-
-def _index_keyed(con: sqlite3.Connection) -> None:
-    """The index of the values by key: by the key's place first (PLACE_SQL; layout 6). The keys a
-    correction touches are those of two places (where its rows were, where they go) over many days
-    and classes: indexed by key they lay one to a page over the whole index, so a correction at ten
-    million events changed ~3,800 of its pages (15 MB of the write-ahead log, which SQLite then
-    copies into the file and syncs on close); by place they lie together. The key comes next, so
-    that (place, key, gen) is unique as (key, gen) is (the place is a function of the key)."""
-    con.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS keyed_by_place ON keyed ({PLACE_SQL}, k, gen)")
-
-
-def _upgrade(path: Path) -> None:
-    """An index of layout 3 carried to this one: its tables copied, in key order, into a new file
-    renamed into place (its tables' rows are this layout's; a crash before the rename leaves the old
-    file as it was). A copy, not a build from the parts: 14 s wall, 5.6 CPU s at ten million events
-    (1.93 GB), where a build took 15 minutes."""
-    tmp = path.with_name(INDEX + ".upgrade.tmp")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    con.execute("PRAGMA journal_mode=OFF")  # renamed into place when done
-    con.execute("PRAGMA synchronous=OFF")
-    _create(con)
-    con.execute("ATTACH DATABASE ? AS old", (str(path),))
-    with con:
-        for table in ("keyed", "named", "articles", "writes"):
-            order = {"keyed": " ORDER BY k, gen", "named": " ORDER BY name, gen"}.get(table, "")
-            # Layout 3's values by key were whole (one per key and generation).
-            cols = "k, gen, data, 1" if table == "keyed" else "*"
-            con.execute(f"INSERT INTO main.{table} SELECT {cols} FROM old.{table}{order}")
-    con.execute("DETACH DATABASE old")
-    con.close()
-    replace(tmp, path)
-
-
-def _upgrade_4(con: sqlite3.Connection) -> None:
-    """An index of layout 4 carried to this one in place: its values by key (one per key and
-    generation, each all the key's rows) are whole ones. One transaction: a crash leaves layout 4."""
-    with con:
-        con.execute("ALTER TABLE keyed ADD COLUMN whole INTEGER NOT NULL DEFAULT 1")
-        con.execute("UPDATE meta SET layout = 5")  # then carried to layout 6 (_upgrade_5)
-
-
-def _upgrade_5(con: sqlite3.Connection) -> None:
-    """An index of layout 5 carried to this one in place: its values by key indexed by place
-    (`_index_keyed`) instead of by key; its values are this layout's (it holds no gone line, which
-    code of layout 5 would read as a row). One transaction: a crash leaves layout 5. At ten million
-    events (~4M values) it sorts every value's key once: a few seconds, once."""
-    with con:
-        _index_keyed(con)
-        con.execute("DROP INDEX IF EXISTS keyed_at")
-        con.execute("UPDATE meta SET layout = ?", (LAYOUT,))
-
-
-def replace(tmp: Path, path: Path) -> None:
-    """The index file `path` replaced by the finished `tmp` (synced first)."""
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _settle(path)
-    os.replace(tmp, path)
-
-
-def _settle(path: Path) -> None:
-    """Before the index file is replaced: fold its write-ahead log in (SQLite does on the last
-    close) and drop what is left of it, which SQLite would otherwise apply to the new file."""
-    if path.is_file():
-        try:
-            con = _connect(path)
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            con.close()
-        except sqlite3.Error:
-            pass  # unreadable: replaced below all the same
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-
-
 def open_index(root: Path, gen: int) -> MergeIndex | None:
     """The store's index for generation `gen` (the manifest's), without the values of writes that
     never committed; None when it is missing, unreadable, stale or of another layout (layouts 3,
-    4 and 5 are carried to this one first: `_carried`)."""
+    4 and 5 are carried to this one first: `store_index_layout.carried`)."""
     path = root / INDEX
     if not path.is_file():
         return None
     try:
-        con = _carried(_connect(path), path)
+        con = carried(connect(path), path)
         newest = (
-            con.execute("SELECT max(gen) FROM writes").fetchone() if _tables(con) and _layout(con) == LAYOUT else None
+            con.execute("SELECT max(gen) FROM writes").fetchone() if has_tables(con) and layout(con) == LAYOUT else None
         )
         if newest is None or newest[0] is None or newest[0] < gen:
             con.close()
@@ -451,30 +310,3 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return MergeIndex(con, gen, root)
     except (sqlite3.Error, OSError):
         return None
-
-
-def _carried(con: sqlite3.Connection, path: Path) -> sqlite3.Connection:
-    """A connection to the index at `path` carried to this layout from layout 3 (copied: `_upgrade`),
-    4 (a column added: `_upgrade_4`) or 5 (`_upgrade_5`); `con` as it is otherwise."""
-    if _tables(con) and _layout(con) == 3:
-        con.close()
-        _upgrade(path)
-        return _connect(path)
-    if _tables(con) and _layout(con) == 4:
-        _upgrade_4(con)
-    if _tables(con) and _layout(con) == 5:
-        _upgrade_5(con)
-    return con
-
-
-def _tables(con: sqlite3.Connection) -> bool:
-    """Whether the index has the tables of layouts 3 and after."""
-    got = con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('keyed', 'writes', 'named', 'articles')")
-    return got.fetchone() == (4,)
-
-
-def _layout(con: sqlite3.Connection) -> int:
-    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
-        return 1
-    got = con.execute("SELECT max(layout) FROM meta").fetchone()
-    return int(got[0]) if got and got[0] is not None else 0

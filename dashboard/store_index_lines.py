@@ -210,17 +210,23 @@ def whole_values_of(
     at = 0
     tail = gone_tail()
     for (k, mine, stored), lines in zip(whole, split, strict=True):
-        rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
+        rows = _whole_rows(dict(zip(events[at : at + len(lines)], lines, strict=True)), mine, gone, len(stored), tail)
         at += len(lines)
-        for e in rows.keys() & gone:
-            del rows[e]
-        rows.update(mine)
-        if len(stored) > 1:
-            # A whole value holds rows only: an event a value after the last whole one said had
-            # left (a gone line; only such values hold one) is left out.
-            rows = {e: line for e, line in rows.items() if not line.endswith(tail)}
         if rows or stored:  # a key left empty keeps an empty value: it supersedes the last
             values.append((k, gen, value_of(rows.values()), 1))
         if stored and stored[0][0] < gen:  # what came before the whole value this one replaces
             older.append((k, stored[0][0]))
     return values, older
+
+
+def _whole_rows(rows: dict[str, str], mine: dict[str, str], gone: set[str], n_values: int, tail: str) -> dict[str, str]:
+    """A key's whole value's {event: line}: its stored `rows` (of `n_values` values) but the events
+    `gone`, with the write's lines `mine` put in."""
+    for e in rows.keys() & gone:
+        del rows[e]
+    rows.update(mine)
+    if n_values > 1:
+        # A whole value holds rows only: an event a value after the last whole one said had left (a
+        # gone line, ending with `tail`; only such values hold one) is left out.
+        rows = {e: line for e, line in rows.items() if not line.endswith(tail)}
+    return rows
