@@ -417,3 +417,33 @@ def test_a_compaction_folds_each_toponyms_values_into_one(tmp_path: Path) -> Non
     store.compact()
     again, _ = values()
     assert max(again.values()) <= 2
+
+
+def test_the_values_by_key_are_looked_up_through_their_index(tmp_path: Path, monkeypatch) -> None:
+    """Every statement of a write that finds values by key (by place and key: PLACE_SQL) searches
+    the index, one key or several: SQLite scans the whole table for a plan that lost it."""
+    from dashboard.corrections import Alternative, save_correction
+
+    statements: list[str] = []
+    real = I.connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        con = real(path)
+        con.set_trace_callback(statements.append)
+        return con
+
+    monkeypatch.setattr(I, "connect", traced)
+    monkeypatch.setattr(I, "FOLD_AT", 2)  # whole values again soon: their older values deleted by key
+    store, events, arts, rest = _first_half(tmp_path, 240, 21)
+    for one in rest[:4]:  # single articles: lookups of one key of a place, and of several
+        store.append(events[events[S.ARTICLE_ID] == one], [arts[one]])
+    name = store.load_events(columns=[S.TOPONYM])[S.TOPONYM].value_counts().index[0]
+    save_correction(store, name, Alternative(name="Elsewhere", lat=1.5, lon=2.5), folder=tmp_path / "gz")
+    by_key = [s for s in statements if I.PLACE_SQL in s and "CREATE" not in s]
+    assert any(s.startswith("SELECT") for s in by_key) and any(s.startswith("DELETE") for s in by_key)
+    con = sqlite3.connect(store.root / I.INDEX)
+    plans = {s: [row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {s}")] for s in by_key}
+    con.close()
+    searched = "SEARCH keyed USING INDEX keyed_by_place"
+    scans = {s: p for s, p in plans.items() if not any(d.startswith(searched) for d in p)}
+    assert not scans, scans
