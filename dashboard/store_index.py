@@ -13,8 +13,8 @@ not tens of thousands of rows (layout 1 held one SQLite row per stored row: 3.45
 Beside them (layout 3 and after) it keeps, per toponym, the rows that name it, which a correction
 reads (dashboard/store_index_named.py); and the stored article ids, which an ingest asks about.
 Layout 4 keeps the values in ordinary tables found through an index on (key, generation), where
-layout 3 clustered them by key (`_create`); an index of layout 3 is copied into this layout when
-opened (`_upgrade`).
+layout 3 clustered them by key (store_index_layout.create); an index of layout 3 is copied into this layout when
+opened (store_index_layout.upgrade_3).
 
 Layout 5 keeps a key's values as the values by toponym are kept: a `whole` value holds all its rows,
 and a write that only adds rows to a key (an ingest) adds a value of those rows alone, read after
@@ -25,17 +25,28 @@ are a function of those), so a report joining an event of 27 rows puts one line 
 not 28 (the rows whose cluster id changes are put in again: few). Before, an append at ten million
 events packed and wrote again the ~20,000 stored rows of its keys. A key with FOLD_AT values since
 its whole one gets a whole value again; an index of layout 4 gets the `whole` column (every value
-of it whole) when opened (`_upgrade_4`).
+of it whole) when opened (store_index_layout.upgrade_4).
+
+Layout 6 keeps a correction's writes to the file together, so that few pages change (each changed
+page is a page of the write-ahead log, which SQLite copies into the file and syncs when the write's
+connection closes): a correction moving 10,000 rows at ten million events changed ~3,800 pages
+(15 MB), it now changes ~680 (2.8 MB). An event a correction moves out of the key it left is taken
+out by a line saying so in an added value (a gone line: store_index_lines.gone_tail), where layout
+5 gave each such key a whole value again and deleted the values before it, rows at random places
+of the table; and the values by key are indexed by their place first (store_index_layout.index_keyed). An index
+of layout 5 is carried to this one when opened (store_index_layout.upgrade_5).
 
 A cache of the manifest's generation, versioned so a crash at any point leaves it consistent:
 - each write stores, tagged with the generation it is about to commit, a value of every key it
   touches (the write's rows: new rows, stored rows whose cluster id it changed, moved rows under
-  their new keys; whole, the key's rows with those put in and the rows a correction moved out
-  taken out, for the keys a correction touches and those with FOLD_AT values) and the generation
+  their new keys, a gone line of each moved row in the key it left; whole, the key's rows with
+  those put in and the rows a correction moved out taken out, for the keys with FOLD_AT values
+  and a compaction's) and the generation
   in `writes`, in one SQLite transaction after its Parquet files and before its manifest swap; a
   whole value drops the key's values before the whole one it replaces;
 - a key's rows are the lines of its latest whole value at or below the manifest's generation and
-  of its values after that one, an event's later line superseding an earlier one; values above
+  of its values after that one, an event's later line superseding an earlier one (a gone line
+  taking it out); values above
   that generation (a write killed before its swap) are deleted when the index is next opened;
 - it is valid for generation G only if `writes` holds G: a write that did not keep it (code before
   it; an index step that failed, which never fails the write) leaves it stale, and the next write
@@ -47,19 +58,21 @@ lock; readers never open it.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
 from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
+from dashboard.store_index_layout import INDEX, LAYOUT, PLACE_SQL, carried, connect, has_tables, layout, place_of
 from dashboard.store_index_lines import (
     escaped_ids,
+    gone_tail,
     lines_by_key,
     lines_of,
     merge_columns,
@@ -69,16 +82,9 @@ from dashboard.store_index_lines import (
     whole_values_of,
 )
 
-INDEX = "merge-index.sqlite"
-# The layout of the index's tables and of its packed rows; an index of another layout is stale (an
-# index written before `meta` existed has layout 1; layout 2 had no rows by toponym, `named`; layout 3,
-# carried to this one when opened, held the values in tables clustered by key; layout 4, carried too,
-# held one whole value per key).
-LAYOUT = 5
 FOLD_AT = 8  # a key's values since its last whole one before a write gives it a whole one again
 BUILD_CHUNK = 200_000  # rows packed per statement batch while building
 LOOKUP_CHUNK = 900  # values per IN (...) of a lookup (SQLite's older builds allow 999 parameters)
-WAL_PAGES = 20_000  # pages (80 MB) the write-ahead log may hold before it is folded into the file
 
 
 # A key's values as a read takes them: (generation, whole, value) of its latest whole value and of
@@ -103,17 +109,25 @@ def write_scope(root: Path, gen: int) -> Iterator[None]:
         _SEEN.pop(scope, None)
 
 
-def _touched(frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None) -> tuple[dict, set[str]]:
+def _touched(
+    frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
+) -> tuple[dict, set[str], dict[str, set[str]]]:
     """({key: {event: line}} of the rows of `frames`, with the keys `moved` rows left (no lines of
-    their own), the (escaped) ids of the `moved` rows): what a write puts into its keys' values."""
+    their own), the (escaped) ids of the `moved` rows, and those ids by the key each left): what a
+    write puts into its keys' values."""
     keyed = lines_by_key(frames, lines_of)
     gone: set[str] = set()
+    left_by_key: dict[str, set[str]] = {}
     if moved is not None and len(moved):
         left = merge_keys(S.coerce_events(moved, names=tuple(merge_columns())))
-        gone = escaped_ids(moved[S.EVENT_ID])
-        for k in left.dropna().astype(str).unique():
+        ids = escaped_ids(moved[S.EVENT_ID])
+        gone = set(ids)
+        can = left.notna().to_numpy()
+        for k, e in zip(left[can].astype(str).tolist(), [e for e, c in zip(ids, can, strict=True) if c], strict=True):
+            left_by_key.setdefault(k, set()).add(e)
+        for k in left_by_key:
             keyed.setdefault(k, {})
-    return keyed, gone
+    return keyed, gone, left_by_key
 
 
 class MergeIndex:
@@ -142,27 +156,48 @@ class MergeIndex:
         return out
 
     def _fetch(self, keys: list[str]) -> dict[str, Values]:
-        """_values of these keys (at most LOOKUP_CHUNK), from the index's file."""
-        sql = f"SELECT k, gen, whole, data FROM keyed WHERE k IN ({', '.join('?' * len(keys))}) ORDER BY k, gen"
+        """_values of these keys (at most LOOKUP_CHUNK), from the index's file: a query per place
+        (the index is by place, then key: PLACE_SQL)."""
+        by_place: dict[str, list[str]] = {}
+        for k in keys:
+            by_place.setdefault(place_of(k), []).append(k)
         found: dict[str, Values] = {}
-        for k, g, whole, d in self.con.execute(sql, keys).fetchall():
-            if whole or k not in found:  # a whole value supersedes the values before it
-                found[k] = []
-            found[k].append((g, bool(whole), d))
+        for place, some in by_place.items():
+            # One key is named twice: SQLite reads `k IN (?)` as `k = ?` and then puts the key into
+            # PLACE_SQL in its place (constant propagation), which no longer matches the index's
+            # expression, and scans the table (13 ms a key at a million events); IN (?, ?) is kept.
+            some = some * 2 if len(some) == 1 else some
+            sql = (
+                f"SELECT k, gen, whole, data FROM keyed WHERE {PLACE_SQL} = ? AND k IN ({', '.join('?' * len(some))}) "
+                f"ORDER BY {PLACE_SQL}, k, gen"
+            )
+            for k, g, whole, d in self.con.execute(sql, [place, *some]).fetchall():
+                if whole or k not in found:  # a whole value supersedes the values before it
+                    found[k] = []
+                found[k].append((g, bool(whole), d))
         return found
 
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
         one of `keys`, but those of the events in `exclude`; their cluster sums set from their keys'
         rows (the lines keep those they were written with)."""
-        values = self._values(keys).values()
-        lines = [line for vs in values for _, _, value in vs for line in rows_of(value)]
+        values = list(self._values(keys).values())
+        per_key = [[line for _, _, value in vs for line in rows_of(value)] for vs in values]
+        lines = [line for got in per_key for line in got]
         if not lines:
             return S.coerce_events(S.empty_events())
         rows = S.coerce_events(unpack(lines))
         if any(len(vs) > 1 for vs in values):
-            # An event's latest line is its row (an event never leaves its key but by a correction,
-            # whose keys get whole values): its stored cluster id.
+            gone = rows[S.EVENT_DATE].isna().to_numpy()  # a gone line: no row the index keeps lacks a date
+            if gone.any():
+                # An event a correction moved has a gone line in the key it left and a line in the
+                # one it went to: its latest line within each key says whether the key holds it.
+                key_no = np.repeat(np.arange(len(per_key)), [len(got) for got in per_key])
+                ids = rows[S.EVENT_ID].astype(str).to_numpy(object)
+                latest = ~pd.DataFrame({"k": key_no, "e": ids}).duplicated(keep="last").to_numpy()
+                rows = rows[latest & ~gone]
+            # An event's latest line is its row (an event is in one key's rows at a time): its
+            # stored cluster id.
             rows = rows.drop_duplicates(S.EVENT_ID, keep="last").reset_index(drop=True)
         rows = with_cluster_sums(rows)  # every row of these keys: their clusters' rows, all of them
         if not exclude:
@@ -199,11 +234,14 @@ class MergeIndex:
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
         toponym's values since its last whole one folded into one, and so is each key's);
         `articles`, the ids of the articles the write adds."""
-        values, older = self._keyed_values(gen, *_touched(frames, moved), fold)
+        values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
         named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
             self.con.executemany("INSERT OR REPLACE INTO keyed (k, gen, data, whole) VALUES (?, ?, ?, ?)", values)
-            self.con.executemany("DELETE FROM keyed WHERE k = ? AND gen < ?", older)
+            self.con.executemany(
+                f"DELETE FROM keyed WHERE {PLACE_SQL} = ? AND k = ? AND gen < ?",
+                [(place_of(k), k, g) for k, g in older],
+            )
             self.con.executemany("INSERT OR REPLACE INTO named VALUES (?, ?, ?, ?)", named_values)
             self.con.executemany("DELETE FROM named WHERE name = ? AND gen < ?", named_older)
             # An id stored already keeps its generation (a compaction names every article in a new
@@ -212,21 +250,28 @@ class MergeIndex:
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def _keyed_values(
-        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], fold: bool
+        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], left: dict[str, set[str]], fold: bool
     ) -> tuple[list[tuple], list[tuple]]:
         """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
-        lines `keyed` into their keys and taking the events `gone` out (record)."""
+        lines `keyed` into their keys and taking the events `gone` out of the keys they `left`
+        (record). A key with fewer than FOLD_AT values since its whole one gets a value of its new
+        lines and a gone line of each event that left it (layout 6): a whole value instead would
+        delete the values before it, rows at random places of the table, a page of the
+        write-ahead log each (~2,000 keys for a correction moving 10,000 rows)."""
         if fold:  # a compaction's: every key with values after its whole one gets a whole one
             for k in self._unfolded():
                 keyed.setdefault(k, {})
         old = self._values(keyed)
         values: list[tuple] = []
         whole = []
+        tail = gone_tail()
         for k, mine in sorted(keyed.items()):
             stored = old.get(k, [])
-            if stored and not gone and not fold and len(stored) < FOLD_AT:
-                if mine:  # added to: a value of its new lines alone
-                    values.append((k, gen, value_of(mine.values()), 0))
+            if stored and not fold and len(stored) < FOLD_AT:
+                lines = {e: e + tail for e in left.get(k, ())}
+                lines.update(mine)  # an event moved within its key keeps its new line
+                if lines:
+                    values.append((k, gen, value_of(lines.values()), 0))
             else:
                 whole.append((k, mine, stored))
         whole_values, older = whole_values_of(gen, whole, gone)
@@ -244,118 +289,17 @@ class MergeIndex:
         self.con.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    # Write-ahead log, synced at checkpoints only: a transaction killed half-way is not seen on the
-    # next open, and one lost with the machine's power leaves the index stale (its generation not
-    # in `writes`), not wrong. A synced rollback journal cost 0.15 s of a write at 1M events.
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute(f"PRAGMA wal_autocheckpoint={WAL_PAGES}")
-    return con
-
-
-def _create(con: sqlite3.Connection) -> None:
-    with con:
-        # A key's value per generation that changed it, found by key through `keyed_at`. The values
-        # lie in an ordinary table, in the order written, not in a table clustered by key (layout 3,
-        # WITHOUT ROWID): there a B-tree's parent pages hold copies of whole rows, and a value of a
-        # few kB (its overflow pages too) was copied at each split. Writing 300 small values by
-        # toponym beside values of up to 26 MB took 0.25-0.37 CPU s at ten million events, 0.002 so.
-        # `whole`: the value holds all the key's rows, superseding those before it (layout 5); one
-        # that does not holds the rows a write added (the column comes last: _upgrade_4 adds it).
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS keyed (k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL, "
-            "whole INTEGER NOT NULL DEFAULT 1)"
-        )
-        con.execute("CREATE UNIQUE INDEX IF NOT EXISTS keyed_at ON keyed (k, gen)")
-        # Per toponym (name_key), the rows that name it (store_merge.PLACED_READS, one line each):
-        # a value per write that added rows to it, `whole` when it holds all of them (a build's, or a
-        # correction's that moved some), superseding the values before it.
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS named (name TEXT NOT NULL, gen INTEGER NOT NULL, whole INTEGER NOT NULL, "
-            "data BLOB NOT NULL)"
-        )
-        con.execute("CREATE UNIQUE INDEX IF NOT EXISTS named_at ON named (name, gen)")
-        con.execute("CREATE TABLE IF NOT EXISTS writes (gen INTEGER PRIMARY KEY)")
-        # The stored article ids, each with the generation that added it: an ingest asks which of its
-        # articles are stored, and reading every articles part's ids for that grew with the store
-        # (0.13-0.2 CPU s of an append at ten million events, 0.013 s at a million).
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS articles (article_id TEXT PRIMARY KEY, gen INTEGER NOT NULL) WITHOUT ROWID"
-        )
-        con.execute("CREATE TABLE IF NOT EXISTS meta (layout INTEGER NOT NULL)")
-        if con.execute("SELECT count(*) FROM meta").fetchone() == (0,):
-            con.execute("INSERT INTO meta VALUES (?)", (LAYOUT,))
-
-
-def _upgrade(path: Path) -> None:
-    """An index of layout 3 carried to this one: its tables copied, in key order, into a new file
-    renamed into place (its tables' rows are this layout's; a crash before the rename leaves the old
-    file as it was). A copy, not a build from the parts: 14 s wall, 5.6 CPU s at ten million events
-    (1.93 GB), where a build took 15 minutes."""
-    tmp = path.with_name(INDEX + ".upgrade.tmp")
-    tmp.unlink(missing_ok=True)
-    con = sqlite3.connect(tmp)
-    con.execute("PRAGMA journal_mode=OFF")  # renamed into place when done
-    con.execute("PRAGMA synchronous=OFF")
-    _create(con)
-    con.execute("ATTACH DATABASE ? AS old", (str(path),))
-    with con:
-        for table in ("keyed", "named", "articles", "writes"):
-            order = {"keyed": " ORDER BY k, gen", "named": " ORDER BY name, gen"}.get(table, "")
-            # Layout 3's values by key were whole (one per key and generation).
-            cols = "k, gen, data, 1" if table == "keyed" else "*"
-            con.execute(f"INSERT INTO main.{table} SELECT {cols} FROM old.{table}{order}")
-    con.execute("DETACH DATABASE old")
-    con.close()
-    replace(tmp, path)
-
-
-def _upgrade_4(con: sqlite3.Connection) -> None:
-    """An index of layout 4 carried to this one in place: its values by key (one per key and
-    generation, each all the key's rows) are whole ones. One transaction: a crash leaves layout 4."""
-    with con:
-        con.execute("ALTER TABLE keyed ADD COLUMN whole INTEGER NOT NULL DEFAULT 1")
-        con.execute("UPDATE meta SET layout = ?", (LAYOUT,))
-
-
-def replace(tmp: Path, path: Path) -> None:
-    """The index file `path` replaced by the finished `tmp` (synced first)."""
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _settle(path)
-    os.replace(tmp, path)
-
-
-def _settle(path: Path) -> None:
-    """Before the index file is replaced: fold its write-ahead log in (SQLite does on the last
-    close) and drop what is left of it, which SQLite would otherwise apply to the new file."""
-    if path.is_file():
-        try:
-            con = _connect(path)
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            con.close()
-        except sqlite3.Error:
-            pass  # unreadable: replaced below all the same
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-
-
 def open_index(root: Path, gen: int) -> MergeIndex | None:
     """The store's index for generation `gen` (the manifest's), without the values of writes that
-    never committed; None when it is missing, unreadable, stale or of another layout (layouts 3
-    and 4 are carried to this one first: `_carried`)."""
+    never committed; None when it is missing, unreadable, stale or of another layout (layouts 3,
+    4 and 5 are carried to this one first: `store_index_layout.carried`)."""
     path = root / INDEX
     if not path.is_file():
         return None
     try:
-        con = _carried(_connect(path), path)
+        con = carried(connect(path), path)
         newest = (
-            con.execute("SELECT max(gen) FROM writes").fetchone() if _tables(con) and _layout(con) == LAYOUT else None
+            con.execute("SELECT max(gen) FROM writes").fetchone() if has_tables(con) and layout(con) == LAYOUT else None
         )
         if newest is None or newest[0] is None or newest[0] < gen:
             con.close()
@@ -370,28 +314,3 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         return MergeIndex(con, gen, root)
     except (sqlite3.Error, OSError):
         return None
-
-
-def _carried(con: sqlite3.Connection, path: Path) -> sqlite3.Connection:
-    """A connection to the index at `path` carried to this layout from layout 3 (copied: `_upgrade`)
-    or 4 (a column added: `_upgrade_4`); `con` as it is otherwise."""
-    if _tables(con) and _layout(con) == 3:
-        con.close()
-        _upgrade(path)
-        return _connect(path)
-    if _tables(con) and _layout(con) == 4:
-        _upgrade_4(con)
-    return con
-
-
-def _tables(con: sqlite3.Connection) -> bool:
-    """Whether the index has the tables of layouts 3 and after."""
-    got = con.execute("SELECT count(*) FROM sqlite_master WHERE name IN ('keyed', 'writes', 'named', 'articles')")
-    return got.fetchone() == (4,)
-
-
-def _layout(con: sqlite3.Connection) -> int:
-    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
-        return 1
-    got = con.execute("SELECT max(layout) FROM meta").fetchone()
-    return int(got[0]) if got and got[0] is not None else 0

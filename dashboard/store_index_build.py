@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard.store_index import BUILD_CHUNK, INDEX, LOOKUP_CHUNK, _create, open_index, replace
+from dashboard.store_index import BUILD_CHUNK, LOOKUP_CHUNK, open_index
+from dashboard.store_index_layout import INDEX, create, index_keyed, replace
 from dashboard.store_index_lines import lines_of, named_lines_of, placed_columns, value_of
 
 
@@ -76,7 +77,7 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
     con = sqlite3.connect(tmp)  # no log while building: the file is renamed into place when done
     con.execute("PRAGMA journal_mode=OFF")
     con.execute("PRAGMA synchronous=OFF")
-    _create(con)
+    create(con, by_place=False)  # indexed once the values are in: inserted in key order, not by place
     # A key's rows lie in every part: each row's line goes first to a temporary file beside the index
     # (the store's disk, not the system's temp), clustered by key (a B-tree: read back in key order
     # without a sort's temporary files), then a key's lines at a time become its value. A build
@@ -96,6 +97,7 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
                     con.executemany(insert, batch)
                     batch = []
             con.executemany(insert, batch)
+        index_keyed(con)
         con.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", ((a, gen) for a in _article_ids(root, m)))
         con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
     con.execute("DETACH DATABASE spill")

@@ -170,11 +170,19 @@ def lines_by_key(
     return keyed
 
 
-def escaped_ids(ids: pd.Series) -> set[str]:
-    """Each of these event ids escaped as a line holds it (`escape`), as a set."""
+def escaped_ids(ids: pd.Series) -> list[str]:
+    """Each of these event ids escaped as a line holds it (`escape`), in order."""
     if not len(ids):
-        return set()
-    return set(escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist())
+        return []
+    return escape(pa.array(ids.astype(str).to_numpy(object), pa.string())).to_pylist()
+
+
+def gone_tail() -> str:
+    """What follows an event's id in a gone line (layout 6), the line saying that the event left a
+    key: every other column missing. No row's line ends so: a row the index keeps has a date
+    (merge.merge_keys). An event's (escaped) id holds no separator, so a line is a gone line when
+    it ends with this."""
+    return (_SEP + _NULL) * (len(packed_columns()) - 1)
 
 
 def value_of(lines: Iterable[str]) -> bytes:
@@ -200,14 +208,25 @@ def whole_values_of(
     events = events_of([x for lines in split for x in lines])
     values, older = [], []
     at = 0
+    tail = gone_tail()
     for (k, mine, stored), lines in zip(whole, split, strict=True):
-        rows = dict(zip(events[at : at + len(lines)], lines, strict=True))
+        rows = _whole_rows(dict(zip(events[at : at + len(lines)], lines, strict=True)), mine, gone, len(stored), tail)
         at += len(lines)
-        for e in rows.keys() & gone:
-            del rows[e]
-        rows.update(mine)
         if rows or stored:  # a key left empty keeps an empty value: it supersedes the last
             values.append((k, gen, value_of(rows.values()), 1))
         if stored and stored[0][0] < gen:  # what came before the whole value this one replaces
             older.append((k, stored[0][0]))
     return values, older
+
+
+def _whole_rows(rows: dict[str, str], mine: dict[str, str], gone: set[str], n_values: int, tail: str) -> dict[str, str]:
+    """A key's whole value's {event: line}: its stored `rows` (of `n_values` values) but the events
+    `gone`, with the write's lines `mine` put in."""
+    for e in rows.keys() & gone:
+        del rows[e]
+    rows.update(mine)
+    if n_values > 1:
+        # A whole value holds rows only: an event a value after the last whole one said had left (a
+        # gone line, ending with `tail`; only such values hold one) is left out.
+        rows = {e: line for e, line in rows.items() if not line.endswith(tail)}
+    return rows

@@ -4,7 +4,7 @@ a toponym, and what a write puts into the values of the toponyms it touches.
 Per toponym (as corrections compare names: name_key) the index keeps the rows that name it
 (store_merge.PLACED_READS: what a correction reads of the rows it moves), so a correction reads the
 rows it moves by name instead of every part's toponyms and every row group that holds one of them.
-The `named` table (store_index._create) holds a value per write that added rows to a toponym,
+The `named` table (store_index_layout.create) holds a value per write that added rows to a toponym,
 `whole` when it holds all of them (a build's, or a correction's that moved some), superseding the
 values before it; a later line of an event supersedes an earlier one.
 """

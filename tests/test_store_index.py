@@ -20,6 +20,7 @@ from dashboard import store_read
 from dashboard.ingest.article import Article
 from dashboard.merge import merge_keys, merge_reports
 from dashboard.store import EventsStore
+from dashboard.store_index_lines import gone_tail, rows_of
 
 
 def _corpus(n: int, seed: int) -> tuple[pd.DataFrame, dict[str, Article]]:
@@ -130,6 +131,11 @@ def test_the_index_gives_the_candidates_the_parts_give(tmp_path: Path, monkeypat
     # The stored article ids, through appends, corrections and a compaction: as the parts give them.
     asked = set(arts) | {"not-an-article", "another"}
     assert idx.stored_articles(asked) == store_read.stored_articles(store.root, m, asked) == set(arts)
+    # The corrections since the compaction took their rows out of the keys they left by gone lines
+    # in added values (layout 6), which every write above read back as the parts give.
+    added = idx.con.execute("SELECT data FROM keyed WHERE NOT whole").fetchall()
+    gone = [line.endswith(gone_tail()) for (data,) in added for line in rows_of(data)]
+    assert any(gone), "a correction's moved rows left their keys by gone lines"
     idx.close()
     got = store.load_events()
     assert (got[S.ACTOR1] == "odd\x1factor\x1e\\f").sum() == 3
@@ -192,7 +198,7 @@ def _as_layout_3(path: Path) -> None:
             ),
         ):
             con.execute(f"ALTER TABLE {table} RENAME TO {table}_now")
-            con.execute(f"DROP INDEX {table}_at")
+            con.execute(f"DROP INDEX {dict(keyed='keyed_by_place').get(table, table + '_at')}")
             con.execute(f"CREATE TABLE {table} ({cols}, PRIMARY KEY ({key})) WITHOUT ROWID")
             con.execute(f"INSERT INTO {table} SELECT {cols_of(cols)} FROM {table}_now")
             con.execute(f"DROP TABLE {table}_now")
@@ -210,8 +216,19 @@ def _first_half(tmp_path: Path, n: int, seed: int):
     return store, events, arts, ids[half:]
 
 
+def _as_layout_5(path: Path) -> None:
+    """Rewrite the index at `path` as layout 5 wrote it: the values by key indexed by key."""
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("DROP INDEX keyed_by_place")
+        con.execute("CREATE UNIQUE INDEX keyed_at ON keyed (k, gen)")
+        con.execute("UPDATE meta SET layout = 5")
+    con.close()
+
+
 def _as_layout_4(path: Path) -> None:
     """Rewrite the index at `path` as layout 4 wrote it: one whole value per key and generation."""
+    _as_layout_5(path)
     con = sqlite3.connect(path)
     with con:
         assert con.execute("SELECT count(*) FROM keyed WHERE NOT whole").fetchone() == (0,)
@@ -220,7 +237,7 @@ def _as_layout_4(path: Path) -> None:
     con.close()
 
 
-@pytest.mark.parametrize(("layout", "as_layout"), [(3, _as_layout_3), (4, _as_layout_4)])
+@pytest.mark.parametrize(("layout", "as_layout"), [(3, _as_layout_3), (4, _as_layout_4), (5, _as_layout_5)])
 def test_an_index_of_an_older_layout_is_carried_not_rebuilt(tmp_path: Path, monkeypatch, layout, as_layout) -> None:
     seen = _compare_candidates(monkeypatch)
     store, events, arts, rest = _first_half(tmp_path, 240, 8 + layout)
@@ -238,6 +255,9 @@ def test_an_index_of_an_older_layout_is_carried_not_rebuilt(tmp_path: Path, monk
     assert idx is not None, "carried to this layout"
     pd.testing.assert_frame_equal(idx.candidates(keys), before)
     assert idx.con.execute("SELECT max(layout) FROM meta").fetchone() == (I.LAYOUT,)
+    named = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'keyed' AND sql NOT NULL"
+    indexes = {n for (n,) in idx.con.execute(named)}
+    assert indexes == {"keyed_by_place"}, "the values by key indexed by place, not by key"
     idx.close()
     for half in (rest[: len(rest) // 2], rest[len(rest) // 2 :]):
         store.append(events[events[S.ARTICLE_ID].isin(half)], [arts[a] for a in half])
@@ -397,3 +417,33 @@ def test_a_compaction_folds_each_toponyms_values_into_one(tmp_path: Path) -> Non
     store.compact()
     again, _ = values()
     assert max(again.values()) <= 2
+
+
+def test_the_values_by_key_are_looked_up_through_their_index(tmp_path: Path, monkeypatch) -> None:
+    """Every statement of a write that finds values by key (by place and key: PLACE_SQL) searches
+    the index, one key or several: SQLite scans the whole table for a plan that lost it."""
+    from dashboard.corrections import Alternative, save_correction
+
+    statements: list[str] = []
+    real = I.connect
+
+    def traced(path: Path) -> sqlite3.Connection:
+        con = real(path)
+        con.set_trace_callback(statements.append)
+        return con
+
+    monkeypatch.setattr(I, "connect", traced)
+    monkeypatch.setattr(I, "FOLD_AT", 2)  # whole values again soon: their older values deleted by key
+    store, events, arts, rest = _first_half(tmp_path, 240, 21)
+    for one in rest[:4]:  # single articles: lookups of one key of a place, and of several
+        store.append(events[events[S.ARTICLE_ID] == one], [arts[one]])
+    name = store.load_events(columns=[S.TOPONYM])[S.TOPONYM].value_counts().index[0]
+    save_correction(store, name, Alternative(name="Elsewhere", lat=1.5, lon=2.5), folder=tmp_path / "gz")
+    by_key = [s for s in statements if I.PLACE_SQL in s and "CREATE" not in s]
+    assert any(s.startswith("SELECT") for s in by_key) and any(s.startswith("DELETE") for s in by_key)
+    con = sqlite3.connect(store.root / I.INDEX)
+    plans = {s: [row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {s}")] for s in by_key}
+    con.close()
+    searched = "SEARCH keyed USING INDEX keyed_by_place"
+    scans = {s: p for s, p in plans.items() if not any(d.startswith(searched) for d in p)}
+    assert not scans, scans
