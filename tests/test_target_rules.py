@@ -5,20 +5,17 @@ civilians (`types.civilian_target`). Examples written for the rules."""
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import date
-
 import pandas as pd
+from test_sites import rows_of as site_rows
+from test_sites import without
 
 from dashboard import schema as S
-from dashboard.ingest.article import Article
-from dashboard.rules import Switches
 
 
 def rows_of(pipeline, text: str, *disabled: str) -> pd.DataFrame:
-    p = dataclasses.replace(pipeline, switches=Switches.parse(",".join(disabled)))
-    events = p.run([Article(text=text, title="t", published=date(2019, 5, 14))]).events
-    return events[events[S.RECORD_KIND] == "event"]
+    """The event rows of one article with the rules `disabled` off (`test_sites.rows_of`, which also
+    checks each row's toponym offsets)."""
+    return site_rows(without(pipeline, *disabled), text)
 
 
 def test_civilians_named_as_hit_are_the_target_before_the_holder_of_the_place(pipeline) -> None:
