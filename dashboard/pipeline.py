@@ -14,7 +14,7 @@ from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
-from dashboard.nlp import pipe_docs
+from dashboard.nlp import FURNITURE_COMPONENT, pipe_docs
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -49,7 +49,7 @@ class Pipeline:
         rows: list[dict] = []
         done: list[Article] = []
         texts = (a.text for a in articles)
-        docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size)
+        docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size, self._nlp_off())
         problems: list[str] = []
         for article, doc in zip(articles, docs, strict=True):
             try:
@@ -68,6 +68,12 @@ class Pipeline:
         # with the stored reports they join (EventsStore.append); cluster columns stay empty till then.
         events = S.coerce_events(pd.DataFrame(rows)) if rows else S.empty_events()
         return BatchResult(events, done, problems)
+
+    def _nlp_off(self) -> tuple[str, ...]:
+        """The spaCy components of switched-off rules (`mention.tag_list_cut`)."""
+        names = getattr(self.nlp, "pipe_names", ())
+        off = () if self.switches.on("mention.tag_list_cut") else (FURNITURE_COMPONENT,)
+        return tuple(n for n in off if n in names)
 
 
 def build_pipeline(

@@ -1,5 +1,6 @@
-"""The geoparser's rules (recognition and resolution), one entry each, in the registry's format
-(`dashboard.rule_list`): kept apart so that neither list outgrows a module."""
+"""The geoparser's rules (recognition and resolution), the event locator's and the sentence
+splitter's, one entry each, in the registry's format (`dashboard.rule_list`): kept apart so that
+neither list outgrows a module."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "recognition",
         "a day or a month glued to a place in one entity where the text has no comma ('southern Hama Sunday') "
         "is cut off; the rest is the place when the gazetteer knows it well",
+    ),
+    RuleInfo(
+        "recognition.capital_epithet",
+        "recognition",
+        "'the Syrian capital', 'Syria's capital' (no name after it, not a group's 'de facto capital', not in "
+        "apposition to the name) stands for the country's capital; added for the event locator only, as the "
+        "geoparse evaluations score names",
     ),
     RuleInfo(
         "recognition.untagged",
@@ -169,5 +177,16 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
         "location",
         "a place that is only what a bearing is taken from ('the town of X south of Y') loses to a finer place the "
         "sentence puts at that bearing",
+    ),
+)
+
+# Rules applied while the text is split into sentences (dashboard/nlp.py), before any parse.
+TEXT_RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "mention.tag_list_cut",
+        "mention",
+        "a page's tag list glued between story sentences ('… on Monday. Tags Syria Aleppo airstrikes The "
+        "strikes …') is a sentence of its own, cut from the sentence before it and from the story sentence "
+        "after it at that sentence's first capitalised determiner, numeral or preposition",
     ),
 )

@@ -31,6 +31,7 @@ def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: 
             "mention.running_total",
         ),
         ("Over the past few weeks shelling has left 60 dead across the district.", "mention.running_total"),
+        ("Since then more than 200 people have been killed in raids on the suburbs.", "mention.running_total"),
         ("The eight-year war has killed half a million people.", "mention.running_total"),
         (
             "Some 3,000 people have died across the region since the parliament adopted the emergency law.",

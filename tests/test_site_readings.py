@@ -129,3 +129,17 @@ def test_a_day_glued_to_a_place_without_a_comma_is_cut_off(nlp, gazetteer) -> No
     assert (
         geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("recognition.date_tail")) == []
     )
+
+
+def test_a_capital_the_parse_makes_a_gerunds_subject_is_the_prepositions_object(pipeline) -> None:
+    # "on [Aleppo killing four]": the parser's reading would make the city an actor (a state's capital
+    # as the subject of an active verb), and the attack would have no site.
+    ev = rows_of(pipeline, "Rebels fired rockets on Damascus killing four civilians.")
+    assert ev[S.LOCATION].tolist() == ["Damascus"] and ev[S.FATALITIES].tolist() == [4]
+    # The same capital as a real subject still acts.
+    assert rows_of(pipeline, "Damascus accused the rebels of firing rockets.").empty
+
+
+def test_an_attack_on_a_military_base_is_a_battle(pipeline) -> None:
+    ev = rows_of(pipeline, "Gunmen launched an attack on an army base near Saraqib on Monday.")
+    assert ev[S.SUB_EVENT_TYPE].tolist() == ["Armed clash"] and ev[S.LOCATION].tolist() == ["Saraqib"]

@@ -39,7 +39,8 @@ from dashboard.events.groups import TEXT_DAYS, Groups
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
 from dashboard.events.place_joins import finest_place, placed_at
-from dashboard.events.reports import REPORT, days_before, join_reports
+from dashboard.events.reports import REPORT, continues, days_before, join_reports
+from dashboard.events.summaries import mark_summaries
 from dashboard.events.tellers import conflicting_reports
 from dashboard.geo.gazetteer import fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
@@ -62,6 +63,15 @@ def _day(row: dict) -> object:
 
 def _undated(row: dict) -> bool:
     return row[S.DATE_SOURCE] == "published"
+
+
+def _same_kind_place(a: dict, b: dict) -> bool:
+    return kind(a) == kind(b) and place_key(a) == place_key(b)
+
+
+def _same_day(a: dict, b: dict) -> bool:
+    """Whether b tells a's day, or, undated, is recent beside it."""
+    return _day(a) == _day(b) or _undated(b) and recent(a, b)
 
 
 RECENT_DAYS = 2  # an undated headline or lead tells the news of the day or the day before, not a past event
@@ -152,7 +162,7 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     if switches.on("assemble.same_place_day"):
         _join_same_place_day(rows, idx, g, fits)
     if switches.on("assemble.undated_repeat"):
-        _join_undated_repeats(rows, idx, g, fits)
+        _join_undated_repeats(rows, idx, g, fits, switches.on("assemble.continued_sentence"))
     if switches.on("dates.report_day"):
         join_reports(rows, idx, _same_told_event, fits, g.join)
     if switches.on("assemble.coarse_into_fine"):
@@ -163,14 +173,20 @@ def group_rows(rows: list[dict], switches: Switches = ALL_ON) -> list[list[int]]
     return list(groups.values())
 
 
+def _compatible_subtypes(a: dict, b: dict) -> bool:
+    """One sub-type, unless one of them is a generic one."""
+    subtypes = {a[S.SUB_EVENT_TYPE], b[S.SUB_EVENT_TYPE]}
+    return len(subtypes) == 1 or bool(subtypes & GENERIC_SUBTYPES)
+
+
+def _same_type(a: dict, b: dict) -> bool:
+    """One event type, and one sub-type unless one of them is a generic one."""
+    return a[S.EVENT_TYPE] == b[S.EVENT_TYPE] and _compatible_subtypes(a, b)
+
+
 def _same_told_event(a: dict, b: dict) -> bool:
     """Same kind, place and sub-type, unless one of the sub-types is a generic one."""
-    subtypes = {a[S.SUB_EVENT_TYPE], b[S.SUB_EVENT_TYPE]}
-    return (
-        kind(a) == kind(b)
-        and place_key(a) == place_key(b)
-        and (len(subtypes) == 1 or bool(subtypes & GENERIC_SUBTYPES))
-    )
+    return kind(a) == kind(b) and place_key(a) == place_key(b) and _compatible_subtypes(a, b)
 
 
 def _join_same_place_day(rows: list[dict], idx: list[int], g: Groups, fits: Callable[[int, int], bool]) -> None:
@@ -186,21 +202,19 @@ def _join_same_place_day(rows: list[dict], idx: list[int], g: Groups, fits: Call
             first[key] = i
 
 
-def _join_undated_repeats(rows: list[dict], idx: list[int], g: Groups, fits: Callable[[int, int], bool]) -> None:
+def _join_undated_repeats(
+    rows: list[dict], idx: list[int], g: Groups, fits: Callable[[int, int], bool], continued: bool = True
+) -> None:
     """`assemble.undated_repeat`: an undated row joins the most informative recent dated row of its
-    kind and place."""
+    kind and place; with `continued` (`assemble.continued_sentence`), first the row of the sentence it
+    continues."""
     for i in idx:
         if not _undated(rows[i]):
             continue
-        dated = [
-            j
-            for j in idx
-            if not _undated(rows[j])
-            and kind(rows[j]) == kind(rows[i])
-            and place_key(rows[j]) == place_key(rows[i])
-            and recent(rows[j], rows[i])
-            and fits(j, i)
-        ]
+        dated = [j for j in idx if not _undated(rows[j]) and _same_kind_place(rows[j], rows[i]) and fits(j, i)]
+        # The sentence the row continues dates it whatever the day; any other row only when recent.
+        told = [j for j in dated if continued and continues(rows[i], rows[j])]
+        dated = told or [j for j in dated if recent(rows[j], rows[i])]
         if dated:
             g.join(max(dated, key=lambda j: informativeness(rows[j])), i)
 
@@ -373,6 +387,8 @@ def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
             else None
         )
         merged.append(merge_group([rows[i] for i in grp], switches, air, authors))
+    if switches.on("assemble.summary_of_parts"):
+        mark_summaries(merged, _contains, _same_type, same_sides, _same_day)
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]
     for r in mentions:
         r.setdefault(S.EVIDENCE, json.dumps([[r[S.EXCERPT_START], r[S.EXCERPT_END]]]))

@@ -28,6 +28,8 @@ _RUNNING = re.compile(
     r"\b(?:since (?:the |its |it |their |they |a |an |\w+ )?(?:start|began|beginning|outbreak|war|conflict|uprising|"
     r"revolt|intervention|intervened|(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|last|early|late|mid)"
+    # "since then": from a point the sentence before names, as "since the offensive began" does.
+    r"|since then"
     r"|since (?:the|its|their|a) (?:\w+ ){0,4}(?:began|started|erupted|collapsed|broke down|was launched|took effect"
     r"|passed|adopted|signed|declared|entered into force)"
     # Deaths counted over a whole country or region: "more than 900 killed across the north".

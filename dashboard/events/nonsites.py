@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actor_roles import SOURCE_NOUNS
-from dashboard.events.roles import head_noun, name_token, place_anchor
+from dashboard.events.roles import gerund_subject_of_prep, head_noun, name_token, place_anchor
 from dashboard.events.sites import under_away
 from dashboard.events.when import SPEECH_LEMMAS
 from dashboard.events.who import MILITARY_NOUNS
@@ -39,7 +39,7 @@ def acts(sent: Any, t: Toponym) -> bool:
     while tok.dep_ == "conj" and tok.head.i != tok.i:  # "Washington and Moscow blamed…": both act
         tok = tok.head
     if tok.dep_ in ("nsubj", "poss", "agent"):
-        return True
+        return not gerund_subject_of_prep(tok)
     if _before_active_aux(sent, t) or _addressed(tok):
         return True
     return tok.dep_ in ("compound", "amod", "nmod") and (

@@ -18,8 +18,10 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_
 _VAGUE: dict[str, int] = table(WORDS, "numbers.vague")
 
 _WORD = "|".join(sorted(list(_UNITS) + list(_SCALES), key=len, reverse=True))
-# Without "a"/"an", which alone would read any article as a count of one.
-_WORD_STRICT = "|".join(sorted([w for w in _UNITS if w not in ("a", "an")] + list(_SCALES), key=len, reverse=True))
+# Without "a"/"an"/"another", which alone would read any article as a count of one.
+_WORD_STRICT = "|".join(
+    sorted([w for w in _UNITS if w not in ("a", "an", "another")] + list(_SCALES), key=len, reverse=True)
+)
 NUMBER = (
     rf"(?:\d{{1,3}}(?:[,.]\d{{3}})+|\d+(?:\.\d+)?)(?:\s+(?:million|thousand|hundred))?"
     rf"|(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
@@ -49,6 +51,8 @@ PEOPLE = rf"(?:(?:(?!\d)(?!(?:{_WORD_STRICT})\b)[\w-]+ ){{0,2}}(?:{_WHO}))"
 
 def parse_number(text: str) -> int | None:
     t = text.lower().replace("-", " ").strip()
+    if t.startswith("another "):
+        t = t[len("another ") :]  # "another two": the number is the words after it
     if t in _VAGUE:
         return _VAGUE[t]
     m = re.fullmatch(r"(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?)(?:\s+(million|thousand|hundred))?", t)

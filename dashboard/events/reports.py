@@ -66,3 +66,10 @@ def join_reports(
         if len(dated) == 1:
             taken.add(dated[0])
             join(dated[0], i)
+
+
+def continues(undated: dict, dated: dict) -> bool:
+    """Whether the undated row took its place from the dated row's sentence: its excerpt opens with
+    that sentence ("On Tuesday rebels stormed a base near X. The fighting left 30 dead.": the toll
+    tells Tuesday's fighting, not another event at X that week)."""
+    return undated[S.EXCERPT_START] == dated[S.EXCERPT_START] and undated[S.EXCERPT_END] > dated[S.EXCERPT_END]

@@ -123,6 +123,15 @@ def place_anchor(sent: Any, t: Toponym) -> Any:
     return _completed_noun(tok)
 
 
+def gerund_subject_of_prep(tok: Any) -> bool:
+    """A name the parser made the subject of a gerund that completes a preposition: "fired rockets on
+    Damascus killing three" parsed as "on [Damascus killing three]". No name is the subject there:
+    a preposition's clause takes no subject of its own before a participle that follows without a
+    comma, so the name is the preposition's object and the participle adds what the attack did."""
+    head = tok.head
+    return tok.dep_ == "nsubj" and head.tag_ == "VBG" and head.dep_ == "pcomp" and head.head.lower_ in LOC_PREPS
+
+
 def place_role(sent: Any, t: Toponym) -> str:
     """'locative' (in/at/near X, the east of X, in X's streets, in the Vedeno region, in the
     streets of X), 'target' (the object of a verb or the subject of a passive one: "shelled
@@ -143,6 +152,8 @@ def place_role(sent: Any, t: Toponym) -> str:
         role = _object_role(tok)
         if role:
             return role
+    if gerund_subject_of_prep(tok):
+        return "locative"
     return _completed_role(tok)
 
 

@@ -226,6 +226,12 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         codes = self.cols["feature_code"]
         self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes)) if codes[i] == "PCLI"}
+        pop = self.cols["population"]
+        self._capital_idx: dict[str, int] = {}
+        for i in (i for i in range(len(codes)) if codes[i] == "PPLC"):
+            cc = self.cols["country_code"][i]  # the larger where GeoNames lists two seats of government
+            if cc not in self._capital_idx or int(pop[i]) > int(pop[self._capital_idx[cc]]):
+                self._capital_idx[cc] = i
         self._admin1_idx = {
             (self.cols["country_code"][i], fold(self.cols["name"][i])): i
             for i in range(len(codes))
@@ -328,6 +334,10 @@ class Gazetteer:
 
     def country(self, code: str) -> Place | None:
         i = self._country_idx.get(code)
+        return None if i is None else self.place(i)
+
+    def capital(self, code: str) -> Place | None:
+        i = self._capital_idx.get(code)
         return None if i is None else self.place(i)
 
     def admin1_place(self, country_code: str, admin1: str) -> Place | None:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dashboard.geo.epithets import with_epithets
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.lookup import Lookup, lookup_names
 from dashboard.geo.names import (
@@ -32,7 +33,7 @@ from dashboard.geo.structure import (
     nearest_town,
     stated_provinces,
 )
-from dashboard.geo.toponym import Toponym
+from dashboard.geo.toponym import Toponym, unplace_fallbacks
 from dashboard.geo.trust import called_minor, foreign_small_place, unnamed_country, untrusted_match
 from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
@@ -384,17 +385,11 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches =
     Places inside organisations' names help resolve the others (a "Kentucky State Police" puts
     Kentucky in context) but are not returned: the event extractor reads the organisation as an
     actor, and a name inside it does not locate an event. Names placed only by the document's
-    focus (`Toponym.fallback`) are returned unplaced, for the same reason."""
+    focus (`Toponym.fallback`) are returned unplaced, for the same reason. Epithets of capitals ("the
+    Syrian capital") are added for the event extractor (`dashboard.geo.epithets`)."""
+    text = doc_text(doc)
     toponyms = unplace_fallbacks(
-        resolve(
-            recognize(doc, gazetteer, switches=switches), geocoder, gazetteer, text=doc_text(doc), switches=switches
-        )
+        resolve(recognize(doc, gazetteer, switches=switches), geocoder, gazetteer, text=text, switches=switches)
     )
-    return [t for t in toponyms if not t.embedded]
-
-
-def unplace_fallbacks(toponyms: list[Toponym]) -> list[Toponym]:
-    """The toponyms as the event extractor takes them: a guess from the story's focus places no
-    event ("shelling in Mesraba" in a report on the Geneva talks is not an event in Geneva), so a
-    name placed only by the fallback is handed over unknown (its `fallback` flag stays)."""
-    return [replace(t, place=None, score=0.0) if t.fallback else t for t in toponyms]
+    named = [t for t in toponyms if not t.embedded]
+    return with_epithets(named, toponyms, text, gazetteer, switches.on("recognition.capital_epithet"))

@@ -5,7 +5,7 @@ place it resolved to, with its ranked alternatives (which the event row carries 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dashboard.geo.gazetteer import Gazetteer, Place
 
@@ -58,3 +58,10 @@ def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
         ],
         ensure_ascii=False,
     )
+
+
+def unplace_fallbacks(toponyms: list[Toponym]) -> list[Toponym]:
+    """The toponyms as the event extractor takes them: a guess from the story's focus places no
+    event ("shelling in Mesraba" in a report on the Geneva talks is not an event in Geneva), so a
+    name placed only by the fallback is handed over unknown (its `fallback` flag stays)."""
+    return [replace(t, place=None, score=0.0) if t.fallback else t for t in toponyms]

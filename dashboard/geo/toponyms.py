@@ -23,9 +23,9 @@ from dashboard.geo.names import (
 )
 from dashboard.geo.ranking import Context, co_support, rank, score
 from dashboard.geo.recognition import recognize, spans_as_toponyms
-from dashboard.geo.resolution import anchors_besides, geoparse, resolve, unplace_fallbacks
+from dashboard.geo.resolution import anchors_besides, geoparse, resolve
 from dashboard.geo.structure import containers, district_pairs, keep_parts_in_their_town, nearest_town
-from dashboard.geo.toponym import Toponym
+from dashboard.geo.toponym import Toponym, unplace_fallbacks
 from dashboard.geo.trust import called_minor, untrusted_match
 
 __all__ = [
