@@ -1,7 +1,7 @@
 """Places the text names by an epithet instead of a name: "the Syrian capital", "Syria's capital".
 
 A reporter who has named Damascus once writes "the Syrian capital" after, and a lead often says
-only that ("… were killed near the Syrian capital on Tuesday"). The epithet is no name, so the
+only that ("shells fell on a market in the Syrian capital at dawn"). The epithet is no name, so the
 geoparse evaluations never count it (`geoparse` adds it after recognition and resolution); the
 event locator reads it as the capital it stands for (`recognition.capital_epithet`).
 """
