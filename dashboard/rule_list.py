@@ -130,6 +130,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "`[distinctive_means]`) with no named author is by the one author the article names for that means",
     ),
     RuleInfo(
+        "actors.claimant",
+        "actors",
+        "a bomb or suicide attack with no named author is by the one armed group the article says claimed it "
+        "('claimed responsibility', 'said one of its fighters blew himself up'), unless a report names one "
+        "author for that means; applied with actors.same_means",
+    ),
+    RuleInfo(
         "actors.unidentified",
         "actors",
         "violence with no named author is by an 'Unidentified Armed Group (country)', code 3",

@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable
 
 from dashboard import schema as S
-from dashboard.events.actors import UNIDENTIFIED, bloc_of, interaction, is_generic_group
+from dashboard.events.actors import UNIDENTIFIED, ActorEntry, bloc_of, interaction, is_generic_group
 from dashboard.events.authors import (
     AIR_STRIKE,
     SIDE_OF_INTER,
@@ -35,6 +35,7 @@ from dashboard.events.authors import (
     means_authors,
     named_group,
 )
+from dashboard.events.claims import with_claimant
 from dashboard.events.groups import TEXT_DAYS, Groups
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
@@ -374,10 +375,12 @@ def _complete_actors(
         default_author(out, switches, air_force, authors)
 
 
-def assemble(rows: list[dict], switches: Switches = ALL_ON) -> list[dict]:
-    """The article's rows with each event told several times made one row (mentions unchanged)."""
+def assemble(rows: list[dict], switches: Switches = ALL_ON, claim: ActorEntry | None = None) -> list[dict]:
+    """The article's rows with each event told several times made one row (mentions unchanged);
+    `claim`: the group the article says claimed its bombing (`actors.claimant`)."""
     groups = group_rows(rows, switches)
     authors = means_authors(rows)
+    with_claimant(authors, claim, rows)
     merged = []
     for grp in groups:
         first = rows[grp[0]]

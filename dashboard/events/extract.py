@@ -10,6 +10,7 @@ from dashboard import schema as S
 from dashboard.dates import DAY, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
 from dashboard.events.assemble import assemble
+from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
 from dashboard.events.lexicon import (
     ACLED_TYPES,
@@ -69,7 +70,7 @@ def extract_events(
             sites += repeated_sites(toponyms, sites)
         toponyms = sorted([*toponyms, *sites], key=lambda t: t.start)
     rows = sentence_rows(doc, article, toponyms, gazetteer, switches)
-    return assemble(rows, switches)
+    return assemble(rows, switches, claimant(doc) if switches.on("actors.claimant") else None)
 
 
 @dataclass

@@ -1,0 +1,60 @@
+"""`actors.claimant`: a group that claims a bombing is its author when no report of it names one.
+
+Bombings are often told without their author ("a car bomb went off near the market, killing nine")
+and claimed in a later sentence ("the group said in a statement that one of its fighters blew
+himself up", "X claimed responsibility for the attack"). An analyst codes the claimant as actor1
+(ACLED does). Only an armed group the actor dictionary lists, only when the article's claims name
+one group, and only for the means groups claim: a bomb, a suicide attack.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dashboard import schema as S
+from dashboard.events.actors import ActorEntry, actor_of, find_mentions, load_dictionary
+from dashboard.nlp import doc_text
+
+CLAIMED_MEANS = frozenset({"Suicide bomb", "Remote explosive/landmine/IED"})
+ARMED_GROUPS = frozenset({2, 3, 4})
+# A claim: responsibility taken, the attack claimed, or the attacker called "one of its" men.
+_CLAIM = re.compile(
+    r"\b(?:claim(?:ed|s|ing)?\s+(?:responsibility|the\s+(?:attack|bombing|blast|explosion)s?)"
+    r"|responsibility\s+for\s+the\s+(?:attack|bombing|blast|explosion)"
+    r"|one\s+of\s+(?:its|the\s+group['’]?s)\s+(?:fighters|members|militants|men|operatives|suicide\s+bombers))\b",
+    re.I,
+)
+# "did not claim", "no one has claimed", "denied": no claim.
+_DENIED = re.compile(r"\b(?:not|no\s+(?:one|group)|nobody|denied|deny|denies)\b", re.I)
+
+
+def claimant(doc: Any) -> ActorEntry | None:
+    """The one armed group the article's claims of an attack name (None: none, or several)."""
+    text = doc_text(doc)
+    d = load_dictionary()
+    groups: dict[str, ActorEntry] = {}
+    for sent in doc.sents:
+        s = text[sent.start_char : sent.end_char]
+        claim = _CLAIM.search(s)
+        if claim is None or _DENIED.search(s):
+            continue
+        # The claimant is named before its claim ("X said one of its fighters …"); a group after it
+        # is the attack's target ("… fired on a gathering of Kurdish fighters").
+        before = [
+            m
+            for m in find_mentions(s[: claim.start()], sent.start_char, d)
+            if m.entry.inter in ARMED_GROUPS and not m.entry.victim and not m.entry.generic
+        ]
+        if before:
+            groups[before[-1].entry.name] = before[-1].entry
+    return next(iter(groups.values())) if len(groups) == 1 else None
+
+
+def with_claimant(authors: dict[str, tuple[str, int]], claim: ActorEntry | None, rows: list[dict]) -> None:
+    """Give the claimed means with no author the article names (`means_authors`) the claimant."""
+    if claim is None or not rows:
+        return
+    actor = actor_of(claim, rows[0][S.COUNTRY_CODE], rows[0][S.COUNTRY])
+    for means in CLAIMED_MEANS:
+        authors.setdefault(means, (actor.name, actor.inter))
