@@ -23,6 +23,8 @@ from dashboard.events.numbers import displaced, fatalities, injured, parse_numbe
         ("dozens", 24),
         ("hundreds", 200),
         ("tens of thousands", 20000),
+        ("another", 1),
+        ("another two", 2),  # a determiner before a number
         ("banana", None),
         ("", None),
     ],
@@ -56,6 +58,9 @@ def test_parse_number(text: str, value: int | None) -> None:
         ("Seven soldiers, including two officers, died in the ambush.", 7),
         ("The mine went off under a minibus, claiming three lives.", 3),
         ("Four children of one family were killed when the shell hit their home.", 4),
+        ("Eleven members of the Liwa al-Haq brigade were killed in the ambush.", 11),
+        ("Three fighters from Jaish al-Izza died in the raid on Monday.", 3),
+        ("Another child was killed by sniper fire in the old city.", 1),
         ("Six men from the same village died in the ambush.", 6),
         ("Militants executed 12 hostages in the desert.", 12),
         ("Twenty detainees were executed inside the prison.", 20),
@@ -286,3 +291,12 @@ def test_the_day_of_a_dateline_is_not_a_toll() -> None:
 def test_victims_among_those_killed_are_a_part_not_the_toll() -> None:
     # "Forty children were among those killed": the toll is larger and told elsewhere.
     assert fatalities("Forty children were among those killed when the convoy was bombed.") is None
+
+
+def test_the_children_of_a_victim_are_not_the_dead() -> None:
+    # "of a man who was killed": a relative clause, whose verb is not the children's.
+    assert fatalities("Two children of a shopkeeper who was killed last year were wounded on Sunday.") is None
+
+
+def test_victims_among_others_killed_are_not_counted_by_their_origin() -> None:
+    assert fatalities("Officials said six men from the coast among the gunmen killed were foreigners.") is None

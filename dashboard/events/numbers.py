@@ -106,7 +106,14 @@ _PART = (
 )
 # "Five civilians of one family", "four people from the same village": where the victims came from,
 # between them and the verb (without it, "one family died" would read as a toll of one).
-_KIN = r"(?:\s+(?:of|from)\s+(?:one|a|the same|the|their|a single)\s+[\w-]+)?"
+# "Twelve members of the Jaish al-Islam group", "nine fighters of Ahrar al-Sham": whose they were, up
+# to five words, none a relative pronoun or a preposition ("two children of a man who was killed",
+# "nine men from the north among the gunmen killed": the verb is not theirs).
+_NOT_KIN = r"(?!(?:who|which|that|whom|among|in|on|at|during|with|by|after|before|near|when|while|as)\b)"
+_KIN = (
+    r"(?:\s+(?:of|from)\s+(?:one|a|the same|the|their|a single)\s+[\w-]+"
+    rf"|\s+(?:of|from)\s+(?:the\s+)?(?:{_NOT_KIN}[\w'’-]+\s+){{0,4}}?{_NOT_KIN}[\w'’-]+)?"
+)
 # "killed 22 injured", "killed 9 civilians injured": the number counts the injured.
 _HURT_NEXT = r"(?!\s+(?:(?!and\b)[\w-]+\s+){0,2}(?:injured|wounded|hurt)\b)"
 # A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
