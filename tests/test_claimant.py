@@ -32,7 +32,7 @@ def test_the_claimant(nlp, text: str, group: str | None) -> None:
 def test_a_claimed_bombing_with_no_named_author_is_the_claimants(pipeline) -> None:
     text = (
         "A car bomb exploded near the market in Azaz on Monday, killing seven people. The Islamic State group "
-        "said in a statement that one of its fighters had driven the car."
+        "announced that one of its militants had driven the car."
     )
     bomb = rows_of(pipeline, text)
     bomb = bomb[bomb[S.SUB_EVENT_TYPE] == "Remote explosive/landmine/IED"]

@@ -1,7 +1,7 @@
 """`actors.claimant`: a group that claims a bombing is its author when no report of it names one.
 
 Bombings are often told without their author ("a car bomb went off near the market, killing nine")
-and claimed in a later sentence ("the group said in a statement that one of its fighters blew
+and claimed in a later sentence ("the group announced that one of its men blew
 himself up", "X claimed responsibility for the attack"). An analyst codes the claimant as actor1
 (ACLED does). Only an armed group the actor dictionary lists, only when the article's claims name
 one group, and only for the means groups claim: a bomb, a suicide attack.
