@@ -143,3 +143,12 @@ def test_a_capital_the_parse_makes_a_gerunds_subject_is_the_prepositions_object(
 def test_an_attack_on_a_military_base_is_a_battle(pipeline) -> None:
     ev = rows_of(pipeline, "Gunmen launched an attack on an army base near Saraqib on Monday.")
     assert ev[S.SUB_EVENT_TYPE].tolist() == ["Armed clash"] and ev[S.LOCATION].tolist() == ["Saraqib"]
+
+
+def test_the_place_a_side_was_driven_from_is_where_ground_changed_hands(pipeline) -> None:
+    ev = rows_of(pipeline, "Government troops ousted the Islamic State group from Qamishli on Monday.")
+    assert ev[S.LOCATION].tolist() == ["Al Qāmishlī"]
+    assert ev[S.SUB_EVENT_TYPE].tolist() == ["Government regains territory"]
+    assert ev[S.ACTOR2].tolist() == ["Islamic State (ISIS)"]
+    # Where people fled from is still no site.
+    assert rows_of(pipeline, "Families fled from Qamishli on Monday after days of shelling.").empty

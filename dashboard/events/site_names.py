@@ -13,6 +13,8 @@ from dashboard.wordlists import word_set
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
 NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communities")
+# "ousted the group from X": the place of the "from" phrase is where ground changed hands (roles, sites).
+DISLODGE_VERBS = word_set(WORDS, "extract.dislodge_verbs")
 NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
 SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
