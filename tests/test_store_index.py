@@ -490,3 +490,32 @@ def test_a_built_index_leaves_room_for_an_appends_values(tmp_path: Path) -> None
     # About a page of the index a value (with the table's pages at its end and a few parents: 77
     # pages for these 50), not three or four (191 pages when every page was packed full).
     assert pages < 2.5 * keyed, pages
+
+
+@pytest.mark.parametrize("odd", ["", "line\nbreak", "carriage\rreturn", "back\\slash", "\ufeffmark first"])
+def test_a_keys_text_reads_as_its_lines_do(odd: str, monkeypatch) -> None:
+    """unpack_text (Arrow's CSV reader over a key's lines as one text) gives what unpack gives line
+    by line: missing values, empty texts, tolls, dates, coordinates, other alphabets, a gone line;
+    and a text the reader would read otherwise (a line break in a value, a byte-order mark first, an
+    escaped separator) goes unpack's way."""
+    from dashboard import store_index_lines as L
+    from dashboard.store_index_lines import joined, pack, unpack, unpack_text
+
+    rows, _ = _corpus(40, 5)
+    # The corpus's few texts holding an escaped separator kept only where a backslash is meant.
+    keep = ~rows[S.ACTOR1].astype(str).str.contains("\\", regex=False) | (odd == "back\\slash")
+    rows = rows[keep].reset_index(drop=True)
+    if odd.startswith("\ufeff"):  # first in the text: the first line's event id
+        rows.loc[rows.index[0], S.EVENT_ID] = odd + rows[S.EVENT_ID].iloc[0]
+    rows.loc[rows.index[1], S.ACTOR2] = odd or "حلب"
+    rows.loc[rows.index[2], [S.SOURCE, S.FATALITIES, S.LATITUDE]] = ["", pd.NA, float("nan")]
+    rows.loc[rows.index[3], [S.FATALITIES, S.LONGITUDE]] = [12, -0.0]
+    lines = pack(S.coerce_events(rows)).to_pylist() + [rows[S.EVENT_ID].iloc[5] + gone_tail()]
+    want = S.coerce_events(unpack(lines))
+    line_by_line: list[int] = []
+    monkeypatch.setattr(L, "unpack", lambda data, cols=None: line_by_line.append(1) or unpack(data, cols))
+    got = S.coerce_events(unpack_text(joined(lines)))
+    pd.testing.assert_frame_equal(got, want)
+    assert bool(line_by_line) == bool(odd), "the reader reads a plain text, unpack the others"
+    assert got[S.EVENT_DATE].isna().sum() == 1, "the gone line: every column but its id missing"
+    assert S.coerce_events(unpack_text("")).empty
