@@ -80,9 +80,9 @@ def build(root: Path, gen: int, tables: Iterable[pd.DataFrame], m: dict) -> None
     # The values by key indexed by place before they go in (not once they are in): they go in by key,
     # not by place, so the index's pages are left with room (~89 % full), where CREATE INDEX after
     # them packed every page full, and every value an append added split a page: an append at ten
-    # million events wrote 2,165 of the index's pages into SQLite's log (7.6 MB), which the index's
-    # close then copied into the file and synced (0.048 CPU s; 715 pages, 0.011 s so). The same
-    # build CPU at a million events (19.5 against 19.8 s).
+    # million events wrote 2,165 of the index's pages into SQLite's log (7.6 MB of 2,402 pages), which
+    # the index's close then copies into the file and syncs (715 of 952 pages, 3.8 MB, so; the record
+    # and close 0.062 -> 0.054 CPU s an append). The same build CPU at a million events (19.5, 19.8 s).
     create(con)
     # A key's rows lie in every part: each row's line goes first to a temporary file beside the index
     # (the store's disk, not the system's temp), clustered by key (a B-tree: read back in key order
