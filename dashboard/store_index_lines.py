@@ -87,6 +87,8 @@ def pack(rows: pd.DataFrame, cols: list[str] | None = None) -> pa.Array:
     return pc.binary_join_element_wise(*parts, _SEP, null_handling="replace", null_replacement=_NULL)
 
 
+# Bytes the CSV reader takes at a time (a line never spans more than one: far longer than any line).
+_BLOCK = 1 << 24
 # The Arrow type each schema dtype's packed text is read as (a date is packed as its nanoseconds).
 _READ_AS = {"string": pa.string(), "float64": pa.float64(), "Int64": pa.int64(), "datetime64[ns]": pa.int64()}
 
@@ -106,7 +108,7 @@ def unpack_text(text: str, columns: list[str] | None = None) -> pd.DataFrame:
     try:
         table = pcsv.read_csv(
             io.BytesIO(text.replace(_ROW, "\n").encode("utf-8")),
-            read_options=pcsv.ReadOptions(column_names=cols, use_threads=False, block_size=len(text) * 4 + 1024),
+            read_options=pcsv.ReadOptions(column_names=cols, use_threads=False, block_size=_BLOCK),
             parse_options=pcsv.ParseOptions(
                 delimiter=_SEP, quote_char=False, escape_char=False, double_quote=False, ignore_empty_lines=False
             ),

@@ -517,5 +517,7 @@ def test_a_keys_text_reads_as_its_lines_do(odd: str, monkeypatch) -> None:
     got = S.coerce_events(unpack_text(joined(lines)))
     pd.testing.assert_frame_equal(got, want)
     assert bool(line_by_line) == bool(odd), "the reader reads a plain text, unpack the others"
+    monkeypatch.setattr(L, "_BLOCK", 512)  # a text over many of the reader's blocks reads the same
+    pd.testing.assert_frame_equal(S.coerce_events(unpack_text(joined(lines))), want)
     assert got[S.EVENT_DATE].isna().sum() == 1, "the gone line: every column but its id missing"
     assert S.coerce_events(unpack_text("")).empty
