@@ -125,8 +125,8 @@ def read_manifest(root: Path) -> dict:
 def write_manifest(root: Path, manifest: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=root, suffix=".json.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        # dumps, then one write: json.dump streams through the pure-Python encoder, a tenth of the
-        # CPU of an append at ten million events' manifest (500 parts; the C encoder's text is the same).
+        # dumps, then one write: json.dump streams through the pure-Python encoder (3 ms for the 67 kB
+        # manifest of a 500-part store, each write); the C encoder's text is the same.
         fh.write(json.dumps(manifest))
         fh.flush()
         os.fsync(fh.fileno())
