@@ -125,7 +125,9 @@ def read_manifest(root: Path) -> dict:
 def write_manifest(root: Path, manifest: dict) -> None:
     fd, tmp = tempfile.mkstemp(dir=root, suffix=".json.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(manifest, fh)
+        # dumps, then one write: json.dump streams through the pure-Python encoder (3 ms for the 67 kB
+        # manifest of a 500-part store, each write); the C encoder's text is the same.
+        fh.write(json.dumps(manifest))
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, root / MANIFEST)
@@ -315,13 +317,19 @@ def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:
     """Delete the files neither the new manifest nor the `previous` one names (older generations,
     crashed writes): the previous generation stays until the next write, for readers."""
     keep = referenced(manifest) | referenced(previous or {})
-    for path in [*root.rglob("*.parquet"), *root.rglob("*.tmp")]:
-        rel = path.relative_to(root).as_posix()
-        if rel not in keep:
-            path.unlink(missing_ok=True)
-    for sub in ("events", "overlays", "articles", "rollup"):
-        base = root / sub
-        if base.is_dir():
-            for d in sorted(base.rglob("*"), reverse=True):
-                if d.is_dir() and not any(d.iterdir()):
-                    d.rmdir()
+    # One walk of the folders by os.scandir (os.walk), names compared as text: Path.rglob made a
+    # path object of each of the ~1,200 files of a 500-part store twice (~0.01 CPU s a write).
+    top = str(root)
+    subs = {os.path.join(top, sub) for sub in ("events", "overlays", "articles", "rollup")}
+    for folder, _, names in os.walk(top, topdown=False):
+        rel = os.path.relpath(folder, top).replace(os.sep, "/")
+        for name in names:
+            if name.endswith((".parquet", ".tmp")):
+                path = name if rel == "." else f"{rel}/{name}"
+                if path not in keep:
+                    Path(folder, name).unlink(missing_ok=True)
+        if folder not in subs and any(folder.startswith(s + os.sep) for s in subs):
+            try:
+                os.rmdir(folder)  # only when empty: a folder with files raises, and stays
+            except OSError:
+                pass

@@ -73,11 +73,13 @@ from dashboard.store_index_layout import INDEX, LAYOUT, PLACE_SQL, carried, conn
 from dashboard.store_index_lines import (
     escaped_ids,
     gone_tail,
+    joined,
     lines_by_key,
+    lines_in,
     lines_of,
     merge_columns,
-    rows_of,
-    unpack,
+    text_of,
+    unpack_text,
     value_of,
     whole_values_of,
 )
@@ -182,17 +184,19 @@ class MergeIndex:
         one of `keys`, but those of the events in `exclude`; their cluster sums set from their keys'
         rows (the lines keep those they were written with)."""
         values = list(self._values(keys).values())
-        per_key = [[line for _, _, value in vs for line in rows_of(value)] for vs in values]
-        lines = [line for got in per_key for line in got]
-        if not lines:
+        # Each key's values' lines as texts, read as one (unpack_text), not split line by line.
+        per_key = [[text_of(value) for _, _, value in vs] for vs in values]
+        text = joined(t for texts in per_key for t in texts)
+        if not text:
             return S.coerce_events(S.empty_events())
-        rows = S.coerce_events(unpack(lines))
+        rows = S.coerce_events(unpack_text(text))
         if any(len(vs) > 1 for vs in values):
             gone = rows[S.EVENT_DATE].isna().to_numpy()  # a gone line: no row the index keeps lacks a date
             if gone.any():
                 # An event a correction moved has a gone line in the key it left and a line in the
                 # one it went to: its latest line within each key says whether the key holds it.
-                key_no = np.repeat(np.arange(len(per_key)), [len(got) for got in per_key])
+                counts = [sum(lines_in(t) for t in texts) for texts in per_key]
+                key_no = np.repeat(np.arange(len(per_key)), counts)
                 ids = rows[S.EVENT_ID].astype(str).to_numpy(object)
                 latest = ~pd.DataFrame({"k": key_no, "e": ids}).duplicated(keep="last").to_numpy()
                 rows = rows[latest & ~gone]

@@ -36,9 +36,8 @@ def connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def create(con: sqlite3.Connection, by_place: bool = True) -> None:
-    """The index's tables in `con`; without the index of the values by key (`by_place` False: a
-    build, which adds it once they are in, `index_keyed`)."""
+def create(con: sqlite3.Connection) -> None:
+    """The index's tables in `con`, with the index of the values by key (`index_keyed`)."""
     with con:
         # A key's value per generation that changed it, found by place and key (index_keyed). The
         # values lie in an ordinary table, in the order written, not in a table clustered by key (layout 3,
@@ -51,8 +50,7 @@ def create(con: sqlite3.Connection, by_place: bool = True) -> None:
             "CREATE TABLE IF NOT EXISTS keyed (k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL, "
             "whole INTEGER NOT NULL DEFAULT 1)"
         )
-        if by_place:
-            index_keyed(con)
+        index_keyed(con)
         # Per toponym (name_key), the rows that name it (store_merge.PLACED_READS, one line each):
         # a value per write that added rows to it, `whole` when it holds all of them (a build's, or a
         # correction's that moved some), superseding the values before it.

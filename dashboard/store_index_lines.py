@@ -3,6 +3,7 @@ one line of text, and a key's lines into one compressed value."""
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 import struct
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from dashboard import schema as S
 from dashboard.merge import merge_keys
@@ -83,6 +85,56 @@ def pack(rows: pd.DataFrame, cols: list[str] | None = None) -> pa.Array:
         col = col.cast(pa.string())
         parts.append(escape(col) if S.DTYPES[c] == "string" else col)
     return pc.binary_join_element_wise(*parts, _SEP, null_handling="replace", null_replacement=_NULL)
+
+
+# Bytes the CSV reader takes at a time (a line never spans more than one: far longer than any line).
+_BLOCK = 1 << 24
+# The Arrow type each schema dtype's packed text is read as (a date is packed as its nanoseconds).
+_READ_AS = {"string": pa.string(), "float64": pa.float64(), "Int64": pa.int64(), "datetime64[ns]": pa.int64()}
+
+
+def unpack_text(text: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """`unpack` of the lines of `text` (`pack`'s lines joined by the row mark, as a key's value
+    holds them: `text_of`), read by Arrow's CSV reader in one pass: at ten million events an
+    append's ~20,000 stored rows took 29 ms through the split of every line and a take per column,
+    and 20 ms so. A text holding a line break (a hostile text; the reader's rows end there), a
+    byte-order mark at its start (which the reader drops) or an escaped separator goes the way of
+    `unpack`."""
+    cols = columns or packed_columns()
+    if not text:
+        return unpack([], cols)
+    if "\n" in text or "\r" in text or text.startswith("\ufeff") or "\\" in text:
+        return unpack(text.split(_ROW), cols)
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(text.replace(_ROW, "\n").encode("utf-8")),
+            read_options=pcsv.ReadOptions(column_names=cols, use_threads=False, block_size=_BLOCK),
+            parse_options=pcsv.ParseOptions(
+                delimiter=_SEP, quote_char=False, escape_char=False, double_quote=False, ignore_empty_lines=False
+            ),
+            convert_options=pcsv.ConvertOptions(
+                column_types={c: _READ_AS[S.DTYPES[c]] for c in cols},
+                null_values=[_NULL],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as err:  # a line of another number of fields, a value of another type
+        raise sqlite3.DatabaseError(f"the index holds lines of another layout ({err})") from err
+    out = {}
+    for c in cols:
+        v = table.column(c)
+        dtype = S.DTYPES[c]
+        if dtype == "datetime64[ns]":
+            out[c] = pd.Series(v.cast(pa.timestamp("ns")).to_pandas(), dtype="datetime64[ns]")
+        elif dtype == "float64":
+            out[c] = v.to_pandas()
+        elif dtype == "Int64":
+            mask = v.is_null().to_numpy(zero_copy_only=False)
+            out[c] = pd.Series(pd.arrays.IntegerArray(pc.fill_null(v, 0).to_numpy(), mask))
+        else:
+            out[c] = pd.Series(pd.arrays.ArrowStringArray(v.combine_chunks()))
+    return pd.DataFrame(out)
 
 
 def unpack(data: list[str], columns: list[str] | None = None) -> pd.DataFrame:
@@ -191,9 +243,24 @@ def value_of(lines: Iterable[str]) -> bytes:
     return struct.pack("<I", len(raw)) + pa.compress(raw, CODEC, asbytes=True)
 
 
-def rows_of(value: bytes) -> list[str]:
+def text_of(value: bytes) -> str:
+    """A key's value's lines as one text, joined by the row mark (`unpack_text` reads it)."""
     (size,) = struct.unpack_from("<I", value)
-    text = pa.decompress(value[4:], size, CODEC, asbytes=True).decode("utf-8")
+    return pa.decompress(value[4:], size, CODEC, asbytes=True).decode("utf-8")
+
+
+def lines_in(text: str) -> int:
+    """How many lines a `text_of` holds."""
+    return text.count(_ROW) + 1 if text else 0
+
+
+def joined(texts: Iterable[str]) -> str:
+    """`text_of`s as one text of all their lines, in order."""
+    return _ROW.join(t for t in texts if t)
+
+
+def rows_of(value: bytes) -> list[str]:
+    text = text_of(value)
     return text.split(_ROW) if text else []
 
 
