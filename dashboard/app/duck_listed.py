@@ -1,0 +1,104 @@
+"""The listed rows of the unfiltered views held whole, per generation: the panel's first page of a
+brush or a marker click without reading the parts.
+
+The panel lists the newest EXCERPT_LIMIT rows of the selection (duck.newest_rows). Even with their
+ids known (duck_newest), reading those rows' listed columns decoded a row group of 8,192 rows of
+every part that holds their dates: ~25-30 ms of a brush at a million events, and for a marker click,
+whose rows lie wherever the place's last reports do, ~100 ms of wall time (half of it on DuckDB's
+threads), the largest part of either answer. Here, once per generation and in the thread after the
+first answer (DuckViews.after_answer), the rows that any such page can show are kept whole (the
+panel's columns): each date's LIMIT newest rows and each place's (location and integer coordinates,
+as duck_where.place_is compares them) LIMIT newest, ~130,000 rows at a million synthetic events.
+
+Why that is enough: a row among the newest n <= LIMIT of a date range is among the newest n of its
+own date, and a row among the newest n of a place among the newest n of that place; so the newest n
+of the table's rows in the range (or at the place) are the events' newest n. Not for a place and a
+date range together (a place's rows of an old month are not kept), nor any filter: those read the
+parts as before. The same rows in the same order and types as duck.newest_rows
+(tests/test_duck_listed.py).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import duck_apart as A
+from dashboard.app import duck_rollup as DR
+from dashboard.app import duck_where as DW
+from dashboard.app.duck_engine import DuckEngine
+from dashboard.app.filters import Filters
+from dashboard.app.listing import EXCERPT_LIMIT, LISTED_COLUMNS
+from dashboard.app.query import Selection
+
+LIMIT = EXCERPT_LIMIT  # rows kept per date and per place: the panel's first page
+# The columns held: the panel's, and those the selection's condition reads (duck_where).
+HELD = tuple(dict.fromkeys((*LISTED_COLUMNS, S.PLACE_KEY, "lat_i", "lon_i")))
+PLACE = "location, lat_i, lon_i"
+SAME_PLACE = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE.split(", "))
+
+
+def name_of(generation: int) -> str:
+    """The table's name: under duck_newest's prefix, so that the engine drops it with its generation."""
+    return f"newest_{generation}_listed"
+
+
+def build(db: DuckEngine) -> str:
+    """The current generation's table (name_of), computed from the files on a connection of its own
+    (duck_apart: after an answer, beside the requests)."""
+    gen, relation = db.events_now()
+    name = name_of(gen)
+    if relation is None:  # no files: no rows, from the engine's relation of none
+        db.cursor().execute(f"CREATE OR REPLACE TABLE {name} AS {listed_sql('events')}")
+    else:
+        db.hold(name, A.computed([], listed_sql(relation)))
+    return name
+
+
+def listed_sql(relation: str) -> str:
+    """The rows of `relation` (the events view's columns) among their date's LIMIT newest (in the
+    panel's order: published, then id) or their place's LIMIT newest (event date, published, id),
+    their HELD columns."""
+    # As duck_newest.newest_sql: each group's LIMIT-th value first (narrow columns), then only the
+    # rows on or after it are numbered: numbering every row sorted them all.
+    return (
+        f"WITH d AS (SELECT event_date, list_min(max(published, {LIMIT})) AS floor, count(published) AS n "
+        f"FROM {relation} GROUP BY event_date), "
+        f"p AS (SELECT {PLACE}, list_min(max(event_date, {LIMIT})) AS floor, count(event_date) AS n "
+        f"FROM {relation} GROUP BY ALL), "
+        f"by_date AS (SELECT r.event_id FROM {relation} r JOIN d ON r.event_date IS NOT DISTINCT FROM d.event_date "
+        f"WHERE d.n < {LIMIT} OR r.published >= d.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.event_date ORDER BY r.published DESC NULLS LAST, r.event_id) "
+        f"<= {LIMIT}), "
+        f"by_place AS (SELECT r.event_id FROM {relation} r JOIN p ON {SAME_PLACE} "
+        f"WHERE p.n < {LIMIT} OR r.event_date >= p.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.location, r.lat_i, r.lon_i ORDER BY "
+        f"r.event_date DESC NULLS LAST, r.published DESC NULLS LAST, r.event_id) <= {LIMIT}) "
+        f"SELECT {', '.join(HELD)} FROM {relation} "
+        "WHERE event_id IN (SELECT event_id FROM by_date UNION SELECT event_id FROM by_place)"
+    )
+
+
+def applies(f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None) -> bool:
+    """Whether the table answers: no filter, at most LIMIT rows of the held columns, and either no
+    place or a place (whose key names its coordinates) over every date."""
+    if not (DR.answers(f) and limit <= LIMIT and columns is not None and set(columns) <= set(HELD)):
+        return False
+    if not sel.place:
+        return True
+    return not (sel.start or sel.end) and DW.place_is(sel.place, []) != "place_key = ?"
+
+
+def newest_rows(
+    db: DuckEngine, table: str, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """duck.newest_rows(db, f, sel, limit, columns=columns) from the table (where `applies`)."""
+    cond, params = D.where(f, sel)
+    names = tuple(c for c in S.NAMES if c in columns)
+    df = db.query(
+        f"SELECT {', '.join((*names, S.PLACE_KEY))} FROM {table} WHERE {cond} "
+        f"ORDER BY {D.NEWEST_ORDER} LIMIT {int(limit)}",
+        params,
+    )
+    return D.typed_rows(df, columns)
