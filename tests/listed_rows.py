@@ -38,15 +38,48 @@ def selections(db: D.DuckEngine) -> list[Selection]:
     ]
 
 
-def assert_listed_as_the_events(db: D.DuckEngine) -> str:
+def filters(db: D.DuckEngine) -> list[Filters]:
+    """One of each kind a condition reads (duck_where), and several together."""
+    top = db.query(
+        "SELECT any_value(event_type) AS t, any_value(country) AS c, any_value(actor1) AS a, "
+        "any_value(place_key) AS p FROM (SELECT * FROM events WHERE actor1 <> '' AND country IS NOT NULL LIMIT 1)"
+    ).iloc[0]
+    word = str(db.query("SELECT excerpt FROM events WHERE excerpt IS NOT NULL LIMIT 1")["excerpt"].iloc[0]).split()[0]
+    return [
+        Filters(),
+        Filters(event_types=(top["t"],)),
+        Filters(countries=(top["c"],)),
+        Filters(actors=(top["a"],)),
+        Filters(places=(top["p"],)),
+        Filters(min_fatalities=1),
+        Filters(min_confidence=0.7),
+        Filters(precise_only=True),
+        Filters(text=word),
+        Filters(event_types=(top["t"],), min_fatalities=1, countries=(top["c"],)),
+    ]
+
+
+def assert_listed_as_the_events(db: D.DuckEngine) -> DL.Listed:
     """Build the current generation's table and hold every selection's newest rows read from it to
-    those read from the events, for the limits the panel asks for (up to the table's LIMIT); its name."""
-    table = DL.build(db)
+    those read from the events, for the limits the panel asks for (up to the table's LIMIT), and
+    every filter's newest rows from each date on that it holds whole; the table."""
+    listed = DL.build(db)
+    table = listed.table
     assert table == DL.name_of(int(db.store.manifest()["generation"]))
+    assert listed.since is not None, "the newest dates' rows are held"
+    days = db.query("SELECT DISTINCT event_date AS d FROM events WHERE event_date >= ? ORDER BY 1", [listed.since])
+    assert not DL.holds_since(listed, listed.since - pd.Timedelta(days=1), LISTED_COLUMNS)
+    for since in (pd.Timestamp(d) for d in days["d"].iloc[[0, len(days) // 2, -1]]):
+        assert DL.holds_since(listed, since, LISTED_COLUMNS)
+        for f in filters(db):
+            for sel in (Selection(), Selection(str(since.date()), None)):
+                want = D.newest_rows(db, f, sel, DL.LIMIT, since, LISTED_COLUMNS)
+                got = DL.rows_since(db, listed, f, sel, DL.LIMIT, since, LISTED_COLUMNS)
+                pd.testing.assert_frame_equal(got, want, obj=f"{f} {sel} from {since}")
     for sel in selections(db):
         assert DL.applies(Filters(), sel, DL.LIMIT, LISTED_COLUMNS)
         for limit in (1, 7, DL.LIMIT):
             want = D.newest_rows(db, Filters(), sel, limit, columns=LISTED_COLUMNS)
             got = DL.newest_rows(db, table, Filters(), sel, limit, LISTED_COLUMNS)
             pd.testing.assert_frame_equal(got, want, obj=f"{sel} {limit}")
-    return table
+    return listed

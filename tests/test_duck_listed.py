@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from listed_rows import assert_listed_as_the_events, selections
+from listed_rows import assert_listed_as_the_events, filters, selections
 
 from dashboard import schema as S
 from dashboard.app import duck as D
@@ -25,14 +25,14 @@ from tests.test_duck_newest import overlaid  # noqa: F401 (the fixture)
 
 
 def test_the_table_gives_the_rows_the_events_give_over_overlays(overlaid) -> None:  # noqa: F811
-    table = assert_listed_as_the_events(overlaid)
+    table = assert_listed_as_the_events(overlaid).table
     first = DL.newest_rows(overlaid, table, Filters(), Selection(), 3, LISTED_COLUMNS)
     assert (first[S.PUBLISHED] == pd.Timestamp("2031-01-01")).all(), "the whole overlay rows' new dates count"
 
 
 def test_the_table_after_every_kind_of_write(tmp_path: Path) -> None:
     place = Alternative(name="A town elsewhere", lat=35.25, lon=40.5, country="Iraq", country_code="IQ")
-    names = [(what, assert_listed_as_the_events(db)) for what, db in every_kind_of_write(tmp_path, 9, place)]
+    names = [(what, assert_listed_as_the_events(db).table) for what, db in every_kind_of_write(tmp_path, 9, place)]
     assert len({name for _, name in names}) == len(names), "a table per generation"
 
 
@@ -45,7 +45,10 @@ def test_fewer_rows_kept_than_dates_and_places_hold(overlaid, monkeypatch) -> No
     assert (per_day["n"] > 3).any() and (per_day["p"] < per_day["n"]).any(), "full days, ties in them"
     per_place = db.query("SELECT count(*) AS n, count(DISTINCT event_date) AS d FROM events GROUP BY place_key")
     assert (per_place["n"] > 3).any() and (per_place["d"] < per_place["n"]).any(), "full places, ties in them"
-    table = DL.build(db)
+    monkeypatch.setattr(DL, "RECENT", 0)
+    listed = DL.build(db)
+    assert listed.since is None, "no date whole"
+    table = listed.table
     kept = db.query(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0]
     assert 0 < kept < len(db.query("SELECT event_id FROM events")), "the newest rows, not all"
     for sel in selections(db):
@@ -55,6 +58,19 @@ def test_fewer_rows_kept_than_dates_and_places_hold(overlaid, monkeypatch) -> No
     db.cursor().execute(f"DROP TABLE {table}")  # kept with 3 rows a group: the other tests build their own
 
 
+def test_the_newest_dates_kept_whole_up_to_their_rows(overlaid, monkeypatch) -> None:  # noqa: F811
+    """With fewer rows kept whole than the store holds, the newest dates whose rows fit: every
+    filter's rows from one of those dates on are the events'; not from a date before them."""
+    db = overlaid
+    monkeypatch.setattr(DL, "RECENT", 300)
+    per_day = db.query("SELECT event_date AS d, count(*) AS n FROM events WHERE event_date IS NOT NULL GROUP BY 1")
+    per_day = per_day.sort_values("d", ascending=False).reset_index(drop=True)
+    whole = per_day[per_day["n"].cumsum() <= 300]
+    listed = assert_listed_as_the_events(db)
+    assert listed.since == pd.Timestamp(whole["d"].min()) and len(whole) < len(per_day)
+    db.cursor().execute(f"DROP TABLE {listed.table}")
+
+
 @pytest.mark.parametrize(
     ("f", "sel", "limit", "columns", "answers"),
     [
@@ -62,7 +78,7 @@ def test_fewer_rows_kept_than_dates_and_places_hold(overlaid, monkeypatch) -> No
         (Filters(), Selection(None, None, "Aleppo|36.2|37.16"), 25, LISTED_COLUMNS, True),
         (Filters(), Selection(), DL.LIMIT + 1, LISTED_COLUMNS, False),  # the panel's second page
         (Filters(), Selection(), 25, None, False),  # every column: not held
-        (Filters(), Selection(), 25, (*LISTED_COLUMNS, S.ACTOR1), False),
+        (Filters(), Selection(), 25, (*LISTED_COLUMNS, S.TOPONYM), False),
         (Filters(event_types=("Battles",)), Selection(), 25, LISTED_COLUMNS, False),
         (Filters(countries=("Syria",)), Selection(), 25, LISTED_COLUMNS, False),
         (Filters(), Selection("2021-01-01", None, "Aleppo|36.2|37.16"), 25, LISTED_COLUMNS, False),
@@ -84,7 +100,9 @@ def test_the_views_build_it_after_an_answer_and_answer_alike(overlaid) -> None: 
     for thread in threading.enumerate():
         if thread.name == "conflictmap-fact":
             thread.join()
-    assert later._options.get("#listed") == DL.name_of(m["generation"])
-    for sel in selections(db):
-        want = events.newest(Filters(), sel, 25, LISTED_COLUMNS)
-        pd.testing.assert_frame_equal(later.newest(Filters(), sel, 25, LISTED_COLUMNS), want)
+    assert later._options.get("#listed").table == DL.name_of(m["generation"])
+    assert later._options.get("#listed").since is not None
+    for f in filters(db):
+        for sel in selections(db):
+            want = events.newest(f, sel, 25, LISTED_COLUMNS)
+            pd.testing.assert_frame_equal(later.newest(f, sel, 25, LISTED_COLUMNS), want)

@@ -10,15 +10,22 @@ first answer (DuckViews.after_answer), the rows that any such page can show are 
 panel's columns): each date's LIMIT newest rows and each place's (location and integer coordinates,
 as duck_where.place_is compares them) LIMIT newest, ~130,000 rows at a million synthetic events.
 
+With them, every row of the newest dates (the last RECENT rows or fewer, whole dates: ~55 days at
+a million synthetic events, ~5 at ten million) with the columns a filter reads: a filtered view's
+newest rows are read from a date on that the rollup's counts give (duck_rollup.newest_since), and
+where that date is among the held ones, they are read here (rows_since), not from the parts.
+
 Why that is enough: a row among the newest n <= LIMIT of a date range is among the newest n of its
 own date, and a row among the newest n of a place among the newest n of that place; so the newest n
 of the table's rows in the range (or at the place) are the events' newest n. Not for a place and a
-date range together (a place's rows of an old month are not kept), nor any filter: those read the
-parts as before. The same rows in the same order and types as duck.newest_rows
-(tests/test_duck_listed.py).
+date range together (a place's rows of an old month are not kept), nor any filter bounded before
+the held dates: those read the parts as before. The same rows in the same order and types as
+duck.newest_rows (tests/test_duck_listed.py).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -33,8 +40,10 @@ from dashboard.app.listing import EXCERPT_LIMIT, LISTED_COLUMNS
 from dashboard.app.query import Selection
 
 LIMIT = EXCERPT_LIMIT  # rows kept per date and per place: the panel's first page
-# The columns held: the panel's, and those the selection's condition reads (duck_where).
-HELD = tuple(dict.fromkeys((*LISTED_COLUMNS, S.PLACE_KEY, "lat_i", "lon_i")))
+RECENT = 50_000  # at most this many rows of the newest dates kept whole
+# The columns held: the panel's, and those a filter's and the selection's condition read (duck_where).
+FILTERED = (S.COUNTRY, S.ADMIN1, S.ACTOR1, S.ACTOR2, S.LATITUDE, S.LONGITUDE, S.CONFIDENCE)
+HELD = tuple(dict.fromkeys((*LISTED_COLUMNS, *FILTERED, S.PLACE_KEY, "lat_i", "lon_i")))
 PLACE = "location, lat_i, lon_i"
 SAME_PLACE = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE.split(", "))
 
@@ -44,7 +53,15 @@ def name_of(generation: int) -> str:
     return f"newest_{generation}_listed"
 
 
-def build(db: DuckEngine) -> str:
+@dataclass(frozen=True)
+class Listed:
+    """One generation's table, and the first date from which it holds every row (None: no date)."""
+
+    table: str
+    since: pd.Timestamp | None
+
+
+def build(db: DuckEngine) -> Listed:
     """The current generation's table (name_of), computed from the files on a connection of its own
     (duck_apart: after an answer, beside the requests)."""
     gen, relation = db.events_now()
@@ -53,18 +70,22 @@ def build(db: DuckEngine) -> str:
         db.cursor().execute(f"CREATE OR REPLACE TABLE {name} AS {listed_sql('events')}")
     else:
         db.hold(name, A.computed([], listed_sql(relation)))
-    return name
+    since = db.query(f"SELECT max(since) AS d FROM {name}")["d"].iloc[0]
+    return Listed(name, None if pd.isna(since) else pd.Timestamp(since))
 
 
 def listed_sql(relation: str) -> str:
     """The rows of `relation` (the events view's columns) among their date's LIMIT newest (in the
     panel's order: published, then id) or their place's LIMIT newest (event date, published, id),
-    their HELD columns."""
+    and every row of the newest dates whose rows are RECENT or fewer, their HELD columns and, on
+    every row, the first of those dates (`since`)."""
     # As duck_newest.newest_sql: each group's LIMIT-th value first (narrow columns), then only the
     # rows on or after it are numbered: numbering every row sorted them all.
     return (
-        f"WITH d AS (SELECT event_date, list_min(max(published, {LIMIT})) AS floor, count(published) AS n "
-        f"FROM {relation} GROUP BY event_date), "
+        f"WITH d AS (SELECT event_date, list_min(max(published, {LIMIT})) AS floor, count(published) AS n, "
+        f"count(*) AS rows FROM {relation} GROUP BY event_date), "
+        "h AS (SELECT min(event_date) AS since FROM (SELECT event_date, sum(rows) OVER (ORDER BY event_date DESC) "
+        f"AS c FROM d WHERE event_date IS NOT NULL) WHERE c <= {RECENT}), "
         f"p AS (SELECT {PLACE}, list_min(max(event_date, {LIMIT})) AS floor, count(event_date) AS n "
         f"FROM {relation} GROUP BY ALL), "
         f"by_date AS (SELECT r.event_id FROM {relation} r JOIN d ON r.event_date IS NOT DISTINCT FROM d.event_date "
@@ -75,8 +96,8 @@ def listed_sql(relation: str) -> str:
         f"WHERE p.n < {LIMIT} OR r.event_date >= p.floor "
         f"QUALIFY row_number() OVER (PARTITION BY r.location, r.lat_i, r.lon_i ORDER BY "
         f"r.event_date DESC NULLS LAST, r.published DESC NULLS LAST, r.event_id) <= {LIMIT}) "
-        f"SELECT {', '.join(HELD)} FROM {relation} "
-        "WHERE event_id IN (SELECT event_id FROM by_date UNION SELECT event_id FROM by_place)"
+        f"SELECT {', '.join(HELD)}, h.since FROM {relation} CROSS JOIN h "
+        "WHERE event_date >= h.since OR event_id IN (SELECT event_id FROM by_date UNION SELECT event_id FROM by_place)"
     )
 
 
@@ -95,6 +116,35 @@ def newest_rows(
 ) -> pd.DataFrame:
     """duck.newest_rows(db, f, sel, limit, columns=columns) from the table (where `applies`)."""
     cond, params = D.where(f, sel)
+    return _rows(db, table, cond, params, limit, columns)
+
+
+def holds_since(listed: Listed, since: pd.Timestamp | None, columns: tuple[str, ...] | None) -> bool:
+    """Whether the table holds every row dated on or after `since`, with `columns`."""
+    return (
+        since is not None
+        and listed.since is not None
+        and since >= listed.since
+        and columns is not None
+        and set(columns) <= set(HELD)
+    )
+
+
+def rows_since(
+    db: DuckEngine,
+    listed: Listed,
+    f: Filters,
+    sel: Selection,
+    limit: int,
+    since: pd.Timestamp,
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """duck.newest_rows(db, f, sel, limit, since, columns) from the table (where `holds_since`)."""
+    cond, params = D.where(f, sel)
+    return _rows(db, listed.table, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], limit, columns)
+
+
+def _rows(db: DuckEngine, table: str, cond: str, params: list, limit: int, columns: tuple[str, ...]) -> pd.DataFrame:
     names = tuple(c for c in S.NAMES if c in columns)
     df = db.query(
         f"SELECT {', '.join((*names, S.PLACE_KEY))} FROM {table} WHERE {cond} "

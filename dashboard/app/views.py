@@ -273,11 +273,22 @@ class DuckViews:
     def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""
 
-        def newest() -> pd.DataFrame:
-            listed = self._options.get("#listed")
-            if listed == DL.name_of(self.generation) and DL.applies(f, sel, limit, columns):
+        held = self._options.get("#listed")
+        held = held if isinstance(held, DL.Listed) and held.table == DL.name_of(self.generation) else None
+
+        def since(day: pd.Timestamp | None) -> pd.DataFrame:
+            # From `day` on: from the held rows where they hold every row of those dates (duck_listed).
+            if held is not None and day is not None and DL.holds_since(held, day, columns):
                 try:
-                    return DL.newest_rows(self.db, listed, f, sel, limit, columns or ())
+                    return DL.rows_since(self.db, held, f, sel, limit, day, columns or ())
+                except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
+                    pass
+            return D.newest_rows(self.db, f, sel, limit, day, columns)
+
+        def newest() -> pd.DataFrame:
+            if held is not None and DL.applies(f, sel, limit, columns):
+                try:
+                    return DL.newest_rows(self.db, held.table, f, sel, limit, columns or ())
                 except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
                     pass
             table = self._options.get("#newest")
@@ -288,16 +299,15 @@ class DuckViews:
                     pass
             bound = DF.newest_bound(self.db, self._fact_now(f), sel, limit) if sel.place else None
             if bound is not None:
-                return D.newest_rows(self.db, f, sel, limit, bound[0], columns)
+                return since(bound[0])
             if self._rolled(f):
-                since = DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel))
-                return D.newest_rows(self.db, f, sel, limit, since, columns)
+                return since(DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel)))
 
             def bounded(table: str) -> pd.DataFrame | None:
                 # The state's reports per date bound the rows to read; None (fewer than `limit`
                 # dated ones in the selection) reads them as without it.
-                since = DR.newest_since(self.db, sel, limit, None, table)
-                return None if since is None else D.newest_rows(self.db, f, sel, limit, since, columns)
+                day = DR.newest_since(self.db, sel, limit, None, table)
+                return None if day is None else since(day)
 
             return self._state(f, bounded, lambda: D.newest_recent(self.db, f, sel, limit, columns))
 
