@@ -60,12 +60,11 @@ def filters(db: D.DuckEngine) -> list[Filters]:
 
 
 def assert_listed_as_the_events(db: D.DuckEngine) -> DL.Listed:
-    """Build the current generation's table and hold every selection's newest rows read from it to
-    those read from the events, for the limits the panel asks for (up to the table's LIMIT), and
-    every filter's newest rows from each date on that it holds whole; the table."""
+    """Build the current generation's tables and hold every selection's newest rows read from them
+    to those read from the events, for the limits the panel asks for (up to the tables' LIMIT), and
+    every filter's newest rows from each date on that they hold whole; the tables."""
     listed = DL.build(db)
-    table = listed.table
-    assert table == DL.name_of(int(db.store.manifest()["generation"]))
+    assert listed.table == DL.name_of(int(db.store.manifest()["generation"]))
     assert listed.since is not None, "the newest dates' rows are held"
     days = db.query("SELECT DISTINCT event_date AS d FROM events WHERE event_date >= ? ORDER BY 1", [listed.since])
     assert not DL.holds_since(listed, listed.since - pd.Timedelta(days=1), LISTED_COLUMNS)
@@ -80,6 +79,6 @@ def assert_listed_as_the_events(db: D.DuckEngine) -> DL.Listed:
         assert DL.applies(Filters(), sel, DL.LIMIT, LISTED_COLUMNS)
         for limit in (1, 7, DL.LIMIT):
             want = D.newest_rows(db, Filters(), sel, limit, columns=LISTED_COLUMNS)
-            got = DL.newest_rows(db, table, Filters(), sel, limit, LISTED_COLUMNS)
+            got = DL.newest_rows(db, listed, Filters(), sel, limit, LISTED_COLUMNS)
             pd.testing.assert_frame_equal(got, want, obj=f"{sel} {limit}")
     return listed

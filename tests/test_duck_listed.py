@@ -25,8 +25,8 @@ from tests.test_duck_newest import overlaid  # noqa: F401 (the fixture)
 
 
 def test_the_table_gives_the_rows_the_events_give_over_overlays(overlaid) -> None:  # noqa: F811
-    table = assert_listed_as_the_events(overlaid).table
-    first = DL.newest_rows(overlaid, table, Filters(), Selection(), 3, LISTED_COLUMNS)
+    listed = assert_listed_as_the_events(overlaid)
+    first = DL.newest_rows(overlaid, listed, Filters(), Selection(), 3, LISTED_COLUMNS)
     assert (first[S.PUBLISHED] == pd.Timestamp("2031-01-01")).all(), "the whole overlay rows' new dates count"
 
 
@@ -48,14 +48,14 @@ def test_fewer_rows_kept_than_dates_and_places_hold(overlaid, monkeypatch) -> No
     monkeypatch.setattr(DL, "RECENT", 0)
     listed = DL.build(db)
     assert listed.since is None, "no date whole"
-    table = listed.table
-    kept = db.query(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0]
+    kept = db.query(f"SELECT count(*) AS n FROM {listed.table}")["n"].iloc[0]
     assert 0 < kept < len(db.query("SELECT event_id FROM events")), "the newest rows, not all"
     for sel in selections(db):
         for limit in (1, 3):
-            got = DL.newest_rows(db, table, Filters(), sel, limit, LISTED_COLUMNS)
+            got = DL.newest_rows(db, listed, Filters(), sel, limit, LISTED_COLUMNS)
             pd.testing.assert_frame_equal(got, D.newest_rows(db, Filters(), sel, limit, columns=LISTED_COLUMNS))
-    db.cursor().execute(f"DROP TABLE {table}")  # kept with 3 rows a group: the other tests build their own
+    for table in (listed.table, listed.placed):  # kept with 3 rows a group: the other tests build their own
+        db.cursor().execute(f"DROP TABLE {table}")
 
 
 def test_the_newest_dates_kept_whole_up_to_their_rows(overlaid, monkeypatch) -> None:  # noqa: F811
@@ -68,7 +68,8 @@ def test_the_newest_dates_kept_whole_up_to_their_rows(overlaid, monkeypatch) -> 
     whole = per_day[per_day["n"].cumsum() <= 300]
     listed = assert_listed_as_the_events(db)
     assert listed.since == pd.Timestamp(whole["d"].min()) and len(whole) < len(per_day)
-    db.cursor().execute(f"DROP TABLE {listed.table}")
+    for table in (listed.table, listed.placed):
+        db.cursor().execute(f"DROP TABLE {table}")
 
 
 @pytest.mark.parametrize(

@@ -288,7 +288,7 @@ class DuckViews:
         def newest() -> pd.DataFrame:
             if held is not None and DL.applies(f, sel, limit, columns):
                 try:
-                    return DL.newest_rows(self.db, held.table, f, sel, limit, columns or ())
+                    return DL.newest_rows(self.db, held, f, sel, limit, columns or ())
                 except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
                     pass
             table = self._options.get("#newest")
