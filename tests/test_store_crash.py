@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from actor_states import assert_actor_states_as_the_events
+from listed_rows import assert_listed_as_the_events
 
 from dashboard import rollup as R
 from dashboard import schema as S
@@ -204,6 +205,8 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(
     assert m["n_events"] == len(events) and m["n_articles"] == len(articles)
     if m.get("rollup"):  # the dashboard's tables of the generation left (duck_actors: from its files)
         assert_actor_states_as_the_events(D.DuckEngine(store, threads=1))
+    if len(events):  # and the panel's newest rows held whole (duck_listed)
+        assert_listed_as_the_events(D.DuckEngine(store, threads=1))
     before: set[str] = set()
     for line in lines:
         if line.startswith("appended"):

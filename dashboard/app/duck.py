@@ -345,8 +345,14 @@ def rows_where(
     tail = (f" ORDER BY {order}" if order else "") + (f" LIMIT {int(limit)}" if limit is not None else "")
     picked = "*" if columns is None else ", ".join((*names, S.PLACE_KEY))
     df = db.query(f"SELECT {picked} FROM {{events}} WHERE {condition}{tail}", params, dates, parts)
+    return typed_rows(df, columns)
+
+
+def typed_rows(df: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """DuckDB's rows of the schema's columns (or only `columns`) and place_key, schema-typed."""
     if not len(df):
         return no_rows(columns)
+    names = S.NAMES if columns is None else tuple(c for c in S.NAMES if c in columns)
     return S.coerce_events(df, names).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
 
 

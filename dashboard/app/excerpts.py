@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard import schema as S
 from dashboard.app.figures import type_color
 from dashboard.app.filters import Filters, parse_number
+from dashboard.app.listing import EXCERPT_LIMIT, LISTED_COLUMNS  # noqa: F401 (LISTED_COLUMNS: the callers')
 from dashboard.app.map_hover import precision_label
 from dashboard.app.nodes import node
 from dashboard.app.panels import excerpt_actions
@@ -22,39 +23,6 @@ from dashboard.app.query import Selection, excerpt_records, format_date, split_h
 # work per component, ~3.8 CPU-s for 50 sentences of ~17 components at 100k events (a brush that
 # fills the list), against ~0.4 s for the rest of the page's redraw. The panel says how many there
 # are, and pages through the rest.
-EXCERPT_LIMIT = 25
-# The columns a listed sentence reads (excerpt_records, excerpt_item, meta_text, report_badges,
-# excerpt_actions): a store answered by DuckDB reads only these of the listed rows
-# (tests/test_excerpts_panel.py holds the list to the panel built from whole rows).
-LISTED_COLUMNS: tuple[str, ...] = (
-    S.EVENT_ID,
-    S.ARTICLE_ID,
-    S.EVENT_DATE,
-    S.DATE_PRECISION,
-    S.IS_FUTURE,
-    S.EVENT_TYPE,
-    S.SUB_EVENT_TYPE,
-    S.TRIGGER_START,
-    S.TRIGGER_END,
-    S.LOCATION,
-    S.TOPONYM_START,
-    S.TOPONYM_END,
-    S.GEO_PRECISION,
-    S.FATALITIES,
-    S.FATALITIES_LOW,
-    S.FATALITIES_HIGH,
-    S.INJURED,
-    S.DISPLACED,
-    S.N_SOURCES,
-    S.EXCERPT,
-    S.EXCERPT_START,
-    S.EXCERPT_END,
-    S.TITLE,
-    S.SOURCE,
-    S.URL,
-    S.PUBLISHED,
-    S.PUBLISHED_INFERRED,
-)
 
 
 def _count(v: Any) -> int | None:  # a table cell: pandas scalars are untyped

@@ -22,6 +22,7 @@ from dashboard.app import duck as D
 from dashboard.app import duck_actors as DAC
 from dashboard.app import duck_apart as DA
 from dashboard.app import duck_fact as DF
+from dashboard.app import duck_listed as DL
 from dashboard.app import duck_newest as DN
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_states as DS
@@ -135,16 +136,17 @@ class DuckViews:
 
     def after_answer(self) -> None:
         """Once an answer is out, what the next ones read, built in a thread of its own (once per
-        generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline)
-        and the table of each date's newest rows (duck_newest: the panel's rows with no filter),
-        then the rollup summed per date and per place for every minimum's level (duck_rollup's
-        build_levels: a filter on a minimum); each computed on a DuckDB connection of its own on
-        this thread, at a lower priority than the requests' (duck_apart). The first map of a
-        process (no dates) is answered from the rollup summed per place instead: building the
-        first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer
-        places meanwhile is answered from the rollup as before they were (_fact_now), the newest
-        rows from the parts until their table is there, and a level's tables are built on first
-        use until theirs is."""
+        generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline),
+        the table of each date's newest rows (duck_newest: the panel's rows with no filter), the
+        rollup summed per date and per place for every minimum's level (duck_rollup's build_levels:
+        a filter on a minimum), then the newest rows of each date and each place and of the last
+        dates, whole (duck_listed: the panel's first page); each computed on a DuckDB connection of
+        its own on this thread, at a lower priority than the requests' (duck_apart). The first map
+        of a process (no dates) is answered from the rollup summed per place instead: building the
+        first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer places
+        meanwhile is answered from the rollup as before they were (_fact_now), the newest rows from
+        the parts until their tables are there, and a level's tables are built on first use until
+        theirs is."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
@@ -160,10 +162,13 @@ class DuckViews:
         DA.lower_priority()
         try:
             self._fact(Filters())
-            # Only ever built here: a request answers from the parts until it is (duck_newest).
+            # Only ever built here: a request answers from the parts until they are (duck_newest,
+            # duck_listed). The held rows last: ~13 CPU s at ten million events, against ~2 for the
+            # others, which had waited for them (the minima's levels, the brushes' newest ids).
             self._per_generation("#newest", lambda: DN.build(self.db))
             if self.rollup:
                 DR.build_levels(self.db)
+            self._per_generation("#listed", lambda: DL.build(self.db))
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 
@@ -269,7 +274,24 @@ class DuckViews:
     def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""
 
+        held = self._options.get("#listed")
+        held = held if isinstance(held, DL.Listed) and held.table == DL.name_of(self.generation) else None
+
+        def since(day: pd.Timestamp | None) -> pd.DataFrame:
+            # From `day` on: from the held rows where they hold every row of those dates (duck_listed).
+            if held is not None and day is not None and DL.holds_since(held, day, columns):
+                try:
+                    return DL.rows_since(self.db, held, f, sel, limit, day, columns or ())
+                except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
+                    pass
+            return D.newest_rows(self.db, f, sel, limit, day, columns)
+
         def newest() -> pd.DataFrame:
+            if held is not None and DL.applies(f, sel, limit, columns):
+                try:
+                    return DL.newest_rows(self.db, held, f, sel, limit, columns or ())
+                except duckdb.CatalogException:  # dropped meanwhile (two writes since): as without it
+                    pass
             table = self._options.get("#newest")
             if table == f"newest_{self.generation}" and DN.applies(f, sel, limit):
                 try:
@@ -278,16 +300,15 @@ class DuckViews:
                     pass
             bound = DF.newest_bound(self.db, self._fact_now(f), sel, limit) if sel.place else None
             if bound is not None:
-                return D.newest_rows(self.db, f, sel, limit, bound[0], columns)
+                return since(bound[0])
             if self._rolled(f):
-                since = DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel))
-                return D.newest_rows(self.db, f, sel, limit, since, columns)
+                return since(DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel)))
 
             def bounded(table: str) -> pd.DataFrame | None:
                 # The state's reports per date bound the rows to read; None (fewer than `limit`
                 # dated ones in the selection) reads them as without it.
-                since = DR.newest_since(self.db, sel, limit, None, table)
-                return None if since is None else D.newest_rows(self.db, f, sel, limit, since, columns)
+                day = DR.newest_since(self.db, sel, limit, None, table)
+                return None if day is None else since(day)
 
             return self._state(f, bounded, lambda: D.newest_recent(self.db, f, sel, limit, columns))
 

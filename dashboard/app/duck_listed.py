@@ -1,0 +1,180 @@
+"""The listed rows of the unfiltered views held whole, per generation: the panel's first page of a
+brush or a marker click without reading the parts.
+
+The panel lists the newest EXCERPT_LIMIT rows of the selection (duck.newest_rows). Even with their
+ids known (duck_newest), reading those rows' listed columns decoded a row group of 8,192 rows of
+every part that holds their dates: ~25-30 ms of a brush at a million events, and for a marker click,
+whose rows lie wherever the place's last reports do, ~100 ms of wall time (half of it on DuckDB's
+threads), the largest part of either answer. Here, once per generation and in the thread after the
+first answer (DuckViews.after_answer), the rows that any such page can show are kept whole (the
+panel's columns): each date's LIMIT newest rows and each place's (location and integer coordinates,
+as duck_where.place_is compares them) LIMIT newest, ~130,000 rows at a million synthetic events.
+
+With them, every row of the newest dates (the last RECENT rows or fewer, whole dates: ~55 days at
+a million synthetic events, ~5 at ten million) with the columns a filter reads: a filtered view's
+newest rows are read from a date on that the rollup's counts give (duck_rollup.newest_since), and
+where that date is among the held ones, they are read here (rows_since), not from the parts.
+
+Why that is enough: a row among the newest n <= LIMIT of a date range is among the newest n of its
+own date, and a row among the newest n of a place among the newest n of that place; so the newest n
+of the table's rows in the range (or at the place) are the events' newest n. Not for a place and a
+date range together (a place's rows of an old month are not kept), nor any filter bounded before
+the held dates: those read the parts as before. The same rows in the same order and types as
+duck.newest_rows (tests/test_duck_listed.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import schema as S
+from dashboard.app import duck as D
+from dashboard.app import duck_apart as A
+from dashboard.app import duck_rollup as DR
+from dashboard.app import duck_where as DW
+from dashboard.app.duck_engine import DuckEngine
+from dashboard.app.filters import Filters
+from dashboard.app.listing import EXCERPT_LIMIT, LISTED_COLUMNS
+from dashboard.app.query import Selection
+
+LIMIT = EXCERPT_LIMIT  # rows kept per date and per place: the panel's first page
+RECENT = 50_000  # at most this many rows of the newest dates kept whole
+# The columns held: the panel's, and those a filter's and the selection's condition read (duck_where).
+FILTERED = (S.COUNTRY, S.ADMIN1, S.ACTOR1, S.ACTOR2, S.LATITUDE, S.LONGITUDE, S.CONFIDENCE)
+HELD = tuple(dict.fromkeys((*LISTED_COLUMNS, *FILTERED, S.PLACE_KEY, "lat_i", "lon_i")))
+PLACE = "location, lat_i, lon_i"
+SAME_PLACE = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE.split(", "))
+
+
+def name_of(generation: int) -> str:
+    """The table's name: under duck_newest's prefix, so that the engine drops it with its generation."""
+    return f"newest_{generation}_listed"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One generation's tables: the rows by date (`table`, in date order) and by place (`placed`, in
+    place order: a zone of either holds a few dates or places, and a query reads only the zones of
+    its own; one table in neither order cost a click 26-37 ms of wall time, against 9), and the first
+    date from which `table` holds every row (None: no date)."""
+
+    table: str
+    placed: str
+    since: pd.Timestamp | None
+
+
+def build(db: DuckEngine) -> Listed:
+    """The current generation's tables (name_of), computed from the files on a connection of its own
+    (duck_apart: after an answer, beside the requests) and sorted here."""
+    gen, relation = db.events_now()
+    name, placed = name_of(gen), f"{name_of(gen)}_placed"
+    if relation is None:  # no files: no rows, from the engine's relation of none
+        for table in (name, placed):
+            empty = f"SELECT {', '.join(HELD)}, NULL::TIMESTAMP_NS AS since FROM events WHERE false"
+            db.cursor().execute(f"CREATE OR REPLACE TABLE {table} AS {empty}")
+    else:
+        *steps, result = listed_sql(relation)
+        rows = A.computed(steps, result)
+        by_date = rows.filter(rows["dated"]).sort_by([(S.EVENT_DATE, "ascending")]).drop(["dated", "placed"])
+        by_place = rows.filter(rows["placed"]).sort_by([(c, "ascending") for c in PLACE.split(", ")])
+        db.hold(name, by_date)
+        db.hold(placed, by_place.drop(["dated", "placed"]))
+    since = db.query(f"SELECT max(since) AS d FROM {name}")["d"].iloc[0]
+    return Listed(name, placed, None if pd.isna(since) else pd.Timestamp(since))
+
+
+def listed_sql(relation: str) -> list[str]:
+    """The statements whose last gives the rows of `relation` (the events view's columns) among their
+    date's LIMIT newest (in the panel's order: published, then id) or their place's LIMIT newest
+    (event date, published, id), and every row of the newest dates whose rows are RECENT or fewer:
+    their HELD columns and, on every row, the first of those dates (`since`), whether it is among
+    the first or the last (`dated`) and whether among its place's (`placed`)."""
+    # As duck_newest.newest_sql: each group's LIMIT-th value first (narrow columns), then only the
+    # rows on or after it are numbered: numbering every row sorted them all. The ids first, into a
+    # table: the rows' wide columns are then decoded in one pass (one query of all of it decoded
+    # them more than once, and recomputed the groups: 14.6 against 9.3 CPU s at ten million events).
+    d = (
+        f"CREATE TABLE d AS SELECT event_date, list_min(max(published, {LIMIT})) AS floor, count(published) AS n, "
+        f"count(*) AS rows FROM {relation} GROUP BY event_date"
+    )
+    h = (
+        "CREATE TABLE h AS SELECT min(event_date) AS since FROM (SELECT event_date, sum(rows) OVER "
+        f"(ORDER BY event_date DESC) AS c FROM d WHERE event_date IS NOT NULL) WHERE c <= {RECENT}"
+    )
+    ids = (
+        f"CREATE TABLE ids AS WITH p AS (SELECT {PLACE}, list_min(max(event_date, {LIMIT})) AS floor, "
+        f"count(event_date) AS n FROM {relation} GROUP BY ALL), "
+        f"by_date AS (SELECT r.event_id FROM {relation} r JOIN d ON r.event_date IS NOT DISTINCT FROM d.event_date "
+        f"WHERE d.n < {LIMIT} OR r.published >= d.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.event_date ORDER BY r.published DESC NULLS LAST, r.event_id) "
+        f"<= {LIMIT}), "
+        f"by_place AS (SELECT r.event_id FROM {relation} r JOIN p ON {SAME_PLACE} "
+        f"WHERE p.n < {LIMIT} OR r.event_date >= p.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.location, r.lat_i, r.lon_i ORDER BY "
+        f"r.event_date DESC NULLS LAST, r.published DESC NULLS LAST, r.event_id) <= {LIMIT}) "
+        "SELECT event_id, bool_or(dated) AS dated, bool_or(placed) AS placed FROM "
+        "(SELECT event_id, true AS dated, false AS placed FROM by_date "
+        "UNION ALL SELECT event_id, false, true FROM by_place) GROUP BY event_id"
+    )
+    held = ", ".join(f"r.{c}" for c in HELD)
+    rows = (
+        f"SELECT {held}, h.since, coalesce(r.event_date >= h.since, false) OR coalesce(i.dated, false) AS dated, "
+        f"coalesce(i.placed, false) AS placed FROM {relation} r CROSS JOIN h "
+        "LEFT JOIN ids i ON r.event_id = i.event_id WHERE r.event_date >= h.since OR i.event_id IS NOT NULL"
+    )
+    return [d, h, ids, rows]
+
+
+def applies(f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None) -> bool:
+    """Whether the table answers: no filter, at most LIMIT rows of the held columns, and either no
+    place or a place (whose key names its coordinates) over every date."""
+    if not (DR.answers(f) and limit <= LIMIT and columns is not None and set(columns) <= set(HELD)):
+        return False
+    if not sel.place:
+        return True
+    return not (sel.start or sel.end) and DW.place_is(sel.place, []) != "place_key = ?"
+
+
+def newest_rows(
+    db: DuckEngine, listed: Listed, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """duck.newest_rows(db, f, sel, limit, columns=columns) from the tables (where `applies`)."""
+    cond, params = D.where(f, sel)
+    return _rows(db, listed.placed if sel.place else listed.table, cond, params, limit, columns)
+
+
+def holds_since(listed: Listed, since: pd.Timestamp | None, columns: tuple[str, ...] | None) -> bool:
+    """Whether the table holds every row dated on or after `since`, with `columns`."""
+    return (
+        since is not None
+        and listed.since is not None
+        and since >= listed.since
+        and columns is not None
+        and set(columns) <= set(HELD)
+    )
+
+
+def rows_since(
+    db: DuckEngine,
+    listed: Listed,
+    f: Filters,
+    sel: Selection,
+    limit: int,
+    since: pd.Timestamp,
+    columns: tuple[str, ...],
+) -> pd.DataFrame:
+    """duck.newest_rows(db, f, sel, limit, since, columns) from the table (where `holds_since`)."""
+    cond, params = D.where(f, sel)
+    return _rows(db, listed.table, f"{cond} AND event_date >= ?", [*params, since.to_pydatetime()], limit, columns)
+
+
+def _rows(db: DuckEngine, table: str, cond: str, params: list, limit: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    names = tuple(c for c in S.NAMES if c in columns)
+    df = db.query(
+        f"SELECT {', '.join((*names, S.PLACE_KEY))} FROM {table} WHERE {cond} "
+        f"ORDER BY {D.NEWEST_ORDER} LIMIT {int(limit)}",
+        params,
+    )
+    return D.typed_rows(df, columns)
