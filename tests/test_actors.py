@@ -43,6 +43,19 @@ def actors_of(nlp, sentence: str, trigger: str, country: str = "SY", name: str =
             Actor("Military Forces of Turkey", 8),
             Actor("YPG", 2),
         ),
+        (
+            # The alliance's name as some outlets spell it, and its description in the singular.
+            "The Syria Democratic Forces shelled Islamic State positions near the dam.",
+            "shelled",
+            Actor("Syrian Democratic Forces (SDF)", 2),
+            Actor("Islamic State (ISIS)", 2),
+        ),
+        (
+            "A Kurdish-led force attacked an Islamic State convoy near the dam.",
+            "attacked",
+            Actor("Syrian Democratic Forces (SDF)", 2),
+            Actor("Islamic State (ISIS)", 2),
+        ),
         # The generic noun before the named group: the group is who was hit.
         (
             "Army jets killed dozens of militants of the Islamic State near the oil field.",
