@@ -15,16 +15,24 @@ import dashboard.pipeline
 from dashboard.errors import ParseError
 from dashboard.ingest.article import Article
 from dashboard.pipeline_fork import run_forked
+from dashboard.rules import Switches
 
 
 class _Words:
-    """A stand-in for the model: a text's "parse" is its list of words (no spaCy needed)."""
+    """A stand-in for the model: a text's "parse" is its list of words (no spaCy needed), followed by
+    the names of the components switched off."""
+
+    def __init__(self) -> None:
+        self.off: list[str] = []
+
+    def select_pipes(self, disable):
+        self.off = list(disable)
 
     def pipe(self, texts, batch_size=16):
         for text in texts:
             if text == "unparsable":
                 raise ValueError("the model refused this text")
-            yield text.split()
+            yield text.split() + self.off
 
 
 def _batch(n: int) -> list[Article]:
@@ -44,6 +52,13 @@ def test_outcomes_come_back_in_the_articles_order(n, n_process, batch_size):
     assert all(problem is None and rows[0]["words"] == 3 for rows, problem in got)
     assert os.getpid() not in {rows[0]["pid"] for rows, _ in got}
     assert mp.active_children() == []
+
+
+def test_the_workers_parse_without_the_components_switched_off():
+    words = _Words()
+    got = list(run_forked(words, lambda doc, article: ([{"doc": doc}], None), _batch(3), 2, 1, ("cutter",)))
+    assert [rows[0]["doc"] for rows, _ in got] == [["article", "number", str(i), "cutter"] for i in range(3)]
+    assert words.off == []  # this process's model is left as it was
 
 
 def test_a_worker_that_dies_is_an_error_not_a_wait():
@@ -76,10 +91,12 @@ REPORTS = [
     "Clashes between rebels and army units near Daraa left four fighters dead on Tuesday.",
     "An air strike hit a bakery in Maarat al-Numan on Wednesday, wounding 15 people.",
     "Police in Homs said a roadside bomb killed a soldier on Thursday.",
+    "Fighting went on near Hama.\nTags Syria Hama shelling The army said three soldiers died there on Friday.",
 ]
 
 
-def test_the_forked_ingest_equals_the_ingest_in_one_process(pipeline, monkeypatch):
+@pytest.mark.parametrize("off", ["", "mention.tag_list_cut"])
+def test_the_forked_ingest_equals_the_ingest_in_one_process(pipeline, monkeypatch, off):
     articles = [Article(text=t, title=f"report {i}", published=date(2021, 3, 1)) for i, t in enumerate(REPORTS)]
     real_extract = dashboard.pipeline.extract_events
 
@@ -97,8 +114,9 @@ def test_the_forked_ingest_equals_the_ingest_in_one_process(pipeline, monkeypatc
 
     monkeypatch.setattr(dashboard.pipeline, "run_forked", counted)
     steps: list[int] = []
-    one = replace(pipeline, n_process=1).run(articles)
-    two = replace(pipeline, n_process=2, batch_size=2).run(articles, progress=steps.append)
+    switched = replace(pipeline, switches=Switches.parse(off))
+    one = replace(switched, n_process=1).run(articles)
+    two = replace(switched, n_process=2, batch_size=2).run(articles, progress=steps.append)
     assert forked == [1] and steps == [1] * len(articles)
     assert len(one.events) > 0
     assert two.events.equals(one.events)
