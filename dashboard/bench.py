@@ -88,7 +88,7 @@ def run_ingest_bench(
         "events": int(len(result.events)),
         "load_s": round(load_s, 2),
         **_pair_figures(pairs, len(articles), n_words),
-        # Geoparsing runs in the main process after the parse: its share of the ingest wall time.
+        # Geoparsing alone, timed in this process on parsed Docs: its share of the ingest wall time.
         "geoparse_s": round(geo_s, 2),
         "geoparse_share": round(geo_s / total, 3),
         "store_s": round(float(np.median(store_times)), 2),

@@ -34,3 +34,7 @@ class ModelError(ConflictMapError):
 class DistributedError(ConflictMapError):
     """A Dask run cannot start or finish: the extra is missing, the scheduler is unreachable, no
     worker joined, a worker died, or the workers disagree on the model or gazetteer."""
+
+
+class ParseError(ConflictMapError):
+    """A parsing process of the ingest failed or died before its articles were done."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -12,9 +12,11 @@ from dashboard import schema as S
 from dashboard.dates import infer_published
 from dashboard.events.extract import extract_events
 from dashboard.geo.gazetteer import Gazetteer
+from dashboard.geo.geocoder import GazetteerGeocoder
 from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
-from dashboard.nlp import FURNITURE_COMPONENT, pipe_docs
+from dashboard.nlp import FURNITURE_COMPONENT, pipe_docs, worker_count
+from dashboard.pipeline_fork import WARM_UP, ArticleOutcome, run_forked
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -43,31 +45,49 @@ class Pipeline:
     batch_size: int = 16
     n_process: int | None = None  # None: one process per core for large batches
     switches: Switches = ALL_ON  # rules switched off for an ablation (`--disable`)
+    # Whether this process has run the work after the parse once (pipeline_fork.WARM_UP) before forking.
+    _warm: bool = field(default=False, init=False, repr=False, compare=False)
 
     def run(self, articles: Iterable[Article], progress: Callable[[int], None] | None = None) -> BatchResult:
         articles = [with_publication_date(a) for a in articles]
         rows: list[dict] = []
         done: list[Article] = []
-        texts = (a.text for a in articles)
-        docs = pipe_docs(self.nlp, texts, len(articles), self.n_process, self.batch_size, self._nlp_off())
         problems: list[str] = []
-        for article, doc in zip(articles, docs, strict=True):
-            try:
-                toponyms = geoparse(doc, self.geocoder, self.gazetteer, self.switches)
-                rows.extend(extract_events(doc, article, toponyms, self.gazetteer, self.switches))
+        for article, (article_rows, problem) in zip(articles, self._outcomes(articles), strict=True):
+            if problem is None:
+                rows.extend(article_rows)
                 done.append(article)
-            # One article's failure, whatever it is, must not take the batch down: it is named in
-            # the summary and left out of the store (so a later ingest retries it), the rest goes on.
-            except Exception as err:
-                problems.append(
-                    f"{article.path or article.article_id}: could not be processed ({type(err).__name__}: {err})"
-                )
+            else:
+                problems.append(problem)
             if progress:
                 progress(1)
         # Not merged here: reports of one event in several articles are merged once, by the store,
         # with the stored reports they join (EventsStore.append); cluster columns stay empty till then.
         events = S.coerce_events(pd.DataFrame(rows)) if rows else S.empty_events()
         return BatchResult(events, done, problems)
+
+    def _outcomes(self, articles: list[Article]) -> Iterator[ArticleOutcome]:
+        """Each article's rows (or problem), in order. With several processes and the offline
+        geocoder, each parsing process also geoparses and extracts (pipeline_fork); an online
+        geocoder keeps its one rate limit and cache in this process."""
+        n_process, off = worker_count(len(articles), self.n_process), self._nlp_off()
+        if n_process > 1 and isinstance(self.geocoder, GazetteerGeocoder):
+            if not self._warm:
+                self.article_rows(self.nlp(WARM_UP.text), WARM_UP)
+                self._warm = True
+            return run_forked(self.nlp, self.article_rows, articles, n_process, self.batch_size, off)
+        docs = pipe_docs(self.nlp, (a.text for a in articles), len(articles), self.n_process, self.batch_size, off)
+        return (self.article_rows(doc, article) for article, doc in zip(articles, docs, strict=True))
+
+    def article_rows(self, doc: Any, article: Article) -> ArticleOutcome:
+        """One parsed article's event rows, or the problem that kept it out."""
+        try:
+            toponyms = geoparse(doc, self.geocoder, self.gazetteer, self.switches)
+            return extract_events(doc, article, toponyms, self.gazetteer, self.switches), None
+        # One article's failure, whatever it is, must not take the batch down: it is named in
+        # the summary and left out of the store (so a later ingest retries it), the rest goes on.
+        except Exception as err:
+            return [], f"{article.path or article.article_id}: could not be processed ({type(err).__name__}: {err})"
 
     def _nlp_off(self) -> tuple[str, ...]:
         """The spaCy components of switched-off rules (`mention.tag_list_cut`)."""
@@ -89,7 +109,7 @@ def build_pipeline(
     the offline gazetteer lacks; it is never used unless asked for.
     """
     from dashboard.geo.gazetteer_cache import load_gazetteer
-    from dashboard.geo.geocoder import FallbackGeocoder, GazetteerGeocoder, online_geocoder
+    from dashboard.geo.geocoder import FallbackGeocoder, online_geocoder
     from dashboard.nlp import load_nlp
     from dashboard.paths import cache_dir
 
