@@ -237,10 +237,11 @@ def is_running_total(sentence: str, count: Count) -> bool:
 
 
 # A sentence that says nobody died gives a toll of 0, which ACLED codes, unlike silence (no toll):
-# "caused material damage only", "no casualties were reported", "nobody was hurt".
+# "caused material damage only", "no casualties were reported" (or "causalities", a slip common
+# enough in wire copy to read as meant), "nobody was hurt".
 _NO_DEATHS = re.compile(
     r"\b(?:(?:causing|caused|leaving|left|inflicting)\s+(?:only\s+)?(?:some\s+)?material damage"
-    r"(?:\s+only)?|material damage only|no (?:casualties|deaths|fatalities|injuries|victims)\b"
+    r"(?:\s+only)?|material damage only|no (?:casualties|causalities|deaths|fatalities|injuries|victims)\b"
     r"|without (?:causing )?(?:any )?(?:casualties|deaths|fatalities)"
     r"|no ?(?:one|body) (?:was|were) (?:killed|hurt|injured|wounded))",
     re.I,
