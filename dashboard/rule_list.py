@@ -130,6 +130,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "`[distinctive_means]`) with no named author is by the one author the article names for that means",
     ),
     RuleInfo(
+        "actors.named_parties",
+        "actors",
+        "a party to talks or a statement the actor dictionary lists takes its canonical name ('ISIL' -> 'Islamic "
+        "State (ISIS)'); a monitor or an outlet, or a place the model tagged an organisation, is no party",
+    ),
+    RuleInfo(
         "actors.claimant",
         "actors",
         "a bomb or suicide attack with no named author is by the one armed group the article says claimed it "

@@ -330,7 +330,7 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
-    names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people)
+    names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people, ctx.switches)
     reason = mention_reason(
         s.own,
         s.s0,

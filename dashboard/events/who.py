@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.actors import Actor, event_actors
-from dashboard.geo.gazetteer import Gazetteer, fold
+from dashboard.events.actors import Actor, event_actors, find_mentions, reporter_spans
+from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
 from dashboard.nlp import sent_ents, span_text
-from dashboard.rules import Switches
+from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -41,14 +41,25 @@ def people_index(doc: Any) -> dict[str, str]:
     return full
 
 
-def actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dict[str, str] | None = None) -> list[str]:
+def actors(
+    sent: Any,
+    toponyms: list[Toponym],
+    gazetteer: Gazetteer,
+    people: dict[str, str] | None = None,
+    switches: Switches = ALL_ON,
+) -> list[str]:
     """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
-    organisations, people (by their full name in the article), and countries acting as subjects."""
+    organisations, people (by their full name in the article), and countries acting as subjects.
+    With `actors.named_parties`, an organisation the actor dictionary lists takes its canonical name
+    and one that is a monitor or an outlet, or a place the model tagged an organisation, is none."""
     people = people or {}
     regime = REGIME_RE.finditer(span_text(sent))
     found = [(sent.start_char + m.start(), "Military Forces of Syria (2000-)") for m in regime]
     found += _state_actors(sent, toponyms, gazetteer)
-    found += _named_actors(sent, toponyms, people)
+    for pos, name, label in _named_actors(sent, toponyms, people):
+        party = party_name(name, label, gazetteer) if switches.on("actors.named_parties") else name
+        if party:
+            found.append((pos, party))
     found.sort()
     out: list[str] = []
     for _pos, name in found:
@@ -76,9 +87,10 @@ def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> l
     return found
 
 
-def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) -> list[tuple[int, str]]:
-    """Organisations and people the sentence names (people by their full name in the article)."""
-    found: list[tuple[int, str]] = []
+def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) -> list[tuple[int, str, str]]:
+    """Organisations and people the sentence names (people by their full name in the article), each
+    with where it starts and its entity label."""
+    found: list[tuple[int, str, str]] = []
     # Only names overlapping the sentence can hold one of its entities: checking each entity against
     # every name of a long article was quadratic.
     local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
@@ -88,7 +100,7 @@ def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) ->
         person = people.get(fold(" ".join(ent.text.split())))
         if person:
             # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
-            found.append((ent.start_char, person))
+            found.append((ent.start_char, person, "PERSON"))
             continue
         if ent.label_ in ("ORG", "PERSON"):
             name = " ".join(ent.text.split())
@@ -96,8 +108,43 @@ def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) ->
                 continue
             if REGIME_RE.fullmatch(name):
                 continue
-            found.append((ent.start_char, name))
+            found.append((ent.start_char, name, ent.label_))
     return found
+
+
+def party_name(name: str, label: str, gazetteer: Gazetteer) -> str | None:
+    """The name of a party to talks or a statement as the table lists it: the actor dictionary's
+    canonical name for one it lists ("ISIL" → "Islamic State (ISIS)"; a state, "the Kremlin", is its
+    government), none for a monitor or an outlet (who reports is no party) or for an organisation's
+    name that is a place the gazetteer knows ("Eastern Ghouta" tagged ORG); else the name as written."""
+    bare = re.sub(r"^the\s+", "", name, flags=re.I)
+    if any(s == 0 and e == len(bare) for s, e in reporter_spans(bare)):
+        return None
+    listed = _listed_party(bare, gazetteer)
+    if listed:
+        return listed
+    # Not an acronym ("U.N.", "HNC"): a village somewhere bears most short names.
+    acronym = "." in bare or bare.isupper()
+    if label == "ORG" and not acronym and any(_named_place(p, bare) for p in gazetteer.lookup(bare)):
+        return None
+    return name
+
+
+def _listed_party(bare: str, gazetteer: Gazetteer) -> str | None:
+    """The dictionary's name for a party it lists whole (not a generic word, which takes a country)."""
+    whole = [m for m in find_mentions(bare) if m.start == 0 and m.end == len(bare)]
+    if not whole:
+        return None
+    entry = whole[0].entry
+    if entry.state:
+        return f"Government of {gazetteer.country_name(entry.state)}"
+    return None if entry.generic or "{" in entry.name else entry.name
+
+
+def _named_place(place: Place, name: str) -> bool:
+    """Whether a place bears the name as its own and is an area or a town of 1,000 people or more."""
+    own = fold(name) in name_variants(fold(place.name))
+    return own and (place.feature_code == "AREA" or place.feature_class == "A" or place.population >= 1000)
 
 
 def ent_overlap(a: str, b: str) -> bool:
