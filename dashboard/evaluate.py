@@ -18,7 +18,7 @@ import numpy as np
 from dashboard.errors import InputError
 from dashboard.geo.gazetteer import Gazetteer, haversine_km
 from dashboard.geo.toponyms import Toponym, recognize, resolve, spans_as_toponyms, unplace_fallbacks
-from dashboard.nlp import pipe_docs
+from dashboard.nlp import components_off, pipe_docs
 from dashboard.rules import ALL_ON, Switches
 
 ACC_KM = 161.0
@@ -120,7 +120,8 @@ def predict_toponyms(
     switches: Switches = ALL_ON,
 ) -> Iterator[list[Toponym]]:
     """The resolved toponyms of each gold document: recognised by us, or the gold spans."""
-    for doc_json, doc in zip(docs, pipe_docs(nlp, (d["text"] for d in docs), len(docs)), strict=True):
+    off = components_off(nlp, switches)
+    for doc_json, doc in zip(docs, pipe_docs(nlp, (d["text"] for d in docs), len(docs), disable=off), strict=True):
         if gold_spans:
             tops = spans_as_toponyms(doc_json["text"], [(g["start"], g["end"]) for g in doc_json["toponyms"]])
         else:
@@ -266,7 +267,11 @@ def evaluate_event_location(
     hits = 0
     t0 = time.perf_counter()
     for rec, doc in zip(
-        records, pipe_docs(nlp, (r["text"] for r in records), len(records), batch_size=64), strict=True
+        records,
+        pipe_docs(
+            nlp, (r["text"] for r in records), len(records), batch_size=64, disable=components_off(nlp, switches)
+        ),
+        strict=True,
     ):
         tops = unplace_fallbacks(
             resolve(

@@ -57,6 +57,8 @@ STORY_OPENER_TAGS = frozenset({"DT", "PDT", "CD", "IN", "PRP", "PRP$", "RB"})
 STORY_VERB_TAGS = frozenset({"VBD", "MD"})
 MAX_TAG_RUN = 40  # tokens: a tag list is a line of a page, not a paragraph
 FURNITURE_COMPONENT = "furniture_boundaries"
+# The rules that are spaCy components: switched off, the component is left out of the parse.
+RULE_COMPONENTS = {"mention.tag_list_cut": FURNITURE_COMPONENT}
 
 
 def _furniture_boundaries(doc: Any) -> Any:
@@ -224,6 +226,12 @@ def worker_count(n_texts: int, requested: int | None = None) -> int:
         return max(1, requested)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(cores, 4) if n_texts >= 64 else 1
+
+
+def components_off(nlp: Any, switches: Any) -> tuple[str, ...]:
+    """The loaded model's components whose rules `switches` turns off (an ablation's `--disable`)."""
+    names = getattr(nlp, "pipe_names", ())
+    return tuple(c for rule, c in RULE_COMPONENTS.items() if not switches.on(rule) and c in names)
 
 
 def pipe_docs(

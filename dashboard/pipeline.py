@@ -15,7 +15,7 @@ from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.geocoder import GazetteerGeocoder
 from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
-from dashboard.nlp import FURNITURE_COMPONENT, pipe_docs, worker_count
+from dashboard.nlp import components_off, pipe_docs, worker_count
 from dashboard.pipeline_fork import WARM_UP, ArticleOutcome, run_forked
 from dashboard.rules import ALL_ON, Switches
 
@@ -70,7 +70,7 @@ class Pipeline:
         """Each article's rows (or problem), in order. With several processes and the offline
         geocoder, each parsing process also geoparses and extracts (pipeline_fork); an online
         geocoder keeps its one rate limit and cache in this process."""
-        n_process, off = worker_count(len(articles), self.n_process), self._nlp_off()
+        n_process, off = worker_count(len(articles), self.n_process), components_off(self.nlp, self.switches)
         if n_process > 1 and isinstance(self.geocoder, GazetteerGeocoder):
             if not self._warm:
                 self.article_rows(self.nlp(WARM_UP.text), WARM_UP)
@@ -88,12 +88,6 @@ class Pipeline:
         # the summary and left out of the store (so a later ingest retries it), the rest goes on.
         except Exception as err:
             return [], f"{article.path or article.article_id}: could not be processed ({type(err).__name__}: {err})"
-
-    def _nlp_off(self) -> tuple[str, ...]:
-        """The spaCy components of switched-off rules (`mention.tag_list_cut`)."""
-        names = getattr(self.nlp, "pipe_names", ())
-        off = () if self.switches.on("mention.tag_list_cut") else (FURNITURE_COMPONENT,)
-        return tuple(n for n in off if n in names)
 
 
 def build_pipeline(

@@ -70,3 +70,13 @@ def test_tags_do_not_give_the_story_its_victims(pipeline) -> None:
     off = rows_of(without(pipeline, "mention.tag_list_cut"), text)
     # Switched off, the tag "Rebels" in the glued sentence is read as whom the raids hit.
     assert off[off[S.FATALITIES] == 12][S.ACTOR2].tolist() == ["Rebel groups (Syria)"]
+
+
+def test_every_caller_leaves_the_component_out_when_the_rule_is_off(nlp) -> None:
+    # The pipeline and the eval commands ask one function which components `--disable` turns off.
+    from dashboard.nlp import FURNITURE_COMPONENT, components_off
+    from dashboard.rules import Switches
+
+    assert components_off(nlp, Switches()) == ()
+    assert components_off(nlp, Switches.parse("mention.tag_list_cut")) == (FURNITURE_COMPONENT,)
+    assert components_off(nlp, Switches.parse("mention")) == (FURNITURE_COMPONENT,)  # the whole family

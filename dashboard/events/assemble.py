@@ -39,7 +39,7 @@ from dashboard.events.claims import with_claimant
 from dashboard.events.groups import TEXT_DAYS, Groups
 from dashboard.events.kinds import territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
-from dashboard.events.place_joins import finest_place, placed_at
+from dashboard.events.place_joins import finest_place, place_key, placed_at
 from dashboard.events.reports import REPORT, continues, days_before, join_reports
 from dashboard.events.summaries import mark_summaries
 from dashboard.events.tellers import conflicting_reports
@@ -52,10 +52,6 @@ EXTERNAL = 8  # ACLED's inter code of external/other forces (a state's forces ab
 
 def kind(row: dict) -> str:
     return "violent" if row[S.EVENT_TYPE] in VIOLENT else str(row[S.EVENT_TYPE])
-
-
-def place_key(row: dict) -> tuple:
-    return (row[S.LOCATION], round(float(row[S.LATITUDE]), 4), round(float(row[S.LONGITUDE]), 4))
 
 
 def _day(row: dict) -> object:

@@ -7,6 +7,11 @@ from dashboard import schema as S
 from dashboard.geo.gazetteer import UNLISTED_CODES, UNLISTED_VILLAGE_CODE
 
 
+def place_key(row: dict) -> tuple:
+    """A row's place as one value: its name and its point to four decimals."""
+    return (row[S.LOCATION], round(float(row[S.LATITUDE]), 4), round(float(row[S.LONGITUDE]), 4))
+
+
 def placed_at(coarse: dict, fine: dict) -> bool:
     """Whether a site the gazetteer lacks was placed at this row's place ("the village of X in rural
     Idlib" put at Idlib): the row at Idlib reports the same event less precisely."""

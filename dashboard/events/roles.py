@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.site_names import DISLODGE_VERBS, SITE_LABELS, dropped_comma_part
+from dashboard.events.site_names import SITE_LABELS, dislodged_from, dropped_comma_part
 from dashboard.geo.locative import ATTACK_WORDS, DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import Toponym
 from dashboard.nlp import base_form, doc_text, token_at
@@ -202,7 +202,7 @@ def _object_role(tok: Any) -> str | None:
         return "locative"
     if prep.lower_ in ("of", "from") and _is_distance(prep.head):
         return "reference"  # "30 kilometres north of Mallawi": a landmark, not the site
-    if prep.lower_ == "from" and base_form(prep.head) in DISLODGE_VERBS:
+    if dislodged_from(prep):
         return "locative"  # "ousted the group from X": X is where the ground changed hands
     if prep.lower_ == "of" and (
         prep.head.lower_ in AREA_NOUNS

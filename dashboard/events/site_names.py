@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.geo.gazetteer import fold, skeleton
+from dashboard.nlp import base_form
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
 NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communities")
-# "ousted the group from X": the place of the "from" phrase is where ground changed hands (roles, sites).
 DISLODGE_VERBS = word_set(WORDS, "extract.dislodge_verbs")
 NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
@@ -106,3 +106,9 @@ def foreign_site(run: list[Any], known: dict[int, Any], where: Any) -> bool:
             if t.place.country_code != where.place.country_code:
                 return True
     return False
+
+
+def dislodged_from(prep: Any) -> bool:
+    """Whether a preposition is the "from" of a verb of driving a side out ("ousted the group from
+    X"): its place is where the ground changed hands, not where anyone came from (roles, sites)."""
+    return prep.lower_ == "from" and base_form(prep.head) in DISLODGE_VERBS

@@ -24,13 +24,13 @@ from typing import Any
 
 from dashboard.events.actors import find_mentions, reporter_spans
 from dashboard.events.site_names import (
-    DISLODGE_VERBS,
     LISTED_SITE_LABEL,
     NOT_NAMES,
     SITE_LABEL,
     SITE_NOUNS,
     VILLAGE_LABEL,
     cut_before,
+    dislodged_from,
     dropped_comma_part,
     foreign_site,
     name_tokens,
@@ -47,7 +47,7 @@ from dashboard.events.site_places import (
 from dashboard.geo.gazetteer import unlisted_place
 from dashboard.geo.toponyms import Toponym
 from dashboard.lazy import Later
-from dashboard.nlp import base_form, doc_text, token_table, tokens_between
+from dashboard.nlp import doc_text, token_table, tokens_between
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -125,7 +125,7 @@ def under_away(tok: Any) -> bool:
     for _ in range(12):
         if tok.dep_ == "prep":
             if tok.lower_ in AWAY_PREPS:
-                return not (tok.lower_ == "from" and base_form(tok.head) in DISLODGE_VERBS)
+                return not dislodged_from(tok)
             if tok.lower_ != "of":
                 return False
         if tok.dep_ not in ("conj", "appos", "pobj", "prep", "compound", "amod", "cc") or tok.head.i == tok.i:

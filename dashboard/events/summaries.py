@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from dashboard import schema as S
 from dashboard.events.kinds import weapon
+from dashboard.events.place_joins import place_key
 from dashboard.geo.gazetteer import UNLISTED_CODES
 
 Pairwise = Callable[[dict, dict], bool]
@@ -46,7 +47,7 @@ def mark_summaries(
     for row in events:
         if row.get(S.RECORD_KIND, "event") != "event" or not is_area(row):
             continue
-        parts = {(o[S.LOCATION], o[S.LATITUDE], o[S.LONGITUDE]) for o in events if part_of(o, row)}
+        parts = {place_key(o) for o in events if part_of(o, row)}
         if len(parts) >= 2:
             row[S.RECORD_KIND], row[S.MENTION_REASON] = "mention", SUMMARY_RULE
 

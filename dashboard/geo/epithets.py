@@ -9,9 +9,8 @@ event locator reads it as the capital it stands for (`recognition.capital_epithe
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from dashboard.geo.gazetteer import Gazetteer
+from dashboard.geo.gazetteer import Gazetteer, Place
 from dashboard.geo.toponym import Toponym
 
 EPITHET_LABEL = "EPITHET"
@@ -65,7 +64,7 @@ def with_epithets(
     return sorted(kept + epithets, key=lambda t: t.start)
 
 
-def _capital_of(word: str, demonym: bool, gazetteer: Gazetteer) -> Any:
+def _capital_of(word: str, demonym: bool, gazetteer: Gazetteer) -> Place | None:
     """The capital of the country a demonym ("the Syrian") or a possessive ("Syria's", "Syrias") names."""
     if demonym:
         code = gazetteer.demonym_country(word)
