@@ -57,8 +57,6 @@ STORY_OPENER_TAGS = frozenset({"DT", "PDT", "CD", "IN", "PRP", "PRP$", "RB"})
 STORY_VERB_TAGS = frozenset({"VBD", "MD"})
 MAX_TAG_RUN = 40  # tokens: a tag list is a line of a page, not a paragraph
 FURNITURE_COMPONENT = "furniture_boundaries"
-# The rules that are spaCy components: switched off, the component is left out of the parse.
-RULE_COMPONENTS = {"mention.tag_list_cut": FURNITURE_COMPONENT}
 
 
 def _furniture_boundaries(doc: Any) -> Any:
@@ -229,9 +227,10 @@ def worker_count(n_texts: int, requested: int | None = None) -> int:
 
 
 def components_off(nlp: Any, switches: Any) -> tuple[str, ...]:
-    """The loaded model's components whose rules `switches` turns off (an ablation's `--disable`)."""
-    names = getattr(nlp, "pipe_names", ())
-    return tuple(c for rule, c in RULE_COMPONENTS.items() if not switches.on(rule) and c in names)
+    """The loaded model's components whose rules `switches` turns off (an ablation's `--disable`):
+    the one rule that is a spaCy component, `mention.tag_list_cut`, leaves its component out."""
+    off = () if switches.on("mention.tag_list_cut") else (FURNITURE_COMPONENT,)
+    return tuple(c for c in off if c in getattr(nlp, "pipe_names", ()))
 
 
 def pipe_docs(
