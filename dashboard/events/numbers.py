@@ -248,7 +248,7 @@ _NO_DEATHS = re.compile(
 )
 
 
-def _event_counts(sentence: str) -> list[Count]:
+def event_counts(sentence: str) -> list[Count]:
     """The death counts of a sentence that may be one event's: not a war's toll nor a running total."""
     hidden = _hide_dates(sentence)
     found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES) for c in _find(p, sentence, hidden)]
@@ -266,7 +266,7 @@ def fatalities(sentence: str, clause: tuple[int, int] | None = None) -> Count | 
     sentence: the event's own clause), the counts inside it, when there are any: the others are
     deaths the sentence tells of another event ("shelled the city, killing four, a day after troops
     killed 80 there")."""
-    found = _event_counts(sentence)
+    found = event_counts(sentence)
     if clause is not None:
         found = [c for c in found if clause[0] <= c.start < clause[1]] or found
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").

@@ -103,8 +103,13 @@ def is_part_or_superseded(sentence: str, at: int, phrase: str) -> bool:
         or _PART_ITSELF.search(phrase)
         or _PART_AFTER.match(after)
         or _BREAKDOWN.search(after)
-        or _SUPERSEDED.search(sentence)
+        or is_superseded(sentence)
     )
+
+
+def is_superseded(sentence: str) -> bool:
+    """Whether the sentence gives a toll it says was replaced ("updated its earlier toll of 12")."""
+    return _SUPERSEDED.search(sentence) is not None
 
 
 def conflicting_reports(lead: dict, rows: list[dict]) -> list[dict]:
