@@ -58,6 +58,13 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "villages'): every name of the list is a site, not only the one next to the noun",
     ),
     RuleInfo(
+        "recognition.home_town",
+        "recognition",
+        "a name the model tagged a person's or an organisation's, after a locative preposition or as the object of "
+        "a verb of attack ('freed Palmyra'), is a place when a town of 20,000 or more of that name (its own or "
+        "one it is known by) lies in a country the article names",
+    ),
+    RuleInfo(
         "recognition.embedded",
         "recognition",
         "a well-known place inside an organisation's or a building's name ('Texas' in 'Texas A&M "

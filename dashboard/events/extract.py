@@ -25,7 +25,7 @@ from dashboard.events.lexicon import (
 )
 from dashboard.events.mentions import before_wire_dateline, mention_reason
 from dashboard.events.nonsites import locates_source
-from dashboard.events.numbers import displaced, fatalities, injured
+from dashboard.events.numbers import displaced, fatalities, injured, is_campaign_total
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
 from dashboard.events.site_repeats import repeated_sites
 from dashboard.events.sites import unlisted_sites
@@ -327,6 +327,8 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     _date, precision, date_source, _future = when
     own_clause = _toll_clause(s, verb) if ctx.switches.on("tolls.own_clause") and s.at >= 0 else None
     killed, hurt, fled = fatalities(s.own, own_clause), injured(s.own), displaced(s.own)
+    if killed is not None and ctx.switches.on("tolls.campaign_total") and is_campaign_total(s.own):
+        killed = None  # the days of a fight for a place, not one event's
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
