@@ -190,6 +190,12 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
 # Rules applied while the text is split into sentences (dashboard/nlp.py), before any parse.
 TEXT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
+        "location.same_country_next",
+        "location",
+        "a country-level report takes a town from the next sentences of its paragraph only until a sentence whose "
+        "towns all lie in other countries: the story has moved on to other events, and a town named after it is theirs",
+    ),
+    RuleInfo(
         "mention.tag_list_cut",
         "mention",
         "a page's tag list glued between story sentences ('… on Monday. Tags Syria Aleppo airstrikes The "

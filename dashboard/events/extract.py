@@ -170,7 +170,8 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     if not from_context and s.event_type in VIOLENT and all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
-        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx))
+        abroad = ctx.switches.on("location.same_country_next")
+        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx), abroad)
         if finer is not None:
             places, from_context = [finer[0]], True
             excerpt_end = finer[1]
