@@ -56,3 +56,9 @@ def test_a_name_the_article_writes_as_a_place_is_no_party(pipeline) -> None:
 
 def test_a_tv_channel_reports_it_is_no_party(gazetteer) -> None:
     assert party_name("Press TV", "ORG", gazetteer) is None
+
+
+def test_the_regime_with_a_dropped_apostrophe_is_no_person(pipeline) -> None:
+    text = "President Bashar al-Assads government backed the truce agreement reached by Moscow and Ankara on Friday."
+    parties = _parties(pipeline, text)
+    assert "Bashar al-Assads" not in parties and "Military Forces of Syria (2000-)" in parties

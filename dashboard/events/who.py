@@ -19,8 +19,9 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 MILITARY_NOUNS = word_set(WORDS, "extract.military_nouns")
 
+# "Assad's forces", and "Assads forces" where a feed dropped the apostrophe.
 REGIME_RE = re.compile(
-    r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
+    r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s|’s|s)?\s+(?:regime|government|forces|troops)"
     r"(?:\s+forces)?"
     r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
     r"|pro-(?:government|regime)\s+forces)\b",
@@ -108,9 +109,11 @@ def _named_actors(
     found: list[tuple[int, str, str]] = []
     # Only names overlapping the sentence can hold one of its entities: checking each entity against
     # every name of a long article was quadratic.
-    local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
+    local = [(t.start, t.end) for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
+    # A name inside "Assad's forces" is the regime's, which `REGIME_RE` reads.
+    local += [(sent.start_char + m.start(), sent.start_char + m.end()) for m in REGIME_RE.finditer(span_text(sent))]
     for ent in sent_ents(sent):
-        if any(t.start <= ent.start_char < t.end for t in local):
+        if any(a <= ent.start_char < b for a, b in local):
             continue
         person = _person(ent, people, possessive)
         if person:
