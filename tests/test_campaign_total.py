@@ -15,7 +15,7 @@ from tests.test_sites import rows_of, without
     [
         "The battle for the town has killed more than 300 fighters, the monitor said.",
         "At least 120 fighters had been killed in the fight for Kafr Nabl, he said.",
-        "The fighting on that front has left at least 25 dead among the troops.",
+        "Clashes on this front have left 25 soldiers dead since the offensive began.",
         "The siege of the old city has claimed 400 lives.",
     ],
 )
