@@ -190,6 +190,13 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
 # Rules applied while the text is split into sentences (dashboard/nlp.py), before any parse.
 TEXT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
+        "location.vicinity",
+        "location",
+        "a town the text puts the event near, not in ('near X', 'outside X', 'on the outskirts of X', 'a village "
+        "south of X') gives geo_precision 2, ACLED's code for a place near a named one (not 'the south of X', a "
+        "part of it)",
+    ),
+    RuleInfo(
         "location.same_country_next",
         "location",
         "a country-level report takes a town from the next sentences of its paragraph only until a sentence whose "
