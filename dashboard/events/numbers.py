@@ -174,10 +174,14 @@ def _hide_dates(sentence: str) -> str:
 
 def _find(pattern: re.Pattern[str], sentence: str, hidden: str) -> list[Count]:
     """The counts `pattern` finds in `hidden` (the sentence with its dates hidden), phrased as written."""
-    if not needs_of(pattern).may_match(Text.of(hidden)):
+    needs, hay = needs_of(pattern), Text.of(hidden)
+    if not needs.may_match(hay):
         return []  # none of the words each of its counts holds ("killed", "wounded", "death toll")
     out = []
-    for m in pattern.finditer(hidden):
+    # By the pattern's lower-case twin where it has one (the same spans; the groups lower-cased,
+    # which parse_number and the vague words read lower-cased anyway): 4 times faster on the
+    # toll patterns, which ignore case.
+    for m in needs.finditer(pattern, hay):
         group = "n" if m.groupdict().get("n") else "n2"
         raw = m.group(group)
         if raw is None:

@@ -179,11 +179,13 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     text = doc_text(doc)
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
-    # The names in the whole text are looked for when a site is first checked (many articles have none).
+    # The names in the whole text are looked for when a site is first checked (many articles have none);
+    # its reporters once, for both (a whole article's: ~2 % of the work after the parse).
+    reporters = Later(lambda: reporter_spans(text))
     reading = _Reading(
         text,
-        Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text)]),
-        Later(lambda: reporter_spans(text)) if switches.on("location.site_before_reporter") else [],
+        Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text, reporters=list(reporters))]),
+        reporters if switches.on("location.site_before_reporter") else [],
         {},
         # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
         {(t.start, t.end): t.alternatives for t in toponyms},
