@@ -156,7 +156,7 @@ class EventsStore:
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             with store_index.write_scope(self.root, int(m["generation"])):
-                rows, changed, rollup, renamed = merge_in(self.root, m, events)
+                rows, changed, rollup, renamed, clusters = store_merge.append_in(self.root, m, events)
                 self._commit(
                     m,
                     new=rows,
@@ -164,6 +164,7 @@ class EventsStore:
                     articles=articles_frame(new_articles),
                     rollup=rollup,
                     index_rows=[rows, renamed],
+                    index_clusters=clusters,
                 )
             return len(new_articles), len(events)
 

@@ -150,6 +150,8 @@ class MergeIndex:
         self.con = con
         self.gen = gen
         self.seen = _SEEN.get((str(root), gen)) if root is not None else None
+        # The `clusters` of each key's latest value, of the keys this object fetched (merge_clusters).
+        self.latest: dict[str, bytes | None] = {}
 
     def _values(self, keys: Iterable[str]) -> dict[str, Values]:
         """Each of these keys' values from its latest whole one on (the index holds none above its
@@ -181,14 +183,23 @@ class MergeIndex:
             # expression, and scans the table (13 ms a key at a million events); IN (?, ?) is kept.
             some = some * 2 if len(some) == 1 else some
             sql = (
-                f"SELECT k, gen, whole, data FROM keyed WHERE {PLACE_SQL} = ? AND k IN ({', '.join('?' * len(some))}) "
-                f"ORDER BY {PLACE_SQL}, k, gen"
+                f"SELECT k, gen, whole, data, clusters FROM keyed WHERE {PLACE_SQL} = ? "
+                f"AND k IN ({', '.join('?' * len(some))}) ORDER BY {PLACE_SQL}, k, gen"
             )
-            for k, g, whole, d in self.con.execute(sql, [place, *some]).fetchall():
+            for k, g, whole, d, clusters in self.con.execute(sql, [place, *some]).fetchall():
                 if whole or k not in found:  # a whole value supersedes the values before it
                     found[k] = []
                 found[k].append((g, bool(whole), d))
+                self.latest[k] = clusters  # the values come oldest first
         return found
+
+    def clustered(self, keys: Iterable[str]) -> tuple[dict[str, bytes], set[str]]:
+        """({key: its latest value's clusters} of these keys whose latest value has them, the other
+        keys with stored rows): an append reads the first by their clusters (merge_clusters), the
+        others by their rows."""
+        values = self._values(keys)
+        kept = {k: c for k in values if (c := self.latest.get(k)) is not None}
+        return kept, set(values) - set(kept)
 
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
@@ -243,6 +254,7 @@ class MergeIndex:
         named: Iterable[pd.DataFrame | None] = (),
         articles: Iterable[str] = (),
         fold: bool = False,
+        clusters: dict[str, bytes] | None = None,
     ) -> None:
         """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
         rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
@@ -253,11 +265,17 @@ class MergeIndex:
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
         toponym's values since its last whole one folded into one, and so is each key's);
-        `articles`, the ids of the articles the write adds."""
+        `articles`, the ids of the articles the write adds; `clusters`, an append's clusters after it
+        of the keys it touched (merge_clusters.encode), kept with their values (a key's value
+        without them has its key read from its rows)."""
         values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
+        kept = clusters or {}
+        values = [(k, g, d, w, kept.get(k)) for k, g, d, w in values]
         named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
-            self.con.executemany("INSERT OR REPLACE INTO keyed (k, gen, data, whole) VALUES (?, ?, ?, ?)", values)
+            self.con.executemany(
+                "INSERT OR REPLACE INTO keyed (k, gen, data, whole, clusters) VALUES (?, ?, ?, ?, ?)", values
+            )
             self.con.executemany(
                 f"DELETE FROM keyed WHERE {PLACE_SQL} = ? AND k = ? AND gen < ?",
                 [(place_of(k), k, g) for k, g in older],

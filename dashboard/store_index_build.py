@@ -30,6 +30,7 @@ def keep(
     moved: pd.DataFrame | None = None,
     named: list[pd.DataFrame | None] | None = None,
     fold: bool = False,
+    clusters: dict[str, bytes] | None = None,
 ) -> None:
     """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
     built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
@@ -47,7 +48,7 @@ def keep(
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out), fold)
+                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out), fold, clusters)
                 finally:
                     idx.close()
             elif not int(m["generation"]):
