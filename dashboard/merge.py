@@ -187,16 +187,23 @@ def with_cluster_sums(df: pd.DataFrame) -> pd.DataFrame:
     span = int(outlet.max(initial=0)) + 1
     pair = np.sort(cluster[both].astype("int64") * span + outlet[both])  # np.unique hashes: 3 ms
     count = np.bincount(pair[np.r_[True, pair[1:] != pair[:-1]]] // span if len(pair) else pair, minlength=k)
-    toll = df[S.FATALITIES].astype("Int64")
-    known = ~missing & ~toll.isna().to_numpy()
-    value = toll.to_numpy("int64", na_value=0)[known]
-    low, high = np.zeros(k, dtype="int64"), np.zeros(k, dtype="int64")
-    if known.any():
-        low[:], high[:] = value.max(), value.min()
-        np.minimum.at(low, cluster[known], value)
-        np.maximum.at(high, cluster[known], value)
-    untolled = (np.bincount(cluster[known], minlength=k) == 0)[at] | missing
+    low, high, tolled = group_tolls(cluster, df[S.FATALITIES], k)
+    untolled = ~tolled[at] | missing
     df[S.N_SOURCES] = pd.arrays.IntegerArray(np.where(missing, 0, count[at]), missing)
     df[S.FATALITIES_LOW] = pd.arrays.IntegerArray(np.where(untolled, 0, low[at]), untolled)
     df[S.FATALITIES_HIGH] = pd.arrays.IntegerArray(np.where(untolled, 0, high[at]), untolled.copy())
     return df
+
+
+def group_tolls(group: np.ndarray, tolls: pd.Series, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lowest toll, highest toll, whether any) per group of `n` (`group`: each row's, -1 for none)
+    over the rows' known tolls."""
+    toll = tolls.astype("Int64")
+    known = (group >= 0) & ~toll.isna().to_numpy()
+    value = toll.to_numpy("int64", na_value=0)[known]
+    low, high = np.zeros(n, dtype="int64"), np.zeros(n, dtype="int64")
+    if known.any():
+        low[:], high[:] = value.max(), value.min()
+        np.minimum.at(low, group[known], value)
+        np.maximum.at(high, group[known], value)
+    return low, high, np.bincount(group[known], minlength=n) > 0

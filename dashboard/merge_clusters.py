@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from dashboard import rollup as R
 from dashboard import schema as S
-from dashboard.merge import CLUSTER_COLUMNS, _firsts, cluster_of, merge_keys
+from dashboard.merge import CLUSTER_COLUMNS, _firsts, cluster_of, group_tolls, merge_keys
 from dashboard.merge_reps import _clusters, representatives
 from dashboard.store_index_lines import CODEC, escape, pack, unescape, unpack_text
 
@@ -172,8 +172,8 @@ def _texts(keys: pd.Series) -> np.ndarray:
 def _rep_cluster(clusters: Clusters) -> np.ndarray:
     """Each representative's cluster (its position in `clusters.name`)."""
     got = pd.Index(clusters.name).get_indexer(_clusters(clusters.reps).to_numpy(object))
-    if (got < 0).any():
-        raise sqlite3.DatabaseError("a representative of no kept cluster")
+    if (got < 0).any() or (len(clusters) and np.bincount(got, minlength=len(clusters)).min() == 0):
+        raise sqlite3.DatabaseError("kept clusters without their representatives")
     return got
 
 
@@ -188,7 +188,7 @@ def stored_columns(clusters: Clusters, rep_of: np.ndarray) -> pd.DataFrame:
     missing = pd.isna(raw) if n else np.zeros(0, dtype=bool)
     missing = np.asarray(missing, dtype=bool)
     count = np.bincount(clusters.outlet_of, minlength=n)
-    low, high, tolled = _tolls(rep_of, clusters.reps[S.FATALITIES], n)
+    low, high, tolled = group_tolls(rep_of, clusters.reps[S.FATALITIES], n)
     untolled = ~tolled | missing
     return pd.DataFrame(
         {
@@ -198,19 +198,6 @@ def stored_columns(clusters: Clusters, rep_of: np.ndarray) -> pd.DataFrame:
             S.FATALITIES_HIGH: pd.arrays.IntegerArray(np.where(untolled, 0, high), untolled.copy()),
         }
     )
-
-
-def _tolls(group: np.ndarray, tolls: pd.Series, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(lowest, highest toll, whether any) per group of `n`."""
-    toll = tolls.astype("Int64")
-    known = ~toll.isna().to_numpy()
-    value = toll.to_numpy("int64", na_value=0)[known]
-    low, high = np.zeros(n, dtype="int64"), np.zeros(n, dtype="int64")
-    if known.any():
-        low[:], high[:] = value.max(), value.min()
-        np.minimum.at(low, group[known], value)
-        np.maximum.at(high, group[known], value)
-    return low, high, np.bincount(group[known], minlength=n) > 0
 
 
 def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -259,7 +246,7 @@ def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool) -> Merged:
     group = np.concatenate([old_comp[stored.outlet_of], at[n_reps:]])
     outlet_of, outlets = _distinct_pairs(group, pa.concat_arrays([stored.outlets, _outlet(rows)]))
     n_sources = np.bincount(outlet_of, minlength=m)
-    low, high, tolled = _tolls(at, some[S.FATALITIES], m)
+    low, high, tolled = group_tolls(at, some[S.FATALITIES], m)
     now = pd.DataFrame(
         {
             S.CLUSTER_ID: pd.array(cid, dtype="string"),

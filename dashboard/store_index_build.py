@@ -13,10 +13,11 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from dashboard import merge_clusters
 from dashboard import schema as S
 from dashboard import store_files as F
-from dashboard.store_index import BUILD_CHUNK, LOOKUP_CHUNK, open_index
-from dashboard.store_index_layout import INDEX, create, replace
+from dashboard.store_index import BUILD_CHUNK, LOOKUP_CHUNK, MergeIndex, open_index
+from dashboard.store_index_layout import INDEX, PLACE_SQL, create, place_of, replace
 from dashboard.store_index_lines import lines_of, named_lines_of, placed_columns, value_of
 
 
@@ -55,6 +56,42 @@ def keep(
                 build(root, gen, rows, out)
     except (sqlite3.Error, OSError):
         return
+
+
+# A key whose values hold at least this many bytes (~16 rows) gets its clusters kept by `fill`; a
+# smaller key is read from its rows at less cost than its clusters'.
+FILL_BYTES = 2_000
+FILL_CHUNK = 2_000  # keys summarized at a time by `fill`
+
+
+def fill(idx: MergeIndex) -> int:
+    """The clusters (merge_clusters) of the keys of at least FILL_BYTES whose latest value keeps
+    none, kept with that value, once per index (an index built from a store's parts keeps none:
+    its keys' clusters are kept by the appends that touch them after); returns how many. A chunk
+    of keys at a time, each its own transaction: a key's clusters are a function of its rows, so a
+    fill stopped half-way leaves the others to be read from their rows."""
+    con = idx.con
+    con.execute("CREATE TABLE IF NOT EXISTS clusters_filled (gen INTEGER NOT NULL)")
+    if con.execute("SELECT 1 FROM clusters_filled").fetchone() is not None:
+        return 0
+    # SQLite takes the other columns of a row with max(gen) from that row: the key's latest value.
+    sql = (
+        "SELECT k FROM (SELECT k, max(gen), clusters IS NULL AS none, sum(length(data)) AS size "
+        "FROM keyed GROUP BY k) WHERE none AND size >= ?"
+    )
+    keys = [k for (k,) in con.execute(sql, (FILL_BYTES,))]
+    for lo in range(0, len(keys), FILL_CHUNK):
+        some = set(keys[lo : lo + FILL_CHUNK])
+        latest = {k: vs[-1][0] for k, vs in idx._values(some).items()}
+        kept = merge_clusters.encode(merge_clusters.summarize(idx.candidates(some)))
+        with con:
+            con.executemany(
+                f"UPDATE keyed SET clusters = ? WHERE {PLACE_SQL} = ? AND k = ? AND gen = ?",
+                [(v, place_of(k), k, latest[k]) for k, v in kept.items() if k in latest],
+            )
+    with con:
+        con.execute("INSERT INTO clusters_filled VALUES (?)", (idx.gen,))
+    return len(keys)
 
 
 def added_articles(root: Path, m: dict, out: dict) -> list[str]:

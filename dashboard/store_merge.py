@@ -246,9 +246,12 @@ def _over_clusters(
     """append_in over the keys' clusters, None when it takes merge_in's way."""
     kept, stale = idx.clustered(keys)
     read = idx.candidates(stale) if stale else S.coerce_events(S.empty_events())
-    stored = merge_clusters.concat([merge_clusters.decode(kept), merge_clusters.summarize(read)])
-    ids = set(rows[S.EVENT_ID].astype(str))
-    if int(stored.size.sum()) < merge_reps.REPS_AT or pc.any(pc.is_in(stored.members.cast(pa.string()), pa.array(list(ids), pa.string()))).as_py():
+    clusters = merge_clusters.decode(kept)
+    if int(clusters.size.sum()) + len(read) < merge_reps.REPS_AT:
+        return None
+    stored = merge_clusters.concat([clusters, merge_clusters.summarize(read)])
+    ids = pa.array(list(set(rows[S.EVENT_ID].astype(str))), pa.string())
+    if pc.any(pc.is_in(stored.members.cast(pa.string()), ids)).as_py():
         return None
     got = merge_clusters.merge(stored, rows, rollup)
     # The stored rows whose cluster id changed, whole: the merge's index takes them again.

@@ -86,7 +86,9 @@ def test_a_merge_over_kept_clusters_equals_one_over_every_row(seed: int) -> None
 def test_kept_clusters_read_back_whatever_their_texts_hold(odd: str) -> None:
     stored = _stored(3)
     stored[S.SOURCE] = pd.array([odd if i % 7 == 0 else s for i, s in enumerate(stored[S.SOURCE])], dtype="string")
-    stored[S.EVENT_ID] = pd.array([f"{e}{odd}" if i % 5 == 0 else e for i, e in enumerate(stored[S.EVENT_ID])], "string")
+    stored[S.EVENT_ID] = pd.array(
+        [f"{e}{odd}" if i % 5 == 0 else e for i, e in enumerate(stored[S.EVENT_ID])], "string"
+    )
     stored = with_cluster_sums(S.coerce_events(merge_reports(stored)))
     clusters = MC.summarize(stored)
     assert _canonical(MC.decode(MC.encode(clusters))) == _canonical(clusters)
@@ -194,6 +196,41 @@ def test_an_index_without_kept_clusters_gets_the_column_and_is_read_by_rows(tmp_
     store.append(events[events[S.ARTICLE_ID].isin(thirds[1])], [arts[a] for a in thirds[1]])
     assert _assert_kept_clusters_are_the_rows(store) > 0
     store.append(events[events[S.ARTICLE_ID].isin(thirds[2])], [arts[a] for a in thirds[2]])
+    got = store.load_events()
+    want = S.coerce_events(merge_reports(events))
+    pd.testing.assert_frame_equal(
+        got.set_index(S.EVENT_ID).sort_index()[CLUSTER_COLUMNS],
+        want.set_index(S.EVENT_ID).sort_index()[CLUSTER_COLUMNS],
+    )
+
+
+def test_ensure_index_keeps_the_clusters_of_larger_keys_once(tmp_path: Path, monkeypatch) -> None:
+    """A store whose appends kept no clusters (code before them) gets those of its keys from
+    `ensure_index` (store_index_build.fill), once; appends then go over them."""
+    from dashboard import store_index_build
+
+    events, arts = _corpus(400, 6)
+    ids = list(arts)
+    half = len(ids) // 2
+    store = EventsStore(tmp_path / "s")
+    monkeypatch.setattr(SM, "_over_clusters", lambda *a: None)
+    for lo in range(0, half, 5):
+        batch = ids[lo : min(lo + 5, half)]
+        store.append(events[events[S.ARTICLE_ID].isin(batch)], [arts[a] for a in batch])
+    assert _assert_kept_clusters_are_the_rows(store) == 0
+    monkeypatch.undo()
+    monkeypatch.setattr(store_index_build, "FILL_BYTES", 0)
+    monkeypatch.setattr(merge_reps, "REPS_AT", 0)
+    assert not store.ensure_index()
+    kept = _assert_kept_clusters_are_the_rows(store)
+    idx = I.open_index(store.root, store.manifest()["generation"])
+    assert idx is not None
+    try:
+        assert kept == idx.con.execute("SELECT count(DISTINCT k) FROM keyed").fetchone()[0] > 10
+        assert store_index_build.fill(idx) == 0, "filled once"
+    finally:
+        idx.close()
+    store.append(events[events[S.ARTICLE_ID].isin(ids[half:])], [arts[a] for a in ids[half:]])
     got = store.load_events()
     want = S.coerce_events(merge_reports(events))
     pd.testing.assert_frame_equal(
