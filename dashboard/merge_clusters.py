@@ -218,16 +218,16 @@ class Merged:
     after: dict[str, bytes]  # each touched key's clusters after, encoded
 
 
-def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool) -> Merged:
+def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool, row_keys: pd.Series | None = None) -> Merged:
     """An append's merge of new `rows` with the `stored` clusters of their keys (every cluster of
-    each key; no event in both). A representative's merge key is its cluster's (the key whose
-    value it came from), not found again from its row."""
+    each key; no event in both; `row_keys`: the rows' merge keys, when known). A representative's
+    merge key is its cluster's (the key whose value it came from), not found again from its row."""
     rows = S.coerce_events(rows)
     reps, k = stored.reps, len(stored)
     n_reps = len(reps)
     rep_of = _rep_cluster(stored)
     some = pd.concat([reps, rows], ignore_index=True) if n_reps else rows
-    key_of = np.concatenate([stored.key[rep_of], _texts(merge_keys(rows))])
+    key_of = np.concatenate([stored.key[rep_of], _texts(merge_keys(rows) if row_keys is None else row_keys)])
     key = pd.Series(key_of, dtype=object)
     comp = some[S.EVENT_ID].astype(str)
     shared = key.notna() & key.duplicated(keep=False)

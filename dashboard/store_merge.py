@@ -227,12 +227,13 @@ def append_in(
     (merge_clusters.merge), and the other keys' rows are read and summarized first; merge_in's way
     when the keys hold fewer than merge_reps.REPS_AT stored rows, a new row's event is stored
     already, or the index cannot be read so."""
-    keys = set(merge_keys(rows).dropna())
+    row_keys = merge_keys(rows)
+    keys = set(row_keys.dropna())
     idx = open_or_build_index(root, m) if keys and m["generation"] else None
     if idx is None:
         return (*merge_in(root, m, rows), {})
     try:
-        got = _over_clusters(idx, keys, rows, m.get("rollup") is not None)
+        got = _over_clusters(idx, keys, rows, m.get("rollup") is not None, row_keys)
     except sqlite3.Error:
         got = None
     finally:
@@ -241,9 +242,10 @@ def append_in(
 
 
 def _over_clusters(
-    idx: store_index.MergeIndex, keys: set[str], rows: pd.DataFrame, rollup: bool
+    idx: store_index.MergeIndex, keys: set[str], rows: pd.DataFrame, rollup: bool, row_keys: pd.Series | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame, dict[str, bytes]] | None:
-    """append_in over the keys' clusters, None when it takes merge_in's way."""
+    """append_in over the keys' clusters (`row_keys`: the new rows' merge keys, when known), None
+    when it takes merge_in's way."""
     kept, stale = idx.clustered(keys)
     read = idx.candidates(stale) if stale else S.coerce_events(S.empty_events())
     clusters = merge_clusters.decode(kept)
@@ -253,7 +255,7 @@ def _over_clusters(
     ids = pa.array(list(set(rows[S.EVENT_ID].astype(str))), pa.string())
     if pc.any(pc.is_in(stored.members.cast(pa.string()), ids)).as_py():
         return None
-    got = merge_clusters.merge(stored, rows, rollup)
+    got = merge_clusters.merge(stored, rows, rollup, row_keys)
     # The stored rows whose cluster id changed, whole: the merge's index takes them again.
     renamed = read.iloc[:0]
     if len(got.renamed):
