@@ -66,16 +66,9 @@ def commit(
             n_events=sum(int(e["rows"]) for e in out["events"]),
             n_articles=count_articles(m, out, articles),
         )
+        changed = [] if not rows_change else index_rows
         store_index_build.keep(
-            root,
-            m,
-            gen,
-            out,
-            whole_rollup,
-            [] if not rows_change else index_rows,
-            index_moved,
-            [new, placed],
-            clusters=index_clusters,
+            root, m, gen, out, whole_rollup, changed, index_moved, [new, placed], clusters=index_clusters
         )
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:

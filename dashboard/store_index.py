@@ -266,7 +266,7 @@ class MergeIndex:
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
         toponym's values since its last whole one folded into one, and so is each key's);
         `articles`, the ids of the articles the write adds; `clusters`, an append's clusters after it
-        of the keys it touched (merge_clusters.encode), kept with their values (a key's value
+        of the keys it touched (store_index_clusters.encode), kept with their values (a key's value
         without them has its key read from its rows)."""
         values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
         kept = clusters or {}

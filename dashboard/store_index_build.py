@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import merge_clusters
+from dashboard import merge_clusters, store_index_clusters
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.store_index import BUILD_CHUNK, LOOKUP_CHUNK, MergeIndex, open_index
@@ -85,7 +85,7 @@ def fill(idx: MergeIndex) -> int:
     for lo in range(0, len(keys), FILL_CHUNK):
         some = set(keys[lo : lo + FILL_CHUNK])
         latest = {k: vs[-1][0] for k, vs in idx._values(some).items()}
-        kept = merge_clusters.encode(merge_clusters.summarize(idx.candidates(some)))
+        kept = store_index_clusters.encode(merge_clusters.summarize(idx.candidates(some)))
         with con:
             con.executemany(
                 f"UPDATE keyed SET clusters = ? WHERE {PLACE_SQL} = ? AND k = ? AND gen = ?",

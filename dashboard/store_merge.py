@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import merge_clusters, merge_reps, store_index, store_index_build, store_read
+from dashboard import merge_clusters, merge_reps, store_index, store_index_build, store_index_clusters, store_read
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
@@ -222,7 +222,7 @@ def append_in(
     root: Path, m: dict, rows: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame, dict[str, bytes]]:
     """merge_in of an append's new `rows`, and the clusters of their keys after it for the merge's
-    index (merge_clusters.encode; empty when it took merge_in's way). The stored rows of keys whose
+    index (store_index_clusters.encode; empty when it took merge_in's way). The stored rows of keys whose
     index value keeps their clusters are not read: the merge goes over those clusters
     (merge_clusters.merge), and the other keys' rows are read and summarized first; merge_in's way
     when the keys hold fewer than merge_reps.REPS_AT stored rows, a new row's event is stored
@@ -248,7 +248,7 @@ def _over_clusters(
     when it takes merge_in's way."""
     kept, stale = idx.clustered(keys)
     read = idx.candidates(stale) if stale else S.coerce_events(S.empty_events())
-    clusters = merge_clusters.decode(kept)
+    clusters = store_index_clusters.decode(kept)
     if int(clusters.size.sum()) + len(read) < merge_reps.REPS_AT:
         return None
     stored = merge_clusters.concat([clusters, merge_clusters.summarize(read)])
@@ -265,7 +265,7 @@ def _over_clusters(
         whole = whole[at >= 0].reset_index(drop=True)
         cols = got.renamed_columns.iloc[at[at >= 0]].reset_index(drop=True)
         renamed = whole.assign(**{c: cols[c].array for c in CLUSTER_COLUMNS})
-    return got.new, got.patch, got.delta, renamed, got.after
+    return got.new, got.patch, got.delta, renamed, store_index_clusters.encode(got.after, got.after_reps)
 
 
 def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:

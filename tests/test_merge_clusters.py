@@ -17,6 +17,7 @@ from dashboard import merge_reps
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_index as I
+from dashboard import store_index_clusters as C
 from dashboard import store_merge as SM
 from dashboard.merge import CLUSTER_COLUMNS, merge_keys, merge_reports, with_cluster_sums
 from dashboard.store import EventsStore
@@ -33,7 +34,7 @@ def _canonical(clusters: MC.Clusters) -> list[tuple]:
     for i, o in zip(clusters.outlet_of.tolist(), clusters.outlets.to_pylist(), strict=True):
         outlets.setdefault(i, []).append(o)
     reps: dict[int, list[str]] = {}
-    rep_of = MC._rep_cluster(clusters)
+    rep_of = MC.rep_cluster(clusters)
     for i, e in zip(rep_of.tolist(), clusters.reps[S.EVENT_ID].astype(str), strict=True):
         reps.setdefault(i, []).append(e)
     return sorted(
@@ -61,7 +62,7 @@ def test_a_merge_over_kept_clusters_equals_one_over_every_row(seed: int) -> None
     # New ids before the stored ones rename the clusters they join (odd seeds), after them not.
     rows = _rows(60, seed + 100, "n" if seed % 2 else "z")
     new, changed, delta, renamed = merge_reps.append_merge(stored, rows, rollup=True)
-    got = MC.merge(MC.decode(MC.encode(MC.summarize(stored))), rows, rollup=True)
+    got = MC.merge(C.decode(C.encode(MC.summarize(stored))), rows, rollup=True)
     pd.testing.assert_frame_equal(got.new, new)
     cols = [S.EVENT_ID, *CLUSTER_COLUMNS]
     pd.testing.assert_frame_equal(_sorted(got.patch[cols]), _sorted(changed[cols]), check_dtype=False)
@@ -79,7 +80,7 @@ def test_a_merge_over_kept_clusters_equals_one_over_every_row(seed: int) -> None
     # The keys' clusters after: those of one merge of every row.
     every = S.coerce_events(merge_reports(pd.concat([stored, rows], ignore_index=True)))
     want = MC.summarize(with_cluster_sums(every[merge_keys(every).notna()].reset_index(drop=True)))
-    assert _canonical(MC.decode(got.after)) == _canonical(want)
+    assert _canonical(C.decode(C.encode(got.after, got.after_reps))) == _canonical(want)
 
 
 @pytest.mark.parametrize("odd", ["\x1c", "\\c", "a\x1fb", "\x1e", "\\", "", "x\x1dy\\\\c"])
@@ -91,7 +92,7 @@ def test_kept_clusters_read_back_whatever_their_texts_hold(odd: str) -> None:
     )
     stored = with_cluster_sums(S.coerce_events(merge_reports(stored)))
     clusters = MC.summarize(stored)
-    assert _canonical(MC.decode(MC.encode(clusters))) == _canonical(clusters)
+    assert _canonical(C.decode(C.encode(clusters))) == _canonical(clusters)
     assert odd in clusters.outlets.to_pylist() or odd == ""
 
 
@@ -125,7 +126,7 @@ def _assert_kept_clusters_are_the_rows(store: EventsStore) -> int:
         kept, _ = idx.clustered(keys)
         for k, value in kept.items():
             rows = idx.candidates({k})
-            assert _canonical(MC.decode({k: value})) == _canonical(MC.summarize(rows)), k
+            assert _canonical(C.decode({k: value})) == _canonical(MC.summarize(rows)), k
         return len(kept)
     finally:
         idx.close()
