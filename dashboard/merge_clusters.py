@@ -38,6 +38,11 @@ from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, _firsts, cluster_of, group_tolls, merge_keys
 from dashboard.merge_reps import _clusters, representatives
 
+# Stored rows of an append's keys from which it merges over their kept clusters; below, over the
+# rows (store_merge.merge_in): at a million events (~2,000 stored rows) the clusters' way took
+# 0.21-0.23 CPU s an append against 0.19-0.21 over the rows.
+CLUSTERS_AT = 5_000
+
 
 @dataclass
 class Clusters:

@@ -193,6 +193,10 @@ class MergeIndex:
                 self.latest[k] = clusters  # the values come oldest first
         return found
 
+    def values(self, keys: Iterable[str]) -> dict[str, Values]:
+        """Each of these keys' values from its latest whole one on (keys without rows left out)."""
+        return self._values(keys)
+
     def clustered(self, keys: Iterable[str]) -> tuple[dict[str, bytes], set[str]]:
         """({key: its latest value's clusters} of these keys whose latest value has them, the other
         keys with stored rows): an append reads the first by their clusters (merge_clusters), the

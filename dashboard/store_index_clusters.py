@@ -71,6 +71,17 @@ def encode(clusters: Clusters, rep_of: np.ndarray | None = None) -> dict[str, by
     return out
 
 
+def rows_in(values: dict[str, bytes]) -> int:
+    """How many stored rows the clusters of these keys' values hold (their lines per cluster alone
+    read: what an append asks before it decodes them)."""
+    n = 0
+    for v in values.values():
+        a, b = struct.unpack_from("<II", v)
+        records = pa.decompress(v[8:], a + b, CODEC, asbytes=True)[a:].decode("utf-8")
+        n += sum(int(r.split(_SEP, 2)[1]) for r in records.split(_ROW) if r)
+    return n
+
+
 def decode(values: dict[str, bytes]) -> Clusters:
     """The clusters of these keys' values ({key: `encode`'s value}), as one."""
     reps_texts, records, keys = [], [], []

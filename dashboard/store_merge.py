@@ -35,6 +35,7 @@ from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 from dashboard.merge_reps import cluster_changes
+from dashboard.store_index_lines import lines_in, text_of
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
@@ -247,11 +248,13 @@ def _over_clusters(
     """append_in over the keys' clusters (`row_keys`: the new rows' merge keys, when known), None
     when it takes merge_in's way."""
     kept, stale = idx.clustered(keys)
-    read = idx.candidates(stale) if stale else S.coerce_events(S.empty_events())
-    clusters = store_index_clusters.decode(kept)
-    if int(clusters.size.sum()) + len(read) < merge_reps.REPS_AT:
+    # The keys' stored rows counted before any is unpacked or decoded (a key's lines, superseded
+    # ones among them, for a key read by its rows): below CLUSTERS_AT merge_in's way is cheaper.
+    lines = sum(lines_in(text_of(d)) for vs in idx.values(stale).values() for _, _, d in vs)
+    if store_index_clusters.rows_in(kept) + lines < merge_clusters.CLUSTERS_AT:
         return None
-    stored = merge_clusters.concat([clusters, merge_clusters.summarize(read)])
+    read = idx.candidates(stale) if stale else S.coerce_events(S.empty_events())
+    stored = merge_clusters.concat([store_index_clusters.decode(kept), merge_clusters.summarize(read)])
     ids = pa.array(list(set(rows[S.EVENT_ID].astype(str))), pa.string())
     if pc.any(pc.is_in(stored.members.cast(pa.string()), ids)).as_py():
         return None

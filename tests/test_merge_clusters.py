@@ -97,8 +97,10 @@ def test_kept_clusters_read_back_whatever_their_texts_hold(odd: str) -> None:
 
 
 def test_an_append_of_an_event_stored_already_is_merged_over_its_rows(tmp_path: Path, monkeypatch) -> None:
-    """A new row whose event is stored: merge_in's way (over the rows, that one left out)."""
+    """A new row whose event is stored, or keys holding fewer than CLUSTERS_AT stored rows:
+    merge_in's way (over the rows, that one left out)."""
     monkeypatch.setattr(merge_reps, "REPS_AT", 0)
+    monkeypatch.setattr(MC, "CLUSTERS_AT", 0)
     events, arts = _corpus(400, 4)
     store = EventsStore(tmp_path / "s")
     ids = list(arts)
@@ -112,6 +114,8 @@ def test_an_append_of_an_event_stored_already_is_merged_over_its_rows(tmp_path: 
         keys = set(merge_keys(again).dropna())
         assert SM._over_clusters(idx, keys, again, True) is None
         assert SM._over_clusters(idx, keys, again.iloc[:-1], True) is not None
+        monkeypatch.setattr(MC, "CLUSTERS_AT", SM.store_index_clusters.rows_in(idx.clustered(keys)[0]) + 1)
+        assert SM._over_clusters(idx, keys, again.iloc[:-1], True) is None, "fewer stored rows: over the rows"
     finally:
         idx.close()
 
@@ -141,6 +145,7 @@ def test_appends_over_kept_clusters_keep_the_store_a_full_merge(tmp_path: Path, 
     from dashboard.corrections import Alternative, save_correction, undo_correction
 
     monkeypatch.setattr(merge_reps, "REPS_AT", 0)
+    monkeypatch.setattr(MC, "CLUSTERS_AT", 0)
     used: list[int] = []
     real = MC.merge
     monkeypatch.setattr(MC, "merge", lambda *a: used.append(1) or real(*a))
@@ -185,6 +190,7 @@ def test_an_index_without_kept_clusters_gets_the_column_and_is_read_by_rows(tmp_
     """An index written before the clusters were kept (no `clusters` column) is carried: the
     column added, its keys read from their rows, and the next append keeps its keys' clusters."""
     monkeypatch.setattr(merge_reps, "REPS_AT", 0)
+    monkeypatch.setattr(MC, "CLUSTERS_AT", 0)
     events, arts = _corpus(300, 5)
     ids = list(arts)
     thirds = [ids[: len(ids) // 3], ids[len(ids) // 3 : 2 * len(ids) // 3], ids[2 * len(ids) // 3 :]]
@@ -222,6 +228,7 @@ def test_ensure_index_keeps_the_clusters_of_larger_keys_once(tmp_path: Path, mon
     monkeypatch.undo()
     monkeypatch.setattr(store_index_build, "FILL_BYTES", 0)
     monkeypatch.setattr(merge_reps, "REPS_AT", 0)
+    monkeypatch.setattr(MC, "CLUSTERS_AT", 0)
     assert not store.ensure_index()
     kept = _assert_kept_clusters_are_the_rows(store)
     idx = I.open_index(store.root, store.manifest()["generation"])
