@@ -82,23 +82,12 @@ def name_token(sent: Any, t: Toponym) -> Any:
     while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
         tok = tok.head
     # "in Aleppo city", "of Raqqa province", "in Raqqa and Hama provinces": the site noun carries
-    # the name's role; not in "the Damascus suburb of Jaramana", where the noun's "of" names the site
-    # and the name modifying it is its container.
-    if _names_its_site_noun(tok):
+    # the name's role.
+    if tok.dep_ == "compound" and tok.head.i != tok.i and base_form(tok.head) in NAME_SITES:
         tok = tok.head
         while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
             tok = tok.head
     return tok
-
-
-def _names_its_site_noun(tok: Any) -> bool:
-    """ "Aleppo city", "Raqqa province": a name compounded with a site noun that has no "of" phrase."""
-    return (
-        tok.dep_ == "compound"
-        and tok.head.i != tok.i
-        and base_form(tok.head) in NAME_SITES
-        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.head.children)
-    )
 
 
 def _completed_noun(tok: Any) -> Any:
