@@ -1,4 +1,4 @@
-"""`location.vicinity` and the bomb that kills (examples written for these tests)."""
+"""`location.vicinity` (examples written for these tests)."""
 
 from __future__ import annotations
 
@@ -26,11 +26,3 @@ def test_a_town_the_event_is_near_gives_precision_2(pipeline, text: str, precisi
 def test_switched_off_the_town_is_exact(pipeline) -> None:
     ev = rows_of(without(pipeline, "location.vicinity"), "A bomb killed two soldiers near Homs on Saturday.")
     assert ev[S.GEO_PRECISION].tolist() == [1]
-
-
-def test_a_bomb_that_kills_is_a_remote_explosive_not_a_barrel_bomb(pipeline) -> None:
-    bomb = rows_of(pipeline, "A bomb killed two soldiers in Daraa city on Saturday.")
-    assert bomb[S.SUB_EVENT_TYPE].tolist() == ["Remote explosive/landmine/IED"]
-    barrel = rows_of(pipeline, "Barrel bombs killed two civilians in Daraa city on Saturday.")
-    assert barrel[S.SUB_EVENT_TYPE].tolist() == ["Air/drone strike"]
-
