@@ -28,15 +28,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
+from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
-from dashboard.app.duck_engine import KEY_OF
 from dashboard.app.duck_where import place_is
 from dashboard.app.engine import SUMMARY_COLUMNS
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
-PLACE_COLUMNS = (S.LOCATION, "lat_i", "lon_i")
+PLACE_COLUMNS = SH.PLACE_COLUMNS
 # duck_rollup.places_summary's columns, in its order.
 OUT_COLUMNS = SUMMARY_COLUMNS
 
@@ -96,27 +96,7 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
     )
 
 
-def places_sql(source: str, offset: str = "0") -> str:
-    """Each place of `source` (a relation of the rollup's columns with lat_i, lon_i) with its
-    integer (from offset + 1, in the places' order), key, coordinates, country, and whether it
-    has one of each and reports in every row (`uniform`)."""
-    key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    cols = ", ".join(PLACE_COLUMNS)
-    one_country = "count(DISTINCT country) + (count(*) > count(country))::INTEGER <= 1"
-    return (
-        f"SELECT ({offset} + row_number() OVER (ORDER BY {cols}))::INTEGER AS pid, {cols}, {key} AS place_key, "
-        "any_value(latitude) AS latitude, any_value(longitude) AS longitude, any_value(country) AS country, "
-        "(min(latitude) IS NOT DISTINCT FROM max(latitude) AND min(longitude) IS NOT DISTINCT FROM max(longitude) "
-        f"AND {one_country} AND min(reports) > 0) AS uniform FROM {source} GROUP BY {cols}"
-    )
-
-
-def types_sql(source: str) -> str:
-    """The event types of `source`, each with its index (`tid`) in their sorted order."""
-    return (
-        f"SELECT (row_number() OVER (ORDER BY {S.EVENT_TYPE}) - 1)::SMALLINT AS tid, {S.EVENT_TYPE} "
-        f"FROM (SELECT DISTINCT {S.EVENT_TYPE} FROM {source} WHERE {S.EVENT_TYPE} IS NOT NULL)"
-    )
+places_sql, types_sql = SH.places_sql, SH.types_sql  # as the store numbers them (store_held)
 
 
 def rows_sql(source: str, places: str, types: str, extra: str = "", order: bool = True) -> str:

@@ -1,0 +1,323 @@
+"""The dashboard's held tables of a generation, written by the store with a whole rollup part.
+
+The DuckDB engine of the dashboard held two tables per generation that it computed from the events
+after its first answer or on first use: the panel's first page of every date and every place, and
+the newest dates whole (dashboard/app/duck_listed.py: ~1.5 CPU s at a million events, ~13 at ten
+million, on the two cores the requests meanwhile want), and every actor's filter state
+(dashboard/app/duck_actors.py: 1.2-1.4 CPU s in the answer of the first actor filter at a million).
+A write that computes the rollup anew from the generation's files (store_sql.write_whole_rollup:
+a whole-store write, `store compact`, the fast and chunked writers the bench and Dask use) now
+writes them too, beside the rollup's sums (`held` in the rollup part's entry, with the generation
+they are of), and the engine reads them instead while that generation is current. A later write
+(an append, a correction) makes a generation they are not of: the engine builds them as before.
+
+The SQL they are computed with lives here, and the engine's modules compute theirs with it: the
+same statements over the same relation (`view_sql`, the engine's `events` view), so the same rows
+(tests/test_store_held.py holds the files to the engine's build).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dashboard import rollup_sums as RS
+from dashboard import schema as S
+from dashboard import store_files as F
+
+if TYPE_CHECKING:
+    import duckdb
+
+# The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text),
+# from a place's coordinates as integers (rollup_sums.TENTHOUSANDTHS: numpy's round, half to even).
+KEY_OF = (
+    "coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
+    "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')"
+)
+PLACE_KEY_SQL = KEY_OF.format(
+    loc="location", lat=RS.TENTHOUSANDTHS.format("latitude"), lon=RS.TENTHOUSANDTHS.format("longitude")
+)
+
+EXCERPT_LIMIT = 25  # sentences a page of the panel lists (the app's excerpts and duck_listed read it)
+# The columns a listed sentence reads (excerpt_records, excerpt_item, meta_text, report_badges,
+# excerpt_actions): a store answered by DuckDB reads only these of the listed rows
+# (tests/test_excerpts_panel.py holds the list to the panel built from whole rows).
+LISTED_COLUMNS: tuple[str, ...] = (
+    S.EVENT_ID,
+    S.ARTICLE_ID,
+    S.EVENT_DATE,
+    S.DATE_PRECISION,
+    S.IS_FUTURE,
+    S.EVENT_TYPE,
+    S.SUB_EVENT_TYPE,
+    S.TRIGGER_START,
+    S.TRIGGER_END,
+    S.LOCATION,
+    S.TOPONYM_START,
+    S.TOPONYM_END,
+    S.GEO_PRECISION,
+    S.FATALITIES,
+    S.FATALITIES_LOW,
+    S.FATALITIES_HIGH,
+    S.INJURED,
+    S.DISPLACED,
+    S.N_SOURCES,
+    S.EXCERPT,
+    S.EXCERPT_START,
+    S.EXCERPT_END,
+    S.TITLE,
+    S.SOURCE,
+    S.URL,
+    S.PUBLISHED,
+    S.PUBLISHED_INFERRED,
+)
+
+# duck_listed's table: LIMIT rows kept per date and per place (the panel's first page), and at most
+# RECENT rows of the newest dates kept whole.
+LIMIT = EXCERPT_LIMIT
+RECENT = 50_000
+# The columns held: the panel's, and those a filter's and the selection's condition read (duck_where).
+FILTERED = (S.COUNTRY, S.ADMIN1, S.ACTOR1, S.ACTOR2, S.LATITUDE, S.LONGITUDE, S.CONFIDENCE)
+HELD = tuple(dict.fromkeys((*LISTED_COLUMNS, *FILTERED, S.PLACE_KEY, "lat_i", "lon_i")))
+PLACE = "location, lat_i, lon_i"
+PLACE_COLUMNS = (S.LOCATION, "lat_i", "lon_i")  # a place, as duck_fact numbers them
+SAME_PLACE = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE.split(", "))
+
+# Per event reported more than once, the lowest and highest death count its reports give (the
+# engine's `tolls`; `{extra}`: more aggregates of the same scan).
+TOLLS_SELECT = (
+    "SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high{extra} FROM events WHERE NOT lone "
+    "GROUP BY cluster_id"
+)
+
+ACTORS_LIMIT = 2**15  # actors the table's small integers number; with more, no table
+
+
+def view_sql(files_sql: str, extra: str = "") -> str:
+    """The engine's `events` view over a relation of stored events (store_sql.events_sql; `extra`:
+    more of its columns): the events (mentions are neither drawn nor counted), each with its place's
+    key, coordinates as integers, and whether it is an event's lone report."""
+    return (
+        f"SELECT {', '.join(S.NAMES)}{extra}, {PLACE_KEY_SQL} AS place_key, "
+        f"{RS.TENTHOUSANDTHS.format('latitude')} AS lat_i, {RS.TENTHOUSANDTHS.format('longitude')} AS lon_i, "
+        f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
+        f"WHERE record_kind IS DISTINCT FROM 'mention'"
+    )
+
+
+def listed_sql(relation: str) -> list[str]:
+    """The statements whose last gives the rows of `relation` (the events view's columns) among their
+    date's LIMIT newest (in the panel's order: published, then id) or their place's LIMIT newest
+    (event date, published, id), and every row of the newest dates whose rows are RECENT or fewer:
+    their HELD columns and, on every row, the first of those dates (`since`), whether it is among
+    the first or the last (`dated`) and whether among its place's (`placed`)."""
+    # As duck_newest.newest_sql: each group's LIMIT-th value first (narrow columns), then only the
+    # rows on or after it are numbered: numbering every row sorted them all. The ids first, into a
+    # table: the rows' wide columns are then decoded in one pass (one query of all of it decoded
+    # them more than once, and recomputed the groups: 14.6 against 9.3 CPU s at ten million events).
+    d = (
+        f"CREATE TABLE d AS SELECT event_date, list_min(max(published, {LIMIT})) AS floor, count(published) AS n, "
+        f"count(*) AS rows FROM {relation} GROUP BY event_date"
+    )
+    h = (
+        "CREATE TABLE h AS SELECT min(event_date) AS since FROM (SELECT event_date, sum(rows) OVER "
+        f"(ORDER BY event_date DESC) AS c FROM d WHERE event_date IS NOT NULL) WHERE c <= {RECENT}"
+    )
+    ids = (
+        f"CREATE TABLE ids AS WITH p AS (SELECT {PLACE}, list_min(max(event_date, {LIMIT})) AS floor, "
+        f"count(event_date) AS n FROM {relation} GROUP BY ALL), "
+        f"by_date AS (SELECT r.event_id FROM {relation} r JOIN d ON r.event_date IS NOT DISTINCT FROM d.event_date "
+        f"WHERE d.n < {LIMIT} OR r.published >= d.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.event_date ORDER BY r.published DESC NULLS LAST, r.event_id) "
+        f"<= {LIMIT}), "
+        f"by_place AS (SELECT r.event_id FROM {relation} r JOIN p ON {SAME_PLACE} "
+        f"WHERE p.n < {LIMIT} OR r.event_date >= p.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.location, r.lat_i, r.lon_i ORDER BY "
+        f"r.event_date DESC NULLS LAST, r.published DESC NULLS LAST, r.event_id) <= {LIMIT}) "
+        "SELECT event_id, bool_or(dated) AS dated, bool_or(placed) AS placed FROM "
+        "(SELECT event_id, true AS dated, false AS placed FROM by_date "
+        "UNION ALL SELECT event_id, false, true FROM by_place) GROUP BY event_id"
+    )
+    held = ", ".join(f"r.{c}" for c in HELD)
+    rows = (
+        f"SELECT {held}, h.since, coalesce(r.event_date >= h.since, false) OR coalesce(i.dated, false) AS dated, "
+        f"coalesce(i.placed, false) AS placed FROM {relation} r CROSS JOIN h "
+        "LEFT JOIN ids i ON r.event_id = i.event_id WHERE r.event_date >= h.since OR i.event_id IS NOT NULL"
+    )
+    return [d, h, ids, rows]
+
+
+def listed_tables(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """duck_listed's two tables from listed_sql's rows: those by date (sorted by date) and those by
+    place (sorted by place), without the columns that told them apart."""
+    by_date = rows.filter(rows["dated"]).sort_by([(S.EVENT_DATE, "ascending")]).drop(["dated", "placed"])
+    by_place = rows.filter(rows["placed"]).sort_by([(c, "ascending") for c in PLACE_COLUMNS])
+    return by_date, by_place.drop(["dated", "placed"])
+
+
+def places_sql(source: str, offset: str = "0") -> str:
+    """Each place of `source` (a relation of the rollup's columns with lat_i, lon_i) with its
+    integer (from offset + 1, in the places' order), key, coordinates, country, and whether it
+    has one of each and reports in every row (`uniform`): duck_fact's places."""
+    key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
+    cols = ", ".join(PLACE_COLUMNS)
+    one_country = "count(DISTINCT country) + (count(*) > count(country))::INTEGER <= 1"
+    return (
+        f"SELECT ({offset} + row_number() OVER (ORDER BY {cols}))::INTEGER AS pid, {cols}, {key} AS place_key, "
+        "any_value(latitude) AS latitude, any_value(longitude) AS longitude, any_value(country) AS country, "
+        "(min(latitude) IS NOT DISTINCT FROM max(latitude) AND min(longitude) IS NOT DISTINCT FROM max(longitude) "
+        f"AND {one_country} AND min(reports) > 0) AS uniform FROM {source} GROUP BY {cols}"
+    )
+
+
+def types_sql(source: str) -> str:
+    """The event types of `source`, each with its index (`tid`) in their sorted order."""
+    return (
+        f"SELECT (row_number() OVER (ORDER BY {S.EVENT_TYPE}) - 1)::SMALLINT AS tid, {S.EVENT_TYPE} "
+        f"FROM (SELECT DISTINCT {S.EVENT_TYPE} FROM {source} WHERE {S.EVENT_TYPE} IS NOT NULL)"
+    )
+
+
+def names_sql() -> str:
+    """Each actor a row names (actor1 or actor2, blanks left out: a filter never holds one) with its
+    integer (`aid`, from 0 in the names' order)."""
+    return (
+        "SELECT v AS actor, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS aid FROM (SELECT DISTINCT v FROM "
+        "(SELECT actor1 AS v FROM events UNION ALL SELECT actor2 FROM events) WHERE v IS NOT NULL AND v <> '')"
+    )
+
+
+def actors_sql(names: str, places: str) -> str:
+    """Per actor (aid), place (pid), date, type (tid) and precisions, the counts duck_states.state_sql
+    gives for that actor, from the events and their tolls, with the table `names` (names_sql),
+    duck_fact's table `places`, and the fact's types as the parameter. Each row's place, type and
+    actors become their integers first (grouped by strings the count took a fifth more CPU), rows
+    that name no actor are left out before anything is counted, and nothing is materialized: the
+    rows of ten million events, held, had the process 300 MB higher. A row whose place or type is
+    not the fact's gets a NULL pid or tid (the caller declines then)."""
+    same_place = " AND ".join(f"e.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE_COLUMNS)
+    return f"""
+        WITH r AS (
+            SELECT p.pid, CASE WHEN e.{S.EVENT_TYPE} IS NULL THEN -1
+                               ELSE list_position(?::VARCHAR[], e.{S.EVENT_TYPE}) - 1 END::SMALLINT AS tid,
+                   e.{S.EVENT_DATE}, e.{S.DATE_PRECISION}, e.{S.GEO_PRECISION}, e.event_id, e.cluster_id, e.lone,
+                   e.fatalities, n1.aid AS a1, n2.aid AS a2
+            FROM events e LEFT JOIN {places} p ON {same_place}
+            LEFT JOIN {names} n1 ON e.actor1 = n1.actor LEFT JOIN {names} n2 ON e.actor2 = n2.actor
+            WHERE n1.aid IS NOT NULL OR n2.aid IS NOT NULL),
+        a AS NOT MATERIALIZED (
+            SELECT unnest(CASE WHEN a1 IS NULL THEN [a2] WHEN a2 IS NULL OR a2 = a1 THEN [a1] ELSE [a1, a2] END) AS aid,
+                   * EXCLUDE (a1, a2) FROM r),
+        f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
+              FROM (SELECT aid, cluster_id, min(event_id) AS first FROM a WHERE NOT lone GROUP BY aid, cluster_id) c
+              JOIN tolls t USING (cluster_id))
+        SELECT a.aid::SMALLINT AS aid, a.pid, a.{S.EVENT_DATE}, a.tid, a.{S.DATE_PRECISION},
+               a.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION}, count(*)::INTEGER AS reports,
+               count(*) FILTER (WHERE lone OR a.event_id = f.first)::INTEGER AS events,
+               coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
+                            THEN f.low END), 0)::INTEGER AS low,
+               coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
+                            THEN f.high END), 0)::INTEGER AS high
+        FROM a LEFT JOIN f ON NOT a.lone AND a.aid = f.aid AND a.cluster_id = f.cluster_id
+        GROUP BY ALL ORDER BY aid, {S.EVENT_DATE}"""
+
+
+# -- written by the store -----------------------------------------------------------------------------
+
+# The files, by kind: duck_listed's two tables, and duck_actors' table, its actors' integers and
+# the places' integers it was counted with (the engine reads it only where its own places number
+# alike: duck_fact numbers the same rollup part's places the same way).
+KINDS = ("listed", "placed", "actors", "actor_names", "actor_places")
+
+
+def write(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
+    """Write generation `gen`'s held tables from the effective events of `manifest`'s files and its
+    rollup part `rollup_rel` (written before), each through a temporary file renamed into place (a
+    write killed meanwhile leaves files no manifest names, which the next write's clean-up takes);
+    returns their entry (`held` in the rollup part's entry): the generation, the files by kind (no
+    actors' files where duck_actors would build no table: a place of several coordinates or
+    countries, too many actors), and the types their `tid` numbers."""
+    import duckdb
+
+    from dashboard import store_sql as Q
+
+    base = [str(root / e["path"]) for e in manifest["events"]]
+    over = [str(root / e["path"]) for e in manifest["overlays"]]
+    rels = {kind: f"rollup/part-{gen:06d}.held-{kind}.parquet" for kind in KINDS}
+    with duckdb.connect() as con:
+        con.execute(f"CREATE VIEW events AS {view_sql(Q.events_sql(base, over))}")
+        *steps, last = listed_sql("events")
+        for statement in steps:
+            con.execute(statement)
+        by_date, by_place = listed_tables(con.sql(last).to_arrow_table())
+        F.write_table(root, rels["listed"], by_date)
+        F.write_table(root, rels["placed"], by_place)
+        entry: dict = {"generation": gen, "files": {"listed": rels["listed"], "placed": rels["placed"]}}
+        actors = _actors(con, str(root / rollup_rel))
+        if actors is not None:
+            types, tables = actors
+            for kind, table in tables.items():
+                F.write_table(root, rels[kind], table)
+                entry["files"][kind] = rels[kind]
+            entry["types"] = types
+    return entry
+
+
+def _actors(con: duckdb.DuckDBPyConnection, rollup_file: str) -> tuple[list[str], dict[str, pa.Table]] | None:
+    """(the types, the tables by kind) of duck_actors' table over the events view on `con`, with the
+    places and types of the rollup part `rollup_file` numbered as duck_fact numbers them; None
+    where duck_actors builds none."""
+    quoted = "'" + rollup_file.replace("'", "''") + "'"
+    con.execute(f"CREATE VIEW rollup AS SELECT *, {RS.INTS} FROM read_parquet([{quoted}])")
+    con.execute(f"CREATE TABLE places AS {places_sql('rollup')}")
+    if not _one(con, "SELECT coalesce(bool_and(uniform), true) FROM places"):
+        return None
+    numbered = con.execute(f"SELECT {S.EVENT_TYPE} FROM ({types_sql('rollup')}) ORDER BY tid").fetchall()
+    types = [str(t) for (t,) in numbered]
+    con.execute(f"CREATE TABLE names AS {names_sql()}")
+    if _one(con, "SELECT count(*) FROM names") > ACTORS_LIMIT:
+        return None
+    con.execute(f"CREATE TABLE tolls AS {TOLLS_SELECT.format(extra='')}")
+    con.execute(f"CREATE TABLE actors AS {actors_sql('names', 'places')}", [types])
+    if _one(con, "SELECT count(*) FROM actors WHERE pid IS NULL OR tid IS NULL"):
+        return None
+    tables = {
+        "actors": con.sql("SELECT * FROM actors").to_arrow_table(),
+        "actor_names": con.sql("SELECT actor, aid FROM names ORDER BY aid").to_arrow_table(),
+        "actor_places": con.sql(f"SELECT pid, {PLACE} FROM places ORDER BY pid").to_arrow_table(),
+    }
+    return types, tables
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    # fetchall: a result left unread (fetchone) holds the connection from the next statement.
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def referenced(entry: dict) -> set[str]:
+    """The files a rollup part's `held` entry names."""
+    return set(((entry.get("held") or {}).get("files") or {}).values())
+
+
+def files_of(root: Path, manifest: dict) -> dict[str, str]:
+    """The held tables' files (by kind) of `manifest`'s generation, where it has them: its rollup is
+    one part, written with them for this generation. Empty otherwise."""
+    parts = manifest.get("rollup") or []
+    held = (parts[0].get("held") or {}) if len(parts) == 1 else {}
+    if int(held.get("generation", -1)) != int(manifest.get("generation", -2)):
+        return {}
+    return {kind: str(root / rel) for kind, rel in (held.get("files") or {}).items()}
+
+
+def types_of(manifest: dict) -> tuple[str, ...]:
+    """The event types the held actors' table numbers (its `tid`)."""
+    parts = manifest.get("rollup") or [{}]
+    return tuple((parts[0].get("held") or {}).get("types") or ())
+
+
+def read(path: str) -> pa.Table:
+    """A held table's rows, in their order, as the engine holds a table it computed (duck_apart)."""
+    return pq.read_table(path)
