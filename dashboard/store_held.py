@@ -152,9 +152,11 @@ def listed_sql(relation: str) -> list[str]:
 
 def listed_tables(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     """duck_listed's two tables from listed_sql's rows: those by date (sorted by date) and those by
-    place (sorted by place), without the columns that told them apart."""
-    by_date = rows.filter(rows["dated"]).sort_by([(S.EVENT_DATE, "ascending")]).drop(["dated", "placed"])
-    by_place = rows.filter(rows["placed"]).sort_by([(c, "ascending") for c in PLACE_COLUMNS])
+    place (sorted by place), without the columns that told them apart. Ties in id order: the same
+    rows in the same order however DuckDB's threads handed them over."""
+    by_date = rows.filter(rows["dated"]).sort_by([(S.EVENT_DATE, "ascending"), (S.EVENT_ID, "ascending")])
+    by_date = by_date.drop(["dated", "placed"])
+    by_place = rows.filter(rows["placed"]).sort_by([(c, "ascending") for c in (*PLACE_COLUMNS, S.EVENT_ID)])
     return by_date, by_place.drop(["dated", "placed"])
 
 

@@ -66,6 +66,7 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
     ids = {str(a): int(i) for a, i in db.query(f"SELECT actor, aid FROM {names}").itertuples(index=False)}
     if len(ids) > SH.ACTORS_LIMIT:
         return None  # more than the table's small integers number: the events answer
+    _drop(db, table, "VIEW")  # the store's file read before (_stored), where a test builds anew
     db.query(f"CREATE OR REPLACE TABLE {table} AS {actors_sql(names, fact.places)}", [list(fact.types)])
     unnumbered = db.query(f"SELECT count(*) AS n FROM {table} WHERE pid IS NULL OR tid IS NULL").iloc[0]["n"]
     if int(unnumbered):
@@ -110,5 +111,15 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
     names = SH.read(files["actor_names"])
     ids = dict(zip(names["actor"].to_pylist(), names["aid"].to_pylist(), strict=True))
     quoted = "'" + files["actors"].replace("'", "''") + "'"
+    _drop(db, table, "TABLE")
     db.query(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{quoted}])")
     return Actors(table, {str(a): int(i) for a, i in ids.items()}, fact)
+
+
+def _drop(db: D.DuckEngine, name: str, kind: str) -> None:
+    """Drop the TABLE or VIEW `name` if there is one of that kind (DROP ... IF EXISTS of the other
+    kind fails)."""
+    views, tables = "duckdb_views() WHERE NOT internal AND view_name", "duckdb_tables() WHERE table_name"
+    listing = views if kind == "VIEW" else tables
+    if int(db.query(f"SELECT count(*) AS n FROM {listing} = ?", [name]).iloc[0]["n"]):
+        db.query(f"DROP {kind} {name}")
