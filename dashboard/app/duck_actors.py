@@ -13,6 +13,10 @@ no other filter is then its rows, with the place's and type's columns joined bac
 (`state_select`): the table duck_states builds from the events, row for row
 (tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
+Where the store wrote the table with the generation (store_held: a whole rollup part, as a
+compaction writes it), it is read where it lies instead (a view over its file, sorted by actor):
+nothing is counted in the first actor's answer, and nothing held.
+
 Only where that holds exactly: with duck_fact's tables (every place one latitude, longitude and
 country), and every row's place and type among theirs (else nothing is built, and the events
 answer as before).
@@ -51,7 +55,8 @@ names_sql, actors_sql = SH.names_sql, SH.actors_sql  # the SQL the store writes 
 
 def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
     """The current generation's Actors (tables `rollup_<gen>_actors` and `_actors_names`, dropped with
-    their generation's rollup), counted on the engine's cursor (not under its lock: the requests
+    their generation's rollup): the store's file where it wrote one for the generation (_stored),
+    else counted on the engine's cursor (not under its lock: the requests
     meanwhile are answered); None without `fact` (the generation's duck_fact tables), when the
     generation changed meanwhile, or when a row's place or type is not among the fact's."""
     gen, _ = db.rollup_now()
