@@ -232,7 +232,9 @@ def actors_sql(names: str, places: str) -> str:
 # The files, by kind: duck_listed's two tables, and duck_actors' table, its actors' integers and
 # the places' integers it was counted with (the engine reads it only where its own places number
 # alike: duck_fact numbers the same rollup part's places the same way).
-KINDS = ("listed", "placed", "actors", "actor_names", "actor_places")
+KINDS = ("listed", "placed", "days", "actors", "actor_names", "actor_places")
+# The rows of the held tables whose later writes change: an event's count of sources and tolls.
+PATCHED = tuple(c for c in HELD if c in (S.N_SOURCES, S.FATALITIES_LOW, S.FATALITIES_HIGH))
 
 
 def write(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
@@ -257,7 +259,14 @@ def write(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
         by_date, by_place = listed_tables(con.sql(last).to_arrow_table())
         F.write_table(root, rels["listed"], by_date)
         F.write_table(root, rels["placed"], by_place)
-        entry: dict = {"generation": gen, "files": {"listed": rels["listed"], "placed": rels["placed"]}}
+        F.write_table(root, rels["days"], con.sql("SELECT event_date, rows FROM d ORDER BY 1").to_arrow_table())
+        entry: dict = {
+            "generation": gen,
+            "files": {kind: rels[kind] for kind in ("listed", "placed", "days")},
+            # How far its file lists went (their length and last file): what a later generation
+            # holds beyond them came since (derived_sql).
+            "at": {kind: [len(manifest[kind]), (manifest[kind] or [{}])[-1].get("path")] for kind in LISTS},
+        }
         actors = _actors(con, str(root / rollup_rel))
         if actors is not None:
             types, tables = actors
@@ -302,6 +311,78 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
 def referenced(entry: dict) -> set[str]:
     """The files a rollup part's `held` entry names."""
     return set(((entry.get("held") or {}).get("files") or {}).values())
+
+
+LISTS = ("events", "overlays")
+
+
+def since_held(root: Path, manifest: dict) -> tuple[dict[str, str], list[str], list[str]] | None:
+    """For a generation after the one its rollup's first part was written with held tables: (those
+    tables' files by kind, the event parts and overlays written since), where only appends came
+    since (base parts and patches of cluster columns: no correction's patch of places, no whole
+    rows), so that derived_sql derives duck_listed's tables; None otherwise."""
+    parts = manifest.get("rollup") or []
+    held = (parts[0].get("held") or {}) if parts else {}
+    at, files = held.get("at") or {}, held.get("files") or {}
+    if not at or not {"listed", "placed", "days"} <= set(files):
+        return None
+    later: dict[str, list[str]] = {}
+    for kind in LISTS:
+        n, last = at[kind]
+        entries = manifest[kind]
+        if len(entries) < n or (n and entries[n - 1]["path"] != last):
+            return None
+        later[kind] = [e["path"] for e in entries[n:]]
+    if any(not F.is_patch(o) or F.is_place_patch(o) for o in later["overlays"]):
+        return None
+    paths = {kind: str(root / rel) for kind, rel in files.items()}
+    return paths, [str(root / p) for p in later["events"]], [str(root / p) for p in later["overlays"]]
+
+
+def derived_sql(files: dict[str, str], base: list[str], patches: list[str]) -> list[str]:
+    """listed_sql's statements for a generation from the held tables of an earlier one (`files`)
+    and the base parts and patches written since (since_held): the held rows with their cluster
+    columns patched, and the later parts' rows, numbered in their dates and places; the newest
+    dates whole from the earlier per-date counts and the later rows'. Exact, as appends only add
+    rows: a row among its date's (or place's) LIMIT newest now was among them before or is new,
+    and the dates held whole only move later (their rows only grow)."""
+    from dashboard import store_sql as Q
+
+    def quoted(path: str) -> str:
+        return "'" + path.replace("'", "''") + "'"
+
+    cols = ", ".join(HELD)
+    kept = (
+        f"SELECT {cols} FROM read_parquet([{quoted(files['listed'])}, {quoted(files['placed'])}]) "
+        "QUALIFY row_number() OVER (PARTITION BY event_id) = 1"
+    )
+    if patches:
+        swapped = ", ".join(f"CASE WHEN p.event_id IS NULL THEN k.{c} ELSE p.{c} END AS {c}" for c in PATCHED)
+        latest = Q.latest_patch_sql(patches, [])
+        kept = f"SELECT k.* REPLACE ({swapped}) FROM ({kept}) k LEFT JOIN {latest} p ON k.event_id = p.event_id"
+    r0 = f"CREATE TABLE r0 AS {kept}"
+    # The later parts' rows (no parts: the held columns and no rows).
+    new = f"SELECT {cols} FROM ({view_sql(Q.events_sql(base, patches))})" if base else "SELECT * FROM r0 WHERE false"
+    r = f"CREATE TABLE r AS SELECT * FROM r0 UNION ALL BY NAME {new}"
+    d = (
+        f"CREATE TABLE d AS SELECT event_date, sum(rows) AS rows FROM (SELECT event_date, rows FROM "
+        f"read_parquet([{quoted(files['days'])}]) UNION ALL SELECT event_date, count(*) FROM ({new}) GROUP BY 1) "
+        "GROUP BY 1"
+    )
+    h = (
+        "CREATE TABLE h AS SELECT min(event_date) AS since FROM (SELECT event_date, sum(rows) OVER "
+        f"(ORDER BY event_date DESC) AS c FROM d WHERE event_date IS NOT NULL) WHERE c <= {RECENT}"
+    )
+    numbered = (
+        "SELECT *, row_number() OVER (PARTITION BY event_date ORDER BY published DESC NULLS LAST, event_id) "
+        f"<= {LIMIT} AS by_date, row_number() OVER (PARTITION BY {PLACE} ORDER BY event_date DESC NULLS LAST, "
+        f"published DESC NULLS LAST, event_id) <= {LIMIT} AS placed FROM r"
+    )
+    rows = (
+        f"SELECT {cols}, since, dated, placed FROM (SELECT n.*, h.since, coalesce(n.event_date >= h.since, false) "
+        f"OR n.by_date AS dated FROM ({numbered}) n CROSS JOIN h) WHERE dated OR placed"
+    )
+    return [r0, r, d, h, rows]
 
 
 def files_of(root: Path, manifest: dict) -> dict[str, str]:

@@ -77,6 +77,8 @@ class DuckEngine:
         # event types its actors' table numbers.
         self._held: dict[str, str] = {}
         self.held_types: tuple[str, ...] = ()
+        # Or those of an earlier generation and the files written since (store_held.since_held).
+        self._held_since: tuple[dict[str, str], list[str], list[str]] | None = None
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
         self._rollup_pending: P.Pending | None = None  # its view `rollup` until declared (_rollup_view)
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
@@ -247,6 +249,7 @@ class DuckEngine:
         self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
         self._held = SH.files_of(self.store.root, m) if self.has_rollup else {}
         self.held_types = SH.types_of(m) if self._held else ()
+        self._held_since = None if self._held or not self.has_rollup else SH.since_held(self.store.root, m)
         # The previous generation's view goes now (a query must not read its parts by mistake).
         self._con.execute("DROP VIEW IF EXISTS rollup")
         if len(parts) == 1 and self.has_rollup:  # a view over the one part: nothing to build
@@ -283,6 +286,13 @@ class DuckEngine:
         self.cursor()
         with self._lock:
             return dict(self._held) if gen == self._generation else {}
+
+    def held_since(self, gen: int) -> tuple[dict[str, str], list[str], list[str]] | None:
+        """For generation `gen` while it is the current one, the held tables of an earlier one and the
+        files written since, where duck_listed derives its tables from them (store_held.since_held)."""
+        self.cursor()
+        with self._lock:
+            return self._held_since if gen == self._generation else None
 
     def stored(self, suffix: str) -> bool:
         """Whether the current generation's table `suffix` (summed) is one the store wrote, or derives

@@ -75,8 +75,12 @@ def build(db: DuckEngine) -> Listed:
             db.cursor().execute(f"CREATE OR REPLACE TABLE {table} AS {empty}")
     else:
         stored = db.held_files(gen)
+        since = db.held_since(gen)
         if "listed" in stored and "placed" in stored:  # written by the store with this generation
             by_date, by_place = SH.read(stored["listed"]), SH.read(stored["placed"])
+        elif since is not None:  # those of an earlier generation and the appends' files since
+            *steps, result = SH.derived_sql(*since)
+            by_date, by_place = SH.listed_tables(A.computed(steps, result))
         else:
             *steps, result = SH.listed_sql(relation)
             by_date, by_place = SH.listed_tables(A.computed(steps, result))
