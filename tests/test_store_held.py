@@ -5,7 +5,6 @@ a compaction it reads the compaction's. (A kill -9 at any point: tests/test_stor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,15 +13,13 @@ import pytest
 from actor_states import assert_actor_states_as_the_events
 from listed_rows import assert_listed_as_the_events
 
-from dashboard import schema as S
 from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_actors as DAC
 from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_listed as DL
-from dashboard.correction_log import corrections
-from dashboard.corrections import Alternative, save_correction, undo_correction
+from dashboard.corrections import Alternative
 from dashboard.store import EventsStore
 from tests.test_duck_fact import batches, every_kind_of_write
 
@@ -97,28 +94,6 @@ def test_no_actors_file_where_the_engine_builds_no_table(tmp_path: Path, monkeyp
     assert DAC.build(db, DF.build(db)) is None
 
 
-def _appends_then_others(tmp_path: Path, place: Alternative) -> Iterator[tuple[str, D.DuckEngine]]:
-    """A store compacted after its first ingest, then appends, a correction and its undo, and a
-    compaction again: (what was just done, the store's engine) after each."""
-    store = EventsStore(tmp_path / "s")
-    (first, arts), *later = batches(13, 4)
-    store.append(first, arts)
-    store.compact()
-    db = D.DuckEngine(store, threads=1)
-    yield "compaction", db
-    for events, arts in later:
-        store.append(events, arts)
-        yield "append", db
-    toponym = store.load_events()[S.TOPONYM].value_counts().index[0]
-    save_correction(store, toponym, place, folder=tmp_path / "gz")
-    yield "correction", db
-    (saved,) = corrections(store.root)
-    undo_correction(store, saved["id"], folder=tmp_path / "gz")
-    yield "undo", db
-    store.compact()
-    yield "compaction", db
-
-
 def test_after_appends_the_listed_rows_derive_from_the_held_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -131,7 +106,7 @@ def test_after_appends_the_listed_rows_derive_from_the_held_ones(
     monkeypatch.setattr(SH, "RECENT", 60)
     place = Alternative(name="A farm far off", lat=36.75, lon=43.5, country="Iraq", country_code="IQ")
     patched = False
-    for done, db in _appends_then_others(tmp_path, place):
+    for done, db in every_kind_of_write(tmp_path, 13, place, compacted=True):
         gen = int(db.store.manifest()["generation"])
         since = db.held_since(gen)
         assert (since is not None) == (done == "append"), done
