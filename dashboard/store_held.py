@@ -8,8 +8,12 @@ million, on the two cores the requests meanwhile want), and every actor's filter
 A write that computes the rollup anew from the generation's files (store_sql.write_whole_rollup:
 a whole-store write, `store compact`, the fast and chunked writers the bench and Dask use) now
 writes them too, beside the rollup's sums (`held` in the rollup part's entry, with the generation
-they are of), and the engine reads them instead while that generation is current. A later write
-(an append, a correction) makes a generation they are not of: the engine builds them as before.
+they are of), and the engine reads them instead while that generation is current. After appends
+(base parts and patches of cluster columns only) the engine derives the listed rows from them and
+the parts written since (derived_sql: a few hundred milliseconds where building took seconds); an
+append writes nothing more (its cost stays where issue 14's ratio is measured). After a correction
+or whole rows written since, and for the actors' table after any later write, the engine builds
+them as before.
 
 The SQL they are computed with lives here, and the engine's modules compute theirs with it: the
 same statements over the same relation (`view_sql`, the engine's `events` view), so the same rows
