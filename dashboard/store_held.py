@@ -187,6 +187,27 @@ def types_sql(source: str) -> str:
     )
 
 
+def rows_sql(source: str, places: str, types: str, extra: str = "", order: bool = True) -> str:
+    """duck_fact's rows of `source`: its rows with their place's integer and type's index (`extra`:
+    more of its columns), sorted by date unless `order` is False."""
+    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE_COLUMNS)
+    return (
+        f"SELECT p.pid, r.{S.EVENT_DATE}, r.{S.EVENT_TYPE}, y.tid, r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, "
+        f"r.reports, r.events, r.low, r.high{extra} FROM {source} r JOIN {places} p ON {same} "
+        f"LEFT JOIN {types} y ON r.{S.EVENT_TYPE} = y.{S.EVENT_TYPE}" + (f" ORDER BY r.{S.EVENT_DATE}" if order else "")
+    )
+
+
+def part_source(path: str) -> str:
+    """A rollup part's rows as duck_fact_base numbers them: with their row number in the part (`rn`)
+    and their coordinates as integers."""
+    quoted = "'" + path.replace("'", "''") + "'"
+    return (
+        f"(SELECT * EXCLUDE (file_row_number), file_row_number AS rn, {RS.INTS} "
+        f"FROM read_parquet([{quoted}], file_row_number=true))"
+    )
+
+
 def names_sql() -> str:
     """Each actor a row names (actor1 or actor2, blanks left out: a filter never holds one) with its
     integer (`aid`, from 0 in the names' order)."""
@@ -236,7 +257,7 @@ def actors_sql(names: str, places: str) -> str:
 # The files, by kind: duck_listed's two tables, and duck_actors' table, its actors' integers and
 # the places' integers it was counted with (the engine reads it only where its own places number
 # alike: duck_fact numbers the same rollup part's places the same way).
-KINDS = ("listed", "placed", "days", "actors", "actor_names", "actor_places")
+KINDS = ("listed", "placed", "days", "fact_places", "fact_types", "fact_rows", "actors", "actor_names", "actor_places")
 # The rows of the held tables whose later writes change: an event's count of sources and tolls.
 PATCHED = tuple(c for c in HELD if c in (S.N_SOURCES, S.FATALITIES_LOW, S.FATALITIES_HIGH))
 
@@ -271,27 +292,42 @@ def write(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
             # holds beyond them came since (derived_sql).
             "at": {kind: [len(manifest[kind]), (manifest[kind] or [{}])[-1].get("path")] for kind in LISTS},
         }
-        actors = _actors(con, str(root / rollup_rel))
-        if actors is not None:
-            types, tables = actors
-            for kind, table in tables.items():
-                F.write_table(root, rels[kind], table)
-                entry["files"][kind] = rels[kind]
+        types = _numbered(con, str(root / rollup_rel))
+        # Where every place is one (else duck_fact builds no rows and duck_actors no table): the
+        # rollup part's rows with integer places (duck_fact_base), and every actor's counts.
+        tables = {} if types is None else {**_fact(con), **(_actors(con, types) or {})}
+        for kind, table in tables.items():
+            F.write_table(root, rels[kind], table)
+            entry["files"][kind] = rels[kind]
+        if "actors" in tables:
             entry["types"] = types
     return entry
 
 
-def _actors(con: duckdb.DuckDBPyConnection, rollup_file: str) -> tuple[list[str], dict[str, pa.Table]] | None:
-    """(the types, the tables by kind) of duck_actors' table over the events view on `con`, with the
-    places and types of the rollup part `rollup_file` numbered as duck_fact numbers them; None
-    where duck_actors builds none."""
-    quoted = "'" + rollup_file.replace("'", "''") + "'"
-    con.execute(f"CREATE VIEW rollup AS SELECT *, {RS.INTS} FROM read_parquet([{quoted}])")
+def _numbered(con: duckdb.DuckDBPyConnection, rollup_file: str) -> list[str] | None:
+    """Number the places (table `places`) and types (`types`) of the rollup part `rollup_file` (view
+    `rollup`) on `con` as duck_fact numbers them; the types in their order, or None where a place
+    has several coordinates or countries (duck_fact then has no rows)."""
+    con.execute(f"CREATE VIEW rollup AS SELECT * FROM {part_source(rollup_file)}")
     con.execute(f"CREATE TABLE places AS {places_sql('rollup')}")
     if not _one(con, "SELECT coalesce(bool_and(uniform), true) FROM places"):
         return None
-    numbered = con.execute(f"SELECT {S.EVENT_TYPE} FROM ({types_sql('rollup')}) ORDER BY tid").fetchall()
-    types = [str(t) for (t,) in numbered]
+    con.execute(f"CREATE TABLE types AS {types_sql('rollup')}")
+    return [str(t) for (t,) in con.execute(f"SELECT {S.EVENT_TYPE} FROM types ORDER BY tid").fetchall()]
+
+
+def _fact(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+    """duck_fact_base's tables of the rollup part (after _numbered), as it builds them."""
+    return {
+        "fact_places": con.sql("SELECT * FROM places").to_arrow_table(),
+        "fact_types": con.sql("SELECT * FROM types").to_arrow_table(),
+        "fact_rows": con.sql(rows_sql("rollup", "places", "types", ", r.rn")).to_arrow_table(),
+    }
+
+
+def _actors(con: duckdb.DuckDBPyConnection, types: list[str]) -> dict[str, pa.Table] | None:
+    """duck_actors' table over the events view on `con`, with the places and types _numbered; None
+    where duck_actors builds none."""
     con.execute(f"CREATE TABLE names AS {names_sql()}")
     if _one(con, "SELECT count(*) FROM names") > ACTORS_LIMIT:
         return None
@@ -299,12 +335,11 @@ def _actors(con: duckdb.DuckDBPyConnection, rollup_file: str) -> tuple[list[str]
     con.execute(f"CREATE TABLE actors AS {actors_sql('names', 'places')}", [types])
     if _one(con, "SELECT count(*) FROM actors WHERE pid IS NULL OR tid IS NULL"):
         return None
-    tables = {
+    return {
         "actors": con.sql("SELECT * FROM actors").to_arrow_table(),
         "actor_names": con.sql("SELECT actor, aid FROM names ORDER BY aid").to_arrow_table(),
         "actor_places": con.sql(f"SELECT pid, {PLACE} FROM places ORDER BY pid").to_arrow_table(),
     }
-    return types, tables
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -397,6 +432,16 @@ def files_of(root: Path, manifest: dict) -> dict[str, str]:
     if int(held.get("generation", -1)) != int(manifest.get("generation", -2)):
         return {}
     return {kind: str(root / rel) for kind, rel in (held.get("files") or {}).items()}
+
+
+def part_files(root: Path, manifest: dict) -> tuple[str, dict[str, str]]:
+    """(the file of the generation's first rollup part, the held tables' files written with it by
+    kind): duck_fact_base's tables of that part hold while it is the first, whatever came since."""
+    parts = manifest.get("rollup") or []
+    if not parts:
+        return "", {}
+    files = ((parts[0].get("held") or {}).get("files")) or {}
+    return str(root / parts[0]["path"]), {kind: str(root / rel) for kind, rel in files.items()}
 
 
 def types_of(manifest: dict) -> tuple[str, ...]:

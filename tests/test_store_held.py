@@ -18,6 +18,7 @@ from dashboard.app import duck as D
 from dashboard.app import duck_actors as DAC
 from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
+from dashboard.app import duck_fact_base as FB
 from dashboard.app import duck_listed as DL
 from dashboard.corrections import Alternative
 from dashboard.store import EventsStore
@@ -45,6 +46,7 @@ def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -
     by_date, by_place = _built_listed(db)
     assert SH.read(files["listed"]).equals(by_date), "the rows by date, in their order and types"
     assert SH.read(files["placed"]).equals(by_place), "the rows by place"
+    _assert_fact_as_built(db)
     stored = DAC.build(db, DF.build(db))
     assert stored is not None
     kinds = db.query("SELECT view_name AS t FROM duckdb_views() WHERE NOT internal")["t"].tolist()
@@ -57,6 +59,24 @@ def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -
         assert built.ids == stored.ids
         pd.testing.assert_frame_equal(got, _rows(db, built.table), obj="every actor's counts, row for row")
     DAC.build(db, DF.build(db))  # the view again (the build above replaced it)
+
+
+def _assert_fact_as_built(db: D.DuckEngine) -> None:
+    """duck_fact_base's tables of the generation's first rollup part, read from the store's files, are
+    those it builds from the part."""
+    gen, parts = db.rollup_now()
+    read = FB.base_of(db, parts[0])
+    built = FB.built(db, FB.Base(parts[0], read.tag + 100, False, {}, (), 0, {}), SH.part_source(parts[0]))
+    assert (read.uniform, read.ids, read.names, read.top, read.per_type) == (
+        built.uniform,
+        built.ids,
+        built.names,
+        built.top,
+        built.per_type,
+    )
+    for table in ("rows", "places", "types"):
+        got = db.cursor().sql(f"SELECT * FROM {getattr(read, table)}").to_arrow_table()
+        assert got.equals(db.cursor().sql(f"SELECT * FROM {getattr(built, table)}").to_arrow_table()), table
 
 
 def test_a_whole_write_holds_the_tables_the_engine_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,7 +110,11 @@ def test_no_actors_file_where_the_engine_builds_no_table(tmp_path: Path, monkeyp
     store = EventsStore(tmp_path / "s")
     store.replace_events(batches(6, 1)[0][0])
     db = D.DuckEngine(store, threads=1)
-    assert set(db.held_files(int(store.manifest()["generation"]))) == {"listed", "placed", "days"}
+    assert set(db.held_files(int(store.manifest()["generation"]))) == set(SH.KINDS) - {
+        "actors",
+        "actor_names",
+        "actor_places",
+    }
     assert DAC.build(db, DF.build(db)) is None
 
 

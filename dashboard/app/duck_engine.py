@@ -79,6 +79,7 @@ class DuckEngine:
         self.held_types: tuple[str, ...] = ()
         # Or those of an earlier generation and the files written since (store_held.since_held).
         self._held_since: tuple[dict[str, str], list[str], list[str]] | None = None
+        self._held_part: tuple[str, dict[str, str]] = ("", {})  # by the first rollup part's file
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
         self._rollup_pending: P.Pending | None = None  # its view `rollup` until declared (_rollup_view)
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
@@ -250,6 +251,7 @@ class DuckEngine:
         self._held = SH.files_of(self.store.root, m) if self.has_rollup else {}
         self.held_types = SH.types_of(m) if self._held else ()
         self._held_since = None if self._held or not self.has_rollup else SH.since_held(self.store.root, m)
+        self._held_part = SH.part_files(self.store.root, m) if self.has_rollup else ("", {})
         # The previous generation's view goes now (a query must not read its parts by mistake).
         self._con.execute("DROP VIEW IF EXISTS rollup")
         if len(parts) == 1 and self.has_rollup:  # a view over the one part: nothing to build
@@ -286,6 +288,14 @@ class DuckEngine:
         self.cursor()
         with self._lock:
             return dict(self._held) if gen == self._generation else {}
+
+    def held_of_part(self, path: str) -> dict[str, str]:
+        """The held tables' files the store wrote with the rollup part `path` (store_held.part_files),
+        while it is the current generation's first part; empty otherwise."""
+        self.cursor()
+        with self._lock:
+            part, files = self._held_part
+            return dict(files) if part == path else {}
 
     def held_since(self, gen: int) -> tuple[dict[str, str], list[str], list[str]] | None:
         """For generation `gen` while it is the current one, the held tables of an earlier one and the

@@ -96,18 +96,8 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
     )
 
 
-places_sql, types_sql = SH.places_sql, SH.types_sql  # as the store numbers them (store_held)
-
-
-def rows_sql(source: str, places: str, types: str, extra: str = "", order: bool = True) -> str:
-    """The fact rows of `source`: its rows with their place's integer and type's index (`extra`:
-    more of its columns), sorted by date unless `order` is False."""
-    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE_COLUMNS)
-    return (
-        f"SELECT p.pid, r.{S.EVENT_DATE}, r.{S.EVENT_TYPE}, y.tid, r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, "
-        f"r.reports, r.events, r.low, r.high{extra} FROM {source} r JOIN {places} p ON {same} "
-        f"LEFT JOIN {types} y ON r.{S.EVENT_TYPE} = y.{S.EVENT_TYPE}" + (f" ORDER BY r.{S.EVENT_DATE}" if order else "")
-    )
+# As the store numbers them (store_held).
+places_sql, types_sql, rows_sql = SH.places_sql, SH.types_sql, SH.rows_sql
 
 
 def ids_of(db: D.DuckEngine, places: str) -> dict[tuple, int]:
