@@ -183,14 +183,8 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     for path, tmp in tmps.items():
         os.replace(tmp, root / path)
     rows = pq.ParquetFile(root / rel).metadata.num_rows
-    entry = {"path": rel, "rows": rows, "same_place": bool(same), "sums": kinds}
-    try:
-        # With it the dashboard's held tables of this generation (store_held), which its engine built
-        # after its first answer (the panel's newest rows, every actor's counts).
-        entry["held"] = SH.write(root, gen, manifest, rel)
-    except duckdb.Error as err:
-        raise StoreError(f"{root}: cannot write the held tables ({err})") from err
-    return entry
+    held = SH.write(root, gen, manifest, rel)  # the dashboard's held tables of this generation (store_held)
+    return {"path": rel, "rows": rows, "same_place": bool(same), "sums": kinds, "held": held}
 
 
 def _temporary(root: Path) -> str:

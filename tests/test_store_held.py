@@ -13,6 +13,7 @@ import pytest
 from actor_states import assert_actor_states_as_the_events
 from listed_rows import assert_listed_as_the_events
 
+from dashboard import held_sql as HQ
 from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_actors as DAC
@@ -29,8 +30,8 @@ def _built_listed(db: D.DuckEngine) -> tuple[pa.Table, pa.Table]:
     """duck_listed's two tables as the engine computes them from the events."""
     _, relation = db.events_now()
     assert relation is not None
-    *steps, result = SH.listed_sql(relation)
-    return SH.listed_tables(A.computed(steps, result))
+    *steps, result = HQ.listed_sql(relation)
+    return HQ.listed_tables(A.computed(steps, result))
 
 
 def _rows(db: D.DuckEngine, table: str) -> pd.DataFrame:
@@ -41,7 +42,7 @@ def _rows(db: D.DuckEngine, table: str) -> pd.DataFrame:
 def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     """The store's files of the current generation: the rows, order and types of the engine's build."""
     gen = int(db.store.manifest()["generation"])
-    files = db.held_files(gen)
+    files = db.held().files_for(gen)
     assert set(files) == set(SH.KINDS), files
     by_date, by_place = _built_listed(db)
     assert SH.read(files["listed"]).equals(by_date), "the rows by date, in their order and types"
@@ -53,7 +54,7 @@ def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -
     assert stored.table in kinds, "read where it lies, not built"
     got = _rows(db, stored.table)
     with monkeypatch.context() as m:
-        m.setattr(db, "held_files", lambda g: {})
+        m.setattr(db, "held", lambda: SH.NO_HELD)
         built = DAC.build(db, DF.build(db))
         assert built is not None
         assert built.ids == stored.ids
@@ -66,7 +67,7 @@ def _assert_fact_as_built(db: D.DuckEngine) -> None:
     those it builds from the part."""
     gen, parts = db.rollup_now()
     read = FB.base_of(db, parts[0])
-    built = FB.built(db, FB.Base(parts[0], read.tag + 100, False, {}, (), 0, {}), SH.part_source(parts[0]))
+    built = FB.built(db, FB.Base(parts[0], read.tag + 100, False, {}, (), 0, {}), HQ.part_source(parts[0]))
     assert (read.uniform, read.ids, read.names, read.top, read.per_type) == (
         built.uniform,
         built.ids,
@@ -95,7 +96,7 @@ def test_the_tables_after_every_kind_of_write(tmp_path: Path, monkeypatch: pytes
     place = Alternative(name="A hamlet further", lat=34.5, lon=41.25, country="Iraq", country_code="IQ")
     for done, db in every_kind_of_write(tmp_path, 11, place):
         gen = int(db.store.manifest()["generation"])
-        assert bool(db.held_files(gen)) == (done == "compaction"), done
+        assert bool(db.held().files_for(gen)) == (done == "compaction"), done
         if done == "compaction":
             _assert_stored_as_built(db, monkeypatch)
         assert_actor_states_as_the_events(db)
@@ -106,11 +107,11 @@ def test_the_tables_after_every_kind_of_write(tmp_path: Path, monkeypatch: pytes
 def test_no_actors_file_where_the_engine_builds_no_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """More actors than the table numbers: the listed rows only (the engine then answers an actor
     from the events, as before)."""
-    monkeypatch.setattr(SH, "ACTORS_LIMIT", 3)
+    monkeypatch.setattr(HQ, "ACTORS_LIMIT", 3)
     store = EventsStore(tmp_path / "s")
     store.replace_events(batches(6, 1)[0][0])
     db = D.DuckEngine(store, threads=1)
-    assert set(db.held_files(int(store.manifest()["generation"]))) == set(SH.KINDS) - {
+    assert set(db.held().files_for(int(store.manifest()["generation"]))) == set(SH.KINDS) - {
         "actors",
         "actor_names",
         "actor_places",
@@ -125,14 +126,14 @@ def test_after_appends_the_listed_rows_derive_from_the_held_ones(
     held ones and the parts written since (store_held.derived_sql): the engine's build, row for row,
     with 3 rows kept per date and place and the newest 60 rows' dates whole (so that appends push
     rows out of a group and move the dates kept whole). After a correction they are built anew."""
-    monkeypatch.setattr(SH, "LIMIT", 3)
+    monkeypatch.setattr(HQ, "LIMIT", 3)
     monkeypatch.setattr(DL, "LIMIT", 3)
-    monkeypatch.setattr(SH, "RECENT", 60)
+    monkeypatch.setattr(HQ, "RECENT", 60)
     place = Alternative(name="A farm far off", lat=36.75, lon=43.5, country="Iraq", country_code="IQ")
     patched = False
     for done, db in every_kind_of_write(tmp_path, 13, place, compacted=True):
         gen = int(db.store.manifest()["generation"])
-        since = db.held_since(gen)
+        since = db.held().since_for(gen)
         assert (since is not None) == (done == "append"), done
         if since is not None:
             patched = patched or bool(since[2])

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard import store_held as SH
 from dashboard.app import duck as D
@@ -50,7 +51,7 @@ def applies(f: Filters) -> bool:
     return len(f.actors) == 1 and DR.answers(replace(f, actors=()))
 
 
-names_sql, actors_sql = SH.names_sql, SH.actors_sql  # the SQL the store writes its table with too
+names_sql, actors_sql = HQ.names_sql, HQ.actors_sql  # the SQL the store writes its table with too
 
 
 def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
@@ -69,7 +70,7 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
         return stored
     db.query(f"CREATE OR REPLACE TABLE {names} AS {names_sql()}")
     ids = {str(a): int(i) for a, i in db.query(f"SELECT actor, aid FROM {names}").itertuples(index=False)}
-    if len(ids) > SH.ACTORS_LIMIT:
+    if len(ids) > HQ.ACTORS_LIMIT:
         return None  # more than the table's small integers number: the events answer
     _drop(db, table, "VIEW")  # the store's file read before (_stored), where a test builds anew
     db.query(f"CREATE OR REPLACE TABLE {table} AS {actors_sql(names, fact.places)}", [list(fact.types)])
@@ -102,10 +103,11 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
     """The Actors of the table the store wrote with generation `gen` (store_held), as a view over
     its file (sorted by actor: a state reads its actor's row groups only, and nothing is held),
     where its places and types are numbered as `fact`'s; None where there is none."""
-    files = db.held_files(gen)
-    if not {"actors", "actor_names", "actor_places"} <= set(files) or tuple(fact.types) != db.held_types:
+    held = db.held()
+    files = held.files_for(gen)
+    if not {"actors", "actor_names", "actor_places"} <= set(files) or tuple(fact.types) != held.types:
         return None
-    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in SH.PLACE_COLUMNS)
+    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in HQ.PLACE_COLUMNS)
     unlike = db.query(
         f"SELECT count(*) AS n FROM read_parquet(?) s FULL JOIN {fact.places} p ON s.pid = p.pid AND {same} "
         "WHERE s.pid IS NULL OR p.pid IS NULL",

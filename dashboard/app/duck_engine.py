@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from dashboard import held_sql as HQ
 from dashboard import rollup as R
 from dashboard import rollup_sums as RS
 from dashboard import schema as S
@@ -28,8 +29,8 @@ from dashboard.store_protocol import StoreReader
 # compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
 # building the key string for every row made a million-row aggregate take seconds. Defined with the
 # store's held tables (store_held), which are computed over the same view.
-KEY_OF = SH.KEY_OF
-PLACE_KEY_SQL = SH.PLACE_KEY_SQL
+KEY_OF = HQ.KEY_OF
+PLACE_KEY_SQL = HQ.PLACE_KEY_SQL
 # A row's place coordinates as those integers.
 INTS = RS.INTS
 
@@ -73,13 +74,7 @@ class DuckEngine:
         self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (hold_overlays)
         self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
         self._stored_sums: dict[str, str] = {}  # the store's files of those (_declare_rollup): kind -> file
-        # The held tables' files the store wrote with this generation (store_held: kind -> file), and the
-        # event types its actors' table numbers.
-        self._held: dict[str, str] = {}
-        self.held_types: tuple[str, ...] = ()
-        # Or those of an earlier generation and the files written since (store_held.since_held).
-        self._held_since: tuple[dict[str, str], list[str], list[str]] | None = None
-        self._held_part: tuple[str, dict[str, str]] = ("", {})  # by the first rollup part's file
+        self._held = SH.NO_HELD  # what the store wrote of the held tables for it (store_held.Held)
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
         self._rollup_pending: P.Pending | None = None  # its view `rollup` until declared (_rollup_view)
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
@@ -184,7 +179,7 @@ class DuckEngine:
     @staticmethod
     def _source(files_sql: str, extra: str = "") -> str:
         """The `events` view's rows over a relation of stored events (`extra`: more of its columns)."""
-        return SH.view_sql(files_sql, extra)
+        return HQ.view_sql(files_sql, extra)
 
     def events_between(self, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> str:
         """The `events` view as a relation over only the base parts that can hold dates in [lo, hi]
@@ -248,10 +243,7 @@ class DuckEngine:
         self._rollup_pending = None
         stored = ((m.get("rollup") or [{}])[0].get("sums") or {}) if self.has_rollup else {}
         self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
-        self._held = SH.files_of(self.store.root, m) if self.has_rollup else {}
-        self.held_types = SH.types_of(m) if self._held else ()
-        self._held_since = None if self._held or not self.has_rollup else SH.since_held(self.store.root, m)
-        self._held_part = SH.part_files(self.store.root, m) if self.has_rollup else ("", {})
+        self._held = SH.held_of(self.store.root, m)
         # The previous generation's view goes now (a query must not read its parts by mistake).
         self._con.execute("DROP VIEW IF EXISTS rollup")
         if len(parts) == 1 and self.has_rollup:  # a view over the one part: nothing to build
@@ -282,27 +274,11 @@ class DuckEngine:
 
         return self._declaring_events(build)
 
-    def held_files(self, gen: int) -> dict[str, str]:
-        """The files of the held tables the store wrote with generation `gen` (store_held), by kind,
-        while it is the current one; empty where it wrote none (the caller builds them)."""
+    def held(self) -> SH.Held:
+        """What the store wrote of the held tables for the current generation (store_held.Held)."""
         self.cursor()
         with self._lock:
-            return dict(self._held) if gen == self._generation else {}
-
-    def held_of_part(self, path: str) -> dict[str, str]:
-        """The held tables' files the store wrote with the rollup part `path` (store_held.part_files),
-        while it is the current generation's first part; empty otherwise."""
-        self.cursor()
-        with self._lock:
-            part, files = self._held_part
-            return dict(files) if part == path else {}
-
-    def held_since(self, gen: int) -> tuple[dict[str, str], list[str], list[str]] | None:
-        """For generation `gen` while it is the current one, the held tables of an earlier one and the
-        files written since, where duck_listed derives its tables from them (store_held.since_held)."""
-        self.cursor()
-        with self._lock:
-            return self._held_since if gen == self._generation else None
+            return self._held
 
     def stored(self, suffix: str) -> bool:
         """Whether the current generation's table `suffix` (summed) is one the store wrote, or derives
@@ -360,7 +336,7 @@ class DuckEngine:
         # With it, whether each event's reports share every column of their place (the same scan).
         same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
         self._con.execute(
-            f"CREATE OR REPLACE TABLE tolls_{gen} AS {SH.TOLLS_SELECT.format(extra=f', {same} AS same_place')}"
+            f"CREATE OR REPLACE TABLE tolls_{gen} AS {HQ.TOLLS_SELECT.format(extra=f', {same} AS same_place')}"
         )
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
         self._same_place = bool(

@@ -27,8 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
-from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
 from dashboard.app.duck_where import place_is
@@ -36,7 +36,7 @@ from dashboard.app.engine import SUMMARY_COLUMNS
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
-PLACE_COLUMNS = SH.PLACE_COLUMNS
+PLACE_COLUMNS = HQ.PLACE_COLUMNS
 # duck_rollup.places_summary's columns, in its order.
 OUT_COLUMNS = SUMMARY_COLUMNS
 
@@ -97,7 +97,7 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
 
 
 # As the store numbers them (store_held).
-places_sql, types_sql, rows_sql = SH.places_sql, SH.types_sql, SH.rows_sql
+places_sql, types_sql, rows_sql = HQ.places_sql, HQ.types_sql, HQ.rows_sql
 
 
 def ids_of(db: D.DuckEngine, places: str) -> dict[tuple, int]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard import store_held as SH
 from dashboard.app import duck as D
@@ -84,11 +85,11 @@ def base_of(db: D.DuckEngine, path: str) -> Base:
             if b.path == path:
                 return b
         tag = db.fact_bases[-1].tag + 1 if db.fact_bases else 0
-        files = db.held_of_part(path)
+        files = db.held().of_part(path)
         if {"fact_places", "fact_types", "fact_rows"} <= set(files):  # written with the part (store_held)
             base = read(db, Base(path, tag, False, {}, (), 0, {}), files)
         else:
-            base = built(db, Base(path, tag, False, {}, (), 0, {}), SH.part_source(path))
+            base = built(db, Base(path, tag, False, {}, (), 0, {}), HQ.part_source(path))
         for old in db.fact_bases[:-1]:
             for table in (old.rows, old.places, old.types):
                 db.keep(table, None)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard import store_held as SH
 from dashboard.app import duck as D
@@ -43,7 +44,7 @@ from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
 # The rows kept (store_held: the store writes these tables with a whole rollup part).
-LIMIT, RECENT, HELD, PLACE = SH.LIMIT, SH.RECENT, SH.HELD, SH.PLACE
+LIMIT, RECENT, HELD, PLACE = HQ.LIMIT, HQ.RECENT, HQ.HELD, HQ.PLACE
 
 
 def name_of(generation: int) -> str:
@@ -74,16 +75,17 @@ def build(db: DuckEngine) -> Listed:
             empty = f"SELECT {', '.join(HELD)}, NULL::TIMESTAMP_NS AS since FROM events WHERE false"
             db.cursor().execute(f"CREATE OR REPLACE TABLE {table} AS {empty}")
     else:
-        stored = db.held_files(gen)
-        since = db.held_since(gen)
+        held = db.held()
+        stored = held.files_for(gen)
+        since = held.since_for(gen)
         if "listed" in stored and "placed" in stored:  # written by the store with this generation
             by_date, by_place = SH.read(stored["listed"]), SH.read(stored["placed"])
         elif since is not None:  # those of an earlier generation and the appends' files since
-            *steps, result = SH.derived_sql(*since)
-            by_date, by_place = SH.listed_tables(A.computed(steps, result))
+            *steps, result = HQ.derived_sql(*since)
+            by_date, by_place = HQ.listed_tables(A.computed(steps, result))
         else:
-            *steps, result = SH.listed_sql(relation)
-            by_date, by_place = SH.listed_tables(A.computed(steps, result))
+            *steps, result = HQ.listed_sql(relation)
+            by_date, by_place = HQ.listed_tables(A.computed(steps, result))
         db.hold(name, by_date)
         db.hold(placed, by_place)
     since = db.query(f"SELECT max(since) AS d FROM {name}")["d"].iloc[0]

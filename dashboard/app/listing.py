@@ -11,14 +11,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
-from dashboard import store_held as SH
 from dashboard.app.event_index import NO_DATE, EventIndex
 
 # The panel's page and the columns a listed sentence reads: with the store's held tables (store_held),
 # which hold those columns of the rows a first page can list.
-EXCERPT_LIMIT = SH.EXCERPT_LIMIT
-LISTED_COLUMNS = SH.LISTED_COLUMNS
+EXCERPT_LIMIT = HQ.EXCERPT_LIMIT
+LISTED_COLUMNS = HQ.LISTED_COLUMNS
 
 
 def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:

@@ -161,7 +161,7 @@ class DuckViews:
         # Below the requests' priority: they keep the cores while this builds (duck_apart).
         DA.lower_priority()
         try:
-            if self.db.held_files(self.generation):
+            if self.db.held().files_for(self.generation):
                 # Written by the store with this generation (store_held): read first, a fraction of
                 # a second where the build below takes seconds, and a brush or click reads them.
                 self._per_generation("#listed", lambda: DL.build(self.db))
