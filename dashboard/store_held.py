@@ -12,7 +12,8 @@ a whole-store write, `store compact`, the fast and chunked writers the bench and
 writes them too, beside the rollup's sums (`held` in the rollup part's entry, with the generation
 they are of), and the engine reads them instead while that generation is current. After appends
 (base parts and patches of cluster columns only) the engine derives the listed rows from them and
-the parts written since (held_sql.derived_sql: a fraction of what building takes); an
+the parts written since (held_sql.derived_sql: 2.2-2.4 CPU s against 3.3-3.4 for the build after
+an append of 100 articles at a million events, on a thread of its own either way); an
 append writes nothing more (its cost stays where issue 14's ratio is measured). After a correction
 or whole rows written since, and for the actors' table after any later write, the engine builds
 them as before.
