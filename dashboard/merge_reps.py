@@ -160,10 +160,11 @@ def append_merge(
         # out; of the joined clusters only the representatives count anything that changes.
         joined = S.isin(clusters[S.CLUSTER_ID], set(new[S.CLUSTER_ID].dropna()))
         at = joined & reps
-        after = stored[at].assign(**{c: clusters[c][at].array for c in CLUSTER_COLUMNS})
+        before = stored[at]  # taken once: a take of the stored rows' 23 columns costs ~1-2 ms
+        after = before.assign(**{c: clusters[c][at].array for c in CLUSTER_COLUMNS})
         # Whether each event keeps one place reads every report of it (their place columns alone).
         seen = [S.EVENT_ID, S.RECORD_KIND, *R.PLACE_FILTERED]
         was = stored.loc[joined, seen].assign(**{S.CLUSTER_ID: clusters[S.CLUSTER_ID][joined].array})
         places = pd.concat([was, new[[*seen, S.CLUSTER_ID]]], ignore_index=True)
-        delta = R.delta(stored[at], pd.concat([after, new], ignore_index=True), aligned=True, places=places)
+        delta = R.delta(before, pd.concat([after, new], ignore_index=True), aligned=True, places=places)
     return new, changed, delta, now.reset_index(drop=True)

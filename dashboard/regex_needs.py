@@ -103,6 +103,20 @@ class Needs:
 ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
 
 
+def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search(text)`, not run when the text holds none of the pattern's words, and by its
+    lower-case twin where it has one: the same span, but the match's strings are lower-cased, so a
+    caller reads offsets from it (or only whether there is one)."""
+    needs, hay = needs_of(pattern), Text.of(text)
+    return needs.search(pattern, hay) if needs.may_match(hay) else None
+
+
+def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` as `search` finds it (the same spans; strings lower-cased by a twin)."""
+    needs, hay = needs_of(pattern), Text.of(text)
+    return needs.finditer(pattern, hay) if needs.may_match(hay) else iter(())
+
+
 @dataclass(frozen=True)
 class NeedsSet:
     """The tests of many patterns at once (the actor dictionary's 85): `may_match` gives what each
@@ -232,9 +246,10 @@ def _trie(words: list[str]) -> str:
 
 
 # Letters outside ASCII that a pattern may spell and still have a twin: `re` ignoring case matches
-# each to the characters `str.lower` turns into it and no others (tests/test_regex_needs.py checks
-# them against `re` over every code point).
-TWIN_LETTERS = frozenset("äöüéèêáàâíîóôúûçñ")
+# each to the characters `str.lower` turns into it and no others (tests/test_regex_twin.py checks
+# them against `re` over every code point). The typographic apostrophes have no case: the count
+# patterns' words (`[\w'’-]`) spell one.
+TWIN_LETTERS = frozenset("äöüéèêáàâíîóôúûçñ’‘")
 
 
 def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:

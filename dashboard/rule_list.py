@@ -234,6 +234,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "village of X, part of Y') makes X a site placed at Y (an extension of location.unlisted_site)",
     ),
     RuleInfo(
+        "location.located_site",
+        "location",
+        "a verb of location says an unknown name is a site and where ('X is located 14 km south of Y', 'X lies "
+        "near Y', 'X, which is situated in Y'): a site placed at Y, wherever the article names it "
+        "(`location.repeated_site`)",
+    ),
+    RuleInfo(
         "location.repeated_site",
         "location",
         "a name the article once calls a site ('the village of X') is that site wherever the article names it again "
@@ -295,6 +302,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "of the death counts of a sentence, those in the trigger's clause are the event's: a count the "
         "parse puts in another clause ('shelled the city, killing four, a day after troops killed 80') "
         "is another event's",
+    ),
+    RuleInfo(
+        "tolls.campaign_total",
+        "tolls",
+        "a toll told in the perfect of a fight for a place, a front or a siege ('the battle for the city has killed "
+        "300', 'fighters had been killed in the fight for the town', 'the fighting on that front has left 40 dead') "
+        "sums the days it lasted: no event's toll, unless the sentence names a day",
     ),
     RuleInfo(
         "types.civilian_target",

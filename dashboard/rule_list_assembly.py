@@ -55,6 +55,14 @@ ASSEMBLY_RULES: tuple[RuleInfo, ...] = (
         "events is given to none of them, and the area is no event of its own",
     ),
     RuleInfo(
+        "assemble.toll_of_parts",
+        "assemble",
+        "a death count the article then splits into parts is no one event's toll: the event takes its own part "
+        "when its later count and the counts of the other events the total's sentence names add up to the total "
+        "exactly ('nine killed in A and B' ... 'five in A' ... 'four in B'), or its own sentence's parts do; an "
+        "event told beside others in the total's sentence takes what their own counts leave",
+    ),
+    RuleInfo(
         "assemble.headline_province",
         "assemble",
         'a headline placed at a town named like its province ("in Idlib") reads as the province for '

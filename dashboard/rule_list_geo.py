@@ -58,6 +58,13 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "villages'): every name of the list is a site, not only the one next to the noun",
     ),
     RuleInfo(
+        "recognition.home_town",
+        "recognition",
+        "a name the model tagged a person's or an organisation's, after a locative preposition or as the object of "
+        "a verb of attack ('freed Palmyra'), is a place when a town of 20,000 or more of that name (its own or "
+        "one it is known by) lies in a country the article names",
+    ),
+    RuleInfo(
         "recognition.embedded",
         "recognition",
         "a well-known place inside an organisation's or a building's name ('Texas' in 'Texas A&M "
@@ -182,6 +189,19 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
 
 # Rules applied while the text is split into sentences (dashboard/nlp.py), before any parse.
 TEXT_RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "location.vicinity",
+        "location",
+        "a town the text puts the event near, not in ('near X', 'outside X', 'on the outskirts of X', 'a village "
+        "south of X') gives geo_precision 2, ACLED's code for a place near a named one (not 'the south of X', a "
+        "part of it)",
+    ),
+    RuleInfo(
+        "location.same_country_next",
+        "location",
+        "a country-level report takes a town from the next sentences of its paragraph only until a sentence whose "
+        "towns all lie in other countries: the story has moved on to other events, and a town named after it is theirs",
+    ),
     RuleInfo(
         "mention.tag_list_cut",
         "mention",

@@ -156,7 +156,7 @@ class EventsStore:
             events = S.coerce_events(events)
             events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             with store_index.write_scope(self.root, int(m["generation"])):
-                rows, changed, rollup, renamed = merge_in(self.root, m, events)
+                rows, changed, rollup, renamed, clusters = store_merge.append_in(self.root, m, events)
                 self._commit(
                     m,
                     new=rows,
@@ -164,6 +164,7 @@ class EventsStore:
                     articles=articles_frame(new_articles),
                     rollup=rollup,
                     index_rows=[rows, renamed],
+                    index_clusters=clusters,
                 )
             return len(new_articles), len(events)
 
@@ -315,17 +316,25 @@ class EventsStore:
     def ensure_index(self) -> bool:
         """Build the merge's index (dashboard/store_index.py) when the current generation has none
         (a store written before it, or after a write that could not keep it), as the next write
-        would; returns whether it was built. The bench calls it so no timed append builds it."""
+        would, and keep the clusters of its larger keys once (store_index_build.fill: as the
+        appends that touch them keep them); returns whether it was built. The bench calls it so no
+        timed append builds it."""
         with self._lock():
             m = self.manifest()
             gen = int(m["generation"])
             idx = store_index.open_index(self.root, gen)
-            if idx is not None:
-                idx.close()
-                return False
-            if gen:
+            built = idx is None and bool(gen)
+            if built:
                 store_index_build.build(self.root, gen, store_index_build.effective_chunks(self.root, m), m)
-            return bool(gen)
+                idx = store_index.open_index(self.root, gen)
+            if idx is not None:
+                try:
+                    store_index_build.fill(idx)
+                except sqlite3.Error:
+                    pass  # a cache: the keys are read from their rows
+                finally:
+                    idx.close()
+            return built
 
     def compact(self) -> dict:
         """Fold the overlays into the base parts and each year's parts into one file (sorted by

@@ -40,6 +40,7 @@ def commit(
     index_rows: list[pd.DataFrame] | None = None,
     index_moved: pd.DataFrame | None = None,
     placed: pd.DataFrame | None = None,
+    index_clusters: dict[str, bytes] | None = None,
 ) -> int:
     """Write the new files of generation m + 1 and swap the manifest; returns the generation.
     A pending entry not yet finished is carried on (or replaced by this write's `pending`).
@@ -52,7 +53,8 @@ def commit(
     `index_rows`: the rows this write changes, with their merge columns, for the merge's index
     (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
     keeps it as it is); `index_moved`: the rows a correction moved, as they were stored (taken out of
-    the index values of the keys they left)."""
+    the index values of the keys they left); `index_clusters`: an append's clusters of its keys after
+    it, kept with their values (store_merge.append_in)."""
     gen = int(m["generation"]) + 1
     rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch) or _has_rows(placed)
     out = next_manifest(m, pending, rows_change=rows_change, delta=rollup is not None)
@@ -64,8 +66,9 @@ def commit(
             n_events=sum(int(e["rows"]) for e in out["events"]),
             n_articles=count_articles(m, out, articles),
         )
+        changed = [] if not rows_change else index_rows
         store_index_build.keep(
-            root, m, gen, out, whole_rollup, [] if not rows_change else index_rows, index_moved, [new, placed]
+            root, m, gen, out, whole_rollup, changed, index_moved, [new, placed], clusters=index_clusters
         )
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:

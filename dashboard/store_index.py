@@ -132,6 +132,17 @@ def _touched(
     return keyed, gone, left_by_key
 
 
+def _last_of(codes: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Which rows are, of the rows `among` with their code (`codes`: non-negative), the last one
+    (drop_duplicates(keep="last") over the rows `among`, as a mask over every row)."""
+    at = np.flatnonzero(among)
+    last = np.full(int(codes.max(initial=-1)) + 1, -1)
+    np.maximum.at(last, codes[at], at)
+    out = np.zeros(len(codes), dtype=bool)
+    out[last[last >= 0]] = True
+    return out
+
+
 class MergeIndex:
     """The index of one store, opened for generation `gen` (the manifest's, under the write lock)."""
 
@@ -139,6 +150,8 @@ class MergeIndex:
         self.con = con
         self.gen = gen
         self.seen = _SEEN.get((str(root), gen)) if root is not None else None
+        # The `clusters` of each key's latest value, of the keys this object fetched (merge_clusters).
+        self.latest: dict[str, bytes | None] = {}
 
     def _values(self, keys: Iterable[str]) -> dict[str, Values]:
         """Each of these keys' values from its latest whole one on (the index holds none above its
@@ -170,14 +183,27 @@ class MergeIndex:
             # expression, and scans the table (13 ms a key at a million events); IN (?, ?) is kept.
             some = some * 2 if len(some) == 1 else some
             sql = (
-                f"SELECT k, gen, whole, data FROM keyed WHERE {PLACE_SQL} = ? AND k IN ({', '.join('?' * len(some))}) "
-                f"ORDER BY {PLACE_SQL}, k, gen"
+                f"SELECT k, gen, whole, data, clusters FROM keyed WHERE {PLACE_SQL} = ? "
+                f"AND k IN ({', '.join('?' * len(some))}) ORDER BY {PLACE_SQL}, k, gen"
             )
-            for k, g, whole, d in self.con.execute(sql, [place, *some]).fetchall():
+            for k, g, whole, d, clusters in self.con.execute(sql, [place, *some]).fetchall():
                 if whole or k not in found:  # a whole value supersedes the values before it
                     found[k] = []
                 found[k].append((g, bool(whole), d))
+                self.latest[k] = clusters  # the values come oldest first
         return found
+
+    def values(self, keys: Iterable[str]) -> dict[str, Values]:
+        """Each of these keys' values from its latest whole one on (keys without rows left out)."""
+        return self._values(keys)
+
+    def clustered(self, keys: Iterable[str]) -> tuple[dict[str, bytes], set[str]]:
+        """({key: its latest value's clusters} of these keys whose latest value has them, the other
+        keys with stored rows): an append reads the first by their clusters (merge_clusters), the
+        others by their rows."""
+        values = self._values(keys)
+        kept = {k: c for k in values if (c := self.latest.get(k)) is not None}
+        return kept, set(values) - set(kept)
 
     def candidates(self, keys: set[str], exclude: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
@@ -190,24 +216,29 @@ class MergeIndex:
         if not text:
             return S.coerce_events(S.empty_events())
         rows = S.coerce_events(unpack_text(text))
+        # Which rows are the keys' effective rows, found as one mask and taken once (each take of the
+        # ~20,000 rows' 23 columns at ten million events cost a few ms, and most reads drop none).
+        keep = np.ones(len(rows), dtype=bool)
         if any(len(vs) > 1 for vs in values):
+            ids = pd.factorize(rows[S.EVENT_ID], use_na_sentinel=False)[0]
             gone = rows[S.EVENT_DATE].isna().to_numpy()  # a gone line: no row the index keeps lacks a date
             if gone.any():
                 # An event a correction moved has a gone line in the key it left and a line in the
                 # one it went to: its latest line within each key says whether the key holds it.
                 counts = [sum(lines_in(t) for t in texts) for texts in per_key]
                 key_no = np.repeat(np.arange(len(per_key)), counts)
-                ids = rows[S.EVENT_ID].astype(str).to_numpy(object)
-                latest = ~pd.DataFrame({"k": key_no, "e": ids}).duplicated(keep="last").to_numpy()
-                rows = rows[latest & ~gone]
+                keep = ~pd.DataFrame({"k": key_no, "e": ids}).duplicated(keep="last").to_numpy() & ~gone
             # An event's latest line is its row (an event is in one key's rows at a time): its
             # stored cluster id.
-            rows = rows.drop_duplicates(S.EVENT_ID, keep="last").reset_index(drop=True)
+            keep &= _last_of(ids, keep)
+        if not keep.all():
+            rows = rows[keep].reset_index(drop=True)
         rows = with_cluster_sums(rows)  # every row of these keys: their clusters' rows, all of them
         if not exclude:
             return rows
         # Matched on the unpacked ids (unpack unescapes them), not line by line.
-        return rows[~S.isin(rows[S.EVENT_ID], exclude)].reset_index(drop=True)
+        out = ~S.isin(rows[S.EVENT_ID], exclude)
+        return rows if out.all() else rows[out].reset_index(drop=True)
 
     def stored_articles(self, ids: set[str]) -> set[str]:
         """Which of these article ids are stored."""
@@ -227,6 +258,7 @@ class MergeIndex:
         named: Iterable[pd.DataFrame | None] = (),
         articles: Iterable[str] = (),
         fold: bool = False,
+        clusters: dict[str, bytes] | None = None,
     ) -> None:
         """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
         rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
@@ -237,11 +269,17 @@ class MergeIndex:
         of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
         values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
         toponym's values since its last whole one folded into one, and so is each key's);
-        `articles`, the ids of the articles the write adds."""
+        `articles`, the ids of the articles the write adds; `clusters`, an append's clusters after it
+        of the keys it touched (store_index_clusters.encode), kept with their values (a key's value
+        without them has its key read from its rows)."""
         values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
+        kept = clusters or {}
+        values = [(k, g, d, w, kept.get(k)) for k, g, d, w in values]
         named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
         with self.con:
-            self.con.executemany("INSERT OR REPLACE INTO keyed (k, gen, data, whole) VALUES (?, ?, ?, ?)", values)
+            self.con.executemany(
+                "INSERT OR REPLACE INTO keyed (k, gen, data, whole, clusters) VALUES (?, ?, ?, ?, ?)", values
+            )
             self.con.executemany(
                 f"DELETE FROM keyed WHERE {PLACE_SQL} = ? AND k = ? AND gen < ?",
                 [(place_of(k), k, g) for k, g in older],

@@ -46,9 +46,11 @@ def create(con: sqlite3.Connection) -> None:
         # toponym beside values of up to 26 MB took 0.25-0.37 CPU s at ten million events, 0.002 so.
         # `whole`: the value holds all the key's rows, superseding those before it (layouts 5 and 6);
         # one that does not holds the rows a write added (the column comes last: upgrade_4 adds it).
+        # `clusters`: the key's stored clusters after this value, as an append needs them
+        # (dashboard/merge_clusters.py), when the write that wrote the value kept them (else NULL).
         con.execute(
             "CREATE TABLE IF NOT EXISTS keyed (k TEXT NOT NULL, gen INTEGER NOT NULL, data BLOB NOT NULL, "
-            "whole INTEGER NOT NULL DEFAULT 1)"
+            "whole INTEGER NOT NULL DEFAULT 1, clusters BLOB)"
         )
         index_keyed(con)
         # Per toponym (name_key), the rows that name it (store_merge.PLACED_READS, one line each):
@@ -97,8 +99,8 @@ def upgrade_3(path: Path) -> None:
         for table in ("keyed", "named", "articles", "writes"):
             order = {"keyed": " ORDER BY k, gen", "named": " ORDER BY name, gen"}.get(table, "")
             # Layout 3's values by key were whole (one per key and generation).
-            cols = "k, gen, data, 1" if table == "keyed" else "*"
-            con.execute(f"INSERT INTO main.{table} SELECT {cols} FROM old.{table}{order}")
+            into, cols = ("(k, gen, data, whole)", "k, gen, data, 1") if table == "keyed" else ("", "*")
+            con.execute(f"INSERT INTO main.{table} {into} SELECT {cols} FROM old.{table}{order}")
     con.execute("DETACH DATABASE old")
     con.close()
     replace(tmp, path)
@@ -160,7 +162,18 @@ def carried(con: sqlite3.Connection, path: Path) -> sqlite3.Connection:
         upgrade_4(con)
     if has_tables(con) and layout(con) == 5:
         upgrade_5(con)
+    if has_tables(con) and layout(con) == LAYOUT:
+        with_clusters(con)
     return con
+
+
+def with_clusters(con: sqlite3.Connection) -> None:
+    """The `clusters` column added to an index written before it (its values have none: their keys
+    are read from their rows until an append writes them). The layout is the same: code before it
+    writes values without clusters, which this code reads from their rows."""
+    if not any(r[1] == "clusters" for r in con.execute("PRAGMA table_info(keyed)")):
+        with con:
+            con.execute("ALTER TABLE keyed ADD COLUMN clusters BLOB")
 
 
 def has_tables(con: sqlite3.Connection) -> bool:

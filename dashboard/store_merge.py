@@ -25,15 +25,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from dashboard import merge_reps, store_index, store_index_build, store_read
+from dashboard import merge_clusters, merge_reps, store_index, store_index_build, store_index_clusters, store_read
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 from dashboard.merge_reps import cluster_changes
+from dashboard.store_index_lines import lines_in, text_of
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
@@ -215,6 +217,58 @@ def merge_in(
         rollup,
         old[renamed].reset_index(drop=True),
     )
+
+
+def append_in(
+    root: Path, m: dict, rows: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame, dict[str, bytes]]:
+    """merge_in of an append's new `rows`, and the clusters of their keys after it for the merge's
+    index (store_index_clusters.encode; empty when it took merge_in's way). The stored rows of keys whose
+    index value keeps their clusters are not read: the merge goes over those clusters
+    (merge_clusters.merge), and the other keys' rows are read and summarized first; merge_in's way
+    when the keys hold fewer than merge_reps.REPS_AT stored rows, a new row's event is stored
+    already, or the index cannot be read so."""
+    row_keys = merge_keys(rows)
+    keys = set(row_keys.dropna())
+    idx = open_or_build_index(root, m) if keys and m["generation"] else None
+    if idx is None:
+        return (*merge_in(root, m, rows), {})
+    try:
+        got = _over_clusters(idx, keys, rows, m.get("rollup") is not None, row_keys)
+    except sqlite3.Error:
+        got = None
+    finally:
+        idx.close()
+    return got if got is not None else (*merge_in(root, m, rows), {})
+
+
+def _over_clusters(
+    idx: store_index.MergeIndex, keys: set[str], rows: pd.DataFrame, rollup: bool, row_keys: pd.Series | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame, dict[str, bytes]] | None:
+    """append_in over the keys' clusters (`row_keys`: the new rows' merge keys, when known), None
+    when it takes merge_in's way."""
+    kept, stale = idx.clustered(keys)
+    # The keys' stored rows counted before any is unpacked or decoded (a key's lines, superseded
+    # ones among them, for a key read by its rows): below CLUSTERS_AT merge_in's way is cheaper.
+    lines = sum(lines_in(text_of(d)) for vs in idx.values(stale).values() for _, _, d in vs)
+    if store_index_clusters.rows_in(kept) + lines < merge_clusters.CLUSTERS_AT:
+        return None
+    read = idx.candidates(stale) if stale else S.coerce_events(S.empty_events())
+    stored = merge_clusters.concat([store_index_clusters.decode(kept), merge_clusters.summarize(read)])
+    ids = pa.array(list(set(rows[S.EVENT_ID].astype(str))), pa.string())
+    if pc.any(pc.is_in(stored.members.cast(pa.string()), ids)).as_py():
+        return None
+    got = merge_clusters.merge(stored, rows, rollup, row_keys)
+    # The stored rows whose cluster id changed, whole: the merge's index takes them again.
+    renamed = read.iloc[:0]
+    if len(got.renamed):
+        more = got.renamed_keys - stale
+        whole = pd.concat([read, idx.candidates(more)], ignore_index=True) if more else read
+        at = pd.Index(got.renamed).get_indexer(merge_reps._clusters(whole).to_numpy(object))
+        whole = whole[at >= 0].reset_index(drop=True)
+        cols = got.renamed_columns.iloc[at[at >= 0]].reset_index(drop=True)
+        renamed = whole.assign(**{c: cols[c].array for c in CLUSTER_COLUMNS})
+    return got.new, got.patch, got.delta, renamed, store_index_clusters.encode(got.after, got.after_reps)
 
 
 def open_or_build_index(root: Path, m: dict) -> store_index.MergeIndex | None:

@@ -63,3 +63,29 @@ def test_the_finder_of_many_words_finds_a_text_with_one() -> None:
         for _ in range(20):
             hay = "".join(rng.choice("abcd .") for _ in range(rng.randint(0, 12)))
             assert (finder.search(hay) is not None) == any(w in hay for w in kept), (kept, hay)
+
+
+def test_the_count_and_mention_patterns_run_by_regex_needs_find_their_own_spans() -> None:
+    from dashboard.events import mentions, numbers
+    from dashboard.geo import epithets
+    from dashboard.regex_needs import finditer, search
+
+    counts = [numbers._KILL_AFTER, numbers._KILL_BEFORE, numbers._TOLL, numbers._LIVES, numbers._INJ, numbers._DISP]
+    # The words of a count spell the typographic apostrophe (`[\w'’-]`), which has no case.
+    assert all(needs_of(p).twin is not None for p in counts)
+    others = [mentions._RUNNING, mentions._CAMPAIGN, mentions._CAPTION, mentions._FURNITURE_INSIDE]
+    others += [mentions._WIRE_DATELINE, epithets._CAPITAL]
+    rng = random.Random(3)
+    texts = [
+        "At least 12 villagers’ relatives, among them two boys, were killed as jets kept pounding the hills.",
+        "Seven people from the same family died; the wounded, 40 in all, were taken away (AFP).",
+        "The death toll rose to thirty-one since the start of the siege, the medics’ union said.",
+        "Fighting has since spread across much of the valley | Video | Photos | Related News",
+        "OMSK (Reuters) The regional capital, and the Fooian capital too, saw dozens killed.",
+    ]
+    texts = [v for t in texts for v in _variants(t, rng)]
+    for pattern in counts + others:
+        for text in texts:
+            assert [m.span() for m in finditer(pattern, text)] == [m.span() for m in pattern.finditer(text)]
+            found, expected = search(pattern, text), pattern.search(text)
+            assert (found and found.span()) == (expected and expected.span()), (pattern.pattern[:60], text)

@@ -94,3 +94,14 @@ def test_a_part_an_unattributed_count_or_a_much_smaller_one_does_not_lower_the_t
     small = _told(row, 300, "Medics said 2 people were killed near the market.", "2 people were killed", 2)
     for other in (part, untold, small):
         assert assemble([lead, other])[0][S.FATALITIES] == 9
+
+
+def test_a_lead_that_names_no_teller_is_told_by_whoever_gives_its_count(row) -> None:
+    # The lead names nobody; the wire agency gives the same nine; state media's seven conflicts with it.
+    nine = "killed at least 9 civilians"
+    lead = _told(row, 0, "A car bomb killed at least 9 civilians in the town on Monday.", nine, 9)
+    wire = _told(row, 70, "The bomb killed at least 9 civilians, AFP reported.", nine, 9)
+    state = _told(row, 130, STATE, "7 people had been killed", 7)
+    assert assemble([lead, wire, state])[0][S.FATALITIES] == 7
+    # Without a report that names who gave the lead's count, nothing conflicts with it.
+    assert assemble([lead, state])[0][S.FATALITIES] == 9

@@ -173,11 +173,13 @@ def find_mentions(
     dictionary: Dictionary | None = None,
     switches: Switches = ALL_ON,
     absent: frozenset[str] = frozenset(),
+    reporters: list[tuple[int, int]] | None = None,
 ) -> list[Mention]:
     """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`);
-    none of the actors `absent` names (`senses_absent`)."""
+    none of the actors `absent` names (`senses_absent`). `reporters`: `reporter_spans(text, d)`, when
+    the caller has read them already."""
     d = dictionary or load_dictionary()
-    spans, blocked = _dictionary_spans(text, d)
+    spans, blocked = _dictionary_spans(text, d, reporters)
     if absent:
         spans = [sp for sp in spans if sp[2].name not in absent]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
@@ -196,7 +198,7 @@ def find_mentions(
 
 
 def _dictionary_spans(
-    text: str, d: Dictionary
+    text: str, d: Dictionary, reporters: list[tuple[int, int]] | None = None
 ) -> tuple[list[tuple[int, int, ActorEntry, bool]], list[tuple[int, int]]]:
     """The dictionary's names in `text` (start, end, entry, bare), and the spans of those who report;
     a pattern none of whose needed words is in the text is not run (regex_needs)."""
@@ -209,7 +211,7 @@ def _dictionary_spans(
         if maybe
         for m in needs.finditer(pat, hay)
     ]
-    return spans, reporter_spans(hay, d)
+    return spans, reporter_spans(hay, d) if reporters is None else reporters
 
 
 def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[int, int]]:

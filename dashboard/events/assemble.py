@@ -43,6 +43,7 @@ from dashboard.events.place_joins import finest_place, place_key, placed_at
 from dashboard.events.reports import REPORT, continues, days_before, join_reports
 from dashboard.events.summaries import mark_summaries
 from dashboard.events.tellers import conflicting_reports
+from dashboard.events.toll_parts import split_totals
 from dashboard.geo.gazetteer import fold, skeleton, without_article
 from dashboard.rules import ALL_ON, Switches
 
@@ -386,6 +387,8 @@ def assemble(rows: list[dict], switches: Switches = ALL_ON, claim: ActorEntry | 
             else None
         )
         merged.append(merge_group([rows[i] for i in grp], switches, air, authors))
+    if switches.on("assemble.toll_of_parts"):
+        split_totals(merged, [[rows[i] for i in grp] for grp in groups], _same_day)
     if switches.on("assemble.summary_of_parts"):
         mark_summaries(merged, _contains, _same_type, same_sides, _same_day)
     mentions = [r for r in rows if r.get(S.RECORD_KIND, "event") != "event"]

@@ -25,7 +25,7 @@ from dashboard.events.lexicon import (
 )
 from dashboard.events.mentions import before_wire_dateline, mention_reason
 from dashboard.events.nonsites import locates_source
-from dashboard.events.numbers import displaced, fatalities, injured
+from dashboard.events.numbers import displaced, fatalities, injured, is_campaign_total
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
 from dashboard.events.site_repeats import repeated_sites
 from dashboard.events.sites import unlisted_sites
@@ -170,7 +170,8 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     if not from_context and s.event_type in VIOLENT and all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
-        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx))
+        abroad = ctx.switches.on("location.same_country_next")
+        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx), abroad)
         if finer is not None:
             places, from_context = [finer[0]], True
             excerpt_end = finer[1]
@@ -327,6 +328,8 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     _date, precision, date_source, _future = when
     own_clause = _toll_clause(s, verb) if ctx.switches.on("tolls.own_clause") and s.at >= 0 else None
     killed, hurt, fled = fatalities(s.own, own_clause), injured(s.own), displaced(s.own)
+    if killed is not None and ctx.switches.on("tolls.campaign_total") and is_campaign_total(s.own):
+        killed = None  # the days of a fight for a place, not one event's
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES

@@ -14,6 +14,7 @@ from typing import Any
 
 from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.nlp import token_from
+from dashboard.regex_needs import finditer, search
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -126,7 +127,7 @@ _WIRE_DATELINE = re.compile(
 
 def before_wire_dateline(sentence: str, start: int, trigger_at: int) -> bool:
     """Whether the trigger stands before a wire dateline of its own sentence."""
-    return trigger_at >= start and any(m.start() > trigger_at - start for m in _WIRE_DATELINE.finditer(sentence))
+    return trigger_at >= start and any(m.start() > trigger_at - start for m in finditer(_WIRE_DATELINE, sentence))
 
 
 # The furniture at a sentence's start runs on through a list of tags or headlines (capitalised words
@@ -156,8 +157,8 @@ def is_boilerplate(sentence: str, start: int, trigger_at: int = -1) -> bool:
     list or a short-URL line."""
     if (
         _furniture_start(sentence, trigger_at)
-        or _CAPTION.search(sentence.strip())
-        or _FURNITURE_INSIDE.search(sentence)
+        or search(_CAPTION, sentence.strip())
+        or search(_FURNITURE_INSIDE, sentence)
     ):
         return True
     words = _WORD.findall(sentence)
@@ -292,9 +293,9 @@ def _reason_for_violence(
     sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
 ) -> str | None:
     """The mention rules for violence: a running total, a campaign, a hypothesis, a negation."""
-    if switches.on("mention.running_total") and not names_day and _RUNNING.search(sentence):
+    if switches.on("mention.running_total") and not names_day and search(_RUNNING, sentence):
         return "mention.running_total"
-    if switches.on("mention.campaign") and _CAMPAIGN.search(sentence):
+    if switches.on("mention.campaign") and search(_CAMPAIGN, sentence):
         return "mention.campaign"
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):

@@ -174,10 +174,14 @@ def _hide_dates(sentence: str) -> str:
 
 def _find(pattern: re.Pattern[str], sentence: str, hidden: str) -> list[Count]:
     """The counts `pattern` finds in `hidden` (the sentence with its dates hidden), phrased as written."""
-    if not needs_of(pattern).may_match(Text.of(hidden)):
+    needs, hay = needs_of(pattern), Text.of(hidden)
+    if not needs.may_match(hay):
         return []  # none of the words each of its counts holds ("killed", "wounded", "death toll")
     out = []
-    for m in pattern.finditer(hidden):
+    # By the pattern's lower-case twin where it has one (the same spans; the groups lower-cased,
+    # which parse_number and the vague words read lower-cased anyway): 4 times faster on the
+    # toll patterns, which ignore case.
+    for m in needs.finditer(pattern, hay):
         group = "n" if m.groupdict().get("n") else "n2"
         raw = m.group(group)
         if raw is None:
@@ -236,6 +240,29 @@ def is_running_total(sentence: str, count: Count) -> bool:
     return bool(_RUNNING_BEFORE.search(sentence[: count.end]))
 
 
+# A campaign's toll: the deaths a fight for a place, a front or a siege "has left" or "had killed" sum
+# the days it lasted ("the battle for the city has killed 300", "fighters had been killed in the fight
+# for the town", "the fighting on that front has left 40 dead"), as ACLED codes none of its days with
+# them; a day the sentence names ("on Tuesday") makes it that day's toll. `tolls.campaign_total`.
+_PLACE_WORDS = "town|city|village|district|province|area|neighbou?rhood|base|airport|hill|enclave|region"
+_CAMPAIGN = re.compile(
+    r"\b(?i:fight|fighting|battle|struggle|offensive|campaign)\s+for\s+(?:the\s+)?"
+    rf"(?:[A-Z]|(?i:(?:\w+\s+)?(?:{_PLACE_WORDS})\b))"
+    r"|\b(?i:(?:fighting|clashes|battles?)\s+on\s+(?:that|this|the)\s+front)\b"
+    r"|\b(?i:the\s+(?:offensive|campaign)\s+(?:on|against)|the\s+siege\s+of)\b",
+)
+_PERFECT_TOLL = re.compile(
+    r"\b(?:has|have|had)\s+(?:\w+ly\s+|so far\s+|now\s+)?(?:been\s+)?(?:killed|left|claimed|died)\b", re.I
+)
+_NAMED_DAY = re.compile(rf"\b(?:{_DAYS}|yesterday|today|overnight|last night)\b", re.I)
+
+
+def is_campaign_total(sentence: str) -> bool:
+    """Whether the sentence's toll is a campaign's (see `_CAMPAIGN`): a fight for a place, a front or a
+    siege, told in the perfect, on no day the sentence names."""
+    return bool(_CAMPAIGN.search(sentence) and _PERFECT_TOLL.search(sentence) and not _NAMED_DAY.search(sentence))
+
+
 # A sentence that says nobody died gives a toll of 0, which ACLED codes, unlike silence (no toll):
 # "caused material damage only", "no casualties were reported" (or "causalities", a slip common
 # enough in wire copy to read as meant), "nobody was hurt".
@@ -248,7 +275,7 @@ _NO_DEATHS = re.compile(
 )
 
 
-def _event_counts(sentence: str) -> list[Count]:
+def event_counts(sentence: str) -> list[Count]:
     """The death counts of a sentence that may be one event's: not a war's toll nor a running total."""
     hidden = _hide_dates(sentence)
     found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES) for c in _find(p, sentence, hidden)]
@@ -266,7 +293,7 @@ def fatalities(sentence: str, clause: tuple[int, int] | None = None) -> Count | 
     sentence: the event's own clause), the counts inside it, when there are any: the others are
     deaths the sentence tells of another event ("shelled the city, killing four, a day after troops
     killed 80 there")."""
-    found = _event_counts(sentence)
+    found = event_counts(sentence)
     if clause is not None:
         found = [c for c in found if clause[0] <= c.start < clause[1]] or found
     # A count beats an estimate in the same sentence ("killed dozens ... at least 58 civilians").

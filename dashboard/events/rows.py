@@ -4,6 +4,7 @@ happened and what it tells; its columns in the schema's order."""
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -153,6 +154,26 @@ def event_row(ctx: ArticleContext, s: Sentence, located: Located, told: Told, t:
     }
 
 
+# The words before a town's name that put the event beside it, not in it: "near X", "outside X", "on
+# the outskirts of X", "a village south of the city of X" (not "the south of X": a part of X).
+_VICINITY = re.compile(
+    r"\b(?:near(?:by)?|outside|around|outskirts\s+of|vicinity\s+of"
+    r"|(?<!the )(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)"
+    r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+
+
+def _precision(ctx: ArticleContext, t: Toponym, p: Place) -> int:
+    """The row's geo_precision: the place's, or 2 for a town the text puts the event near
+    (`location.vicinity`, ACLED's code for "near a named place")."""
+    if p.precision == 1 and ctx.switches.on("location.vicinity"):
+        before = ctx.article.text[max(0, t.start - 48) : t.start]
+        if _VICINITY.search(before.rsplit(".", 1)[-1]):
+            return 2
+    return p.precision
+
+
 def _place_columns(ctx: ArticleContext, t: Toponym, country: str) -> dict:
     p = kept_place(t)
     return {
@@ -167,7 +188,7 @@ def _place_columns(ctx: ArticleContext, t: Toponym, country: str) -> dict:
         S.COUNTRY: country,
         S.COUNTRY_CODE: p.country_code,
         S.ADMIN1: p.admin1,
-        S.GEO_PRECISION: p.precision,
+        S.GEO_PRECISION: _precision(ctx, t, p),
         S.ALTERNATIVES: alternatives_json(t, ctx.gazetteer),  # its ranked candidates, best first
     }
 

@@ -17,6 +17,8 @@ NOT_NAMES = word_set(WORDS, "sites.not_names") | word_set(WORDS, "sites.communit
 DISLODGE_VERBS = word_set(WORDS, "extract.dislodge_verbs")
 NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
+LOCATION_VERBS = word_set(WORDS, "sites.location_verbs")
+VILLAGE_NOUNS = word_set(WORDS, "sites.village_nouns")
 SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
 SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
 # The label of a site cut out of a run of names with no commas: one of a list of villages around the

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.events.site_names import PART_OF_NOUNS, SITE_NOUNS, dropped_comma_part
+from dashboard.events.site_names import LOCATION_VERBS, PART_OF_NOUNS, SITE_NOUNS, VILLAGE_NOUNS, dropped_comma_part
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 
 # The prepositions that put a name inside or beside a known place.
@@ -94,3 +94,44 @@ def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
                     if found:
                         return min(found, key=precision)
     return None
+
+
+def located_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
+    """ "X is located 14 km south of Y", "X lies near Y", "X, which is situated in Y": a verb of
+    location whose subject is the name (or a relative clause on it) puts it at the known place after
+    the verb (`location.located_site`)."""
+    verb = location_verb(tok)
+    if verb is None:
+        return None
+    after = [known[t.i] for t in verb.subtree if t.i > verb.i and t.i in known and precision(known[t.i]) < 4]
+    return after[0] if after else None
+
+
+def location_verb(tok: Any) -> Any | None:
+    """The verb of location a name is the subject of ("X is located…", "X, which lies…"), if any: such
+    a name is a place of its own, away from the place it is located by (a settlement, `called_village`)."""
+    if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.lower_ in LOCATION_VERBS:
+        return tok.head
+    return next((c for c in tok.children if c.dep_ == "relcl" and c.lower_ in LOCATION_VERBS), None)
+
+
+def called_village(tok: Any, located: bool = False) -> bool:
+    """ "the village of X", "X village", "X, a hamlet near Y" (with `located`, "X is located 14 km
+    south of Y"): the text calls the name a village, or a place of its own away from a town."""
+    return (
+        located
+        and location_verb(tok) is not None
+        or tok.dep_ == "pobj"
+        and tok.head.lower_ == "of"
+        and tok.head.head.lower_ in VILLAGE_NOUNS
+        or tok.dep_ == "compound"
+        and tok.head.lower_ in VILLAGE_NOUNS
+        or any(c.dep_ == "appos" and c.lower_ in VILLAGE_NOUNS for c in tok.children)
+    )
+
+
+def site_beside(tok: Any, known: dict[int, Toponym], appositive: bool, located: bool) -> Toponym | None:
+    """The known place an apposition (`location.appositive_site`) or a verb of location
+    (`location.located_site`) puts a name at or near."""
+    found = appositive_site(tok, known) if appositive else None
+    return found if found is not None or not located else located_site(tok, known)

@@ -38,11 +38,12 @@ from dashboard.events.site_names import (
     split_run,
 )
 from dashboard.events.site_places import (
-    appositive_site,
+    called_village,
     part_container,
     part_of_apposition,
     placed_in,
     precision,
+    site_beside,
 )
 from dashboard.geo.gazetteer import unlisted_place
 from dashboard.geo.toponyms import Toponym
@@ -58,7 +59,6 @@ PART_NOUNS = word_set(WORDS, "sites.part_nouns")
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "on", "around", "outside", "into", "toward", "towards"})
-VILLAGE_NOUNS = word_set(WORDS, "sites.village_nouns")
 
 
 def _is_name_head(tok: Any) -> bool:
@@ -76,18 +76,6 @@ def _is_name_head(tok: Any) -> bool:
 def _site_noun_of(tok: Any) -> bool:
     """ "the villages of X": X is the object of "of" after a site noun."""
     return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
-
-
-def _called_village(tok: Any) -> bool:
-    """ "the village of X", "X village", "X, a hamlet near Y": the text calls the name a village."""
-    return (
-        tok.dep_ == "pobj"
-        and tok.head.lower_ == "of"
-        and tok.head.head.lower_ in VILLAGE_NOUNS
-        or tok.dep_ == "compound"
-        and tok.head.lower_ in VILLAGE_NOUNS
-        or any(c.dep_ == "appos" and c.lower_ in VILLAGE_NOUNS for c in tok.children)
-    )
 
 
 def _before_site_noun(tok: Any) -> bool:
@@ -176,23 +164,28 @@ class _Reading:
     village: bool
     foreign: bool
     dropped_part: bool
+    located: bool = True  # `location.located_site`
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
     """Names the syntax calls places but the geoparser left out, placed at a known place near them
     (`location.unpunctuated_list`: a run of names with no commas is cut into its names, see
     `split_run`; `location.appositive_site`: a name an apposition calls a site, see `appositive_site`;
-    `location.named_village`: a site the text calls a village is finer than its town)."""
+    `location.named_village`: a site the text calls a village is finer than its town;
+    `location.located_site`: a name a verb of location puts near a known place, see `located_site`)."""
     appositive = switches.on("location.appositive_site")
+    located = switches.on("location.located_site")
     dropped_part = switches.on("location.dropped_comma_part")
     text = doc_text(doc)
     # A name the geoparser found but could not place ("Zeitoun" of "Kafr Zeitoun") may be taken over.
     taken = [(t.start, t.end) for t in toponyms if t.place is not None]
-    # The names in the whole text are looked for when a site is first checked (many articles have none).
+    # The names in the whole text are looked for when a site is first checked (many articles have none);
+    # its reporters once, for both (a whole article's: ~2 % of the work after the parse).
+    reporters = Later(lambda: reporter_spans(text))
     reading = _Reading(
         text,
-        Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text)]),
-        Later(lambda: reporter_spans(text)) if switches.on("location.site_before_reporter") else [],
+        Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text, reporters=list(reporters))]),
+        reporters if switches.on("location.site_before_reporter") else [],
         {},
         # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.
         {(t.start, t.end): t.alternatives for t in toponyms},
@@ -200,6 +193,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         switches.on("location.named_village"),
         switches.on("location.foreign_site"),
         dropped_part,
+        located,
     )
     out: list[Toponym] = []
     previous: Toponym | None = None
@@ -208,7 +202,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         if _title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
-        sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part)
+        sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part, located)
         out += _placed_sites(doc, sites, known, _anchor(sent, known, previous), reading)
         if known:
             previous = _anchor(sent, known, None) or previous
@@ -225,7 +219,8 @@ def _placed_sites(
         run = cut_before(_new_run(doc, i, _in_town(anchor), done), reading.reporters)
         # "the village of X part of Y": what is said of "part" is said of X.
         said = [(reading.dropped_part and dropped_comma_part(tok)) or tok for tok in run]
-        label = VILLAGE_LABEL if reading.village and any(_called_village(tok) for tok in said) else SITE_LABEL
+        village = reading.village and any(called_village(tok, reading.located) for tok in said)
+        label = VILLAGE_LABEL if village else SITE_LABEL
         if not (reading.foreign and foreign_site(run, known, container or anchor)):
             where = container or anchor
             # "the village of X, part of Y": the text makes the village a part of the place it is put at.
@@ -250,7 +245,12 @@ def _in_town(anchor: Toponym | None) -> bool:
 
 
 def _sentence_sites(
-    sent: Any, known: dict[int, Toponym], split: bool, appositive: bool, dropped_part: bool = True
+    sent: Any,
+    known: dict[int, Toponym],
+    split: bool,
+    appositive: bool,
+    dropped_part: bool = True,
+    located: bool = True,
 ) -> dict[int, Toponym | None]:
     """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
     put in (None: none named)."""
@@ -261,7 +261,7 @@ def _sentence_sites(
         if part is not None:
             sites[tok.i] = part_container(part, known, split)
             continue
-        beside = appositive_site(tok, known) if appositive else None
+        beside = site_beside(tok, known, appositive, located)
         if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and placed_in(tok, known, split):
             sites[tok.i] = placed_in(tok, known, split) or beside
         elif beside is not None:

@@ -103,15 +103,20 @@ def is_part_or_superseded(sentence: str, at: int, phrase: str) -> bool:
         or _PART_ITSELF.search(phrase)
         or _PART_AFTER.match(after)
         or _BREAKDOWN.search(after)
-        or _SUPERSEDED.search(sentence)
+        or is_superseded(sentence)
     )
+
+
+def is_superseded(sentence: str) -> bool:
+    """Whether the sentence gives a toll it says was replaced ("updated its earlier toll of 12")."""
+    return _SUPERSEDED.search(sentence) is not None
 
 
 def conflicting_reports(lead: dict, rows: list[dict]) -> list[dict]:
     """`assemble.lowest_report`: the rows whose firm count of the event is lower than the lead's and
     comes from another kind of teller (`events.tellers`): conflicting reports, of which ACLED codes the
     lowest. Parts of the count, superseded tolls, bounds and untold counts never conflict."""
-    lead_teller = _teller(lead)
+    lead_teller = _lead_teller(lead, rows)
     # Only two named tellers can be said to disagree, and only about a firm count.
     if lead_teller is None or not is_firm(lead[S.FATALITIES_TEXT] or ""):
         return []
@@ -129,6 +134,13 @@ def conflicting_reports(lead: dict, rows: list[dict]) -> list[dict]:
         if told_by not in (None, lead_teller):
             out.append(r)
     return out
+
+
+def _lead_teller(lead: dict, rows: list[dict]) -> str | None:
+    """Who tells the lead's count: the lead's own teller, else (a lead names none) whoever the
+    article gives the same count to ("six killed" … "six killed, AFP reports")."""
+    same = (r for r in rows if r is not lead and r[S.FATALITIES] == lead[S.FATALITIES])
+    return _teller(lead) or next((t for t in map(_teller, same) if t), None)
 
 
 def _teller(row: dict) -> str | None:

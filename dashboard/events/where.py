@@ -305,6 +305,21 @@ def set_in_another_time(sent: Any, published: date | None) -> bool:
     return False
 
 
+def _towns_of_event(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
+    """The sentence's places below country level that may say where an event was: not where words
+    were spoken, nor a capital acting for its state."""
+    return [
+        t
+        for t in event_places(sent, toponyms)
+        if kept_place(t).precision < 4 and not said_at(sent, t) and not acts(sent, t)
+    ]
+
+
+def _all_abroad(towns: list[Toponym], countries: set[str]) -> bool:
+    """Whether every one of the towns (at least one) lies outside the countries (when known)."""
+    return bool(countries) and bool(towns) and all(kept_place(t).country_code not in countries for t in towns)
+
+
 def finer_in_next(
     sents: list,
     k: int,
@@ -312,12 +327,16 @@ def finer_in_next(
     toponyms: list[Toponym],
     text: str,
     published: date | None = None,
+    stop_abroad: bool = False,
 ) -> tuple[Toponym, int] | None:
     """A town or province (of the same country, when the sentence names one) in the next few
     sentences of the paragraph, and where the sentence naming it ends. With the article's day
     (`location.same_time_next`), a sentence set in another time is passed over: the place of a past
     event it recalls ("the deadliest since sarin killed hundreds in Ghouta in August 2013") is not
-    where today's happened."""
+    where today's happened. With `stop_abroad` (`location.same_country_next`), a sentence whose
+    towns all lie in other countries ends the search: the story has moved on to other events
+    ("… killed in northern Syria. Rockets from Syria have hit the Turkish town of Kilis …"), and a
+    town named after it is theirs."""
     countries = {t.place.country_code for t in places if t.place is not None}
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
         # A sentence's span may end with the blank line after it: look from its last word.
@@ -328,15 +347,11 @@ def finer_in_next(
             continue
         # The place a report was issued or words were spoken in ("a report issued in New York"),
         # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
-        # where the attack was.
-        finer = [
-            t
-            for t in event_places(sents[j], toponyms)
-            if kept_place(t).precision < 4
-            and (not countries or kept_place(t).country_code in countries)
-            and not said_at(sents[j], t)
-            and not acts(sents[j], t)
-        ]
+        # where the attack was (`_towns_of_event`).
+        below = _towns_of_event(sents[j], toponyms)
+        if stop_abroad and _all_abroad(below, countries):
+            return None
+        finer = [t for t in below if not countries or kept_place(t).country_code in countries]
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
             best = min(finer, key=lambda t: kept_place(t).precision)

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import Actor, event_actors, find_mentions, reporter_spans
-from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants
+from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants, without_article
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
-from dashboard.nlp import sent_ents, span_text
+from dashboard.nlp import doc_text, sent_ents, span_text
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -19,8 +19,9 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 MILITARY_NOUNS = word_set(WORDS, "extract.military_nouns")
 
+# "Assad's forces", and "Assads forces" where a feed dropped the apostrophe.
 REGIME_RE = re.compile(
-    r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s)?\s+(?:regime|government|forces)"
+    r"\b(?:(?:the\s+)?(?:bashar\s+)?(?:al-)?assad(?:'s|’s|s)?\s+(?:regime|government|forces|troops)"
     r"(?:\s+forces)?"
     r"|(?:syrian\s+)?regime(?:\s+forces)?|assad\s+forces|syrian\s+government\s+forces"
     r"|pro-(?:government|regime)\s+forces)\b",
@@ -56,16 +57,28 @@ def actors(
     regime = REGIME_RE.finditer(span_text(sent))
     found = [(sent.start_char + m.start(), "Military Forces of Syria (2000-)") for m in regime]
     found += _state_actors(sent, toponyms, gazetteer)
-    for pos, name, label in _named_actors(sent, toponyms, people):
-        party = party_name(name, label, gazetteer) if switches.on("actors.named_parties") else name
-        if party:
-            found.append((pos, party))
+    found += _parties(sent, toponyms, gazetteer, people, switches.on("actors.named_parties"))
     found.sort()
     out: list[str] = []
     for _pos, name in found:
         if name not in out and not any(name in o or o in name for o in out if ent_overlap(name, o)):
             out.append(name)
     return out
+
+
+def _parties(
+    sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dict[str, str], named: bool
+) -> list[tuple[int, str]]:
+    """The organisations and people the sentence names, with `named` (`actors.named_parties`) as the
+    table lists them (`party_name`), and none the article writes as a place elsewhere ("in X"): one
+    sense per discourse, whatever the model took the name for."""
+    places = _place_names(sent.doc, toponyms) if named else set()
+    found = []
+    for pos, name, label in _named_actors(sent, toponyms, people, named):
+        party = party_name(name, label, gazetteer) if named else name
+        if party and fold(without_article(party)) not in places and fold(party) not in places:
+            found.append((pos, party))
+    return found
 
 
 def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[tuple[int, str]]:
@@ -87,17 +100,22 @@ def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> l
     return found
 
 
-def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) -> list[tuple[int, str, str]]:
+def _named_actors(
+    sent: Any, toponyms: list[Toponym], people: dict[str, str], possessive: bool = False
+) -> list[tuple[int, str, str]]:
     """Organisations and people the sentence names (people by their full name in the article), each
-    with where it starts and its entity label."""
+    with where it starts and its entity label. With `possessive`, a person's name glued to the "s" of
+    a possessive whose apostrophe the feed dropped ("Assads forces") is the person's."""
     found: list[tuple[int, str, str]] = []
     # Only names overlapping the sentence can hold one of its entities: checking each entity against
     # every name of a long article was quadratic.
-    local = [t for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
+    local = [(t.start, t.end) for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
+    # A name inside "Assad's forces" is the regime's, which `REGIME_RE` reads.
+    local += [(sent.start_char + m.start(), sent.start_char + m.end()) for m in REGIME_RE.finditer(span_text(sent))]
     for ent in sent_ents(sent):
-        if any(t.start <= ent.start_char < t.end for t in local):
+        if any(a <= ent.start_char < b for a, b in local):
             continue
-        person = people.get(fold(" ".join(ent.text.split())))
+        person = _person(ent, people, possessive)
         if person:
             # The small model sometimes tags a person GPE or ORG ("According to Kalın,").
             found.append((ent.start_char, person, "PERSON"))
@@ -110,6 +128,39 @@ def _named_actors(sent: Any, toponyms: list[Toponym], people: dict[str, str]) ->
                 continue
             found.append((ent.start_char, name, ent.label_))
     return found
+
+
+# "the village of X", "the town of X": the text itself calls X a place.
+_CALLED_PLACE = re.compile(
+    r"\b(?:village|town|city|hamlet|district|neighbou?rhood|camp|suburb)\s+of\s+"
+    r"((?:al-)?[A-Z][\w'-]*(?:\s+(?:al-)?[A-Z][\w'-]*)*)"
+)
+
+
+def _place_names(doc: Any, toponyms: list[Toponym]) -> set[str]:
+    """The folded names the article writes as places: its toponyms and the names it calls a village,
+    a town or a district (read once per article: the parties of each sentence are checked against them)."""
+    called = doc.user_data.get("conflictmap_called_places")
+    if called is None:
+        called = doc.user_data["conflictmap_called_places"] = {
+            fold(m.group(1)) for m in _CALLED_PLACE.finditer(doc_text(doc))
+        }
+    return called | {fold(t.text) for t in toponyms if not t.is_demonym}
+
+
+def _person(ent: Any, people: dict[str, str], possessive: bool) -> str | None:
+    """The article's full name of the person an entity names (through a glued possessive too)."""
+    glued = _glued_possessive(ent, people) if possessive else None
+    return glued or people.get(fold(" ".join(ent.text.split())))
+
+
+def _glued_possessive(ent: Any, people: dict[str, str]) -> str | None:
+    """ "Assads forces": a name ending in "s" before a noun, whose stem the article names as a person."""
+    text = " ".join(ent.text.split())
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    if not text.endswith("s") or text.endswith("ss") or after is None or after.pos_ != "NOUN":
+        return None
+    return people.get(fold(text[:-1]))
 
 
 def party_name(name: str, label: str, gazetteer: Gazetteer) -> str | None:

@@ -35,7 +35,9 @@ class Words:
         low = word.lower()
         if " " not in low:
             return low in self.lower
-        return re.search(rf"\b{re.escape(low)}\b", self.text) is not None
+        # Most names are not in the text in lower case: then no pattern is compiled for them (each
+        # worker compiles the names of its own articles anew, at every ingest).
+        return low in self.text and re.search(rf"\b{re.escape(low)}\b", self.text) is not None
 
 
 def _strip_article(span: Any, text: str | None = None) -> tuple[int, int, str]:

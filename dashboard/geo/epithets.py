@@ -12,6 +12,7 @@ import re
 
 from dashboard.geo.gazetteer import Gazetteer, Place
 from dashboard.geo.toponym import Toponym
+from dashboard.regex_needs import finditer
 
 EPITHET_LABEL = "EPITHET"
 # "the Syrian capital", "Syria's capital", "Syrias capital" (a text that lost its apostrophes). Not
@@ -29,7 +30,7 @@ def capital_epithets(text: str, toponyms: list[Toponym], gazetteer: Gazetteer) -
     # A demonym inside the epithet ("Syrian" of "the Syrian capital") gives way to it.
     taken = [(t.start, t.end) for t in toponyms if not t.is_demonym]
     out = []
-    for m in _CAPITAL.finditer(text):
+    for m in finditer(_CAPITAL, text):  # not run over a text without "capital" (regex_needs)
         if any(
             s < m.end() and m.start() < e or e <= m.start() and _APPOSITION.fullmatch(text, e, m.start())
             for s, e in taken

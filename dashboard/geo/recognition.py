@@ -63,7 +63,8 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
     if switches.on("recognition.locative"):
         countries = _named_countries(out, gazetteer)
         listed = switches.on("recognition.listed_sites")
-        found = _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries, listed)
+        home = countries if switches.on("recognition.home_town") else frozenset()
+        found = _in_locative_phrase(doc, gazetteer, words, keep_unknown, countries, listed, home)
         if switches.on("recognition.province_word"):
             found = [_locative_with_province_word(doc, top, gazetteer) for top in found]
         out = _add_locative(out, found, gazetteer)
@@ -222,6 +223,7 @@ def _in_locative_phrase(
     keep_unknown: bool,
     countries: frozenset[str] = frozenset(),
     listed_sites: bool = True,
+    home: frozenset[str] = frozenset(),
 ) -> list[Toponym]:
     """Names the model missed or mislabelled that their phrase marks as places ("Katarko village",
     "the settlement of al-Qasa", "in Ramadi"; see `locative`). Kept when the gazetteer knows them
@@ -232,7 +234,7 @@ def _in_locative_phrase(
         if gazetteer.demonym_country(loc.text) or is_generic_name(fold(loc.text)):
             continue  # "in English": a language; "at University": a kind of place, not a town so named
         known = _known_towns_and_areas(loc.text, gazetteer, countries if loc.kind == "site" else frozenset())
-        top = _locative_toponym(loc, known, gazetteer, keep_unknown)
+        top = _locative_toponym(loc, known, gazetteer, keep_unknown, home)
         if top is not None:
             out.append(top)
     return out
@@ -264,8 +266,19 @@ def _known_towns_and_areas(
     ]
 
 
-def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_unknown: bool) -> Toponym | None:
-    """The toponym a locative name gives, if its tag, its phrase and the gazetteer allow one."""
+# A town this large in a country the article names is what a name after a locative preposition or a
+# verb of attack means there, whatever the model tagged it (`recognition.home_town`).
+HOME_TOWN_POPULATION = 20_000
+
+
+def _locative_toponym(
+    loc: Any, known: list[Place], gazetteer: Gazetteer, keep_unknown: bool, home: frozenset[str] = frozenset()
+) -> Toponym | None:
+    """The toponym a locative name gives, if its tag, its phrase and the gazetteer allow one. With
+    `home` (the countries the article names, `recognition.home_town`), a name the model tagged a
+    person's or an organisation's is a place when a town of that name, its own or another it is
+    known by, is large in one of them ("freed Palmyra" in a story on Syria: Tadmur, not a small
+    Australian Palmyra)."""
     if loc.text.isupper() and not any(fold(p.name) == fold(loc.text) for p in known):
         return None  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
     # After a bare preposition, a name the model tagged ORG or PERSON is a place if the
@@ -278,7 +291,8 @@ def _locative_toponym(loc: Any, known: list[Place], gazetteer: Gazetteer, keep_u
     # A named area of the project's own table ("in Ghouta" tagged ORG) is listed because the news
     # names it as a place: it counts as well known.
     curated = any(p.feature_code == "AREA" for p in known)
-    if loc.kind == "prep" and not tag_allows and not curated and not well_known(known, 20000, loc.text):
+    at_home = bool(home) and well_known([p for p in known if p.country_code in home], HOME_TOWN_POPULATION)
+    if loc.kind == "prep" and not tag_allows and not curated and not at_home and not well_known(known, 20000, loc.text):
         return None
     # Listed after a place ("shelled Saraqib and Ariha" PERSON): a town the gazetteer knows, of
     # any size, whatever the tag; an unknown name only as the prepositions allow it.
