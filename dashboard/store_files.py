@@ -308,9 +308,11 @@ def apply_patches(table: pa.Table, patches: pa.Table | None, columns: list[str] 
 
 
 def referenced(manifest: dict) -> set[str]:
-    """The files a generation names: its parts, and beside a whole rollup part its sums (`sums`)."""
+    """The files a generation names: its parts, and beside a whole rollup part its sums (`sums`)
+    and the dashboard's held tables (`held`: store_held)."""
     entries = [e for kind in ("events", "overlays", "articles", "rollup") for e in manifest.get(kind) or []]
-    return {e["path"] for e in entries} | {p for e in entries for p in (e.get("sums") or {}).values()}
+    held = {p for e in entries for p in ((e.get("held") or {}).get("files") or {}).values()}
+    return {e["path"] for e in entries} | {p for e in entries for p in (e.get("sums") or {}).values()} | held
 
 
 def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:

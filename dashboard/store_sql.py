@@ -148,6 +148,7 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
 
     from dashboard import rollup as R
     from dashboard import rollup_sums as RS
+    from dashboard import store_held as SH
 
     rel = f"rollup/part-{gen:06d}.parquet"
     base = [str(root / e["path"]) for e in manifest["events"]]
@@ -182,7 +183,8 @@ def write_whole_rollup(root: Path, gen: int, manifest: dict) -> dict:
     for path, tmp in tmps.items():
         os.replace(tmp, root / path)
     rows = pq.ParquetFile(root / rel).metadata.num_rows
-    return {"path": rel, "rows": rows, "same_place": bool(same), "sums": kinds}
+    held = SH.write(root, gen, manifest, rel)  # the dashboard's held tables of this generation (store_held)
+    return {"path": rel, "rows": rows, "same_place": bool(same), "sums": kinds, "held": held}
 
 
 def _temporary(root: Path) -> str:

@@ -79,14 +79,19 @@ def batches(seed: int, n: int) -> list[tuple[pd.DataFrame, list[Article]]]:
     return out
 
 
-def every_kind_of_write(tmp_path: Path, seed: int, place: Alternative) -> Iterator[tuple[str, D.DuckEngine]]:
+def every_kind_of_write(
+    tmp_path: Path, seed: int, place: Alternative, compacted: bool = False
+) -> Iterator[tuple[str, D.DuckEngine]]:
     """A store through appends, a correction that moves its most named toponym to `place`, its undo
-    and a compaction: (what was just done, the store's engine) after each."""
+    and a compaction: (what was just done, the store's engine) after each. With `compacted`, the
+    first append is compacted before the others (its generation then has a whole rollup part)."""
     store = EventsStore(tmp_path / "s")
     (first, arts), *later = batches(seed, 3)
     store.append(first, arts)
+    if compacted:
+        store.compact()
     db = D.DuckEngine(store, threads=1)
-    yield "first", db
+    yield "compaction" if compacted else "first", db
     for events, arts in later:
         store.append(events, arts)
         yield "append", db

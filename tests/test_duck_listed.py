@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 from listed_rows import assert_listed_as_the_events, filters, selections
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
+from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_listed as DL
 from dashboard.app.excerpts import LISTED_COLUMNS
@@ -40,12 +42,15 @@ def test_fewer_rows_kept_than_dates_and_places_hold(overlaid, monkeypatch) -> No
     """With 3 rows kept per date and per place (days and places hold more, published dates tie within
     a day), each group's first pass bounds it and the second keeps the right rows, ties by id."""
     db = overlaid
+    # Built here with fewer rows kept (store_held's SQL), not read from the files the store wrote.
+    monkeypatch.setattr(db, "held", lambda: SH.NO_HELD)
+    monkeypatch.setattr(HQ, "LIMIT", 3)
     monkeypatch.setattr(DL, "LIMIT", 3)
     per_day = db.query("SELECT count(*) AS n, count(DISTINCT published) AS p FROM events GROUP BY event_date")
     assert (per_day["n"] > 3).any() and (per_day["p"] < per_day["n"]).any(), "full days, ties in them"
     per_place = db.query("SELECT count(*) AS n, count(DISTINCT event_date) AS d FROM events GROUP BY place_key")
     assert (per_place["n"] > 3).any() and (per_place["d"] < per_place["n"]).any(), "full places, ties in them"
-    monkeypatch.setattr(DL, "RECENT", 0)
+    monkeypatch.setattr(HQ, "RECENT", 0)
     listed = DL.build(db)
     assert listed.since is None, "no date whole"
     kept = db.query(f"SELECT count(*) AS n FROM {listed.table}")["n"].iloc[0]
@@ -62,7 +67,8 @@ def test_the_newest_dates_kept_whole_up_to_their_rows(overlaid, monkeypatch) -> 
     """With fewer rows kept whole than the store holds, the newest dates whose rows fit: every
     filter's rows from one of those dates on are the events'; not from a date before them."""
     db = overlaid
-    monkeypatch.setattr(DL, "RECENT", 300)
+    monkeypatch.setattr(db, "held", lambda: SH.NO_HELD)  # built here, as the last test
+    monkeypatch.setattr(HQ, "RECENT", 300)
     per_day = db.query("SELECT event_date AS d, count(*) AS n FROM events WHERE event_date IS NOT NULL GROUP BY 1")
     per_day = per_day.sort_values("d", ascending=False).reset_index(drop=True)
     whole = per_day[per_day["n"].cumsum() <= 300]

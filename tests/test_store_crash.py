@@ -165,20 +165,19 @@ def _corpus_counts() -> dict[str, int]:
     return events[S.ARTICLE_ID].map(ids).value_counts().to_dict()
 
 
-# File operations 1-18 are the first append (11-17 the merge's index built, its temporary files
-# among them; 18 its manifest), 19-29 the second (29 its manifest, after the index recorded its
-# rows), 43-49 the first correction (its patch of places and rollup part, the manifest,
-# the override table, the manifest again), 61-72 the first compaction (71 its rollup), 73-108 the
-# append after it (86-108 the clean-up of the files before the compaction), 122-128 the second
-# correction, 151-162 the second compaction, up to 208 in all (counted on a run without a kill;
-# SQLite's own writes to the index are not among them). A correction wrote whole rows before, and
-# a compaction then wrote their years' files twice: 226 in all.
+# File operations (counted on a run without a kill; SQLite's own writes to the index are not among
+# them): 1-18 are the first append (11-17 the merge's index built; 18 its manifest), 19-29 the second,
+# 43-49 the first correction (its patch of places and rollup part, the manifest, the override table,
+# the manifest again), 61-113 the first compaction (71-94 its rollup's files, 95-112 the dashboard's
+# held tables written with it: store_held, two operations a file; 113 its manifest), 114-149 the
+# append after it (127-149 the clean-up of the files before the compaction), 163-169 the second
+# correction, 192-244 the second compaction (226-243 its held tables), up to 322 in all.
 # One more point drawn anew at each run (its number is in the test id), so runs cover other points; drawn
 # from the run's seed (tests/conftest.py) so that every pytest-xdist worker collects the same point.
-_RUN_POINT = random.Random(os.environ.get("CONFLICTMAP_TEST_RUN_SEED")).randrange(1, 209)
+_RUN_POINT = random.Random(os.environ.get("CONFLICTMAP_TEST_RUN_SEED")).randrange(1, 323)
 
 
-@pytest.mark.parametrize("kill_at", [4, 13, 29, 48, 62, 71, 90, 124, 158, _RUN_POINT])
+@pytest.mark.parametrize("kill_at", [4, 13, 29, 48, 62, 71, 90, 97, 111, 124, 158, 230, _RUN_POINT])
 def test_kill_9_leaves_a_readable_store_with_nothing_lost(
     tmp_path: Path, corpus_file: Path, forker: subprocess.Popen, kill_at: int
 ) -> None:

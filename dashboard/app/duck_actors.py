@@ -13,6 +13,10 @@ no other filter is then its rows, with the place's and type's columns joined bac
 (`state_select`): the table duck_states builds from the events, row for row
 (tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
+Where the store wrote the table with the generation (store_held: a whole rollup part, as a
+compaction writes it), it is read where it lies instead (a view over its file, sorted by actor):
+nothing is counted in the first actor's answer, and nothing held.
+
 Only where that holds exactly: with duck_fact's tables (every place one latitude, longitude and
 country), and every row's place and type among theirs (else nothing is built, and the events
 answer as before).
@@ -22,7 +26,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
+from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_rollup as DR
@@ -45,53 +51,13 @@ def applies(f: Filters) -> bool:
     return len(f.actors) == 1 and DR.answers(replace(f, actors=()))
 
 
-def names_sql() -> str:
-    """Each actor a row names (actor1 or actor2, blanks left out: a filter never holds one) with its
-    integer (`aid`, from 0 in the names' order)."""
-    return (
-        "SELECT v AS actor, (row_number() OVER (ORDER BY v) - 1)::INTEGER AS aid FROM (SELECT DISTINCT v FROM "
-        "(SELECT actor1 AS v FROM events UNION ALL SELECT actor2 FROM events) WHERE v IS NOT NULL AND v <> '')"
-    )
-
-
-def actors_sql(names: str, places: str) -> str:
-    """Per actor (aid), place (pid), date, type (tid) and precisions, the counts duck_states.state_sql
-    gives for that actor, from the events and their tolls, with the table `names` (names_sql),
-    duck_fact's table `places`, and the fact's types as the parameter. Each row's place, type and
-    actors become their integers first (grouped by strings the count took a fifth more CPU), rows
-    that name no actor are left out before anything is counted, and nothing is materialized: the
-    rows of ten million events, held, had the process 300 MB higher. A row whose place or type is
-    not the fact's gets a NULL pid or tid (the caller declines then)."""
-    same_place = " AND ".join(f"e.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
-    return f"""
-        WITH r AS (
-            SELECT p.pid, CASE WHEN e.{S.EVENT_TYPE} IS NULL THEN -1
-                               ELSE list_position(?::VARCHAR[], e.{S.EVENT_TYPE}) - 1 END::SMALLINT AS tid,
-                   e.{S.EVENT_DATE}, e.{S.DATE_PRECISION}, e.{S.GEO_PRECISION}, e.event_id, e.cluster_id, e.lone,
-                   e.fatalities, n1.aid AS a1, n2.aid AS a2
-            FROM events e LEFT JOIN {places} p ON {same_place}
-            LEFT JOIN {names} n1 ON e.actor1 = n1.actor LEFT JOIN {names} n2 ON e.actor2 = n2.actor
-            WHERE n1.aid IS NOT NULL OR n2.aid IS NOT NULL),
-        a AS NOT MATERIALIZED (
-            SELECT unnest(CASE WHEN a1 IS NULL THEN [a2] WHEN a2 IS NULL OR a2 = a1 THEN [a1] ELSE [a1, a2] END) AS aid,
-                   * EXCLUDE (a1, a2) FROM r),
-        f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
-              FROM (SELECT aid, cluster_id, min(event_id) AS first FROM a WHERE NOT lone GROUP BY aid, cluster_id) c
-              JOIN tolls t USING (cluster_id))
-        SELECT a.aid::SMALLINT AS aid, a.pid, a.{S.EVENT_DATE}, a.tid, a.{S.DATE_PRECISION},
-               a.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION}, count(*)::INTEGER AS reports,
-               count(*) FILTER (WHERE lone OR a.event_id = f.first)::INTEGER AS events,
-               coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
-                            THEN f.low END), 0)::INTEGER AS low,
-               coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
-                            THEN f.high END), 0)::INTEGER AS high
-        FROM a LEFT JOIN f ON NOT a.lone AND a.aid = f.aid AND a.cluster_id = f.cluster_id
-        GROUP BY ALL ORDER BY aid, {S.EVENT_DATE}"""
+names_sql, actors_sql = HQ.names_sql, HQ.actors_sql  # the SQL the store writes its table with too
 
 
 def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
     """The current generation's Actors (tables `rollup_<gen>_actors` and `_actors_names`, dropped with
-    their generation's rollup), counted on the engine's cursor (not under its lock: the requests
+    their generation's rollup): the store's file where it wrote one for the generation (_stored),
+    else counted on the engine's cursor (not under its lock: the requests
     meanwhile are answered); None without `fact` (the generation's duck_fact tables), when the
     generation changed meanwhile, or when a row's place or type is not among the fact's."""
     gen, _ = db.rollup_now()
@@ -99,10 +65,14 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
     if fact is None or held is None or held[0] != gen or held[1] is not fact:
         return None
     table, names = f"rollup_{gen}_{SUFFIX}", f"rollup_{gen}_{SUFFIX}_names"
+    stored = _stored(db, gen, fact, table)
+    if stored is not None:
+        return stored
     db.query(f"CREATE OR REPLACE TABLE {names} AS {names_sql()}")
     ids = {str(a): int(i) for a, i in db.query(f"SELECT actor, aid FROM {names}").itertuples(index=False)}
-    if len(ids) > 2**15:
+    if len(ids) > HQ.ACTORS_LIMIT:
         return None  # more than the table's small integers number: the events answer
+    _drop(db, table, "VIEW")  # the store's file read before (_stored), where a test builds anew
     db.query(f"CREATE OR REPLACE TABLE {table} AS {actors_sql(names, fact.places)}", [list(fact.types)])
     unnumbered = db.query(f"SELECT count(*) AS n FROM {table} WHERE pid IS NULL OR tid IS NULL").iloc[0]["n"]
     if int(unnumbered):
@@ -127,3 +97,36 @@ def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
         f"FROM {actors.table} r JOIN {p} p USING (pid) WHERE r.aid = ? ORDER BY r.{S.EVENT_DATE}",
         [list(actors.fact.types), aid],
     )
+
+
+def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | None:
+    """The Actors of the table the store wrote with generation `gen` (store_held), as a view over
+    its file (sorted by actor: a state reads its actor's row groups only, and nothing is held),
+    where its places and types are numbered as `fact`'s; None where there is none."""
+    held = db.held()
+    files = held.files_for(gen)
+    if not {"actors", "actor_names", "actor_places"} <= set(files) or tuple(fact.types) != held.types:
+        return None
+    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in HQ.PLACE_COLUMNS)
+    unlike = db.query(
+        f"SELECT count(*) AS n FROM read_parquet(?) s FULL JOIN {fact.places} p ON s.pid = p.pid AND {same} "
+        "WHERE s.pid IS NULL OR p.pid IS NULL",
+        [files["actor_places"]],
+    ).iloc[0]["n"]
+    if int(unlike):
+        return None
+    names = SH.read(files["actor_names"])
+    ids = dict(zip(names["actor"].to_pylist(), names["aid"].to_pylist(), strict=True))
+    quoted = "'" + files["actors"].replace("'", "''") + "'"
+    _drop(db, table, "TABLE")
+    db.query(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{quoted}])")
+    return Actors(table, {str(a): int(i) for a, i in ids.items()}, fact)
+
+
+def _drop(db: D.DuckEngine, name: str, kind: str) -> None:
+    """Drop the TABLE or VIEW `name` if there is one of that kind (DROP ... IF EXISTS of the other
+    kind fails)."""
+    views, tables = "duckdb_views() WHERE NOT internal AND view_name", "duckdb_tables() WHERE table_name"
+    listing = views if kind == "VIEW" else tables
+    if int(db.query(f"SELECT count(*) AS n FROM {listing} = ?", [name]).iloc[0]["n"]):
+        db.query(f"DROP {kind} {name}")

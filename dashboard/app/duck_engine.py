@@ -13,10 +13,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from dashboard import held_sql as HQ
 from dashboard import rollup as R
 from dashboard import rollup_sums as RS
 from dashboard import schema as S
 from dashboard import store_files as F
+from dashboard import store_held as SH
 from dashboard import store_sql as Q
 from dashboard.app import duck_generation as P
 from dashboard.errors import StoreError
@@ -25,15 +27,10 @@ from dashboard.store_protocol import StoreReader
 # The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
 # numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
 # compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
-# building the key string for every row made a million-row aggregate take seconds.
-_TENTHOUSANDTHS = RS.TENTHOUSANDTHS
-KEY_OF = (
-    "coalesce({loc}, 'None') || '|' || coalesce(CAST({lat} / 10000 AS VARCHAR), 'nan') || '|' || "
-    "coalesce(CAST({lon} / 10000 AS VARCHAR), 'nan')"
-)
-PLACE_KEY_SQL = KEY_OF.format(
-    loc="location", lat=_TENTHOUSANDTHS.format("latitude"), lon=_TENTHOUSANDTHS.format("longitude")
-)
+# building the key string for every row made a million-row aggregate take seconds. Defined with the
+# store's held tables (store_held), which are computed over the same view.
+KEY_OF = HQ.KEY_OF
+PLACE_KEY_SQL = HQ.PLACE_KEY_SQL
 # A row's place coordinates as those integers.
 INTS = RS.INTS
 
@@ -77,6 +74,7 @@ class DuckEngine:
         self._overlays: tuple[str | None, str | None] = (None, None)  # its tables (hold_overlays)
         self._summed: set[str] = set()  # the rollup's sums over fewer keys built (summed)
         self._stored_sums: dict[str, str] = {}  # the store's files of those (_declare_rollup): kind -> file
+        self._held = SH.NO_HELD  # what the store wrote of the held tables for it (store_held.Held)
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
         self._rollup_pending: P.Pending | None = None  # its view `rollup` until declared (_rollup_view)
         # duck_fact's tables of a rollup's first part, kept across the generations that share that
@@ -181,12 +179,7 @@ class DuckEngine:
     @staticmethod
     def _source(files_sql: str, extra: str = "") -> str:
         """The `events` view's rows over a relation of stored events (`extra`: more of its columns)."""
-        return (
-            f"SELECT {', '.join(S.NAMES)}{extra}, {PLACE_KEY_SQL} AS place_key, "
-            f"{_TENTHOUSANDTHS.format('latitude')} AS lat_i, {_TENTHOUSANDTHS.format('longitude')} AS lon_i, "
-            f"coalesce(cluster_id, event_id) = event_id AS lone FROM {files_sql} "
-            f"WHERE record_kind IS DISTINCT FROM 'mention'"
-        )
+        return HQ.view_sql(files_sql, extra)
 
     def events_between(self, lo: pd.Timestamp | None, hi: pd.Timestamp | None) -> str:
         """The `events` view as a relation over only the base parts that can hold dates in [lo, hi]
@@ -250,6 +243,7 @@ class DuckEngine:
         self._rollup_pending = None
         stored = ((m.get("rollup") or [{}])[0].get("sums") or {}) if self.has_rollup else {}
         self._stored_sums = {kind: str(self.store.root / rel) for kind, rel in stored.items()}
+        self._held = SH.held_of(self.store.root, m)
         # The previous generation's view goes now (a query must not read its parts by mistake).
         self._con.execute("DROP VIEW IF EXISTS rollup")
         if len(parts) == 1 and self.has_rollup:  # a view over the one part: nothing to build
@@ -279,6 +273,12 @@ class DuckEngine:
                 return name
 
         return self._declaring_events(build)
+
+    def held(self) -> SH.Held:
+        """What the store wrote of the held tables for the current generation (store_held.Held)."""
+        self.cursor()
+        with self._lock:
+            return self._held
 
     def stored(self, suffix: str) -> bool:
         """Whether the current generation's table `suffix` (summed) is one the store wrote, or derives
@@ -336,9 +336,7 @@ class DuckEngine:
         # With it, whether each event's reports share every column of their place (the same scan).
         same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
         self._con.execute(
-            f"CREATE OR REPLACE TABLE tolls_{gen} AS SELECT cluster_id, min(fatalities) AS low, "
-            f"max(fatalities) AS high, {same} AS same_place FROM events WHERE NOT lone "
-            "GROUP BY cluster_id"
+            f"CREATE OR REPLACE TABLE tolls_{gen} AS {HQ.TOLLS_SELECT.format(extra=f', {same} AS same_place')}"
         )
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
         self._same_place = bool(

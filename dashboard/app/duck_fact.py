@@ -27,16 +27,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_rollup as DR
-from dashboard.app.duck_engine import KEY_OF
 from dashboard.app.duck_where import place_is
 from dashboard.app.engine import SUMMARY_COLUMNS
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
-PLACE_COLUMNS = (S.LOCATION, "lat_i", "lon_i")
+PLACE_COLUMNS = HQ.PLACE_COLUMNS
 # duck_rollup.places_summary's columns, in its order.
 OUT_COLUMNS = SUMMARY_COLUMNS
 
@@ -96,38 +96,8 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
     )
 
 
-def places_sql(source: str, offset: str = "0") -> str:
-    """Each place of `source` (a relation of the rollup's columns with lat_i, lon_i) with its
-    integer (from offset + 1, in the places' order), key, coordinates, country, and whether it
-    has one of each and reports in every row (`uniform`)."""
-    key = KEY_OF.format(loc="location", lat="lat_i", lon="lon_i")
-    cols = ", ".join(PLACE_COLUMNS)
-    one_country = "count(DISTINCT country) + (count(*) > count(country))::INTEGER <= 1"
-    return (
-        f"SELECT ({offset} + row_number() OVER (ORDER BY {cols}))::INTEGER AS pid, {cols}, {key} AS place_key, "
-        "any_value(latitude) AS latitude, any_value(longitude) AS longitude, any_value(country) AS country, "
-        "(min(latitude) IS NOT DISTINCT FROM max(latitude) AND min(longitude) IS NOT DISTINCT FROM max(longitude) "
-        f"AND {one_country} AND min(reports) > 0) AS uniform FROM {source} GROUP BY {cols}"
-    )
-
-
-def types_sql(source: str) -> str:
-    """The event types of `source`, each with its index (`tid`) in their sorted order."""
-    return (
-        f"SELECT (row_number() OVER (ORDER BY {S.EVENT_TYPE}) - 1)::SMALLINT AS tid, {S.EVENT_TYPE} "
-        f"FROM (SELECT DISTINCT {S.EVENT_TYPE} FROM {source} WHERE {S.EVENT_TYPE} IS NOT NULL)"
-    )
-
-
-def rows_sql(source: str, places: str, types: str, extra: str = "", order: bool = True) -> str:
-    """The fact rows of `source`: its rows with their place's integer and type's index (`extra`:
-    more of its columns), sorted by date unless `order` is False."""
-    same = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE_COLUMNS)
-    return (
-        f"SELECT p.pid, r.{S.EVENT_DATE}, r.{S.EVENT_TYPE}, y.tid, r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, "
-        f"r.reports, r.events, r.low, r.high{extra} FROM {source} r JOIN {places} p ON {same} "
-        f"LEFT JOIN {types} y ON r.{S.EVENT_TYPE} = y.{S.EVENT_TYPE}" + (f" ORDER BY r.{S.EVENT_DATE}" if order else "")
-    )
+# As the store numbers them (store_held).
+places_sql, types_sql, rows_sql = HQ.places_sql, HQ.types_sql, HQ.rows_sql
 
 
 def ids_of(db: D.DuckEngine, places: str) -> dict[tuple, int]:

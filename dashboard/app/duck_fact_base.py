@@ -23,7 +23,9 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
+from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
@@ -83,12 +85,11 @@ def base_of(db: D.DuckEngine, path: str) -> Base:
             if b.path == path:
                 return b
         tag = db.fact_bases[-1].tag + 1 if db.fact_bases else 0
-        quoted = "'" + path.replace("'", "''") + "'"
-        source = (
-            f"(SELECT * EXCLUDE (file_row_number), file_row_number AS rn, {INTS} "
-            f"FROM read_parquet([{quoted}], file_row_number=true))"
-        )
-        base = built(db, Base(path, tag, False, {}, (), 0, {}), source)
+        files = db.held().of_part(path)
+        if {"fact_places", "fact_types", "fact_rows"} <= set(files):  # written with the part (store_held)
+            base = read(db, Base(path, tag, False, {}, (), 0, {}), files)
+        else:
+            base = built(db, Base(path, tag, False, {}, (), 0, {}), HQ.part_source(path))
         for old in db.fact_bases[:-1]:
             for table in (old.rows, old.places, old.types):
                 db.keep(table, None)
@@ -109,8 +110,25 @@ def built(db: D.DuckEngine, base: Base, source: str) -> Base:
             db.hold(base.types, con.sql("SELECT * FROM types").to_arrow_table())
             db.hold(base.rows, con.sql(DF.rows_sql(source, "places", "types", ", r.rn")).to_arrow_table())
         db.hold(base.places, con.sql("SELECT * FROM places").to_arrow_table())
+    return finished(db, base, bool(uniform), int(top))
+
+
+def read(db: D.DuckEngine, base: Base, files: dict[str, str]) -> Base:
+    """`base` with the tables the store wrote with its part (store_held: where every place is one,
+    as built() finds them) held on the engine."""
+    places = SH.read(files["fact_places"])
+    db.hold(base.types, SH.read(files["fact_types"]))
+    db.hold(base.rows, SH.read(files["fact_rows"]))
+    db.hold(base.places, places)
+    top = max((p for p in places["pid"].to_pylist() if p is not None), default=0)
+    return finished(db, base, True, int(top))
+
+
+def finished(db: D.DuckEngine, base: Base, uniform: bool, top: int) -> Base:
+    """`base` with what its held tables tell: whether uniform, its largest place integer, its rows
+    per type, places' integers and type names."""
     if not uniform:
-        return replace(base, top=int(top))
+        return replace(base, top=top)
     counts = db.query(f"SELECT {S.EVENT_TYPE} AS t, count(*) AS n FROM {base.rows} GROUP BY 1")
     per_type = {str(t): int(n) for t, n in counts.dropna().itertuples(index=False)}
     return replace(
@@ -118,7 +136,7 @@ def built(db: D.DuckEngine, base: Base, source: str) -> Base:
         uniform=True,
         ids=DF.ids_of(db, base.places),
         names=DF.names_of(db, base.types),
-        top=int(top),
+        top=top,
         per_type=per_type,
     )
 

@@ -9,6 +9,9 @@ threads), the largest part of either answer. Here, once per generation and in th
 first answer (DuckViews.after_answer), the rows that any such page can show are kept whole (the
 panel's columns): each date's LIMIT newest rows and each place's (location and integer coordinates,
 as duck_where.place_is compares them) LIMIT newest, ~130,000 rows at a million synthetic events.
+Where the store wrote them with the generation (store_held: a whole rollup part, as a compaction
+writes it), they are read from its files instead: ~13 CPU s of building at ten million events,
+which took the cores from the requests meanwhile.
 
 With them, every row of the newest dates (the last RECENT rows or fewer, whole dates: ~55 days at
 a million synthetic events, ~5 at ten million) with the columns a filter reads: a filtered view's
@@ -29,23 +32,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
+from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as A
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_where as DW
 from dashboard.app.duck_engine import DuckEngine
 from dashboard.app.filters import Filters
-from dashboard.app.listing import EXCERPT_LIMIT, LISTED_COLUMNS
 from dashboard.app.query import Selection
 
-LIMIT = EXCERPT_LIMIT  # rows kept per date and per place: the panel's first page
-RECENT = 50_000  # at most this many rows of the newest dates kept whole
-# The columns held: the panel's, and those a filter's and the selection's condition read (duck_where).
-FILTERED = (S.COUNTRY, S.ADMIN1, S.ACTOR1, S.ACTOR2, S.LATITUDE, S.LONGITUDE, S.CONFIDENCE)
-HELD = tuple(dict.fromkeys((*LISTED_COLUMNS, *FILTERED, S.PLACE_KEY, "lat_i", "lon_i")))
-PLACE = "location, lat_i, lon_i"
-SAME_PLACE = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE.split(", "))
+# The rows kept (store_held: the store writes these tables with a whole rollup part).
+LIMIT, RECENT, HELD, PLACE = HQ.LIMIT, HQ.RECENT, HQ.HELD, HQ.PLACE
 
 
 def name_of(generation: int) -> str:
@@ -66,8 +65,9 @@ class Listed:
 
 
 def build(db: DuckEngine) -> Listed:
-    """The current generation's tables (name_of), computed from the files on a connection of its own
-    (duck_apart: after an answer, beside the requests) and sorted here."""
+    """The current generation's tables (name_of): read from the files the store wrote them to with
+    the generation (store_held), or else computed from the events' files on a connection of its own
+    (duck_apart: after an answer, beside the requests) and sorted as the store sorts them."""
     gen, relation = db.events_now()
     name, placed = name_of(gen), f"{name_of(gen)}_placed"
     if relation is None:  # no files: no rows, from the engine's relation of none
@@ -75,56 +75,21 @@ def build(db: DuckEngine) -> Listed:
             empty = f"SELECT {', '.join(HELD)}, NULL::TIMESTAMP_NS AS since FROM events WHERE false"
             db.cursor().execute(f"CREATE OR REPLACE TABLE {table} AS {empty}")
     else:
-        *steps, result = listed_sql(relation)
-        rows = A.computed(steps, result)
-        by_date = rows.filter(rows["dated"]).sort_by([(S.EVENT_DATE, "ascending")]).drop(["dated", "placed"])
-        by_place = rows.filter(rows["placed"]).sort_by([(c, "ascending") for c in PLACE.split(", ")])
+        held = db.held()
+        stored = held.files_for(gen)
+        since = held.since_for(gen)
+        if "listed" in stored and "placed" in stored:  # written by the store with this generation
+            by_date, by_place = SH.read(stored["listed"]), SH.read(stored["placed"])
+        elif since is not None:  # those of an earlier generation and the appends' files since
+            *steps, result = HQ.derived_sql(*since)
+            by_date, by_place = HQ.listed_tables(A.computed(steps, result))
+        else:
+            *steps, result = HQ.listed_sql(relation)
+            by_date, by_place = HQ.listed_tables(A.computed(steps, result))
         db.hold(name, by_date)
-        db.hold(placed, by_place.drop(["dated", "placed"]))
+        db.hold(placed, by_place)
     since = db.query(f"SELECT max(since) AS d FROM {name}")["d"].iloc[0]
     return Listed(name, placed, None if pd.isna(since) else pd.Timestamp(since))
-
-
-def listed_sql(relation: str) -> list[str]:
-    """The statements whose last gives the rows of `relation` (the events view's columns) among their
-    date's LIMIT newest (in the panel's order: published, then id) or their place's LIMIT newest
-    (event date, published, id), and every row of the newest dates whose rows are RECENT or fewer:
-    their HELD columns and, on every row, the first of those dates (`since`), whether it is among
-    the first or the last (`dated`) and whether among its place's (`placed`)."""
-    # As duck_newest.newest_sql: each group's LIMIT-th value first (narrow columns), then only the
-    # rows on or after it are numbered: numbering every row sorted them all. The ids first, into a
-    # table: the rows' wide columns are then decoded in one pass (one query of all of it decoded
-    # them more than once, and recomputed the groups: 14.6 against 9.3 CPU s at ten million events).
-    d = (
-        f"CREATE TABLE d AS SELECT event_date, list_min(max(published, {LIMIT})) AS floor, count(published) AS n, "
-        f"count(*) AS rows FROM {relation} GROUP BY event_date"
-    )
-    h = (
-        "CREATE TABLE h AS SELECT min(event_date) AS since FROM (SELECT event_date, sum(rows) OVER "
-        f"(ORDER BY event_date DESC) AS c FROM d WHERE event_date IS NOT NULL) WHERE c <= {RECENT}"
-    )
-    ids = (
-        f"CREATE TABLE ids AS WITH p AS (SELECT {PLACE}, list_min(max(event_date, {LIMIT})) AS floor, "
-        f"count(event_date) AS n FROM {relation} GROUP BY ALL), "
-        f"by_date AS (SELECT r.event_id FROM {relation} r JOIN d ON r.event_date IS NOT DISTINCT FROM d.event_date "
-        f"WHERE d.n < {LIMIT} OR r.published >= d.floor "
-        f"QUALIFY row_number() OVER (PARTITION BY r.event_date ORDER BY r.published DESC NULLS LAST, r.event_id) "
-        f"<= {LIMIT}), "
-        f"by_place AS (SELECT r.event_id FROM {relation} r JOIN p ON {SAME_PLACE} "
-        f"WHERE p.n < {LIMIT} OR r.event_date >= p.floor "
-        f"QUALIFY row_number() OVER (PARTITION BY r.location, r.lat_i, r.lon_i ORDER BY "
-        f"r.event_date DESC NULLS LAST, r.published DESC NULLS LAST, r.event_id) <= {LIMIT}) "
-        "SELECT event_id, bool_or(dated) AS dated, bool_or(placed) AS placed FROM "
-        "(SELECT event_id, true AS dated, false AS placed FROM by_date "
-        "UNION ALL SELECT event_id, false, true FROM by_place) GROUP BY event_id"
-    )
-    held = ", ".join(f"r.{c}" for c in HELD)
-    rows = (
-        f"SELECT {held}, h.since, coalesce(r.event_date >= h.since, false) OR coalesce(i.dated, false) AS dated, "
-        f"coalesce(i.placed, false) AS placed FROM {relation} r CROSS JOIN h "
-        "LEFT JOIN ids i ON r.event_id = i.event_id WHERE r.event_date >= h.since OR i.event_id IS NOT NULL"
-    )
-    return [d, h, ids, rows]
 
 
 def applies(f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None) -> bool:

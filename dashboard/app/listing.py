@@ -11,42 +11,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard.app.event_index import NO_DATE, EventIndex
 
-EXCERPT_LIMIT = 25  # sentences a page of the panel lists (here, not in excerpts: duck_listed reads both)
-# The columns a listed sentence reads (excerpt_records, excerpt_item, meta_text, report_badges,
-# excerpt_actions): a store answered by DuckDB reads only these of the listed rows
-# (tests/test_excerpts_panel.py holds the list to the panel built from whole rows).
-LISTED_COLUMNS: tuple[str, ...] = (
-    S.EVENT_ID,
-    S.ARTICLE_ID,
-    S.EVENT_DATE,
-    S.DATE_PRECISION,
-    S.IS_FUTURE,
-    S.EVENT_TYPE,
-    S.SUB_EVENT_TYPE,
-    S.TRIGGER_START,
-    S.TRIGGER_END,
-    S.LOCATION,
-    S.TOPONYM_START,
-    S.TOPONYM_END,
-    S.GEO_PRECISION,
-    S.FATALITIES,
-    S.FATALITIES_LOW,
-    S.FATALITIES_HIGH,
-    S.INJURED,
-    S.DISPLACED,
-    S.N_SOURCES,
-    S.EXCERPT,
-    S.EXCERPT_START,
-    S.EXCERPT_END,
-    S.TITLE,
-    S.SOURCE,
-    S.URL,
-    S.PUBLISHED,
-    S.PUBLISHED_INFERRED,
-)
+# The panel's page and the columns a listed sentence reads: with the store's held tables (store_held),
+# which hold those columns of the rows a first page can list.
+EXCERPT_LIMIT = HQ.EXCERPT_LIMIT
+LISTED_COLUMNS = HQ.LISTED_COLUMNS
 
 
 def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarray:

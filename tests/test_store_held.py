@@ -1,0 +1,150 @@
+"""The held tables the store writes with a whole rollup part (store_held) are those the dashboard's
+engine builds from the events (duck_listed, duck_actors), and the engine reads them only for the
+generation they were written with: after an append, a correction or its undo it builds its own, after
+a compaction it reads the compaction's. (A kill -9 at any point: tests/test_store_crash.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from actor_states import assert_actor_states_as_the_events
+from listed_rows import assert_listed_as_the_events
+
+from dashboard import held_sql as HQ
+from dashboard import store_held as SH
+from dashboard.app import duck as D
+from dashboard.app import duck_actors as DAC
+from dashboard.app import duck_apart as A
+from dashboard.app import duck_fact as DF
+from dashboard.app import duck_fact_base as FB
+from dashboard.app import duck_listed as DL
+from dashboard.corrections import Alternative
+from dashboard.store import EventsStore
+from tests.test_duck_fact import batches, every_kind_of_write
+
+
+def _built_listed(db: D.DuckEngine) -> tuple[pa.Table, pa.Table]:
+    """duck_listed's two tables as the engine computes them from the events."""
+    _, relation = db.events_now()
+    assert relation is not None
+    *steps, result = HQ.listed_sql(relation)
+    return HQ.listed_tables(A.computed(steps, result))
+
+
+def _rows(db: D.DuckEngine, table: str) -> pd.DataFrame:
+    """The table's rows in one order (the build's ties lie in any)."""
+    return db.query(f"SELECT * FROM {table} ORDER BY ALL")
+
+
+def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store's files of the current generation: the rows, order and types of the engine's build."""
+    gen = int(db.store.manifest()["generation"])
+    files = db.held().files_for(gen)
+    assert set(files) == set(SH.KINDS), files
+    by_date, by_place = _built_listed(db)
+    assert SH.read(files["listed"]).equals(by_date), "the rows by date, in their order and types"
+    assert SH.read(files["placed"]).equals(by_place), "the rows by place"
+    _assert_fact_as_built(db)
+    stored = DAC.build(db, DF.build(db))
+    assert stored is not None
+    kinds = db.query("SELECT view_name AS t FROM duckdb_views() WHERE NOT internal")["t"].tolist()
+    assert stored.table in kinds, "read where it lies, not built"
+    got = _rows(db, stored.table)
+    with monkeypatch.context() as m:
+        m.setattr(db, "held", lambda: SH.NO_HELD)
+        built = DAC.build(db, DF.build(db))
+        assert built is not None
+        assert built.ids == stored.ids
+        pd.testing.assert_frame_equal(got, _rows(db, built.table), obj="every actor's counts, row for row")
+    DAC.build(db, DF.build(db))  # the view again (the build above replaced it)
+
+
+def _assert_fact_as_built(db: D.DuckEngine) -> None:
+    """duck_fact_base's tables of the generation's first rollup part, read from the store's files, are
+    those it builds from the part."""
+    gen, parts = db.rollup_now()
+    read = FB.base_of(db, parts[0])
+    built = FB.built(db, FB.Base(parts[0], read.tag + 100, False, {}, (), 0, {}), HQ.part_source(parts[0]))
+    assert (read.uniform, read.ids, read.names, read.top, read.per_type) == (
+        built.uniform,
+        built.ids,
+        built.names,
+        built.top,
+        built.per_type,
+    )
+    for table in ("rows", "places", "types"):
+        got = db.cursor().sql(f"SELECT * FROM {getattr(read, table)}").to_arrow_table()
+        assert got.equals(db.cursor().sql(f"SELECT * FROM {getattr(built, table)}").to_arrow_table()), table
+
+
+def test_a_whole_write_holds_the_tables_the_engine_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = EventsStore(tmp_path / "s")
+    events = [e for e, _ in batches(5, 2)]
+    store.replace_events(events[0])
+    db = D.DuckEngine(store, threads=1)
+    _assert_stored_as_built(db, monkeypatch)
+    assert_actor_states_as_the_events(db)
+    assert_listed_as_the_events(db)
+
+
+def test_the_tables_after_every_kind_of_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files are read for the generation they were written with only: after a compaction (a
+    whole rollup part), not after an append, a correction or its undo (which build as before)."""
+    place = Alternative(name="A hamlet further", lat=34.5, lon=41.25, country="Iraq", country_code="IQ")
+    for done, db in every_kind_of_write(tmp_path, 11, place):
+        gen = int(db.store.manifest()["generation"])
+        assert bool(db.held().files_for(gen)) == (done == "compaction"), done
+        if done == "compaction":
+            _assert_stored_as_built(db, monkeypatch)
+        assert_actor_states_as_the_events(db)
+        assert_listed_as_the_events(db)
+        assert DL.build(db).table == DL.name_of(gen)
+
+
+def test_no_actors_file_where_the_engine_builds_no_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More actors than the table numbers: the listed rows only (the engine then answers an actor
+    from the events, as before)."""
+    monkeypatch.setattr(HQ, "ACTORS_LIMIT", 3)
+    store = EventsStore(tmp_path / "s")
+    store.replace_events(batches(6, 1)[0][0])
+    db = D.DuckEngine(store, threads=1)
+    assert set(db.held().files_for(int(store.manifest()["generation"]))) == set(SH.KINDS) - {
+        "actors",
+        "actor_names",
+        "actor_places",
+    }
+    assert DAC.build(db, DF.build(db)) is None
+
+
+def test_after_appends_the_listed_rows_derive_from_the_held_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After appends (base parts and patches of cluster columns), duck_listed's tables derive from the
+    held ones and the parts written since (store_held.derived_sql): the engine's build, row for row,
+    with 3 rows kept per date and place and the newest 60 rows' dates whole (so that appends push
+    rows out of a group and move the dates kept whole). After a correction they are built anew."""
+    monkeypatch.setattr(HQ, "LIMIT", 3)
+    monkeypatch.setattr(DL, "LIMIT", 3)
+    monkeypatch.setattr(HQ, "RECENT", 60)
+    place = Alternative(name="A farm far off", lat=36.75, lon=43.5, country="Iraq", country_code="IQ")
+    patched = False
+    for done, db in every_kind_of_write(tmp_path, 13, place, compacted=True):
+        gen = int(db.store.manifest()["generation"])
+        since = db.held().since_for(gen)
+        assert (since is not None) == (done == "append"), done
+        if since is not None:
+            patched = patched or bool(since[2])
+        listed = DL.build(db)
+        by_date, by_place = _built_listed(db)
+        assert _same(db, listed.table, by_date), done
+        assert _same(db, listed.placed, by_place), done
+    assert patched, "an append patched stored rows' cluster columns"
+
+
+def _same(db: D.DuckEngine, table: str, want: pa.Table) -> bool:
+    """Whether the engine's table holds `want`'s rows in its order, with its types."""
+    got = db.cursor().sql(f"SELECT * FROM {table}").to_arrow_table()
+    return got.equals(want)
