@@ -10,7 +10,7 @@ from pathlib import Path
 
 from dashboard.dates import find_date_mentions
 from dashboard.regex_needs import Text, needs_of
-from dashboard.wordlists import table
+from dashboard.wordlists import table, word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word tables, each with why it exists
 _UNITS: dict[str, int] = table(WORDS, "numbers.units")
@@ -244,7 +244,10 @@ def is_running_total(sentence: str, count: Count) -> bool:
 # the days it lasted ("the battle for the city has killed 300", "fighters had been killed in the fight
 # for the town", "the fighting on that front has left 40 dead"), as ACLED codes none of its days with
 # them; a day the sentence names ("on Tuesday") makes it that day's toll. `tolls.campaign_total`.
-_PLACE_WORDS = "town|city|village|district|province|area|neighbou?rhood|base|airport|hill|enclave|region"
+# The nouns of a place fought for: the word lists' sites (`extract.site_nouns`, `sites.site_nouns`).
+_PLACE_WORDS = "|".join(
+    sorted(word_set(WORDS, "extract.site_nouns") | word_set(WORDS, "sites.site_nouns"), key=lambda w: -len(w))
+)
 _CAMPAIGN = re.compile(
     r"\b(?i:fight|fighting|battle|struggle|offensive|campaign)\s+for\s+(?:the\s+)?"
     rf"(?:[A-Z]|(?i:(?:\w+\s+)?(?:{_PLACE_WORDS})\b))"

@@ -19,7 +19,7 @@ from dashboard.events.where import kept_place
 from dashboard.events.who import row_actors
 from dashboard.geo.gazetteer import Gazetteer, Place
 from dashboard.geo.toponym import alternatives_json
-from dashboard.geo.toponyms import Toponym
+from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.ingest.article import Article
 from dashboard.rules import Switches
 
@@ -156,9 +156,9 @@ def event_row(ctx: ArticleContext, s: Sentence, located: Located, told: Told, t:
 
 # The words before a town's name that put the event beside it, not in it: "near X", "outside X", "on
 # the outskirts of X", "a village south of the city of X" (not "the south of X": a part of X).
+_BEARINGS = "|".join(sorted(COMPASS_WORDS, key=lambda w: -len(w)))
 _VICINITY = re.compile(
-    r"\b(?:near(?:by)?|outside|around|outskirts\s+of|vicinity\s+of"
-    r"|(?<!the )(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+of)"
+    rf"\b(?:near(?:by)?|outside|around|outskirts\s+of|vicinity\s+of|(?<!the )(?:{_BEARINGS})\s+of)"
     r"\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )

@@ -24,7 +24,6 @@ later toll, a rival count) and stays to the rules that weigh those (`assemble.le
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 
@@ -46,7 +45,7 @@ def split_totals(events: list[dict], reports: list[list[dict]], same_day: SameDa
         total = _total_report(event, own)
         if total is None:
             continue
-        others = [o for o, rs in tolled if o is not event and same_day(event, o) and _told_in(rs, total)]
+        others = [(o, rs) for o, rs in tolled if o is not event and same_day(event, o) and _told_in(rs, total)]
         share = _own_share(event, own, total, others)
         if share is not None:
             shares.append((event, share))
@@ -83,11 +82,14 @@ def _names(sentence: str, name: str) -> bool:
     return len(name) > 2 and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", sentence, re.I) is not None
 
 
-def _own_share(event: dict, own: list[dict], total: dict, others: list[dict]) -> tuple[int, str] | None:
+def _own_share(
+    event: dict, own: list[dict], total: dict, others: list[tuple[dict, list[dict]]]
+) -> tuple[int, str] | None:
     """The event's part of the total (its count and the words behind it), or None when the total is
-    not shown to be a sum of parts."""
+    not shown to be a sum of parts; `others`: the other events the total's sentence tells, each with
+    its reports."""
     whole = int(event[S.FATALITIES])
-    rest = sum(int(o[S.FATALITIES]) for o in others)
+    rest = sum(int(o[S.FATALITIES]) for o, _reports in others)
     parts = _own_parts(own, total, whole)
     for part in parts:
         count = int(part[S.FATALITIES])
@@ -96,7 +98,7 @@ def _own_share(event: dict, own: list[dict], total: dict, others: list[dict]) ->
     # The rest only when the total's sentence tells each other event by other means ("by a barrel bomb
     # and rocket fire"): two places hit alike may share the count in any way.
     told_together = others and all(
-        _same_sentence(o, total) and o[S.SUB_EVENT_TYPE] != event[S.SUB_EVENT_TYPE] for o in others
+        _same_sentence(reports, total) and o[S.SUB_EVENT_TYPE] != event[S.SUB_EVENT_TYPE] for o, reports in others
     )
     if not parts and told_together and 0 < rest < whole:
         return whole - rest, str(event[S.FATALITIES_TEXT])
@@ -109,16 +111,9 @@ def _own_parts(own: list[dict], total: dict, whole: int) -> list[dict]:
     return sorted((r for r in parts if is_firm(r[S.FATALITIES_TEXT] or "")), key=lambda r: r[S.EXCERPT_START])
 
 
-def _same_sentence(other: dict, total: dict) -> bool:
-    """Whether the other event is told in the total's own sentence (by its evidence)."""
-    return any(start <= total[S.EXCERPT_START] < end for start, end in _spans(other))
-
-
-def _spans(row: dict) -> list[tuple[int, int]]:
-    raw = row.get(S.EVIDENCE)
-    if not raw:
-        return [(row[S.EXCERPT_START], row[S.EXCERPT_END])]
-    return [(int(a), int(b)) for a, b in json.loads(raw)]
+def _same_sentence(reports: list[dict], total: dict) -> bool:
+    """Whether one of an event's reports is told in the total's own sentence."""
+    return any(r[S.EXCERPT_START] <= total[S.EXCERPT_START] < r[S.EXCERPT_END] for r in reports)
 
 
 # The words that set a part's place apart from the event's: "in a village near the town", "on the

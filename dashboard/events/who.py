@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import Actor, event_actors, find_mentions, reporter_spans
+from dashboard.events.site_names import SITE_NOUNS
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants, without_article
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
 from dashboard.nlp import doc_text, sent_ents, span_text
@@ -54,10 +55,10 @@ def actors(
     With `actors.named_parties`, an organisation the actor dictionary lists takes its canonical name
     and one that is a monitor or an outlet, or a place the model tagged an organisation, is none."""
     people = people or {}
-    regime = REGIME_RE.finditer(span_text(sent))
-    found = [(sent.start_char + m.start(), "Military Forces of Syria (2000-)") for m in regime]
+    regime = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in REGIME_RE.finditer(span_text(sent))]
+    found = [(start, "Military Forces of Syria (2000-)") for start, _end in regime]
     found += _state_actors(sent, toponyms, gazetteer)
-    found += _parties(sent, toponyms, gazetteer, people, switches.on("actors.named_parties"))
+    found += _parties(sent, toponyms, gazetteer, people, switches.on("actors.named_parties"), regime)
     found.sort()
     out: list[str] = []
     for _pos, name in found:
@@ -67,14 +68,19 @@ def actors(
 
 
 def _parties(
-    sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, people: dict[str, str], named: bool
+    sent: Any,
+    toponyms: list[Toponym],
+    gazetteer: Gazetteer,
+    people: dict[str, str],
+    named: bool,
+    regime: list[tuple[int, int]],
 ) -> list[tuple[int, str]]:
     """The organisations and people the sentence names, with `named` (`actors.named_parties`) as the
     table lists them (`party_name`), and none the article writes as a place elsewhere ("in X"): one
     sense per discourse, whatever the model took the name for."""
     places = _place_names(sent.doc, toponyms) if named else set()
     found = []
-    for pos, name, label in _named_actors(sent, toponyms, people, named):
+    for pos, name, label in _named_actors(sent, toponyms, people, regime, named):
         party = party_name(name, label, gazetteer) if named else name
         if party and fold(without_article(party)) not in places and fold(party) not in places:
             found.append((pos, party))
@@ -101,17 +107,16 @@ def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> l
 
 
 def _named_actors(
-    sent: Any, toponyms: list[Toponym], people: dict[str, str], possessive: bool = False
+    sent: Any, toponyms: list[Toponym], people: dict[str, str], regime: list[tuple[int, int]], possessive: bool
 ) -> list[tuple[int, str, str]]:
     """Organisations and people the sentence names (people by their full name in the article), each
-    with where it starts and its entity label. With `possessive`, a person's name glued to the "s" of
-    a possessive whose apostrophe the feed dropped ("Assads forces") is the person's."""
+    with where it starts and its entity label; none inside the spans `regime` (REGIME_RE's, which
+    name the regime: "Assad's forces"). With `possessive`, a person's name glued to the "s" of a
+    possessive whose apostrophe the feed dropped ("Assads envoy") is the person's."""
     found: list[tuple[int, str, str]] = []
     # Only names overlapping the sentence can hold one of its entities: checking each entity against
     # every name of a long article was quadratic.
-    local = [(t.start, t.end) for t in toponyms if t.start < sent.end_char and sent.start_char < t.end]
-    # A name inside "Assad's forces" is the regime's, which `REGIME_RE` reads.
-    local += [(sent.start_char + m.start(), sent.start_char + m.end()) for m in REGIME_RE.finditer(span_text(sent))]
+    local = [(t.start, t.end) for t in toponyms if t.start < sent.end_char and sent.start_char < t.end] + regime
     for ent in sent_ents(sent):
         if any(a <= ent.start_char < b for a, b in local):
             continue
@@ -124,15 +129,13 @@ def _named_actors(
             name = " ".join(ent.text.split())
             if ent.label_ == "ORG" and (len(name) < 3 or name.lower() in ("ap photo", "reuters", "afp")):
                 continue
-            if REGIME_RE.fullmatch(name):
-                continue
             found.append((ent.start_char, name, ent.label_))
     return found
 
 
-# "the village of X", "the town of X": the text itself calls X a place.
+# "the village of X", "the town of X": the text itself calls X a place (its site nouns: `sites.site_nouns`).
 _CALLED_PLACE = re.compile(
-    r"\b(?:village|town|city|hamlet|district|neighbou?rhood|camp|suburb)\s+of\s+"
+    rf"\b(?:{'|'.join(sorted(SITE_NOUNS, key=lambda w: -len(w)))})\s+of\s+"
     r"((?:al-)?[A-Z][\w'-]*(?:\s+(?:al-)?[A-Z][\w'-]*)*)"
 )
 
