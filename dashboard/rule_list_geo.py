@@ -203,6 +203,13 @@ TEXT_RULES: tuple[RuleInfo, ...] = (
         "towns all lie in other countries: the story has moved on to other events, and a town named after it is theirs",
     ),
     RuleInfo(
+        "location.same_day_next",
+        "location",
+        "a country-level report takes a town from the next sentences of its paragraph only until a sentence dated to "
+        "another day than the report's own ('… struck an air base on Friday. Also on Saturday a bomb went off near "
+        "X'): that sentence tells another event",
+    ),
+    RuleInfo(
         "mention.tag_list_cut",
         "mention",
         "a page's tag list glued between story sentences ('… on Monday. Tags Syria Aleppo airstrikes The "

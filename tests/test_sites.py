@@ -246,6 +246,16 @@ def test_a_name_an_apposition_calls_a_village_near_a_town_is_a_site_beside_it(pi
     assert "Qarqoush" not in set(off[S.LOCATION])
 
 
+def test_an_apposition_may_put_the_village_at_a_bearing_from_a_town(pipeline) -> None:
+    # The parse hangs "east" on "village" as an adverb, with "of Saraqib" under it.
+    text = "Nine people were killed by shelling on Monday at Tell Hamra, a village east of Saraqib, an official said."
+    ev = rows_of(pipeline, text)
+    assert ev[S.LOCATION].tolist() == ["Tell Hamra"] and ev[S.GEO_PRECISION].tolist() == [2]
+    assert ev[S.ADMIN1].tolist() == ["Idlib"]
+    off = rows_of(without(pipeline, "location.appositive_site"), text)
+    assert "Tell Hamra" not in set(off[S.LOCATION])
+
+
 def test_a_village_of_a_town_is_finer_than_the_town(pipeline) -> None:
     ev = rows_of(pipeline, PART_OF)
     assert ev[S.LOCATION].tolist() == ["Qarqoush"] and ev[S.GEO_PRECISION].tolist() == [2]

@@ -30,6 +30,7 @@ from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event
 from dashboard.events.site_repeats import repeated_sites
 from dashboard.events.sites import unlisted_sites
 from dashboard.events.when import (
+    bounds_a_span,
     clause_verb,
     dated_by_report,
     is_future_sentence,
@@ -171,7 +172,8 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
         abroad = ctx.switches.on("location.same_country_next")
-        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx), abroad)
+        other_day = ctx.dateline_end if ctx.switches.on("location.same_day_next") else None
+        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx), abroad, other_day)
         if finer is not None:
             places, from_context = [finer[0]], True
             excerpt_end = finer[1]
@@ -266,23 +268,13 @@ def _dates_the_last(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bo
     stext = doc_text(ctx.doc)[s.sent.start_char : s.sent.end_char]
     mentions = find_date_mentions(stext)
     resolved = resolve_mention(mentions[0], ctx.published) if len(mentions) == 1 else None
-    if resolved is None or resolved[1] != DAY or _bounds_a_span(stext[: mentions[0].start]):
+    if resolved is None or resolved[1] != DAY or bounds_a_span(stext[: mentions[0].start]):
         return False
     # The day dates the act itself, not a statement about it ("on Friday the agency called for an
     # end to the bombing") nor what the toll is counted from ("killed since the truce collapsed on 19
     # May").
     trig = s.trigger_tok()
     return clause_verb(trigger_token(s.sent, mentions[0].start)).i == clause_verb(trig).i
-
-
-# The word before a day that makes it the bound of a span: "since 3 May" starts a state or a count,
-# "between 2 and 4 May", "from 2 to 4 May", "until Friday" close one. None dates a single act.
-SPAN_BOUNDS = frozenset({"since", "until", "till", "and", "to", "through", "between"})
-
-
-def _bounds_a_span(before: str) -> bool:
-    words = before.lower().split()
-    return bool(words) and words[-1] in SPAN_BOUNDS
 
 
 def _continues_toll(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:

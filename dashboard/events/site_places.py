@@ -88,12 +88,23 @@ def appositive_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     the name a site (or a part of a place) and puts it in a known place (`location.appositive_site`)."""
     for noun in tok.children:
         if noun.dep_ == "appos" and (noun.lower_ in SITE_NOUNS or noun.lower_ in PART_OF_NOUNS):
-            for prep in noun.children:
-                if prep.dep_ == "prep" and (prep.lower_ in CONTAINER_PREPS or prep.lower_ in COMPASS_WORDS):
-                    found = known_in(prep, known)
-                    if found:
-                        return min(found, key=precision)
+            for prep in _where_phrases(noun):
+                found = known_in(prep, known)
+                if found:
+                    return min(found, key=precision)
     return None
+
+
+def _where_phrases(noun: Any) -> list[Any]:
+    """The phrases that say where a site noun is: "a village near Y", "a village north of Y" (the
+    parse may hang "north" on the noun as an adverb, with "of Y" under it)."""
+    phrases = []
+    for c in noun.children:
+        if c.dep_ == "prep" and (c.lower_ in CONTAINER_PREPS or c.lower_ in COMPASS_WORDS):
+            phrases.append(c)
+        elif c.lower_ in COMPASS_WORDS:
+            phrases += [p for p in c.children if p.dep_ == "prep" and p.lower_ == "of"]
+    return phrases
 
 
 def located_site(tok: Any, known: dict[int, Toponym]) -> Toponym | None:

@@ -79,6 +79,37 @@ def dated_by_report(sent: Any, mentions: list, verb: Any) -> bool:
     return said.i != verb.i and said.pos_ in ("VERB", "AUX") and base_form(said) in SPEECH_LEMMAS
 
 
+# The word before a day that makes it the bound of a span: "since 3 May" starts a state or a count,
+# "between 2 and 4 May", "from 2 to 4 May", "until Friday" close one. None dates a single act.
+SPAN_BOUNDS = frozenset({"since", "until", "till", "and", "to", "through", "between"})
+
+
+def bounds_a_span(before: str) -> bool:
+    words = before.lower().split()
+    return bool(words) and words[-1] in SPAN_BOUNDS
+
+
+def told_days(sent: Any, published: date | None, skip_before: int = 0, said: bool = True) -> set[date]:
+    """The days a sentence dates what it tells by ("on Friday", "April 7"), resolved against the
+    article's day; not the bound of a span ("killed since Tuesday"), nor one ending before
+    `skip_before` (where the dateline ends: it dates the publication), nor, unless `said`, the day a
+    source spoke ("…, the monitor said on Sunday"; "Also on Saturday state TV reported a bomb
+    exploded" tells the bomb's day too)."""
+    if published is None:
+        return set()
+    text, days = span_text(sent), set()
+    for m in find_date_mentions(text):
+        if sent.start_char + m.end <= skip_before or bounds_a_span(text[: m.start]):
+            continue
+        verb = clause_verb(trigger_token(sent, m.start))
+        if not said and verb.pos_ in ("VERB", "AUX") and base_form(verb) in SPEECH_LEMMAS:
+            continue
+        resolved = resolve_mention(m, published)
+        if resolved is not None and resolved[1] == DAY:
+            days.add(resolved[0])
+    return days
+
+
 def is_future_sentence(sent: Any) -> bool:
     """Whether the sentence's main clause (or what a speech verb reports) is about the future."""
     root = sent.root

@@ -13,7 +13,7 @@ from dashboard.errors import ConflictMapError
 from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, spans_countries, speaks
 from dashboard.events.roles import another_attack, name_token, place_anchor, place_role
 from dashboard.events.site_names import LISTED_SITE_LABEL, VILLAGE_LABEL
-from dashboard.events.when import clause_verb, trigger_token
+from dashboard.events.when import clause_verb, told_days, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import token_at
@@ -305,6 +305,14 @@ def set_in_another_time(sent: Any, published: date | None) -> bool:
     return False
 
 
+def _another_day(event_days: set[date], sent: Any, published: date | None) -> bool:
+    """`location.same_day_next`: the sentence dates what it tells to other days than the report's
+    own ("… struck an air base on Friday. Also on Saturday a bomb went off near X"): another
+    event, and where it happened is not where the report's did."""
+    days = told_days(sent, published) if event_days else set()
+    return bool(days) and not days & event_days
+
+
 def _towns_of_event(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     """The sentence's places below country level that may say where an event was: not where words
     were spoken, nor a capital acting for its state."""
@@ -328,6 +336,7 @@ def finer_in_next(
     text: str,
     published: date | None = None,
     stop_abroad: bool = False,
+    other_day_after: int | None = None,
 ) -> tuple[Toponym, int] | None:
     """A town or province (of the same country, when the sentence names one) in the next few
     sentences of the paragraph, and where the sentence naming it ends. With the article's day
@@ -336,8 +345,10 @@ def finer_in_next(
     where today's happened. With `stop_abroad` (`location.same_country_next`), a sentence whose
     towns all lie in other countries ends the search: the story has moved on to other events
     ("… killed in northern Syria. Rockets from Syria have hit the Turkish town of Kilis …"), and a
-    town named after it is theirs."""
+    town named after it is theirs. With `other_day_after` (`location.same_day_next`: where the
+    dateline ends), so does a sentence dated to another day than the report's own (`_another_day`)."""
     countries = {t.place.country_code for t in places if t.place is not None}
+    days = told_days(sents[k], published, other_day_after, said=False) if other_day_after is not None else set()
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
         # A sentence's span may end with the blank line after it: look from its last word.
         last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
@@ -345,6 +356,8 @@ def finer_in_next(
             return None
         if set_in_another_time(sents[j], published):
             continue
+        if _another_day(days, sents[j], published):
+            return None
         # The place a report was issued or words were spoken in ("a report issued in New York"),
         # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
         # where the attack was (`_towns_of_event`).

@@ -1,0 +1,40 @@
+"""`location.same_day_next`: a country-level report looks ahead for its town only until a sentence
+dated to another day than its own (examples written for these tests)."""
+
+from __future__ import annotations
+
+from dashboard import schema as S
+from tests.test_sites import rows_of, without
+
+OTHER_DAY = (
+    "French jets struck an arms depot in Syria on Thursday night, the ministry said. "
+    "Paris said the raid was a warning. "
+    "Also on Saturday, a car bomb went off near the city of Hama, wounding nine people."
+)
+
+
+def test_a_town_told_on_another_day_is_not_where_the_report_happened(pipeline) -> None:
+    ev = rows_of(pipeline, OTHER_DAY)
+    strike = ev[ev[S.TRIGGER].str.contains("struck")]
+    assert strike[S.GEO_PRECISION].tolist() == [4] and strike[S.COUNTRY_CODE].tolist() == ["SY"]
+    off = rows_of(without(pipeline, "location.same_day_next"), OTHER_DAY)
+    assert off[off[S.TRIGGER].str.contains("struck")][S.TOPONYM].tolist() == ["Hama"]
+
+
+def test_a_next_sentence_of_the_same_day_still_says_where(pipeline) -> None:
+    text = (
+        "Jets killed nine fighters in Syria on Thursday, a monitor said. "
+        "On Thursday the raids hit the outskirts of Saraqib."
+    )
+    ev = rows_of(pipeline, text)
+    assert ev[ev[S.FATALITIES] == 9][S.LOCATION].tolist() == ["Saraqib"]
+
+
+def test_the_dateline_does_not_date_the_report(pipeline) -> None:
+    # The publication day leads the text; the report's own day is given only in the next sentence.
+    text = (
+        "Published 6 May 2016 Gunmen killed 11 soldiers in eastern Syria, activists said. "
+        "They were shot near the town of Mayadeen on Wednesday."
+    )
+    ev = rows_of(pipeline, text)
+    assert ev[ev[S.FATALITIES] == 11][S.LOCATION].str.contains("May").tolist() == [True]
