@@ -27,6 +27,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "few days', 'so far this year') is a mention, not an event",
     ),
     RuleInfo(
+        "mention.named_agreement",
+        "mention",
+        "an agreement the sentence only refers to ('under a deal between X and Y', 'the truce appeared to hold', 'not "
+        "party to the agreement') is a mention; one it says was signed, reached, brokered or declared is the event",
+    ),
+    RuleInfo(
         "mention.campaign",
         "mention",
         "a campaign or a pattern of attacks ('has been waging', 'stepped up its raids', 'a spate of', "

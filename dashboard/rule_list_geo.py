@@ -203,6 +203,12 @@ TEXT_RULES: tuple[RuleInfo, ...] = (
         "towns all lie in other countries: the story has moved on to other events, and a town named after it is theirs",
     ),
     RuleInfo(
+        "location.unnamed_town_next",
+        "location",
+        "a report placed only at a province that tells of an unnamed town in it ('jets struck a town in Aleppo "
+        "province') takes the first town of that province the next sentences of its paragraph name",
+    ),
+    RuleInfo(
         "location.same_day_next",
         "location",
         "a country-level report takes a town from the next sentences of its paragraph only until a sentence dated to "

@@ -116,6 +116,23 @@ def test_spellings_are_one_canonical_actor() -> None:
     assert not {n for n in names if "ISIS" not in n and "Unidentified" not in n}
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("fighters of Harakat Hezbollah al-Nujaba", "Harakat Hezbollah al-Nujaba"),
+        ("Kataib Hezbollah militiamen", "Kataib Hezbollah"),
+        ("Hezbollah fighters", "Hezbollah"),
+    ],
+)
+def test_a_group_whose_name_holds_another_is_its_own_actor(text: str, name: str) -> None:
+    assert {m.entry.name for m in find_mentions(text)} == {name}
+
+
+def test_one_woman_killed_is_a_civilian(nlp) -> None:
+    a1, a2 = actors_of(nlp, "Jets bombed the rebel-held quarter of the town, killing one woman.", "bombed")
+    assert a2 == Actor("Civilians (Syria)", 7), "rebel-held says whose quarter it is, not who was hit"
+
+
 def test_the_verb_is_not_the_group() -> None:
     assert not [m for m in find_mentions("This is where it is.") if "ISIS" in m.entry.name]
 

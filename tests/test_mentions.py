@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import schema as S
 from dashboard.events.mentions import is_boilerplate, mention_reason
+from dashboard.ingest.article import Article
 from dashboard.rules import Switches
 
 VIOLENT = "Explosions/Remote violence"
@@ -59,6 +61,10 @@ def reason(sentence: str, start: int = 1000, precision: str = "day", names_day: 
             "mention.boilerplate",
         ),
         (
+            "Boys walk past a house hit by shelling in the port town on Monday (Reuters Photo)",
+            "mention.boilerplate",
+        ),
+        (
             "A man walks past rubble after an air strike in the old city REUTERS/Some Photographer",
             "mention.boilerplate",
         ),
@@ -84,6 +90,19 @@ def test_a_sentence_that_names_its_day_reports_that_day_despite_a_running_total(
     s = "Shelling on Tuesday killed nine, the deadliest day since the truce collapsed in May."
     assert reason(s, names_day=True) is None
     assert reason(s, names_day=False) == "mention.running_total"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since Friday at least 52 people have been killed in raids on Saraqib, medics said.",
+        "Air strikes have killed 140 civilians in Douma since Oct. 3, the group said.",
+    ],
+)
+def test_a_count_since_a_day_is_a_running_total_whose_day_names_no_event(pipeline, text: str) -> None:
+    # The day bounds the count: it is not the day of one raid, so it does not keep the row an event.
+    rows = pipeline.run([Article(text=text, title="t")]).events
+    assert set(rows[S.MENTION_REASON]) == {"mention.running_total"}
 
 
 def test_year_only_violence_is_background() -> None:

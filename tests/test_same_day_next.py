@@ -1,5 +1,5 @@
-"""`location.same_day_next`: a country-level report looks ahead for its town only until a sentence
-dated to another day than its own (examples written for these tests)."""
+"""`location.same_day_next` and `location.unnamed_town_next`: how far a report looks ahead for its
+town, and when (examples written for these tests)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,26 @@ def test_the_dateline_does_not_date_the_report(pipeline) -> None:
     )
     ev = rows_of(pipeline, text)
     assert ev[ev[S.FATALITIES] == 11][S.LOCATION].str.contains("May").tolist() == [True]
+
+
+# `location.unnamed_town_next`: "a town in X province" is the town the next sentence names there.
+UNNAMED = (
+    "Eight civilians were killed on Monday when jets struck a town in northern Aleppo province, rescuers said. "
+    "The raids hit the market of Atarib, one rescuer said."
+)
+
+
+def test_an_unnamed_town_in_a_province_is_the_town_the_next_sentence_names(pipeline) -> None:
+    ev = rows_of(pipeline, UNNAMED)
+    assert ev[ev[S.FATALITIES] == 8][S.TOPONYM].tolist() == ["Atarib"]
+    off = rows_of(without(pipeline, "location.unnamed_town_next"), UNNAMED)
+    assert off[off[S.FATALITIES] == 8][S.GEO_PRECISION].tolist() == [3]
+
+
+def test_the_provinces_own_name_again_is_not_the_unnamed_town(pipeline) -> None:
+    text = (
+        "Eight civilians were killed on Monday when jets struck a town in Idlib province, rescuers said. "
+        "Jets have pounded Idlib for weeks and the raids hit Saraqib, one rescuer said."
+    )
+    ev = rows_of(pipeline, text)
+    assert ev[ev[S.FATALITIES] == 8][S.TOPONYM].tolist() == ["Saraqib"]

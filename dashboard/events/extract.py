@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from dashboard import schema as S
-from dashboard.dates import DAY, dateline_span, find_date_mentions, resolve_mention
+from dashboard.dates import DAY, best_mention, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
@@ -51,7 +52,7 @@ from dashboard.events.who import actors, people_index
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym
 from dashboard.ingest.article import Article
-from dashboard.nlp import doc_text
+from dashboard.nlp import doc_text, span_text
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -168,16 +169,43 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     # excerpt shows both the place and what happened there.
     excerpt_start = previous.start if from_context and forward_end < 0 else s.s0
     excerpt_end = max(s.s1, forward_end)
-    if not from_context and s.event_type in VIOLENT and all(kept_place(t).precision >= 4 for t in places):
+    finer = None if from_context or s.event_type not in VIOLENT else _finer_ahead(ctx, s, places)
+    if finer is not None:
+        places, from_context = [finer[0]], True
+        excerpt_end = finer[1]
+    return Located(places, from_context, split, excerpt_start, excerpt_end)
+
+
+def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[Toponym, int] | None:
+    """The town the next sentences give a violent report placed no finer than its country, or than a
+    province where it tells of an unnamed town; None when they give none or the report is finer."""
+    text = doc_text(ctx.doc)
+    if all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
         abroad = ctx.switches.on("location.same_country_next")
         other_day = ctx.dateline_end if ctx.switches.on("location.same_day_next") else None
-        finer = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx), abroad, other_day)
-        if finer is not None:
-            places, from_context = [finer[0]], True
-            excerpt_end = finer[1]
-    return Located(places, from_context, split, excerpt_start, excerpt_end)
+        return finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), abroad, other_day)
+    if _unnamed_town(ctx, s, places):
+        # "Jets struck a town in Aleppo province." then "The raids hit Atarib.": the town it names.
+        provinces = {kept_place(t).admin1 for t in places if kept_place(t).precision == 3}
+        return finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), within=provinces)
+    return None
+
+
+# A settlement the sentence puts in a province without naming it: "a town in Aleppo province".
+UNNAMED_SETTLEMENT = re.compile(r"\b(?:a|an|one) (?:[\w-]+ )?(?:town|village|city)\b", re.I)
+
+
+def _unnamed_town(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:
+    """`location.unnamed_town_next`: a report placed at a province at best (and its country) that
+    tells of an unnamed town; the next sentences of its paragraph may name it."""
+    return (
+        ctx.switches.on("location.unnamed_town_next")
+        and any(kept_place(t).precision == 3 for t in places)
+        and all(kept_place(t).precision >= 3 for t in places)
+        and UNNAMED_SETTLEMENT.search(s.own) is not None
+    )
 
 
 def _tellers_places(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:
@@ -290,6 +318,13 @@ def _continues_toll(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bo
     )
 
 
+def _span_bound(s: Sentence, mentions: list) -> bool:
+    """Whether the day that dates the sentence only bounds a span ("killed since Saturday"): the
+    sentence names no day of one event."""
+    m = best_mention(mentions)
+    return m is not None and bounds_a_span(span_text(s.sent)[: m.start])
+
+
 def _continues_talks(s: Sentence, previous: _Previous) -> bool:
     """A meeting told at most two sentences after diplomacy was located."""
     return bool(
@@ -326,6 +361,12 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
     names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people, ctx.switches)
+    names_day = date_source == "sentence" and precision == DAY and not _span_bound(s, mentions)
+    return Told(when, coded, names, _mention(ctx, s, precision, names_day), killed, hurt, fled)
+
+
+def _mention(ctx: ArticleContext, s: Sentence, precision: str, names_day: bool) -> str | None:
+    """The id of the mention rule the sentence meets, or None for an event."""
     reason = mention_reason(
         s.own,
         s.s0,
@@ -336,7 +377,11 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
         s.sent,
         s.trigger_at,
         ctx.switches,
-        names_day=date_source == "sentence" and precision == DAY,
+        names_day=names_day,
         credit=ctx.article.text[s.s1 : s.s1 + 24],
     )
-    return Told(when, coded, names, reason, killed, hurt, fled)
+    if reason is None and s.rule is not None and s.rule.named_only and ctx.switches.on("mention.named_agreement"):
+        # "Idlib is one of the zones under the deal", "the truce appeared to hold": an agreement
+        # referred to is background; one signed, reached or declared is the event.
+        reason = "mention.named_agreement"
+    return reason

@@ -23,6 +23,8 @@ class Rule:
     priority: int
     pattern: re.Pattern[str]
     generic: bool = False
+    # The rule finds a thing named, not done in the sentence (an agreement referred to, not made).
+    named_only: bool = False
     # The words `pattern` needs (regex_needs): a sentence with none of them is not searched.
     needs: Needs = field(default=ANY_TEXT, compare=False)
 
@@ -41,7 +43,15 @@ def load_lexicon(path: Path = LEXICON_PATH) -> tuple[Rule, ...]:
     for r in lexicon_data(path)["rule"]:
         pat = re.compile(r"\b(?:" + "|".join(r["patterns"]) + r")\b", re.I)
         rules.append(
-            Rule(r["event_type"], r["sub_event_type"], int(r["priority"]), pat, bool(r.get("generic")), needs_of(pat))
+            Rule(
+                r["event_type"],
+                r["sub_event_type"],
+                int(r["priority"]),
+                pat,
+                bool(r.get("generic")),
+                bool(r.get("named_only")),
+                needs_of(pat),
+            )
         )
     return tuple(sorted(rules, key=lambda r: r.priority))
 

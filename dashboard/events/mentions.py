@@ -50,6 +50,14 @@ _RUNNING = re.compile(
     r")\b",
     re.I,
 )
+# "68 have been killed since Saturday", "since Sept 19 … have died": a count from a day to now, not
+# one day's; told in the perfect ("a truce in place since Monday" counts nothing).
+_SINCE_DAY = re.compile(
+    r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.? \d+)\b",
+    re.I,
+)
+_PERFECT = re.compile(r"\b(?:have|has|had)\b", re.I)
 # People displaced told in the perfect with no day of their own: a count so far ("nearly a million have been
 # displaced", "thousands have fled their homes"), where "fled on Sunday" is one flight.
 _DISPLACED_SO_FAR = re.compile(r"\b(?:have|has) (?:been )?(?:displaced|uprooted|fled|forced (?:from|out of))\b", re.I)
@@ -103,14 +111,16 @@ _WORD = re.compile(r"\b[\w'’-]+")
 HEADLINE_RUN_WORDS = 14
 HEADLINE_RUN_CAPS = 0.6
 STORY_LEAD_CHARS = 300  # a title in capitals at the very top is the headline, not a list of links
+# A photo agency's credit in brackets: "(Reuters)", "(AP Photo)", "(Reuters Photo)", "(AA photo)".
+_CREDIT = r"\((?:reuters|afp|ap|getty images|epa|anadolu|aa)(?: photo)?\)"
 # A caption's credit that the sentence splitter gave to the next sentence.
-_CREDIT_NEXT = re.compile(r"[ \t]*\((?:reuters|afp|ap|ap photo|getty images|epa|anadolu)\)", re.I)
+_CREDIT_NEXT = re.compile(r"[ \t]*" + _CREDIT, re.I)
 
 
 # A photo caption: it ends with the agency's credit ("… on Sunday. (Reuters)") or carries the
 # photographer's ("REUTERS/Jane Doe", "AFP Photo/…"). It describes a picture, not the story's event.
 _CAPTION = re.compile(
-    r"\((?:reuters|afp|ap|ap photo|getty images|epa|anadolu)\)\s*$"
+    _CREDIT + r"\s*$"
     r"|\b(?:REUTERS|AFP|AP Photo|AFP Photo)\s*/",
     re.I,
 )
@@ -276,6 +286,10 @@ def _reason_for_any(
     return None
 
 
+def _since_day(sentence: str) -> bool:
+    return _SINCE_DAY.search(sentence) is not None and _PERFECT.search(sentence) is not None
+
+
 def _hypothetical(sentence: str, switches: Switches) -> bool:
     """Whether a modal, a condition or a threat frames the event. With `mention.factual_clause` not
     when every cue precedes a "since"/"after" clause that tells violence of its own: that clause is a
@@ -293,7 +307,7 @@ def _reason_for_violence(
     sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
 ) -> str | None:
     """The mention rules for violence: a running total, a campaign, a hypothesis, a negation."""
-    if switches.on("mention.running_total") and not names_day and search(_RUNNING, sentence):
+    if switches.on("mention.running_total") and not names_day and (search(_RUNNING, sentence) or _since_day(sentence)):
         return "mention.running_total"
     if switches.on("mention.campaign") and search(_CAMPAIGN, sentence):
         return "mention.campaign"

@@ -14,7 +14,7 @@ from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, 
 from dashboard.events.roles import another_attack, name_token, place_anchor, place_role
 from dashboard.events.site_names import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, told_days, trigger_token
-from dashboard.geo.gazetteer import AREA_CODE, Place
+from dashboard.geo.gazetteer import AREA_CODE, Place, fold
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import token_at
 from dashboard.rules import ALL_ON, Switches
@@ -323,6 +323,32 @@ def _towns_of_event(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     ]
 
 
+def _kept_towns(
+    towns: list[Toponym], countries: set[str], within: set[str] | None, named: list[Toponym]
+) -> list[Toponym]:
+    """The towns of the report's countries (when known) and, with `within`, of those provinces."""
+    kept = [t for t in towns if not countries or kept_place(t).country_code in countries]
+    return kept if within is None else [t for t in kept if _town_within(t, within, named)]
+
+
+def _new_paragraph(sents: list, j: int, text: str) -> bool:
+    """Whether a blank line comes before sentence j (a sentence's span may end with the blank line
+    after it: look from its last word)."""
+    last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
+    return "\n\n" in text[last_word : sents[j].start_char + 1]
+
+
+def _town_within(t: Toponym, provinces: set[str], named: list[Toponym]) -> bool:
+    """A town of one of the provinces, not the province's own name again ("a town in Aleppo
+    province. … Aleppo's Atarib district": Atarib, not the city of Aleppo)."""
+    place = kept_place(t)
+    key = fold(t.text)
+    again = any(
+        name in (key, key.removesuffix("s")) for n in named for name in (fold(n.text), fold(kept_place(n).name))
+    )
+    return place.precision < 3 and place.admin1 in provinces and not again
+
+
 def _all_abroad(towns: list[Toponym], countries: set[str]) -> bool:
     """Whether every one of the towns (at least one) lies outside the countries (when known)."""
     return bool(countries) and bool(towns) and all(kept_place(t).country_code not in countries for t in towns)
@@ -337,6 +363,7 @@ def finer_in_next(
     published: date | None = None,
     stop_abroad: bool = False,
     other_day_after: int | None = None,
+    within: set[str] | None = None,
 ) -> tuple[Toponym, int] | None:
     """A town or province (of the same country, when the sentence names one) in the next few
     sentences of the paragraph, and where the sentence naming it ends. With the article's day
@@ -346,13 +373,12 @@ def finer_in_next(
     towns all lie in other countries ends the search: the story has moved on to other events
     ("… killed in northern Syria. Rockets from Syria have hit the Turkish town of Kilis …"), and a
     town named after it is theirs. With `other_day_after` (`location.same_day_next`: where the
-    dateline ends), so does a sentence dated to another day than the report's own (`_another_day`)."""
+    dateline ends), so does a sentence dated to another day than the report's own (`_another_day`).
+    With `within` (provinces: `location.unnamed_town_next`), only a town of those provinces."""
     countries = {t.place.country_code for t in places if t.place is not None}
     days = told_days(sents[k], published, other_day_after, said=False) if other_day_after is not None else set()
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
-        # A sentence's span may end with the blank line after it: look from its last word.
-        last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
-        if "\n\n" in text[last_word : sents[j].start_char + 1]:
+        if _new_paragraph(sents, j, text):
             return None
         if set_in_another_time(sents[j], published):
             continue
@@ -364,7 +390,7 @@ def finer_in_next(
         below = _towns_of_event(sents[j], toponyms)
         if stop_abroad and _all_abroad(below, countries):
             return None
-        finer = [t for t in below if not countries or kept_place(t).country_code in countries]
+        finer = _kept_towns(below, countries, within, places)
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
             best = min(finer, key=lambda t: kept_place(t).precision)
