@@ -37,11 +37,20 @@ from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, _firsts, cluster_of, group_tolls, merge_keys
 from dashboard.merge_reps import _clusters, representatives
+from dashboard.store_index_lines import merge_columns
 
 # Stored rows of an append's keys from which it merges over their kept clusters; below, over the
 # rows (store_merge.merge_in): at a million events (~2,000 stored rows) the clusters' way took
 # 0.21-0.23 CPU s an append against 0.19-0.21 over the rows.
 CLUSTERS_AT = 5_000
+
+
+def narrow() -> tuple[str, ...]:
+    """The columns of the representatives an append's merge keeps (store_merge.MERGE_READS, what a
+    line of the index holds): the other 30 of the 53 are missing in every stored row it reads, and
+    each frame of the representatives and the new rows built, taken and joined over all 53 cost
+    pandas' work per column (~10 ms an append at ten million events)."""
+    return tuple(merge_columns())
 
 
 @dataclass
@@ -69,7 +78,7 @@ class Clusters:
 def empty() -> Clusters:
     none = np.zeros(0, dtype="int64")
     return Clusters(
-        S.coerce_events(S.empty_events()),
+        S.coerce_events(S.empty_events(), names=narrow()),
         np.zeros(0, dtype=object),
         np.zeros(0, dtype=object),
         none,
@@ -88,7 +97,7 @@ def concat(parts: list[Clusters]) -> Clusters:
     member_of = [p.member_of + a for p, a in zip(parts, shift, strict=True)]
     outlet_of = [p.outlet_of + a for p, a in zip(parts, shift, strict=True)]
     return Clusters(
-        S.coerce_events(pd.concat([p.reps for p in parts], ignore_index=True)),
+        S.coerce_events(pd.concat([p.reps for p in parts], ignore_index=True), names=narrow()),
         np.concatenate([p.name for p in parts]),
         np.concatenate([p.key for p in parts]),
         np.concatenate([p.size for p in parts]),
@@ -147,7 +156,7 @@ def summarize(rows: pd.DataFrame) -> Clusters:
     key = np.full(n, None, dtype=object)
     key[code[reps]] = _texts(merge_keys(rows[reps]))
     return Clusters(
-        rows[reps].reset_index(drop=True),
+        rows.loc[reps, list(narrow())].reset_index(drop=True),
         np.asarray(names, dtype=object),
         key,
         np.bincount(code, minlength=n),
@@ -234,7 +243,8 @@ class _Join:
 def _join(stored: Clusters, rows: pd.DataFrame, row_keys: pd.Series | None) -> _Join:
     reps, n_reps = stored.reps, len(stored.reps)
     rep_of = rep_cluster(stored)
-    some = pd.concat([reps, rows], ignore_index=True) if n_reps else rows
+    mine = rows[list(narrow())]
+    some = pd.concat([reps, mine], ignore_index=True) if n_reps else mine
     key_of = np.concatenate([stored.key[rep_of], _texts(merge_keys(rows) if row_keys is None else row_keys)])
     key = pd.Series(key_of, dtype=object)
     comp = some[S.EVENT_ID].astype(str)
@@ -293,7 +303,7 @@ def _delta(stored: Clusters, j: _Join, now: pd.DataFrame, new: pd.DataFrame) -> 
     mine = joined[j.rep_of]
     before = stored.reps[mine]
     after = before.assign(**{c: now[c].array[j.at[: j.n_reps][mine]] for c in CLUSTER_COLUMNS})
-    delta = R.delta(before, pd.concat([after, new], ignore_index=True), aligned=True)
+    delta = R.delta(before, pd.concat([after, new[list(narrow())]], ignore_index=True), aligned=True)
     delta.attrs["same_place"] = bool(delta.attrs["same_place"] and stored.one_place[joined].all())
     return delta
 
