@@ -294,30 +294,39 @@ def _changes(stored: Clusters, j: _Join, now: pd.DataFrame) -> tuple[pd.DataFram
     return patch, _differs(becomes[S.CLUSTER_ID], was[S.CLUSTER_ID]), becomes
 
 
-def _delta(stored: Clusters, j: _Join, now: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+def _delta(stored: Clusters, j: _Join, grown: pd.DataFrame) -> pd.DataFrame:
     """The rollup's delta: every report of each event the new rows touch, before and after
     (rollup.py), of which only the representatives of the joined clusters count anything that
     changes (merge_reps); an event keeps one place when each stored cluster it holds did and their
-    representatives and its new rows agree."""
+    representatives and its new rows agree. `grown`: the representatives and the new rows with
+    their cluster columns after (_grown)."""
     joined = np.bincount(j.at[j.n_reps :], minlength=j.m)[j.old_comp] > 0
     mine = joined[j.rep_of]
-    before = stored.reps[mine]
-    after = before.assign(**{c: now[c].array[j.at[: j.n_reps][mine]] for c in CLUSTER_COLUMNS})
-    delta = R.delta(before, pd.concat([after, new[list(narrow())]], ignore_index=True), aligned=True)
+    if mine.all():  # every stored cluster joined (the usual append): no frame taken again
+        before, after = stored.reps, grown
+    else:
+        before = stored.reps[mine]
+        after = grown[np.r_[mine, np.ones(len(grown) - j.n_reps, dtype=bool)]].reset_index(drop=True)
+    delta = R.delta(before, after, aligned=True)
     delta.attrs["same_place"] = bool(delta.attrs["same_place"] and stored.one_place[joined].all())
     return delta
 
 
+def _grown(j: _Join, now: pd.DataFrame) -> pd.DataFrame:
+    """The representatives and the new rows (their merge columns, `narrow`) with their cluster
+    columns after: what the clusters after are found from (_after) and the rollup's delta counts."""
+    return j.some.assign(**{c: now[c].array[j.at] for c in CLUSTER_COLUMNS})
+
+
 def _after(
-    stored: Clusters, rows: pd.DataFrame, j: _Join, now: pd.DataFrame, outlets: tuple[np.ndarray, pa.Array]
+    stored: Clusters, rows: pd.DataFrame, j: _Join, grown: pd.DataFrame, outlets: tuple[np.ndarray, pa.Array]
 ) -> tuple[Clusters, np.ndarray]:
     """(the touched keys' clusters after: each component's stored clusters and new rows, each of
-    their representatives' cluster)."""
+    their representatives' cluster; `grown`: _grown)."""
     comp_key = np.full(j.m, None, dtype=object)
     comp_key[j.at[::-1]] = j.key_of[::-1]
     one = np.ones(j.m, dtype=bool)
     np.logical_and.at(one, j.old_comp, stored.one_place)
-    grown = j.some.assign(**{c: now[c].array[j.at] for c in CLUSTER_COLUMNS})
     one &= _one_place(grown, j.at, j.m)
     reps = representatives(grown)
     after = Clusters(
@@ -343,11 +352,12 @@ def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool, row_keys: pd.Serie
     now, outlet_of, outlets = _sums(stored, rows, j)
     new = rows.assign(**{c: now[c].array[j.at[j.n_reps :]] for c in CLUSTER_COLUMNS})
     patch, renamed, becomes = _changes(stored, j, now)
-    after, after_reps = _after(stored, rows, j, now, (outlet_of, outlets))
+    grown = _grown(j, now)
+    after, after_reps = _after(stored, rows, j, grown, (outlet_of, outlets))
     return Merged(
         new,
         patch,
-        _delta(stored, j, now, new) if rollup else None,
+        _delta(stored, j, grown) if rollup else None,
         stored.name[renamed],
         becomes[renamed].reset_index(drop=True),
         {str(x) for x in stored.key[renamed] if x is not None},
