@@ -37,11 +37,20 @@ from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, _firsts, cluster_of, group_tolls, merge_keys
 from dashboard.merge_reps import _clusters, representatives
+from dashboard.store_index_lines import merge_columns
 
 # Stored rows of an append's keys from which it merges over their kept clusters; below, over the
 # rows (store_merge.merge_in): at a million events (~2,000 stored rows) the clusters' way took
 # 0.21-0.23 CPU s an append against 0.19-0.21 over the rows.
 CLUSTERS_AT = 5_000
+
+
+def narrow() -> tuple[str, ...]:
+    """The columns of the representatives an append's merge keeps (store_merge.MERGE_READS, what a
+    line of the index holds): the other 30 of the 53 are missing in every stored row it reads, and
+    each frame of the representatives and the new rows built, taken and joined over all 53 cost
+    pandas' work per column (~10 ms an append at ten million events)."""
+    return tuple(merge_columns())
 
 
 @dataclass
@@ -69,7 +78,7 @@ class Clusters:
 def empty() -> Clusters:
     none = np.zeros(0, dtype="int64")
     return Clusters(
-        S.coerce_events(S.empty_events()),
+        S.coerce_events(S.empty_events(), names=narrow()),
         np.zeros(0, dtype=object),
         np.zeros(0, dtype=object),
         none,
@@ -88,7 +97,7 @@ def concat(parts: list[Clusters]) -> Clusters:
     member_of = [p.member_of + a for p, a in zip(parts, shift, strict=True)]
     outlet_of = [p.outlet_of + a for p, a in zip(parts, shift, strict=True)]
     return Clusters(
-        S.coerce_events(pd.concat([p.reps for p in parts], ignore_index=True)),
+        S.coerce_events(pd.concat([p.reps for p in parts], ignore_index=True), names=narrow()),
         np.concatenate([p.name for p in parts]),
         np.concatenate([p.key for p in parts]),
         np.concatenate([p.size for p in parts]),
@@ -147,7 +156,7 @@ def summarize(rows: pd.DataFrame) -> Clusters:
     key = np.full(n, None, dtype=object)
     key[code[reps]] = _texts(merge_keys(rows[reps]))
     return Clusters(
-        rows[reps].reset_index(drop=True),
+        rows.loc[reps, list(narrow())].reset_index(drop=True),
         np.asarray(names, dtype=object),
         key,
         np.bincount(code, minlength=n),
@@ -234,7 +243,8 @@ class _Join:
 def _join(stored: Clusters, rows: pd.DataFrame, row_keys: pd.Series | None) -> _Join:
     reps, n_reps = stored.reps, len(stored.reps)
     rep_of = rep_cluster(stored)
-    some = pd.concat([reps, rows], ignore_index=True) if n_reps else rows
+    mine = rows[list(narrow())]
+    some = pd.concat([reps, mine], ignore_index=True) if n_reps else mine
     key_of = np.concatenate([stored.key[rep_of], _texts(merge_keys(rows) if row_keys is None else row_keys)])
     key = pd.Series(key_of, dtype=object)
     comp = some[S.EVENT_ID].astype(str)
@@ -284,30 +294,39 @@ def _changes(stored: Clusters, j: _Join, now: pd.DataFrame) -> tuple[pd.DataFram
     return patch, _differs(becomes[S.CLUSTER_ID], was[S.CLUSTER_ID]), becomes
 
 
-def _delta(stored: Clusters, j: _Join, now: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+def _delta(stored: Clusters, j: _Join, grown: pd.DataFrame) -> pd.DataFrame:
     """The rollup's delta: every report of each event the new rows touch, before and after
     (rollup.py), of which only the representatives of the joined clusters count anything that
     changes (merge_reps); an event keeps one place when each stored cluster it holds did and their
-    representatives and its new rows agree."""
+    representatives and its new rows agree. `grown`: the representatives and the new rows with
+    their cluster columns after (_grown)."""
     joined = np.bincount(j.at[j.n_reps :], minlength=j.m)[j.old_comp] > 0
     mine = joined[j.rep_of]
-    before = stored.reps[mine]
-    after = before.assign(**{c: now[c].array[j.at[: j.n_reps][mine]] for c in CLUSTER_COLUMNS})
-    delta = R.delta(before, pd.concat([after, new], ignore_index=True), aligned=True)
+    if mine.all():  # every stored cluster joined (the usual append): no frame taken again
+        before, after = stored.reps, grown
+    else:
+        before = stored.reps[mine]
+        after = grown[np.r_[mine, np.ones(len(grown) - j.n_reps, dtype=bool)]].reset_index(drop=True)
+    delta = R.delta(before, after, aligned=True)
     delta.attrs["same_place"] = bool(delta.attrs["same_place"] and stored.one_place[joined].all())
     return delta
 
 
+def _grown(j: _Join, now: pd.DataFrame) -> pd.DataFrame:
+    """The representatives and the new rows (their merge columns, `narrow`) with their cluster
+    columns after: what the clusters after are found from (_after) and the rollup's delta counts."""
+    return j.some.assign(**{c: now[c].array[j.at] for c in CLUSTER_COLUMNS})
+
+
 def _after(
-    stored: Clusters, rows: pd.DataFrame, j: _Join, now: pd.DataFrame, outlets: tuple[np.ndarray, pa.Array]
+    stored: Clusters, rows: pd.DataFrame, j: _Join, grown: pd.DataFrame, outlets: tuple[np.ndarray, pa.Array]
 ) -> tuple[Clusters, np.ndarray]:
     """(the touched keys' clusters after: each component's stored clusters and new rows, each of
-    their representatives' cluster)."""
+    their representatives' cluster; `grown`: _grown)."""
     comp_key = np.full(j.m, None, dtype=object)
     comp_key[j.at[::-1]] = j.key_of[::-1]
     one = np.ones(j.m, dtype=bool)
     np.logical_and.at(one, j.old_comp, stored.one_place)
-    grown = j.some.assign(**{c: now[c].array[j.at] for c in CLUSTER_COLUMNS})
     one &= _one_place(grown, j.at, j.m)
     reps = representatives(grown)
     after = Clusters(
@@ -333,11 +352,12 @@ def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool, row_keys: pd.Serie
     now, outlet_of, outlets = _sums(stored, rows, j)
     new = rows.assign(**{c: now[c].array[j.at[j.n_reps :]] for c in CLUSTER_COLUMNS})
     patch, renamed, becomes = _changes(stored, j, now)
-    after, after_reps = _after(stored, rows, j, now, (outlet_of, outlets))
+    grown = _grown(j, now)
+    after, after_reps = _after(stored, rows, j, grown, (outlet_of, outlets))
     return Merged(
         new,
         patch,
-        _delta(stored, j, now, new) if rollup else None,
+        _delta(stored, j, grown) if rollup else None,
         stored.name[renamed],
         becomes[renamed].reset_index(drop=True),
         {str(x) for x in stored.key[renamed] if x is not None},

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
-from dashboard.merge_clusters import Clusters, empty, rep_cluster
+from dashboard.merge_clusters import Clusters, empty, narrow, rep_cluster
 from dashboard.store_index_lines import CODEC, escape, pack, unescape, unpack_text
 
 # Before each item of a cluster's list of members or outlets (an empty list is an empty text, a
@@ -103,7 +103,7 @@ def decode(values: dict[str, bytes]) -> Clusters:
     members, member_of = _split([f[3] for f in fields])
     outlets, outlet_of = _split([f[4] for f in fields])
     return Clusters(
-        S.coerce_events(unpack_text(_ROW.join(reps_texts))),
+        S.coerce_events(unpack_text(_ROW.join(reps_texts)), names=narrow()),
         name,
         np.array(keys, dtype=object),
         np.array([int(f[1]) for f in fields], dtype="int64"),
