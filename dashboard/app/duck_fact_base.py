@@ -25,7 +25,6 @@ import duckdb
 
 from dashboard import held_sql as HQ
 from dashboard import schema as S
-from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
@@ -116,11 +115,9 @@ def built(db: D.DuckEngine, base: Base, source: str) -> Base:
 def read(db: D.DuckEngine, base: Base, files: dict[str, str]) -> Base:
     """`base` with the tables the store wrote with its part (store_held: where every place is one,
     as built() finds them) held on the engine."""
-    places = SH.read(files["fact_places"])
-    db.hold(base.types, SH.read(files["fact_types"]))
-    db.hold(base.rows, SH.read(files["fact_rows"]))
-    db.hold(base.places, places)
-    top = max((p for p in places["pid"].to_pylist() if p is not None), default=0)
+    for table, kind in ((base.types, "fact_types"), (base.rows, "fact_rows"), (base.places, "fact_places")):
+        db.hold_file(table, files[kind])
+    top = db.query(f"SELECT coalesce(max(pid), 0) AS top FROM {base.places}").iloc[0]["top"]
     return finished(db, base, True, int(top))
 
 

@@ -161,10 +161,13 @@ class DuckViews:
         # Below the requests' priority: they keep the cores while this builds (duck_apart).
         DA.lower_priority()
         try:
-            if self.db.held().files_for(self.generation):
-                # Written by the store with this generation (store_held): read first, a fraction of
-                # a second where the build below takes seconds, and a brush or click reads them.
+            stored = self.db.held().files_for(self.generation)
+            if stored:
+                # Written by the store with this generation (store_held): views over its files, in
+                # no time, where the builds below take seconds, and a brush or click reads them.
                 self._per_generation("#listed", lambda: DL.build(self.db))
+                if "newest" in stored:
+                    self._per_generation("#newest", lambda: DN.build(self.db))
             self._fact(Filters())
             # Only ever built here: a request answers from the parts until they are (duck_newest,
             # duck_listed). The held rows last: ~13 CPU s at ten million events, against ~2 for the
