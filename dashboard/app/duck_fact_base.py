@@ -30,6 +30,8 @@ from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
 from dashboard.app.duck_engine import INTS
 
+# The kinds of the files the store writes them to with a whole rollup part (store_held).
+FILES = frozenset({"fact_places", "fact_types", "fact_rows"})
 # The fact rows' columns (the base's rows have their row number in the part, `rn`, too).
 ROW_COLUMNS = "pid, event_date, event_type, tid, date_precision, geo_precision, reports, events, low, high"
 
@@ -85,7 +87,7 @@ def base_of(db: D.DuckEngine, path: str) -> Base:
                 return b
         tag = db.fact_bases[-1].tag + 1 if db.fact_bases else 0
         files = db.held().of_part(path)
-        if {"fact_places", "fact_types", "fact_rows"} <= set(files):  # written with the part (store_held)
+        if FILES <= set(files):  # written with the part (store_held)
             base = read(db, Base(path, tag, False, {}, (), 0, {}), files)
         else:
             base = built(db, Base(path, tag, False, {}, (), 0, {}), HQ.part_source(path))
