@@ -232,12 +232,6 @@ class DuckEngine:
         finally:
             cur.unregister("held_rows")
 
-    def hold_file(self, name: str, path: str) -> None:
-        """Create the table `name` with the rows of the Parquet file `path` (a held table the store
-        wrote: store_held), in their order: read by DuckDB into the table (0.15 CPU s for the fact
-        rows at a million events, against 0.24 through Arrow and `hold`)."""
-        self.cursor().execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet([{HQ.quoted(path)}])")
-
     def _declare_rollup(self, gen: int, m: dict) -> None:
         """The rollup of generation `gen` (manifest `m`): the view `rollup` (rollup.view_statements),
         with the place's coordinates as integers (places are compared by those), of several parts
