@@ -138,6 +138,61 @@ def listed_tables(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     return by_date, by_place.drop(["dated", "placed"])
 
 
+# duck_newest's table: per event date, its NEWEST first rows in the panel's order (the most the panel
+# asks for at once: a second page), with the part each lies in.
+NEWEST = 50
+NEWEST_IN_DATE = "r.published DESC NULLS LAST, r.event_id"  # duck.NEWEST_ORDER within one date
+NEWEST_COLUMNS = "event_date, event_id, published"
+
+
+def newest_sql(relation: str) -> str:
+    """Per event date of `relation` (the events with their part's `filename`), its NEWEST first rows:
+    the date, id, publication and part (NULL for a whole overlay row)."""
+    # Two passes over narrow columns: each date's NEWEST-th latest publication first (and how many
+    # of its rows have one), then its rows published on or after it (every row where fewer have
+    # one: the undated come last), numbered in the panel's order. Numbering every row of a date
+    # sorted them all: 8 CPU s at ten million events, against 1.8.
+    return (
+        f"WITH f AS (SELECT event_date, list_min(max(published, {NEWEST})) AS floor, "
+        f"count(published) AS n FROM {relation} GROUP BY event_date) "
+        f"SELECT r.event_date, r.event_id, r.published, r.filename FROM {relation} r "
+        "JOIN f ON r.event_date IS NOT DISTINCT FROM f.event_date "
+        f"WHERE f.n < {NEWEST} OR r.published >= f.floor "
+        f"QUALIFY row_number() OVER (PARTITION BY r.event_date ORDER BY {NEWEST_IN_DATE}) <= {NEWEST}"
+    )
+
+
+def quoted(path: str) -> str:
+    """A path as an SQL string literal."""
+    return "'" + path.replace("'", "''") + "'"
+
+
+def newest_file_sql(path: str, root: str) -> str:
+    """The rows of the file the store wrote newest_sql's table to (store_held: each row's part as a
+    path under the store's root, which a store copied elsewhere keeps) with each part's path as the
+    engine names it (`root`/part, as DuckEngine.events_in reads it back)."""
+    prefix = quoted(root.rstrip("/") + "/")
+    return f"SELECT {NEWEST_COLUMNS}, {prefix} || part AS filename FROM read_parquet([{quoted(path)}])"
+
+
+def newest_derived_sql(path: str, root: str, base: list[str], patches: list[str]) -> str:
+    """newest_sql's table of a generation from the file of an earlier one (`path`, newest_file_sql)
+    and the base parts and patches written since (store_held.since_held). Exact, as appends only add
+    rows and their patches change no date or publication: a row among its date's NEWEST first now
+    was among them before or is new."""
+    from dashboard import store_sql as Q
+
+    rows = f"(SELECT * FROM ({newest_file_sql(path, root)})"
+    if base:  # the later parts' rows (their patches change no column read here)
+        later = view_sql(Q.events_sql(base, patches, filename=True), ", filename")
+        rows += f" UNION ALL SELECT {NEWEST_COLUMNS}, filename FROM ({later})"
+    rows += ")"
+    return (
+        f"SELECT r.event_date, r.event_id, r.published, r.filename FROM {rows} r QUALIFY row_number() OVER "
+        f"(PARTITION BY r.event_date ORDER BY {NEWEST_IN_DATE}) <= {NEWEST}"
+    )
+
+
 def places_sql(source: str, offset: str = "0") -> str:
     """Each place of `source` (a relation of the rollup's columns with lat_i, lon_i) with its
     integer (from offset + 1, in the places' order), key, coordinates, country, and whether it
@@ -238,9 +293,6 @@ def derived_sql(files: dict[str, str], base: list[str], patches: list[str]) -> l
     rows: a row among its date's (or place's) LIMIT newest now was among them before or is new,
     and the dates held whole only move later (their rows only grow)."""
     from dashboard import store_sql as Q
-
-    def quoted(path: str) -> str:
-        return "'" + path.replace("'", "''") + "'"
 
     cols = ", ".join(HELD)
     kept = (

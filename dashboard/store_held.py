@@ -40,10 +40,14 @@ from dashboard.errors import StoreError
 if TYPE_CHECKING:
     import duckdb
 
-# The files, by kind: duck_listed's two tables, and duck_actors' table, its actors' integers and
+# The files, by kind: duck_listed's two tables (and each date's count of rows), duck_newest's
+# table, and duck_actors' table, its actors' integers and
 # the places' integers it was counted with (the engine reads it only where its own places number
 # alike: duck_fact numbers the same rollup part's places the same way).
-KINDS = ("listed", "placed", "days", "fact_places", "fact_types", "fact_rows", "actors", "actor_names", "actor_places")
+KINDS = (
+    *("listed", "placed", "days", "newest"),
+    *("fact_places", "fact_types", "fact_rows", "actors", "actor_names", "actor_places"),
+)
 
 
 def write(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
@@ -78,9 +82,10 @@ def _written(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
         F.write_table(root, rels["listed"], by_date)
         F.write_table(root, rels["placed"], by_place)
         F.write_table(root, rels["days"], con.sql("SELECT event_date, rows FROM d ORDER BY 1").to_arrow_table())
+        F.write_table(root, rels["newest"], _newest(con, root, Q.events_sql(base, over, filename=True)))
         entry: dict = {
             "generation": gen,
-            "files": {kind: rels[kind] for kind in ("listed", "placed", "days")},
+            "files": {kind: rels[kind] for kind in ("listed", "placed", "days", "newest")},
             # How far its file lists went (their length and last file): what a later generation
             # holds beyond them came since (HQ.derived_sql).
             "at": {kind: [len(manifest[kind]), (manifest[kind] or [{}])[-1].get("path")] for kind in LISTS},
@@ -95,6 +100,21 @@ def _written(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
         if "actors" in tables:
             entry["types"] = types
     return entry
+
+
+def _newest(con: duckdb.DuckDBPyConnection, root: Path, files_sql: str) -> pa.Table:
+    """duck_newest's table (HQ.newest_sql) of the events of `files_sql` (with their part's filename),
+    sorted by date, each row's part as a path under `root` (NULL for a whole overlay row): a store
+    copied or moved elsewhere keeps it (HQ.newest_file_sql puts the root back)."""
+    prefix = str(root).rstrip("/") + "/"
+    named = HQ.view_sql(files_sql, ", filename")
+    con.execute(f"CREATE TABLE newest AS {HQ.newest_sql(f'({named})')}")
+    if _one(con, "SELECT count(*) FROM newest WHERE NOT starts_with(filename, ?)", [prefix]):
+        raise StoreError(f"{root}: a part of the newest rows is not under the store")
+    return con.sql(
+        f"SELECT {HQ.NEWEST_COLUMNS}, substr(filename, {len(prefix) + 1}) AS part FROM newest "
+        "ORDER BY event_date, event_id"
+    ).to_arrow_table()
 
 
 def _numbered(con: duckdb.DuckDBPyConnection, rollup_file: str) -> list[str] | None:
@@ -135,9 +155,9 @@ def _actors(con: duckdb.DuckDBPyConnection, types: list[str]) -> dict[str, pa.Ta
     }
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
     # fetchall: a result left unread (fetchone) holds the connection from the next statement.
-    return int(con.execute(sql).fetchall()[0][0])
+    return int(con.execute(sql, params or []).fetchall()[0][0])
 
 
 def referenced(entry: dict) -> set[str]:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from dashboard.app import duck as D
 from dashboard.app import duck_listed as DL
+from dashboard.app import duck_newest as DN
 from dashboard.app.excerpts import LISTED_COLUMNS
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
@@ -62,7 +63,8 @@ def filters(db: D.DuckEngine) -> list[Filters]:
 def assert_listed_as_the_events(db: D.DuckEngine) -> DL.Listed:
     """Build the current generation's tables and hold every selection's newest rows read from them
     to those read from the events, for the limits the panel asks for (up to the tables' LIMIT), and
-    every filter's newest rows from each date on that they hold whole; the tables."""
+    every filter's newest rows from each date on that they hold whole, and the second page's from
+    duck_newest's table; duck_listed's tables."""
     listed = DL.build(db)
     assert listed.table == DL.name_of(int(db.store.manifest()["generation"]))
     assert listed.since is not None, "the newest dates' rows are held"
@@ -81,4 +83,10 @@ def assert_listed_as_the_events(db: D.DuckEngine) -> DL.Listed:
             want = D.newest_rows(db, Filters(), sel, limit, columns=LISTED_COLUMNS)
             got = DL.newest_rows(db, listed, Filters(), sel, limit, LISTED_COLUMNS)
             pd.testing.assert_frame_equal(got, want, obj=f"{sel} {limit}")
+    # The second page's rows: duck_newest's table (the store's file, or derived, or built).
+    newest = DN.build(db)
+    for sel in selections(db):
+        if DN.applies(Filters(), sel, DN.LIMIT):
+            want = D.newest_rows(db, Filters(), sel, DN.LIMIT, columns=LISTED_COLUMNS)
+            pd.testing.assert_frame_equal(DN.newest_rows(db, newest, Filters(), sel, DN.LIMIT, LISTED_COLUMNS), want)
     return listed

@@ -9,6 +9,7 @@ import threading
 import pandas as pd
 import pytest
 
+from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_newest as DN
@@ -107,6 +108,7 @@ def test_a_date_with_more_rows_than_kept_keeps_its_newest(overlaid, monkeypatch)
     rows, ties ordered by id."""
     db = overlaid
     monkeypatch.setattr(DN, "LIMIT", 3)
+    monkeypatch.setattr(HQ, "NEWEST", 3)  # the SQL's (held_sql: the store's too)
     per_day = db.query("SELECT count(*) AS n, count(DISTINCT published) AS p FROM events GROUP BY event_date")
     assert (per_day["n"] > 3).any() and (per_day["p"] < per_day["n"]).any(), "full days, ties in them"
     table = DN.build(db)

@@ -21,6 +21,7 @@ from dashboard.app import duck_apart as A
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_fact_base as FB
 from dashboard.app import duck_listed as DL
+from dashboard.app import duck_newest as DN
 from dashboard.corrections import Alternative
 from dashboard.store import EventsStore
 from tests.test_duck_fact import batches, every_kind_of_write
@@ -48,6 +49,7 @@ def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -
     assert SH.read(files["listed"]).equals(by_date), "the rows by date, in their order and types"
     assert SH.read(files["placed"]).equals(by_place), "the rows by place"
     _assert_fact_as_built(db)
+    _assert_newest_as_built(db, view=True)
     stored = DAC.build(db, DF.build(db))
     assert stored is not None
     kinds = db.query("SELECT view_name AS t FROM duckdb_views() WHERE NOT internal")["t"].tolist()
@@ -60,6 +62,26 @@ def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -
         assert built.ids == stored.ids
         pd.testing.assert_frame_equal(got, _rows(db, built.table), obj="every actor's counts, row for row")
     DAC.build(db, DF.build(db))  # the view again (the build above replaced it)
+
+
+def _newest_rows(db: D.DuckEngine, table: str) -> pd.DataFrame:
+    """duck_newest's table as the engine holds it: every row, in one order (ties lie in any)."""
+    return db.query(f"SELECT event_date, event_id, published, filename FROM {table} ORDER BY event_date, event_id")
+
+
+def _assert_newest_as_built(db: D.DuckEngine, view: bool) -> None:
+    """duck_newest's table of the current generation (a view over the store's file where `view`,
+    else derived after appends) holds the rows the engine computes from the events, each row's part
+    named as the engine names it."""
+    name = DN.build(db)
+    views = db.query("SELECT view_name AS t FROM duckdb_views() WHERE NOT internal")["t"].tolist()
+    assert (name in views) == view, "read where it lies" if view else "derived"
+    _, relation = db.events_now(filename=True)
+    assert relation is not None
+    db.hold("newest_built", A.computed([], HQ.newest_sql(relation)))
+    got, want = _newest_rows(db, name), _newest_rows(db, "newest_built")
+    assert len(want) and want["filename"].notna().all()
+    pd.testing.assert_frame_equal(got, want)
 
 
 def _assert_fact_as_built(db: D.DuckEngine) -> None:
@@ -88,6 +110,18 @@ def test_a_whole_write_holds_the_tables_the_engine_builds(tmp_path: Path, monkey
     _assert_stored_as_built(db, monkeypatch)
     assert_actor_states_as_the_events(db)
     assert_listed_as_the_events(db)
+
+
+def test_a_store_copied_elsewhere_names_its_own_parts(tmp_path: Path) -> None:
+    """The newest rows' parts are stored under the store's root: a copy of the store reads its own."""
+    import shutil
+
+    store = EventsStore(tmp_path / "s")
+    store.replace_events(batches(8, 1)[0][0])
+    shutil.copytree(tmp_path / "s", tmp_path / "copy")
+    db = D.DuckEngine(EventsStore(tmp_path / "copy"), threads=1)
+    parts = set(_newest_rows(db, DN.build(db))["filename"])
+    assert parts and parts <= {str(tmp_path / "copy" / e["path"]) for e in db.store.manifest()["events"]}
 
 
 def test_the_tables_after_every_kind_of_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,12 +157,14 @@ def test_after_appends_the_listed_rows_derive_from_the_held_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After appends (base parts and patches of cluster columns), duck_listed's tables derive from the
-    held ones and the parts written since (store_held.derived_sql): the engine's build, row for row,
-    with 3 rows kept per date and place and the newest 60 rows' dates whole (so that appends push
-    rows out of a group and move the dates kept whole). After a correction they are built anew."""
+    held ones and the parts written since (store_held.derived_sql), and duck_newest's from its file
+    (held_sql.newest_derived_sql): the engine's build, row for row, with 3 rows kept per date and
+    place and the newest 60 rows' dates whole (so that appends push rows out of a group and move the
+    dates kept whole). After a correction they are built anew."""
     monkeypatch.setattr(HQ, "LIMIT", 3)
     monkeypatch.setattr(DL, "LIMIT", 3)
     monkeypatch.setattr(HQ, "RECENT", 60)
+    monkeypatch.setattr(HQ, "NEWEST", 3)  # duck_newest's rows per date: appends push rows out
     place = Alternative(name="A farm far off", lat=36.75, lon=43.5, country="Iraq", country_code="IQ")
     patched = False
     for done, db in every_kind_of_write(tmp_path, 13, place, compacted=True):
@@ -141,6 +177,8 @@ def test_after_appends_the_listed_rows_derive_from_the_held_ones(
         by_date, by_place = _built_listed(db)
         assert _same(db, listed.table, by_date), done
         assert _same(db, listed.placed, by_place), done
+        if done in ("append", "compaction"):  # after a correction or its undo: built as before
+            _assert_newest_as_built(db, view=done == "compaction")
     assert patched, "an append patched stored rows' cluster columns"
 
 

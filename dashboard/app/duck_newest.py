@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import held_sql as HQ
 from dashboard.app import duck as D
 from dashboard.app import duck_apart as A
 from dashboard.app import duck_rollup as DR
@@ -23,37 +24,33 @@ from dashboard.app.duck_engine import DuckEngine
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
-LIMIT = 50  # rows kept per date: the most the panel asks for at once (excerpts' page)
-ORDER_IN_DATE = "r.published DESC NULLS LAST, r.event_id"  # D.NEWEST_ORDER within one date
+# Rows kept per date: the most the panel asks for at once (excerpts' page). The SQL is the store's
+# too (held_sql: it writes the table with a whole rollup part).
+LIMIT = HQ.NEWEST
+newest_sql = HQ.newest_sql
 
 
 def build(db: DuckEngine) -> str:
     """The current generation's table (`newest_<generation>`, dropped with it): per event date, its
-    LIMIT first rows in the panel's order, with their part (NULL for a whole overlay row). Computed
-    from the files on a connection of its own (duck_apart: after an answer, beside the requests)."""
+    LIMIT first rows in the panel's order, with their part (NULL for a whole overlay row). Where the
+    store wrote it with the generation (store_held), a view over that file: nothing is computed or
+    held, so nothing runs beside the first answers' requests; after appends since, derived from that
+    file and the parts written since (HQ.newest_derived_sql); else computed from the files. Either
+    computed on a connection of its own (duck_apart: after an answer, beside the requests)."""
     gen, relation = db.events_now(filename=True)
     name = f"newest_{gen}"
+    held = db.held()
+    stored, since = held.files_for(gen).get("newest"), held.since_for(gen)
+    root = str(db.store.root)
     if relation is None:  # no files: no rows, from the engine's relation of none
         db.cursor().execute(f"CREATE OR REPLACE TABLE {name} AS {newest_sql(db.events_in(None, filename=True))}")
+    elif stored is not None:
+        db.cursor().execute(f"CREATE OR REPLACE VIEW {name} AS {HQ.newest_file_sql(stored, root)}")
+    elif since is not None and "newest" in since[0]:
+        db.hold(name, A.computed([], HQ.newest_derived_sql(since[0]["newest"], root, since[1], since[2])))
     else:
         db.hold(name, A.computed([], newest_sql(relation)))
     return name
-
-
-def newest_sql(relation: str) -> str:
-    """Per event date of `relation` (the events with their part's `filename`), its LIMIT first rows."""
-    # Two passes over narrow columns: each date's LIMIT-th latest publication first (and how many
-    # of its rows have one), then its rows published on or after it (every row where fewer have
-    # one: the undated come last), numbered in the panel's order. Numbering every row of a date
-    # sorted them all: 8 CPU s at ten million events, against 1.8.
-    return (
-        f"WITH f AS (SELECT event_date, list_min(max(published, {LIMIT})) AS floor, "
-        f"count(published) AS n FROM {relation} GROUP BY event_date) "
-        f"SELECT r.event_date, r.event_id, r.published, r.filename FROM {relation} r "
-        "JOIN f ON r.event_date IS NOT DISTINCT FROM f.event_date "
-        f"WHERE f.n < {LIMIT} OR r.published >= f.floor "
-        f"QUALIFY row_number() OVER (PARTITION BY r.event_date ORDER BY {ORDER_IN_DATE}) <= {LIMIT}"
-    )
 
 
 def applies(f: Filters, sel: Selection, limit: int) -> bool:
