@@ -284,7 +284,7 @@ def fronted(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
         return pattern
     try:
         items = list(sre_parse.parse(pattern.pattern, pattern.flags).data)
-        if not items or items[0][0] not in _ZERO_WIDTH:
+        if not items or not _consumes_nothing(*items[0]):
             return pattern  # it begins with what it consumes: `re` skips ahead by it already
         first = {w[:1] for w in _beginnings(items)[0]}
         if "" in first:
@@ -293,6 +293,18 @@ def fronted(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
         return re.compile(ahead + pattern.pattern, pattern.flags)
     except (AttributeError, TypeError, ValueError, IndexError, re.error):
         return pattern  # a parse of another shape than this module reads, or inline flags first
+
+
+def _consumes_nothing(op: Any, av: Any) -> bool:
+    """Whether a parsed item is a test that consumes nothing: `\\b`, a lookaround, or a group or a
+    choice of them only (`(?:\\b|(?<=\\s))`)."""
+    if op in _ZERO_WIDTH:
+        return True
+    if op is sre_c.SUBPATTERN and not (av[1] | av[2]):
+        return bool(av[3].data) and all(_consumes_nothing(o, a) for o, a in av[3].data)
+    if op is sre_c.BRANCH:
+        return all(alt.data and all(_consumes_nothing(o, a) for o, a in alt.data) for alt in av[1])
+    return False
 
 
 def _letter_ok(code: int) -> bool:
