@@ -362,7 +362,8 @@ def _needs(items: list[Item]) -> set[str] | None:
     """Words one of which every match of a sequence of parsed items holds; None when unknown."""
     best: set[str] | None = None
     for k, (op, av) in enumerate(items):
-        best = _better(best, _beginnings(items[k:])[0])
+        for found in _beginnings_by_length(items[k:]):
+            best = _better(best, found)
         if op is sre_c.SUBPATTERN and not (av[1] | av[2]):  # a group that sets no flags of its own
             best = _better(best, _needs(list(av[3].data)))
         elif op is sre_c.BRANCH:
@@ -389,6 +390,24 @@ def _beginnings(items: Sequence[Item]) -> tuple[set[str], bool]:
         if not whole:
             return out, False
     return out, True
+
+
+def _beginnings_by_length(items: Sequence[Item]) -> list[set[str]]:
+    """The beginnings of every match of a sequence spelt up to each of its items in turn (`strike`,
+    then `strike on`, `strikes on`, …): each set is one every match holds one of, and a shorter one
+    of fewer words may be the better test (`_better`)."""
+    out, sets = {""}, []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        spelt, whole = _spelt(op, av)
+        if spelt is None or len(out) * len(spelt) > _MAX_WORDS:
+            break
+        out = {w + v for w in out for v in spelt}
+        sets.append(out)
+        if not whole:
+            break
+    return sets
 
 
 def _spelt(op: Any, av: Any) -> tuple[set[str] | None, bool]:
