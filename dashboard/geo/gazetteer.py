@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dashboard.lazy import Kept
 from dashboard.wordlists import table
 
 INDEX_VERSION = 11  # 11: one admin1 name per province (city and province sources agree)
@@ -186,9 +187,6 @@ def name_variants(key: str) -> tuple[str, ...]:
 NAME_WORDS: dict[str, str] = table(TABLES, "name_words")  # press spelling -> GeoNames spelling
 
 
-LOOKUPS_KEPT = 65_536  # names whose `Gazetteer.lookup` answer is kept (a few MB)
-
-
 class Gazetteer:
     """Places in columns and a folded-name index over them.
 
@@ -227,11 +225,10 @@ class Gazetteer:
         # Each entry as a Place, made the first time it is asked for: ranking asks for the same
         # candidates again and again, and a Place is frozen (and never pickled with the index).
         self._places: dict[int, Place] = {}
-        # `lookup`'s answer per name as asked: an article asks for the same few names again and again
-        # (7,200 lookups of 1,240 names per 100 articles). Forgotten whenever the index or the
-        # columns change (`add`, `columns_changed`), and when it grows past LOOKUPS_KEPT names.
-        self._looked_up: dict[str, tuple[Place, ...]] = {}
-        self._spelt_up: dict[tuple[str, bool], tuple[Place, ...]] = {}  # `lookup_spelling`'s, alike
+        # `lookup`'s and `lookup_spelling`'s answers per name as asked: an article asks for the same
+        # few names again and again (7,200 lookups of 1,240 names per 100 articles). Forgotten
+        # whenever the index or the columns change (`add`, `columns_changed`).
+        self._answers: Kept[tuple, tuple[Place, ...]] = Kept(most=65_536)
         codes = self.cols["feature_code"]
         self._country_idx = {self.cols["country_code"][i]: i for i in range(len(codes)) if codes[i] == "PCLI"}
         pop = self.cols["population"]
@@ -282,8 +279,7 @@ class Gazetteer:
     def columns_changed(self) -> None:
         """Forget the Places made so far: whoever writes `cols` in place calls this afterwards."""
         self._places.clear()
-        self._looked_up.clear()
-        self._spelt_up.clear()
+        self._answers.clear()
 
     def _make_place(self, i: int) -> Place:
         c = self.cols
@@ -309,12 +305,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         """Every place called `name` (folded; also without a leading Arabic article)."""
-        found = self._looked_up.get(name)
-        if found is None:
-            if len(self._looked_up) >= LOOKUPS_KEPT:
-                self._looked_up.clear()
-            found = self._looked_up[name] = tuple(self._lookup(name))
-        return list(found)
+        return list(self._answers.get((name,), lambda: tuple(self._lookup(name))))
 
     def _lookup(self, name: str) -> list[Place]:
         seen: set[int] = set()
@@ -330,12 +321,7 @@ class Gazetteer:
         """Places whose name is spelled differently but transliterates alike (see `skeleton`); with
         `short`, a name too short for a skeleton by its `short_variants` (asked for where a name is
         already taken for a place: the short variants alone would find a namesake for many words)."""
-        found = self._spelt_up.get((name, short))
-        if found is None:
-            if len(self._spelt_up) >= LOOKUPS_KEPT:
-                self._spelt_up.clear()
-            found = self._spelt_up[(name, short)] = tuple(self._lookup_spelling(name, short))
-        return list(found)
+        return list(self._answers.get((name, short), lambda: tuple(self._lookup_spelling(name, short))))
 
     def _lookup_spelling(self, name: str, short: bool) -> list[Place]:
         sk = skeleton(fold(name))
@@ -396,8 +382,7 @@ class Gazetteer:
             key = fold(n)
             if key:
                 self._extra.setdefault(key, []).append(i)
-        self._looked_up.clear()  # a name may now find this place too
-        self._spelt_up.clear()
+        self._answers.clear()  # a name may now find this place too
         if place.feature_code == "PCLI":
             self._country_idx[place.country_code] = i
         if place.feature_code == "ADM1":
