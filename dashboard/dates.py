@@ -118,9 +118,12 @@ def _date_mentions(text: str) -> tuple[DateMention, ...]:
     taken: list[tuple[int, int]] = []
     hay = Text.of(text)
     for kind, pat in _PATTERNS:
-        if not needs_of(pat).may_match(hay):
+        needs = needs_of(pat)
+        if not needs.may_match(hay):
             continue  # none of the words each of its dates holds (a month's name, a weekday's)
-        for m in pat.finditer(text):
+        # By the pattern `fronted` where it has a front (the same matches), never by a twin: a date's
+        # words are read from the match as written.
+        for m in (needs.front or pat).finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken) or _no_date(kind, m):
                 continue

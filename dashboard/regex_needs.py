@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from dashboard.regex_twin import lowered_twin
+
 try:  # `re`'s own parser: private, so a Python that moves it makes every pattern run (the skip is only a saving)
     import re._constants as sre_c  # type: ignore[import-not-found,unused-ignore]
     import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
@@ -70,8 +72,10 @@ class Needs:
     # Many words are looked for by one pattern of them (no `\b` before it, so `re` skips ahead to
     # the characters that may begin one): faster than a substring search per word.
     finder: re.Pattern[str] | None = None
-    # The pattern without IGNORECASE, for a text's lower-cased form (see `lowered_twin`).
+    # The pattern without IGNORECASE, for a text's lower-cased form (see `lowered_twin`), `fronted`.
     twin: re.Pattern[str] | None = None
+    # The pattern itself `fronted`, for the text as written (None: it has no front).
+    front: re.Pattern[str] | None = None
 
     def may_match(self, text: Text) -> bool:
         if not self.words:
@@ -91,13 +95,13 @@ class Needs:
         same spans (the matches' offsets are the text's, their strings lower-cased)."""
         if self.twin is not None and text.folds:
             return self.twin.finditer(text.low)
-        return pattern.finditer(text.raw)
+        return (self.front or pattern).finditer(text.raw)
 
     def search(self, pattern: re.Pattern[str], text: Text) -> re.Match[str] | None:
         """`pattern`'s first match in the text, as `finditer` finds them."""
         if self.twin is not None and text.folds:
             return self.twin.search(text.low)
-        return pattern.search(text.raw)
+        return (self.front or pattern).search(text.raw)
 
 
 ANY_TEXT = Needs((), False)  # no test: the pattern runs over every text
@@ -212,21 +216,23 @@ def needs_of(pattern: re.Pattern[str]) -> Needs:
 @lru_cache(maxsize=1024)
 def _needs_of(pattern: re.Pattern[str]) -> Needs:
     folded = bool(pattern.flags & re.IGNORECASE)
-    twin = lowered_twin(pattern)
+    twin = fronted(lowered_twin(pattern))
+    front = fronted(pattern)
+    front = front if front is not pattern else None
     if pattern.flags & re.LOCALE or sre_parse is None:
-        return Needs((), folded, twin=twin)
+        return Needs((), folded, twin=twin, front=front)
     try:
         words = _needs(list(sre_parse.parse(pattern.pattern, pattern.flags).data))
     except (AttributeError, TypeError, ValueError, IndexError):
-        return Needs((), folded, twin=twin)  # a parse of another shape than this module reads: always run
+        return Needs((), folded, twin=twin, front=front)  # a parse of another shape than this module reads: always run
     if not words:
-        return Needs((), folded, twin=twin)
+        return Needs((), folded, twin=twin, front=front)
     if folded:
         words = {w.lower() for w in words}
     # A word that holds a shorter one adds nothing: the shorter is in every text the longer is.
     kept = sorted(w for w in words if not any(v != w and v in w for v in words))
     finder = re.compile(_trie(kept)) if len(kept) > _FEW_WORDS else None
-    return Needs(tuple(kept), folded, finder, twin)
+    return Needs(tuple(kept), folded, finder, twin, front)
 
 
 def _trie(words: list[str]) -> str:
@@ -245,64 +251,38 @@ def _trie(words: list[str]) -> str:
     return spelt(tree)
 
 
-# Letters outside ASCII that a pattern may spell and still have a twin: `re` ignoring case matches
-# each to the characters `str.lower` turns into it and no others (tests/test_regex_twin.py checks
-# them against `re` over every code point). The typographic apostrophes have no case: the count
-# patterns' words (`[\w'’-]`) spell one.
-TWIN_LETTERS = frozenset("äöüéèêáàâíîóôúûçñ’‘")
-
-
-def lowered_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """`pattern` compiled without IGNORECASE, to run over a text's lower-cased form when the text
-    folds (`Text.folds`): `re` then compares characters as they are and skips ahead on a literal's
-    first letter, where ignoring case it tries every alternative at every position. It finds the
-    same spans when every character the pattern spells is lower case, ASCII or one of `TWIN_LETTERS`
-    (read from its parse, so an escape such as `\\x41` counts as the letter it is), and it sets no
-    flags of its own: lower-casing keeps a folding text's length and what `\\w`, `\\s` and `\\d`
-    match. None otherwise."""
-    if not pattern.flags & re.IGNORECASE or pattern.flags & re.LOCALE or sre_parse is None:
-        return None
+def fronted(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """`pattern` behind a lookahead for the characters its matches may begin with (`(?=[rs])\\b(?:rebels?|
+    soldiers)`), when it begins with a test that consumes nothing (`\\b`, a lookaround) and keeps case:
+    `re` skips ahead to a literal or a class a pattern begins with, but tries one that begins with `\\b`
+    in full at every position; the lookahead turns most positions down at once (40 % less time for the
+    actor dictionary over a whole article). It finds the same matches: each of them begins with one
+    of those characters. The pattern itself when its beginnings are unknown or it ignores case."""
+    if pattern is None or pattern.flags & (re.IGNORECASE | re.LOCALE) or sre_parse is None:
+        return pattern
     try:
-        stable = _lower_stable(list(sre_parse.parse(pattern.pattern, pattern.flags).data))
-    except (AttributeError, TypeError, ValueError, IndexError):
-        return None
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE) if stable else None
+        items = list(sre_parse.parse(pattern.pattern, pattern.flags).data)
+        if not items or not _consumes_nothing(*items[0]):
+            return pattern  # it begins with what it consumes: `re` skips ahead by it already
+        first = {w[:1] for w in _beginnings(items)[0]}
+        if "" in first:
+            return pattern  # a match may begin with anything, or be empty
+        ahead = "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])"
+        return re.compile(ahead + pattern.pattern, pattern.flags)
+    except (AttributeError, TypeError, ValueError, IndexError, re.error):
+        return pattern  # a parse of another shape than this module reads, or inline flags first
 
 
-def _letter_ok(code: int) -> bool:
-    ch = chr(code)
-    return ch == ch.lower() and (ch.isascii() or ch in TWIN_LETTERS)
-
-
-def _lower_stable(items: list[Item]) -> bool:
-    """Whether every character a parsed pattern spells is one `_letter_ok` accepts (classes and
-    ranges included), with no back-references and no groups that set flags."""
-    for op, av in items:
-        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
-            ok = _letter_ok(av)
-        elif op is sre_c.IN:
-            ok = all(_class_item_ok(o, a) for o, a in av)
-        elif op is sre_c.SUBPATTERN:
-            ok = not (av[1] | av[2]) and _lower_stable(list(av[3].data))
-        elif op is sre_c.BRANCH:
-            ok = all(_lower_stable(list(alt.data)) for alt in av[1])
-        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
-            ok = _lower_stable(list(av[2].data))
-        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            ok = _lower_stable(list(av[1].data))
-        else:
-            ok = op in (sre_c.AT, sre_c.ANY, sre_c.CATEGORY)
-        if not ok:
-            return False
-    return True
-
-
-def _class_item_ok(op: Any, av: Any) -> bool:
-    if op is sre_c.LITERAL:
-        return _letter_ok(av)
-    if op is sre_c.RANGE:
-        return all(_letter_ok(c) for c in range(av[0], av[1] + 1))
-    return op in (sre_c.CATEGORY, sre_c.NEGATE)
+def _consumes_nothing(op: Any, av: Any) -> bool:
+    """Whether a parsed item is a test that consumes nothing: `\\b`, a lookaround, or a group or a
+    choice of them only (`(?:\\b|(?<=\\s))`)."""
+    if op in _ZERO_WIDTH:
+        return True
+    if op is sre_c.SUBPATTERN and not (av[1] | av[2]):
+        return bool(av[3].data) and all(_consumes_nothing(o, a) for o, a in av[3].data)
+    if op is sre_c.BRANCH:
+        return all(alt.data and all(_consumes_nothing(o, a) for o, a in alt.data) for alt in av[1])
+    return False
 
 
 def _better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
@@ -324,7 +304,8 @@ def _needs(items: list[Item]) -> set[str] | None:
     """Words one of which every match of a sequence of parsed items holds; None when unknown."""
     best: set[str] | None = None
     for k, (op, av) in enumerate(items):
-        best = _better(best, _beginnings(items[k:])[0])
+        for found in _beginnings_by_length(items[k:]):
+            best = _better(best, found)
         if op is sre_c.SUBPATTERN and not (av[1] | av[2]):  # a group that sets no flags of its own
             best = _better(best, _needs(list(av[3].data)))
         elif op is sre_c.BRANCH:
@@ -351,6 +332,24 @@ def _beginnings(items: Sequence[Item]) -> tuple[set[str], bool]:
         if not whole:
             return out, False
     return out, True
+
+
+def _beginnings_by_length(items: Sequence[Item]) -> list[set[str]]:
+    """The beginnings of every match of a sequence spelt up to each of its items in turn (`strike`,
+    then `strike on`, `strikes on`, …): each set is one every match holds one of, and a shorter one
+    of fewer words may be the better test (`_better`)."""
+    out, sets = {""}, []
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        spelt, whole = _spelt(op, av)
+        if spelt is None or len(out) * len(spelt) > _MAX_WORDS:
+            break
+        out = {w + v for w in out for v in spelt}
+        sets.append(out)
+        if not whole:
+            break
+    return sets
 
 
 def _spelt(op: Any, av: Any) -> tuple[set[str] | None, bool]:

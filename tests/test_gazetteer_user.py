@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.errors import GazetteerError
+from dashboard.geo.gazetteer import Place
 from dashboard.geo.gazetteer_build import _Builder
 from dashboard.geo.imports import (
     ADMIN1,
@@ -211,3 +212,16 @@ def test_import_moves_known_countries_and_provinces_to_geonames_points(tmp_path:
     (province,) = gaz.lookup("Idlib")
     assert (province.geonameid, province.latitude, province.longitude) == (169388, 35.75, 36.6)
     assert len(gaz.lookup("Syria")) == 1, "not added twice"
+
+
+def test_a_kept_lookup_is_forgotten_when_a_place_is_added_or_the_columns_change() -> None:
+    gaz = tiny_gazetteer()
+    assert gaz.lookup("Raqqa") == [] and gaz.lookup_spelling("Raqa", short=True) == []
+    found = gaz.lookup("Moscow")
+    found.clear()  # each caller gets its own list
+    assert [p.name for p in gaz.lookup("Moscow")] == ["Moscow"]
+    added = gaz.add(Place(-1, 163345, "Raqqa", 35.95, 39.01, "P", "PPLA", "SY", "Raqqa", "", 0))
+    assert gaz.lookup("Raqqa") == [added] and gaz.lookup_spelling("Raqa", short=True) == [added]
+    gaz.cols["latitude"][added.idx] = 36.5
+    gaz.columns_changed()
+    assert gaz.lookup("Raqqa")[0].latitude == 36.5 and gaz.lookup_spelling("Raqa", short=True)[0].latitude == 36.5

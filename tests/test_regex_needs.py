@@ -63,6 +63,9 @@ def test_a_skipped_text_is_one_the_pattern_cannot_match() -> None:
 def test_the_words_of_a_pattern() -> None:
     assert "nusra" in needs_of(HANDMADE[0]).words
     assert needs_of(HANDMADE[2]).words == (" reported", " said")  # not the class it begins with
+    # A word spelt part of the way (every match holds "strike") beats the many short words after it.
+    assert needs_of(re.compile(r"\b(?:\w+ )?strikes? (?:on|in|against)\b", re.I)).words == ("strike",)
+    assert needs_of(re.compile(r"\b(?:air ?strikes?|(?:\w+ )?raids? (?:on|in))\b", re.I)).words == ("raid", "strike")
     assert needs_of(re.compile(r"\w+")) == needs_of(re.compile(r"(?:x|\d)")) == ANY_TEXT
     assert needs_of(re.compile("DEAD")).words == ("DEAD",)  # case kept when the pattern keeps it
     assert not needs_of(re.compile("DEAD")).may_match(Text.of("dead"))

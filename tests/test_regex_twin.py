@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 import re
 
-from dashboard.regex_needs import CASE_EXTRAS, TWIN_LETTERS, Text, _trie, lowered_twin, needs_of
+from dashboard.regex_needs import CASE_EXTRAS, Text, _trie, needs_of
+from dashboard.regex_twin import TWIN_LETTERS, lowered_twin
 from tests.test_regex_needs import SENTENCES, _patterns, _variants
 
 EVERY = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)

@@ -25,7 +25,7 @@ from typing import Any
 from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
-from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, lowered_twin, needs_of
+from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, fronted, lowered_twin, needs_of
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import phrase_list
 
@@ -147,7 +147,7 @@ def _reporters_needs(reporters: re.Pattern[str], words: list[str]) -> Needs:
     of `reporters` holds one, and its ~70 modifiers, tried at each word, cost twice as much: half the
     texts asked hold none (its plain words, "ap" among them, are in nearly every text)."""
     needs = needs_of(reporters)
-    finder = lowered_twin(re.compile(rf"(?:\b|(?<=\s))(?:{_alt(words)})\b", re.I))
+    finder = fronted(lowered_twin(re.compile(rf"(?:\b|(?<=\s))(?:{_alt(words)})\b", re.I)))
     return replace(needs, finder=finder) if finder is not None and needs.folded and needs.words else needs
 
 
