@@ -685,6 +685,10 @@ def test_a_toll_does_not_inherit_the_place_of_talks(pipeline) -> None:
     [
         ("The MP called for rallies at its London embassy over the airstrikes on Homs.", "London", True),
         ("The Astana talks opened as airstrikes hit Idlib.", "Astana", True),
+        # A building that is also a meeting noun is a site when the act hits it.
+        ("Two suicide bombers killed 30 people at the main court in Homs on Wednesday.", "Homs", False),
+        ("Gunmen stormed the embassy in Tripoli on Wednesday, killing two guards.", "Tripoli", False),
+        ("A court in Homs sentenced the men on Wednesday after the bombing of the market.", "Homs", True),
         # Words aimed at a state are not a site in it; strikes aimed at it still are.
         ("The envoy aimed a jab at the United States over the raids on civilians on Monday.", "United States", True),
         # A name before a noun that only leads to a meeting word ("Damascus countryside Al-Alam News
@@ -802,3 +806,10 @@ def test_mortar_rounds_are_not_a_round_of_talks(pipeline) -> None:
 )
 def test_a_place_freed_from_its_holders_is_ground_retaken(sentence: str, sub_type: str) -> None:
     assert classify(sentence)[1] == sub_type
+
+
+def test_an_armed_groups_fire_on_a_district_is_shelling(pipeline) -> None:
+    from tests.test_sites import rows_of
+
+    ev = rows_of(pipeline, "Rebel fire on the western districts of Aleppo killed eight people on Thursday.")
+    assert ev[S.SUB_EVENT_TYPE].tolist() == ["Shelling/artillery/missile attack"]

@@ -23,6 +23,7 @@ ATTACK_NOUNS = MILITARY_NOUNS | word_set(WORDS, "extract.attack_nouns")
 ELSEWHERE_VERBS = SPEECH_LEMMAS | word_set(WORDS, "extract.elsewhere_verbs")
 
 MEETING_NOUNS = word_set(WORDS, "extract.meeting_nouns")
+BUILDINGS = word_set(WORDS, "extract.building_meeting_nouns")
 
 ADDRESSED_VERBS = word_set(WORDS, "extract.addressed_verbs")
 
@@ -118,7 +119,17 @@ def _meeting_or_aimed(tok: Any, t: Toponym, head: Any) -> bool:
         and t.place.precision >= 4
         and not (base_form(head) in ATTACK_NOUNS or head.lower_ in ATTACK_NOUNS)
     )
-    return base_form(head) in MEETING_NOUNS or aimed
+    return base_form(head) in MEETING_NOUNS and not _building_hit(head) or aimed
+
+
+def _building_hit(noun: Any) -> bool:
+    """Whether a building that is also a meeting noun is what the clause's act hit: the object of its
+    verb ("stormed the embassy") or of a preposition on it ("killed 30 at the court")."""
+    if base_form(noun) not in BUILDINGS:
+        return False
+    if noun.dep_ == "dobj":
+        return noun.head.pos_ == "VERB"
+    return noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX")
 
 
 def _meeting_subject(head: Any) -> bool:
