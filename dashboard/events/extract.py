@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from dashboard import schema as S
 from dashboard.dates import DAY, best_mention, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
+from dashboard.events.anaphora import provinces_only, unnamed
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
@@ -172,40 +172,28 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     finer = None if from_context or s.event_type not in VIOLENT else _finer_ahead(ctx, s, places)
     if finer is not None:
         places, from_context = [finer[0]], True
-        excerpt_end = finer[1]
+        excerpt_start, excerpt_end = finer[1], max(excerpt_end, finer[2])
     return Located(places, from_context, split, excerpt_start, excerpt_end)
 
 
-def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[Toponym, int] | None:
+def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[Toponym, int, int] | None:
     """The town the next sentences give a violent report placed no finer than its country, or than a
-    province where it tells of an unnamed town; None when they give none or the report is finer."""
+    province where it tells of an unnamed town; with where the excerpt then starts and ends. None when
+    none does."""
     text = doc_text(ctx.doc)
     if all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,
         # by "The strikes hit Saraqib…": the next sentence says where in that country.
         abroad = ctx.switches.on("location.same_country_next")
         other_day = ctx.dateline_end if ctx.switches.on("location.same_day_next") else None
-        return finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), abroad, other_day)
-    if _unnamed_town(ctx, s, places):
+        ahead = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), abroad, other_day)
+        return None if ahead is None else (ahead[0], s.s0, ahead[1])
+    provinces = provinces_only(places)
+    if provinces and ctx.switches.on("location.unnamed_town_next") and unnamed(s.own):
         # "Jets struck a town in Aleppo province." then "The raids hit Atarib.": the town it names.
-        provinces = {kept_place(t).admin1 for t in places if kept_place(t).precision == 3}
-        return finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), within=provinces)
+        ahead = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), within=provinces)
+        return None if ahead is None else (ahead[0], s.s0, ahead[1])
     return None
-
-
-# A settlement the sentence puts in a province without naming it: "a town in Aleppo province".
-UNNAMED_SETTLEMENT = re.compile(r"\b(?:a|an|one) (?:[\w-]+ )?(?:town|village|city)\b", re.I)
-
-
-def _unnamed_town(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:
-    """`location.unnamed_town_next`: a report placed at a province at best (and its country) that
-    tells of an unnamed town; the next sentences of its paragraph may name it."""
-    return (
-        ctx.switches.on("location.unnamed_town_next")
-        and any(kept_place(t).precision == 3 for t in places)
-        and all(kept_place(t).precision >= 3 for t in places)
-        and UNNAMED_SETTLEMENT.search(s.own) is not None
-    )
 
 
 def _tellers_places(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:

@@ -313,7 +313,7 @@ def _another_day(event_days: set[date], sent: Any, published: date | None) -> bo
     return bool(days) and not days & event_days
 
 
-def _towns_of_event(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
+def towns_of_event(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     """The sentence's places below country level that may say where an event was: not where words
     were spoken, nor a capital acting for its state."""
     return [
@@ -323,7 +323,7 @@ def _towns_of_event(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     ]
 
 
-def _kept_towns(
+def kept_towns(
     towns: list[Toponym], countries: set[str], within: set[str] | None, named: list[Toponym]
 ) -> list[Toponym]:
     """The towns of the report's countries (when known) and, with `within`, of those provinces."""
@@ -331,7 +331,7 @@ def _kept_towns(
     return kept if within is None else [t for t in kept if _town_within(t, within, named)]
 
 
-def _new_paragraph(sents: list, j: int, text: str) -> bool:
+def new_paragraph(sents: list, j: int, text: str) -> bool:
     """Whether a blank line comes before sentence j (a sentence's span may end with the blank line
     after it: look from its last word)."""
     last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
@@ -378,7 +378,7 @@ def finer_in_next(
     countries = {t.place.country_code for t in places if t.place is not None}
     days = told_days(sents[k], published, other_day_after, said=False) if other_day_after is not None else set()
     for j in range(k + 1, min(len(sents), k + 1 + FINER_WINDOW)):
-        if _new_paragraph(sents, j, text):
+        if new_paragraph(sents, j, text):
             return None
         if set_in_another_time(sents[j], published):
             continue
@@ -386,11 +386,11 @@ def finer_in_next(
             return None
         # The place a report was issued or words were spoken in ("a report issued in New York"),
         # or a capital acting for its state ("Moscow and Beijing have vetoed…"), does not say
-        # where the attack was (`_towns_of_event`).
-        below = _towns_of_event(sents[j], toponyms)
+        # where the attack was (`towns_of_event`).
+        below = towns_of_event(sents[j], toponyms)
         if stop_abroad and _all_abroad(below, countries):
             return None
-        finer = _kept_towns(below, countries, within, places)
+        finer = kept_towns(below, countries, within, places)
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
             best = min(finer, key=lambda t: kept_place(t).precision)
