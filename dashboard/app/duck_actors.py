@@ -87,9 +87,9 @@ def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
     before: no rows). Unsorted: the table (the store's file, or the one `build` counts) lies in
     actor and date order, which DuckDB's scan, filter and join keep (its preserve_insertion_order)
     but for a seam or two between its threads' batches; every answer's query aggregates or sorts, so
-    only a brush's pruning by date reads the order. The sort was 15-25 of ~50 ms of the request's
-    thread CPU for this table, and 30-55 ms of the process's, for an actor of ~400,000 rows at ten
-    million events."""
+    only a brush's pruning by date reads the order. The sort was ~25 of ~75 ms of the request's
+    thread CPU for this table, and 35-55 of 125-150 ms of the process's, for an actor of ~420,000
+    rows at ten million events."""
     aid = actors.ids.get(f.actors[0])
     if aid is None:
         return None
