@@ -78,10 +78,7 @@ function(relayout, click, current) {
     if (relayout.autosize && full && full.width && full.height && !cur.box) {
         // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
         // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
-        // The plot area's (`_size`): the legend's rows below it are no part of the map.
-        const size = full._size || {};
-        const w = size.w || full.width, h = size.h || full.height;
-        const aspect = Math.round(w / h / 0.8 * 10) / 10;
+        const aspect = Math.round(full.width / full.height / 0.8 * 10) / 10;
         const was = cur.aspect || __ASPECT__;
         return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
     }

@@ -47,6 +47,13 @@ def test_the_map_legend_sits_under_the_map_not_over_its_markers(dash_duo, seed_s
             lambda: legend_under_the_map(dash_duo),
             f"at {width}×{height} the map's legend covers its plot area or is cut off",
         )
+        # ...and the map opens filling the area left to it, not as a strip (a view widened for a
+        # panel shape measured with the legend's room taken off mid-redraw was drawn 140 px tall in 263).
+        wait_until(
+            dash_duo,
+            lambda: geography_fills_the_plot_area(dash_duo),
+            f"at {width}×{height} the opening view does not fill the map's plot area",
+        )
     assert dash_duo.get_logs() == []
 
 
@@ -59,6 +66,23 @@ def legend_under_the_map(dash_duo) -> bool:
         and box["legend_height"] > 0
         and box["legend_top"] >= box["plot_bottom"] - 1
         and box["legend_bottom"] <= box["svg_bottom"] + 1
+    )
+
+
+def geography_fills_the_plot_area(dash_duo) -> bool:
+    """The basemap's country lines span most of the plot area both ways (the opening view is widened
+    to the panel's shape, so only a sliver of paper is left on two sides)."""
+    return bool(
+        app_is_settled(dash_duo)
+        and dash_duo.driver.execute_script(
+            """
+        const gd = document.querySelector('#map .js-plotly-plot'), full = gd && gd._fullLayout;
+        const geo = gd && gd.querySelector('.geo .countries');
+        if (!full || !full._size || !geo) return false;
+        const r = geo.getBoundingClientRect();
+        return r.width >= 0.85 * full._size.w && r.height >= 0.85 * full._size.h;
+        """
+        )
     )
 
 
