@@ -276,10 +276,7 @@ def legend_title(size_by: str) -> str:
 
 
 def map_legend(size_by: str) -> dict:
-    # Under the map, not over it: anchored by its top at the plot's bottom edge, plotly's automargin
-    # makes room for it. Drawn inside the plot it hid the southern markers of the opening view, and
-    # where its entries wrap (a phone, the table view's narrower map) two or three rows of them.
-    return dict(orientation="h", yanchor="top", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
+    return dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
 
 
 def _tile_map_spec(
