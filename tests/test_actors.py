@@ -133,6 +133,18 @@ def test_one_woman_killed_is_a_civilian(nlp) -> None:
     assert a2 == Actor("Civilians (Syria)", 7), "rebel-held says whose quarter it is, not who was hit"
 
 
+@pytest.mark.parametrize(
+    "sentence, trigger",
+    [
+        ("Jordan condemned the bombing that hit the market in Azaz.", "bombing"),
+        ("The United Nations is investigating the air strike on a convoy west of Aleppo.", "air strike"),
+    ],
+)
+def test_who_comments_on_an_attack_is_not_its_author(nlp, sentence: str, trigger: str) -> None:
+    a1, _a2 = actors_of(nlp, sentence, trigger)
+    assert a1 is None
+
+
 def test_the_verb_is_not_the_group() -> None:
     assert not [m for m in find_mentions("This is where it is.") if "ISIS" in m.entry.name]
 

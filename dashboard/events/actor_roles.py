@@ -25,6 +25,7 @@ TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
 SPEECH = word_set(WORDS, "actors.speech")
+COMMENT_STEMS = tuple(sorted(word_set(WORDS, "actors.comment_stems")))
 # Verbs that lay an attack at someone's door: "blamed on X", "attributed to X" name its author
 # (stems: the cheap lemma of `base_form` cuts "blamed" to "blam").
 BLAMING_STEMS = ("blam", "attribut", "ascrib")
@@ -118,8 +119,10 @@ def origin_of_fighters(doc: Any, mention: Mention) -> bool:
 
 
 def _speaks(verb: Any) -> bool:
-    """Whether a verb reports speech: not "claimed the attack" or "claimed responsibility", which
-    name the author."""
+    """Whether a verb reports speech or comments on the event ("condemned the bombing"): not "claimed
+    the attack" or "claimed responsibility", which name the author."""
+    if base_form(verb).startswith(COMMENT_STEMS):
+        return True
     if base_form(verb) not in SPEECH:
         return False
     owned = base_form(verb) == "claim" and any(

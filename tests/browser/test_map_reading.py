@@ -156,13 +156,36 @@ def marker_layers(dash_duo, key: str) -> list[dict]:
     )
 
 
-def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo, seed_store):
-    events = stored_events(seed_store)
+# An article written for the type-mix test: a clash in Idlib beside the seed article's air strike there.
+CLASH = (
+    "Clashes in Idlib\n\n"
+    "Rebels clashed with government forces inside the city of Idlib on Wednesday, killing three fighters, "
+    "a monitor said.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def mixed_store(tmp_path_factory, _require_browser) -> Path:
+    """The seed article and a short one that tells a clash in Idlib: the city then has reports of two
+    event types (the seed alone gives it one since agreements only referred to are mentions)."""
+    from conftest import SEED_ARTICLE
+
+    from dashboard.ingest.run import ingest_paths
+
+    folder = tmp_path_factory.mktemp("mixed")
+    (folder / "clash.txt").write_text(CLASH, encoding="utf-8")
+    store = folder / "store"
+    ingest_paths([SEED_ARTICLE, folder / "clash.txt"], store)
+    return store
+
+
+def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo, mixed_store):
+    events = stored_events(mixed_store)
     idlib = events[events["location"] == "Idlib"]
     reports = idlib["event_type"].value_counts()
-    assert len(reports) >= 2, "the seed article's Idlib no longer has two event types"
+    assert len(reports) >= 2, "the test's articles no longer give Idlib two event types"
     key = idlib["place_key"].iloc[0]
-    start_app(dash_duo, seed_store)
+    start_app(dash_duo, mixed_store)
 
     layers = wait_until(
         dash_duo,
