@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from dashboard.dates import find_date_mentions
 from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.nlp import token_from
 from dashboard.regex_needs import finditer, search
@@ -50,13 +51,8 @@ _RUNNING = re.compile(
     r")\b",
     re.I,
 )
-# "68 have been killed since Saturday", "since Sept 19 … have died": a count from a day to now, not
-# one day's; told in the perfect ("a truce in place since Monday" counts nothing).
-_SINCE_DAY = re.compile(
-    r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday"
-    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.? \d+)\b",
-    re.I,
-)
+# A count from a day to now is told in the perfect ("68 have been killed since Saturday"); "a truce
+# in place since Monday" counts nothing.
 _PERFECT = re.compile(r"\b(?:have|has|had)\b", re.I)
 # People displaced told in the perfect with no day of their own: a count so far ("nearly a million have been
 # displaced", "thousands have fled their homes"), where "fled on Sunday" is one flight.
@@ -287,7 +283,11 @@ def _reason_for_any(
 
 
 def _since_day(sentence: str) -> bool:
-    return _SINCE_DAY.search(sentence) is not None and _PERFECT.search(sentence) is not None
+    """A count from a day the date reader finds to now ("since Saturday", "since Sept. 19"), told in
+    the perfect: a running total, not one day's toll."""
+    if _PERFECT.search(sentence) is None:
+        return False
+    return any(sentence[: m.start].lower().split()[-1:] == ["since"] for m in find_date_mentions(sentence))
 
 
 def _hypothetical(sentence: str, switches: Switches) -> bool:
