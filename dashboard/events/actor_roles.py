@@ -26,6 +26,7 @@ TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
 SPEECH = word_set(WORDS, "actors.speech")
 COMMENT_STEMS = tuple(sorted(word_set(WORDS, "actors.comment_stems")))
+COUNT_NOUNS = word_set(WORDS, "actors.count_nouns")
 # Verbs that lay an attack at someone's door: "blamed on X", "attributed to X" name its author
 # (stems: the cheap lemma of `base_form` cuts "blamed" to "blam").
 BLAMING_STEMS = ("blam", "attribut", "ascrib")
@@ -123,6 +124,8 @@ def _speaks(verb: Any) -> bool:
     the attack" or "claimed responsibility", which name the author."""
     if base_form(verb).startswith(COMMENT_STEMS):
         return True
+    if any(c.dep_ == "dobj" and base_form(c) in COUNT_NOUNS for c in verb.children):
+        return True  # "police put the death toll at 16": a teller of the count
     if base_form(verb) not in SPEECH:
         return False
     owned = base_form(verb) == "claim" and any(
