@@ -134,7 +134,7 @@ class DuckViews:
             return None
         return self._per_generation("#fact", lambda: DF.build(self.db))
 
-    def after_answer(self) -> None:
+    def after_answer(self, also: Callable[[], object] | None = None) -> None:
         """Once an answer is out, what the next ones read, built in a thread of its own (once per
         generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline),
         the table of each date's newest rows (duck_newest: the panel's rows with no filter), the
@@ -146,7 +146,8 @@ class DuckViews:
         first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer places
         meanwhile is answered from the rollup as before they were (_fact_now), the newest rows from
         the parts until their tables are there, and a level's tables are built on first use until
-        theirs is."""
+        theirs is. `also`: what else the next answers read, run last in that thread (the
+        basemap's boundaries, basemap.warm)."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
@@ -155,11 +156,16 @@ class DuckViews:
             self._options["#fact later"] = True
         # Not a daemon: a process ending meanwhile waits for it (DuckDB aborts the process when a
         # daemon thread is stopped inside a query).
-        threading.Thread(target=self._fact_later, name="conflictmap-fact").start()
+        threading.Thread(target=self._fact_later, args=(also,), name="conflictmap-fact").start()
 
-    def _fact_later(self) -> None:
+    def _fact_later(self, also: Callable[[], object] | None = None) -> None:
         # Below the requests' priority: they keep the cores while this builds (duck_apart).
         DA.lower_priority()
+        self._build_later()
+        if also is not None:
+            also()
+
+    def _build_later(self) -> None:
         try:
             stored = self.db.held().files_for(self.generation)
             if stored:
@@ -175,6 +181,7 @@ class DuckViews:
             self._per_generation("#newest", lambda: DN.build(self.db))
             if self.rollup:
                 DR.build_levels(self.db)
+                DR.build_country_days(self.db)
             self._per_generation("#listed", lambda: DL.build(self.db))
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
