@@ -114,15 +114,15 @@ class DuckViews:
         narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
         return not narrowed_by_place or self.db.clusters_share_place()
 
-    def _state(self, f: Filters, answer: Callable[[str], T | None], events: Callable[[], T]) -> T:
+    def _state(self, f: Filters, answer: Callable[[DS.Kept], T | None], events: Callable[[], T]) -> T:
         """`answer` from the table of filter state `f` (duck_states), built on its first use; or
         `events()` when `answer` gives None. The states the rollup answers never get here."""
         if DR.answers(f) or not self.n:  # no filter narrows the events: nothing to keep
             return events()
         actors = self._actors(f)
-        select = None if actors is None else DAC.state_select(actors, f)
+        select = None if actors is None else DAC.narrow_select(actors, f)
         try:
-            table = self.states.table(f, select)
+            table = self.states.table(f, select, None if actors is None else actors.fact)
             got = None if table is None else answer(table)
         except duckdb.CatalogException:  # the table dropped meanwhile (newer states pushed it out)
             got = None
@@ -219,7 +219,9 @@ class DuckViews:
             if self._rolled(f):
                 return DR.date_extent(self.db, f, DR.days_source(self.db, f, None))
             # An empty state has no extent: a None from the table is the answer, not a miss.
-            got = self._state(f, lambda t: (DR.date_extent(self.db, None, t),), lambda: (D.date_extent(self.db, f),))
+            got = self._state(
+                f, lambda t: (DR.date_extent(self.db, None, t.name),), lambda: (D.date_extent(self.db, f),)
+            )
             return got[0]
 
         return self._remembered(("extent", f), extent)
@@ -244,7 +246,7 @@ class DuckViews:
                 if self._rolled(f):
                     got = DR.timeline_series(self.db, s, unit, measure, f, DR.days_source(self.db, f, s))
                     return events() if got is None else got
-                return self._state(f, lambda t: DR.timeline_series(self.db, s, unit, measure, None, t), events)
+                return self._state(f, lambda t: DS.timeline_series(self.db, t, s, unit, measure), events)
 
             # Each kept on its own: a marker click's totals behind the place's bars are the
             # timeline of the same filters and window without a place, asked for by every click.
@@ -267,7 +269,7 @@ class DuckViews:
             if self._rolled(f)
             else self._state(
                 f,
-                lambda t: DR.places_summary(self.db, sel, None, t),
+                lambda t: DS.places_summary(self.db, t, sel),
                 lambda: D.places_summary(self.db, f, Selection(sel.start, sel.end)),
             )
         )
@@ -320,10 +322,10 @@ class DuckViews:
             if self._rolled(f):
                 return since(DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel)))
 
-            def bounded(table: str) -> pd.DataFrame | None:
+            def bounded(kept: DS.Kept) -> pd.DataFrame | None:
                 # The state's reports per date bound the rows to read; None (fewer than `limit`
                 # dated ones in the selection) reads them as without it.
-                day = DR.newest_since(self.db, sel, limit, None, table)
+                day = DS.newest_since(self.db, kept, sel, limit)
                 return None if day is None else since(day)
 
             return self._state(f, bounded, lambda: D.newest_recent(self.db, f, sel, limit, columns))
