@@ -161,11 +161,6 @@ class DuckViews:
     def _fact_later(self, also: Callable[[], object] | None = None) -> None:
         # Below the requests' priority: they keep the cores while this builds (duck_apart).
         DA.lower_priority()
-        self._build_later()
-        if also is not None:
-            also()
-
-    def _build_later(self) -> None:
         try:
             stored = self.db.held().files_for(self.generation)
             if stored:
@@ -184,7 +179,9 @@ class DuckViews:
                 DR.build_country_days(self.db)
             self._per_generation("#listed", lambda: DL.build(self.db))
         except (duckdb.Error, StoreError):
-            return  # the request that needs the tables builds them, and reports what fails
+            pass  # the request that needs the tables builds them, and reports what fails
+        if also is not None:
+            also()
 
     def _actors(self, f: Filters) -> DAC.Actors | None:
         """For a filter of one actor (duck_actors.applies), the generation's table of every actor's
