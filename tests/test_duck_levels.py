@@ -156,3 +156,30 @@ def test_the_country_days_table_answers_as_the_rollup_after_every_kind_of_write(
     for _, db in every_kind_of_write(tmp_path, 11, place):
         assert db.clusters_share_place(), "the synthetic store's clusters share their place"
         assert_country_days_answer_as_the_rollup(db)
+
+
+def test_the_first_answer_under_a_filter_builds_the_country_days_table_after_it(tmp_path: Path) -> None:
+    """Not after the first answer (its thread would take the cores from the first brushes): after
+    the generation's first answer under a filter, in a thread of its own, once, with what else the
+    caller gives it to run (the basemap's boundaries)."""
+    from dashboard.app.views import DuckViews
+
+    store = EventsStore(tmp_path / "s")
+    (first, arts), *_ = batches(13, 1)
+    store.append(first, arts)
+    db = D.DuckEngine(store, threads=1)
+    views = DuckViews(db, len(first), store.manifest()["generation"], rollup=True, later=True)
+    ran: list[str] = []
+
+    def settled() -> None:
+        for t in threading.enumerate():
+            if t.name.startswith("conflictmap-"):
+                t.join()
+
+    views.after_answer(Filters(), also=lambda: ran.append("also"))
+    settled()
+    assert db.built(DR.COUNTRY_DAYS) is None and ran == []
+    for f in (Filters(event_types=("Battles",)), Filters(countries=("Syria",))):
+        views.after_answer(f, also=lambda: ran.append("also"))
+        settled()
+    assert db.built(DR.COUNTRY_DAYS) is not None and ran == ["also"]

@@ -208,7 +208,7 @@ def _register_views(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | No
             return panel_answer(v, f, sel, page, table_state)
         tiled = chosen_tiles(basemap, tiles)
         answer = views_answer(v, f, sel, size_by, measure, map_box or {}, tiled, page, table_state)
-        v.after_answer(also=warm_basemap)
+        v.after_answer(f, also=warm_basemap)
         return answer
 
     # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step

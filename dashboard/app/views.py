@@ -8,6 +8,7 @@ on small stores and is what the engine tests compare with pandas.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -134,33 +135,37 @@ class DuckViews:
             return None
         return self._per_generation("#fact", lambda: DF.build(self.db))
 
-    def after_answer(self, also: Callable[[], object] | None = None) -> None:
-        """Once an answer is out, what the next ones read, built in a thread of its own (once per
-        generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline),
-        the table of each date's newest rows (duck_newest: the panel's rows with no filter), the
-        rollup summed per date and per place for every minimum's level (duck_rollup's build_levels:
-        a filter on a minimum), then the newest rows of each date and each place and of the last
-        dates, whole (duck_listed: the panel's first page); each computed on a DuckDB connection of
-        its own on this thread, at a lower priority than the requests' (duck_apart). The first map
-        of a process (no dates) is answered from the rollup summed per place instead: building the
-        first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer places
-        meanwhile is answered from the rollup as before they were (_fact_now), the newest rows from
-        the parts until their tables are there, and a level's tables are built on first use until
-        theirs is. `also`: what else the next answers read, run last in that thread (the
-        basemap's boundaries, basemap.warm)."""
+    def after_answer(self, f: Filters | None = None, also: Callable[[], object] | None = None) -> None:
+        """Once an answer is out, what the next ones read, built in a thread of its own once per
+        generation on DuckDB connections of its own below the requests' priority (duck_apart): the
+        rollup with integer places (duck_fact: a brush's map, a click's timeline), each date's newest
+        rows (duck_newest), every minimum's level per date (build_levels), the panel's first pages
+        (duck_listed). The first map of a process (no dates) reads the rollup summed per place: the
+        first took 1.2 of its 4 CPU s at 10M. Requests meanwhile answer as before (_fact_now, the
+        parts, a level's tables built on first use). After the first answer under a filter `f`, in
+        another such thread: the rollup per country and date (build_country_days) and `also`
+        (basemap.warm); after the first answer they slowed the first brushes (+20-80 ms of wall)."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
-            if "#fact later" in self._options or "#fact" in self._options:
-                return
-            self._options["#fact later"] = True
-        # Not a daemon: a process ending meanwhile waits for it (DuckDB aborts the process when a
-        # daemon thread is stopped inside a query).
-        threading.Thread(target=self._fact_later, args=(also,), name="conflictmap-fact").start()
+            fact = not ("#fact later" in self._options or "#fact" in self._options)
+            filters = f is not None and f != Filters() and "#filters later" not in self._options
+            self._options.update({k: True for k, go in (("#fact later", fact), ("#filters later", filters)) if go})
+        # Not daemons: DuckDB aborts the process when a daemon thread is stopped inside a query.
+        if fact:
+            threading.Thread(target=self._fact_later, name="conflictmap-fact").start()
+        if filters:
+            threading.Thread(target=self._filters_later, args=(also,), name="conflictmap-filters").start()
 
-    def _fact_later(self, also: Callable[[], object] | None = None) -> None:
-        # Below the requests' priority: they keep the cores while this builds (duck_apart).
-        DA.lower_priority()
+    def _filters_later(self, also: Callable[[], object] | None) -> None:
+        DA.lower_priority()  # below the requests' priority, as _fact_later
+        with contextlib.suppress(duckdb.Error):  # a country's answers read the rollup meanwhile
+            DR.build_country_days(self.db)  # nothing without a rollup
+        if also is not None:
+            also()
+
+    def _fact_later(self) -> None:
+        DA.lower_priority()  # below the requests' priority: they keep the cores while this builds
         try:
             stored = self.db.held().files_for(self.generation)
             if stored:
@@ -176,12 +181,9 @@ class DuckViews:
             self._per_generation("#newest", lambda: DN.build(self.db))
             if self.rollup:
                 DR.build_levels(self.db)
-                DR.build_country_days(self.db)
             self._per_generation("#listed", lambda: DL.build(self.db))
         except (duckdb.Error, StoreError):
-            pass  # the request that needs the tables builds them, and reports what fails
-        if also is not None:
-            also()
+            return  # the request that needs the tables builds them, and reports what fails
 
     def _actors(self, f: Filters) -> DAC.Actors | None:
         """For a filter of one actor (duck_actors.applies), the generation's table of every actor's

@@ -113,7 +113,7 @@ class MemoryViews:
     def has_event(self, event_id: str) -> bool:
         return bool(RL.rows_where(self.ix, S.EVENT_ID, event_id).size)
 
-    def after_answer(self, also: Callable[[], object] | None = None) -> None:
+    def after_answer(self, f: Filters | None = None, also: Callable[[], object] | None = None) -> None:
         """Nothing to build later: the index holds every answer (and `also` is left to the first
         answer that needs what it reads)."""
 
