@@ -48,8 +48,8 @@ def sums_select(kind: str, measures: frozenset[str], prefix: str | None = None, 
     )
 
 
-# The rollup summed per country beside DAY_KEYS (the dashboard's table per generation, built after an
-# answer: duck_rollup.build_country_days): a filter on countries read the whole rollup for its date
+# The rollup summed per country beside DAY_KEYS (the dashboard's table per generation, built after the
+# first answer under a filter: duck_rollup.build_country_days): a filter on countries read the whole rollup for its date
 # extent, timeline and newest rows' bound, three scans of its 2.6 million rows at ten million events
 # (~65 of the ~125 ms of a country's first answer on the request's thread); this table is 219,410
 # rows there, sorted by country so that one country's rows lie together.

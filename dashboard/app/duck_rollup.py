@@ -159,8 +159,8 @@ COUNTRY_DAYS = "days_country"  # the table of rollup_sums.country_days_select, p
 def build_country_days(db: D.DuckEngine) -> None:
     """The current generation's table COUNTRY_DAYS if not built yet, computed from the rollup's
     files on a connection of its own (duck_apart) and handed to the engine (0.12 CPU s at ten
-    million events): built after an answer, as build_levels' table, so that no request waits for
-    it; a country's answers read the rollup until it is there."""
+    million events): built in a thread after the first answer under a filter (DuckViews.after_answer),
+    so that no request waits for it; a country's answers read the rollup until it is there."""
     gen, parts = db.rollup_now()
     measures = db.rollup_measures
     if not parts or db.built(COUNTRY_DAYS) is not None:
