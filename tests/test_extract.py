@@ -41,12 +41,15 @@ from dashboard.rules import Switches
         ),
         # Jets that destroy something bombed it: ACLED's air strike, not property destruction.
         ("Jets destroyed two tanks and a depot.", "Explosions/Remote violence", "Air/drone strike", "Jets destroyed"),
+        # Property destroyed is property destruction; an armed side's gear destroyed is the fighting
+        # (a reader of unseen rows judged "army units destroyed three vehicles" so typed as wrong).
         (
-            "Militiamen destroyed two tanks and a depot.",
+            "Militiamen destroyed two shops and a bakery.",
             "Strategic developments",
             "Looting/property destruction",
             "destroyed",
         ),
+        ("Militiamen destroyed two tanks and a depot.", "Other", "Other", ""),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:
