@@ -33,3 +33,8 @@ def test_destroying_an_armed_sides_gear_is_no_property_destruction(pipeline) -> 
     assert "Looting/property destruction" not in set(ev[S.SUB_EVENT_TYPE])
     church = rows_of(pipeline, "Gunmen destroyed a church in Qamishli on Monday.")
     assert church[S.SUB_EVENT_TYPE].tolist() == ["Looting/property destruction"]
+
+
+def test_the_air_force_destroying_positions_is_an_air_strike(pipeline) -> None:
+    ev = rows_of(pipeline, "The air force destroyed the militants' positions near Saraqib on Monday.")
+    assert ev[S.SUB_EVENT_TYPE].tolist() == ["Air/drone strike"]
