@@ -277,7 +277,7 @@ def views_answer(
     bars, background = v.series(f, sel, unit, measure)
     agg = v.labelled(v.places(f, sel))
     fig = _map_figure(agg, sel, f, size_by, box, tiles)
-    n, places, low, high = v.figures(f, sel)
+    n, places, low, high, tolled = v.figures(f, sel)
     total = v.total()
     timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
     empty = v.empty_reason(f, sel, n)
@@ -291,7 +291,7 @@ def views_answer(
         timeline,
         panel(v, f, sel, n, page, table_state, empty, name),
         summary_line(total, n, sel, name),
-        counts_line(n, places, low, high, total),
+        counts_line(n, places, low, high, tolled, total),
         [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,
         place_options(agg),
     )

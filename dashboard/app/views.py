@@ -254,7 +254,11 @@ class DuckViews:
         # Not for the map of every date (the page's first answer): built after it (after_answer).
         fact = self._fact_now(f) if sel.start or sel.end else None
         df = (
-            DF.places_summary(self.db, fact, sel)
+            # A rollup written before it counted the events with a toll (`tolled`) cannot tell them
+            # from those without: the events answer until `store compact` writes it anew.
+            D.places_summary(self.db, f, Selection(sel.start, sel.end))
+            if self.rollup and "tolled" not in self._measures()
+            else DF.places_summary(self.db, fact, sel)
             if fact is not None and (sel.start or sel.end)
             else DR.places_summary(self.db, sel, f, DR.places_source(self.db, f, sel))
             if self._rolled(f)
@@ -264,21 +268,22 @@ class DuckViews:
                 lambda: D.places_summary(self.db, f, Selection(sel.start, sel.end)),
             )
         )
-        return df.astype(
-            {S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64", "fatalities_high": "int64"}
-        ).assign(
+        counts = dict.fromkeys(("n_events", "fatalities", "fatalities_high", "tolled"), "int64")
+        return df.astype({S.GEO_PRECISION: "Int64", **counts}).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
             last=pd.to_datetime(df["last"]).astype("datetime64[ns]"),
         )[E.SUMMARY_COLUMNS]
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int, int]:
         """From the places aggregate the map asks for anyway (one query less per answer): its sums,
         or the selected place's row (D.selection_figures gives the same, tests/test_duck.py)."""
         p = self.places(f, sel)
         if sel.place:
             p = p[p[S.PLACE_KEY] == sel.place]
         n = int(p["n_events"].sum())
-        return (n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum())) if n else (0, 0, 0, 0)
+        if not n:
+            return 0, 0, 0, 0, 0
+        return n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum()), int(p["tolled"].sum())
 
     def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""

@@ -258,6 +258,12 @@ def event_deaths(rows: pd.DataFrame) -> tuple[int, int]:
     return int(deaths.groupby(keys).min().fillna(0).sum()), int(deaths.groupby(keys).max().fillna(0).sum())
 
 
+def tolled_events(rows: pd.DataFrame) -> int:
+    """How many of these rows' events have a toll: one of their reports gives one (0 included)."""
+    deaths = pd.to_numeric(rows["fatalities"], errors="coerce")
+    return int((deaths.groupby(event_keys(rows)).count() > 0).sum())
+
+
 # -- tests --------------------------------------------------------------------------------------
 
 
