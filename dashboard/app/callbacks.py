@@ -78,7 +78,9 @@ function(relayout, click, current) {
     if (relayout.autosize && full && full.width && full.height && !cur.box) {
         // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
         // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
-        const aspect = Math.round(full.width / full.height / 0.8 * 10) / 10;
+        // The plot area's (_size), not the figure's: the legend's row under it is no map.
+        const plot = full._size && full._size.w && full._size.h ? full._size : full;
+        const aspect = Math.round((plot.w || plot.width) / (plot.h || plot.height) / 0.8 * 10) / 10;
         const was = cur.aspect || __ASPECT__;
         return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
     }

@@ -276,7 +276,10 @@ def legend_title(size_by: str) -> str:
 
 
 def map_legend(size_by: str) -> dict:
-    return dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
+    """The types' legend in a row under the map, outside its area (plotly widens the margin for it):
+    drawn over the map's bottom edge it hid the southern markers and town names (Beirut, Gaza on a
+    phone, where it takes three rows)."""
+    return dict(orientation="h", yanchor="top", y=-0.005, x=0.0, bgcolor="rgba(0,0,0,0)", font=dict(size=11))
 
 
 def _tile_map_spec(
