@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
-from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
+from dashboard.app.basemap import BASEMAP_PREFIX, TOWN_NAMES, basemap_traces
 from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
 from dashboard.app.mapview import MapView
@@ -104,8 +104,12 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
-    traces = basemap_traces(shown or opening_view(places, aspect)) + traces
+    # Provinces under the markers and town names over them (basemap.py), for what the map opens on or
+    # shows: under the markers, a town's name was hidden by its own marker (Aleppo read "ppo"). The
+    # names take no hover, click or lasso wherever they are drawn.
+    scenery = basemap_traces(shown or opening_view(places, aspect))
+    over = [t for t in scenery if t["name"] == TOWN_NAMES]
+    traces = [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
