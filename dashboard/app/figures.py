@@ -283,7 +283,17 @@ def map_legend(size_by: str) -> dict:
     """The types' legend in a row under the map, outside its area (plotly widens the margin for it):
     drawn over the map's bottom edge it hid the southern markers and town names (Beirut, Gaza on a
     phone, where it takes three rows)."""
-    return dict(orientation="h", yanchor="top", y=-0.005, x=0.0, bgcolor="rgba(0,0,0,0)", font=dict(size=11))
+    # Every type's symbol at one small size (not its biggest marker's): a row less under the map.
+    return dict(
+        orientation="h",
+        yanchor="top",
+        y=-0.005,
+        x=0.0,
+        bgcolor="rgba(0,0,0,0)",
+        font=dict(size=10),
+        itemsizing="constant",
+        itemwidth=30,
+    )
 
 
 def _tile_map_spec(
