@@ -104,12 +104,7 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    # Provinces under the markers and town names over them (basemap.py), for what the map opens on or
-    # shows: under the markers, a town's name was hidden by its own marker (Aleppo read "ppo"). The
-    # names take no hover, click or lasso wherever they are drawn.
-    scenery = basemap_traces(shown or opening_view(places, aspect))
-    over = [t for t in scenery if t["name"] == TOWN_NAMES]
-    traces = [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
+    traces = with_scenery(traces, shown or opening_view(places, aspect))
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
@@ -121,6 +116,15 @@ def map_spec(
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
     return dict(data=traces, layout=layout)
+
+
+def with_scenery(traces: list[dict], view: MapView | None) -> list[dict]:
+    """The markers' traces between the basemap's (basemap.py) for what the map opens on or shows:
+    provinces under the markers, town names over them (under them a town's name was hidden by its
+    own marker: Aleppo read "ppo"). The names take no hover, click or lasso wherever they are drawn."""
+    scenery = basemap_traces(view)
+    over = [t for t in scenery if t["name"] == TOWN_NAMES]
+    return [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
 
 
 def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None, biggest: float) -> list[dict]:

@@ -61,24 +61,34 @@ def place_labels(places: pd.DataFrame) -> np.ndarray:
     for i, name in enumerate(folded.to_numpy()[namesakes]):
         groups.setdefault(name, []).append(i)
     for members in groups.values():
-        group = [records[i] for i in members]
-        kinds = [_kind(r[S.GEO_PRECISION], r[S.COUNTRY_CODE]) for r in group]
-        towns = kinds.count(None)
-        shared = {
-            col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k] for k in set(kinds)}
-            for col in (S.ADMIN1, S.COUNTRY)
-        }
-        told = [_label(row, kind, kinds.count(kind), towns, shared) for row, kind in zip(group, kinds, strict=True)]
-        # Namesakes of one province (an unnamed village read at two points): where each lies from
-        # the nearest town the basemap names, and only where that does not tell them apart either,
-        # their coordinates ("Adra (33.51, 36.31)" read as a glitch).
-        near = [_near(row) if t is None else t for row, t in zip(group, told, strict=True)]
-        left = [label is None or near.count(label) > 1 for label in near]
-        at = {digits: [_at(row, digits) for row, no in zip(group, left, strict=True) if no] for digits in (2, 4)}
-        digits = 2 if len(set(at[2])) == len(at[2]) else 4  # as many decimals as place keys keep, if need be
-        for row, label, no, i in zip(group, near, left, members, strict=True):
-            labels[namesakes[i]] = _at(row, digits) if no else label
+        for i, label in zip(members, _group_labels([records[i] for i in members]), strict=True):
+            labels[namesakes[i]] = label
     return labels
+
+
+def _group_labels(group: list[dict]) -> list[str]:
+    """The labels of one name's places (LABEL_SOURCE records)."""
+    kinds = [_kind(r[S.GEO_PRECISION], r[S.COUNTRY_CODE]) for r in group]
+    towns = kinds.count(None)
+    shared = {
+        col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k] for k in set(kinds)}
+        for col in (S.ADMIN1, S.COUNTRY)
+    }
+    return _told_apart(
+        group, [_label(row, kind, kinds.count(kind), towns, shared) for row, kind in zip(group, kinds, strict=True)]
+    )
+
+
+def _told_apart(group: list[dict], told: list[str | None]) -> list[str]:
+    """The labels of `group` where `told` (kind, province, country) has none: namesakes of one
+    province (an unnamed village read at two points) by where each lies from the nearest town the
+    basemap names, and only where that does not tell them apart either, by their coordinates
+    ("Adra (33.51, 36.31)" read as a glitch)."""
+    near = [_near(row) if t is None else t for row, t in zip(group, told, strict=True)]
+    left = [label is None or near.count(label) > 1 for label in near]
+    at = [_at(row, 2) for row, no in zip(group, left, strict=True) if no]
+    digits = 2 if len(set(at)) == len(at) else 4  # as many decimals as place keys keep, if need be
+    return [_at(row, digits) if no else str(label) for row, label, no in zip(group, near, left, strict=True)]
 
 
 def _at(row: dict, digits: int) -> str:
