@@ -76,7 +76,7 @@ def test_at_1280_by_800_the_map_takes_most_of_the_height_and_its_legend_covers_n
 
     got = wait_until(dash_duo, fitted, "the map was not drawn at 1280×800")
     plot, legend, boxes = got["plot"], got["legend"], got["boxes"]
-    # It was 255 px between the filters and a legend drawn over its bottom edge.
+    # It was 292 px, the legend drawn over its bottom 29, under a two-row top bar and four lines of key.
     assert plot["height"] >= 0.45 * DESKTOP[1], f"the map's plot area is {plot['height']:.0f} px tall"
     assert legend is not None and legend["top"] >= plot["bottom"] - 1, f"the legend is drawn over the map: {got}"
     assert boxes[".topbar"]["bottom"] - boxes[".topbar"]["top"] <= 45, "the top bar takes more than one row"
