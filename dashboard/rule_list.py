@@ -57,6 +57,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') is a mention",
     ),
     RuleInfo(
+        "mention.future",
+        "mention",
+        "violence told in the future ('the battle will continue', 'troops will storm the town') is a prediction or "
+        "a vow, a mention",
+    ),
+    RuleInfo(
         "mention.boilerplate",
         "mention",
         "page furniture ('Related', 'Tags', 'Get short URL', a run of linked headlines after the story, "

@@ -209,6 +209,12 @@ TEXT_RULES: tuple[RuleInfo, ...] = (
         "province') takes the first town of that province the next sentences of its paragraph name",
     ),
     RuleInfo(
+        "location.province_town_next",
+        "location",
+        "a violent report placed only at a province ('an air strike killed 9 in Hama province on Monday') takes the "
+        "first town of that province the next sentences of its paragraph name, until one dated to another day",
+    ),
+    RuleInfo(
         "location.same_day_next",
         "location",
         "a country-level report takes a town from the next sentences of its paragraph only until a sentence dated to "

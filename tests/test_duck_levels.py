@@ -100,3 +100,86 @@ def test_the_build_thread_lowers_its_own_priority_only() -> None:
     worker.join()
     assert seen == [max(before, DA.NICE)]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before, "the caller's unchanged"
+
+
+def assert_country_days_answer_as_the_rollup(db: D.DuckEngine) -> None:
+    """After build_country_days, a filter on countries (alone, with one type or towns only, over every
+    date or a range) reads the table per country and date for its date extent, timeline and newest
+    rows' bound, and each is the rollup's own answer; with a minimum, a province or a place
+    selected, the rollup as before."""
+    from dashboard.app.views import DuckViews
+
+    db.cursor()
+    gen = db.rollup_now()[0]
+    assert db.built(DR.COUNTRY_DAYS) is None
+    DR.build_country_days(db)
+    table = db.built(DR.COUNTRY_DAYS)
+    assert table == f"rollup_{gen}_{DR.COUNTRY_DAYS}"
+    sums = db.query(f"SELECT sum(reports) AS r, sum(events) AS e, sum(high) AS h FROM {table}")
+    whole = db.query("SELECT sum(reports) AS r, sum(events) AS e, sum(high) AS h FROM rollup")
+    pd.testing.assert_frame_equal(sums, whole)
+    countries = db.query(f"SELECT country FROM {table} WHERE country IS NOT NULL GROUP BY 1 ORDER BY sum(reports) DESC")
+    two = tuple(countries["country"].head(2))
+    span = Selection("2021-03-01", "2021-09-30 23:59:59")
+    place = db.query("SELECT location, latitude, longitude FROM rollup WHERE location IS NOT NULL LIMIT 1")
+    picked = Selection(None, None, "|".join(str(v) for v in place.iloc[0]))
+    cases = [
+        (Filters(countries=two[:1]), Selection(), True),
+        (Filters(countries=two), span, True),
+        (Filters(countries=two[:1], event_types=("Battles",)), span, True),
+        (Filters(countries=two[:1], precise_only=True), Selection(), True),
+        (Filters(countries=two[:1], min_fatalities=1), Selection(), False),
+        (Filters(countries=two[:1], admin1s=("Idlib",)), Selection(), False),
+        (Filters(countries=two[:1]), picked, False),
+    ]
+    for f, sel, by_country in cases:
+        assert (DR.days_source(db, f, sel) == table) is by_country, (f, sel)
+        views, plain = DuckViews(db, 1, gen, rollup=True), DuckViews(db, 1, gen, rollup=True)
+        got = (
+            views.extent(f),
+            views.newest(f, sel, 7)["event_id"].tolist(),
+            views.series(f, sel, "week", "deaths"),
+        )
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(DR, "days_source", lambda *_: "rollup")
+            want = (
+                plain.extent(f),
+                plain.newest(f, sel, 7)["event_id"].tolist(),
+                plain.series(f, sel, "week", "deaths"),
+            )
+        assert got[:2] == want[:2], (f, sel)
+        pd.testing.assert_frame_equal(got[2][0], want[2][0])
+
+
+def test_the_country_days_table_answers_as_the_rollup_after_every_kind_of_write(tmp_path: Path) -> None:
+    place = Alternative(name="Elsewhere", lat=35.25, lon=40.5, country="Syria", country_code="SY")
+    for _, db in every_kind_of_write(tmp_path, 11, place):
+        assert db.clusters_share_place(), "the synthetic store's clusters share their place"
+        assert_country_days_answer_as_the_rollup(db)
+
+
+def test_the_first_answer_under_a_filter_builds_the_country_days_table_after_it(tmp_path: Path) -> None:
+    """Not after the first answer (its thread would take the cores from the first brushes): after
+    the generation's first answer under a filter, in a thread of its own, once, with what else the
+    caller gives it to run (the basemap's boundaries)."""
+    from dashboard.app.views import DuckViews
+
+    store = EventsStore(tmp_path / "s")
+    (first, arts), *_ = batches(13, 1)
+    store.append(first, arts)
+    db = D.DuckEngine(store, threads=1)
+    views = DuckViews(db, len(first), store.manifest()["generation"], rollup=True, later=True)
+    ran: list[str] = []
+
+    def settled() -> None:
+        for t in threading.enumerate():
+            if t.name.startswith("conflictmap-"):
+                t.join()
+
+    views.after_answer(Filters(), also=lambda: ran.append("also"))
+    settled()
+    assert db.built(DR.COUNTRY_DAYS) is None and ran == []
+    for f in (Filters(event_types=("Battles",)), Filters(countries=("Syria",))):
+        views.after_answer(f, also=lambda: ran.append("also"))
+        settled()
+    assert db.built(DR.COUNTRY_DAYS) is not None and ran == ["also"]

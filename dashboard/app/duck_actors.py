@@ -10,7 +10,8 @@ one actor: `reports`, `events` (an event counted at its first report naming that
 each place is duck_fact's integer and each type its index, the actor a small integer (~58 bytes a
 row held: 609,316 rows, 35 MB, at a million synthetic events; 2.8 million rows at ten million on
 one part per year). A state of one actor and no other filter is then its rows, with the place's and
-type's columns joined back in (`state_select`): the table duck_states builds from the events, row for row
+type's columns joined back in (`state_select`): the table duck_states builds from the events, row for
+row
 (tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
 Where the store wrote the table with the generation (store_held: a whole rollup part, as a
@@ -81,27 +82,47 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
     return Actors(table, ids, fact)
 
 
-def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
-    """The SELECT (and its parameters) of the rows of duck_states.state_sql for `f` (where
-    `applies`), from the actors' table; None for an actor no row names (the events answer it as
-    before: no rows). Unsorted: the table (the store's file, or the one `build` counts) lies in
-    actor and date order, which DuckDB's scan, filter and join keep (its preserve_insertion_order)
-    but for a seam or two between its threads' batches; every answer's query aggregates or sorts, so
-    only a brush's pruning by date reads the order. The sort was ~25 of ~75 ms of the request's
-    thread CPU for this table, and 35-55 of 125-150 ms of the process's, for an actor of ~420,000
-    rows at ten million events."""
+def narrow_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
+    """The SELECT (no parameters: a view's) of the rows of `f`'s actor (where `applies`) as the
+    actors' table holds them, in the fact rows' shape (duck_fact: each place its `pid`, each type its
+    `tid` and name): the state DuckViews keeps for an actor, as a view (duck_states), answered by
+    duck_fact's queries over it (grouped by integers, the places joined to the few thousand groups).
+    None for an actor no row names (the events answer it as before: no rows).
+
+    The state was these rows joined to the fact's places, copied into a table: at ten million events
+    400,000 rows of place strings (~55 ms of the request's thread, ~110 of the process's), then
+    grouped by those strings (~35 ms): an actor's first answer took 120-170 ms of the request's
+    thread. Read where they lie (the actors' table lies by actor: its row groups only), each answer
+    decodes the few columns it reads (5-30 ms), and nothing is held. A type's name is looked up only
+    by the timeline, the one answer that reads it."""
     aid = actors.ids.get(f.actors[0])
     if aid is None:
         return None
+    names = "[" + ", ".join(HQ.quoted(t) for t in actors.fact.types) + "]::VARCHAR[]"
+    return (
+        f"SELECT r.pid, r.{S.EVENT_DATE}, "
+        f"CASE WHEN r.tid < 0 THEN NULL ELSE ({names})[r.tid + 1] END AS {S.EVENT_TYPE}, r.tid, "
+        f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}::BIGINT AS {S.GEO_PRECISION}, "
+        "r.reports::BIGINT AS reports, r.events::BIGINT AS events, r.low::BIGINT AS low, r.high::BIGINT AS high, "
+        f"r.tolled::BIGINT AS tolled FROM {actors.table} r WHERE r.aid = {int(aid)}",
+        [],
+    )
+
+
+def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
+    """The SELECT (and its parameters) of the rows of duck_states.state_sql for `f` (where
+    `applies`): narrow_select's rows with their places' columns joined (what tests hold to the
+    events' state, row for row)."""
+    got = narrow_select(actors, f)
+    if got is None:
+        return None
     p = actors.fact.places
     return (
-        f"SELECT p.{S.LOCATION}, p.{S.LATITUDE}, p.{S.LONGITUDE}, p.{S.COUNTRY}, r.{S.EVENT_DATE}, "
-        f"CASE WHEN r.tid < 0 THEN NULL ELSE (?::VARCHAR[])[r.tid + 1] END AS {S.EVENT_TYPE}, "
-        f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}::BIGINT AS {S.GEO_PRECISION}, p.lat_i, p.lon_i, "
-        "r.reports::BIGINT AS reports, r.events::BIGINT AS events, r.low::BIGINT AS low, r.high::BIGINT AS high, "
-        "r.tolled::BIGINT AS tolled "
-        f"FROM {actors.table} r JOIN {p} p USING (pid) WHERE r.aid = ?",
-        [list(actors.fact.types), aid],
+        f"SELECT p.{S.LOCATION}, p.{S.LATITUDE}, p.{S.LONGITUDE}, p.{S.COUNTRY}, r.{S.EVENT_DATE}, r.{S.EVENT_TYPE}, "
+        f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, p.lat_i, p.lon_i, r.reports, r.events, r.low, r.high, "
+        "r.tolled "
+        f"FROM ({got[0]}) r JOIN {p} p USING (pid)",
+        got[1],
     )
 
 

@@ -28,13 +28,18 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass, replace
 
 import duckdb
+import pandas as pd
 
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_fact as DF
+from dashboard.app import duck_rollup as DR
 from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
 
 STATES_KEPT = 6
 ROWS_KEPT = 3_000_000
@@ -73,20 +78,31 @@ def state_sql(name: str, cond: str) -> str:
         GROUP BY ALL ORDER BY event_date"""
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A kept filter state's table and the shape of its rows: state_sql's (`fact` None), or the fact
+    rows' (duck_fact), each place and type numbered as `fact` numbers them: then a view over the
+    actors' table (duck_actors.narrow_select), which holds nothing."""
+
+    name: str
+    fact: DF.Fact | None = None
+
+
 class FilterStates:
     """The kept filter states of one generation of the engine's store (one per DuckViews)."""
 
     def __init__(self, db: D.DuckEngine, generation: int) -> None:
         self.db = db
         self.generation = int(generation)
-        self._kept: OrderedDict[Filters, tuple[str, int]] = OrderedDict()  # name, rows; oldest first
+        self._kept: OrderedDict[Filters, tuple[Kept, int]] = OrderedDict()  # its table, rows; oldest first
         self._lock = threading.Lock()
         self._building: dict[Filters, threading.Lock] = {}  # one build per state at a time
 
-    def table(self, f: Filters, select: tuple[str, list] | None = None) -> str | None:
-        """The name of the table of filter state `f`, built on its first call (from `select`, a
-        SELECT and its parameters giving the rows state_sql gives, where there is one: duck_actors);
-        None when DuckDB has not the memory to keep it (the caller answers from the events)."""
+    def table(self, f: Filters, select: tuple[str, list] | None = None, fact: DF.Fact | None = None) -> Kept | None:
+        """The table of filter state `f`, built on its first call (from `select`, a SELECT and its
+        parameters giving the rows state_sql gives, or with `fact` a view's SELECT of those rows in
+        the fact rows' shape, where there is one: duck_actors); None when DuckDB has not the memory
+        to keep it (the caller answers from the events)."""
         with self._lock:
             if f in self._kept:
                 self._kept.move_to_end(f)
@@ -98,30 +114,36 @@ class FilterStates:
                     return self._kept[f][0]
             name = f"{PREFIX}{self.generation}_{next(_NUMBERS)}"
             try:
-                self._build(name, f, select)
+                kept = Kept(name, fact if self._build(name, f, select, fact is not None) else None)
             except duckdb.OutOfMemoryException:
-                self._drop(name)
+                self._drop(Kept(name))
                 return None
-            rows = int(self.db.query(f"SELECT count(*) AS n FROM {name}").iloc[0]["n"])
+            # A view holds nothing: only tables count towards ROWS_KEPT.
+            rows = 0 if kept.fact else int(self.db.query(f"SELECT count(*) AS n FROM {name}").iloc[0]["n"])
             with self._lock:
-                self._kept[f] = (name, rows)
+                self._kept[f] = (kept, rows)
                 self._building.pop(f, None)
                 dropped = self._evict()
         for old in dropped:
             self._drop(old)
-        return name
+        return kept
 
-    def _build(self, name: str, f: Filters, select: tuple[str, list] | None) -> None:
+    def _build(self, name: str, f: Filters, select: tuple[str, list] | None, view: bool = False) -> bool:
+        """Create the table (with `view`, the view) `name` of state `f`: from `select` where given
+        and its source is there (True), else a table from the events (False)."""
         if select is not None:
             try:
-                self.db.query(f"CREATE OR REPLACE TABLE {name} AS {select[0]}", select[1])
-                return
+                self.db.query(f"CREATE OR REPLACE {'VIEW' if view else 'TABLE'} {name} AS {select[0]}", select[1])
+                if view:  # a view binds its source when read: read it once, where it fails now
+                    self.db.query(f"SELECT * FROM {name} LIMIT 0")
+                return True
             except duckdb.CatalogException:  # its source dropped with its generation: from the events
                 pass
         cond, params = D.where(f)
         self.db.query(state_sql(name, cond), params)
+        return False
 
-    def _evict(self) -> list[str]:
+    def _evict(self) -> list[Kept]:
         """The tables over the bounds, oldest first, taken out of the kept ones (under the lock)."""
         out = []
         while len(self._kept) > 1 and (
@@ -130,9 +152,9 @@ class FilterStates:
             out.append(self._kept.popitem(last=False)[1][0])
         return out
 
-    def _drop(self, name: str) -> None:
+    def _drop(self, kept: Kept) -> None:
         try:
-            self.db.cursor().execute(f"DROP TABLE IF EXISTS {name}")
+            self.db.cursor().execute(f"DROP {'VIEW' if kept.fact else 'TABLE'} IF EXISTS {kept.name}")
         except duckdb.Error:
             # Dropped already with its generation (DuckEngine drops the tables of older ones).
             pass
@@ -141,3 +163,31 @@ class FilterStates:
         """The filter states kept, oldest first (for tests)."""
         with self._lock:
             return list(self._kept)
+
+
+# A kept state's answers, by the shape of its rows: duck_rollup's queries over state_sql's rows,
+# duck_fact's over the fact rows' shape (grouped by the place's integer; a selected place compared
+# as its integer, and None for a key without coordinates, which duck_rollup cannot compare either).
+
+
+def timeline_series(db: D.DuckEngine, kept: Kept, sel: Selection, unit: str, measure: str) -> pd.DataFrame | None:
+    """duck_rollup.timeline_series of the state's rows under `sel`; None when they cannot say."""
+    if kept.fact is None:
+        return DR.timeline_series(db, sel, unit, measure, None, kept.name)
+    over = DF.where(kept.fact, sel)
+    return None if over is None else DR.timeline_series(db, sel, unit, measure, None, kept.name, over)
+
+
+def newest_since(db: D.DuckEngine, kept: Kept, sel: Selection, limit: int) -> pd.Timestamp | None:
+    """duck_rollup.newest_since of the state's rows under `sel`."""
+    if kept.fact is None:
+        return DR.newest_since(db, sel, limit, None, kept.name)
+    over = DF.where(kept.fact, sel)
+    return None if over is None else DR.newest_since(db, sel, limit, None, kept.name, over)
+
+
+def places_summary(db: D.DuckEngine, kept: Kept, sel: Selection) -> pd.DataFrame:
+    """duck_rollup.places_summary of the state's rows within the selection's dates."""
+    if kept.fact is None:
+        return DR.places_summary(db, sel, None, kept.name)
+    return DF.places_summary(db, replace(kept.fact, rows=kept.name), sel)

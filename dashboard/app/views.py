@@ -8,6 +8,7 @@ on small stores and is what the engine tests compare with pandas.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -114,15 +115,15 @@ class DuckViews:
         narrowed_by_place = bool(f.countries or f.admin1s or f.places or f.precise_only)
         return not narrowed_by_place or self.db.clusters_share_place()
 
-    def _state(self, f: Filters, answer: Callable[[str], T | None], events: Callable[[], T]) -> T:
+    def _state(self, f: Filters, answer: Callable[[DS.Kept], T | None], events: Callable[[], T]) -> T:
         """`answer` from the table of filter state `f` (duck_states), built on its first use; or
         `events()` when `answer` gives None. The states the rollup answers never get here."""
         if DR.answers(f) or not self.n:  # no filter narrows the events: nothing to keep
             return events()
         actors = self._actors(f)
-        select = None if actors is None else DAC.state_select(actors, f)
+        select = None if actors is None else DAC.narrow_select(actors, f)
         try:
-            table = self.states.table(f, select)
+            table = self.states.table(f, select, None if actors is None else actors.fact)
             got = None if table is None else answer(table)
         except duckdb.CatalogException:  # the table dropped meanwhile (newer states pushed it out)
             got = None
@@ -134,32 +135,37 @@ class DuckViews:
             return None
         return self._per_generation("#fact", lambda: DF.build(self.db))
 
-    def after_answer(self) -> None:
-        """Once an answer is out, what the next ones read, built in a thread of its own (once per
-        generation): the rollup with integer places (duck_fact: a brush's map, a click's timeline),
-        the table of each date's newest rows (duck_newest: the panel's rows with no filter), the
-        rollup summed per date and per place for every minimum's level (duck_rollup's build_levels:
-        a filter on a minimum), then the newest rows of each date and each place and of the last
-        dates, whole (duck_listed: the panel's first page); each computed on a DuckDB connection of
-        its own on this thread, at a lower priority than the requests' (duck_apart). The first map
-        of a process (no dates) is answered from the rollup summed per place instead: building the
-        first took 1.2 of its 4 CPU s at ten million events. A request that needs the integer places
-        meanwhile is answered from the rollup as before they were (_fact_now), the newest rows from
-        the parts until their tables are there, and a level's tables are built on first use until
-        theirs is."""
+    def after_answer(self, f: Filters | None = None, also: Callable[[], object] | None = None) -> None:
+        """Once an answer is out, what the next ones read, built in a thread of its own once per
+        generation on DuckDB connections of its own below the requests' priority (duck_apart): the
+        rollup with integer places (duck_fact: a brush's map, a click's timeline), each date's newest
+        rows (duck_newest), every minimum's level per date (build_levels), the panel's first pages
+        (duck_listed). The first map of a process (no dates) reads the rollup summed per place: the
+        first took 1.2 of its 4 CPU s at 10M. Requests meanwhile answer as before (_fact_now, the
+        parts, a level's tables built on first use). After the first answer under a filter `f`, in
+        another such thread: the rollup per country and date (build_country_days) and `also`
+        (basemap.warm); after the first answer they slowed the first brushes (+20-80 ms of wall)."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
-            if "#fact later" in self._options or "#fact" in self._options:
-                return
-            self._options["#fact later"] = True
-        # Not a daemon: a process ending meanwhile waits for it (DuckDB aborts the process when a
-        # daemon thread is stopped inside a query).
-        threading.Thread(target=self._fact_later, name="conflictmap-fact").start()
+            fact = not ("#fact later" in self._options or "#fact" in self._options)
+            filters = f is not None and f != Filters() and "#filters later" not in self._options
+            self._options.update({k: True for k, go in (("#fact later", fact), ("#filters later", filters)) if go})
+        # Not daemons: DuckDB aborts the process when a daemon thread is stopped inside a query.
+        if fact:
+            threading.Thread(target=self._fact_later, name="conflictmap-fact").start()
+        if filters:
+            threading.Thread(target=self._filters_later, args=(also,), name="conflictmap-filters").start()
+
+    def _filters_later(self, also: Callable[[], object] | None) -> None:
+        DA.lower_priority()  # below the requests' priority, as _fact_later
+        with contextlib.suppress(duckdb.Error):  # a country's answers read the rollup meanwhile
+            DR.build_country_days(self.db)  # nothing without a rollup
+        if also is not None:
+            also()
 
     def _fact_later(self) -> None:
-        # Below the requests' priority: they keep the cores while this builds (duck_apart).
-        DA.lower_priority()
+        DA.lower_priority()  # below the requests' priority: they keep the cores while this builds
         try:
             stored = self.db.held().files_for(self.generation)
             if stored:
@@ -212,7 +218,9 @@ class DuckViews:
             if self._rolled(f):
                 return DR.date_extent(self.db, f, DR.days_source(self.db, f, None))
             # An empty state has no extent: a None from the table is the answer, not a miss.
-            got = self._state(f, lambda t: (DR.date_extent(self.db, None, t),), lambda: (D.date_extent(self.db, f),))
+            got = self._state(
+                f, lambda t: (DR.date_extent(self.db, None, t.name),), lambda: (D.date_extent(self.db, f),)
+            )
             return got[0]
 
         return self._remembered(("extent", f), extent)
@@ -237,7 +245,7 @@ class DuckViews:
                 if self._rolled(f):
                     got = DR.timeline_series(self.db, s, unit, measure, f, DR.days_source(self.db, f, s))
                     return events() if got is None else got
-                return self._state(f, lambda t: DR.timeline_series(self.db, s, unit, measure, None, t), events)
+                return self._state(f, lambda t: DS.timeline_series(self.db, t, s, unit, measure), events)
 
             # Each kept on its own: a marker click's totals behind the place's bars are the
             # timeline of the same filters and window without a place, asked for by every click.
@@ -264,7 +272,7 @@ class DuckViews:
             if self._rolled(f)
             else self._state(
                 f,
-                lambda t: DR.places_summary(self.db, sel, None, t),
+                lambda t: DS.places_summary(self.db, t, sel),
                 lambda: D.places_summary(self.db, f, Selection(sel.start, sel.end)),
             )
         )
@@ -318,10 +326,10 @@ class DuckViews:
             if self._rolled(f):
                 return since(DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel)))
 
-            def bounded(table: str) -> pd.DataFrame | None:
+            def bounded(kept: DS.Kept) -> pd.DataFrame | None:
                 # The state's reports per date bound the rows to read; None (fewer than `limit`
                 # dated ones in the selection) reads them as without it.
-                day = DR.newest_since(self.db, sel, limit, None, table)
+                day = DS.newest_since(self.db, kept, sel, limit)
                 return None if day is None else since(day)
 
             return self._state(f, bounded, lambda: D.newest_recent(self.db, f, sel, limit, columns))

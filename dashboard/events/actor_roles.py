@@ -20,12 +20,15 @@ AGENT, TARGET, UNKNOWN, SPEAKER = "agent", "target", "unknown", "speaker"
 ATTACK_HEADS = word_set(WORDS, "actors.attack_heads")
 TARGET_HEADS = word_set(WORDS, "actors.target_heads")
 NON_STATE_HEADS = word_set(WORDS, "actors.non_state_heads")
-TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into"}
+# "near" and "outside": a side named where a blast or a shell landed ("a bomb near a branch of the
+# military intelligence", "shells fell outside the army's barracks") is what it was aimed at.
+TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into", "near", "outside"}
 # Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
 # is on the receiving end of an attack on it, not its author.
 HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
 SPEECH = word_set(WORDS, "actors.speech")
 COMMENT_STEMS = tuple(sorted(word_set(WORDS, "actors.comment_stems")))
+COUNT_NOUNS = word_set(WORDS, "actors.count_nouns")
 # Verbs that lay an attack at someone's door: "blamed on X", "attributed to X" name its author
 # (stems: the cheap lemma of `base_form` cuts "blamed" to "blam").
 BLAMING_STEMS = ("blam", "attribut", "ascrib")
@@ -123,6 +126,8 @@ def _speaks(verb: Any) -> bool:
     the attack" or "claimed responsibility", which name the author."""
     if base_form(verb).startswith(COMMENT_STEMS):
         return True
+    if any(c.dep_ == "dobj" and base_form(c) in COUNT_NOUNS for c in verb.children):
+        return True  # "police put the death toll at nine": a teller of the count
     if base_form(verb) not in SPEECH:
         return False
     owned = base_form(verb) == "claim" and any(

@@ -193,7 +193,22 @@ def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tup
         # "Jets struck a town in Aleppo province." then "The raids hit Atarib.": the town it names.
         ahead = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), within=provinces)
         return None if ahead is None else (ahead[0], s.s0, ahead[1])
+    if provinces and ctx.switches.on("location.province_town_next") and _one_act(s.trigger_tok()):
+        other_day = ctx.dateline_end if ctx.switches.on("location.same_day_next") else None
+        ahead = finer_in_next(
+            ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), other_day_after=other_day, within=provinces
+        )
+        return None if ahead is None else (ahead[0], s.s0, ahead[1])
     return None
+
+
+def _one_act(tok: Any) -> bool:
+    """Whether the trigger names one act: a singular noun with "a", "an" or "one" ("An air strike
+    killed 9", "a car bomb"), which happened at one place; not "air strikes", "clashes" or "the
+    bombardment", which a province-wide report may spread over several."""
+    while tok.dep_ == "compound" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tok.children)
 
 
 def _tellers_places(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:

@@ -191,6 +191,14 @@ def _negated(sent: Any, trigger_at: int) -> bool:
     return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
 
 
+def _future(sent: Any, trigger_at: int) -> bool:
+    """Whether the trigger's action is told in the future ("the battle will continue", "forces will
+    storm the town"): a prediction or a vow, not something that happened."""
+    trigger = _trigger_noun(sent, trigger_at)
+    verb = None if trigger is None else _action_verb(trigger)
+    return verb is not None and any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in verb.children)
+
+
 def _paused(trigger: Any) -> bool:
     """Whether the trigger is what a pause noun stops ("a halt of fighting", "a lull in the
     fighting", "a pause in air strikes")."""
@@ -314,6 +322,13 @@ def _reason_for_violence(
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
-    if switches.on("mention.negated") and trigger_at >= 0 and _negated(sent, trigger_at):
+    return _reason_by_parse(sent, trigger_at, switches) if trigger_at >= 0 else None
+
+
+def _reason_by_parse(sent: Any, trigger_at: int, switches: Switches) -> str | None:
+    """The mention rules the trigger's parse decides: a negation, the future."""
+    if switches.on("mention.negated") and _negated(sent, trigger_at):
         return "mention.negated"
+    if switches.on("mention.future") and _future(sent, trigger_at):
+        return "mention.future"
     return None

@@ -41,7 +41,9 @@ _WHO = (
     r"prisoners|detainees|inmates|hostages|captives|farmers|shepherds|teenagers|infants|babies|boys|girls|"
     r"nurses|medics|paramedics|prisoner|detainee|hostage|"
     r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
-    r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer"
+    r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer|"
+    r"priests|clerics|imams|teachers|pilgrims|shoppers|mourners|guests|commanders|officials|"
+    r"priest|cleric|imam|teacher|pilgrim|commander|official|nurse|nun|monk"
 )
 # Up to two words may qualify the victims: "31 ISIL terrorists", "nine pro-regime fighters".
 # A number is never such a word: in "March 3 2015 Eleven civilians were killed" the date's day is
@@ -119,7 +121,7 @@ _HURT_NEXT = r"(?!\s+(?:(?!and\b)[\w-]+\s+){0,2}(?:injured|wounded|hurt)\b)"
 # A year is never the count ("09-02-2016 Eight civilians killed": the eight are).
 _NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
 _KILL_AFTER = re.compile(
-    rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|execut(?:ed|es|e|ing)|beheaded"
+    rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|shot\s+dead|gunned\s+down|execut(?:ed|es|e|ing)|beheaded"
     rf"|beheading\s+of|crucified"
     rf"|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
     rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
