@@ -9,6 +9,7 @@ on small stores and is what the engine tests compare with pandas.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -261,20 +262,15 @@ class DuckViews:
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         # Not for the map of every date (the page's first answer): built after it (after_answer).
         fact = self._fact_now(f) if sel.start or sel.end else None
+        events = functools.partial(D.places_summary, self.db, f, Selection(sel.start, sel.end))
         df = (
-            # A rollup written before it counted the events with a toll (`tolled`) cannot tell them
-            # from those without: the events answer until `store compact` writes it anew.
-            D.places_summary(self.db, f, Selection(sel.start, sel.end))
+            events()  # a rollup written before its counts of events with a toll: until `store compact`
             if self.rollup and "tolled" not in self._measures()
             else DF.places_summary(self.db, fact, sel)
             if fact is not None and (sel.start or sel.end)
             else DR.places_summary(self.db, sel, f, DR.places_source(self.db, f, sel))
             if self._rolled(f)
-            else self._state(
-                f,
-                lambda t: DS.places_summary(self.db, t, sel),
-                lambda: D.places_summary(self.db, f, Selection(sel.start, sel.end)),
-            )
+            else self._state(f, lambda t: DS.places_summary(self.db, t, sel), events)
         )
         counts = dict.fromkeys(("n_events", "fatalities", "fatalities_high", "tolled"), "int64")
         return df.astype({S.GEO_PRECISION: "Int64", **counts}).assign(
@@ -289,9 +285,8 @@ class DuckViews:
         if sel.place:
             p = p[p[S.PLACE_KEY] == sel.place]
         n = int(p["n_events"].sum())
-        if not n:
-            return 0, 0, 0, 0, 0
-        return n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum()), int(p["tolled"].sum())
+        low, high, tolled = (int(p[c].sum()) for c in ("fatalities", "fatalities_high", "tolled"))
+        return (n, len(p), low, high, tolled) if n else (0, 0, 0, 0, 0)
 
     def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""
