@@ -57,6 +57,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "violence the sentence denies or negates ('no strikes hit', 'did not attack', 'denied shelling') is a mention",
     ),
     RuleInfo(
+        "mention.footage",
+        "mention",
+        "fighting a video, footage or photos show ('a video released on Friday shows heavy fighting in X') is a "
+        "report about media, dated by the video: a mention",
+    ),
+    RuleInfo(
         "mention.future",
         "mention",
         "violence told in the future ('the battle will continue', 'troops will storm the town') is a prediction or "

@@ -1,10 +1,14 @@
 """A report placed at a province at best that speaks of a town without naming it ("a town in Aleppo
-province"): the next sentences may name it (`location.unnamed_town_next`)."""
+province"): the next sentences may name it (`location.unnamed_town_next`); so may they the town of one
+act told at a province (`location.province_town_next`), unless they tell an act of other means."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from dashboard.events.kinds import weapons
+from dashboard.events.lexicon import VIOLENT, classify_rule
 from dashboard.events.where import kept_place
 from dashboard.geo.toponyms import Toponym
 
@@ -21,3 +25,28 @@ def provinces_only(places: list[Toponym]) -> set[str]:
 
 def unnamed(sentence: str) -> bool:
     return UNNAMED_SETTLEMENT.search(sentence) is not None
+
+
+def other_means(sentence: str, trigger: str) -> bool:
+    """Whether a sentence tells an attack by other means than the report's trigger words name ("A
+    missile strike in Hama province killed nine." then "Warplanes bombed X."): another act, whose
+    town is not the first's. Words that fit several means ("bombing", "bombardment") name none and
+    differ from no means (the lexicon's `[weapons]`, as `assemble.distinct_weapons` compares)."""
+    rule, said = classify_rule(sentence)
+    if rule is None or rule.event_type not in VIOLENT:
+        return False
+    first, then = _means(trigger), _means(said)
+    return bool(first and then) and first != then
+
+
+def _means(words: str) -> str:
+    return next((means for means, pattern in weapons() if pattern.search(words)), "")
+
+
+def one_act(tok: Any) -> bool:
+    """Whether the trigger names one act: a singular noun with "a", "an" or "one" ("An air strike
+    killed 9", "a car bomb"), which happened at one place; not "air strikes", "clashes" or "the
+    bombardment", which a province-wide report may spread over several."""
+    while tok.dep_ == "compound" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tok.children)

@@ -9,7 +9,7 @@ from typing import Any
 from dashboard import schema as S
 from dashboard.dates import DAY, best_mention, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
-from dashboard.events.anaphora import provinces_only, unnamed
+from dashboard.events.anaphora import one_act, other_means, provinces_only, unnamed
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
@@ -193,22 +193,24 @@ def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tup
         # "Jets struck a town in Aleppo province." then "The raids hit Atarib.": the town it names.
         ahead = finer_in_next(ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), within=provinces)
         return None if ahead is None else (ahead[0], s.s0, ahead[1])
-    if provinces and ctx.switches.on("location.province_town_next") and _one_act(s.trigger_tok()):
-        other_day = ctx.dateline_end if ctx.switches.on("location.same_day_next") else None
-        ahead = finer_in_next(
-            ctx.sents, s.k, places, ctx.toponyms, text, _now(ctx), other_day_after=other_day, within=provinces
-        )
-        return None if ahead is None else (ahead[0], s.s0, ahead[1])
+    if provinces and ctx.switches.on("location.province_town_next") and one_act(s.trigger_tok()):
+        return _town_of_one_act(ctx, s, places, provinces)
     return None
 
 
-def _one_act(tok: Any) -> bool:
-    """Whether the trigger names one act: a singular noun with "a", "an" or "one" ("An air strike
-    killed 9", "a car bomb"), which happened at one place; not "air strikes", "clashes" or "the
-    bombardment", which a province-wide report may spread over several."""
-    while tok.dep_ == "compound" and tok.head.i != tok.i:
-        tok = tok.head
-    return tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tok.children)
+def _town_of_one_act(
+    ctx: ArticleContext, s: Sentence, places: list[Toponym], provinces: set[str]
+) -> tuple[Toponym, int, int] | None:
+    """`location.province_town_next`: the town of the province the next sentences name, unless the
+    sentence naming it tells an act of other means (another act)."""
+    other_day = ctx.dateline_end if ctx.switches.on("location.same_day_next") else None
+    ahead = finer_in_next(
+        ctx.sents, s.k, places, ctx.toponyms, doc_text(ctx.doc), _now(ctx), other_day_after=other_day, within=provinces
+    )
+    if ahead is None:
+        return None
+    told = next((x.text for x in ctx.sents if x.start_char <= ahead[0].start < x.end_char), "")
+    return None if other_means(told, s.trigger) else (ahead[0], s.s0, ahead[1])
 
 
 def _tellers_places(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> bool:

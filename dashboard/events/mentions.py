@@ -78,6 +78,14 @@ _PURPOSE_BEFORE = re.compile(
     r"seek(?:s|ing)? to|intended to|in order to)\s+(?:the\s+)?$",
     re.I,
 )
+# Footage that shows fighting ("a video released on Friday shows heavy fighting in X"): a report about
+# media, whose day is the video's, not the fighting's (`mention.footage`).
+_FOOTAGE_BEFORE = re.compile(
+    r"\b(?:videos?|footage|images|pictures|photos|photographs)\b(?:\s+[\w,'-]+){0,8}?\s+"
+    r"(?:shows?|showed|showing|depicts?|depicted|purports? to show|appears? to show|appeared to show)"
+    r"\s+(?:\w+\s+){0,3}$",
+    re.I,
+)
 _HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|should|if|unless|threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)? (?:of|that|against)|"
     r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|approve (?:military |air )?(?:strikes|action)|"
@@ -322,6 +330,8 @@ def _reason_for_violence(
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
+    if switches.on("mention.footage") and _FOOTAGE_BEFORE.search(before):
+        return "mention.footage"
     return _reason_by_parse(sent, trigger_at, switches) if trigger_at >= 0 else None
 
 
