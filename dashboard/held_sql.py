@@ -267,7 +267,8 @@ def actors_sql(names: str, places: str) -> str:
         a AS NOT MATERIALIZED (
             SELECT unnest(CASE WHEN a1 IS NULL THEN [a2] WHEN a2 IS NULL OR a2 = a1 THEN [a1] ELSE [a1, a2] END) AS aid,
                    * EXCLUDE (a1, a2) FROM r),
-        f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
+        f AS (SELECT c.aid, c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high,
+                     (t.low IS NOT NULL)::INTEGER AS known
               FROM (SELECT aid, cluster_id, min(event_id) AS first FROM a WHERE NOT lone GROUP BY aid, cluster_id) c
               JOIN tolls t USING (cluster_id))
         SELECT a.aid::SMALLINT AS aid, a.pid, a.{S.EVENT_DATE}, a.tid, a.{S.DATE_PRECISION},
@@ -276,7 +277,9 @@ def actors_sql(names: str, places: str) -> str:
                coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
                             THEN f.low END), 0)::INTEGER AS low,
                coalesce(sum(CASE WHEN lone THEN coalesce(a.fatalities, 0) WHEN a.event_id = f.first
-                            THEN f.high END), 0)::INTEGER AS high
+                            THEN f.high END), 0)::INTEGER AS high,
+               coalesce(sum(CASE WHEN lone THEN (a.fatalities IS NOT NULL)::INTEGER WHEN a.event_id = f.first
+                            THEN f.known END), 0)::INTEGER AS tolled
         FROM a LEFT JOIN f ON NOT a.lone AND a.aid = f.aid AND a.cluster_id = f.cluster_id
         GROUP BY ALL ORDER BY aid, {S.EVENT_DATE}"""
 

@@ -8,11 +8,13 @@ counted). Each row holds, for one key (ROLLUP_KEYS):
 - `reports`: the rows (mentions left out): the places' dates, precision and main type come from them;
 - `events`: the events counted there (a lone report, or the first report of an event told twice);
 - `low`, `high`: the tolls of those events.
-- `type_events`, `type_low`, `type_high`: the same for a filter on this one event type: the
+- `tolled`: how many of those events have a toll (a report gives one, 0 included): `low` counts 0
+  for an event none of whose reports gives a toll, and the map says "toll unknown" rather than 0.
+- `type_events`, `type_low`, `type_high`, `type_tolled`: the same for a filter on this one event type: the
   events counted at their first report of that type (an event told as a battle by one article and
   as shelling by another counts under each type once), so the rollup answers a one-type filter.
 - per threshold of THRESHOLDS (a minimum toll or confidence: `min_deaths_5_*`, `min_conf_80_*`),
-  `reports`, `events`, `low` and `high` again for the reports that pass it: each event counted at its
+  `reports`, `events`, `low`, `high` and `tolled` again for the reports that pass it: each event counted at its
   first report that passes (as a filter on that minimum counts it), with the toll of all its
   reports. A filter on one of these minima, alone or with place filters, is then answered from the
   rollup; another value (the panel takes any number) scans the events.
@@ -33,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
-from dashboard.rollup_counts import Facts, first_passing, passes, tolls
+from dashboard.rollup_counts import Facts, first_passing, passes, tolled, tolls
 
 ROLLUP_KEYS = [
     S.LOCATION,
@@ -48,13 +50,13 @@ ROLLUP_KEYS = [
     S.GEO_PRECISION,
 ]
 # The minima counted (filters.Filters: min_fatalities, an integer; min_confidence, a step of 0.05 in
-# the panel): those most asked for. Ten levels, four sums each: mostly zeros, which Parquet stores in
+# the panel): those most asked for. Ten levels, five sums each: mostly zeros, which Parquet stores in
 # a few bytes, and a query reads only the columns of its level.
 THRESHOLDS: dict[str, tuple[float, ...]] = {
     "min_fatalities": (1, 5, 10, 50, 100),
     "min_confidence": (0.5, 0.6, 0.7, 0.8, 0.9),
 }
-THRESHOLD_SUMS = ("reports", "events", "low", "high")
+THRESHOLD_SUMS = ("reports", "events", "low", "high", "tolled")
 
 
 def threshold_prefix(field: str, level: float) -> str:
@@ -73,17 +75,9 @@ def threshold_sql(field: str, level: float) -> str:
 
 
 LEVELS = [(field, level, threshold_prefix(field, level)) for field, levels in THRESHOLDS.items() for level in levels]
-MEASURES = [
-    "reports",
-    "events",
-    "low",
-    "high",
-    "type_events",
-    "type_low",
-    "type_high",
-    *[f"{prefix}_{m}" for _, _, prefix in LEVELS for m in THRESHOLD_SUMS],
-]
-TYPE_MEASURES = {"events": "type_events", "low": "type_low", "high": "type_high"}
+TYPE_MEASURES = {"events": "type_events", "low": "type_low", "high": "type_high", "tolled": "type_tolled"}
+# The plain sums (the same names as a level's), those of one type, and each level's.
+MEASURES = [*THRESHOLD_SUMS, *TYPE_MEASURES.values(), *[f"{p}_{m}" for _, _, p in LEVELS for m in THRESHOLD_SUMS]]
 ROLLUP_COLUMNS = [*ROLLUP_KEYS, *MEASURES]
 # The columns a place filter reads (duck.where: countries, provinces, places and their boxes, towns only).
 PLACE_FILTERED = (S.COUNTRY, S.ADMIN1, S.GEO_PRECISION, S.LOCATION, S.LATITUDE, S.LONGITUDE)
@@ -160,6 +154,7 @@ def _measures(facts: Facts, cluster: np.ndarray) -> np.ndarray:
     # count was half of a write's rollup delta).
     event = pd.factorize(cluster)[0].astype("int64")
     lo, hi = tolls(toll, event, lone)
+    known = tolled(toll, event, lone)
     event_type = pd.factorize(event * (int(kind.max()) + 1) + kind)[0]
     # An event told twice: counted at its smallest event id; per type, at its first report of that type.
     counted = first_passing(event, rank, lone, every)
@@ -172,9 +167,11 @@ def _measures(facts: Facts, cluster: np.ndarray) -> np.ndarray:
         ("events", counted),
         ("low", lo * counted),
         ("high", hi * counted),
+        ("tolled", known & counted),
         ("type_events", typed),
         ("type_low", lo * typed),
         ("type_high", hi * typed),
+        ("type_tolled", known & typed),
     ):
         sums[:, col[m]] = v
     deaths = np.nan_to_num(toll, nan=0.0)
@@ -185,6 +182,7 @@ def _measures(facts: Facts, cluster: np.ndarray) -> np.ndarray:
         sums[:, col[f"{prefix}_events"]] = first
         sums[:, col[f"{prefix}_low"]] = lo * first
         sums[:, col[f"{prefix}_high"]] = hi * first
+        sums[:, col[f"{prefix}_tolled"]] = known & first
     return sums
 
 
@@ -303,26 +301,30 @@ def rollup_sql(events: str) -> str:
     )
     sums = "".join(
         f", sum({p}_passes)::BIGINT AS {p}_reports, sum({p}_counted)::BIGINT AS {p}_events, "
-        f"sum({p}_counted * lo)::BIGINT AS {p}_low, sum({p}_counted * hi)::BIGINT AS {p}_high"
+        f"sum({p}_counted * lo)::BIGINT AS {p}_low, sum({p}_counted * hi)::BIGINT AS {p}_high, "
+        f"sum({p}_counted * kn)::BIGINT AS {p}_tolled"
         for _, _, p in LEVELS
     )
     return f"""
         WITH e AS (SELECT *, coalesce(cluster_id, event_id) = event_id AS lone FROM {events}
                    WHERE record_kind IS DISTINCT FROM 'mention'),
         t AS (SELECT cluster_id, min(event_id) AS first, coalesce(min(fatalities), 0) AS low,
-                     coalesce(max(fatalities), 0) AS high{firsts} FROM e WHERE NOT lone GROUP BY cluster_id),
+                     coalesce(max(fatalities), 0) AS high, (count(fatalities) > 0)::INTEGER AS known{firsts}
+              FROM e WHERE NOT lone GROUP BY cluster_id),
         ft AS (SELECT cluster_id, event_type, min(event_id) AS first_of_type FROM e WHERE NOT lone GROUP BY ALL),
         c AS (SELECT e.*, CASE WHEN lone THEN 1 WHEN e.event_id = t.first THEN 1 ELSE 0 END AS counted,
                      CASE WHEN lone THEN 1 WHEN e.event_id = ft.first_of_type THEN 1 ELSE 0 END AS typed,
                      CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.low END AS lo,
-                     CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.high END AS hi{passing}
+                     CASE WHEN lone THEN coalesce(e.fatalities, 0) ELSE t.high END AS hi,
+                     CASE WHEN lone THEN (e.fatalities IS NOT NULL)::INTEGER ELSE t.known END AS kn{passing}
               FROM e LEFT JOIN t ON NOT e.lone AND e.cluster_id = t.cluster_id
               LEFT JOIN ft ON NOT e.lone AND e.cluster_id = ft.cluster_id
                   AND e.event_type IS NOT DISTINCT FROM ft.event_type)
         SELECT {keys}, count(*)::BIGINT AS reports, sum(counted)::BIGINT AS events,
                sum(counted * lo)::BIGINT AS low, sum(counted * hi)::BIGINT AS high,
+               sum(counted * kn)::BIGINT AS tolled,
                sum(typed)::BIGINT AS type_events, sum(typed * lo)::BIGINT AS type_low,
-               sum(typed * hi)::BIGINT AS type_high{sums}
+               sum(typed * hi)::BIGINT AS type_high, sum(typed * kn)::BIGINT AS type_tolled{sums}
         FROM c GROUP BY {keys}"""
 
 

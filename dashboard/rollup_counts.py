@@ -1,4 +1,5 @@
-"""The numpy side of the rollup's per-row counts (dashboard/rollup.py): an event's tolls, its first
+"""The numpy side of the rollup's per-row counts (dashboard/rollup.py): an event's tolls (and whether
+it has one), its first
 report passing a threshold, and what a write's rows give those that does not depend on their
 clusters (found once for an append's rows before and after its merge)."""
 
@@ -47,6 +48,18 @@ def tolls(toll: np.ndarray, event: np.ndarray, lone: np.ndarray) -> tuple[np.nda
         lo[~lone] = np.where(np.isfinite(low[g]), low[g], 0).astype("int64")
         hi[~lone] = np.where(np.isfinite(high[g]), high[g], 0).astype("int64")
     return lo, hi
+
+
+def tolled(toll: np.ndarray, event: np.ndarray, lone: np.ndarray) -> np.ndarray:
+    """Per row, whether any of its event's reports gives a toll (0 included); `toll`, `event` and
+    `lone` as for `tolls`."""
+    out = ~np.isnan(toll)
+    if (~lone).any():
+        g = event[~lone]
+        given = np.zeros(int(g.max()) + 1, dtype=bool)
+        given[g[out[~lone]]] = True
+        out[~lone] = given[g]
+    return out
 
 
 def first_passing(group: np.ndarray, rank: np.ndarray, lone: np.ndarray, passes: np.ndarray) -> np.ndarray:

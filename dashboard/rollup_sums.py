@@ -38,8 +38,7 @@ def sums_select(kind: str, measures: frozenset[str], prefix: str | None = None, 
     rollup's parts hold `measures`: without a minimum, the counts of every row and of one type;
     with one, that level's counts of the rows where a report passes it."""
     keys, extra, after = SUMMED_KINDS[kind]
-    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else ["reports", "events", "low", "high"]
-    names += [] if prefix else list(R.TYPE_MEASURES.values())
+    names = [f"{prefix}_{m}" for m in R.THRESHOLD_SUMS] if prefix else [*PLAIN]
     sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in measures)
     passing = f" WHERE {prefix}_reports > 0" if prefix else ""
     return (
@@ -59,8 +58,7 @@ COUNTRY_DAY_KEYS = (S.COUNTRY, *DAY_KEYS)
 def country_days_select(measures: frozenset[str], source: str = "rollup") -> str:
     """The SELECT of the rollup (`source`) summed per COUNTRY_DAY_KEYS, with the plain counts and
     those of one type (sums_select's of no minimum), where the rollup's parts hold `measures`."""
-    names = ["reports", "events", "low", "high", *R.TYPE_MEASURES.values()]
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names if m in measures)
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in PLAIN if m in measures)
     keys = ", ".join(COUNTRY_DAY_KEYS)
     return f"SELECT {keys}, {sums} FROM {source} GROUP BY ALL ORDER BY {S.COUNTRY}, {S.EVENT_DATE}"
 
@@ -101,7 +99,7 @@ def level_view(measures: frozenset[str], prefix: str, wide: str) -> str:
 # more for a whole rollup at ten million events, 14 MB.
 BY_PLACE = "by_place"
 BY_PLACE_ROW_GROUP = 16_384
-PLAIN = ("reports", "events", "low", "high", *R.TYPE_MEASURES.values())
+PLAIN = ("reports", "events", "low", "high", "tolled", *R.TYPE_MEASURES.values())
 
 
 def by_place_select(source: str = "rollup") -> str:

@@ -134,7 +134,7 @@ def _fact(con: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
     return {
         "fact_places": con.sql("SELECT * FROM places").to_arrow_table(),
         "fact_types": con.sql("SELECT * FROM types").to_arrow_table(),
-        "fact_rows": con.sql(HQ.rows_sql("rollup", "places", "types", ", r.rn")).to_arrow_table(),
+        "fact_rows": con.sql(HQ.rows_sql("rollup", "places", "types", ", r.tolled, r.rn")).to_arrow_table(),
     }
 
 

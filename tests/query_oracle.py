@@ -62,37 +62,45 @@ def first_reports(df: pd.DataFrame) -> pd.Series:
 @dataclass(frozen=True)
 class Tolls:
     """Per event (event_keys), the lowest and highest death count its reports in a table give (0 when
-    none): `tolls(everything)`, computed once where many calls ask about subsets of one table."""
+    none) and whether any gives one: `tolls(everything)`, computed once where many calls ask about
+    subsets of one table."""
 
     low: pd.Series
     high: pd.Series
+    known: pd.Series
 
 
 def tolls(everything: pd.DataFrame) -> Tolls:
     keys = event_keys(everything)
     deaths = pd.to_numeric(everything[S.FATALITIES], errors="coerce")
     return Tolls(
-        deaths.groupby(keys).min().fillna(0).astype("int64"), deaths.groupby(keys).max().fillna(0).astype("int64")
+        deaths.groupby(keys).min().fillna(0).astype("int64"),
+        deaths.groupby(keys).max().fillna(0).astype("int64"),
+        deaths.groupby(keys).count() > 0,
     )
 
 
 def event_tolls(df: pd.DataFrame, everything: pd.DataFrame | Tolls | None = None) -> pd.DataFrame:
     """The rows that count as events (the first report of each event in `df`), with `low` and `high`:
-    the lowest and highest death count the event's reports in `everything` give (0 when none);
+    the lowest and highest death count the event's reports in `everything` give (0 when none), and
+    `known`: whether any of them gives one;
     `everything` may be given as its `tolls` (df then a subset of that table, its index kept)."""
     whole = everything if isinstance(everything, Tolls) else tolls(df if everything is None else everything)
-    low, high = whole.low, whole.high
+    low, high, known = whole.low, whole.high, whole.known
     own = event_keys(df)
     first = df[first_reports(df)]
     k = own[first.index]
     return first.assign(
-        low=k.map(low).fillna(0).astype("int64").to_numpy(), high=k.map(high).fillna(0).astype("int64").to_numpy()
+        low=k.map(low).fillna(0).astype("int64").to_numpy(),
+        high=k.map(high).fillna(0).astype("int64").to_numpy(),
+        known=k.map(known).fillna(False).astype(bool).to_numpy(),
     )
 
 
 def places_summary(df: pd.DataFrame, everything: pd.DataFrame | Tolls | None = None) -> pd.DataFrame:
     """One row per place: where it is, how many events and deaths (one toll per event, the lowest and
-    highest its reports give), its main event type, date span."""
+    highest its reports give), of how many events a report gives a toll (`tolled`), its main event
+    type, date span."""
     cols = [
         S.PLACE_KEY,
         S.LOCATION,
@@ -103,6 +111,7 @@ def places_summary(df: pd.DataFrame, everything: pd.DataFrame | Tolls | None = N
         "n_events",
         "fatalities",
         "fatalities_high",
+        "tolled",
         "main_type",
         "type_mix",
         "first",
@@ -127,6 +136,7 @@ def places_summary(df: pd.DataFrame, everything: pd.DataFrame | Tolls | None = N
     out["fatalities"] = ev["low"].sum().reindex(out.index).fillna(0).astype("int64")
     out["fatalities_high"] = ev["high"].sum().reindex(out.index).fillna(0).astype("int64")
     out["fatalities_high"] = out[["fatalities", "fatalities_high"]].max(axis=1)
+    out["tolled"] = ev["known"].sum().reindex(out.index).fillna(0).astype("int64")
     main = df.groupby([S.PLACE_KEY, S.EVENT_TYPE], sort=False).size().reset_index(name="n")
     main = main.sort_values("n", ascending=False).drop_duplicates(S.PLACE_KEY).set_index(S.PLACE_KEY)
     out["main_type"] = main[S.EVENT_TYPE].reindex(out.index)
@@ -167,10 +177,10 @@ def selection_counts(listed: pd.DataFrame, total: int, everything: pd.DataFrame 
     """ "N of M events · K places · D deaths" for the events the views show: an event reported by
     several articles counts once, its deaths as the range its reports give ("10–12 deaths")."""
     if not len(listed):
-        return counts_line(0, 0, 0, 0, total)
+        return counts_line(0, 0, 0, 0, 0, total)
     ev = event_tolls(listed, everything)
     places = int(listed[S.PLACE_KEY].nunique())
-    return counts_line(len(ev), places, int(ev["low"].sum()), int(ev["high"].sum()), total)
+    return counts_line(len(ev), places, int(ev["low"].sum()), int(ev["high"].sum()), int(ev["known"].sum()), total)
 
 
 # -- timeline: measure and date precision ------------------------------------------------------------

@@ -99,13 +99,14 @@ def oracle_rows(events: pd.DataFrame, mask: np.ndarray, sel: Selection) -> pd.Da
     return O.at_place(O.in_range(rows, sel.start, sel.end), sel.place)
 
 
-def expected_figures(rows: pd.DataFrame, events: pd.DataFrame | O.Tolls) -> tuple[int, int, int, int]:
-    """The oracle's (events, places, deaths low, deaths high) of the listed rows (of `events`, or of
-    the events whose O.tolls these are)."""
+def expected_figures(rows: pd.DataFrame, events: pd.DataFrame | O.Tolls) -> tuple[int, int, int, int, int]:
+    """The oracle's (events, places, deaths low, deaths high, events with a toll) of the listed rows
+    (of `events`, or of the events whose O.tolls these are)."""
     if rows.empty:
-        return 0, 0, 0, 0
+        return 0, 0, 0, 0, 0
     ev = O.event_tolls(rows, events)
-    return len(ev), int(rows[S.PLACE_KEY].nunique()), int(ev["low"].sum()), int(ev["high"].sum())
+    places = int(rows[S.PLACE_KEY].nunique())
+    return len(ev), places, int(ev["low"].sum()), int(ev["high"].sum()), int(ev["known"].sum())
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -155,7 +156,7 @@ def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
     g = got.set_index(S.PLACE_KEY).sort_index()
     w = want.set_index(S.PLACE_KEY).sort_index()
     assert g.index.tolist() == w.index.tolist()
-    for col in ("n_events", "fatalities", "fatalities_high"):
+    for col in ("n_events", "fatalities", "fatalities_high", "tolled"):
         assert g[col].astype(int).tolist() == w[col].astype(int).tolist(), col
     for col in ("first", "last"):
         assert pd.to_datetime(g[col]).tolist() == pd.to_datetime(w[col]).tolist(), col
@@ -166,7 +167,7 @@ def _same_places(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 def test_an_empty_store_answers_nothing(tmp_path: Path) -> None:
     db = D.DuckEngine(EventsStore(tmp_path / "none"))
-    assert D.selection_figures(db, Filters(), Selection()) == (0, 0, 0, 0)
+    assert D.selection_figures(db, Filters(), Selection()) == (0, 0, 0, 0, 0)
     assert D.total_events(db) == 0
     assert D.places_summary(db, Filters(), Selection()).empty
     assert D.date_extent(db, Filters()) is None
@@ -259,7 +260,7 @@ def test_an_event_reported_twice_counts_once_and_a_mention_not_at_all(tmp_path: 
     events = store.load_events()
     assert events[events[S.EVENT_ID] != "m1"][S.CLUSTER_ID].nunique() == 1, "one event, two reports"
     db = D.DuckEngine(store, threads=1)
-    assert D.selection_figures(db, Filters(), Selection()) == (1, 1, 10, 12)
+    assert D.selection_figures(db, Filters(), Selection()) == (1, 1, 10, 12, 1)
     assert D.total_events(db) == 1
     assert D.places_summary(db, Filters(), Selection())[
         ["n_events", "fatalities", "fatalities_high"]
@@ -836,3 +837,33 @@ def test_the_mix_of_types_is_written_as_the_memory_engine_writes_it(seed: int) -
     names = ("Battles", "Protests", "Riots", "Strategic developments")
     counts = rng.integers(0, 4, size=(300, len(names))) * rng.integers(0, 2, size=(300, len(names)))
     assert mixes(counts, names) == mix_strings(counts, names)
+
+
+def test_a_rollup_written_before_it_counted_tolls_leaves_the_map_to_the_events(tmp_path: Path, make_events) -> None:
+    """A store whose rollup has no `tolled` (written by the code before it) still tells a place without
+    a toll from one with 0 dead: DuckViews answers the places from the events until a compaction."""
+    import pyarrow.parquet as pq
+
+    from dashboard.app.views import DuckViews
+    from dashboard.ingest.article import Article
+
+    store = EventsStore(tmp_path / "s")
+    for i, (place, lat, deaths) in enumerate((("Kafr Tala", 35.1, 4), ("Kafr Nabl", 35.6, None))):
+        art = Article(text=f"Shells hit the market of {place}, report {i}.", title=f"r{i}", source=f"outlet {i}")
+        row = dict(event_id=f"t{i}", article_id=art.article_id, fatalities=deaths, location=place, latitude=lat)
+        store.append(make_events(row), [art])
+    m = store.manifest()
+    first = store.root / m["rollup"][0]["path"]
+    want = {"Kafr Tala": (4, 1), "Kafr Nabl": (0, 0)}
+
+    def tolls(views: DuckViews) -> dict[str, tuple[int, int]]:
+        p = views.places(Filters(), Selection())
+        return {loc: (int(d), int(k)) for loc, d, k in zip(p[S.LOCATION], p["fatalities"], p["tolled"], strict=True)}
+
+    assert tolls(DuckViews(D.DuckEngine(store, threads=1), 2, m["generation"], rollup=True)) == want
+    table = pq.read_table(first)
+    pq.write_table(table.drop([c for c in table.column_names if c.endswith("tolled")]), first)
+    db = D.DuckEngine(store, threads=1)
+    views = DuckViews(db, 2, m["generation"], rollup=True)
+    assert tolls(views) == want
+    assert "tolled" not in db.rollup_measures

@@ -195,6 +195,7 @@ def grid_places(n: int, lon0: float = 30.0, lat0: float = 30.0, step: float = 0.
             S.GEO_PRECISION: pd.array([1] * n, dtype="Int64"),
             "n_events": np.arange(n) % 7 + 1,
             "fatalities": np.arange(n) % 3,
+            "tolled": (np.arange(n) % 7 + 1) // 2,
             "main_type": "Battles",
             "first": pd.Timestamp("2020-01-01"),
             "last": pd.Timestamp("2020-02-01"),
@@ -219,6 +220,7 @@ def test_many_places_merge_into_clusters_that_keep_every_event() -> None:
     assert singles["n_events"].sum() + clusters["n_events"].sum() == places["n_events"].sum()
     assert singles.__len__() + clusters["n_places"].sum() == len(places)
     assert clusters["fatalities"].sum() + singles["fatalities"].sum() == places["fatalities"].sum()
+    assert clusters["tolled"].sum() + singles["tolled"].sum() == places["tolled"].sum()
     assert (clusters["n_places"] >= 2).all()
     top = clusters["top"].iloc[0]
     assert 1 <= len(top) <= 3 and top == sorted(top, key=lambda t: -t[1])

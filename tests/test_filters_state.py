@@ -332,9 +332,10 @@ def test_places_from_selected() -> None:
 
 
 def test_selection_counts(events: pd.DataFrame) -> None:
-    assert O.selection_counts(events, 10) == "3 of 10 events · 3 places · 38 deaths"
+    assert O.selection_counts(events, 10) == "3 of 10 events · 3 places · 38 deaths · tolls known for 2 of 3 events"
     assert O.selection_counts(events.head(1).assign(fatalities=1), 3) == "1 of 3 events · 1 place · 1 death"
     assert O.selection_counts(events.head(0), 3) == "0 of 3 events · 0 places · 0 deaths"
+    assert O.selection_counts(events.assign(fatalities=None), 3) == "3 of 3 events · 3 places · toll unknown"
 
 
 # -- the callbacks' pure helpers ----------------------------------------------------------------------

@@ -290,6 +290,23 @@ def test_map_figure_one_marker_per_place(events: pd.DataFrame) -> None:
             assert k == key(k.split("|")[0], lat, lon)
 
 
+def test_town_names_are_drawn_over_the_markers_and_provinces_under_them(make_events) -> None:
+    """Under the markers a town's name was hidden by its own marker; the provinces' lines stay under."""
+    from dashboard.app.basemap import BASEMAP_PREFIX, TOWN_NAMES
+    from dashboard.app.mapview import MapView
+
+    events = O.with_place_key(
+        make_events(dict(event_id="a", **IDLIB), dict(event_id="b", location="Saraqib", latitude=35.86, longitude=36.8))
+    )
+    fig = map_figure(O.places_summary(events), view=MapView(35.5, 38.5, 34.5, 37.0))
+    names = [t.name for t in fig.data]
+    markers = [i for i, t in enumerate(fig.data) if not str(t.name).startswith(BASEMAP_PREFIX) and t.customdata]
+    assert markers and names.index(TOWN_NAMES) > max(markers), names
+    assert names.index(BASEMAP_PREFIX + "provinces") < min(markers), names
+    towns = fig.data[names.index(TOWN_NAMES)]
+    assert towns.hoverinfo == "skip" and towns.mode == "text" and towns.customdata is None
+
+
 def test_map_figure_symbols_by_precision(events: pd.DataFrame) -> None:
     fig = map_figure(O.places_summary(events))
     symbols = {k: s for t in place_traces(fig) for k, s in zip(t.customdata, t.marker.symbol, strict=True)}

@@ -107,15 +107,15 @@ def test_the_app_views_answer_from_any_store_with_the_protocol(tmp_path: Path, m
             (
                 views.figures(Filters(), Selection()),
                 newest[S.EVENT_ID].tolist(),
-                views.places(Filters(), Selection())[[S.LOCATION, "n_events", "fatalities"]]
+                views.places(Filters(), Selection())[[S.LOCATION, "n_events", "fatalities", "tolled"]]
                 .sort_values(S.LOCATION)
                 .to_dict("records"),
             )
         )
     assert answers[0] == answers[1]
     figures, newest_ids, places = answers[0]
-    assert figures == (3, 2, 7, 7) and newest_ids == ["b", "a", "c"]
+    assert figures == (3, 2, 7, 7, 2) and newest_ids == ["b", "a", "c"]
     assert places == [
-        {S.LOCATION: "Aleppo", "n_events": 1, "fatalities": 0},
-        {S.LOCATION: "Idlib", "n_events": 2, "fatalities": 7},
+        {S.LOCATION: "Aleppo", "n_events": 1, "fatalities": 0, "tolled": 0},
+        {S.LOCATION: "Idlib", "n_events": 2, "fatalities": 7, "tolled": 2},
     ]

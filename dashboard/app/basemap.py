@@ -24,6 +24,7 @@ from dashboard.paths import assets_dir
 # One marker per place is the data; the basemap traces are scenery, told apart by these names (no
 # hover, no click, no legend entry).
 BASEMAP_PREFIX = "basemap: "
+TOWN_NAMES = BASEMAP_PREFIX + "towns"  # the town names' trace (figures.map_spec draws it over the markers)
 # Map labels draw in this family first (no such font exists: the next one is used); the dark theme
 # finds basemap text by it (assets/style.css), where plotly writes colours inline.
 LABEL_FONT = "basemap-label, system-ui, sans-serif"
@@ -90,6 +91,13 @@ def _towns() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         np.array(lat, dtype=float),
         np.array(name, dtype=object),
     )
+
+
+def town_points() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(longitude, latitude, name) of every town the basemap can name (places.place_labels tells
+    namesakes apart by the nearest)."""
+    _, lon, lat, name = _towns()
+    return lon, lat, name
 
 
 def town_threshold(span: float) -> int:

@@ -79,7 +79,9 @@ function(relayout, click, current) {
     if (relayout.autosize && full && full.width && full.height && !cur.box) {
         // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
         // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
-        const aspect = Math.round(full.width / full.height / 0.8 * 10) / 10;
+        // The plot area's (_size), not the figure's: the legend's row under it is no map.
+        const plot = full._size && full._size.w && full._size.h ? full._size : full;
+        const aspect = Math.round((plot.w || plot.width) / (plot.h || plot.height) / 0.8 * 10) / 10;
         const was = cur.aspect || __ASPECT__;
         return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
     }
@@ -278,7 +280,7 @@ def views_answer(
     bars, background = v.series(f, sel, unit, measure)
     agg = v.labelled(v.places(f, sel))
     fig = _map_figure(agg, sel, f, size_by, box, tiles)
-    n, places, low, high = v.figures(f, sel)
+    n, places, low, high, tolled = v.figures(f, sel)
     total = v.total()
     timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
     empty = v.empty_reason(f, sel, n)
@@ -292,7 +294,7 @@ def views_answer(
         timeline,
         panel(v, f, sel, n, page, table_state, empty, name),
         summary_line(total, n, sel, name),
-        counts_line(n, places, low, high, total),
+        counts_line(n, places, low, high, tolled, total),
         [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,
         place_options(agg),
     )

@@ -92,14 +92,14 @@ def cluster_places(
     remain, each is its own marker. Otherwise places merge on a grid whose cell is
     1/GRID_CELLS of the view (or of the places' extent when there is no view), coarsened until at
     most MAX_MARKERS markers remain; a cell holding one place, and the selected place, stay places.
-    Clusters: lat/lon (event-weighted centre), n_events, fatalities, n_places, size (the size_by
+    Clusters: lat/lon (event-weighted centre), n_events, fatalities, tolled, n_places, size (the size_by
     measure), key (cluster_key of its places' box), top (the three biggest places, for the hover).
     """
     singles, clusters = cluster_positions(places, view, selected, size_by)
     return places.iloc[singles], clusters
 
 
-CLUSTER_COLUMNS = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "n_places", "size", "key", "top"]
+CLUSTER_COLUMNS = [S.LATITUDE, S.LONGITUDE, "n_events", "fatalities", "tolled", "n_places", "size", "key", "top"]
 
 
 def cluster_positions(
@@ -173,6 +173,7 @@ def _clusters_of(
     w = n_ev.astype(float)
     m_lat, m_lon = lat[members], lon[members]
     deaths = pd.to_numeric(rows["fatalities"], errors="coerce").fillna(0).to_numpy(dtype=float)[order]
+    tolled = rows["tolled"].to_numpy(dtype=np.int64)[order]
     size = size_measure(rows, size_by).to_numpy(dtype=float)[order]
     weight = np.add.reduceat(w, starts)
     count = np.diff(np.r_[starts, members.size])
@@ -188,6 +189,7 @@ def _clusters_of(
             S.LONGITUDE: np.add.reduceat(m_lon * w, starts) / weight,
             "n_events": np.add.reduceat(n_ev, starts),
             "fatalities": np.add.reduceat(deaths, starts).astype(np.int64),
+            "tolled": np.add.reduceat(tolled, starts),
             "n_places": count,
             "size": np.add.reduceat(size, starts),
             "key": _cluster_keys(m_lon, m_lat, starts, cell),

@@ -27,18 +27,19 @@ def counted(cond: str, params: list, cols: tuple[str, ...], source: str = "event
     `cond`: every lone report, and of each event reported more than once the report with the
     smallest event_id (engine.counted_rows, query_oracle.first_reports); with `cols` of that row and
     the event's `low` and `high` death counts (over all its reports, filtered or not; 0 when none is
-    given)."""
+    given) and `known` (1 when one of them gives a toll, else 0: engine.event_tolled)."""
     own = "".join(f"{c}, " for c in cols)
     lone = (
-        f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high FROM {source} "
-        f"WHERE lone AND ({cond})"
+        f"SELECT {own}coalesce(fatalities, 0) AS low, coalesce(fatalities, 0) AS high, "
+        f"(fatalities IS NOT NULL)::INTEGER AS known FROM {source} WHERE lone AND ({cond})"
     )
     # A struct, as arg_min skips a NULL argument (an undated report would lose its date's NULL).
     fields = ", ".join(f"'{c}': {c}" for c in cols)
     pick = f", arg_min({{{fields}}}, event_id) AS r" if cols else ""
     shared = (
         f"SELECT {''.join(f'c.r.{c} AS {c}, ' for c in cols)}coalesce(t.low, 0) AS low, "
-        f"coalesce(t.high, 0) AS high FROM (SELECT cluster_id{pick} FROM {source} "
+        f"coalesce(t.high, 0) AS high, (t.low IS NOT NULL)::INTEGER AS known "
+        f"FROM (SELECT cluster_id{pick} FROM {source} "
         f"WHERE NOT lone AND ({cond}) GROUP BY cluster_id) c JOIN tolls t USING (cluster_id)"
     )
     return f"({lone} UNION ALL {shared})", [*params, *params]
@@ -52,22 +53,24 @@ def matching(cond: str, cols: tuple[str, ...]) -> str:
     return f"m AS MATERIALIZED (SELECT {', '.join(need)} FROM {{events}} WHERE {cond})"
 
 
-def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
-    """(events, places, deaths low, deaths high): what engine.selection_figures counts. An event
-    reported by several articles counts once, with the lowest and highest toll its reports give."""
+def selection_figures(db: DuckEngine, f: Filters, sel: Selection) -> tuple[int, int, int, int, int]:
+    """(events, places, deaths low, deaths high, events with a toll): what engine.selection_figures
+    counts. An event reported by several articles counts once, with the lowest and highest toll its
+    reports give."""
     cond, params = where(f, sel)
     events, _ = counted("true", [], (), "m")
     row = db.query(
         f"WITH {matching(cond, ('location', 'lat_i', 'lon_i'))} "
         f"SELECT (SELECT count(*) FROM (SELECT 1 FROM m GROUP BY location, lat_i, "
-        f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi "
+        f"lon_i)) AS p, count(*) AS n, coalesce(sum(low), 0) AS lo, coalesce(sum(high), 0) AS hi, "
+        f"coalesce(sum(known), 0) AS k "
         f"FROM {events}",
         params,
         dates_of(sel),
     ).iloc[0]
     if not row["n"]:
-        return 0, 0, 0, 0
-    return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"])
+        return 0, 0, 0, 0, 0
+    return int(row["n"]), int(row["p"]), int(row["lo"]), int(row["hi"]), int(row["k"])
 
 
 def total_events(db: DuckEngine) -> int:
@@ -110,11 +113,13 @@ def places_summary(db: DuckEngine, f: Filters, sel: Selection) -> pd.DataFrame:
                          FILTER (WHERE event_type IS NOT NULL) AS type_mix,
                      min(first) AS first, max(last) AS last
               FROM t GROUP BY location, lat_i, lon_i),
-        e AS (SELECT location, lat_i, lon_i, count(*) AS n_events, sum(low) AS fatalities, sum(high) AS high
+        e AS (SELECT location, lat_i, lon_i, count(*) AS n_events, sum(low) AS fatalities, sum(high) AS high,
+                     sum(known) AS tolled
               FROM {events} GROUP BY ALL)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
                coalesce(e.n_events, 0) AS n_events, coalesce(e.fatalities, 0) AS fatalities,
-               greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high, p.main_type, p.type_mix,
+               greatest(coalesce(e.high, 0), coalesce(e.fatalities, 0)) AS fatalities_high,
+               coalesce(e.tolled, 0) AS tolled, p.main_type, p.type_mix,
                p.first, p.last
         FROM p LEFT JOIN e ON {same} ORDER BY n_events DESC, place_key""",
         params,

@@ -6,11 +6,12 @@ answer at a million events, each time an actor is chosen. Here, once per generat
 first filters by one actor (DuckViews._actors), the events are counted per actor in one pass (each
 row under its actor1 and, when it differs, its actor2), as duck_states.state_sql counts the rows of
 one actor: `reports`, `events` (an event counted at its first report naming that actor), `low` and
-`high` (that event's tolls over all its reports). Narrow: each place is duck_fact's integer and each
-type its index, the actor a small integer (~58 bytes a row held: 609,316 rows, 35 MB, at a million
-synthetic events; 2.8 million rows at ten million on one part per year). A state of one actor and
-no other filter is then its rows, with the place's and type's columns joined back in
-(`state_select`): the table duck_states builds from the events, row for row
+`high` (that event's tolls over all its reports) and `tolled` (those events with a toll). Narrow:
+each place is duck_fact's integer and each type its index, the actor a small integer (~58 bytes a
+row held: 609,316 rows, 35 MB, at a million synthetic events; 2.8 million rows at ten million on
+one part per year). A state of one actor and no other filter is then its rows, with the place's and
+type's columns joined back in (`state_select`): the table duck_states builds from the events, row for
+row
 (tests/actor_states.py, after appends, a correction, its undo, a compaction and a kill -9).
 
 Where the store wrote the table with the generation (store_held: a whole rollup part, as a
@@ -102,8 +103,8 @@ def narrow_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
         f"SELECT r.pid, r.{S.EVENT_DATE}, "
         f"CASE WHEN r.tid < 0 THEN NULL ELSE ({names})[r.tid + 1] END AS {S.EVENT_TYPE}, r.tid, "
         f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}::BIGINT AS {S.GEO_PRECISION}, "
-        "r.reports::BIGINT AS reports, r.events::BIGINT AS events, r.low::BIGINT AS low, r.high::BIGINT AS high "
-        f"FROM {actors.table} r WHERE r.aid = {int(aid)}",
+        "r.reports::BIGINT AS reports, r.events::BIGINT AS events, r.low::BIGINT AS low, r.high::BIGINT AS high, "
+        f"r.tolled::BIGINT AS tolled FROM {actors.table} r WHERE r.aid = {int(aid)}",
         [],
     )
 
@@ -118,7 +119,8 @@ def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
     p = actors.fact.places
     return (
         f"SELECT p.{S.LOCATION}, p.{S.LATITUDE}, p.{S.LONGITUDE}, p.{S.COUNTRY}, r.{S.EVENT_DATE}, r.{S.EVENT_TYPE}, "
-        f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, p.lat_i, p.lon_i, r.reports, r.events, r.low, r.high "
+        f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}, p.lat_i, p.lon_i, r.reports, r.events, r.low, r.high, "
+        "r.tolled "
         f"FROM ({got[0]}) r JOIN {p} p USING (pid)",
         got[1],
     )

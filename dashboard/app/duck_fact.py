@@ -7,7 +7,7 @@ grouped every row of its range by (location, lat_i, lon_i) twice, strings among 
 click scanned every row's place columns to find one place's, twice (20-35 ms each). Here, once
 per generation (DuckEngine.summed, dropped with the generation's rollup), the rollup's places get
 an integer each (table `_fplaces`: the place's key, name, coordinates and country) and its rows
-become a narrow table of that integer, the date, type, precisions and the four counts, sorted by
+become a narrow table of that integer, the date, type, precisions and the four (five with `tolled`) counts, sorted by
 date (table `_fact`): a brush groups integers over its range's row groups and joins the few
 thousand places it found; a click scans one integer column. Each answer is the one duck_rollup's
 query gives over the rollup (tests/test_duck.py holds them frame for frame).
@@ -96,7 +96,8 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
     (0.36 s of the answer after a write at a million events). Its rows are not split by province or
     country code as that table's are; duck_rollup.places_summary, which groups them per place, gives
     the same answer (one latitude, longitude and country per place: `build`)."""
-    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in ("reports", "events", "low", "high"))
+    measures = ("reports", "events", "low", "high", *(("tolled",) if tolled(db) else ()))
+    sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in measures)
     return db.summed(
         "places_fact",
         f"SELECT p.location, p.lat_i, p.lon_i, p.latitude, p.longitude, p.country, r.* EXCLUDE (pid) FROM "
@@ -107,6 +108,12 @@ def places_table(db: D.DuckEngine, fact: Fact) -> str:
 
 # As the store numbers them (store_held).
 places_sql, types_sql, rows_sql = HQ.places_sql, HQ.types_sql, HQ.rows_sql
+
+
+def tolled(db: D.DuckEngine) -> str:
+    """rows_sql's `extra` that carries the rollup's `tolled` into the fact rows, where its parts hold
+    it (those written before it have not got it: DuckViews then answers the places from the events)."""
+    return ", r.tolled" if "tolled" in db.rollup_measures else ""
 
 
 def ids_of(db: D.DuckEngine, places: str) -> dict[tuple, int]:
@@ -126,7 +133,7 @@ def build_whole(db: D.DuckEngine) -> Fact | None:
     if not bool(db.query(f"SELECT coalesce(bool_and(uniform), true) AS u FROM {places}").iloc[0]["u"]):
         return None
     types = db.summed("ftypes", types_sql("rollup"))
-    rows = db.summed("fact", rows_sql("rollup", places, types))
+    rows = db.summed("fact", rows_sql("rollup", places, types, tolled(db)))
     return Fact(rows, places, ids_of(db, places), names_of(db, types))
 
 
@@ -176,7 +183,8 @@ def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection) -> pd.DataFrame
     df = db.query(
         f"""
         WITH p AS (SELECT pid, max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last,
-                          sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high{per_type}
+                          sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high,
+                          sum(tolled) AS tolled{per_type}
                    FROM {fact.rows} WHERE {cond} GROUP BY pid)
         SELECT d.place_key, d.location, d.latitude, d.longitude, d.country, p.* EXCLUDE (pid, high),
                greatest(p.high, p.fatalities) AS fatalities_high

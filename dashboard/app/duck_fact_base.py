@@ -32,7 +32,8 @@ from dashboard.app.duck_engine import INTS
 
 # The kinds of the files the store writes them to with a whole rollup part (store_held).
 FILES = frozenset({"fact_places", "fact_types", "fact_rows"})
-# The fact rows' columns (the base's rows have their row number in the part, `rn`, too).
+# The fact rows' columns (the base's rows have their row number in the part, `rn`, too; and `tolled`
+# where the rollup's parts hold it: duck_fact.tolled).
 ROW_COLUMNS = "pid, event_date, event_type, tid, date_precision, geo_precision, reports, events, low, high"
 
 
@@ -109,7 +110,8 @@ def built(db: D.DuckEngine, base: Base, source: str) -> Base:
         if uniform:
             con.execute(f"CREATE TABLE types AS {DF.types_sql(source)}")
             db.hold(base.types, con.sql("SELECT * FROM types").to_arrow_table())
-            db.hold(base.rows, con.sql(DF.rows_sql(source, "places", "types", ", r.rn")).to_arrow_table())
+            rows = DF.rows_sql(source, "places", "types", f"{DF.tolled(db)}, r.rn")
+            db.hold(base.rows, con.sql(rows).to_arrow_table())
         db.hold(base.places, con.sql("SELECT * FROM places").to_arrow_table())
     return finished(db, base, bool(uniform), int(top))
 
@@ -157,13 +159,14 @@ def over(db: D.DuckEngine, base: Base, gen: int) -> tuple[bool, DF.Fact | None]:
         return False, None
     names = types_of(db, base, fixed.format(gen=gen), f"rollup_{gen}_skip")
     types = base.types if names == base.names else db.summed(f"{tag}types", values_sql(names))
-    fix = db.summed(f"{tag}fix", DF.rows_sql(fixed, places, types, order=False))
+    fix = db.summed(f"{tag}fix", DF.rows_sql(fixed, places, types, DF.tolled(db), order=False))
     # A type the write brought or took away moves the others' indices (they follow the names' order).
     tid = "tid" if names == base.names else remap(base.names, names)
+    columns = ROW_COLUMNS + DF.tolled(db).replace("r.", "")
     rows = db.summed(
         f"{tag}fact",
-        f"SELECT {ROW_COLUMNS.replace(' tid,', f' {tid} AS tid,')} FROM {base.rows} "
-        f"WHERE rn NOT IN (SELECT n FROM rollup_{{gen}}_skip) UNION ALL SELECT {ROW_COLUMNS} FROM {fix}",
+        f"SELECT {columns.replace(' tid,', f' {tid} AS tid,')} FROM {base.rows} "
+        f"WHERE rn NOT IN (SELECT n FROM rollup_{{gen}}_skip) UNION ALL SELECT {columns} FROM {fix}",
         "VIEW",
     )
     if not all(n.startswith(f"rollup_{gen}_") for n in (extra, places, types, fix, rows) if n != base.types):

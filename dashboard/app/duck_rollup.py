@@ -76,7 +76,7 @@ def _without_minima(f: Filters) -> Filters:
 
 
 def measure_of(f: Filters | None, name: str) -> str:
-    """The rollup's column for `name` (reports, events, low, high) under these filters."""
+    """The rollup's column for `name` (reports, events, low, high, tolled) under these filters."""
     prefix = threshold_of(f) if f is not None else None
     if prefix is not None:
         return f"{prefix}_{name}"
@@ -229,10 +229,11 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, s
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision, min({spans[0]}) AS first,
                      max({spans[1]}) AS last, sum({measure_of(f, "events")}) AS n_events,
-                     sum({measure_of(f, "low")}) AS fatalities, sum({measure_of(f, "high")}) AS high
+                     sum({measure_of(f, "low")}) AS fatalities, sum({measure_of(f, "high")}) AS high,
+                     sum({measure_of(f, "tolled")}) AS tolled
               FROM r GROUP BY location, lat_i, lon_i)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
-               p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, m.main_type,
+               p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, p.tolled, m.main_type,
                m.type_mix, p.first, p.last
         FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""",
         params,

@@ -7,7 +7,8 @@ scanned them again. Now the first answer under a filter state scans them once, i
 matching rows counted per key (STATE_KEYS: place, date, type, precisions), as the
 store's rollup counts every row: `reports` (the matching rows), `events` (each event counted at its
 first matching report, as duck.counted picks it), `low` and `high` (that event's lowest and highest
-toll over all its reports, matching or not). The same queries that read the store's rollup
+toll over all its reports, matching or not) and `tolled` (those events of which a report gives a
+toll). The same queries that read the store's rollup
 (duck_rollup, with `source` naming the table and no filter of their own) then answer the places,
 timeline and date extent of that filter state under any selection, and bound the dates the newest
 rows are read from.
@@ -54,14 +55,15 @@ STATE_KEYS = [k for k in R.ROLLUP_KEYS if k not in (S.ADMIN1, S.COUNTRY_CODE)]
 
 
 def state_sql(name: str, cond: str) -> str:
-    """CREATE TABLE `name`: the rollup (reports, events, low, high per key of STATE_KEYS, with the
+    """CREATE TABLE `name`: the rollup (reports, events, low, high, tolled per key of STATE_KEYS, with the
     place's integer coordinates) of the events matching `cond`."""
     keys = ", ".join(STATE_KEYS)
     return f"""
         CREATE OR REPLACE TABLE {name} AS
         WITH m AS MATERIALIZED (SELECT {keys}, lat_i, lon_i, event_id, cluster_id, lone, fatalities
                                 FROM events WHERE {cond}),
-        f AS (SELECT c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high
+        f AS (SELECT c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high,
+                     (t.low IS NOT NULL)::INTEGER AS known
               FROM (SELECT cluster_id, min(event_id) AS first FROM m WHERE NOT lone GROUP BY cluster_id) c
               JOIN tolls t USING (cluster_id))
         SELECT {keys}, lat_i, lon_i, count(*)::BIGINT AS reports,
@@ -69,7 +71,9 @@ def state_sql(name: str, cond: str) -> str:
                coalesce(sum(CASE WHEN lone THEN coalesce(m.fatalities, 0) WHEN m.event_id = f.first THEN f.low END), 0)
                    ::BIGINT AS low,
                coalesce(sum(CASE WHEN lone THEN coalesce(m.fatalities, 0) WHEN m.event_id = f.first THEN f.high END), 0)
-                   ::BIGINT AS high
+                   ::BIGINT AS high,
+               coalesce(sum(CASE WHEN lone THEN (m.fatalities IS NOT NULL)::INTEGER
+                                 WHEN m.event_id = f.first THEN f.known END), 0)::BIGINT AS tolled
         FROM m LEFT JOIN f ON NOT m.lone AND m.cluster_id = f.cluster_id
         GROUP BY ALL ORDER BY event_date"""
 

@@ -38,6 +38,7 @@ SUMMARY_COLUMNS = [
     "n_events",
     "fatalities",
     "fatalities_high",
+    "tolled",
     "main_type",
     "type_mix",
     "first",
@@ -63,6 +64,14 @@ def counted_rows(ix: EventIndex, mask: np.ndarray) -> np.ndarray:
         _, first = np.unique(ix.cluster[rows], return_index=True)
         counted[rows[first]] = True
     return counted
+
+
+def event_tolled(ix: EventIndex, rows: np.ndarray) -> np.ndarray:
+    """Whether the events counted at these rows have a toll: any of their reports gives one (a toll of
+    0 included). event_deaths gives 0 for an event none of whose reports does: this tells them apart."""
+    if ix.cluster.size != ix.n:
+        return ix.tolled[rows]
+    return ix.cluster_tolled[ix.cluster[rows]]
 
 
 def event_deaths(ix: EventIndex, rows: np.ndarray, high: bool = False) -> np.ndarray:
@@ -187,6 +196,7 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
     prec = np.maximum.reduceat(ix.precision[rows], starts)
     deaths = np.add.reduceat(np.where(counted, event_deaths(ix, rows), 0), starts)
     deaths_high = np.add.reduceat(np.where(counted, event_deaths(ix, rows, high=True), 0), starts)
+    tolled = np.add.reduceat((counted & event_tolled(ix, rows)).astype(np.int64), starts)
     et = ix.etype[rows]
     typed = et >= 0
     n_types = max(len(ix.types), 1)
@@ -203,6 +213,7 @@ def places_aggregate(ix: EventIndex, mask: np.ndarray) -> pd.DataFrame:
             "n_events": n,
             "fatalities": deaths,
             "fatalities_high": np.maximum(deaths_high, deaths),
+            "tolled": tolled,
             "main_type": np.where(by_type.sum(axis=1) > 0, types[main], None),
             "type_mix": mix_strings(by_type[:, : len(ix.types)], ix.types),
             "first": first.view("datetime64[ns]"),
@@ -269,15 +280,22 @@ def date_extent(ix: EventIndex, mask: np.ndarray) -> tuple[pd.Timestamp, pd.Time
     return pd.Timestamp(int(round(lo))), pd.Timestamp(int(d[-1]))
 
 
-def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int, int]:
-    """(events, places, deaths low, deaths high) of the mask's rows: what query_oracle.selection_counts counts.
-    An event reported by several articles counts once, with the lowest and highest toll they give."""
+def selection_figures(ix: EventIndex, mask: np.ndarray) -> tuple[int, int, int, int, int]:
+    """(events, places, deaths low, deaths high, events with a toll) of the mask's rows: what
+    query_oracle.selection_counts counts. An event reported by several articles counts once, with the
+    lowest and highest toll they give."""
     counted = counted_rows(ix, mask)
     rows = np.flatnonzero(counted)
     if not rows.size:
-        return 0, 0, 0, 0
+        return 0, 0, 0, 0, 0
     places = int(np.count_nonzero(np.bincount(ix.place[mask], minlength=1)))
-    return (int(rows.size), places, int(event_deaths(ix, rows).sum()), int(event_deaths(ix, rows, high=True).sum()))
+    return (
+        int(rows.size),
+        places,
+        int(event_deaths(ix, rows).sum()),
+        int(event_deaths(ix, rows, high=True).sum()),
+        int(np.count_nonzero(event_tolled(ix, rows))),
+    )
 
 
 def total_events(ix: EventIndex) -> int:

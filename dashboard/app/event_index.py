@@ -71,6 +71,7 @@ class EventIndex:
     place: np.ndarray  # int32 code into `places`
     etype: np.ndarray  # int16 code into `types`, -1 when null
     fatalities: np.ndarray  # int64, 0 when none reported
+    tolled: np.ndarray  # bool: the row gives a death toll (0 included), where `fatalities` cannot tell
     precision: np.ndarray  # int8 geo_precision, 0 when unknown
     newest_first: np.ndarray  # row positions sorted by event_date then published, newest first, undated last
     newest_published: np.ndarray  # int64 ns of each row's publication, NO_DATE when unknown
@@ -93,6 +94,7 @@ class EventIndex:
     cluster: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cluster_low: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     cluster_high: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cluster_tolled: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # a report gives a toll
     first_report: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # per cluster
     n_events: int = 0  # distinct events (clusters) among the n rows
     # Aggregates already computed for this generation, by (function, mask, arguments): most requests
@@ -149,6 +151,7 @@ def build_index(table: pa.Table) -> EventIndex:
         etype=etype.astype(np.int16),
         places=places,
         fatalities=_int(table[S.FATALITIES], np.int64),
+        tolled=~np.asarray(table[S.FATALITIES].is_null().to_numpy(zero_copy_only=False), dtype=bool),
         precision=_int(table[S.GEO_PRECISION], np.int8),
         newest_first=newest,
         newest_published=published,
@@ -201,7 +204,7 @@ def events_only(table: pa.Table) -> pa.Table:
 
 def _clusters(table: pa.Table) -> dict:
     """Each row's event (its cluster; a row without one is an event of its own) and each event's
-    lowest and highest reported death count, and its first report's row."""
+    lowest and highest reported death count, whether any report gives one, and its first report's row."""
     n = table.num_rows
     codes, values = _codes(table[S.CLUSTER_ID])
     codes = codes.astype(np.int64)
@@ -215,7 +218,8 @@ def _clusters(table: pa.Table) -> dict:
     high = np.zeros(n_clusters, dtype=np.int64)
     np.minimum.at(low, codes[known], value[known])
     np.maximum.at(high, codes[known], value[known])
-    low[low == np.iinfo(np.int64).max] = 0
+    tolled = low != np.iinfo(np.int64).max
+    low[~tolled] = 0
     first = np.full(n_clusters, n, dtype=np.int64)
     np.minimum.at(first, codes, np.arange(n))
     shared = np.flatnonzero(np.bincount(codes, minlength=n_clusters)[codes] > 1)
@@ -227,6 +231,7 @@ def _clusters(table: pa.Table) -> dict:
         "cluster": codes,
         "cluster_low": low,
         "cluster_high": high,
+        "cluster_tolled": tolled,
         "first_report": first,
         "n_events": int(np.count_nonzero(first < n)),
     }

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
-from dashboard.app.basemap import BASEMAP_PREFIX, basemap_traces
+from dashboard.app.basemap import BASEMAP_PREFIX, TOWN_NAMES, basemap_traces
 from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
 from dashboard.app.mapview import MapView
@@ -104,8 +104,7 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    # Provinces and town names under the markers (basemap.py), for what the map opens on or shows.
-    traces = basemap_traces(shown or opening_view(places, aspect)) + traces
+    traces = with_scenery(traces, shown or opening_view(places, aspect))
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
@@ -117,6 +116,15 @@ def map_spec(
     # Built from known-good literals on every request: plotly's per-property validation would cost
     # more than all the rest of the map (the browser tests draw these figures instead).
     return dict(data=traces, layout=layout)
+
+
+def with_scenery(traces: list[dict], view: MapView | None) -> list[dict]:
+    """The markers' traces between the basemap's (basemap.py) for what the map opens on or shows:
+    provinces under the markers, town names over them (under them a town's name was hidden by its
+    own marker: Aleppo read "ppo"). The names take no hover, click or lasso wherever they are drawn."""
+    scenery = basemap_traces(view)
+    over = [t for t in scenery if t["name"] == TOWN_NAMES]
+    return [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
 
 
 def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None, biggest: float) -> list[dict]:
@@ -276,7 +284,20 @@ def legend_title(size_by: str) -> str:
 
 
 def map_legend(size_by: str) -> dict:
-    return dict(orientation="h", yanchor="bottom", y=0.0, x=0.0, bgcolor="rgba(255,255,255,0.8)")
+    """The types' legend in a row under the map, outside its area (plotly widens the margin for it):
+    drawn over the map's bottom edge it hid the southern markers and town names (Beirut, Gaza on a
+    phone, where it takes three rows)."""
+    # Every type's symbol at one small size (not its biggest marker's): a row less under the map.
+    return dict(
+        orientation="h",
+        yanchor="top",
+        y=-0.005,
+        x=0.0,
+        bgcolor="rgba(0,0,0,0)",
+        font=dict(size=10),
+        itemsizing="constant",
+        itemwidth=30,
+    )
 
 
 def _tile_map_spec(

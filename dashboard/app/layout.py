@@ -216,12 +216,13 @@ def _topbar(title: str, tiles: tuple[str, str] | None, writes: str) -> html.Head
                 ],
             ),
             basemap_switch(tiles),
-            dcc.Checklist(
-                id=ids.PRECISE_ONLY,
+            # "towns only" in the bar, what it hides in its tooltip: the bar fits one row at 1280 px.
+            html.Span(
+                dcc.Checklist(
+                    id=ids.PRECISE_ONLY, inline=True, value=[], options=[{"label": "towns only", "value": "on"}]
+                ),
                 className="control",
-                inline=True,
-                value=[],
-                options=[{"label": "towns only (hide country/province-level places)", "value": "on"}],
+                title="hide the places known only at country or province level",
             ),
             html.Button("Clear selection", id=ids.RESET, n_clicks=0, className="button"),
             *topbar_controls(writes),
@@ -292,13 +293,19 @@ def _placebar() -> html.Div:
                     dcc.Store(id=ids.PLACE_OPTIONS),
                 ],
             ),
-            html.P(
-                [
-                    html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"),
-                    " ",
-                    "Box/lasso on the map chooses places; a drag on the timeline chooses dates (double-click clears).",
+            # The key in two small lines beside "Go to place" and the how-to behind a "?": as a
+            # paragraph of four lines they took 80 px from the map at 1280×800.
+            html.P(html.Span(legend_title("n_events"), id=ids.MAP_KEY, className="map-key"), className="hint"),
+            html.Details(
+                className="map-help",
+                children=[
+                    html.Summary("?", title="how to choose places and dates"),
+                    html.Span(
+                        "Box/lasso on the map chooses places; a drag on the timeline chooses dates "
+                        "(double-click clears).",
+                        className="small",
+                    ),
                 ],
-                className="hint",
             ),
         ],
     )

@@ -32,7 +32,8 @@ def short_count(n: int) -> str:
 
 def cluster_hover(clusters: pd.DataFrame) -> list[str]:
     return [
-        f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, {int(r['fatalities']):,} killed<br>"
+        f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, "
+        f"{toll_text(r['fatalities'], r['fatalities'], r['tolled'], r['n_events'])}<br>"
         + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
         + ("<br>…" if r["n_places"] > len(r["top"]) else "")
         + "<br><i>click to zoom in</i>"
@@ -54,6 +55,7 @@ def place_hover(grp: pd.DataFrame) -> list[str]:
         grp["n_events"].tolist(),
         grp["fatalities"].tolist(),
         high,
+        grp["tolled"].tolist(),
         grp["first"].tolist(),
         grp["last"].tolist(),
         grp[S.GEO_PRECISION].tolist(),
@@ -61,11 +63,20 @@ def place_hover(grp: pd.DataFrame) -> list[str]:
     )
     return [
         f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
-        f"{deaths_text(low, most)} killed<br>"
+        f"{toll_text(low, most, known, n)}<br>"
         + (f"reports by type: {_esc(mix)}<br>" if mix else "")
         + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
-        for loc, country, n, low, most, first, last, prec, mix in zip(*cols, strict=True)
+        for loc, country, n, low, most, known, first, last, prec, mix in zip(*cols, strict=True)
     ]
+
+
+def toll_text(low: Any, high: Any, tolled: Any, n: Any) -> str:
+    """The deaths of `n` events of which `tolled` have a toll: "12 killed", "toll unknown" when none
+    has one (not "0 killed": nobody said nobody died), and for how many when only some have one."""
+    if not int(tolled) and int(n):
+        return "toll unknown"
+    known = f" (toll known for {int(tolled):,} of {int(n):,} events)" if int(tolled) < int(n) else ""
+    return f"{deaths_text(low, high)} killed{known}"
 
 
 def deaths_text(low: Any, high: Any) -> str:

@@ -61,21 +61,44 @@ def place_labels(places: pd.DataFrame) -> np.ndarray:
     for i, name in enumerate(folded.to_numpy()[namesakes]):
         groups.setdefault(name, []).append(i)
     for members in groups.values():
-        group = [records[i] for i in members]
-        kinds = [_kind(r[S.GEO_PRECISION], r[S.COUNTRY_CODE]) for r in group]
-        towns = kinds.count(None)
-        shared = {
-            col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k] for k in set(kinds)}
-            for col in (S.ADMIN1, S.COUNTRY)
-        }
-        for row, kind, i in zip(group, kinds, members, strict=True):
-            labels[namesakes[i]] = _label(row, kind, kinds.count(kind), towns, shared)
+        for i, label in zip(members, _group_labels([records[i] for i in members]), strict=True):
+            labels[namesakes[i]] = label
     return labels
 
 
-def _label(row: dict, kind: str | None, same_kind: int, n_towns: int, shared: dict) -> str:
+def _group_labels(group: list[dict]) -> list[str]:
+    """The labels of one name's places (LABEL_SOURCE records)."""
+    kinds = [_kind(r[S.GEO_PRECISION], r[S.COUNTRY_CODE]) for r in group]
+    towns = kinds.count(None)
+    shared = {
+        col: {k: [_text(r[col]) for r, kk in zip(group, kinds, strict=True) if kk == k] for k in set(kinds)}
+        for col in (S.ADMIN1, S.COUNTRY)
+    }
+    return _told_apart(
+        group, [_label(row, kind, kinds.count(kind), towns, shared) for row, kind in zip(group, kinds, strict=True)]
+    )
+
+
+def _told_apart(group: list[dict], told: list[str | None]) -> list[str]:
+    """The labels of `group` where `told` (kind, province, country) has none: namesakes of one
+    province (an unnamed village read at two points) by where each lies from the nearest town the
+    basemap names, and only where that does not tell them apart either, by their coordinates
+    ("Adra (33.51, 36.31)" read as a glitch)."""
+    near = [_near(row) if t is None else t for row, t in zip(group, told, strict=True)]
+    left = [label is None or near.count(label) > 1 for label in near]
+    at = [_at(row, 2) for row, no in zip(group, left, strict=True) if no]
+    digits = 2 if len(set(at)) == len(at) else 4  # as many decimals as place keys keep, if need be
+    return [_at(row, digits) if no else str(label) for row, label, no in zip(group, near, left, strict=True)]
+
+
+def _at(row: dict, digits: int) -> str:
+    return f"{_text(row[S.LOCATION])} ({float(row[S.LATITUDE]):.{digits}f}, {float(row[S.LONGITUDE]):.{digits}f})"
+
+
+def _label(row: dict, kind: str | None, same_kind: int, n_towns: int, shared: dict) -> str | None:
     """`row`'s label among its namesakes: `same_kind` of them are of its kind (town, province...),
-    `shared[col][kind]` their values of col."""
+    `shared[col][kind]` their values of col; None when neither kind, province nor country tells it
+    from them."""
     name = _text(row[S.LOCATION])
     if kind is not None and same_kind == 1:
         return f"{name} ({kind})"
@@ -85,4 +108,28 @@ def _label(row: dict, kind: str | None, same_kind: int, n_towns: int, shared: di
         own = _text(row[col])
         if own and own.casefold() != name.casefold() and shared[col][kind].count(own) == 1:
             return f"{name}, {own}"
-    return f"{name} ({float(row[S.LATITUDE]):.2f}, {float(row[S.LONGITUDE]):.2f})"
+    return None
+
+
+COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+
+
+def _near(row: dict) -> str | None:
+    """`row`'s name and where it lies from the nearest town the basemap names: "Adra (3 km E of
+    Damascus)", "Adra (at Damascus)" within a kilometre; None without coordinates."""
+    from dashboard.app.basemap import town_points
+
+    lat, lon = row[S.LATITUDE], row[S.LONGITUDE]
+    if lat is None or lon is None or pd.isna(lat) or pd.isna(lon):
+        return None
+    t_lon, t_lat, t_name = town_points()
+    # Kilometres on a plane tangent at the place: exact enough to name a direction and a distance.
+    dx = (t_lon - float(lon)) * 111.32 * np.cos(np.radians(float(lat)))
+    dy = (t_lat - float(lat)) * 110.57
+    i = int(np.argmin(dx * dx + dy * dy))
+    km = float(np.hypot(dx[i], dy[i]))
+    name, town = _text(row[S.LOCATION]), str(t_name[i])
+    if km < 1:
+        return f"{name} (at {town})"
+    bearing = np.degrees(np.arctan2(-dx[i], -dy[i]))  # from the town to the place, clockwise from north
+    return f"{name} ({km:.0f} km {COMPASS[int(round(bearing / 45)) % 8]} of {town})"

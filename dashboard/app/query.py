@@ -81,13 +81,16 @@ def places_from_selected(selected: dict | None) -> list[str] | None:
     return sorted({str(k) for k in keys if k is not None})
 
 
-def counts_line(n: int, places: int, low: int, high: int, total: int) -> str:
-    """The counts line from its figures (engine.selection_figures gives them for a mask)."""
+def counts_line(n: int, places: int, low: int, high: int, tolled: int, total: int) -> str:
+    """The counts line from its figures (engine.selection_figures gives them for a mask). Deaths are
+    summed over the events with a toll (`tolled` of the `n`): "toll unknown" when none has one, and
+    how many have one when some have not (an event without a toll is not an event without deaths)."""
+    head = f"{n:,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
+    if n and not tolled:
+        return head + "toll unknown"
     deaths = f"{low:,}" if high <= low else f"{low:,}–{high:,}"
-    return (
-        f"{n:,} of {total:,} events · {places:,} place{'s' * (places != 1)} · "
-        f"{deaths} death{'s' * (high != 1 if high > low else low != 1)}"
-    )
+    known = f" · tolls known for {tolled:,} of {n:,} events" if tolled < n else ""
+    return head + f"{deaths} death{'s' * (high != 1 if high > low else low != 1)}{known}"
 
 
 def excerpt_records(df: pd.DataFrame | list[dict], limit: int = 200) -> list[dict]:

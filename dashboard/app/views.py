@@ -9,6 +9,7 @@ on small stores and is what the engine tests compare with pandas.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -261,32 +262,31 @@ class DuckViews:
     def _places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         # Not for the map of every date (the page's first answer): built after it (after_answer).
         fact = self._fact_now(f) if sel.start or sel.end else None
+        events = functools.partial(D.places_summary, self.db, f, Selection(sel.start, sel.end))
         df = (
-            DF.places_summary(self.db, fact, sel)
+            events()  # a rollup written before its counts of events with a toll: until `store compact`
+            if self.rollup and "tolled" not in self._measures()
+            else DF.places_summary(self.db, fact, sel)
             if fact is not None and (sel.start or sel.end)
             else DR.places_summary(self.db, sel, f, DR.places_source(self.db, f, sel))
             if self._rolled(f)
-            else self._state(
-                f,
-                lambda t: DS.places_summary(self.db, t, sel),
-                lambda: D.places_summary(self.db, f, Selection(sel.start, sel.end)),
-            )
+            else self._state(f, lambda t: DS.places_summary(self.db, t, sel), events)
         )
-        return df.astype(
-            {S.GEO_PRECISION: "Int64", "n_events": "int64", "fatalities": "int64", "fatalities_high": "int64"}
-        ).assign(
+        counts = dict.fromkeys(("n_events", "fatalities", "fatalities_high", "tolled"), "int64")
+        return df.astype({S.GEO_PRECISION: "Int64", **counts}).assign(
             first=pd.to_datetime(df["first"]).astype("datetime64[ns]"),
             last=pd.to_datetime(df["last"]).astype("datetime64[ns]"),
         )[E.SUMMARY_COLUMNS]
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int, int]:
         """From the places aggregate the map asks for anyway (one query less per answer): its sums,
         or the selected place's row (D.selection_figures gives the same, tests/test_duck.py)."""
         p = self.places(f, sel)
         if sel.place:
             p = p[p[S.PLACE_KEY] == sel.place]
         n = int(p["n_events"].sum())
-        return (n, len(p), int(p["fatalities"].sum()), int(p["fatalities_high"].sum())) if n else (0, 0, 0, 0)
+        low, high, tolled = (int(p[c].sum()) for c in ("fatalities", "fatalities_high", "tolled"))
+        return (n, len(p), low, high, tolled) if n else (0, 0, 0, 0, 0)
 
     def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
         """The newest `limit` rows; with `columns`, only those of the schema's (and place_key)."""

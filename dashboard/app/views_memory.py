@@ -72,7 +72,7 @@ class MemoryViews:
     def places(self, f: Filters, sel: Selection) -> pd.DataFrame:
         return E.places_aggregate(self.ix, select_masks(self.ix, f, sel)[1])
 
-    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int]:
+    def figures(self, f: Filters, sel: Selection) -> tuple[int, int, int, int, int]:
         return E.selection_figures(self.ix, select_masks(self.ix, f, sel)[2])
 
     def newest(self, f: Filters, sel: Selection, limit: int, columns: tuple[str, ...] | None = None) -> pd.DataFrame:

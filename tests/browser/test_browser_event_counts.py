@@ -1,6 +1,7 @@
 """Events, not reports, in the browser: two articles that report one attack with 10 and 12 dead are one
-event with 10–12 dead on the counts line and in the marker's hover; the actor filter offers the
-canonical actor once for every spelling of its name."""
+event with 10–12 dead on the counts line and in the marker's hover; an attack reported with no toll
+reads "toll unknown", not 0 killed; the actor filter offers the canonical actor once for every
+spelling of its name."""
 
 from __future__ import annotations
 
@@ -58,6 +59,17 @@ def hover_of(dash_duo, prefix: str) -> str | None:
     )
 
 
+def hovers(dash_duo) -> list[str]:
+    """Every marker's hover text, from the drawn figure's data."""
+    return dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector(arguments[0]);
+        return (gd._fullData || []).flatMap(t => Array.isArray(t.hovertext) ? t.hovertext : []).map(String);
+        """,
+        MAP_GD,
+    )
+
+
 def option_labels(dash_duo, dropdown_id: str) -> list[str]:
     dash_duo.find_element(f"#{dropdown_id}").click()
 
@@ -84,9 +96,13 @@ def test_one_attack_two_reports_is_one_event_with_a_range(dash_duo, tmp_path):
         lambda: "2 of 2 events" in dash_duo.find_element("#counts").text,
         "the counts line does not count the two reports of one attack as one event",
     )
-    assert "10–12 deaths" in dash_duo.find_element("#counts").text
+    assert dash_duo.find_element("#counts").text.endswith("10–12 deaths · tolls known for 1 of 2 events")
     raqqa = wait_until(dash_duo, lambda: hover_of(dash_duo, "Ar Raqqah|"), "no Raqqa marker")
-    assert "1 event(s), 10–12 killed" in raqqa
+    assert "1 event(s), 10–12 killed<br>" in raqqa
+    # The ambush gives no toll: its place says so, where it read "0 killed".
+    unknown = [h for h in hovers(dash_duo) if "toll unknown" in h]
+    assert len(unknown) == 1 and "1 event(s), toll unknown<br>" in unknown[0], hovers(dash_duo)
+    assert not [h for h in hovers(dash_duo) if " 0 killed" in h]
 
     labels = option_labels(dash_duo, "filter-actors")
     assert labels.count("Islamic State (ISIS)") == 1, labels

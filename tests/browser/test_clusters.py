@@ -124,12 +124,15 @@ def test_zooming_the_map_reclusters_for_the_view(dash_duo, busy_store):
     before = start(dash_duo, busy_store)
     # Scroll-zoom like a user: wheel events over a cluster (the middle of the map can be empty sea
     # or desert: the bounds of eight regions centre on Arabia, where no synthetic place lies).
+    # The cluster found by its data (a point whose key is a cluster's), not by its trace's place
+    # among the map's traces (the town names are drawn over the markers, last).
     dx, dy = dash_duo.driver.execute_script(
-        "const p = document.querySelectorAll('#map .scattergeo')[arguments[0] - 1].querySelector('.point')"
-        ".getBoundingClientRect(), b = arguments[1].getBoundingClientRect();"
+        "const p = Array.from(document.querySelectorAll('#map .scattergeo .point'))"
+        ".find(e => String((e.__data__ || {}).data).startsWith(arguments[0])).getBoundingClientRect(),"
+        " b = arguments[1].getBoundingClientRect();"
         " return [Math.round(p.x + p.width / 2 - b.x - b.width / 2),"
         "         Math.round(p.y + p.height / 2 - b.y - b.height / 2)];",
-        len(dash_duo.find_elements("#map .scattergeo")),
+        CLUSTER_PREFIX,
         dash_duo.find_element("#map .geo .layer.bg rect"),
     )
 

@@ -14,8 +14,13 @@ from typing import NamedTuple
 import pandas as pd
 import pytest
 from query_oracle import event_keys, with_place_key
-from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -199,10 +204,21 @@ def marker_element(dash_duo, key_prefix: str):
     )
 
 
+# What the pointer hovers now, by data: the customdata of plotly's hover point (gd._hoverdata).
+HOVERED_JS = """
+const gd = document.querySelector(arguments[0]);
+const p = gd && (gd._hoverdata || [])[0];
+return p && p.customdata !== undefined ? String(p.customdata) : null;
+"""
+
+
 def click_marker(dash_duo, key_prefix: str) -> None:
     """Click a marker like a user. Plotly draws markers with pointer-events: none under the geo
-    layer's background rect, which takes the click and picks the nearest point, so a direct
-    element click is intercepted; then click with the pointer at the marker's centre instead."""
+    layer's background rect, which takes the click and picks the point under the pointer, so a
+    direct element click is intercepted; then the pointer goes to the marker and the click is made
+    where plotly's hover says the pointer is on that place (by its data: where small markers
+    overlap, the one whose circle holds the pointer nearest its rim is picked, and the marker's
+    centre can be a neighbour's), trying points of the marker from its centre out."""
 
     def click() -> bool:
         el = marker_element(dash_duo, key_prefix)
@@ -210,13 +226,40 @@ def click_marker(dash_duo, key_prefix: str) -> None:
             return False
         try:
             el.click()
+            return True
         except ElementClickInterceptedException:
-            ActionChains(dash_duo.driver).move_to_element(el).click().perform()
+            pass
+        box = dash_duo.driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];", el
+        )
+        x, y, r = box[0] + box[2] / 2, box[1] + box[3] / 2, min(box[2], box[3]) / 2
+        spots = [(0.0, 0.0)] + [
+            (f * r * math.cos(a * math.pi / 4), f * r * math.sin(a * math.pi / 4)) for f in (0.5, 0.8) for a in range(8)
+        ]
+        for dx, dy in spots:
+            _pointer_to(dash_duo, x + dx, y + dy)
+            try:
+                WebDriverWait(dash_duo.driver, 1).until(
+                    lambda _d: str(dash_duo.driver.execute_script(HOVERED_JS, MAP_GD)).startswith(key_prefix)
+                )
+            except TimeoutException:
+                continue
+            ActionChains(dash_duo.driver).click().perform()
+            return True
+        _pointer_to(dash_duo, x, y)  # no spot hovers it: click its centre, and let the caller's wait tell
+        ActionChains(dash_duo.driver).click().perform()
         return True
 
     WebDriverWait(dash_duo.driver, TIMEOUT, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda _driver: click(), f"no marker for {key_prefix!r} among {MAP_POINTS}"
     )
+
+
+def _pointer_to(dash_duo, x: float, y: float) -> None:
+    """The mouse pointer to this point of the viewport."""
+    actions = ActionBuilder(dash_duo.driver)
+    actions.pointer_action.move_to_location(int(round(x)), int(round(y)))
+    actions.perform()
 
 
 def drag_timeline(dash_duo, start: str, end: str) -> None:
@@ -256,6 +299,12 @@ def event_deaths(rows: pd.DataFrame) -> tuple[int, int]:
     keys = event_keys(rows)
     deaths = pd.to_numeric(rows["fatalities"], errors="coerce")
     return int(deaths.groupby(keys).min().fillna(0).sum()), int(deaths.groupby(keys).max().fillna(0).sum())
+
+
+def tolled_events(rows: pd.DataFrame) -> int:
+    """How many of these rows' events have a toll: one of their reports gives one (0 included)."""
+    deaths = pd.to_numeric(rows["fatalities"], errors="coerce")
+    return int((deaths.groupby(event_keys(rows)).count() > 0).sum())
 
 
 # -- tests --------------------------------------------------------------------------------------

@@ -1,11 +1,29 @@
 """What a first look at the page showed out of place (issue 13), held in a real (headless) browser:
-a header control running into the next, a field too narrow for its placeholder."""
+a header control running into the next, a field too narrow for its placeholder, a map squeezed to a
+third of the screen under a legend that hid its southern markers, a phone's top bar of 150 px."""
 
 from __future__ import annotations
 
-from test_dashboard import start_app, wait_until
+from test_dashboard import MAP_GD, start_app, wait_until
 
 DESKTOP = (1280, 800)
+PHONE = (390, 844)
+
+# The map's plot area (plotly's margins taken off the graph's box), its legend's box, and the boxes
+# of the elements named: what the layout tests read, in one script.
+LAYOUT_JS = """
+const gd = document.querySelector(arguments[0]), full = gd && gd._fullLayout;
+if (!full || !full._size) return null;
+const g = gd.getBoundingClientRect(), s = full._size;
+// checkVisibility: a closed <details>' content keeps a box in Chromium, but is not shown.
+const box = e => { if (!e || !e.checkVisibility()) return null; const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? {top: r.top, bottom: r.bottom, left: r.left, right: r.right} : null; };
+const out = {plot: {top: g.top + s.t, bottom: g.top + s.t + s.h, width: s.w, height: s.h},
+             drawn: Math.abs(full.width - g.width) < 1 && Math.abs(full.height - g.height) < 1,
+             legend: box(gd.querySelector('.legend')), viewport: innerHeight, boxes: {}};
+for (const sel of arguments[1]) out.boxes[sel] = box(document.querySelector(sel));
+return out;
+"""
 
 
 def set_viewport(dash_duo, width: int, height: int) -> None:
@@ -40,3 +58,67 @@ def test_header_controls_keep_apart_and_the_search_field_shows_its_whole_placeho
         """
     )
     assert text <= room, f"the search field's placeholder is cut: {text:.0f} px of text in {room:.0f} px"
+
+
+def layout(dash_duo, *selectors: str) -> dict:
+    return dash_duo.driver.execute_script(LAYOUT_JS, MAP_GD, list(selectors))
+
+
+def test_at_1280_by_800_the_map_takes_most_of_the_height_and_its_legend_covers_none_of_it(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    set_viewport(dash_duo, *DESKTOP)
+    named = ("#map", "#timeline", "#excerpts", "#map-key", ".topbar")
+
+    def fitted() -> dict | None:
+        got = layout(dash_duo, *named)
+        # Plotly redraws a responsive graph after the resize: read the layout once it has.
+        return got if got and got["viewport"] == DESKTOP[1] and got["drawn"] else None
+
+    got = wait_until(dash_duo, fitted, "the map was not drawn at 1280×800")
+    plot, legend, boxes = got["plot"], got["legend"], got["boxes"]
+    # It was 292 px, the legend drawn over its bottom 29, under a two-row top bar and four lines of key.
+    assert plot["height"] >= 0.45 * DESKTOP[1], f"the map's plot area is {plot['height']:.0f} px tall"
+    assert legend is not None and legend["top"] >= plot["bottom"] - 1, f"the legend is drawn over the map: {got}"
+    assert boxes[".topbar"]["bottom"] - boxes[".topbar"]["top"] <= 45, "the top bar takes more than one row"
+    # The key, the timeline and the side panel stay in view, under and beside the map.
+    assert plot["bottom"] <= boxes["#map-key"]["top"] and boxes["#map-key"]["bottom"] <= boxes["#timeline"]["top"]
+    assert (
+        boxes["#timeline"]["bottom"] <= DESKTOP[1] + 1
+        and boxes["#timeline"]["bottom"] - boxes["#timeline"]["top"] >= 110
+    )
+    assert boxes["#excerpts"]["left"] >= 800 and boxes["#excerpts"]["top"] < 200
+    # The how-to is behind its "?" until asked for.
+    assert layout(dash_duo, ".map-help > .small")["boxes"][".map-help > .small"] is None
+    dash_duo.find_element(".map-help summary").click()
+    wait_until(dash_duo, lambda: layout(dash_duo, ".map-help > .small")["boxes"][".map-help > .small"], "no how-to")
+    assert dash_duo.get_logs() == []
+
+
+def test_at_phone_size_the_map_starts_under_a_one_row_top_bar_and_its_legend_is_outside_it(dash_duo, seed_store):
+    start_app(dash_duo, seed_store)
+    set_viewport(dash_duo, *PHONE)
+    extras = ("#size-by", "#precise-only", "#reset-selection", "#upload", "#theme-toggle", "#summary")
+
+    def fitted() -> dict | None:
+        got = layout(dash_duo, "#map", ".topbar", *extras)
+        return got if got and got["viewport"] == PHONE[1] and got["drawn"] else None
+
+    got = wait_until(dash_duo, fitted, "the map was not drawn at phone size")
+    boxes = got["boxes"]
+    # The title, the counts and the theme in one row; the map right under the filters' bar (it
+    # started 245 px down, under eight controls on lines of their own).
+    assert boxes[".topbar"]["bottom"] - boxes[".topbar"]["top"] <= 45, boxes[".topbar"]
+    assert boxes["#theme-toggle"] and boxes["#summary"]
+    assert boxes["#map"]["top"] <= 130, f"the map starts {boxes['#map']['top']:.0f} px down"
+    assert got["legend"]["top"] >= got["plot"]["bottom"] - 1, f"the legend hides the map's southern places: {got}"
+    # The top bar's other controls open with the filters' drawer.
+    hidden = ("#size-by", "#precise-only", "#reset-selection", "#upload")
+    assert all(boxes[s] is None for s in hidden), boxes
+    dash_duo.find_element("#filters-toggle").click()
+    opened = wait_until(
+        dash_duo,
+        lambda: (b := layout(dash_duo, *hidden)["boxes"]) and all(b[s] for s in hidden) and b,
+        "the drawer does not show the top bar's controls",
+    )
+    assert all(opened[s]["right"] <= PHONE[0] + 0.5 for s in hidden), opened
+    assert dash_duo.get_logs() == []

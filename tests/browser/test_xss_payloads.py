@@ -102,9 +102,10 @@ for (const el of root.querySelectorAll('*')) {
             && /__xss|xss\.invalid|javascript:/i.test(el.outerHTML)) {
         bad.push(tag + ' ' + el.outerHTML.slice(0, 80));
     }
-    // The upload panel's own fold (details.upload-meta) is the app's markup; any other is a payload's.
+    // The app's own folds (the upload's details.upload-meta, the map's how-to details.map-help) are
+    // its markup; any other is a payload's.
     if (['X', 'ISINDEX', 'MARQUEE', 'MGLYPH', 'DETAILS', 'VIDEO', 'AUDIO', 'EMBED', 'OBJECT'].includes(tag)
-            && !el.matches('details.upload-meta')) {
+            && !el.matches('details.upload-meta, details.map-help')) {
         bad.push(tag);
     }
 }
