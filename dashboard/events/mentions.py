@@ -322,7 +322,8 @@ def _hypothetical(sentence: str, switches: Switches) -> bool:
 def _reason_for_violence(
     sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
 ) -> str | None:
-    """The mention rules for violence: a running total, a campaign, a hypothesis, a negation."""
+    """The mention rules for violence: a running total, a campaign, a hypothesis, footage, a negation,
+    the future."""
     if switches.on("mention.running_total") and not names_day and (search(_RUNNING, sentence) or _since_day(sentence)):
         return "mention.running_total"
     if switches.on("mention.campaign") and search(_CAMPAIGN, sentence):
