@@ -211,8 +211,9 @@ TEXT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "location.province_town_next",
         "location",
-        "a violent report placed only at a province ('an air strike killed 9 in Hama province on Monday') takes the "
-        "first town of that province the next sentences of its paragraph name, until one dated to another day",
+        "a violent report of one act placed only at a province ('an air strike killed 9 in Hama province on Monday'; "
+        "not 'air strikes', a province-wide tally) takes the first town of that province the next sentences of its "
+        "paragraph name, until one dated to another day; none if that sentence tells an act of other means",
     ),
     RuleInfo(
         "location.same_day_next",

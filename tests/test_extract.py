@@ -50,6 +50,11 @@ from dashboard.rules import Switches
             "destroyed",
         ),
         ("Militiamen destroyed two tanks and a depot.", "Other", "Other", ""),
+        # The participle with its count is a death; after "for" it is what someone is blamed for,
+        # and "killing one of" counts a part of a group, not the dead.
+        ("Gunmen raided the farm, killing 40 people.", "Battles", "Armed clash", "killing 40"),
+        ("He was jailed for killing 40 people.", "Other", "Other", ""),
+        ("The group confirmed killing one of its commanders.", "Other", "Other", ""),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:

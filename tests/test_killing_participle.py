@@ -45,3 +45,13 @@ def test_violence_told_in_the_future_is_a_mention(pipeline) -> None:
 def test_a_toll_that_will_rise_does_not_make_the_strike_a_prediction(pipeline) -> None:
     text = "Jets struck Douma on Monday, killing 12 people, and the toll will rise, medics said."
     assert rows_of(pipeline, text)[S.FATALITIES].tolist() == [12]
+
+
+DENIED = "The army denied killing 40 civilians in Daraa on Monday."
+
+
+def test_a_killing_denied_is_a_mention(pipeline) -> None:
+    # "deny" is read from the verb's form: the parser's lemma is off.
+    assert rows_of(pipeline, DENIED).empty
+    off = rows_of(without(pipeline, "mention.negated"), DENIED)
+    assert off[S.FATALITIES].tolist() == [40]

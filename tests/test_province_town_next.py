@@ -47,3 +47,9 @@ def test_whoever_puts_the_toll_at_a_number_tells_of_the_attack(pipeline) -> None
     ev = rows_of(pipeline, text)
     assert "Police" not in " ".join(ev[S.ACTOR1].dropna())
     assert ev[S.FATALITIES].tolist() == [11]
+
+
+def test_whoever_takes_a_heavy_toll_is_the_attacker(pipeline) -> None:
+    # Only a teller's verbs (put, give, raise…) make the subject of a toll a teller.
+    ev = rows_of(pipeline, "Rebel shelling took a heavy toll on Aleppo on Monday, killing 9.")
+    assert ev[S.ACTOR1].tolist() == ["Rebel groups (Syria)"]

@@ -29,6 +29,7 @@ HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "admi
 SPEECH = word_set(WORDS, "actors.speech")
 COMMENT_STEMS = tuple(sorted(word_set(WORDS, "actors.comment_stems")))
 COUNT_NOUNS = word_set(WORDS, "actors.count_nouns")
+COUNT_VERB_STEMS = tuple(sorted(word_set(WORDS, "actors.count_verb_stems")))
 # Verbs that lay an attack at someone's door: "blamed on X", "attributed to X" name its author
 # (stems: the cheap lemma of `base_form` cuts "blamed" to "blam").
 BLAMING_STEMS = ("blam", "attribut", "ascrib")
@@ -126,7 +127,9 @@ def _speaks(verb: Any) -> bool:
     the attack" or "claimed responsibility", which name the author."""
     if base_form(verb).startswith(COMMENT_STEMS):
         return True
-    if any(c.dep_ == "dobj" and base_form(c) in COUNT_NOUNS for c in verb.children):
+    if base_form(verb).startswith(COUNT_VERB_STEMS) and any(
+        c.dep_ == "dobj" and base_form(c) in COUNT_NOUNS for c in verb.children
+    ):
         return True  # "police put the death toll at nine": a teller of the count
     if base_form(verb) not in SPEECH:
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dashboard.events.kinds import weapons
+from dashboard.events.kinds import means_named
 from dashboard.events.lexicon import VIOLENT, classify_rule
 from dashboard.events.where import kept_place
 from dashboard.geo.toponyms import Toponym
@@ -35,12 +35,8 @@ def other_means(sentence: str, trigger: str) -> bool:
     rule, said = classify_rule(sentence)
     if rule is None or rule.event_type not in VIOLENT:
         return False
-    first, then = _means(trigger), _means(said)
+    first, then = means_named(trigger), means_named(said)
     return bool(first and then) and first != then
-
-
-def _means(words: str) -> str:
-    return next((means for means, pattern in weapons() if pattern.search(words)), "")
 
 
 def one_act(tok: Any) -> bool:

@@ -178,8 +178,8 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
 
 def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[Toponym, int, int] | None:
     """The town the next sentences give a violent report placed no finer than its country, or than a
-    province where it tells of an unnamed town; with where the excerpt then starts and ends. None when
-    none does."""
+    province where it tells of an unnamed town or of one act; with where the excerpt then starts and
+    ends. None when none does."""
     text = doc_text(ctx.doc)
     if all(kept_place(t).precision >= 4 for t in places):
         # "Air strikes killed 12 people in northwest Syria." followed, in the same paragraph,

@@ -20,8 +20,12 @@ def weapons() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def weapon(row: dict) -> str:
     """The means of attack a row's trigger names ("jets" air, "mortar shells" artillery), or ""."""
-    trigger = str(row.get(S.TRIGGER) or "")
-    return next((means for means, pattern in weapons() if pattern.search(trigger)), "")
+    return means_named(str(row.get(S.TRIGGER) or ""))
+
+
+def means_named(words: str) -> str:
+    """The first means of attack of the lexicon's `[weapons]` the words name, or ""."""
+    return next((means for means, pattern in weapons() if pattern.search(words)), "")
 
 
 @lru_cache(maxsize=1)

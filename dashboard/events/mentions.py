@@ -80,6 +80,7 @@ _PURPOSE_BEFORE = re.compile(
 )
 # Footage that shows fighting ("a video released on Friday shows heavy fighting in X"): a report about
 # media, whose day is the video's, not the fighting's (`mention.footage`).
+DENY_FORMS = ("deny", "denies", "denied", "denying")
 _FOOTAGE_BEFORE = re.compile(
     r"\b(?:videos?|footage|images|pictures|photos|photographs)\b(?:\s+[\w,'-]+){0,8}?\s+"
     r"(?:shows?|showed|showing|depicts?|depicted|purports? to show|appears? to show|appeared to show)"
@@ -196,7 +197,12 @@ def _negated(sent: Any, trigger_at: int) -> bool:
         return False
     if any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children):
         return True
-    return verb.lemma_ == "deny" or verb.dep_ in ("ccomp", "xcomp") and verb.head.lemma_ == "deny"
+    return _denies(verb) or verb.dep_ in ("ccomp", "xcomp") and _denies(verb.head)
+
+
+def _denies(verb: Any) -> bool:
+    # By its form: the lemmatizer is off (`lemma_` is ""), and `nlp.base_form` cuts "denied" to "deni".
+    return verb.lower_ in DENY_FORMS
 
 
 def _future(sent: Any, trigger_at: int) -> bool:
@@ -322,7 +328,8 @@ def _hypothetical(sentence: str, switches: Switches) -> bool:
 def _reason_for_violence(
     sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
 ) -> str | None:
-    """The mention rules for violence: a running total, a campaign, a hypothesis, a negation."""
+    """The mention rules for violence: a running total, a campaign, a hypothesis, footage, a negation,
+    the future."""
     if switches.on("mention.running_total") and not names_day and (search(_RUNNING, sentence) or _since_day(sentence)):
         return "mention.running_total"
     if switches.on("mention.campaign") and search(_CAMPAIGN, sentence):
