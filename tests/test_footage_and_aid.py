@@ -38,3 +38,28 @@ def test_destroying_an_armed_sides_gear_is_no_property_destruction(pipeline) -> 
 def test_the_air_force_destroying_positions_is_an_air_strike(pipeline) -> None:
     ev = rows_of(pipeline, "The air force destroyed the militants' positions near Saraqib on Monday.")
     assert ev[S.SUB_EVENT_TYPE].tolist() == ["Air/drone strike"]
+
+
+def test_property_destroyed_beside_a_military_word_is_still_property_destruction(pipeline) -> None:
+    # The gear word must be what was destroyed, not a word of the place or of another object.
+    for text in (
+        "Rebels destroyed a hospital and three cars in Aleppo on Monday.",
+        "Troops destroyed several homes near checkpoints in Homs on Monday.",
+    ):
+        assert rows_of(pipeline, text)[S.SUB_EVENT_TYPE].tolist() == ["Looting/property destruction"], text
+
+
+def test_a_nun_shot_dead_is_a_civilian_killed(pipeline) -> None:
+    assert rows_of(pipeline, "A sniper shot dead a nun in Qamishli on Monday.")[S.ACTOR2].tolist() == [
+        "Civilians (Syria)"
+    ]
+
+
+def test_a_video_described_at_length_still_shows_the_fighting(pipeline) -> None:
+    text = "A video posted online by local activists late on Friday shows fighting near Saraqib."
+    assert rows_of(pipeline, text).empty
+
+
+def test_a_car_bomb_destroyed_by_the_army_is_no_property_destruction(pipeline) -> None:
+    ev = rows_of(pipeline, "Army units destroyed last night a truck packed with explosives near Saraqib.")
+    assert "Looting/property destruction" not in set(ev[S.SUB_EVENT_TYPE])

@@ -87,6 +87,18 @@ _FOOTAGE_BEFORE = re.compile(
     r"\s+(?:\w+\s+){0,3}$",
     re.I,
 )
+FOOTAGE_WINDOW = 120  # characters before the trigger: "a video posted online by activists on Friday shows"
+
+
+def _footage(sentence: str, start: int, trigger_at: int) -> bool:
+    """`mention.footage`: the words before the trigger say a video or photos show it."""
+    if trigger_at < start:
+        return False
+    return (
+        _FOOTAGE_BEFORE.search(sentence[max(0, trigger_at - start - FOOTAGE_WINDOW) : trigger_at - start]) is not None
+    )
+
+
 _HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|should|if|unless|threat(?:en|ens|ened|ening)?|warn(?:s|ed|ing)? (?:of|that|against)|"
     r"call(?:s|ed|ing)? for|push(?:es|ed|ing)? for|approval for|approve (?:military |air )?(?:strikes|action)|"
@@ -337,7 +349,7 @@ def _reason_for_violence(
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
-    if switches.on("mention.footage") and _FOOTAGE_BEFORE.search(before):
+    if switches.on("mention.footage") and _footage(sentence, start, trigger_at):
         return "mention.footage"
     return _reason_by_parse(sent, trigger_at, switches) if trigger_at >= 0 else None
 
