@@ -14,6 +14,7 @@ from typing import Any
 
 from dashboard.dates import find_date_mentions
 from dashboard.events.lexicon import VIOLENT, classify
+from dashboard.events.when import is_future_verb
 from dashboard.nlp import token_from
 from dashboard.regex_needs import finditer, search
 from dashboard.rules import ALL_ON, Switches
@@ -78,9 +79,10 @@ _PURPOSE_BEFORE = re.compile(
     r"seek(?:s|ing)? to|intended to|in order to)\s+(?:the\s+)?$",
     re.I,
 )
+# A denial by its form: the lemmatizer is off (`lemma_` is ""), and `nlp.base_form` cuts "denied" to "deni".
+DENY_FORMS = ("deny", "denies", "denied", "denying")
 # Footage that shows fighting ("a video released on Friday shows heavy fighting in X"): a report about
 # media, whose day is the video's, not the fighting's (`mention.footage`).
-DENY_FORMS = ("deny", "denies", "denied", "denying")
 _FOOTAGE_BEFORE = re.compile(
     r"\b(?:videos?|footage|images|pictures|photos|photographs)\b(?:\s+[\w,'-]+){0,8}?\s+"
     r"(?:shows?|showed|showing|depicts?|depicted|purports? to show|appears? to show|appeared to show)"
@@ -213,7 +215,6 @@ def _negated(sent: Any, trigger_at: int) -> bool:
 
 
 def _denies(verb: Any) -> bool:
-    # By its form: the lemmatizer is off (`lemma_` is ""), and `nlp.base_form` cuts "denied" to "deni".
     return verb.lower_ in DENY_FORMS
 
 
@@ -222,7 +223,7 @@ def _future(sent: Any, trigger_at: int) -> bool:
     storm the town"): a prediction or a vow, not something that happened."""
     trigger = _trigger_noun(sent, trigger_at)
     verb = None if trigger is None else _action_verb(trigger)
-    return verb is not None and any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in verb.children)
+    return verb is not None and is_future_verb(verb)  # the date reader's test of a future verb
 
 
 def _paused(trigger: Any) -> bool:
