@@ -240,6 +240,11 @@ def held_of(root: Path, manifest: dict) -> Held:
     return Held(gen, {}, (), since_held(root, manifest), str(root / parts[0]["path"]), files)
 
 
+def columns(path: str) -> list[str]:
+    """The names of a held file's columns, from its footer (a file an older writer wrote may lack one)."""
+    return list(pq.read_schema(path).names)
+
+
 def read(path: str) -> pa.Table:
     """A held table's rows, in their order, as the engine holds a table it computed (duck_apart)."""
     return pq.read_table(path)

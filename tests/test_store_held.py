@@ -112,6 +112,22 @@ def test_a_whole_write_holds_the_tables_the_engine_builds(tmp_path: Path, monkey
     assert_listed_as_the_events(db)
 
 
+def test_an_actors_file_written_before_a_count_is_counted_anew(tmp_path: Path) -> None:
+    """A store whose actors' file lacks a count the engine now reads (`tolled`, added after such stores
+    were written): the engine counts the actors' table from the events instead of reading a column the
+    file has not got (a query error, a failed answer, before), and every actor's state is as the events'."""
+    import pyarrow.parquet as pq
+
+    store = EventsStore(tmp_path / "s")
+    store.replace_events(batches(5, 2)[0][0])
+    db = D.DuckEngine(store, threads=1)
+    path = db.held().files_for(int(store.manifest()["generation"]))["actors"]
+    pq.write_table(pq.read_table(path).drop(["tolled"]), path)
+    actors = assert_actor_states_as_the_events(db)
+    tables = db.query("SELECT table_name AS t FROM duckdb_tables()")["t"].tolist()
+    assert actors.table in tables, "counted from the events, not a view over the older file"
+
+
 def test_a_store_copied_elsewhere_names_its_own_parts(tmp_path: Path) -> None:
     """The newest rows' parts are stored under the store's root: a copy of the store reads its own."""
     import shutil

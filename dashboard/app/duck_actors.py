@@ -36,6 +36,7 @@ from dashboard.app import duck_rollup as DR
 from dashboard.app.filters import Filters
 
 SUFFIX = "actors"  # the table's name: rollup_<generation>_actors
+COUNTS = ("reports", "events", "low", "high", "tolled")  # each row's counts, which narrow_select reads
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
     files = held.files_for(gen)
     if not {"actors", "actor_names", "actor_places"} <= set(files) or tuple(fact.types) != held.types:
         return None
+    if not set(COUNTS) <= set(SH.columns(files["actors"])):
+        return None  # written before a count it now holds (`tolled`): counted anew, as before it was written
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in HQ.PLACE_COLUMNS)
     unlike = db.query(
         f"SELECT count(*) AS n FROM read_parquet(?) s FULL JOIN {fact.places} p ON s.pid = p.pid AND {same} "
