@@ -69,6 +69,24 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "a vow, a mention",
     ),
     RuleInfo(
+        "mention.scheduled",
+        "mention",
+        "an act told as scheduled ('a summit is set to open', 'talks are due to begin', 'the upcoming meeting', "
+        "'a meeting to be held on Monday') is still to come, a mention",
+    ),
+    RuleInfo(
+        "mention.asked_for",
+        "mention",
+        "an act told as the infinitive of a verb of asking, allowing or wanting ('urged the army to allow "
+        "inspectors to visit', 'called on both sides to hold talks', 'refused to attend') is not done, a mention",
+    ),
+    RuleInfo(
+        "mention.every_type",
+        "mention",
+        "the rules of what is not told as done (hypothetical, negated, future, scheduled, asked for) hold for "
+        "talks, deals, protests and troop moves as for violence ('the ministers will meet on Sunday')",
+    ),
+    RuleInfo(
         "mention.boilerplate",
         "mention",
         "page furniture ('Related', 'Tags', 'Get short URL', a run of linked headlines after the story, "

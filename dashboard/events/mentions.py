@@ -14,6 +14,7 @@ from typing import Any
 
 from dashboard.dates import find_date_mentions
 from dashboard.events.lexicon import VIOLENT, classify
+from dashboard.events.modality import asked_for, cue_governs, scheduled
 from dashboard.events.when import is_future_verb
 from dashboard.nlp import token_from
 from dashboard.regex_needs import finditer, search
@@ -286,9 +287,25 @@ def mention_reason(
     if reason is None and event_type == "Displacement" and switches.on("mention.running_total") and not names_day:
         # "Nearly a million have been displaced since April": the count so far, not one flight.
         return "mention.running_total" if _RUNNING.search(sentence) or _DISPLACED_SO_FAR.search(sentence) else None
-    if reason is not None or not violent:
+    if reason is not None:
         return reason
+    if not violent:
+        # Talks, deals, protests, moves: with `mention.every_type` what is only hoped for, denied or
+        # to come is no more an event than a strike that is.
+        every = switches.on("mention.every_type")
+        return _other_modality(sentence, start, sent, trigger_at, switches) if every else None
     return _reason_for_violence(sentence, start, sent, trigger_at, switches, names_day)
+
+
+def _other_modality(sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches) -> str | None:
+    """For talks, deals, protests and moves, a hypothetical cue counts only where it governs the
+    trigger ("would meet", "called for talks"): a protest "calling for" reforms is held, and talks
+    after which ministers said a truce "would" begin took place."""
+    if trigger_at < 0 or sent is None:
+        return None
+    if switches.on("mention.hypothetical") and cue_governs(_HYPOTHETICAL, sentence, start, sent, trigger_at):
+        return "mention.hypothetical"
+    return _reason_by_parse(sent, trigger_at, switches)
 
 
 def _reason_for_any(
@@ -347,18 +364,31 @@ def _reason_for_violence(
         return "mention.running_total"
     if switches.on("mention.campaign") and search(_CAMPAIGN, sentence):
         return "mention.campaign"
+    if switches.on("mention.footage") and _footage(sentence, start, trigger_at):
+        return "mention.footage"
+    return _modality(sentence, start, sent, trigger_at, switches)
+
+
+def _modality(sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches) -> str | None:
+    """The rules of what is not told as done: a hypothesis or purpose, then the trigger's parse."""
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
-    if switches.on("mention.footage") and _footage(sentence, start, trigger_at):
-        return "mention.footage"
     return _reason_by_parse(sent, trigger_at, switches) if trigger_at >= 0 else None
 
 
 def _reason_by_parse(sent: Any, trigger_at: int, switches: Switches) -> str | None:
-    """The mention rules the trigger's parse decides: a negation, the future."""
+    """The mention rules the trigger's parse decides: a negation, the future, a schedule, a request."""
     if switches.on("mention.negated") and _negated(sent, trigger_at):
         return "mention.negated"
     if switches.on("mention.future") and _future(sent, trigger_at):
         return "mention.future"
+    trigger = _trigger_noun(sent, trigger_at)
+    if trigger is None:
+        return None
+    verb = _action_verb(trigger)
+    if switches.on("mention.scheduled") and scheduled(trigger, verb):
+        return "mention.scheduled"
+    if switches.on("mention.asked_for") and asked_for(verb):
+        return "mention.asked_for"
     return None
