@@ -358,6 +358,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "
         "actor overtakes territory', whatever the verb ('captured', 'retook')",
     ),
+    RuleInfo(
+        "types.detention_by_side",
+        "types",
+        "people detained by a named rebel group or militia are abducted (violence against civilians, "
+        "'Abduction/forced disappearance'); ACLED's 'Arrests' are the state's",
+    ),
     # -- dates -------------------------------------------------------------------------------------------
     RuleInfo(
         "dates.report_day",

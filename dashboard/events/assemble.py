@@ -37,7 +37,7 @@ from dashboard.events.authors import (
 )
 from dashboard.events.claims import with_claimant
 from dashboard.events.groups import TEXT_DAYS, Groups
-from dashboard.events.kinds import territory_by_side, type_ranks, weapon
+from dashboard.events.kinds import detention_by_side, territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
 from dashboard.events.place_joins import finest_place, place_key, placed_at
 from dashboard.events.reports import REPORT, continues, days_before, join_reports
@@ -289,9 +289,11 @@ def merge_group(
     _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
         out[S.ACTOR2], out[S.INTER2] = "", None
-    if switches.on("types.territory_by_side") and _side(out, S.ACTOR1, S.INTER1):
-        # Only a named author decides: the unidentified default says nothing about who took the ground.
-        out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
+    if _side(out, S.ACTOR1, S.INTER1):  # a named author: the unidentified default says nothing of who acted
+        if switches.on("types.territory_by_side"):
+            out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
+        if switches.on("types.detention_by_side"):
+            out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = detention_by_side(out)
     out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])
     spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
     out[S.EVIDENCE] = json.dumps([list(s) for s in spans])

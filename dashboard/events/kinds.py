@@ -1,6 +1,6 @@
 """What kind of attack a row reports, as the assembly compares reports: the means its trigger names
 (the lexicon's `[weapons]`), how specific its sub-event type is (the lexicon's order), and which
-territory sub-type the side that took the ground gives."""
+territory or detention sub-type the side that acted gives."""
 
 from __future__ import annotations
 
@@ -51,3 +51,15 @@ def territory_by_side(sub_type: str, inter1: object) -> str:
     if inter1 in (2, 3, 4):
         return NON_STATE_OVERTAKES
     return sub_type
+
+
+ARRESTS, ABDUCTION = "Arrests", "Abduction/forced disappearance"
+
+
+def detention_by_side(row: dict) -> tuple[str, str]:
+    """The row's (event type, sub-type) by who detained: ACLED's arrests are detentions by the state (or
+    on its behalf); a rebel group or a militia (inter 2-4) that detains people abducts them: violence
+    against civilians, abduction/forced disappearance."""
+    if row[S.SUB_EVENT_TYPE] == ARRESTS and row[S.INTER1] in (2, 3, 4):
+        return "Violence against civilians", ABDUCTION
+    return row[S.EVENT_TYPE], row[S.SUB_EVENT_TYPE]
