@@ -226,6 +226,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "belonging to X', 'fighters loyal to X') is that group",
     ),
     RuleInfo(
+        "actors.described_name",
+        "actors",
+        "a generic word for armed men and a noun such as 'group' or 'faction' before a named group ('the "
+        "rebel group X', 'the terrorist organization X') name that group, not the generic side",
+    ),
+    RuleInfo(
         "actors.source_phrase",
         "actors",
         "a name inside the phrase of a source that speaks ('a source at the police command said', "

@@ -214,6 +214,24 @@ def test_a_generic_word_tied_to_a_named_group_is_that_group(nlp, sentence, trigg
     assert off[0] is not None and off[0].name == "Unidentified Armed Group (Syria)", "switched off: the generic word"
 
 
+@pytest.mark.parametrize(
+    "sentence, trigger, generic",
+    [
+        ("The rebel group Jaysh al-Islam fired rockets at the old city.", "rockets", "Rebel groups (Syria)"),
+        (
+            "Mortars hit the market in a bombardment by the terrorist organization Jabhat al-Nusra.",
+            "Mortars",
+            "Unidentified Armed Group (Syria)",
+        ),
+    ],
+)
+def test_a_generic_word_and_a_descriptor_before_a_name_are_that_group(nlp, sentence, trigger, generic) -> None:
+    a1, _ = actors_of(nlp, sentence, trigger)
+    assert a1 is not None and a1.name in ("Jaysh al-Islam", "Jabhat al-Nusra")
+    off = actors_of(nlp, sentence, trigger, switches=Switches.parse("actors.described_name"))
+    assert off[0] is not None and off[0].name == generic, "switched off: the generic word"
+
+
 def test_civilians_from_a_place_a_group_holds_are_not_that_group(nlp) -> None:
     sentence = "Shells killed three civilians from Daesh-held villages who had reached the camp."
     _, a2 = actors_of(nlp, sentence, "Shells")

@@ -49,3 +49,48 @@ def test_a_rebel_group_that_detains_people_abducts_them(pipeline) -> None:
 def test_the_state_arrests(pipeline) -> None:
     row = rows_of(pipeline, "Syrian security forces arrested two activists in Hama on Monday.").iloc[0]
     assert (row[S.EVENT_TYPE], row[S.SUB_EVENT_TYPE]) == ("Strategic developments", "Arrests")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Thousands of displaced families live in tents near the border.",
+        "The fleeing militants left their weapons behind.",
+        "Refugees from the north have found shelter in the city.",
+    ],
+)
+def test_words_that_only_describe_people_tell_no_flight(sentence: str) -> None:
+    assert classify(sentence)[0] != "Displacement", sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Families fled the village on Sunday.",
+        "Some 3,000 people were displaced from the valley last week.",
+        "Hundreds of refugees crossed into Lebanon overnight.",
+    ],
+)
+def test_people_who_flee_are_displaced(sentence: str) -> None:
+    assert classify(sentence)[:2] == ("Displacement", "Displacement"), sentence
+
+
+def test_bombing_names_no_means(pipeline) -> None:
+    """"Bombing" types a bomb attack only when nothing else names the means: beside shelling, or after
+    a sentence of shells falling on the town, the event is the shelling."""
+    assert classify("The town saw heavy bombing and shelling by the army on Monday.")[1] == (
+        "Shelling/artillery/missile attack"
+    )
+    assert classify("The bombing of a mosque in the old town killed nine.")[1] == "Remote explosive/landmine/IED"
+    text = "Mortar shells fell on Saraqib on Monday. The bombing killed nine people, medics said."
+    assert rows_of(pipeline, text)[S.SUB_EVENT_TYPE].tolist() == ["Shelling/artillery/missile attack"]
+
+
+def test_aircrafts_misspelt_still_strike() -> None:
+    assert classify("Coalition aircrafts targeted a depot in the village.")[1] == "Air/drone strike"
+
+
+def test_a_car_bombing_is_a_bomb_and_a_bombing_is_no_killing_of_civilians(pipeline) -> None:
+    assert classify("A double car bombing killed 40 people in the city.")[1] == "Remote explosive/landmine/IED"
+    text = "A bombing hit the council's offices in Azaz on Monday. Five civilians were killed, medics said."
+    assert set(rows_of(pipeline, text)[S.SUB_EVENT_TYPE]) == {"Remote explosive/landmine/IED"}

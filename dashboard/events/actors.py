@@ -27,7 +27,7 @@ from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
 from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, fronted, lowered_twin, needs_of
 from dashboard.rules import ALL_ON, Switches
-from dashboard.wordlists import phrase_list
+from dashboard.wordlists import phrase_list, word_set
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -36,6 +36,7 @@ VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 
 AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
+DESCRIPTOR_NOUNS = word_set(WORDS, "actors.descriptor_nouns")
 HELD_AFTER = re.compile(r"\s*[-‐]?\s*(?:held|controlled|run|occupied)\b", re.I)
 
 
@@ -242,6 +243,8 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: 
         joined = _joined(prev, m, between) if prev is not None else None
         if joined is None and prev is not None and switches.on("actors.affiliation"):
             joined = _affiliated(prev, m, between, text[m.end - offset :])
+        if joined is None and prev is not None and switches.on("actors.described_name"):
+            joined = _described(prev, m, between)
         if joined is not None:
             out[-1] = joined
         else:
@@ -272,6 +275,14 @@ def _affiliated(prev: Mention, m: Mention, between: str, after: str) -> Mention 
     if armed and named and tie in AFFILIATION and not HELD_AFTER.match(after):
         return Mention(prev.start, m.end, m.entry)
     return None
+
+
+def _described(prev: Mention, m: Mention, between: str) -> Mention | None:
+    """ "The rebel group Jaysh al-Islam", "the terrorist organization X": a generic word for armed men
+    and a descriptor noun (DESCRIPTOR_NOUNS) in apposition to a named group are that group."""
+    armed = prev.entry.generic and not prev.entry.victim and prev.entry.inter in (2, 3)
+    named = not m.entry.generic and not m.bare and not m.entry.state
+    return Mention(prev.start, m.end, m.entry) if armed and named and between in DESCRIPTOR_NOUNS else None
 
 
 def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Dictionary | None = None) -> Actor:

@@ -164,7 +164,8 @@ def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str,
     return (rule.event_type, rule.sub_event_type, trigger) if rule else ("Other", "Other", "")
 
 
-SPECIFIC_VIOLENCE = {"Explosions/Remote violence", "Violence against civilians"}
+REMOTE = "Explosions/Remote violence"
+SPECIFIC_VIOLENCE = {REMOTE, "Violence against civilians"}
 
 
 def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None:
@@ -177,7 +178,9 @@ def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None
         near = [
             o
             for o in specific
-            if abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
+            # A bombing is remote violence whatever else: only another means types it, not a killing.
+            if (r[S.EVENT_TYPE] != REMOTE or o[S.EVENT_TYPE] == REMOTE)
+            and abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
             and "\n\n"
             not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]) : max(o[S.EXCERPT_START], r[S.EXCERPT_START])]
         ]
