@@ -205,6 +205,11 @@ def test_a_reporter_with_its_owner_or_nationality_is_never_an_actor(nlp, sentenc
             "Jabhat al-Nusra",
         ),
         ("Militants belonging to Daesh stormed the grain silo at dawn.", "stormed", "Islamic State (ISIS)"),
+        (
+            "Terrorist groups linked to the Nusra Front shelled the power station overnight.",
+            "shelled",
+            "Jabhat al-Nusra",
+        ),
     ],
 )
 def test_a_generic_word_tied_to_a_named_group_is_that_group(nlp, sentence, trigger, actor1) -> None:

@@ -266,12 +266,16 @@ def _joined(prev: Mention, m: Mention, between: str) -> Mention | None:
 
 
 def _affiliated(prev: Mention, m: Mention, between: str, after: str) -> Mention | None:
-    """ "Gunmen affiliated with X", "militants belonging to X": a generic word for armed men tied to a
-    named group is that group. Not for victims ("civilians from X") nor a place the group holds
-    ("militants from X-held towns"), and never a country named alone."""
+    """ "Gunmen affiliated with X", "militants belonging to X", "armed groups linked to X": a generic
+    word for armed men (with its noun, DESCRIPTOR_NOUNS) tied to a named group is that group. Not for
+    victims ("civilians from X") nor a place the group holds ("militants from X-held towns"), and
+    never a country named alone."""
     armed = prev.entry.generic and not prev.entry.victim and prev.entry.inter in (2, 3)
     named = not m.entry.generic and not m.bare and not m.entry.state
     tie = between.removesuffix(" the")  # "affiliated with the Nusra Front"
+    noun, _, rest = tie.partition(" ")
+    if noun in DESCRIPTOR_NOUNS and rest:
+        tie = rest  # "terrorist groups affiliated to X": the noun of the generic word, then the tie
     if armed and named and tie in AFFILIATION and not HELD_AFTER.match(after):
         return Mention(prev.start, m.end, m.entry)
     return None
