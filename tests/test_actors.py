@@ -220,19 +220,25 @@ def test_a_generic_word_tied_to_a_named_group_is_that_group(nlp, sentence, trigg
 
 
 @pytest.mark.parametrize(
-    "sentence, trigger, generic",
+    "sentence, trigger, named, generic",
     [
-        ("The rebel group Jaysh al-Islam fired rockets at the old city.", "rockets", "Rebel groups (Syria)"),
+        (
+            "The rebel group Jaysh al-Islam fired rockets at the old city.",
+            "rockets",
+            "Jaysh al-Islam",
+            "Rebel groups (Syria)",
+        ),
         (
             "Mortars hit the market in a bombardment by the terrorist organization Jabhat al-Nusra.",
             "Mortars",
+            "Jabhat al-Nusra",
             "Unidentified Armed Group (Syria)",
         ),
     ],
 )
-def test_a_generic_word_and_a_descriptor_before_a_name_are_that_group(nlp, sentence, trigger, generic) -> None:
+def test_a_generic_word_and_a_descriptor_before_a_name_are_that_group(nlp, sentence, trigger, named, generic) -> None:
     a1, _ = actors_of(nlp, sentence, trigger)
-    assert a1 is not None and a1.name in ("Jaysh al-Islam", "Jabhat al-Nusra")
+    assert a1 is not None and a1.name == named
     off = actors_of(nlp, sentence, trigger, switches=Switches.parse("actors.described_name"))
     assert off[0] is not None and off[0].name == generic, "switched off: the generic word"
 
