@@ -77,7 +77,7 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "mention.asked_for",
         "mention",
-        "an act told as the infinitive of a verb of asking, allowing or wanting ('urged the army to allow "
+        "an act told as the infinitive of a verb of asking, wanting or refusing ('urged the army to allow "
         "inspectors to visit', 'called on both sides to hold talks', 'refused to attend') is not done, a mention",
     ),
     RuleInfo(
@@ -367,7 +367,7 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "types.detention_by_side",
         "types",
-        "people detained by a named rebel group or militia are abducted (violence against civilians, "
+        "people detained by a rebel group or militia the text names are abducted (violence against civilians, "
         "'Abduction/forced disappearance'); ACLED's 'Arrests' are the state's",
     ),
     # -- dates -------------------------------------------------------------------------------------------

@@ -234,6 +234,12 @@ def test_a_generic_word_tied_to_a_named_group_is_that_group(nlp, sentence, trigg
             "Jabhat al-Nusra",
             "Unidentified Armed Group (Syria)",
         ),
+        (
+            "The armed group Jaysh al-Islam shelled the eastern districts overnight.",
+            "shelled",
+            "Jaysh al-Islam",
+            "Unidentified Armed Group (Syria)",
+        ),
     ],
 )
 def test_a_generic_word_and_a_descriptor_before_a_name_are_that_group(nlp, sentence, trigger, named, generic) -> None:

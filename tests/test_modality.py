@@ -74,3 +74,31 @@ def test_a_battle_an_infinitive_qualifies_is_not_scheduled(pipeline) -> None:
 def test_meeting_a_need_is_no_meeting(pipeline) -> None:
     # Not negated ("did not meet" would be a mention by `mention.negated` whatever "meet" names).
     assert rows_of(pipeline, "The aid that reached Madaya on Monday met the town's needs.").empty
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Government troops pushed on to retake the town of Morek on Monday.", "Battles"),
+        ("The next wave of air strikes hit Raqqa on Monday, killing 12.", "Explosions/Remote violence"),
+        ("The army launched a long-expected offensive near Morek on Monday.", "Battles"),
+        ("The planned talks took place in Geneva on Monday.", "Diplomacy"),
+        ("The deal allowed 3,000 people to be evacuated from Daraya on Monday.", "Displacement"),
+    ],
+)
+def test_what_was_planned_pushed_for_or_allowed_and_then_happened_stays_an_event(
+    pipeline, text: str, kind: str
+) -> None:
+    assert rows_of(pipeline, text)[S.EVENT_TYPE].tolist() == [kind], text
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("Turkey invited the two sides to hold talks in Ankara.", "mention.asked_for"),
+        ("Talks in Geneva seem poised to resume.", "mention.scheduled"),
+    ],
+)
+def test_a_past_invitation_and_a_complement_of_being_poised_are_not_done(pipeline, text: str, rule: str) -> None:
+    assert rows_of(pipeline, text).empty, text
+    assert rows_of(without(pipeline, rule), text)[S.EVENT_TYPE].tolist() == ["Diplomacy"]

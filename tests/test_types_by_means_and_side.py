@@ -96,3 +96,18 @@ def test_a_car_bombing_is_a_bomb_and_a_bombing_is_no_killing_of_civilians(pipeli
     assert sorted(rows_of(pipeline, text)[S.SUB_EVENT_TYPE]) == ["Air/drone strike", "Remote explosive/landmine/IED"]
     text = "A bombing hit the council's offices in Azaz on Monday. Five civilians were killed, medics said."
     assert set(rows_of(pipeline, text)[S.SUB_EVENT_TYPE]) == {"Remote explosive/landmine/IED"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Thousands of families fleeing militants reached the camps.", "Refugees are crossing into Turkey at night."],
+)
+def test_people_fleeing_armed_men_or_crossing_now_are_displaced(sentence: str) -> None:
+    assert classify(sentence)[:2] == ("Displacement", "Displacement"), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence", ["A labour strike left the factories idle.", "A nationwide strike shut the shops."]
+)
+def test_a_labour_or_nationwide_strike_is_no_air_strike(sentence: str) -> None:
+    assert classify(sentence)[1] != "Air/drone strike"

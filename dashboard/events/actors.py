@@ -235,7 +235,8 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: 
     """A named group with a generic noun is one mention of the group: "Daesh militants", "IS
     gunmen", "Nusra fighters", and the other way round "militants of the Islamic State", "fighters of
     Jund al-Aqsa" (the noun carries the parse role; the name says who), and with the rule
-    `actors.affiliation` "gunmen affiliated with X", "militants belonging to X"."""
+    `actors.affiliation` "gunmen affiliated with X", "militants belonging to X", and with
+    `actors.described_name` "the rebel group X"."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
@@ -244,7 +245,7 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: 
         if joined is None and prev is not None and switches.on("actors.affiliation"):
             joined = _affiliated(prev, m, between, text[m.end - offset :])
         if joined is None and prev is not None and switches.on("actors.described_name"):
-            joined = _described(prev, m, between)
+            joined = _described(prev, m, between, text[prev.start - offset : prev.end - offset])
         if joined is not None:
             out[-1] = joined
         else:
@@ -281,12 +282,13 @@ def _affiliated(prev: Mention, m: Mention, between: str, after: str) -> Mention 
     return None
 
 
-def _described(prev: Mention, m: Mention, between: str) -> Mention | None:
-    """ "The rebel group Jaysh al-Islam", "the terrorist organization X": a generic word for armed men
-    and a descriptor noun (DESCRIPTOR_NOUNS) in apposition to a named group are that group."""
+def _described(prev: Mention, m: Mention, between: str, said: str) -> Mention | None:
+    """ "The rebel group X", "the armed group X": a generic word for armed men and a descriptor noun
+    (DESCRIPTOR_NOUNS, between the mentions or ending the generic one, `said`) before a name are it."""
     armed = prev.entry.generic and not prev.entry.victim and prev.entry.inter in (2, 3)
     named = not m.entry.generic and not m.bare and not m.entry.state
-    return Mention(prev.start, m.end, m.entry) if armed and named and between in DESCRIPTOR_NOUNS else None
+    noun = between or (said.lower().split() or [""])[-1]
+    return Mention(prev.start, m.end, m.entry) if armed and named and noun in DESCRIPTOR_NOUNS else None
 
 
 def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Dictionary | None = None) -> Actor:

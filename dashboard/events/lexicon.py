@@ -169,8 +169,9 @@ SPECIFIC_VIOLENCE = {REMOTE, "Violence against civilians"}
 
 
 def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None:
-    """Deaths reported in general terms ("12 people were killed") take the type of the attack
-    a neighbouring sentence of the same paragraph describes ("Air strikes hit Saraqib...")."""
+    """Deaths reported in general terms ("12 people were killed"), and a bombing, which names no
+    means, take the type of the attack a neighbouring sentence of the same paragraph describes ("Air
+    strikes hit Saraqib..."); a bombing only that of another means of remote violence."""
     specific = [r for r in rows if r[S.EVENT_TYPE] in SPECIFIC_VIOLENCE and r[S.EVENT_ID] not in generic]
     for r in rows:
         if r[S.EVENT_ID] not in generic:

@@ -3,7 +3,7 @@ scheduled or only asked for, for events of every type (talks and deals as much a
 
 `mention.scheduled`: "a summit is set to open", "talks are due to begin", "the upcoming meeting",
 "a meeting to be held on Monday" tell what is to come, not what happened.
-`mention.asked_for`: the act is the infinitive of a verb of asking, allowing or wanting ("urged the
+`mention.asked_for`: the act is the infinitive of a verb of asking, wanting or refusing ("urged the
 army to allow inspectors to visit the site", "called on both sides to hold talks"): what someone
 wants done is not done. Not "tried to storm the base" (an attempt is an event) nor "moved to take
 the town" (a purpose the mention rules' other cues read).
@@ -27,25 +27,39 @@ HAPPEN_VERBS = word_set(WORDS, "mentions.happen_verbs")
 
 def scheduled(trigger: Any, verb: Any) -> bool:
     """Whether the trigger (a token) is told as scheduled: its verb `verb` (or None) is "set"/"due"
-    to do it, the noun is "upcoming"/"planned" (or the noun it is "of": "the next round of talks"),
-    or an infinitive qualifies it ("a meeting to be held")."""
-    nouns = [trigger] + ([trigger.head.head] if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else [])
-    if any(c.dep_ == "amod" and c.lower_ in PLANNED_ADJECTIVES for n in nouns for c in n.children):
+    to do it, the noun is "upcoming"/"planned" (`_planned`), or an infinitive qualifies it ("a
+    meeting to be held")."""
+    if _planned(trigger, verb):
         return True
     if any(c.dep_ in ("acl", "relcl") and _infinitive(c) and _happening(c) for c in trigger.children):
         return True  # "a meeting to be held", "talks to begin on Monday"; not "a battle to defend the town"
     return verb is not None and _set_to(verb)
 
 
+def _planned(trigger: Any, verb: Any) -> bool:
+    """Whether the noun, or the noun it is "of" ("the next round of talks"), is "upcoming"/"planned",
+    and no verb tells it done in the past ("the expected assault began", "the next wave of strikes
+    hit X": the wave's verb tells the strikes')."""
+    nouns = [trigger] + ([trigger.head.head] if trigger.dep_ == "pobj" and trigger.head.lower_ == "of" else [])
+    owner = nouns[-1]
+    if owner.dep_ in ("nsubj", "nsubjpass", "dobj") and owner.head.pos_ in ("VERB", "AUX"):
+        verb = owner.head
+    if verb is not None and verb.tag_ == "VBD":
+        return False  # "the planned talks took place": they did
+    return any(c.dep_ == "amod" and c.lower_ in PLANNED_ADJECTIVES for n in nouns for c in n.children)
+
+
 def _set_to(verb: Any) -> bool:
     """ "is set to open", "are due to begin", "slated to start": the verb or its complement is one
     of SCHEDULE_HEADS with an infinitive after it."""
-    heads = [verb] + [c for c in verb.children if c.dep_ in ("acomp", "xcomp") and c.lower_ in SCHEDULE_HEADS]
+    heads = [verb] + [
+        c for c in verb.children if c.dep_ in ("acomp", "xcomp", "oprd") and base_form(c) in SCHEDULE_HEADS
+    ]
     return any(base_form(h) in SCHEDULE_HEADS and any(c.dep_ == "xcomp" for c in h.children) for h in heads)
 
 
 def asked_for(verb: Any) -> bool:
-    """Whether the trigger's verb `verb` is an infinitive a verb of asking, allowing or wanting
+    """Whether the trigger's verb `verb` is an infinitive a verb of asking, wanting or refusing
     governs, directly or through another such infinitive ("urged them to allow the team to visit")."""
     while verb is not None and _infinitive(verb) and verb.dep_ in ("xcomp", "ccomp", "advcl") and verb.head.i != verb.i:
         if base_form(verb.head) in ASKING_VERBS or verb.head.lower_ in ASKING_VERBS:
