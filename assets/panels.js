@@ -58,10 +58,36 @@ document.addEventListener('dblclick', function (event) {
 // data-* attributes; one listener hands a click to Dash as the store "excerpt-action"
 // (dashboard/app/clientside.py SELECT_JS). A callback on every button would be woken each time
 // the list is redrawn, for nothing.
+// A table row's place chosen with Ctrl, ⌘ or Shift held (by mouse, or Shift+Enter from the keyboard)
+// marks it beside the rows marked before (again: unmarks it) and the map is fitted to the marked rows'
+// places (the store "camera-places", clientside.py CAMERA_JS); chosen plainly, the row alone is marked
+// and selected. Marks are kept by event across redraws and pages of the table.
+const markedRows = new Map();  // event id -> place key
+
+function showMarks(container) {
+    if (!container) { return; }
+    for (const b of container.querySelectorAll('button.row-pick[data-event]')) {
+        const tr = b.closest('tr');
+        const on = markedRows.has(b.dataset.event);
+        if (tr) { tr.classList.toggle('marked', on); }
+        b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    }
+}
+
 document.addEventListener('click', function (event) {
     const button = event.target.closest && event.target.closest('#excerpts button[data-action]');
     if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
     const d = button.dataset;
+    if (d.action === 'row' && d.event) {
+        const together = event.ctrlKey || event.metaKey || event.shiftKey;
+        if (!together) { markedRows.clear(); }
+        if (together && markedRows.has(d.event)) { markedRows.delete(d.event); } else { markedRows.set(d.event, d.place || ''); }
+        showMarks(document.getElementById('excerpts'));
+        if (together) {
+            window.dash_clientside.set_props('camera-places', {data: {places: Array.from(markedRows.values()), at: Date.now()}});
+            return;
+        }
+    }
     window.dash_clientside.set_props('excerpt-action', {data: {
         action: d.action, event: d.event || null, article: d.article || null, place: d.place || null,
         page: d.page === undefined ? null : Number(d.page), token: d.token || null, sort: d.sort || null,
@@ -121,6 +147,7 @@ function renderNodes(container, nodes) {
     const fragment = document.createDocumentFragment();
     renderNode(nodes, fragment);
     container.replaceChildren(fragment);
+    showMarks(container);
     if (!focused || !focused.dataset.action) { return; }
     const same = Array.from(container.querySelectorAll('[data-action="' + CSS.escape(focused.dataset.action) + '"]'));
     const twin = same.find(el => FOCUS_KEYS.every(k => el.dataset[k] === focused.dataset[k])) ||

@@ -53,6 +53,9 @@ DOWNLOAD = "download"
 # An excerpt button's click (select, read, other places), set by assets/panels.js from the button's
 # data-* attributes: one store instead of a callback per button (re-rendered buttons woke those).
 EXCERPT_ACTION = "excerpt-action"
+# {"places": [place_key, ...]}: the table rows marked together (Ctrl/Shift+click), set by
+# assets/panels.js; the camera fits the map to them (clientside.CAMERA_JS).
+CAMERA_PLACES = "camera-places"
 TABLE_STATE = "table-state"  # {"view": "list"|"table", "sort", "desc"}: the panel beside the map (app/table.py)
 EXCERPT_PAGE = "excerpt-page"  # {"page", "token"}: which page of the listed sentences (excerpts.page_token)
 CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel (changes only with it)
