@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -14,6 +15,7 @@ from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
 from dashboard.app import ids
+from dashboard.app.basemap import PANEL_PX, panel_px
 from dashboard.app.basemap import warm as warm_basemap
 from dashboard.app.clientside import PLAY_JS
 from dashboard.app.clusters import OPEN_ASPECT
@@ -76,14 +78,18 @@ function(relayout, click, current) {
     if (!relayout) { return nu; }
     const gd = document.querySelector("#__MAP__ .js-plotly-plot");
     const full = gd && gd._fullLayout;
-    if (relayout.autosize && full && full.width && full.height && !cur.box) {
+    if (relayout.autosize && full && full.width && full.height) {
         // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
-        // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
+        // degree of latitude at these latitudes), and its size, for which town names fit
+        // (basemap.panel_px); asked for again only when either changes by a tenth.
         // The plot area's (_size), not the figure's: the legend's row under it is no map.
         const plot = full._size && full._size.w && full._size.h ? full._size : full;
-        const aspect = Math.round((plot.w || plot.width) / (plot.h || plot.height) / 0.8 * 10) / 10;
-        const was = cur.aspect || __ASPECT__;
-        return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
+        const w = Math.round(plot.w || plot.width), h = Math.round(plot.h || plot.height);
+        const aspect = Math.round(w / h / 0.8 * 10) / 10;
+        const was = cur.aspect || __ASPECT__, px = cur.px || __PX__;
+        const reshaped = !cur.box && Math.abs(aspect - was) > 0.1 * was;
+        const resized = Math.abs(w - px[0]) > 0.1 * px[0] || Math.abs(h - px[1]) > 0.1 * px[1];
+        return reshaped || resized ? Object.assign({}, cur, {aspect: aspect, px: [w, h]}) : nu;
     }
     if (full && full.map && ("map.zoom" in relayout)) {
         const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
@@ -97,6 +103,7 @@ function(relayout, click, current) {
 """.replace("__PREFIX__", CLUSTER_PREFIX)
     .replace("__MAP__", ids.MAP)
     .replace("__ASPECT__", str(OPEN_ASPECT))
+    .replace("__PX__", json.dumps(list(PANEL_PX)))
 )
 
 
@@ -313,7 +320,14 @@ def _map_figure(
     goto, shown = MapView.from_box(box.get("goto")), MapView.from_box(box.get("box"))
     # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
     fig: dict | go.Figure = map_spec(
-        agg, sel.place, tiles, size_by or "n_events", shown, goto, panel_aspect(box.get("aspect"))
+        agg,
+        sel.place,
+        tiles,
+        size_by or "n_events",
+        shown,
+        goto,
+        panel_aspect(box.get("aspect")),
+        panel_px(box.get("px")),
     )
     # A new map area clears plotly's own selection state (kept by uirevision, by point index).
     fig["layout"]["selectionrevision"] = "|".join(f.places)

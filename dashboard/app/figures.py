@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
-from dashboard.app.basemap import BASEMAP_PREFIX, TOWN_NAMES, basemap_traces
+from dashboard.app.basemap import BASEMAP_PREFIX, PANEL_PX, TOWN_NAMES, basemap_traces
 from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
 from dashboard.app.mapview import MapView
@@ -76,6 +76,7 @@ def map_spec(
     view: MapView | None = None,
     goto: MapView | None = None,
     aspect: float = OPEN_ASPECT,
+    px: tuple[int, int] = PANEL_PX,
 ) -> dict:
     """The map as the plain {"data", "layout"} dict Dash sends (the callback answers with it: a
     plotly Figure deep-copies it twice and turns its arrays into base64 on the way out, ~10 ms an
@@ -86,7 +87,8 @@ def map_spec(
     centroid, not a spot. `view` is what the map shows now (None: all the data); `goto` is a box
     to move the map to (a clicked cluster's). With `tiles` (url, attribution) the markers go on a
     tile basemap; without, on the bundled offline basemap. `aspect` is the panel's shape
-    (longitude per latitude degree) the opening view is fitted to.
+    (longitude per latitude degree) the opening view is fitted to, `px` its plot area (pixels: which
+    town names fit).
     """
     single_rows, clusters = cluster_positions(places, view, selected, size_by)
     singles = places.iloc[single_rows]
@@ -104,7 +106,7 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    traces = with_scenery(traces, shown or opening_view(places, aspect))
+    traces = with_scenery(traces, shown or opening_view(places, aspect), px)
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
@@ -118,11 +120,11 @@ def map_spec(
     return dict(data=traces, layout=layout)
 
 
-def with_scenery(traces: list[dict], view: MapView | None) -> list[dict]:
+def with_scenery(traces: list[dict], view: MapView | None, px: tuple[int, int] = PANEL_PX) -> list[dict]:
     """The markers' traces between the basemap's (basemap.py) for what the map opens on or shows:
     provinces under the markers, town names over them (under them a town's name was hidden by its
     own marker: Aleppo read "ppo"). The names take no hover, click or lasso wherever they are drawn."""
-    scenery = basemap_traces(view)
+    scenery = basemap_traces(view, px)
     over = [t for t in scenery if t["name"] == TOWN_NAMES]
     return [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
 
