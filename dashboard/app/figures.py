@@ -12,6 +12,7 @@ from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, PANEL_PX, TOWN_NAMES, basemap_traces
 from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
+from dashboard.app.map_labels import busiest_place_names
 from dashboard.app.mapview import MapView
 from dashboard.app.type_mix import MIX_PREFIX, ring_layers, ring_traces
 
@@ -106,7 +107,7 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    traces = with_scenery(traces, shown or opening_view(places, aspect), px)
+    traces = with_scenery(traces, shown or opening_view(places, aspect), px, singles, biggest)
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
@@ -120,13 +121,24 @@ def map_spec(
     return dict(data=traces, layout=layout)
 
 
-def with_scenery(traces: list[dict], view: MapView | None, px: tuple[int, int] = PANEL_PX) -> list[dict]:
+def with_scenery(
+    traces: list[dict],
+    view: MapView | None,
+    px: tuple[int, int] = PANEL_PX,
+    singles: pd.DataFrame | None = None,
+    biggest: float = 1.0,
+) -> list[dict]:
     """The markers' traces between the basemap's (basemap.py) for what the map opens on or shows:
     provinces under the markers, town names over them (under them a town's name was hidden by its
-    own marker: Aleppo read "ppo"). The names take no hover, click or lasso wherever they are drawn."""
+    own marker: Aleppo read "ppo"), and the busiest places' names beside their markers (map_labels.py,
+    from `singles`, the places drawn as markers). The names take no hover, click or lasso."""
     scenery = basemap_traces(view, px)
     over = [t for t in scenery if t["name"] == TOWN_NAMES]
-    return [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
+    out = [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
+    if singles is not None:
+        names = busiest_place_names(singles, marker_size(singles["_size"], biggest).to_numpy(), view, px, over)
+        out += [names] if names else []
+    return out
 
 
 def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None, biggest: float) -> list[dict]:

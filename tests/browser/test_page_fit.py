@@ -128,14 +128,14 @@ def test_at_phone_size_the_map_starts_under_a_one_row_top_bar_and_its_legend_is_
     assert dash_duo.get_logs() == []
 
 
-# The town names plotly drew on the map (their boxes on the page), and the map's plot area.
+# The town and place names plotly drew on the map (their boxes on the page), and the map's plot area.
 TOWN_NAMES_JS = """
 const gd = document.querySelector(arguments[0]), full = gd && gd._fullLayout;
 if (!full || !full._size) return null;
 const g = gd.getBoundingClientRect(), s = full._size, names = [];
 for (const t of gd.querySelectorAll('g.trace')) {
     const trace = t.__data__ && t.__data__[0] && t.__data__[0].trace;
-    if (!trace || trace.name !== 'basemap: towns') continue;
+    if (!trace || (trace.name !== 'basemap: towns' && trace.name !== 'basemap: place names')) continue;
     for (const e of t.querySelectorAll('text')) {
         const r = e.getBoundingClientRect();
         if (r.width > 0) names.push([e.textContent, r.left, r.top, r.right, r.bottom]);
