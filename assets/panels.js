@@ -202,6 +202,30 @@ window.conflictmap = {
     }
 };
 
+// Plotly's mode bar buttons (zoom in and out, reset, box and lasso select, the picture) are links
+// without an href: the keyboard could not reach them. Each gets tabindex 0, the role of a button and
+// its title as its name, and Enter or Space presses it (plotly listens for the click). Buttons come
+// and go with each draw of a graph: a Tab marks the new ones before the browser moves the focus (an
+// observer of the page's mutations would have run at every redraw, for the keyboard's sake).
+(function () {
+    const mark = function () {
+        for (const a of document.querySelectorAll('.modebar-btn:not([tabindex])')) {
+            a.setAttribute('tabindex', '0');
+            a.setAttribute('role', 'button');
+            if (a.dataset.title) { a.setAttribute('aria-label', a.dataset.title); }
+        }
+    };
+    document.addEventListener('keydown', function (event) {
+        if (event.key === 'Tab') { mark(); }
+    }, true);
+    document.addEventListener('keydown', function (event) {
+        const a = event.target.closest && event.target.closest('.modebar-btn');
+        if (!a || (event.key !== 'Enter' && event.key !== ' ')) { return; }
+        event.preventDefault();
+        a.click();
+    });
+})();
+
 // The corrections log's "Undo" buttons carry their correction's id; one listener hands a click to
 // Dash as the store "correct-undo" (dashboard/app/correct.py), as the excerpts' buttons do.
 document.addEventListener('click', function (event) {
