@@ -280,3 +280,14 @@ def test_rows_marked_together_fit_the_map_to_their_places_by_mouse_and_keyboard(
     wait_until(dash_duo, lambda: table_texts(dash_duo, 0)[:1] == ["2021-03-26"], "the dates do not sort")
     wait_until(dash_duo, lambda: sorted(dash_duo.driver.execute_script(marked)) == ["far", "s0", "s1"], "marks lost")
     assert dash_duo.get_logs() == []
+
+
+def test_an_excerpts_other_places_sends_the_camera_to_its_place(dash_duo, table_store):
+    """The sentence list's way to a place goes through the same camera as a table row's."""
+    store_dir, _ = table_store
+    start_app(dash_duo, store_dir)
+    assert not shows(dash_duo, BUENOS_AIRES)
+    click_js(dash_duo, "#excerpts button[data-action='correct'][data-event='far']")
+    wait_until(dash_duo, lambda: shows(dash_duo, BUENOS_AIRES), "the camera did not go to the excerpt's place")
+    assert page_query(dash_duo).get("event") == ["far"]
+    assert dash_duo.get_logs() == []
