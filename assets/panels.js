@@ -61,8 +61,14 @@ document.addEventListener('dblclick', function (event) {
 // A table row's place chosen with Ctrl, ⌘ or Shift held (by mouse, or Shift+Enter from the keyboard)
 // marks it beside the rows marked before (again: unmarks it) and the map is fitted to the marked rows'
 // places (the store "camera-places", clientside.py CAMERA_JS); chosen plainly, the row alone is marked
-// and selected. Marks are kept by event across redraws and pages of the table.
+// and selected. Marks are kept by event across redraws and pages of the table; "Clear selection"
+// lets them go.
 const markedRows = new Map();  // event id -> place key
+document.addEventListener('click', function (event) {
+    if (!event.target.closest || !event.target.closest('#reset-selection')) { return; }
+    markedRows.clear();
+    showMarks(document.getElementById('excerpts'));
+});
 
 function showMarks(container) {
     if (!container) { return; }
