@@ -54,10 +54,6 @@ document.addEventListener('dblclick', function (event) {
     }
 });
 
-// An excerpt's buttons ("select", "Read in context", "Other places", and the list's pages) carry what they act on in
-// data-* attributes; one listener hands a click to Dash as the store "excerpt-action"
-// (dashboard/app/clientside.py SELECT_JS). A callback on every button would be woken each time
-// the list is redrawn, for nothing.
 // A table row's place chosen with Ctrl, ⌘ or Shift held (by mouse, or Shift+Enter from the keyboard)
 // marks it beside the rows marked before (again: unmarks it) and the map is fitted to the marked rows'
 // places (the store "camera-places", clientside.py CAMERA_JS); chosen plainly, the row alone is marked
@@ -80,6 +76,10 @@ function showMarks(container) {
     }
 }
 
+// An excerpt's buttons ("select", "Read in context", "Other places", and the list's pages) carry what they act on in
+// data-* attributes; one listener hands a click to Dash as the store "excerpt-action"
+// (dashboard/app/clientside.py SELECT_JS). A callback on every button would be woken each time
+// the list is redrawn, for nothing.
 document.addEventListener('click', function (event) {
     const button = event.target.closest && event.target.closest('#excerpts button[data-action]');
     if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
