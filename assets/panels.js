@@ -200,6 +200,25 @@ window.conflictmap = {
         return [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
                 Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
     },
+    // The map's plot area ([w, h] px, plotly's _size) handed to the store `store` (callbacks.py
+    // MAP_BOX_JS) after each draw that changed it: read at the first draw only, it was sometimes the
+    // plot of a page still being laid out. At once, not after a pause: a callback waiting on a timer
+    // is one nobody (a test waiting for the page to settle) can see coming.
+    watchPanel: function (gd, store) {
+        if (!gd || !gd.on || gd.__panelWatched) { return; }
+        gd.__panelWatched = true;
+        let sent = null;
+        const report = function () {
+            const s = gd._fullLayout && gd._fullLayout._size;
+            if (!s || !s.w || !s.h || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+            const px = [Math.round(s.w), Math.round(s.h)];
+            if (sent && sent[0] === px[0] && sent[1] === px[1]) { return; }
+            sent = px;
+            window.dash_clientside.set_props(store, {data: {px: px}});
+        };
+        gd.on('plotly_afterplot', report);
+        report();
+    },
     tileBox: function (gd) {
         const m = gd && gd._fullLayout && gd._fullLayout.map;
         if (!m || !m.center) { return null; }
@@ -207,30 +226,6 @@ window.conflictmap = {
         return [m.center.lon - half, m.center.lon + half, m.center.lat - half / 2, m.center.lat + half / 2];
     }
 };
-
-// Plotly's mode bar buttons (zoom in and out, reset, box and lasso select, the picture) are links
-// without an href: the keyboard could not reach them. Each gets tabindex 0, the role of a button and
-// its title as its name, and Enter or Space presses it (plotly listens for the click). Buttons come
-// and go with each draw of a graph: a Tab marks the new ones before the browser moves the focus (an
-// observer of the page's mutations would have run at every redraw, for the keyboard's sake).
-(function () {
-    const mark = function () {
-        for (const a of document.querySelectorAll('.modebar-btn:not([tabindex])')) {
-            a.setAttribute('tabindex', '0');
-            a.setAttribute('role', 'button');
-            if (a.dataset.title) { a.setAttribute('aria-label', a.dataset.title); }
-        }
-    };
-    document.addEventListener('keydown', function (event) {
-        if (event.key === 'Tab') { mark(); }
-    }, true);
-    document.addEventListener('keydown', function (event) {
-        const a = event.target.closest && event.target.closest('.modebar-btn');
-        if (!a || (event.key !== 'Enter' && event.key !== ' ')) { return; }
-        event.preventDefault();
-        a.click();
-    });
-})();
 
 // The corrections log's "Undo" buttons carry their correction's id; one listener hands a click to
 // Dash as the store "correct-undo" (dashboard/app/correct.py), as the excerpts' buttons do.

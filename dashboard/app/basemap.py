@@ -126,21 +126,26 @@ def panel_px(value: object) -> tuple[int, int]:
     return int(round(w, -1)), int(round(h, -1))
 
 
-def basemap_traces(view: MapView | None, px: tuple[int, int] = PANEL_PX) -> list[dict]:
+def basemap_traces(view: MapView | None, px: tuple[int, int] = PANEL_PX, fitted: bool = False) -> list[dict]:
     """Scattergeo traces of the boundaries and names inside `view` (the lines of a box grown a
     little, so a small pan shows no bare edge; the names only where the whole name fits in the
-    view), for a map drawn `px` pixels wide and high; nothing without a view."""
+    view), for a map drawn `px` pixels wide and high; nothing without a view. `fitted`: plotly fits
+    the map to what it draws (no box yet), which reaches the grown box: the names fill that, and
+    none is cut."""
     if view is None:
         return []
     g = view.grown(0.1)
     key = tuple(round(v * 2) / 2 for v in (g.lon0, g.lon1, g.lat0, g.lat1))
-    inner = tuple(round(v * 4) / 4 for v in view.box())
-    return [dict(t) for t in _traces(key, inner, px)]
+    inner = tuple(round(v * 4) / 4 for v in (g if fitted else view).box())
+    return [dict(t) for t in _traces(key, inner, px, not fitted)]
 
 
 @functools.lru_cache(maxsize=64)
 def _traces(
-    box: tuple[float, float, float, float], inner: tuple[float, float, float, float], px: tuple[int, int]
+    box: tuple[float, float, float, float],
+    inner: tuple[float, float, float, float],
+    px: tuple[int, int],
+    edges: bool = True,
 ) -> tuple[dict, ...]:
     lon0, lon1, lat0, lat1 = box
     span = max(lon1 - lon0, lat1 - lat0)
@@ -151,7 +156,7 @@ def _traces(
     inside = np.flatnonzero(
         (pop >= town_threshold(span)) & (lon >= inner[0]) & (lon <= inner[1]) & (lat >= inner[2]) & (lat <= inner[3])
     )  # the rows are by population, largest first
-    inside = _unclashed(inside, lon, lat, name, inner, px)
+    inside = _unclashed(inside, lon, lat, name, inner, px, edges)
     if inside.size:
         # Text only, a dot leading the name at the town's point: no marker a click or a lasso could take
         # for a place of the data.
@@ -230,6 +235,7 @@ def _unclashed(
     name: np.ndarray,
     view: tuple[float, float, float, float],
     px: tuple[int, int],
+    edges: bool = True,
 ) -> np.ndarray:
     dx, dy = degrees_per_px(view, px)
     placed: list[tuple[float, float, float, float]] = []
@@ -237,7 +243,7 @@ def _unclashed(
     for i in rows:
         x0, y0 = lon[i], lat[i]
         b = (x0, x0 + (len(name[i]) * CHAR_PX + LEAD_PX) * dx, y0 - LINE_PX / 2 * dy, y0 + LINE_PX / 2 * dy)
-        if b[1] > view[1] or b[2] < view[2] or b[3] > view[3]:
+        if edges and (b[1] > view[1] or b[2] < view[2] or b[3] > view[3]):
             continue  # cut by the map's edge
         g = GAP_PX * dx
         if any(b[0] < o[1] + g and o[0] < b[1] + g and b[2] < o[3] and o[2] < b[3] for o in placed):

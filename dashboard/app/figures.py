@@ -107,7 +107,7 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    traces = with_scenery(traces, shown or opening_view(places, aspect), px, singles, biggest)
+    traces = with_scenery(traces, shown or opening_view(places, aspect), px, singles, biggest, shown is None)
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
@@ -127,16 +127,17 @@ def with_scenery(
     px: tuple[int, int] = PANEL_PX,
     singles: pd.DataFrame | None = None,
     biggest: float = 1.0,
+    fitted: bool = False,
 ) -> list[dict]:
     """The markers' traces between the basemap's (basemap.py) for what the map opens on or shows:
-    provinces under the markers, town names over them (under them a town's name was hidden by its
-    own marker: Aleppo read "ppo"), and the busiest places' names beside their markers (map_labels.py,
-    from `singles`, the places drawn as markers). The names take no hover, click or lasso."""
-    scenery = basemap_traces(view, px)
+    provinces under the markers, town names over them (under them Aleppo's read "ppo"), and the
+    busiest places' names beside their markers (map_labels.py; `singles`: the places drawn as
+    markers; `fitted`: plotly fits the map, no box yet). No name takes a hover, click or lasso."""
+    scenery = basemap_traces(view, px, fitted)
     over = [t for t in scenery if t["name"] == TOWN_NAMES]
     out = [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
     if singles is not None:
-        names = busiest_place_names(singles, marker_size(singles["_size"], biggest).to_numpy(), view, px, over)
+        names = busiest_place_names(singles, marker_size(singles["_size"], biggest).to_numpy(), view, px, over, fitted)
         out += [names] if names else []
     return out
 

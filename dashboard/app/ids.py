@@ -20,6 +20,7 @@ MAP_DOUBLE_CLICK = "map-double-click"  # set by assets/panels.js on a double-cli
 MAP_VIEW = "map-view"  # the map's center/scale (or tile zoom), for the permalink
 MAP_BOX = "map-box"  # {"box", "goto", "view"}: the lon/lat box the map shows (clusters are cut for it),
 # the box a clicked cluster moves the map to, the view a link opened with; see callbacks.MAP_BOX_JS
+MAP_PANEL = "map-panel"  # {"px": [w, h]}: the map's plot area, set by assets/panels.js after a draw that changed it
 COUNTS = "counts"
 FILTERS_PANEL = "filters-panel"
 URL_NOTE = "url-note"  # what a link asked for that was left out

@@ -41,9 +41,11 @@ def _clash(b: Box, placed: list[Box], gap: float) -> bool:
     return any(b[0] < o[1] + gap and o[0] < b[1] + gap and b[2] < o[3] and o[2] < b[3] for o in placed)
 
 
-def _fits(b: Box, view: Box, placed: list[Box], gap: float) -> bool:
-    """Inside the view on the right, top and bottom (it starts at a place in view), clear of `placed`."""
-    return b[1] <= view[1] and b[2] >= view[2] and b[3] <= view[3] and not _clash(b, placed, gap)
+def _fits(b: Box, view: Box, placed: list[Box], gap: float, edges: bool = True) -> bool:
+    """Inside the view on the right, top and bottom (it starts at a place in view; `edges` False: a
+    view plotly fits to what it draws cuts nothing), clear of `placed`."""
+    inside = not edges or (b[1] <= view[1] and b[2] >= view[2] and b[3] <= view[3])
+    return inside and not _clash(b, placed, gap)
 
 
 def _named_here(name: str, lon: float, lat: float, named: list[tuple[str, float, float]], dx: float, dy: float) -> bool:
@@ -69,12 +71,20 @@ def _town_names(traces: list[dict], dx: float, dy: float) -> tuple[list[Box], li
 
 
 def busiest_place_names(
-    singles: pd.DataFrame, sizes: np.ndarray, view: MapView | None, px: tuple[int, int], traces: list[dict]
+    singles: pd.DataFrame,
+    sizes: np.ndarray,
+    view: MapView | None,
+    px: tuple[int, int],
+    traces: list[dict],
+    fitted: bool = False,
 ) -> dict | None:
     """A text trace of the names of the busiest places in `view` (singles: the places drawn as
-    markers, sizes: their diameters in px), clear of the town names among `traces`; None when none fits."""
+    markers, sizes: their diameters in px), clear of the town names among `traces`; None when none
+    fits. `fitted`: plotly fits the map to what it draws (basemap.basemap_traces)."""
     if view is None or singles.empty:
         return None
+    if fitted:
+        view = view.grown(0.1)
     box = (view.lon0, view.lon1, view.lat0, view.lat1)
     dx, dy = degrees_per_px(box, px)
     placed, named = _town_names(traces, dx, dy)
@@ -90,14 +100,17 @@ def busiest_place_names(
             continue
         x0 = lon[i] + (float(sizes[i]) / 2 + 2) * dx  # right of the marker's rim
         b = (x0, x0 + (len(name) * BOLD_CHAR_PX + 4) * dx, lat[i] - LINE_PX / 2 * dy, lat[i] + LINE_PX / 2 * dy)
-        if not _fits(b, box, placed, GAP_PX * dx):
+        if not _fits(b, box, placed, GAP_PX * dx, edges=not fitted):
             continue
         placed.append(b)
         keep.append((name, x0, float(lat[i])))
         if len(keep) == MAX_PLACE_NAMES:
             break
-    if not keep:
-        return None
+    return _trace(keep) if keep else None
+
+
+def _trace(keep: list[tuple[str, float, float]]) -> dict:
+    """The names (text, lon, lat of the text's start) as one text trace."""
     text, x, y = zip(*keep, strict=True)
     return dict(
         type="scattergeo",
