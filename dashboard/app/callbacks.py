@@ -140,19 +140,19 @@ def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[st
 
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
-    _register_map_state(app)
-    register_url_sync(app, view)
-    _register_views(app, view, tiles)
-
-
-def _register_map_state(app: dash.Dash) -> None:
-    """The map's box and view, a lasso's places and the timeline's range, kept in the page's stores."""
     app.clientside_callback(
         RANGE_ONLY_JS,
         Output(ids.TIMELINE_RANGE, "data"),
         Input(ids.TIMELINE, "relayoutData"),
         prevent_initial_call=True,
     )
+    _register_map_state(app)
+    register_url_sync(app, view)
+    _register_views(app, view, tiles)
+
+
+def _register_map_state(app: dash.Dash) -> None:
+    """The map's box and view and a lasso's places, kept in the page's stores."""
     app.clientside_callback(
         MAP_BOX_JS,
         Output(ids.MAP_BOX, "data"),
