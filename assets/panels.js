@@ -54,6 +54,28 @@ document.addEventListener('dblclick', function (event) {
     }
 });
 
+// A table row's place chosen with Ctrl, ⌘ or Shift held (by mouse, or Shift+Enter from the keyboard)
+// marks it beside the rows marked before (again: unmarks it) and the map is fitted to the marked rows'
+// places (the store "camera-places", clientside.py CAMERA_JS); chosen plainly, the row alone is marked
+// and selected. Marks are kept by event across redraws and pages of the table; "Clear selection"
+// lets them go.
+const markedRows = new Map();  // event id -> place key
+document.addEventListener('click', function (event) {
+    if (!event.target.closest || !event.target.closest('#reset-selection')) { return; }
+    markedRows.clear();
+    showMarks(document.getElementById('excerpts'));
+});
+
+function showMarks(container) {
+    if (!container) { return; }
+    for (const b of container.querySelectorAll('button.row-pick[data-event]')) {
+        const tr = b.closest('tr');
+        const on = markedRows.has(b.dataset.event);
+        if (tr) { tr.classList.toggle('marked', on); }
+        b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    }
+}
+
 // An excerpt's buttons ("select", "Read in context", "Other places", and the list's pages) carry what they act on in
 // data-* attributes; one listener hands a click to Dash as the store "excerpt-action"
 // (dashboard/app/clientside.py SELECT_JS). A callback on every button would be woken each time
@@ -62,6 +84,16 @@ document.addEventListener('click', function (event) {
     const button = event.target.closest && event.target.closest('#excerpts button[data-action]');
     if (!button || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
     const d = button.dataset;
+    if (d.action === 'row' && d.event) {
+        const together = event.ctrlKey || event.metaKey || event.shiftKey;
+        if (!together) { markedRows.clear(); }
+        if (together && markedRows.has(d.event)) { markedRows.delete(d.event); } else { markedRows.set(d.event, d.place || ''); }
+        showMarks(document.getElementById('excerpts'));
+        if (together) {
+            window.dash_clientside.set_props('camera-places', {data: {places: Array.from(markedRows.values()), at: Date.now()}});
+            return;
+        }
+    }
     window.dash_clientside.set_props('excerpt-action', {data: {
         action: d.action, event: d.event || null, article: d.article || null, place: d.place || null,
         page: d.page === undefined ? null : Number(d.page), token: d.token || null, sort: d.sort || null,
@@ -121,6 +153,7 @@ function renderNodes(container, nodes) {
     const fragment = document.createDocumentFragment();
     renderNode(nodes, fragment);
     container.replaceChildren(fragment);
+    showMarks(container);
     if (!focused || !focused.dataset.action) { return; }
     const same = Array.from(container.querySelectorAll('[data-action="' + CSS.escape(focused.dataset.action) + '"]'));
     const twin = same.find(el => FOCUS_KEYS.every(k => el.dataset[k] === focused.dataset[k])) ||
@@ -166,6 +199,25 @@ window.conflictmap = {
         if (!lon.length) { return null; }
         return [Math.max(-180, Math.min(...lon)), Math.min(180, Math.max(...lon)),
                 Math.max(-90, Math.min(...lat)), Math.min(90, Math.max(...lat))];
+    },
+    // The map's plot area ([w, h] px, plotly's _size) handed to the store `store` (callbacks.py
+    // MAP_BOX_JS) after each draw that changed it: read at the first draw only, it was sometimes the
+    // plot of a page still being laid out. At once, not after a pause: a callback waiting on a timer
+    // is one nobody (a test waiting for the page to settle) can see coming.
+    watchPanel: function (gd, store) {
+        if (!gd || !gd.on || gd.__panelWatched) { return; }
+        gd.__panelWatched = true;
+        let sent = null;
+        const report = function () {
+            const s = gd._fullLayout && gd._fullLayout._size;
+            if (!s || !s.w || !s.h || !window.dash_clientside || !window.dash_clientside.set_props) { return; }
+            const px = [Math.round(s.w), Math.round(s.h)];
+            if (sent && sent[0] === px[0] && sent[1] === px[1]) { return; }
+            sent = px;
+            window.dash_clientside.set_props(store, {data: {px: px}});
+        };
+        gd.on('plotly_afterplot', report);
+        report();
     },
     tileBox: function (gd) {
         const m = gd && gd._fullLayout && gd._fullLayout.map;

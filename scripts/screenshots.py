@@ -63,6 +63,19 @@ def shots(d: webdriver.Chrome, out: Path) -> None:
     click(d, "#excerpts button[data-view='table']")
     click(d, "#excerpts button.sort[data-sort='deaths']")
     until(d, "return document.querySelector('#excerpts th[aria-sort=descending] button[data-sort=deaths]') !== null")
+    # The deadliest row and the next one at another point marked together (Ctrl+click): the map fits
+    # their places.
+    d.execute_script(
+        "const rows = Array.from(document.querySelectorAll('#excerpts button.row-pick'));"
+        "const at = b => b.dataset.place.split('|').slice(-2).join('|');"
+        "const other = rows.find(b => at(b) !== at(rows[0]));"
+        "[rows[0], other].forEach(b => b.dispatchEvent(new MouseEvent('click', {bubbles: true, ctrlKey: true})))"
+    )
+    until(
+        d,
+        "return document.querySelectorAll('#excerpts tr.marked').length === 2"
+        " && document.querySelector('#map .js-plotly-plot').layout.uirevision !== 'map'",
+    )
     d.save_screenshot(str(out / "screenshot-table.png"))
 
     load(d, IDLIB, "light", 1280, 800)

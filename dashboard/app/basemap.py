@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 
 import numpy as np
 
@@ -30,7 +31,7 @@ TOWN_NAMES = BASEMAP_PREFIX + "towns"  # the town names' trace (figures.map_spec
 LABEL_FONT = "basemap-label, system-ui, sans-serif"
 LINE_COLOR = "#9d978a"
 TOWN_COLOR = "#4f4c45"
-PROVINCE_COLOR = "#8a8477"
+PROVINCE_COLOR = "#6d685d"  # 4.9:1 on the light land (#8a8477 was 3.3:1, under WCAG AA)
 PROVINCE_SPAN = 45.0  # degrees: wider views show no provincial lines (a grey mesh over a continent)
 PROVINCE_NAME_SPAN = 16.0  # ...and no province names above this
 MAX_TOWNS = 28
@@ -106,18 +107,46 @@ def town_threshold(span: float) -> int:
     return 1_000_000 if span > 30 else 300_000 if span > 12 else 100_000 if span > 5 else 30_000
 
 
-def basemap_traces(view: MapView | None) -> list[dict]:
-    """Scattergeo traces of the boundaries and names inside `view` (grown a little, so a small pan
-    shows no bare edge); nothing without a view."""
+# The map's plot area at 1280×800 (px): what a label covers is reckoned for it until the page says
+# the size it draws the map at (callbacks.MAP_BOX_JS "px"; a phone's is 390 wide).
+PANEL_PX = (850, 410)
+
+
+def panel_px(value: object) -> tuple[int, int]:
+    """The map's plot area in pixels as the page measured it ([width, height]), rounded to 10 px (the
+    answers are memoised by it); PANEL_PX for anything missing or absurd."""
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        return PANEL_PX
+    try:
+        w, h = (float(v) for v in value)
+    except (TypeError, ValueError):
+        return PANEL_PX
+    if not (100 <= w <= 10_000 and 100 <= h <= 10_000):
+        return PANEL_PX
+    return int(round(w, -1)), int(round(h, -1))
+
+
+def basemap_traces(view: MapView | None, px: tuple[int, int] = PANEL_PX, fitted: bool = False) -> list[dict]:
+    """Scattergeo traces of the boundaries and names inside `view` (the lines of a box grown a
+    little, so a small pan shows no bare edge; the names only where the whole name fits in the
+    view), for a map drawn `px` pixels wide and high; nothing without a view. `fitted`: plotly fits
+    the map to what it draws (no box yet), which reaches the grown box: the names fill that, and
+    none is cut."""
     if view is None:
         return []
     g = view.grown(0.1)
     key = tuple(round(v * 2) / 2 for v in (g.lon0, g.lon1, g.lat0, g.lat1))
-    return [dict(t) for t in _traces(key)]
+    inner = tuple(round(v * 4) / 4 for v in (g if fitted else view).box())
+    return [dict(t) for t in _traces(key, inner, px, not fitted)]
 
 
 @functools.lru_cache(maxsize=64)
-def _traces(box: tuple[float, float, float, float]) -> tuple[dict, ...]:
+def _traces(
+    box: tuple[float, float, float, float],
+    inner: tuple[float, float, float, float],
+    px: tuple[int, int],
+    edges: bool = True,
+) -> tuple[dict, ...]:
     lon0, lon1, lat0, lat1 = box
     span = max(lon1 - lon0, lat1 - lat0)
     out = []
@@ -125,9 +154,9 @@ def _traces(box: tuple[float, float, float, float]) -> tuple[dict, ...]:
         out += _province_traces(box, span)
     pop, lon, lat, name = _towns()
     inside = np.flatnonzero(
-        (pop >= town_threshold(span)) & (lon >= lon0) & (lon <= lon1) & (lat >= lat0) & (lat <= lat1)
+        (pop >= town_threshold(span)) & (lon >= inner[0]) & (lon <= inner[1]) & (lat >= inner[2]) & (lat <= inner[3])
     )  # the rows are by population, largest first
-    inside = _unclashed(inside, lon, lat, name, box)
+    inside = _unclashed(inside, lon, lat, name, inner, px, edges)
     if inside.size:
         # Text only, a dot leading the name at the town's point: no marker a click or a lasso could take
         # for a place of the data.
@@ -184,23 +213,40 @@ def _province_traces(box: tuple[float, float, float, float], span: float) -> lis
     return out
 
 
-# The map panel's usual size (px), to guess how much ground a label covers: plotly places text with no
-# collision test, so a smaller town whose name would run into a larger one's is left unnamed.
-PANEL_PX = (820, 340)
-CHAR_PX, LINE_PX = 6.5, 13
+# How much ground a town's name covers: plotly places text with no collision test, so a smaller town
+# whose name would run into a larger one's (or past the map's edge) is left unnamed. "· Name" at 11 px.
+CHAR_PX, LINE_PX, LEAD_PX, GAP_PX = 6.5, 13, 14, 3
+
+
+def degrees_per_px(view: tuple[float, float, float, float], px: tuple[int, int]) -> tuple[float, float]:
+    """Degrees of longitude and of latitude per pixel where `view` is drawn fitted into a plot area of
+    `px`: the natural-earth projection draws a degree of longitude about cos(latitude) as wide as a
+    degree of latitude is high (0.8 at 36° N), and the side of the box that fills the plot sets the scale."""
+    lon0, lon1, lat0, lat1 = view
+    k = max(math.cos(math.radians((lat0 + lat1) / 2)), 0.3)
+    per_lat = max((lat1 - lat0) / px[1], k * (lon1 - lon0) / px[0])
+    return per_lat / k, per_lat
 
 
 def _unclashed(
-    rows: np.ndarray, lon: np.ndarray, lat: np.ndarray, name: np.ndarray, box: tuple[float, float, float, float]
+    rows: np.ndarray,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    name: np.ndarray,
+    view: tuple[float, float, float, float],
+    px: tuple[int, int],
+    edges: bool = True,
 ) -> np.ndarray:
-    dx = (box[1] - box[0]) / PANEL_PX[0]
-    dy = (box[3] - box[2]) / PANEL_PX[1]
+    dx, dy = degrees_per_px(view, px)
     placed: list[tuple[float, float, float, float]] = []
     keep = []
     for i in rows:
         x0, y0 = lon[i], lat[i]
-        b = (x0, x0 + (len(name[i]) * CHAR_PX + 14) * dx, y0 - LINE_PX / 2 * dy, y0 + LINE_PX / 2 * dy)
-        if any(b[0] < o[1] and o[0] < b[1] and b[2] < o[3] and o[2] < b[3] for o in placed):
+        b = (x0, x0 + (len(name[i]) * CHAR_PX + LEAD_PX) * dx, y0 - LINE_PX / 2 * dy, y0 + LINE_PX / 2 * dy)
+        if edges and (b[1] > view[1] or b[2] < view[2] or b[3] > view[3]):
+            continue  # cut by the map's edge
+        g = GAP_PX * dx
+        if any(b[0] < o[1] + g and o[0] < b[1] + g and b[2] < o[3] and o[2] < b[3] for o in placed):
             continue
         placed.append(b)
         keep.append(i)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -14,6 +15,7 @@ from dash import Input, Output, State, dcc
 
 from dashboard import schema as S
 from dashboard.app import ids
+from dashboard.app.basemap import PANEL_PX, panel_px
 from dashboard.app.basemap import warm as warm_basemap
 from dashboard.app.clientside import PLAY_JS
 from dashboard.app.clusters import OPEN_ASPECT
@@ -57,10 +59,16 @@ function(r) {
 # (its projection.scale is relative to a fit that changes with the data, so the permalink's
 # center/scale in ids.MAP_VIEW cannot give it). A click on a cluster asks the server to move the
 # map to the cluster's box ("goto"). A link's view ("view", set by sync_url) holds until the user
-# moves the map: then the box (which the figure carries) replaces it.
+# moves the map: then the box (which the figure carries) replaces it. The map panel's plot area
+# (ids.MAP_PANEL, reported by assets/panels.js after each draw that changed it) gives the opening
+# view's shape ("aspect": a degree of longitude is drawn about 0.8 of a degree of latitude at these
+# latitudes) and which town names fit ("px", basemap.panel_px); asked for again only when either
+# changes by a tenth. (Read at plotly's first "autosize" only, it was sometimes the plot of a page
+# still being laid out, 853 × 284 px where it became 853 × 408: dcc.Graph sends an equal
+# relayoutData for the later resize, which wakes no callback, and the map stayed letterboxed.)
 MAP_BOX_JS = (
     """
-function(relayout, click, current) {
+function(relayout, click, panel, current) {
     const nu = window.dash_clientside.no_update;
     const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id).join(" ");
     const cur = current || {};
@@ -73,17 +81,21 @@ function(relayout, click, current) {
         }
         return nu;
     }
+    if (trig.indexOf("__PANEL__.") >= 0) {
+        if (!panel || !Array.isArray(panel.px) || !(panel.px[0] > 0 && panel.px[1] > 0)) { return nu; }
+        const w = panel.px[0], h = panel.px[1];
+        const aspect = Math.round(w / h / 0.8 * 10) / 10;
+        const was = cur.aspect || __ASPECT__, px = cur.px || __PX__;
+        const reshaped = !cur.box && Math.abs(aspect - was) > 0.1 * was;
+        const resized = Math.abs(w - px[0]) > 0.1 * px[0] || Math.abs(h - px[1]) > 0.1 * px[1];
+        return reshaped || resized ? Object.assign({}, cur, {aspect: aspect, px: [w, h]}) : nu;
+    }
     if (!relayout) { return nu; }
     const gd = document.querySelector("#__MAP__ .js-plotly-plot");
     const full = gd && gd._fullLayout;
-    if (relayout.autosize && full && full.width && full.height && !cur.box) {
-        // The panel's shape, for the opening view (a degree of longitude is drawn about 0.8 of a
-        // degree of latitude at these latitudes); asked for again only when it changes by a tenth.
-        // The plot area's (_size), not the figure's: the legend's row under it is no map.
-        const plot = full._size && full._size.w && full._size.h ? full._size : full;
-        const aspect = Math.round((plot.w || plot.width) / (plot.h || plot.height) / 0.8 * 10) / 10;
-        const was = cur.aspect || __ASPECT__;
-        return Math.abs(aspect - was) > 0.1 * was ? Object.assign({}, cur, {aspect: aspect}) : nu;
+    if (relayout.autosize) {
+        window.conflictmap.watchPanel(gd, "__PANEL__");  // assets/panels.js: the plot area's size from now on
+        return nu;
     }
     if (full && full.map && ("map.zoom" in relayout)) {
         const z = relayout["map.zoom"], c = relayout["map.center"] || full.map.center;
@@ -96,7 +108,9 @@ function(relayout, click, current) {
 }
 """.replace("__PREFIX__", CLUSTER_PREFIX)
     .replace("__MAP__", ids.MAP)
+    .replace("__PANEL__", ids.MAP_PANEL)
     .replace("__ASPECT__", str(OPEN_ASPECT))
+    .replace("__PX__", json.dumps(list(PANEL_PX)))
 )
 
 
@@ -126,24 +140,25 @@ def chosen_tiles(basemap: str | None, tiles: tuple[str, str] | None) -> tuple[st
 
 
 def register_callbacks(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | None = None) -> None:
-    _register_map_state(app)
-    register_url_sync(app, view)
-    _register_views(app, view, tiles)
-
-
-def _register_map_state(app: dash.Dash) -> None:
-    """The map's box and view, a lasso's places and the timeline's range, kept in the page's stores."""
     app.clientside_callback(
         RANGE_ONLY_JS,
         Output(ids.TIMELINE_RANGE, "data"),
         Input(ids.TIMELINE, "relayoutData"),
         prevent_initial_call=True,
     )
+    _register_map_state(app)
+    register_url_sync(app, view)
+    _register_views(app, view, tiles)
+
+
+def _register_map_state(app: dash.Dash) -> None:
+    """The map's box and view and a lasso's places, kept in the page's stores."""
     app.clientside_callback(
         MAP_BOX_JS,
         Output(ids.MAP_BOX, "data"),
         Input(ids.MAP, "relayoutData"),
         Input(ids.MAP, "clickData"),
+        Input(ids.MAP_PANEL, "data"),
         State(ids.MAP_BOX, "data"),
         prevent_initial_call=True,
     )
@@ -313,7 +328,14 @@ def _map_figure(
     goto, shown = MapView.from_box(box.get("goto")), MapView.from_box(box.get("box"))
     # The figures go out as plain dicts (figures.map_spec); a plotly Figure only where one is edited.
     fig: dict | go.Figure = map_spec(
-        agg, sel.place, tiles, size_by or "n_events", shown, goto, panel_aspect(box.get("aspect"))
+        agg,
+        sel.place,
+        tiles,
+        size_by or "n_events",
+        shown,
+        goto,
+        panel_aspect(box.get("aspect")),
+        panel_px(box.get("px")),
     )
     # A new map area clears plotly's own selection state (kept by uirevision, by point index).
     fig["layout"]["selectionrevision"] = "|".join(f.places)

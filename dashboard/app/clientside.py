@@ -152,33 +152,56 @@ function(range, click, reset, action, current, table) {
 # as large as the view but at most CAMERA_SPAN degrees wide. A place already in view (a marker
 # click) leaves the camera alone, and so does letting a place go: a filter change never moves it.
 # Nor does a link's place when the link has a view of its own, or a place chosen before the map is drawn.
+# Several table rows marked together (ids.CAMERA_PLACES, assets/panels.js) take the same path: the map
+# is fitted to their places' extent with a margin, in the shape of the view (one place: as above).
 CAMERA_JS = (
     """
-function(sel, current) {
+function(sel, marked, current) {
     const nu = window.dash_clientside.no_update;
-    const place = sel && sel.place;
-    if (!place) { return nu; }
-    const parts = String(place).split('|');
-    const lat = Number(parts[parts.length - 2]), lon = Number(parts[parts.length - 1]);
-    if (parts.length < 3 || !isFinite(lat) || !isFinite(lon)) { return nu; }
+    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id.split('.')[0]);
+    const fitting = trig.indexOf('__FIT__') >= 0;
+    const keys = fitting ? ((marked && marked.places) || []) : (sel && sel.place ? [sel.place] : []);
+    const pts = keys.map(k => String(k).split('|')).filter(p => p.length >= 3)
+        .map(p => [Number(p[p.length - 1]), Number(p[p.length - 2])])
+        .filter(q => isFinite(q[0]) && isFinite(q[1]) && Math.abs(q[0]) <= 180 && Math.abs(q[1]) <= 90);
+    if (!pts.length) { return nu; }
+    const place = fitting ? null : keys[0];
     const gd = document.querySelector('#__MAP__ .js-plotly-plot');
     const cur = current || {};
     // A link's place with the link's own view (url_sync.sync_url marks it): the view goes first.
-    if (place === cur.place) { return nu; }
+    if (!fitting && place === cur.place) { return nu; }
     const seen = cur.box || (window.conflictmap && (window.conflictmap.geoBox(gd) || window.conflictmap.tileBox(gd)));
     if (!seen) { return nu; }
     let w = seen[1] - seen[0], h = seen[3] - seen[2];
-    const inside = lon >= seen[0] + w * __MARGIN__ && lon <= seen[1] - w * __MARGIN__
-        && lat >= seen[2] + h * __MARGIN__ && lat <= seen[3] - h * __MARGIN__;
-    if (inside) { return nu; }
-    const shrink = Math.min(1, __SPAN__ / w);
-    w *= shrink; h *= shrink;
-    const box = [lon - w / 2, lon + w / 2, lat - h / 2, lat + h / 2];
+    const lons = pts.map(q => q[0]), lats = pts.map(q => q[1]);
+    const west = Math.min(...lons), east = Math.max(...lons), south = Math.min(...lats), north = Math.max(...lats);
+    let box;
+    if (east - west < 1e-6 && north - south < 1e-6) {
+        const lon = west, lat = south;
+        const inside = lon >= seen[0] + w * __MARGIN__ && lon <= seen[1] - w * __MARGIN__
+            && lat >= seen[2] + h * __MARGIN__ && lat <= seen[3] - h * __MARGIN__;
+        if (inside) { return nu; }
+        const shrink = Math.min(1, __SPAN__ / w);
+        w *= shrink; h *= shrink;
+        box = [lon - w / 2, lon + w / 2, lat - h / 2, lat + h / 2];
+    } else {
+        // Their extent and a margin on each side, at least __MIN__ degrees across, widened to the view's shape.
+        const shape = w / h;
+        let fw = Math.max((east - west) * (1 + 2 * __PAD__), __MIN__);
+        let fh = Math.max((north - south) * (1 + 2 * __PAD__), __MIN__ / shape);
+        if (fw / fh < shape) { fw = fh * shape; } else { fh = fw / shape; }
+        const cx = (west + east) / 2, cy = (south + north) / 2;
+        box = [Math.max(-180, cx - fw / 2), Math.min(180, cx + fw / 2),
+               Math.max(-85, cy - fh / 2), Math.min(85, cy + fh / 2)];
+    }
     return Object.assign({}, cur, {box: box, goto: box, view: null, place: place});
 }
 """.replace("__MAP__", ids.MAP)
+    .replace("__FIT__", ids.CAMERA_PLACES)
     .replace("__SPAN__", "12")
     .replace("__MARGIN__", "0.08")
+    .replace("__PAD__", "0.1")
+    .replace("__MIN__", "1.5")
 )
 
 # Playback: state.playback_step and state.playback_done, in the browser (the window moves through
@@ -315,6 +338,7 @@ def _register_panels_and_controls(app: dash.Dash) -> None:
         CAMERA_JS,
         Output(ids.MAP_BOX, "data", allow_duplicate=True),
         Input(ids.SELECTION, "data"),
+        Input(ids.CAMERA_PLACES, "data"),
         State(ids.MAP_BOX, "data"),
         prevent_initial_call=True,
     )

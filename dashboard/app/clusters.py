@@ -16,10 +16,13 @@ MAX_MARKERS = 1500  # never more markers than this in one figure
 BULK_SHARE = 0.90  # the map opens on the box holding this share of the events (by place)
 BULK_MIN_SPAN = 8.0  # degrees: one town's events still open on its region, not its streets
 STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of all places' extent
-# Longitude degrees per latitude degree of the opening box. The map panel is about three times as
-# wide as it is high at desktop sizes; a box of another shape is drawn inside it with blank paper on
-# two sides (plotly clips a geo map to its axis ranges), and at 35° N a degree of longitude is drawn
-# about 0.8 times as wide as a degree of latitude is high.
+# Longitude degrees per latitude degree of the opening box, until the page measures its map panel
+# (callbacks.MAP_BOX_JS). A box of another shape is drawn inside the panel with blank paper on two
+# sides (plotly clips a geo map to its axis ranges), and at 35° N a degree of longitude is drawn about
+# 0.8 times as wide as a degree of latitude is high. The panel is now about 850 × 410 px at 1280×800
+# (2.6 in degrees), but a first draw at that shape kept its legend 17 px over the map's bottom edge
+# (plotly places a legend under the plot right only when it draws the figure again): the old lower
+# panel's 3.8 makes the measured shape redraw it, as before.
 OPEN_ASPECT = 3.8
 
 

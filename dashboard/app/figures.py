@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import schema as S
-from dashboard.app.basemap import BASEMAP_PREFIX, TOWN_NAMES, basemap_traces
+from dashboard.app.basemap import BASEMAP_PREFIX, PANEL_PX, TOWN_NAMES, basemap_traces
 from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
+from dashboard.app.map_labels import busiest_place_names
 from dashboard.app.mapview import MapView
 from dashboard.app.type_mix import MIX_PREFIX, ring_layers, ring_traces
 
@@ -76,6 +77,7 @@ def map_spec(
     view: MapView | None = None,
     goto: MapView | None = None,
     aspect: float = OPEN_ASPECT,
+    px: tuple[int, int] = PANEL_PX,
 ) -> dict:
     """The map as the plain {"data", "layout"} dict Dash sends (the callback answers with it: a
     plotly Figure deep-copies it twice and turns its arrays into base64 on the way out, ~10 ms an
@@ -86,7 +88,8 @@ def map_spec(
     centroid, not a spot. `view` is what the map shows now (None: all the data); `goto` is a box
     to move the map to (a clicked cluster's). With `tiles` (url, attribution) the markers go on a
     tile basemap; without, on the bundled offline basemap. `aspect` is the panel's shape
-    (longitude per latitude degree) the opening view is fitted to.
+    (longitude per latitude degree) the opening view is fitted to, `px` its plot area (pixels: which
+    town names fit).
     """
     single_rows, clusters = cluster_positions(places, view, selected, size_by)
     singles = places.iloc[single_rows]
@@ -104,7 +107,7 @@ def map_spec(
     target = goto or view
     shown = target or bulk_view(places, aspect=aspect)
     box = shown.box() if shown is not None else None
-    traces = with_scenery(traces, shown or opening_view(places, aspect))
+    traces = with_scenery(traces, shown or opening_view(places, aspect), px, singles, biggest, shown is None)
     geo = _geo_layout(shown, places, box)
     layout = dict(
         geo=geo,
@@ -118,13 +121,25 @@ def map_spec(
     return dict(data=traces, layout=layout)
 
 
-def with_scenery(traces: list[dict], view: MapView | None) -> list[dict]:
+def with_scenery(
+    traces: list[dict],
+    view: MapView | None,
+    px: tuple[int, int] = PANEL_PX,
+    singles: pd.DataFrame | None = None,
+    biggest: float = 1.0,
+    fitted: bool = False,
+) -> list[dict]:
     """The markers' traces between the basemap's (basemap.py) for what the map opens on or shows:
-    provinces under the markers, town names over them (under them a town's name was hidden by its
-    own marker: Aleppo read "ppo"). The names take no hover, click or lasso wherever they are drawn."""
-    scenery = basemap_traces(view)
+    provinces under the markers, town names over them (under them Aleppo's read "ppo"), and the
+    busiest places' names beside their markers (map_labels.py; `singles`: the places drawn as
+    markers; `fitted`: plotly fits the map, no box yet). No name takes a hover, click or lasso."""
+    scenery = basemap_traces(view, px, fitted)
     over = [t for t in scenery if t["name"] == TOWN_NAMES]
-    return [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
+    out = [t for t in scenery if t["name"] != TOWN_NAMES] + traces + over
+    if singles is not None:
+        names = busiest_place_names(singles, marker_size(singles["_size"], biggest).to_numpy(), view, px, over, fitted)
+        out += [names] if names else []
+    return out
 
 
 def _geo_traces(singles: pd.DataFrame, clusters: pd.DataFrame, selected: str | None, biggest: float) -> list[dict]:

@@ -20,6 +20,7 @@ MAP_DOUBLE_CLICK = "map-double-click"  # set by assets/panels.js on a double-cli
 MAP_VIEW = "map-view"  # the map's center/scale (or tile zoom), for the permalink
 MAP_BOX = "map-box"  # {"box", "goto", "view"}: the lon/lat box the map shows (clusters are cut for it),
 # the box a clicked cluster moves the map to, the view a link opened with; see callbacks.MAP_BOX_JS
+MAP_PANEL = "map-panel"  # {"px": [w, h]}: the map's plot area, set by assets/panels.js after a draw that changed it
 COUNTS = "counts"
 FILTERS_PANEL = "filters-panel"
 URL_NOTE = "url-note"  # what a link asked for that was left out
@@ -53,6 +54,9 @@ DOWNLOAD = "download"
 # An excerpt button's click (select, read, other places), set by assets/panels.js from the button's
 # data-* attributes: one store instead of a callback per button (re-rendered buttons woke those).
 EXCERPT_ACTION = "excerpt-action"
+# {"places": [place_key, ...]}: the table rows marked together (Ctrl/Shift+click), set by
+# assets/panels.js; the camera fits the map to them (clientside.CAMERA_JS).
+CAMERA_PLACES = "camera-places"
 TABLE_STATE = "table-state"  # {"view": "list"|"table", "sort", "desc"}: the panel beside the map (app/table.py)
 EXCERPT_PAGE = "excerpt-page"  # {"page", "token"}: which page of the listed sentences (excerpts.page_token)
 CORRECT_EVENT = "correct-event"  # the selected event, for the correction panel (changes only with it)

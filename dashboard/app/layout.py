@@ -241,6 +241,8 @@ def _page_stores() -> list[dcc.Store]:
         dcc.Store(id=ids.MAP_DOUBLE_CLICK, data=0),
         dcc.Store(id=ids.MAP_VIEW, data={}),
         dcc.Store(id=ids.MAP_BOX, data={"box": None, "goto": None, "view": None}),
+        dcc.Store(id=ids.CAMERA_PLACES),
+        dcc.Store(id=ids.MAP_PANEL),
     ]
 
 

@@ -112,7 +112,7 @@ def cells(r: dict, place_label: str) -> list[dict]:
                 place_label,
                 type="button",
                 className="row-pick linkish",
-                title="select this event: the map goes to its place",
+                title="select this event: the map goes to its place (Ctrl or Shift: fit the map to several rows)",
                 **{"data-action": "row", "data-event": r[S.EVENT_ID], "data-place": r[S.PLACE_KEY]},
             ),
         ),
@@ -176,7 +176,10 @@ def events_table(
 ) -> list:
     """The table panel's body: a count line, pages, and the rows of df (labels: each row's place name)."""
     shown = f"; showing {offset + 1:,}–{offset + len(df):,}" if total > limit else ""
-    out = [node("P", f"{total:,} event(s), one row each{shown}", className="hint")]
+    out = [
+        node("P", f"{total:,} event(s), one row each{shown}", className="hint"),
+        node("P", "Hold Ctrl or Shift while choosing places to fit the map to several rows.", className="hint small"),
+    ]
     if total > limit:
         out.append(pager(total, offset, token, limit))
     rows = []

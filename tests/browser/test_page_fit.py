@@ -4,7 +4,11 @@ third of the screen under a legend that hid its southern markers, a phone's top 
 
 from __future__ import annotations
 
-from test_dashboard import MAP_GD, start_app, wait_until
+import pytest
+from test_dashboard import MAP_GD, app_is_settled, dash_prop, start_app, wait_until
+from test_selection_table import table_store  # noqa: F401 (a fixture: Idlib, Homs and Hama, and one far place)
+
+from dashboard.app.basemap import PANEL_PX
 
 DESKTOP = (1280, 800)
 PHONE = (390, 844)
@@ -121,4 +125,53 @@ def test_at_phone_size_the_map_starts_under_a_one_row_top_bar_and_its_legend_is_
         "the drawer does not show the top bar's controls",
     )
     assert all(opened[s]["right"] <= PHONE[0] + 0.5 for s in hidden), opened
+    assert dash_duo.get_logs() == []
+
+
+# The town and place names plotly drew on the map (their boxes on the page), and the map's plot area.
+TOWN_NAMES_JS = """
+const gd = document.querySelector(arguments[0]), full = gd && gd._fullLayout;
+if (!full || !full._size) return null;
+const g = gd.getBoundingClientRect(), s = full._size, names = [];
+for (const t of gd.querySelectorAll('g.trace')) {
+    const trace = t.__data__ && t.__data__[0] && t.__data__[0].trace;
+    if (!trace || (trace.name !== 'basemap: towns' && trace.name !== 'basemap: place names')) continue;
+    for (const e of t.querySelectorAll('text')) {
+        const r = e.getBoundingClientRect();
+        if (r.width > 0) names.push([e.textContent, r.left, r.top, r.right, r.bottom]);
+    }
+}
+return {names: names, plot: [g.left + s.l, g.top + s.t, g.left + s.l + s.w, g.top + s.t + s.h]};
+"""
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_town_names_neither_run_into_each_other_nor_past_the_map(dash_duo, table_store, size):  # noqa: F811
+    """Around Idlib the names of Aleppo and Antakya, a degree apart, ran together on a phone: which names
+    fit is reckoned for the plot area the page measured (MAP_BOX "px"), not a desktop's."""
+    start_app(dash_duo, table_store[0])
+    set_viewport(dash_duo, *size)
+
+    def drawn_for_this_size() -> dict | None:
+        got = layout(dash_duo, "#map")
+        if not got or got["viewport"] != size[1] or not got["drawn"] or not app_is_settled(dash_duo):
+            return None
+        px = (dash_prop(dash_duo, "map-box", "data") or {}).get("px") or PANEL_PX
+        plot = got["plot"]
+        if abs(px[0] - plot["width"]) > 0.1 * px[0] or abs(px[1] - plot["height"]) > 0.1 * px[1]:
+            return None  # the answer for this size is not in yet
+        return dash_duo.driver.execute_script(TOWN_NAMES_JS, MAP_GD)
+
+    got = wait_until(dash_duo, drawn_for_this_size, f"the map was not drawn for {size}")
+    names, (left, top, right, bottom) = got["names"], got["plot"]
+    assert len(names) >= 5, names
+    clashes = [
+        (a[0], b[0])
+        for i, a in enumerate(names)
+        for b in names[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert not clashes, f"town names drawn over each other at {size}: {clashes}"
+    cut = [n[0] for n in names if n[1] < left - 1 or n[3] > right + 1 or n[2] < top - 1 or n[4] > bottom + 1]
+    assert not cut, f"town names cut by the map's edge at {size}: {cut}"
     assert dash_duo.get_logs() == []
