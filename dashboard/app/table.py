@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
+from dashboard.app import duck_table as DT
 from dashboard.app import engine as E
 from dashboard.app import listing as RL
 from dashboard.app.event_index import EventIndex
@@ -291,27 +292,24 @@ def views_panel(
     empty: str | None,
     place_name: str | None,
 ) -> list:
-    """The side panel from the dashboard's views. The table sorts the in-memory index; a store past
-    the in-memory size (answered by DuckDB) lists its selection as sentences, and says so when the
-    table is asked for."""
+    """The side panel from the dashboard's views: the in-memory index sorts the table itself; a store
+    past the in-memory size (answered by DuckDB) sorts and pages it in SQL (duck_table)."""
     if isinstance(v, MemoryViews):
         return side_panel(v.ix, select_masks(v.ix, f, sel)[2], total, sel, f, page, state, empty, place_name)
+    view = view_of(state)
+    if view == "table" and not empty and total:
+        column, desc = sort_state(state)
+        token = page_token(sel, f) + f"|{column}|{int(desc)}"
+        offset = list_offset(page, token, total, TABLE_LIMIT)
+        df = DT.page(v.db, f, sel, column, desc, offset, TABLE_LIMIT)
+        labels = [str(x) if isinstance(x, str) else "" for x in df[S.LOCATION]]
+        heading = f"Events — {place_name or sel.place.split('|')[0]}" if sel.place else "Events"
+        table = events_table(df, labels, total, offset, token, column, desc, sel.event)
+        return [view_tabs(view), node("H2", heading), *table]
     token = page_token(sel, f)
     offset = list_offset(page, token, total)
-    note = (
-        [
-            node(
-                "P",
-                "The table is kept for stores under the in-memory size; this selection is listed as sentences.",
-                className="note",
-            )
-        ]
-        if view_of(state) == "table"
-        else []
-    )
     return [
-        view_tabs("list"),
-        *note,
+        view_tabs(view),
         *excerpts_list(
             v.newest(f, sel, offset + EXCERPT_LIMIT, LISTED_COLUMNS).iloc[offset:],
             total,
