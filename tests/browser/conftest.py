@@ -98,6 +98,38 @@ def seed_store(tmp_path_factory, _require_browser) -> Path:
     return store_dir
 
 
+# A report written for the tests: a country-level event in Syria (the seed's own, an election that
+# "will be held", is a scheduled event since `mention.every_type`, a mention not drawn) and a town
+# with more events than any of the seed's and no toll (the seed's Moscow had two rows of one summit;
+# the second is now the summit told in the future, a mention).
+COUNTRYWIDE = {
+    "id": "countrywide",
+    "title": "Strikes across the country",
+    "text": "Government forces shelled the old city of Aleppo on Monday, a monitoring group said. On Tuesday, "
+    "rebels attacked army positions in Aleppo. Government air strikes across Syria killed 14 civilians on "
+    "Wednesday, the group said.",
+    "date": "2020-03-05",
+    "source": "Test Wire",
+}
+
+
+@pytest.fixture(scope="session")
+def seed_and_countrywide_store(tmp_path_factory, _require_browser) -> Path:
+    """The seed article and one report of a country-level event in Syria (COUNTRYWIDE), with the real
+    pipeline: a store with towns and a country-level marker near them."""
+    import json
+
+    from dashboard.ingest.run import ingest_paths
+
+    folder = tmp_path_factory.mktemp("countrywide")
+    extra = folder / "countrywide.jsonl"
+    extra.write_text(json.dumps(COUNTRYWIDE) + "\n", encoding="utf-8")
+    store_dir = folder / "store"
+    summary = ingest_paths([SEED_ARTICLE, extra], store_dir)
+    assert summary["articles_added"] == 2 and summary["events_added"] > 0, summary
+    return store_dir
+
+
 def free_port() -> int:
     """A port nobody listens on, so several test runs on one machine never share dash_duo's 8050."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

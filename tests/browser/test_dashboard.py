@@ -528,9 +528,9 @@ def test_a_javascript_url_from_an_article_is_not_a_link(dash_duo, tmp_path):
     assert dash_duo.get_logs() == []
 
 
-def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo, seed_store):
-    points = start_app(dash_duo, seed_store)
-    assert near(points, (35.0, 38.0), 5), "the seed has a country-level event in Syria"
+def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo, seed_and_countrywide_store):
+    points = start_app(dash_duo, seed_and_countrywide_store)
+    assert near(points, (35.0, 38.0), 5), "the store has a country-level event in Syria"
 
     dash_duo.find_element("#precise-only input").click()
     wait_until(
@@ -559,11 +559,11 @@ def test_towns_only_hides_country_level_places_and_size_follows_deaths(dash_duo,
             prefix,
         )
 
-    counts = stored_events(seed_store).groupby("location").size()
-    assert counts["Moscow"] > counts["Idlib"], "the seed's Moscow no longer has more events than Idlib"
-    assert size_of("Moscow|") == 42, "by events, Moscow (the most events) is the largest marker"
-    assert size_of("Idlib|35.9") < 42, "Idlib has fewer events than Moscow"
+    counts = stored_events(seed_and_countrywide_store).groupby("location").size()
+    assert counts["Aleppo"] > counts["Idlib"], "the test report's Aleppo no longer has more events than Idlib"
+    assert size_of("Aleppo|") == 42, "by events, Aleppo (the most events) is the largest marker"
+    assert size_of("Idlib|35.9") < 42, "Idlib has fewer events than Aleppo"
     dash_duo.find_element("#size-by input[value='fatalities']").click()
-    wait_until(dash_duo, lambda: size_of("Moscow|") == 9, "marker sizes did not follow deaths")
-    assert size_of("Idlib|35.9") == 42, "Idlib has the seed's only deaths"
+    wait_until(dash_duo, lambda: size_of("Aleppo|") == 9, "marker sizes did not follow deaths")
+    assert size_of("Idlib|35.9") == 42, "Idlib has the only deaths of the towns drawn"
     assert dash_duo.get_logs() == []

@@ -186,8 +186,8 @@ def test_a_redraw_arriving_mid_drag_keeps_the_drag(dash_duo, seed_store):
     assert dash_duo.get_logs() == []
 
 
-def test_a_redraw_arriving_mid_lasso_keeps_the_lasso(dash_duo, seed_store):
-    points = start_app(dash_duo, seed_store)
+def test_a_redraw_arriving_mid_lasso_keeps_the_lasso(dash_duo, seed_and_countrywide_store):
+    points = start_app(dash_duo, seed_and_countrywide_store)
     chosen = sorted(p.key for p in points if 33 <= p.lat <= 41 and 30 <= p.lon <= 40)
     assert 1 < len(chosen) < len(points), points
     dash_duo.find_element("#map .modebar-btn[data-val='lasso']").click()

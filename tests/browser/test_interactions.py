@@ -182,9 +182,9 @@ def box_select(dash_duo, keys: list[str], tool: str = "select") -> None:
 
 
 @pytest.mark.parametrize("tool", ["select", "lasso"])
-def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_store, tool):
-    events = stored_events(seed_store)
-    points = start_app(dash_duo, seed_store)
+def test_a_box_or_lasso_on_the_map_filters_the_timeline_and_the_list(dash_duo, seed_and_countrywide_store, tool):
+    events = stored_events(seed_and_countrywide_store)
+    points = start_app(dash_duo, seed_and_countrywide_store)
     # The markers around Turkey and Syria (not Moscow or Sochi, further north).
     chosen = sorted(p.key for p in points if 33 <= p.lat <= 41 and 30 <= p.lon <= 40)
     assert 1 < len(chosen) < len(points), points

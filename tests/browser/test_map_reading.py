@@ -300,9 +300,9 @@ def requests_for(dash_duo, act, done, what: str) -> int:
     return requests_so_far(dash_duo) - before
 
 
-def test_a_click_a_brush_and_a_filter_change_each_cost_at_most_two_requests(dash_duo, seed_store):
-    events = stored_events(seed_store)
-    start_app(dash_duo, seed_store)
+def test_a_click_a_brush_and_a_filter_change_each_cost_at_most_two_requests(dash_duo, seed_and_countrywide_store):
+    events = stored_events(seed_and_countrywide_store)
+    start_app(dash_duo, seed_and_countrywide_store)
     dash_duo.driver.execute_script("performance.setResourceTimingBufferSize(10000)")
     moscow = events[events["place_key"].str.startswith("Moscow|")]
 
