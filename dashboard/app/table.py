@@ -275,11 +275,20 @@ def side_panel(
                 RL.row_records(ix, rows), total, sel, empty=empty, place_name=place_name, offset=offset, token=token
             ),
         ]
+    _, _, token, offset = table_page_of(sel, f, state, page, total)
+    return [view_tabs(view), heading(sel, place_name), *table_panel(ix, listed, total, state, offset, token, sel.event)]
+
+
+def table_page_of(sel: Selection, f: Filters, state: dict | None, page: dict | None, total: int) -> tuple:
+    """(column, descending, page token, offset) of the table's page: its sort, and the page asked for
+    while the selection, filters and sort stay the same (else the first)."""
     column, desc = sort_state(state)
     token = page_token(sel, f) + f"|{column}|{int(desc)}"
-    offset = list_offset(page, token, total, TABLE_LIMIT)
-    heading = f"Events — {place_name or sel.place.split('|')[0]}" if sel.place else "Events"
-    return [view_tabs(view), node("H2", heading), *table_panel(ix, listed, total, state, offset, token, sel.event)]
+    return column, desc, token, list_offset(page, token, total, TABLE_LIMIT)
+
+
+def heading(sel: Selection, place_name: str | None) -> dict:
+    return node("H2", f"Events — {place_name or sel.place.split('|')[0]}" if sel.place else "Events")
 
 
 def views_panel(
@@ -298,14 +307,11 @@ def views_panel(
         return side_panel(v.ix, select_masks(v.ix, f, sel)[2], total, sel, f, page, state, empty, place_name)
     view = view_of(state)
     if view == "table" and not empty and total:
-        column, desc = sort_state(state)
-        token = page_token(sel, f) + f"|{column}|{int(desc)}"
-        offset = list_offset(page, token, total, TABLE_LIMIT)
+        column, desc, token, offset = table_page_of(sel, f, state, page, total)
         df = DT.page(v.db, f, sel, column, desc, offset, TABLE_LIMIT)
         labels = [str(x) if isinstance(x, str) else "" for x in df[S.LOCATION]]
-        heading = f"Events — {place_name or sel.place.split('|')[0]}" if sel.place else "Events"
         table = events_table(df, labels, total, offset, token, column, desc, sel.event)
-        return [view_tabs(view), node("H2", heading), *table]
+        return [view_tabs(view), heading(sel, place_name), *table]
     token = page_token(sel, f)
     offset = list_offset(page, token, total)
     return [
