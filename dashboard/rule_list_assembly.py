@@ -13,6 +13,13 @@ ASSEMBLY_RULES: tuple[RuleInfo, ...] = (
         "names ('the village of X, part of Y') is finer than that town: the event takes the village",
     ),
     RuleInfo(
+        "assemble.site_over_town",
+        "assemble",
+        "of one event's reports, a site the gazetteer lacks, placed at a town another report names, is finer than "
+        "that town when the text calls it a village and its own report counts the event's dead ('Jets hit Y, "
+        "killing 12.' and 'the raid on the village of X near Y killed 12')",
+    ),
+    RuleInfo(
         "assemble.one_day",
         "assemble",
         "no chain of joins puts two days the text gives into one event: an undated row that joins Monday's strike "

@@ -281,11 +281,12 @@ def merge_group(
     """One row for the rows of one event: the most informative one, completed by the others."""
     best = max(rows, key=informativeness)
     out = dict(best)
-    finest_place(out, rows, best, switches.on("assemble.village_over_town"))
     if switches.on("assemble.specific_type"):
         _most_specific_type(out, rows, best)
     _event_day(out, rows, best)
     _toll(out, rows, switches)
+    # After the toll: a site's report counts for the place only if its count is the event's.
+    finest_place(out, rows, best, switches.on("assemble.village_over_town"), switches.on("assemble.site_over_town"))
     _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
         out[S.ACTOR2], out[S.INTER2] = "", None

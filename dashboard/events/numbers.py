@@ -131,6 +131,13 @@ _KILL_AFTER = re.compile(
 )
 # "claiming two lives", "the blast claimed 14 lives".
 _LIVES = re.compile(rf"\bclaim(?:ed|ing|s)?\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:more\s+)?lives\b", re.I)
+# "which resulted in 31 civilians dying", "leading to five people being killed": a count the cause's
+# outcome gives (a gerund after "result in", "lead to", "cause"), as "resulted in the deaths of 31" does.
+_CAUSED = re.compile(
+    rf"\b(?:result(?:ed|ing|s)?\s+in|le(?:d|ads?|ading)\s+to|caus(?:ed|es|ing))\s+{_QUAL}{_NOT_YEAR}"
+    rf"(?P<n>{NUMBER})\s+{PEOPLE}\s+(?:dying|being\s+killed)\b",
+    re.I,
+)
 # Not after "killed" ("killed 3 fighters and 40 civilians died later": the 40 died apart).
 _KILL_BEFORE = re.compile(
     rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
@@ -283,7 +290,7 @@ _NO_DEATHS = re.compile(
 def event_counts(sentence: str) -> list[Count]:
     """The death counts of a sentence that may be one event's: not a war's toll nor a running total."""
     hidden = _hide_dates(sentence)
-    found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES) for c in _find(p, sentence, hidden)]
+    found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES, _CAUSED) for c in _find(p, sentence, hidden)]
     return [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
 
 

@@ -4,7 +4,7 @@ place of the reports. Used by `dashboard.events.assemble`."""
 from __future__ import annotations
 
 from dashboard import schema as S
-from dashboard.geo.gazetteer import UNLISTED_CODES, UNLISTED_VILLAGE_CODE
+from dashboard.geo.gazetteer import UNLISTED_CODES, UNLISTED_NEAR_VILLAGE_CODE, UNLISTED_VILLAGE_CODE
 
 
 def place_key(row: dict) -> tuple:
@@ -22,14 +22,30 @@ def placed_at(coarse: dict, fine: dict) -> bool:
     )
 
 
-def finest_place(out: dict, rows: list[dict], best: dict, village: bool = True) -> None:
-    """The event takes the finest place its rows give. With `village` (`assemble.village_over_town`),
-    a village the gazetteer lacks, placed at a town another report of the event names ("Jets hit X."
-    and "…in the village of Y, part of X"), is finer than that town."""
+def finest_place(out: dict, rows: list[dict], best: dict, village: bool = True, site: bool = True) -> None:
+    """The event takes the finest place its rows give. A site the gazetteer lacks, placed at a town
+    another report of the event names, is finer than that town when the text makes it a part of the
+    town ("Jets hit X." and "…in the village of Y, part of X": `village`, `assemble.village_over_town`),
+    or calls it a village near the town and its own report gives the event's count of dead ("Jets hit X,
+    killing 12." and "the raid on the village of Y near X killed 12": `site`, `assemble.site_over_town`;
+    `out` holds the event's toll). A village named with no count or another ("jets also bombed the
+    village of Y near X") may be of another strike or of the fighting around the event; a name the
+    text does not call a settlement may be a neighbourhood, a hill or a building of the town, which
+    ACLED codes at the town."""
+
+    def finer_site(r: dict) -> bool:
+        code = r.get(S.FEATURE_CODE)
+        if code == UNLISTED_VILLAGE_CODE:
+            return village
+        if not site or code != UNLISTED_NEAR_VILLAGE_CODE:
+            return False
+        # Its report counts the event's own dead. A village's report with another count, or none, may be
+        # of another strike told beside the town's (five dead in a village beside a city's 29).
+        return r[S.FATALITIES] is not None and bool(r[S.FATALITIES] == out[S.FATALITIES])
 
     def rank(r: dict) -> float:
         level = int(r[S.GEO_PRECISION] or 4)
-        if village and r.get(S.FEATURE_CODE) == UNLISTED_VILLAGE_CODE:
+        if finer_site(r):
             under = [int(o[S.GEO_PRECISION] or 4) for o in rows if placed_at(o, r)]
             if under:
                 return min(under) - 0.5

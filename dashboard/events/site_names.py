@@ -4,11 +4,12 @@ that lost its commas into its names (`location.unpunctuated_list`). Used by `das
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
 from dashboard.geo.gazetteer import fold, skeleton
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, token_table
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -114,3 +115,25 @@ def dislodged_from(prep: Any) -> bool:
     """Whether a preposition is the "from" of a verb of driving a side out ("ousted the group from
     X"): its place is where the ground changed hands, not where anyone came from (roles, sites)."""
     return prep.lower_ == "from" and base_form(prep.head) in DISLODGE_VERBS
+
+
+QUOTES = frozenset({'"', "“", "”", "''", "``"})  # a quotation's marks, as the tokenizer leaves them
+
+
+def before_quote(tok: Any) -> Any:
+    """The name a quotation closes on, when the parse hangs it from the speaker's name after the mark
+    ("…in the outskirts of Tal Mahra" Suleiman said": the site is Tal Mahra, Suleiman is who speaks). A
+    name never runs across a quotation mark (`location.unlisted_site`)."""
+    doc = tok.doc
+    if tok.i == 0 or doc[tok.i - 1].text not in QUOTES:
+        return tok
+    inside = [c for c in tok.lefts if c.i < tok.i - 1 and c.dep_ in ("nmod", "compound", "appos") and c.pos_ == "PROPN"]
+    return inside[-1] if inside else tok
+
+
+def title_case(sent: Any) -> bool:
+    """Whether most words of the sentence are capitalised, as in a headline."""
+    # The words (alphabetic, over three letters) and their capitals read from the Doc's table: no Token made.
+    table = token_table(sent.doc)
+    upper = list(compress(table["upper_initial"][sent.start : sent.end], table["long_word"][sent.start : sent.end]))
+    return len(upper) >= 3 and sum(upper) >= 0.6 * len(upper)

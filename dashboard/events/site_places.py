@@ -50,11 +50,41 @@ def own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     return bearing_from(tok, known)
 
 
+# The words of a distance between a name and its bearing from a known place.
+DISTANCE_WORDS = frozenset(
+    {
+        "km",
+        "kms",
+        "kilometres",
+        "kilometers",
+        "kilometre",
+        "kilometer",
+        "miles",
+        "mile",
+        "mi",
+        "some",
+        "about",
+        "around",
+        "roughly",
+        "nearly",
+        "almost",
+        "(",
+        ")",
+        ",",
+        "-",
+    }
+)
+
+
 def bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     """The known place a name is put at a bearing from by the words right after it ("near X north of
     Hama", which the parse hangs on the verb): the name is a site beside that place, not the place."""
     doc = tok.doc
-    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    k = tok.i + 1
+    # "X 30 km (19 miles) north of Y", "X, some 20 kilometres south of Y": a distance may stand between.
+    while k < min(len(doc), tok.i + 10) and (doc[k].like_num or doc[k].lower_ in DISTANCE_WORDS):
+        k += 1
+    nxt = doc[k] if k < len(doc) else None
     if nxt is None or nxt.lower_ not in COMPASS_WORDS or nxt.sent != tok.sent:
         return None
     for prep in nxt.children:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from dashboard.events.site_names import (
     SITE_LABEL,
     SITE_NOUNS,
     VILLAGE_LABEL,
+    before_quote,
     cut_before,
     dislodged_from,
     dropped_comma_part,
@@ -36,6 +36,7 @@ from dashboard.events.site_names import (
     name_tokens,
     site_key,
     split_run,
+    title_case,
 )
 from dashboard.events.site_places import (
     called_village,
@@ -79,16 +80,15 @@ def _site_noun_of(tok: Any) -> bool:
 
 
 def _before_site_noun(tok: Any) -> bool:
-    """ "X city", "the X area": the name modifies a site noun."""
-    return tok.dep_ == "compound" and tok.head.lower_ in SITE_NOUNS and tok.head.i == tok.i + 1
-
-
-def _title_case(sent: Any) -> bool:
-    """Whether most words of the sentence are capitalised, as in a headline."""
-    # The words (alphabetic, over three letters) and their capitals read from the Doc's table: no Token made.
-    table = token_table(sent.doc)
-    upper = list(compress(table["upper_initial"][sent.start : sent.end], table["long_word"][sent.start : sent.end]))
-    return len(upper) >= 3 and sum(upper) >= 0.6 * len(upper)
+    """ "X city", "the X area": the name modifies a site noun; not when the noun names its place itself
+    ("the northern Kurdish town of Y": the word before says what kind of town Y is)."""
+    head = tok.head
+    return (
+        tok.dep_ == "compound"
+        and head.lower_ in SITE_NOUNS
+        and head.i == tok.i + 1
+        and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children)
+    )
 
 
 def _part_noun(tok: Any) -> bool:
@@ -199,7 +199,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     previous: Toponym | None = None
     for sent in doc.sents:
         known = _known_by_token(sent, toponyms)
-        if _title_case(sent):
+        if title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
         sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part, located)
@@ -302,7 +302,7 @@ def _new_run(doc: Any, i: int, in_town: bool, done: set[int]) -> list:
     the sentence is in, a place left, or a name another head already gave."""
     if in_town and _part_noun(doc[i]) or _away(doc[i]):
         return []
-    run = name_tokens(doc[i])
+    run = name_tokens(before_quote(doc[i]))
     if not run:
         return []
     if done & {tok.i for tok in run}:
@@ -358,7 +358,9 @@ def _piece_toponyms(
                 end,
                 text[start:end],
                 kind,
-                place=unlisted_place(name, place, village=kind == VILLAGE_LABEL and part_of),
+                place=unlisted_place(
+                    name, place, village=kind == VILLAGE_LABEL and part_of, settlement=kind == VILLAGE_LABEL
+                ),
                 alternatives=turned_down.get((start, end), ()),
             )
         )

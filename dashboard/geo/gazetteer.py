@@ -54,26 +54,20 @@ UNLISTED_CODE = "UNLISTED"  # the feature code of a site the gazetteer lacks, pl
 # The same for a site the text calls a village and a part of the known place it is placed at ("the
 # village of X, part of Y"): a settlement of its own, finer than that place.
 UNLISTED_VILLAGE_CODE = "UNLISTED_PPL"
-UNLISTED_CODES = frozenset({UNLISTED_CODE, UNLISTED_VILLAGE_CODE})
+# A site the text calls a village but puts only near the known place it is placed at ("the village of
+# X near Y"): a settlement of its own, not a neighbourhood, a hill or a building of that place.
+UNLISTED_NEAR_VILLAGE_CODE = "UNLISTED_PPLL"
+UNLISTED_CODES = frozenset({UNLISTED_CODE, UNLISTED_VILLAGE_CODE, UNLISTED_NEAR_VILLAGE_CODE})
 AREA_CODE = "AREA"  # a named area inside one province (regions.tsv): a plain, a valley, a war zone
 
 
-def unlisted_place(name: str, anchor: Place, village: bool = False) -> Place:
+def unlisted_place(name: str, anchor: Place, village: bool = False, settlement: bool = False) -> Place:
     """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2);
-    `village`: the text calls it a settlement and a part of that place (UNLISTED_VILLAGE_CODE)."""
-    return Place(
-        idx=-1,
-        geonameid=None,
-        name=name,
-        latitude=anchor.latitude,
-        longitude=anchor.longitude,
-        feature_class="",
-        feature_code=UNLISTED_VILLAGE_CODE if village else UNLISTED_CODE,
-        country_code=anchor.country_code,
-        admin1=anchor.admin1,
-        admin2=anchor.admin2,
-        population=0,
-    )
+    `village`: the text calls it a settlement and a part of that place (UNLISTED_VILLAGE_CODE);
+    `settlement`: the text calls it a settlement, near that place (UNLISTED_NEAR_VILLAGE_CODE)."""
+    code = UNLISTED_VILLAGE_CODE if village else UNLISTED_NEAR_VILLAGE_CODE if settlement else UNLISTED_CODE
+    at = (anchor.latitude, anchor.longitude)
+    return Place(-1, None, name, *at, "", code, anchor.country_code, anchor.admin1, anchor.admin2, population=0)
 
 
 _TRANS = str.maketrans(table(TABLES, "fold"))
