@@ -263,11 +263,23 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "day, tells when that act happened: it takes that place",
     ),
     RuleInfo(
+        "location.author_continuation",
+        "location",
+        "a sentence naming no place whose attack noun refers back with its agent ('the strike was carried out by "
+        "Russian planes') continues the act just told: it takes its place, and its author completes the event",
+    ),
+    RuleInfo(
         "location.unlisted_site",
         "location",
         "a name the syntax calls a place ('the villages of X and Y', 'X city', 'in X in Idlib', listed "
         "with a known town) that the gazetteer lacks is a site, placed at the known place it is in or "
         "near with geo_precision 2, as ACLED places villages it cannot find",
+    ),
+    RuleInfo(
+        "location.attacked_site",
+        "location",
+        "what an attack noun is aimed at ('the raid on X', 'strikes against X') is a site when the gazetteer lacks "
+        "it, placed at the sentence's known place or the one before (an extension of location.unlisted_site)",
     ),
     RuleInfo(
         "location.appositive_site",
@@ -337,6 +349,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "types",
         "a sentence that names two means of remote violence together ('shelling and air strikes') is "
         "typed by the first it names, the head of the coordination, not by the lexicon's order",
+    ),
+    RuleInfo(
+        "types.time_reference",
+        "types",
+        "an event named only to say when the sentence's act happened ('days after a chemical attack, a woman was "
+        "killed') is not that act's means: the sentence is typed by its own words",
     ),
     RuleInfo(
         "tolls.own_clause",

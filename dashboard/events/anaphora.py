@@ -10,6 +10,7 @@ from typing import Any
 from dashboard.events.kinds import means_named
 from dashboard.events.lexicon import VIOLENT, classify_rule
 from dashboard.events.where import kept_place
+from dashboard.geo.locative import ATTACK_WORDS
 from dashboard.geo.toponyms import Toponym
 
 # A settlement the sentence puts in a province without naming it: "a town in Aleppo province".
@@ -46,3 +47,24 @@ def one_act(tok: Any) -> bool:
     while tok.dep_ == "compound" and tok.head.i != tok.i:
         tok = tok.head
     return tok.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in tok.children)
+
+
+# Determiners that make an attack noun refer back to one already told ("the strike", "this attack").
+_BACK = frozenset({"the", "this", "that"})
+_AGENT_VERBS = ("xcomp", "ccomp", "conj")
+
+
+def names_its_author(sent: Any) -> bool:
+    """`location.author_continuation`: "the strike was carried out by Russian planes", "the attack
+    was believed to have been carried out by X": a sentence naming no place whose attack noun refers
+    back to the act just told, with its agent, names that act's author. It continues that act (takes
+    its place, so the assembly joins them and the author completes the event)."""
+    return any(_told_by_agent(tok) for tok in sent if tok.dep_ == "nsubjpass" and tok.lower_ in ATTACK_WORDS)
+
+
+def _told_by_agent(noun: Any) -> bool:
+    if not any(c.lower_ in _BACK for c in noun.children):
+        return False
+    verb = noun.head
+    verbs = [verb, *(c for c in verb.subtree if c.dep_ in _AGENT_VERBS and c.pos_ == "VERB")]
+    return any(c.dep_ == "agent" for v in verbs for c in v.children)

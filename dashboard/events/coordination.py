@@ -1,13 +1,14 @@
 """`location.coordinated_sites` (an id in `dashboard.rules`): "strikes on X, Y and Z" is one event per
 site, as ACLED codes it (one record per village). The sites coordinated with the chosen site each get a
 row; a death toll given for all of them together belongs to none (fatalities left empty), as the coding
-guidelines say. Which token a list hangs from is `sites.coordination_key`."""
+guidelines say. Which token a list hangs from is `site_names.coordination_key`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dashboard.events.sites import AWAY_PREPS, coordination_key
+from dashboard.events.site_names import coordination_key
+from dashboard.events.sites import AWAY_PREPS
 from dashboard.geo.toponyms import Toponym
 from dashboard.nlp import tokens_between
 

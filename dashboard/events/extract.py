@@ -9,7 +9,8 @@ from typing import Any
 from dashboard import schema as S
 from dashboard.dates import DAY, best_mention, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
-from dashboard.events.anaphora import one_act, other_means, provinces_only, unnamed
+from dashboard.events.adjuncts import own_act
+from dashboard.events.anaphora import names_its_author, one_act, other_means, provinces_only, unnamed
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
@@ -142,6 +143,8 @@ def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...], switch
         rule, trigger = past_support(own, rule, trigger, rules)
     if switches.on("types.first_means"):
         rule, trigger = first_means(own, rule, trigger, rules)
+    if switches.on("types.time_reference"):
+        rule, trigger = own_act(sent, s0, own, rule, trigger, rules)
     event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
     at = own.find(trigger) if trigger else -1
     return Sentence(sent, k, s0, s1, own, rule, trigger, event_type, sub_type, at)
@@ -263,7 +266,12 @@ def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tupl
     that place, with lower confidence."""
     inherited = previous.fit_for_violence if s.event_type in VIOLENT else previous.places
     if (
-        _continues_toll(ctx, s, previous) or _continues_talks(s, previous) or _dates_the_last(ctx, s, previous)
+        _continues_toll(ctx, s, previous)
+        or _continues_talks(s, previous)
+        or _dates_the_last(ctx, s, previous)
+        or ctx.switches.on("location.author_continuation")
+        and _right_after_violence(ctx, s, previous)
+        and names_its_author(s.sent)
     ) and inherited:
         return inherited[:1], -1
     lead_toll = not previous.places and s.event_type in VIOLENT and fatalities(s.own) is not None
@@ -284,18 +292,18 @@ def _same_paragraph(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bo
     return bool(previous.places) and "\n\n" not in doc_text(ctx.doc)[previous.end : s.sent.start_char]
 
 
+def _right_after_violence(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:
+    """Violence told in the sentence right after a located act of violence, in its paragraph."""
+    violent = s.event_type in VIOLENT and previous.event_type in VIOLENT
+    return violent and previous.since <= 1 and _same_paragraph(ctx, s, previous)
+
+
 def _dates_the_last(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bool:
     """`location.dated_continuation`: violence told right after a located act of violence, in its
     paragraph, naming no place of its own but a day, tells when that act happened ("Jets pounded a
     convoy outside Deir ez-Zor. The fighters were killed by the raids on 3 June while fleeing
     south."): it takes that place, and the day joins the event (`assemble.undated_repeat`)."""
-    if not (
-        ctx.switches.on("location.dated_continuation")
-        and s.event_type in VIOLENT
-        and previous.event_type in VIOLENT
-        and previous.since <= 1
-        and _same_paragraph(ctx, s, previous)
-    ):
+    if not (ctx.switches.on("location.dated_continuation") and _right_after_violence(ctx, s, previous)):
         return False
     # One day, not a span ("between 2 and 9 May") nor a list of days: those sum several acts.
     stext = doc_text(ctx.doc)[s.sent.start_char : s.sent.end_char]

@@ -137,3 +137,47 @@ def title_case(sent: Any) -> bool:
     table = token_table(sent.doc)
     upper = list(compress(table["upper_initial"][sent.start : sent.end], table["long_word"][sent.start : sent.end]))
     return len(upper) >= 3 and sum(upper) >= 0.6 * len(upper)
+
+
+def site_noun_of(tok: Any) -> bool:
+    """ "the villages of X": X is the object of "of" after a site noun."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
+
+
+def conj_root(tok: Any) -> Any:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def coordination_key(tok: Any) -> int:
+    """The token a coordinated list of sites hangs from: "X and Y", "the towns of X and Y",
+    "on X and on the towns of Y and Z" all give their members one key."""
+    for _ in range(12):  # a list is never deeper; the bound keeps a cyclic parse from looping
+        up = _list_step(tok)
+        if up is None:
+            break
+        tok = up
+    return tok.i
+
+
+def _list_step(tok: Any) -> Any:
+    """The token one step up a coordinated list of sites, or None at its top."""
+    if tok.dep_ == "conj" and tok.head.i != tok.i:
+        return tok.head
+    if tok.dep_ in ("compound", "amod") and tok.head.lower_ in SITE_NOUNS:
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.head.children):
+            return None  # "the Damascus suburb of Jaramana": the name before is the container, not a sibling
+        return tok.head
+    if site_noun_of(tok):
+        return tok.head.head
+    if tok.dep_ == "pobj" and tok.head.dep_ == "conj" and tok.head.pos_ == "ADP":
+        return _first_object(tok)
+    return None
+
+
+def _first_object(tok: Any) -> Any:
+    """ "on X and on Y": the object of the list's first preposition (None when it has none)."""
+    first = conj_root(tok.head)
+    objs = [c for c in first.children if c.dep_ == "pobj"]
+    return objs[0] if objs else None

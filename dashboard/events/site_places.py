@@ -1,12 +1,19 @@
 """Where a name the gazetteer lacks is put: the known place its own phrase puts it in or near ("X in
-Idlib", "near X north of Hama"). Used by `dashboard.events.sites`."""
+Idlib", "near X north of Hama"), and what an attack is aimed at. Used by `dashboard.events.sites`."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from dashboard.events.actor_roles import SPEECH
 from dashboard.events.site_names import LOCATION_VERBS, PART_OF_NOUNS, SITE_NOUNS, VILLAGE_NOUNS, dropped_comma_part
+from dashboard.geo.locative import ATTACK_WORDS
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+from dashboard.nlp import base_form
+from dashboard.wordlists import word_set
+
+PART_NOUNS = word_set(Path(__file__).with_name("words.toml"), "sites.part_nouns")  # as `sites` reads them
 
 # The prepositions that put a name inside or beside a known place.
 CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
@@ -176,3 +183,23 @@ def site_beside(tok: Any, known: dict[int, Toponym], appositive: bool, located: 
     (`location.located_site`) puts a name at or near."""
     found = appositive_site(tok, known) if appositive else None
     return found if found is not None or not located else located_site(tok, known)
+
+
+def attacked_site(tok: Any) -> bool:
+    """ "the raid on X", "strikes against X" (`location.attacked_site`): what an attack noun is aimed
+    at is a place the gazetteer may lack (an actor's name is blocked as a site before)."""
+    prep = tok.head
+    return (
+        tok.dep_ == "pobj"
+        and prep.lower_ in ("on", "against")
+        and prep.head.lower_ in ATTACK_WORDS
+        # "attacks on X and other neighbourhoods", "on the X and Y districts": parts of a town, coded at it.
+        and not any(t.lower_ in PART_NOUNS for t in prep.subtree)
+        # "shelling on Friday Siege Watch reported": a name right before a told verb of speech is who
+        # speaks ("…on X, saying…" is the sentence's speaker's participle).
+        and not (tok.i + 1 < len(tok.doc) and _told(tok.doc[tok.i + 1]))
+    )
+
+
+def _told(verb: Any) -> bool:
+    return verb.tag_ in ("VBD", "VBZ", "VBP") and base_form(verb) in SPEECH

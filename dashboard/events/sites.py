@@ -29,16 +29,20 @@ from dashboard.events.site_names import (
     SITE_NOUNS,
     VILLAGE_LABEL,
     before_quote,
+    conj_root,
+    coordination_key,
     cut_before,
     dislodged_from,
     dropped_comma_part,
     foreign_site,
     name_tokens,
     site_key,
+    site_noun_of,
     split_run,
     title_case,
 )
 from dashboard.events.site_places import (
+    attacked_site,
     called_village,
     part_container,
     part_of_apposition,
@@ -67,16 +71,11 @@ def _is_name_head(tok: Any) -> bool:
         # The small tagger takes many a rare village name for a common noun; after "the village of"
         # inside a sentence, a capitalised word is a name all the same.
         # (`tok.sent` is found anew at each call: asked last.)
-        (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and _site_noun_of(tok) and tok.i > tok.sent.start)
+        (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and site_noun_of(tok) and tok.i > tok.sent.start)
         and tok.text[:1].isupper()
         and tok.lower_ not in NOT_NAMES
         and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
     )
-
-
-def _site_noun_of(tok: Any) -> bool:
-    """ "the villages of X": X is the object of "of" after a site noun."""
-    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lower_ in SITE_NOUNS
 
 
 def _before_site_noun(tok: Any) -> bool:
@@ -96,7 +95,7 @@ def _part_noun(tok: Any) -> bool:
     return (
         tok.dep_ == "compound"
         and tok.head.lower_ in PART_NOUNS
-        or _site_noun_of(tok)
+        or site_noun_of(tok)
         and tok.head.head.lower_ in PART_NOUNS
     )
 
@@ -124,12 +123,6 @@ def under_away(tok: Any) -> bool:
 
 def _locative(tok: Any) -> bool:
     return tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
-
-
-def _conj_root(tok: Any) -> Any:
-    while tok.dep_ == "conj" and tok.head.i != tok.i:
-        tok = tok.head
-    return tok
 
 
 def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym]:
@@ -165,6 +158,7 @@ class _Reading:
     foreign: bool
     dropped_part: bool
     located: bool = True  # `location.located_site`
+    attacked: bool = True  # `location.attacked_site`
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
@@ -194,6 +188,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         switches.on("location.foreign_site"),
         dropped_part,
         located,
+        switches.on("location.attacked_site"),
     )
     out: list[Toponym] = []
     previous: Toponym | None = None
@@ -202,7 +197,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         if title_case(sent):
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
-        sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part, located)
+        sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part, located, reading.attacked)
         out += _placed_sites(doc, sites, known, _anchor(sent, known, previous), reading)
         if known:
             previous = _anchor(sent, known, None) or previous
@@ -251,6 +246,7 @@ def _sentence_sites(
     appositive: bool,
     dropped_part: bool = True,
     located: bool = True,
+    attacked: bool = True,
 ) -> dict[int, Toponym | None]:
     """The heads of the sentence's unknown names the syntax calls sites, and the known place each is
     put in (None: none named)."""
@@ -262,7 +258,14 @@ def _sentence_sites(
             sites[tok.i] = part_container(part, known, split)
             continue
         beside = site_beside(tok, known, appositive, located)
-        if _site_noun_of(tok) or _before_site_noun(tok) or _locative(tok) and placed_in(tok, known, split):
+        if (
+            site_noun_of(tok)
+            or _before_site_noun(tok)
+            or _locative(tok)
+            and placed_in(tok, known, split)
+            or attacked
+            and attacked_site(tok)
+        ):
             sites[tok.i] = placed_in(tok, known, split) or beside
         elif beside is not None:
             sites[tok.i] = beside
@@ -274,7 +277,7 @@ def _dropped_part_site(tok: Any) -> Any | None:
     """The "part" a name stands for through a dropped comma, when that word stands where a site does
     ("the village of X part of Y", "in X part of Y")."""
     part = dropped_comma_part(tok)
-    return part if part is not None and (_site_noun_of(part) or _locative(part)) else None
+    return part if part is not None and (site_noun_of(part) or _locative(part)) else None
 
 
 def _capitalised_nouns(sent: Any) -> Iterator[Any]:
@@ -290,7 +293,7 @@ def _add_coordinated(heads: list, known: dict[int, Toponym], sites: dict[int, To
     for tok in heads:
         if tok.i in sites:
             continue
-        root = _conj_root(tok)
+        root = conj_root(tok)
         if root.i != tok.i and (root.i in sites or root.i in known and precision(known[root.i]) <= 2):
             sites[tok.i] = sites.get(root.i)
         elif root.i == tok.i and any(c.dep_ == "conj" and c.i in sites for c in tok.children):
@@ -365,36 +368,3 @@ def _piece_toponyms(
             )
         )
     return out
-
-
-def coordination_key(tok: Any) -> int:
-    """The token a coordinated list of sites hangs from: "X and Y", "the towns of X and Y",
-    "on X and on the towns of Y and Z" all give their members one key."""
-    for _ in range(12):  # a list is never deeper; the bound keeps a cyclic parse from looping
-        up = _list_step(tok)
-        if up is None:
-            break
-        tok = up
-    return tok.i
-
-
-def _list_step(tok: Any) -> Any:
-    """The token one step up a coordinated list of sites, or None at its top."""
-    if tok.dep_ == "conj" and tok.head.i != tok.i:
-        return tok.head
-    if tok.dep_ in ("compound", "amod") and tok.head.lower_ in SITE_NOUNS:
-        if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.head.children):
-            return None  # "the Damascus suburb of Jaramana": the name before is the container, not a sibling
-        return tok.head
-    if _site_noun_of(tok):
-        return tok.head.head
-    if tok.dep_ == "pobj" and tok.head.dep_ == "conj" and tok.head.pos_ == "ADP":
-        return _first_object(tok)
-    return None
-
-
-def _first_object(tok: Any) -> Any:
-    """ "on X and on Y": the object of the list's first preposition (None when it has none)."""
-    first = _conj_root(tok.head)
-    objs = [c for c in first.children if c.dep_ == "pobj"]
-    return objs[0] if objs else None

@@ -1,0 +1,81 @@
+"""An event named only to say when another happened: "days after a chemical attack, a woman was
+killed", "a week before the bombing of the market, rebels retook the town" (`types.time_reference`).
+
+The phrase of "before" or "since", or of "after" or "following" with a stretch of time before it
+("days after"), whose object is an event, dates the sentence's own act against it; its attack noun
+is not the act's means ("killed after an air strike" without one tells the cause: it is left). The
+sentence is typed by its own words with that phrase left out; when they name no event it keeps its
+type.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dashboard.events.lexicon import Rule, classify_rule
+from dashboard.wordlists import word_set
+
+TIME_STRETCHES = word_set(Path(__file__).with_name("words.toml"), "extract.time_stretches")
+
+# The prepositions that set one event against another in time.
+_TIME_PREPS = frozenset({"after", "before", "following", "since"})
+_RELATIVES = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
+# "Killed after an air strike", "dead following bombings": these also give the cause, so they tell a
+# different event only with a stretch of time between ("days after", "hours following").
+_CAUSAL = frozenset({"after", "following"})
+
+
+def _measured(prep: Any) -> bool:
+    """Whether a stretch of time stands before the preposition ("two days after", "hours after"), as
+    its modifier or as the word the parse hangs it on."""
+    near = [c for c in prep.children if c.dep_ in ("npadvmod", "advmod") and c.i < prep.i]
+    if prep.head.i == prep.i - 1:
+        near.append(prep.head)
+    return any(t.lower_ in TIME_STRETCHES for t in near)
+
+
+def time_reference_spans(sent: Any) -> list[tuple[int, int]]:
+    """The spans (offsets in the document) of the sentence's phrases that use an event to tell a
+    time: the preposition and its object's words. A date or a span of time ("after Friday", "since
+    2012", "after three days") is a time already, not an event, and is left."""
+    spans = []
+    for tok in sent:
+        if tok.lower_ not in _TIME_PREPS or tok.dep_ != "prep" or tok.lower_ in _CAUSAL and not _measured(tok):
+            continue
+        objs = [c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN" and not c.ent_type_]
+        if objs:
+            # The noun phrase with its phrases and relative clauses ("since the attack that killed 87"),
+            # but not a main clause the parse hangs on it ("after a chemical attack a woman was killed").
+            kept = [c for c in objs[0].children if not _main_clause(c) and c.dep_ not in ("cc", "conj")]
+            inside = [objs[0], *(t for c in kept for t in c.subtree)]
+            last = max(t.i for t in inside)
+            spans.append((tok.idx, tok.doc[last].idx + len(tok.doc[last])))
+    return spans
+
+
+def own_act(
+    sent: Any, s0: int, own: str, rule: Rule | None, trigger: str, rules: tuple[Rule, ...]
+) -> tuple[Rule | None, str]:
+    """The rule and trigger of the sentence's own act when its trigger stands in a phrase that only
+    tells when (`time_reference_spans`); else those given. `s0`: the offset of `own` in the document."""
+    if rule is None or not trigger:
+        return rule, trigger
+    at = s0 + own.find(trigger)
+    spans = [(a, b) for a, b in time_reference_spans(sent) if a <= at < b]
+    if not spans:
+        return rule, trigger
+    masked = list(own)
+    for a, b in spans:
+        masked[a - s0 : b - s0] = " " * (b - a)
+    other, found = classify_rule("".join(masked), rules)
+    return (other, found) if other is not None else (rule, trigger)
+
+
+def _main_clause(c: Any) -> bool:
+    """A clause the parse hangs on a noun that has a subject of its own and no relative word: the
+    sentence's own clause, not one that describes the noun."""
+    if c.dep_ not in ("relcl", "acl"):
+        return False
+    subject = any(k.dep_ in ("nsubj", "nsubjpass") and k.lower_ not in _RELATIVES for k in c.children)
+    return subject and not any(k.lower_ in _RELATIVES for k in c.subtree if k.i < c.i)
