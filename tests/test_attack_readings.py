@@ -10,8 +10,8 @@ from dashboard import schema as S
 
 # A province-level lead, then the raid's village named only as what the raid was on.
 PROVINCE_THEN_RAID = (
-    "An air strike killed 11 civilians in the northwestern province of Idlib on Tuesday, the monitor said. "
-    "The monitor raised its earlier toll of 9 for the raid on Umm Jalal, saying two more people had died."
+    "An air strike killed 11 people in Idlib province on Tuesday, local medics said. "
+    "The medics said most of the dead in the raid on Umm Jalal were farm workers."
 )
 
 
@@ -33,16 +33,16 @@ def test_neighbourhoods_an_attack_was_on_are_no_sites(pipeline) -> None:
 def test_a_teller_after_an_attack_is_no_site(pipeline) -> None:
     # The parse hangs the monitor's name on "on Friday"; it is who reports.
     text = (
-        "Jets pounded Saraqib in Idlib province this week. At least 12 civilians were killed in the town "
-        "during the shelling on Friday Siege Watch reported."
+        "Jets pounded Saraqib in Idlib province this week. Twelve more people died in the town during the "
+        "shelling on Friday Siege Watch reported."
     )
     assert not any("Siege" in place for place in rows_of(pipeline, text)[S.LOCATION])
 
 
 # The lead tells the strike; the next sentence says whose planes carried it out.
 STRIKE_THEN_AUTHOR = (
-    "An air strike killed 11 civilians in the town of Saraqib in Idlib province on Sunday, the monitor said. "
-    "It said the strike was believed to have been carried out by Russian planes."
+    "An air strike on the town of Saraqib in Idlib province killed 11 civilians on Sunday, medics said. "
+    "They said the raid was thought to have been conducted by Russian jets."
 )
 
 
@@ -56,8 +56,8 @@ def test_the_author_a_later_sentence_gives_the_strike_is_its_author(pipeline) ->
 def test_another_strike_with_its_author_does_not_continue_the_first(pipeline) -> None:
     # "A second strike" is no reference back: it is not the lead's strike and names no place of its own.
     text = (
-        "An air strike killed 11 civilians in the town of Saraqib in Idlib province on Sunday, the monitor said. "
-        "A second strike was carried out by Russian planes."
+        "An air strike on the town of Saraqib in Idlib province killed 11 civilians on Sunday, medics said. "
+        "A second raid was conducted by Russian jets."
     )
     rows = rows_of(pipeline, text)
     assert list(rows[S.ACTOR1]) == ["Military Forces of Syria (2000-)"]

@@ -41,17 +41,22 @@ def time_reference_spans(sent: Any) -> list[tuple[int, int]]:
     2012", "after three days") is a time already, not an event, and is left."""
     spans = []
     for tok in sent:
-        if tok.lower_ not in _TIME_PREPS or tok.dep_ != "prep" or tok.lower_ in _CAUSAL and not _measured(tok):
-            continue
-        objs = [c for c in tok.children if c.dep_ == "pobj" and c.pos_ == "NOUN" and not c.ent_type_]
-        if objs:
+        obj = _event_object(tok)
+        if obj is not None:
             # The noun phrase with its phrases and relative clauses ("since the attack that killed 87"),
             # but not a main clause the parse hangs on it ("after a chemical attack a woman was killed").
-            kept = [c for c in objs[0].children if not _main_clause(c) and c.dep_ not in ("cc", "conj")]
-            inside = [objs[0], *(t for c in kept for t in c.subtree)]
-            last = max(t.i for t in inside)
+            kept = [c for c in obj.children if not _main_clause(c) and c.dep_ not in ("cc", "conj")]
+            last = max(t.i for c in (obj, *kept) for t in (c.subtree if c is not obj else (c,)))
             spans.append((tok.idx, tok.doc[last].idx + len(tok.doc[last])))
     return spans
+
+
+def _event_object(prep: Any) -> Any | None:
+    """The noun a time preposition sets the act against, or None ("after Friday", "since 2012": a time)."""
+    if prep.lower_ not in _TIME_PREPS or prep.dep_ != "prep" or prep.lower_ in _CAUSAL and not _measured(prep):
+        return None
+    objs = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "NOUN" and not c.ent_type_]
+    return objs[0] if objs else None
 
 
 def own_act(

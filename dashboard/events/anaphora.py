@@ -55,8 +55,8 @@ _AGENT_VERBS = ("xcomp", "ccomp", "conj")
 
 
 def names_its_author(sent: Any) -> bool:
-    """`location.author_continuation`: "the strike was carried out by Russian planes", "the attack
-    was believed to have been carried out by X": a sentence naming no place whose attack noun refers
+    """`location.author_continuation`: "the raid was conducted by government helicopters", "the
+    attack is thought to have been launched by X": a sentence naming no place whose attack noun refers
     back to the act just told, with its agent, names that act's author. It continues that act (takes
     its place, so the assembly joins them and the author completes the event)."""
     return any(_told_by_agent(tok) for tok in sent if tok.dep_ == "nsubjpass" and tok.lower_ in ATTACK_WORDS)

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actor_roles import SPEECH
-from dashboard.events.site_names import LOCATION_VERBS, PART_OF_NOUNS, SITE_NOUNS, VILLAGE_NOUNS, dropped_comma_part
+from dashboard.events.site_names import (
+    LOCATION_VERBS,
+    PART_OF_NOUNS,
+    SITE_NOUNS,
+    VILLAGE_NOUNS,
+    conj_root,
+    dropped_comma_part,
+)
 from dashboard.geo.locative import ATTACK_WORDS
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import base_form
@@ -166,12 +173,13 @@ def location_verb(tok: Any) -> Any | None:
 def called_village(tok: Any, located: bool = False) -> bool:
     """ "the village of X", "X village", "X, a hamlet near Y" (with `located`, "X is located 14 km
     south of Y"): the text calls the name a village, or a place of its own away from a town."""
+    root = conj_root(tok)  # "the villages of X and Y": Y is called a village as X is
     return (
         located
         and location_verb(tok) is not None
-        or tok.dep_ == "pobj"
-        and tok.head.lower_ == "of"
-        and tok.head.head.lower_ in VILLAGE_NOUNS
+        or root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lower_ in VILLAGE_NOUNS
         or tok.dep_ == "compound"
         and tok.head.lower_ in VILLAGE_NOUNS
         or any(c.dep_ == "appos" and c.lower_ in VILLAGE_NOUNS for c in tok.children)

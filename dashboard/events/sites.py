@@ -258,19 +258,20 @@ def _sentence_sites(
             sites[tok.i] = part_container(part, known, split)
             continue
         beside = site_beside(tok, known, appositive, located)
-        if (
-            site_noun_of(tok)
-            or _before_site_noun(tok)
-            or _locative(tok)
-            and placed_in(tok, known, split)
-            or attacked
-            and attacked_site(tok)
-        ):
+        if _called_site(tok, known, split, attacked):
             sites[tok.i] = placed_in(tok, known, split) or beside
         elif beside is not None:
             sites[tok.i] = beside
     _add_coordinated(heads, known, sites)
     return sites
+
+
+def _called_site(tok: Any, known: dict[int, Toponym], split: bool, attacked: bool) -> bool:
+    """Whether the syntax calls the name a site: "the village of X", "X city", "in X in Idlib", "the
+    raid on X" (with `attacked`, `location.attacked_site`)."""
+    if site_noun_of(tok) or _before_site_noun(tok):
+        return True
+    return _locative(tok) and placed_in(tok, known, split) is not None or attacked and attacked_site(tok)
 
 
 def _dropped_part_site(tok: Any) -> Any | None:

@@ -1,0 +1,59 @@
+"""The rules that type an event and count its dead (`types.*`, `tolls.*`), one entry each, in the
+registry's format (`dashboard.rule_list`): kept apart so that neither list outgrows a module."""
+
+from __future__ import annotations
+
+from dashboard.rule_list import RuleInfo
+
+TYPE_RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "types.support_phrase",
+        "types",
+        "the means a support phrase names ('backed by air strikes', 'under the cover of artillery fire') "
+        "does not type the event: the sentence's own action does ('troops backed by jets retook X')",
+    ),
+    RuleInfo(
+        "types.first_means",
+        "types",
+        "a sentence that names two means of remote violence together ('shelling and air strikes') is "
+        "typed by the first it names, the head of the coordination, not by the lexicon's order",
+    ),
+    RuleInfo(
+        "types.time_reference",
+        "types",
+        "an event named only to say when the sentence's act happened ('days after a chemical attack, a woman was "
+        "killed') is not that act's means: the sentence is typed by its own words",
+    ),
+    RuleInfo(
+        "tolls.own_clause",
+        "tolls",
+        "of the death counts of a sentence, those in the trigger's clause are the event's: a count the "
+        "parse puts in another clause ('shelled the city, killing four, a day after troops killed 80') "
+        "is another event's",
+    ),
+    RuleInfo(
+        "tolls.campaign_total",
+        "tolls",
+        "a toll told in the perfect of a fight for a place, a front or a siege ('the battle for the city has killed "
+        "300', 'fighters had been killed in the fight for the town', 'the fighting on that front has left 40 dead') "
+        "sums the days it lasted: no event's toll, unless the sentence names a day",
+    ),
+    RuleInfo(
+        "types.civilian_target",
+        "types",
+        "deaths told in general terms ('the group killed 30 men') whose target is civilians are violence "
+        "against civilians, not an armed clash: ACLED's battles are between armed, organised sides",
+    ),
+    RuleInfo(
+        "types.territory_by_side",
+        "types",
+        "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "
+        "actor overtakes territory', whatever the verb ('captured', 'retook')",
+    ),
+    RuleInfo(
+        "types.detention_by_side",
+        "types",
+        "people detained by a rebel group or militia the text names are abducted (violence against civilians, "
+        "'Abduction/forced disappearance'); ACLED's 'Arrests' are the state's",
+    ),
+)
