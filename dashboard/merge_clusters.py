@@ -364,3 +364,17 @@ def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool, row_keys: pd.Serie
         after,
         after_reps,
     )
+
+
+def renamed_members(stored: Clusters, got: Merged) -> pd.DataFrame:
+    """The members of the stored clusters whose cluster id `merge` changed: each one's event id and
+    its cluster columns after (CLUSTER_COLUMNS)."""
+    which = pd.Index(stored.name).get_indexer(got.renamed)
+    of = np.full(len(stored), -1, dtype="int64")
+    of[which] = np.arange(len(which))
+    at = of[stored.member_of]
+    mine = at >= 0
+    out = got.renamed_columns.iloc[at[mine]].reset_index(drop=True)
+    ids = stored.members.filter(pa.array(mine)).to_numpy(zero_copy_only=False)
+    out.insert(0, S.EVENT_ID, pd.array(ids, dtype="string"))
+    return out

@@ -71,6 +71,7 @@ from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
 from dashboard.store_index_layout import INDEX, LAYOUT, PLACE_SQL, carried, connect, has_tables, layout, place_of
 from dashboard.store_index_lines import (
+    Lines,
     escaped_ids,
     gone_tail,
     joined,
@@ -113,7 +114,7 @@ def write_scope(root: Path, gen: int) -> Iterator[None]:
 
 
 def _touched(
-    frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
+    frames: Iterable[pd.DataFrame | Lines | None], moved: pd.DataFrame | None
 ) -> tuple[dict, set[str], dict[str, set[str]]]:
     """({key: {event: line}} of the rows of `frames`, with the keys `moved` rows left (no lines of
     their own), the (escaped) ids of the `moved` rows, and those ids by the key each left): what a
@@ -254,25 +255,26 @@ class MergeIndex:
     def record(
         self,
         gen: int,
-        frames: Iterable[pd.DataFrame | None],
+        frames: Iterable[pd.DataFrame | Lines | None],
         moved: pd.DataFrame | None = None,
         named: Iterable[pd.DataFrame | None] = (),
         articles: Iterable[str] = (),
         fold: bool = False,
         clusters: dict[str, bytes] | None = None,
     ) -> None:
-        """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
-        rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
-        generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
-        names `gen`. A key a write only adds rows to gets a value of those rows (fewer than FOLD_AT
-        values since its whole one); one a correction takes rows out of, or with FOLD_AT values, a
-        whole value, and its values before the whole one it replaces are dropped. The rows
-        of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
-        values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
-        toponym's values since its last whole one folded into one, and so is each key's);
-        `articles`, the ids of the articles the write adds; `clusters`, an append's clusters after it
-        of the keys it touched (store_index_clusters.encode), kept with their values (a key's value
-        without them has its key read from its rows)."""
+        """The rows of `frames` (each with the MERGE_READS columns, or their lines by key:
+        store_index_lines.Lines) put into their keys' values, the rows of `moved` (a correction's,
+        as they were stored) taken out of theirs, as the values of generation `gen`, and `gen` in
+        `writes`: one transaction, committed before the manifest names `gen`. A key a write only
+        adds rows to gets a value of those rows (fewer than FOLD_AT values since its whole one);
+        one a correction takes rows out of, or with FOLD_AT values, a whole value, and its values
+        before the whole one it replaces are dropped. The rows of `named` (new rows, moved rows
+        where they are now; PLACED_READS columns) go into the values of their toponyms
+        (store_index_named.named_values; `fold`, a compaction's: every toponym's values since its
+        last whole one folded into one, and so is each key's); `articles`, the ids of the articles
+        the write adds; `clusters`, an append's clusters after it of the keys it touched
+        (store_index_clusters.encode), kept with their values (a key's value without them has its
+        key read from its rows)."""
         values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
         kept = clusters or {}
         values = [(k, g, d, w, kept.get(k)) for k, g, d, w in values]
@@ -293,7 +295,7 @@ class MergeIndex:
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def _keyed_values(
-        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], left: dict[str, set[str]], fold: bool
+        self, gen: int, keyed: Lines, gone: set[str], left: dict[str, set[str]], fold: bool
     ) -> tuple[list[tuple], list[tuple]]:
         """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
         lines `keyed` into their keys and taking the events `gone` out of the keys they `left`

@@ -18,7 +18,7 @@ from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.store_index import BUILD_CHUNK, LOOKUP_CHUNK, MergeIndex, open_index
 from dashboard.store_index_layout import INDEX, PLACE_SQL, create, place_of, replace
-from dashboard.store_index_lines import lines_of, named_lines_of, placed_columns, value_of
+from dashboard.store_index_lines import Lines, lines_of, named_lines_of, placed_columns, value_of
 
 
 def keep(
@@ -27,7 +27,7 @@ def keep(
     gen: int,
     out: dict,
     whole: bool,
-    rows: list[pd.DataFrame] | None,
+    rows: list[pd.DataFrame | Lines] | None,
     moved: pd.DataFrame | None = None,
     named: list[pd.DataFrame | None] | None = None,
     fold: bool = False,
@@ -53,7 +53,8 @@ def keep(
                 finally:
                     idx.close()
             elif not int(m["generation"]):
-                build(root, gen, rows, out)
+                # A first write: no stored row, so no lines of stored rows (Lines) among `rows`.
+                build(root, gen, [r for r in rows if isinstance(r, pd.DataFrame)], out)
     except (sqlite3.Error, OSError):
         return
 
