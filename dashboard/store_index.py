@@ -61,6 +61,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -94,23 +95,46 @@ FETCH_TERMS = 64  # keys per statement of a lookup by key (MergeIndex._fetch: tw
 # A key's values as a read takes them: (generation, whole, value) of its latest whole value and of
 # every value after it, oldest first.
 Values = list[tuple[int, bool, bytes]]
-# Within one write (write_scope), per (store, generation), the values its lookups read (None: the
-# key has none): a correction reads its keys' values to find its rows' clusters, its merge reads
-# them again, and its record reads them a third time (0.04 CPU s of a save at a million events).
-_SEEN: dict[tuple[str, int], dict[str, Values | None]] = {}
+
+
+@dataclass
+class _Scope:
+    """What one write (write_scope) keeps of the index of generation `gen` of its store: the values
+    its lookups read (None: the key has none; a correction reads its keys' values to find its rows'
+    clusters, its merge reads them again, and its record reads them a third time: 0.04 CPU s of a
+    save at a million events), and the index it opened (`held`, of the file `inode`): an append
+    opened it three times (its articles, its merge's lookups, its record), each open a few
+    statements, and each connection read again the pages the one before had read."""
+
+    seen: dict[str, Values | None] = field(default_factory=dict)
+    held: MergeIndex | None = None
+    inode: int = -1
+
+    def release(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            held.held = False
+            held.close()
+
+
+_SEEN: dict[tuple[str, int], _Scope] = {}
 
 
 @contextmanager
 def write_scope(root: Path, gen: int) -> Iterator[None]:
     """The index's lookups of generation `gen` of this store read each key's value once until the
-    scope ends. Only a write opens it, under the store's lock: no other writer changes the index's
-    values of `gen` meanwhile (the write's own record adds values of gen + 1, after its lookups)."""
+    scope ends, and `open_index` gives the same open index until then (its `close` waits for the
+    scope's end). Only a write opens it, under the store's lock: no other writer changes the
+    index's values of `gen` meanwhile (the write's own record adds values of gen + 1, after its
+    lookups)."""
     scope = (str(root), gen)
-    _SEEN[scope] = {}
+    _SEEN[scope] = _Scope()
     try:
         yield
     finally:
-        _SEEN.pop(scope, None)
+        got = _SEEN.pop(scope, None)
+        if got is not None:
+            got.release()
 
 
 def _touched(
@@ -151,7 +175,9 @@ class MergeIndex:
     def __init__(self, con: sqlite3.Connection, gen: int, root: Path | None = None) -> None:
         self.con = con
         self.gen = gen
-        self.seen = _SEEN.get((str(root), gen)) if root is not None else None
+        scope = _SEEN.get((str(root), gen)) if root is not None else None
+        self.seen = scope.seen if scope is not None else None
+        self.held = False  # held open by a write_scope: `close` leaves it open
         # The `clusters` of each key's latest value, of the keys this object fetched (merge_clusters).
         self.latest: dict[str, bytes | None] = {}
 
@@ -331,7 +357,8 @@ class MergeIndex:
         return [k for (k,) in self.con.execute(sql, (self.gen,))]
 
     def close(self) -> None:
-        self.con.close()
+        if not self.held:
+            self.con.close()
 
 
 def open_index(root: Path, gen: int) -> MergeIndex | None:
@@ -339,9 +366,19 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
     never committed; None when it is missing, unreadable, stale or of another layout (layouts 3,
     4 and 5 are carried to this one first: `store_index_layout.carried`)."""
     path = root / INDEX
+    scope = _SEEN.get((str(root), gen))
+    if scope is not None and scope.held is not None:
+        try:
+            same = path.stat().st_ino == scope.inode
+        except OSError:
+            same = False
+        if same:
+            return scope.held
+        scope.release()  # the index was built anew meanwhile: that file is not this one
     if not path.is_file():
         return None
     try:
+        inode = path.stat().st_ino
         con = carried(connect(path), path)
         newest = (
             con.execute("SELECT max(gen) FROM writes").fetchone() if has_tables(con) and layout(con) == LAYOUT else None
@@ -356,6 +393,13 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         if con.execute("SELECT 1 FROM writes WHERE gen = ?", (gen,)).fetchone() is None:
             con.close()
             return None
-        return MergeIndex(con, gen, root)
+        idx = MergeIndex(con, gen, root)
+        if scope is not None:
+            idx.held, scope.held, scope.inode = True, idx, inode
+            # Room for the pages the write's lookups read (an append's ~650 keys at ten million
+            # events: their index's leaves and values), so its record finds them in memory; SQLite's
+            # default of 2 MB let the values read push the leaves out.
+            con.execute("PRAGMA cache_size=-16384")
+        return idx
     except (sqlite3.Error, OSError):
         return None
