@@ -69,8 +69,19 @@ def commit(
             n_articles=count_articles(m, out, articles),
         )
         changed = [] if not rows_change else index_rows
+        # The ids of the articles part this write added, from its frame: not read back from the file.
+        added = [] if articles is None else articles["article_id"].dropna().astype(str).tolist()
         store_index_build.keep(
-            root, m, gen, out, whole_rollup, changed, index_moved, [new, placed], clusters=index_clusters
+            root,
+            m,
+            gen,
+            out,
+            whole_rollup,
+            changed,
+            index_moved,
+            [new, placed],
+            clusters=index_clusters,
+            articles=added,
         )
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:

@@ -32,6 +32,7 @@ def keep(
     named: list[pd.DataFrame | None] | None = None,
     fold: bool = False,
     clusters: dict[str, bytes] | None = None,
+    articles: list[str] | None = None,
 ) -> None:
     """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
     built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
@@ -41,7 +42,8 @@ def keep(
     generation (on a store's first write, built from them; `fold`: a compaction's, each toponym's
     values folded into one, store_index_named.named_values). A write that gives no `rows` leaves the
     index stale, built anew by the next write that needs it. Failures leave it stale too, never the
-    write failed: it is a cache."""
+    write failed: it is a cache. `articles`: the ids of the articles the write adds, when the
+    caller has them (else read from the articles parts `out` names and `m` does not)."""
     try:
         if whole or not out["events"]:
             build(root, gen, effective_chunks(root, out), out)
@@ -49,7 +51,8 @@ def keep(
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out), fold, clusters)
+                    added = added_articles(root, m, out) if articles is None else articles
+                    idx.record(gen, rows, moved, named or (), added, fold, clusters)
                 finally:
                     idx.close()
             elif not int(m["generation"]):
