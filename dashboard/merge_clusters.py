@@ -93,8 +93,11 @@ def empty() -> Clusters:
 def concat(parts: list[Clusters]) -> Clusters:
     """Clusters of several sets as one (no cluster in two)."""
     parts = [p for p in parts if len(p)] or [empty()]
-    if len(parts) == 1:  # the usual append (every key's clusters kept): no frame built again
-        return parts[0]
+    # One set (the usual append: every key's clusters kept) as it is: no frame built again.
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+def _joined(parts: list[Clusters]) -> Clusters:
     shift = np.cumsum([0, *[len(p) for p in parts[:-1]]])
     member_of = [p.member_of + a for p, a in zip(parts, shift, strict=True)]
     outlet_of = [p.outlet_of + a for p, a in zip(parts, shift, strict=True)]

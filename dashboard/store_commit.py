@@ -51,8 +51,7 @@ def commit(
     `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay;
     `placed`: the rows a correction moved, with their new places and cluster columns (their
     store_merge.PLACED_READS columns), written as a correction's patch (F.is_place_patch).
-    `index_rows`: the rows this write changes, with their merge columns (or their lines by key,
-    store_index_lines.Lines), for the merge's index
+    `index_rows`: the rows this write changes (merge columns, or lines: Lines), for the merge's index
     (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
     keeps it as it is); `index_moved`: the rows a correction moved, as they were stored (taken out of
     the index values of the keys they left); `index_clusters`: an append's clusters of its keys after
@@ -69,19 +68,8 @@ def commit(
             n_articles=count_articles(m, out, articles),
         )
         changed = [] if not rows_change else index_rows
-        # The ids of the articles part this write added, from its frame: not read back from the file.
-        added = [] if articles is None else articles["article_id"].dropna().astype(str).tolist()
         store_index_build.keep(
-            root,
-            m,
-            gen,
-            out,
-            whole_rollup,
-            changed,
-            index_moved,
-            [new, placed],
-            clusters=index_clusters,
-            articles=added,
+            root, m, gen, out, whole_rollup, changed, index_moved, [new, placed], index_clusters, articles
         )
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:

@@ -99,16 +99,24 @@ Values = list[tuple[int, bool, bytes]]
 
 @dataclass
 class _Scope:
-    """What one write (write_scope) keeps of the index of generation `gen` of its store: the values
-    its lookups read (None: the key has none; a correction reads its keys' values to find its rows'
-    clusters, its merge reads them again, and its record reads them a third time: 0.04 CPU s of a
-    save at a million events), and the index it opened (`held`, of the file `inode`): an append
-    opened it three times (its articles, its merge's lookups, its record), each open a few
-    statements, and each connection read again the pages the one before had read."""
+    """What one write (write_scope) keeps of its store's index: the values its lookups read (None:
+    none; a correction's rows, its merge and its record read its keys' values: 0.04 CPU s of a save
+    at 1M events read once), and the index it opened (`held`, of the file `inode`; an append opened
+    it three times, each connection reading again the pages the one before had read)."""
 
     seen: dict[str, Values | None] = field(default_factory=dict)
     held: MergeIndex | None = None
     inode: int = -1
+
+    def holding(self, path: Path) -> MergeIndex | None:
+        """The index held, if it is still the file at `path` (a build renames a new one in)."""
+        try:
+            if self.held is not None and path.stat().st_ino == self.inode:
+                return self.held
+        except OSError:
+            pass
+        self.release()
+        return None
 
     def release(self) -> None:
         if self.held is not None:
@@ -122,19 +130,15 @@ _SEEN: dict[tuple[str, int], _Scope] = {}
 
 @contextmanager
 def write_scope(root: Path, gen: int) -> Iterator[None]:
-    """The index's lookups of generation `gen` of this store read each key's value once until the
-    scope ends, and `open_index` gives the same open index until then (its `close` waits for the
-    scope's end). Only a write opens it, under the store's lock: no other writer changes the
-    index's values of `gen` meanwhile (the write's own record adds values of gen + 1, after its
-    lookups)."""
+    """Until the scope ends, the lookups of the index of generation `gen` read each key's value once
+    and `open_index` gives one open index (its `close` waits for the scope's end). Only a write
+    opens it, under the store's lock: no other writer changes the values of `gen` meanwhile."""
     scope = (str(root), gen)
     _SEEN[scope] = _Scope()
     try:
         yield
     finally:
-        got = _SEEN.pop(scope, None)
-        if got is not None:
-            got.release()
+        _SEEN.pop(scope, _Scope()).release()
 
 
 def _touched(
@@ -367,14 +371,8 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
     4 and 5 are carried to this one first: `store_index_layout.carried`)."""
     path = root / INDEX
     scope = _SEEN.get((str(root), gen))
-    if scope is not None and scope.held is not None:
-        try:
-            same = path.stat().st_ino == scope.inode
-        except OSError:
-            same = False
-        if same:
-            return scope.held
-        scope.release()  # the index was built anew meanwhile: that file is not this one
+    if scope is not None and (held := scope.holding(path)) is not None:
+        return held
     if not path.is_file():
         return None
     try:
@@ -394,12 +392,9 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
             con.close()
             return None
         idx = MergeIndex(con, gen, root)
-        if scope is not None:
+        if scope is not None:  # room for the pages an append's lookups read (~650 keys at 10M), for its record
             idx.held, scope.held, scope.inode = True, idx, inode
-            # Room for the pages the write's lookups read (an append's ~650 keys at ten million
-            # events: their index's leaves and values), so its record finds them in memory; SQLite's
-            # default of 2 MB let the values read push the leaves out.
-            con.execute("PRAGMA cache_size=-16384")
+            con.execute("PRAGMA cache_size=-16384")  # SQLite's default 2 MB let the values push the leaves out
         return idx
     except (sqlite3.Error, OSError):
         return None

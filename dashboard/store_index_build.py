@@ -30,9 +30,9 @@ def keep(
     rows: list[pd.DataFrame | Lines] | None,
     moved: pd.DataFrame | None = None,
     named: list[pd.DataFrame | None] | None = None,
-    fold: bool = False,
     clusters: dict[str, bytes] | None = None,
-    articles: list[str] | None = None,
+    articles: pd.DataFrame | None = None,
+    fold: bool = False,
 ) -> None:
     """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
     built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
@@ -42,8 +42,8 @@ def keep(
     generation (on a store's first write, built from them; `fold`: a compaction's, each toponym's
     values folded into one, store_index_named.named_values). A write that gives no `rows` leaves the
     index stale, built anew by the next write that needs it. Failures leave it stale too, never the
-    write failed: it is a cache. `articles`: the ids of the articles the write adds, when the
-    caller has them (else read from the articles parts `out` names and `m` does not)."""
+    write failed: it is a cache. `articles`: the articles the write adds, when the caller has them
+    (their ids not read back from the part just written, as they are without them)."""
     try:
         if whole or not out["events"]:
             build(root, gen, effective_chunks(root, out), out)
@@ -51,7 +51,7 @@ def keep(
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    added = added_articles(root, m, out) if articles is None else articles
+                    added = added_articles(root, m, out) if articles is None else _ids(articles)
                     idx.record(gen, rows, moved, named or (), added, fold, clusters)
                 finally:
                     idx.close()
@@ -98,6 +98,10 @@ def fill(idx: MergeIndex) -> int:
     with con:
         con.execute("INSERT INTO clusters_filled VALUES (?)", (idx.gen,))
     return len(keys)
+
+
+def _ids(articles: pd.DataFrame) -> list[str]:
+    return articles["article_id"].dropna().astype(str).tolist()
 
 
 def added_articles(root: Path, m: dict, out: dict) -> list[str]:
