@@ -93,6 +93,11 @@ def empty() -> Clusters:
 def concat(parts: list[Clusters]) -> Clusters:
     """Clusters of several sets as one (no cluster in two)."""
     parts = [p for p in parts if len(p)] or [empty()]
+    # One set (the usual append: every key's clusters kept) as it is: no frame built again.
+    return parts[0] if len(parts) == 1 else _joined(parts)
+
+
+def _joined(parts: list[Clusters]) -> Clusters:
     shift = np.cumsum([0, *[len(p) for p in parts[:-1]]])
     member_of = [p.member_of + a for p, a in zip(parts, shift, strict=True)]
     outlet_of = [p.outlet_of + a for p, a in zip(parts, shift, strict=True)]
@@ -364,3 +369,17 @@ def merge(stored: Clusters, rows: pd.DataFrame, rollup: bool, row_keys: pd.Serie
         after,
         after_reps,
     )
+
+
+def renamed_members(stored: Clusters, got: Merged) -> pd.DataFrame:
+    """The members of the stored clusters whose cluster id `merge` changed: each one's event id and
+    its cluster columns after (CLUSTER_COLUMNS)."""
+    which = pd.Index(stored.name).get_indexer(got.renamed)
+    of = np.full(len(stored), -1, dtype="int64")
+    of[which] = np.arange(len(which))
+    at = of[stored.member_of]
+    mine = at >= 0
+    out = got.renamed_columns.iloc[at[mine]].reset_index(drop=True)
+    ids = stored.members.filter(pa.array(mine)).to_numpy(zero_copy_only=False)
+    out.insert(0, S.EVENT_ID, pd.array(ids, dtype="string"))
+    return out

@@ -143,19 +143,19 @@ class EventsStore:
         reports of the same events. Returns (articles, events) added."""
         with self._lock():
             m = self.manifest()
-            articles = list(articles)
-            known = store_merge.stored_articles(self.root, m, {a.article_id for a in articles})
-            new_articles = []
-            for a in articles:
-                if a.article_id not in known:
-                    known.add(a.article_id)
-                    new_articles.append(a)
-            if not new_articles:
-                return 0, 0
-            new_ids = {a.article_id for a in new_articles}
-            events = S.coerce_events(events)
-            events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
             with store_index.write_scope(self.root, int(m["generation"])):
+                articles = list(articles)
+                known = store_merge.stored_articles(self.root, m, {a.article_id for a in articles})
+                new_articles = []
+                for a in articles:
+                    if a.article_id not in known:
+                        known.add(a.article_id)
+                        new_articles.append(a)
+                if not new_articles:
+                    return 0, 0
+                new_ids = {a.article_id for a in new_articles}
+                events = S.coerce_events(events)
+                events = events[events[S.ARTICLE_ID].isin(new_ids)].drop_duplicates(S.EVENT_ID)
                 rows, changed, rollup, renamed, clusters = store_merge.append_in(self.root, m, events)
                 self._commit(
                     m,

@@ -23,6 +23,7 @@ from dashboard import store_files as F
 from dashboard import store_index_build
 from dashboard import store_sql as Q
 from dashboard.errors import StoreError
+from dashboard.store_index_lines import Lines
 from dashboard.store_merge import PLACED_READS
 
 
@@ -37,7 +38,7 @@ def commit(
     rollup: pd.DataFrame | None = None,
     whole_rollup: bool = False,
     patch: pd.DataFrame | None = None,
-    index_rows: list[pd.DataFrame] | None = None,
+    index_rows: list[pd.DataFrame | Lines] | None = None,
     index_moved: pd.DataFrame | None = None,
     placed: pd.DataFrame | None = None,
     index_clusters: dict[str, bytes] | None = None,
@@ -50,7 +51,7 @@ def commit(
     `patch`: stored rows' new cluster columns (F.PATCH_COLUMNS), written as a narrow overlay;
     `placed`: the rows a correction moved, with their new places and cluster columns (their
     store_merge.PLACED_READS columns), written as a correction's patch (F.is_place_patch).
-    `index_rows`: the rows this write changes, with their merge columns, for the merge's index
+    `index_rows`: the rows this write changes (merge columns, or lines: Lines), for the merge's index
     (dashboard/store_index.py; None: this write does not keep it, and a write that changes no row
     keeps it as it is); `index_moved`: the rows a correction moved, as they were stored (taken out of
     the index values of the keys they left); `index_clusters`: an append's clusters of its keys after
@@ -68,7 +69,7 @@ def commit(
         )
         changed = [] if not rows_change else index_rows
         store_index_build.keep(
-            root, m, gen, out, whole_rollup, changed, index_moved, [new, placed], clusters=index_clusters
+            root, m, gen, out, whole_rollup, changed, index_moved, [new, placed], index_clusters, articles
         )
         F.write_manifest(root, out)
     except (OSError, pa.ArrowException) as err:

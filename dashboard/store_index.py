@@ -61,6 +61,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +72,7 @@ from dashboard import store_index_named
 from dashboard.merge import merge_keys, with_cluster_sums
 from dashboard.store_index_layout import INDEX, LAYOUT, PLACE_SQL, carried, connect, has_tables, layout, place_of
 from dashboard.store_index_lines import (
+    Lines,
     escaped_ids,
     gone_tail,
     joined,
@@ -93,27 +95,54 @@ FETCH_TERMS = 64  # keys per statement of a lookup by key (MergeIndex._fetch: tw
 # A key's values as a read takes them: (generation, whole, value) of its latest whole value and of
 # every value after it, oldest first.
 Values = list[tuple[int, bool, bytes]]
-# Within one write (write_scope), per (store, generation), the values its lookups read (None: the
-# key has none): a correction reads its keys' values to find its rows' clusters, its merge reads
-# them again, and its record reads them a third time (0.04 CPU s of a save at a million events).
-_SEEN: dict[tuple[str, int], dict[str, Values | None]] = {}
+
+
+@dataclass
+class _Scope:
+    """What one write (write_scope) keeps of its store's index: the values its lookups read (None:
+    none; a correction's rows, its merge and its record read its keys' values: 0.04 CPU s of a save
+    at 1M events read once), and the index it opened (`held`, of the file `inode`; an append opened
+    it three times, each connection reading again the pages the one before had read)."""
+
+    seen: dict[str, Values | None] = field(default_factory=dict)
+    held: MergeIndex | None = None
+    inode: int = -1
+
+    def holding(self, path: Path) -> MergeIndex | None:
+        """The index held, if it is still the file at `path` (a build renames a new one in)."""
+        try:
+            if self.held is not None and path.stat().st_ino == self.inode:
+                return self.held
+        except OSError:
+            pass
+        self.release()
+        return None
+
+    def release(self) -> None:
+        if self.held is not None:
+            held, self.held = self.held, None
+            held.held = False
+            held.close()
+
+
+_SEEN: dict[tuple[str, int], _Scope] = {}
 
 
 @contextmanager
 def write_scope(root: Path, gen: int) -> Iterator[None]:
-    """The index's lookups of generation `gen` of this store read each key's value once until the
-    scope ends. Only a write opens it, under the store's lock: no other writer changes the index's
-    values of `gen` meanwhile (the write's own record adds values of gen + 1, after its lookups)."""
+    """Until the scope ends, the lookups of the index of generation `gen` read each key's value once
+    and `open_index` gives one open index (its `close` waits for the scope's end). Only a write
+    opens it, under the store's lock: no other writer changes the values of `gen` meanwhile."""
     scope = (str(root), gen)
-    _SEEN[scope] = {}
+    _SEEN[scope] = _Scope()
     try:
         yield
     finally:
-        _SEEN.pop(scope, None)
+        _SEEN.pop(scope, _Scope()).release()
 
 
 def _touched(
-    frames: Iterable[pd.DataFrame | None], moved: pd.DataFrame | None
+    frames: Iterable[pd.DataFrame | Lines | None], moved: pd.DataFrame | None
 ) -> tuple[dict, set[str], dict[str, set[str]]]:
     """({key: {event: line}} of the rows of `frames`, with the keys `moved` rows left (no lines of
     their own), the (escaped) ids of the `moved` rows, and those ids by the key each left): what a
@@ -150,7 +179,9 @@ class MergeIndex:
     def __init__(self, con: sqlite3.Connection, gen: int, root: Path | None = None) -> None:
         self.con = con
         self.gen = gen
-        self.seen = _SEEN.get((str(root), gen)) if root is not None else None
+        scope = _SEEN.get((str(root), gen)) if root is not None else None
+        self.seen = scope.seen if scope is not None else None
+        self.held = False  # held open by a write_scope: `close` leaves it open
         # The `clusters` of each key's latest value, of the keys this object fetched (merge_clusters).
         self.latest: dict[str, bytes | None] = {}
 
@@ -254,25 +285,26 @@ class MergeIndex:
     def record(
         self,
         gen: int,
-        frames: Iterable[pd.DataFrame | None],
+        frames: Iterable[pd.DataFrame | Lines | None],
         moved: pd.DataFrame | None = None,
         named: Iterable[pd.DataFrame | None] = (),
         articles: Iterable[str] = (),
         fold: bool = False,
         clusters: dict[str, bytes] | None = None,
     ) -> None:
-        """The rows of `frames` (each with the MERGE_READS columns) put into their keys' values, the
-        rows of `moved` (a correction's, as they were stored) taken out of theirs, as the values of
-        generation `gen`, and `gen` in `writes`: one transaction, committed before the manifest
-        names `gen`. A key a write only adds rows to gets a value of those rows (fewer than FOLD_AT
-        values since its whole one); one a correction takes rows out of, or with FOLD_AT values, a
-        whole value, and its values before the whole one it replaces are dropped. The rows
-        of `named` (new rows, moved rows where they are now; PLACED_READS columns) go into the
-        values of their toponyms (store_index_named.named_values; `fold`, a compaction's: every
-        toponym's values since its last whole one folded into one, and so is each key's);
-        `articles`, the ids of the articles the write adds; `clusters`, an append's clusters after it
-        of the keys it touched (store_index_clusters.encode), kept with their values (a key's value
-        without them has its key read from its rows)."""
+        """The rows of `frames` (each with the MERGE_READS columns, or their lines by key:
+        store_index_lines.Lines) put into their keys' values, the rows of `moved` (a correction's,
+        as they were stored) taken out of theirs, as the values of generation `gen`, and `gen` in
+        `writes`: one transaction, committed before the manifest names `gen`. A key a write only
+        adds rows to gets a value of those rows (fewer than FOLD_AT values since its whole one);
+        one a correction takes rows out of, or with FOLD_AT values, a whole value, and its values
+        before the whole one it replaces are dropped. The rows of `named` (new rows, moved rows
+        where they are now; PLACED_READS columns) go into the values of their toponyms
+        (store_index_named.named_values; `fold`, a compaction's: every toponym's values since its
+        last whole one folded into one, and so is each key's); `articles`, the ids of the articles
+        the write adds; `clusters`, an append's clusters after it of the keys it touched
+        (store_index_clusters.encode), kept with their values (a key's value without them has its
+        key read from its rows)."""
         values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
         kept = clusters or {}
         values = [(k, g, d, w, kept.get(k)) for k, g, d, w in values]
@@ -293,7 +325,7 @@ class MergeIndex:
             self.con.execute("INSERT OR REPLACE INTO writes VALUES (?)", (gen,))
 
     def _keyed_values(
-        self, gen: int, keyed: dict[str, dict[str, str]], gone: set[str], left: dict[str, set[str]], fold: bool
+        self, gen: int, keyed: Lines, gone: set[str], left: dict[str, set[str]], fold: bool
     ) -> tuple[list[tuple], list[tuple]]:
         """(values to insert, (key, gen) below which its values go) for a write of `gen` putting the
         lines `keyed` into their keys and taking the events `gone` out of the keys they `left`
@@ -329,7 +361,8 @@ class MergeIndex:
         return [k for (k,) in self.con.execute(sql, (self.gen,))]
 
     def close(self) -> None:
-        self.con.close()
+        if not self.held:
+            self.con.close()
 
 
 def open_index(root: Path, gen: int) -> MergeIndex | None:
@@ -337,9 +370,13 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
     never committed; None when it is missing, unreadable, stale or of another layout (layouts 3,
     4 and 5 are carried to this one first: `store_index_layout.carried`)."""
     path = root / INDEX
+    scope = _SEEN.get((str(root), gen))
+    if scope is not None and (held := scope.holding(path)) is not None:
+        return held
     if not path.is_file():
         return None
     try:
+        inode = path.stat().st_ino
         con = carried(connect(path), path)
         newest = (
             con.execute("SELECT max(gen) FROM writes").fetchone() if has_tables(con) and layout(con) == LAYOUT else None
@@ -354,6 +391,10 @@ def open_index(root: Path, gen: int) -> MergeIndex | None:
         if con.execute("SELECT 1 FROM writes WHERE gen = ?", (gen,)).fetchone() is None:
             con.close()
             return None
-        return MergeIndex(con, gen, root)
+        idx = MergeIndex(con, gen, root)
+        if scope is not None:  # room for the pages an append's lookups read (~650 keys at 10M), for its record
+            idx.held, scope.held, scope.inode = True, idx, inode
+            con.execute("PRAGMA cache_size=-16384")  # SQLite's default 2 MB let the values push the leaves out
+        return idx
     except (sqlite3.Error, OSError):
         return None

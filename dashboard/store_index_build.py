@@ -18,7 +18,7 @@ from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard.store_index import BUILD_CHUNK, LOOKUP_CHUNK, MergeIndex, open_index
 from dashboard.store_index_layout import INDEX, PLACE_SQL, create, place_of, replace
-from dashboard.store_index_lines import lines_of, named_lines_of, placed_columns, value_of
+from dashboard.store_index_lines import Lines, lines_of, named_lines_of, placed_columns, value_of
 
 
 def keep(
@@ -27,11 +27,12 @@ def keep(
     gen: int,
     out: dict,
     whole: bool,
-    rows: list[pd.DataFrame] | None,
+    rows: list[pd.DataFrame | Lines] | None,
     moved: pd.DataFrame | None = None,
     named: list[pd.DataFrame | None] | None = None,
-    fold: bool = False,
     clusters: dict[str, bytes] | None = None,
+    articles: pd.DataFrame | None = None,
+    fold: bool = False,
 ) -> None:
     """The index's part of a write of generation `gen` after `m` (called before its manifest swap):
     built anew from the new generation's files (`whole`: a whole-store write), or `rows` (the rows
@@ -41,7 +42,8 @@ def keep(
     generation (on a store's first write, built from them; `fold`: a compaction's, each toponym's
     values folded into one, store_index_named.named_values). A write that gives no `rows` leaves the
     index stale, built anew by the next write that needs it. Failures leave it stale too, never the
-    write failed: it is a cache."""
+    write failed: it is a cache. `articles`: the articles the write adds, when the caller has them
+    (their ids not read back from the part just written, as they are without them)."""
     try:
         if whole or not out["events"]:
             build(root, gen, effective_chunks(root, out), out)
@@ -49,11 +51,13 @@ def keep(
             idx = open_index(root, int(m["generation"]))
             if idx is not None:
                 try:
-                    idx.record(gen, rows, moved, named or (), added_articles(root, m, out), fold, clusters)
+                    added = added_articles(root, m, out) if articles is None else _ids(articles)
+                    idx.record(gen, rows, moved, named or (), added, fold, clusters)
                 finally:
                     idx.close()
             elif not int(m["generation"]):
-                build(root, gen, rows, out)
+                # A first write: no stored row, so no lines of stored rows (Lines) among `rows`.
+                build(root, gen, [r for r in rows if isinstance(r, pd.DataFrame)], out)
     except (sqlite3.Error, OSError):
         return
 
@@ -94,6 +98,10 @@ def fill(idx: MergeIndex) -> int:
     with con:
         con.execute("INSERT INTO clusters_filled VALUES (?)", (idx.gen,))
     return len(keys)
+
+
+def _ids(articles: pd.DataFrame) -> list[str]:
+    return articles["article_id"].dropna().astype(str).tolist()
 
 
 def added_articles(root: Path, m: dict, out: dict) -> list[str]:

@@ -35,7 +35,7 @@ from dashboard import store_files as F
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS, MERGE_COLUMNS, VIOLENT, merge_keys, merge_reports
 from dashboard.merge_reps import cluster_changes
-from dashboard.store_index_lines import lines_in, text_of
+from dashboard.store_index_lines import Lines, lines_in, relabelled, text_of
 
 # What the merge reads of a stored row: what it clusters by, the cluster columns it sets, and what
 # the rollup's delta counts (its keys, the minima's columns, mentions left out, the place check).
@@ -221,9 +221,11 @@ def merge_in(
 
 def append_in(
     root: Path, m: dict, rows: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame, dict[str, bytes]]:
-    """merge_in of an append's new `rows`, and the clusters of their keys after it for the merge's
-    index (store_index_clusters.encode; empty when it took merge_in's way). The stored rows of keys whose
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame | Lines, dict[str, bytes]]:
+    """merge_in of an append's new `rows` (the stored rows whose cluster id changed as their lines
+    for the merge's index, store_index_lines.relabelled, when it went over the kept clusters), and
+    the clusters of their keys after it for the merge's index (store_index_clusters.encode; empty
+    when it took merge_in's way). The stored rows of keys whose
     index value keeps their clusters are not read: the merge goes over those clusters
     (merge_clusters.merge), and the other keys' rows are read and summarized first; merge_in's way
     when the keys hold fewer than merge_reps.REPS_AT stored rows, a new row's event is stored
@@ -244,7 +246,7 @@ def append_in(
 
 def _over_clusters(
     idx: store_index.MergeIndex, keys: set[str], rows: pd.DataFrame, rollup: bool, row_keys: pd.Series | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, pd.DataFrame, dict[str, bytes]] | None:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, Lines, dict[str, bytes]] | None:
     """append_in over the keys' clusters (`row_keys`: the new rows' merge keys, when known), None
     when it takes merge_in's way."""
     kept, stale = idx.clustered(keys)
@@ -259,15 +261,9 @@ def _over_clusters(
     if pc.any(pc.is_in(stored.members.cast(pa.string()), ids)).as_py():
         return None
     got = merge_clusters.merge(stored, rows, rollup, row_keys)
-    # The stored rows whose cluster id changed, whole: the merge's index takes them again.
-    renamed = read.iloc[:0]
-    if len(got.renamed):
-        more = got.renamed_keys - stale
-        whole = pd.concat([read, idx.candidates(more)], ignore_index=True) if more else read
-        at = pd.Index(got.renamed).get_indexer(merge_reps._clusters(whole).to_numpy(object))
-        whole = whole[at >= 0].reset_index(drop=True)
-        cols = got.renamed_columns.iloc[at[at >= 0]].reset_index(drop=True)
-        renamed = whole.assign(**{c: cols[c].array for c in CLUSTER_COLUMNS})
+    # The lines of the stored rows whose cluster id changed, with their cluster columns after: the
+    # merge's index takes them again (from their keys' values, read already).
+    renamed = relabelled(idx.values(got.renamed_keys), merge_clusters.renamed_members(stored, got))
     return got.new, got.patch, got.delta, renamed, store_index_clusters.encode(got.after, got.after_reps)
 
 

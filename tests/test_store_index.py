@@ -5,6 +5,7 @@ index is never used as it is; patches read the same through every reader."""
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -521,3 +522,93 @@ def test_a_keys_text_reads_as_its_lines_do(odd: str, monkeypatch) -> None:
     pd.testing.assert_frame_equal(S.coerce_events(unpack_text(joined(lines))), want)
     assert got[S.EVENT_DATE].isna().sum() == 1, "the gone line: every column but its id missing"
     assert S.coerce_events(unpack_text("")).empty
+
+
+def test_relabelled_lines_are_the_rows_packed_with_their_new_cluster_columns() -> None:
+    """An append's renamed stored rows, as lines: each event's latest line in its key with the
+    cluster columns replaced, equal to packing the row with those columns; an event whose latest
+    line in its key is a gone line, or that no value holds, is left out."""
+    from dashboard.merge import CLUSTER_COLUMNS
+    from dashboard.store_index_lines import lines_of, relabelled, value_of
+
+    events, _ = _corpus(400, 11)
+    rows = S.coerce_events(merge_reports(events))
+    rows = rows[merge_keys(rows).notna()].reset_index(drop=True)
+    k = merge_keys(rows).value_counts().index[0]
+    mine = rows[merge_keys(rows) == k].reset_index(drop=True)
+    other = rows[merge_keys(rows) != k].reset_index(drop=True).iloc[:2]
+    assert len(mine) >= 3 and len(other) == 2
+    mine.loc[1, S.EVENT_ID] = "odd\x1fid\\x"  # an id the lines hold escaped
+    line = {str(e): lines_of(mine.iloc[[i]])[1][0] for i, e in enumerate(mine[S.EVENT_ID])}
+    escaped = {e: x.split("\x1f", 1)[0] for e, x in line.items()}
+    gone, kept = str(mine[S.EVENT_ID].iloc[0]), str(mine[S.EVENT_ID].iloc[2])
+    older = lines_of(mine.iloc[[2]].assign(**{S.ACTOR1: "before"}))[1][0]  # superseded by its later line
+    values = {
+        k: [(1, True, value_of([older, *line.values()])), (2, False, value_of([escaped[gone] + gone_tail()]))],
+        "other": [(1, True, value_of(lines_of(other)[1]))],
+    }
+    named = [*line, *other[S.EVENT_ID].astype(str), "absent"]
+    after = pd.DataFrame({S.EVENT_ID: pd.array(named, dtype="string")})
+    after[S.CLUSTER_ID] = pd.array([f"c{i}" if i % 3 else None for i in range(len(named))], dtype="string")
+    after[S.N_SOURCES] = pd.array([i + 2 for i in range(len(named))], dtype="Int64")
+    after[S.FATALITIES_LOW] = pd.array([None if i % 2 else i for i in range(len(named))], dtype="Int64")
+    after[S.FATALITIES_HIGH] = pd.array([i * 3 for i in range(len(named))], dtype="Int64")
+    want: dict[str, dict[str, str]] = {}
+    for key, frame in ((k, mine), ("other", other)):
+        for i in range(len(frame)):
+            row = frame.iloc[[i]].reset_index(drop=True)
+            e = str(row[S.EVENT_ID].iloc[0])
+            if e == gone:
+                continue
+            new = after[after[S.EVENT_ID] == e].reset_index(drop=True)
+            (x,) = lines_of(row.assign(**{c: new[c].array for c in CLUSTER_COLUMNS}))[1]
+            want.setdefault(key, {})[x.split("\x1f", 1)[0]] = x
+    got = relabelled(values, after)
+    assert got == want
+    assert escaped[kept] in got[k] and "before" not in got[k][escaped[kept]]
+    assert relabelled(values, after.iloc[:0]) == {} and relabelled({}, after) == {}
+
+
+def test_a_write_opens_the_index_once_and_closes_it_at_its_end(tmp_path: Path, monkeypatch) -> None:
+    """Within a write_scope the index is opened once (its `close` waits for the scope's end); an
+    index built anew meanwhile (another file) is opened anew; an append opens one connection."""
+    events, arts = _corpus(300, 12)
+    ids = list(arts)
+    half = len(ids) // 2
+    store = EventsStore(tmp_path / "s")
+    store.append(events[events[S.ARTICLE_ID].isin(ids[:half])], [arts[a] for a in ids[:half]])
+    gen = store.manifest()["generation"]
+    with I.write_scope(store.root, gen):
+        a = I.open_index(store.root, gen)
+        assert a is not None
+        a.close()
+        assert I.open_index(store.root, gen) is a
+        a.con.execute("SELECT 1").fetchone()  # still open
+        # Another file in its place (as a build renames one in): copied, so another inode.
+        (store.root / I.INDEX).rename(store.root / "moved.sqlite")
+        shutil.copy(store.root / "moved.sqlite", store.root / I.INDEX)
+        b = I.open_index(store.root, gen)
+        assert b is not None and b is not a
+        with pytest.raises(sqlite3.ProgrammingError):
+            a.con.execute("SELECT 1")
+    with pytest.raises(sqlite3.ProgrammingError):
+        b.con.execute("SELECT 1")
+    c = I.open_index(store.root, gen)
+    assert c is not None and c is not b
+    c.close()
+    opened: list[int] = []
+    real = I.connect
+
+    def counted(path):
+        opened.append(1)
+        return real(path)
+
+    monkeypatch.setattr(I, "connect", counted)
+    assert store.append(events[events[S.ARTICLE_ID].isin(ids[half:])], [arts[a] for a in ids[half:]])[0] > 0
+    assert len(opened) == 1
+    got = store.load_events()
+    want = S.coerce_events(merge_reports(events))
+    pd.testing.assert_frame_equal(
+        got.set_index(S.EVENT_ID).sort_index()[list(SM.CLUSTER_COLUMNS)],
+        want.set_index(S.EVENT_ID).sort_index()[list(SM.CLUSTER_COLUMNS)],
+    )
