@@ -11,7 +11,7 @@ from dashboard.events.actors import Actor, event_actors, find_mentions, reporter
 from dashboard.events.site_names import SITE_NOUNS
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants, without_article
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
-from dashboard.nlp import doc_text, sent_ents, span_text
+from dashboard.nlp import doc_ents, doc_text, sent_ents, span_text
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -33,10 +33,10 @@ REGIME_RE = re.compile(
 def people_index(doc: Any) -> dict[str, str]:
     """Each person's full name by its folded forms, so "Kalın", "Kalin" and "Ibrahim Kalın" are one actor."""
     full: dict[str, str] = {}
-    for ent in doc.ents:
+    for ent in doc_ents(doc):  # spaCy makes every entity span again at each `doc.ents`
         if ent.label_ != "PERSON":
             continue
-        name = " ".join(ent.text.split())
+        name = " ".join(span_text(ent).split())
         for key in (fold(name), fold(name.split()[-1])):
             if len(name) > len(full.get(key, "")):
                 full[key] = name

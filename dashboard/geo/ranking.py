@@ -75,6 +75,11 @@ def _name_bonus(place: Place, key: str) -> float:
     return 1.0 if own.startswith(key + " ") else -0.5
 
 
+# Two places this many degrees of latitude apart are at least 10 × 111.19 km from each other (no
+# path between them is shorter than the meridian's arc), beyond the 1,000 km `_nearness` asks about.
+FAR_LATITUDE_DEGREES = 10.0
+
+
 def _nearness(place: Place, anchors: tuple[tuple[float, float], ...]) -> float:
     """Closeness to the towns the document places confidently (countries and regions are not near anything)."""
     if not anchors or place.feature_code in ("PCLI", "CONT", "RGN"):
@@ -83,6 +88,8 @@ def _nearness(place: Place, anchors: tuple[tuple[float, float], ...]) -> float:
     # within 300 (up to 50 anchors per candidate of every name, twice per document).
     lat, lon, within_1000 = place.latitude, place.longitude, False
     for a, b in anchors:
+        if abs(a - lat) > FAR_LATITUDE_DEGREES:
+            continue  # over 1,100 km apart whatever the longitudes: no haversine needed to know it
         d = haversine_km(lat, lon, a, b)
         if d < 300:
             return 1.5

@@ -28,7 +28,7 @@ from dashboard.geo.names import (
     well_known,
 )
 from dashboard.geo.toponym import Toponym
-from dashboard.nlp import doc_text, lower_case_words, token_table
+from dashboard.nlp import doc_ents, doc_text, lower_case_words, token_table
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -100,7 +100,7 @@ def _entity_toponyms(
 
 def _repaired_entities(doc: Any, gazetteer: Gazetteer, whole_name: bool, province_word: bool, date_tail: bool) -> list:
     """The model's entities with the repairs switched on: whole names, a province word, a date tail."""
-    ents = _whole_names(doc, gazetteer) if whole_name else list(doc.ents)
+    ents = _whole_names(doc, gazetteer) if whole_name else list(doc_ents(doc))
     if province_word:
         ents = [_with_province_word(doc, ent, gazetteer) for ent in ents]
     if date_tail:
@@ -114,7 +114,7 @@ def _whole_names(doc: Any, gazetteer: Gazetteer) -> list[Any]:
     as "Deir" alone, or "Zor"), and a piece of a name is no place of its own."""
     cover = {k: (i, j) for i, j in name_runs(doc) if j - i > 1 for k in range(i, j)}
     out: list[Any] = []
-    for ent in doc.ents:
+    for ent in doc_ents(doc):  # read once per Doc: spaCy makes the entity spans again at each `doc.ents`
         span = _grown(doc, ent, cover.get(ent.start), gazetteer) or ent
         if not out or out[-1].end <= span.start:
             out.append(span)
