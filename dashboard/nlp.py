@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.util
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from dashboard.errors import ModelError
 
@@ -183,6 +184,27 @@ def token_table(doc: Any) -> dict[str, list]:
             "upper_initial": [text[i].isupper() for i in token_starts(doc)],  # a token is never empty
         }
     return table
+
+
+T = TypeVar("T")
+
+
+def kept_by_token(what: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
+    """For a function of a token alone (its Doc's parse, its words): its answer worked out once per
+    token and kept with the Doc, as `conflictmap_<what>` by the token's index; the answers must be
+    plain data (a Doc may be serialised)."""
+
+    def keep(work: Callable[[Any], T]) -> Callable[[Any], T]:
+        @functools.wraps(work)
+        def kept(tok: Any) -> T:
+            answers = tok.doc.user_data.setdefault(f"conflictmap_{what}", {})
+            if tok.i not in answers:
+                answers[tok.i] = work(tok)
+            return answers[tok.i]
+
+        return kept
+
+    return keep
 
 
 def lower_case_words(doc: Any) -> frozenset[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.geo.gazetteer import fold, skeleton
-from dashboard.nlp import base_form, token_table
+from dashboard.nlp import base_form, kept_by_token, token_table
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -150,6 +150,7 @@ def conj_root(tok: Any) -> Any:
     return tok
 
 
+@kept_by_token("coordination_keys")  # asked twice per token on average, climbing the parse each time
 def coordination_key(tok: Any) -> int:
     """The token a coordinated list of sites hangs from: "X and Y", "the towns of X and Y",
     "on X and on the towns of Y and Z" all give their members one key."""
