@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.geo.locative import CALENDAR_WORDS, CONNECTORS, NON_PLACE_ENTS, _Words, locative_names, name_runs
+from dashboard.geo.locative import locative_names, name_runs
 from dashboard.geo.toponyms import recognize
 from dashboard.rules import Switches
 
@@ -17,36 +17,6 @@ def test_name_runs_join_particles_and_glued_hyphens(nlp) -> None:
     doc = nlp("The army captured the village of Rasm al-Abed near Kafr Shams.")
     runs = [doc[i:j].text for i, j in name_runs(doc)]
     assert "Rasm al-Abed" in runs and "Kafr Shams" in runs
-
-
-def _capitalised(tok) -> bool:
-    """What `_Words.capitalised` reads from the arrays, read from the token."""
-    kind = tok.ent_type_
-    dated = kind == "DATE" and tok.ent_iob_ == "B" and tok.text.isalpha() and not tok.text.isupper()
-    return (
-        tok.text[:1].isupper()
-        and any(c.isalpha() for c in tok.text)
-        and (kind not in NON_PLACE_ENTS or dated)
-        and not tok.is_stop
-        and tok.lower_.rstrip(".") not in CALENDAR_WORDS
-    )
-
-
-def test_the_words_read_from_the_arrays_agree_with_the_tokens(nlp) -> None:
-    # A stop word, a month, a date that swallows a name, an article glued by a hyphen, a number, capitals.
-    doc = nlp(
-        "In March the army shelled the village of Sogam last September and al-Hassakeh, "
-        "The 2 UN teams left AL-BAB on 3 May; Abu  Kamal's 'Eastern Ghouta' front - calm."
-    )
-    words = _Words(doc)
-    capitalised = [_capitalised(tok) for tok in doc]
-    assert any(capitalised) and not all(capitalised)
-    for tok in doc:
-        i = tok.i
-        glued = tok.text in ("-", "‐", "’", "'") and not tok.whitespace_ and i > 0 and not doc[i - 1].whitespace_
-        prefix = tok.lower_ in CONNECTORS and i + 2 < len(doc) and words.glued(i + 1) and capitalised[i + 2]
-        assert words.capitalised(i) == capitalised[i], tok.text
-        assert (words.lower(i), words.glued(i), words.article_prefix(i)) == (tok.lower_, glued, prefix), tok.text
 
 
 @pytest.mark.parametrize(

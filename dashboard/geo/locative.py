@@ -148,11 +148,9 @@ def _name_runs(doc: Any) -> list[tuple[int, int]]:
 
 def _word(doc: Any, i: int, step: int) -> Any:
     """The nearest word from token i on in direction step, skipping runs of spaces ("of  Al-Bayaa")."""
-    space = token_table(doc)["space"]  # no Token made for the spaces passed over
-    n = len(space)
-    while 0 <= i < n and space[i]:
+    while 0 <= i < len(doc) and doc[i].is_space:
         i += step
-    return doc[i] if 0 <= i < n else None
+    return doc[i] if 0 <= i < len(doc) else None
 
 
 def _singular(word: str) -> str:
