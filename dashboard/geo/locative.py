@@ -56,19 +56,31 @@ CALENDAR_WORDS = {
 } | {"sept"}
 
 
+def _capitalised(tok: Any) -> bool:
+    return (
+        tok.text[:1].isupper()
+        and any(c.isalpha() for c in tok.text)
+        and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
+        and not tok.is_stop
+        and tok.lower_.rstrip(".") not in CALENDAR_WORDS
+    )
+
+
 def _swallowed_by_date(tok: Any) -> bool:
     """A capitalised word that opens a date span without being a date word ("the village of Sogam
     last September": the model tags "Sogam last September" DATE). Only a kind-of-place word before
     it makes it a place (see locative_names)."""
-    return tok.ent_type_ == "DATE" and tok.ent_iob_ == "B" and _dated_word(tok.text)
+    return tok.ent_type_ == "DATE" and tok.ent_iob_ == "B" and tok.text.isalpha() and not tok.text.isupper()
 
 
-def _dated_word(text: str) -> bool:
-    """A word of letters not all in capitals: what `_swallowed_by_date` asks of a word's text."""
-    return text.isalpha() and not text.isupper()
+def _glued(tok: Any) -> bool:
+    """A hyphen or apostrophe written without spaces inside a name ("Al-Sina’a")."""
+    return tok.text in ("-", "‐", "’", "'") and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
 
 
-GLUE = ("-", "‐", "’", "'")  # written without spaces inside a name ("Al-Sina’a")
+def _article_prefix(doc: Any, i: int) -> bool:
+    """An Arabic article glued to a capitalised name: "al-Hassakeh", "el-Arish"."""
+    return doc[i].lower_ in CONNECTORS and i + 2 < len(doc) and _glued(doc[i + 1]) and _capitalised(doc[i + 2])
 
 
 def name_runs(doc: Any) -> list[tuple[int, int]]:
@@ -81,63 +93,24 @@ def name_runs(doc: Any) -> list[tuple[int, int]]:
     return list(runs)
 
 
-class _Words:
-    """What `_name_runs` asks of a Doc's tokens, read from its arrays (spaCy makes a Token object at
-    each `doc[i]` and each string attribute again): a word's text and lower case are looked up only
-    where a test reaches them."""
-
-    def __init__(self, doc: Any) -> None:
-        from spacy.attrs import ENT_IOB, ENT_TYPE, IS_STOP, LOWER, ORTH, SPACY
-
-        self.n = len(doc)
-        self.upper = token_table(doc)["upper_initial"]
-        self.cols = doc.to_array([ORTH, LOWER, ENT_TYPE, ENT_IOB, IS_STOP, SPACY]).tolist() if self.n else []
-        self.strings = doc.vocab.strings
-
-    def capitalised(self, i: int) -> bool:
-        """A capitalised word with a letter in it, not a stop word, a month or a weekday, nor in an
-        entity the model gets right when it rules a word out, unless a date swallowed it."""
-        if not self.upper[i]:
-            return False
-        orth, lower, ent_type, ent_iob, is_stop, _ = self.cols[i]
-        text, strings = self.strings[orth], self.strings
-        if not any(c.isalpha() for c in text) or is_stop:
-            return False
-        # spaCy's ENT_IOB 3 is "B", an entity's first word; ENT_TYPE 0 is no entity ("").
-        kind = strings[ent_type] if ent_type else ""
-        if kind in NON_PLACE_ENTS and not (kind == "DATE" and ent_iob == 3 and _dated_word(text)):
-            return False
-        return strings[lower].rstrip(".") not in CALENDAR_WORDS
-
-    def lower(self, i: int) -> str:
-        return str(self.strings[self.cols[i][1]])
-
-    def glued(self, i: int) -> bool:
-        """A hyphen or apostrophe written without spaces inside a name ("Al-Sina’a")."""
-        return not self.cols[i][5] and i > 0 and not self.cols[i - 1][5] and self.strings[self.cols[i][0]] in GLUE
-
-    def article_prefix(self, i: int) -> bool:
-        """An Arabic article glued to a capitalised name: "al-Hassakeh", "el-Arish"."""
-        return i + 2 < self.n and self.lower(i) in CONNECTORS and self.glued(i + 1) and self.capitalised(i + 2)
-
-
 def _name_runs(doc: Any) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    words = _Words(doc)
-    n, i, upper = words.n, 0, words.upper
+    n, i = len(doc), 0
     # A run opens on a capital, or on an article whose second token on has one ("al-Hassakeh"): a
-    # token with neither is passed over.
+    # token with neither is passed over in the Doc's table, with no Token made for it.
+    upper = token_table(doc)["upper_initial"]
     while i < n:
-        if not (upper[i] or i + 2 < n and upper[i + 2]) or not (words.capitalised(i) or words.article_prefix(i)):
+        if not (upper[i] or i + 2 < n and upper[i + 2]) or not (_capitalised(doc[i]) or _article_prefix(doc, i)):
             i += 1  # nor a stop word: "In Londonderry"
             continue
-        j, last, count = i + 1, i + 1, 1
-        while j < n and count < MAX_WORDS:
-            if words.capitalised(j):
-                count += 1
+        j, last, words = i + 1, i + 1, 1
+        while j < n and words < MAX_WORDS:
+            tok = doc[j]
+            if _capitalised(tok):
+                words += 1
                 j += 1
                 last = j
-            elif (words.lower(j) in CONNECTORS or words.glued(j)) and j + 1 < n:
+            elif (tok.lower_ in CONNECTORS or _glued(tok)) and j + 1 < n:
                 j += 1
             else:
                 break
