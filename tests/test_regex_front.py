@@ -22,6 +22,16 @@ def _match_list(pattern: re.Pattern[str], text: str) -> list[tuple]:
     return [(m.span(), m.groups(), m.groupdict()) for m in pattern.finditer(text)]
 
 
+def random_texts(rng: random.Random, letters: str, count: int, longest: int) -> list[str]:
+    return ["".join(rng.choice(letters) for _ in range(rng.randint(0, longest))) for _ in range(count)]
+
+
+def assert_same_matches(made: re.Pattern[str], pattern: re.Pattern[str], texts: list[str]) -> None:
+    """`made` (from `pattern`) finds exactly `pattern`'s matches, groups included, in each text."""
+    for text in texts:
+        assert _match_list(made, text) == _match_list(pattern, text), (pattern.pattern, text)
+
+
 def test_a_fronted_pattern_finds_the_same_matches() -> None:
     rng = random.Random(3)
     texts = [v for s in SENTENCES for v in _variants(s, rng)] + ["On 3 March 2019, and Tuesday, June 4, the 12th."]
@@ -44,9 +54,7 @@ def test_random_patterns_fronted_find_the_same_matches() -> None:
         pattern = re.compile("".join(parts) + rng.choice(_CLOSERS))
         front = fronted(pattern)
         fronts += front is not pattern
-        for _ in range(20):
-            text = "".join(rng.choice("abc -\n") for _ in range(rng.randint(0, 14)))
-            assert _match_list(front, text) == _match_list(pattern, text), (pattern.pattern, text)
+        assert_same_matches(front, pattern, random_texts(rng, "abc -\n", 20, 14))
     assert fronts > 150
 
 

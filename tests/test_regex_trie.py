@@ -11,16 +11,13 @@ from dashboard.dates import _PATTERNS as DATE_PATTERNS
 from dashboard.events import mentions, numbers
 from dashboard.regex_needs import needs_of
 from dashboard.regex_trie import grouped
+from tests.test_regex_front import assert_same_matches, random_texts
 from tests.test_regex_needs import SENTENCES, _patterns, _variants
 
 # Branches that share first characters or may begin with one another's, in every order.
 _BRANCHES = [r"ab", r"a", r"abc", r"b", r"ba", r"(?:a|c)b", r"a?c", r"[ab]c", r"c", r"cab", r"", r"\w", r"(?=a)b"]
 _BRANCHES += [r"a+", r"b*a"]
 _AROUND = ["", r"\b", r"(?!c)", r"\s", r"(?<=b)", r"(x)?", r"c"]
-
-
-def _match_list(pattern: re.Pattern[str], text: str) -> list[tuple]:
-    return [(m.span(), m.groups(), m.groupdict()) for m in pattern.finditer(text)]
 
 
 def _rule_patterns() -> list[re.Pattern[str]]:
@@ -47,9 +44,7 @@ def test_the_rules_patterns_grouped_find_the_same_matches() -> None:
     for pattern in patterns:
         regrouped = grouped(pattern)
         changed += regrouped is not pattern
-        for text in texts:
-            for hay in (text, text.lower()):
-                assert _match_list(regrouped, hay) == _match_list(pattern, hay), (pattern.pattern[:60], hay)
+        assert_same_matches(regrouped, pattern, texts + [t.lower() for t in texts])
     assert changed > 60  # the actor dictionary's, the lexicon's and the counts' choices of words
 
 
@@ -67,9 +62,7 @@ def test_random_choices_grouped_find_the_same_matches() -> None:
             continue  # "(?=a)b+"-like pieces `re` refuses to repeat
         regrouped = grouped(pattern)
         changed += regrouped is not pattern
-        for _ in range(25):
-            text = "".join(rng.choice("abcx -") for _ in range(rng.randint(0, 12)))
-            assert _match_list(regrouped, text) == _match_list(pattern, text), (pattern.pattern, text)
+        assert_same_matches(regrouped, pattern, random_texts(rng, "abcx -", 25, 12))
     assert changed > 150
 
 
