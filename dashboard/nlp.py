@@ -187,6 +187,23 @@ def token_table(doc: Any) -> dict[str, list]:
 T = TypeVar("T")
 
 
+def kept_by_offset(what: str) -> Callable[[Callable[[Any, int], T]], Callable[[Any, int], T]]:
+    """For a function of a Doc and a character offset in it alone: its answer worked out once per
+    offset and kept with the Doc, as `conflictmap_<what>` by the offset (plain data, as below)."""
+
+    def keep(work: Callable[[Any, int], T]) -> Callable[[Any, int], T]:
+        @functools.wraps(work)
+        def kept(doc: Any, offset: int) -> T:
+            answers = doc.user_data.setdefault(f"conflictmap_{what}", {})
+            if offset not in answers:
+                answers[offset] = work(doc, offset)
+            return answers[offset]
+
+        return kept
+
+    return keep
+
+
 def kept_by_token(what: str) -> Callable[[Callable[[Any], T]], Callable[[Any], T]]:
     """For a function of a token alone (its Doc's parse, its words): its answer worked out once per
     token and kept with the Doc, as `conflictmap_<what>` by the token's index; the answers must be

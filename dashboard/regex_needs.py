@@ -174,7 +174,14 @@ class _Scan:
         by_word = {
             found: tuple(k for k, n in mine if any(found.startswith(w) for w in n.words)) for found in sorted(words)
         }
-        return cls(re.compile("(?=(" + _longest_first(words) + "))"), by_word)
+        trie = _longest_first(words)
+        if "" in words:
+            return cls(re.compile("(?=(" + trie + "))"), by_word)
+        # One character consumed, then the word looked for behind it: the same word at each position
+        # as `(?=(trie))`, but `re` skips ahead to the characters a word may begin with (it tries a
+        # pattern that begins with a lookahead in full at every position).
+        first = "[" + "".join(re.escape(c) for c in sorted({w[0] for w in words})) + "]"
+        return cls(re.compile(f"{first}(?<=(?=({trie})){first})"), by_word)
 
 
 def _longest_first(words: set[str]) -> str:

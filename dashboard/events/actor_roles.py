@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dashboard.nlp import base_form
+from dashboard.nlp import base_form, kept_by_offset
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -183,6 +183,7 @@ def _in_source_phrase(tok: Any) -> bool:
     return False
 
 
+@kept_by_offset("holds_the_noun")  # asked twice per name on average (its role, the targets' order)
 def holds_the_noun(doc: Any, end: int) -> bool:
     """Whether a holding participle follows the name, hyphenated or not ("government-held
     positions", "an IS controlled town"): the name says who holds the place, as "held by X" does."""
