@@ -103,16 +103,7 @@ def _flattened(alts: list[Any]) -> list[Any]:
 def _grouped_branches(alts: list[Any], state: Any) -> list[Any] | None:
     """The branches with those of one first character brought together (see the module), each group
     of two or more written as its character and a choice of the rests; None when none groups."""
-    slots: list[tuple[str | None, set[str] | None, list[Any]]] = []  # (first literal, may begin with, branches)
-    for alt in alts:
-        first = _literal_first(alt.data)
-        if first is not None:
-            at = next((k for k in range(len(slots) - 1, -1, -1) if slots[k][0] == first), None)
-            # It joins the last group of its character unless a branch since may begin with it.
-            if at is not None and all(b is not None and first not in b for _, b, _ in slots[at + 1 :]):
-                slots[at][2].append(alt)
-                continue
-        slots.append((first, {first} if first is not None else _may_begin(alt.data), [alt]))
+    slots = _slots(alts)
     if len(slots) == len(alts):
         return None
     out = []
@@ -125,6 +116,22 @@ def _grouped_branches(alts: list[Any], state: Any) -> list[Any] | None:
         _regroup(inner, state)
         out.append(sre_parse.SubPattern(state, [(sre_c.LITERAL, ord(key)), *inner]))
     return out
+
+
+def _slots(alts: list[Any]) -> list[tuple[str | None, set[str] | None, list[Any]]]:
+    """The branches in order, as (first literal, the characters it may begin with, the branches of
+    that group): a branch that begins with a literal joins the last group of its character unless a
+    branch since may begin with it."""
+    slots: list[tuple[str | None, set[str] | None, list[Any]]] = []
+    for alt in alts:
+        first = _literal_first(alt.data)
+        if first is not None:
+            at = next((k for k in range(len(slots) - 1, -1, -1) if slots[k][0] == first), None)
+            if at is not None and all(b is not None and first not in b for _, b, _ in slots[at + 1 :]):
+                slots[at][2].append(alt)
+                continue
+        slots.append((first, {first} if first is not None else _may_begin(alt.data), [alt]))
+    return slots
 
 
 def _literal_first(items: list[Item]) -> str | None:
@@ -155,30 +162,40 @@ def _item_beginning(op: Any, av: Any) -> tuple[set[str] | None, bool]:
     if op is sre_c.LITERAL:
         return {chr(av)}, False
     if op is sre_c.IN:
-        chars: set[str] = set()
-        for o, a in av:
-            if o is sre_c.LITERAL:
-                chars.add(chr(a))
-            elif o is sre_c.RANGE and a[1] - a[0] <= _MAX_RANGE:
-                chars.update(chr(c) for c in range(a[0], a[1] + 1))
-            else:
-                return None, False  # a negated class, a category (`\w`), a wide range
-        return chars, False
+        return _class_beginning(av), False
     if op is sre_c.AT or op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
         return set(), True  # consumes nothing: what follows begins the match
     if op is sre_c.SUBPATTERN:
         return _beginning(av[3].data) if not (av[1] | av[2]) else (None, False)
     if op is sre_c.BRANCH:
-        out: set[str] = set()
-        empty = False
-        for alt in av[1]:
-            found, e = _beginning(alt.data)
-            if found is None:
-                return None, False
-            out |= found
-            empty = empty or e
-        return out, empty
+        return _branch_beginning(av[1])
     if op in _REPEATS:
         found, empty = _beginning(av[2].data)
         return found, empty or av[0] == 0
     return None, False  # anything else (`.`, a category, a back-reference): it may begin with anything
+
+
+def _class_beginning(items: list[Item]) -> set[str] | None:
+    """The characters a class matches, None for a negated class, a category (`\\w`) or a wide range."""
+    chars: set[str] = set()
+    for o, a in items:
+        if o is sre_c.LITERAL:
+            chars.add(chr(a))
+        elif o is sre_c.RANGE and a[1] - a[0] <= _MAX_RANGE:
+            chars.update(chr(c) for c in range(a[0], a[1] + 1))
+        else:
+            return None
+    return chars
+
+
+def _branch_beginning(alts: list[Any]) -> tuple[set[str] | None, bool]:
+    """`_beginning` of a choice: what any branch may begin with, and whether any may match nothing."""
+    out: set[str] = set()
+    empty = False
+    for alt in alts:
+        found, e = _beginning(alt.data)
+        if found is None:
+            return None, False
+        out |= found
+        empty = empty or e
+    return out, empty
