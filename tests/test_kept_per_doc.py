@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.events import roles
 from dashboard.events.actor_roles import holds_the_noun
-from dashboard.events.sites import coordination_key
+from dashboard.events.site_names import coordination_key
 from dashboard.geo.toponym import Toponym
 from dashboard.nlp import kept_by_offset, kept_by_token
 
