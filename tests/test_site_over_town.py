@@ -87,3 +87,15 @@ def test_a_count_given_as_the_outcome_of_an_attack() -> None:
 def test_a_bomb_that_had_gone_off_is_an_explosion() -> None:
     event_type, sub_type, _ = classify("Police said the bomb had gone off outside the bakery.")
     assert (event_type, sub_type) == ("Explosions/Remote violence", "Remote explosive/landmine/IED")
+
+
+def test_two_sites_one_sentence_lists_stay_two_events(pipeline) -> None:
+    # The village the gazetteer lacks is placed at the town it is listed with; it is that town's
+    # sibling, not a vaguer report of the town's event, and the assembly keeps the two apart.
+    text = (
+        "In Quneitra a boy was killed and six people were hurt by mortar shells fired by gunmen on Khan "
+        "Arnabeh and al-Rawda cities on Monday."
+    )
+    rows = rows_of(pipeline, text)
+    assert sorted(rows[S.LOCATION]) == ["Khān Arnabah", "al-Rawda"]
+    assert rows[S.FATALITIES].isna().all()  # one toll for both sites: it belongs to neither

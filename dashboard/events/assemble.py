@@ -39,7 +39,7 @@ from dashboard.events.claims import with_claimant
 from dashboard.events.groups import TEXT_DAYS, Groups
 from dashboard.events.kinds import detention_by_side, territory_by_side, type_ranks, weapon
 from dashboard.events.numbers import is_estimate
-from dashboard.events.place_joins import finest_place, place_key, placed_at
+from dashboard.events.place_joins import finest_place, one_sentence, place_key, placed_at
 from dashboard.events.reports import REPORT, continues, days_before, join_reports
 from dashboard.events.summaries import mark_summaries
 from dashboard.events.tellers import conflicting_reports
@@ -266,6 +266,7 @@ def _finer_rows(
         for j in idx
         if j != i
         and kind(rows[j]) == kind(rows[i])
+        and not one_sentence(rows[i], rows[j])
         and _contains(rows[i] if coarse is None else coarse, rows[j])
         and fits(i, j)
         and (_day(rows[j]) == _day(rows[i]) or _undated(rows[i]) and recent(rows[j], rows[i]))
@@ -285,7 +286,6 @@ def merge_group(
         _most_specific_type(out, rows, best)
     _event_day(out, rows, best)
     _toll(out, rows, switches)
-    # After the toll: a site's report counts for the place only if its count is the event's.
     finest_place(out, rows, best, switches.on("assemble.village_over_town"), switches.on("assemble.site_over_town"))
     _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:

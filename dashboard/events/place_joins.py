@@ -22,8 +22,15 @@ def placed_at(coarse: dict, fine: dict) -> bool:
     )
 
 
+def one_sentence(a: dict, b: dict) -> bool:
+    """Whether two rows are two sites one sentence lists (`location.coordinated_sites`: "shells hit X
+    and Y" is an event at each): a site placed at its sibling's point is not that town's report."""
+    return (a[S.EXCERPT_START], a[S.EXCERPT_END]) == (b[S.EXCERPT_START], b[S.EXCERPT_END])
+
+
 def finest_place(out: dict, rows: list[dict], best: dict, village: bool = True, site: bool = True) -> None:
-    """The event takes the finest place its rows give. A site the gazetteer lacks, placed at a town
+    """The event takes the finest place its rows give (called after the toll is set: a site's report
+    counts for the place only if its count is the event's). A site the gazetteer lacks, placed at a town
     another report of the event names, is finer than that town when the text makes it a part of the
     town ("Jets hit X." and "…in the village of Y, part of X": `village`, `assemble.village_over_town`),
     or calls it a village near the town and its own report gives the event's count of dead ("Jets hit X,
