@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.lexicon import Rule, classify_rule
+from dashboard.events.lexicon import Rule, typed_without
 from dashboard.wordlists import word_set
 
 TIME_STRETCHES = word_set(Path(__file__).with_name("words.toml"), "extract.time_stretches")
@@ -66,15 +66,7 @@ def own_act(
     tells when (`time_reference_spans`); else those given. `s0`: the offset of `own` in the document."""
     if rule is None or not trigger:
         return rule, trigger
-    at = s0 + own.find(trigger)
-    spans = [(a, b) for a, b in time_reference_spans(sent) if a <= at < b]
-    if not spans:
-        return rule, trigger
-    masked = list(own)
-    for a, b in spans:
-        masked[a - s0 : b - s0] = " " * (b - a)
-    other, found = classify_rule("".join(masked), rules)
-    return (other, found) if other is not None else (rule, trigger)
+    return typed_without(own, [(a - s0, b - s0) for a, b in time_reference_spans(sent)], rule, trigger, rules)
 
 
 def _main_clause(c: Any) -> bool:

@@ -147,8 +147,16 @@ def past_support(sentence: str, rule: Rule | None, trigger: str, rules: tuple[Ru
     had ("Troops backed by air strikes retook the village" is the retaking, not an air strike)."""
     if rule is None:
         return rule, trigger
+    return typed_without(sentence, _support_spans(sentence, rules), rule, trigger, rules)
+
+
+def typed_without(
+    sentence: str, spans: list[tuple[int, int]], rule: Rule | None, trigger: str, rules: tuple[Rule, ...]
+) -> tuple[Rule | None, str]:
+    """The rule and trigger of the sentence with `spans` (offsets in it) left out, when its trigger
+    stands in one of them and the rest names an event; else those given (`past_support`,
+    `adjuncts.own_act`)."""
     at = sentence.find(trigger)
-    spans = _support_spans(sentence, rules)
     if not any(a <= at < b for a, b in spans):
         return rule, trigger
     masked = list(sentence)

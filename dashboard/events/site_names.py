@@ -20,6 +20,7 @@ NAME_OPENERS = word_set(WORDS, "sites.name_openers")
 PART_OF_NOUNS = word_set(WORDS, "sites.part_of_nouns")
 LOCATION_VERBS = word_set(WORDS, "sites.location_verbs")
 VILLAGE_NOUNS = word_set(WORDS, "sites.village_nouns")
+PART_NOUNS = word_set(WORDS, "sites.part_nouns")
 SITE_NOUNS = word_set(WORDS, "sites.site_nouns")
 SITE_LABEL = "SITE"  # the label of a toponym this module adds (a name the gazetteer lacks)
 # The label of a site cut out of a run of names with no commas: one of a list of villages around the

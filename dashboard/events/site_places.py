@@ -3,24 +3,21 @@ Idlib", "near X north of Hama"), and what an attack is aimed at. Used by `dashbo
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from dashboard.events.actor_roles import SPEECH
 from dashboard.events.site_names import (
     LOCATION_VERBS,
+    PART_NOUNS,
     PART_OF_NOUNS,
     SITE_NOUNS,
     VILLAGE_NOUNS,
     conj_root,
     dropped_comma_part,
 )
-from dashboard.geo.locative import ATTACK_WORDS
+from dashboard.geo.locative import ATTACK_WORDS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import base_form
-from dashboard.wordlists import word_set
-
-PART_NOUNS = word_set(Path(__file__).with_name("words.toml"), "sites.part_nouns")  # as `sites` reads them
 
 # The prepositions that put a name inside or beside a known place.
 CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
@@ -64,30 +61,9 @@ def own_container(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     return bearing_from(tok, known)
 
 
-# The words of a distance between a name and its bearing from a known place.
-DISTANCE_WORDS = frozenset(
-    {
-        "km",
-        "kms",
-        "kilometres",
-        "kilometers",
-        "kilometre",
-        "kilometer",
-        "miles",
-        "mile",
-        "mi",
-        "some",
-        "about",
-        "around",
-        "roughly",
-        "nearly",
-        "almost",
-        "(",
-        ")",
-        ",",
-        "-",
-    }
-)
+# The words of a distance between a name and its bearing from a known place: the units of the one
+# list of them (`geo/words.toml`), the words that round a number, the marks around a conversion.
+DISTANCE_WORDS = DISTANCE_UNITS | {"some", "about", "around", "roughly", "nearly", "almost", "(", ")", ",", "-"}
 
 
 def bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:

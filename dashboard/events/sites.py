@@ -25,6 +25,7 @@ from dashboard.events.actors import find_mentions, reporter_spans
 from dashboard.events.site_names import (
     LISTED_SITE_LABEL,
     NOT_NAMES,
+    PART_NOUNS,
     SITE_LABEL,
     SITE_NOUNS,
     VILLAGE_LABEL,
@@ -55,11 +56,9 @@ from dashboard.geo.toponyms import Toponym
 from dashboard.lazy import Later
 from dashboard.nlp import doc_text, token_table, tokens_between
 from dashboard.rules import ALL_ON, Switches
-from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
-PART_NOUNS = word_set(WORDS, "sites.part_nouns")
 # A list after these is not where the action happened: "evacuated from X and Y", "on their way to X
 # and Y", "fighting between X and Y".
 AWAY_PREPS = frozenset({"from", "to", "toward", "towards", "between"})
