@@ -295,6 +295,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "(`location.repeated_site`)",
     ),
     RuleInfo(
+        "location.distance_bearing",
+        "location",
+        "a distance and a bearing from a known place ('X, 40 km (25 miles) south of Y') give a site the gazetteer "
+        "lacks its own point, that far from Y on that bearing, and make it finer than a report placed only near Y "
+        "('a town south of Y')",
+    ),
+    RuleInfo(
         "location.repeated_site",
         "location",
         "a name the article once calls a site ('the village of X') is that site wherever the article names it again "

@@ -286,7 +286,7 @@ def merge_group(
         _most_specific_type(out, rows, best)
     _event_day(out, rows, best)
     _toll(out, rows, switches)
-    finest_place(out, rows, best, switches.on("assemble.village_over_town"), switches.on("assemble.site_over_town"))
+    finest_place(out, rows, best, switches)
     _complete_actors(out, rows, switches, air_force, authors or {})
     if out[S.ACTOR1] and out[S.ACTOR1] == out[S.ACTOR2]:
         out[S.ACTOR2], out[S.INTER2] = "", None

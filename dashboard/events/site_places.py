@@ -3,6 +3,8 @@ Idlib", "near X north of Hama"), and what an attack is aimed at. Used by `dashbo
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 from dashboard.events.actor_roles import SPEECH
@@ -18,6 +20,7 @@ from dashboard.events.site_names import (
 from dashboard.geo.locative import ATTACK_WORDS, DISTANCE_UNITS
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import base_form
+from dashboard.wordlists import table
 
 # The prepositions that put a name inside or beside a known place.
 CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
@@ -80,8 +83,58 @@ def bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     for prep in nxt.children:
         if prep.dep_ == "prep" and prep.lower_ == "of":
             for obj in prep.children:
-                if obj.dep_ == "pobj" and obj.i in known:
-                    return known[obj.i]
+                # "north of Hama", "west of Raqqa city", "south of the city of Homs"
+                found = [known[t.i] for t in obj.subtree if obj.dep_ == "pobj" and t.i in known]
+                if found:
+                    return found[0]
+    return None
+
+
+GEO_WORDS = Path(__file__).parent.parent / "geo" / "words.toml"
+KM_PER_UNIT = {unit: float(km) for unit, km in table(GEO_WORDS, "km_per_unit").items()}
+BEARING_DEGREES = {word: float(deg) for word, deg in table(GEO_WORDS, "bearing_degrees").items()}
+KM_PER_DEGREE = 111.32  # of latitude; of longitude, times the cosine of the latitude
+# The tokens after a name its distance and bearing may span ("X, which lies some 12 km (7 miles) north of Y").
+OFFSET_WINDOW = 16
+
+
+def offset_point(tok: Any, where: Toponym) -> tuple[float, float] | None:
+    """`location.distance_bearing`: the point the words after a name give it from the known place it
+    is put at ("X 40 km (25 miles) south of Y", "X, which lies 12 kilometres north-east of Y"): that
+    far from Y's point on that bearing. None without a distance in a unit of length ("two hours north
+    of Y"), or from a province or a country, whose point is no place the distance was measured from."""
+    place = where.place
+    if place is None or place.precision >= 3:
+        return None
+    doc = tok.doc
+    for k in range(tok.i + 1, min(tok.sent.end, tok.i + OFFSET_WINDOW)):
+        if doc[k].lower_ in BEARING_DEGREES and _of_place(doc[k], where):
+            km = _distance(doc[tok.i + 1 : k])
+            if km is None:
+                return None
+            bearing = math.radians(BEARING_DEGREES[doc[k].lower_])
+            lat = place.latitude + km * math.cos(bearing) / KM_PER_DEGREE
+            lon = place.longitude + km * math.sin(bearing) / (KM_PER_DEGREE * math.cos(math.radians(place.latitude)))
+            return round(lat, 5), round(lon, 5)
+    return None
+
+
+def _of_place(compass: Any, where: Toponym) -> bool:
+    """Whether the bearing's "of" phrase names the known place ("south of the city of Y")."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(where.start <= t.idx < where.end for t in c.subtree)
+        for c in compass.children
+    )
+
+
+def _distance(words: Any) -> float | None:
+    """The first number a unit of length follows ("40 km", "12.5 kilometres"), in kilometres."""
+    for number, unit in zip(words, words[1:], strict=False):
+        if number.like_num and unit.lower_ in KM_PER_UNIT:
+            try:
+                return float(number.text.replace(",", "")) * KM_PER_UNIT[unit.lower_]
+            except ValueError:  # a number in words ("forty km"): no point from it
+                return None
     return None
 
 

@@ -45,6 +45,7 @@ from dashboard.events.site_names import (
 from dashboard.events.site_places import (
     attacked_site,
     called_village,
+    offset_point,
     part_container,
     part_of_apposition,
     placed_in,
@@ -158,6 +159,7 @@ class _Reading:
     dropped_part: bool
     located: bool = True  # `location.located_site`
     attacked: bool = True  # `location.attacked_site`
+    bearing: bool = True  # `location.distance_bearing`
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
@@ -188,6 +190,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         dropped_part,
         located,
         switches.on("location.attacked_site"),
+        switches.on("location.distance_bearing"),
     )
     out: list[Toponym] = []
     previous: Toponym | None = None
@@ -219,6 +222,8 @@ def _placed_sites(
             where = container or anchor
             # "the village of X, part of Y": the text makes the village a part of the place it is put at.
             part_of = container is not None and any(part_of_apposition(tok, reading.dropped_part) for tok in run)
+            # "X 40 km south of Y": the distance and bearing give X a point of its own.
+            at = offset_point(doc[i], where) if reading.bearing and where is not None and where is container else None
             out += _run_toponyms(
                 reading.text,
                 run,
@@ -229,6 +234,7 @@ def _placed_sites(
                 reading.turned_down,
                 label,
                 part_of,
+                at,
             )
     return out
 
@@ -324,12 +330,14 @@ def _run_toponyms(
     turned_down: dict[tuple[int, int], Any],
     label: str,
     part_of: bool = False,
+    at: tuple[float, float] | None = None,
 ) -> list[Toponym]:
-    """The sites a run of name tokens gives (one per piece with `split`), placed at `where`."""
+    """The sites a run of name tokens gives (one per piece with `split`), placed at `where` (a lone
+    name at `at`, the point its distance and bearing from `where` give, if any)."""
     if not run or where is None or where.place is None:
         return []
     pieces = split_run(run) if split else [run]
-    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down, label, part_of)
+    return _piece_toponyms(text, pieces, where.place, blocked, spelt, turned_down, label, part_of, at)
 
 
 def _piece_toponyms(
@@ -341,9 +349,10 @@ def _piece_toponyms(
     turned_down: dict[tuple[int, int], Any],
     label: str,
     part_of: bool = False,
+    at: tuple[float, float] | None = None,
 ) -> list[Toponym]:
     """A site per piece of a name not already a placed name or an actor's, placed at `place` (a
-    piece of a list is LISTED_SITE_LABEL, a lone name keeps `label`)."""
+    piece of a list is LISTED_SITE_LABEL, a lone name keeps `label` and is placed at `at` if given)."""
     out: list[Toponym] = []
     for piece in pieces:
         start, end = piece[0].idx, piece[-1].idx + len(piece[-1].text)
@@ -362,7 +371,11 @@ def _piece_toponyms(
                 text[start:end],
                 kind,
                 place=unlisted_place(
-                    name, place, village=kind == VILLAGE_LABEL and part_of, settlement=kind == VILLAGE_LABEL
+                    name,
+                    place,
+                    village=kind == VILLAGE_LABEL and part_of,
+                    settlement=kind == VILLAGE_LABEL,
+                    at=at if len(pieces) == 1 else None,
                 ),
                 alternatives=turned_down.get((start, end), ()),
             )

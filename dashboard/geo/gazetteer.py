@@ -57,16 +57,21 @@ UNLISTED_VILLAGE_CODE = "UNLISTED_PPL"
 # A site the text calls a village but puts only near the known place it is placed at ("the village of
 # X near Y"): a settlement of its own, not a neighbourhood, a hill or a building of that place.
 UNLISTED_NEAR_VILLAGE_CODE = "UNLISTED_PPLL"
-UNLISTED_CODES = frozenset({UNLISTED_CODE, UNLISTED_VILLAGE_CODE, UNLISTED_NEAR_VILLAGE_CODE})
+# A site the text puts at a distance and bearing from the known place ("X, 40 km south of Y"), placed there.
+UNLISTED_BEARING_CODE = "UNLISTED_AT"
+UNLISTED_CODES = frozenset({UNLISTED_CODE, UNLISTED_VILLAGE_CODE, UNLISTED_NEAR_VILLAGE_CODE, UNLISTED_BEARING_CODE})
 AREA_CODE = "AREA"  # a named area inside one province (regions.tsv): a plain, a valley, a war zone
 
 
-def unlisted_place(name: str, anchor: Place, village: bool = False, settlement: bool = False) -> Place:
+def unlisted_place(
+    name: str, anchor: Place, village: bool = False, settlement: bool = False, at: tuple[float, float] | None = None
+) -> Place:
     """A site the gazetteer lacks, placed at the known place it is in or near (geo_precision 2);
     `village`: the text calls it a settlement and a part of that place (UNLISTED_VILLAGE_CODE);
-    `settlement`: the text calls it a settlement, near that place (UNLISTED_NEAR_VILLAGE_CODE)."""
+    `settlement`: the text calls it a settlement, near that place (UNLISTED_NEAR_VILLAGE_CODE);
+    `at`: the point a distance and bearing from that place give it (UNLISTED_BEARING_CODE)."""
     code = UNLISTED_VILLAGE_CODE if village else UNLISTED_NEAR_VILLAGE_CODE if settlement else UNLISTED_CODE
-    at = (anchor.latitude, anchor.longitude)
+    code, at = (UNLISTED_BEARING_CODE, at) if at is not None else (code, (anchor.latitude, anchor.longitude))
     return Place(-1, None, name, *at, "", code, anchor.country_code, anchor.admin1, anchor.admin2, population=0)
 
 
