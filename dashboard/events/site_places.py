@@ -80,14 +80,15 @@ def bearing_from(tok: Any, known: dict[int, Toponym]) -> Toponym | None:
     nxt = doc[k] if k < len(doc) else None
     if nxt is None or nxt.lower_ not in COMPASS_WORDS or nxt.sent != tok.sent:
         return None
-    for prep in nxt.children:
-        if prep.dep_ == "prep" and prep.lower_ == "of":
-            for obj in prep.children:
-                # "north of Hama", "west of Raqqa city", "south of the city of Homs"
-                found = [known[t.i] for t in obj.subtree if obj.dep_ == "pobj" and t.i in known]
-                if found:
-                    return found[0]
-    return None
+    # "north of Hama", "west of Raqqa city", "south of the city of Homs"
+    found = [known[t.i] for obj in _of_objects(nxt) for t in obj.subtree if t.i in known]
+    return found[0] if found else None
+
+
+def _of_objects(compass: Any) -> list[Any]:
+    """The objects of a bearing's "of" phrase ("south of the city of Y": "city")."""
+    preps = [p for p in compass.children if p.dep_ == "prep" and p.lower_ == "of"]
+    return [o for p in preps for o in p.children if o.dep_ == "pobj"]
 
 
 GEO_WORDS = Path(__file__).parent.parent / "geo" / "words.toml"
@@ -121,10 +122,7 @@ def offset_point(tok: Any, where: Toponym) -> tuple[float, float] | None:
 
 def _of_place(compass: Any, where: Toponym) -> bool:
     """Whether the bearing's "of" phrase names the known place ("south of the city of Y")."""
-    return any(
-        c.dep_ == "prep" and c.lower_ == "of" and any(where.start <= t.idx < where.end for t in c.subtree)
-        for c in compass.children
-    )
+    return any(where.start <= t.idx < where.end for obj in _of_objects(compass) for t in obj.subtree)
 
 
 def _distance(words: Any) -> float | None:

@@ -222,8 +222,7 @@ def _placed_sites(
             where = container or anchor
             # "the village of X, part of Y": the text makes the village a part of the place it is put at.
             part_of = container is not None and any(part_of_apposition(tok, reading.dropped_part) for tok in run)
-            # "X 40 km south of Y": the distance and bearing give X a point of its own.
-            at = offset_point(doc[i], where) if reading.bearing and where is not None and where is container else None
+            at = _offset(doc[i], container, reading.bearing)
             out += _run_toponyms(
                 reading.text,
                 run,
@@ -237,6 +236,12 @@ def _placed_sites(
                 at,
             )
     return out
+
+
+def _offset(tok: Any, container: Toponym | None, bearing: bool) -> tuple[float, float] | None:
+    """ "X 40 km south of Y" (`location.distance_bearing`): the point the distance and bearing from
+    the place the name's own phrase puts it at give it, if any."""
+    return offset_point(tok, container) if bearing and container is not None else None
 
 
 def _in_town(anchor: Toponym | None) -> bool:
