@@ -25,6 +25,13 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "killed') is not that act's means: the sentence is typed by its own words",
     ),
     RuleInfo(
+        "types.aim",
+        "types",
+        "what an undertaking aims at ('launched an offensive to retake X', 'announced an operation to recapture "
+        "X') is not what happened: the sentence is typed by its other words (the offensive: a battle), or is a "
+        "mention when they name no event",
+    ),
+    RuleInfo(
         "tolls.own_clause",
         "tolls",
         "of the death counts of a sentence, those in the trigger's clause are the event's: a count the "

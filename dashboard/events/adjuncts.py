@@ -10,13 +10,23 @@ type.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from dashboard.events.lexicon import Rule, typed_without
+from dashboard.rules import Switches
 from dashboard.wordlists import word_set
 
-TIME_STRETCHES = word_set(Path(__file__).with_name("words.toml"), "extract.time_stretches")
+WORDS = Path(__file__).with_name("words.toml")
+TIME_STRETCHES = word_set(WORDS, "extract.time_stretches")
+UNDERTAKING_NOUNS = word_set(WORDS, "mentions.undertaking_nouns")
+# The words right before a trigger an undertaking aims at: "an offensive to ", "a push to ".
+AIM_BEFORE = re.compile(
+    r"\b(?:" + "|".join(sorted((re.escape(w) for w in UNDERTAKING_NOUNS), key=len, reverse=True)) + r")\s+(to\s+)$",
+    re.I,
+)
+AIM_WINDOW = 40  # characters before the trigger the undertaking's words are looked for in
 
 # The prepositions that set one event against another in time.
 _TIME_PREPS = frozenset({"after", "before", "following", "since"})
@@ -67,6 +77,33 @@ def own_act(
     if rule is None or not trigger:
         return rule, trigger
     return typed_without(own, [(a - s0, b - s0) for a, b in time_reference_spans(sent)], rule, trigger, rules)
+
+
+def own_words_act(
+    sent: Any, s0: int, own: str, rule: Rule | None, trigger: str, rules: tuple[Rule, ...], switches: Switches
+) -> tuple[Rule | None, str]:
+    """The rule and trigger of the act the sentence tells, not of an event it names only to tell when
+    (`types.time_reference`, `own_act`) or as an undertaking's aim (`types.aim`, `aimed_act`)."""
+    if switches.on("types.time_reference"):
+        rule, trigger = own_act(sent, s0, own, rule, trigger, rules)
+    if switches.on("types.aim"):
+        rule, trigger = aimed_act(own, rule, trigger, rules)
+    return rule, trigger
+
+
+def aimed_act(own: str, rule: Rule | None, trigger: str, rules: tuple[Rule, ...]) -> tuple[Rule | None, str]:
+    """`types.aim`: a trigger an undertaking's infinitive names ("launched an offensive to retake the
+    town") is what the undertaking aims at, not what happened: the sentence is typed by its other
+    words ("offensive": a battle) when they name an event; else it keeps the trigger, which the
+    mention rules then read as an aim (`mentions.py`)."""
+    if rule is None or not trigger:
+        return rule, trigger
+    at = own.find(trigger)
+    aim = AIM_BEFORE.search(own[max(0, at - AIM_WINDOW) : at])
+    if aim is None:
+        return rule, trigger
+    # The aim, "to recapture", is left out; the undertaking ("an offensive") may type the sentence.
+    return typed_without(own, [(max(0, at - AIM_WINDOW) + aim.start(1), at + len(trigger))], rule, trigger, rules)
 
 
 def _main_clause(c: Any) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from dashboard import schema as S
 from dashboard.dates import DAY, best_mention, dateline_span, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
-from dashboard.events.adjuncts import own_act
+from dashboard.events.adjuncts import own_words_act
 from dashboard.events.anaphora import names_its_author, one_act, other_means, provinces_only, unnamed
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
@@ -143,8 +143,7 @@ def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...], switch
         rule, trigger = past_support(own, rule, trigger, rules)
     if switches.on("types.first_means"):
         rule, trigger = first_means(own, rule, trigger, rules)
-    if switches.on("types.time_reference"):
-        rule, trigger = own_act(sent, s0, own, rule, trigger, rules)
+    rule, trigger = own_words_act(sent, s0, own, rule, trigger, rules, switches)
     event_type, sub_type = (rule.event_type, rule.sub_event_type) if rule else ("Other", "Other")
     at = own.find(trigger) if trigger else -1
     return Sentence(sent, k, s0, s1, own, rule, trigger, event_type, sub_type, at)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.dates import find_date_mentions
+from dashboard.events.adjuncts import AIM_BEFORE
 from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.events.modality import asked_for, cue_governs, scheduled
 from dashboard.events.when import is_future_verb
@@ -374,6 +375,8 @@ def _modality(sentence: str, start: int, sent: Any, trigger_at: int, switches: S
     before = sentence[max(0, trigger_at - start - 40) : trigger_at - start] if trigger_at >= start else ""
     if switches.on("mention.hypothetical") and (_hypothetical(sentence, switches) or _PURPOSE_BEFORE.search(before)):
         return "mention.hypothetical"
+    if switches.on("types.aim") and AIM_BEFORE.search(before):
+        return "types.aim"  # "announced an operation to recapture X": no other event the sentence tells
     return _reason_by_parse(sent, trigger_at, switches) if trigger_at >= 0 else None
 
 
