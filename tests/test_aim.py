@@ -8,7 +8,7 @@ from dashboard.ingest.article import Article
 from tests.test_sites import PUBLISHED, rows_of, without
 
 OFFENSIVE = "Government troops launched an offensive to recapture the town of Qaryatain on Monday, a monitor said."
-ANNOUNCED = "On Tuesday the army announced an operation to retake the town of Qaryatain."
+PUSH = "On Tuesday the army began a push to retake the town of Qaryatain."
 DONE = "Government troops recaptured the town of Qaryatain on Monday, a monitor said."
 
 
@@ -19,11 +19,11 @@ def test_an_offensive_to_retake_a_town_is_a_battle_not_a_capture(pipeline) -> No
     assert off[S.SUB_EVENT_TYPE].tolist() == ["Government regains territory"]
 
 
-def test_an_announced_operation_with_no_other_event_is_a_mention(pipeline) -> None:
-    rows = pipeline.run([Article(text=ANNOUNCED, title="t", published=PUBLISHED)]).events
+def test_a_push_with_no_other_event_is_a_mention(pipeline) -> None:
+    rows = pipeline.run([Article(text=PUSH, title="t", published=PUBLISHED)]).events
     assert (rows[S.RECORD_KIND] == "event").sum() == 0
     assert "types.aim" in rows[S.MENTION_REASON].tolist()
-    off = rows_of(without(pipeline, "types.aim"), ANNOUNCED)
+    off = rows_of(without(pipeline, "types.aim"), PUSH)
     assert off[S.SUB_EVENT_TYPE].tolist() == ["Government regains territory"]
 
 
