@@ -143,6 +143,19 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "document never names, is left unresolved",
     ),
     RuleInfo(
+        "resolution.person_abroad",
+        "resolution",
+        "a name the model tags as a person whose best place lies in a country the document never names is a "
+        "person ('a witness named Ahmad' is not Al Ahmadi, Kuwait, in a report on Syria), left unresolved",
+    ),
+    RuleInfo(
+        "resolution.town_abroad",
+        "resolution",
+        "a town under 100,000 people that bears the text's name only spelled one letter apart, in a country the "
+        "document never names, is left unresolved (a local place the gazetteer lacks or spells otherwise, not a "
+        "foreign namesake: Zafarana is not Zaafarana, Egypt, in a report on Syria)",
+    ),
+    RuleInfo(
         "resolution.one_sense",
         "resolution",
         "one sense per discourse: once the text says 'London, Ontario', a bare 'London' later in the "

@@ -206,3 +206,13 @@ def test_toponyms_are_immutable_and_resolve_hands_on_new_records(gazetteer) -> N
     (out,) = resolve([given], GazetteerGeocoder(gazetteer), gazetteer)
     assert out.place is not None and out.place.country_code == "SY"
     assert given.place is None and given.alternatives == ()
+
+
+SULAYMANIYAH_IQ = place(16, "Sulaymaniyah", 35.56, 45.43, "IQ", pop=878_146, admin1="Sulaymaniyah")
+
+
+def test_a_neighbourhood_named_like_a_city_abroad_is_the_smaller_name() -> None:
+    # Both names could hold districts; the smaller one is the part, and Iraq's city is not in Aleppo.
+    text = "rebels shelled the Sulaymaniyah neighbourhood of the Syrian city of Aleppo at dawn"
+    tops = _parts(text, ["Sulaymaniyah", "Aleppo"], [SULAYMANIYAH_IQ, ALEPPO], [[SULAYMANIYAH_IQ], [ALEPPO]])
+    assert tops[0].place is None and tops[1].place is ALEPPO

@@ -238,3 +238,22 @@ def attacked_site(tok: Any) -> bool:
 
 def _told(verb: Any) -> bool:
     return verb.tag_ in ("VBD", "VBZ", "VBP") and base_form(verb) in SPEECH
+
+
+def abroad_speaker(tok: Any, t: Toponym, previous: Toponym | None) -> bool:
+    """A place (`t`, at token `tok`) in the phrase of who speaks, in another country than the place
+    told before it (`location.source_place`)."""
+    if previous is None or previous.place is None or t.place is None:
+        return False
+    return t.place.country_code != previous.place.country_code and in_speaker(tok)
+
+
+def in_speaker(tok: Any) -> bool:
+    """Whether a name stands in the phrase of who speaks ("the ministry in Moscow said", "Ankara
+    said"): the place of the teller, not of the sentence's sites (`location.source_place`)."""
+    for t in (tok, *tok.ancestors):
+        if t.dep_ in ("nsubj", "nsubjpass") and base_form(t.head) in SPEECH:
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+    return False

@@ -43,6 +43,7 @@ from dashboard.events.site_names import (
     title_case,
 )
 from dashboard.events.site_places import (
+    abroad_speaker,
     attacked_site,
     called_village,
     offset_point,
@@ -135,10 +136,17 @@ def _known_by_token(sent: Any, toponyms: Iterable[Toponym]) -> dict[int, Toponym
     return out
 
 
-def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None) -> Toponym | None:
+def _anchor(sent: Any, known: dict[int, Toponym], previous: Toponym | None, teller: bool = True) -> Toponym | None:
     """The finest known place of the sentence below country level, else the one before. A place the
-    sentence names as a destination or an origin ("evacuated to Aleppo") is not where its sites are."""
-    here = {i: t for i, t in known.items() if not _away(sent.doc[i])}
+    sentence names as a destination or an origin ("evacuated to Aleppo") is not where its sites are,
+    nor, with `teller` (`location.source_place`), where the one who speaks is when that is in another
+    country than the place told before ("…near X, the ministry in Moscow said" after a sentence on
+    a Syrian province; "activists in X said" speak from where the news is)."""
+    here = {
+        i: t
+        for i, t in known.items()
+        if not _away(sent.doc[i]) and not (teller and abroad_speaker(sent.doc[i], t, previous))
+    }
     inside = sorted({id(t): t for t in here.values()}.values(), key=lambda t: (precision(t), t.start))
     inside = [t for t in inside if precision(t) < 4]
     return inside[0] if inside else previous
@@ -160,6 +168,7 @@ class _Reading:
     located: bool = True  # `location.located_site`
     attacked: bool = True  # `location.attacked_site`
     bearing: bool = True  # `location.distance_bearing`
+    teller: bool = True  # `location.source_place`
 
 
 def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_ON) -> list[Toponym]:
@@ -191,6 +200,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
         located,
         switches.on("location.attacked_site"),
         switches.on("location.distance_bearing"),
+        switches.on("location.source_place"),
     )
     out: list[Toponym] = []
     previous: Toponym | None = None
@@ -200,9 +210,9 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
             # A headline capitalises every word: "Missile Attack Northwest" is no name there.
             continue
         sites = _sentence_sites(sent, known, reading.split, appositive, dropped_part, located, reading.attacked)
-        out += _placed_sites(doc, sites, known, _anchor(sent, known, previous), reading)
+        out += _placed_sites(doc, sites, known, _anchor(sent, known, previous, reading.teller), reading)
         if known:
-            previous = _anchor(sent, known, None) or previous
+            previous = _anchor(sent, known, None, reading.teller) or previous
     return out
 
 

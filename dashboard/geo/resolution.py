@@ -34,7 +34,7 @@ from dashboard.geo.structure import (
     stated_provinces,
 )
 from dashboard.geo.toponym import Toponym, unplace_fallbacks
-from dashboard.geo.trust import called_minor, foreign_small_place, unnamed_country, untrusted_match
+from dashboard.geo.trust import called_minor, foreign_small_place, namesake_abroad, untrusted_match
 from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
 
@@ -341,7 +341,8 @@ def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) ->
         return False
     if on("resolution.foreign_village") and foreign_small_place(best, others) and not contained:
         return False
-    return not (on("resolution.minor_abroad") and minor and unnamed_country(best, here.countries) and not contained)
+    name, label = doc.looked.name_of(key), doc.toponyms[i].label
+    return not namesake_abroad(best, name, label, here.countries, minor and not contained, not contained, doc.switches)
 
 
 def _one_sense_per_discourse(

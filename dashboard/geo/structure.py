@@ -37,7 +37,11 @@ def containers(toponyms: list[Toponym], text: str | None) -> dict[int, int]:
 PART_WORDS = r"(?:neighbou?rhoods?|districts?|quarters?|suburbs?)"
 
 
-PART_BETWEEN = re.compile(rf"\s+{PART_WORDS}\s+(?:of|in)\s+(?:[a-z][\w-]*\s+){{0,3}}")
+# Up to four words between, a demonym only before "city" or "town": "the X neighbourhood of the
+# Syrian city of Y".
+PART_BETWEEN = re.compile(
+    rf"\s+{PART_WORDS}\s+(?:of|in)\s+(?:(?:[a-z][\w-]*|[A-Z][a-z]+(?=\s+(?:city|town)\b))\s+){{0,4}}"
+)
 
 
 PART_AFTER = re.compile(rf"\s+{PART_WORDS}\b")
@@ -51,13 +55,16 @@ PART_TOWN_POPULATION = 100_000  # the part is the smaller name; the whole is a t
 
 def district_pairs(toponyms: list[Toponym], text: str | None) -> list[tuple[int, int]]:
     """Pairs of names (index, index) that the text makes one part of the other by a neighbourhood,
-    district, quarter or suburb word; which one is the town is left to `part_of_town`."""
+    district, quarter or suburb word; which one is the town is left to `part_of_town`. A demonym
+    between them ("the X district of the Syrian city of Y") is no part of either."""
+    names = [t for t in toponyms if not t.is_demonym]
+    index = {id(t): i for i, t in enumerate(toponyms)}
     return [
-        (a, b)
-        for a, b, between in _neighbours(toponyms, text)
+        (index[id(names[a])], index[id(names[b])])
+        for a, b, between in _neighbours(names, text)
         if PART_BETWEEN.fullmatch(between)
         or re.fullmatch(r"['’]s\s+", between)
-        and PART_AFTER.match(text or "", toponyms[b].end)
+        and PART_AFTER.match(text or "", names[b].end)
     ]
 
 
@@ -75,6 +82,8 @@ def part_of_town(pair: tuple[int, int], toponyms: list[Toponym]) -> tuple[int, i
     """(part, whole) of a district pair: the whole is the name resolved to a town or province
     (`_whole`), the part the other one; None when that does not tell them apart."""
     wholes = [i for i in pair if _whole(toponyms[i].place)]
+    if len(wholes) == 2:  # both could hold districts (X a city abroad): the part is the smaller name
+        wholes = [max(pair, key=lambda i: toponyms[i].place.population)]  # type: ignore[union-attr]
     if len(wholes) != 1:
         return None
     whole = wholes[0]

@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from dashboard.geo.gazetteer import Place
+from dashboard.geo.gazetteer import Place, fold, name_variants
 from dashboard.geo.names import WIDE_CODES, is_generic_name, own_name
 from dashboard.geo.ranking import Context
 from dashboard.geo.toponym import Toponym
+from dashboard.rules import Switches
 
 
 def foreign_small_place(place: Place, ctx: Context) -> bool:
@@ -88,3 +89,35 @@ def unnamed_country(place: Place, named: Counter) -> bool:
         and _names_a_country(named)
         and named.get(place.country_code, 0) <= 0
     )
+
+
+TOWN_ABROAD_POPULATION = 100_000
+
+
+def town_abroad(place: Place, key: str, named: Counter) -> bool:
+    """A town (under TOWN_ABROAD_POPULATION people) that bears the text's name only spelled one letter
+    apart, in a country the rest of the document never names, in a document that names some: in a
+    report on one war such a name is far more often a local place the gazetteer lacks or spells
+    otherwise (Zafarana → Zaafarana, Egypt; Hatla → Hatta, India, in reports on Syria) than a foreign
+    town the story never situates. A town that bears the name exactly (Cannes in a story on a film
+    festival), a city that size or larger, or a town in a country the story names keeps its reading
+    (`resolution.town_abroad`)."""
+    if place.population >= TOWN_ABROAD_POPULATION or not unnamed_country(place, named):
+        return False
+    names = name_variants(fold(place.name))
+    return not any(n == v or n.startswith(v + " ") for v in name_variants(key) for n in names)
+
+
+def namesake_abroad(
+    place: Place, key: str, label: str, named: Counter, minor: bool, free: bool, switches: Switches
+) -> bool:
+    """Whether a name's best candidate is a namesake abroad, in a country the document never names:
+    for a name the model tags as a person ("a witness named Ahmad": `resolution.person_abroad`), a town
+    spelt one letter apart (`town_abroad`), or a name the text calls a village or a neighbourhood
+    (`minor`, `resolution.minor_abroad`); `free`: the text puts the name in no container."""
+    unnamed = unnamed_country(place, named)
+    if switches.on("resolution.person_abroad") and label == "PERSON" and unnamed:
+        return True
+    if switches.on("resolution.town_abroad") and free and town_abroad(place, key, named):
+        return True
+    return switches.on("resolution.minor_abroad") and minor and unnamed
