@@ -177,6 +177,9 @@ def test_headline_in_capitals_at_the_top_is_not_boilerplate() -> None:
         ("Related Army Jets Pound Rebel Supply Lines Near Border", "Pound", True),
         ("Tags Airstrikes Syria Homs", "Airstrikes", True),
         ("Tags Syria Homs", "", True),
+        # A tag list with lower-case tags holds no story word at all: every trigger in it is the page's.
+        ("Tags Syria Hama shelling children Russian jets Homs bombing", "shelling", True),
+        ("Tags Syria Hama shelling children Russian jets Homs bombing", "bombing", True),
     ],
 )
 def test_page_furniture_at_the_start_holds_only_the_trigger_inside_its_run(

@@ -14,6 +14,7 @@ from dashboard.events.anaphora import names_its_author, one_act, other_means, pr
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
+from dashboard.events.furniture import before_wire_dateline
 from dashboard.events.lexicon import (
     ACLED_TYPES,
     VIOLENT,
@@ -25,7 +26,7 @@ from dashboard.events.lexicon import (
     past_support,
     type_from_neighbours,
 )
-from dashboard.events.mentions import before_wire_dateline, mention_reason
+from dashboard.events.mentions import mention_reason
 from dashboard.events.nonsites import locates_source
 from dashboard.events.numbers import displaced, fatalities, injured, is_campaign_total
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
