@@ -25,6 +25,12 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "killed') is not that act's means: the sentence is typed by its own words",
     ),
     RuleInfo(
+        "actors.time_reference",
+        "actors",
+        "the names in a phrase that names another event only to say when the sentence's act happened ('hours "
+        "after a regime air strike, a car bomb killed six') are not that act's actors",
+    ),
+    RuleInfo(
         "types.aim",
         "types",
         "what an undertaking aims at ('launched an offensive to retake X', 'announced an operation to recapture "

@@ -81,3 +81,18 @@ def test_an_act_with_no_means_of_its_own_is_not_typed_by_the_earlier_attack(pipe
     )
     (row,) = rows_of(pipeline, text).to_dict("records")
     assert row[S.SUB_EVENT_TYPE] != "Chemical weapon"
+
+
+def test_the_author_of_an_attack_named_to_tell_when_is_not_the_acts(pipeline) -> None:
+    text = "Days after a deadly regime air strike, a bomb on a bus killed a woman in the town of Saraqib on Monday."
+    (row,) = rows_of(pipeline, text).to_dict("records")
+    assert row[S.ACTOR1] != "Military Forces of Syria (2000-)" and row[S.SUB_EVENT_TYPE] != "Air/drone strike"
+    (off,) = rows_of(without(pipeline, "actors.time_reference"), text).to_dict("records")
+    assert off[S.ACTOR1] == "Military Forces of Syria (2000-)"
+
+
+def test_a_time_phrase_is_read_in_a_sentence_without_commas(pipeline) -> None:
+    # A text that lost its commas: the parse takes the earlier attack for the subject of "killed".
+    text = "Two days after a regime chemical attack a teacher was killed on a minibus in the town of Saraqib on Monday."
+    (row,) = rows_of(pipeline, text).to_dict("records")
+    assert row[S.SUB_EVENT_TYPE] != "Chemical weapon" and row[S.ACTOR1] != "Military Forces of Syria (2000-)"

@@ -12,7 +12,7 @@ from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
 if TYPE_CHECKING:
-    from dashboard.events.actors import Mention
+    from dashboard.events.actors import Actor, Mention
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
@@ -223,3 +223,28 @@ def _completed_by_of(noun: Any) -> Any:
         return None
     completed = noun.head.head
     return completed if completed.i != noun.i and completed.pos_ in ("NOUN", "PROPN") else None
+
+
+def sides(
+    doc: Any, named: list[tuple[Mention, Actor]], trigger_at: int, switches: Switches
+) -> tuple[list[Actor], list[Actor], list[tuple[int, Actor]]]:
+    """The actors the parse makes agents, those it makes targets, and those it gives no role (with
+    where they stand). `named`: each mention with the actor it names."""
+    agents: list[Actor] = []
+    targets: list[Actor] = []
+    loose: list[tuple[int, Actor]] = []
+    for m, a in named:
+        r = role(doc, m, trigger_at, switches)
+        if m.entry.capital and not switches.on("actors.acting_capital"):
+            continue
+        if m.bare and r != AGENT or r == SPEAKER:
+            continue  # "in Syria", "Turkey said", "the army said": a country named or a speaker, not an actor
+        if m.bare and switches.on("actors.origin_word") and origin_of_fighters(doc, m):
+            continue  # "Syrian rebels", "US-backed Syrian fighters": where they come from, not the state
+        if r == AGENT and not m.entry.victim:
+            agents.append(a)
+        elif r == TARGET or m.entry.victim:
+            targets.append(a)
+        else:
+            loose.append((m.start, a))
+    return agents, targets, loose

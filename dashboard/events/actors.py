@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.actor_roles import AGENT, SPEAKER, TARGET, origin_of_fighters, role
+from dashboard.events.actor_roles import sides
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
 from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, fronted, lowered_twin, needs_of
@@ -359,42 +359,20 @@ def event_actors(
     country_code: str,
     country_name: str,
     switches: Switches = ALL_ON,
+    skip: tuple[tuple[int, int], ...] = (),
 ) -> tuple[Actor | None, Actor | None]:
-    """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports."""
+    """(actor1, actor2) of the event a sentence (doc[start:end], character offsets) reports; no name
+    inside a span of `skip` (the phrase of another event that only tells when) is read."""
     d = load_dictionary()
     absent = _article_senses_absent(doc, d) if switches.on("actors.other_sense") else frozenset()
-    mentions = find_mentions(doc_text(doc)[start:end], start, d, switches, absent)
+    found = find_mentions(doc_text(doc)[start:end], start, d, switches, absent)
+    mentions = [m for m in found if not any(a <= m.start < b for a, b in skip)]
     # Each mention's actor, made once: the sides and the order of the targets both read it.
     named = [(m, actor_of(m.entry, country_code, country_name, d)) for m in mentions]
-    agents, targets, loose = _sides(doc, named, trigger_at, switches)
+    agents, targets, loose = sides(doc, named, trigger_at, switches)
     for pos, a in loose:  # names the parse gave no role: before the trigger they act, after it they are hit
         (agents if pos < trigger_at and not agents else targets).append(a)
     actor1 = agents[0] if agents else None
     targets = order_targets(doc, [(m, a.name) for m, a in named], targets, switches)
     actor2 = next((t for t in targets if actor1 is None or t.name != actor1.name), None)
     return actor1, actor2
-
-
-def _sides(
-    doc: Any, named: list[tuple[Mention, Actor]], trigger_at: int, switches: Switches
-) -> tuple[list[Actor], list[Actor], list[tuple[int, Actor]]]:
-    """The actors the parse makes agents, those it makes targets, and those it gives no role (with
-    where they stand). `named`: each mention with the actor it names."""
-    agents: list[Actor] = []
-    targets: list[Actor] = []
-    loose: list[tuple[int, Actor]] = []
-    for m, a in named:
-        r = role(doc, m, trigger_at, switches)
-        if m.entry.capital and not switches.on("actors.acting_capital"):
-            continue
-        if m.bare and r != AGENT or r == SPEAKER:
-            continue  # "in Syria", "Turkey said", "the army said": a country named or a speaker, not an actor
-        if m.bare and switches.on("actors.origin_word") and origin_of_fighters(doc, m):
-            continue  # "Syrian rebels", "US-backed Syrian fighters": where they come from, not the state
-        if r == AGENT and not m.entry.victim:
-            agents.append(a)
-        elif r == TARGET or m.entry.victim:
-            targets.append(a)
-        else:
-            loose.append((m.start, a))
-    return agents, targets, loose

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.lexicon import Rule, typed_without
+from dashboard.geo.locative import ATTACK_WORDS
+from dashboard.nlp import doc_text
 from dashboard.rules import Switches
 from dashboard.wordlists import word_set
 
@@ -27,6 +29,14 @@ AIM_BEFORE = re.compile(
     re.I,
 )
 AIM_WINDOW = 40  # characters before the trigger the undertaking's words are looked for in
+# A stretch of time, a time preposition and the attack it names, up to six words on ("days after a
+# deadly regime chemical attack"): the phrase the parse of a sentence without commas may not find.
+_ATTACKS = "|".join(sorted((re.escape(w) for w in ATTACK_WORDS), key=len, reverse=True))
+_MEASURED_ATTACK = re.compile(
+    r"\b(?:" + "|".join(sorted(TIME_STRETCHES)) + r")\s+(?:after|before|following|since)\s+"
+    r"(?:[\w'’-]+\s+){0,6}?(?:" + _ATTACKS + r")\b",
+    re.I,
+)
 
 # The prepositions that set one event against another in time.
 _TIME_PREPS = frozenset({"after", "before", "following", "since"})
@@ -76,7 +86,17 @@ def own_act(
     tells when (`time_reference_spans`); else those given. `s0`: the offset of `own` in the document."""
     if rule is None or not trigger:
         return rule, trigger
-    return typed_without(own, [(a - s0, b - s0) for a, b in time_reference_spans(sent)], rule, trigger, rules)
+    return typed_without(own, [(a - s0, b - s0) for a, b in time_phrase_spans(sent)], rule, trigger, rules)
+
+
+def time_phrase_spans(sent: Any) -> list[tuple[int, int]]:
+    """The spans (document offsets) of the sentence's phrases that name an event only to tell when:
+    those the parse finds (`time_reference_spans`) and, read from the words, a stretch of time and a
+    time preposition before an attack noun ("days after a regime air strike a bomb killed…", where the
+    parse of a sentence without commas takes the attack for the subject)."""
+    text = doc_text(sent.doc)[sent.start_char : sent.end_char]
+    found = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _MEASURED_ATTACK.finditer(text)]
+    return time_reference_spans(sent) + found
 
 
 def own_words_act(

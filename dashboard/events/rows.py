@@ -102,7 +102,7 @@ def _row_actors(
 ) -> tuple[Actor | None, Actor | None]:
     if told.coded:
         trigger_at = s.s0 + s.at if s.at >= 0 else s.s0
-        return row_actors(ctx.doc, s.s0, s.s1, trigger_at, s.event_type, p.country_code, country, ctx.switches)
+        return row_actors(ctx.doc, s.s0, s.s1, trigger_at, s.event_type, p.country_code, country, ctx.switches, s.sent)
     names = told.names
     a1 = Actor(names[0], None) if names else None  # type: ignore[arg-type]
     a2 = Actor(names[1], None) if len(names) > 1 else None  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.events.actors import Actor, event_actors, find_mentions, reporter_spans
+from dashboard.events.adjuncts import time_phrase_spans
 from dashboard.events.site_names import SITE_NOUNS
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants, without_article
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
@@ -218,10 +219,23 @@ def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
 
 
 def row_actors(
-    doc: Any, s0: int, s1: int, trigger_at: int, event_type: str, country_code: str, country: str, switches: Switches
+    doc: Any,
+    s0: int,
+    s1: int,
+    trigger_at: int,
+    event_type: str,
+    country_code: str,
+    country: str,
+    switches: Switches,
+    sent: Any = None,
 ) -> tuple[Actor | None, Actor | None]:
-    """(actor1, actor2) of a sentence's event by the actor dictionary and the rules that complete it."""
-    a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country, switches)
+    """(actor1, actor2) of a sentence's event by the actor dictionary and the rules that complete it.
+    With `actors.time_reference`, the names in a phrase of the sentence `sent` that names another event
+    only to tell when ("days after a regime air strike, a bomb killed…") are not the act's actors."""
+    skip: tuple[tuple[int, int], ...] = ()
+    if sent is not None and switches.on("actors.time_reference"):
+        skip = tuple((a, b) for a, b in time_phrase_spans(sent) if not a <= trigger_at < b)
+    a1, a2 = event_actors(doc, s0, s1, trigger_at, country_code, country, switches, skip)
     if a2 is not None and a2.inter == 7 and not switches.on("actors.victims"):
         a2 = None
     return a1, a2
