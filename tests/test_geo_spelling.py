@@ -65,3 +65,17 @@ def test_words_run_together_are_no_spelling_variant(nlp, gazetteer) -> None:
     text = "Gunmen attacked two farms in central Syrias Hama province on Friday, a Britain-based monitor said."
     tops = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer)
     assert not any(t.place is not None and t.place.country_code == "GB" and "Hama" in t.text for t in tops)
+
+
+def test_a_doubled_vowel_of_a_dropped_ayn_starts_alike() -> None:
+    from dashboard.geo.gazetteer import Place
+    from dashboard.geo.names import starts_alike
+
+    def town(name: str) -> Place:
+        return Place(1, 1, name, 35.6, 36.6, "P", "PPL", "SY", "Idlib", "", population=1000)
+
+    # GeoNames writes the ʿayn ("Maʿarrat"), the press drops it ("Marat", "Maarat"): one start.
+    assert starts_alike(town("Ma‘arrat Misrin"), "marat misrin")
+    assert starts_alike(town("Ma‘arrat Misrin"), "maarat misrin")
+    # Different letters are still different starts.
+    assert not starts_alike(town("Musselburgh"), "mesraba")

@@ -67,15 +67,15 @@ def test_the_finder_of_many_words_finds_a_text_with_one() -> None:
 
 
 def test_the_count_and_mention_patterns_run_by_regex_needs_find_their_own_spans() -> None:
-    from dashboard.events import mentions, numbers
+    from dashboard.events import furniture, mentions, numbers
     from dashboard.geo import epithets
     from dashboard.regex_needs import finditer, search
 
     counts = [numbers._KILL_AFTER, numbers._KILL_BEFORE, numbers._TOLL, numbers._LIVES, numbers._INJ, numbers._DISP]
     # The words of a count spell the typographic apostrophe (`[\w'’-]`), which has no case.
     assert all(needs_of(p).twin is not None for p in counts)
-    others = [mentions._RUNNING, mentions._CAMPAIGN, mentions._CAPTION, mentions._FURNITURE_INSIDE]
-    others += [mentions._WIRE_DATELINE, epithets._CAPITAL]
+    others = [mentions._RUNNING, mentions._CAMPAIGN, furniture._CAPTION, furniture._FURNITURE_INSIDE]
+    others += [furniture._WIRE_DATELINE, epithets._CAPITAL]
     rng = random.Random(3)
     texts = [
         "At least 12 villagers’ relatives, among them two boys, were killed as jets kept pounding the hills.",

@@ -127,8 +127,18 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def starts_alike(place: Place, key: str) -> bool:
-    """Whether a place's name and a folded name share their first three letters, Arabic article aside."""
-    return any(n[:3] == k[:3] for n in name_variants(fold(place.name)) for k in name_variants(key))
+    """Whether a place's name and a folded name share their first three letters, Arabic article aside,
+    a doubled vowel read as one: GeoNames writes the ʿayn its press spelling drops ("Maʿarrat", folded
+    "maarrat", is the press's "Marat" and "Maarat")."""
+    starts = {_single_vowels(k)[:3] for k in name_variants(key)}
+    return any(_single_vowels(n)[:3] in starts for n in name_variants(fold(place.name)))
+
+
+_DOUBLE_VOWEL = re.compile(r"([aeiou])\1+")
+
+
+def _single_vowels(name: str) -> str:
+    return _DOUBLE_VOWEL.sub(r"\1", name)
 
 
 def well_known(places: list[Place], min_population: int, text: str = "") -> bool:

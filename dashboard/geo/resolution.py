@@ -34,7 +34,7 @@ from dashboard.geo.structure import (
     stated_provinces,
 )
 from dashboard.geo.toponym import Toponym, unplace_fallbacks
-from dashboard.geo.trust import called_minor, foreign_small_place, namesake_abroad, untrusted_match
+from dashboard.geo.trust import after_preposition, called_minor, foreign_small_place, namesake_abroad, untrusted_match
 from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
 
@@ -124,6 +124,7 @@ class _Document:
     contains: dict[int, int]
     switches: Switches
     stated: dict[str, set[tuple[str, str]]]  # folded name → the provinces the text puts it in
+    persons: frozenset[int] = frozenset()  # names tagged as persons with no preposition before them
 
     def hint(self, t: Toponym) -> bool:
         """Whether the text says the name is a province's ("Idlib province"), as ranking may take it."""
@@ -159,6 +160,7 @@ def resolve(
         {outer: inner for inner, outer in contained_by.items()},
         switches,
         stated,
+        frozenset(i for i, t in enumerate(toponyms) if t.label == "PERSON" and not after_preposition(text, t.start)),
     )
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
     # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
@@ -341,8 +343,8 @@ def _trusted(doc: _Document, i: int, best: Place, ev: _Evidence, minor: bool) ->
         return False
     if on("resolution.foreign_village") and foreign_small_place(best, others) and not contained:
         return False
-    name, label = doc.looked.name_of(key), doc.toponyms[i].label
-    return not namesake_abroad(best, name, label, here.countries, minor and not contained, not contained, doc.switches)
+    name, person = doc.looked.name_of(key), i in doc.persons
+    return not namesake_abroad(best, name, person, here.countries, minor and not contained, not contained, doc.switches)
 
 
 def _one_sense_per_discourse(

@@ -108,15 +108,28 @@ def town_abroad(place: Place, key: str, named: Counter) -> bool:
     return not any(n == v or n.startswith(v + " ") for v in name_variants(key) for n in names)
 
 
+# The preposition of a place right before a name ("the shelling of X", "in the X"): with one, a name
+# the model tags as a person is as likely a place.
+_PLACE_PREPOSITION = re.compile(
+    r"\b(?:in|of|on|at|near|from|to|into|outside|around|toward|towards)\s+(?:the\s+)?$", re.I
+)
+
+
+def after_preposition(text: str | None, start: int) -> bool:
+    """Whether a preposition of place stands right before the name at `start` of `text`."""
+    return text is not None and _PLACE_PREPOSITION.search(text[max(0, start - 20) : start]) is not None
+
+
 def namesake_abroad(
-    place: Place, key: str, label: str, named: Counter, minor: bool, free: bool, switches: Switches
+    place: Place, key: str, person: bool, named: Counter, minor: bool, free: bool, switches: Switches
 ) -> bool:
     """Whether a name's best candidate is a namesake abroad, in a country the document never names:
-    for a name the model tags as a person ("a witness named Ahmad": `resolution.person_abroad`), a town
+    for a name the model tags as a person with no preposition of place before it ("a witness named
+    Ahmad", not "the shelling of X": `person`, `resolution.person_abroad`), a town
     spelt one letter apart (`town_abroad`), or a name the text calls a village or a neighbourhood
     (`minor`, `resolution.minor_abroad`); `free`: the text puts the name in no container."""
     unnamed = unnamed_country(place, named)
-    if switches.on("resolution.person_abroad") and label == "PERSON" and unnamed:
+    if switches.on("resolution.person_abroad") and person and unnamed:
         return True
     if switches.on("resolution.town_abroad") and free and town_abroad(place, key, named):
         return True
