@@ -19,7 +19,7 @@ from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.events.modality import asked_for, cue_governs, scheduled
 from dashboard.events.when import is_future_verb
 from dashboard.nlp import token_from
-from dashboard.regex_needs import search
+from dashboard.regex_needs import finditer, search
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
