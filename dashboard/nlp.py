@@ -163,22 +163,24 @@ def tokens_between(span: Any, start: int, end: int) -> range:
 
 def token_table(doc: Any) -> dict[str, list]:
     """Per token, read once per Doc from its arrays (no Token object made): "propn" and "noun" (the
-    coarse tag), "no_ent" (`ent_iob_ == "O"`), "long_word" (`is_alpha` and over three characters) and
-    "upper_initial" (`text[:1].isupper()`). Token-by-token scans test these first and make a Token
-    only where a test can pass: spaCy builds a new Token object at every `doc[i]`, then each string
-    attribute again. Plain lists, kept with the Doc as `token_starts` is (a Doc may be serialised)."""
+    coarse tag), "no_ent" (`ent_iob_ == "O"`), "long_word" (`is_alpha` and over three characters),
+    "space" (`is_space`) and "upper_initial" (`text[:1].isupper()`). Token-by-token scans test these
+    first and make a Token only where a test can pass: spaCy builds a new Token object at every
+    `doc[i]`, then each string attribute again. Plain lists, kept with the Doc as `token_starts` is
+    (a Doc may be serialised)."""
     table = doc.user_data.get("conflictmap_token_table")
     if table is None:
-        from spacy.attrs import ENT_IOB, IS_ALPHA, LENGTH, POS
+        from spacy.attrs import ENT_IOB, IS_ALPHA, IS_SPACE, LENGTH, POS
         from spacy.parts_of_speech import NOUN, PROPN
 
         text = doc_text(doc)
-        cols = doc.to_array([POS, ENT_IOB, IS_ALPHA, LENGTH]).reshape(-1, 4)
+        cols = doc.to_array([POS, ENT_IOB, IS_ALPHA, LENGTH, IS_SPACE]).reshape(-1, 5)
         table = doc.user_data["conflictmap_token_table"] = {
             "propn": (cols[:, 0] == PROPN).tolist(),
             "noun": (cols[:, 0] == NOUN).tolist(),
             "no_ent": (cols[:, 1] == 2).tolist(),  # spaCy's ENT_IOB: 2 is "O", outside every entity
             "long_word": ((cols[:, 2] == 1) & (cols[:, 3] > 3)).tolist(),
+            "space": (cols[:, 4] == 1).tolist(),
             "upper_initial": [text[i].isupper() for i in token_starts(doc)],  # a token is never empty
         }
     return table

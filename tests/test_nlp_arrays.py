@@ -29,6 +29,7 @@ def test_the_token_table_agrees_with_the_tokens(nlp) -> None:
         assert table["no_ent"] == [t.ent_iob_ == "O" for t in doc]
         assert table["long_word"] == [t.is_alpha and len(t) > 3 for t in doc]
         assert table["upper_initial"] == [t.text[:1].isupper() for t in doc]
+        assert table["space"] == [t.is_space for t in doc]
         assert token_table(doc) is table  # kept with the Doc
 
 

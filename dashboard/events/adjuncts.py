@@ -84,7 +84,7 @@ def own_act(
 ) -> tuple[Rule | None, str]:
     """The rule and trigger of the sentence's own act when its trigger stands in a phrase that only
     tells when (`time_reference_spans`); else those given. `s0`: the offset of `own` in the document."""
-    if rule is None or not trigger:
+    if rule is None or not trigger or not _time_prep_up_to(own, own.find(trigger)):
         return rule, trigger
     return typed_without(own, [(a - s0, b - s0) for a, b in time_phrase_spans(sent)], rule, trigger, rules)
 
@@ -97,6 +97,20 @@ def time_phrase_spans(sent: Any) -> list[tuple[int, int]]:
     text = doc_text(sent.doc)[sent.start_char : sent.end_char]
     found = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _MEASURED_ATTACK.finditer(text)]
     return time_reference_spans(sent) + found
+
+
+_LONGEST_PREP = max(len(p) for p in _TIME_PREPS)
+
+
+def _time_prep_up_to(own: str, at: int) -> bool:
+    """Whether a time preposition may begin at or before offset `at` of the sentence `own` (-1: the
+    trigger is not in it). Each phrase `time_reference_spans` finds begins at one, and `typed_without`
+    keeps the rule unless the trigger stands inside a phrase: with no such word up to the trigger
+    (three sentences in four) the sentence's tokens need not be walked. A token whose lower case is a
+    preposition spells its letters in ASCII (up to case), so its text is in the sentence's first
+    `at + _LONGEST_PREP` characters, lower-cased."""
+    head = own[: at + _LONGEST_PREP].lower() if at >= 0 else ""
+    return any(p in head for p in _TIME_PREPS)
 
 
 def own_words_act(

@@ -15,6 +15,7 @@ from typing import Any
 from dashboard import schema as S
 from dashboard.events.actors import ActorEntry, actor_of, find_mentions, load_dictionary
 from dashboard.nlp import doc_text
+from dashboard.regex_needs import search
 
 CLAIMED_MEANS = frozenset({"Suicide bomb", "Remote explosive/landmine/IED"})
 ARMED_GROUPS = frozenset({2, 3, 4})
@@ -36,7 +37,7 @@ def claimant(doc: Any) -> ActorEntry | None:
     groups: dict[str, ActorEntry] = {}
     for sent in doc.sents:
         s = text[sent.start_char : sent.end_char]
-        claim = _CLAIM.search(s)
+        claim = search(_CLAIM, s)  # by regex_needs: the same span (only its start is read)
         if claim is None or _DENIED.search(s):
             continue
         # The claimant is named before its claim ("X said one of its fighters …"); a group after it

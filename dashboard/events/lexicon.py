@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import schema as S
-from dashboard.regex_needs import ANY_TEXT, Needs, Text, needs_of
+from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, needs_of
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
 
@@ -79,11 +79,24 @@ def classify_rule(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple
             statement = next((r for r in rules if r.sub_event_type == "Statement"), None)
             if statement is not None:
                 return statement, speech.group(0)
-    for rule in rules:
-        m = rule.needs.search(rule.pattern, hay) if rule.needs.may_match(hay) else None
+    for rule, maybe in zip(rules, _may_match(rules, hay), strict=True):
+        m = rule.needs.search(rule.pattern, hay) if maybe else None
         if m:
             return rule, sentence[m.start() : m.end()]  # the twin's match is of the lower-cased text
     return None, ""
+
+
+def _may_match(rules: tuple[Rule, ...], hay: Text) -> list[bool]:
+    """Each rule's `needs.may_match(hay)`: for the lexicon's own rules from one scan of the text
+    (`_lexicon_needs`), where each rule's test searched the text for its words."""
+    if rules is load_lexicon():
+        return _lexicon_needs().may_match(hay)
+    return [rule.needs.may_match(hay) for rule in rules]
+
+
+@lru_cache(maxsize=1)
+def _lexicon_needs() -> NeedsSet:
+    return NeedsSet.of([rule.needs for rule in load_lexicon()])
 
 
 def _found(rule: Rule, hay: Text) -> bool:

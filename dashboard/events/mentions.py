@@ -19,7 +19,7 @@ from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.events.modality import asked_for, cue_governs, scheduled
 from dashboard.events.when import is_future_verb
 from dashboard.nlp import token_from
-from dashboard.regex_needs import search
+from dashboard.regex_needs import finditer, search
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -268,7 +268,8 @@ def _hypothetical(sentence: str, switches: Switches) -> bool:
     """Whether a modal, a condition or a threat frames the event. With `mention.factual_clause` not
     when every cue precedes a "since"/"after" clause that tells violence of its own: that clause is a
     past fact the hypothesis is measured against, and the row's place and day are read from it."""
-    cues = [m.start() for m in _HYPOTHETICAL.finditer(sentence)]
+    # By regex_needs (the pattern's lower-case twin, the same spans): only where the cues start is read.
+    cues = [m.start() for m in finditer(_HYPOTHETICAL, sentence)]
     if not cues:
         return False
     if not switches.on("mention.factual_clause"):

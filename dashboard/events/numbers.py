@@ -289,9 +289,17 @@ _NO_DEATHS = re.compile(
 
 def event_counts(sentence: str) -> list[Count]:
     """The death counts of a sentence that may be one event's: not a war's toll nor a running total."""
+    return list(_event_counts(sentence))
+
+
+# `fatalities` keeps its answers by sentence and clause, and a sentence is read with and without its
+# clause (one in eight reads): the counts themselves are kept by sentence (a Count is frozen, so the
+# tuple is shared; each caller gets its own list).
+@lru_cache(maxsize=256)
+def _event_counts(sentence: str) -> tuple[Count, ...]:
     hidden = _hide_dates(sentence)
     found = [c for p in (_KILL_AFTER, _KILL_BEFORE, _TOLL, _LIVES, _CAUSED) for c in _find(p, sentence, hidden)]
-    return [c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c)]
+    return tuple(c for c in found if c.value <= MAX_EVENT_DEATHS and not is_running_total(sentence, c))
 
 
 # The counts are read from a sentence up to three times (whether it continues a toll, whether a lead's

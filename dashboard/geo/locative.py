@@ -120,10 +120,13 @@ def _name_runs(doc: Any) -> list[tuple[int, int]]:
 
 
 def _word(doc: Any, i: int, step: int) -> Any:
-    """The nearest word from token i on in direction step, skipping runs of spaces ("of  Al-Bayaa")."""
-    while 0 <= i < len(doc) and doc[i].is_space:
+    """The nearest word from token i on in direction step, skipping runs of spaces ("of  Al-Bayaa").
+    The spaces are read from the Doc's table: a Token is made only for the word returned (~300
+    asks per article, each of which made one or two)."""
+    space, n = token_table(doc)["space"], len(doc)
+    while 0 <= i < n and space[i]:
         i += step
-    return doc[i] if 0 <= i < len(doc) else None
+    return doc[i] if 0 <= i < n else None
 
 
 def _singular(word: str) -> str:
@@ -240,10 +243,13 @@ def _attacked(doc: Any, i: int, j: int) -> bool:
 def _listed_after(doc: Any, previous_end: int, i: int) -> bool:
     """A name listed right after one a locative phrase marked: "shelled Saraqib and Ariha", "in
     Kafr Nabl, Hass and Kansafra" (the phrase governs the whole list)."""
-    between = doc[previous_end:i] if 0 <= previous_end <= i else None
-    return (
-        between is not None and len(between) > 0 and all(t.is_space or t.lower_ in ("and", "or", ",") for t in between)
-    )
+    # The tokens between by index: a Span made per name (`doc[previous_end:i]`) cost more than the test.
+    end = min(i, len(doc))
+    return 0 <= previous_end < end and all(_joins_list(doc[k]) for k in range(previous_end, end))
+
+
+def _joins_list(tok: Any) -> bool:
+    return tok.is_space or tok.lower_ in ("and", "or", ",")
 
 
 def locative_names(doc: Any, common: Callable[[str], bool], listed_sites: bool = True) -> list[Locative]:
