@@ -36,15 +36,15 @@ STORY = (
 )
 
 
+def _place_of(nlp, pipeline, text: str, name: str, off: str = "") -> Place | None:
+    """The place the geoparser gives `name` in `text`, with the rules `off` switched off."""
+    tops = geoparse(nlp(text), pipeline.geocoder, pipeline.gazetteer, Switches.parse(off))
+    return next((t.place for t in tops if t.text == name), None)
+
+
 def test_a_listed_town_of_a_story_on_syria_is_not_put_in_egypt(nlp, pipeline) -> None:
-    doc = nlp(STORY)
-
-    def zafarana(switches: Switches) -> Place | None:
-        tops = geoparse(doc, pipeline.geocoder, pipeline.gazetteer, switches)
-        return next(t.place for t in tops if t.text == "Zafarana")
-
-    assert zafarana(Switches()) is None  # left to the sentence's town by the events
-    off = zafarana(Switches.parse("resolution.town_abroad"))
+    assert _place_of(nlp, pipeline, STORY, "Zafarana") is None  # left to the sentence's town by the events
+    off = _place_of(nlp, pipeline, STORY, "Zafarana", "resolution.town_abroad")
     assert off is not None and off.country_code == "EG"
 
 
@@ -69,12 +69,6 @@ PERSON = (
 
 
 def test_a_person_named_like_a_town_abroad_is_a_person(nlp, pipeline) -> None:
-    doc = nlp(PERSON)
-
-    def ahmad(switches: Switches) -> Place | None:
-        tops = geoparse(doc, pipeline.geocoder, pipeline.gazetteer, switches)
-        return next((t.place for t in tops if t.text == "Ahmad"), None)
-
-    assert ahmad(Switches()) is None
-    off = ahmad(Switches.parse("resolution.person_abroad"))
+    assert _place_of(nlp, pipeline, PERSON, "Ahmad") is None
+    off = _place_of(nlp, pipeline, PERSON, "Ahmad", "resolution.person_abroad")
     assert off is not None and off.country_code == "KW"

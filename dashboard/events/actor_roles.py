@@ -101,7 +101,7 @@ def _dependency_role(tok: Any, compound_head: bool = True, of_phrase: bool = Tru
     """The role the mention's dependency gives it."""
     dep, head = tok.dep_, tok.head
     if dep in ("nsubj", "csubj"):
-        return SPEAKER if _speaks(head) else AGENT
+        return SPEAKER if speaks(head) else AGENT
     if dep == "pobj":
         by_prep = _object_role(head, of_phrase)
         if by_prep:
@@ -122,7 +122,7 @@ def origin_of_fighters(doc: Any, mention: Mention) -> bool:
     return base_form(_last_noun(tok.head)) in NON_STATE_HEADS
 
 
-def _speaks(verb: Any) -> bool:
+def speaks(verb: Any) -> bool:
     """Whether a verb reports speech or comments on the event ("condemned the bombing"): not "claimed
     the attack" or "claimed responsibility", which name the author."""
     if base_form(verb).startswith(COMMENT_STEMS):

@@ -32,14 +32,13 @@ AIM_WINDOW = 40  # characters before the trigger the undertaking's words are loo
 # A stretch of time, a time preposition and the attack it names, up to six words on ("days after a
 # deadly regime chemical attack"): the phrase the parse of a sentence without commas may not find.
 _ATTACKS = "|".join(sorted((re.escape(w) for w in ATTACK_WORDS), key=len, reverse=True))
+# The prepositions that set one event against another in time.
+_TIME_PREPS = frozenset({"after", "before", "following", "since"})
 _MEASURED_ATTACK = re.compile(
-    r"\b(?:" + "|".join(sorted(TIME_STRETCHES)) + r")\s+(?:after|before|following|since)\s+"
+    r"\b(?:" + "|".join(sorted(TIME_STRETCHES)) + r")\s+(?:" + "|".join(sorted(_TIME_PREPS)) + r")\s+"
     r"(?:[\w'’-]+\s+){0,6}?(?:" + _ATTACKS + r")\b",
     re.I,
 )
-
-# The prepositions that set one event against another in time.
-_TIME_PREPS = frozenset({"after", "before", "following", "since"})
 _RELATIVES = frozenset({"that", "which", "who", "whom", "whose", "where", "when"})
 # "Killed after an air strike", "dead following bombings": these also give the cause, so they tell a
 # different event only with a stretch of time between ("days after", "hours following").
@@ -95,8 +94,7 @@ def time_phrase_spans(sent: Any) -> list[tuple[int, int]]:
     time preposition before an attack noun ("days after a regime air strike a bomb killed…", where the
     parse of a sentence without commas takes the attack for the subject)."""
     text = doc_text(sent.doc)[sent.start_char : sent.end_char]
-    lowered = text.lower()
-    if not any(p in lowered for p in _TIME_PREPS):
+    if not _time_prep_up_to(text, len(text)):
         return []  # every such phrase has one of them: most sentences need no walk of their tokens
     found = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in _MEASURED_ATTACK.finditer(text)]
     return time_reference_spans(sent) + found

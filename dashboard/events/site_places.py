@@ -4,10 +4,9 @@ Idlib", "near X north of Hama"), and what an attack is aimed at. Used by `dashbo
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
-from dashboard.events.actor_roles import SPEECH
+from dashboard.events.actor_roles import SPEECH, speaks
 from dashboard.events.site_names import (
     LOCATION_VERBS,
     PART_NOUNS,
@@ -17,10 +16,9 @@ from dashboard.events.site_names import (
     conj_root,
     dropped_comma_part,
 )
-from dashboard.geo.locative import ATTACK_WORDS, DISTANCE_UNITS
+from dashboard.geo.locative import ATTACK_WORDS, BEARING_DEGREES, DISTANCE_UNITS, KM_PER_UNIT
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import base_form
-from dashboard.wordlists import table
 
 # The prepositions that put a name inside or beside a known place.
 CONTAINER_PREPS = frozenset({"in", "near", "of", "outside", "around"})
@@ -91,9 +89,6 @@ def _of_objects(compass: Any) -> list[Any]:
     return [o for p in preps for o in p.children if o.dep_ == "pobj"]
 
 
-GEO_WORDS = Path(__file__).parent.parent / "geo" / "words.toml"
-KM_PER_UNIT = {unit: float(km) for unit, km in table(GEO_WORDS, "km_per_unit").items()}
-BEARING_DEGREES = {word: float(deg) for word, deg in table(GEO_WORDS, "bearing_degrees").items()}
 KM_PER_DEGREE = 111.32  # of latitude; of longitude, times the cosine of the latitude
 # The tokens after a name its distance and bearing may span ("X, which lies some 12 km (7 miles) north of Y").
 OFFSET_WINDOW = 16
@@ -252,7 +247,7 @@ def in_speaker(tok: Any) -> bool:
     """Whether a name stands in the phrase of who speaks ("the ministry in Moscow said", "Ankara
     said"): the place of the teller, not of the sentence's sites (`location.source_place`)."""
     for t in (tok, *tok.ancestors):
-        if t.dep_ in ("nsubj", "nsubjpass") and base_form(t.head) in SPEECH:
+        if t.dep_ in ("nsubj", "nsubjpass") and speaks(t.head):
             return True
         if t.pos_ in ("VERB", "AUX"):
             return False

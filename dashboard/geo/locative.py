@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.nlp import token_table
-from dashboard.wordlists import word_set
+from dashboard.wordlists import table, word_set
 
 # The word lists; why each exists is written above it in words.toml.
 WORDS = Path(__file__).with_name("words.toml")
@@ -204,8 +204,11 @@ def _apposition_site(doc: Any, i: int, j: int) -> bool:
 
 # Words between a locative preposition and the name, and relative positions (words.toml).
 PREP_MODIFIERS = word_set(WORDS, "prep_modifiers")
-DIRECTIONS = word_set(WORDS, "directions")
-DISTANCE_UNITS = word_set(WORDS, "distance_units")
+# A distance and a bearing from a place: kilometres per unit of length, degrees clockwise from north.
+KM_PER_UNIT = {unit: float(km) for unit, km in table(WORDS, "km_per_unit").items()}
+BEARING_DEGREES = {word: float(deg) for word, deg in table(WORDS, "bearing_degrees").items()}
+DIRECTIONS = frozenset(BEARING_DEGREES)
+DISTANCE_UNITS = frozenset(KM_PER_UNIT) | word_set(WORDS, "time_units")
 RELATIVE_WORDS = DIRECTIONS | DISTANCE_UNITS | word_set(WORDS, "position_words")
 
 

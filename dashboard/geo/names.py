@@ -102,18 +102,20 @@ def self_key(key: str) -> str:
     return without_article(key)
 
 
-def own_name(place: Place, key: str) -> bool:
-    """The place's own name, its first words ("Clacton" for Clacton-on-Sea), or its own name
-    spelled one letter apart (Raqqa for Ar Raqqah): not a translation."""
-    return _own_name(fold(place.name), key)
+def own_name(place: Place, key: str, exact: bool = False) -> bool:
+    """The place's own name, its first words ("Clacton" for Clacton-on-Sea), or, unless `exact`, its
+    own name spelled one letter apart (Raqqa for Ar Raqqah): not a translation."""
+    return _own_name(fold(place.name), key, exact)
 
 
 @lru_cache(maxsize=65_536)
-def _own_name(name: str, key: str) -> bool:
+def _own_name(name: str, key: str, exact: bool = False) -> bool:
     # Cached by the two folded names: the trust tests ask it for each candidate of each name, the
     # same pairs in every article that names the same places (37 µs a call uncached).
     names = name_variants(name)
-    return any(n == v or n.startswith(v + " ") or _one_edit(n, v) for v in name_variants(key) for n in names)
+    return any(
+        n == v or n.startswith(v + " ") or not exact and _one_edit(n, v) for v in name_variants(key) for n in names
+    )
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from dashboard.geo.gazetteer import Place, fold, name_variants
+from dashboard.geo.gazetteer import Place
 from dashboard.geo.names import WIDE_CODES, is_generic_name, own_name
 from dashboard.geo.ranking import Context
 from dashboard.geo.toponym import Toponym
@@ -104,8 +104,7 @@ def town_abroad(place: Place, key: str, named: Counter) -> bool:
     (`resolution.town_abroad`)."""
     if place.population >= TOWN_ABROAD_POPULATION or not unnamed_country(place, named):
         return False
-    names = name_variants(fold(place.name))
-    return not any(n == v or n.startswith(v + " ") for v in name_variants(key) for n in names)
+    return not own_name(place, key, exact=True)
 
 
 # The preposition of a place right before a name ("the shelling of X", "in the X"): with one, a name
