@@ -238,6 +238,19 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "'according to an official in the army') tells of the event and is none of its sides",
     ),
     RuleInfo(
+        "actors.names_the_act",
+        "actors",
+        "a name whose phrase holds the act's own noun ('Russian air strikes', 'government shelling') is the "
+        "act's author wherever the phrase stands ('killed in Russian air strikes', 'reported X on rebel positions')",
+    ),
+    RuleInfo(
+        "actors.government_noun",
+        "actors",
+        "a government named before a military noun ('government shelling', 'the government's jets') is the "
+        "forces of the state where the event happened, and after a state's name that state's ('Turkish "
+        "government jets'); not 'pro-government' or 'anti-government' sides",
+    ),
+    RuleInfo(
         "actors.named_units",
         "actors",
         "an armed group the dictionary lacks, named the way Arabic names a fighting unit ('Liwa X', "

@@ -400,3 +400,104 @@ def test_a_group_named_by_the_members_an_attack_hit_is_its_target(nlp) -> None:
     assert a2 is not None and a2.name == "Jund al-Aqsa"
     off = actors_of(nlp, sentence, "rocket attack", switches=Switches.parse("actors.of_phrase"))
     assert off[1] is None or off[1].name != "Jund al-Aqsa", "switched off: 'group' makes it an author"
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, country, name, actor1",
+    [
+        (
+            "Government shelling wrecked two houses in the hamlet at dawn.",
+            "shelling",
+            "SY",
+            "Syria",
+            Actor("Military Forces of Syria (2000-)", 1),
+        ),
+        (
+            "The government's rockets hit a bridge outside the town.",
+            "hit",
+            "SY",
+            "Syria",
+            Actor("Military Forces of Syria (2000-)", 1),
+        ),
+        # The state where the event happened, whichever it is.
+        (
+            "Government artillery pounded a rebel-held ridge on Sunday.",
+            "pounded",
+            "YE",
+            "Yemen",
+            Actor("Military Forces of Yemen", 1),
+        ),
+        # A state named before the government: that state's forces, abroad (code 8).
+        (
+            "The Turkish government's artillery hit a hill near the border post.",
+            "hit",
+            "SY",
+            "Syria",
+            Actor("Military Forces of Turkey", 8),
+        ),
+    ],
+)
+def test_a_government_before_a_military_noun_is_the_states_forces(
+    nlp, sentence, trigger, country, name, actor1
+) -> None:
+    a1, _ = actors_of(nlp, sentence, trigger, country, name)
+    assert a1 == actor1
+    off, _ = actors_of(nlp, sentence, trigger, country, name, Switches.parse("actors.government_noun"))
+    assert off != actor1, "switched off: the rule alone names them"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pro-government gunmen shelled the quarter overnight.",  # a militia on the government's side
+        "Anti-government fighters shelled the quarter overnight.",  # its enemies
+    ],
+)
+def test_a_government_with_a_prefix_is_not_the_states_forces(text) -> None:
+    on = [(m.start, m.end, m.entry.name) for m in find_mentions(text)]
+    assert on == [
+        (m.start, m.end, m.entry.name) for m in find_mentions(text, switches=Switches.parse("actors.government_noun"))
+    ]
+    assert "{state_forces}" not in [name for _, _, name in on]
+
+
+def test_a_state_named_before_its_government_keeps_the_act_its_own(nlp) -> None:
+    # Not the forces of the country where the hill lies, which "government shelling" alone would name.
+    a1, _ = actors_of(nlp, "Turkish government shelling hit a hill near the border post.", "hit")
+    assert a1 == Actor("Military Forces of Turkey", 8)
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, actor1, actor2",
+    [
+        # The act's noun inside the name's phrase, the phrase the object of a preposition, and another
+        # side acting in a later clause.
+        (
+            "Nine people died in Israeli air strikes on a depot near the airport hours after militants fired rockets.",
+            "air strikes",
+            Actor("Military Forces of Israel", 8),
+            Actor("Civilians (Syria)", 7),
+        ),
+        # The phrase the object of a verb of reporting, its target in an "on" phrase.
+        (
+            "The monitor described Turkish shelling on YPG posts along the river.",
+            "shelling",
+            Actor("Military Forces of Turkey", 8),
+            Actor("YPG", 2),
+        ),
+    ],
+)
+def test_a_name_whose_phrase_holds_the_acts_noun_is_its_author(nlp, sentence, trigger, actor1, actor2) -> None:
+    assert actors_of(nlp, sentence, trigger) == (actor1, actor2)
+    off = actors_of(nlp, sentence, trigger, switches=Switches.parse("actors.names_the_act"))
+    assert off != (actor1, actor2), "switched off: the parse's role alone"
+
+
+def test_a_weapon_or_a_force_holding_the_trigger_can_still_be_hit(nlp) -> None:
+    # "helicopter" is both the act's word (the lexicon's) and the name's, but no act: the phrase is
+    # what the verb hit, and the side named with it the target.
+    sentence = "Insurgents downed a Russian helicopter near the mountain pass."
+    assert actors_of(nlp, sentence, "helicopter") == (
+        Actor("Rebel groups (Syria)", 2),
+        Actor("Military Forces of Russia", 8),
+    )

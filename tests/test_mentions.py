@@ -297,6 +297,21 @@ def test_violence_a_pause_stops_does_not_happen(nlp) -> None:
     assert not _negated(nlp(text)[:], text.index("fighting")), "the fighting happened"
 
 
+def test_violence_a_pause_verb_stops_does_not_happen(nlp) -> None:
+    from dashboard.events.mentions import _negated
+
+    for text, trigger in (
+        ("The navy halted its missile strikes on the port last week.", "strikes"),
+        ("Both sides ceased shelling the bridge before the talks.", "shelling"),
+        ("The air force has stopped bombing the valley, the minister said.", "bombing"),
+    ):
+        doc = nlp(text)
+        assert _negated(doc[:], text.index(trigger)), text
+    # "Stop" with a noun is an attack that was made and repelled.
+    text = "Guards stopped an attack on the depot before dawn."
+    assert not _negated(nlp(text)[:], text.index("attack")), "the attack happened"
+
+
 def test_a_past_fact_in_a_since_or_after_clause_is_no_hypothesis() -> None:
     # The modal frames the new raid; the "since" clause tells a raid that happened
     # (`mention.factual_clause`).

@@ -18,6 +18,7 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 AGENT, TARGET, UNKNOWN, SPEAKER = "agent", "target", "unknown", "speaker"
 ATTACK_HEADS = word_set(WORDS, "actors.attack_heads")
+ACT_HEADS = word_set(WORDS, "actors.act_heads")
 TARGET_HEADS = word_set(WORDS, "actors.target_heads")
 NON_STATE_HEADS = word_set(WORDS, "actors.non_state_heads")
 # "near" and "outside": a side named where a blast or a shell landed ("a bomb near a branch of the
@@ -48,19 +49,40 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
     tok = _head_of(doc, mention.start, mention.end)
     if tok is None:
         return UNKNOWN
+    if _names_the_act(mention, tok, trigger_at, switches):
+        return AGENT
     if switches.on("actors.source_phrase") and _in_source_phrase(tok):
         return SPEAKER
     if holds_the_noun(doc, mention.end):
         return TARGET  # "captured government-held positions": the holder loses them
-    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
-        if tok.dep_ == "conj" and _second_side(tok, 6 if switches.on("actors.between_sides") else 1):
-            return TARGET  # "between A and B": B is the other side
-        tok = tok.head
+    tok = _list_head(tok, switches)
+    if tok is None:
+        return TARGET  # "between A and B": B is the other side
     if switches.on("actors.object_control") and _controlled_subject(tok):
         return AGENT  # "prompted Washington to launch strikes": Washington launches them
     if switches.on("actors.among_the_dead") and _among_the_dead(tok):
         return TARGET
     return _dependency_role(tok, switches.on("actors.compound_head"), switches.on("actors.of_phrase"))
+
+
+def _list_head(tok: Any, switches: Switches) -> Any:
+    """The word a conjunct or an apposition hangs on, up the list (its role is the list's); None
+    for the second side of "between A and B", which is the other side."""
+    while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+        if tok.dep_ == "conj" and _second_side(tok, 6 if switches.on("actors.between_sides") else 1):
+            return None
+        tok = tok.head
+    return tok
+
+
+def _names_the_act(mention: Mention, head: Any, trigger_at: int, switches: Switches) -> bool:
+    """`actors.names_the_act`: the name and the act's own noun (`head`, the phrase's head: ACT_HEADS)
+    are one phrase holding the trigger ("Russian air strikes", "government shelling"): wherever the
+    phrase stands ("killed in X", "reported X on Y"), it says who acts. Not a country named alone,
+    whose phrase is no act's, nor a weapon or a force, which can be what is hit."""
+    if not switches.on("actors.names_the_act") or mention.bare or not mention.start <= trigger_at < mention.end:
+        return False
+    return head.lower_ in ACT_HEADS or base_form(head) in ACT_HEADS
 
 
 def _second_side(conj: Any, depth: int) -> bool:

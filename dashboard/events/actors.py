@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from dashboard.events.actor_entries import Actor, ActorEntry, Mention
 from dashboard.events.actor_roles import sides
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
@@ -41,30 +42,6 @@ HELD_AFTER = re.compile(r"\s*[-‐]?\s*(?:held|controlled|run|occupied)\b", re.I
 
 
 @dataclass(frozen=True)
-class ActorEntry:
-    name: str  # may hold {country}, {country_name} or {state_forces}, filled from the event's country
-    inter: int
-    generic: bool = False  # a word whose country is the event's ("the army", "civilians")
-    victim: bool = False
-    state: str = ""  # the country code of a state's forces
-    capital: bool = False  # named by its capital ("Moscow"), as the author only
-
-
-@dataclass(frozen=True)
-class Mention:
-    start: int  # character offsets in the document
-    end: int
-    entry: ActorEntry
-    bare: bool = False  # a country named alone ("Russia"): an actor only as the agent
-
-
-@dataclass(frozen=True)
-class Actor:
-    name: str
-    inter: int
-
-
-@dataclass(frozen=True)
 class Dictionary:
     patterns: tuple[tuple[re.Pattern[str], ActorEntry, bool], ...]  # (pattern, entry, bare)
     reporters: re.Pattern[str]
@@ -78,6 +55,10 @@ class Dictionary:
     reporters_needs: Needs = ANY_TEXT
     # (actor name, its other sense, its own sense): see `senses_absent`.
     senses: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
+    # `actors.government_noun`: (pattern, entry) of a government before a military noun, and the
+    # words naming a government (a text without one is not searched).
+    government: tuple[tuple[re.Pattern[str], ActorEntry], ...] = ()
+    government_words: tuple[str, ...] = ()
     # `needs` asked all at once (one scan of a text for every pattern's words), made from them.
     needs_set: NeedsSet | None = field(default=None, init=False, compare=False)
 
@@ -118,14 +99,7 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     reporters = re.compile(rf"\b(?:(?:{mods})\s+)*(?:{_alt(reporter['patterns'])})\b", re.I)
     reporters_needs = _reporters_needs(reporters, reporter["patterns"])
     units = data.get("named_units")
-    unit_pattern = None
-    if units:
-        # Case-sensitive: a unit's name is capitalised. It is one word ("Liwa Suqur") or ends on an
-        # Arabic article's word ("Faylaq al-Sham", "Liwa Fursan al-Haq"), so that a headline's
-        # capitals ("Faylaq al-Sham Fighters Shell Town") do not run on into the name.
-        al_word = r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z][\w'’]*"
-        cap = rf"(?:{al_word}|[A-Z][\w'’]*)"
-        unit_pattern = re.compile(rf"\b(?:{_alt(units['heads'])})(?:(?:\s+{cap}){{0,2}}\s+{al_word}|\s+[A-Z][\w'’]*)")
+    unit_pattern = _unit_pattern(units["heads"]) if units else None
     unit_inter = int(units["inter"]) if units else 2
     needs = tuple(needs_of(pat) for pat, _, _ in found)
     senses = tuple(
@@ -137,9 +111,40 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         for a in data["actor"]
         if a.get("other_sense")
     )
+    gov = _government(data, nouns, canonical)
     return Dictionary(
-        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses
+        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses, *gov
     )
+
+
+def _unit_pattern(heads: list[str]) -> re.Pattern[str]:
+    """The names of armed groups named like a fighting unit (`actors.named_units`). Case-sensitive: a
+    unit's name is capitalised. It is one word ("Liwa Suqur") or ends on an Arabic article's word
+    ("Faylaq al-Sham", "Liwa Fursan al-Haq"), so that a headline's capitals ("Faylaq al-Sham Fighters
+    Shell Town") do not run on into the name."""
+    al_word = r"(?:al|el|ad|ar|as|ash|at|az|an)-[A-Z][\w'’]*"
+    cap = rf"(?:{al_word}|[A-Z][\w'’]*)"
+    return re.compile(rf"\b(?:{_alt(heads)})(?:(?:\s+{cap}){{0,2}}\s+{al_word}|\s+[A-Z][\w'’]*)")
+
+
+def _government(
+    data: dict, nouns: str, canonical: dict[str, str]
+) -> tuple[tuple[tuple[re.Pattern[str], ActorEntry], ...], tuple[str, ...]]:
+    """`actors.government_noun`: a government before a military noun ("government shelling", "the
+    government's jets") is the forces of the state where the event happened ({state_forces}), and
+    with a state's name before it that state's ("Turkish government jets"). Not a government with a
+    prefix ("pro-government forces", "anti-government fighters"): those are other sides."""
+    words = tuple(data.get("government_words", []))
+    if not words:
+        return (), ()
+    gov = rf"(?:{_alt(list(words))})(?:'s)?\s+(?:{nouns})\b"
+    out = []
+    for s in data["state"]:
+        entry = ActorEntry(canonical[s["code"]], 1, state=s["code"])
+        out.append((re.compile(rf"\b(?:{_alt(s['names'])})\s+{gov}", re.I), entry))
+    forces = next(a for a in data["actor"] if a["name"] == "{state_forces}")
+    out.append((re.compile(rf"(?<![\w-]){gov}", re.I), ActorEntry(forces["name"], int(forces["inter"]), generic=True)))
+    return tuple(out), words
 
 
 def _reporters_needs(reporters: re.Pattern[str], words: list[str]) -> Needs:
@@ -181,6 +186,8 @@ def find_mentions(
     the caller has read them already."""
     d = dictionary or load_dictionary()
     spans, blocked = _dictionary_spans(text, d, reporters)
+    if switches.on("actors.government_noun"):
+        spans += _government_spans(text, d)  # before the longest-first order: "government forces" is listed too
     if absent:
         spans = [sp for sp in spans if sp[2].name not in absent]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
@@ -213,6 +220,14 @@ def _dictionary_spans(
         for m in needs.finditer(pat, hay)
     ]
     return spans, reporter_spans(hay, d) if reporters is None else reporters
+
+
+def _government_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:
+    """The spans of `Dictionary.government` in `text` (start, end, entry, bare)."""
+    low = text.lower()
+    if not any(w in low for w in d.government_words):
+        return []
+    return [(*m.span(), entry, False) for pat, entry in d.government for m in pat.finditer(text)]
 
 
 def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[int, int]]:

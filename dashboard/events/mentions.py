@@ -18,7 +18,7 @@ from dashboard.events.furniture import CREDIT_NEXT, before_wire_dateline, is_boi
 from dashboard.events.lexicon import VIOLENT, classify
 from dashboard.events.modality import asked_for, cue_governs, scheduled
 from dashboard.events.when import is_future_verb
-from dashboard.nlp import token_from
+from dashboard.nlp import base_form, token_from
 from dashboard.regex_needs import finditer, search
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
@@ -26,6 +26,7 @@ from dashboard.wordlists import word_set
 # Nouns for a stop to violence: what they stop does not happen (`mention.negated`).
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 PAUSE_NOUNS = word_set(WORDS, "mentions.pause_nouns")
+PAUSE_VERB_STEMS = tuple(sorted(word_set(WORDS, "mentions.pause_verb_stems")))
 
 EVENT, MENTION = "event", "mention"
 
@@ -151,8 +152,13 @@ def _future(sent: Any, trigger_at: int) -> bool:
 
 def _paused(trigger: Any) -> bool:
     """Whether the trigger is what a pause noun stops ("a halt of fighting", "a lull in the
-    fighting", "a pause in air strikes")."""
+    fighting", "a pause in air strikes") or a pause verb ("halted its air strikes", "stopped
+    bombing the city")."""
     prep = trigger.head
+    if trigger.dep_ in ("dobj", "xcomp") and (
+        base_form(prep).startswith(PAUSE_VERB_STEMS) or trigger.tag_ == "VBG" and base_form(prep) == "stop"
+    ):
+        return True
     return (
         trigger.dep_ in ("pobj", "pcomp")
         and prep.lower_ in ("of", "in", "to", "on")
