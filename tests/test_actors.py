@@ -501,3 +501,10 @@ def test_a_weapon_or_a_force_holding_the_trigger_can_still_be_hit(nlp) -> None:
         Actor("Rebel groups (Syria)", 2),
         Actor("Military Forces of Russia", 8),
     )
+
+
+def test_government_forces_are_those_of_the_country_of_the_event(nlp) -> None:
+    # A story on Syria that turns to Iraq: the government there, not Syria's.
+    sentence = "Government forces shelled militant hideouts outside the town on Sunday."
+    assert actors_of(nlp, sentence, "shelled", "IQ", "Iraq")[0] == Actor("Military Forces of Iraq", 1)
+    assert actors_of(nlp, sentence, "shelled")[0] == Actor("Military Forces of Syria (2000-)", 1)
