@@ -279,3 +279,9 @@ def test_a_weekdays_possessive_dates_its_own_noun_not_the_trigger_after_it(pipel
 def test_a_weekdays_possessive_dates_the_event_when_the_sentence_gives_no_other_day(pipeline) -> None:
     text = "During Saturday's offensive 17 militants were killed near Saraqib in Idlib province."
     assert _event_days(pipeline, text) == [pd.Timestamp("2020-02-29")]
+
+
+def test_a_weekdays_possessive_on_the_triggers_compound_dates_it_over_the_day_a_source_spoke(pipeline) -> None:
+    # "air" is the trigger's first word; the possessive qualifies the compound's noun, "strikes".
+    text = "Wednesday's air strikes on Saraqib in Idlib province killed nine people, rescuers said on Thursday."
+    assert _event_days(pipeline, text) == [pd.Timestamp("2020-03-04")]

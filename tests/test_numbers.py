@@ -155,6 +155,8 @@ def test_no_counts() -> None:
         ("Death toll from Homs market truck bomb attack at least 93 monitor", 93),
         ("Dozens of villagers have reportedly been killed by coalition air raids", 24),
         ("the death toll rose to two hundred", 200),
+        # The event named at length between the toll and its verb.
+        ("The death toll from Friday's shelling of the hill villages north of the lake has climbed to 17", 17),
     ],
 )
 def test_longer_toll_phrasings(sentence: str, value: int) -> None:

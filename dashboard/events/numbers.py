@@ -147,9 +147,11 @@ _KILL_BEFORE = re.compile(
     rf"|fallen victims?)",
     re.I,
 )
-# "the death toll rose to 45", "Death toll from market car bomb in the port city at least 88".
+# "the death toll rose to 45", "Death toll from market car bomb in the port city at least 88". Up to
+# 14 words between: the event the toll is of is often named at length ("the death toll from Monday's
+# air strikes on the rebel-held town of X has risen to 25"); the first number after them is the toll.
 _TOLL = re.compile(
-    rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,8}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
+    rf"\bdeath toll\s+(?:[\w'-]+\s+){{0,14}}?(?:(?:to|of|at|reached|rose to|climbed to|is|was|"
     rf"hit|hits|stood at)\s+)?{_QUAL}(?P<n>\d[\d,]*|(?:{_WORD_STRICT})(?:[\s-]+(?:{_WORD_STRICT}))*"
     rf"|dozens|scores|hundreds)\b",
     re.I,

@@ -46,10 +46,12 @@ def sentence_mentions(sent: Any, verb: Any, skip_before: int = 0, trigger: Any =
     read: the dateline dates the publication, not the event the headline after it reports. A
     weekday's possessive dates the noun it qualifies ("Tuesday's deaths come after raids on Monday":
     the raids are Monday's), so it gives way to the sentence's other days unless that noun is the
-    `trigger` token ("During Sunday's operation 23 fighters were killed" is Sunday's)."""
+    `trigger` token or the noun it is the first part of ("During Sunday's operation 23 fighters were
+    killed" is Sunday's, and "Monday's air strikes killed 25, a monitor said on Tuesday" Monday's)."""
     mentions = [m for m in find_date_mentions(span_text(sent)) if sent.start_char + m.end > skip_before]
     if trigger is not None:
-        mentions = [m for m in mentions if _possessed(sent, m) in (None, trigger.i)] or mentions
+        own = (None, trigger.i, trigger.head.i if trigger.dep_ == "compound" else trigger.i)
+        mentions = [m for m in mentions if _possessed(sent, m) in own] or mentions
     if len(mentions) < 2:
         return mentions
     same = []
