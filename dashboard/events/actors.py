@@ -238,13 +238,14 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: 
     `actors.affiliation` "gunmen affiliated with X", "militants belonging to X", and with
     `actors.described_name` "the rebel group X"."""
     out: list[Mention] = []
+    affiliation, described = switches.on("actors.affiliation"), switches.on("actors.described_name")
     for m in mentions:
         prev = out[-1] if out else None
         between = text[prev.end - offset : m.start - offset].strip().lower() if prev is not None else ""
         joined = _joined(prev, m, between) if prev is not None else None
-        if joined is None and prev is not None and switches.on("actors.affiliation"):
+        if joined is None and prev is not None and affiliation:
             joined = _affiliated(prev, m, between, text[m.end - offset :])
-        if joined is None and prev is not None and switches.on("actors.described_name"):
+        if joined is None and prev is not None and described:
             joined = _described(prev, m, between, text[prev.start - offset : prev.end - offset])
         if joined is not None:
             out[-1] = joined
