@@ -25,6 +25,7 @@ from typing import Any
 from dashboard.events.actor_roles import sides
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
+from dashboard.regex_hits import hits, kept_hits, may_match_within
 from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, fronted, lowered_twin, needs_of
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import phrase_list, word_set
@@ -34,6 +35,7 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
+_HITS = "conflictmap_actor_word_hits"  # where the dictionary's words stand in the Doc's text (regex_hits)
 
 AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
 DESCRIPTOR_NOUNS = word_set(WORDS, "actors.descriptor_nouns")
@@ -175,12 +177,13 @@ def find_mentions(
     switches: Switches = ALL_ON,
     absent: frozenset[str] = frozenset(),
     reporters: list[tuple[int, int]] | None = None,
+    maybe: list[bool] | None = None,
 ) -> list[Mention]:
     """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`);
-    none of the actors `absent` names (`senses_absent`). `reporters`: `reporter_spans(text, d)`, when
-    the caller has read them already."""
+    none of the actors `absent` names (`senses_absent`). `reporters` (`reporter_spans(text, d)`) and
+    `maybe` (which patterns may match, as `regex_hits` reads it): when the caller has them already."""
     d = dictionary or load_dictionary()
-    spans, blocked = _dictionary_spans(text, d, reporters)
+    spans, blocked = _dictionary_spans(text, d, reporters, maybe)
     if absent:
         spans = [sp for sp in spans if sp[2].name not in absent]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
@@ -199,17 +202,18 @@ def find_mentions(
 
 
 def _dictionary_spans(
-    text: str, d: Dictionary, reporters: list[tuple[int, int]] | None = None
+    text: str, d: Dictionary, reporters: list[tuple[int, int]] | None = None, maybe: list[bool] | None = None
 ) -> tuple[list[tuple[int, int, ActorEntry, bool]], list[tuple[int, int]]]:
     """The dictionary's names in `text` (start, end, entry, bare), and the spans of those who report;
     a pattern none of whose needed words is in the text is not run (regex_needs)."""
     hay = Text.of(text)
     tests = d.needs or (ANY_TEXT,) * len(d.patterns)
-    may = d.needs_set.may_match(hay) if d.needs_set is not None else [t.may_match(hay) for t in tests]
+    if maybe is None:
+        maybe = d.needs_set.may_match(hay) if d.needs_set is not None else [t.may_match(hay) for t in tests]
     spans = [
         (*m.span(), entry, bare)
-        for (pat, entry, bare), needs, maybe in zip(d.patterns, tests, may, strict=True)
-        if maybe
+        for (pat, entry, bare), needs, may in zip(d.patterns, tests, maybe, strict=True)
+        if may
         for m in needs.finditer(pat, hay)
     ]
     return spans, reporter_spans(hay, d) if reporters is None else reporters
@@ -222,6 +226,21 @@ def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[
     if not d.reporters_needs.may_match(hay):
         return []
     return [m.span() for m in d.reporters_needs.finditer(d.reporters, hay)]
+
+
+def article_mentions(doc: Any, reporters: list[tuple[int, int]]) -> list[Mention]:
+    """`find_mentions` over the Doc's whole text, whose reporters are `reporters`; where its scan
+    found the dictionary's words is kept with the Doc, for the event sentences' own reads."""
+    d, text = load_dictionary(), doc_text(doc)
+    if d.needs_set is not None and _HITS not in doc.user_data:
+        doc.user_data[_HITS] = list(hits(d.needs_set, text))
+    return find_mentions(text, dictionary=d, reporters=reporters, maybe=_kept_maybe(doc, d, 0, text))
+
+
+def _kept_maybe(doc: Any, d: Dictionary, start: int, piece: str) -> list[bool] | None:
+    """`maybe` for `piece`, the Doc's text from `start` on, from the hits kept with it, if it can tell."""
+    kept = kept_hits(doc, _HITS) if d.needs_set is not None else None
+    return None if kept is None or d.needs_set is None else may_match_within(d.needs_set, kept, start, Text.of(piece))
 
 
 def _unit_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:
@@ -366,7 +385,8 @@ def event_actors(
     inside a span of `skip` (the phrase of another event that only tells when) is read."""
     d = load_dictionary()
     absent = _article_senses_absent(doc, d) if switches.on("actors.other_sense") else frozenset()
-    found = find_mentions(doc_text(doc)[start:end], start, d, switches, absent)
+    text = doc_text(doc)[start:end]
+    found = find_mentions(text, start, d, switches, absent, maybe=_kept_maybe(doc, d, start, text))
     mentions = [m for m in found if not any(a <= m.start < b for a, b in skip)]
     # Each mention's actor, made once: the sides and the order of the targets both read it.
     named = [(m, actor_of(m.entry, country_code, country_name, d)) for m in mentions]
