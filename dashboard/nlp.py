@@ -121,6 +121,13 @@ def doc_text(doc: Any) -> str:
     return text
 
 
+def keep_text(doc: Any, text: str) -> Any:
+    """`doc`, with `text`, the text it was parsed from, kept as its `doc_text`: the same string
+    (spaCy's tokenizer loses no character), without joining every token again (~0.1 ms an article)."""
+    doc.user_data["conflictmap_text"] = text
+    return doc
+
+
 def doc_ents(doc: Any) -> tuple:
     """`doc.ents`, built once per Doc (spaCy builds every entity span again at each access)."""
     ents = doc.user_data.get("conflictmap_ents")

@@ -15,7 +15,7 @@ from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.geocoder import GazetteerGeocoder
 from dashboard.geo.toponyms import geoparse
 from dashboard.ingest.article import Article
-from dashboard.nlp import components_off, pipe_docs, worker_count
+from dashboard.nlp import components_off, keep_text, pipe_docs, worker_count
 from dashboard.pipeline_fork import WARM_UP, ArticleOutcome, run_forked
 from dashboard.rules import ALL_ON, Switches
 
@@ -73,11 +73,15 @@ class Pipeline:
         n_process, off = worker_count(len(articles), self.n_process), components_off(self.nlp, self.switches)
         if n_process > 1 and isinstance(self.geocoder, GazetteerGeocoder):
             if not self._warm:
-                self.article_rows(self.nlp(WARM_UP.text), WARM_UP)
+                self._parsed_rows(self.nlp(WARM_UP.text), WARM_UP)
                 self._warm = True
-            return run_forked(self.nlp, self.article_rows, articles, n_process, self.batch_size, off)
+            return run_forked(self.nlp, self._parsed_rows, articles, n_process, self.batch_size, off)
         docs = pipe_docs(self.nlp, (a.text for a in articles), len(articles), self.n_process, self.batch_size, off)
-        return (self.article_rows(doc, article) for article, doc in zip(articles, docs, strict=True))
+        return (self._parsed_rows(doc, article) for article, doc in zip(articles, docs, strict=True))
+
+    def _parsed_rows(self, doc: Any, article: Article) -> ArticleOutcome:
+        """`article_rows` of the Doc parsed from the article's text, which it keeps as the Doc's text."""
+        return self.article_rows(keep_text(doc, article.text), article)
 
     def article_rows(self, doc: Any, article: Article) -> ArticleOutcome:
         """One parsed article's event rows, or the problem that kept it out."""

@@ -11,7 +11,8 @@ from datetime import date
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.events.actors import bloc_of, load_dictionary, senses_absent
+from dashboard.events.actor_groups import bloc_of
+from dashboard.events.actors import load_dictionary, senses_absent
 from dashboard.events.assemble import same_sides
 from dashboard.ingest.article import Article
 from dashboard.rules import Switches

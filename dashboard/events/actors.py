@@ -26,6 +26,7 @@ from dashboard.events.actor_entries import Actor, ActorEntry, Mention
 from dashboard.events.actor_roles import sides
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
+from dashboard.regex_hits import hits, kept_hits, may_match_within
 from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, fronted, lowered_twin, needs_of
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import phrase_list, word_set
@@ -35,6 +36,7 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
+_HITS = "conflictmap_actor_word_hits"  # where the dictionary's words stand in the Doc's text (regex_hits)
 
 AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
 DESCRIPTOR_NOUNS = word_set(WORDS, "actors.descriptor_nouns")
@@ -180,12 +182,13 @@ def find_mentions(
     switches: Switches = ALL_ON,
     absent: frozenset[str] = frozenset(),
     reporters: list[tuple[int, int]] | None = None,
+    maybe: list[bool] | None = None,
 ) -> list[Mention]:
     """Actor names in `text`, longest first where they overlap, in text order (offsets + `offset`);
-    none of the actors `absent` names (`senses_absent`). `reporters`: `reporter_spans(text, d)`, when
-    the caller has read them already."""
+    none of the actors `absent` names (`senses_absent`). `reporters` (`reporter_spans(text, d)`) and
+    `maybe` (which patterns may match, as `regex_hits` reads it): when the caller has them already."""
     d = dictionary or load_dictionary()
-    spans, blocked = _dictionary_spans(text, d, reporters)
+    spans, blocked = _dictionary_spans(text, d, reporters, maybe)
     if switches.on("actors.government_noun"):
         spans += _government_spans(text, d)  # before the longest-first order: "government forces" is listed too
     if absent:
@@ -206,17 +209,18 @@ def find_mentions(
 
 
 def _dictionary_spans(
-    text: str, d: Dictionary, reporters: list[tuple[int, int]] | None = None
+    text: str, d: Dictionary, reporters: list[tuple[int, int]] | None = None, maybe: list[bool] | None = None
 ) -> tuple[list[tuple[int, int, ActorEntry, bool]], list[tuple[int, int]]]:
     """The dictionary's names in `text` (start, end, entry, bare), and the spans of those who report;
     a pattern none of whose needed words is in the text is not run (regex_needs)."""
     hay = Text.of(text)
     tests = d.needs or (ANY_TEXT,) * len(d.patterns)
-    may = d.needs_set.may_match(hay) if d.needs_set is not None else [t.may_match(hay) for t in tests]
+    if maybe is None:
+        maybe = d.needs_set.may_match(hay) if d.needs_set is not None else [t.may_match(hay) for t in tests]
     spans = [
         (*m.span(), entry, bare)
-        for (pat, entry, bare), needs, maybe in zip(d.patterns, tests, may, strict=True)
-        if maybe
+        for (pat, entry, bare), needs, may in zip(d.patterns, tests, maybe, strict=True)
+        if may
         for m in needs.finditer(pat, hay)
     ]
     return spans, reporter_spans(hay, d) if reporters is None else reporters
@@ -239,6 +243,21 @@ def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[
     return [m.span() for m in d.reporters_needs.finditer(d.reporters, hay)]
 
 
+def article_mentions(doc: Any, reporters: list[tuple[int, int]]) -> list[Mention]:
+    """`find_mentions` over the Doc's whole text, whose reporters are `reporters`; where its scan
+    found the dictionary's words is kept with the Doc, for the event sentences' own reads."""
+    d, text = load_dictionary(), doc_text(doc)
+    if d.needs_set is not None and _HITS not in doc.user_data:
+        doc.user_data[_HITS] = list(hits(d.needs_set, text))
+    return find_mentions(text, dictionary=d, reporters=reporters, maybe=_kept_maybe(doc, d, 0, text))
+
+
+def _kept_maybe(doc: Any, d: Dictionary, start: int, piece: str) -> list[bool] | None:
+    """`maybe` for `piece`, the Doc's text from `start` on, from the hits kept with it, if it can tell."""
+    kept = kept_hits(doc, _HITS) if d.needs_set is not None else None
+    return None if kept is None or d.needs_set is None else may_match_within(d.needs_set, kept, start, Text.of(piece))
+
+
 def _unit_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:
     """Groups named like a fighting unit ("Liwa X"), each an actor by the name the text gives."""
     if d.units is None:
@@ -253,13 +272,14 @@ def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: 
     `actors.affiliation` "gunmen affiliated with X", "militants belonging to X", and with
     `actors.described_name` "the rebel group X"."""
     out: list[Mention] = []
+    affiliation, described = switches.on("actors.affiliation"), switches.on("actors.described_name")
     for m in mentions:
         prev = out[-1] if out else None
         between = text[prev.end - offset : m.start - offset].strip().lower() if prev is not None else ""
         joined = _joined(prev, m, between) if prev is not None else None
-        if joined is None and prev is not None and switches.on("actors.affiliation"):
+        if joined is None and prev is not None and affiliation:
             joined = _affiliated(prev, m, between, text[m.end - offset :])
-        if joined is None and prev is not None and switches.on("actors.described_name"):
+        if joined is None and prev is not None and described:
             joined = _described(prev, m, between, text[prev.start - offset : prev.end - offset])
         if joined is not None:
             out[-1] = joined
@@ -322,40 +342,6 @@ def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Diction
     return Actor(name, entry.inter)
 
 
-@lru_cache(maxsize=2)
-def _generic_group_prefixes(path: Path = ACTORS_PATH) -> tuple[str, ...]:
-    d = load_dictionary(path)
-    return tuple(
-        sorted({e.name.split("{")[0] for _, e, _ in d.patterns if e.generic and not e.victim and e.inter in (2, 3)})
-    )
-
-
-@lru_cache(maxsize=2)
-def _bloc_members(path: Path = ACTORS_PATH) -> dict[str, str]:
-    """{state forces' canonical name: the alliance it flies in}, from the `members` of actors.toml."""
-    with Path(path).open("rb") as fh:
-        data = tomllib.load(fh)
-    d = load_dictionary(path)
-    return {
-        d.state_canonical[code]: a["name"]
-        for a in data["actor"]
-        for code in a.get("members", [])
-        if code in d.state_canonical
-    }
-
-
-def bloc_of(name: str) -> str:
-    """The alliance an external force acts in: a member state's forces are its coalition's
-    ("Military Forces of France" → "Coalition (US-led)"); any other actor is its own."""
-    return _bloc_members().get(name, name)
-
-
-def is_generic_group(name: str) -> bool:
-    """Whether an actor is a generic word for armed men ("Rebel groups (Syria)", "Unidentified Armed
-    Group (Syria)"), not a named group."""
-    return bool(name) and name.startswith(_generic_group_prefixes())
-
-
 def interaction(inter1: int | None, inter2: int | None) -> int | None:
     """ACLED's interaction code: the two inter codes, lower first (10 for an actor alone)."""
     if inter1 is None:
@@ -380,7 +366,8 @@ def event_actors(
     inside a span of `skip` (the phrase of another event that only tells when) is read."""
     d = load_dictionary()
     absent = _article_senses_absent(doc, d) if switches.on("actors.other_sense") else frozenset()
-    found = find_mentions(doc_text(doc)[start:end], start, d, switches, absent)
+    text = doc_text(doc)[start:end]
+    found = find_mentions(text, start, d, switches, absent, maybe=_kept_maybe(doc, d, start, text))
     mentions = [m for m in found if not any(a <= m.start < b for a, b in skip)]
     # Each mention's actor, made once: the sides and the order of the targets both read it.
     named = [(m, actor_of(m.entry, country_code, country_name, d)) for m in mentions]

@@ -12,11 +12,10 @@ sentence-level extractor makes a row of each. Here the event rows of one article
   site was placed at (`location.unlisted_site`), and — `assemble.headline_province` — a headline's
   town that bears its province's name ("Jets Hit Hospital in Idlib" over a body that names the town).
 
-The group keeps its most informative row (the sentence that says most) as `excerpt`, every row's
-span in `evidence`, the finest place, the most precise date, and — `assemble.lead_toll` — the
-first death count its reports give (`assemble.lead_toll`; news leads with the toll). Mentions are left as they are.
-Two events on different days are never joined.
-"""
+The group keeps its most informative row (the sentence that says most) as `excerpt`, every row's span
+in `evidence`, the finest place, the most precise date and — `assemble.lead_toll` — the first death
+count its reports give (news leads with the toll). Mentions are left as they are. Two events on
+different days are never joined."""
 
 from __future__ import annotations
 
@@ -24,7 +23,8 @@ import json
 from collections.abc import Callable
 
 from dashboard import schema as S
-from dashboard.events.actors import UNIDENTIFIED, ActorEntry, bloc_of, interaction, is_generic_group
+from dashboard.events.actor_groups import bloc_of, is_generic_group
+from dashboard.events.actors import UNIDENTIFIED, ActorEntry, interaction
 from dashboard.events.authors import (
     AIR_STRIKE,
     SIDE_OF_INTER,

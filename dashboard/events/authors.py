@@ -16,7 +16,8 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from dashboard import schema as S
-from dashboard.events.actors import UNIDENTIFIED, is_generic_group
+from dashboard.events.actor_groups import is_generic_group
+from dashboard.events.actors import UNIDENTIFIED
 from dashboard.events.lexicon import lexicon_data
 from dashboard.rules import Switches
 

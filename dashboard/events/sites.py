@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.events.actors import find_mentions, reporter_spans
+from dashboard.events.actors import article_mentions, reporter_spans
 from dashboard.events.site_names import (
     LISTED_SITE_LABEL,
     NOT_NAMES,
@@ -188,7 +188,7 @@ def unlisted_sites(doc: Any, toponyms: list[Toponym], switches: Switches = ALL_O
     reporters = Later(lambda: reporter_spans(text))
     reading = _Reading(
         text,
-        Later(lambda: taken + [(m.start, m.end) for m in find_mentions(text, reporters=list(reporters))]),
+        Later(lambda: taken + [(m.start, m.end) for m in article_mentions(doc, list(reporters))]),
         reporters if switches.on("location.site_before_reporter") else [],
         {},
         # It keeps the candidates the geoparser ranked and turned down for it, which a correction offers.

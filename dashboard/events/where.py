@@ -16,7 +16,7 @@ from dashboard.events.site_names import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, told_days, trigger_token
 from dashboard.geo.gazetteer import AREA_CODE, Place, fold
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
-from dashboard.nlp import token_at
+from dashboard.nlp import span_text, token_at
 from dashboard.rules import ALL_ON, Switches
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -334,7 +334,7 @@ def kept_towns(
 def new_paragraph(sents: list, j: int, text: str) -> bool:
     """Whether a blank line comes before sentence j (a sentence's span may end with the blank line
     after it: look from its last word)."""
-    last_word = sents[j - 1].start_char + len(sents[j - 1].text.rstrip())
+    last_word = sents[j - 1].start_char + len(span_text(sents[j - 1]).rstrip())
     return "\n\n" in text[last_word : sents[j].start_char + 1]
 
 
@@ -394,5 +394,5 @@ def finer_in_next(
         if finer:
             # The most specific place of that sentence ("Khan Touman in Aleppo" → the town).
             best = min(finer, key=lambda t: kept_place(t).precision)
-            return best, sents[j].start_char + len(sents[j].text.rstrip())
+            return best, sents[j].start_char + len(span_text(sents[j]).rstrip())
     return None

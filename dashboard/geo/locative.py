@@ -57,9 +57,11 @@ CALENDAR_WORDS = {
 
 
 def _capitalised(tok: Any) -> bool:
+    text = tok.text
     return (
-        tok.text[:1].isupper()
-        and any(c.isalpha() for c in tok.text)
+        text[:1].isupper()
+        # The first character first: nearly always the letter, and no generator made for it.
+        and (text[0].isalpha() or any(c.isalpha() for c in text))
         and (tok.ent_type_ not in NON_PLACE_ENTS or _swallowed_by_date(tok))
         and not tok.is_stop
         and tok.lower_.rstrip(".") not in CALENDAR_WORDS
@@ -100,13 +102,15 @@ def _name_runs(doc: Any) -> list[tuple[int, int]]:
     # token with neither is passed over in the Doc's table, with no Token made for it.
     upper = token_table(doc)["upper_initial"]
     while i < n:
-        if not (upper[i] or i + 2 < n and upper[i + 2]) or not (_capitalised(doc[i]) or _article_prefix(doc, i)):
+        # Without a capital a token is no capitalised word (the table's test is `_capitalised`'s first).
+        opens = upper[i] and _capitalised(doc[i]) or i + 2 < n and upper[i + 2] and _article_prefix(doc, i)
+        if not opens:
             i += 1  # nor a stop word: "In Londonderry"
             continue
         j, last, words = i + 1, i + 1, 1
         while j < n and words < MAX_WORDS:
             tok = doc[j]
-            if _capitalised(tok):
+            if upper[j] and _capitalised(tok):
                 words += 1
                 j += 1
                 last = j

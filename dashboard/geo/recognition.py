@@ -28,7 +28,7 @@ from dashboard.geo.names import (
     well_known,
 )
 from dashboard.geo.toponym import Toponym
-from dashboard.nlp import doc_ents, doc_text, lower_case_words, token_table
+from dashboard.nlp import doc_ents, doc_text, token_table
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -39,7 +39,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
     `embedded`). With keep_unknown, NER place spans the gazetteer lacks are kept too (unresolvable,
     but still where an event may be)."""
     # Doc.text is rebuilt from the tokens at every access: read it once.
-    words = Words(doc_text(doc), lower_case_words(doc))
+    words = Words(doc_text(doc), doc)
     # A dateline wins over what the model made of it ("BEIRUT Air strikes…" tagged ORG): it says
     # where the reporter files from, which resolution must know.
     out: list[Toponym] = _datelines(words.text, gazetteer) if switches.on("recognition.dateline") else []

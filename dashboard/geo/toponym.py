@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from dashboard.geo.gazetteer import Gazetteer, Place
 
@@ -38,26 +39,35 @@ class Toponym:
 
 
 def alternatives_json(toponym: Toponym, gazetteer: Gazetteer) -> str:
-    """The toponym's ranked candidates as the events table's `alternatives` column, best first."""
-    return json.dumps(
-        [
-            {
-                "name": p.name,
-                "lat": round(p.latitude, 5),
-                "lon": round(p.longitude, 5),
-                "geonameid": p.geonameid,
-                "feature_code": p.feature_code,
-                "country_code": p.country_code,
-                "country": gazetteer.country_name(p.country_code) if p.country_code else "",
-                "admin1": p.admin1,
-                "geo_precision": p.precision,
-                "score": round(float(score), 3),
-            }
-            for p, score in toponym.alternatives
-            if p is not None
-        ],
-        ensure_ascii=False,
-    )
+    """The toponym's ranked candidates as the events table's `alternatives` column, best first: a
+    JSON list of one object per candidate, "score" its last member. What `json.dumps` writes for the
+    whole list, put together from each place's object written once (`_place_json`): a list is its
+    items' texts joined by ", " between brackets, an object its members' by ", " between braces."""
+    items = [
+        f"{_place_json(p, gazetteer.country_name(p.country_code) if p.country_code else '')}, "
+        f'"score": {json.dumps(round(float(score), 3))}}}'
+        for p, score in toponym.alternatives
+        if p is not None
+    ]
+    return "[" + ", ".join(items) + "]"
+
+
+# A candidate's place is written again in every row of every name it may be (~10 per name).
+@lru_cache(maxsize=4096)
+def _place_json(p: Place, country: str) -> str:
+    """The place's object of `alternatives_json` without its score and closing brace."""
+    whole = {
+        "name": p.name,
+        "lat": round(p.latitude, 5),
+        "lon": round(p.longitude, 5),
+        "geonameid": p.geonameid,
+        "feature_code": p.feature_code,
+        "country_code": p.country_code,
+        "country": country,
+        "admin1": p.admin1,
+        "geo_precision": p.precision,
+    }
+    return json.dumps(whole, ensure_ascii=False)[:-1]
 
 
 def unplace_fallbacks(toponyms: list[Toponym]) -> list[Toponym]:
