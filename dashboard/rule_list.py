@@ -244,6 +244,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "act's author wherever the phrase stands ('killed in Russian air strikes', 'reported X on rebel positions')",
     ),
     RuleInfo(
+        "actors.crowd",
+        "actors",
+        "a protest with no named author is by 'Protesters (country)', a riot by 'Rioters (country)'; the "
+        "people, residents or students the parse read as a protest's target are its crowd",
+    ),
+    RuleInfo(
         "actors.government_noun",
         "actors",
         "a government named before a military noun ('government shelling', 'the government's jets') is the "

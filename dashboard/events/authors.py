@@ -7,7 +7,10 @@
 - `actors.unidentified`: other violence with no named author is by an "Unidentified Armed Group";
 - `actors.named_over_generic`: a named group one report gives wins over another's generic word;
 - `actors.no_ground_flyers`: an armed group read as an air strike's author is its target (such groups
-  fly no combat aircraft), and the air force above is the author.
+  fly no combat aircraft), and the air force above is the author;
+- `actors.crowd`: a protest with no named author is by "Protesters (country)", a riot by "Rioters
+  (country)", as ACLED codes them; the people, residents or students the parse read as a protest's
+  target are its crowd, not someone it hit.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against 
 # each other: Syrian or Russian jets), armed groups, and everyone else.
 SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
 
+
+# ACLED's crowds (`actors.crowd`): who protests or riots, named by the country, with their code.
+CROWDS = {"Protests": ("Protesters ({country})", 6), "Riots": ("Rioters ({country})", 5)}
+VICTIM_INTER = 7
 
 AIR_STRIKE = "Air/drone strike"
 STATE_FORCES = "Military Forces of "
@@ -96,9 +103,21 @@ def default_author(
         out[S.ACTOR1], out[S.INTER1] = air_force
     if not out[S.ACTOR1] and out[S.SUB_EVENT_TYPE] in authors and switches.on("actors.same_means"):
         out[S.ACTOR1], out[S.INTER1] = authors[out[S.SUB_EVENT_TYPE]]
+    _crowd(out, switches)
     if not out[S.ACTOR1] and out[S.EVENT_TYPE] in VIOLENT and switches.on("actors.unidentified"):
         out[S.ACTOR1] = UNIDENTIFIED.format(country=out[S.COUNTRY] or "unknown country")
         out[S.INTER1] = 3
+
+
+def _crowd(out: dict, switches: Switches) -> None:
+    """`actors.crowd`: a protest's or a riot's crowd as its author when none is named; the people a
+    protest's parse read as its target ("hundreds of people protested") are that crowd."""
+    if out[S.ACTOR1] or out[S.EVENT_TYPE] not in CROWDS or not switches.on("actors.crowd"):
+        return
+    name, inter = CROWDS[out[S.EVENT_TYPE]]
+    if out[S.EVENT_TYPE] == "Protests" and out.get(S.INTER2) == VICTIM_INTER:
+        out[S.ACTOR2], out[S.INTER2] = "", None
+    out[S.ACTOR1], out[S.INTER1] = name.format(country=out[S.COUNTRY] or "unknown country"), inter
 
 
 def ground_the_striker(out: dict, rows: list[dict]) -> None:

@@ -1,0 +1,39 @@
+"""`actors.crowd`: a protest's or a riot's author is its crowd, as ACLED codes them."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from dashboard import schema as S
+from dashboard.ingest.article import Article
+from dashboard.rules import Switches
+
+
+def _rows(pipeline, text: str, off: str = "") -> list[tuple]:
+    p = dataclasses.replace(pipeline, switches=Switches.parse(off)) if off else pipeline
+    ev = p.run([Article(text=text, title="t", published=date(2021, 6, 4))]).events
+    ev = ev[ev[S.RECORD_KIND] == "event"]
+    return list(zip(ev[S.EVENT_TYPE], ev[S.ACTOR1], ev[S.INTER1].tolist(), ev[S.ACTOR2], strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Several hundred teachers protested outside the governor's office in Homs on Thursday over unpaid wages.",
+        "Farmers demonstrated in the town of Saraqib on Thursday against the new tax.",
+    ],
+)
+def test_a_protest_is_by_its_protesters_not_against_them(pipeline, text) -> None:
+    rows = _rows(pipeline, text)
+    assert rows and all(r[0] == "Protests" for r in rows)
+    assert [(r[1], r[2], r[3] or "") for r in rows] == [("Protesters (Syria)", 6, "")] * len(rows)
+    off = _rows(pipeline, text, "actors.crowd")
+    assert [r[1] for r in off] != [r[1] for r in rows], "switched off: no crowd named"
+
+
+def test_a_riot_is_by_rioters(pipeline) -> None:
+    rows = _rows(pipeline, "Riots broke out in the town of Saraqib on Thursday after the arrests.")
+    assert [(r[0], r[1], r[2]) for r in rows] == [("Riots", "Rioters (Syria)", 5)]
