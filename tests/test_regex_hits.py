@@ -14,7 +14,7 @@ TEXT = (
     "Syrian government forces and Russian jets struck rebel-held Idlib on Monday, activists said. "
     "The U.S.-led coalition denied it. Hezbollah fighters, Daesh militants and civilians fled; "
     "a boy and three women were killed. ΣΟΦΙΑΣ ΟΔΟΣ and the İstanbul office of HTS stayed shut. "
-    "Barrel bombs hit Aleppo's Bustan al-Qasr; the Syrian Observatory for Human Rights reported it."
+    "Barrel bombs hit a market in the old quarter at noon; the Syrian Observatory for Human Rights counted the dead."
 )
 
 
