@@ -284,32 +284,24 @@ def test_a_related_news_block_or_a_bar_menu_inside_a_sentence_is_page_furniture(
     assert not is_boilerplate("Voters chose between two lists | one of them new.", 2000), "a single bar is no menu"
 
 
-def test_violence_a_pause_stops_does_not_happen(nlp) -> None:
+@pytest.mark.parametrize(
+    "text, trigger, negated",
+    [
+        # A pause noun or a verb that stops violence: what it stops does not happen.
+        ("The ministry announced a two-day halt of fighting around the port.", "fighting", True),
+        ("Residents enjoyed a rare lull in the shelling on Sunday.", "shelling", True),
+        ("The navy halted its missile strikes on the port last week.", "strikes", True),
+        ("Both sides ceased shelling the bridge before the talks.", "shelling", True),
+        ("The air force has stopped bombing the valley, the minister said.", "bombing", True),
+        # The fighting happened; "stop" with a noun is an attack that was made and repelled.
+        ("Three fighters died at the end of the fighting near the port.", "fighting", False),
+        ("Guards stopped an attack on the depot before dawn.", "attack", False),
+    ],
+)
+def test_violence_a_pause_stops_does_not_happen(nlp, text, trigger, negated) -> None:
     from dashboard.events.mentions import _negated
 
-    for text, trigger in (
-        ("The ministry announced a two-day halt of fighting around the port.", "fighting"),
-        ("Residents enjoyed a rare lull in the shelling on Sunday.", "shelling"),
-    ):
-        doc = nlp(text)
-        assert _negated(doc[:], text.index(trigger)), text
-    text = "Three fighters died at the end of the fighting near the port."
-    assert not _negated(nlp(text)[:], text.index("fighting")), "the fighting happened"
-
-
-def test_violence_a_pause_verb_stops_does_not_happen(nlp) -> None:
-    from dashboard.events.mentions import _negated
-
-    for text, trigger in (
-        ("The navy halted its missile strikes on the port last week.", "strikes"),
-        ("Both sides ceased shelling the bridge before the talks.", "shelling"),
-        ("The air force has stopped bombing the valley, the minister said.", "bombing"),
-    ):
-        doc = nlp(text)
-        assert _negated(doc[:], text.index(trigger)), text
-    # "Stop" with a noun is an attack that was made and repelled.
-    text = "Guards stopped an attack on the depot before dawn."
-    assert not _negated(nlp(text)[:], text.index("attack")), "the attack happened"
+    assert _negated(nlp(text)[:], text.index(trigger)) is negated
 
 
 def test_a_past_fact_in_a_since_or_after_clause_is_no_hypothesis() -> None:

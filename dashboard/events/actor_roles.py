@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 
 AGENT, TARGET, UNKNOWN, SPEAKER = "agent", "target", "unknown", "speaker"
-ATTACK_HEADS = word_set(WORDS, "actors.attack_heads")
 ACT_HEADS = word_set(WORDS, "actors.act_heads")
+ATTACK_HEADS = ACT_HEADS | word_set(WORDS, "actors.attack_heads")
 TARGET_HEADS = word_set(WORDS, "actors.target_heads")
 NON_STATE_HEADS = word_set(WORDS, "actors.non_state_heads")
 # "near" and "outside": a side named where a blast or a shell landed ("a bomb near a branch of the

@@ -57,10 +57,9 @@ class Dictionary:
     reporters_needs: Needs = ANY_TEXT
     # (actor name, its other sense, its own sense): see `senses_absent`.
     senses: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = ()
-    # `actors.government_noun`: (pattern, entry) of a government before a military noun, and the
-    # words naming a government (a text without one is not searched).
-    government: tuple[tuple[re.Pattern[str], ActorEntry], ...] = ()
-    government_words: tuple[str, ...] = ()
+    # `actors.government_noun`: (pattern, entry, the words it needs: regex_needs) of a government
+    # before a military noun.
+    government: tuple[tuple[re.Pattern[str], ActorEntry, Needs], ...] = ()
     # `needs` asked all at once (one scan of a text for every pattern's words), made from them.
     needs_set: NeedsSet | None = field(default=None, init=False, compare=False)
 
@@ -115,7 +114,7 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     )
     gov = _government(data, nouns, canonical)
     return Dictionary(
-        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses, *gov
+        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses, gov
     )
 
 
@@ -131,22 +130,22 @@ def _unit_pattern(heads: list[str]) -> re.Pattern[str]:
 
 def _government(
     data: dict, nouns: str, canonical: dict[str, str]
-) -> tuple[tuple[tuple[re.Pattern[str], ActorEntry], ...], tuple[str, ...]]:
+) -> tuple[tuple[re.Pattern[str], ActorEntry, Needs], ...]:
     """`actors.government_noun`: a government before a military noun ("government shelling", "the
     government's jets") is the forces of the state where the event happened ({state_forces}), and
     with a state's name before it that state's ("Turkish government jets"). Not a government with a
     prefix ("pro-government forces", "anti-government fighters"): those are other sides."""
-    words = tuple(data.get("government_words", []))
+    words = data.get("government_words", [])
     if not words:
-        return (), ()
-    gov = rf"(?:{_alt(list(words))})(?:'s)?\s+(?:{nouns})\b"
+        return ()
+    gov = rf"(?:{_alt(words)})(?:'s)?\s+(?:{nouns})\b"
     out = []
     for s in data["state"]:
         entry = ActorEntry(canonical[s["code"]], 1, state=s["code"])
         out.append((re.compile(rf"\b(?:{_alt(s['names'])})\s+{gov}", re.I), entry))
     forces = next(a for a in data["actor"] if a["name"] == "{state_forces}")
     out.append((re.compile(rf"(?<![\w-]){gov}", re.I), ActorEntry(forces["name"], int(forces["inter"]), generic=True)))
-    return tuple(out), words
+    return tuple((pat, entry, needs_of(pat)) for pat, entry in out)
 
 
 def _reporters_needs(reporters: re.Pattern[str], words: list[str]) -> Needs:
@@ -227,11 +226,15 @@ def _dictionary_spans(
 
 
 def _government_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bool]]:
-    """The spans of `Dictionary.government` in `text` (start, end, entry, bare)."""
-    low = text.lower()
-    if not any(w in low for w in d.government_words):
-        return []
-    return [(*m.span(), entry, False) for pat, entry in d.government for m in pat.finditer(text)]
+    """The spans of `Dictionary.government` in `text` (start, end, entry, bare); a pattern none of
+    whose needed words is in the text is not run (regex_needs), as the dictionary's are not."""
+    hay = Text.of(text)
+    return [
+        (*m.span(), entry, False)
+        for pat, entry, needs in d.government
+        if needs.may_match(hay)
+        for m in needs.finditer(pat, hay)
+    ]
 
 
 def reporter_spans(text: str | Text, d: Dictionary | None = None) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from dashboard import schema as S
 from dashboard.events.actor_groups import is_generic_group
-from dashboard.events.actors import UNIDENTIFIED
+from dashboard.events.actors import UNIDENTIFIED, VICTIM_INTER
 from dashboard.events.lexicon import lexicon_data
 from dashboard.rules import Switches
 
@@ -32,7 +32,6 @@ SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: 
 
 # ACLED's crowds (`actors.crowd`): who protests or riots, named by the country, with their code.
 CROWDS = {"Protests": ("Protesters ({country})", 6), "Riots": ("Rioters ({country})", 5)}
-VICTIM_INTER = 7
 
 AIR_STRIKE = "Air/drone strike"
 STATE_FORCES = "Military Forces of "
