@@ -430,6 +430,32 @@ def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path
     assert views.figures(f, Selection())[0] == D.selection_figures(db, f, Selection())[0] == 1
 
 
+def test_the_tolls_scan_checks_the_shared_places_only_where_no_rollup_part_says(
+    tmp_path: Path, make_events, monkeypatch
+) -> None:
+    """DuckEngine.clusters_share_place: as the rollup parts record it, the tolls table built without
+    the check (its five distinct counts were most of the build); for parts that do not say (written
+    before they did), from the tolls scan, with the same answer."""
+    rows = make_events(
+        dict(event_id="a", cluster_id="c1"),
+        dict(event_id="b", cluster_id="c1", country="Iraq"),
+        dict(event_id="c", event_date="2020-03-09"),
+    )
+    EventsStore(tmp_path).replace_events(rows)
+    db = D.DuckEngine(EventsStore(tmp_path), threads=1)
+    gen = db.store.manifest()["generation"]
+    assert db.clusters_share_place() is False
+    db.query("SELECT count(*) FROM tolls")
+    assert list(db.query(f"SELECT * FROM tolls_{gen} LIMIT 0").columns) == ["cluster_id", "low", "high"]
+
+    said = db.store.manifest()
+    unsaid = {**said, "rollup": [{k: v for k, v in e.items() if k != "same_place"} for e in said["rollup"]]}
+    monkeypatch.setattr(db.store, "manifest", lambda: unsaid)
+    old = D.DuckEngine(db.store, threads=1)
+    assert old.clusters_share_place() is False
+    assert "same_place" in old.query(f"SELECT * FROM tolls_{gen} LIMIT 0").columns
+
+
 def test_a_dated_query_reads_only_the_parts_that_can_hold_its_dates(stored) -> None:
     """DuckEngine.events_between: a query kept to a year reads that year's parts (and every overlay),
     and answers as over the whole view."""

@@ -170,11 +170,9 @@ class DuckEngine:
         self._con.execute("DROP VIEW IF EXISTS events")
         self._events = source
         self._declare_rollup(gen, m)
-        self._drop_old("rollup_", gen)
-        self._drop_old("state_", gen)  # duck_states: the filter states' tables of older generations
-        self._drop_old("overlay_", gen)
-        self._drop_old("patch_", gen)
-        self._drop_old("newest_", gen)  # duck_newest's
+        # Older generations' tables (state_: duck_states' filter states, newest_: duck_newest's).
+        for prefix in ("rollup_", "state_", "overlay_", "patch_", "newest_"):
+            self._drop_old(prefix, gen)
 
     @staticmethod
     def _source(files_sql: str, extra: str = "") -> str:
@@ -333,19 +331,24 @@ class DuckEngine:
         needs it (one scan of four columns: with a rollup, the unfiltered views never do)."""
         # A table per generation, the view pointing at it: a query still running on the previous
         # generation keeps its table until the next change.
-        # With it, whether each event's reports share every column of their place (the same scan).
+        # With it, only where a rollup part does not record it, whether each event's reports share
+        # their place (five distinct counts: at ten million events 6.6 s of the build, 1.3 without).
         same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
-        self._con.execute(
-            f"CREATE OR REPLACE TABLE tolls_{gen} AS {HQ.TOLLS_SELECT.format(extra=f', {same} AS same_place')}"
-        )
+        extra = "" if self._parts_share_place() is not None else f", {same} AS same_place"
+        self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS {HQ.TOLLS_SELECT.format(extra=extra)}")
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
-        self._same_place = bool(
-            (self._con.execute(f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone() or (True,))[
-                0
-            ]
-        )
+        if extra:
+            got = self._con.execute(f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone()
+            self._same_place = bool((got or (True,))[0])
         self._tolls = gen
         self._drop_old("tolls_", gen)
+
+    def _parts_share_place(self) -> bool | None:
+        """What the rollup parts say of each event's reports sharing a place (None: a part does not say)."""
+        parts = self._manifest.get("rollup") or []
+        if parts and all("same_place" in e for e in parts):
+            return all(bool(e["same_place"]) for e in parts)
+        return None
 
     def _drop_old(self, prefix: str, gen: int) -> None:
         """Drop the tables of generations before the previous one (the previous one may still be read)."""
@@ -365,11 +368,10 @@ class DuckEngine:
         record it (rollup.share_place); for parts written before they did, checked per generation
         with the tolls table (one scan of the events: 4 s of CPU at 10M, on the first such filter)."""
         self.cursor()
-        parts = self._manifest.get("rollup") or []
-        if parts and all("same_place" in e for e in parts):
-            return all(bool(e["same_place"]) for e in parts)
-        self.cursor(tolls=True)
-        return self._same_place
+        said = self._parts_share_place()
+        if said is None:
+            self.cursor(tolls=True)
+        return self._same_place if said is None else said
 
     def query(
         self, sql: str, params: list | None = None, dates: tuple | None = None, parts: list[str] | None = None
