@@ -241,7 +241,7 @@ def _request_figures(
         figures[f"p95_ms_{name}"] = round(float(np.percentile(times["server"], 95)), 1)
         figures[f"median_ms_{name}"] = round(float(np.median(times["server"])), 1)
         figures[f"max_ms_{name}"] = round(max(times["server"]), 1)
-        figures[f"requests_{name}"] = len(times["server"])
+        figures[f"timed_{name}"] = len(times["server"])
         figures[f"p95_cpu_ms_{name}"] = round(float(np.percentile(times["cpu"], 95)), 1)
         figures[f"p95_roundtrip_ms_{name}"] = round(float(np.percentile(times["rt"], 95)), 1)
     figures["max_response_bytes"] = biggest
