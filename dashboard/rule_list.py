@@ -257,6 +257,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "government jets'); not 'pro-government' or 'anti-government' sides",
     ),
     RuleInfo(
+        "actors.own_forces",
+        "actors",
+        "a side that speaks of its own forces names their author: in 'the army said its troops repelled the "
+        "assault' the troops are the army's (the possessive's antecedent is the name nearest before it)",
+    ),
+    RuleInfo(
         "actors.named_units",
         "actors",
         "an armed group the dictionary lacks, named the way Arabic names a fighting unit ('Liwa X', "

@@ -508,3 +508,50 @@ def test_government_forces_are_those_of_the_country_of_the_event(nlp) -> None:
     sentence = "Government forces shelled militant hideouts outside the town on Sunday."
     assert actors_of(nlp, sentence, "shelled", "IQ", "Iraq")[0] == Actor("Military Forces of Iraq", 1)
     assert actors_of(nlp, sentence, "shelled")[0] == Actor("Military Forces of Syria (2000-)", 1)
+
+
+@pytest.mark.parametrize(
+    "sentence, trigger, country, name, actor1",
+    [
+        # A state that speaks of its jets: its forces, abroad (code 8).
+        (
+            "Jordan said its jets bombed a weapons depot across the border on Sunday.",
+            "bombed",
+            "SY",
+            "Syria",
+            Actor("Military Forces of Jordan", 8),
+        ),
+        # A few words before the verb, a clause's opening after it.
+        (
+            "The Islamic State group on Friday said in a statement that its men killed six soldiers near the dam.",
+            "killed",
+            "IQ",
+            "Iraq",
+            Actor("Islamic State (ISIS)", 2),
+        ),
+        # A group, the plural possessive.
+        (
+            "The Houthis said their fighters stormed two hilltops east of the port.",
+            "stormed",
+            "YE",
+            "Yemen",
+            Actor("Houthis (Ansar Allah)", 2),
+        ),
+    ],
+)
+def test_a_side_that_speaks_of_its_own_forces_is_their_author(nlp, sentence, trigger, country, name, actor1) -> None:
+    a1, _ = actors_of(nlp, sentence, trigger, country, name)
+    assert a1 == actor1
+    off, _ = actors_of(nlp, sentence, trigger, country, name, Switches.parse("actors.own_forces"))
+    assert off != actor1, "switched off: the rule alone names them"
+
+
+def test_a_possessive_with_another_name_before_it_is_not_the_speakers() -> None:
+    # "its fighters" may be Hamas's, the name after the verb: never the speaking state's.
+    text = "Egypt said Hamas and its fighters had left the crossing."
+    owned = [
+        (text[m.start : m.end], m.entry.name) for m in find_mentions(text) if text[m.start : m.end].startswith("its")
+    ]
+    assert owned == []
+    text = "The ministry of health said its staff treated the wounded."  # not a force
+    assert not [m for m in find_mentions(text) if text[m.start : m.end].startswith("its")]

@@ -24,6 +24,7 @@ from typing import Any
 
 from dashboard.events.actor_entries import Actor, ActorEntry, Mention
 from dashboard.events.actor_roles import sides
+from dashboard.events.own_forces import own_forces
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
 from dashboard.regex_hits import hits, kept_hits, may_match_within
@@ -204,7 +205,8 @@ def find_mentions(
             continue  # "the monitor's sources", "activists": who reports, not who acts
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
-    return _named_with_noun(sorted(out, key=lambda m: m.start), text, offset, switches)
+    named = _named_with_noun(sorted(out, key=lambda m: m.start), text, offset, switches)
+    return own_forces(named, text, offset) if switches.on("actors.own_forces") else named
 
 
 def _dictionary_spans(
