@@ -263,6 +263,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "assault' the troops are the army's (the possessive's antecedent is the name nearest before it)",
     ),
     RuleInfo(
+        "actors.place_possessor",
+        "actors",
+        "a country whose possessive names a place ('Syria's Hama province', 'Egypt's North Sinai') says where, "
+        "not who: it is no party of the sentence (its government was one)",
+    ),
+    RuleInfo(
         "actors.named_units",
         "actors",
         "an armed group the dictionary lacks, named the way Arabic names a fighting unit ('Liwa X', "

@@ -55,6 +55,14 @@ from dashboard.rules import Switches
         ("Gunmen raided the farm, killing 40 people.", "Battles", "Armed clash", "killing 40"),
         ("He was jailed for killing 40 people.", "Other", "Other", ""),
         ("The group confirmed killing one of its commanders.", "Other", "Other", ""),
+        # An attack repelled was fought; one foiled may have been stopped before any violence.
+        ("Police repelled an attack on the border post.", "Battles", "Armed clash", "repelled an attack"),
+        ("The garrison beat back a night assault.", "Battles", "Armed clash", "beat back a night assault"),
+        ("Police foiled an attack on the border post.", "Other", "Other", ""),
+        # A building stormed is raided, not territory taken; a post of armed men raided is a battle.
+        ("Gunmen stormed a police station at dawn.", "Battles", "Armed clash", "stormed a police station"),
+        ("Thieves broke into the bank at dawn.", "Other", "Other", ""),
+        ("Rebels stormed the town at dawn.", "Battles", "Non-state actor overtakes territory", "stormed"),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:

@@ -62,3 +62,21 @@ def test_the_regime_with_a_dropped_apostrophe_is_no_person(pipeline) -> None:
     text = "President Bashar al-Assads government backed the truce agreement reached by Moscow and Ankara on Friday."
     parties = _parties(pipeline, text)
     assert "Bashar al-Assads" not in parties and "Military Forces of Syria (2000-)" in parties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of families fled the town of Kadima in Sudan's Blue Nile state on Friday, residents said.",
+        "Hundreds of families fled from Arish in Egypt's North Sinai on Friday, residents said.",
+    ],
+)
+def test_a_country_whose_possessive_names_a_place_is_no_party(pipeline, text: str) -> None:
+    assert not [p for p in _parties(pipeline, text) if p.startswith("Government of")]
+    off = _parties(dataclasses.replace(pipeline, switches=Switches.parse("actors.place_possessor")), text)
+    assert [p for p in off if p.startswith("Government of")], "switched off: the possessor was a party"
+
+
+def test_a_country_whose_possessive_names_an_envoy_is_a_party(pipeline) -> None:
+    text = "Sudan's envoy met the mediators in Addis Ababa on Friday to discuss the ceasefire."
+    assert "Government of Sudan" in _parties(pipeline, text)

@@ -11,8 +11,9 @@ from dashboard.events.actors import Actor, event_actors, find_mentions, reporter
 from dashboard.events.adjuncts import time_phrase_spans
 from dashboard.events.site_names import SITE_NOUNS
 from dashboard.geo.gazetteer import Gazetteer, Place, fold, name_variants, without_article
+from dashboard.geo.names import ADMIN_WORDS
 from dashboard.geo.toponyms import STATE_NOUNS, Toponym
-from dashboard.nlp import doc_ents, doc_text, sent_ents, span_text
+from dashboard.nlp import base_form, doc_ents, doc_text, sent_ents, span_text
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -20,6 +21,9 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 
 
 MILITARY_NOUNS = word_set(WORDS, "extract.military_nouns")
+# The nouns of a place a country's possessive can qualify ("Syria's Hama province", "its northern
+# countryside"): the kinds of places written after a name and the administrative divisions.
+PLACE_NOUNS = word_set(WORDS, "extract.name_sites") | ADMIN_WORDS
 
 # "Assad's forces", and "Assads forces" where a feed dropped the apostrophe.
 REGIME_RE = re.compile(
@@ -58,7 +62,7 @@ def actors(
     people = people or {}
     regime = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in REGIME_RE.finditer(span_text(sent))]
     found = [(start, "Military Forces of Syria (2000-)") for start, _end in regime]
-    found += _state_actors(sent, toponyms, gazetteer)
+    found += _state_actors(sent, toponyms, gazetteer, switches.on("actors.place_possessor"))
     found += _parties(sent, toponyms, gazetteer, people, switches.on("actors.named_parties"), regime)
     found.sort()
     out: list[str] = []
@@ -88,11 +92,15 @@ def _parties(
     return found
 
 
-def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> list[tuple[int, str]]:
-    """State forces from demonyms ("Turkish troops"), and countries acting as subjects."""
+def _state_actors(
+    sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer, place_possessor: bool = True
+) -> list[tuple[int, str]]:
+    """State forces from demonyms ("Turkish troops"), and countries acting as subjects (with
+    `place_possessor`, `actors.place_possessor`: not a country whose possessive names a place)."""
     text = span_text(sent)
     base = sent.start_char
     found: list[tuple[int, str]] = []
+    starts = tuple(t.start for t in toponyms if sent.start_char <= t.start < sent.end_char) if place_possessor else None
     for t in toponyms:
         if not (sent.start_char <= t.start < sent.end_char) or t.place is None:
             continue
@@ -102,7 +110,7 @@ def _state_actors(sent: Any, toponyms: list[Toponym], gazetteer: Gazetteer) -> l
             noun = following[0].strip(".,;") if following else ""
             kind = "Military Forces of" if noun in MILITARY_NOUNS else "Government of"
             found.append((t.start, f"{kind} {country}"))
-        elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t):
+        elif not t.is_demonym and t.place.feature_code == "PCLI" and _is_subject_or_agent(sent, t, starts):
             found.append((t.start, f"Government of {country}"))
     return found
 
@@ -206,9 +214,20 @@ def ent_overlap(a: str, b: str) -> bool:
     return a.lower() in b.lower() or b.lower() in a.lower()
 
 
-def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
+def _is_subject_or_agent(sent: Any, t: Toponym, toponyms: tuple[int, ...] | None = None) -> bool:
+    """Whether a country acts in the sentence: its subject, the "by" of a passive, the possessor of
+    what it has ("Syria's envoy"), or before a state's noun. With `toponyms` (where the sentence's
+    toponyms start), not the possessor of a place, which says where ("Syria's Hama province",
+    "Egypt's North Sinai": a division's noun, or a toponym)."""
     for tok in sent:
         if tok.idx == t.start:
+            possessed = tok.head
+            if (
+                tok.dep_ == "poss"
+                and toponyms is not None
+                and (base_form(possessed) in PLACE_NOUNS or _place_head(possessed, toponyms))
+            ):
+                return False
             if tok.dep_ in ("nsubj", "nsubjpass", "poss"):
                 return True
             if tok.dep_ == "pobj" and tok.head.lower_ == "by":
@@ -216,6 +235,13 @@ def _is_subject_or_agent(sent: Any, t: Toponym) -> bool:
             nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
             return nxt is not None and nxt.lower_ in STATE_NOUNS
     return False
+
+
+def _place_head(noun: Any, starts: tuple[int, ...]) -> bool:
+    """Whether a possessed noun is a place the sentence names ("Egypt's North Sinai": the toponym
+    starts at the noun or at the first word of its compound)."""
+    first = min((c.idx for c in noun.children if c.dep_ == "compound" and c.i < noun.i), default=noun.idx)
+    return first in starts or noun.idx in starts
 
 
 def row_actors(
