@@ -801,6 +801,32 @@ def test_a_plural_province_word_after_a_list_makes_each_name_a_province(nlp, gaz
     assert {t.text: t.place.feature_code for t in off} == {"Idlib": "PPL", "Homs": "ADM1"}
 
 
+def test_a_province_named_by_its_direction_holds_the_towns_filed_under_its_other_form() -> None:
+    # One source writes the direction as an adjective, the other as a noun: one province either way.
+    from dashboard.geo.gazetteer_build import _one_admin1_name
+
+    class Cols:
+        cols = {
+            "name": ["South Ardenna", "Lintow", "North Bay", "Northern Bay", "Kellan"],
+            "feature_code": ["ADM1", "PPL", "ADM1", "ADM1", "PPL"],
+            "feature_class": ["A", "P", "A", "A", "P"],
+            "country_code": ["XA", "XA", "XB", "XB", "XB"],
+            "admin1": ["South Ardenna", "Southern Ardenna", "North Bay", "Northern Bay", "Northern Bay"],
+            "population": [0, 5000, 0, 0, 800],
+        }
+
+    _one_admin1_name(Cols())  # type: ignore[arg-type]
+    # Lintow's province is "South Ardenna"; Kellan's stays as filed: its country has both forms.
+    assert Cols.cols["admin1"] == ["South Ardenna", "South Ardenna", "North Bay", "Northern Bay", "Northern Bay"]
+
+
+def test_a_town_in_a_province_named_by_its_direction_is_found_there(nlp, gazetteer) -> None:
+    (town,) = resolved(
+        geoparsed(nlp, gazetteer, "Gunmen killed two traders in Kadugli in South Kordofan on Friday."), "Kadugli"
+    )
+    assert town.place.feature_code == "PPL" and town.place.admin1 == "South Kordofan"
+
+
 def test_a_bare_capital_with_another_article_is_still_the_city(nlp, gazetteer) -> None:
     # The province is spelled "Al-Raqqah", the city "Ar Raqqah": without "province" the city is meant.
     (raqqa,) = resolved(geoparsed(nlp, gazetteer, "Sirens sounded in Raqqa on Friday night."), "Raqqa")

@@ -20,7 +20,7 @@ import numpy as np
 from dashboard.lazy import Kept
 from dashboard.wordlists import table
 
-INDEX_VERSION = 11  # 11: one admin1 name per province (city and province sources agree)
+INDEX_VERSION = 12  # 11: one admin1 name per province (city and province sources agree); 12: a direction's two forms
 
 # The name tables (why each exists is written above it in data/tables.toml).
 TABLES = Path(__file__).with_name("data") / "tables.toml"

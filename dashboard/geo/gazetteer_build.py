@@ -324,12 +324,23 @@ def _one_admin1_name(b: _Builder) -> None:
     _admin1_population(cols)
 
 
+# A province named by its direction has it as a noun or an adjective: GeoNames files Kadugli's towns
+# under "Southern Kordofan", its province list says "South Kordofan" (either form is the province's).
+_DIRECTION_FORMS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western"}
+_DIRECTION_FORMS |= {v: k for k, v in _DIRECTION_FORMS.items()}
+
+
 def _admin1_names_by_key(cols: dict[str, list]) -> dict[str, dict[str, set[str]]]:
-    """Country → folded name without article (the province's own, or an alias) → province names."""
+    """Country → folded name without article (the province's own, its direction's other form, or an
+    alias) → province names."""
     by_key: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for i, code in enumerate(cols["feature_code"]):
         if code == "ADM1":
-            by_key[cols["country_code"][i]][without_article(fold(cols["name"][i]))].add(cols["name"][i])
+            key = without_article(fold(cols["name"][i]))
+            by_key[cols["country_code"][i]][key].add(cols["name"][i])
+            first, _, rest = key.partition(" ")
+            if rest and first in _DIRECTION_FORMS:
+                by_key[cols["country_code"][i]][f"{_DIRECTION_FORMS[first]} {rest}"].add(cols["name"][i])
     for row in _own_table("admin1_aliases.tsv"):
         cc = row["country_code"].strip()
         if any(row["admin1"] in names for names in by_key[cc].values()):
