@@ -1,7 +1,8 @@
 """The rules of the extraction, one entry each: an id, a family and a one-line description.
 
 `dashboard.rules` builds the switches (`--disable RULE,...`, `conflictmap rules`) from this list of the
-event rules, the types and tolls (`dashboard.rule_list_types`), the assembly's
+event rules, the later actor rules (`dashboard.rule_list_actors`), the types and tolls
+(`dashboard.rule_list_types`), the assembly's
 (`dashboard.rule_list_assembly`) and the geoparser's (`dashboard.rule_list_geo`); the code that
 applies a rule asks `switches.on(id)`. Kept apart so the lists can grow without the switches' module.
 """
@@ -236,37 +237,6 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "actors",
         "a name inside the phrase of a source that speaks ('a source at the police command said', "
         "'according to an official in the army') tells of the event and is none of its sides",
-    ),
-    RuleInfo(
-        "actors.names_the_act",
-        "actors",
-        "a name whose phrase holds the act's own noun ('Russian air strikes', 'government shelling') is the "
-        "act's author wherever the phrase stands ('killed in Russian air strikes', 'reported X on rebel positions')",
-    ),
-    RuleInfo(
-        "actors.crowd",
-        "actors",
-        "a protest with no named author is by 'Protesters (country)', a riot by 'Rioters (country)'; the "
-        "people, residents or students the parse read as a protest's target are its crowd",
-    ),
-    RuleInfo(
-        "actors.government_noun",
-        "actors",
-        "a government named before a military noun ('government shelling', 'the government's jets') is the "
-        "forces of the state where the event happened, and after a state's name that state's ('Turkish "
-        "government jets'); not 'pro-government' or 'anti-government' sides",
-    ),
-    RuleInfo(
-        "actors.own_forces",
-        "actors",
-        "a side that speaks of its own forces names their author: in 'the army said its troops repelled the "
-        "assault' the troops are the army's (the possessive's antecedent is the name nearest before it)",
-    ),
-    RuleInfo(
-        "actors.place_possessor",
-        "actors",
-        "a country whose possessive names a place ('Syria's Hama province', 'Egypt's North Sinai') says where, "
-        "not who: it is no party of the sentence (its government was one)",
     ),
     RuleInfo(
         "actors.named_units",

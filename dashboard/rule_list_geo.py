@@ -103,8 +103,8 @@ GEO_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "resolution.city_word",
         "resolution",
-        "'Hama city', 'the city of Hama': the province's namesake town, however GeoNames spells the two "
-        "('Hama' the province, 'Ḩamāh' the city)",
+        "'Hama city', 'the city of Hama', 'the town of Daraa': the province's namesake town, however GeoNames "
+        "spells the two ('Hama' the province, 'Ḩamāh' the city)",
     ),
     RuleInfo(
         "resolution.co_support",

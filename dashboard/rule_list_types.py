@@ -64,6 +64,13 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "actor overtakes territory', whatever the verb ('captured', 'retook')",
     ),
     RuleInfo(
+        "types.protest_intervention",
+        "types",
+        "a protest its reports tell was met with force short of killing (tear gas, water cannon, rubber "
+        "bullets, dispersal, arrests of protesters) is ACLED's 'Protest with intervention', by its crowd, "
+        "with the state's force that met it as actor2",
+    ),
+    RuleInfo(
         "types.detention_by_side",
         "types",
         "people detained by a rebel group or militia the text names are abducted (violence against civilians, "

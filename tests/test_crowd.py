@@ -37,3 +37,30 @@ def test_a_protest_is_by_its_protesters_not_against_them(pipeline, text) -> None
 def test_a_riot_is_by_rioters(pipeline) -> None:
     rows = _rows(pipeline, "Riots broke out in the town of Saraqib on Thursday after the arrests.")
     assert [(r[0], r[1], r[2]) for r in rows] == [("Riots", "Rioters (Syria)", 5)]
+
+
+def _typed(pipeline, text: str, off: str = "") -> list[tuple]:
+    p = dataclasses.replace(pipeline, switches=Switches.parse(off)) if off else pipeline
+    ev = p.run([Article(text=text, title="t", published=date(2021, 6, 4))]).events
+    ev = ev[ev[S.RECORD_KIND] == "event"]
+    return list(zip(ev[S.SUB_EVENT_TYPE], ev[S.ACTOR1], ev[S.ACTOR2], strict=True))
+
+
+def test_a_protest_met_with_tear_gas_is_a_protest_with_intervention_by_its_crowd(pipeline) -> None:
+    text = "Riot police fired tear gas at hundreds of students who protested in Homs on Thursday against the new fees."
+    rows = _typed(pipeline, text)
+    assert rows == [("Protest with intervention", "Protesters (Syria)", "Police Forces of Syria")]
+    off = _typed(pipeline, text, "types.protest_intervention")
+    assert off and off[0][0] == "Peaceful protest", "switched off: a peaceful protest, as before"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An earlier arrest the protest is about is no force used on it.
+        "Hundreds protested in Homs on Thursday to demand the release of arrested activists.",
+        "Hundreds protested peacefully in Homs on Thursday against the new fees.",
+    ],
+)
+def test_a_protest_met_with_no_force_stays_peaceful(pipeline, text) -> None:
+    assert [r[0] for r in _typed(pipeline, text)] == ["Peaceful protest"]

@@ -63,6 +63,11 @@ from dashboard.rules import Switches
         ("Gunmen stormed a police station at dawn.", "Battles", "Armed clash", "stormed a police station"),
         ("Thieves broke into the bank at dawn.", "Other", "Other", ""),
         ("Rebels stormed the town at dawn.", "Battles", "Non-state actor overtakes territory", "stormed"),
+        # The police named for the crowds they control is no riot.
+        ("Riot police guarded the bridge.", "Other", "Other", ""),
+        ("Riots broke out in the camp.", "Riots", "Violent demonstration", "Riots"),
+        # Drones that struck a place struck it from the air, as jets do.
+        ("Two drones hit the depot at dawn.", "Explosions/Remote violence", "Air/drone strike", "drones hit"),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:

@@ -100,7 +100,11 @@ def _hama(nlp, gazetteer, text: str, switches: Switches | None = None) -> Place 
 
 def test_a_name_the_text_calls_a_city_is_the_town_however_geonames_spells_it(nlp, gazetteer) -> None:
     # GeoNames names the province "Hama" and its capital "Ḩamāh": the exact-name rule misses it.
-    for text in ("Mortars hit Hama city on Friday.", "Mortars hit the central city of Hama on Friday."):
+    for text in (
+        "Mortars hit Hama city on Friday.",
+        "Mortars hit the central city of Hama on Friday.",
+        "Mortars hit the town of Hama on Friday.",  # a town is no province either
+    ):
         place = _hama(nlp, gazetteer, text)
         assert place is not None and place.feature_class == "P" and place.precision == 1, text
     province = _hama(nlp, gazetteer, "Mortars hit Hama city on Friday.", Switches.parse("resolution.city_word"))
@@ -116,4 +120,13 @@ def test_city_around_reads_the_word_after_or_city_of_before() -> None:
     text = "the city of Homs and Hama city, but Idlib province"
     assert city_around(text, text.index("Homs"), text.index("Homs") + 4)
     assert city_around(text, text.index("Hama"), text.index("Hama") + 4)
+    assert not city_around(text, text.index("Idlib"), text.index("Idlib") + 5)
+
+
+def test_city_around_reads_a_town_word_as_a_city_word() -> None:
+    from dashboard.geo.names import city_around
+
+    text = "the town of Saraqib and Binnish town, but Idlib governorate"
+    assert city_around(text, text.index("Saraqib"), text.index("Saraqib") + 7)
+    assert city_around(text, text.index("Binnish"), text.index("Binnish") + 7)
     assert not city_around(text, text.index("Idlib"), text.index("Idlib") + 5)

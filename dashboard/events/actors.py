@@ -205,7 +205,13 @@ def find_mentions(
             continue  # "the monitor's sources", "activists": who reports, not who acts
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
-    named = _named_with_noun(sorted(out, key=lambda m: m.start), text, offset, switches)
+    return _completed(sorted(out, key=lambda m: m.start), text, offset, switches)
+
+
+def _completed(mentions: list[Mention], text: str, offset: int, switches: Switches) -> list[Mention]:
+    """The mentions (in text order) with a generic word joined to its name (`_named_with_noun`) and,
+    with `actors.own_forces`, a speaker's "its/their forces" its own (own_forces)."""
+    named = _named_with_noun(mentions, text, offset, switches)
     return own_forces(named, text, offset) if switches.on("actors.own_forces") else named
 
 

@@ -30,8 +30,7 @@ from dashboard.events.authors import (
     SIDE_OF_INTER,
     VIOLENT,
     air_force_of,
-    default_author,
-    ground_the_striker,
+    complete_authors,
     means_authors,
     named_group,
 )
@@ -369,10 +368,7 @@ def _complete_actors(
             donor = named_group(rows, a, i, informativeness)
         if donor is not None:
             out[a], out[i] = donor[a], donor[i]
-    if switches.on("actors.no_ground_flyers"):
-        ground_the_striker(out, rows)
-    if not out[S.ACTOR1]:
-        default_author(out, switches, air_force, authors)
+    complete_authors(out, rows, switches, air_force, authors)
 
 
 def assemble(rows: list[dict], switches: Switches = ALL_ON, claim: ActorEntry | None = None) -> list[dict]:

@@ -10,19 +10,26 @@
   fly no combat aircraft), and the air force above is the author;
 - `actors.crowd`: a protest with no named author is by "Protesters (country)", a riot by "Rioters
   (country)", as ACLED codes them; the people, residents or students the parse read as a protest's
-  target are its crowd, not someone it hit.
+  target are its crowd, not someone it hit;
+- `types.protest_intervention`: a protest its sentences tell was met with force short of killing (tear
+  gas, water cannon, rubber bullets, arrests, dispersal: `[types] intervention` in words.toml) is
+  ACLED's "Protest with intervention", by its crowd, and the state's force that met it (named as the
+  act's author by the parse: "police fired tear gas at the protesters") is actor2.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
+from pathlib import Path
 
 from dashboard import schema as S
 from dashboard.events.actor_groups import is_generic_group
 from dashboard.events.actors import UNIDENTIFIED, VICTIM_INTER
 from dashboard.events.lexicon import lexicon_data
 from dashboard.rules import Switches
+from dashboard.wordlists import phrase_list
 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 # ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
@@ -34,6 +41,10 @@ SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: 
 CROWDS = {"Protests": ("Protesters ({country})", 6), "Riots": ("Rioters ({country})", 5)}
 
 AIR_STRIKE = "Air/drone strike"
+PROTEST_WITH_INTERVENTION = "Protest with intervention"
+_INTERVENTION = re.compile(
+    r"\b(?:" + "|".join(phrase_list(Path(__file__).with_name("words.toml"), "types.intervention")) + r")\b", re.I
+)
 STATE_FORCES = "Military Forces of "
 
 
@@ -92,6 +103,38 @@ def named_group(rows: list[dict], actor: str, inter: str, informativeness: Calla
         and r.get(S.RECORD_KIND, "event") == "event"
     ]
     return max(named, key=informativeness) if named else None
+
+
+def complete_authors(
+    out: dict,
+    rows: list[dict],
+    switches: Switches,
+    air_force: tuple[str, int] | None,
+    authors: dict[str, tuple[str, int]],
+) -> None:
+    """The author rules after the reports' own names (`assemble._complete_actors`): the striker
+    grounded, a protest met with force, the defaults when no report names an author."""
+    if switches.on("actors.no_ground_flyers"):
+        ground_the_striker(out, rows)
+    if switches.on("types.protest_intervention"):
+        _met_with_force(out, rows)
+    if not out[S.ACTOR1]:
+        default_author(out, switches, air_force, authors)
+
+
+def _met_with_force(out: dict, rows: list[dict]) -> None:
+    """`types.protest_intervention`: a protest whose reports tell force short of killing used on it is
+    a protest with intervention; a state's force read as its author met it (actor2), and its crowd is
+    the author (`_crowd`). Not with deaths: lethal force is another sub-type, and its own words
+    ("shot dead", "killed") type such a sentence an attack before any protest word."""
+    if out[S.EVENT_TYPE] != "Protests" or out.get(S.FATALITIES):
+        return
+    if not any(_INTERVENTION.search(str(r.get(S.EXCERPT) or "")) for r in rows):
+        return
+    out[S.SUB_EVENT_TYPE] = PROTEST_WITH_INTERVENTION
+    if out[S.INTER1] == 1:
+        out[S.ACTOR2], out[S.INTER2] = out[S.ACTOR1], out[S.INTER1]
+        out[S.ACTOR1], out[S.INTER1] = "", None
 
 
 def default_author(

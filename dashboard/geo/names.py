@@ -66,18 +66,18 @@ def admin_after(text: str | None, end: int) -> bool:
     return nxt is not None and nxt.group(1).lower() in ADMIN_WORDS
 
 
-_CITY_BEFORE = re.compile(r"\bcity\s+of\s+(?:the\s+)?$", re.I)
+_CITY_BEFORE = re.compile(r"\b(?:city|town)\s+of\s+(?:the\s+)?$", re.I)
 
 
 def city_around(text: str | None, start: int, end: int) -> bool:
-    """Whether the text calls the name a city: "Hama city", "the city of Hama", "the central city of
-    Hama"."""
+    """Whether the text calls the name a city or a town: "Hama city", "the city of Hama", "the central
+    city of Hama", "the town of Daraa", "Daraa town" (a town, not the province named after it)."""
     if not text:
         return False
     nxt = _NEXT_WORD.match(text, end, end + 20)
     return (
         nxt is not None
-        and nxt.group(1).lower() == "city"
+        and nxt.group(1).lower() in ("city", "town")
         or bool(_CITY_BEFORE.search(text[max(0, start - 20) : start]))
     )
 

@@ -1,0 +1,41 @@
+"""The actor rules added since the event rules' list filled its module (`actors.*`), one entry each, in
+the registry's format (`dashboard.rule_list`): who acted and who was hit, read from the act's noun, a
+crowd, a government's forces, a side's own forces and a country's possessive."""
+
+from __future__ import annotations
+
+from dashboard.rule_list import RuleInfo
+
+ACTOR_RULES: tuple[RuleInfo, ...] = (
+    RuleInfo(
+        "actors.names_the_act",
+        "actors",
+        "a name whose phrase holds the act's own noun ('Russian air strikes', 'government shelling') is the "
+        "act's author wherever the phrase stands ('killed in Russian air strikes', 'reported X on rebel positions')",
+    ),
+    RuleInfo(
+        "actors.crowd",
+        "actors",
+        "a protest with no named author is by 'Protesters (country)', a riot by 'Rioters (country)'; the "
+        "people, residents or students the parse read as a protest's target are its crowd",
+    ),
+    RuleInfo(
+        "actors.government_noun",
+        "actors",
+        "a government named before a military noun ('government shelling', 'the government's jets') is the "
+        "forces of the state where the event happened, and after a state's name that state's ('Turkish "
+        "government jets'); not 'pro-government' or 'anti-government' sides",
+    ),
+    RuleInfo(
+        "actors.own_forces",
+        "actors",
+        "a side that speaks of its own forces names their author: in 'the army said its troops repelled the "
+        "assault' the troops are the army's (the possessive's antecedent is the name nearest before it)",
+    ),
+    RuleInfo(
+        "actors.place_possessor",
+        "actors",
+        "a country whose possessive names a place ('Syria's Hama province', 'Egypt's North Sinai') says where, "
+        "not who: it is no party of the sentence (its government was one)",
+    ),
+)
