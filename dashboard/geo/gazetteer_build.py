@@ -16,7 +16,8 @@ from importlib import resources
 from pathlib import Path
 
 from dashboard.errors import GazetteerError
-from dashboard.geo.gazetteer import Gazetteer, fold, without_article
+from dashboard.geo.gazetteer import Gazetteer, fold
+from dashboard.geo.gazetteer_admin1 import one_admin1_name
 from dashboard.geo.gazetteer_index import IndexBuilder as _Builder  # the name the passes below and the tests use
 
 
@@ -65,7 +66,7 @@ def build_gazetteer() -> Gazetteer:
     _add_admin1(b, gnc, csc, countries.names, cities.admin1_pop)
     _add_regions(b, continents)
     _alias_admin1(b)
-    _one_admin1_name(b)
+    one_admin1_name(b, _own_table("admin1_aliases.tsv"))
     _admin1_geonameids(b)
     _alias_regions(b)
     demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
@@ -307,57 +308,6 @@ def _alias_admin1(b: _Builder) -> None:
         i = admin1_idx.get((row["country_code"].strip(), fold(row["admin1"])))
         if i is not None:
             b.alias(i, row["alias"])
-
-
-def _one_admin1_name(b: _Builder) -> None:
-    """Each place's province under the name its province bears: the city source and the province
-    source spell some differently ("Rif-dimashq" and "Rif Dimashq", "Ar-Raqqah" and "Al-Raqqah",
-    "Sao Paulo" and "São Paulo"), and a province must hold its towns by name. A city's name is
-    matched folded and without its Arabic article, or by the project's admin1 aliases; names no
-    province of the country bears (an older region) are left as they are."""
-    cols = b.cols
-    by_key = _admin1_names_by_key(cols)
-    for i, a1 in enumerate(cols["admin1"]):
-        names = by_key.get(cols["country_code"][i], {}).get(without_article(fold(a1)), set()) if a1 else set()
-        if len(names) == 1 and a1 not in names:
-            cols["admin1"][i] = next(iter(names))
-    _admin1_population(cols)
-
-
-# A province named by its direction has it as a noun or an adjective: GeoNames files Kadugli's towns
-# under "Southern Kordofan", its province list says "South Kordofan" (either form is the province's).
-_DIRECTION_FORMS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western"}
-_DIRECTION_FORMS |= {v: k for k, v in _DIRECTION_FORMS.items()}
-
-
-def _admin1_names_by_key(cols: dict[str, list]) -> dict[str, dict[str, set[str]]]:
-    """Country → folded name without article (the province's own, its direction's other form, or an
-    alias) → province names."""
-    by_key: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for i, code in enumerate(cols["feature_code"]):
-        if code == "ADM1":
-            key = without_article(fold(cols["name"][i]))
-            by_key[cols["country_code"][i]][key].add(cols["name"][i])
-            first, _, rest = key.partition(" ")
-            if rest and first in _DIRECTION_FORMS:
-                by_key[cols["country_code"][i]][f"{_DIRECTION_FORMS[first]} {rest}"].add(cols["name"][i])
-    for row in _own_table("admin1_aliases.tsv"):
-        cc = row["country_code"].strip()
-        if any(row["admin1"] in names for names in by_key[cc].values()):
-            by_key[cc][without_article(fold(row["alias"]))].add(row["admin1"])
-    return by_key
-
-
-def _admin1_population(cols: dict[str, list]) -> None:
-    """A province whose towns were filed under another spelling got no population from them: it
-    gets the sum of its towns'."""
-    pops: dict[tuple[str, str], int] = defaultdict(int)
-    for i, cls in enumerate(cols["feature_class"]):
-        if cls == "P":
-            pops[(cols["country_code"][i], cols["admin1"][i])] += int(cols["population"][i] or 0)
-    for i, code in enumerate(cols["feature_code"]):
-        if code == "ADM1" and not cols["population"][i]:
-            cols["population"][i] = pops.get((cols["country_code"][i], cols["name"][i]), 0)
 
 
 def _alias_regions(b: _Builder) -> None:
