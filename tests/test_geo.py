@@ -843,6 +843,16 @@ def test_a_province_whose_name_starts_with_the_city_tables_holds_its_towns_and_t
     assert b.cols["population"][0] == 5000  # and it takes its towns' people
 
 
+def test_a_name_a_town_bears_as_another_name_is_not_given_to_its_province() -> None:
+    # The town is "Varnekov", also called "Varnek": "Varnek" alone must stay the town's.
+    from dashboard.geo.gazetteer_admin1 import one_admin1_name
+
+    b = _FakeBuilder(["Varnekska", "Varnekov"], ["ADM1", "PPL"], ["XA", "XA"], ["Varnekska", "Varnek"], [0, 9000])
+    b.names.setdefault("varnek", []).append(1)
+    one_admin1_name(b, [])
+    assert b.cols["admin1"] == ["Varnekska", "Varnekska"] and b.aliases == []
+
+
 class _FakeBuilder:
     """The columns and aliases of the gazetteer's builder that gazetteer_admin1 reads and writes."""
 
@@ -856,6 +866,9 @@ class _FakeBuilder:
             "population": population or [0] * len(names),
         }
         self.aliases: list[tuple[int, str]] = []
+        self.names: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            self.names.setdefault(name.lower(), []).append(i)
 
     def alias(self, i: int, name: str) -> None:
         self.aliases.append((i, name))

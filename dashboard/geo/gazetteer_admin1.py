@@ -52,9 +52,21 @@ def one_admin1_name(b: Any, aliases: list[dict[str, str]]) -> None:
         (cols["country_code"][i], cols["name"][i]): i for i, c in enumerate(cols["feature_code"]) if c == "ADM1"
     }
     for (cc, a1), name in sorted(close.items(), key=lambda kv: kv[0]):
-        if name is not None and not is_generic_name(fold(a1)):
+        if name is not None and not is_generic_name(fold(a1)) and not _town_otherwise_named(b, cc, a1):
             b.alias(provinces[(cc, name)], a1)
     _admin1_population(cols)
+
+
+def _town_otherwise_named(b: Any, cc: str, a1: str) -> bool:
+    """Whether a town of country `cc` bears the name `a1` as another name than its own (GeoNames'
+    "Mykolayiv" is also "Mykolaiv"): the province given that name too would outrank its own capital
+    wherever a text names the town alone, both matched by a name not their own. A town whose own
+    name it is ("Kharkiv") keeps it: a bare name is the town's by the own name's weight."""
+    cols, key = b.cols, fold(a1)
+    return any(
+        cols["country_code"][i] == cc and cols["feature_class"][i] == "P" and fold(cols["name"][i]) != key
+        for i in b.names.get(key, ())
+    )
 
 
 def _skeleton(key: str) -> str:
