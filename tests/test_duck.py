@@ -411,18 +411,24 @@ def test_a_minimum_is_answered_from_the_rollup_at_the_levels_it_counts() -> None
         assert not by_threshold(f), f
 
 
-def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path: Path, make_events) -> None:
-    """Two reports of one event in two countries (a store the merge did not write): a country filter
-    picks one of them, which the rollup cannot tell, so the events answer it."""
-    from dashboard.app.views import DuckViews
-
+def _event_in_two_countries(tmp_path: Path, make_events) -> D.DuckEngine:
+    """An engine over a store (the merge did not write it) of one event told by two reports in two
+    countries, and another event."""
     rows = make_events(
         dict(event_id="a", cluster_id="c1"),
         dict(event_id="b", cluster_id="c1", country="Iraq"),
         dict(event_id="c", event_date="2020-03-09"),
     )
     EventsStore(tmp_path).replace_events(rows)
-    db = D.DuckEngine(EventsStore(tmp_path), threads=1)
+    return D.DuckEngine(EventsStore(tmp_path), threads=1)
+
+
+def test_a_place_filter_reads_the_events_when_an_event_spans_two_places(tmp_path: Path, make_events) -> None:
+    """Two reports of one event in two countries (a store the merge did not write): a country filter
+    picks one of them, which the rollup cannot tell, so the events answer it."""
+    from dashboard.app.views import DuckViews
+
+    db = _event_in_two_countries(tmp_path, make_events)
     views = DuckViews(db, 3, db.store.manifest()["generation"], rollup=True)
     assert not db.clusters_share_place() and db.store.manifest()["rollup"][0]["same_place"] is False
     f = Filters(countries=("Iraq",))
@@ -436,13 +442,7 @@ def test_the_tolls_scan_checks_the_shared_places_only_where_no_rollup_part_says(
     """DuckEngine.clusters_share_place: as the rollup parts record it, the tolls table built without
     the check (its five distinct counts were most of the build); for parts that do not say (written
     before they did), from the tolls scan, with the same answer."""
-    rows = make_events(
-        dict(event_id="a", cluster_id="c1"),
-        dict(event_id="b", cluster_id="c1", country="Iraq"),
-        dict(event_id="c", event_date="2020-03-09"),
-    )
-    EventsStore(tmp_path).replace_events(rows)
-    db = D.DuckEngine(EventsStore(tmp_path), threads=1)
+    db = _event_in_two_countries(tmp_path, make_events)
     gen = db.store.manifest()["generation"]
     assert db.clusters_share_place() is False
     db.query("SELECT count(*) FROM tolls")
