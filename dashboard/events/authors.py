@@ -31,6 +31,7 @@ from dashboard.events.lexicon import lexicon_data
 from dashboard.rules import Switches
 from dashboard.wordlists import phrase_list
 
+WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 # ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
 # each other: Syrian or Russian jets), armed groups, and everyone else.
@@ -42,9 +43,7 @@ CROWDS = {"Protests": ("Protesters ({country})", 6), "Riots": ("Rioters ({countr
 
 AIR_STRIKE = "Air/drone strike"
 PROTEST_WITH_INTERVENTION = "Protest with intervention"
-_INTERVENTION = re.compile(
-    r"\b(?:" + "|".join(phrase_list(Path(__file__).with_name("words.toml"), "types.intervention")) + r")\b", re.I
-)
+_INTERVENTION = re.compile(r"\b(?:" + "|".join(phrase_list(WORDS, "types.intervention")) + r")\b", re.I)
 STATE_FORCES = "Military Forces of "
 
 

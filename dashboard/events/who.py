@@ -214,11 +214,11 @@ def ent_overlap(a: str, b: str) -> bool:
     return a.lower() in b.lower() or b.lower() in a.lower()
 
 
-def _is_subject_or_agent(sent: Any, t: Toponym, toponyms: tuple[int, ...] | None = None) -> bool:
+def _is_subject_or_agent(sent: Any, t: Toponym, toponyms: tuple[int, ...] | None) -> bool:
     """Whether a country acts in the sentence: its subject, the "by" of a passive, the possessor of
     what it has ("Syria's envoy"), or before a state's noun. With `toponyms` (where the sentence's
-    toponyms start), not the possessor of a place, which says where ("Syria's Hama province",
-    "Egypt's North Sinai": a division's noun, or a toponym)."""
+    toponyms start; None: `actors.place_possessor` off), not the possessor of a place, which says
+    where ("Syria's Hama province", "Egypt's North Sinai": a division's noun, or a toponym)."""
     for tok in sent:
         if tok.idx == t.start:
             possessed = tok.head

@@ -31,8 +31,8 @@ def one_admin1_name(b: Any, aliases: list[dict[str, str]]) -> None:
     article, by the other form of its direction, or by an alias; else, `_close_province`, by the one
     province of the country whose name, or spelling-blind skeleton, starts with it (and the city
     table's name becomes that province's other name, unless it is of compass and administrative words
-    only: "Northwestern"). Names no province of the country bears in
-    any of these ways (an older region) are left as they are."""
+    only, "Northwestern", or a town bears it besides its own name, `_town_otherwise_named`). Names no
+    province of the country bears in any of these ways (an older region) are left as they are."""
     cols = b.cols
     by_key = _admin1_names_by_key(cols, aliases)
     close: dict[tuple[str, str], str | None] = {}
