@@ -101,6 +101,12 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",
     ),
     RuleInfo(
+        "resolution.water_first",
+        "resolution",
+        "'the Red Sea', 'the Gulf of Aden': the water bearing the name, before a province named after it "
+        "(Sudan's 'Red Sea' state) without a word such as 'state'",
+    ),
+    RuleInfo(
         "resolution.city_word",
         "resolution",
         "'Hama city', 'the city of Hama', 'the town of Daraa': the province's namesake town, however GeoNames "

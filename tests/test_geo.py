@@ -853,10 +853,56 @@ def test_a_name_a_town_bears_as_another_name_is_not_given_to_its_province() -> N
     assert b.cols["admin1"] == ["Varnekska", "Varnekska"] and b.aliases == []
 
 
+def test_a_province_the_city_table_names_with_a_division_word_or_another_spelling_holds_its_towns() -> None:
+    # "Muhafazat Delmo" is Delmo without the word for a governorate; "Noorawa" is "Nuraveh" spelled
+    # otherwise (the same consonants), and its towns lie nearest Nuraveh's point. "Tessin" spells
+    # no province; "Delmo" spelled "Dalma" lies by Nuraveh: not Delmo's towns, whatever the spelling.
+    from dashboard.geo.gazetteer_admin1 import one_admin1_name
+
+    b = _FakeBuilder(
+        ["Nuraveh", "Delmo", "Kesh", "Abra", "Ost", "Lim", "Varo"],
+        ["ADM1", "ADM1", "PPL", "PPL", "PPL", "PPL", "PPL"],
+        ["XC"] * 7,
+        ["Nuraveh", "Delmo", "Muhafazat Delmo", "Noorawa", "Noorawa", "Tessin", "Dalma"],
+        [0, 0, 400, 900, 100, 50, 70],
+        latitude=[10.0, 20.0, 20.2, 10.3, 9.8, 15.0, 10.1],
+        longitude=[10.0, 20.0, 19.9, 10.2, 10.1, 15.0, 9.9],
+    )
+    one_admin1_name(b, [])
+    assert b.cols["admin1"] == ["Nuraveh", "Delmo", "Delmo", "Nuraveh", "Nuraveh", "Tessin", "Dalma"]
+    assert b.cols["population"][:2] == [1000, 400]  # each province takes its towns' people
+    assert (0, "Noorawa") in b.aliases  # "Noorawa province" finds it
+
+
+def test_a_province_holding_towns_under_its_own_name_takes_no_others_by_spelling() -> None:
+    # "Kelva" is filed under its province's own name; "Kalvi", spelled alike, is another division.
+    from dashboard.geo.gazetteer_admin1 import one_admin1_name
+
+    b = _FakeBuilder(
+        ["Kelva", "Rusk", "Tamm"],
+        ["ADM1", "PPL", "PPL"],
+        ["XC"] * 3,
+        ["Kelva", "Kelva", "Kalvi"],
+        latitude=[5.0, 5.1, 5.2],
+        longitude=[5.0, 5.1, 5.2],
+    )
+    one_admin1_name(b, [])
+    assert b.cols["admin1"] == ["Kelva", "Kelva", "Kalvi"]
+
+
+def test_a_town_in_a_province_the_city_table_spells_otherwise_is_found_there(nlp, gazetteer) -> None:
+    # GeoNames' city table files Sinjar under "Ninawa", its province table names "Nineveh": the town
+    # was looked for in a province holding no town, and lost.
+    (town,) = resolved(
+        geoparsed(nlp, gazetteer, "Rockets fell on Sinjar in Nineveh province on Tuesday, police said."), "Sinjar"
+    )
+    assert (town.place.country_code, town.place.admin1) == ("IQ", "Nineveh")
+
+
 class _FakeBuilder:
     """The columns and aliases of the gazetteer's builder that gazetteer_admin1 reads and writes."""
 
-    def __init__(self, names, codes, countries, admin1, population=None) -> None:
+    def __init__(self, names, codes, countries, admin1, population=None, latitude=None, longitude=None) -> None:
         self.cols = {
             "name": names,
             "feature_code": codes,
@@ -864,6 +910,8 @@ class _FakeBuilder:
             "country_code": countries,
             "admin1": admin1,
             "population": population or [0] * len(names),
+            "latitude": latitude or [0.0] * len(names),
+            "longitude": longitude or [0.0] * len(names),
         }
         self.aliases: list[tuple[int, str]] = []
         self.names: dict[str, list[int]] = {}
@@ -930,3 +978,14 @@ def test_a_compass_adjective_of_two_directions_is_no_place_name() -> None:
 
     assert is_generic_name("northwestern") and is_generic_name("southeastern province")
     assert not is_generic_name("northwestern general clinic")
+
+
+def test_a_name_ending_in_sea_is_the_water_unless_a_division_word_follows(nlp, gazetteer) -> None:
+    # Sudan's and Egypt's "Red Sea" provinces bear the sea's name and outweigh it by their people.
+    text = "A tanker was struck by a drone in the Red Sea on Sunday."
+    (sea,) = resolved(geoparsed(nlp, gazetteer, text), "Red Sea")
+    assert sea.place.feature_code == "SEA"
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.water_first"))
+    assert [t.place.feature_code for t in off if t.text == "Red Sea"] == ["ADM1"]
+    (state,) = resolved(geoparsed(nlp, gazetteer, "Floods cut roads in Red Sea state on Sunday."), "Red Sea")
+    assert state.place.feature_code == "ADM1"

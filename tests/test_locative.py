@@ -201,3 +201,26 @@ def test_a_singular_kind_of_place_word_names_only_the_name_beside_it(nlp) -> Non
 def test_plural_kind_of_place_words_ending_in_ies(nlp) -> None:
     doc = nlp("Rockets hit the Jalab and Tirza cities after dark.")
     assert {loc.text: loc.kind for loc in locative_names(doc, _never_common)}.get("Tirza") == "site"
+
+
+def test_a_well_known_name_the_model_read_as_an_adjective_is_a_place(nlp, gazetteer) -> None:
+    # The small model tags "Kyiv" an adjective before "region", with no entity: a city of millions.
+    doc = nlp("Missiles struck a power plant in the Kyiv region on Friday night.")
+    assert [loc.adjective for loc in locative_names(doc, _never_common) if loc.text == "Kyiv"] == [True]
+    assert "Kyiv" in [t.text for t in recognize(doc, gazetteer, keep_unknown=True)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Residents fled the Ancient city of Palmyra in the spring.",
+        "Shells fell on the Old town of Nablus overnight.",
+        "He grew up in the English city of Leeds.",
+    ],
+)
+def test_an_adjective_of_nationality_or_description_before_a_kind_of_place_is_no_place(
+    nlp, gazetteer, sentence: str
+) -> None:
+    names = [t.text for t in recognize(nlp(sentence), gazetteer, keep_unknown=True)]
+    assert not {"Ancient", "Old", "English"} & set(names)
+

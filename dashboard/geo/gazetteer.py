@@ -20,8 +20,9 @@ import numpy as np
 from dashboard.lazy import Kept
 from dashboard.wordlists import table
 
-INDEX_VERSION = 17  # 11: one admin1 name per province (city and province sources agree); 12: a direction's two
-# forms; 13-17: a province whose name starts with the city table's (gazetteer_admin1)
+INDEX_VERSION = 19  # 11: one admin1 name per province (city and province sources agree); 12: a direction's two
+# forms; 13-17: a province whose name starts with the city table's; 18-19: a province named with a
+# division's words or spelled otherwise, where its towns are (gazetteer_admin1)
 
 # The name tables (why each exists is written above it in data/tables.toml).
 TABLES = Path(__file__).with_name("data") / "tables.toml"

@@ -34,6 +34,9 @@ APPOSITION_MAX = 5
 # WORK_OF_ART tags on small towns are often wrong ("Allok village" NORP, "in Thessaloniki" WORK_OF_ART).
 NON_PLACE_ENTS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "EVENT", "LAW"}
 MAX_WORDS = 5
+# A capitalised adjective the model tags so is a nationality or a language ("the English city of
+# Salisbury"); untagged, it may be a name the model read as an adjective ("the Kyiv region").
+NATIONALITY_LABELS = {"NORP", "LANGUAGE"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Locative:
     text: str
     kind: str
     labels: frozenset[str]  # the NER labels of its words ("" for none)
+    adjective: bool = False  # tagged an adjective only ("the Kyiv region"): a place if well known
 
 
 # Months and weekdays, full and abbreviated: capitalised, and after "in"/"at", yet dates ("at Nov
@@ -298,10 +302,12 @@ def locative_names(doc: Any, common: Callable[[str], bool], listed_sites: bool =
         else:
             continue
         previous_end = j
-        if all(t.pos_ == "ADJ" for t in span):
+        labels = frozenset(t.ent_type_ for t in span)
+        adjective = all(t.pos_ == "ADJ" for t in span)
+        if adjective and labels & NATIONALITY_LABELS:
             continue  # "the English city of Salisbury": an adjective of nationality, not a name
         text = span.text
         if len(text) < 3 or text.isupper() and len(text) < 4 or len(span) == 1 and common(text):
             continue
-        out.append(Locative(span.start_char, span.end_char, text, kind, frozenset(t.ent_type_ for t in span)))
+        out.append(Locative(span.start_char, span.end_char, text, kind, labels, adjective))
     return out

@@ -141,6 +141,8 @@ def rank(
         ),
         key=lambda t: -t[1],
     )
+    if switches.on("resolution.water_first") and not admin_hint:
+        ranked = _water_first(ranked, key)
     # A governorate and its capital share a name (Idlib, Aleppo, Moscow): without a word such
     # as "province" after it the city is meant; both lie in the same country either way. A user's
     # correction (preferred) that names the governorate stays on top.
@@ -156,6 +158,25 @@ def rank(
             if _capital_of(p, top, city_hint):
                 ranked.insert(0, ranked.pop(i))
                 break
+    return ranked
+
+
+# A sea's, a gulf's or a strait's name ends in the word for it; the provinces named after the water
+# ("Red Sea" in Sudan and Egypt) bear it too, and their people outweigh the sea's none.
+WATER_WORDS = frozenset({"sea", "gulf", "ocean", "strait", "straits"})
+WATER_CODES = frozenset({"SEA", "GULF", "OCN", "STRT", "BAY"})
+
+
+def _water_first(ranked: list[tuple[Place, float]], key: str) -> list[tuple[Place, float]]:
+    """A name ending in a word for a body of water ("the Red Sea", "the Gulf of Aden" ends it in
+    its first word) is the water that bears it as its own name, before a province named after it:
+    a province is "Red Sea state" (`admin_hint`)."""
+    words = key.split()
+    if not (words and (words[-1] in WATER_WORDS or words[0] in WATER_WORDS)):
+        return ranked
+    for i, (p, _sc) in enumerate(ranked):
+        if p.feature_code in WATER_CODES and fold(p.name) == key:
+            return [ranked[i], *ranked[:i], *ranked[i + 1 :]]
     return ranked
 
 

@@ -269,6 +269,10 @@ def _known_towns_and_areas(
 # A town this large in a country the article names is what a name after a locative preposition or a
 # verb of attack means there, whatever the model tagged it (`recognition.home_town`).
 HOME_TOWN_POPULATION = 20_000
+# A name the model tagged as an adjective only, with no entity ("the Kyiv region"), is a place when
+# a place this large bears it: capitalised adjectives before a kind of place ("the Holy city", "the
+# Old town") are descriptions, and small namesakes of them abound.
+ADJECTIVE_POPULATION = 100_000
 
 
 def _locative_toponym(
@@ -281,6 +285,8 @@ def _locative_toponym(
     Australian Palmyra)."""
     if loc.text.isupper() and not any(fold(p.name) == fold(loc.text) for p in known):
         return None  # an acronym ("SEEK"), unless a place bears it as its own name ("FLORIDA")
+    if loc.adjective and not well_known(known, ADJECTIVE_POPULATION, loc.text):
+        return None  # "the Holy city", "the Ancient town": a word the model read as an adjective
     # After a bare preposition, a name the model tagged ORG or PERSON is a place if the
     # gazetteer knows it well ("at Zara" ORG, "with Kelly" PERSON: a village's namesake, not
     # the village); a kind-of-place word beside it overrides the tag. A name the gazetteer
