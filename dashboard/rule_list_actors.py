@@ -20,6 +20,12 @@ ACTOR_RULES: tuple[RuleInfo, ...] = (
         "people, residents or students the parse read as a protest's target are its crowd",
     ),
     RuleInfo(
+        "actors.civilian_target",
+        "actors",
+        "violence against civilians whose reports name no target is against 'Civilians (country)', code 7, "
+        "as ACLED codes every such event ('gunmen attacked a village': the villagers)",
+    ),
+    RuleInfo(
         "actors.government_noun",
         "actors",
         "a government named before a military noun ('government shelling', 'the government's jets') is the "

@@ -101,6 +101,12 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",
     ),
     RuleInfo(
+        "resolution.region_of_city",
+        "resolution",
+        "'the Odesa region': a town the text calls a region or province, when no province bears its name, is "
+        "its province if it is that province's centre (a third of its people or more), not the town",
+    ),
+    RuleInfo(
         "resolution.water_first",
         "resolution",
         "'the Red Sea', 'the Gulf of Aden': the water bearing the name, before a province named after it "

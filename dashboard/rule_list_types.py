@@ -58,6 +58,21 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "against civilians, not an armed clash: ACLED's battles are between armed, organised sides",
     ),
     RuleInfo(
+        "types.armed_target",
+        "types",
+        "an attack told by the place it hit ('gunmen attacked a village', the lexicon's armed_target rule) whose "
+        "target (actor2) is an armed side, state forces, rebels or militias, is an armed clash, and deaths of a "
+        "side's men take no neighbouring sentence's violence against civilians; a massacre or an execution keeps "
+        "its type whoever its victims were",
+    ),
+    RuleInfo(
+        "types.excessive_force",
+        "types",
+        "protesters killed by a state's forces ('security forces killed three protesters', 'police shot dead two "
+        "demonstrators') are ACLED's 'Excessive force against protesters', by the crowd, the force actor2; by "
+        "anyone else violence against civilians, not an armed clash (a crowd is no armed side)",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "

@@ -128,6 +128,19 @@ def test_a_group_whose_name_holds_another_is_its_own_actor(text: str, name: str)
     assert {m.entry.name for m in find_mentions(text)} == {name}
 
 
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("SPLA-IO fighters", "SPLM/A-IO"),
+        ("the SPLM-IO said", "SPLM/A-IO"),
+        ("the Sudan People's Liberation Army-in-Opposition", "SPLM/A-IO"),
+        ("AQAP militants", "AQAP"),
+    ],
+)
+def test_armed_groups_of_south_sudan_and_yemen_are_named(text: str, name: str) -> None:
+    assert {m.entry.name for m in find_mentions(text)} == {name}
+
+
 def test_one_woman_killed_is_a_civilian(nlp) -> None:
     a1, a2 = actors_of(nlp, "Jets bombed the rebel-held quarter of the town, killing one woman.", "bombed")
     assert a2 == Actor("Civilians (Syria)", 7), "rebel-held says whose quarter it is, not who was hit"

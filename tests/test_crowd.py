@@ -64,3 +64,47 @@ def test_a_protest_met_with_tear_gas_is_a_protest_with_intervention_by_its_crowd
 )
 def test_a_protest_met_with_no_force_stays_peaceful(pipeline, text) -> None:
     assert [r[0] for r in _typed(pipeline, text)] == ["Peaceful protest"]
+
+
+def test_violence_against_civilians_naming_no_target_is_against_civilians(pipeline) -> None:
+    # ACLED's actor2 of every attack on civilians; the text names the place, not the people.
+    text = "Gunmen raided a village near Saraqib on Thursday, residents said."
+    rows = _typed(pipeline, text)
+    assert [(r[0], r[2]) for r in rows] == [("Attack", "Civilians (Syria)")]
+    off = _typed(pipeline, text, "actors.civilian_target")
+    assert [r[2] or "" for r in off] == [""], "switched off: no target named"
+
+
+def test_an_attack_on_a_village_whose_target_is_soldiers_is_a_battle(pipeline) -> None:
+    text = "Militants attacked a village near Saraqib on Thursday and killed three soldiers stationed there."
+    assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Armed clash", "Military Forces of Syria (2000-)")]
+    off = _typed(pipeline, text, "types.armed_target")
+    assert [r[0] for r in off] == ["Attack"], "switched off: violence against civilians with soldiers its target"
+
+
+def test_deaths_of_soldiers_take_no_neighbouring_attack_on_civilians(pipeline) -> None:
+    # The village sentence is violence against civilians; the soldiers' deaths beside it are a fight.
+    text = "Militants attacked a village near Saraqib on Thursday. They killed 12 soldiers at a post there, a monitor said."
+    assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Armed clash", "Military Forces of Syria (2000-)")]
+    assert [r[0] for r in _typed(pipeline, text, "types.armed_target")] == ["Attack"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # A state's force that kills protesters: excessive force, by the crowd, against the force.
+        (
+            "Riot police killed two protesters in Homs on Friday, medics said.",
+            [("Excessive force against protesters", "Protesters (Syria)", "Police Forces of Syria")],
+        ),
+        # Anyone else who kills them attacks civilians: a crowd is no armed side.
+        (
+            "Gunmen killed four protesters in Homs on Friday.",
+            [("Attack", "Unidentified Armed Group (Syria)", "Protesters (Syria)")],
+        ),
+    ],
+)
+def test_protesters_killed_are_excessive_force_or_an_attack_not_a_battle(pipeline, text, expected) -> None:
+    assert _typed(pipeline, text) == expected
+    off = _typed(pipeline, text, "types.excessive_force")
+    assert off and off[0][0] != expected[0][0], "switched off: typed as before"

@@ -68,6 +68,14 @@ from dashboard.rules import Switches
         ("Riots broke out in the camp.", "Riots", "Violent demonstration", "Riots"),
         # Drones that struck a place struck it from the air, as jets do.
         ("Two drones hit the depot at dawn.", "Explosions/Remote violence", "Air/drone strike", "drones hit"),
+        # Armed men against the places where civilians live and gather: violence against civilians;
+        # against a post of armed men, active or passive: a battle. Not a village's own defenders.
+        ("Bandits raided two hamlets at dawn.", "Violence against civilians", "Attack", "raided two hamlets"),
+        ("A mosque near the river was attacked.", "Violence against civilians", "Attack", "mosque near the river was attacked"),
+        ("Rebels attacked an army position at dawn.", "Battles", "Armed clash", "attacked an army position"),
+        ("The border checkpoint was attacked at dawn.", "Battles", "Armed clash", "checkpoint was attacked"),
+        ("Rebels attacked the village's militia at dawn.", "Other", "Other", ""),
+        ("Troops massacred dozens of villagers.", "Violence against civilians", "Attack", "massacred"),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:

@@ -989,3 +989,17 @@ def test_a_name_ending_in_sea_is_the_water_unless_a_division_word_follows(nlp, g
     assert [t.place.feature_code for t in off if t.text == "Red Sea"] == ["ADM1"]
     (state,) = resolved(geoparsed(nlp, gazetteer, "Floods cut roads in Red Sea state on Sunday."), "Red Sea")
     assert state.place.feature_code == "ADM1"
+
+
+def test_a_region_named_after_its_centre_is_the_province_a_small_towns_is_the_town(nlp, gazetteer) -> None:
+    # No province is called "Odesa" (GeoNames: "Odeska"); the city holds two fifths of its people.
+    text = "Drones hit a fuel depot in the Odesa region overnight."
+    (region,) = resolved(geoparsed(nlp, gazetteer, text), "Odesa")
+    assert (region.place.feature_code, region.place.name) == ("ADM1", "Odeska")
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.region_of_city"))
+    assert [t.place.feature_class for t in off if t.text == "Odesa"] == ["P"]
+    (town,) = resolved(geoparsed(nlp, gazetteer, "Shells fell across the Bakhmut region overnight."), "Bakhmut")
+    assert town.place.feature_class == "P"
+    # A city's district is a quarter of the city, not its province.
+    (city,) = resolved(geoparsed(nlp, gazetteer, "A car bomb exploded in an Odesa district on Monday."), "Odesa")
+    assert city.place.feature_class == "P"

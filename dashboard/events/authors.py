@@ -11,6 +11,15 @@
 - `actors.crowd`: a protest with no named author is by "Protesters (country)", a riot by "Rioters
   (country)", as ACLED codes them; the people, residents or students the parse read as a protest's
   target are its crowd, not someone it hit;
+- `types.armed_target`: an attack told by the place it hit (the lexicon's `armed_target` rule: "gunmen
+  attacked a village") whose target is an armed side (state forces, rebels, militias: actor2's code 1-4
+  or 8) is an armed clash; a massacre or an execution keeps its type whoever its victims were (deaths
+  of a side's men take no neighbour's violence against civilians either: `lexicon.type_from_neighbours`);
+- `types.excessive_force`: protesters killed by a state's forces ("security forces killed three
+  protesters", "police shot dead two demonstrators") are ACLED's "Excessive force against protesters",
+  by the crowd, the force actor2; by anyone else violence against civilians (a crowd is no armed side);
+- `actors.civilian_target`: violence against civilians whose reports name no target is against
+  "Civilians (country)" (ACLED's actor2 of every such event: "gunmen attacked a village");
 - `types.protest_intervention`: a protest its sentences tell was met with force short of killing (tear
   gas, water cannon, rubber bullets, arrests, dispersal: `[types] intervention` in words.toml) is
   ACLED's "Protest with intervention", by its crowd, and the state's force that met it (named as the
@@ -26,13 +35,15 @@ from pathlib import Path
 
 from dashboard import schema as S
 from dashboard.events.actor_groups import is_generic_group
-from dashboard.events.actors import UNIDENTIFIED, VICTIM_INTER
-from dashboard.events.lexicon import lexicon_data
+from dashboard.events.actors import UNIDENTIFIED, VICTIM_INTER, load_dictionary
+from dashboard.events.lexicon import ARMED_INTER, lexicon_data
 from dashboard.rules import Switches
 from dashboard.wordlists import phrase_list
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
+CIVILIAN_VIOLENCE = "Violence against civilians"
+BATTLES, ARMED_CLASH = "Battles", "Armed clash"
 # ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
 # each other: Syrian or Russian jets), armed groups, and everyone else.
 SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
@@ -43,6 +54,8 @@ CROWDS = {"Protests": ("Protesters ({country})", 6), "Riots": ("Rioters ({countr
 
 AIR_STRIKE = "Air/drone strike"
 PROTEST_WITH_INTERVENTION = "Protest with intervention"
+EXCESSIVE_FORCE = "Excessive force against protesters"
+PROTESTERS_INTER = 6  # ACLED's code of protesters
 _INTERVENTION = re.compile(r"\b(?:" + "|".join(phrase_list(WORDS, "types.intervention")) + r")\b", re.I)
 STATE_FORCES = "Military Forces of "
 
@@ -63,8 +76,6 @@ def air_force_of(rows: list[dict], country: str, country_code: str) -> tuple[str
         return max(named, key=lambda k: named[k])
     if not country:
         return None
-    from dashboard.events.actors import load_dictionary
-
     canonical = load_dictionary().state_canonical.get(country_code, f"{STATE_FORCES}{country}")
     return canonical, 1
 
@@ -117,8 +128,53 @@ def complete_authors(
         ground_the_striker(out, rows)
     if switches.on("types.protest_intervention"):
         _met_with_force(out, rows)
+    if switches.on("types.excessive_force"):
+        _killed_protesters(out)
     if not out[S.ACTOR1]:
         default_author(out, switches, air_force, authors)
+    if switches.on("types.armed_target"):
+        _armed_target(out, rows)
+    if switches.on("actors.civilian_target") and out[S.EVENT_TYPE] == CIVILIAN_VIOLENCE and not out[S.ACTOR2]:
+        out[S.ACTOR2], out[S.INTER2] = _victims().format(country=out[S.COUNTRY] or "unknown country"), VICTIM_INTER
+
+
+def _armed_target(out: dict, rows: list[dict]) -> None:
+    """`types.armed_target`: an attack told by the place it hit, on a side's men there, is a battle
+    ("attacked the village" in one report, "the attack on military posts there" in another)."""
+    if out[S.SUB_EVENT_TYPE] != "Attack" or out[S.INTER2] not in ARMED_INTER:
+        return
+    told_by_place = _armed_target_triggers()
+    if told_by_place is not None and any(told_by_place.search(str(r.get(S.TRIGGER) or "")) for r in rows):
+        out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = BATTLES, ARMED_CLASH
+
+
+@lru_cache(maxsize=1)
+def _armed_target_triggers() -> re.Pattern[str] | None:
+    """The lexicon's patterns of attacks told by the place they hit (`armed_target = true`), as one."""
+    pats = [p for r in lexicon_data()["rule"] if r.get("armed_target") for p in r["patterns"]]
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.I) if pats else None
+
+
+@lru_cache(maxsize=1)
+def _victims() -> str:
+    """The actor dictionary's name for the victims of violence ("Civilians ({country})")."""
+    return next(entry.name for _, entry, _ in load_dictionary().patterns if entry.victim)
+
+
+def _killed_protesters(out: dict) -> None:
+    """`types.excessive_force`: protesters killed ("security forces killed three protesters", "police
+    shot dead two demonstrators") by a state's forces are ACLED's "Excessive force against
+    protesters", by the crowd, the force actor2 (as a protest with intervention); by anyone else,
+    violence against civilians, not the armed clash deaths told in general terms are typed (a crowd
+    is no armed side)."""
+    if out[S.SUB_EVENT_TYPE] not in (ARMED_CLASH, "Attack") or out[S.INTER2] != PROTESTERS_INTER:
+        return
+    if out[S.INTER1] in (1, 8):
+        out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Protests", EXCESSIVE_FORCE
+        out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
+        out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+    elif out[S.INTER1] != PROTESTERS_INTER:
+        out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = CIVILIAN_VIOLENCE, "Attack"
 
 
 def _met_with_force(out: dict, rows: list[dict]) -> None:

@@ -110,7 +110,7 @@ def sentence_rows(
             if s.rule is not None and s.rule.generic:
                 generic_ids.add(row[S.EVENT_ID])
             rows.append(row)
-    type_from_neighbours(rows, generic_ids, article.text)
+    type_from_neighbours(rows, generic_ids, article.text, switches.on("types.armed_target"))
     if switches.on("types.civilian_target"):
         civilian_targets(rows, generic_ids)
     return rows

@@ -186,29 +186,40 @@ def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str,
 
 
 REMOTE = "Explosions/Remote violence"
-SPECIFIC_VIOLENCE = {REMOTE, "Violence against civilians"}
+CIVILIAN_VIOLENCE = "Violence against civilians"
+SPECIFIC_VIOLENCE = {REMOTE, CIVILIAN_VIOLENCE}
+ARMED_INTER = frozenset({1, 2, 3, 4, 8})  # ACLED's codes of armed sides: state, rebels, militias, external forces
 
 
-def type_from_neighbours(rows: list[dict], generic: set[str], text: str) -> None:
+def type_from_neighbours(rows: list[dict], generic: set[str], text: str, armed_target: bool = True) -> None:
     """Deaths reported in general terms ("12 people were killed"), and a bombing, which names no
     means, take the type of the attack a neighbouring sentence of the same paragraph describes ("Air
-    strikes hit Saraqib..."); a bombing only that of another means of remote violence."""
+    strikes hit Saraqib..."); a bombing only that of another means of remote violence. With
+    `armed_target` (`types.armed_target`), deaths of a side's men (actor2 state forces, rebels or a
+    militia: "killing 30 soldiers") do not take a neighbour's violence against civilians."""
     specific = [r for r in rows if r[S.EVENT_TYPE] in SPECIFIC_VIOLENCE and r[S.EVENT_ID] not in generic]
+    not_civilian = [o for o in specific if o[S.EVENT_TYPE] != CIVILIAN_VIOLENCE]
     for r in rows:
         if r[S.EVENT_ID] not in generic:
             continue
-        near = [
-            o
-            for o in specific
-            # A bombing is remote violence whatever else: only another means types it, not a killing.
-            if (r[S.EVENT_TYPE] != REMOTE or o[S.EVENT_TYPE] == REMOTE)
-            and abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
-            and "\n\n"
-            not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]) : max(o[S.EXCERPT_START], r[S.EXCERPT_START])]
-        ]
+        # Deaths of a side's men are no violence against civilians, whatever the neighbour.
+        near = _neighbours(r, not_civilian if armed_target and r.get(S.INTER2) in ARMED_INTER else specific, text)
         if near:
             best = min(near, key=lambda o: abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]))
             r[S.EVENT_TYPE], r[S.SUB_EVENT_TYPE] = best[S.EVENT_TYPE], best[S.SUB_EVENT_TYPE]
+
+
+def _neighbours(r: dict, specific: list[dict], text: str) -> list[dict]:
+    """The rows of `specific` within 600 characters of `r` in the same paragraph that may type it."""
+    return [
+        o
+        for o in specific
+        # A bombing is remote violence whatever else: only another means types it, not a killing.
+        if (r[S.EVENT_TYPE] != REMOTE or o[S.EVENT_TYPE] == REMOTE)
+        and abs(o[S.EXCERPT_START] - r[S.EXCERPT_START]) <= 600
+        and "\n\n"
+        not in text[min(o[S.EXCERPT_START], r[S.EXCERPT_START]) : max(o[S.EXCERPT_START], r[S.EXCERPT_START])]
+    ]
 
 
 def civilian_targets(rows: list[dict], generic: set[str]) -> None:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dashboard.geo.city_regions import regions_of_cities
 from dashboard.geo.epithets import with_epithets
 from dashboard.geo.gazetteer import Gazetteer, Place, fold
 from dashboard.geo.lookup import Lookup, lookup_names
@@ -394,5 +395,6 @@ def geoparse(doc: Any, geocoder: Any, gazetteer: Gazetteer, switches: Switches =
     toponyms = unplace_fallbacks(
         resolve(recognize(doc, gazetteer, switches=switches), geocoder, gazetteer, text=text, switches=switches)
     )
+    toponyms = regions_of_cities(toponyms, gazetteer, text) if switches.on("resolution.region_of_city") else toponyms
     named = [t for t in toponyms if not t.embedded]
     return with_epithets(named, toponyms, text, gazetteer, switches.on("recognition.capital_epithet"))
