@@ -84,7 +84,10 @@ def test_an_attack_on_a_village_whose_target_is_soldiers_is_a_battle(pipeline) -
 
 def test_deaths_of_soldiers_take_no_neighbouring_attack_on_civilians(pipeline) -> None:
     # The village sentence is violence against civilians; the soldiers' deaths beside it are a fight.
-    text = "Militants attacked a village near Saraqib on Thursday. They killed 12 soldiers at a post there, a monitor said."
+    text = (
+        "Militants attacked a village near Saraqib on Thursday. "
+        "They killed 12 soldiers at a post there, a monitor said."
+    )
     assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Armed clash", "Military Forces of Syria (2000-)")]
     assert [r[0] for r in _typed(pipeline, text, "types.armed_target")] == ["Attack"]
 
@@ -108,3 +111,9 @@ def test_protesters_killed_are_excessive_force_or_an_attack_not_a_battle(pipelin
     assert _typed(pipeline, text) == expected
     off = _typed(pipeline, text, "types.excessive_force")
     assert off and off[0][0] != expected[0][0], "switched off: typed as before"
+
+
+def test_farmers_and_shepherds_killed_are_civilians_attacked(pipeline) -> None:
+    # Occupations of civilians are victims, and deaths told in general terms against them an attack.
+    text = "Gunmen killed four shepherds near Saraqib on Thursday."
+    assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Attack", "Civilians (Syria)")]

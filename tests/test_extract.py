@@ -71,7 +71,7 @@ from dashboard.rules import Switches
         # Armed men against the places where civilians live and gather: violence against civilians;
         # against a post of armed men, active or passive: a battle. Not a village's own defenders.
         ("Bandits raided two hamlets at dawn.", "Violence against civilians", "Attack", "raided two hamlets"),
-        ("A mosque near the river was attacked.", "Violence against civilians", "Attack", "mosque near the river was attacked"),
+        ("A mosque by a river was attacked.", "Violence against civilians", "Attack", "mosque by a river was attacked"),
         ("Rebels attacked an army position at dawn.", "Battles", "Armed clash", "attacked an army position"),
         ("The border checkpoint was attacked at dawn.", "Battles", "Armed clash", "checkpoint was attacked"),
         ("Rebels attacked the village's militia at dawn.", "Other", "Other", ""),

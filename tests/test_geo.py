@@ -788,6 +788,10 @@ def test_a_name_cut_before_province_grows_over_the_word(nlp, gazetteer) -> None:
     off = geoparse(
         nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("recognition.province_word")
     )
+    # Cut, the name is still called a province: `resolution.region_of_city` gives the town's province.
+    assert [(t.text, t.place.feature_code) for t in off if t.place] == [("Hasakeh", "ADM1")]
+    both = Switches.parse("recognition.province_word,resolution.region_of_city")
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=both)
     assert [(t.text, t.place.feature_code) for t in off if t.place] == [("Hasakeh", "PPL")]
 
 
@@ -985,7 +989,7 @@ def test_a_name_ending_in_sea_is_the_water_unless_a_division_word_follows(nlp, g
     text = "A tanker was struck by a drone in the Red Sea on Sunday."
     (sea,) = resolved(geoparsed(nlp, gazetteer, text), "Red Sea")
     assert sea.place.feature_code == "SEA"
-    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.water_first"))
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, Switches.parse("resolution.water_first"))
     assert [t.place.feature_code for t in off if t.text == "Red Sea"] == ["ADM1"]
     (state,) = resolved(geoparsed(nlp, gazetteer, "Floods cut roads in Red Sea state on Sunday."), "Red Sea")
     assert state.place.feature_code == "ADM1"
@@ -996,7 +1000,7 @@ def test_a_region_named_after_its_centre_is_the_province_a_small_towns_is_the_to
     text = "Drones hit a fuel depot in the Odesa region overnight."
     (region,) = resolved(geoparsed(nlp, gazetteer, text), "Odesa")
     assert (region.place.feature_code, region.place.name) == ("ADM1", "Odeska")
-    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("resolution.region_of_city"))
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, Switches.parse("resolution.region_of_city"))
     assert [t.place.feature_class for t in off if t.text == "Odesa"] == ["P"]
     (town,) = resolved(geoparsed(nlp, gazetteer, "Shells fell across the Bakhmut region overnight."), "Bakhmut")
     assert town.place.feature_class == "P"

@@ -223,4 +223,3 @@ def test_an_adjective_of_nationality_or_description_before_a_kind_of_place_is_no
 ) -> None:
     names = [t.text for t in recognize(nlp(sentence), gazetteer, keep_unknown=True)]
     assert not {"Ancient", "Old", "English"} & set(names)
-
