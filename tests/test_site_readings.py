@@ -86,6 +86,10 @@ def test_province_word_after_a_name_only_a_locative_phrase_found(nlp, gazetteer)
     tops = geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer)
     assert ("Hasakeh province", "ADM1") in [(t.text, t.place.feature_code) for t in tops if t.place]
     off = geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer, switches=Switches.parse("recognition.province_word"))
+    # Cut, the name is still called a province: `resolution.region_of_city` gives the town's province.
+    assert ("Hasakeh", "ADM1") in [(t.text, t.place.feature_code) for t in off if t.place]
+    both = Switches.parse("recognition.province_word,resolution.region_of_city")
+    off = geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer, switches=both)
     assert ("Hasakeh", "PPL") in [(t.text, t.place.feature_code) for t in off if t.place]
 
 
