@@ -101,6 +101,12 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "a province and its capital share a name (Idlib, Aleppo): without a word such as 'province' the city is meant",
     ),
     RuleInfo(
+        "resolution.people_countries",
+        "resolution",
+        "a country whose people the text names by a plural demonym ('three Palestinians') counts among the "
+        "story's countries, as its singular adjective does: 'Jenin' is then the West Bank town",
+    ),
+    RuleInfo(
         "resolution.region_of_city",
         "resolution",
         "'the Odesa region': a town the text calls a region or province, when no province bears its name, is "

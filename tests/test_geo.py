@@ -1007,3 +1007,14 @@ def test_a_region_named_after_its_centre_is_the_province_a_small_towns_is_the_to
     # A city's district is a quarter of the city, not its province.
     (city,) = resolved(geoparsed(nlp, gazetteer, "A car bomb exploded in an Odesa district on Monday."), "Odesa")
     assert city.place.feature_class == "P"
+
+
+def test_the_people_a_story_names_point_to_their_country(nlp, gazetteer) -> None:
+    # "Palestinians" names people, no place, yet says the story is about Palestine: Jenin is the West
+    # Bank town (GeoNames' "Janīn"), not the Polish village that bears "Jenin" as its own name.
+    text = "Soldiers entered Jenin at dawn and detained two Palestinians, witnesses said."
+    (town,) = resolved(geoparsed(nlp, gazetteer, text), "Jenin")
+    assert town.place.country_code == "PS"
+    off = geoparse(nlp(text), GazetteerGeocoder(gazetteer), gazetteer, Switches.parse("resolution.people_countries"))
+    assert [t.place.country_code for t in off if t.text == "Jenin" and t.place] != ["PS"]
+    assert "Palestinians" not in [t.text for t in geoparsed(nlp, gazetteer, text)]

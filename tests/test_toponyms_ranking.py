@@ -64,11 +64,15 @@ def test_a_later_round_corrects_guesses_without_adding_names() -> None:
     enfield_us = place(12, "Enfield", 41.98, -72.59, "US", pop=45_212)
     enfield_gb = place(13, "Enfield", 51.65, -0.08, "GB", pop=156_858)
     tops = [Toponym(0, 8, "Edmonton", "GOLD"), Toponym(13, 20, "Enfield", "GOLD")]
-    first = _gather(tops, {0: [(edmonton_ca, 9.0), (edmonton_gb, 6.4)], 1: [(enfield_us, 8.0), (enfield_gb, 7.9)]})
+    ranked = {0: [(edmonton_ca, 9.0), (edmonton_gb, 6.4)], 1: [(enfield_us, 8.0), (enfield_gb, 7.9)]}
+    first = _gather(tops, ranked, None, Counter())
     assert first.counted == {0} and first.countries == Counter({"CA": 0.5})
     # In context both are London's; only Edmonton counted before, so only it counts now, for England.
     second = _gather(
-        tops, {0: [(edmonton_gb, 10.5), (edmonton_ca, 9.0)], 1: [(enfield_gb, 9.0), (enfield_us, 5.0)]}, first.counted
+        tops,
+        {0: [(edmonton_gb, 10.5), (edmonton_ca, 9.0)], 1: [(enfield_gb, 9.0), (enfield_us, 5.0)]},
+        first.counted,
+        Counter(),
     )
     assert second.countries == Counter({"GB": 0.5})
     assert [k for k, _, _ in second.anchors] == ["edmonton", "enfield"], "a clear winner anchors in every round"

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
+# each other: Syrian or Russian jets), armed groups; everyone else (protesters, rioters, civilians)
+# is no armed side.
+SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
+ARMED_INTER = frozenset(SIDE_OF_INTER)
+
 
 @dataclass(frozen=True)
 class ActorEntry:

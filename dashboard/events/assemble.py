@@ -23,11 +23,11 @@ import json
 from collections.abc import Callable
 
 from dashboard import schema as S
+from dashboard.events.actor_entries import SIDE_OF_INTER
 from dashboard.events.actor_groups import bloc_of, is_generic_group
 from dashboard.events.actors import UNIDENTIFIED, ActorEntry, interaction
 from dashboard.events.authors import (
     AIR_STRIKE,
-    SIDE_OF_INTER,
     VIOLENT,
     air_force_of,
     complete_authors,

@@ -34,9 +34,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard import schema as S
+from dashboard.events.actor_entries import ARMED_INTER, SIDE_OF_INTER
 from dashboard.events.actor_groups import is_generic_group
 from dashboard.events.actors import UNIDENTIFIED, VICTIM_INTER, load_dictionary
-from dashboard.events.lexicon import ARMED_INTER, lexicon_data
+from dashboard.events.lexicon import lexicon_data
 from dashboard.rules import Switches
 from dashboard.wordlists import phrase_list
 
@@ -44,9 +45,6 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
 CIVILIAN_VIOLENCE = "Violence against civilians"
 BATTLES, ARMED_CLASH = "Battles", "Armed clash"
-# ACLED's interaction codes by side: state and foreign forces (air forces are easily confused for
-# each other: Syrian or Russian jets), armed groups, and everyone else.
-SIDE_OF_INTER = {1: "state", 8: "state", 2: "armed group", 3: "armed group", 4: "armed group"}
 
 
 # ACLED's crowds (`actors.crowd`): who protests or riots, named by the country, with their code.
@@ -169,7 +167,7 @@ def _killed_protesters(out: dict) -> None:
     is no armed side)."""
     if out[S.SUB_EVENT_TYPE] not in (ARMED_CLASH, "Attack") or out[S.INTER2] != PROTESTERS_INTER:
         return
-    if out[S.INTER1] in (1, 8):
+    if SIDE_OF_INTER.get(out[S.INTER1]) == "state":
         out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Protests", EXCESSIVE_FORCE
         out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
         out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard import schema as S
+from dashboard.events.actor_entries import ARMED_INTER
 from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, needs_of
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.toml")
@@ -188,7 +189,6 @@ def classify(sentence: str, rules: tuple[Rule, ...] | None = None) -> tuple[str,
 REMOTE = "Explosions/Remote violence"
 CIVILIAN_VIOLENCE = "Violence against civilians"
 SPECIFIC_VIOLENCE = {REMOTE, CIVILIAN_VIOLENCE}
-ARMED_INTER = frozenset({1, 2, 3, 4, 8})  # ACLED's codes of armed sides: state, rebels, militias, external forces
 
 
 def type_from_neighbours(rows: list[dict], generic: set[str], text: str, armed_target: bool = True) -> None:

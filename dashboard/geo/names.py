@@ -7,6 +7,7 @@ does a longer name hold). Imports nothing else of the geoparser, so the modules 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -155,6 +156,19 @@ def well_known(places: list[Place], min_population: int, text: str = "") -> bool
         return False
     best = max(places, key=lambda p: p.population)
     return best.population >= min_population or best.feature_code in ("PCLI", "ADM1", "RGN", "CONT")
+
+
+# A capitalised plural ("Palestinians", "Syrians"), which `names_people` may find a demonym.
+_PLURAL = re.compile(r"\b[A-Z][a-z]+s\b")
+
+
+def people_countries(text: str, gazetteer: Gazetteer) -> Counter:
+    """`resolution.people_countries`: each country whose people the text names by a plural demonym
+    ("Israeli troops killed three Palestinians": the story is about Palestine too), once. The plural
+    names people, not a place, so it is no toponym; it still says which country the story is about,
+    as the singular adjective does ("Jenin" is then the West Bank town, not a Polish village)."""
+    codes = {gazetteer.demonym_country(m.group()) for m in _PLURAL.finditer(text) if names_people(m.group(), gazetteer)}
+    return Counter(code for code in codes if code)
 
 
 def names_people(text: str, gazetteer: Gazetteer) -> bool:

@@ -5,6 +5,7 @@ and the ranking it gives.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -290,3 +291,14 @@ def _within_km(a: list[tuple[str, Place]], b: list[tuple[str, Place]], km: float
     lon_b = np.radians([p.longitude for _, p in b])[None, :]
     h = np.sin((lat_b - lat_a) / 2) ** 2 + np.cos(lat_a) * np.cos(lat_b) * np.sin((lon_b - lon_a) / 2) ** 2
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0, 1))) <= km
+
+
+MAX_ANCHORS = 50
+
+
+def anchors_besides(anchors: list[tuple[str, float, float]], key: str) -> tuple[tuple[float, float], ...]:
+    """The towns the first pass placed confidently, less those placed for `key` itself: a name's own
+    first guess is no evidence for it (London, England would otherwise anchor London against the
+    London, Ontario that the rest of the story points to)."""
+    # islice stops at the first MAX_ANCHORS: a long article's hundreds of anchors are not walked per name.
+    return tuple(itertools.islice(((lat, lon) for k, lat, lon in anchors if k != key), MAX_ANCHORS))

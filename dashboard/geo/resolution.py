@@ -5,7 +5,6 @@ discourse, then the nearest-town fallback. `geoparse` runs recognition and resol
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,9 +20,10 @@ from dashboard.geo.names import (
     city_around,
     is_generic_name,
     own_name,
+    people_countries,
     self_key,
 )
-from dashboard.geo.ranking import POOL_SIZE, Context, co_support, rank
+from dashboard.geo.ranking import POOL_SIZE, Context, anchors_besides, co_support, rank
 from dashboard.geo.recognition import recognize
 from dashboard.geo.structure import (
     containers,
@@ -66,13 +66,17 @@ class _Evidence:
 
 
 def _gather(
-    toponyms: list[Toponym], ranked_by_i: dict[int, list[tuple[Place, float]]], counted: set[int] | None = None
+    toponyms: list[Toponym],
+    ranked_by_i: dict[int, list[tuple[Place, float]]],
+    counted: set[int] | None,
+    people: Counter,
 ) -> _Evidence:
     """The evidence of a round of rankings: a name counts for its best place's country when that place
     clearly wins or all its likeliest places are in one country. With `counted` (the names that
     counted in an earlier round), those names and only those count, for their new best place: a
-    later round corrects guesses but does not let a context confirm itself name after name."""
-    ev = _Evidence(Counter(), {}, Counter(), [], set())
+    later round corrects guesses but does not let a context confirm itself name after name. `people`:
+    the countries whose people the text names ("Palestinians": `resolution.people_countries`)."""
+    ev = _Evidence(Counter(people), {}, Counter(), [], set())
     for i, t in enumerate(toponyms):
         if t.is_demonym and t.place:
             ev.countries[t.place.country_code] += 1
@@ -100,17 +104,6 @@ def _gather(
         if top.feature_class == "P" and margin > 1.0:
             ev.anchors.append((key, top.latitude, top.longitude))
     return ev
-
-
-MAX_ANCHORS = 50
-
-
-def anchors_besides(anchors: list[tuple[str, float, float]], key: str) -> tuple[tuple[float, float], ...]:
-    """The towns the first pass placed confidently, less those placed for `key` itself: a name's own
-    first guess is no evidence for it (London, England would otherwise anchor London against the
-    London, Ontario that the rest of the story points to)."""
-    # islice stops at the first MAX_ANCHORS: a long article's hundreds of anchors are not walked per name.
-    return tuple(itertools.islice(((lat, lon) for k, lat, lon in anchors if k != key), MAX_ANCHORS))
 
 
 @dataclass(frozen=True)
@@ -166,8 +159,9 @@ def resolve(
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
     # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
     # not go on counting for its country.
-    ev = _gather(toponyms, first_ranked)
-    ev = _gather(toponyms, _rank_in_context(doc, ev), ev.counted)
+    people = people_countries(text or "", gazetteer) if switches.on("resolution.people_countries") else Counter()
+    ev = _gather(toponyms, first_ranked, None, people)
+    ev = _gather(toponyms, _rank_in_context(doc, ev), ev.counted, people)
     toponyms = _choose(doc, _rank_in_context(doc, ev), ev, text, max_alternatives)
     toponyms = _one_sense_per_discourse(toponyms, contained_by, text, switches)
     if switches.on("resolution.nearest_town"):
