@@ -117,3 +117,9 @@ def test_farmers_and_shepherds_killed_are_civilians_attacked(pipeline) -> None:
     # Occupations of civilians are victims, and deaths told in general terms against them an attack.
     text = "Gunmen killed four shepherds near Saraqib on Thursday."
     assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Attack", "Civilians (Syria)")]
+
+
+def test_an_attack_on_a_town_is_a_battle_unless_its_victims_are_civilians(pipeline) -> None:
+    assert [r[0] for r in _typed(pipeline, "Insurgents attacked the town of Saraqib on Thursday.")] == ["Armed clash"]
+    text = "Insurgents attacked the town of Saraqib on Thursday, killing 40 villagers."
+    assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Attack", "Civilians (Syria)")]

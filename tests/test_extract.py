@@ -76,6 +76,9 @@ from dashboard.rules import Switches
         ("The border checkpoint was attacked at dawn.", "Battles", "Armed clash", "checkpoint was attacked"),
         ("Rebels attacked the village's militia at dawn.", "Other", "Other", ""),
         ("Troops massacred dozens of villagers.", "Violence against civilians", "Attack", "massacred"),
+        # A town may be held by armed men: attacked, a battle unless other words type it (generic).
+        ("Insurgents attacked the town at dawn.", "Battles", "Armed clash", "attacked the town"),
+        ("Vandals attacked the town hall.", "Other", "Other", ""),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:
