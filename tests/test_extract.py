@@ -79,6 +79,13 @@ from dashboard.rules import Switches
         # A town may be held by armed men: attacked, a battle unless other words type it (generic).
         ("Insurgents attacked the town at dawn.", "Battles", "Armed clash", "attacked the town"),
         ("Vandals attacked the town hall.", "Other", "Other", ""),
+        (
+            "Bandits launched an attack on two villages.",
+            "Violence against civilians",
+            "Attack",
+            "launched an attack on two villages",
+        ),
+        ("Rebels launched an attack on the city.", "Battles", "Armed clash", "launched an attack on the city"),
     ],
 )
 def test_classify(sentence: str, event_type: str, sub_type: str, trigger: str) -> None:
