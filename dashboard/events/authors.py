@@ -37,13 +37,12 @@ from dashboard import schema as S
 from dashboard.events.actor_entries import ARMED_INTER, SIDE_OF_INTER
 from dashboard.events.actor_groups import is_generic_group
 from dashboard.events.actors import UNIDENTIFIED, VICTIM_INTER, load_dictionary
-from dashboard.events.lexicon import lexicon_data
+from dashboard.events.lexicon import CIVILIAN_VIOLENCE, lexicon_data
 from dashboard.rules import Switches
 from dashboard.wordlists import phrase_list
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians"})
-CIVILIAN_VIOLENCE = "Violence against civilians"
 BATTLES, ARMED_CLASH = "Battles", "Armed clash"
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 
 from dashboard.geo.gazetteer import Gazetteer
+from dashboard.geo.names import WORDS
 from dashboard.geo.toponym import Toponym
 from dashboard.wordlists import word_set
 
@@ -23,7 +23,7 @@ from dashboard.wordlists import word_set
 CENTRE_SHARE = 1 / 3
 # The words that call a name a first-level division's (words.toml `region_words`): not "district" (a
 # city's quarter: "a Homs district") nor "countryside" ("Damascus countryside" is another province).
-_WORDS = "|".join(sorted(word_set(Path(__file__).with_name("words.toml"), "region_words")))
+_WORDS = "|".join(sorted(word_set(WORDS, "region_words")))
 _AFTER = re.compile(rf"\s+(?:{_WORDS})\b", re.I)
 _BEFORE = re.compile(rf"\b(?:{_WORDS})\s+of\s+$", re.I)
 

@@ -96,7 +96,8 @@ def is_latin(key: str) -> bool:
     return bool(key) and all(c.isascii() for c in key)
 
 
-_ARTICLES = re.compile(r"\b(?:al|el|an|ar|as|ash|az|ad|at|ath|ad|ul|ud|ed|es|um)\b")
+# Arabic articles a transliteration writes apart ("Dayr az Zawr"), for spelling-blind keys.
+ARTICLE_WORDS = re.compile(r"\b(?:al|el|an|ar|as|ash|az|ad|at|ath|ul|ud|ed|es|um)\b")
 _VOWELISH = re.compile(r"[aeiouyw]")
 
 
@@ -104,7 +105,7 @@ def skeleton(key: str, min_len: int = 4) -> str:
     """A spelling-blind key for transliterated names: Khan Sheikhun = Khan Shaykhun, Deir ez-Zor =
     Dayr az Zawr, Maarat al-Numan = Ma'arrat an Nu'man, Raqqa = Rakka. Empty when shorter than
     `min_len` (too short to trust as a lookup key)."""
-    k = _ARTICLES.sub(" ", key)
+    k = ARTICLE_WORDS.sub(" ", key)
     k = k.replace("q", "k").replace("ou", "u").replace("ph", "f")
     k = "".join(k.split())
     if not k:

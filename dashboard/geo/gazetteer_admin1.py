@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from dashboard.geo.gazetteer import fold, skeleton, without_article
+from dashboard.geo.gazetteer import ARTICLE_WORDS, fold, skeleton, without_article
 from dashboard.geo.names import ADMIN_WORDS, WORDS, is_generic_name
 from dashboard.wordlists import word_set
 
@@ -30,7 +30,6 @@ _DIRECTION_FORMS |= {v: k for k, v in _DIRECTION_FORMS.items()}
 CLOSE_MIN = 4  # letters of a name (or of its skeleton) that a province's may start with
 _LEADING = word_set(WORDS, "admin1_leading_words")
 _TRAILING = ADMIN_WORDS | word_set(WORDS, "admin1_trailing_words")
-_ARTICLE_WORDS = re.compile(r"\b(?:al|el|an|ar|as|ash|az|ad|at|ath|ul|ud|ed|es|um)\b")
 _LOOSE_LETTERS = str.maketrans({"q": "k", "c": "k", "v": "w", "j": "g"})
 
 
@@ -202,7 +201,7 @@ def _loose(key: str) -> str:
     articles out, "q" and "c" as "k", "v" as "w" and "j" as "g" (Egypt's "Jizah" is "Giza"), the
     vowels and "w", "y", "h" after the first letter dropped, a first vowel written "a", doubled
     letters once: "Ninawa" and "Nineveh" are "nn", "Dahuk" and "Dohuk" "dk", "Arbil" and "Erbil" "arbl"."""
-    k = "".join(_ARTICLE_WORDS.sub(" ", key).split())
+    k = "".join(ARTICLE_WORDS.sub(" ", key).split())
     if not k:
         return ""
     k = k.replace("ph", "f").translate(_LOOSE_LETTERS)
