@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 
 from dashboard import held_sql as HQ
 from dashboard import schema as S
+from dashboard import search_index as SI
 from dashboard import store_files as F
 from dashboard.errors import StoreError
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 KINDS = (
     *("listed", "placed", "days", "newest"),
     *("fact_places", "fact_types", "fact_rows", "actors", "actor_names", "actor_places"),
+    *SI.KINDS,  # the excerpts' word index (dashboard/search_index.py)
 )
 
 
@@ -97,7 +99,9 @@ def _written(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
         for kind, table in tables.items():
             F.write_table(root, rels[kind], table)
             entry["files"][kind] = rels[kind]
-        if "actors" in tables:
+        if types is not None:
+            con.execute(f"CREATE TABLE IF NOT EXISTS tolls AS {HQ.TOLLS_SELECT.format(extra='')}")
+            entry["files"].update(SI.write(con, types, root, rels))
             entry["types"] = types
     return entry
 

@@ -502,7 +502,7 @@ def _views_equal_the_oracle(views, events: pd.DataFrame, oracle: Oracle, f: Filt
     want_places = O.places_summary(O.in_range(events[mask], sel.start, sel.end), oracle.tolls)
     _same_places(views.places(f, sel), want_places)
     assert views.extent(f) == O.robust_extent(events[mask][S.EVENT_DATE])
-    from dashboard.app.views import around
+    from dashboard.app.query import around
 
     # The timeline against the events' answer (held to the oracle by the tests above), the selection
     # with the context the timeline shows around it, by day in events and by week in deaths.

@@ -17,9 +17,11 @@ import pandas as pd
 import pytest
 from actor_states import assert_actor_states_as_the_events
 from listed_rows import assert_listed_as_the_events
+from search_states import assert_search_states_as_the_events
 
 from dashboard import rollup as R
 from dashboard import schema as S
+from dashboard import search_index as SI
 from dashboard import store_files as F
 from dashboard.app import duck as D
 from dashboard.store import EventsStore
@@ -204,6 +206,9 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(
     assert m["n_events"] == len(events) and m["n_articles"] == len(articles)
     if m.get("rollup"):  # the dashboard's tables of the generation left (duck_actors: from its files)
         assert_actor_states_as_the_events(D.DuckEngine(store, threads=1))
+        db = D.DuckEngine(store, threads=1)
+        if set(SI.KINDS) <= set(db.held().files_for(int(m["generation"]))):  # its excerpts' word index
+            assert_search_states_as_the_events(db)
     if len(events):  # and the panel's newest rows held whole (duck_listed)
         assert_listed_as_the_events(D.DuckEngine(store, threads=1))
     before: set[str] = set()

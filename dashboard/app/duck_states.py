@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import rollup as R
 from dashboard import schema as S
@@ -86,6 +87,11 @@ class Kept:
 
     name: str
     fact: DF.Fact | None = None
+    held: bool = False  # a table of rows computed elsewhere in the fact rows' shape (duck_search), not a view
+
+    @property
+    def view(self) -> bool:
+        return self.fact is not None and not self.held
 
 
 class FilterStates:
@@ -98,11 +104,14 @@ class FilterStates:
         self._lock = threading.Lock()
         self._building: dict[Filters, threading.Lock] = {}  # one build per state at a time
 
-    def table(self, f: Filters, select: tuple[str, list] | None = None, fact: DF.Fact | None = None) -> Kept | None:
+    def table(
+        self, f: Filters, select: tuple[str, list] | pa.Table | None = None, fact: DF.Fact | None = None
+    ) -> Kept | None:
         """The table of filter state `f`, built on its first call (from `select`, a SELECT and its
         parameters giving the rows state_sql gives, or with `fact` a view's SELECT of those rows in
-        the fact rows' shape, where there is one: duck_actors); None when DuckDB has not the memory
-        to keep it (the caller answers from the events)."""
+        the fact rows' shape, where there is one: duck_actors, or those rows themselves:
+        duck_search); None when DuckDB has not the memory to keep it (the caller answers from the
+        events)."""
         with self._lock:
             if f in self._kept:
                 self._kept.move_to_end(f)
@@ -114,12 +123,16 @@ class FilterStates:
                     return self._kept[f][0]
             name = f"{PREFIX}{self.generation}_{next(_NUMBERS)}"
             try:
-                kept = Kept(name, fact if self._build(name, f, select, fact is not None) else None)
+                if isinstance(select, pa.Table):
+                    self.db.hold(name, select)
+                    kept = Kept(name, fact, held=True)
+                else:
+                    kept = Kept(name, fact if self._build(name, f, select, fact is not None) else None)
             except duckdb.OutOfMemoryException:
                 self._drop(Kept(name))
                 return None
             # A view holds nothing: only tables count towards ROWS_KEPT.
-            rows = 0 if kept.fact else int(self.db.query(f"SELECT count(*) AS n FROM {name}").iloc[0]["n"])
+            rows = 0 if kept.view else int(self.db.query(f"SELECT count(*) AS n FROM {name}").iloc[0]["n"])
             with self._lock:
                 self._kept[f] = (kept, rows)
                 self._building.pop(f, None)
@@ -127,6 +140,14 @@ class FilterStates:
         for old in dropped:
             self._drop(old)
         return kept
+
+    def get(self, f: Filters) -> Kept | None:
+        """The table of filter state `f` where it is kept (none is built), as the newest kept."""
+        with self._lock:
+            if f not in self._kept:
+                return None
+            self._kept.move_to_end(f)
+            return self._kept[f][0]
 
     def _build(self, name: str, f: Filters, select: tuple[str, list] | None, view: bool = False) -> bool:
         """Create the table (with `view`, the view) `name` of state `f`: from `select` where given
@@ -154,7 +175,7 @@ class FilterStates:
 
     def _drop(self, kept: Kept) -> None:
         try:
-            self.db.cursor().execute(f"DROP {'VIEW' if kept.fact else 'TABLE'} IF EXISTS {kept.name}")
+            self.db.cursor().execute(f"DROP {'VIEW' if kept.view else 'TABLE'} IF EXISTS {kept.name}")
         except duckdb.Error:
             # Dropped already with its generation (DuckEngine drops the tables of older ones).
             pass

@@ -184,3 +184,12 @@ def totals_by_bin(series: pd.DataFrame) -> pd.DataFrame:
     if series.empty:
         return pd.DataFrame(columns=["day", "n"])
     return series.groupby("day", as_index=False)["n"].sum()
+
+
+def around(sel: Selection) -> Selection:
+    """engine.around as a date range: the chosen range and one span either side (no place)."""
+    if not sel.start or not sel.end:
+        return Selection()
+    lo, hi = pd.Timestamp(sel.start).normalize(), pd.Timestamp(sel.end)
+    span = max(hi - lo, pd.Timedelta(days=1))
+    return Selection(str(lo - span), str(hi + span))

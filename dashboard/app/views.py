@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dashboard import rollup as R
 from dashboard import schema as S
@@ -27,11 +28,12 @@ from dashboard.app import duck_fact as DF
 from dashboard.app import duck_listed as DL
 from dashboard.app import duck_newest as DN
 from dashboard.app import duck_rollup as DR
+from dashboard.app import duck_search as DSE
 from dashboard.app import duck_states as DS
 from dashboard.app import engine as E
 from dashboard.app import ids
 from dashboard.app.filters import CHOICE_COLUMNS, Filters
-from dashboard.app.query import Selection, totals_by_bin
+from dashboard.app.query import Selection, around, totals_by_bin
 from dashboard.app.views_memory import (  # noqa: F401 (MemoryViews, select_masks, timeline_bars: the callers')
     CHOICES,
     NO_MATCH,
@@ -44,15 +46,6 @@ from dashboard.app.views_memory import (  # noqa: F401 (MemoryViews, select_mask
 from dashboard.errors import StoreError
 
 T = TypeVar("T")
-
-
-def around(sel: Selection) -> Selection:
-    """engine.around as a date range: the chosen range and one span either side (no place)."""
-    if not sel.start or not sel.end:
-        return Selection()
-    lo, hi = pd.Timestamp(sel.start).normalize(), pd.Timestamp(sel.end)
-    span = max(hi - lo, pd.Timedelta(days=1))
-    return Selection(str(lo - span), str(hi + span))
 
 
 # -- DuckDB over the Parquet files ----------------------------------------------------------------------
@@ -76,7 +69,7 @@ class DuckViews:
         self._options: dict[str, Any] = {}
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
-        self._actors_lock = threading.Lock()  # one build of the actors' table at a time (_actors)
+        self._tables_lock = threading.Lock()  # one build of the actors' table or word index at a time
         self.states = DS.FilterStates(db, generation)
 
     def _remembered(self, key: tuple, compute: Callable[[], T]) -> T:
@@ -121,10 +114,8 @@ class DuckViews:
         `events()` when `answer` gives None. The states the rollup answers never get here."""
         if DR.answers(f) or not self.n:  # no filter narrows the events: nothing to keep
             return events()
-        actors = self._actors(f)
-        select = None if actors is None else DAC.narrow_select(actors, f)
         try:
-            table = self.states.table(f, select, None if actors is None else actors.fact)
+            table = self.states.get(f) or self.states.table(f, *self._source(f))
             got = None if table is None else answer(table)
         except duckdb.CatalogException:  # the table dropped meanwhile (newer states pushed it out)
             got = None
@@ -139,13 +130,11 @@ class DuckViews:
     def after_answer(self, f: Filters | None = None, also: Callable[[], object] | None = None) -> None:
         """Once an answer is out, what the next ones read, built in a thread of its own once per
         generation on DuckDB connections of its own below the requests' priority (duck_apart): the
-        rollup with integer places (duck_fact: a brush's map, a click's timeline), each date's newest
-        rows (duck_newest), every minimum's level per date (build_levels), the panel's first pages
-        (duck_listed). The first map of a process (no dates) reads the rollup summed per place: the
-        first took 1.2 of its 4 CPU s at 10M. Requests meanwhile answer as before (_fact_now, the
-        parts, a level's tables built on first use). After the first answer under a filter `f`, in
-        another such thread: the rollup per country and date (build_country_days) and `also`
-        (basemap.warm); after the first answer they slowed the first brushes (+20-80 ms of wall)."""
+        rollup with integer places (duck_fact), the word index the store wrote (duck_search), each
+        date's newest rows (duck_newest), every minimum's level (build_levels), the panel's first
+        pages (duck_listed). Requests meanwhile answer as before. After the first answer under a
+        filter `f`, in another such thread: the rollup per country and date (build_country_days) and
+        `also` (basemap.warm); after the first answer they slowed the first brushes (+20-80 ms)."""
         if not (self.later and self.n):
             return
         with self._memo_lock:
@@ -176,6 +165,8 @@ class DuckViews:
                 if "newest" in stored:
                     self._per_generation("#newest", lambda: DN.build(self.db))
             self._fact(Filters())
+            if "search_rows" in stored:
+                self._search()
             # Only ever built here: a request answers from the parts until they are (duck_newest,
             # duck_listed). The held rows last: ~13 CPU s at ten million events, against ~2 for the
             # others, which had waited for them (the minima's levels, the brushes' newest ids).
@@ -188,26 +179,39 @@ class DuckViews:
 
     def _actors(self, f: Filters) -> DAC.Actors | None:
         """For a filter of one actor (duck_actors.applies), the generation's table of every actor's
-        counts, built by the first such request (at a million events ~1.2 CPU s once, and the
-        tolls table the scan needs too, against ~0.4 s for each actor's scan of the events; a
-        second request waits for that build). Not after every answer: a table of 2.8 million rows
-        at ten million events, and a build per write, for a filter many never set. None where
-        there is none (no rollup with integer places, or not built yet while the thread after the
-        answer builds those)."""
+        counts, built by the first such request (~1.2 CPU s once at a million events, against ~0.4
+        s for each actor's scan; a second request waits). Not after every answer: 2.8 million rows
+        at ten million events, built per write, for a filter many never set. None where there is
+        none (no rollup with integer places, or not yet while the thread after the answer builds)."""
         if not (self.rollup and self.n and DAC.applies(f)):
             return None
         fact = self._fact_now(Filters())
         if fact is None:
             return None
-        with self._actors_lock:
+        with self._tables_lock:
             return self._per_generation("#actors", lambda: DAC.build(self.db, fact))
+
+    def _source(self, f: Filters) -> tuple[tuple[str, list] | pa.Table | None, DF.Fact | None]:
+        """What filter state `f`'s table is built from (duck_states.FilterStates.table): one actor's
+        rows of the actors' table, an excerpt search's rows counted from the store's word index
+        (duck_search: read by the first search of a generation), else the events (None)."""
+        actors = self._actors(f)
+        if actors is not None:
+            return DAC.narrow_select(actors, f), actors.fact
+        found = self._search() if self.rollup and self.n and DSE.applies(f) else None
+        rows = None if found is None else DSE.state_rows(self.db, found, f.text)
+        return (None, None) if rows is None or found is None else (rows, found.fact)
+
+    def _search(self) -> DSE.Search | None:
+        """The word index the store wrote with the generation (duck_search), read once (~1.5 CPU s at 10M)."""
+        fact = self._fact_now(Filters())
+        with self._tables_lock:
+            return None if fact is None else self._per_generation("#search", lambda: DSE.build(self.db, fact))
 
     def _fact_now(self, f: Filters) -> DF.Fact | None:
         """_fact(f) where it is built or cheap to derive (duck_fact.held) or to read (duck_fact.stored:
-        a request that comes while after_answer's thread reads it waits for that read, a fraction of
-        the 0.2-0.3 CPU s the rollup took to answer a brush without it at a million events), or where
-        nothing builds it after an answer (not `later`); else None, and the rollup answers as before
-        it was built: a request does not wait for the build after_answer started."""
+        a request may wait for after_answer's read), or where nothing builds it after an answer (not
+        `later`); else None, and the rollup answers: a request does not wait for that build."""
         return self._fact(f) if not self.later or DF.held(self.db) or DF.stored(self.db) else None
 
     def _measures(self) -> frozenset[str]:
@@ -341,10 +345,8 @@ class DuckViews:
             yield S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
 
     def event_row(self, event_id: str | None) -> dict | None:
-        if not event_id:
-            return None
-        rows = D.rows_where(self.db, "event_id = ?", [event_id], limit=1)
-        return rows.iloc[0].to_dict() if len(rows) else None
+        rows = D.rows_where(self.db, "event_id = ?", [event_id], limit=1) if event_id else None
+        return rows.iloc[0].to_dict() if rows is not None and len(rows) else None
 
     def article_rows(self, article_id: str) -> pd.DataFrame:
         return D.rows_where(self.db, "article_id = ?", [article_id])
@@ -359,9 +361,7 @@ class DuckViews:
         return value
 
     def total(self) -> int:
-        return self._per_generation(
-            "#total", lambda: DR.total_events(self.db) if self.rollup else D.total_events(self.db)
-        )
+        return self._per_generation("#total", lambda: (DR.total_events if self.rollup else D.total_events)(self.db))
 
     def _labels(self) -> dict[str, str]:
         """Every place's label (places.place_labels over the store's places: namesakes tell apart)."""

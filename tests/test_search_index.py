@@ -1,0 +1,113 @@
+"""The excerpts' word index (dashboard/search_index.py), written by the store with its held tables,
+answers an excerpt search's filter state as the events do (dashboard/app/duck_search.py), for the
+generation it was written with only; the dashboard's answers under a search are the same with it and
+without it. (A kill -9 at any point: tests/test_store_crash.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from search_states import assert_search_states_as_the_events, with_own_excerpts
+
+from dashboard import search_index as SI
+from dashboard.app import duck as D
+from dashboard.app import duck_fact as DF
+from dashboard.app import duck_search as DSE
+from dashboard.app.filters import Filters
+from dashboard.app.query import Selection
+from dashboard.app.views import DuckViews
+from dashboard.corrections import Alternative
+from dashboard.store import EventsStore
+from tests.test_duck_fact import batches, every_kind_of_write
+
+
+def _store(tmp_path: Path, seed: int) -> D.DuckEngine:
+    store = EventsStore(tmp_path / "s")
+    store.replace_events(with_own_excerpts(batches(seed, 1)[0][0], seed))
+    return D.DuckEngine(store, threads=1)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_a_search_counted_from_the_index_is_the_events(tmp_path: Path, seed: int) -> None:
+    db = _store(tmp_path, seed)
+    search = assert_search_states_as_the_events(db, seed)
+    assert len(search.terms) and search.pairs.any() and not search.pairs.all(), "words and pairs"
+
+
+def test_the_terms_of_an_excerpt() -> None:
+    """Its words and every two adjacent words with what lies between them, once each, case folded."""
+    import duckdb
+
+    x = "Gunmen,  gunmen killed 3 (in Al-Bab)."
+    got = duckdb.execute(f"SELECT {SI.TERMS_SQL.format(x='lower(?)')}", [x] * 3).fetchall()[0][0]
+    want = {"gunmen", "killed", "3", "in", "al", "bab", "gunmen,  gunmen", "gunmen killed", "killed 3", "3 (in"}
+    assert sorted(got) == sorted(want | {"in al", "al-bab"})
+
+
+def test_the_terms_file_keeps_a_frequent_terms_rows_in_groups_of_their_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SI, "GROUP_POSTINGS", 40)
+    monkeypatch.setattr(SI, "GROUP_TERMS", 7)
+    db = _store(tmp_path, 5)
+    path = db.held().files_for(int(db.store.manifest()["generation"]))["search_terms"]
+    meta = pq.ParquetFile(path).metadata
+    assert meta.num_row_groups > 3
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert max(sizes) <= 7
+    assert_search_states_as_the_events(db, 5)
+
+
+def test_the_index_answers_the_generation_it_was_written_with_only(tmp_path: Path) -> None:
+    """After an append, a correction or its undo the events answer (no index read); after the
+    compaction the index it wrote, as the events."""
+    place = Alternative(name="A well far off", lat=35.25, lon=40.5, country="Syria", country_code="SY")
+    for done, db in every_kind_of_write(tmp_path, 17, place):
+        search = DSE.build(db, DF.build(db))
+        assert (search is not None) == (done == "compaction"), done
+        if search is not None:
+            assert_search_states_as_the_events(db, 17)
+
+
+def _answers(views: DuckViews, f: Filters) -> list:
+    sel = Selection()
+    return [
+        views.extent(f),
+        views.series(f, sel, "month", "events")[0],
+        views.places(f, sel),
+        views.figures(f, sel),
+        views.newest(f, sel, 30),
+    ]
+
+
+def test_the_dashboards_answers_under_a_search_are_the_same_without_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _store(tmp_path, 6)
+    n = int(db.store.manifest()["n_events"])
+    gen = int(db.store.manifest()["generation"])
+    texts = ["shelling", "Killed", "ḥamāh", "clashes,  two", "struck Kharkiv's outskirts", "zyzzyva"]
+    with_index = DuckViews(db, n, gen, rollup=True)
+    built: list[str] = []
+    real = DSE.state_rows
+
+    def counted(*args: object) -> object:
+        got = real(*args)  # type: ignore[arg-type]
+        built.extend([str(args[2])] if got is not None else [])
+        return got
+
+    monkeypatch.setattr(DSE, "state_rows", counted)
+    got = {t: _answers(with_index, Filters(text=t)) for t in texts}
+    assert set(built) == set(texts) - {"struck Kharkiv's outskirts"}, "counted from the index"
+    monkeypatch.setattr(DSE, "build", lambda *a: None)
+    without = DuckViews(db, n, gen, rollup=True)
+    for text in texts:
+        want = _answers(without, Filters(text=text))
+        for a, b in zip(got[text], want, strict=True):
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(a, b, obj=text)
+            else:
+                assert a == b, text
