@@ -43,7 +43,8 @@ class Search:
     """One generation's word index, read: the rows' arrays, the keys, the terms and where their
     row groups start in the terms' file."""
 
-    rows: dict[str, np.ndarray]
+    rows: dict[str, np.ndarray]  # search_index.ROW_COLUMNS but `lone` (`cid` of the joined rows only)
+    joined: int  # the rows of events told by several reports: the first (search_index orders them so)
     keys: pa.Table
     terms: pa.Array
     pairs: np.ndarray  # per term, whether it is a pair (holds a separator)
@@ -75,12 +76,17 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
         return None
     table = SH.read(files["search_rows"])
     rows = {name: table[name].to_numpy() for name in table.column_names}
+    lone = rows.pop("lone")
+    joined = int(np.argmax(lone)) if lone.any() else len(lone)
+    if lone[:joined].any() or not lone[joined:].all():
+        return None  # not in the index's order: the events answer
+    rows["cid"] = rows["cid"][:joined]
     terms_file = pq.ParquetFile(files["search_terms"])
     terms = terms_file.read(columns=["term"])["term"].combine_chunks()
     sizes = [terms_file.metadata.row_group(i).num_rows for i in range(terms_file.num_row_groups)]
     pairs = pc.match_substring_regex(terms, SI.SEP).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    return Search(rows, SH.read(files["search_keys"]), terms, pairs, starts, files["search_terms"], fact)
+    return Search(rows, joined, SH.read(files["search_keys"]), terms, pairs, starts, files["search_terms"], fact)
 
 
 def state_rows(db: D.DuckEngine, search: Search, text: str) -> pa.Table | None:
@@ -119,28 +125,28 @@ def _matching(search: Search, found: np.ndarray) -> np.ndarray:
 def _counted(search: Search, sel: np.ndarray) -> pa.Table:
     """duck_states.state_sql's counts of the rows `sel` (ascending) per key, in the fact rows' shape."""
     r = search.rows
-    lone = r["lone"][sel]
-    joined = sel[~lone]  # an event's reports lie together, in the order of their ids
-    cid = r["cid"][joined]
-    first = np.ones(len(joined), dtype=bool)
+    split = int(np.searchsorted(sel, search.joined))  # the joined rows first, then the lone reports
+    cid = r["cid"][sel[:split]]  # an event's reports lie together, in the order of their ids
+    first = np.ones(split, dtype=bool)
     first[1:] = cid[1:] != cid[:-1]
-    counted = np.concatenate([sel[lone], joined[first]])
-    reports = np.bincount(r["kid"][sel], minlength=search.keys.num_rows)
+    counted = np.concatenate([sel[:split][first], sel[split:]])
+    kid = r["kid"][sel]
+    reports = np.bincount(kid, minlength=search.keys.num_rows)
     keep = np.flatnonzero(reports)
     # Each counted row's place among the keys kept: the sums below are as long as the state, not as
     # every key (millions at ten million events: five such arrays took 0.2-0.7 s to fill).
-    at, m = (np.cumsum(reports > 0) - 1)[r["kid"][counted]], len(keep)
+    at, m = (np.cumsum(reports > 0) - 1)[np.concatenate([kid[:split][first], kid[split:]])], len(keep)
     sums = {"reports": reports[keep], "events": np.bincount(at, minlength=m)}
     for name in COUNTS:
         sums[name] = np.bincount(at, weights=r[name][counted], minlength=m)
     keys = search.keys.take(pa.array(keep))
     tid = keys["tid"].to_numpy(zero_copy_only=False)
-    names = np.array([*search.fact.types, None], dtype=object)[np.where(tid < 0, len(search.fact.types), tid)]
+    names = pc.take(pa.array(search.fact.types, pa.string()), pa.array(tid, mask=tid < 0))  # no type: -1
     return pa.table(
         {
             "pid": keys["pid"],
             S.EVENT_DATE: keys[S.EVENT_DATE],
-            S.EVENT_TYPE: pa.array(names.tolist(), pa.string()),
+            S.EVENT_TYPE: names,
             "tid": keys["tid"],
             S.DATE_PRECISION: keys[S.DATE_PRECISION],
             S.GEO_PRECISION: keys[S.GEO_PRECISION].cast(pa.int64()),

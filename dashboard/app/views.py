@@ -64,12 +64,12 @@ class DuckViews:
         self.generation = generation
         self.rollup = rollup  # the generation has a rollup: the unfiltered views read it (duck_rollup)
         self.later = later  # build what the next answers need in a thread after an answer (after_answer)
-        # Per generation: a scan of the column each (a choice filter's name), and the values
-        # _per_generation keeps under names that start with "#".
+        # Per generation: a scan of the column each (a choice filter's name), and _per_generation's ("#…").
         self._options: dict[str, Any] = {}
         self._memo: OrderedDict = OrderedDict()
         self._memo_lock = threading.Lock()
-        self._tables_lock = threading.Lock()  # one build of the actors' table or word index at a time
+        # One build at a time of the actors' table, and of the word index (apart: neither waits on the other).
+        self._locks = {"actors": threading.Lock(), "search": threading.Lock()}
         self.states = DS.FilterStates(db, generation)
 
     def _remembered(self, key: tuple, compute: Callable[[], T]) -> T:
@@ -188,13 +188,13 @@ class DuckViews:
         fact = self._fact_now(Filters())
         if fact is None:
             return None
-        with self._tables_lock:
+        with self._locks["actors"]:
             return self._per_generation("#actors", lambda: DAC.build(self.db, fact))
 
     def _source(self, f: Filters) -> tuple[tuple[str, list] | pa.Table | None, DF.Fact | None]:
         """What filter state `f`'s table is built from (duck_states.FilterStates.table): one actor's
         rows of the actors' table, an excerpt search's rows counted from the store's word index
-        (duck_search: read by the first search of a generation), else the events (None)."""
+        (duck_search: read after the first answer or by the first search), else the events (None)."""
         actors = self._actors(f)
         if actors is not None:
             return DAC.narrow_select(actors, f), actors.fact
@@ -205,7 +205,7 @@ class DuckViews:
     def _search(self) -> DSE.Search | None:
         """The word index the store wrote with the generation (duck_search), read once (~1.5 CPU s at 10M)."""
         fact = self._fact_now(Filters())
-        with self._tables_lock:
+        with self._locks["search"]:
             return None if fact is None else self._per_generation("#search", lambda: DSE.build(self.db, fact))
 
     def _fact_now(self, f: Filters) -> DF.Fact | None:
