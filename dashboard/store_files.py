@@ -326,7 +326,7 @@ def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:
     for folder, _, names in os.walk(top, topdown=False):
         rel = os.path.relpath(folder, top).replace(os.sep, "/")
         for name in names:
-            if name.endswith((".parquet", ".tmp")):
+            if name.endswith((".parquet", ".arrow", ".tmp")):  # .arrow: the word index's mapped files
                 path = name if rel == "." else f"{rel}/{name}"
                 if path not in keep:
                     Path(folder, name).unlink(missing_ok=True)

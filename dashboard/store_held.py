@@ -74,7 +74,8 @@ def _written(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
 
     base = [str(root / e["path"]) for e in manifest["events"]]
     over = [str(root / e["path"]) for e in manifest["overlays"]]
-    rels = {kind: f"rollup/part-{gen:06d}.held-{kind}.parquet" for kind in KINDS}
+    stem = f"rollup/part-{gen:06d}"
+    rels = {kind: SI.rel_of(kind, stem) if kind in SI.KINDS else f"{stem}.held-{kind}.parquet" for kind in KINDS}
     with duckdb.connect() as con:
         con.execute(f"CREATE VIEW events AS {HQ.view_sql(Q.events_sql(base, over))}")
         *steps, last = HQ.listed_sql("events")

@@ -227,7 +227,7 @@ def test_kill_9_leaves_a_readable_store_with_nothing_lost(
 
     extra = Article(text="one more article", title="x", source="s")
     assert store.append(S.empty_events(), [extra]) == (1, 0)
-    left = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".tmp")]
+    left = [p for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".arrow", ".tmp")]
     named = F.referenced(store.manifest())  # the parts, and a whole rollup part's sums
     assert sorted(p.relative_to(root).as_posix() for p in left) == sorted(named)
     assert R.differences(root, store.manifest()).empty, "the rollup counts what the events hold"

@@ -165,8 +165,6 @@ class DuckViews:
                 if "newest" in stored:
                     self._per_generation("#newest", lambda: DN.build(self.db))
             self._fact(Filters())
-            if "search_rows" in stored:
-                self._search()
             # Only ever built here: a request answers from the parts until they are (duck_newest,
             # duck_listed). The held rows last: ~13 CPU s at ten million events, against ~2 for the
             # others, which had waited for them (the minima's levels, the brushes' newest ids).
@@ -174,6 +172,8 @@ class DuckViews:
             if self.rollup:
                 DR.build_levels(self.db)
             self._per_generation("#listed", lambda: DL.build(self.db))
+            if "search_rows" in stored:  # last: the brushes read the tables above
+                self._search()
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 
