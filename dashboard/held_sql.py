@@ -64,12 +64,15 @@ PLACE = "location, lat_i, lon_i"
 PLACE_COLUMNS = (S.LOCATION, "lat_i", "lon_i")  # a place, as duck_fact numbers them
 SAME_PLACE = " AND ".join(f"r.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE.split(", "))
 
-# Per event reported more than once, the lowest and highest death count its reports give (the
-# engine's `tolls`; `{extra}`: more aggregates of the same scan).
-TOLLS_SELECT = (
-    "SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high{extra} FROM events WHERE NOT lone "
-    "GROUP BY cluster_id"
-)
+
+def tolls_select(extra: str = "", source: str = "events") -> str:
+    """Per event reported more than once among `source`'s rows, the lowest and highest death count
+    its reports give (the engine's `tolls`; `extra`: more aggregates of the same scan)."""
+    return (
+        f"SELECT cluster_id, min(fatalities) AS low, max(fatalities) AS high{extra} FROM {source} WHERE NOT lone "
+        "GROUP BY cluster_id"
+    )
+
 
 ACTORS_LIMIT = 2**15  # actors the table's small integers number; with more, no table
 

@@ -15,6 +15,8 @@ search without reading an excerpt or a part:
   event's tolls when counted (duck_states.state_sql's `low`, `high`, `tolled`);
 - `search_keys`: each `kid` with its place's integer and type's index as duck_fact numbers them
   (store_held._numbered), its date and precisions;
+- `search_ids`: each row's event id and its event's (`ckey`: its cluster id, or its own id), by which
+  the engine finds the rows later appends changed (duck_search's delta);
 - `search_terms`: every term of the excerpts with the rows that hold it (`rids`, ascending), sorted
   by term. A term is a word (a run of letters and digits: WORD) of the case-folded excerpt, or two
   adjacent words with the separators between them (PAIR: "killed, including").
@@ -42,11 +44,12 @@ import pyarrow.parquet as pq
 
 from dashboard import held_sql as HQ
 from dashboard import schema as S
+from dashboard import store_files as F
 
 if TYPE_CHECKING:
     import duckdb
 
-KINDS = ("search_rows", "search_keys", "search_terms")
+KINDS = ("search_rows", "search_keys", "search_terms", "search_ids")
 # A word: letters and digits (RE2's Unicode classes, as DuckDB's regular expressions read them).
 WORD = r"[\pL\pN]+"
 SEP = r"[^\pL\pN]+"
@@ -68,7 +71,7 @@ ROW_COLUMNS = "kid, cid, lone, low, high, tolled"
 
 def rows_sql(types: list[str]) -> str:
     """The rows of `search_rows` and their keys (table `srows`), over the `events` view, the
-    `places` (store_held._numbered) and `tolls` (held_sql.TOLLS_SELECT) tables; `types` the fact's."""
+    `places` (store_held._numbered) and `tolls` (held_sql.tolls_select) tables; `types` the fact's."""
     same = " AND ".join(f"e.{c} IS NOT DISTINCT FROM p.{c}" for c in HQ.PLACE_COLUMNS)
     listed = "[" + ", ".join(HQ.quoted(t) for t in types) + "]::VARCHAR[]"
     tid = f"CASE WHEN e.{S.EVENT_TYPE} IS NULL THEN -1 ELSE list_position({listed}, e.{S.EVENT_TYPE}) - 1 END::SMALLINT"
@@ -78,7 +81,8 @@ def rows_sql(types: list[str]) -> str:
         SELECT (row_number() OVER (ORDER BY e.lone, e.cluster_id, e.event_id) - 1)::UINTEGER AS rid,
                (dense_rank() OVER (ORDER BY {keys}) - 1)::INTEGER AS kid,
                (dense_rank() OVER (ORDER BY e.lone, e.cluster_id) - 1)::INTEGER AS cid,
-               e.lone, e.event_id, p.pid, {tid} AS tid, e.{S.EVENT_DATE}, e.{S.DATE_PRECISION},
+               e.lone, e.event_id, coalesce(e.cluster_id, e.event_id) AS ckey, p.pid, {tid} AS tid,
+               e.{S.EVENT_DATE}, e.{S.DATE_PRECISION},
                e.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION},
                CASE WHEN e.lone THEN coalesce(e.fatalities, 0) ELSE coalesce(t.low, 0) END::INTEGER AS low,
                CASE WHEN e.lone THEN coalesce(e.fatalities, 0) ELSE coalesce(t.high, 0) END::INTEGER AS high,
@@ -110,6 +114,7 @@ def write(con: duckdb.DuckDBPyConnection, types: list[str], root: Path, rels: di
         ("search_keys", f"SELECT DISTINCT {keys} FROM srows ORDER BY kid"),
     ):
         _write_mapped(root, rels[kind], con.sql(select).to_arrow_table())
+    F.write_table(root, rels["search_ids"], con.sql("SELECT event_id, ckey FROM srows ORDER BY rid").to_arrow_table())
     _write_terms(root, rels["search_terms"], con.sql(terms_sql()).to_arrow_table())
     return {kind: rels[kind] for kind in KINDS}
 
@@ -118,8 +123,8 @@ def rel_of(kind: str, stem: str) -> str:
     """The file of a kind under the held tables' `stem`: the rows and keys as Arrow IPC, mapped by
     the engine as they lie (uncompressed, nothing decoded: read from Parquet they took 1.4 CPU s at
     ten million events, in the thread after the first answer, which slowed the brushes timed then),
-    the terms as Parquet (read by row group)."""
-    return f"{stem}.held-{kind}.{'parquet' if kind == 'search_terms' else 'arrow'}"
+    the terms (read by row group) and ids (read by DuckDB after appends) as Parquet."""
+    return f"{stem}.held-{kind}.{'arrow' if kind in ('search_rows', 'search_keys') else 'parquet'}"
 
 
 def read_mapped(path: str) -> pa.Table:

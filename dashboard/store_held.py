@@ -101,7 +101,7 @@ def _written(root: Path, gen: int, manifest: dict, rollup_rel: str) -> dict:
             F.write_table(root, rels[kind], table)
             entry["files"][kind] = rels[kind]
         if types is not None:
-            con.execute(f"CREATE TABLE IF NOT EXISTS tolls AS {HQ.TOLLS_SELECT.format(extra='')}")
+            con.execute(f"CREATE TABLE IF NOT EXISTS tolls AS {HQ.tolls_select()}")
             entry["files"].update(SI.write(con, types, root, rels))
             entry["types"] = types
     return entry
@@ -149,7 +149,7 @@ def _actors(con: duckdb.DuckDBPyConnection, types: list[str]) -> dict[str, pa.Ta
     con.execute(f"CREATE TABLE names AS {HQ.names_sql()}")
     if _one(con, "SELECT count(*) FROM names") > HQ.ACTORS_LIMIT:
         return None
-    con.execute(f"CREATE TABLE tolls AS {HQ.TOLLS_SELECT.format(extra='')}")
+    con.execute(f"CREATE TABLE tolls AS {HQ.tolls_select()}")
     con.execute(f"CREATE TABLE actors AS {HQ.actors_sql('names', 'places')}", [types])
     if _one(con, "SELECT count(*) FROM actors WHERE pid IS NULL OR tid IS NULL"):
         return None

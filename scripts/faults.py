@@ -211,7 +211,9 @@ def next_write_faults(root: Path, seed: int, write: tuple | None = None) -> list
     except Exception as err:  # noqa: BLE001 (any failure of the next write is the finding, named)
         return [f"the next write failed: {type(err).__name__}: {err}"]
     left = sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.suffix in (".parquet", ".tmp")
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix in (".parquet", ".arrow", ".tmp")
     )
     m = store.manifest()
     named = sorted(F.referenced(m))  # the parts, and a whole rollup part's sums

@@ -61,15 +61,23 @@ def test_the_terms_file_keeps_a_frequent_terms_rows_in_groups_of_their_own(
     assert_search_states_as_the_events(db, 5)
 
 
-def test_the_index_answers_the_generation_it_was_written_with_only(tmp_path: Path) -> None:
-    """After an append, a correction or its undo the events answer (no index read); after the
-    compaction the index it wrote, as the events."""
+@pytest.mark.parametrize("seed", [17, 19])
+def test_the_index_answers_after_appends_and_compactions(tmp_path: Path, seed: int) -> None:
+    """After a compaction the index it wrote answers; after appends the same index, with the rows
+    the appends wrote or whose events they changed counted from the events (its Delta); after a
+    correction or its undo the events answer (no index read). As the events, every time."""
     place = Alternative(name="A well far off", lat=35.25, lon=40.5, country="Syria", country_code="SY")
-    for done, db in every_kind_of_write(tmp_path, 17, place):
+    dirty = []
+    for done, db in every_kind_of_write(tmp_path, seed, place, compacted=True):
         search = DSE.build(db, DF.build(db))
-        assert (search is not None) == (done == "compaction"), done
-        if search is not None:
-            assert_search_states_as_the_events(db, 17)
+        assert (search is not None) == (done in ("compaction", "append")), done
+        if search is None:
+            continue
+        assert (search.delta is not None) == (done == "append"), done
+        if search.delta is not None:
+            dirty.append(int(search.delta.dirty.sum()))
+        assert_search_states_as_the_events(db, seed)
+    assert len(dirty) == 2 and 0 < dirty[0] <= dirty[1], "appends changed stored events, the second more"
 
 
 def _answers(views: DuckViews, f: Filters) -> list:

@@ -122,10 +122,10 @@ def test_write_synthetic_store(tmp_path) -> None:
     named = F.referenced(m)  # the parts, and a whole rollup part's sums
     assert all("-000002" in e["path"] for e in m["events"] + m["articles"] + m["rollup"])
     # The first generation's files stay until the next write, for readers that had read its manifest.
-    files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*.parquet")}
+    files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*") if p.suffix in (".parquet", ".arrow")}
     assert files > named and all("-000001" in f for f in files - named)
     write_synthetic_store(tmp_path / "store", 10, seed=3)
-    files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*.parquet")}
+    files = {p.relative_to(store.root).as_posix() for p in store.root.rglob("*") if p.suffix in (".parquet", ".arrow")}
     assert not any("-000001" in f for f in files), "the generation before the previous one is gone"
 
 

@@ -335,7 +335,7 @@ class DuckEngine:
         # their place (five distinct counts: at ten million events 6.6 s of the build, 1.3 without).
         same = " AND ".join(f"count(DISTINCT coalesce(CAST({c} AS VARCHAR), '\x00')) = 1" for c in PLACE_FILTERED)
         extra = "" if self._parts_share_place() is not None else f", {same} AS same_place"
-        self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS {HQ.TOLLS_SELECT.format(extra=extra)}")
+        self._con.execute(f"CREATE OR REPLACE TABLE tolls_{gen} AS {HQ.tolls_select(extra)}")
         self._con.execute(f"CREATE OR REPLACE VIEW tolls AS SELECT cluster_id, low, high FROM tolls_{gen}")
         if extra:
             got = self._con.execute(f"SELECT coalesce(bool_and(same_place), true) FROM tolls_{gen}").fetchone()

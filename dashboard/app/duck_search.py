@@ -38,9 +38,22 @@ COUNTS = ("low", "high", "tolled")  # what a counted row adds, summed per key
 
 
 @dataclass(frozen=True)
+class Delta:
+    """What appends changed since the generation the index was written with: the rows they wrote or
+    whose event they changed (table `rows`, the `events` view's columns and the excerpt, with their
+    events' tolls in `tolls`: every report of such an event is there), counted from the events; and
+    which of the index's rows those replace (`dirty`)."""
+
+    rows: str
+    tolls: str
+    dirty: np.ndarray
+
+
+@dataclass(frozen=True)
 class Search:
     """One generation's word index, read: the rows' arrays, the keys, the terms and where their
-    row groups start in the terms' file."""
+    row groups start in the terms' file; the index's types and, by each, the engine's `tid`; after
+    appends, their Delta."""
 
     rows: dict[str, np.ndarray]  # search_index.ROW_COLUMNS but `lone` (`cid` of the joined rows only)
     joined: int  # the rows of events told by several reports: the first (search_index orders them so)
@@ -50,6 +63,8 @@ class Search:
     starts: np.ndarray  # the first term of each row group of the terms' file
     path: str
     fact: DF.Fact
+    tids: np.ndarray  # per type of the index (its `tid`), the fact's index of that type
+    delta: Delta | None = None
 
 
 def applies(f: Filters) -> bool:
@@ -58,21 +73,33 @@ def applies(f: Filters) -> bool:
 
 
 def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
-    """The current generation's Search from the files the store wrote with it; None where it wrote
-    none, or numbers a place or a type otherwise than `fact` (the engine's fact rows)."""
+    """The current generation's Search: from the files the store wrote with it, or with the
+    generation before the appends since (and their Delta); None where there are none, or where the
+    index numbers a place otherwise than `fact` (the engine's fact rows) or has a type it has not."""
     gen, _ = db.rollup_now()
     held = db.held()
-    files = held.files_for(gen)
-    if fact is None or not {*SI.KINDS, "fact_places"} <= set(files) or tuple(fact.types) != held.types:
+    since = held.since_for(gen)
+    files = since[0] if since is not None else held.files_for(gen)
+    if fact is None or not {*SI.KINDS, "fact_places", "fact_types"} <= set(files):
         return None
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
     unlike = db.query(
-        f"SELECT count(*) AS n FROM read_parquet(?) s FULL JOIN {fact.places} p ON s.pid = p.pid AND {same} "
-        "WHERE s.pid IS NULL OR p.pid IS NULL",
+        f"SELECT count(*) AS n FROM read_parquet(?) s LEFT JOIN {fact.places} p ON s.pid = p.pid AND {same} "
+        "WHERE p.pid IS NULL",
         [files["fact_places"]],
     ).iloc[0]["n"]
-    if int(unlike):
+    types = pq.read_table(files["fact_types"]).sort_by("tid")[S.EVENT_TYPE].to_pylist()
+    if int(unlike) or not set(types) <= set(fact.types):
         return None
+    tids = np.array([fact.types.index(t) for t in types], dtype=np.int16)
+    search = _read(files, fact, tids)
+    if search is None or since is None:
+        return search
+    return replace(search, delta=_delta(db, gen, files["search_ids"], since[1], since[2], len(search.rows["kid"])))
+
+
+def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | None:
+    """The index's files read (the rows' and keys' arrays mapped, their pages read once)."""
     table = SI.read_mapped(files["search_rows"])
     rows = {name: table[name].to_numpy() for name in table.column_names}
     lone = rows.pop("lone")
@@ -88,9 +115,10 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
     pairs = pc.match_substring_regex(terms, SI.SEP).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     keys = SI.read_mapped(files["search_keys"])
-    for array in (*rows.values(), *(keys[c].chunks[0].buffers()[-1] for c in keys.column_names)):
+    buffers = [b for c in keys.columns for chunk in c.chunks for b in chunk.buffers() if b is not None]
+    for array in (*rows.values(), *buffers):
         _touch(array)
-    return Search(rows, joined, keys, terms, pairs, starts, files["search_terms"], fact)
+    return Search(rows, joined, keys, terms, pairs, starts, files["search_terms"], fact, tids)
 
 
 def _touch(array: object) -> None:
@@ -98,7 +126,42 @@ def _touch(array: object) -> None:
     requests' priority): the first search then finds its pages in memory (~260 MB at ten million
     events, whose faults made it 0.3-0.8 s slower)."""
     raw = np.frombuffer(array, dtype=np.uint8) if isinstance(array, pa.Buffer) else np.asarray(array).view(np.uint8)
-    int(raw[::4096].sum()) if raw.size else None
+    if raw.size:
+        raw[::4096].sum()  # the pages read; the sum itself unused
+
+
+def _delta(db: D.DuckEngine, gen: int, ids: str, parts: list[str], patches: list[str], n: int) -> Delta:
+    """The Delta of the appends since the index (their base `parts` and `patches`). An event is
+    changed when a patch names one of its reports, or when its key (cluster id, or the id of a lone
+    report) is one a patch or a new row names: all its reports are then counted from the events, with
+    those of every event it joined (so no event is counted partly from the index, partly from them)."""
+    from dashboard import held_sql as HQ
+    from dashboard import store_sql as Q
+
+    files = "[" + ", ".join(HQ.quoted(p) for p in patches) + "]"
+    named = f"SELECT event_id, coalesce(cluster_id, event_id) AS ckey FROM read_parquet({files}, union_by_name=true)"
+    new = f"SELECT event_id, coalesce(cluster_id, event_id) AS ckey FROM ({HQ.view_sql(Q.events_sql(parts, patches))})"
+    touched = " UNION ALL ".join([*([named] if patches else []), *([new] if parts else [])]) or (
+        "SELECT NULL::VARCHAR AS event_id, NULL::VARCHAR AS ckey WHERE false"
+    )
+    rows, tolls = f"search_delta_{gen}", f"search_delta_tolls_{gen}"
+    db.query(f"CREATE OR REPLACE TABLE {rows}_touched AS {touched}")
+    old = db.query(
+        f"SELECT file_row_number AS rid, event_id FROM read_parquet([{HQ.quoted(ids)}], file_row_number=true) "
+        f"WHERE event_id IN (SELECT event_id FROM {rows}_touched) OR ckey IN (SELECT ckey FROM {rows}_touched) "
+        f"OR ckey IN (SELECT i.ckey FROM read_parquet([{HQ.quoted(ids)}]) i JOIN {rows}_touched t USING (event_id))"
+    )
+    dirty = np.zeros(n, dtype=bool)
+    dirty[old["rid"].to_numpy(dtype=np.int64)] = True
+    db.hold(f"{rows}_old", pa.table({"event_id": pa.array(old["event_id"].astype(str).tolist(), pa.string())}))
+    db.query(
+        f"CREATE OR REPLACE TABLE {rows} AS SELECT * FROM events WHERE event_id IN (SELECT event_id FROM {rows}_old) "
+        f"OR event_id IN (SELECT event_id FROM {rows}_touched)"
+    )
+    db.query(f"CREATE OR REPLACE TABLE {tolls} AS {HQ.tolls_select(source=rows)}")
+    for name in ("touched", "old"):
+        db.query(f"DROP TABLE {rows}_{name}")
+    return Delta(rows, tolls, dirty)
 
 
 def state_rows(db: D.DuckEngine, search: Search, text: str) -> pa.Table | None:
@@ -112,7 +175,11 @@ def state_rows(db: D.DuckEngine, search: Search, text: str) -> pa.Table | None:
         return None
     held = pc.match_substring(search.terms, str(got["l"])).to_numpy(zero_copy_only=False)
     found = np.flatnonzero(held & (search.pairs == bool(got["pair"])))
-    return _counted(search, _matching(search, found))
+    sel = _matching(search, found)
+    if search.delta is None:
+        return _counted(search, sel)
+    counted = _counted(search, sel[~search.delta.dirty[sel]])
+    return _with_delta(db, search, counted, text)
 
 
 def _matching(search: Search, found: np.ndarray) -> np.ndarray:
@@ -152,16 +219,45 @@ def _counted(search: Search, sel: np.ndarray) -> pa.Table:
     for name in COUNTS:
         sums[name] = np.bincount(at, weights=r[name][counted], minlength=m)
     keys = search.keys.take(pa.array(keep))
-    tid = keys["tid"].to_numpy(zero_copy_only=False)
-    names = pc.take(pa.array(search.fact.types, pa.string()), pa.array(tid, mask=tid < 0))  # no type: -1
+    tid = keys["tid"].to_numpy(zero_copy_only=False)  # the index's (-1: no type), the fact's below
+    tid = np.where(tid < 0, -1, search.tids[np.maximum(tid, 0)]).astype(np.int16) if len(tid) else tid
+    names = pc.take(pa.array(search.fact.types, pa.string()), pa.array(tid, mask=tid < 0))
     return pa.table(
         {
             "pid": keys["pid"],
             S.EVENT_DATE: keys[S.EVENT_DATE],
             S.EVENT_TYPE: names,
-            "tid": keys["tid"],
+            "tid": pa.array(tid, pa.int16()),
             S.DATE_PRECISION: keys[S.DATE_PRECISION],
             S.GEO_PRECISION: keys[S.GEO_PRECISION].cast(pa.int64()),
             **{name: pa.array(sums[name].astype(np.int64)) for name in ("reports", "events", *COUNTS)},
         }
     )
+
+
+def _with_delta(db: D.DuckEngine, search: Search, counted: pa.Table, text: str) -> pa.Table | None:
+    """The state of the index's rows not replaced (`counted`) and that of the Delta's rows, counted
+    from the events by duck_states' SELECT, added up per key (an event's reports are all on one side);
+    None where a Delta row's place is not among the fact's."""
+    from dashboard.app import duck_states as DS
+
+    assert search.delta is not None
+    cond, params = D.where(Filters(text=text))
+    same = " AND ".join(f"d.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
+    names = "[" + ", ".join("'" + t.replace("'", "''") + "'" for t in search.fact.types) + "]::VARCHAR[]"
+    delta = db.query(
+        f"SELECT p.pid, d.{S.EVENT_DATE}, d.{S.EVENT_TYPE}, (list_position({names}, d.{S.EVENT_TYPE}) - 1) AS tid, "
+        f"d.{S.DATE_PRECISION}, d.{S.GEO_PRECISION}, d.reports, d.events, d.low, d.high, d.tolled "
+        f"FROM ({DS.state_select(cond, search.delta.rows, search.delta.tolls)}) d "
+        f"LEFT JOIN {search.fact.places} p ON {same}",
+        params,
+    )
+    if not len(delta):
+        return counted
+    if delta["pid"].isna().any():
+        return None
+    delta["tid"] = delta["tid"].fillna(-1)
+    both = pa.concat_tables([counted, pa.Table.from_pandas(delta, preserve_index=False).cast(counted.schema)])
+    keys = ["pid", S.EVENT_DATE, S.EVENT_TYPE, "tid", S.DATE_PRECISION, S.GEO_PRECISION]
+    summed = both.group_by(keys, use_threads=False).aggregate([(c, "sum") for c in ("reports", "events", *COUNTS)])
+    return summed.rename_columns([*keys, "reports", "events", *COUNTS]).cast(counted.schema)

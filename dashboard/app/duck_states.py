@@ -58,15 +58,20 @@ STATE_KEYS = [k for k in R.ROLLUP_KEYS if k not in (S.ADMIN1, S.COUNTRY_CODE)]
 def state_sql(name: str, cond: str) -> str:
     """CREATE TABLE `name`: the rollup (reports, events, low, high, tolled per key of STATE_KEYS, with the
     place's integer coordinates) of the events matching `cond`."""
+    return f"CREATE OR REPLACE TABLE {name} AS {state_select(cond)}"
+
+
+def state_select(cond: str, source: str = "events", tolls: str = "tolls") -> str:
+    """state_sql's SELECT over the rows of `source` (the `events` view's columns) and the tolls of
+    their events (`tolls`: held_sql.tolls_select's columns)."""
     keys = ", ".join(STATE_KEYS)
     return f"""
-        CREATE OR REPLACE TABLE {name} AS
         WITH m AS MATERIALIZED (SELECT {keys}, lat_i, lon_i, event_id, cluster_id, lone, fatalities
-                                FROM events WHERE {cond}),
+                                FROM {source} WHERE {cond}),
         f AS (SELECT c.cluster_id, c.first, coalesce(t.low, 0) AS low, coalesce(t.high, 0) AS high,
                      (t.low IS NOT NULL)::INTEGER AS known
               FROM (SELECT cluster_id, min(event_id) AS first FROM m WHERE NOT lone GROUP BY cluster_id) c
-              JOIN tolls t USING (cluster_id))
+              JOIN {tolls} t USING (cluster_id))
         SELECT {keys}, lat_i, lon_i, count(*)::BIGINT AS reports,
                count(*) FILTER (WHERE lone OR m.event_id = f.first)::BIGINT AS events,
                coalesce(sum(CASE WHEN lone THEN coalesce(m.fatalities, 0) WHEN m.event_id = f.first THEN f.low END), 0)
