@@ -15,8 +15,8 @@ search without reading an excerpt or a part:
   event's tolls when counted (duck_states.state_sql's `low`, `high`, `tolled`);
 - `search_keys`: each `kid` with its place's integer and type's index as duck_fact numbers them
   (store_held._numbered), its date and precisions;
-- `search_ids`: each row's event id and its event's (`ckey`: its cluster id, or its own id), by which
-  the engine finds the rows later appends changed (duck_search's delta);
+- `search_ids`: each row's event id, its event's (`ckey`: its cluster id, or its own id) and its
+  death toll, by which the engine counts the rows later appends changed (duck_search's Delta);
 - `search_terms`: every term of the excerpts with the rows that hold it (`rids`, ascending), sorted
   by term. A term is a word (a run of letters and digits: WORD) of the case-folded excerpt, or two
   adjacent words with the separators between them (PAIR: "killed, including").
@@ -81,7 +81,7 @@ def rows_sql(types: list[str]) -> str:
         SELECT (row_number() OVER (ORDER BY e.lone, e.cluster_id, e.event_id) - 1)::UINTEGER AS rid,
                (dense_rank() OVER (ORDER BY {keys}) - 1)::INTEGER AS kid,
                (dense_rank() OVER (ORDER BY e.lone, e.cluster_id) - 1)::INTEGER AS cid,
-               e.lone, e.event_id, coalesce(e.cluster_id, e.event_id) AS ckey, p.pid, {tid} AS tid,
+               e.lone, e.event_id, coalesce(e.cluster_id, e.event_id) AS ckey, e.fatalities, p.pid, {tid} AS tid,
                e.{S.EVENT_DATE}, e.{S.DATE_PRECISION},
                e.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION},
                CASE WHEN e.lone THEN coalesce(e.fatalities, 0) ELSE coalesce(t.low, 0) END::INTEGER AS low,
@@ -114,7 +114,8 @@ def write(con: duckdb.DuckDBPyConnection, types: list[str], root: Path, rels: di
         ("search_keys", f"SELECT DISTINCT {keys} FROM srows ORDER BY kid"),
     ):
         _write_mapped(root, rels[kind], con.sql(select).to_arrow_table())
-    F.write_table(root, rels["search_ids"], con.sql("SELECT event_id, ckey FROM srows ORDER BY rid").to_arrow_table())
+    ids = "SELECT event_id, ckey, fatalities FROM srows ORDER BY rid"
+    F.write_table(root, rels["search_ids"], con.sql(ids).to_arrow_table())
     _write_terms(root, rels["search_terms"], con.sql(terms_sql()).to_arrow_table())
     return {kind: rels[kind] for kind in KINDS}
 

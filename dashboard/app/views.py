@@ -172,7 +172,7 @@ class DuckViews:
             if self.rollup:
                 DR.build_levels(self.db)
             self._per_generation("#listed", lambda: DL.build(self.db))
-            if "search_rows" in stored:  # last: the brushes read the tables above
+            if DSE.written(self.db, self.generation):  # last: the brushes read the tables above
                 self._search()
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
