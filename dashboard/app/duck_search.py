@@ -14,9 +14,9 @@ row group, only those holding the text's terms.
 
 After appends (the held tables' `since`: base parts and patches of cluster columns), the index of
 the generation before them still answers for the events they did not touch; the rows they wrote and
-every report of an event they changed or joined are counted from the events (a Delta, built once
-per generation: at ten million events ~2 s after three appends of 100 articles), and the two added
-per key.
+every report of an event they changed or joined form a small index of the same shape (a Delta,
+built once per generation from the index's ids and the appended parts: at ten million events 1.2 s,
+2.0 CPU s after three appends of 100 articles), counted alike and added per key.
 
 None, and the events answer as before, where the index cannot say exactly: a text of three words or
 more, or with separators at an end (search_index: why one or two words are exact); a generation
@@ -209,7 +209,7 @@ def _delta(db: D.DuckEngine, ids: str, since: tuple[list[str], list[str]], searc
 
 
 def _delta_arrays(con: duckdb.DuckDBPyConnection, search: Search, old: np.ndarray) -> Delta:
-    """The Delta's arrays from the table `d` on cursor `cur` (_delta): its rows in the index's order,
+    """The Delta's arrays from the table `d` on `con` (_delta's cursor): its rows in the index's order,
     their tolls and keys (a new row's key the index's where it has it, else one numbered after)."""
     from dashboard import held_sql as HQ
 
