@@ -119,3 +119,16 @@ def test_the_dashboards_answers_under_a_search_are_the_same_without_the_index(
                 pd.testing.assert_frame_equal(a, b, obj=text)
             else:
                 assert a == b, text
+
+
+def test_a_store_grown_too_far_since_its_index_answers_from_the_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Appends past the Delta's bound (DELTA_ROWS) leave the search to the events until a compaction."""
+    monkeypatch.setattr(DSE, "DELTA_ROWS", 10)
+    place = Alternative(name="A ford far off", lat=35.5, lon=40.75, country="Syria", country_code="SY")
+    done = []
+    for kind, db in every_kind_of_write(tmp_path, 23, place, compacted=True):
+        if kind in ("append", "compaction"):
+            done.append((kind, DSE.build(db, DF.build(db)) is not None))
+    assert done == [("compaction", True), ("append", False), ("append", False), ("compaction", True)]

@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     import duckdb
 
 COUNTS = ("low", "high", "tolled")  # what a counted row adds, summed per key
+# The most rows a Delta holds (their excerpts among them, in memory): a store grown by many appends
+# since its last compaction answers its searches from the events, as before, until `store compact`.
+DELTA_ROWS = 250_000
 KEY_COLUMNS = ["pid", "tid", S.EVENT_DATE, S.DATE_PRECISION, S.GEO_PRECISION]  # a key (`kid`) of the index
 
 
@@ -162,7 +165,7 @@ def _delta(db: D.DuckEngine, ids: str, since: tuple[list[str], list[str]], searc
     id) is one a patch or a new row names: all its reports are then counted apart from the index,
     with those of every event it joined. The index's rows are read from its ids' file (no part is
     read: an append changes no excerpt, place, date or type), the new rows from the appended parts.
-    None where a new row's place is not among the fact's."""
+    None where a new row's place is not among the fact's, or where it would hold over DELTA_ROWS."""
     from dashboard import held_sql as HQ
     from dashboard import store_sql as Q
 
@@ -203,7 +206,10 @@ def _delta(db: D.DuckEngine, ids: str, since: tuple[list[str], list[str]], searc
                n.{S.EVENT_DATE}, n.{S.DATE_PRECISION}, n.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION},
                lower(n.excerpt) AS text
         FROM ({new_rows}) n LEFT JOIN {search.fact.places} p ON {same}""")
-    if cur.execute("SELECT count(*) FROM d WHERE rid IS NULL AND pid IS NULL").fetchall()[0][0]:
+    unplaced, rows = cur.execute(
+        "SELECT count(*) FILTER (WHERE rid IS NULL AND pid IS NULL), count(*) FROM d"
+    ).fetchall()[0]
+    if unplaced or rows > DELTA_ROWS:
         return None
     return _delta_arrays(cur, search, old)
 
