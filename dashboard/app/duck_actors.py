@@ -137,13 +137,7 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
         return None
     if not set(COUNTS) <= set(SH.columns(files["actors"])):
         return None  # written before a count it now holds (`tolled`): counted anew, as before it was written
-    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in HQ.PLACE_COLUMNS)
-    unlike = db.query(
-        f"SELECT count(*) AS n FROM read_parquet(?) s FULL JOIN {fact.places} p ON s.pid = p.pid AND {same} "
-        "WHERE s.pid IS NULL OR p.pid IS NULL",
-        [files["actor_places"]],
-    ).iloc[0]["n"]
-    if int(unlike):
+    if not DF.numbered_alike(db, fact, files["actor_places"]):
         return None
     names = SH.read(files["actor_names"])
     ids = dict(zip(names["actor"].to_pylist(), names["aid"].to_pylist(), strict=True))

@@ -223,3 +223,18 @@ def mixes(counts: np.ndarray, names: tuple[str, ...]) -> list[str | None]:
     for j in range(1, counts.shape[1]):
         joined = pc.if_else(pa.array(ranked[:, j] > 0), pc.binary_join_element_wise(joined, part(j), "|"), joined)
     return joined.to_pylist()
+
+
+def numbered_alike(db: D.DuckEngine, fact: Fact, path: str, every: bool = True) -> bool:
+    """Whether the places of a file the store wrote (`pid` and PLACE_COLUMNS: store_held's) have the
+    integers `fact` gives them; with `every`, and the fact no place the file has not (duck_actors'
+    table numbers every place), else the file's places only (the word index's, whose generation
+    later appends may have given more places)."""
+    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in PLACE_COLUMNS)
+    missing = "s.pid IS NULL OR p.pid IS NULL" if every else "p.pid IS NULL"
+    unlike = db.query(
+        f"SELECT count(*) AS n FROM read_parquet(?) s {'FULL' if every else 'LEFT'} JOIN {fact.places} p "
+        f"ON s.pid = p.pid AND {same} WHERE {missing}",
+        [path],
+    ).iloc[0]["n"]
+    return not int(unlike)

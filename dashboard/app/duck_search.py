@@ -110,14 +110,8 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
     files = since[0] if since is not None else held.files_for(gen)
     if fact is None or not {*SI.KINDS, "fact_places", "fact_types"} <= set(files):
         return None
-    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
-    unlike = db.query(
-        f"SELECT count(*) AS n FROM read_parquet(?) s LEFT JOIN {fact.places} p ON s.pid = p.pid AND {same} "
-        "WHERE p.pid IS NULL",
-        [files["fact_places"]],
-    ).iloc[0]["n"]
     types = pq.read_table(files["fact_types"]).sort_by("tid")[S.EVENT_TYPE].to_pylist()
-    if int(unlike) or not set(types) <= set(fact.types):
+    if not DF.numbered_alike(db, fact, files["fact_places"], every=False) or not set(types) <= set(fact.types):
         return None
     tids = np.array([fact.types.index(t) for t in types], dtype=np.int16)
     search = _read(files, fact, tids)
