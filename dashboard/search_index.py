@@ -5,7 +5,7 @@ folded, dashboard/app/duck_where.py) scanned every excerpt and then counted the 
 their parts: at ten million synthetic events 0.75-0.9 s for the 825 MB of text alone and 2.7 s for
 the filter state of a word found in a quarter of them (README, Measured). Here a generation whose
 store wrote its held tables (store_held: a whole rollup part, as `store compact` and the whole-store
-writers write it) gets three more files, from which dashboard/app/duck_search.py answers such a
+writers write it) gets four more files, from which dashboard/app/duck_search.py answers such a
 search without reading an excerpt or a part:
 
 - `search_rows`: one row per event row of the `events` view, numbered (`rid`) in the order of
@@ -55,8 +55,8 @@ WORD = r"[\pL\pN]+"
 SEP = r"[^\pL\pN]+"
 PAIR = WORD + SEP + WORD
 # The terms of a case-folded text `{x}`: its words, its pairs starting at the odd words, and its pairs
-# starting at the even ones (regexp_extract_all takes matches that do not overlap: the first word
-# dropped, the next pairs are the others).
+# starting at the even ones (regexp_extract_all takes matches that do not overlap: with the first word
+# and the separators before it dropped, `^[^\pL\pN]*[\pL\pN]+`, the next pairs are the others).
 TERMS_SQL = (
     f"list_distinct(regexp_extract_all({{x}}, '{WORD}') || regexp_extract_all({{x}}, '{PAIR}') || "
     f"regexp_extract_all(regexp_replace({{x}}, '^{SEP[:-1]}*{WORD}', ''), '{PAIR}'))"
@@ -102,7 +102,7 @@ def terms_sql() -> str:
 
 
 def write(con: duckdb.DuckDBPyConnection, types: list[str], root: Path, rels: dict[str, str]) -> dict[str, str]:
-    """Write the three files (each through a temporary file renamed into place, as store_held's)
+    """Write the four files (each through a temporary file renamed into place, as store_held's)
     from `con`, a DuckDB connection with the `events` view and store_held's `places` and `tolls`
     tables; their entries by kind, or none where a row's place is not among the fact's."""
     con.execute(rows_sql(types))
