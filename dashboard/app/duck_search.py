@@ -186,11 +186,27 @@ def _delta(db: D.DuckEngine, ids: str, since: tuple[list[str], list[str]], searc
     old = cur.execute("SELECT rid FROM o ORDER BY rid").fetchnumpy()["rid"].astype(np.int64)
     cur.register("okeys", _old_keys(search, old))
     latest = Q.latest_patch_sql(patches, []) if patches else "(SELECT NULL::VARCHAR AS event_id, NULL AS cluster_id)"
+    cur.execute(f"CREATE TEMP TABLE d AS {_rows_select(search, new_rows, latest)}")
+    unplaced, rows = cur.execute(
+        "SELECT count(*) FILTER (WHERE rid IS NULL AND pid IS NULL), count(*) FROM d"
+    ).fetchall()[0]
+    if unplaced or rows > DELTA_ROWS:
+        return None
+    return _delta_arrays(cur, search, old)
+
+
+def _rows_select(search: Search, new_rows: str, latest: str) -> str:
+    """The Delta's rows (table `o`, the index's rows picked, with their keys registered as `okeys`;
+    `new_rows` the appended parts' events; `latest` each patched event's latest patch): each row's
+    event, whether it is a lone report, its toll, and its key (an index row's number of it, a new
+    row's place integer, type index, date and precisions) and case-folded excerpt."""
+    from dashboard import held_sql as HQ
+
     eff = "CASE WHEN q.event_id IS NULL THEN o.ckey ELSE coalesce(q.cluster_id, o.event_id) END"
     same = " AND ".join(f"n.{c} IS NOT DISTINCT FROM p.{c}" for c in DF.PLACE_COLUMNS)
     names = "[" + ", ".join(HQ.quoted(t) for t in search.fact.types) + "]::VARCHAR[]"
     tid = f"coalesce(list_position({names}, n.{S.EVENT_TYPE}) - 1, -1)::SMALLINT"
-    cur.execute(f"""CREATE TEMP TABLE d AS
+    return f"""
         SELECT o.rid, o.event_id, {eff} AS cluster_id, {eff} = o.event_id AS lone, o.fatalities, k.kid,
                NULL::INTEGER AS pid, NULL::SMALLINT AS tid, NULL::TIMESTAMP_NS AS {S.EVENT_DATE},
                NULL AS {S.DATE_PRECISION}, NULL::TINYINT AS {S.GEO_PRECISION}, NULL::VARCHAR AS text
@@ -199,13 +215,7 @@ def _delta(db: D.DuckEngine, ids: str, since: tuple[list[str], list[str]], searc
         SELECT NULL AS rid, n.event_id, n.cluster_id, n.lone, n.fatalities, NULL::INTEGER AS kid, p.pid, {tid} AS tid,
                n.{S.EVENT_DATE}, n.{S.DATE_PRECISION}, n.{S.GEO_PRECISION}::TINYINT AS {S.GEO_PRECISION},
                lower(n.excerpt) AS text
-        FROM ({new_rows}) n LEFT JOIN {search.fact.places} p ON {same}""")
-    unplaced, rows = cur.execute(
-        "SELECT count(*) FILTER (WHERE rid IS NULL AND pid IS NULL), count(*) FROM d"
-    ).fetchall()[0]
-    if unplaced or rows > DELTA_ROWS:
-        return None
-    return _delta_arrays(cur, search, old)
+        FROM ({new_rows}) n LEFT JOIN {search.fact.places} p ON {same}"""
 
 
 def _delta_arrays(con: duckdb.DuckDBPyConnection, search: Search, old: np.ndarray) -> Delta:
