@@ -68,8 +68,9 @@ def assert_search_states_as_the_events(db: D.DuckEngine, seed: int = 0) -> DSE.S
     assert search is not None and fact is not None, "a generation with its word index written"
     excerpts = [str(e) for e in db.query("SELECT excerpt FROM events WHERE excerpt IS NOT NULL")["excerpt"]]
     texts = [*texts_of(excerpts, seed), *OWN_EXCERPT_TEXTS, "nothing says zyzzyva", "zyzzyva"]
+    answered, filtered = 0, 0
     for text in texts:
-        got = DSE.state_rows(db, search, text)
+        got = DSE.state_rows(db, search, Filters(text=text))
         if len(_WORD.findall(text)) > 2 or text.strip() != text.strip(" .,:;-()\u2014'"):
             assert got is None, text
             continue
@@ -77,17 +78,45 @@ def assert_search_states_as_the_events(db: D.DuckEngine, seed: int = 0) -> DSE.S
         assert got is not None or not text.isascii(), text
         if got is None:
             continue
-        cond, params = D.where(Filters(text=text))
-        db.query(DS.state_sql("want_search", cond), params)
-        want = db.query("SELECT * FROM want_search")
-        db.hold("got_search", got)
-        mine = db.query(
-            "SELECT p.location, p.latitude, p.longitude, p.country, r.event_date, r.event_type, r.date_precision, "
-            f"r.geo_precision, p.lat_i, p.lon_i, r.reports, r.events, r.low, r.high, r.tolled FROM got_search r "
-            f"JOIN {fact.places} p USING (pid)"
-        )
-        pd.testing.assert_frame_equal(_sorted(mine), _sorted(want[mine.columns]), obj=repr(text), check_dtype=False)
+        _assert_as_the_events(db, fact, got, Filters(text=text))
+        answered += 1
+        if answered <= 4:  # with the filters the index's keys answer too
+            for f in _beside(db, text, seed + answered):
+                got = DSE.state_rows(db, search, f)
+                assert got is not None, f
+                _assert_as_the_events(db, fact, got, f)
+                filtered += got.num_rows > 0
+    assert filtered, "some search beside other filters matches rows"
     return search
+
+
+def _beside(db: D.DuckEngine, text: str, seed: int) -> list[Filters]:
+    """`text` with event types, countries, towns only, and all three, drawn from the store's values."""
+    rng = np.random.default_rng(seed)
+    types = sorted(db.query("SELECT DISTINCT event_type AS v FROM events WHERE event_type IS NOT NULL")["v"])
+    countries = sorted(db.query("SELECT DISTINCT country AS v FROM events WHERE country IS NOT NULL")["v"])
+    some_types = tuple(str(t) for t in rng.choice(types, size=min(2, len(types)), replace=False))
+    some_countries = tuple(str(c) for c in rng.choice(countries, size=min(2, len(countries)), replace=False))
+    return [
+        Filters(text=text, event_types=some_types[:1]),
+        Filters(text=text, countries=some_countries),
+        Filters(text=text, precise_only=True),
+        Filters(text=text, event_types=some_types, countries=some_countries[:1], precise_only=True),
+    ]
+
+
+def _assert_as_the_events(db: D.DuckEngine, fact: DF.Fact, got: object, f: Filters) -> None:
+    """The index's state `got` of `f`, its places joined back, is duck_states' table from the events."""
+    cond, params = D.where(f)
+    db.query(DS.state_sql("want_search", cond), params)
+    want = db.query("SELECT * FROM want_search")
+    db.hold("got_search", got)  # type: ignore[arg-type]
+    mine = db.query(
+        "SELECT p.location, p.latitude, p.longitude, p.country, r.event_date, r.event_type, r.date_precision, "
+        f"r.geo_precision, p.lat_i, p.lon_i, r.reports, r.events, r.low, r.high, r.tolled FROM got_search r "
+        f"JOIN {fact.places} p USING (pid)"
+    )
+    pd.testing.assert_frame_equal(_sorted(mine), _sorted(want[mine.columns]), obj=repr(f), check_dtype=False)
 
 
 # Texts of the sentences above: a word outside ASCII, its case folded, a word of a mark's, a pair

@@ -16,6 +16,7 @@ from dashboard import search_index as SI
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_search as DSE
+from dashboard.app import duck_search_delta as DD
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.app.views import DuckViews
@@ -104,7 +105,7 @@ def test_the_dashboards_answers_under_a_search_are_the_same_without_the_index(
 
     def counted(*args: object) -> object:
         got = real(*args)  # type: ignore[arg-type]
-        built.extend([str(args[2])] if got is not None else [])
+        built.extend([args[2].text] if got is not None else [])  # type: ignore[attr-defined]
         return got
 
     monkeypatch.setattr(DSE, "state_rows", counted)
@@ -125,7 +126,7 @@ def test_a_store_grown_too_far_since_its_index_answers_from_the_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Appends past the Delta's bound (DELTA_ROWS) leave the search to the events until a compaction."""
-    monkeypatch.setattr(DSE, "DELTA_ROWS", 10)
+    monkeypatch.setattr(DD, "DELTA_ROWS", 10)
     place = Alternative(name="A ford far off", lat=35.5, lon=40.75, country="Syria", country_code="SY")
     done = []
     for kind, db in every_kind_of_write(tmp_path, 23, place, compacted=True):

@@ -199,7 +199,7 @@ class DuckViews:
         if actors is not None:
             return DAC.narrow_select(actors, f), actors.fact
         found = self._search() if self.rollup and self.n and DSE.applies(f) else None
-        rows = None if found is None else DSE.state_rows(self.db, found, f.text)
+        rows = None if found is None else DSE.state_rows(self.db, found, f)
         return (None, None) if rows is None or found is None else (rows, found.fact)
 
     def _search(self) -> DSE.Search | None:
