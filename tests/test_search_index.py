@@ -133,3 +133,14 @@ def test_a_store_grown_too_far_since_its_index_answers_from_the_events(
         if kind in ("append", "compaction"):
             done.append((kind, DSE.build(db, DF.build(db)) is not None))
     assert done == [("compaction", True), ("append", False), ("append", False), ("compaction", True)]
+
+
+@pytest.mark.parametrize("kind", ["search_rows", "search_terms", "search_keys"])
+def test_an_index_file_cut_short_is_the_stores_error_naming_it(tmp_path: Path, kind: str) -> None:
+    from dashboard.errors import StoreError
+
+    db = _store(tmp_path, 7)
+    path = Path(db.held().files_for(int(db.store.manifest()["generation"]))[kind])
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(StoreError, match=rf"{path.name}: cannot read the excerpts' word index"):
+        DSE.build(db, DF.build(db))

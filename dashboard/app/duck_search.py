@@ -27,7 +27,9 @@ numbers otherwise than the engine's fact, or a type the fact has not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -42,6 +44,7 @@ from dashboard.app import duck_fact as DF
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_search_delta as DD
 from dashboard.app.filters import Filters
+from dashboard.errors import StoreError
 
 COUNTS = ("low", "high", "tolled")  # what a counted row adds, summed per key
 
@@ -63,6 +66,7 @@ class Search:
     tids: np.ndarray  # per type of the index (its `tid`), the fact's index of that type
     delta: DD.Delta | None = None
     fact_places: pd.DataFrame | None = None  # the fact's places' integers and countries (_key_mask)
+    keyed: dict[str, np.ndarray] = field(default_factory=dict)  # _keyed's arrays
 
 
 def applies(f: Filters) -> bool:
@@ -73,9 +77,15 @@ def applies(f: Filters) -> bool:
 
 def written(db: D.DuckEngine, gen: int) -> bool:
     """Whether the store wrote the index with generation `gen`, or with the one before its appends."""
+    return "search_rows" in _index_files(db, gen)[0]
+
+
+def _index_files(db: D.DuckEngine, gen: int) -> tuple[dict[str, str], tuple[dict, list, list] | None]:
+    """The held files of generation `gen` by kind, or of the one before its appends with those
+    appends (store_held.since_held), and those appends (None for the former)."""
     held = db.held()
     since = held.since_for(gen)
-    return "search_rows" in (since[0] if since is not None else held.files_for(gen))
+    return (since[0] if since is not None else held.files_for(gen)), since
 
 
 def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
@@ -83,42 +93,69 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
     generation before the appends since (and their Delta); None where there are none, or where the
     index numbers a place otherwise than `fact` (the engine's fact rows) or has a type it has not."""
     gen, _ = db.rollup_now()
-    held = db.held()
-    since = held.since_for(gen)
-    files = since[0] if since is not None else held.files_for(gen)
+    files, since = _index_files(db, gen)
     if fact is None or not {*SI.KINDS, "fact_places", "fact_types"} <= set(files):
         return None
-    types = pq.read_table(files["fact_types"]).sort_by("tid")[S.EVENT_TYPE].to_pylist()
+    with _named(files["fact_types"]):
+        types = pq.read_table(files["fact_types"]).sort_by("tid")[S.EVENT_TYPE].to_pylist()
     if not DF.numbered_alike(db, fact, files["fact_places"], every=False) or not set(types) <= set(fact.types):
         return None
-    tids = np.array([fact.types.index(t) for t in types], dtype=np.int16)
-    search = _read(files, fact, tids)
+    search = _read(files, fact, np.array([fact.types.index(t) for t in types], dtype=np.int16))
     if search is None:
         return None
-    search = replace(search, fact_places=db.query(f"SELECT pid, country FROM {fact.places}"))
-    if since is None:
-        return search
-    delta = DD.delta(db, files["search_ids"], (since[1], since[2]), search)
-    return None if delta is None else replace(search, delta=delta)
+    if since is not None:
+        delta = DD.delta(db, files["search_ids"], (since[1], since[2]), search)
+        if delta is None:
+            return None
+        search = replace(search, delta=delta)
+    return replace(search, fact_places=db.query(f"SELECT pid, country FROM {fact.places}"), keyed=_keyed(search))
+
+
+@contextmanager
+def _named(path: str) -> Iterator[None]:
+    """Arrow's and the system's errors reading the index's file `path` (cut short, gone) as the
+    store's error naming it: a broken store is reported by the request that reads it."""
+    try:
+        yield
+    except (OSError, pa.ArrowException) as err:
+        raise StoreError(
+            f"{path}: cannot read the excerpts' word index ({err}); `store compact` writes it anew"
+        ) from err
+
+
+def _keyed(search: Search) -> dict[str, np.ndarray]:
+    """Per key of the index and of its Delta (numbered after), its place integer, the fact's type
+    index and its place precision (0 for none): what _key_mask reads, once per generation."""
+    parts = [(search.keys, DD.fact_tids(search, search.keys["tid"]))]
+    if search.delta is not None:
+        parts.append((search.delta.keys, search.delta.keys["tid"].to_numpy(zero_copy_only=False)))
+    return {
+        "pid": np.concatenate([k["pid"].to_numpy(zero_copy_only=False) for k, _ in parts]).astype(np.int64),
+        "tid": np.concatenate([t for _, t in parts]).astype(np.int64),
+        "gp": np.concatenate([pc.fill_null(k[S.GEO_PRECISION], 0).to_numpy(zero_copy_only=False) for k, _ in parts]),
+    }
 
 
 def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | None:
     """The index's files read (the rows' and keys' arrays mapped, their pages read once)."""
-    table = SI.read_mapped(files["search_rows"])
+    with _named(files["search_rows"]):
+        table = SI.read_mapped(files["search_rows"])
     rows = {name: table[name].to_numpy() for name in table.column_names}
     lone = rows.pop("lone")
     joined = int(np.argmax(lone)) if lone.any() else len(lone)
     if lone[:joined].any() or not lone[joined:].all():
         return None  # not in the index's order: the events answer
     rows["cid"] = rows["cid"][:joined]
-    terms_file = pq.ParquetFile(files["search_terms"])
-    # On the calling thread alone (Arrow's pool is not below the requests' priority, as the thread
-    # after the first answer is).
-    terms = terms_file.read(columns=["term"], use_threads=False)["term"].combine_chunks()
+    with _named(files["search_terms"]):
+        terms_file = pq.ParquetFile(files["search_terms"])
+        # On the calling thread alone (Arrow's pool is not below the requests' priority, as the
+        # thread after the first answer is).
+        terms = terms_file.read(columns=["term"], use_threads=False)["term"].combine_chunks()
     sizes = [terms_file.metadata.row_group(i).num_rows for i in range(terms_file.num_row_groups)]
     pairs = pc.match_substring_regex(terms, SI.SEP).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    keys = SI.read_mapped(files["search_keys"])
+    with _named(files["search_keys"]):
+        keys = SI.read_mapped(files["search_keys"])
     buffers = [b for c in keys.columns for chunk in c.chunks for b in chunk.buffers() if b is not None]
     for array in (*rows.values(), *buffers):
         _touch(array)
@@ -170,11 +207,7 @@ def _key_mask(search: Search, f: Filters) -> np.ndarray | None:
     `precise_only`; None where none is set."""
     if not (f.event_types or f.countries or f.precise_only):
         return None
-    parts = [(search.keys, DD.fact_tids(search, search.keys["tid"]))]
-    if search.delta is not None:
-        parts.append((search.delta.keys, search.delta.keys["tid"].to_numpy(zero_copy_only=False)))
-    pid = np.concatenate([k["pid"].to_numpy(zero_copy_only=False) for k, _ in parts]).astype(np.int64)
-    tid = np.concatenate([t for _, t in parts]).astype(np.int64)
+    pid, tid, gp = search.keyed["pid"], search.keyed["tid"], search.keyed["gp"]
     keep = np.ones(len(pid), dtype=bool)
     if f.event_types:
         chosen = np.array([t in f.event_types for t in search.fact.types] + [False])
@@ -186,7 +219,6 @@ def _key_mask(search: Search, f: Filters) -> np.ndarray | None:
         in_country[places["pid"][places["country"].isin(f.countries)]] = True
         keep &= in_country[pid]
     if f.precise_only:
-        gp = np.concatenate([pc.fill_null(k[S.GEO_PRECISION], 0).to_numpy(zero_copy_only=False) for k, _ in parts])
         keep &= (gp >= 1) & (gp <= 2)
     return keep
 
