@@ -5,6 +5,7 @@ their answers, and read its processes' CPU and memory; `top_places` picks the ma
 from __future__ import annotations
 
 import base64
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -105,6 +106,29 @@ def request_body(cb: dict, props: dict[str, dict], changed: dict[tuple[str, str]
     }
 
 
+def change_label(changed: dict[tuple[str, str], object], props: dict[str, dict]) -> str:
+    """A request's change in words, for the bench's slowest requests: each changed input as
+    `id.property=value`, a dict value (the filters panel's store, the selection) by the fields it
+    sets otherwise than the layout does."""
+    out = []
+    for (cid, prop), value in changed.items():
+        base = props.get(cid, {}).get(prop)
+        if isinstance(value, dict):
+            before = base if isinstance(base, dict) else {}
+            value = {k: v for k, v in value.items() if v != before.get(k) and v not in (None, [], "")}
+        out.append(f"{cid}.{prop}={json.dumps(value, sort_keys=True)}")
+    return " ".join(out) or "(the layout's state)"
+
+
+def slowest(labels: list[str], ms: list[float], k: int) -> list[list]:
+    """The `k` slowest requests as [label, ms], slowest first (a label once, at its slowest)."""
+    best: dict[str, float] = {}
+    for label, t in zip(labels, ms, strict=True):
+        if t == t and t > best.get(label, -1.0):  # t == t: not NaN (no server time header)
+            best[label] = t
+    return [[label, round(t, 1)] for label, t in sorted(best.items(), key=lambda kv: -kv[1])[:k]]
+
+
 def filter_changes(cb: dict, props: dict[str, dict]) -> list[dict[tuple[str, str], object]]:
     """One change per option of every input with options (checklists, radio items, dropdowns) that
     differs from the layout's value: what a user does in the filter and control widgets."""
@@ -140,7 +164,6 @@ def store_filter_changes(
 
 def post_json(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
     """POST body; (times in ms: round trip, server wall, server CPU), response bytes, decoded answer."""
-    import json
     import urllib.request
 
     data = json.dumps(body).encode()
@@ -158,7 +181,6 @@ def post_json(url: str, body: dict) -> tuple[dict[str, float], int, dict]:
 
 
 def get_json(url: str) -> Any:  # the server's JSON, whatever its shape
-    import json
     import urllib.request
 
     with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 (our own loopback server)

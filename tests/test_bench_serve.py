@@ -109,6 +109,28 @@ def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     # Every filter change timed (the excerpt searches, last, among them), whatever `requests` says.
     assert figures["timed_brush"] == figures["timed_click"] == 2 and figures["timed_filter"] >= 30
     assert figures["max_ms_filter"] >= figures["p95_ms_filter"] >= figures["median_ms_filter"] > 0
+    # The slowest filter changes named: the first is the slowest request, each a change the bench made.
+    named = figures["slowest_filter"]
+    assert 1 <= len(named) <= bench_serve.SLOWEST and named[0][1] == figures["max_ms_filter"]
+    assert [t for _, t in named] == sorted((t for _, t in named), reverse=True)
+    assert all("=" in label for label, _ in named) and len({label for label, _ in named}) == len(named)
+
+
+def test_change_label_names_what_differs_from_the_layout() -> None:
+    props = {"filters": {"data": {"text": "", "countries": [], "min_fatalities": None}}, "size": {"value": "events"}}
+    chosen = {"text": "", "countries": ["Mali"], "min_fatalities": None}
+    assert B.change_label({("filters", "data"): chosen}, props) == 'filters.data={"countries": ["Mali"]}'
+    assert B.change_label({("size", "value"): "fatalities"}, props) == 'size.value="fatalities"'
+    sel = {"start": "2020-01-01", "end": None, "place": None, "event": None}
+    assert B.change_label({("selection", "data"): sel}, props) == 'selection.data={"start": "2020-01-01"}'
+    assert B.change_label({}, props) == "(the layout's state)"
+
+
+def test_slowest_keeps_each_label_once_at_its_slowest() -> None:
+    labels = ["a", "b", "a", "c", "d"]
+    assert B.slowest(labels, [10.0, 30.0, 50.0, float("nan"), 20.0], 2) == [["a", 50.0], ["b", 30.0]]
+    assert B.slowest(labels, [1.0] * 5, 10) == [["a", 1.0], ["b", 1.0], ["c", 1.0], ["d", 1.0]]
+    assert B.slowest([], [], 3) == []
 
 
 def test_timed_wsgi_reports_server_time(client) -> None:
