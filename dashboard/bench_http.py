@@ -109,13 +109,14 @@ def request_body(cb: dict, props: dict[str, dict], changed: dict[tuple[str, str]
 def change_label(changed: dict[tuple[str, str], object], props: dict[str, dict]) -> str:
     """A request's change in words, for the bench's slowest requests: each changed input as
     `id.property=value`, a dict value (the filters panel's store, the selection) by the fields it
-    sets otherwise than the layout does."""
+    sets otherwise than the layout's dict does (with none in the layout, its fields that are set)."""
     out = []
     for (cid, prop), value in changed.items():
         base = props.get(cid, {}).get(prop)
-        if isinstance(value, dict):
-            before = base if isinstance(base, dict) else {}
-            value = {k: v for k, v in value.items() if v != before.get(k) and v not in (None, [], "")}
+        if isinstance(value, dict) and isinstance(base, dict):
+            value = {k: v for k, v in value.items() if v != base.get(k)}
+        elif isinstance(value, dict):
+            value = {k: v for k, v in value.items() if v not in (None, [], "")}
         out.append(f"{cid}.{prop}={json.dumps(value, sort_keys=True)}")
     return " ".join(out) or "(the layout's state)"
 

@@ -124,6 +124,10 @@ def test_change_label_names_what_differs_from_the_layout() -> None:
     sel = {"start": "2020-01-01", "end": None, "place": None, "event": None}
     assert B.change_label({("selection", "data"): sel}, props) == 'selection.data={"start": "2020-01-01"}'
     assert B.change_label({}, props) == "(the layout's state)"
+    # A filter cleared is named too: what differs from the layout, not only what is set.
+    props["filters"]["data"]["countries"] = ["Mali"]
+    cleared = {"text": "", "countries": [], "min_fatalities": None}
+    assert B.change_label({("filters", "data"): cleared}, props) == 'filters.data={"countries": []}'
 
 
 def test_slowest_keeps_each_label_once_at_its_slowest() -> None:
