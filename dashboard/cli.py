@@ -154,8 +154,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from dashboard.export import select_kind, write_events
     from dashboard.store import EventsStore
 
-    events = select_kind(EventsStore(_store_dir(args)).load_events(), args.kind)
-    n = write_events(events, args.format, args.output)
+    store = EventsStore(_store_dir(args))
+    if not store.exists():  # a mistyped folder gave an empty export and success
+        raise ConflictMapError(f"{store.root}: no store there")
+    events = select_kind(store.load_events(), args.kind)
+    try:
+        n = write_events(events, args.format, args.output)
+    except OSError as err:  # the output is a folder, or cannot be written
+        raise ConflictMapError(f"{args.output}: cannot write the export ({err.strerror or err})") from err
     print(f"wrote {n} {'row' if args.kind == 'all' else args.kind}(s) to {args.output}")
     return 0
 

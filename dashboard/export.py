@@ -81,16 +81,26 @@ def write_event_chunks(chunks: Iterable[pd.DataFrame], fmt: str, path: str | Pat
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("=HYPERLINK(…)" in an
-# article's title): such text cells get a leading apostrophe, which spreadsheets show as text.
-FORMULA_START = r"^[=+\-@\t\r]"
+# article's title): such text cells get a leading apostrophe, which spreadsheets show as text. Also
+# where only spaces, control or invisible characters (NUL, no-break and zero-width spaces) come
+# before the sign, which some spreadsheets skip, and the full-width signs some read as the ASCII ones.
+FORMULA_START = r"^[\s\x00-\x1f\u00a0\u200b-\u200f\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\x00-\x1f]"
+# A CR not followed by LF: pandas quotes a cell only for the line terminator's LF, and CSV readers
+# end a record at a lone CR, so the rest of the cell would be read as a record of its own (its
+# first cell not neutralised). Written as LF, the cell is quoted; its length is unchanged.
+LONE_CR = r"\r(?!\n)"
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     """Text columns with "'" before any cell that a spreadsheet would read as a formula (OWASP's
-    CSV injection advice); numbers (a negative longitude) are left as they are."""
+    CSV injection advice), and a lone CR in a cell written as LF (LONE_CR); numbers (a negative
+    longitude) are left as they are."""
     for col in df.columns:
         if df[col].dtype == object or isinstance(df[col].dtype, pd.StringDtype):
             text = df[col]
+            broken = text.str.contains("\r", regex=False, na=False)
+            if broken.any():
+                text = df[col] = text.where(~broken, text.astype("string").str.replace(LONE_CR, "\n", regex=True))
             risky = text.str.contains(FORMULA_START, regex=True, na=False)
             if risky.any():
                 df[col] = text.where(~risky, "'" + text.astype("string"))

@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from dashboard.errors import ConflictMapError
+
 FINAL_STATES = ("done", "failed")
 
 
@@ -63,11 +65,17 @@ class StatusFile:
             setattr(self.status, k, v)
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(self.status), fh)
-        os.replace(tmp, self.path)
+        tmp = ""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(asdict(self.status), fh)
+            os.replace(tmp, self.path)
+        except OSError as err:  # the path is a folder, or cannot be written: said, no temporary left
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
+            raise ConflictMapError(f"{self.path}: cannot write the ingest status ({err.strerror or err})") from err
 
     def advance(self, n: int) -> None:
         self.update(done=self.status.done + n)

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from dashboard import rollup as R
 from dashboard import schema as S
+from dashboard import store_checks as C
 from dashboard import store_files as F
 from dashboard import store_index_build
 from dashboard import store_sql as Q
@@ -57,6 +58,7 @@ def commit(
     the index values of the keys they left); `index_clusters`: an append's clusters of its keys after
     it, kept with their values (store_merge.append_in)."""
     gen = int(m["generation"]) + 1
+    C.check_present(root, F.referenced(m))  # the files the new generation carries on
     rows_change = _has_rows(new) or _has_rows(overlay) or _has_rows(patch) or _has_rows(placed)
     out = next_manifest(m, pending, rows_change=rows_change, delta=rollup is not None)
     try:

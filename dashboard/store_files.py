@@ -42,6 +42,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from dashboard import schema as S
+from dashboard import store_checks as C
 from dashboard.errors import StoreError
 from dashboard.merge import CLUSTER_COLUMNS
 
@@ -100,6 +101,14 @@ def empty_manifest() -> dict:
 def read_manifest(root: Path) -> dict:
     path = root / MANIFEST
     if not path.is_file():
+        if path.exists() or path.is_symlink():
+            raise StoreError(f"{path}: the store's manifest is not a regular file; nothing was read or written")
+        found = C.data_files(root)
+        if found:  # a store that lost its manifest: read as empty, its next write named its parts anew
+            raise StoreError(
+                f"{path}: missing, yet the folder holds the store's data files ({', '.join(found)}, …); "
+                "nothing was read or written. Restore the manifest, or give --store another folder"
+            )
         return empty_manifest()
     try:
         m = json.loads(path.read_text(encoding="utf-8"))
@@ -119,6 +128,7 @@ def read_manifest(root: Path) -> dict:
             "overlays": [],
             "articles": [{"path": f"articles-{gen:06d}.parquet"}] if gen else [],
         }
+    C.check_manifest(path, m)
     return m
 
 
@@ -317,20 +327,32 @@ def referenced(manifest: dict) -> set[str]:
 
 def clean(root: Path, manifest: dict, previous: dict | None = None) -> None:
     """Delete the files neither the new manifest nor the `previous` one names (older generations,
-    crashed writes): the previous generation stays until the next write, for readers."""
+    crashed writes): the previous generation stays until the next write, for readers. Only the
+    store's own: files in its data folders, and in its folder itself its temporaries and format 1's
+    parts (store_checks); a folder given as a store by mistake lost every Parquet file in it."""
     keep = referenced(manifest) | referenced(previous or {})
+    top = str(root)
+    try:
+        at_top = [n for n in os.listdir(top) if C.OWN_TEMPORARY.fullmatch(n) or C.LEGACY_PART.fullmatch(n)]
+    except OSError:
+        at_top = []
+    for name in at_top:
+        if name not in keep:
+            Path(top, name).unlink(missing_ok=True)
+    for sub in C.DATA_FOLDERS:
+        _clean_folder(top, sub, keep)
+
+
+def _clean_folder(top: str, sub: str, keep: set[str]) -> None:
+    """clean() in the data folder `sub`: its files no manifest names, and its emptied subfolders."""
     # One walk of the folders by os.scandir (os.walk), names compared as text: Path.rglob made a
     # path object of each of the ~1,200 files of a 500-part store twice (~0.01 CPU s a write).
-    top = str(root)
-    subs = {os.path.join(top, sub) for sub in ("events", "overlays", "articles", "rollup")}
-    for folder, _, names in os.walk(top, topdown=False):
+    for folder, _, names in os.walk(os.path.join(top, sub), topdown=False):
         rel = os.path.relpath(folder, top).replace(os.sep, "/")
         for name in names:
-            if name.endswith((".parquet", ".arrow", ".tmp")):  # .arrow: the word index's mapped files
-                path = name if rel == "." else f"{rel}/{name}"
-                if path not in keep:
-                    Path(folder, name).unlink(missing_ok=True)
-        if folder not in subs and any(folder.startswith(s + os.sep) for s in subs):
+            if name.endswith((".parquet", ".arrow", ".tmp")) and f"{rel}/{name}" not in keep:
+                Path(folder, name).unlink(missing_ok=True)  # .arrow: the word index's mapped files
+        if rel != sub:
             try:
                 os.rmdir(folder)  # only when empty: a folder with files raises, and stays
             except OSError:

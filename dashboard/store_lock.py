@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from dashboard import store_checks as C
+from dashboard import store_files as F
 from dashboard.errors import StoreError
 
 LOCK = "store.lock"
@@ -26,6 +28,10 @@ class StoreBusy(StoreError):
 def write_lock(root: Path, wait_s: float | None, on_wait: Callable[[str], None]) -> Iterator[None]:
     """The store's write lock, held for the `with` block. `wait_s`: how long to wait for another
     writer (None: as long as it takes, saying so through `on_wait` once)."""
+    new = not (root / F.MANIFEST).is_file()
+    if new:
+        C.check_new_store(root)  # before the lock's file: a folder that is not a store gets none
+        F.read_manifest(root)  # a manifest that is not a file, or data files without one: refused
     try:
         root.mkdir(parents=True, exist_ok=True)
         fh = (root / LOCK).open("a+", encoding="utf-8")
@@ -34,6 +40,10 @@ def write_lock(root: Path, wait_s: float | None, on_wait: Callable[[str], None])
     with fh:
         _acquire(root, fh, wait_s, on_wait)
         try:
+            if new and not (root / F.MANIFEST).is_file():
+                # Generation 0 written before any data file: a store's folder then never holds
+                # parts without a manifest, which F.read_manifest refuses as a lost manifest.
+                _first_manifest(root)
             fh.seek(0)
             fh.truncate()
             fh.write(f"pid {os.getpid()} ({' '.join(sys.argv[:2]) or 'python'}) since {time.strftime('%H:%M:%S')}")
@@ -42,6 +52,13 @@ def write_lock(root: Path, wait_s: float | None, on_wait: Callable[[str], None])
         finally:
             fh.truncate(0)
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _first_manifest(root: Path) -> None:
+    try:
+        F.write_manifest(root, F.empty_manifest())
+    except OSError as err:
+        raise StoreError(f"{root}: cannot create the store ({err.strerror or err})") from err
 
 
 def _acquire(root: Path, fh: IO[str], wait_s: float | None, on_wait: Callable[[str], None]) -> None:

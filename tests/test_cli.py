@@ -230,6 +230,7 @@ def test_export_parquet(ingested: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["csv", "geojson", "parquet"])
 def test_export_empty_store(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"empty.{fmt}"
+    EventsStore(tmp_path / "none").replace_events(S.empty_events())
     assert main(["export", "--store", str(tmp_path / "none"), "--format", fmt, "-o", str(out)]) == 0
     if fmt == "csv":
         assert out.read_text(encoding="utf-8").strip().split(",") == list(S.NAMES)
@@ -237,6 +238,17 @@ def test_export_empty_store(tmp_path: Path, fmt: str) -> None:
         assert json.loads(out.read_text(encoding="utf-8")) == {"type": "FeatureCollection", "features": []}
     else:
         assert pq.read_schema(out).names == list(S.NAMES)
+
+
+def test_export_names_a_missing_store_and_an_output_it_cannot_write(ingested: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "e.csv"
+    assert main(["export", "--store", str(tmp_path / "typo"), "--format", "csv", "-o", str(out)]) == 1
+    assert "typo: no store there" in capsys.readouterr().err and not out.exists()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert main(["export", "--store", str(ingested), "--format", "csv", "-o", str(folder)]) == 1
+    assert "folder: cannot write the export" in capsys.readouterr().err
+    assert list(tmp_path.glob("*.tmp")) == []
 
 
 def test_export_uses_default_store_from_env(ingested: Path, tmp_path: Path, monkeypatch) -> None:

@@ -120,3 +120,33 @@ def test_csv_neutralises_formulas_but_not_numbers(make_events, tmp_path: Path) -
     )
     assert (row[S.LONGITUDE], row[S.LATITUDE], row[S.TRIGGER], row[S.FATALITIES]) == ("-73.9", "-33.5", "a=b", "3")
     assert events_geojson(hostile)["features"][0]["properties"][S.TITLE].startswith("=HYPERLINK")
+
+
+def test_csv_cell_with_a_lone_cr_stays_one_cell(make_events, tmp_path: Path) -> None:
+    import csv
+
+    # A CR alone ends a record for CSV readers: unquoted, the rest of the title became a record of
+    # its own, starting with the formula.
+    hostile = make_events(dict(title="Quiet day\r=cmd|' /C notepad'!A0", source="Wire\r\nService"))
+    path = tmp_path / "e.csv"
+    write_events(hostile, "csv", path)
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert len(rows) == 1
+    assert rows[0][S.TITLE] == "Quiet day\n=cmd|' /C notepad'!A0"
+    assert rows[0][S.SOURCE] == "Wire\r\nService"  # a CRLF is quoted as it is
+
+
+def test_csv_neutralises_formulas_behind_spaces_and_invisible_characters(make_events, tmp_path: Path) -> None:
+    import csv
+
+    starts = [" =1+1", "\u00a0=1+1", "\u200b+1+1", "\uff1d1+1", "\x00=1+1", "\n@A1", "\x00plain"]
+    hostile = make_events(*[dict(title=t, event_id=f"e{i}") for i, t in enumerate(starts)])
+    path = tmp_path / "e.csv"
+    write_events(hostile, "csv", path)
+    titles = [r[S.TITLE] for r in csv.DictReader(path.open(encoding="utf-8", newline=""))]
+    assert titles == ["'" + t for t in starts]
+    # Ordinary text is left alone, a sign inside it too.
+    plain = make_events(dict(title="Shelling in Idlib = 3 dead", source="A - B"))
+    write_events(plain, "csv", path)
+    row = next(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert (row[S.TITLE], row[S.SOURCE]) == ("Shelling in Idlib = 3 dead", "A - B")

@@ -89,6 +89,16 @@ def test_status_file_round_trip_and_bad_content(tmp_path: Path) -> None:
     StatusFile(None).update(state="done")  # no path: nothing written, no error
 
 
+def test_a_status_file_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    from dashboard.errors import ConflictMapError
+
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    with pytest.raises(ConflictMapError, match="a-folder: cannot write the ingest status"):
+        StatusFile(folder).update(state="parsing")
+    assert list(tmp_path.glob("*.tmp")) == []
+
+
 def test_a_job_whose_process_died_without_a_final_status_failed(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True

@@ -105,10 +105,10 @@ class _MainText(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_data(self, data: str) -> None:
+        if self.skip:
+            return  # a script or style inside <title> too: it is not the title's text
         if self.in_title:
             self.title += data
-        if self.skip:
-            return
         if self.in_h1:
             self.h1 += data
         if self.in_p:
@@ -116,10 +116,20 @@ class _MainText(HTMLParser):
         self.blocks[-1].append(data)
 
 
+# What html.parser leaves unread after the whole text, at most, before `close` reads it: a tag,
+# comment or declaration opened and never closed ("<a<a<a…" to the end), which `close` reads as
+# text one character at a time, scanning the rest of the text at each (Python 3.11's parser:
+# quadratic, 71 s for 300 kB of "<a"). A browser shows nothing of such a tail (it is inside the tag
+# or the comment), so a longer one is dropped; a short one is read as before.
+UNCLOSED_TAIL = 2048
+
+
 def _parsed(text: str, where: str, what: str) -> _MainText:
     parser = _MainText()
     try:
         parser.feed(text)
+        if len(parser.rawdata) > UNCLOSED_TAIL:
+            parser.rawdata = ""
         parser.close()
     except (ValueError, AssertionError) as err:  # html.parser asserts on some broken markup ("<![x")
         raise InputError(where, f"malformed HTML{what}: {err}") from err
