@@ -102,9 +102,8 @@ def map_spec(
     traces = _geo_traces(singles, clusters, selected, biggest)
     # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
     # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
-    # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
-    # events (clusters.opening_view, in the panel's shape), under the plain uirevision: a filter
-    # change refits it, a pan is kept.
+    # Until the user moves the map it fits the places, or the bulk of the events (clusters.opening_view,
+    # in the panel's shape), under the plain uirevision: a filter change refits it, a pan is kept.
     target = goto or view
     shown = target or opening_view(places, aspect)
     box = shown.box() if shown is not None else None
