@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,20 +74,25 @@ def check_manifest(path: Path, m: Any) -> None:
             continue
         if not isinstance(entries, list):
             raise bad(f"'{kind}' is not a list")
-        # The server reads the manifest at each request (~600 entries at ten million events): the
-        # entries are checked in one pass each, the side files only where a rollup part has them.
+        _check_entries(kind, entries, bad)
+
+
+def _check_entries(kind: str, entries: list, bad: Callable[[str], StoreError]) -> None:
+    """check_manifest of one file list. The server reads the manifest at each request (~600 entries
+    at ten million events): the entries are checked in one pass each, the side files only where a
+    rollup part has them."""
+    for i, e in enumerate(entries):
+        if not isinstance(e, dict) or not inside(e.get("path")):
+            raise bad(f"'{kind}' entry {i} has no file path inside the store")
+    if kind == "events":
         for i, e in enumerate(entries):
-            if not isinstance(e, dict) or not inside(e.get("path")):
-                raise bad(f"'{kind}' entry {i} has no file path inside the store")
-        if kind == "events":
-            for i, e in enumerate(entries):
-                if type(e.get("rows")) is not int:  # not a bool either
-                    raise bad(f"'events' entry {i} has no row count")
-        if kind == "rollup":
-            for i, e in enumerate(entries):
-                for name, p in _side_files(e):
-                    if not inside(p):
-                        raise bad(f"'{kind}' entry {i}: its {name} file is not a path inside the store")
+            if type(e.get("rows")) is not int:  # not a bool either
+                raise bad(f"'events' entry {i} has no row count")
+    if kind == "rollup":
+        for i, e in enumerate(entries):
+            for name, p in _side_files(e):
+                if not inside(p):
+                    raise bad(f"'{kind}' entry {i}: its {name} file is not a path inside the store")
 
 
 def _side_files(entry: dict) -> list[tuple[str, object]]:
