@@ -340,8 +340,7 @@ def test_map_figure_keeps_the_users_view() -> None:
     assert fig.layout.uirevision == map_figure(grid_places(10), view=view).layout.uirevision, (
         "the same view, the same revision: a filter change does not move the map"
     )
-    fresh, box = map_figure(grid_places(3000)).layout.geo, CL.opening_view(grid_places(3000))
-    assert fresh.fitbounds is False and list(fresh.lonaxis.range) == [box.lon0, box.lon1], "no view yet: the data's box"
+    assert map_figure(grid_places(3000)).layout.geo.fitbounds == "locations", "no view yet: fit the data"
 
 
 def test_the_map_opens_on_the_bulk_of_the_events_not_on_every_stray_place() -> None:
@@ -388,18 +387,3 @@ def test_the_opening_box_takes_the_panels_shape_on_a_phone_too() -> None:
     wide = CL.bulk_view(both)
     assert tall.lat1 - tall.lat0 > wide.lat1 - wide.lat0, "the phone's box is taller than the desktop's"
     assert tall.lon0 < 36.0 and tall.lon1 > 36.4 and tall.lat0 < 34.0 and tall.lat1 > 34.4
-
-
-def test_without_strays_the_map_opens_on_every_place_in_the_panels_shape() -> None:
-    # Plotly's own fit kept the places' shape: a wide spread of places on a phone's tall panel was
-    # drawn as a strip with blank bands above and below.
-    places = grid_places(60, lon0=38.0, lat0=35.0, step=0.1)
-    places[S.LATITUDE] = 35.0 + (places[S.LATITUDE] - 35.0) / 4  # wider than high
-    assert CL.bulk_view(places, aspect=0.9) is None
-    for aspect in (0.9, CL.OPEN_ASPECT):
-        box = CL.opening_view(places, aspect=aspect)
-        assert box.lon1 - box.lon0 == pytest.approx(aspect * (box.lat1 - box.lat0), rel=1e-6)
-        assert box.lon0 < places[S.LONGITUDE].min() and box.lon1 > places[S.LONGITUDE].max()
-        assert box.lat0 < places[S.LATITUDE].min() and box.lat1 > places[S.LATITUDE].max()
-        geo = map_figure(places, aspect=aspect).layout.geo
-        assert geo.fitbounds is False and list(geo.lataxis.range) == [box.lat0, box.lat1]

@@ -51,7 +51,10 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = O
         min(core.lat0, lat[close].min()),
         max(core.lat1, lat[close].max()),
     ).grown(0.1)
-    view = _panel_shaped(_min_span(view), aspect)
+    pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
+    pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
+    view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
+    view = _panel_shaped(view, aspect)
     extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
     area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
     return view if area < STRAY_AREA * extent else None
@@ -67,13 +70,6 @@ def _centred_quantiles(values: np.ndarray, w: np.ndarray, lo: float, hi: float) 
     q0, mid, q1 = (float(v[min(int(np.searchsorted(cum, q)), len(v) - 1)]) for q in (lo, 0.5, hi))
     half = max(mid - q0, q1 - mid)
     return mid - half, mid + half
-
-
-def _min_span(view: MapView) -> MapView:
-    """`view` widened to BULK_MIN_SPAN degrees of longitude and half that of latitude."""
-    pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
-    pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
-    return MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
 
 
 def _panel_shaped(view: MapView, aspect: float) -> MapView:
@@ -231,9 +227,7 @@ def size_measure(places: pd.DataFrame, size_by: str) -> pd.Series:
 
 def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView | None:
     """The box a map opens on before the user moves it: the bulk of the events when a few places lie
-    far away (engine.bulk_view), else every located place with a margin; either in the panel's shape
-    (plotly's own fit to the places kept their shape: on a phone's tall panel the map was a strip
-    with blank bands above and below). None when nothing is located."""
+    far away (engine.bulk_view), else every located place; None when nothing is located."""
     bulk = bulk_view(places, aspect=aspect)
     if bulk is not None:
         return bulk
@@ -241,5 +235,4 @@ def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView |
     if located.empty:
         return None
     lon, lat = located[S.LONGITUDE].astype(float), located[S.LATITUDE].astype(float)
-    every = MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
-    return _panel_shaped(every.grown(0.1), aspect)
+    return MapView(lon.min(), max(lon.max(), lon.min() + 1e-3), lat.min(), max(lat.max(), lat.min() + 1e-3))
