@@ -38,6 +38,7 @@ from dashboard.bench_http import (
 
 # The slowest requests of each interaction named in the figures (`slowest_brush`, ...).
 SLOWEST = 5
+MARKER = "bench-store.json"  # beside a kept synthetic store: its size, seed and writer
 
 
 def synthetic_store(store: Path, n_events: int, seed: int, keep: bool, fast: bool = False) -> float:
@@ -50,7 +51,7 @@ def synthetic_store(store: Path, n_events: int, seed: int, keep: bool, fast: boo
     from dashboard.synth_fast import write_fast_store
 
     tag = {"events": n_events, "seed": seed, "reports": True, "format": 2, **({"writer": "fast"} if fast else {})}
-    marker = store / "bench-store.json"
+    marker = store / MARKER
     if keep and marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == tag:
         return 0.0
     t0 = time.perf_counter()

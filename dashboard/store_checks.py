@@ -21,28 +21,31 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dashboard.correction_log import LOG
 from dashboard.errors import StoreError
+from dashboard.overrides import OVERRIDES
+from dashboard.store_index_layout import INDEX
 
 DATA_FOLDERS = ("events", "overlays", "articles", "rollup")
 FILE_LISTS = ("events", "overlays", "articles")
 MAX_GENERATION = 2**62  # SQLite's integers (the merge index keeps generations) are 64-bit
 # Format 1's parts lay in the store's folder itself (store_files.read_manifest).
 LEGACY_PART = re.compile(r"(events|articles)-\d{6}\.parquet")
-# What a store keeps beside its data folders: the manifest, the write lock, the merge index, the
-# dashboard's upload inbox, the corrections' log and overrides, the bench's marker; temporaries
-# (mkstemp's `tmp…` names, the index's builds) and hidden files (".synth-stage", ".DS_Store").
+# What a store keeps beside its data folders: the manifest, the write lock, the merge index (and
+# SQLite's files beside it), the dashboard's upload inbox, the corrections' log and overrides, the
+# bench's marker; temporaries (mkstemp's `tmp…` names, the index's builds) and hidden files
+# (".synth-stage", ".DS_Store"). The manifest's, the lock's and the inbox's names are their modules'
+# (store_files and store_lock import this one; the inbox is the app's): tests/test_store_checks.py
+# holds them to those.
 OWN_NAMES = frozenset(
     {
         "manifest.json",
         "store.lock",
-        "merge-index.sqlite",
-        "merge-index.sqlite-wal",
-        "merge-index.sqlite-shm",
-        "merge-index.sqlite-journal",
         "inbox",
-        "corrections.jsonl",
-        "overrides.tsv",
         "bench-store.json",
+        *(INDEX + suffix for suffix in ("", "-wal", "-shm", "-journal")),
+        LOG,
+        OVERRIDES,
         *DATA_FOLDERS,
     }
 )

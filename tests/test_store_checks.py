@@ -148,6 +148,15 @@ def test_the_first_manifest_comes_before_any_data_file(tmp_path: Path, first, se
     assert set(EventsStore(root).load_events()["event_id"]) == {"g1"}
 
 
+def test_the_stores_own_names_are_its_modules_names() -> None:
+    from dashboard.app.upload import INBOX
+    from dashboard.bench_serve import MARKER
+    from dashboard.store_files import MANIFEST
+    from dashboard.store_lock import LOCK
+
+    assert {MANIFEST, LOCK, INBOX, MARKER} <= C.OWN_NAMES
+
+
 @pytest.mark.parametrize(
     ("path", "ok"),
     [
