@@ -34,6 +34,7 @@ from dashboard.app.query import (
     places_from_selected,
     time_bin,
 )
+from dashboard.app.stacks import neighbours, neighbours_note, with_stack_note
 from dashboard.app.state import (
     clean_view,
     restore_view,
@@ -268,12 +269,9 @@ Views = DuckViews | MemoryViews
 def panel_answer(v: Views, f: Filters, sel: Selection, page: dict | None, table_state: dict | None) -> tuple:
     """Another page, sort or view of the panel: the map and the timeline have not changed."""
     n = v.figures(f, sel)[0]
-    return (
-        dash.no_update,
-        dash.no_update,
-        panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place)),
-        *[dash.no_update] * 4,
-    )
+    nodes = panel(v, f, sel, n, page, table_state, v.empty_reason(f, sel, n), v.place_label(sel.place))
+    also = neighbours(v.labelled(v.places(f, sel)), sel.place) if sel.place else None
+    return (dash.no_update, dash.no_update, with_stack_note(nodes, neighbours_note(also)), *[dash.no_update] * 4)
 
 
 def views_answer(
@@ -300,6 +298,7 @@ def views_answer(
     timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
     empty = v.empty_reason(f, sel, n)
     name = v.place_label(sel.place)
+    stack_note = neighbours_note(neighbours(agg, sel.place))
     if empty:
         fig, timeline = (
             with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty) for x in (fig, timeline)
@@ -307,7 +306,7 @@ def views_answer(
     return (
         fig,
         timeline,
-        panel(v, f, sel, n, page, table_state, empty, name),
+        with_stack_note(panel(v, f, sel, n, page, table_state, empty, name), stack_note),
         summary_line(total, n, sel, name),
         counts_line(n, places, low, high, tolled, total),
         [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,

@@ -122,6 +122,10 @@ function(range, click, reset, action, current, table) {
     if (has('__ACTION__') && action && action.action === 'sort' && action.sort) {
         return [nu, nu, nu, Object.assign({}, t, {sort: action.sort, desc: action.desc === '1'})];
     }
+    if (has('__ACTION__') && action && action.action === 'place' && action.place) {
+        // A place the panel names as sharing the selected one's point (dashboard/app/stacks.py).
+        return [{start: s.start, end: s.end, place: action.place, event: null}, nu, nu, nu];
+    }
     if (has('__ACTION__') && action && action.event) {
         if (action.action === 'pick') {
             return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu, nu];

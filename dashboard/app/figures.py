@@ -10,10 +10,11 @@ import plotly.graph_objects as go
 
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, PANEL_PX, TOWN_NAMES, basemap_traces
-from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, size_measure
+from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
 from dashboard.app.map_labels import busiest_place_names
 from dashboard.app.mapview import MapView
+from dashboard.app.stacks import stacked_singles
 from dashboard.app.type_mix import MIX_PREFIX, ring_layers, ring_traces
 
 TYPE_COLORS = {
@@ -92,8 +93,7 @@ def map_spec(
     town names fit).
     """
     single_rows, clusters = cluster_positions(places, view, selected, size_by)
-    singles = places.iloc[single_rows]
-    singles = singles.assign(_size=size_measure(singles, size_by))
+    singles = stacked_singles(places, single_rows, selected, size_by)  # one marker per point
     biggest = max([1.0, *singles["_size"].astype(float), *clusters["size"].astype(float)])
     if tiles is not None:
         return _tile_map_spec(

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import schema as S
+from dashboard.app.stacks import STACK_EVENTS, STACK_PLACES
 from dashboard.app.type_mix import mix_words
 
 PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
@@ -60,14 +61,25 @@ def place_hover(grp: pd.DataFrame) -> list[str]:
         grp["last"].tolist(),
         grp[S.GEO_PRECISION].tolist(),
         [mix_words(t, m) for t, m in zip(grp.get("type_mix", [None] * len(grp)), grp["main_type"], strict=True)],
+        grp[STACK_PLACES].tolist() if STACK_PLACES in grp else [0] * len(grp),
+        grp[STACK_EVENTS].tolist() if STACK_EVENTS in grp else [0] * len(grp),
     )
     return [
-        f"<b>{_esc(loc)}</b> ({_esc(country if isinstance(country, str) else '')})<br>{n} event(s), "
-        f"{toll_text(low, most, known, n)}<br>"
+        (f"<b>{_esc(loc)}</b> ({_esc(country)})" if isinstance(country, str) and country else f"<b>{_esc(loc)}</b>")
+        + f"<br>{n} event(s), {toll_text(low, most, known, n)}<br>"
         + (f"reports by type: {_esc(mix)}<br>" if mix else "")
         + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
-        for loc, country, n, low, most, known, first, last, prec, mix in zip(*cols, strict=True)
+        + stack_line(others, other_events)
+        for loc, country, n, low, most, known, first, last, prec, mix, others, other_events in zip(*cols, strict=True)
     ]
+
+
+def stack_line(others: int, events: int) -> str:
+    """The hover's word on the places under this marker (stacks.py): where to find them."""
+    if not others:
+        return ""
+    places = f"{others:,} more place{'s' * (others != 1)}"
+    return f"<br><i>+ {places} at this point ({events:,} event{'s' * (events != 1)}): select to list</i>"
 
 
 def toll_text(low: Any, high: Any, tolled: Any, n: Any) -> str:
