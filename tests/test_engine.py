@@ -387,3 +387,25 @@ def test_the_opening_box_takes_the_panels_shape_on_a_phone_too() -> None:
     wide = CL.bulk_view(both)
     assert tall.lat1 - tall.lat0 > wide.lat1 - wide.lat0, "the phone's box is taller than the desktop's"
     assert tall.lon0 < 36.0 and tall.lon1 > 36.4 and tall.lat0 < 34.0 and tall.lat1 > 34.4
+
+
+def test_on_a_tall_panel_the_map_opens_on_every_place_in_the_panels_shape() -> None:
+    # Places three times wider than high (a filter that left a line of towns along a frontier): plotly's
+    # own fit keeps that shape and drew a phone's map as a strip with blank bands above and below.
+    places = grid_places(36, lon0=35.0, lat0=34.0, step=0.6).assign(latitude=lambda d: 34.0 + (d.latitude - 34.0) / 3)
+    lon, lat = places["longitude"], places["latitude"]
+    phone = CL.tall_panel_view(places, aspect=0.9)
+    assert phone is not None
+    assert phone.lat1 - phone.lat0 == pytest.approx((phone.lon1 - phone.lon0) / 0.9, rel=1e-6), phone
+    assert phone.lon0 < lon.min() and phone.lon1 > lon.max() and phone.lat0 < lat.min() and phone.lat1 > lat.max()
+    fig = map_figure(places, aspect=0.9)
+    assert list(fig.layout.geo.lonaxis.range) == [phone.lon0, phone.lon1] and fig.layout.geo.fitbounds is False
+    assert fig.layout.uirevision == "map", "a user's pan or zoom is still kept across filter changes"
+    assert CL.tall_panel_view(places, aspect=2.6) is None, "a wide panel keeps plotly's fit"
+    assert map_figure(places, aspect=2.6).layout.geo.fitbounds == "locations"
+    assert CL.tall_panel_view(places.iloc[:0], aspect=0.9) is None
+
+
+def test_one_place_on_a_tall_panel_opens_on_its_region_not_its_streets() -> None:
+    one = CL.tall_panel_view(grid_places(1, lon0=36.6, lat0=35.9), aspect=0.9)
+    assert one is not None and one.lon1 - one.lon0 >= CL.BULK_MIN_SPAN and one.lat0 < 35.9 < one.lat1

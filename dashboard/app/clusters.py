@@ -24,6 +24,7 @@ STRAY_AREA = 0.25  # the bulk opens the map only when it is under this share of 
 # (plotly places a legend under the plot right only when it draws the figure again): the old lower
 # panel's 3.8 makes the measured shape redraw it, as before.
 OPEN_ASPECT = 3.8
+TALL_PANEL = 1.2  # longitude per latitude degree under which a panel is taller than wide at 35° N
 
 
 def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = OPEN_ASPECT) -> MapView | None:
@@ -51,10 +52,7 @@ def bulk_view(places: pd.DataFrame, share: float = BULK_SHARE, aspect: float = O
         min(core.lat0, lat[close].min()),
         max(core.lat1, lat[close].max()),
     ).grown(0.1)
-    pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
-    pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
-    view = MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
-    view = _panel_shaped(view, aspect)
+    view = _panel_shaped(_min_span(view), aspect)
     extent = max(float(np.ptp(lon)), 1e-6) * max(float(np.ptp(lat)), 1e-6)
     area = (view.lon1 - view.lon0) * (view.lat1 - view.lat0)
     return view if area < STRAY_AREA * extent else None
@@ -70,6 +68,30 @@ def _centred_quantiles(values: np.ndarray, w: np.ndarray, lo: float, hi: float) 
     q0, mid, q1 = (float(v[min(int(np.searchsorted(cum, q)), len(v) - 1)]) for q in (lo, 0.5, hi))
     half = max(mid - q0, q1 - mid)
     return mid - half, mid + half
+
+
+def _min_span(view: MapView) -> MapView:
+    """`view` widened to BULK_MIN_SPAN degrees of longitude and half that of latitude."""
+    pad_lon = max(0.0, BULK_MIN_SPAN - (view.lon1 - view.lon0)) / 2
+    pad_lat = max(0.0, BULK_MIN_SPAN / 2 - (view.lat1 - view.lat0)) / 2
+    return MapView(view.lon0 - pad_lon, view.lon1 + pad_lon, view.lat0 - pad_lat, view.lat1 + pad_lat)
+
+
+def tall_panel_view(places: pd.DataFrame, aspect: float) -> MapView | None:
+    """On a panel taller than wide (a phone held upright), the box of every located place with a
+    margin and BULK_MIN_SPAN, widened to the panel's shape; None on a wider panel or with nothing
+    located. Plotly's own fit (fitbounds) keeps the places' shape: a filter that left places wider
+    than high drew a phone's map as a strip of ~200 px in a 430 px panel, blank above and below,
+    with the town names chosen for the panel piled on it. A wide panel keeps plotly's fit, whose
+    bands there fall beside the legend (and the browser tests' gestures are measured on it)."""
+    if aspect >= TALL_PANEL:
+        return None
+    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
+    if located.empty:
+        return None
+    lon, lat = located[S.LONGITUDE].astype(float), located[S.LATITUDE].astype(float)
+    every = MapView(lon.min(), lon.max(), lat.min(), lat.max())
+    return _panel_shaped(_min_span(every.grown(0.1)), aspect)
 
 
 def _panel_shaped(view: MapView, aspect: float) -> MapView:

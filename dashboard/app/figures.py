@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard import schema as S
 from dashboard.app.basemap import BASEMAP_PREFIX, PANEL_PX, TOWN_NAMES, basemap_traces
-from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view
+from dashboard.app.clusters import OPEN_ASPECT, bulk_view, cluster_positions, opening_view, tall_panel_view
 from dashboard.app.map_hover import cluster_hover, place_hover, place_names, short_count
 from dashboard.app.map_labels import busiest_place_names
 from dashboard.app.mapview import MapView
@@ -102,10 +102,10 @@ def map_spec(
     traces = _geo_traces(singles, clusters, selected, biggest)
     # The figure itself carries the view (a clicked cluster's box, else where the user zoomed), under a
     # uirevision of its own: plotly's kept GUI zoom did not survive the re-render a zoom triggers.
-    # Until the user moves the map it fits the places, or, when a few lie far away, the bulk of the
-    # events (engine.bulk_view), under the plain uirevision: a filter change refits it, a pan is kept.
+    # Until the user moves the map it fits the places (on a phone's tall panel, their box in its shape),
+    # or the bulk of the events when a few lie far away, under the plain uirevision: refitted on a filter.
     target = goto or view
-    shown = target or bulk_view(places, aspect=aspect)
+    shown = target or bulk_view(places, aspect=aspect) or tall_panel_view(places, aspect)
     box = shown.box() if shown is not None else None
     traces = with_scenery(traces, shown or opening_view(places, aspect), px, singles, biggest, shown is None)
     geo = _geo_layout(shown, places, box)

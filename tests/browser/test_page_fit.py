@@ -175,3 +175,32 @@ def test_town_names_neither_run_into_each_other_nor_past_the_map(dash_duo, table
     cut = [n[0] for n in names if n[1] < left - 1 or n[3] > right + 1 or n[2] < top - 1 or n[4] > bottom + 1]
     assert not cut, f"town names cut by the map's edge at {size}: {cut}"
     assert dash_duo.get_logs() == []
+
+
+# The size of the drawn map: plotly clips a geo map to its axis ranges, and leaves the rest of its
+# plot area blank when the ranges' shape is not the plot area's.
+GEO_CLIP_JS = """
+const gd = document.querySelector(arguments[0]), full = gd && gd._fullLayout;
+const clip = gd && gd.querySelector('clipPath rect');
+if (!full || !full._size || !clip) return null;
+return {clip: [+clip.getAttribute('width'), +clip.getAttribute('height')], plot: [full._size.w, full._size.h],
+        ranged: !!(gd.layout.geo && gd.layout.geo.lonaxis && gd.layout.geo.lonaxis.range)};
+"""
+
+
+def test_at_phone_size_the_map_fills_its_panel_whatever_the_places_shape(dash_duo, seed_store):
+    # The seed's places run from Idlib to Moscow: far higher than wide. Plotly's own fit keeps their
+    # shape, a strip in the middle of the phone's panel with blank bands beside it; the map now opens
+    # on their box in the panel's shape.
+    start_app(dash_duo, seed_store)
+    set_viewport(dash_duo, *PHONE)
+
+    def filled() -> dict | None:
+        got = dash_duo.driver.execute_script(GEO_CLIP_JS, MAP_GD)
+        if not got or not got["ranged"] or not app_is_settled(dash_duo):
+            return None
+        (cw, ch), (pw, ph) = got["clip"], got["plot"]
+        return got if pw < PHONE[0] + 1 and cw >= 0.95 * pw and ch >= 0.95 * ph else None
+
+    wait_until(dash_duo, filled, "the phone's map is drawn in a strip of its panel")
+    assert dash_duo.get_logs() == []
