@@ -119,3 +119,16 @@ def test_the_note_goes_after_the_panels_heading() -> None:
 def test_a_hover_without_a_country_shows_no_empty_brackets(make_events) -> None:
     places = O.places_summary(O.with_place_key(make_events(dict(TOWN, country=""))))
     assert "<b>Tell Qamar</b><br>" in place_hover(places)[0]
+
+
+def test_places_without_coordinates_share_no_point() -> None:
+    places = pd.DataFrame(
+        {
+            S.PLACE_KEY: ["Nowhere Hill|nan|nan", "Unknown Vale|nan|nan"],
+            S.LOCATION: ["Nowhere Hill", "Unknown Vale"],
+            S.LATITUDE: [np.nan, np.nan],
+            S.LONGITUDE: [np.nan, np.nan],
+            "n_events": [2, 1],
+        }
+    )
+    assert stacks.neighbours(places, "Nowhere Hill|nan|nan").empty

@@ -22,13 +22,19 @@ STACK_EVENTS = "stacked_events"  # their events
 LISTED_NEIGHBOURS = 30  # the panel names at most this many of them, busiest first
 
 
-def _points(places: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
-    """One integer id per distinct point of `rows` (positions into `places`)."""
-    lat = places[S.LATITUDE].to_numpy(dtype=float, na_value=np.nan)[rows]
-    lon = places[S.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)[rows]
+def _points(places: pd.DataFrame, rows: np.ndarray | None = None) -> np.ndarray:
+    """One int64 per row of `places` (or of `rows`, positions into it) naming its point: equal for
+    equal rounded coordinates (a missing one is its own, a point no place has)."""
+    lat = places[S.LATITUDE].to_numpy(dtype=float, na_value=np.nan)
+    lon = places[S.LONGITUDE].to_numpy(dtype=float, na_value=np.nan)
+    if rows is not None:
+        lat, lon = lat[rows], lon[rows]
     scale = 10**POINT_DIGITS
-    pairs = np.stack([np.round(lat * scale), np.round(lon * scale)], axis=1)
-    return np.unique(pairs, axis=0, return_inverse=True)[1].reshape(-1)
+    with np.errstate(invalid="ignore"):
+        lat_i = np.nan_to_num(np.round(lat * scale), nan=-(10**7)).astype(np.int64)
+        lon_i = np.nan_to_num(np.round(lon * scale), nan=-(10**7)).astype(np.int64)
+    # Latitudes within ±900,000 and longitudes within ±1,800,000 ten-thousandths: one int64 for both.
+    return lat_i * 10**8 + lon_i
 
 
 def one_per_point(
@@ -40,10 +46,13 @@ def one_per_point(
     point. `size` is aligned with `rows`."""
     if len(rows) < 2:
         return rows, np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64)
-    point = _points(places, rows)
+    point = np.unique(_points(places, rows), return_inverse=True)[1].reshape(-1)
+    if point.max() == len(rows) - 1:  # every place at a point of its own (the usual map)
+        return rows, np.zeros(len(rows), np.int64), np.zeros(len(rows), np.int64)
     n_events = places["n_events"].to_numpy(dtype=np.int64)[rows]
-    chosen = places[S.PLACE_KEY].to_numpy(dtype=object)[rows] == selected if selected else np.zeros(len(rows), bool)
-    names = places[S.PLACE_KEY].astype(str).to_numpy()[rows]
+    keys = places[S.PLACE_KEY].to_numpy(dtype=object)[rows]  # only the drawn rows' keys: a 10M store has ~10^5 places
+    chosen = keys == selected if selected else np.zeros(len(rows), bool)
+    names = np.array([str(k) for k in keys])
     # The kept row first in its point's run: sorted by point, then chosen, size, events, name.
     order = np.lexsort((names, -n_events, -np.asarray(size, dtype=float), ~chosen, point))
     first = np.r_[True, point[order][1:] != point[order][:-1]]
@@ -64,9 +73,9 @@ def neighbours(places: pd.DataFrame, key: str | None) -> pd.DataFrame:
         return places.iloc[:0]
     keys = places[S.PLACE_KEY].to_numpy(dtype=object)
     at = np.flatnonzero(keys == key)
-    if not at.size:
+    if not at.size or places.iloc[at[0]][[S.LATITUDE, S.LONGITUDE]].isna().any():  # unlocated: no point
         return places.iloc[:0]
-    point = _points(places, np.arange(len(places)))
+    point = _points(places)
     same = np.flatnonzero((point == point[at[0]]) & (keys != key))
     if not same.size:
         return places.iloc[:0]
@@ -111,8 +120,6 @@ def with_stack_note(panel: list, note: dict | None) -> list:
 def stacked_singles(places: pd.DataFrame, rows: np.ndarray, selected: str | None, size_by: str) -> pd.DataFrame:
     """The places drawn as markers of their own (`rows`, positions into `places`), one per point
     (one_per_point), with their size measure (`_size`) and what shares their point."""
-    kept, others, other_events = one_per_point(
-        places, rows, size_measure(places.iloc[rows], size_by).to_numpy(dtype=float), selected
-    )
-    singles = places.iloc[kept]
-    return singles.assign(_size=size_measure(singles, size_by), **{STACK_PLACES: others, STACK_EVENTS: other_events})
+    size = size_measure(places, size_by).to_numpy(dtype=float)
+    kept, others, other_events = one_per_point(places, rows, size[rows], selected)
+    return places.iloc[kept].assign(_size=size[kept], **{STACK_PLACES: others, STACK_EVENTS: other_events})
