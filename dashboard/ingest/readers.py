@@ -89,7 +89,8 @@ def _items(path: Path, where: str, notes: list[ReadProblem]) -> list[Article | R
         raise InputError(
             where, f"unsupported format {suffix or '(no extension)'!r}; expected one of {', '.join(SUFFIXES)}"
         )
-    text = decode(read_regular(path, MAX_FILE_BYTES), where)
+    markup = "html" if suffix in (".html", ".htm") else "xml" if suffix in (".xml", ".rss", ".atom") else ""
+    text = decode(read_regular(path, MAX_FILE_BYTES), where, notes, markup)
     if suffix == ".txt":
         return [parse_txt(text, where)]
     if suffix in (".html", ".htm"):
