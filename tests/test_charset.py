@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,55 @@ def test_undeclared_legacy_cyrillic_is_stored_with_a_warning_naming_the_encoding
     one(res)
     (warning,) = warnings_of(res)
     assert warning.startswith(f"{f}: not UTF-8 (the first bad byte at 7); read as Windows-1252")
+
+
+# -- bytes that are no text ------------------------------------------------------------------------
+
+
+def _high_bytes(n: int, seed: int, leave_out: bytes = b"") -> bytes:
+    rng = random.Random(seed)
+    choices = [b for b in range(0x80, 0x100) if b not in leave_out]
+    return bytes(rng.choice(choices) for _ in range(n))
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html", ".jsonl", ".csv", ".xml"])
+def test_random_high_bytes_are_refused_as_not_text(tmp_path: Path, suffix) -> None:
+    # 4 KiB above 0x7F: no NUL, no C0 control, so no "binary file"; read as Latin-1 it is a quarter
+    # C1 controls and not a single space.
+    f = tmp_path / f"junk{suffix}"
+    f.write_bytes(_high_bytes(4096, seed=29))
+    res = read_file(f)
+    assert res.articles == []
+    (problem,) = [str(p) for p in res.problems]
+    assert problem.startswith(f"{f}: not text: ")
+
+
+def test_random_high_bytes_windows_1252_reads_in_full_are_refused_as_not_text(tmp_path: Path) -> None:
+    # Without the five bytes Windows-1252 leaves undefined, every byte is a letter or a symbol there.
+    f = tmp_path / "junk.txt"
+    f.write_bytes(_high_bytes(4096, seed=30, leave_out=b"\x81\x8d\x8f\x90\x9d"))
+    res = read_file(f)
+    assert res.articles == []
+    (problem,) = [str(p) for p in res.problems]
+    assert problem.startswith(f"{f}: not text: not UTF-8, and read as Windows-1252 only 0% of it is ASCII")
+
+
+@pytest.mark.parametrize(
+    "first, last", [(0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x80, 0x9F), (0x40000, 0x4FFFF)], ids=hex
+)
+def test_valid_utf8_of_characters_no_text_holds_is_refused(tmp_path: Path, first, last) -> None:
+    # Private use, C1 controls, an unassigned plane: valid UTF-8, but no text.
+    rng = random.Random(first)
+    f = tmp_path / "junk.txt"
+    f.write_text("Title\n\n" + "".join(chr(rng.randint(first, last)) for _ in range(2000)), encoding="utf-8")
+    res = read_file(f)
+    assert res.articles == []
+    (problem,) = [str(p) for p in res.problems]
+    assert problem.startswith(f"{f}: not text: ") and "control, unassigned, private-use" in problem
+
+
+def test_a_text_with_a_few_odd_characters_is_still_read(tmp_path: Path) -> None:
+    odd = "\ue000\x85\ufffd"  # a private-use mark, a C1 NEL, a replacement character: 3 in ~200
+    f = tmp_path / "a.txt"
+    f.write_text(f"Title\n\n{ENGLISH} {odd} {SENTENCES['greek']}", encoding="utf-8")
+    assert odd in one(read_file(f)).text

@@ -1,16 +1,19 @@
 """Bytes → str: which encoding a file's text is in, a warning naming the file when that was a
-guess or bytes were replaced, and the file refused when it is binary.
+guess or bytes were replaced, and the file refused when it is no text at all.
 
 The order is the Web's: a byte-order mark; else a charset the file declares (an HTML page's
 `<meta charset>` or `<meta http-equiv="Content-Type">`, a feed's `<?xml … encoding?>`) when Python
 knows it; else UTF-16 without a mark when it plainly is; else UTF-8, UTF-8 with a few broken bytes
-(read as U+FFFD), or Windows-1252/Latin-1 (the Western legacy charsets).
+(read as U+FFFD), or Windows-1252/Latin-1 (the Western legacy charsets). Whatever was decoded must
+then look like text (`_check_text`).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
+from collections import Counter
 
 from dashboard.errors import InputError
 from dashboard.ingest.files import ReadProblem, ReadWarning
@@ -19,6 +22,14 @@ from dashboard.ingest.files import ReadProblem, ReadWarning
 # and line ends, nothing else below 0x20.
 _SAMPLE = 65536
 MAX_CONTROL_BYTES = 0.05
+# Decoded text with more than 10 % control, unassigned, private-use or broken (U+FFFD) characters
+# is no text: a real article holds none but a few broken bytes (each one U+FFFD), while random bytes
+# read as Latin-1 are a quarter C1 controls and random UTF-8 sequences mostly unassigned planes.
+MAX_JUNK_CHARS = 0.10
+# Read as Windows-1252 (no valid UTF-8, no declaration), a text of any script written with spaces
+# is at least ~10 % ASCII (its spaces, digits, punctuation); random high bytes are none. Under 5 %
+# is binary data, or text in a charset (GBK, Big5…) that must be declared or converted to UTF-8.
+MIN_LEGACY_ASCII = 0.05
 
 _HTML_DECLARATION = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
@@ -49,6 +60,7 @@ def decode(raw: bytes, where: str, notes: list[ReadProblem] | None = None, marku
         text = _declared(raw, where, notes, markup)
     if text is None:
         text = _undeclared(raw, where, notes)
+    _check_text(text, where)
     return text
 
 
@@ -131,6 +143,13 @@ def _undeclared(raw: bytes, where: str, notes: list[ReadProblem]) -> str:
     if text is not None:
         return text
     text, codec = _legacy(raw)
+    ascii_share = len(text.encode("ascii", "ignore")) / len(text)
+    if ascii_share < MIN_LEGACY_ASCII:
+        raise InputError(
+            where,
+            f"not text: not UTF-8, and read as {codec} only {ascii_share:.0%} of it is ASCII (spaces, digits, "
+            "Latin letters); binary data, or text in a charset it does not declare (save it as UTF-8)",
+        )
     notes.append(
         ReadWarning(
             where,
@@ -184,6 +203,27 @@ def _legacy(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         return raw.decode("latin-1"), "Latin-1"
+
+
+def _check_text(text: str, where: str) -> None:
+    """Refuse decoded text that is mostly control, unassigned, private-use or broken characters."""
+    sample = text[:_SAMPLE]
+    if not sample:
+        return
+    junk = sum(n for c, n in Counter(sample).items() if _is_junk(c))
+    if junk > MAX_JUNK_CHARS * len(sample):
+        raise InputError(
+            where,
+            f"not text: {junk / len(sample):.0%} of its characters are control, unassigned, private-use "
+            "or broken (U+FFFD) characters",
+        )
+
+
+def _is_junk(c: str) -> bool:
+    if c == "\ufffd":
+        return True
+    category = unicodedata.category(c)
+    return category in ("Cn", "Co", "Cs") or (category == "Cc" and c not in "\t\n\r\f\v")
 
 
 def _utf16_without_bom(raw: bytes) -> str | None:
