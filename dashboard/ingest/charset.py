@@ -18,8 +18,9 @@ from collections import Counter
 from dashboard.errors import InputError
 from dashboard.ingest.files import ReadProblem, ReadWarning
 
-# A file whose first 64 KiB hold a NUL or more than 5 % control bytes is binary: text holds tabs
-# and line ends, nothing else below 0x20.
+# A file whose first 64 KiB hold more than 5 % control bytes (NUL included) is binary: text holds
+# tabs and line ends, nothing else below 0x20. A NUL or two in a text file is no reason to lose it
+# all: the readers refuse the row (or the one-article file) holding it.
 _SAMPLE = 65536
 MAX_CONTROL_BYTES = 0.05
 # Decoded text with more than 10 % control, unassigned, private-use or broken (U+FFFD) characters
@@ -54,7 +55,7 @@ def decode(raw: bytes, where: str, notes: list[ReadProblem] | None = None, marku
     if text is None:
         sample = raw[:_SAMPLE]
         text = _utf16_without_bom(raw) if b"\x00" in sample else None
-        if text is None and (b"\x00" in sample or _control_ratio(sample) > MAX_CONTROL_BYTES):
+        if text is None and _control_ratio(sample) > MAX_CONTROL_BYTES:
             raise InputError(where, "binary file (not text); expected UTF-8, UTF-16 or Latin-1 text")
     if text is None:
         text = _declared(raw, where, notes, markup)

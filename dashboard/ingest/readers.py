@@ -120,7 +120,21 @@ def _with_published(article: Article, published: date | None) -> Article:
     return Article(**{**article.__dict__, "published": published, "published_inferred": False})
 
 
+# A NUL in an article's text, title, outlet or link is never the writer's: it marks a binary or
+# corrupt row, or one made to slip "\x00=cmd…" past the export's formula check. Such a row (or a
+# one-article file) is refused by name rather than stored with the NUL dropped, which would store a
+# text nobody wrote and hide the damage; the rest of the file is read.
+_NUL, _NUL_WHY = "a NUL character (U+0000)", "which no text holds (binary or corrupt data)"
+
+
+def _no_nul(text: str, where: str) -> None:
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(where, f"holds {_NUL} on line {line:,}, {_NUL_WHY}; refused")
+
+
 def _check_text(text: str, where: str) -> str:
+    _no_nul(text, where)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Whitespace, zero-width and direction marks alone are no text either.
     if not any(c.isalnum() for c in text):
@@ -153,6 +167,7 @@ def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) ->
 
     Scripts, styles and page chrome are dropped; what remains is plain text, never markup.
     """
+    _no_nul(text, where)  # anywhere in the page, not only in what is kept of it
     page = read_page(text, where)
     body = _check_text(page.body, where)
     notes = [] if notes is None else notes
@@ -229,8 +244,15 @@ def _clean(value: str, found: list[bool]) -> str:
     return value
 
 
+def _no_nul_fields(rec: dict, where: str) -> None:
+    for key, value in rec.items():
+        if "\x00" in str(key) or (isinstance(value, str) and "\x00" in value):
+            raise InputError(where, f"row refused: its {str(key).replace(chr(0), '')!r} holds {_NUL}, {_NUL_WHY}")
+
+
 def record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = None) -> Article:
     notes = [] if notes is None else notes
+    _no_nul_fields(rec, where)
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(where, "row has no 'text'")
@@ -264,6 +286,9 @@ def parse_jsonl(text: str, where: str, notes: list[ReadProblem] | None = None) -
         if not line.strip():
             continue
         loc = f"{where}:{n}"
+        if "\x00" in line:
+            yield ReadProblem(loc, f"row refused: it holds {_NUL}, {_NUL_WHY}")
+            continue
         try:
             rec = json.loads(line)
             if not isinstance(rec, dict):
