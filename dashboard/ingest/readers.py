@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree import ElementTree
 
 from dashboard.errors import InputError
 from dashboard.ingest.article import Article
 from dashboard.ingest.charset import decode
+from dashboard.ingest.feeds import feed_records
 from dashboard.ingest.files import SUFFIXES, ReadProblem, ReadWarning, find_files, read_regular, shown
-from dashboard.ingest.pages import read_page, strip_tags
+from dashboard.ingest.pages import read_page
 
 __all__ = [
     "SUFFIXES",
@@ -344,46 +344,14 @@ def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> 
 # -- RSS / Atom feeds -----------------------------------------------------------------------------
 
 
-def _local(tag: object) -> str:
-    """An XML tag without its namespace, lower case ("{http://www.w3.org/2005/Atom}Entry" -> "entry")."""
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
-
-
 def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) -> Iterator[Article | ReadProblem]:
-    # Anywhere in the file, not only its head: a long comment can push the DOCTYPE down.
-    if "<!ENTITY" in text:
-        yield ReadProblem(where, "XML with entity declarations refused (possible entity expansion attack)")
-        return
-    try:
-        root = ElementTree.fromstring(text)
-    except ElementTree.ParseError as err:
-        yield ReadProblem(where, f"malformed XML feed: {err}")
-        return
-    items = [el for el in root.iter() if _local(el.tag) in ("item", "entry")]
-    if not items:
-        yield ReadProblem(where, "feed has no <item> or <entry>")
-    for n, item in enumerate(items, start=1):
-        loc = f"{where}:item {n}"
+    """The articles of an RSS or Atom feed (`feeds.feed_records`), each item named by its number."""
+    for got in feed_records(text, where):
+        if isinstance(got, ReadProblem):
+            yield got
+            continue
+        loc, rec = got
         try:
-            yield record_to_article(_item_record(item, loc, Path(where).name), loc, notes)
+            yield record_to_article(rec, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
-
-
-def _item_record(item: ElementTree.Element, loc: str, source: str) -> dict[str, str | None]:
-    """An RSS <item> or Atom <entry> as a JSONL record: its body's text (the first of content,
-    description, summary), title, link and date."""
-    fields: dict[str, str] = {}
-    for child in item:
-        fields.setdefault(_local(child.tag), child.text or child.get("href") or "")
-    body = fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary") or ""
-    plain = strip_tags(body, loc)
-    if not plain:
-        raise InputError(loc, "item has no text (once markup and scripts are removed)")
-    return {
-        "title": strip_tags(fields.get("title", ""), loc),
-        "text": plain,
-        "url": fields.get("link", ""),
-        "published": fields.get("pubdate") or fields.get("published") or fields.get("updated") or fields.get("date"),
-        "source": source,
-    }
