@@ -6,6 +6,7 @@ XML with entity declarations is refused (billion laughs, XXE); an external DTD i
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -40,6 +41,20 @@ def feed_records(text: str, where: str) -> Iterator[tuple[str, dict[str, str | N
             yield loc, _item_record(item, loc, Path(where).name)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
+        except RecursionError:  # thousands of nested XHTML elements: this item, not the feed
+            yield ReadProblem(loc, "nested too deeply to read")
+
+
+def _value(child: ElementTree.Element) -> str:
+    """A field of an item as markup or text: its text (RSS's escaped HTML, Atom's type="html" or
+    "text"), the markup of the elements it holds (Atom's type="xhtml": a <div> of XHTML, whose text
+    `strip_tags` then reads as it reads HTML, scripts and styles dropped), or an Atom link's href."""
+    if len(child) == 0:
+        return child.text or child.get("href") or ""
+    for el in child.iter():
+        el.tag = _local(el.tag)  # "{http://www.w3.org/1999/xhtml}script" is the HTML parser's "script"
+    inner = "".join(ElementTree.tostring(el, encoding="unicode", method="html") for el in child)
+    return html.escape(child.text or "", quote=False) + inner
 
 
 def _item_record(item: ElementTree.Element, loc: str, source: str) -> dict[str, str | None]:
@@ -47,7 +62,7 @@ def _item_record(item: ElementTree.Element, loc: str, source: str) -> dict[str, 
     description, summary), title, link and date."""
     fields: dict[str, str] = {}
     for child in item:
-        fields.setdefault(_local(child.tag), child.text or child.get("href") or "")
+        fields.setdefault(_local(child.tag), _value(child))
     body = fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary") or ""
     plain = strip_tags(body, loc)
     if not plain:
