@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.ingest.readers import read_file
+from dashboard.ingest.article import Article
+from dashboard.ingest.readers import parse_feed, read_file
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>
@@ -22,6 +23,7 @@ TEXT = (
     "Militants attacked a checkpoint near the border crossing on Sunday, killing two guards. "
     "The army said it had sealed the road & the nearby market."
 )
+ESCAPED = TEXT.replace("&", "&amp;")
 
 
 @pytest.mark.parametrize("field", ["content", "summary"])
@@ -51,3 +53,41 @@ def test_an_entry_nested_too_deeply_is_named_and_the_next_read(tmp_path: Path) -
     res = read_file(f)
     assert [a.text for a in res.articles] == [TEXT]
     assert [str(p) for p in res.problems] == [f"{f}:item 1: nested too deeply to read"]
+
+
+def _feed_after(elements: int) -> str:
+    item = f"<item><title>Late item</title><description>{ESCAPED}</description></item>"
+    return f'<?xml version="1.0"?><rss><channel>{"<category/>" * elements}{item}</channel></rss>'
+
+
+def test_a_feed_is_read_without_holding_its_whole_tree() -> None:
+    import tracemalloc
+
+    text = _feed_after(90_000)  # 1 MB; as one tree ~10 MB of elements
+    tracemalloc.start()
+    try:
+        got = list(parse_feed(text, "long.rss"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [a.title for a in got if isinstance(a, Article)] == ["Late item"] and len(got) == 1
+    assert peak < 2 * len(text), f"{peak:,} bytes at the peak"
+
+
+def test_a_file_of_countless_elements_outside_any_item_is_refused_as_no_feed(tmp_path: Path) -> None:
+    f = tmp_path / "many.xml"
+    f.write_text(_feed_after(100_001), encoding="utf-8")
+    res = read_file(f)
+    assert res.articles == []
+    assert [str(p) for p in res.problems] == [
+        f"{f}: not a feed: over 100,000 XML elements outside any <item> or <entry>"
+    ]
+
+
+def test_a_feed_broken_after_good_items_gives_only_its_error(tmp_path: Path) -> None:
+    f = tmp_path / "cut.rss"
+    good = f"<item><title>Good</title><description>{ESCAPED}</description></item>"
+    f.write_text(f"<rss><channel>{good}{good}<item><title>Cut", encoding="utf-8")
+    res = read_file(f)
+    assert res.articles == []
+    assert [str(p) for p in res.problems] == [f"{f}: malformed XML feed: no element found: line 1, column 446"]
