@@ -58,8 +58,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         url=args.url,
     )
     warned = f"; {len(summary['warnings'])} warning(s)" if summary["warnings"] else ""
+    repeated = f"{summary['duplicates']} duplicate(s) within the batch; " if summary["duplicates"] else ""
     print(
-        f"read {summary['read']} article(s); {summary['already_stored']} already stored; "
+        f"read {summary['read']} article(s); {summary['already_stored']} already stored; {repeated}"
         f"{len(summary['skipped'])} skipped{warned}"
     )
     for problem in summary["skipped"]:

@@ -25,6 +25,7 @@ class IngestStatus:
     done: int = 0  # articles parsed so far
     read: int = 0
     already_stored: int = 0
+    duplicates: int = 0  # copies of a new article read again within the same batch (stored once)
     skipped: list[str] = field(default_factory=list)  # "file: problem", one per file or row the readers refused
     warnings: list[str] = field(default_factory=list)  # "file: what was set aside", for articles still stored
     articles_added: int = 0

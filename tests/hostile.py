@@ -262,6 +262,8 @@ CASES: list[Case] = [
     Case(
         "bad-bytes-row.csv", text(csv_rows('A,"STORY",2020-03-03', 'B,"x"y"z,2020', 'C,"STORY",2020-03-05')), stored=2
     ),
+    Case("nul-in-a-row.csv", text(csv_rows('A,"STORY",2020-03-03', 'B,"Shells\x00 fell",2020-03-04')), stored=1),
+    Case("nul-escape.jsonl", text(jsonl({"title": "\x00=1+1"}, {"title": "B"})), stored=1),
     Case("formula.csv", text(csv_rows('"=HYPERLINK(""http://x"")","STORY",2020-03-03')), stored=1, named=False),
     # -- HTML ----------------------------------------------------------------------------------
     Case(

@@ -16,6 +16,7 @@ from dashboard import schema as S
 from dashboard.cli import main
 from dashboard.cli_args import build_parser
 from dashboard.export import select_kind
+from dashboard.ingest_status import read_status
 from dashboard.store import EventsStore
 
 LATIN1_TEXT = "Alep café\n\nShelling near Aleppo, Syria, killed two civilians on Sept. 17, 2018, residents said."
@@ -94,12 +95,18 @@ def test_same_text_twice_in_one_batch_is_stored_once(tmp_path: Path, seed_path: 
     folder.mkdir()
     shutil.copy(seed_path, folder / "a.txt")
     shutil.copy(seed_path, folder / "b.txt")
-    store = tmp_path / "store"
-    assert main(["ingest", str(folder), "--store", str(store)]) == 0
+    store, status = tmp_path / "store", tmp_path / "status.json"
+    assert main(["ingest", str(folder), "--store", str(store), "--status", str(status)]) == 0
     out = capsys.readouterr().out
-    assert "read 2 article(s); 1 already stored; 0 skipped" in out
+    assert (read_status(status).already_stored, read_status(status).duplicates) == (0, 1)
+    # The store was empty: the second copy is a duplicate within the batch, not "already stored".
+    assert "read 2 article(s); 0 already stored; 1 duplicate(s) within the batch; 0 skipped" in out
     assert "added 1 article(s)" in out
     assert len(EventsStore(store).load_articles()) == 1
+    # Again, with a third copy: all three are in the store now.
+    shutil.copy(seed_path, folder / "c.txt")
+    assert main(["ingest", str(folder), "--store", str(store)]) == 0
+    assert "read 3 article(s); 3 already stored; 0 skipped" in capsys.readouterr().out
 
 
 def test_ingest_only_bad_files_fails(tmp_path: Path, capsys) -> None:

@@ -68,6 +68,7 @@ def check(suffix: str, data: bytes) -> None:
     for a in res.articles:
         assert any(c.isalnum() for c in a.text)
         json.dumps(a.__dict__, default=str).encode("utf-8")  # no lone surrogates anywhere
+        assert "\x00" not in "".join([a.text, a.title, a.source, a.url, *a.extra.keys(), *a.extra.values()])
     if res.articles:
         pa.Table.from_pandas(articles_frame(res.articles))  # storable: dates in range, text encodable
 

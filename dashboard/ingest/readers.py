@@ -14,13 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree import ElementTree
 
 from dashboard.errors import InputError
 from dashboard.ingest.article import Article
 from dashboard.ingest.charset import decode
+from dashboard.ingest.feeds import feed_records
 from dashboard.ingest.files import SUFFIXES, ReadProblem, ReadWarning, find_files, read_regular, shown
-from dashboard.ingest.pages import read_page, strip_tags
+from dashboard.ingest.pages import read_page
 
 __all__ = [
     "SUFFIXES",
@@ -89,7 +89,8 @@ def _items(path: Path, where: str, notes: list[ReadProblem]) -> list[Article | R
         raise InputError(
             where, f"unsupported format {suffix or '(no extension)'!r}; expected one of {', '.join(SUFFIXES)}"
         )
-    text = decode(read_regular(path, MAX_FILE_BYTES), where)
+    markup = "html" if suffix in (".html", ".htm") else "xml" if suffix in (".xml", ".rss", ".atom") else ""
+    text = decode(read_regular(path, MAX_FILE_BYTES), where, notes, markup)
     if suffix == ".txt":
         return [parse_txt(text, where)]
     if suffix in (".html", ".htm"):
@@ -119,7 +120,21 @@ def _with_published(article: Article, published: date | None) -> Article:
     return Article(**{**article.__dict__, "published": published, "published_inferred": False})
 
 
+# A NUL in an article's text, title, outlet or link is never the writer's: it marks a binary or
+# corrupt row, or one made to slip "\x00=cmd…" past the export's formula check. Such a row (or a
+# one-article file) is refused by name rather than stored with the NUL dropped, which would store a
+# text nobody wrote and hide the damage; the rest of the file is read.
+_NUL, _NUL_WHY = "a NUL character (U+0000)", "which no text holds (binary or corrupt data)"
+
+
+def _no_nul(text: str, where: str) -> None:
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(where, f"holds {_NUL} on line {line:,}, {_NUL_WHY}; refused")
+
+
 def _check_text(text: str, where: str) -> str:
+    _no_nul(text, where)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Whitespace, zero-width and direction marks alone are no text either.
     if not any(c.isalnum() for c in text):
@@ -152,6 +167,7 @@ def parse_html(text: str, where: str, notes: list[ReadProblem] | None = None) ->
 
     Scripts, styles and page chrome are dropped; what remains is plain text, never markup.
     """
+    _no_nul(text, where)  # anywhere in the page, not only in what is kept of it
     page = read_page(text, where)
     body = _check_text(page.body, where)
     notes = [] if notes is None else notes
@@ -228,8 +244,15 @@ def _clean(value: str, found: list[bool]) -> str:
     return value
 
 
+def _no_nul_fields(rec: dict, where: str) -> None:
+    for key, value in rec.items():
+        if "\x00" in str(key) or (isinstance(value, str) and "\x00" in value):
+            raise InputError(where, f"row refused: its {str(key).replace(chr(0), '')!r} holds {_NUL}, {_NUL_WHY}")
+
+
 def record_to_article(rec: dict, where: str, notes: list[ReadProblem] | None = None) -> Article:
     notes = [] if notes is None else notes
+    _no_nul_fields(rec, where)
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(where, "row has no 'text'")
@@ -263,6 +286,9 @@ def parse_jsonl(text: str, where: str, notes: list[ReadProblem] | None = None) -
         if not line.strip():
             continue
         loc = f"{where}:{n}"
+        if "\x00" in line:
+            yield ReadProblem(loc, f"row refused: it holds {_NUL}, {_NUL_WHY}")
+            continue
         try:
             rec = json.loads(line)
             if not isinstance(rec, dict):
@@ -318,46 +344,14 @@ def parse_csv(text: str, where: str, notes: list[ReadProblem] | None = None) -> 
 # -- RSS / Atom feeds -----------------------------------------------------------------------------
 
 
-def _local(tag: object) -> str:
-    """An XML tag without its namespace, lower case ("{http://www.w3.org/2005/Atom}Entry" -> "entry")."""
-    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
-
-
 def parse_feed(text: str, where: str, notes: list[ReadProblem] | None = None) -> Iterator[Article | ReadProblem]:
-    # Anywhere in the file, not only its head: a long comment can push the DOCTYPE down.
-    if "<!ENTITY" in text:
-        yield ReadProblem(where, "XML with entity declarations refused (possible entity expansion attack)")
-        return
-    try:
-        root = ElementTree.fromstring(text)
-    except ElementTree.ParseError as err:
-        yield ReadProblem(where, f"malformed XML feed: {err}")
-        return
-    items = [el for el in root.iter() if _local(el.tag) in ("item", "entry")]
-    if not items:
-        yield ReadProblem(where, "feed has no <item> or <entry>")
-    for n, item in enumerate(items, start=1):
-        loc = f"{where}:item {n}"
+    """The articles of an RSS or Atom feed (`feeds.feed_records`), each item named by its number."""
+    for got in feed_records(text, where):
+        if isinstance(got, ReadProblem):
+            yield got
+            continue
+        loc, rec = got
         try:
-            yield record_to_article(_item_record(item, loc, Path(where).name), loc, notes)
+            yield record_to_article(rec, loc, notes)
         except InputError as err:
             yield ReadProblem(err.path, err.problem)
-
-
-def _item_record(item: ElementTree.Element, loc: str, source: str) -> dict[str, str | None]:
-    """An RSS <item> or Atom <entry> as a JSONL record: its body's text (the first of content,
-    description, summary), title, link and date."""
-    fields: dict[str, str] = {}
-    for child in item:
-        fields.setdefault(_local(child.tag), child.text or child.get("href") or "")
-    body = fields.get("encoded") or fields.get("content") or fields.get("description") or fields.get("summary") or ""
-    plain = strip_tags(body, loc)
-    if not plain:
-        raise InputError(loc, "item has no text (once markup and scripts are removed)")
-    return {
-        "title": strip_tags(fields.get("title", ""), loc),
-        "text": plain,
-        "url": fields.get("link", ""),
-        "published": fields.get("pubdate") or fields.get("published") or fields.get("updated") or fields.get("date"),
-        "source": source,
-    }

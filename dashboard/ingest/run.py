@@ -96,8 +96,7 @@ def _ingest(
     store: Store = EventsStore(store_dir)  # typed by what the use case needs: mypy checks EventsStore has it
     finish_corrections(store)  # the gazetteer this ingest loads must hold every committed correction
     read = _read(paths, published, given)
-    fresh = _new_articles(read.articles, store.article_ids())
-    already = len(read.articles) - len(fresh)
+    fresh, already, duplicates = _new_articles(read.articles, store.article_ids())
     warnings = [str(w) for w in read.warnings]
     fresh, too_long = _within(fresh, max_chars)
     skipped = [str(p) for p in read.problems] + too_long
@@ -106,6 +105,7 @@ def _ingest(
         total=len(fresh),
         read=len(read.articles),
         already_stored=already,
+        duplicates=duplicates,
         skipped=skipped,
         warnings=warnings,
     )
@@ -119,6 +119,7 @@ def _ingest(
     return {
         "read": len(read.articles),
         "already_stored": already,
+        "duplicates": duplicates,
         "skipped": skipped,
         "warnings": warnings,
         "articles_added": added_articles,
@@ -178,12 +179,16 @@ def _process(
     return pipeline.run(fresh, progress=step)
 
 
-def _new_articles(articles: Sequence, known: set[str]) -> list:
-    """The articles not in the store yet, each once (the same text in two files is one article)."""
+def _new_articles(articles: Sequence, known: set[str]) -> tuple[list, int, int]:
+    """The articles not in the store yet, each once (the same text in two files is one article);
+    how many were in the store already, and how many repeat an earlier new one of the batch."""
     seen: set[str] = set()
     fresh = []
+    already = 0
     for a in articles:
-        if a.article_id not in known and a.article_id not in seen:
+        if a.article_id in known:
+            already += 1
+        elif a.article_id not in seen:
             seen.add(a.article_id)
             fresh.append(a)
-    return fresh
+    return fresh, already, len(articles) - already - len(fresh)
