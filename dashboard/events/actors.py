@@ -72,6 +72,14 @@ def _alt(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+def spelled(pattern: str, spellings: list[list[str]]) -> str:
+    """A group's pattern with each of the dictionary's `spellings` ([written, read as] pairs of
+    pattern text) read as its alternatives: one entry stands for every romanization of a name."""
+    for written, alternatives in spellings:
+        pattern = pattern.replace(written, alternatives)
+    return pattern
+
+
 @lru_cache(maxsize=2)
 def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
     with Path(path).open("rb") as fh:
@@ -93,7 +101,8 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
             found.append((re.compile(rf"\b(?:{_alt(s['capitals'])})\b", re.I), replace(entry, capital=True), True))
     for a in data["actor"]:
         entry = ActorEntry(a["name"], int(a["inter"]), generic=a.get("country") == "*", victim=bool(a.get("victim")))
-        found.append((re.compile(rf"\b(?:{_alt(a['patterns'])})\b", re.I), entry, False))
+        pats = [spelled(p, data.get("spellings", [])) for p in a["patterns"]]
+        found.append((re.compile(rf"\b(?:{_alt(pats)})\b", re.I), entry, False))
         if a.get("exact"):
             found.append((re.compile(rf"\b(?:{_alt([re.escape(x) for x in a['exact']])})\b"), entry, False))
     reporter = data["reporter"][0]
