@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +72,10 @@ def _alt(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-def spelled(pattern: str, spellings: list[list[str]]) -> str:
-    """A group's pattern with each of the dictionary's `spellings` ([written, read as] pairs of
+def spelled(patterns: list[str], spellings: list[list[str]]) -> list[str]:
+    """A group's patterns with each of the dictionary's `spellings` ([written, read as] pairs of
     pattern text) read as its alternatives: one entry stands for every romanization of a name."""
-    for written, alternatives in spellings:
-        pattern = pattern.replace(written, alternatives)
-    return pattern
+    return [reduce(lambda p, pair: p.replace(pair[0], pair[1]), spellings, pattern) for pattern in patterns]
 
 
 @lru_cache(maxsize=2)
@@ -101,8 +99,7 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
             found.append((re.compile(rf"\b(?:{_alt(s['capitals'])})\b", re.I), replace(entry, capital=True), True))
     for a in data["actor"]:
         entry = ActorEntry(a["name"], int(a["inter"]), generic=a.get("country") == "*", victim=bool(a.get("victim")))
-        pats = [spelled(p, data.get("spellings", [])) for p in a["patterns"]]
-        found.append((re.compile(rf"\b(?:{_alt(pats)})\b", re.I), entry, False))
+        found.append((re.compile(rf"\b(?:{_alt(spelled(a['patterns'], data['spellings']))})\b", re.I), entry, False))
         if a.get("exact"):
             found.append((re.compile(rf"\b(?:{_alt([re.escape(x) for x in a['exact']])})\b"), entry, False))
     reporter = data["reporter"][0]
