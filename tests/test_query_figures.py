@@ -485,3 +485,17 @@ def test_summary_counts_the_selection_against_the_whole_store(make_events) -> No
     sel = Q.Selection("2020-03-01", "2020-03-31", "Moscow|55.7522|37.6156")
     assert summary_text(df, df.head(1), sel) == "1 of 3 events · 2020-03-01 → 2020-03-31 · Moscow"
     assert "No events" in summary_text(df.head(0), df.head(0), Q.Selection())
+
+
+def test_a_types_legend_swatch_is_a_spot_when_it_has_one(make_events) -> None:
+    # Plotly draws the legend's swatch as the trace's first marker: a province first made it hollow.
+    province = dict(SYRIA, location="Idlib Governorate", latitude=35.8, longitude=36.6, geo_precision=3)
+    events = O.with_place_key(
+        make_events(
+            dict(event_id="p", event_type="Battles", **province), dict(event_id="t", event_type="Battles", **IDLIB)
+        )
+    )
+    places = O.places_summary(events)
+    for order in (places, places.iloc[::-1]):
+        battles = next(t for t in place_traces(map_figure(order)) if t.name == "Battles")
+        assert list(battles.marker.symbol) == ["circle", "circle-open"]

@@ -226,9 +226,8 @@ def _geo_layout(shown: MapView | None, places: pd.DataFrame, box: list[float] | 
 
 
 def _by_main_type(singles: pd.DataFrame, biggest: float) -> list[tuple[str, dict]]:
-    """The markers' columns split by main type (types by name; places without one are not drawn),
-    as a groupby over the frame gives them: each column is read once for all places, and the split
-    is a position list per type (a pandas groupby and per-group column reads cost ~15 ms an answer)."""
+    """The markers' columns split by main type (types by name; places without one are not drawn), each
+    column read once for all places (a pandas groupby and per-group column reads cost ~15 ms an answer)."""
     if singles.empty:
         return []
     main = singles["main_type"].to_numpy(dtype=object)
@@ -246,7 +245,8 @@ def _by_main_type(singles: pd.DataFrame, biggest: float) -> list[tuple[str, dict
     )
     out = []
     for event_type in sorted(set(main[typed].tolist())):
-        at = np.flatnonzero(main == event_type)
+        # A spot first: plotly draws a trace's legend swatch as its first marker (hollow: a province).
+        at = np.flatnonzero(main == event_type)[np.argsort(~cols["precise"][main == event_type], kind="stable")]
         out.append((event_type, {k: (v[at].tolist() if v.dtype == object else v[at]) for k, v in cols.items()}))
     return out
 
