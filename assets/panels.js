@@ -154,11 +154,26 @@ function renderNodes(container, nodes) {
     renderNode(nodes, fragment);
     container.replaceChildren(fragment);
     showMarks(container);
+    reveal(container);
     if (!focused || !focused.dataset.action) { return; }
     const same = Array.from(container.querySelectorAll('[data-action="' + CSS.escape(focused.dataset.action) + '"]'));
     const twin = same.find(el => FOCUS_KEYS.every(k => el.dataset[k] === focused.dataset[k])) ||
         same[Math.min(ordinal, same.length - 1)];
     if (twin) { twin.focus({preventScroll: true}); }
+}
+
+// The selected sentence is brought into view once per event selected (a link's event, an event
+// chosen in the table or the reader, on whatever page of the list holds it): scrolled to the nearest
+// edge, so a sentence already in view does not move, and not again at every redraw.
+let revealedEvent = null;
+
+function reveal(container) {
+    const picked = container.querySelector('button[data-action="pick"][aria-pressed="true"]');
+    const event = picked ? picked.dataset.event : null;
+    if (picked && event !== revealedEvent) {
+        (picked.closest('article') || picked).scrollIntoView({block: 'nearest'});
+    }
+    revealedEvent = event;
 }
 
 let pendingPlaceOptions = null;

@@ -17,7 +17,16 @@ from dashboard.app import duck_table as DT
 from dashboard.app import engine as E
 from dashboard.app import listing as RL
 from dashboard.app.event_index import EventIndex
-from dashboard.app.excerpts import EXCERPT_LIMIT, LISTED_COLUMNS, excerpts_list, list_offset, node, page_token, pager
+from dashboard.app.excerpts import (
+    EXCERPT_LIMIT,
+    LISTED_COLUMNS,
+    excerpts_list,
+    list_offset,
+    list_page,
+    node,
+    page_token,
+    pager,
+)
 from dashboard.app.figures import type_color
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection, format_date
@@ -266,8 +275,7 @@ def side_panel(
     """The panel beside the map: the switch, then the sentences or the table of the selection."""
     view = view_of(state)
     if view == "list" or empty or not total:
-        token = page_token(sel, f)
-        offset = list_offset(page, token, total)
+        token, offset = list_page(sel, f, page, total, lambda: RL.event_position(ix, listed, str(sel.event)))
         rows = RL.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
         return [
             view_tabs(view),
@@ -312,8 +320,7 @@ def views_panel(
         labels = [str(x) if isinstance(x, str) else "" for x in df[S.LOCATION]]
         table = events_table(df, labels, total, offset, token, column, desc, sel.event)
         return [view_tabs(view), heading(sel, place_name), *table]
-    token = page_token(sel, f)
-    offset = list_offset(page, token, total)
+    token, offset = list_page(sel, f, page, total, lambda: v.position(f, sel))
     return [
         view_tabs(view),
         *excerpts_list(
