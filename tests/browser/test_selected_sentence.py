@@ -1,8 +1,8 @@
-"""Selecting a sentence in a real (headless) browser: the list stays on the page the sentence is on,
-and a link with the event opens on the page that holds it (both engines). The store is written
-straight from rows made for these tests (no parse): 40 events at Idlib, several on one day and from
-one publication (the list orders them by id; each names its own actor, so none are reports of one
-event), and 4 at Homs.
+"""Selecting a sentence in a real (headless) browser: the list stays on the page the sentence is on, a
+link with the event opens on the page that holds it (both engines), and "select" only marks it (the
+correction dialog opens from "Other places"). The store is written straight from rows made for these
+tests (no parse): 40 events at Idlib, several on one day and from one publication (the list orders
+them by id; each names its own actor, so none are reports of one event), and 4 at Homs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pandas as pd
 import pytest
 from query_oracle import with_place_key
-from test_dashboard import app_is_settled, start_app, wait_until
+from test_dashboard import TIMEOUT, app_is_settled, start_app, wait_until
 from test_panels import click, excerpt_button
 
 from dashboard import schema as S
@@ -80,6 +80,26 @@ def pressed(dash_duo) -> list[str]:
     )
 
 
+def in_view(dash_duo, event_id: str) -> bool:
+    """The sentence's box lies inside the panel's visible box and the window."""
+    return bool(
+        dash_duo.driver.execute_script(
+            """
+            const b = document.querySelector(arguments[0]);
+            const item = b && b.closest('article'), panel = document.getElementById('excerpts');
+            if (!item || !panel) return false;
+            const r = item.getBoundingClientRect(), p = panel.getBoundingClientRect();
+            return r.top >= Math.max(p.top, 0) - 1 && r.bottom <= Math.min(p.bottom, window.innerHeight) + 1;
+            """,
+            excerpt_button(event_id, "pick"),
+        )
+    )
+
+
+def correct_hidden(dash_duo) -> bool:
+    return bool(dash_duo.driver.execute_script("const c = document.getElementById('correct'); return !c || c.hidden;"))
+
+
 @pytest.mark.parametrize("engine", ["memory", "duckdb"])
 def test_a_sentence_selected_on_page_two_stays_there_and_its_link_opens_there(
     dash_duo, paged_store, monkeypatch, engine
@@ -104,8 +124,33 @@ def test_a_sentence_selected_on_page_two_stays_there_and_its_link_opens_there(
     link = dash_duo.driver.current_url
     assert parse_qs(urlparse(link).query)["event"] == [chosen]
 
-    # The shared link opens on the page that holds the sentence, marked.
+    # The shared link opens on the page that holds the sentence, marked and in view.
     dash_duo.driver.get(link)
     wait_until(dash_duo, lambda: pressed(dash_duo) == [chosen], "the link's sentence is not listed and marked")
     assert "showing 26–40" in hint(dash_duo)
+    wait_until(dash_duo, lambda: in_view(dash_duo, chosen), "the link's sentence is not in view")
+    assert correct_hidden(dash_duo), "a link's event opened the correction dialog"
+    assert dash_duo.get_logs() == []
+
+
+def test_select_only_marks_the_sentence_and_other_places_opens_the_correction(dash_duo, paged_store):
+    store, events = paged_store
+    key = events[events[S.LOCATION] == "Idlib"][S.PLACE_KEY].iloc[0]
+    first, second = newest_first(events, key)[:2]
+    start_app(dash_duo, store)
+    dash_duo.driver.get(f"{dash_duo.server_url}/?{urlencode({'place': key})}")
+    wait_until(dash_duo, lambda: "showing 1–25" in hint(dash_duo), "the place's list did not open")
+
+    click(dash_duo, excerpt_button(first, "pick"))
+    wait_until(dash_duo, lambda: pressed(dash_duo) == [first], "the sentence was not marked")
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page did not settle")
+    assert correct_hidden(dash_duo), "“select” opened the correction dialog"
+
+    click(dash_duo, excerpt_button(first, "correct"))
+    dash_duo.wait_for_text_to_equal("#correct-title", "Where is “Idlib”?", timeout=TIMEOUT)
+    assert not correct_hidden(dash_duo)
+    # Another sentence selected: the dialog (whose save acts on the selected event) closes.
+    click(dash_duo, excerpt_button(second, "pick"))
+    wait_until(dash_duo, lambda: pressed(dash_duo) == [second], "the other sentence was not marked")
+    wait_until(dash_duo, lambda: correct_hidden(dash_duo), "the dialog stayed open on another event")
     assert dash_duo.get_logs() == []
