@@ -113,6 +113,8 @@ function(range, click, reset, action, current, table) {
         const p = click && click.points && click.points[0];
         const key = p && p.customdata;
         if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return out([nu, nu, nu, nu]); }
+        // On a phone the sentences are far below the map: the answer's panel is brought into view (assets/panels.js).
+        if (key !== s.place && window.conflictmap) { window.conflictmap.placeTapped(); }
         return out([{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu, nu]);
     }
     if (has('__ACTION__') && action && action.action === 'page') {

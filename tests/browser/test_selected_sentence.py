@@ -1,8 +1,9 @@
 """Selecting a sentence in a real (headless) browser: the list stays on the page the sentence is on, a
-link with the event opens on the page that holds it (both engines), and "select" only marks it (the
-correction dialog opens from "Other places"). The store is written straight from rows made for these
-tests (no parse): 40 events at Idlib, several on one day and from one publication (the list orders
-them by id; each names its own actor, so none are reports of one event), and 4 at Homs.
+link with the event opens on the page that holds it (both engines), "select" only marks it (the
+correction dialog opens from "Other places"), and on a phone a marker's tap brings its sentences into
+view. The store is written straight from rows made for these tests (no parse): 40 events at Idlib,
+several on one day and from one publication (the list orders them by id; each names its own actor,
+so none are reports of one event), and 4 at Homs.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pandas as pd
 import pytest
 from query_oracle import with_place_key
-from test_dashboard import TIMEOUT, app_is_settled, start_app, wait_until
+from test_dashboard import TIMEOUT, app_is_settled, click_marker, start_app, wait_until
 from test_panels import click, excerpt_button
+from test_reading import PHONE, set_viewport
 
 from dashboard import schema as S
 from dashboard.ingest.article import Article
@@ -153,4 +155,38 @@ def test_select_only_marks_the_sentence_and_other_places_opens_the_correction(da
     click(dash_duo, excerpt_button(second, "pick"))
     wait_until(dash_duo, lambda: pressed(dash_duo) == [second], "the other sentence was not marked")
     wait_until(dash_duo, lambda: correct_hidden(dash_duo), "the dialog stayed open on another event")
+    assert dash_duo.get_logs() == []
+
+
+def scrolled(dash_duo) -> float:
+    return float(dash_duo.driver.execute_script("return window.scrollY"))
+
+
+def panel_top(dash_duo) -> float:
+    script = "return document.getElementById('excerpts').getBoundingClientRect().top"
+    return float(dash_duo.driver.execute_script(script))
+
+
+def test_a_tapped_marker_on_a_phone_brings_its_sentences_into_view(dash_duo, paged_store):
+    store, events = paged_store
+    start_app(dash_duo, store)
+    # On a wide screen the panel is beside the map: a click scrolls nothing.
+    click_marker(dash_duo, "Homs|")
+    dash_duo.wait_for_contains_text("#summary", "Homs", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: "Excerpts — Homs" in dash_duo.find_element("#excerpts h2").text, "no Homs list")
+    assert scrolled(dash_duo) == 0
+
+    set_viewport(dash_duo, *PHONE)
+    dash_duo.driver.get(dash_duo.server_url)
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page did not settle")
+    assert scrolled(dash_duo) == 0, "the page scrolled with no tap"
+    assert panel_top(dash_duo) > PHONE[1], "the sentences are not below the screen at first"
+    click_marker(dash_duo, "Idlib|")
+    dash_duo.wait_for_contains_text("#summary", "Idlib", timeout=TIMEOUT)
+    wait_until(dash_duo, lambda: "Excerpts — Idlib" in dash_duo.find_element("#excerpts h2").text, "no Idlib list")
+    wait_until(
+        dash_duo,
+        lambda: scrolled(dash_duo) > 0 and -2 <= panel_top(dash_duo) < PHONE[1] / 3,
+        "the tapped place's sentences were not brought into view",
+    )
     assert dash_duo.get_logs() == []
