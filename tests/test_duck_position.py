@@ -15,7 +15,8 @@ from dashboard.app import duck_position as DP
 from dashboard.app.event_index import build_index
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
-from dashboard.app.views import MemoryViews
+from dashboard.app.table import listed_position
+from dashboard.app.views import DuckViews, MemoryViews
 from tests.test_duck_newest import overlaid  # noqa: F401 (the fixture)
 
 
@@ -53,3 +54,15 @@ def test_an_event_the_list_leaves_out_has_no_position(overlaid, memory) -> None:
         assert DP.position(db, Filters(), sel) is None, sel
         assert memory.position(Filters(), sel) is None, sel
     assert DP.position(db, Filters(text="no such words in any sentence"), undated) is None
+
+
+def test_an_event_on_the_first_page_is_found_there_without_looking_it_up(overlaid, monkeypatch) -> None:  # noqa: F811
+    db = overlaid
+    views = DuckViews(db, 1, int(db.store.manifest()["generation"]))
+    listed = D.newest_rows(db, Filters(), Selection(), 30)["event_id"].tolist()
+    asked: list[Selection] = []
+    monkeypatch.setattr(DP, "position", lambda _db, _f, sel: asked.append(sel) or 26)
+    assert listed_position(views, Filters(), Selection(event=listed[3])) == 3
+    assert not asked, "a sentence of the first page was looked up by id"
+    assert listed_position(views, Filters(), Selection(event=listed[26])) == 26
+    assert len(asked) == 1

@@ -4,7 +4,10 @@ link or a selection with an event opens the list on the page that holds it (exce
 Two narrow queries, not the list itself: the event's own date and publication (its id among the
 selection's rows), then how many of the selection's rows sort before it. Every such row is dated on
 or after the event (undated rows come last), so the count reads only the parts and row groups from
-the event's date on; what is listed before an event on the list's first pages is a few dates' rows.
+the event's date on (~8 ms at a million synthetic events). The id is looked up in every part the
+selection's dates leave (ids are in no order: ~60 ms at a million, 50 parts; it grows with the
+parts, as the link's own check of the id does, permalink.py), so the panel asks only for an event
+not on the list's first page (table.listed_position), once per state (DuckViews memoises it).
 The same position as listing.event_position on the index (tests/test_duck_position.py).
 """
 
