@@ -154,11 +154,34 @@ function renderNodes(container, nodes) {
     renderNode(nodes, fragment);
     container.replaceChildren(fragment);
     showMarks(container);
+    reveal(container);
     if (!focused || !focused.dataset.action) { return; }
     const same = Array.from(container.querySelectorAll('[data-action="' + CSS.escape(focused.dataset.action) + '"]'));
     const twin = same.find(el => FOCUS_KEYS.every(k => el.dataset[k] === focused.dataset[k])) ||
         same[Math.min(ordinal, same.length - 1)];
     if (twin) { twin.focus({preventScroll: true}); }
+}
+
+// What a new panel brings into view. The selected sentence, once per event selected (a link's event, an
+// event chosen in the table or the reader, on whatever page of the list holds it): scrolled to the
+// nearest edge, so a sentence already in view does not move. And after a marker tapped on a narrow
+// screen (one column: the sentences start ~1,000 px under the map, and nothing else on screen changes),
+// the panel that answers the tap, from its top: only then, not at every redraw, and never on a wide
+// screen, where the panel is beside the map.
+let revealedEvent = null;
+let revealPanel = false;
+const NARROW = '(max-width: 800px)';  // assets/style.css: one column
+
+function reveal(container) {
+    const picked = container.querySelector('button[data-action="pick"][aria-pressed="true"]');
+    const event = picked ? picked.dataset.event : null;
+    if (revealPanel) {
+        revealPanel = false;
+        container.scrollIntoView({block: 'start'});
+    } else if (picked && event !== revealedEvent) {
+        (picked.closest('article') || picked).scrollIntoView({block: 'nearest'});
+    }
+    revealedEvent = event;
 }
 
 let pendingPlaceOptions = null;
@@ -178,6 +201,9 @@ for (const kind of ['pointerdown', 'mousedown', 'click', 'focusin', 'keydown']) 
 // the map is not drawn yet or is a tile map.
 window.conflictmap = {
     renderNodes: renderNodes,
+    // A marker click selected a place (dashboard/app/clientside.py SELECT_JS): on a narrow screen the
+    // next panel drawn, the answer to it, is scrolled into view.
+    placeTapped: function () { revealPanel = window.matchMedia(NARROW).matches; },
     // The latest "Go to place" options (dashboard/app/clientside.py PLACE_OPTIONS_JS): returned to
     // the dropdown at once when it is in use, else kept until it is pressed, clicked or focused.
     placeOptions: function (options, now) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import query_oracle as O
 
-from dashboard.app.excerpts import EXCERPT_LIMIT, excerpts_list, page_token
+from dashboard.app.excerpts import EXCERPT_LIMIT, excerpts_list, list_offset, list_page, page_token
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
@@ -90,3 +90,38 @@ def test_the_list_pages_by_25_past_50(make_events) -> None:
     assert [
         texts(b) for b in components(first) if b["type"] == "Button" and "pager-button" in b["props"]["className"]
     ] == ["older 25 →", "older 25 →"]
+
+
+def test_selecting_an_event_keeps_the_page_and_a_new_list_starts_at_its_newest() -> None:
+    f, sel = Filters(), Selection(place="Aleppo|36.2012|37.1612")
+    token = page_token(sel, f)
+    assert page_token(Selection(sel.start, sel.end, sel.place, "e7"), f) == token, "the event is no new list"
+    assert page_token(Selection(place="Homs|34.73|36.71"), f) != token
+    assert page_token(sel, Filters(event_types=("Battles",))) != token
+    chosen = {"page": 1, "token": token}
+    assert list_offset(chosen, token, 60) == 25
+    assert list_offset(chosen, "another list", 60) == 0
+    assert list_offset({"page": 3, "token": token}, token, 60) == 0, "past the end"
+    assert list_offset({"page": "x", "token": token}, token, 60) == 0
+
+
+def test_a_list_whose_page_was_not_chosen_opens_on_the_selected_events_page() -> None:
+    f = Filters()
+    sel = Selection(place="Aleppo|36.2012|37.1612", event="e40")
+    token = page_token(sel, f)
+    assert list_offset(None, token, 60, position=40) == 25
+    assert list_offset(None, token, 60, position=24) == 0
+    assert list_offset(None, token, 60, position=50) == 50
+    assert list_offset(None, token, 60, position=None) == 0, "the event is not listed"
+    assert list_offset({"page": 0, "token": token}, token, 60, position=40) == 0, "the user's page wins"
+    asked: list[int] = []
+
+    def position() -> int:
+        asked.append(1)
+        return 40
+
+    assert list_page(sel, f, None, 60, position) == (token, 25)
+    assert list_page(sel, f, {"page": 2, "token": token}, 60, position) == (token, 50)
+    assert len(asked) == 1, "the position is asked only for a list whose page was not chosen"
+    assert list_page(Selection(place=sel.place), f, None, 60, position) == (token, 0)
+    assert len(asked) == 1, "nor without an event"

@@ -86,41 +86,45 @@ function(sizeBy) { return sizeBy === 'fatalities' ? __DEATHS__ : __EVENTS__; }
 # The selection after a user action, as query.next_selection computes it (its reference and tests):
 # "Clear selection" empties it; a timeline drag sets the dates (a double-click clears them); a marker
 # click selects its place, or lets it go when it is selected (a cluster zooms the map instead: see
-# callbacks.MAP_BOX_JS); an excerpt's buttons select its event ("select"), select its event and place
-# ("Other places", which opens the correction panel) or open the reader ("Read in context"); the
+# callbacks.MAP_BOX_JS); an excerpt's buttons mark its event ("select": only that), select its event
+# and place and open the correction panel on it ("Other places", ids.CORRECT_EVENT: the one way it
+# opens from the list) or open the reader ("Read in context"); the
 # list's page buttons choose which page of sentences it shows; the table's rows select their event and
 # place, its headings sort it, and the panel's tabs switch between sentences and table.
 SELECT_JS = (
     """
 function(range, click, reset, action, current, table) {
     const nu = window.dash_clientside.no_update;
+    const out = r => r.concat([nu]);  // the correction panel left alone
     const t = Object.assign({view: 'list'}, table || {});
     const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
     const s = Object.assign({start: null, end: null, place: null, event: null}, current || {});
     const has = id => trig.some(t => t.indexOf(id + '.') === 0);
-    if (has('__RESET__')) { return [{start: null, end: null, place: null, event: null}, nu, nu, nu]; }
+    if (has('__RESET__')) { return out([{start: null, end: null, place: null, event: null}, nu, nu, nu]); }
     if (has('__RANGE__')) {
         const r = range || {};
-        if (r['xaxis.autorange']) { return [Object.assign({}, s, {start: null, end: null}), nu, nu, nu]; }
+        if (r['xaxis.autorange']) { return out([Object.assign({}, s, {start: null, end: null}), nu, nu, nu]); }
         let lo = r['xaxis.range[0]'], hi = r['xaxis.range[1]'];
         if (lo === undefined && Array.isArray(r['xaxis.range'])) { lo = r['xaxis.range'][0]; hi = r['xaxis.range'][1]; }
-        if (lo === undefined || hi === undefined || lo === null || hi === null) { return [nu, nu, nu, nu]; }
-        return [Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu, nu, nu];
+        if (lo === undefined || hi === undefined || lo === null || hi === null) { return out([nu, nu, nu, nu]); }
+        return out([Object.assign({}, s, {start: String(lo).slice(0, 10), end: String(hi).slice(0, 19)}), nu, nu, nu]);
     }
     if (has('__MAP__')) {
         const p = click && click.points && click.points[0];
         const key = p && p.customdata;
-        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return [nu, nu, nu, nu]; }
-        return [{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu, nu];
+        if (typeof key !== 'string' || key.indexOf('__CLUSTER__') === 0) { return out([nu, nu, nu, nu]); }
+        // On a phone the sentences are far below the map: the answer's panel is brought into view (assets/panels.js).
+        if (key !== s.place && window.conflictmap) { window.conflictmap.placeTapped(); }
+        return out([{start: s.start, end: s.end, place: key === s.place ? null : key, event: null}, nu, nu, nu]);
     }
     if (has('__ACTION__') && action && action.action === 'page') {
-        return [nu, nu, {page: action.page || 0, token: action.token}, nu];
+        return out([nu, nu, {page: action.page || 0, token: action.token}, nu]);
     }
     if (has('__ACTION__') && action && action.action === 'view') {
-        return [nu, nu, nu, Object.assign({}, t, {view: action.view === 'table' ? 'table' : 'list'})];
+        return out([nu, nu, nu, Object.assign({}, t, {view: action.view === 'table' ? 'table' : 'list'})]);
     }
     if (has('__ACTION__') && action && action.action === 'sort' && action.sort) {
-        return [nu, nu, nu, Object.assign({}, t, {sort: action.sort, desc: action.desc === '1'})];
+        return out([nu, nu, nu, Object.assign({}, t, {sort: action.sort, desc: action.desc === '1'})]);
     }
     if (has('__ACTION__') && action && action.action === 'place' && action.place) {
         // A place the panel names as sharing the selected one's point (dashboard/app/stacks.py).
@@ -128,20 +132,21 @@ function(range, click, reset, action, current, table) {
     }
     if (has('__ACTION__') && action && action.event) {
         if (action.action === 'pick') {
-            return [Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu, nu];
+            return out([Object.assign({}, s, {event: s.event === action.event ? null : action.event}), nu, nu, nu]);
         }
         if (action.action === 'row') {
             // A table row: its event and its place (the camera follows: see CAMERA_JS).
-            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu, nu];
+            return out([Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu, nu]);
         }
         if (action.action === 'correct') {
-            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu, nu];
+            return [Object.assign({}, s, {place: action.place || s.place, event: action.event}), nu, nu, nu,
+                    action.event];
         }
         if (action.action === 'read' && action.article) {
-            return [nu, {article: action.article, event: action.event}, nu, nu];
+            return out([nu, {article: action.article, event: action.event}, nu, nu]);
         }
     }
-    return [nu, nu, nu, nu];
+    return out([nu, nu, nu, nu]);
 }
 """.replace("__RESET__", ids.RESET)
     .replace("__RANGE__", ids.TIMELINE_RANGE)
@@ -254,12 +259,15 @@ function(...values) {
 """.replace("__CHOICES__", json.dumps(list(ids.CHOICE_FILTERS.values())))
 
 # The correction panel and the reader depend on the selected event only (the reader, only while
-# open): these stores change when that does, so a marker click or a brush wakes neither.
+# open): these stores change when that does, so a marker click or a brush wakes neither. The correction
+# panel opens only from an excerpt's "Other places" (SELECT_JS) or a place chosen in the reader
+# (reader.py), never for an event selected otherwise ("select", a table row, a link); selecting another
+# event closes it (its save acts on the selected event, correct_callbacks.save_answer).
 GATES_JS = """
 function(sel, readerHidden, correctEvent, readerEvent) {
     const nu = window.dash_clientside.no_update;
     const ev = (sel && sel.event) || null;
-    return [ev === (correctEvent || null) ? nu : ev, readerHidden || ev === (readerEvent || null) ? nu : ev];
+    return [correctEvent && ev !== correctEvent ? null : nu, readerHidden || ev === (readerEvent || null) ? nu : ev];
 }
 """
 
@@ -305,6 +313,7 @@ def _register_selection(app: dash.Dash) -> None:
         Output(ids.READER_STATE, "data", allow_duplicate=True),
         Output(ids.EXCERPT_PAGE, "data"),
         Output(ids.TABLE_STATE, "data"),
+        Output(ids.CORRECT_EVENT, "data", allow_duplicate=True),
         Input(ids.TIMELINE_RANGE, "data"),
         Input(ids.MAP, "clickData"),
         Input(ids.RESET, "n_clicks"),

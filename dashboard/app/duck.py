@@ -10,6 +10,8 @@ filter states).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -351,6 +353,15 @@ def rows_where(
     picked = "*" if columns is None else ", ".join((*names, S.PLACE_KEY))
     df = db.query(f"SELECT {picked} FROM {{events}} WHERE {condition}{tail}", params, dates, parts)
     return typed_rows(df, columns)
+
+
+def chunks(db: DuckEngine, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
+    """The selection's rows, schema-typed, in DataFrames of at most `size` rows (an export streams them)."""
+    cond, params = where(f, sel)
+    reader = db.cursor(events=True).sql(f"SELECT * FROM events WHERE {cond}", params=params).to_arrow_reader(size)
+    for batch in reader:
+        df = batch.to_pandas()
+        yield S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
 
 
 def typed_rows(df: pd.DataFrame, columns: tuple[str, ...] | None = None) -> pd.DataFrame:

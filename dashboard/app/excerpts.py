@@ -5,6 +5,8 @@ of them, and building objects cost more than computing the views."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -69,16 +71,40 @@ def summary_line(n_events: int, n_listed: int, sel: Selection, place_name: str |
 
 def page_token(sel: Selection, f: Filters) -> str:
     """What a page of the list belongs to: a page chosen for one selection and filters is not carried
-    over to the next (a new list starts at its newest sentences)."""
-    return hashlib.blake2b(repr((sel, f)).encode(), digest_size=8).hexdigest()
+    over to the next (a new list starts at its newest sentences). The selected event is not part of
+    it: selecting a sentence keeps the list on the page the sentence is on."""
+    return hashlib.blake2b(repr((replace(sel, event=None), f)).encode(), digest_size=8).hexdigest()
 
 
-def list_offset(page: dict | None, token: str, total: int, limit: int = EXCERPT_LIMIT) -> int:
-    """The first listed row of the chosen page, 0 when the page belongs to another list or is past the end."""
+def chosen_page(page: dict | None, token: str) -> int | None:
+    """The page the user chose for this list (its token), or None when the page belongs to another list."""
     page = page or {}
     number = parse_number(page.get("page"), int) if page.get("token") == token else None
+    return None if number is None else int(number)
+
+
+def list_offset(
+    page: dict | None, token: str, total: int, limit: int = EXCERPT_LIMIT, position: int | None = None
+) -> int:
+    """The first listed row of the chosen page; for a list whose page was not chosen, of the page that
+    holds row `position` (the selected event's place in the list, newest first); else 0, and 0 when
+    the page is past the end."""
+    number = chosen_page(page, token)
+    if number is None and position is not None:
+        number = position // limit
     offset = int(number or 0) * limit
     return offset if 0 <= offset < total else 0
+
+
+def list_page(
+    sel: Selection, f: Filters, page: dict | None, total: int, position: Callable[[], int | None]
+) -> tuple[str, int]:
+    """(token, offset) of the sentence list: the page chosen for it, else the page that holds the
+    selected event (`position()`, asked only then: a link's event, or one selected elsewhere), else
+    the first."""
+    token = page_token(sel, f)
+    at = position() if sel.event and chosen_page(page, token) is None else None
+    return token, list_offset(page, token, total, position=at)
 
 
 def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> dict:

@@ -56,6 +56,25 @@ def newest_rows(ix: EventIndex, mask: np.ndarray, limit: int = 200) -> np.ndarra
     return head[order][:limit]
 
 
+def event_position(ix: EventIndex, mask: np.ndarray, event_id: str) -> int | None:
+    """Where the row of `event_id` comes among the mask's rows in newest_rows' order (how many of
+    them are listed before it), or None when it is not one of them. One pass over the mask's keys,
+    no sort; the ids are compared only among the rows tied with it on dates."""
+    rows = rows_where(ix, S.EVENT_ID, event_id)
+    rows = rows[mask[rows]]
+    if not rows.size:
+        return None
+    listed = np.flatnonzero(mask)
+    top = np.iinfo(np.int64).max
+    day = np.where(ix.date_ns[listed] == NO_DATE, top, -ix.date_ns[listed])  # ascending: newest first
+    pub = np.where(ix.newest_published[listed] == NO_DATE, top, -ix.newest_published[listed])
+    at = int(np.searchsorted(listed, rows[0]))
+    tied = (day == day[at]) & (pub == pub[at])
+    ids = ix.table[S.EVENT_ID].take(pa.array(listed[tied], type=pa.int64())).to_pylist()
+    before = (day < day[at]) | ((day == day[at]) & (pub < pub[at]))
+    return int(before.sum()) + sum(1 for i in ids if i is not None and i < event_id)
+
+
 def rows_frame(ix: EventIndex, rows: np.ndarray) -> pd.DataFrame:
     """The schema-typed events table for a few row positions, with its place keys, in that order."""
     taken = ix.table.take(pa.array(rows, type=pa.int64()))

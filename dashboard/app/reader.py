@@ -228,14 +228,18 @@ def register_callbacks(app: dash.Dash, view: StoreView) -> None:
         current = selected if selected in labels else state.get("event")
         return render_article(article, article_pieces(article.get("text") or "", mine), labels, current), False
 
+    # A place chosen in the reader selects its event and opens the correction panel on it (the panel
+    # opens only from here and an excerpt's "Other places": clientside.GATES_JS).
     @app.callback(
         Output(ids.SELECTION, "data", allow_duplicate=True),
+        Output(ids.CORRECT_EVENT, "data", allow_duplicate=True),
         Input({"type": ids.READER_HIGHLIGHT, "index": ALL}, "n_clicks"),
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
     def select_highlight(_clicks, current):
-        return clicked_event_selection(view, current)
+        chosen = clicked_event_selection(view, current)
+        return chosen, chosen["event"] if isinstance(chosen, dict) else dash.no_update
 
     app.clientside_callback(
         FOCUS_JS,

@@ -27,6 +27,7 @@ from dashboard.app import duck_apart as DA
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_listed as DL
 from dashboard.app import duck_newest as DN
+from dashboard.app import duck_position as DP
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_search as DSE
 from dashboard.app import duck_states as DS
@@ -335,14 +336,12 @@ class DuckViews:
 
         return self._remembered(("newest", f, sel.start, sel.end, sel.place, limit, columns), newest)
 
+    def position(self, f: Filters, sel: Selection) -> int | None:
+        """Where the selected event lies among the listed rows, newest first (duck_position)."""
+        return self._remembered(("position", f, sel), lambda: DP.position(self.db, f, sel))
+
     def chunks(self, f: Filters, sel: Selection, size: int = 50_000) -> Iterator[pd.DataFrame]:
-        cond, params = D.where(f, sel)
-        reader = (
-            self.db.cursor(events=True).sql(f"SELECT * FROM events WHERE {cond}", params=params).to_arrow_reader(size)
-        )
-        for batch in reader:
-            df = batch.to_pandas()
-            yield S.coerce_events(df).assign(**{S.PLACE_KEY: df[S.PLACE_KEY].to_numpy()})
+        return D.chunks(self.db, f, sel, size)
 
     def event_row(self, event_id: str | None) -> dict | None:
         rows = D.rows_where(self.db, "event_id = ?", [event_id], limit=1) if event_id else None

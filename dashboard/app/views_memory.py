@@ -79,6 +79,10 @@ class MemoryViews:
         """Every column whatever `columns` asks (they cost nothing more from the index)."""
         return RL.rows_frame(self.ix, RL.newest_rows(self.ix, select_masks(self.ix, f, sel)[2], limit))
 
+    def position(self, f: Filters, sel: Selection) -> int | None:
+        """Where the selected event lies among the listed rows, newest first; None when it is not listed."""
+        return RL.event_position(self.ix, select_masks(self.ix, f, sel)[2], sel.event) if sel.event else None
+
     def chunks(self, f: Filters, sel: Selection) -> Iterator[pd.DataFrame]:
         return RL.frame_chunks(self.ix, select_masks(self.ix, f, sel)[2])
 
