@@ -125,3 +125,27 @@ def test_a_list_whose_page_was_not_chosen_opens_on_the_selected_events_page() ->
     assert len(asked) == 1, "the position is asked only for a list whose page was not chosen"
     assert list_page(Selection(place=sel.place), f, None, 60, position) == (token, 0)
     assert len(asked) == 1, "nor without an event"
+
+
+def test_the_searched_text_is_marked_where_each_sentence_holds_it(make_events) -> None:
+    df = O.with_place_key(make_events(sentence_row(1), sentence_row(2)))
+    items = excerpts_list(df, 2, Selection(), search="  CHECKPOINT ")
+    for item in articles(items):
+        marks = [(c["props"]["className"], c["props"]["children"]) for c in components(item) if c["type"] == "Mark"]
+        assert ("hl-search", "checkpoint") in marks, marks
+        assert ("hl-place", "Kafr Zita") in marks and ("hl-trigger", "raided") in marks
+        sentence = next(c for c in components(item) if c["type"] == "Blockquote")
+        assert texts(sentence).startswith("Gunmen <b>raided</b> a checkpoint"), "the text is unchanged"
+    # Markup searched for is text, found as text; a search overlapping the place leaves the place's mark.
+    (item,) = articles(excerpts_list(O.with_place_key(make_events(sentence_row(3))), 1, Selection(), search="<b>"))
+    assert [c["props"]["children"] for c in components(item) if c["props"].get("className") == "hl-search"] == ["<b>"]
+    (item,) = articles(
+        excerpts_list(O.with_place_key(make_events(sentence_row(4))), 1, Selection(), search="near kafr")
+    )
+    marks = {c["props"]["className"]: c["props"]["children"] for c in components(item) if c["type"] == "Mark"}
+    assert marks["hl-search"] == "near Kafr" and "hl-place" not in marks
+    assert not [
+        c
+        for c in components(articles(excerpts_list(df, 2, Selection())))
+        if c["type"] == "Mark" and "search" in c["props"]["className"]
+    ]

@@ -5,6 +5,7 @@ of them, and building objects cost more than computing the views."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -143,10 +144,12 @@ def excerpts_list(
     place_name: str | None = None,
     offset: int = 0,
     token: str = "",
+    search: str = "",
 ) -> list:
     """The panel for `limit` rows of df (newest first; or their records, engine.row_records), from
     row `offset` of `total` listed events;
-    `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label."""
+    `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label,
+    `search` the excerpt search's text (marked where each sentence holds it)."""
     records = excerpt_records(df, limit)
     heading = f"Excerpts — {place_name or sel.place.split('|')[0]}" if sel.place else "Excerpts"
     if empty:
@@ -175,7 +178,7 @@ def excerpts_list(
     ]
     if total > limit:
         items.append(pager(total, offset, token, limit))
-    items.extend(excerpt_item(r, sel) for r in records)
+    items.extend(excerpt_item(r, sel, search) for r in records)
     if total > limit:
         items.append(pager(total, offset, token, limit))
     return items
@@ -195,10 +198,19 @@ def meta_text(r: dict) -> str:
     return " · ".join(parts)
 
 
-def excerpt_item(r: dict, sel: Selection) -> dict:
-    """One listed sentence, flat: facts, the sentence with its place and trigger marked, the citation
-    and the buttons, ~11 components (plain strings cost dash-renderer nothing per piece)."""
-    spans = [(*r["place_span"], "place")]
+def search_spans(text: str, search: str) -> list[tuple[int, int, str]]:
+    """Where `text` holds the excerpt search's text, as the filter reads it (case-insensitive, literal)."""
+    term = search.strip()
+    if not term or not isinstance(text, str):
+        return []
+    return [(m.start(), m.end(), "search") for m in re.finditer(re.escape(term), text, re.IGNORECASE)]
+
+
+def excerpt_item(r: dict, sel: Selection, search: str = "") -> dict:
+    """One listed sentence, flat: facts, the sentence with its place, trigger and searched words
+    marked, the citation and the buttons, ~11 components (plain strings cost dash-renderer nothing
+    per piece). Where a searched word overlaps the place or the trigger, the earlier mark wins."""
+    spans = [(*r["place_span"], "place"), *search_spans(r[S.EXCERPT], search)]
     if r["trigger_span"]:
         spans.append((*r["trigger_span"], "trigger"))
     sentence = [

@@ -280,7 +280,14 @@ def side_panel(
         return [
             view_tabs(view),
             *excerpts_list(
-                RL.row_records(ix, rows), total, sel, empty=empty, place_name=place_name, offset=offset, token=token
+                RL.row_records(ix, rows),
+                total,
+                sel,
+                empty=empty,
+                place_name=place_name,
+                offset=offset,
+                token=token,
+                search=f.text,
             ),
         ]
     _, _, token, offset = table_page_of(sel, f, state, page, total)
@@ -331,6 +338,7 @@ def views_panel(
             place_name=place_name,
             offset=offset,
             token=token,
+            search=f.text,
         ),
     ]
 
