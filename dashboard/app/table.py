@@ -277,19 +277,7 @@ def side_panel(
     if view == "list" or empty or not total:
         token, offset = list_page(sel, f, page, total, lambda: RL.event_position(ix, listed, str(sel.event)))
         rows = RL.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
-        return [
-            view_tabs(view),
-            *excerpts_list(
-                RL.row_records(ix, rows),
-                total,
-                sel,
-                empty=empty,
-                place_name=place_name,
-                offset=offset,
-                token=token,
-                search=f.text,
-            ),
-        ]
+        return _sentences(view, RL.row_records(ix, rows), total, sel, f, empty, place_name, (offset, token))
     _, _, token, offset = table_page_of(sel, f, state, page, total)
     return [view_tabs(view), heading(sel, place_name), *table_panel(ix, listed, total, state, offset, token, sel.event)]
 
@@ -328,19 +316,26 @@ def views_panel(
         table = events_table(df, labels, total, offset, token, column, desc, sel.event)
         return [view_tabs(view), heading(sel, place_name), *table]
     token, offset = list_page(sel, f, page, total, lambda: listed_position(v, f, sel))
-    return [
-        view_tabs(view),
-        *excerpts_list(
-            v.newest(f, sel, offset + EXCERPT_LIMIT, LISTED_COLUMNS).iloc[offset:],
-            total,
-            sel,
-            empty=empty,
-            place_name=place_name,
-            offset=offset,
-            token=token,
-            search=f.text,
-        ),
-    ]
+    rows = v.newest(f, sel, offset + EXCERPT_LIMIT, LISTED_COLUMNS).iloc[offset:]
+    return _sentences(view, rows, total, sel, f, empty, place_name, (offset, token))
+
+
+def _sentences(
+    view: str,
+    rows: pd.DataFrame | list[dict],
+    total: int,
+    sel: Selection,
+    f: Filters,
+    empty: str | None,
+    place_name: str | None,
+    page: tuple[int, str],
+) -> list:
+    """The switch and a page of the sentence list (`rows`: the page's rows, `page`: its offset and token)."""
+    offset, token = page
+    listed = excerpts_list(
+        rows, total, sel, empty=empty, place_name=place_name, offset=offset, token=token, search=f.text
+    )
+    return [view_tabs(view), *listed]
 
 
 def listed_position(v: DuckViews, f: Filters, sel: Selection) -> int | None:
