@@ -57,7 +57,11 @@ def test_markers_split_by_type_are_the_groupby_of_the_places(index: EI.EventInde
     places = RL.labelled(index, E.places_aggregate(index, np.ones(index.n, dtype=bool)))
     singles = places.assign(_size=places["n_events"].astype(float))
     got = _by_main_type(singles, 50.0)
-    want = list(singles.groupby("main_type", sort=True))
+
+    def spot_first(g: pd.DataFrame) -> pd.DataFrame:  # within a type, towns and districts first: the legend's swatch
+        return g.iloc[np.argsort(~(g[S.GEO_PRECISION].fillna(4).astype(int) <= 2).to_numpy(), kind="stable")]
+
+    want = [(t, spot_first(g)) for t, g in singles.groupby("main_type", sort=True)]
     assert [t for t, _ in got] == [t for t, _ in want] and len(want) > 1
     for (_, cols), (_, grp) in zip(got, want, strict=True):
         assert cols["key"] == grp[S.PLACE_KEY].to_list() and cols["name"] == grp["label"].to_list()
