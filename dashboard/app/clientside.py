@@ -128,7 +128,7 @@ function(range, click, reset, action, current, table) {
     }
     if (has('__ACTION__') && action && action.action === 'place' && action.place) {
         // A place the panel names as sharing the selected one's point (dashboard/app/stacks.py).
-        return [{start: s.start, end: s.end, place: action.place, event: null}, nu, nu, nu];
+        return out([{start: s.start, end: s.end, place: action.place, event: null}, nu, nu, nu]);
     }
     if (has('__ACTION__') && action && action.event) {
         if (action.action === 'pick') {

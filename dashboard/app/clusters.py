@@ -84,14 +84,8 @@ def tall_panel_view(places: pd.DataFrame, aspect: float) -> MapView | None:
     than high drew a phone's map as a strip of ~200 px in a 430 px panel, blank above and below,
     with the town names chosen for the panel piled on it. A wide panel keeps plotly's fit, whose
     bands there fall beside the legend (and the browser tests' gestures are measured on it)."""
-    if aspect >= TALL_PANEL:
-        return None
-    located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
-    if located.empty:
-        return None
-    lon, lat = located[S.LONGITUDE].astype(float), located[S.LATITUDE].astype(float)
-    every = MapView(lon.min(), lon.max(), lat.min(), lat.max())
-    return _panel_shaped(_min_span(every.grown(0.1)), aspect)
+    every = _every_place(places) if aspect < TALL_PANEL else None
+    return None if every is None else _panel_shaped(_min_span(every.grown(0.1)), aspect)
 
 
 def _panel_shaped(view: MapView, aspect: float) -> MapView:
@@ -251,8 +245,11 @@ def opening_view(places: pd.DataFrame, aspect: float = OPEN_ASPECT) -> MapView |
     """The box a map opens on before the user moves it: the bulk of the events when a few places lie
     far away (engine.bulk_view), else every located place; None when nothing is located."""
     bulk = bulk_view(places, aspect=aspect)
-    if bulk is not None:
-        return bulk
+    return bulk if bulk is not None else _every_place(places)
+
+
+def _every_place(places: pd.DataFrame) -> MapView | None:
+    """The box of every located place (at least 0.001 degrees a side); None when none is located."""
     located = places[places[S.LATITUDE].notna() & places[S.LONGITUDE].notna()]
     if located.empty:
         return None
