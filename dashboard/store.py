@@ -73,6 +73,7 @@ class EventsStore:
         # Absolute, so a process started in another folder (the upload's ingest) finds the same store.
         self.root = Path(root).expanduser().absolute()
         self.lock_wait_s = lock_wait_s
+        self._seen: tuple[tuple[int, int, int], dict] | None = None  # current(): the file's identity, its manifest
         self.on_wait = on_wait
 
     # -- reading ----------------------------------------------------------------------------
@@ -82,6 +83,24 @@ class EventsStore:
 
     def manifest(self) -> dict:
         return F.read_manifest(self.root)
+
+    def current(self) -> dict:
+        """The manifest, for readers only (the dict is shared: never change it), read again only when
+        its file changed. The dashboard asks for it on every query (~20 an answer), and reading and
+        checking the manifest of a store of 500 parts took ~0.5 ms each time, ~10 ms of a 100 ms
+        answer at ten million events. A write replaces the file (os.replace), so its inode, size or
+        time moves; a file replaced between the stat and the read is read again on the next call."""
+        try:
+            st = (self.root / F.MANIFEST).stat()
+        except OSError:  # none yet, or not a file: read_manifest says which
+            return self.manifest()
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        seen = self._seen
+        if seen is not None and seen[0] == key:
+            return seen[1]
+        m = self.manifest()
+        self._seen = (key, m)
+        return m
 
     def _read(self, read: Callable[[dict], T]) -> T:
         """read(manifest) for the current generation. When writes removed that generation's files

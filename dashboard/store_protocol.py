@@ -32,6 +32,11 @@ class StoreReader(Protocol):
         """The current generation's manifest: `generation`, `n_events`, `n_articles`, the files."""
         ...
 
+    def current(self) -> dict:
+        """The manifest for readers, shared between calls (never changed by them): read again only
+        when the store wrote a new one."""
+        ...
+
     def files(self, m: dict | None = None) -> tuple[list[str], list[str]]:
         """(base parts, overlays) of a generation, as paths: what DuckDB reads."""
         ...

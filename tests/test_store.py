@@ -474,3 +474,16 @@ def test_compact_folds_overlays_and_keeps_every_row(tmp_path: Path, make_events,
         store.load_events().sort_values(S.EVENT_ID).reset_index(drop=True),
         before.sort_values(S.EVENT_ID).reset_index(drop=True),
     )
+
+
+def test_current_manifest_is_kept_until_a_write_replaces_it(tmp_path: Path, events_a, events_b, art_a, art_b) -> None:
+    store = EventsStore(tmp_path / "s")
+    assert store.current()["generation"] == 0  # no manifest yet: read as empty
+    store.append(events_a, [art_a])
+    first = store.current()
+    assert first == store.manifest() and first["generation"] == 1
+    assert store.current() is first  # the file did not change: not read again
+    store.append(events_b, [art_b])
+    second = store.current()
+    assert second["generation"] == 2 and second == store.manifest()
+    assert store.current() is second

@@ -39,6 +39,7 @@ def test_the_protocols_list_what_the_app_and_the_ingest_call() -> None:
     assert set(_members(StoreReader)) == {
         "root",
         "manifest",
+        "current",
         "files",
         "load_events",
         "load_events_table",
@@ -61,6 +62,9 @@ class MemoryStore:
 
     def manifest(self) -> dict:
         return {"generation": 1, "n_events": self._table.num_rows, "n_articles": 1}
+
+    def current(self) -> dict:
+        return self.manifest()
 
     def files(self, m: dict | None = None) -> tuple[list[str], list[str]]:
         return [], []

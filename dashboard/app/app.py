@@ -16,6 +16,7 @@ from dashboard.app.answers import outputs_of
 from dashboard.app.callbacks import register_callbacks
 from dashboard.app.data import StoreView
 from dashboard.app.layout import build_layout
+from dashboard.app.memory import use_reusing_pool
 from dashboard.app.panels import register_panels
 from dashboard.app.plotly_bundle import serve_bundle
 from dashboard.corrections import finish_corrections
@@ -26,6 +27,7 @@ from dashboard.store import EventsStore
 def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, access: Access | None = None) -> dash.Dash:
     """The dashboard over the store at store_dir; `tiles` = (url template, attribution) for a tile basemap;
     `access` says who may write (default: anyone who reaches it, as on 127.0.0.1 without a token)."""
+    use_reusing_pool()  # before the store is read: Arrow's memory in ordinary pages (memory.py)
     app = dash.Dash(
         __name__,
         title="conflictmap",
@@ -51,7 +53,7 @@ def create_app(store_dir: str | Path, tiles: tuple[str, str] | None = None, acce
     # For the served stack (serve.secured): the views' answers are kept per store generation.
     ready = threading.Event()  # set once the index is built (serve.served waits for it)
     app.server.extensions["conflictmap"] = {
-        "generation": lambda: view.store.manifest()["generation"],
+        "generation": lambda: view.store.current()["generation"],
         "pure_outputs": outputs_of(app.callback_map, f"{ids.MAP}.figure"),
         "answer_rule": VIEWS_RULE,
         "ready": ready,

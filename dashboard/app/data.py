@@ -50,7 +50,7 @@ class StoreView:
 
     def views(self) -> DuckViews | MemoryViews:
         """What the callbacks, the reader and the bench read, over the current generation."""
-        m = self.store.manifest()
+        m = self.store.current()
         if self.engine_for(m) == "memory":
             return MemoryViews(self.index())
         with self._lock:
@@ -71,7 +71,7 @@ class StoreView:
             return self._duck_views
 
     def index(self) -> EventIndex:
-        gen = self.store.manifest()["generation"]
+        gen = self.store.current()["generation"]
         index = self._index
         if gen != self._generation or index is None:
             with self._lock:

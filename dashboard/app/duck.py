@@ -228,7 +228,7 @@ def newest_recent(
     there are `limit` of them (every other row is older or undated), else over every date. The
     parts are sorted by date, so a bound reads only its row groups (a filter matching a tenth
     of a million rows read them all for 50)."""
-    ends = [e["max"] for e in db.store.manifest()["events"] if e.get("max")]
+    ends = [e["max"] for e in db.store.current()["events"] if e.get("max")]
     if ends:
         last = pd.Timestamp(max(ends))
         if sel.end:

@@ -87,7 +87,7 @@ class DuckEngine:
         """A cursor (one per query: callbacks run in several threads) over the current generation;
         with `tolls`, once its tolls table is built; with `events`, once its `events` view is
         declared (query, summed and keep declare it when a statement first needs it)."""
-        m = self.store.manifest()
+        m = self.store.current()
         with self._lock:
             if m["generation"] != self._generation:
                 self._declare(m)
