@@ -65,6 +65,7 @@ TERMS_SQL = (
 # found in a quarter of ten million excerpts holds 2.7 million.
 GROUP_POSTINGS = 1 << 20
 GROUP_TERMS = 4_096
+RIDS_ELEMENT = "rids.list.element"  # the rows' numbers in the terms' file, as Parquet names them
 # What the engine holds of each row (duck_search): the rest of `srows` is its keys'.
 ROW_COLUMNS = "kid, cid, lone, low, high, tolled"
 
@@ -157,8 +158,10 @@ def _write_terms(root: Path, rel: str, table: pa.Table) -> None:
     os.close(fd)
     # The rows' numbers ascending in each list: stored as their differences (DELTA_BINARY_PACKED),
     # a term's list is half the bytes of zstd alone and decodes in half the time (a 7.4 million
-    # row list at ten million events: 20 MB, 62 ms, against 39 MB, 110 ms).
-    encoding = {"use_dictionary": False, "column_encoding": {"rids": "DELTA_BINARY_PACKED"}}
+    # row list at ten million events: 20 MB, 62 ms, against 39 MB, 110 ms). The encoding is named by
+    # the list's element's path: pyarrow ignores a list column's own name without a word (the file
+    # was written PLAIN until session 31: 711 MB at ten million events).
+    encoding = {"use_dictionary": False, "column_encoding": {RIDS_ELEMENT: "DELTA_BINARY_PACKED"}}
     with pq.ParquetWriter(tmp, table.schema, compression="zstd", **encoding) as out:
         start, held = 0, 0
         for i, n in enumerate(lengths):
