@@ -81,7 +81,7 @@ def test_the_list_pages_by_25_past_50(make_events) -> None:
     sel, token = Selection(), page_token(Selection(), Filters())
     third = excerpts_list(df.iloc[50:], 60, sel, offset=50, token=token)
     assert len(articles(third)) == 10
-    assert "60 event(s), newest first; showing 51–60" in texts(third)
+    assert "60 event(s), newest first; sentences 51–60" in texts(third)
     pagers = [c for c in third if c["type"] == "Nav"]
     assert [texts(b) for b in pagers[0]["props"]["children"]] == ["← newer 25"]
     assert pagers[0]["props"]["children"][0]["props"]["data-page"] == "1"

@@ -85,20 +85,38 @@ def chosen_page(page: dict | None, token: str) -> int | None:
 
 
 def list_offset(
-    page: dict | None, token: str, total: int, limit: int = EXCERPT_LIMIT, position: int | None = None
+    page: dict | None, token: str, total: int | None, limit: int = EXCERPT_LIMIT, position: int | None = None
 ) -> int:
     """The first listed row of the chosen page; for a list whose page was not chosen, of the page that
     holds row `position` (the selected event's place in the list, newest first); else 0, and 0 when
-    the page is past the end."""
+    the page is past the end (`total` rows; None where their number is not known: the caller checks
+    the page it reads, as listed_page does)."""
     number = chosen_page(page, token)
     if number is None and position is not None:
         number = position // limit
     offset = int(number or 0) * limit
-    return offset if 0 <= offset < total else 0
+    return offset if 0 <= offset and (total is None or offset < total) else 0
+
+
+def older_rows(
+    events: int, offset: int, shown: int, more: Callable[[], bool], limit: int = EXCERPT_LIMIT
+) -> int | None:
+    """How many sentences the list holds after a page of `shown` from row `offset` (at most `limit`
+    counted), as far as it can say without counting them; None: some, how many unknown. The list
+    has a row per report, so an event told by three articles is three sentences: its rows are at
+    least its `events` (counting only events, its pages stopped at the events' count and the last
+    reports of a long list were out of reach). Past that count, `more()` says whether a row follows
+    (the caller reads one row more than the page: asked only for a full page there)."""
+    if shown < limit:
+        return 0
+    after = events - offset - shown  # at least this many rows follow
+    if after >= limit:
+        return limit
+    return None if after > 0 or more() else 0
 
 
 def list_page(
-    sel: Selection, f: Filters, page: dict | None, total: int, position: Callable[[], int | None]
+    sel: Selection, f: Filters, page: dict | None, total: int | None, position: Callable[[], int | None]
 ) -> tuple[str, int]:
     """(token, offset) of the sentence list: the page chosen for it, else the page that holds the
     selected event (`position()`, asked only then: a link's event, or one selected elsewhere), else
@@ -108,8 +126,35 @@ def list_page(
     return token, list_offset(page, token, total, position=at)
 
 
-def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> dict:
-    """Newer / older pages of the list (their clicks reach ids.EXCERPT_PAGE through assets/panels.js)."""
+def listed_page(
+    sel: Selection,
+    f: Filters,
+    page: dict | None,
+    events: int,
+    position: Callable[[], int | None],
+    fetch: Callable[[int], Any],
+    count: int | None = None,
+) -> tuple[Any, int, str, int | None]:
+    """The sentence list's page: (its rows, its offset, token, the rows after it), from `fetch(n)`,
+    the newest n rows (a frame or positions), and `count`, the listed rows where the engine knows
+    it, else older_rows (one row more than the page read only where the events' count cannot say
+    whether the list goes on). A page asked for past the end (a link kept after the store
+    changed) is the first."""
+    token, offset = list_page(sel, f, page, count, position)
+    rows = fetch(offset + EXCERPT_LIMIT)[offset:]
+    if offset and not len(rows):
+        offset, rows = 0, fetch(EXCERPT_LIMIT)
+    if count is not None:
+        return rows, offset, token, max(count - offset - len(rows), 0)
+    more = lambda: len(fetch(offset + EXCERPT_LIMIT + 1)) > offset + EXCERPT_LIMIT  # noqa: E731
+    return rows, offset, token, older_rows(events, offset, len(rows), more)
+
+
+def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT, older: int | None = -1) -> dict:
+    """Newer / older pages of the list (their clicks reach ids.EXCERPT_PAGE through assets/panels.js):
+    after `total` rows, or where their number is not known, `older` rows after this page (None: some)."""
+    if older == -1:
+        older = max(total - offset - limit, 0)
     page = offset // limit
     buttons = []
     if page > 0:
@@ -122,11 +167,11 @@ def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT) -> di
                 **{"data-action": "page", "data-page": str(page - 1), "data-token": token},
             )
         )
-    if offset + limit < total:
+    if older != 0:
         buttons.append(
             node(
                 "Button",
-                f"older {min(limit, total - offset - limit)} →",
+                "older →" if older is None else f"older {min(limit, older)} →",
                 type="button",
                 className="button small pager-button",
                 **{"data-action": "page", "data-page": str(page + 1), "data-token": token},
@@ -145,9 +190,11 @@ def excerpts_list(
     offset: int = 0,
     token: str = "",
     search: str = "",
+    older: int | None = -1,
 ) -> list:
     """The panel for `limit` rows of df (newest first; or their records, engine.row_records), from
-    row `offset` of `total` listed events;
+    row `offset` of the sentences of `total` events, `older` rows after them (None: some, how many
+    unknown; by default as many as the events after the page, for a list of one row per event);
     `empty` says why nothing matches (empty_reason), `place_name` is the selected place's label,
     `search` the excerpt search's text (marked where each sentence holds it)."""
     records = excerpt_records(df, limit)
@@ -171,17 +218,12 @@ def excerpts_list(
         ]
     if not records:
         return [node("H2", heading), node("P", "Click a marker to read the sentences behind it.", className="hint")]
-    shown = f"; showing {offset + 1:,}–{offset + len(records):,}" if total > limit else ""
-    items = [
-        node("H2", heading),
-        node("P", f"{total:,} event(s){', newest first' if total > 1 else ''}" + shown, className="hint"),
-    ]
-    if total > limit:
-        items.append(pager(total, offset, token, limit))
-    items.extend(excerpt_item(r, sel, search) for r in records)
-    if total > limit:
-        items.append(pager(total, offset, token, limit))
-    return items
+    older = max(total - offset - len(records), 0) if older == -1 else older
+    paged = bool(offset or older != 0)
+    shown = f"; sentences {offset + 1:,}–{offset + len(records):,}" if paged else ""
+    hint = node("P", f"{total:,} event(s){', newest first' if total > 1 or paged else ''}" + shown, className="hint")
+    pages = [pager(total, offset, token, limit, older)] if paged else []
+    return [node("H2", heading), hint, *pages, *(excerpt_item(r, sel, search) for r in records), *pages]
 
 
 def meta_text(r: dict) -> str:

@@ -22,7 +22,7 @@ from dashboard.app.excerpts import (
     LISTED_COLUMNS,
     excerpts_list,
     list_offset,
-    list_page,
+    listed_page,
     node,
     page_token,
     pager,
@@ -275,9 +275,10 @@ def side_panel(
     """The panel beside the map: the switch, then the sentences or the table of the selection."""
     view = view_of(state)
     if view == "list" or empty or not total:
-        token, offset = list_page(sel, f, page, total, lambda: RL.event_position(ix, listed, str(sel.event)))
-        rows = RL.newest_rows(ix, listed, offset + EXCERPT_LIMIT)[offset:]
-        return _sentences(view, RL.row_records(ix, rows), total, sel, f, empty, place_name, (offset, token))
+        position = lambda: RL.event_position(ix, listed, str(sel.event))  # noqa: E731
+        fetch = lambda n: RL.newest_rows(ix, listed, n)  # noqa: E731
+        rows, offset, token, older = listed_page(sel, f, page, total, position, fetch, int(listed.sum()))
+        return _sentences(view, RL.row_records(ix, rows), total, sel, f, empty, place_name, (offset, token, older))
     _, _, token, offset = table_page_of(sel, f, state, page, total)
     return [view_tabs(view), heading(sel, place_name), *table_panel(ix, listed, total, state, offset, token, sel.event)]
 
@@ -315,9 +316,10 @@ def views_panel(
         labels = [str(x) if isinstance(x, str) else "" for x in df[S.LOCATION]]
         table = events_table(df, labels, total, offset, token, column, desc, sel.event)
         return [view_tabs(view), heading(sel, place_name), *table]
-    token, offset = list_page(sel, f, page, total, lambda: listed_position(v, f, sel))
-    rows = v.newest(f, sel, offset + EXCERPT_LIMIT, LISTED_COLUMNS).iloc[offset:]
-    return _sentences(view, rows, total, sel, f, empty, place_name, (offset, token))
+    rows, offset, token, older = listed_page(
+        sel, f, page, total, lambda: listed_position(v, f, sel), lambda n: v.newest(f, sel, n, LISTED_COLUMNS)
+    )
+    return _sentences(view, rows, total, sel, f, empty, place_name, (offset, token, older))
 
 
 def _sentences(
@@ -328,12 +330,13 @@ def _sentences(
     f: Filters,
     empty: str | None,
     place_name: str | None,
-    page: tuple[int, str],
+    page: tuple[int, str, int | None],
 ) -> list:
-    """The switch and a page of the sentence list (`rows`: the page's rows, `page`: its offset and token)."""
-    offset, token = page
+    """The switch and a page of the sentence list (`rows`: the page's rows, `page`: its offset, token
+    and the rows after it, excerpts.older_rows)."""
+    offset, token, older = page
     listed = excerpts_list(
-        rows, total, sel, empty=empty, place_name=place_name, offset=offset, token=token, search=f.text
+        rows, total, sel, empty=empty, place_name=place_name, offset=offset, token=token, search=f.text, older=older
     )
     return [view_tabs(view), *listed]
 

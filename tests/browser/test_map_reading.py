@@ -390,7 +390,9 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
         timeout=FIRST_RENDER,
     )
     assert set(listed_events(dash_duo)) == set(newest[:K])
-    dash_duo.wait_for_contains_text("#excerpts .hint", f"{ix.n} event(s), newest first; showing 1–{K}", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text(
+        "#excerpts .hint", f"{ix.n} event(s), newest first; sentences 1–{K}", timeout=TIMEOUT
+    )
 
     # "older →" twice, past the 50th sentence; each button found afresh (the list may be redrawn
     # meanwhile: the map fits its panel once drawn).
@@ -401,7 +403,9 @@ def test_the_sentence_list_pages_past_fifty(dash_duo, long_store):
             lambda p=page: set(listed_events(dash_duo)) == set(newest[p * K : (p + 1) * K]),
             f"no page {page + 1}",
         )
-        dash_duo.wait_for_contains_text("#excerpts .hint", f"showing {page * K + 1}–{(page + 1) * K}", timeout=TIMEOUT)
+        dash_duo.wait_for_contains_text(
+            "#excerpts .hint", f"sentences {page * K + 1}–{(page + 1) * K}", timeout=TIMEOUT
+        )
         buttons = [b.text for b in dash_duo.find_elements("#excerpts .pager button")]
         assert buttons[:2] == [f"← newer {K}", f"older {K} →"], buttons
     assert 2 * K >= 50, "the last page reached lies past the 50th sentence"
