@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,11 @@ from dashboard.app.type_mix import MIX_PREFIX, REST_COLOR, mix_strings, mix_word
 HAMA = dict(location="Hama", latitude=35.13, longitude=36.75, country="Syria", geo_precision=1)
 HOMS = dict(location="Homs", latitude=34.73, longitude=36.71, country="Syria", geo_precision=1)
 TYPES = ["Battles", "Protests", "Riots", "Diplomacy", "Political", "Displacement"]
+
+
+def reads(hover: str) -> str:
+    """A hover text as it reads: its wrapped lines (map_hover.HOVER_CHARS) joined, tags dropped."""
+    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " "))
 
 
 @pytest.fixture
@@ -91,7 +97,7 @@ def test_a_mixed_place_gets_rings_whose_areas_are_the_shares(mixed: pd.DataFrame
     ] + [(REST_COLOR, pytest.approx(size[homs] * math.sqrt(2 / 7)))]
     # The rings are no markers of their own: one marker per place.
     assert sorted(k for t in place_traces_of(spec) for k in t["customdata"]) == sorted(size)
-    assert "reports by type: Battles 75% · Protests 25%" in " ".join(markers[0]["hovertext"])
+    assert "reports by type: Battles 75% · Protests 25%" in " ".join(map(reads, markers[0]["hovertext"]))
 
 
 def place_traces_of(spec: dict) -> list:

@@ -3,6 +3,7 @@ it: a death toll ("10–12" when reports disagree), a geo precision, a date span
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -12,6 +13,11 @@ from dashboard.app.stacks import STACK_EVENTS, STACK_PLACES
 from dashboard.app.type_mix import mix_words
 
 PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/region"}
+# Characters a hover line holds. Plotly sets a hover label beside its point and never wraps it: on a
+# phone's 390 px map a label by a point in the middle has ~190 px either side, ~30 characters of
+# its 13 px font, and longer lines (a toll with its "known for" note, a place of four types) were
+# cut at both edges of the screen.
+HOVER_CHARS = 30
 
 
 def precision_label(value: Any) -> str:  # a table cell: pandas scalars are untyped
@@ -31,11 +37,46 @@ def short_count(n: int) -> str:
     )
 
 
+def lines_of(text: str, width: int = HOVER_CHARS) -> list[str]:
+    """Escaped plain text as lines of at most `width` characters on screen (an entity is one),
+    broken at spaces; a longer word keeps a line of its own."""
+    lines: list[list[str]] = [[]]
+    used = 0
+    for word in text.split(" "):
+        n = len(html.unescape(word))
+        if lines[-1] and used + 1 + n > width:
+            lines.append([])
+            used = 0
+        used += n + bool(lines[-1])
+        lines[-1].append(word)
+    return [" ".join(line) for line in lines]
+
+
+def wrapped(text: str, tag: str = "") -> str:
+    """lines_of(text) joined by <br>, each line in `tag` (a style is closed and opened again at a break)."""
+    return "<br>".join(f"<{tag}>{line}</{tag}>" if tag else line for line in lines_of(text))
+
+
+def lead_bold(lead: str, rest: str) -> str:
+    """`lead` in bold, then `rest`, wrapped: the rest's words go on the lead's last line while they fit."""
+    head = lines_of(lead)
+    out = [f"<b>{line}</b>" for line in head]
+    used, words = len(html.unescape(head[-1])), rest.split(" ") if rest else []
+    while words and used + 1 + len(html.unescape(words[0])) <= HOVER_CHARS:
+        used += 1 + len(html.unescape(words[0]))
+        out[-1] += " " + words.pop(0)
+    return "<br>".join(out + (lines_of(" ".join(words)) if words else []))
+
+
 def cluster_hover(clusters: pd.DataFrame) -> list[str]:
     return [
-        f"<b>{int(r['n_events']):,} events</b> in {int(r['n_places'])} places, "
-        f"{toll_text(r['fatalities'], r['fatalities'], r['tolled'], r['n_events'])}<br>"
-        + "<br>".join(f"{_esc(name)}: {n:,}" for name, n in r["top"])
+        lead_bold(
+            f"{int(r['n_events']):,} events",
+            f"in {int(r['n_places'])} places, "
+            + toll_text(r["fatalities"], r["fatalities"], r["tolled"], r["n_events"]),
+        )
+        + "<br>"
+        + "<br>".join(wrapped(f"{_esc(name)}: {n:,}") for name, n in r["top"])
         + ("<br>…" if r["n_places"] > len(r["top"]) else "")
         + "<br><i>click to zoom in</i>"
         for r in clusters.to_dict("records")
@@ -65,9 +106,9 @@ def place_hover(grp: pd.DataFrame) -> list[str]:
         grp[STACK_EVENTS].tolist() if STACK_EVENTS in grp else [0] * len(grp),
     )
     return [
-        (f"<b>{_esc(loc)}</b> ({_esc(country)})" if isinstance(country, str) and country else f"<b>{_esc(loc)}</b>")
-        + f"<br>{n} event(s), {toll_text(low, most, known, n)}<br>"
-        + (f"reports by type: {_esc(mix)}<br>" if mix else "")
+        lead_bold(_esc(loc), f"({_esc(country)})" if isinstance(country, str) and country else "")
+        + f"<br>{wrapped(f'{n} event(s), {toll_text(low, most, known, n)}')}<br>"
+        + (f"{wrapped(f'reports by type: {_esc(mix)}')}<br>" if mix else "")
         + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
         + stack_line(others, other_events)
         for loc, country, n, low, most, known, first, last, prec, mix, others, other_events in zip(*cols, strict=True)
@@ -79,7 +120,7 @@ def stack_line(others: int, events: int) -> str:
     if not others:
         return ""
     places = f"{others:,} more place{'s' * (others != 1)}"
-    return f"<br><i>+ {places} at this point ({events:,} event{'s' * (events != 1)}): select to list</i>"
+    return "<br>" + wrapped(f"+ {places} at this point ({events:,} event{'s' * (events != 1)}): select to list", "i")
 
 
 def toll_text(low: Any, high: Any, tolled: Any, n: Any) -> str:

@@ -179,6 +179,31 @@ def mixed_store(tmp_path_factory, _require_browser) -> Path:
     return store
 
 
+# Written for the hover test: a protest (no toll) and a killing in Idlib, two more types at the city.
+UNREST = (
+    "Unrest in Idlib\n\n"
+    "Hundreds of protesters gathered in the centre of Idlib on Friday to demand the release of detainees, "
+    "organisers said.\n\n"
+    "Gunmen shot dead a shopkeeper in Idlib on Thursday, a local council said.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def busy_store(tmp_path_factory, _require_browser) -> Path:
+    """mixed_store's articles and UNREST: Idlib then has reports of four event types, a toll known
+    for some of its events only."""
+    from conftest import SEED_ARTICLE
+
+    from dashboard.ingest.run import ingest_paths
+
+    folder = tmp_path_factory.mktemp("busy")
+    (folder / "clash.txt").write_text(CLASH, encoding="utf-8")
+    (folder / "unrest.txt").write_text(UNREST, encoding="utf-8")
+    store = folder / "store"
+    ingest_paths([SEED_ARTICLE, folder / "clash.txt", folder / "unrest.txt"], store)
+    return store
+
+
 def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo, mixed_store):
     events = stored_events(mixed_store)
     idlib = events[events["location"] == "Idlib"]
@@ -205,7 +230,7 @@ def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo
         left -= n / reports.sum()
     assert marker["paths"] == 1 and all(r["paths"] == len(rings) for r in rings), f"not every ring is drawn: {layers}"
     shares = " · ".join(f"{t} {n / reports.sum():.0%}" for t, n in [(main, reports[main]), *others])
-    assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&")
+    assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&").replace("<br>", " ")
     assert "rings inside" in dash_duo.find_element("#map-key").text
 
     # The rings lie over the marker's middle and take no click: the pointer there selects the place.
@@ -526,4 +551,56 @@ def test_the_place_list_takes_its_options_when_opened_not_at_every_answer(dash_d
     assert shown and len(labels) >= min(shown, 1)
     counts = [int(label.rsplit(" — ", 1)[1].split()[0].replace(",", "")) for label in labels]
     assert counts == sorted(counts, reverse=True)
+    assert dash_duo.get_logs() == []
+
+
+# Hover one place's marker (plotly's own hover, as a pointer over it draws it) and return the label's box
+# against the screen's width: {none} where plotly draws no label (a marker out of view), {done} past the last.
+HOVER_BOX_JS = """
+const gd = document.querySelector(arguments[0]);
+const traces = gd._fullData.map((t, i) => [t, i]).filter(([t]) => !/^(basemap|mix): /.test(String(t.name)));
+let n = arguments[1];
+for (const [t, i] of traces) {
+    const len = (t.hovertext || []).length;
+    if (n < len) {
+        Plotly.Fx.unhover(gd);
+        Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: n}], 'geo');
+        const label = gd.querySelector('.hoverlayer .hovertext');
+        if (!label) return {none: true};
+        const r = label.getBoundingClientRect();
+        return {left: r.left, right: r.right, width: innerWidth, text: label.textContent};
+    }
+    n -= len;
+}
+return {done: true};
+"""
+
+
+def test_at_phone_size_every_place_s_hover_label_lies_within_the_screen(dash_duo, busy_store):
+    """Plotly sets a hover label beside its point and never wraps it: a place of two types, or with
+    a toll known for some of its events, drew a label wider than a phone and cut at both edges."""
+    from test_page_fit import PHONE, set_viewport
+
+    start_app(dash_duo, busy_store)
+    set_viewport(dash_duo, *PHONE)
+    narrow = (
+        "const gd = document.querySelector(arguments[0]);"
+        "return innerWidth <= arguments[1] && gd._fullLayout.width <= arguments[1];"
+    )
+    wait_until(
+        dash_duo,
+        lambda: dash_duo.driver.execute_script(narrow, MAP_GD, PHONE[0]) and app_is_settled(dash_duo),
+        "the map is not drawn at phone size",
+    )
+    labels = []
+    for k in range(60):
+        box = dash_duo.driver.execute_script(HOVER_BOX_JS, MAP_GD, k)
+        if box.get("done"):
+            break
+        if box.get("none"):
+            continue
+        assert box["left"] >= 0 and box["right"] <= box["width"], f"label cut by the screen's edge: {box}"
+        labels.append(box["text"])
+    assert len(set(labels)) >= 3, f"only {len(set(labels))} places hovered: {labels}"
+    assert any("Idlib" in t and "Protests" in t for t in labels), "the place of four types was not hovered"
     assert dash_duo.get_logs() == []
