@@ -15,7 +15,7 @@ from dashboard.app import query as Q
 
 def reads(hover: str) -> str:
     """A hover text as it reads: its wrapped lines (map_hover.HOVER_CHARS) joined, tags dropped."""
-    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " "))
+    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " ").replace("\u00a0", " "))
 
 
 def reports(make_events):

@@ -13,7 +13,7 @@ from dashboard.app.stacks import STACK_EVENTS, STACK_PLACES
 
 
 def _lines(hover: str) -> list[str]:
-    return [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in hover.split("<br>")]
+    return [html.unescape(re.sub(r"<[^>]+>", "", line)).replace("\u00a0", " ") for line in hover.split("<br>")]
 
 
 def _fits(hover: str) -> bool:
@@ -49,6 +49,7 @@ def test_a_busy_place_of_many_types_reads_in_lines_a_phone_shows_whole() -> None
         "+ 22 more places at this point (1,260 events): select to list",
     ):
         assert said in read, (said, read)
+    assert not [line for line in _lines(busy) if line.startswith("·")], "a type's share ends its line, not a dot"
     assert busy.startswith("<b>Kafr Nabudah &amp; al-Hamamiyat</b>"), "the name in bold, escaped"
     assert "<i>+ 22 more places" in busy and busy.count("<i>") == busy.count("</i>") > 1, "each line's style closed"
     assert _fits(quiet) and quiet.startswith("<b>Tell Rifaat</b> (Syria)<br>3 event(s), toll unknown<br>")

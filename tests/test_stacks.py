@@ -24,7 +24,7 @@ ELSEWHERE = dict(location="Bir Halab", latitude=35.5, longitude=36.9, country="S
 
 def reads(hover: str) -> str:
     """A hover text as it reads: its wrapped lines (map_hover.HOVER_CHARS) joined, tags dropped."""
-    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " "))
+    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " ").replace("\u00a0", " "))
 
 
 def key(place: dict) -> str:

@@ -23,7 +23,7 @@ TYPES = ["Battles", "Protests", "Riots", "Diplomacy", "Political", "Displacement
 
 def reads(hover: str) -> str:
     """A hover text as it reads: its wrapped lines (map_hover.HOVER_CHARS) joined, tags dropped."""
-    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " "))
+    return re.sub(r"<[^>]+>", "", hover.replace("<br>", " ").replace("\u00a0", " "))
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ PRECISION_LABEL = {1: "town/village", 2: "district", 3: "province", 4: "country/
 # its 13 px font, and longer lines (a toll with its "known for" note, a place of four types) were
 # cut at both edges of the screen.
 HOVER_CHARS = 30
+# A line of the type mix ends with its "·", not the next starts with it: the space before it does not break.
+MIX_SEP, KEPT_SEP = " · ", "\u00a0· "
 
 
 def precision_label(value: Any) -> str:  # a table cell: pandas scalars are untyped
@@ -108,7 +110,7 @@ def place_hover(grp: pd.DataFrame) -> list[str]:
     return [
         lead_bold(_esc(loc), f"({_esc(country)})" if isinstance(country, str) and country else "")
         + f"<br>{wrapped(f'{n} event(s), {toll_text(low, most, known, n)}')}<br>"
-        + (f"{wrapped(f'reports by type: {_esc(mix)}')}<br>" if mix else "")
+        + (f"{wrapped(f'reports by type: {_esc(mix).replace(MIX_SEP, KEPT_SEP)}')}<br>" if mix else "")
         + f"{_span(pd.Timestamp(first), pd.Timestamp(last))}<br>precision: {precision_label(prec)}"
         + stack_line(others, other_events)
         for loc, country, n, low, most, known, first, last, prec, mix, others, other_events in zip(*cols, strict=True)

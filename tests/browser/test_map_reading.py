@@ -230,7 +230,9 @@ def test_a_marker_shows_its_type_mix_as_rings_and_still_takes_the_click(dash_duo
         left -= n / reports.sum()
     assert marker["paths"] == 1 and all(r["paths"] == len(rings) for r in rings), f"not every ring is drawn: {layers}"
     shares = " · ".join(f"{t} {n / reports.sum():.0%}" for t, n in [(main, reports[main]), *others])
-    assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&").replace("<br>", " ")
+    assert f"reports by type: {shares}" in marker["hover"].replace("&amp;", "&").replace("<br>", " ").replace(
+        "\u00a0", " "
+    )
     assert "rings inside" in dash_duo.find_element("#map-key").text
 
     # The rings lie over the marker's middle and take no click: the pointer there selects the place.
