@@ -221,11 +221,7 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, s
         f"""
         WITH r AS (SELECT * FROM {source} WHERE {cond}),
         t AS (SELECT location, lat_i, lon_i, event_type, sum({measure_of(f, "reports")}) AS n FROM r GROUP BY ALL),
-        m AS (SELECT location, lat_i, lon_i,
-                     first(event_type ORDER BY n DESC, event_type) FILTER (WHERE event_type IS NOT NULL) AS main_type,
-                     string_agg(event_type || ':' || CAST(n AS BIGINT), '|' ORDER BY n DESC, event_type)
-                         FILTER (WHERE event_type IS NOT NULL) AS type_mix
-              FROM t GROUP BY ALL),
+        m AS (SELECT location, lat_i, lon_i, {D.RANKED_TYPES} AS ranked FROM t GROUP BY ALL),
         p AS (SELECT location, lat_i, lon_i, any_value(latitude) AS latitude, any_value(longitude) AS longitude,
                      any_value(country) AS country, max(geo_precision) AS geo_precision, min({spans[0]}) AS first,
                      max({spans[1]}) AS last, sum({measure_of(f, "events")}) AS n_events,
@@ -233,8 +229,8 @@ def places_summary(db: D.DuckEngine, sel: Selection, f: Filters | None = None, s
                      sum({measure_of(f, "tolled")}) AS tolled
               FROM r GROUP BY location, lat_i, lon_i)
         SELECT {key} AS place_key, p.location, p.latitude, p.longitude, p.country, p.geo_precision,
-               p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, p.tolled, m.main_type,
-               m.type_mix, p.first, p.last
+               p.n_events, p.fatalities, greatest(p.high, p.fatalities) AS fatalities_high, p.tolled,
+               {D.main_and_mix("m.ranked")}, p.first, p.last
         FROM p JOIN m USING (location, lat_i, lon_i) ORDER BY n_events DESC, place_key""",
         params,
     )

@@ -113,15 +113,15 @@ def test_a_sentence_selected_on_page_two_stays_there_and_its_link_opens_there(
     assert len(order) == 40
     start_app(dash_duo, store)
     dash_duo.driver.get(f"{dash_duo.server_url}/?{urlencode({'place': key})}")
-    wait_until(dash_duo, lambda: "showing 1–25" in hint(dash_duo), "the place's list did not open")
+    wait_until(dash_duo, lambda: "sentences 1–25" in hint(dash_duo), "the place's list did not open")
     click(dash_duo, "#excerpts button.pager-button")
-    wait_until(dash_duo, lambda: "showing 26–40" in hint(dash_duo), "the second page did not open")
+    wait_until(dash_duo, lambda: "sentences 26–40" in hint(dash_duo), "the second page did not open")
 
     chosen = order[31]  # on the second page, between sentences of one day and one publication
     click(dash_duo, excerpt_button(chosen, "pick"))
     wait_until(dash_duo, lambda: pressed(dash_duo) == [chosen], "the sentence was not marked")
     wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page did not settle")
-    assert "showing 26–40" in hint(dash_duo), "selecting sent the list back to its first page"
+    assert "sentences 26–40" in hint(dash_duo), "selecting sent the list back to its first page"
     assert pressed(dash_duo) == [chosen]
     link = dash_duo.driver.current_url
     assert parse_qs(urlparse(link).query)["event"] == [chosen]
@@ -129,7 +129,7 @@ def test_a_sentence_selected_on_page_two_stays_there_and_its_link_opens_there(
     # The shared link opens on the page that holds the sentence, marked and in view.
     dash_duo.driver.get(link)
     wait_until(dash_duo, lambda: pressed(dash_duo) == [chosen], "the link's sentence is not listed and marked")
-    assert "showing 26–40" in hint(dash_duo)
+    assert "sentences 26–40" in hint(dash_duo)
     wait_until(dash_duo, lambda: in_view(dash_duo, chosen), "the link's sentence is not in view")
     assert correct_hidden(dash_duo), "a link's event opened the correction dialog"
     assert dash_duo.get_logs() == []
@@ -141,7 +141,7 @@ def test_select_only_marks_the_sentence_and_other_places_opens_the_correction(da
     first, second = newest_first(events, key)[:2]
     start_app(dash_duo, store)
     dash_duo.driver.get(f"{dash_duo.server_url}/?{urlencode({'place': key})}")
-    wait_until(dash_duo, lambda: "showing 1–25" in hint(dash_duo), "the place's list did not open")
+    wait_until(dash_duo, lambda: "sentences 1–25" in hint(dash_duo), "the place's list did not open")
 
     click(dash_duo, excerpt_button(first, "pick"))
     wait_until(dash_duo, lambda: pressed(dash_duo) == [first], "the sentence was not marked")
