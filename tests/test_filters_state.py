@@ -385,7 +385,7 @@ def test_export_download_is_the_export_command_output(events: pd.DataFrame, tmp_
     from dashboard.export import write_events
 
     got = export_download([events.head(2)], "csv")
-    assert got["filename"] == "conflictmap-selection.csv"
+    assert got["filename"] == "conflictmap_all-events.csv"
     data = base64.b64decode(got["content"]) if got.get("base64") else got["content"].encode()
     write_events(events.head(2), "csv", tmp_path / "cli.csv")
     assert data == (tmp_path / "cli.csv").read_bytes()

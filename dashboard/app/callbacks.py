@@ -20,6 +20,7 @@ from dashboard.app.basemap import warm as warm_basemap
 from dashboard.app.clientside import PLAY_JS
 from dashboard.app.clusters import OPEN_ASPECT
 from dashboard.app.data import StoreView
+from dashboard.app.download_name import download_name
 from dashboard.app.excerpts import (  # noqa: F401 (report_badges, summary_text: the panel's API, re-exported)
     report_badges,
     summary_line,
@@ -260,7 +261,8 @@ def _register_export(app: dash.Dash, view: StoreView) -> None:
     )
     def export(_csv, _geojson, filters, selection):
         fmt = "geojson" if dash.ctx.triggered_id == ids.EXPORT_GEOJSON else "csv"
-        return export_download(view.views().chunks(Filters.from_dict(filters), Selection.from_dict(selection)), fmt)
+        f, sel = Filters.from_dict(filters), Selection.from_dict(selection)
+        return export_download(view.views().chunks(f, sel), fmt, download_name(f, sel, fmt))
 
 
 Views = DuckViews | MemoryViews
@@ -362,10 +364,10 @@ def place_options(places: pd.DataFrame, limit: int = PLACE_OPTIONS) -> list[dict
     ]
 
 
-def export_download(chunks: Iterable[pd.DataFrame], fmt: str) -> dict:
-    """The selection as a download, written by the same function as `conflictmap export` (piece by
-    piece: a large selection is never one DataFrame)."""
+def export_download(chunks: Iterable[pd.DataFrame], fmt: str, name: str | None = None) -> dict:
+    """The selection as a download named `name` (download_name's), written by the same function as
+    `conflictmap export` (piece by piece: a large selection is never one DataFrame)."""
     with TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"conflictmap-selection.{fmt}"
+        path = Path(tmp) / (name or f"conflictmap_all-events.{fmt}")
         write_event_chunks(chunks, fmt, path)
         return dcc.send_file(str(path))

@@ -428,15 +428,15 @@ def test_a_permalink_restores_filters_window_place_and_map_view(dash_duo, seed_s
     assert dash_duo.get_logs() == []
 
 
-def wait_for_download(dash_duo, name: str) -> Path:
-    path = Path(dash_duo.download_path) / name
-    return wait_until(
-        dash_duo,
-        lambda: (
-            path if path.is_file() and path.stat().st_size > 0 and not list(path.parent.glob("*.crdownload")) else None
-        ),
-        f"{name} was not downloaded",
-    )
+def wait_for_download(dash_duo, pattern: str) -> Path:
+    """The downloaded file whose name matches `pattern` (a glob), once it is whole."""
+    folder = Path(dash_duo.download_path)
+
+    def done() -> Path | None:
+        found = [p for p in folder.glob(pattern) if p.is_file() and p.stat().st_size > 0]
+        return found[0] if len(found) == 1 and not list(folder.glob("*.crdownload")) else None
+
+    return wait_until(dash_duo, done, f"{pattern} was not downloaded")
 
 
 def test_export_downloads_exactly_the_selection(dash_duo, seed_store):
@@ -451,13 +451,16 @@ def test_export_downloads_exactly_the_selection(dash_duo, seed_store):
     wait_until(dash_duo, lambda: len(sentence_texts(dash_duo)) == len(expected), "the selection did not settle")
 
     dash_duo.find_element("#export-csv").click()
-    csv = pd.read_csv(wait_for_download(dash_duo, "conflictmap-selection.csv"))
+    # Named after what it holds: the brushed days (their ends as the brush left them) and the type.
+    path = wait_for_download(dash_duo, "conflictmap_*.csv")
+    assert path.name.startswith("conflictmap_2020-0") and path.name.endswith("_Diplomacy.csv"), path.name
+    csv = pd.read_csv(path)
     assert list(csv.columns) == list(S.NAMES), "every events-table column, in schema order"
     assert sorted(csv["event_id"]) == sorted(expected["event_id"])
     assert set(csv["event_type"]) == {"Diplomacy"}
 
     dash_duo.find_element("#export-geojson").click()
-    geo = json.loads(wait_for_download(dash_duo, "conflictmap-selection.geojson").read_text(encoding="utf-8"))
+    geo = json.loads(wait_for_download(dash_duo, path.stem + ".geojson").read_text(encoding="utf-8"))
     assert geo["type"] == "FeatureCollection"
     assert sorted(f["properties"]["event_id"] for f in geo["features"]) == sorted(expected["event_id"])
     by_id = expected.set_index("event_id")
