@@ -320,6 +320,7 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
         className="page",
         children=[
             dcc.Location(id=ids.URL, refresh=False),
+            _skip_links(),
             _topbar(title, tiles, writes),
             filters_panel(),
             *_page_stores(),
@@ -335,6 +336,19 @@ def build_layout(title: str = "conflictmap", tiles: tuple[str, str] | None = Non
                 ],
             ),
         ],
+    )
+
+
+def _skip_links() -> html.Nav:
+    """The page's first tab stops, shown only when focused: past the top bar and the filters (a
+    dozen stops) to the map, or to the sentences (each sentence adds three more)."""
+    return html.Nav(
+        className="skip-links",
+        children=[
+            html.A("Skip to the map", href=f"#{ids.MAP}", className="skip-link"),
+            html.A("Skip to the sentences", href=f"#{ids.EXCERPTS}", className="skip-link"),
+        ],
+        **{"aria-label": "skip links"},
     )
 
 

@@ -518,3 +518,28 @@ def test_panels_controls_are_reachable_with_the_keyboard(dash_duo, seed_store):
     wait_until(dash_duo, lambda: count(dash_duo, "#reader[hidden]") == 1, "Enter on Close did not close the reader")
     wait_until(dash_duo, lambda: focused_in(dash_duo, button), "the focus did not go back to Read in context")
     assert dash_duo.get_logs() == []
+
+
+def test_the_first_tab_stops_skip_to_the_map_and_to_the_sentences(dash_duo, seed_store):
+    """A keyboard user reached the sentences after the top bar's and the filters' two dozen stops;
+    the page's first two stops now skip there, shown on the screen while focused."""
+    start_app(dash_duo, seed_store)
+    dash_duo.wait_for_element("#excerpts article", timeout=TIMEOUT)
+    shown = "const r = document.activeElement.getBoundingClientRect(); return [r.left, r.top, r.width, innerWidth];"
+    dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur()")
+    keys = ActionChains(dash_duo.driver)
+    keys.send_keys(Keys.TAB).perform()
+    assert dash_duo.driver.execute_script("return document.activeElement.textContent") == "Skip to the map"
+    left, top, width, screen = dash_duo.driver.execute_script(shown)
+    assert 0 <= left and left + width <= screen and 0 <= top < 60, "the focused skip link is not on the screen"
+    keys.send_keys(Keys.TAB).perform()
+    assert dash_duo.driver.execute_script("return document.activeElement.textContent") == "Skip to the sentences"
+    keys.send_keys(Keys.ENTER).perform()
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script("return location.hash") == "#excerpts", "no jump")
+    # The next Tab lands in the sentences, not back in the top bar.
+    keys.send_keys(Keys.TAB).perform()
+    assert focused_in(dash_duo, "excerpts"), dash_duo.driver.execute_script("return document.activeElement.outerHTML")
+    dash_duo.driver.execute_script("document.activeElement.blur()")
+    skip = dash_duo.driver.execute_script("return document.querySelector('.skip-link').getBoundingClientRect().right")
+    assert skip <= 0, "an unfocused skip link shows"
+    assert dash_duo.get_logs() == []
