@@ -348,7 +348,7 @@ def _skip_links() -> html.Nav:
             html.A("Skip to the map", href=f"#{ids.MAP}", className="skip-link"),
             html.A("Skip to the sentences", href=f"#{ids.EXCERPTS}", className="skip-link"),
         ],
-        **{"aria-label": "skip links"},
+        **dashed(aria_label="skip links"),
     )
 
 
