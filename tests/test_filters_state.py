@@ -317,7 +317,12 @@ def test_timeline_figure_draws_spread_dates_hatched_and_the_background(make_even
     assert bars[1].marker.opacity < bars[0].marker.opacity
     (bg,) = [t for t in fig.data if isinstance(t, go.Scatter)]
     assert bg.fill == "tozeroy" and sum(bg.y) == pytest.approx(2.0)
-    assert fig.layout.yaxis.title.text == "deaths"
+    # The place's bars on a scale of their own (left), over every place's totals on theirs (right).
+    assert {t.yaxis for t in bars} == {"y2"} and bg.yaxis in (None, "y")
+    assert fig.layout.yaxis2.title.text == "deaths" and fig.layout.yaxis2.side == "left"
+    assert fig.layout.yaxis2.overlaying == "y" and fig.layout.yaxis.title.text == "all places"
+    alone = timeline_figure(series, unit="day", measure="deaths")
+    assert alone.layout.yaxis.title.text == "deaths" and {t.yaxis for t in alone.data} <= {None, "y"}
 
 
 def test_places_from_selected() -> None:

@@ -39,19 +39,21 @@ def timeline_spec(
     `counts` has columns day, event_type, n and optionally `precise`: rows with precise=False are
     the share of events dated only to a month or year, spread over that period and drawn lighter
     and hatched. `background` (day, n), when given, is drawn behind as a grey step area: the
-    totals of every place, so a selected place's bars are seen against them. `extent` (the whole
-    store's date span) keeps the axis steady when a place is selected.
+    totals of every place, on the right axis, so a selected place's bars (on the left one) are seen
+    against them. `extent` (the whole store's date span) keeps the axis steady when a place is
+    selected.
     """
     traces: list[dict] = []
-    if background is not None and not background.empty:
+    behind = background is not None and not background.empty
+    if behind:
         traces.append(_background_trace(background, unit))
     if "precise" not in counts.columns:
         counts = counts.assign(precise=True)
     word = "deaths" if measure == "deaths" else "events"
-    traces += [_bar_trace(precise, event_type, x, y, unit, word) for precise, event_type, x, y in _bar_groups(counts)]
+    bars = [_bar_trace(precise, event_type, x, y, unit, word) for precise, event_type, x, y in _bar_groups(counts)]
     layout = dict(
         barmode="stack",
-        margin=dict(l=40, r=10, t=10, b=30),
+        margin=dict(l=40, r=45 if behind else 10, t=10, b=30),
         dragmode="zoom",
         showlegend=False,
         uirevision="timeline",
@@ -59,6 +61,19 @@ def timeline_spec(
         xaxis=_time_axis(start, end, extent),
         yaxis=dict(fixedrange=True, title=dict(text=word)),
     )
+    if behind:
+        # A place's bars on a scale of their own (the left axis, drawn over the totals), the totals of
+        # every place on theirs (the right axis): on the totals' scale a place's one or two events were
+        # a sliver of a pixel under a peak of a hundred.
+        bars = [{**bar, "yaxis": "y2"} for bar in bars]
+        layout["yaxis"] = dict(
+            fixedrange=True, side="right", showgrid=False, rangemode="tozero", title=dict(text="all places")
+        )
+        # Ticks of its own: an overlaying axis syncs its ticks to the base axis's by default (0.515 events).
+        layout["yaxis2"] = dict(
+            fixedrange=True, side="left", overlaying="y", rangemode="tozero", tickmode="auto", title=dict(text=word)
+        )
+    traces += bars
     # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
     # a few dozen bar traces cost more than computing them.
     return dict(data=traces, layout=layout)

@@ -322,3 +322,30 @@ def test_a_link_with_a_window_fills_the_date_fields(dash_duo, seed_store):
         timeout=FIRST_RENDER,
     )
     assert dash_duo.get_logs() == []
+
+
+# The tallest drawn bar of the timeline, as a share of its plot area's height (null until bars are drawn).
+TALLEST_BAR_JS = """
+const gd = document.querySelector('#timeline .js-plotly-plot');
+if (!gd || !gd._fullLayout || !gd._fullLayout._size) return null;
+const heights = Array.from(gd.querySelectorAll('.barlayer .point path')).map(p => p.getBoundingClientRect().height);
+return heights.length ? Math.max(...heights) / gd._fullLayout._size.h : null;
+"""
+
+
+def test_a_selected_place_s_few_events_fill_the_timeline_s_height(dash_duo, seed_store):
+    """A place's bars were drawn on the totals' scale: one event beside a day of many was a sliver.
+    They have a scale of their own now (the left axis), over the totals (the right one)."""
+    events = stored_events(seed_store)
+    told = events[events["record_kind"] == "event"]
+    per_place = told.groupby("place_key")["event_id"].nunique()
+    per_day = told.groupby(told["event_date"].dt.normalize())["event_id"].nunique()
+    quiet = per_place[per_place == 1].index[0]
+    assert per_day.max() >= 2, "the seed's busiest day no longer holds more than one event"
+    dash_duo.start_server(create_app(seed_store))
+    dash_duo.driver.get(f"{dash_duo.server_url}/?{urlencode({'place': quiet})}")
+    dash_duo.wait_for_contains_text("#summary", "1 of", timeout=FIRST_RENDER)
+    wait_until(dash_duo, lambda: app_is_settled(dash_duo), "the page never settled")
+    tallest = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(TALLEST_BAR_JS), "no bars drawn")
+    assert tallest >= 0.8, f"the place's one event is drawn {tallest:.0%} of the timeline's height"
+    assert dash_duo.get_logs() == []
