@@ -62,21 +62,25 @@ def timeline_spec(
         yaxis=dict(fixedrange=True, title=dict(text=word)),
     )
     if behind:
-        # A place's bars on a scale of their own (the left axis, drawn over the totals), the totals of
-        # every place on theirs (the right axis): on the totals' scale a place's one or two events were
-        # a sliver of a pixel under a peak of a hundred.
-        bars = [{**bar, "yaxis": "y2"} for bar in bars]
-        layout["yaxis"] = dict(
-            fixedrange=True, side="right", showgrid=False, rangemode="tozero", title=dict(text="all places")
-        )
-        # Ticks of its own: an overlaying axis syncs its ticks to the base axis's by default (0.515 events).
-        layout["yaxis2"] = dict(
-            fixedrange=True, side="left", overlaying="y", rangemode="tozero", tickmode="auto", title=dict(text=word)
-        )
+        bars = _over_totals(layout, bars, word)
     traces += bars
     # Built from known-good literals, unvalidated, as the map is: plotly's per-property validation of
     # a few dozen bar traces cost more than computing them.
     return dict(data=traces, layout=layout)
+
+
+def _over_totals(layout: dict, bars: list[dict], word: str) -> list[dict]:
+    """A place's bars on a scale of their own (the left axis, drawn over the totals), the totals of
+    every place on theirs (the right axis: `layout`'s y axes set here): on the totals' scale a
+    place's one or two events were a sliver of a pixel under a peak of a hundred."""
+    layout["yaxis"] = dict(
+        fixedrange=True, side="right", showgrid=False, rangemode="tozero", title=dict(text="all places")
+    )
+    # Ticks of its own: an overlaying axis syncs its ticks to the base axis's by default (0.515 events).
+    layout["yaxis2"] = dict(
+        fixedrange=True, side="left", overlaying="y", rangemode="tozero", tickmode="auto", title=dict(text=word)
+    )
+    return [{**bar, "yaxis": "y2"} for bar in bars]
 
 
 def _background_trace(background: pd.DataFrame, unit: str) -> dict:
