@@ -430,3 +430,22 @@ document.addEventListener('click', function (event) {
         wheelTimer = setTimeout(function () { wheelTimer = null; release(); }, WHEEL_IDLE_MS);
     }, {capture: true, passive: true});
 })();
+
+// What the page shows by look only, told to assistive technology too: the upload's file field (drawn
+// by dcc.Upload, with no label of its own) is named after its button, and a field the page marks
+// invalid by its class (an impossible typed date: clientside.DATES_JS) is aria-invalid.
+function describeFields() {
+    const file = document.querySelector('#upload input[type="file"]');
+    if (file && !file.hasAttribute('aria-label')) { file.setAttribute('aria-label', 'Add articles: choose article files'); }
+    for (const box of document.querySelectorAll('.date')) {  // dcc.Input's className is on a wrapper
+        const input = box.matches('input') ? box : box.querySelector('input');
+        if (!input) { continue; }
+        const invalid = box.classList.contains('invalid');
+        if (invalid !== (input.getAttribute('aria-invalid') === 'true')) {
+            if (invalid) { input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
+        }
+    }
+}
+new MutationObserver(describeFields).observe(document.documentElement, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['class'],
+});

@@ -543,3 +543,14 @@ def test_the_first_tab_stops_skip_to_the_map_and_to_the_sentences(dash_duo, seed
     skip = dash_duo.driver.execute_script("return document.querySelector('.skip-link').getBoundingClientRect().right")
     assert skip <= 0, "an unfocused skip link shows"
     assert dash_duo.get_logs() == []
+
+
+def test_the_upload_s_file_field_has_a_name(dash_duo, seed_store):
+    """dcc.Upload draws a file field with no label: a screen reader announced it as "file, button"."""
+    start_app(dash_duo, seed_store)
+    label = (
+        "const f = document.querySelector('#upload input[type=\\'file\\']'); return f && f.getAttribute('aria-label');"
+    )
+    got = wait_until(dash_duo, lambda: dash_duo.driver.execute_script(label), "the file field has no name")
+    assert got.startswith("Add articles")
+    assert dash_duo.get_logs() == []

@@ -276,6 +276,9 @@ def test_typed_dates_and_presets_set_the_window_and_the_brush_writes_the_fields(
     # A date that is no day is refused and marked; the window stays.
     type_date(dash_duo, "date-to", "2018-02-30")
     wait_until(dash_duo, lambda: "invalid" in field_class(dash_duo, "date-to"), "an impossible date was not marked")
+    invalid = "return document.getElementById(arguments[0]).getAttribute('aria-invalid')"
+    wait_until(dash_duo, lambda: dash_duo.driver.execute_script(invalid, "date-to") == "true", "not aria-invalid")
+    assert dash_duo.driver.execute_script(invalid, "date-from") is None, "a valid field is said invalid"
     assert page_query(dash_duo).get("to") == ["2018-12-31 23:59:59"]
 
     # A preset counts back from the last event.
