@@ -432,11 +432,17 @@ document.addEventListener('click', function (event) {
 })();
 
 // What the page shows by look only, told to assistive technology too: the upload's file field (drawn
-// by dcc.Upload, with no label of its own) is named after its button, and a field the page marks
-// invalid by its class (an impossible typed date: clientside.DATES_JS) is aria-invalid.
-function describeFields() {
+// by dcc.Upload, with no label of its own) is named after its button, once Dash has drawn it; a field
+// the page marks invalid by its class (an impossible typed date: clientside.DATES_JS) is aria-invalid.
+// Only class changes are watched for the second (not every node plotly adds while drawing or hovering).
+const uploadNamed = new MutationObserver(function () {
     const file = document.querySelector('#upload input[type="file"]');
-    if (file && !file.hasAttribute('aria-label')) { file.setAttribute('aria-label', 'Add articles: choose article files'); }
+    if (!file) { return; }
+    file.setAttribute('aria-label', 'Add articles: choose article files');
+    uploadNamed.disconnect();
+});
+uploadNamed.observe(document.documentElement, {childList: true, subtree: true});
+new MutationObserver(function () {
     for (const box of document.querySelectorAll('.date')) {  // dcc.Input's className is on a wrapper
         const input = box.matches('input') ? box : box.querySelector('input');
         if (!input) { continue; }
@@ -445,7 +451,4 @@ function describeFields() {
             if (invalid) { input.setAttribute('aria-invalid', 'true'); } else { input.removeAttribute('aria-invalid'); }
         }
     }
-}
-new MutationObserver(describeFields).observe(document.documentElement, {
-    childList: true, subtree: true, attributes: true, attributeFilter: ['class'],
-});
+}).observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['class']});

@@ -150,11 +150,9 @@ def listed_page(
     return rows, offset, token, older_rows(events, offset, len(rows), more)
 
 
-def pager(total: int, offset: int, token: str, limit: int = EXCERPT_LIMIT, older: int | None = -1) -> dict:
-    """Newer / older pages of the list (their clicks reach ids.EXCERPT_PAGE through assets/panels.js):
-    after `total` rows, or where their number is not known, `older` rows after this page (None: some)."""
-    if older == -1:
-        older = max(total - offset - limit, 0)
+def pager(offset: int, token: str, older: int | None, limit: int = EXCERPT_LIMIT) -> dict:
+    """Newer / older pages of the list (their clicks reach ids.EXCERPT_PAGE through assets/panels.js)
+    from row `offset`, `older` rows after this page (None: some, how many unknown)."""
     page = offset // limit
     buttons = []
     if page > 0:
@@ -222,7 +220,7 @@ def excerpts_list(
     paged = bool(offset or older != 0)
     shown = f"; sentences {offset + 1:,}–{offset + len(records):,}" if paged else ""
     hint = node("P", f"{total:,} event(s){', newest first' if total > 1 or paged else ''}" + shown, className="hint")
-    pages = [pager(total, offset, token, limit, older)] if paged else []
+    pages = [pager(offset, token, older, limit)] if paged else []
     return [node("H2", heading), hint, *pages, *(excerpt_item(r, sel, search) for r in records), *pages]
 
 

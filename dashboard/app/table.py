@@ -191,7 +191,7 @@ def events_table(
         node("P", "Hold Ctrl or Shift while choosing places to fit the map to several rows.", className="hint small"),
     ]
     if total > limit:
-        out.append(pager(total, offset, token, limit))
+        out.append(pager(offset, token, max(total - offset - limit, 0), limit))
     rows = []
     for r, label in zip(df.to_dict("records"), labels, strict=True):
         chosen = selected_event is not None and r[S.EVENT_ID] == selected_event
@@ -211,7 +211,7 @@ def events_table(
         )
     )
     if total > limit:
-        out.append(pager(total, offset, token, limit))
+        out.append(pager(offset, token, max(total - offset - limit, 0), limit))
     return out
 
 
