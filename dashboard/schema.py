@@ -137,6 +137,14 @@ COLUMNS: tuple[Column, ...] = (
 
 NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 DTYPES: dict[str, str] = {c.name: c.dtype for c in COLUMNS}
+# Each dtype's SQL type (DuckDB's), for a column written as typed NULLs.
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "datetime64[ns]": "TIMESTAMP_NS",
+    "Int64": "BIGINT",
+    "float64": "DOUBLE",
+    "boolean": "BOOLEAN",
+}
 
 # Plain constants so callers use names, not string literals scattered around.
 EVENT_ID = "event_id"

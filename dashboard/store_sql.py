@@ -71,7 +71,7 @@ def latest_patch_sql(patches: list[str], whole: list[str]) -> str:
     )
     placed = [p for p in patches if is_place_patch(p)]
     if not placed:  # the same columns, none placed (effective_sql reads them whatever the files)
-        nulls = ", ".join(f"CAST(NULL AS {_SQL_TYPES[S.DTYPES[c]]}) AS {c}" for c in PLACE_COLUMNS)
+        nulls = ", ".join(f"CAST(NULL AS {S.SQL_TYPES[S.DTYPES[c]]}) AS {c}" for c in PLACE_COLUMNS)
         return f"(SELECT *, false AS placed, {nulls} FROM {clusters})"
     where = ", ".join(PLACE_COLUMNS)
     places = (
@@ -108,12 +108,9 @@ def effective_sql(base: list[str], whole: str | None, patches: str | None, filen
     return f"(SELECT e.* REPLACE ({swapped}) FROM {rows} e LEFT JOIN {patches} p ON e.event_id = p.event_id)"
 
 
-_SQL_TYPES = {"string": "VARCHAR", "datetime64[ns]": "TIMESTAMP_NS", "Int64": "BIGINT", "float64": "DOUBLE"}
-
-
 def _no_events_sql() -> str:
     """A relation of no events with every column of the schema."""
-    cols = ", ".join(f"CAST(NULL AS {_SQL_TYPES.get(S.DTYPES[c], 'BOOLEAN')}) AS {c}" for c in S.NAMES)
+    cols = ", ".join(f"CAST(NULL AS {S.SQL_TYPES[S.DTYPES[c]]}) AS {c}" for c in S.NAMES)
     return f"(SELECT * FROM (SELECT {cols}) WHERE false)"
 
 

@@ -183,3 +183,34 @@ def test_the_first_answer_under_a_filter_builds_the_country_days_table_after_it(
         views.after_answer(f, also=lambda: ran.append("also"))
         settled()
     assert db.built(DR.COUNTRY_DAYS) is not None and ran == ["also"]
+
+
+def test_the_levels_tables_the_store_wrote_are_held_after_the_answer_as_a_request_builds_them(
+    tmp_path: Path,
+) -> None:
+    """hold_levels (after the first answer) takes each level's tables per date and per place that the
+    store wrote, whole or derived after appends, on a connection of its own: the same rows as the
+    tables a request builds on first use; where the store wrote none, it builds nothing."""
+    place = Alternative(name="A third town", lat=35.25, lon=40.5, country="Syria", country_code="SY")
+    seen = []
+    for what, db in every_kind_of_write(tmp_path, 6, place, compacted=True):
+        other = D.DuckEngine(db.store, threads=1)  # the same generation, nothing held beforehand
+        DR.hold_levels(db)
+        gen, parts = db.rollup_now()
+        rows = 0
+        measures = db.rollup_measures
+        for prefix in RS.levels(measures):
+            for kind in ("days", "places"):
+                suffix = f"{kind}_{prefix}"
+                if not db.stored(suffix):
+                    assert db.built(suffix) is None, (what, suffix)
+                    continue
+                assert db.built(suffix) == f"rollup_{gen}_{suffix}", (what, suffix)
+                built = other.summed(suffix, DR.summed_select(measures, kind, prefix)[1])
+                held = sorted_rows(db, f"SELECT * FROM rollup_{gen}_{suffix}")
+                pd.testing.assert_frame_equal(held, sorted_rows(other, f"SELECT * FROM {built}"))
+                rows += len(held)
+        seen.append((what, len(parts), db.stored(f"places_{RS.levels(measures)[0]}")))
+        assert rows or not seen[-1][2], f"{what}: the levels' tables hold rows"
+    # Held whole (one part) after a compaction, derived after the appends that follow one.
+    assert (("compaction", 1, True) in seen) and any(w == "append" and n > 1 and s for w, n, s in seen), seen

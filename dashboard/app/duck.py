@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema as S
-from dashboard.app.duck_engine import KEY_OF, PLACE_FILTERED, PLACE_KEY_SQL, SQL_TYPES, DuckEngine
+from dashboard.app.duck_engine import KEY_OF, PLACE_FILTERED, PLACE_KEY_SQL, DuckEngine
 from dashboard.app.duck_where import dates_of, where
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
-__all__ = ["PLACE_FILTERED", "PLACE_KEY_SQL", "SQL_TYPES", "DuckEngine", "dates_of", "where"]
+__all__ = ["PLACE_FILTERED", "PLACE_KEY_SQL", "DuckEngine", "dates_of", "where"]
 
 
 def counted(cond: str, params: list, cols: tuple[str, ...], source: str = "events") -> tuple[str, list]:

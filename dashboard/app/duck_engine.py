@@ -24,27 +24,16 @@ from dashboard.app import duck_generation as P
 from dashboard.errors import StoreError
 from dashboard.store_protocol import StoreReader
 
-# The marker key, as schema.place_keys writes it (name | lat | lon rounded to 4 places, Python's float text).
-# numpy's round (x * 10**4, half to even, / 10**4), which DuckDB's round(x, 4) is not. A place is
-# compared and grouped by (location, lat_i, lon_i), the coordinates in 10**-4 degrees as integers:
-# building the key string for every row made a million-row aggregate take seconds. Defined with the
-# store's held tables (store_held), which are computed over the same view.
+# The marker key as schema.place_keys writes it, and a place's coordinates as integers (held_sql,
+# beside the store's held tables computed over the same view: a place is grouped by those integers).
 KEY_OF = HQ.KEY_OF
 PLACE_KEY_SQL = HQ.PLACE_KEY_SQL
-# A row's place coordinates as those integers.
 INTS = RS.INTS
 
 _TOLLS = re.compile(r"\btolls\b")
 # The columns a place filter reads (duck.where: countries, admin1s, places and their boxes, towns only).
 PLACE_FILTERED = R.PLACE_FILTERED
 T = TypeVar("T")
-SQL_TYPES = {
-    "string": "VARCHAR",
-    "datetime64[ns]": "TIMESTAMP_NS",
-    "Int64": "BIGINT",
-    "float64": "DOUBLE",
-    "boolean": "BOOLEAN",
-}
 
 
 class DuckEngine:
@@ -57,13 +46,12 @@ class DuckEngine:
         # tables stay uncompressed instead (+45 MB there, the process's RSS no higher).
         config = {"memory_limit": memory_limit, "checkpoint_threshold": "1TB"}
         self._con = duckdb.connect(config={**config, **({"threads": threads} if threads else {})})
-        # Parquet footers cached between queries: the files of a generation never change, and an
-        # answer is half a dozen queries over the same files. GLOBAL: a plain SET is this
-        # connection's session only, and every query runs on a cursor (a session of its own),
-        # which then read each file's footer anew (tests/test_duck.py checks it on a cursor). Not
-        # in `config`: the setting needs the parquet extension, loaded only once connected.
+        # Parquet footers cached between queries (a generation's files never change; an answer is half
+        # a dozen queries over them). GLOBAL: a plain SET holds for this connection's session only, not
+        # the cursors every query runs on (tests/test_duck.py); not in `config`: it needs the parquet
+        # extension, loaded once connected.
         self._con.execute("SET GLOBAL parquet_metadata_cache = true")
-        self._lock = threading.Lock()
+        self._lock, self._rollup_lock = threading.Lock(), threading.Lock()  # _rollup_lock: _rollup_view
         self._generation = -1
         self._events: str | None = None  # the current generation's `events` view until declared (_events_view)
         self._tolls = -1  # the generation whose tolls table is built (on the first query that needs it)
@@ -77,8 +65,7 @@ class DuckEngine:
         self._held = SH.NO_HELD  # what the store wrote of the held tables for it (store_held.Held)
         self.rollup_parts: tuple[str, ...] = ()  # the current generation's rollup parts (their files)
         self._rollup_pending: P.Pending | None = None  # its view `rollup` until declared (_rollup_view)
-        # duck_fact's tables of a rollup's first part, kept across the generations that share that
-        # part (duck_fact_base.Base; the latest two): a write's generation derives its tables from them.
+        # duck_fact's tables of a rollup's first part, kept across the generations sharing it (the latest two).
         self.fact_bases: list = []
         self.fact_now: tuple[int, Any] | None = None  # (generation, its duck_fact.Fact or None)
         self.fact_lock = threading.Lock()
@@ -112,20 +99,25 @@ class DuckEngine:
 
     def _rollup_view(self) -> bool:
         """Declare the current generation's view `rollup` if pending (duck_generation; whether it was):
-        its tables on a cursor outside the engine's lock, which every query waits for (after_answer's
-        thread, below the requests' priority, may need them first); the view under it, if still current."""
+        its tables outside the engine's lock, which every query waits for (after_answer's thread, below
+        the requests' priority, may need them first), one thread at a time (two creating one table at
+        once fail in DuckDB 2.0.1); the view under the engine's lock, if still current."""
         with self._lock:
-            pending = self._rollup_pending
-        if pending is None:
-            return False
-        *tables, view = P.view_statements(pending, INTS)
-        cur = self._con.cursor()
-        for statement in tables:
-            cur.execute(statement)
-        with self._lock:
-            if self._rollup_pending == pending:
-                self._con.execute(view)
-                self._rollup_pending = None
+            if self._rollup_pending is None:
+                return False
+        with self._rollup_lock:
+            with self._lock:
+                pending = self._rollup_pending
+            if pending is None:
+                return True
+            *tables, view = P.view_statements(pending, INTS)
+            cur = self._con.cursor()
+            for statement in tables:
+                cur.execute(statement)
+            with self._lock:
+                if self._rollup_pending == pending:
+                    self._con.execute(view)
+                    self._rollup_pending = None
         return True
 
     def _declaring_events(self, run: Callable[[], T]) -> T:
@@ -161,7 +153,7 @@ class DuckEngine:
             source = (
                 "SELECT * FROM (SELECT "
                 + ", ".join(
-                    f"CAST(NULL AS {SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}" for c in (*S.NAMES, S.PLACE_KEY)
+                    f"CAST(NULL AS {S.SQL_TYPES[S.DTYPES.get(c, 'string')]}) AS {c}" for c in (*S.NAMES, S.PLACE_KEY)
                 )
                 + ", CAST(NULL AS BIGINT) AS lat_i, CAST(NULL AS BIGINT) AS lon_i, "
                 "CAST(NULL AS BOOLEAN) AS lone) WHERE false"
@@ -284,6 +276,14 @@ class DuckEngine:
         self.cursor()
         with self._lock:
             return suffix in self._stored_sums
+
+    def stored_select(self, con: duckdb.DuckDBPyConnection, suffix: str) -> str | None:
+        """duck_generation.stored_select of the current generation's table `suffix`, run on `con` (a
+        connection of its own: duck_apart); None where the store wrote no file for it."""
+        gen, parts = self.rollup_now()
+        with self._lock:
+            sums, measures = dict(self._stored_sums), self.rollup_measures
+        return P.stored_select(con, f"rollup_{gen}_{suffix}", suffix, sums, parts, measures)
 
     def summed_held(self, gen: int, suffix: str, rows: pa.Table) -> None:
         """summed's table `suffix` of generation `gen`, its rows computed on another connection

@@ -175,6 +175,7 @@ class DuckViews:
             self._per_generation("#listed", lambda: DL.build(self.db))
             if DSE.written(self.db, self.generation):  # last: the brushes read the tables above
                 self._search()
+            DR.hold_levels(self.db)  # the minima's tables the store wrote: only a filter at a minimum reads them
         except (duckdb.Error, StoreError):
             return  # the request that needs the tables builds them, and reports what fails
 
