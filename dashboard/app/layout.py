@@ -116,10 +116,14 @@ def timeline_bar() -> html.Div:
                 options=[{"label": "timeline: events", "value": "events"}, {"label": "deaths", "value": "deaths"}],
             ),
             html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="button", title="play the time window"),
-            html.Label("window", htmlFor=ids.PLAY_WINDOW, className="small"),
-            dcc.Input(id=ids.PLAY_WINDOW, type="number", min=1, step=1, value=30, className="number small-input"),
-            html.Label("step (days)", htmlFor=ids.PLAY_STEP, className="small"),
-            dcc.Input(id=ids.PLAY_STEP, type="number", min=1, step=1, value=7, className="number small-input"),
+            _labelled(
+                html.Label("window", htmlFor=ids.PLAY_WINDOW, className="small"),
+                dcc.Input(id=ids.PLAY_WINDOW, type="number", min=1, step=1, value=30, className="number small-input"),
+            ),
+            _labelled(
+                html.Label("step (days)", htmlFor=ids.PLAY_STEP, className="small"),
+                dcc.Input(id=ids.PLAY_STEP, type="number", min=1, step=1, value=7, className="number small-input"),
+            ),
             dcc.Checklist(
                 id=ids.PLAY_CUMULATIVE,
                 className="control",
@@ -161,26 +165,36 @@ def date_bar() -> html.Div:
         role="group",
         **dashed(aria_label="Time window"),
         children=[
-            html.Label("from", htmlFor=ids.DATE_FROM, className="small"),
-            _date_field(ids.DATE_FROM),
-            html.Label("to", htmlFor=ids.DATE_TO, className="small"),
-            _date_field(ids.DATE_TO),
-            html.Span("last:", className="small"),
-            *(
-                html.Button(
-                    label,
-                    id=pid,
-                    n_clicks=0,
-                    className="button preset",
-                    title="the whole span of the events"
-                    if pid == "preset-all"
-                    else f"the last {label} up to the latest event shown",
-                )
-                for pid, label in PRESET_LABELS.items()
+            _labelled(html.Label("from", htmlFor=ids.DATE_FROM, className="small"), _date_field(ids.DATE_FROM)),
+            _labelled(html.Label("to", htmlFor=ids.DATE_TO, className="small"), _date_field(ids.DATE_TO)),
+            html.Span(
+                className="labelled presets",
+                children=[
+                    html.Span("last:", className="small"),
+                    *(
+                        html.Button(
+                            label,
+                            id=pid,
+                            n_clicks=0,
+                            className="button preset",
+                            title="the whole span of the events"
+                            if pid == "preset-all"
+                            else f"the last {label} up to the latest event shown",
+                        )
+                        for pid, label in PRESET_LABELS.items()
+                    ),
+                ],
             ),
             dcc.Store(id=ids.DATE_EXTENT),
         ],
     )
+
+
+def _labelled(label: html.Label, field: dcc.Input) -> html.Span:
+    """A label and its field as one item of a wrapping bar: on a narrow screen the bar breaks its
+    line between pairs, never between a label and its field ("window" at one line's end, its
+    number at the next one's start, read as the number of the label before it)."""
+    return html.Span(className="labelled", children=[label, field])
 
 
 def basemap_switch(tiles: tuple[str, str] | None) -> dcc.RadioItems:

@@ -204,3 +204,45 @@ def test_at_phone_size_the_map_fills_its_panel_whatever_the_places_shape(dash_du
 
     wait_until(dash_duo, filled, "the phone's map is drawn in a strip of its panel")
     assert dash_duo.get_logs() == []
+
+
+# Each label of the time bars with the field it names, by selector: the label's box and the field's.
+PAIRS_JS = """
+const out = {};
+for (const [label, field] of arguments[0]) {
+    const l = document.querySelector(label), f = document.querySelector(field);
+    if (!l || !f) return null;
+    const a = l.getBoundingClientRect(), b = f.getBoundingClientRect();
+    out[label] = {label: [a.top, a.bottom, a.right], field: [b.top, b.bottom, b.left]};
+}
+return out;
+"""
+
+
+def test_at_phone_size_every_time_label_stays_on_the_line_of_its_field(dash_duo, seed_store):
+    """At 390 px the time bars wrap: a label ended one line and its field began the next ("window"
+    then, under it, "30"), so that a number was read as the label's before it. Each label now
+    shares its field's line and stands just left of it; "last:" stays with the first preset."""
+    start_app(dash_duo, seed_store)
+    set_viewport(dash_duo, *PHONE)
+    pairs = [
+        ("label[for='play-window']", "#play-window"),
+        ("label[for='play-step']", "#play-step"),
+        ("label[for='date-from']", "#date-from"),
+        ("label[for='date-to']", "#date-to"),
+        (".datebar span.small", "#preset-7"),
+    ]
+    got = wait_until(
+        dash_duo,
+        lambda: (
+            dash_duo.driver.execute_script("return innerWidth") == PHONE[0]
+            and dash_duo.driver.execute_script(PAIRS_JS, pairs)
+        ),
+        "the time bars are not drawn at phone size",
+    )
+    for label, box in got.items():
+        (top, bottom, right), (ftop, fbottom, left) = box["label"], box["field"]
+        middle = (top + bottom) / 2
+        assert ftop <= middle <= fbottom, f"{label} is not on its field's line: {box}"
+        assert 0 <= left - right <= 12, f"{label} is not just before its field: {box}"
+    assert dash_duo.get_logs() == []
