@@ -216,6 +216,12 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
         "a place that is only what a bearing is taken from ('the town of X south of Y') loses to a finer place the "
         "sentence puts at that bearing",
     ),
+    RuleInfo(
+        "location.bearing_subject",
+        "location",
+        "with location.bearing_landmark, the place whose name the bearing follows ('in X west of Y', 'X, south of "
+        "Y') takes the event from Y even when it is no finer than Y: two towns, one placed by the other",
+    ),
 )
 
 # Rules applied while the text is split into sentences (dashboard/nlp.py), before any parse.

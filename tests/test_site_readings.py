@@ -3,8 +3,8 @@ lost its comma (`location.dropped_comma_part`), a village finer than the town an
 (`assemble.village_over_town`), a place that only says where a teller of the news is
 (`location.source_place`), "X province" after a locative name (`recognition.province_word`), a
 region across countries that names no country (resolution's trust tests), a bearing's landmark
-(`location.bearing_landmark`) and a day glued to a place (`recognition.date_tail`). `rows_of` also
-checks each row's toponym offsets."""
+(`location.bearing_landmark`, `location.bearing_subject`) and a day glued to a place
+(`recognition.date_tail`). `rows_of` also checks each row's toponym offsets."""
 
 from __future__ import annotations
 
@@ -123,6 +123,37 @@ def test_a_place_a_bearing_is_taken_from_loses_to_the_site_at_that_bearing(pipel
     assert (row[S.LOCATION], row[S.ADMIN1]) == ("Zurbaneh", "Hama")
     (off,) = rows_of(without(pipeline, "location.bearing_landmark"), text).to_dict("records")
     assert off[S.LOCATION] != "Zurbaneh"
+
+
+def test_a_town_a_bearing_is_said_of_takes_the_event_from_the_town_it_is_taken_from(pipeline) -> None:
+    # Two towns of the same precision: the bearing after the first places it by the second, which is
+    # only a landmark (`location.bearing_subject`); a bearing said of no place leaves the landmark.
+    text = "Rockets struck a bakery in Atareb west of Aleppo on Sunday, killing nine people."
+    (row,) = rows_of(pipeline, text).to_dict("records")
+    assert (row[S.TOPONYM], row[S.FATALITIES]) == ("Atareb", 9)
+    (off,) = rows_of(without(pipeline, "location.bearing_subject"), text).to_dict("records")
+    assert off[S.TOPONYM] == "Aleppo"
+    (alone,) = rows_of(pipeline, "Fighting raged west of Aleppo on Sunday, killing nine fighters.").to_dict("records")
+    assert alone[S.TOPONYM] == "Aleppo"
+
+
+def test_a_bearing_is_said_only_of_a_place_near_its_landmark(nlp, gazetteer) -> None:
+    # "X west of Y" with X resolved to a namesake hundreds of kilometres from Y: not the X the text
+    # means, so the bearing does not move the event there (BEARING_KM).
+    from dataclasses import replace
+
+    from dashboard.events.bearings import BEARING_KM, bearing_follows, bearing_landmark
+
+    doc = nlp("Rockets struck a bakery in Atareb west of Aleppo on Sunday, killing nine people.")
+    sent = next(iter(doc.sents))
+    tops = {t.text: t for t in geoparse(doc, GazetteerGeocoder(gazetteer), gazetteer) if t.place}
+    town, landmark = tops["Atareb"], tops["Aleppo"]
+    assert bearing_landmark(sent, landmark) and not bearing_landmark(sent, town)
+    compass = next(w for w in sent if w.lower_ == "west")
+    assert bearing_follows(sent, town, compass, landmark)
+    assert town.place is not None
+    far = replace(town, place=replace(town.place, latitude=town.place.latitude + 3.0))  # ~330 km north
+    assert BEARING_KM < 330 and not bearing_follows(sent, far, compass, landmark)
 
 
 def test_a_day_glued_to_a_place_without_a_comma_is_cut_off(nlp, gazetteer) -> None:

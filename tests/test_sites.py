@@ -206,8 +206,8 @@ def test_a_run_is_cut_only_before_a_name_opener_and_never_into_one_word_pieces(n
 
 
 def test_ties_go_to_the_finer_place_listed_villages_first_and_war_areas_as_towns() -> None:
+    from dashboard.events.bearings import fineness
     from dashboard.events.sites import LISTED_SITE_LABEL
-    from dashboard.events.where import fineness
     from dashboard.geo.gazetteer import AREA_CODE, Place
     from dashboard.geo.toponyms import Toponym
 
@@ -265,8 +265,8 @@ def test_a_village_of_a_town_is_finer_than_the_town(pipeline) -> None:
 
 
 def test_a_named_village_is_finer_than_a_town_but_a_building_is_not() -> None:
+    from dashboard.events.bearings import fineness
     from dashboard.events.sites import SITE_LABEL, VILLAGE_LABEL
-    from dashboard.events.where import fineness
     from dashboard.geo.gazetteer import Place
     from dashboard.geo.toponyms import Toponym
 

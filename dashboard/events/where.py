@@ -3,18 +3,17 @@ one its trigger is tied to (`choose_event_location`), and a finer place the next
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from dashboard.dates import find_date_mentions, resolve_mention
 from dashboard.errors import ConflictMapError
+from dashboard.events.bearings import fineness, past_the_landmark
 from dashboard.events.nonsites import acts, elsewhere, is_destination, said_at, spans_countries, speaks
 from dashboard.events.roles import another_attack, name_token, place_anchor, place_role
-from dashboard.events.site_names import LISTED_SITE_LABEL, VILLAGE_LABEL
 from dashboard.events.when import clause_verb, told_days, trigger_token
-from dashboard.geo.gazetteer import AREA_CODE, Place, fold
+from dashboard.geo.gazetteer import Place, fold
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
 from dashboard.nlp import span_text, token_at
 from dashboard.rules import ALL_ON, Switches
@@ -90,40 +89,6 @@ def location_candidates(sent: Any, toponyms: list[Toponym]) -> list[Toponym]:
     ]
 
 
-def fineness(t: Toponym) -> int:
-    """How specific a place is, to break ties between places equally close to the trigger (lower is
-    finer): its precision; an unknown name is most often a small place (1); villages listed around
-    the town they were put at, or one the text calls a village, are finer than it (0); a named war
-    area such as a plain or a valley is no finer than the towns in it (1), whatever its precision
-    code says."""
-    if t.label in (LISTED_SITE_LABEL, VILLAGE_LABEL):
-        return 0
-    if t.place is None or t.place.feature_code == AREA_CODE:
-        return 1
-    return t.place.precision
-
-
-def bearing_landmark(sent: Any, t: Toponym) -> bool:
-    """Whether the name is only what a bearing is taken from ("south of Y", not "the south of Y",
-    which is a part of Y): the event is beside it, not in it."""
-    tok = name_token(sent, t)
-    if tok is None or tok.dep_ != "pobj" or tok.head.lower_ != "of":
-        return False
-    compass = tok.head.head
-    return compass.lower_ in COMPASS_WORDS and not any(c.dep_ in ("det", "poss") for c in compass.children)
-
-
-def _past_the_landmark(
-    sent: Any, best: Toponym, locative: list[Toponym], key: Callable[[Toponym], tuple], on: bool = True
-) -> Toponym:
-    """ "in the village of X south of Y": Y is what the bearing is taken from; the finer place the
-    sentence puts at that bearing is where it happened."""
-    if not (on and bearing_landmark(sent, best)):
-        return best
-    finer = [t for t in locative if t is not best and fineness(t) < fineness(best)]
-    return min(finer, key=key) if finer else best
-
-
 def choose_event_location(
     sent: Any, trigger_start: int, toponyms: list[Toponym], switches: Switches = ALL_ON
 ) -> Toponym | None:
@@ -164,7 +129,7 @@ def choose_event_location(
         return _closeness(sent, t, roles[id(t)], goals, trig, trigger_start)
 
     best = min(locative, key=key)
-    best = _past_the_landmark(sent, best, locative, key, switches.on("location.bearing_landmark"))
+    best = past_the_landmark(sent, best, locative, key, switches.on("location.bearing_landmark"), switches)
     # A country named far down the tree from the trigger ("...a war that has killed thousands
     # in Syria") is the story's setting, not where this event happened.
     depth, country = key(best)[1], key(best)[3]
