@@ -40,6 +40,12 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "'repeated attacks', 'has since captured most of the province') is a mention, not one event",
     ),
     RuleInfo(
+        "mention.talks_series",
+        "mention",
+        "talks told as a run of rounds or a series ('several rounds of talks have failed', 'a series of meetings') "
+        "are the story's background, a mention, not one meeting; read only where the phrase holds the trigger",
+    ),
+    RuleInfo(
         "mention.hypothetical",
         "mention",
         "violence that is conditional, called for, threatened or debated ('would', 'could', 'calls for "

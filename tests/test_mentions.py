@@ -329,3 +329,22 @@ def test_a_count_of_the_displaced_so_far_is_a_running_total() -> None:
         displaced("Nearly 800,000 people have been displaced.", switches=Switches.parse("mention.running_total"))
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "trigger", "rule"),
+    [
+        ("Earlier rounds of negotiations in Vienna produced no deal.", "negotiations", "mention.talks_series"),
+        ("The plan grew out of a series of meetings between the envoys.", "meetings", "mention.talks_series"),
+        ("A fresh round of talks opened in Vienna on Tuesday.", "talks", None),
+        # The series is the deal's background; the deal signed is the event.
+        ("After two rounds of consultations, the factions signed a truce on Sunday.", "signed", None),
+    ],
+)
+def test_talks_told_as_a_series_of_rounds_are_background(sentence: str, trigger: str, rule: str | None) -> None:
+    start = 300
+    at = start + sentence.index(trigger)
+    sub = "Agreement" if trigger == "signed" else "Meeting/summit"
+    assert mention_reason(sentence, start, "Diplomacy", sub, "day", False, trigger_at=at) == rule
+    off = Switches.parse("mention.talks_series")
+    assert mention_reason(sentence, start, "Diplomacy", sub, "day", False, trigger_at=at, switches=off) is None

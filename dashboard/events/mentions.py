@@ -76,6 +76,13 @@ _CAMPAIGN = re.compile(
     r"|(?:north|south|east|west|central)\w*(?: and (?:north|south|east|west)\w*)? \w+))\b",
     re.I,
 )
+# Talks told as a run of rounds or a series ("several rounds of talks in X have failed", "a series of
+# meetings between the two sides"): the story's background, not one meeting held that day ("a new
+# round of talks opened on Monday" is one). Read only where it holds the trigger: a deal signed
+# "after several rounds of talks" is still the event.
+_TALKS_SERIES = re.compile(
+    r"\b(?:rounds|series) of (?:[\w-]+ ){0,2}(?:talks|negotiations|meetings|summits|consultations)\b", re.I
+)
 # The trigger is what someone aims at, not what happened: "an offensive with the aim of recapturing
 # the city", "an operation aimed at the liberation of Raqqa".
 _PURPOSE_BEFORE = re.compile(
@@ -218,6 +225,11 @@ def mention_reason(
     if reason is not None:
         return reason
     if not violent:
+        at = trigger_at - start
+        if switches.on("mention.talks_series") and any(
+            m.start() <= at < m.end() for m in _TALKS_SERIES.finditer(sentence)
+        ):
+            return "mention.talks_series"
         # Talks, deals, protests, moves: with `mention.every_type` what is only hoped for, denied or
         # to come is no more an event than a strike that is.
         every = switches.on("mention.every_type")
