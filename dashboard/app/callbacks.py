@@ -368,6 +368,6 @@ def export_download(chunks: Iterable[pd.DataFrame], fmt: str, name: str | None =
     """The selection as a download named `name` (download_name's), written by the same function as
     `conflictmap export` (piece by piece: a large selection is never one DataFrame)."""
     with TemporaryDirectory() as tmp:
-        path = Path(tmp) / (name or f"conflictmap_all-events.{fmt}")
+        path = Path(tmp) / (name or download_name(Filters(), Selection(), fmt))
         write_event_chunks(chunks, fmt, path)
         return dcc.send_file(str(path))

@@ -190,8 +190,9 @@ def events_table(
         node("P", f"{total:,} event(s), one row each{shown}", className="hint"),
         node("P", "Hold Ctrl or Shift while choosing places to fit the map to several rows.", className="hint small"),
     ]
-    if total > limit:
-        out.append(pager(offset, token, max(total - offset - limit, 0), limit))
+    # The same pages above and below the rows.
+    pages = [pager(offset, token, max(total - offset - limit, 0), limit)] if total > limit else []
+    out += pages
     rows = []
     for r, label in zip(df.to_dict("records"), labels, strict=True):
         chosen = selected_event is not None and r[S.EVENT_ID] == selected_event
@@ -210,9 +211,7 @@ def events_table(
             className="table-wrap",
         )
     )
-    if total > limit:
-        out.append(pager(offset, token, max(total - offset - limit, 0), limit))
-    return out
+    return out + pages
 
 
 def table_panel(

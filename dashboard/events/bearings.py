@@ -9,8 +9,10 @@ from typing import Any
 
 from dashboard.events.roles import name_token
 from dashboard.events.site_names import LISTED_SITE_LABEL, VILLAGE_LABEL
+from dashboard.events.site_places import bearing_from
 from dashboard.geo.gazetteer import AREA_CODE, haversine_km
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
+from dashboard.nlp import token_at
 from dashboard.rules import Switches
 
 
@@ -42,38 +44,32 @@ def bearing_landmark(sent: Any, t: Toponym) -> bool:
 BEARING_KM = 100.0
 
 
-def bearing_follows(sent: Any, t: Toponym, compass: Any, landmark: Toponym) -> bool:
-    """Whether the bearing word `compass` comes right after the name of `t`, a comma between at most
-    ("Atareb west of Y", "the village of X, south of Y"), and `t` lies within BEARING_KM of the
-    `landmark` the bearing is taken from: the bearing says where that place lies."""
-    after = [w for w in sent if w.idx >= t.end and not w.is_space][:2]
-    if after and after[0].text == ",":
-        after = after[1:]
-    if not after or after[0].i != compass.i or t.place is None or landmark.place is None:
+def bearing_follows(sent: Any, t: Toponym, landmark: Toponym) -> bool:
+    """Whether the words right after the name of `t` put it at a bearing from `landmark`
+    (site_places.bearing_from: "Atareb west of Y", "the village of X, south of Y") and `t` lies within
+    BEARING_KM of it: the bearing says where that place lies."""
+    last, mark = token_at(sent, t.end - 1), name_token(sent, landmark)
+    if last is None or mark is None or t.place is None or landmark.place is None:
+        return False
+    if bearing_from(last, {mark.i: landmark}) is not landmark:
         return False
     a, b = t.place, landmark.place
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= BEARING_KM
 
 
 def past_the_landmark(
-    sent: Any, best: Toponym, locative: list[Toponym], key: Callable[[Toponym], tuple], on: bool, switches: Switches
+    sent: Any, best: Toponym, locative: list[Toponym], key: Callable[[Toponym], tuple], switches: Switches
 ) -> Toponym:
     """ "in the village of X south of Y": Y is what the bearing is taken from; the finer place the
     sentence puts at that bearing is where it happened, and with `location.bearing_subject` the
     place whose name the bearing follows ("in X west of Y"), though no finer than Y."""
-    if not (on and bearing_landmark(sent, best)):
+    if not (switches.on("location.bearing_landmark") and bearing_landmark(sent, best)):
         return best
-    compass = name_token(sent, best).head.head  # bearing_landmark: the name is the object of "<compass> of"
     said = switches.on("location.bearing_subject")
     finer = [
         t
         for t in locative
         if t is not best
-        and (
-            fineness(t) < fineness(best)
-            or said
-            and fineness(t) == fineness(best)
-            and bearing_follows(sent, t, compass, best)
-        )
+        and (fineness(t) < fineness(best) or said and fineness(t) == fineness(best) and bearing_follows(sent, t, best))
     ]
     return min(finer, key=key) if finer else best

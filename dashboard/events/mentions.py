@@ -227,7 +227,7 @@ def mention_reason(
     if not violent:
         at = trigger_at - start
         if switches.on("mention.talks_series") and any(
-            m.start() <= at < m.end() for m in _TALKS_SERIES.finditer(sentence)
+            m.start() <= at < m.end() for m in finditer(_TALKS_SERIES, sentence)
         ):
             return "mention.talks_series"
         # Talks, deals, protests, moves: with `mention.every_type` what is only hoped for, denied or

@@ -129,7 +129,7 @@ def choose_event_location(
         return _closeness(sent, t, roles[id(t)], goals, trig, trigger_start)
 
     best = min(locative, key=key)
-    best = past_the_landmark(sent, best, locative, key, switches.on("location.bearing_landmark"), switches)
+    best = past_the_landmark(sent, best, locative, key, switches)
     # A country named far down the tree from the trigger ("...a war that has killed thousands
     # in Syria") is the story's setting, not where this event happened.
     depth, country = key(best)[1], key(best)[3]
