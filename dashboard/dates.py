@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard.regex_needs import NeedsSet, Text, needs_of
-from dashboard.wordlists import phrase_list, table, word_set
+from dashboard.wordlists import table, word_set
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
 MONTHS: dict[str, int] = table(WORDS, "dates.months")
@@ -25,7 +25,7 @@ _NAME_AFTER = re.compile(rf"\.?\s+(?:{_NAMED})\b", re.I)
 DAY, MONTH, YEAR = "day", "month", "year"
 _RANK = {DAY: 0, MONTH: 1, YEAR: 2}
 
-_MON = (
+MONTH_NAME = (
     r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
@@ -35,12 +35,12 @@ _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("mdy", re.compile(rf"\b{_MON}\s+{_DAYNUM},?\s+{_YR}\b")),
-    ("dmy", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{_MON},?\s+{_YR}\b")),
-    ("md", re.compile(rf"\b{_MON}\s+{_DAYNUM}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:])")),
-    ("dm", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{_MON}\b(?!,?\s*(?:19|20)\d\d)")),
-    ("my", re.compile(rf"\b{_MON}\s+(?:of\s+)?{_YR}\b")),
-    ("m_rel", re.compile(rf"\b{_MON}\s+(?P<rel>this|last|next)\s+year\b")),
+    ("mdy", re.compile(rf"\b{MONTH_NAME}\s+{_DAYNUM},?\s+{_YR}\b")),
+    ("dmy", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{MONTH_NAME},?\s+{_YR}\b")),
+    ("md", re.compile(rf"\b{MONTH_NAME}\s+{_DAYNUM}\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:])")),
+    ("dm", re.compile(rf"\b{_DAYNUM}\s+(?:of\s+)?{MONTH_NAME}\b(?!,?\s*(?:19|20)\d\d)")),
+    ("my", re.compile(rf"\b{MONTH_NAME}\s+(?:of\s+)?{_YR}\b")),
+    ("m_rel", re.compile(rf"\b{MONTH_NAME}\s+(?P<rel>this|last|next)\s+year\b")),
     (
         "m_bare",
         re.compile(
@@ -319,71 +319,3 @@ def best_mention(mentions: list[DateMention]) -> DateMention | None:
         return 2
 
     return min(mentions, key=lambda m: (rank(m), m.start))
-
-
-# A dateline: the date an article opens with, after an optional "Published", "Posted on", "Date of
-# publication" or "Last updated at" and a weekday. Numeric datelines are read day first (10-09-2014,
-# 24.07.2016): news sites that write the month first spell it out.
-_DATELINE_LEAD = re.compile(
-    r"\s*(?:(?:published|posted|updated|last updated|date of publication)(?:\s+(?:on|at|:))?\s*)?"
-    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?",
-    re.I,
-)
-_NUMERIC_DATELINE = re.compile(r"(?P<day>[0-3]?\d)[-./](?P<m>[01]?\d)[-./](?P<year>(?:19|20)\d\d)(?!\d)")
-_GLUED_DATELINE = re.compile(rf"{_MON}\s+(?P<day>[0-3]?\d)(?P<year>(?:19|20)\d\d)\b")
-DATELINE_CHARS = 40  # a dateline sits at the very start, before the headline
-
-
-def dateline(text: str) -> date | None:
-    """The date an article's text opens with, when it opens with one (None otherwise)."""
-    return dateline_span(text)[0]
-
-
-def dateline_span(text: str, byline: bool = True) -> tuple[date | None, int]:
-    """The date an article's text opens with and where that dateline ends ((None, 0) without one).
-
-    The end lets a reader of the first sentence skip the dateline: it dates the publication, not
-    what the headline after it reports ("Published May 3 2016 Shelling kills four on Monday").
-    Without a date at the very start, an agency byline under the headline is the dateline (`byline`)."""
-    lead = _DATELINE_LEAD.match(text)
-    at = lead.end() if lead else 0
-    if at > DATELINE_CHARS:
-        return None, 0
-    head = text[at : at + DATELINE_CHARS]
-    for pattern, month_of in (
-        (_NUMERIC_DATELINE, lambda m: int(m["m"])),
-        (_GLUED_DATELINE, lambda m: MONTHS[m["mon"].lower().rstrip(".")]),
-    ):
-        m = pattern.match(head)  # GLUED: "Apr 152017", the space between day and year lost
-        if m:
-            try:
-                return date(int(m["year"]), month_of(m), int(m["day"])), at + m.end()
-            except ValueError:
-                return None, 0
-    for mention in find_date_mentions(head):
-        if mention.start > 0:
-            break
-        if mention.kind in ("iso", "mdy", "dmy"):
-            return date(mention.given("year"), mention.given("month"), mention.given("day")), at + mention.end
-    return byline_date(text) if byline else (None, 0)
-
-
-# A news agency's byline after the headline: "Four killed in Homs  AFP Sunday 15 Oct 2017 Shelling
-# killed…" (`dates.byline`). Pages flattened to text keep it where the page shows it, under the
-# headline; it is the story's own date, however the article's supplied date was recorded.
-AGENCIES = phrase_list(WORDS, "dates.agencies")
-_BYLINE = re.compile(
-    rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
-    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})"
-)
-BYLINE_CHARS = 300  # a byline sits under the headline, not in the story
-
-
-def byline_date(text: str) -> tuple[date | None, int]:
-    """The date of an agency byline near the top ("AFP Thursday 6 Mar 2014") and where it ends."""
-    for m in _BYLINE.finditer(text[:BYLINE_CHARS]):
-        mentions = find_date_mentions(text[m.end() : m.end() + DATELINE_CHARS])
-        if mentions and mentions[0].start == 0 and mentions[0].kind == "dmy":
-            d = mentions[0]
-            return date(d.given("year"), d.given("month"), d.given("day")), m.end() + d.end
-    return None, 0

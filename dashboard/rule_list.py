@@ -372,6 +372,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "is the article's dateline when the text does not open with one",
     ),
     RuleInfo(
+        "dates.wire_dateline",
+        "dates",
+        "a wire dateline's day ('KABUL, May 3 (Agency) - Gunmen attacked a checkpoint on Tuesday') is the "
+        "day the story was filed: the first sentence's event takes its own day ('on Tuesday', the Tuesday "
+        "before), not the dateline's; a dateline day with its year is the article's dateline",
+    ),
+    RuleInfo(
         "dates.dateline_not_event",
         "dates",
         "the dateline dates the publication, not what the headline after it reports: a sentence that opens "

@@ -151,8 +151,9 @@ GEO_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
         "resolution.foreign_village",
         "resolution",
-        "a village abroad in a document about another country is more likely a local place the gazetteer "
-        "lacks: the name is left unresolved",
+        "a village abroad in a document about another country (one holding more than half of the "
+        "evidence: not two named as often) is more likely a local place the gazetteer lacks: the name "
+        "is left unresolved",
     ),
     RuleInfo(
         "resolution.minor_abroad",

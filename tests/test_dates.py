@@ -213,13 +213,13 @@ def test_infer_published(text: str, expected: date | None) -> None:
     ],
 )
 def test_dateline(text, expected) -> None:
-    from dashboard.dates import dateline
+    from dashboard.datelines import dateline
 
     assert dateline(text) == expected
 
 
 def test_the_dateline_ends_where_the_headline_begins() -> None:
-    from dashboard.dates import dateline_span
+    from dashboard.datelines import dateline_span
 
     text = "Published March 7 2020 Mortars hit a market on Friday"
     day, end = dateline_span(text)
@@ -236,10 +236,40 @@ def test_the_dateline_ends_where_the_headline_begins() -> None:
     ],
 )
 def test_an_agency_byline_under_the_headline_is_the_dateline(text, expected) -> None:
-    from dashboard.dates import dateline, dateline_span
+    from dashboard.datelines import dateline, dateline_span
 
     assert dateline(text) == expected
     assert dateline_span(text, byline=False) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    "text, expected, rest",
+    [
+        ("KANDAHAR, Nov 2 (Agency) - Gunmen attacked a checkpoint on Sunday", None, " (Agency) - Gunmen"),
+        ("Mosul, Iraq, 2 November 2021 - A car bomb went off on Sunday", date(2021, 11, 2), " - A car"),
+        ("KANDAHAR, Nov. 2, 2021 (Agency) — Gunmen attacked", date(2021, 11, 2), " (Agency) — Gunmen"),
+    ],
+)
+def test_a_wire_datelines_day_is_the_filing_day(text: str, expected: date | None, rest: str) -> None:
+    from dashboard.datelines import dateline_span
+
+    day, end = dateline_span(text)
+    assert day == expected and text[end:].startswith(rest)
+    assert dateline_span(text, wire=False) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kandahar, Nov 2 was the day the convoy left",  # no agency, no dash: a sentence, not a dateline
+        "Gunmen attacked a checkpoint in Kandahar, Nov 2 (Agency) -",  # not where the text opens
+        "KANDAHAR, Sunday (Agency) - Gunmen attacked a checkpoint",  # a weekday dates nothing here
+    ],
+)
+def test_what_is_no_wire_dateline(text: str) -> None:
+    from dashboard.datelines import dateline_span
+
+    assert dateline_span(text) == (None, 0)
 
 
 @pytest.mark.parametrize(

@@ -114,8 +114,8 @@ def test_lexicon_is_ordered_by_priority() -> None:
 PUBLISHED = date(2020, 3, 4)
 
 
-def run_one(pipeline, text: str) -> pd.DataFrame:
-    article = Article(text=text, title="t", published=PUBLISHED)
+def run_one(pipeline, text: str, published: date = PUBLISHED) -> pd.DataFrame:
+    article = Article(text=text, title="t", published=published)
     events = pipeline.run([article]).events
     for r in events.to_dict("records"):
         assert text[r[S.EXCERPT_START] : r[S.EXCERPT_END]] == r[S.EXCERPT]
@@ -810,6 +810,15 @@ def test_the_dateline_does_not_date_the_headline_event(pipeline) -> None:
     ev = run_one(pipeline, text)
     assert list(ev[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-02"]
     off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("dates.dateline_not_event")), text)
+    assert list(off[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-04"]
+
+
+def test_a_wire_datelines_day_does_not_date_the_first_sentences_event(pipeline) -> None:
+    # Filed on Wednesday 4 March; the shelling it reports was on the Tuesday before.
+    text = "ALEPPO, March 4 (Newswire) - Government shelling killed six people in Saraqib on Tuesday."
+    ev = run_one(pipeline, text, published=date(2020, 3, 4))
+    assert list(ev[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-03"]
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("dates.wire_dateline")), text, date(2020, 3, 4))
     assert list(off[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-04"]
 
 

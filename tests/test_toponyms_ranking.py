@@ -147,6 +147,19 @@ def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
     assert not foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
 
 
+def test_a_story_split_evenly_between_two_countries_is_about_neither_alone() -> None:
+    # A report on a town in one country that names talks in two others (one city each): no country
+    # holds more than half of the evidence, so the town is no "village abroad"; a hamlet still is.
+    from dashboard.geo.trust import foreign_small_place
+
+    town = place(52, "Maarrat Misrin", 36.01, 36.67, "SY", pop=30_000)
+    hamlet = place(53, "Kafr Hamra", 36.3, 37.1, "SY", pop=4_000)
+    talks = Context(Counter({"KZ": 0.5, "CH": 0.5}))
+    assert not foreign_small_place(town, talks)
+    assert foreign_small_place(hamlet, talks)
+    assert foreign_small_place(town, Context(Counter({"KZ": 1.0, "CH": 0.5})))
+
+
 def test_the_first_words_of_a_towns_own_name_match_better_than_an_alternate_name() -> None:
     upon_tyne = place(60, "Newcastle upon Tyne", 54.98, -1.61, "GB", pop=300_125, admin1="England")
     county_down = place(61, "Newcastle", 54.22, -5.89, "GB", pop=7_444, admin1="Northern Ireland")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import dates
+from dashboard import datelines, dates
 from dashboard.errors import ConflictMapError
 from dashboard.events import actor_roles, nonsites, numbers, roles, sites, when, who
 from dashboard.geo import gazetteer, locative, names
@@ -70,4 +70,4 @@ def test_the_event_extractors_and_dates_lists_are_read() -> None:
     assert numbers._UNITS["ninety"] == 90 and numbers._VAGUE["tens of thousands"] == 20000
     assert numbers.parse_number("twenty-three") == 23
     assert dates.MONTHS["sept"] == 9 and dates.WEEKDAYS["sun"] == 6
-    assert dates.AGENCIES[:2] == ("AFP", "Agence France-Presse") and "Associated Press" in dates.AGENCIES
+    assert datelines.AGENCIES[:2] == ("AFP", "Agence France-Presse") and "Associated Press" in datelines.AGENCIES

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from dashboard import schema as S
-from dashboard.dates import DAY, best_mention, dateline_span, find_date_mentions, resolve_mention
+from dashboard.datelines import article_dateline
+from dashboard.dates import DAY, best_mention, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
 from dashboard.events.adjuncts import own_words_act
 from dashboard.events.anaphora import names_its_author, one_act, other_means, provinces_only, unnamed
@@ -119,9 +120,7 @@ def sentence_rows(
 def _article_context(
     doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer, switches: Switches
 ) -> ArticleContext:
-    opening, dateline_end = (
-        dateline_span(article.text, switches.on("dates.byline")) if switches.on("dates.dateline") else (None, 0)
-    )
+    opening, dateline_end = article_dateline(article.text, switches)
     if not switches.on("dates.dateline_not_event"):
         dateline_end = 0
     if switches.on("actors.dictionary"):

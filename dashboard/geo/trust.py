@@ -19,13 +19,15 @@ def foreign_small_place(place: Place, ctx: Context) -> bool:
     """A village abroad in a document about one country is more often a local place the gazetteer
     lacks (Madaya, Syria → only Madaya, Myanmar is known) than a foreign one: leave it unresolved.
     A hamlet (under VILLAGE_POPULATION) in a country the document never names is no more likely
-    when the document is about several countries (Ash, Kent in a story on the US, Russia and Syria)."""
+    when the document is about several countries (Ash, Kent in a story on the US, Russia and Syria).
+    A document is about one country when that country holds more than half of the evidence: one
+    that names two countries as often (talks in two capitals) is about neither alone."""
     total = sum(ctx.countries.values())
     if not total or place.feature_code in ("PCLI", "CONT", "RGN", "OCN", "SEA") or not place.country_code:
         return False
     if ctx.countries.get(place.country_code, 0) > 0 or place.population >= 100_000:
         return False
-    return max(ctx.countries.values()) / total >= 0.5 or place.population < VILLAGE_POPULATION
+    return max(ctx.countries.values()) / total > 0.5 or place.population < VILLAGE_POPULATION
 
 
 VILLAGE_POPULATION = 10_000

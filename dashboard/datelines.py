@@ -1,0 +1,118 @@
+"""Datelines: the date an article's text opens with (a site's "Published May 3 2016", a wire
+dateline's "KABUL, May 3 (Agency) -", an agency byline under the headline), which dates the
+publication and not what the story tells."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from dashboard.dates import MONTH_NAME, MONTHS, WORDS, find_date_mentions
+from dashboard.rules import Switches
+from dashboard.wordlists import phrase_list
+
+# A dateline: the date an article opens with, after an optional "Published", "Posted on", "Date of
+# publication" or "Last updated at" and a weekday. Numeric datelines are read day first (10-09-2014,
+# 24.07.2016): news sites that write the month first spell it out.
+_DATELINE_LEAD = re.compile(
+    r"\s*(?:(?:published|posted|updated|last updated|date of publication)(?:\s+(?:on|at|:))?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?",
+    re.I,
+)
+_NUMERIC_DATELINE = re.compile(r"(?P<day>[0-3]?\d)[-./](?P<m>[01]?\d)[-./](?P<year>(?:19|20)\d\d)(?!\d)")
+_GLUED_DATELINE = re.compile(rf"{MONTH_NAME}\s+(?P<day>[0-3]?\d)(?P<year>(?:19|20)\d\d)\b")
+DATELINE_CHARS = 40  # a dateline sits at the very start, before the headline
+
+
+def dateline(text: str) -> date | None:
+    """The date an article's text opens with, when it opens with one (None otherwise)."""
+    return dateline_span(text)[0]
+
+
+def article_dateline(text: str, switches: Switches) -> tuple[date | None, int]:
+    """`dateline_span` with the dates rules as `switches` has them (`dates.dateline` off: none)."""
+    if not switches.on("dates.dateline"):
+        return None, 0
+    return dateline_span(text, switches.on("dates.byline"), switches.on("dates.wire_dateline"))
+
+
+def dateline_span(text: str, byline: bool = True, wire: bool = True) -> tuple[date | None, int]:
+    """The date an article's text opens with and where that dateline ends ((None, 0) without one).
+
+    The end lets a reader of the first sentence skip the dateline: it dates the publication, not
+    what the headline after it reports ("Published May 3 2016 Shelling kills four on Monday").
+    A wire dateline's day ("KABUL, May 3 (Agency) -") is the filing day (`wire`: `wire_dateline`).
+    Without a date at the very start, an agency byline under the headline is the dateline (`byline`)."""
+    lead = _DATELINE_LEAD.match(text)
+    at = lead.end() if lead else 0
+    if at > DATELINE_CHARS:
+        return None, 0
+    if wire and (filed := wire_dateline(text)) is not None:
+        return filed
+    head = text[at : at + DATELINE_CHARS]
+    for pattern, month_of in (
+        (_NUMERIC_DATELINE, lambda m: int(m["m"])),
+        (_GLUED_DATELINE, lambda m: MONTHS[m["mon"].lower().rstrip(".")]),
+    ):
+        m = pattern.match(head)  # GLUED: "Apr 152017", the space between day and year lost
+        if m:
+            try:
+                return date(int(m["year"]), month_of(m), int(m["day"])), at + m.end()
+            except ValueError:
+                return None, 0
+    for mention in find_date_mentions(head):
+        if mention.start > 0:
+            break
+        if mention.kind in ("iso", "mdy", "dmy"):
+            return date(mention.given("year"), mention.given("month"), mention.given("day")), at + mention.end
+    return byline_date(text) if byline else (None, 0)
+
+
+# A wire dateline: the place the reporter files from (a capitalised word or a few, a country after a
+# comma), a comma, the day, the agency in brackets or a dash ("KABUL, May 3 (Agency) -", "Kabul,
+# Afghanistan, 3 May 2019 —"). Its day is the day the story was filed, not the day of what the story
+# tells: "on Tuesday" after it is the Tuesday before it.
+_WIRE_PLACE = re.compile(r"\s*[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}(?:, [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})?, +")
+_WIRE_END = re.compile(r",? *(?:\([^()\n]{2,40}\) *[-–—]?|[-–—])")
+_WIRE_DAYS = ("md", "dm", "mdy", "dmy")
+
+
+def wire_dateline(text: str) -> tuple[date | None, int] | None:
+    """The day of the wire dateline the text opens with (None when its year is not written) and where
+    that day ends; None without one (`dates.wire_dateline`)."""
+    place = _WIRE_PLACE.match(text)
+    if place is None or place.end() > DATELINE_CHARS:
+        return None
+    mentions = find_date_mentions(text[place.end() : place.end() + DATELINE_CHARS])
+    if not mentions or mentions[0].start != 0 or mentions[0].kind not in _WIRE_DAYS:
+        return None
+    day, end = mentions[0], place.end() + mentions[0].end
+    if _WIRE_END.match(text, end) is None:
+        return None
+    if day.kind in ("md", "dm"):
+        return None, end
+    try:
+        return date(day.given("year"), day.given("month"), day.given("day")), end
+    except ValueError:
+        return None, end
+
+
+# A news agency's byline after the headline: "Four killed in Homs  AFP Sunday 15 Oct 2017 Shelling
+# killed…" (`dates.byline`). Pages flattened to text keep it where the page shows it, under the
+# headline; it is the story's own date, however the article's supplied date was recorded.
+AGENCIES = phrase_list(WORDS, "dates.agencies")
+_BYLINE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(a) for a in AGENCIES)})\s+"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?=\d{1,2}\s+[A-Za-z]{3})"
+)
+BYLINE_CHARS = 300  # a byline sits under the headline, not in the story
+
+
+def byline_date(text: str) -> tuple[date | None, int]:
+    """The date of an agency byline near the top ("AFP Thursday 6 Mar 2014") and where it ends."""
+    for m in _BYLINE.finditer(text[:BYLINE_CHARS]):
+        mentions = find_date_mentions(text[m.end() : m.end() + DATELINE_CHARS])
+        if mentions and mentions[0].start == 0 and mentions[0].kind == "dmy":
+            d = mentions[0]
+            return date(d.given("year"), d.given("month"), d.given("day")), m.end() + d.end
+    return None, 0
