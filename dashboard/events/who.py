@@ -83,11 +83,15 @@ def _parties(
     """The organisations and people the sentence names, with `named` (`actors.named_parties`) as the
     table lists them (`party_name`), and none the article writes as a place elsewhere ("in X"): one
     sense per discourse, whatever the model took the name for."""
-    places = _place_names(sent.doc, toponyms) if named else set()
+    places: set[str] | None = None  # read only for a sentence that names a party: most name none
     found = []
     for pos, name, label in _named_actors(sent, toponyms, people, regime, named):
         party = party_name(name, label, gazetteer) if named else name
-        if party and fold(without_article(party)) not in places and fold(party) not in places:
+        if party and named:
+            places = _place_names(sent.doc, toponyms) if places is None else places
+            if fold(without_article(party)) in places or fold(party) in places:
+                continue
+        if party:
             found.append((pos, party))
     return found
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.nlp import token_table
+from dashboard.nlp import span_text, token_table
 from dashboard.wordlists import table, word_set
 
 # The word lists; why each exists is written above it in words.toml.
@@ -306,7 +306,7 @@ def locative_names(doc: Any, common: Callable[[str], bool], listed_sites: bool =
         adjective = all(t.pos_ == "ADJ" for t in span)
         if adjective and labels & NATIONALITY_LABELS:
             continue  # "the English city of Salisbury": an adjective of nationality, not a name
-        text = span.text
+        text = span_text(span)
         if len(text) < 3 or text.isupper() and len(text) < 4 or len(span) == 1 and common(text):
             continue
         out.append(Locative(span.start_char, span.end_char, text, kind, labels, adjective))

@@ -33,6 +33,8 @@ COMPASS_WORDS = word_set(WORDS, "compass_words")
 FACILITY_WORDS = word_set(WORDS, "facility_words")
 GENERIC_WORDS = FACILITY_WORDS | word_set(WORDS, "generic_words")
 ADMIN_WORDS = word_set(WORDS, "admin_words")
+# The words a description is made of (is_generic_name), joined once: not again for each word asked.
+_DESCRIPTIVE_WORDS = GENERIC_WORDS | COMPASS_WORDS | ADMIN_WORDS
 
 
 WIDE_CODES = {"PCLI", "CONT", "RGN", "OCN", "SEA", "GULF"}
@@ -94,7 +96,7 @@ def is_generic_name(key: str) -> bool:
     """A name made only of generic, compass and administrative words ("city", "east", "northern
     province"): a description, not a place's name."""
     words = key.split()
-    return bool(words) and all(w in GENERIC_WORDS | COMPASS_WORDS | ADMIN_WORDS for w in words)
+    return bool(words) and all(w in _DESCRIPTIVE_WORDS for w in words)
 
 
 def self_key(key: str) -> str:
