@@ -346,6 +346,13 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "from a sentence dated more than a month before the article (a past event it recalls)",
     ),
     RuleInfo(
+        "location.separate_act",
+        "location",
+        "a sentence that sets its act apart from the one before ('in a separate attack', 'a different "
+        "incident', 'Elsewhere, …') takes no place from the act told before it: a toll or an author told so is "
+        "of a new event, placed only where its own words put it",
+    ),
+    RuleInfo(
         "location.unpunctuated_list",
         "location",
         "a run of place names with no commas ('in Kafr Hamra Abu Zaid and Tell Sukkar', as scraped text "

@@ -822,6 +822,22 @@ def test_a_wire_datelines_day_does_not_date_the_first_sentences_event(pipeline) 
     assert list(off[S.EVENT_DATE].astype(str).str[:10]) == ["2020-03-04"]
 
 
+@pytest.mark.parametrize("opener", ["In a separate attack,", "Elsewhere,"])
+def test_a_toll_set_apart_from_the_act_before_takes_none_of_its_place(pipeline, opener: str) -> None:
+    first = "Jets bombed a market in Saraqib on Monday, killing five people."
+    text = f"{first} {opener} gunmen killed two farmers on Tuesday."
+    ev = run_one(pipeline, text)
+    assert list(ev[S.FATALITIES]) == [5], "the farmers' deaths are not at the market's town"
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("location.separate_act")), text)
+    assert sorted(off[S.FATALITIES]) == [2, 5]
+
+
+def test_another_attack_on_a_place_just_named_still_takes_its_place(pipeline) -> None:
+    text = "Jets bombed the market in Saraqib on Monday, killing five. Another attack killed two people on Tuesday."
+    ev = run_one(pipeline, text)
+    assert sorted(ev[S.FATALITIES]) == [2, 5] and set(ev[S.TOPONYM]) == {"Saraqib"}
+
+
 def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types(pipeline) -> None:
     text = "Jets pounded rebel-held towns east of Damascus on Tuesday. Civilians died in Douma and Harasta."
     ev = run_one(pipeline, text)

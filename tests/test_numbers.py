@@ -72,6 +72,12 @@ def test_parse_number(text: str, value: int | None) -> None:
         # "a total of" qualifies the count; its "a" is no count of one.
         ("The week's raids killed a total of 41 fighters.", 41),
         ("A total of 9 shepherds were killed by the mine.", 9),
+        # A lone victim named in the singular, and the passive of "shoot dead", "gun down".
+        ("One demonstrator was killed near the bridge.", 1),
+        ("A shepherd died when the mine went off.", 1),
+        ("Four guards were shot dead at the gate on Sunday.", 4),
+        ("Two farmers were gunned down in their field.", 2),
+        ("Three passengers were shot and killed at the roadblock.", 3),
     ],
 )
 def test_fatalities(sentence: str, value: int) -> None:

@@ -12,9 +12,28 @@ from dashboard.events.lexicon import VIOLENT, classify_rule
 from dashboard.events.where import kept_place
 from dashboard.geo.locative import ATTACK_WORDS
 from dashboard.geo.toponyms import Toponym
+from dashboard.rules import Switches
 
 # A settlement the sentence puts in a province without naming it: "a town in Aleppo province".
 UNNAMED_SETTLEMENT = re.compile(r"\b(?:a|an|one) (?:[\w-]+ )?(?:town|village|city)\b", re.I)
+
+
+# A sentence that sets its act apart from the one before ("in a separate attack", "a different
+# incident", "Elsewhere, …"): a new event, whose place is not that one's (`location.separate_act`).
+# Not "another attack", which a list of attacks on one target says of each ("The last attack on the
+# shrine killed seven. In May another attack killed twelve.").
+_SEPARATE = re.compile(
+    r"\b(?:separate|different)\s+(?:[\w-]+\s+)?"
+    r"(?:attacks?|incidents?|operations?|strikes?|raids?|clash(?:es)?|assaults?|bombings?|ambush(?:es)?"
+    r"|explosions?|blasts?|shellings?|offensives?)\b|\belsewhere\b",
+    re.I,
+)
+
+
+def inheritable(places: list[Toponym], sentence: str, switches: Switches) -> list[Toponym]:
+    """The places of the act told before that a sentence naming none may take: none when it sets its
+    act apart from that one (`location.separate_act`)."""
+    return [] if switches.on("location.separate_act") and _SEPARATE.search(sentence) else places
 
 
 def provinces_only(places: list[Toponym]) -> set[str]:

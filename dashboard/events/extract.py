@@ -8,10 +8,10 @@ from typing import Any
 
 from dashboard import schema as S
 from dashboard.datelines import article_dateline
-from dashboard.dates import DAY, best_mention, find_date_mentions, resolve_mention
+from dashboard.dates import DAY, find_date_mentions, resolve_mention
 from dashboard.events.actors import load_dictionary
 from dashboard.events.adjuncts import own_words_act
-from dashboard.events.anaphora import names_its_author, one_act, other_means, provinces_only, unnamed
+from dashboard.events.anaphora import inheritable, names_its_author, one_act, other_means, provinces_only, unnamed
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
@@ -41,6 +41,7 @@ from dashboard.events.when import (
     is_future_verb,
     sentence_date,
     sentence_mentions,
+    span_bound,
     trigger_token,
 )
 from dashboard.events.where import (
@@ -55,7 +56,7 @@ from dashboard.events.who import actors, people_index
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym
 from dashboard.ingest.article import Article
-from dashboard.nlp import doc_text, span_text
+from dashboard.nlp import doc_text
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -263,7 +264,9 @@ def _from_context(ctx: ArticleContext, s: Sentence, previous: _Previous) -> tupl
     killed, the monitor said."), or the same kind of diplomacy ("Turkey is heading to Moscow for a
     summit." → "Erdoğan will meet Putin on Thursday to discuss the Idlib crisis."). The event takes
     that place, with lower confidence."""
-    inherited = previous.fit_for_violence if s.event_type in VIOLENT else previous.places
+    inherited = inheritable(
+        previous.fit_for_violence if s.event_type in VIOLENT else previous.places, s.own, ctx.switches
+    )
     if (
         _continues_toll(ctx, s, previous)
         or _continues_talks(s, previous)
@@ -330,13 +333,6 @@ def _continues_toll(ctx: ArticleContext, s: Sentence, previous: _Previous) -> bo
     )
 
 
-def _span_bound(s: Sentence, mentions: list) -> bool:
-    """Whether the day that dates the sentence only bounds a span ("killed since Saturday"): the
-    sentence names no day of one event."""
-    m = best_mention(mentions)
-    return m is not None and bounds_a_span(span_text(s.sent)[: m.start])
-
-
 def _continues_talks(s: Sentence, previous: _Previous) -> bool:
     """A meeting told at most two sentences after diplomacy was located."""
     return bool(
@@ -373,7 +369,7 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
     names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people, ctx.switches)
-    names_day = date_source == "sentence" and precision == DAY and not _span_bound(s, mentions)
+    names_day = date_source == "sentence" and precision == DAY and not span_bound(s.sent, mentions)
     return Told(when, coded, names, _mention(ctx, s, precision, names_day), killed, hurt, fled)
 
 

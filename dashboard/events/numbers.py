@@ -43,7 +43,12 @@ _WHO = (
     r"civilian|soldier|fighter|militant|rebel|child|woman|man|person|officer|policeman|member|"
     r"terrorist|citizen|pilot|journalist|worker|resident|boy|girl|baby|doctor|volunteer|"
     r"priests|clerics|imams|teachers|pilgrims|shoppers|mourners|guests|commanders|officials|"
-    r"priest|cleric|imam|teacher|pilgrim|commander|official|nurse|nun|monk"
+    r"priest|cleric|imam|teacher|pilgrim|commander|official|nurse|nun|monk|"
+    # The singulars of the plurals above that a lone victim is written with ("one protester was shot
+    # dead", "a villager was killed"), as "one civilian" and "a soldier" are.
+    r"protester|demonstrator|villager|student|guard|gunman|insurgent|jihadist|passenger|farmer|"
+    r"shepherd|teenager|infant|medic|paramedic|rescuer|worshipper|mourner|refugee|patient|"
+    r"militiaman|serviceman|combatant|extremist|recruit|operative|captive|inmate|shopper|guest"
 )
 # Up to two words may qualify the victims: "31 ISIL terrorists", "nine pro-regime fighters".
 # A number is never such a word: in "March 3 2015 Eleven civilians were killed" the date's day is
@@ -143,8 +148,8 @@ _KILL_BEFORE = re.compile(
     rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
     rf"(?:{PEOPLE}{_KIN}{_AND_MORE}{_PART}\s+)?"
     rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
-    rf"(?:killed|dead|died|slain|massacred|executed|martyred|lost their lives"
-    rf"|fallen victims?)",
+    rf"(?:killed|shot\s+dead|shot\s+and\s+killed|gunned\s+down|beheaded|dead|died|slain|massacred|executed"
+    rf"|martyred|lost their lives|fallen victims?)",
     re.I,
 )
 # "the death toll rose to 45", "Death toll from market car bomb in the port city at least 88". Up to

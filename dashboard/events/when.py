@@ -141,3 +141,10 @@ def sentence_date(
             is_future = bool(future and published is not None and d >= published)
             return d, precision, "sentence", is_future
     return published, DAY, "published", bool(future and published is not None)
+
+
+def span_bound(sent: Any, mentions: list) -> bool:
+    """Whether the day that dates the sentence only bounds a span ("killed since Saturday"): the
+    sentence names no day of one event."""
+    m = best_mention(mentions)
+    return m is not None and bounds_a_span(span_text(sent)[: m.start])
