@@ -5,6 +5,7 @@ publication and not what the story tells."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from dashboard.dates import MONTH_NAME, MONTHS, WORDS, find_date_mentions
@@ -69,32 +70,69 @@ def dateline_span(text: str, byline: bool = True, wire: bool = True) -> tuple[da
 
 
 # A wire dateline: the place the reporter files from (a capitalised word or a few, a country after a
-# comma), a comma, the day, the agency in brackets or a dash ("KABUL, May 3 (Agency) -", "Kabul,
-# Afghanistan, 3 May 2019 —"). Its day is the day the story was filed, not the day of what the story
-# tells: "on Tuesday" after it is the Tuesday before it.
-_WIRE_PLACE = re.compile(r"\s*[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}(?:, [A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2})?, +")
+# comma), the day after a comma, then the agency in brackets or a dash ("KABUL, May 3 (Agency) -",
+# "Kabul, Afghanistan, 3 May 2019 —"); without a day, the agency and a dash ("KABUL, Afghanistan
+# (Agency) —"). Its day is the day the story was filed, not the day of what the story tells: "on
+# Tuesday" after it is the Tuesday before it. Its place is where the reporter is, not who acts.
+_NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
+# The city and its country, or the city alone ("KYIV, March 9": March is the day's, no country).
+_WIRE_PLACES = (re.compile(rf"\s*{_NAME}, {_NAME}"), re.compile(rf"\s*{_NAME}"))
 _WIRE_END = re.compile(r",? *(?:\([^()\n]{2,40}\) *[-–—]?|[-–—])")
+_WIRE_UNDATED_END = re.compile(r" *\([^()\n]{2,40}\) *[-–—]")  # no day: the agency and the dash both
 _WIRE_DAYS = ("md", "dm", "mdy", "dmy")
+
+
+@dataclass(frozen=True)
+class WireDateline:
+    day: date | None  # None: no day, or one without its year
+    day_end: int  # where the day ends (0: no day)
+    end: int  # where the whole dateline ends, its agency and dash read
+
+
+def read_wire_dateline(text: str) -> WireDateline | None:
+    """The wire dateline the text opens with, if it does."""
+    for pattern in _WIRE_PLACES:
+        place = pattern.match(text)
+        wire = _after_place(text, place.end()) if place is not None and place.end() <= DATELINE_CHARS else None
+        if wire is not None:
+            return wire
+    return None
+
+
+def _after_place(text: str, place_end: int) -> WireDateline | None:
+    """The wire dateline whose place ends at `place_end`: its day and agency, or its agency alone."""
+    undated = _WIRE_UNDATED_END.match(text, place_end)
+    if undated is not None:
+        return WireDateline(None, 0, undated.end())
+    if not text.startswith(",", place_end):
+        return None
+    at = place_end + 1 + len(text[place_end + 1 :]) - len(text[place_end + 1 :].lstrip(" "))
+    mentions = find_date_mentions(text[at : at + DATELINE_CHARS])
+    if not mentions or mentions[0].start != 0 or mentions[0].kind not in _WIRE_DAYS:
+        return None
+    day, day_end = mentions[0], at + mentions[0].end
+    closing = _WIRE_END.match(text, day_end)
+    if closing is None:
+        return None
+    if day.kind in ("md", "dm"):
+        return WireDateline(None, day_end, closing.end())
+    try:
+        return WireDateline(date(day.given("year"), day.given("month"), day.given("day")), day_end, closing.end())
+    except ValueError:
+        return WireDateline(None, day_end, closing.end())
 
 
 def wire_dateline(text: str) -> tuple[date | None, int] | None:
     """The day of the wire dateline the text opens with (None when its year is not written) and where
-    that day ends; None without one (`dates.wire_dateline`)."""
-    place = _WIRE_PLACE.match(text)
-    if place is None or place.end() > DATELINE_CHARS:
-        return None
-    mentions = find_date_mentions(text[place.end() : place.end() + DATELINE_CHARS])
-    if not mentions or mentions[0].start != 0 or mentions[0].kind not in _WIRE_DAYS:
-        return None
-    day, end = mentions[0], place.end() + mentions[0].end
-    if _WIRE_END.match(text, end) is None:
-        return None
-    if day.kind in ("md", "dm"):
-        return None, end
-    try:
-        return date(day.given("year"), day.given("month"), day.given("day")), end
-    except ValueError:
-        return None, end
+    that day ends; None without a dated one (`dates.wire_dateline`)."""
+    wire = read_wire_dateline(text)
+    return (wire.day, wire.day_end) if wire is not None and wire.day_end else None
+
+
+def wire_dateline_end(text: str) -> int:
+    """Where the wire dateline the text opens with ends, its agency and dash read (0 without one)."""
+    wire = read_wire_dateline(text)
+    return wire.end if wire is not None else 0
 
 
 # A news agency's byline after the headline: "Four killed in Homs  AFP Sunday 15 Oct 2017 Shelling

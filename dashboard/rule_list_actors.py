@@ -44,4 +44,11 @@ ACTOR_RULES: tuple[RuleInfo, ...] = (
         "a country whose possessive names a place ('Syria's Hama province', 'Egypt's North Sinai') says where, "
         "not who: it is no party of the sentence (its government was one)",
     ),
+    RuleInfo(
+        "actors.not_the_dateline",
+        "actors",
+        "the place and agency of a wire dateline ('KYIV, May 3 (Agency) -', 'KABUL, Afghanistan (Agency) "
+        "—') name no actor: a capital there is where the story was filed, not its government acting, "
+        "and the parse that makes it the subject of the first sentence's verb is wrong",
+    ),
 )

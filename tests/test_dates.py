@@ -259,6 +259,26 @@ def test_a_wire_datelines_day_is_the_filing_day(text: str, expected: date | None
 
 
 @pytest.mark.parametrize(
+    "text, rest",
+    [
+        ("KANDAHAR, Afghanistan (Agency) — Gunmen attacked", " Gunmen"),
+        ("HERAT (Agency) - Gunmen attacked", " Gunmen"),
+        ("KANDAHAR, Nov 2 (Agency) - Gunmen attacked", " Gunmen"),  # "Nov" is the day's month, no country
+    ],
+)
+def test_where_a_wire_dateline_ends(text: str, rest: str) -> None:
+    from dashboard.datelines import wire_dateline_end
+
+    assert text[wire_dateline_end(text) :] == rest + " attacked"
+
+
+def test_a_name_with_its_acronym_opens_no_wire_dateline() -> None:
+    from dashboard.datelines import wire_dateline_end
+
+    assert wire_dateline_end("Islamic State (IS) militants attacked a checkpoint") == 0
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Kandahar, Nov 2 was the day the convoy left",  # no agency, no dash: a sentence, not a dateline

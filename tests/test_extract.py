@@ -838,6 +838,17 @@ def test_another_attack_on_a_place_just_named_still_takes_its_place(pipeline) ->
     assert sorted(ev[S.FATALITIES]) == [2, 5] and set(ev[S.TOPONYM]) == {"Saraqib"}
 
 
+def test_the_capital_of_a_wire_dateline_is_not_the_government_acting(pipeline) -> None:
+    # The parse makes the dateline's capital the subject of the first verb; it is where the story was filed.
+    text = (
+        "DAMASCUS, Syria (Newswire) - Mortar fire killed two children in the town of Douma on Sunday, state media said."
+    )
+    ev = run_one(pipeline, text)
+    assert list(ev[S.ACTOR1]) == ["Unidentified Armed Group (Syria)"]
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("actors.not_the_dateline")), text)
+    assert list(off[S.ACTOR1]) == ["Military Forces of Syria (2000-)"]
+
+
 def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types(pipeline) -> None:
     text = "Jets pounded rebel-held towns east of Damascus on Tuesday. Civilians died in Douma and Harasta."
     ev = run_one(pipeline, text)

@@ -7,9 +7,7 @@ from datetime import date
 from typing import Any
 
 from dashboard import schema as S
-from dashboard.datelines import article_dateline
 from dashboard.dates import DAY, find_date_mentions, resolve_mention
-from dashboard.events.actors import load_dictionary
 from dashboard.events.adjuncts import own_words_act
 from dashboard.events.anaphora import inheritable, names_its_author, one_act, other_means, provinces_only, unnamed
 from dashboard.events.assemble import assemble
@@ -30,7 +28,7 @@ from dashboard.events.lexicon import (
 from dashboard.events.mentions import mention_reason
 from dashboard.events.nonsites import locates_source
 from dashboard.events.numbers import displaced, fatalities, injured, is_campaign_total
-from dashboard.events.rows import ArticleContext, Located, Sentence, Told, event_row
+from dashboard.events.rows import ArticleContext, Located, Sentence, Told, article_context, event_row
 from dashboard.events.site_repeats import repeated_sites
 from dashboard.events.sites import unlisted_sites
 from dashboard.events.when import (
@@ -52,7 +50,7 @@ from dashboard.events.where import (
     kept_place,
     names_another_attack,
 )
-from dashboard.events.who import actors, people_index
+from dashboard.events.who import actors
 from dashboard.geo.gazetteer import Gazetteer
 from dashboard.geo.toponyms import Toponym
 from dashboard.ingest.article import Article
@@ -96,7 +94,7 @@ def sentence_rows(
 ) -> list[dict]:
     """One row per (sentence, place that can locate its event)."""
     rules = load_lexicon()
-    ctx = _article_context(doc, article, toponyms, gazetteer, switches)
+    ctx = article_context(doc, article, toponyms, gazetteer, switches)
     rows: list[dict] = []
     previous = _Previous()
     generic_ids: set[str] = set()
@@ -116,21 +114,6 @@ def sentence_rows(
     if switches.on("types.civilian_target"):
         civilian_targets(rows, generic_ids)
     return rows
-
-
-def _article_context(
-    doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer, switches: Switches
-) -> ArticleContext:
-    opening, dateline_end = article_dateline(article.text, switches)
-    if not switches.on("dates.dateline_not_event"):
-        dateline_end = 0
-    if switches.on("actors.dictionary"):
-        load_dictionary()
-    published = opening or article.published
-    sents = list(doc.sents)
-    return ArticleContext(
-        doc, article, toponyms, gazetteer, switches, sents, people_index(doc), published, opening, dateline_end
-    )
 
 
 def _read_sentence(sent: Any, k: int, text: str, rules: tuple[Rule, ...], switches: Switches = ALL_ON) -> Sentence:
@@ -368,7 +351,7 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
-    names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people, ctx.switches)
+    names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people, ctx.switches, ctx.wire_end)
     names_day = date_source == "sentence" and precision == DAY and not span_bound(s.sent, mentions)
     return Told(when, coded, names, _mention(ctx, s, precision, names_day), killed, hurt, fled)
 

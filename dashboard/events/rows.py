@@ -10,13 +10,14 @@ from datetime import date
 from typing import Any
 
 from dashboard import schema as S
-from dashboard.events.actors import Actor, interaction
+from dashboard.datelines import article_dateline, wire_dateline_end
+from dashboard.events.actors import Actor, interaction, load_dictionary
 from dashboard.events.lexicon import Rule
 from dashboard.events.mentions import EVENT, MENTION
 from dashboard.events.numbers import Count
 from dashboard.events.when import trigger_token
 from dashboard.events.where import kept_place
-from dashboard.events.who import row_actors
+from dashboard.events.who import people_index, row_actors
 from dashboard.geo.gazetteer import Gazetteer, Place
 from dashboard.geo.toponym import alternatives_json
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
@@ -43,6 +44,7 @@ class ArticleContext:
     published: date | None  # what relative days in the text count from
     opening: date | None  # the dateline's date
     dateline_end: int  # where the dateline ends (0: read the dates before it too)
+    wire_end: int = 0  # where a wire dateline ends: its place and agency name no actor (actors.not_the_dateline)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,33 @@ class Sentence:
         """The trigger's token (see `when.trigger_token`, which counts from the sentence's start where
         `at` counts from its first word)."""
         return trigger_token(self.sent, self.s0 - self.sent.start_char + self.at if self.at >= 0 else -1)
+
+
+def article_context(
+    doc: Any, article: Article, toponyms: list[Toponym], gazetteer: Gazetteer, switches: Switches
+) -> ArticleContext:
+    """What every sentence of the article reads (its dates from its dateline, `dates.dateline`;
+    where a wire dateline ends, `actors.not_the_dateline`)."""
+    opening, dateline_end = article_dateline(article.text, switches)
+    if not switches.on("dates.dateline_not_event"):
+        dateline_end = 0
+    if switches.on("actors.dictionary"):
+        load_dictionary()
+    wire_end = wire_dateline_end(article.text) if switches.on("actors.not_the_dateline") else 0
+    published = opening or article.published
+    return ArticleContext(
+        doc,
+        article,
+        toponyms,
+        gazetteer,
+        switches,
+        list(doc.sents),
+        people_index(doc),
+        published,
+        opening,
+        dateline_end,
+        wire_end,
+    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +131,8 @@ def _row_actors(
 ) -> tuple[Actor | None, Actor | None]:
     if told.coded:
         trigger_at = s.s0 + s.at if s.at >= 0 else s.s0
-        return row_actors(ctx.doc, s.s0, s.s1, trigger_at, s.event_type, p.country_code, country, ctx.switches, s.sent)
+        s0 = max(s.s0, ctx.wire_end)  # "KYIV, May 3 (Agency) - …": the capital is where the story was filed
+        return row_actors(ctx.doc, s0, s.s1, trigger_at, s.event_type, p.country_code, country, ctx.switches, s.sent)
     names = told.names
     a1 = Actor(names[0], None) if names else None  # type: ignore[arg-type]
     a2 = Actor(names[1], None) if len(names) > 1 else None  # type: ignore[arg-type]

@@ -54,17 +54,19 @@ def actors(
     gazetteer: Gazetteer,
     people: dict[str, str] | None = None,
     switches: Switches = ALL_ON,
+    skip_before: int = 0,
 ) -> list[str]:
     """Actors named in the sentence, in order: state forces from demonyms, the Syrian regime,
     organisations, people (by their full name in the article), and countries acting as subjects.
     With `actors.named_parties`, an organisation the actor dictionary lists takes its canonical name
-    and one that is a monitor or an outlet, or a place the model tagged an organisation, is none."""
+    and one that is a monitor or an outlet, or a place the model tagged an organisation, is none.
+    None named before `skip_before` (an article offset: where a wire dateline ends) is read."""
     people = people or {}
     regime = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in REGIME_RE.finditer(span_text(sent))]
     found = [(start, "Military Forces of Syria (2000-)") for start, _end in regime]
     found += _state_actors(sent, toponyms, gazetteer, switches.on("actors.place_possessor"))
     found += _parties(sent, toponyms, gazetteer, people, switches.on("actors.named_parties"), regime)
-    found.sort()
+    found = sorted(f for f in found if f[0] >= skip_before)
     out: list[str] = []
     for _pos, name in found:
         if name not in out and not any(name in o or o in name for o in out if ent_overlap(name, o)):
