@@ -849,6 +849,29 @@ def test_the_capital_of_a_wire_dateline_is_not_the_government_acting(pipeline) -
     assert list(off[S.ACTOR1]) == ["Military Forces of Syria (2000-)"]
 
 
+def test_a_kind_of_act_is_no_event_and_names_no_author(pipeline) -> None:
+    text = (
+        "A suicide bomber blew himself up at a market in Jalalabad on Friday, killing nine people. "
+        "Islamic State has carried out such bombings in Nangarhar province."
+    )
+    ev = run_one(pipeline, text)
+    kinds = dict(zip(ev[S.LOCATION], ev[S.RECORD_KIND], strict=True))
+    assert kinds == {"Jalālābād": "event", "Nangarhar": "mention"}
+    # The group that has done such things before is not thereby the author of this one.
+    assert list(ev[ev[S.RECORD_KIND] == "event"][S.ACTOR1]) == ["Unidentified Armed Group (Afghanistan)"]
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("mention.kind_of_act")), text)
+    assert set(off[S.RECORD_KIND]) == {"event"}
+
+
+def test_a_similar_act_on_a_named_day_is_an_event(pipeline) -> None:
+    text = (
+        "Gunmen attacked a checkpoint in Kandahar on Monday, killing three police officers. "
+        "A similar attack in Helmand on Sunday killed two soldiers."
+    )
+    ev = run_one(pipeline, text)
+    assert list(ev[S.RECORD_KIND]) == ["event", "event"]
+
+
 def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types(pipeline) -> None:
     text = "Jets pounded rebel-held towns east of Damascus on Tuesday. Civilians died in Douma and Harasta."
     ev = run_one(pipeline, text)

@@ -85,12 +85,15 @@ def distinctive_means() -> frozenset[str]:
 
 def means_authors(rows: list[dict]) -> dict[str, tuple[str, int]]:
     """For each distinctive means of attack, the one author the article names for it (a means whose
-    reports name two different authors gets none: the article does not say which one it was)."""
+    reports name two different authors gets none: the article does not say which one it was). Only
+    events name it: a mention's author did not do this ("the group has carried out similar bombings",
+    "the army denied shelling the town")."""
     named: dict[str, set[tuple[str, int]]] = {}
     for r in rows:
         actor, inter = str(r.get(S.ACTOR1) or ""), r.get(S.INTER1)
         if (
-            r[S.SUB_EVENT_TYPE] in distinctive_means()
+            r.get(S.RECORD_KIND, "event") == "event"
+            and r[S.SUB_EVENT_TYPE] in distinctive_means()
             and actor
             and inter in SIDE_OF_INTER
             and not actor.startswith(UNIDENTIFIED.split("(")[0])

@@ -188,6 +188,17 @@ def _trigger_noun(sent: Any, trigger_at: int) -> Any:
     return trigger
 
 
+def _a_kind(trigger: Any) -> bool:
+    """Whether the trigger noun names a kind of act, not one act: "similar bombings", "such attacks"
+    ("the group has carried out similar bombings in the province" compares; it tells no event). A
+    sentence that names the day tells one act all the same ("a similar bombing on May 2 killed 7")."""
+    return (
+        trigger is not None
+        and trigger.pos_ == "NOUN"
+        and any(c.lower_ in ("similar", "such") for c in trigger.children)
+    )
+
+
 def _action_verb(trigger: Any) -> Any:
     """The verb whose action the trigger is: itself, or the verb it is the subject or object of (None
     otherwise). A negation elsewhere ("was not responsible for the bombing") denies something else."""
@@ -299,14 +310,16 @@ def _hypothetical(sentence: str, switches: Switches) -> bool:
 def _reason_for_violence(
     sentence: str, start: int, sent: Any, trigger_at: int, switches: Switches, names_day: bool
 ) -> str | None:
-    """The mention rules for violence: a running total, a campaign, a hypothesis, footage, a negation,
-    the future."""
+    """The mention rules for violence: a running total, a campaign, footage, a kind of act, a hypothesis,
+    a negation, the future."""
     if switches.on("mention.running_total") and not names_day and (search(_RUNNING, sentence) or _since_day(sentence)):
         return "mention.running_total"
     if switches.on("mention.campaign") and search(_CAMPAIGN, sentence):
         return "mention.campaign"
     if switches.on("mention.footage") and _footage(sentence, start, trigger_at):
         return "mention.footage"
+    if switches.on("mention.kind_of_act") and not names_day and _a_kind(_trigger_noun(sent, trigger_at)):
+        return "mention.kind_of_act"
     return _modality(sentence, start, sent, trigger_at, switches)
 
 
