@@ -353,6 +353,11 @@ EVENT_RULES: tuple[RuleInfo, ...] = (
         "of a new event, placed only where its own words put it",
     ),
     RuleInfo(
+        "mention.kind_of_act",
+        "mention",
+        "a trigger noun naming a kind of act ('has carried out similar bombings', 'such attacks') is no event",
+    ),
+    RuleInfo(
         "location.unpunctuated_list",
         "location",
         "a run of place names with no commas ('in Kafr Hamra Abu Zaid and Tell Sukkar', as scraped text "

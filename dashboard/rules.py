@@ -14,14 +14,13 @@ from dashboard.rule_list import EVENT_RULES, RuleInfo
 from dashboard.rule_list_actors import ACTOR_RULES
 from dashboard.rule_list_assembly import ASSEMBLY_RULES
 from dashboard.rule_list_geo import GEO_RULES, LOCATION_RULES, TEXT_RULES
-from dashboard.rule_list_mentions import MENTION_RULES
 from dashboard.rule_list_types import TYPE_RULES
 
 __all__ = ["ALL_ON", "FAMILIES", "IDS", "REGISTRY", "RuleInfo", "Switches"]
 
 
 REGISTRY: tuple[RuleInfo, ...] = (
-    EVENT_RULES + MENTION_RULES + ACTOR_RULES + TYPE_RULES + ASSEMBLY_RULES + LOCATION_RULES + GEO_RULES + TEXT_RULES
+    EVENT_RULES + ACTOR_RULES + TYPE_RULES + ASSEMBLY_RULES + LOCATION_RULES + GEO_RULES + TEXT_RULES
 )
 IDS = frozenset(r.id for r in REGISTRY)
 FAMILIES = frozenset(r.family for r in REGISTRY)

@@ -872,17 +872,6 @@ def test_a_similar_act_on_a_named_day_is_an_event(pipeline) -> None:
     assert list(ev[S.RECORD_KIND]) == ["event", "event"]
 
 
-def test_a_deal_the_sentence_dates_long_before_the_article_is_background(pipeline) -> None:
-    # The article is of 4 March 2020; the truce it recalls was signed three years before.
-    old = "Rebels accused the army of breaking the truce that was signed in Astana on May 4, 2017."
-    ev = run_one(pipeline, old)
-    assert list(ev[S.RECORD_KIND]) == ["mention"] and list(ev[S.MENTION_REASON]) == ["mention.other_time"]
-    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("mention.other_time")), old)
-    assert list(off[S.RECORD_KIND]) == ["event"]
-    recent = run_one(pipeline, "The two sides signed a truce in Astana on Monday.")
-    assert list(recent[S.RECORD_KIND]) == ["event"]
-
-
 def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types(pipeline) -> None:
     text = "Jets pounded rebel-held towns east of Damascus on Tuesday. Civilians died in Douma and Harasta."
     ev = run_one(pipeline, text)

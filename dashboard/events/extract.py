@@ -48,7 +48,6 @@ from dashboard.events.where import (
     event_places,
     finer_in_next,
     kept_place,
-    long_before,
     names_another_attack,
 )
 from dashboard.events.who import actors
@@ -354,10 +353,10 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
     names = [] if coded else actors(s.sent, ctx.toponyms, ctx.gazetteer, ctx.people, ctx.switches, ctx.wire_end)
     names_day = date_source == "sentence" and precision == DAY and not span_bound(s.sent, mentions)
-    return Told(when, coded, names, _mention(ctx, s, precision, names_day, when), killed, hurt, fled)
+    return Told(when, coded, names, _mention(ctx, s, precision, names_day), killed, hurt, fled)
 
 
-def _mention(ctx: ArticleContext, s: Sentence, precision: str, names_day: bool, when: tuple) -> str | None:
+def _mention(ctx: ArticleContext, s: Sentence, precision: str, names_day: bool) -> str | None:
     """The id of the mention rule the sentence meets, or None for an event."""
     reason = mention_reason(
         s.own,
@@ -376,8 +375,4 @@ def _mention(ctx: ArticleContext, s: Sentence, precision: str, names_day: bool, 
         # "Idlib is one of the zones under the deal", "the truce appeared to hold": an agreement
         # referred to is background; one signed, reached or declared is the event.
         reason = "mention.named_agreement"
-    if reason is None and s.event_type not in VIOLENT and ctx.switches.on("mention.other_time"):
-        # "violating the agreement that was reached on Sept. 17, 2018": talks and deals the sentence
-        # dates over a month before the article are its background (as history is for places).
-        reason = "mention.other_time" if long_before(when[0], when[2], ctx.published) else None
     return reason

@@ -257,17 +257,6 @@ FINER_WINDOW = 5  # sentences after a country-level or unplaced report that may 
 OTHER_TIME_DAYS = 30  # a sentence dated this long before the article tells of another time
 
 
-def long_before(day: date | None, source: str, published: date | None) -> bool:
-    """Whether the sentence itself dates its event (`source` "sentence") more than OTHER_TIME_DAYS
-    before the article (`mention.other_time`)."""
-    return (
-        day is not None
-        and published is not None
-        and source == "sentence"
-        and day < published - timedelta(days=OTHER_TIME_DAYS)
-    )
-
-
 def set_in_another_time(sent: Any, published: date | None) -> bool:
     """Whether a sentence dates what it tells more than a month before the article ("since sarin
     killed hundreds in Ghouta in August 2013", "the town fell in 2014"): history, not the news."""

@@ -86,38 +86,15 @@ def _gazetteer_built(_require_browser):
     load_gazetteer()
 
 
-# A report written for the tests, of the Sochi deal the seed article recalls: the seed dates it a year
-# and a half before itself, which makes it background there (`mention.other_time`), and the tests
-# that brush September 2018 on the timeline need an event of that month, told when it happened.
-SOCHI_2018 = {
-    "id": "sochi-2018",
-    "title": "Deal in Sochi",
-    "text": "Russia and Turkey reached an agreement in Sochi on Sept. 17, 2018 on a buffer zone between the two sides.",
-    "date": "2018-09-18",
-    "source": "Test Wire",
-}
-
-
-def written(folder: Path, name: str, *records: dict) -> Path:
-    """The records as one JSONL file in `folder`."""
-    import json
-
-    path = folder / name
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="session")
 def seed_store(tmp_path_factory, _require_browser) -> Path:
-    """An events store built from the seed article and the report of the Sochi deal it recalls
-    (SOCHI_2018), with the real spaCy pipeline."""
+    """An events store built from the seed article only, with the real spaCy pipeline."""
     from dashboard.ingest.run import ingest_paths
 
     assert SEED_ARTICLE.is_file(), f"seed article missing: {SEED_ARTICLE}"
-    folder = tmp_path_factory.mktemp("seed_store")
-    store_dir = folder / "store"
-    summary = ingest_paths([SEED_ARTICLE, written(folder, "sochi.jsonl", SOCHI_2018)], store_dir)
-    assert summary["articles_added"] == 2 and summary["events_added"] > 0, summary
+    store_dir = tmp_path_factory.mktemp("seed_store")
+    summary = ingest_paths([SEED_ARTICLE], store_dir)
+    assert summary["articles_added"] == 1 and summary["events_added"] > 0, summary
     return store_dir
 
 
@@ -140,13 +117,16 @@ COUNTRYWIDE = {
 def seed_and_countrywide_store(tmp_path_factory, _require_browser) -> Path:
     """The seed article and one report of a country-level event in Syria (COUNTRYWIDE), with the real
     pipeline: a store with towns and a country-level marker near them."""
+    import json
+
     from dashboard.ingest.run import ingest_paths
 
     folder = tmp_path_factory.mktemp("countrywide")
-    extra = written(folder, "countrywide.jsonl", COUNTRYWIDE, SOCHI_2018)
+    extra = folder / "countrywide.jsonl"
+    extra.write_text(json.dumps(COUNTRYWIDE) + "\n", encoding="utf-8")
     store_dir = folder / "store"
     summary = ingest_paths([SEED_ARTICLE, extra], store_dir)
-    assert summary["articles_added"] == 3 and summary["events_added"] > 0, summary
+    assert summary["articles_added"] == 2 and summary["events_added"] > 0, summary
     return store_dir
 
 

@@ -2,8 +2,7 @@
 
 Everything is served by the test process (Dash assets and the basemap topojson): no network is needed.
 Expected counts are read from the store the app serves, so the tests follow the pipeline's output;
-the places and the Moscow sentence are facts of the seed article, September 2018 → Sochi of the
-report of that deal written beside it (conftest.SOCHI_2018).
+the places, the Moscow sentence and September 2018 → Sochi are facts of the seed article.
 """
 
 from __future__ import annotations

@@ -166,17 +166,16 @@ CLASH = (
 
 @pytest.fixture(scope="module")
 def mixed_store(tmp_path_factory, _require_browser) -> Path:
-    """The seed article, the report of the Sochi deal it recalls (conftest.SOCHI_2018) and a short one
-    that tells a clash in Idlib: the city then has reports of two event types (the seed alone gives it
-    one since agreements only referred to are mentions)."""
-    from conftest import SEED_ARTICLE, SOCHI_2018, written
+    """The seed article and a short one that tells a clash in Idlib: the city then has reports of two
+    event types (the seed alone gives it one since agreements only referred to are mentions)."""
+    from conftest import SEED_ARTICLE
 
     from dashboard.ingest.run import ingest_paths
 
     folder = tmp_path_factory.mktemp("mixed")
     (folder / "clash.txt").write_text(CLASH, encoding="utf-8")
     store = folder / "store"
-    ingest_paths([SEED_ARTICLE, written(folder, "sochi.jsonl", SOCHI_2018), folder / "clash.txt"], store)
+    ingest_paths([SEED_ARTICLE, folder / "clash.txt"], store)
     return store
 
 
@@ -193,7 +192,7 @@ UNREST = (
 def busy_store(tmp_path_factory, _require_browser) -> Path:
     """mixed_store's articles and UNREST: Idlib then has reports of four event types, a toll known
     for some of its events only."""
-    from conftest import SEED_ARTICLE, SOCHI_2018, written
+    from conftest import SEED_ARTICLE
 
     from dashboard.ingest.run import ingest_paths
 
@@ -201,8 +200,7 @@ def busy_store(tmp_path_factory, _require_browser) -> Path:
     (folder / "clash.txt").write_text(CLASH, encoding="utf-8")
     (folder / "unrest.txt").write_text(UNREST, encoding="utf-8")
     store = folder / "store"
-    sochi = written(folder, "sochi.jsonl", SOCHI_2018)
-    ingest_paths([SEED_ARTICLE, sochi, folder / "clash.txt", folder / "unrest.txt"], store)
+    ingest_paths([SEED_ARTICLE, folder / "clash.txt", folder / "unrest.txt"], store)
     return store
 
 
