@@ -51,4 +51,10 @@ ACTOR_RULES: tuple[RuleInfo, ...] = (
         "—') name no actor: a capital there is where the story was filed, not its government acting, "
         "and the parse that makes it the subject of the first sentence's verb is wrong",
     ),
+    RuleInfo(
+        "actors.sole_protest",
+        "actors",
+        "a peaceful protest is its crowd's alone (ACLED's interaction 60): the government or the rule it "
+        "protests against ('protests against the regime', 'demanding an end to military rule') is no actor2",
+    ),
 )

@@ -872,6 +872,16 @@ def test_a_similar_act_on_a_named_day_is_an_event(pipeline) -> None:
     assert list(ev[S.RECORD_KIND]) == ["event", "event"]
 
 
+def test_a_peaceful_protest_is_its_crowds_alone(pipeline) -> None:
+    # ACLED's interaction 60: what the crowd marches against is no second actor.
+    text = "Thousands of protesters marched in Khartoum on Saturday demanding an end to military rule, witnesses said."
+    ev = run_one(pipeline, text)
+    assert list(ev[S.SUB_EVENT_TYPE]) == ["Peaceful protest"] and list(ev[S.ACTOR2]) == [""]
+    assert list(ev[S.INTERACTION]) == [60]
+    off = run_one(dataclasses.replace(pipeline, switches=Switches.parse("actors.sole_protest")), text)
+    assert list(off[S.ACTOR2]) == ["Military Forces of Sudan"]
+
+
 def test_civilians_who_died_in_a_town_are_an_event_the_neighbouring_attack_types(pipeline) -> None:
     text = "Jets pounded rebel-held towns east of Damascus on Tuesday. Civilians died in Douma and Harasta."
     ev = run_one(pipeline, text)

@@ -294,6 +294,9 @@ def merge_group(
             out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
         if switches.on("types.detention_by_side"):
             out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = detention_by_side(out)
+    if switches.on("actors.sole_protest") and out[S.SUB_EVENT_TYPE] == "Peaceful protest":
+        # ACLED's interaction 60, protesters alone: what the crowd is against is no second actor.
+        out[S.ACTOR2], out[S.INTER2] = "", None
     out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])
     spans = sorted({(r[S.EXCERPT_START], r[S.EXCERPT_END]) for r in rows})
     out[S.EVIDENCE] = json.dumps([list(s) for s in spans])
