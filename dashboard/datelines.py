@@ -79,6 +79,7 @@ _NAME = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}"
 _WIRE_PLACES = (re.compile(rf"\s*{_NAME}, {_NAME}"), re.compile(rf"\s*{_NAME}"))
 _WIRE_END = re.compile(r",? *(?:\([^()\n]{2,40}\) *[-–—]?|[-–—])")
 _WIRE_UNDATED_END = re.compile(r" *\([^()\n]{2,40}\) *[-–—]")  # no day: the agency and the dash both
+_WIRE_COMMA = re.compile(r", *")  # between the place and its day
 _WIRE_DAYS = ("md", "dm", "mdy", "dmy")
 
 
@@ -104,9 +105,10 @@ def _after_place(text: str, place_end: int) -> WireDateline | None:
     undated = _WIRE_UNDATED_END.match(text, place_end)
     if undated is not None:
         return WireDateline(None, 0, undated.end())
-    if not text.startswith(",", place_end):
+    comma = _WIRE_COMMA.match(text, place_end)
+    if comma is None:
         return None
-    at = place_end + 1 + len(text[place_end + 1 :]) - len(text[place_end + 1 :].lstrip(" "))
+    at = comma.end()
     mentions = find_date_mentions(text[at : at + DATELINE_CHARS])
     if not mentions or mentions[0].start != 0 or mentions[0].kind not in _WIRE_DAYS:
         return None

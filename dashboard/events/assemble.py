@@ -28,6 +28,7 @@ from dashboard.events.actor_groups import bloc_of, is_generic_group
 from dashboard.events.actors import UNIDENTIFIED, ActorEntry, interaction
 from dashboard.events.authors import (
     AIR_STRIKE,
+    PEACEFUL_PROTEST,
     VIOLENT,
     air_force_of,
     complete_authors,
@@ -294,7 +295,7 @@ def merge_group(
             out[S.SUB_EVENT_TYPE] = territory_by_side(out[S.SUB_EVENT_TYPE], out[S.INTER1])
         if switches.on("types.detention_by_side"):
             out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = detention_by_side(out)
-    if switches.on("actors.sole_protest") and out[S.SUB_EVENT_TYPE] == "Peaceful protest":
+    if switches.on("actors.sole_protest") and out[S.SUB_EVENT_TYPE] == PEACEFUL_PROTEST:
         # ACLED's interaction 60, protesters alone: what the crowd is against is no second actor.
         out[S.ACTOR2], out[S.INTER2] = "", None
     out[S.INTERACTION] = interaction(out[S.INTER1], out[S.INTER2])

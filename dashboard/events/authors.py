@@ -50,6 +50,7 @@ BATTLES, ARMED_CLASH = "Battles", "Armed clash"
 CROWDS = {"Protests": ("Protesters ({country})", 6), "Riots": ("Rioters ({country})", 5)}
 
 AIR_STRIKE = "Air/drone strike"
+PEACEFUL_PROTEST = "Peaceful protest"
 PROTEST_WITH_INTERVENTION = "Protest with intervention"
 EXCESSIVE_FORCE = "Excessive force against protesters"
 PROTESTERS_INTER = 6  # ACLED's code of protesters
