@@ -148,3 +148,39 @@ def test_an_index_file_cut_short_is_the_stores_error_naming_it(tmp_path: Path, k
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(StoreError, match=rf"{path.name}: cannot read the excerpts' word index"):
         DSE.build(db, DF.build(db))
+
+
+def test_the_newest_rows_of_a_search_matching_few_rows_or_none_read_the_excerpts_once_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer matches than the list holds, all dated: one read of the rows from the first match's date
+    on; no match: no read. The same rows as without the index (which reads every excerpt)."""
+    db = _store(tmp_path, 8)
+    n, gen = int(db.store.manifest()["n_events"]), int(db.store.manifest()["generation"])
+    events = db.store.load_events()
+    read: list[tuple | None] = []
+    real = db.query
+
+    def query(sql: str, params: list | None = None, dates: tuple | None = None, parts: list | None = None):
+        if "{events}" in sql:
+            read.append(dates)
+        return real(sql, params, dates, parts)
+
+    monkeypatch.setattr(db, "query", query)
+    with_index = DuckViews(db, n, gen, rollup=True)
+    got, bounded = {}, 0
+    for text, word in (("zyzzyva", None), ("kharkiv", "Kharkiv"), ("DRONE HIT", "Drone hit")):
+        read.clear()
+        got[text] = with_index.newest(Filters(text=text), Selection(), 30)
+        matches = events[events["excerpt"].fillna("").str.contains(word or text, regex=False)]
+        assert len(got[text]) == len(matches) < 30, text
+        if word is None:
+            assert read == [], "no match: nothing read"
+        elif matches["event_date"].notna().all():
+            assert len(read) == 1 and read[0] is not None and read[0][0] == matches["event_date"].min(), text
+            bounded += 1
+    assert bounded, "a search of few dated matches was bounded"
+    monkeypatch.setattr(DSE, "build", lambda *a: None)
+    without = DuckViews(db, n, gen, rollup=True)
+    for text, rows in got.items():
+        pd.testing.assert_frame_equal(rows, without.newest(Filters(text=text), Selection(), 30), obj=text)

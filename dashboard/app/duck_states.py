@@ -29,6 +29,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
@@ -204,12 +205,35 @@ def timeline_series(db: D.DuckEngine, kept: Kept, sel: Selection, unit: str, mea
     return None if over is None else DR.timeline_series(db, sel, unit, measure, None, kept.name, over)
 
 
-def newest_since(db: D.DuckEngine, kept: Kept, sel: Selection, limit: int) -> pd.Timestamp | None:
-    """duck_rollup.newest_since of the state's rows under `sel`."""
-    if kept.fact is None:
-        return DR.newest_since(db, sel, limit, None, kept.name)
-    over = DF.where(kept.fact, sel)
-    return None if over is None else DR.newest_since(db, sel, limit, None, kept.name, over)
+class Bound(NamedTuple):
+    """Where the newest rows of a filter state under a selection begin: every one of them is dated
+    on or after `day`; None: the state holds no row there."""
+
+    day: pd.Timestamp | None
+
+
+def newest_bound(db: D.DuckEngine, kept: Kept, sel: Selection, limit: int) -> Bound | None:
+    """duck_rollup.newest_since of the state's rows under `sel`; where they hold fewer than `limit`
+    dated reports and none undated (the newest rows end with the undated ones, which no date
+    bounds), their oldest date, or Bound(None) when they hold none; None where the state cannot
+    say. Without the last two, a search that matches a few rows or none (a typing slip) read every
+    excerpt three times over to list them (the last month, the last year, every date: 1.4-1.6 s
+    at ten million events); it now reads none, or those from its first match's date on once."""
+    over = DR.where(sel, None) if kept.fact is None else DF.where(kept.fact, sel)
+    if over is None:
+        return None
+    day = DR.newest_since(db, sel, limit, None, kept.name, over)
+    if day is not None:
+        return Bound(day)
+    cond, params = over
+    got = db.query(
+        "SELECT count(*) FILTER (WHERE event_date IS NULL) AS undated, min(event_date) AS oldest "
+        f"FROM {kept.name} WHERE {cond} AND reports > 0",
+        params,
+    ).iloc[0]
+    if int(got["undated"]):
+        return None
+    return Bound(None if pd.isna(got["oldest"]) else pd.Timestamp(got["oldest"]))
 
 
 def places_summary(db: D.DuckEngine, kept: Kept, sel: Selection) -> pd.DataFrame:

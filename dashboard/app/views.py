@@ -328,10 +328,10 @@ class DuckViews:
                 return since(DR.newest_since(self.db, sel, limit, f, DR.days_source(self.db, f, sel)))
 
             def bounded(kept: DS.Kept) -> pd.DataFrame | None:
-                # The state's reports per date bound the rows to read; None (fewer than `limit`
-                # dated ones in the selection) reads them as without it.
-                day = DS.newest_since(self.db, kept, sel, limit)
-                return None if day is None else since(day)
+                # The state's reports per date bound the rows to read (none: no row to read); None
+                # (undated ones among fewer than `limit`) reads them as without it.
+                got = DS.newest_bound(self.db, kept, sel, limit)
+                return None if got is None else D.no_rows(columns) if got.day is None else since(got.day)
 
             return self._state(f, bounded, lambda: D.newest_recent(self.db, f, sel, limit, columns))
 
