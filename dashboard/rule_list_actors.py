@@ -39,6 +39,20 @@ ACTOR_RULES: tuple[RuleInfo, ...] = (
         "assault' the troops are the army's (the possessive's antecedent is the name nearest before it)",
     ),
     RuleInfo(
+        "actors.speaker_pronoun",
+        "actors",
+        "a side that speaks of its own act names its doer: in 'the army said it had killed 14 militants' the "
+        "army killed them ('it' or 'they' before an active verb of the reported clause, with no other name "
+        "between; not 'they were killed', whose subject is as often the dead)",
+    ),
+    RuleInfo(
+        "actors.anti_side",
+        "actors",
+        "a name with 'anti-' written onto it names a side opposed to that actor ('an anti-ISIS monitoring "
+        "group', 'anti-regime factions'): no mention of it; before an act's noun ('an anti-ISIS "
+        "offensive') it is the act's target and stays one",
+    ),
+    RuleInfo(
         "actors.place_possessor",
         "actors",
         "a country whose possessive names a place ('Syria's Hama province', 'Egypt's North Sinai') says where, "

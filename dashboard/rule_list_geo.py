@@ -199,6 +199,13 @@ GEO_RULES: tuple[RuleInfo, ...] = (
 # a bearing, a teller's place); kept here beside the geoparser's rules they build on.
 LOCATION_RULES: tuple[RuleInfo, ...] = (
     RuleInfo(
+        "location.dateline_city",
+        "location",
+        "'in the city', 'in the town', 'in the capital' (under a national capital's dateline) or 'here' in a "
+        "sentence that names no place, before the text names any place but its dateline ('KABUL (Agency) - A "
+        "bomber struck a mosque in the capital'), is the dateline's town: the only place the words can refer to",
+    ),
+    RuleInfo(
         "location.dropped_comma_part",
         "location",
         "'the village of X part of Y' written without the apposition's comma (the parse makes X a modifier of "

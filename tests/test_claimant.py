@@ -22,6 +22,12 @@ from tests.test_sites import rows_of, without
         ("A bomb went off in Jableh. Jabhat al-Nusra said one of the groups members carried it.", "Jabhat al-Nusra"),
         ("A bomb went off in Jableh. No group has claimed the attack; officials blamed Jabhat al-Nusra.", None),
         ("A bomb went off in Jableh. The army said rebels planted it.", None),
+        # The attack said to be the group's work.
+        ("A bomb went off in Jableh. Jabhat al-Nusra said its fighters carried out the attack.", "Jabhat al-Nusra"),
+        ("A bomb went off in Jableh. Jabhat al-Nusra said it was behind the blast.", "Jabhat al-Nusra"),
+        # A suspicion names no claimant.
+        ("A bomb went off in Jableh. Officials suspected Jabhat al-Nusra carried out the attack.", None),
+        ("A bomb went off in Jableh. Jabhat al-Nusra denied it was behind the blast.", None),
     ],
 )
 def test_the_claimant(nlp, text: str, group: str | None) -> None:

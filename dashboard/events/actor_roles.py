@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dashboard.nlp import base_form, kept_by_offset
+from dashboard.nlp import base_form, kept_by_offset, token_at
 from dashboard.rules import ALL_ON, Switches
 from dashboard.wordlists import word_set
 
@@ -51,6 +51,8 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         return UNKNOWN
     if _names_the_act(mention, tok, trigger_at, switches):
         return AGENT
+    if tok.lower_ in SPEAKER_PRONOUNS and not _in_the_acts_clause(doc, tok, trigger_at):
+        return SPEAKER  # actors.speaker_pronoun: "police said they arrested two men after a bomb went off"
     if switches.on("actors.source_phrase") and _in_source_phrase(tok):
         return SPEAKER
     if holds_the_noun(doc, mention.end):
@@ -63,6 +65,28 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
     if switches.on("actors.among_the_dead") and _among_the_dead(tok):
         return TARGET
     return _dependency_role(tok, switches.on("actors.compound_head"), switches.on("actors.of_phrase"))
+
+
+# Pronouns `actors.speaker_pronoun` reads as the speaker (own_forces): the doer of its reported act
+# only, an act told in another clause ("…said they arrested two men after a bomb went off") is not theirs.
+SPEAKER_PRONOUNS = {"it", "they"}
+# Dependencies that open a clause of its own; an xcomp or a conjoined verb shares its subject. A
+# preposition of time opens one too: the parse often reads "after a shell hit the market" as "after
+# a shell" and a clause of "hit".
+CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "csubj", "parataxis", "pcomp"}
+TIME_PREPS = {"after", "before", "following", "since", "until", "amid"}
+
+
+def _clause_head(tok: Any) -> Any:
+    while tok.dep_ not in CLAUSE_DEPS and not (tok.dep_ == "prep" and tok.lower_ in TIME_PREPS) and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
+def _in_the_acts_clause(doc: Any, pronoun: Any, trigger_at: int) -> bool:
+    """Whether the act at `trigger_at` is told in the clause whose subject is `pronoun`."""
+    trigger = token_at(doc[:], trigger_at)
+    return trigger is not None and _clause_head(trigger).i == _clause_head(pronoun).i
 
 
 def _list_head(tok: Any, switches: Switches) -> Any:

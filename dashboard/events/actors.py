@@ -24,13 +24,14 @@ from typing import Any
 
 from dashboard.events.actor_entries import Actor, ActorEntry, Mention
 from dashboard.events.actor_roles import sides
+from dashboard.events.named_nouns import named_with_noun
 from dashboard.events.own_forces import own_forces
 from dashboard.events.targets import order_targets
 from dashboard.nlp import doc_text
 from dashboard.regex_hits import hits, kept_hits, may_match_within
 from dashboard.regex_needs import ANY_TEXT, Needs, NeedsSet, Text, fronted, lowered_twin, needs_of
 from dashboard.rules import ALL_ON, Switches
-from dashboard.wordlists import phrase_list, word_set
+from dashboard.wordlists import word_set
 
 ACTORS_PATH = Path(__file__).with_name("actors.toml")
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -38,10 +39,6 @@ WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why 
 VICTIM_INTER = 7
 UNIDENTIFIED = "Unidentified Armed Group ({country})"
 _HITS = "conflictmap_actor_word_hits"  # where the dictionary's words stand in the Doc's text (regex_hits)
-
-AFFILIATION = frozenset(phrase_list(WORDS, "actors.affiliation"))
-DESCRIPTOR_NOUNS = word_set(WORDS, "actors.descriptor_nouns")
-HELD_AFTER = re.compile(r"\s*[-‐]?\s*(?:held|controlled|run|occupied)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -181,6 +178,24 @@ def _article_senses_absent(doc: Any, d: Dictionary) -> frozenset[str]:
     return frozenset(doc.user_data[key])
 
 
+# `actors.anti_side`: "anti-" written onto a name makes a word for a side opposed to it ("an anti-ISIS
+# monitoring group", "anti-Taliban militias"): the name is then no mention of its actor; before an
+# act's noun ("an anti-ISIS offensive") it says whom the act is against, and stays one. Not "pro-":
+# "pro-Kurdish militias" are the Kurds' allies, as the dictionary reads them, and "pro-government
+# militias" a name of its own.
+_ANTI = re.compile(r"(?<![\w-])anti[-\u2010]$", re.I)
+_ANTI_ACT = re.compile(rf"[\w'’]*\s+(?:{'|'.join(sorted(word_set(WORDS, 'actors.anti_side_acts')))})\b", re.I)
+
+
+def _unnamed(text: str, start: int, end: int, blocked: list[tuple[int, int]], anti: bool) -> bool:
+    """Whether the name at [start, end) names no actor: inside who reports (`blocked`: "the monitor's
+    sources", "activists"), or with `anti` (actors.anti_side) with "anti-" written onto it, not
+    before an act's noun ("anti-ISIS activists": another side)."""
+    if any(rs <= start and end <= re_ for rs, re_ in blocked):
+        return True
+    return anti and _ANTI.search(text, max(0, start - 6), start) is not None and not _ANTI_ACT.match(text, end)
+
+
 def find_mentions(
     text: str,
     offset: int = 0,
@@ -204,21 +219,22 @@ def find_mentions(
         spans += _unit_spans(text, d)  # after the dictionary's names: a listed group keeps its canonical name
     taken: list[tuple[int, int]] = []
     out = []
+    anti = switches.on("actors.anti_side")
     for s, e, entry, bare in spans:
-        if any(s < te and ts < e for ts, te in taken):
+        if any(s < te and ts < e for ts, te in taken) or _unnamed(text, s, e, blocked, anti):
             continue
-        if any(rs <= s and e <= re_ for rs, re_ in blocked):
-            continue  # "the monitor's sources", "activists": who reports, not who acts
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
     return _completed(sorted(out, key=lambda m: m.start), text, offset, switches)
 
 
 def _completed(mentions: list[Mention], text: str, offset: int, switches: Switches) -> list[Mention]:
-    """The mentions (in text order) with a generic word joined to its name (`_named_with_noun`) and,
-    with `actors.own_forces`, a speaker's "its/their forces" its own (own_forces)."""
-    named = _named_with_noun(mentions, text, offset, switches)
-    return own_forces(named, text, offset) if switches.on("actors.own_forces") else named
+    """The mentions (in text order) with a generic word joined to its name (`named_with_noun`) and,
+    with `actors.own_forces`, a speaker's "its/their forces" its own, with `actors.speaker_pronoun`
+    the "it/they" of its reported act (own_forces)."""
+    named = named_with_noun(mentions, text, offset, switches)
+    own, pronouns = switches.on("actors.own_forces"), switches.on("actors.speaker_pronoun")
+    return own_forces(named, text, offset, pronouns, own) if own or pronouns else named
 
 
 def _dictionary_spans(
@@ -280,67 +296,6 @@ def _unit_spans(text: str, d: Dictionary) -> list[tuple[int, int, ActorEntry, bo
     if d.units is None:
         return []
     return [(*m.span(), ActorEntry(" ".join(m.group().split()), d.unit_inter), False) for m in d.units.finditer(text)]
-
-
-def _named_with_noun(mentions: list[Mention], text: str, offset: int, switches: Switches = ALL_ON) -> list[Mention]:
-    """A named group with a generic noun is one mention of the group: "Daesh militants", "IS
-    gunmen", "Nusra fighters", and the other way round "militants of the Islamic State", "fighters of
-    Jund al-Aqsa" (the noun carries the parse role; the name says who), and with the rule
-    `actors.affiliation` "gunmen affiliated with X", "militants belonging to X", and with
-    `actors.described_name` "the rebel group X"."""
-    out: list[Mention] = []
-    affiliation, described = switches.on("actors.affiliation"), switches.on("actors.described_name")
-    for m in mentions:
-        prev = out[-1] if out else None
-        between = text[prev.end - offset : m.start - offset].strip().lower() if prev is not None else ""
-        joined = _joined(prev, m, between) if prev is not None else None
-        if joined is None and prev is not None and affiliation:
-            joined = _affiliated(prev, m, between, text[m.end - offset :])
-        if joined is None and prev is not None and described:
-            joined = _described(prev, m, between, text[prev.start - offset : prev.end - offset])
-        if joined is not None:
-            out[-1] = joined
-        else:
-            out.append(m)
-    return out
-
-
-def _joined(prev: Mention, m: Mention, between: str) -> Mention | None:
-    """Two neighbouring mentions as one, or None when they name two actors."""
-    if m.entry.generic and not prev.entry.generic and not prev.bare and between in ("", "'s", "’s"):
-        return Mention(prev.start, m.end, prev.entry)
-    if prev.entry.generic and not m.entry.generic and not m.bare and between in ("of", "of the"):
-        return Mention(prev.start, m.end, m.entry)
-    if prev.bare and prev.entry.state and not m.entry.state and between == "":
-        # "Syrian rebels", "Iraqi civilians": the country's name says whose rebels, not that its
-        # state acted.
-        return Mention(prev.start, m.end, m.entry, m.bare)
-    return None
-
-
-def _affiliated(prev: Mention, m: Mention, between: str, after: str) -> Mention | None:
-    """ "Gunmen affiliated with X", "militants belonging to X", "armed groups linked to X": a generic
-    word for armed men (with its noun, DESCRIPTOR_NOUNS) tied to a named group is that group. Not for
-    victims ("civilians from X") nor a place the group holds ("militants from X-held towns"), and
-    never a country named alone."""
-    armed = prev.entry.generic and not prev.entry.victim and prev.entry.inter in (2, 3)
-    named = not m.entry.generic and not m.bare and not m.entry.state
-    tie = between.removesuffix(" the")  # "affiliated with the Nusra Front"
-    noun, _, rest = tie.partition(" ")
-    if noun in DESCRIPTOR_NOUNS and rest:
-        tie = rest  # "terrorist groups affiliated to X": the noun of the generic word, then the tie
-    if armed and named and tie in AFFILIATION and not HELD_AFTER.match(after):
-        return Mention(prev.start, m.end, m.entry)
-    return None
-
-
-def _described(prev: Mention, m: Mention, between: str, said: str) -> Mention | None:
-    """ "The rebel group X", "the armed group X": a generic word for armed men and a descriptor noun
-    (DESCRIPTOR_NOUNS, between the mentions or ending the generic one, `said`) before a name are it."""
-    armed = prev.entry.generic and not prev.entry.victim and prev.entry.inter in (2, 3)
-    named = not m.entry.generic and not m.bare and not m.entry.state
-    noun = between or (said.lower().split() or [""])[-1]
-    return Mention(prev.start, m.end, m.entry) if armed and named and noun in DESCRIPTOR_NOUNS else None
 
 
 def actor_of(entry: ActorEntry, country_code: str, country_name: str, d: Dictionary | None = None) -> Actor:

@@ -19,15 +19,23 @@ from dashboard.regex_needs import search
 
 CLAIMED_MEANS = frozenset({"Suicide bomb", "Remote explosive/landmine/IED"})
 ARMED_GROUPS = frozenset({2, 3, 4})
-# A claim: responsibility taken, the attack claimed, or the attacker called "one of its" men.
+# A claim: responsibility taken, the attack claimed, the attacker called "one of its" men, or the
+# attack said to be the group's work ("said its fighters carried out the attack", "said it was behind
+# the bombing").
+_ACT = r"(?:attack|bombing|blast|explosion)"
 _CLAIM = re.compile(
-    r"\b(?:claim(?:ed|s|ing)?\s+(?:responsibility|the\s+(?:attack|bombing|blast|explosion)s?)"
-    r"|responsibility\s+for\s+the\s+(?:attack|bombing|blast|explosion)"
+    rf"\b(?:claim(?:ed|s|ing)?\s+(?:responsibility|the\s+{_ACT}s?)"
+    rf"|responsibility\s+for\s+the\s+{_ACT}"
+    rf"|carr(?:ied|ies|y|ying)\s+out\s+the\s+(?:suicide\s+)?{_ACT}|(?:was|were|is|are)\s+behind\s+the\s+{_ACT}"
     r"|one\s+of\s+(?:its|the\s+group['’]?s)\s+(?:fighters|members|militants|men|operatives|suicide\s+bombers))\b",
     re.I,
 )
-# "did not claim", "no one has claimed", "denied": no claim.
-_DENIED = re.compile(r"\b(?:not|no\s+(?:one|group)|nobody|denied|deny|denies)\b", re.I)
+# "did not claim", "no one has claimed", "denied": no claim; nor a suspicion ("officials suspected X
+# carried out the attack"), which names no claimant.
+_DENIED = re.compile(
+    r"\b(?:not|no\s+(?:one|group)|nobody|denied|deny|denies|suspect(?:ed|s)?|believed|may\s+have|might\s+have)\b",
+    re.I,
+)
 
 
 def claimant(doc: Any) -> ActorEntry | None:

@@ -13,6 +13,7 @@ from dashboard.events.anaphora import inheritable, names_its_author, one_act, ot
 from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
+from dashboard.events.dateline_place import dateline_city
 from dashboard.events.furniture import before_wire_dateline
 from dashboard.events.lexicon import (
     ACLED_TYPES,
@@ -139,8 +140,11 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     places, split = _sites(ctx, s, event_places(s.sent, ctx.toponyms, violent=s.event_type in VIOLENT))
     from_context = False
     forward_end = -1  # where the excerpt ends when a later sentence names the place
+    dateline = None
     if not places:
         inherited = _from_context(ctx, s, previous)
+        dateline = _at_dateline(ctx, s) if inherited is None else None
+        inherited = ([dateline], s.s1) if dateline is not None else inherited
         if inherited is None:
             return None
         (places, forward_end), from_context = inherited, True
@@ -154,12 +158,22 @@ def _locate(ctx: ArticleContext, s: Sentence, previous: _Previous) -> Located | 
     # An event placed from context quotes the sentence that names the place too, so the
     # excerpt shows both the place and what happened there.
     excerpt_start = previous.start if from_context and forward_end < 0 else s.s0
+    if dateline is not None:  # the excerpt shows the dateline, the place's words
+        excerpt_start = dateline.start
     excerpt_end = max(s.s1, forward_end)
     finer = None if from_context or s.event_type not in VIOLENT else _finer_ahead(ctx, s, places)
     if finer is not None:
         places, from_context = [finer[0]], True
         excerpt_start, excerpt_end = finer[1], max(excerpt_end, finer[2])
     return Located(places, from_context, split, excerpt_start, excerpt_end)
+
+
+def _at_dateline(ctx: ArticleContext, s: Sentence) -> Toponym | None:
+    """`location.dateline_city`: the dateline's town, for a typed sentence naming no place that refers
+    to it ("in the city", "here"); None otherwise."""
+    if s.rule is None or not ctx.switches.on("location.dateline_city"):
+        return None
+    return dateline_city(ctx.toponyms, doc_text(ctx.doc), s.s0, s.s1)
 
 
 def _finer_ahead(ctx: ArticleContext, s: Sentence, places: list[Toponym]) -> tuple[Toponym, int, int] | None:

@@ -38,11 +38,18 @@ AFFILIATION = {"based", "led", "backed", "born", "run", "funded", "supported", "
 
 NAME_SITES = word_set(WORDS, "extract.name_sites")
 
-_DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,40}\)|[-–—:]\s)")
+# After the place of a dateline: perhaps its country or its day after a comma ("MOSUL, Iraq", "KYIV,
+# May 3"), then the agency or a dash. Without the country's words, "BEIRUT, Lebanon (Agency) -" was
+# taken for a place the lead's words name, and a lead naming none ("Syrian forces shelled rebel
+# positions") was placed in Beirut.
+_DATELINE_AFTER = re.compile(
+    r"(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|\d{1,4}),?){0,4})?\s*(?:\([^)]{1,40}\)|[-–—:]\s)"
+)
 
 
 def is_dateline(sent: Any, t: Toponym) -> bool:
-    """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -")."""
+    """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -"),
+    perhaps after its country or day ("MOSUL, Iraq (Agency) -", "KYIV, May 3 -")."""
     text = doc_text(sent.doc)
     if not (t.text.isupper() and len(t.text) > 3):
         return False
