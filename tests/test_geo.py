@@ -597,6 +597,12 @@ def place(name: str, country: str, code: str = "PPL", pop: int = 200_000) -> Pla
         (place("Northern", "ZM", "ADM1"), "northern province", {"SY": 4, "ZM": 1}, True),
         (place("Oakville", "US"), "city", {"SY": 4, "US": 3}, True),
         (place("East", "CM", "ADM1"), "east", {"SY": 4, "CM": 1}, False),
+        # A division by its own name and its kind, in a document whose other names point elsewhere.
+        (place("Paktika", "AF", "ADM1"), "paktika province", {"FR": 1}, False),
+        (place("Poltava", "UA", "ADM1"), "poltava oblast", {"RU": 2}, False),
+        # The kind word does not make an alternate name the place's own, nor a town a division.
+        (place("Gaborone", "BW", "PPLC"), "jibrin province", {"SY": 9}, True),
+        (place("Poltava", "UA"), "poltava oblast", {"RU": 2}, True),
     ],
 )
 def test_untrusted_match(cand: Place, key: str, others: dict, untrusted: bool) -> None:

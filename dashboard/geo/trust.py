@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from dashboard.geo.gazetteer import Place
-from dashboard.geo.names import WIDE_CODES, is_generic_name, own_name
+from dashboard.geo.names import ADMIN_WORDS, WIDE_CODES, is_generic_name, own_name
 from dashboard.geo.ranking import Context
 from dashboard.geo.toponym import Toponym
 from dashboard.rules import Switches
@@ -37,7 +37,10 @@ def untrusted_match(place: Place, key: str, others: Counter) -> bool:
     """Whether a candidate is too weakly tied to the name and the document to be trusted: matched
     only through an alternate name (a translation, an old or foreign name: Jibrin → Gaborone,
     Qurtuba → Curitiba), or a bare generic name ("City", "East", "Northern Province"), in a
-    country that the document's other names never point to. `others` counts the countries the
+    country that the document's other names never point to. A division named by its own name and
+    its kind ("Ghazni province") is matched by its own name: before, a story whose only other name
+    matched a village abroad (that country its one evidence) left the province unresolved, and the
+    act it placed had no row. `others` counts the countries the
     rest of the document names (this name's own contribution removed); a document with no other
     country evidence gives no reason to distrust anything. Countries, continents and seas are
     known by many names and stay trusted. A generic name needs both: the place's own name and
@@ -50,7 +53,15 @@ def untrusted_match(place: Place, key: str, others: Counter) -> bool:
         return not (by_own_name and named)
     if place.feature_code == "ADM1" and len(key.replace(" ", "")) <= 3:
         return False  # a province's usual abbreviation: "B.C.", "NSW"
-    return _names_a_country(others) and not named and not by_own_name
+    return _names_a_country(others) and not named and not by_own_name and not _own_name_and_kind(place, key)
+
+
+def _own_name_and_kind(place: Place, key: str) -> bool:
+    """A division named by its own name and its kind ("Ghazni province", "Kherson oblast"): no
+    translation, however the gazetteer lists the whole."""
+    words = key.split()
+    kind = len(words) > 1 and words[-1] in ADMIN_WORDS
+    return place.feature_class == "A" and kind and own_name(place, " ".join(words[:-1]))
 
 
 def _names_a_country(counts: Counter) -> bool:
