@@ -147,6 +147,15 @@ def test_hamlet_in_a_country_the_story_never_names_is_not_trusted() -> None:
     assert not foreign_small_place(ash, Context(Counter({"GB": 1.0, "US": 1.0}))), "its country is named"
 
 
+def test_a_region_across_countries_names_no_country_a_town_is_foreign_to() -> None:
+    from dashboard.geo.trust import foreign_small_place
+
+    town = place(52, "Baramulla", 34.2, 74.34, "IN", pop=71_000)
+    # A story that names only a region across countries (counted under no code) is about no country.
+    assert not foreign_small_place(town, Context(Counter({"": 0.5})))
+    assert foreign_small_place(town, Context(Counter({"": 0.5, "PK": 2.0}))), "a country named besides it"
+
+
 def test_a_story_split_evenly_between_two_countries_is_about_neither_alone() -> None:
     # A report on a town in one country that names talks in two others (one city each): no country
     # holds more than half of the evidence, so the town is no "village abroad"; a hamlet still is.

@@ -21,13 +21,18 @@ def foreign_small_place(place: Place, ctx: Context) -> bool:
     A hamlet (under VILLAGE_POPULATION) in a country the document never names is no more likely
     when the document is about several countries (Ash, Kent in a story on the US, Russia and Syria).
     A document is about one country when that country holds more than half of the evidence: one
-    that names two countries as often (talks in two capitals) is about neither alone."""
+    that names two countries as often (talks in two capitals) is about neither alone. A region
+    across countries ("Kashmir", "Kurdistan", counted under no code) is evidence of no country, as in
+    `untrusted_match`: it counts in the whole but never as the one country a story is about (a story
+    naming it alone made "Kashmir's Pulwama district" a village abroad, and the gunfight there had
+    no row)."""
     total = sum(ctx.countries.values())
     if not total or place.feature_code in ("PCLI", "CONT", "RGN", "OCN", "SEA") or not place.country_code:
         return False
     if ctx.countries.get(place.country_code, 0) > 0 or place.population >= 100_000:
         return False
-    return max(ctx.countries.values()) / total > 0.5 or place.population < VILLAGE_POPULATION
+    most = max((weight for code, weight in ctx.countries.items() if code), default=0)
+    return most / total > 0.5 or place.population < VILLAGE_POPULATION
 
 
 VILLAGE_POPULATION = 10_000
