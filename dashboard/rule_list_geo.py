@@ -165,7 +165,8 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "resolution.person_abroad",
         "resolution",
         "a name the model tags as a person whose best place lies in a country the document never names is a "
-        "person ('a witness named Ahmad' is not Al Ahmadi, Kuwait, in a report on Syria), left unresolved",
+        "person ('a witness named Ahmad' is not Al Ahmadi, Kuwait, in a report on Syria), left unresolved; not "
+        "after a preposition of place or a verb of bombardment ('the shelling of X', 'jets pounded X')",
     ),
     RuleInfo(
         "resolution.town_abroad",

@@ -72,3 +72,13 @@ def test_a_person_named_like_a_town_abroad_is_a_person(nlp, pipeline) -> None:
     assert _place_of(nlp, pipeline, PERSON, "Ahmad") is None
     off = _place_of(nlp, pipeline, PERSON, "Ahmad", "resolution.person_abroad")
     assert off is not None and off.country_code == "KW"
+
+
+def test_a_name_tagged_a_person_after_a_verb_of_bombardment_is_a_place(nlp, pipeline) -> None:
+    # The model tags the city a person's name, and the story names no country: the verb says place.
+    text = "Russian forces pounded Kharkiv on Saturday, killing seven people."
+    kharkiv = _place_of(nlp, pipeline, text, "Kharkiv")
+    assert kharkiv is not None and kharkiv.country_code == "UA"
+    assert rows_of(pipeline, text)[S.LOCATION].tolist() == ["Kharkiv"]
+    # A person after a verb whose objects are people as often stays one.
+    assert _place_of(nlp, pipeline, "Gunmen attacked a baker named Ahmad on Monday in Aleppo.", "Ahmad") is None

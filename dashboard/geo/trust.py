@@ -130,11 +130,23 @@ def town_abroad(place: Place, key: str, named: Counter) -> bool:
 _PLACE_PREPOSITION = re.compile(
     r"\b(?:in|of|on|at|near|from|to|into|outside|around|toward|towards)\s+(?:the\s+)?$", re.I
 )
+# A verb of bombardment right before a name ("Russian forces pounded X", "jets bombed X"): what it
+# takes is a place, not a person, whatever the model tagged it. Not "hit", "attacked" or "killed",
+# whose objects are people as often.
+_BOMBARDED = re.compile(
+    r"\b(?:shell(?:ed|s|ing)?|pound(?:ed|s|ing)?|bomb(?:ed|s|ing)?|bombard(?:ed|s|ing)?|strafe[ds]?|strafing|"
+    r"struck)\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 def after_preposition(text: str | None, start: int) -> bool:
-    """Whether a preposition of place stands right before the name at `start` of `text`."""
-    return text is not None and _PLACE_PREPOSITION.search(text[max(0, start - 20) : start]) is not None
+    """Whether a preposition of place, or a verb of bombardment, stands right before the name at
+    `start` of `text`: a name the model tags as a person is then as likely a place."""
+    if text is None:
+        return False
+    before = text[max(0, start - 20) : start]
+    return _PLACE_PREPOSITION.search(before) is not None or _BOMBARDED.search(before) is not None
 
 
 def namesake_abroad(
