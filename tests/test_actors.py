@@ -591,3 +591,14 @@ def test_a_possessive_with_another_name_before_it_is_not_the_speakers() -> None:
     assert owned == []
     text = "The ministry of health said its staff treated the wounded."  # not a force
     assert not [m for m in find_mentions(text) if text[m.start : m.end].startswith("its")]
+
+
+@pytest.mark.parametrize("noun", ["a shopkeeper", "a farmer", "a student", "a doctor", "a fisherman"])
+def test_a_lone_civilian_by_trade_is_a_civilian(pipeline, noun: str) -> None:
+    # The plural alone ("farmers") was listed: killing one was read as a clash with no second side.
+    from tests.test_sites import rows_of
+
+    rows = rows_of(pipeline, f"Gunmen killed {noun} in Saraqib on Sunday.")
+    assert list(zip(rows["event_type"], rows["actor2"], strict=True)) == [
+        ("Violence against civilians", "Civilians (Syria)")
+    ]
