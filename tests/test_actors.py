@@ -602,3 +602,13 @@ def test_a_lone_civilian_by_trade_is_a_civilian(pipeline, noun: str) -> None:
     assert list(zip(rows["event_type"], rows["actor2"], strict=True)) == [
         ("Violence against civilians", "Civilians (Syria)")
     ]
+
+
+def test_an_assassination_is_an_attack_with_its_one_death(pipeline) -> None:
+    # "assassinated" was in no rule of the lexicon: the killing was no event at all.
+    from tests.test_sites import rows_of
+
+    rows = rows_of(pipeline, "Gunmen assassinated a local official in Saraqib on Sunday.")
+    assert list(zip(rows["sub_event_type"], rows["actor2"], rows["fatalities"], strict=True)) == [
+        ("Attack", "Civilians (Syria)", 1)
+    ]

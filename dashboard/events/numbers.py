@@ -127,6 +127,7 @@ _HURT_NEXT = r"(?!\s+(?:(?!and\b)[\w-]+\s+){0,2}(?:injured|wounded|hurt)\b)"
 _NOT_YEAR = r"(?!(?:19|20)\d\d\b)"
 _KILL_AFTER = re.compile(
     rf"\b(?:(?:killed|killing(?:\s+of)?|kills|kill|shot\s+dead|gunned\s+down|execut(?:ed|es|e|ing)|beheaded"
+    rf"|assassinat(?:ed|es|e|ing)"
     rf"|beheading\s+of|crucified"
     rf"|claim(?:ed|ing|s)?\s+(?:the\s+)?lives\s+of"
     rf"|deaths?\s+of)\s+{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\b{_HURT_NEXT}"
@@ -148,7 +149,7 @@ _KILL_BEFORE = re.compile(
     rf"(?<!killed\s)(?<!killing\s)(?<!kills\s)\b{_QUAL}{_NOT_YEAR}(?P<n>{NUMBER})\s+(?:of\s+)?"
     rf"(?:{PEOPLE}{_KIN}{_AND_MORE}{_PART}\s+)?"
     rf"(?:(?:were|have|has|had|was|are|being)\s+)?(?:\w+ly\s+)?(?:also\s+)?(?:been\s+)?"
-    rf"(?:killed|shot\s+dead|shot\s+and\s+killed|gunned\s+down|beheaded|dead|died|slain|massacred|executed"
+    rf"(?:killed|shot\s+dead|shot\s+and\s+killed|gunned\s+down|beheaded|dead|died|slain|massacred|executed|assassinated"
     rf"|martyred|lost their lives|fallen victims?)",
     re.I,
 )
