@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.events.actors import Actor, event_actors, find_mentions, interaction, spelled
+from dashboard.events.actors import (
+    Actor,
+    event_actors,
+    find_mentions,
+    interaction,
+    load_dictionary,
+    senses_absent,
+    spelled,
+)
 from dashboard.rules import Switches
 
 
@@ -612,3 +620,11 @@ def test_an_assassination_is_an_attack_with_its_one_death(pipeline) -> None:
     assert list(zip(rows["sub_event_type"], rows["actor2"], rows["fatalities"], strict=True)) == [
         ("Attack", "Civilians (Syria)", 1)
     ]
+
+
+def test_the_saudi_led_coalition_is_not_the_us_led_one() -> None:
+    text = "Jets of the Saudi-led coalition bombed a bridge near the port; the coalition said it hit a depot."
+    names = [m.entry.name for m in find_mentions(text, absent=senses_absent(text, load_dictionary()))]
+    assert "Operation Restoring Hope" in names and "Coalition (US-led)" not in names
+    us = "US-led coalition jets struck a depot near the dam."
+    assert [m.entry.name for m in find_mentions(us)] == ["Coalition (US-led)"]
