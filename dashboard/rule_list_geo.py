@@ -204,7 +204,8 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
         "location",
         "'in the city', 'in the town', 'in the capital' (under a national capital's dateline) or 'here' in a "
         "sentence that names no place, before the text names any place but its dateline ('KABUL (Agency) - A "
-        "bomber struck a mosque in the capital'), is the dateline's town: the only place the words can refer to",
+        "bomber struck a mosque in the capital'), is the dateline's town: the only place the words can refer to; "
+        "not words that place the tellers ('officials in the capital said', 'said here')",
     ),
     RuleInfo(
         "location.dropped_comma_part",

@@ -46,3 +46,12 @@ def test_the_city_after_another_place_is_named_is_not_the_dateline_s(pipeline) -
     )
     rows = rows_of(pipeline, text)
     assert "Beirut" not in set(rows[S.LOCATION])
+
+
+def test_the_tellers_place_is_not_the_act_s(pipeline) -> None:
+    # "Officials in the capital said", "said here": where the news is told, not where it happened.
+    for text in (
+        "KABUL (Agency) - Officials in the capital said on Monday that gunmen had raided a post, killing five.",
+        "KABUL (Agency) - Officials said here on Monday that gunmen had raided a post, killing five.",
+    ):
+        assert rows_of(pipeline, text).empty, text

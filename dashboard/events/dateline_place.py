@@ -11,7 +11,8 @@ A dateline abroad ("BEIRUT —" over a story about Syria) is no such antecedent 
 event elsewhere, because such a lead names that place. Only the bare words are read, and only
 before any other place is named. "The Syrian capital" or "the city of X" are other descriptions: they
 name their own place or leave it to the text. "The capital" is read only under a national capital's
-dateline.
+dateline. Words that place the tellers ("officials in the capital said", "said here") say where the
+news was told, not where the act was: they are not read.
 """
 
 from __future__ import annotations
@@ -24,10 +25,14 @@ from dashboard.geo.toponym import Toponym
 # X", which names X.
 _DESCRIBED = re.compile(
     r"\b(?:in|at|on|near|outside|inside|across|around|into|over|against)\s+the\s+(?P<kind>city|capital|town)\b(?!\s+of\b)"
-    r"|\b(?P<here>here)\b(?!\s+(?:and|is|are)\b)",
+    r"|\bhere\b(?!\s+(?:and|is|are)\b)",
     re.I,
 )
 CAPITAL_CODE = "PPLC"  # GeoNames' feature code of a national capital
+# Where the tellers are, not where the act was: "officials in the capital said …", "said here".
+_SPEECH = r"(?:said|says|told|claimed|announced|stated|added|confirmed|reported)"
+_TELLERS_AFTER = re.compile(rf"\s+(?:[\w'’-]+\s+){{0,2}}?{_SPEECH}\b", re.I)
+_TELLERS_BEFORE = re.compile(rf"\b{_SPEECH}\s+(?:[\w'’-]+\s+){{0,2}}?$", re.I)
 # The rest of a dateline after its place: a country or a day after a comma, an agency in brackets, up
 # to its dash or colon ("MOSUL, Iraq (Agency) -", "KABUL, Afghanistan —"); the names in it (the
 # country) are the dateline's too.
@@ -50,7 +55,14 @@ def dateline_city(toponyms: list[Toponym], text: str, start: int, end: int) -> T
     for m in _DESCRIBED.finditer(text, max(start, dateline_end), end):
         if any(dateline_end <= t.start < m.start() and not t.is_demonym for t in toponyms):
             return None  # another place named before: the words may refer to it ("Russian missiles" names none)
-        if (m.group("kind") or "").lower() == "capital" and place.feature_code != CAPITAL_CODE:
-            continue
-        return first
+        if _refers(m, text, place.feature_code == CAPITAL_CODE):
+            return first
     return None
+
+
+def _refers(m: re.Match[str], text: str, capital: bool) -> bool:
+    """Whether the description `m` can be the dateline's town: "the capital" only under a capital's
+    dateline (`capital`), and none that places the tellers ("officials in the capital said")."""
+    if (m.group("kind") or "").lower() == "capital" and not capital:
+        return False
+    return not (_TELLERS_AFTER.match(text, m.end()) or _TELLERS_BEFORE.search(text, max(0, m.start() - 40), m.start()))
