@@ -124,6 +124,22 @@ def _after_place(text: str, place_end: int) -> WireDateline | None:
         return WireDateline(None, day_end, closing.end())
 
 
+# After the place of a dateline: perhaps its country or its day after a comma ("MOSUL, Iraq", "KYIV,
+# May 3"), then the agency or a dash. Without the country's words, "BEIRUT, Lebanon (Agency) -" was
+# not known as a dateline, and a lead naming no place ("Syrian forces shelled rebel positions") was
+# placed in Beirut.
+_DATELINE_REST = re.compile(
+    r"(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|\d{1,4}),?){0,4})?\s*(?:\([^)]{1,40}\)|[-–—:]\s)"
+)
+
+
+def dateline_rest_end(text: str, place_end: int) -> int | None:
+    """Where the rest of a dateline whose place ends at `place_end` ends (its country or day, then its
+    agency or dash: the names in it are the dateline's), None when no such rest follows the place."""
+    rest = _DATELINE_REST.match(text, place_end)
+    return rest.end() if rest is not None else None
+
+
 def wire_dateline(text: str) -> tuple[date | None, int] | None:
     """The day of the wire dateline the text opens with (None when its year is not written) and where
     that day ends; None without a dated one (`dates.wire_dateline`)."""

@@ -51,7 +51,11 @@ def role(doc: Any, mention: Mention, trigger_at: int, switches: Switches = ALL_O
         return UNKNOWN
     if _names_the_act(mention, tok, trigger_at, switches):
         return AGENT
-    if tok.lower_ in SPEAKER_PRONOUNS and not _in_the_acts_clause(doc, tok, trigger_at):
+    if (
+        switches.on("actors.speaker_pronoun")
+        and tok.lower_ in SPEAKER_PRONOUNS
+        and not _in_the_acts_clause(doc, tok, trigger_at)
+    ):
         return SPEAKER  # actors.speaker_pronoun: "police said they arrested two men after a bomb went off"
     if switches.on("actors.source_phrase") and _in_source_phrase(tok):
         return SPEAKER

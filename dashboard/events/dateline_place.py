@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from dashboard.datelines import dateline_rest_end
+from dashboard.events.own_forces import SPEECH_VERBS
 from dashboard.geo.toponym import Toponym
 
 # The bare description, governed by a preposition of place, or the adverb "here". Not "the city of
@@ -29,14 +31,11 @@ _DESCRIBED = re.compile(
     re.I,
 )
 CAPITAL_CODE = "PPLC"  # GeoNames' feature code of a national capital
-# Where the tellers are, not where the act was: "officials in the capital said …", "said here".
-_SPEECH = r"(?:said|says|told|claimed|announced|stated|added|confirmed|reported)"
+# Where the tellers are, not where the act was: "officials in the capital said …", "said here" (the
+# verbs of speech of `actors.own_forces`).
+_SPEECH = f"(?:{SPEECH_VERBS})"
 _TELLERS_AFTER = re.compile(rf"\s+(?:[\w'’-]+\s+){{0,2}}?{_SPEECH}\b", re.I)
 _TELLERS_BEFORE = re.compile(rf"\b{_SPEECH}\s+(?:[\w'’-]+\s+){{0,2}}?$", re.I)
-# The rest of a dateline after its place: a country or a day after a comma, an agency in brackets, up
-# to its dash or colon ("MOSUL, Iraq (Agency) -", "KABUL, Afghanistan —"); the names in it (the
-# country) are the dateline's too.
-_DATELINE_REST = re.compile(r"[^\n.]{0,60}?(?:\s[-–—]\s?|[—–]|:\s)")
 
 
 def dateline_city(toponyms: list[Toponym], text: str, start: int, end: int) -> Toponym | None:
@@ -50,8 +49,7 @@ def dateline_city(toponyms: list[Toponym], text: str, start: int, end: int) -> T
     place = first.place
     if place.feature_class != "P":
         return None
-    rest = _DATELINE_REST.match(text, first.end)
-    dateline_end = rest.end() if rest is not None else first.end
+    dateline_end = dateline_rest_end(text, first.end) or first.end  # its country's name is the dateline's
     for m in _DESCRIBED.finditer(text, max(start, dateline_end), end):
         if any(dateline_end <= t.start < m.start() and not t.is_demonym for t in toponyms):
             return None  # another place named before: the words may refer to it ("Russian missiles" names none)

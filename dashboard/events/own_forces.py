@@ -24,18 +24,17 @@ from dashboard.events.actor_entries import Mention
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")
-_VERBS = "|".join(sorted(word_set(WORDS, "actors.own_forces_verbs")))
+SPEECH_VERBS = "|".join(sorted(word_set(WORDS, "actors.own_forces_verbs")))
 _NOUNS = "|".join(sorted(word_set(WORDS, "actors.own_forces_nouns")))
 # After the speaker's name: a few words at most before its verb ("X on Monday said"), then up to a
 # clause's opening before the possessive ("said in a statement that its …"), all within one clause.
-_SPOKEN = re.compile(
-    rf"[^.;:!?\"“”]{{0,30}}?\b(?:{_VERBS})\b[^.;:!?\"“”]{{0,40}}?\b(?P<own>(?:its|their)\s+(?:{_NOUNS}))\b", re.I
-)
+_SPEAKS = rf"[^.;:!?\"“”]{{0,30}}?\b(?:{SPEECH_VERBS})\b[^.;:!?\"“”]{{0,40}}?\b"
+_SPOKEN = re.compile(rf"{_SPEAKS}(?P<own>(?:its|their)\s+(?:{_NOUNS}))\b", re.I)
 _POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.I)
 # The subject pronoun of the reported clause, before an active verb: perhaps one auxiliary of tense,
 # then a word that is no form of "be" (a passive's or a copula's, whose subject is no doer).
 _SPOKEN_PRONOUN = re.compile(
-    rf"[^.;:!?\"“”]{{0,30}}?\b(?:{_VERBS})\b[^.;:!?\"“”]{{0,40}}?\b(?P<own>it|they)\s+"
+    rf"{_SPEAKS}(?P<own>it|they)\s+"
     r"(?:(?:had|has|have|would|will)\s+)?(?!(?:been|being|be|was|were|is|are|had|has|have|would|will)\b)[a-z]",
     re.I,
 )

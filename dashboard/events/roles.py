@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dashboard.datelines import dateline_rest_end
 from dashboard.events.site_names import SITE_LABELS, dislodged_from, dropped_comma_part
 from dashboard.geo.locative import ATTACK_WORDS, DIRECTIONS, DISTANCE_UNITS
 from dashboard.geo.toponyms import Toponym
@@ -38,14 +39,6 @@ AFFILIATION = {"based", "led", "backed", "born", "run", "funded", "supported", "
 
 NAME_SITES = word_set(WORDS, "extract.name_sites")
 
-# After the place of a dateline: perhaps its country or its day after a comma ("MOSUL, Iraq", "KYIV,
-# May 3"), then the agency or a dash. Without the country's words, "BEIRUT, Lebanon (Agency) -" was
-# taken for a place the lead's words name, and a lead naming none ("Syrian forces shelled rebel
-# positions") was placed in Beirut.
-_DATELINE_AFTER = re.compile(
-    r"(?:,[ \t]*[A-Z][\w.'’-]*(?:[ \t]+(?:[A-Z][\w.'’-]*|\d{1,4}),?){0,4})?\s*(?:\([^)]{1,40}\)|[-–—:]\s)"
-)
-
 
 def is_dateline(sent: Any, t: Toponym) -> bool:
     """A place name in capitals followed by the agency or a dash ("BEIRUT (AFP) -", "WASHINGTON -"),
@@ -54,7 +47,7 @@ def is_dateline(sent: Any, t: Toponym) -> bool:
     if not (t.text.isupper() and len(t.text) > 3):
         return False
     return (
-        bool(_DATELINE_AFTER.match(text, t.end))
+        dateline_rest_end(text, t.end) is not None
         or t.end < len(text)
         and text[t.end : t.end + 1] == " "
         and text[t.end + 1 : t.end + 2].isupper()

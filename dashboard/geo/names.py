@@ -186,6 +186,15 @@ def _prominence(places: list[Place]) -> tuple[int, int]:
     return max((rank_of.get(p.feature_code, 0), p.population) for p in places)
 
 
+def without_kind(name: str, kinds: frozenset[str] = ADMIN_WORDS) -> str | None:
+    """The name before its last word when that word is a kind of place ("Karak district" → "Karak",
+    "Ghazni province" → "Ghazni"); None when it ends with none."""
+    words = name.split()
+    if len(words) > 1 and words[-1].lower().strip(".") in kinds:
+        return " ".join(words[:-1])
+    return None
+
+
 def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
     """For a name the gazetteer lacks, the known place it is in or named after: "Karak district"
     → Karak, "Vancouver Art Gallery" → Vancouver, "North London" → London, "European Commission"
@@ -194,10 +203,9 @@ def contained_name(text: str, gazetteer: Gazetteer) -> str | None:
     words = text.split()
     if len(words) < 2:
         return None
-    if words[-1].lower().strip(".") in ADMIN_WORDS | {"co", "city", "area"}:
-        stem = " ".join(words[:-1])
-        if stem in gazetteer:
-            return stem
+    stem = without_kind(text, ADMIN_WORDS | {"co", "city", "area"})
+    if stem is not None and stem in gazetteer:
+        return stem
     for n in range(len(words) - 1, 0, -1):
         found = [f for i in range(len(words) - n + 1) if (f := _known_run(words[i : i + n], gazetteer)) is not None]
         if found:

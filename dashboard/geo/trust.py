@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from dashboard.geo.gazetteer import Place
-from dashboard.geo.names import ADMIN_WORDS, WIDE_CODES, is_generic_name, own_name
+from dashboard.geo.names import WIDE_CODES, is_generic_name, own_name, without_kind
 from dashboard.geo.ranking import Context
 from dashboard.geo.toponym import Toponym
 from dashboard.rules import Switches
@@ -64,9 +64,8 @@ def untrusted_match(place: Place, key: str, others: Counter) -> bool:
 def _own_name_and_kind(place: Place, key: str) -> bool:
     """A division named by its own name and its kind ("Ghazni province", "Kherson oblast"): no
     translation, however the gazetteer lists the whole."""
-    words = key.split()
-    kind = len(words) > 1 and words[-1] in ADMIN_WORDS
-    return place.feature_class == "A" and kind and own_name(place, " ".join(words[:-1]))
+    stem = without_kind(key) if place.feature_class == "A" else None
+    return stem is not None and own_name(place, stem)
 
 
 def _names_a_country(counts: Counter) -> bool:
