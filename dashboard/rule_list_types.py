@@ -45,6 +45,13 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "is another event's",
     ),
     RuleInfo(
+        "tolls.named_victim",
+        "tolls",
+        "a killing told by its victims' names and no count ('gunmen shot dead Ali Hassan, a councillor', 'the "
+        "activist Lina Haddad was assassinated') has a toll of one per person the verb of killing names "
+        "(its object, or its passive's subject), as ACLED counts them",
+    ),
+    RuleInfo(
         "tolls.campaign_total",
         "tolls",
         "a toll told in the perfect of a fight for a place, a front or a siege ('the battle for the city has killed "

@@ -63,6 +63,14 @@ from dashboard.rules import Switches
         ("Gunmen stormed a police station at dawn.", "Battles", "Armed clash", "stormed a police station"),
         ("Thieves broke into the bank at dawn.", "Other", "Other", ""),
         ("Rebels stormed the town at dawn.", "Battles", "Non-state actor overtakes territory", "stormed"),
+        # A village stormed is raided (where civilians live), and what was done there types it.
+        ("Bandits stormed a hamlet at dawn.", "Violence against civilians", "Attack", "stormed a hamlet"),
+        (
+            "Militants stormed the village of Dogo, abducting nine girls.",
+            "Violence against civilians",
+            "Abduction/forced disappearance",
+            "abducting",
+        ),
         # The police named for the crowds they control is no riot.
         ("Riot police guarded the bridge.", "Other", "Other", ""),
         ("Riots broke out in the camp.", "Riots", "Violent demonstration", "Riots"),

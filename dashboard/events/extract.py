@@ -14,6 +14,7 @@ from dashboard.events.assemble import assemble
 from dashboard.events.claims import claimant
 from dashboard.events.coordination import coordinated
 from dashboard.events.dateline_place import dateline_city
+from dashboard.events.event_toll import event_toll
 from dashboard.events.furniture import before_wire_dateline
 from dashboard.events.lexicon import (
     ACLED_TYPES,
@@ -28,7 +29,7 @@ from dashboard.events.lexicon import (
 )
 from dashboard.events.mentions import mention_reason
 from dashboard.events.nonsites import locates_source
-from dashboard.events.numbers import displaced, fatalities, injured, is_campaign_total
+from dashboard.events.numbers import displaced, fatalities, injured
 from dashboard.events.rows import ArticleContext, Located, Sentence, Told, article_context, event_row
 from dashboard.events.site_repeats import repeated_sites
 from dashboard.events.sites import unlisted_sites
@@ -340,14 +341,6 @@ def _continues_talks(s: Sentence, previous: _Previous) -> bool:
     )
 
 
-def _toll_clause(s: Sentence, verb: Any) -> tuple[int, int]:
-    """`tolls.own_clause`: the trigger's clause (its verb's subtree), as offsets in the sentence's own
-    text: a count of dead outside it tells of another event of the sentence."""
-    a = verb.left_edge.idx - s.s0
-    b = verb.right_edge.idx + len(verb.right_edge.text) - s.s0
-    return max(a, 0), max(b, 0)
-
-
 def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     """When, who, how many, and whether the sentence only mentions its event."""
     trig = s.trigger_tok()
@@ -358,10 +351,7 @@ def _tell(ctx: ArticleContext, s: Sentence) -> Told:
     if when[2] == "sentence" and ctx.switches.on("dates.report_day") and dated_by_report(s.sent, mentions, verb):
         when = (when[0], when[1], "report", when[3])
     _date, precision, date_source, _future = when
-    own_clause = _toll_clause(s, verb) if ctx.switches.on("tolls.own_clause") and s.at >= 0 else None
-    killed, hurt, fled = fatalities(s.own, own_clause), injured(s.own), displaced(s.own)
-    if killed is not None and ctx.switches.on("tolls.campaign_total") and is_campaign_total(s.own):
-        killed = None  # the days of a fight for a place, not one event's
+    killed, hurt, fled = event_toll(ctx, s, verb), injured(s.own), displaced(s.own)
     # ACLED's actor dictionary codes political violence, protests and strategic developments; the
     # parties to talks and statements are the people and governments the sentence names.
     coded = ctx.switches.on("actors.dictionary") and s.event_type in ACLED_TYPES
