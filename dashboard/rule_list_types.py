@@ -80,6 +80,13 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "anyone else violence against civilians, not an armed clash (a crowd is no armed side)",
     ),
     RuleInfo(
+        "types.crowd_clash",
+        "types",
+        "a crowd that fights ('protesters clashed with police', 'demonstrators attacked the riot police') riots: "
+        "ACLED's 'Violent demonstration' by 'Rioters (country)', not an armed clash, which is between armed, "
+        "organised sides; so is a clash told from the other side ('police clashed with protesters') where nobody died",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "

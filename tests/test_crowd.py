@@ -123,3 +123,23 @@ def test_an_attack_on_a_town_is_a_battle_unless_its_victims_are_civilians(pipeli
     assert [r[0] for r in _typed(pipeline, "Insurgents attacked the town of Saraqib on Thursday.")] == ["Armed clash"]
     text = "Insurgents attacked the town of Saraqib on Thursday, killing 40 villagers."
     assert [(r[0], r[2]) for r in _typed(pipeline, text)] == [("Attack", "Civilians (Syria)")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Protesters clashed with police in Homs on Thursday over the new fees, witnesses said.",
+        # Told from the force's side, with nobody dead: the crowd fought as well.
+        "Police clashed with demonstrators in Homs on Thursday over the new fees, witnesses said.",
+    ],
+)
+def test_a_crowd_that_fights_riots(pipeline, text) -> None:
+    rows = _rows(pipeline, text)
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [("Riots", "Rioters (Syria)", 5, "Police Forces of Syria")]
+    off = _rows(pipeline, text, "types.crowd_clash")
+    assert [r[0] for r in off] != ["Riots"], "switched off: an armed clash or excessive force, as before"
+
+
+def test_a_crowd_killed_in_a_clash_is_not_a_riot(pipeline) -> None:
+    text = "Police clashed with protesters in Homs on Thursday, killing two of them, witnesses said."
+    assert [r[0] for r in _rows(pipeline, text)] != ["Riots"]

@@ -284,6 +284,19 @@ def test_georgia_by_its_neighbours(nlp, gazetteer, text: str, code: str, feature
     assert (georgia.place.country_code, georgia.place.feature_code) == (code, feature)
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        # "Congo" alone is the Democratic Republic in most wire copy (AP's usage), and its towns say so.
+        ("Fighting spread across eastern Congo as rebels neared Goma and Bukavu.", "CD"),
+        ("Police fired tear gas at protesters in Brazzaville, the capital of Congo.", "CG"),
+    ],
+)
+def test_congo_by_its_towns(nlp, gazetteer, text: str, code: str) -> None:
+    (congo,) = resolved(geoparsed(nlp, gazetteer, text), "Congo")
+    assert congo.place.country_code == code
+
+
 def test_idlib_is_the_syrian_city(nlp, gazetteer) -> None:
     (idlib,) = resolved(geoparsed(nlp, gazetteer, "Regime forces shelled Idlib on Tuesday, residents said."), "Idlib")
     assert idlib.place.country_code == "SY"

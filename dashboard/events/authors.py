@@ -15,6 +15,8 @@
   attacked a village") whose target is an armed side (state forces, rebels, militias: actor2's code 1-4
   or 8) is an armed clash; a massacre or an execution keeps its type whoever its victims were (deaths
   of a side's men take no neighbour's violence against civilians either: `lexicon.type_from_neighbours`);
+- `types.crowd_clash`: a crowd that fights ("protesters clashed with police") riots: a "Violent
+  demonstration" by "Rioters (country)", not an armed clash;
 - `types.excessive_force`: protesters killed by a state's forces ("security forces killed three
   protesters", "police shot dead two demonstrators") are ACLED's "Excessive force against protesters",
   by the crowd, the force actor2; by anyone else violence against civilians (a crowd is no armed side);
@@ -53,6 +55,7 @@ AIR_STRIKE = "Air/drone strike"
 PEACEFUL_PROTEST = "Peaceful protest"
 PROTEST_WITH_INTERVENTION = "Protest with intervention"
 EXCESSIVE_FORCE = "Excessive force against protesters"
+VIOLENT_DEMONSTRATION = "Violent demonstration"
 PROTESTERS_INTER = 6  # ACLED's code of protesters
 _INTERVENTION = re.compile(r"\b(?:" + "|".join(phrase_list(WORDS, "types.intervention")) + r")\b", re.I)
 STATE_FORCES = "Military Forces of "
@@ -129,6 +132,8 @@ def complete_authors(
         ground_the_striker(out, rows)
     if switches.on("types.protest_intervention"):
         _met_with_force(out, rows)
+    if switches.on("types.crowd_clash"):
+        _crowd_clash(out)
     if switches.on("types.excessive_force"):
         _killed_protesters(out)
     if not out[S.ACTOR1]:
@@ -160,6 +165,25 @@ def _armed_target_triggers() -> re.Pattern[str] | None:
 def _victims() -> str:
     """The actor dictionary's name for the victims of violence ("Civilians ({country})")."""
     return next(entry.name for _, entry, _ in load_dictionary().patterns if entry.victim)
+
+
+def _crowd_clash(out: dict) -> None:
+    """`types.crowd_clash`: a crowd that fights ("protesters clashed with police", "demonstrators
+    attacked the riot police") riots: ACLED's battles are between armed, organised sides, and a crowd
+    that turns violent is a "Violent demonstration" by "Rioters (country)" (code 5), the side it
+    fought actor2. So is a clash told from the other side ("police clashed with protesters") where
+    nobody died; deaths there are the force's (`types.excessive_force`)."""
+    crowd = (CROWDS["Protests"][1], CROWDS["Riots"][1])
+    if out[S.EVENT_TYPE] != BATTLES:
+        return
+    if out[S.INTER2] in crowd and out[S.INTER1] not in crowd and not out.get(S.FATALITIES):
+        out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
+        out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+    if out[S.INTER1] not in crowd:
+        return
+    name, inter = CROWDS["Riots"]
+    out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Riots", VIOLENT_DEMONSTRATION
+    out[S.ACTOR1], out[S.INTER1] = name.format(country=out[S.COUNTRY] or "unknown country"), inter
 
 
 def _killed_protesters(out: dict) -> None:
