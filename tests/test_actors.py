@@ -125,6 +125,19 @@ def test_spellings_are_one_canonical_actor() -> None:
 
 
 @pytest.mark.parametrize(
+    "text, names",
+    [
+        ("suspected ADF fighters raided a farm near Oicha", {"ADF"}),
+        ("a raid by the Allied Democratic Forces near Oicha", {"ADF"}),
+        ("the adf said little", set()),  # the letters only in capitals
+    ],
+)
+def test_the_allied_democratic_forces(text: str, names: set[str]) -> None:
+    assert {m.entry.name for m in find_mentions(text)} & {"ADF"} == names
+    assert all(m.entry.inter == 2 for m in find_mentions(text) if m.entry.name == "ADF")
+
+
+@pytest.mark.parametrize(
     "text, name",
     [
         ("fighters of Harakat Hezbollah al-Nujaba", "Harakat Hezbollah al-Nujaba"),

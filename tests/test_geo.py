@@ -297,6 +297,17 @@ def test_congo_by_its_towns(nlp, gazetteer, text: str, code: str) -> None:
     assert congo.place.country_code == code
 
 
+@pytest.mark.parametrize(
+    "name, province",
+    [("North Kivu", "Nord-Kivu"), ("South Kivu", "Sud-Kivu"), ("Upper Uele", "Haut-Uélé"), ("Ituri", "Ituri")],
+)
+def test_english_names_of_provinces_named_in_french(gazetteer, name: str, province: str) -> None:
+    # The province itself (a first-level division), not a region of the project's own list.
+    found = [p for p in gazetteer.lookup(name) if p.country_code == "CD"]
+    assert any(p.feature_code == "ADM1" and p.name == province for p in found)
+    assert not any(p.feature_code == "RGN" for p in found)
+
+
 def test_idlib_is_the_syrian_city(nlp, gazetteer) -> None:
     (idlib,) = resolved(geoparsed(nlp, gazetteer, "Regime forces shelled Idlib on Tuesday, residents said."), "Idlib")
     assert idlib.place.country_code == "SY"
