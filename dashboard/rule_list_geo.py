@@ -125,6 +125,13 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "spells the two ('Hama' the province, 'Ḩamāh' the city)",
     ),
     RuleInfo(
+        "resolution.side_word",
+        "resolution",
+        "'the southern city of X', 'the north-western province of Y': a candidate on that side of its country "
+        "(the third of its towns' span) ranks higher, one on the opposite side lower (Mykolaiv the southern city, "
+        "not the town of the same English name in the Donetsk region that a story's other names pulled towards)",
+    ),
+    RuleInfo(
         "resolution.co_support",
         "resolution",
         "a candidate gains for each other name of the document that could lie within 100 km of it or "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,14 +130,20 @@ def rank(
     admin_hint: bool = False,
     switches: Switches = ALL_ON,
     city_hint: bool = False,
+    side: Callable[[Place], float] | None = None,
 ) -> list[tuple[Place, float]]:
     """The candidates of the name `key`, best first, with their scores; with `city_hint` ("Hama city",
-    `resolution.city_word`) the province's namesake town comes first however GeoNames spells it."""
+    `resolution.city_word`) the province's namesake town comes first however GeoNames spells it;
+    `side`, what the side of its country the text names adds to a candidate (geo/sides.py)."""
     cands = list(cands)
     famous = overshadowed_by(cands, key)
     ranked = sorted(
         (
-            (p, score(p, key, ctx, admin_hint, p.feature_class == "P" and p.population * OVERSHADOW_RATIO <= famous))
+            (
+                p,
+                score(p, key, ctx, admin_hint, p.feature_class == "P" and p.population * OVERSHADOW_RATIO <= famous)
+                + (side(p) if side else 0.0),
+            )
             for p in cands
         ),
         key=lambda t: -t[1],

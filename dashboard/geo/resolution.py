@@ -25,6 +25,7 @@ from dashboard.geo.names import (
 )
 from dashboard.geo.ranking import POOL_SIZE, Context, anchors_besides, co_support, rank
 from dashboard.geo.recognition import recognize
+from dashboard.geo.sides import side_before, side_bonus
 from dashboard.geo.structure import (
     containers,
     district_pairs,
@@ -119,6 +120,7 @@ class _Document:
     switches: Switches
     stated: dict[str, set[tuple[str, str]]]  # folded name → the provinces the text puts it in
     persons: frozenset[int] = frozenset()  # names tagged as persons with no preposition before them
+    gazetteer: Gazetteer | None = None  # the sides of its countries (`resolution.side_word`)
 
     def hint(self, t: Toponym) -> bool:
         """Whether the text says the name is a province's ("Idlib province"), as ranking may take it."""
@@ -155,6 +157,7 @@ def resolve(
         switches,
         stated,
         frozenset(i for i, t in enumerate(toponyms) if t.label == "PERSON" and not after_preposition(text, t.start)),
+        gazetteer,
     )
     # Evidence from each name's best guess alone, then again from the guesses made in its light: a
     # first guess that the context overturned (Edmonton, Alberta beside Enfield and London) must
@@ -188,8 +191,9 @@ def _hinted(t: Toponym, gazetteer: Gazetteer, text: str | None, listed: bool = T
     )
     city_hint = not admin_hint and city_around(text, t.start, t.end)
     if not (t.is_demonym or gazetteer.demonym_country(t.text)):
-        same = admin_hint == t.admin_hint and city_hint == t.city_hint
-        return t if same else replace(t, admin_hint=admin_hint, city_hint=city_hint)
+        side = side_before(text, t.start)
+        same = admin_hint == t.admin_hint and city_hint == t.city_hint and side == t.side
+        return t if same else replace(t, admin_hint=admin_hint, city_hint=city_hint, side=side)
     code = gazetteer.demonym_country(t.text)
     country = gazetteer.country(code) if code else None
     return replace(
@@ -264,6 +268,7 @@ def _rank_in_context(doc: _Document, ev: _Evidence) -> dict[int, list[tuple[Plac
             doc.hint(t),
             doc.switches,
             t.city_hint and doc.switches.on("resolution.city_word"),
+            side_bonus(t.side, doc.gazetteer) if doc.switches.on("resolution.side_word") else None,
         )
     return out
 

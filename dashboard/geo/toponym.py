@@ -28,6 +28,7 @@ class Toponym:
     alternatives: tuple[tuple[Place, float], ...] = ()  # the ranked candidates, best first
     admin_hint: bool = False
     city_hint: bool = False  # "Hama city", "the city of Hama": the town, not the province of its name
+    side: str = ""  # "the southern city of X": the side of its country the text puts it on (geo/sides.py)
     state: bool = False  # a demonym that stands for the state: "Turkish forces", "Russian officials"
     embedded: bool = False  # part of an organisation's or a building's name: "Kentucky State Police"
     fallback: bool = False  # placed at the nearest town the text names, not by its name (`nearest_town`)
