@@ -143,3 +143,11 @@ def test_a_crowd_that_fights_riots(pipeline, text) -> None:
 def test_a_crowd_killed_in_a_clash_is_not_a_riot(pipeline) -> None:
     text = "Police clashed with protesters in Homs on Thursday, killing two of them, witnesses said."
     assert [r[0] for r in _rows(pipeline, text)] != ["Riots"]
+
+
+def test_a_protests_crowd_that_stones_the_police_riots(pipeline) -> None:
+    text = "Stone-throwing demonstrators attacked riot police in Homs on Thursday, witnesses said."
+    rows = _rows(pipeline, text)
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [("Riots", "Rioters (Syria)", 5, "Police Forces of Syria")]
+    off = _rows(pipeline, text, "types.crowd_clash")
+    assert [(r[0], r[1]) for r in off] == [("Riots", "Protesters (Syria)")], "switched off: the crowd keeps its name"

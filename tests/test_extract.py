@@ -74,6 +74,10 @@ from dashboard.rules import Switches
         # The police named for the crowds they control is no riot.
         ("Riot police guarded the bridge.", "Other", "Other", ""),
         ("Riots broke out in the camp.", "Riots", "Violent demonstration", "Riots"),
+        # A protest's crowd that stones or attacks someone riots; one that only gathers protests.
+        ("Protesters pelted the governor's car.", "Riots", "Violent demonstration", "Protesters pelted"),
+        ("Rock-throwing youths blocked the road.", "Riots", "Violent demonstration", "Rock-throwing youths"),
+        ("Demonstrators gathered at the governor's office.", "Protests", "Peaceful protest", "Demonstrators"),
         # Drones that struck a place struck it from the air, as jets do.
         ("Two drones hit the depot at dawn.", "Explosions/Remote violence", "Air/drone strike", "drones hit"),
         # Armed men against the places where civilians live and gather: violence against civilians;

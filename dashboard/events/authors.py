@@ -172,8 +172,11 @@ def _crowd_clash(out: dict) -> None:
     attacked the riot police") riots: ACLED's battles are between armed, organised sides, and a crowd
     that turns violent is a "Violent demonstration" by "Rioters (country)" (code 5), the side it
     fought actor2. So is a clash told from the other side ("police clashed with protesters") where
-    nobody died; deaths there are the force's (`types.excessive_force`)."""
+    nobody died; deaths there are the force's (`types.excessive_force`). The protesters a riot's
+    parse names ("stone-throwing demonstrators") are its rioters."""
     crowd = (CROWDS["Protests"][1], CROWDS["Riots"][1])
+    if out[S.EVENT_TYPE] == "Riots" and out[S.INTER1] == crowd[0]:
+        out[S.ACTOR1], out[S.INTER1] = CROWDS["Riots"][0].format(country=out[S.COUNTRY] or "unknown country"), crowd[1]
     if out[S.EVENT_TYPE] != BATTLES:
         return
     if out[S.INTER2] in crowd and out[S.INTER1] not in crowd and not out.get(S.FATALITIES):
