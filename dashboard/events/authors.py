@@ -174,19 +174,16 @@ def _crowd_clash(out: dict) -> None:
     fought actor2. So is a clash told from the other side ("police clashed with protesters") where
     nobody died; deaths there are the force's (`types.excessive_force`). The protesters a riot's
     parse names ("stone-throwing demonstrators") are its rioters."""
-    crowd = (CROWDS["Protests"][1], CROWDS["Riots"][1])
-    if out[S.EVENT_TYPE] == "Riots" and out[S.INTER1] == crowd[0]:
-        out[S.ACTOR1], out[S.INTER1] = CROWDS["Riots"][0].format(country=out[S.COUNTRY] or "unknown country"), crowd[1]
-    if out[S.EVENT_TYPE] != BATTLES:
-        return
-    if out[S.INTER2] in crowd and out[S.INTER1] not in crowd and not out.get(S.FATALITIES):
-        out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
-        out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
-    if out[S.INTER1] not in crowd:
-        return
     name, inter = CROWDS["Riots"]
-    out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Riots", VIOLENT_DEMONSTRATION
-    out[S.ACTOR1], out[S.INTER1] = name.format(country=out[S.COUNTRY] or "unknown country"), inter
+    crowd = (CROWDS["Protests"][1], inter)
+    if out[S.EVENT_TYPE] == BATTLES:
+        if out[S.INTER2] in crowd and out[S.INTER1] not in crowd and not out.get(S.FATALITIES):
+            out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
+            out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+        if out[S.INTER1] in crowd:
+            out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Riots", VIOLENT_DEMONSTRATION
+    if out[S.EVENT_TYPE] == "Riots" and out[S.INTER1] in crowd:
+        out[S.ACTOR1], out[S.INTER1] = name.format(country=out[S.COUNTRY] or "unknown country"), inter
 
 
 def _killed_protesters(out: dict) -> None:

@@ -19,26 +19,28 @@ from functools import lru_cache
 import numpy as np
 
 from dashboard.geo.gazetteer import Gazetteer, Place
+from dashboard.geo.names import ADMIN_WORDS, COMPASS_WORDS
 
 SIDE_BONUS = 1.5
-# A side word, then an optional kind of town or division with "of" ("the southern city of X", "the
-# northeastern province of Y"): the words right before the name.
+# A compass word (names.COMPASS_WORDS, hyphens dropped: "north-western"), perhaps a word after it,
+# then a town's or a division's kind with "of" ("the southern city of X", "the northeastern port
+# city of Y", "the western province of Z"): the words right before the name.
+_KINDS = ADMIN_WORDS | {"city", "town", "village", "port"}
 _SIDE_BEFORE = re.compile(
-    r"\b(north|south|east|west)?-?(north|south|east|west)(?:ern)?\s+(?:[a-z-]+\s+)?"
-    r"(?:city|town|village|port|province|region|district|governorate|state)\s+of\s+(?:the\s+)?$",
+    r"\b(?:([a-z-]+)\s+)?([a-z-]+)\s+(" + "|".join(sorted(_KINDS, key=len, reverse=True)) + r")\s+of\s+(?:the\s+)?$",
     re.I,
 )
-_LETTER = {"north": "n", "south": "s", "east": "e", "west": "w"}
+_LETTERS = (("north", "n"), ("south", "s"), ("east", "e"), ("west", "w"))
 
 
 def side_before(text: str | None, start: int) -> str:
     """The side the words before a name put it on ("n", "sw", …; "" for none)."""
-    if not text:
-        return ""
-    m = _SIDE_BEFORE.search(text, max(0, start - 60), start)
-    if m is None:
-        return ""
-    return "".join(_LETTER[w.lower()] for w in m.groups() if w)
+    m = _SIDE_BEFORE.search(text, max(0, start - 60), start) if text else None
+    for word in (m.group(2), m.group(1)) if m else ():
+        folded = (word or "").lower().replace("-", "")
+        if folded in COMPASS_WORDS:
+            return "".join(c for w, c in _LETTERS if w in folded)  # "central": none
+    return ""
 
 
 @dataclass(frozen=True)
