@@ -287,6 +287,55 @@ def actors_sql(names: str, places: str) -> str:
         GROUP BY ALL ORDER BY aid, {S.EVENT_DATE}"""
 
 
+# A filter state's counts in the fact rows' shape (duck_actors' table, a search's rows) summed once
+# more (duck_states.Kept's `days` and `placed`): per date, date precision and type, what the
+# timeline, the date extent and the newest rows' bound read while no place is selected; per place,
+# what the map reads while no dates are. Each answer then reads a few thousand rows where it read
+# the state's (an actor's 400,000 at ten million events, four times per filter answer). `by`: keys
+# before them (duck_actors' `aid`: every actor's sums in one table, sorted by actor).
+SUMS = ("reports", "events", "low", "high", "tolled")
+
+
+def days_sql(rows: str, by: str = "") -> str:
+    """The state `rows` summed per date, date precision and type (`tid`)."""
+    keys = f"{by}, " if by else ""
+    sums = ", ".join(f"sum({c})::BIGINT AS {c}" for c in SUMS)
+    return (
+        f"SELECT {keys}{S.EVENT_DATE}, {S.DATE_PRECISION}, tid, {sums} FROM {rows} "
+        f"GROUP BY ALL ORDER BY {keys}{S.EVENT_DATE}"
+    )
+
+
+def placed_sql(rows: str, n_types: int, by: str = "") -> str:
+    """The state `rows` summed per place (`pid`) as duck_fact.places_summary sums them (its reports
+    per type `n0`, `n1`, ... of `n_types`), for it to sum once more (placed_again)."""
+    keys = f"{by}, " if by else ""
+    per_type = "".join(f", sum(reports) FILTER (WHERE tid = {i})::BIGINT AS n{i}" for i in range(n_types))
+    return (
+        f"SELECT {keys}pid, max({S.GEO_PRECISION})::BIGINT AS {S.GEO_PRECISION}, min({S.EVENT_DATE}) AS first, "
+        f"max({S.EVENT_DATE}) AS last, sum(events)::BIGINT AS n_events, sum(low)::BIGINT AS fatalities, "
+        f"sum(high)::BIGINT AS high, sum(tolled)::BIGINT AS tolled{per_type} FROM {rows} "
+        f"GROUP BY ALL ORDER BY {keys}pid"
+    )
+
+
+def type_name(types: tuple[str, ...]) -> str:
+    """The column of a type's name from its index `r.tid` among `types` (-1: none)."""
+    names = "[" + ", ".join(quoted(t) for t in types) + "]::VARCHAR[]"
+    return f"CASE WHEN r.tid < 0 THEN NULL ELSE ({names})[r.tid + 1] END AS {S.EVENT_TYPE}"
+
+
+def placed_again(placed: str, n_types: int) -> str:
+    """placed_sql's rows of `placed` per place once more: the columns and types duck_fact's per-place
+    sums of a state's rows have (sums of sums: the same figures)."""
+    per_type = "".join(f", sum(n{i}) AS n{i}" for i in range(n_types))
+    return (
+        f"SELECT pid, max({S.GEO_PRECISION}) AS {S.GEO_PRECISION}, min(first) AS first, max(last) AS last, "
+        "sum(n_events) AS n_events, sum(fatalities) AS fatalities, sum(high) AS high, "
+        f"sum(tolled) AS tolled{per_type} FROM {placed} GROUP BY pid"
+    )
+
+
 # The rows of the held tables whose later writes change: an event's count of sources and tolls.
 PATCHED = tuple(c for c in HELD if c in (S.N_SOURCES, S.FATALITIES_LOW, S.FATALITIES_HIGH))
 

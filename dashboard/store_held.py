@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 # alike: duck_fact numbers the same rollup part's places the same way).
 KINDS = (
     *("listed", "placed", "days", "newest"),
-    *("fact_places", "fact_types", "fact_rows", "actors", "actor_names", "actor_places"),
+    *("fact_places", "fact_types", "fact_rows", "actors", "actor_names", "actor_places", "actor_days", "actor_placed"),
     *SI.KINDS,  # the excerpts' word index (dashboard/search_index.py)
 )
 
@@ -157,6 +157,9 @@ def _actors(con: duckdb.DuckDBPyConnection, types: list[str]) -> dict[str, pa.Ta
         "actors": con.sql("SELECT * FROM actors").to_arrow_table(),
         "actor_names": con.sql("SELECT actor, aid FROM names ORDER BY aid").to_arrow_table(),
         "actor_places": con.sql(f"SELECT pid, {HQ.PLACE} FROM places ORDER BY pid").to_arrow_table(),
+        # Every actor's sums per day and per place (duck_actors.Actors.sums).
+        "actor_days": con.sql(HQ.days_sql("actors", "aid")).to_arrow_table(),
+        "actor_placed": con.sql(HQ.placed_sql("actors", len(types), "aid")).to_arrow_table(),
     }
 
 

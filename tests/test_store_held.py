@@ -61,6 +61,9 @@ def _assert_stored_as_built(db: D.DuckEngine, monkeypatch: pytest.MonkeyPatch) -
         assert built is not None
         assert built.ids == stored.ids
         pd.testing.assert_frame_equal(got, _rows(db, built.table), obj="every actor's counts, row for row")
+        assert stored.sums is not None and built.sums is not None
+        for mine, theirs in zip(stored.sums, built.sums, strict=True):
+            pd.testing.assert_frame_equal(_rows(db, mine), _rows(db, theirs), obj="every actor's sums, row for row")
     DAC.build(db, DF.build(db))  # the view again (the build above replaced it)
 
 
@@ -165,6 +168,8 @@ def test_no_actors_file_where_the_engine_builds_no_table(tmp_path: Path, monkeyp
         "actors",
         "actor_names",
         "actor_places",
+        "actor_days",
+        "actor_placed",
     }
     assert DAC.build(db, DF.build(db)) is None
 

@@ -18,6 +18,12 @@ Where the store wrote the table with the generation (store_held: a whole rollup 
 compaction writes it), it is read where it lies instead (a view over its file, sorted by actor):
 nothing is counted in the first actor's answer, and nothing held.
 
+Beside it, every actor's sums per day (and type) and per place (held_sql.days_sql, placed_sql;
+written by the store with the table, or built with it here): an actor's timeline, date extent and
+newest rows' bound read its day sums (a few hundred rows) while no place is selected, and its map
+its place sums while no dates are (duck_states.Kept.days, .placed). Each read its ~400,000 rows at
+ten million events before (four scans per answer: 140 -> 95 ms for an actor's filter answer).
+
 Only where that holds exactly: with duck_fact's tables (every place one latitude, longitude and
 country), and every row's place and type among theirs (else nothing is built, and the events
 answer as before).
@@ -37,6 +43,7 @@ from dashboard.app.filters import Filters
 
 SUFFIX = "actors"  # the table's name: rollup_<generation>_actors
 COUNTS = ("reports", "events", "low", "high", "tolled")  # each row's counts, which narrow_select reads
+SUMS = ("days", "placed")  # the kinds of every actor's sums (Actors.sums; store_held's `actor_<kind>` files)
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class Actors:
     table: str
     ids: dict[str, int]  # each actor's integer (`aid` in the table)
     fact: DF.Fact  # whose places' integers and types' indices the table's rows hold
+    # Every actor's sums per day and per place (held_sql.days_sql, placed_sql by `aid`): none where
+    # the store wrote the table before it wrote them (its actors' states then read the table alone).
+    sums: tuple[str, str] | None = None
 
 
 def applies(f: Filters) -> bool:
@@ -80,7 +90,12 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Actors | None:
     if int(unnumbered):
         db.query(f"DROP TABLE {table}")
         return None  # a place or type duck_fact has not numbered: the events answer
-    return Actors(table, ids, fact)
+    days, placed = (f"{table}_{kind}" for kind in SUMS)
+    for name in (days, placed):
+        _drop(db, name, "VIEW")  # the store's files read before (_stored), where a test builds anew
+    db.query(f"CREATE OR REPLACE TABLE {days} AS {HQ.days_sql(table, 'aid')}")
+    db.query(f"CREATE OR REPLACE TABLE {placed} AS {HQ.placed_sql(table, len(fact.types), 'aid')}")
+    return Actors(table, ids, fact, (days, placed))
 
 
 def narrow_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
@@ -99,14 +114,26 @@ def narrow_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
     aid = actors.ids.get(f.actors[0])
     if aid is None:
         return None
-    names = "[" + ", ".join(HQ.quoted(t) for t in actors.fact.types) + "]::VARCHAR[]"
     return (
-        f"SELECT r.pid, r.{S.EVENT_DATE}, "
-        f"CASE WHEN r.tid < 0 THEN NULL ELSE ({names})[r.tid + 1] END AS {S.EVENT_TYPE}, r.tid, "
+        f"SELECT r.pid, r.{S.EVENT_DATE}, {HQ.type_name(actors.fact.types)}, r.tid, "
         f"r.{S.DATE_PRECISION}, r.{S.GEO_PRECISION}::BIGINT AS {S.GEO_PRECISION}, "
         "r.reports::BIGINT AS reports, r.events::BIGINT AS events, r.low::BIGINT AS low, r.high::BIGINT AS high, "
         f"r.tolled::BIGINT AS tolled FROM {actors.table} r WHERE r.aid = {int(aid)}",
         [],
+    )
+
+
+def sums_select(actors: Actors, f: Filters) -> tuple[str, str] | None:
+    """The SELECTs (no parameters: views') of the sums of `f`'s actor (where `applies`) per day,
+    with the type's name as narrow_select gives it, and per place (duck_states.Kept.days, .placed);
+    None where the table has no sums or no row names the actor."""
+    aid = actors.ids.get(f.actors[0])
+    if aid is None or actors.sums is None:
+        return None
+    days, placed = actors.sums
+    return (
+        f"SELECT r.* EXCLUDE (aid), {HQ.type_name(actors.fact.types)} FROM {days} r WHERE r.aid = {int(aid)}",
+        f"SELECT r.* EXCLUDE (aid) FROM {placed} r WHERE r.aid = {int(aid)}",
     )
 
 
@@ -141,10 +168,15 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
         return None
     names = SH.read(files["actor_names"])
     ids = dict(zip(names["actor"].to_pylist(), names["aid"].to_pylist(), strict=True))
-    quoted = "'" + files["actors"].replace("'", "''") + "'"
     _drop(db, table, "TABLE")
-    db.query(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{quoted}])")
-    return Actors(table, {str(a): int(i) for a, i in ids.items()}, fact)
+    db.query(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{HQ.quoted(files['actors'])}])")
+    days, placed = (f"{table}_{kind}" for kind in SUMS)
+    written = {f"actor_{kind}" for kind in SUMS} <= set(files)  # not by a store written before them
+    for kind, view in zip(SUMS, (days, placed), strict=True) if written else ():
+        _drop(db, view, "TABLE")
+        path = HQ.quoted(files[f"actor_{kind}"])
+        db.query(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet([{path}])")
+    return Actors(table, {str(a): int(i) for a, i in ids.items()}, fact, (days, placed) if written else None)
 
 
 def _drop(db: D.DuckEngine, name: str, kind: str) -> None:

@@ -170,9 +170,11 @@ def newest_bound(db: D.DuckEngine, fact: Fact | None, sel: Selection, limit: int
     return None if fact is None or over is None else (DR.newest_since(db, sel, limit, None, fact.rows, over),)
 
 
-def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection) -> pd.DataFrame:
+def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection, placed: str | None = None) -> pd.DataFrame:
     """duck_rollup.places_summary(db, sel) (no filter; the selection's place not applied, as there).
-    Places without a name or coordinates are left out, as that query's join on them leaves them."""
+    Places without a name or coordinates are left out, as that query's join on them leaves them.
+    `placed`: the fact rows' sums per place (held_sql.placed_sql), read instead while no dates are
+    selected."""
     cond, params = where(fact, Selection(sel.start, sel.end)) or ("false", [])
     named = " AND ".join(f"d.{c} IS NOT NULL" for c in PLACE_COLUMNS)
     # Reports per type as one sum per type (a handful) in the group per place, where duck_rollup
@@ -180,12 +182,16 @@ def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection) -> pd.DataFrame
     # (two thirds of its time); the main type and the mix are written from those sums here (every
     # type present has reports, checked in `build`).
     per_type = "".join(f", sum(reports) FILTER (WHERE tid = {i}) AS n{i}" for i in range(len(fact.types)))
+    per_place = (
+        f"""SELECT pid, max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last,
+                   sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high, sum(tolled) AS tolled{per_type}
+            FROM {fact.rows} WHERE {cond} GROUP BY pid"""
+        if placed is None or sel.start or sel.end
+        else HQ.placed_again(placed, len(fact.types))
+    )
     df = db.query(
         f"""
-        WITH p AS (SELECT pid, max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last,
-                          sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high,
-                          sum(tolled) AS tolled{per_type}
-                   FROM {fact.rows} WHERE {cond} GROUP BY pid)
+        WITH p AS ({per_place})
         SELECT d.place_key, d.location, d.latitude, d.longitude, d.country, p.* EXCLUDE (pid, high),
                greatest(p.high, p.fatalities) AS fatalities_high
         FROM p JOIN {fact.places} d USING (pid) WHERE {named}

@@ -94,6 +94,14 @@ class Kept:
     name: str
     fact: DF.Fact | None = None
     held: bool = False  # a table of rows computed elsewhere in the fact rows' shape (duck_search), not a view
+    # Views of the rows' sums (held_sql.days_sql, placed_sql) where their source wrote them
+    # (duck_actors): per date and type, read while no place is selected; per place, while no dates are.
+    days: str | None = None
+    placed: str | None = None
+
+    def per_day(self, sel: Selection) -> str:
+        """The relation the date-shaped answers (timeline, extent, newest rows' bound) read under `sel`."""
+        return self.days if self.days is not None and not sel.place else self.name
 
     @property
     def view(self) -> bool:
@@ -111,12 +119,17 @@ class FilterStates:
         self._building: dict[Filters, threading.Lock] = {}  # one build per state at a time
 
     def table(
-        self, f: Filters, select: tuple[str, list] | pa.Table | None = None, fact: DF.Fact | None = None
+        self,
+        f: Filters,
+        select: tuple[str, list] | pa.Table | None = None,
+        fact: DF.Fact | None = None,
+        sums: tuple[str, str] | None = None,
     ) -> Kept | None:
         """The table of filter state `f`, built on its first call (from `select`, a SELECT and its
         parameters giving the rows state_sql gives, or with `fact` a view's SELECT of those rows in
         the fact rows' shape, where there is one: duck_actors, or those rows themselves:
-        duck_search); None when DuckDB has not the memory to keep it (the caller answers from the
+        duck_search; `sums`: with a view, the SELECTs of its sums per day and per place, Kept.days and
+        .placed); None when DuckDB has not the memory to keep it (the caller answers from the
         events)."""
         with self._lock:
             if f in self._kept:
@@ -134,6 +147,8 @@ class FilterStates:
                     kept = Kept(name, fact, held=True)
                 else:
                     kept = Kept(name, fact if self._build(name, f, select, fact is not None) else None)
+                    if kept.view and sums is not None:
+                        kept = self._sums(kept, sums)
             except duckdb.OutOfMemoryException:
                 self._drop(Kept(name))
                 return None
@@ -170,6 +185,19 @@ class FilterStates:
         self.db.query(state_sql(name, cond), params)
         return False
 
+    def _sums(self, kept: Kept, sums: tuple[str, str]) -> Kept:
+        """`kept` with views of its sums (`sums`: their SELECTs, no parameters); as it was where
+        their source is gone (dropped with its generation: the state's rows answer)."""
+        days, placed = f"{kept.name}_days", f"{kept.name}_placed"
+        try:
+            for view, select in ((days, sums[0]), (placed, sums[1])):
+                self.db.query(f"CREATE OR REPLACE VIEW {view} AS {select}")
+                self.db.query(f"SELECT * FROM {view} LIMIT 0")  # bound now, where it fails now
+        except duckdb.CatalogException:
+            self._drop(replace(kept, days=days, placed=placed))
+            return kept
+        return replace(kept, days=days, placed=placed)
+
     def _evict(self) -> list[Kept]:
         """The tables over the bounds, oldest first, taken out of the kept ones (under the lock)."""
         out = []
@@ -180,11 +208,14 @@ class FilterStates:
         return out
 
     def _drop(self, kept: Kept) -> None:
-        try:
-            self.db.cursor().execute(f"DROP {'VIEW' if kept.view else 'TABLE'} IF EXISTS {kept.name}")
-        except duckdb.Error:
-            # Dropped already with its generation (DuckEngine drops the tables of older ones).
-            pass
+        for kind, name in (("VIEW", kept.days), ("VIEW", kept.placed), ("VIEW" if kept.view else "TABLE", kept.name)):
+            if name is None:
+                continue
+            try:
+                self.db.cursor().execute(f"DROP {kind} IF EXISTS {name}")
+            except duckdb.Error:
+                # Dropped already with its generation (DuckEngine drops the tables of older ones).
+                pass
 
     def kept(self) -> list[Filters]:
         """The filter states kept, oldest first (for tests)."""
@@ -202,7 +233,12 @@ def timeline_series(db: D.DuckEngine, kept: Kept, sel: Selection, unit: str, mea
     if kept.fact is None:
         return DR.timeline_series(db, sel, unit, measure, None, kept.name)
     over = DF.where(kept.fact, sel)
-    return None if over is None else DR.timeline_series(db, sel, unit, measure, None, kept.name, over)
+    return None if over is None else DR.timeline_series(db, sel, unit, measure, None, kept.per_day(sel), over)
+
+
+def date_extent(db: D.DuckEngine, kept: Kept) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """duck_rollup.date_extent of the state's rows (no filter, no selection)."""
+    return DR.date_extent(db, None, kept.per_day(Selection()))
 
 
 class Bound(NamedTuple):
@@ -222,13 +258,14 @@ def newest_bound(db: D.DuckEngine, kept: Kept, sel: Selection, limit: int) -> Bo
     over = DR.where(sel, None) if kept.fact is None else DF.where(kept.fact, sel)
     if over is None:
         return None
-    day = DR.newest_since(db, sel, limit, None, kept.name, over)
+    source = kept.per_day(sel)
+    day = DR.newest_since(db, sel, limit, None, source, over)
     if day is not None:
         return Bound(day)
     cond, params = over
     got = db.query(
         "SELECT count(*) FILTER (WHERE event_date IS NULL) AS undated, min(event_date) AS oldest "
-        f"FROM {kept.name} WHERE {cond} AND reports > 0",
+        f"FROM {source} WHERE {cond} AND reports > 0",
         params,
     ).iloc[0]
     if int(got["undated"]):
@@ -240,4 +277,4 @@ def places_summary(db: D.DuckEngine, kept: Kept, sel: Selection) -> pd.DataFrame
     """duck_rollup.places_summary of the state's rows within the selection's dates."""
     if kept.fact is None:
         return DR.places_summary(db, sel, None, kept.name)
-    return DF.places_summary(db, replace(kept.fact, rows=kept.name), sel)
+    return DF.places_summary(db, replace(kept.fact, rows=kept.name), sel, kept.placed)

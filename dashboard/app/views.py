@@ -193,16 +193,16 @@ class DuckViews:
         with self._locks["actors"]:
             return self._per_generation("#actors", lambda: DAC.build(self.db, fact))
 
-    def _source(self, f: Filters) -> tuple[tuple[str, list] | pa.Table | None, DF.Fact | None]:
+    def _source(self, f: Filters) -> tuple[tuple[str, list] | pa.Table | None, DF.Fact | None, tuple | None]:
         """What filter state `f`'s table is built from (duck_states.FilterStates.table): one actor's
-        rows of the actors' table, an excerpt search's rows counted from the store's word index
-        (duck_search: read after the first answer or by the first search), else the events (None)."""
+        rows of the actors' table (and its sums), an excerpt search's rows counted from the store's
+        word index (duck_search: read after the first answer or by the first search), else the events."""
         actors = self._actors(f)
         if actors is not None:
-            return DAC.narrow_select(actors, f), actors.fact
+            return DAC.narrow_select(actors, f), actors.fact, DAC.sums_select(actors, f)
         found = self._search() if self.rollup and self.n and DSE.applies(f) else None
         rows = None if found is None else DSE.state_rows(self.db, found, f)
-        return (None, None) if rows is None or found is None else (rows, found.fact)
+        return (None, None, None) if rows is None or found is None else (rows, found.fact, None)
 
     def _search(self) -> DSE.Search | None:
         """The word index the store wrote with the generation (duck_search), read once (~1.5 CPU s at 10M)."""
@@ -225,9 +225,7 @@ class DuckViews:
             if self._rolled(f):
                 return DR.date_extent(self.db, f, DR.days_source(self.db, f, None))
             # An empty state has no extent: a None from the table is the answer, not a miss.
-            got = self._state(
-                f, lambda t: (DR.date_extent(self.db, None, t.name),), lambda: (D.date_extent(self.db, f),)
-            )
+            got = self._state(f, lambda t: (DS.date_extent(self.db, t),), lambda: (D.date_extent(self.db, f),))
             return got[0]
 
         return self._remembered(("extent", f), extent)
