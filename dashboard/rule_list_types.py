@@ -87,6 +87,13 @@ TYPE_RULES: tuple[RuleInfo, ...] = (
         "organised sides; so is a clash told from the other side ('police clashed with protesters') where nobody died",
     ),
     RuleInfo(
+        "types.civilian_clash",
+        "types",
+        "civilians who clash with a state's forces or with each other ('police clashed with students', 'traders "
+        "clashed with riot police') riot: 'Rioters (country)' in a 'Violent demonstration' where a report tells a "
+        "protest, else 'Mob violence'; not an armed clash, and not against rebels or militias",
+    ),
+    RuleInfo(
         "types.territory_by_side",
         "types",
         "ground taken by state forces is 'Government regains territory', by rebels or militias 'Non-state "

@@ -151,3 +151,42 @@ def test_a_protests_crowd_that_stones_the_police_riots(pipeline) -> None:
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [("Riots", "Rioters (Syria)", 5, "Police Forces of Syria")]
     off = _rows(pipeline, text, "types.crowd_clash")
     assert [(r[0], r[1]) for r in off] == [("Riots", "Protesters (Syria)")], "switched off: the crowd keeps its name"
+
+
+def _subtyped(pipeline, text: str, off: str = "") -> list[tuple]:
+    p = dataclasses.replace(pipeline, switches=Switches.parse(off)) if off else pipeline
+    ev = p.run([Article(text=text, title="t", published=date(2021, 6, 4))]).events
+    ev = ev[ev[S.RECORD_KIND] == "event"]
+    return list(zip(ev[S.SUB_EVENT_TYPE], ev[S.ACTOR1], ev[S.ACTOR2], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "sub_type"),
+    [
+        # A protest told: the civilians who fought the force were demonstrating.
+        (
+            "Riot police clashed with shopkeepers in Homs on Thursday who were protesting against a new tax.",
+            "Violent demonstration",
+        ),
+        # None told: a riot all the same, by a mob.
+        ("Police clashed with students in Homs on Thursday after a football match, witnesses said.", "Mob violence"),
+    ],
+)
+def test_civilians_who_clash_with_the_police_riot(pipeline, text, sub_type) -> None:
+    assert _subtyped(pipeline, text) == [(sub_type, "Rioters (Syria)", "Police Forces of Syria")]
+    off = _subtyped(pipeline, text, "types.civilian_clash")
+    assert [r[0] for r in off] == ["Armed clash"], "switched off: an armed clash with civilians, as before"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Against an armed group: perhaps a militia of their own, perhaps its victims; not a riot.
+        "Insurgents clashed with shopkeepers in Homs on Thursday, witnesses said.",
+        # With deaths: who killed whom is not what a riot's coding says.
+        "Police clashed with students in Homs on Thursday, killing three of them, witnesses said.",
+    ],
+)
+def test_civilians_in_a_clash_with_an_armed_group_or_with_deaths_do_not_riot(pipeline, text) -> None:
+    rows = _rows(pipeline, text)
+    assert rows and "Riots" not in [r[0] for r in rows]

@@ -17,6 +17,10 @@
   of a side's men take no neighbour's violence against civilians either: `lexicon.type_from_neighbours`);
 - `types.crowd_clash`: a crowd that fights ("protesters clashed with police") riots: a "Violent
   demonstration" by "Rioters (country)", not an armed clash;
+- `types.civilian_clash`: civilians who clash with a state's forces or with each other ("police
+  clashed with students", "traders clashed with riot police") riot too: ACLED's "Violent
+  demonstration" where a report of the event tells a protest (`[types] protest_told`), else "Mob
+  violence", by "Rioters (country)";
 - `types.excessive_force`: protesters killed by a state's forces ("security forces killed three
   protesters", "police shot dead two demonstrators") are ACLED's "Excessive force against protesters",
   by the crowd, the force actor2; by anyone else violence against civilians (a crowd is no armed side);
@@ -57,6 +61,8 @@ PROTEST_WITH_INTERVENTION = "Protest with intervention"
 EXCESSIVE_FORCE = "Excessive force against protesters"
 VIOLENT_DEMONSTRATION = "Violent demonstration"
 PROTESTERS_INTER = 6  # ACLED's code of protesters
+MOB_VIOLENCE = "Mob violence"
+_PROTEST_TOLD = re.compile(r"\b(?:" + "|".join(phrase_list(WORDS, "types.protest_told")) + r")\b", re.I)
 _INTERVENTION = re.compile(r"\b(?:" + "|".join(phrase_list(WORDS, "types.intervention")) + r")\b", re.I)
 STATE_FORCES = "Military Forces of "
 
@@ -134,6 +140,8 @@ def complete_authors(
         _met_with_force(out, rows)
     if switches.on("types.crowd_clash"):
         _crowd_clash(out)
+    if switches.on("types.civilian_clash"):
+        _civilian_clash(out, rows)
     if switches.on("types.excessive_force"):
         _killed_protesters(out)
     if not out[S.ACTOR1]:
@@ -184,6 +192,32 @@ def _crowd_clash(out: dict) -> None:
             out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Riots", VIOLENT_DEMONSTRATION
     if out[S.EVENT_TYPE] == "Riots" and out[S.INTER1] in crowd:
         out[S.ACTOR1], out[S.INTER1] = name.format(country=out[S.COUNTRY] or "unknown country"), inter
+
+
+def _civilian_clash(out: dict, rows: list[dict]) -> None:
+    """`types.civilian_clash`: an armed clash one of whose sides is civilians ("police clashed with
+    students", "residents clashed with soldiers"), the other a state's forces or civilians too, is no
+    battle (ACLED's battles are between armed, organised sides): civilians who fight riot. Its
+    civilians become "Rioters (country)" (actor1, the force actor2); a "Violent demonstration" where
+    a report of it tells a protest, else "Mob violence". Not against rebels or militias (villagers
+    who fight an armed group may be a militia of their own, or its victims), nor with deaths
+    ("soldiers killed 40 civilians" read as a clash: who killed whom is not a riot's)."""
+    sides = (out[S.INTER1], out[S.INTER2])
+    if out[S.EVENT_TYPE] != BATTLES or VICTIM_INTER not in sides or out.get(S.FATALITIES):
+        return  # civilians killed: their deaths, not a fight, are what the reports tell
+    other = sides[1] if sides[0] == VICTIM_INTER else sides[0]
+    if other != VICTIM_INTER and SIDE_OF_INTER.get(other) != "state":
+        return  # an armed group's, or a side no report names (its default author is armed)
+    if out[S.INTER1] != VICTIM_INTER:
+        out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
+        out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+    name, inter = CROWDS["Riots"]
+    rioters = name.format(country=out[S.COUNTRY] or "unknown country")
+    if out[S.INTER2] == VICTIM_INTER:
+        out[S.ACTOR2], out[S.INTER2] = rioters, inter
+    out[S.ACTOR1], out[S.INTER1] = rioters, inter
+    told = any(_PROTEST_TOLD.search(str(r.get(S.EXCERPT) or "")) for r in rows)
+    out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Riots", VIOLENT_DEMONSTRATION if told else MOB_VIOLENCE
 
 
 def _killed_protesters(out: dict) -> None:
