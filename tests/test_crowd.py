@@ -12,11 +12,13 @@ from dashboard.ingest.article import Article
 from dashboard.rules import Switches
 
 
-def _rows(pipeline, text: str, off: str = "") -> list[tuple]:
+def _rows(
+    pipeline, text: str, off: str = "", columns: tuple[str, ...] = (S.EVENT_TYPE, S.ACTOR1, S.INTER1, S.ACTOR2)
+) -> list[tuple]:
     p = dataclasses.replace(pipeline, switches=Switches.parse(off)) if off else pipeline
     ev = p.run([Article(text=text, title="t", published=date(2021, 6, 4))]).events
     ev = ev[ev[S.RECORD_KIND] == "event"]
-    return list(zip(ev[S.EVENT_TYPE], ev[S.ACTOR1], ev[S.INTER1].tolist(), ev[S.ACTOR2], strict=True))
+    return list(zip(*(ev[c].tolist() for c in columns), strict=True))
 
 
 @pytest.mark.parametrize(
@@ -153,11 +155,7 @@ def test_a_protests_crowd_that_stones_the_police_riots(pipeline) -> None:
     assert [(r[0], r[1]) for r in off] == [("Riots", "Protesters (Syria)")], "switched off: the crowd keeps its name"
 
 
-def _subtyped(pipeline, text: str, off: str = "") -> list[tuple]:
-    p = dataclasses.replace(pipeline, switches=Switches.parse(off)) if off else pipeline
-    ev = p.run([Article(text=text, title="t", published=date(2021, 6, 4))]).events
-    ev = ev[ev[S.RECORD_KIND] == "event"]
-    return list(zip(ev[S.SUB_EVENT_TYPE], ev[S.ACTOR1], ev[S.ACTOR2], strict=True))
+SUB_TYPED = (S.SUB_EVENT_TYPE, S.ACTOR1, S.ACTOR2)
 
 
 @pytest.mark.parametrize(
@@ -173,8 +171,8 @@ def _subtyped(pipeline, text: str, off: str = "") -> list[tuple]:
     ],
 )
 def test_civilians_who_clash_with_the_police_riot(pipeline, text, sub_type) -> None:
-    assert _subtyped(pipeline, text) == [(sub_type, "Rioters (Syria)", "Police Forces of Syria")]
-    off = _subtyped(pipeline, text, "types.civilian_clash")
+    assert _rows(pipeline, text, columns=SUB_TYPED) == [(sub_type, "Rioters (Syria)", "Police Forces of Syria")]
+    off = _rows(pipeline, text, "types.civilian_clash", SUB_TYPED)
     assert [r[0] for r in off] == ["Armed clash"], "switched off: an armed clash with civilians, as before"
 
 
