@@ -187,6 +187,24 @@ def test_rows_that_name_different_means_of_attack_are_two_attacks(row) -> None:
     assert len(assemble([province, town, toll], Switches.parse("assemble.distinct_weapons"))) == 1
 
 
+def test_an_ambush_is_no_air_strike_on_its_province(row) -> None:
+    # Jets striking a village the report places only in its province, and an ambush on a patrol at a
+    # town in it the same day: men on the ground with their guns are another attack.
+    province = row(
+        0,
+        location="Idlib Governorate",
+        feature_code="ADM1",
+        geo_precision=3,
+        latitude=35.8,
+        longitude=36.6,
+        sub_event_type="Air/drone strike",
+        trigger="air strikes",
+    )
+    town = row(40, location="Saraqib", latitude=35.86, longitude=36.8, sub_event_type="Armed clash", trigger="ambushed")
+    assert sorted(r[S.TRIGGER] for r in assemble([province, town])) == ["air strikes", "ambushed"]
+    assert len(assemble([province, town], Switches.parse("assemble.distinct_weapons"))) == 1
+
+
 def test_a_bombing_and_an_air_raid_at_one_place_and_day_can_be_one_attack(row) -> None:
     # "Bombing" fits jets and car bombs alike: it names no means, so it does not split the event.
     rows = [
