@@ -26,6 +26,13 @@ ACTOR_RULES: tuple[RuleInfo, ...] = (
         "as ACLED codes every such event ('gunmen attacked a village': the villagers)",
     ),
     RuleInfo(
+        "actors.inside_name",
+        "actors",
+        "a generic word written as a part of another name names no side: the 'Army' of the 'Arakan Army' (rebels) "
+        "is not the state's army, the 'People' of the 'People's Defence Force' not civilians; not after a country's "
+        "name or demonym ('Somali National Army') or a state corps' word ('Federal Police'), nor in a title-case line",
+    ),
+    RuleInfo(
         "actors.any_state",
         "actors",
         "any country's demonym or name before a military noun names that country's forces ('Rwandan troops', "

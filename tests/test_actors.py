@@ -681,3 +681,34 @@ def test_a_foreign_army_fights_as_external_forces(nlp) -> None:
     assert got[0] == Actor("Military Forces of Rwanda", 8)
     off = actors_of(nlp, sentence, "killed", "MZ", "Mozambique", Switches.parse("actors.any_state"))
     assert off[0] == Actor("Military Forces of Mozambique", 1), "switched off: the host's forces, as before"
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        # A rebel group's name: its "Army" is not the state's.
+        ("Fighters of the Kachin Independence Army attacked a police post.", "Army"),
+        ("Fighters of the Arakan Army seized a base on Sunday.", "Army"),
+        # A group named for the people: not civilians.
+        ("Members of the People's Defence Force ambushed a convoy.", "People"),
+    ],
+)
+def test_a_generic_word_inside_another_name_names_no_side(text, word) -> None:
+    at = text.index(word)
+    assert not [m for m in find_mentions(text) if m.start == at]
+    off = find_mentions(text, switches=Switches.parse("actors.inside_name"))
+    assert [m.entry.generic for m in off if m.start == at] == [True], "switched off: the generic side, as before"
+
+
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("The Somali National Army said it had killed ten militants.", "Army"),  # a country's own army
+        ("Army troops shelled the town on Sunday.", "Army"),  # a sentence's first word
+        ("Army Troops Kill Two Gunmen In Night Raid Near Border", "Army"),  # a headline's capitals
+        ("A strike hit the Al-Amal Children's Hospital.", "Hospital"),  # a named hospital is still one
+    ],
+)
+def test_a_generic_word_after_a_country_first_in_a_sentence_or_in_a_headline_names_its_side(text, word) -> None:
+    at = text.index(word)
+    assert [m.entry.generic for m in find_mentions(text) if m.start == at] == [True]

@@ -25,6 +25,7 @@ from typing import Any
 from dashboard.events.actor_entries import Actor, ActorEntry, Mention
 from dashboard.events.actor_roles import sides
 from dashboard.events.any_state import AnyState, any_state
+from dashboard.events.inside_name import inside_name
 from dashboard.events.named_nouns import named_with_noun
 from dashboard.events.own_forces import own_forces
 from dashboard.events.targets import order_targets
@@ -202,6 +203,11 @@ def _unnamed(text: str, start: int, end: int, blocked: list[tuple[int, int]], an
     return anti and _ANTI.search(text, max(0, start - 6), start) is not None and not _ANTI_ACT.match(text, end)
 
 
+def _forces(entry: ActorEntry) -> bool:
+    """Whether a generic entry is the state's forces of where the event happened ("the army")."""
+    return entry.name == "{state_forces}"
+
+
 def find_mentions(
     text: str,
     offset: int = 0,
@@ -216,15 +222,7 @@ def find_mentions(
     `maybe` (which patterns may match, as `regex_hits` reads it): when the caller has them already."""
     d = dictionary or load_dictionary()
     spans, blocked = _dictionary_spans(text, d, reporters, maybe)
-    if switches.on("actors.government_noun"):
-        spans += _government_spans(text, d)  # before the longest-first order: "government forces" is listed too
-    if switches.on("actors.any_state") and d.any_state is not None:
-        spans += d.any_state.spans(text)  # so too "Kenyan troops", where "troops" alone is the host's
-    if absent:
-        spans = [sp for sp in spans if sp[2].name not in absent]
-    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
-    if switches.on("actors.named_units"):
-        spans += _unit_spans(text, d)  # after the dictionary's names: a listed group keeps its canonical name
+    spans = _kept_spans(text, d, spans + _rule_spans(text, d, switches), switches, absent)
     taken: list[tuple[int, int]] = []
     out = []
     anti = switches.on("actors.anti_side")
@@ -234,6 +232,29 @@ def find_mentions(
         taken.append((s, e))
         out.append(Mention(s + offset, e + offset, entry, bare))
     return _completed(sorted(out, key=lambda m: m.start), text, offset, switches)
+
+
+def _rule_spans(text: str, d: Dictionary, switches: Switches) -> list[tuple[int, int, ActorEntry, bool]]:
+    """The names the rules find beside the dictionary's, before the longest-first order ("government
+    forces" is listed too; "Kenyan troops", where "troops" alone is the host's)."""
+    spans = _government_spans(text, d) if switches.on("actors.government_noun") else []
+    if switches.on("actors.any_state") and d.any_state is not None:
+        spans += d.any_state.spans(text)
+    return spans
+
+
+def _kept_spans(
+    text: str, d: Dictionary, spans: list, switches: Switches, absent: frozenset[str]
+) -> list[tuple[int, int, ActorEntry, bool]]:
+    """The spans that name an actor here, longest first: none of the actors `absent` names, no generic
+    word inside another name (`actors.inside_name`: "Arakan Army", rebels, not the state's army), then
+    the unit names (`actors.named_units`, after the dictionary's: a listed group keeps its canonical name)."""
+    if absent:
+        spans = [sp for sp in spans if sp[2].name not in absent]
+    if switches.on("actors.inside_name"):
+        spans = [sp for sp in spans if not (sp[2].generic and inside_name(text, sp[0], sp[1], _forces(sp[2])))]
+    spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
+    return spans + _unit_spans(text, d) if switches.on("actors.named_units") else spans
 
 
 def _completed(mentions: list[Mention], text: str, offset: int, switches: Switches) -> list[Mention]:
