@@ -712,3 +712,11 @@ def test_a_generic_word_inside_another_name_names_no_side(text, word) -> None:
 def test_a_generic_word_after_a_country_first_in_a_sentence_or_in_a_headline_names_its_side(text, word) -> None:
     at = text.index(word)
     assert [m.entry.generic for m in find_mentions(text) if m.start == at] == [True]
+
+
+def test_who_escorts_or_guards_what_an_attack_hit_is_on_its_receiving_end(nlp) -> None:
+    # "escorted by the army": the army kept the convoy, it did not lay the bomb.
+    sentence = "A roadside bomb hit a convoy escorted by the army near the town, killing six civilians."
+    assert actors_of(nlp, sentence, "hit") == (None, Actor("Military Forces of Syria (2000-)", 1))
+    sentence = "Militants shelled a checkpoint manned by police outside the town."
+    assert actors_of(nlp, sentence, "shelled")[1] == Actor("Police Forces of Syria", 1)

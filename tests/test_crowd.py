@@ -188,3 +188,11 @@ def test_civilians_who_clash_with_the_police_riot(pipeline, text, sub_type) -> N
 def test_civilians_in_a_clash_with_an_armed_group_or_with_deaths_do_not_riot(pipeline, text) -> None:
     rows = _rows(pipeline, text)
     assert rows and "Riots" not in [r[0] for r in rows]
+
+
+def test_a_neighbourhood_stormed_is_raided_not_taken(pipeline) -> None:
+    # Nobody is said to hold it after: the killings type the raid.
+    text = "Gunmen stormed a neighbourhood of Homs on Thursday, killing nine residents, witnesses said."
+    assert [(r[0], r[3]) for r in _rows(pipeline, text, columns=(S.SUB_EVENT_TYPE, S.ACTOR1, S.INTER1, S.ACTOR2))] == [
+        ("Attack", "Civilians (Syria)")
+    ]

@@ -24,9 +24,9 @@ NON_STATE_HEADS = word_set(WORDS, "actors.non_state_heads")
 # "near" and "outside": a side named where a blast or a shell landed ("a bomb near a branch of the
 # military intelligence", "shells fell outside the army's barracks") is what it was aimed at.
 TARGET_PREPS = {"on", "against", "at", "targeting", "upon", "into", "near", "outside"}
-# Participles that say who holds a place ("a town held by ISIS"): their "by" names the holder, who
-# is on the receiving end of an attack on it, not its author.
-HOLDING_VERBS = {"hold", "control", "occupy", "run", "dominate", "govern", "administer"}
+# Participles that say who holds or guards a place ("a town held by ISIS", "a convoy escorted by the
+# army"): their "by" names who is on the receiving end of an attack on it, not its author.
+HOLDING_VERBS = word_set(WORDS, "actors.keeping_verbs")
 SPEECH = word_set(WORDS, "actors.speech")
 COMMENT_STEMS = tuple(sorted(word_set(WORDS, "actors.comment_stems")))
 COUNT_NOUNS = word_set(WORDS, "actors.count_nouns")
