@@ -229,6 +229,12 @@ LOCATION_RULES: tuple[RuleInfo, ...] = (
         "later toll naming no place of its own continues",
     ),
     RuleInfo(
+        "location.container_after",
+        "location",
+        "a province or a country named right after a town that lies in it ('a cafe in the town of X, in Y province', "
+        "'X, Y state') says where the town is: the town locates the event, however the parse hangs the province",
+    ),
+    RuleInfo(
         "location.bearing_landmark",
         "location",
         "a place that is only what a bearing is taken from ('the town of X south of Y') loses to a finer place the "

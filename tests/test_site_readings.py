@@ -186,3 +186,12 @@ def test_the_place_a_side_was_driven_from_is_where_ground_changed_hands(pipeline
     assert ev[S.ACTOR2].tolist() == ["Islamic State (ISIS)"]
     # Where people fled from is still no site.
     assert rows_of(pipeline, "Families fled from Qamishli on Monday after days of shelling.").empty
+
+
+def test_a_province_named_after_its_town_says_where_the_town_is(pipeline) -> None:
+    # The parse hangs ", in Idlib province," on the verb, fewer arcs from the trigger than the town.
+    text = "Gunmen killed seven people at a cafe in the town of Saraqib, in Idlib province, on Saturday."
+    (row,) = rows_of(pipeline, text).to_dict("records")
+    assert (row[S.LOCATION], row[S.ADMIN1]) == ("Saraqib", "Idlib")
+    (off,) = rows_of(without(pipeline, "location.container_after"), text).to_dict("records")
+    assert off[S.GEO_PRECISION] == 3, "switched off: the province, as before"

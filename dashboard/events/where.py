@@ -3,6 +3,7 @@ one its trigger is tied to (`choose_event_location`), and a finer place the next
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from dashboard.events.roles import another_attack, name_token, place_anchor, pla
 from dashboard.events.when import clause_verb, told_days, trigger_token
 from dashboard.geo.gazetteer import Place, fold
 from dashboard.geo.toponyms import COMPASS_WORDS, Toponym
-from dashboard.nlp import span_text, token_at
+from dashboard.nlp import doc_text, span_text, token_at
 from dashboard.rules import ALL_ON, Switches
 
 WORDS = Path(__file__).with_name("words.toml")  # the word lists, each with why it exists
@@ -130,10 +131,35 @@ def choose_event_location(
 
     best = min(locative, key=key)
     best = past_the_landmark(sent, best, locative, key, switches)
+    best = _town_before(sent, best, inside, switches)
     # A country named far down the tree from the trigger ("...a war that has killed thousands
     # in Syria") is the story's setting, not where this event happened.
     depth, country = key(best)[1], key(best)[3]
     return None if country and depth >= FAR_ARCS and not _part_of_country(sent, best) else best
+
+
+# What stands between a town and the province or country named after it as its container: "Saraqib,
+# in Idlib province", "Celaya, Guanajuato state", "Aleppo in northern Syria".
+_CONTAINER_GAP = re.compile(r",?\s+(?:in\s+(?:the\s+)?(?:(?:north|south|east|west|central)\w*\s+)?)?\Z|,\s*\Z", re.I)
+
+
+def _town_before(sent: Any, best: Toponym, inside: list[Toponym], switches: Switches) -> Toponym:
+    """`location.container_after`: a province or a country named right after a town that lies in it
+    ("a cafe in the town of Saraqib, in Idlib province") says where the town is, not where else the
+    event was: the town locates it, however the parse hangs the province's phrase (on the verb, it
+    was fewer arcs from the trigger than the town)."""
+    if not switches.on("location.container_after") or best.place is None or best.place.precision < 3:
+        return best
+    text = doc_text(sent.doc)
+    for t in inside:
+        if t.place is None or t.end > best.start or fineness(t) >= fineness(best):
+            continue
+        within = t.place.country_code == best.place.country_code and (
+            best.place.precision >= 4 or bool(best.place.admin1) and t.place.admin1 == best.place.admin1
+        )
+        if within and _CONTAINER_GAP.match(text[t.end : best.start]):
+            return t
+    return best
 
 
 def _placing(sent: Any, inside: list[Toponym], roles: dict[int, str], verb: Any) -> list[Toponym]:
