@@ -720,3 +720,11 @@ def test_who_escorts_or_guards_what_an_attack_hit_is_on_its_receiving_end(nlp) -
     assert actors_of(nlp, sentence, "hit") == (None, Actor("Military Forces of Syria (2000-)", 1))
     sentence = "Militants shelled a checkpoint manned by police outside the town."
     assert actors_of(nlp, sentence, "shelled")[1] == Actor("Police Forces of Syria", 1)
+
+
+def test_a_state_s_assaults_name_its_forces() -> None:
+    # "assaults" is one of the military nouns a demonym names a state's forces before.
+    text = "Defenders said they had repelled 40 Russian assaults near the town overnight."
+    assert [(text[m.start : m.end], m.entry.name) for m in find_mentions(text)] == [
+        ("Russian assaults", "Military Forces of Russia")
+    ]
