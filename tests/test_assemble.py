@@ -162,19 +162,24 @@ def test_an_undated_headline_does_not_join_last_weeks_event(row) -> None:
     assert len(assemble(rows)) == 1  # the day before: the same news
 
 
-def test_rows_that_name_different_means_of_attack_are_two_attacks(row) -> None:
-    # A rocket barrage reported for the province and jets striking a town in it the same day: two
-    # attacks, not one told twice. A report that names no means ("killed") still joins either.
-    province = row(
+def _province_row(row, sub_type: str, trigger: str) -> dict:
+    """A report placed only at Idlib's governorate (the row at offset 0)."""
+    return row(
         0,
         location="Idlib Governorate",
         feature_code="ADM1",
         geo_precision=3,
         latitude=35.8,
         longitude=36.6,
-        sub_event_type="Shelling/artillery/missile attack",
-        trigger="rockets",
+        sub_event_type=sub_type,
+        trigger=trigger,
     )
+
+
+def test_rows_that_name_different_means_of_attack_are_two_attacks(row) -> None:
+    # A rocket barrage reported for the province and jets striking a town in it the same day: two
+    # attacks, not one told twice. A report that names no means ("killed") still joins either.
+    province = _province_row(row, "Shelling/artillery/missile attack", "rockets")
     town = row(
         40, location="Saraqib", latitude=35.86, longitude=36.8, sub_event_type="Air/drone strike", trigger="warplanes"
     )
@@ -190,16 +195,7 @@ def test_rows_that_name_different_means_of_attack_are_two_attacks(row) -> None:
 def test_an_ambush_is_no_air_strike_on_its_province(row) -> None:
     # Jets striking a village the report places only in its province, and an ambush on a patrol at a
     # town in it the same day: men on the ground with their guns are another attack.
-    province = row(
-        0,
-        location="Idlib Governorate",
-        feature_code="ADM1",
-        geo_precision=3,
-        latitude=35.8,
-        longitude=36.6,
-        sub_event_type="Air/drone strike",
-        trigger="air strikes",
-    )
+    province = _province_row(row, "Air/drone strike", "air strikes")
     town = row(40, location="Saraqib", latitude=35.86, longitude=36.8, sub_event_type="Armed clash", trigger="ambushed")
     assert sorted(r[S.TRIGGER] for r in assemble([province, town])) == ["air strikes", "ambushed"]
     assert len(assemble([province, town], Switches.parse("assemble.distinct_weapons"))) == 1

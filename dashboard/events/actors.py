@@ -121,12 +121,9 @@ def load_dictionary(path: Path = ACTORS_PATH) -> Dictionary:
         if a.get("other_sense")
     )
     gov = _government(data, nouns, canonical)
-    return replace(
-        Dictionary(
-            tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs, senses, gov
-        ),
-        any_state=any_state(frozenset(canonical), nouns),
-    )
+    unlisted = any_state(frozenset(canonical), nouns)
+    patterns = (tuple(found), reporters, names, canonical, unit_pattern, unit_inter, needs, reporters_needs)
+    return Dictionary(*patterns, senses, gov, unlisted)
 
 
 def _unit_pattern(heads: list[str]) -> re.Pattern[str]:

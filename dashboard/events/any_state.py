@@ -14,17 +14,13 @@ them all, its words tested before it runs (regex_needs), as the dictionary's are
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from dashboard.events.actor_entries import ActorEntry
 from dashboard.regex_needs import Needs, Text, needs_of
-
-DEMONYMS = Path(__file__).parents[1] / "geo" / "data" / "demonyms.tsv"
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ def any_state(listed: frozenset[str], nouns: str) -> AnyState:
     dictionary's states), with its military nouns (`nouns`, a pattern)."""
     names = country_names()
     entries: dict[str, ActorEntry] = {}
-    for form, code in _forms():
+    for form, code in country_forms():
         if code not in listed and code in names:
             entries.setdefault(form.lower(), ActorEntry(f"Military Forces of {names[code]}", 1, state=code))
     for code, name in names.items():
@@ -87,10 +83,13 @@ def any_state(listed: frozenset[str], nouns: str) -> AnyState:
     return AnyState(pattern, needs_of(pattern), entries)
 
 
-def _forms() -> list[tuple[str, str]]:
-    """(demonym, country code) of the demonyms table, singular and plural as it writes them."""
-    with DEMONYMS.open(encoding="utf-8") as fh:
-        return [(r["demonym"].strip(), r["country_code"].strip()) for r in csv.DictReader(fh, delimiter="\t")]
+@lru_cache(maxsize=1)
+def country_forms() -> tuple[tuple[str, str], ...]:
+    """(demonym, country code) of the gazetteer's demonyms table (dashboard/geo/data/demonyms.tsv),
+    singular and plural as it writes them."""
+    from dashboard.geo.gazetteer_build import own_table
+
+    return tuple((r["demonym"].strip(), r["country_code"].strip()) for r in own_table("demonyms.tsv"))
 
 
 @lru_cache(maxsize=1)

@@ -186,12 +186,17 @@ def _crowd_clash(out: dict) -> None:
     crowd = (CROWDS["Protests"][1], inter)
     if out[S.EVENT_TYPE] == BATTLES:
         if out[S.INTER2] in crowd and out[S.INTER1] not in crowd and not out.get(S.FATALITIES):
-            out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
-            out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+            _swap_sides(out)
         if out[S.INTER1] in crowd:
             out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Riots", VIOLENT_DEMONSTRATION
     if out[S.EVENT_TYPE] == "Riots" and out[S.INTER1] in crowd:
         out[S.ACTOR1], out[S.INTER1] = name.format(country=out[S.COUNTRY] or "unknown country"), inter
+
+
+def _swap_sides(out: dict) -> None:
+    """The row's actor1 and actor2 (and their codes) exchanged: the parse read the sides the other way."""
+    out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
+    out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
 
 
 def _civilian_clash(out: dict, rows: list[dict]) -> None:
@@ -209,8 +214,7 @@ def _civilian_clash(out: dict, rows: list[dict]) -> None:
     if other != VICTIM_INTER and SIDE_OF_INTER.get(other) != "state":
         return  # an armed group's, or a side no report names (its default author is armed)
     if out[S.INTER1] != VICTIM_INTER:
-        out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
-        out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+        _swap_sides(out)
     name, inter = CROWDS["Riots"]
     rioters = name.format(country=out[S.COUNTRY] or "unknown country")
     if out[S.INTER2] == VICTIM_INTER:
@@ -230,8 +234,7 @@ def _killed_protesters(out: dict) -> None:
         return
     if SIDE_OF_INTER.get(out[S.INTER1]) == "state":
         out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = "Protests", EXCESSIVE_FORCE
-        out[S.ACTOR1], out[S.ACTOR2] = out[S.ACTOR2], out[S.ACTOR1]
-        out[S.INTER1], out[S.INTER2] = out[S.INTER2], out[S.INTER1]
+        _swap_sides(out)
     elif out[S.INTER1] != PROTESTERS_INTER:
         out[S.EVENT_TYPE], out[S.SUB_EVENT_TYPE] = CIVILIAN_VIOLENCE, "Attack"
 

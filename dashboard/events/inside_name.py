@@ -13,12 +13,11 @@ Defence Force"). Not in a line written in title case (a headline's "Army Troops 
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from dashboard.events.any_state import DEMONYMS, country_names
+from dashboard.events.any_state import country_forms, country_names
 from dashboard.wordlists import word_set
 
 WORDS = Path(__file__).with_name("words.toml")
@@ -61,8 +60,7 @@ def _title_line(text: str, at: int) -> bool:
 @lru_cache(maxsize=1)
 def _state_words() -> frozenset[str]:
     """Every country's name and demonym, lower-cased, or its last word ("lankan" of "Sri Lankan")."""
-    with DEMONYMS.open(encoding="utf-8") as fh:
-        forms = [r["demonym"] for r in csv.DictReader(fh, delimiter="\t")]
+    forms = [form for form, _ in country_forms()]
     return frozenset(form.split()[-1].lower() for form in (*forms, *country_names().values()) if form.split())
 
 

@@ -29,7 +29,7 @@ def package_data(package: str, *parts: str) -> Path:
     return Path(str(base.joinpath(*parts)))
 
 
-def _own_table(name: str) -> list[dict[str, str]]:
+def own_table(name: str) -> list[dict[str, str]]:
     path = Path(__file__).with_name("data") / name
     if not path.exists():
         return []
@@ -66,10 +66,10 @@ def build_gazetteer() -> Gazetteer:
     _add_admin1(b, gnc, csc, countries.names, cities.admin1_pop)
     _add_regions(b, continents)
     _alias_admin1(b)
-    one_admin1_name(b, _own_table("admin1_aliases.tsv"))
+    one_admin1_name(b, own_table("admin1_aliases.tsv"))
     _admin1_geonameids(b)
     _alias_regions(b)
-    demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in _own_table("demonyms.tsv")}
+    demonyms = {fold(r["demonym"]): r["country_code"].strip() for r in own_table("demonyms.tsv")}
     return b.finish(countries.names, demonyms)
 
 
@@ -100,7 +100,7 @@ def _add_countries(b: _Builder, gnc: Path, csc: Path) -> _Countries:
             admin2="",
             population=int(c.get("population") or 0),
         )
-    for row in _own_table("country_aliases.tsv"):
+    for row in own_table("country_aliases.tsv"):
         code = row["country_code"].strip()
         if code in out.idx:
             b.alias(out.idx[code], row["alias"])
@@ -277,7 +277,7 @@ def _add_regions(b: _Builder, continents: set[str]) -> None:
     """The project's own table of regions, seas, rivers and mountains (continents already added are skipped).
     An area inside one province (code AREA: a plain, a valley, a war's named front such as Eastern
     Ghouta) carries that province as its admin1, so an event there is in the right governorate."""
-    for r in _own_table("regions.tsv"):
+    for r in own_table("regions.tsv"):
         if r["feature_code"].strip() == "CONT" and fold(r["name"]) in continents:
             continue
         alts = [a for a in (r.get("alt_names") or "").split("|") if a]
@@ -304,7 +304,7 @@ def _alias_admin1(b: _Builder) -> None:
         for i in range(len(b.cols["name"]))
         if b.cols["feature_code"][i] == "ADM1"
     }
-    for row in _own_table("admin1_aliases.tsv"):
+    for row in own_table("admin1_aliases.tsv"):
         i = admin1_idx.get((row["country_code"].strip(), fold(row["admin1"])))
         if i is not None:
             b.alias(i, row["alias"])
@@ -316,7 +316,7 @@ def _alias_regions(b: _Builder) -> None:
     regions = {
         fold(b.cols["name"][i]): i for i in range(len(b.cols["name"])) if b.cols["feature_code"][i] in ("CONT", "RGN")
     }
-    for row in _own_table("region_aliases.tsv"):
+    for row in own_table("region_aliases.tsv"):
         i = regions.get(fold(row["region"]))
         if i is not None:
             b.alias(i, row["alias"])

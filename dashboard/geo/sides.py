@@ -31,6 +31,7 @@ _SIDE_BEFORE = re.compile(
     re.I,
 )
 _LETTERS = (("north", "n"), ("south", "s"), ("east", "e"), ("west", "w"))
+_OPPOSITE = {"n": "s", "s": "n", "e": "w", "w": "e"}
 
 
 def side_before(text: str | None, start: int) -> str:
@@ -91,8 +92,7 @@ def on_side(place: Place, side: str, extent: Extent | None) -> int:
         "e": place.longitude > extent.lon[1],
         "w": place.longitude < extent.lon[0],
     }
-    opposite = {"n": "s", "s": "n", "e": "w", "w": "e"}
-    if any(where[opposite[c]] for c in side):
+    if any(where[_OPPOSITE[c]] for c in side):
         return -1
     return 1 if all(where[c] for c in side) else 0
 
