@@ -85,7 +85,7 @@ def assert_search_states_as_the_events(db: D.DuckEngine, seed: int = 0) -> DSE.S
                 got = DSE.state_rows(db, search, f)
                 assert got is not None, f
                 _assert_as_the_events(db, fact, got, f)
-                filtered += got.num_rows > 0
+                filtered += got.rows.num_rows > 0
     assert filtered, "some search beside other filters matches rows"
     return search
 
@@ -110,7 +110,8 @@ def _assert_as_the_events(db: D.DuckEngine, fact: DF.Fact, got: object, f: Filte
     cond, params = D.where(f)
     db.query(DS.state_sql("want_search", cond), params)
     want = db.query("SELECT * FROM want_search")
-    db.hold("got_search", got)  # type: ignore[arg-type]
+    assert isinstance(got, DSE.Counted)
+    got.hold(db, "got_search")
     mine = db.query(
         "SELECT p.location, p.latitude, p.longitude, p.country, r.event_date, r.event_type, r.date_precision, "
         f"r.geo_precision, p.lat_i, p.lon_i, r.reports, r.events, r.low, r.high, r.tolled FROM got_search r "

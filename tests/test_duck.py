@@ -542,6 +542,7 @@ def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle, seed:
     monkeypatch.setattr(DS, "STATES_KEPT", 2)
     db, events = stored
     views = DuckViews(db, len(events), db.store.manifest()["generation"], rollup=True)
+    before = _state_names(db)
     rng = random.Random(300 + seed)
     vocab = synthetic_vocabulary()
     states = [
@@ -556,6 +557,17 @@ def test_filter_states_kept_as_tables_answer_as_the_oracle(stored, oracle, seed:
             _views_equal_the_oracle(views, events, oracle, f, sel)
         views._memo.clear()  # the next answers read the kept tables, not the memo
     assert 1 <= len(views.states.kept()) <= 2
+    # What a dropped state held went with it (a search's view and the table of its rows too): of the
+    # states' tables and views, only the kept ones' are left, beside those of earlier tests' views.
+    kept = {k.name for k in (views.states.get(f) for f in views.states.kept()) if k is not None}
+    assert _state_names(db) - before <= {x for k in kept for x in (k, f"{k}_rows", f"{k}_days", f"{k}_placed")}
+
+
+def _state_names(db) -> set[str]:
+    listed = (
+        "SELECT table_name AS n FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    )
+    return {n for n in db.query(listed)["n"] if n.startswith("state_")}
 
 
 def test_one_actor_is_answered_from_the_actors_table_as_the_oracle(stored, oracle) -> None:

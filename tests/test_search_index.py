@@ -17,6 +17,7 @@ from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_search as DSE
 from dashboard.app import duck_search_delta as DD
+from dashboard.app import duck_states as DS
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 from dashboard.app.views import DuckViews
@@ -46,6 +47,34 @@ def test_the_terms_of_an_excerpt() -> None:
     got = duckdb.execute(f"SELECT {SI.TERMS_SQL.format(x='lower(?)')}", [x] * 3).fetchall()[0][0]
     want = {"gunmen", "killed", "3", "in", "al", "bab", "gunmen,  gunmen", "gunmen killed", "killed 3", "3 (in"}
     assert sorted(got) == sorted(want | {"in al", "al-bab"})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mortar", "ceasefire talks", "X-ray", "car bomb, police", "3 killed", "two  words", "a.b", "_", "-dash", "tail-"]
+    + ["three words here", "UPPER Case", "a_b", "42", "#", "Tab\tstop"],
+)
+def test_an_ascii_search_is_shaped_as_duckdb_shapes_it(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ASCII shortcut (no query) folds and classes a text as DuckDB's lower case and Unicode
+    classes do (they cut the excerpts' terms): a word, a pair, or neither."""
+    db = D.DuckEngine(EventsStore(tmp_path / "s"), threads=1)
+    row = db.query(
+        "SELECT lower(?) AS l, regexp_full_match(lower(?), ?) AS word, regexp_full_match(lower(?), ?) AS pair",
+        [text, text, SI.WORD, text, SI.PAIR],
+    ).iloc[0]
+    want = (str(row["l"]), bool(row["pair"])) if row["word"] or row["pair"] else None
+    monkeypatch.setattr(D.DuckEngine, "query", lambda *a, **k: pytest.fail("an ASCII text asked DuckDB"))
+    assert DSE._shape(db, text) == want
+
+
+def test_a_search_beyond_ascii_is_shaped_by_duckdb(tmp_path: Path) -> None:
+    db = D.DuckEngine(EventsStore(tmp_path / "s"), threads=1)
+    assert DSE._shape(db, "ÇATALCA") == ("çatalca", False)
+    assert DSE._shape(db, "Ар-Ракка") == ("ар-ракка", True)
+    assert DSE._shape(db, "né · ici") == ("né · ici", True)
+    assert DSE._shape(db, "« Idlib") is None
 
 
 def test_the_terms_file_keeps_a_frequent_terms_rows_in_groups_of_their_own(
@@ -103,6 +132,7 @@ def test_the_dashboards_answers_under_a_search_are_the_same_without_the_index(
     n = int(db.store.manifest()["n_events"])
     gen = int(db.store.manifest()["generation"])
     texts = ["shelling", "Killed", "ḥamāh", "clashes,  two", "struck Kharkiv's outskirts", "zyzzyva"]
+    monkeypatch.setattr(DS, "STATES_KEPT", 2)  # states dropped as others come
     with_index = DuckViews(db, n, gen, rollup=True)
     built: list[str] = []
     real = DSE.state_rows
@@ -115,6 +145,14 @@ def test_the_dashboards_answers_under_a_search_are_the_same_without_the_index(
     monkeypatch.setattr(DSE, "state_rows", counted)
     got = {t: _answers(with_index, Filters(text=t)) for t in texts}
     assert set(built) == set(texts) - {"struck Kharkiv's outskirts"}, "counted from the index"
+    # A dropped search's view went with the table of its rows (duck_search.Counted).
+    kept = [with_index.states.get(Filters(text=t)) for t in texts]
+    names = {x for k in kept if k is not None for x in (k.name, f"{k.name}_rows")}
+    listed = (
+        "SELECT table_name AS n FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    )
+    held = {n for n in db.query(listed)["n"] if n.startswith(DS.PREFIX)}
+    assert held <= names and len([k for k in kept if k is not None]) == 2 and any(n.endswith("_rows") for n in held)
     monkeypatch.setattr(DSE, "build", lambda *a: None)
     without = DuckViews(db, n, gen, rollup=True)
     for text in texts:

@@ -33,13 +33,13 @@ from typing import NamedTuple
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_rollup as DR
+from dashboard.app import duck_search as DSE
 from dashboard.app.filters import Filters
 from dashboard.app.query import Selection
 
@@ -93,7 +93,7 @@ class Kept:
 
     name: str
     fact: DF.Fact | None = None
-    held: bool = False  # a table of rows computed elsewhere in the fact rows' shape (duck_search), not a view
+    held: bool = False  # rows computed elsewhere (duck_search.Counted): a view over their table
     # Views of the rows' sums (held_sql.days_sql, placed_sql) where their source wrote them
     # (duck_actors): per date and type, read while no place is selected; per place, while no dates are.
     days: str | None = None
@@ -121,13 +121,13 @@ class FilterStates:
     def table(
         self,
         f: Filters,
-        select: tuple[str, list] | pa.Table | None = None,
+        select: tuple[str, list] | DSE.Counted | None = None,
         fact: DF.Fact | None = None,
         sums: tuple[str, str] | None = None,
     ) -> Kept | None:
         """The table of filter state `f`, built on its first call (from `select`, a SELECT and its
         parameters giving the rows state_sql gives, or with `fact` a view's SELECT of those rows in
-        the fact rows' shape, where there is one: duck_actors, or those rows themselves:
+        the fact rows' shape, where there is one: duck_actors, or those rows counted elsewhere:
         duck_search; `sums`: with a view, the SELECTs of its sums per day and per place, Kept.days and
         .placed); None when DuckDB has not the memory to keep it (the caller answers from the
         events)."""
@@ -142,15 +142,15 @@ class FilterStates:
                     return self._kept[f][0]
             name = f"{PREFIX}{self.generation}_{next(_NUMBERS)}"
             try:
-                if isinstance(select, pa.Table):
-                    self.db.hold(name, select)
+                if isinstance(select, DSE.Counted):
+                    select.hold(self.db, name)
                     kept = Kept(name, fact, held=True)
                 else:
                     kept = Kept(name, fact if self._build(name, f, select, fact is not None) else None)
                     if kept.view and sums is not None:
                         kept = self._sums(kept, sums)
             except duckdb.OutOfMemoryException:
-                self._drop(Kept(name))
+                self._drop(Kept(name, held=isinstance(select, DSE.Counted)))
                 return None
             # A view holds nothing: only tables count towards ROWS_KEPT.
             rows = 0 if kept.view else int(self.db.query(f"SELECT count(*) AS n FROM {name}").iloc[0]["n"])
@@ -208,7 +208,9 @@ class FilterStates:
         return out
 
     def _drop(self, kept: Kept) -> None:
-        for kind, name in (("VIEW", kept.days), ("VIEW", kept.placed), ("VIEW" if kept.view else "TABLE", kept.name)):
+        own = "VIEW" if kept.view or kept.held else "TABLE"
+        held = f"{kept.name}_rows" if kept.held else None  # a search's rows under its view (duck_search.Counted)
+        for kind, name in (("VIEW", kept.days), ("VIEW", kept.placed), (own, kept.name), ("TABLE", held)):
             if name is None:
                 continue
             try:

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from dashboard import rollup as R
 from dashboard import schema as S
@@ -193,7 +192,7 @@ class DuckViews:
         with self._locks["actors"]:
             return self._per_generation("#actors", lambda: DAC.build(self.db, fact))
 
-    def _source(self, f: Filters) -> tuple[tuple[str, list] | pa.Table | None, DF.Fact | None, tuple | None]:
+    def _source(self, f: Filters) -> tuple[tuple[str, list] | DSE.Counted | None, DF.Fact | None, tuple | None]:
         """What filter state `f`'s table is built from (duck_states.FilterStates.table): one actor's
         rows of the actors' table (and its sums), an excerpt search's rows counted from the store's
         word index (duck_search: read after the first answer or by the first search), else the events."""
