@@ -49,6 +49,34 @@ def test_the_terms_of_an_excerpt() -> None:
     assert sorted(got) == sorted(want | {"in al", "al-bab"})
 
 
+def test_the_arrays_kept_between_searches_are_read_under_their_lock_and_left_as_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """_table's arrays as long as every key are kept from one search to the next (duck_search._Scratch):
+    taken under their lock only (requests count searches in several threads), the flags all false
+    again after each search, and a search counted after others is counted as alone."""
+    db = _store(tmp_path, 8)
+    search = DSE.build(db, DF.build(db))
+    assert search is not None
+    scratch = search.scratch
+    real = scratch.arrays
+    taken: list[bool] = []
+
+    def arrays(n: int) -> tuple:
+        taken.append(scratch.lock.locked())
+        return real(n)
+
+    monkeypatch.setattr(scratch, "arrays", arrays)
+    texts = ["killed", "shelling", "ḥamāh", "clashes,  two", "police"]
+    first = [DSE.state_rows(db, search, Filters(text=t)) for t in texts]
+    assert taken and all(taken), "under the lock"
+    assert not real(search.keys.num_rows)[0].any(), "the flags left false"
+    again = [DSE.state_rows(db, search, Filters(text=t)) for t in reversed(texts)][::-1]
+    assert sum(a is not None and a.rows.num_rows > 0 for a in first) >= 3
+    for a, b in zip(first, again, strict=True):
+        assert (a is None and b is None) or (a is not None and b is not None and a.rows.equals(b.rows))
+
+
 @pytest.mark.parametrize(
     "text",
     ["Mortar", "ceasefire talks", "X-ray", "car bomb, police", "3 killed", "two  words", "a.b", "_", "-dash", "tail-"]

@@ -28,6 +28,7 @@ numbers otherwise than the engine's fact, or a type the fact has not.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -54,6 +55,24 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _ASCII_PAIR = re.compile(r"[a-z0-9]+[^a-z0-9]+[a-z0-9]+")
 
 
+class _Scratch:
+    """_table's two arrays as long as every key (a flag and a rank, 13 MB at ten million events),
+    kept from one search to the next, one search at a time: made anew, their pages were faulted in
+    anew by every search (~3,000 faults, 10-15 ms of a two-word search at ten million events). The
+    flags are all false between searches; a rank is read only where the same search set it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self._held = np.zeros(0, dtype=bool)
+        self._rank = np.zeros(0, dtype=np.int32)
+
+    def arrays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The flags and ranks of `n` keys (under `lock`)."""
+        if len(self._held) < n:
+            self._held, self._rank = np.zeros(n, dtype=bool), np.empty(n, dtype=np.int32)
+        return self._held[:n], self._rank[:n]
+
+
 @dataclass(frozen=True)
 class Search:
     """One generation's word index, read: the rows' arrays, the keys, the terms and where their
@@ -72,6 +91,7 @@ class Search:
     delta: DD.Delta | None = None
     fact_places: pd.DataFrame | None = None  # the fact's places' integers and countries (_key_mask)
     keyed: dict[str, np.ndarray] = field(default_factory=dict)  # _keyed's arrays
+    scratch: _Scratch = field(default_factory=_Scratch, compare=False)
 
 
 @dataclass(frozen=True)
@@ -272,7 +292,7 @@ def _matching(search: Search, found: np.ndarray) -> np.ndarray:
     lists = []
     source = pq.ParquetFile(search.path)
     for g in np.unique(groups):
-        rids = source.read_row_group(int(g), columns=["rids"])["rids"].combine_chunks()
+        rids = source.read_row_group(int(g), columns=["rids"], use_threads=False)["rids"].combine_chunks()
         taken = rids.take(pa.array(found[groups == g] - search.starts[g]))
         lists.append(pc.list_flatten(taken).to_numpy(zero_copy_only=False))
     if len(lists) == 1 and len(found) == 1:
@@ -305,14 +325,15 @@ def _table(search: Search, kid: np.ndarray, kid_counted: np.ndarray, *adds: np.n
     # each search: a two-word search's counting 38 -> 19 ms, its system time 4-12 -> 0 ms). The rank
     # is set at the keys kept only (read only there), where a running sum wrote every key's: 4
     # against 13 ms for a two-word search at ten million events.
-    held = np.zeros(n, dtype=bool)
-    held[kid] = True
-    keep = np.flatnonzero(held)
-    m = len(keep)
-    rank = np.empty(n, dtype=np.int32)
-    rank[keep] = np.arange(m, dtype=np.int32)
-    at = rank[kid_counted]
-    sums = {"reports": np.bincount(rank[kid], minlength=m), "events": np.bincount(at, minlength=m)}
+    with search.scratch.lock:
+        held, rank = search.scratch.arrays(n)
+        held[kid] = True
+        keep = np.flatnonzero(held)
+        held[keep] = False  # as found, for the next search
+        m = len(keep)
+        rank[keep] = np.arange(m, dtype=np.int32)
+        at, ranked = rank[kid_counted], rank[kid]
+    sums = {"reports": np.bincount(ranked, minlength=m), "events": np.bincount(at, minlength=m)}
     for name, add in zip(COUNTS, adds, strict=True):
         sums[name] = np.bincount(at, weights=add, minlength=m)
     inside = keep[keep < search.keys.num_rows]
