@@ -171,7 +171,7 @@ def _keyed(search: Search) -> dict[str, np.ndarray]:
     parts = [(search.keys, DD.fact_tids(search, search.keys["tid"]))]
     if search.delta is not None:
         parts.append((search.delta.keys, search.delta.keys["tid"].to_numpy(zero_copy_only=False)))
-    precision = pc.dictionary_encode(pa.chunked_array([k[S.DATE_PRECISION] for k, _ in parts]).combine_chunks())
+    precision = pc.dictionary_encode(pa.concat_arrays([c for k, _ in parts for c in k[S.DATE_PRECISION].chunks]))
     return {
         "pid": np.concatenate([k["pid"].to_numpy(zero_copy_only=False) for k, _ in parts]).astype(np.int64),
         "tid": np.concatenate([t for _, t in parts]).astype(np.int64),
