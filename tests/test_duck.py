@@ -868,7 +868,7 @@ def test_a_place_of_two_latitudes_is_not_read_as_an_integer(tmp_path: Path, make
 
 @pytest.mark.parametrize("seed", range(3))
 def test_the_mix_of_types_is_written_as_the_memory_engine_writes_it(seed: int) -> None:
-    from dashboard.app.duck_fact import mixes
+    from dashboard.app.duck_mix import mixes
     from dashboard.app.type_mix import mix_strings
 
     rng = np.random.default_rng(seed)

@@ -22,14 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard.app import duck as D
+from dashboard.app import duck_mix as MX
 from dashboard.app import duck_rollup as DR
 from dashboard.app.duck_where import place_is
 from dashboard.app.engine import SUMMARY_COLUMNS
@@ -177,11 +175,9 @@ def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection, placed: str | N
     selected."""
     cond, params = where(fact, Selection(sel.start, sel.end)) or ("false", [])
     named = " AND ".join(f"d.{c} IS NOT NULL" for c in PLACE_COLUMNS)
-    # Reports per type as one sum per type (a handful) in the group per place, where duck_rollup
-    # groups per place and type (strings) and orders each place's types in an ordered aggregate
-    # (two thirds of its time); the main type and the mix are written from those sums here (every
-    # type present has reports, checked in `build`).
-    per_type = "".join(f", sum(reports) FILTER (WHERE tid = {i}) AS n{i}" for i in range(len(fact.types)))
+    # Reports per type as one sum per type in the group per place (duck_mix; every type present
+    # has reports, checked in `build`).
+    per_type = MX.per_type("reports", [f"tid = {i}" for i in range(len(fact.types))])
     per_place = (
         f"""SELECT pid, max(geo_precision) AS geo_precision, min(event_date) AS first, max(event_date) AS last,
                    sum(events) AS n_events, sum(low) AS fatalities, sum(high) AS high, sum(tolled) AS tolled{per_type}
@@ -198,39 +194,7 @@ def places_summary(db: D.DuckEngine, fact: Fact, sel: Selection, placed: str | N
         ORDER BY n_events DESC, place_key""",
         params,
     )
-    sums = [f"n{i}" for i in range(len(fact.types))]
-    counts = df[sums].fillna(0).to_numpy(np.int64).reshape(len(df), len(sums))
-    typed = counts.sum(axis=1) > 0
-    main = pa.array([*fact.types, None], pa.string()).take(np.where(typed, counts.argmax(axis=1), len(sums)))
-    text = df[S.PLACE_KEY].dtype  # DuckDB's string column type, as its own strings come
-    # From Arrow as they are (pandas' Arrow strings take them whole), not through Python lists:
-    # 60,000 strings 47 → 1.6 ms (a store of many places; the synthetic one's 5,300 do not show it).
-    return df.drop(columns=sums).assign(
-        main_type=pd.array(main, dtype=text), type_mix=pd.array(mixes(counts, fact.types), dtype=text)
-    )[OUT_COLUMNS]
-
-
-def mixes(counts: np.ndarray, names: tuple[str, ...]) -> pa.Array:
-    """type_mix.mix_strings(counts, names) for `names` in sorted order, written column by column in
-    Arrow: a brush's places at a million events have nearly as many distinct count vectors as
-    places, and mix_strings writes each row in Python (~10 ms for 4,000 places)."""
-    if counts.shape[0] == 0 or counts.shape[1] == 0:
-        return pa.nulls(counts.shape[0], pa.string())
-    order = np.argsort(-counts, axis=1, kind="stable")  # stable: ties stay in name order
-    ranked = np.take_along_axis(counts, order, axis=1)
-    labels = pa.array(names, pa.string())
-
-    def part(j: int) -> pa.Array:
-        return pc.binary_join_element_wise(
-            labels.take(pa.array(order[:, j])), pc.cast(pa.array(ranked[:, j]), pa.string()), ":"
-        )
-
-    # A row's types with reports come first in its order: each further one is joined on while
-    # its count is above 0 (the first's absence leaves the row's mix null).
-    joined = pc.if_else(pa.array(ranked[:, 0] > 0), part(0), pa.scalar(None, pa.string()))
-    for j in range(1, counts.shape[1]):
-        joined = pc.if_else(pa.array(ranked[:, j] > 0), pc.binary_join_element_wise(joined, part(j), "|"), joined)
-    return joined
+    return MX.with_main_and_mix(df, fact.types)[OUT_COLUMNS]
 
 
 def numbered_alike(db: D.DuckEngine, fact: Fact, path: str, every: bool = True) -> bool:
