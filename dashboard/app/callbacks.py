@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -288,32 +290,41 @@ def views_answer(
     table_state: dict | None,
 ) -> tuple:
     """render's answer: the map, the timeline, the panel, the summary and counts, the date extent and
-    the places to go to."""
+    the places to go to. The timeline and the panel are made in threads of their own beside the
+    map (each mostly waits on DuckDB, which lets the interpreter go meanwhile): the panel once the
+    map's places give its count."""
     extent = v.extent(f)
     unit = _time_unit(sel, extent)
     measure = measure or "events"
-    bars, background = v.series(f, sel, unit, measure)
-    agg = v.labelled(v.places(f, sel))
-    fig = _map_figure(agg, sel, f, size_by, box, tiles)
-    n, places, low, high, tolled = v.figures(f, sel)
-    total = v.total()
-    timeline: dict | go.Figure = timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
-    empty = v.empty_reason(f, sel, n)
-    name = v.place_label(sel.place)
-    stack_note = neighbours_note(neighbours(agg, sel.place))
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="answer") as pool:
+        timeline = pool.submit(copy_context().run, _timeline, v, f, sel, unit, measure, extent)
+        agg = v.labelled(v.places(f, sel))
+        n, places, low, high, tolled = v.figures(f, sel)
+        empty = v.empty_reason(f, sel, n)
+        name = v.place_label(sel.place)
+        listed = pool.submit(copy_context().run, panel, v, f, sel, n, page, table_state, empty, name)
+        fig = _map_figure(agg, sel, f, size_by, box, tiles)
+        total = v.total()
+        stack_note = neighbours_note(neighbours(agg, sel.place))
+        drawn, nodes = timeline.result(), listed.result()
     if empty:
-        fig, timeline = (
-            with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty) for x in (fig, timeline)
+        fig, drawn = (
+            with_note(go.Figure(x, _validate=False) if isinstance(x, dict) else x, empty) for x in (fig, drawn)
         )
     return (
         fig,
-        timeline,
-        with_stack_note(panel(v, f, sel, n, page, table_state, empty, name), stack_note),
+        drawn,
+        with_stack_note(nodes, stack_note),
         summary_line(total, n, sel, name),
         counts_line(n, places, low, high, tolled, total),
         [f"{extent[0]:%Y-%m-%d}", f"{extent[1]:%Y-%m-%d}"] if extent else None,
         place_options(agg),
     )
+
+
+def _timeline(v: Views, f: Filters, sel: Selection, unit: str, measure: str, extent: tuple | None) -> dict | go.Figure:
+    bars, background = v.series(f, sel, unit, measure)
+    return timeline_spec(bars, sel.start, sel.end, extent, unit, measure, background)
 
 
 def _time_unit(sel: Selection, extent: tuple[pd.Timestamp, pd.Timestamp] | None) -> str:
