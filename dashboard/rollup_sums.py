@@ -53,6 +53,11 @@ def sums_select(kind: str, measures: frozenset[str], prefix: str | None = None, 
 # (~65 of the ~125 ms of a country's first answer on the request's thread); this table is 219,410
 # rows there, sorted by country so that one country's rows lie together.
 COUNTRY_DAY_KEYS = (S.COUNTRY, *DAY_KEYS)
+# Its name among stored_tables: the store writes it with a whole rollup part (a table the dashboard
+# built in a thread after its first answer under a filter, from the rollup: ~0.12 CPU s and a copy
+# of its 219,410 rows at ten million events, which slowed the filter changes answered meanwhile by
+# 30-80 ms; now, while that part is the generation's only one, the engine reads the file).
+COUNTRY_DAYS = "days_country"
 
 
 def country_days_select(measures: frozenset[str], source: str = "rollup") -> str:
@@ -109,16 +114,23 @@ def by_place_select(source: str = "rollup") -> str:
 
 def stored_tables(measures: frozenset[str]) -> dict[str, str]:
     """The tables a whole rollup part is written with, by their name in the engine (DuckEngine.summed):
-    the SELECT of each over `rollup`, per kind of SUMMED_KINDS of no minimum and of each level."""
+    the SELECT of each over `rollup`, per kind of SUMMED_KINDS of no minimum and of each level, and
+    the sums per country and date (COUNTRY_DAYS)."""
     return {
-        (f"{kind}_{prefix}" if prefix else kind): sums_select(kind, measures, prefix)
-        for kind in SUMMED_KINDS
-        for prefix in (None, *levels(measures))
+        **{
+            (f"{kind}_{prefix}" if prefix else kind): sums_select(kind, measures, prefix)
+            for kind in SUMMED_KINDS
+            for prefix in (None, *levels(measures))
+        },
+        COUNTRY_DAYS: country_days_select(measures),
     }
 
 
 def kind_of(name: str) -> tuple[str, str | None]:
-    """(kind, level prefix or None) of a table of stored_tables by its name: `days`, `places_min_conf_80`."""
+    """(kind, level prefix or None) of a table of stored_tables by its name: `days`, `places_min_conf_80`,
+    COUNTRY_DAYS (a kind of its own)."""
+    if name == COUNTRY_DAYS:
+        return COUNTRY_DAYS, None
     kind, _, prefix = name.partition("_")
     return kind, prefix or None
 
@@ -154,8 +166,8 @@ def summed_on_select(
     (their later sums) the statements create (the caller drops it with the others of its generation)."""
     kind, prefix = kind_of(name)
     parts = f"read_parquet({_quoted_files(later)}, union_by_name=true)"
-    if kind == "days":
-        return [], _days_on(measures, prefix, stored, parts)
+    if kind in ("days", COUNTRY_DAYS):
+        return [], _days_on(measures, prefix, stored, parts, COUNTRY_DAY_KEYS if kind == COUNTRY_DAYS else DAY_KEYS)
     gate = f"{prefix}_reports" if prefix else "reports"
     read = list(dict.fromkeys([*_names(measures, prefix), "reports", gate]))
     rows = by_place if by_place is not None and set(read) <= set(PLAIN) else first
@@ -175,9 +187,12 @@ def _names(measures: frozenset[str], prefix: str | None) -> list[str]:
     return [m for m in names if m in measures]
 
 
-def _days_on(measures: frozenset[str], prefix: str | None, stored: str, parts: str) -> str:
-    """summed_on_select's SELECT of a table per date: the stored sums plus the later parts' rows."""
-    keys, names = ", ".join(DAY_KEYS), _names(measures, prefix)
+def _days_on(
+    measures: frozenset[str], prefix: str | None, stored: str, parts: str, by: tuple[str, ...] = DAY_KEYS
+) -> str:
+    """summed_on_select's SELECT of a table per date (`by`: its keys, DAY_KEYS or COUNTRY_DAY_KEYS):
+    the stored sums plus the later parts' rows."""
+    keys, names = ", ".join(by), _names(measures, prefix)
     sums = ", ".join(f"sum({m})::BIGINT AS {m}" for m in names)
     rows = (
         f"SELECT {keys}, {', '.join(names)} FROM read_parquet({_quoted_files([stored])}) "
@@ -185,7 +200,7 @@ def _days_on(measures: frozenset[str], prefix: str | None, stored: str, parts: s
     )
     gate = f"{prefix}_reports" if prefix else "reports"
     summed = f"SELECT {keys}, {sums} FROM ({rows}) GROUP BY ALL HAVING sum({gate}) > 0"
-    return f"SELECT * FROM ({summed}) ORDER BY {DAY_KEYS[0]}"
+    return f"SELECT * FROM ({summed}) ORDER BY {by[0]}"
 
 
 def _places_on(

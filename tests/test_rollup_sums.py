@@ -40,8 +40,8 @@ def assert_sums_read_from_the_files(db: D.DuckEngine) -> None:
     m = db.store.manifest()
     (entry,) = m["rollup"]
     tables = stored(db)
-    assert set(entry["sums"]) == {*tables, RS.BY_PLACE} and len(tables) == 2 + 2 * 10, (
-        "per date and place: none, 10 levels"
+    assert set(entry["sums"]) == {*tables, RS.BY_PLACE} and len(tables) == 2 + 2 * 10 + 1, (
+        "per date and place: none, 10 levels; per country and date"
     )
     assert {entry["path"], *entry["sums"].values()} <= F.referenced(m)
     # The part's rows by place: its keys and plain measures, every row, sorted by place name.

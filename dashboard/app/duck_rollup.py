@@ -173,22 +173,33 @@ def hold_levels(db: D.DuckEngine) -> None:
                 db.summed_held(gen, suffix, con.sql(select).to_arrow_table())
 
 
-COUNTRY_DAYS = "days_country"  # the table of rollup_sums.country_days_select, per generation
+COUNTRY_DAYS = RS.COUNTRY_DAYS  # the table of rollup_sums.country_days_select, per generation
 
 
 def build_country_days(db: D.DuckEngine) -> None:
-    """The current generation's table COUNTRY_DAYS if not built yet, computed from the rollup's
-    files on a connection of its own (duck_apart) and handed to the engine (0.12 CPU s at ten
-    million events): built in a thread after the first answer under a filter (DuckViews.after_answer),
-    so that no request waits for it; a country's answers read the rollup until it is there."""
+    """The current generation's table COUNTRY_DAYS where there is none (country_days: the store
+    wrote none, or the rollup has later parts), computed from the rollup's files on a connection of
+    its own (duck_apart) and handed to the engine (0.12 CPU s at ten million events): built in a
+    thread after the first answer under a filter (DuckViews.after_answer), so that no request waits
+    for it; a country's answers read the rollup until it is there."""
     gen, parts = db.rollup_now()
     measures = db.rollup_measures
-    if not parts or db.built(COUNTRY_DAYS) is not None:
+    if not parts or country_days(db) is not None:
         return
     with A.connection() as con:
         for statement in R.view_statements("apart", list(parts), INTS, [m for m in R.MEASURES if m in measures]):
             con.execute(statement)
         db.summed_held(gen, COUNTRY_DAYS, con.sql(RS.country_days_select(measures)).to_arrow_table())
+
+
+def country_days(db: D.DuckEngine) -> str | None:
+    """The current generation's table COUNTRY_DAYS where there is one: built (build_country_days), or
+    a view over the file the store wrote it to while the rollup is the part written with it (no
+    copy: its three queries of a country's answer read the file as fast as a table)."""
+    built = db.built(COUNTRY_DAYS)
+    if built is None and db.stored(COUNTRY_DAYS) and len(db.rollup_now()[1]) == 1:
+        return db.summed(COUNTRY_DAYS, RS.country_days_select(db.rollup_measures), "VIEW")
+    return built
 
 
 def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> str:
@@ -199,7 +210,7 @@ def days_source(db: D.DuckEngine, f: Filters | None, sel: Selection | None) -> s
     if (sel is not None and sel.place) or (f is not None and (f.admin1s or f.places)):
         return "rollup"
     if f is not None and f.countries:
-        by_country = db.built(COUNTRY_DAYS) if threshold_of(f) is None else None
+        by_country = country_days(db) if threshold_of(f) is None else None
         return by_country or "rollup"
     return _summed(db, "days", f)
 
