@@ -75,3 +75,20 @@ def test_both_engines_answer_the_same(clients) -> None:
         assert "events" in json.dumps(memory[ids.COUNTS])
     first = answer(clients["memory"], {})
     assert "–" in json.dumps(first[ids.COUNTS], ensure_ascii=False), "an event's reports give a range of deaths"
+
+
+def test_the_basemaps_boundaries_and_towns_are_read_as_the_server_starts(tmp_path) -> None:
+    """In a thread of their own from the app's creation (read after the first answer under a filter,
+    they slowed the changes answered meanwhile), not by the first view that draws provinces."""
+    import threading
+
+    from dashboard.app import basemap
+
+    basemap._admin1.cache_clear()
+    basemap._towns.cache_clear()
+    EventsStore(tmp_path / "s").replace_events(synthetic_events(300, seed=4)[0])
+    create_app(tmp_path / "s")
+    for t in threading.enumerate():
+        if t.name == "conflictmap-basemap":
+            t.join()
+    assert basemap._admin1.cache_info().currsize == 1 and basemap._towns.cache_info().currsize == 1

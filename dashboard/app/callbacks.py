@@ -18,7 +18,6 @@ from dash import Input, Output, State, dcc
 from dashboard import schema as S
 from dashboard.app import ids
 from dashboard.app.basemap import PANEL_PX, panel_px
-from dashboard.app.basemap import warm as warm_basemap
 from dashboard.app.clientside import PLAY_JS
 from dashboard.app.clusters import OPEN_ASPECT
 from dashboard.app.data import StoreView
@@ -229,7 +228,7 @@ def _register_views(app: dash.Dash, view: StoreView, tiles: tuple[str, str] | No
             return panel_answer(v, f, sel, page, table_state)
         tiled = chosen_tiles(basemap, tiles)
         answer = views_answer(v, f, sel, size_by, measure, map_box or {}, tiled, page, table_state)
-        v.after_answer(f, also=warm_basemap)
+        v.after_answer(f)
         return answer
 
     # Playback steps in the browser (clientside.PLAY_JS, the twin of state.playback_step): a step

@@ -58,7 +58,8 @@ _ASCII_PAIR = re.compile(r"[a-z0-9]+[^a-z0-9]+[a-z0-9]+")
 class _Scratch:
     """_table's two arrays as long as every key (a flag and a rank, 13 MB at ten million events),
     kept from one search to the next, one search at a time: made anew, their pages were faulted in
-    anew by every search (~3,000 faults, 10-15 ms of a two-word search at ten million events). The
+    anew by every search (~1,000 faults, 3-9 us each here: 4-5 -> 2 ms of a two-word search at ten
+    million events). The
     flags are all false between searches; a rank is read only where the same search set it."""
 
     def __init__(self) -> None:
@@ -334,8 +335,15 @@ def _table(search: Search, kid: np.ndarray, kid_counted: np.ndarray, *adds: np.n
         rank[keep] = np.arange(m, dtype=np.int32)
         at, ranked = rank[kid_counted], rank[kid]
     sums = {"reports": np.bincount(ranked, minlength=m), "events": np.bincount(at, minlength=m)}
-    for name, add in zip(COUNTS, adds, strict=True):
-        sums[name] = np.bincount(at, weights=add, minlength=m)
+    # The tolls summed over the counted rows with a toll only (`tolled` 1; `low` and `high` are 0
+    # on the others: search_index.rows_sql), and `tolled` counted there, not summed as weights: the
+    # weights are copied as floats, ~5 MB a sum for a two-word search at ten million events.
+    low, high, tolled = adds
+    told = tolled.astype(bool)
+    at_told = at[told]
+    sums["tolled"] = np.bincount(at_told, minlength=m)
+    for name, add in (("low", low), ("high", high)):
+        sums[name] = np.bincount(at_told, weights=add[told], minlength=m)
     inside = keep[keep < search.keys.num_rows]
     columns = ["pid", S.EVENT_DATE, S.GEO_PRECISION]
     keys = search.keys.select([*columns, "tid"]).take(pa.array(inside))  # the columns read, not `kid`

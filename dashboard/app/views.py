@@ -127,14 +127,15 @@ class DuckViews:
             return None
         return self._per_generation("#fact", lambda: DF.build(self.db))
 
-    def after_answer(self, f: Filters | None = None, also: Callable[[], object] | None = None) -> None:
+    def after_answer(self, f: Filters | None = None) -> None:
         """Once an answer is out, what the next ones read, built in a thread of its own once per
         generation on DuckDB connections of its own below the requests' priority (duck_apart): the
         rollup with integer places (duck_fact), the word index the store wrote (duck_search), each
         date's newest rows (duck_newest), every minimum's level (build_levels), the panel's first
         pages (duck_listed). Requests meanwhile answer as before. After the first answer under a
-        filter `f`, in another such thread: the rollup per country and date (build_country_days) and
-        `also` (basemap.warm); after the first answer they slowed the first brushes (+20-80 ms)."""
+        filter `f`, in another such thread: the rollup per country and date where the store wrote none
+        (build_country_days); after the first answer it slowed the first brushes (+20-80 ms). (The
+        basemap's boundaries are read as the server starts: app.create_app.)"""
         if not (self.later and self.n):
             return
         with self._memo_lock:
@@ -145,14 +146,12 @@ class DuckViews:
         if fact:
             threading.Thread(target=self._fact_later, name="conflictmap-fact").start()
         if filters:
-            threading.Thread(target=self._filters_later, args=(also,), name="conflictmap-filters").start()
+            threading.Thread(target=self._filters_later, name="conflictmap-filters").start()
 
-    def _filters_later(self, also: Callable[[], object] | None) -> None:
+    def _filters_later(self) -> None:
         DA.lower_priority()  # below the requests' priority, as _fact_later
         with contextlib.suppress(duckdb.Error):  # a country's answers read the rollup meanwhile
             DR.build_country_days(self.db)  # nothing without a rollup
-        if also is not None:
-            also()
 
     def _fact_later(self) -> None:
         DA.lower_priority()  # below the requests' priority: they keep the cores while this builds

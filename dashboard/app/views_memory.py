@@ -4,7 +4,7 @@ values and why nothing is listed (dashboard/app/views.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -117,9 +117,8 @@ class MemoryViews:
     def has_event(self, event_id: str) -> bool:
         return bool(RL.rows_where(self.ix, S.EVENT_ID, event_id).size)
 
-    def after_answer(self, f: Filters | None = None, also: Callable[[], object] | None = None) -> None:
-        """Nothing to build later: the index holds every answer (and `also` is left to the first
-        answer that needs what it reads)."""
+    def after_answer(self, f: Filters | None = None) -> None:
+        """Nothing to build later: the index holds every answer."""
 
 
 NO_MATCH = "No events match — clear a filter"
