@@ -207,3 +207,39 @@ def _same(db: D.DuckEngine, table: str, want: pa.Table) -> bool:
     """Whether the engine's table holds `want`'s rows in its order, with its types."""
     got = db.cursor().sql(f"SELECT * FROM {table}").to_arrow_table()
     return got.equals(want)
+
+
+def _settled() -> None:
+    """Wait for the threads the views start after an answer."""
+    import threading
+
+    for t in threading.enumerate():
+        if t.name.startswith("conflictmap-"):
+            t.join()
+
+
+def test_the_actors_files_are_read_after_the_first_answer_where_the_store_wrote_them(tmp_path: Path) -> None:
+    """Views over them, made by the thread after the generation's first answer (not by the first
+    filter of an actor, whose answer waited for them); where the store wrote none for the generation
+    (after an append) that thread counts nothing: the actors' table is a filter's to count."""
+    from dashboard.app.filters import Filters
+    from dashboard.app.views import DuckViews
+
+    store = EventsStore(tmp_path / "s")
+    (first, _), (more, arts) = batches(5, 2)
+    store.replace_events(first)
+    for appended in (False, True):
+        if appended:
+            store.append(more, arts)
+        db = D.DuckEngine(store, threads=1)
+        m = store.manifest()
+        views = DuckViews(db, int(m["n_events"]), int(m["generation"]), rollup=True, later=True)
+        views.after_answer(Filters())
+        _settled()
+        got = views._options.get("#actors")
+        if appended:
+            assert got is None, "nothing counted after an append"
+            continue
+        assert isinstance(got, DAC.Actors), "read after the answer"
+        kinds = db.query("SELECT view_name AS t FROM duckdb_views() WHERE NOT internal")["t"].tolist()
+        assert got.table in kinds and got.sums is not None and set(got.sums) <= set(kinds), "the store's files"

@@ -154,6 +154,12 @@ def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
     )
 
 
+def stored(db: D.DuckEngine) -> bool:
+    """Whether the store wrote the actors' files with the current generation (_stored reads them)."""
+    gen, _ = db.rollup_now()
+    return {"actors", "actor_names", "actor_places"} <= set(db.held().files_for(gen))
+
+
 def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | None:
     """The Actors of the table the store wrote with generation `gen` (store_held), as a view over
     its file (sorted by actor: a state reads its actor's row groups only, and nothing is held),
