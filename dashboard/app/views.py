@@ -164,11 +164,8 @@ class DuckViews:
                 if "newest" in stored:
                     self._per_generation("#newest", lambda: DN.build(self.db))
             self._fact(Filters())
-            if DAC.stored(self.db):
-                # Views over the actors' files the store wrote with the generation (~15 ms), which the
-                # first filter of an actor made before its answer (duck_actors: built otherwise only
-                # by that filter, as they take seconds to count).
-                self._actors_table()
+            if DAC.stored(self.db):  # views over the store's files (~15 ms the first actor's answer waited)
+                self._actors_table()  # (counted, they take seconds: a filter of an actor counts them)
             # Only ever built here: a request answers from the parts until they are (duck_newest,
             # duck_listed). The held rows last: ~13 CPU s at ten million events, against ~2 for the
             # others, which had waited for them (the minima's levels, the brushes' newest ids).
