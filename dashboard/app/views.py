@@ -185,9 +185,7 @@ class DuckViews:
         s for each actor's scan; a second request waits). Not after every answer: 2.8 million rows
         at ten million events, built per write, for a filter many never set. None where there is
         none (no rollup with integer places, or not yet while the thread after the answer builds)."""
-        if not (self.rollup and self.n and DAC.applies(f)):
-            return None
-        return self._actors_table()
+        return self._actors_table() if self.rollup and self.n and DAC.applies(f) else None
 
     def _actors_table(self) -> DAC.Actors | None:
         fact = self._fact_now(Filters())
