@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -251,23 +250,3 @@ def test_the_newest_rows_of_a_search_matching_few_rows_or_none_read_the_excerpts
     without = DuckViews(db, n, gen, rollup=True)
     for text, rows in got.items():
         pd.testing.assert_frame_equal(rows, without.newest(Filters(text=text), Selection(), 30), obj=text)
-
-
-def test_the_index_rows_are_held_as_records_that_give_back_their_arrays() -> None:
-    """duck_search_delta.records: each row's key, event number (-1 for a lone report) and tolls in one
-    16-byte record, `high` -1 where no toll is known; `taken` gathers them as indexing does; a known
-    toll below 0, which a record cannot tell from none, leaves the search to the events."""
-    arrays = {
-        "kid": np.array([4, 4, 9, 2, 7], dtype=np.int32),
-        "cid": np.array([0, 0, 1, 2, 3], dtype=np.int32),
-        "low": np.array([3, 3, 0, 0, 12], dtype=np.int32),
-        "high": np.array([5, 5, 0, 0, 12], dtype=np.int32),
-        "tolled": np.array([1, 1, 0, 1, 1], dtype=np.int8),
-    }
-    held = DD.records(arrays, joined=3)
-    assert held is not None and held.dtype.itemsize == 16
-    assert held["kid"].tolist() == [4, 4, 9, 2, 7] and held["cid"].tolist() == [0, 0, 1, -1, -1]
-    assert held["low"].tolist() == [3, 3, 0, 0, 12] and held["high"].tolist() == [5, 5, -1, 0, 12]
-    for index in (np.array([4, 0, 2]), np.array([True, False, True, True, False])):
-        assert DD.taken(held, index).tolist() == held[index].tolist()
-    assert DD.records({**arrays, "high": np.array([5, 5, 0, -1, 12], dtype=np.int32)}, joined=3) is None

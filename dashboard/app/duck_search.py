@@ -10,9 +10,8 @@ row's key number, its event's number, whether it is a lone report, what it adds 
 the fact rows' shape (duck_fact: each place its `pid`, each type its `tid`), as duck_states.state_sql
 counts them (tests/test_search_index.py holds the two to each other, row for row): `reports` the
 matching rows, `events` each event at its first matching report, `low`, `high`, `tolled` that
-event's tolls. The rows are read once per generation, each into a record of 16 bytes
-(duck_search_delta.RECORD), and the keys' arrays mapped; the terms are read by row group, only
-those holding the text's terms.
+event's tolls. The arrays are read once per generation (~18 bytes a row); the terms are read by
+row group, only those holding the text's terms.
 
 After appends (the held tables' `since`: base parts and patches of cluster columns), the index of
 the generation before them still answers for the events they did not touch; the rows they wrote and
@@ -81,7 +80,7 @@ class Search:
     row groups start in the terms' file; the index's types and, by each, the engine's `tid`; after
     appends, their Delta."""
 
-    rows: np.ndarray  # duck_search_delta.RECORDs of the index's rows
+    rows: dict[str, np.ndarray]  # search_index.ROW_COLUMNS but `lone` (`cid` of the joined rows only)
     joined: int  # the rows of events told by several reports: the first (search_index orders them so)
     keys: pa.Table
     terms: pa.Array
@@ -185,19 +184,15 @@ def _keyed(search: Search) -> dict[str, np.ndarray]:
 
 
 def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | None:
-    """The index's files read (the keys' arrays mapped, their pages read once; the rows' as records,
-    DD.RECORD, the file unmapped after)."""
+    """The index's files read (the rows' and keys' arrays mapped, their pages read once)."""
     with _named(files["search_rows"]):
         table = SI.read_mapped(files["search_rows"])
-        arrays = {name: table[name].to_numpy() for name in table.column_names}
-        lone = arrays.pop("lone")
-        joined = int(np.argmax(lone)) if lone.any() else len(lone)
-        if lone[:joined].any() or not lone[joined:].all():
-            return None  # not in the index's order: the events answer
-        rows = DD.records(arrays, joined)
-    del table, arrays, lone  # the mapped file's pages, read once, leave the process with the map
-    if rows is None:
-        return None
+    rows = {name: table[name].to_numpy() for name in table.column_names}
+    lone = rows.pop("lone")
+    joined = int(np.argmax(lone)) if lone.any() else len(lone)
+    if lone[:joined].any() or not lone[joined:].all():
+        return None  # not in the index's order: the events answer
+    rows["cid"] = rows["cid"][:joined]
     with _named(files["search_terms"]):
         terms_file = pq.ParquetFile(files["search_terms"])
         # On the calling thread alone (Arrow's pool is not below the requests' priority, as the
@@ -209,7 +204,7 @@ def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | No
     with _named(files["search_keys"]):
         keys = SI.read_mapped(files["search_keys"])
     buffers = [b for c in keys.columns for chunk in c.chunks for b in chunk.buffers() if b is not None]
-    for array in buffers:
+    for array in (*rows.values(), *buffers):
         _touch(array)
     return Search(rows, joined, keys, terms, pairs, starts, files["search_terms"], fact, tids)
 
@@ -303,25 +298,23 @@ def _matching(search: Search, found: np.ndarray) -> np.ndarray:
         lists.append(pc.list_flatten(taken).to_numpy(zero_copy_only=False))
     if len(lists) == 1 and len(found) == 1:
         return lists[0]  # one term's rows: ascending and once each already
-    mask = np.zeros(len(search.rows), dtype=bool)
+    mask = np.zeros(len(search.rows["kid"]), dtype=bool)
     for rids in lists:
         mask[rids] = True
     return np.flatnonzero(mask).astype(np.uint32)
 
 
-def _counted(rows: np.ndarray, joined: int, sel: np.ndarray) -> list[np.ndarray]:
-    """Of the rows `sel` (ascending) of an index's records (DD.RECORD): every row's key, then the
-    key and what it adds to `low`, `high` and `tolled` of each row counted as an event (a lone
-    report, or its event's first matching report: duck_states.state_sql's `events`)."""
+def _counted(rows: dict[str, np.ndarray], joined: int, sel: np.ndarray) -> list[np.ndarray]:
+    """Of the rows `sel` (ascending) of an index's arrays: every row's key, then the key and what
+    it adds to `low`, `high` and `tolled` of each row counted as an event (a lone report, or its
+    event's first matching report: duck_states.state_sql's `events`)."""
     split = int(np.searchsorted(sel, joined))  # the joined rows first, then the lone reports
-    mine = DD.taken(rows, sel)  # one gather of every field
-    cid = mine["cid"][:split]  # an event's reports lie together, in the order of their ids
-    first = np.ones(len(sel), dtype=bool)
-    first[1:split] = cid[1:] != cid[:-1]
-    counted = DD.taken(mine, first)
-    tolled = counted["high"] >= 0
-    high = np.where(tolled, counted["high"], 0)
-    return [mine["kid"], counted["kid"], counted["low"], high, tolled.astype(np.int8)]
+    cid = rows["cid"][sel[:split]]  # an event's reports lie together, in the order of their ids
+    first = np.ones(split, dtype=bool)
+    first[1:] = cid[1:] != cid[:-1]
+    counted = np.concatenate([sel[:split][first], sel[split:]])
+    kid = rows["kid"][sel]
+    return [kid, np.concatenate([kid[:split][first], kid[split:]]), *(rows[n][counted] for n in COUNTS)]
 
 
 def _table(search: Search, kid: np.ndarray, kid_counted: np.ndarray, *adds: np.ndarray, n: int) -> pa.Table:
@@ -353,14 +346,16 @@ def _table(search: Search, kid: np.ndarray, kid_counted: np.ndarray, *adds: np.n
         sums[name] = np.bincount(at_told, weights=add[told], minlength=m)
     inside = keep[keep < search.keys.num_rows]
     columns = ["pid", S.EVENT_DATE, S.GEO_PRECISION]
-    # The columns read, not `kid`; the fact's type index from _keyed's (the Delta's keys' too).
-    parts = [search.keys.select(columns).take(pa.array(inside))]
+    keys = search.keys.select([*columns, "tid"]).take(pa.array(inside))  # the columns read, not `kid`
+    tid = DD.fact_tids(search, keys["tid"])
+    parts = [(keys, tid)]
     if search.delta is not None and len(inside) < len(keep):
-        parts.append(search.delta.keys.take(pa.array(keep[len(inside) :] - search.keys.num_rows)))
+        added = search.delta.keys.take(pa.array(keep[len(inside) :] - search.keys.num_rows))
+        parts.append((added, added["tid"].to_numpy(zero_copy_only=False)))
     table = pa.concat_tables(
-        [pa.table({c: t[c].cast(search.keys.schema.field(c).type) for c in columns}) for t in parts]
+        [pa.table({c: t[c].cast(search.keys.schema.field(c).type) for c in columns}) for t, _ in parts]
     )
-    tids = search.keyed["tid"][keep].astype(np.int16)
+    tids = np.concatenate([t for _, t in parts]).astype(np.int16)
     rows = pa.table(
         {
             "pid": table["pid"],

@@ -19,37 +19,6 @@ if TYPE_CHECKING:
 
     from dashboard.app.duck_search import Search
 
-# A row of the index as the engine holds it (duck_search.Search.rows, Delta.rows): its key, its
-# event's number (-1 for a lone report), what it adds to the tolls, all in one 16-byte record. A
-# search gathers its matching rows' fields at once: from five arrays of ten million rows each, the
-# gathers of a two-word search's 600,000 rows read ~40 MB of memory each (every cache line: one row in
-# ~16 matches), 18 ms in all, where one gather of the records reads them once. `high` is -1 where no
-# toll is known (search_index writes 0 to both tolls there, and `tolled` 0).
-RECORD = np.dtype([("kid", "<i4"), ("cid", "<i4"), ("low", "<i4"), ("high", "<i4")])
-
-
-def taken(held: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """held[index] of RECORDs (`index` integers or a mask), through a view of each record as one
-    complex128, its 16 bytes copied as they are: numpy gathers a structured array's items by a
-    generic loop (600,000 records by number 4.2 ms, by mask 3.6), a complex128's by its own (2.5, 0.8)."""
-    return held.view(np.complex128)[index].view(RECORD)
-
-
-def records(arrays: dict[str, np.ndarray], joined: int) -> np.ndarray | None:
-    """The RECORDs of an index's rows (search_index.ROW_COLUMNS but `lone` as arrays, the first
-    `joined` rows those of events told by several reports); None where a known toll is below 0,
-    which RECORD cannot tell from none (the events answer)."""
-    tolled = np.asarray(arrays["tolled"]) != 0
-    if (np.asarray(arrays["high"])[tolled] < 0).any():
-        return None
-    out = np.empty(len(arrays["kid"]), dtype=RECORD)
-    out["kid"], out["low"], out["high"] = arrays["kid"], arrays["low"], arrays["high"]
-    out["cid"][:joined] = arrays["cid"][:joined]
-    out["cid"][joined:] = -1
-    out["high"][~tolled] = -1
-    return out
-
-
 # The most rows a Delta holds (their excerpts among them, in memory): a store grown by many appends
 # since its last compaction answers its searches from the events, as before, until `store compact`.
 DELTA_ROWS = 250_000
@@ -70,7 +39,7 @@ class Delta:
     at: np.ndarray
     new: np.ndarray
     text: pa.Array
-    rows: np.ndarray  # RECORDs
+    rows: dict[str, np.ndarray]
     joined: int
     keys: pa.Table
 
@@ -140,10 +109,9 @@ def _rows_select(search: Search, new_rows: str, latest: str) -> str:
         FROM ({new_rows}) n LEFT JOIN {search.fact.places} p ON {same}"""
 
 
-def _delta_arrays(con: duckdb.DuckDBPyConnection, search: Search, old: np.ndarray) -> Delta | None:
+def _delta_arrays(con: duckdb.DuckDBPyConnection, search: Search, old: np.ndarray) -> Delta:
     """The Delta's arrays from the table `d` on `con` (_delta's cursor): its rows in the index's order,
-    their tolls and keys (a new row's key the index's where it has it, else one numbered after); None where
-    they cannot be held as records (records)."""
+    their tolls and keys (a new row's key the index's where it has it, else one numbered after)."""
     from dashboard import held_sql as HQ
 
     on = _number_keys(con, search)
@@ -166,19 +134,16 @@ def _delta_arrays(con: duckdb.DuckDBPyConnection, search: Search, old: np.ndarra
     joined = int(lone.argmax()) if lone.any() else len(lone)
     is_old = ~np.isnan(rid.astype("float64"))
     order = np.argsort(rid[is_old].astype(np.int64), kind="stable")
-    dirty = np.zeros(len(search.rows), dtype=bool)
+    dirty = np.zeros(len(search.rows["kid"]), dtype=bool)
     dirty[old] = True
     arrays = {n: rows[n].to_numpy(zero_copy_only=False) for n in ("kid", "cid", "low", "high", "tolled")}
-    held = records(arrays, joined)
-    if held is None:
-        return None
     return Delta(
         dirty,
         old,
         np.flatnonzero(is_old)[order],
         np.flatnonzero(~is_old),
         rows["text"].filter(pa.array(~is_old)),
-        held,
+        arrays,
         joined,
         new_keys,
     )
