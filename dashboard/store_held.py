@@ -25,10 +25,13 @@ the same statements over the same relation (the engine's `events` view), so the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -246,6 +249,17 @@ def held_of(root: Path, manifest: dict) -> Held:
     if int(held.get("generation", -1)) == gen:
         return Held(gen, files, tuple(held.get("types") or ()), None, str(root / parts[0]["path"]), files)
     return Held(gen, {}, (), since_held(root, manifest), str(root / parts[0]["path"]), files)
+
+
+@contextmanager
+def reading(path: str, what: str) -> Iterator[None]:
+    """Arrow's, DuckDB's and the system's errors reading the held file `path` (cut short, gone) as the
+    store's error naming it and `what` it holds: a broken store is reported by the request that
+    reads it, and a thread that reads it ahead leaves it to that request."""
+    try:
+        yield
+    except (OSError, pa.ArrowException, duckdb.IOException, duckdb.InvalidInputException) as err:
+        raise StoreError(f"{path}: cannot read {what} ({err}); `store compact` writes it anew") from err
 
 
 def columns(path: str) -> list[str]:

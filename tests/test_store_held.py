@@ -243,3 +243,29 @@ def test_the_actors_files_are_read_after_the_first_answer_where_the_store_wrote_
         assert isinstance(got, DAC.Actors), "read after the answer"
         kinds = db.query("SELECT view_name AS t FROM duckdb_views() WHERE NOT internal")["t"].tolist()
         assert got.table in kinds and got.sums is not None and set(got.sums) <= set(kinds), "the store's files"
+
+
+@pytest.mark.parametrize("kind", ["actors", "actor_names", "actor_places", "actor_days"])
+def test_an_actors_file_cut_short_is_the_stores_error_naming_it_and_the_rest_is_read_after_the_answer(
+    tmp_path: Path, kind: str
+) -> None:
+    """The thread after the first answer leaves a broken actors' file to the actor's filter, which
+    reports it as the store's error naming the file, and reads the rest (the excerpts' word index)."""
+    from dashboard.app.filters import Filters
+    from dashboard.app.query import Selection
+    from dashboard.app.views import DuckViews
+    from dashboard.errors import StoreError
+
+    store = EventsStore(tmp_path / "s")
+    store.replace_events(batches(5, 2)[0][0])
+    db = D.DuckEngine(store, threads=1)
+    m = store.manifest()
+    path = Path(db.held().files_for(int(m["generation"]))[kind])
+    path.write_bytes(path.read_bytes()[:100])
+    views = DuckViews(db, int(m["n_events"]), int(m["generation"]), rollup=True, later=True)
+    views.after_answer(Filters())
+    _settled()
+    assert "#actors" not in views._options and "#search" in views._options, "the thread's other work done"
+    actor = str(db.query("SELECT actor1 FROM events WHERE actor1 IS NOT NULL LIMIT 1").iloc[0]["actor1"])
+    with pytest.raises(StoreError, match=rf"{path.name}: cannot read the actors' table"):
+        views.places(Filters(actors=(actor,)), Selection())

@@ -44,6 +44,7 @@ from dashboard.app.filters import Filters
 SUFFIX = "actors"  # the table's name: rollup_<generation>_actors
 COUNTS = ("reports", "events", "low", "high", "tolled")  # each row's counts, which narrow_select reads
 SUMS = ("days", "placed")  # the kinds of every actor's sums (Actors.sums; store_held's `actor_<kind>` files)
+WHAT = "the actors' table"  # what the store's files of it hold, as a broken one is reported (store_held.reading)
 
 
 @dataclass(frozen=True)
@@ -168,20 +169,22 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
     files = held.files_for(gen)
     if not {"actors", "actor_names", "actor_places"} <= set(files) or tuple(fact.types) != held.types:
         return None
-    if not set(COUNTS) <= set(SH.columns(files["actors"])):
-        return None  # written before a count it now holds (`tolled`): counted anew, as before it was written
-    if not DF.numbered_alike(db, fact, files["actor_places"]):
-        return None
-    names = SH.read(files["actor_names"])
+    with SH.reading(files["actors"], WHAT):
+        if not set(COUNTS) <= set(SH.columns(files["actors"])):
+            return None  # written before a count it now holds (`tolled`): counted anew, as before it was written
+    with SH.reading(files["actor_places"], WHAT):
+        if not DF.numbered_alike(db, fact, files["actor_places"]):
+            return None
+    with SH.reading(files["actor_names"], WHAT):
+        names = SH.read(files["actor_names"])
     ids = dict(zip(names["actor"].to_pylist(), names["aid"].to_pylist(), strict=True))
-    _drop(db, table, "TABLE")
-    db.query(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet([{HQ.quoted(files['actors'])}])")
-    days, placed = (f"{table}_{kind}" for kind in SUMS)
     written = {f"actor_{kind}" for kind in SUMS} <= set(files)  # not by a store written before them
-    for kind, view in zip(SUMS, (days, placed), strict=True) if written else ():
+    days, placed = (f"{table}_{kind}" for kind in SUMS)
+    views = [(table, "actors"), *([(days, "actor_days"), (placed, "actor_placed")] if written else [])]
+    for view, kind in views:
         _drop(db, view, "TABLE")
-        path = HQ.quoted(files[f"actor_{kind}"])
-        db.query(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet([{path}])")
+        with SH.reading(files[kind], WHAT):  # a view reads its file's footer when made
+            db.query(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet([{HQ.quoted(files[kind])}])")
     return Actors(table, {str(a): int(i) for a, i in ids.items()}, fact, (days, placed) if written else None)
 
 

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -42,14 +40,15 @@ import pyarrow.parquet as pq
 from dashboard import held_sql as HQ
 from dashboard import schema as S
 from dashboard import search_index as SI
+from dashboard import store_held as SH
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
 from dashboard.app import duck_rollup as DR
 from dashboard.app import duck_search_delta as DD
 from dashboard.app.filters import Filters
-from dashboard.errors import StoreError
 
 COUNTS = ("low", "high", "tolled")  # what a counted row adds, summed per key
+WHAT = "the excerpts' word index"  # what its files hold, as a broken one is reported (store_held.reading)
 # search_index.WORD and PAIR within ASCII, where a letter or digit is one of these.
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _ASCII_PAIR = re.compile(r"[a-z0-9]+[^a-z0-9]+[a-z0-9]+")
@@ -138,7 +137,7 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
     files, since = _index_files(db, gen)
     if fact is None or not {*SI.KINDS, "fact_places", "fact_types"} <= set(files):
         return None
-    with _named(files["fact_types"]):
+    with SH.reading(files["fact_types"], WHAT):
         types = pq.read_table(files["fact_types"]).sort_by("tid")[S.EVENT_TYPE].to_pylist()
     if not DF.numbered_alike(db, fact, files["fact_places"], every=False) or not set(types) <= set(fact.types):
         return None
@@ -151,18 +150,6 @@ def build(db: D.DuckEngine, fact: DF.Fact | None) -> Search | None:
             return None
         search = replace(search, delta=delta)
     return replace(search, fact_places=db.query(f"SELECT pid, country FROM {fact.places}"), keyed=_keyed(search))
-
-
-@contextmanager
-def _named(path: str) -> Iterator[None]:
-    """Arrow's and the system's errors reading the index's file `path` (cut short, gone) as the
-    store's error naming it: a broken store is reported by the request that reads it."""
-    try:
-        yield
-    except (OSError, pa.ArrowException) as err:
-        raise StoreError(
-            f"{path}: cannot read the excerpts' word index ({err}); `store compact` writes it anew"
-        ) from err
 
 
 def _keyed(search: Search) -> dict[str, np.ndarray]:
@@ -185,7 +172,7 @@ def _keyed(search: Search) -> dict[str, np.ndarray]:
 
 def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | None:
     """The index's files read (the rows' and keys' arrays mapped, their pages read once)."""
-    with _named(files["search_rows"]):
+    with SH.reading(files["search_rows"], WHAT):
         table = SI.read_mapped(files["search_rows"])
     rows = {name: table[name].to_numpy() for name in table.column_names}
     lone = rows.pop("lone")
@@ -193,7 +180,7 @@ def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | No
     if lone[:joined].any() or not lone[joined:].all():
         return None  # not in the index's order: the events answer
     rows["cid"] = rows["cid"][:joined]
-    with _named(files["search_terms"]):
+    with SH.reading(files["search_terms"], WHAT):
         terms_file = pq.ParquetFile(files["search_terms"])
         # On the calling thread alone (Arrow's pool is not below the requests' priority, as the
         # thread after the first answer is).
@@ -201,7 +188,7 @@ def _read(files: dict[str, str], fact: DF.Fact, tids: np.ndarray) -> Search | No
     sizes = [terms_file.metadata.row_group(i).num_rows for i in range(terms_file.num_row_groups)]
     pairs = pc.match_substring_regex(terms, SI.SEP).to_numpy(zero_copy_only=False)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    with _named(files["search_keys"]):
+    with SH.reading(files["search_keys"], WHAT):
         keys = SI.read_mapped(files["search_keys"])
     buffers = [b for c in keys.columns for chunk in c.chunks for b in chunk.buffers() if b is not None]
     for array in (*rows.values(), *buffers):

@@ -164,11 +164,12 @@ class DuckViews:
                 if "newest" in stored:
                     self._per_generation("#newest", lambda: DN.build(self.db))
             self._fact(Filters())
-            if DAC.stored(self.db):  # views over the store's files (~15 ms the first actor's answer waited)
-                self._actors_table()  # (counted, they take seconds: a filter of an actor counts them)
-            # Only ever built here: a request answers from the parts until they are (duck_newest,
-            # duck_listed). The held rows last: ~13 CPU s at ten million events, against ~2 for the
-            # others, which had waited for them (the minima's levels, the brushes' newest ids).
+            with contextlib.suppress(duckdb.Error, StoreError):  # an actor's filter reads them, and reports what fails
+                if DAC.stored(self.db):  # views over the store's files: the first actor's answer waited ~15 ms
+                    self._actors_table()  # (counted they take seconds: only an actor's filter counts them)
+            # Only ever built here (a request answers from the parts till then: duck_newest, duck_listed).
+            # The held rows last: ~13 CPU s at ten million events, against ~2 for the others (the minima's
+            # levels, the brushes' newest ids), which had waited for them.
             self._per_generation("#newest", lambda: DN.build(self.db))
             if self.rollup:
                 DR.build_levels(self.db)
