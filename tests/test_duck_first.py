@@ -73,3 +73,19 @@ def test_the_events_view_is_declared_by_the_first_query_that_reads_it(fresh) -> 
     assert n == int(db.query("SELECT count(*) AS n FROM {events}").iloc[0]["n"]) > 0
     with pytest.raises(Exception, match="no_such_table"):
         db.query("SELECT * FROM no_such_table")
+
+
+def test_the_servers_start_up_thread_starts_what_comes_after_the_first_answer(tmp_path) -> None:
+    """StoreView.warm (run by the server's start-up thread) starts the thread after_answer starts,
+    so the first brush finds the rollup with integer places read (at ten million events it waited
+    ~0.4 s for it when it was read after the first answer)."""
+    from dashboard.app.data import StoreView
+
+    events, articles = synthetic_events(1500, seed=5)
+    store = EventsStore(tmp_path / "store")
+    store.replace_with_chunks([(with_reports(events, seed=5, report_share=0.2), articles)])
+    view = StoreView(store, engine="duckdb")
+    view.warm()
+    joined()
+    v = view.views()
+    assert isinstance(v, DuckViews) and DF.held(v.db), "read before any answer"

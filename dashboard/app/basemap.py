@@ -63,8 +63,8 @@ def _admin1() -> tuple[list[np.ndarray], np.ndarray, list[tuple[str, float, floa
 def warm() -> None:
     """Read the boundaries and towns now (each once per process): the first view close enough to
     draw provinces (a country's filter, at ten million events its first answer) read and shaped
-    the boundaries' 8,900 lines inside its request, ~50 ms of its CPU. Called from the thread the
-    first answer under a filter starts (DuckViews.after_answer)."""
+    the boundaries' 8,900 lines inside its request, ~50 ms of its CPU. Called from a thread the
+    server starts with the app (app.create_app)."""
     _admin1()
     _towns()
 

@@ -128,8 +128,8 @@ class DuckViews:
         return self._per_generation("#fact", lambda: DF.build(self.db))
 
     def after_answer(self, f: Filters | None = None) -> None:
-        """Once an answer is out, what the next ones read, built in a thread of its own once per
-        generation on DuckDB connections of its own below the requests' priority (duck_apart): the
+        """From the server's start (StoreView.warm) or an answer, what the next ones read, built in a
+        thread of its own once per generation on DuckDB connections below the requests' priority: the
         rollup with integer places (duck_fact), the word index the store wrote (duck_search), each
         date's newest rows (duck_newest), every minimum's level (build_levels), the panel's first
         pages (duck_listed). Requests meanwhile answer as before. After the first answer under a
