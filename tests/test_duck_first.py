@@ -5,10 +5,9 @@ a query reads the events; each as the other way gives it."""
 
 from __future__ import annotations
 
-import threading
-
 import pandas as pd
 import pytest
+from background import settled
 
 from dashboard.app import duck as D
 from dashboard.app import duck_fact as DF
@@ -31,12 +30,6 @@ def fresh(tmp_path) -> tuple[D.DuckEngine, DuckViews]:
     return db, DuckViews(db, int(m["n_events"]), m["generation"], rollup=True, later=True)
 
 
-def joined() -> None:
-    for thread in threading.enumerate():
-        if thread.name == "conflictmap-fact":
-            thread.join()
-
-
 def test_the_first_map_reads_the_rollup_per_place_and_the_rest_comes_after(fresh) -> None:
     db, views = fresh
     first = views.places(Filters(), Selection())
@@ -45,7 +38,7 @@ def test_the_first_map_reads_the_rollup_per_place_and_the_rest_comes_after(fresh
     assert db.built("places") is not None
     assert "events" not in set(db.cursor().execute("SELECT view_name FROM duckdb_views()").df()["view_name"])
     views.after_answer()
-    joined()
+    settled("conflictmap-fact")
     assert DF.held(db)
     # The map of every date still reads the table per place the store wrote with its rollup part
     # (cheaper to read than the integer places' table to build); the integer places' table gives the
@@ -86,6 +79,6 @@ def test_the_servers_start_up_thread_starts_what_comes_after_the_first_answer(tm
     store.replace_with_chunks([(with_reports(events, seed=5, report_share=0.2), articles)])
     view = StoreView(store, engine="duckdb")
     view.warm()
-    joined()
+    settled("conflictmap-fact")
     v = view.views()
     assert isinstance(v, DuckViews) and DF.held(v.db), "read before any answer"

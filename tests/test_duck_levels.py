@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from background import settled
 
 from dashboard import rollup_sums as RS
 from dashboard.app import duck as D
@@ -174,11 +175,6 @@ def test_the_first_answer_under_a_filter_builds_the_country_days_table_after_it(
     db = D.DuckEngine(store, threads=1)
     views = DuckViews(db, len(first), store.manifest()["generation"], rollup=True, later=True)
     ran: list[str] = []
-
-    def settled() -> None:
-        for t in threading.enumerate():
-            if t.name.startswith("conflictmap-"):
-                t.join()
 
     real = DR.build_country_days
     monkeypatch.setattr(DR, "build_country_days", lambda db: (ran.append("built"), real(db)))

@@ -6,11 +6,11 @@ answer and answer alike."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from background import settled
 from listed_rows import assert_listed_as_the_events, filters, selections
 
 from dashboard import held_sql as HQ
@@ -104,9 +104,7 @@ def test_the_views_build_it_after_an_answer_and_answer_alike(overlaid) -> None: 
     events = DuckViews(db, int(m["n_events"]), m["generation"])
     later = DuckViews(db, int(m["n_events"]), m["generation"], later=True)
     later.after_answer()
-    for thread in threading.enumerate():
-        if thread.name == "conflictmap-fact":
-            thread.join()
+    settled("conflictmap-fact")
     assert later._options.get("#listed").table == DL.name_of(m["generation"])
     assert later._options.get("#listed").since is not None
     for f in filters(db):

@@ -4,10 +4,9 @@ of overlay: a correction's patches and whole rows that moved events' publication
 
 from __future__ import annotations
 
-import threading
-
 import pandas as pd
 import pytest
+from background import settled
 
 from dashboard import held_sql as HQ
 from dashboard import schema as S
@@ -93,9 +92,7 @@ def test_the_views_build_it_after_an_answer_and_answer_alike(overlaid) -> None:
     assert not m.get("rollup"), "the raw write of whole rows leaves no rollup: the events answer"
     later = DuckViews(db, int(m["n_events"]), m["generation"], later=True)
     later.after_answer()
-    for thread in threading.enumerate():
-        if thread.name == "conflictmap-fact":
-            thread.join()
+    settled("conflictmap-fact")
     assert later._options.get("#newest") == f"newest_{m['generation']}"
     for sel in selections(db):
         want = events.newest(Filters(), sel, 25, LISTED_COLUMNS)

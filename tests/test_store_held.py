@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from actor_states import assert_actor_states_as_the_events
+from background import settled
 from listed_rows import assert_listed_as_the_events
 
 from dashboard import held_sql as HQ
@@ -209,15 +210,6 @@ def _same(db: D.DuckEngine, table: str, want: pa.Table) -> bool:
     return got.equals(want)
 
 
-def _settled() -> None:
-    """Wait for the threads the views start after an answer."""
-    import threading
-
-    for t in threading.enumerate():
-        if t.name.startswith("conflictmap-"):
-            t.join()
-
-
 def test_the_actors_files_are_read_after_the_first_answer_where_the_store_wrote_them(tmp_path: Path) -> None:
     """Views over them, made by the thread after the generation's first answer (not by the first
     filter of an actor, whose answer waited for them); where the store wrote none for the generation
@@ -235,7 +227,7 @@ def test_the_actors_files_are_read_after_the_first_answer_where_the_store_wrote_
         m = store.manifest()
         views = DuckViews(db, int(m["n_events"]), int(m["generation"]), rollup=True, later=True)
         views.after_answer(Filters())
-        _settled()
+        settled()
         got = views._options.get("#actors")
         if appended:
             assert got is None, "nothing counted after an append"
@@ -264,7 +256,7 @@ def test_an_actors_file_cut_short_is_the_stores_error_naming_it_and_the_rest_is_
     path.write_bytes(path.read_bytes()[:100])
     views = DuckViews(db, int(m["n_events"]), int(m["generation"]), rollup=True, later=True)
     views.after_answer(Filters())
-    _settled()
+    settled()
     assert "#actors" not in views._options and "#search" in views._options, "the thread's other work done"
     actor = str(db.query("SELECT actor1 FROM events WHERE actor1 IS NOT NULL LIMIT 1").iloc[0]["actor1"])
     with pytest.raises(StoreError, match=rf"{path.name}: cannot read the actors' table"):

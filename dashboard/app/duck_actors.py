@@ -44,6 +44,7 @@ from dashboard.app.filters import Filters
 SUFFIX = "actors"  # the table's name: rollup_<generation>_actors
 COUNTS = ("reports", "events", "low", "high", "tolled")  # each row's counts, which narrow_select reads
 SUMS = ("days", "placed")  # the kinds of every actor's sums (Actors.sums; store_held's `actor_<kind>` files)
+FILES = frozenset({"actors", "actor_names", "actor_places"})  # store_held's files _stored needs
 WHAT = "the actors' table"  # what the store's files of it hold, as a broken one is reported (store_held.reading)
 
 
@@ -158,7 +159,7 @@ def state_select(actors: Actors, f: Filters) -> tuple[str, list] | None:
 def stored(db: D.DuckEngine) -> bool:
     """Whether the store wrote the actors' files with the current generation (_stored reads them)."""
     gen, _ = db.rollup_now()
-    return {"actors", "actor_names", "actor_places"} <= set(db.held().files_for(gen))
+    return FILES <= set(db.held().files_for(gen))
 
 
 def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | None:
@@ -167,7 +168,7 @@ def _stored(db: D.DuckEngine, gen: int, fact: DF.Fact, table: str) -> Actors | N
     where its places and types are numbered as `fact`'s; None where there is none."""
     held = db.held()
     files = held.files_for(gen)
-    if not {"actors", "actor_names", "actor_places"} <= set(files) or tuple(fact.types) != held.types:
+    if not FILES <= set(files) or tuple(fact.types) != held.types:
         return None
     with SH.reading(files["actors"], WHAT):
         if not set(COUNTS) <= set(SH.columns(files["actors"])):

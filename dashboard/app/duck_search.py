@@ -58,8 +58,8 @@ class _Scratch:
     """_table's two arrays as long as every key (a flag and a rank, 13 MB at ten million events),
     kept from one search to the next, one search at a time: made anew, their pages were faulted in
     anew by every search (~1,000 faults, 3-9 us each here: 4-5 -> 2 ms of a two-word search at ten
-    million events). The
-    flags are all false between searches; a rank is read only where the same search set it."""
+    million events). The flags are all false between searches; a rank is read only where the same
+    search set it."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
