@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -130,6 +131,65 @@ def test_a_store_missing_a_part_is_refused(tmp_path: Path, first, second) -> Non
     with pytest.raises(StoreError, match=r"the store is damaged: events/.*\.parquet is missing; nothing was written"):
         EventsStore(root).append(*second)
     assert _files(root) == before
+
+
+def _named(root: Path, names: list[str]) -> set[str]:
+    for rel in names:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(b"x")
+    return set(names)
+
+
+def _emptied(folder: Path) -> None:
+    for p in folder.iterdir():
+        p.unlink()
+    folder.rmdir()
+
+
+def _folder_for_file(root: Path) -> None:
+    (root / "articles/part-000001.parquet").unlink()
+    (root / "articles/part-000001.parquet").mkdir()
+
+
+def _file_for_folder(root: Path) -> None:
+    _emptied(root / "overlays")
+    (root / "overlays").write_bytes(b"")
+
+
+# What check_present reads from its folders' listings, as asking about each file told it: each case
+# does something to the store's folder, and names the start of the first path reported missing.
+PRESENT_CASES: dict[str, tuple[Callable[[Path], object], str | None]] = {
+    "every file there": (lambda root: None, None),
+    "one file gone beside others": (lambda root: (root / "events/2021/part-000002.parquet").unlink(), "events/2021/"),
+    "a whole folder gone": (lambda root: _emptied(root / "rollup"), "rollup/"),
+    "a folder where a file was": (_folder_for_file, "articles/part-000001.parquet"),
+    "a file where a folder was": (_file_for_folder, "overlays/"),
+}
+
+
+@pytest.mark.parametrize("case", list(PRESENT_CASES))
+def test_the_files_a_generation_names_are_found_from_their_folders_listings(tmp_path: Path, case: str) -> None:
+    names = [
+        "events/2020/part-000001.parquet",
+        "events/2021/part-000001.parquet",
+        "events/2021/part-000002.parquet",
+        "overlays/patch-000002.parquet",
+        "articles/part-000001.parquet",
+        "rollup/part-000001.parquet",
+        "rollup/sums-000001.parquet",
+    ]
+    paths = _named(tmp_path, names)
+    damage, gone = PRESENT_CASES[case]
+    damage(tmp_path)
+    if gone is None:
+        C.check_present(tmp_path, paths)
+        return
+    with pytest.raises(StoreError, match=f"the store is damaged: {gone}"):
+        C.check_present(tmp_path, paths)
+    missing = sorted(p for p in paths if not (tmp_path / p).is_file())  # asked file by file
+    more = f" (and {len(missing) - 1} more files)" if len(missing) > 1 else ""
+    with pytest.raises(StoreError, match=re.escape(f"damaged: {missing[0]} is missing{more}; nothing was written")):
+        C.check_present(tmp_path, paths)
 
 
 def test_the_first_manifest_comes_before_any_data_file(tmp_path: Path, first, second, monkeypatch) -> None:
