@@ -55,17 +55,26 @@ def type_class(event_type: pd.Series) -> pd.Series:
 
 
 def merge_keys(df: pd.DataFrame) -> pd.Series:
-    """Each row's "class|day|place key", or <NA> for a row that is never merged."""
-    day = df[S.EVENT_DATE].dt.strftime("%Y-%m-%d")
+    """Each row's "class|day|place key", or <NA> for a row that is never merged. The parts are
+    joined by Arrow, the classes and days formatted once each: pandas' sums of text columns and
+    strftime row by row were most of it (a correction reads the keys of ~20,000 rows several
+    times: 17 -> 9 ms each)."""
+    date = df[S.EVENT_DATE]
     precision = df[S.DATE_PRECISION].astype("string").fillna("day")
     mergeable = (
-        df[S.EVENT_DATE].notna()
+        date.notna()
         & (precision == "day")
         & ~df[S.EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_TYPES)
         & ~df[S.SUB_EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_SUBTYPES)
     )
-    key = type_class(df[S.EVENT_TYPE]) + "|" + day.astype("string") + "|" + S.place_keys(df).astype("string")
-    return key.where(mergeable, pd.NA)
+    kinds, kind_texts = pd.factorize(type_class(df[S.EVENT_TYPE]))
+    days, day_values = pd.factorize(date.dt.normalize())
+    day_texts = pd.Series(day_values).dt.strftime("%Y-%m-%d").to_numpy(object)
+    key = pc.binary_join_element_wise(
+        S.coded(kinds, np.asarray(kind_texts, dtype=object)), S.coded(days, day_texts), *S.place_key_parts(df), "|"
+    )
+    key = pc.if_else(pa.array(mergeable.to_numpy(dtype=bool, na_value=False)), key, pa.scalar(None, pa.string()))
+    return pd.Series(pd.array(key, dtype=pd.StringDtype()), index=df.index)
 
 
 def _actor_sets(df: pd.DataFrame) -> tuple[np.ndarray, list[frozenset[str]]]:

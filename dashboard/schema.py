@@ -267,15 +267,40 @@ def place_keys(df: pd.DataFrame) -> pd.Series:
     return df[LOCATION].astype(str) + "|" + _float_text(df[LATITUDE]) + "|" + _float_text(df[LONGITUDE])
 
 
-def _float_text(values: pd.Series) -> pd.Series:
-    """values.round(4).astype(str), each distinct value formatted once: str() of every float was
-    most of place_keys' time (the merge keys of a correction's 20,000 rows). Matched by their bits,
-    so -0.0 and each NaN keep their own text."""
+def place_key_parts(df: pd.DataFrame) -> list[pa.Array]:
+    """The three texts `place_keys` joins, as Arrow strings, each null where place_keys' key is
+    missing (a missing name or coordinate): for a key joined by Arrow (merge.merge_keys), where
+    pandas' sums of text columns go through Python's strings row by row."""
+    location = df[LOCATION]
+    # A text column's missing values are missing keys either way; another column is formatted as
+    # place_keys formats it (None as "None").
+    names = location if isinstance(location.dtype, pd.StringDtype) else location.astype(str)
+    return [
+        pa.array(names, from_pandas=True).cast(pa.string()),
+        *(coded(*_float_codes(df[c])) for c in (LATITUDE, LONGITUDE)),
+    ]
+
+
+def coded(codes: np.ndarray, texts: np.ndarray) -> pa.Array:
+    """The texts of these codes (-1 and a missing text: null) as Arrow strings."""
+    return pa.array(texts, pa.string(), from_pandas=True).take(pa.array(codes, mask=codes < 0))
+
+
+def _float_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(each value's code, each code's text) of values.round(4).astype(str), each distinct value
+    formatted once: str() of every float was most of place_keys' time (the merge keys of a
+    correction's 20,000 rows). Matched by their bits, so -0.0 and each NaN keep their own text (a
+    missing one: NaN)."""
     if values.dtype != "float64":  # not the schema's dtype: formatted as it is
-        return values.round(4).astype(str)
-    rounded = values.round(4).to_numpy("float64")
-    codes, bits = pd.factorize(rounded.view("int64"))
-    texts = pd.Series(bits.view("float64")).astype(str).to_numpy(object)
+        codes, texts = pd.factorize(values.round(4).astype(str).to_numpy(object), use_na_sentinel=False)
+        return codes, np.asarray(texts, dtype=object)
+    codes, bits = pd.factorize(values.round(4).to_numpy("float64").view("int64"))
+    return codes, pd.Series(bits.view("float64")).astype(str).to_numpy(object)
+
+
+def _float_text(values: pd.Series) -> pd.Series:
+    """values.round(4).astype(str), each distinct value formatted once (_float_codes)."""
+    codes, texts = _float_codes(values)
     return pd.Series(texts[codes] if len(codes) else np.array([], dtype=object), index=values.index, dtype=object)
 
 
