@@ -60,8 +60,9 @@ def named_rows(index: MergeIndex, toponym: str) -> tuple[pd.DataFrame, KeyedRead
         now = now.drop_duplicates(S.EVENT_ID).set_index(now[S.EVENT_ID].astype(str).to_numpy())
         ids = rows[S.EVENT_ID].astype(str)
         hit = S.isin(ids, now.index) & can
+        at = now.index.get_indexer(ids[hit].to_numpy())  # found once for the four columns
         for c in CLUSTER_COLUMNS:
-            rows.loc[hit, c] = now.loc[ids[hit].to_numpy(), c].to_numpy()
+            rows.loc[hit, c] = now[c].take(at).to_numpy()
     return rows, read
 
 
