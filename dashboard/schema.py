@@ -263,17 +263,20 @@ def isin(values: pd.Series, among: Iterable[object]) -> np.ndarray:
 
 
 def place_keys(df: pd.DataFrame) -> pd.Series:
-    """One key per resolved place (name and coordinates): a marker on the map, a place for merging."""
-    return df[LOCATION].astype(str) + "|" + _float_text(df[LATITUDE]) + "|" + _float_text(df[LONGITUDE])
+    """One key per resolved place (name and coordinates): a marker on the map, a place for merging.
+    pandas' text dtype whose missing value is NaN (a missing name or coordinate), as pandas' sums of
+    the texts gave it."""
+    joined = pc.binary_join_element_wise(*place_key_parts(df), "|")
+    return pd.Series(pd.array(joined, dtype=pd.StringDtype(na_value=np.nan)), index=df.index)
 
 
 def place_key_parts(df: pd.DataFrame) -> list[pa.Array]:
-    """The three texts `place_keys` joins, as Arrow strings, each null where place_keys' key is
-    missing (a missing name or coordinate): for a key joined by Arrow (merge.merge_keys), where
-    pandas' sums of text columns go through Python's strings row by row."""
+    """The three texts a place key joins (`place_keys`; merge.merge_keys joins them after the class
+    and day), as Arrow strings, each null where the key is missing (a missing name or coordinate):
+    joined by Arrow, where pandas' sums of text columns go through Python's strings row by row."""
     location = df[LOCATION]
-    # A text column's missing values are missing keys either way; another column is formatted as
-    # place_keys formats it (None as "None").
+    # A text column's missing values are missing keys; another column is formatted by str() (None
+    # as "None"), as the keys always formatted it.
     names = location if isinstance(location.dtype, pd.StringDtype) else location.astype(str)
     return [
         pa.array(names, from_pandas=True).cast(pa.string()),
@@ -296,12 +299,6 @@ def _float_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return codes, np.asarray(texts, dtype=object)
     codes, bits = pd.factorize(values.round(4).to_numpy("float64").view("int64"))
     return codes, pd.Series(bits.view("float64")).astype(str).to_numpy(object)
-
-
-def _float_text(values: pd.Series) -> pd.Series:
-    """values.round(4).astype(str), each distinct value formatted once (_float_codes)."""
-    codes, texts = _float_codes(values)
-    return pd.Series(texts[codes] if len(codes) else np.array([], dtype=object), index=values.index, dtype=object)
 
 
 def empty_events() -> pd.DataFrame:

@@ -1,5 +1,6 @@
-"""merge.merge_keys joined by Arrow gives, row by row, the keys pandas' sums of text columns gave:
-the same texts, and <NA> for the same rows (never merged, or a place without a name or coordinates)."""
+"""merge.merge_keys and schema.place_keys joined by Arrow give, row by row, the keys pandas' sums of
+text columns gave: the same texts, and a missing key for the same rows (never merged, or a place
+without a name or coordinates)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,14 @@ def _summed(df: pd.DataFrame) -> pd.Series:
         & ~df[S.EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_TYPES)
         & ~df[S.SUB_EVENT_TYPE].astype("string").fillna("").isin(UNMERGED_SUBTYPES)
     )
-    place = df[S.LOCATION].astype(str) + "|" + _rounded(df[S.LATITUDE]) + "|" + _rounded(df[S.LONGITUDE])
+    place = _places(df)
     key = type_class(df[S.EVENT_TYPE]) + "|" + day.astype("string") + "|" + place.astype("string")
     return key.where(mergeable, pd.NA)
+
+
+def _places(df: pd.DataFrame) -> pd.Series:
+    """The place keys as pandas' sums of text columns made them (NaN where one is missing)."""
+    return df[S.LOCATION].astype(str) + "|" + _rounded(df[S.LATITUDE]) + "|" + _rounded(df[S.LONGITUDE])
 
 
 def _rounded(values: pd.Series) -> pd.Series:
@@ -89,3 +95,23 @@ def test_a_place_without_coordinates_is_never_merged() -> None:
     keys = merge_keys(df)
     assert keys.iloc[:5].isna().all()
     assert keys.iloc[5:][df[S.LOCATION].iloc[5:].notna().to_numpy()].str.startswith("violent|2021-05-04|").all()
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_the_place_keys_are_the_sums_keys(typed: bool) -> None:
+    df = _rows(11, 300)
+    if typed:
+        df = S.coerce_events(df)
+    else:
+        df[S.LOCATION] = df[S.LOCATION].astype(object)
+    got, want = S.place_keys(df), _places(df)
+    assert got.dtype == want.dtype and got.index.equals(want.index)
+    assert got.isna().tolist() == want.isna().tolist() and got.notna().any() and got.isna().any()
+    assert got.dropna().tolist() == want.dropna().tolist()
+    assert all(isinstance(k, float) for k in got[got.isna()])  # NaN, as the sums left it
+
+
+def test_one_place_key_of_a_row_read_alone() -> None:
+    row = {S.LOCATION: "Kafr Tala", S.LATITUDE: 35.000049, S.LONGITUDE: -0.0}
+    assert S.place_keys(pd.DataFrame([row])).tolist() == ["Kafr Tala|35.0|-0.0"]
+    assert len(S.place_keys(S.empty_events())) == 0
