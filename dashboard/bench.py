@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import resource
 import tempfile
 import time
@@ -13,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.bench_machine import machine_figures
 from dashboard.ingest.article import Article
 from dashboard.ingest.readers import read_paths
 from dashboard.nlp import pipe_docs, worker_count
@@ -98,8 +98,8 @@ def run_ingest_bench(
     }
     if dask:
         figures.update(run_dask_ingest_bench(articles, dask, partition_size, result.events))
-    # The machine may be shared: its load says how far the timings can be trusted.
-    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
+    # The machine may be shared: its load and the price of a fault say how far the timings can be trusted.
+    figures.update(machine_figures())
     return figures
 
 

@@ -35,6 +35,7 @@ from dashboard.bench_http import (
     tree_cpu_s,
     wait_for_server,
 )
+from dashboard.bench_machine import machine_figures, tree_minor_faults
 
 # The slowest requests of each interaction named in the figures (`slowest_brush`, ...).
 SLOWEST = 5
@@ -155,14 +156,18 @@ def _served_figures(run: _Served, places: list[str]) -> dict:
     first, first_bytes, _ = post_json(url, request_body(cb, props, {}))  # waits for the store's index
     first_answer_s = time.perf_counter() - run.started
     first_answer_cpu_s = tree_cpu_s(run.proc.pid)  # the server's start-up and its first answer
+    first_faults = tree_minor_faults(run.proc.pid)
     changes = filter_changes(cb, props) + store_filter_changes(cb, props, synthetic_vocabulary(), ids.FILTERS)
     interactions = _interactions(run.seed, places, changes or [{}])
     figures = _store_figures(run)
-    c0 = tree_cpu_s(run.proc.pid)
+    c0, f0 = tree_cpu_s(run.proc.pid), tree_minor_faults(run.proc.pid)
     figures.update(_request_figures(url, cb, props, interactions, run.requests))
+    f1 = tree_minor_faults(run.proc.pid)
     figures.update(page_bytes(run.base, first_bytes))
     figures.update(_page_figures(run.base, run.pages))
     figures["server_cpu_s_requests"] = round(tree_cpu_s(run.proc.pid) - c0, 2)
+    # The memory the server touched first (its price is the machine's: bench_machine.page_touch_us).
+    figures["server_minor_faults_requests"] = None if f0 is None or f1 is None else f1 - f0
     figures.update(_browser_figures(run.base, run.pages))
     rss, peak = process_rss_mb(run.proc.pid)
     figures.update(
@@ -171,11 +176,11 @@ def _served_figures(run: _Served, places: list[str]) -> dict:
         first_render_s=round(first["rt"] / 1000, 2),
         first_answer_s=round(first_answer_s, 2),
         first_answer_cpu_s=round(first_answer_cpu_s, 2),
+        first_answer_minor_faults=first_faults,
         store_build_s=round(run.build_s, 1),
         requests_each=run.requests,
-        # The machine is shared: its load says how much the timings can be trusted.
-        load_avg_1m=round(os.getloadavg()[0], 2),
-        cpus=os.cpu_count(),
+        # The machine is shared: its load and the price of a fault say how much the timings can be trusted.
+        **machine_figures(),
     )
     return figures
 

@@ -41,7 +41,10 @@ def article_batches(n_batches: int, seed: int) -> list[tuple[pd.DataFrame, list]
 
 
 def append_figures(store_dir: Path, seed: int, repeat: int = 3) -> dict:
-    """Median seconds to append a batch of 100 articles to an empty store and to the big one."""
+    """Median seconds (wall and CPU) and minor page faults (memory touched for the first time:
+    bench_machine) to append a batch of 100 articles to an empty store and to the big one."""
+    from dashboard.bench import cpu_s
+    from dashboard.bench_machine import own_minor_faults
     from dashboard.store import EventsStore
 
     batches = article_batches(repeat, seed)
@@ -50,19 +53,27 @@ def append_figures(store_dir: Path, seed: int, repeat: int = 3) -> dict:
     t0 = time.perf_counter()
     built = EventsStore(store_dir).ensure_index()
     index_s = time.perf_counter() - t0 if built else 0.0
-    empty, full = [], []
+    empty: list[tuple[float, float, int]] = []
+    full: list[tuple[float, float, int]] = []
+
+    def measured(target: Path, events: pd.DataFrame, arts: list) -> tuple[float, float, int]:
+        t0, c0, f0 = time.perf_counter(), cpu_s(), own_minor_faults()
+        EventsStore(target).append(events, arts)
+        return time.perf_counter() - t0, cpu_s() - c0, own_minor_faults() - f0
+
     for events, arts in batches:
         with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
-            EventsStore(Path(tmp) / "s").append(events, arts)
-            empty.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        EventsStore(store_dir).append(events, arts)
-        full.append(time.perf_counter() - t0)
+            empty.append(measured(Path(tmp) / "s", events, arts))
+        full.append(measured(store_dir, events, arts))
+    e, f = np.median(np.array(empty), axis=0), np.median(np.array(full), axis=0)
     return {
-        "append_empty_s": round(float(np.median(empty)), 3),
-        "append_full_s": round(float(np.median(full)), 3),
-        "append_ratio": round(float(np.median(full)) / float(np.median(empty)), 2),
+        "append_empty_s": round(float(e[0]), 3),
+        "append_full_s": round(float(f[0]), 3),
+        "append_ratio": round(float(f[0]) / float(e[0]), 2),
+        "append_empty_cpu_s": round(float(e[1]), 3),
+        "append_full_cpu_s": round(float(f[1]), 3),
+        "append_empty_minor_faults": int(e[2]),
+        "append_full_minor_faults": int(f[2]),
         "append_events": int(np.median([len(b[0]) for b in batches])),
         "append_index_build_s": round(index_s, 3),
     }
@@ -82,9 +93,10 @@ def correction_toponym(store_dir: Path, rows: int = CORRECTION_ROWS) -> tuple[st
 
 # Run in a fresh process that holds the store as the server does (its query engine, first answer
 # given), so the memory it reports is a server's: the correction, then the next answer's places and
-# counts at the new generation (with the in-memory engine, that first rebuilds the index).
+# counts at the new generation (with the in-memory engine, that first rebuilds the index). Its minor
+# page faults are the memory it touched first (their price is the machine's: bench_machine).
 CORRECTION_CODE = r"""
-import json, sys, time, psutil
+import json, resource, sys, time, psutil
 from pathlib import Path
 from dashboard.app.data import StoreView
 from dashboard.app.filters import Filters
@@ -100,15 +112,19 @@ def answer():
 answer()
 proc = psutil.Process()
 before = proc.memory_info().rss
+r0 = resource.getrusage(resource.RUSAGE_SELF)
 t0, c0 = time.perf_counter(), time.process_time()
 place = Alternative(name="Corrected place", lat=12.5, lon=40.25, feature_code="PPL", country_code="SY", country="Syria")
 save_correction(view.store, toponym, place, folder=gz)
 saved = time.perf_counter() - t0
 answer()
 took, cpu = time.perf_counter() - t0, time.process_time() - c0
+r1 = resource.getrusage(resource.RUSAGE_SELF)
 peak = max(int(l.split()[1]) * 1024 for l in open("/proc/self/status") if l.startswith("VmHWM"))
 print(json.dumps({"correction_s": round(took, 3), "correction_save_s": round(saved, 3),
-                  "correction_cpu_s": round(cpu, 3), "engine": view.engine_for(view.store.manifest()),
+                  "correction_cpu_s": round(cpu, 3), "correction_sys_s": round(r1.ru_stime - r0.ru_stime, 3),
+                  "correction_minor_faults": r1.ru_minflt - r0.ru_minflt,
+                  "engine": view.engine_for(view.store.manifest()),
                   "correction_rss_growth_mb": round((proc.memory_info().rss - before) / 2**20, 1),
                   "correction_peak_mb": round(peak / 2**20, 1)}))
 """

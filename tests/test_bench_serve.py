@@ -102,6 +102,12 @@ def test_run_serve_bench_end_to_end(tmp_path: Path) -> None:
     assert figures["page_bytes"] > figures["max_response_bytes"] and figures["page_files"] > 3
     assert figures["append_full_s"] > 0 and figures["append_empty_s"] > 0 and figures["append_events"] > 100
     assert figures["correction_rows"] > 0 and figures["correction_s"] >= figures["correction_save_s"] > 0
+    # Memory first touched, counted beside the CPU (a write and a server's requests touch some).
+    assert figures["append_full_cpu_s"] > 0 and figures["append_empty_cpu_s"] > 0
+    assert figures["append_full_minor_faults"] >= 0 and figures["append_empty_minor_faults"] >= 0
+    assert figures["correction_minor_faults"] > 0 and figures["correction_sys_s"] >= 0
+    assert figures["server_minor_faults_requests"] > 0 and figures["first_answer_minor_faults"] > 0
+    assert figures["page_touch_us"] > 0 and figures["cpus"] >= 1
     assert figures["events"] == 300
     assert figures["page_ready_s"] is None and "pages=0" in figures["page_ready_error"]
     assert figures["p95_ms_brush"] > 0 and 0 < figures["max_response_bytes"] < 1_000_000
