@@ -184,8 +184,10 @@ class MergeIndex:
         self.held = False  # held open by a write_scope: `close` leaves it open
         # The `clusters` of each key's latest value, of the keys this object fetched (merge_clusters).
         self.latest: dict[str, bytes | None] = {}
+        # A correction's toponyms' lines read at `gen` by name_key (store_index_named.named_rows), for its record.
+        self.named_read: dict[str, tuple[dict[str, str], int | None]] = {}
 
-    def _values(self, keys: Iterable[str]) -> dict[str, Values]:
+    def values(self, keys: Iterable[str]) -> dict[str, Values]:
         """Each of these keys' values from its latest whole one on (the index holds none above its
         generation once opened); keys without rows are left out."""
         wanted = sorted({str(k) for k in keys if k is not None and k is not pd.NA})
@@ -225,15 +227,11 @@ class MergeIndex:
             self.latest[k] = clusters
         return found
 
-    def values(self, keys: Iterable[str]) -> dict[str, Values]:
-        """Each of these keys' values from its latest whole one on (keys without rows left out)."""
-        return self._values(keys)
-
     def clustered(self, keys: Iterable[str]) -> tuple[dict[str, bytes], set[str]]:
         """({key: its latest value's clusters} of these keys whose latest value has them, the other
         keys with stored rows): an append reads the first by their clusters (merge_clusters), the
         others by their rows."""
-        values = self._values(keys)
+        values = self.values(keys)
         kept = {k: c for k in values if (c := self.latest.get(k)) is not None}
         return kept, set(values) - set(kept)
 
@@ -241,7 +239,7 @@ class MergeIndex:
         """The effective stored rows (their MERGE_READS columns, the others <NA>) whose merge key is
         one of `keys`, but those of the events in `exclude`; their cluster sums set from their keys'
         rows (the lines keep those they were written with)."""
-        values = list(self._values(keys).values())
+        values = list(self.values(keys).values())
         # Each key's values' lines as texts, read as one (unpack_text), not split line by line.
         per_key = [[text_of(value) for _, _, value in vs] for vs in values]
         text = joined(t for texts in per_key for t in texts)
@@ -308,7 +306,8 @@ class MergeIndex:
         values, older = self._keyed_values(gen, *_touched(frames, moved), fold=fold)
         kept = clusters or {}
         values = [(k, g, d, w, kept.get(k)) for k, g, d, w in values]
-        named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold)
+        read, self.named_read = self.named_read, {}  # read at self.gen: after this record, not the index's
+        named_values, named_older = store_index_named.named_values(self.con, self.gen, gen, named, moved, fold, read)
         with self.con:
             self.con.executemany(
                 "INSERT OR REPLACE INTO keyed (k, gen, data, whole, clusters) VALUES (?, ?, ?, ?, ?)", values
@@ -336,7 +335,7 @@ class MergeIndex:
         if fold:  # a compaction's: every key with values after its whole one gets a whole one
             for k in self._unfolded():
                 keyed.setdefault(k, {})
-        old = self._values(keyed)
+        old = self.values(keyed)
         values: list[tuple] = []
         whole = []
         tail = gone_tail()

@@ -88,7 +88,7 @@ def fill(idx: MergeIndex) -> int:
     keys = [k for (k,) in con.execute(sql, (FILL_BYTES,))]
     for lo in range(0, len(keys), FILL_CHUNK):
         some = set(keys[lo : lo + FILL_CHUNK])
-        latest = {k: vs[-1][0] for k, vs in idx._values(some).items()}
+        latest = {k: vs[-1][0] for k, vs in idx.values(some).items()}
         kept = store_index_clusters.encode(merge_clusters.summarize(idx.candidates(some)))
         with con:
             con.executemany(
