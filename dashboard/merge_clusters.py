@@ -37,6 +37,7 @@ from dashboard import rollup as R
 from dashboard import schema as S
 from dashboard.merge import CLUSTER_COLUMNS, _firsts, cluster_of, group_tolls, merge_keys
 from dashboard.merge_reps import _clusters, representatives
+from dashboard.rollup_counts import value_codes
 from dashboard.store_index_lines import merge_columns
 
 # Stored rows of an append's keys from which it merges over their kept clusters; below, over the
@@ -129,7 +130,7 @@ def _one_place(rows: pd.DataFrame, code: np.ndarray, n: int) -> np.ndarray:
         return one
     at = code[counted]
     for c in R.PLACE_FILTERED:
-        values = R._codes(rows[c][counted])
+        values = value_codes(rows[c][counted])
         lo = np.full(n, np.iinfo(np.int64).max)
         hi = np.full(n, -1)
         np.minimum.at(lo, at, values)

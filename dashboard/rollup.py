@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import schema as S
-from dashboard.rollup_counts import Facts, first_passing, passes, tolled, tolls
+from dashboard.rollup_counts import Facts, first_passing, passes, sum_type, tolled, tolls, value_codes
 
 ROLLUP_KEYS = [
     S.LOCATION,
@@ -133,18 +133,20 @@ def _clusters(rows: pd.DataFrame, counted: np.ndarray | None = None) -> np.ndarr
 
 
 def _per_row(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """(each counted row's ROLLUP_KEYS, its measures as a matrix of int64 in MEASURES' order) of these
-    effective rows, which hold every report of each event among them: contributions before summing."""
+    """(each counted row's ROLLUP_KEYS, its measures as a matrix of integers (sum_type) in MEASURES'
+    order) of these effective rows, which hold every report of each event among them."""
     facts = _facts(rows)
-    return facts.rows[ROLLUP_KEYS].reset_index(drop=True), _measures(facts, _clusters(facts.rows))
+    itype = sum_type(len(facts.rows), facts.toll)
+    return facts.rows[ROLLUP_KEYS].reset_index(drop=True), _measures(facts, _clusters(facts.rows), itype)
 
 
-def _measures(facts: Facts, cluster: np.ndarray) -> np.ndarray:
-    """The measures (a matrix of int64 in MEASURES' order) of the first len(cluster) counted rows of
-    `facts` with these cluster ids: what _per_row gives of them when they hold every report of
-    each of their events."""
+def _measures(
+    facts: Facts, cluster: np.ndarray, itype: type[np.signedinteger] = np.int64, out: np.ndarray | None = None
+) -> np.ndarray:
+    """The measures (a matrix of `itype` in MEASURES' order, or every column of `out` set) of the first
+    len(cluster) counted rows of `facts` with these cluster ids: _per_row's, when they hold every report."""
     n = len(cluster)
-    sums = np.zeros((n, len(MEASURES)), dtype="int64")
+    sums = np.empty((n, len(MEASURES)), dtype=itype) if out is None else out
     if not n:
         return sums
     ids, kind, rank, toll = facts.ids[:n], facts.kind[:n], facts.rank[:n], facts.toll[:n]
@@ -221,17 +223,27 @@ def delta(
         # What does not depend on the clusters (the ids' ranks, types, tolls) found once for both.
         facts = _facts(after)
         new_keys = facts.rows[ROLLUP_KEYS].reset_index(drop=True)
-        new_sums = _measures(facts, _clusters(facts.rows))
-        old_sums = _measures(facts, _clusters(before, facts.counted[: len(before)]))
+        kind = sum_type(2 * len(facts.rows), facts.toll)
+        new_sums = _measures(facts, _clusters(facts.rows), kind)
+        old_sums = _measures(facts, _clusters(before, facts.counted[: len(before)]), kind)
         n = len(old_sums)
         diff = new_sums[:n] - old_sums
         moved = diff.any(axis=1)
         keys = pd.concat([new_keys.iloc[:n][moved], new_keys.iloc[n:]], ignore_index=True)
         out = _summed(keys, np.vstack([diff[moved], new_sums[n:]]))
     else:
-        new_keys, new_sums = _per_row(after)
-        old_keys, old_sums = _per_row(before)
-        out = _summed(pd.concat([new_keys, old_keys], ignore_index=True), np.vstack([new_sums, -old_sums]))
+        # Both sides' measures in one matrix, the old negated in place: vstack and the negation copied
+        # them twice more (a correction's 20,000 rows at 10M: 4.7 MB a copy in int64, fresh pages each).
+        new, old = _facts(after), _facts(before)
+        nn = len(new.rows)
+        sums = np.empty(
+            (nn + len(old.rows), len(MEASURES)), sum_type(len(new.rows) + len(old.rows), new.toll, old.toll)
+        )
+        _measures(new, _clusters(new.rows), out=sums[:nn])
+        _measures(old, _clusters(old.rows), out=sums[nn:])
+        np.negative(sums[nn:], out=sums[nn:])
+        keys = pd.concat([new.rows[ROLLUP_KEYS], old.rows[ROLLUP_KEYS]], ignore_index=True)
+        out = _summed(keys, sums)
     out.attrs["same_place"] = share_place(after if places is None else places)
     return out
 
@@ -254,7 +266,7 @@ def share_place(rows: pd.DataFrame) -> bool:
     # (grouped by numpy: pandas' nunique over texts was a quarter of an append's delta at 10M).
     event = pd.factorize(cluster.to_numpy()[shared])[0]
     for c in PLACE_FILTERED:
-        code = _codes(rows[c][shared])
+        code = value_codes(rows[c][shared])
         lo = np.full(int(event.max()) + 1, np.iinfo(np.int64).max)
         hi = np.full(len(lo), -1)
         np.minimum.at(lo, event, code)
@@ -262,15 +274,6 @@ def share_place(rows: pd.DataFrame) -> bool:
         if (lo != hi).any():
             return False
     return True
-
-
-def _codes(values: pd.Series) -> np.ndarray:
-    """A code per distinct value, a missing value one of its own, as the values' texts tell them
-    apart (share_place_sql compares them as VARCHAR: -0.0 and 0.0 differ)."""
-    code = pd.factorize(values, use_na_sentinel=False)[0].astype("int64")
-    if values.dtype.kind == "f":
-        code = code * 2 + np.signbit(values.to_numpy("float64", na_value=np.nan))
-    return code
 
 
 def share_place_sql(events: str) -> str:

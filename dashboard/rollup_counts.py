@@ -1,7 +1,7 @@
 """The numpy side of the rollup's per-row counts (dashboard/rollup.py): an event's tolls (and whether
-it has one), its first
-report passing a threshold, and what a write's rows give those that does not depend on their
-clusters (found once for an append's rows before and after its merge)."""
+it has one), its first report passing a threshold, what a write's rows give those that does not
+depend on their clusters (found once for an append's rows before and after its merge), the integer
+type their sums fit in, and the codes by which a place's values are told apart."""
 
 from __future__ import annotations
 
@@ -74,3 +74,20 @@ def first_passing(group: np.ndarray, rank: np.ndarray, lone: np.ndarray, passes:
         np.minimum.at(first, g, r)
         out[shared] = r == first[g]
     return out
+
+
+def sum_type(n: int, *tolls: np.ndarray) -> type[np.signedinteger]:
+    """The integer type the measures of `n` rows with these tolls (NaN: none) are summed in: int32
+    when no sum of them can leave its range (each measure of a row is 0, 1 or a toll of its event,
+    so a sum is at most n times the largest toll), which halves their matrices; else int64."""
+    top = max((float(np.max(np.abs(np.nan_to_num(t, nan=0.0)), initial=0.0)) for t in tolls), default=0.0)
+    return np.int32 if n * max(top, 1.0) < np.iinfo(np.int32).max else np.int64
+
+
+def value_codes(values: pd.Series) -> np.ndarray:
+    """A code per distinct value, a missing value one of its own, as the values' texts tell them
+    apart (rollup.share_place_sql compares them as VARCHAR: -0.0 and 0.0 differ)."""
+    code = pd.factorize(values, use_na_sentinel=False)[0].astype("int64")
+    if values.dtype.kind == "f":
+        code = code * 2 + np.signbit(values.to_numpy("float64", na_value=np.nan))
+    return code

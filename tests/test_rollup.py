@@ -17,6 +17,7 @@ from dashboard import schema as S
 from dashboard import store_files as F
 from dashboard import store_sql as Q
 from dashboard.ingest.article import Article
+from dashboard.rollup_counts import sum_type
 from dashboard.store import EventsStore
 from dashboard.synth import synthetic_events
 from dashboard.synth_reports import with_reports
@@ -122,3 +123,37 @@ def test_a_write_that_cannot_keep_the_rollup_drops_it(tmp_path: Path) -> None:
     assert not R.differences(store.root, wrong).empty
     store._commit(m, overlay=store.load_events().head(3))  # rows changed, no delta given
     assert store.manifest().get("rollup") is None
+
+
+def test_the_measures_are_summed_in_int32_only_when_no_sum_can_overflow(tmp_path: Path) -> None:
+    """A write's measures are summed in int32 while n rows times their largest toll fit (half the
+    memory); tolls of a billion take int64, and every sum is still the SQL rollup's."""
+    toll = np.array([3.0, np.nan, 250.0])
+    assert sum_type(1000, toll) is np.int32
+    assert sum_type(1000, toll, np.array([3e6])) is np.int64
+    assert sum_type(10, np.array([np.nan, np.nan])) is np.int32
+    events, _ = synthetic_events(300, seed=4)
+    events = S.coerce_events(with_reports(events, seed=4, report_share=0.3, mention_share=0.05))
+    events[S.FATALITIES] = events[S.FATALITIES].astype("Float64")
+    big = events.index[: len(events) // 2]
+    events.loc[big, S.FATALITIES] = 1_500_000_000.0
+    for c in R.ROLLUP_KEYS:  # all at one place, date and type: their events' tolls sum there
+        events[c] = events[c].astype(object)
+        events.loc[big, c] = events.loc[big[0], c]
+    events = S.coerce_events(events)
+    path = tmp_path / "e.parquet"
+    F.write_table(tmp_path, "e.parquet", pa.Table.from_pandas(events, preserve_index=False))
+    with duckdb.connect() as con:
+        sql = con.execute(R.rollup_sql(f"read_parquet('{path}')")).df()
+    mine = R.contributions(events)
+    key = R.ROLLUP_KEYS
+    a = sql.astype({S.GEO_PRECISION: "Int64"}).sort_values(key).reset_index(drop=True)
+    b = mine.sort_values(key).reset_index(drop=True)
+    assert int(b["high"].max()) > np.iinfo(np.int32).max, "a sum beyond int32's range"
+    for m in R.MEASURES:
+        assert a[m].astype("int64").tolist() == b[m].astype("int64").tolist(), m
+    # A write's delta of those rows against none: the same sums, signed.
+    delta = R.delta(events.iloc[:0], events)
+    pd.testing.assert_frame_equal(
+        delta.sort_values(key).reset_index(drop=True)[R.MEASURES], b[R.MEASURES], check_dtype=True
+    )
