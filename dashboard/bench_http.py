@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from dashboard.app.compress import held_answer
+from dashboard.bench_machine import tree
 
 # The production stack `conflictmap serve` runs (waitress, guard, gzip), timed inside it.
 SERVER_CODE = (
@@ -223,12 +224,7 @@ def tree_cpu_s(pid: int) -> float:
     import psutil
 
     total = 0.0
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return total
-    for p in procs:
+    for p in tree(pid):
         try:
             t = p.cpu_times()
             total += t.user + t.system
@@ -243,12 +239,7 @@ def process_rss_mb(pid: int) -> tuple[float, float]:
     import psutil
 
     rss = peak = 0.0
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return rss, peak
-    for p in procs:
+    for p in tree(pid):
         try:
             own = p.memory_info().rss / 2**20
         except psutil.Error:

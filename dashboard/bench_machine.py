@@ -32,20 +32,24 @@ def stat_minor_faults(stat: str) -> int:
     return int(rest[7])  # fields 3.. follow the name: state, ppid, pgrp, session, tty, tpgid, flags, minflt
 
 
-def tree_minor_faults(pid: int) -> int | None:
-    """Minor page faults so far of a process and its descendants (gone ones excepted); None where
-    /proc does not tell them (not Linux)."""
+def tree(pid: int) -> list:
+    """A process and all its descendants (psutil.Process each), or [] when it is gone."""
     import psutil
 
     try:
         root = psutil.Process(pid)
-        pids = [pid, *(p.pid for p in root.children(recursive=True))]
+        return [root, *root.children(recursive=True)]
     except psutil.Error:
-        return None
+        return []
+
+
+def tree_minor_faults(pid: int) -> int | None:
+    """Minor page faults so far of a process and its descendants (gone ones excepted); None where
+    /proc does not tell them (not Linux) or the process is gone."""
     total, read = 0, False
-    for p in pids:
+    for p in tree(pid):
         try:
-            total += stat_minor_faults(Path(f"/proc/{p}/stat").read_text())
+            total += stat_minor_faults(Path(f"/proc/{p.pid}/stat").read_text())
             read = True
         except (OSError, ValueError, IndexError):
             continue

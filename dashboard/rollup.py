@@ -143,10 +143,10 @@ def _per_row(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 def _measures(
     facts: Facts, cluster: np.ndarray, itype: type[np.signedinteger] = np.int64, out: np.ndarray | None = None
 ) -> np.ndarray:
-    """The measures (a matrix of `itype` in MEASURES' order, or every column of `out` set) of the first
+    """The measures (a matrix of `itype` in MEASURES' order, or written into `out`) of the first
     len(cluster) counted rows of `facts` with these cluster ids: _per_row's, when they hold every report."""
     n = len(cluster)
-    sums = np.empty((n, len(MEASURES)), dtype=itype) if out is None else out
+    sums = np.zeros((n, len(MEASURES)), dtype=itype) if out is None else out
     if not n:
         return sums
     ids, kind, rank, toll = facts.ids[:n], facts.kind[:n], facts.rank[:n], facts.toll[:n]
@@ -223,9 +223,9 @@ def delta(
         # What does not depend on the clusters (the ids' ranks, types, tolls) found once for both.
         facts = _facts(after)
         new_keys = facts.rows[ROLLUP_KEYS].reset_index(drop=True)
-        kind = sum_type(2 * len(facts.rows), facts.toll)
-        new_sums = _measures(facts, _clusters(facts.rows), kind)
-        old_sums = _measures(facts, _clusters(before, facts.counted[: len(before)]), kind)
+        itype = sum_type(2 * len(facts.rows), facts.toll)  # a difference of two rows' measures each
+        new_sums = _measures(facts, _clusters(facts.rows), itype)
+        old_sums = _measures(facts, _clusters(before, facts.counted[: len(before)]), itype)
         n = len(old_sums)
         diff = new_sums[:n] - old_sums
         moved = diff.any(axis=1)
@@ -235,10 +235,8 @@ def delta(
         # Both sides' measures in one matrix, the old negated in place: vstack and the negation copied
         # them twice more (a correction's 20,000 rows at 10M: 4.7 MB a copy in int64, fresh pages each).
         new, old = _facts(after), _facts(before)
-        nn = len(new.rows)
-        sums = np.empty(
-            (nn + len(old.rows), len(MEASURES)), sum_type(len(new.rows) + len(old.rows), new.toll, old.toll)
-        )
+        nn, n = len(new.rows), len(new.rows) + len(old.rows)
+        sums = np.zeros((n, len(MEASURES)), sum_type(n, new.toll, old.toll))
         _measures(new, _clusters(new.rows), out=sums[:nn])
         _measures(old, _clusters(old.rows), out=sums[nn:])
         np.negative(sums[nn:], out=sums[nn:])

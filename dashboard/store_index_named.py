@@ -48,7 +48,7 @@ def named_rows(index: MergeIndex, toponym: str) -> tuple[pd.DataFrame, KeyedRead
     name = name_key(toponym)
     lines, whole_gen = latest_lines(index.con, name, index.gen)
     # Kept for the write's record, which gives the toponym a whole value of these lines (named_values).
-    index.named_read[name] = (dict(lines), whole_gen)
+    index.named_read[name] = (lines, whole_gen)  # not changed here: named_values copies it
     if not lines:
         return S.coerce_events(S.empty_events()), None
     rows = S.coerce_events(unpack(list(lines.values()), placed_columns()))
